@@ -1,0 +1,61 @@
+package io.switchboard;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Command-line flags over {@code SWITCHBOARD_*} environment variables. */
+final class OptionSource {
+    static final Set<String> KNOWN = Set.of("port", "data-dir", "kafka-port", "bootstrap-servers",
+            "schema-registry-url", "schema-registry-port", "advertised-url", "bind-host", "topic-prefix",
+            "command-partitions", "command-timeout-ms");
+
+    private final Map<String, String> flags = new HashMap<>();
+    private final Map<String, String> env;
+
+    OptionSource(String[] args, Map<String, String> env) {
+        this.env = env;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("Unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("Flag --" + name + " needs a value");
+            }
+            if (!KNOWN.contains(name)) {
+                throw new IllegalArgumentException("Unknown flag --" + name + "; known flags: --" + String.join(", --", KNOWN));
+            }
+            flags.put(name, value);
+        }
+    }
+
+    String string(String name, String fallback) {
+        String value = flags.get(name);
+        if (value == null) {
+            value = env.get("SWITCHBOARD_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    int integer(String name, int fallback) {
+        String value = string(name, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number, not '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.switchboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.commands.CommandGateway;
+import io.switchboard.commands.DecisionListener;
+import io.switchboard.connect.ConnectRequests;
+import io.switchboard.connect.ConnectorHerder;
+import io.switchboard.connect.ConnectorPlugins;
+import io.switchboard.connect.ConnectorsResource;
+import io.switchboard.connect.RootResource;
+import io.switchboard.http.HttpServer;
+import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.kafka.TopicSetup;
+import io.switchboard.processor.CommandTopology;
+import io.switchboard.processor.StreamsSettings;
+import io.switchboard.processor.TopologySerdes;
+import io.switchboard.processor.Topics;
+import io.switchboard.query.ConnectorQueries;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
+import io.switchboard.schemas.wire.AvroSerde;
+import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
+import io.switchboard.schemas.wire.SchemaRegistryClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Switchboard replica: optionally an embedded broker and schema registry, the command
+ * processor (Kafka Streams), and the HTTP API. {@link #start} wires them in order and
+ * {@link #close} stops them in reverse.
+ */
+public final class SwitchboardApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SwitchboardApp.class);
+    /** The Connect cluster that Kafka Connect's root API works on. */
+    public static final String DEFAULT_CLUSTER = "default";
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final SwitchboardOptions options;
+    private String bootstrapServers;
+    private String schemaRegistryUrl;
+    private KafkaStreams streams;
+    private HttpServer http;
+
+    private SwitchboardApp(SwitchboardOptions options) {
+        this.options = options;
+    }
+
+    public static SwitchboardApp start(SwitchboardOptions options) {
+        SwitchboardApp app = new SwitchboardApp(options);
+        try {
+            app.startAll();
+            return app;
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        Path dataDir = options.dataDir().toAbsolutePath();
+        createDirectories(dataDir);
+        bootstrapServers = options.bootstrapServers();
+        if (options.embeddedKafka()) {
+            EmbeddedKafka kafka = own(new EmbeddedKafka(dataDir, options.kafkaPort()).start());
+            bootstrapServers = kafka.bootstrapServers();
+        }
+        Topics topics = new Topics(options.topicPrefix());
+        Admin admin = own(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)));
+        TopicSetup.ensure(admin, topics, options.commandPartitions());
+        String kafkaClusterId = clusterId(admin);
+
+        schemaRegistryUrl = options.schemaRegistryUrl();
+        if (options.embeddedSchemaRegistry()) {
+            EmbeddedSchemaRegistry registry = own(new EmbeddedSchemaRegistry(bootstrapServers,
+                    options.topicPrefix() + "._schemas", options.bindHost(), options.schemaRegistryPort()).start());
+            schemaRegistryUrl = "http://" + loopbackIfWildcard(options.bindHost()) + ":" + registry.port();
+        }
+        SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(schemaRegistryUrl);
+        TopologySerdes serdes = new TopologySerdes(
+                new AvroSerde<>(registryClient, ConnectorCommand.class, false),
+                new AvroSerde<>(registryClient, ConnectorState.class, false),
+                new AvroSerde<>(registryClient, CommandDecision.class, false),
+                new AvroSerde<>(registryClient, LifecycleEvent.class, false));
+
+        // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
+        int port = reservePort();
+        String advertised = options.advertisedUrl() != null ? options.advertisedUrl()
+                : "http://" + loopbackIfWildcard(options.bindHost()) + ":" + port;
+        URI advertisedUri = URI.create(advertised);
+
+        streams = new KafkaStreams(CommandTopology.build(topics, serdes),
+                StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
+                        advertisedUri.getHost() + ":" + advertisedUri.getPort(), 0));
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("Command processor thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        own(() -> streams.close(Duration.ofSeconds(30)));
+        streams.start();
+
+        DecisionListener decisions = own(new DecisionListener(bootstrapServers, topics.decisions(), serdes.decisions().deserializer()));
+        CommandGateway gateway = own(new CommandGateway(bootstrapServers, topics.commands(), serdes.commands().serializer(),
+                decisions, options.commandTimeout(), Clock.systemUTC()));
+        ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, new ConnectorQueries(streams),
+                ConnectorPlugins.fromClasspath());
+        ObjectMapper json = new ObjectMapper();
+        RootResource root = new RootResource(kafkaClusterId, () -> streams.state() == KafkaStreams.State.RUNNING);
+        ConnectorsResource connectors = new ConnectorsResource(herder, new ConnectRequests(json));
+        http = own(new HttpServer(options.bindHost(), port, json, config -> {
+            root.register(config);
+            connectors.register(config);
+        }).start());
+        awaitRunning();
+        log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
+    }
+
+    private void awaitRunning() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("The command processor stopped while starting: " + streams.state());
+            }
+            if (System.nanoTime() > deadline) {
+                log.warn("The command processor is not running yet ({}); serving anyway", streams.state());
+                return;
+            }
+            sleep(20);
+        }
+    }
+
+    private int reservePort() {
+        if (options.port() != 0) {
+            return options.port();
+        }
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String clusterId(Admin admin) {
+        try {
+            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot reach Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    private static String loopbackIfWildcard(String host) {
+        return host == null || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot create the data directory " + dir, e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    public String url() {
+        return "http://" + loopbackIfWildcard(options.bindHost()) + ":" + http.port();
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String schemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("Error while stopping {}: {}", resource, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.switchboard.commands;
+
+import io.switchboard.processor.ConnectorKey;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorCommand;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns a request into a command on the command topic and waits for the processor's decision.
+ * The command is keyed by connector so one partition orders everything done to a connector; the
+ * producer is idempotent with acks=all, so a command that was acknowledged is in Kafka for good.
+ */
+public final class CommandGateway implements AutoCloseable {
+    private final KafkaProducer<String, ConnectorCommand> producer;
+    private final DecisionListener decisions;
+    private final String topic;
+    private final Duration timeout;
+    private final Clock clock;
+
+    public CommandGateway(String bootstrapServers, String topic, Serializer<ConnectorCommand> serializer,
+                          DecisionListener decisions, Duration timeout, Clock clock) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
+        this.decisions = decisions;
+        this.topic = topic;
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /** A command for one connector, stamped with a fresh id and the time it was accepted. */
+    public ConnectorCommand.Builder command(ConnectorKey key, Object action, RequestContext request) {
+        return ConnectorCommand.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setCluster(key.cluster())
+                .setConnector(key.name())
+                .setRequestId(request.requestId())
+                .setPrincipal(request.principal())
+                .setIssuedAt(clock.millis())
+                .setAction(action);
+    }
+
+    /**
+     * Sends the command and completes with its decision. Fails with {@link CommandNotSentException}
+     * when Kafka did not take the command, and with {@link DecisionTimeoutException} when it did but no
+     * decision arrived in time (the command will still be applied).
+     */
+    public CompletableFuture<CommandDecision> submit(ConnectorCommand command) {
+        CompletableFuture<CommandDecision> decision = decisions.expect(command.getCommandId());
+        try {
+            producer.send(new ProducerRecord<>(topic, command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector(), command),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            decision.completeExceptionally(new CommandNotSentException(command, error));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            decision.completeExceptionally(new CommandNotSentException(command, e));
+        }
+        return decision
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(
+                        error instanceof TimeoutException ? new DecisionTimeoutException(command, timeout) : error));
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,110 @@
+package io.switchboard.commands;
+
+import io.switchboard.schemas.CommandDecision;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads every partition of the decisions topic and completes the future of each command this replica
+ * is waiting for. It reads uncommitted records: a decision is visible as soon as the processor has
+ * made it, before its transaction commits. That is safe because decisions are deterministic: if the
+ * transaction aborts, the command is decided again, the same way, from the same state.
+ */
+public final class DecisionListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DecisionListener.class);
+
+    private final Map<String, CompletableFuture<CommandDecision>> waiting = new ConcurrentHashMap<>();
+    private final KafkaConsumer<String, CommandDecision> consumer;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public DecisionListener(String bootstrapServers, String topic, Deserializer<CommandDecision> deserializer) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-decisions-" + Long.toHexString(System.nanoTime()));
+        consumer = new KafkaConsumer<>(p, new StringDeserializer(), deserializer);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        // Fix the start positions now, before any command is sent, so no decision can be missed.
+        partitions.forEach(tp -> consumer.position(tp, Duration.ofSeconds(30)));
+        thread = new Thread(this::run, "switchboard-decision-listener");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Registers interest in a command's decision; call before the command is sent. */
+    public CompletableFuture<CommandDecision> expect(String commandId) {
+        CompletableFuture<CommandDecision> future = new CompletableFuture<>();
+        waiting.put(commandId, future);
+        future.whenComplete((decision, error) -> waiting.remove(commandId));
+        return future;
+    }
+
+    public int waitingCount() {
+        return waiting.size();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                for (ConsumerRecord<String, CommandDecision> record : consumer.poll(Duration.ofMillis(200))) {
+                    CommandDecision decision = record.value();
+                    if (decision == null) {
+                        continue;
+                    }
+                    CompletableFuture<CommandDecision> future = waiting.get(decision.getCommandId());
+                    if (future != null) {
+                        future.complete(decision);
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.warn("Reading decisions failed; retrying: {}", e.toString());
+                    sleepQuietly();
+                }
+            }
+        }
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.switchboard.connect;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.schemas.TargetState;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads Kafka Connect request bodies as leniently as Kafka Connect does (scalars become strings,
+ * enum values are case-insensitive) and refuses what it cannot read with a 400, never a 500.
+ */
+public final class ConnectRequests {
+    private final ObjectMapper json;
+
+    public ConnectRequests(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** POST /connectors: {"name": ..., "config": {...}, "initial_state": ...}. */
+    public record CreateRequest(String name, Map<String, String> config, TargetState initialState) {
+    }
+
+    public CreateRequest createRequest(byte[] body) {
+        JsonNode root = parse(body);
+        if (!root.isObject()) {
+            throw ConnectRestException.badRequest("Request body must be a JSON object with a name and a config");
+        }
+        JsonNode nameNode = root.get("name");
+        String name;
+        if (nameNode == null || nameNode.isNull()) {
+            name = "";
+        } else if (nameNode.isValueNode()) {
+            name = nameNode.asText().trim();
+        } else {
+            throw ConnectRestException.badRequest("Connector name must be a string");
+        }
+        JsonNode configNode = root.get("config");
+        if (configNode == null || configNode.isNull()) {
+            throw ConnectRestException.badRequest("Connector config is missing");
+        }
+        Map<String, String> config = stringMap(configNode);
+        return new CreateRequest(name, config, initialState(root.get("initial_state")));
+    }
+
+    /** PUT /connectors/{name}/config and PATCH: a JSON object of string values. */
+    public Map<String, String> configBody(byte[] body) {
+        JsonNode root = parse(body);
+        if (root.isNull()) {
+            throw ConnectRestException.badRequest("Connector config is missing");
+        }
+        return stringMap(root);
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ConnectRestException.badRequest("Request body is missing");
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw ConnectRestException.badRequest("Request body is missing");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ConnectRestException.badRequest("Request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw ConnectRestException.badRequest("Request body cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> stringMap(JsonNode node) {
+        if (!node.isObject()) {
+            throw ConnectRestException.badRequest("Connector config must be a JSON object of string values");
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        node.fields().forEachRemaining(field -> {
+            JsonNode value = field.getValue();
+            if (value.isNull()) {
+                map.put(field.getKey(), null);
+            } else if (value.isValueNode()) {
+                map.put(field.getKey(), value.asText());
+            } else {
+                throw ConnectRestException.badRequest("Connector config value of '" + field.getKey()
+                        + "' must be a string, not " + (value.isArray() ? "an array" : "an object"));
+            }
+        });
+        return map;
+    }
+
+    private static TargetState initialState(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String value = node.isValueNode() ? node.asText() : "";
+        return switch (value.toUpperCase(Locale.ROOT)) {
+            case "RUNNING" -> TargetState.RUNNING;
+            case "PAUSED" -> TargetState.PAUSED;
+            case "STOPPED" -> TargetState.STOPPED;
+            default -> throw ConnectRestException.badRequest("initial_state must be one of RUNNING, PAUSED or STOPPED, not '"
+                    + value + "'");
+        };
+    }
+}

@@ -1,0 +1,135 @@
+package io.switchboard.connect;
+
+import io.switchboard.commands.CommandGateway;
+import io.switchboard.commands.RequestContext;
+import io.switchboard.processor.ConnectorKey;
+import io.switchboard.query.ConnectorQueries;
+import io.switchboard.schemas.ChangeTargetState;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.DeleteConnector;
+import io.switchboard.schemas.PatchConnectorConfig;
+import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.connect.Entities.ConnectorInfo;
+import io.switchboard.connect.Entities.ConnectorStateInfo;
+import io.switchboard.connect.Entities.ConnectorStatus;
+import io.switchboard.connect.Entities.Created;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Kafka Connect's operations on the connectors of one cluster. Writes become commands whose
+ * decisions come back from the processor; reads come from the connectors store.
+ */
+public final class ConnectorHerder {
+    private final String cluster;
+    private final CommandGateway gateway;
+    private final ConnectorQueries queries;
+    private final ConnectorConfigValidator validator;
+    private final ConnectorPlugins plugins;
+
+    public ConnectorHerder(String cluster, CommandGateway gateway, ConnectorQueries queries, ConnectorPlugins plugins) {
+        this.cluster = cluster;
+        this.gateway = gateway;
+        this.queries = queries;
+        this.plugins = plugins;
+        this.validator = new ConnectorConfigValidator(plugins);
+    }
+
+    public CompletableFuture<Created> createConnector(String name, Map<String, String> config, TargetState initialState,
+                                                      RequestContext request) {
+        validator.validate(config);
+        CreateConnector action = new CreateConnector(config, initialState == null ? TargetState.RUNNING : initialState);
+        return submit(name, action, request).thenApply(d -> new Created(true, info(d.getState())));
+    }
+
+    public CompletableFuture<Created> putConnectorConfig(String name, Map<String, String> config, RequestContext request) {
+        validator.validate(config);
+        return submit(name, new PutConnectorConfig(config), request)
+                .thenApply(d -> new Created(d.getOutcome() == io.switchboard.schemas.Outcome.CREATED, info(d.getState())));
+    }
+
+    public CompletableFuture<ConnectorInfo> patchConnectorConfig(String name, Map<String, String> patch, RequestContext request) {
+        ConnectorState current = queries.connector(key(name))
+                .orElseThrow(() -> ConnectRestException.notFound("Connector " + name + " not found"));
+        Map<String, String> patched = new HashMap<>(current.getConfig());
+        patch.forEach((k, v) -> {
+            if (v == null) {
+                patched.remove(k);
+            } else {
+                patched.put(k, v);
+            }
+        });
+        validator.validate(patched);
+        return submit(name, new PatchConnectorConfig(patch), request).thenApply(d -> info(d.getState()));
+    }
+
+    public CompletableFuture<Void> changeTargetState(String name, TargetState target, RequestContext request) {
+        return submit(name, new ChangeTargetState(target), request).thenApply(d -> null);
+    }
+
+    public CompletableFuture<Void> deleteConnector(String name, RequestContext request) {
+        return submit(name, new DeleteConnector(), request).thenApply(d -> null);
+    }
+
+    public List<String> connectors() {
+        return queries.connectors(cluster).stream().map(ConnectorState::getName).toList();
+    }
+
+    public List<ConnectorState> connectorStates() {
+        return queries.connectors(cluster);
+    }
+
+    public ConnectorInfo connectorInfo(String name) {
+        return info(existing(name));
+    }
+
+    public Map<String, String> connectorConfig(String name) {
+        return existing(name).getConfig();
+    }
+
+    public ConnectorStateInfo connectorStatus(String name) {
+        return status(existing(name));
+    }
+
+    public ConnectorInfo info(ConnectorState state) {
+        return new ConnectorInfo(state.getName(), state.getConfig(), List.of(), typeOf(state));
+    }
+
+    /** Until a data plane reports on it, a connector is UNASSIGNED: no worker runs it yet. */
+    public ConnectorStateInfo status(ConnectorState state) {
+        return new ConnectorStateInfo(state.getName(), new ConnectorStatus("UNASSIGNED", null, null), List.of(), typeOf(state));
+    }
+
+    private String typeOf(ConnectorState state) {
+        return plugins.typeOf(state.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS));
+    }
+
+    private ConnectorState existing(String name) {
+        return queries.connector(key(name))
+                .orElseThrow(() -> ConnectRestException.notFound("Connector " + name + " not found"));
+    }
+
+    private ConnectorKey key(String name) {
+        return new ConnectorKey(cluster, name);
+    }
+
+    private CompletableFuture<CommandDecision> submit(String name, Object action, RequestContext request) {
+        return gateway.submit(gateway.command(key(name), action, request).build())
+                .thenApply(ConnectorHerder::accepted);
+    }
+
+    private static CommandDecision accepted(CommandDecision decision) {
+        return switch (decision.getOutcome()) {
+            case CREATED, UPDATED, UNCHANGED, DELETED -> decision;
+            case NOT_FOUND -> throw ConnectRestException.notFound(decision.getMessage());
+            case CONFLICT -> throw ConnectRestException.conflict(decision.getMessage());
+            case REJECTED -> throw ConnectRestException.badRequest(decision.getMessage());
+        };
+    }
+}

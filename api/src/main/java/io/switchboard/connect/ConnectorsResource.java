@@ -1,0 +1,126 @@
+package io.switchboard.connect;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.switchboard.commands.RequestContext;
+import io.switchboard.http.AsyncAnswers;
+import io.switchboard.http.RequestContexts;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.TargetState;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * /connectors: Kafka Connect's connector endpoints. Each handler reads the request, calls the
+ * herder, and writes what the herder answers.
+ */
+public final class ConnectorsResource {
+    private final ConnectorHerder herder;
+    private final ConnectRequests requests;
+
+    public ConnectorsResource(ConnectorHerder herder, ConnectRequests requests) {
+        this.herder = herder;
+        this.requests = requests;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/connectors", this::list);
+        config.routes.post("/connectors", this::create);
+        config.routes.get("/connectors/{connector}", ctx -> ctx.json(herder.connectorInfo(name(ctx))));
+        config.routes.delete("/connectors/{connector}", this::delete);
+        config.routes.get("/connectors/{connector}/config", ctx -> ctx.json(herder.connectorConfig(name(ctx))));
+        config.routes.put("/connectors/{connector}/config", this::putConfig);
+        config.routes.patch("/connectors/{connector}/config", this::patchConfig);
+        config.routes.get("/connectors/{connector}/status", ctx -> ctx.json(herder.connectorStatus(name(ctx))));
+        config.routes.put("/connectors/{connector}/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED));
+        config.routes.put("/connectors/{connector}/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING));
+        config.routes.put("/connectors/{connector}/stop", ctx -> changeTargetState(ctx, TargetState.STOPPED));
+    }
+
+    private void list(Context ctx) {
+        List<String> expand = ctx.queryParams("expand");
+        if (!ctx.queryParamMap().containsKey("expand")) {
+            ctx.json(herder.connectors());
+            return;
+        }
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (ConnectorState state : herder.connectorStates()) {
+            Map<String, Object> expansions = new LinkedHashMap<>();
+            for (String kind : expand) {
+                switch (kind) {
+                    case "status" -> expansions.put("status", herder.status(state));
+                    case "info" -> expansions.put("info", herder.info(state));
+                    default -> {
+                        // Kafka Connect ignores unknown expansions.
+                    }
+                }
+            }
+            out.put(state.getName(), expansions);
+        }
+        ctx.json(out);
+    }
+
+    private void create(Context ctx) {
+        RequestContext request = RequestContexts.of(ctx);
+        ConnectRequests.CreateRequest body = requests.createRequest(ctx.bodyAsBytes());
+        Map<String, String> config = withName(body.name(), body.config());
+        AsyncAnswers.answer(ctx, herder.createConnector(body.name(), config, body.initialState(), request), created -> {
+            ctx.status(201).header("Location", location(ctx, body.name())).json(created.info());
+        });
+    }
+
+    private void putConfig(Context ctx) {
+        RequestContext request = RequestContexts.of(ctx);
+        String name = name(ctx);
+        Map<String, String> config = withName(name, requests.configBody(ctx.bodyAsBytes()));
+        AsyncAnswers.answer(ctx, herder.putConnectorConfig(name, config, request), created -> {
+            if (created.created()) {
+                ctx.status(201).header("Location", location(ctx, name));
+            } else {
+                ctx.status(200);
+            }
+            ctx.json(created.info());
+        });
+    }
+
+    private void patchConfig(Context ctx) {
+        RequestContext request = RequestContexts.of(ctx);
+        Map<String, String> patch = requests.configBody(ctx.bodyAsBytes());
+        AsyncAnswers.answer(ctx, herder.patchConnectorConfig(name(ctx), patch, request), info -> ctx.status(200).json(info));
+    }
+
+    private void changeTargetState(Context ctx, TargetState target) {
+        RequestContext request = RequestContexts.of(ctx);
+        AsyncAnswers.answer(ctx, herder.changeTargetState(name(ctx), target, request), ignored -> ctx.status(202));
+    }
+
+    private void delete(Context ctx) {
+        RequestContext request = RequestContexts.of(ctx);
+        AsyncAnswers.answer(ctx, herder.deleteConnector(name(ctx), request), ignored -> ctx.status(204));
+    }
+
+    /** Kafka Connect's rule: config.name must equal the connector's name, and is set when absent. */
+    private static Map<String, String> withName(String name, Map<String, String> config) {
+        Map<String, String> named = new LinkedHashMap<>(config);
+        String included = named.get(ConnectorConfigValidator.NAME);
+        if (included != null) {
+            if (!included.equals(name)) {
+                throw ConnectRestException.badRequest("Connector name configuration (" + included
+                        + ") doesn't match connector name in the URL (" + name + ")");
+            }
+        } else {
+            named.put(ConnectorConfigValidator.NAME, name);
+        }
+        return named;
+    }
+
+    private static String name(Context ctx) {
+        return ctx.pathParam("connector");
+    }
+
+    private static String location(Context ctx, String name) {
+        return ctx.scheme() + "://" + ctx.host() + "/connectors/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,43 @@
+package io.switchboard.connect;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+import java.util.Map;
+
+/** The JSON bodies of Kafka Connect's REST API, field for field. */
+public final class Entities {
+    private Entities() {
+    }
+
+    public record ConnectorInfo(String name, Map<String, String> config, List<TaskId> tasks, String type) {
+    }
+
+    public record TaskId(String connector, int task) {
+    }
+
+    public record ConnectorStateInfo(String name, ConnectorStatus connector, List<TaskStatus> tasks, String type) {
+    }
+
+    public record ConnectorStatus(String state, @JsonProperty("worker_id") String workerId,
+                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) String trace) {
+    }
+
+    public record TaskStatus(int id, String state, @JsonProperty("worker_id") String workerId,
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) String trace) {
+    }
+
+    public record ServerInfo(String version, String commit, @JsonProperty("kafka_cluster_id") String kafkaClusterId) {
+    }
+
+    public record HealthInfo(String status, String message) {
+    }
+
+    public record ErrorMessage(@JsonProperty("error_code") int errorCode, String message) {
+    }
+
+    /** A connector that was written: whether it was new, and how it looks now. */
+    public record Created(boolean created, ConnectorInfo info) {
+    }
+}

@@ -1,0 +1,39 @@
+package io.switchboard.http;
+
+import io.javalin.http.Context;
+import io.switchboard.commands.RequestContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.UUID;
+
+/** Who made a request and its id: the caller's X-Request-Id, or a fresh one echoed back. */
+public final class RequestContexts {
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+    private RequestContexts() {
+    }
+
+    public static RequestContext of(Context ctx) {
+        String requestId = ctx.header(REQUEST_ID_HEADER);
+        if (requestId == null || requestId.isBlank() || requestId.length() > 200) {
+            requestId = UUID.randomUUID().toString();
+        }
+        ctx.header(REQUEST_ID_HEADER, requestId);
+        return new RequestContext(requestId, principal(ctx.header("Authorization")));
+    }
+
+    /** The user of HTTP Basic credentials, when there are any; the password is never kept. */
+    static String principal(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? decoded : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

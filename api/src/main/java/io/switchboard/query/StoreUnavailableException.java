@@ -1,0 +1,8 @@
+package io.switchboard.query;
+
+/** The store cannot answer now (starting, rebalancing, restoring); the request can be retried. */
+public class StoreUnavailableException extends RuntimeException {
+    public StoreUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,159 @@
+package io.switchboard.processor;
+
+import io.switchboard.schemas.ChangeTargetState;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorConfigChanged;
+import io.switchboard.schemas.ConnectorCreated;
+import io.switchboard.schemas.ConnectorDeleted;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.DeleteConnector;
+import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.PatchConnectorConfig;
+import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.TargetStateChanged;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Decides a command against the connector's current state. A pure function of its arguments: no
+ * clock, no randomness, no I/O, so a command processed again after an aborted transaction is decided
+ * exactly as before. Messages are Kafka Connect's own.
+ */
+public final class CommandDecider {
+
+    private CommandDecider() {
+    }
+
+    public static Decision decide(ConnectorState current, ConnectorCommand command) {
+        Object action = command.getAction();
+        if (action instanceof CreateConnector create) {
+            return create(current, command, create);
+        } else if (action instanceof PutConnectorConfig put) {
+            return putConfig(current, command, put.getConfig());
+        } else if (action instanceof PatchConnectorConfig patch) {
+            return patchConfig(current, command, patch);
+        } else if (action instanceof ChangeTargetState change) {
+            return changeTargetState(current, command, change.getTargetState());
+        } else if (action instanceof DeleteConnector) {
+            return delete(current, command);
+        }
+        throw new InvalidCommandException("Unknown command action " + (action == null ? null : action.getClass().getName()));
+    }
+
+    private static Decision create(ConnectorState current, ConnectorCommand command, CreateConnector create) {
+        if (current != null) {
+            return refused(Outcome.CONFLICT, "Connector " + command.getConnector() + " already exists", current);
+        }
+        return created(command, create.getConfig(), create.getInitialState());
+    }
+
+    private static Decision putConfig(ConnectorState current, ConnectorCommand command, Map<String, String> config) {
+        if (current == null) {
+            return created(command, config, TargetState.RUNNING);
+        }
+        if (current.getConfig().equals(config)) {
+            return new Decision(Outcome.UNCHANGED, null, current, false, null);
+        }
+        ConnectorState next = ConnectorState.newBuilder(current)
+                .setConfig(new TreeMap<>(config))
+                .setVersion(current.getVersion() + 1)
+                .setUpdatedAt(command.getIssuedAt())
+                .setLastCommandId(command.getCommandId())
+                .build();
+        ConnectorConfigChanged changed = configDiff(current.getConfig(), next.getConfig());
+        return new Decision(Outcome.UPDATED, null, next, true, event(command, next.getVersion(), changed));
+    }
+
+    private static Decision patchConfig(ConnectorState current, ConnectorCommand command, PatchConnectorConfig patch) {
+        if (current == null) {
+            return refused(Outcome.NOT_FOUND, "Connector " + command.getConnector() + " not found", null);
+        }
+        Map<String, String> patched = new TreeMap<>(current.getConfig());
+        patch.getPatch().forEach((key, value) -> {
+            if (value == null) {
+                patched.remove(key);
+            } else {
+                patched.put(key, value);
+            }
+        });
+        return putConfig(current, command, patched);
+    }
+
+    private static Decision changeTargetState(ConnectorState current, ConnectorCommand command, TargetState target) {
+        if (current == null) {
+            return refused(Outcome.NOT_FOUND, "Unknown connector " + command.getConnector(), null);
+        }
+        if (current.getTargetState() == target) {
+            return new Decision(Outcome.UNCHANGED, null, current, false, null);
+        }
+        ConnectorState next = ConnectorState.newBuilder(current)
+                .setTargetState(target)
+                .setVersion(current.getVersion() + 1)
+                .setUpdatedAt(command.getIssuedAt())
+                .setLastCommandId(command.getCommandId())
+                .build();
+        TargetStateChanged changed = new TargetStateChanged(current.getTargetState(), target);
+        return new Decision(Outcome.UPDATED, null, next, true, event(command, next.getVersion(), changed));
+    }
+
+    private static Decision delete(ConnectorState current, ConnectorCommand command) {
+        if (current == null) {
+            return refused(Outcome.NOT_FOUND, "Connector " + command.getConnector() + " not found", null);
+        }
+        LifecycleEvent deleted = event(command, current.getVersion() + 1, new ConnectorDeleted());
+        return new Decision(Outcome.DELETED, null, null, true, deleted);
+    }
+
+    private static Decision created(ConnectorCommand command, Map<String, String> config, TargetState initialState) {
+        ConnectorState state = ConnectorState.newBuilder()
+                .setCluster(command.getCluster())
+                .setName(command.getConnector())
+                .setConfig(new TreeMap<>(config))
+                .setTargetState(initialState)
+                .setVersion(1L)
+                .setCreatedAt(command.getIssuedAt())
+                .setUpdatedAt(command.getIssuedAt())
+                .setLastCommandId(command.getCommandId())
+                .build();
+        ConnectorCreated created = new ConnectorCreated(state.getConfig(), initialState);
+        return new Decision(Outcome.CREATED, null, state, true, event(command, 1L, created));
+    }
+
+    private static Decision refused(Outcome outcome, String message, ConnectorState current) {
+        return new Decision(outcome, message, current, false, null);
+    }
+
+    static ConnectorConfigChanged configDiff(Map<String, String> before, Map<String, String> after) {
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        new TreeMap<>(after).forEach((key, value) -> {
+            if (!before.containsKey(key)) {
+                added.add(key);
+            } else if (!before.get(key).equals(value)) {
+                changed.add(key);
+            }
+        });
+        new TreeMap<>(before).keySet().stream().filter(key -> !after.containsKey(key)).forEach(removed::add);
+        return new ConnectorConfigChanged(after, added, removed, changed);
+    }
+
+    private static LifecycleEvent event(ConnectorCommand command, long version, Object payload) {
+        return LifecycleEvent.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setCluster(command.getCluster())
+                .setConnector(command.getConnector())
+                .setVersion(version)
+                .setOccurredAt(command.getIssuedAt())
+                .setPrincipal(command.getPrincipal())
+                .setRequestId(command.getRequestId())
+                .setEvent(payload)
+                .build();
+    }
+}

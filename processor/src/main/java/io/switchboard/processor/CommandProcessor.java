@@ -1,0 +1,66 @@
+package io.switchboard.processor;
+
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorState;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Applies each command to the connectors store: decides it against the current state, writes the
+ * next state, and forwards the decision and, when something changed, a lifecycle event.
+ */
+final class CommandProcessor implements Processor<String, ConnectorCommand, String, Object> {
+    static final String DECISIONS = "decisions-sink";
+    static final String LIFECYCLE = "lifecycle-sink";
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, ConnectorState> connectors;
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.connectors = context.getStateStore(StoreNames.CONNECTORS);
+    }
+
+    @Override
+    public void process(Record<String, ConnectorCommand> record) {
+        ConnectorCommand command = record.value();
+        ConnectorKey key = keyOf(record.key(), command);
+        String storeKey = key.toString();
+
+        Decision decision = CommandDecider.decide(connectors.get(storeKey), command);
+        if (decision.changed()) {
+            if (decision.next() == null) {
+                connectors.delete(storeKey);
+            } else {
+                connectors.put(storeKey, decision.next());
+            }
+        }
+        context.forward(record.withValue(decision.toRecord(command.getCommandId(), key)), DECISIONS);
+        if (decision.event() != null) {
+            context.forward(record.withValue(decision.event()), LIFECYCLE);
+        }
+    }
+
+    private static ConnectorKey keyOf(String recordKey, ConnectorCommand command) {
+        if (command == null) {
+            throw new InvalidCommandException("Command record with key '" + recordKey + "' has no value");
+        }
+        ConnectorKey key;
+        try {
+            key = new ConnectorKey(command.getCluster(), command.getConnector());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidCommandException(e.getMessage());
+        }
+        if (command.getConnector().isEmpty()) {
+            throw new InvalidCommandException("Command " + command.getCommandId() + " names no connector");
+        }
+        if (!key.toString().equals(recordKey)) {
+            throw new InvalidCommandException("Command " + command.getCommandId() + " is for " + key
+                    + " but its record key is '" + recordKey + "'");
+        }
+        return key;
+    }
+}

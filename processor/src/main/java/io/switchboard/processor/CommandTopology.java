@@ -1,0 +1,31 @@
+package io.switchboard.processor;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * commands → decide (connectors store) → decisions + lifecycle events.
+ */
+public final class CommandTopology {
+
+    private CommandTopology() {
+    }
+
+    public static Topology build(Topics topics, TopologySerdes serdes) {
+        Topology topology = new Topology();
+        topology.addSource("commands", new StringDeserializer(), serdes.commands().deserializer(), topics.commands());
+        topology.addProcessor("decide", CommandProcessor::new, "commands");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CONNECTORS),
+                        Serdes.String(), serdes.states()),
+                "decide");
+        topology.addSink(CommandProcessor.DECISIONS, topics.decisions(),
+                new StringSerializer(), serdes.decisions().serializer(), "decide");
+        topology.addSink(CommandProcessor.LIFECYCLE, topics.lifecycle(),
+                new StringSerializer(), serdes.events().serializer(), "decide");
+        return topology;
+    }
+}

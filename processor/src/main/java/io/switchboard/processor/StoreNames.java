@@ -1,0 +1,10 @@
+package io.switchboard.processor;
+
+/** Names of the topology's state stores, which are also the names interactive queries use. */
+public final class StoreNames {
+    /** Desired state of every connector, keyed by {@link ConnectorKey}. */
+    public static final String CONNECTORS = "connectors";
+
+    private StoreNames() {
+    }
+}

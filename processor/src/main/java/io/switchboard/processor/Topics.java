@@ -1,0 +1,34 @@
+package io.switchboard.processor;
+
+/**
+ * The names of the topics Switchboard owns. Every name derives from one prefix so that several
+ * Switchboard deployments can share a Kafka cluster.
+ */
+public record Topics(String prefix) {
+    public static final Topics DEFAULT = new Topics("switchboard");
+
+    /** Commands, keyed by connector: the only input of the topology. */
+    public String commands() {
+        return prefix + ".commands";
+    }
+
+    /** One decision per command, read by every API replica to answer its waiting clients. */
+    public String decisions() {
+        return prefix + ".decisions";
+    }
+
+    /** Facts about connectors, for other teams to consume. */
+    public String lifecycle() {
+        return prefix + ".lifecycle";
+    }
+
+    /** Records of the command topic that are not valid commands. */
+    public String deadLetters() {
+        return prefix + ".commands.dlq";
+    }
+
+    /** The Kafka Streams application id, which also prefixes the state store changelogs. */
+    public String applicationId() {
+        return prefix;
+    }
+}

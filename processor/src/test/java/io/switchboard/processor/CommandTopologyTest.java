@@ -1,0 +1,270 @@
+package io.switchboard.processor;
+
+import io.switchboard.schemas.ChangeTargetState;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorConfigChanged;
+import io.switchboard.schemas.ConnectorCreated;
+import io.switchboard.schemas.ConnectorDeleted;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.DeleteConnector;
+import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.PatchConnectorConfig;
+import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.TargetStateChanged;
+import io.switchboard.schemas.wire.AvroSerde;
+import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every command decision, through the real topology in a TopologyTestDriver. */
+class CommandTopologyTest {
+    private static final Topics TOPICS = Topics.DEFAULT;
+    private static final Map<String, String> CONFIG = Map.of(
+            "connector.class", "FileStreamSource", "file", "/tmp/in.txt", "topic", "lines", "name", "orders");
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ConnectorCommand> commands;
+    private TestInputTopic<String, byte[]> rawCommands;
+    private TestOutputTopic<String, CommandDecision> decisions;
+    private TestOutputTopic<String, LifecycleEvent> lifecycle;
+    private KeyValueStore<String, ConnectorState> store;
+    private int sequence;
+
+    @BeforeEach
+    void setUp() {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        TopologySerdes serdes = new TopologySerdes(
+                new AvroSerde<>(registry, ConnectorCommand.class, false),
+                new AvroSerde<>(registry, ConnectorState.class, false),
+                new AvroSerde<>(registry, CommandDecision.class, false),
+                new AvroSerde<>(registry, LifecycleEvent.class, false));
+        Properties props = new Properties();
+        props.putAll(StreamsSettings.of(TOPICS, "unused:9092", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "switchboard-ttd-" + System.nanoTime()), "localhost:8083", 0));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, serdes), props);
+        commands = driver.createInputTopic(TOPICS.commands(), new StringSerializer(), serdes.commands().serializer());
+        rawCommands = driver.createInputTopic(TOPICS.commands(), new StringSerializer(), new ByteArraySerializer());
+        decisions = driver.createOutputTopic(TOPICS.decisions(), new StringDeserializer(), serdes.decisions().deserializer());
+        lifecycle = driver.createOutputTopic(TOPICS.lifecycle(), new StringDeserializer(), serdes.events().deserializer());
+        store = driver.getKeyValueStore(StoreNames.CONNECTORS);
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private CommandDecision send(String name, Object action) {
+        ConnectorCommand command = ConnectorCommand.newBuilder()
+                .setCommandId("cmd-" + (++sequence))
+                .setCluster("default")
+                .setConnector(name)
+                .setRequestId("req-" + sequence)
+                .setPrincipal("alice")
+                .setIssuedAt(1_000L * sequence)
+                .setAction(action)
+                .build();
+        commands.pipeInput("default/" + name, command);
+        List<CommandDecision> out = decisions.readValuesToList();
+        assertEquals(1, out.size(), "exactly one decision per command");
+        assertEquals(command.getCommandId(), out.get(0).getCommandId());
+        return out.get(0);
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> copy = new HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    @Test
+    void createStoresTheConnectorAndPublishesConnectorCreated() {
+        CommandDecision d = send("orders", new CreateConnector(CONFIG, TargetState.PAUSED));
+        assertEquals(Outcome.CREATED, d.getOutcome());
+        assertEquals(CONFIG, d.getState().getConfig());
+        assertEquals(TargetState.PAUSED, d.getState().getTargetState());
+        assertEquals(1L, d.getState().getVersion());
+
+        ConnectorState stored = store.get("default/orders");
+        assertEquals(CONFIG, stored.getConfig());
+        assertEquals(1_000L, stored.getCreatedAt());
+
+        var published = lifecycle.readKeyValue();
+        assertEquals("default/orders", published.key, "events are keyed by connector");
+        LifecycleEvent event = published.value;
+        assertInstanceOf(ConnectorCreated.class, event.getEvent());
+        assertEquals("alice", event.getPrincipal());
+        assertEquals("req-1", event.getRequestId());
+        assertEquals("cmd-1", event.getCommandId());
+        assertEquals(1L, event.getVersion());
+        assertTrue(lifecycle.isEmpty());
+    }
+
+    @Test
+    void secondCreateOfTheSameNameConflictsAndChangesNothing() {
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        lifecycle.readValuesToList();
+        CommandDecision d = send("orders", new CreateConnector(with(CONFIG, "topic", "other"), TargetState.RUNNING));
+        assertEquals(Outcome.CONFLICT, d.getOutcome());
+        assertEquals("Connector orders already exists", d.getMessage());
+        assertEquals("lines", store.get("default/orders").getConfig().get("topic"));
+        assertTrue(lifecycle.isEmpty(), "a refused command publishes no event");
+    }
+
+    @Test
+    void putConfigCreatesThenUpdatesThenIgnoresANoOp() {
+        CommandDecision created = send("orders", new PutConnectorConfig(CONFIG));
+        assertEquals(Outcome.CREATED, created.getOutcome());
+        assertEquals(TargetState.RUNNING, created.getState().getTargetState());
+
+        Map<String, String> changed = with(CONFIG, "topic", "lines-v2");
+        changed.put("tasks.max", "2");
+        changed.remove("file");
+        CommandDecision updated = send("orders", new PutConnectorConfig(changed));
+        assertEquals(Outcome.UPDATED, updated.getOutcome());
+        assertEquals(2L, updated.getState().getVersion());
+
+        List<LifecycleEvent> events = lifecycle.readValuesToList();
+        assertEquals(2, events.size());
+        ConnectorConfigChanged diff = assertInstanceOf(ConnectorConfigChanged.class, events.get(1).getEvent());
+        assertEquals(List.of("tasks.max"), diff.getAdded());
+        assertEquals(List.of("file"), diff.getRemoved());
+        assertEquals(List.of("topic"), diff.getChanged());
+
+        CommandDecision same = send("orders", new PutConnectorConfig(changed));
+        assertEquals(Outcome.UNCHANGED, same.getOutcome());
+        assertEquals(2L, store.get("default/orders").getVersion());
+        assertTrue(lifecycle.isEmpty(), "a no-op records nothing");
+    }
+
+    @Test
+    void patchMergesAndRemovesKeysAndRefusesUnknownConnectors() {
+        CommandDecision missing = send("orders", new PatchConnectorConfig(Map.of("topic", "x")));
+        assertEquals(Outcome.NOT_FOUND, missing.getOutcome());
+        assertEquals("Connector orders not found", missing.getMessage());
+        assertNull(store.get("default/orders"));
+
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        Map<String, String> patch = new HashMap<>();
+        patch.put("topic", "patched");
+        patch.put("file", null);
+        CommandDecision d = send("orders", new PatchConnectorConfig(patch));
+        assertEquals(Outcome.UPDATED, d.getOutcome());
+        Map<String, String> config = store.get("default/orders").getConfig();
+        assertEquals("patched", config.get("topic"));
+        assertTrue(!config.containsKey("file"), "a null in a patch removes the key");
+        assertEquals("FileStreamSource", config.get("connector.class"));
+    }
+
+    @Test
+    void targetStateChangesArePublishedAndRepeatsAreNoOps() {
+        CommandDecision unknown = send("orders", new ChangeTargetState(TargetState.PAUSED));
+        assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
+        assertEquals("Unknown connector orders", unknown.getMessage());
+
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        lifecycle.readValuesToList();
+        assertEquals(Outcome.UPDATED, send("orders", new ChangeTargetState(TargetState.PAUSED)).getOutcome());
+        assertEquals(Outcome.UNCHANGED, send("orders", new ChangeTargetState(TargetState.PAUSED)).getOutcome());
+        assertEquals(Outcome.UPDATED, send("orders", new ChangeTargetState(TargetState.STOPPED)).getOutcome());
+        assertEquals(TargetState.STOPPED, store.get("default/orders").getTargetState());
+
+        List<LifecycleEvent> events = lifecycle.readValuesToList();
+        assertEquals(2, events.size());
+        TargetStateChanged last = assertInstanceOf(TargetStateChanged.class, events.get(1).getEvent());
+        assertEquals(TargetState.PAUSED, last.getPrevious());
+        assertEquals(TargetState.STOPPED, last.getCurrent());
+        assertEquals(3L, events.get(1).getVersion());
+    }
+
+    @Test
+    void deleteRemovesTheConnectorAndAllowsReCreation() {
+        assertEquals(Outcome.NOT_FOUND, send("orders", new DeleteConnector()).getOutcome());
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        lifecycle.readValuesToList();
+
+        CommandDecision deleted = send("orders", new DeleteConnector());
+        assertEquals(Outcome.DELETED, deleted.getOutcome());
+        assertNull(deleted.getState());
+        assertNull(store.get("default/orders"));
+        LifecycleEvent event = lifecycle.readValue();
+        assertInstanceOf(ConnectorDeleted.class, event.getEvent());
+        assertEquals(2L, event.getVersion());
+
+        assertEquals(Outcome.NOT_FOUND, send("orders", new DeleteConnector()).getOutcome());
+        assertEquals(Outcome.CREATED, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING)).getOutcome());
+    }
+
+    @Test
+    void connectorsOfDifferentClustersAreIndependent() {
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        ConnectorCommand other = ConnectorCommand.newBuilder()
+                .setCommandId("other-1").setCluster("eu").setConnector("orders").setIssuedAt(5L)
+                .setAction(new CreateConnector(CONFIG, TargetState.RUNNING)).build();
+        commands.pipeInput("eu/orders", other);
+        assertEquals(Outcome.CREATED, decisions.readValue().getOutcome());
+        assertEquals(2, countStore());
+    }
+
+    @Test
+    void recordsThatAreNotCommandsAreSkippedAndProcessingGoesOn() {
+        rawCommands.pipeInput("default/orders", "not avro at all".getBytes(StandardCharsets.UTF_8));
+        ConnectorCommand mismatched = ConnectorCommand.newBuilder()
+                .setCommandId("bad-key").setCluster("default").setConnector("orders").setIssuedAt(1L)
+                .setAction(new CreateConnector(CONFIG, TargetState.RUNNING)).build();
+        commands.pipeInput("default/someone-else", mismatched);
+        assertTrue(decisions.isEmpty(), "invalid records get no decision");
+        assertNull(store.get("default/orders"));
+
+        assertEquals(Outcome.CREATED, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING)).getOutcome());
+    }
+
+    @Test
+    void decisionsAreAPureFunctionOfStateAndCommand() {
+        ConnectorCommand command = ConnectorCommand.newBuilder()
+                .setCommandId("c").setCluster("default").setConnector("orders").setIssuedAt(42L)
+                .setAction(new PutConnectorConfig(CONFIG)).build();
+        ConnectorState state = ConnectorState.newBuilder().setCluster("default").setName("orders")
+                .setConfig(with(CONFIG, "topic", "old")).setTargetState(TargetState.RUNNING)
+                .setVersion(3L).setCreatedAt(1L).setUpdatedAt(2L).setLastCommandId("b").build();
+        assertEquals(CommandDecider.decide(state, command), CommandDecider.decide(state, command));
+        assertEquals(4L, CommandDecider.decide(state, command).next().getVersion());
+        assertEquals(42L, CommandDecider.decide(state, command).next().getUpdatedAt());
+    }
+
+    private int countStore() {
+        int n = 0;
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+}
