@@ -29,6 +29,7 @@ public final class ErrorResponses {
 
     static void install(JavalinConfig config) {
         config.routes.exception(Exception.class, (e, ctx) -> write(ctx, e));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e));
         config.routes.error(404, ctx -> {
             if (isEmpty(ctx)) {
                 json(ctx, 404, "HTTP 404 Not Found");

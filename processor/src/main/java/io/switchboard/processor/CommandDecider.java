@@ -60,7 +60,7 @@ public final class CommandDecider {
         if (current.getConfig().equals(config)) {
             return new Decision(Outcome.UNCHANGED, null, current, false, null);
         }
-        ConnectorState next = ConnectorState.newBuilder(current)
+        ConnectorState next = copyOf(current)
                 .setConfig(new TreeMap<>(config))
                 .setVersion(current.getVersion() + 1)
                 .setUpdatedAt(command.getIssuedAt())
@@ -92,7 +92,7 @@ public final class CommandDecider {
         if (current.getTargetState() == target) {
             return new Decision(Outcome.UNCHANGED, null, current, false, null);
         }
-        ConnectorState next = ConnectorState.newBuilder(current)
+        ConnectorState next = copyOf(current)
                 .setTargetState(target)
                 .setVersion(current.getVersion() + 1)
                 .setUpdatedAt(command.getIssuedAt())
@@ -123,6 +123,19 @@ public final class CommandDecider {
                 .build();
         ConnectorCreated created = new ConnectorCreated(state.getConfig(), initialState);
         return new Decision(Outcome.CREATED, null, state, true, event(command, 1L, created));
+    }
+
+    /** A builder holding the current state, without Avro's reflective deep copy. */
+    private static ConnectorState.Builder copyOf(ConnectorState current) {
+        return ConnectorState.newBuilder()
+                .setCluster(current.getCluster())
+                .setName(current.getName())
+                .setConfig(current.getConfig())
+                .setTargetState(current.getTargetState())
+                .setVersion(current.getVersion())
+                .setCreatedAt(current.getCreatedAt())
+                .setUpdatedAt(current.getUpdatedAt())
+                .setLastCommandId(current.getLastCommandId());
     }
 
     private static Decision refused(Outcome outcome, String message, ConnectorState current) {

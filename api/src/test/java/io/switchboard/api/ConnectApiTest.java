@@ -1,0 +1,367 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.api.SwitchboardFixture.Answer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Kafka Connect's connector endpoints over real HTTP, against a real broker and Kafka Streams. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConnectApiTest {
+    private SwitchboardFixture fx;
+
+    @BeforeAll
+    void start() {
+        fx = new SwitchboardFixture();
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+    }
+
+    static Map<String, Object> config(String name) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        config.put("file", "/tmp/" + name + ".txt");
+        config.put("topic", name + "-lines");
+        return config;
+    }
+
+    static String createBody(String name) {
+        return SwitchboardFixture.json(Map.of("name", name, "config", config(name)));
+    }
+
+    private Set<String> names() {
+        Answer list = fx.call("GET", "/connectors", null);
+        assertEquals(200, list.status());
+        Set<String> names = new TreeSet<>();
+        list.json().forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    @Test
+    void rootAndHealth() {
+        Answer root = fx.call("GET", "/", null);
+        assertEquals(200, root.status());
+        assertTrue(root.json().has("version"));
+        assertTrue(root.json().has("commit"));
+        assertFalse(root.json().get("kafka_cluster_id").asText().isEmpty());
+
+        Answer health = fx.call("GET", "/health", null);
+        assertEquals(200, health.status());
+        assertEquals("healthy", health.json().get("status").asText());
+    }
+
+    @Test
+    void connectorLifecycleThroughEveryEndpoint() {
+        Answer created = fx.call("POST", "/connectors", createBody("life"));
+        assertEquals(201, created.status(), created.body());
+        assertEquals("life", created.json().get("name").asText());
+        assertEquals("life", created.json().get("config").get("name").asText(), "config.name is filled in");
+        assertEquals("source", created.json().get("type").asText());
+        assertTrue(created.json().get("tasks").isArray());
+        assertTrue(created.header("Location").endsWith("/connectors/life"), created.header("Location"));
+
+        // Read-your-writes: the 201 means the store already has it.
+        Answer info = fx.call("GET", "/connectors/life", null);
+        assertEquals(200, info.status());
+        assertEquals("life-lines", info.json().get("config").get("topic").asText());
+        assertTrue(names().contains("life"));
+
+        Answer config = fx.call("GET", "/connectors/life/config", null);
+        assertEquals(200, config.status());
+        assertEquals("/tmp/life.txt", config.json().get("file").asText());
+
+        Map<String, Object> updated = config("life");
+        updated.put("topic", "life-v2");
+        Answer put = fx.call("PUT", "/connectors/life/config", SwitchboardFixture.json(updated));
+        assertEquals(200, put.status(), put.body());
+        assertEquals("life-v2", fx.call("GET", "/connectors/life/config", null).json().get("topic").asText());
+
+        Answer samePut = fx.call("PUT", "/connectors/life/config", SwitchboardFixture.json(updated));
+        assertEquals(200, samePut.status());
+
+        Map<String, Object> patch = new HashMap<>();
+        patch.put("tasks.max", "3");
+        patch.put("file", null);
+        Answer patched = fx.call("PATCH", "/connectors/life/config", SwitchboardFixture.json(patch));
+        assertEquals(200, patched.status(), patched.body());
+        JsonNode afterPatch = fx.call("GET", "/connectors/life/config", null).json();
+        assertEquals("3", afterPatch.get("tasks.max").asText());
+        assertFalse(afterPatch.has("file"));
+
+        for (String action : List.of("pause", "resume", "stop", "resume")) {
+            Answer answer = fx.call("PUT", "/connectors/life/" + action, null);
+            assertEquals(202, answer.status(), action + ": " + answer.body());
+            assertEquals("", answer.body());
+        }
+
+        Answer status = fx.call("GET", "/connectors/life/status", null);
+        assertEquals(200, status.status());
+        assertEquals("UNASSIGNED", status.json().get("connector").get("state").asText());
+        assertEquals(0, status.json().get("tasks").size());
+
+        Answer deleted = fx.call("DELETE", "/connectors/life", null);
+        assertEquals(204, deleted.status());
+        assertEquals(404, fx.call("GET", "/connectors/life", null).status());
+        assertFalse(names().contains("life"));
+    }
+
+    @Test
+    void putConfigCreatesWith201() {
+        Answer put = fx.call("PUT", "/connectors/by-put/config", SwitchboardFixture.json(config("by-put")));
+        assertEquals(201, put.status(), put.body());
+        assertEquals("by-put", put.json().get("name").asText());
+        assertNotNull(put.header("Location"));
+    }
+
+    @Test
+    void initialStateIsKept() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", "starts-paused");
+        body.put("config", config("starts-paused"));
+        body.put("initial_state", "paused");
+        assertEquals(201, fx.call("POST", "/connectors", SwitchboardFixture.json(body)).status());
+        // Pausing an already paused connector is accepted and changes nothing.
+        assertEquals(202, fx.call("PUT", "/connectors/starts-paused/pause", null).status());
+    }
+
+    @Test
+    void listExpandsStatusAndInfo() {
+        assertEquals(201, fx.call("POST", "/connectors", createBody("expand-me")).status());
+        JsonNode both = fx.call("GET", "/connectors?expand=status&expand=info", null).json();
+        JsonNode entry = both.get("expand-me");
+        assertNotNull(entry, both.toString());
+        assertEquals("expand-me", entry.get("info").get("name").asText());
+        assertEquals("UNASSIGNED", entry.get("status").get("connector").get("state").asText());
+
+        JsonNode statusOnly = fx.call("GET", "/connectors?expand=status", null).json();
+        assertFalse(statusOnly.get("expand-me").has("info"));
+        assertTrue(statusOnly.get("expand-me").has("status"));
+    }
+
+    @Test
+    void unknownConnectorsAre404Everywhere() {
+        for (String[] call : List.of(
+                new String[]{"GET", "/connectors/nope", null},
+                new String[]{"GET", "/connectors/nope/config", null},
+                new String[]{"GET", "/connectors/nope/status", null},
+                new String[]{"DELETE", "/connectors/nope", null},
+                new String[]{"PATCH", "/connectors/nope/config", "{\"topic\":\"x\"}"},
+                new String[]{"PUT", "/connectors/nope/pause", null},
+                new String[]{"PUT", "/connectors/nope/resume", null},
+                new String[]{"PUT", "/connectors/nope/stop", null})) {
+            Answer answer = fx.call(call[0], call[1], call[2]);
+            assertEquals(404, answer.status(), call[0] + " " + call[1] + ": " + answer.body());
+            assertEquals(404, answer.json().get("error_code").asInt());
+            assertTrue(answer.json().get("message").asText().contains("nope"), answer.body());
+        }
+    }
+
+    @Test
+    void fiftySimultaneousCreatesOfOneNameGiveExactlyOne201() throws Exception {
+        int clients = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            answers.add(pool.submit(() -> {
+                go.await();
+                return fx.call("POST", "/connectors", createBody("contested"));
+            }));
+        }
+        go.countDown();
+        int created = 0;
+        int conflicts = 0;
+        for (Future<Answer> f : answers) {
+            Answer a = f.get();
+            if (a.status() == 201) {
+                created++;
+            } else if (a.status() == 409) {
+                conflicts++;
+                assertEquals("Connector contested already exists", a.json().get("message").asText());
+            } else {
+                throw new AssertionError("unexpected " + a.status() + " " + a.body());
+            }
+        }
+        pool.shutdown();
+        assertEquals(1, created);
+        assertEquals(clients - 1, conflicts);
+    }
+
+    /**
+     * Reads racing the stream thread's writes must neither fail nor freeze it (interactive queries
+     * against a store being written can deadlock with IQv2 in Kafka Streams 4.3.1; reads use IQv1).
+     */
+    @Test
+    void readsWhileWritingNeitherFailNorStallTheProcessor() throws Exception {
+        int writers = 4;
+        int readers = 12;
+        int perWriter = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(writers + readers);
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        List<Future<?>> readerTasks = new ArrayList<>();
+        for (int r = 0; r < readers; r++) {
+            int reader = r;
+            readerTasks.add(pool.submit(() -> {
+                while (writing.get()) {
+                    Answer a = reader % 2 == 0
+                            ? fx.call("GET", "/connectors?expand=info", null)
+                            : fx.call("GET", "/connectors/rw-0-" + (reads.get() % perWriter), null);
+                    if (a.status() != 200 && a.status() != 404) {
+                        throw new AssertionError("read failed: " + a.status() + " " + a.body());
+                    }
+                    reads.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        List<Future<Integer>> writerTasks = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            writerTasks.add(pool.submit(() -> {
+                int ok = 0;
+                for (int i = 0; i < perWriter; i++) {
+                    Answer a = fx.call("POST", "/connectors", createBody("rw-" + writer + "-" + i));
+                    if (a.status() == 201) {
+                        ok++;
+                    }
+                }
+                return ok;
+            }));
+        }
+        int created = 0;
+        for (Future<Integer> f : writerTasks) {
+            created += f.get();
+        }
+        writing.set(false);
+        for (Future<?> f : readerTasks) {
+            f.get();
+        }
+        pool.shutdown();
+        assertEquals(writers * perWriter, created);
+        assertTrue(reads.get() > 0);
+        assertEquals(201, fx.call("POST", "/connectors", createBody("rw-after")).status(), "the processor still decides");
+    }
+
+    /** Every kind of bad input gets a 4xx JSON error and leaves the store as it was. */
+    @Test
+    void badInputIsRefusedWithJsonErrorsAndChangesNothing() {
+        assertEquals(201, fx.call("POST", "/connectors", createBody("stable")).status());
+        Set<String> before = names();
+        String stableConfig = fx.call("GET", "/connectors/stable/config", null).body();
+
+        Map<String, Object> nullValue = config("nulls");
+        nullValue.put("topic", null);
+        Map<String, Object> wrongName = config("stable");
+        wrongName.put("name", "other");
+        Map<String, Object> noClass = config("no-class");
+        noClass.remove("connector.class");
+        Map<String, Object> unknownClass = config("unknown-class");
+        unknownClass.put("connector.class", "com.example.NoSuchConnector");
+        String big = "{\"name\":\"big\",\"config\":{\"connector.class\":\"FileStreamSource\",\"x\":\""
+                + "a".repeat(1024 * 1024 + 10) + "\"}}";
+
+        List<String[]> cases = List.of(
+                new String[]{"POST", "/connectors", "{not json", "malformed JSON"},
+                new String[]{"POST", "/connectors", "[1,2]", "an array instead of an object"},
+                new String[]{"POST", "/connectors", "{\"name\":\"x\",\"config\":\"text\"}", "config of the wrong type"},
+                new String[]{"POST", "/connectors", "{\"name\":{\"a\":1},\"config\":{}}", "name of the wrong type"},
+                new String[]{"POST", "/connectors", "{\"name\":\"x\"}", "no config"},
+                new String[]{"POST", "/connectors", "{\"config\":" + SwitchboardFixture.json(config("x")) + "}", "no name"},
+                new String[]{"POST", "/connectors", "{\"name\":\"  \",\"config\":" + SwitchboardFixture.json(config("x")) + "}", "empty name"},
+                new String[]{"POST", "/connectors", "{\"name\":\"bad\\u0007name\",\"config\":" + SwitchboardFixture.json(config("x")) + "}", "control characters"},
+                new String[]{"POST", "/connectors", SwitchboardFixture.json(Map.of("name", "stable", "config", wrongName)), "config.name differs"},
+                new String[]{"POST", "/connectors", SwitchboardFixture.json(Map.of("name", "nulls", "config", nullValue)), "null config value"},
+                new String[]{"POST", "/connectors", SwitchboardFixture.json(Map.of("name", "no-class", "config", noClass)), "no connector.class"},
+                new String[]{"POST", "/connectors", SwitchboardFixture.json(Map.of("name", "unknown-class", "config", unknownClass)), "unknown connector class"},
+                new String[]{"POST", "/connectors", "{\"name\":\"x\",\"config\":{},\"initial_state\":\"SIDEWAYS\"}", "bad initial_state"},
+                new String[]{"POST", "/connectors", "", "no body"},
+                new String[]{"POST", "/connectors", big, "body over 1 MiB"},
+                new String[]{"PUT", "/connectors/stable/config", SwitchboardFixture.json(nullValue), "PUT with a null value"},
+                new String[]{"PUT", "/connectors/stable/config", SwitchboardFixture.json(wrongName), "PUT with another name"},
+                new String[]{"PUT", "/connectors/stable/config", "{\"a\":[1]}", "PUT with an array value"},
+                new String[]{"PUT", "/connectors/stable/config", "nope", "PUT with malformed JSON"},
+                new String[]{"PATCH", "/connectors/stable/config", "{\"connector.class\":null}", "PATCH removing the connector class"},
+                new String[]{"GET", "/no/such/route", null, "unknown route"},
+                new String[]{"DELETE", "/connectors", null, "wrong method"},
+                new String[]{"POST", "/connectors/stable/config", "{}", "wrong method on a connector"});
+        for (String[] c : cases) {
+            Answer answer = fx.call(c[0], c[1], c[2]);
+            String what = c[3] + " -> " + answer.status() + " " + answer.body();
+            assertTrue(answer.status() >= 400 && answer.status() < 500, what);
+            JsonNode error = answer.json();
+            assertNotNull(error.get("error_code"), what);
+            assertEquals(answer.status(), error.get("error_code").asInt(), what);
+            assertFalse(error.get("message").asText().isBlank(), what);
+            assertFalse(answer.body().contains("\tat "), "no stack traces: " + what);
+        }
+        assertEquals(405, fx.call("DELETE", "/connectors", null).status());
+        assertEquals(404, fx.call("GET", "/no/such/route", null).status());
+        assertEquals(before, names(), "bad input created nothing");
+        assertEquals(stableConfig, fx.call("GET", "/connectors/stable/config", null).body(), "bad input changed nothing");
+    }
+
+    @Test
+    void recordsThatAreNotCommandsGoToTheDeadLetterTopicAndProcessingGoesOn() throws Exception {
+        Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("switchboard.commands", "default/garbage",
+                    "definitely not a command".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>("switchboard.commands", "default/garbage",
+                    new byte[]{0, 0, 0, 0, 99, 1, 2})).get();
+        }
+        assertEquals(201, fx.call("POST", "/connectors", createBody("after-garbage")).status());
+
+        Map<String, Object> consumerConfig = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-check",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<byte[]> deadLetters = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("switchboard.commands.dlq"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (deadLetters.size() < 2 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    deadLetters.add(r.value());
+                }
+            }
+        }
+        assertEquals(2, deadLetters.size());
+        assertEquals("definitely not a command", new String(deadLetters.get(0), StandardCharsets.UTF_8));
+        assertFalse(names().contains("garbage"));
+    }
+}

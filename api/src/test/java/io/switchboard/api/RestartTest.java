@@ -1,0 +1,59 @@
+package io.switchboard.api;
+
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.api.SwitchboardFixture.Answer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The embedded default (broker, registry, processor and API in one process, data in one directory)
+ * stops and starts again on the same directory with its state intact.
+ */
+class RestartTest {
+
+    @Test
+    void stateSurvivesARestartOnTheSameDataDirectory() throws Exception {
+        Path dir = Files.createTempDirectory("switchboard-restart");
+        SwitchboardOptions options = SwitchboardOptions.defaults()
+                .withPort(0).withKafkaPort(0).withSchemaRegistryPort(0).withDataDir(dir);
+        try {
+            SwitchboardApp first = SwitchboardApp.start(options);
+            try {
+                for (String name : new String[]{"one", "two", "three"}) {
+                    Answer a = SwitchboardFixture.call(first.url(), "POST", "/connectors", ConnectApiTest.createBody(name));
+                    assertEquals(201, a.status(), a.body());
+                }
+                assertEquals(202, SwitchboardFixture.call(first.url(), "PUT", "/connectors/two/pause", null).status());
+                assertEquals(204, SwitchboardFixture.call(first.url(), "DELETE", "/connectors/three", null).status());
+            } finally {
+                first.close();
+            }
+            assertTrue(Files.exists(dir.resolve("kafka/meta.properties")), "the broker's data is under the data dir");
+
+            SwitchboardApp second = SwitchboardApp.start(options);
+            try {
+                Answer list = SwitchboardFixture.call(second.url(), "GET", "/connectors", null);
+                assertEquals(200, list.status());
+                assertEquals(2, list.json().size(), list.body());
+                Answer two = SwitchboardFixture.call(second.url(), "GET", "/connectors/two", null);
+                assertEquals(200, two.status());
+                assertEquals("two-lines", two.json().get("config").get("topic").asText());
+                // Existing names still conflict after the restart.
+                Answer again = SwitchboardFixture.call(second.url(), "POST", "/connectors", ConnectApiTest.createBody("one"));
+                assertEquals(409, again.status());
+                Answer fresh = SwitchboardFixture.call(second.url(), "POST", "/connectors", ConnectApiTest.createBody("three"));
+                assertEquals(201, fresh.status(), "a deleted connector can be created again after a restart");
+            } finally {
+                second.close();
+            }
+        } finally {
+            SwitchboardFixture.deleteQuietly(dir);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.kafka.EmbeddedKafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+
+/** A real broker and a Switchboard replica on it, driven over real HTTP. */
+final class SwitchboardFixture implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    final Path dir;
+    final EmbeddedKafka kafka;
+    SwitchboardApp app;
+
+    SwitchboardFixture() {
+        try {
+            dir = Files.createTempDirectory("switchboard-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        app = SwitchboardApp.start(options());
+    }
+
+    SwitchboardOptions options() {
+        return SwitchboardOptions.defaults()
+                .withPort(0)
+                .withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica"))
+                .withBootstrapServers(kafka.bootstrapServers());
+    }
+
+    record Answer(int status, String body, HttpResponse<String> raw) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("Not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    Answer call(String method, String path, String body) {
+        return call(app.url(), method, path, body);
+    }
+
+    static Answer call(String baseUrl, String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body(), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.close();
+        }
+        kafka.close();
+        deleteQuietly(dir);
+    }
+
+    static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.switchboard.schemas.registry;
+
+import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * A Confluent-compatible Schema Registry served over HTTP from this process, keeping its schemas in a
+ * compacted single-partition Kafka topic, so ids survive restarts and several instances may share one
+ * topic. Every change is appended to the topic and takes effect in log order; {@link #start()} reads
+ * the topic to its end before serving.
+ *
+ * <pre>{@code
+ * try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry("localhost:9092",
+ *         EmbeddedSchemaRegistry.DEFAULT_TOPIC, "127.0.0.1", 0).start()) {
+ *     String url = registry.url();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedSchemaRegistry implements AutoCloseable {
+    public static final String DEFAULT_TOPIC = "_switchboard_schemas";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** Schemas can be large; Javalin's default limit of 1 MiB is not enough for all of them. */
+    private static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final String host;
+    private final int requestedPort;
+    private final Duration timeout;
+    private KafkaRegistryLog registryLog;
+    private Javalin http;
+
+    /** A registry on a free port of the loopback interface, using the default topic. */
+    public EmbeddedSchemaRegistry(String bootstrapServers) {
+        this(bootstrapServers, DEFAULT_TOPIC, "127.0.0.1", 0);
+    }
+
+    /**
+     * @param topic the schema topic, created (compacted, one partition) when missing
+     * @param host  the address to bind, e.g. 127.0.0.1 or 0.0.0.0
+     * @param port  the HTTP port; 0 for any free port
+     */
+    public EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port) {
+        this(bootstrapServers, topic, host, port, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout the limit on starting and on each change waiting for the topic */
+    public EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port, Duration timeout) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.host = host;
+        this.requestedPort = port;
+        this.timeout = timeout;
+    }
+
+    /** Reads the schema topic to its end, then serves HTTP. */
+    public synchronized EmbeddedSchemaRegistry start() {
+        if (http != null) {
+            throw new IllegalStateException("The schema registry is already started");
+        }
+        try {
+            RegistryView view = new RegistryView(CompatibilityLevel.BACKWARD);
+            registryLog = new KafkaRegistryLog(bootstrapServers, topic, timeout, view);
+            registryLog.start();
+            RegistryRoutes routes = new RegistryRoutes(new SchemaRegistryService(view, registryLog));
+            http = Javalin.create(config -> {
+                config.startup.showJavalinBanner = false;
+                config.jetty.host = host;
+                config.jetty.port = requestedPort;
+                config.http.prefer405over404 = true;
+                config.http.maxRequestSize = MAX_REQUEST_BYTES;
+                config.router.ignoreTrailingSlashes = true;
+                routes.install(config);
+            }).start();
+            log.info("Schema registry listening on {} (schemas in topic {})", url(), topic);
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The address clients use; a wildcard bind address is reached through the loopback interface. */
+    public String url() {
+        return "http://" + reachableHost() + ":" + port();
+    }
+
+    public int port() {
+        if (http == null) {
+            throw new IllegalStateException("The schema registry is not started");
+        }
+        return http.port();
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    private String reachableHost() {
+        if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (http != null) {
+            http.stop();
+            http = null;
+        }
+        if (registryLog != null) {
+            registryLog.close();
+            registryLog = null;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.switchboard.schemas.registry;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The registry's log in a single-partition Kafka topic. Entries are appended with an idempotent producer
+ * (acks=all); a background thread reads the partition from the start and applies each entry to the
+ * view, so the log order decides between instances that write at the same time.
+ */
+final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KafkaRegistryLog.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+
+    private final String topic;
+    private final TopicPartition partition;
+    private final Duration timeout;
+    private final RegistryView view;
+    private final LogEntryCodec codec = new LogEntryCodec();
+    private final Map<String, CompletableFuture<Boolean>> pending = new ConcurrentHashMap<>();
+    private final Admin admin;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread reader;
+    private final Object positionLock = new Object();
+    private long position;
+    private volatile boolean closed;
+    private boolean readerStarted;
+
+    KafkaRegistryLog(String bootstrapServers, String topic, Duration timeout, RegistryView view) {
+        this.topic = topic;
+        this.partition = new TopicPartition(topic, 0);
+        this.timeout = timeout;
+        this.view = view;
+        this.admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-admin"));
+        try {
+            this.producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ProducerConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-writer",
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.LINGER_MS_CONFIG, 0,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis()),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+            this.consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-reader",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            admin.close();
+            throw e;
+        }
+        this.reader = new Thread(this::readLoop, "schema-registry-reader-" + topic);
+        this.reader.setDaemon(true);
+    }
+
+    /** Creates the topic if needed, starts reading it and returns once everything in it is applied. */
+    void start() {
+        RegistryTopic.ensure(admin, topic, timeout);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        reader.start();
+        readerStarted = true;
+        catchUp();
+    }
+
+    @Override
+    public boolean append(LogEntry entry) {
+        CompletableFuture<Boolean> applied = new CompletableFuture<>();
+        pending.put(entry.nonce(), applied);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            producer.send(new ProducerRecord<>(topic, 0, codec.key(entry), codec.value(entry)))
+                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            return applied.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw RegistryError.timeout("Operation timed out: the schema log " + topic + " did not confirm the change within " + timeout);
+        } catch (ExecutionException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw RegistryError.storeError("Error in the backend data store: cannot write to " + topic + ": " + cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RegistryError.storeError("Interrupted while writing to " + topic);
+        } finally {
+            pending.remove(entry.nonce());
+        }
+    }
+
+    @Override
+    public void catchUp() {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS).offset();
+            synchronized (positionLock) {
+                while (position < end && !closed) {
+                    long wait = remainingMillis(deadline);
+                    if (wait <= 0) {
+                        throw new TimeoutException();
+                    }
+                    positionLock.wait(wait);
+                }
+            }
+        } catch (TimeoutException e) {
+            throw RegistryError.timeout("Operation timed out: could not read the schema log " + topic + " to its end within " + timeout);
+        } catch (ExecutionException e) {
+            throw RegistryError.storeError("Error in the backend data store: cannot read the end of " + topic + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RegistryError.storeError("Interrupted while reading " + topic);
+        }
+    }
+
+    private void readLoop() {
+        while (!closed) {
+            try {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
+                    applyRecord(record);
+                }
+                publishPosition(consumer.position(partition, timeout));
+            } catch (WakeupException e) {
+                if (closed) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                if (closed) {
+                    break;
+                }
+                log.warn("Reading schema topic {} failed; retrying", topic, e);
+                pauseAfterFailure();
+            }
+        }
+        consumer.close(Duration.ZERO);
+    }
+
+    private void applyRecord(ConsumerRecord<byte[], byte[]> record) {
+        LogEntry entry = codec.decode(record.value());
+        if (entry == null) {
+            if (record.value() != null) {
+                log.warn("Skipping a record the registry does not understand at {}@{}", topic, record.offset());
+            }
+            return;
+        }
+        boolean applied = view.apply(entry);
+        CompletableFuture<Boolean> waiter = pending.get(entry.nonce());
+        if (waiter != null) {
+            waiter.complete(applied);
+        }
+    }
+
+    private void publishPosition(long next) {
+        synchronized (positionLock) {
+            if (next > position) {
+                position = next;
+                positionLock.notifyAll();
+            }
+        }
+    }
+
+    private void pauseAfterFailure() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (positionLock) {
+            positionLock.notifyAll();
+        }
+        if (readerStarted) {
+            consumer.wakeup();
+            try {
+                reader.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            consumer.close(Duration.ZERO);
+        }
+        producer.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(5));
+    }
+}

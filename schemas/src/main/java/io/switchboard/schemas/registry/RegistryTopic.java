@@ -1,0 +1,73 @@
+package io.switchboard.schemas.registry;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Makes sure the registry's topic exists: one partition, compacted, replicated up to three times. */
+final class RegistryTopic {
+    private static final Logger log = LoggerFactory.getLogger(RegistryTopic.class);
+    private static final int MAX_REPLICATION = 3;
+
+    private RegistryTopic() {
+    }
+
+    static void ensure(Admin admin, String topic, Duration timeout) {
+        try {
+            TopicDescription existing = describe(admin, topic, timeout);
+            if (existing == null) {
+                create(admin, topic, timeout);
+                return;
+            }
+            if (existing.partitions().size() != 1) {
+                throw new IllegalStateException("Schema topic " + topic + " has " + existing.partitions().size()
+                        + " partitions; the registry needs exactly one to keep its log in order");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while preparing schema topic " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot prepare schema topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TopicDescription describe(Admin admin, String topic, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static void create(Admin admin, String topic, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+        short replication = (short) Math.max(1, Math.min(MAX_REPLICATION, brokers));
+        NewTopic newTopic = new NewTopic(topic, 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        try {
+            admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            log.info("Created schema topic {} (compacted, replication factor {})", topic, replication);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package io.switchboard.schemas.registry;
+
+/** One version of a subject: which global schema it is and whether it was soft-deleted. */
+record SubjectVersion(String subject, int version, int id, String schema, boolean deleted) {
+}

@@ -1,0 +1,91 @@
+package io.switchboard.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.avro.Schema;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Plain HTTP calls to a registry, for asserting on exact statuses and bodies. */
+final class RegistryHttp {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+
+    RegistryHttp(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    record Response(int status, String contentType, String body) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Not JSON: " + body, e);
+            }
+        }
+
+        int errorCode() {
+            return json().path("error_code").asInt(-1);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    static String schemaBody(Schema schema) {
+        return schemaBody(schema.toString());
+    }
+
+    static String schemaBody(String schemaText) {
+        ObjectNode body = JSON.createObjectNode().put("schema", schemaText);
+        return body.toString();
+    }
+
+    Response get(String path) {
+        return send(request(path).GET());
+    }
+
+    Response post(String path, String body) {
+        return post(path, body, "application/vnd.schemaregistry.v1+json");
+    }
+
+    Response post(String path, String body, String contentType) {
+        return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Response put(String path, String body) {
+        return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Response delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT);
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
