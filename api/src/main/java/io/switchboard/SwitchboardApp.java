@@ -111,7 +111,10 @@ public final class SwitchboardApp implements AutoCloseable {
             log.error("Command processor thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        own(() -> streams.close(Duration.ofSeconds(30)));
+        // Leave the group on a clean stop, so that a restarted replica does not wait out the old
+        // member's session before it gets its partitions back.
+        own(() -> streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
         streams.start();
 
         DecisionListener decisions = own(new DecisionListener(bootstrapServers, topics.decisions(), serdes.decisions().deserializer()));
