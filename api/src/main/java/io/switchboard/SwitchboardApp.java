@@ -123,7 +123,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, new ConnectorQueries(streams),
                 ConnectorPlugins.fromClasspath());
         ObjectMapper json = new ObjectMapper();
-        RootResource root = new RootResource(kafkaClusterId, () -> streams.state() == KafkaStreams.State.RUNNING);
+        RootResource root = new RootResource(kafkaClusterId, new ReplicaHealth(streams, decisions, options.commandTimeout()));
         ConnectorsResource connectors = new ConnectorsResource(herder, new ConnectRequests(json));
         http = own(new HttpServer(options.bindHost(), port, json, config -> {
             root.register(config);

@@ -28,6 +28,7 @@ public final class DecisionListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DecisionListener.class);
 
     private final Map<String, CompletableFuture<CommandDecision>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, Long> waitingSince = new ConcurrentHashMap<>();
     private final KafkaConsumer<String, CommandDecision> consumer;
     private final Thread thread;
     private volatile boolean running = true;
@@ -55,13 +56,19 @@ public final class DecisionListener implements AutoCloseable {
     /** Registers interest in a command's decision; call before the command is sent. */
     public CompletableFuture<CommandDecision> expect(String commandId) {
         CompletableFuture<CommandDecision> future = new CompletableFuture<>();
+        waitingSince.put(commandId, System.nanoTime());
         waiting.put(commandId, future);
-        future.whenComplete((decision, error) -> waiting.remove(commandId));
+        future.whenComplete((decision, error) -> {
+            waiting.remove(commandId);
+            waitingSince.remove(commandId);
+        });
         return future;
     }
 
-    public int waitingCount() {
-        return waiting.size();
+    /** How long the oldest command still waiting for its decision has waited, in milliseconds. */
+    public long oldestWaitMillis() {
+        long now = System.nanoTime();
+        return waitingSince.values().stream().mapToLong(since -> (now - since) / 1_000_000).max().orElse(0);
     }
 
     private void run() {

@@ -335,5 +335,10 @@ class EmbeddedSchemaRegistryTest {
         RegistryHttp.Response response = http.post("/subjects/" + encoded + "/versions", schemaBody(record("Spaced")));
         assertEquals(200, response.status(), response.toString());
         assertEquals(subject, http.get("/subjects/" + encoded + "/versions/1").json().get("subject").textValue());
+
+        String slashed = "a/b-" + UUID.randomUUID().toString().substring(0, 8);
+        String slashedPath = "/subjects/" + slashed.replace("/", "%2F");
+        assertEquals(200, http.post(slashedPath + "/versions", schemaBody(record("Slashed"))).status());
+        assertEquals(slashed, http.get(slashedPath + "/versions/1").json().get("subject").textValue());
     }
 }
