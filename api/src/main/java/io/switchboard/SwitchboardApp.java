@@ -104,7 +104,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 : "http://" + loopbackIfWildcard(options.bindHost()) + ":" + port;
         URI advertisedUri = URI.create(advertised);
 
-        streams = new KafkaStreams(CommandTopology.build(topics, serdes),
+        DecisionListener decisions = own(new DecisionListener(bootstrapServers, topics.decisions(), serdes.decisions().deserializer()));
+        streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions),
                 StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
                         advertisedUri.getHost() + ":" + advertisedUri.getPort(), 0));
         streams.setUncaughtExceptionHandler(e -> {
@@ -117,7 +118,6 @@ public final class SwitchboardApp implements AutoCloseable {
                 .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
         streams.start();
 
-        DecisionListener decisions = own(new DecisionListener(bootstrapServers, topics.decisions(), serdes.decisions().deserializer()));
         CommandGateway gateway = own(new CommandGateway(bootstrapServers, topics.commands(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, new ConnectorQueries(streams),

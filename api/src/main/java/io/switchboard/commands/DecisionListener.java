@@ -1,5 +1,7 @@
 package io.switchboard.commands;
 
+import io.switchboard.processor.CommandProcessor;
+import io.switchboard.processor.DecisionObserver;
 import io.switchboard.schemas.CommandDecision;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -7,30 +9,43 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Reads every partition of the decisions topic and completes the future of each command this replica
  * is waiting for. It reads uncommitted records: a decision is visible as soon as the processor has
  * made it, before its transaction commits. That is safe because decisions are deterministic: if the
  * transaction aborts, the command is decided again, the same way, from the same state.
+ * Decisions made by this replica's own processor arrive sooner, through {@link #decided}.
  */
-public final class DecisionListener implements AutoCloseable {
+public final class DecisionListener implements AutoCloseable, DecisionObserver {
     private static final Logger log = LoggerFactory.getLogger(DecisionListener.class);
 
     private final Map<String, CompletableFuture<CommandDecision>> waiting = new ConcurrentHashMap<>();
     private final Map<String, Long> waitingSince = new ConcurrentHashMap<>();
-    private final KafkaConsumer<String, CommandDecision> consumer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Deserializer<CommandDecision> deserializer;
+    private final String topic;
     private final Thread thread;
+    /** Completes futures for the stream thread, so answering a client never runs on it. */
+    private final ExecutorService responders = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "switchboard-decision-responder");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean running = true;
 
     public DecisionListener(String bootstrapServers, String topic, Deserializer<CommandDecision> deserializer) {
@@ -40,7 +55,9 @@ public final class DecisionListener implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-decisions-" + Long.toHexString(System.nanoTime()));
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), deserializer);
+        this.deserializer = deserializer;
+        this.topic = topic;
+        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(topic, info.partition()))
                 .toList();
@@ -71,17 +88,36 @@ public final class DecisionListener implements AutoCloseable {
         return waitingSince.values().stream().mapToLong(since -> (now - since) / 1_000_000).max().orElse(0);
     }
 
+    /** A decision made by this replica's own processor, on its stream thread. */
+    @Override
+    public void decided(CommandDecision decision) {
+        if (waiting.containsKey(decision.getCommandId())) {
+            responders.execute(() -> complete(decision));
+        }
+    }
+
+    private void complete(CommandDecision decision) {
+        CompletableFuture<CommandDecision> future = waiting.get(decision.getCommandId());
+        if (future != null) {
+            future.complete(decision);
+        }
+    }
+
+    /** Only decisions some request here waits for are decoded; the header names the command. */
+    private boolean isAwaited(ConsumerRecord<byte[], byte[]> record) {
+        Header header = record.headers().lastHeader(CommandProcessor.COMMAND_ID_HEADER);
+        return header == null || waiting.containsKey(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
     private void run() {
         while (running) {
             try {
-                for (ConsumerRecord<String, CommandDecision> record : consumer.poll(Duration.ofMillis(200))) {
-                    CommandDecision decision = record.value();
-                    if (decision == null) {
-                        continue;
-                    }
-                    CompletableFuture<CommandDecision> future = waiting.get(decision.getCommandId());
-                    if (future != null) {
-                        future.complete(decision);
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (isAwaited(record)) {
+                        CommandDecision decision = deserializer.deserialize(topic, record.headers(), record.value());
+                        if (decision != null) {
+                            complete(decision);
+                        }
                     }
                 }
             } catch (WakeupException e) {
@@ -107,6 +143,7 @@ public final class DecisionListener implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        responders.shutdownNow();
         consumer.wakeup();
         try {
             thread.join(10_000);

@@ -65,6 +65,8 @@ public final class CreateLatencyBenchmark {
             long start = System.nanoTime();
             Latencies creates = run(connectors, concurrency, i -> create(app.url(), "bench-" + i, codes));
             double seconds = (System.nanoTime() - start) / 1e9;
+            // A read of one connector: the HTTP and interactive-query cost without a command.
+            Latencies reads = run(connectors, concurrency, i -> get(app.url(), "/connectors/bench-" + ((i * 7919) % connectors)));
 
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("benchmark", "create latency");
@@ -77,6 +79,7 @@ public final class CreateLatencyBenchmark {
             sb.put("creates_per_second", Latencies.round(connectors / seconds));
             sb.put("status_codes", new TreeMap<>(codes));
             report.put("switchboard_create", sb);
+            report.put("switchboard_get_connector", reads.summary());
             Map<String, Object> ratios = new LinkedHashMap<>();
             ratios.put("p50_create_over_produce", Latencies.round(creates.percentileMs(50) / floor.percentileMs(50)));
             ratios.put("p99_create_over_produce", Latencies.round(creates.percentileMs(99) / floor.percentileMs(99)));
@@ -89,6 +92,7 @@ public final class CreateLatencyBenchmark {
                     + "|---|---|---|---|---|\n"
                     + row("broker produce, acks=all (floor)", floor)
                     + row("Switchboard POST /connectors (201)", creates)
+                    + row("Switchboard GET /connectors/{name} (200)", reads)
                     + "\np99 ratio create / produce: " + ratios.get("p99_create_over_produce")
                     + "; p50 ratio: " + ratios.get("p50_create_over_produce")
                     + "; creates/s: " + sb.get("creates_per_second") + "; status codes: " + codes + "\n";
@@ -118,6 +122,19 @@ public final class CreateLatencyBenchmark {
             codes.computeIfAbsent(response.statusCode(), c -> new AtomicInteger()).incrementAndGet();
         } catch (IOException e) {
             codes.computeIfAbsent(-1, c -> new AtomicInteger()).incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return (System.nanoTime() - start) / 1000;
+    }
+
+    private static long get(String url, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60)).GET().build();
+        long start = System.nanoTime();
+        try {
+            HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            // counted as a sample all the same
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

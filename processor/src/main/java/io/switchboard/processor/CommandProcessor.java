@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -11,12 +12,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Applies each command to the connectors store: decides it against the current state, writes the
  * next state, and forwards the decision and, when something changed, a lifecycle event.
  */
-final class CommandProcessor implements Processor<String, ConnectorCommand, String, Object> {
+public final class CommandProcessor implements Processor<String, ConnectorCommand, String, Object> {
     static final String DECISIONS = "decisions-sink";
     static final String LIFECYCLE = "lifecycle-sink";
+    /** Header of each decision record naming its command, so readers can skip the ones they do not wait for. */
+    public static final String COMMAND_ID_HEADER = "switchboard.command.id";
 
+    private final DecisionObserver observer;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
+
+    public CommandProcessor(DecisionObserver observer) {
+        this.observer = observer;
+    }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
@@ -38,10 +46,14 @@ final class CommandProcessor implements Processor<String, ConnectorCommand, Stri
                 connectors.put(storeKey, decision.next());
             }
         }
-        context.forward(record.withValue(decision.toRecord(command.getCommandId(), key)), DECISIONS);
+        CommandDecision decided = decision.toRecord(command.getCommandId(), key);
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(COMMAND_ID_HEADER, command.getCommandId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        context.forward(record.withValue((Object) decided).withHeaders(headers), DECISIONS);
         if (decision.event() != null) {
             context.forward(record.withValue(decision.event()), LIFECYCLE);
         }
+        observer.decided(decided);
     }
 
     private static ConnectorKey keyOf(String recordKey, ConnectorCommand command) {

@@ -15,9 +15,13 @@ public final class CommandTopology {
     }
 
     public static Topology build(Topics topics, TopologySerdes serdes) {
+        return build(topics, serdes, DecisionObserver.NONE);
+    }
+
+    public static Topology build(Topics topics, TopologySerdes serdes, DecisionObserver observer) {
         Topology topology = new Topology();
         topology.addSource("commands", new StringDeserializer(), serdes.commands().deserializer(), topics.commands());
-        topology.addProcessor("decide", CommandProcessor::new, "commands");
+        topology.addProcessor("decide", () -> new CommandProcessor(observer), "commands");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CONNECTORS),
                         Serdes.String(), serdes.states()),

@@ -40,6 +40,9 @@ public final class StreamsSettings {
         // A client waits for each decision: do not hold records back.
         p.put(StreamsConfig.POLL_MS_CONFIG, 5);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        // The first batches of a transaction can be refused as out of order while the broker adds the
+        // partition to it; retry them at once rather than after the default 100 ms.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         // A replica that died is noticed within 10 s rather than Kafka's default 45 s.

@@ -1,0 +1,16 @@
+package io.switchboard.processor;
+
+import io.switchboard.schemas.CommandDecision;
+
+/**
+ * Told of each decision in the same process, the moment it is made (before its transaction
+ * commits, like a read_uncommitted reader of the decisions topic). It lets the API replica that
+ * owns a connector's partition answer without the round trip through the decisions topic. It must
+ * return at once: it runs on the stream thread.
+ */
+@FunctionalInterface
+public interface DecisionObserver {
+    DecisionObserver NONE = decision -> { };
+
+    void decided(CommandDecision decision);
+}
