@@ -23,7 +23,8 @@ public final class ConnectorConfigValidator {
     public void validate(Map<String, String> config) {
         String connectorClass = config.get(CONNECTOR_CLASS);
         if (connectorClass == null) {
-            throw ConnectRestException.badRequest("Connector config " + config + " contains no connector type");
+            // Kafka Connect prints the config as a HashMap does.
+            throw ConnectRestException.badRequest("Connector config " + new java.util.HashMap<>(config) + " contains no connector type");
         }
         if (plugins.find(connectorClass).isEmpty()) {
             throw ConnectRestException.badRequest("Failed to find any class that implements Connector and which name matches "
@@ -38,7 +39,7 @@ public final class ConnectorConfigValidator {
                 List<Integer> control = name.codePoints().filter(Character::isISOControl).boxed().toList();
                 if (!control.isEmpty()) {
                     errors.add("Invalid value " + name + " for configuration name: String may not contain control sequences "
-                            + "but had the following ASCII control characters: "
+                            + "but had the following ASCII chars: "
                             + control.stream().map(String::valueOf).collect(Collectors.joining(", ")));
                 }
             }

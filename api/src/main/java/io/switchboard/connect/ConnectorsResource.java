@@ -34,9 +34,9 @@ public final class ConnectorsResource {
         config.routes.put("/connectors/{connector}/config", this::putConfig);
         config.routes.patch("/connectors/{connector}/config", this::patchConfig);
         config.routes.get("/connectors/{connector}/status", ctx -> ctx.json(herder.connectorStatus(name(ctx))));
-        config.routes.put("/connectors/{connector}/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED));
-        config.routes.put("/connectors/{connector}/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING));
-        config.routes.put("/connectors/{connector}/stop", ctx -> changeTargetState(ctx, TargetState.STOPPED));
+        config.routes.put("/connectors/{connector}/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED, 202));
+        config.routes.put("/connectors/{connector}/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING, 202));
+        config.routes.put("/connectors/{connector}/stop", ctx -> changeTargetState(ctx, TargetState.STOPPED, 204));
     }
 
     private void list(Context ctx) {
@@ -91,9 +91,10 @@ public final class ConnectorsResource {
         AsyncAnswers.answer(ctx, herder.patchConnectorConfig(name(ctx), patch, request), info -> ctx.status(200).json(info));
     }
 
-    private void changeTargetState(Context ctx, TargetState target) {
+    /** Kafka Connect answers pause and resume with 202, stop with 204. */
+    private void changeTargetState(Context ctx, TargetState target, int status) {
         RequestContext request = RequestContexts.of(ctx);
-        AsyncAnswers.answer(ctx, herder.changeTargetState(name(ctx), target, request), ignored -> ctx.status(202));
+        AsyncAnswers.answer(ctx, herder.changeTargetState(name(ctx), target, request), ignored -> ctx.status(status));
     }
 
     private void delete(Context ctx) {

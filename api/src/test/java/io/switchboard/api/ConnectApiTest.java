@@ -123,7 +123,7 @@ class ConnectApiTest {
 
         for (String action : List.of("pause", "resume", "stop", "resume")) {
             Answer answer = fx.call("PUT", "/connectors/life/" + action, null);
-            assertEquals(202, answer.status(), action + ": " + answer.body());
+            assertEquals(action.equals("stop") ? 204 : 202, answer.status(), action + ": " + answer.body());
             assertEquals("", answer.body());
         }
 

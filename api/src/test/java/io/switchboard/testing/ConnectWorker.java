@@ -1,0 +1,109 @@
+package io.switchboard.testing;
+
+import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.connect.cli.ConnectDistributed;
+import org.apache.kafka.connect.runtime.Connect;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A real Apache Kafka Connect distributed worker, started in this JVM from the Maven Central jars,
+ * with its REST listener on loopback. Plugins are found by service loading from the classpath
+ * (connect-file's FileStream connectors, connect-json's converter).
+ */
+public final class ConnectWorker implements AutoCloseable {
+    private final Connect<?> connect;
+    private final String url;
+
+    private ConnectWorker(Connect<?> connect, String url) {
+        this.connect = connect;
+        this.url = url;
+    }
+
+    public static ConnectWorker start(String bootstrapServers) {
+        // A worker that fails to start calls Exit; in a test that must be an exception, not a dead JVM.
+        Exit.setExitProcedure((status, message) -> {
+            throw new IllegalStateException("Kafka Connect worker exited with " + status + ": " + message);
+        });
+        int port = freePort();
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", "connect-" + id);
+        props.put("config.storage.topic", "connect-" + id + "-configs");
+        props.put("offset.storage.topic", "connect-" + id + "-offsets");
+        props.put("status.storage.topic", "connect-" + id + "-status");
+        props.put("config.storage.replication.factor", "1");
+        props.put("offset.storage.replication.factor", "1");
+        props.put("status.storage.replication.factor", "1");
+        props.put("offset.storage.partitions", "1");
+        props.put("status.storage.partitions", "1");
+        props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("key.converter.schemas.enable", "false");
+        props.put("value.converter.schemas.enable", "false");
+        props.put("listeners", "http://127.0.0.1:" + port);
+        props.put("rest.advertised.host.name", "127.0.0.1");
+        props.put("plugin.discovery", "service_load");
+        props.put("offset.flush.interval.ms", "1000");
+        props.put("scheduled.rebalance.max.delay.ms", "0");
+        Connect<?> connect = new ConnectDistributed().startConnect(props);
+        ConnectWorker worker = new ConnectWorker(connect, "http://127.0.0.1:" + port);
+        worker.awaitReady(Duration.ofSeconds(120));
+        return worker;
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url + "/connectors"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("Kafka Connect worker at " + url + " did not become ready within " + timeout);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public void close() {
+        connect.stop();
+        connect.awaitStop();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
