@@ -9,7 +9,9 @@ import java.util.Set;
 final class OptionSource {
     static final Set<String> KNOWN = Set.of("port", "data-dir", "kafka-port", "bootstrap-servers",
             "schema-registry-url", "schema-registry-port", "advertised-url", "bind-host", "topic-prefix",
-            "command-partitions", "command-timeout-ms");
+            "command-partitions", "command-timeout-ms", "embedded-worker", "connect-cluster", "plugin-path");
+    /** Flags that may be given more than once; their values are joined with commas. */
+    static final Set<String> REPEATABLE = Set.of("connect-cluster");
 
     private final Map<String, String> flags = new HashMap<>();
     private final Map<String, String> env;
@@ -34,6 +36,9 @@ final class OptionSource {
             }
             if (!KNOWN.contains(name)) {
                 throw new IllegalArgumentException("Unknown flag --" + name + "; known flags: --" + String.join(", --", KNOWN));
+            }
+            if (REPEATABLE.contains(name) && flags.containsKey(name)) {
+                value = flags.get(name) + "," + value;
             }
             flags.put(name, value);
         }

@@ -25,5 +25,6 @@ public final class Switchboard {
         System.out.println("  Kafka bootstrap servers: " + app.bootstrapServers()
                 + (options.embeddedKafka() ? " (embedded, data in " + options.dataDir().toAbsolutePath() + ")" : ""));
         System.out.println("  Schema Registry: " + app.schemaRegistryUrl() + (options.embeddedSchemaRegistry() ? " (embedded)" : ""));
+        app.connectClusters().forEach((name, url) -> System.out.println("  Connect cluster " + name + ": " + url));
     }
 }

@@ -8,6 +8,10 @@ import io.switchboard.connect.ConnectorHerder;
 import io.switchboard.connect.ConnectorPlugins;
 import io.switchboard.connect.ConnectorsResource;
 import io.switchboard.connect.RootResource;
+import io.switchboard.dataplane.ConnectClusterClient;
+import io.switchboard.dataplane.EmbeddedConnectWorker;
+import io.switchboard.dataplane.Reconciler;
+import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.http.HttpServer;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.TopicSetup;
@@ -18,6 +22,7 @@ import io.switchboard.processor.Topics;
 import io.switchboard.query.ConnectorQueries;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
@@ -26,6 +31,10 @@ import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.schemas.wire.SchemaRegistryClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +64,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private String bootstrapServers;
     private String schemaRegistryUrl;
     private KafkaStreams streams;
+    private final Map<String, String> connectClusters = new java.util.LinkedHashMap<>();
     private HttpServer http;
 
     private SwitchboardApp(SwitchboardOptions options) {
@@ -96,7 +106,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 new AvroSerde<>(registryClient, ConnectorCommand.class, false),
                 new AvroSerde<>(registryClient, ConnectorState.class, false),
                 new AvroSerde<>(registryClient, CommandDecision.class, false),
-                new AvroSerde<>(registryClient, LifecycleEvent.class, false));
+                new AvroSerde<>(registryClient, LifecycleEvent.class, false),
+                new AvroSerde<>(registryClient, ConnectorObservation.class, false));
 
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
         int port = reservePort();
@@ -130,7 +141,45 @@ public final class SwitchboardApp implements AutoCloseable {
             connectors.register(config);
         }).start());
         awaitRunning();
+        startDataPlane(topics, serdes, herder);
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
+    }
+
+    /**
+     * The Connect clusters Switchboard reconciles: the embedded worker as cluster "default" unless
+     * external clusters are given, and a reconciler loop for each.
+     */
+    private void startDataPlane(Topics topics, TopologySerdes serdes, ConnectorHerder herder) {
+        Map<String, String> clusters = new java.util.LinkedHashMap<>(options.connectClusterUrls());
+        if (clusters.isEmpty() && options.embeddedWorker()) {
+            EmbeddedConnectWorker worker = own(EmbeddedConnectWorker.start(bootstrapServers, options.pluginPath(),
+                    options.topicPrefix() + "-connect"));
+            clusters.put(DEFAULT_CLUSTER, worker.url());
+            log.info("Embedded Kafka Connect worker listening on {}", worker.url());
+        }
+        if (clusters.isEmpty()) {
+            return;
+        }
+        KafkaProducer<String, ConnectorObservation> observations = own(new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), serdes.observations().serializer()));
+        ConnectorQueries queries = new ConnectorQueries(streams);
+        clusters.forEach((cluster, url) -> {
+            Reconciler reconciler = new Reconciler(cluster, new ConnectClusterClient(url),
+                    () -> queries.connectors(cluster),
+                    observation -> observations.send(new ProducerRecord<>(topics.observations(),
+                            cluster + "/" + observation.getConnector(), observation)),
+                    Clock.systemUTC());
+            own(new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
+                    options.topicPrefix() + "-reconciler-" + cluster, Duration.ofSeconds(1)).start());
+            connectClusters.put(cluster, url);
+        });
+    }
+
+    public Map<String, String> connectClusters() {
+        return connectClusters;
     }
 
     private void awaitRunning() {

@@ -17,60 +17,105 @@ import java.util.Map;
  * @param advertisedUrl     this replica's address as other replicas reach it
  * @param topicPrefix       prefix of every topic Switchboard owns
  * @param commandTimeout    how long a request waits for its command's decision
+ * @param embeddedWorker    whether to run a Kafka Connect worker in this process as cluster "default"
+ * @param connectClusters   external Connect clusters, "NAME=URL" separated by commas
+ * @param pluginPath        plugin directories for the embedded worker
  */
 public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String bootstrapServers,
                                  String schemaRegistryUrl, int schemaRegistryPort, String advertisedUrl,
                                  String bindHost, String topicPrefix, int commandPartitions,
-                                 Duration commandTimeout) {
+                                 Duration commandTimeout, boolean embeddedWorker, String connectClusters,
+                                 String pluginPath) {
 
     public static SwitchboardOptions defaults() {
         return new SwitchboardOptions(8083, Path.of("data"), 9092, null, null, 8081, null,
-                "0.0.0.0", "switchboard", 6, Duration.ofSeconds(30));
+                "0.0.0.0", "switchboard", 6, Duration.ofSeconds(30), true, null, null);
     }
 
     public SwitchboardOptions withPort(int port) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout);
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
     }
 
     public SwitchboardOptions withDataDir(Path dataDir) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout);
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
     }
 
     public SwitchboardOptions withKafkaPort(int kafkaPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout);
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
     }
 
     public SwitchboardOptions withBootstrapServers(String bootstrapServers) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout);
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
     }
 
     public SwitchboardOptions withSchemaRegistryUrl(String schemaRegistryUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout);
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
     }
 
     public SwitchboardOptions withSchemaRegistryPort(int schemaRegistryPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout);
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
     }
 
     public SwitchboardOptions withAdvertisedUrl(String advertisedUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout);
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
     }
 
     public SwitchboardOptions withTopicPrefix(String topicPrefix) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout);
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
     }
 
     public SwitchboardOptions withCommandTimeout(Duration commandTimeout) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout);
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
+    }
+
+    public SwitchboardOptions withEmbeddedWorker(boolean embeddedWorker) {
+        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
+    }
+
+    public SwitchboardOptions withConnectClusters(String connectClusters) {
+        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath);
+    }
+
+    /** External Connect clusters by name, from "NAME=URL,NAME=URL". */
+    public java.util.Map<String, String> connectClusterUrls() {
+        java.util.Map<String, String> clusters = new java.util.LinkedHashMap<>();
+        if (connectClusters == null || connectClusters.isBlank()) {
+            return clusters;
+        }
+        for (String entry : connectClusters.split(",")) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                throw new IllegalArgumentException("--connect-cluster takes NAME=URL, not '" + entry + "'");
+            }
+            String name = entry.substring(0, eq).trim();
+            if (name.contains("/")) {
+                throw new IllegalArgumentException("A Connect cluster name cannot contain '/': " + name);
+            }
+            clusters.put(name, entry.substring(eq + 1).trim());
+        }
+        return clusters;
     }
 
     /** Reads flags ({@code --port 8083} or {@code --port=8083}) over environment variables over defaults. */
@@ -88,7 +133,10 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 source.string("bind-host", d.bindHost()),
                 source.string("topic-prefix", d.topicPrefix()),
                 source.integer("command-partitions", d.commandPartitions()),
-                Duration.ofMillis(source.integer("command-timeout-ms", (int) d.commandTimeout().toMillis())));
+                Duration.ofMillis(source.integer("command-timeout-ms", (int) d.commandTimeout().toMillis())),
+                Boolean.parseBoolean(source.string("embedded-worker", "true")),
+                source.string("connect-cluster", null),
+                source.string("plugin-path", null));
     }
 
     public boolean embeddedKafka() {

@@ -16,6 +16,7 @@ import io.switchboard.connect.Entities.ConnectorInfo;
 import io.switchboard.connect.Entities.ConnectorStateInfo;
 import io.switchboard.connect.Entities.ConnectorStatus;
 import io.switchboard.connect.Entities.Created;
+import io.switchboard.connect.Entities.TaskStatus;
 
 import java.util.HashMap;
 import java.util.List;
@@ -101,9 +102,20 @@ public final class ConnectorHerder {
         return new ConnectorInfo(state.getName(), state.getConfig(), List.of(), typeOf(state));
     }
 
-    /** Until a data plane reports on it, a connector is UNASSIGNED: no worker runs it yet. */
+    /**
+     * The status the data plane last reported. Until one reports on it, a connector is UNASSIGNED:
+     * no worker runs it yet.
+     */
     public ConnectorStateInfo status(ConnectorState state) {
-        return new ConnectorStateInfo(state.getName(), new ConnectorStatus("UNASSIGNED", null, null), List.of(), typeOf(state));
+        return queries.status(key(state.getName()))
+                .map(observed -> new ConnectorStateInfo(state.getName(),
+                        new ConnectorStatus(observed.getState(), observed.getWorkerId(), observed.getTrace()),
+                        observed.getTasks().stream()
+                                .map(t -> new TaskStatus(t.getId(), t.getState(), t.getWorkerId(), t.getTrace()))
+                                .toList(),
+                        observed.getType() != null ? observed.getType() : typeOf(state)))
+                .orElseGet(() -> new ConnectorStateInfo(state.getName(), new ConnectorStatus("UNASSIGNED", null, null),
+                        List.of(), typeOf(state)));
     }
 
     private String typeOf(ConnectorState state) {

@@ -92,7 +92,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("auto.create.topics.enable", "false");
+        // As a stock broker does: connectors may write to topics nobody created beforehand.
+        p.put("auto.create.topics.enable", "true");
         // Exactly-once producers add partitions to a transaction on every commit; the default 20 ms
         // back-off sits straight on the command latency.
         p.put("add.partitions.to.txn.retry.backoff.ms", "1");

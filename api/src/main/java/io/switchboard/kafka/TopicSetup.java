@@ -26,7 +26,9 @@ public final class TopicSetup {
                     new NewTopic(topics.decisions(), partitions, replication)
                             .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.HOURS.toMillis(1)))),
                     new NewTopic(topics.lifecycle(), partitions, replication).configs(durable),
-                    new NewTopic(topics.deadLetters(), 1, replication));
+                    new NewTopic(topics.observations(), partitions, replication).configs(durable),
+                    new NewTopic(topics.deadLetters(), 1, replication),
+                    new NewTopic(topics.reconcilerLeases(), 1, replication));
             for (NewTopic topic : wanted) {
                 try {
                     admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.switchboard.query;
 
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.StoreNames;
+import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -32,6 +33,12 @@ public final class ConnectorQueries {
         return Optional.ofNullable(store().get(key.toString()));
     }
 
+    /** The last status the data plane reported for a connector, if any. */
+    public Optional<ConnectorObservation> status(ConnectorKey key) {
+        ReadOnlyKeyValueStore<String, ConnectorObservation> statuses = store(StoreNames.STATUSES);
+        return Optional.ofNullable(statuses.get(key.toString()));
+    }
+
     /** Every connector of a cluster, ordered by name. */
     public List<ConnectorState> connectors(String cluster) {
         List<ConnectorState> all = new ArrayList<>();
@@ -47,9 +54,12 @@ public final class ConnectorQueries {
     }
 
     private ReadOnlyKeyValueStore<String, ConnectorState> store() {
+        return store(StoreNames.CONNECTORS);
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.CONNECTORS,
-                    QueryableStoreTypes.keyValueStore()));
+            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
         } catch (InvalidStateStoreException e) {
             throw new StoreUnavailableException("The connector store is not available on this replica right now ("
                     + streams.state() + "); retry shortly.", e);

@@ -21,7 +21,7 @@ class RestartTest {
     void stateSurvivesARestartOnTheSameDataDirectory() throws Exception {
         Path dir = Files.createTempDirectory("switchboard-restart");
         SwitchboardOptions options = SwitchboardOptions.defaults()
-                .withPort(0).withKafkaPort(0).withSchemaRegistryPort(0).withDataDir(dir);
+                .withPort(0).withKafkaPort(0).withSchemaRegistryPort(0).withDataDir(dir).withEmbeddedWorker(false);
         try {
             SwitchboardApp first = SwitchboardApp.start(options);
             try {

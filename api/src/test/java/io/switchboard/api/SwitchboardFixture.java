@@ -41,7 +41,8 @@ final class SwitchboardFixture implements AutoCloseable {
                 .withPort(0)
                 .withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica"))
-                .withBootstrapServers(kafka.bootstrapServers());
+                .withBootstrapServers(kafka.bootstrapServers())
+                .withEmbeddedWorker(false);
     }
 
     record Answer(int status, String body, HttpResponse<String> raw) {

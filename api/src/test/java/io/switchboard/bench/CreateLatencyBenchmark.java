@@ -56,7 +56,7 @@ public final class CreateLatencyBenchmark {
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
              SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0)
                      .withSchemaRegistryPort(0).withDataDir(dir.resolve("replica"))
-                     .withBootstrapServers(kafka.bootstrapServers()))) {
+                     .withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false))) {
 
             Latencies floor = produceRoundTrips(kafka.bootstrapServers(), warmup, connectors, concurrency);
             Map<Integer, AtomicInteger> codes = new ConcurrentHashMap<>();

@@ -3,7 +3,7 @@ package io.switchboard.difftest;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
-import io.switchboard.testing.ConnectWorker;
+import io.switchboard.dataplane.EmbeddedConnectWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,16 +27,16 @@ class ConnectApiDifferentialTest {
 
     private Path dir;
     private EmbeddedKafka kafka;
-    private ConnectWorker worker;
+    private EmbeddedConnectWorker worker;
     private SwitchboardApp switchboard;
 
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-difftest");
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-        worker = ConnectWorker.start(kafka.bootstrapServers());
+        worker = EmbeddedConnectWorker.start(kafka.bootstrapServers());
         switchboard = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
+                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false));
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package io.switchboard.processor;
 
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,6 +22,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     private final DecisionObserver observer;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
+    private KeyValueStore<String, ConnectorObservation> statuses;
 
     public CommandProcessor(DecisionObserver observer) {
         this.observer = observer;
@@ -30,6 +32,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.connectors = context.getStateStore(StoreNames.CONNECTORS);
+        this.statuses = context.getStateStore(StoreNames.STATUSES);
     }
 
     @Override
@@ -42,6 +45,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         if (decision.changed()) {
             if (decision.next() == null) {
                 connectors.delete(storeKey);
+                statuses.delete(storeKey);
             } else {
                 connectors.put(storeKey, decision.next());
             }

@@ -7,7 +7,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * commands → decide (connectors store) → decisions + lifecycle events.
+ * commands → decide (connectors store) → decisions + lifecycle events;
+ * observations → observe (statuses store) → lifecycle events when a status changes.
  */
 public final class CommandTopology {
 
@@ -22,14 +23,20 @@ public final class CommandTopology {
         Topology topology = new Topology();
         topology.addSource("commands", new StringDeserializer(), serdes.commands().deserializer(), topics.commands());
         topology.addProcessor("decide", () -> new CommandProcessor(observer), "commands");
+        topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
+        topology.addProcessor("observe", ObservationProcessor::new, "observations");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CONNECTORS),
                         Serdes.String(), serdes.states()),
-                "decide");
+                "decide", "observe");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STATUSES),
+                        Serdes.String(), serdes.observations()),
+                "decide", "observe");
         topology.addSink(CommandProcessor.DECISIONS, topics.decisions(),
                 new StringSerializer(), serdes.decisions().serializer(), "decide");
         topology.addSink(CommandProcessor.LIFECYCLE, topics.lifecycle(),
-                new StringSerializer(), serdes.events().serializer(), "decide");
+                new StringSerializer(), serdes.events().serializer(), "decide", "observe");
         return topology;
     }
 }

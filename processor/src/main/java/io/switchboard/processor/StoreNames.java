@@ -4,6 +4,8 @@ package io.switchboard.processor;
 public final class StoreNames {
     /** Desired state of every connector, keyed by {@link ConnectorKey}. */
     public static final String CONNECTORS = "connectors";
+    /** The last status the data plane reported for every connector, keyed by {@link ConnectorKey}. */
+    public static final String STATUSES = "statuses";
 
     private StoreNames() {
     }

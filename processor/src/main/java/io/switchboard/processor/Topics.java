@@ -22,6 +22,16 @@ public record Topics(String prefix) {
         return prefix + ".lifecycle";
     }
 
+    /** What reconcilers observe on the Connect clusters, keyed by connector. */
+    public String observations() {
+        return prefix + ".observations";
+    }
+
+    /** A one-partition topic whose consumer group elects each Connect cluster's reconciler. */
+    public String reconcilerLeases() {
+        return prefix + ".reconciler-leases";
+    }
+
     /** Records of the command topic that are not valid commands. */
     public String deadLetters() {
         return prefix + ".commands.dlq";

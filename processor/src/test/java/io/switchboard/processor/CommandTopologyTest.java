@@ -6,6 +6,7 @@ import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.ConnectorDeleted;
+import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.DeleteConnector;
@@ -52,6 +53,8 @@ class CommandTopologyTest {
     private TestOutputTopic<String, CommandDecision> decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
     private KeyValueStore<String, ConnectorState> store;
+    private KeyValueStore<String, ConnectorObservation> statuses;
+    private TestInputTopic<String, ConnectorObservation> observations;
     private int sequence;
 
     @BeforeEach
@@ -61,7 +64,8 @@ class CommandTopologyTest {
                 new AvroSerde<>(registry, ConnectorCommand.class, false),
                 new AvroSerde<>(registry, ConnectorState.class, false),
                 new AvroSerde<>(registry, CommandDecision.class, false),
-                new AvroSerde<>(registry, LifecycleEvent.class, false));
+                new AvroSerde<>(registry, LifecycleEvent.class, false),
+                new AvroSerde<>(registry, ConnectorObservation.class, false));
         Properties props = new Properties();
         props.putAll(StreamsSettings.of(TOPICS, "unused:9092", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
                 "switchboard-ttd-" + System.nanoTime()), "localhost:8083", 0));
@@ -72,6 +76,8 @@ class CommandTopologyTest {
         decisions = driver.createOutputTopic(TOPICS.decisions(), new StringDeserializer(), serdes.decisions().deserializer());
         lifecycle = driver.createOutputTopic(TOPICS.lifecycle(), new StringDeserializer(), serdes.events().deserializer());
         store = driver.getKeyValueStore(StoreNames.CONNECTORS);
+        statuses = driver.getKeyValueStore(StoreNames.STATUSES);
+        observations = driver.createInputTopic(TOPICS.observations(), new StringSerializer(), serdes.observations().serializer());
     }
 
     @AfterEach
@@ -266,5 +272,48 @@ class CommandTopologyTest {
             }
         }
         return n;
+    }
+
+    private static ConnectorObservation observation(String name, String state, long at, String... taskStates) {
+        List<io.switchboard.schemas.TaskObservation> tasks = new java.util.ArrayList<>();
+        for (int i = 0; i < taskStates.length; i++) {
+            tasks.add(new io.switchboard.schemas.TaskObservation(i, taskStates[i], "127.0.0.1:8083", null));
+        }
+        return ConnectorObservation.newBuilder().setCluster("default").setConnector(name).setObservedAt(at)
+                .setState(state).setWorkerId("127.0.0.1:8083").setType("source").setTasks(tasks).build();
+    }
+
+    @Test
+    void observationsAreStoredAndStateChangesPublished() {
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        lifecycle.readValuesToList();
+
+        observations.pipeInput("default/orders", observation("orders", "UNASSIGNED", 10L));
+        observations.pipeInput("default/orders", observation("orders", "RUNNING", 20L, "RUNNING"));
+        observations.pipeInput("default/orders", observation("orders", "RUNNING", 30L, "RUNNING"));
+        observations.pipeInput("default/orders", observation("orders", "RUNNING", 40L, "FAILED"));
+
+        assertEquals("RUNNING", statuses.get("default/orders").getState());
+        assertEquals(40L, statuses.get("default/orders").getObservedAt());
+        List<LifecycleEvent> events = lifecycle.readValuesToList();
+        assertEquals(3, events.size(), "an unchanged observation publishes nothing");
+        io.switchboard.schemas.ConnectorStatusChanged last =
+                assertInstanceOf(io.switchboard.schemas.ConnectorStatusChanged.class, events.get(2).getEvent());
+        assertEquals(Map.of("0", "FAILED"), last.getTaskStates());
+        assertEquals(1L, events.get(2).getVersion());
+    }
+
+    @Test
+    void observationsOfUnknownOrDeletedConnectorsAreDropped() {
+        observations.pipeInput("default/ghost", observation("ghost", "RUNNING", 10L));
+        assertNull(statuses.get("default/ghost"));
+        assertTrue(lifecycle.isEmpty());
+
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        observations.pipeInput("default/orders", observation("orders", "RUNNING", 20L));
+        send("orders", new DeleteConnector());
+        assertNull(statuses.get("default/orders"), "deleting a connector forgets its status");
+        observations.pipeInput("default/orders", observation("orders", "RUNNING", 30L));
+        assertNull(statuses.get("default/orders"), "a late observation does not bring it back");
     }
 }

@@ -1,4 +1,4 @@
-package io.switchboard.testing;
+package io.switchboard.dataplane;
 
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
@@ -17,32 +17,39 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A real Apache Kafka Connect distributed worker, started in this JVM from the Maven Central jars,
- * with its REST listener on loopback. Plugins are found by service loading from the classpath
- * (connect-file's FileStream connectors, connect-json's converter).
+ * A real Apache Kafka Connect distributed worker running in this JVM, with its REST listener on
+ * loopback. Plugins are found by service loading from the classpath (connect-file's FileStream
+ * connectors, connect-json's converter) and from {@code plugin.path} when one is given.
  */
-public final class ConnectWorker implements AutoCloseable {
+public final class EmbeddedConnectWorker implements AutoCloseable {
     private final Connect<?> connect;
     private final String url;
 
-    private ConnectWorker(Connect<?> connect, String url) {
+    private EmbeddedConnectWorker(Connect<?> connect, String url) {
         this.connect = connect;
         this.url = url;
     }
 
-    public static ConnectWorker start(String bootstrapServers) {
-        // A worker that fails to start calls Exit; in a test that must be an exception, not a dead JVM.
+    public static EmbeddedConnectWorker start(String bootstrapServers) {
+        return start(bootstrapServers, null, "connect-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /**
+     * @param pluginPath directories of plugins, or null
+     * @param groupId    the worker group; its config, offset and status topics are named after it
+     */
+    public static EmbeddedConnectWorker start(String bootstrapServers, String pluginPath, String groupId) {
+        // A worker that fails to start calls Exit; here that must be an exception, not a dead JVM.
         Exit.setExitProcedure((status, message) -> {
             throw new IllegalStateException("Kafka Connect worker exited with " + status + ": " + message);
         });
         int port = freePort();
-        String id = UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
-        props.put("group.id", "connect-" + id);
-        props.put("config.storage.topic", "connect-" + id + "-configs");
-        props.put("offset.storage.topic", "connect-" + id + "-offsets");
-        props.put("status.storage.topic", "connect-" + id + "-status");
+        props.put("group.id", groupId);
+        props.put("config.storage.topic", groupId + "-configs");
+        props.put("offset.storage.topic", groupId + "-offsets");
+        props.put("status.storage.topic", groupId + "-status");
         props.put("config.storage.replication.factor", "1");
         props.put("offset.storage.replication.factor", "1");
         props.put("status.storage.replication.factor", "1");
@@ -55,10 +62,13 @@ public final class ConnectWorker implements AutoCloseable {
         props.put("listeners", "http://127.0.0.1:" + port);
         props.put("rest.advertised.host.name", "127.0.0.1");
         props.put("plugin.discovery", "service_load");
+        if (pluginPath != null && !pluginPath.isBlank()) {
+            props.put("plugin.path", pluginPath);
+        }
         props.put("offset.flush.interval.ms", "1000");
         props.put("scheduled.rebalance.max.delay.ms", "0");
         Connect<?> connect = new ConnectDistributed().startConnect(props);
-        ConnectWorker worker = new ConnectWorker(connect, "http://127.0.0.1:" + port);
+        EmbeddedConnectWorker worker = new EmbeddedConnectWorker(connect, "http://127.0.0.1:" + port);
         worker.awaitReady(Duration.ofSeconds(120));
         return worker;
     }

@@ -1,0 +1,117 @@
+package io.switchboard.dataplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The calls a reconciler makes to one Kafka Connect cluster's REST API. */
+public final class ConnectClusterClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A connector as the worker reports it: its config and its status. */
+    public record WorkerConnector(String name, Map<String, String> config, String type, JsonNode status) {
+        public String state() {
+            return status == null ? "UNASSIGNED" : status.path("connector").path("state").asText("UNASSIGNED");
+        }
+    }
+
+    /** The worker answered something else than it should have. */
+    public static class ConnectCallException extends RuntimeException {
+        public ConnectCallException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final String url;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public ConnectClusterClient(String url) {
+        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public Map<String, WorkerConnector> connectors() {
+        JsonNode body = call("GET", "/connectors?expand=info&expand=status", null, 200);
+        Map<String, WorkerConnector> out = new LinkedHashMap<>();
+        body.fields().forEachRemaining(entry -> {
+            JsonNode info = entry.getValue().path("info");
+            Map<String, String> config = new LinkedHashMap<>();
+            info.path("config").fields().forEachRemaining(c -> config.put(c.getKey(), c.getValue().asText()));
+            out.put(entry.getKey(), new WorkerConnector(entry.getKey(), config, info.path("type").asText(null),
+                    entry.getValue().get("status")));
+        });
+        return out;
+    }
+
+    public void create(String name, Map<String, String> config, String initialState) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("config", config);
+        body.put("initial_state", initialState);
+        call("POST", "/connectors", body, 201);
+    }
+
+    public void putConfig(String name, Map<String, String> config) {
+        call("PUT", "/connectors/" + encode(name) + "/config", config, 200, 201);
+    }
+
+    public void pause(String name) {
+        call("PUT", "/connectors/" + encode(name) + "/pause", null, 202);
+    }
+
+    public void resume(String name) {
+        call("PUT", "/connectors/" + encode(name) + "/resume", null, 202);
+    }
+
+    public void stop(String name) {
+        call("PUT", "/connectors/" + encode(name) + "/stop", null, 204, 202);
+    }
+
+    public void delete(String name) {
+        call("DELETE", "/connectors/" + encode(name), null, 204, 404);
+    }
+
+    private JsonNode call(String method, String path, Object body, int... expected) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            for (int status : expected) {
+                if (response.statusCode() == status) {
+                    return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+                }
+            }
+            throw new ConnectCallException(method + " " + url + path + " answered " + response.statusCode() + ": "
+                    + abbreviate(response.body()), null);
+        } catch (IOException e) {
+            throw new ConnectCallException(method + " " + url + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectCallException("Interrupted calling " + url, e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
+    private static String encode(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

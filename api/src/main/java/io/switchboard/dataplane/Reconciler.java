@@ -1,0 +1,127 @@
+package io.switchboard.dataplane;
+
+import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.TaskObservation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Makes one Connect cluster match the desired state, with the fewest calls: it creates what is
+ * missing (with its initial state), puts a config only when it differs, pauses, resumes or stops
+ * only when the observed state differs from the target, and deletes what should not be there
+ * (a connector changed or deleted directly on the worker is put back). It reports what it saw of
+ * every desired connector, when that changed.
+ */
+public final class Reconciler {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final Set<String> SETTLED = Set.of("RUNNING", "PAUSED", "STOPPED");
+
+    private final String cluster;
+    private final ConnectClusterClient worker;
+    private final Supplier<List<ConnectorState>> desired;
+    private final Consumer<ConnectorObservation> observations;
+    private final Clock clock;
+    private final Map<String, String> lastReported = new HashMap<>();
+
+    public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
+                      Consumer<ConnectorObservation> observations, Clock clock) {
+        this.cluster = cluster;
+        this.worker = worker;
+        this.desired = desired;
+        this.observations = observations;
+        this.clock = clock;
+    }
+
+    /** One pass: returns the number of calls that changed something on the worker. */
+    public int reconcile() {
+        Map<String, ConnectorState> wanted = desired.get().stream()
+                .collect(Collectors.toMap(ConnectorState::getName, s -> s, (a, b) -> b));
+        Map<String, WorkerConnector> actual = worker.connectors();
+        int calls = 0;
+        for (ConnectorState state : wanted.values()) {
+            String name = state.getName();
+            WorkerConnector running = actual.get(name);
+            try {
+                if (running == null) {
+                    worker.create(name, state.getConfig(), state.getTargetState().name());
+                    calls++;
+                    continue;
+                }
+                if (!running.config().equals(state.getConfig())) {
+                    worker.putConfig(name, state.getConfig());
+                    calls++;
+                }
+                calls += alignTargetState(name, state.getTargetState(), running.state());
+                report(running);
+            } catch (RuntimeException e) {
+                log.warn("Reconciling connector {} on cluster {} failed: {}", name, cluster, e.getMessage());
+            }
+        }
+        for (String name : actual.keySet()) {
+            if (!wanted.containsKey(name)) {
+                try {
+                    worker.delete(name);
+                    calls++;
+                } catch (RuntimeException e) {
+                    log.warn("Deleting connector {} from cluster {} failed: {}", name, cluster, e.getMessage());
+                }
+            }
+        }
+        lastReported.keySet().retainAll(wanted.keySet());
+        return calls;
+    }
+
+    private int alignTargetState(String name, TargetState target, String observed) {
+        if (!SETTLED.contains(observed) || observed.equals(target.name())) {
+            return 0;
+        }
+        switch (target) {
+            case RUNNING -> worker.resume(name);
+            case PAUSED -> worker.pause(name);
+            case STOPPED -> worker.stop(name);
+            default -> {
+                return 0;
+            }
+        }
+        return 1;
+    }
+
+    private void report(WorkerConnector running) {
+        if (running.status() == null) {
+            return;
+        }
+        var status = running.status();
+        List<TaskObservation> tasks = new ArrayList<>();
+        status.path("tasks").forEach(t -> tasks.add(new TaskObservation(t.path("id").asInt(), t.path("state").asText(),
+                t.path("worker_id").asText(null), t.hasNonNull("trace") ? t.get("trace").asText() : null)));
+        var connector = status.path("connector");
+        ConnectorObservation observation = ConnectorObservation.newBuilder()
+                .setCluster(cluster)
+                .setConnector(running.name())
+                .setObservedAt(clock.millis())
+                .setState(connector.path("state").asText("UNASSIGNED"))
+                .setWorkerId(connector.path("worker_id").asText(null))
+                .setTrace(connector.hasNonNull("trace") ? connector.get("trace").asText() : null)
+                .setType(running.type())
+                .setTasks(tasks)
+                .build();
+        String fingerprint = status.toString();
+        if (!fingerprint.equals(lastReported.get(running.name()))) {
+            observations.accept(observation);
+            lastReported.put(running.name(), fingerprint);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.switchboard.dataplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.kafka.EmbeddedKafka;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End to end with a real Kafka Connect worker as the data plane: a FileStreamSource created through
+ * Switchboard runs, its lines reach Kafka, and pause, stop, delete and repairs reach the worker.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DataPlaneTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private Path dir;
+    private EmbeddedKafka kafka;
+    private SwitchboardApp app;
+    private String workerUrl;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("switchboard-dataplane");
+        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
+        workerUrl = app.connectClusters().get("default");
+    }
+
+    @AfterAll
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private record Answer(int status, JsonNode json) {
+    }
+
+    private static Answer call(String base, String method, String path, String body) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls until the condition holds; the deadline is generous so a slow machine does not fail it. */
+    private static <T> T eventually(String what, java.util.function.Supplier<T> probe, Predicate<T> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = probe.get();
+            if (done.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("Timed out waiting for " + what + "; last seen: " + last);
+    }
+
+    private String state(String name) {
+        Answer status = call(app.url(), "GET", "/connectors/" + name + "/status", null);
+        return status.json().path("connector").path("state").asText();
+    }
+
+    @Test
+    void aFileSourceCreatedThroughSwitchboardRunsOnTheWorkerAndFollowsItsTargetState() throws Exception {
+        Path input = dir.resolve("lines.txt");
+        Files.writeString(input, "first\nsecond\n");
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"lines\"}";
+        assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"lines\",\"config\":" + config + "}").status());
+
+        eventually("RUNNING through Switchboard", () -> state("lines"), "RUNNING"::equals);
+        Answer status = call(app.url(), "GET", "/connectors/lines/status", null);
+        assertEquals("source", status.json().path("type").asText());
+        assertTrue(status.json().path("connector").path("worker_id").asText().contains(":"), status.json().toString());
+        eventually("a RUNNING task", () -> call(app.url(), "GET", "/connectors/lines/status", null).json().path("tasks"),
+                tasks -> tasks.size() == 1 && "RUNNING".equals(tasks.get(0).path("state").asText()));
+
+        Files.writeString(input, "third\n", StandardOpenOption.APPEND);
+        List<String> lines = readTopic("lines", 3);
+        assertEquals(List.of("first", "second", "third"), lines);
+
+        assertEquals(202, call(app.url(), "PUT", "/connectors/lines/pause", null).status());
+        eventually("PAUSED on the worker", () -> call(workerUrl, "GET", "/connectors/lines/status", null)
+                .json().path("connector").path("state").asText(), "PAUSED"::equals);
+        eventually("PAUSED through Switchboard", () -> state("lines"), "PAUSED"::equals);
+
+        assertEquals(204, call(app.url(), "PUT", "/connectors/lines/stop", null).status());
+        eventually("STOPPED through Switchboard", () -> state("lines"), "STOPPED"::equals);
+        assertEquals(202, call(app.url(), "PUT", "/connectors/lines/resume", null).status());
+        eventually("RUNNING again", () -> state("lines"), "RUNNING"::equals);
+
+        assertEquals(204, call(app.url(), "DELETE", "/connectors/lines", null).status());
+        eventually("gone from the worker", () -> call(workerUrl, "GET", "/connectors/lines", null).status(), s -> s == 404);
+    }
+
+    @Test
+    void changesMadeDirectlyOnTheWorkerAreRepaired() {
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/drift.txt\",\"topic\":\"drift\"}";
+        assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"drift\",\"config\":" + config + "}").status());
+        eventually("on the worker", () -> call(workerUrl, "GET", "/connectors/drift", null).status(), s -> s == 200);
+
+        // Someone deletes it on the worker: it comes back.
+        assertEquals(204, call(workerUrl, "DELETE", "/connectors/drift", null).status());
+        eventually("recreated on the worker", () -> call(workerUrl, "GET", "/connectors/drift", null).status(), s -> s == 200);
+
+        // Someone edits its config on the worker: the desired config is put back.
+        String edited = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/edited.txt\",\"topic\":\"drift\"}";
+        call(workerUrl, "PUT", "/connectors/drift/config", edited);
+        eventually("config put back", () -> call(workerUrl, "GET", "/connectors/drift/config", null).json().path("file").asText(),
+                "/tmp/drift.txt"::equals);
+
+        // A connector nobody asked Switchboard for is removed.
+        call(workerUrl, "POST", "/connectors", "{\"name\":\"stray\",\"config\":" + config.replace("drift", "stray") + "}");
+        eventually("stray removed", () -> call(workerUrl, "GET", "/connectors/stray", null).status(), s -> s == 404);
+        assertEquals(204, call(app.url(), "DELETE", "/connectors/drift", null).status());
+    }
+
+    private List<String> readTopic(String topic, int count) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (values.size() < count && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(r.value());
+                }
+            }
+        }
+        // The worker's JsonConverter without schemas writes each line as a JSON string.
+        return values.stream().map(v -> v.startsWith("\"") ? v.substring(1, v.length() - 1) : v).toList();
+    }
+}

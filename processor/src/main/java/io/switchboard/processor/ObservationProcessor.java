@@ -1,0 +1,75 @@
+package io.switchboard.processor;
+
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorStatusChanged;
+import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.TaskObservation;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Materialises what the data plane reports: the last observation of each connector goes to the
+ * statuses store, and a change of connector or task state is published as a lifecycle event.
+ * Observations of connectors that no longer exist are dropped.
+ */
+final class ObservationProcessor implements Processor<String, ConnectorObservation, String, Object> {
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, ConnectorState> connectors;
+    private KeyValueStore<String, ConnectorObservation> statuses;
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.connectors = context.getStateStore(StoreNames.CONNECTORS);
+        this.statuses = context.getStateStore(StoreNames.STATUSES);
+    }
+
+    @Override
+    public void process(Record<String, ConnectorObservation> record) {
+        ConnectorObservation observed = record.value();
+        if (observed == null) {
+            throw new InvalidCommandException("Observation record with key '" + record.key() + "' has no value");
+        }
+        String key = new ConnectorKey(observed.getCluster(), observed.getConnector()).toString();
+        if (!key.equals(record.key())) {
+            throw new InvalidCommandException("Observation of " + key + " has record key '" + record.key() + "'");
+        }
+        ConnectorState connector = connectors.get(key);
+        if (connector == null) {
+            statuses.delete(key);
+            return;
+        }
+        ConnectorObservation previous = statuses.get(key);
+        statuses.put(key, observed);
+        if (previous == null || !previous.getState().equals(observed.getState())
+                || !taskStates(previous).equals(taskStates(observed))
+                || !Objects.equals(previous.getTrace(), observed.getTrace())) {
+            ConnectorStatusChanged changed = new ConnectorStatusChanged(
+                    previous == null ? null : previous.getState(), observed.getState(),
+                    observed.getWorkerId(), observed.getTrace(), taskStates(observed));
+            context.forward(record.withValue(LifecycleEvent.newBuilder()
+                    .setCommandId("observation")
+                    .setCluster(observed.getCluster())
+                    .setConnector(observed.getConnector())
+                    .setVersion(connector.getVersion())
+                    .setOccurredAt(observed.getObservedAt())
+                    .setEvent(changed)
+                    .build()), CommandProcessor.LIFECYCLE);
+        }
+    }
+
+    private static Map<String, String> taskStates(ConnectorObservation observation) {
+        Map<String, String> states = new TreeMap<>();
+        for (TaskObservation task : observation.getTasks()) {
+            states.put(String.valueOf(task.getId()), task.getState());
+        }
+        return states;
+    }
+}
