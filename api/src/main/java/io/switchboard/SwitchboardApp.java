@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.commands.CommandGateway;
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.connect.ConnectRequests;
+import io.switchboard.connect.ConnectorConfigValidator;
 import io.switchboard.connect.ConnectorHerder;
 import io.switchboard.connect.ConnectorPlugins;
 import io.switchboard.connect.ConnectorsResource;
@@ -131,8 +132,12 @@ public final class SwitchboardApp implements AutoCloseable {
 
         CommandGateway gateway = own(new CommandGateway(bootstrapServers, topics.commands(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
-        ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, new ConnectorQueries(streams),
-                ConnectorPlugins.fromClasspath());
+        ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
+        ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, new ConnectorQueries(streams), plugins,
+                new ConnectorConfigValidator(plugins, () -> {
+                    String url = connectClusters.get(DEFAULT_CLUSTER);
+                    return url == null ? null : new ConnectClusterClient(url);
+                }));
         ObjectMapper json = new ObjectMapper();
         RootResource root = new RootResource(kafkaClusterId, new ReplicaHealth(streams, decisions, options.commandTimeout()));
         ConnectorsResource connectors = new ConnectorsResource(herder, new ConnectRequests(json));
@@ -141,7 +146,7 @@ public final class SwitchboardApp implements AutoCloseable {
             connectors.register(config);
         }).start());
         awaitRunning();
-        startDataPlane(topics, serdes, herder);
+        startDataPlane(topics, serdes);
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
     }
 
@@ -149,7 +154,7 @@ public final class SwitchboardApp implements AutoCloseable {
      * The Connect clusters Switchboard reconciles: the embedded worker as cluster "default" unless
      * external clusters are given, and a reconciler loop for each.
      */
-    private void startDataPlane(Topics topics, TopologySerdes serdes, ConnectorHerder herder) {
+    private void startDataPlane(Topics topics, TopologySerdes serdes) {
         Map<String, String> clusters = new java.util.LinkedHashMap<>(options.connectClusterUrls());
         if (clusters.isEmpty() && options.embeddedWorker()) {
             EmbeddedConnectWorker worker = own(EmbeddedConnectWorker.start(bootstrapServers, options.pluginPath(),

@@ -1,23 +1,33 @@
 package io.switchboard.connect;
 
+import io.switchboard.dataplane.ConnectClusterClient;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The checks Kafka Connect makes before it writes a connector config, with its messages: a
- * connector class that names a known plugin, a name that is not empty and has no control
- * characters, and no null values.
+ * The checks Kafka Connect makes before it writes a connector config, with its messages. When the
+ * cluster has a data plane, the worker's own plugin validates the config
+ * ({@code PUT /connector-plugins/{class}/config/validate}), so a config the plugin rejects gets the
+ * very 400 a worker gives. Without a reachable worker, Switchboard checks what it can itself: a
+ * connector class, a name that is not empty and has no control characters, no null values, and
+ * (with no data plane at all) a plugin it knows.
  */
 public final class ConnectorConfigValidator {
     static final String CONNECTOR_CLASS = "connector.class";
     static final String NAME = "name";
 
-    private final ConnectorPlugins plugins;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConnectorConfigValidator.class);
 
-    public ConnectorConfigValidator(ConnectorPlugins plugins) {
+    private final ConnectorPlugins plugins;
+    private final java.util.function.Supplier<ConnectClusterClient> worker;
+
+    /** @param worker the cluster's worker, or a supplier of null when the cluster has no data plane */
+    public ConnectorConfigValidator(ConnectorPlugins plugins, java.util.function.Supplier<ConnectClusterClient> worker) {
         this.plugins = plugins;
+        this.worker = worker;
     }
 
     public void validate(Map<String, String> config) {
@@ -26,7 +36,37 @@ public final class ConnectorConfigValidator {
             // Kafka Connect prints the config as a HashMap does.
             throw ConnectRestException.badRequest("Connector config " + new java.util.HashMap<>(config) + " contains no connector type");
         }
-        if (plugins.find(connectorClass).isEmpty()) {
+        ConnectClusterClient client = worker.get();
+        if (client != null) {
+            try {
+                validateOnWorker(client, connectorClass, config);
+                return;
+            } catch (ConnectClusterClient.ConnectCallException e) {
+                log.info("The worker cannot validate connector configs right now ({}); checking locally", e.getMessage());
+                validateLocally(config, false);
+                return;
+            }
+        }
+        validateLocally(config, true);
+    }
+
+    private static void validateOnWorker(ConnectClusterClient client, String connectorClass, Map<String, String> config) {
+        com.fasterxml.jackson.databind.JsonNode infos;
+        try {
+            infos = client.validate(connectorClass, config);
+        } catch (ConnectClusterClient.WorkerRejection e) {
+            throw new ConnectRestException(e.status(), e.getMessage());
+        }
+        List<String> errors = new ArrayList<>();
+        infos.path("configs").forEach(c -> c.path("value").path("errors").forEach(e -> errors.add(e.asText())));
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+    }
+
+    private void validateLocally(Map<String, String> config, boolean requireKnownPlugin) {
+        String connectorClass = config.get(CONNECTOR_CLASS);
+        if (requireKnownPlugin && plugins.find(connectorClass).isEmpty()) {
             throw ConnectRestException.badRequest("Failed to find any class that implements Connector and which name matches "
                     + connectorClass + ", available connectors are: " + plugins.describe());
         }
@@ -50,11 +90,16 @@ public final class ConnectorConfigValidator {
             }
         });
         if (!errors.isEmpty()) {
-            StringBuilder message = new StringBuilder("Connector configuration is invalid and contains the following ")
-                    .append(errors.size()).append(" error(s):");
-            errors.forEach(e -> message.append('\n').append(e));
-            message.append("\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`");
-            throw ConnectRestException.badRequest(message.toString());
+            throw invalid(errors);
         }
+    }
+
+    /** Kafka Connect's message for a config with errors. */
+    private static ConnectRestException invalid(List<String> errors) {
+        StringBuilder message = new StringBuilder("Connector configuration is invalid and contains the following ")
+                .append(errors.size()).append(" error(s):");
+        errors.forEach(e -> message.append('\n').append(e));
+        message.append("\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`");
+        return ConnectRestException.badRequest(message.toString());
     }
 }

@@ -34,12 +34,13 @@ public final class ConnectorHerder {
     private final ConnectorConfigValidator validator;
     private final ConnectorPlugins plugins;
 
-    public ConnectorHerder(String cluster, CommandGateway gateway, ConnectorQueries queries, ConnectorPlugins plugins) {
+    public ConnectorHerder(String cluster, CommandGateway gateway, ConnectorQueries queries, ConnectorPlugins plugins,
+                           ConnectorConfigValidator validator) {
         this.cluster = cluster;
         this.gateway = gateway;
         this.queries = queries;
         this.plugins = plugins;
-        this.validator = new ConnectorConfigValidator(plugins);
+        this.validator = validator;
     }
 
     public CompletableFuture<Created> createConnector(String name, Map<String, String> config, TargetState initialState,
@@ -118,8 +119,12 @@ public final class ConnectorHerder {
                         List.of(), typeOf(state)));
     }
 
+    /** The type the data plane reported, else what the plugins Switchboard knows say. */
     private String typeOf(ConnectorState state) {
-        return plugins.typeOf(state.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS));
+        return queries.status(key(state.getName()))
+                .map(io.switchboard.schemas.ConnectorObservation::getType)
+                .filter(type -> !type.isEmpty())
+                .orElseGet(() -> plugins.typeOf(state.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS)));
     }
 
     private ConnectorState existing(String name) {

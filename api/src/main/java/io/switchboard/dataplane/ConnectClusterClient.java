@@ -32,6 +32,20 @@ public final class ConnectClusterClient {
         }
     }
 
+    /** The worker refused the request with a 4xx and Kafka Connect's error body. */
+    public static class WorkerRejection extends RuntimeException {
+        private final int status;
+
+        public WorkerRejection(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
     private final String url;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -62,6 +76,14 @@ public final class ConnectClusterClient {
         body.put("config", config);
         body.put("initial_state", initialState);
         call("POST", "/connectors", body, 201);
+    }
+
+    /**
+     * Asks the worker's plugin to validate a config (PUT /connector-plugins/{class}/config/validate)
+     * and answers Kafka Connect's ConfigInfos.
+     */
+    public JsonNode validate(String connectorClass, Map<String, String> config) {
+        return call("PUT", "/connector-plugins/" + encode(connectorClass) + "/config/validate", config, 200);
     }
 
     public void putConfig(String name, Map<String, String> config) {
@@ -95,6 +117,12 @@ public final class ConnectClusterClient {
             for (int status : expected) {
                 if (response.statusCode() == status) {
                     return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+                }
+            }
+            if (response.statusCode() >= 400 && response.statusCode() < 500) {
+                JsonNode error = JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
+                if (error.hasNonNull("message")) {
+                    throw new WorkerRejection(response.statusCode(), error.get("message").asText());
                 }
             }
             throw new ConnectCallException(method + " " + url + path + " answered " + response.statusCode() + ": "
