@@ -39,11 +39,18 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
      * @param groupId    the worker group; its config, offset and status topics are named after it
      */
     public static EmbeddedConnectWorker start(String bootstrapServers, String pluginPath, String groupId) {
+        return start(bootstrapServers, pluginPath, groupId, 0);
+    }
+
+    /** @param port the REST port, or 0 for any free one */
+    public static EmbeddedConnectWorker start(String bootstrapServers, String pluginPath, String groupId, int port) {
         // A worker that fails to start calls Exit; here that must be an exception, not a dead JVM.
         Exit.setExitProcedure((status, message) -> {
             throw new IllegalStateException("Kafka Connect worker exited with " + status + ": " + message);
         });
-        int port = freePort();
+        if (port == 0) {
+            port = freePort();
+        }
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
         props.put("group.id", groupId);

@@ -112,12 +112,29 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         }
     }
 
+    /**
+     * The log's end offset. A topic created a moment ago may not be known to every broker yet: such
+     * retriable errors are retried until the deadline.
+     */
+    private long endOffset(long deadline) throws ExecutionException, TimeoutException, InterruptedException {
+        while (true) {
+            try {
+                return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                        .get(remainingMillis(deadline), TimeUnit.MILLISECONDS).offset();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) || remainingMillis(deadline) <= 100) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     @Override
     public void catchUp() {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
-                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS).offset();
+            long end = endOffset(deadline);
             synchronized (positionLock) {
                 while (position < end && !closed) {
                     long wait = remainingMillis(deadline);

@@ -1,0 +1,120 @@
+package io.switchboard.dataplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.kafka.EmbeddedKafka;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An external Connect cluster: its plugin validates configs, and while its worker is down the
+ * control plane keeps accepting commands, which reach the worker once it is back.
+ */
+class WorkerOutageTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private record Answer(int status, JsonNode json, String body) {
+    }
+
+    private static Answer call(String base, String method, String path, String body) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()), r.body());
+        } catch (IOException e) {
+            return new Answer(-1, JSON.nullNode(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = probe.get();
+            if (done.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("Timed out waiting for " + what + "; last seen: " + last);
+    }
+
+    @Test
+    void commandsAreAcceptedWhileTheWorkerIsDownAndAppliedWhenItReturns() throws Exception {
+        Path dir = Files.createTempDirectory("switchboard-outage");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start()) {
+            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port);
+            try (SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+                    .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers())
+                    .withConnectClusters("default=" + worker.url()))) {
+                String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/outage.txt\",\"topic\":\"outage\"}";
+
+                // The plugin validates: a null value gets the worker's own two complaints.
+                Answer invalid = call(app.url(), "POST", "/connectors",
+                        "{\"name\":\"bad\",\"config\":" + config.replace("{", "{\"tasks.max\":null,") + "}");
+                assertEquals(400, invalid.status(), invalid.body());
+                assertEquals("Connector configuration is invalid and contains the following 2 error(s):\n"
+                        + "Invalid value null for configuration tasks.max: Value must be non-null\n"
+                        + "Null value can not be supplied as the configuration value.\n"
+                        + "You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`",
+                        invalid.json().path("message").asText());
+
+                assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"before\",\"config\":" + config + "}").status());
+                eventually("before RUNNING", () -> call(app.url(), "GET", "/connectors/before/status", null)
+                        .json().path("connector").path("state").asText(), "RUNNING"::equals);
+
+                worker.close();
+                Answer during = call(app.url(), "POST", "/connectors", "{\"name\":\"during\",\"config\":" + config + "}");
+                assertEquals(201, during.status(), "the control plane accepts commands while the worker is down: " + during.body());
+                assertEquals(202, call(app.url(), "PUT", "/connectors/before/pause", null).status());
+                Answer status = call(app.url(), "GET", "/connectors/before/status", null);
+                assertEquals(200, status.status());
+                assertEquals("RUNNING", status.json().path("connector").path("state").asText(),
+                        "status shows what was last observed");
+
+                worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port);
+                String url = worker.url();
+                eventually("during created on the returned worker", () -> call(url, "GET", "/connectors/during", null).status(),
+                        s -> s == 200);
+                eventually("before paused on the returned worker", () -> call(url, "GET", "/connectors/before/status", null)
+                        .json().path("connector").path("state").asText(), "PAUSED"::equals);
+                eventually("the pause observed", () -> call(app.url(), "GET", "/connectors/before/status", null)
+                        .json().path("connector").path("state").asText(), "PAUSED"::equals);
+                assertTrue(call(app.url(), "GET", "/connectors", null).json().size() == 2);
+            } finally {
+                worker.close();
+            }
+        }
+    }
+}
