@@ -96,7 +96,18 @@ public final class ConnectorHerder {
     }
 
     public ConnectorStateInfo connectorStatus(String name) {
-        return status(existing(name));
+        ConnectorState state = queries.connector(key(name))
+                .orElseThrow(() -> ConnectRestException.notFound("No status found for connector " + name));
+        return status(state);
+    }
+
+    /** The last observed status of one task, with Kafka Connect's message when there is none. */
+    public TaskStatus taskStatus(String name, int task) {
+        return queries.connector(key(name))
+                .flatMap(state -> queries.status(key(name)))
+                .flatMap(observed -> observed.getTasks().stream().filter(t -> t.getId() == task).findFirst())
+                .map(t -> new TaskStatus(t.getId(), t.getState(), t.getWorkerId(), t.getTrace()))
+                .orElseThrow(() -> ConnectRestException.notFound("No status found for task " + name + "-" + task));
     }
 
     public ConnectorInfo info(ConnectorState state) {

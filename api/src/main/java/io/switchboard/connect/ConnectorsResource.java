@@ -34,6 +34,8 @@ public final class ConnectorsResource {
         config.routes.put("/connectors/{connector}/config", this::putConfig);
         config.routes.patch("/connectors/{connector}/config", this::patchConfig);
         config.routes.get("/connectors/{connector}/status", ctx -> ctx.json(herder.connectorStatus(name(ctx))));
+        config.routes.get("/connectors/{connector}/tasks/{task}/status",
+                ctx -> ctx.json(herder.taskStatus(name(ctx), taskId(ctx))));
         config.routes.put("/connectors/{connector}/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED, 202));
         config.routes.put("/connectors/{connector}/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING, 202));
         config.routes.put("/connectors/{connector}/stop", ctx -> changeTargetState(ctx, TargetState.STOPPED, 204));
@@ -115,6 +117,15 @@ public final class ConnectorsResource {
             named.put(ConnectorConfigValidator.NAME, name);
         }
         return named;
+    }
+
+    /** A task id in the path; Kafka Connect answers 404 for one that is not a number. */
+    private static int taskId(Context ctx) {
+        try {
+            return Integer.parseInt(ctx.pathParam("task"));
+        } catch (NumberFormatException e) {
+            throw ConnectRestException.notFound("HTTP 404 Not Found");
+        }
     }
 
     private static String name(Context ctx) {

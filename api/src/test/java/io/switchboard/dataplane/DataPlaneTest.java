@@ -119,6 +119,16 @@ class DataPlaneTest {
         eventually("a RUNNING task", () -> call(app.url(), "GET", "/connectors/lines/status", null).json().path("tasks"),
                 tasks -> tasks.size() == 1 && "RUNNING".equals(tasks.get(0).path("state").asText()));
 
+        Answer task = call(app.url(), "GET", "/connectors/lines/tasks/0/status", null);
+        assertEquals(200, task.status());
+        assertEquals(0, task.json().path("id").asInt());
+        assertEquals("RUNNING", task.json().path("state").asText());
+        Answer noTask = call(app.url(), "GET", "/connectors/lines/tasks/5/status", null);
+        assertEquals(404, noTask.status());
+        assertEquals("No status found for task lines-5", noTask.json().path("message").asText());
+        assertEquals("No status found for connector ghost",
+                call(app.url(), "GET", "/connectors/ghost/status", null).json().path("message").asText());
+
         Files.writeString(input, "third\n", StandardOpenOption.APPEND);
         List<String> lines = readTopic("lines", 3);
         assertEquals(List.of("first", "second", "third"), lines);
