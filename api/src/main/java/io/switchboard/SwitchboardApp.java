@@ -174,6 +174,7 @@ public final class SwitchboardApp implements AutoCloseable {
         clusters.forEach((cluster, url) -> {
             Reconciler reconciler = new Reconciler(cluster, new ConnectClusterClient(url),
                     () -> queries.connectors(cluster),
+                    name -> queries.status(new io.switchboard.processor.ConnectorKey(cluster, name)),
                     observation -> observations.send(new ProducerRecord<>(topics.observations(),
                             cluster + "/" + observation.getConnector(), observation)),
                     Clock.systemUTC());

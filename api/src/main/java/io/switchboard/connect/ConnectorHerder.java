@@ -79,6 +79,40 @@ public final class ConnectorHerder {
         return submit(name, new DeleteConnector(), request).thenApply(d -> null);
     }
 
+    /**
+     * POST /connectors/{name}/restart. Without includeTasks or onlyFailed only the connector restarts
+     * and nothing is answered; otherwise the answer is the plan: the status, with what will restart
+     * marked RESTARTING.
+     */
+    public CompletableFuture<ConnectorStateInfo> restartConnector(String name, boolean includeTasks, boolean onlyFailed,
+                                                                  RequestContext request) {
+        return submit(name, new io.switchboard.schemas.RestartConnector(includeTasks, onlyFailed, null), request)
+                .thenApply(d -> plan(status(d.getState()), includeTasks, onlyFailed));
+    }
+
+    /** POST /connectors/{name}/tasks/{task}/restart: the task must have been reported by the data plane. */
+    public CompletableFuture<Void> restartTask(String name, int task, RequestContext request) {
+        ConnectorState state = queries.connector(key(name))
+                .orElseThrow(() -> ConnectRestException.notFound("Unknown connector: " + name));
+        boolean known = status(state).tasks().stream().anyMatch(t -> t.id() == task);
+        if (!known) {
+            throw ConnectRestException.notFound("Unknown task: " + name + "-" + task);
+        }
+        return submit(name, new io.switchboard.schemas.RestartConnector(false, false, task), request).thenApply(d -> null);
+    }
+
+    private static ConnectorStateInfo plan(ConnectorStateInfo status, boolean includeTasks, boolean onlyFailed) {
+        ConnectorStatus connector = status.connector();
+        boolean connectorRestarts = !onlyFailed || "FAILED".equals(connector.state());
+        List<TaskStatus> tasks = status.tasks().stream()
+                .map(t -> includeTasks && (!onlyFailed || "FAILED".equals(t.state()))
+                        ? new TaskStatus(t.id(), "RESTARTING", t.workerId(), null) : t)
+                .toList();
+        return new ConnectorStateInfo(status.name(),
+                connectorRestarts ? new ConnectorStatus("RESTARTING", connector.workerId(), null) : connector,
+                tasks, status.type());
+    }
+
     public List<String> connectors() {
         return queries.connectors(cluster).stream().map(ConnectorState::getName).toList();
     }

@@ -34,6 +34,11 @@ public final class ConnectorsResource {
         config.routes.put("/connectors/{connector}/config", this::putConfig);
         config.routes.patch("/connectors/{connector}/config", this::patchConfig);
         config.routes.get("/connectors/{connector}/status", ctx -> ctx.json(herder.connectorStatus(name(ctx))));
+        config.routes.post("/connectors/{connector}/restart", this::restart);
+        config.routes.post("/connectors/{connector}/tasks/{task}/restart", ctx -> {
+            RequestContext request = RequestContexts.of(ctx);
+            AsyncAnswers.answer(ctx, herder.restartTask(name(ctx), taskId(ctx), request), ignored -> ctx.status(204));
+        });
         config.routes.get("/connectors/{connector}/tasks/{task}/status",
                 ctx -> ctx.json(herder.taskStatus(name(ctx), taskId(ctx))));
         config.routes.put("/connectors/{connector}/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED, 202));
@@ -97,6 +102,19 @@ public final class ConnectorsResource {
     private void changeTargetState(Context ctx, TargetState target, int status) {
         RequestContext request = RequestContexts.of(ctx);
         AsyncAnswers.answer(ctx, herder.changeTargetState(name(ctx), target, request), ignored -> ctx.status(status));
+    }
+
+    private void restart(Context ctx) {
+        RequestContext request = RequestContexts.of(ctx);
+        boolean includeTasks = "true".equalsIgnoreCase(ctx.queryParam("includeTasks"));
+        boolean onlyFailed = "true".equalsIgnoreCase(ctx.queryParam("onlyFailed"));
+        AsyncAnswers.answer(ctx, herder.restartConnector(name(ctx), includeTasks, onlyFailed, request), plan -> {
+            if (!includeTasks && !onlyFailed) {
+                ctx.status(204);
+            } else {
+                ctx.status(202).json(plan);
+            }
+        });
     }
 
     private void delete(Context ctx) {

@@ -102,6 +102,15 @@ public final class ConnectClusterClient {
         call("PUT", "/connectors/" + encode(name) + "/stop", null, 204, 202);
     }
 
+    public void restart(String name, boolean includeTasks, boolean onlyFailed) {
+        call("POST", "/connectors/" + encode(name) + "/restart?includeTasks=" + includeTasks + "&onlyFailed=" + onlyFailed,
+                null, 202, 204, 200);
+    }
+
+    public void restartTask(String name, int task) {
+        call("POST", "/connectors/" + encode(name) + "/tasks/" + task + "/restart", null, 204, 200, 404);
+    }
+
     public void delete(String name) {
         call("DELETE", "/connectors/" + encode(name), null, 204, 404);
     }

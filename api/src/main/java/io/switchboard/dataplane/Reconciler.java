@@ -3,6 +3,7 @@ package io.switchboard.dataplane;
 import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.RestartRequest;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TaskObservation;
 import org.slf4j.Logger;
@@ -13,8 +14,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -35,10 +38,15 @@ public final class Reconciler {
     private final Consumer<ConnectorObservation> observations;
     private final Clock clock;
     private final Map<String, String> lastReported = new HashMap<>();
+    /** The last restart request carried out per connector, seeded from what was last observed. */
+    private final Map<String, String> restartsApplied = new HashMap<>();
+    private final Function<String, Optional<ConnectorObservation>> lastObserved;
 
     public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
+                      Function<String, Optional<ConnectorObservation>> lastObserved,
                       Consumer<ConnectorObservation> observations, Clock clock) {
         this.cluster = cluster;
+        this.lastObserved = lastObserved;
         this.worker = worker;
         this.desired = desired;
         this.observations = observations;
@@ -65,6 +73,7 @@ public final class Reconciler {
                     calls++;
                 }
                 calls += alignTargetState(name, state.getTargetState(), running.state());
+                calls += restartIfAsked(state);
                 report(running);
             } catch (RuntimeException e) {
                 log.warn("Reconciling connector {} on cluster {} failed: {}", name, cluster, e.getMessage());
@@ -81,7 +90,29 @@ public final class Reconciler {
             }
         }
         lastReported.keySet().retainAll(wanted.keySet());
+        restartsApplied.keySet().retainAll(wanted.keySet());
         return calls;
+    }
+
+    /** Carries out a restart request once; the id of the last one done travels with the observations. */
+    private int restartIfAsked(ConnectorState state) {
+        RestartRequest pending = state.getPendingRestart();
+        if (pending == null) {
+            return 0;
+        }
+        String name = state.getName();
+        String applied = restartsApplied.computeIfAbsent(name,
+                n -> lastObserved.apply(n).map(ConnectorObservation::getRestartApplied).orElse(null));
+        if (pending.getId().equals(applied)) {
+            return 0;
+        }
+        if (pending.getTask() == null) {
+            worker.restart(name, pending.getIncludeTasks(), pending.getOnlyFailed());
+        } else {
+            worker.restartTask(name, pending.getTask());
+        }
+        restartsApplied.put(name, pending.getId());
+        return 1;
     }
 
     private int alignTargetState(String name, TargetState target, String observed) {
@@ -117,8 +148,9 @@ public final class Reconciler {
                 .setTrace(connector.hasNonNull("trace") ? connector.get("trace").asText() : null)
                 .setType(running.type())
                 .setTasks(tasks)
+                .setRestartApplied(restartsApplied.get(running.name()))
                 .build();
-        String fingerprint = status.toString();
+        String fingerprint = status + "|" + observation.getRestartApplied();
         if (!fingerprint.equals(lastReported.get(running.name()))) {
             observations.accept(observation);
             lastReported.put(running.name(), fingerprint);

@@ -129,6 +129,17 @@ class DataPlaneTest {
         assertEquals("No status found for connector ghost",
                 call(app.url(), "GET", "/connectors/ghost/status", null).json().path("message").asText());
 
+        assertEquals(204, call(app.url(), "POST", "/connectors/lines/restart", null).status());
+        Answer plan = call(app.url(), "POST", "/connectors/lines/restart?includeTasks=true&onlyFailed=false", null);
+        assertEquals(202, plan.status());
+        assertEquals("RESTARTING", plan.json().path("connector").path("state").asText());
+        assertEquals("RESTARTING", plan.json().path("tasks").get(0).path("state").asText());
+        assertEquals(204, call(app.url(), "POST", "/connectors/lines/tasks/0/restart", null).status());
+        assertEquals("Unknown connector: ghost", call(app.url(), "POST", "/connectors/ghost/restart", null).json().path("message").asText());
+        assertEquals("Unknown task: lines-9", call(app.url(), "POST", "/connectors/lines/tasks/9/restart", null).json().path("message").asText());
+        eventually("the last restart carried out by the reconciler", () -> restartApplied("lines"), id -> id != null);
+        eventually("RUNNING after the restarts", () -> state("lines"), "RUNNING"::equals);
+
         Files.writeString(input, "third\n", StandardOpenOption.APPEND);
         List<String> lines = readTopic("lines", 3);
         assertEquals(List.of("first", "second", "third"), lines);
@@ -167,6 +178,31 @@ class DataPlaneTest {
         call(workerUrl, "POST", "/connectors", "{\"name\":\"stray\",\"config\":" + config.replace("drift", "stray") + "}");
         eventually("stray removed", () -> call(workerUrl, "GET", "/connectors/stray", null).status(), s -> s == 404);
         assertEquals(204, call(app.url(), "DELETE", "/connectors/drift", null).status());
+    }
+
+    /** The restart request the reconciler last reported as done, read from the observations topic. */
+    private String restartApplied(String name) {
+        var registry = new io.switchboard.schemas.wire.HttpSchemaRegistryClient(app.schemaRegistryUrl());
+        var deserializer = new io.switchboard.schemas.wire.AvroDeserializer<>(registry, io.switchboard.schemas.ConnectorObservation.class);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "observations-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        String applied = null;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("switchboard.observations"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+                    var observation = deserializer.deserialize(r.topic(), r.value());
+                    if (observation.getConnector().equals(name) && observation.getRestartApplied() != null) {
+                        applied = observation.getRestartApplied();
+                    }
+                }
+            }
+        }
+        return applied;
     }
 
     private List<String> readTopic(String topic, int count) {

@@ -12,6 +12,9 @@ import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.RestartConnector;
+import io.switchboard.schemas.RestartRequest;
+import io.switchboard.schemas.RestartRequested;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TargetStateChanged;
 
@@ -42,6 +45,8 @@ public final class CommandDecider {
             return changeTargetState(current, command, change.getTargetState());
         } else if (action instanceof DeleteConnector) {
             return delete(current, command);
+        } else if (action instanceof RestartConnector restart) {
+            return restart(current, command, restart);
         }
         throw new InvalidCommandException("Unknown command action " + (action == null ? null : action.getClass().getName()));
     }
@@ -102,6 +107,23 @@ public final class CommandDecider {
         return new Decision(Outcome.UPDATED, null, next, true, event(command, next.getVersion(), changed));
     }
 
+    /** A restart is recorded in the desired state; the data plane carries it out once. */
+    private static Decision restart(ConnectorState current, ConnectorCommand command, RestartConnector restart) {
+        if (current == null) {
+            return refused(Outcome.NOT_FOUND, "Unknown connector: " + command.getConnector(), null);
+        }
+        RestartRequest request = new RestartRequest(command.getCommandId(), restart.getIncludeTasks(),
+                restart.getOnlyFailed(), restart.getTask());
+        ConnectorState next = copyOf(current)
+                .setPendingRestart(request)
+                .setVersion(current.getVersion() + 1)
+                .setUpdatedAt(command.getIssuedAt())
+                .setLastCommandId(command.getCommandId())
+                .build();
+        RestartRequested requested = new RestartRequested(restart.getIncludeTasks(), restart.getOnlyFailed(), restart.getTask());
+        return new Decision(Outcome.UPDATED, null, next, true, event(command, next.getVersion(), requested));
+    }
+
     private static Decision delete(ConnectorState current, ConnectorCommand command) {
         if (current == null) {
             return refused(Outcome.NOT_FOUND, "Connector " + command.getConnector() + " not found", null);
@@ -135,7 +157,8 @@ public final class CommandDecider {
                 .setVersion(current.getVersion())
                 .setCreatedAt(current.getCreatedAt())
                 .setUpdatedAt(current.getUpdatedAt())
-                .setLastCommandId(current.getLastCommandId());
+                .setLastCommandId(current.getLastCommandId())
+                .setPendingRestart(current.getPendingRestart());
     }
 
     private static Decision refused(Outcome outcome, String message, ConnectorState current) {

@@ -316,4 +316,24 @@ class CommandTopologyTest {
         observations.pipeInput("default/orders", observation("orders", "RUNNING", 30L));
         assertNull(statuses.get("default/orders"), "a late observation does not bring it back");
     }
+
+    @Test
+    void restartsAreRecordedForTheDataPlaneAndSurviveLaterChanges() {
+        CommandDecision unknown = send("orders", new io.switchboard.schemas.RestartConnector(true, false, null));
+        assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
+        assertEquals("Unknown connector: orders", unknown.getMessage());
+
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        lifecycle.readValuesToList();
+        CommandDecision restarted = send("orders", new io.switchboard.schemas.RestartConnector(true, true, null));
+        assertEquals(Outcome.UPDATED, restarted.getOutcome());
+        io.switchboard.schemas.RestartRequest pending = store.get("default/orders").getPendingRestart();
+        assertEquals(restarted.getCommandId(), pending.getId());
+        assertTrue(pending.getIncludeTasks());
+        assertTrue(pending.getOnlyFailed());
+        assertInstanceOf(io.switchboard.schemas.RestartRequested.class, lifecycle.readValue().getEvent());
+
+        send("orders", new ChangeTargetState(TargetState.PAUSED));
+        assertEquals(pending, store.get("default/orders").getPendingRestart(), "other changes keep the pending restart");
+    }
 }
