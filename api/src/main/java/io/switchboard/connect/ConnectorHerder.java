@@ -144,8 +144,24 @@ public final class ConnectorHerder {
                 .orElseThrow(() -> ConnectRestException.notFound("No status found for task " + name + "-" + task));
     }
 
+    /** The connector's tasks as the data plane last reported them (none before it has). */
+    public List<Entities.TaskInfo> taskConfigs(String name) {
+        ConnectorState state = existing(name);
+        List<Map<String, String>> configs = queries.status(key(name))
+                .map(io.switchboard.schemas.ConnectorObservation::getTaskConfigs).orElse(List.of());
+        List<Entities.TaskInfo> tasks = new java.util.ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            tasks.add(new Entities.TaskInfo(new Entities.TaskId(state.getName(), i), configs.get(i)));
+        }
+        return tasks;
+    }
+
     public ConnectorInfo info(ConnectorState state) {
-        return new ConnectorInfo(state.getName(), state.getConfig(), List.of(), typeOf(state));
+        List<Entities.TaskId> tasks = queries.status(key(state.getName()))
+                .map(observed -> java.util.stream.IntStream.range(0, observed.getTaskConfigs().size())
+                        .mapToObj(i -> new Entities.TaskId(state.getName(), i)).toList())
+                .orElse(List.of());
+        return new ConnectorInfo(state.getName(), state.getConfig(), tasks, typeOf(state));
     }
 
     /**

@@ -35,6 +35,7 @@ public final class ConnectorsResource {
         config.routes.patch("/connectors/{connector}/config", this::patchConfig);
         config.routes.get("/connectors/{connector}/status", ctx -> ctx.json(herder.connectorStatus(name(ctx))));
         config.routes.post("/connectors/{connector}/restart", this::restart);
+        config.routes.get("/connectors/{connector}/tasks", ctx -> ctx.json(herder.taskConfigs(name(ctx))));
         config.routes.post("/connectors/{connector}/tasks/{task}/restart", ctx -> {
             RequestContext request = RequestContexts.of(ctx);
             AsyncAnswers.answer(ctx, herder.restartTask(name(ctx), taskId(ctx), request), ignored -> ctx.status(204));

@@ -17,6 +17,9 @@ public final class Entities {
     public record TaskId(String connector, int task) {
     }
 
+    public record TaskInfo(TaskId id, Map<String, String> config) {
+    }
+
     public record ConnectorStateInfo(String name, ConnectorStatus connector, List<TaskStatus> tasks, String type) {
     }
 

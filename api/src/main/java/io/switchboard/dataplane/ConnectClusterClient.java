@@ -102,6 +102,18 @@ public final class ConnectClusterClient {
         call("PUT", "/connectors/" + encode(name) + "/stop", null, 204, 202);
     }
 
+    /** GET /connectors/{name}/tasks: each task's config, in task order. */
+    public java.util.List<Map<String, String>> taskConfigs(String name) {
+        JsonNode tasks = call("GET", "/connectors/" + encode(name) + "/tasks", null, 200);
+        java.util.List<Map<String, String>> configs = new java.util.ArrayList<>();
+        tasks.forEach(task -> {
+            Map<String, String> config = new LinkedHashMap<>();
+            task.path("config").fields().forEachRemaining(c -> config.put(c.getKey(), c.getValue().asText()));
+            configs.add(config);
+        });
+        return configs;
+    }
+
     public void restart(String name, boolean includeTasks, boolean onlyFailed) {
         call("POST", "/connectors/" + encode(name) + "/restart?includeTasks=" + includeTasks + "&onlyFailed=" + onlyFailed,
                 null, 202, 204, 200);

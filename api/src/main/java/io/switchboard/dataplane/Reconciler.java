@@ -152,6 +152,8 @@ public final class Reconciler {
                 .build();
         String fingerprint = status + "|" + observation.getRestartApplied();
         if (!fingerprint.equals(lastReported.get(running.name()))) {
+            // Task configs change only when the tasks do; fetch them only when the status changed.
+            observation.setTaskConfigs(worker.taskConfigs(running.name()));
             observations.accept(observation);
             lastReported.put(running.name(), fingerprint);
         }

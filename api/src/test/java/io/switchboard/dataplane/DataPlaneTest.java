@@ -119,6 +119,13 @@ class DataPlaneTest {
         eventually("a RUNNING task", () -> call(app.url(), "GET", "/connectors/lines/status", null).json().path("tasks"),
                 tasks -> tasks.size() == 1 && "RUNNING".equals(tasks.get(0).path("state").asText()));
 
+        JsonNode tasks = eventually("task configs observed", () -> call(app.url(), "GET", "/connectors/lines/tasks", null).json(),
+                t -> t.size() == 1);
+        assertEquals("lines", tasks.get(0).path("id").path("connector").asText());
+        assertEquals(0, tasks.get(0).path("id").path("task").asInt());
+        assertEquals("lines", tasks.get(0).path("config").path("topic").asText());
+        assertEquals(1, call(app.url(), "GET", "/connectors/lines", null).json().path("tasks").size());
+
         Answer task = call(app.url(), "GET", "/connectors/lines/tasks/0/status", null);
         assertEquals(200, task.status());
         assertEquals(0, task.json().path("id").asInt());
