@@ -9,6 +9,7 @@ import io.switchboard.connect.ConnectorHerder;
 import io.switchboard.connect.ConnectorPlugins;
 import io.switchboard.connect.ConnectorsResource;
 import io.switchboard.connect.RootResource;
+import io.switchboard.connect.WorkerPassThrough;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
@@ -144,6 +145,7 @@ public final class SwitchboardApp implements AutoCloseable {
         http = own(new HttpServer(options.bindHost(), port, json, config -> {
             root.register(config);
             connectors.register(config);
+            new WorkerPassThrough(() -> connectClusters.get(DEFAULT_CLUSTER)).register(config);
         }).start());
         awaitRunning();
         startDataPlane(topics, serdes);

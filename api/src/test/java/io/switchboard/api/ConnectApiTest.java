@@ -84,6 +84,14 @@ class ConnectApiTest {
     }
 
     @Test
+    void workerFactsAre503WithoutAWorker() {
+        Answer plugins = fx.call("GET", "/connector-plugins", null);
+        assertEquals(503, plugins.status());
+        assertEquals(503, plugins.json().get("error_code").asInt());
+        assertEquals("1", plugins.header("Retry-After"));
+    }
+
+    @Test
     void connectorLifecycleThroughEveryEndpoint() {
         Answer created = fx.call("POST", "/connectors", createBody("life"));
         assertEquals(201, created.status(), created.body());

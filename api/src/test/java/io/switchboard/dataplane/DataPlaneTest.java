@@ -151,6 +151,17 @@ class DataPlaneTest {
         List<String> lines = readTopic("lines", 3);
         assertEquals(List.of("first", "second", "third"), lines);
 
+        Answer plugins = call(app.url(), "GET", "/connector-plugins?connectorsOnly=true", null);
+        assertEquals(200, plugins.status());
+        assertTrue(plugins.json().toString().contains("org.apache.kafka.connect.file.FileStreamSourceConnector"), plugins.json().toString());
+        Answer validation = call(app.url(), "PUT", "/connector-plugins/FileStreamSource/config/validate",
+                config.replace("{", "{\"name\":\"lines\","));
+        assertEquals(200, validation.status());
+        assertEquals(0, validation.json().path("error_count").asInt());
+        assertEquals(200, call(app.url(), "GET", "/admin/loggers", null).status());
+        eventually("active topics", () -> call(app.url(), "GET", "/connectors/lines/topics", null).json()
+                .path("lines").path("topics").toString(), t -> t.contains("lines"));
+
         assertEquals(202, call(app.url(), "PUT", "/connectors/lines/pause", null).status());
         eventually("PAUSED on the worker", () -> call(workerUrl, "GET", "/connectors/lines/status", null)
                 .json().path("connector").path("state").asText(), "PAUSED"::equals);
