@@ -22,6 +22,10 @@ import io.switchboard.processor.StreamsSettings;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.processor.Topics;
 import io.switchboard.query.ConnectorQueries;
+import io.switchboard.query.InternalResource;
+import io.switchboard.query.RemoteStores;
+import io.switchboard.query.ReplicaRouter;
+import org.apache.kafka.streams.state.HostInfo;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
@@ -66,6 +70,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private String bootstrapServers;
     private String schemaRegistryUrl;
     private KafkaStreams streams;
+    private ConnectorQueries queries;
     private final Map<String, String> connectClusters = new java.util.LinkedHashMap<>();
     private HttpServer http;
 
@@ -134,7 +139,11 @@ public final class SwitchboardApp implements AutoCloseable {
         CommandGateway gateway = own(new CommandGateway(bootstrapServers, topics.commands(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
-        ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, new ConnectorQueries(streams), plugins,
+        ConnectorQueries queries = new ConnectorQueries(streams,
+                new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
+                new RemoteStores(Duration.ofSeconds(10)), serdes.states(), serdes.observations());
+        this.queries = queries;
+        ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, queries, plugins,
                 new ConnectorConfigValidator(plugins, () -> {
                     String url = connectClusters.get(DEFAULT_CLUSTER);
                     return url == null ? null : new ConnectClusterClient(url);
@@ -145,6 +154,7 @@ public final class SwitchboardApp implements AutoCloseable {
         http = own(new HttpServer(options.bindHost(), port, json, config -> {
             root.register(config);
             connectors.register(config);
+            new InternalResource(queries).register(config);
             new WorkerPassThrough(() -> connectClusters.get(DEFAULT_CLUSTER)).register(config);
         }).start());
         awaitRunning();
@@ -172,7 +182,6 @@ public final class SwitchboardApp implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 new StringSerializer(), serdes.observations().serializer()));
-        ConnectorQueries queries = new ConnectorQueries(streams);
         clusters.forEach((cluster, url) -> {
             Reconciler reconciler = new Reconciler(cluster, new ConnectClusterClient(url),
                     () -> queries.connectors(cluster),

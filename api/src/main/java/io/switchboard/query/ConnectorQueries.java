@@ -4,11 +4,13 @@ import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -18,51 +20,105 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads the connectors store with interactive queries. It uses IQv1 ({@code store().get}), which
- * does not take the store's position lock, because IQv2 queries that race the stream thread's
- * writes can deadlock it in Kafka Streams 4.3.1 (KAFKA-19629).
+ * Reads the connectors and statuses stores with interactive queries, on this replica or, for a
+ * key another replica owns, on that one (lists gather from every replica). Local reads use IQv1
+ * ({@code store().get}), which does not take the store's position lock, because IQv2 queries that
+ * race the stream thread's writes can deadlock it in Kafka Streams 4.3.1 (KAFKA-19629).
  */
 public final class ConnectorQueries {
-    private final KafkaStreams streams;
+    private static final String TRANSFER_TOPIC = "switchboard.internal-reads";
 
-    public ConnectorQueries(KafkaStreams streams) {
+    private final KafkaStreams streams;
+    private final ReplicaRouter router;
+    private final RemoteStores remote;
+    private final Serde<ConnectorState> states;
+    private final Serde<ConnectorObservation> observations;
+
+    public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
+                            Serde<ConnectorState> states, Serde<ConnectorObservation> observations) {
         this.streams = streams;
+        this.router = router;
+        this.remote = remote;
+        this.states = states;
+        this.observations = observations;
     }
 
     public Optional<ConnectorState> connector(ConnectorKey key) {
-        return Optional.ofNullable(store().get(key.toString()));
+        Optional<HostInfo> owner = router.remoteOwner(key);
+        if (owner.isPresent()) {
+            return remote.get(owner.get(), StoreNames.CONNECTORS, key.toString())
+                    .map(bytes -> states.deserializer().deserialize(TRANSFER_TOPIC, bytes));
+        }
+        return Optional.ofNullable(this.<ConnectorState>localStore(StoreNames.CONNECTORS).get(key.toString()));
     }
 
     /** The last status the data plane reported for a connector, if any. */
     public Optional<ConnectorObservation> status(ConnectorKey key) {
-        ReadOnlyKeyValueStore<String, ConnectorObservation> statuses = store(StoreNames.STATUSES);
-        return Optional.ofNullable(statuses.get(key.toString()));
+        Optional<HostInfo> owner = router.remoteOwner(key);
+        if (owner.isPresent()) {
+            return remote.get(owner.get(), StoreNames.STATUSES, key.toString())
+                    .map(bytes -> observations.deserializer().deserialize(TRANSFER_TOPIC, bytes));
+        }
+        return Optional.ofNullable(this.<ConnectorObservation>localStore(StoreNames.STATUSES).get(key.toString()));
     }
 
-    /** Every connector of a cluster, ordered by name. */
+    /** Every connector of a cluster, from every replica, ordered by name. */
     public List<ConnectorState> connectors(String cluster) {
-        List<ConnectorState> all = new ArrayList<>();
-        try (KeyValueIterator<String, ConnectorState> it =
-                     store().prefixScan(ConnectorKey.clusterPrefix(cluster), new StringSerializer())) {
-            while (it.hasNext()) {
-                KeyValue<String, ConnectorState> next = it.next();
-                all.add(next.value);
+        String prefix = ConnectorKey.clusterPrefix(cluster);
+        List<ConnectorState> all = new ArrayList<>(this.<ConnectorState>localScan(StoreNames.CONNECTORS, prefix));
+        for (HostInfo host : router.others()) {
+            for (byte[] bytes : remote.scan(host, StoreNames.CONNECTORS, prefix)) {
+                all.add(states.deserializer().deserialize(TRANSFER_TOPIC, bytes));
             }
         }
         all.sort((a, b) -> a.getName().compareTo(b.getName()));
         return all;
     }
 
-    private ReadOnlyKeyValueStore<String, ConnectorState> store() {
-        return store(StoreNames.CONNECTORS);
+    /** One value of a local store, encoded for another replica; empty when absent. */
+    public Optional<byte[]> localEncoded(String store, String key) {
+        Object value = localStore(store).get(key);
+        return Optional.ofNullable(value).map(v -> encode(store, v));
     }
 
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+    /** The values of a local store under a key prefix, encoded for another replica. */
+    public List<byte[]> localEncodedScan(String store, String prefix) {
+        return localScan(store, prefix).stream().map(v -> encode(store, v)).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private byte[] encode(String store, Object value) {
+        return StoreNames.STATUSES.equals(store)
+                ? observations.serializer().serialize(TRANSFER_TOPIC, (ConnectorObservation) value)
+                : states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
+    }
+
+    private <V> List<V> localScan(String store, String prefix) {
+        List<V> values = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = this.<V>localStore(store).prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, V> next = it.next();
+                values.add(next.value);
+            }
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        return values;
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> localStore(String name) {
+        if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)) {
+            throw new IllegalArgumentException("No store " + name);
+        }
         try {
             return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
         } catch (InvalidStateStoreException e) {
-            throw new StoreUnavailableException("The connector store is not available on this replica right now ("
-                    + streams.state() + "); retry shortly.", e);
+            throw unavailable(e);
         }
+    }
+
+    private StoreUnavailableException unavailable(InvalidStateStoreException e) {
+        return new StoreUnavailableException("The connector store is not available on this replica right now ("
+                + streams.state() + "); retry shortly.", e);
     }
 }

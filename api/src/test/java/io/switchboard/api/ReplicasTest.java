@@ -1,0 +1,121 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.api.SwitchboardFixture.Answer;
+import io.switchboard.kafka.EmbeddedKafka;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Two replicas on one broker split the command partitions between them; each answers every read,
+ * forwarding keys the other owns and gathering lists from both.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplicasTest {
+    private Path dir;
+    private EmbeddedKafka kafka;
+    private final List<SwitchboardApp> replicas = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("switchboard-replicas");
+        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        SwitchboardApp first = SwitchboardApp.start(options("one"));
+        replicas.add(first);
+        replicas.add(SwitchboardApp.start(options("two").withSchemaRegistryUrl(first.schemaRegistryUrl())));
+        // Wait until both replicas own partitions: the list answers the same on each.
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (replicas.stream().allMatch(r -> r.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
+                    && replicas.get(0).streams().metadataForAllStreamsClients().size() == 2) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private SwitchboardOptions options(String name) {
+        return SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve(name)).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false);
+    }
+
+    @AfterAll
+    void stop() {
+        replicas.forEach(SwitchboardApp::close);
+        kafka.close();
+        SwitchboardFixture.deleteQuietly(dir);
+    }
+
+    @Test
+    void everyReplicaAnswersEveryReadTheSame() {
+        int count = 40;
+        for (int i = 0; i < count; i++) {
+            String url = replicas.get(i % 2).url();
+            Answer created = SwitchboardFixture.call(url, "POST", "/connectors", ConnectApiTest.createBody("spread-" + i));
+            assertEquals(201, created.status(), created.body());
+        }
+        for (int i = 0; i < count; i++) {
+            JsonNode expected = null;
+            for (SwitchboardApp replica : replicas) {
+                Answer info = SwitchboardFixture.call(replica.url(), "GET", "/connectors/spread-" + i, null);
+                assertEquals(200, info.status(), "spread-" + i + " through " + replica.url() + ": " + info.body());
+                if (expected == null) {
+                    expected = info.json();
+                } else {
+                    assertEquals(expected, info.json());
+                }
+            }
+        }
+        for (SwitchboardApp replica : replicas) {
+            Answer list = SwitchboardFixture.call(replica.url(), "GET", "/connectors", null);
+            long spread = new ArrayList<JsonNode>() {{ list.json().forEach(this::add); }}.stream()
+                    .filter(n -> n.asText().startsWith("spread-")).count();
+            assertEquals(count, spread, "list through " + replica.url());
+        }
+    }
+
+    @Test
+    void concurrentCreatesOfOneNameThroughBothReplicasGiveOne201() throws Exception {
+        int clients = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            String url = replicas.get(i % 2).url();
+            statuses.add(pool.submit(() -> {
+                go.await();
+                return SwitchboardFixture.call(url, "POST", "/connectors", ConnectApiTest.createBody("both-ways")).status();
+            }));
+        }
+        go.countDown();
+        int created = 0;
+        int conflicts = 0;
+        for (Future<Integer> f : statuses) {
+            int status = f.get();
+            if (status == 201) {
+                created++;
+            } else if (status == 409) {
+                conflicts++;
+            }
+        }
+        pool.shutdown();
+        assertEquals(1, created);
+        assertEquals(clients - 1, conflicts);
+    }
+}
