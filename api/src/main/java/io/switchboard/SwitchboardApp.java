@@ -64,6 +64,12 @@ public final class SwitchboardApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardApp.class);
     /** The Connect cluster that Kafka Connect's root API works on. */
     public static final String DEFAULT_CLUSTER = "default";
+    /**
+     * One standby copy of every store partition on another replica, so a replica's death hands its
+     * partitions to one that is already current. With a single replica there is nowhere to put it
+     * and Kafka Streams keeps none.
+     */
+    static final int STANDBY_REPLICAS = 1;
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final SwitchboardOptions options;
@@ -125,7 +131,8 @@ public final class SwitchboardApp implements AutoCloseable {
         DecisionListener decisions = own(new DecisionListener(bootstrapServers, topics.decisions(), serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions),
                 StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
-                        advertisedUri.getHost() + ":" + advertisedUri.getPort(), 0));
+                        advertisedUri.getHost() + ":" + advertisedUri.getPort(),
+                        STANDBY_REPLICAS));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("Command processor thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
