@@ -87,7 +87,7 @@ public final class ConnectorHerder {
     public CompletableFuture<ConnectorStateInfo> restartConnector(String name, boolean includeTasks, boolean onlyFailed,
                                                                   RequestContext request) {
         return submit(name, new io.switchboard.schemas.RestartConnector(includeTasks, onlyFailed, null), request)
-                .thenApply(d -> plan(status(d.getState()), includeTasks, onlyFailed));
+                .thenApply(d -> plan(status(d.getState(), observed(d.getState())), includeTasks, onlyFailed));
     }
 
     /** POST /connectors/{name}/tasks/{task}/restart: the task must have been reported by the data plane. */
@@ -157,7 +157,7 @@ public final class ConnectorHerder {
     }
 
     public ConnectorInfo info(ConnectorState state) {
-        List<Entities.TaskId> tasks = queries.status(key(state.getName()))
+        List<Entities.TaskId> tasks = observed(state)
                 .map(observed -> java.util.stream.IntStream.range(0, observed.getTaskConfigs().size())
                         .mapToObj(i -> new Entities.TaskId(state.getName(), i)).toList())
                 .orElse(List.of());
@@ -169,7 +169,12 @@ public final class ConnectorHerder {
      * no worker runs it yet.
      */
     public ConnectorStateInfo status(ConnectorState state) {
-        return queries.status(key(state.getName()))
+        return status(state, queries.status(key(state.getName())));
+    }
+
+    private ConnectorStateInfo status(ConnectorState state,
+                                      java.util.Optional<io.switchboard.schemas.ConnectorObservation> observation) {
+        return observation
                 .map(observed -> new ConnectorStateInfo(state.getName(),
                         new ConnectorStatus(observed.getState(), observed.getWorkerId(), observed.getTrace()),
                         observed.getTasks().stream()
@@ -182,10 +187,23 @@ public final class ConnectorHerder {
 
     /** The type the data plane reported, else what the plugins Switchboard knows say. */
     private String typeOf(ConnectorState state) {
-        return queries.status(key(state.getName()))
+        return observed(state)
                 .map(io.switchboard.schemas.ConnectorObservation::getType)
                 .filter(type -> !type.isEmpty())
                 .orElseGet(() -> plugins.typeOf(state.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS)));
+    }
+
+    /**
+     * What the data plane last reported, for decorating an answer. A decision already made must not
+     * turn into an error because this extra read cannot be served right now (a rebalance moving the
+     * statuses store): then the answer goes without it.
+     */
+    private java.util.Optional<io.switchboard.schemas.ConnectorObservation> observed(ConnectorState state) {
+        try {
+            return queries.status(key(state.getName()));
+        } catch (io.switchboard.query.StoreUnavailableException | org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private ConnectorState existing(String name) {
