@@ -62,6 +62,26 @@ class ReplicasTest {
         SwitchboardFixture.deleteQuietly(dir);
     }
 
+    /**
+     * A read as a client that honours Retry-After makes it: while partitions move between replicas
+     * a read may be answered 503, and is then tried again.
+     */
+    private static Answer read(String url, String path) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Answer answer = SwitchboardFixture.call(url, "GET", path, null);
+        while (answer.status() == 503 && System.nanoTime() < deadline) {
+            assertEquals("1", answer.header("Retry-After"));
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            answer = SwitchboardFixture.call(url, "GET", path, null);
+        }
+        return answer;
+    }
+
     @Test
     void everyReplicaAnswersEveryReadTheSame() {
         int count = 40;
@@ -73,7 +93,7 @@ class ReplicasTest {
         for (int i = 0; i < count; i++) {
             JsonNode expected = null;
             for (SwitchboardApp replica : replicas) {
-                Answer info = SwitchboardFixture.call(replica.url(), "GET", "/connectors/spread-" + i, null);
+                Answer info = read(replica.url(), "/connectors/spread-" + i);
                 assertEquals(200, info.status(), "spread-" + i + " through " + replica.url() + ": " + info.body());
                 if (expected == null) {
                     expected = info.json();
@@ -83,7 +103,7 @@ class ReplicasTest {
             }
         }
         for (SwitchboardApp replica : replicas) {
-            Answer list = SwitchboardFixture.call(replica.url(), "GET", "/connectors", null);
+            Answer list = read(replica.url(), "/connectors");
             long spread = new ArrayList<JsonNode>() {{ list.json().forEach(this::add); }}.stream()
                     .filter(n -> n.asText().startsWith("spread-")).count();
             assertEquals(count, spread, "list through " + replica.url());
@@ -100,7 +120,11 @@ class ReplicasTest {
             String url = replicas.get(i % 2).url();
             statuses.add(pool.submit(() -> {
                 go.await();
-                return SwitchboardFixture.call(url, "POST", "/connectors", ConnectApiTest.createBody("both-ways")).status();
+                Answer answer = SwitchboardFixture.call(url, "POST", "/connectors", ConnectApiTest.createBody("both-ways"));
+                if (answer.status() != 201 && answer.status() != 409) {
+                    throw new AssertionError("unexpected " + answer.status() + " " + answer.body());
+                }
+                return answer.status();
             }));
         }
         go.countDown();
