@@ -1,7 +1,6 @@
 package io.switchboard.dataplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
@@ -14,11 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,8 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
+import static io.switchboard.dataplane.Probe.call;
+import static io.switchboard.dataplane.Probe.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,8 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DataPlaneTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private Path dir;
     private EmbeddedKafka kafka;
     private SwitchboardApp app;
@@ -63,45 +56,11 @@ class DataPlaneTest {
         }
     }
 
-    private record Answer(int status, JsonNode json) {
-    }
 
-    private static Answer call(String base, String method, String path, String body) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
-    /** Polls until the condition holds; the deadline is generous so a slow machine does not fail it. */
-    private static <T> T eventually(String what, java.util.function.Supplier<T> probe, Predicate<T> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("Timed out waiting for " + what + "; last seen: " + last);
-    }
 
     private String state(String name) {
-        Answer status = call(app.url(), "GET", "/connectors/" + name + "/status", null);
+        Probe.Answer status = call(app.url(), "GET", "/connectors/" + name + "/status", null);
         return status.json().path("connector").path("state").asText();
     }
 
@@ -113,7 +72,7 @@ class DataPlaneTest {
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"lines\",\"config\":" + config + "}").status());
 
         eventually("RUNNING through Switchboard", () -> state("lines"), "RUNNING"::equals);
-        Answer status = call(app.url(), "GET", "/connectors/lines/status", null);
+        Probe.Answer status = call(app.url(), "GET", "/connectors/lines/status", null);
         assertEquals("source", status.json().path("type").asText());
         assertTrue(status.json().path("connector").path("worker_id").asText().contains(":"), status.json().toString());
         eventually("a RUNNING task", () -> call(app.url(), "GET", "/connectors/lines/status", null).json().path("tasks"),
@@ -126,18 +85,18 @@ class DataPlaneTest {
         assertEquals("lines", tasks.get(0).path("config").path("topic").asText());
         assertEquals(1, call(app.url(), "GET", "/connectors/lines", null).json().path("tasks").size());
 
-        Answer task = call(app.url(), "GET", "/connectors/lines/tasks/0/status", null);
+        Probe.Answer task = call(app.url(), "GET", "/connectors/lines/tasks/0/status", null);
         assertEquals(200, task.status());
         assertEquals(0, task.json().path("id").asInt());
         assertEquals("RUNNING", task.json().path("state").asText());
-        Answer noTask = call(app.url(), "GET", "/connectors/lines/tasks/5/status", null);
+        Probe.Answer noTask = call(app.url(), "GET", "/connectors/lines/tasks/5/status", null);
         assertEquals(404, noTask.status());
         assertEquals("No status found for task lines-5", noTask.json().path("message").asText());
         assertEquals("No status found for connector ghost",
                 call(app.url(), "GET", "/connectors/ghost/status", null).json().path("message").asText());
 
         assertEquals(204, call(app.url(), "POST", "/connectors/lines/restart", null).status());
-        Answer plan = call(app.url(), "POST", "/connectors/lines/restart?includeTasks=true&onlyFailed=false", null);
+        Probe.Answer plan = call(app.url(), "POST", "/connectors/lines/restart?includeTasks=true&onlyFailed=false", null);
         assertEquals(202, plan.status());
         assertEquals("RESTARTING", plan.json().path("connector").path("state").asText());
         assertEquals("RESTARTING", plan.json().path("tasks").get(0).path("state").asText());
@@ -151,10 +110,10 @@ class DataPlaneTest {
         List<String> lines = readTopic("lines", 3);
         assertEquals(List.of("first", "second", "third"), lines);
 
-        Answer plugins = call(app.url(), "GET", "/connector-plugins?connectorsOnly=true", null);
+        Probe.Answer plugins = call(app.url(), "GET", "/connector-plugins?connectorsOnly=true", null);
         assertEquals(200, plugins.status());
         assertTrue(plugins.json().toString().contains("org.apache.kafka.connect.file.FileStreamSourceConnector"), plugins.json().toString());
-        Answer validation = call(app.url(), "PUT", "/connector-plugins/FileStreamSource/config/validate",
+        Probe.Answer validation = call(app.url(), "PUT", "/connector-plugins/FileStreamSource/config/validate",
                 config.replace("{", "{\"name\":\"lines\","));
         assertEquals(200, validation.status());
         assertEquals(0, validation.json().path("error_count").asInt());

@@ -1,24 +1,17 @@
 package io.switchboard.dataplane;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
+import static io.switchboard.dataplane.Probe.call;
+import static io.switchboard.dataplane.Probe.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,44 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * control plane keeps accepting commands, which reach the worker once it is back.
  */
 class WorkerOutageTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private record Answer(int status, JsonNode json, String body) {
-    }
 
-    private static Answer call(String base, String method, String path, String body) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()), r.body());
-        } catch (IOException e) {
-            return new Answer(-1, JSON.nullNode(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("Timed out waiting for " + what + "; last seen: " + last);
-    }
 
     @Test
     void commandsAreAcceptedWhileTheWorkerIsDownAndAppliedWhenItReturns() throws Exception {
@@ -81,7 +39,7 @@ class WorkerOutageTest {
                 String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/outage.txt\",\"topic\":\"outage\"}";
 
                 // The plugin validates: a null value gets the worker's own two complaints.
-                Answer invalid = call(app.url(), "POST", "/connectors",
+                Probe.Answer invalid = call(app.url(), "POST", "/connectors",
                         "{\"name\":\"bad\",\"config\":" + config.replace("{", "{\"tasks.max\":null,") + "}");
                 assertEquals(400, invalid.status(), invalid.body());
                 assertEquals("Connector configuration is invalid and contains the following 2 error(s):\n"
@@ -95,10 +53,10 @@ class WorkerOutageTest {
                         .json().path("connector").path("state").asText(), "RUNNING"::equals);
 
                 worker.close();
-                Answer during = call(app.url(), "POST", "/connectors", "{\"name\":\"during\",\"config\":" + config + "}");
+                Probe.Answer during = call(app.url(), "POST", "/connectors", "{\"name\":\"during\",\"config\":" + config + "}");
                 assertEquals(201, during.status(), "the control plane accepts commands while the worker is down: " + during.body());
                 assertEquals(202, call(app.url(), "PUT", "/connectors/before/pause", null).status());
-                Answer status = call(app.url(), "GET", "/connectors/before/status", null);
+                Probe.Answer status = call(app.url(), "GET", "/connectors/before/status", null);
                 assertEquals(200, status.status());
                 assertEquals("RUNNING", status.json().path("connector").path("state").asText(),
                         "status shows what was last observed");
