@@ -33,8 +33,8 @@ public final class ConnectorConfigValidator {
     public void validate(Map<String, String> config) {
         String connectorClass = config.get(CONNECTOR_CLASS);
         if (connectorClass == null) {
-            // Kafka Connect prints the config as a HashMap does.
-            throw ConnectRestException.badRequest("Connector config " + new java.util.HashMap<>(config) + " contains no connector type");
+            // Kafka Connect prints the config as a HashMap does; secrets are hidden.
+            throw ConnectRestException.badRequest("Connector config " + SecretKeys.redacted(config) + " contains no connector type");
         }
         ConnectClusterClient client = worker.get();
         if (client != null) {

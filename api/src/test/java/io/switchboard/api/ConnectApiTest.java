@@ -84,6 +84,15 @@ class ConnectApiTest {
     }
 
     @Test
+    void errorMessagesNeverShowSecrets() {
+        Answer answer = fx.call("POST", "/connectors",
+                "{\"name\":\"leaky\",\"config\":{\"database.password\":\"hunter2\",\"topic\":\"t\"}}");
+        assertEquals(400, answer.status());
+        assertFalse(answer.body().contains("hunter2"), answer.body());
+        assertTrue(answer.body().contains("****************"), answer.body());
+    }
+
+    @Test
     void workerFactsAre503WithoutAWorker() {
         Answer plugins = fx.call("GET", "/connector-plugins", null);
         assertEquals(503, plugins.status());
