@@ -83,6 +83,34 @@ class ConnectApiTest {
         assertEquals("healthy", health.json().get("status").asText());
     }
 
+    /** Every accepted change is a lifecycle event, in order, with who asked; refused or no-op commands are none. */
+    @Test
+    void acceptedCommandsArePublishedAsLifecycleEventsInOrder() {
+        assertEquals(201, fx.call("POST", "/connectors", createBody("evented")).status());
+        assertEquals(409, fx.call("POST", "/connectors", createBody("evented")).status());
+        Map<String, Object> changed = config("evented");
+        changed.put("topic", "evented-v2");
+        assertEquals(200, fx.call("PUT", "/connectors/evented/config", SwitchboardFixture.json(changed)).status());
+        assertEquals(200, fx.call("PUT", "/connectors/evented/config", SwitchboardFixture.json(changed)).status());
+        assertEquals(202, fx.call("PUT", "/connectors/evented/pause", null).status());
+        assertEquals(204, fx.call("DELETE", "/connectors/evented", null).status());
+
+        List<String> lines = new ArrayList<>();
+        io.switchboard.examples.LifecycleConsumer.consume(fx.kafka.bootstrapServers(), fx.app.schemaRegistryUrl(),
+                "switchboard.lifecycle", "events-test", Duration.ofSeconds(10), event -> {
+                    if (event.getConnector().equals("evented")) {
+                        lines.add(io.switchboard.examples.LifecycleConsumer.describe(event));
+                    }
+                    return lines.size() < 4;
+                });
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).contains(" v1 ConnectorCreated keys [connector.class, file, name, topic], RUNNING"), lines.get(0));
+        assertTrue(lines.get(1).contains(" v2 ConnectorConfigChanged added [], removed [], changed [topic]"), lines.get(1));
+        assertTrue(lines.get(2).contains(" v3 TargetStateChanged RUNNING -> PAUSED"), lines.get(2));
+        assertTrue(lines.get(3).contains(" v4 ConnectorDeleted"), lines.get(3));
+        assertTrue(lines.get(0).contains("(request "), lines.get(0));
+    }
+
     @Test
     void errorMessagesNeverShowSecrets() {
         Answer answer = fx.call("POST", "/connectors",
