@@ -40,6 +40,9 @@ public final class Reconciler {
     private final Map<String, String> lastReported = new HashMap<>();
     /** The last restart request carried out per connector, seeded from what was last observed. */
     private final Map<String, String> restartsApplied = new HashMap<>();
+    /** The desired version last made true on the worker; a difference at that version is drift. */
+    private final Map<String, Long> versionsApplied = new HashMap<>();
+    private final Map<String, List<String>> pendingRepairs = new HashMap<>();
     private final Function<String, Optional<ConnectorObservation>> lastObserved;
 
     public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
@@ -62,18 +65,32 @@ public final class Reconciler {
         for (ConnectorState state : wanted.values()) {
             String name = state.getName();
             WorkerConnector running = actual.get(name);
+            boolean drift = Long.valueOf(state.getVersion()).equals(versionsApplied.get(name));
             try {
                 if (running == null) {
                     worker.create(name, state.getConfig(), state.getTargetState().name());
+                    repaired(name, drift, "created");
+                    versionsApplied.put(name, state.getVersion());
                     calls++;
                     continue;
                 }
+                int changes = 0;
                 if (!running.config().equals(state.getConfig())) {
                     worker.putConfig(name, state.getConfig());
-                    calls++;
+                    repaired(name, drift, "config");
+                    changes++;
                 }
-                calls += alignTargetState(name, state.getTargetState(), running.state());
-                calls += restartIfAsked(state);
+                int aligned = alignTargetState(name, state.getTargetState(), running.state());
+                if (aligned > 0) {
+                    repaired(name, drift, state.getTargetState().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                changes += aligned;
+                calls += changes + restartIfAsked(state);
+                // Only a pass that found everything as desired marks the version as applied: what
+                // differs later at that version was changed by someone else.
+                if (changes == 0 && SETTLED.contains(running.state())) {
+                    versionsApplied.put(name, state.getVersion());
+                }
                 report(running);
             } catch (RuntimeException e) {
                 log.warn("Reconciling connector {} on cluster {} failed: {}", name, cluster, e.getMessage());
@@ -90,8 +107,16 @@ public final class Reconciler {
             }
         }
         lastReported.keySet().retainAll(wanted.keySet());
+        versionsApplied.keySet().retainAll(wanted.keySet());
         restartsApplied.keySet().retainAll(wanted.keySet());
         return calls;
+    }
+
+    private void repaired(String name, boolean drift, String what) {
+        if (drift) {
+            log.info("Connector {} on cluster {} was changed on the worker; put back: {}", name, cluster, what);
+            pendingRepairs.computeIfAbsent(name, n -> new ArrayList<>()).add(what);
+        }
     }
 
     /** Carries out a restart request once; the id of the last one done travels with the observations. */
@@ -149,9 +174,11 @@ public final class Reconciler {
                 .setType(running.type())
                 .setTasks(tasks)
                 .setRestartApplied(restartsApplied.get(running.name()))
+                .setRepairs(pendingRepairs.getOrDefault(running.name(), List.of()))
                 .build();
         String fingerprint = status + "|" + observation.getRestartApplied();
-        if (!fingerprint.equals(lastReported.get(running.name()))) {
+        if (!fingerprint.equals(lastReported.get(running.name())) || !observation.getRepairs().isEmpty()) {
+            pendingRepairs.remove(running.name());
             // Task configs change only when the tasks do; fetch them only when the status changed.
             observation.setTaskConfigs(worker.taskConfigs(running.name()));
             observations.accept(observation);

@@ -151,6 +151,17 @@ class DataPlaneTest {
         eventually("config put back", () -> call(workerUrl, "GET", "/connectors/drift/config", null).json().path("file").asText(),
                 "/tmp/drift.txt"::equals);
 
+        // Each repair is a lifecycle event.
+        List<String> repairs = new ArrayList<>();
+        io.switchboard.examples.LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+                "switchboard.lifecycle", "repairs-" + System.nanoTime(), Duration.ofSeconds(15), event -> {
+                    if (event.getConnector().equals("drift") && event.getEvent() instanceof io.switchboard.schemas.DriftRepaired r) {
+                        repairs.addAll(r.getRepairs());
+                    }
+                    return !(repairs.contains("created") && repairs.contains("config"));
+                });
+        assertTrue(repairs.contains("created") && repairs.contains("config"), repairs.toString());
+
         // A connector nobody asked Switchboard for is removed.
         call(workerUrl, "POST", "/connectors", "{\"name\":\"stray\",\"config\":" + config.replace("drift", "stray") + "}");
         eventually("stray removed", () -> call(workerUrl, "GET", "/connectors/stray", null).status(), s -> s == 404);

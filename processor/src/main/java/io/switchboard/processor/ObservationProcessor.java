@@ -3,6 +3,7 @@ package io.switchboard.processor;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorStatusChanged;
+import io.switchboard.schemas.DriftRepaired;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.TaskObservation;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -48,21 +49,30 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
         }
         ConnectorObservation previous = statuses.get(key);
         statuses.put(key, observed);
+        if (!observed.getRepairs().isEmpty()) {
+            context.forward(record.withValue(event(observed, connector, new DriftRepaired(observed.getRepairs()))),
+                    CommandProcessor.LIFECYCLE);
+        }
         if (previous == null || !previous.getState().equals(observed.getState())
                 || !taskStates(previous).equals(taskStates(observed))
                 || !Objects.equals(previous.getTrace(), observed.getTrace())) {
             ConnectorStatusChanged changed = new ConnectorStatusChanged(
                     previous == null ? null : previous.getState(), observed.getState(),
                     observed.getWorkerId(), observed.getTrace(), taskStates(observed));
-            context.forward(record.withValue(LifecycleEvent.newBuilder()
-                    .setCommandId("observation")
-                    .setCluster(observed.getCluster())
-                    .setConnector(observed.getConnector())
-                    .setVersion(connector.getVersion())
-                    .setOccurredAt(observed.getObservedAt())
-                    .setEvent(changed)
-                    .build()), CommandProcessor.LIFECYCLE);
+            context.forward(record.withValue(event(observed, connector, changed)), CommandProcessor.LIFECYCLE);
         }
+    }
+
+    /** Events the data plane caused carry no command; their command id says so. */
+    private static LifecycleEvent event(ConnectorObservation observed, ConnectorState connector, Object payload) {
+        return LifecycleEvent.newBuilder()
+                .setCommandId("observed:" + observed.getObservedAt())
+                .setCluster(observed.getCluster())
+                .setConnector(observed.getConnector())
+                .setVersion(connector.getVersion())
+                .setOccurredAt(observed.getObservedAt())
+                .setEvent(payload)
+                .build();
     }
 
     private static Map<String, String> taskStates(ConnectorObservation observation) {
