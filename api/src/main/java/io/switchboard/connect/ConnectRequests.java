@@ -17,7 +17,8 @@ public final class ConnectRequests {
     private final ObjectMapper json;
 
     public ConnectRequests(ObjectMapper json) {
-        this.json = json;
+        // Trailing text after the JSON value is an error, as it is for Kafka Connect.
+        this.json = json.copy().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** POST /connectors: {"name": ..., "config": {...}, "initial_state": ...}. */
@@ -28,6 +29,14 @@ public final class ConnectRequests {
         JsonNode root = parse(body);
         if (!root.isObject()) {
             throw ConnectRestException.badRequest("Request body must be a JSON object with a name and a config");
+        }
+        java.util.Iterator<String> fields = root.fieldNames();
+        while (fields.hasNext()) {
+            String field = fields.next();
+            if (!java.util.Set.of("name", "config", "initial_state").contains(field)) {
+                throw ConnectRestException.badRequest("Unrecognized field \"" + field
+                        + "\": a create request has only name, config and initial_state");
+            }
         }
         JsonNode nameNode = root.get("name");
         String name;

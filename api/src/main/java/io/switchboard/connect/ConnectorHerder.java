@@ -180,7 +180,11 @@ public final class ConnectorHerder {
                         observed.getTasks().stream()
                                 .map(t -> new TaskStatus(t.getId(), t.getState(), t.getWorkerId(), t.getTrace()))
                                 .toList(),
-                        observed.getType() != null ? observed.getType() : typeOf(state)))
+                        observed.getType() != null ? observed.getType() : typeOf(state),
+                        io.switchboard.dataplane.AutoRestart.enabled(state.getConfig())
+                                ? new Entities.AutoRestartInfo(observed.getAutoRestarts(), observed.getLastAutoRestart() == null
+                                        ? null : java.time.Instant.ofEpochMilli(observed.getLastAutoRestart()).toString())
+                                : null))
                 .orElseGet(() -> new ConnectorStateInfo(state.getName(), new ConnectorStatus("UNASSIGNED", null, null),
                         List.of(), typeOf(state)));
     }

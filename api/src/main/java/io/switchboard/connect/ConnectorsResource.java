@@ -26,6 +26,8 @@ public final class ConnectorsResource {
     }
 
     public void register(JavalinConfig config) {
+        // Like Kafka Connect, bodies of writes must be JSON.
+        config.routes.before("/connectors*", ConnectorsResource::requireJsonBody);
         config.routes.get("/connectors", this::list);
         config.routes.post("/connectors", this::create);
         config.routes.get("/connectors/{connector}", ctx -> ctx.json(herder.connectorInfo(name(ctx))));
@@ -121,6 +123,18 @@ public final class ConnectorsResource {
     private void delete(Context ctx) {
         RequestContext request = RequestContexts.of(ctx);
         AsyncAnswers.answer(ctx, herder.deleteConnector(name(ctx), request), ignored -> ctx.status(204));
+    }
+
+    private static void requireJsonBody(Context ctx) {
+        String method = ctx.method().name();
+        if (!method.equals("POST") && !method.equals("PUT") && !method.equals("PATCH")) {
+            return;
+        }
+        String type = ctx.contentType();
+        boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
+        if (hasBody && (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))) {
+            throw new ConnectRestException(415, "HTTP 415 Unsupported Media Type");
+        }
     }
 
     /** Kafka Connect's rule: config.name must equal the connector's name, and is set when absent. */

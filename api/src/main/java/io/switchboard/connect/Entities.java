@@ -20,7 +20,17 @@ public final class Entities {
     public record TaskInfo(TaskId id, Map<String, String> config) {
     }
 
-    public record ConnectorStateInfo(String name, ConnectorStatus connector, List<TaskStatus> tasks, String type) {
+    public record ConnectorStateInfo(String name, ConnectorStatus connector, List<TaskStatus> tasks, String type,
+                                     @JsonProperty("auto_restart") @JsonInclude(JsonInclude.Include.NON_NULL)
+                                     AutoRestartInfo autoRestart) {
+        public ConnectorStateInfo(String name, ConnectorStatus connector, List<TaskStatus> tasks, String type) {
+            this(name, connector, tasks, type, null);
+        }
+    }
+
+    /** Switchboard's addition to a status, only for connectors that opted in to auto-restart. */
+    public record AutoRestartInfo(int count, @JsonProperty("last_restart") @JsonInclude(JsonInclude.Include.NON_NULL)
+                                  String lastRestart) {
     }
 
     public record ConnectorStatus(String state, @JsonProperty("worker_id") String workerId,

@@ -43,6 +43,11 @@ public final class Reconciler {
     /** The desired version last made true on the worker; a difference at that version is drift. */
     private final Map<String, Long> versionsApplied = new HashMap<>();
     private final Map<String, List<String>> pendingRepairs = new HashMap<>();
+    /** Auto-restarts per connector: how many since it was last healthy, and when the last was. */
+    private record Restarts(int count, Long last) {
+    }
+
+    private final Map<String, Restarts> autoRestarts = new HashMap<>();
     private final Function<String, Optional<ConnectorObservation>> lastObserved;
 
     public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
@@ -85,7 +90,7 @@ public final class Reconciler {
                     repaired(name, drift, state.getTargetState().name().toLowerCase(java.util.Locale.ROOT));
                 }
                 changes += aligned;
-                calls += changes + restartIfAsked(state);
+                calls += changes + restartIfAsked(state) + autoRestartIfFailed(state, running);
                 // Only a pass that found everything as desired marks the version as applied: what
                 // differs later at that version was changed by someone else.
                 if (changes == 0 && SETTLED.contains(running.state())) {
@@ -108,8 +113,38 @@ public final class Reconciler {
         }
         lastReported.keySet().retainAll(wanted.keySet());
         versionsApplied.keySet().retainAll(wanted.keySet());
+        autoRestarts.keySet().retainAll(wanted.keySet());
         restartsApplied.keySet().retainAll(wanted.keySet());
         return calls;
+    }
+
+    /** Restarts failed parts of a connector that opted in, after the back-off; resets once it is healthy. */
+    private int autoRestartIfFailed(ConnectorState state, WorkerConnector running) {
+        String name = state.getName();
+        if (!AutoRestart.enabled(state.getConfig()) || running.status() == null) {
+            return 0;
+        }
+        Restarts restarts = autoRestarts.computeIfAbsent(name, n -> lastObserved.apply(n)
+                .map(o -> new Restarts(o.getAutoRestarts(), o.getLastAutoRestart()))
+                .orElse(new Restarts(0, null)));
+        boolean failed = "FAILED".equals(running.state());
+        for (var task : running.status().path("tasks")) {
+            failed |= "FAILED".equals(task.path("state").asText());
+        }
+        if (!failed) {
+            if (restarts.count() > 0 && "RUNNING".equals(running.state())) {
+                autoRestarts.put(name, new Restarts(0, restarts.last()));
+            }
+            return 0;
+        }
+        long now = clock.millis();
+        if (!AutoRestart.due(restarts.count(), restarts.last(), now, AutoRestart.maxRestarts(state.getConfig()))) {
+            return 0;
+        }
+        worker.restart(name, true, true);
+        autoRestarts.put(name, new Restarts(restarts.count() + 1, now));
+        log.info("Auto-restarted failed connector {} on cluster {} (restart {})", name, cluster, restarts.count() + 1);
+        return 1;
     }
 
     private void repaired(String name, boolean drift, String what) {
@@ -175,8 +210,11 @@ public final class Reconciler {
                 .setTasks(tasks)
                 .setRestartApplied(restartsApplied.get(running.name()))
                 .setRepairs(pendingRepairs.getOrDefault(running.name(), List.of()))
+                .setAutoRestarts(autoRestarts.getOrDefault(running.name(), new Restarts(0, null)).count())
+                .setLastAutoRestart(autoRestarts.getOrDefault(running.name(), new Restarts(0, null)).last())
                 .build();
-        String fingerprint = status + "|" + observation.getRestartApplied();
+        String fingerprint = status + "|" + observation.getRestartApplied() + "|" + observation.getAutoRestarts()
+                + "|" + observation.getLastAutoRestart();
         if (!fingerprint.equals(lastReported.get(running.name())) || !observation.getRepairs().isEmpty()) {
             pendingRepairs.remove(running.name());
             // Task configs change only when the tasks do; fetch them only when the status changed.

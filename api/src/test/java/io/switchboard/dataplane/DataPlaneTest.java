@@ -211,4 +211,18 @@ class DataPlaneTest {
         // The worker's JsonConverter without schemas writes each line as a JSON string.
         return values.stream().map(v -> v.startsWith("\"") ? v.substring(1, v.length() - 1) : v).toList();
     }
+
+    @Test
+    void aConnectorThatOptedInIsRestartedWhenItsTaskFails() {
+        // A sink whose file cannot be opened: its task fails as it starts.
+        String config = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + dir.resolve("no/such/dir/out.txt")
+                + "\",\"topics\":\"lines\",\"switchboard.auto.restart.enabled\":\"true\"}";
+        assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"flaky\",\"config\":" + config + "}").status());
+        JsonNode status = eventually("an auto-restart in the status", () -> call(app.url(), "GET", "/connectors/flaky/status", null).json(),
+                s -> s.path("auto_restart").path("count").asInt() >= 1);
+        assertTrue(status.path("auto_restart").hasNonNull("last_restart"), status.toString());
+        // The next restart waits out the back-off (2 minutes after the first), so the count stays put meanwhile.
+        assertEquals(1, status.path("auto_restart").path("count").asInt(), status.toString());
+        assertEquals(204, call(app.url(), "DELETE", "/connectors/flaky", null).status());
+    }
 }
