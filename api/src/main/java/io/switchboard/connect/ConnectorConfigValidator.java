@@ -37,7 +37,7 @@ public final class ConnectorConfigValidator {
             throw ConnectRestException.badRequest("Connector config " + SecretKeys.redacted(config) + " contains no connector type");
         }
         ConnectClusterClient client = worker.get();
-        if (client != null) {
+        if (client != null && !connectorClass.isBlank()) {
             try {
                 validateOnWorker(client, connectorClass, config);
                 return;
@@ -47,7 +47,7 @@ public final class ConnectorConfigValidator {
                 return;
             }
         }
-        validateLocally(config, true);
+        validateLocally(config, client == null || connectorClass.isBlank());
     }
 
     private static void validateOnWorker(ConnectClusterClient client, String connectorClass, Map<String, String> config) {
@@ -59,6 +59,12 @@ public final class ConnectorConfigValidator {
         }
         List<String> errors = new ArrayList<>();
         infos.path("configs").forEach(c -> c.path("value").path("errors").forEach(e -> errors.add(e.asText())));
+        // A plugin may let a null through (Kafka Connect then stores it and the connector fails to
+        // start); Switchboard refuses every null value.
+        if (errors.isEmpty()) {
+            config.values().stream().filter(java.util.Objects::isNull)
+                    .forEach(v -> errors.add("Null value can not be supplied as the configuration value."));
+        }
         if (!errors.isEmpty()) {
             throw invalid(errors);
         }

@@ -30,9 +30,10 @@ public final class SecretKeys {
 
     /** A copy of the config, in the order Kafka Connect prints it, with secret values hidden. */
     public static Map<String, String> redacted(Map<String, String> config) {
-        Map<String, String> copy = new java.util.HashMap<>();
-        config.forEach((k, v) -> copy.put(k, redact(k, v)));
-        return copy;
+        Map<String, String> hidden = new java.util.LinkedHashMap<>();
+        config.forEach((k, v) -> hidden.put(k, redact(k, v)));
+        // Copied as Kafka Connect copies a config, so that it prints in the same order.
+        return new java.util.HashMap<>(hidden);
     }
 
 }

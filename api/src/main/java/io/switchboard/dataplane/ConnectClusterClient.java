@@ -140,10 +140,16 @@ public final class ConnectClusterClient {
                     return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
                 }
             }
-            if (response.statusCode() >= 400 && response.statusCode() < 500) {
-                JsonNode error = JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
-                if (error.hasNonNull("message")) {
-                    throw new WorkerRejection(response.statusCode(), error.get("message").asText());
+            if (response.statusCode() >= 400) {
+                JsonNode error = readError(response.body());
+                String message = error.path("message").asText(null);
+                if (message != null && response.statusCode() < 500) {
+                    throw new WorkerRejection(response.statusCode(), message);
+                }
+                // The validate endpoint answers a refusal it wrapped as a 500 whose message names the
+                // BadRequestException: that is a 400 with the inner message, as POST /connectors gives it.
+                if (message != null && message.startsWith(WRAPPED_BAD_REQUEST)) {
+                    throw new WorkerRejection(400, message.substring(WRAPPED_BAD_REQUEST.length()));
                 }
             }
             throw new ConnectCallException(method + " " + url + path + " answered " + response.statusCode() + ": "
@@ -153,6 +159,16 @@ public final class ConnectClusterClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectCallException("Interrupted calling " + url, e);
+        }
+    }
+
+    private static final String WRAPPED_BAD_REQUEST = "org.apache.kafka.connect.runtime.rest.errors.BadRequestException: ";
+
+    private static JsonNode readError(String body) {
+        try {
+            return JSON.readTree(body == null || body.isEmpty() ? "{}" : body);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
         }
     }
 
