@@ -216,11 +216,13 @@ public final class Reconciler {
         String fingerprint = status + "|" + observation.getRestartApplied() + "|" + observation.getAutoRestarts()
                 + "|" + observation.getLastAutoRestart();
         if (!fingerprint.equals(lastReported.get(running.name())) || !observation.getRepairs().isEmpty()) {
-            pendingRepairs.remove(running.name());
             // Task configs change only when the tasks do; fetch them only when the status changed.
+            // If the worker cannot answer now (it rebalances), nothing is reported and the next pass
+            // tries again, pending repairs included.
             observation.setTaskConfigs(worker.taskConfigs(running.name()));
             observations.accept(observation);
             lastReported.put(running.name(), fingerprint);
+            pendingRepairs.remove(running.name());
         }
     }
 }
