@@ -47,13 +47,14 @@ public final class ConnectorHerder {
                                                       RequestContext request) {
         validator.validate(config);
         CreateConnector action = new CreateConnector(config, initialState == null ? TargetState.RUNNING : initialState);
-        return submit(name, action, request).thenApply(d -> new Created(true, info(d.getState())));
+        return submit(name, action, request).thenApply(d -> new Created(true, newInfo(d.getState())));
     }
 
     public CompletableFuture<Created> putConnectorConfig(String name, Map<String, String> config, RequestContext request) {
         validator.validate(config);
         return submit(name, new PutConnectorConfig(config), request)
-                .thenApply(d -> new Created(d.getOutcome() == io.switchboard.schemas.Outcome.CREATED, info(d.getState())));
+                .thenApply(d -> d.getOutcome() == io.switchboard.schemas.Outcome.CREATED
+                        ? new Created(true, newInfo(d.getState())) : new Created(false, info(d.getState())));
     }
 
     public CompletableFuture<ConnectorInfo> patchConnectorConfig(String name, Map<String, String> patch, RequestContext request) {
@@ -154,6 +155,12 @@ public final class ConnectorHerder {
             tasks.add(new Entities.TaskInfo(new Entities.TaskId(state.getName(), i), configs.get(i)));
         }
         return tasks;
+    }
+
+    /** A connector just created: no worker has reported on it, so there is nothing to look up. */
+    private ConnectorInfo newInfo(ConnectorState state) {
+        return new ConnectorInfo(state.getName(), state.getConfig(), List.of(),
+                plugins.typeOf(state.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS)));
     }
 
     public ConnectorInfo info(ConnectorState state) {
