@@ -150,11 +150,13 @@ public final class SwitchboardApp implements AutoCloseable {
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(10)), serdes.states(), serdes.observations());
         this.queries = queries;
+        io.switchboard.query.ObservationWatcher watcher = own(new io.switchboard.query.ObservationWatcher(
+                queries::status, options.commandTimeout(), Duration.ofMillis(100)));
         ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, queries, plugins,
                 new ConnectorConfigValidator(plugins, () -> {
                     String url = connectClusters.get(DEFAULT_CLUSTER);
                     return url == null ? null : new ConnectClusterClient(url);
-                }));
+                }), watcher);
         ObjectMapper json = new ObjectMapper();
         RootResource root = new RootResource(kafkaClusterId, new ReplicaHealth(streams, decisions, options.commandTimeout()));
         ConnectorsResource connectors = new ConnectorsResource(herder, new ConnectRequests(json));

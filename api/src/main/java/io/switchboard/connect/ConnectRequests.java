@@ -64,6 +64,54 @@ public final class ConnectRequests {
         return stringMap(root);
     }
 
+    /**
+     * PATCH /connectors/{name}/offsets: {"offsets": [{"partition": {...}, "offset": {...} or null}]},
+     * answered as compact JSON in that shape.
+     */
+    public String offsetsBody(byte[] body) {
+        String missing = "Partitions / offsets need to be provided for an alter offsets request";
+        if (body == null || body.length == 0) {
+            throw ConnectRestException.badRequest(missing);
+        }
+        JsonNode root = parse(body);
+        if (!root.isObject()) {
+            throw ConnectRestException.badRequest("Request body must be a JSON object with an offsets array");
+        }
+        java.util.Iterator<String> fields = root.fieldNames();
+        while (fields.hasNext()) {
+            String field = fields.next();
+            if (!field.equals("offsets")) {
+                throw ConnectRestException.badRequest("Unrecognized field \"" + field + "\": an offsets request has only offsets");
+            }
+        }
+        JsonNode offsets = root.get("offsets");
+        if (offsets == null || offsets.isNull() || (offsets.isArray() && offsets.isEmpty())) {
+            throw ConnectRestException.badRequest(missing);
+        }
+        if (!offsets.isArray()) {
+            throw ConnectRestException.badRequest("offsets must be an array of {\"partition\": {...}, \"offset\": {...}}");
+        }
+        for (JsonNode entry : offsets) {
+            if (!entry.isObject() || !entry.path("partition").isObject()) {
+                throw ConnectRestException.badRequest("Each element of offsets must be an object with a partition object");
+            }
+            JsonNode offset = entry.get("offset");
+            if (offset != null && !offset.isNull() && !offset.isObject()) {
+                throw ConnectRestException.badRequest("The offset of partition " + entry.get("partition")
+                        + " must be an object or null");
+            }
+            java.util.Iterator<String> keys = entry.fieldNames();
+            while (keys.hasNext()) {
+                String key = keys.next();
+                if (!key.equals("partition") && !key.equals("offset")) {
+                    throw ConnectRestException.badRequest("Unrecognized field \"" + key
+                            + "\": an element of offsets has only partition and offset");
+                }
+            }
+        }
+        return root.toString();
+    }
+
     private JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw ConnectRestException.badRequest("Request body is missing");

@@ -33,10 +33,12 @@ public final class ConnectorHerder {
     private final ConnectorQueries queries;
     private final ConnectorConfigValidator validator;
     private final ConnectorPlugins plugins;
+    private final io.switchboard.query.ObservationWatcher watcher;
 
     public ConnectorHerder(String cluster, CommandGateway gateway, ConnectorQueries queries, ConnectorPlugins plugins,
-                           ConnectorConfigValidator validator) {
+                           ConnectorConfigValidator validator, io.switchboard.query.ObservationWatcher watcher) {
         this.cluster = cluster;
+        this.watcher = watcher;
         this.gateway = gateway;
         this.queries = queries;
         this.plugins = plugins;
@@ -100,6 +102,29 @@ public final class ConnectorHerder {
             throw ConnectRestException.notFound("Unknown task: " + name + "-" + task);
         }
         return submit(name, new io.switchboard.schemas.RestartConnector(false, false, task), request).thenApply(d -> null);
+    }
+
+    /**
+     * PATCH (offsets given) or DELETE (offsets null) /connectors/{name}/offsets. Once the change is
+     * decided (the connector exists and is STOPPED), the data plane makes it on the worker; the
+     * answer is the worker's, or empty if it has not answered within the wait (the change is then
+     * still made when the worker can).
+     */
+    public CompletableFuture<java.util.Optional<io.switchboard.schemas.OffsetsResult>> modifyOffsets(
+            String name, String offsets, RequestContext request) {
+        io.switchboard.schemas.ConnectorCommand command = gateway.command(key(name),
+                new io.switchboard.schemas.ModifyOffsets(offsets), request).build();
+        String id = command.getCommandId();
+        return gateway.submit(command).thenApply(ConnectorHerder::accepted)
+                .thenCompose(decided -> watcher.await(key(name), observed -> {
+                    io.switchboard.schemas.OffsetsResult result = observed.getOffsetsApplied();
+                    return result != null && result.getId().equals(id) ? result : null;
+                }));
+    }
+
+    /** PUT /connectors/{name}/topics/reset: recorded, and made on the worker by the data plane. */
+    public CompletableFuture<Void> resetActiveTopics(String name, RequestContext request) {
+        return submit(name, new io.switchboard.schemas.ResetActiveTopics(), request).thenApply(d -> null);
     }
 
     private static ConnectorStateInfo plan(ConnectorStateInfo status, boolean includeTasks, boolean onlyFailed) {

@@ -44,6 +44,13 @@ public final class ConnectorsResource {
         });
         config.routes.get("/connectors/{connector}/tasks/{task}/status",
                 ctx -> ctx.json(herder.taskStatus(name(ctx), taskId(ctx))));
+        config.routes.patch("/connectors/{connector}/offsets",
+                ctx -> modifyOffsets(ctx, requests.offsetsBody(ctx.bodyAsBytes())));
+        config.routes.delete("/connectors/{connector}/offsets", ctx -> modifyOffsets(ctx, null));
+        config.routes.put("/connectors/{connector}/topics/reset", ctx -> {
+            RequestContext request = RequestContexts.of(ctx);
+            AsyncAnswers.answer(ctx, herder.resetActiveTopics(name(ctx), request), ignored -> ctx.status(202));
+        });
         config.routes.put("/connectors/{connector}/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED, 202));
         config.routes.put("/connectors/{connector}/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING, 202));
         config.routes.put("/connectors/{connector}/stop", ctx -> changeTargetState(ctx, TargetState.STOPPED, 204));
@@ -105,6 +112,31 @@ public final class ConnectorsResource {
     private void changeTargetState(Context ctx, TargetState target, int status) {
         RequestContext request = RequestContexts.of(ctx);
         AsyncAnswers.answer(ctx, herder.changeTargetState(name(ctx), target, request), ignored -> ctx.status(status));
+    }
+
+    /**
+     * The worker's answer once it has made the change: 200 with its message, or its refusal. A
+     * plugin's refusal of the offsets, which the worker reports as a 500, is a 400 here. If the
+     * worker has not answered within the wait, 202: the change is recorded and will be made.
+     */
+    private void modifyOffsets(Context ctx, String offsets) {
+        RequestContext request = RequestContexts.of(ctx);
+        String name = name(ctx);
+        AsyncAnswers.answer(ctx, herder.modifyOffsets(name, offsets, request), answered -> {
+            if (answered.isEmpty()) {
+                ctx.status(202).json(Map.of("message", "The request to " + (offsets == null ? "reset" : "alter")
+                        + " the offsets of connector " + name + " is recorded; the Kafka Connect worker has not made it yet "
+                        + "and it will be made when the worker can. GET /connectors/" + name + "/offsets shows the offsets."));
+                return;
+            }
+            io.switchboard.schemas.OffsetsResult result = answered.get();
+            if (result.getCode() < 300) {
+                ctx.status(200).json(Map.of("message", result.getMessage()));
+            } else {
+                io.switchboard.http.ErrorResponses.write(ctx,
+                        new ConnectRestException(result.getCode() >= 500 ? 400 : result.getCode(), result.getMessage()));
+            }
+        });
     }
 
     private void restart(Context ctx) {

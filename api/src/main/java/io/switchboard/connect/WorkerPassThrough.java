@@ -33,7 +33,6 @@ public final class WorkerPassThrough {
         config.routes.get("/admin/loggers/{logger}", this::forward);
         config.routes.put("/admin/loggers/{logger}", this::forward);
         config.routes.get("/connectors/{connector}/topics", this::forward);
-        config.routes.put("/connectors/{connector}/topics/reset", this::forward);
         config.routes.get("/connectors/{connector}/offsets", this::forward);
     }
 

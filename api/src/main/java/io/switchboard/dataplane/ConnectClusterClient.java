@@ -27,8 +27,27 @@ public final class ConnectClusterClient {
 
     /** The worker answered something else than it should have. */
     public static class ConnectCallException extends RuntimeException {
+        private final int status;
+        private final String workerMessage;
+
         public ConnectCallException(String message, Throwable cause) {
+            this(message, cause, 0, null);
+        }
+
+        public ConnectCallException(String message, Throwable cause, int status, String workerMessage) {
             super(message, cause);
+            this.status = status;
+            this.workerMessage = workerMessage;
+        }
+
+        /** The worker's HTTP status, 0 when it gave none (not reachable). */
+        public int status() {
+            return status;
+        }
+
+        /** The message of the worker's error body, if it had one. */
+        public String workerMessage() {
+            return workerMessage;
         }
     }
 
@@ -123,6 +142,30 @@ public final class ConnectClusterClient {
         call("POST", "/connectors/" + encode(name) + "/tasks/" + task + "/restart", null, 204, 200, 404);
     }
 
+    /**
+     * PATCH /connectors/{name}/offsets with Kafka Connect's offsets body, or DELETE it when the body
+     * is null: the worker's message.
+     */
+    public String modifyOffsets(String name, String offsetsJson) {
+        JsonNode answer;
+        if (offsetsJson == null) {
+            answer = call("DELETE", "/connectors/" + encode(name) + "/offsets", null, 200);
+        } else {
+            JsonNode body;
+            try {
+                body = JSON.readTree(offsetsJson);
+            } catch (IOException e) {
+                throw new WorkerRejection(400, "The offsets are not JSON: " + e.getMessage());
+            }
+            answer = call("PATCH", "/connectors/" + encode(name) + "/offsets", body, 200);
+        }
+        return answer.path("message").asText("");
+    }
+
+    public void resetActiveTopics(String name) {
+        call("PUT", "/connectors/" + encode(name) + "/topics/reset", null, 202, 200, 204);
+    }
+
     public void delete(String name) {
         call("DELETE", "/connectors/" + encode(name), null, 204, 404);
     }
@@ -153,7 +196,8 @@ public final class ConnectClusterClient {
                 }
             }
             throw new ConnectCallException(method + " " + url + path + " answered " + response.statusCode() + ": "
-                    + abbreviate(response.body()), null);
+                    + abbreviate(response.body()), null, response.statusCode(),
+                    readError(response.body()).path("message").asText(null));
         } catch (IOException e) {
             throw new ConnectCallException(method + " " + url + path + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

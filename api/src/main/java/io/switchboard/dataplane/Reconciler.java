@@ -3,6 +3,8 @@ package io.switchboard.dataplane;
 import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.OffsetsRequest;
+import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.RestartRequest;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TaskObservation;
@@ -40,6 +42,10 @@ public final class Reconciler {
     private final Map<String, String> lastReported = new HashMap<>();
     /** The last restart request carried out per connector, seeded from what was last observed. */
     private final Map<String, String> restartsApplied = new HashMap<>();
+    /** The worker's answer to the last offsets change made per connector, seeded from what was last observed. */
+    private final Map<String, OffsetsResult> offsetsApplied = new HashMap<>();
+    /** The last active-topics reset made per connector, seeded from what was last observed. */
+    private final Map<String, String> topicsResetsApplied = new HashMap<>();
     /** The desired version last made true on the worker; a difference at that version is drift. */
     private final Map<String, Long> versionsApplied = new HashMap<>();
     private final Map<String, List<String>> pendingRepairs = new HashMap<>();
@@ -85,12 +91,14 @@ public final class Reconciler {
                     repaired(name, drift, "config");
                     changes++;
                 }
+                // Offsets first: a connector resumed since they were asked for is still stopped on the worker.
+                changes += modifyOffsetsIfAsked(state, running);
                 int aligned = alignTargetState(name, state.getTargetState(), running.state());
                 if (aligned > 0) {
                     repaired(name, drift, state.getTargetState().name().toLowerCase(java.util.Locale.ROOT));
                 }
                 changes += aligned;
-                calls += changes + restartIfAsked(state) + autoRestartIfFailed(state, running);
+                calls += changes + restartIfAsked(state) + resetTopicsIfAsked(state) + autoRestartIfFailed(state, running);
                 // Only a pass that found everything as desired marks the version as applied: what
                 // differs later at that version was changed by someone else.
                 if (changes == 0 && SETTLED.contains(running.state())) {
@@ -115,6 +123,8 @@ public final class Reconciler {
         versionsApplied.keySet().retainAll(wanted.keySet());
         autoRestarts.keySet().retainAll(wanted.keySet());
         restartsApplied.keySet().retainAll(wanted.keySet());
+        offsetsApplied.keySet().retainAll(wanted.keySet());
+        topicsResetsApplied.keySet().retainAll(wanted.keySet());
         return calls;
     }
 
@@ -175,6 +185,71 @@ public final class Reconciler {
         return 1;
     }
 
+    /**
+     * Makes the offsets change asked for once, while the connector is stopped on the worker, and
+     * keeps the worker's answer. Answers that say "not now" (a rebalance, a stop still under way, a
+     * connector not yet created there, a timeout) are tried again on the next pass; a refusal of the
+     * offsets themselves is the answer.
+     */
+    private int modifyOffsetsIfAsked(ConnectorState state, WorkerConnector running) {
+        OffsetsRequest pending = state.getPendingOffsets();
+        if (pending == null) {
+            return 0;
+        }
+        String name = state.getName();
+        OffsetsResult done = offsetsApplied.computeIfAbsent(name,
+                n -> lastObserved.apply(n).map(ConnectorObservation::getOffsetsApplied).orElse(null));
+        if (done != null && done.getId().equals(pending.getId())) {
+            return 0;
+        }
+        if (!"STOPPED".equals(running.state())) {
+            if (state.getTargetState() != TargetState.STOPPED) {
+                // Resumed before the worker ever stopped it: the offsets can no longer be changed.
+                offsetsApplied.put(name, new OffsetsResult(pending.getId(), 400, notStopped(name)));
+            }
+            return 0;
+        }
+        try {
+            String message = worker.modifyOffsets(name, pending.getOffsets());
+            offsetsApplied.put(name, new OffsetsResult(pending.getId(), 200, message));
+        } catch (ConnectClusterClient.WorkerRejection e) {
+            if (e.status() == 404 || e.status() == 409 || e.getMessage().contains("must be in the STOPPED state")) {
+                return 0;
+            }
+            offsetsApplied.put(name, new OffsetsResult(pending.getId(), e.status(), e.getMessage()));
+        } catch (ConnectClusterClient.ConnectCallException e) {
+            String message = e.workerMessage();
+            if (e.status() < 500 || message == null || message.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
+                throw e;
+            }
+            // The plugin refused the offsets: the worker reports that as a server error.
+            offsetsApplied.put(name, new OffsetsResult(pending.getId(), e.status(), message));
+        }
+        return 1;
+    }
+
+    static String notStopped(String name) {
+        return "Connectors must be in the STOPPED state before their offsets can be modified. This can be done "
+                + "for the specified connector by issuing a 'PUT' request to the '/connectors/" + name + "/stop' endpoint";
+    }
+
+    /** Resets the worker's record of the connector's active topics once per request. */
+    private int resetTopicsIfAsked(ConnectorState state) {
+        String pending = state.getPendingTopicsReset();
+        if (pending == null) {
+            return 0;
+        }
+        String name = state.getName();
+        String done = topicsResetsApplied.computeIfAbsent(name,
+                n -> lastObserved.apply(n).map(ConnectorObservation::getTopicsResetApplied).orElse(null));
+        if (pending.equals(done)) {
+            return 0;
+        }
+        worker.resetActiveTopics(name);
+        topicsResetsApplied.put(name, pending);
+        return 1;
+    }
+
     private int alignTargetState(String name, TargetState target, String observed) {
         if (!SETTLED.contains(observed) || observed.equals(target.name())) {
             return 0;
@@ -209,12 +284,15 @@ public final class Reconciler {
                 .setType(running.type())
                 .setTasks(tasks)
                 .setRestartApplied(restartsApplied.get(running.name()))
+                .setOffsetsApplied(offsetsApplied.get(running.name()))
+                .setTopicsResetApplied(topicsResetsApplied.get(running.name()))
                 .setRepairs(pendingRepairs.getOrDefault(running.name(), List.of()))
                 .setAutoRestarts(autoRestarts.getOrDefault(running.name(), new Restarts(0, null)).count())
                 .setLastAutoRestart(autoRestarts.getOrDefault(running.name(), new Restarts(0, null)).last())
                 .build();
         String fingerprint = status + "|" + observation.getRestartApplied() + "|" + observation.getAutoRestarts()
-                + "|" + observation.getLastAutoRestart();
+                + "|" + observation.getLastAutoRestart() + "|" + observation.getOffsetsApplied()
+                + "|" + observation.getTopicsResetApplied();
         if (!fingerprint.equals(lastReported.get(running.name())) || !observation.getRepairs().isEmpty()) {
             // Task configs change only when the tasks do; fetch them only when the status changed.
             // If the worker cannot answer now (it rebalances), nothing is reported and the next pass

@@ -135,6 +135,89 @@ class DataPlaneTest {
         eventually("gone from the worker", () -> call(workerUrl, "GET", "/connectors/lines", null).status(), s -> s == 404);
     }
 
+    /**
+     * A source feeds a topic that a sink writes to a file. Offsets change only while the source is
+     * stopped; rewinding it to the start of its file and resuming sends every line again, and the
+     * sink writes them out a second time.
+     */
+    @Test
+    void offsetsAlteredThroughSwitchboardRewindASourceAndTheSinkSeesTheLinesAgain() throws Exception {
+        Path input = dir.resolve("feed.txt");
+        Path output = dir.resolve("feed-out.txt");
+        Files.writeString(input, "alpha\nbeta\n");
+        String source = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"feed\"}";
+        String sink = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + output + "\",\"topics\":\"feed\"}";
+        assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"feed\",\"config\":" + source + "}").status());
+        assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"feed-out\",\"config\":" + sink + "}").status());
+        eventually("the sink wrote both lines", () -> lines(output), l -> l.equals(List.of("alpha", "beta")));
+
+        String rewind = "{\"offsets\":[{\"partition\":{\"filename\":\"" + input + "\"},\"offset\":{\"position\":0}}]}";
+        Probe.Answer whileRunning = call(app.url(), "PATCH", "/connectors/feed/offsets", rewind);
+        assertEquals(400, whileRunning.status());
+        assertEquals("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for "
+                + "the specified connector by issuing a 'PUT' request to the '/connectors/feed/stop' endpoint",
+                whileRunning.json().path("message").asText());
+        assertEquals(404, call(app.url(), "PATCH", "/connectors/ghost/offsets", rewind).status());
+        // Bad bodies are refused before anything is recorded.
+        for (String bad : new String[]{"{}", "{\"offsets\":[]}", "{\"offsets\":null}", "[]", "{\"offsets\":[1]}",
+                "{\"offsets\":[{\"partition\":{\"filename\":\"x\"},\"offset\":7}]}", "{\"offsets\":", "{\"offsets\":[],\"x\":1}"}) {
+            Probe.Answer refused = call(app.url(), "PATCH", "/connectors/feed/offsets", bad);
+            assertEquals(400, refused.status(), bad);
+            assertEquals(400, refused.json().path("error_code").asInt(), bad);
+        }
+        assertEquals("Partitions / offsets need to be provided for an alter offsets request",
+                call(app.url(), "PATCH", "/connectors/feed/offsets", "{\"offsets\":[]}").json().path("message").asText());
+
+        assertEquals(204, call(app.url(), "PUT", "/connectors/feed/stop", null).status());
+        Probe.Answer altered = call(app.url(), "PATCH", "/connectors/feed/offsets", rewind);
+        assertEquals(200, altered.status(), altered.json().toString());
+        assertEquals("The offsets for this connector have been altered successfully", altered.json().path("message").asText());
+        Probe.Answer offsets = call(app.url(), "GET", "/connectors/feed/offsets", null);
+        assertEquals(0, offsets.json().path("offsets").get(0).path("offset").path("position").asInt(), offsets.json().toString());
+
+        // The plugin refuses an offset it cannot use; the refusal is the answer and nothing changes.
+        Probe.Answer invalid = call(app.url(), "PATCH", "/connectors/feed/offsets",
+                "{\"offsets\":[{\"partition\":{\"filename\":\"" + input + "\"},\"offset\":{\"position\":\"start\"}}]}");
+        assertEquals(400, invalid.status(), invalid.json().toString());
+        assertTrue(invalid.json().path("message").asText().length() > 0, invalid.json().toString());
+
+        // The worker's record of active topics is reset through a command as well.
+        assertEquals(202, call(app.url(), "PUT", "/connectors/feed/topics/reset", null).status());
+        eventually("active topics reset", () -> call(app.url(), "GET", "/connectors/feed/topics", null).json()
+                .path("feed").path("topics").size(), n -> n == 0);
+        assertEquals(404, call(app.url(), "PUT", "/connectors/ghost/topics/reset", null).status());
+
+        assertEquals(202, call(app.url(), "PUT", "/connectors/feed/resume", null).status());
+        eventually("the rewound source sent its lines again", () -> lines(output),
+                l -> l.equals(List.of("alpha", "beta", "alpha", "beta")));
+
+        // Reset: stop, delete the offsets, and the worker's answer comes back.
+        assertEquals(204, call(app.url(), "PUT", "/connectors/feed/stop", null).status());
+        Probe.Answer reset = call(app.url(), "DELETE", "/connectors/feed/offsets", null);
+        assertEquals(200, reset.status(), reset.json().toString());
+        assertEquals("The offsets for this connector have been reset successfully", reset.json().path("message").asText());
+
+        List<String> kinds = new ArrayList<>();
+        io.switchboard.examples.LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+                "switchboard.lifecycle", "offsets-" + System.nanoTime(), Duration.ofSeconds(15), event -> {
+                    if (event.getConnector().equals("feed")) {
+                        kinds.add(event.getEvent().getClass().getSimpleName());
+                    }
+                    return !kinds.contains("OffsetsReset");
+                });
+        assertTrue(kinds.contains("OffsetsAltered") && kinds.contains("OffsetsReset"), kinds.toString());
+        assertEquals(204, call(app.url(), "DELETE", "/connectors/feed", null).status());
+        assertEquals(204, call(app.url(), "DELETE", "/connectors/feed-out", null).status());
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
     @Test
     void changesMadeDirectlyOnTheWorkerAreRepaired() {
         String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/drift.txt\",\"topic\":\"drift\"}";

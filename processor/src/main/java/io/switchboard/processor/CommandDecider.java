@@ -9,9 +9,12 @@ import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.DeleteConnector;
 import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.ModifyOffsets;
+import io.switchboard.schemas.OffsetsRequest;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.RestartRequest;
 import io.switchboard.schemas.RestartRequested;
@@ -47,6 +50,10 @@ public final class CommandDecider {
             return delete(current, command);
         } else if (action instanceof RestartConnector restart) {
             return restart(current, command, restart);
+        } else if (action instanceof ModifyOffsets modify) {
+            return modifyOffsets(current, command, modify);
+        } else if (action instanceof ResetActiveTopics) {
+            return resetActiveTopics(current, command);
         }
         throw new InvalidCommandException("Unknown command action " + (action == null ? null : action.getClass().getName()));
     }
@@ -124,6 +131,43 @@ public final class CommandDecider {
         return new Decision(Outcome.UPDATED, null, next, true, event(command, next.getVersion(), requested));
     }
 
+    /**
+     * Offsets may change only while the connector is stopped (Kafka Connect's rule). The change is
+     * recorded in the desired state; the data plane makes it once, and its answer is observed. It
+     * is not a new version of the connector: config and target state are unchanged.
+     */
+    private static Decision modifyOffsets(ConnectorState current, ConnectorCommand command, ModifyOffsets modify) {
+        if (current == null) {
+            return refused(Outcome.NOT_FOUND, "Connector " + command.getConnector() + " not found", null);
+        }
+        if (current.getTargetState() != TargetState.STOPPED) {
+            return refused(Outcome.REJECTED, "Connectors must be in the STOPPED state before their offsets can be "
+                    + "modified. This can be done for the specified connector by issuing a 'PUT' request to the "
+                    + "'/connectors/" + command.getConnector() + "/stop' endpoint", current);
+        }
+        OffsetsRequest request = new OffsetsRequest(command.getCommandId(), modify.getOffsets(),
+                command.getPrincipal(), command.getRequestId());
+        ConnectorState next = copyOf(current)
+                .setPendingOffsets(request)
+                .setUpdatedAt(command.getIssuedAt())
+                .setLastCommandId(command.getCommandId())
+                .build();
+        return new Decision(Outcome.UPDATED, null, next, true, null);
+    }
+
+    /** Recorded in the desired state; the data plane resets the worker's record of active topics once. */
+    private static Decision resetActiveTopics(ConnectorState current, ConnectorCommand command) {
+        if (current == null) {
+            return refused(Outcome.NOT_FOUND, "Connector " + command.getConnector() + " not found", null);
+        }
+        ConnectorState next = copyOf(current)
+                .setPendingTopicsReset(command.getCommandId())
+                .setUpdatedAt(command.getIssuedAt())
+                .setLastCommandId(command.getCommandId())
+                .build();
+        return new Decision(Outcome.UPDATED, null, next, true, null);
+    }
+
     private static Decision delete(ConnectorState current, ConnectorCommand command) {
         if (current == null) {
             return refused(Outcome.NOT_FOUND, "Connector " + command.getConnector() + " not found", null);
@@ -158,7 +202,9 @@ public final class CommandDecider {
                 .setCreatedAt(current.getCreatedAt())
                 .setUpdatedAt(current.getUpdatedAt())
                 .setLastCommandId(current.getLastCommandId())
-                .setPendingRestart(current.getPendingRestart());
+                .setPendingRestart(current.getPendingRestart())
+                .setPendingOffsets(current.getPendingOffsets())
+                .setPendingTopicsReset(current.getPendingTopicsReset());
     }
 
     private static Decision refused(Outcome outcome, String message, ConnectorState current) {

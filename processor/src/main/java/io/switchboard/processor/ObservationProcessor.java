@@ -1,6 +1,11 @@
 package io.switchboard.processor;
 
+import io.switchboard.schemas.AutoRestarted;
 import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.OffsetsAltered;
+import io.switchboard.schemas.OffsetsRequest;
+import io.switchboard.schemas.OffsetsReset;
+import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorStatusChanged;
 import io.switchboard.schemas.DriftRepaired;
@@ -53,6 +58,13 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
             context.forward(record.withValue(event(observed, connector, new DriftRepaired(observed.getRepairs()))),
                     CommandProcessor.LIFECYCLE);
         }
+        offsetsEvent(previous, observed, connector).ifPresent(event ->
+                context.forward(record.withValue(event), CommandProcessor.LIFECYCLE));
+        if (observed.getLastAutoRestart() != null
+                && (previous == null || !observed.getLastAutoRestart().equals(previous.getLastAutoRestart()))) {
+            context.forward(record.withValue(event(observed, connector, new AutoRestarted(observed.getAutoRestarts()))),
+                    CommandProcessor.LIFECYCLE);
+        }
         if (previous == null || !previous.getState().equals(observed.getState())
                 || !taskStates(previous).equals(taskStates(observed))
                 || !Objects.equals(previous.getTrace(), observed.getTrace())) {
@@ -61,6 +73,32 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
                     observed.getWorkerId(), observed.getTrace(), taskStates(observed));
             context.forward(record.withValue(event(observed, connector, changed)), CommandProcessor.LIFECYCLE);
         }
+    }
+
+    /**
+     * An offsets change the worker made, newly reported: an event carrying the command, principal
+     * and request that asked for it. A change the worker refused is no event (the request that
+     * asked for it was answered with the refusal).
+     */
+    private static java.util.Optional<LifecycleEvent> offsetsEvent(ConnectorObservation previous, ConnectorObservation observed,
+                                                                   ConnectorState connector) {
+        OffsetsResult result = observed.getOffsetsApplied();
+        if (result == null || result.getCode() >= 300
+                || (previous != null && previous.getOffsetsApplied() != null
+                        && previous.getOffsetsApplied().getId().equals(result.getId()))) {
+            return java.util.Optional.empty();
+        }
+        OffsetsRequest request = connector.getPendingOffsets();
+        if (request == null || !request.getId().equals(result.getId())) {
+            return java.util.Optional.empty();
+        }
+        Object payload = request.getOffsets() == null ? new OffsetsReset(result.getMessage())
+                : new OffsetsAltered(request.getOffsets(), result.getMessage());
+        return java.util.Optional.of(LifecycleEvent.newBuilder(event(observed, connector, payload))
+                .setCommandId(request.getId())
+                .setPrincipal(request.getPrincipal())
+                .setRequestId(request.getRequestId())
+                .build());
     }
 
     /** Events the data plane caused carry no command; their command id says so. */

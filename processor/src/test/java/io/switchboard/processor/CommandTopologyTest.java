@@ -336,4 +336,83 @@ class CommandTopologyTest {
         send("orders", new ChangeTargetState(TargetState.PAUSED));
         assertEquals(pending, store.get("default/orders").getPendingRestart(), "other changes keep the pending restart");
     }
+
+    @Test
+    void offsetsChangeOnlyForAStoppedConnectorAndTheWorkersAnswerIsAnEvent() {
+        String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":0}}]}";
+        CommandDecision unknown = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets));
+        assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
+        assertEquals("Connector orders not found", unknown.getMessage());
+
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        CommandDecision running = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets));
+        assertEquals(Outcome.REJECTED, running.getOutcome());
+        assertEquals("Connectors must be in the STOPPED state before their offsets can be modified. This can be done "
+                + "for the specified connector by issuing a 'PUT' request to the '/connectors/orders/stop' endpoint",
+                running.getMessage());
+        assertNull(store.get("default/orders").getPendingOffsets(), "a refused change records nothing");
+
+        send("orders", new ChangeTargetState(TargetState.STOPPED));
+        lifecycle.readValuesToList();
+        CommandDecision accepted = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets));
+        assertEquals(Outcome.UPDATED, accepted.getOutcome());
+        ConnectorState stored = store.get("default/orders");
+        assertEquals(accepted.getCommandId(), stored.getPendingOffsets().getId());
+        assertEquals(offsets, stored.getPendingOffsets().getOffsets());
+        assertEquals("alice", stored.getPendingOffsets().getPrincipal());
+        assertEquals(2L, stored.getVersion(), "offsets are not a new version of config or target state");
+        assertTrue(lifecycle.isEmpty(), "nothing has happened on the worker yet");
+
+        ConnectorObservation done = observation("orders", "STOPPED", 50L);
+        done.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(accepted.getCommandId(), 200,
+                "The offsets for this connector have been altered successfully"));
+        observations.pipeInput("default/orders", done);
+        List<LifecycleEvent> events = lifecycle.readValuesToList();
+        LifecycleEvent altered = events.stream()
+                .filter(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsAltered).findFirst().orElseThrow();
+        assertEquals(accepted.getCommandId(), altered.getCommandId());
+        assertEquals("alice", altered.getPrincipal());
+        assertEquals(offsets, ((io.switchboard.schemas.OffsetsAltered) altered.getEvent()).getOffsets());
+
+        observations.pipeInput("default/orders", done);
+        assertTrue(lifecycle.readValuesToList().stream()
+                .noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsAltered), "reported once");
+
+        CommandDecision reset = send("orders", new io.switchboard.schemas.ModifyOffsets(null));
+        ConnectorObservation refused = observation("orders", "STOPPED", 60L);
+        refused.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(reset.getCommandId(), 500, "cannot"));
+        observations.pipeInput("default/orders", refused);
+        assertTrue(lifecycle.readValuesToList().stream().noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsReset),
+                "a change the worker refused is no event");
+    }
+
+    @Test
+    void activeTopicResetsAreRecordedForTheDataPlane() {
+        assertEquals(Outcome.NOT_FOUND, send("orders", new io.switchboard.schemas.ResetActiveTopics()).getOutcome());
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        CommandDecision reset = send("orders", new io.switchboard.schemas.ResetActiveTopics());
+        assertEquals(Outcome.UPDATED, reset.getOutcome());
+        assertEquals(reset.getCommandId(), store.get("default/orders").getPendingTopicsReset());
+        send("orders", new PutConnectorConfig(with(CONFIG, "topic", "other")));
+        assertEquals(reset.getCommandId(), store.get("default/orders").getPendingTopicsReset(), "kept across changes");
+    }
+
+    @Test
+    void autoRestartsArePublished() {
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        lifecycle.readValuesToList();
+        ConnectorObservation failed = observation("orders", "FAILED", 10L);
+        observations.pipeInput("default/orders", failed);
+        ConnectorObservation restarted = observation("orders", "FAILED", 20L);
+        restarted.setAutoRestarts(1);
+        restarted.setLastAutoRestart(20L);
+        observations.pipeInput("default/orders", restarted);
+        observations.pipeInput("default/orders", restarted);
+        List<io.switchboard.schemas.AutoRestarted> events = lifecycle.readValuesToList().stream()
+                .map(LifecycleEvent::getEvent)
+                .filter(io.switchboard.schemas.AutoRestarted.class::isInstance)
+                .map(io.switchboard.schemas.AutoRestarted.class::cast).toList();
+        assertEquals(1, events.size());
+        assertEquals(1, events.get(0).getRestarts());
+    }
 }
