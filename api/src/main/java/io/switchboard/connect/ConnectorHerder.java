@@ -132,10 +132,10 @@ public final class ConnectorHerder {
         boolean connectorRestarts = !onlyFailed || "FAILED".equals(connector.state());
         List<TaskStatus> tasks = status.tasks().stream()
                 .map(t -> includeTasks && (!onlyFailed || "FAILED".equals(t.state()))
-                        ? new TaskStatus(t.id(), "RESTARTING", t.workerId(), null) : t)
+                        ? new TaskStatus(t.id(), "RESTARTING", t.workerId(), null, t.version()) : t)
                 .toList();
         return new ConnectorStateInfo(status.name(),
-                connectorRestarts ? new ConnectorStatus("RESTARTING", connector.workerId(), null) : connector,
+                connectorRestarts ? new ConnectorStatus("RESTARTING", connector.workerId(), null, connector.version()) : connector,
                 tasks, status.type());
     }
 
@@ -166,7 +166,7 @@ public final class ConnectorHerder {
         return queries.connector(key(name))
                 .flatMap(state -> queries.status(key(name)))
                 .flatMap(observed -> observed.getTasks().stream().filter(t -> t.getId() == task).findFirst())
-                .map(t -> new TaskStatus(t.getId(), t.getState(), t.getWorkerId(), t.getTrace()))
+                .map(t -> new TaskStatus(t.getId(), t.getState(), t.getWorkerId(), t.getTrace(), t.getVersion()))
                 .orElseThrow(() -> ConnectRestException.notFound("No status found for task " + name + "-" + task));
     }
 
@@ -208,16 +208,16 @@ public final class ConnectorHerder {
                                       java.util.Optional<io.switchboard.schemas.ConnectorObservation> observation) {
         return observation
                 .map(observed -> new ConnectorStateInfo(state.getName(),
-                        new ConnectorStatus(observed.getState(), observed.getWorkerId(), observed.getTrace()),
+                        new ConnectorStatus(observed.getState(), observed.getWorkerId(), observed.getTrace(), observed.getVersion()),
                         observed.getTasks().stream()
-                                .map(t -> new TaskStatus(t.getId(), t.getState(), t.getWorkerId(), t.getTrace()))
+                                .map(t -> new TaskStatus(t.getId(), t.getState(), t.getWorkerId(), t.getTrace(), t.getVersion()))
                                 .toList(),
                         observed.getType() != null ? observed.getType() : typeOf(state),
                         io.switchboard.dataplane.AutoRestart.enabled(state.getConfig())
                                 ? new Entities.AutoRestartInfo(observed.getAutoRestarts(), observed.getLastAutoRestart() == null
                                         ? null : java.time.Instant.ofEpochMilli(observed.getLastAutoRestart()).toString())
                                 : null))
-                .orElseGet(() -> new ConnectorStateInfo(state.getName(), new ConnectorStatus("UNASSIGNED", null, null),
+                .orElseGet(() -> new ConnectorStateInfo(state.getName(), new ConnectorStatus("UNASSIGNED", null, null, null),
                         List.of(), typeOf(state)));
     }
 

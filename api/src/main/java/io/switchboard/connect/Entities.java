@@ -34,11 +34,13 @@ public final class Entities {
     }
 
     public record ConnectorStatus(String state, @JsonProperty("worker_id") String workerId,
-                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) String trace) {
+                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) String trace,
+                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) String version) {
     }
 
     public record TaskStatus(int id, String state, @JsonProperty("worker_id") String workerId,
-                             @JsonInclude(JsonInclude.Include.NON_EMPTY) String trace) {
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) String trace,
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) String version) {
     }
 
     public record ServerInfo(String version, String commit, @JsonProperty("kafka_cluster_id") String kafkaClusterId) {

@@ -55,9 +55,21 @@ public final class ConnectClusterClient {
     public static class WorkerRejection extends RuntimeException {
         private final int status;
 
+        private final String call;
+
         public WorkerRejection(int status, String message) {
+            this(status, message, null);
+        }
+
+        public WorkerRejection(int status, String message, String call) {
             super(message);
             this.status = status;
+            this.call = call;
+        }
+
+        /** The call the worker refused, "METHOD path", for logs. */
+        public String call() {
+            return call;
         }
 
         public int status() {
@@ -187,7 +199,7 @@ public final class ConnectClusterClient {
                 JsonNode error = readError(response.body());
                 String message = error.path("message").asText(null);
                 if (message != null && response.statusCode() < 500) {
-                    throw new WorkerRejection(response.statusCode(), message);
+                    throw new WorkerRejection(response.statusCode(), message, method + " " + path);
                 }
                 // The validate endpoint answers a refusal it wrapped as a 500 whose message names the
                 // BadRequestException: that is a 400 with the inner message, as POST /connectors gives it.

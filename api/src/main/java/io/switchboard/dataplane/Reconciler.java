@@ -98,7 +98,11 @@ public final class Reconciler {
                     repaired(name, drift, state.getTargetState().name().toLowerCase(java.util.Locale.ROOT));
                 }
                 changes += aligned;
-                calls += changes + restartIfAsked(state) + resetTopicsIfAsked(state) + autoRestartIfFailed(state, running);
+                // Requests carried out once: one the worker cannot take now is tried again on the next
+                // pass, and does not hold up the rest of this one.
+                calls += changes + attempt(name, "restart", () -> restartIfAsked(state))
+                        + attempt(name, "active topics reset", () -> resetTopicsIfAsked(state))
+                        + attempt(name, "auto-restart", () -> autoRestartIfFailed(state, running));
                 // Only a pass that found everything as desired marks the version as applied: what
                 // differs later at that version was changed by someone else.
                 if (changes == 0 && SETTLED.contains(running.state())) {
@@ -106,7 +110,8 @@ public final class Reconciler {
                 }
                 report(running);
             } catch (RuntimeException e) {
-                log.warn("Reconciling connector {} on cluster {} failed: {}", name, cluster, e.getMessage());
+                log.warn("Reconciling connector {} on cluster {} failed: {}{}", name, cluster, e.getMessage(),
+                        e instanceof ConnectClusterClient.WorkerRejection r && r.call() != null ? " (" + r.call() + ")" : "");
             }
         }
         for (String name : actual.keySet()) {
@@ -126,6 +131,16 @@ public final class Reconciler {
         offsetsApplied.keySet().retainAll(wanted.keySet());
         topicsResetsApplied.keySet().retainAll(wanted.keySet());
         return calls;
+    }
+
+    private int attempt(String name, String what, java.util.function.IntSupplier step) {
+        try {
+            return step.getAsInt();
+        } catch (RuntimeException e) {
+            log.warn("The {} of connector {} on cluster {} failed; trying again: {}{}", what, name, cluster, e.getMessage(),
+                    e instanceof ConnectClusterClient.WorkerRejection r && r.call() != null ? " (" + r.call() + ")" : "");
+            return 0;
+        }
     }
 
     /** Restarts failed parts of a connector that opted in, after the back-off; resets once it is healthy. */
@@ -272,7 +287,8 @@ public final class Reconciler {
         var status = running.status();
         List<TaskObservation> tasks = new ArrayList<>();
         status.path("tasks").forEach(t -> tasks.add(new TaskObservation(t.path("id").asInt(), t.path("state").asText(),
-                t.path("worker_id").asText(null), t.hasNonNull("trace") ? t.get("trace").asText() : null)));
+                t.path("worker_id").asText(null), t.hasNonNull("trace") ? t.get("trace").asText() : null,
+                t.hasNonNull("version") ? t.get("version").asText() : null)));
         var connector = status.path("connector");
         ConnectorObservation observation = ConnectorObservation.newBuilder()
                 .setCluster(cluster)
@@ -281,6 +297,7 @@ public final class Reconciler {
                 .setState(connector.path("state").asText("UNASSIGNED"))
                 .setWorkerId(connector.path("worker_id").asText(null))
                 .setTrace(connector.hasNonNull("trace") ? connector.get("trace").asText() : null)
+                .setVersion(connector.hasNonNull("version") ? connector.get("version").asText() : null)
                 .setType(running.type())
                 .setTasks(tasks)
                 .setRestartApplied(restartsApplied.get(running.name()))

@@ -403,6 +403,78 @@ class ConnectApiDifferentialTest {
                 get("/connectors").values().untilListIs());
     }
 
+    /**
+     * What the data plane reports and does: status values, tasks, restarts, active topics, offsets
+     * (the STOPPED rule and the worker's own messages), plugins and loggers. Each side waits for its
+     * own worker to run the connector; worker ids name different workers and are not compared.
+     */
+    @Test
+    @Order(10)
+    void dataPlaneEndpoints() {
+        String rewind = "{\"offsets\":[{\"partition\":{\"filename\":\"" + inputFile + "\"},\"offset\":{\"position\":0}}]}";
+        String unusable = "{\"offsets\":[{\"partition\":{\"filename\":\"" + inputFile + "\"},\"offset\":{\"position\":\"start\"}}]}";
+        String[] workerIds = {"$.connector.worker_id", "$.tasks[].worker_id", "$.worker_id"};
+        assertSame("data-plane",
+                post("/connectors", create("dp-a", config(), null)).values(),
+                get("/connectors/dp-a/status").until("it and its task run", r -> running(r.json()))
+                        .values().ignoring(workerIds),
+                get("/connectors/dp-a/tasks").until("one task", r -> r.json().isArray() && r.json().size() == 1).values(),
+                get("/connectors/dp-a").until("one task id", r -> r.json().path("tasks").size() == 1).values(),
+                get("/connectors/dp-a/tasks/0/status").values().ignoring(workerIds),
+                get("/connectors/dp-a/tasks/7/status"),
+                get("/connectors/dp-a/tasks/x/status"),
+                get("/connectors?expand=status").until("running", r -> running(r.json().path("dp-a").path("status")))
+                        .values().ignoring("$.*.status.connector.worker_id", "$.*.status.tasks[].worker_id"),
+                post("/connectors/dp-a/restart", null).values(),
+                post("/connectors/dp-a/restart?includeTasks=true", null).ignoring(workerIds),
+                post("/connectors/dp-a/restart?includeTasks=true&onlyFailed=true", null).ignoring(workerIds),
+                post("/connectors/dp-a/tasks/0/restart", null).values(),
+                post("/connectors/dp-a/tasks/9/restart", null),
+                post("/connectors/ghost/restart", null),
+                get("/connectors/dp-a/status").until("running again", r -> running(r.json())).values().ignoring(workerIds),
+                get("/connectors/dp-a/topics").values(),
+                get("/connectors/ghost/topics").values(),
+                put("/connectors/dp-a/topics/reset", null).values(),
+                put("/connectors/ghost/topics/reset", null).switchboardDiffers(202, 404,
+                        "Kafka Connect accepts a reset for a connector it does not have; Switchboard says there is none"),
+                get("/connectors/dp-a/offsets").values(),
+                get("/connectors/ghost/offsets"),
+                patch("/connectors/dp-a/offsets", rewind),
+                delete("/connectors/dp-a/offsets"),
+                patch("/connectors/dp-a/offsets", "{}"),
+                patch("/connectors/dp-a/offsets", "{\"offsets\":[]}"),
+                patch("/connectors/dp-a/offsets", "{not json").kafkaConnectFailsHere(400, JACKSON_WHY),
+                patch("/connectors/dp-a/offsets", "[]").kafkaConnectFailsHere(400, JACKSON_WHY),
+                patch("/connectors/ghost/offsets", rewind),
+                delete("/connectors/ghost/offsets"),
+                put("/connectors/dp-a/stop", null).values(),
+                get("/connectors/dp-a/status").until("stopped, its task gone", r -> "STOPPED".equals(r.json().path("connector").path("state").asText())
+                                && r.json().path("tasks").isEmpty())
+                        .values().ignoring(workerIds),
+                patch("/connectors/dp-a/offsets", rewind).values(),
+                get("/connectors/dp-a/offsets").values(),
+                patch("/connectors/dp-a/offsets", unusable).kafkaConnectFailsHere(400,
+                        "the plugin refuses the offset and Kafka Connect reports that as a 500; Switchboard answers the "
+                        + "plugin's refusal as the bad request it is"),
+                delete("/connectors/dp-a/offsets").values(),
+                get("/connectors/dp-a/offsets").values(),
+                get("/connector-plugins").values(),
+                get("/connector-plugins?connectorsOnly=false").values(),
+                get("/connector-plugins/FileStreamSource/config").values(),
+                get("/connector-plugins/com.example.Nothing/config"),
+                put("/connector-plugins/FileStreamSource/config/validate", Http.json(with(config(), "name", "v"))).values(),
+                put("/connector-plugins/FileStreamSource/config/validate", Http.json(with(config(), "tasks.max", "zero"))).values(),
+                get("/admin/loggers/org.apache.kafka.connect.runtime.rest").values(),
+                delete("/connectors/dp-a").values(),
+                get("/connectors").values().untilListIs());
+    }
+
+    private static boolean running(com.fasterxml.jackson.databind.JsonNode status) {
+        return "RUNNING".equals(status.path("connector").path("state").asText())
+                && status.path("tasks").size() == 1
+                && "RUNNING".equals(status.path("tasks").get(0).path("state").asText());
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Helpers
 
