@@ -79,6 +79,10 @@ public final class SwitchboardApp implements AutoCloseable {
     private ConnectorQueries queries;
     private final Map<String, String> connectClusters = new java.util.LinkedHashMap<>();
     private HttpServer http;
+    private io.switchboard.connect.ConnectorSecrets secrets;
+    private String keyringHandle;
+    /** Clusters whose workers open sealed secrets themselves (the embedded worker). */
+    private final java.util.Set<String> sealedClusters = new java.util.HashSet<>();
 
     private SwitchboardApp(SwitchboardOptions options) {
         this.options = options;
@@ -146,6 +150,13 @@ public final class SwitchboardApp implements AutoCloseable {
         CommandGateway gateway = own(new CommandGateway(bootstrapServers, topics.commands(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
+        io.switchboard.secrets.Keyring keyring = options.secretsKey() != null
+                ? io.switchboard.secrets.Keyring.parse(options.secretsKey())
+                : io.switchboard.secrets.Keyring.loadOrCreate(options.keyringFile().toAbsolutePath());
+        secrets = new io.switchboard.connect.ConnectorSecrets(new io.switchboard.secrets.SecretBox(keyring),
+                io.switchboard.connect.SecretKeys.fromGlobs(options.secretKeyPatterns()));
+        keyringHandle = io.switchboard.secrets.SecretConfigProvider.register(
+                "replica-" + java.util.UUID.randomUUID(), keyring);
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(10)), serdes.states(), serdes.observations());
@@ -156,7 +167,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 new ConnectorConfigValidator(plugins, () -> {
                     String url = connectClusters.get(DEFAULT_CLUSTER);
                     return url == null ? null : new ConnectClusterClient(url);
-                }), watcher);
+                }, secrets.keys()), watcher, secrets);
         ObjectMapper json = new ObjectMapper();
         RootResource root = new RootResource(kafkaClusterId, new ReplicaHealth(streams, decisions, options.commandTimeout()));
         ConnectorsResource connectors = new ConnectorsResource(herder, new ConnectRequests(json));
@@ -178,9 +189,15 @@ public final class SwitchboardApp implements AutoCloseable {
     private void startDataPlane(Topics topics, TopologySerdes serdes) {
         Map<String, String> clusters = new java.util.LinkedHashMap<>(options.connectClusterUrls());
         if (clusters.isEmpty() && options.embeddedWorker()) {
+            // The embedded worker opens sealed secrets itself, when a connector starts: its config
+            // topic and REST answers keep them sealed.
             EmbeddedConnectWorker worker = own(EmbeddedConnectWorker.start(bootstrapServers, options.pluginPath(),
-                    options.topicPrefix() + "-connect"));
+                    options.topicPrefix() + "-connect", 0, Map.of(
+                            "config.providers", "switchboard",
+                            "config.providers.switchboard.class", io.switchboard.secrets.SecretConfigProvider.class.getName(),
+                            "config.providers.switchboard.param.keyring.handle", keyringHandle)));
             clusters.put(DEFAULT_CLUSTER, worker.url());
+            sealedClusters.add(DEFAULT_CLUSTER);
             log.info("Embedded Kafka Connect worker listening on {}", worker.url());
         }
         if (clusters.isEmpty()) {
@@ -197,7 +214,9 @@ public final class SwitchboardApp implements AutoCloseable {
                     name -> queries.status(new io.switchboard.processor.ConnectorKey(cluster, name)),
                     observation -> observations.send(new ProducerRecord<>(topics.observations(),
                             cluster + "/" + observation.getConnector(), observation)),
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    // Another cluster's workers cannot open sealed values: they get them opened.
+                    sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity() : secrets::open);
             own(new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
                     options.topicPrefix() + "-reconciler-" + cluster, Duration.ofSeconds(1)).start());
             connectClusters.put(cluster, url);

@@ -3,6 +3,7 @@ package io.switchboard;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything a Switchboard replica is started with. Each option comes from a command-line flag or
@@ -20,82 +21,102 @@ import java.util.Map;
  * @param embeddedWorker    whether to run a Kafka Connect worker in this process as cluster "default"
  * @param connectClusters   external Connect clusters, "NAME=URL" separated by commas
  * @param pluginPath        plugin directories for the embedded worker
+ * @param secretsKeyFile    the keyring that seals secret config values; null: {@code <dataDir>/secrets.key}
+ * @param secretsKey        the keyring itself (its text), instead of a file
+ * @param secretKeyPatterns config keys holding secrets, as comma-separated globs; null: the built-in rule
  */
 public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String bootstrapServers,
                                  String schemaRegistryUrl, int schemaRegistryPort, String advertisedUrl,
                                  String bindHost, String topicPrefix, int commandPartitions,
                                  Duration commandTimeout, boolean embeddedWorker, String connectClusters,
-                                 String pluginPath) {
+                                 String pluginPath, Path secretsKeyFile, String secretsKey, String secretKeyPatterns) {
 
     public static SwitchboardOptions defaults() {
         return new SwitchboardOptions(8083, Path.of("data"), 9092, null, null, 8081, null,
-                "0.0.0.0", "switchboard", 6, Duration.ofSeconds(30), true, null, null);
+                "0.0.0.0", "switchboard", 6, Duration.ofSeconds(30), true, null, null, null, null, null);
     }
 
     public SwitchboardOptions withPort(int port) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
     }
 
     public SwitchboardOptions withDataDir(Path dataDir) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
     }
 
     public SwitchboardOptions withKafkaPort(int kafkaPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
     }
 
     public SwitchboardOptions withBootstrapServers(String bootstrapServers) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
     }
 
     public SwitchboardOptions withSchemaRegistryUrl(String schemaRegistryUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
     }
 
     public SwitchboardOptions withSchemaRegistryPort(int schemaRegistryPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
     }
 
     public SwitchboardOptions withAdvertisedUrl(String advertisedUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
     }
 
     public SwitchboardOptions withTopicPrefix(String topicPrefix) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
     }
 
     public SwitchboardOptions withCommandTimeout(Duration commandTimeout) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
     }
 
     public SwitchboardOptions withEmbeddedWorker(boolean embeddedWorker) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
     }
 
     public SwitchboardOptions withConnectClusters(String connectClusters) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+    }
+
+    public SwitchboardOptions withSecretsKeyFile(Path secretsKeyFile) {
+        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+    }
+
+    public SwitchboardOptions withSecretKeyPatterns(String secretKeyPatterns) {
+        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+    }
+
+    /** The keyring file: the one given, else {@code secrets.key} under the data directory. */
+    public Path keyringFile() {
+        return secretsKeyFile != null ? secretsKeyFile : dataDir.resolve("secrets.key");
     }
 
     /** External Connect clusters by name, from "NAME=URL,NAME=URL". */
@@ -136,7 +157,10 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 Duration.ofMillis(source.integer("command-timeout-ms", (int) d.commandTimeout().toMillis())),
                 Boolean.parseBoolean(source.string("embedded-worker", "true")),
                 source.string("connect-cluster", null),
-                source.string("plugin-path", null));
+                source.string("plugin-path", null),
+                Optional.ofNullable(source.string("secrets-key-file", null)).map(Path::of).orElse(null),
+                source.string("secrets-key", null),
+                source.string("secret-key-patterns", null));
     }
 
     public boolean embeddedKafka() {

@@ -23,42 +23,75 @@ public final class ConnectorConfigValidator {
 
     private final ConnectorPlugins plugins;
     private final java.util.function.Supplier<ConnectClusterClient> worker;
+    private final SecretKeys secretKeys;
 
     /** @param worker the cluster's worker, or a supplier of null when the cluster has no data plane */
     public ConnectorConfigValidator(ConnectorPlugins plugins, java.util.function.Supplier<ConnectClusterClient> worker) {
-        this.plugins = plugins;
-        this.worker = worker;
+        this(plugins, worker, SecretKeys.DEFAULT);
     }
 
-    public void validate(Map<String, String> config) {
+    public ConnectorConfigValidator(ConnectorPlugins plugins, java.util.function.Supplier<ConnectClusterClient> worker,
+                                    SecretKeys secretKeys) {
+        this.plugins = plugins;
+        this.worker = worker;
+        this.secretKeys = secretKeys;
+    }
+
+    /** Validates the config and answers the keys its plugin declares PASSWORD (secrets). */
+    public java.util.Set<String> validate(Map<String, String> config) {
         String connectorClass = config.get(CONNECTOR_CLASS);
         if (connectorClass == null) {
             // Kafka Connect prints the config as a HashMap does; secrets are hidden.
-            throw ConnectRestException.badRequest("Connector config " + SecretKeys.redacted(config) + " contains no connector type");
+            throw ConnectRestException.badRequest("Connector config " + secretKeys.hideAll(config) + " contains no connector type");
         }
         ConnectClusterClient client = worker.get();
         if (client != null && !connectorClass.isBlank()) {
             try {
-                validateOnWorker(client, connectorClass, config);
-                return;
+                return validateOnWorker(client, connectorClass, config);
             } catch (ConnectClusterClient.ConnectCallException e) {
                 log.info("The worker cannot validate connector configs right now ({}); checking locally", e.getMessage());
                 validateLocally(config, false);
-                return;
+                return passwordKeysKnownLocally(connectorClass);
             }
         }
         validateLocally(config, client == null || connectorClass.isBlank());
+        return passwordKeysKnownLocally(connectorClass);
     }
 
-    private static void validateOnWorker(ConnectClusterClient client, String connectorClass, Map<String, String> config) {
+    /** The PASSWORD keys of a plugin Switchboard has on its own class path; none for others. */
+    private java.util.Set<String> passwordKeysKnownLocally(String connectorClass) {
+        return plugins.find(connectorClass).map(type -> {
+            try {
+                org.apache.kafka.connect.connector.Connector connector = (org.apache.kafka.connect.connector.Connector)
+                        type.getDeclaredConstructor().newInstance();
+                java.util.Set<String> keys = new java.util.HashSet<>();
+                connector.config().configKeys().forEach((name, key) -> {
+                    if (key.type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD) {
+                        keys.add(name);
+                    }
+                });
+                return keys;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return java.util.Set.<String>of();
+            }
+        }).orElse(java.util.Set.of());
+    }
+
+    private java.util.Set<String> validateOnWorker(ConnectClusterClient client, String connectorClass, Map<String, String> config) {
         com.fasterxml.jackson.databind.JsonNode infos;
         try {
             infos = client.validate(connectorClass, config);
         } catch (ConnectClusterClient.WorkerRejection e) {
             throw new ConnectRestException(e.status(), e.getMessage());
         }
+        java.util.Set<String> passwords = new java.util.HashSet<>();
+        infos.path("configs").forEach(c -> {
+            if ("PASSWORD".equals(c.path("definition").path("type").asText())) {
+                passwords.add(c.path("definition").path("name").asText());
+            }
+        });
         List<String> errors = new ArrayList<>();
-        infos.path("configs").forEach(c -> c.path("value").path("errors").forEach(e -> errors.add(e.asText())));
+        infos.path("configs").forEach(c -> c.path("value").path("errors").forEach(e -> errors.add(scrub(e.asText(), config, passwords))));
         // A plugin may let a null through (Kafka Connect then stores it and the connector fails to
         // start); Switchboard refuses every null value.
         if (errors.isEmpty()) {
@@ -68,6 +101,20 @@ public final class ConnectorConfigValidator {
         if (!errors.isEmpty()) {
             throw invalid(errors);
         }
+        return passwords;
+    }
+
+    /** A plugin's message with the values of secret keys it quotes hidden. */
+    private String scrub(String message, Map<String, String> config, java.util.Set<String> passwords) {
+        String scrubbed = message;
+        for (Map.Entry<String, String> entry : config.entrySet()) {
+            String value = entry.getValue();
+            if (value != null && !value.isEmpty() && (passwords.contains(entry.getKey()) || secretKeys.matches(entry.getKey()))
+                    && !SecretKeys.isPlaceholder(value)) {
+                scrubbed = scrubbed.replace(value, SecretKeys.REDACTED);
+            }
+        }
+        return scrubbed;
     }
 
     private void validateLocally(Map<String, String> config, boolean requireKnownPlugin) {

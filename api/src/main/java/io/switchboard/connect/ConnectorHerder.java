@@ -34,11 +34,14 @@ public final class ConnectorHerder {
     private final ConnectorConfigValidator validator;
     private final ConnectorPlugins plugins;
     private final io.switchboard.query.ObservationWatcher watcher;
+    private final ConnectorSecrets secrets;
 
     public ConnectorHerder(String cluster, CommandGateway gateway, ConnectorQueries queries, ConnectorPlugins plugins,
-                           ConnectorConfigValidator validator, io.switchboard.query.ObservationWatcher watcher) {
+                           ConnectorConfigValidator validator, io.switchboard.query.ObservationWatcher watcher,
+                           ConnectorSecrets secrets) {
         this.cluster = cluster;
         this.watcher = watcher;
+        this.secrets = secrets;
         this.gateway = gateway;
         this.queries = queries;
         this.plugins = plugins;
@@ -47,14 +50,15 @@ public final class ConnectorHerder {
 
     public CompletableFuture<Created> createConnector(String name, Map<String, String> config, TargetState initialState,
                                                       RequestContext request) {
-        validator.validate(config);
-        CreateConnector action = new CreateConnector(config, initialState == null ? TargetState.RUNNING : initialState);
+        java.util.Set<String> passwords = validator.validate(config);
+        CreateConnector action = new CreateConnector(secrets.seal(config, passwords, Map.of()),
+                initialState == null ? TargetState.RUNNING : initialState);
         return submit(name, action, request).thenApply(d -> new Created(true, newInfo(d.getState())));
     }
 
     public CompletableFuture<Created> putConnectorConfig(String name, Map<String, String> config, RequestContext request) {
-        validator.validate(config);
-        return submit(name, new PutConnectorConfig(config), request)
+        java.util.Set<String> passwords = validator.validate(config);
+        return submit(name, new PutConnectorConfig(secrets.seal(config, passwords, currentConfigIfSecret(name, config, passwords))), request)
                 .thenApply(d -> d.getOutcome() == io.switchboard.schemas.Outcome.CREATED
                         ? new Created(true, newInfo(d.getState())) : new Created(false, info(d.getState())));
     }
@@ -70,8 +74,32 @@ public final class ConnectorHerder {
                 patched.put(k, v);
             }
         });
-        validator.validate(patched);
-        return submit(name, new PatchConnectorConfig(patch), request).thenApply(d -> info(d.getState()));
+        java.util.Set<String> passwords = validator.validate(opened(patched));
+        Map<String, String> sealedPatch = new java.util.LinkedHashMap<>();
+        patch.forEach((k, v) -> sealedPatch.put(k, v == null ? null
+                : secrets.seal(java.util.Collections.singletonMap(k, v), passwords, current.getConfig()).get(k)));
+        return submit(name, new PatchConnectorConfig(sealedPatch), request).thenApply(d -> info(d.getState()));
+    }
+
+    /**
+     * The connector's current config when the new one has secrets, so that unchanged secrets keep
+     * their sealed text; else (or when it cannot be read now) nothing.
+     */
+    private Map<String, String> currentConfigIfSecret(String name, Map<String, String> config, java.util.Set<String> passwords) {
+        boolean secret = config.keySet().stream().anyMatch(k -> passwords.contains(k) || secrets.keys().matches(k));
+        if (!secret) {
+            return Map.of();
+        }
+        try {
+            return queries.connector(key(name)).map(ConnectorState::getConfig).orElse(Map.of());
+        } catch (io.switchboard.query.StoreUnavailableException | org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+            return Map.of();
+        }
+    }
+
+    /** A stored config with sealed values opened, for the plugin to validate. */
+    private Map<String, String> opened(Map<String, String> config) {
+        return secrets.openWherePossible(config);
     }
 
     public CompletableFuture<Void> changeTargetState(String name, TargetState target, RequestContext request) {
@@ -152,7 +180,7 @@ public final class ConnectorHerder {
     }
 
     public Map<String, String> connectorConfig(String name) {
-        return existing(name).getConfig();
+        return secrets.hidden(existing(name).getConfig());
     }
 
     public ConnectorStateInfo connectorStatus(String name) {
@@ -177,14 +205,14 @@ public final class ConnectorHerder {
                 .map(io.switchboard.schemas.ConnectorObservation::getTaskConfigs).orElse(List.of());
         List<Entities.TaskInfo> tasks = new java.util.ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
-            tasks.add(new Entities.TaskInfo(new Entities.TaskId(state.getName(), i), configs.get(i)));
+            tasks.add(new Entities.TaskInfo(new Entities.TaskId(state.getName(), i), secrets.hidden(configs.get(i))));
         }
         return tasks;
     }
 
     /** A connector just created: no worker has reported on it, so there is nothing to look up. */
     private ConnectorInfo newInfo(ConnectorState state) {
-        return new ConnectorInfo(state.getName(), state.getConfig(), List.of(),
+        return new ConnectorInfo(state.getName(), secrets.hidden(state.getConfig()), List.of(),
                 plugins.typeOf(state.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS)));
     }
 
@@ -193,7 +221,7 @@ public final class ConnectorHerder {
                 .map(observed -> java.util.stream.IntStream.range(0, observed.getTaskConfigs().size())
                         .mapToObj(i -> new Entities.TaskId(state.getName(), i)).toList())
                 .orElse(List.of());
-        return new ConnectorInfo(state.getName(), state.getConfig(), tasks, typeOf(state));
+        return new ConnectorInfo(state.getName(), secrets.hidden(state.getConfig()), tasks, typeOf(state));
     }
 
     /**

@@ -1,39 +1,85 @@
 package io.switchboard.connect;
 
+import io.switchboard.secrets.SecretBox;
+
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Which config keys hold secrets, by name: passwords, secrets, API keys and credentials.
- * Values of such keys are shown as {@value #REDACTED}. Externalised values such as
+ * Which config keys hold secrets, by name: by default passwords, secrets, API keys, private keys,
+ * tokens and credentials; or the operator's own globs ({@code *.password,*api.key*}). Values of such
+ * keys, and values Switchboard sealed, are shown as {@value #REDACTED}. Externalised values such as
  * {@code ${file:...}} placeholders are not secrets themselves and are shown as they are.
  */
 public final class SecretKeys {
     public static final String REDACTED = "****************";
-    private static final Pattern SECRET = Pattern.compile(
+    private static final Pattern BUILT_IN = Pattern.compile(
             "(^|[._-])(password|passwd|secret|credentials?)([._-]|$)|api[._-]?key|private[._-]?key|token($|[._-])");
+    public static final SecretKeys DEFAULT = new SecretKeys(BUILT_IN, "the built-in rule");
 
-    private SecretKeys() {
+    private final Pattern pattern;
+    private final String description;
+
+    private SecretKeys(Pattern pattern, String description) {
+        this.pattern = pattern;
+        this.description = description;
     }
 
-    public static boolean isSecret(String key) {
-        return key != null && SECRET.matcher(key.toLowerCase(Locale.ROOT)).find();
+    /** Keys matching any of the comma-separated globs ({@code *} is any text), case-insensitively; null or blank: the default. */
+    public static SecretKeys fromGlobs(String globs) {
+        if (globs == null || globs.isBlank()) {
+            return DEFAULT;
+        }
+        String regex = Arrays.stream(globs.split(","))
+                .map(String::trim).filter(g -> !g.isEmpty())
+                .map(g -> "^" + Arrays.stream(g.toLowerCase(Locale.ROOT).split("\\*", -1))
+                        .map(Pattern::quote).collect(Collectors.joining(".*")) + "$")
+                .collect(Collectors.joining("|"));
+        return new SecretKeys(Pattern.compile(regex), globs);
     }
 
-    public static String redact(String key, String value) {
-        if (value == null || !isSecret(key) || (value.startsWith("${") && value.endsWith("}"))) {
+    public boolean matches(String key) {
+        return key != null && pattern.matcher(key.toLowerCase(Locale.ROOT)).find();
+    }
+
+    /** A value of a secret key that is a placeholder for a value kept elsewhere ({@code ${file:...}}). */
+    public static boolean isPlaceholder(String value) {
+        return value != null && value.startsWith("${") && value.endsWith("}") && !SecretBox.isSealed(value);
+    }
+
+    /** The value as it may be shown. */
+    public String hide(String key, String value) {
+        if (value == null || isPlaceholder(value)) {
             return value;
         }
-        return REDACTED;
+        return SecretBox.isSealed(value) || matches(key) ? REDACTED : value;
     }
 
     /** A copy of the config, in the order Kafka Connect prints it, with secret values hidden. */
-    public static Map<String, String> redacted(Map<String, String> config) {
+    public Map<String, String> hideAll(Map<String, String> config) {
         Map<String, String> hidden = new java.util.LinkedHashMap<>();
-        config.forEach((k, v) -> hidden.put(k, redact(k, v)));
+        config.forEach((k, v) -> hidden.put(k, hide(k, v)));
         // Copied as Kafka Connect copies a config, so that it prints in the same order.
         return new java.util.HashMap<>(hidden);
     }
 
+    public static boolean isSecret(String key) {
+        return DEFAULT.matches(key);
+    }
+
+    public static String redact(String key, String value) {
+        return DEFAULT.hide(key, value);
+    }
+
+    public static Map<String, String> redacted(Map<String, String> config) {
+        return DEFAULT.hideAll(config);
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
 }

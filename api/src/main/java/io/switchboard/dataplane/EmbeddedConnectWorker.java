@@ -39,11 +39,20 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
      * @param groupId    the worker group; its config, offset and status topics are named after it
      */
     public static EmbeddedConnectWorker start(String bootstrapServers, String pluginPath, String groupId) {
-        return start(bootstrapServers, pluginPath, groupId, 0);
+        return start(bootstrapServers, pluginPath, groupId, 0, Map.of());
     }
 
     /** @param port the REST port, or 0 for any free one */
     public static EmbeddedConnectWorker start(String bootstrapServers, String pluginPath, String groupId, int port) {
+        return start(bootstrapServers, pluginPath, groupId, port, Map.of());
+    }
+
+    /**
+     * @param port  the REST port, or 0 for any free one
+     * @param extra worker properties added to the defaults (config providers, for one)
+     */
+    public static EmbeddedConnectWorker start(String bootstrapServers, String pluginPath, String groupId, int port,
+                                              Map<String, String> extra) {
         // A worker that fails to start calls Exit; here that must be an exception, not a dead JVM.
         Exit.setExitProcedure((status, message) -> {
             throw new IllegalStateException("Kafka Connect worker exited with " + status + ": " + message);
@@ -74,6 +83,7 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         }
         props.put("offset.flush.interval.ms", "1000");
         props.put("scheduled.rebalance.max.delay.ms", "0");
+        props.putAll(extra);
         Connect<?> connect = new ConnectDistributed().startConnect(props);
         EmbeddedConnectWorker worker = new EmbeddedConnectWorker(connect, "http://127.0.0.1:" + port);
         worker.awaitReady(Duration.ofSeconds(120));

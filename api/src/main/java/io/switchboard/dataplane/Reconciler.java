@@ -56,9 +56,20 @@ public final class Reconciler {
     private final Map<String, Restarts> autoRestarts = new HashMap<>();
     private final Function<String, Optional<ConnectorObservation>> lastObserved;
 
+    /** The config as the worker is given it: sealed secrets as they are, or opened for a worker that cannot open them. */
+    private final java.util.function.UnaryOperator<Map<String, String>> toWorker;
+
     public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
                       Function<String, Optional<ConnectorObservation>> lastObserved,
                       Consumer<ConnectorObservation> observations, Clock clock) {
+        this(cluster, worker, desired, lastObserved, observations, clock, java.util.function.UnaryOperator.identity());
+    }
+
+    public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
+                      Function<String, Optional<ConnectorObservation>> lastObserved,
+                      Consumer<ConnectorObservation> observations, Clock clock,
+                      java.util.function.UnaryOperator<Map<String, String>> toWorker) {
+        this.toWorker = toWorker;
         this.cluster = cluster;
         this.lastObserved = lastObserved;
         this.worker = worker;
@@ -78,16 +89,17 @@ public final class Reconciler {
             WorkerConnector running = actual.get(name);
             boolean drift = Long.valueOf(state.getVersion()).equals(versionsApplied.get(name));
             try {
+                Map<String, String> config = toWorker.apply(state.getConfig());
                 if (running == null) {
-                    worker.create(name, state.getConfig(), state.getTargetState().name());
+                    worker.create(name, config, state.getTargetState().name());
                     repaired(name, drift, "created");
                     versionsApplied.put(name, state.getVersion());
                     calls++;
                     continue;
                 }
                 int changes = 0;
-                if (!running.config().equals(state.getConfig())) {
-                    worker.putConfig(name, state.getConfig());
+                if (!running.config().equals(config)) {
+                    worker.putConfig(name, config);
                     repaired(name, drift, "config");
                     changes++;
                 }

@@ -187,7 +187,7 @@ public final class CommandDecider {
                 .setUpdatedAt(command.getIssuedAt())
                 .setLastCommandId(command.getCommandId())
                 .build();
-        ConnectorCreated created = new ConnectorCreated(state.getConfig(), initialState);
+        ConnectorCreated created = new ConnectorCreated(hideSealed(state.getConfig()), initialState);
         return new Decision(Outcome.CREATED, null, state, true, event(command, 1L, created));
     }
 
@@ -223,8 +223,19 @@ public final class CommandDecider {
             }
         });
         new TreeMap<>(before).keySet().stream().filter(key -> !after.containsKey(key)).forEach(removed::add);
-        return new ConnectorConfigChanged(after, added, removed, changed);
+        return new ConnectorConfigChanged(hideSealed(after), added, removed, changed);
     }
+
+    /** What lifecycle events show of a config: sealed secret values only as {@value #HIDDEN}. */
+    static Map<String, String> hideSealed(Map<String, String> config) {
+        Map<String, String> shown = new TreeMap<>();
+        config.forEach((key, value) -> shown.put(key, value != null && value.startsWith(SEALED_PREFIX) ? HIDDEN : value));
+        return shown;
+    }
+
+    /** How the API seals secret values (see the api module's SecretBox). */
+    static final String SEALED_PREFIX = "${switchboard:";
+    static final String HIDDEN = "****************";
 
     private static LifecycleEvent event(ConnectorCommand command, long version, Object payload) {
         return LifecycleEvent.newBuilder()

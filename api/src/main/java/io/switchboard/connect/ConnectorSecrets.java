@@ -1,0 +1,89 @@
+package io.switchboard.connect;
+
+import io.switchboard.secrets.SecretBox;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Secret config values on their way in and out. Before a command leaves the API, the value of
+ * every secret key (named so by {@link SecretKeys}, or declared PASSWORD by the plugin) is sealed;
+ * placeholders such as {@code ${file:...}} pass untouched. Every answer shows secrets as
+ * {@value SecretKeys#REDACTED}.
+ */
+public final class ConnectorSecrets {
+    private final SecretBox box;
+    private final SecretKeys keys;
+
+    public ConnectorSecrets(SecretBox box, SecretKeys keys) {
+        this.box = box;
+        this.keys = keys;
+    }
+
+    /**
+     * The config with its secret values sealed. A value equal to what the current config holds keeps
+     * the current sealed text, so an update that changes nothing stays a no-op across key rotations.
+     *
+     * @param passwordKeys keys the plugin declares PASSWORD
+     * @param current      the connector's current (sealed) config, or an empty map
+     */
+    public Map<String, String> seal(Map<String, String> config, Set<String> passwordKeys, Map<String, String> current) {
+        Map<String, String> sealed = new LinkedHashMap<>();
+        config.forEach((key, value) -> sealed.put(key, sealValue(key, value, passwordKeys, current)));
+        return sealed;
+    }
+
+    private String sealValue(String key, String value, Set<String> passwordKeys, Map<String, String> current) {
+        if (value == null || SecretBox.isSealed(value) || SecretKeys.isPlaceholder(value)
+                || !(keys.matches(key) || passwordKeys.contains(key))) {
+            return value;
+        }
+        String existing = current.get(key);
+        if (SecretBox.isSealed(existing)) {
+            try {
+                if (box.open(existing).equals(value)) {
+                    return existing;
+                }
+            } catch (SecretBox.SecretException e) {
+                // sealed with a key that is gone: seal anew
+            }
+        }
+        return box.seal(key, value);
+    }
+
+    /** The config with sealed values opened, for a worker that cannot open them itself. */
+    public Map<String, String> open(Map<String, String> config) {
+        Map<String, String> opened = new LinkedHashMap<>();
+        config.forEach((key, value) -> opened.put(key, SecretBox.isSealed(value) ? box.open(value) : value));
+        return opened;
+    }
+
+    /** Like {@link #open}, leaving sealed what no key in the keyring opens (for validation only). */
+    public Map<String, String> openWherePossible(Map<String, String> config) {
+        Map<String, String> opened = new LinkedHashMap<>();
+        config.forEach((key, value) -> {
+            String shown = value;
+            if (SecretBox.isSealed(value)) {
+                try {
+                    shown = box.open(value);
+                } catch (SecretBox.SecretException e) {
+                    // kept sealed
+                }
+            }
+            opened.put(key, shown);
+        });
+        return opened;
+    }
+
+    /** The config as it may be shown. */
+    public Map<String, String> hidden(Map<String, String> config) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        config.forEach((key, value) -> shown.put(key, keys.hide(key, value)));
+        return shown;
+    }
+
+    public SecretKeys keys() {
+        return keys;
+    }
+}

@@ -1,0 +1,108 @@
+package io.switchboard.secrets;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * Seals a secret config value as {@code ${switchboard:KEY-ID:CIPHERTEXT}}: AES-256-GCM under the
+ * keyring's current key, in the form of a Kafka Connect config provider placeholder, so a worker
+ * with {@link SecretConfigProvider} opens it only when a connector starts.
+ *
+ * <p>Sealing is deterministic: the nonce is an HMAC of the key name and value, so sealing the same
+ * value for the same key again gives the same text, and a config that changes nothing compares
+ * equal. What that reveals is only whether two sealed values of one key are equal.
+ */
+public final class SecretBox {
+    public static final String PREFIX = "${switchboard:";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final Keyring keyring;
+
+    public SecretBox(Keyring keyring) {
+        this.keyring = keyring;
+    }
+
+    public static boolean isSealed(String value) {
+        return value != null && value.startsWith(PREFIX) && value.endsWith("}");
+    }
+
+    /** The id of the key that sealed a value. */
+    public static String keyIdOf(String sealed) {
+        String body = sealed.substring(PREFIX.length(), sealed.length() - 1);
+        int colon = body.indexOf(':');
+        return colon < 0 ? "" : body.substring(0, colon);
+    }
+
+    public String seal(String field, String plaintext) {
+        Keyring.Key key = keyring.current();
+        byte[] clear = plaintext.getBytes(StandardCharsets.UTF_8);
+        try {
+            byte[] nonce = Arrays.copyOf(nonceMac(key.key(), field, clear), NONCE_BYTES);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, nonce));
+            byte[] sealed = cipher.doFinal(clear);
+            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
+            return PREFIX + key.id() + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out) + "}";
+        } catch (GeneralSecurityException e) {
+            throw new SecretException("Cannot seal the value of " + field + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** The value a sealed text stands for. */
+    public String open(String sealed) {
+        if (!isSealed(sealed)) {
+            throw new SecretException("Not a sealed value");
+        }
+        String body = sealed.substring(PREFIX.length(), sealed.length() - 1);
+        int colon = body.indexOf(':');
+        if (colon < 0) {
+            throw new SecretException("A sealed value names its key: ${switchboard:KEY-ID:CIPHERTEXT}");
+        }
+        return open(body.substring(0, colon), body.substring(colon + 1));
+    }
+
+    /** Opens the ciphertext part of a sealed value, sealed with the given key. */
+    public String open(String keyId, String ciphertext) {
+        Keyring.Key key = keyring.byId(keyId).orElseThrow(() -> new SecretException(
+                "The key " + keyId + " that sealed this value is not in the keyring"));
+        try {
+            byte[] in = Base64.getUrlDecoder().decode(ciphertext);
+            if (in.length < NONCE_BYTES + TAG_BITS / 8) {
+                throw new SecretException("A sealed value is too short");
+            }
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+            return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new SecretException("A sealed value is not base64");
+        } catch (GeneralSecurityException e) {
+            throw new SecretException("A sealed value does not open with key " + keyId + " (altered, or another key)");
+        }
+    }
+
+    private static byte[] nonceMac(SecretKeySpec key, String field, byte[] clear) throws GeneralSecurityException {
+        Mac derive = Mac.getInstance("HmacSHA256");
+        derive.init(key);
+        byte[] macKey = derive.doFinal("switchboard-nonce".getBytes(StandardCharsets.UTF_8));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
+        mac.update(field.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return mac.doFinal(clear);
+    }
+
+    /** A value that cannot be sealed or opened; its message never quotes the value. */
+    public static final class SecretException extends RuntimeException {
+        public SecretException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.switchboard.secrets;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SecretBoxTest {
+    private final String oldLine = Keyring.newKeyLine();
+    private final String newLine = Keyring.newKeyLine();
+
+    @Test
+    void sealingIsDeterministicPerKeyNameAndOpensBack() {
+        SecretBox box = new SecretBox(Keyring.parse(oldLine));
+        String sealed = box.seal("db.password", "hunter2");
+        assertTrue(SecretBox.isSealed(sealed), sealed);
+        assertFalse(sealed.contains("hunter2"));
+        assertEquals(sealed, box.seal("db.password", "hunter2"), "the same value seals the same way");
+        assertNotEquals(sealed, box.seal("other.password", "hunter2"));
+        assertNotEquals(sealed, box.seal("db.password", "hunter3"));
+        assertEquals("hunter2", box.open(sealed));
+        assertEquals(oldLine.substring(0, oldLine.indexOf('=')), SecretBox.keyIdOf(sealed));
+    }
+
+    @Test
+    void aRotatedKeyringSealsWithTheNewKeyAndOpensWithBoth() {
+        String sealedOld = new SecretBox(Keyring.parse(oldLine)).seal("k", "v1");
+        SecretBox rotated = new SecretBox(Keyring.parse("# rotated\n" + newLine + "\n" + oldLine + "\n"));
+        assertEquals("v1", rotated.open(sealedOld));
+        String sealedNew = rotated.seal("k", "v1");
+        assertEquals(newLine.substring(0, newLine.indexOf('=')), SecretBox.keyIdOf(sealedNew));
+        SecretBox withoutOld = new SecretBox(Keyring.parse(newLine));
+        SecretBox.SecretException gone = assertThrows(SecretBox.SecretException.class, () -> withoutOld.open(sealedOld));
+        assertFalse(gone.getMessage().contains("v1"));
+    }
+
+    @Test
+    void alteredOrMalformedValuesDoNotOpen() {
+        SecretBox box = new SecretBox(Keyring.parse(oldLine));
+        String sealed = box.seal("k", "value");
+        int at = sealed.lastIndexOf(':') + 3;
+        String altered = sealed.substring(0, at) + (sealed.charAt(at) == 'A' ? 'B' : 'A') + sealed.substring(at + 1);
+        assertThrows(SecretBox.SecretException.class, () -> box.open(altered));
+        assertThrows(SecretBox.SecretException.class, () -> box.open("${switchboard:nokey}"));
+        assertThrows(SecretBox.SecretException.class, () -> box.open("plain"));
+        assertThrows(SecretBox.SecretException.class, () -> box.open(SecretBox.PREFIX + "x:!!!}"));
+    }
+
+    @Test
+    void keyringsRefuseBadLinesWithoutQuotingThem() {
+        for (String bad : new String[]{"", "# only a comment", "nokey", "id=notbase64!!", "id=" + "QUJD", "bad id=" + oldLine.split("=", 2)[1]}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Keyring.parse(bad), bad);
+            assertFalse(bad.length() > 8 && e.getMessage().contains(bad.substring(bad.indexOf('=') + 1)), e.getMessage());
+        }
+    }
+
+    @Test
+    void theConfigProviderOpensWhatTheBoxSealed() {
+        Keyring keyring = Keyring.parse(oldLine);
+        String sealed = new SecretBox(keyring).seal("k", "opened by the worker");
+        String body = sealed.substring(SecretBox.PREFIX.length(), sealed.length() - 1);
+        String id = body.substring(0, body.indexOf(':'));
+        String ciphertext = body.substring(body.indexOf(':') + 1);
+        SecretConfigProvider provider = new SecretConfigProvider();
+        provider.configure(Map.of("keyring.handle", SecretConfigProvider.register("test-" + System.nanoTime(), keyring)));
+        assertEquals("opened by the worker", provider.get(id, Set.of(ciphertext)).data().get(ciphertext));
+    }
+}

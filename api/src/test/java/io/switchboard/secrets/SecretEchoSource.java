@@ -1,0 +1,95 @@
+package io.switchboard.secrets;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test connector with a PASSWORD setting, {@code echo.phrase}: each time its task starts it
+ * writes the SHA-256 of the phrase it was given to {@code topic}, which proves the worker handed
+ * it the real value without the value itself appearing anywhere.
+ */
+public class SecretEchoSource extends SourceConnector {
+    static final ConfigDef CONFIG = new ConfigDef()
+            .define("echo.phrase", ConfigDef.Type.PASSWORD, ConfigDef.Importance.HIGH, "The phrase whose digest is written")
+            .define("topic", ConfigDef.Type.STRING, ConfigDef.Importance.HIGH, "Where the digest goes");
+    private Map<String, String> props;
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = props;
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return EchoTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        return List.of(props);
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CONFIG;
+    }
+
+    @Override
+    public String version() {
+        return "1.0";
+    }
+
+    public static String digest(String phrase) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(phrase.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static class EchoTask extends SourceTask {
+        private String topic;
+        private String digest;
+
+        @Override
+        public void start(Map<String, String> props) {
+            topic = props.get("topic");
+            digest = digest(props.get("echo.phrase"));
+        }
+
+        @Override
+        public List<SourceRecord> poll() throws InterruptedException {
+            if (digest == null) {
+                Thread.sleep(200);
+                return List.of();
+            }
+            SourceRecord record = new SourceRecord(Map.of(), Map.of(), topic, Schema.STRING_SCHEMA, digest);
+            digest = null;
+            return List.of(record);
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public String version() {
+            return "1.0";
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.switchboard.secrets;
+
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.Http;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Secrets end to end: sealed before any topic, hidden in every answer and event, opened only by the
+ * worker when the connector starts, absent from every topic and log line, and still readable after
+ * the key is rotated.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SecretsTest {
+    private static final String HIDDEN = "****************";
+    /** A phrase the plugin declares PASSWORD; its key name matches no secret pattern. */
+    private final String phrase = "phrase-" + UUID.randomUUID();
+    /** A value secret by its key's name. */
+    private final String password = "pw-" + UUID.randomUUID();
+    private final String rotatedPassword = "pw2-" + UUID.randomUUID();
+    private final String placeholder = "${file:/etc/switchboard/creds.properties:api.token}";
+    private final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
+    private Path dir;
+    private EmbeddedKafka kafka;
+    private SwitchboardApp app;
+    private AbstractAppender capture;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("switchboard-secrets");
+        capture = new AbstractAppender("secrets-capture", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                logLines.add(event.getMessage().getFormattedMessage()
+                        + (event.getThrown() == null ? "" : " " + event.getThrown()));
+            }
+        };
+        capture.start();
+        LoggerContext context = (LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
+        context.updateLoggers();
+        // Everything Switchboard and the worker log at INFO and above is captured.
+        Configurator.setLevel("io.switchboard", Level.DEBUG);
+        Configurator.setLevel("org.apache.kafka.connect", Level.INFO);
+        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        app = startApp();
+    }
+
+    private SwitchboardApp startApp() {
+        return SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
+    }
+
+    @AfterAll
+    void stop() {
+        Configurator.setLevel("io.switchboard", Level.WARN);
+        Configurator.setLevel("org.apache.kafka.connect", Level.WARN);
+        LoggerContext context = (LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().removeAppender("secrets-capture");
+        context.updateLoggers();
+        if (app != null) {
+            app.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private String config(String topic, String dbPassword) {
+        return "{\"connector.class\":\"" + SecretEchoSource.class.getName() + "\",\"topic\":\"" + topic + "\","
+                + "\"echo.phrase\":\"" + phrase + "\",\"db.password\":\"" + dbPassword + "\","
+                + "\"api.token\":\"" + placeholder.replace("$", "\\u0024") + "\"}";
+    }
+
+    @Test
+    void secretsAreSealedHiddenOpenedOnlyByTheWorkerAndSurviveKeyRotation() throws Exception {
+        String topic = "echo-" + UUID.randomUUID().toString().substring(0, 8);
+        Http.Response created = Http.call(app.url(), "POST", "/connectors",
+                "{\"name\":\"vault\",\"config\":" + config(topic, password) + "}");
+        assertEquals(201, created.status(), created.body());
+        assertEquals(HIDDEN, created.json().path("config").path("echo.phrase").asText(), "declared PASSWORD by the plugin");
+        assertEquals(HIDDEN, created.json().path("config").path("db.password").asText(), "secret by its name");
+        assertEquals(placeholder, created.json().path("config").path("api.token").asText(), "placeholders pass untouched");
+
+        // The connector got the real phrase: its task writes the phrase's digest.
+        assertTrue(readUntil(topic, v -> v.contains(SecretEchoSource.digest(phrase))), "the worker opened the sealed phrase");
+
+        for (String path : List.of("/connectors/vault", "/connectors/vault/config", "/connectors?expand=info",
+                "/connectors/vault/tasks", "/connectors/vault/status")) {
+            String body = Http.get(app.url(), path).body();
+            assertNoPlainSecrets(path, body);
+        }
+        assertTrue(Http.get(app.url(), "/connectors/vault/config").body().contains(HIDDEN));
+
+        // The same config again changes nothing; a new password is a change whose event hides it.
+        Http.Response same = Http.call(app.url(), "PUT", "/connectors/vault/config", config(topic, password));
+        assertEquals(200, same.status(), same.body());
+        Http.Response changed = Http.call(app.url(), "PUT", "/connectors/vault/config", config(topic, rotatedPassword));
+        assertEquals(200, changed.status(), changed.body());
+        Http.Response patched = Http.call(app.url(), "PATCH", "/connectors/vault/config",
+                "{\"db.password\":\"" + password + "\"}");
+        assertEquals(200, patched.status(), patched.body());
+        assertEquals(HIDDEN, patched.json().path("config").path("db.password").asText());
+
+        // An error that would quote the config hides its secrets too.
+        Http.Response refused = Http.call(app.url(), "POST", "/connectors",
+                "{\"name\":\"bad\",\"config\":{\"topic\":\"t\",\"db.password\":\"" + password + "\"}}");
+        assertEquals(400, refused.status());
+        assertNoPlainSecrets("an error", refused.body());
+
+        List<String> kinds = new ArrayList<>();
+        List<String> changedKeys = new ArrayList<>();
+        io.switchboard.examples.LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+                "switchboard.lifecycle", "secrets-" + System.nanoTime(), Duration.ofSeconds(15), event -> {
+                    if (event.getConnector().equals("vault")) {
+                        kinds.add(event.getEvent().getClass().getSimpleName());
+                        if (event.getEvent() instanceof io.switchboard.schemas.ConnectorConfigChanged c) {
+                            changedKeys.addAll(c.getChanged());
+                            assertEquals(HIDDEN, c.getConfig().get("db.password"));
+                        }
+                    }
+                    return kinds.stream().filter("ConnectorConfigChanged"::equals).count() < 2;
+                });
+        assertEquals(2, kinds.stream().filter("ConnectorConfigChanged"::equals).count(),
+                "the identical PUT was no change: " + kinds);
+        assertEquals(List.of("db.password", "db.password"), changedKeys);
+
+        // Nothing in any topic, the worker's own included, holds a secret in plain text.
+        Map<String, Integer> scanned = scanAllTopics();
+        assertTrue(scanned.keySet().containsAll(Set.of("switchboard.commands", "switchboard.lifecycle",
+                "switchboard.decisions", "switchboard-connect-configs")), scanned.toString());
+        assertTrue(scanned.values().stream().mapToInt(Integer::intValue).sum() > 0);
+        assertTrue(topicText("switchboard-connect-configs").contains(SecretBox.PREFIX),
+                "the worker keeps the sealed text, not the value");
+        assertTrue(String.join("\n", logLines).length() > 0, "log lines were captured");
+        assertNoPlainSecrets("the log", String.join("\n", logLines));
+
+        // Rotation: a new key seals from now on; the old one still opens what it sealed.
+        Path keyring = dir.resolve("replica").resolve("secrets.key");
+        String oldKeys = Files.readString(keyring);
+        String newKey = Keyring.newKeyLine();
+        int digestsBefore = countOf(topicText(topic), SecretEchoSource.digest(phrase));
+        app.close();
+        Files.writeString(keyring, newKey + "\n" + oldKeys);
+        app = startApp();
+        assertEquals(HIDDEN, Http.get(app.url(), "/connectors/vault/config").json().path("db.password").asText());
+        // The new worker restarts the connector with the value the old key sealed.
+        assertTrue(readUntil(topic, v -> countOf(v, SecretEchoSource.digest(phrase)) > digestsBefore),
+                "the connector started again with its secret after the rotation");
+        Http.Response afterRotation = Http.call(app.url(), "PUT", "/connectors/vault/config", config(topic, password));
+        assertEquals(200, afterRotation.status(), afterRotation.body());
+        String newTopic = topic + "-new";
+        assertEquals(201, Http.call(app.url(), "POST", "/connectors",
+                "{\"name\":\"vault2\",\"config\":" + config(newTopic, rotatedPassword) + "}").status());
+        assertTrue(readUntil(newTopic, v -> v.contains(SecretEchoSource.digest(phrase))));
+        String newId = newKey.substring(0, newKey.indexOf('='));
+        assertTrue(topicText("switchboard.commands").contains(SecretBox.PREFIX + newId + ":"), "new values are sealed with the new key");
+        assertNoPlainSecrets("the log after rotation", String.join("\n", logLines));
+        scanAllTopics();
+        assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/vault", null).status());
+        assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/vault2", null).status());
+    }
+
+    private static int countOf(String text, String part) {
+        int count = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    private void assertNoPlainSecrets(String where, String text) {
+        for (String secret : List.of(phrase, password, rotatedPassword)) {
+            assertFalse(text.contains(secret), where + " holds a secret in plain text");
+        }
+    }
+
+    /** Reads every record of every topic on the broker and checks none holds a secret; answers records per topic. */
+    private Map<String, Integer> scanAllTopics() throws Exception {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
+            for (String topic : topics) {
+                List<byte[]> records = readAll(topic);
+                counts.put(topic, records.size());
+                for (byte[] value : records) {
+                    assertNoPlainSecrets("topic " + topic, new String(value, StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        return counts;
+    }
+
+    private String topicText(String topic) {
+        StringBuilder text = new StringBuilder();
+        readAll(topic).forEach(v -> text.append(new String(v, StandardCharsets.ISO_8859_1)).append('\n'));
+        return text.toString();
+    }
+
+    /** Keys and values of every record now in the topic, read_uncommitted so aborted ones count too. */
+    private List<byte[]> readAll(String topic) {
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null) {
+                        out.add(r.key());
+                    }
+                    if (r.value() != null) {
+                        out.add(r.value());
+                    }
+                    r.headers().forEach(h -> out.add(h.value() == null ? new byte[0] : h.value()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Polls the topic's text until the condition holds (up to two minutes). */
+    private boolean readUntil(String topic, Predicate<String> done) {
+        Supplier<String> text = () -> {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                if (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
+                    return "";
+                }
+            } catch (Exception e) {
+                return "";
+            }
+            return topicText(topic);
+        };
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (done.test(text.get())) {
+                return true;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+}
