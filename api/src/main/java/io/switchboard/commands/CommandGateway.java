@@ -54,6 +54,7 @@ public final class CommandGateway implements AutoCloseable {
                 .setConnector(key.name())
                 .setRequestId(request.requestId())
                 .setPrincipal(request.principal())
+                .setIdempotencyKey(request.idempotencyKey())
                 .setIssuedAt(clock.millis())
                 .setAction(action);
     }

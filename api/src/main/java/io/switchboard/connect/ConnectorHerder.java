@@ -142,12 +142,15 @@ public final class ConnectorHerder {
             String name, String offsets, RequestContext request) {
         io.switchboard.schemas.ConnectorCommand command = gateway.command(key(name),
                 new io.switchboard.schemas.ModifyOffsets(offsets), request).build();
-        String id = command.getCommandId();
         return gateway.submit(command).thenApply(ConnectorHerder::accepted)
-                .thenCompose(decided -> watcher.await(key(name), observed -> {
-                    io.switchboard.schemas.OffsetsResult result = observed.getOffsetsApplied();
-                    return result != null && result.getId().equals(id) ? result : null;
-                }));
+                .thenCompose(decided -> {
+                    // The change this command recorded, or, for a retry with the same Idempotency-Key, the first one.
+                    String id = decided.getState().getPendingOffsets().getId();
+                    return watcher.await(key(name), observed -> {
+                        io.switchboard.schemas.OffsetsResult result = observed.getOffsetsApplied();
+                        return result != null && result.getId().equals(id) ? result : null;
+                    });
+                });
     }
 
     /** PUT /connectors/{name}/topics/reset: recorded, and made on the worker by the data plane. */
@@ -290,6 +293,7 @@ public final class ConnectorHerder {
             case NOT_FOUND -> throw ConnectRestException.notFound(decision.getMessage());
             case CONFLICT -> throw ConnectRestException.conflict(decision.getMessage());
             case REJECTED -> throw ConnectRestException.badRequest(decision.getMessage());
+            case IDEMPOTENCY_CONFLICT -> throw new ConnectRestException(422, decision.getMessage());
         };
     }
 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 /** Who made a request and its id: the caller's X-Request-Id, or a fresh one echoed back. */
 public final class RequestContexts {
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
+    public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
     private RequestContexts() {
     }
@@ -20,7 +21,19 @@ public final class RequestContexts {
             requestId = UUID.randomUUID().toString();
         }
         ctx.header(REQUEST_ID_HEADER, requestId);
-        return new RequestContext(requestId, principal(ctx.header("Authorization")));
+        return new RequestContext(requestId, principal(ctx.header("Authorization")), idempotencyKey(ctx.header(IDEMPOTENCY_KEY_HEADER)));
+    }
+
+    /** The client's key for retrying a write safely: 1 to 255 visible ASCII characters. */
+    static String idempotencyKey(String header) {
+        if (header == null) {
+            return null;
+        }
+        if (header.isEmpty() || header.length() > 255 || !header.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            throw new io.switchboard.connect.ConnectRestException(400,
+                    "The Idempotency-Key header must be 1 to 255 visible ASCII characters");
+        }
+        return header;
     }
 
     /** The user of HTTP Basic credentials, when there are any; the password is never kept. */

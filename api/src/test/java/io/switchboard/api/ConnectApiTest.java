@@ -409,4 +409,44 @@ class ConnectApiTest {
         assertEquals("definitely not a command", new String(deadLetters.get(0), StandardCharsets.UTF_8));
         assertFalse(names().contains("garbage"));
     }
+
+    /**
+     * Idempotency-Key: a retried write gets its first answer again (a retried create 201, not 409; a
+     * retried delete 204, not 404); the key reused for another request is refused with 422; a bad
+     * key with 400.
+     */
+    @Test
+    void retriedWritesWithAnIdempotencyKeyGetTheFirstAnswerAgain() {
+        String url = fx.app.url();
+        Map<String, String> key = Map.of("Idempotency-Key", "create-idem-1");
+        io.switchboard.testing.Http.Response first = io.switchboard.testing.Http.call(url, "POST", "/connectors", createBody("idem"), key);
+        assertEquals(201, first.status(), first.body());
+        io.switchboard.testing.Http.Response retry = io.switchboard.testing.Http.call(url, "POST", "/connectors", createBody("idem"), key);
+        assertEquals(201, retry.status(), "a retry is answered as the first create was: " + retry.body());
+        assertEquals(first.json(), retry.json());
+        assertEquals(409, fx.call("POST", "/connectors", createBody("idem")).status(), "without the key it is a second create");
+
+        Map<String, Object> other = config("idem");
+        other.put("topic", "elsewhere");
+        io.switchboard.testing.Http.Response misuse = io.switchboard.testing.Http.call(url, "POST", "/connectors",
+                SwitchboardFixture.json(Map.of("name", "idem", "config", other)), key);
+        assertEquals(422, misuse.status(), misuse.body());
+        assertEquals("Idempotency-Key create-idem-1 was already used for a different request to connector idem",
+                misuse.json().path("message").asText());
+        assertEquals("/tmp/idem.txt", fx.call("GET", "/connectors/idem/config", null).json().path("file").asText(),
+                "a refused reuse changes nothing");
+
+        for (String bad : new String[]{"", "x".repeat(256), "with space", "tab\tkey"}) {
+            io.switchboard.testing.Http.Response refused = io.switchboard.testing.Http.call(url, "PUT", "/connectors/idem/pause", null,
+                    Map.of("Idempotency-Key", bad));
+            assertEquals(400, refused.status(), bad);
+            assertEquals(400, refused.json().path("error_code").asInt());
+        }
+
+        Map<String, String> deleteKey = Map.of("Idempotency-Key", "delete-idem-1");
+        assertEquals(204, io.switchboard.testing.Http.call(url, "DELETE", "/connectors/idem", null, deleteKey).status());
+        assertEquals(204, io.switchboard.testing.Http.call(url, "DELETE", "/connectors/idem", null, deleteKey).status(),
+                "a retried delete is answered as the first");
+        assertEquals(404, fx.call("DELETE", "/connectors/idem", null).status());
+    }
 }

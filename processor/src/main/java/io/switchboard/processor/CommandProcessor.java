@@ -23,6 +23,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorObservation> statuses;
+    private IdempotentAnswers answers;
 
     public CommandProcessor(DecisionObserver observer) {
         this.observer = observer;
@@ -33,6 +34,10 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         this.context = context;
         this.connectors = context.getStateStore(StoreNames.CONNECTORS);
         this.statuses = context.getStateStore(StoreNames.STATUSES);
+        this.answers = new IdempotentAnswers(context.getStateStore(StoreNames.IDEMPOTENCY));
+        // Stream time, not the clock: answers older than the retention are forgotten as commands arrive.
+        context.schedule(java.time.Duration.ofMinutes(10), org.apache.kafka.streams.processor.PunctuationType.STREAM_TIME,
+                answers::forgetBefore);
     }
 
     @Override
@@ -41,6 +46,12 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         ConnectorKey key = keyOf(record.key(), command);
         String storeKey = key.toString();
 
+        CommandDecision replayed = answers.replay(storeKey, command);
+        if (replayed != null) {
+            // A retry: the first answer again, and nothing else happens.
+            forwardDecision(record, command, replayed);
+            return;
+        }
         Decision decision = CommandDecider.decide(connectors.get(storeKey), command);
         if (decision.changed()) {
             if (decision.next() == null) {
@@ -50,13 +61,20 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
                 connectors.put(storeKey, decision.next());
             }
         }
-        CommandDecision decided = decision.toRecord(command.getCommandId(), key);
+        CommandDecision decided = answers.remember(storeKey, command, decision.toRecord(command.getCommandId(), key));
         org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         headers.add(COMMAND_ID_HEADER, command.getCommandId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         context.forward(record.withValue((Object) decided).withHeaders(headers), DECISIONS);
         if (decision.event() != null) {
             context.forward(record.withValue(decision.event()), LIFECYCLE);
         }
+        observer.decided(decided);
+    }
+
+    private void forwardDecision(Record<String, ConnectorCommand> record, ConnectorCommand command, CommandDecision decided) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(COMMAND_ID_HEADER, command.getCommandId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        context.forward(record.withValue((Object) decided).withHeaders(headers), DECISIONS);
         observer.decided(decided);
     }
 

@@ -33,6 +33,10 @@ public final class CommandTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STATUSES),
                         Serdes.String(), serdes.observations()),
                 "decide", "observe");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.IDEMPOTENCY),
+                        Serdes.String(), serdes.decisions()),
+                "decide");
         topology.addSink(CommandProcessor.DECISIONS, topics.decisions(),
                 new StringSerializer(), serdes.decisions().serializer(), "decide");
         topology.addSink(CommandProcessor.LIFECYCLE, topics.lifecycle(),

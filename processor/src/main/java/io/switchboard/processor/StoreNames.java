@@ -6,6 +6,8 @@ public final class StoreNames {
     public static final String CONNECTORS = "connectors";
     /** The last status the data plane reported for every connector, keyed by {@link ConnectorKey}. */
     public static final String STATUSES = "statuses";
+    /** The first decision for each connector and Idempotency-Key, for a day. */
+    public static final String IDEMPOTENCY = "idempotency";
 
     private StoreNames() {
     }

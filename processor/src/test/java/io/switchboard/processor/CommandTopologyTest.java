@@ -415,4 +415,55 @@ class CommandTopologyTest {
         assertEquals(1, events.size());
         assertEquals(1, events.get(0).getRestarts());
     }
+
+    private CommandDecision sendWithKey(String name, Object action, String idempotencyKey, long issuedAt) {
+        ConnectorCommand command = ConnectorCommand.newBuilder()
+                .setCommandId("cmd-" + (++sequence))
+                .setCluster("default")
+                .setConnector(name)
+                .setIssuedAt(issuedAt)
+                .setIdempotencyKey(idempotencyKey)
+                .setAction(action)
+                .build();
+        commands.pipeInput("default/" + name, command, issuedAt);
+        List<CommandDecision> out = decisions.readValuesToList();
+        assertEquals(1, out.size(), "exactly one decision per command");
+        assertEquals(command.getCommandId(), out.get(0).getCommandId(), "the retry's own request is answered");
+        return out.get(0);
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndChangesNothing() {
+        // Commands carry the time they were issued, as their records do; the other helpers' records are stamped now.
+        long t = System.currentTimeMillis();
+        CommandDecision first = sendWithKey("orders", new CreateConnector(CONFIG, TargetState.RUNNING), "key-1", t + 1_000L);
+        assertEquals(Outcome.CREATED, first.getOutcome());
+        lifecycle.readValuesToList();
+
+        CommandDecision retry = sendWithKey("orders", new CreateConnector(new java.util.TreeMap<>(CONFIG), TargetState.RUNNING), "key-1", t + 2_000L);
+        assertEquals(Outcome.CREATED, retry.getOutcome(), "answered as the first create was, not 409");
+        assertEquals(first.getState(), retry.getState());
+        assertTrue(retry.getReplayed());
+        assertTrue(lifecycle.isEmpty(), "a retry publishes nothing");
+
+        assertEquals(Outcome.CONFLICT, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING)).getOutcome(),
+                "without the key it is a second create");
+        CommandDecision misuse = sendWithKey("orders", new CreateConnector(with(CONFIG, "topic", "x"), TargetState.RUNNING), "key-1", t + 3_000L);
+        assertEquals(Outcome.IDEMPOTENCY_CONFLICT, misuse.getOutcome());
+        assertEquals(Outcome.CREATED, sendWithKey("other", new CreateConnector(CONFIG, TargetState.RUNNING), "key-1", t + 3_000L).getOutcome(),
+                "keys are per connector");
+
+        assertEquals(Outcome.DELETED, sendWithKey("orders", new DeleteConnector(), "key-2", t + 4_000L).getOutcome());
+        assertEquals(Outcome.DELETED, sendWithKey("orders", new DeleteConnector(), "key-2", t + 5_000L).getOutcome(),
+                "a retried delete is answered as the first, not 404");
+        assertNull(store.get("default/orders"));
+
+        // A day and more of stream time later the key is forgotten and decided anew.
+        long later = t + 5_000L + java.time.Duration.ofHours(25).toMillis();
+        send("filler", new CreateConnector(CONFIG, TargetState.RUNNING));
+        commands.pipeInput("default/filler", ConnectorCommand.newBuilder().setCommandId("tick").setCluster("default")
+                .setConnector("filler").setIssuedAt(later).setAction(new DeleteConnector()).build(), later);
+        decisions.readValuesToList();
+        assertEquals(Outcome.NOT_FOUND, sendWithKey("orders", new DeleteConnector(), "key-2", later + 1).getOutcome());
+    }
 }
