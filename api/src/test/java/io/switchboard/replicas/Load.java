@@ -56,6 +56,9 @@ final class Load implements AutoCloseable {
     final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
     /** Reads of a connector already acknowledged that answered 404 (a stale copy answered). */
     final AtomicInteger staleMisses = new AtomicInteger();
+    final java.util.Set<String> staleMissNames = ConcurrentHashMap.newKeySet();
+    /** The longest any read took to be answered, in milliseconds. */
+    final java.util.concurrent.atomic.AtomicLong slowestReadMs = new java.util.concurrent.atomic.AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -104,6 +107,7 @@ final class Load implements AutoCloseable {
         int n = 0;
         while (running) {
             ReplicaProcess target = pick(readTargets);
+            long started = System.nanoTime();
             if ((n++ % 10) == 9 || acknowledged.isEmpty()) {
                 Answer answer = send(target, "GET", "/connectors", null);
                 count(readCounts, answer);
@@ -115,8 +119,10 @@ final class Load implements AutoCloseable {
                 check("GET /connectors/" + name, target, answer);
                 if (answer.status == 404) {
                     staleMisses.incrementAndGet();
+                    staleMissNames.add(name + "@" + target.name());
                 }
             }
+            slowestReadMs.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
             pause(5);
         }
     }

@@ -187,7 +187,8 @@ class SeparateProcessReplicasTest {
             load.stop();
         }
         System.out.println("[replicas] broker outage: commands " + Load.snapshot(load.commandCounts)
-                + ", reads " + Load.snapshot(load.readCounts) + ", unexpected " + load.unexpected.size());
+                + ", reads " + Load.snapshot(load.readCounts) + " (slowest " + load.slowestReadMs.get() + " ms)"
+                + ", unexpected " + load.unexpected.size());
         assertTrue(load.unexpected.isEmpty(), "answers no client should get: " + first(load.unexpected));
         assertTrue(load.commandCounts.containsKey("503") || load.readCounts.containsKey("503"),
                 "requests made while the broker was away were told to retry: " + Load.snapshot(load.commandCounts));
@@ -278,7 +279,8 @@ class SeparateProcessReplicasTest {
         int reads5xx = Load.fiveHundreds(load.readCounts);
         System.out.println("[replicas] kill -9: commands " + Load.snapshot(load.commandCounts)
                 + " (acknowledged " + acknowledged + ", errors " + failed + " of which applied " + failedButApplied + ")"
-                + ", reads " + readsAfterKill + " (5xx " + reads5xx + ", 404 of acknowledged " + load.staleMisses.get() + ")"
+                + ", reads " + readsAfterKill + " (5xx " + reads5xx + ", 404 of acknowledged " + load.staleMisses.get() + " for " + load.staleMissNames
+                + ", slowest " + load.slowestReadMs.get() + " ms)"
                 + ", unexpected " + load.unexpected.size());
         assertTrue(load.unexpected.isEmpty(), "answers no client should get: " + first(load.unexpected));
         assertTrue(acknowledged > 30, "the load kept being served: " + acknowledged);
