@@ -92,12 +92,12 @@ public final class ConnectorQueries {
     }
 
     public Optional<ConnectorState> connector(ConnectorKey key) {
-        return read(StoreNames.CONNECTORS, key, states.deserializer());
+        return read(StoreNames.CONNECTORS, key, states.deserializer(), true);
     }
 
     /** The last status the data plane reported for a connector, if any. */
     public Optional<ConnectorObservation> status(ConnectorKey key) {
-        return read(StoreNames.STATUSES, key, observations.deserializer());
+        return read(StoreNames.STATUSES, key, observations.deserializer(), false);
     }
 
     /** Every connector of a cluster, from every partition, ordered by name. */
@@ -119,7 +119,11 @@ public final class ConnectorQueries {
 
     // ---- reads of one key ------------------------------------------------------------------------
 
-    private <V> Optional<V> read(String store, ConnectorKey key, Deserializer<V> decode) {
+    /**
+     * @param absenceNeedsOwner whether only the owner's copy may say a key is absent (a connector's
+     *                          existence); otherwise a current standby's absence is an answer too
+     */
+    private <V> Optional<V> read(String store, ConnectorKey key, Deserializer<V> decode, boolean absenceNeedsOwner) {
         long deadline = System.nanoTime() + readWait.toNanos();
         String why = "no replica knows where it is yet";
         while (true) {
@@ -140,16 +144,27 @@ public final class ConnectorQueries {
                 } catch (StoreUnavailableException | InvalidStateStoreException e) {
                     why = "partition " + partition + " cannot be read on its owner " + active + ": " + e.getMessage();
                 }
-                for (HostInfo standby : router.fallbacks(active, metadata.standbyHosts())) {
+                for (HostInfo copy : router.fallbacks(active, metadata.standbyHosts())) {
+                    // The owner's copy holds every decision it made; a standby holds what was committed,
+                    // so a connector missing there may be one whose decision the owner made just before
+                    // it died, and which its new owner is about to make again: not a reason for a 404.
+                    boolean owners = copy.equals(active);
                     try {
-                        if (router.isSelf(standby)) {
-                            if (currentEnough(store, partition)) {
-                                return Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, true));
+                        Optional<V> value;
+                        if (router.isSelf(copy)) {
+                            if (!router.isSelf(active) && !currentEnough(store, partition)) {
+                                continue;
                             }
+                            value = Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, true));
                         } else {
-                            return remote.get(standby, store, key.toString(), partition, true)
+                            value = remote.get(copy, store, key.toString(), partition, true)
                                     .map(bytes -> decode.deserialize(TRANSFER_TOPIC, bytes));
                         }
+                        if (value.isPresent() || owners || !absenceNeedsOwner) {
+                            return value;
+                        }
+                        why = "it is not in the standby copy on " + copy + " and its owner " + active
+                                + " cannot confirm that it does not exist";
                     } catch (StoreUnavailableException | InvalidStateStoreException e) {
                         // try the next copy
                     }

@@ -285,6 +285,10 @@ class SeparateProcessReplicasTest {
         assertTrue(load.unexpected.isEmpty(), "answers no client should get: " + first(load.unexpected));
         assertTrue(acknowledged > 30, "the load kept being served: " + acknowledged);
         assertFalse(readsAfterKill.containsKey("500"));
+        // The goal is no 5xx at all (reads fall back to standbys, then wait); a slow machine may
+        // stretch a rebalance past the bounded wait, which is a 503 with Retry-After, but rarely.
+        int reads = readsAfterKill.values().stream().mapToInt(Integer::intValue).sum();
+        assertTrue(reads5xx * 100 <= reads, "reads answered 5xx: " + reads5xx + " of " + reads);
     }
 
     // ---------------------------------------------------------------------------------------------
