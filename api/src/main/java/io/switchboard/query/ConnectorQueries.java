@@ -137,7 +137,7 @@ public final class ConnectorQueries {
                         return Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, false));
                     }
                     if (ReplicaRouter.usable(active)) {
-                        return remote.get(active, store, key.toString(), partition, false)
+                        return remote.get(active, store, key.toString(), partition, false).value()
                                 .map(bytes -> decode.deserialize(TRANSFER_TOPIC, bytes));
                     }
                     why = "partition " + partition + " has no running owner";
@@ -145,20 +145,23 @@ public final class ConnectorQueries {
                     why = "partition " + partition + " cannot be read on its owner " + active + ": " + e.getMessage();
                 }
                 for (HostInfo copy : router.fallbacks(active, metadata.standbyHosts())) {
-                    // The owner's copy holds every decision it made; a standby holds what was committed,
+                    // The running owner's copy holds every decision it made; a standby (or a new owner
+                    // still restoring) holds what was committed,
                     // so a connector missing there may be one whose decision the owner made just before
                     // it died, and which its new owner is about to make again: not a reason for a 404.
-                    boolean owners = copy.equals(active);
                     try {
                         Optional<V> value;
+                        boolean owners;
                         if (router.isSelf(copy)) {
-                            if (!router.isSelf(active) && !currentEnough(store, partition)) {
+                            owners = isActiveHere(partition);
+                            if (!owners && !currentEnough(store, partition)) {
                                 continue;
                             }
                             value = Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, true));
                         } else {
-                            value = remote.get(copy, store, key.toString(), partition, true)
-                                    .map(bytes -> decode.deserialize(TRANSFER_TOPIC, bytes));
+                            RemoteStores.Copy answer = remote.get(copy, store, key.toString(), partition, true);
+                            owners = answer.owner();
+                            value = answer.value().map(bytes -> decode.deserialize(TRANSFER_TOPIC, bytes));
                         }
                         if (value.isPresent() || owners || !absenceNeedsOwner) {
                             return value;
@@ -182,12 +185,13 @@ public final class ConnectorQueries {
      * One value of this replica's copy of a partition, for another replica (the internal endpoint).
      * With {@code stale}, a standby copy answers if it is current enough.
      */
-    public Optional<byte[]> localEncoded(String store, String key, int partition, boolean stale) {
-        if (stale && !isActiveHere(partition) && !currentEnough(store, partition)) {
+    public RemoteStores.Copy localEncoded(String store, String key, int partition, boolean stale) {
+        boolean owner = !stale || isActiveHere(partition);
+        if (!owner && !currentEnough(store, partition)) {
             throw new StoreUnavailableException("The copy of partition " + partition + " here is behind; retry shortly.", null);
         }
         Object value = localGet(store, key, partition, stale);
-        return Optional.ofNullable(value).map(v -> encode(store, v));
+        return new RemoteStores.Copy(Optional.ofNullable(value).map(v -> encode(store, v)), owner);
     }
 
     private <V> V localGet(String store, String key, int partition, boolean stale) {

@@ -36,7 +36,9 @@ public final class InternalResource {
         String store = store(ctx);
         int partition = partition(ctx.queryParam("partition"));
         boolean stale = "true".equals(ctx.queryParam("stale"));
-        queries.localEncoded(store, ctx.pathParam("key"), partition, stale).ifPresentOrElse(
+        RemoteStores.Copy copy = queries.localEncoded(store, ctx.pathParam("key"), partition, stale);
+        ctx.header(RemoteStores.COPY_HEADER, copy.owner() ? "owner" : "standby");
+        copy.value().ifPresentOrElse(
                 bytes -> ctx.contentType("application/octet-stream").result(bytes),
                 () -> ctx.status(404).json(new io.switchboard.connect.Entities.ErrorMessage(404, "No such key")));
     }

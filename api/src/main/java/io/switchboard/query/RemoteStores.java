@@ -35,17 +35,25 @@ public final class RemoteStores {
         this.timeout = timeout;
     }
 
+    /** What a replica's copy of a partition held for a key, and whether that copy is the running owner's. */
+    public record Copy(Optional<byte[]> value, boolean owner) {
+    }
+
+    /** The header saying which copy answered: {@code owner} or {@code standby}. */
+    public static final String COPY_HEADER = "X-Switchboard-Copy";
+
     /**
-     * One key of one partition of another replica's store: empty when absent there. With
-     * {@code stale}, a standby copy that replica considers current enough may answer.
+     * One key of one partition of another replica's store. With {@code stale}, a copy that is not
+     * the running owner's (a standby, or an owner still restoring) may answer if current enough.
      */
-    public Optional<byte[]> get(HostInfo host, String store, String key, int partition, boolean stale) {
+    public Copy get(HostInfo host, String store, String key, int partition, boolean stale) {
         HttpResponse<byte[]> response = send(host, "/internal/stores/" + store + "/" + encode(key)
                 + "?partition=" + partition + (stale ? "&stale=true" : ""));
+        boolean owner = !"standby".equals(response.headers().firstValue(COPY_HEADER).orElse("owner"));
         if (response.statusCode() == 404) {
-            return Optional.empty();
+            return new Copy(Optional.empty(), owner);
         }
-        return Optional.of(response.body());
+        return new Copy(Optional.of(response.body()), owner);
     }
 
     /**
