@@ -70,6 +70,11 @@ public final class SwitchboardApp implements AutoCloseable {
      * and Kafka Streams keeps none.
      */
     static final int STANDBY_REPLICAS = 1;
+    /**
+     * How long a read waits for some replica to hold a usable copy of its data (a partition moving
+     * after a replica's death) before it is answered 503 with Retry-After.
+     */
+    static final Duration READ_WAIT = Duration.ofSeconds(10);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final SwitchboardOptions options;
@@ -159,7 +164,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 "replica-" + java.util.UUID.randomUUID(), keyring);
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
-                new RemoteStores(Duration.ofSeconds(10)), serdes.states(), serdes.observations());
+                new RemoteStores(Duration.ofSeconds(5)), serdes.states(), serdes.observations(),
+                partitionCount(admin, topics.commands()), READ_WAIT);
         this.queries = queries;
         io.switchboard.query.ObservationWatcher watcher = own(new io.switchboard.query.ObservationWatcher(
                 queries::status, options.commandTimeout(), Duration.ofMillis(100)));
@@ -249,6 +255,16 @@ public final class SwitchboardApp implements AutoCloseable {
             return socket.getLocalPort();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The stores have one partition per partition of the command topic. */
+    private static int partitionCount(Admin admin, String topic) {
+        try {
+            return admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot describe " + topic + ": " + e.getMessage(), e);
         }
     }
 

@@ -220,11 +220,21 @@ public final class ConnectorHerder {
     }
 
     public ConnectorInfo info(ConnectorState state) {
-        List<Entities.TaskId> tasks = observed(state)
+        return info(state, observed(state));
+    }
+
+    /** The info of a connector whose last reported status is already known (a list reads them all at once). */
+    public ConnectorInfo info(ConnectorState state, java.util.Optional<io.switchboard.schemas.ConnectorObservation> observation) {
+        List<Entities.TaskId> tasks = observation
                 .map(observed -> java.util.stream.IntStream.range(0, observed.getTaskConfigs().size())
                         .mapToObj(i -> new Entities.TaskId(state.getName(), i)).toList())
                 .orElse(List.of());
-        return new ConnectorInfo(state.getName(), secrets.hidden(state.getConfig()), tasks, typeOf(state));
+        return new ConnectorInfo(state.getName(), secrets.hidden(state.getConfig()), tasks, typeOf(state, observation));
+    }
+
+    /** The last status the data plane reported for every connector of the cluster, by name. */
+    public Map<String, io.switchboard.schemas.ConnectorObservation> observations() {
+        return queries.statuses(cluster);
     }
 
     /**
@@ -235,26 +245,26 @@ public final class ConnectorHerder {
         return status(state, queries.status(key(state.getName())));
     }
 
-    private ConnectorStateInfo status(ConnectorState state,
-                                      java.util.Optional<io.switchboard.schemas.ConnectorObservation> observation) {
+    public ConnectorStateInfo status(ConnectorState state,
+                                     java.util.Optional<io.switchboard.schemas.ConnectorObservation> observation) {
         return observation
                 .map(observed -> new ConnectorStateInfo(state.getName(),
                         new ConnectorStatus(observed.getState(), observed.getWorkerId(), observed.getTrace(), observed.getVersion()),
                         observed.getTasks().stream()
                                 .map(t -> new TaskStatus(t.getId(), t.getState(), t.getWorkerId(), t.getTrace(), t.getVersion()))
                                 .toList(),
-                        observed.getType() != null ? observed.getType() : typeOf(state),
+                        observed.getType() != null ? observed.getType() : typeOf(state, observation),
                         io.switchboard.dataplane.AutoRestart.enabled(state.getConfig())
                                 ? new Entities.AutoRestartInfo(observed.getAutoRestarts(), observed.getLastAutoRestart() == null
                                         ? null : java.time.Instant.ofEpochMilli(observed.getLastAutoRestart()).toString())
                                 : null))
                 .orElseGet(() -> new ConnectorStateInfo(state.getName(), new ConnectorStatus("UNASSIGNED", null, null, null),
-                        List.of(), typeOf(state)));
+                        List.of(), typeOf(state, observation)));
     }
 
     /** The type the data plane reported, else what the plugins Switchboard knows say. */
-    private String typeOf(ConnectorState state) {
-        return observed(state)
+    private String typeOf(ConnectorState state, java.util.Optional<io.switchboard.schemas.ConnectorObservation> observation) {
+        return observation
                 .map(io.switchboard.schemas.ConnectorObservation::getType)
                 .filter(type -> !type.isEmpty())
                 .orElseGet(() -> plugins.typeOf(state.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS)));

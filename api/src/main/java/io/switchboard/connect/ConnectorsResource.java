@@ -63,12 +63,18 @@ public final class ConnectorsResource {
             return;
         }
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        for (ConnectorState state : herder.connectorStates()) {
+        List<ConnectorState> states = herder.connectorStates();
+        // Every status in one gathering, rather than one read (maybe on another replica) per connector.
+        Map<String, io.switchboard.schemas.ConnectorObservation> observed =
+                expand.contains("status") || expand.contains("info") ? herder.observations() : Map.of();
+        for (ConnectorState state : states) {
             Map<String, Object> expansions = new LinkedHashMap<>();
+            java.util.Optional<io.switchboard.schemas.ConnectorObservation> observation =
+                    java.util.Optional.ofNullable(observed.get(state.getName()));
             for (String kind : expand) {
                 switch (kind) {
-                    case "status" -> expansions.put("status", herder.status(state));
-                    case "info" -> expansions.put("info", herder.info(state));
+                    case "status" -> expansions.put("status", herder.status(state, observation));
+                    case "info" -> expansions.put("info", herder.info(state, observation));
                     default -> {
                         // Kafka Connect ignores unknown expansions.
                     }

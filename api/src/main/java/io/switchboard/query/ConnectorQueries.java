@@ -4,10 +4,13 @@ import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -15,75 +18,355 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Reads the connectors and statuses stores with interactive queries, on this replica or, for a
- * key another replica owns, on that one (lists gather from every replica). Local reads use IQv1
- * ({@code store().get}), which does not take the store's position lock, because IQv2 queries that
- * race the stream thread's writes can deadlock it in Kafka Streams 4.3.1 (KAFKA-19629).
+ * Reads the connectors and statuses stores with interactive queries, from whichever replica holds a
+ * usable copy of the key's partition:
+ * <ol>
+ *   <li>the active copy, here or on the replica that runs the partition (one hop, never more: the
+ *       internal endpoints answer only from their own stores);</li>
+ *   <li>when that cannot answer (the owner died, the partition is moving or restoring), a standby
+ *       copy, here first, whose lag behind the changelog is at most {@link #MAX_STANDBY_LAG};</li>
+ *   <li>when no copy can answer, the same again until {@code readWait} has passed, then
+ *       {@link StoreUnavailableException} (503 with Retry-After).</li>
+ * </ol>
+ * Lists gather every partition the same way, in parallel, and fail rather than leave a partition
+ * out. Local reads use IQv1 ({@code store().get}), which does not take the store's position lock,
+ * because IQv2 queries that race the stream thread's writes can deadlock it in Kafka Streams 4.3.1
+ * (KAFKA-19629).
  */
 public final class ConnectorQueries {
     private static final String TRANSFER_TOPIC = "switchboard.internal-reads";
+    /**
+     * How far (in changelog offsets, transaction markers included) a standby copy may trail the
+     * committed end of its changelog and still answer. A standby that follows the changelog is a few
+     * offsets behind at most; one still restoring (a standby just assigned) is not asked.
+     */
+    public static final long MAX_STANDBY_LAG = 20;
+    private static final long LAG_CACHE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long RETRY_PAUSE_MS = 100;
 
     private final KafkaStreams streams;
     private final ReplicaRouter router;
     private final RemoteStores remote;
     private final Serde<ConnectorState> states;
     private final Serde<ConnectorObservation> observations;
+    private final int partitions;
+    private final Duration readWait;
+    /** Asks Kafka for store lags off the request thread, so a broker that does not answer cannot hold a read. */
+    private final ExecutorService lagFetcher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-store-lags");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Map<String, Map<Integer, LagInfo>> lags = Map.of();
+    private volatile long lagsAt;
+    private CompletableFuture<Map<String, Map<Integer, LagInfo>>> lagsInFlight;
 
+    /**
+     * @param partitions the number of partitions of the stores (those of the command topic)
+     * @param readWait   how long a read waits for some copy of its data to become available
+     */
     public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
-                            Serde<ConnectorState> states, Serde<ConnectorObservation> observations) {
+                            Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
+                            int partitions, Duration readWait) {
         this.streams = streams;
         this.router = router;
         this.remote = remote;
         this.states = states;
         this.observations = observations;
+        this.partitions = partitions;
+        this.readWait = readWait;
     }
 
     public Optional<ConnectorState> connector(ConnectorKey key) {
-        Optional<HostInfo> owner = router.remoteOwner(key);
-        if (owner.isPresent()) {
-            return remote.get(owner.get(), StoreNames.CONNECTORS, key.toString())
-                    .map(bytes -> states.deserializer().deserialize(TRANSFER_TOPIC, bytes));
-        }
-        return Optional.ofNullable(this.<ConnectorState>localStore(StoreNames.CONNECTORS).get(key.toString()));
+        return read(StoreNames.CONNECTORS, key, states.deserializer(), true);
     }
 
     /** The last status the data plane reported for a connector, if any. */
     public Optional<ConnectorObservation> status(ConnectorKey key) {
-        Optional<HostInfo> owner = router.remoteOwner(key);
-        if (owner.isPresent()) {
-            return remote.get(owner.get(), StoreNames.STATUSES, key.toString())
-                    .map(bytes -> observations.deserializer().deserialize(TRANSFER_TOPIC, bytes));
-        }
-        return Optional.ofNullable(this.<ConnectorObservation>localStore(StoreNames.STATUSES).get(key.toString()));
+        return read(StoreNames.STATUSES, key, observations.deserializer(), false);
     }
 
-    /** Every connector of a cluster, from every replica, ordered by name. */
+    /** Every connector of a cluster, from every partition, ordered by name. */
     public List<ConnectorState> connectors(String cluster) {
-        String prefix = ConnectorKey.clusterPrefix(cluster);
-        List<ConnectorState> all = new ArrayList<>(this.<ConnectorState>localScan(StoreNames.CONNECTORS, prefix));
-        for (HostInfo host : router.others()) {
-            for (byte[] bytes : remote.scan(host, StoreNames.CONNECTORS, prefix)) {
-                all.add(states.deserializer().deserialize(TRANSFER_TOPIC, bytes));
-            }
-        }
+        List<ConnectorState> all = scanAll(StoreNames.CONNECTORS, ConnectorKey.clusterPrefix(cluster), states.deserializer());
         all.sort((a, b) -> a.getName().compareTo(b.getName()));
         return all;
     }
 
-    /** One value of a local store, encoded for another replica; empty when absent. */
-    public Optional<byte[]> localEncoded(String store, String key) {
-        Object value = localStore(store).get(key);
-        return Optional.ofNullable(value).map(v -> encode(store, v));
+    /** The last reported status of every connector of a cluster, by connector name. */
+    public Map<String, ConnectorObservation> statuses(String cluster) {
+        Map<String, ConnectorObservation> byName = new HashMap<>();
+        for (ConnectorObservation observation : scanAll(StoreNames.STATUSES, ConnectorKey.clusterPrefix(cluster),
+                observations.deserializer())) {
+            byName.put(observation.getConnector(), observation);
+        }
+        return byName;
     }
 
-    /** The values of a local store under a key prefix, encoded for another replica. */
-    public List<byte[]> localEncodedScan(String store, String prefix) {
-        return localScan(store, prefix).stream().map(v -> encode(store, v)).toList();
+    // ---- reads of one key ------------------------------------------------------------------------
+
+    /**
+     * @param absenceNeedsOwner whether only the owner's copy may say a key is absent (a connector's
+     *                          existence); otherwise a current standby's absence is an answer too
+     */
+    private <V> Optional<V> read(String store, ConnectorKey key, Deserializer<V> decode, boolean absenceNeedsOwner) {
+        long deadline = System.nanoTime() + readWait.toNanos();
+        String why = "no replica knows where it is yet";
+        while (true) {
+            Optional<KeyQueryMetadata> where = router.locate(key);
+            if (where.isPresent()) {
+                KeyQueryMetadata metadata = where.get();
+                int partition = metadata.partition();
+                HostInfo active = metadata.activeHost();
+                try {
+                    if (router.isSelf(active)) {
+                        return Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, false));
+                    }
+                    if (ReplicaRouter.usable(active)) {
+                        return remote.get(active, store, key.toString(), partition, false).value()
+                                .map(bytes -> decode.deserialize(TRANSFER_TOPIC, bytes));
+                    }
+                    why = "partition " + partition + " has no running owner";
+                } catch (StoreUnavailableException | InvalidStateStoreException e) {
+                    why = "partition " + partition + " cannot be read on its owner " + active + ": " + e.getMessage();
+                }
+                for (HostInfo copy : router.fallbacks(active, metadata.standbyHosts())) {
+                    // The running owner's copy holds every decision it made; a standby (or a new owner
+                    // still restoring) holds what was committed,
+                    // so a connector missing there may be one whose decision the owner made just before
+                    // it died, and which its new owner is about to make again: not a reason for a 404.
+                    try {
+                        Optional<V> value;
+                        boolean owners;
+                        if (router.isSelf(copy)) {
+                            owners = isActiveHere(partition);
+                            if (!owners && !currentEnough(store, partition)) {
+                                continue;
+                            }
+                            value = Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, true));
+                        } else {
+                            RemoteStores.Copy answer = remote.get(copy, store, key.toString(), partition, true);
+                            owners = answer.owner();
+                            value = answer.value().map(bytes -> decode.deserialize(TRANSFER_TOPIC, bytes));
+                        }
+                        if (value.isPresent() || owners || !absenceNeedsOwner) {
+                            return value;
+                        }
+                        why = "it is not in the standby copy on " + copy + " and its owner " + active
+                                + " cannot confirm that it does not exist";
+                    } catch (StoreUnavailableException | InvalidStateStoreException e) {
+                        // try the next copy
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StoreUnavailableException("The connector's data is not available on any replica right now ("
+                        + why + "); retry shortly.", null);
+            }
+            pause();
+        }
+    }
+
+    /**
+     * One value of this replica's copy of a partition, for another replica (the internal endpoint).
+     * With {@code stale}, a standby copy answers if it is current enough.
+     */
+    public RemoteStores.Copy localEncoded(String store, String key, int partition, boolean stale) {
+        boolean owner = !stale || isActiveHere(partition);
+        if (!owner && !currentEnough(store, partition)) {
+            throw new StoreUnavailableException("The copy of partition " + partition + " here is behind; retry shortly.", null);
+        }
+        Object value = localGet(store, key, partition, stale);
+        return new RemoteStores.Copy(Optional.ofNullable(value).map(v -> encode(store, v)), owner);
+    }
+
+    private <V> V localGet(String store, String key, int partition, boolean stale) {
+        try {
+            return this.<V>localStore(store, partition, stale).get(key);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(partition, e);
+        }
+    }
+
+    // ---- lists -------------------------------------------------------------------------------------
+
+    /**
+     * The values under a prefix in every partition: each partition from its active copy, else from a
+     * standby copy current enough, waiting up to {@code readWait} for those that have neither.
+     */
+    private <V> List<V> scanAll(String store, String prefix, Deserializer<V> decode) {
+        long deadline = System.nanoTime() + readWait.toNanos();
+        Map<Integer, List<V>> got = new HashMap<>();
+        while (true) {
+            Map<Integer, ReplicaRouter.Placement> placements = router.placements();
+            // The active copies first, then standbys for what is still missing.
+            Map<HostInfo, List<Integer>> byHost = new LinkedHashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                ReplicaRouter.Placement placement = placements.get(p);
+                if (!got.containsKey(p) && placement != null && ReplicaRouter.usable(placement.active())) {
+                    byHost.computeIfAbsent(placement.active(), h -> new ArrayList<>()).add(p);
+                }
+            }
+            gather(store, prefix, byHost, false, decode, got);
+            // Then the other copies, current enough, one level of fallback at a time.
+            for (int level = 0; level < 3 && got.size() < partitions; level++) {
+                byHost.clear();
+                for (int p = 0; p < partitions; p++) {
+                    ReplicaRouter.Placement placement = placements.get(p);
+                    if (!got.containsKey(p) && placement != null) {
+                        List<HostInfo> fallbacks = router.fallbacks(placement.active(), placement.standbys());
+                        if (level < fallbacks.size()) {
+                            byHost.computeIfAbsent(fallbacks.get(level), h -> new ArrayList<>()).add(p);
+                        }
+                    }
+                }
+                gather(store, prefix, byHost, true, decode, got);
+            }
+            if (got.size() >= partitions) {
+                List<V> all = new ArrayList<>();
+                got.values().forEach(all::addAll);
+                return all;
+            }
+            if (System.nanoTime() > deadline) {
+                TreeSet<Integer> missing = new TreeSet<>();
+                for (int p = 0; p < partitions; p++) {
+                    if (!got.containsKey(p)) {
+                        missing.add(p);
+                    }
+                }
+                throw new StoreUnavailableException("Partitions " + missing + " of the " + store
+                        + " store are not available on any replica right now, so the list would be incomplete; retry shortly.", null);
+            }
+            pause();
+        }
+    }
+
+    private <V> void gather(String store, String prefix, Map<HostInfo, List<Integer>> byHost, boolean stale,
+                            Deserializer<V> decode, Map<Integer, List<V>> got) {
+        Map<HostInfo, CompletableFuture<Map<Integer, List<byte[]>>>> asked = new LinkedHashMap<>();
+        byHost.forEach((host, parts) -> {
+            if (!router.isSelf(host)) {
+                asked.put(host, remote.scan(host, store, prefix, parts, stale));
+            }
+        });
+        List<Integer> mine = byHost.getOrDefault(router.self(), List.of());
+        for (int p : mine) {
+            this.<V>localScanIfServable(store, prefix, p, stale).ifPresent(values -> got.put(p, values));
+        }
+        asked.forEach((host, answer) -> answer.join().forEach((p, values) -> {
+            List<V> decoded = new ArrayList<>(values.size());
+            for (byte[] bytes : values) {
+                decoded.add(decode.deserialize(TRANSFER_TOPIC, bytes));
+            }
+            got.putIfAbsent(p, decoded);
+        }));
+    }
+
+    /**
+     * This replica's copy of some partitions, encoded for another replica: the partitions it cannot
+     * serve now are absent from the answer.
+     */
+    public Map<Integer, List<byte[]>> localEncodedScan(String store, String prefix, List<Integer> parts, boolean stale) {
+        Map<Integer, List<byte[]>> out = new LinkedHashMap<>();
+        for (int p : parts) {
+            this.localScanIfServable(store, prefix, p, stale)
+                    .ifPresent(values -> out.put(p, values.stream().map(v -> encode(store, v)).toList()));
+        }
+        return out;
+    }
+
+    private <V> Optional<List<V>> localScanIfServable(String store, String prefix, int partition, boolean stale) {
+        if (stale && !isActiveHere(partition) && !currentEnough(store, partition)) {
+            return Optional.empty();
+        }
+        List<V> values = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = this.<V>localStore(store, partition, stale).prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, V> next = it.next();
+                values.add(next.value);
+            }
+            return Optional.of(values);
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- local stores and their lag ---------------------------------------------------------------
+
+    private <V> ReadOnlyKeyValueStore<String, V> localStore(String name, int partition, boolean stale) {
+        if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)) {
+            throw new IllegalArgumentException("No store " + name);
+        }
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition);
+        if (stale) {
+            parameters = parameters.enableStaleStores();
+        }
+        try {
+            return streams.store(parameters);
+        } catch (InvalidStateStoreException e) {
+            throw e;
+        } catch (RuntimeException notRunning) {
+            throw new InvalidStateStoreException("The command processor is " + streams.state(), notRunning);
+        }
+    }
+
+    /** Whether this replica runs the partition actively right now (its copy is then the current one). */
+    private boolean isActiveHere(int partition) {
+        try {
+            this.localStore(StoreNames.CONNECTORS, partition, false).approximateNumEntries();
+            return true;
+        } catch (InvalidStateStoreException e) {
+            return false;
+        }
+    }
+
+    /** Whether this replica's copy of a partition is at most {@link #MAX_STANDBY_LAG} behind. */
+    private boolean currentEnough(String store, int partition) {
+        LagInfo lag = localLags().getOrDefault(store, Map.of()).get(partition);
+        return lag != null && lag.offsetLag() <= MAX_STANDBY_LAG;
+    }
+
+    /**
+     * The lags of the local copies, at most {@link #LAG_CACHE_NANOS} old. Finding them out asks
+     * Kafka for end offsets; that is bounded to two seconds, and without an answer nothing is
+     * known to be current.
+     */
+    private Map<String, Map<Integer, LagInfo>> localLags() {
+        if (System.nanoTime() - lagsAt < LAG_CACHE_NANOS) {
+            return lags;
+        }
+        CompletableFuture<Map<String, Map<Integer, LagInfo>>> fetch;
+        synchronized (this) {
+            if (lagsInFlight == null || lagsInFlight.isDone()) {
+                lagsInFlight = CompletableFuture.supplyAsync(streams::allLocalStorePartitionLags, lagFetcher);
+            }
+            fetch = lagsInFlight;
+        }
+        try {
+            lags = fetch.get(2, TimeUnit.SECONDS);
+            lagsAt = System.nanoTime();
+            return lags;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        } catch (Exception unknown) {
+            return Map.of();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -93,32 +376,17 @@ public final class ConnectorQueries {
                 : states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
     }
 
-    private <V> List<V> localScan(String store, String prefix) {
-        List<V> values = new ArrayList<>();
-        try (KeyValueIterator<String, V> it = this.<V>localStore(store).prefixScan(prefix, new StringSerializer())) {
-            while (it.hasNext()) {
-                KeyValue<String, V> next = it.next();
-                values.add(next.value);
-            }
-        } catch (InvalidStateStoreException e) {
-            throw unavailable(e);
-        }
-        return values;
-    }
-
-    private <V> ReadOnlyKeyValueStore<String, V> localStore(String name) {
-        if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)) {
-            throw new IllegalArgumentException("No store " + name);
-        }
-        try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
-        } catch (InvalidStateStoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    private StoreUnavailableException unavailable(InvalidStateStoreException e) {
-        return new StoreUnavailableException("The connector store is not available on this replica right now ("
+    private StoreUnavailableException unavailable(int partition, InvalidStateStoreException e) {
+        return new StoreUnavailableException("Partition " + partition + " of the connector store is not available on this replica right now ("
                 + streams.state() + "); retry shortly.", e);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("Interrupted while waiting for the connector store", e);
+        }
     }
 }

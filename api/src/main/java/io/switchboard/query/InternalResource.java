@@ -2,15 +2,22 @@ package io.switchboard.query;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.switchboard.connect.ConnectRestException;
 import io.switchboard.processor.StoreNames;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * /internal/stores: what other replicas read of this replica's local stores. It answers only from
- * local data and never forwards, so a request can cross at most one hop.
+ * /internal/stores: what other replicas read of this replica's copies of store partitions. It
+ * answers only from local data and never forwards, so a request can cross at most one hop.
+ * {@code partition} names the partition; {@code stale=true} lets a standby (or an owner whose thread
+ * is rebalancing) answer when its copy is current enough; a partition that cannot be served here is
+ * a 503 with Retry-After (for one key) or listed as unavailable (for a scan).
  */
 public final class InternalResource {
     private static final Set<String> STORES = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES);
@@ -27,25 +34,59 @@ public final class InternalResource {
 
     private void get(Context ctx) {
         String store = store(ctx);
-        queries.localEncoded(store, ctx.pathParam("key")).ifPresentOrElse(
+        int partition = partition(ctx.queryParam("partition"));
+        boolean stale = "true".equals(ctx.queryParam("stale"));
+        RemoteStores.Copy copy = queries.localEncoded(store, ctx.pathParam("key"), partition, stale);
+        ctx.header(RemoteStores.COPY_HEADER, copy.owner() ? "owner" : "standby");
+        copy.value().ifPresentOrElse(
                 bytes -> ctx.contentType("application/octet-stream").result(bytes),
                 () -> ctx.status(404).json(new io.switchboard.connect.Entities.ErrorMessage(404, "No such key")));
     }
 
+    /** Lines "partition N" each followed by that partition's values, one base64 value a line. */
     private void scan(Context ctx) {
         String store = store(ctx);
         String prefix = ctx.queryParam("prefix") == null ? "" : ctx.queryParam("prefix");
+        boolean stale = "true".equals(ctx.queryParam("stale"));
+        List<Integer> partitions = new ArrayList<>();
+        String wanted = ctx.queryParam("partitions");
+        if (wanted != null && !wanted.isBlank()) {
+            for (String p : wanted.split(",")) {
+                partitions.add(partition(p.trim()));
+            }
+        }
+        Map<Integer, List<byte[]>> served = queries.localEncodedScan(store, prefix, partitions, stale);
         StringBuilder out = new StringBuilder();
-        for (byte[] value : queries.localEncodedScan(store, prefix)) {
-            out.append(Base64.getEncoder().encodeToString(value)).append('\n');
+        for (int p : partitions) {
+            List<byte[]> values = served.get(p);
+            if (values == null) {
+                out.append("unavailable ").append(p).append('\n');
+                continue;
+            }
+            out.append("partition ").append(p).append('\n');
+            for (byte[] value : values) {
+                out.append(Base64.getEncoder().encodeToString(value)).append('\n');
+            }
         }
         ctx.contentType("text/plain").result(out.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static int partition(String value) {
+        try {
+            int partition = Integer.parseInt(value == null ? "" : value);
+            if (partition < 0) {
+                throw new NumberFormatException();
+            }
+            return partition;
+        } catch (NumberFormatException e) {
+            throw new ConnectRestException(400, "A partition number is required, not '" + value + "'");
+        }
     }
 
     private static String store(Context ctx) {
         String store = ctx.pathParam("store");
         if (!STORES.contains(store)) {
-            throw new io.switchboard.connect.ConnectRestException(404, "No store " + store);
+            throw new ConnectRestException(404, "No store " + store);
         }
         return store;
     }

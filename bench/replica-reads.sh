@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Reads over three replicas, each a JVM of its own, on one embedded broker: a connector's status
+# read on its owner and forwarded one hop, and the list with expand=status&expand=info.
+# Figures go to bench/out/.
+# Usage: bench/replica-reads.sh [--connectors 10000] [--reads 3000] [--lists 20] [--concurrency 8] [--restart true]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests install
+# The replicas are started with the benchmark's own class path, so it runs in a JVM of its own
+# (not inside Maven) with the api module's test class path.
+mvn -B -q -pl api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+java -Xmx1g -cp "api/target/test-classes:api/target/classes:$(cat api/target/test-classpath.txt)" \
+  io.switchboard.bench.ReplicaReadBenchmark "$@"
