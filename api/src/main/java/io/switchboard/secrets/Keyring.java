@@ -95,6 +95,11 @@ public final class Keyring {
         }
     }
 
+    /** Prints a line for a new random key, to put first in a keyring when rotating. */
+    public static void main(String[] args) {
+        System.out.println(newKeyLine());
+    }
+
     /** A line for a new random key, {@code id=base64}. */
     public static String newKeyLine() {
         byte[] material = new byte[32];
