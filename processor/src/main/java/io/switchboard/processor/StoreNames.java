@@ -6,6 +6,8 @@ public final class StoreNames {
     public static final String CONNECTORS = "connectors";
     /** The last status the data plane reported for every connector, keyed by {@link ConnectorKey}. */
     public static final String STATUSES = "statuses";
+    /** Every version of every connector's config and target state, keyed by {@link ConnectorKey}; kept after deletes. */
+    public static final String HISTORY = "history";
 
     private StoreNames() {
     }
