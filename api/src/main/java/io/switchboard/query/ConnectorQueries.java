@@ -2,6 +2,7 @@ package io.switchboard.query;
 
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.StoreNames;
+import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import org.apache.kafka.common.serialization.Serde;
@@ -33,14 +34,23 @@ public final class ConnectorQueries {
     private final RemoteStores remote;
     private final Serde<ConnectorState> states;
     private final Serde<ConnectorObservation> observations;
+    private final Serde<ConnectorHistory> histories;
 
     public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
                             Serde<ConnectorState> states, Serde<ConnectorObservation> observations) {
+        this(streams, router, remote, states, observations, null);
+    }
+
+    /** @param histories serde of the history store; null when the topology keeps no history */
+    public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
+                            Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
+                            Serde<ConnectorHistory> histories) {
         this.streams = streams;
         this.router = router;
         this.remote = remote;
         this.states = states;
         this.observations = observations;
+        this.histories = histories;
     }
 
     public Optional<ConnectorState> connector(ConnectorKey key) {
@@ -60,6 +70,23 @@ public final class ConnectorQueries {
                     .map(bytes -> observations.deserializer().deserialize(TRANSFER_TOPIC, bytes));
         }
         return Optional.ofNullable(this.<ConnectorObservation>localStore(StoreNames.STATUSES).get(key.toString()));
+    }
+
+    /**
+     * Every version of a connector, also after it was deleted; empty for a connector that never
+     * existed. The history store is in the same task as the connectors store, so the same replica
+     * owns both.
+     */
+    public Optional<ConnectorHistory> history(ConnectorKey key) {
+        if (histories == null) {
+            throw new IllegalStateException("This replica keeps no connector history");
+        }
+        Optional<HostInfo> owner = router.remoteOwner(key);
+        if (owner.isPresent()) {
+            return remote.get(owner.get(), StoreNames.HISTORY, key.toString())
+                    .map(bytes -> histories.deserializer().deserialize(TRANSFER_TOPIC, bytes));
+        }
+        return Optional.ofNullable(this.<ConnectorHistory>localStore(StoreNames.HISTORY).get(key.toString()));
     }
 
     /** Every connector of a cluster, from every replica, ordered by name. */
@@ -88,6 +115,9 @@ public final class ConnectorQueries {
 
     @SuppressWarnings("unchecked")
     private byte[] encode(String store, Object value) {
+        if (StoreNames.HISTORY.equals(store)) {
+            return histories.serializer().serialize(TRANSFER_TOPIC, (ConnectorHistory) value);
+        }
         return StoreNames.STATUSES.equals(store)
                 ? observations.serializer().serialize(TRANSFER_TOPIC, (ConnectorObservation) value)
                 : states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
@@ -107,7 +137,8 @@ public final class ConnectorQueries {
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> localStore(String name) {
-        if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)) {
+        if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)
+                && !(StoreNames.HISTORY.equals(name) && histories != null)) {
             throw new IllegalArgumentException("No store " + name);
         }
         try {

@@ -13,7 +13,7 @@ import java.util.Set;
  * local data and never forwards, so a request can cross at most one hop.
  */
 public final class InternalResource {
-    private static final Set<String> STORES = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES);
+    private static final Set<String> STORES = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY);
     private final ConnectorQueries queries;
 
     public InternalResource(ConnectorQueries queries) {
