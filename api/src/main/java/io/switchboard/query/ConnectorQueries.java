@@ -28,6 +28,13 @@ import java.util.Optional;
  */
 public final class ConnectorQueries {
     private static final String TRANSFER_TOPIC = "switchboard.internal-reads";
+    /**
+     * The subjects of the other stores' values between replicas: one subject per record type, since
+     * the registry keeps a subject's schemas compatible with each other. Readers go by the schema id
+     * in each value, so the subject only matters to the writer.
+     */
+    private static final String STATUS_TRANSFER_TOPIC = TRANSFER_TOPIC + ".statuses";
+    private static final String HISTORY_TRANSFER_TOPIC = TRANSFER_TOPIC + ".history";
 
     private final KafkaStreams streams;
     private final ReplicaRouter router;
@@ -67,7 +74,7 @@ public final class ConnectorQueries {
         Optional<HostInfo> owner = router.remoteOwner(key);
         if (owner.isPresent()) {
             return remote.get(owner.get(), StoreNames.STATUSES, key.toString())
-                    .map(bytes -> observations.deserializer().deserialize(TRANSFER_TOPIC, bytes));
+                    .map(bytes -> observations.deserializer().deserialize(STATUS_TRANSFER_TOPIC, bytes));
         }
         return Optional.ofNullable(this.<ConnectorObservation>localStore(StoreNames.STATUSES).get(key.toString()));
     }
@@ -84,7 +91,7 @@ public final class ConnectorQueries {
         Optional<HostInfo> owner = router.remoteOwner(key);
         if (owner.isPresent()) {
             return remote.get(owner.get(), StoreNames.HISTORY, key.toString())
-                    .map(bytes -> histories.deserializer().deserialize(TRANSFER_TOPIC, bytes));
+                    .map(bytes -> histories.deserializer().deserialize(HISTORY_TRANSFER_TOPIC, bytes));
         }
         return Optional.ofNullable(this.<ConnectorHistory>localStore(StoreNames.HISTORY).get(key.toString()));
     }
@@ -116,10 +123,10 @@ public final class ConnectorQueries {
     @SuppressWarnings("unchecked")
     private byte[] encode(String store, Object value) {
         if (StoreNames.HISTORY.equals(store)) {
-            return histories.serializer().serialize(TRANSFER_TOPIC, (ConnectorHistory) value);
+            return histories.serializer().serialize(HISTORY_TRANSFER_TOPIC, (ConnectorHistory) value);
         }
         return StoreNames.STATUSES.equals(store)
-                ? observations.serializer().serialize(TRANSFER_TOPIC, (ConnectorObservation) value)
+                ? observations.serializer().serialize(STATUS_TRANSFER_TOPIC, (ConnectorObservation) value)
                 : states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
     }
 
