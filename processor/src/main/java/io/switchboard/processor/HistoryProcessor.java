@@ -16,10 +16,15 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Appends each accepted change of a connector (create, config change, target state change, restart
@@ -32,8 +37,16 @@ import java.util.TreeMap;
 public final class HistoryProcessor implements Processor<String, LifecycleEvent, Void, Void> {
     static final String CREATED = ConnectorCreated.class.getSimpleName();
     static final String DELETED = ConnectorDeleted.class.getSimpleName();
-    /** Beyond this many characters of stored values, the oldest entries are folded into the base. */
-    static final long MAX_VALUE_CHARS = 400_000;
+    /**
+     * The most characters one history may hold: even in UTF-8 with three bytes a character it stays
+     * below the 1 MB a record of the store's changelog may have.
+     */
+    static final long MAX_CHARS = 250_000;
+    /** Longer config values are stored as their length and digest. */
+    static final int MAX_STORED_VALUE_CHARS = 1024;
+    /** How long values may be when a history is still too large after folding. */
+    static final int SQUEEZED_VALUE_CHARS = 64;
+    private static final int ENTRY_OVERHEAD_CHARS = 64;
 
     private final HistoryRecording recording;
     private KeyValueStore<String, ConnectorState> connectors;
@@ -145,49 +158,127 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
         return state == null ? null : state.getTargetState();
     }
 
+    /** Values through the recording's mask, and long ones shortened to a digest. */
     private Map<String, String> masked(Map<String, String> config) {
         Map<String, String> out = new TreeMap<>();
-        config.forEach((k, v) -> out.put(k, v == null ? null : recording.mask().apply(k, v)));
+        config.forEach((k, v) -> out.put(k, v == null ? null : shortened(recording.mask().apply(k, v), MAX_STORED_VALUE_CHARS)));
         return out;
     }
 
-    /** Folds the oldest entries into the base while there are too many or they hold too much. */
-    private ConnectorHistory fold(ConnectorHistory history) {
+    /**
+     * A value longer than {@code max} characters is kept as its length and the start of its
+     * SHA-256, so that different long values still look different in a diff.
+     */
+    static String shortened(String value, int max) {
+        if (value == null || value.length() <= max) {
+            return value;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return "<" + value.length() + " characters, sha-256 " + HexFormat.of().formatHex(digest, 0, 8) + "...>";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Keeps a history within {@link HistoryRecording#maxEntries()} entries and {@link #MAX_CHARS}
+     * characters, so that it always fits in one record of the store's changelog: first the oldest
+     * entries are folded into the base; if the base and the last entry are still too large, values
+     * are shortened further, then left out, and as a last resort only the last entry's envelope is
+     * kept.
+     */
+    ConnectorHistory fold(ConnectorHistory history) {
         List<HistoryEntry> entries = history.getEntries();
-        int drop = 0;
-        long chars = 0;
+        long chars = size(history.getBaseConfig());
         for (HistoryEntry entry : entries) {
             chars += size(entry);
         }
-        while (entries.size() - drop > 1
-                && (entries.size() - drop > recording.maxEntries() || chars > MAX_VALUE_CHARS)) {
+        int drop = 0;
+        while (entries.size() - drop > 1 && (entries.size() - drop > recording.maxEntries() || chars > MAX_CHARS)) {
             chars -= size(entries.get(drop));
             drop++;
         }
-        if (drop == 0) {
+        if (drop > 0) {
+            Map<String, String> base = history.getBaseConfig() == null ? null : new TreeMap<>(history.getBaseConfig());
+            TargetState baseTarget = history.getBaseTargetState();
+            for (HistoryEntry entry : entries.subList(0, drop)) {
+                base = HistoryReplay.apply(base, entry);
+                baseTarget = base == null ? null : entry.getTargetState();
+            }
+            history = ConnectorHistory.newBuilder(history)
+                    .setFolded(history.getFolded() + drop)
+                    .setBaseConfig(base)
+                    .setBaseTargetState(baseTarget)
+                    .setEntries(new ArrayList<>(entries.subList(drop, entries.size())))
+                    .build();
+        }
+        if (size(history) <= MAX_CHARS) {
             return history;
         }
-        Map<String, String> base = history.getBaseConfig() == null ? null : new TreeMap<>(history.getBaseConfig());
-        TargetState baseTarget = history.getBaseTargetState();
-        for (HistoryEntry entry : entries.subList(0, drop)) {
-            base = HistoryReplay.apply(base, entry);
-            baseTarget = base == null ? null : entry.getTargetState();
+        ConnectorHistory squeezed = withValues(history, value -> shortened(value, SQUEEZED_VALUE_CHARS));
+        if (size(squeezed) <= MAX_CHARS) {
+            return squeezed;
         }
+        ConnectorHistory withoutValues = withValues(history, value -> "");
+        if (size(withoutValues) <= MAX_CHARS) {
+            return withoutValues;
+        }
+        HistoryEntry last = entries.get(entries.size() - 1);
         return ConnectorHistory.newBuilder(history)
-                .setFolded(history.getFolded() + drop)
-                .setBaseConfig(base)
-                .setBaseTargetState(baseTarget)
-                .setEntries(new ArrayList<>(entries.subList(drop, entries.size())))
+                .setFolded(history.getFolded() + history.getEntries().size() - 1)
+                .setBaseConfig(null)
+                .setBaseTargetState(null)
+                .setEntries(new ArrayList<>(List.of(HistoryEntry.newBuilder(last)
+                        .setValues(new TreeMap<>()).setAdded(new ArrayList<>()).setRemoved(new ArrayList<>())
+                        .setChanged(new ArrayList<>()).build())))
                 .build();
     }
 
-    private static long size(HistoryEntry entry) {
-        long chars = 64;
-        for (Map.Entry<String, String> value : entry.getValues().entrySet()) {
-            chars += value.getKey().length() + (value.getValue() == null ? 0 : value.getValue().length());
+    private static ConnectorHistory withValues(ConnectorHistory history, UnaryOperator<String> change) {
+        List<HistoryEntry> entries = new ArrayList<>();
+        for (HistoryEntry entry : history.getEntries()) {
+            entries.add(HistoryEntry.newBuilder(entry).setValues(changed(entry.getValues(), change)).build());
         }
-        for (String key : entry.getRemoved()) {
-            chars += key.length();
+        return ConnectorHistory.newBuilder(history)
+                .setBaseConfig(history.getBaseConfig() == null ? null : changed(history.getBaseConfig(), change))
+                .setEntries(entries)
+                .build();
+    }
+
+    private static Map<String, String> changed(Map<String, String> values, UnaryOperator<String> change) {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> out.put(k, v == null ? null : change.apply(v)));
+        return out;
+    }
+
+    static long size(ConnectorHistory history) {
+        long chars = size(history.getBaseConfig());
+        for (HistoryEntry entry : history.getEntries()) {
+            chars += size(entry);
+        }
+        return chars;
+    }
+
+    private static long size(HistoryEntry entry) {
+        long chars = ENTRY_OVERHEAD_CHARS + entry.getCommandId().length()
+                + (entry.getPrincipal() == null ? 0 : entry.getPrincipal().length())
+                + (entry.getRequestId() == null ? 0 : entry.getRequestId().length())
+                + size(entry.getValues());
+        for (List<String> keys : List.of(entry.getAdded(), entry.getRemoved(), entry.getChanged())) {
+            for (String key : keys) {
+                chars += key.length() + 2;
+            }
+        }
+        return chars;
+    }
+
+    private static long size(Map<String, String> config) {
+        long chars = 0;
+        if (config != null) {
+            for (Map.Entry<String, String> value : config.entrySet()) {
+                chars += value.getKey().length() + 4 + (value.getValue() == null ? 0 : value.getValue().length());
+            }
         }
         return chars;
     }

@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The history store, through the real topology in a TopologyTestDriver. */
 class HistoryTopologyTest {
@@ -53,15 +54,22 @@ class HistoryTopologyTest {
     private KeyValueStore<String, ConnectorHistory> history;
     private int sequence;
 
+    private AvroSerde<ConnectorHistory> historySerde;
+
+    private AvroSerde<ConnectorHistory> serdes() {
+        return historySerde;
+    }
+
     private void start(int maxEntries) {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        historySerde = new AvroSerde<>(registry, ConnectorHistory.class, false);
         TopologySerdes serdes = new TopologySerdes(
                 new AvroSerde<>(registry, ConnectorCommand.class, false),
                 new AvroSerde<>(registry, ConnectorState.class, false),
                 new AvroSerde<>(registry, CommandDecision.class, false),
                 new AvroSerde<>(registry, LifecycleEvent.class, false),
                 new AvroSerde<>(registry, ConnectorObservation.class, false));
-        HistoryRecording recording = new HistoryRecording(new AvroSerde<>(registry, ConnectorHistory.class, false),
+        HistoryRecording recording = new HistoryRecording(historySerde,
                 (key, value) -> key.contains("password") ? MASK : value, maxEntries);
         Properties props = new Properties();
         props.putAll(StreamsSettings.of(TOPICS, "unused:9092", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
@@ -176,6 +184,38 @@ class HistoryTopologyTest {
         Map<String, String> last = new TreeMap<>(with(with(CONFIG, "db.password", MASK), "tasks.max", "4"));
         assertEquals(last, steps.get(2).configAfter());
         assertEquals(TargetState.PAUSED, steps.get(2).targetStateAfter());
+    }
+
+    /** A history always fits in one changelog record, however large the configs. */
+    @Test
+    void largeValuesAreShortenedSoAHistoryFitsInOneRecord() {
+        start(HistoryRecording.DEFAULT_MAX_ENTRIES);
+        String padding = "x".repeat(600_000);
+        send("orders", new CreateConnector(with(CONFIG, "padding", padding), TargetState.RUNNING));
+        send("orders", new PatchConnectorConfig(Map.of("padding", "y".repeat(600_000))));
+        ConnectorHistory stored = history.get("default/orders");
+        assertEquals(2, stored.getEntries().size());
+        String first = stored.getEntries().get(0).getValues().get("padding");
+        String second = stored.getEntries().get(1).getValues().get("padding");
+        assertTrue(first.startsWith("<600000 characters, sha-256 "), first);
+        assertFalse(first.equals(second), "different long values look different");
+        assertEquals(List.of("padding"), stored.getEntries().get(1).getChanged());
+
+        Map<String, String> wide = new HashMap<>(CONFIG);
+        for (int i = 0; i < 400; i++) {
+            wide.put("key." + i, String.valueOf(i).repeat(1000 / String.valueOf(i).length()));
+        }
+        send("orders", new PutConnectorConfig(wide));
+        send("orders", new DeleteConnector());
+        send("orders", new CreateConnector(wide, TargetState.PAUSED));
+        stored = history.get("default/orders");
+        assertTrue(HistoryProcessor.size(stored) <= HistoryProcessor.MAX_CHARS, String.valueOf(HistoryProcessor.size(stored)));
+        assertTrue(serdes().serializer().serialize("t", stored).length < 1_000_000);
+        assertEquals(5, stored.getFolded() + stored.getEntries().size(), "every change is counted");
+        HistoryEntry last = stored.getEntries().get(stored.getEntries().size() - 1);
+        assertEquals("ConnectorCreated", last.getKind());
+        assertEquals(wide.size(), HistoryReplay.replay(stored).get(stored.getEntries().size() - 1).configAfter().size(),
+                "every key is still there");
     }
 
     @Test
