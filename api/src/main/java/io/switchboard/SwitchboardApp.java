@@ -9,15 +9,19 @@ import io.switchboard.connect.ConnectorHerder;
 import io.switchboard.connect.ConnectorPlugins;
 import io.switchboard.connect.ConnectorsResource;
 import io.switchboard.connect.RootResource;
+import io.switchboard.connect.SecretKeys;
 import io.switchboard.connect.WorkerPassThrough;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
+import io.switchboard.events.EventsResource;
+import io.switchboard.events.HistoryResource;
 import io.switchboard.http.HttpServer;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.TopicSetup;
 import io.switchboard.processor.CommandTopology;
+import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StreamsSettings;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.processor.Topics;
@@ -28,6 +32,7 @@ import io.switchboard.query.ReplicaRouter;
 import org.apache.kafka.streams.state.HostInfo;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.LifecycleEvent;
@@ -130,6 +135,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 new AvroSerde<>(registryClient, CommandDecision.class, false),
                 new AvroSerde<>(registryClient, LifecycleEvent.class, false),
                 new AvroSerde<>(registryClient, ConnectorObservation.class, false));
+        AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
 
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
         int port = reservePort();
@@ -138,7 +144,8 @@ public final class SwitchboardApp implements AutoCloseable {
         URI advertisedUri = URI.create(advertised);
 
         DecisionListener decisions = own(new DecisionListener(bootstrapServers, topics.decisions(), serdes.decisions().deserializer()));
-        streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions),
+        streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
+                        new HistoryRecording(histories, SecretKeys::redact)),
                 StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
                         advertisedUri.getHost() + ":" + advertisedUri.getPort(),
                         STANDBY_REPLICAS));
@@ -164,7 +171,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 "replica-" + java.util.UUID.randomUUID(), keyring);
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
-                new RemoteStores(Duration.ofSeconds(5)), serdes.states(), serdes.observations(),
+                new RemoteStores(Duration.ofSeconds(5)), serdes.states(), serdes.observations(), histories,
                 partitionCount(admin, topics.commands()), READ_WAIT);
         this.queries = queries;
         io.switchboard.query.ObservationWatcher watcher = own(new io.switchboard.query.ObservationWatcher(
@@ -177,12 +184,18 @@ public final class SwitchboardApp implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         RootResource root = new RootResource(kafkaClusterId, new ReplicaHealth(streams, decisions, options.commandTimeout()));
         ConnectorsResource connectors = new ConnectorsResource(herder, new ConnectRequests(json));
+        EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json);
+        HistoryResource history = new HistoryResource(DEFAULT_CLUSTER, queries);
         http = own(new HttpServer(options.bindHost(), port, json, config -> {
             root.register(config);
             connectors.register(config);
             new InternalResource(queries).register(config);
             new WorkerPassThrough(() -> connectClusters.get(DEFAULT_CLUSTER)).register(config);
+            history.register(config);
+            events.register(config);
         }).start());
+        // Closed before the HTTP server, so that open event streams end first.
+        own(events);
         awaitRunning();
         startDataPlane(topics, serdes);
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);

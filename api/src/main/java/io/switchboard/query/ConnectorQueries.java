@@ -2,6 +2,7 @@ package io.switchboard.query;
 
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.StoreNames;
+import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -50,6 +51,13 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectorQueries {
     private static final String TRANSFER_TOPIC = "switchboard.internal-reads";
     /**
+     * The subjects of the other stores' values between replicas: one subject per record type, since
+     * the registry keeps a subject's schemas compatible with each other. Readers go by the schema id
+     * in each value, so the subject only matters to the writer.
+     */
+    private static final String STATUS_TRANSFER_TOPIC = TRANSFER_TOPIC + ".statuses";
+    private static final String HISTORY_TRANSFER_TOPIC = TRANSFER_TOPIC + ".history";
+    /**
      * How far (in changelog offsets, transaction markers included) a standby copy may trail the
      * committed end of its changelog and still answer. A standby that follows the changelog is a few
      * offsets behind at most; one still restoring (a standby just assigned) is not asked.
@@ -63,6 +71,7 @@ public final class ConnectorQueries {
     private final RemoteStores remote;
     private final Serde<ConnectorState> states;
     private final Serde<ConnectorObservation> observations;
+    private final Serde<ConnectorHistory> histories;
     private final int partitions;
     private final Duration readWait;
     /** Asks Kafka for store lags off the request thread, so a broker that does not answer cannot hold a read. */
@@ -82,6 +91,14 @@ public final class ConnectorQueries {
     public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
                             Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
                             int partitions, Duration readWait) {
+        this(streams, router, remote, states, observations, null, partitions, readWait);
+    }
+
+    /** @param histories serde of the history store; null when the topology keeps no history */
+    public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
+                            Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
+                            Serde<ConnectorHistory> histories, int partitions, Duration readWait) {
+        this.histories = histories;
         this.streams = streams;
         this.router = router;
         this.remote = remote;
@@ -98,6 +115,18 @@ public final class ConnectorQueries {
     /** The last status the data plane reported for a connector, if any. */
     public Optional<ConnectorObservation> status(ConnectorKey key) {
         return read(StoreNames.STATUSES, key, observations.deserializer(), false);
+    }
+
+    /**
+     * Every version of a connector, also after it was deleted; empty for a connector that never
+     * existed. The history store is in the same task as the connectors store, so the same replica
+     * owns both.
+     */
+    public Optional<ConnectorHistory> history(ConnectorKey key) {
+        if (histories == null) {
+            throw new IllegalStateException("This replica keeps no connector history");
+        }
+        return read(StoreNames.HISTORY, key, histories.deserializer(), true);
     }
 
     /** Every connector of a cluster, from every partition, ordered by name. */
@@ -308,7 +337,8 @@ public final class ConnectorQueries {
     // ---- local stores and their lag ---------------------------------------------------------------
 
     private <V> ReadOnlyKeyValueStore<String, V> localStore(String name, int partition, boolean stale) {
-        if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)) {
+        if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)
+                && !(StoreNames.HISTORY.equals(name) && histories != null)) {
             throw new IllegalArgumentException("No store " + name);
         }
         StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
@@ -371,9 +401,13 @@ public final class ConnectorQueries {
 
     @SuppressWarnings("unchecked")
     private byte[] encode(String store, Object value) {
-        return StoreNames.STATUSES.equals(store)
-                ? observations.serializer().serialize(TRANSFER_TOPIC, (ConnectorObservation) value)
-                : states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
+        if (StoreNames.STATUSES.equals(store)) {
+            return observations.serializer().serialize(STATUS_TRANSFER_TOPIC, (ConnectorObservation) value);
+        }
+        if (StoreNames.HISTORY.equals(store)) {
+            return histories.serializer().serialize(HISTORY_TRANSFER_TOPIC, (ConnectorHistory) value);
+        }
+        return states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
     }
 
     private StoreUnavailableException unavailable(int partition, InvalidStateStoreException e) {

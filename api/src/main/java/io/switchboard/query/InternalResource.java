@@ -20,7 +20,7 @@ import java.util.Set;
  * a 503 with Retry-After (for one key) or listed as unavailable (for a scan).
  */
 public final class InternalResource {
-    private static final Set<String> STORES = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES);
+    private static final Set<String> STORES = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY);
     private final ConnectorQueries queries;
 
     public InternalResource(ConnectorQueries queries) {

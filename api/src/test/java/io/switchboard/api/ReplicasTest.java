@@ -110,6 +110,35 @@ class ReplicasTest {
         }
     }
 
+    /** History is read on the replica that owns the connector, whichever replica is asked. */
+    @Test
+    void everyReplicaAnswersHistoryTheSame() {
+        int count = 10;
+        for (int i = 0; i < count; i++) {
+            String url = replicas.get(i % 2).url();
+            assertEquals(201, SwitchboardFixture.call(url, "POST", "/connectors", ConnectApiTest.createBody("told-" + i)).status());
+            assertEquals(202, SwitchboardFixture.call(replicas.get((i + 1) % 2).url(), "PUT", "/connectors/told-" + i + "/pause", null).status());
+            assertEquals(204, SwitchboardFixture.call(url, "DELETE", "/connectors/told-" + i, null).status());
+        }
+        for (int i = 0; i < count; i++) {
+            JsonNode expected = null;
+            for (SwitchboardApp replica : replicas) {
+                Answer history = read(replica.url(), "/connectors/told-" + i + "/history");
+                assertEquals(200, history.status(), "told-" + i + " through " + replica.url() + ": " + history.body());
+                assertEquals(3, history.json().get("versions").size(), history.body());
+                assertEquals("ConnectorDeleted", history.json().get("versions").get(2).get("event").asText());
+                if (expected == null) {
+                    expected = history.json();
+                } else {
+                    assertEquals(expected, history.json());
+                }
+            }
+        }
+        for (SwitchboardApp replica : replicas) {
+            assertEquals(404, read(replica.url(), "/connectors/never-told/history").status());
+        }
+    }
+
     @Test
     void concurrentCreatesOfOneNameThroughBothReplicasGiveOne201() throws Exception {
         int clients = 20;

@@ -16,17 +16,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class CommandProcessor implements Processor<String, ConnectorCommand, String, Object> {
     static final String DECISIONS = "decisions-sink";
     static final String LIFECYCLE = "lifecycle-sink";
+    static final String HISTORY = "history";
     /** Header of each decision record naming its command, so readers can skip the ones they do not wait for. */
     public static final String COMMAND_ID_HEADER = "switchboard.command.id";
 
     private final DecisionObserver observer;
+    private final boolean recordsHistory;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorObservation> statuses;
     private IdempotentAnswers answers;
 
     public CommandProcessor(DecisionObserver observer) {
+        this(observer, false);
+    }
+
+    /** @param recordsHistory whether each lifecycle event is also handed to the history processor */
+    public CommandProcessor(DecisionObserver observer, boolean recordsHistory) {
         this.observer = observer;
+        this.recordsHistory = recordsHistory;
     }
 
     @Override
@@ -67,6 +75,9 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         context.forward(record.withValue((Object) decided).withHeaders(headers), DECISIONS);
         if (decision.event() != null) {
             context.forward(record.withValue(decision.event()), LIFECYCLE);
+            if (recordsHistory) {
+                context.forward(record.withValue(decision.event()), HISTORY);
+            }
         }
         observer.decided(decided);
     }

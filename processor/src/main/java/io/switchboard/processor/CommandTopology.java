@@ -20,9 +20,17 @@ public final class CommandTopology {
     }
 
     public static Topology build(Topics topics, TopologySerdes serdes, DecisionObserver observer) {
+        return build(topics, serdes, observer, null);
+    }
+
+    /**
+     * With a history recording, each lifecycle event the decider emits is also appended to the
+     * connector's history in the history store, in the same task as the connectors store.
+     */
+    public static Topology build(Topics topics, TopologySerdes serdes, DecisionObserver observer, HistoryRecording history) {
         Topology topology = new Topology();
         topology.addSource("commands", new StringDeserializer(), serdes.commands().deserializer(), topics.commands());
-        topology.addProcessor("decide", () -> new CommandProcessor(observer), "commands");
+        topology.addProcessor("decide", () -> new CommandProcessor(observer, history != null), "commands");
         topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
         topology.addProcessor("observe", ObservationProcessor::new, "observations");
         topology.addStateStore(
@@ -41,6 +49,14 @@ public final class CommandTopology {
                 new StringSerializer(), serdes.decisions().serializer(), "decide");
         topology.addSink(CommandProcessor.LIFECYCLE, topics.lifecycle(),
                 new StringSerializer(), serdes.events().serializer(), "decide", "observe");
+        if (history != null) {
+            topology.addProcessor(CommandProcessor.HISTORY, () -> new HistoryProcessor(history), "decide");
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HISTORY),
+                            Serdes.String(), history.serde()),
+                    CommandProcessor.HISTORY);
+            topology.connectProcessorAndStateStores(CommandProcessor.HISTORY, StoreNames.CONNECTORS);
+        }
         return topology;
     }
 }

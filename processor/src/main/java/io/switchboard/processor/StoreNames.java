@@ -8,6 +8,8 @@ public final class StoreNames {
     public static final String STATUSES = "statuses";
     /** The first decision for each connector and Idempotency-Key, for a day. */
     public static final String IDEMPOTENCY = "idempotency";
+    /** Every version of every connector's config and target state, keyed by {@link ConnectorKey}; kept after deletes. */
+    public static final String HISTORY = "history";
 
     private StoreNames() {
     }

@@ -1,0 +1,190 @@
+package io.switchboard.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.schemas.LifecycleEvent;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client of {@code GET /events}: its own consumer of the lifecycle topic (read_committed, no
+ * group, every partition assigned), each event written as one Server-Sent Event. It ends when the
+ * client goes away (a write fails; a comment is written when nothing else was for a while, so a
+ * silent client is noticed too) or when the server stops.
+ */
+final class EventStream implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+    static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    /** Which events the client wants: null matches any. */
+    record Filter(String cluster, String connector) {
+        boolean matches(LifecycleEvent event) {
+            return (cluster == null || cluster.equals(event.getCluster()))
+                    && (connector == null || connector.equals(event.getConnector()));
+        }
+    }
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final Deserializer<LifecycleEvent> events;
+    private final ObjectMapper json;
+    private final StreamPosition start;
+    private final Filter filter;
+    private final OutputStream out;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private volatile boolean stopping;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+    EventStream(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json,
+                StreamPosition start, Filter filter, OutputStream out) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.events = events;
+        this.json = json;
+        this.start = start;
+        this.filter = filter;
+        this.out = out;
+    }
+
+    /** Completes when the stream has ended and its consumer is closed. */
+    CompletableFuture<Void> done() {
+        return done;
+    }
+
+    /** Ends the stream from another thread. */
+    void stop() {
+        stopping = true;
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-events-" + System.identityHashCode(this)),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer = kafka;
+            if (stopping) {
+                return;
+            }
+            Map<Integer, Long> positions = seek(kafka);
+            write(": lifecycle events from " + StreamPosition.format(positions) + "\n\n");
+            long lastWrite = System.nanoTime();
+            while (!stopping) {
+                for (ConsumerRecord<byte[], byte[]> record : kafka.poll(POLL)) {
+                    positions.put(record.partition(), record.offset() + 1);
+                    LifecycleEvent event = decode(record);
+                    if (event != null && filter.matches(event)) {
+                        write(message(event, record, StreamPosition.format(positions)));
+                        lastWrite = System.nanoTime();
+                    }
+                }
+                if (System.nanoTime() - lastWrite > HEARTBEAT.toNanos()) {
+                    write(": keep-alive\n\n");
+                    lastWrite = System.nanoTime();
+                }
+            }
+        } catch (WakeupException stopped) {
+            // the server is stopping
+        } catch (IOException gone) {
+            log.debug("Event stream client went away: {}", gone.toString());
+        } catch (RuntimeException e) {
+            log.warn("Event stream ended: {}", e.toString());
+        } finally {
+            consumer = null;
+            try {
+                out.close();
+            } catch (IOException | RuntimeException ignored) {
+                // already gone
+            }
+            done.complete(null);
+        }
+    }
+
+    /** Assigns every partition and moves to the start; answers the position of each partition. */
+    private Map<Integer, Long> seek(KafkaConsumer<byte[], byte[]> kafka) {
+        List<PartitionInfo> infos = kafka.partitionsFor(topic, Duration.ofSeconds(30));
+        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        kafka.assign(partitions);
+        switch (start.start()) {
+            case EARLIEST -> kafka.seekToBeginning(partitions);
+            case LATEST -> kafka.seekToEnd(partitions);
+            case OFFSETS -> {
+                for (TopicPartition partition : partitions) {
+                    Long offset = start.offsets().get(partition.partition());
+                    if (offset == null) {
+                        kafka.seekToBeginning(List.of(partition));
+                    } else {
+                        kafka.seek(partition, offset);
+                    }
+                }
+            }
+        }
+        Map<Integer, Long> positions = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            positions.put(partition.partition(), kafka.position(partition, Duration.ofSeconds(30)));
+        }
+        return positions;
+    }
+
+    private LifecycleEvent decode(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return events.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            log.warn("Skipping lifecycle record {}-{}@{} that cannot be read: {}", record.topic(), record.partition(),
+                    record.offset(), e.toString());
+            return null;
+        }
+    }
+
+    private String message(LifecycleEvent event, ConsumerRecord<byte[], byte[]> record, String id) {
+        Map<String, Object> data = LifecycleJson.of(event);
+        data.put("partition", record.partition());
+        data.put("offset", record.offset());
+        try {
+            return "id: " + id + "\nevent: " + LifecycleJson.kind(event) + "\ndata: " + json.writeValueAsString(data) + "\n\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void write(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Waits for the stream to end after {@link #stop}. */
+    void awaitEnd(Duration timeout) {
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.debug("Event stream did not end in {}", timeout);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.switchboard.events;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.switchboard.connect.ConnectRestException;
+import io.switchboard.schemas.LifecycleEvent;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code GET /events}: the lifecycle topic as Server-Sent Events. Each event is one message whose
+ * {@code id} is the stream position just after it, {@code event} its kind and {@code data} its JSON
+ * (secrets masked). {@code ?connector=NAME} (and {@code ?cluster=NAME}) keep one connector's events;
+ * the {@code Last-Event-ID} header, or else {@code ?from=}, resumes after a given event
+ * ({@code from=earliest} replays every retained event; without either the stream starts at the end).
+ */
+public final class EventsResource implements AutoCloseable {
+    /** More clients than this at once are refused with a 503: each holds a consumer and a thread. */
+    static final int MAX_STREAMS = 200;
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final Deserializer<LifecycleEvent> events;
+    private final ObjectMapper json;
+    private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.events = events;
+        this.json = json;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/events", this::stream);
+    }
+
+    private void stream(Context ctx) {
+        String resume = ctx.header("Last-Event-ID");
+        if (resume == null || resume.isBlank()) {
+            resume = ctx.queryParam("from");
+        }
+        StreamPosition start = resume == null ? StreamPosition.LATEST : StreamPosition.parse(resume);
+        EventStream.Filter filter = new EventStream.Filter(nonEmptyParam(ctx, "cluster"), nonEmptyParam(ctx, "connector"));
+        if (closed) {
+            throw new ConnectRestException(503, "The server is stopping");
+        }
+        if (streams.size() >= MAX_STREAMS) {
+            throw new ConnectRestException(503, "Too many event streams are open (" + MAX_STREAMS + "); retry later");
+        }
+        ctx.status(200);
+        ctx.res().setCharacterEncoding("UTF-8");
+        ctx.res().setContentType("text/event-stream");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        ctx.res().setHeader("X-Accel-Buffering", "no");
+        EventStream stream;
+        try {
+            stream = new EventStream(bootstrapServers, topic, events, json, start, filter, ctx.res().getOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        streams.add(stream);
+        ctx.future(() -> {
+            Thread thread = new Thread(stream, "switchboard-events-" + System.identityHashCode(stream));
+            thread.setDaemon(true);
+            thread.start();
+            return stream.done().whenComplete((ignored, error) -> streams.remove(stream));
+        });
+    }
+
+    /** How many clients are streaming now. */
+    public int openStreams() {
+        return streams.size();
+    }
+
+    private static String nonEmptyParam(Context ctx, String name) {
+        List<String> values = ctx.queryParams(name);
+        if (values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1 || values.get(0).isBlank()) {
+            throw ConnectRestException.badRequest("Query parameter " + name + " must be given once, not empty");
+        }
+        return values.get(0);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<EventStream> open = List.copyOf(streams);
+        open.forEach(EventStream::stop);
+        open.forEach(stream -> stream.awaitEnd(Duration.ofSeconds(5)));
+    }
+}

@@ -1,0 +1,98 @@
+package io.switchboard.events;
+
+import io.switchboard.connect.SecretKeys;
+import io.switchboard.processor.HistoryReplay;
+import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.HistoryEntry;
+import io.switchboard.schemas.TargetState;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON of {@code GET /connectors/{name}/history}: every version with its full config and target
+ * state and the difference from the version before. Values of secret keys are masked.
+ */
+public final class HistoryJson {
+    private HistoryJson() {
+    }
+
+    public static Map<String, Object> of(ConnectorHistory history) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", history.getConnector());
+        json.put("cluster", history.getCluster());
+        json.put("versions", HistoryReplay.replay(history).stream().map(HistoryJson::version).toList());
+        json.put("older_versions_folded", history.getFolded());
+        return json;
+    }
+
+    private static Map<String, Object> version(HistoryReplay.Step step) {
+        HistoryEntry entry = step.entry();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("sequence", entry.getSequence());
+        json.put("version", entry.getVersion());
+        json.put("event", entry.getKind());
+        json.put("occurred_at", LifecycleJson.time(entry.getOccurredAt()));
+        json.put("principal", entry.getPrincipal());
+        json.put("request_id", entry.getRequestId());
+        json.put("command_id", entry.getCommandId());
+        json.put("config", masked(step.configAfter()));
+        json.put("target_state", name(step.targetStateAfter()));
+        json.put("diff", diff(step));
+        if (entry.getRestart() != null) {
+            Map<String, Object> restart = new LinkedHashMap<>();
+            restart.put("include_tasks", entry.getRestart().getIncludeTasks());
+            restart.put("only_failed", entry.getRestart().getOnlyFailed());
+            restart.put("task", entry.getRestart().getTask());
+            json.put("restart", restart);
+        }
+        return json;
+    }
+
+    /**
+     * Keys added (with their value), removed (with the value they had) and changed (old and new), and
+     * the target state when it changed. The key lists are the ones the decider computed on the real
+     * values, so a secret whose masked value looks the same is still reported as changed.
+     */
+    private static Map<String, Object> diff(HistoryReplay.Step step) {
+        HistoryEntry entry = step.entry();
+        Map<String, String> before = step.configBefore() == null ? Map.of() : step.configBefore();
+        Map<String, String> after = step.configAfter() == null ? Map.of() : step.configAfter();
+        Map<String, Object> added = new TreeMap<>();
+        entry.getAdded().forEach(key -> added.put(key, SecretKeys.redact(key, after.get(key))));
+        Map<String, Object> removed = new TreeMap<>();
+        entry.getRemoved().forEach(key -> removed.put(key, SecretKeys.redact(key, before.get(key))));
+        Map<String, Object> changed = new TreeMap<>();
+        entry.getChanged().forEach(key -> changed.put(key, oldAndNew(
+                SecretKeys.redact(key, before.get(key)), SecretKeys.redact(key, after.get(key)))));
+        Map<String, Object> diff = new LinkedHashMap<>();
+        diff.put("added", added);
+        diff.put("removed", removed);
+        diff.put("changed", changed);
+        if (step.targetStateBefore() != step.targetStateAfter()) {
+            diff.put("target_state", oldAndNew(name(step.targetStateBefore()), name(step.targetStateAfter())));
+        }
+        return diff;
+    }
+
+    private static Map<String, Object> oldAndNew(Object old, Object now) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("old", old);
+        json.put("new", now);
+        return json;
+    }
+
+    private static Map<String, String> masked(Map<String, String> config) {
+        if (config == null) {
+            return null;
+        }
+        Map<String, String> json = new TreeMap<>();
+        config.forEach((k, v) -> json.put(k, SecretKeys.redact(k, v)));
+        return json;
+    }
+
+    private static String name(TargetState state) {
+        return state == null ? null : state.name();
+    }
+}

@@ -1,0 +1,339 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.Http;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code GET /connectors/{name}/history} and {@code GET /events} over real HTTP, against a real
+ * broker and Kafka Streams: history across delete and re-create, and the live stream read line by
+ * line by a real HTTP client, with a filter and resumed from an event id.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HistoryAndEventsTest {
+    private static final String SECRET = "hunter2";
+    private static final HttpClient STREAMING = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private SwitchboardFixture fx;
+
+    @BeforeAll
+    void start() {
+        fx = new SwitchboardFixture();
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+    }
+
+    private static Map<String, Object> config(String name) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        config.put("file", "/tmp/" + name + ".txt");
+        config.put("topic", name + "-lines");
+        config.put("database.password", SECRET);
+        return config;
+    }
+
+    private static String basic(String user) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":pw").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Http.Response call(String method, String path, Object body, String user, String requestId) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", basic(user));
+        headers.put("X-Request-Id", requestId);
+        return Http.call(fx.app.url(), method, path, body == null ? null : Http.json(body), headers);
+    }
+
+    private JsonNode history(String name, int versions) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Http.Response answer;
+        do {
+            answer = Http.get(fx.app.url(), "/connectors/" + name + "/history");
+            if (answer.status() == 200 && answer.json().get("versions").size() == versions) {
+                return answer.json();
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("history of " + name + " never had " + versions + " versions: " + answer);
+    }
+
+    @Test
+    void historyShowsEveryVersionAcrossDeleteAndRecreate() {
+        assertEquals(201, call("POST", "/connectors", Map.of("name", "audited", "config", config("audited")),
+                "alice", "req-create").status());
+        Map<String, Object> changed = config("audited");
+        changed.put("topic", "audited-v2");
+        changed.put("tasks.max", "2");
+        changed.remove("file");
+        changed.put("database.password", "swordfish");
+        assertEquals(200, call("PUT", "/connectors/audited/config", changed, "bob", "req-change").status());
+        assertEquals(200, call("PUT", "/connectors/audited/config", changed, "bob", "req-noop").status());
+        assertEquals(202, call("PUT", "/connectors/audited/pause", null, "carol", "req-pause").status());
+        assertEquals(204, call("DELETE", "/connectors/audited", null, "dave", "req-delete").status());
+
+        JsonNode afterDelete = history("audited", 4);
+        assertEquals("audited", afterDelete.get("name").asText());
+        assertFalse(afterDelete.toString().contains(SECRET), afterDelete.toString());
+        assertFalse(afterDelete.toString().contains("swordfish"), afterDelete.toString());
+
+        assertEquals(201, call("POST", "/connectors", Map.of("name", "audited", "config", config("audited")),
+                "erin", "req-recreate").status());
+        JsonNode history = history("audited", 5);
+        JsonNode versions = history.get("versions");
+        List<String> kinds = new ArrayList<>();
+        versions.forEach(v -> kinds.add(v.get("event").asText()));
+        assertEquals(List.of("ConnectorCreated", "ConnectorConfigChanged", "TargetStateChanged", "ConnectorDeleted",
+                "ConnectorCreated"), kinds, "the no-op PUT made no version");
+        List<String> requests = new ArrayList<>();
+        versions.forEach(v -> requests.add(v.get("request_id").asText()));
+        assertEquals(List.of("req-create", "req-change", "req-pause", "req-delete", "req-recreate"), requests);
+
+        JsonNode created = versions.get(0);
+        assertEquals(1, created.get("version").asLong());
+        assertEquals(1, created.get("sequence").asLong());
+        assertEquals("alice", created.get("principal").asText());
+        assertFalse(created.get("command_id").asText().isEmpty());
+        assertTrue(created.get("occurred_at").asText().endsWith("Z"), created.toString());
+        assertEquals("RUNNING", created.get("target_state").asText());
+        assertEquals("audited-lines", created.get("config").get("topic").asText());
+        assertEquals("****************", created.get("config").get("database.password").asText());
+        assertEquals("audited", created.get("diff").get("added").get("name").asText());
+
+        JsonNode change = versions.get(1);
+        assertEquals(2, change.get("version").asLong());
+        assertEquals("bob", change.get("principal").asText());
+        assertEquals("audited-v2", change.get("config").get("topic").asText());
+        assertFalse(change.get("config").has("file"));
+        assertEquals("2", change.get("diff").get("added").get("tasks.max").asText());
+        assertEquals("/tmp/audited.txt", change.get("diff").get("removed").get("file").asText());
+        assertEquals("audited-lines", change.get("diff").get("changed").get("topic").get("old").asText());
+        assertEquals("audited-v2", change.get("diff").get("changed").get("topic").get("new").asText());
+        assertEquals("****************", change.get("diff").get("changed").get("database.password").get("new").asText(),
+                "a changed secret is reported, masked");
+        assertNull(change.get("diff").get("target_state"), "the target state did not change");
+
+        JsonNode pause = versions.get(2);
+        assertEquals(3, pause.get("version").asLong());
+        assertEquals("PAUSED", pause.get("target_state").asText());
+        assertEquals("RUNNING", pause.get("diff").get("target_state").get("old").asText());
+        assertEquals("audited-v2", pause.get("config").get("topic").asText(), "each version carries the whole config");
+        assertEquals(0, pause.get("diff").get("changed").size());
+
+        JsonNode deleted = versions.get(3);
+        assertEquals(4, deleted.get("version").asLong());
+        assertEquals("dave", deleted.get("principal").asText());
+        assertTrue(deleted.get("config").isNull());
+        assertTrue(deleted.get("target_state").isNull());
+        assertTrue(deleted.get("diff").get("removed").has("topic"));
+
+        JsonNode recreated = versions.get(4);
+        assertEquals(1, recreated.get("version").asLong(), "a re-created connector starts again at version 1");
+        assertEquals(5, recreated.get("sequence").asLong());
+        assertEquals("/tmp/audited.txt", recreated.get("config").get("file").asText());
+        assertTrue(recreated.get("diff").get("added").has("file"));
+    }
+
+    @Test
+    void historyOfAConnectorThatNeverExistedIs404() {
+        Http.Response answer = Http.get(fx.app.url(), "/connectors/never-was/history");
+        assertEquals(404, answer.status());
+        assertEquals(404, answer.json().get("error_code").asInt());
+        assertEquals("Connector never-was not found", answer.json().get("message").asText());
+    }
+
+    /** One Server-Sent Event as the client read it. */
+    record Sse(String id, String event, JsonNode data) {
+    }
+
+    /** A stream read line by line on its own thread: messages go to a queue, comments too. */
+    static final class SseReader implements AutoCloseable {
+        final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        final HttpResponse<Stream<String>> response;
+        private final Thread thread;
+
+        SseReader(String url, Map<String, String> headers) throws IOException, InterruptedException {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").GET();
+            headers.forEach(request::header);
+            response = STREAMING.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            thread = new Thread(this::read, "sse-reader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void read() {
+            String id = null;
+            String event = null;
+            StringBuilder data = new StringBuilder();
+            try {
+                for (String line : (Iterable<String>) response.body()::iterator) {
+                    if (line.startsWith(":")) {
+                        received.add(line);
+                    } else if (line.isEmpty()) {
+                        if (data.length() > 0) {
+                            received.add(new Sse(id, event, Http.JSON.readTree(data.toString())));
+                        }
+                        id = null;
+                        event = null;
+                        data.setLength(0);
+                    } else if (line.startsWith("id: ")) {
+                        id = line.substring(4);
+                    } else if (line.startsWith("event: ")) {
+                        event = line.substring(7);
+                    } else if (line.startsWith("data: ")) {
+                        data.append(line.substring(6));
+                    }
+                }
+            } catch (Exception closed) {
+                // the test closed the stream
+            }
+        }
+
+        /** Waits for the comment that says the server's consumer is in place. */
+        String awaitStarted() throws InterruptedException {
+            Object first = received.poll(30, TimeUnit.SECONDS);
+            assertTrue(first instanceof String s && s.startsWith(": lifecycle events from "), String.valueOf(first));
+            return (String) first;
+        }
+
+        Sse next() throws InterruptedException {
+            while (true) {
+                Object item = received.poll(30, TimeUnit.SECONDS);
+                assertNotNull(item, "no event within 30 s");
+                if (item instanceof Sse sse) {
+                    return sse;
+                }
+            }
+        }
+
+        /** Nothing but comments arrives for a while. */
+        void assertQuiet(Duration wait) throws InterruptedException {
+            long end = System.nanoTime() + wait.toNanos();
+            while (System.nanoTime() < end) {
+                Object item = received.poll(100, TimeUnit.MILLISECONDS);
+                assertFalse(item instanceof Sse, "unexpected " + item);
+            }
+        }
+
+        @Override
+        public void close() {
+            response.body().close();
+            thread.interrupt();
+        }
+    }
+
+    @Test
+    void eventsStreamLiveFilteredAndResumable() throws Exception {
+        String base = fx.app.url() + "/events";
+        List<Sse> firstThree = new ArrayList<>();
+        try (SseReader live = new SseReader(base + "?connector=streamed", Map.of());
+             SseReader everything = new SseReader(base, Map.of())) {
+            assertEquals(200, live.response.statusCode());
+            assertTrue(live.response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+            live.awaitStarted();
+            everything.awaitStarted();
+
+            assertEquals(201, call("POST", "/connectors", Map.of("name", "streamed", "config", config("streamed")),
+                    "alice", "req-s1").status());
+            assertEquals(201, call("POST", "/connectors", Map.of("name", "other", "config", config("other")),
+                    "alice", "req-o1").status());
+            assertEquals(200, call("PATCH", "/connectors/streamed/config", Map.of("tasks.max", "4"), "bob", "req-s2").status());
+            assertEquals(202, call("PUT", "/connectors/streamed/pause", null, "bob", "req-s3").status());
+
+            for (int i = 0; i < 3; i++) {
+                firstThree.add(live.next());
+            }
+            live.assertQuiet(Duration.ofSeconds(1));
+            // Without a filter every connector's events come; "latest" is the end of what was committed
+            // when the stream started, so events of other tests still in a transaction may come first.
+            List<String> everyConnector = new ArrayList<>();
+            while (everyConnector.stream().filter(List.of("streamed", "other")::contains).count() < 4) {
+                everyConnector.add(everything.next().data().get("connector").asText());
+            }
+            assertTrue(everyConnector.contains("other"), everyConnector.toString());
+            assertEquals(3, everyConnector.stream().filter("streamed"::equals).count(), everyConnector.toString());
+        }
+        assertEquals(List.of("ConnectorCreated", "ConnectorConfigChanged", "TargetStateChanged"),
+                firstThree.stream().map(Sse::event).toList());
+        Sse created = firstThree.get(0);
+        assertEquals("streamed", created.data().get("connector").asText());
+        assertEquals("default", created.data().get("cluster").asText());
+        assertEquals("ConnectorCreated", created.data().get("event").asText());
+        assertEquals(1, created.data().get("version").asLong());
+        assertEquals("alice", created.data().get("principal").asText());
+        assertEquals("req-s1", created.data().get("request_id").asText());
+        assertEquals("****************", created.data().get("details").get("config").get("database.password").asText());
+        assertFalse(created.data().toString().contains(SECRET), created.data().toString());
+        assertTrue(created.id().matches("\\d+:\\d+(,\\d+:\\d+)*"), created.id());
+        assertEquals(List.of("tasks.max"), List.of(firstThree.get(1).data().get("details").get("added").get(0).asText()));
+        assertEquals("PAUSED", firstThree.get(2).data().get("details").get("current").asText());
+
+        // Resume after the first event with Last-Event-ID, and after the second with ?from=.
+        try (SseReader resumed = new SseReader(base + "?connector=streamed", Map.of("Last-Event-ID", created.id()))) {
+            assertEquals("ConnectorConfigChanged", resumed.next().event());
+            assertEquals("TargetStateChanged", resumed.next().event());
+            resumed.assertQuiet(Duration.ofSeconds(1));
+        }
+        try (SseReader resumed = new SseReader(base + "?connector=streamed&from=" + firstThree.get(1).id(), Map.of())) {
+            Sse next = resumed.next();
+            assertEquals("TargetStateChanged", next.event());
+            assertEquals(firstThree.get(2).id(), next.id(), "the same event has the same id");
+        }
+        try (SseReader replay = new SseReader(base + "?connector=streamed&from=earliest", Map.of())) {
+            assertEquals(created.id(), replay.next().id());
+        }
+
+        // Each client's consumer goes away with the client.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (streamThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(0, streamThreads(), "every event stream ended after its client left");
+    }
+
+    private static long streamThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("switchboard-events-") && t.isAlive()).count();
+    }
+
+    @Test
+    void badStreamParametersAre400() {
+        Http.Response bad = Http.call(fx.app.url(), "GET", "/events?from=yesterday", null, Map.of("Accept", "text/event-stream"));
+        assertEquals(400, bad.status());
+        assertEquals(400, bad.json().get("error_code").asInt());
+        assertTrue(bad.json().get("message").asText().startsWith("Invalid event stream position 'yesterday'"), bad.body());
+        Http.Response badHeader = Http.call(fx.app.url(), "GET", "/events", null, Map.of("Last-Event-ID", "0:-3"));
+        assertEquals(400, badHeader.status());
+        Http.Response empty = Http.call(fx.app.url(), "GET", "/events?connector=", null, Map.of());
+        assertEquals(400, empty.status());
+        assertEquals(400, empty.json().get("error_code").asInt());
+    }
+}

@@ -1,0 +1,30 @@
+package io.switchboard.processor;
+
+import io.switchboard.schemas.ConnectorHistory;
+import org.apache.kafka.common.serialization.Serde;
+
+import java.util.Objects;
+import java.util.function.BinaryOperator;
+
+/**
+ * How the topology keeps connector history: the serde of the history store, the mask applied to
+ * each config value before it is stored (key, value → stored value; secrets are never stored in
+ * plain text), and how many entries a connector's history keeps before the oldest are folded into
+ * its base.
+ */
+public record HistoryRecording(Serde<ConnectorHistory> serde, BinaryOperator<String> mask, int maxEntries) {
+    /** Enough for years of changes to one connector, and far below a changelog record's size limit. */
+    public static final int DEFAULT_MAX_ENTRIES = 1000;
+
+    public HistoryRecording {
+        Objects.requireNonNull(serde, "serde");
+        Objects.requireNonNull(mask, "mask");
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1");
+        }
+    }
+
+    public HistoryRecording(Serde<ConnectorHistory> serde, BinaryOperator<String> mask) {
+        this(serde, mask, DEFAULT_MAX_ENTRIES);
+    }
+}

@@ -1,0 +1,230 @@
+package io.switchboard.processor;
+
+import io.switchboard.schemas.ChangeTargetState;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.DeleteConnector;
+import io.switchboard.schemas.HistoryEntry;
+import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.PatchConnectorConfig;
+import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.RestartConnector;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.wire.AvroSerde;
+import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The history store, through the real topology in a TopologyTestDriver. */
+class HistoryTopologyTest {
+    private static final Topics TOPICS = Topics.DEFAULT;
+    private static final String MASK = "****";
+    private static final Map<String, String> CONFIG = Map.of(
+            "connector.class", "FileStreamSource", "file", "/tmp/in.txt", "topic", "lines", "name", "orders",
+            "db.password", "hunter2");
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ConnectorCommand> commands;
+    private TestOutputTopic<String, CommandDecision> decisions;
+    private TestOutputTopic<String, LifecycleEvent> lifecycle;
+    private KeyValueStore<String, ConnectorHistory> history;
+    private int sequence;
+
+    private AvroSerde<ConnectorHistory> historySerde;
+
+    private AvroSerde<ConnectorHistory> serdes() {
+        return historySerde;
+    }
+
+    private void start(int maxEntries) {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        historySerde = new AvroSerde<>(registry, ConnectorHistory.class, false);
+        TopologySerdes serdes = new TopologySerdes(
+                new AvroSerde<>(registry, ConnectorCommand.class, false),
+                new AvroSerde<>(registry, ConnectorState.class, false),
+                new AvroSerde<>(registry, CommandDecision.class, false),
+                new AvroSerde<>(registry, LifecycleEvent.class, false),
+                new AvroSerde<>(registry, ConnectorObservation.class, false));
+        HistoryRecording recording = new HistoryRecording(historySerde,
+                (key, value) -> key.contains("password") ? MASK : value, maxEntries);
+        Properties props = new Properties();
+        props.putAll(StreamsSettings.of(TOPICS, "unused:9092", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "switchboard-ttd-" + System.nanoTime()), "localhost:8083", 0));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, serdes, DecisionObserver.NONE, recording), props);
+        commands = driver.createInputTopic(TOPICS.commands(), new StringSerializer(), serdes.commands().serializer());
+        decisions = driver.createOutputTopic(TOPICS.decisions(), new StringDeserializer(), serdes.decisions().deserializer());
+        lifecycle = driver.createOutputTopic(TOPICS.lifecycle(), new StringDeserializer(), serdes.events().deserializer());
+        history = driver.getKeyValueStore(StoreNames.HISTORY);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private Outcome send(String name, Object action) {
+        ConnectorCommand command = ConnectorCommand.newBuilder()
+                .setCommandId("cmd-" + (++sequence))
+                .setCluster("default")
+                .setConnector(name)
+                .setRequestId("req-" + sequence)
+                .setPrincipal("alice")
+                .setIssuedAt(1_000L * sequence)
+                .setAction(action)
+                .build();
+        commands.pipeInput("default/" + name, command);
+        List<CommandDecision> out = decisions.readValuesToList();
+        assertEquals(1, out.size());
+        return out.get(0).getOutcome();
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> copy = new HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    @Test
+    void everyAcceptedChangeIsAnEntryAndHistorySurvivesDeleteAndRecreate() {
+        start(HistoryRecording.DEFAULT_MAX_ENTRIES);
+        assertEquals(Outcome.CREATED, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING)));
+        assertEquals(Outcome.CONFLICT, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING)));
+        Map<String, String> v2 = with(CONFIG, "topic", "lines-v2");
+        v2.put("tasks.max", "2");
+        v2.remove("file");
+        assertEquals(Outcome.UPDATED, send("orders", new PutConnectorConfig(v2)));
+        assertEquals(Outcome.UNCHANGED, send("orders", new PutConnectorConfig(v2)));
+        assertEquals(Outcome.UPDATED, send("orders", new PatchConnectorConfig(Map.of("db.password", "swordfish"))));
+        assertEquals(Outcome.UPDATED, send("orders", new ChangeTargetState(TargetState.PAUSED)));
+        assertEquals(Outcome.UNCHANGED, send("orders", new ChangeTargetState(TargetState.PAUSED)));
+        assertEquals(Outcome.UPDATED, send("orders", new RestartConnector(true, false, null)));
+        assertEquals(Outcome.DELETED, send("orders", new DeleteConnector()));
+        assertEquals(Outcome.CREATED, send("orders", new PutConnectorConfig(CONFIG)));
+
+        ConnectorHistory stored = history.get("default/orders");
+        assertNotNull(stored, "the history is kept under the connector's key");
+        List<HistoryEntry> entries = stored.getEntries();
+        assertEquals(List.of("ConnectorCreated", "ConnectorConfigChanged", "ConnectorConfigChanged", "TargetStateChanged",
+                        "RestartRequested", "ConnectorDeleted", "ConnectorCreated"),
+                entries.stream().map(HistoryEntry::getKind).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 1L), entries.stream().map(HistoryEntry::getVersion).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), entries.stream().map(HistoryEntry::getSequence).toList());
+        assertEquals(List.of("cmd-1", "cmd-3", "cmd-5", "cmd-6", "cmd-8", "cmd-9", "cmd-10"),
+                entries.stream().map(HistoryEntry::getCommandId).toList(), "refused and no-op commands leave no entry");
+        assertEquals("req-3", entries.get(1).getRequestId());
+        assertEquals("alice", entries.get(1).getPrincipal());
+        assertEquals(3_000L, entries.get(1).getOccurredAt());
+
+        HistoryEntry changed = entries.get(1);
+        assertEquals(List.of("tasks.max"), changed.getAdded());
+        assertEquals(List.of("file"), changed.getRemoved());
+        assertEquals(List.of("topic"), changed.getChanged());
+        assertEquals(Map.of("tasks.max", "2", "topic", "lines-v2"), changed.getValues(), "only what changed is stored");
+        assertEquals(List.of("db.password"), entries.get(2).getChanged(), "a secret's change is seen though its value is masked");
+        assertFalse(stored.toString().contains("hunter2"), stored.toString());
+        assertFalse(stored.toString().contains("swordfish"), stored.toString());
+
+        List<HistoryReplay.Step> steps = HistoryReplay.replay(stored);
+        Map<String, String> maskedV2 = new TreeMap<>(with(v2, "db.password", MASK));
+        assertEquals(maskedV2, steps.get(1).configAfter());
+        assertEquals(TargetState.RUNNING, steps.get(2).targetStateAfter());
+        assertEquals(TargetState.PAUSED, steps.get(3).targetStateAfter());
+        assertEquals(TargetState.RUNNING, steps.get(3).targetStateBefore());
+        assertEquals(maskedV2, steps.get(4).configAfter(), "a restart changes no config");
+        assertEquals(true, steps.get(4).entry().getRestart().getIncludeTasks());
+        assertNull(steps.get(5).configAfter(), "deleted");
+        assertNull(steps.get(5).targetStateAfter());
+        assertEquals(List.copyOf(maskedV2.keySet()), steps.get(5).entry().getRemoved());
+        assertNull(steps.get(6).configBefore(), "re-created from nothing");
+        assertEquals(new TreeMap<>(with(CONFIG, "db.password", MASK)), steps.get(6).configAfter());
+        assertEquals(7, lifecycle.readValuesToList().size(), "the lifecycle topic is written as before");
+    }
+
+    @Test
+    void theOldestEntriesAreFoldedIntoTheBase() {
+        start(3);
+        send("orders", new CreateConnector(CONFIG, TargetState.PAUSED));
+        for (int i = 1; i <= 4; i++) {
+            send("orders", new PatchConnectorConfig(Map.of("tasks.max", String.valueOf(i))));
+        }
+        ConnectorHistory stored = history.get("default/orders");
+        assertEquals(3, stored.getEntries().size());
+        assertEquals(2, stored.getFolded());
+        assertEquals(List.of(3L, 4L, 5L), stored.getEntries().stream().map(HistoryEntry::getSequence).toList());
+        assertEquals("1", stored.getBaseConfig().get("tasks.max"));
+        assertEquals(TargetState.PAUSED, stored.getBaseTargetState());
+        List<HistoryReplay.Step> steps = HistoryReplay.replay(stored);
+        Map<String, String> last = new TreeMap<>(with(with(CONFIG, "db.password", MASK), "tasks.max", "4"));
+        assertEquals(last, steps.get(2).configAfter());
+        assertEquals(TargetState.PAUSED, steps.get(2).targetStateAfter());
+    }
+
+    /** A history always fits in one changelog record, however large the configs. */
+    @Test
+    void largeValuesAreShortenedSoAHistoryFitsInOneRecord() {
+        start(HistoryRecording.DEFAULT_MAX_ENTRIES);
+        String padding = "x".repeat(600_000);
+        send("orders", new CreateConnector(with(CONFIG, "padding", padding), TargetState.RUNNING));
+        send("orders", new PatchConnectorConfig(Map.of("padding", "y".repeat(600_000))));
+        ConnectorHistory stored = history.get("default/orders");
+        assertEquals(2, stored.getEntries().size());
+        String first = stored.getEntries().get(0).getValues().get("padding");
+        String second = stored.getEntries().get(1).getValues().get("padding");
+        assertTrue(first.startsWith("<600000 characters, sha-256 "), first);
+        assertFalse(first.equals(second), "different long values look different");
+        assertEquals(List.of("padding"), stored.getEntries().get(1).getChanged());
+
+        Map<String, String> wide = new HashMap<>(CONFIG);
+        for (int i = 0; i < 400; i++) {
+            wide.put("key." + i, String.valueOf(i).repeat(1000 / String.valueOf(i).length()));
+        }
+        send("orders", new PutConnectorConfig(wide));
+        send("orders", new DeleteConnector());
+        send("orders", new CreateConnector(wide, TargetState.PAUSED));
+        stored = history.get("default/orders");
+        assertTrue(HistoryProcessor.size(stored) <= HistoryProcessor.MAX_CHARS, String.valueOf(HistoryProcessor.size(stored)));
+        assertTrue(serdes().serializer().serialize("t", stored).length < 1_000_000);
+        assertEquals(5, stored.getFolded() + stored.getEntries().size(), "every change is counted");
+        HistoryEntry last = stored.getEntries().get(stored.getEntries().size() - 1);
+        assertEquals("ConnectorCreated", last.getKind());
+        assertEquals(wide.size(), HistoryReplay.replay(stored).get(stored.getEntries().size() - 1).configAfter().size(),
+                "every key is still there");
+    }
+
+    @Test
+    void otherConnectorsKeepTheirOwnHistory() {
+        start(HistoryRecording.DEFAULT_MAX_ENTRIES);
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("billing", new CreateConnector(with(CONFIG, "name", "billing"), TargetState.STOPPED));
+        assertEquals(1, history.get("default/orders").getEntries().size());
+        assertEquals(TargetState.STOPPED, history.get("default/billing").getEntries().get(0).getTargetState());
+        assertNull(history.get("default/never"));
+    }
+}
