@@ -41,7 +41,7 @@ import java.util.Map;
  * fails because the machine is slow.
  *
  * <p>Arguments: {@code [--quick] [--connectors N] [--out DIR] [--targets kafka-connect,switchboard-1,switchboard-3]
- * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--list-samples L] [--jvm-opts "..."]}.
+ * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--list-samples L] [--jvm-opts "..."]}.
  */
 public final class CompareBenchmark {
     static final String KAFKA_CONNECT = "kafka-connect";
@@ -60,6 +60,9 @@ public final class CompareBenchmark {
     private final Duration runningTimeout;
     private final int listSamples;
     private final Duration grace;
+    private final Duration stall;
+    private final List<Latencies> floorC1 = new ArrayList<>();
+    private final List<Latencies> floorC16 = new ArrayList<>();
     private final List<ChildProcess> children = new ArrayList<>();
     private ChildProcess broker;
     private String bootstrap;
@@ -67,7 +70,7 @@ public final class CompareBenchmark {
     private CompareBenchmark(Map<String, String> opts) throws IOException {
         this.opts = opts;
         this.quick = opts.containsKey("quick");
-        this.connectors = Integer.parseInt(opts.getOrDefault("connectors", quick ? "20" : "500"));
+        this.connectors = Integer.parseInt(opts.getOrDefault("connectors", quick ? "5" : "500"));
         this.out = Path.of(opts.getOrDefault("out", "bench/out"));
         this.work = Files.createTempDirectory("switchboard-compare");
         this.switchboardJar = Path.of(opts.getOrDefault("switchboard-jar", "api/target/switchboard.jar"));
@@ -75,7 +78,8 @@ public final class CompareBenchmark {
         this.jvmOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         this.runningTimeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("running-timeout-s", quick ? "60" : "1200")));
         this.listSamples = Integer.parseInt(opts.getOrDefault("list-samples", quick ? "10" : "50"));
-        this.grace = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("grace-s", quick ? "10" : "30")));
+        this.grace = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("grace-s", quick ? "5" : "30")));
+        this.stall = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("stall-s", quick ? "10" : "60")));
     }
 
     public static void main(String[] args) throws Exception {
@@ -93,8 +97,7 @@ public final class CompareBenchmark {
     private void run() throws Exception {
         long started = System.nanoTime();
         Files.createDirectories(out);
-        Path logs = out.resolve("logs");
-        Files.createDirectories(logs);
+        Files.createDirectories(out.resolve("logs"));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("benchmark", "Switchboard vs Kafka Connect 4.3.1, same workload, one run");
         report.put("measured_at", Instant.now().toString());
@@ -117,17 +120,29 @@ public final class CompareBenchmark {
         bootstrap = broker.awaitReady(120_000);
         log("Broker at " + bootstrap);
 
-        Map<String, Object> floor = new LinkedHashMap<>();
-        int floorCount = Math.max(connectors, 200);
-        floor.put("c1", produceRoundTrips(floorCount, 1).summary());
-        floor.put("c16", produceRoundTrips(floorCount, HIGH_CONCURRENCY).summary());
-        report.put("floor_produce_acks_all", floor);
-        log("Floor: " + floor);
-
-        List<Map<String, Object>> targets = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String target : opts.getOrDefault("targets", KAFKA_CONNECT + "," + SWITCHBOARD_1 + "," + SWITCHBOARD_3).split(",")) {
-            targets.add(runTarget(target.trim(), logs));
+            names.add(target.trim());
         }
+        List<Map<String, Object>> targets = new ArrayList<>();
+        if (quick) {
+            // Quick: every target starts at once, then each runs its workload in turn.
+            List<java.util.concurrent.CompletableFuture<Deployment>> starting = new ArrayList<>();
+            for (String name : names) {
+                starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> startQuietly(name)));
+            }
+            for (var deployment : starting) {
+                targets.add(runTarget(deployment.join()));
+            }
+        } else {
+            for (String name : names) {
+                targets.add(runTarget(startTarget(name)));
+            }
+        }
+        Map<String, Object> floor = new LinkedHashMap<>();
+        floor.put("c1", Latencies.pooled(floorC1).summary());
+        floor.put("c16", Latencies.pooled(floorC16).summary());
+        report.put("floor_produce_acks_all", floor);
         report.put("targets", targets);
         report.put("broker_process", broker.stop());
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -143,15 +158,27 @@ public final class CompareBenchmark {
                 + Math.round(seconds) + " s");
     }
 
-    private Map<String, Object> runTarget(String target, Path logs) throws Exception {
+    /** One target's processes, once they all serve. */
+    private record Deployment(String target, int replicas, ChildProcess worker, String workerUrl,
+                              List<ChildProcess> processes, List<String> urls, double startupSeconds) {
+    }
+
+    private Deployment startQuietly(String target) {
+        try {
+            return startTarget(target);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Deployment startTarget(String target) throws Exception {
         int replicas = switch (target) {
             case KAFKA_CONNECT -> 0;
             case SWITCHBOARD_1 -> 1;
             case SWITCHBOARD_3 -> 3;
             default -> throw new IllegalArgumentException("unknown target " + target);
         };
-        log("Target " + target + ": starting its Kafka Connect worker");
-        double brokerCpuBefore = broker.cpuSeconds();
+        log("Target " + target + ": starting its Kafka Connect worker" + (replicas > 0 ? " and " + replicas + " replica(s)" : ""));
         long targetStarted = System.nanoTime();
         List<ChildProcess> processes = new ArrayList<>();
         ChildProcess worker = start(target + "-worker", "Kafka Connect 4.3.1 worker", List.of("-cp", classPath,
@@ -195,7 +222,18 @@ public final class CompareBenchmark {
         }
         double startupSeconds = (System.nanoTime() - targetStarted) / 1e9;
         log("Target " + target + " serves at " + urls + " (worker " + workerUrl + ") after " + Math.round(startupSeconds) + " s");
+        return new Deployment(target, replicas, worker, workerUrl, processes, urls, startupSeconds);
+    }
 
+    private Map<String, Object> runTarget(Deployment d) throws Exception {
+        String target = d.target();
+        int replicas = d.replicas();
+        List<String> urls = d.urls();
+        String workerUrl = d.workerUrl();
+        ChildProcess worker = d.worker();
+        List<ChildProcess> processes = d.processes();
+        double startupSeconds = d.startupSeconds();
+        double brokerCpuBefore = broker.cpuSeconds();
         String dataTopic = "bench-" + target + "-data";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(dataTopic, 1, (short) 1))).all().get();
@@ -203,7 +241,18 @@ public final class CompareBenchmark {
         Path files = work.resolve("files").resolve(target);
         Files.createDirectories(files);
         TargetClient client = new TargetClient(urls);
-        Workload workload = new Workload(client, urls.get(0), workerUrl, files, dataTopic, runningTimeout, grace);
+        Workload workload = new Workload(client, urls.get(0), workerUrl, files, dataTopic, runningTimeout, grace, stall);
+
+        // The floor, measured now that this target is up and idle: its ratios use it.
+        int floorCount = Math.max(connectors, 200);
+        Latencies f1 = produceRoundTrips(floorCount, 1);
+        Latencies f16 = produceRoundTrips(floorCount, HIGH_CONCURRENCY);
+        floorC1.add(f1);
+        floorC16.add(f16);
+        Map<String, Object> floor = new LinkedHashMap<>();
+        floor.put("c1", f1.summary());
+        floor.put("c16", f16.summary());
+        log(target + ": floor " + floor);
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("target", target);
@@ -211,15 +260,20 @@ public final class CompareBenchmark {
         result.put("switchboard_replicas", replicas);
         result.put("urls", urls);
         result.put("startup_seconds", Latencies.round(startupSeconds));
+        result.put("floor_produce_acks_all", floor);
 
         // Warm-up: JIT, connections, the first rebalances and topics; not reported.
-        int warm = Math.min(connectors, 20);
+        int warm = Math.min(connectors, quick ? 3 : 20);
         List<String> warmNames = names("warmup", warm);
         workload.create(warmNames, 4);
-        workload.awaitRunning(warmNames, System.nanoTime(), System.nanoTime());
+        if (!quick) {
+            workload.awaitRunning(warmNames, System.nanoTime(), System.nanoTime());
+        }
         workload.statusReads(warmNames, warm, 4);
         workload.delete(warmNames, 4);
-        workload.awaitGone();
+        if (!quick) {
+            workload.awaitGone(warm, System.nanoTime());
+        }
 
         Map<String, Map<String, Object>> phases = new LinkedHashMap<>();
         List<Map<String, Object>> running = new ArrayList<>();
@@ -229,38 +283,57 @@ public final class CompareBenchmark {
         long createStart = System.nanoTime();
         Phase create1 = workload.create(c1, 1);
         phases.put("create c=1", create1.summary());
-        running.add(withRound("created at concurrency 1", workload.awaitRunning(c1, createStart, System.nanoTime())));
+        running.add(withRound("RUNNING after creates at concurrency 1", workload.awaitRunning(c1, createStart, System.nanoTime())));
         log(target + ": deletes at concurrency 1");
+        long deleteStart = System.nanoTime();
         phases.put("delete c=1", workload.delete(c1, 1).summary());
-        workload.awaitGone();
+        running.add(withRound("gone after deletes at concurrency 1", workload.awaitGone(connectors, deleteStart)));
 
         log(target + ": " + connectors + " creates at concurrency " + HIGH_CONCURRENCY);
         List<String> c16 = names("c16", connectors);
         createStart = System.nanoTime();
         phases.put("create c=16", workload.create(c16, HIGH_CONCURRENCY).summary());
-        running.add(withRound("created at concurrency " + HIGH_CONCURRENCY, workload.awaitRunning(c16, createStart, System.nanoTime())));
+        running.add(withRound("RUNNING after creates at concurrency " + HIGH_CONCURRENCY, workload.awaitRunning(c16, createStart, System.nanoTime())));
         log(target + ": reads, list, updates, pause and resume");
         phases.put("status read", workload.statusReads(c16, connectors, HIGH_CONCURRENCY).summary());
         phases.put("list expand=status,info", workload.list(listSamples).summary());
         long updateStart = System.nanoTime();
         phases.put("config update", workload.updateConfigs(c16, HIGH_CONCURRENCY).summary());
-        running.add(withRound("after config updates", workload.awaitRunning(c16, updateStart, System.nanoTime())));
+        running.add(withRound("RUNNING again after config updates", workload.awaitRunning(c16, updateStart, System.nanoTime())));
         phases.put("pause", workload.targetState(c16, "pause", HIGH_CONCURRENCY).summary());
         phases.put("resume", workload.targetState(c16, "resume", HIGH_CONCURRENCY).summary());
         log(target + ": deletes at concurrency " + HIGH_CONCURRENCY);
+        deleteStart = System.nanoTime();
         phases.put("delete c=16", workload.delete(c16, HIGH_CONCURRENCY).summary());
-        workload.awaitGone();
+        running.add(withRound("gone after deletes at concurrency " + HIGH_CONCURRENCY, workload.awaitGone(connectors, deleteStart)));
         result.put("phases", phases);
         result.put("running", running);
 
-        List<Map<String, Object>> figures = new ArrayList<>();
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            figures.add(0, processes.get(i).stop());
+        // Replicas first (in parallel), then the worker; figures are read just before each stops.
+        long stopping = System.nanoTime();
+        List<java.util.concurrent.CompletableFuture<Map<String, Object>>> stops = new ArrayList<>();
+        for (ChildProcess p : processes.subList(1, processes.size())) {
+            stops.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> stopQuietly(p)));
         }
+        List<Map<String, Object>> figures = new ArrayList<>();
+        for (var stop : stops) {
+            figures.add(stop.join());
+        }
+        figures.add(0, stopQuietly(worker));
+        log(target + ": processes stopped in " + Math.round((System.nanoTime() - stopping) / 1e9) + " s");
         result.put("processes", figures);
-        result.put("broker_cpu_seconds_during_target", Latencies.round(broker.cpuSeconds() - brokerCpuBefore));
+        result.put("broker_cpu_seconds_during_workload", Latencies.round(broker.cpuSeconds() - brokerCpuBefore));
         log(target + " done: " + phases.keySet().size() + " phases, running " + running);
         return result;
+    }
+
+    private static Map<String, Object> stopQuietly(ChildProcess process) {
+        try {
+            return process.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, Object> withRound(String round, Map<String, Object> figures) {
@@ -312,7 +385,7 @@ public final class CompareBenchmark {
 
     /** The broker's own round trip: acks=all, idempotent, no linger, one record per send. */
     private Latencies produceRoundTrips(int count, int concurrency) throws Exception {
-        String topic = "bench-floor-c" + concurrency;
+        String topic = "bench-floor-c" + concurrency + "-" + floorC1.size();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
         }

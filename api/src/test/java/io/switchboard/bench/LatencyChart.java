@@ -57,7 +57,7 @@ final class LatencyChart {
         for (int t = 0; t < targets.size(); t++) {
             x = legend(g, x, 62, COLORS[t % COLORS.length], null, String.valueOf(targets.get(t).get("label")));
         }
-        legend(g, x, 62, FLOOR, dashed(), "broker produce acks=all (floor)");
+        legend(g, x, 62, FLOOR, dashed(), "broker produce acks=all (floor, all runs pooled)");
 
         for (int i = 0; i < ops.size(); i++) {
             int px = 10 + (i % COLUMNS) * PANEL_W;

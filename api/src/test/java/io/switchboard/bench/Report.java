@@ -41,9 +41,9 @@ final class Report {
         return Double.isNaN(a) || Double.isNaN(b) || b <= 0 ? "-" : fmt(a / b) + "x";
     }
 
-    /** The floor (produce round trip) at the concurrency of an operation. */
-    static Map<String, Object> floorFor(Map<String, Object> report, int concurrency) {
-        Map<String, Object> floor = map(report.get("floor_produce_acks_all"));
+    /** The floor (produce round trip) at the concurrency of an operation, of the run or of one target. */
+    static Map<String, Object> floorFor(Map<String, Object> reportOrTarget, int concurrency) {
+        Map<String, Object> floor = map(reportOrTarget.get("floor_produce_acks_all"));
         return map(floor.get(concurrency == 1 ? "c1" : "c16"));
     }
 
@@ -92,11 +92,14 @@ final class Report {
         md.append("| operation | concurrency | target | ops | p50 ms | p90 ms | p99 ms | max ms | ops/s | non-2xx by code | retried answers |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String c : List.of("c1", "c16")) {
-            Map<String, Object> f = map(map(report.get("floor_produce_acks_all")).get(c));
-            md.append("| broker produce acks=all (floor) | ").append(c.substring(1)).append(" | broker | ")
-                    .append(f.get("count")).append(" | ").append(fmt(num(f.get("p50_ms")))).append(" | ")
-                    .append(fmt(num(f.get("p90_ms")))).append(" | ").append(fmt(num(f.get("p99_ms")))).append(" | ")
-                    .append(fmt(num(f.get("max_ms")))).append(" | - | - | - |\n");
+            for (Map<String, Object> t : targets) {
+                Map<String, Object> f = map(map(t.get("floor_produce_acks_all")).get(c));
+                md.append("| broker produce acks=all (floor) | ").append(c.substring(1)).append(" | broker, ")
+                        .append(t.get("label")).append(" up | ")
+                        .append(f.get("count")).append(" | ").append(fmt(num(f.get("p50_ms")))).append(" | ")
+                        .append(fmt(num(f.get("p90_ms")))).append(" | ").append(fmt(num(f.get("p99_ms")))).append(" | ")
+                        .append(fmt(num(f.get("max_ms")))).append(" | - | - | - |\n");
+            }
         }
         for (String op : operations(report)) {
             for (Map<String, Object> t : targets) {
@@ -120,7 +123,8 @@ final class Report {
             }
         }
         md.append("\n## Ratios (same run)\n\n");
-        md.append("Switchboard / Kafka Connect and each target / floor (the produce round trip at the operation's concurrency); ");
+        md.append("Switchboard / Kafka Connect, and each target / floor (the produce round trip at the operation's concurrency, ");
+        md.append("measured while that target was up and idle); ");
         md.append("below 1x means Switchboard answered faster.\n\n");
         StringBuilder head = new StringBuilder("| operation | concurrency |");
         StringBuilder rule = new StringBuilder("|---|---|");
@@ -139,7 +143,6 @@ final class Report {
                 any = any != null ? any : phase(t, op);
             }
             int concurrency = (int) num(any.get("concurrency"));
-            Map<String, Object> floor = floorFor(report, concurrency);
             md.append("| ").append(op).append(" | ").append(concurrency).append(" |");
             Map<String, Object> kp = phase(kc, op);
             for (Map<String, Object> sb : sbs) {
@@ -149,15 +152,17 @@ final class Report {
             }
             for (Map<String, Object> t : targets) {
                 Map<String, Object> tp = phase(t, op);
+                Map<String, Object> floor = floorFor(t, concurrency);
                 md.append(" ").append(ratio(val(tp, "p50_ms"), num(floor.get("p50_ms")))).append(" | ")
                         .append(ratio(val(tp, "p99_ms"), num(floor.get("p99_ms")))).append(" |");
             }
             md.append("\n");
         }
 
-        md.append("\n## Time until all ").append(n).append(" connectors are RUNNING\n\n");
-        md.append("From the first create request until `GET /connectors?expand=status` on the target shows every connector ");
-        md.append("and its task RUNNING (polled every 250 ms); for Switchboard also when its worker itself shows them all RUNNING.\n\n");
+        md.append("\n## Time until all ").append(n).append(" connectors are RUNNING (or gone)\n\n");
+        md.append("Seconds from the phase's first request until `GET /connectors?expand=status` on the target shows every connector ");
+        md.append("and its task RUNNING (or `GET /connectors` on the target and on the worker lists none), polled every 250 ms; ");
+        md.append("in brackets, when the worker itself showed it.\n\n");
         md.append("| round |");
         StringBuilder r2 = new StringBuilder("|---|");
         for (Map<String, Object> t : targets) {
@@ -179,7 +184,7 @@ final class Report {
             }
             for (Map<String, Object> sb : sbs) {
                 Map<String, Object> r = list(sb.get("running")).get(i);
-                md.append(" ").append(kcRunning == null ? "-" : ratio(num(r.get("seconds_from_first_request")),
+                md.append(" ").append(kcRunning == null || !Boolean.TRUE.equals(r.get("reached")) ? "-" : ratio(num(r.get("seconds_from_first_request")),
                         num(kcRunning.get(i).get("seconds_from_first_request")))).append(" |");
             }
             md.append("\n");
@@ -195,7 +200,7 @@ final class Report {
         }
 
         md.append("\n## Processes\n\nPeak RSS (VmHWM) and CPU seconds (user + system) of each JVM, read from /proc just before it was ");
-        md.append("stopped. The broker serves every target; its CPU while each target ran is listed apart.\n\n");
+        md.append("stopped. The broker serves every target; its CPU during each target's workload is listed apart.\n\n");
         md.append("| target | process | peak RSS MiB | CPU s |\n|---|---|---|---|\n");
         for (Map<String, Object> t : targets) {
             double rss = 0;
@@ -209,8 +214,8 @@ final class Report {
             }
             md.append("| ").append(t.get("label")).append(" | all its processes | ").append(fmt(rss)).append(" | ")
                     .append(fmt(cpu)).append(" |\n");
-            md.append("| ").append(t.get("label")).append(" | broker, while this target ran | - | ")
-                    .append(fmt(num(t.get("broker_cpu_seconds_during_target")))).append(" |\n");
+            md.append("| ").append(t.get("label")).append(" | broker, during this target's workload | - | ")
+                    .append(fmt(num(t.get("broker_cpu_seconds_during_workload")))).append(" |\n");
         }
         Map<String, Object> b = map(report.get("broker_process"));
         md.append("| all | ").append(b.get("role")).append(", whole run | ").append(fmt(num(b.get("peak_rss_mib"))))
@@ -220,19 +225,12 @@ final class Report {
     }
 
     private static String runningCell(Map<String, Object> r) {
-        if (!Boolean.TRUE.equals(r.get("all_running"))) {
-            String cell = "not reported: " + r.get("running_reported_by_target") + " RUNNING after "
-                    + fmt(num(r.get("gave_up_after_seconds"))) + " s";
-            if (r.containsKey("seconds_until_running_on_worker")) {
-                cell += " (worker " + fmt(num(r.get("seconds_until_running_on_worker"))) + ")";
-            }
-            return cell;
+        String worker = r.containsKey("seconds_until_on_worker")
+                ? " (worker " + fmt(num(r.get("seconds_until_on_worker"))) + ")" : "";
+        if (!Boolean.TRUE.equals(r.get("reached"))) {
+            return "not seen on the target; gave up after " + fmt(num(r.get("gave_up_after_seconds"))) + " s" + worker;
         }
-        String cell = fmt(num(r.get("seconds_from_first_request")));
-        if (r.containsKey("seconds_until_running_on_worker")) {
-            cell += " (worker " + fmt(num(r.get("seconds_until_running_on_worker"))) + ")";
-        }
-        return cell;
+        return fmt(num(r.get("seconds_from_first_request"))) + worker;
     }
 
     private static double val(Map<String, Object> phase, String key) {

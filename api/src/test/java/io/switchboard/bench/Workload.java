@@ -23,9 +23,10 @@ final class Workload {
     private final String topic;
     private final Duration runningTimeout;
     private final Duration grace;
+    private final Duration stall;
 
     Workload(TargetClient client, String statusUrl, String workerUrl, Path files, String topic, Duration runningTimeout,
-             Duration grace) {
+             Duration grace, Duration stall) {
         this.client = client;
         this.statusUrl = statusUrl;
         this.workerUrl = workerUrl;
@@ -33,6 +34,7 @@ final class Workload {
         this.topic = topic;
         this.runningTimeout = runningTimeout;
         this.grace = grace;
+        this.stall = stall;
     }
 
     private Map<String, String> config(String name, String batchSize) {
@@ -122,28 +124,43 @@ final class Workload {
      * Polls until every named connector and its tasks are RUNNING, both as the target reports it
      * and as the worker itself reports it (for Kafka Connect direct they are the same).
      * Times run from {@code firstSent} (the phase's first request) and from {@code lastAnswered}.
-     * Gives up after the running timeout, or once the worker has shown them all RUNNING for the
-     * grace period without the target saying so.
+     * Gives up after the running timeout, once the worker has shown them all RUNNING for the
+     * grace period without the target saying so, or when no more connectors have become RUNNING
+     * (on the target or the worker) for the stall period.
      */
     Map<String, Object> awaitRunning(List<String> names, long firstSent, long lastAnswered) {
         long deadline = System.nanoTime() + runningTimeout.toNanos();
         long seenOnTarget = 0;
         long seenOnWorker = statusUrl.equals(workerUrl) ? -1 : 0;
         int lastTarget = 0;
-        boolean gaveUp = false;
+        int best = 0;
+        long progressed = System.nanoTime();
+        String gaveUp = null;
         while (System.nanoTime() < deadline && (seenOnTarget == 0 || seenOnWorker == 0)) {
             if (seenOnWorker > 0 && seenOnTarget == 0 && System.nanoTime() - seenOnWorker > grace.toNanos()) {
-                gaveUp = true;
+                gaveUp = "the worker showed all RUNNING " + grace.toSeconds() + " s earlier but the target did not";
                 break;
             }
+            if (System.nanoTime() - progressed > stall.toNanos()) {
+                gaveUp = "no more connectors RUNNING for " + stall.toSeconds() + " s";
+                break;
+            }
+            int onWorker = 0;
             if (seenOnTarget == 0) {
                 lastTarget = client.running(statusUrl, names);
                 if (lastTarget == names.size()) {
                     seenOnTarget = System.nanoTime();
                 }
             }
-            if (seenOnWorker == 0 && client.running(workerUrl, names) == names.size()) {
-                seenOnWorker = System.nanoTime();
+            if (seenOnWorker == 0) {
+                onWorker = client.running(workerUrl, names);
+                if (onWorker == names.size()) {
+                    seenOnWorker = System.nanoTime();
+                }
+            }
+            if (Math.max(lastTarget, onWorker) > best) {
+                best = Math.max(lastTarget, onWorker);
+                progressed = System.nanoTime();
             }
             if (seenOnTarget == 0 || seenOnWorker == 0) {
                 TargetClient.sleep(POLL_MILLIS);
@@ -151,45 +168,76 @@ final class Workload {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("connectors", names.size());
-        out.put("all_running", seenOnTarget != 0);
+        out.put("reached", seenOnTarget != 0);
         if (seenOnTarget != 0) {
             out.put("seconds_from_first_request", Latencies.round((seenOnTarget - firstSent) / 1e9));
             out.put("seconds_from_last_answer", Latencies.round((seenOnTarget - lastAnswered) / 1e9));
         } else {
-            out.put("running_reported_by_target", lastTarget);
+            out.put("running_on_target", lastTarget);
             out.put("gave_up_after_seconds", Latencies.round((System.nanoTime() - firstSent) / 1e9));
-            out.put("gave_up_because", gaveUp
-                    ? "the worker showed all RUNNING " + grace.toSeconds() + " s earlier but the target did not"
-                    : "running timeout (" + runningTimeout.toSeconds() + " s)");
+            out.put("gave_up_because", gaveUp != null ? gaveUp : "running timeout (" + runningTimeout.toSeconds() + " s)");
         }
         if (seenOnWorker > 0) {
-            out.put("seconds_until_running_on_worker", Latencies.round((seenOnWorker - firstSent) / 1e9));
+            out.put("seconds_until_on_worker", Latencies.round((seenOnWorker - firstSent) / 1e9));
         }
         return out;
     }
 
     /**
-     * Waits until neither the target nor its worker lists a connector (or the worker has listed
-     * none for the grace period, or the running timeout passes).
+     * Polls until neither the target nor its worker lists a connector; times run from
+     * {@code firstSent} (the delete phase's first request). Gives up once the worker has listed none
+     * for the grace period while the target still lists some (or cannot list), when the worker's
+     * count has not gone down for the stall period, or after the running timeout.
      */
-    void awaitGone() {
+    Map<String, Object> awaitGone(int connectors, long firstSent) {
         long deadline = System.nanoTime() + runningTimeout.toNanos();
-        long workerEmpty = 0;
+        long goneOnWorker = 0;
+        long goneOnTarget = 0;
+        int fewest = Integer.MAX_VALUE;
+        long progressed = System.nanoTime();
+        String gaveUp = null;
+        int onTarget = -1;
         while (System.nanoTime() < deadline) {
-            boolean workerDone = client.count(workerUrl) == 0;
-            if (workerDone && client.count(statusUrl) == 0) {
-                return;
+            int onWorker = client.count(workerUrl);
+            if (onWorker == 0 && goneOnWorker == 0) {
+                goneOnWorker = System.nanoTime();
             }
-            if (!workerDone) {
-                workerEmpty = 0;
-            } else if (workerEmpty == 0) {
-                workerEmpty = System.nanoTime();
-            } else if (System.nanoTime() - workerEmpty > grace.toNanos()) {
-                CompareBenchmark.log("the worker lists no connector but the target still does (or cannot list)");
-                return;
+            onTarget = statusUrl.equals(workerUrl) ? onWorker : client.count(statusUrl);
+            if (onTarget == 0 && goneOnTarget == 0) {
+                goneOnTarget = System.nanoTime();
+            }
+            if (goneOnWorker != 0 && goneOnTarget != 0) {
+                break;
+            }
+            if (onWorker >= 0 && onWorker < fewest) {
+                fewest = onWorker;
+                progressed = System.nanoTime();
+            }
+            if (goneOnWorker != 0 && System.nanoTime() - goneOnWorker > grace.toNanos()) {
+                gaveUp = "the worker listed none " + grace.toSeconds() + " s earlier but the target still listed " + onTarget;
+                break;
+            }
+            if (goneOnWorker == 0 && System.nanoTime() - progressed > stall.toNanos()) {
+                gaveUp = "the worker still listed " + onWorker + " after " + stall.toSeconds() + " s without progress";
+                break;
             }
             TargetClient.sleep(POLL_MILLIS);
         }
-        CompareBenchmark.log("connectors still listed after " + runningTimeout.toSeconds() + " s");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("connectors", connectors);
+        boolean reached = goneOnWorker != 0 && goneOnTarget != 0;
+        out.put("reached", reached);
+        if (reached) {
+            out.put("seconds_from_first_request", Latencies.round((Math.max(goneOnWorker, goneOnTarget) - firstSent) / 1e9));
+        } else {
+            out.put("left_on_target", onTarget);
+            out.put("gave_up_after_seconds", Latencies.round((System.nanoTime() - firstSent) / 1e9));
+            out.put("gave_up_because", gaveUp != null ? gaveUp : "running timeout (" + runningTimeout.toSeconds() + " s)");
+            CompareBenchmark.log("gave up waiting for deletes: " + out.get("gave_up_because"));
+        }
+        if (goneOnWorker != 0 && !statusUrl.equals(workerUrl)) {
+            out.put("seconds_until_on_worker", Latencies.round((goneOnWorker - firstSent) / 1e9));
+        }
+        return out;
     }
 }
