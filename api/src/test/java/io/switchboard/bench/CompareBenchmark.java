@@ -41,7 +41,8 @@ import java.util.Map;
  * fails because the machine is slow.
  *
  * <p>Arguments: {@code [--quick] [--connectors N] [--out DIR] [--targets kafka-connect,switchboard-1,switchboard-3]
- * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--list-samples L] [--jvm-opts "..."]}.
+ * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--list-samples L] [--jvm-opts "..."]}, or {@code --render results.json [--out DIR]} to write the
+ * Markdown and the chart again from a run's JSON.
  */
 public final class CompareBenchmark {
     static final String KAFKA_CONNECT = "kafka-connect";
@@ -83,7 +84,12 @@ public final class CompareBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        CompareBenchmark bench = new CompareBenchmark(parse(args));
+        Map<String, String> opts = parse(args);
+        if (opts.containsKey("render")) {
+            render(opts);
+            return;
+        }
+        CompareBenchmark bench = new CompareBenchmark(opts);
         Runtime.getRuntime().addShutdownHook(new Thread(bench::killAll, "bench-teardown"));
         try {
             bench.run();
@@ -92,6 +98,17 @@ public final class CompareBenchmark {
             deleteQuietly(bench.work);
         }
         System.exit(0);
+    }
+
+    /** {@code --render results.json}: writes results.md and latency.png again from a run's figures. */
+    @SuppressWarnings("unchecked")
+    private static void render(Map<String, String> opts) throws IOException {
+        Path out = Path.of(opts.getOrDefault("out", "bench/out"));
+        Files.createDirectories(out);
+        Map<String, Object> report = new ObjectMapper().readValue(Path.of(opts.get("render")).toFile(), Map.class);
+        Files.writeString(out.resolve("results.md"), Report.markdown(report));
+        LatencyChart.write(report, out.resolve("latency.png"));
+        log("Rendered " + out.resolve("results.md") + " and " + out.resolve("latency.png"));
     }
 
     private void run() throws Exception {

@@ -149,6 +149,23 @@ final class LatencyChart {
         }
         g.drawString("ms", px + 8, top + 4);
 
+        // Answers outside 2xx are part of the percentiles; say so on the panel.
+        int noteY = bottom + 32;
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        StringBuilder note = new StringBuilder();
+        for (Map<String, Object> t : targets) {
+            int failed = Report.failures(Report.phase(t, op));
+            if (failed > 0) {
+                Map<String, Object> p = Report.phase(t, op);
+                note.append(note.length() == 0 ? "non-2xx: " : ", ").append(t.get("label")).append(" ")
+                        .append(failed).append("/").append(p.get("count"));
+            }
+        }
+        if (note.length() > 0) {
+            g.setColor(new Color(0xB00000));
+            g.drawString(note.toString(), left, noteY);
+        }
+
         line(g, xs, floor, logLo, logHi, top, bottom, FLOOR, dashed());
         for (int t = 0; t < series.size(); t++) {
             if (series.get(t) != null) {

@@ -41,6 +41,23 @@ final class Report {
         return Double.isNaN(a) || Double.isNaN(b) || b <= 0 ? "-" : fmt(a / b) + "x";
     }
 
+    /** A ratio of two phases, marked when either had answers outside 2xx (its latencies then include failures). */
+    static String ratio(Map<String, Object> a, Map<String, Object> b, String key) {
+        String r = ratio(val(a, key), val(b, key));
+        return r.equals("-") || (failures(a) == 0 && failures(b) == 0) ? r : r + " †";
+    }
+
+    static int failures(Map<String, Object> phase) {
+        if (phase == null || phase.get("non_2xx") == null) {
+            return 0;
+        }
+        int n = 0;
+        for (Object v : map(phase.get("non_2xx")).values()) {
+            n += (int) num(v);
+        }
+        return n;
+    }
+
     /** The floor (produce round trip) at the concurrency of an operation, of the run or of one target. */
     static Map<String, Object> floorFor(Map<String, Object> reportOrTarget, int concurrency) {
         Map<String, Object> floor = map(reportOrTarget.get("floor_produce_acks_all"));
@@ -147,17 +164,18 @@ final class Report {
             Map<String, Object> kp = phase(kc, op);
             for (Map<String, Object> sb : sbs) {
                 Map<String, Object> sp = phase(sb, op);
-                md.append(" ").append(ratio(val(sp, "p50_ms"), val(kp, "p50_ms"))).append(" | ")
-                        .append(ratio(val(sp, "p99_ms"), val(kp, "p99_ms"))).append(" |");
+                md.append(" ").append(ratio(sp, kp, "p50_ms")).append(" | ")
+                        .append(ratio(sp, kp, "p99_ms")).append(" |");
             }
             for (Map<String, Object> t : targets) {
                 Map<String, Object> tp = phase(t, op);
                 Map<String, Object> floor = floorFor(t, concurrency);
-                md.append(" ").append(ratio(val(tp, "p50_ms"), num(floor.get("p50_ms")))).append(" | ")
-                        .append(ratio(val(tp, "p99_ms"), num(floor.get("p99_ms")))).append(" |");
+                md.append(" ").append(ratio(tp, floor, "p50_ms")).append(" | ")
+                        .append(ratio(tp, floor, "p99_ms")).append(" |");
             }
             md.append("\n");
         }
+        md.append("\n† some answers of this phase were not 2xx (see the latency table): its percentiles include those answers.\n");
 
         md.append("\n## Time until all ").append(n).append(" connectors are RUNNING (or gone)\n\n");
         md.append("Seconds from the phase's first request until `GET /connectors?expand=status` on the target shows every connector ");
