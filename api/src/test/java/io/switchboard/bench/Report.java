@@ -34,7 +34,10 @@ final class Report {
         if (v >= 10) {
             return String.format(Locale.ROOT, "%.1f", v);
         }
-        return String.format(Locale.ROOT, "%.2f", v);
+        if (v >= 0.1 || v == 0) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+        return String.format(Locale.ROOT, "%.2g", v);
     }
 
     static String ratio(double a, double b) {
@@ -238,7 +241,8 @@ final class Report {
         Map<String, Object> b = map(report.get("broker_process"));
         md.append("| all | ").append(b.get("role")).append(", whole run | ").append(fmt(num(b.get("peak_rss_mib"))))
                 .append(" | ").append(fmt(num(b.get("cpu_seconds")))).append(" |\n");
-        md.append("\nChart: `latency.png` (p50, p90, p99 and max of each operation per target, log scale).\n");
+        md.append("\n## Chart\n\np50, p90, p99 and max of each operation per target (ms, log scale), with the floor dashed:\n\n");
+        md.append("![latency percentiles per target](latency.png)\n");
         return md.toString();
     }
 
