@@ -25,6 +25,17 @@ final class Latencies {
         return micros.length;
     }
 
+    /** All samples of several runs as one. */
+    static Latencies pooled(java.util.List<Latencies> runs) {
+        long[] all = new long[runs.stream().mapToInt(Latencies::count).sum()];
+        int at = 0;
+        for (Latencies run : runs) {
+            System.arraycopy(run.micros, 0, all, at, run.micros.length);
+            at += run.micros.length;
+        }
+        return new Latencies(all);
+    }
+
     Map<String, Object> summary() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("count", micros.length);

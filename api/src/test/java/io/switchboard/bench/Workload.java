@@ -1,0 +1,243 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operations of the benchmark, the same for every target: FileStreamSource connectors, each
+ * reading a file of its own (one line) into the target's data topic, so that they really run.
+ */
+final class Workload {
+    private static final long POLL_MILLIS = 250;
+
+    private final TargetClient client;
+    private final String statusUrl;
+    private final String workerUrl;
+    private final Path files;
+    private final String topic;
+    private final Duration runningTimeout;
+    private final Duration grace;
+    private final Duration stall;
+
+    Workload(TargetClient client, String statusUrl, String workerUrl, Path files, String topic, Duration runningTimeout,
+             Duration grace, Duration stall) {
+        this.client = client;
+        this.statusUrl = statusUrl;
+        this.workerUrl = workerUrl;
+        this.files = files;
+        this.topic = topic;
+        this.runningTimeout = runningTimeout;
+        this.grace = grace;
+        this.stall = stall;
+    }
+
+    private Map<String, String> config(String name, String batchSize) {
+        Path file = files.resolve(name + ".txt");
+        try {
+            if (!Files.exists(file)) {
+                Files.writeString(file, "a line from " + name + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("file", file.toString());
+        config.put("topic", topic);
+        config.put("batch.size", batchSize);
+        return config;
+    }
+
+    /** {@code POST /connectors} for each name. */
+    Phase create(List<String> names, int concurrency) throws Exception {
+        Phase phase = new Phase("create", concurrency, names.size());
+        String[] bodies = new String[names.size()];
+        for (int i = 0; i < bodies.length; i++) {
+            bodies[i] = TargetClient.json(Map.of("name", names.get(i), "config", config(names.get(i), "2000")));
+        }
+        TargetClient.run(phase, i -> {
+            client.operation(phase, i, "POST", "/connectors", bodies[i]);
+            return null;
+        });
+        return phase;
+    }
+
+    /** {@code GET /connectors/{name}/status}, {@code count} times over the names. */
+    Phase statusReads(List<String> names, int count, int concurrency) throws Exception {
+        Phase phase = new Phase("status read", concurrency, count);
+        TargetClient.run(phase, i -> {
+            client.operation(phase, i, "GET", "/connectors/" + names.get((int) ((i * 7919L) % names.size())) + "/status", null);
+            return null;
+        });
+        return phase;
+    }
+
+    /** {@code GET /connectors?expand=status&expand=info}, one at a time. */
+    Phase list(int samples) throws Exception {
+        Phase phase = new Phase("list", 1, samples);
+        TargetClient.run(phase, i -> {
+            client.operation(phase, i, "GET", "/connectors?expand=status&expand=info", null);
+            return null;
+        });
+        return phase;
+    }
+
+    /** {@code PUT /connectors/{name}/config} with a changed {@code batch.size}. */
+    Phase updateConfigs(List<String> names, int concurrency) throws Exception {
+        Phase phase = new Phase("config update", concurrency, names.size());
+        TargetClient.run(phase, i -> {
+            client.operation(phase, i, "PUT", "/connectors/" + names.get(i) + "/config",
+                    TargetClient.json(config(names.get(i), "1000")));
+            return null;
+        });
+        return phase;
+    }
+
+    /** {@code PUT /connectors/{name}/pause} or {@code /resume}. */
+    Phase targetState(List<String> names, String verb, int concurrency) throws Exception {
+        Phase phase = new Phase(verb, concurrency, names.size());
+        TargetClient.run(phase, i -> {
+            client.operation(phase, i, "PUT", "/connectors/" + names.get(i) + "/" + verb, null);
+            return null;
+        });
+        return phase;
+    }
+
+    /** {@code DELETE /connectors/{name}}. */
+    Phase delete(List<String> names, int concurrency) throws Exception {
+        Phase phase = new Phase("delete", concurrency, names.size());
+        TargetClient.run(phase, i -> {
+            client.operation(phase, i, "DELETE", "/connectors/" + names.get(i), null);
+            return null;
+        });
+        return phase;
+    }
+
+    /**
+     * Polls until every named connector and its tasks are RUNNING, both as the target reports it
+     * and as the worker itself reports it (for Kafka Connect direct they are the same).
+     * Times run from {@code firstSent} (the phase's first request) and from {@code lastAnswered}.
+     * Gives up after the running timeout, once the worker has shown them all RUNNING for the
+     * grace period without the target saying so, or when no more connectors have become RUNNING
+     * (on the target or the worker) for the stall period.
+     */
+    Map<String, Object> awaitRunning(List<String> names, long firstSent, long lastAnswered) {
+        long deadline = System.nanoTime() + runningTimeout.toNanos();
+        long seenOnTarget = 0;
+        long seenOnWorker = statusUrl.equals(workerUrl) ? -1 : 0;
+        int lastTarget = 0;
+        int best = 0;
+        long progressed = System.nanoTime();
+        String gaveUp = null;
+        while (System.nanoTime() < deadline && (seenOnTarget == 0 || seenOnWorker == 0)) {
+            if (seenOnWorker > 0 && seenOnTarget == 0 && System.nanoTime() - seenOnWorker > grace.toNanos()) {
+                gaveUp = "the worker showed all RUNNING " + grace.toSeconds() + " s earlier but the target did not";
+                break;
+            }
+            if (System.nanoTime() - progressed > stall.toNanos()) {
+                gaveUp = "no more connectors RUNNING for " + stall.toSeconds() + " s";
+                break;
+            }
+            int onWorker = 0;
+            if (seenOnTarget == 0) {
+                lastTarget = client.running(statusUrl, names);
+                if (lastTarget == names.size()) {
+                    seenOnTarget = System.nanoTime();
+                }
+            }
+            if (seenOnWorker == 0) {
+                onWorker = client.running(workerUrl, names);
+                if (onWorker == names.size()) {
+                    seenOnWorker = System.nanoTime();
+                }
+            }
+            if (Math.max(lastTarget, onWorker) > best) {
+                best = Math.max(lastTarget, onWorker);
+                progressed = System.nanoTime();
+            }
+            if (seenOnTarget == 0 || seenOnWorker == 0) {
+                TargetClient.sleep(POLL_MILLIS);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("connectors", names.size());
+        out.put("reached", seenOnTarget != 0);
+        if (seenOnTarget != 0) {
+            out.put("seconds_from_first_request", Latencies.round((seenOnTarget - firstSent) / 1e9));
+            out.put("seconds_from_last_answer", Latencies.round((seenOnTarget - lastAnswered) / 1e9));
+        } else {
+            out.put("running_on_target", lastTarget);
+            out.put("gave_up_after_seconds", Latencies.round((System.nanoTime() - firstSent) / 1e9));
+            out.put("gave_up_because", gaveUp != null ? gaveUp : "running timeout (" + runningTimeout.toSeconds() + " s)");
+        }
+        if (seenOnWorker > 0) {
+            out.put("seconds_until_on_worker", Latencies.round((seenOnWorker - firstSent) / 1e9));
+        }
+        return out;
+    }
+
+    /**
+     * Polls until neither the target nor its worker lists a connector; times run from
+     * {@code firstSent} (the delete phase's first request). Gives up once the worker has listed none
+     * for the grace period while the target still lists some (or cannot list), when the worker's
+     * count has not gone down for the stall period, or after the running timeout.
+     */
+    Map<String, Object> awaitGone(int connectors, long firstSent) {
+        long deadline = System.nanoTime() + runningTimeout.toNanos();
+        long goneOnWorker = 0;
+        long goneOnTarget = 0;
+        int fewest = Integer.MAX_VALUE;
+        long progressed = System.nanoTime();
+        String gaveUp = null;
+        int onTarget = -1;
+        while (System.nanoTime() < deadline) {
+            int onWorker = client.count(workerUrl);
+            if (onWorker == 0 && goneOnWorker == 0) {
+                goneOnWorker = System.nanoTime();
+            }
+            onTarget = statusUrl.equals(workerUrl) ? onWorker : client.count(statusUrl);
+            if (onTarget == 0 && goneOnTarget == 0) {
+                goneOnTarget = System.nanoTime();
+            }
+            if (goneOnWorker != 0 && goneOnTarget != 0) {
+                break;
+            }
+            if (onWorker >= 0 && onWorker < fewest) {
+                fewest = onWorker;
+                progressed = System.nanoTime();
+            }
+            if (goneOnWorker != 0 && System.nanoTime() - goneOnWorker > grace.toNanos()) {
+                gaveUp = "the worker listed none " + grace.toSeconds() + " s earlier but the target still listed " + onTarget;
+                break;
+            }
+            if (goneOnWorker == 0 && System.nanoTime() - progressed > stall.toNanos()) {
+                gaveUp = "the worker still listed " + onWorker + " after " + stall.toSeconds() + " s without progress";
+                break;
+            }
+            TargetClient.sleep(POLL_MILLIS);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("connectors", connectors);
+        boolean reached = goneOnWorker != 0 && goneOnTarget != 0;
+        out.put("reached", reached);
+        if (reached) {
+            out.put("seconds_from_first_request", Latencies.round((Math.max(goneOnWorker, goneOnTarget) - firstSent) / 1e9));
+        } else {
+            out.put("left_on_target", onTarget);
+            out.put("gave_up_after_seconds", Latencies.round((System.nanoTime() - firstSent) / 1e9));
+            out.put("gave_up_because", gaveUp != null ? gaveUp : "running timeout (" + runningTimeout.toSeconds() + " s)");
+            CompareBenchmark.log("gave up waiting for deletes: " + out.get("gave_up_because"));
+        }
+        if (goneOnWorker != 0 && !statusUrl.equals(workerUrl)) {
+            out.put("seconds_until_on_worker", Latencies.round((goneOnWorker - firstSent) / 1e9));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Switchboard and Kafka Connect 4.3.1 side by side: the same HTTP workload against a Kafka Connect
+# worker driven directly, one Switchboard replica and three Switchboard replicas (each in front of
+# a worker of the same kind), with the broker's acks=all produce round trip as the floor. Every
+# part runs as its own JVM. Figures go to bench/out/ (results.json, results.md, latency.png).
+#
+# Usage: bench/run.sh [--quick] [--connectors N] [--no-build]
+#                     [--targets kafka-connect,switchboard-1,switchboard-3] [--list-samples L]
+#                     [--running-timeout-s S] [--jvm-opts "-Xmx2g"]
+# Defaults: N = 500; --quick uses N = 20 and finishes in under two minutes (after the build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=true
+args=()
+for a in "$@"; do
+  if [[ "$a" == "--no-build" ]]; then build=false; else args+=("$a"); fi
+done
+
+mkdir -p bench/out
+if $build || [[ ! -f api/target/switchboard.jar ]] || [[ ! -d api/target/test-classes ]]; then
+  mvn -o -B -q -DskipTests install
+  mvn -o -B -q -pl api test-compile
+fi
+if [[ ! -f bench/out/classpath.txt ]] || [[ api/pom.xml -nt bench/out/classpath.txt ]] || [[ pom.xml -nt bench/out/classpath.txt ]]; then
+  mvn -o -B -q -pl api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/bench/out/classpath.txt"
+fi
+cp="api/target/test-classes:api/target/classes:$(cat bench/out/classpath.txt)"
+
+exec java -Djava.awt.headless=true -cp "$cp" io.switchboard.bench.CompareBenchmark "${args[@]}"
