@@ -39,21 +39,29 @@ public final class Reconciler {
     private final Supplier<List<ConnectorState>> desired;
     private final Consumer<ConnectorObservation> observations;
     private final Clock clock;
-    private final Map<String, String> lastReported = new HashMap<>();
+    /** How many connectors are reconciled at once. */
+    static final int PARALLELISM = 8;
+    private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLELISM, r -> {
+        Thread thread = new Thread(r, "switchboard-reconcile");
+        thread.setDaemon(true);
+        return thread;
+    });
+    // Each map is written for one connector by one thread at a time; different connectors in parallel.
+    private final Map<String, String> lastReported = new java.util.concurrent.ConcurrentHashMap<>();
     /** The last restart request carried out per connector, seeded from what was last observed. */
-    private final Map<String, String> restartsApplied = new HashMap<>();
+    private final Map<String, String> restartsApplied = new java.util.concurrent.ConcurrentHashMap<>();
     /** The worker's answer to the last offsets change made per connector, seeded from what was last observed. */
-    private final Map<String, OffsetsResult> offsetsApplied = new HashMap<>();
+    private final Map<String, OffsetsResult> offsetsApplied = new java.util.concurrent.ConcurrentHashMap<>();
     /** The last active-topics reset made per connector, seeded from what was last observed. */
-    private final Map<String, String> topicsResetsApplied = new HashMap<>();
+    private final Map<String, String> topicsResetsApplied = new java.util.concurrent.ConcurrentHashMap<>();
     /** The desired version last made true on the worker; a difference at that version is drift. */
-    private final Map<String, Long> versionsApplied = new HashMap<>();
-    private final Map<String, List<String>> pendingRepairs = new HashMap<>();
+    private final Map<String, Long> versionsApplied = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<String>> pendingRepairs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Auto-restarts per connector: how many since it was last healthy, and when the last was. */
     private record Restarts(int count, Long last) {
     }
 
-    private final Map<String, Restarts> autoRestarts = new HashMap<>();
+    private final Map<String, Restarts> autoRestarts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Function<String, Optional<ConnectorObservation>> lastObserved;
 
     /** The config as the worker is given it: sealed secrets as they are, or opened for a worker that cannot open them. */
@@ -78,63 +86,34 @@ public final class Reconciler {
         this.clock = clock;
     }
 
-    /** One pass: returns the number of calls that changed something on the worker. */
+    /**
+     * One pass: returns the number of calls that changed something on the worker. Connectors are
+     * reconciled {@link #PARALLELISM} at a time: each call waits on the worker (a create or delete
+     * takes a config-topic write and often a rebalance), and the worker takes concurrent calls.
+     */
     public int reconcile() {
         Map<String, ConnectorState> wanted = desired.get().stream()
                 .collect(Collectors.toMap(ConnectorState::getName, s -> s, (a, b) -> b));
         Map<String, WorkerConnector> actual = worker.connectors();
-        int calls = 0;
+        List<java.util.concurrent.Callable<Integer>> work = new ArrayList<>();
         for (ConnectorState state : wanted.values()) {
-            String name = state.getName();
-            WorkerConnector running = actual.get(name);
-            boolean drift = Long.valueOf(state.getVersion()).equals(versionsApplied.get(name));
-            try {
-                Map<String, String> config = toWorker.apply(state.getConfig());
-                if (running == null) {
-                    worker.create(name, config, state.getTargetState().name());
-                    repaired(name, drift, "created");
-                    versionsApplied.put(name, state.getVersion());
-                    calls++;
-                    continue;
-                }
-                int changes = 0;
-                if (!running.config().equals(config)) {
-                    worker.putConfig(name, config);
-                    repaired(name, drift, "config");
-                    changes++;
-                }
-                // Offsets first: a connector resumed since they were asked for is still stopped on the worker.
-                changes += modifyOffsetsIfAsked(state, running);
-                int aligned = alignTargetState(name, state.getTargetState(), running.state());
-                if (aligned > 0) {
-                    repaired(name, drift, state.getTargetState().name().toLowerCase(java.util.Locale.ROOT));
-                }
-                changes += aligned;
-                // Requests carried out once: one the worker cannot take now is tried again on the next
-                // pass, and does not hold up the rest of this one.
-                calls += changes + attempt(name, "restart", () -> restartIfAsked(state))
-                        + attempt(name, "active topics reset", () -> resetTopicsIfAsked(state))
-                        + attempt(name, "auto-restart", () -> autoRestartIfFailed(state, running));
-                // Only a pass that found everything as desired marks the version as applied: what
-                // differs later at that version was changed by someone else.
-                if (changes == 0 && SETTLED.contains(running.state())) {
-                    versionsApplied.put(name, state.getVersion());
-                }
-                report(running);
-            } catch (RuntimeException e) {
-                log.warn("Reconciling connector {} on cluster {} failed: {}{}", name, cluster, e.getMessage(),
-                        e instanceof ConnectClusterClient.WorkerRejection r && r.call() != null ? " (" + r.call() + ")" : "");
-            }
+            work.add(() -> reconcileOne(state, actual.get(state.getName())));
         }
         for (String name : actual.keySet()) {
             if (!wanted.containsKey(name)) {
-                try {
-                    worker.delete(name);
-                    calls++;
-                } catch (RuntimeException e) {
-                    log.warn("Deleting connector {} from cluster {} failed: {}", name, cluster, e.getMessage());
-                }
+                work.add(() -> deleteStray(name));
             }
+        }
+        int calls = 0;
+        try {
+            for (java.util.concurrent.Future<Integer> done : pool.invokeAll(work)) {
+                calls += done.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return calls;
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("Reconciling cluster {} failed: {}", cluster, e.getCause().toString());
         }
         lastReported.keySet().retainAll(wanted.keySet());
         versionsApplied.keySet().retainAll(wanted.keySet());
@@ -153,6 +132,66 @@ public final class Reconciler {
                     e instanceof ConnectClusterClient.WorkerRejection r && r.call() != null ? " (" + r.call() + ")" : "");
             return 0;
         }
+    }
+
+    /** Makes one desired connector true on the worker; answers the calls that changed something. */
+    private int reconcileOne(ConnectorState state, WorkerConnector running) {
+        String name = state.getName();
+        boolean drift = Long.valueOf(state.getVersion()).equals(versionsApplied.get(name));
+        try {
+            Map<String, String> config = toWorker.apply(state.getConfig());
+            if (running == null) {
+                worker.create(name, config, state.getTargetState().name());
+                repaired(name, drift, "created");
+                versionsApplied.put(name, state.getVersion());
+                return 1;
+            }
+            int changes = 0;
+            if (!running.config().equals(config)) {
+                worker.putConfig(name, config);
+                repaired(name, drift, "config");
+                changes++;
+            }
+            // Offsets first: a connector resumed since they were asked for is still stopped on the worker.
+            changes += modifyOffsetsIfAsked(state, running);
+            int aligned = alignTargetState(name, state.getTargetState(), running.state());
+            if (aligned > 0) {
+                repaired(name, drift, state.getTargetState().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            changes += aligned;
+            // Requests carried out once: one the worker cannot take now is tried again on the next
+            // pass, and does not hold up the rest of this one.
+            int calls = changes + attempt(name, "restart", () -> restartIfAsked(state))
+                    + attempt(name, "active topics reset", () -> resetTopicsIfAsked(state))
+                    + attempt(name, "auto-restart", () -> autoRestartIfFailed(state, running));
+            // Only a pass that found everything as desired marks the version as applied: what
+            // differs later at that version was changed by someone else.
+            if (changes == 0 && SETTLED.contains(running.state())) {
+                versionsApplied.put(name, state.getVersion());
+            }
+            report(running);
+            return calls;
+        } catch (RuntimeException e) {
+            log.warn("Reconciling connector {} on cluster {} failed: {}{}", name, cluster, e.getMessage(),
+                    e instanceof ConnectClusterClient.WorkerRejection r && r.call() != null ? " (" + r.call() + ")" : "");
+            return 0;
+        }
+    }
+
+    /** Deletes a connector that is on the worker but not desired. */
+    private int deleteStray(String name) {
+        try {
+            worker.delete(name);
+            return 1;
+        } catch (RuntimeException e) {
+            log.warn("Deleting connector {} from cluster {} failed: {}", name, cluster, e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Stops the threads that call the worker. */
+    public void close() {
+        pool.shutdownNow();
     }
 
     /** Restarts failed parts of a connector that opted in, after the back-off; resets once it is healthy. */

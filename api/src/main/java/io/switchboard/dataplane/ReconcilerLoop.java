@@ -97,5 +97,6 @@ public final class ReconcilerLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        reconciler.close();
     }
 }
