@@ -19,11 +19,11 @@ done
 
 mkdir -p bench/out
 if $build || [[ ! -f api/target/switchboard.jar ]] || [[ ! -d api/target/test-classes ]]; then
-  mvn -o -B -q -DskipTests install
-  mvn -o -B -q -pl api test-compile
+  mvn -B -q -DskipTests install
+  mvn -B -q -pl api test-compile
 fi
 if [[ ! -f bench/out/classpath.txt ]] || [[ api/pom.xml -nt bench/out/classpath.txt ]] || [[ pom.xml -nt bench/out/classpath.txt ]]; then
-  mvn -o -B -q -pl api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/bench/out/classpath.txt"
+  mvn -B -q -pl api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/bench/out/classpath.txt"
 fi
 cp="api/target/test-classes:api/target/classes:$(cat bench/out/classpath.txt)"
 
