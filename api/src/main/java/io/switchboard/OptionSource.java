@@ -10,7 +10,7 @@ final class OptionSource {
     static final Set<String> KNOWN = Set.of("port", "data-dir", "kafka-port", "bootstrap-servers",
             "schema-registry-url", "schema-registry-port", "advertised-url", "bind-host", "topic-prefix",
             "command-partitions", "command-timeout-ms", "embedded-worker", "connect-cluster", "plugin-path",
-            "secrets-key-file", "secrets-key", "secret-key-patterns");
+            "secrets-key-file", "secrets-key", "secret-key-patterns", "lifecycle-topic");
     /** Flags that may be given more than once; their values are joined with commas. */
     static final Set<String> REPEATABLE = Set.of("connect-cluster");
 

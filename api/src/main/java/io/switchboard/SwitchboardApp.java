@@ -117,7 +117,7 @@ public final class SwitchboardApp implements AutoCloseable {
             EmbeddedKafka kafka = own(new EmbeddedKafka(dataDir, options.kafkaPort()).start());
             bootstrapServers = kafka.bootstrapServers();
         }
-        Topics topics = new Topics(options.topicPrefix());
+        Topics topics = new Topics(options.topicPrefix(), options.lifecycleTopic());
         Admin admin = own(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)));
         TopicSetup.ensure(admin, topics, options.commandPartitions());
         String kafkaClusterId = clusterId(admin);
@@ -190,7 +190,7 @@ public final class SwitchboardApp implements AutoCloseable {
             root.register(config);
             connectors.register(config);
             new InternalResource(queries).register(config);
-            new WorkerPassThrough(() -> connectClusters.get(DEFAULT_CLUSTER)).register(config);
+            new WorkerPassThrough(() -> connectClusters.get(DEFAULT_CLUSTER), herder).register(config);
             history.register(config);
             events.register(config);
         }).start());

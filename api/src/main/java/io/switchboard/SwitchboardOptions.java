@@ -24,94 +24,102 @@ import java.util.Optional;
  * @param secretsKeyFile    the keyring that seals secret config values; null: {@code <dataDir>/secrets.key}
  * @param secretsKey        the keyring itself (its text), instead of a file
  * @param secretKeyPatterns config keys holding secrets, as comma-separated globs; null: the built-in rule
+ * @param lifecycleTopic    the public lifecycle topic; null: {@code <topicPrefix>.lifecycle}
  */
 public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String bootstrapServers,
                                  String schemaRegistryUrl, int schemaRegistryPort, String advertisedUrl,
                                  String bindHost, String topicPrefix, int commandPartitions,
                                  Duration commandTimeout, boolean embeddedWorker, String connectClusters,
-                                 String pluginPath, Path secretsKeyFile, String secretsKey, String secretKeyPatterns) {
+                                 String pluginPath, Path secretsKeyFile, String secretsKey, String secretKeyPatterns,
+                                 String lifecycleTopic) {
 
     public static SwitchboardOptions defaults() {
         return new SwitchboardOptions(8083, Path.of("data"), 9092, null, null, 8081, null,
-                "0.0.0.0", "switchboard", 6, Duration.ofSeconds(30), true, null, null, null, null, null);
+                "0.0.0.0", "switchboard", 6, Duration.ofSeconds(30), true, null, null, null, null, null, null);
     }
 
     public SwitchboardOptions withPort(int port) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withDataDir(Path dataDir) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withKafkaPort(int kafkaPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withBootstrapServers(String bootstrapServers) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withSchemaRegistryUrl(String schemaRegistryUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withSchemaRegistryPort(int schemaRegistryPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withAdvertisedUrl(String advertisedUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withTopicPrefix(String topicPrefix) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withCommandTimeout(Duration commandTimeout) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withEmbeddedWorker(boolean embeddedWorker) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withConnectClusters(String connectClusters) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withSecretsKeyFile(Path secretsKeyFile) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     public SwitchboardOptions withSecretKeyPatterns(String secretKeyPatterns) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns);
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
+    }
+
+    public SwitchboardOptions withLifecycleTopic(String lifecycleTopic) {
+        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic);
     }
 
     /** The keyring file: the one given, else {@code secrets.key} under the data directory. */
@@ -160,7 +168,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 source.string("plugin-path", null),
                 Optional.ofNullable(source.string("secrets-key-file", null)).map(Path::of).orElse(null),
                 source.string("secrets-key", null),
-                source.string("secret-key-patterns", null));
+                source.string("secret-key-patterns", null),
+                source.string("lifecycle-topic", null));
     }
 
     public boolean embeddedKafka() {

@@ -213,6 +213,12 @@ public final class ConnectorHerder {
         return tasks;
     }
 
+    /** The last observation of an existing connector that carries its active topics and offsets. */
+    public java.util.Optional<io.switchboard.schemas.ConnectorObservation> observedDetails(String name) {
+        existing(name);
+        return queries.status(key(name)).filter(o -> o.getDetailsObservedAt() != null);
+    }
+
     /** A connector just created: no worker has reported on it, so there is nothing to look up. */
     private ConnectorInfo newInfo(ConnectorState state) {
         return new ConnectorInfo(state.getName(), secrets.hidden(state.getConfig()), List.of(),

@@ -20,9 +20,19 @@ import java.util.function.Supplier;
 public final class WorkerPassThrough {
     private final Supplier<String> workerUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ConnectorHerder herder;
 
     public WorkerPassThrough(Supplier<String> workerUrl) {
+        this(workerUrl, null);
+    }
+
+    /**
+     * @param herder where a connector's last observed active topics and offsets are read when the
+     *               worker cannot answer; null: nowhere
+     */
+    public WorkerPassThrough(Supplier<String> workerUrl, ConnectorHerder herder) {
         this.workerUrl = workerUrl;
+        this.herder = herder;
     }
 
     public void register(JavalinConfig config) {
@@ -37,6 +47,52 @@ public final class WorkerPassThrough {
     }
 
     private void forward(Context ctx) {
+        try {
+            forwardToWorker(ctx);
+        } catch (ConnectRestException e) {
+            if (e.status() != 503 || !answerObserved(ctx)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * A connector's active topics or offsets as the data plane last read them, when the worker
+     * cannot answer now; the header {@code X-Switchboard-Observed-At} says when they were read.
+     */
+    private boolean answerObserved(Context ctx) {
+        if (herder == null || !ctx.method().name().equals("GET") || !ctx.pathParamMap().containsKey("connector")) {
+            return false;
+        }
+        String name = ctx.pathParam("connector");
+        java.util.Optional<io.switchboard.schemas.ConnectorObservation> observed;
+        try {
+            observed = herder.observedDetails(name);
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (observed.isEmpty()) {
+            return false;
+        }
+        io.switchboard.schemas.ConnectorObservation o = observed.get();
+        Object body;
+        if (ctx.path().endsWith("/topics") && o.getActiveTopics() != null) {
+            body = java.util.Map.of(name, java.util.Map.of("topics", o.getActiveTopics()));
+        } else if (ctx.path().endsWith("/offsets") && o.getOffsets() != null) {
+            try {
+                body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.getOffsets());
+            } catch (IOException e) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        ctx.header("X-Switchboard-Observed-At", java.time.Instant.ofEpochMilli(o.getDetailsObservedAt()).toString());
+        ctx.status(200).json(body);
+        return true;
+    }
+
+    private void forwardToWorker(Context ctx) {
         String base = workerUrl.get();
         if (base == null) {
             ctx.header("Retry-After", "1");

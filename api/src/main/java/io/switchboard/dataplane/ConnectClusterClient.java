@@ -174,6 +174,19 @@ public final class ConnectClusterClient {
         return answer.path("message").asText("");
     }
 
+    /** GET /connectors/{name}/topics: the topics the connector has used. */
+    public java.util.List<String> activeTopics(String name) {
+        JsonNode answer = call("GET", "/connectors/" + encode(name) + "/topics", null, 200);
+        java.util.List<String> topics = new java.util.ArrayList<>();
+        answer.path(name).path("topics").forEach(t -> topics.add(t.asText()));
+        return topics;
+    }
+
+    /** GET /connectors/{name}/offsets: the worker's JSON body. */
+    public String offsets(String name) {
+        return call("GET", "/connectors/" + encode(name) + "/offsets", null, 200).toString();
+    }
+
     public void resetActiveTopics(String name) {
         call("PUT", "/connectors/" + encode(name) + "/topics/reset", null, 202, 200, 204);
     }

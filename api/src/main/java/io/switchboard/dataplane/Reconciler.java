@@ -61,6 +61,13 @@ public final class Reconciler {
     private record Restarts(int count, Long last) {
     }
 
+    /** Active topics and offsets read per connector, and when; read again every {@link #DETAILS_EVERY_MS}. */
+    private record Details(List<String> topics, String offsets, long at) {
+    }
+
+    /** Reading offsets costs the worker an offset store per call, so they are read rarely when nothing else changed. */
+    static final long DETAILS_EVERY_MS = 300_000;
+    private final Map<String, Details> details = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Restarts> autoRestarts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Function<String, Optional<ConnectorObservation>> lastObserved;
 
@@ -118,6 +125,7 @@ public final class Reconciler {
         lastReported.keySet().retainAll(wanted.keySet());
         versionsApplied.keySet().retainAll(wanted.keySet());
         autoRestarts.keySet().retainAll(wanted.keySet());
+        details.keySet().retainAll(wanted.keySet());
         restartsApplied.keySet().retainAll(wanted.keySet());
         offsetsApplied.keySet().retainAll(wanted.keySet());
         topicsResetsApplied.keySet().retainAll(wanted.keySet());
@@ -331,6 +339,33 @@ public final class Reconciler {
         return 1;
     }
 
+    private static String fingerprintOf(Object status, ConnectorObservation observation) {
+        return status + "|" + observation.getRestartApplied() + "|" + observation.getAutoRestarts()
+                + "|" + observation.getLastAutoRestart() + "|" + observation.getOffsetsApplied()
+                + "|" + observation.getTopicsResetApplied();
+    }
+
+    /**
+     * The connector's active topics and offsets: read again when its status changed or the last
+     * reading is {@link #DETAILS_EVERY_MS} old; kept as they were when the worker cannot say now.
+     */
+    private Details detailsOf(String name, String statusFingerprint) {
+        Details known = details.get(name);
+        String reported = lastReported.get(name);
+        boolean statusChanged = reported == null || !reported.startsWith(statusFingerprint + "|");
+        long now = clock.millis();
+        if (known != null && !statusChanged && now - known.at() < DETAILS_EVERY_MS) {
+            return known;
+        }
+        try {
+            Details fresh = new Details(worker.activeTopics(name), worker.offsets(name), now);
+            details.put(name, fresh);
+            return fresh;
+        } catch (RuntimeException e) {
+            return known;
+        }
+    }
+
     private void report(WorkerConnector running) {
         if (running.status() == null) {
             return;
@@ -358,9 +393,13 @@ public final class Reconciler {
                 .setAutoRestarts(autoRestarts.getOrDefault(running.name(), new Restarts(0, null)).count())
                 .setLastAutoRestart(autoRestarts.getOrDefault(running.name(), new Restarts(0, null)).last())
                 .build();
-        String fingerprint = status + "|" + observation.getRestartApplied() + "|" + observation.getAutoRestarts()
-                + "|" + observation.getLastAutoRestart() + "|" + observation.getOffsetsApplied()
-                + "|" + observation.getTopicsResetApplied();
+        Details known = detailsOf(running.name(), fingerprintOf(status, observation));
+        if (known != null) {
+            observation.setActiveTopics(known.topics());
+            observation.setOffsets(known.offsets());
+            observation.setDetailsObservedAt(known.at());
+        }
+        String fingerprint = fingerprintOf(status, observation) + "|" + (known == null ? "" : known.topics() + "|" + known.offsets());
         if (!fingerprint.equals(lastReported.get(running.name())) || !observation.getRepairs().isEmpty()) {
             // Task configs change only when the tasks do; fetch them only when the status changed.
             // If the worker cannot answer now (it rebalances), nothing is reported and the next pass

@@ -431,6 +431,11 @@ public final class CompareBenchmark {
         byte[] value = new byte[200];
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             long[] samples = new long[count];
+            // One record to each partition, one at a time, before any concurrent sends: a new topic's
+            // partitions may not have their leader yet, and concurrent first sends then fail out of order.
+            for (int partition = 0; partition < 6; partition++) {
+                producer.send(new ProducerRecord<>(topic, partition, "first", value)).get();
+            }
             TargetClient.runAll(200, concurrency, i -> sendOne(producer, topic, "warmup-" + i, value));
             TargetClient.runAll(count, concurrency, i -> samples[i] = sendOne(producer, topic, "key-" + i, value));
             return new Latencies(samples);

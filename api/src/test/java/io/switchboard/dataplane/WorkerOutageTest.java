@@ -60,6 +60,15 @@ class WorkerOutageTest {
                 assertEquals(200, status.status());
                 assertEquals("RUNNING", status.json().path("connector").path("state").asText(),
                         "status shows what was last observed");
+                // Active topics and offsets: the worker cannot say, so the last reading answers.
+                Probe.Answer topics = call(app.url(), "GET", "/connectors/before/topics", null);
+                assertEquals(200, topics.status(), topics.body());
+                assertTrue(topics.json().path("before").path("topics").isArray(), topics.body());
+                Probe.Answer offsets = call(app.url(), "GET", "/connectors/before/offsets", null);
+                assertEquals(200, offsets.status(), offsets.body());
+                assertTrue(offsets.json().path("offsets").isArray(), offsets.body());
+                Probe.Answer plugins = call(app.url(), "GET", "/connector-plugins", null);
+                assertEquals(503, plugins.status(), "nothing observed to answer with: " + plugins.body());
 
                 worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port);
                 String url = worker.url();

@@ -2,10 +2,17 @@ package io.switchboard.processor;
 
 /**
  * The names of the topics Switchboard owns. Every name derives from one prefix so that several
- * Switchboard deployments can share a Kafka cluster.
+ * Switchboard deployments can share a Kafka cluster; the public lifecycle topic may be named
+ * outright.
+ *
+ * @param lifecycleTopic the lifecycle topic's name, or null for {@code <prefix>.lifecycle}
  */
-public record Topics(String prefix) {
+public record Topics(String prefix, String lifecycleTopic) {
     public static final Topics DEFAULT = new Topics("switchboard");
+
+    public Topics(String prefix) {
+        this(prefix, null);
+    }
 
     /** Commands, keyed by connector: the only input of the topology. */
     public String commands() {
@@ -19,7 +26,7 @@ public record Topics(String prefix) {
 
     /** Facts about connectors, for other teams to consume. */
     public String lifecycle() {
-        return prefix + ".lifecycle";
+        return lifecycleTopic != null && !lifecycleTopic.isBlank() ? lifecycleTopic : prefix + ".lifecycle";
     }
 
     /** What reconcilers observe on the Connect clusters, keyed by connector. */

@@ -1,0 +1,44 @@
+package io.switchboard;
+
+import io.switchboard.processor.Topics;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SwitchboardOptionsTest {
+
+    @Test
+    void flagsWinOverEnvironmentVariablesWhichWinOverDefaults() {
+        SwitchboardOptions options = SwitchboardOptions.parse(
+                new String[]{"--lifecycle-topic", "platform.connector-events", "--secret-key-patterns=*.pass"},
+                Map.of("SWITCHBOARD_LIFECYCLE_TOPIC", "ignored", "SWITCHBOARD_SECRETS_KEY_FILE", "/etc/switchboard/keyring",
+                        "SWITCHBOARD_TOPIC_PREFIX", "sb"));
+        assertEquals("platform.connector-events", options.lifecycleTopic());
+        assertEquals("*.pass", options.secretKeyPatterns());
+        assertEquals(Path.of("/etc/switchboard/keyring"), options.keyringFile());
+        Topics topics = new Topics(options.topicPrefix(), options.lifecycleTopic());
+        assertEquals("platform.connector-events", topics.lifecycle());
+        assertEquals("sb.commands", topics.commands());
+    }
+
+    @Test
+    void defaultsNameEverythingFromThePrefixAndKeepTheKeyringInTheDataDirectory() {
+        SwitchboardOptions options = SwitchboardOptions.parse(new String[0], Map.of());
+        assertNull(options.lifecycleTopic());
+        assertEquals("switchboard.lifecycle", new Topics(options.topicPrefix(), options.lifecycleTopic()).lifecycle());
+        assertEquals(Path.of("data", "secrets.key"), options.keyringFile());
+    }
+
+    @Test
+    void unknownFlagsAreRefusedWithTheKnownOnesListed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SwitchboardOptions.parse(new String[]{"--lifecycle", "x"}, Map.of()));
+        assertTrue(e.getMessage().contains("--lifecycle-topic"), e.getMessage());
+    }
+}
