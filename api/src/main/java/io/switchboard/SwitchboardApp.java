@@ -235,7 +235,8 @@ public final class SwitchboardApp implements AutoCloseable {
                             cluster + "/" + observation.getConnector(), observation)),
                     Clock.systemUTC(),
                     // Another cluster's workers cannot open sealed values: they get them opened.
-                    sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity() : secrets::open);
+                    sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity() : secrets::open,
+                    name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
             own(new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
                     options.topicPrefix() + "-reconciler-" + cluster, Duration.ofSeconds(1)).start());
             connectClusters.put(cluster, url);

@@ -71,6 +71,8 @@ public final class Reconciler {
     private final Map<String, Restarts> autoRestarts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Function<String, Optional<ConnectorObservation>> lastObserved;
 
+    static final long RECHECK_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    private final Function<String, Optional<ConnectorState>> desiredNow;
     /** The config as the worker is given it: sealed secrets as they are, or opened for a worker that cannot open them. */
     private final java.util.function.UnaryOperator<Map<String, String>> toWorker;
 
@@ -84,6 +86,21 @@ public final class Reconciler {
                       Function<String, Optional<ConnectorObservation>> lastObserved,
                       Consumer<ConnectorObservation> observations, Clock clock,
                       java.util.function.UnaryOperator<Map<String, String>> toWorker) {
+        this(cluster, worker, desired, lastObserved, observations, clock, toWorker, null);
+    }
+
+    /**
+     * @param desiredNow one connector's desired state as it is now; a pass that has run for
+     *                   {@link #RECHECK_AFTER_NANOS} checks each connector again before calling the
+     *                   worker, so that a long pass (500 config updates on a worker that takes
+     *                   seconds for each) does not carry out what was changed or deleted since it began
+     */
+    public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
+                      Function<String, Optional<ConnectorObservation>> lastObserved,
+                      Consumer<ConnectorObservation> observations, Clock clock,
+                      java.util.function.UnaryOperator<Map<String, String>> toWorker,
+                      Function<String, Optional<ConnectorState>> desiredNow) {
+        this.desiredNow = desiredNow;
         this.toWorker = toWorker;
         this.cluster = cluster;
         this.lastObserved = lastObserved;
@@ -103,8 +120,23 @@ public final class Reconciler {
                 .collect(Collectors.toMap(ConnectorState::getName, s -> s, (a, b) -> b));
         Map<String, WorkerConnector> actual = worker.connectors();
         List<java.util.concurrent.Callable<Integer>> work = new ArrayList<>();
+        long began = System.nanoTime();
         for (ConnectorState state : wanted.values()) {
-            work.add(() -> reconcileOne(state, actual.get(state.getName())));
+            work.add(() -> {
+                ConnectorState current = state;
+                if (desiredNow != null && System.nanoTime() - began > RECHECK_AFTER_NANOS) {
+                    try {
+                        Optional<ConnectorState> now = desiredNow.apply(state.getName());
+                        if (now.isEmpty()) {
+                            return 0;
+                        }
+                        current = now.get();
+                    } catch (RuntimeException unknown) {
+                        // Cannot be read now: go on with what the pass began with.
+                    }
+                }
+                return reconcileOne(current, actual.get(state.getName()));
+            });
         }
         for (String name : actual.keySet()) {
             if (!wanted.containsKey(name)) {
