@@ -7,7 +7,7 @@
 # Usage: bench/run.sh [--quick] [--connectors N] [--no-build]
 #                     [--targets kafka-connect,switchboard-1,switchboard-3] [--list-samples L]
 #                     [--running-timeout-s S] [--jvm-opts "-Xmx2g"]
-# Defaults: N = 500; --quick uses N = 20 and finishes in under two minutes (after the build).
+# Defaults: N = 500; --quick uses N = 5 and finishes in under two minutes (after the build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
