@@ -50,6 +50,7 @@ public final class ConnectorHerder {
 
     public CompletableFuture<Created> createConnector(String name, Map<String, String> config, TargetState initialState,
                                                       RequestContext request) {
+        secrets.requireOpenable(config);
         java.util.Set<String> passwords = validator.validate(config);
         CreateConnector action = new CreateConnector(secrets.seal(config, passwords, Map.of()),
                 initialState == null ? TargetState.RUNNING : initialState);
@@ -57,6 +58,7 @@ public final class ConnectorHerder {
     }
 
     public CompletableFuture<Created> putConnectorConfig(String name, Map<String, String> config, RequestContext request) {
+        secrets.requireOpenable(config);
         java.util.Set<String> passwords = validator.validate(config);
         return submit(name, new PutConnectorConfig(secrets.seal(config, passwords, currentConfigIfSecret(name, config, passwords))), request)
                 .thenApply(d -> d.getOutcome() == io.switchboard.schemas.Outcome.CREATED
@@ -66,6 +68,7 @@ public final class ConnectorHerder {
     public CompletableFuture<ConnectorInfo> patchConnectorConfig(String name, Map<String, String> patch, RequestContext request) {
         ConnectorState current = queries.connector(key(name))
                 .orElseThrow(() -> ConnectRestException.notFound("Connector " + name + " not found"));
+        secrets.requireOpenable(patch);
         Map<String, String> patched = new HashMap<>(current.getConfig());
         patch.forEach((k, v) -> {
             if (v == null) {

@@ -22,6 +22,23 @@ public final class ConnectorSecrets {
     }
 
     /**
+     * Refuses a value written in Switchboard's sealed form that this keyring cannot open: stored,
+     * it could never be given to a connector, and the worker would fail it on every start.
+     */
+    public void requireOpenable(Map<String, String> config) {
+        config.forEach((key, value) -> {
+            if (SecretBox.isSealed(value)) {
+                try {
+                    box.open(value);
+                } catch (SecretBox.SecretException e) {
+                    throw ConnectRestException.badRequest("The value of " + key + " is in Switchboard's sealed form ("
+                            + SecretBox.PREFIX + "KEY-ID:CIPHERTEXT}) but cannot be opened: " + e.getMessage());
+                }
+            }
+        });
+    }
+
+    /**
      * The config with its secret values sealed. A value equal to what the current config holds keeps
      * the current sealed text, so an update that changes nothing stays a no-op across key rotations.
      *

@@ -449,4 +449,23 @@ class ConnectApiTest {
                 "a retried delete is answered as the first");
         assertEquals(404, fx.call("DELETE", "/connectors/idem", null).status());
     }
+
+    /** A value in the sealed form that this keyring cannot open is refused: no connector could ever get it. */
+    @Test
+    void sealedLookingValuesThatDoNotOpenAreRefused() {
+        for (String forged : new String[]{"${switchboard:nokey:AAAA}", "${switchboard:no-key-id}"}) {
+            Map<String, Object> config = config("forged");
+            config.put("db.password", forged);
+            Answer refused = fx.call("POST", "/connectors", SwitchboardFixture.json(Map.of("name", "forged", "config", config)));
+            assertEquals(400, refused.status(), refused.body());
+            assertTrue(refused.json().path("message").asText().startsWith("The value of db.password is in Switchboard's sealed form"),
+                    refused.body());
+            assertFalse(refused.body().contains("AAAA"), "the value is not quoted back");
+        }
+        assertEquals(404, fx.call("GET", "/connectors/forged", null).status());
+        assertEquals(201, fx.call("POST", "/connectors", createBody("forged")).status());
+        Answer patched = fx.call("PATCH", "/connectors/forged/config", "{\"db.password\":\"${switchboard:nokey:AAAA}\"}");
+        assertEquals(400, patched.status(), patched.body());
+        assertEquals(204, fx.call("DELETE", "/connectors/forged", null).status());
+    }
 }
