@@ -84,7 +84,7 @@ public final class CompareBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = parse(args);
+        Map<String, String> opts = BenchSupport.options(args);
         if (opts.containsKey("render")) {
             render(opts);
             return;
@@ -95,7 +95,7 @@ public final class CompareBenchmark {
             bench.run();
         } finally {
             bench.killAll();
-            deleteQuietly(bench.work);
+            BenchSupport.deleteQuietly(bench.work);
         }
         System.exit(0);
     }
@@ -483,31 +483,6 @@ public final class CompareBenchmark {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String key = args[i].replaceFirst("^--", "");
-            if (key.equals("quick")) {
-                opts.put(key, "true");
-            } else if (key.contains("=")) {
-                opts.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
-            } else if (i + 1 < args.length) {
-                opts.put(key, args[++i]);
-            } else {
-                throw new IllegalArgumentException("--" + key + " needs a value");
-            }
-        }
-        return opts;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

@@ -45,7 +45,7 @@ public final class CreateLatencyBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = parse(args);
+        Map<String, String> opts = BenchSupport.options(args);
         int connectors = Integer.parseInt(opts.getOrDefault("connectors", "2000"));
         int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "16"));
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "300"));
@@ -60,13 +60,13 @@ public final class CreateLatencyBenchmark {
 
             Latencies floor = produceRoundTrips(kafka.bootstrapServers(), warmup, connectors, concurrency);
             Map<Integer, AtomicInteger> codes = new ConcurrentHashMap<>();
-            run(warmup, concurrency, i -> create(app.url(), "warmup-" + i, codes));
+            BenchSupport.measure(warmup, concurrency, i -> create(app.url(), "warmup-" + i, codes));
             codes.clear();
             long start = System.nanoTime();
-            Latencies creates = run(connectors, concurrency, i -> create(app.url(), "bench-" + i, codes));
+            Latencies creates = BenchSupport.measure(connectors, concurrency, i -> create(app.url(), "bench-" + i, codes));
             double seconds = (System.nanoTime() - start) / 1e9;
             // A read of one connector: the HTTP and interactive-query cost without a command.
-            Latencies reads = run(connectors, concurrency, i -> get(app.url(), "/connectors/bench-" + ((i * 7919) % connectors)));
+            Latencies reads = BenchSupport.measure(connectors, concurrency, i -> get(app.url(), "/connectors/bench-" + ((i * 7919) % connectors)));
 
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("benchmark", "create latency");
@@ -100,7 +100,7 @@ public final class CreateLatencyBenchmark {
             System.out.println(table);
             System.out.println("Figures written to " + jsonFile.toAbsolutePath());
         } finally {
-            deleteQuietly(dir);
+            BenchSupport.deleteQuietly(dir);
         }
     }
 
@@ -162,47 +162,8 @@ public final class CreateLatencyBenchmark {
                 }
                 return (System.nanoTime() - start) / 1000;
             };
-            run(warmup, concurrency, send);
-            return run(count, concurrency, send);
-        }
-    }
-
-    private static Latencies run(int count, int concurrency, IntFunction<Long> op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        try {
-            AtomicInteger next = new AtomicInteger();
-            long[] samples = new long[count];
-            List<Future<?>> workers = new java.util.ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                workers.add(pool.submit(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < count) {
-                        samples[i] = op.apply(i);
-                    }
-                }));
-            }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-            return new Latencies(samples);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        return opts;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
+            BenchSupport.measure(warmup, concurrency, send);
+            return BenchSupport.measure(count, concurrency, send);
         }
     }
 }

@@ -46,7 +46,7 @@ public final class ReplicaReadBenchmark {
     private static final int PARTITIONS = 6;
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = parse(args);
+        Map<String, String> opts = BenchSupport.options(args);
         int connectors = Integer.parseInt(opts.getOrDefault("connectors", "10000"));
         int reads = Integer.parseInt(opts.getOrDefault("reads", "3000"));
         int lists = Integer.parseInt(opts.getOrDefault("lists", "20"));
@@ -72,7 +72,7 @@ public final class ReplicaReadBenchmark {
 
             Map<Integer, AtomicInteger> createCodes = new ConcurrentHashMap<>();
             long loadStart = System.nanoTime();
-            Latencies creates = run(connectors, 16, i -> create(replicas.get(i % 3).url(), "bench-" + i, createCodes));
+            Latencies creates = BenchSupport.measure(connectors, 16, i -> create(replicas.get(i % 3).url(), "bench-" + i, createCodes));
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             awaitAllHealthy(replicas);
 
@@ -102,16 +102,16 @@ public final class ReplicaReadBenchmark {
                 int owner = ownerOfPartition.getOrDefault(partition(name), 0);
                 return get(replicas.get((owner + 1 + (i % 2)) % 3).url(), "/connectors/" + name + "/status", readCodes);
             };
-            run(Math.min(500, reads), concurrency, local);
-            run(Math.min(500, reads), concurrency, forwarded);
-            Latencies localReads = run(reads, concurrency, local);
-            Latencies forwardedReads = run(reads, concurrency, forwarded);
+            BenchSupport.measure(Math.min(500, reads), concurrency, local);
+            BenchSupport.measure(Math.min(500, reads), concurrency, forwarded);
+            Latencies localReads = BenchSupport.measure(reads, concurrency, local);
+            Latencies forwardedReads = BenchSupport.measure(reads, concurrency, forwarded);
 
             Map<Integer, AtomicInteger> listCodes = new ConcurrentHashMap<>();
             get(replicas.get(0).url(), "/connectors?expand=status&expand=info", listCodes);
             long bytes = body(replicas.get(0).url(), "/connectors?expand=status&expand=info").length();
-            Latencies expandedLists = run(lists, 1, i -> get(replicas.get(i % 3).url(), "/connectors?expand=status&expand=info", listCodes));
-            Latencies plainLists = run(lists, 1, i -> get(replicas.get(i % 3).url(), "/connectors", listCodes));
+            Latencies expandedLists = BenchSupport.measure(lists, 1, i -> get(replicas.get(i % 3).url(), "/connectors?expand=status&expand=info", listCodes));
+            Latencies plainLists = BenchSupport.measure(lists, 1, i -> get(replicas.get(i % 3).url(), "/connectors", listCodes));
 
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("benchmark", "reads over three replicas (separate JVMs, one embedded broker)");
@@ -172,7 +172,7 @@ public final class ReplicaReadBenchmark {
             System.out.println("Figures written to " + jsonFile.toAbsolutePath());
         } finally {
             replicas.forEach(ReplicaProcess::close);
-            deleteQuietly(dir);
+            BenchSupport.deleteQuietly(dir);
         }
     }
 
@@ -252,44 +252,5 @@ public final class ReplicaReadBenchmark {
     private static String body(String url, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(120)).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static Latencies run(int count, int concurrency, IntFunction<Long> op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        try {
-            AtomicInteger next = new AtomicInteger();
-            long[] samples = new long[count];
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                workers.add(pool.submit(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < count) {
-                        samples[i] = op.apply(i);
-                    }
-                }));
-            }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-            return new Latencies(samples);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        return opts;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

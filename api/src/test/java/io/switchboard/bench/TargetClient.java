@@ -101,24 +101,10 @@ final class TargetClient {
     }
 
     static void runAll(int count, int concurrency, IntFunction<?> operation) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        try {
-            AtomicInteger next = new AtomicInteger();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                workers.add(pool.submit(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < count) {
-                        operation.apply(i);
-                    }
-                }));
-            }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        BenchSupport.measure(count, concurrency, i -> {
+            operation.apply(i);
+            return 0L;
+        });
     }
 
     /**
