@@ -180,11 +180,25 @@ public final class CompareBenchmark {
                               List<ChildProcess> processes, List<String> urls, double startupSeconds) {
     }
 
+    /**
+     * Starts a target, trying again (up to three times) when one of its processes exits while
+     * starting: a free port handed to a child can be taken by another process before it binds.
+     */
     private Deployment startQuietly(String target) {
-        try {
-            return startTarget(target);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot start " + target + ": " + e.getMessage(), e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startTarget(target);
+            } catch (Exception e) {
+                synchronized (children) {
+                    // Only this target's own processes: in --quick, the others start at the same time.
+                    children.stream().filter(c -> c.name().startsWith(target + "-")).forEach(ChildProcess::kill);
+                    children.removeIf(c -> c.name().startsWith(target + "-"));
+                }
+                if (attempt == 3) {
+                    throw new IllegalStateException("Cannot start " + target + ": " + e.getMessage(), e);
+                }
+                log("Target " + target + " did not start (" + e.getMessage() + "); starting it again");
+            }
         }
     }
 
