@@ -198,8 +198,27 @@ class ConnectApiTest {
         body.put("config", config("starts-paused"));
         body.put("initial_state", "paused");
         assertEquals(201, fx.call("POST", "/connectors", SwitchboardFixture.json(body)).status());
-        // Pausing an already paused connector is accepted and changes nothing.
+        // Pausing an already paused connector is accepted and changes nothing: no version is recorded.
         assertEquals(202, fx.call("PUT", "/connectors/starts-paused/pause", null).status());
+        assertEquals(202, fx.call("PUT", "/connectors/starts-paused/resume", null).status());
+        JsonNode versions = historyVersions("starts-paused", 2);
+        assertEquals("ConnectorCreated", versions.get(0).get("event").asText(), versions.toString());
+        assertEquals("PAUSED", versions.get(0).get("target_state").asText(), versions.toString());
+        assertEquals("TargetStateChanged", versions.get(1).get("event").asText(), versions.toString());
+        assertEquals("RUNNING", versions.get(1).get("target_state").asText(), versions.toString());
+    }
+
+    /** The recorded versions of a connector, once there are {@code count} of them. */
+    private JsonNode historyVersions(String name, int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        Answer answer;
+        do {
+            answer = fx.call("GET", "/connectors/" + name + "/history", null);
+            if (answer.status() == 200 && answer.json().get("versions").size() >= count) {
+                return answer.json().get("versions");
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("history of " + name + " never had " + count + " versions: " + answer.body());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.api.SwitchboardFixture.Answer;
@@ -44,6 +45,8 @@ class RestartTest {
                 Answer two = SwitchboardFixture.call(second.url(), "GET", "/connectors/two", null);
                 assertEquals(200, two.status());
                 assertEquals("two-lines", two.json().get("config").get("topic").asText());
+                assertEquals("PAUSED", lastTargetState(second, "two"), "the pause made before the restart is kept");
+                assertEquals("RUNNING", lastTargetState(second, "one"));
                 // Existing names still conflict after the restart.
                 Answer again = SwitchboardFixture.call(second.url(), "POST", "/connectors", ConnectApiTest.createBody("one"));
                 assertEquals(409, again.status());
@@ -55,5 +58,19 @@ class RestartTest {
         } finally {
             SwitchboardFixture.deleteQuietly(dir);
         }
+    }
+
+    /** The desired target state of a connector's latest version, as its history records it. */
+    private static String lastTargetState(SwitchboardApp app, String name) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        Answer history;
+        do {
+            history = SwitchboardFixture.call(app.url(), "GET", "/connectors/" + name + "/history", null);
+            if (history.status() == 200) {
+                JsonNode versions = history.json().get("versions");
+                return versions.get(versions.size() - 1).get("target_state").asText();
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no history of " + name + ": " + history.body());
     }
 }

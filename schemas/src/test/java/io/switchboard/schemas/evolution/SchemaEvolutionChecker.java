@@ -33,13 +33,15 @@ final class SchemaEvolutionChecker {
     /** Checks every .avsc file of the directory against its git history; returns one message per problem. */
     List<String> checkDirectory(Path avroDirectory) {
         Map<String, String> current = readSchemaFiles(avroDirectory);
-        Optional<SchemaHistory> history = SchemaHistory.of(avroDirectory, report);
-        if (history.isEmpty()) {
-            return List.of();
+        SchemaHistory history;
+        try {
+            history = SchemaHistory.of(avroDirectory);
+        } catch (SchemaHistory.Missing e) {
+            return List.of(e.getMessage());
         }
         List<String> problems = new ArrayList<>();
         for (String name : current.keySet()) {
-            problems.addAll(checkFile(history.get(), avroDirectory, name, current));
+            problems.addAll(checkFile(history, avroDirectory, name, current));
         }
         return problems;
     }

@@ -31,14 +31,32 @@ final class SchemaHistory {
         this.git = new Git(root);
     }
 
-    /** The history of the git work tree holding the directory; empty (with the reason told) when there is none. */
-    static Optional<SchemaHistory> of(Path directory, Consumer<String> report) {
-        Git.Result top = new Git(directory).run("rev-parse", "--show-toplevel");
-        if (!top.ok()) {
-            report.accept("No git history to check schemas against (" + directory + "): " + top.err().strip());
-            return Optional.empty();
+    /** Why there is no history to compare with: the check cannot vouch for anything, so it must not pass. */
+    static final class Missing extends RuntimeException {
+        Missing(String message) {
+            super(message);
         }
-        return Optional.of(new SchemaHistory(realPath(Path.of(top.out().strip()))));
+    }
+
+    /**
+     * The history of the git work tree holding the directory.
+     *
+     * @throws Missing when there is none (no git, not a repository) or only part of it (a shallow
+     *                 clone, where every schema would be compared with nothing but itself)
+     */
+    static SchemaHistory of(Path directory) {
+        Git git = new Git(directory);
+        Git.Result top = git.run("rev-parse", "--show-toplevel");
+        if (!top.ok()) {
+            throw new Missing("No git history to check the schemas in " + directory + " against: " + top.err().strip()
+                    + ". Run the build in a clone of the repository.");
+        }
+        Git.Result shallow = git.run("rev-parse", "--is-shallow-repository");
+        if (shallow.ok() && shallow.out().strip().equals("true")) {
+            throw new Missing("The clone at " + top.out().strip() + " is shallow, so the schemas cannot be checked "
+                    + "against their earlier versions. Run 'git fetch --unshallow' first.");
+        }
+        return new SchemaHistory(realPath(Path.of(top.out().strip())));
     }
 
     /** The file's path from the repository root, with '/' separators, as git names it. */

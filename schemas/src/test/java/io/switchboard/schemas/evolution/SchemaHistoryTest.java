@@ -64,10 +64,30 @@ class SchemaHistoryTest {
     }
 
     @Test
-    void outsideARepositoryThereIsNothingToCheck() throws IOException {
+    void outsideARepositoryTheCheckFails() throws IOException {
         write("State.avsc", STATE);
-        assertEquals(List.of(), check());
-        assertTrue(reports.get(0).startsWith("No git history"), reports.toString());
+        List<String> problems = check();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("No git history"), problems.toString());
+    }
+
+    @Test
+    void aShallowCloneFailsTheCheckInsteadOfComparingWithNothing(@TempDir Path clones) throws IOException {
+        git("init", "-q");
+        write("State.avsc", STATE);
+        write("Thing.avsc", THING_V1);
+        commit("v1");
+        write("Thing.avsc", THING_V2);
+        commit("v2");
+        Path shallow = clones.resolve("shallow");
+        Git.Result clone = new Git(clones).run("clone", "-q", "--depth", "1", "file://" + repo.toAbsolutePath(), shallow.toString());
+        assertTrue(clone.ok(), clone.err());
+        // THING_BROKEN breaks v1 and v2, which a depth-1 clone does not hold.
+        Files.writeString(shallow.resolve("schemas/src/main/avro/Thing.avsc"), THING_BROKEN);
+
+        List<String> problems = new SchemaEvolutionChecker(reports::add).checkDirectory(shallow.resolve("schemas/src/main/avro"));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("is shallow") && problems.get(0).contains("git fetch --unshallow"), problems.toString());
     }
 
     @Test
