@@ -188,6 +188,7 @@ public final class SwitchboardApp implements AutoCloseable {
         HistoryResource history = new HistoryResource(DEFAULT_CLUSTER, queries);
         http = own(new HttpServer(options.bindHost(), port, json, config -> {
             root.register(config);
+            io.switchboard.http.ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
             connectors.register(config);
             new InternalResource(queries).register(config);
             new WorkerPassThrough(() -> connectClusters.get(DEFAULT_CLUSTER), herder).register(config);

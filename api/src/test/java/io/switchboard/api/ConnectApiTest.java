@@ -71,6 +71,15 @@ class ConnectApiTest {
     }
 
     @Test
+    void servesItsOpenApiDocument() {
+        Answer document = fx.call("GET", "/openapi.yaml", null);
+        assertEquals(200, document.status());
+        assertTrue(document.header("Content-Type").startsWith("application/yaml"), document.header("Content-Type"));
+        assertTrue(document.body().startsWith("openapi: 3."), document.body());
+        assertTrue(document.body().contains("/connectors/{connector}/offsets:"), "the document names every route");
+    }
+
+    @Test
     void rootAndHealth() {
         Answer root = fx.call("GET", "/", null);
         assertEquals(200, root.status());

@@ -39,6 +39,7 @@ class ReplicasTest {
         SwitchboardApp first = SwitchboardApp.start(options("one"));
         replicas.add(first);
         replicas.add(SwitchboardApp.start(options("two").withSchemaRegistryUrl(first.schemaRegistryUrl())));
+        replicas.forEach(replica -> io.switchboard.testing.ApiContract.watch(replica.url()));
         // Wait until both replicas own partitions: the list answers the same on each.
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {

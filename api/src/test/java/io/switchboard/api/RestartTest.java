@@ -25,6 +25,7 @@ class RestartTest {
                 .withPort(0).withKafkaPort(0).withSchemaRegistryPort(0).withDataDir(dir).withEmbeddedWorker(false);
         try {
             SwitchboardApp first = SwitchboardApp.start(options);
+            io.switchboard.testing.ApiContract.watch(first.url());
             try {
                 for (String name : new String[]{"one", "two", "three"}) {
                     Answer a = SwitchboardFixture.call(first.url(), "POST", "/connectors", ConnectApiTest.createBody(name));
@@ -38,6 +39,7 @@ class RestartTest {
             assertTrue(Files.exists(dir.resolve("kafka/meta.properties")), "the broker's data is under the data dir");
 
             SwitchboardApp second = SwitchboardApp.start(options);
+            io.switchboard.testing.ApiContract.watch(second.url());
             try {
                 Answer list = SwitchboardFixture.call(second.url(), "GET", "/connectors", null);
                 assertEquals(200, list.status());

@@ -34,6 +34,7 @@ final class SwitchboardFixture implements AutoCloseable {
         }
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
         app = SwitchboardApp.start(options());
+        io.switchboard.testing.ApiContract.watch(app.url());
     }
 
     SwitchboardOptions options() {
@@ -71,6 +72,8 @@ final class SwitchboardFixture implements AutoCloseable {
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            io.switchboard.testing.ApiContract.check(baseUrl, method, path, response.statusCode(),
+                    response.headers().map(), response.body());
             return new Answer(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

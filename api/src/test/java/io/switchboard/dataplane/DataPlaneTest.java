@@ -44,6 +44,7 @@ class DataPlaneTest {
         app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
         workerUrl = app.connectClusters().get("default");
+        io.switchboard.testing.ApiContract.watch(app.url());
     }
 
     @AfterAll

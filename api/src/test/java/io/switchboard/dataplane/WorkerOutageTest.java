@@ -36,6 +36,7 @@ class WorkerOutageTest {
             try (SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
                     .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers())
                     .withConnectClusters("default=" + worker.url()))) {
+                io.switchboard.testing.ApiContract.watch(app.url());
                 String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/outage.txt\",\"topic\":\"outage\"}";
 
                 // The plugin validates: a null value gets the worker's own two complaints.

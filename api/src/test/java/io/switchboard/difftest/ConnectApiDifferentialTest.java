@@ -91,6 +91,7 @@ class ConnectApiDifferentialTest {
                 .withDataDir(dataDir)
                 .withBootstrapServers(bootstrapServers)
                 .withEmbeddedWorker(worker)));
+        io.switchboard.testing.ApiContract.watch(app.url());
         return new Differ.Target("Switchboard", app.url());
     }
 

@@ -83,8 +83,10 @@ class SecretsTest {
     }
 
     private SwitchboardApp startApp() {
-        return SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+        SwitchboardApp started = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
+        io.switchboard.testing.ApiContract.watch(started.url());
+        return started;
     }
 
     @AfterAll

@@ -105,6 +105,7 @@ public final class Http {
         });
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            ApiContract.check(baseUrl, method, path, response.statusCode(), response.headers().map(), response.body());
             return new Response(response.statusCode(), response.headers(), response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -130,7 +130,9 @@ public final class ReplicaProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        String url = "http://127.0.0.1:" + port;
+        ApiContract.watch(url);
+        return url;
     }
 
     public long pid() {
