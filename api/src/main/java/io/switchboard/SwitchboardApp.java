@@ -175,7 +175,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 partitionCount(admin, topics.commands()), READ_WAIT);
         this.queries = queries;
         io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
-                queries::status, options.commandTimeout(), Duration.ofMillis(100)));
+                queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
         ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, queries, plugins,
                 new ConnectorConfigValidator(plugins, () -> {
                     String url = connectClusters.workerUrl(DEFAULT_CLUSTER);
