@@ -12,11 +12,13 @@ import io.switchboard.connect.RootResource;
 import io.switchboard.connect.SecretKeys;
 import io.switchboard.connect.WorkerPassThrough;
 import io.switchboard.dataplane.ConnectClusterClient;
+import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.events.EventsResource;
 import io.switchboard.events.HistoryResource;
+import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.http.HttpServer;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.TopicSetup;
@@ -55,8 +57,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -81,13 +81,13 @@ public final class SwitchboardApp implements AutoCloseable {
      */
     static final Duration READ_WAIT = Duration.ofSeconds(10);
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final ShutdownOrder shutdown = new ShutdownOrder();
     private final SwitchboardOptions options;
     private String bootstrapServers;
     private String schemaRegistryUrl;
     private KafkaStreams streams;
     private ConnectorQueries queries;
-    private final Map<String, String> connectClusters = new java.util.LinkedHashMap<>();
+    private final ConnectClusters connectClusters = new ConnectClusters();
     private HttpServer http;
     private io.switchboard.connect.ConnectorSecrets secrets;
     private String keyringHandle;
@@ -114,17 +114,17 @@ public final class SwitchboardApp implements AutoCloseable {
         createDirectories(dataDir);
         bootstrapServers = options.bootstrapServers();
         if (options.embeddedKafka()) {
-            EmbeddedKafka kafka = own(new EmbeddedKafka(dataDir, options.kafkaPort()).start());
+            EmbeddedKafka kafka = own(Stage.BROKER, new EmbeddedKafka(dataDir, options.kafkaPort()).start());
             bootstrapServers = kafka.bootstrapServers();
         }
         Topics topics = new Topics(options.topicPrefix(), options.lifecycleTopic());
-        Admin admin = own(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)));
+        Admin admin = own(Stage.PROCESSOR, Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)));
         TopicSetup.ensure(admin, topics, options.commandPartitions());
         String kafkaClusterId = clusterId(admin);
 
         schemaRegistryUrl = options.schemaRegistryUrl();
         if (options.embeddedSchemaRegistry()) {
-            EmbeddedSchemaRegistry registry = own(new EmbeddedSchemaRegistry(bootstrapServers,
+            EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
                     options.topicPrefix() + "._schemas", options.bindHost(), options.schemaRegistryPort()).start());
             schemaRegistryUrl = "http://" + loopbackIfWildcard(options.bindHost()) + ":" + registry.port();
         }
@@ -143,7 +143,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 : "http://" + loopbackIfWildcard(options.bindHost()) + ":" + port;
         URI advertisedUri = URI.create(advertised);
 
-        DecisionListener decisions = own(new DecisionListener(bootstrapServers, topics.decisions(), serdes.decisions().deserializer()));
+        DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, topics.decisions(), serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
                         new HistoryRecording(histories, SecretKeys::redact)),
                 StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
@@ -155,11 +155,11 @@ public final class SwitchboardApp implements AutoCloseable {
         });
         // Leave the group on a clean stop, so that a restarted replica does not wait out the old
         // member's session before it gets its partitions back.
-        own(() -> streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+        own(Stage.PROCESSOR, () -> streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(10))
                 .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
         streams.start();
 
-        CommandGateway gateway = own(new CommandGateway(bootstrapServers, topics.commands(), serdes.commands().serializer(),
+        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, topics.commands(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
         io.switchboard.secrets.Keyring keyring = options.secretsKey() != null
@@ -174,29 +174,32 @@ public final class SwitchboardApp implements AutoCloseable {
                 new RemoteStores(Duration.ofSeconds(5)), serdes.states(), serdes.observations(), histories,
                 partitionCount(admin, topics.commands()), READ_WAIT);
         this.queries = queries;
-        io.switchboard.query.ObservationWatcher watcher = own(new io.switchboard.query.ObservationWatcher(
-                queries::status, options.commandTimeout(), Duration.ofMillis(100)));
+        io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
+                queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
         ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, queries, plugins,
                 new ConnectorConfigValidator(plugins, () -> {
-                    String url = connectClusters.get(DEFAULT_CLUSTER);
+                    String url = connectClusters.workerUrl(DEFAULT_CLUSTER);
                     return url == null ? null : new ConnectClusterClient(url);
                 }, secrets.keys()), watcher, secrets);
         ObjectMapper json = new ObjectMapper();
-        RootResource root = new RootResource(kafkaClusterId, new ReplicaHealth(streams, decisions, options.commandTimeout()));
+        RootResource root = new RootResource(kafkaClusterId, new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
         ConnectorsResource connectors = new ConnectorsResource(herder, new ConnectRequests(json));
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json);
         HistoryResource history = new HistoryResource(DEFAULT_CLUSTER, queries);
-        http = own(new HttpServer(options.bindHost(), port, json, config -> {
+        // The API answers from here on, so that the replica is reachable while the data plane starts;
+        // until it is attached, /health and what needs a worker answer 503 saying it is starting.
+        plannedClusters().forEach(connectClusters::starting);
+        http = own(Stage.HTTP, new HttpServer(options.bindHost(), port, json, config -> {
             root.register(config);
             io.switchboard.http.ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
             connectors.register(config);
             new InternalResource(queries).register(config);
-            new WorkerPassThrough(() -> connectClusters.get(DEFAULT_CLUSTER), herder).register(config);
+            new WorkerPassThrough(() -> connectClusters.workerUrl(DEFAULT_CLUSTER), herder).register(config);
             history.register(config);
             events.register(config);
         }).start());
         // Closed before the HTTP server, so that open event streams end first.
-        own(events);
+        own(Stage.HTTP, events);
         awaitRunning();
         startDataPlane(topics, serdes);
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
@@ -211,7 +214,7 @@ public final class SwitchboardApp implements AutoCloseable {
         if (clusters.isEmpty() && options.embeddedWorker()) {
             // The embedded worker opens sealed secrets itself, when a connector starts: its config
             // topic and REST answers keep them sealed.
-            EmbeddedConnectWorker worker = own(EmbeddedConnectWorker.start(bootstrapServers, options.pluginPath(),
+            EmbeddedConnectWorker worker = own(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, options.pluginPath(),
                     options.topicPrefix() + "-connect", 0, Map.of(
                             "config.providers", "switchboard",
                             "config.providers.switchboard.class", io.switchboard.secrets.SecretConfigProvider.class.getName(),
@@ -223,7 +226,7 @@ public final class SwitchboardApp implements AutoCloseable {
         if (clusters.isEmpty()) {
             return;
         }
-        KafkaProducer<String, ConnectorObservation> observations = own(new KafkaProducer<>(Map.of(
+        KafkaProducer<String, ConnectorObservation> observations = own(Stage.DATA_PLANE, new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
@@ -238,14 +241,21 @@ public final class SwitchboardApp implements AutoCloseable {
                     // Another cluster's workers cannot open sealed values: they get them opened.
                     sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity() : secrets::open,
                     name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
-            own(new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
+            own(Stage.DATA_PLANE, new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
                     options.topicPrefix() + "-reconciler-" + cluster, Duration.ofSeconds(1)).start());
-            connectClusters.put(cluster, url);
+            connectClusters.attached(cluster, url);
         });
     }
 
+    /** The clusters {@link #startDataPlane} will attach: the external ones, else the embedded worker. */
+    private java.util.Set<String> plannedClusters() {
+        java.util.Set<String> clusters = options.connectClusterUrls().keySet();
+        return clusters.isEmpty() && options.embeddedWorker() ? java.util.Set.of(DEFAULT_CLUSTER) : clusters;
+    }
+
+    /** The attached Connect clusters' worker URLs, by cluster. */
     public Map<String, String> connectClusters() {
-        return connectClusters;
+        return connectClusters.urls();
     }
 
     private void awaitRunning() {
@@ -312,9 +322,8 @@ public final class SwitchboardApp implements AutoCloseable {
         }
     }
 
-    private <T extends AutoCloseable> T own(T resource) {
-        resources.push(resource);
-        return resource;
+    private <T extends AutoCloseable> T own(Stage stage, T resource) {
+        return shutdown.add(stage, resource);
     }
 
     public String url() {
@@ -339,13 +348,6 @@ public final class SwitchboardApp implements AutoCloseable {
 
     @Override
     public void close() {
-        while (!resources.isEmpty()) {
-            AutoCloseable resource = resources.pop();
-            try {
-                resource.close();
-            } catch (Exception e) {
-                log.warn("Error while stopping {}: {}", resource, e.toString());
-            }
-        }
+        shutdown.close();
     }
 }

@@ -143,6 +143,7 @@ public final class ConnectorHerder {
      */
     public CompletableFuture<java.util.Optional<io.switchboard.schemas.OffsetsResult>> modifyOffsets(
             String name, String offsets, RequestContext request) {
+        watcher.requireRoom();
         io.switchboard.schemas.ConnectorCommand command = gateway.command(key(name),
                 new io.switchboard.schemas.ModifyOffsets(offsets), request).build();
         return gateway.submit(command).thenApply(ConnectorHerder::accepted)

@@ -22,6 +22,9 @@ import java.util.UUID;
  * connectors, connect-json's converter) and from {@code plugin.path} when one is given.
  */
 public final class EmbeddedConnectWorker implements AutoCloseable {
+    /** The name Kafka Connect gives its own shutdown hook. */
+    private static final String CONNECT_SHUTDOWN_HOOK = "connect-shutdown-hook";
+
     private final Connect<?> connect;
     private final String url;
 
@@ -56,6 +59,16 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         // A worker that fails to start calls Exit; here that must be an exception, not a dead JVM.
         Exit.setExitProcedure((status, message) -> {
             throw new IllegalStateException("Kafka Connect worker exited with " + status + ": " + message);
+        });
+        // Kafka Connect adds a JVM shutdown hook that stops the worker. Shutdown hooks run at once and
+        // in no order, so that one would race the replica's own: the replica would see the worker as
+        // stopped (Connect.stop returns at once when another thread is stopping it) and stop the
+        // broker while the worker still flushes offsets and statuses to it. The replica's shutdown
+        // (SwitchboardApp.close) stops the worker itself, before Kafka.
+        Exit.setShutdownHookAdder((name, runnable) -> {
+            if (!CONNECT_SHUTDOWN_HOOK.equals(name)) {
+                Runtime.getRuntime().addShutdownHook(name == null ? new Thread(runnable) : new Thread(runnable, name));
+            }
         });
         if (port == 0) {
             port = freePort();

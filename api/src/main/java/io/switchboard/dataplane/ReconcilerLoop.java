@@ -75,6 +75,7 @@ public final class ReconcilerLoop implements AutoCloseable {
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             sleep(Math.max(0, interval.toMillis() - elapsedMs));
         }
+        Thread.interrupted(); // close() interrupts a sleep; leaving the group must not fail on it
         lease.close(Duration.ofSeconds(5));
     }
 

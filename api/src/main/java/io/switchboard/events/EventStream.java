@@ -34,6 +34,7 @@ final class EventStream implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(EventStream.class);
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(200);
+    static final int FETCH_MAX_BYTES = 1024 * 1024;
 
     /** Which events the client wants: null matches any. */
     record Filter(String cluster, String connector) {
@@ -87,6 +88,10 @@ final class EventStream implements Runnable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+                // What one client may hold in memory: a fetch of at most 1 MiB, handed out 100 records at a time.
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_MAX_BYTES,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FETCH_MAX_BYTES,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100,
                 ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-events-" + System.identityHashCode(this)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = kafka;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.connect.ConnectRestException;
+import io.switchboard.http.RetryLaterException;
 import io.switchboard.schemas.LifecycleEvent;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -22,17 +23,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code from=earliest} replays every retained event; without either the stream starts at the end).
  */
 public final class EventsResource implements AutoCloseable {
-    /** More clients than this at once are refused with a 503: each holds a consumer and a thread. */
-    static final int MAX_STREAMS = 200;
+    /**
+     * More clients than this at once are refused, 503 with Retry-After: each holds a Kafka consumer
+     * (and its fetch buffer) and a thread.
+     */
+    public static final int MAX_STREAMS = 32;
+    /** Seconds a refused client is told to wait: streams are long-lived, so not just one. */
+    static final int RETRY_AFTER_SECONDS = 10;
 
     private final String bootstrapServers;
     private final String topic;
     private final Deserializer<LifecycleEvent> events;
     private final ObjectMapper json;
+    private final int maxStreams;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
+    /** Streams admitted, counted before they are added to {@link #streams}, so that the bound holds under races. */
+    private final java.util.concurrent.Semaphore slots;
     private volatile boolean closed;
 
     public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json) {
+        this(bootstrapServers, topic, events, json, MAX_STREAMS);
+    }
+
+    /** @param maxStreams how many clients may stream at once */
+    public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json,
+                          int maxStreams) {
+        this.maxStreams = maxStreams;
+        this.slots = new java.util.concurrent.Semaphore(maxStreams);
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.events = events;
@@ -51,11 +68,21 @@ public final class EventsResource implements AutoCloseable {
         StreamPosition start = resume == null ? StreamPosition.LATEST : StreamPosition.parse(resume);
         EventStream.Filter filter = new EventStream.Filter(nonEmptyParam(ctx, "cluster"), nonEmptyParam(ctx, "connector"));
         if (closed) {
-            throw new ConnectRestException(503, "The server is stopping");
+            throw RetryLaterException.unavailable("The server is stopping");
         }
-        if (streams.size() >= MAX_STREAMS) {
-            throw new ConnectRestException(503, "Too many event streams are open (" + MAX_STREAMS + "); retry later");
+        if (!slots.tryAcquire()) {
+            throw new RetryLaterException(503, maxStreams + " event streams are open on this replica, as many as it "
+                    + "serves at once; retry later or on another replica.", RETRY_AFTER_SECONDS);
         }
+        try {
+            open(ctx, start, filter);
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+    }
+
+    private void open(Context ctx, StreamPosition start, EventStream.Filter filter) {
         ctx.status(200);
         ctx.res().setCharacterEncoding("UTF-8");
         ctx.res().setContentType("text/event-stream");
@@ -72,7 +99,10 @@ public final class EventsResource implements AutoCloseable {
             Thread thread = new Thread(stream, "switchboard-events-" + System.identityHashCode(stream));
             thread.setDaemon(true);
             thread.start();
-            return stream.done().whenComplete((ignored, error) -> streams.remove(stream));
+            return stream.done().whenComplete((ignored, error) -> {
+                streams.remove(stream);
+                slots.release();
+            });
         });
     }
 

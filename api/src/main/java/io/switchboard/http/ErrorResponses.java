@@ -46,6 +46,9 @@ public final class ErrorResponses {
     public static void write(Context ctx, Throwable failure) {
         Throwable e = unwrap(failure);
         if (e instanceof ConnectRestException rest) {
+            if (rest instanceof RetryLaterException later) {
+                ctx.header("Retry-After", String.valueOf(later.retryAfterSeconds()));
+            }
             json(ctx, rest.status(), rest.getMessage());
         } else if (e instanceof StoreUnavailableException || e instanceof InvalidStateStoreException
                 || e instanceof CommandNotSentException || e instanceof DecisionTimeoutException) {

@@ -65,6 +65,8 @@ public final class ConnectorQueries {
     public static final long MAX_STANDBY_LAG = 20;
     private static final long LAG_CACHE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long RETRY_PAUSE_MS = 100;
+    /** How many reads may wait at once for their data (see {@link WaitingReads}). */
+    public static final int MAX_WAITING_READS = 32;
 
     private final KafkaStreams streams;
     private final ReplicaRouter router;
@@ -74,6 +76,7 @@ public final class ConnectorQueries {
     private final Serde<ConnectorHistory> histories;
     private final int partitions;
     private final Duration readWait;
+    private final WaitingReads waitingReads;
     /** Asks Kafka for store lags off the request thread, so a broker that does not answer cannot hold a read. */
     private final ExecutorService lagFetcher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "switchboard-store-lags");
@@ -98,6 +101,14 @@ public final class ConnectorQueries {
     public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
                             Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
                             Serde<ConnectorHistory> histories, int partitions, Duration readWait) {
+        this(streams, router, remote, states, observations, histories, partitions, readWait, MAX_WAITING_READS);
+    }
+
+    /** @param maxWaitingReads how many reads may wait at once for their data; more are answered 503 at once */
+    public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
+                            Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
+                            Serde<ConnectorHistory> histories, int partitions, Duration readWait, int maxWaitingReads) {
+        this.waitingReads = new WaitingReads(maxWaitingReads);
         this.histories = histories;
         this.streams = streams;
         this.router = router;
@@ -109,12 +120,25 @@ public final class ConnectorQueries {
     }
 
     public Optional<ConnectorState> connector(ConnectorKey key) {
-        return read(StoreNames.CONNECTORS, key, states.deserializer(), true);
+        return read(StoreNames.CONNECTORS, key, states.deserializer(), true, readWait);
     }
 
     /** The last status the data plane reported for a connector, if any. */
     public Optional<ConnectorObservation> status(ConnectorKey key) {
-        return read(StoreNames.STATUSES, key, observations.deserializer(), false);
+        return read(StoreNames.STATUSES, key, observations.deserializer(), false, readWait);
+    }
+
+    /**
+     * Like {@link #status}, without waiting: for a caller that asks again anyway (and must not hold
+     * its thread), a copy that cannot answer right now is {@link StoreUnavailableException} at once.
+     */
+    public Optional<ConnectorObservation> statusNow(ConnectorKey key) {
+        return read(StoreNames.STATUSES, key, observations.deserializer(), false, Duration.ZERO);
+    }
+
+    /** How many reads are waiting for their data now. */
+    public int waitingReads() {
+        return waitingReads.waiting();
     }
 
     /**
@@ -126,7 +150,7 @@ public final class ConnectorQueries {
         if (histories == null) {
             throw new IllegalStateException("This replica keeps no connector history");
         }
-        return read(StoreNames.HISTORY, key, histories.deserializer(), true);
+        return read(StoreNames.HISTORY, key, histories.deserializer(), true, readWait);
     }
 
     /** Every connector of a cluster, from every partition, ordered by name. */
@@ -152,61 +176,73 @@ public final class ConnectorQueries {
      * @param absenceNeedsOwner whether only the owner's copy may say a key is absent (a connector's
      *                          existence); otherwise a current standby's absence is an answer too
      */
-    private <V> Optional<V> read(String store, ConnectorKey key, Deserializer<V> decode, boolean absenceNeedsOwner) {
-        long deadline = System.nanoTime() + readWait.toNanos();
+    private <V> Optional<V> read(String store, ConnectorKey key, Deserializer<V> decode, boolean absenceNeedsOwner,
+                                 Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         String why = "no replica knows where it is yet";
-        while (true) {
-            Optional<KeyQueryMetadata> where = router.locate(key);
-            if (where.isPresent()) {
-                KeyQueryMetadata metadata = where.get();
-                int partition = metadata.partition();
-                HostInfo active = metadata.activeHost();
-                try {
-                    if (router.isSelf(active)) {
-                        return Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, false));
-                    }
-                    if (ReplicaRouter.usable(active)) {
-                        return remote.get(active, store, key.toString(), partition, false).value()
-                                .map(bytes -> decode.deserialize(TRANSFER_TOPIC, bytes));
-                    }
-                    why = "partition " + partition + " has no running owner";
-                } catch (StoreUnavailableException | InvalidStateStoreException e) {
-                    why = "partition " + partition + " cannot be read on its owner " + active + ": " + e.getMessage();
-                }
-                for (HostInfo copy : router.fallbacks(active, metadata.standbyHosts())) {
-                    // The running owner's copy holds every decision it made; a standby (or a new owner
-                    // still restoring) holds what was committed,
-                    // so a connector missing there may be one whose decision the owner made just before
-                    // it died, and which its new owner is about to make again: not a reason for a 404.
+        boolean waiting = false;
+        try {
+            while (true) {
+                Optional<KeyQueryMetadata> where = router.locate(key);
+                if (where.isPresent()) {
+                    KeyQueryMetadata metadata = where.get();
+                    int partition = metadata.partition();
+                    HostInfo active = metadata.activeHost();
                     try {
-                        Optional<V> value;
-                        boolean owners;
-                        if (router.isSelf(copy)) {
-                            owners = isActiveHere(partition);
-                            if (!owners && !currentEnough(store, partition)) {
-                                continue;
-                            }
-                            value = Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, true));
-                        } else {
-                            RemoteStores.Copy answer = remote.get(copy, store, key.toString(), partition, true);
-                            owners = answer.owner();
-                            value = answer.value().map(bytes -> decode.deserialize(TRANSFER_TOPIC, bytes));
+                        if (router.isSelf(active)) {
+                            return Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, false));
                         }
-                        if (value.isPresent() || owners || !absenceNeedsOwner) {
-                            return value;
+                        if (ReplicaRouter.usable(active)) {
+                            return remote.get(active, store, key.toString(), partition, false).value()
+                                    .map(bytes -> decode.deserialize(TRANSFER_TOPIC, bytes));
                         }
-                        why = "it is not in the standby copy on " + copy + " and its owner " + active
-                                + " cannot confirm that it does not exist";
+                        why = "partition " + partition + " has no running owner";
                     } catch (StoreUnavailableException | InvalidStateStoreException e) {
-                        // try the next copy
+                        why = "partition " + partition + " cannot be read on its owner " + active + ": " + e.getMessage();
+                    }
+                    for (HostInfo copy : router.fallbacks(active, metadata.standbyHosts())) {
+                        // The running owner's copy holds every decision it made; a standby (or a new owner
+                        // still restoring) holds what was committed,
+                        // so a connector missing there may be one whose decision the owner made just before
+                        // it died, and which its new owner is about to make again: not a reason for a 404.
+                        try {
+                            Optional<V> value;
+                            boolean owners;
+                            if (router.isSelf(copy)) {
+                                owners = isActiveHere(partition);
+                                if (!owners && !currentEnough(store, partition)) {
+                                    continue;
+                                }
+                                value = Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, true));
+                            } else {
+                                RemoteStores.Copy answer = remote.get(copy, store, key.toString(), partition, true);
+                                owners = answer.owner();
+                                value = answer.value().map(bytes -> decode.deserialize(TRANSFER_TOPIC, bytes));
+                            }
+                            if (value.isPresent() || owners || !absenceNeedsOwner) {
+                                return value;
+                            }
+                            why = "it is not in the standby copy on " + copy + " and its owner " + active
+                                    + " cannot confirm that it does not exist";
+                        } catch (StoreUnavailableException | InvalidStateStoreException e) {
+                            // try the next copy
+                        }
                     }
                 }
+                if (System.nanoTime() > deadline) {
+                    throw new StoreUnavailableException("The connector's data is not available on any replica right now ("
+                            + why + "); retry shortly.", null);
+                }
+                if (!waiting) {
+                    waitingReads.enter();
+                    waiting = true;
+                }
+                pause();
             }
-            if (System.nanoTime() > deadline) {
-                throw new StoreUnavailableException("The connector's data is not available on any replica right now ("
-                        + why + "); retry shortly.", null);
+        } finally {
+            if (waiting) {
+                waitingReads.leave();
             }
-            pause();
         }
     }
 
@@ -240,47 +276,58 @@ public final class ConnectorQueries {
     private <V> List<V> scanAll(String store, String prefix, Deserializer<V> decode) {
         long deadline = System.nanoTime() + readWait.toNanos();
         Map<Integer, List<V>> got = new HashMap<>();
-        while (true) {
-            Map<Integer, ReplicaRouter.Placement> placements = router.placements();
-            // The active copies first, then standbys for what is still missing.
-            Map<HostInfo, List<Integer>> byHost = new LinkedHashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                ReplicaRouter.Placement placement = placements.get(p);
-                if (!got.containsKey(p) && placement != null && ReplicaRouter.usable(placement.active())) {
-                    byHost.computeIfAbsent(placement.active(), h -> new ArrayList<>()).add(p);
-                }
-            }
-            gather(store, prefix, byHost, false, decode, got);
-            // Then the other copies, current enough, one level of fallback at a time.
-            for (int level = 0; level < 3 && got.size() < partitions; level++) {
-                byHost.clear();
+        boolean waiting = false;
+        try {
+            while (true) {
+                Map<Integer, ReplicaRouter.Placement> placements = router.placements();
+                // The active copies first, then standbys for what is still missing.
+                Map<HostInfo, List<Integer>> byHost = new LinkedHashMap<>();
                 for (int p = 0; p < partitions; p++) {
                     ReplicaRouter.Placement placement = placements.get(p);
-                    if (!got.containsKey(p) && placement != null) {
-                        List<HostInfo> fallbacks = router.fallbacks(placement.active(), placement.standbys());
-                        if (level < fallbacks.size()) {
-                            byHost.computeIfAbsent(fallbacks.get(level), h -> new ArrayList<>()).add(p);
+                    if (!got.containsKey(p) && placement != null && ReplicaRouter.usable(placement.active())) {
+                        byHost.computeIfAbsent(placement.active(), h -> new ArrayList<>()).add(p);
+                    }
+                }
+                gather(store, prefix, byHost, false, decode, got);
+                // Then the other copies, current enough, one level of fallback at a time.
+                for (int level = 0; level < 3 && got.size() < partitions; level++) {
+                    byHost.clear();
+                    for (int p = 0; p < partitions; p++) {
+                        ReplicaRouter.Placement placement = placements.get(p);
+                        if (!got.containsKey(p) && placement != null) {
+                            List<HostInfo> fallbacks = router.fallbacks(placement.active(), placement.standbys());
+                            if (level < fallbacks.size()) {
+                                byHost.computeIfAbsent(fallbacks.get(level), h -> new ArrayList<>()).add(p);
+                            }
                         }
                     }
+                    gather(store, prefix, byHost, true, decode, got);
                 }
-                gather(store, prefix, byHost, true, decode, got);
-            }
-            if (got.size() >= partitions) {
-                List<V> all = new ArrayList<>();
-                got.values().forEach(all::addAll);
-                return all;
-            }
-            if (System.nanoTime() > deadline) {
-                TreeSet<Integer> missing = new TreeSet<>();
-                for (int p = 0; p < partitions; p++) {
-                    if (!got.containsKey(p)) {
-                        missing.add(p);
+                if (got.size() >= partitions) {
+                    List<V> all = new ArrayList<>();
+                    got.values().forEach(all::addAll);
+                    return all;
+                }
+                if (System.nanoTime() > deadline) {
+                    TreeSet<Integer> missing = new TreeSet<>();
+                    for (int p = 0; p < partitions; p++) {
+                        if (!got.containsKey(p)) {
+                            missing.add(p);
+                        }
                     }
+                    throw new StoreUnavailableException("Partitions " + missing + " of the " + store
+                            + " store are not available on any replica right now, so the list would be incomplete; retry shortly.", null);
                 }
-                throw new StoreUnavailableException("Partitions " + missing + " of the " + store
-                        + " store are not available on any replica right now, so the list would be incomplete; retry shortly.", null);
+                if (!waiting) {
+                    waitingReads.enter();
+                    waiting = true;
+                }
+                pause();
             }
-            pause();
+        } finally {
+            if (waiting) {
+                waitingReads.leave();
+            }
         }
     }
 

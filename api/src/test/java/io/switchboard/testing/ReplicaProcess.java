@@ -157,6 +157,29 @@ public final class ReplicaProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends SIGTERM and waits up to {@code timeout} for the replica to exit; answers how long it
+     * took, or null if it was still running then (it is then killed).
+     */
+    public Duration terminate(Duration timeout) {
+        long started = System.nanoTime();
+        process.destroy();
+        if (awaitExit(timeout)) {
+            return Duration.ofNanos(System.nanoTime() - started);
+        }
+        kill();
+        return null;
+    }
+
+    /** Everything the replica wrote. */
+    public String logText() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private boolean awaitExit(Duration timeout) {
         try {
             boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,0 +1,63 @@
+package io.switchboard.dataplane;
+
+import io.switchboard.http.RetryLaterException;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Connect clusters this replica manages, each either still starting (its worker or its
+ * reconciler not running yet) or attached at a URL. The HTTP server starts before the data plane
+ * and its threads read this while the main thread fills it, so the whole set is an immutable map
+ * in a volatile field, replaced on every change.
+ */
+public final class ConnectClusters {
+    private volatile Map<String, String> urls = Map.of();
+    /** Clusters announced but not attached yet. */
+    private volatile List<String> starting = List.of();
+
+    /** Announces a cluster whose data plane is about to start: until it is attached it is "starting". */
+    public synchronized void starting(String cluster) {
+        if (!starting.contains(cluster) && !urls.containsKey(cluster)) {
+            List<String> next = new java.util.ArrayList<>(starting);
+            next.add(cluster);
+            starting = List.copyOf(next);
+        }
+    }
+
+    /** The cluster's worker answers at {@code url} and its reconciler runs. */
+    public synchronized void attached(String cluster, String url) {
+        Map<String, String> next = new LinkedHashMap<>(urls);
+        next.put(cluster, url);
+        urls = Collections.unmodifiableMap(next);
+        starting = starting.stream().filter(name -> !name.equals(cluster)).toList();
+    }
+
+    /** The clusters still starting, in the order they were announced. */
+    public List<String> startingClusters() {
+        return starting;
+    }
+
+    /** The attached clusters' worker URLs, by cluster, in the order they were attached. */
+    public Map<String, String> urls() {
+        return urls;
+    }
+
+    /**
+     * The URL of the cluster's worker; null when the cluster has none; a 503 with Retry-After that
+     * says so while it is still starting.
+     */
+    public String workerUrl(String cluster) {
+        String url = urls.get(cluster);
+        if (url == null && starting.contains(cluster)) {
+            throw RetryLaterException.unavailable(startingMessage(cluster));
+        }
+        return url;
+    }
+
+    public static String startingMessage(String cluster) {
+        return "The Kafka Connect worker of cluster " + cluster + " is still starting up; retry shortly.";
+    }
+}

@@ -1,0 +1,139 @@
+package io.switchboard;
+
+import io.switchboard.testing.Http;
+import io.switchboard.testing.ReplicaProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Switchboard as it runs by default (embedded broker, registry and Kafka Connect worker) in a JVM
+ * of its own: {@code /health} says healthy only once every endpoint can answer, and a SIGTERM stops
+ * it in dependency order, quickly and without errors.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StartupAndShutdownTest {
+    /** Generous, so that a slow machine does not fail the test; a stop takes a few seconds. */
+    private static final Duration STOP_BOUND = Duration.ofSeconds(30);
+    private static final String VALIDATE = "/connector-plugins/FileStreamSource/config/validate";
+    private static final String FILE_SOURCE = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/dev/null\",\"topic\":\"t\"}";
+
+    private Path dir;
+    private ReplicaProcess replica;
+    /** What /health answered while the replica started, in order. */
+    private final List<Http.Response> healthAnswers = new ArrayList<>();
+    /** What /connector-plugins answered while /health was not yet 200. */
+    private final List<Http.Response> pluginsWhileStarting = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws IOException {
+        dir = Files.createTempDirectory("switchboard-lifecycle");
+        replica = ReplicaProcess.start("embedded-default", dir.resolve("data"),
+                "--kafka-port", "0", "--schema-registry-port", "0");
+    }
+
+    @AfterAll
+    void stop() {
+        if (replica != null) {
+            replica.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void healthIsNotOkUntilEveryEndpointCanAnswer() {
+        Http.Response plugins = null;
+        Http.Response validate = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(replica.isAlive(), () -> "The replica exited:\n" + replica.logTail(60));
+            Http.Response health;
+            try {
+                health = Http.send(replica.url(), "GET", "/health", null, Map.of());
+            } catch (IOException notListeningYet) {
+                pause(50);
+                continue;
+            }
+            healthAnswers.add(health);
+            if (health.status() == 200) {
+                // The very moment /health says healthy, what needs the worker must answer too.
+                plugins = Http.call(replica.url(), "GET", "/connector-plugins", null);
+                validate = Http.call(replica.url(), "PUT", VALIDATE, FILE_SOURCE);
+                break;
+            }
+            assertEquals(503, health.status(), health::toString);
+            assertEquals("starting", health.json().path("status").asText(), health::toString);
+            Http.Response whileStarting = Http.call(replica.url(), "GET", "/connector-plugins", null);
+            if (whileStarting.status() == 503) {
+                pluginsWhileStarting.add(whileStarting);
+            }
+            pause(50);
+        }
+        assertNotNull(plugins, () -> "Never healthy:\n" + replica.logTail(60));
+        assertEquals(200, plugins.status(), plugins::toString);
+        assertTrue(plugins.body().contains("FileStreamSourceConnector"), plugins::toString);
+        assertEquals(200, validate.status(), validate::toString);
+        assertEquals("Worker has completed startup and is ready to handle requests.",
+                healthAnswers.get(healthAnswers.size() - 1).json().path("message").asText());
+        for (Http.Response starting : pluginsWhileStarting) {
+            String message = starting.json().path("message").asText();
+            assertTrue(message.contains("starting"), starting::toString);
+            assertEquals(503, starting.json().path("error_code").asInt(), starting::toString);
+            assertNotNull(starting.header("Retry-After"), starting::toString);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void sigtermStopsInDependencyOrderWithoutErrors() {
+        replica.awaitHealthy(Duration.ofSeconds(180));
+        // A running connector, so that the worker has offsets and statuses to write while it stops.
+        Http.Response created = Http.call(replica.url(), "POST", "/connectors",
+                "{\"name\":\"lines\",\"config\":" + FILE_SOURCE + "}");
+        assertEquals(201, created.status(), created::toString);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!Http.get(replica.url(), "/connectors/lines/status").json().path("tasks").path(0).path("state")
+                .asText().equals("RUNNING")) {
+            assertTrue(System.nanoTime() < deadline, () -> "The connector never ran:\n" + replica.logTail(60));
+            pause(200);
+        }
+
+        Duration took = replica.terminate(STOP_BOUND);
+
+        String log = replica.logText();
+        assertNotNull(took, () -> "Still running " + STOP_BOUND + " after SIGTERM:\n" + replica.logTail(80));
+        System.out.println("Stopped in " + took.toMillis() + " ms");
+        List<String> errors = log.lines().filter(line -> line.contains(" ERROR ")).toList();
+        assertTrue(errors.isEmpty(), () -> "ERROR lines while stopping:\n" + String.join("\n", errors));
+        // The stages, in the order they stopped.
+        List<String> stages = log.lines().filter(line -> line.contains("ShutdownOrder - Stopped "))
+                .map(line -> line.replaceAll(".*Stopped (\\w+) in.*", "$1")).toList();
+        assertEquals(List.of("HTTP", "DATA_PLANE", "WORKER", "PROCESSOR", "REGISTRY", "BROKER"), stages, log);
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

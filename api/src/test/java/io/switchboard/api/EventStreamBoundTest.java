@@ -1,0 +1,92 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.events.EventsResource;
+import io.switchboard.testing.Http;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each {@code /events} client holds a thread and a Kafka consumer, so a replica serves a bounded
+ * number at once: the next one is answered 503 with Retry-After, and those already open go on.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EventStreamBoundTest {
+    private SwitchboardFixture fx;
+
+    @BeforeAll
+    void start() {
+        fx = new SwitchboardFixture();
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+    }
+
+    @Test
+    void streamsPastTheCapAreRefusedAndTheOthersStillStream() throws Exception {
+        String events = fx.app.url() + "/events?connector=bounded";
+        List<HistoryAndEventsTest.SseReader> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < EventsResource.MAX_STREAMS; i++) {
+                HistoryAndEventsTest.SseReader reader = new HistoryAndEventsTest.SseReader(events, Map.of());
+                open.add(reader);
+                assertEquals(200, reader.response.statusCode());
+            }
+            for (HistoryAndEventsTest.SseReader reader : open) {
+                reader.awaitStarted();
+            }
+
+            HttpResponse<InputStream> extra = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(events))
+                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = extra.body()) {
+                assertEquals(503, extra.statusCode());
+                assertNotNull(extra.headers().firstValue("Retry-After").orElse(null));
+                JsonNode error = Http.JSON.readTree(body);
+                assertEquals(503, error.get("error_code").asInt(), error.toString());
+                assertTrue(error.get("message").asText().contains(EventsResource.MAX_STREAMS + " event streams"), error.toString());
+            }
+
+            Map<String, Object> config = Map.of("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                    "file", "/dev/null", "topic", "bounded-lines");
+            assertEquals(201, fx.call("POST", "/connectors", Http.json(Map.of("name", "bounded", "config", config))).status());
+            for (HistoryAndEventsTest.SseReader reader : open) {
+                assertEquals("ConnectorCreated", reader.next().event());
+            }
+
+            // A client that leaves frees its place for another.
+            open.remove(0).close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                HistoryAndEventsTest.SseReader again = new HistoryAndEventsTest.SseReader(events, Map.of());
+                if (again.response.statusCode() == 200) {
+                    open.add(again);
+                    again.awaitStarted();
+                    break;
+                }
+                again.close();
+                assertTrue(System.nanoTime() < deadline, "no place freed within 30 s");
+                Thread.sleep(200);
+            }
+        } finally {
+            open.forEach(HistoryAndEventsTest.SseReader::close);
+        }
+    }
+}
