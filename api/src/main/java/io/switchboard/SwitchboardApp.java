@@ -14,6 +14,7 @@ import io.switchboard.connect.WorkerPassThrough;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
+import io.switchboard.dataplane.DecisionFeed;
 import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.events.EventsResource;
 import io.switchboard.events.HistoryResource;
@@ -80,6 +81,11 @@ public final class SwitchboardApp implements AutoCloseable {
      * after a replica's death) before it is answered 503 with Retry-After.
      */
     static final Duration READ_WAIT = Duration.ofSeconds(10);
+    /**
+     * How often the data plane compares every connector with its worker. Decided changes are
+     * reconciled at once; this pass repairs what was changed on the worker directly.
+     */
+    static final Duration FULL_PASS_EVERY = Duration.ofSeconds(10);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final SwitchboardOptions options;
@@ -227,6 +233,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 new StringSerializer(), serdes.observations().serializer()));
+        java.util.List<ReconcilerLoop> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
         clusters.forEach((cluster, url) -> {
             Reconciler reconciler = new Reconciler(cluster, new ConnectClusterClient(url),
                     () -> queries.connectors(cluster),
@@ -237,10 +244,14 @@ public final class SwitchboardApp implements AutoCloseable {
                     // Another cluster's workers cannot open sealed values: they get them opened.
                     sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity() : secrets::open,
                     name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
-            own(new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
-                    options.topicPrefix() + "-reconciler-" + cluster, Duration.ofSeconds(1)).start());
+            loops.add(own(new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
+                    options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY).start()));
             connectClusters.put(cluster, url);
         });
+        // Each decided change is reconciled at once by the replica that holds its cluster's lease.
+        own(new DecisionFeed(bootstrapServers, topics.decisions(), serdes.decisions().deserializer(),
+                () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),
+                decision -> loops.forEach(loop -> loop.reactive().decided(decision))).start());
     }
 
     public Map<String, String> connectClusters() {

@@ -107,14 +107,13 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
     }
 
     /**
-     * A failure of the reconciler that began or changed its error since the last observation, or
-     * its end; the attempts in between are not events (the statuses store counts them).
+     * A failure of the reconciler that began since the last observation, or its end; the attempts
+     * in between are not events (the statuses store counts them).
      */
     private static java.util.Optional<Object> reconcileEvent(ConnectorObservation previous, ConnectorObservation observed) {
         ReconcileFailure before = previous == null ? null : previous.getReconcileFailure();
         ReconcileFailure now = observed.getReconcileFailure();
-        if (now != null && (before == null || !before.getError().equals(now.getError())
-                || before.getFirstFailedAt() != now.getFirstFailedAt())) {
+        if (now != null && (before == null || before.getFirstFailedAt() != now.getFirstFailedAt())) {
             return java.util.Optional.of(new ReconcileFailed(now.getDesired(), now.getObserved(), now.getAttempts(), now.getError()));
         }
         if (now == null && before != null) {
