@@ -102,6 +102,18 @@ public final class ConnectClusterClient {
     }
 
     /**
+     * GET /connectors?expand=status: every connector's status, by name. Unlike {@code expand=info},
+     * which the worker answers one connector at a time on its herder thread (behind creates and
+     * rebalances), statuses are read from its status store.
+     */
+    public Map<String, JsonNode> statuses() {
+        JsonNode body = call("GET", "/connectors?expand=status", null, 200);
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        body.fields().forEachRemaining(entry -> out.put(entry.getKey(), entry.getValue().get("status")));
+        return out;
+    }
+
+    /**
      * GET /connectors/{name}/status: the worker's status of one connector, or empty when it has
      * none (not created, or created but not yet started).
      */

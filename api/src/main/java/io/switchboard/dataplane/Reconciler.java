@@ -168,7 +168,7 @@ public final class Reconciler {
         long began = System.nanoTime();
         Map<String, ConnectorState> wanted = desired.get().stream()
                 .collect(Collectors.toMap(ConnectorState::getName, s -> s, (a, b) -> b));
-        Map<String, WorkerConnector> actual = worker.connectors();
+        Map<String, WorkerConnector> actual = only == null ? worker.connectors() : watchedOnWorker(only);
         List<java.util.concurrent.Callable<Integer>> work = new ArrayList<>();
         java.util.Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (ConnectorState state : wanted.values()) {
@@ -197,6 +197,10 @@ public final class Reconciler {
                         }
                     }
                     WorkerConnector running = actual.get(name);
+                    if (only != null && running == null && !createdAt.containsKey(name)) {
+                        // Not listed, or its config unknown here: the next full pass looks at it.
+                        return 0;
+                    }
                     if (running != null) {
                         workerConfigs.put(name, running.config());
                     }
@@ -295,6 +299,23 @@ public final class Reconciler {
             reconciledAlone.put(name, System.nanoTime());
             claims.release(name);
         }
+    }
+
+    /**
+     * The watched connectors as the worker has them, read cheaply: their statuses in one call, and
+     * the configs the reconciler last saw or gave them. Those whose config it does not know are left out.
+     */
+    private Map<String, WorkerConnector> watchedOnWorker(java.util.Set<String> names) {
+        Map<String, com.fasterxml.jackson.databind.JsonNode> statuses = worker.statuses();
+        Map<String, WorkerConnector> out = new HashMap<>();
+        for (String name : names) {
+            Map<String, String> config = workerConfigs.get(name);
+            com.fasterxml.jackson.databind.JsonNode status = statuses.get(name);
+            if (config != null && status != null) {
+                out.put(name, new WorkerConnector(name, config, status.path("type").asText(null), status));
+            }
+        }
+        return out;
     }
 
     /** Whether the connector was reconciled on its own after {@code nanoTime}: what a pass read before is older. */
