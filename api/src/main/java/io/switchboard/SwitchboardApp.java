@@ -15,6 +15,7 @@ import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
+import io.switchboard.dataplane.DecisionFeed;
 import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.events.EventsResource;
 import io.switchboard.events.HistoryResource;
@@ -80,6 +81,11 @@ public final class SwitchboardApp implements AutoCloseable {
      * after a replica's death) before it is answered 503 with Retry-After.
      */
     static final Duration READ_WAIT = Duration.ofSeconds(10);
+    /**
+     * How often the data plane compares every connector with its worker. Decided changes are
+     * reconciled at once; this pass repairs what was changed on the worker directly.
+     */
+    static final Duration FULL_PASS_EVERY = Duration.ofSeconds(10);
 
     private final ShutdownOrder shutdown = new ShutdownOrder();
     private final SwitchboardOptions options;
@@ -231,6 +237,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 new StringSerializer(), serdes.observations().serializer()));
+        java.util.List<ReconcilerLoop> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
         clusters.forEach((cluster, url) -> {
             Reconciler reconciler = new Reconciler(cluster, new ConnectClusterClient(url),
                     () -> queries.connectors(cluster),
@@ -241,10 +248,14 @@ public final class SwitchboardApp implements AutoCloseable {
                     // Another cluster's workers cannot open sealed values: they get them opened.
                     sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity() : secrets::open,
                     name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
-            own(Stage.DATA_PLANE, new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
-                    options.topicPrefix() + "-reconciler-" + cluster, Duration.ofSeconds(1)).start());
+            loops.add(own(Stage.DATA_PLANE, new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
+                    options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY).start()));
             connectClusters.attached(cluster, url);
         });
+        // Each decided change is reconciled at once by the replica that holds its cluster's lease.
+        own(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, topics.decisions(), serdes.decisions().deserializer(),
+                () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),
+                decision -> loops.forEach(loop -> loop.reactive().decided(decision))).start());
     }
 
     /** The clusters {@link #startDataPlane} will attach: the external ones, else the embedded worker. */

@@ -267,9 +267,19 @@ public final class ConnectorHerder {
                         io.switchboard.dataplane.AutoRestart.enabled(state.getConfig())
                                 ? new Entities.AutoRestartInfo(observed.getAutoRestarts(), observed.getLastAutoRestart() == null
                                         ? null : java.time.Instant.ofEpochMilli(observed.getLastAutoRestart()).toString())
-                                : null))
+                                : null,
+                        reconcileInfo(observed.getReconcileFailure())))
                 .orElseGet(() -> new ConnectorStateInfo(state.getName(), new ConnectorStatus("UNASSIGNED", null, null, null),
                         List.of(), typeOf(state, observation)));
+    }
+
+    private static Entities.ReconcileInfo reconcileInfo(io.switchboard.schemas.ReconcileFailure failure) {
+        if (failure == null) {
+            return null;
+        }
+        return new Entities.ReconcileInfo(failure.getDesired(), failure.getObserved(), failure.getAttempts(),
+                failure.getError(), java.time.Instant.ofEpochMilli(failure.getLastFailedAt()).toString(),
+                failure.getNextAttemptAt() == null ? null : java.time.Instant.ofEpochMilli(failure.getNextAttemptAt()).toString());
     }
 
     /** The type the data plane reported, else what the plugins Switchboard knows say. */

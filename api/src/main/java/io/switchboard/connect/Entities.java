@@ -22,10 +22,27 @@ public final class Entities {
 
     public record ConnectorStateInfo(String name, ConnectorStatus connector, List<TaskStatus> tasks, String type,
                                      @JsonProperty("auto_restart") @JsonInclude(JsonInclude.Include.NON_NULL)
-                                     AutoRestartInfo autoRestart) {
+                                     AutoRestartInfo autoRestart,
+                                     @JsonInclude(JsonInclude.Include.NON_NULL) ReconcileInfo reconcile) {
         public ConnectorStateInfo(String name, ConnectorStatus connector, List<TaskStatus> tasks, String type) {
-            this(name, connector, tasks, type, null);
+            this(name, connector, tasks, type, null, null);
         }
+
+        public ConnectorStateInfo(String name, ConnectorStatus connector, List<TaskStatus> tasks, String type,
+                                  AutoRestartInfo autoRestart) {
+            this(name, connector, tasks, type, autoRestart, null);
+        }
+    }
+
+    /**
+     * Switchboard's addition to a status while the data plane cannot make the connector as desired:
+     * the target state, the state on the worker (ABSENT when the worker does not have it), failed
+     * attempts in a row, the last error and when, and when it is tried next.
+     */
+    public record ReconcileInfo(String desired, String observed, int attempts,
+                                @JsonProperty("last_error") String lastError,
+                                @JsonProperty("last_error_at") String lastErrorAt,
+                                @JsonProperty("next_attempt_at") @JsonInclude(JsonInclude.Include.NON_NULL) String nextAttemptAt) {
     }
 
     /** Switchboard's addition to a status, only for connectors that opted in to auto-restart. */

@@ -101,6 +101,48 @@ public final class ConnectClusterClient {
         return out;
     }
 
+    /**
+     * GET /connectors?expand=status: every connector's status, by name. Unlike {@code expand=info},
+     * which the worker answers one connector at a time on its herder thread (behind creates and
+     * rebalances), statuses are read from its status store.
+     */
+    public Map<String, JsonNode> statuses() {
+        JsonNode body = call("GET", "/connectors?expand=status", null, 200);
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        body.fields().forEachRemaining(entry -> out.put(entry.getKey(), entry.getValue().get("status")));
+        return out;
+    }
+
+    /**
+     * GET /connectors/{name}/status: the worker's status of one connector, or empty when it has
+     * none (not created, or created but not yet started).
+     */
+    public java.util.Optional<JsonNode> status(String name) {
+        try {
+            return java.util.Optional.of(call("GET", "/connectors/" + encode(name) + "/status", null, 200));
+        } catch (WorkerRejection e) {
+            if (e.status() == 404) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** GET /connectors/{name}/config: the config the worker has, or empty when it has no such connector. */
+    public java.util.Optional<Map<String, String>> config(String name) {
+        try {
+            JsonNode body = call("GET", "/connectors/" + encode(name) + "/config", null, 200);
+            Map<String, String> config = new LinkedHashMap<>();
+            body.fields().forEachRemaining(c -> config.put(c.getKey(), c.getValue().asText()));
+            return java.util.Optional.of(config);
+        } catch (WorkerRejection e) {
+            if (e.status() == 404) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     public void create(String name, Map<String, String> config, String initialState) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
@@ -221,10 +263,10 @@ public final class ConnectClusterClient {
                 }
             }
             throw new ConnectCallException(method + " " + url + path + " answered " + response.statusCode() + ": "
-                    + abbreviate(response.body()), null, response.statusCode(),
+                    + WorkerMessages.summary(response.body()), null, response.statusCode(),
                     readError(response.body()).path("message").asText(null));
         } catch (IOException e) {
-            throw new ConnectCallException(method + " " + url + path + " failed: " + e.getMessage(), e);
+            throw new ConnectCallException(method + " " + url + path + " failed: " + WorkerMessages.oneLine(String.valueOf(e)), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectCallException("Interrupted calling " + url, e);
@@ -239,10 +281,6 @@ public final class ConnectClusterClient {
         } catch (IOException e) {
             return JSON.createObjectNode();
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 
     private static String encode(String name) {

@@ -39,7 +39,7 @@ public final class Reconciler {
     private final Supplier<List<ConnectorState>> desired;
     private final Consumer<ConnectorObservation> observations;
     private final Clock clock;
-    /** How many connectors are reconciled at once. */
+    /** How many connectors a pass reconciles at once (the worker takes concurrent calls; each waits on it). */
     static final int PARALLELISM = 8;
     private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLELISM, r -> {
         Thread thread = new Thread(r, "switchboard-reconcile");
@@ -69,6 +69,44 @@ public final class Reconciler {
     static final long DETAILS_EVERY_MS = 300_000;
     private final Map<String, Details> details = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Restarts> autoRestarts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ReconcileFailures failures;
+    private final ConnectorClaims claims = new ConnectorClaims();
+    /** When a single connector was last reconciled on its own: a full pass that began earlier holds older news of it. */
+    private final Map<String, Long> reconciledAlone = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The config the worker was last seen or made to have, per connector: a single-connector reconcile need not read it. */
+    private final Map<String, Map<String, String>> workerConfigs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A target state asked of the worker, and when; asked again only after a while if it does not show. */
+    private record Requested(TargetState target, long at) {
+    }
+
+    private final Map<String, Requested> targetsRequested = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long a target state asked of a running, paused or stopped connector may take to show before it is asked again. */
+    static final long SETTLE_GRACE_MS = 5_000;
+    /** How often a target state is asked again of a connector that is failed, unassigned or restarting. */
+    static final long REQUEST_AGAIN_MS = 60_000;
+
+    /** The task configs reported before the reconciler changed a connector's config, and until when to look for new ones. */
+    private record StaleTasks(List<Map<String, String>> before, long until) {
+    }
+
+    private final Map<String, StaleTasks> staleTasks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<Map<String, String>>> tasksReported = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long after a config change the worker's task configs are read on every observation until they change. */
+    static final long TASK_CONFIGS_WATCH_MS = 60_000;
+    /** An offsets change gives up after this many failed attempts in a row to reconcile a connector not stopped on the worker. */
+    static final int OFFSETS_GIVE_UP_ATTEMPTS = 3;
+    /** ... or after waiting this long for the worker to stop it. */
+    static final long OFFSETS_GIVE_UP_MS = 600_000;
+    private final Map<String, Long> offsetsWaitingSince = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When the reconciler created each connector: one not listed yet so soon after is starting, not missing. */
+    private final Map<String, Long> createdAt = new java.util.concurrent.ConcurrentHashMap<>();
+    static final long CREATE_GRACE_MS = 30_000;
+
+    /** What reconciling one connector did: the calls that changed something, and whether it is now as desired. */
+    record Result(int calls, boolean settled) {
+        static final Result UNSETTLED = new Result(0, false);
+    }
     private final Function<String, Optional<ConnectorObservation>> lastObserved;
 
     static final long RECHECK_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
@@ -101,6 +139,7 @@ public final class Reconciler {
                       java.util.function.UnaryOperator<Map<String, String>> toWorker,
                       Function<String, Optional<ConnectorState>> desiredNow) {
         this.desiredNow = desiredNow;
+        this.failures = new ReconcileFailures(cluster);
         this.toWorker = toWorker;
         this.cluster = cluster;
         this.lastObserved = lastObserved;
@@ -116,31 +155,79 @@ public final class Reconciler {
      * takes a config-topic write and often a rebalance), and the worker takes concurrent calls.
      */
     public int reconcile() {
+        return reconcile(null);
+    }
+
+    /**
+     * A pass over the connectors named (all of them, and strays, when {@code only} is null), with
+     * one read of the worker's list; a connector being reconciled on its own meanwhile is left to
+     * that. Answers the number of calls that changed something; the names in {@code only} that are
+     * now as desired, or no longer desired, are removed from it.
+     */
+    int reconcile(java.util.Set<String> only) {
+        long began = System.nanoTime();
         Map<String, ConnectorState> wanted = desired.get().stream()
                 .collect(Collectors.toMap(ConnectorState::getName, s -> s, (a, b) -> b));
-        Map<String, WorkerConnector> actual = worker.connectors();
+        Map<String, WorkerConnector> actual = only == null ? worker.connectors() : watchedOnWorker(only);
         List<java.util.concurrent.Callable<Integer>> work = new ArrayList<>();
-        long began = System.nanoTime();
+        java.util.Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (ConnectorState state : wanted.values()) {
+            if (only != null && !only.contains(state.getName())) {
+                continue;
+            }
             work.add(() -> {
-                ConnectorState current = state;
-                if (desiredNow != null && System.nanoTime() - began > RECHECK_AFTER_NANOS) {
-                    try {
-                        Optional<ConnectorState> now = desiredNow.apply(state.getName());
-                        if (now.isEmpty()) {
-                            return 0;
-                        }
-                        current = now.get();
-                    } catch (RuntimeException unknown) {
-                        // Cannot be read now: go on with what the pass began with.
-                    }
+                String name = state.getName();
+                if (!claims.tryClaim(name)) {
+                    return 0;
                 }
-                return reconcileOne(current, actual.get(state.getName()));
+                try {
+                    if (reconciledAloneSince(name, began)) {
+                        return 0;
+                    }
+                    ConnectorState current = state;
+                    if (desiredNow != null && System.nanoTime() - began > RECHECK_AFTER_NANOS) {
+                        try {
+                            Optional<ConnectorState> now = desiredNow.apply(name);
+                            if (now.isEmpty()) {
+                                return 0;
+                            }
+                            current = now.get();
+                        } catch (RuntimeException unknown) {
+                            // Cannot be read now: go on with what the pass began with.
+                        }
+                    }
+                    WorkerConnector running = actual.get(name);
+                    if (only != null && running == null && !createdAt.containsKey(name)) {
+                        // Not listed, or its config unknown here: the next full pass looks at it.
+                        return 0;
+                    }
+                    if (running != null) {
+                        workerConfigs.put(name, running.config());
+                    }
+                    Result result = reconcileOne(current, running);
+                    if (result.settled()) {
+                        settled.add(name);
+                    }
+                    return result.calls();
+                } finally {
+                    claims.release(name);
+                }
             });
         }
-        for (String name : actual.keySet()) {
-            if (!wanted.containsKey(name)) {
-                work.add(() -> deleteStray(name));
+        if (only == null) {
+            for (String name : actual.keySet()) {
+                if (!wanted.containsKey(name)) {
+                    work.add(() -> {
+                        if (!claims.tryClaim(name)) {
+                            return 0;
+                        }
+                        try {
+                            return reconciledAloneSince(name, began) ? 0 : deleteStray(name);
+                        } finally {
+                            claims.release(name);
+                        }
+                    });
+                }
             }
         }
         int calls = 0;
@@ -154,77 +241,256 @@ public final class Reconciler {
         } catch (java.util.concurrent.ExecutionException e) {
             log.warn("Reconciling cluster {} failed: {}", cluster, e.getCause().toString());
         }
-        lastReported.keySet().retainAll(wanted.keySet());
-        versionsApplied.keySet().retainAll(wanted.keySet());
-        autoRestarts.keySet().retainAll(wanted.keySet());
-        details.keySet().retainAll(wanted.keySet());
-        restartsApplied.keySet().retainAll(wanted.keySet());
-        offsetsApplied.keySet().retainAll(wanted.keySet());
-        topicsResetsApplied.keySet().retainAll(wanted.keySet());
+        if (only != null) {
+            only.removeAll(settled);
+            only.retainAll(wanted.keySet());
+            return calls;
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>(wanted.keySet());
+        lastReported.keySet().retainAll(keep);
+        versionsApplied.keySet().retainAll(keep);
+        autoRestarts.keySet().retainAll(keep);
+        details.keySet().retainAll(keep);
+        restartsApplied.keySet().retainAll(keep);
+        offsetsApplied.keySet().retainAll(keep);
+        topicsResetsApplied.keySet().retainAll(keep);
+        targetsRequested.keySet().retainAll(keep);
+        staleTasks.keySet().retainAll(keep);
+        tasksReported.keySet().retainAll(keep);
+        offsetsWaitingSince.keySet().retainAll(keep);
+        createdAt.values().removeIf(at -> clock.millis() - at > CREATE_GRACE_MS);
+        createdAt.keySet().retainAll(keep);
+        // Strays still on the worker keep their back-off until they are gone.
+        keep.addAll(actual.keySet());
+        failures.retainAll(keep);
+        workerConfigs.keySet().retainAll(keep);
+        reconciledAlone.keySet().retainAll(keep);
         return calls;
     }
 
-    private int attempt(String name, String what, java.util.function.IntSupplier step) {
+    /**
+     * Reconciles one connector now, reading only it from the worker: {@code decided} is its desired
+     * state as just decided (empty when it was deleted), or null to read it from the store. Waits
+     * for a pass that holds it to finish. Answers whether the connector is now as desired.
+     */
+    boolean reconcileConnector(String name, Optional<ConnectorState> decided) throws InterruptedException {
+        claims.claim(name);
+        try {
+            Optional<ConnectorState> state = decided != null ? decided
+                    : desiredNow != null ? desiredNow.apply(name)
+                    : desired.get().stream().filter(s -> s.getName().equals(name)).findFirst();
+            if (state.isEmpty()) {
+                boolean gone = !workerConfigs.containsKey(name) && worker.config(name).isEmpty() || deleteStray(name) > 0;
+                if (gone) {
+                    workerConfigs.remove(name);
+                }
+                return gone;
+            }
+            if (!failures.due(name, desiredKey(state.get()), clock.millis())) {
+                return false;
+            }
+            WorkerConnector running = freshlyCreated(state.get()) ? null : fetch(name);
+            return reconcileOne(state.get(), running).settled();
+        } catch (RuntimeException e) {
+            // The worker cannot be read now: a pass tries again.
+            log.debug("Reconciling connector {} on cluster {} alone failed: {}", name, cluster, e.toString());
+            return false;
+        } finally {
+            reconciledAlone.put(name, System.nanoTime());
+            claims.release(name);
+        }
+    }
+
+    /**
+     * The watched connectors as the worker has them, read cheaply: their statuses in one call, and
+     * the configs the reconciler last saw or gave them. Those whose config it does not know are left out.
+     */
+    private Map<String, WorkerConnector> watchedOnWorker(java.util.Set<String> names) {
+        Map<String, com.fasterxml.jackson.databind.JsonNode> statuses = worker.statuses();
+        Map<String, WorkerConnector> out = new HashMap<>();
+        for (String name : names) {
+            Map<String, String> config = workerConfigs.get(name);
+            com.fasterxml.jackson.databind.JsonNode status = statuses.get(name);
+            if (config != null && status != null) {
+                out.put(name, new WorkerConnector(name, config, status.path("type").asText(null), status));
+            }
+        }
+        return out;
+    }
+
+    /** Whether the connector was reconciled on its own after {@code nanoTime}: what a pass read before is older. */
+    private boolean reconciledAloneSince(String name, long nanoTime) {
+        Long at = reconciledAlone.get(name);
+        return at != null && at - nanoTime > 0;
+    }
+
+    /** A connector just created that this reconciler has never seen on the worker: no need to ask the worker for it. */
+    private boolean freshlyCreated(ConnectorState state) {
+        return state.getVersion() == 1 && !workerConfigs.containsKey(state.getName())
+                && !lastReported.containsKey(state.getName());
+    }
+
+    /** One connector as the worker has it, or null when it does not have it. */
+    private WorkerConnector fetch(String name) {
+        Optional<com.fasterxml.jackson.databind.JsonNode> status = worker.status(name);
+        Map<String, String> config = workerConfigs.get(name);
+        if (config == null || status.isEmpty()) {
+            config = worker.config(name).orElse(null);
+            if (config == null) {
+                workerConfigs.remove(name);
+                return null;
+            }
+            workerConfigs.put(name, config);
+        }
+        return new WorkerConnector(name, config, status.map(st -> st.path("type").asText(null)).orElse(null), status.orElse(null));
+    }
+
+    private static String desiredKey(ConnectorState state) {
+        return state.getLastCommandId() + "/" + state.getVersion();
+    }
+
+    /** Runs a step that is carried out once per request; its failure is kept and does not hold up the rest. */
+    private int attempt(List<RuntimeException> errors, java.util.function.IntSupplier step) {
         try {
             return step.getAsInt();
         } catch (RuntimeException e) {
-            log.warn("The {} of connector {} on cluster {} failed; trying again: {}{}", what, name, cluster, e.getMessage(),
-                    e instanceof ConnectClusterClient.WorkerRejection r && r.call() != null ? " (" + r.call() + ")" : "");
+            errors.add(e);
             return 0;
         }
     }
 
-    /** Makes one desired connector true on the worker; answers the calls that changed something. */
-    private int reconcileOne(ConnectorState state, WorkerConnector running) {
+    /** Makes one desired connector true on the worker, unless it is waiting out a back-off after failures. */
+    private Result reconcileOne(ConnectorState state, WorkerConnector running) {
+        String name = state.getName();
+        long now = clock.millis();
+        if (!failures.due(name, desiredKey(state), now)) {
+            return Result.UNSETTLED;
+        }
+        List<RuntimeException> errors = new ArrayList<>();
+        int calls = 0;
+        try {
+            calls = apply(state, running, errors);
+        } catch (RuntimeException e) {
+            errors.add(0, e);
+        }
+        if (errors.isEmpty()) {
+            failures.succeeded(name);
+        } else {
+            RuntimeException first = errors.get(0);
+            if (isUnreachable(first)) {
+                // The worker is down, not refusing this connector: nothing to count against it.
+                return new Result(calls, false);
+            }
+            failures.failed(name, desiredKey(state), state.getTargetState().name(),
+                    running == null ? "ABSENT" : running.state(), first, now);
+            giveUpOffsetsIfStuck(state, running);
+        }
+        try {
+            report(state, running);
+        } catch (RuntimeException e) {
+            // Reported on a later pass.
+            return new Result(calls, false);
+        }
+        return new Result(calls, errors.isEmpty() && calls == 0 && settled(state, running));
+    }
+
+    private static boolean isUnreachable(RuntimeException e) {
+        return e instanceof ConnectClusterClient.ConnectCallException c && c.status() == 0;
+    }
+
+    /** Whether the worker shows the connector as desired: nothing more to do or to watch for. */
+    private boolean settled(ConnectorState state, WorkerConnector running) {
+        if (running == null || running.status() == null || staleTasks.containsKey(state.getName())) {
+            return false;
+        }
+        String target = state.getTargetState().name();
+        if (!target.equals(running.state())) {
+            return false;
+        }
+        var tasks = running.status().path("tasks");
+        if (state.getTargetState() == TargetState.RUNNING && tasks.isEmpty()) {
+            return false;
+        }
+        for (var task : tasks) {
+            if (!target.equals(task.path("state").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The calls that make one connector as desired; answers how many changed something. */
+    private int apply(ConnectorState state, WorkerConnector running, List<RuntimeException> errors) {
         String name = state.getName();
         boolean drift = Long.valueOf(state.getVersion()).equals(versionsApplied.get(name));
-        try {
-            Map<String, String> config = toWorker.apply(state.getConfig());
-            if (running == null) {
+        Map<String, String> config = toWorker.apply(state.getConfig());
+        if (running == null) {
+            Long created = createdAt.get(name);
+            if (created != null && clock.millis() - created < CREATE_GRACE_MS) {
+                // Created moments ago: a worker lists a connector only once it has started it.
+                return 0;
+            }
+            try {
                 worker.create(name, config, state.getTargetState().name());
-                repaired(name, drift, "created");
-                versionsApplied.put(name, state.getVersion());
-                return 1;
+            } catch (ConnectClusterClient.WorkerRejection e) {
+                if (e.status() == 409 && String.valueOf(e.getMessage()).contains("already exists")) {
+                    // Created, but not started yet: it has no status to read. Looked at again later.
+                    return 0;
+                }
+                throw e;
             }
-            int changes = 0;
-            if (!running.config().equals(config)) {
-                worker.putConfig(name, config);
-                repaired(name, drift, "config");
-                changes++;
-            }
-            // Offsets first: a connector resumed since they were asked for is still stopped on the worker.
-            changes += modifyOffsetsIfAsked(state, running);
-            int aligned = alignTargetState(name, state.getTargetState(), running.state());
-            if (aligned > 0) {
-                repaired(name, drift, state.getTargetState().name().toLowerCase(java.util.Locale.ROOT));
-            }
-            changes += aligned;
-            // Requests carried out once: one the worker cannot take now is tried again on the next
-            // pass, and does not hold up the rest of this one.
-            int calls = changes + attempt(name, "restart", () -> restartIfAsked(state))
-                    + attempt(name, "active topics reset", () -> resetTopicsIfAsked(state))
-                    + attempt(name, "auto-restart", () -> autoRestartIfFailed(state, running));
-            // Only a pass that found everything as desired marks the version as applied: what
-            // differs later at that version was changed by someone else.
-            if (changes == 0 && SETTLED.contains(running.state())) {
-                versionsApplied.put(name, state.getVersion());
-            }
-            report(running);
-            return calls;
-        } catch (RuntimeException e) {
-            log.warn("Reconciling connector {} on cluster {} failed: {}{}", name, cluster, e.getMessage(),
-                    e instanceof ConnectClusterClient.WorkerRejection r && r.call() != null ? " (" + r.call() + ")" : "");
-            return 0;
+            workerConfigs.put(name, config);
+            createdAt.put(name, clock.millis());
+            targetsRequested.put(name, new Requested(state.getTargetState(), clock.millis()));
+            repaired(name, drift, "created");
+            versionsApplied.put(name, state.getVersion());
+            return 1;
         }
+        int changes = 0;
+        if (!running.config().equals(config)) {
+            worker.putConfig(name, config);
+            workerConfigs.put(name, config);
+            List<Map<String, String>> before = tasksReported.computeIfAbsent(name,
+                    n -> lastObserved.apply(n).map(ConnectorObservation::getTaskConfigs).orElse(List.of()));
+            staleTasks.put(name, new StaleTasks(before, clock.millis() + TASK_CONFIGS_WATCH_MS));
+            repaired(name, drift, "config");
+            changes++;
+        }
+        // Offsets first: a connector resumed since they were asked for is still stopped on the worker.
+        changes += modifyOffsetsIfAsked(state, running);
+        int aligned = alignTargetState(name, state.getTargetState(), running.state());
+        if (aligned > 0 && SETTLED.contains(running.state())) {
+            repaired(name, drift, state.getTargetState().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        changes += aligned;
+        // Requests carried out once: one the worker cannot take now is tried again later, and does
+        // not hold up the rest.
+        int calls = changes + attempt(errors, () -> restartIfAsked(state))
+                + attempt(errors, () -> resetTopicsIfAsked(state))
+                + attempt(errors, () -> autoRestartIfFailed(state, running));
+        // Only a pass that found everything as desired marks the version as applied: what
+        // differs later at that version was changed by someone else.
+        if (changes == 0 && SETTLED.contains(running.state())) {
+            versionsApplied.put(name, state.getVersion());
+        }
+        return calls;
     }
 
     /** Deletes a connector that is on the worker but not desired. */
     private int deleteStray(String name) {
+        long now = clock.millis();
+        if (!failures.due(name, "deleted", now)) {
+            return 0;
+        }
         try {
             worker.delete(name);
+            workerConfigs.remove(name);
+            failures.succeeded(name);
             return 1;
         } catch (RuntimeException e) {
-            log.warn("Deleting connector {} from cluster {} failed: {}", name, cluster, e.getMessage());
+            if (!isUnreachable(e)) {
+                failures.failed(name, "deleted", "DELETED", "PRESENT", e, now);
+            }
             return 0;
         }
     }
@@ -312,9 +578,12 @@ public final class Reconciler {
             if (state.getTargetState() != TargetState.STOPPED) {
                 // Resumed before the worker ever stopped it: the offsets can no longer be changed.
                 offsetsApplied.put(name, new OffsetsResult(pending.getId(), 400, notStopped(name)));
+            } else {
+                giveUpOffsetsIfStuck(state, running);
             }
             return 0;
         }
+        offsetsWaitingSince.remove(name);
         try {
             String message = worker.modifyOffsets(name, pending.getOffsets());
             offsetsApplied.put(name, new OffsetsResult(pending.getId(), 200, message));
@@ -332,6 +601,39 @@ public final class Reconciler {
             offsetsApplied.put(name, new OffsetsResult(pending.getId(), e.status(), message));
         }
         return 1;
+    }
+
+    /**
+     * An offsets change waits for the worker to stop the connector; when the worker keeps refusing
+     * what the reconciler asks ({@link #OFFSETS_GIVE_UP_ATTEMPTS} failures in a row) or has not
+     * stopped it in {@link #OFFSETS_GIVE_UP_MS}, the change ends as not made, saying why.
+     */
+    private void giveUpOffsetsIfStuck(ConnectorState state, WorkerConnector running) {
+        OffsetsRequest pending = state.getPendingOffsets();
+        String name = state.getName();
+        if (pending == null || state.getTargetState() != TargetState.STOPPED
+                || running != null && "STOPPED".equals(running.state())) {
+            return;
+        }
+        OffsetsResult done = offsetsApplied.computeIfAbsent(name,
+                n -> lastObserved.apply(n).map(ConnectorObservation::getOffsetsApplied).orElse(null));
+        if (done != null && done.getId().equals(pending.getId())) {
+            return;
+        }
+        long now = clock.millis();
+        long since = offsetsWaitingSince.compute(name, (n, at) -> at == null ? now : at);
+        Optional<io.switchboard.schemas.ReconcileFailure> failing = failures.visible(name);
+        boolean refused = failing.isPresent() && failing.get().getAttempts() >= OFFSETS_GIVE_UP_ATTEMPTS;
+        if (!refused && now - since < OFFSETS_GIVE_UP_MS) {
+            return;
+        }
+        String why = refused ? failing.get().getError()
+                : "it is still " + (running == null ? "not on the worker" : running.state()) + " after "
+                        + OFFSETS_GIVE_UP_MS / 60_000 + " minutes";
+        offsetsApplied.put(name, new OffsetsResult(pending.getId(), 409, WorkerMessages.oneLine(
+                "The offsets of connector " + name + " were not changed: the worker did not stop it (" + why + ")")));
+        offsetsWaitingSince.remove(name);
+        log.warn("Gave up changing the offsets of connector {} on cluster {}: the worker did not stop it ({})", name, cluster, why);
     }
 
     static String notStopped(String name) {
@@ -356,8 +658,21 @@ public final class Reconciler {
         return 1;
     }
 
+    /**
+     * Asks the worker for the target state whatever the connector's state there (a failed
+     * connector can be stopped or paused too), except resuming one that is failed, unassigned or
+     * restarting: that is a restart's job. A state asked for is asked again only if it has not
+     * shown after a while ({@link #SETTLE_GRACE_MS}, or {@link #REQUEST_AGAIN_MS} for a connector
+     * that may never show it, such as a failed one that was paused).
+     */
     private int alignTargetState(String name, TargetState target, String observed) {
-        if (!SETTLED.contains(observed) || observed.equals(target.name())) {
+        if (observed.equals(target.name()) || target == TargetState.RUNNING && !SETTLED.contains(observed)) {
+            return 0;
+        }
+        long now = clock.millis();
+        Requested last = targetsRequested.get(name);
+        long patience = SETTLED.contains(observed) ? SETTLE_GRACE_MS : REQUEST_AGAIN_MS;
+        if (last != null && last.target() == target && now - last.at() < patience) {
             return 0;
         }
         switch (target) {
@@ -368,13 +683,14 @@ public final class Reconciler {
                 return 0;
             }
         }
+        targetsRequested.put(name, new Requested(target, now));
         return 1;
     }
 
     private static String fingerprintOf(Object status, ConnectorObservation observation) {
         return status + "|" + observation.getRestartApplied() + "|" + observation.getAutoRestarts()
                 + "|" + observation.getLastAutoRestart() + "|" + observation.getOffsetsApplied()
-                + "|" + observation.getTopicsResetApplied();
+                + "|" + observation.getTopicsResetApplied() + "|" + observation.getReconcileFailure();
     }
 
     /**
@@ -398,48 +714,74 @@ public final class Reconciler {
         }
     }
 
-    private void report(WorkerConnector running) {
-        if (running.status() == null) {
+    /**
+     * Reports what the worker shows of a connector, when that changed: its status, and the
+     * reconciler's failure while it is failing. A connector the worker does not have (yet) is
+     * reported only while failing, as UNASSIGNED with no tasks.
+     */
+    private void report(ConnectorState state, WorkerConnector running) {
+        String name = state.getName();
+        Optional<io.switchboard.schemas.ReconcileFailure> failure = failures.visible(name);
+        com.fasterxml.jackson.databind.JsonNode status = running == null ? null : running.status();
+        if (status == null && failure.isEmpty()) {
             return;
         }
-        var status = running.status();
         List<TaskObservation> tasks = new ArrayList<>();
-        status.path("tasks").forEach(t -> tasks.add(new TaskObservation(t.path("id").asInt(), t.path("state").asText(),
-                t.path("worker_id").asText(null), t.hasNonNull("trace") ? t.get("trace").asText() : null,
-                t.hasNonNull("version") ? t.get("version").asText() : null)));
-        var connector = status.path("connector");
+        if (status != null) {
+            status.path("tasks").forEach(t -> tasks.add(new TaskObservation(t.path("id").asInt(), t.path("state").asText(),
+                    t.path("worker_id").asText(null), t.hasNonNull("trace") ? t.get("trace").asText() : null,
+                    t.hasNonNull("version") ? t.get("version").asText() : null)));
+        }
+        com.fasterxml.jackson.databind.JsonNode connector = status == null
+                ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : status.path("connector");
         ConnectorObservation observation = ConnectorObservation.newBuilder()
                 .setCluster(cluster)
-                .setConnector(running.name())
+                .setConnector(name)
                 .setObservedAt(clock.millis())
                 .setState(connector.path("state").asText("UNASSIGNED"))
                 .setWorkerId(connector.path("worker_id").asText(null))
                 .setTrace(connector.hasNonNull("trace") ? connector.get("trace").asText() : null)
                 .setVersion(connector.hasNonNull("version") ? connector.get("version").asText() : null)
-                .setType(running.type())
+                .setType(running == null ? null : running.type())
                 .setTasks(tasks)
-                .setRestartApplied(restartsApplied.get(running.name()))
-                .setOffsetsApplied(offsetsApplied.get(running.name()))
-                .setTopicsResetApplied(topicsResetsApplied.get(running.name()))
-                .setRepairs(pendingRepairs.getOrDefault(running.name(), List.of()))
-                .setAutoRestarts(autoRestarts.getOrDefault(running.name(), new Restarts(0, null)).count())
-                .setLastAutoRestart(autoRestarts.getOrDefault(running.name(), new Restarts(0, null)).last())
+                .setRestartApplied(restartsApplied.get(name))
+                .setOffsetsApplied(offsetsApplied.get(name))
+                .setTopicsResetApplied(topicsResetsApplied.get(name))
+                .setRepairs(pendingRepairs.getOrDefault(name, List.of()))
+                .setAutoRestarts(autoRestarts.getOrDefault(name, new Restarts(0, null)).count())
+                .setLastAutoRestart(autoRestarts.getOrDefault(name, new Restarts(0, null)).last())
+                .setReconcileFailure(failure.orElse(null))
                 .build();
-        Details known = detailsOf(running.name(), fingerprintOf(status, observation));
+        Details known = status == null ? details.get(name) : detailsOf(name, fingerprintOf(status, observation));
         if (known != null) {
             observation.setActiveTopics(known.topics());
             observation.setOffsets(known.offsets());
             observation.setDetailsObservedAt(known.at());
         }
         String fingerprint = fingerprintOf(status, observation) + "|" + (known == null ? "" : known.topics() + "|" + known.offsets());
-        if (!fingerprint.equals(lastReported.get(running.name())) || !observation.getRepairs().isEmpty()) {
-            // Task configs change only when the tasks do; fetch them only when the status changed.
-            // If the worker cannot answer now (it rebalances), nothing is reported and the next pass
-            // tries again, pending repairs included.
-            observation.setTaskConfigs(worker.taskConfigs(running.name()));
+        List<Map<String, String>> taskConfigs = null;
+        StaleTasks stale = staleTasks.get(name);
+        if (stale != null && status != null) {
+            // After a config change the reconciler made, the tasks are read until they show it:
+            // the status alone need not change when the worker reconfigures the tasks.
+            taskConfigs = worker.taskConfigs(name);
+            if (!taskConfigs.equals(stale.before()) || clock.millis() > stale.until()) {
+                staleTasks.remove(name);
+            }
+        }
+        boolean tasksChanged = taskConfigs != null && !taskConfigs.equals(tasksReported.get(name));
+        if (tasksChanged || !fingerprint.equals(lastReported.get(name)) || !observation.getRepairs().isEmpty()) {
+            // Otherwise task configs change only when the tasks do: they are read when the status
+            // changed. If the worker cannot answer now (it rebalances), nothing is reported and the
+            // next pass tries again, pending repairs included.
+            if (taskConfigs == null) {
+                taskConfigs = status == null ? tasksReported.getOrDefault(name, List.of()) : worker.taskConfigs(name);
+            }
+            observation.setTaskConfigs(taskConfigs);
             observations.accept(observation);
-            lastReported.put(running.name(), fingerprint);
-            pendingRepairs.remove(running.name());
+            lastReported.put(name, fingerprint);
+            tasksReported.put(name, taskConfigs);
+            pendingRepairs.remove(name);
         }
     }
 }

@@ -16,22 +16,37 @@ import java.util.Map;
  * every replica joins the group {@code <prefix>-reconciler-<cluster>} on a one-partition lease
  * topic, and the member that holds the partition reconciles. When it dies, the group hands the
  * partition to another member within the session timeout (10 s).
+ * <p>
+ * The leader reconciles each connector as its changes are decided ({@link ReactiveReconciler}),
+ * looks at the connectors it watches every {@link #TICK} and makes a full pass over the cluster
+ * every {@code interval}, which repairs what was changed on the worker directly.
  */
 public final class ReconcilerLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcilerLoop.class);
+    static final Duration TICK = Duration.ofMillis(250);
 
     private final String cluster;
     private final Reconciler reconciler;
+    private final ReactiveReconciler reactive;
     private final KafkaConsumer<byte[], byte[]> lease;
     private final Duration interval;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean leader;
+    /** The last failure of a pass, logged once until it changes or a pass succeeds. */
+    private String lastFailure;
 
     public ReconcilerLoop(String cluster, Reconciler reconciler, String bootstrapServers, String leaseTopic,
                           String groupId, Duration interval) {
+        this(cluster, reconciler, new ReactiveReconciler(cluster, reconciler), bootstrapServers, leaseTopic, groupId, interval);
+    }
+
+    /** @param interval how often the full pass runs */
+    public ReconcilerLoop(String cluster, Reconciler reconciler, ReactiveReconciler reactive, String bootstrapServers,
+                          String leaseTopic, String groupId, Duration interval) {
         this.cluster = cluster;
         this.reconciler = reconciler;
+        this.reactive = reactive;
         this.interval = interval;
         this.lease = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -45,7 +60,12 @@ public final class ReconcilerLoop implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    public ReactiveReconciler reactive() {
+        return reactive;
+    }
+
     public ReconcilerLoop start() {
+        reactive.start();
         thread.start();
         return this;
     }
@@ -55,25 +75,41 @@ public final class ReconcilerLoop implements AutoCloseable {
     }
 
     private void run() {
+        long nextPass = 0;
         while (running) {
             long started = System.nanoTime();
             try {
-                lease.poll(Duration.ofMillis(100));
+                lease.poll(Duration.ofMillis(50));
                 boolean holds = !lease.assignment().isEmpty();
                 if (holds != leader) {
                     log.info("{} the reconciler of Connect cluster {}", holds ? "This replica is now" : "This replica is no longer", cluster);
                     leader = holds;
+                    reactive.active(holds);
+                    nextPass = started;
                 }
                 if (leader) {
-                    reconciler.reconcile();
+                    if (started - nextPass >= 0) {
+                        nextPass = started + interval.toNanos();
+                        reconciler.reconcile();
+                        if (lastFailure != null) {
+                            log.info("Reconciling Connect cluster {} works again", cluster);
+                            lastFailure = null;
+                        }
+                    } else {
+                        reactive.checkWatched();
+                    }
                 }
             } catch (WakeupException e) {
                 break;
             } catch (RuntimeException e) {
-                log.warn("Reconciling Connect cluster {} failed; will retry: {}", cluster, e.getMessage());
+                String failure = WorkerMessages.oneLine(String.valueOf(e.getMessage()));
+                if (!failure.equals(lastFailure)) {
+                    log.warn("Reconciling Connect cluster {} failed; will retry: {}", cluster, failure);
+                    lastFailure = failure;
+                }
             }
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-            sleep(Math.max(0, interval.toMillis() - elapsedMs));
+            sleep(Math.max(0, TICK.toMillis() - elapsedMs));
         }
         Thread.interrupted(); // close() interrupts a sleep; leaving the group must not fail on it
         lease.close(Duration.ofSeconds(5));
@@ -98,6 +134,7 @@ public final class ReconcilerLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        reactive.close();
         reconciler.close();
     }
 }

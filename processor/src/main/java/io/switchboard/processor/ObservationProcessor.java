@@ -10,6 +10,9 @@ import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorStatusChanged;
 import io.switchboard.schemas.DriftRepaired;
 import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.ReconcileFailed;
+import io.switchboard.schemas.ReconcileFailure;
+import io.switchboard.schemas.ReconcileRecovered;
 import io.switchboard.schemas.TaskObservation;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -65,6 +68,8 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
             context.forward(record.withValue(event(observed, connector, new AutoRestarted(observed.getAutoRestarts()))),
                     CommandProcessor.LIFECYCLE);
         }
+        reconcileEvent(previous, observed).ifPresent(payload ->
+                context.forward(record.withValue(event(observed, connector, payload)), CommandProcessor.LIFECYCLE));
         if (previous == null || !previous.getState().equals(observed.getState())
                 || !taskStates(previous).equals(taskStates(observed))
                 || !Objects.equals(previous.getTrace(), observed.getTrace())) {
@@ -99,6 +104,22 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
                 .setPrincipal(request.getPrincipal())
                 .setRequestId(request.getRequestId())
                 .build());
+    }
+
+    /**
+     * A failure of the reconciler that began since the last observation, or its end; the attempts
+     * in between are not events (the statuses store counts them).
+     */
+    private static java.util.Optional<Object> reconcileEvent(ConnectorObservation previous, ConnectorObservation observed) {
+        ReconcileFailure before = previous == null ? null : previous.getReconcileFailure();
+        ReconcileFailure now = observed.getReconcileFailure();
+        if (now != null && (before == null || before.getFirstFailedAt() != now.getFirstFailedAt())) {
+            return java.util.Optional.of(new ReconcileFailed(now.getDesired(), now.getObserved(), now.getAttempts(), now.getError()));
+        }
+        if (now == null && before != null) {
+            return java.util.Optional.of(new ReconcileRecovered(before.getAttempts()));
+        }
+        return java.util.Optional.empty();
     }
 
     /** Events the data plane caused carry no command; their command id says so. */

@@ -416,6 +416,31 @@ class CommandTopologyTest {
         assertEquals(1, events.get(0).getRestarts());
     }
 
+    @Test
+    void reconcileFailuresArePublishedOncePerFailureAndTheirEnd() {
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        lifecycle.readValuesToList();
+        ConnectorObservation first = observation("orders", "UNASSIGNED", 10L);
+        first.setReconcileFailure(new io.switchboard.schemas.ReconcileFailure("RUNNING", "ABSENT", 1,
+                "POST /connectors answered 500: Server Error", 10L, 10L, 11L));
+        observations.pipeInput("default/orders", first);
+        ConnectorObservation again = observation("orders", "UNASSIGNED", 20L);
+        again.setReconcileFailure(new io.switchboard.schemas.ReconcileFailure("RUNNING", "ABSENT", 2,
+                "POST /connectors answered 500: Server Error", 10L, 20L, 22L));
+        observations.pipeInput("default/orders", again);
+        ConnectorObservation recovered = observation("orders", "RUNNING", 30L, "RUNNING");
+        observations.pipeInput("default/orders", recovered);
+
+        List<Object> events = lifecycle.readValuesToList().stream().map(LifecycleEvent::getEvent)
+                .filter(e -> !(e instanceof io.switchboard.schemas.ConnectorStatusChanged)).toList();
+        assertEquals(2, events.size(), "one event when the failure begins, one when it ends: " + events);
+        io.switchboard.schemas.ReconcileFailed failed = assertInstanceOf(io.switchboard.schemas.ReconcileFailed.class, events.get(0));
+        assertEquals("ABSENT", failed.getObserved());
+        assertEquals("RUNNING", failed.getDesired());
+        assertEquals(1, failed.getAttempts());
+        assertEquals(2, assertInstanceOf(io.switchboard.schemas.ReconcileRecovered.class, events.get(1)).getAttempts());
+    }
+
     private CommandDecision sendWithKey(String name, Object action, String idempotencyKey, long issuedAt) {
         ConnectorCommand command = ConnectorCommand.newBuilder()
                 .setCommandId("cmd-" + (++sequence))

@@ -1,0 +1,225 @@
+package io.switchboard.dataplane;
+
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reconciles each connector as soon as a change to it is decided, instead of waiting for the next
+ * pass, and then watches it until the worker shows it as desired, so that its status is reported
+ * as soon as the worker has it. Decisions for one connector that arrive while it waits are
+ * coalesced into the latest; a connector is reconciled by one thread at a time. Everything is
+ * bounded: {@link #THREADS} threads, at most {@link #MAX_PENDING} connectors waiting and
+ * {@link #MAX_WATCHED} watched (beyond that, the periodic pass takes care of them), each for at
+ * most {@link #WATCH_FOR_MS}.
+ */
+public final class ReactiveReconciler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReactiveReconciler.class);
+    /** Threads calling the worker for single connectors; each call mostly waits on the worker. */
+    static final int THREADS = 8;
+    static final int MAX_PENDING = 10_000;
+    static final int MAX_WATCHED = 10_000;
+    static final long WATCH_FOR_MS = 120_000;
+    /** Up to this many watched connectors are read one by one; more are read with one list call. */
+    static final int READ_ALONE_AT_MOST = 8;
+
+    private final String cluster;
+    private final Reconciler reconciler;
+    /** Connectors waiting, in order, with the desired state last decided (empty: deleted; null: read the store). */
+    private final LinkedHashMap<String, Optional<ConnectorState>> pending = new LinkedHashMap<>();
+    private final Set<String> inProgress = new HashSet<>();
+    /** When to look at a watched connector next, how long to wait after that, and until when to watch it at most. */
+    private record Watch(long next, long delay, long until) {
+        Watch later(long now) {
+            long longer = Math.min(WATCH_DELAY_MAX_MS, delay * 3 / 2);
+            return new Watch(now + longer, longer, until);
+        }
+    }
+
+    static final long WATCH_DELAY_FIRST_MS = 250;
+    static final long WATCH_DELAY_MAX_MS = 2_000;
+    /** Connectors watched until the worker shows them as desired. */
+    private final LinkedHashMap<String, Watch> watched = new LinkedHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private boolean active;
+    private volatile boolean closed;
+
+    public ReactiveReconciler(String cluster, Reconciler reconciler) {
+        this.cluster = cluster;
+        this.reconciler = reconciler;
+        for (int i = 0; i < THREADS; i++) {
+            Thread thread = new Thread(this::work, "switchboard-reconcile-" + cluster + "-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+    }
+
+    public ReactiveReconciler start() {
+        threads.forEach(Thread::start);
+        return this;
+    }
+
+    /** Only the replica that holds the cluster's lease reconciles; the others drop what they learn. */
+    synchronized void active(boolean now) {
+        active = now;
+        if (!now) {
+            pending.clear();
+            watched.clear();
+        }
+    }
+
+    /** A decision, read from the decisions topic: a change to one of this cluster's connectors is reconciled now. */
+    public void decided(CommandDecision decision) {
+        if (!cluster.equals(decision.getCluster()) || decision.getReplayed()) {
+            return;
+        }
+        switch (decision.getOutcome()) {
+            case CREATED, UPDATED -> {
+                if (decision.getState() != null) {
+                    offer(decision.getConnector(), Optional.of(decision.getState()));
+                }
+            }
+            case DELETED -> offer(decision.getConnector(), Optional.empty());
+            default -> {
+                // Refused or unchanged: nothing to do on the worker.
+            }
+        }
+    }
+
+    /** Queues one connector; {@code desired} null means read it from the store when its turn comes. */
+    synchronized void offer(String name, Optional<ConnectorState> desired) {
+        if (!active) {
+            return;
+        }
+        if (desired != null) {
+            // A new decision: watched afresh once it is carried out.
+            watched.remove(name);
+        }
+        if (pending.containsKey(name)) {
+            if (desired != null) {
+                pending.put(name, desired);
+            }
+            return;
+        }
+        if (pending.size() >= MAX_PENDING) {
+            // The next pass reconciles it.
+            return;
+        }
+        pending.put(name, desired);
+        notifyAll();
+    }
+
+    /**
+     * Looks again at the connectors watched: a few are queued to be read one by one, more are
+     * reconciled with one read of the worker's list, on the calling thread.
+     */
+    void checkWatched() {
+        Set<String> names;
+        synchronized (this) {
+            long now = System.currentTimeMillis();
+            watched.values().removeIf(watch -> watch.until() < now);
+            if (watched.isEmpty() || !active) {
+                return;
+            }
+            names = new HashSet<>(watched.keySet());
+            names.removeAll(pending.keySet());
+            names.removeAll(inProgress);
+            if (names.size() <= READ_ALONE_AT_MOST) {
+                // Each read on its own, less often the longer it takes to settle.
+                for (String name : names) {
+                    Watch watch = watched.get(name);
+                    if (watch.next() <= now) {
+                        watched.put(name, watch.later(now));
+                        offer(name, null);
+                    }
+                }
+                return;
+            }
+        }
+        Set<String> unsettled = new HashSet<>(names);
+        reconciler.reconcile(unsettled);
+        synchronized (this) {
+            names.removeAll(unsettled);
+            watched.keySet().removeAll(names);
+        }
+    }
+
+    synchronized int watchedCount() {
+        return watched.size();
+    }
+
+    private void work() {
+        while (!closed) {
+            String name;
+            Optional<ConnectorState> desired;
+            try {
+                synchronized (this) {
+                    Map.Entry<String, Optional<ConnectorState>> next;
+                    while ((next = takeable()) == null) {
+                        wait();
+                    }
+                    name = next.getKey();
+                    desired = next.getValue();
+                    pending.remove(name);
+                    inProgress.add(name);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            boolean settled = false;
+            try {
+                settled = reconciler.reconcileConnector(name, desired);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Reconciling connector {} on cluster {} failed: {}", name, cluster, WorkerMessages.oneLine(e.toString()));
+            } finally {
+                synchronized (this) {
+                    inProgress.remove(name);
+                    if (settled) {
+                        watched.remove(name);
+                    } else if (active && !watched.containsKey(name) && watched.size() < MAX_WATCHED) {
+                        long now = System.currentTimeMillis();
+                        watched.put(name, new Watch(now + WATCH_DELAY_FIRST_MS, WATCH_DELAY_FIRST_MS, now + WATCH_FOR_MS));
+                    }
+                    notifyAll();
+                }
+            }
+        }
+    }
+
+    /** The first waiting connector that no other thread is reconciling. */
+    private Map.Entry<String, Optional<ConnectorState>> takeable() {
+        for (Iterator<Map.Entry<String, Optional<ConnectorState>>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Optional<ConnectorState>> entry = it.next();
+            if (!inProgress.contains(entry.getKey())) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        threads.forEach(Thread::interrupt);
+        for (Thread thread : threads) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

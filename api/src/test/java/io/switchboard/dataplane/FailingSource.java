@@ -1,0 +1,41 @@
+package io.switchboard.dataplane;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.SourceConnector;
+
+import java.util.List;
+import java.util.Map;
+
+/** A test connector that fails as it starts, so that the worker reports it FAILED. */
+public class FailingSource extends SourceConnector {
+
+    @Override
+    public void start(Map<String, String> props) {
+        throw new IllegalStateException("FailingSource fails as it starts");
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return org.apache.kafka.connect.file.FileStreamSourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        return List.of();
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return new ConfigDef();
+    }
+
+    @Override
+    public String version() {
+        return "1.0";
+    }
+}

@@ -1,0 +1,177 @@
+package io.switchboard.dataplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.wire.AvroSerializer;
+import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.switchboard.dataplane.Probe.call;
+import static io.switchboard.dataplane.Probe.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * With a real worker: what the worker refuses shows in the connector's status and as one lifecycle
+ * event, is retried with a growing back-off, and ends a waiting offsets change; a failed connector
+ * can still be stopped; task configs follow a config change.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReconcileFailureTest {
+    private Path dir;
+    private EmbeddedKafka kafka;
+    private SwitchboardApp app;
+    private String workerUrl;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("switchboard-reconcile-failures");
+        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
+        workerUrl = app.connectClusters().get("default");
+    }
+
+    @AfterAll
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private JsonNode status(String name) {
+        return call(app.url(), "GET", "/connectors/" + name + "/status", null).json();
+    }
+
+    @Test
+    void aFailedConnectorIsStoppedOnTheWorker() {
+        assertEquals(201, call(app.url(), "POST", "/connectors",
+                "{\"name\":\"fails\",\"config\":{\"connector.class\":\"" + FailingSource.class.getName() + "\"}}").status());
+        eventually("FAILED through Switchboard", () -> status("fails").path("connector").path("state").asText(), "FAILED"::equals);
+
+        assertEquals(204, call(app.url(), "PUT", "/connectors/fails/stop", null).status());
+        eventually("STOPPED on the worker", () -> call(workerUrl, "GET", "/connectors/fails/status", null)
+                .json().path("connector").path("state").asText(), "STOPPED"::equals);
+        eventually("STOPPED through Switchboard", () -> status("fails").path("connector").path("state").asText(), "STOPPED"::equals);
+
+        // Stopped, its offsets can be changed; the change reaches the worker and is answered.
+        Probe.Answer reset = call(app.url(), "DELETE", "/connectors/fails/offsets", null);
+        assertEquals(200, reset.status(), reset.body());
+        assertEquals(204, call(app.url(), "DELETE", "/connectors/fails", null).status());
+    }
+
+    @Test
+    void whatTheWorkerRefusesShowsInTheStatusOnceAsAnEventAndIsRetriedLessAndLessOften() throws Exception {
+        // The API would refuse this config; a command sent to Kafka directly reaches the data plane as it is.
+        sendCreate("refused", Map.of("connector.class", "org.example.NoSuchConnector", "tasks.max", "1"));
+        JsonNode failing = eventually("the failure in the status", () -> status("refused"),
+                s -> s.path("reconcile").path("attempts").asInt() >= 1);
+        assertEquals("UNASSIGNED", failing.path("connector").path("state").asText(), failing.toString());
+        assertEquals("RUNNING", failing.path("reconcile").path("desired").asText(), failing.toString());
+        assertEquals("ABSENT", failing.path("reconcile").path("observed").asText(), failing.toString());
+        String error = failing.path("reconcile").path("last_error").asText();
+        assertTrue(error.contains("NoSuchConnector"), error);
+        assertTrue(error.length() <= 300 && !error.contains("\n"), error);
+        Instant firstSeen = Instant.now();
+        Instant.parse(failing.path("reconcile").path("last_error_at").asText());
+
+        // Attempts back off: after some seconds, far fewer than one per second.
+        eventually("15 s of failures", Instant::now, now -> now.isAfter(firstSeen.plusSeconds(15)));
+        int attempts = status("refused").path("reconcile").path("attempts").asInt();
+        assertTrue(attempts >= 2 && attempts <= 6, "attempts after 15 s: " + attempts);
+
+        // An offsets change for a connector the worker cannot stop ends, saying why.
+        assertEquals(204, call(app.url(), "PUT", "/connectors/refused/stop", null).status());
+        Probe.Answer offsets = call(app.url(), "DELETE", "/connectors/refused/offsets", null);
+        // (Answered 202 instead if the give-up took longer than the command timeout.)
+        assertEquals(409, offsets.status(), offsets.body());
+        assertTrue(offsets.json().path("message").asText().contains("did not stop it"), offsets.body());
+
+        List<String> kinds = new ArrayList<>();
+        io.switchboard.examples.LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+                "switchboard.lifecycle", "failures-" + System.nanoTime(), Duration.ofSeconds(10), event -> {
+                    if (event.getConnector().equals("refused")) {
+                        kinds.add(event.getEvent().getClass().getSimpleName());
+                    }
+                    return true;
+                });
+        // Once when it began, again after each change of desired state (the stop, the offsets change): not per attempt.
+        long failed = kinds.stream().filter("ReconcileFailed"::equals).count();
+        assertTrue(failed >= 1 && failed <= 3, kinds.toString());
+
+        // Fixed by a new config, it is created and the failure is over.
+        assertEquals(200, call(app.url(), "PUT", "/connectors/refused/config",
+                "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/refused.txt\",\"topic\":\"refused\"}").status());
+        assertEquals(202, call(app.url(), "PUT", "/connectors/refused/resume", null).status());
+        JsonNode recovered = eventually("created and RUNNING", () -> status("refused"),
+                s -> "RUNNING".equals(s.path("connector").path("state").asText()));
+        assertFalse(recovered.has("reconcile"), recovered.toString());
+        assertEquals(204, call(app.url(), "DELETE", "/connectors/refused", null).status());
+    }
+
+    @Test
+    void tasksShowAConfigChangeAsSoonAsTheWorkerRunsIt() throws Exception {
+        Path input = dir.resolve("batch.txt");
+        Files.writeString(input, "one\n");
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"batch\",\"batch.size\":\"%d\"}";
+        assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"batch\",\"config\":" + config.formatted(100) + "}").status());
+        eventually("the task config", () -> call(app.url(), "GET", "/connectors/batch/tasks", null).json()
+                .path(0).path("config").path("batch.size").asText(), "100"::equals);
+
+        for (int size = 101; size <= 103; size++) {
+            String expected = String.valueOf(size);
+            assertEquals(200, call(app.url(), "PUT", "/connectors/batch/config", config.formatted(size)).status());
+            eventually("the worker's new task config", () -> call(workerUrl, "GET", "/connectors/batch/tasks", null).json()
+                    .path(0).path("config").path("batch.size").asText(), expected::equals);
+            // The worker has it: Switchboard follows within moments (the bound is generous for a slow machine).
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            String seen = null;
+            while (System.nanoTime() < deadline && !expected.equals(seen)) {
+                seen = call(app.url(), "GET", "/connectors/batch/tasks", null).json().path(0).path("config").path("batch.size").asText();
+                Thread.sleep(100);
+            }
+            assertEquals(expected, seen, "GET /tasks after the worker ran the new config");
+        }
+        assertEquals(204, call(app.url(), "DELETE", "/connectors/batch", null).status());
+    }
+
+    private void sendCreate(String name, Map<String, String> config) throws Exception {
+        ConnectorCommand command = ConnectorCommand.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setCluster("default")
+                .setConnector(name)
+                .setIssuedAt(System.currentTimeMillis())
+                .setAction(new CreateConnector(new java.util.HashMap<>(config), TargetState.RUNNING))
+                .build();
+        try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+                new AvroSerializer<>(new HttpSchemaRegistryClient(app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
+            producer.send(new ProducerRecord<>("switchboard.commands", "default/" + name, command)).get();
+        }
+    }
+}
