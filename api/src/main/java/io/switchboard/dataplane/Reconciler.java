@@ -68,6 +68,9 @@ public final class Reconciler {
     /** Reading offsets costs the worker an offset store per call, so they are read rarely when nothing else changed. */
     static final long DETAILS_EVERY_MS = 300_000;
     private final Map<String, Details> details = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Connectors whose status changed since their details were last read. */
+    private final java.util.Set<String> detailsDue = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final DetailsReader detailsReader;
     private final Map<String, Restarts> autoRestarts = new java.util.concurrent.ConcurrentHashMap<>();
     private final ReconcileFailures failures;
     private final ConnectorClaims claims = new ConnectorClaims();
@@ -142,6 +145,7 @@ public final class Reconciler {
         this.failures = new ReconcileFailures(cluster);
         this.toWorker = toWorker;
         this.cluster = cluster;
+        this.detailsReader = new DetailsReader(cluster, this::readDetailsAndReport);
         this.lastObserved = lastObserved;
         this.worker = worker;
         this.desired = desired;
@@ -166,8 +170,8 @@ public final class Reconciler {
      */
     int reconcile(java.util.Set<String> only) {
         long began = System.nanoTime();
-        Map<String, ConnectorState> wanted = desired.get().stream()
-                .collect(Collectors.toMap(ConnectorState::getName, s -> s, (a, b) -> b));
+        Map<String, ConnectorState> wanted = only != null && desiredNow != null ? desiredOf(only)
+                : desired.get().stream().collect(Collectors.toMap(ConnectorState::getName, s -> s, (a, b) -> b));
         Map<String, WorkerConnector> actual = only == null ? worker.connectors() : watchedOnWorker(only);
         List<java.util.concurrent.Callable<Integer>> work = new ArrayList<>();
         java.util.Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -204,7 +208,7 @@ public final class Reconciler {
                     if (running != null) {
                         workerConfigs.put(name, running.config());
                     }
-                    Result result = reconcileOne(current, running);
+                    Result result = reconcileOne(current, running, only == null);
                     if (result.settled()) {
                         settled.add(name);
                     }
@@ -251,6 +255,7 @@ public final class Reconciler {
         versionsApplied.keySet().retainAll(keep);
         autoRestarts.keySet().retainAll(keep);
         details.keySet().retainAll(keep);
+        detailsDue.retainAll(keep);
         restartsApplied.keySet().retainAll(keep);
         offsetsApplied.keySet().retainAll(keep);
         topicsResetsApplied.keySet().retainAll(keep);
@@ -266,6 +271,20 @@ public final class Reconciler {
         workerConfigs.keySet().retainAll(keep);
         reconciledAlone.keySet().retainAll(keep);
         return calls;
+    }
+
+    /** The desired state of just these connectors, read one by one rather than with the whole store. */
+    private Map<String, ConnectorState> desiredOf(java.util.Set<String> names) {
+        Map<String, ConnectorState> wanted = new HashMap<>();
+        for (String name : names) {
+            try {
+                desiredNow.apply(name).ifPresent(state -> wanted.put(name, state));
+            } catch (RuntimeException unreadable) {
+                // Its partition is moving: it stays watched and is read on the next look.
+                wanted.remove(name);
+            }
+        }
+        return wanted;
     }
 
     /**
@@ -290,7 +309,7 @@ public final class Reconciler {
                 return false;
             }
             WorkerConnector running = freshlyCreated(state.get()) ? null : fetch(name);
-            return reconcileOne(state.get(), running).settled();
+            return reconcileOne(state.get(), running, false).settled();
         } catch (RuntimeException e) {
             // The worker cannot be read now: a pass tries again.
             log.debug("Reconciling connector {} on cluster {} alone failed: {}", name, cluster, e.toString());
@@ -360,7 +379,7 @@ public final class Reconciler {
     }
 
     /** Makes one desired connector true on the worker, unless it is waiting out a back-off after failures. */
-    private Result reconcileOne(ConnectorState state, WorkerConnector running) {
+    private Result reconcileOne(ConnectorState state, WorkerConnector running, boolean fullPass) {
         String name = state.getName();
         long now = clock.millis();
         if (!failures.due(name, desiredKey(state), now)) {
@@ -386,7 +405,7 @@ public final class Reconciler {
             giveUpOffsetsIfStuck(state, running);
         }
         try {
-            report(state, running);
+            report(state, running, fullPass);
         } catch (RuntimeException e) {
             // Reported on a later pass.
             return new Result(calls, false);
@@ -498,6 +517,26 @@ public final class Reconciler {
     /** Stops the threads that call the worker. */
     public void close() {
         pool.shutdownNow();
+        detailsReader.close();
+    }
+
+    /** Reads one connector's active topics and offsets, then reports it again with them. */
+    private void readDetailsAndReport(String name) {
+        if (!detailsDue.contains(name)) {
+            return;
+        }
+        try {
+            details.put(name, new Details(worker.activeTopics(name), worker.offsets(name), clock.millis()));
+            detailsDue.remove(name);
+        } catch (RuntimeException e) {
+            // The worker cannot say now: the periodic pass reads them.
+            return;
+        }
+        try {
+            reconcileConnector(name, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Restarts failed parts of a connector that opted in, after the back-off; resets once it is healthy. */
@@ -697,17 +736,29 @@ public final class Reconciler {
      * The connector's active topics and offsets: read again when its status changed or the last
      * reading is {@link #DETAILS_EVERY_MS} old; kept as they were when the worker cannot say now.
      */
-    private Details detailsOf(String name, String statusFingerprint) {
+    private Details detailsOf(String name, String statusFingerprint, boolean fullPass) {
         Details known = details.get(name);
         String reported = lastReported.get(name);
         boolean statusChanged = reported == null || !reported.startsWith(statusFingerprint + "|");
+        if (statusChanged) {
+            detailsDue.add(name);
+        }
         long now = clock.millis();
-        if (known != null && !statusChanged && now - known.at() < DETAILS_EVERY_MS) {
+        // Offsets cost the worker an offset store per read: off a full pass they are read on a
+        // thread of their own after the status is reported, never on the way to reporting it.
+        if (!fullPass) {
+            if (statusChanged) {
+                detailsReader.request(name);
+            }
+            return known;
+        }
+        if (known != null && !detailsDue.contains(name) && now - known.at() < DETAILS_EVERY_MS) {
             return known;
         }
         try {
             Details fresh = new Details(worker.activeTopics(name), worker.offsets(name), now);
             details.put(name, fresh);
+            detailsDue.remove(name);
             return fresh;
         } catch (RuntimeException e) {
             return known;
@@ -719,7 +770,7 @@ public final class Reconciler {
      * reconciler's failure while it is failing. A connector the worker does not have (yet) is
      * reported only while failing, as UNASSIGNED with no tasks.
      */
-    private void report(ConnectorState state, WorkerConnector running) {
+    private void report(ConnectorState state, WorkerConnector running, boolean fullPass) {
         String name = state.getName();
         Optional<io.switchboard.schemas.ReconcileFailure> failure = failures.visible(name);
         com.fasterxml.jackson.databind.JsonNode status = running == null ? null : running.status();
@@ -752,7 +803,7 @@ public final class Reconciler {
                 .setLastAutoRestart(autoRestarts.getOrDefault(name, new Restarts(0, null)).last())
                 .setReconcileFailure(failure.orElse(null))
                 .build();
-        Details known = status == null ? details.get(name) : detailsOf(name, fingerprintOf(status, observation));
+        Details known = status == null ? details.get(name) : detailsOf(name, fingerprintOf(status, observation), fullPass);
         if (known != null) {
             observation.setActiveTopics(known.topics());
             observation.setOffsets(known.offsets());
@@ -775,7 +826,12 @@ public final class Reconciler {
             // changed. If the worker cannot answer now (it rebalances), nothing is reported and the
             // next pass tries again, pending repairs included.
             if (taskConfigs == null) {
-                taskConfigs = status == null ? tasksReported.getOrDefault(name, List.of()) : worker.taskConfigs(name);
+                List<Map<String, String>> reportedTasks = tasksReported.get(name);
+                // The configs of the tasks change with their number (a config change is read above):
+                // a status change that keeps the tasks needs no read of them, except on a full pass.
+                boolean sameTasks = reportedTasks != null && reportedTasks.size() == tasks.size();
+                taskConfigs = status == null || sameTasks && !fullPass ? tasksReported.getOrDefault(name, List.of())
+                        : worker.taskConfigs(name);
             }
             observation.setTaskConfigs(taskConfigs);
             observations.accept(observation);
