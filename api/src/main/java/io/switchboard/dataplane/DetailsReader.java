@@ -19,13 +19,21 @@ final class DetailsReader implements AutoCloseable {
 
     private final LinkedHashSet<String> queued = new LinkedHashSet<>();
     private final Consumer<String> read;
+    private final java.util.function.BooleanSupplier workerBusy;
+    /** A read waits at most this long for the worker to stop being busy. */
+    static final long WAIT_FOR_QUIET_MS = 30_000;
     private final Thread thread;
     private boolean started;
     private volatile boolean closed;
 
-    /** @param read reads and reports one connector's details */
-    DetailsReader(String cluster, Consumer<String> read) {
+    /**
+     * @param read       reads and reports one connector's details
+     * @param workerBusy whether the worker is busy with changes just made: reads wait for a quiet
+     *                   moment (at most {@link #WAIT_FOR_QUIET_MS}), since they queue behind those changes
+     */
+    DetailsReader(String cluster, Consumer<String> read, java.util.function.BooleanSupplier workerBusy) {
         this.read = read;
+        this.workerBusy = workerBusy;
         this.thread = new Thread(this::run, "switchboard-details-" + cluster);
         this.thread.setDaemon(true);
     }
@@ -54,6 +62,16 @@ final class DetailsReader implements AutoCloseable {
                         return;
                     }
                 }
+            }
+            long waitUntil = System.currentTimeMillis() + WAIT_FOR_QUIET_MS;
+            while (workerBusy.getAsBoolean() && System.currentTimeMillis() < waitUntil) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            synchronized (this) {
                 Iterator<String> first = queued.iterator();
                 name = first.next();
                 first.remove();

@@ -71,6 +71,8 @@ public final class Reconciler {
     /** Connectors whose status changed since their details were last read. */
     private final java.util.Set<String> detailsDue = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final DetailsReader detailsReader;
+    /** When the reconciler last changed something on the worker. */
+    private volatile long lastWorkerWrite;
     private final Map<String, Restarts> autoRestarts = new java.util.concurrent.ConcurrentHashMap<>();
     private final ReconcileFailures failures;
     private final ConnectorClaims claims = new ConnectorClaims();
@@ -145,7 +147,7 @@ public final class Reconciler {
         this.failures = new ReconcileFailures(cluster);
         this.toWorker = toWorker;
         this.cluster = cluster;
-        this.detailsReader = new DetailsReader(cluster, this::readDetailsAndReport);
+        this.detailsReader = new DetailsReader(cluster, this::readDetailsAndReport, () -> busyWithin(BUSY_MS));
         this.lastObserved = lastObserved;
         this.worker = worker;
         this.desired = desired;
@@ -293,6 +295,12 @@ public final class Reconciler {
      * for a pass that holds it to finish. Answers whether the connector is now as desired.
      */
     boolean reconcileConnector(String name, Optional<ConnectorState> decided) throws InterruptedException {
+        return reconcileConnector(name, decided, false);
+    }
+
+    /** @param slowReads whether it may read what holds up the worker's herder (task configs, offsets) */
+    private boolean reconcileConnector(String name, Optional<ConnectorState> decided, boolean slowReads)
+            throws InterruptedException {
         claims.claim(name);
         try {
             Optional<ConnectorState> state = decided != null ? decided
@@ -309,7 +317,7 @@ public final class Reconciler {
                 return false;
             }
             WorkerConnector running = freshlyCreated(state.get()) ? null : fetch(name);
-            return reconcileOne(state.get(), running, false).settled();
+            return reconcileOne(state.get(), running, slowReads).settled();
         } catch (RuntimeException e) {
             // The worker cannot be read now: a pass tries again.
             log.debug("Reconciling connector {} on cluster {} alone failed: {}", name, cluster, e.toString());
@@ -379,6 +387,7 @@ public final class Reconciler {
     }
 
     /** Makes one desired connector true on the worker, unless it is waiting out a back-off after failures. */
+    /** @param fullPass whether this look may make the reads that wait on the worker's herder thread */
     private Result reconcileOne(ConnectorState state, WorkerConnector running, boolean fullPass) {
         String name = state.getName();
         long now = clock.millis();
@@ -391,6 +400,9 @@ public final class Reconciler {
             calls = apply(state, running, errors);
         } catch (RuntimeException e) {
             errors.add(0, e);
+        }
+        if (calls > 0) {
+            lastWorkerWrite = clock.millis();
         }
         if (errors.isEmpty()) {
             failures.succeeded(name);
@@ -503,6 +515,7 @@ public final class Reconciler {
         }
         try {
             worker.delete(name);
+            lastWorkerWrite = clock.millis();
             workerConfigs.remove(name);
             failures.succeeded(name);
             return 1;
@@ -520,7 +533,19 @@ public final class Reconciler {
         detailsReader.close();
     }
 
-    /** Reads one connector's active topics and offsets, then reports it again with them. */
+    /** How long after its last change the worker counts as busy with it. */
+    static final long BUSY_MS = 1_000;
+
+    /**
+     * Whether the reconciler changed something on the worker within the last {@code ms}: the
+     * worker's herder thread is then busy carrying it out (a create is a config write and a
+     * rebalance), and what can wait (a full pass's list with configs, offsets, task configs) waits.
+     */
+    boolean busyWithin(long ms) {
+        return clock.millis() - lastWorkerWrite < ms;
+    }
+
+    /** Reads one connector's active topics and offsets, then reports it again with them (and its task configs). */
     private void readDetailsAndReport(String name) {
         if (!detailsDue.contains(name)) {
             return;
@@ -533,7 +558,7 @@ public final class Reconciler {
             return;
         }
         try {
-            reconcileConnector(name, null);
+            reconcileConnector(name, null, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -752,6 +777,11 @@ public final class Reconciler {
             }
             return known;
         }
+        if (statusChanged && known != null && now - known.at() < 1_000) {
+            // Read just now, by the details reader that is reporting them.
+            detailsDue.remove(name);
+            return known;
+        }
         if (known != null && !detailsDue.contains(name) && now - known.at() < DETAILS_EVERY_MS) {
             return known;
         }
@@ -830,7 +860,13 @@ public final class Reconciler {
                 // The configs of the tasks change with their number (a config change is read above):
                 // a status change that keeps the tasks needs no read of them, except on a full pass.
                 boolean sameTasks = reportedTasks != null && reportedTasks.size() == tasks.size();
-                taskConfigs = status == null || sameTasks && !fullPass ? tasksReported.getOrDefault(name, List.of())
+                if (!sameTasks && !fullPass && status != null) {
+                    // Reading task configs waits on the worker's herder thread, which is busy
+                    // creating while connectors are being created: the details reader reads them.
+                    detailsDue.add(name);
+                    detailsReader.request(name);
+                }
+                taskConfigs = status == null || !fullPass ? tasksReported.getOrDefault(name, List.of())
                         : worker.taskConfigs(name);
             }
             observation.setTaskConfigs(taskConfigs);

@@ -24,6 +24,7 @@ import java.util.Map;
 public final class ReconcilerLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcilerLoop.class);
     static final Duration TICK = Duration.ofMillis(250);
+    static final Duration PASS_DELAY_MAX = Duration.ofSeconds(60);
 
     private final String cluster;
     private final Reconciler reconciler;
@@ -88,7 +89,12 @@ public final class ReconcilerLoop implements AutoCloseable {
                     nextPass = started;
                 }
                 if (leader) {
-                    if (started - nextPass >= 0) {
+                    // While the reactive reconciler keeps the worker busy (a burst of creates), the
+                    // pass, whose list with configs queues behind them on the worker, waits: at most
+                    // PASS_DELAY_MAX past its time.
+                    boolean due = started - nextPass >= 0
+                            && (!reconciler.busyWithin(Reconciler.BUSY_MS) || started - nextPass >= PASS_DELAY_MAX.toNanos());
+                    if (due) {
                         nextPass = started + interval.toNanos();
                         reconciler.reconcile();
                         if (lastFailure != null) {
