@@ -183,10 +183,8 @@ public final class SwitchboardApp implements AutoCloseable {
         io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
         ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, queries, plugins,
-                new ConnectorConfigValidator(plugins, () -> {
-                    String url = connectClusters.workerUrl(DEFAULT_CLUSTER);
-                    return url == null ? null : new ConnectClusterClient(url);
-                }, secrets.keys()), watcher, secrets);
+                new ConnectorConfigValidator(plugins, () -> connectClusters.client(DEFAULT_CLUSTER), secrets.keys()),
+                watcher, secrets);
         ObjectMapper json = new ObjectMapper();
         RootResource root = new RootResource(kafkaClusterId, new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
         ConnectorsResource connectors = new ConnectorsResource(herder, new ConnectRequests(json));

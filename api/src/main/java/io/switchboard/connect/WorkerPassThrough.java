@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  */
 public final class WorkerPassThrough {
     private final Supplier<String> workerUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final ConnectorHerder herder;
 
     public WorkerPassThrough(Supplier<String> workerUrl) {

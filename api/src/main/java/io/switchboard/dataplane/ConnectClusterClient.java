@@ -78,7 +78,7 @@ public final class ConnectClusterClient {
     }
 
     private final String url;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     public ConnectClusterClient(String url) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;

@@ -17,6 +17,7 @@ public final class ConnectClusters {
     private volatile Map<String, String> urls = Map.of();
     /** Clusters announced but not attached yet. */
     private volatile List<String> starting = List.of();
+    private final Map<String, ConnectClusterClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Announces a cluster whose data plane is about to start: until it is attached it is "starting". */
     public synchronized void starting(String cluster) {
@@ -55,6 +56,15 @@ public final class ConnectClusters {
             throw RetryLaterException.unavailable(startingMessage(cluster));
         }
         return url;
+    }
+
+    /**
+     * A client of the cluster's worker, one per worker URL and kept, so that its connections are
+     * reused; null when the cluster has none; a 503 while it is still starting.
+     */
+    public ConnectClusterClient client(String cluster) {
+        String url = workerUrl(cluster);
+        return url == null ? null : clients.computeIfAbsent(url, ConnectClusterClient::new);
     }
 
     public static String startingMessage(String cluster) {

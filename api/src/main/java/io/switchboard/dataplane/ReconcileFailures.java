@@ -19,6 +19,8 @@ final class ReconcileFailures {
     private static final Logger log = LoggerFactory.getLogger(ReconcileFailures.class);
     static final long FIRST_BACKOFF_MS = 1_000;
     static final long MAX_BACKOFF_MS = 120_000;
+    static final long FIRST_TRANSIENT_BACKOFF_MS = 200;
+    static final long MAX_TRANSIENT_BACKOFF_MS = 5_000;
     /** Failures that say "not now" (a rebalance) are shown only once they repeat this often. */
     static final int TRANSIENT_VISIBLE_AFTER = 3;
 
@@ -58,9 +60,13 @@ final class ReconcileFailures {
             boolean continues = before != null && before.desiredKey().equals(desiredKey);
             int attempts = continues ? before.record().getAttempts() + 1 : 1;
             long first = continues ? before.record().getFirstFailedAt() : now;
-            long wait = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempts - 1, 20));
+            boolean transientOnly = transientError && (!continues || before.transientOnly());
+            // A rebalance is over in moments: "not now" answers are tried again sooner, and their wait stays short.
+            long wait = transientOnly
+                    ? Math.min(MAX_TRANSIENT_BACKOFF_MS, FIRST_TRANSIENT_BACKOFF_MS << Math.min(attempts - 1, 20))
+                    : Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempts - 1, 20));
             return new Failure(desiredKey, new ReconcileFailure(desired, observed, attempts, message, first, now, now + wait),
-                    transientError && (!continues || before.transientOnly()));
+                    transientOnly);
         });
         ReconcileFailure record = next.record();
         boolean began = previous == null || previous.record().getFirstFailedAt() != record.getFirstFailedAt() || !previous.visible();
