@@ -71,6 +71,12 @@ public final class Reconciler {
     /** Connectors whose status changed since their details were last read. */
     private final java.util.Set<String> detailsDue = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final DetailsReader detailsReader;
+    /** A state a connector passes through on its way to what is desired is reported once it lasts this long. */
+    static final long SHOW_PASSING_STATES_AFTER_MS = 1_000;
+    /** Since when each connector has been seen not yet as desired. */
+    private final Map<String, Long> unsettledSince = new java.util.concurrent.ConcurrentHashMap<>();
+    /** {@link #outcomes} as last reported, per connector. */
+    private final Map<String, String> outcomesReported = new java.util.concurrent.ConcurrentHashMap<>();
     /** When the reconciler last changed something on the worker. */
     private volatile long lastWorkerWrite;
     private final Map<String, Restarts> autoRestarts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -257,6 +263,8 @@ public final class Reconciler {
         versionsApplied.keySet().retainAll(keep);
         autoRestarts.keySet().retainAll(keep);
         details.keySet().retainAll(keep);
+        unsettledSince.keySet().retainAll(keep);
+        outcomesReported.keySet().retainAll(keep);
         detailsDue.retainAll(keep);
         restartsApplied.keySet().retainAll(keep);
         offsetsApplied.keySet().retainAll(keep);
@@ -416,13 +424,29 @@ public final class Reconciler {
                     running == null ? "ABSENT" : running.state(), first, now);
             giveUpOffsetsIfStuck(state, running);
         }
+        boolean settled = errors.isEmpty() && calls == 0 && settled(state, running);
+        if (settled) {
+            unsettledSince.remove(name);
+        } else if (!fullPass && errors.isEmpty() && outcomes(name).equals(outcomesReported.get(name))
+                && now - unsettledSince.computeIfAbsent(name, n -> now) < SHOW_PASSING_STATES_AFTER_MS) {
+            // On its way to what is desired (a pause the worker is carrying out): the state it
+            // passes through is reported only if it lasts, which spares the processor an
+            // observation per step of every connector in a burst.
+            return new Result(calls, false);
+        }
         try {
             report(state, running, fullPass);
         } catch (RuntimeException e) {
             // Reported on a later pass.
             return new Result(calls, false);
         }
-        return new Result(calls, errors.isEmpty() && calls == 0 && settled(state, running));
+        return new Result(calls, settled);
+    }
+
+    /** What the reconciler carried out for a connector, which requests wait to see reported. */
+    private String outcomes(String name) {
+        return restartsApplied.get(name) + "|" + offsetsApplied.get(name) + "|" + topicsResetsApplied.get(name)
+                + "|" + pendingRepairs.get(name) + "|" + failures.visible(name).orElse(null);
     }
 
     private static boolean isUnreachable(RuntimeException e) {
@@ -871,6 +895,7 @@ public final class Reconciler {
             }
             observation.setTaskConfigs(taskConfigs);
             observations.accept(observation);
+            outcomesReported.put(name, outcomes(name));
             lastReported.put(name, fingerprint);
             tasksReported.put(name, taskConfigs);
             pendingRepairs.remove(name);

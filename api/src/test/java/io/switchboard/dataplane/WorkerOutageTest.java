@@ -52,6 +52,9 @@ class WorkerOutageTest {
                 assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"before\",\"config\":" + config + "}").status());
                 eventually("before RUNNING", () -> call(app.url(), "GET", "/connectors/before/status", null)
                         .json().path("connector").path("state").asText(), "RUNNING"::equals);
+                // Active topics and offsets are read after the status is reported: wait for that reading.
+                eventually("before's active topics and offsets read", () -> statusStoreHasDetails(app, "default/before"),
+                        Boolean::booleanValue);
 
                 worker.close();
                 Probe.Answer during = call(app.url(), "POST", "/connectors", "{\"name\":\"during\",\"config\":" + config + "}");
@@ -83,6 +86,19 @@ class WorkerOutageTest {
             } finally {
                 worker.close();
             }
+        }
+    }
+
+    /** Whether the data plane's last reading of the connector, in the statuses store, includes its details. */
+    private static boolean statusStoreHasDetails(SwitchboardApp app, String key) {
+        try {
+            io.switchboard.schemas.ConnectorObservation observed = app.streams().store(
+                    org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(io.switchboard.processor.StoreNames.STATUSES,
+                            org.apache.kafka.streams.state.QueryableStoreTypes.<String, io.switchboard.schemas.ConnectorObservation>keyValueStore()))
+                    .get(key);
+            return observed != null && observed.getDetailsObservedAt() != null;
+        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException notNow) {
+            return false;
         }
     }
 }
