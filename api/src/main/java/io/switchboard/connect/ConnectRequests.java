@@ -112,6 +112,60 @@ public final class ConnectRequests {
         return root.toString();
     }
 
+    /**
+     * PUT /connector-plugins/{plugin}/config/validate: a config, read as for PUT /connectors/{name}/config
+     * and answered as compact JSON for the worker; Kafka Connect answers a body it cannot bind with a 500.
+     */
+    public String configToValidate(byte[] body, String plugin) {
+        Map<String, String> config = configBody(body);
+        if (config.get("connector.class") == null) {
+            // The worker answers a config without one with a 500.
+            throw ConnectRestException.badRequest("The config to validate has no connector.class; give the plugin's class ("
+                    + plugin + ") as connector.class");
+        }
+        return json.valueToTree(config).toString();
+    }
+
+    /**
+     * PUT /admin/loggers/{logger}: {"level": ...}, a JSON object of string values, answered as compact
+     * JSON for the worker, which itself says what is wrong with a missing or unknown level.
+     */
+    public String loggerLevel(byte[] body) {
+        JsonNode root = parse(body);
+        if (!root.isObject()) {
+            throw ConnectRestException.badRequest("Request body must be a JSON object such as {\"level\": \"DEBUG\"}");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        root.fields().forEachRemaining(field -> {
+            JsonNode value = field.getValue();
+            if (!value.isValueNode()) {
+                throw ConnectRestException.badRequest("The value of '" + field.getKey() + "' must be a string, not "
+                        + (value.isArray() ? "an array" : "an object"));
+            }
+            fields.put(field.getKey(), value.isNull() ? null : value.asText());
+        });
+        return json.valueToTree(fields).toString();
+    }
+
+    /**
+     * A true/false query parameter (restart's includeTasks and onlyFailed): false when absent, and a
+     * 400 for anything but true or false, which Kafka Connect would silently read as false.
+     */
+    public static boolean flag(String name, java.util.List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return false;
+        }
+        String value = values.get(values.size() - 1);
+        if (values.size() == 1 && value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (values.size() == 1 && value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw ConnectRestException.badRequest("Query parameter " + name + " must be given once, as true or false, not '"
+                + String.join("&", values) + "'");
+    }
+
     private JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw ConnectRestException.badRequest("Request body is missing");

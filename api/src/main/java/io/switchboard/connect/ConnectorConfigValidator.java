@@ -82,7 +82,7 @@ public final class ConnectorConfigValidator {
         try {
             infos = client.validate(connectorClass, config);
         } catch (ConnectClusterClient.WorkerRejection e) {
-            throw new ConnectRestException(e.status(), e.getMessage());
+            throw new ConnectRestException(e.status(), WorkerErrors.scrub(e.getMessage(), client.url()));
         }
         java.util.Set<String> passwords = new java.util.HashSet<>();
         infos.path("configs").forEach(c -> {

@@ -88,6 +88,7 @@ public final class ConnectorsResource {
     private void create(Context ctx) {
         RequestContext request = RequestContexts.of(ctx);
         ConnectRequests.CreateRequest body = requests.createRequest(ctx.bodyAsBytes());
+        ConnectorNames.requireAddressable(body.name());
         Map<String, String> config = withName(body.name(), body.config());
         AsyncAnswers.answer(ctx, herder.createConnector(body.name(), config, body.initialState(), request), created -> {
             ctx.status(201).header("Location", location(ctx, body.name())).json(created.info());
@@ -97,6 +98,8 @@ public final class ConnectorsResource {
     private void putConfig(Context ctx) {
         RequestContext request = RequestContexts.of(ctx);
         String name = name(ctx);
+        // A PUT may create the connector: its name must be one the worker can address.
+        ConnectorNames.requireAddressable(name);
         Map<String, String> config = withName(name, requests.configBody(ctx.bodyAsBytes()));
         AsyncAnswers.answer(ctx, herder.putConnectorConfig(name, config, request), created -> {
             if (created.created()) {
@@ -147,8 +150,8 @@ public final class ConnectorsResource {
 
     private void restart(Context ctx) {
         RequestContext request = RequestContexts.of(ctx);
-        boolean includeTasks = "true".equalsIgnoreCase(ctx.queryParam("includeTasks"));
-        boolean onlyFailed = "true".equalsIgnoreCase(ctx.queryParam("onlyFailed"));
+        boolean includeTasks = ConnectRequests.flag("includeTasks", ctx.queryParams("includeTasks"));
+        boolean onlyFailed = ConnectRequests.flag("onlyFailed", ctx.queryParams("onlyFailed"));
         AsyncAnswers.answer(ctx, herder.restartConnector(name(ctx), includeTasks, onlyFailed, request), plan -> {
             if (!includeTasks && !onlyFailed) {
                 ctx.status(204);

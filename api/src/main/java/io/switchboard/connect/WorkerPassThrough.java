@@ -21,6 +21,7 @@ public final class WorkerPassThrough {
     private final Supplier<String> workerUrl;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final ConnectorHerder herder;
+    private final ConnectRequests requests = new ConnectRequests(new com.fasterxml.jackson.databind.ObjectMapper());
 
     public WorkerPassThrough(Supplier<String> workerUrl) {
         this(workerUrl, null);
@@ -38,17 +39,24 @@ public final class WorkerPassThrough {
     public void register(JavalinConfig config) {
         config.routes.get("/connector-plugins", this::forward);
         config.routes.get("/connector-plugins/{plugin}/config", this::forward);
-        config.routes.put("/connector-plugins/{plugin}/config/validate", this::forward);
+        // Bodies are checked here, as for the connector endpoints: the worker answers 500 to what it cannot bind.
+        config.routes.put("/connector-plugins/{plugin}/config/validate",
+                ctx -> forward(ctx, requests.configToValidate(ctx.bodyAsBytes(), ctx.pathParam("plugin"))));
         config.routes.get("/admin/loggers", this::forward);
         config.routes.get("/admin/loggers/{logger}", this::forward);
-        config.routes.put("/admin/loggers/{logger}", this::forward);
+        config.routes.put("/admin/loggers/{logger}", ctx -> forward(ctx, requests.loggerLevel(ctx.bodyAsBytes())));
         config.routes.get("/connectors/{connector}/topics", this::forward);
         config.routes.get("/connectors/{connector}/offsets", this::forward);
     }
 
     private void forward(Context ctx) {
+        forward(ctx, null);
+    }
+
+    /** @param body the body to send the worker, already checked; null: none */
+    private void forward(Context ctx, String body) {
         try {
-            forwardToWorker(ctx);
+            forwardToWorker(ctx, body);
         } catch (ConnectRestException e) {
             if (e.status() != 503 || !answerObserved(ctx)) {
                 throw e;
@@ -92,7 +100,7 @@ public final class WorkerPassThrough {
         return true;
     }
 
-    private void forwardToWorker(Context ctx) {
+    private void forwardToWorker(Context ctx, String checkedBody) {
         String base = workerUrl.get();
         if (base == null) {
             ctx.header("Retry-After", "1");
@@ -100,8 +108,15 @@ public final class WorkerPassThrough {
                     + ctx.path() + " cannot be answered");
         }
         String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-        byte[] body = ctx.bodyAsBytes();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + ctx.path() + query))
+        byte[] body = checkedBody == null ? new byte[0] : checkedBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        URI target;
+        try {
+            target = URI.create(base + ctx.path() + query);
+        } catch (IllegalArgumentException e) {
+            throw ConnectRestException.badRequest("The request's path or query string is not a valid URI: "
+                    + "a % must start a percent-encoded byte, and spaces and control characters must be percent-encoded");
+        }
+        HttpRequest request = HttpRequest.newBuilder(target)
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
@@ -115,10 +130,14 @@ public final class WorkerPassThrough {
                 throw new ConnectRestException(503, "The Kafka Connect worker could not answer " + ctx.path()
                         + " (" + response.statusCode() + ")");
             }
+            if (response.statusCode() >= 400) {
+                throw WorkerErrors.refusal(response.statusCode(), response.body(), base);
+            }
             ctx.status(response.statusCode()).contentType("application/json").result(response.body());
         } catch (IOException e) {
             ctx.header("Retry-After", "1");
-            throw new ConnectRestException(503, "The Kafka Connect worker is not reachable: " + e.getMessage());
+            // The I/O error's text would name the worker's address, which is the control plane's business.
+            throw new ConnectRestException(503, "The Kafka Connect worker is not reachable");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectRestException(503, "Interrupted while asking the Kafka Connect worker");

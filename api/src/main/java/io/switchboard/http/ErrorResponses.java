@@ -56,9 +56,15 @@ public final class ErrorResponses {
             json(ctx, 503, e.getMessage());
         } else if (e instanceof HttpResponseException http) {
             json(ctx, http.getStatus(), httpMessage(http));
+        } else if (e instanceof org.eclipse.jetty.http.HttpException bad && bad.getCode() >= 400 && bad.getCode() < 500) {
+            // Jetty could not read the request (a malformed chunk, a body cut short): the client's fault.
+            json(ctx, bad.getCode(), "The request body could not be read");
+        } else if (e instanceof org.eclipse.jetty.io.EofException) {
+            json(ctx, 400, "The request body could not be read");
         } else {
             log.error("Unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
-            json(ctx, 500, "Internal error: " + e.getClass().getSimpleName());
+            // The log has the details; the answer names no code.
+            json(ctx, 500, "Internal error; the server log has the details");
         }
     }
 

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.http.UriCompliance;
 
 import java.util.function.Consumer;
 
 /**
  * The Javalin server: JSON by Jackson, bodies up to 1 MiB, trailing slashes ignored, and every
- * error answered as JSON by {@link ErrorResponses}.
+ * error answered as JSON: by {@link ErrorResponses} for what the routes refuse, by
+ * {@link JsonErrorHandler} for what Jetty refuses before any route sees it.
  */
 public final class HttpServer implements AutoCloseable {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
@@ -25,9 +27,31 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
             config.jetty.port = port;
+            // As a Kafka Connect worker's Jetty does: paths with encoded separators, encoded
+            // percent signs, backslashes and the like are refused, not decoded into other paths.
+            config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.DEFAULT));
+            // What Jetty answers itself (bad request lines, headers too large, paths it refuses) is
+            // JSON in Kafka Connect's format too.
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             ErrorResponses.install(config);
+            // A query string that cannot be decoded would otherwise read as if the parameter were absent.
+            config.routes.before(ctx -> requireWellFormedQuery(ctx.queryString()));
             routes.accept(config);
         });
+    }
+
+    /** Every '%' in the query string starts a percent-encoded byte; otherwise a 400. */
+    static void requireWellFormedQuery(String query) {
+        if (query == null) {
+            return;
+        }
+        for (int i = query.indexOf('%'); i >= 0; i = query.indexOf('%', i + 1)) {
+            if (i + 2 >= query.length() || Character.digit(query.charAt(i + 1), 16) < 0
+                    || Character.digit(query.charAt(i + 2), 16) < 0) {
+                throw new io.javalin.http.BadRequestResponse("The query string is not valid: a % must start a percent-encoded byte such as %2C");
+            }
+        }
     }
 
     public HttpServer start() {

@@ -1,0 +1,86 @@
+package io.switchboard.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.connect.Entities.ErrorMessage;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * The answer Jetty itself gives when it refuses a request before any route sees it (a request line
+ * or headers too large, a path it will not decode, a body it cannot read...): Kafka Connect's
+ * {"error_code": N, "message": "..."} instead of Jetty's HTML page, whatever the client accepts.
+ * The message is Jetty's reason ("Ambiguous URI path separator", as a Kafka Connect worker's own
+ * Jetty says it), unless it names code, in which case it is the status line's text.
+ */
+final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reasons that quote internals (exception or class names, stack frames) are not shown. */
+    private static final Pattern INTERNAL = Pattern.compile("Exception|Error:|\\bat [a-z]+\\.|org\\.|io\\.|java\\.|<|>");
+
+    @Override
+    public boolean errorPageForMethod(String method) {
+        // Every method gets the error body, not only GET, POST and HEAD.
+        return true;
+    }
+
+    /**
+     * Every error Jetty or the servlet layer sends comes here, whichever of them sends it: the
+     * status is the response's, the reason Jetty's or the servlet's message.
+     */
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        int code = response.getStatus() >= 400 ? response.getStatus() : 500;
+        Object status = request.getAttribute(ERROR_STATUS);
+        if (status instanceof Integer given && given >= 400) {
+            code = given;
+        }
+        Object message = request.getAttribute(ERROR_MESSAGE);
+        if (message == null) {
+            message = request.getAttribute("jakarta.servlet.error.message");
+        }
+        generateResponse(request, response, code, message == null ? null : message.toString(), null, callback);
+        return true;
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) throws IOException {
+        response.setStatus(code);
+        byte[] body = body(code, message);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** For requests Jetty cannot even parse into a request (the connection then closes). */
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        return ByteBuffer.wrap(body(status, reason));
+    }
+
+    static byte[] body(int code, String reason) {
+        try {
+            return JSON.writeValueAsBytes(new ErrorMessage(code, message(code, reason)));
+        } catch (IOException e) {
+            return ("{\"error_code\":" + code + ",\"message\":\"HTTP " + code + "\"}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    static String message(int code, String reason) {
+        String standard = "HTTP " + code + " " + HttpStatus.getMessage(code);
+        if (reason == null || reason.isBlank() || INTERNAL.matcher(reason).find() || reason.length() > 200) {
+            return standard;
+        }
+        return reason;
+    }
+}

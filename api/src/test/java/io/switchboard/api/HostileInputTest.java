@@ -1,0 +1,446 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.RawHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A few hundred hostile requests, over real HTTP, against a real Switchboard with its embedded Kafka
+ * Connect worker: bad names, bad path segments, bad query strings, bad headers, bad bodies and
+ * oversized everything, to every route family. Whatever comes in, the answer is never a 5xx, every
+ * error is Kafka Connect's {"error_code", "message"} with error_code equal to the status, nothing
+ * internal (the worker's address, exception or class names, HTML) shows in any answer, the server
+ * still answers afterwards, and a connector created first is left as it was.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileInputTest {
+    private static final String SENTINEL = "sentinel";
+    private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
+    private static final Pattern HTML = Pattern.compile("<\\s*/?\\s*(html|body|head|title|h[1-6]|p|pre|br|hr|table|div)\\b",
+            Pattern.CASE_INSENSITIVE);
+
+    private Path dir;
+    private EmbeddedKafka kafka;
+    private SwitchboardApp app;
+    private String host;
+    private int port;
+    private String workerAddress;
+    private Map<String, String> sentinelConfig;
+
+    private final List<String> failures = new ArrayList<>();
+    private final Map<Integer, Integer> byStatus = new TreeMap<>();
+    private int sent;
+
+    @BeforeAll
+    void start() throws IOException {
+        dir = Files.createTempDirectory("switchboard-hostile");
+        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        app = SwitchboardApp.start(SwitchboardOptions.defaults()
+                .withPort(0)
+                .withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica"))
+                .withBootstrapServers(kafka.bootstrapServers())
+                .withEmbeddedWorker(true));
+        io.switchboard.testing.ApiContract.watch(app.url());
+        URI url = URI.create(app.url());
+        host = url.getHost();
+        port = url.getPort();
+        URI worker = URI.create(app.connectClusters().get("default"));
+        workerAddress = worker.getHost() + ":" + worker.getPort();
+
+        sentinelConfig = new LinkedHashMap<>();
+        sentinelConfig.put("connector.class", SOURCE);
+        sentinelConfig.put("tasks.max", "1");
+        sentinelConfig.put("file", Files.createFile(dir.resolve("sentinel.txt")).toString());
+        sentinelConfig.put("topic", "sentinel-lines");
+        sentinelConfig.put("name", SENTINEL);
+        Http.Response created = Http.call(app.url(), "POST", "/connectors",
+                Http.json(Map.of("name", SENTINEL, "config", sentinelConfig)));
+        assertEquals(201, created.status(), created.toString());
+        awaitRunning();
+    }
+
+    @AfterAll
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        SwitchboardFixture.deleteQuietly(dir);
+    }
+
+    @Test
+    void hostileRequestsAreRefusedInKafkaConnectsFormatAndChangeNothing() throws IOException {
+        hostileConnectorNames();
+        hostilePathSegments();
+        hostileQueryStrings();
+        hostileHeaders();
+        hostileBodies();
+        hostileRequestLines();
+
+        System.out.println("Hostile requests sent: " + sent + "; answers by status: " + byStatus);
+        assertTrue(failures.isEmpty(), failures.size() + " answers were wrong:\n" + String.join("\n", failures));
+
+        // Still alive, and the sentinel is as it was.
+        assertEquals(200, Http.get(app.url(), "/").status());
+        Http.Response config = Http.get(app.url(), "/connectors/" + SENTINEL + "/config");
+        assertEquals(200, config.status(), config.toString());
+        assertEquals(Http.JSON.valueToTree(sentinelConfig), config.json());
+        awaitRunning();
+        Http.Response list = Http.get(app.url(), "/connectors");
+        assertEquals("[\"" + SENTINEL + "\"]", list.body(), "hostile requests created or deleted connectors");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Families of hostile requests
+
+    /** Names the worker cannot address are refused with a 400 wherever a name comes in. */
+    private void hostileConnectorNames() throws IOException {
+        List<String> names = List.of("a/b", "../etc", "/", "a\\b", "\\", "x".repeat(10_000), "x".repeat(256),
+                "${env:HOME}", "a${x}b", "a{b}", "a%b", "a%41b", "..", ".", "a\ud800b", "\udc00", "", "   ", "a\u0000b",
+                "a\nb", "a\u007fb");
+        for (String name : names) {
+            // Escaped, so that a lone surrogate reaches the server as such rather than as UTF-8's '?'.
+            String body = Http.JSON.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+                    .writeValueAsString(Map.of("name", name, "config", sentinelConfigWithout("name")));
+            expect(400, "POST", "/connectors", body);
+            if (!name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/") && !name.contains("\\")
+                    && name.length() < 5000 && !name.startsWith("\udc00") && !name.contains("\ud800") && !name.contains("%")
+                    && !name.contains("\u0000")) {
+                expect(400, "PUT", "/connectors/" + encode(name) + "/config", Http.json(sentinelConfigWithout("name")));
+            }
+        }
+    }
+
+    /** Path segments Jetty or the router may choke on, in every route that takes one. */
+    private void hostilePathSegments() throws IOException {
+        List<String> segments = List.of("a%00b", "%00", "%zz", "%", "%2", "a%2Fb", "a%2fb", "%2e%2e", "%2E", "..%2F..", "a%5Cb",
+                "a%25b", "%C0%AF", "%FF", "%ED%A0%80", "a;b", "a%3Bb", ";", "a%0Ab", "a%0D%0Ab", "a%07b", "%20",
+                "%E2%80%AE", "a%7Bb%7D", "%24%7Benv%3AHOME%7D", "x".repeat(10_000), "sentinel%00", "sentinel%2F..", "ghost;x=1");
+        List<String[]> routes = List.of(
+                new String[] {"GET", "/connectors/{}"}, new String[] {"GET", "/connectors/{}/config"},
+                new String[] {"GET", "/connectors/{}/status"}, new String[] {"GET", "/connectors/{}/tasks"},
+                new String[] {"GET", "/connectors/{}/tasks/0/status"}, new String[] {"GET", "/connectors/{}/topics"},
+                new String[] {"GET", "/connectors/{}/offsets"}, new String[] {"GET", "/connectors/{}/history"},
+                new String[] {"PUT", "/connectors/{}/pause"}, new String[] {"PUT", "/connectors/{}/stop"},
+                new String[] {"POST", "/connectors/{}/restart"}, new String[] {"DELETE", "/connectors/{}"},
+                new String[] {"PUT", "/connectors/{}/config"}, new String[] {"GET", "/connector-plugins/{}/config"},
+                new String[] {"PUT", "/connector-plugins/{}/config/validate"}, new String[] {"GET", "/admin/loggers/{}"},
+                new String[] {"GET", "/internal/stores/{}"}, new String[] {"GET", "/connectors/sentinel/tasks/{}/status"});
+        for (String segment : segments) {
+            for (String[] route : routes) {
+                String body = route[0].equals("PUT") && route[1].endsWith("/config") ? Http.json(sentinelConfigWithout("name"))
+                        : route[1].endsWith("validate") ? Http.json(sentinelConfig) : null;
+                expectNoServerError(route[0], route[1].replace("{}", segment), body);
+            }
+        }
+        for (String path : List.of("//connectors", "/connectors//config", "/connectors/sentinel//config", "///",
+                "/connectors/./sentinel", "/connectors/../connectors", "/connectors/%2e%2e/connectors", "/%2e%2e/%2e%2e/etc/passwd",
+                "/connectors/sentinel/../../admin/loggers", "/connectors%2F", "/connectors/sentinel%2Fconfig",
+                "/connectors\\sentinel", "/connectors/sentinel/config;jsessionid=1", "/;/connectors", "/connectors;x/sentinel",
+                "/connectors/sentinel/tasks/99999999999999999999/status", "/connectors/sentinel/tasks/-1/restart",
+                "/connectors/sentinel/tasks/%2B1/status", "/internal/stores/connectors/%zz", "/internal/stores/%00/x",
+                "/events/%zz", "/nothing/here", "/connectors/sentinel/nothing")) {
+            expectNoServerError("GET", path, null);
+        }
+    }
+
+    /** Query strings with bad encodings, unknown values and sizes. */
+    private void hostileQueryStrings() throws IOException {
+        for (String query : List.of("expand=%zz", "expand=%", "expand=bogus", "expand=", "expand=%00", "expand=status%00",
+                "%zz=1", "=", "&&&", "expand=info&expand=%FF", "expand=" + "s".repeat(6000), "a=" + "%41".repeat(3000))) {
+            expectNoServerError("GET", "/connectors?" + query, null);
+        }
+        for (String value : List.of("maybe", "", "%zz", "TRUE1", "1", "yes", "%00")) {
+            expect(400, "POST", "/connectors/sentinel/restart?includeTasks=" + value, null);
+            expect(400, "POST", "/connectors/sentinel/restart?onlyFailed=" + value, null);
+        }
+        expect(404, "POST", "/connectors/ghost/restart?includeTasks=false&onlyFailed=false", null);
+        for (String query : List.of("partition=%zz", "partition=-1", "partition=99999999999", "prefix=%00&partitions=a,b",
+                "partitions=" + "1,".repeat(2000), "stale=%zz")) {
+            expectNoServerError("GET", "/internal/stores/connectors?" + query, null);
+            expectNoServerError("GET", "/internal/stores/connectors/x?" + query, null);
+        }
+        for (String query : List.of("from=garbage", "from=%zz", "from=-1", "cluster=", "connector=", "cluster=a&cluster=b",
+                "from=" + "9".repeat(100))) {
+            expectError("GET", "/events?" + query, null);
+        }
+        expectNoServerError("GET", "/connector-plugins?connectorsOnly=maybe", null);
+        expectNoServerError("GET", "/connector-plugins?connectorsOnly=%zz", null);
+        expectNoServerError("GET", "/connector-plugins/FileStreamSource/config?version=%zz", null);
+        expectNoServerError("GET", "/admin/loggers?%00", null);
+        expectNoServerError("PUT", "/admin/loggers/org.example?scope=%zz", "{\"level\":\"INFO\"}");
+    }
+
+    /** Headers too large, too many, of odd types and bytes. */
+    private void hostileHeaders() throws IOException {
+        List<String> headers = List.of("X-Big: " + "h".repeat(20_000), "X-Big: " + "h".repeat(9_000),
+                "Content-Type: text/html", "Content-Type: application/json; charset=ISO-8859-1",
+                "Content-Type: application/json; charset=bogus", "Content-Type: ", "Accept: text/html",
+                "Accept: application/xml", "X-Request-Id: " + "r".repeat(500), "Idempotency-Key: " + "k".repeat(300),
+                "Idempotency-Key: \u00e9t\u00e9", "Authorization: Basic %%%", "Authorization: Basic " + "A".repeat(5000),
+                "Last-Event-ID: garbage", "Content-Length: -1", "Content-Length: abc", "Content-Length: 99999999999999999999",
+                "Transfer-Encoding: bogus", "Expect: 999-continue", "Host: ", "X-Nul: a\u0000b");
+        for (String header : headers) {
+            for (String[] call : List.of(new String[] {"GET", "/connectors"}, new String[] {"POST", "/connectors"},
+                    new String[] {"PUT", "/connectors/sentinel/config"}, new String[] {"GET", "/admin/loggers"})) {
+                String body = call[0].equals("GET") ? null : "{\"not\":\"valid\"";
+                if (header.startsWith("Last-Event-ID")) {
+                    call = new String[] {"GET", "/events?from=garbage"};
+                }
+                rawExpect(call[0] + " " + call[1] + " HTTP/1.1\r\nContent-Type: application/json\r\n" + header, body, false);
+            }
+        }
+        StringBuilder many = new StringBuilder("GET /connectors HTTP/1.1");
+        for (int i = 0; i < 2000; i++) {
+            many.append("\r\nX-H").append(i).append(": v");
+        }
+        rawExpect(many.toString(), null, false);
+    }
+
+    /** Malformed bodies to every endpoint that reads one. */
+    private void hostileBodies() throws IOException {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        String deepObject = "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000);
+        List<String> bodies = new ArrayList<>(List.of("", " ", "null", "true", "1", "\"text\"", "[]", "[1,2]", "{", "{not json",
+                "{\"a\":1} x", "{\"a\":[1]}", "{\"a\":{\"b\":1}}", "{\"level\":[\"DEBUG\"]}", "{\"level\":{}}", "{\"level\":1e999999}",
+                "{\"a\":1" + "0".repeat(5000) + "}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\u0000\"}", "{\"\\u0000\":\"x\"}", deep,
+                deepObject, "\ufeff{}", "{\"a\":1,\"a\":2}", "{'a':'b'}", "{\"a\":NaN}", "/* c */ {}"));
+        bodies.add("{\"x\":\"" + "y".repeat(1024 * 1024 + 10) + "\"}");
+        for (String body : bodies) {
+            expectError("PUT", "/connector-plugins/FileStreamSource/config/validate", body);
+            expectError("PUT", "/admin/loggers/org.example.hostile", body);
+            expectError("POST", "/connectors", body);
+            expectError("PUT", "/connectors/sentinel/config", body);
+            // A valid patch would change the sentinel: patches go to a connector that does not exist.
+            expectError("PATCH", "/connectors/ghost/config", body);
+            expectError("PATCH", "/connectors/sentinel/offsets", body);
+            expectNoServerError("PUT", "/connectors/ghost/pause?x=1&x=2", body.length() > 1000 ? null : body);
+        }
+        // Bytes that are not UTF-8, in bodies.
+        byte[] latin1 = "{\"level\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc0, (byte) 0x80};
+        for (byte[] body : List.of(latin1, garbage)) {
+            for (String target : List.of("PUT /admin/loggers/org.example.hostile", "PUT /connector-plugins/FileStreamSource/config/validate",
+                    "POST /connectors", "PATCH /connectors/sentinel/config")) {
+                rawExpectBytes((target + " HTTP/1.1\r\nContent-Type: application/json").getBytes(StandardCharsets.ISO_8859_1), body, true);
+            }
+        }
+        // A chunked body whose chunks are malformed.
+        rawExpect("POST /connectors HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+                "zz\r\nabc\r\n0\r\n\r\n", true);
+        // A validate body that names another plugin than the path.
+        expectError("PUT", "/connector-plugins/FileStreamSink/config/validate", Http.json(sentinelConfig));
+        expectError("PUT", "/connector-plugins/com.example.Nothing/config/validate", Http.json(sentinelConfig));
+    }
+
+    /** Request lines no client library would send. */
+    private void hostileRequestLines() throws IOException {
+        List<byte[]> lines = new ArrayList<>();
+        for (String line : List.of("GET /" + "x".repeat(20_000) + " HTTP/1.1", "GET /connectors/" + "y".repeat(9_000) + " HTTP/1.1",
+                "GET /connectors?" + "q".repeat(20_000) + " HTTP/1.1", "GET connectors HTTP/1.1", "GET * HTTP/1.1",
+                "GET http://evil.example/connectors HTTP/1.1", "GET /connectors HTTP/9.9", "GET /connectors HTTP/1.1 extra",
+                "G\u0000T /connectors HTTP/1.1", "FOO /connectors HTTP/1.1", "TRACE /connectors HTTP/1.1", "OPTIONS * HTTP/1.1",
+                "DELETE /connectors/a%00b HTTP/1.1", "GET /connectors/a b HTTP/1.1", "GET /connectors/\u0001 HTTP/1.1",
+                "GET /connectors/#frag HTTP/1.1", "GET /connectors/%zz HTTP/1.1", "GET /connectors/a%2Fb HTTP/1.1",
+                "CONNECT 127.0.0.1:1 HTTP/1.1")) {
+            lines.add(line.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        lines.add(concat("GET /connectors/".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xc3, (byte) 0x28},
+                " HTTP/1.1".getBytes(StandardCharsets.US_ASCII)));
+        lines.add(concat("GET /connectors/".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xff, (byte) 0xfe},
+                " HTTP/1.1".getBytes(StandardCharsets.US_ASCII)));
+        for (byte[] line : lines) {
+            rawExpectBytes(line, null, false);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Checks
+
+    /** The request must be answered with exactly this status, in Kafka Connect's error format. */
+    private void expect(int status, String method, String path, String body) throws IOException {
+        RawHttp.Answer answer = send(method, path, body);
+        if (answer.status() != status) {
+            fail(method, path, body, answer, "expected " + status);
+        }
+    }
+
+    /** The request must be refused with a 4xx. */
+    private void expectError(String method, String path, String body) throws IOException {
+        RawHttp.Answer answer = send(method, path, body);
+        if (answer.status() < 400 || answer.status() >= 500) {
+            fail(method, path, body, answer, "expected a 4xx");
+        }
+    }
+
+    private void expectNoServerError(String method, String path, String body) throws IOException {
+        send(method, path, body);
+    }
+
+    private RawHttp.Answer send(String method, String path, String body) throws IOException {
+        String head = method + " " + path + " HTTP/1.1\r\nContent-Type: application/json\r\nAccept: application/json";
+        byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+        return rawExpectBytes(head.getBytes(StandardCharsets.UTF_8), bytes, false);
+    }
+
+    private void rawExpect(String head, String body, boolean refused) throws IOException {
+        rawExpectBytes(head.getBytes(StandardCharsets.UTF_8), body == null ? null : body.getBytes(StandardCharsets.UTF_8), refused);
+    }
+
+    /** Sends the request and checks what every answer must be; {@code refused}: it must also be a 4xx. */
+    private RawHttp.Answer rawExpectBytes(byte[] head, byte[] body, boolean refused) throws IOException {
+        long started = System.nanoTime();
+        RawHttp.Answer answer = RawHttp.send(host, port, head, body);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (millis > 2_000) {
+            System.out.println("Slow answer (" + millis + " ms): " + abbreviate(new String(head, StandardCharsets.ISO_8859_1)));
+        }
+        sent++;
+        byStatus.merge(answer.status(), 1, Integer::sum);
+        String method = new String(head, 0, Math.max(0, indexOf(head, (byte) ' ')), StandardCharsets.ISO_8859_1);
+        String what = abbreviate(new String(head, StandardCharsets.ISO_8859_1).split("\r\n")[0]);
+        if (answer.status() == RawHttp.NO_ANSWER_IN_TIME) {
+            fail(what, body, answer, "no answer within the read timeout");
+        } else if (answer.status() < 0) {
+            fail(what, body, answer, "no HTTP answer");
+        } else if (answer.status() >= 500 && answer.status() != 505) {
+            // (505: a request line claiming an HTTP version there is none of gets the protocol's own answer.)
+            fail(what, body, answer, "a 5xx");
+        } else if (refused && answer.status() < 400) {
+            fail(what, body, answer, "expected a 4xx");
+        }
+        if (answer.status() >= 400 && !method.equals("HEAD")) {
+            checkErrorBody(what, body, answer);
+        }
+        checkNothingLeaks(what, body, answer);
+        return answer;
+    }
+
+    private void checkErrorBody(String what, byte[] body, RawHttp.Answer answer) {
+        JsonNode json;
+        try {
+            json = Http.JSON.readTree(answer.body());
+        } catch (IOException e) {
+            fail(what, body, answer, "an error body that is not JSON");
+            return;
+        }
+        if (json == null || !json.isObject() || json.size() != 2 || !json.path("error_code").isInt()
+                || !json.path("message").isTextual()) {
+            fail(what, body, answer, "an error body that is not {\"error_code\": int, \"message\": string}");
+        } else if (json.path("error_code").asInt() != answer.status()) {
+            fail(what, body, answer, "error_code differs from the status");
+        }
+        String type = answer.header("Content-Type");
+        if (type != null && !type.startsWith("application/json")) {
+            fail(what, body, answer, "an error with Content-Type " + type);
+        }
+    }
+
+    private void checkNothingLeaks(String what, byte[] body, RawHttp.Answer answer) {
+        String text = answer.body();
+        if (text.contains(workerAddress)) {
+            fail(what, body, answer, "the worker's address " + workerAddress);
+        }
+        if (answer.status() < 400) {
+            // Lists of plugins and loggers name classes by design; only errors must not.
+            return;
+        }
+        for (String internal : List.of("Exception", "\tat ", "at io.", "io.switchboard", "org.eclipse.jetty", "io.javalin")) {
+            if (text.contains(internal)) {
+                fail(what, body, answer, "internal text '" + internal + "'");
+            }
+        }
+        if (HTML.matcher(text).find()) {
+            fail(what, body, answer, "HTML");
+        }
+    }
+
+    private void fail(String method, String path, String body, RawHttp.Answer answer, String problem) {
+        fail(abbreviate(method + " " + path), body == null ? null : body.getBytes(StandardCharsets.UTF_8), answer, problem);
+    }
+
+    private void fail(String what, byte[] body, RawHttp.Answer answer, String problem) {
+        failures.add(problem + ": " + what + (body == null ? "" : " with body " + abbreviate(new String(body, StandardCharsets.UTF_8)))
+                + "\n    -> " + answer.status() + " " + answer.header("Content-Type") + " " + abbreviate(answer.body()));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Helpers
+
+    private void awaitRunning() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        Http.Response status = null;
+        while (System.nanoTime() < deadline) {
+            status = Http.get(app.url(), "/connectors/" + SENTINEL + "/status");
+            if (status.status() == 200 && "RUNNING".equals(status.json().path("connector").path("state").asText())) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("The sentinel connector is not RUNNING: " + status);
+    }
+
+    private Map<String, String> sentinelConfigWithout(String key) {
+        Map<String, String> config = new LinkedHashMap<>(sentinelConfig);
+        config.remove(key);
+        return config;
+    }
+
+    private static String encode(String name) {
+        return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String abbreviate(String s) {
+        String oneLine = s.replace("\r", "\\r").replace("\n", "\\n").replace("\u0000", "\\0");
+        return oneLine.length() > 240 ? oneLine.substring(0, 240) + "...(" + oneLine.length() + " chars)" : oneLine;
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return bytes.length;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}
