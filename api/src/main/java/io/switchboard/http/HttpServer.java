@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
-import org.eclipse.jetty.http.UriCompliance;
 
 import java.util.function.Consumer;
 
@@ -27,9 +26,6 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
             config.jetty.port = port;
-            // As a Kafka Connect worker's Jetty does: paths with encoded separators, encoded
-            // percent signs, backslashes and the like are refused, not decoded into other paths.
-            config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.DEFAULT));
             // What Jetty answers itself (bad request lines, headers too large, paths it refuses) is
             // JSON in Kafka Connect's format too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
