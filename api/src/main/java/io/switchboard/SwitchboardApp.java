@@ -3,14 +3,15 @@ package io.switchboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.commands.CommandGateway;
 import io.switchboard.commands.DecisionListener;
-import io.switchboard.connect.ConnectRequests;
-import io.switchboard.connect.ConnectorConfigValidator;
-import io.switchboard.connect.ConnectorHerder;
-import io.switchboard.connect.ConnectorPlugins;
-import io.switchboard.connect.ConnectorsResource;
-import io.switchboard.connect.RootResource;
-import io.switchboard.connect.SecretKeys;
-import io.switchboard.connect.WorkerPassThrough;
+import io.switchboard.core.ClusterDirectory;
+import io.switchboard.core.ConnectorConfigValidator;
+import io.switchboard.core.ConnectorCore;
+import io.switchboard.core.ConnectorPlugins;
+import io.switchboard.core.CoreServices;
+import io.switchboard.core.SecretKeys;
+import io.switchboard.dialects.connect.ConnectDialect;
+import io.switchboard.http.Dialect;
+import io.switchboard.http.Dialects;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
@@ -18,7 +19,6 @@ import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.DecisionFeed;
 import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.events.EventsResource;
-import io.switchboard.events.HistoryResource;
 import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.http.HttpServer;
 import io.switchboard.kafka.EmbeddedKafka;
@@ -69,7 +69,7 @@ import java.util.concurrent.TimeUnit;
 public final class SwitchboardApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardApp.class);
     /** The Connect cluster that Kafka Connect's root API works on. */
-    public static final String DEFAULT_CLUSTER = "default";
+    public static final String DEFAULT_CLUSTER = ClusterDirectory.DEFAULT_CLUSTER;
     /**
      * One standby copy of every store partition on another replica, so a replica's death hands its
      * partitions to one that is already current. With a single replica there is nowhere to put it
@@ -95,7 +95,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private ConnectorQueries queries;
     private final ConnectClusters connectClusters = new ConnectClusters();
     private HttpServer http;
-    private io.switchboard.connect.ConnectorSecrets secrets;
+    private io.switchboard.core.ConnectorSecrets secrets;
     private String keyringHandle;
     /** Clusters whose workers open sealed secrets themselves (the embedded worker). */
     private final java.util.Set<String> sealedClusters = new java.util.HashSet<>();
@@ -171,8 +171,8 @@ public final class SwitchboardApp implements AutoCloseable {
         io.switchboard.secrets.Keyring keyring = options.secretsKey() != null
                 ? io.switchboard.secrets.Keyring.parse(options.secretsKey())
                 : io.switchboard.secrets.Keyring.loadOrCreate(options.keyringFile().toAbsolutePath());
-        secrets = new io.switchboard.connect.ConnectorSecrets(new io.switchboard.secrets.SecretBox(keyring),
-                io.switchboard.connect.SecretKeys.fromGlobs(options.secretKeyPatterns()));
+        secrets = new io.switchboard.core.ConnectorSecrets(new io.switchboard.secrets.SecretBox(keyring),
+                SecretKeys.fromGlobs(options.secretKeyPatterns()));
         keyringHandle = io.switchboard.secrets.SecretConfigProvider.register(
                 "replica-" + java.util.UUID.randomUUID(), keyring);
         ConnectorQueries queries = new ConnectorQueries(streams,
@@ -182,24 +182,21 @@ public final class SwitchboardApp implements AutoCloseable {
         this.queries = queries;
         io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
-        ConnectorHerder herder = new ConnectorHerder(DEFAULT_CLUSTER, gateway, queries, plugins,
-                new ConnectorConfigValidator(plugins, () -> connectClusters.client(DEFAULT_CLUSTER), secrets.keys()),
-                watcher, secrets);
+        ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins,
+                new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys()), watcher, secrets);
+        CoreServices core = new CoreServices(connectorService, connectClusters, kafkaClusterId);
         ObjectMapper json = new ObjectMapper();
-        RootResource root = new RootResource(kafkaClusterId, new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
-        ConnectorsResource connectors = new ConnectorsResource(herder, new ConnectRequests(json));
+        // The APIs Switchboard speaks, each under its own base paths with its own error shape.
+        Dialects dialects = new Dialects(java.util.List.<Dialect>of(
+                new ConnectDialect(core, json)));
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json);
-        HistoryResource history = new HistoryResource(DEFAULT_CLUSTER, queries);
+        HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
         // The API answers from here on, so that the replica is reachable while the data plane starts;
         // until it is attached, /health and what needs a worker answer 503 saying it is starting.
         plannedClusters().forEach(connectClusters::starting);
-        http = own(Stage.HTTP, new HttpServer(options.bindHost(), port, json, config -> {
-            root.register(config);
-            io.switchboard.http.ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
-            connectors.register(config);
+        http = own(Stage.HTTP, new HttpServer(options.bindHost(), port, json, dialects, config -> {
+            health.register(config);
             new InternalResource(queries).register(config);
-            new WorkerPassThrough(() -> connectClusters.workerUrl(DEFAULT_CLUSTER), herder).register(config);
-            history.register(config);
             events.register(config);
         }).start());
         // Closed before the HTTP server, so that open event streams end first.

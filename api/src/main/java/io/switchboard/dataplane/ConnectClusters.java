@@ -1,6 +1,6 @@
 package io.switchboard.dataplane;
 
-import io.switchboard.http.RetryLaterException;
+import io.switchboard.core.ServiceException;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,7 +13,7 @@ import java.util.Map;
  * and its threads read this while the main thread fills it, so the whole set is an immutable map
  * in a volatile field, replaced on every change.
  */
-public final class ConnectClusters {
+public final class ConnectClusters implements io.switchboard.core.ClusterDirectory {
     private volatile Map<String, String> urls = Map.of();
     /** Clusters announced but not attached yet. */
     private volatile List<String> starting = List.of();
@@ -36,6 +36,15 @@ public final class ConnectClusters {
         starting = starting.stream().filter(name -> !name.equals(cluster)).toList();
     }
 
+    @Override
+    public List<String> names() {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        all.add(DEFAULT_CLUSTER);
+        all.addAll(urls.keySet());
+        all.addAll(starting);
+        return List.copyOf(all);
+    }
+
     /** The clusters still starting, in the order they were announced. */
     public List<String> startingClusters() {
         return starting;
@@ -50,10 +59,11 @@ public final class ConnectClusters {
      * The URL of the cluster's worker; null when the cluster has none; a 503 with Retry-After that
      * says so while it is still starting.
      */
+    @Override
     public String workerUrl(String cluster) {
         String url = urls.get(cluster);
         if (url == null && starting.contains(cluster)) {
-            throw RetryLaterException.unavailable(startingMessage(cluster));
+            throw new ServiceException.Unavailable(startingMessage(cluster));
         }
         return url;
     }
@@ -62,6 +72,7 @@ public final class ConnectClusters {
      * A client of the cluster's worker, one per worker URL and kept, so that its connections are
      * reused; null when the cluster has none; a 503 while it is still starting.
      */
+    @Override
     public ConnectClusterClient client(String cluster) {
         String url = workerUrl(cluster);
         return url == null ? null : clients.computeIfAbsent(url, ConnectClusterClient::new);

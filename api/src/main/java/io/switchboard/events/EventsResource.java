@@ -3,8 +3,7 @@ package io.switchboard.events;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.connect.ConnectRestException;
-import io.switchboard.http.RetryLaterException;
+import io.switchboard.core.ServiceException;
 import io.switchboard.schemas.LifecycleEvent;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -68,10 +67,10 @@ public final class EventsResource implements AutoCloseable {
         StreamPosition start = resume == null ? StreamPosition.LATEST : StreamPosition.parse(resume);
         EventStream.Filter filter = new EventStream.Filter(nonEmptyParam(ctx, "cluster"), nonEmptyParam(ctx, "connector"));
         if (closed) {
-            throw RetryLaterException.unavailable("The server is stopping");
+            throw new ServiceException.Unavailable("The server is stopping");
         }
         if (!slots.tryAcquire()) {
-            throw new RetryLaterException(503, maxStreams + " event streams are open on this replica, as many as it "
+            throw new ServiceException.Unavailable(maxStreams + " event streams are open on this replica, as many as it "
                     + "serves at once; retry later or on another replica.", RETRY_AFTER_SECONDS);
         }
         try {
@@ -117,7 +116,7 @@ public final class EventsResource implements AutoCloseable {
             return null;
         }
         if (values.size() > 1 || values.get(0).isBlank()) {
-            throw ConnectRestException.badRequest("Query parameter " + name + " must be given once, not empty");
+            throw new ServiceException.InvalidRequest(name, "Query parameter " + name + " must be given once, not empty");
         }
         return values.get(0);
     }

@@ -1,6 +1,6 @@
 package io.switchboard.events;
 
-import io.switchboard.connect.SecretKeys;
+import io.switchboard.core.SecretKeys;
 import io.switchboard.processor.HistoryReplay;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.HistoryEntry;

@@ -1,6 +1,6 @@
 package io.switchboard.events;
 
-import io.switchboard.connect.SecretKeys;
+import io.switchboard.core.SecretKeys;
 import io.switchboard.schemas.LifecycleEvent;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;

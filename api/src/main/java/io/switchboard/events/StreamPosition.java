@@ -1,6 +1,6 @@
 package io.switchboard.events;
 
-import io.switchboard.connect.ConnectRestException;
+import io.switchboard.core.ServiceException;
 
 import java.util.Map;
 import java.util.StringJoiner;
@@ -57,9 +57,9 @@ public record StreamPosition(Start start, Map<Integer, Long> offsets) {
         return token.toString();
     }
 
-    private static ConnectRestException invalid(String text) {
+    private static ServiceException invalid(String text) {
         String shown = text == null ? "" : text.length() > 100 ? text.substring(0, 100) + "..." : text;
-        return ConnectRestException.badRequest("Invalid event stream position '" + shown
+        return new ServiceException.InvalidRequest("Invalid event stream position '" + shown
                 + "': expected 'earliest', 'latest' or an event id such as '0:17,1:4'");
     }
 }

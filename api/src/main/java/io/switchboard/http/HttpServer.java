@@ -8,16 +8,21 @@ import io.javalin.json.JavalinJackson;
 import java.util.function.Consumer;
 
 /**
- * The Javalin server: JSON by Jackson, bodies up to 1 MiB, trailing slashes ignored, and every
- * error answered as JSON: by {@link ErrorResponses} for what the routes refuse, by
- * {@link JsonErrorHandler} for what Jetty refuses before any route sees it.
+ * The Javalin server: the routes of every {@link Dialect}, JSON by Jackson, bodies up to 1 MiB,
+ * trailing slashes ignored, and every error answered as JSON in the shape of the dialect that owns
+ * the path: by {@link ErrorResponses} for what the routes refuse, by {@link JsonErrorHandler} for
+ * what Jetty refuses before any route sees it.
  */
 public final class HttpServer implements AutoCloseable {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
     private final Javalin app;
 
-    public HttpServer(String host, int port, ObjectMapper json, Consumer<JavalinConfig> routes) {
+    /**
+     * @param routes what is served besides the dialects' own routes (health, internal endpoints),
+     *               answered in the root dialect's error shape
+     */
+    public HttpServer(String host, int port, ObjectMapper json, Dialects dialects, Consumer<JavalinConfig> routes) {
         this.app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(json, false));
             config.http.maxRequestSize = MAX_BODY_BYTES;
@@ -28,12 +33,13 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.port = port;
             // What Jetty answers itself (bad request lines, headers too large, paths it refuses) is
             // JSON in Kafka Connect's format too.
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
-            ErrorResponses.install(config);
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(dialects)));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler(dialects)));
+            ErrorResponses.install(config, dialects);
             // A query string that cannot be decoded would otherwise read as if the parameter were absent.
             config.routes.before(ctx -> requireWellFormedQuery(ctx.queryString()));
             routes.accept(config);
+            dialects.all().forEach(dialect -> dialect.register(config));
         });
     }
 

@@ -1,7 +1,6 @@
 package io.switchboard.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.connect.Entities.ErrorMessage;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -16,13 +15,18 @@ import java.util.regex.Pattern;
 
 /**
  * The answer Jetty itself gives when it refuses a request before any route sees it (a request line
- * or headers too large, a path it will not decode, a body it cannot read...): Kafka Connect's
- * {"error_code": N, "message": "..."} instead of Jetty's HTML page, whatever the client accepts.
- * The message is Jetty's reason ("Ambiguous URI path separator", as a Kafka Connect worker's own
- * Jetty says it), unless it names code, in which case it is the status line's text.
+ * or headers too large, a path it will not decode, a body it cannot read...): the error body of
+ * the dialect that owns the path instead of Jetty's HTML page, whatever the client accepts. The
+ * message is Jetty's reason ("Ambiguous URI path separator", as a Kafka Connect worker's own Jetty
+ * says it), unless it names code, in which case it is the status line's text.
  */
 final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final Dialects dialects;
+
+    JsonErrorHandler(Dialects dialects) {
+        this.dialects = dialects;
+    }
     /** Reasons that quote internals (exception or class names, stack frames) are not shown. */
     private static final Pattern INTERNAL = Pattern.compile("Exception|Error:|\\bat [a-z]+\\.|org\\.|io\\.|java\\.|<|>");
 
@@ -55,7 +59,13 @@ final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
         response.setStatus(code);
-        byte[] body = body(code, message);
+        String path = null;
+        try {
+            path = request.getHttpURI().getPath();
+        } catch (RuntimeException e) {
+            // A path Jetty cannot decode: the root dialect answers.
+        }
+        byte[] body = body(dialects.ownerOf(path).errors(), code, message);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
@@ -65,14 +75,14 @@ final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        return ByteBuffer.wrap(body(status, reason));
+        return ByteBuffer.wrap(body(dialects.ownerOf("/").errors(), status, reason));
     }
 
-    static byte[] body(int code, String reason) {
+    static byte[] body(ErrorFormat format, int code, String reason) {
         try {
-            return JSON.writeValueAsBytes(new ErrorMessage(code, message(code, reason)));
+            return JSON.writeValueAsBytes(format.body(new Problem(code, message(code, reason))));
         } catch (IOException e) {
-            return ("{\"error_code\":" + code + ",\"message\":\"HTTP " + code + "\"}").getBytes(StandardCharsets.UTF_8);
+            return ("{\"message\":\"HTTP " + code + "\"}").getBytes(StandardCharsets.UTF_8);
         }
     }
 

@@ -30,7 +30,7 @@ public final class RequestContexts {
             return null;
         }
         if (header.isEmpty() || header.length() > 255 || !header.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-            throw new io.switchboard.connect.ConnectRestException(400,
+            throw new io.switchboard.core.ServiceException.InvalidRequest(IDEMPOTENCY_KEY_HEADER,
                     "The Idempotency-Key header must be 1 to 255 visible ASCII characters");
         }
         return header;

@@ -2,7 +2,7 @@ package io.switchboard.query;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.connect.ConnectRestException;
+import io.switchboard.http.ProblemException;
 import io.switchboard.processor.StoreNames;
 
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ public final class InternalResource {
         ctx.header(RemoteStores.COPY_HEADER, copy.owner() ? "owner" : "standby");
         copy.value().ifPresentOrElse(
                 bytes -> ctx.contentType("application/octet-stream").result(bytes),
-                () -> ctx.status(404).json(new io.switchboard.connect.Entities.ErrorMessage(404, "No such key")));
+                () -> ctx.status(404).json(java.util.Map.of("message", "No such key")));
     }
 
     /** Lines "partition N" each followed by that partition's values, one base64 value a line. */
@@ -79,14 +79,14 @@ public final class InternalResource {
             }
             return partition;
         } catch (NumberFormatException e) {
-            throw new ConnectRestException(400, "A partition number is required, not '" + value + "'");
+            throw new ProblemException(400, "A partition number is required, not '" + value + "'");
         }
     }
 
     private static String store(Context ctx) {
         String store = ctx.pathParam("store");
         if (!STORES.contains(store)) {
-            throw new ConnectRestException(404, "No store " + store);
+            throw new ProblemException(404, "No store " + store);
         }
         return store;
     }

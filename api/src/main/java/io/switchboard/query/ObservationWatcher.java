@@ -1,6 +1,6 @@
 package io.switchboard.query;
 
-import io.switchboard.http.RetryLaterException;
+import io.switchboard.core.ServiceException;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.ConnectorObservation;
 
@@ -57,7 +57,7 @@ public final class ObservationWatcher implements AutoCloseable {
      */
     public void requireRoom() {
         if (waiting.size() >= maxWaiting) {
-            throw RetryLaterException.unavailable(maxWaiting + " requests are already waiting for the Kafka Connect "
+            throw new ServiceException.Unavailable(maxWaiting + " requests are already waiting for the Kafka Connect "
                     + "worker's answer on this replica; retry shortly.");
         }
     }

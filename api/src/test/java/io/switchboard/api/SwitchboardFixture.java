@@ -27,13 +27,18 @@ final class SwitchboardFixture implements AutoCloseable {
     SwitchboardApp app;
 
     SwitchboardFixture() {
+        this(java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param tuning changes to the test's default options */
+    SwitchboardFixture(java.util.function.UnaryOperator<SwitchboardOptions> tuning) {
         try {
             dir = Files.createTempDirectory("switchboard-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-        app = SwitchboardApp.start(options());
+        app = SwitchboardApp.start(tuning.apply(options()));
         io.switchboard.testing.ApiContract.watch(app.url());
     }
 

@@ -1,6 +1,6 @@
 package io.switchboard.query;
 
-import io.switchboard.http.RetryLaterException;
+import io.switchboard.core.ServiceException;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
@@ -77,8 +77,7 @@ class ReadBoundsTest {
                 watcher.requireRoom();
                 answers.add(watcher.await(new ConnectorKey("default", "c" + i), observed -> null));
             }
-            RetryLaterException refused = assertThrows(RetryLaterException.class, watcher::requireRoom);
-            assertEquals(503, refused.status());
+            ServiceException.Unavailable refused = assertThrows(ServiceException.Unavailable.class, watcher::requireRoom);
             assertTrue(refused.retryAfterSeconds() > 0);
             assertEquals(40, watcher.waiting());
             long watchers = Thread.getAllStackTraces().keySet().stream()

@@ -27,6 +27,7 @@ public final class ApiContract {
     /** The Kafka Connect dialect, as served at {@code /openapi.yaml}. */
     private static final OpenApiInteractionValidator KAFKA_CONNECT = validator("/openapi/kafka-connect.yaml");
     private static final Set<String> WATCHED = ConcurrentHashMap.newKeySet();
+    private static final java.util.regex.Pattern CLUSTER_SCOPE = java.util.regex.Pattern.compile("/clusters/[^/]+(/.*)?");
 
     private ApiContract() {
     }
@@ -61,7 +62,13 @@ public final class ApiContract {
         if (body != null && !body.isEmpty()) {
             response.withBody(body);
         }
-        ValidationReport report = KAFKA_CONNECT.validateResponse(uri.getRawPath(),
+        String path = uri.getRawPath();
+        // The Kafka Connect API of one named cluster is the same API under /clusters/{cluster}.
+        java.util.regex.Matcher scoped = CLUSTER_SCOPE.matcher(path);
+        if (scoped.matches()) {
+            path = scoped.group(1) == null ? "/" : scoped.group(1);
+        }
+        ValidationReport report = KAFKA_CONNECT.validateResponse(path,
                 Request.Method.valueOf(method.toUpperCase(java.util.Locale.ROOT)), response.build());
         if (status >= 400 && body != null && body.startsWith("{\"error_code\"")) {
             int code = Http.JSON.readTree(body).path("error_code").asInt(-1);

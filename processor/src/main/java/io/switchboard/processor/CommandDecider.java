@@ -29,7 +29,7 @@ import java.util.TreeMap;
 /**
  * Decides a command against the connector's current state. A pure function of its arguments: no
  * clock, no randomness, no I/O, so a command processed again after an aborted transaction is decided
- * exactly as before. Messages are Kafka Connect's own.
+ * exactly as before. A refusal carries a reason that each API words.
  */
 public final class CommandDecider {
 
@@ -60,7 +60,7 @@ public final class CommandDecider {
 
     private static Decision create(ConnectorState current, ConnectorCommand command, CreateConnector create) {
         if (current != null) {
-            return refused(Outcome.CONFLICT, "Connector " + command.getConnector() + " already exists", current);
+            return refused(Outcome.CONFLICT, DecisionReasons.ALREADY_EXISTS, "connector already exists", current);
         }
         return created(command, create.getConfig(), create.getInitialState());
     }
@@ -70,7 +70,7 @@ public final class CommandDecider {
             return created(command, config, TargetState.RUNNING);
         }
         if (current.getConfig().equals(config)) {
-            return new Decision(Outcome.UNCHANGED, null, current, false, null);
+            return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
         }
         ConnectorState next = copyOf(current)
                 .setConfig(new TreeMap<>(config))
@@ -79,12 +79,12 @@ public final class CommandDecider {
                 .setLastCommandId(command.getCommandId())
                 .build();
         ConnectorConfigChanged changed = configDiff(current.getConfig(), next.getConfig());
-        return new Decision(Outcome.UPDATED, null, next, true, event(command, next.getVersion(), changed));
+        return new Decision(Outcome.UPDATED, null, null, next, true, event(command, next.getVersion(), changed));
     }
 
     private static Decision patchConfig(ConnectorState current, ConnectorCommand command, PatchConnectorConfig patch) {
         if (current == null) {
-            return refused(Outcome.NOT_FOUND, "Connector " + command.getConnector() + " not found", null);
+            return notFound();
         }
         Map<String, String> patched = new TreeMap<>(current.getConfig());
         patch.getPatch().forEach((key, value) -> {
@@ -99,10 +99,10 @@ public final class CommandDecider {
 
     private static Decision changeTargetState(ConnectorState current, ConnectorCommand command, TargetState target) {
         if (current == null) {
-            return refused(Outcome.NOT_FOUND, "Unknown connector " + command.getConnector(), null);
+            return notFound();
         }
         if (current.getTargetState() == target) {
-            return new Decision(Outcome.UNCHANGED, null, current, false, null);
+            return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
         }
         ConnectorState next = copyOf(current)
                 .setTargetState(target)
@@ -111,13 +111,13 @@ public final class CommandDecider {
                 .setLastCommandId(command.getCommandId())
                 .build();
         TargetStateChanged changed = new TargetStateChanged(current.getTargetState(), target);
-        return new Decision(Outcome.UPDATED, null, next, true, event(command, next.getVersion(), changed));
+        return new Decision(Outcome.UPDATED, null, null, next, true, event(command, next.getVersion(), changed));
     }
 
     /** A restart is recorded in the desired state; the data plane carries it out once. */
     private static Decision restart(ConnectorState current, ConnectorCommand command, RestartConnector restart) {
         if (current == null) {
-            return refused(Outcome.NOT_FOUND, "Unknown connector: " + command.getConnector(), null);
+            return notFound();
         }
         RestartRequest request = new RestartRequest(command.getCommandId(), restart.getIncludeTasks(),
                 restart.getOnlyFailed(), restart.getTask());
@@ -128,7 +128,7 @@ public final class CommandDecider {
                 .setLastCommandId(command.getCommandId())
                 .build();
         RestartRequested requested = new RestartRequested(restart.getIncludeTasks(), restart.getOnlyFailed(), restart.getTask());
-        return new Decision(Outcome.UPDATED, null, next, true, event(command, next.getVersion(), requested));
+        return new Decision(Outcome.UPDATED, null, null, next, true, event(command, next.getVersion(), requested));
     }
 
     /**
@@ -138,12 +138,11 @@ public final class CommandDecider {
      */
     private static Decision modifyOffsets(ConnectorState current, ConnectorCommand command, ModifyOffsets modify) {
         if (current == null) {
-            return refused(Outcome.NOT_FOUND, "Connector " + command.getConnector() + " not found", null);
+            return notFound();
         }
         if (current.getTargetState() != TargetState.STOPPED) {
-            return refused(Outcome.REJECTED, "Connectors must be in the STOPPED state before their offsets can be "
-                    + "modified. This can be done for the specified connector by issuing a 'PUT' request to the "
-                    + "'/connectors/" + command.getConnector() + "/stop' endpoint", current);
+            return refused(Outcome.REJECTED, DecisionReasons.NOT_STOPPED,
+                    "offsets can change only while the connector is stopped", current);
         }
         OffsetsRequest request = new OffsetsRequest(command.getCommandId(), modify.getOffsets(),
                 command.getPrincipal(), command.getRequestId());
@@ -152,28 +151,28 @@ public final class CommandDecider {
                 .setUpdatedAt(command.getIssuedAt())
                 .setLastCommandId(command.getCommandId())
                 .build();
-        return new Decision(Outcome.UPDATED, null, next, true, null);
+        return new Decision(Outcome.UPDATED, null, null, next, true, null);
     }
 
     /** Recorded in the desired state; the data plane resets the worker's record of active topics once. */
     private static Decision resetActiveTopics(ConnectorState current, ConnectorCommand command) {
         if (current == null) {
-            return refused(Outcome.NOT_FOUND, "Connector " + command.getConnector() + " not found", null);
+            return notFound();
         }
         ConnectorState next = copyOf(current)
                 .setPendingTopicsReset(command.getCommandId())
                 .setUpdatedAt(command.getIssuedAt())
                 .setLastCommandId(command.getCommandId())
                 .build();
-        return new Decision(Outcome.UPDATED, null, next, true, null);
+        return new Decision(Outcome.UPDATED, null, null, next, true, null);
     }
 
     private static Decision delete(ConnectorState current, ConnectorCommand command) {
         if (current == null) {
-            return refused(Outcome.NOT_FOUND, "Connector " + command.getConnector() + " not found", null);
+            return notFound();
         }
         LifecycleEvent deleted = event(command, current.getVersion() + 1, new ConnectorDeleted());
-        return new Decision(Outcome.DELETED, null, null, true, deleted);
+        return new Decision(Outcome.DELETED, null, null, null, true, deleted);
     }
 
     private static Decision created(ConnectorCommand command, Map<String, String> config, TargetState initialState) {
@@ -188,7 +187,7 @@ public final class CommandDecider {
                 .setLastCommandId(command.getCommandId())
                 .build();
         ConnectorCreated created = new ConnectorCreated(hideSealed(state.getConfig()), initialState);
-        return new Decision(Outcome.CREATED, null, state, true, event(command, 1L, created));
+        return new Decision(Outcome.CREATED, null, null, state, true, event(command, 1L, created));
     }
 
     /** A builder holding the current state, without Avro's reflective deep copy. */
@@ -207,8 +206,13 @@ public final class CommandDecider {
                 .setPendingTopicsReset(current.getPendingTopicsReset());
     }
 
-    private static Decision refused(Outcome outcome, String message, ConnectorState current) {
-        return new Decision(outcome, message, current, false, null);
+    /** A refusal: its reason (see {@link DecisionReasons}) and a plain description for logs. */
+    private static Decision refused(Outcome outcome, String reason, String message, ConnectorState current) {
+        return new Decision(outcome, reason, message, current, false, null);
+    }
+
+    private static Decision notFound() {
+        return refused(Outcome.NOT_FOUND, DecisionReasons.NOT_FOUND, "connector not found", null);
     }
 
     static ConnectorConfigChanged configDiff(Map<String, String> before, Map<String, String> after) {

@@ -9,12 +9,13 @@ import io.switchboard.schemas.Outcome;
  * The result of deciding one command against the current state.
  *
  * @param outcome   what happened
- * @param message   why a command was refused, in Kafka Connect's words; null when accepted
+ * @param reason    why a command was refused (see {@link DecisionReasons}); null when accepted
+ * @param message   the refusal in plain English, for logs; null when accepted
  * @param next      the connector after the command (null when it does not exist afterwards)
  * @param changed   whether the store must be written
  * @param event     the lifecycle event to publish, or null when nothing changed
  */
-public record Decision(Outcome outcome, String message, ConnectorState next, boolean changed, LifecycleEvent event) {
+public record Decision(Outcome outcome, String reason, String message, ConnectorState next, boolean changed, LifecycleEvent event) {
 
     public CommandDecision toRecord(String commandId, ConnectorKey key) {
         return CommandDecision.newBuilder()
@@ -23,6 +24,7 @@ public record Decision(Outcome outcome, String message, ConnectorState next, boo
                 .setConnector(key.name())
                 .setOutcome(outcome)
                 .setMessage(message)
+                .setReason(reason)
                 .setState(next)
                 .build();
     }

@@ -53,6 +53,7 @@ final class IdempotentAnswers {
                 .setCluster(command.getCluster())
                 .setConnector(command.getConnector())
                 .setOutcome(Outcome.IDEMPOTENCY_CONFLICT)
+                .setReason(DecisionReasons.IDEMPOTENCY_KEY_REUSED)
                 .setMessage("Idempotency-Key " + command.getIdempotencyKey() + " was already used for a different request to connector "
                         + command.getConnector())
                 .setIssuedAt(command.getIssuedAt())

@@ -137,7 +137,7 @@ class CommandTopologyTest {
         lifecycle.readValuesToList();
         CommandDecision d = send("orders", new CreateConnector(with(CONFIG, "topic", "other"), TargetState.RUNNING));
         assertEquals(Outcome.CONFLICT, d.getOutcome());
-        assertEquals("Connector orders already exists", d.getMessage());
+        assertEquals(DecisionReasons.ALREADY_EXISTS, d.getReason());
         assertEquals("lines", store.get("default/orders").getConfig().get("topic"));
         assertTrue(lifecycle.isEmpty(), "a refused command publishes no event");
     }
@@ -172,7 +172,7 @@ class CommandTopologyTest {
     void patchMergesAndRemovesKeysAndRefusesUnknownConnectors() {
         CommandDecision missing = send("orders", new PatchConnectorConfig(Map.of("topic", "x")));
         assertEquals(Outcome.NOT_FOUND, missing.getOutcome());
-        assertEquals("Connector orders not found", missing.getMessage());
+        assertEquals(DecisionReasons.NOT_FOUND, missing.getReason());
         assertNull(store.get("default/orders"));
 
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
@@ -191,7 +191,7 @@ class CommandTopologyTest {
     void targetStateChangesArePublishedAndRepeatsAreNoOps() {
         CommandDecision unknown = send("orders", new ChangeTargetState(TargetState.PAUSED));
         assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
-        assertEquals("Unknown connector orders", unknown.getMessage());
+        assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
 
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
         lifecycle.readValuesToList();
@@ -321,7 +321,7 @@ class CommandTopologyTest {
     void restartsAreRecordedForTheDataPlaneAndSurviveLaterChanges() {
         CommandDecision unknown = send("orders", new io.switchboard.schemas.RestartConnector(true, false, null));
         assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
-        assertEquals("Unknown connector: orders", unknown.getMessage());
+        assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
 
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
         lifecycle.readValuesToList();
@@ -342,14 +342,12 @@ class CommandTopologyTest {
         String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":0}}]}";
         CommandDecision unknown = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets));
         assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
-        assertEquals("Connector orders not found", unknown.getMessage());
+        assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
 
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
         CommandDecision running = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets));
         assertEquals(Outcome.REJECTED, running.getOutcome());
-        assertEquals("Connectors must be in the STOPPED state before their offsets can be modified. This can be done "
-                + "for the specified connector by issuing a 'PUT' request to the '/connectors/orders/stop' endpoint",
-                running.getMessage());
+        assertEquals(DecisionReasons.NOT_STOPPED, running.getReason());
         assertNull(store.get("default/orders").getPendingOffsets(), "a refused change records nothing");
 
         send("orders", new ChangeTargetState(TargetState.STOPPED));

@@ -1,4 +1,4 @@
-package io.switchboard.connect;
+package io.switchboard.core;
 
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.source.SourceConnector;

@@ -1,4 +1,4 @@
-package io.switchboard.connect;
+package io.switchboard.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,11 +8,10 @@ import java.net.URI;
 
 /**
  * A Kafka Connect worker's refusal, retold to Switchboard's client: Kafka Connect's message as the
- * worker wrote it, but never the worker's own address (which only the control plane uses), and in
- * Kafka Connect's {"error_code", "message"} shape even when it was the worker's Jetty that answered,
- * with its own JSON or an HTML page.
+ * worker wrote it, but never the worker's own address (which only the control plane uses), and as
+ * plain text even when it was the worker's Jetty that answered, with its own JSON or an HTML page.
  */
-final class WorkerErrors {
+public final class WorkerErrors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String WORKER = "the Kafka Connect worker";
 
@@ -20,12 +19,12 @@ final class WorkerErrors {
     }
 
     /** The worker's 4xx answer as the error Switchboard answers. */
-    static ConnectRestException refusal(int status, byte[] body, String workerUrl) {
-        return new ConnectRestException(status, scrub(message(status, body), workerUrl));
+    public static ServiceException.WorkerRefused refusal(int status, byte[] body, String workerUrl) {
+        return new ServiceException.WorkerRefused(status, scrub(message(status, body), workerUrl));
     }
 
     /** The text with every mention of the worker's URL or address taken out. */
-    static String scrub(String message, String workerUrl) {
+    public static String scrub(String message, String workerUrl) {
         if (message == null || workerUrl == null) {
             return message;
         }

@@ -1,11 +1,16 @@
-package io.switchboard.connect;
+package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.commands.RequestContext;
+import io.switchboard.core.ConnectorConfigValidator;
+import io.switchboard.core.ConnectorNames;
+import io.switchboard.core.ConnectorService;
+import io.switchboard.core.Views.ConnectorDetails;
 import io.switchboard.http.AsyncAnswers;
+import io.switchboard.http.ErrorResponses;
 import io.switchboard.http.RequestContexts;
-import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.TargetState;
 
 import java.util.LinkedHashMap;
@@ -13,74 +18,74 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * /connectors: Kafka Connect's connector endpoints. Each handler reads the request, calls the
- * herder, and writes what the herder answers.
+ * /connectors: Kafka Connect's connector endpoints, under a base path that names the cluster. Each
+ * handler reads the request, calls the connector service, and writes its answer as Kafka Connect does.
  */
-public final class ConnectorsResource {
-    private final ConnectorHerder herder;
+final class ConnectorsResource {
+    private final ConnectorService connectors;
     private final ConnectRequests requests;
+    private final ConnectScopes scopes;
 
-    public ConnectorsResource(ConnectorHerder herder, ConnectRequests requests) {
-        this.herder = herder;
+    ConnectorsResource(ConnectorService connectors, ConnectRequests requests, ConnectScopes scopes) {
+        this.connectors = connectors;
         this.requests = requests;
+        this.scopes = scopes;
     }
 
-    public void register(JavalinConfig config) {
+    void register(JavalinConfig config, String base) {
         // Like Kafka Connect, bodies of writes must be JSON.
-        config.routes.before("/connectors*", ConnectorsResource::requireJsonBody);
-        config.routes.get("/connectors", this::list);
-        config.routes.post("/connectors", this::create);
-        config.routes.get("/connectors/{connector}", ctx -> ctx.json(herder.connectorInfo(name(ctx))));
-        config.routes.delete("/connectors/{connector}", this::delete);
-        config.routes.get("/connectors/{connector}/config", ctx -> ctx.json(herder.connectorConfig(name(ctx))));
-        config.routes.put("/connectors/{connector}/config", this::putConfig);
-        config.routes.patch("/connectors/{connector}/config", this::patchConfig);
-        config.routes.get("/connectors/{connector}/status", ctx -> ctx.json(herder.connectorStatus(name(ctx))));
-        config.routes.post("/connectors/{connector}/restart", this::restart);
-        config.routes.get("/connectors/{connector}/tasks", ctx -> ctx.json(herder.taskConfigs(name(ctx))));
-        config.routes.post("/connectors/{connector}/tasks/{task}/restart", ctx -> {
+        config.routes.before(base + "/connectors*", ConnectorsResource::requireJsonBody);
+        config.routes.get(base + "/connectors", this::list);
+        config.routes.post(base + "/connectors", this::create);
+        config.routes.get(base + "/connectors/{connector}",
+                ctx -> ctx.json(Entities.info(connectors.connector(scopes.of(ctx), name(ctx)))));
+        config.routes.delete(base + "/connectors/{connector}", this::delete);
+        config.routes.get(base + "/connectors/{connector}/config", ctx -> ctx.json(connectors.config(scopes.of(ctx), name(ctx))));
+        config.routes.put(base + "/connectors/{connector}/config", this::putConfig);
+        config.routes.patch(base + "/connectors/{connector}/config", this::patchConfig);
+        config.routes.get(base + "/connectors/{connector}/status",
+                ctx -> ctx.json(Entities.status(connectors.status(scopes.of(ctx), name(ctx)))));
+        config.routes.post(base + "/connectors/{connector}/restart", this::restart);
+        config.routes.get(base + "/connectors/{connector}/tasks", ctx -> ctx.json(
+                connectors.taskConfigs(scopes.of(ctx), name(ctx)).stream().map(Entities::taskInfo).toList()));
+        config.routes.post(base + "/connectors/{connector}/tasks/{task}/restart", ctx -> {
             RequestContext request = RequestContexts.of(ctx);
-            AsyncAnswers.answer(ctx, herder.restartTask(name(ctx), taskId(ctx), request), ignored -> ctx.status(204));
+            AsyncAnswers.answer(ctx, connectors.restartTask(scopes.of(ctx), name(ctx), taskId(ctx), request),
+                    ignored -> ctx.status(204));
         });
-        config.routes.get("/connectors/{connector}/tasks/{task}/status",
-                ctx -> ctx.json(herder.taskStatus(name(ctx), taskId(ctx))));
-        config.routes.patch("/connectors/{connector}/offsets",
+        config.routes.get(base + "/connectors/{connector}/tasks/{task}/status",
+                ctx -> ctx.json(Entities.taskStatus(connectors.taskStatus(scopes.of(ctx), name(ctx), taskId(ctx)))));
+        config.routes.patch(base + "/connectors/{connector}/offsets",
                 ctx -> modifyOffsets(ctx, requests.offsetsBody(ctx.bodyAsBytes())));
-        config.routes.delete("/connectors/{connector}/offsets", ctx -> modifyOffsets(ctx, null));
-        config.routes.put("/connectors/{connector}/topics/reset", ctx -> {
+        config.routes.delete(base + "/connectors/{connector}/offsets", ctx -> modifyOffsets(ctx, null));
+        config.routes.put(base + "/connectors/{connector}/topics/reset", ctx -> {
             RequestContext request = RequestContexts.of(ctx);
-            AsyncAnswers.answer(ctx, herder.resetActiveTopics(name(ctx), request), ignored -> ctx.status(202));
+            AsyncAnswers.answer(ctx, connectors.resetActiveTopics(scopes.of(ctx), name(ctx), request), ignored -> ctx.status(202));
         });
-        config.routes.put("/connectors/{connector}/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED, 202));
-        config.routes.put("/connectors/{connector}/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING, 202));
-        config.routes.put("/connectors/{connector}/stop", ctx -> changeTargetState(ctx, TargetState.STOPPED, 204));
+        config.routes.put(base + "/connectors/{connector}/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED, 202));
+        config.routes.put(base + "/connectors/{connector}/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING, 202));
+        config.routes.put(base + "/connectors/{connector}/stop", ctx -> changeTargetState(ctx, TargetState.STOPPED, 204));
     }
 
     private void list(Context ctx) {
         List<String> expand = ctx.queryParams("expand");
         if (!ctx.queryParamMap().containsKey("expand")) {
-            ctx.json(herder.connectors());
+            ctx.json(connectors.names(scopes.of(ctx)));
             return;
         }
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        List<ConnectorState> states = herder.connectorStates();
-        // Every status in one gathering, rather than one read (maybe on another replica) per connector.
-        Map<String, io.switchboard.schemas.ConnectorObservation> observed =
-                expand.contains("status") || expand.contains("info") ? herder.observations() : Map.of();
-        for (ConnectorState state : states) {
+        for (ConnectorDetails details : connectors.describeAll(scopes.of(ctx))) {
             Map<String, Object> expansions = new LinkedHashMap<>();
-            java.util.Optional<io.switchboard.schemas.ConnectorObservation> observation =
-                    java.util.Optional.ofNullable(observed.get(state.getName()));
             for (String kind : expand) {
                 switch (kind) {
-                    case "status" -> expansions.put("status", herder.status(state, observation));
-                    case "info" -> expansions.put("info", herder.info(state, observation));
+                    case "status" -> expansions.put("status", Entities.status(details.status()));
+                    case "info" -> expansions.put("info", Entities.info(details.connector()));
                     default -> {
                         // Kafka Connect ignores unknown expansions.
                     }
                 }
             }
-            out.put(state.getName(), expansions);
+            out.put(details.connector().name(), expansions);
         }
         ctx.json(out);
     }
@@ -90,9 +95,8 @@ public final class ConnectorsResource {
         ConnectRequests.CreateRequest body = requests.createRequest(ctx.bodyAsBytes());
         ConnectorNames.requireAddressable(body.name());
         Map<String, String> config = withName(body.name(), body.config());
-        AsyncAnswers.answer(ctx, herder.createConnector(body.name(), config, body.initialState(), request), created -> {
-            ctx.status(201).header("Location", location(ctx, body.name())).json(created.info());
-        });
+        AsyncAnswers.answer(ctx, connectors.create(scopes.of(ctx), body.name(), config, body.initialState(), request),
+                created -> ctx.status(201).header("Location", location(ctx, body.name())).json(Entities.info(created.connector())));
     }
 
     private void putConfig(Context ctx) {
@@ -101,26 +105,28 @@ public final class ConnectorsResource {
         // A PUT may create the connector: its name must be one the worker can address.
         ConnectorNames.requireAddressable(name);
         Map<String, String> config = withName(name, requests.configBody(ctx.bodyAsBytes()));
-        AsyncAnswers.answer(ctx, herder.putConnectorConfig(name, config, request), created -> {
-            if (created.created()) {
+        AsyncAnswers.answer(ctx, connectors.putConfig(scopes.of(ctx), name, config, request), written -> {
+            if (written.created()) {
                 ctx.status(201).header("Location", location(ctx, name));
             } else {
                 ctx.status(200);
             }
-            ctx.json(created.info());
+            ctx.json(Entities.info(written.connector()));
         });
     }
 
     private void patchConfig(Context ctx) {
         RequestContext request = RequestContexts.of(ctx);
         Map<String, String> patch = requests.configBody(ctx.bodyAsBytes());
-        AsyncAnswers.answer(ctx, herder.patchConnectorConfig(name(ctx), patch, request), info -> ctx.status(200).json(info));
+        AsyncAnswers.answer(ctx, connectors.patchConfig(scopes.of(ctx), name(ctx), patch, request),
+                view -> ctx.status(200).json(Entities.info(view)));
     }
 
     /** Kafka Connect answers pause and resume with 202, stop with 204. */
     private void changeTargetState(Context ctx, TargetState target, int status) {
         RequestContext request = RequestContexts.of(ctx);
-        AsyncAnswers.answer(ctx, herder.changeTargetState(name(ctx), target, request), ignored -> ctx.status(status));
+        AsyncAnswers.answer(ctx, connectors.changeTargetState(scopes.of(ctx), name(ctx), target, request),
+                ignored -> ctx.status(status));
     }
 
     /**
@@ -131,19 +137,19 @@ public final class ConnectorsResource {
     private void modifyOffsets(Context ctx, String offsets) {
         RequestContext request = RequestContexts.of(ctx);
         String name = name(ctx);
-        AsyncAnswers.answer(ctx, herder.modifyOffsets(name, offsets, request), answered -> {
+        AsyncAnswers.answer(ctx, connectors.modifyOffsets(scopes.of(ctx), name, offsets, request), answered -> {
             if (answered.isEmpty()) {
                 ctx.status(202).json(Map.of("message", "The request to " + (offsets == null ? "reset" : "alter")
                         + " the offsets of connector " + name + " is recorded; the Kafka Connect worker has not made it yet "
                         + "and it will be made when the worker can. GET /connectors/" + name + "/offsets shows the offsets."));
                 return;
             }
-            io.switchboard.schemas.OffsetsResult result = answered.get();
+            OffsetsResult result = answered.get();
             if (result.getCode() < 300) {
                 ctx.status(200).json(Map.of("message", result.getMessage()));
             } else {
-                io.switchboard.http.ErrorResponses.write(ctx,
-                        new ConnectRestException(result.getCode() >= 500 ? 400 : result.getCode(), result.getMessage()));
+                ErrorResponses.write(ctx, new ConnectRestException(result.getCode() >= 500 ? 400 : result.getCode(),
+                        result.getMessage()));
             }
         });
     }
@@ -152,18 +158,18 @@ public final class ConnectorsResource {
         RequestContext request = RequestContexts.of(ctx);
         boolean includeTasks = ConnectRequests.flag("includeTasks", ctx.queryParams("includeTasks"));
         boolean onlyFailed = ConnectRequests.flag("onlyFailed", ctx.queryParams("onlyFailed"));
-        AsyncAnswers.answer(ctx, herder.restartConnector(name(ctx), includeTasks, onlyFailed, request), plan -> {
+        AsyncAnswers.answer(ctx, connectors.restart(scopes.of(ctx), name(ctx), includeTasks, onlyFailed, request), plan -> {
             if (!includeTasks && !onlyFailed) {
                 ctx.status(204);
             } else {
-                ctx.status(202).json(plan);
+                ctx.status(202).json(Entities.status(plan));
             }
         });
     }
 
     private void delete(Context ctx) {
         RequestContext request = RequestContexts.of(ctx);
-        AsyncAnswers.answer(ctx, herder.deleteConnector(name(ctx), request), ignored -> ctx.status(204));
+        AsyncAnswers.answer(ctx, connectors.delete(scopes.of(ctx), name(ctx), request), ignored -> ctx.status(204));
     }
 
     private static void requireJsonBody(Context ctx) {
@@ -206,7 +212,9 @@ public final class ConnectorsResource {
         return ctx.pathParam("connector");
     }
 
-    private static String location(Context ctx, String name) {
-        return ctx.scheme() + "://" + ctx.host() + "/connectors/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    /** The new connector's URL, under the same base path as the request. */
+    private String location(Context ctx, String name) {
+        return ctx.scheme() + "://" + ctx.host() + scopes.basePath(ctx) + "/connectors/"
+                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

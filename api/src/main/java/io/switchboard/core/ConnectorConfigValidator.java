@@ -1,4 +1,4 @@
-package io.switchboard.connect;
+package io.switchboard.core;
 
 import io.switchboard.dataplane.ConnectClusterClient;
 
@@ -16,35 +16,34 @@ import java.util.stream.Collectors;
  * (with no data plane at all) a plugin it knows.
  */
 public final class ConnectorConfigValidator {
-    static final String CONNECTOR_CLASS = "connector.class";
-    static final String NAME = "name";
+    public static final String CONNECTOR_CLASS = "connector.class";
+    public static final String NAME = "name";
+    /** Kafka Connect's words for a null value. */
+    static final String NULL_VALUE = "Null value can not be supplied as the configuration value.";
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConnectorConfigValidator.class);
 
     private final ConnectorPlugins plugins;
-    private final java.util.function.Supplier<ConnectClusterClient> worker;
+    private final java.util.function.Function<String, ConnectClusterClient> workers;
     private final SecretKeys secretKeys;
 
-    /** @param worker the cluster's worker, or a supplier of null when the cluster has no data plane */
-    public ConnectorConfigValidator(ConnectorPlugins plugins, java.util.function.Supplier<ConnectClusterClient> worker) {
-        this(plugins, worker, SecretKeys.DEFAULT);
-    }
-
-    public ConnectorConfigValidator(ConnectorPlugins plugins, java.util.function.Supplier<ConnectClusterClient> worker,
+    /** @param workers a cluster's worker by cluster name, or null when the cluster has no data plane */
+    public ConnectorConfigValidator(ConnectorPlugins plugins, java.util.function.Function<String, ConnectClusterClient> workers,
                                     SecretKeys secretKeys) {
         this.plugins = plugins;
-        this.worker = worker;
+        this.workers = workers;
         this.secretKeys = secretKeys;
     }
 
     /** Validates the config and answers the keys its plugin declares PASSWORD (secrets). */
-    public java.util.Set<String> validate(Map<String, String> config) {
+    public java.util.Set<String> validate(String cluster, Map<String, String> config) {
         String connectorClass = config.get(CONNECTOR_CLASS);
         if (connectorClass == null) {
             // Kafka Connect prints the config as a HashMap does; secrets are hidden.
-            throw ConnectRestException.badRequest("Connector config " + secretKeys.hideAll(config) + " contains no connector type");
+            throw new ServiceException.InvalidRequest(CONNECTOR_CLASS,
+                    "Connector config " + secretKeys.hideAll(config) + " contains no connector type");
         }
-        ConnectClusterClient client = worker.get();
+        ConnectClusterClient client = workers.apply(cluster);
         if (client != null && !connectorClass.isBlank()) {
             try {
                 return validateOnWorker(client, connectorClass, config);
@@ -82,7 +81,7 @@ public final class ConnectorConfigValidator {
         try {
             infos = client.validate(connectorClass, config);
         } catch (ConnectClusterClient.WorkerRejection e) {
-            throw new ConnectRestException(e.status(), WorkerErrors.scrub(e.getMessage(), client.url()));
+            throw new ServiceException.WorkerRefused(e.status(), WorkerErrors.scrub(e.getMessage(), client.url()));
         }
         java.util.Set<String> passwords = new java.util.HashSet<>();
         infos.path("configs").forEach(c -> {
@@ -90,13 +89,17 @@ public final class ConnectorConfigValidator {
                 passwords.add(c.path("definition").path("name").asText());
             }
         });
-        List<String> errors = new ArrayList<>();
-        infos.path("configs").forEach(c -> c.path("value").path("errors").forEach(e -> errors.add(scrub(e.asText(), config, passwords))));
+        List<ServiceException.Violation> errors = new ArrayList<>();
+        infos.path("configs").forEach(c -> c.path("value").path("errors").forEach(e -> errors.add(
+                new ServiceException.Violation(c.path("value").path("name").asText(null), scrub(e.asText(), config, passwords)))));
         // A plugin may let a null through (Kafka Connect then stores it and the connector fails to
         // start); Switchboard refuses every null value.
         if (errors.isEmpty()) {
-            config.values().stream().filter(java.util.Objects::isNull)
-                    .forEach(v -> errors.add("Null value can not be supplied as the configuration value."));
+            config.forEach((key, value) -> {
+                if (value == null) {
+                    errors.add(new ServiceException.Violation(key, NULL_VALUE));
+                }
+            });
         }
         if (!errors.isEmpty()) {
             throw invalid(errors);
@@ -120,26 +123,26 @@ public final class ConnectorConfigValidator {
     private void validateLocally(Map<String, String> config, boolean requireKnownPlugin) {
         String connectorClass = config.get(CONNECTOR_CLASS);
         if (requireKnownPlugin && plugins.find(connectorClass).isEmpty()) {
-            throw ConnectRestException.badRequest("Failed to find any class that implements Connector and which name matches "
-                    + connectorClass + ", available connectors are: " + plugins.describe());
+            throw new ServiceException.InvalidRequest(CONNECTOR_CLASS, "Failed to find any class that implements Connector "
+                    + "and which name matches " + connectorClass + ", available connectors are: " + plugins.describe());
         }
-        List<String> errors = new ArrayList<>();
+        List<ServiceException.Violation> errors = new ArrayList<>();
         String name = config.get(NAME);
         if (name != null) {
             if (name.isEmpty()) {
-                errors.add("Invalid value  for configuration name: String may not be empty");
+                errors.add(new ServiceException.Violation(NAME, "Invalid value  for configuration name: String may not be empty"));
             } else {
                 List<Integer> control = name.codePoints().filter(Character::isISOControl).boxed().toList();
                 if (!control.isEmpty()) {
-                    errors.add("Invalid value " + name + " for configuration name: String may not contain control sequences "
-                            + "but had the following ASCII chars: "
-                            + control.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+                    errors.add(new ServiceException.Violation(NAME, "Invalid value " + name + " for configuration name: "
+                            + "String may not contain control sequences but had the following ASCII chars: "
+                            + control.stream().map(String::valueOf).collect(Collectors.joining(", "))));
                 }
             }
         }
         config.forEach((key, value) -> {
             if (value == null) {
-                errors.add("Null value can not be supplied as the configuration value.");
+                errors.add(new ServiceException.Violation(key, NULL_VALUE));
             }
         });
         if (!errors.isEmpty()) {
@@ -147,12 +150,7 @@ public final class ConnectorConfigValidator {
         }
     }
 
-    /** Kafka Connect's message for a config with errors. */
-    private static ConnectRestException invalid(List<String> errors) {
-        StringBuilder message = new StringBuilder("Connector configuration is invalid and contains the following ")
-                .append(errors.size()).append(" error(s):");
-        errors.forEach(e -> message.append('\n').append(e));
-        message.append("\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`");
-        return ConnectRestException.badRequest(message.toString());
+    private static ServiceException invalid(List<ServiceException.Violation> errors) {
+        return new ServiceException.InvalidConfig(errors);
     }
 }

@@ -1,4 +1,4 @@
-package io.switchboard.connect;
+package io.switchboard.dialects.connect;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -63,13 +63,34 @@ public final class Entities {
     public record ServerInfo(String version, String commit, @JsonProperty("kafka_cluster_id") String kafkaClusterId) {
     }
 
-    public record HealthInfo(String status, String message) {
-    }
 
     public record ErrorMessage(@JsonProperty("error_code") int errorCode, String message) {
     }
 
-    /** A connector that was written: whether it was new, and how it looks now. */
-    public record Created(boolean created, ConnectorInfo info) {
+    /** The core's view of a connector in Kafka Connect's shape. */
+    static ConnectorInfo info(io.switchboard.core.Views.ConnectorView view) {
+        List<TaskId> tasks = java.util.stream.IntStream.range(0, view.tasks())
+                .mapToObj(i -> new TaskId(view.name(), i)).toList();
+        return new ConnectorInfo(view.name(), view.config(), tasks, view.type());
+    }
+
+    static ConnectorStateInfo status(io.switchboard.core.Views.StatusView view) {
+        List<TaskStatus> tasks = view.tasks().stream()
+                .map(t -> new TaskStatus(t.id(), t.state(), t.workerId(), t.trace(), t.version())).toList();
+        AutoRestartInfo autoRestart = view.autoRestart() == null ? null : new AutoRestartInfo(view.autoRestart().count(),
+                view.autoRestart().lastRestart() == null ? null : view.autoRestart().lastRestart().toString());
+        io.switchboard.core.Views.ReconcileView r = view.reconcile();
+        ReconcileInfo reconcile = r == null ? null : new ReconcileInfo(r.desired(), r.observed(), r.attempts(), r.lastError(),
+                r.lastErrorAt().toString(), r.nextAttemptAt() == null ? null : r.nextAttemptAt().toString());
+        return new ConnectorStateInfo(view.name(), new ConnectorStatus(view.state(), view.workerId(), view.trace(), view.version()),
+                tasks, view.type(), autoRestart, reconcile);
+    }
+
+    static TaskStatus taskStatus(io.switchboard.core.Views.TaskStatusView t) {
+        return new TaskStatus(t.id(), t.state(), t.workerId(), t.trace(), t.version());
+    }
+
+    static TaskInfo taskInfo(io.switchboard.core.Views.TaskConfigView t) {
+        return new TaskInfo(new TaskId(t.connector(), t.task()), t.config());
     }
 }

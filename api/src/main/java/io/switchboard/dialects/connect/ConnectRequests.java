@@ -1,4 +1,4 @@
-package io.switchboard.connect;
+package io.switchboard.dialects.connect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

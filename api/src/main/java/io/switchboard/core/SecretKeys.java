@@ -1,4 +1,4 @@
-package io.switchboard.connect;
+package io.switchboard.core;
 
 import io.switchboard.secrets.SecretBox;
 

@@ -1,4 +1,4 @@
-package io.switchboard.connect;
+package io.switchboard.core;
 
 /**
  * Which connector names Switchboard accepts: those a Kafka Connect worker can be asked about through
@@ -22,11 +22,11 @@ public final class ConnectorNames {
     private ConnectorNames() {
     }
 
-    /** Throws Kafka Connect's 400 if the name breaks the rule; empty names and control characters are left to the config check. */
+    /** Refuses a name that breaks the rule; empty names and control characters are left to the config check. */
     public static void requireAddressable(String name) {
         String problem = problem(name);
         if (problem != null) {
-            throw ConnectRestException.badRequest(problem);
+            throw new ServiceException.InvalidRequest("name", problem);
         }
     }
 

@@ -1,7 +1,12 @@
-package io.switchboard.connect;
+package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.switchboard.core.ConnectorService;
+import io.switchboard.core.Scope;
+import io.switchboard.core.ServiceException;
+import io.switchboard.core.Views.ObservedDetails;
+import io.switchboard.core.WorkerErrors;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Read-only facts that only the Connect worker knows and that change nothing in Switchboard's
@@ -17,36 +22,35 @@ import java.util.function.Supplier;
  * topics and committed offsets. These are passed to the cluster's worker and its answer is returned
  * as it is. With no reachable worker the answer is a 503 with Retry-After.
  */
-public final class WorkerPassThrough {
-    private final Supplier<String> workerUrl;
+final class WorkerPassThrough {
+    private final Function<String, String> workerUrls;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    private final ConnectorHerder herder;
+    private final ConnectorService connectors;
+    private final ConnectScopes scopes;
     private final ConnectRequests requests = new ConnectRequests(new com.fasterxml.jackson.databind.ObjectMapper());
 
-    public WorkerPassThrough(Supplier<String> workerUrl) {
-        this(workerUrl, null);
-    }
-
     /**
-     * @param herder where a connector's last observed active topics and offsets are read when the
-     *               worker cannot answer; null: nowhere
+     * @param workerUrls a cluster's worker URL by cluster name (null: none)
+     * @param connectors where a connector's last observed active topics and offsets are read when the
+     *                   worker cannot answer
      */
-    public WorkerPassThrough(Supplier<String> workerUrl, ConnectorHerder herder) {
-        this.workerUrl = workerUrl;
-        this.herder = herder;
+    WorkerPassThrough(Function<String, String> workerUrls, ConnectorService connectors, ConnectScopes scopes) {
+        this.workerUrls = workerUrls;
+        this.connectors = connectors;
+        this.scopes = scopes;
     }
 
-    public void register(JavalinConfig config) {
-        config.routes.get("/connector-plugins", this::forward);
-        config.routes.get("/connector-plugins/{plugin}/config", this::forward);
+    void register(JavalinConfig config, String base) {
+        config.routes.get(base + "/connector-plugins", this::forward);
+        config.routes.get(base + "/connector-plugins/{plugin}/config", this::forward);
         // Bodies are checked here, as for the connector endpoints: the worker answers 500 to what it cannot bind.
-        config.routes.put("/connector-plugins/{plugin}/config/validate",
+        config.routes.put(base + "/connector-plugins/{plugin}/config/validate",
                 ctx -> forward(ctx, requests.configToValidate(ctx.bodyAsBytes(), ctx.pathParam("plugin"))));
-        config.routes.get("/admin/loggers", this::forward);
-        config.routes.get("/admin/loggers/{logger}", this::forward);
-        config.routes.put("/admin/loggers/{logger}", ctx -> forward(ctx, requests.loggerLevel(ctx.bodyAsBytes())));
-        config.routes.get("/connectors/{connector}/topics", this::forward);
-        config.routes.get("/connectors/{connector}/offsets", this::forward);
+        config.routes.get(base + "/admin/loggers", this::forward);
+        config.routes.get(base + "/admin/loggers/{logger}", this::forward);
+        config.routes.put(base + "/admin/loggers/{logger}", ctx -> forward(ctx, requests.loggerLevel(ctx.bodyAsBytes())));
+        config.routes.get(base + "/connectors/{connector}/topics", this::forward);
+        config.routes.get(base + "/connectors/{connector}/offsets", this::forward);
     }
 
     private void forward(Context ctx) {
@@ -57,8 +61,8 @@ public final class WorkerPassThrough {
     private void forward(Context ctx, String body) {
         try {
             forwardToWorker(ctx, body);
-        } catch (ConnectRestException e) {
-            if (e.status() != 503 || !answerObserved(ctx)) {
+        } catch (ServiceException.Unavailable e) {
+            if (!answerObserved(ctx)) {
                 throw e;
             }
         }
@@ -69,49 +73,51 @@ public final class WorkerPassThrough {
      * cannot answer now; the header {@code X-Switchboard-Observed-At} says when they were read.
      */
     private boolean answerObserved(Context ctx) {
-        if (herder == null || !ctx.method().name().equals("GET") || !ctx.pathParamMap().containsKey("connector")) {
+        if (!ctx.method().name().equals("GET") || !ctx.pathParamMap().containsKey("connector")) {
             return false;
         }
         String name = ctx.pathParam("connector");
-        java.util.Optional<io.switchboard.schemas.ConnectorObservation> observed;
+        java.util.Optional<ObservedDetails> observed;
         try {
-            observed = herder.observedDetails(name);
+            observed = connectors.observedDetails(scopes.of(ctx), name);
         } catch (RuntimeException e) {
             return false;
         }
         if (observed.isEmpty()) {
             return false;
         }
-        io.switchboard.schemas.ConnectorObservation o = observed.get();
+        ObservedDetails o = observed.get();
         Object body;
-        if (ctx.path().endsWith("/topics") && o.getActiveTopics() != null) {
-            body = java.util.Map.of(name, java.util.Map.of("topics", o.getActiveTopics()));
-        } else if (ctx.path().endsWith("/offsets") && o.getOffsets() != null) {
+        if (ctx.path().endsWith("/topics") && o.activeTopics() != null) {
+            body = java.util.Map.of(name, java.util.Map.of("topics", o.activeTopics()));
+        } else if (ctx.path().endsWith("/offsets") && o.offsetsJson() != null) {
             try {
-                body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.getOffsets());
+                body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.offsetsJson());
             } catch (IOException e) {
                 return false;
             }
         } else {
             return false;
         }
-        ctx.header("X-Switchboard-Observed-At", java.time.Instant.ofEpochMilli(o.getDetailsObservedAt()).toString());
+        ctx.header("X-Switchboard-Observed-At", o.observedAt().toString());
         ctx.status(200).json(body);
         return true;
     }
 
     private void forwardToWorker(Context ctx, String checkedBody) {
-        String base = workerUrl.get();
+        Scope scope = scopes.of(ctx);
+        String base = workerUrls.apply(scope.cluster());
+        // The worker's own path: the request's, without the base path that named the cluster.
+        String path = scopes.basePath(ctx).isEmpty() ? ctx.path() : ctx.path().substring(rawBaseLength(ctx));
         if (base == null) {
-            ctx.header("Retry-After", "1");
-            throw new ConnectRestException(503, "No Kafka Connect worker is attached to this cluster, so "
-                    + ctx.path() + " cannot be answered");
+            throw new ServiceException.Unavailable("No Kafka Connect worker is attached to this cluster, so "
+                    + path + " cannot be answered");
         }
         String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
         byte[] body = checkedBody == null ? new byte[0] : checkedBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         URI target;
         try {
-            target = URI.create(base + ctx.path() + query);
+            target = URI.create(base + path + query);
         } catch (IllegalArgumentException e) {
             throw ConnectRestException.badRequest("The request's path or query string is not a valid URI: "
                     + "a % must start a percent-encoded byte, and spaces and control characters must be percent-encoded");
@@ -126,8 +132,7 @@ public final class WorkerPassThrough {
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() >= 500) {
-                ctx.header("Retry-After", "1");
-                throw new ConnectRestException(503, "The Kafka Connect worker could not answer " + ctx.path()
+                throw new ServiceException.Unavailable("The Kafka Connect worker could not answer " + path
                         + " (" + response.statusCode() + ")");
             }
             if (response.statusCode() >= 400) {
@@ -135,12 +140,18 @@ public final class WorkerPassThrough {
             }
             ctx.status(response.statusCode()).contentType("application/json").result(response.body());
         } catch (IOException e) {
-            ctx.header("Retry-After", "1");
             // The I/O error's text would name the worker's address, which is the control plane's business.
-            throw new ConnectRestException(503, "The Kafka Connect worker is not reachable");
+            throw new ServiceException.Unavailable("The Kafka Connect worker is not reachable");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConnectRestException(503, "Interrupted while asking the Kafka Connect worker");
+            throw new ServiceException.Unavailable("Interrupted while asking the Kafka Connect worker");
         }
+    }
+
+    /** Length of "/clusters/NAME" as it appears in the request's (still encoded) path. */
+    private static int rawBaseLength(Context ctx) {
+        String path = ctx.path();
+        int second = path.indexOf('/', "/clusters/".length());
+        return second < 0 ? path.length() : second;
     }
 }

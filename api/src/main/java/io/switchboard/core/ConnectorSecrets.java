@@ -1,4 +1,4 @@
-package io.switchboard.connect;
+package io.switchboard.core;
 
 import io.switchboard.secrets.SecretBox;
 
@@ -31,7 +31,7 @@ public final class ConnectorSecrets {
                 try {
                     box.open(value);
                 } catch (SecretBox.SecretException e) {
-                    throw ConnectRestException.badRequest("The value of " + key + " is in Switchboard's sealed form ("
+                    throw new ServiceException.InvalidRequest(key, "The value of " + key + " is in Switchboard's sealed form ("
                             + SecretBox.PREFIX + "KEY-ID:CIPHERTEXT}) but cannot be opened: " + e.getMessage());
                 }
             }

@@ -1,0 +1,388 @@
+package io.switchboard.core;
+
+import io.switchboard.commands.CommandGateway;
+import io.switchboard.commands.RequestContext;
+import io.switchboard.core.ServiceException.Operation;
+import io.switchboard.core.Views.AutoRestartView;
+import io.switchboard.core.Views.ConnectorDetails;
+import io.switchboard.core.Views.ConnectorView;
+import io.switchboard.core.Views.ObservedDetails;
+import io.switchboard.core.Views.ReconcileView;
+import io.switchboard.core.Views.StatusView;
+import io.switchboard.core.Views.TaskConfigView;
+import io.switchboard.core.Views.TaskStatusView;
+import io.switchboard.core.Views.Written;
+import io.switchboard.dataplane.AutoRestart;
+import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.DecisionReasons;
+import io.switchboard.query.ConnectorQueries;
+import io.switchboard.query.ObservationWatcher;
+import io.switchboard.query.StoreUnavailableException;
+import io.switchboard.schemas.ChangeTargetState;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.DeleteConnector;
+import io.switchboard.schemas.ModifyOffsets;
+import io.switchboard.schemas.OffsetsResult;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.PatchConnectorConfig;
+import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.ReconcileFailure;
+import io.switchboard.schemas.ResetActiveTopics;
+import io.switchboard.schemas.RestartConnector;
+import io.switchboard.schemas.TargetState;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+/**
+ * The connector service on Switchboard's event-sourced core: writes become commands whose decisions
+ * come back from the processor; reads come from the connectors and statuses stores.
+ */
+public final class ConnectorCore implements ConnectorService {
+    private final CommandGateway gateway;
+    private final ConnectorQueries queries;
+    private final ConnectorConfigValidator validator;
+    private final ConnectorPlugins plugins;
+    private final ObservationWatcher watcher;
+    private final ConnectorSecrets secrets;
+
+    public ConnectorCore(CommandGateway gateway, ConnectorQueries queries, ConnectorPlugins plugins,
+                         ConnectorConfigValidator validator, ObservationWatcher watcher, ConnectorSecrets secrets) {
+        this.gateway = gateway;
+        this.queries = queries;
+        this.plugins = plugins;
+        this.validator = validator;
+        this.watcher = watcher;
+        this.secrets = secrets;
+    }
+
+    @Override
+    public CompletableFuture<Written> create(Scope scope, String name, Map<String, String> config, TargetState initialState,
+                                             RequestContext request) {
+        ConnectorNames.requireAddressable(name);
+        secrets.requireOpenable(config);
+        Set<String> passwords = validator.validate(scope.cluster(), config);
+        CreateConnector action = new CreateConnector(secrets.seal(config, passwords, Map.of()),
+                initialState == null ? TargetState.RUNNING : initialState);
+        return submit(scope, name, action, Operation.CREATE, request)
+                .thenApply(d -> new Written(true, newView(d.getState())));
+    }
+
+    @Override
+    public CompletableFuture<Written> putConfig(Scope scope, String name, Map<String, String> config, RequestContext request) {
+        // A PUT may create the connector: its name must be one the worker can address.
+        ConnectorNames.requireAddressable(name);
+        secrets.requireOpenable(config);
+        Set<String> passwords = validator.validate(scope.cluster(), config);
+        Map<String, String> sealed = secrets.seal(config, passwords, currentConfigIfSecret(scope, name, config, passwords));
+        return submit(scope, name, new PutConnectorConfig(sealed), Operation.PUT_CONFIG, request)
+                .thenApply(d -> d.getOutcome() == Outcome.CREATED
+                        ? new Written(true, newView(d.getState())) : new Written(false, view(d.getState())));
+    }
+
+    @Override
+    public CompletableFuture<ConnectorView> patchConfig(Scope scope, String name, Map<String, String> patch,
+                                                        RequestContext request) {
+        ConnectorState current = existing(scope, name, Operation.PATCH_CONFIG);
+        secrets.requireOpenable(patch);
+        Map<String, String> patched = new HashMap<>(current.getConfig());
+        patch.forEach((k, v) -> {
+            if (v == null) {
+                patched.remove(k);
+            } else {
+                patched.put(k, v);
+            }
+        });
+        Set<String> passwords = validator.validate(scope.cluster(), secrets.openWherePossible(patched));
+        Map<String, String> sealedPatch = new LinkedHashMap<>();
+        patch.forEach((k, v) -> sealedPatch.put(k, v == null ? null
+                : secrets.seal(Collections.singletonMap(k, v), passwords, current.getConfig()).get(k)));
+        return submit(scope, name, new PatchConnectorConfig(sealedPatch), Operation.PATCH_CONFIG, request)
+                .thenApply(d -> view(d.getState()));
+    }
+
+    /**
+     * The connector's current config when the new one has secrets, so that unchanged secrets keep
+     * their sealed text; else (or when it cannot be read now) nothing.
+     */
+    private Map<String, String> currentConfigIfSecret(Scope scope, String name, Map<String, String> config,
+                                                      Set<String> passwords) {
+        boolean secret = config.keySet().stream().anyMatch(k -> passwords.contains(k) || secrets.keys().matches(k));
+        if (!secret) {
+            return Map.of();
+        }
+        try {
+            return queries.connector(key(scope, name)).map(ConnectorState::getConfig).orElse(Map.of());
+        } catch (StoreUnavailableException | InvalidStateStoreException e) {
+            return Map.of();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> changeTargetState(Scope scope, String name, TargetState target, RequestContext request) {
+        return submit(scope, name, new ChangeTargetState(target), Operation.CHANGE_TARGET_STATE, request).thenApply(d -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(Scope scope, String name, RequestContext request) {
+        return submit(scope, name, new DeleteConnector(), Operation.DELETE, request).thenApply(d -> null);
+    }
+
+    @Override
+    public CompletableFuture<StatusView> restart(Scope scope, String name, boolean includeTasks, boolean onlyFailed,
+                                                 RequestContext request) {
+        return submit(scope, name, new RestartConnector(includeTasks, onlyFailed, null), Operation.RESTART, request)
+                .thenApply(d -> plan(status(d.getState(), observed(d.getState())), includeTasks, onlyFailed));
+    }
+
+    /** The task must have been reported by the data plane. */
+    @Override
+    public CompletableFuture<Void> restartTask(Scope scope, String name, int task, RequestContext request) {
+        ConnectorState state = existing(scope, name, Operation.RESTART_TASK);
+        boolean known = status(state, queries.status(key(scope, name))).tasks().stream().anyMatch(t -> t.id() == task);
+        if (!known) {
+            throw ServiceException.NotFound.task(name, task, Operation.RESTART_TASK);
+        }
+        return submit(scope, name, new RestartConnector(false, false, task), Operation.RESTART_TASK, request)
+                .thenApply(d -> null);
+    }
+
+    /**
+     * Once the change is decided (the connector exists and is STOPPED), the data plane makes it on
+     * the worker; the answer is the worker's, or empty if it has not answered within the wait (the
+     * change is then still made when the worker can).
+     */
+    @Override
+    public CompletableFuture<Optional<OffsetsResult>> modifyOffsets(Scope scope, String name, String offsets,
+                                                                    RequestContext request) {
+        watcher.requireRoom();
+        ConnectorKey key = key(scope, name);
+        ConnectorCommand command = gateway.command(key, new ModifyOffsets(offsets), request).build();
+        return gateway.submit(command).thenApply(d -> accepted(d, Operation.OFFSETS))
+                .thenCompose(decided -> {
+                    // The change this command recorded, or, for a retry with the same Idempotency-Key, the first one.
+                    String id = decided.getState().getPendingOffsets().getId();
+                    return watcher.await(key, observed -> {
+                        OffsetsResult result = observed.getOffsetsApplied();
+                        return result != null && result.getId().equals(id) ? result : null;
+                    });
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> resetActiveTopics(Scope scope, String name, RequestContext request) {
+        return submit(scope, name, new ResetActiveTopics(), Operation.TOPICS_RESET, request).thenApply(d -> null);
+    }
+
+    /** What a restart will do: the status, with what restarts marked RESTARTING. */
+    private static StatusView plan(StatusView status, boolean includeTasks, boolean onlyFailed) {
+        boolean connectorRestarts = !onlyFailed || "FAILED".equals(status.state());
+        List<TaskStatusView> tasks = status.tasks().stream()
+                .map(t -> includeTasks && (!onlyFailed || "FAILED".equals(t.state()))
+                        ? new TaskStatusView(t.id(), "RESTARTING", t.workerId(), null, t.version()) : t)
+                .toList();
+        return connectorRestarts
+                ? new StatusView(status.name(), "RESTARTING", status.workerId(), null, status.version(), tasks,
+                        status.type(), status.target(), status.autoRestart(), status.reconcile(), status.observedAt())
+                : new StatusView(status.name(), status.state(), status.workerId(), status.trace(), status.version(), tasks,
+                        status.type(), status.target(), status.autoRestart(), status.reconcile(), status.observedAt());
+    }
+
+    @Override
+    public List<String> names(Scope scope) {
+        return queries.connectors(scope.cluster()).stream().map(ConnectorState::getName).toList();
+    }
+
+    @Override
+    public List<ConnectorDetails> describeAll(Scope scope) {
+        List<ConnectorState> states = queries.connectors(scope.cluster());
+        // Every status in one gathering, rather than one read (maybe on another replica) per connector.
+        Map<String, ConnectorObservation> observed = queries.statuses(scope.cluster());
+        List<ConnectorDetails> all = new ArrayList<>(states.size());
+        for (ConnectorState state : states) {
+            Optional<ConnectorObservation> observation = Optional.ofNullable(observed.get(state.getName()));
+            all.add(new ConnectorDetails(view(state, observation), status(state, observation)));
+        }
+        return all;
+    }
+
+    @Override
+    public ConnectorView connector(Scope scope, String name) {
+        return view(existing(scope, name, Operation.READ));
+    }
+
+    @Override
+    public Map<String, String> config(Scope scope, String name) {
+        return secrets.hidden(existing(scope, name, Operation.READ).getConfig());
+    }
+
+    @Override
+    public StatusView status(Scope scope, String name) {
+        ConnectorState state = existing(scope, name, Operation.READ_STATUS);
+        return status(state, queries.status(key(scope, name)));
+    }
+
+    /** The last observed status of one task. */
+    @Override
+    public TaskStatusView taskStatus(Scope scope, String name, int task) {
+        return queries.connector(key(scope, name))
+                .flatMap(state -> queries.status(key(scope, name)))
+                .flatMap(observed -> observed.getTasks().stream().filter(t -> t.getId() == task).findFirst())
+                .map(t -> new TaskStatusView(t.getId(), t.getState(), t.getWorkerId(), t.getTrace(), t.getVersion()))
+                .orElseThrow(() -> ServiceException.NotFound.task(name, task, Operation.READ_TASK_STATUS));
+    }
+
+    /** The connector's tasks as the data plane last reported them (none before it has). */
+    @Override
+    public List<TaskConfigView> taskConfigs(Scope scope, String name) {
+        ConnectorState state = existing(scope, name, Operation.READ);
+        List<Map<String, String>> configs = queries.status(key(scope, name))
+                .map(ConnectorObservation::getTaskConfigs).orElse(List.of());
+        List<TaskConfigView> tasks = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            tasks.add(new TaskConfigView(state.getName(), i, secrets.hidden(configs.get(i))));
+        }
+        return tasks;
+    }
+
+    @Override
+    public Optional<ObservedDetails> observedDetails(Scope scope, String name) {
+        existing(scope, name, Operation.READ);
+        return queries.status(key(scope, name)).filter(o -> o.getDetailsObservedAt() != null)
+                .map(o -> new ObservedDetails(o.getActiveTopics(), o.getOffsets(), Instant.ofEpochMilli(o.getDetailsObservedAt())));
+    }
+
+    /** A connector created before history was kept, and unchanged since, has none yet. */
+    @Override
+    public ConnectorHistory history(Scope scope, String name) {
+        ConnectorKey key = key(scope, name);
+        return queries.history(key).orElseGet(() -> {
+            if (queries.connector(key).isEmpty()) {
+                throw ServiceException.NotFound.connector(name, Operation.READ_HISTORY);
+            }
+            return ConnectorHistory.newBuilder().setCluster(scope.cluster()).setConnector(name).setEntries(List.of()).build();
+        });
+    }
+
+    /** A connector just created: no worker has reported on it, so there is nothing to look up. */
+    private ConnectorView newView(ConnectorState state) {
+        return view(state, 0, plugins.typeOf(state.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS)));
+    }
+
+    private ConnectorView view(ConnectorState state) {
+        return view(state, observed(state));
+    }
+
+    private ConnectorView view(ConnectorState state, Optional<ConnectorObservation> observation) {
+        int tasks = observation.map(observed -> observed.getTaskConfigs().size()).orElse(0);
+        return view(state, tasks, typeOf(state, observation));
+    }
+
+    private ConnectorView view(ConnectorState state, int tasks, String type) {
+        return new ConnectorView(state.getCluster(), state.getName(), secrets.hidden(state.getConfig()), tasks, type,
+                state.getTargetState(), state.getVersion(), Instant.ofEpochMilli(state.getCreatedAt()),
+                Instant.ofEpochMilli(state.getUpdatedAt()));
+    }
+
+    /**
+     * The status the data plane last reported. Until one reports on it, a connector is UNASSIGNED:
+     * no worker runs it yet.
+     */
+    private StatusView status(ConnectorState state, Optional<ConnectorObservation> observation) {
+        if (observation.isEmpty()) {
+            return new StatusView(state.getName(), "UNASSIGNED", null, null, null, List.of(), typeOf(state, observation),
+                    state.getTargetState(), null, null, null);
+        }
+        ConnectorObservation observed = observation.get();
+        List<TaskStatusView> tasks = observed.getTasks().stream()
+                .map(t -> new TaskStatusView(t.getId(), t.getState(), t.getWorkerId(), t.getTrace(), t.getVersion()))
+                .toList();
+        AutoRestartView autoRestart = AutoRestart.enabled(state.getConfig())
+                ? new AutoRestartView(observed.getAutoRestarts(), observed.getLastAutoRestart() == null
+                        ? null : Instant.ofEpochMilli(observed.getLastAutoRestart()))
+                : null;
+        return new StatusView(state.getName(), observed.getState(), observed.getWorkerId(), observed.getTrace(),
+                observed.getVersion(), tasks, observed.getType() != null ? observed.getType() : typeOf(state, observation),
+                state.getTargetState(), autoRestart, reconcileView(observed.getReconcileFailure()),
+                Instant.ofEpochMilli(observed.getObservedAt()));
+    }
+
+    private static ReconcileView reconcileView(ReconcileFailure failure) {
+        if (failure == null) {
+            return null;
+        }
+        return new ReconcileView(failure.getDesired(), failure.getObserved(), failure.getAttempts(), failure.getError(),
+                Instant.ofEpochMilli(failure.getLastFailedAt()),
+                failure.getNextAttemptAt() == null ? null : Instant.ofEpochMilli(failure.getNextAttemptAt()));
+    }
+
+    /** The type the data plane reported, else what the plugins Switchboard knows say. */
+    private String typeOf(ConnectorState state, Optional<ConnectorObservation> observation) {
+        return observation
+                .map(ConnectorObservation::getType)
+                .filter(type -> !type.isEmpty())
+                .orElseGet(() -> plugins.typeOf(state.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS)));
+    }
+
+    /**
+     * What the data plane last reported, for decorating an answer. A decision already made must not
+     * turn into an error because this extra read cannot be served right now (a rebalance moving the
+     * statuses store): then the answer goes without it.
+     */
+    private Optional<ConnectorObservation> observed(ConnectorState state) {
+        try {
+            return queries.status(new ConnectorKey(state.getCluster(), state.getName()));
+        } catch (StoreUnavailableException | InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private ConnectorState existing(Scope scope, String name, Operation operation) {
+        return queries.connector(key(scope, name))
+                .orElseThrow(() -> ServiceException.NotFound.connector(name, operation));
+    }
+
+    private static ConnectorKey key(Scope scope, String name) {
+        return new ConnectorKey(scope.cluster(), name);
+    }
+
+    private CompletableFuture<CommandDecision> submit(Scope scope, String name, Object action, Operation operation,
+                                                      RequestContext request) {
+        return gateway.submit(gateway.command(key(scope, name), action, request).build())
+                .thenApply(d -> accepted(d, operation));
+    }
+
+    /** The decision when the command was carried out; else the refusal as a domain error. */
+    private static CommandDecision accepted(CommandDecision decision, Operation operation) {
+        return switch (decision.getOutcome()) {
+            case CREATED, UPDATED, UNCHANGED, DELETED -> decision;
+            case NOT_FOUND -> throw ServiceException.NotFound.connector(decision.getConnector(), operation);
+            case CONFLICT -> throw new ServiceException.AlreadyExists(decision.getConnector());
+            case REJECTED -> throw refusal(decision);
+            case IDEMPOTENCY_CONFLICT -> throw new ServiceException.IdempotencyConflict(decision.getMessage());
+        };
+    }
+
+    private static ServiceException refusal(CommandDecision decision) {
+        String reason = decision.getReason();
+        if (DecisionReasons.NOT_STOPPED.equals(reason)) {
+            return new ServiceException.NotInState(decision.getConnector(), TargetState.STOPPED);
+        }
+        return new ServiceException.InvalidRequest(decision.getMessage());
+    }
+}

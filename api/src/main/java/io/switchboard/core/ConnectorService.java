@@ -1,0 +1,76 @@
+package io.switchboard.core;
+
+import io.switchboard.commands.RequestContext;
+import io.switchboard.core.Views.ConnectorDetails;
+import io.switchboard.core.Views.ConnectorView;
+import io.switchboard.core.Views.ObservedDetails;
+import io.switchboard.core.Views.StatusView;
+import io.switchboard.core.Views.TaskConfigView;
+import io.switchboard.core.Views.TaskStatusView;
+import io.switchboard.core.Views.Written;
+import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.OffsetsResult;
+import io.switchboard.schemas.TargetState;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What every API can do with the connectors of a Connect cluster. Writes become commands and answer
+ * once they are decided; reads come from the state stores. Failures are {@link ServiceException}s,
+ * which each dialect turns into its own status codes and words.
+ */
+public interface ConnectorService {
+
+    CompletableFuture<Written> create(Scope scope, String name, Map<String, String> config, TargetState initialState,
+                                      RequestContext request);
+
+    /** Replaces the config, creating the connector when it does not exist. */
+    CompletableFuture<Written> putConfig(Scope scope, String name, Map<String, String> config, RequestContext request);
+
+    /** Changes the given keys; a null value removes its key. */
+    CompletableFuture<ConnectorView> patchConfig(Scope scope, String name, Map<String, String> patch, RequestContext request);
+
+    CompletableFuture<Void> changeTargetState(Scope scope, String name, TargetState target, RequestContext request);
+
+    CompletableFuture<Void> delete(Scope scope, String name, RequestContext request);
+
+    /** Restarts the connector (and its tasks if asked); answers the status with what restarts marked RESTARTING. */
+    CompletableFuture<StatusView> restart(Scope scope, String name, boolean includeTasks, boolean onlyFailed,
+                                          RequestContext request);
+
+    CompletableFuture<Void> restartTask(Scope scope, String name, int task, RequestContext request);
+
+    /**
+     * Alters (offsets given, as Kafka Connect's JSON) or resets (null) a stopped connector's offsets;
+     * answers the worker's result, or empty if the worker has not made the change within the wait.
+     */
+    CompletableFuture<Optional<OffsetsResult>> modifyOffsets(Scope scope, String name, String offsets,
+                                                             RequestContext request);
+
+    CompletableFuture<Void> resetActiveTopics(Scope scope, String name, RequestContext request);
+
+    List<String> names(Scope scope);
+
+    /** Every connector of the cluster with its status, read in one gathering. */
+    List<ConnectorDetails> describeAll(Scope scope);
+
+    ConnectorView connector(Scope scope, String name);
+
+    /** The config with secret values hidden. */
+    Map<String, String> config(Scope scope, String name);
+
+    StatusView status(Scope scope, String name);
+
+    TaskStatusView taskStatus(Scope scope, String name, int task);
+
+    List<TaskConfigView> taskConfigs(Scope scope, String name);
+
+    /** The active topics and offsets the data plane last read, if it has. */
+    Optional<ObservedDetails> observedDetails(Scope scope, String name);
+
+    /** Every version of the connector's config and target state, also after it was deleted. */
+    ConnectorHistory history(Scope scope, String name);
+}

@@ -1,0 +1,192 @@
+package io.switchboard.core;
+
+import java.util.List;
+
+/**
+ * Why the connector service could not do what was asked, in terms of connectors and clusters, not
+ * of HTTP. Each dialect decides the status code and the words; {@link #getMessage()} is a plain
+ * English description for logs and for dialects that have no wording of their own.
+ */
+public abstract sealed class ServiceException extends RuntimeException {
+
+    private ServiceException(String message) {
+        super(message);
+    }
+
+    /** What an operation was about when it failed, so that a dialect can word it as its API does. */
+    public enum Operation {
+        CREATE, PUT_CONFIG, PATCH_CONFIG, CHANGE_TARGET_STATE, DELETE, RESTART, RESTART_TASK, OFFSETS, TOPICS_RESET,
+        READ, READ_STATUS, READ_TASK_STATUS, READ_HISTORY
+    }
+
+    /** What does not exist. */
+    public enum Subject { CONNECTOR, TASK, CLUSTER }
+
+    /** The connector (or one of its tasks, or the cluster) does not exist. */
+    public static final class NotFound extends ServiceException {
+        private final Subject subject;
+        private final String name;
+        private final Integer task;
+        private final Operation operation;
+
+        public NotFound(Subject subject, String name, Integer task, Operation operation) {
+            super(switch (subject) {
+                case CONNECTOR -> "Connector " + name + " not found";
+                case TASK -> "Task " + name + "-" + task + " not found";
+                case CLUSTER -> "Connect cluster " + name + " not found";
+            });
+            this.subject = subject;
+            this.name = name;
+            this.task = task;
+            this.operation = operation;
+        }
+
+        public static NotFound connector(String name, Operation operation) {
+            return new NotFound(Subject.CONNECTOR, name, null, operation);
+        }
+
+        public static NotFound task(String connector, int task, Operation operation) {
+            return new NotFound(Subject.TASK, connector, task, operation);
+        }
+
+        public static NotFound cluster(String cluster) {
+            return new NotFound(Subject.CLUSTER, cluster, null, Operation.READ);
+        }
+
+        public Subject subject() {
+            return subject;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public Integer task() {
+            return task;
+        }
+
+        public Operation operation() {
+            return operation;
+        }
+    }
+
+    /** A connector of that name exists already. */
+    public static final class AlreadyExists extends ServiceException {
+        private final String name;
+
+        public AlreadyExists(String name) {
+            super("Connector " + name + " already exists");
+            this.name = name;
+        }
+
+        public String name() {
+            return name;
+        }
+    }
+
+    /** The request breaks a rule of the product (a name, a value, a body): the client must change it. */
+    public static final class InvalidRequest extends ServiceException {
+        private final String field;
+
+        public InvalidRequest(String message) {
+            this(null, message);
+        }
+
+        /** @param field the field at fault, when there is one */
+        public InvalidRequest(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    /** The connector's plugin refused its config: one entry per error, each naming its config key when known. */
+    public static final class InvalidConfig extends ServiceException {
+        private final List<Violation> violations;
+
+        public InvalidConfig(List<Violation> violations) {
+            super("The connector config is invalid: " + violations.size() + " error(s)");
+            this.violations = List.copyOf(violations);
+        }
+
+        public List<Violation> violations() {
+            return violations;
+        }
+    }
+
+    /** One thing wrong with a config; {@code key} is null when the error names no key. */
+    public record Violation(String key, String message) {
+    }
+
+    /** The connector is not in the target state the operation requires. */
+    public static final class NotInState extends ServiceException {
+        private final String name;
+        private final io.switchboard.schemas.TargetState required;
+
+        public NotInState(String name, io.switchboard.schemas.TargetState required) {
+            super("Connector " + name + " must be " + required + " first");
+            this.name = name;
+            this.required = required;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public io.switchboard.schemas.TargetState required() {
+            return required;
+        }
+    }
+
+    /** Another request is under way for the connector and must end first. */
+    public static final class Busy extends ServiceException {
+        public Busy(String message) {
+            super(message);
+        }
+    }
+
+    /** The Idempotency-Key was used before for a different request. */
+    public static final class IdempotencyConflict extends ServiceException {
+        public IdempotencyConflict(String message) {
+            super(message);
+        }
+    }
+
+    /** Cannot be served now but can soon: the client should retry after the given seconds. */
+    public static final class Unavailable extends ServiceException {
+        private final int retryAfterSeconds;
+
+        public Unavailable(String message, int retryAfterSeconds) {
+            super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public Unavailable(String message) {
+            this(message, 1);
+        }
+
+        public int retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    /**
+     * A Kafka Connect worker refused the request with a 4xx; {@code status} is its status and the
+     * message its own words, without its address.
+     */
+    public static final class WorkerRefused extends ServiceException {
+        private final int status;
+
+        public WorkerRefused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}

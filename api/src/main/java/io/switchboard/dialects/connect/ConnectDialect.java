@@ -1,0 +1,53 @@
+package io.switchboard.dialects.connect;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.switchboard.core.ClusterDirectory;
+import io.switchboard.core.CoreServices;
+import io.switchboard.http.ApiDocument;
+import io.switchboard.http.Dialect;
+import io.switchboard.http.ErrorFormat;
+
+import java.util.List;
+
+/**
+ * Kafka Connect's REST API, wire-compatible with a worker: at the root for cluster {@code default},
+ * and under {@code /clusters/{cluster}} for every cluster Switchboard manages. It owns every path no
+ * other dialect owns, so its error shape is the server's default.
+ */
+public final class ConnectDialect implements Dialect {
+    private final CoreServices core;
+    private final ObjectMapper json;
+    private final ConnectErrors errors = new ConnectErrors();
+
+    public ConnectDialect(CoreServices core, ObjectMapper json) {
+        this.core = core;
+        this.json = json;
+    }
+
+    @Override
+    public List<String> basePaths() {
+        return List.of("/");
+    }
+
+    @Override
+    public ErrorFormat errors() {
+        return errors;
+    }
+
+    @Override
+    public void register(JavalinConfig config) {
+        ConnectScopes scopes = new ConnectScopes(ClusterDirectory.DEFAULT_CLUSTER, core.clusters()::manages);
+        RootResource root = new RootResource(core.kafkaClusterId(), scopes);
+        ConnectorsResource connectors = new ConnectorsResource(core.connectors(), new ConnectRequests(json), scopes);
+        WorkerPassThrough worker = new WorkerPassThrough(core.clusters()::workerUrl, core.connectors(), scopes);
+        HistoryResource history = new HistoryResource(core.connectors(), scopes);
+        ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
+        for (String base : List.of("", ConnectScopes.CLUSTER_BASE)) {
+            root.register(config, base);
+            connectors.register(config, base);
+            worker.register(config, base);
+            history.register(config, base);
+        }
+    }
+}
