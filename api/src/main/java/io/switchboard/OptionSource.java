@@ -10,9 +10,9 @@ final class OptionSource {
     static final Set<String> KNOWN = Set.of("port", "data-dir", "kafka-port", "bootstrap-servers",
             "schema-registry-url", "schema-registry-port", "advertised-url", "bind-host", "topic-prefix",
             "command-partitions", "command-timeout-ms", "embedded-worker", "connect-cluster", "plugin-path",
-            "secrets-key-file", "secrets-key", "secret-key-patterns", "lifecycle-topic");
+            "secrets-key-file", "secrets-key", "secret-key-patterns", "lifecycle-topic", "confluent-scope");
     /** Flags that may be given more than once; their values are joined with commas. */
-    static final Set<String> REPEATABLE = Set.of("connect-cluster");
+    static final Set<String> REPEATABLE = Set.of("connect-cluster", "confluent-scope");
 
     private final Map<String, String> flags = new HashMap<>();
     private final Map<String, String> env;

@@ -184,11 +184,13 @@ public final class SwitchboardApp implements AutoCloseable {
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
         ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins,
                 new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys()), watcher, secrets);
-        CoreServices core = new CoreServices(connectorService, connectClusters, kafkaClusterId);
+        CoreServices core = new CoreServices(connectorService,
+                new io.switchboard.core.ClusterFacts(connectClusters, connectorService, Clock.systemUTC()), connectClusters, kafkaClusterId);
         ObjectMapper json = new ObjectMapper();
         // The APIs Switchboard speaks, each under its own base paths with its own error shape.
         Dialects dialects = new Dialects(java.util.List.<Dialect>of(
-                new ConnectDialect(core, json)));
+                new ConnectDialect(core, json),
+                new io.switchboard.dialects.confluent.ConfluentDialect(core, options.confluentScopeMap())));
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json);
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
         // The API answers from here on, so that the replica is reachable while the data plane starts;

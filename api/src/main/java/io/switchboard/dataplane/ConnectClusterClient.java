@@ -224,6 +224,11 @@ public final class ConnectClusterClient {
         return topics;
     }
 
+    /** GET /connector-plugins: the worker's connector plugins, [{"class", "type", "version"}]. */
+    public JsonNode plugins() {
+        return call("GET", "/connector-plugins", null, 200);
+    }
+
     /** GET /connectors/{name}/offsets: the worker's JSON body. */
     public String offsets(String name) {
         return call("GET", "/connectors/" + encode(name) + "/offsets", null, 200).toString();

@@ -36,6 +36,7 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(dialects)));
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler(dialects)));
             ErrorResponses.install(config, dialects);
+            config.routes.before(RequestContexts::requestId);
             // A query string that cannot be decoded would otherwise read as if the parameter were absent.
             config.routes.before(ctx -> requireWellFormedQuery(ctx.queryString()));
             routes.accept(config);

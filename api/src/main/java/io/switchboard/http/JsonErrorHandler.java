@@ -68,6 +68,9 @@ final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler
         byte[] body = body(dialects.ownerOf(path).errors(), code, message);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if (!response.getHeaders().contains(RequestContexts.REQUEST_ID_HEADER)) {
+            response.getHeaders().put(RequestContexts.REQUEST_ID_HEADER, java.util.UUID.randomUUID().toString());
+        }
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 

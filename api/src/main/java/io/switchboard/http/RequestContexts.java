@@ -16,12 +16,26 @@ public final class RequestContexts {
     }
 
     public static RequestContext of(Context ctx) {
+        return new RequestContext(requestId(ctx), principal(ctx.header("Authorization")), idempotencyKey(ctx.header(IDEMPOTENCY_KEY_HEADER)));
+    }
+
+    /**
+     * The request's id, given to every request before any route sees it and sent back on every
+     * answer: the caller's X-Request-Id when it is one, else a new one.
+     */
+    public static String requestId(Context ctx) {
+        String assigned = ctx.attribute(REQUEST_ID_HEADER);
+        if (assigned != null) {
+            return assigned;
+        }
         String requestId = ctx.header(REQUEST_ID_HEADER);
-        if (requestId == null || requestId.isBlank() || requestId.length() > 200) {
+        if (requestId == null || requestId.isBlank() || requestId.length() > 200
+                || !requestId.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
             requestId = UUID.randomUUID().toString();
         }
+        ctx.attribute(REQUEST_ID_HEADER, requestId);
         ctx.header(REQUEST_ID_HEADER, requestId);
-        return new RequestContext(requestId, principal(ctx.header("Authorization")), idempotencyKey(ctx.header(IDEMPOTENCY_KEY_HEADER)));
+        return requestId;
     }
 
     /** The client's key for retrying a write safely: 1 to 255 visible ASCII characters. */

@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ApiContract {
     /** The Kafka Connect dialect, as served at {@code /openapi.yaml}. */
     private static final OpenApiInteractionValidator KAFKA_CONNECT = validator("/openapi/kafka-connect.yaml");
+    /** Confluent Cloud's connect/v1 dialect, as served at {@code /connect/v1/openapi.yaml}. */
+    private static final OpenApiInteractionValidator CONFLUENT = validator("/openapi/confluent-connect-v1.yaml");
     private static final Set<String> WATCHED = ConcurrentHashMap.newKeySet();
     private static final java.util.regex.Pattern CLUSTER_SCOPE = java.util.regex.Pattern.compile("/clusters/[^/]+(/.*)?");
 
@@ -68,8 +70,19 @@ public final class ApiContract {
         if (scoped.matches()) {
             path = scoped.group(1) == null ? "/" : scoped.group(1);
         }
-        ValidationReport report = KAFKA_CONNECT.validateResponse(path,
+        OpenApiInteractionValidator document = path.startsWith("/connect/v1/") ? CONFLUENT : KAFKA_CONNECT;
+        ValidationReport report = document.validateResponse(path,
                 Request.Method.valueOf(method.toUpperCase(java.util.Locale.ROOT)), response.build());
+        if (document == CONFLUENT && headers.keySet().stream().noneMatch("X-Request-Id"::equalsIgnoreCase)) {
+            throw new AssertionError("The answer to " + method + " " + pathAndQuery + " has no X-Request-Id: " + status + " " + body);
+        }
+        if (status >= 400 && document == CONFLUENT) {
+            int code = Http.JSON.readTree(body).path("error").path("code").asInt(-1);
+            if (code != status) {
+                throw new AssertionError("The answer to " + method + " " + pathAndQuery + " is a " + status
+                        + " whose error.code says " + code + ": " + body);
+            }
+        }
         if (status >= 400 && body != null && body.startsWith("{\"error_code\"")) {
             int code = Http.JSON.readTree(body).path("error_code").asInt(-1);
             if (code != status) {

@@ -1,8 +1,8 @@
 package io.switchboard.dialects.connect;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.http.JsonBodies;
 import io.switchboard.schemas.TargetState;
 
 import java.util.LinkedHashMap;
@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Reads Kafka Connect request bodies as leniently as Kafka Connect does (scalars become strings,
- * enum values are case-insensitive) and refuses what it cannot read with a 400, never a 500.
+ * enum values are case-insensitive) by the rules every dialect shares ({@link JsonBodies}), and
+ * refuses what it cannot read with a 400, never a 500.
  */
 public final class ConnectRequests {
     private final ObjectMapper json;
@@ -26,18 +27,12 @@ public final class ConnectRequests {
     }
 
     public CreateRequest createRequest(byte[] body) {
-        JsonNode root = parse(body);
+        JsonNode root = JsonBodies.parse(body);
         if (!root.isObject()) {
             throw ConnectRestException.badRequest("Request body must be a JSON object with a name and a config");
         }
-        java.util.Iterator<String> fields = root.fieldNames();
-        while (fields.hasNext()) {
-            String field = fields.next();
-            if (!java.util.Set.of("name", "config", "initial_state").contains(field)) {
-                throw ConnectRestException.badRequest("Unrecognized field \"" + field
-                        + "\": a create request has only name, config and initial_state");
-            }
-        }
+        JsonBodies.onlyFields(root, java.util.Set.of("name", "config", "initial_state"), "a create request",
+                "name, config and initial_state");
         JsonNode nameNode = root.get("name");
         String name;
         if (nameNode == null || nameNode.isNull()) {
@@ -51,17 +46,17 @@ public final class ConnectRequests {
         if (configNode == null || configNode.isNull()) {
             throw ConnectRestException.badRequest("Connector config is missing");
         }
-        Map<String, String> config = stringMap(configNode);
+        Map<String, String> config = JsonBodies.config(configNode);
         return new CreateRequest(name, config, initialState(root.get("initial_state")));
     }
 
     /** PUT /connectors/{name}/config and PATCH: a JSON object of string values. */
     public Map<String, String> configBody(byte[] body) {
-        JsonNode root = parse(body);
+        JsonNode root = JsonBodies.parse(body);
         if (root.isNull()) {
             throw ConnectRestException.badRequest("Connector config is missing");
         }
-        return stringMap(root);
+        return JsonBodies.config(root);
     }
 
     /**
@@ -73,42 +68,16 @@ public final class ConnectRequests {
         if (body == null || body.length == 0) {
             throw ConnectRestException.badRequest(missing);
         }
-        JsonNode root = parse(body);
+        JsonNode root = JsonBodies.parse(body);
         if (!root.isObject()) {
             throw ConnectRestException.badRequest("Request body must be a JSON object with an offsets array");
         }
-        java.util.Iterator<String> fields = root.fieldNames();
-        while (fields.hasNext()) {
-            String field = fields.next();
-            if (!field.equals("offsets")) {
-                throw ConnectRestException.badRequest("Unrecognized field \"" + field + "\": an offsets request has only offsets");
-            }
-        }
+        JsonBodies.onlyFields(root, java.util.Set.of("offsets"), "an offsets request", "offsets");
         JsonNode offsets = root.get("offsets");
         if (offsets == null || offsets.isNull() || (offsets.isArray() && offsets.isEmpty())) {
             throw ConnectRestException.badRequest(missing);
         }
-        if (!offsets.isArray()) {
-            throw ConnectRestException.badRequest("offsets must be an array of {\"partition\": {...}, \"offset\": {...}}");
-        }
-        for (JsonNode entry : offsets) {
-            if (!entry.isObject() || !entry.path("partition").isObject()) {
-                throw ConnectRestException.badRequest("Each element of offsets must be an object with a partition object");
-            }
-            JsonNode offset = entry.get("offset");
-            if (offset != null && !offset.isNull() && !offset.isObject()) {
-                throw ConnectRestException.badRequest("The offset of partition " + entry.get("partition")
-                        + " must be an object or null");
-            }
-            java.util.Iterator<String> keys = entry.fieldNames();
-            while (keys.hasNext()) {
-                String key = keys.next();
-                if (!key.equals("partition") && !key.equals("offset")) {
-                    throw ConnectRestException.badRequest("Unrecognized field \"" + key
-                            + "\": an element of offsets has only partition and offset");
-                }
-            }
-        }
+        JsonBodies.requireOffsetsList(offsets);
         return root.toString();
     }
 
@@ -131,7 +100,7 @@ public final class ConnectRequests {
      * JSON for the worker, which itself says what is wrong with a missing or unknown level.
      */
     public String loggerLevel(byte[] body) {
-        JsonNode root = parse(body);
+        JsonNode root = JsonBodies.parse(body);
         if (!root.isObject()) {
             throw ConnectRestException.badRequest("Request body must be a JSON object such as {\"level\": \"DEBUG\"}");
         }
@@ -164,42 +133,6 @@ public final class ConnectRequests {
         }
         throw ConnectRestException.badRequest("Query parameter " + name + " must be given once, as true or false, not '"
                 + String.join("&", values) + "'");
-    }
-
-    private JsonNode parse(byte[] body) {
-        if (body == null || body.length == 0) {
-            throw ConnectRestException.badRequest("Request body is missing");
-        }
-        try {
-            JsonNode node = json.readTree(body);
-            if (node == null || node.isMissingNode()) {
-                throw ConnectRestException.badRequest("Request body is missing");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw ConnectRestException.badRequest("Request body is not valid JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw ConnectRestException.badRequest("Request body cannot be read: " + e.getMessage());
-        }
-    }
-
-    private static Map<String, String> stringMap(JsonNode node) {
-        if (!node.isObject()) {
-            throw ConnectRestException.badRequest("Connector config must be a JSON object of string values");
-        }
-        Map<String, String> map = new LinkedHashMap<>();
-        node.fields().forEachRemaining(field -> {
-            JsonNode value = field.getValue();
-            if (value.isNull()) {
-                map.put(field.getKey(), null);
-            } else if (value.isValueNode()) {
-                map.put(field.getKey(), value.asText());
-            } else {
-                throw ConnectRestException.badRequest("Connector config value of '" + field.getKey()
-                        + "' must be a string, not " + (value.isArray() ? "an array" : "an object"));
-            }
-        });
-        return map;
     }
 
     private static TargetState initialState(JsonNode node) {

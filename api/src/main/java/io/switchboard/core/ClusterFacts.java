@@ -1,0 +1,107 @@
+package io.switchboard.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.core.Views.ObservedDetails;
+import io.switchboard.dataplane.ConnectClusterClient;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What only a cluster's Kafka Connect worker knows and that changes nothing in Switchboard's state:
+ * its plugins, a plugin's validation of a config, a connector's committed offsets. Asked of the
+ * worker each time; offsets fall back to what the data plane last read when the worker cannot answer.
+ */
+public final class ClusterFacts {
+    private final ClusterDirectory clusters;
+    private final ConnectorService connectors;
+    private final Clock clock;
+
+    public ClusterFacts(ClusterDirectory clusters, ConnectorService connectors, Clock clock) {
+        this.clusters = clusters;
+        this.connectors = connectors;
+        this.clock = clock;
+    }
+
+    /** A connector's offsets as Kafka Connect's {"offsets": [...]} JSON, and when they were read. */
+    public record Offsets(JsonNode offsets, Instant observedAt) {
+    }
+
+    /** The worker's connector plugins: [{"class", "type", "version"}]. */
+    public JsonNode plugins(Scope scope) {
+        ConnectClusterClient worker = worker(scope);
+        try {
+            return worker.plugins();
+        } catch (ConnectClusterClient.WorkerRejection e) {
+            throw refused(worker, e);
+        } catch (ConnectClusterClient.ConnectCallException e) {
+            throw unreachable();
+        }
+    }
+
+    /** The plugin's validation of a config: Kafka Connect's ConfigInfos. */
+    public JsonNode validate(Scope scope, String plugin, Map<String, String> config) {
+        ConnectClusterClient worker = worker(scope);
+        try {
+            return worker.validate(plugin, config);
+        } catch (ConnectClusterClient.WorkerRejection e) {
+            throw refused(worker, e);
+        } catch (ConnectClusterClient.ConnectCallException e) {
+            throw unreachable();
+        }
+    }
+
+    /** The connector's committed offsets: the worker's, else the last the data plane read. */
+    public Offsets offsets(Scope scope, String name) {
+        connectors.connector(scope, name);
+        ConnectClusterClient worker;
+        try {
+            worker = worker(scope);
+            return new Offsets(new com.fasterxml.jackson.databind.ObjectMapper().readTree(worker.offsets(name)), clock.instant());
+        } catch (ConnectClusterClient.WorkerRejection e) {
+            if (e.status() == 404) {
+                // Not on the worker yet: a connector the data plane has not created has no offsets.
+                return observed(scope, name).orElseGet(() -> new Offsets(emptyOffsets(), clock.instant()));
+            }
+            throw new ServiceException.WorkerRefused(e.status(), e.getMessage());
+        } catch (ConnectClusterClient.ConnectCallException | ServiceException.Unavailable | java.io.IOException e) {
+            return observed(scope, name).orElseThrow(ClusterFacts::unreachable);
+        }
+    }
+
+    private Optional<Offsets> observed(Scope scope, String name) {
+        Optional<ObservedDetails> details = connectors.observedDetails(scope, name);
+        return details.filter(d -> d.offsetsJson() != null).map(d -> {
+            try {
+                return new Offsets(new com.fasterxml.jackson.databind.ObjectMapper().readTree(d.offsetsJson()), d.observedAt());
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        });
+    }
+
+    private static JsonNode emptyOffsets() {
+        com.fasterxml.jackson.databind.node.ObjectNode none = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        none.putArray("offsets");
+        return none;
+    }
+
+    private ConnectClusterClient worker(Scope scope) {
+        ConnectClusterClient worker = clusters.client(scope.cluster());
+        if (worker == null) {
+            throw new ServiceException.Unavailable("No Kafka Connect worker is attached to cluster " + scope.cluster());
+        }
+        return worker;
+    }
+
+    private static ServiceException refused(ConnectClusterClient worker, ConnectClusterClient.WorkerRejection e) {
+        return new ServiceException.WorkerRefused(e.status(), WorkerErrors.scrub(e.getMessage(), worker.url()));
+    }
+
+    private static ServiceException.Unavailable unreachable() {
+        // The call's error would name the worker's address, which is the control plane's business.
+        return new ServiceException.Unavailable("The Kafka Connect worker is not reachable");
+    }
+}

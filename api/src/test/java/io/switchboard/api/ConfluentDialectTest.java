@@ -1,0 +1,220 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Confluent Cloud's connect/v1 over real HTTP, on a real broker, Kafka Streams and the embedded
+ * Kafka Connect worker: every operation, Confluent's states and error shape, requests as generated
+ * clients send them, and one connector seen through both dialects.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConfluentDialectTest {
+    private static final String STARS = "****************";
+    private static final HttpClient FORM_CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private SwitchboardFixture fx;
+    private String base;
+    private Path files;
+
+    @BeforeAll
+    void start() throws Exception {
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        String kafkaClusterId = fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
+        base = "/connect/v1/environments/env-default/clusters/" + kafkaClusterId;
+        files = Files.createTempDirectory("confluent-dialect");
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+        SwitchboardFixture.deleteQuietly(files);
+    }
+
+    private String source(String name, Path file) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("connector.class", "FileStreamSource");
+        config.put("file", file.toString());
+        config.put("topic", "confluent-" + name);
+        config.put("tasks.max", "1");
+        config.put("sftp.password", "hunter2");
+        return SwitchboardFixture.json(Map.of("name", name, "config", config));
+    }
+
+    private JsonNode eventually(String what, Supplier<JsonNode> probe, Predicate<JsonNode> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = probe.get();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Never " + what + "; last: " + last);
+    }
+
+    private JsonNode status(String name) {
+        return fx.call("GET", base + "/connectors/" + name + "/status", null).json();
+    }
+
+    /** As a client generated from Confluent's specification sends a body-less operation. */
+    private int formPut(String path) throws Exception {
+        HttpResponse<String> answer = FORM_CLIENT.send(HttpRequest.newBuilder(URI.create(fx.app.url() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .method(path.endsWith("/restart") ? "POST" : "PUT", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        io.switchboard.testing.ApiContract.check(fx.app.url(), path.endsWith("/restart") ? "POST" : "PUT", path,
+                answer.statusCode(), answer.headers().map(), answer.body());
+        return answer.statusCode();
+    }
+
+    @Test
+    void everyOperationOnOneConnector() throws Exception {
+        Path file = Files.writeString(files.resolve("orders.txt"), "a\nb\n");
+        SwitchboardFixture.Answer created = fx.call("POST", base + "/connectors", source("orders", file));
+        assertEquals(201, created.status(), created.body());
+        assertEquals("orders", created.json().path("name").asText());
+        assertEquals(STARS, created.json().path("config").path("sftp.password").asText());
+        assertNotNull(created.header("X-Request-Id"));
+        assertEquals(409, fx.call("POST", base + "/connectors", source("orders", file)).status());
+
+        assertEquals(List.of("orders"), names(fx.call("GET", base + "/connectors", null).json()));
+        assertEquals(STARS, fx.call("GET", base + "/connectors/orders/config", null).json().path("sftp.password").asText());
+        assertEquals(STARS, fx.call("GET", base + "/connectors/orders", null).json().path("config").path("sftp.password").asText());
+
+        JsonNode running = eventually("RUNNING with a running task", () -> status("orders"),
+                s -> s.path("connector").path("state").asText().equals("RUNNING") && s.path("tasks").size() == 1
+                        && s.path("tasks").get(0).path("state").asText().equals("RUNNING"));
+        assertEquals("source", running.path("type").asText());
+        assertEquals("", running.path("tasks").get(0).path("msg").asText());
+
+        // The three ways a client may ask for expansions.
+        JsonNode comma = fx.call("GET", base + "/connectors?expand=id,info,status", null).json();
+        JsonNode repeated = fx.call("GET", base + "/connectors?expand=id&expand=info&expand=status", null).json();
+        JsonNode encoded = fx.call("GET", base + "/connectors?expand=id%2Cinfo%2Cstatus", null).json();
+        String id = comma.path("orders").path("id").path("id").asText();
+        assertTrue(id.matches("lcc-[a-z2-7]{12}"), id);
+        assertEquals("ID", comma.path("orders").path("id").path("id_type").asText());
+        assertEquals(id, repeated.path("orders").path("id").path("id").asText(), "the id is stable");
+        assertEquals(comma, encoded);
+        assertEquals(STARS, comma.path("orders").path("info").path("config").path("sftp.password").asText());
+        JsonNode onlyId = fx.call("GET", base + "/connectors?expand=id", null).json();
+        assertFalse(onlyId.path("orders").has("info"));
+
+        JsonNode tasks = eventually("the task's config", () -> fx.call("GET", base + "/connectors/orders/tasks", null).json(),
+                t -> t.size() == 1);
+        assertEquals("orders", tasks.get(0).path("id").path("connector").asText());
+        assertEquals(STARS, tasks.get(0).path("config").path("sftp.password").asText());
+
+        assertEquals(202, formPut(base + "/connectors/orders/pause"));
+        eventually("PAUSED", () -> status("orders"), s -> s.path("connector").path("state").asText().equals("PAUSED"));
+        assertEquals(202, formPut(base + "/connectors/orders/resume"));
+        eventually("RUNNING again", () -> status("orders"), s -> s.path("connector").path("state").asText().equals("RUNNING"));
+        assertEquals(202, formPut(base + "/connectors/orders/restart"));
+
+        JsonNode offsets = eventually("offsets read", () -> fx.call("GET", base + "/connectors/orders/offsets", null).json(),
+                o -> o.path("offsets").size() == 1);
+        assertEquals(id, offsets.path("id").asText());
+        Instant.parse(offsets.path("metadata").path("observed_at").asText());
+        assertEquals(4, offsets.path("offsets").get(0).path("offset").path("position").asInt());
+
+        Map<String, String> changed = new LinkedHashMap<>();
+        changed.put("connector.class", "FileStreamSource");
+        changed.put("file", file.toString());
+        changed.put("topic", "confluent-orders-2");
+        SwitchboardFixture.Answer put = fx.call("PUT", base + "/connectors/orders/config", SwitchboardFixture.json(changed));
+        assertEquals(200, put.status(), put.body());
+        assertEquals("confluent-orders-2", put.json().path("config").path("topic").asText());
+        assertEquals(200, fx.call("PUT", base + "/connectors/orders-upserted/config", SwitchboardFixture.json(changed)).status());
+
+        SwitchboardFixture.Answer deleted = fx.call("DELETE", base + "/connectors/orders", null);
+        assertEquals(200, deleted.status());
+        assertEquals("{\"error\":null}", deleted.body());
+        SwitchboardFixture.Answer gone = fx.call("GET", base + "/connectors/orders", null);
+        assertEquals(404, gone.status());
+        assertEquals(404, gone.json().path("error").path("code").asInt());
+        assertEquals(200, fx.call("DELETE", base + "/connectors/orders-upserted", null).status());
+    }
+
+    @Test
+    void pluginsAndValidation() {
+        JsonNode plugins = fx.call("GET", base + "/connector-plugins", null).json();
+        assertTrue(plugins.toString().contains("org.apache.kafka.connect.file.FileStreamSourceConnector"), plugins.toString());
+        plugins.forEach(p -> assertTrue(p.path("type").asText().matches("source|sink"), p.toString()));
+        SwitchboardFixture.Answer validated = fx.call("PUT", base + "/connector-plugins/FileStreamSource/config/validate",
+                "{\"name\": \"v\", \"topic\": \"t\", \"file\": \"/tmp/x\"}");
+        assertEquals(200, validated.status(), validated.body());
+        assertEquals(0, validated.json().path("error_count").asInt(), validated.json().path("error_count").asText());
+        SwitchboardFixture.Answer invalid = fx.call("PUT", base + "/connector-plugins/FileStreamSource/config/validate",
+                "{\"file\": \"/tmp/x\"}");
+        assertEquals(200, invalid.status(), invalid.body());
+        assertTrue(invalid.json().path("error_count").asInt() > 0, invalid.json().path("error_count").asText());
+    }
+
+    @Test
+    void aConnectorIsOneConnectorInEveryDialect() throws Exception {
+        Path file = Files.writeString(files.resolve("shared.txt"), "x\n");
+        assertEquals(201, fx.call("POST", base + "/connectors", source("shared", file)).status());
+        JsonNode info = fx.call("GET", "/clusters/default/connectors/shared", null).json();
+        assertEquals(STARS, info.path("config").path("sftp.password").asText());
+        assertEquals(202, fx.call("PUT", "/clusters/default/connectors/shared/pause", null).status());
+        eventually("PAUSED through Confluent", () -> status("shared"), s -> s.path("connector").path("state").asText().equals("PAUSED"));
+        JsonNode history = fx.call("GET", "/clusters/default/connectors/shared/history", null).json();
+        assertEquals(2, history.path("versions").size(), history.toString());
+        assertEquals("PAUSED", history.path("versions").get(1).path("target_state").asText());
+        assertEquals(204, fx.call("DELETE", "/clusters/default/connectors/shared", null).status());
+        assertEquals(404, fx.call("GET", base + "/connectors/shared", null).status());
+    }
+
+    @Test
+    void errorsAreConfluentsShape() {
+        Map<String, SwitchboardFixture.Answer> answers = new LinkedHashMap<>();
+        answers.put("unknown scope", fx.call("GET", "/connect/v1/environments/env-nope/clusters/lkc-nope/connectors", null));
+        answers.put("unknown route", fx.call("GET", base + "/nothing-here", null));
+        answers.put("unknown connector", fx.call("GET", base + "/connectors/nope/status", null));
+        answers.put("not JSON", fx.call("POST", base + "/connectors", "{nope"));
+        answers.put("no name", fx.call("POST", base + "/connectors", "{\"config\": {}}"));
+        answers.put("config not an object", fx.call("POST", base + "/connectors", "{\"name\": \"x\", \"config\": [1]}"));
+        answers.put("name mismatch", fx.call("PUT", base + "/connectors/a/config", "{\"name\": \"b\", \"connector.class\": \"FileStreamSource\"}"));
+        answers.put("bad expand", fx.call("GET", base + "/connectors?expand=everything", null));
+        answers.put("no connector class", fx.call("POST", base + "/connectors", "{\"name\": \"x\", \"config\": {\"topic\": \"t\"}}"));
+        answers.put("bad name", fx.call("POST", base + "/connectors", "{\"name\": \"a/b\", \"config\": {\"connector.class\": \"FileStreamSource\"}}"));
+        answers.forEach((what, answer) -> {
+            assertTrue(answer.status() >= 400 && answer.status() < 500, what + ": " + answer.status() + " " + answer.body());
+            assertEquals(answer.status(), answer.json().path("error").path("code").asInt(), what + ": " + answer.body());
+            assertFalse(answer.json().path("error").path("message").asText().isEmpty(), what);
+            assertNotNull(answer.header("X-Request-Id"), what);
+        });
+        assertEquals(404, answers.get("unknown scope").status());
+        assertEquals(404, answers.get("unknown route").status());
+        assertEquals(400, answers.get("not JSON").status());
+    }
+
+    private static List<String> names(JsonNode list) {
+        List<String> names = new java.util.ArrayList<>();
+        list.forEach(n -> names.add(n.asText()));
+        return names;
+    }
+}
