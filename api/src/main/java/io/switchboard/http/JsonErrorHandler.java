@@ -59,19 +59,37 @@ final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
         response.setStatus(code);
-        String path = null;
-        try {
-            path = request.getHttpURI().getPath();
-        } catch (RuntimeException e) {
-            // A path Jetty cannot decode: the root dialect answers.
-        }
-        byte[] body = body(dialects.ownerOf(path).errors(), code, message);
+        byte[] body = body(dialects.ownerOf(rawPath(request)).errors(), code, message);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         if (!response.getHeaders().contains(RequestContexts.REQUEST_ID_HEADER)) {
             response.getHeaders().put(RequestContexts.REQUEST_ID_HEADER, java.util.UUID.randomUUID().toString());
         }
         response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /**
+     * The request's path as the client sent it, still encoded, to find its dialect by; null when it
+     * cannot be had (the root dialect then answers).
+     */
+    static String rawPath(Request request) {
+        try {
+            String uri = request.getHttpURI().toString();
+            int start = uri.startsWith("/") ? 0 : uri.indexOf('/', uri.indexOf("//") + 2);
+            if (start < 0) {
+                return null;
+            }
+            int end = uri.length();
+            for (char stop : new char[] {'?', '#'}) {
+                int at = uri.indexOf(stop, start);
+                if (at >= 0 && at < end) {
+                    end = at;
+                }
+            }
+            return uri.substring(start, end);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** For requests Jetty cannot even parse into a request (the connection then closes). */
