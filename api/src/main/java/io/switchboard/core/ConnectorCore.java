@@ -73,12 +73,12 @@ public final class ConnectorCore implements ConnectorService {
 
     @Override
     public CompletableFuture<Written> create(Scope scope, String name, Map<String, String> config, TargetState initialState,
-                                             RequestContext request) {
+                                             String initialOffsets, RequestContext request) {
         ConnectorNames.requireAddressable(name);
         secrets.requireOpenable(config);
         Set<String> passwords = validator.validate(scope.cluster(), config);
         CreateConnector action = new CreateConnector(secrets.seal(config, passwords, Map.of()),
-                initialState == null ? TargetState.RUNNING : initialState);
+                initialState == null ? TargetState.RUNNING : initialState, initialOffsets);
         return submit(scope, name, action, Operation.CREATE, request)
                 .thenApply(d -> new Written(true, newView(d.getState())));
     }
@@ -172,7 +172,7 @@ public final class ConnectorCore implements ConnectorService {
                                                                     RequestContext request) {
         watcher.requireRoom();
         ConnectorKey key = key(scope, name);
-        ConnectorCommand command = gateway.command(key, new ModifyOffsets(offsets), request).build();
+        ConnectorCommand command = gateway.command(key, new ModifyOffsets(offsets, false), request).build();
         return gateway.submit(command).thenApply(d -> accepted(d, Operation.OFFSETS))
                 .thenCompose(decided -> {
                     // The change this command recorded, or, for a retry with the same Idempotency-Key, the first one.
@@ -187,6 +187,37 @@ public final class ConnectorCore implements ConnectorService {
     @Override
     public CompletableFuture<Void> resetActiveTopics(Scope scope, String name, RequestContext request) {
         return submit(scope, name, new ResetActiveTopics(), Operation.TOPICS_RESET, request).thenApply(d -> null);
+    }
+
+    @Override
+    public CompletableFuture<Views.OffsetsRequestView> requestOffsetsChange(Scope scope, String name, String offsets,
+                                                                           RequestContext request) {
+        return submit(scope, name, new ModifyOffsets(offsets, true), Operation.OFFSETS, request)
+                .thenApply(d -> offsetsRequestView(d.getState().getPendingOffsets(), Optional.empty()));
+    }
+
+    @Override
+    public Views.OffsetsRequestView offsetsRequest(Scope scope, String name) {
+        ConnectorState state = existing(scope, name, Operation.OFFSETS);
+        if (state.getPendingOffsets() == null) {
+            throw new ServiceException.NotFound(ServiceException.Subject.OFFSETS_REQUEST, name, null, Operation.OFFSETS);
+        }
+        return offsetsRequestView(state.getPendingOffsets(), queries.status(key(scope, name)));
+    }
+
+    private static Views.OffsetsRequestView offsetsRequestView(io.switchboard.schemas.OffsetsRequest request,
+                                                              Optional<ConnectorObservation> observed) {
+        OffsetsResult result = observed.map(ConnectorObservation::getOffsetsApplied)
+                .filter(r -> r.getId().equals(request.getId())).orElse(null);
+        Instant requestedAt = request.getRequestedAt() == null ? null : Instant.ofEpochMilli(request.getRequestedAt());
+        if (result == null) {
+            return new Views.OffsetsRequestView(request.getId(), request.getOffsets(), requestedAt,
+                    Views.OffsetsRequestView.Phase.PENDING, null, null, null);
+        }
+        boolean applied = result.getCode() < 300;
+        return new Views.OffsetsRequestView(request.getId(), request.getOffsets(), requestedAt,
+                applied ? Views.OffsetsRequestView.Phase.APPLIED : Views.OffsetsRequestView.Phase.FAILED, result.getMessage(),
+                result.getPreviousOffsets(), applied && result.getAppliedAt() != null ? Instant.ofEpochMilli(result.getAppliedAt()) : null);
     }
 
     /** What a restart will do: the status, with what restarts marked RESTARTING. */
@@ -372,10 +403,18 @@ public final class ConnectorCore implements ConnectorService {
         return switch (decision.getOutcome()) {
             case CREATED, UPDATED, UNCHANGED, DELETED -> decision;
             case NOT_FOUND -> throw ServiceException.NotFound.connector(decision.getConnector(), operation);
-            case CONFLICT -> throw new ServiceException.AlreadyExists(decision.getConnector());
+            case CONFLICT -> throw conflict(decision);
             case REJECTED -> throw refusal(decision);
             case IDEMPOTENCY_CONFLICT -> throw new ServiceException.IdempotencyConflict(decision.getMessage());
         };
+    }
+
+    private static ServiceException conflict(CommandDecision decision) {
+        if (DecisionReasons.OFFSETS_REQUEST_PENDING.equals(decision.getReason())) {
+            return new ServiceException.Busy("An offsets request for connector " + decision.getConnector()
+                    + " is under way; it must end before another is made");
+        }
+        return new ServiceException.AlreadyExists(decision.getConnector());
     }
 
     private static ServiceException refusal(CommandDecision decision) {

@@ -24,8 +24,16 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface ConnectorService {
 
+    default CompletableFuture<Written> create(Scope scope, String name, Map<String, String> config, TargetState initialState,
+                                              RequestContext request) {
+        return create(scope, name, config, initialState, null, request);
+    }
+
+    /**
+     * @param initialOffsets Kafka Connect's offsets body to apply before the connector first runs; null: none
+     */
     CompletableFuture<Written> create(Scope scope, String name, Map<String, String> config, TargetState initialState,
-                                      RequestContext request);
+                                      String initialOffsets, RequestContext request);
 
     /** Replaces the config, creating the connector when it does not exist. */
     CompletableFuture<Written> putConfig(Scope scope, String name, Map<String, String> config, RequestContext request);
@@ -51,6 +59,18 @@ public interface ConnectorService {
                                                              RequestContext request);
 
     CompletableFuture<Void> resetActiveTopics(Scope scope, String name, RequestContext request);
+
+    /**
+     * Alters (offsets given, as Kafka Connect's JSON body) or resets (null) the offsets whatever the
+     * connector's state: the data plane stops it, makes the change, and returns it to its target
+     * state. Answers once the request is recorded; one at a time per connector
+     * ({@link ServiceException.Busy} while one is under way).
+     */
+    CompletableFuture<Views.OffsetsRequestView> requestOffsetsChange(Scope scope, String name, String offsets,
+                                                                    RequestContext request);
+
+    /** The connector's last offsets change and where it is; NotFound when none was ever asked for. */
+    Views.OffsetsRequestView offsetsRequest(Scope scope, String name);
 
     List<String> names(Scope scope);
 

@@ -20,7 +20,7 @@ public abstract sealed class ServiceException extends RuntimeException {
     }
 
     /** What does not exist. */
-    public enum Subject { CONNECTOR, TASK, CLUSTER }
+    public enum Subject { CONNECTOR, TASK, CLUSTER, OFFSETS_REQUEST }
 
     /** The connector (or one of its tasks, or the cluster) does not exist. */
     public static final class NotFound extends ServiceException {
@@ -34,6 +34,7 @@ public abstract sealed class ServiceException extends RuntimeException {
                 case CONNECTOR -> "Connector " + name + " not found";
                 case TASK -> "Task " + name + "-" + task + " not found";
                 case CLUSTER -> "Connect cluster " + name + " not found";
+                case OFFSETS_REQUEST -> "No offsets request was made for connector " + name;
             });
             this.subject = subject;
             this.name = name;

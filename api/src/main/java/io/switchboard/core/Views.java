@@ -51,6 +51,18 @@ public final class Views {
     public record Written(boolean created, ConnectorView connector) {
     }
 
+    /**
+     * The last offsets change asked for a connector and where it is: PENDING until the worker has
+     * answered, then APPLIED or FAILED (with the worker's message).
+     *
+     * @param offsetsJson         Kafka Connect's offsets body asked for; null for a reset
+     * @param previousOffsetsJson the offsets just before the change (Kafka Connect's body), when the request stopped the connector for it
+     */
+    public record OffsetsRequestView(String id, String offsetsJson, Instant requestedAt, Phase phase, String message,
+                                     String previousOffsetsJson, Instant appliedAt) {
+        public enum Phase { PENDING, APPLIED, FAILED }
+    }
+
     /** The active topics and committed offsets the data plane last read, and when. */
     public record ObservedDetails(List<String> activeTopics, String offsetsJson, Instant observedAt) {
     }

@@ -396,7 +396,8 @@ public final class Reconciler {
 
     /** Makes one desired connector true on the worker, unless it is waiting out a back-off after failures. */
     /** @param fullPass whether this look may make the reads that wait on the worker's herder thread */
-    private Result reconcileOne(ConnectorState state, WorkerConnector running, boolean fullPass) {
+    private Result reconcileOne(ConnectorState desired, WorkerConnector running, boolean fullPass) {
+        ConnectorState state = asCarriedOut(desired);
         String name = state.getName();
         long now = clock.millis();
         if (!failures.due(name, desiredKey(state), now)) {
@@ -441,6 +442,26 @@ public final class Reconciler {
             return new Result(calls, false);
         }
         return new Result(calls, settled);
+    }
+
+    /**
+     * The connector as the data plane must make it now: while an offsets request that stops it first
+     * is not carried out, stopped whatever its target state (so the offsets can change), and back to
+     * its target state once the worker has answered the request.
+     */
+    private ConnectorState asCarriedOut(ConnectorState state) {
+        OffsetsRequest pending = state.getPendingOffsets();
+        if (pending == null || !pending.getStopFirst() || state.getTargetState() == TargetState.STOPPED
+                || offsetsDone(state.getName(), pending)) {
+            return state;
+        }
+        return ConnectorState.newBuilder(state).setTargetState(TargetState.STOPPED).build();
+    }
+
+    private boolean offsetsDone(String name, OffsetsRequest pending) {
+        OffsetsResult done = offsetsApplied.computeIfAbsent(name,
+                n -> lastObserved.apply(n).map(ConnectorObservation::getOffsetsApplied).orElse(null));
+        return done != null && done.getId().equals(pending.getId());
     }
 
     /** What the reconciler carried out for a connector, which requests wait to see reported. */
@@ -665,7 +686,7 @@ public final class Reconciler {
         if (!"STOPPED".equals(running.state())) {
             if (state.getTargetState() != TargetState.STOPPED) {
                 // Resumed before the worker ever stopped it: the offsets can no longer be changed.
-                offsetsApplied.put(name, new OffsetsResult(pending.getId(), 400, notStopped(name)));
+                offsetsApplied.put(name, new OffsetsResult(pending.getId(), 400, notStopped(name), null, null));
             } else {
                 giveUpOffsetsIfStuck(state, running);
             }
@@ -673,20 +694,22 @@ public final class Reconciler {
         }
         offsetsWaitingSince.remove(name);
         try {
+            // A request that stopped the connector for the change says what the offsets were before it.
+            String previous = pending.getStopFirst() ? worker.offsets(name) : null;
             String message = worker.modifyOffsets(name, pending.getOffsets());
-            offsetsApplied.put(name, new OffsetsResult(pending.getId(), 200, message));
+            offsetsApplied.put(name, new OffsetsResult(pending.getId(), 200, message, previous, clock.millis()));
         } catch (ConnectClusterClient.WorkerRejection e) {
             if (e.status() == 404 || e.status() == 409 || e.getMessage().contains("must be in the STOPPED state")) {
                 return 0;
             }
-            offsetsApplied.put(name, new OffsetsResult(pending.getId(), e.status(), e.getMessage()));
+            offsetsApplied.put(name, new OffsetsResult(pending.getId(), e.status(), e.getMessage(), null, clock.millis()));
         } catch (ConnectClusterClient.ConnectCallException e) {
             String message = e.workerMessage();
             if (e.status() < 500 || message == null || message.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
                 throw e;
             }
             // The plugin refused the offsets: the worker reports that as a server error.
-            offsetsApplied.put(name, new OffsetsResult(pending.getId(), e.status(), message));
+            offsetsApplied.put(name, new OffsetsResult(pending.getId(), e.status(), message, null, clock.millis()));
         }
         return 1;
     }
@@ -719,7 +742,7 @@ public final class Reconciler {
                 : "it is still " + (running == null ? "not on the worker" : running.state()) + " after "
                         + OFFSETS_GIVE_UP_MS / 60_000 + " minutes";
         offsetsApplied.put(name, new OffsetsResult(pending.getId(), 409, WorkerMessages.oneLine(
-                "The offsets of connector " + name + " were not changed: the worker did not stop it (" + why + ")")));
+                "The offsets of connector " + name + " were not changed: the worker did not stop it (" + why + ")"), null, null));
         offsetsWaitingSince.remove(name);
         log.warn("Gave up changing the offsets of connector {} on cluster {}: the worker did not stop it ({})", name, cluster, why);
     }

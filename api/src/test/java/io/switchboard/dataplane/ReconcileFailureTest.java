@@ -166,7 +166,7 @@ class ReconcileFailureTest {
                 .setCluster("default")
                 .setConnector(name)
                 .setIssuedAt(System.currentTimeMillis())
-                .setAction(new CreateConnector(new java.util.HashMap<>(config), TargetState.RUNNING))
+                .setAction(new CreateConnector(new java.util.HashMap<>(config), TargetState.RUNNING, null))
                 .build();
         try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),

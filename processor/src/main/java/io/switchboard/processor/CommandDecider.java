@@ -5,6 +5,8 @@ import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.ConnectorDeleted;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.DeleteConnector;
@@ -37,6 +39,14 @@ public final class CommandDecider {
     }
 
     public static Decision decide(ConnectorState current, ConnectorCommand command) {
+        return decide(current, null, command);
+    }
+
+    /**
+     * @param observed what the data plane last reported of the connector (null: nothing), which
+     *                 says whether an offsets request it was asked to carry out is done
+     */
+    public static Decision decide(ConnectorState current, ConnectorObservation observed, ConnectorCommand command) {
         Object action = command.getAction();
         if (action instanceof CreateConnector create) {
             return create(current, command, create);
@@ -51,7 +61,7 @@ public final class CommandDecider {
         } else if (action instanceof RestartConnector restart) {
             return restart(current, command, restart);
         } else if (action instanceof ModifyOffsets modify) {
-            return modifyOffsets(current, command, modify);
+            return modifyOffsets(current, observed, command, modify);
         } else if (action instanceof ResetActiveTopics) {
             return resetActiveTopics(current, command);
         }
@@ -62,7 +72,16 @@ public final class CommandDecider {
         if (current != null) {
             return refused(Outcome.CONFLICT, DecisionReasons.ALREADY_EXISTS, "connector already exists", current);
         }
-        return created(command, create.getConfig(), create.getInitialState());
+        Decision created = created(command, create.getConfig(), create.getInitialState());
+        if (create.getInitialOffsets() == null) {
+            return created;
+        }
+        // Applied before the connector first runs: the data plane creates it stopped, then brings it to its state.
+        ConnectorState withOffsets = copyOf(created.next())
+                .setPendingOffsets(new OffsetsRequest(command.getCommandId(), create.getInitialOffsets(), command.getPrincipal(),
+                        command.getRequestId(), true, command.getIssuedAt()))
+                .build();
+        return new Decision(created.outcome(), null, null, withOffsets, true, created.event());
     }
 
     private static Decision putConfig(ConnectorState current, ConnectorCommand command, Map<String, String> config) {
@@ -136,22 +155,40 @@ public final class CommandDecider {
      * recorded in the desired state; the data plane makes it once, and its answer is observed. It
      * is not a new version of the connector: config and target state are unchanged.
      */
-    private static Decision modifyOffsets(ConnectorState current, ConnectorCommand command, ModifyOffsets modify) {
+    private static Decision modifyOffsets(ConnectorState current, ConnectorObservation observed, ConnectorCommand command,
+                                          ModifyOffsets modify) {
         if (current == null) {
             return notFound();
         }
-        if (current.getTargetState() != TargetState.STOPPED) {
+        if (offsetsRequestUnderWay(current, observed)) {
+            return refused(Outcome.CONFLICT, DecisionReasons.OFFSETS_REQUEST_PENDING,
+                    "an offsets request for the connector is under way", current);
+        }
+        if (!modify.getStopFirst() && current.getTargetState() != TargetState.STOPPED) {
             return refused(Outcome.REJECTED, DecisionReasons.NOT_STOPPED,
                     "offsets can change only while the connector is stopped", current);
         }
         OffsetsRequest request = new OffsetsRequest(command.getCommandId(), modify.getOffsets(),
-                command.getPrincipal(), command.getRequestId());
+                command.getPrincipal(), command.getRequestId(), modify.getStopFirst(), command.getIssuedAt());
         ConnectorState next = copyOf(current)
                 .setPendingOffsets(request)
                 .setUpdatedAt(command.getIssuedAt())
                 .setLastCommandId(command.getCommandId())
                 .build();
         return new Decision(Outcome.UPDATED, null, null, next, true, null);
+    }
+
+    /**
+     * Whether an offsets request that stops the connector first is still to be carried out: the
+     * data plane has not reported an outcome for it yet.
+     */
+    static boolean offsetsRequestUnderWay(ConnectorState current, ConnectorObservation observed) {
+        OffsetsRequest pending = current.getPendingOffsets();
+        if (pending == null || !pending.getStopFirst()) {
+            return false;
+        }
+        OffsetsResult result = observed == null ? null : observed.getOffsetsApplied();
+        return result == null || !result.getId().equals(pending.getId());
     }
 
     /** Recorded in the desired state; the data plane resets the worker's record of active topics once. */

@@ -60,7 +60,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             forwardDecision(record, command, replayed);
             return;
         }
-        Decision decision = CommandDecider.decide(connectors.get(storeKey), command);
+        Decision decision = CommandDecider.decide(connectors.get(storeKey), statuses.get(storeKey), command);
         if (decision.changed()) {
             if (decision.next() == null) {
                 connectors.delete(storeKey);

@@ -11,6 +11,8 @@ public final class DecisionReasons {
     public static final String NOT_FOUND = "NOT_FOUND";
     /** An offsets change while the connector's target state is not STOPPED. */
     public static final String NOT_STOPPED = "NOT_STOPPED";
+    /** An offsets change while an offsets request that stops the connector first is still under way. */
+    public static final String OFFSETS_REQUEST_PENDING = "OFFSETS_REQUEST_PENDING";
     /** An Idempotency-Key used before for a different request. */
     public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
 

@@ -38,6 +38,7 @@ import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,7 +111,7 @@ class CommandTopologyTest {
 
     @Test
     void createStoresTheConnectorAndPublishesConnectorCreated() {
-        CommandDecision d = send("orders", new CreateConnector(CONFIG, TargetState.PAUSED));
+        CommandDecision d = send("orders", new CreateConnector(CONFIG, TargetState.PAUSED, null));
         assertEquals(Outcome.CREATED, d.getOutcome());
         assertEquals(CONFIG, d.getState().getConfig());
         assertEquals(TargetState.PAUSED, d.getState().getTargetState());
@@ -133,9 +134,9 @@ class CommandTopologyTest {
 
     @Test
     void secondCreateOfTheSameNameConflictsAndChangesNothing() {
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         lifecycle.readValuesToList();
-        CommandDecision d = send("orders", new CreateConnector(with(CONFIG, "topic", "other"), TargetState.RUNNING));
+        CommandDecision d = send("orders", new CreateConnector(with(CONFIG, "topic", "other"), TargetState.RUNNING, null));
         assertEquals(Outcome.CONFLICT, d.getOutcome());
         assertEquals(DecisionReasons.ALREADY_EXISTS, d.getReason());
         assertEquals("lines", store.get("default/orders").getConfig().get("topic"));
@@ -175,7 +176,7 @@ class CommandTopologyTest {
         assertEquals(DecisionReasons.NOT_FOUND, missing.getReason());
         assertNull(store.get("default/orders"));
 
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         Map<String, String> patch = new HashMap<>();
         patch.put("topic", "patched");
         patch.put("file", null);
@@ -193,7 +194,7 @@ class CommandTopologyTest {
         assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
         assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
 
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         lifecycle.readValuesToList();
         assertEquals(Outcome.UPDATED, send("orders", new ChangeTargetState(TargetState.PAUSED)).getOutcome());
         assertEquals(Outcome.UNCHANGED, send("orders", new ChangeTargetState(TargetState.PAUSED)).getOutcome());
@@ -211,7 +212,7 @@ class CommandTopologyTest {
     @Test
     void deleteRemovesTheConnectorAndAllowsReCreation() {
         assertEquals(Outcome.NOT_FOUND, send("orders", new DeleteConnector()).getOutcome());
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         lifecycle.readValuesToList();
 
         CommandDecision deleted = send("orders", new DeleteConnector());
@@ -223,15 +224,15 @@ class CommandTopologyTest {
         assertEquals(2L, event.getVersion());
 
         assertEquals(Outcome.NOT_FOUND, send("orders", new DeleteConnector()).getOutcome());
-        assertEquals(Outcome.CREATED, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING)).getOutcome());
+        assertEquals(Outcome.CREATED, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null)).getOutcome());
     }
 
     @Test
     void connectorsOfDifferentClustersAreIndependent() {
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         ConnectorCommand other = ConnectorCommand.newBuilder()
                 .setCommandId("other-1").setCluster("eu").setConnector("orders").setIssuedAt(5L)
-                .setAction(new CreateConnector(CONFIG, TargetState.RUNNING)).build();
+                .setAction(new CreateConnector(CONFIG, TargetState.RUNNING, null)).build();
         commands.pipeInput("eu/orders", other);
         assertEquals(Outcome.CREATED, decisions.readValue().getOutcome());
         assertEquals(2, countStore());
@@ -242,12 +243,12 @@ class CommandTopologyTest {
         rawCommands.pipeInput("default/orders", "not avro at all".getBytes(StandardCharsets.UTF_8));
         ConnectorCommand mismatched = ConnectorCommand.newBuilder()
                 .setCommandId("bad-key").setCluster("default").setConnector("orders").setIssuedAt(1L)
-                .setAction(new CreateConnector(CONFIG, TargetState.RUNNING)).build();
+                .setAction(new CreateConnector(CONFIG, TargetState.RUNNING, null)).build();
         commands.pipeInput("default/someone-else", mismatched);
         assertTrue(decisions.isEmpty(), "invalid records get no decision");
         assertNull(store.get("default/orders"));
 
-        assertEquals(Outcome.CREATED, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING)).getOutcome());
+        assertEquals(Outcome.CREATED, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null)).getOutcome());
     }
 
     @Test
@@ -285,7 +286,7 @@ class CommandTopologyTest {
 
     @Test
     void observationsAreStoredAndStateChangesPublished() {
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         lifecycle.readValuesToList();
 
         observations.pipeInput("default/orders", observation("orders", "UNASSIGNED", 10L));
@@ -309,7 +310,7 @@ class CommandTopologyTest {
         assertNull(statuses.get("default/ghost"));
         assertTrue(lifecycle.isEmpty());
 
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         observations.pipeInput("default/orders", observation("orders", "RUNNING", 20L));
         send("orders", new DeleteConnector());
         assertNull(statuses.get("default/orders"), "deleting a connector forgets its status");
@@ -323,7 +324,7 @@ class CommandTopologyTest {
         assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
         assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
 
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         lifecycle.readValuesToList();
         CommandDecision restarted = send("orders", new io.switchboard.schemas.RestartConnector(true, true, null));
         assertEquals(Outcome.UPDATED, restarted.getOutcome());
@@ -340,19 +341,19 @@ class CommandTopologyTest {
     @Test
     void offsetsChangeOnlyForAStoppedConnectorAndTheWorkersAnswerIsAnEvent() {
         String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":0}}]}";
-        CommandDecision unknown = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets));
+        CommandDecision unknown = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false));
         assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
         assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
 
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
-        CommandDecision running = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        CommandDecision running = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false));
         assertEquals(Outcome.REJECTED, running.getOutcome());
         assertEquals(DecisionReasons.NOT_STOPPED, running.getReason());
         assertNull(store.get("default/orders").getPendingOffsets(), "a refused change records nothing");
 
         send("orders", new ChangeTargetState(TargetState.STOPPED));
         lifecycle.readValuesToList();
-        CommandDecision accepted = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets));
+        CommandDecision accepted = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false));
         assertEquals(Outcome.UPDATED, accepted.getOutcome());
         ConnectorState stored = store.get("default/orders");
         assertEquals(accepted.getCommandId(), stored.getPendingOffsets().getId());
@@ -363,7 +364,7 @@ class CommandTopologyTest {
 
         ConnectorObservation done = observation("orders", "STOPPED", 50L);
         done.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(accepted.getCommandId(), 200,
-                "The offsets for this connector have been altered successfully"));
+                "The offsets for this connector have been altered successfully", null, null));
         observations.pipeInput("default/orders", done);
         List<LifecycleEvent> events = lifecycle.readValuesToList();
         LifecycleEvent altered = events.stream()
@@ -376,18 +377,60 @@ class CommandTopologyTest {
         assertTrue(lifecycle.readValuesToList().stream()
                 .noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsAltered), "reported once");
 
-        CommandDecision reset = send("orders", new io.switchboard.schemas.ModifyOffsets(null));
+        CommandDecision reset = send("orders", new io.switchboard.schemas.ModifyOffsets(null, false));
         ConnectorObservation refused = observation("orders", "STOPPED", 60L);
-        refused.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(reset.getCommandId(), 500, "cannot"));
+        refused.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(reset.getCommandId(), 500, "cannot", null, null));
         observations.pipeInput("default/orders", refused);
         assertTrue(lifecycle.readValuesToList().stream().noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsReset),
                 "a change the worker refused is no event");
     }
 
     @Test
+    void anOffsetsRequestThatStopsFirstIsOneAtATimeWhateverTheState() {
+        String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":3}}]}";
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        CommandDecision first = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, true));
+        assertEquals(Outcome.UPDATED, first.getOutcome());
+        ConnectorState stored = store.get("default/orders");
+        assertEquals(TargetState.RUNNING, stored.getTargetState(), "the target state is kept: the data plane returns to it");
+        assertTrue(stored.getPendingOffsets().getStopFirst());
+        assertNotNull(stored.getPendingOffsets().getRequestedAt());
+
+        // Another request of either kind waits for the first to end.
+        CommandDecision second = send("orders", new io.switchboard.schemas.ModifyOffsets(null, true));
+        assertEquals(Outcome.CONFLICT, second.getOutcome());
+        assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING, second.getReason());
+        send("orders", new ChangeTargetState(TargetState.STOPPED));
+        assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING,
+                send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false)).getReason());
+        assertEquals(first.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
+
+        // Once the data plane reports its outcome, the next may come.
+        ConnectorObservation done = observation("orders", "STOPPED", 50L);
+        done.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(first.getCommandId(), 200, "altered",
+                "{\"offsets\":[]}", 60L));
+        observations.pipeInput("default/orders", done);
+        assertEquals(Outcome.UPDATED, send("orders", new io.switchboard.schemas.ModifyOffsets(null, true)).getOutcome());
+    }
+
+    @Test
+    void aCreateWithOffsetsAsksForThemBeforeTheConnectorFirstRuns() {
+        String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":3}}]}";
+        CommandDecision created = send("orders", new CreateConnector(CONFIG, TargetState.PAUSED, offsets));
+        assertEquals(Outcome.CREATED, created.getOutcome());
+        ConnectorState stored = store.get("default/orders");
+        assertEquals(TargetState.PAUSED, stored.getTargetState());
+        assertEquals(created.getCommandId(), stored.getPendingOffsets().getId());
+        assertEquals(offsets, stored.getPendingOffsets().getOffsets());
+        assertTrue(stored.getPendingOffsets().getStopFirst());
+        send("plain", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        assertNull(store.get("default/plain").getPendingOffsets());
+    }
+
+    @Test
     void activeTopicResetsAreRecordedForTheDataPlane() {
         assertEquals(Outcome.NOT_FOUND, send("orders", new io.switchboard.schemas.ResetActiveTopics()).getOutcome());
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         CommandDecision reset = send("orders", new io.switchboard.schemas.ResetActiveTopics());
         assertEquals(Outcome.UPDATED, reset.getOutcome());
         assertEquals(reset.getCommandId(), store.get("default/orders").getPendingTopicsReset());
@@ -397,7 +440,7 @@ class CommandTopologyTest {
 
     @Test
     void autoRestartsArePublished() {
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         lifecycle.readValuesToList();
         ConnectorObservation failed = observation("orders", "FAILED", 10L);
         observations.pipeInput("default/orders", failed);
@@ -416,7 +459,7 @@ class CommandTopologyTest {
 
     @Test
     void reconcileFailuresArePublishedOncePerFailureAndTheirEnd() {
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         lifecycle.readValuesToList();
         ConnectorObservation first = observation("orders", "UNASSIGNED", 10L);
         first.setReconcileFailure(new io.switchboard.schemas.ReconcileFailure("RUNNING", "ABSENT", 1,
@@ -459,21 +502,21 @@ class CommandTopologyTest {
     void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndChangesNothing() {
         // Commands carry the time they were issued, as their records do; the other helpers' records are stamped now.
         long t = System.currentTimeMillis();
-        CommandDecision first = sendWithKey("orders", new CreateConnector(CONFIG, TargetState.RUNNING), "key-1", t + 1_000L);
+        CommandDecision first = sendWithKey("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null), "key-1", t + 1_000L);
         assertEquals(Outcome.CREATED, first.getOutcome());
         lifecycle.readValuesToList();
 
-        CommandDecision retry = sendWithKey("orders", new CreateConnector(new java.util.TreeMap<>(CONFIG), TargetState.RUNNING), "key-1", t + 2_000L);
+        CommandDecision retry = sendWithKey("orders", new CreateConnector(new java.util.TreeMap<>(CONFIG), TargetState.RUNNING, null), "key-1", t + 2_000L);
         assertEquals(Outcome.CREATED, retry.getOutcome(), "answered as the first create was, not 409");
         assertEquals(first.getState(), retry.getState());
         assertTrue(retry.getReplayed());
         assertTrue(lifecycle.isEmpty(), "a retry publishes nothing");
 
-        assertEquals(Outcome.CONFLICT, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING)).getOutcome(),
+        assertEquals(Outcome.CONFLICT, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null)).getOutcome(),
                 "without the key it is a second create");
-        CommandDecision misuse = sendWithKey("orders", new CreateConnector(with(CONFIG, "topic", "x"), TargetState.RUNNING), "key-1", t + 3_000L);
+        CommandDecision misuse = sendWithKey("orders", new CreateConnector(with(CONFIG, "topic", "x"), TargetState.RUNNING, null), "key-1", t + 3_000L);
         assertEquals(Outcome.IDEMPOTENCY_CONFLICT, misuse.getOutcome());
-        assertEquals(Outcome.CREATED, sendWithKey("other", new CreateConnector(CONFIG, TargetState.RUNNING), "key-1", t + 3_000L).getOutcome(),
+        assertEquals(Outcome.CREATED, sendWithKey("other", new CreateConnector(CONFIG, TargetState.RUNNING, null), "key-1", t + 3_000L).getOutcome(),
                 "keys are per connector");
 
         assertEquals(Outcome.DELETED, sendWithKey("orders", new DeleteConnector(), "key-2", t + 4_000L).getOutcome());
@@ -483,7 +526,7 @@ class CommandTopologyTest {
 
         // A day and more of stream time later the key is forgotten and decided anew.
         long later = t + 5_000L + java.time.Duration.ofHours(25).toMillis();
-        send("filler", new CreateConnector(CONFIG, TargetState.RUNNING));
+        send("filler", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         commands.pipeInput("default/filler", ConnectorCommand.newBuilder().setCommandId("tick").setCluster("default")
                 .setConnector("filler").setIssuedAt(later).setAction(new DeleteConnector()).build(), later);
         decisions.readValuesToList();

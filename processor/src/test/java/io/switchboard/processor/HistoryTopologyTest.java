@@ -114,8 +114,8 @@ class HistoryTopologyTest {
     @Test
     void everyAcceptedChangeIsAnEntryAndHistorySurvivesDeleteAndRecreate() {
         start(HistoryRecording.DEFAULT_MAX_ENTRIES);
-        assertEquals(Outcome.CREATED, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING)));
-        assertEquals(Outcome.CONFLICT, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING)));
+        assertEquals(Outcome.CREATED, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null)));
+        assertEquals(Outcome.CONFLICT, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null)));
         Map<String, String> v2 = with(CONFIG, "topic", "lines-v2");
         v2.put("tasks.max", "2");
         v2.remove("file");
@@ -170,7 +170,7 @@ class HistoryTopologyTest {
     @Test
     void theOldestEntriesAreFoldedIntoTheBase() {
         start(3);
-        send("orders", new CreateConnector(CONFIG, TargetState.PAUSED));
+        send("orders", new CreateConnector(CONFIG, TargetState.PAUSED, null));
         for (int i = 1; i <= 4; i++) {
             send("orders", new PatchConnectorConfig(Map.of("tasks.max", String.valueOf(i))));
         }
@@ -191,7 +191,7 @@ class HistoryTopologyTest {
     void largeValuesAreShortenedSoAHistoryFitsInOneRecord() {
         start(HistoryRecording.DEFAULT_MAX_ENTRIES);
         String padding = "x".repeat(600_000);
-        send("orders", new CreateConnector(with(CONFIG, "padding", padding), TargetState.RUNNING));
+        send("orders", new CreateConnector(with(CONFIG, "padding", padding), TargetState.RUNNING, null));
         send("orders", new PatchConnectorConfig(Map.of("padding", "y".repeat(600_000))));
         ConnectorHistory stored = history.get("default/orders");
         assertEquals(2, stored.getEntries().size());
@@ -207,7 +207,7 @@ class HistoryTopologyTest {
         }
         send("orders", new PutConnectorConfig(wide));
         send("orders", new DeleteConnector());
-        send("orders", new CreateConnector(wide, TargetState.PAUSED));
+        send("orders", new CreateConnector(wide, TargetState.PAUSED, null));
         stored = history.get("default/orders");
         assertTrue(HistoryProcessor.size(stored) <= HistoryProcessor.MAX_CHARS, String.valueOf(HistoryProcessor.size(stored)));
         assertTrue(serdes().serializer().serialize("t", stored).length < 1_000_000);
@@ -221,8 +221,8 @@ class HistoryTopologyTest {
     @Test
     void otherConnectorsKeepTheirOwnHistory() {
         start(HistoryRecording.DEFAULT_MAX_ENTRIES);
-        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING));
-        send("billing", new CreateConnector(with(CONFIG, "name", "billing"), TargetState.STOPPED));
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        send("billing", new CreateConnector(with(CONFIG, "name", "billing"), TargetState.STOPPED, null));
         assertEquals(1, history.get("default/orders").getEntries().size());
         assertEquals(TargetState.STOPPED, history.get("default/billing").getEntries().get(0).getTargetState());
         assertNull(history.get("default/never"));

@@ -56,9 +56,48 @@ final class ConfluentEntities {
     record Metadata(@JsonProperty("observed_at") String observedAt) {
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record OffsetsRequestInfo(String id, String name, JsonNode offsets, @JsonProperty("requested_at") String requestedAt,
+                              String type) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record OffsetsRequestPhase(String phase, String message) {
+    }
+
+    record OffsetsRequestStatus(OffsetsRequestInfo request, OffsetsRequestPhase status,
+                                @JsonProperty("previous_offsets") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode previousOffsets,
+                                @JsonProperty("applied_at") String appliedAt) {
+    }
+
     /** DELETE's answer. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Deleted(Object error) {
+    }
+
+    /** A request to change offsets as Confluent shows it; {@code connectorId} is the connector's lcc- id. */
+    static OffsetsRequestInfo offsetsRequest(String connectorId, String name, io.switchboard.core.Views.OffsetsRequestView view) {
+        return new OffsetsRequestInfo(connectorId, name, offsetsList(view.offsetsJson()),
+                view.requestedAt() == null ? null : view.requestedAt().toString(), view.offsetsJson() == null ? "DELETE" : "PATCH");
+    }
+
+    static OffsetsRequestStatus offsetsRequestStatus(String connectorId, String name, io.switchboard.core.Views.OffsetsRequestView view) {
+        return new OffsetsRequestStatus(offsetsRequest(connectorId, name, view),
+                new OffsetsRequestPhase(view.phase().name(), view.message()), offsetsList(view.previousOffsetsJson()),
+                view.appliedAt() == null ? null : view.appliedAt().toString());
+    }
+
+    /** The list inside Kafka Connect's {"offsets": [...]} body; null for none. */
+    private static JsonNode offsetsList(String body) {
+        if (body == null) {
+            return null;
+        }
+        try {
+            JsonNode list = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("offsets");
+            return list.isArray() ? list : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     static Connector connector(ConnectorView view) {

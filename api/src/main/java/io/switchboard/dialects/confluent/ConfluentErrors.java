@@ -46,6 +46,7 @@ final class ConfluentErrors implements ErrorFormat {
             case CLUSTER -> "Kafka cluster not found: " + missing.name();
             case TASK -> "Task " + missing.task() + " of connector " + missing.name() + " not found";
             case CONNECTOR -> "Connector " + missing.name() + " not found";
+            case OFFSETS_REQUEST -> "No offsets request was made for connector " + missing.name();
         };
     }
 

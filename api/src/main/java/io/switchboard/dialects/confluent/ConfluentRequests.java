@@ -13,7 +13,7 @@ final class ConfluentRequests {
     private ConfluentRequests() {
     }
 
-    /** POST .../connectors: {"name", "config", "offsets"}; offsets, when given, as Kafka Connect's JSON list. */
+    /** POST .../connectors: {"name", "config", "offsets"}; offsets, when given, as Kafka Connect's offsets body. */
     record Create(String name, Map<String, String> config, String offsetsJson) {
     }
 
@@ -38,7 +38,7 @@ final class ConfluentRequests {
         if (offsets != null && !offsets.isNull()) {
             JsonBodies.requireOffsetsList(offsets);
             if (!offsets.isEmpty()) {
-                offsetsJson = offsets.toString();
+                offsetsJson = kafkaConnectBody(offsets);
             }
         }
         return new Create(name.asText(), named, offsetsJson);
@@ -71,7 +71,7 @@ final class ConfluentRequests {
                     throw new InvalidRequest("offsets", "A PATCH request needs the offsets to set");
                 }
                 JsonBodies.requireOffsetsList(offsets);
-                return new OffsetsRequest(type, offsets.toString());
+                return new OffsetsRequest(type, kafkaConnectBody(offsets));
             }
             case "DELETE" -> {
                 if (offsets != null && !offsets.isNull() && !(offsets.isArray() && offsets.isEmpty())) {
@@ -81,6 +81,11 @@ final class ConfluentRequests {
             }
             default -> throw new InvalidRequest("type", "type must be PATCH or DELETE, not '" + type + "'");
         }
+    }
+
+    /** Kafka Connect's offsets body, {"offsets": [...]}, around Confluent's list. */
+    private static String kafkaConnectBody(JsonNode offsets) {
+        return "{\"offsets\":" + offsets + "}";
     }
 
     private static JsonNode object(byte[] body, String expected) {

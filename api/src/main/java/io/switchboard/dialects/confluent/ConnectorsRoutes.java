@@ -55,6 +55,13 @@ final class ConnectorsRoutes {
         config.routes.get(c + "/tasks", ctx -> ctx.json(connectors.taskConfigs(scopes.of(ctx), name(ctx)).stream()
                 .map(ConfluentEntities::taskConfig).toList()));
         config.routes.get(c + "/offsets", this::offsets);
+        config.routes.post(c + "/offsets/request", this::requestOffsetsChange);
+        config.routes.get(c + "/offsets/request/status", ctx -> {
+            Scope scope = scopes.of(ctx);
+            String name = name(ctx);
+            String id = ConfluentEntities.id(connectors.connector(scope, name)).id();
+            ctx.json(ConfluentEntities.offsetsRequestStatus(id, name, connectors.offsetsRequest(scope, name)));
+        });
         config.routes.get(BASE + "/connector-plugins", this::plugins);
         config.routes.put(BASE + "/connector-plugins/{plugin_name}/config/validate", ctx -> {
             Scope scope = scopes.of(ctx);
@@ -103,11 +110,23 @@ final class ConnectorsRoutes {
         Scope scope = scopes.of(ctx);
         RequestContext request = RequestContexts.of(ctx);
         ConfluentRequests.Create body = ConfluentRequests.create(ctx.bodyAsBytes());
-        if (body.offsetsJson() != null) {
-            throw new ServiceException.InvalidRequest("offsets", "Initial offsets are not supported yet");
-        }
-        AsyncAnswers.answer(ctx, connectors.create(scope, body.name(), body.config(), TargetState.RUNNING, request),
+        AsyncAnswers.answer(ctx, connectors.create(scope, body.name(), body.config(), TargetState.RUNNING, body.offsetsJson(), request),
                 written -> ctx.status(201).json(ConfluentEntities.connector(written.connector())));
+    }
+
+    /**
+     * Asynchronous: answered 202 once recorded; the data plane stops the connector, changes the
+     * offsets and returns it to its state, and .../offsets/request/status follows it.
+     */
+    private void requestOffsetsChange(Context ctx) {
+        Scope scope = scopes.of(ctx);
+        RequestContext request = RequestContexts.of(ctx);
+        String name = name(ctx);
+        ConfluentRequests.OffsetsRequest body = ConfluentRequests.offsetsRequest(ctx.bodyAsBytes());
+        AsyncAnswers.answer(ctx, connectors.requestOffsetsChange(scope, name, body.offsetsJson(), request), recorded -> {
+            String id = ConfluentEntities.id(connectors.connector(scope, name)).id();
+            ctx.status(202).json(ConfluentEntities.offsetsRequest(id, name, recorded));
+        });
     }
 
     /** Creates or replaces the config; Confluent answers both with 200 and the connector. */

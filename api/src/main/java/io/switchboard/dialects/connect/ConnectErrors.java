@@ -39,6 +39,7 @@ final class ConnectErrors implements ErrorFormat {
         String name = missing.name();
         return switch (missing.subject()) {
             case CLUSTER -> "Unknown Connect cluster: " + name;
+            case OFFSETS_REQUEST -> "No offsets request was made for connector " + name;
             case TASK -> missing.operation() == ServiceException.Operation.READ_TASK_STATUS
                     ? "No status found for task " + name + "-" + missing.task()
                     : "Unknown task: " + name + "-" + missing.task();
