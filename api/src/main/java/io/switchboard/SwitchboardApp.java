@@ -190,7 +190,8 @@ public final class SwitchboardApp implements AutoCloseable {
         // The APIs Switchboard speaks, each under its own base paths with its own error shape.
         Dialects dialects = new Dialects(java.util.List.<Dialect>of(
                 new ConnectDialect(core, json),
-                new io.switchboard.dialects.confluent.ConfluentDialect(core, options.confluentScopeMap())));
+                new io.switchboard.dialects.confluent.ConfluentDialect(core, options.confluentScopeMap()),
+                new io.switchboard.dialects.redpanda.RedpandaDialect(core, advertised)));
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json);
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
         // The API answers from here on, so that the replica is reachable while the data plane starts;

@@ -41,6 +41,34 @@ public final class ClusterFacts {
         }
     }
 
+    /** The worker's {"version", "commit", "kafka_cluster_id"}. */
+    public JsonNode info(Scope scope) {
+        ConnectClusterClient worker = worker(scope);
+        try {
+            return worker.root();
+        } catch (ConnectClusterClient.WorkerRejection e) {
+            throw refused(worker, e);
+        } catch (ConnectClusterClient.ConnectCallException e) {
+            throw unreachable();
+        }
+    }
+
+    /** The topics the connector has used: the worker's answer, else the last the data plane read. */
+    public java.util.List<String> activeTopics(Scope scope, String name) {
+        connectors.connector(scope, name);
+        try {
+            return worker(scope).activeTopics(name);
+        } catch (ConnectClusterClient.WorkerRejection e) {
+            if (e.status() == 404) {
+                return java.util.List.of();
+            }
+            throw new ServiceException.WorkerRefused(e.status(), e.getMessage());
+        } catch (ConnectClusterClient.ConnectCallException | ServiceException.Unavailable e) {
+            return connectors.observedDetails(scope, name).map(ObservedDetails::activeTopics)
+                    .filter(java.util.Objects::nonNull).orElseThrow(ClusterFacts::unreachable);
+        }
+    }
+
     /** The plugin's validation of a config: Kafka Connect's ConfigInfos. */
     public JsonNode validate(Scope scope, String plugin, Map<String, String> config) {
         ConnectClusterClient worker = worker(scope);

@@ -87,7 +87,7 @@ public abstract sealed class ServiceException extends RuntimeException {
 
     /** The request breaks a rule of the product (a name, a value, a body): the client must change it. */
     public static final class InvalidRequest extends ServiceException {
-        private final String field;
+        private final List<Violation> violations;
 
         public InvalidRequest(String message) {
             this(null, message);
@@ -95,12 +95,22 @@ public abstract sealed class ServiceException extends RuntimeException {
 
         /** @param field the field at fault, when there is one */
         public InvalidRequest(String field, String message) {
-            super(message);
-            this.field = field;
+            this(message, List.of(new Violation(field, message)));
         }
 
+        /** Several fields at fault, each with what is wrong with it. */
+        public InvalidRequest(String message, List<Violation> violations) {
+            super(message);
+            this.violations = List.copyOf(violations);
+        }
+
+        /** The first field at fault; null when the request as a whole is. */
         public String field() {
-            return field;
+            return violations.isEmpty() ? null : violations.get(0).key();
+        }
+
+        public List<Violation> violations() {
+            return violations;
         }
     }
 

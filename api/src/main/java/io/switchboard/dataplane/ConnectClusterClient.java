@@ -224,6 +224,11 @@ public final class ConnectClusterClient {
         return topics;
     }
 
+    /** GET /: the worker's version, commit and Kafka cluster id. */
+    public JsonNode root() {
+        return call("GET", "/", null, 200);
+    }
+
     /** GET /connector-plugins: the worker's connector plugins, [{"class", "type", "version"}]. */
     public JsonNode plugins() {
         return call("GET", "/connector-plugins", null, 200);

@@ -28,6 +28,8 @@ public final class ApiContract {
     private static final OpenApiInteractionValidator KAFKA_CONNECT = validator("/openapi/kafka-connect.yaml");
     /** Confluent Cloud's connect/v1 dialect, as served at {@code /connect/v1/openapi.yaml}. */
     private static final OpenApiInteractionValidator CONFLUENT = validator("/openapi/confluent-connect-v1.yaml");
+    /** Redpanda Cloud's Kafka Connect dialect, as served at {@code /v1/kafka-connect/openapi.yaml}. */
+    private static final OpenApiInteractionValidator REDPANDA = validator("/openapi/redpanda-kafka-connect.yaml");
     private static final Set<String> WATCHED = ConcurrentHashMap.newKeySet();
     private static final java.util.regex.Pattern CLUSTER_SCOPE = java.util.regex.Pattern.compile("/clusters/[^/]+(/.*)?");
 
@@ -70,11 +72,19 @@ public final class ApiContract {
         if (scoped.matches()) {
             path = scoped.group(1) == null ? "/" : scoped.group(1);
         }
-        OpenApiInteractionValidator document = path.startsWith("/connect/v1/") ? CONFLUENT : KAFKA_CONNECT;
+        OpenApiInteractionValidator document = path.startsWith("/connect/v1/") ? CONFLUENT
+                : path.startsWith("/v1/kafka-connect/") ? REDPANDA : KAFKA_CONNECT;
         ValidationReport report = document.validateResponse(path,
                 Request.Method.valueOf(method.toUpperCase(java.util.Locale.ROOT)), response.build());
         if (document == CONFLUENT && headers.keySet().stream().noneMatch("X-Request-Id"::equalsIgnoreCase)) {
             throw new AssertionError("The answer to " + method + " " + pathAndQuery + " has no X-Request-Id: " + status + " " + body);
+        }
+        if (status >= 400 && document == REDPANDA) {
+            String code = Http.JSON.readTree(body).path("code").asText();
+            if (!RedpandaCodes.statusOf(code).contains(status)) {
+                throw new AssertionError("The answer to " + method + " " + pathAndQuery + " is a " + status
+                        + " whose code " + code + " gRPC-gateway answers with another status: " + body);
+            }
         }
         if (status >= 400 && document == CONFLUENT) {
             int code = Http.JSON.readTree(body).path("error").path("code").asInt(-1);

@@ -1,0 +1,193 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Redpanda Cloud's Kafka Connect API over real HTTP, on a real broker, Kafka Streams and the
+ * embedded Kafka Connect worker: every route, holistic states (DEGRADED with one of two tasks
+ * failed), errors parsed from traces, google.rpc errors, and one connector seen through every dialect.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedpandaDialectTest {
+    private static final String BASE = "/v1/kafka-connect/clusters/default";
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private SwitchboardFixture fx;
+    private Path files;
+
+    @BeforeAll
+    void start() throws Exception {
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        files = Files.createTempDirectory("redpanda-dialect");
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+        SwitchboardFixture.deleteQuietly(files);
+    }
+
+    private static String spec(String name, Map<String, String> config) {
+        return SwitchboardFixture.json(Map.of("name", name, "config", config));
+    }
+
+    private Map<String, String> fileSource(String name) throws Exception {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "FileStreamSource");
+        config.put("file", Files.writeString(files.resolve(name + ".txt"), "x\ny\n").toString());
+        config.put("topic", "redpanda-" + name);
+        config.put("db.password", "hunter2");
+        return config;
+    }
+
+    private JsonNode eventually(String what, Supplier<JsonNode> probe, Predicate<JsonNode> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = probe.get();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Never " + what + "; last: " + last);
+    }
+
+    private JsonNode status(String name) {
+        return fx.call("GET", BASE + "/connectors/" + name + "/status", null).json();
+    }
+
+    private static Predicate<JsonNode> holistic(String state) {
+        return s -> s.path("holistic_state").asText().equals("CONNECTOR_HOLISTIC_STATE_" + state);
+    }
+
+    /** As a generated client sends an operation without a body. */
+    private int bodiless(String method, String path) throws Exception {
+        HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create(fx.app.url() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        io.switchboard.testing.ApiContract.check(fx.app.url(), method, path, answer.statusCode(), answer.headers().map(), answer.body());
+        return answer.statusCode();
+    }
+
+    @Test
+    void clustersAreListedWithTheirWorkersFacts() {
+        JsonNode clusters = fx.call("GET", "/v1/kafka-connect/clusters", null).json().path("clusters");
+        assertEquals("default", clusters.get(0).path("name").asText());
+        JsonNode cluster = fx.call("GET", BASE, null).json();
+        assertEquals("4.3.1", cluster.path("info").path("version").asText());
+        assertTrue(cluster.path("address").asText().endsWith("/clusters/default"), cluster.toString());
+        assertTrue(cluster.path("plugins").toString().contains("FileStreamSourceConnector"));
+        String worker = fx.app.connectClusters().get("default");
+        assertFalse(cluster.toString().contains(URI.create(worker).getPort() + ""), "the worker's own address is not shown");
+    }
+
+    @Test
+    void everyConnectorRoute() throws Exception {
+        SwitchboardFixture.Answer created = fx.call("POST", BASE + "/connectors", spec("orders", fileSource("orders")));
+        assertEquals(201, created.status(), created.body());
+        assertEquals("****************", created.json().path("config").path("db.password").asText());
+        SwitchboardFixture.Answer again = fx.call("POST", BASE + "/connectors", spec("orders", fileSource("orders")));
+        assertEquals(409, again.status());
+        assertEquals("ALREADY_EXISTS", again.json().path("code").asText());
+
+        JsonNode healthy = eventually("HEALTHY", () -> status("orders"), holistic("HEALTHY"));
+        assertEquals("RUNNING", healthy.path("tasks").get(0).path("state").asText());
+        assertEquals(0, healthy.path("errors").size());
+        assertEquals("orders", fx.call("GET", BASE + "/connectors/orders", null).json().path("name").asText());
+        assertEquals("****************", fx.call("GET", BASE + "/connectors/orders/config", null).json().path("db.password").asText());
+
+        assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/pause"));
+        eventually("PAUSED", () -> status("orders"), holistic("PAUSED"));
+        assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/resume"));
+        eventually("HEALTHY again", () -> status("orders"), holistic("HEALTHY"));
+        assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/stop"));
+        eventually("STOPPED", () -> status("orders"), holistic("STOPPED"));
+        assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/resume"));
+        eventually("HEALTHY after the stop", () -> status("orders"), holistic("HEALTHY"));
+        assertEquals(204, bodiless("POST", BASE + "/connectors/orders/restart"));
+        assertEquals(204, fx.call("POST", BASE + "/connectors/orders/restart", "{\"include_tasks\": true, \"only_failed\": true}").status());
+
+        JsonNode topics = eventually("its topic", () -> fx.call("GET", BASE + "/connectors/orders/topics", null).json(),
+                t -> t.path("topics").size() == 1);
+        assertEquals("redpanda-orders", topics.path("topics").get(0).asText());
+        assertEquals(200, fx.call("PUT", BASE + "/connectors/orders/topics/reset", null).status());
+
+        Map<String, String> changed = fileSource("orders");
+        changed.put("topic", "redpanda-orders-2");
+        SwitchboardFixture.Answer replaced = fx.call("PUT", BASE + "/connectors/orders/config", SwitchboardFixture.json(changed));
+        assertEquals(200, replaced.status(), replaced.body());
+        assertEquals(201, fx.call("PUT", BASE + "/connectors/upserted/config", SwitchboardFixture.json(fileSource("upserted"))).status());
+
+        // One connector in every dialect.
+        assertEquals("redpanda-orders-2", fx.call("GET", "/clusters/default/connectors/orders/config", null).json().path("topic").asText());
+        assertEquals(204, fx.call("DELETE", BASE + "/connectors/orders", null).status());
+        SwitchboardFixture.Answer gone = fx.call("GET", BASE + "/connectors/orders", null);
+        assertEquals(404, gone.status());
+        assertEquals("NOT_FOUND", gone.json().path("code").asText());
+        assertEquals(404, fx.call("GET", "/connectors/orders", null).status());
+        assertEquals(204, fx.call("DELETE", "/clusters/default/connectors/upserted", null).status());
+    }
+
+    @Test
+    void oneFailedTaskOfTwoIsDegradedAndItsErrorIsReadable() throws Exception {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", io.switchboard.testing.HalfFailingSource.class.getName());
+        config.put("tasks.max", "2");
+        assertEquals(201, fx.call("POST", BASE + "/connectors", spec("half", config)).status());
+        JsonNode degraded = eventually("DEGRADED", () -> status("half"), holistic("DEGRADED"));
+        JsonNode error = degraded.path("errors").get(0);
+        assertEquals("TYPE_ERROR", error.path("type").asText());
+        assertEquals("Task 1 error: Task 1 cannot reach its source: connection refused", error.path("title").asText(), error.toString());
+        assertFalse(error.path("content").asText().contains("\tat "), "no stack frames: " + error);
+        assertEquals(204, fx.call("DELETE", BASE + "/connectors/half", null).status());
+    }
+
+    @Test
+    void badInputIsInvalidArgumentNamingTheField() {
+        Map<String, SwitchboardFixture.Answer> answers = new LinkedHashMap<>();
+        answers.put("cluster_name", fx.call("GET", "/v1/kafka-connect/clusters/bad.name/connectors", null));
+        answers.put("page_size", fx.call("GET", BASE + "/connectors?page_size=1001", null));
+        answers.put("page_token", fx.call("GET", BASE + "/connectors?page_token=not-a-token", null));
+        answers.put("name", fx.call("POST", BASE + "/connectors", "{\"name\": \"a b\", \"config\": {\"connector.class\": \"FileStreamSource\"}}"));
+        answers.put("config", fx.call("POST", BASE + "/connectors", "{\"name\": \"x\"}"));
+        answers.put("config.name", fx.call("PUT", BASE + "/connectors/x/config", "{\"name\": \"y\"}"));
+        answers.put("include_tasks", fx.call("POST", BASE + "/connectors/x/restart", "{\"include_tasks\": \"yes\"}"));
+        answers.forEach((field, answer) -> {
+            assertEquals(400, answer.status(), field + ": " + answer.body());
+            JsonNode body = answer.json();
+            assertEquals("INVALID_ARGUMENT", body.path("code").asText(), answer.body());
+            assertEquals("type.googleapis.com/google.rpc.ErrorInfo", body.path("details").get(0).path("@type").asText());
+            assertEquals("REASON_INVALID_INPUT", body.path("details").get(0).path("reason").asText());
+            JsonNode violations = body.path("details").get(1).path("field_violations");
+            assertEquals(field, violations.get(0).path("field").asText(), answer.body());
+        });
+        SwitchboardFixture.Answer unknown = fx.call("GET", "/v1/kafka-connect/clusters/nope/connectors", null);
+        assertEquals(404, unknown.status());
+        assertEquals("NOT_FOUND", unknown.json().path("code").asText());
+        SwitchboardFixture.Answer route = fx.call("GET", "/v1/kafka-connect/nothing", null);
+        assertEquals(404, route.status());
+        assertEquals("NOT_FOUND", route.json().path("code").asText());
+        assertNotNull(route.header("X-Request-Id"));
+    }
+}
