@@ -97,6 +97,8 @@ public final class SwitchboardApp implements AutoCloseable {
     private HttpServer http;
     private io.switchboard.core.ConnectorSecrets secrets;
     private String keyringHandle;
+    private String secretStoreHandle;
+    private io.switchboard.core.NamedSecrets namedSecrets;
     /** Clusters whose workers open sealed secrets themselves (the embedded worker). */
     private final java.util.Set<String> sealedClusters = new java.util.HashSet<>();
 
@@ -175,6 +177,10 @@ public final class SwitchboardApp implements AutoCloseable {
                 SecretKeys.fromGlobs(options.secretKeyPatterns()));
         keyringHandle = io.switchboard.secrets.SecretConfigProvider.register(
                 "replica-" + java.util.UUID.randomUUID(), keyring);
+        io.switchboard.secrets.SecretStore secretStore = own(Stage.PROCESSOR, new io.switchboard.secrets.SecretStore(bootstrapServers,
+                options.topicPrefix() + ".secrets", new io.switchboard.secrets.SecretBox(keyring), admin));
+        secretStoreHandle = io.switchboard.secrets.SecretStoreConfigProvider.register(
+                "replica-" + java.util.UUID.randomUUID(), secretStore);
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5)), serdes.states(), serdes.observations(), histories,
@@ -182,9 +188,10 @@ public final class SwitchboardApp implements AutoCloseable {
         this.queries = queries;
         io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
+        namedSecrets = new io.switchboard.core.NamedSecrets(secretStore, queries, Clock.systemUTC());
         ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins,
-                new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys()), watcher, secrets);
-        CoreServices core = new CoreServices(connectorService,
+                new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys()), watcher, secrets, namedSecrets);
+        CoreServices core = new CoreServices(connectorService, namedSecrets,
                 new io.switchboard.core.ClusterFacts(connectClusters, connectorService, Clock.systemUTC()), connectClusters, kafkaClusterId);
         ObjectMapper json = new ObjectMapper();
         // The APIs Switchboard speaks, each under its own base paths with its own error shape.
@@ -220,9 +227,12 @@ public final class SwitchboardApp implements AutoCloseable {
             // topic and REST answers keep them sealed.
             EmbeddedConnectWorker worker = own(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, options.pluginPath(),
                     options.topicPrefix() + "-connect", 0, Map.of(
-                            "config.providers", "switchboard",
+                            "config.providers", "switchboard,secretsManager",
                             "config.providers.switchboard.class", io.switchboard.secrets.SecretConfigProvider.class.getName(),
-                            "config.providers.switchboard.param.keyring.handle", keyringHandle)));
+                            "config.providers.switchboard.param.keyring.handle", keyringHandle,
+                            "config.providers.secretsManager.class", io.switchboard.secrets.SecretStoreConfigProvider.class.getName(),
+                            "config.providers.secretsManager.param.store.handle", secretStoreHandle,
+                            "config.providers.secretsManager.param.cluster", DEFAULT_CLUSTER)));
             clusters.put(DEFAULT_CLUSTER, worker.url());
             sealedClusters.add(DEFAULT_CLUSTER);
             log.info("Embedded Kafka Connect worker listening on {}", worker.url());
@@ -243,8 +253,9 @@ public final class SwitchboardApp implements AutoCloseable {
                     observation -> observations.send(new ProducerRecord<>(topics.observations(),
                             cluster + "/" + observation.getConnector(), observation)),
                     Clock.systemUTC(),
-                    // Another cluster's workers cannot open sealed values: they get them opened.
-                    sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity() : secrets::open,
+                    // Another cluster's workers cannot open sealed values or named secrets: they get them opened.
+                    sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity()
+                            : config -> namedSecrets.resolve(cluster, secrets.open(config)),
                     name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
             loops.add(own(Stage.DATA_PLANE, new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
                     options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY).start()));

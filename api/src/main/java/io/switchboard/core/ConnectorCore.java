@@ -60,9 +60,12 @@ public final class ConnectorCore implements ConnectorService {
     private final ConnectorPlugins plugins;
     private final ObservationWatcher watcher;
     private final ConnectorSecrets secrets;
+    private final NamedSecrets namedSecrets;
 
     public ConnectorCore(CommandGateway gateway, ConnectorQueries queries, ConnectorPlugins plugins,
-                         ConnectorConfigValidator validator, ObservationWatcher watcher, ConnectorSecrets secrets) {
+                         ConnectorConfigValidator validator, ObservationWatcher watcher, ConnectorSecrets secrets,
+                         NamedSecrets namedSecrets) {
+        this.namedSecrets = namedSecrets;
         this.gateway = gateway;
         this.queries = queries;
         this.plugins = plugins;
@@ -76,6 +79,7 @@ public final class ConnectorCore implements ConnectorService {
                                              String initialOffsets, RequestContext request) {
         ConnectorNames.requireAddressable(name);
         secrets.requireOpenable(config);
+        namedSecrets.requireKnown(scope, config);
         Set<String> passwords = validator.validate(scope.cluster(), config);
         CreateConnector action = new CreateConnector(secrets.seal(config, passwords, Map.of()),
                 initialState == null ? TargetState.RUNNING : initialState, initialOffsets);
@@ -88,6 +92,7 @@ public final class ConnectorCore implements ConnectorService {
         // A PUT may create the connector: its name must be one the worker can address.
         ConnectorNames.requireAddressable(name);
         secrets.requireOpenable(config);
+        namedSecrets.requireKnown(scope, config);
         Set<String> passwords = validator.validate(scope.cluster(), config);
         Map<String, String> sealed = secrets.seal(config, passwords, currentConfigIfSecret(scope, name, config, passwords));
         return submit(scope, name, new PutConnectorConfig(sealed), Operation.PUT_CONFIG, request)
@@ -100,6 +105,7 @@ public final class ConnectorCore implements ConnectorService {
                                                         RequestContext request) {
         ConnectorState current = existing(scope, name, Operation.PATCH_CONFIG);
         secrets.requireOpenable(patch);
+        namedSecrets.requireKnown(scope, patch);
         Map<String, String> patched = new HashMap<>(current.getConfig());
         patch.forEach((k, v) -> {
             if (v == null) {

@@ -20,7 +20,7 @@ public abstract sealed class ServiceException extends RuntimeException {
     }
 
     /** What does not exist. */
-    public enum Subject { CONNECTOR, TASK, CLUSTER, OFFSETS_REQUEST }
+    public enum Subject { CONNECTOR, TASK, CLUSTER, OFFSETS_REQUEST, SECRET }
 
     /** The connector (or one of its tasks, or the cluster) does not exist. */
     public static final class NotFound extends ServiceException {
@@ -35,6 +35,7 @@ public abstract sealed class ServiceException extends RuntimeException {
                 case TASK -> "Task " + name + "-" + task + " not found";
                 case CLUSTER -> "Connect cluster " + name + " not found";
                 case OFFSETS_REQUEST -> "No offsets request was made for connector " + name;
+                case SECRET -> "Secret " + name + " not found";
             });
             this.subject = subject;
             this.name = name;
@@ -71,17 +72,42 @@ public abstract sealed class ServiceException extends RuntimeException {
         }
     }
 
-    /** A connector of that name exists already. */
+    /** A connector (or secret) of that name exists already. */
     public static final class AlreadyExists extends ServiceException {
+        private final Subject subject;
         private final String name;
 
         public AlreadyExists(String name) {
-            super("Connector " + name + " already exists");
+            this(Subject.CONNECTOR, name);
+        }
+
+        public AlreadyExists(Subject subject, String name) {
+            super((subject == Subject.SECRET ? "Secret " : "Connector ") + name + " already exists");
+            this.subject = subject;
             this.name = name;
+        }
+
+        public Subject subject() {
+            return subject;
         }
 
         public String name() {
             return name;
+        }
+    }
+
+    /** A secret cannot be deleted while connectors use it. */
+    public static final class InUse extends ServiceException {
+        private final List<String> users;
+
+        public InUse(String name, List<String> users) {
+            super("Secret " + name + " is used by connector" + (users.size() == 1 ? " " : "s ") + String.join(", ", users)
+                    + "; change their configs first");
+            this.users = List.copyOf(users);
+        }
+
+        public List<String> users() {
+            return users;
         }
     }
 

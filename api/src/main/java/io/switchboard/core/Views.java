@@ -63,6 +63,10 @@ public final class Views {
         public enum Phase { PENDING, APPLIED, FAILED }
     }
 
+    /** A named secret: never its value. */
+    public record SecretView(String cluster, String name, Map<String, String> labels, Instant createdAt, Instant updatedAt) {
+    }
+
     /** The active topics and committed offsets the data plane last read, and when. */
     public record ObservedDetails(List<String> activeTopics, String offsetsJson, Instant observedAt) {
     }

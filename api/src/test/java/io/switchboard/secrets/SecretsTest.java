@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Secrets end to end: sealed before any topic, hidden in every answer and event, opened only by the
  * worker when the connector starts, absent from every topic and log line, and still readable after
- * the key is rotated.
+ * the key is rotated; named secrets (written through Redpanda's API, never read back) likewise.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretsTest {
@@ -54,6 +54,9 @@ class SecretsTest {
     /** A value secret by its key's name. */
     private final String password = "pw-" + UUID.randomUUID();
     private final String rotatedPassword = "pw2-" + UUID.randomUUID();
+    /** The value of a named secret, which a connector config names as ${secretsManager:ECHO_PHRASE}. */
+    private final String namedValue = "named-" + UUID.randomUUID();
+    private static final String SECRETS = "/v1/kafka-connect/clusters/default/secrets";
     private final String placeholder = "${file:/etc/switchboard/creds.properties:api.token}";
     private final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
     private Path dir;
@@ -163,6 +166,33 @@ class SecretsTest {
                 "the identical PUT was no change: " + kinds);
         assertEquals(List.of("db.password", "db.password"), changedKeys);
 
+        // A named secret: written once, never read back, opened by the worker for the connector that names it.
+        Http.Response stored = Http.call(app.url(), "POST", SECRETS, "{\"name\": \"ECHO_PHRASE\", \"labels\": {\"team\": \"data\"}, "
+                + "\"secret_data\": \"" + java.util.Base64.getEncoder().encodeToString(namedValue.getBytes(StandardCharsets.UTF_8)) + "\"}");
+        assertEquals(201, stored.status(), stored.body());
+        assertEquals("ECHO_PHRASE", stored.json().path("secret").path("id").asText());
+        assertEquals(409, Http.call(app.url(), "POST", SECRETS, "{\"name\": \"ECHO_PHRASE\", \"secret_data\": \"eA==\"}").status());
+        String namedTopic = topic + "-named";
+        String named = "{\"connector.class\":\"" + SecretEchoSource.class.getName() + "\",\"topic\":\"" + namedTopic + "\","
+                + "\"echo.phrase\":\"\u0024{secretsManager:ECHO_PHRASE}\"}";
+        Http.Response usesIt = Http.call(app.url(), "POST", "/v1/kafka-connect/clusters/default/connectors",
+                "{\"name\":\"vault3\",\"config\":" + named + "}");
+        assertEquals(201, usesIt.status(), usesIt.body());
+        assertEquals("${secretsManager:ECHO_PHRASE}", usesIt.json().path("config").path("echo.phrase").asText());
+        assertTrue(readUntil(namedTopic, v -> v.contains(SecretEchoSource.digest(namedValue))), "the worker opened the named secret");
+        Http.Response unknown = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"vault4\",\"config\":"
+                + named.replace("ECHO_PHRASE", "NO_SUCH_SECRET") + "}");
+        assertEquals(400, unknown.status(), "a config naming a secret the cluster does not have: " + unknown.body());
+        Http.Response inUse = Http.call(app.url(), "DELETE", SECRETS + "/ECHO_PHRASE", null);
+        assertEquals(400, inUse.status(), inUse.body());
+        assertEquals("FAILED_PRECONDITION", inUse.json().path("code").asText());
+        assertTrue(inUse.json().path("message").asText().contains("vault3"), inUse.body());
+        for (String path : List.of(SECRETS, SECRETS + "/ECHO_PHRASE", "/connectors/vault3/config", "/connectors/vault3/tasks")) {
+            assertNoPlainSecrets(path, Http.get(app.url(), path).body());
+        }
+        assertEquals("data", Http.get(app.url(), SECRETS + "/ECHO_PHRASE").json().path("secret").path("labels").path("team").asText());
+        assertFalse(topicText("switchboard.secrets").isEmpty());
+
         // Nothing in any topic, the worker's own included, holds a secret in plain text.
         Map<String, Integer> scanned = scanAllTopics();
         assertTrue(scanned.keySet().containsAll(Set.of("switchboard.commands", "switchboard.lifecycle",
@@ -178,6 +208,7 @@ class SecretsTest {
         String oldKeys = Files.readString(keyring);
         String newKey = Keyring.newKeyLine();
         int digestsBefore = countOf(topicText(topic), SecretEchoSource.digest(phrase));
+        int namedBefore = countOf(topicText(namedTopic), SecretEchoSource.digest(namedValue));
         app.close();
         Files.writeString(keyring, newKey + "\n" + oldKeys);
         app = startApp();
@@ -185,6 +216,8 @@ class SecretsTest {
         // The new worker restarts the connector with the value the old key sealed.
         assertTrue(readUntil(topic, v -> countOf(v, SecretEchoSource.digest(phrase)) > digestsBefore),
                 "the connector started again with its secret after the rotation");
+        assertTrue(readUntil(namedTopic, v -> countOf(v, SecretEchoSource.digest(namedValue)) > namedBefore),
+                "the connector naming a secret started again with it after the rotation");
         Http.Response afterRotation = Http.call(app.url(), "PUT", "/connectors/vault/config", config(topic, password));
         assertEquals(200, afterRotation.status(), afterRotation.body());
         String newTopic = topic + "-new";
@@ -197,6 +230,9 @@ class SecretsTest {
         scanAllTopics();
         assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/vault", null).status());
         assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/vault2", null).status());
+        assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/vault3", null).status());
+        assertEquals(204, Http.call(app.url(), "DELETE", SECRETS + "/ECHO_PHRASE", null).status());
+        assertEquals(404, Http.get(app.url(), SECRETS + "/ECHO_PHRASE").status());
     }
 
     private static int countOf(String text, String part) {
@@ -208,7 +244,7 @@ class SecretsTest {
     }
 
     private void assertNoPlainSecrets(String where, String text) {
-        for (String secret : List.of(phrase, password, rotatedPassword)) {
+        for (String secret : List.of(phrase, password, rotatedPassword, namedValue)) {
             assertFalse(text.contains(secret), where + " holds a secret in plain text");
         }
     }

@@ -29,6 +29,8 @@ final class ConfluentErrors implements ErrorFormat {
                     .map(v -> (v.key() == null ? "" : v.key() + ": ") + v.message()).collect(Collectors.joining("\n")), e);
         } else if (e instanceof ServiceException.NotInState state) {
             return Problem.of(409, "Connector " + state.name() + " must be " + state.required() + " first", e);
+        } else if (e instanceof ServiceException.InUse) {
+            return Problem.of(409, e.getMessage(), e);
         } else if (e instanceof ServiceException.Busy) {
             return Problem.of(409, e.getMessage(), e);
         } else if (e instanceof ServiceException.IdempotencyConflict) {
@@ -47,6 +49,7 @@ final class ConfluentErrors implements ErrorFormat {
             case TASK -> "Task " + missing.task() + " of connector " + missing.name() + " not found";
             case CONNECTOR -> "Connector " + missing.name() + " not found";
             case OFFSETS_REQUEST -> "No offsets request was made for connector " + missing.name();
+            case SECRET -> "Secret " + missing.name() + " not found";
         };
     }
 

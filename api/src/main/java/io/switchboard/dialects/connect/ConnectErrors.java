@@ -22,6 +22,8 @@ final class ConnectErrors implements ErrorFormat {
             return Problem.of(400, "Connectors must be in the STOPPED state before their offsets can be modified. This can "
                     + "be done for the specified connector by issuing a 'PUT' request to the '/connectors/" + state.name()
                     + "/stop' endpoint", e);
+        } else if (e instanceof ServiceException.InUse) {
+            return Problem.of(409, e.getMessage(), e);
         } else if (e instanceof ServiceException.Busy) {
             return Problem.of(409, e.getMessage(), e);
         } else if (e instanceof ServiceException.IdempotencyConflict) {
@@ -40,6 +42,7 @@ final class ConnectErrors implements ErrorFormat {
         return switch (missing.subject()) {
             case CLUSTER -> "Unknown Connect cluster: " + name;
             case OFFSETS_REQUEST -> "No offsets request was made for connector " + name;
+            case SECRET -> "Secret " + name + " not found";
             case TASK -> missing.operation() == ServiceException.Operation.READ_TASK_STATUS
                     ? "No status found for task " + name + "-" + missing.task()
                     : "Unknown task: " + name + "-" + missing.task();

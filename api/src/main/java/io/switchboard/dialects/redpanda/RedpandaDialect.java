@@ -37,5 +37,6 @@ public final class RedpandaDialect implements Dialect {
     public void register(JavalinConfig config) {
         ApiDocument.fromClasspath("/v1/kafka-connect/openapi.yaml", "/openapi/redpanda-kafka-connect.yaml").register(config);
         new ConnectorsRoutes(core.connectors(), core.facts(), core.clusters(), core.kafkaClusterId(), advertisedUrl).register(config);
+        new SecretsRoutes(core.secrets(), core.clusters()).register(config);
     }
 }

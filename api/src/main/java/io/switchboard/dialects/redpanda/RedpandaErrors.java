@@ -57,10 +57,13 @@ final class RedpandaErrors implements ErrorFormat {
                 case TASK -> "task " + missing.task() + " of connector " + missing.name() + " not found";
                 case CLUSTER -> "kafka connect cluster " + missing.name() + " not found";
                 case OFFSETS_REQUEST -> "no offsets request was made for connector " + missing.name();
+                case SECRET -> "secret " + missing.name() + " not found";
             };
             return Problem.of(404, what, e);
         } else if (e instanceof ServiceException.AlreadyExists exists) {
-            return Problem.of(409, "connector " + exists.name() + " already exists", e);
+            return Problem.of(409, exists.subject().name().toLowerCase(java.util.Locale.ROOT) + " " + exists.name() + " already exists", e);
+        } else if (e instanceof ServiceException.InUse) {
+            return Problem.of(400, e.getMessage(), e);
         } else if (e instanceof ServiceException.InvalidConfig || e instanceof ServiceException.InvalidRequest) {
             return Problem.of(400, INVALID_INPUT, e);
         } else if (e instanceof ServiceException.Busy) {
@@ -110,7 +113,8 @@ final class RedpandaErrors implements ErrorFormat {
         if (source instanceof ServiceException.AlreadyExists) {
             return "ALREADY_EXISTS";
         }
-        if (source instanceof ServiceException.NotInState || source instanceof ServiceException.IdempotencyConflict) {
+        if (source instanceof ServiceException.NotInState || source instanceof ServiceException.IdempotencyConflict
+                || source instanceof ServiceException.InUse) {
             return "FAILED_PRECONDITION";
         }
         return switch (status) {
