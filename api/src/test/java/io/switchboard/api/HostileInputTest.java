@@ -108,6 +108,7 @@ class HostileInputTest {
         hostileBodies();
         hostileRequestLines();
         hostileConfluentRequests();
+        hostileRedpandaRequests();
 
         System.out.println("Hostile requests sent: " + sent + "; answers by status: " + byStatus
                 + "; refused by Jetty before any path was known: " + beforeAnyPath);
@@ -328,6 +329,44 @@ class HostileInputTest {
         expectError("DELETE", base + "/connectors", null);
     }
 
+    /** The same families against Redpanda's Kafka Connect routes. */
+    private void hostileRedpandaRequests() throws IOException {
+        String base = "/v1/kafka-connect/clusters/default";
+        for (String cluster : List.of("nope", "bad.name", "a%00b", "%zz", "c".repeat(200), "a%2Fb")) {
+            expectError("GET", "/v1/kafka-connect/clusters/" + cluster + "/connectors", null);
+            expectError("GET", "/v1/kafka-connect/clusters/" + cluster, null);
+        }
+        for (String segment : List.of("a%00b", "%zz", "a%2Fb", "%2e%2e", "a%7Bb%7D", "x".repeat(2000), "%E2%80%AE", "ghost", "a%20b")) {
+            for (String[] route : List.of(new String[] {"GET", "/connectors/{}"}, new String[] {"GET", "/connectors/{}/config"},
+                    new String[] {"GET", "/connectors/{}/status"}, new String[] {"GET", "/connectors/{}/topics"},
+                    new String[] {"PUT", "/connectors/{}/pause"}, new String[] {"PUT", "/connectors/{}/stop"},
+                    new String[] {"POST", "/connectors/{}/restart"}, new String[] {"DELETE", "/connectors/{}"},
+                    new String[] {"PUT", "/connectors/{}/config"}, new String[] {"PUT", "/connectors/{}/topics/reset"},
+                    new String[] {"GET", "/secrets/{}"}, new String[] {"PUT", "/secrets/{}"}, new String[] {"DELETE", "/secrets/{}"})) {
+                String body = route[0].equals("GET") || route[0].equals("DELETE") ? null : "{\"not\": [\"a config\"]}";
+                expectError(route[0], base + route[1].replace("{}", segment), body);
+            }
+        }
+        for (String query : List.of("page_size=1001", "page_size=-2", "page_size=abc", "page_size=%zz", "page_token=%zz",
+                "page_token=bm90LWEtdG9rZW4", "page_token=" + "A".repeat(5000), "page_size=99999999999999")) {
+            expectError("GET", base + "/connectors?" + query, null);
+            expectError("GET", base + "/secrets?" + query, null);
+        }
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        for (String body : List.of("", "null", "1", "[]", "{", "{not json", "{\"name\": 1}", "{\"name\": \"x\"}",
+                "{\"name\": \"x\", \"config\": \"c\"}", "{\"name\": \"x y\", \"config\": {}}", deep,
+                "{\"name\": \"" + "n".repeat(1025) + "\", \"config\": {}}", "{\"name\": \"A\", \"secret_data\": \"%%%\"}",
+                "{\"name\": \"lower\", \"secret_data\": \"eA==\"}", "{\"name\": \"A\", \"secret_data\": \"/w==\"}",
+                "{\"name\": \"A\", \"secret_data\": \"eA==\", \"labels\": {\"k\": 1}}")) {
+            expectError("POST", base + "/connectors", body);
+            expectError("POST", base + "/secrets", body);
+            expectError("PUT", base + "/connectors/ghost/config", body.startsWith("{\"name\"") ? "[1]" : body);
+            expectError("POST", base + "/connectors/ghost/restart", body.isEmpty() ? "{\"include_tasks\": 1}" : body);
+        }
+        expectError("GET", "/v1/kafka-connect/nothing", null);
+        expectError("PATCH", base + "/connectors", "{}");
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Checks
 
@@ -403,6 +442,20 @@ class HostileInputTest {
             // Jetty refuses a request line it cannot parse (an undecodable or over-long path) before
             // any path is known, so no dialect can be told from it: the server's default shape answers.
             beforeAnyPath++;
+            return;
+        }
+        if (what.contains(" /v1/kafka-connect/") && json != null && json.has("error_code")
+                && JETTY_REFUSALS.contains(json.path("message").asText()) && !answer.body().contains("/v1/kafka-connect")) {
+            beforeAnyPath++;
+            return;
+        }
+        if (what.contains(" /v1/kafka-connect/")) {
+            if (!json.isObject() || !json.path("code").isTextual() || !json.path("message").isTextual()
+                    || !json.path("details").isArray() || json.size() != 3) {
+                fail(what, body, answer, "an error body that is not a google.rpc.Status {code, message, details}");
+            } else if (!json.path("details").get(0).path("@type").asText().equals("type.googleapis.com/google.rpc.ErrorInfo")) {
+                fail(what, body, answer, "a google.rpc.Status without its ErrorInfo");
+            }
             return;
         }
         if (what.contains(" /connect/v1/")) {
