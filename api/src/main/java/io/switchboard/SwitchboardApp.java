@@ -225,7 +225,7 @@ public final class SwitchboardApp implements AutoCloseable {
         if (clusters.isEmpty() && options.embeddedWorker()) {
             // The embedded worker opens sealed secrets itself, when a connector starts: its config
             // topic and REST answers keep them sealed.
-            EmbeddedConnectWorker worker = own(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, options.pluginPath(),
+            EmbeddedConnectWorker worker = own(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, io.switchboard.dataplane.BundledPlugins.withBundled(options.pluginPath()),
                     options.topicPrefix() + "-connect", 0, Map.of(
                             "config.providers", "switchboard,secretsManager",
                             "config.providers.switchboard.class", io.switchboard.secrets.SecretConfigProvider.class.getName(),

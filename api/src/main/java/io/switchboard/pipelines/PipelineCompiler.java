@@ -1,0 +1,98 @@
+package io.switchboard.pipelines;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Compiles a Postgres-to-Postgres pipeline into the two Kafka Connect connectors that carry it out:
+ * Debezium's PostgreSQL connector (logical replication with pgoutput, a replication slot and a
+ * publication of its own) writing change events to topics {@code pl_<id>.<schema>.<table>}, and
+ * Debezium's JDBC sink reading those topics and upserting (and deleting) rows into the target
+ * schema. Change events are JSON with their schemas, which the sink needs to create and evolve the
+ * target tables; they hold row data, so the topics are the pipeline's own.
+ */
+public final class PipelineCompiler {
+    static final String SOURCE_CLASS = "io.debezium.connector.postgresql.PostgresConnector";
+    static final String SINK_CLASS = "io.debezium.connector.jdbc.JdbcSinkConnector";
+    private static final String JSON = "org.apache.kafka.connect.json.JsonConverter";
+
+    private PipelineCompiler() {
+    }
+
+    /** The compiled pipeline: its connectors' names and configs. */
+    public record Compiled(String sourceName, Map<String, String> source, String sinkName, Map<String, String> sink) {
+    }
+
+    /**
+     * @param id            the pipeline's id: lowercase letters, digits and '-'
+     * @param skipSnapshots replicate changes only, without copying the rows already there
+     * @param tables        tables to replicate ("schema.table", comma-separated), or null for all
+     */
+    public static Compiled compile(String id, PostgresConnection from, String publication, boolean skipSnapshots, String tables,
+                                   PostgresConnection to, String targetSchema) {
+        String slot = slotName(id);
+        String prefix = topicPrefix(id);
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put("connector.class", SOURCE_CLASS);
+        source.put("tasks.max", "1");
+        source.put("database.hostname", from.host());
+        source.put("database.port", String.valueOf(from.port()));
+        source.put("database.user", from.user());
+        source.put("database.password", from.password());
+        source.put("database.dbname", from.database());
+        if (from.sslMode() != null) {
+            source.put("database.sslmode", from.jdbcSslMode());
+        }
+        source.put("topic.prefix", prefix);
+        source.put("plugin.name", "pgoutput");
+        source.put("slot.name", slot);
+        source.put("publication.name", publication == null ? slot : publication);
+        source.put("publication.autocreate.mode", tables == null ? "all_tables" : "filtered");
+        if (tables != null) {
+            source.put("table.include.list", tables);
+        }
+        source.put("snapshot.mode", skipSnapshots ? "no_data" : "initial");
+        source.put("key.converter", JSON);
+        source.put("value.converter", JSON);
+        source.put("key.converter.schemas.enable", "true");
+        source.put("value.converter.schemas.enable", "true");
+        // A deleted row is its delete event; no tombstone follows it.
+        source.put("tombstones.on.delete", "false");
+
+        Map<String, String> sink = new LinkedHashMap<>();
+        sink.put("connector.class", SINK_CLASS);
+        sink.put("tasks.max", "1");
+        sink.put("connection.url", to.jdbcUrl());
+        sink.put("connection.username", to.user());
+        sink.put("connection.password", to.password());
+        sink.put("topics.regex", java.util.regex.Pattern.quote(prefix) + "\\..*");
+        sink.put("insert.mode", "upsert");
+        sink.put("delete.enabled", "true");
+        sink.put("primary.key.mode", "record_key");
+        sink.put("schema.evolution", "basic");
+        sink.put("collection.name.format", (targetSchema == null ? "public" : targetSchema) + ".${source.table}");
+        sink.put("key.converter", JSON);
+        sink.put("value.converter", JSON);
+        sink.put("key.converter.schemas.enable", "true");
+        sink.put("value.converter.schemas.enable", "true");
+        return new Compiled(sourceName(id), source, sinkName(id), sink);
+    }
+
+    public static String sourceName(String id) {
+        return "pipeline-" + id + "-source";
+    }
+
+    public static String sinkName(String id) {
+        return "pipeline-" + id + "-sink";
+    }
+
+    /** Replication slot and publication names: PostgreSQL identifiers, so lowercase letters, digits and '_'. */
+    public static String slotName(String id) {
+        return "sb_" + id.toLowerCase(Locale.ROOT).replace('-', '_');
+    }
+
+    static String topicPrefix(String id) {
+        return "pl_" + id.toLowerCase(Locale.ROOT).replace('-', '_');
+    }
+}

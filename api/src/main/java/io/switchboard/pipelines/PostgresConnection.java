@@ -1,0 +1,23 @@
+package io.switchboard.pipelines;
+
+/** Where a pipeline reads from or writes to: a PostgreSQL database and the credentials for it. */
+public record PostgresConnection(String host, int port, String user, String password, String database, String sslMode) {
+    public PostgresConnection {
+        port = port == 0 ? 5432 : port;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database + (sslMode == null ? "" : "?sslmode=" + jdbcSslMode());
+    }
+
+    /** The seed's ssl_mode (Disable, Prefer, Require, VerifyCa, VerifyFull) as PostgreSQL names it. */
+    String jdbcSslMode() {
+        return switch (sslMode) {
+            case "Disable" -> "disable";
+            case "Require" -> "require";
+            case "VerifyCa" -> "verify-ca";
+            case "VerifyFull" -> "verify-full";
+            default -> "prefer";
+        };
+    }
+}

@@ -1,0 +1,144 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.pipelines.FailureReasons;
+import io.switchboard.pipelines.PipelineCompiler;
+import io.switchboard.pipelines.PostgresConnection;
+import io.switchboard.pipelines.SlotCleanup;
+import io.switchboard.testing.Postgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Postgres to Postgres through Switchboard with the Debezium connectors the build ships: a real
+ * PostgreSQL with logical replication, a pipeline compiled to Debezium's source and JDBC sink and
+ * created through Kafka Connect's API, rows snapshotted, then inserts, updates and deletes
+ * replicated; stopped and resumed with no row lost or doubled; deleted, and its slot dropped.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresReplicationTest {
+    private Postgres postgres;
+    private SwitchboardFixture fx;
+
+    @BeforeAll
+    void start() {
+        postgres = Postgres.start();
+        postgres.createDatabase("shop");
+        postgres.createDatabase("warehouse");
+        postgres.sql("shop", "CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL, qty int NOT NULL)",
+                "INSERT INTO orders VALUES (1, 'apple', 3), (2, 'pear', 5), (3, 'plum', 7)");
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+    }
+
+    @AfterAll
+    void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private PostgresConnection database(String name, String password) {
+        return new PostgresConnection("localhost", postgres.port(), Postgres.USER, password, name, null);
+    }
+
+    private List<String> rows() {
+        try {
+            return postgres.query("warehouse", "SELECT id || ':' || item || ':' || qty FROM analytics.orders ORDER BY id");
+        } catch (IllegalStateException e) {
+            return List.of("(no table yet: " + e.getMessage() + ")");
+        }
+    }
+
+    private static <T> T eventually(String what, Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = probe.get();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("Never " + what + "; last: " + last);
+    }
+
+    @Test
+    void rowsReplicateAcrossStopAndResumeAndTheSlotGoesWithThePipeline() throws Exception {
+        postgres.sql("warehouse", "CREATE SCHEMA analytics");
+        PipelineCompiler.Compiled pipeline = PipelineCompiler.compile("p1", database("shop", Postgres.PASSWORD), null, false,
+                "public.orders", database("warehouse", Postgres.PASSWORD), "analytics");
+        for (var connector : List.of(Map.entry(pipeline.sourceName(), pipeline.source()), Map.entry(pipeline.sinkName(), pipeline.sink()))) {
+            SwitchboardFixture.Answer created = fx.call("POST", "/connectors",
+                    SwitchboardFixture.json(Map.of("name", connector.getKey(), "config", connector.getValue())));
+            assertEquals(201, created.status(), created.body());
+            assertEquals("****************", created.json().path("config").path(
+                    connector.getKey().endsWith("source") ? "database.password" : "connection.password").asText());
+        }
+        eventually("the snapshot in the target", this::rows, r -> r.equals(List.of("1:apple:3", "2:pear:5", "3:plum:7")));
+
+        postgres.sql("shop", "INSERT INTO orders VALUES (4, 'fig', 1), (5, 'kiwi', 2)", "UPDATE orders SET qty = 30 WHERE id = 3",
+                "DELETE FROM orders WHERE id = 1");
+        eventually("inserts, an update and a delete", this::rows,
+                r -> r.equals(List.of("2:pear:5", "3:plum:30", "4:fig:1", "5:kiwi:2")));
+
+        // Stopped, the source keeps its slot; what is written meanwhile arrives once it resumes, once.
+        for (String name : List.of(pipeline.sourceName(), pipeline.sinkName())) {
+            assertEquals(204, fx.call("PUT", "/connectors/" + name + "/stop", null).status());
+        }
+        for (String name : List.of(pipeline.sourceName(), pipeline.sinkName())) {
+            eventually(name + " stopped", () -> fx.call("GET", "/connectors/" + name + "/status", null).json(),
+                    s -> s.path("connector").path("state").asText().equals("STOPPED"));
+        }
+        postgres.sql("shop", "INSERT INTO orders VALUES (6, 'lime', 4), (7, 'date', 9)");
+        assertEquals(List.of("1"), postgres.query("shop",
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + PipelineCompiler.slotName("p1") + "'"));
+        for (String name : List.of(pipeline.sourceName(), pipeline.sinkName())) {
+            assertEquals(202, fx.call("PUT", "/connectors/" + name + "/resume", null).status());
+        }
+        eventually("the rows written while stopped, once", this::rows,
+                r -> r.equals(List.of("2:pear:5", "3:plum:30", "4:fig:1", "5:kiwi:2", "6:lime:4", "7:date:9")));
+        assertEquals(List.of("6"), postgres.query("warehouse", "SELECT count(*) FROM analytics.orders"));
+
+        for (String name : List.of(pipeline.sourceName(), pipeline.sinkName())) {
+            assertEquals(204, fx.call("DELETE", "/connectors/" + name, null).status());
+        }
+        String slot = PipelineCompiler.slotName("p1");
+        // The slot is in use until the worker has stopped the deleted connector's task.
+        eventually("the slot and publication dropped", () -> {
+            try {
+                SlotCleanup.drop(database("shop", Postgres.PASSWORD), slot, slot);
+                return postgres.query("shop", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+            } catch (java.sql.SQLException e) {
+                return List.of(e.getMessage());
+            }
+        }, r -> r.equals(List.of("0")));
+        assertEquals(List.of("0"), postgres.query("shop", "SELECT count(*) FROM pg_publication WHERE pubname = '" + slot + "'"));
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAtCreateInPlainWords() {
+        PipelineCompiler.Compiled pipeline = PipelineCompiler.compile("p2", database("shop", "wrong"), null, false,
+                "public.orders", database("warehouse", Postgres.PASSWORD), "public");
+        SwitchboardFixture.Answer refused = fx.call("POST", "/connectors",
+                SwitchboardFixture.json(Map.of("name", pipeline.sourceName(), "config", pipeline.source())));
+        assertEquals(400, refused.status(), refused.body());
+        assertTrue(!refused.body().contains("wrong"), "the password is not repeated");
+        assertEquals("authentication refused: the user name or password is wrong",
+                FailureReasons.of(refused.json().path("message").asText()), refused.body());
+        JsonNode list = fx.call("GET", "/connectors", null).json();
+        assertTrue(!list.toString().contains(pipeline.sourceName()), "nothing stored");
+    }
+}
