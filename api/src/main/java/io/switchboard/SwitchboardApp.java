@@ -198,7 +198,9 @@ public final class SwitchboardApp implements AutoCloseable {
         Dialects dialects = new Dialects(java.util.List.<Dialect>of(
                 new ConnectDialect(core, json),
                 new io.switchboard.dialects.confluent.ConfluentDialect(core, options.confluentScopeMap()),
-                new io.switchboard.dialects.redpanda.RedpandaDialect(core, advertised)));
+                new io.switchboard.dialects.redpanda.RedpandaDialect(core, advertised),
+                new io.switchboard.dialects.pipelines.PipelinesDialect(new io.switchboard.pipelines.Pipelines(connectorService, queries,
+                        secrets, new io.switchboard.pipelines.ConnectionCheck(), DEFAULT_CLUSTER))));
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json);
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
         // The API answers from here on, so that the replica is reachable while the data plane starts;

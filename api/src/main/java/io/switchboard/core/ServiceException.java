@@ -20,7 +20,7 @@ public abstract sealed class ServiceException extends RuntimeException {
     }
 
     /** What does not exist. */
-    public enum Subject { CONNECTOR, TASK, CLUSTER, OFFSETS_REQUEST, SECRET }
+    public enum Subject { CONNECTOR, TASK, CLUSTER, OFFSETS_REQUEST, SECRET, PIPELINE }
 
     /** The connector (or one of its tasks, or the cluster) does not exist. */
     public static final class NotFound extends ServiceException {
@@ -36,6 +36,7 @@ public abstract sealed class ServiceException extends RuntimeException {
                 case CLUSTER -> "Connect cluster " + name + " not found";
                 case OFFSETS_REQUEST -> "No offsets request was made for connector " + name;
                 case SECRET -> "Secret " + name + " not found";
+                case PIPELINE -> "Pipeline " + name + " not found";
             });
             this.subject = subject;
             this.name = name;

@@ -10,4 +10,9 @@ public interface ErrorFormat {
 
     /** The JSON body of an error answer, serialised by Jackson. */
     Object body(Problem problem);
+
+    /** The media type of an error answer. */
+    default String contentType() {
+        return "application/json";
+    }
 }

@@ -75,7 +75,8 @@ public final class ErrorResponses {
         if (problem.retryAfterSeconds() != null) {
             ctx.header("Retry-After", String.valueOf(problem.retryAfterSeconds()));
         }
-        ctx.status(problem.status()).json(format(ctx).body(problem));
+        ErrorFormat format = format(ctx);
+        ctx.status(problem.status()).json(format.body(problem)).contentType(format.contentType());
     }
 
     private static ErrorFormat format(Context ctx) {

@@ -59,8 +59,9 @@ final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
         response.setStatus(code);
-        byte[] body = body(dialects.ownerOf(rawPath(request)).errors(), code, message);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        ErrorFormat format = dialects.ownerOf(rawPath(request)).errors();
+        byte[] body = body(format, code, message);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, format.contentType());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         if (!response.getHeaders().contains(RequestContexts.REQUEST_ID_HEADER)) {
             response.getHeaders().put(RequestContexts.REQUEST_ID_HEADER, java.util.UUID.randomUUID().toString());

@@ -26,7 +26,8 @@ public final class FailureReasons {
         if (lower.contains("database") && lower.contains("does not exist")) {
             return "database missing: " + firstMatch(trace, "database \"", "\"") + " does not exist";
         }
-        if (lower.contains("connection refused") || lower.contains("unknownhost") || lower.contains("connect timed out")
+        if (lower.contains("connection refused") || (lower.contains("connection to") && lower.contains("refused"))
+                || lower.contains("unknownhost") || lower.contains("unknown host") || lower.contains("connect timed out")
                 || lower.contains("could not connect")) {
             return "host unreachable: the database server does not answer at the address given";
         }

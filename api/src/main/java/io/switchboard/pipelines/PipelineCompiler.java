@@ -20,6 +20,41 @@ public final class PipelineCompiler {
     private PipelineCompiler() {
     }
 
+    /** Config keys that tie a connector to its pipeline; the source's also hold the pipeline as given and its run. */
+    public static final String PIPELINE_ID = "switchboard.pipeline.id";
+    public static final String PIPELINE_SPEC = "switchboard.pipeline.spec";
+    public static final String PIPELINE_RUN = "switchboard.pipeline.run_id";
+
+    /**
+     * The pipeline's two connectors, with its id, its description (passwords hidden) and its run id
+     * in their configs, and its limits as Debezium settings: cdc.max_buffer_rows is the source's
+     * queue ({@code max.queue.size}, batches of at most 2048 below it), cdc.flush_interval_ms its
+     * poll interval ({@code poll.interval.ms}), snapshot.max_buffer_rows its snapshot fetch size.
+     */
+    public static Compiled compile(PipelineSpec spec, String runId) {
+        Compiled compiled = compile(spec.id(), spec.source(), spec.publication(), spec.skipSnapshots(), null, spec.sink(),
+                spec.targetSchema());
+        Map<String, String> source = new LinkedHashMap<>(compiled.source());
+        Map<String, String> sink = new LinkedHashMap<>(compiled.sink());
+        PipelineSpec.Limits limits = spec.limits();
+        if (limits.cdcMaxBufferRows() != null) {
+            long rows = Math.max(2, limits.cdcMaxBufferRows());
+            source.put("max.queue.size", String.valueOf(rows));
+            source.put("max.batch.size", String.valueOf(Math.min(2048, rows - 1)));
+        }
+        if (limits.cdcFlushIntervalMs() != null) {
+            source.put("poll.interval.ms", String.valueOf(limits.cdcFlushIntervalMs()));
+        }
+        if (limits.snapshotMaxBufferRows() != null) {
+            source.put("snapshot.fetch.size", String.valueOf(limits.snapshotMaxBufferRows()));
+        }
+        source.put(PIPELINE_ID, spec.id());
+        source.put(PIPELINE_SPEC, spec.json().toString());
+        source.put(PIPELINE_RUN, runId);
+        sink.put(PIPELINE_ID, spec.id());
+        return new Compiled(compiled.sourceName(), source, compiled.sinkName(), sink);
+    }
+
     /** The compiled pipeline: its connectors' names and configs. */
     public record Compiled(String sourceName, Map<String, String> source, String sinkName, Map<String, String> sink) {
     }
@@ -34,6 +69,7 @@ public final class PipelineCompiler {
         String slot = slotName(id);
         String prefix = topicPrefix(id);
         Map<String, String> source = new LinkedHashMap<>();
+        source.put("name", sourceName(id));
         source.put("connector.class", SOURCE_CLASS);
         source.put("tasks.max", "1");
         source.put("database.hostname", from.host());
@@ -61,6 +97,7 @@ public final class PipelineCompiler {
         source.put("tombstones.on.delete", "false");
 
         Map<String, String> sink = new LinkedHashMap<>();
+        sink.put("name", sinkName(id));
         sink.put("connector.class", SINK_CLASS);
         sink.put("tasks.max", "1");
         sink.put("connection.url", to.jdbcUrl());

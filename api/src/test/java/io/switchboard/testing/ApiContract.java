@@ -30,6 +30,8 @@ public final class ApiContract {
     private static final OpenApiInteractionValidator CONFLUENT = validator("/openapi/confluent-connect-v1.yaml");
     /** Redpanda Cloud's Kafka Connect dialect, as served at {@code /v1/kafka-connect/openapi.yaml}. */
     private static final OpenApiInteractionValidator REDPANDA = validator("/openapi/redpanda-kafka-connect.yaml");
+    /** The typed pipeline dialect, as served at {@code /api/v1/openapi.yaml}. */
+    private static final OpenApiInteractionValidator PIPELINES = validator("/openapi/typed-pipelines.yaml");
     private static final Set<String> WATCHED = ConcurrentHashMap.newKeySet();
     private static final java.util.regex.Pattern CLUSTER_SCOPE = java.util.regex.Pattern.compile("/clusters/[^/]+(/.*)?");
 
@@ -73,7 +75,7 @@ public final class ApiContract {
             path = scoped.group(1) == null ? "/" : scoped.group(1);
         }
         OpenApiInteractionValidator document = path.startsWith("/connect/v1/") ? CONFLUENT
-                : path.startsWith("/v1/kafka-connect/") ? REDPANDA : KAFKA_CONNECT;
+                : path.startsWith("/v1/kafka-connect/") ? REDPANDA : path.startsWith("/api/v1/") ? PIPELINES : KAFKA_CONNECT;
         ValidationReport report = document.validateResponse(path,
                 Request.Method.valueOf(method.toUpperCase(java.util.Locale.ROOT)), response.build());
         if (document == CONFLUENT && headers.keySet().stream().noneMatch("X-Request-Id"::equalsIgnoreCase)) {

@@ -50,6 +50,7 @@ final class ConfluentErrors implements ErrorFormat {
             case CONNECTOR -> "Connector " + missing.name() + " not found";
             case OFFSETS_REQUEST -> "No offsets request was made for connector " + missing.name();
             case SECRET -> "Secret " + missing.name() + " not found";
+            case PIPELINE -> "Pipeline " + missing.name() + " not found";
         };
     }
 

@@ -43,6 +43,7 @@ final class ConnectErrors implements ErrorFormat {
             case CLUSTER -> "Unknown Connect cluster: " + name;
             case OFFSETS_REQUEST -> "No offsets request was made for connector " + name;
             case SECRET -> "Secret " + name + " not found";
+            case PIPELINE -> "Pipeline " + name + " not found";
             case TASK -> missing.operation() == ServiceException.Operation.READ_TASK_STATUS
                     ? "No status found for task " + name + "-" + missing.task()
                     : "Unknown task: " + name + "-" + missing.task();

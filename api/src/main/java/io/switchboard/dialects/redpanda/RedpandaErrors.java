@@ -58,6 +58,7 @@ final class RedpandaErrors implements ErrorFormat {
                 case CLUSTER -> "kafka connect cluster " + missing.name() + " not found";
                 case OFFSETS_REQUEST -> "no offsets request was made for connector " + missing.name();
                 case SECRET -> "secret " + missing.name() + " not found";
+                case PIPELINE -> "pipeline " + missing.name() + " not found";
             };
             return Problem.of(404, what, e);
         } else if (e instanceof ServiceException.AlreadyExists exists) {

@@ -1,0 +1,112 @@
+package io.switchboard.dialects.pipelines;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.core.Views.StatusView;
+import io.switchboard.core.Views.TaskStatusView;
+import io.switchboard.pipelines.FailureReasons;
+import io.switchboard.pipelines.Pipelines;
+
+import java.util.List;
+import java.util.Map;
+
+/** The pipeline API's bodies, and how a pipeline's status is read from its two connectors. */
+final class PipelineEntities {
+    private PipelineEntities() {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ConnectorWithStatus(JsonNode connector, Status status, @JsonProperty("run_id") String runId,
+                               @JsonProperty("created_at") String createdAt) {
+    }
+
+    record ConnectorWithStatuses(List<ConnectorWithStatus> connectors) {
+    }
+
+    /** {"state": {KIND: {...}}, "status": {KIND: {...}}}: single-key objects, as the API has them. */
+    record Status(Map<String, Object> state, Map<String, Object> status) {
+    }
+
+    record History(String id, @JsonProperty("connector_id") String connectorId, @JsonProperty("run_id") String runId,
+                   @JsonProperty("created_at") String createdAt, String component, Status status) {
+    }
+
+    static ConnectorWithStatus of(Pipelines.PipelineView view) {
+        return new ConnectorWithStatus(view.spec().json(), status(view), view.runId(), view.createdAt().toString());
+    }
+
+    /**
+     * The pipeline's state and status from its connectors':
+     * <ul>
+     *   <li>disabled (both stopped as asked): state disabled, status complete;</li>
+     *   <li>a part that failed (the connector or a task): status failed, with which part and why in plain words;</li>
+     *   <li>the data plane retrying a part the worker refuses: status retry, with the attempt and why;</li>
+     *   <li>a part no worker runs yet: state initialize, status start;</li>
+     *   <li>both running: state realtime (named after the replication slot), status heartbeat;</li>
+     *   <li>otherwise (paused, restarting, on its way): state start, status start.</li>
+     * </ul>
+     */
+    static Status status(Pipelines.PipelineView view) {
+        StatusView source = view.source();
+        StatusView sink = view.sink();
+        if (view.spec().disabled()) {
+            return new Status(Map.of("disabled", Map.of()), Map.of("complete", Map.of()));
+        }
+        String failed = failure("source", source);
+        if (failed == null) {
+            failed = failure("sink", sink);
+        }
+        Map<String, Object> state = state(source, sink, view.spec().id());
+        if (failed != null) {
+            return new Status(state, Map.of("failed", Map.of("reason", failed)));
+        }
+        for (var part : List.of(Map.entry("source", source), Map.entry("sink", sink))) {
+            StatusView s = part.getValue();
+            if (s != null && s.reconcile() != null) {
+                return new Status(state, Map.of("retry", Map.of("attempt", s.reconcile().attempts(),
+                        "reason", part.getKey() + ": " + FailureReasons.of(s.reconcile().lastError()))));
+            }
+        }
+        return new Status(state, Map.of(state.containsKey("realtime") ? "heartbeat" : "start", Map.of()));
+    }
+
+    private static Map<String, Object> state(StatusView source, StatusView sink, String id) {
+        if (source == null || sink == null || "UNASSIGNED".equals(source.state()) || "UNASSIGNED".equals(sink.state())) {
+            return Map.of("initialize", Map.of());
+        }
+        if (running(source) && running(sink)) {
+            return Map.of("realtime", Map.of("name", io.switchboard.pipelines.PipelineCompiler.slotName(id)));
+        }
+        return Map.of("start", Map.of());
+    }
+
+    private static boolean running(StatusView s) {
+        return "RUNNING".equals(s.state()) && !s.tasks().isEmpty() && s.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
+    }
+
+    private static String failure(String part, StatusView s) {
+        if (s == null) {
+            return null;
+        }
+        if ("FAILED".equals(s.state())) {
+            return part + ": " + FailureReasons.of(s.trace());
+        }
+        for (TaskStatusView task : s.tasks()) {
+            if ("FAILED".equals(task.state())) {
+                return part + ": " + FailureReasons.of(task.trace());
+            }
+        }
+        return null;
+    }
+
+    static History history(String id, Pipelines.HistoryItem item) {
+        Map<String, Object> state = switch (item.targetState()) {
+            case "STOPPED" -> Map.of("disabled", Map.of());
+            case "PAUSED" -> Map.of("shutdown", Map.of());
+            default -> Map.of("start", Map.of());
+        };
+        Map<String, Object> status = "ConnectorDeleted".equals(item.event()) ? Map.of("complete", Map.of()) : Map.of("start", Map.of());
+        return new History(item.id(), id, item.runId(), item.at().toString(), item.component(), new Status(state, status));
+    }
+}

@@ -1,0 +1,86 @@
+package io.switchboard.dialects.pipelines;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.switchboard.core.ServiceException;
+import io.switchboard.http.AsyncAnswers;
+import io.switchboard.http.JsonBodies;
+import io.switchboard.http.RequestContexts;
+import io.switchboard.pipelines.ConnectionCheck;
+import io.switchboard.pipelines.Pipelines;
+import io.switchboard.pipelines.PostgresConnection;
+
+import java.util.List;
+import java.util.Map;
+
+/** The typed pipeline routes under {@code /api/v1}, spelled as the vendor spells them. */
+final class PipelineRoutes {
+    private final Pipelines pipelines;
+
+    PipelineRoutes(Pipelines pipelines) {
+        this.pipelines = pipelines;
+    }
+
+    void register(JavalinConfig config) {
+        config.routes.get("/api/v1/connectors", ctx -> ctx.json(new PipelineEntities.ConnectorWithStatuses(
+                pipelines.list().stream().map(PipelineEntities::of).toList())));
+        config.routes.post("/api/v1/connectors", ctx -> AsyncAnswers.answer(ctx,
+                pipelines.create(JsonBodies.parse(ctx.bodyAsBytes()), RequestContexts.of(ctx)),
+                created -> ctx.status(201).json(PipelineEntities.of(created))));
+        config.routes.get("/api/v1/connectors/{connector_id}", ctx -> ctx.json(PipelineEntities.of(pipelines.get(id(ctx)))));
+        config.routes.post("/api/v1/connectors/{connector_id}", ctx -> AsyncAnswers.answer(ctx,
+                pipelines.createOrReplace(id(ctx), JsonBodies.parse(ctx.bodyAsBytes()), ctx.queryParam("clone_from"), RequestContexts.of(ctx)),
+                written -> ctx.status(written.created() ? 201 : 200).json(PipelineEntities.of(written.pipeline()))));
+        config.routes.patch("/api/v1/connectors/{connector_id}", ctx -> AsyncAnswers.answer(ctx,
+                pipelines.patch(id(ctx), JsonBodies.parse(ctx.bodyAsBytes()), RequestContexts.of(ctx)),
+                patched -> ctx.status(200).json(PipelineEntities.of(patched))));
+        config.routes.post("/api/v1/connector/command/{connector_id}", ctx -> {
+            JsonNode body = JsonBodies.parse(ctx.bodyAsBytes());
+            String command = body.path("command").isTextual() ? body.path("command").asText() : "";
+            AsyncAnswers.answer(ctx, pipelines.command(id(ctx), command, RequestContexts.of(ctx)), ignored -> ctx.status(202));
+        });
+        config.routes.get("/api/v1/connector/history/{connector_id}", ctx -> {
+            String id = id(ctx);
+            ctx.json(pipelines.history(id).stream().map(item -> PipelineEntities.history(id, item)).toList());
+        });
+        config.routes.post("/api/v1/validate/{part}", this::validate);
+    }
+
+    /**
+     * POST /api/v1/validate/source or /sink with {"postgres": {"connection": {...}}}: connects and
+     * answers 200 {"valid": true}, or a 400 problem naming what is wrong; nothing is stored.
+     */
+    private void validate(Context ctx) {
+        String part = ctx.pathParam("part");
+        if (!part.equals("source") && !part.equals("sink")) {
+            throw new ServiceException.InvalidRequest("part", "validate takes /source or /sink");
+        }
+        JsonNode body = JsonBodies.parse(ctx.bodyAsBytes());
+        JsonNode connection = body.path("postgres").path("connection");
+        String skeleton = "{\"source\":{\"postgres\":{\"connection\":%s,\"replication_type\":{\"logical_replication\":{}}}},"
+                + "\"sink\":{\"postgres\":{\"connection\":%s}}}";
+        JsonNode spec = io.switchboard.http.JsonBodies.parse(String.format(skeleton, connection.isObject() ? connection : "{}",
+                connection.isObject() ? connection : "{}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        io.switchboard.pipelines.PipelineSpec parsed;
+        try {
+            parsed = io.switchboard.pipelines.PipelineSpec.parse("validate", spec, null);
+        } catch (io.switchboard.pipelines.PipelineSpec.Invalid e) {
+            throw new ServiceException.InvalidRequest("the connection is invalid", e.violations().stream()
+                    .filter(v -> v.key().startsWith("source."))
+                    .map(v -> new ServiceException.Violation(v.key().replace("source.", ""), v.message())).toList());
+        }
+        PostgresConnection db = part.equals("source") ? parsed.source() : parsed.sink();
+        List<ServiceException.Violation> problems = new ConnectionCheck().check(parsed).stream()
+                .filter(v -> v.key().startsWith(part.equals("source") ? "source." : "sink."))
+                .map(v -> new ServiceException.Violation(v.key().replace(part + ".", ""), v.message())).toList();
+        if (!problems.isEmpty()) {
+            throw new ServiceException.InvalidRequest("the " + part + " database cannot be used", problems);
+        }
+        ctx.json(Map.of("valid", true, "database", db.database()));
+    }
+
+    private static String id(Context ctx) {
+        return ctx.pathParam("connector_id");
+    }
+}

@@ -1,0 +1,220 @@
+package io.switchboard.pipelines;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.core.ServiceException.Violation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A typed pipeline as the API describes it: a Postgres source read by logical replication and a
+ * Postgres sink, with the options that map to something real. What Switchboard cannot carry out
+ * (snapshot-only or query-based replication, schedules, an object-store buffer, TLS client
+ * certificates) is refused naming the field, never silently ignored.
+ *
+ * @param json the pipeline as given, with every password replaced by {@link #HIDDEN}: what is stored and answered
+ */
+public record PipelineSpec(String id, String name, boolean disabled, PostgresConnection source, String publication,
+                           boolean skipSnapshots, PostgresConnection sink, String targetSchema, Limits limits, ObjectNode json) {
+    public static final String HIDDEN = "****************";
+    private static final Set<String> TOP = Set.of("id", "name", "disabled", "source", "sink", "limits", "buffer", "schedule");
+
+    /** Batching: CDC queue size and poll interval of the source, and the snapshot's fetch size. */
+    public record Limits(Long cdcMaxBufferRows, Long cdcFlushIntervalMs, Long snapshotMaxBufferRows) {
+    }
+
+    /** Thrown with every field at fault. */
+    public static final class Invalid extends RuntimeException {
+        private final List<Violation> violations;
+
+        Invalid(List<Violation> violations) {
+            super(violations.size() + " field(s) of the pipeline are invalid");
+            this.violations = List.copyOf(violations);
+        }
+
+        public List<Violation> violations() {
+            return violations;
+        }
+    }
+
+    /**
+     * Reads a pipeline; {@code id} is the pipeline's (the path's, or a new one). A password given as
+     * {@link #HIDDEN} (as reads show it) means "keep": {@code current} supplies it.
+     */
+    public static PipelineSpec parse(String id, JsonNode body, PipelineSpec current) {
+        List<Violation> v = new ArrayList<>();
+        if (body == null || !body.isObject()) {
+            throw new Invalid(List.of(new Violation("body", "must be a JSON object with source and sink")));
+        }
+        body.fieldNames().forEachRemaining(field -> {
+            if (!TOP.contains(field)) {
+                v.add(new Violation(field, "unknown field"));
+            }
+        });
+        ObjectNode json = ((ObjectNode) body).deepCopy();
+        json.put("id", id);
+        String name = optionalText(body, "name", "name", v);
+        boolean disabled = body.path("disabled").asBoolean(false);
+        if (body.has("disabled") && !body.get("disabled").isBoolean() && !body.get("disabled").isNull()) {
+            v.add(new Violation("disabled", "must be true or false"));
+        }
+        if (body.hasNonNull("buffer")) {
+            v.add(new Violation("buffer", "an object-store buffer is not supported: changes flow through Kafka topics"));
+        }
+        if (body.hasNonNull("schedule")) {
+            v.add(new Violation("schedule", "schedules are not supported: they apply to snapshot-only replication, which is not supported"));
+        }
+        JsonNode source = body.path("source").path("postgres");
+        if (!body.path("source").isObject() || !source.isObject() || body.path("source").size() != 1) {
+            v.add(new Violation("source", "must be {\"postgres\": {...}}, the only source type"));
+        }
+        JsonNode sink = body.path("sink").path("postgres");
+        if (!body.path("sink").isObject() || !sink.isObject() || body.path("sink").size() != 1) {
+            v.add(new Violation("sink", "must be {\"postgres\": {...}}, the only sink type"));
+        }
+        PostgresConnection from = connection(source.path("connection"), "source.postgres.connection",
+                current == null ? null : current.source(), v);
+        PostgresConnection to = connection(sink.path("connection"), "sink.postgres.connection",
+                current == null ? null : current.sink(), v);
+        JsonNode type = source.path("replication_type");
+        String publication = null;
+        boolean skip = false;
+        if (source.isObject()) {
+            if (type.has("logical_replication") && type.size() == 1) {
+                JsonNode logical = type.get("logical_replication");
+                publication = optionalText(logical, "publication_name", "source.postgres.replication_type.logical_replication.publication_name", v);
+                if (publication != null && !publication.matches("[a-z_][a-z0-9_]{0,62}")) {
+                    v.add(new Violation("source.postgres.replication_type.logical_replication.publication_name",
+                            "must be a PostgreSQL identifier of lowercase letters, digits and _"));
+                }
+                skip = logical.path("skip_snapshots").asBoolean(false);
+            } else if (type.has("snapshot") || type.has("query_based")) {
+                v.add(new Violation("source.postgres.replication_type", "only logical_replication is supported"));
+            } else {
+                v.add(new Violation("source.postgres.replication_type", "must be {\"logical_replication\": {...}}"));
+            }
+        }
+        String targetSchema = optionalText(sink, "target_schema", "sink.postgres.target_schema", v);
+        if (targetSchema != null && !targetSchema.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+            v.add(new Violation("sink.postgres.target_schema", "must be a PostgreSQL identifier"));
+        }
+        Limits limits = limits(body.path("limits"), v);
+        if (!v.isEmpty()) {
+            throw new Invalid(v);
+        }
+        hidePasswords(json);
+        return new PipelineSpec(id, name, disabled, from, publication, skip, to, targetSchema, limits, json);
+    }
+
+    private static PostgresConnection connection(JsonNode c, String at, PostgresConnection current, List<Violation> v) {
+        if (!c.isObject()) {
+            v.add(new Violation(at, "is required"));
+            return null;
+        }
+        String host = requiredText(c, "host", at, v);
+        String user = requiredText(c, "user", at, v);
+        String database = requiredText(c, "database", at, v);
+        String password = requiredText(c, "password", at, v);
+        if (HIDDEN.equals(password)) {
+            if (current == null) {
+                v.add(new Violation(at + ".password", "is required (it is never read back: give it, or clone_from a pipeline that has it)"));
+            } else {
+                password = current.password();
+            }
+        }
+        int port = 5432;
+        if (c.hasNonNull("port")) {
+            if (!c.get("port").canConvertToInt() || c.get("port").asInt() < 1 || c.get("port").asInt() > 65535) {
+                v.add(new Violation(at + ".port", "must be a port number"));
+            } else {
+                port = c.get("port").asInt();
+            }
+        }
+        for (String unsupported : List.of("ssl_cert", "ssl_key", "ssl_root_cert")) {
+            if (c.hasNonNull(unsupported)) {
+                v.add(new Violation(at + "." + unsupported, "TLS client certificates are not supported yet; use ssl_mode"));
+            }
+        }
+        String ssl = c.hasNonNull("ssl_mode") ? c.get("ssl_mode").asText() : null;
+        if (ssl != null && !Set.of("Disable", "Prefer", "Require", "VerifyCa", "VerifyFull").contains(ssl)) {
+            v.add(new Violation(at + ".ssl_mode", "must be Disable, Prefer, Require, VerifyCa or VerifyFull"));
+        }
+        if (host == null || user == null || database == null || password == null) {
+            return null;
+        }
+        return new PostgresConnection(host, port, user, password, database, ssl);
+    }
+
+    private static Limits limits(JsonNode limits, List<Violation> v) {
+        if (limits.isMissingNode() || limits.isNull()) {
+            return new Limits(null, null, null);
+        }
+        Long rows = positive(limits.path("cdc").path("max_buffer_rows"), "limits.cdc.max_buffer_rows", v);
+        Long flush = positive(limits.path("cdc").path("flush_interval_ms"), "limits.cdc.flush_interval_ms", v);
+        Long snapshot = positive(limits.path("snapshot").path("max_buffer_rows"), "limits.snapshot.max_buffer_rows", v);
+        return new Limits(rows, flush, snapshot);
+    }
+
+    private static Long positive(JsonNode n, String at, List<Violation> v) {
+        if (n.isMissingNode() || n.isNull()) {
+            return null;
+        }
+        if (!n.canConvertToLong() || n.asLong() < 1 || n.asLong() > 10_000_000) {
+            v.add(new Violation(at, "must be a whole number from 1 to 10000000"));
+            return null;
+        }
+        return n.asLong();
+    }
+
+    private static String requiredText(JsonNode n, String field, String at, List<Violation> v) {
+        JsonNode value = n.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            v.add(new Violation(at + "." + field, "is required"));
+            return null;
+        }
+        return value.asText();
+    }
+
+    private static String optionalText(JsonNode n, String field, String at, List<Violation> v) {
+        JsonNode value = n.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            v.add(new Violation(at, "must be a non-empty string"));
+            return null;
+        }
+        return value.asText();
+    }
+
+    private static void hidePasswords(ObjectNode json) {
+        for (String side : List.of("source", "sink")) {
+            JsonNode connection = json.path(side).path("postgres").path("connection");
+            if (connection instanceof ObjectNode c && c.has("password")) {
+                c.put("password", HIDDEN);
+            }
+        }
+    }
+
+    /** Fields that cannot change once a pipeline exists: its source and sink types and where they are. */
+    public List<Violation> immutableChanges(PipelineSpec next) {
+        List<Violation> v = new ArrayList<>();
+        compare(source, next.source, "source.postgres.connection", v);
+        compare(sink, next.sink, "sink.postgres.connection", v);
+        return v;
+    }
+
+    private static void compare(PostgresConnection a, PostgresConnection b, String at, List<Violation> v) {
+        if (!a.host().equals(b.host())) {
+            v.add(new Violation(at + ".host", "cannot change once the pipeline exists"));
+        }
+        if (a.port() != b.port()) {
+            v.add(new Violation(at + ".port", "cannot change once the pipeline exists"));
+        }
+        if (!a.database().equals(b.database())) {
+            v.add(new Violation(at + ".database", "cannot change once the pipeline exists"));
+        }
+    }
+}

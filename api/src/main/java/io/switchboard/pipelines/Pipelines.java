@@ -1,0 +1,379 @@
+package io.switchboard.pipelines;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.commands.RequestContext;
+import io.switchboard.core.ConnectorSecrets;
+import io.switchboard.core.ConnectorService;
+import io.switchboard.core.Scope;
+import io.switchboard.core.ServiceException;
+import io.switchboard.core.ServiceException.Violation;
+import io.switchboard.core.Views.StatusView;
+import io.switchboard.processor.ConnectorKey;
+import io.switchboard.query.ConnectorQueries;
+import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.TargetState;
+
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Typed Postgres-to-Postgres pipelines on Switchboard's core: a pipeline is its two connectors
+ * (see {@link PipelineCompiler}) on Connect cluster {@code default}, so every change is a decided
+ * command with its history and lifecycle events; the pipeline as given (passwords hidden) and its
+ * run id live in the source connector's config, its passwords sealed like any secret config value.
+ */
+public final class Pipelines {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final ConnectorService connectors;
+    private final ConnectorQueries queries;
+    private final ConnectorSecrets secrets;
+    private final ConnectionCheck check;
+    private final Scope scope;
+
+    public Pipelines(ConnectorService connectors, ConnectorQueries queries, ConnectorSecrets secrets, ConnectionCheck check,
+                     String cluster) {
+        this.connectors = connectors;
+        this.queries = queries;
+        this.secrets = secrets;
+        this.check = check;
+        this.scope = new Scope(cluster);
+    }
+
+    /** A pipeline as read: as given (passwords hidden), its run, when it was created, and its two connectors' status. */
+    public record PipelineView(PipelineSpec spec, String runId, Instant createdAt, StatusView source, StatusView sink) {
+    }
+
+    /** One change to a pipeline's connectors, oldest first. */
+    public record HistoryItem(String id, String runId, Instant at, String component, String targetState, String event) {
+    }
+
+    /** A pipeline written: whether it is new, and how it looks now. */
+    public record Written(boolean created, PipelineView pipeline) {
+    }
+
+    /** A new pipeline with a server-made id: its databases are checked before anything is stored. */
+    public CompletableFuture<PipelineView> create(JsonNode body, RequestContext request) {
+        String id = newId();
+        return createOrReplace(id, body, null, request).thenApply(Written::pipeline);
+    }
+
+    /**
+     * Creates the pipeline with this id, or replaces it (its databases' host, port and database
+     * cannot change). {@code cloneFrom}: a pipeline whose passwords fill those given as hidden.
+     */
+    public CompletableFuture<Written> createOrReplace(String id, JsonNode body, String cloneFrom, RequestContext request) {
+        requireId(id);
+        Optional<PipelineSpec> current = stored(id);
+        PipelineSpec passwordsFrom = current.orElse(null);
+        if (cloneFrom != null) {
+            requireId(cloneFrom);
+            passwordsFrom = stored(cloneFrom).orElseThrow(() -> new ServiceException.InvalidRequest("clone_from",
+                    "clone_from names pipeline " + cloneFrom + ", which does not exist"));
+        }
+        PipelineSpec spec = parse(id, body, passwordsFrom);
+        if (current.isPresent()) {
+            List<Violation> immutable = current.get().immutableChanges(spec);
+            if (!immutable.isEmpty()) {
+                throw new ServiceException.InvalidRequest("fields that cannot change were changed", immutable);
+            }
+        }
+        requireReachable(spec);
+        String runId = current.isPresent() ? runId(id) : newRunId();
+        return write(spec, runId, request).thenApply(ignored -> new Written(current.isEmpty(), get(id)));
+    }
+
+    /** A JSON merge patch (RFC 7386) of the pipeline as it reads. */
+    public CompletableFuture<PipelineView> patch(String id, JsonNode mergePatch, RequestContext request) {
+        PipelineSpec current = stored(id).orElseThrow(() -> notFound(id));
+        if (!mergePatch.isObject()) {
+            throw new ServiceException.InvalidRequest("body", "A merge patch must be a JSON object");
+        }
+        JsonNode merged = merge(current.json().deepCopy(), mergePatch);
+        PipelineSpec spec = parse(id, merged, current);
+        List<Violation> immutable = current.immutableChanges(spec);
+        if (mergePatch.path("source").isObject() && mergePatch.path("source").size() > 0 && !mergePatch.path("source").has("postgres")) {
+            immutable = new ArrayList<>(immutable);
+            immutable.add(new Violation("source", "the source type cannot change"));
+        }
+        if (mergePatch.path("sink").isObject() && mergePatch.path("sink").size() > 0 && !mergePatch.path("sink").has("postgres")) {
+            immutable = new ArrayList<>(immutable);
+            immutable.add(new Violation("sink", "the sink type cannot change"));
+        }
+        if (!immutable.isEmpty()) {
+            throw new ServiceException.InvalidRequest("fields that cannot change were changed", immutable);
+        }
+        requireReachable(spec);
+        return write(spec, runId(id), request).thenApply(ignored -> get(id));
+    }
+
+    public PipelineView get(String id) {
+        requireId(id);
+        PipelineSpec spec = stored(id).orElseThrow(() -> notFound(id));
+        ConnectorState source = state(PipelineCompiler.sourceName(id)).orElseThrow(() -> notFound(id));
+        return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
+                statusOf(PipelineCompiler.sourceName(id)), statusOf(PipelineCompiler.sinkName(id)));
+    }
+
+    public List<PipelineView> list() {
+        List<PipelineView> all = new ArrayList<>();
+        for (ConnectorState state : queries.connectors(scope.cluster())) {
+            String id = state.getConfig().get(PipelineCompiler.PIPELINE_ID);
+            if (id != null && state.getName().equals(PipelineCompiler.sourceName(id))) {
+                try {
+                    all.add(get(id));
+                } catch (ServiceException.NotFound e) {
+                    // Being deleted.
+                }
+            }
+        }
+        all.sort(Comparator.comparing(p -> p.createdAt()));
+        return all;
+    }
+
+    /**
+     * Start (enables it: a new run), Stop (disables it: both stopped, the slot kept), Restart (both
+     * with their tasks), Delete and ForceDelete (both connectors, then the slot and publication);
+     * ReIntialize is refused as not supported yet.
+     */
+    public CompletableFuture<Void> command(String id, String command, RequestContext request) {
+        PipelineSpec spec = stored(id).orElseThrow(() -> notFound(id));
+        String source = PipelineCompiler.sourceName(id);
+        String sink = PipelineCompiler.sinkName(id);
+        return switch (command) {
+            case "Start" -> start(spec, request);
+            case "Stop" -> write(withDisabled(spec, true), runId(id), request);
+            case "Restart" -> both(name -> connectors.restart(scope, name, true, false, request).thenApply(v -> null), source, sink);
+            case "Delete", "ForceDelete" -> delete(spec, command.equals("ForceDelete"), request);
+            case "ReIntialize" -> throw new ServiceException.InvalidRequest("command",
+                    "ReIntialize (a new snapshot from scratch) is not supported yet; delete the pipeline and create it again");
+            default -> throw new ServiceException.InvalidRequest("command",
+                    "command must be Start, Stop, Restart, Delete, ForceDelete or ReIntialize, not '" + command + "'");
+        };
+    }
+
+    /** Every change of the pipeline's two connectors, oldest first. */
+    public List<HistoryItem> history(String id) {
+        requireId(id);
+        List<HistoryItem> items = new ArrayList<>();
+        for (String component : List.of("Source", "Target")) {
+            String name = component.equals("Source") ? PipelineCompiler.sourceName(id) : PipelineCompiler.sinkName(id);
+            ConnectorHistory history;
+            try {
+                history = connectors.history(scope, name);
+            } catch (ServiceException.NotFound e) {
+                continue;
+            }
+            for (Object version : (List<?>) io.switchboard.events.HistoryJson.of(history).get("versions")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> v = (Map<String, Object>) version;
+                @SuppressWarnings("unchecked")
+                Map<String, String> config = (Map<String, String>) v.get("config");
+                String run = config == null ? null : config.get(PipelineCompiler.PIPELINE_RUN);
+                items.add(new HistoryItem(String.valueOf(v.get("command_id")), run, Instant.parse(String.valueOf(v.get("occurred_at"))),
+                        component, String.valueOf(v.get("target_state")), String.valueOf(v.get("event"))));
+            }
+        }
+        if (items.isEmpty()) {
+            throw notFound(id);
+        }
+        // The sink's versions carry no run id: each takes the source's at that time (the first run's
+        // for what came before the source was written).
+        items.sort(Comparator.comparing(HistoryItem::at));
+        String run = items.stream().map(HistoryItem::runId).filter(java.util.Objects::nonNull).findFirst().orElse("");
+        List<HistoryItem> filled = new ArrayList<>();
+        for (HistoryItem item : items) {
+            run = item.runId() != null ? item.runId() : run;
+            filled.add(new HistoryItem(item.id(), run, item.at(), item.component(), item.targetState(), item.event()));
+        }
+        return filled;
+    }
+
+    private CompletableFuture<Void> start(PipelineSpec spec, RequestContext request) {
+        // A new run: the source's config gets a new run id, then both run.
+        PipelineSpec enabled = withDisabled(spec, false);
+        return write(enabled, newRunId(), request);
+    }
+
+    private CompletableFuture<Void> delete(PipelineSpec spec, boolean force, RequestContext request) {
+        String slot = PipelineCompiler.slotName(spec.id());
+        String publication = spec.publication() == null ? slot : spec.publication();
+        return connectors.delete(scope, PipelineCompiler.sourceName(spec.id()), request)
+                .thenCompose(v -> connectors.delete(scope, PipelineCompiler.sinkName(spec.id()), request))
+                .thenRun(() -> dropSlot(spec, slot, publication, force));
+    }
+
+    /**
+     * The slot stays in use until the worker has stopped the deleted source's task: tried for up to
+     * 30 s. A pipeline deleted with Delete keeps trying; ForceDelete does not wait on it.
+     */
+    private void dropSlot(PipelineSpec spec, String slot, String publication, boolean force) {
+        PostgresConnection source = opened(spec.source());
+        long deadline = System.nanoTime() + (force ? 0 : java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
+        do {
+            try {
+                SlotCleanup.drop(source, slot, publication);
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    if (!force) {
+                        throw new ServiceException.Unavailable("The pipeline's connectors are deleted but its replication slot "
+                                + slot + " could not be dropped yet (" + FailureReasons.of(e.getMessage()) + "); send Delete again", 5);
+                    }
+                    return;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } while (true);
+    }
+
+    private CompletableFuture<Void> write(PipelineSpec spec, String runId, RequestContext request) {
+        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(spec, runId);
+        TargetState target = spec.disabled() ? TargetState.STOPPED : TargetState.RUNNING;
+        // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
+        return connectors.putConfig(scope, compiled.sinkName(), compiled.sink(), request)
+                .thenCompose(w -> connectors.changeTargetState(scope, compiled.sinkName(), target, request))
+                .thenCompose(v -> connectors.putConfig(scope, compiled.sourceName(), compiled.source(), request))
+                .thenCompose(w -> connectors.changeTargetState(scope, compiled.sourceName(), target, request));
+    }
+
+    private CompletableFuture<Void> both(java.util.function.Function<String, CompletableFuture<Void>> action, String first, String second) {
+        return action.apply(first).thenCompose(v -> action.apply(second));
+    }
+
+    private PipelineSpec parse(String id, JsonNode body, PipelineSpec passwordsFrom) {
+        try {
+            return PipelineSpec.parse(id, body, passwordsFrom);
+        } catch (PipelineSpec.Invalid e) {
+            throw new ServiceException.InvalidRequest("the pipeline is invalid", e.violations());
+        }
+    }
+
+    private void requireReachable(PipelineSpec spec) {
+        List<Violation> problems = check.check(opened(spec));
+        if (!problems.isEmpty()) {
+            throw new ServiceException.InvalidRequest("a database cannot be used", problems);
+        }
+    }
+
+    /** The pipeline with sealed passwords (kept from a stored one) opened, to connect with. */
+    private PipelineSpec opened(PipelineSpec spec) {
+        return new PipelineSpec(spec.id(), spec.name(), spec.disabled(), opened(spec.source()), spec.publication(), spec.skipSnapshots(),
+                opened(spec.sink()), spec.targetSchema(), spec.limits(), spec.json());
+    }
+
+    private PostgresConnection opened(PostgresConnection c) {
+        String password = secrets.openWherePossible(Map.of("password", c.password())).get("password");
+        return new PostgresConnection(c.host(), c.port(), c.user(), password, c.database(), c.sslMode());
+    }
+
+    /** The stored pipeline, its passwords the sealed text its connectors keep. */
+    private Optional<PipelineSpec> stored(String id) {
+        Optional<ConnectorState> source = state(PipelineCompiler.sourceName(id));
+        Optional<ConnectorState> sink = state(PipelineCompiler.sinkName(id));
+        if (source.isEmpty() || sink.isEmpty() || source.get().getConfig().get(PipelineCompiler.PIPELINE_SPEC) == null) {
+            return Optional.empty();
+        }
+        try {
+            ObjectNode json = (ObjectNode) JSON.readTree(source.get().getConfig().get(PipelineCompiler.PIPELINE_SPEC));
+            PipelineSpec shape = PipelineSpec.parse(id, json, placeholder());
+            PostgresConnection from = withPassword(shape.source(), source.get().getConfig().get("database.password"));
+            PostgresConnection to = withPassword(shape.sink(), sink.get().getConfig().get("connection.password"));
+            return Optional.of(new PipelineSpec(id, shape.name(), shape.disabled(), from, shape.publication(), shape.skipSnapshots(), to,
+                    shape.targetSchema(), shape.limits(), shape.json()));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalStateException("The stored pipeline " + id + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A stand-in whose passwords fill the hidden ones while a stored pipeline is read back. */
+    private static PipelineSpec placeholder() {
+        PostgresConnection none = new PostgresConnection("-", 5432, "-", "-", "-", null);
+        return new PipelineSpec("-", null, false, none, null, false, none, null, new PipelineSpec.Limits(null, null, null), null);
+    }
+
+    private static PostgresConnection withPassword(PostgresConnection c, String sealed) {
+        return new PostgresConnection(c.host(), c.port(), c.user(), sealed, c.database(), c.sslMode());
+    }
+
+    private static PipelineSpec withDisabled(PipelineSpec spec, boolean disabled) {
+        ObjectNode json = spec.json().deepCopy();
+        json.put("disabled", disabled);
+        return new PipelineSpec(spec.id(), spec.name(), disabled, spec.source(), spec.publication(), spec.skipSnapshots(), spec.sink(),
+                spec.targetSchema(), spec.limits(), json);
+    }
+
+    private String runId(String id) {
+        return state(PipelineCompiler.sourceName(id)).map(s -> s.getConfig().get(PipelineCompiler.PIPELINE_RUN)).orElse(newRunId());
+    }
+
+    private Optional<ConnectorState> state(String name) {
+        return queries.connector(new ConnectorKey(scope.cluster(), name));
+    }
+
+    private StatusView statusOf(String name) {
+        try {
+            return connectors.status(scope, name);
+        } catch (ServiceException.NotFound e) {
+            return null;
+        }
+    }
+
+    static JsonNode merge(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch;
+        }
+        ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : JSON.createObjectNode();
+        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getValue().isNull()) {
+                result.remove(field.getKey());
+            } else {
+                result.set(field.getKey(), merge(result.get(field.getKey()), field.getValue()));
+            }
+        }
+        return result;
+    }
+
+    /** Pipeline ids: 12 lowercase letters and digits, so that connector, slot and topic names stay valid. */
+    private static String newId() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder id = new StringBuilder("p");
+        for (int i = 0; i < 11; i++) {
+            id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return id.toString();
+    }
+
+    private static String newRunId() {
+        return UUID.randomUUID().toString();
+    }
+
+    static void requireId(String id) {
+        if (id == null || !id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new ServiceException.InvalidRequest("id", "A pipeline id is 1 to 63 lowercase letters, digits and '-', starting with a letter or digit");
+        }
+    }
+
+    private static ServiceException.NotFound notFound(String id) {
+        return new ServiceException.NotFound(ServiceException.Subject.PIPELINE, id, null, ServiceException.Operation.READ);
+    }
+}

@@ -1,0 +1,197 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.pipelines.PipelineCompiler;
+import io.switchboard.testing.Postgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The typed pipeline API over real HTTP with a real PostgreSQL: a pipeline created through
+ * {@code /api/v1/connectors} replicates snapshot rows, then inserts, updates and deletes; disabled,
+ * it keeps its slot and what is written meanwhile arrives once when it is started again (a new run);
+ * immutable fields, clone_from, a wrong password, history, and delete dropping the slot.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelinesApiTest {
+    private static final String HIDDEN = "****************";
+    private Postgres postgres;
+    private SwitchboardFixture fx;
+
+    @BeforeAll
+    void start() {
+        postgres = Postgres.start();
+        postgres.createDatabase("crm");
+        postgres.createDatabase("lake");
+        postgres.sql("crm", "CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL)",
+                "INSERT INTO customers VALUES (1, 'ada'), (2, 'bob')");
+        postgres.sql("lake", "CREATE SCHEMA mirror");
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+    }
+
+    @AfterAll
+    void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private String connection(String database, String password) {
+        return "{\"host\": \"localhost\", \"port\": " + postgres.port() + ", \"user\": \"postgres\", \"password\": \"" + password
+                + "\", \"database\": \"" + database + "\"}";
+    }
+
+    private String pipeline(String sourcePassword, String sinkPassword) {
+        return "{\"name\": \"crm to lake\", \"source\": {\"postgres\": {\"connection\": " + connection("crm", sourcePassword)
+                + ", \"replication_type\": {\"logical_replication\": {}}}}, \"sink\": {\"postgres\": {\"connection\": "
+                + connection("lake", sinkPassword) + ", \"target_schema\": \"mirror\"}}, \"limits\": {\"cdc\": {\"max_buffer_rows\": 4096}}}";
+    }
+
+    private List<String> rows() {
+        try {
+            return postgres.query("lake", "SELECT id || ':' || name FROM mirror.customers ORDER BY id");
+        } catch (IllegalStateException e) {
+            return List.of("(not yet: " + e.getMessage() + ")");
+        }
+    }
+
+    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = probe.get();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("Never " + what + "; last: " + last);
+    }
+
+    private static void assertProblem(SwitchboardFixture.Answer answer, int status, String field) {
+        assertEquals(status, answer.status(), answer.body());
+        assertTrue(answer.header("Content-Type").startsWith("application/problem+json"), answer.header("Content-Type"));
+        JsonNode problem = answer.json();
+        assertEquals(status, problem.path("status").asInt());
+        assertTrue(problem.path("type").asText().startsWith("https://"), answer.body());
+        if (field != null) {
+            Set<String> fields = new HashSet<>();
+            problem.path("errors").forEach(e -> fields.add(e.path("field").asText()));
+            assertTrue(fields.contains(field), field + " in " + answer.body());
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsAValidationErrorAndNothingIsStored() {
+        SwitchboardFixture.Answer checked = fx.call("POST", "/api/v1/validate/source",
+                "{\"postgres\": {\"connection\": " + connection("crm", "nope") + "}}");
+        assertProblem(checked, 400, "postgres.connection");
+        assertTrue(checked.body().contains("authentication refused"), checked.body());
+        assertEquals(200, fx.call("POST", "/api/v1/validate/sink", "{\"postgres\": {\"connection\": "
+                + connection("lake", Postgres.PASSWORD) + "}}").status());
+        SwitchboardFixture.Answer missing = fx.call("POST", "/api/v1/validate/sink", "{\"postgres\": {\"connection\": "
+                + connection("nowhere", Postgres.PASSWORD) + "}}");
+        assertTrue(missing.body().contains("database missing"), missing.body());
+
+        SwitchboardFixture.Answer refused = fx.call("POST", "/api/v1/connectors", pipeline("nope", Postgres.PASSWORD));
+        assertProblem(refused, 400, "source.postgres.connection");
+        assertFalse(refused.body().contains("nope\""), "the password is not repeated");
+        assertFalse(fx.call("GET", "/connectors", null).body().contains("pipeline-"), "nothing stored");
+
+        SwitchboardFixture.Answer unsupported = fx.call("POST", "/api/v1/connectors", pipeline(Postgres.PASSWORD, Postgres.PASSWORD)
+                .replace("\"limits\"", "\"buffer\": {\"s3\": {}}, \"limits\""));
+        assertProblem(unsupported, 400, "buffer");
+    }
+
+    @Test
+    void aPipelineReplicatesAcrossDisableAndStartAndGoesWithItsSlot() throws Exception {
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", pipeline(Postgres.PASSWORD, Postgres.PASSWORD));
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("connector").path("id").asText();
+        String firstRun = created.json().path("run_id").asText();
+        assertEquals(HIDDEN, created.json().path("connector").path("source").path("postgres").path("connection").path("password").asText());
+        assertFalse(created.body().contains(Postgres.PASSWORD));
+
+        eventually("the snapshot", this::rows, r -> r.equals(List.of("1:ada", "2:bob")));
+        eventually("realtime", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+                p -> p.path("status").path("state").has("realtime"));
+        postgres.sql("crm", "INSERT INTO customers VALUES (3, 'cy')", "UPDATE customers SET name = 'bea' WHERE id = 2",
+                "DELETE FROM customers WHERE id = 1");
+        eventually("changes", this::rows, r -> r.equals(List.of("2:bea", "3:cy")));
+
+        // The Kafka Connect dialect sees the pipeline's connectors.
+        assertTrue(fx.call("GET", "/connectors", null).body().contains(PipelineCompiler.sourceName(id)));
+
+        // Immutable fields.
+        SwitchboardFixture.Answer moved = fx.call("PATCH", "/api/v1/connectors/" + id,
+                "{\"source\": {\"postgres\": {\"connection\": {\"host\": \"elsewhere\"}}}}");
+        assertProblem(moved, 400, "source.postgres.connection.host");
+
+        // Disabled: both stop, the slot stays; started again: a new run, and the rows written meanwhile once.
+        SwitchboardFixture.Answer disabled = fx.call("PATCH", "/api/v1/connectors/" + id, "{\"disabled\": true}");
+        assertEquals(200, disabled.status(), disabled.body());
+        eventually("disabled", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+                p -> p.path("status").path("state").has("disabled"));
+        for (String name : List.of(PipelineCompiler.sourceName(id), PipelineCompiler.sinkName(id))) {
+            eventually(name + " stopped", () -> fx.call("GET", "/connectors/" + name + "/status", null).json(),
+                    s -> s.path("connector").path("state").asText().equals("STOPPED"));
+        }
+        postgres.sql("crm", "INSERT INTO customers VALUES (4, 'dee'), (5, 'eve')");
+        assertEquals(List.of("1"), postgres.query("crm", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
+                + PipelineCompiler.slotName(id) + "'"));
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Start\"}").status());
+        eventually("the rows written while disabled, once", this::rows, r -> r.equals(List.of("2:bea", "3:cy", "4:dee", "5:eve")));
+        JsonNode restarted = fx.call("GET", "/api/v1/connectors/" + id, null).json();
+        assertNotEquals(firstRun, restarted.path("run_id").asText(), "a new run");
+        assertFalse(restarted.path("connector").path("disabled").asBoolean());
+
+        // clone_from fills the passwords a read hides.
+        String cloneBody = restarted.path("connector").toString().replace("\"mirror\"", "\"mirror\"");
+        SwitchboardFixture.Answer clone = fx.call("POST", "/api/v1/connectors/" + id + "-copy?clone_from=" + id, cloneBody);
+        assertEquals(201, clone.status(), clone.body());
+        SwitchboardFixture.Answer noPassword = fx.call("POST", "/api/v1/connectors/" + id + "-nopw", cloneBody);
+        assertProblem(noPassword, 400, "source.postgres.connection.password");
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id + "-copy", "{\"command\": \"ForceDelete\"}").status());
+
+        JsonNode history = fx.call("GET", "/api/v1/connector/history/" + id, null).json();
+        Set<String> runs = new HashSet<>();
+        history.forEach(h -> runs.add(h.path("run_id").asText()));
+        assertTrue(runs.containsAll(List.of(firstRun, restarted.path("run_id").asText())), history.toString());
+        assertTrue(history.toString().contains("\"Source\"") && history.toString().contains("\"Target\""));
+
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Delete\"}").status());
+        assertEquals(List.of("0"), postgres.query("crm", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
+                + PipelineCompiler.slotName(id) + "'"));
+        assertProblem(fx.call("GET", "/api/v1/connectors/" + id, null), 404, null);
+    }
+
+    @Test
+    void badInputIsAProblemNeverA5xx() {
+        for (String body : List.of("", "[]", "{", "{\"source\": 1}", "{\"sink\": {}}", "{\"source\": {\"mysql\": {}}, \"sink\": {\"postgres\": {}}}",
+                "{\"nope\": 1}")) {
+            SwitchboardFixture.Answer answer = fx.call("POST", "/api/v1/connectors", body);
+            assertTrue(answer.status() >= 400 && answer.status() < 500, body + " -> " + answer.status());
+            assertProblem(answer, answer.status(), null);
+        }
+        assertProblem(fx.call("POST", "/api/v1/connector/command/nope", "{\"command\": \"Start\"}"), 404, null);
+        assertProblem(fx.call("GET", "/api/v1/connectors/Bad_Id", null), 400, "id");
+        assertProblem(fx.call("GET", "/api/v1/nothing", null), 404, null);
+    }
+}
