@@ -63,6 +63,8 @@ public final class ConnectWorker implements AutoCloseable {
         props.put("listeners", "http://127.0.0.1:0");
         props.put("rest.advertised.host.name", "127.0.0.1");
         props.put("plugin.discovery", "service_load");
+        // The plugins the build ships beside Switchboard, so that both sides of a comparison know the same plugins.
+        io.switchboard.dataplane.BundledPlugins.directory().ifPresent(dir -> props.put("plugin.path", dir.toString()));
         props.put("offset.flush.interval.ms", "500");
         props.put("scheduled.rebalance.max.delay.ms", "0");
         props.putAll(overrides);
