@@ -10,7 +10,8 @@ final class OptionSource {
     static final Set<String> KNOWN = Set.of("port", "data-dir", "kafka-port", "bootstrap-servers",
             "schema-registry-url", "schema-registry-port", "advertised-url", "bind-host", "topic-prefix",
             "command-partitions", "command-timeout-ms", "embedded-worker", "connect-cluster", "plugin-path",
-            "secrets-key-file", "secrets-key", "secret-key-patterns", "lifecycle-topic", "confluent-scope");
+            "secrets-key-file", "secrets-key", "secret-key-patterns", "lifecycle-topic", "confluent-scope",
+            "users-file", "oidc-issuer", "oidc-audience", "oidc-jwks-url", "oidc-roles-claim", "rate-limit");
     /** Flags that may be given more than once; their values are joined with commas. */
     static final Set<String> REPEATABLE = Set.of("connect-cluster", "confluent-scope");
 

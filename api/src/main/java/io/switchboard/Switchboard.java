@@ -9,7 +9,31 @@ public final class Switchboard {
     private Switchboard() {
     }
 
+    /**
+     * {@code switchboard.jar hash-secret}: reads an API key on standard input (one line) and prints
+     * the bcrypt hash a users file line takes, NAME:HASH:ROLE@SCOPE.
+     */
+    private static void hashSecret() {
+        try {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+            String secret = in.readLine();
+            if (secret == null || secret.isEmpty()) {
+                System.err.println("switchboard hash-secret: give the secret on standard input");
+                System.exit(2);
+                return;
+            }
+            System.out.println(io.switchboard.auth.SecretHashes.hash(secret));
+        } catch (java.io.IOException e) {
+            System.err.println("switchboard hash-secret: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("hash-secret")) {
+            hashSecret();
+            return;
+        }
         SwitchboardOptions options;
         try {
             options = SwitchboardOptions.parse(args, System.getenv());

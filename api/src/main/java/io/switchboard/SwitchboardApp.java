@@ -133,8 +133,8 @@ public final class SwitchboardApp implements AutoCloseable {
         schemaRegistryUrl = options.schemaRegistryUrl();
         if (options.embeddedSchemaRegistry()) {
             EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
-                    options.topicPrefix() + "._schemas", options.bindHost(), options.schemaRegistryPort()).start());
-            schemaRegistryUrl = "http://" + loopbackIfWildcard(options.bindHost()) + ":" + registry.port();
+                    options.topicPrefix() + "._schemas", options.effectiveBindHost(), options.schemaRegistryPort()).start());
+            schemaRegistryUrl = "http://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + registry.port();
         }
         SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(schemaRegistryUrl);
         TopologySerdes serdes = new TopologySerdes(
@@ -148,7 +148,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
         int port = reservePort();
         String advertised = options.advertisedUrl() != null ? options.advertisedUrl()
-                : "http://" + loopbackIfWildcard(options.bindHost()) + ":" + port;
+                : "http://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + port;
         URI advertisedUri = URI.create(advertised);
 
         DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, topics.decisions(), serdes.decisions().deserializer()));
@@ -181,9 +181,12 @@ public final class SwitchboardApp implements AutoCloseable {
                 options.topicPrefix() + ".secrets", new io.switchboard.secrets.SecretBox(keyring), admin));
         secretStoreHandle = io.switchboard.secrets.SecretStoreConfigProvider.register(
                 "replica-" + java.util.UUID.randomUUID(), secretStore);
+        // Replicas sign what they ask each other, with a key derived from the keyring they share.
+        io.switchboard.auth.InternalRequests internalRequests = new io.switchboard.auth.InternalRequests(
+                keyring.current().key().getEncoded(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
-                new RemoteStores(Duration.ofSeconds(5)), serdes.states(), serdes.observations(), histories,
+                new RemoteStores(Duration.ofSeconds(5), internalRequests), serdes.states(), serdes.observations(), histories,
                 partitionCount(admin, topics.commands()), READ_WAIT);
         this.queries = queries;
         io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
@@ -197,7 +200,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // The APIs Switchboard speaks, each under its own base paths with its own error shape.
         Dialects dialects = new Dialects(java.util.List.<Dialect>of(
                 new ConnectDialect(core, json),
-                new io.switchboard.dialects.confluent.ConfluentDialect(core, options.confluentScopeMap()),
+                new io.switchboard.dialects.confluent.ConfluentDialect(core, confluentScopes(kafkaClusterId)),
                 new io.switchboard.dialects.redpanda.RedpandaDialect(core, advertised),
                 new io.switchboard.dialects.pipelines.PipelinesDialect(new io.switchboard.pipelines.Pipelines(connectorService, queries,
                         secrets, new io.switchboard.pipelines.ConnectionCheck(), DEFAULT_CLUSTER))));
@@ -206,7 +209,19 @@ public final class SwitchboardApp implements AutoCloseable {
         // The API answers from here on, so that the replica is reachable while the data plane starts;
         // until it is attached, /health and what needs a worker answer 503 saying it is starting.
         plannedClusters().forEach(connectClusters::starting);
-        http = own(Stage.HTTP, new HttpServer(options.bindHost(), port, json, dialects, config -> {
+        io.switchboard.auth.AuthFilter auth = new io.switchboard.auth.AuthFilter(
+                new io.switchboard.auth.AccessRules(DEFAULT_CLUSTER, confluentScopes(kafkaClusterId)), authenticator(), internalRequests);
+        io.switchboard.metrics.Metrics metrics = own(Stage.PROCESSOR, new io.switchboard.metrics.Metrics(streams));
+        io.switchboard.http.RateLimits rateLimits = options.security().rateLimit() == null ? null
+                : io.switchboard.http.RateLimits.parse(options.security().rateLimit());
+        http = own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, config -> {
+            // Cross-cutting, in this order: timing, who may do what, how much; a viewer's answers lose their config values.
+            metrics.register(config, dialects);
+            config.routes.before(auth::handle);
+            if (rateLimits != null) {
+                config.routes.before(rateLimits::handle);
+            }
+            config.routes.after(io.switchboard.auth.Redaction::apply);
             health.register(config);
             new InternalResource(queries).register(config);
             events.register(config);
@@ -267,6 +282,36 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, topics.decisions(), serdes.decisions().deserializer(),
                 () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),
                 decision -> loops.forEach(loop -> loop.reactive().decided(decision))).start());
+    }
+
+    /** Confluent's (environment, Kafka cluster) pairs by Connect cluster, with cluster default as env-default and this Kafka cluster's id. */
+    private Map<String, String> confluentScopes(String kafkaClusterId) {
+        Map<String, String> scopes = new java.util.LinkedHashMap<>(options.confluentScopeMap());
+        if (!scopes.containsValue(DEFAULT_CLUSTER)) {
+            scopes.putIfAbsent("env-default/" + kafkaClusterId, DEFAULT_CLUSTER);
+        }
+        return scopes;
+    }
+
+    /** The credentials configured, or null when there are none (then the API is open, on loopback unless told otherwise). */
+    private io.switchboard.auth.Authenticator authenticator() {
+        SecurityOptions security = options.security();
+        if (!security.credentialsConfigured()) {
+            String host = options.effectiveBindHost();
+            if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+                log.warn("**********************************************************************************");
+                log.warn("The API listens on {} with NO authentication: anyone who can reach it can do anything.", host);
+                log.warn("Give --users-file or --oidc-issuer, or leave --bind-host out to listen on loopback only.");
+                log.warn("**********************************************************************************");
+            }
+            return null;
+        }
+        io.switchboard.auth.UsersFile users = security.usersFile() == null ? null
+                : new io.switchboard.auth.UsersFile(security.usersFile().toAbsolutePath());
+        io.switchboard.auth.OidcTokens tokens = security.oidcIssuer() == null ? null
+                : new io.switchboard.auth.OidcTokens(security.oidcIssuer(), security.oidcAudience(), security.oidcJwksUrl(),
+                        security.oidcRolesClaim());
+        return new io.switchboard.auth.Authenticator(users, tokens);
     }
 
     /** The clusters {@link #startDataPlane} will attach: the external ones, else the embedded worker. */
@@ -349,7 +394,7 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     public String url() {
-        return "http://" + loopbackIfWildcard(options.bindHost()) + ":" + http.port();
+        return "http://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + http.port();
     }
 
     public int port() {

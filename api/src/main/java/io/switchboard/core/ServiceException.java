@@ -193,6 +193,20 @@ public abstract sealed class ServiceException extends RuntimeException {
         }
     }
 
+    /** No credentials, or credentials that are not valid. */
+    public static final class Unauthenticated extends ServiceException {
+        public Unauthenticated(String message) {
+            super(message);
+        }
+    }
+
+    /** An authenticated principal without the role the request needs. */
+    public static final class Forbidden extends ServiceException {
+        public Forbidden(String message) {
+            super(message);
+        }
+    }
+
     /** Cannot be served now but can soon: the client should retry after the given seconds. */
     public static final class Unavailable extends ServiceException {
         private final int retryAfterSeconds;

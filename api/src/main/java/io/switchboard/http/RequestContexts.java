@@ -11,12 +11,25 @@ import java.util.UUID;
 public final class RequestContexts {
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+    /** Set by the authentication filter: the authenticated principal's name. */
+    public static final String PRINCIPAL_ATTRIBUTE = "switchboard.principal";
+    /** Set by the authentication filter: which clusters the principal may see (a Predicate of cluster names). */
+    public static final String MAY_VIEW_ATTRIBUTE = "switchboard.mayView";
+    /** Set by the authentication filter for a viewer: config values in the answer are redacted. */
+    public static final String REDACT_ATTRIBUTE = "switchboard.redact";
 
     private RequestContexts() {
     }
 
     public static RequestContext of(Context ctx) {
-        return new RequestContext(requestId(ctx), principal(ctx.header("Authorization")), idempotencyKey(ctx.header(IDEMPOTENCY_KEY_HEADER)));
+        // Only an authenticated principal is recorded: a name a header merely claims would let anyone forge the audit trail.
+        return new RequestContext(requestId(ctx), ctx.attribute(PRINCIPAL_ATTRIBUTE), idempotencyKey(ctx.header(IDEMPOTENCY_KEY_HEADER)));
+    }
+
+    /** Whether the caller may see a cluster (always, without authentication). */
+    public static boolean mayView(Context ctx, String cluster) {
+        java.util.function.Predicate<String> may = ctx.attribute(MAY_VIEW_ATTRIBUTE);
+        return may == null || may.test(cluster);
     }
 
     /**
@@ -50,17 +63,4 @@ public final class RequestContexts {
         return header;
     }
 
-    /** The user of HTTP Basic credentials, when there are any; the password is never kept. */
-    static String principal(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return null;
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? decoded : decoded.substring(0, colon);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }

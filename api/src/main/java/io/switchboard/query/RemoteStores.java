@@ -31,7 +31,15 @@ public final class RemoteStores {
             .build();
     private final Duration timeout;
 
+    private final io.switchboard.auth.InternalRequests signer;
+
     public RemoteStores(Duration timeout) {
+        this(timeout, null);
+    }
+
+    /** @param signer signs every request, so that the other replica knows it comes from a replica; null: unsigned */
+    public RemoteStores(Duration timeout, io.switchboard.auth.InternalRequests signer) {
+        this.signer = signer;
         this.timeout = timeout;
     }
 
@@ -93,8 +101,12 @@ public final class RemoteStores {
     }
 
     private HttpRequest request(HostInfo host, String path) {
-        return HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
-                .timeout(timeout).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
+                .timeout(timeout).GET();
+        if (signer != null) {
+            request.headers(signer.sign("GET", path));
+        }
+        return request.build();
     }
 
     private HttpResponse<byte[]> send(HostInfo host, String path) {

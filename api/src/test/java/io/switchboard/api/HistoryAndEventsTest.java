@@ -46,7 +46,11 @@ class HistoryAndEventsTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture();
+        // Principals are recorded only when authenticated: these are the test's users.
+        java.nio.file.Path users = io.switchboard.testing.TestUsers.write(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "switchboard-users-" + java.util.UUID.randomUUID()), java.util.Map.of("alice", "editor@*", "bob", "editor@*", "carol", "editor@*", "dave", "editor@*", "erin", "editor@*", "admin", "admin@*"));
+        fx = new SwitchboardFixture(options -> options.withSecurity(io.switchboard.SecurityOptions.NONE.withUsersFile(users)));
+        io.switchboard.testing.Http.authorizeByDefault(fx.app.url(), io.switchboard.testing.TestUsers.basic("admin"));
     }
 
     @AfterAll
@@ -181,7 +185,7 @@ class HistoryAndEventsTest {
         private final Thread thread;
 
         SseReader(String url, Map<String, String> headers) throws IOException, InterruptedException {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").GET();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").header("Authorization", io.switchboard.testing.TestUsers.basic("admin")).GET();
             headers.forEach(request::header);
             response = STREAMING.send(request.build(), HttpResponse.BodyHandlers.ofLines());
             thread = new Thread(this::read, "sse-reader");

@@ -59,7 +59,11 @@ class RegistryInteropTest {
             Result install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), null, 300);
             assertEquals(0, install.exit(), "npm ci failed: " + install.err());
         }
-        fx = new SwitchboardFixture();
+        // Principals are recorded only when authenticated: these are the test's users.
+        java.nio.file.Path users = io.switchboard.testing.TestUsers.write(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "switchboard-users-" + java.util.UUID.randomUUID()), java.util.Map.of("alice", "editor@*", "admin", "admin@*"));
+        fx = new SwitchboardFixture(options -> options.withSecurity(io.switchboard.SecurityOptions.NONE.withUsersFile(users)));
+        io.switchboard.testing.Http.authorizeByDefault(fx.app.url(), io.switchboard.testing.TestUsers.basic("admin"));
     }
 
     @AfterAll

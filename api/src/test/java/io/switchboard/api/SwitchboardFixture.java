@@ -74,6 +74,10 @@ final class SwitchboardFixture implements AutoCloseable {
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json");
+        String authorization = io.switchboard.testing.Http.defaultAuthorization(baseUrl);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -90,10 +90,25 @@ public final class Http {
         }
     }
 
+    private static final Map<String, String> DEFAULT_AUTHORIZATION = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Sends this Authorization header to the base URL with every request that gives none of its own. */
+    public static void authorizeByDefault(String baseUrl, String authorization) {
+        DEFAULT_AUTHORIZATION.put(baseUrl, authorization);
+    }
+
+    /** The Authorization header a request to the base URL gets when it gives none; null: none. */
+    public static String defaultAuthorization(String baseUrl) {
+        return DEFAULT_AUTHORIZATION.get(baseUrl);
+    }
+
     /** Like {@link #call}, but a failure to connect or read is thrown as it is. */
     public static Response send(String baseUrl, String method, String path, String body, Map<String, String> headers)
             throws IOException {
         Map<String, String> all = new LinkedHashMap<>(DEFAULT_HEADERS);
+        if (DEFAULT_AUTHORIZATION.containsKey(baseUrl)) {
+            all.put("Authorization", DEFAULT_AUTHORIZATION.get(baseUrl));
+        }
         all.putAll(headers);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(TIMEOUT)

@@ -11,6 +11,11 @@ final class ConnectErrors implements ErrorFormat {
 
     @Override
     public Problem problem(ServiceException e) {
+        if (e instanceof ServiceException.Unauthenticated) {
+            return Problem.of(401, e.getMessage(), e);
+        } else if (e instanceof ServiceException.Forbidden) {
+            return Problem.of(403, e.getMessage(), e);
+        }
         if (e instanceof NotFound missing) {
             return Problem.of(404, notFound(missing), e);
         } else if (e instanceof ServiceException.AlreadyExists exists) {

@@ -24,6 +24,11 @@ final class ProblemDetails implements ErrorFormat {
 
     @Override
     public Problem problem(ServiceException e) {
+        if (e instanceof ServiceException.Unauthenticated) {
+            return Problem.of(401, e.getMessage(), e);
+        } else if (e instanceof ServiceException.Forbidden) {
+            return Problem.of(403, e.getMessage(), e);
+        }
         if (e instanceof ServiceException.NotFound) {
             return Problem.of(404, e.getMessage(), e);
         } else if (e instanceof ServiceException.AlreadyExists || e instanceof ServiceException.Busy

@@ -47,7 +47,7 @@ final class ConnectorsRoutes {
 
     void register(JavalinConfig config) {
         config.routes.get(CLUSTERS, ctx -> ctx.json(new RedpandaEntities.ListConnectClustersResponse(
-                clusters.names().stream().map(this::cluster).toList())));
+                clusters.names().stream().filter(name -> RequestContexts.mayView(ctx, name)).map(this::cluster).toList())));
         config.routes.get(CLUSTER, ctx -> ctx.json(cluster(scope(ctx).cluster())));
         config.routes.get(CLUSTER + "/connectors", this::list);
         config.routes.post(CLUSTER + "/connectors", this::create);

@@ -51,6 +51,11 @@ final class RedpandaErrors implements ErrorFormat {
 
     @Override
     public Problem problem(ServiceException e) {
+        if (e instanceof ServiceException.Unauthenticated) {
+            return Problem.of(401, e.getMessage(), e);
+        } else if (e instanceof ServiceException.Forbidden) {
+            return Problem.of(403, e.getMessage(), e);
+        }
         if (e instanceof ServiceException.NotFound missing) {
             String what = switch (missing.subject()) {
                 case CONNECTOR -> "connector " + missing.name() + " not found";

@@ -1,0 +1,50 @@
+package io.switchboard.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/** Who an Authorization header says the caller is: an API key over Basic, or an OIDC bearer token. */
+public final class Authenticator {
+    private final UsersFile users;
+    private final OidcTokens tokens;
+
+    /** Either may be null (that kind of credential is then refused). */
+    public Authenticator(UsersFile users, OidcTokens tokens) {
+        this.users = users;
+        this.tokens = tokens;
+    }
+
+    /** The WWW-Authenticate value of a 401: the schemes this server takes. */
+    public String challenge() {
+        StringBuilder challenge = new StringBuilder();
+        if (users != null) {
+            challenge.append("Basic realm=\"switchboard\", charset=\"UTF-8\"");
+        }
+        if (tokens != null) {
+            challenge.append(challenge.isEmpty() ? "" : ", ").append("Bearer realm=\"switchboard\"");
+        }
+        return challenge.toString();
+    }
+
+    /** Empty for a header that is missing, malformed or not valid. */
+    public Optional<Principal> authenticate(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        if (users != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            int colon = decoded.indexOf(':');
+            return colon <= 0 ? Optional.empty() : users.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+        }
+        if (tokens != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return tokens.verify(authorization.substring(7).trim());
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,65 @@
+package io.switchboard.auth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * OpenID Connect bearer tokens, checked with Nimbus JOSE+JWT against the issuer's JWKS
+ * ({@code <issuer>/.well-known/jwks.json} unless {@code --oidc-jwks-url} says otherwise; keys
+ * cached and refetched, rate limited, when a token names an unknown key): an RS256 or ES256
+ * signature, {@code iss}, {@code aud}, {@code exp} and {@code nbf} (60 s of clock skew). Roles come
+ * from a claim (default {@code switchboard_roles}) holding "role@scope" strings.
+ */
+public final class OidcTokens {
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final String rolesClaim;
+
+    public OidcTokens(String issuer, String audience, String jwksUrl, String rolesClaim) {
+        this.rolesClaim = rolesClaim == null ? "switchboard_roles" : rolesClaim;
+        String keys = jwksUrl != null ? jwksUrl : issuer.replaceAll("/+$", "") + "/.well-known/jwks.json";
+        JWKSource<SecurityContext> source;
+        try {
+            source = JWKSourceBuilder.create(URI.create(keys).toURL()).retrying(true).build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("not a JWKS URL: " + keys);
+        }
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), source));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience,
+                new JWTClaimsSet.Builder().issuer(issuer).build(), new HashSet<>(List.of("sub", "exp")));
+        claims.setMaxClockSkew(60);
+        processor.setJWTClaimsSetVerifier(claims);
+    }
+
+    /** The token's principal, or empty when it is not valid (its signature, issuer, audience or times). */
+    public Optional<Principal> verify(String token) {
+        try {
+            JWTClaimsSet claims = processor.process(token, null);
+            Map<String, Role> grants = new java.util.LinkedHashMap<>();
+            Object roles = claims.getClaim(rolesClaim);
+            if (roles instanceof List<?> list) {
+                for (Object grant : list) {
+                    grants.putAll(Principal.grants(String.valueOf(grant)));
+                }
+            } else if (roles instanceof String text) {
+                grants.putAll(Principal.grants(text));
+            }
+            return Optional.of(new Principal(claims.getSubject(), grants));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+}

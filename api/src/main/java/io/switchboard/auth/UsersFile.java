@@ -1,0 +1,143 @@
+package io.switchboard.auth;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * API keys from a file, one principal a line: {@code NAME:SECRET_HASH:ROLE@SCOPE[,ROLE@SCOPE...]}
+ * ({@code #} comments and blank lines allowed; hashes from {@code switchboard.jar hash-secret}).
+ * The file is looked at again at most once a second and re-read when it changed; a file that no
+ * longer reads keeps the last good one in force and is logged once. A key checked once is
+ * remembered (by a digest, never the key) until the file changes, so a client that sends its key
+ * on every request pays the slow hash once.
+ */
+public final class UsersFile {
+    private static final Logger log = LoggerFactory.getLogger(UsersFile.class);
+    private static final int MAX_REMEMBERED = 10_000;
+
+    private record User(String name, String hash, Map<String, Role> grants) {
+    }
+
+    private final Path file;
+    private volatile Map<String, User> users;
+    private volatile long checkedAt;
+    private volatile String version;
+    private volatile String lastProblem;
+    private final Map<String, Principal> verified = new ConcurrentHashMap<>();
+
+    /** Reads the file; a file that does not read refuses to start. */
+    public UsersFile(Path file) {
+        this.file = file;
+        this.users = read(file);
+        this.version = version(file);
+        this.checkedAt = System.nanoTime();
+    }
+
+    /** The principal whose key this is, if it is one. */
+    public Optional<Principal> authenticate(String name, String secret) {
+        reloadIfChanged();
+        User user = users.get(name);
+        if (user == null) {
+            // As slow as a wrong key, so that names cannot be told from timing.
+            SecretHashes.matches(secret, "$2y$12$0000000000000000000000000000000000000000000000000000u");
+            return Optional.empty();
+        }
+        String remembered = digest(name + "\u0000" + secret + "\u0000" + user.hash());
+        Principal known = verified.get(remembered);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        if (!SecretHashes.matches(secret, user.hash())) {
+            return Optional.empty();
+        }
+        Principal principal = new Principal(user.name(), user.grants());
+        if (verified.size() >= MAX_REMEMBERED) {
+            verified.clear();
+        }
+        verified.put(remembered, principal);
+        return Optional.of(principal);
+    }
+
+    private void reloadIfChanged() {
+        long now = System.nanoTime();
+        if (now - checkedAt < 1_000_000_000L) {
+            return;
+        }
+        synchronized (this) {
+            if (now - checkedAt < 1_000_000_000L) {
+                return;
+            }
+            checkedAt = now;
+            String current = version(file);
+            if (current.equals(version)) {
+                return;
+            }
+            try {
+                users = read(file);
+                verified.clear();
+                version = current;
+                lastProblem = null;
+                log.info("Re-read the users file {}: {} principal(s)", file, users.size());
+            } catch (IllegalArgumentException e) {
+                if (!e.getMessage().equals(lastProblem)) {
+                    lastProblem = e.getMessage();
+                    log.error("The users file {} no longer reads, so the previous one stays in force: {}", file, e.getMessage());
+                }
+            }
+        }
+    }
+
+    static Map<String, User> read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        Map<String, User> users = new HashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] parts = line.split(":", 3);
+            if (parts.length != 3 || parts[0].isBlank() || !parts[1].startsWith("$2")) {
+                throw new IllegalArgumentException("line " + (i + 1) + " of " + file + " is not NAME:SECRET_HASH:ROLE@SCOPE[,...]");
+            }
+            try {
+                users.put(parts[0].trim(), new User(parts[0].trim(), parts[1].trim(), Principal.grants(parts[2])));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("line " + (i + 1) + " of " + file + ": " + e.getMessage());
+            }
+        }
+        return Map.copyOf(users);
+    }
+
+    private static String version(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file);
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
+    private static String digest(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

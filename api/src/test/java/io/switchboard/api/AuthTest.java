@@ -1,0 +1,213 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.switchboard.SecurityOptions;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.TestUsers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Who may do what, over real HTTP: API keys from a users file (re-read when it changes) and OIDC
+ * bearer tokens checked against a JWKS the test serves; 401 and 403 in every dialect's shape; the
+ * role matrix; viewers reading configs redacted; the recorded principal the authenticated one;
+ * failed logins limited; /internal refused to outsiders.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+class AuthTest {
+    private static final String ISSUER = "https://issuer.example";
+    private Path dir;
+    private Path users;
+    private SwitchboardFixture fx;
+    private RSAKey key;
+    private com.sun.net.httpserver.HttpServer jwks;
+    private String base;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("switchboard-auth");
+        Map<String, String> grants = new LinkedHashMap<>();
+        grants.put("vera", "viewer@default");
+        grants.put("otto", "operator@default");
+        grants.put("erin", "editor@default");
+        grants.put("ada", "admin@*");
+        grants.put("pat", "editor@prod");
+        users = TestUsers.write(dir, grants);
+        key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        jwks = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] keys = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        jwks.createContext("/jwks.json", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, keys.length);
+            exchange.getResponseBody().write(keys);
+            exchange.close();
+        });
+        jwks.start();
+        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)
+                .withOidc(ISSUER, "switchboard", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json")));
+        String kafkaClusterId = Http.call(fx.app.url(), "GET", "/", null, Map.of()).json().path("kafka_cluster_id").asText();
+        base = "/connect/v1/environments/env-default/clusters/" + kafkaClusterId;
+        Http.authorizeByDefault(fx.app.url(), TestUsers.basic("ada"));
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+        jwks.stop(0);
+        SwitchboardFixture.deleteQuietly(dir);
+    }
+
+    private Http.Response as(String authorization, String method, String path, Object body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", authorization);
+        return Http.call(fx.app.url(), method, path, body == null ? null : Http.json(body), headers);
+    }
+
+    private static Map<String, Object> connector(String name) {
+        return Map.of("name", name, "config", Map.of("connector.class", "FileStreamSource", "file", "/tmp/" + name, "topic", "t",
+                "db.user", "reader"));
+    }
+
+    private String token(String subject, List<String> roles, long expiresInSeconds, RSAKey signingKey) throws Exception {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience("switchboard").subject(subject)
+                .expirationTime(new Date(System.currentTimeMillis() + expiresInSeconds * 1000)).claim("switchboard_roles", roles).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID()).build(), claims);
+        jwt.sign(new RSASSASigner(signingKey));
+        return "Bearer " + jwt.serialize();
+    }
+
+    @Test
+    void withoutCredentialsEveryDialectAnswers401InItsShape() {
+        Map<String, Http.Response> answers = new LinkedHashMap<>();
+        for (String path : List.of("/connectors", "/clusters/default/connectors", base + "/connectors",
+                "/v1/kafka-connect/clusters/default/connectors", "/api/v1/connectors", "/events", "/connector-plugins")) {
+            answers.put(path, Http.call(fx.app.url(), "GET", path, null, Map.of("Authorization", "")));
+        }
+        answers.forEach((path, answer) -> {
+            assertEquals(401, answer.status(), path + " " + answer.body());
+            assertTrue(answer.header("WWW-Authenticate").contains("Basic realm=\"switchboard\""), path);
+            assertTrue(answer.header("WWW-Authenticate").contains("Bearer"), path);
+        });
+        assertEquals(401, answers.get("/connectors").json().path("error_code").asInt());
+        assertEquals(401, answers.get(base + "/connectors").json().path("error").path("code").asInt());
+        assertEquals("UNAUTHENTICATED", answers.get("/v1/kafka-connect/clusters/default/connectors").json().path("code").asText());
+        assertEquals(401, answers.get("/api/v1/connectors").json().path("status").asInt());
+        assertEquals(200, Http.call(fx.app.url(), "GET", "/health", null, Map.of("Authorization", "")).status());
+        assertEquals(200, Http.call(fx.app.url(), "GET", "/", null, Map.of("Authorization", "")).status());
+        assertEquals(401, as(TestUsers.basic("erin", "wrong"), "GET", "/connectors", null).status());
+        assertEquals(401, as(TestUsers.basic("nobody"), "GET", "/connectors", null).status());
+    }
+
+    @Test
+    void rolesDecideWhatEachMayDo() {
+        String erin = TestUsers.basic("erin");
+        String otto = TestUsers.basic("otto");
+        String vera = TestUsers.basic("vera");
+        String pat = TestUsers.basic("pat");
+        assertEquals(201, as(erin, "POST", "/connectors", connector("matrix")).status());
+        assertEquals(403, as(otto, "POST", "/connectors", connector("matrix-2")).status());
+        assertEquals(403, as(vera, "PUT", "/connectors/matrix/pause", null).status());
+        assertEquals(202, as(otto, "PUT", "/connectors/matrix/pause", null).status());
+        assertEquals(403, as(otto, "DELETE", "/connectors/matrix", null).status());
+        assertEquals(403, as(pat, "GET", "/connectors", null).status(), "a role on another cluster gives nothing here");
+        assertEquals(403, as(erin, "PUT", "/admin/loggers/org.example", Map.of("level", "DEBUG")).status());
+        assertTrue(as(TestUsers.basic("ada"), "PUT", "/admin/loggers/org.example", Map.of("level", "DEBUG")).status() != 403);
+        Http.Response forbidden = as(vera, "PUT", base + "/connectors/matrix/pause", null);
+        assertEquals(403, forbidden.json().path("error").path("code").asInt(), forbidden.body());
+        assertEquals("PERMISSION_DENIED", as(vera, "DELETE", "/v1/kafka-connect/clusters/default/connectors/matrix", null)
+                .json().path("code").asText());
+
+        // A viewer reads which keys a config has, not their values.
+        JsonNode config = as(vera, "GET", "/connectors/matrix/config", null).json();
+        assertEquals("****************", config.path("file").asText(), config.toString());
+        assertEquals("****************", as(vera, "GET", "/connectors/matrix", null).json().path("config").path("topic").asText());
+        assertEquals("/tmp/matrix", as(otto, "GET", "/connectors/matrix/config", null).json().path("file").asText());
+
+        // Redpanda's cluster list shows only the clusters a principal has a role on.
+        assertEquals(0, as(pat, "GET", "/v1/kafka-connect/clusters", null).json().path("clusters").size());
+        assertEquals(1, as(vera, "GET", "/v1/kafka-connect/clusters", null).json().path("clusters").size());
+        assertEquals(204, as(erin, "DELETE", "/connectors/matrix", null).status());
+    }
+
+    @Test
+    void theRecordedPrincipalIsTheAuthenticatedOne() {
+        assertEquals(401, as(TestUsers.basic("mallory", "guess"), "POST", "/connectors", connector("forged")).status());
+        assertEquals(201, as(TestUsers.basic("erin"), "POST", "/connectors", connector("audited")).status());
+        JsonNode versions = Http.get(fx.app.url(), "/connectors/audited/history").json().path("versions");
+        assertEquals("erin", versions.get(0).path("principal").asText());
+        assertFalse(Http.get(fx.app.url(), "/connectors").body().contains("forged"));
+        assertEquals(204, as(TestUsers.basic("erin"), "DELETE", "/connectors/audited", null).status());
+    }
+
+    @Test
+    void bearerTokensFromTheIssuerAreChecked() throws Exception {
+        String viewer = token("tina", List.of("viewer@default"), 300, key);
+        assertEquals(200, as(viewer, "GET", "/connectors", null).status());
+        assertEquals(403, as(viewer, "POST", "/connectors", connector("by-token")).status());
+        String editor = token("ted", List.of("editor@*"), 300, key);
+        assertEquals(201, as(editor, "POST", "/connectors", connector("by-token")).status());
+        assertEquals("ted", Http.get(fx.app.url(), "/connectors/by-token/history").json().path("versions").get(0).path("principal").asText());
+        assertEquals(401, as(token("ted", List.of("editor@*"), -120, key), "GET", "/connectors", null).status(), "expired");
+        RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
+        assertEquals(401, as(token("ted", List.of("admin@*"), 300, stranger), "GET", "/connectors", null).status(), "not the issuer's key");
+        assertEquals(204, as(editor, "DELETE", "/connectors/by-token", null).status());
+    }
+
+    @Test
+    void internalEndpointsRefuseOutsiders() {
+        Http.Response outsider = as(TestUsers.basic("ada"), "GET", "/internal/stores/connectors?partition=0", null);
+        assertEquals(403, outsider.status(), outsider.body());
+    }
+
+    @Test
+    void theUsersFileIsReadAgainWhenItChanges() throws Exception {
+        assertEquals(401, as(TestUsers.basic("newcomer"), "GET", "/connectors", null).status());
+        String hash = io.switchboard.auth.SecretHashes.hash("pw");
+        Thread.sleep(1100);
+        Files.writeString(users, Files.readString(users) + "newcomer:" + hash + ":viewer@*\n");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int status = 0;
+        while (System.nanoTime() < deadline && status != 200) {
+            status = as(TestUsers.basic("newcomer"), "GET", "/connectors", null).status();
+            Thread.sleep(200);
+        }
+        assertEquals(200, status);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void failedLoginsAreLimitedPerAddress() {
+        // Last: once limited, this address is refused for a minute.
+        int status = 0;
+        for (int i = 0; i < 40 && status != 429; i++) {
+            status = as(TestUsers.basic("otto", "wrong-" + i), "GET", "/connectors", null).status();
+        }
+        assertEquals(429, status);
+        assertNotNull(as(TestUsers.basic("otto", "wrong"), "GET", "/connectors", null).header("Retry-After"));
+    }
+}
