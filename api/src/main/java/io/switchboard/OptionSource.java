@@ -11,9 +11,9 @@ final class OptionSource {
             "schema-registry-url", "schema-registry-port", "advertised-url", "bind-host", "topic-prefix",
             "command-partitions", "command-timeout-ms", "embedded-worker", "connect-cluster", "plugin-path",
             "secrets-key-file", "secrets-key", "secret-key-patterns", "lifecycle-topic", "confluent-scope",
-            "users-file", "oidc-issuer", "oidc-audience", "oidc-jwks-url", "oidc-roles-claim", "rate-limit");
+            "users-file", "oidc-issuer", "oidc-audience", "oidc-jwks-url", "oidc-roles-claim", "rate-limit", "kafka-property");
     /** Flags that may be given more than once; their values are joined with commas. */
-    static final Set<String> REPEATABLE = Set.of("connect-cluster", "confluent-scope");
+    static final Set<String> REPEATABLE = Set.of("connect-cluster", "confluent-scope", "kafka-property");
 
     private final Map<String, String> flags = new HashMap<>();
     private final Map<String, String> env;
@@ -40,7 +40,8 @@ final class OptionSource {
                 throw new IllegalArgumentException("Unknown flag --" + name + "; known flags: --" + String.join(", --", KNOWN));
             }
             if (REPEATABLE.contains(name) && flags.containsKey(name)) {
-                value = flags.get(name) + "," + value;
+                // Kafka settings may hold commas (ssl.enabled.protocols): they are kept a line each.
+                value = flags.get(name) + (name.equals("kafka-property") ? "\n" : ",") + value;
             }
             flags.put(name, value);
         }

@@ -11,24 +11,48 @@ import java.nio.file.Path;
  * @param oidcJwksUrl    where the issuer's keys are; null: {@code <issuer>/.well-known/jwks.json}
  * @param oidcRolesClaim the claim holding "role@scope" grants; null: {@code switchboard_roles}
  * @param rateLimit      "REQUESTS/SECONDS" per principal (per client address when anonymous); null: none
+ * @param kafkaProperties KEY=VALUE lines every Kafka client Switchboard makes gets (SASL, SSL); null: none
  */
 public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudience, String oidcJwksUrl, String oidcRolesClaim,
-                              String rateLimit) {
-    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null);
+                              String rateLimit, String kafkaProperties) {
+    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null);
+
+    /** The Kafka client settings, from KEY=VALUE lines. */
+    public java.util.Map<String, String> kafkaSettings() {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        if (kafkaProperties == null || kafkaProperties.isBlank()) {
+            return settings;
+        }
+        for (String line : kafkaProperties.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--kafka-property takes KEY=VALUE, not '" + line.trim() + "'");
+            }
+            String key = line.substring(0, eq).trim();
+            if (key.equals("bootstrap.servers")) {
+                throw new IllegalArgumentException("give the bootstrap servers with --bootstrap-servers, not --kafka-property");
+            }
+            settings.put(key, line.substring(eq + 1).trim());
+        }
+        return settings;
+    }
 
     public boolean credentialsConfigured() {
         return usersFile != null || oidcIssuer != null;
     }
 
     public SecurityOptions withUsersFile(Path file) {
-        return new SecurityOptions(file, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit);
+        return new SecurityOptions(file, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties);
     }
 
     public SecurityOptions withOidc(String issuer, String audience, String jwksUrl) {
-        return new SecurityOptions(usersFile, issuer, audience, jwksUrl, oidcRolesClaim, rateLimit);
+        return new SecurityOptions(usersFile, issuer, audience, jwksUrl, oidcRolesClaim, rateLimit, kafkaProperties);
     }
 
     public SecurityOptions withRateLimit(String limit) {
-        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, limit);
+        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, limit, kafkaProperties);
     }
 }

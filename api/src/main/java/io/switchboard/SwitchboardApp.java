@@ -97,6 +97,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private HttpServer http;
     private io.switchboard.core.ConnectorSecrets secrets;
     private String keyringHandle;
+    private Map<String, String> kafkaSettings = Map.of();
     private String secretStoreHandle;
     private io.switchboard.core.NamedSecrets namedSecrets;
     /** Clusters whose workers open sealed secrets themselves (the embedded worker). */
@@ -126,7 +127,9 @@ public final class SwitchboardApp implements AutoCloseable {
             bootstrapServers = kafka.bootstrapServers();
         }
         Topics topics = new Topics(options.topicPrefix(), options.lifecycleTopic());
-        Admin admin = own(Stage.PROCESSOR, Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)));
+        // What every Kafka client Switchboard makes gets besides its own settings (SASL, SSL: --kafka-property).
+        kafkaSettings = options.security().kafkaSettings();
+        Admin admin = own(Stage.PROCESSOR, Admin.create(withKafkaSettings(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))));
         TopicSetup.ensure(admin, topics, options.commandPartitions());
         String kafkaClusterId = clusterId(admin);
 
@@ -151,12 +154,13 @@ public final class SwitchboardApp implements AutoCloseable {
                 : "http://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + port;
         URI advertisedUri = URI.create(advertised);
 
-        DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, topics.decisions(), serdes.decisions().deserializer()));
+        DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, kafkaSettings, topics.decisions(),
+                serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
                         new HistoryRecording(histories, SecretKeys::redact)),
-                StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
+                withKafkaSettings(StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
                         advertisedUri.getHost() + ":" + advertisedUri.getPort(),
-                        STANDBY_REPLICAS));
+                        STANDBY_REPLICAS)));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("Command processor thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -167,7 +171,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
         streams.start();
 
-        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, topics.commands(), serdes.commands().serializer(),
+        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafkaSettings, topics.commands(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
         io.switchboard.secrets.Keyring keyring = options.secretsKey() != null
@@ -177,7 +181,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 SecretKeys.fromGlobs(options.secretKeyPatterns()));
         keyringHandle = io.switchboard.secrets.SecretConfigProvider.register(
                 "replica-" + java.util.UUID.randomUUID(), keyring);
-        io.switchboard.secrets.SecretStore secretStore = own(Stage.PROCESSOR, new io.switchboard.secrets.SecretStore(bootstrapServers,
+        io.switchboard.secrets.SecretStore secretStore = own(Stage.PROCESSOR, new io.switchboard.secrets.SecretStore(bootstrapServers, kafkaSettings,
                 options.topicPrefix() + ".secrets", new io.switchboard.secrets.SecretBox(keyring), admin));
         secretStoreHandle = io.switchboard.secrets.SecretStoreConfigProvider.register(
                 "replica-" + java.util.UUID.randomUUID(), secretStore);
@@ -204,7 +208,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 new io.switchboard.dialects.redpanda.RedpandaDialect(core, advertised),
                 new io.switchboard.dialects.pipelines.PipelinesDialect(new io.switchboard.pipelines.Pipelines(connectorService, queries,
                         secrets, new io.switchboard.pipelines.ConnectionCheck(), DEFAULT_CLUSTER))));
-        EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json);
+        EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
+                .withKafkaSettings(kafkaSettings);
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
         // The API answers from here on, so that the replica is reachable while the data plane starts;
         // until it is attached, /health and what needs a worker answer 503 saying it is starting.
@@ -212,6 +217,13 @@ public final class SwitchboardApp implements AutoCloseable {
         io.switchboard.auth.AuthFilter auth = new io.switchboard.auth.AuthFilter(
                 new io.switchboard.auth.AccessRules(DEFAULT_CLUSTER, confluentScopes(kafkaClusterId)), authenticator(), internalRequests);
         io.switchboard.metrics.Metrics metrics = own(Stage.PROCESSOR, new io.switchboard.metrics.Metrics(streams));
+        metrics.timeDecisions(gateway);
+        metrics.watch(decisions.consumer());
+        metrics.countConnectors(() -> {
+            Map<String, java.util.List<io.switchboard.core.Views.ConnectorDetails>> all = new java.util.LinkedHashMap<>();
+            connectClusters.names().forEach(cluster -> all.put(cluster, connectorService.describeAll(new io.switchboard.core.Scope(cluster))));
+            return all;
+        });
         io.switchboard.http.RateLimits rateLimits = options.security().rateLimit() == null ? null
                 : io.switchboard.http.RateLimits.parse(options.security().rateLimit());
         http = own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, config -> {
@@ -243,13 +255,13 @@ public final class SwitchboardApp implements AutoCloseable {
             // The embedded worker opens sealed secrets itself, when a connector starts: its config
             // topic and REST answers keep them sealed.
             EmbeddedConnectWorker worker = own(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, io.switchboard.dataplane.BundledPlugins.withBundled(options.pluginPath()),
-                    options.topicPrefix() + "-connect", 0, Map.of(
+                    options.topicPrefix() + "-connect", 0, workerSettings(Map.of(
                             "config.providers", "switchboard,secretsManager",
                             "config.providers.switchboard.class", io.switchboard.secrets.SecretConfigProvider.class.getName(),
                             "config.providers.switchboard.param.keyring.handle", keyringHandle,
                             "config.providers.secretsManager.class", io.switchboard.secrets.SecretStoreConfigProvider.class.getName(),
                             "config.providers.secretsManager.param.store.handle", secretStoreHandle,
-                            "config.providers.secretsManager.param.cluster", DEFAULT_CLUSTER)));
+                            "config.providers.secretsManager.param.cluster", DEFAULT_CLUSTER))));
             clusters.put(DEFAULT_CLUSTER, worker.url());
             sealedClusters.add(DEFAULT_CLUSTER);
             log.info("Embedded Kafka Connect worker listening on {}", worker.url());
@@ -257,10 +269,10 @@ public final class SwitchboardApp implements AutoCloseable {
         if (clusters.isEmpty()) {
             return;
         }
-        KafkaProducer<String, ConnectorObservation> observations = own(Stage.DATA_PLANE, new KafkaProducer<>(Map.of(
+        KafkaProducer<String, ConnectorObservation> observations = own(Stage.DATA_PLANE, new KafkaProducer<>(withKafkaSettings(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new StringSerializer(), serdes.observations().serializer()));
         java.util.List<ReconcilerLoop> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
         clusters.forEach((cluster, url) -> {
@@ -274,14 +286,41 @@ public final class SwitchboardApp implements AutoCloseable {
                     sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity()
                             : config -> namedSecrets.resolve(cluster, secrets.open(config)),
                     name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
-            loops.add(own(Stage.DATA_PLANE, new ReconcilerLoop(cluster, reconciler, bootstrapServers, topics.reconcilerLeases(),
+            loops.add(own(Stage.DATA_PLANE, new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafkaSettings, topics.reconcilerLeases(),
                     options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY).start()));
             connectClusters.attached(cluster, url);
         });
         // Each decided change is reconciled at once by the replica that holds its cluster's lease.
-        own(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, topics.decisions(), serdes.decisions().deserializer(),
+        own(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, kafkaSettings, topics.decisions(), serdes.decisions().deserializer(),
                 () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),
                 decision -> loops.forEach(loop -> loop.reactive().decided(decision))).start());
+    }
+
+    /** A Kafka client's own settings over the ones every client gets. */
+    private Map<String, Object> withKafkaSettings(Map<String, ?> own) {
+        Map<String, Object> all = new java.util.HashMap<>(kafkaSettings);
+        all.putAll(own);
+        return all;
+    }
+
+    private java.util.Properties withKafkaSettings(java.util.Properties own) {
+        java.util.Properties all = new java.util.Properties();
+        all.putAll(kafkaSettings);
+        all.putAll(own);
+        return all;
+    }
+
+    /** The embedded worker's own clients take the settings as they are, its connectors' clients with their prefixes. */
+    private Map<String, String> workerSettings(Map<String, String> own) {
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        kafkaSettings.forEach((key, value) -> {
+            all.put(key, value);
+            for (String prefix : java.util.List.of("producer.", "consumer.", "admin.")) {
+                all.put(prefix + key, value);
+            }
+        });
+        all.putAll(own);
+        return all;
     }
 
     /** Confluent's (environment, Kafka cluster) pairs by Connect cluster, with cluster default as env-default and this Kafka cluster's id. */

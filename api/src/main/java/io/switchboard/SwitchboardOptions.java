@@ -243,7 +243,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 source.string("confluent-scope", null),
                 new SecurityOptions(Optional.ofNullable(source.string("users-file", null)).map(Path::of).orElse(null),
                         source.string("oidc-issuer", null), source.string("oidc-audience", null), source.string("oidc-jwks-url", null),
-                        source.string("oidc-roles-claim", null), source.string("rate-limit", null)));
+                        source.string("oidc-roles-claim", null), source.string("rate-limit", null),
+                        source.string("kafka-property", null)));
     }
 
     public boolean embeddedKafka() {

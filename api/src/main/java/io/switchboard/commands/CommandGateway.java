@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -28,10 +29,23 @@ public final class CommandGateway implements AutoCloseable {
     private final String topic;
     private final Duration timeout;
     private final Clock clock;
+    private volatile java.util.function.BiConsumer<Long, String> decided = (nanos, outcome) -> { };
+
+    /** Told, for every command, how long its decision took (nanoseconds) and its outcome (or "failed"). */
+    public void onDecided(java.util.function.BiConsumer<Long, String> listener) {
+        this.decided = listener;
+    }
 
     public CommandGateway(String bootstrapServers, String topic, Serializer<ConnectorCommand> serializer,
                           DecisionListener decisions, Duration timeout, Clock clock) {
+        this(bootstrapServers, Map.of(), topic, serializer, decisions, timeout, clock);
+    }
+
+    /** @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own */
+    public CommandGateway(String bootstrapServers, Map<String, String> kafkaSettings, String topic, Serializer<ConnectorCommand> serializer,
+                          DecisionListener decisions, Duration timeout, Clock clock) {
         Properties p = new Properties();
+        p.putAll(kafkaSettings);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -65,7 +79,9 @@ public final class CommandGateway implements AutoCloseable {
      * decision arrived in time (the command will still be applied).
      */
     public CompletableFuture<CommandDecision> submit(ConnectorCommand command) {
+        long started = System.nanoTime();
         CompletableFuture<CommandDecision> decision = decisions.expect(command.getCommandId());
+        decision.whenComplete((d, e) -> decided.accept(System.nanoTime() - started, d == null ? "failed" : d.getOutcome().name()));
         try {
             producer.send(new ProducerRecord<>(topic, command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector(), command),
                     (metadata, error) -> {

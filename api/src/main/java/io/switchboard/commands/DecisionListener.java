@@ -37,6 +37,11 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     private final Map<String, CompletableFuture<CommandDecision>> waiting = new ConcurrentHashMap<>();
     private final Map<String, Long> waitingSince = new ConcurrentHashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
+
+    /** The consumer, for its client metrics (records-lag and the like); not to be polled by anyone else. */
+    public KafkaConsumer<byte[], byte[]> consumer() {
+        return consumer;
+    }
     private final Deserializer<CommandDecision> deserializer;
     private final String topic;
     private final Thread thread;
@@ -49,7 +54,14 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     private volatile boolean running = true;
 
     public DecisionListener(String bootstrapServers, String topic, Deserializer<CommandDecision> deserializer) {
+        this(bootstrapServers, java.util.Map.of(), topic, deserializer);
+    }
+
+    /** @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own */
+    public DecisionListener(String bootstrapServers, java.util.Map<String, String> kafkaSettings, String topic,
+                            Deserializer<CommandDecision> deserializer) {
         Properties p = new Properties();
+        p.putAll(kafkaSettings);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");

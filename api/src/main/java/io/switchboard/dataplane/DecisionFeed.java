@@ -38,9 +38,10 @@ public final class DecisionFeed implements AutoCloseable {
      * @param wanted   whether anyone here needs decisions now (this replica holds a reconciler lease)
      * @param listener told of each decision, on the feed's thread; must return quickly
      */
-    public DecisionFeed(String bootstrapServers, String topic, Deserializer<CommandDecision> deserializer,
-                        BooleanSupplier wanted, Consumer<CommandDecision> listener) {
+    public DecisionFeed(String bootstrapServers, java.util.Map<String, String> kafkaSettings, String topic,
+                        Deserializer<CommandDecision> deserializer, BooleanSupplier wanted, Consumer<CommandDecision> listener) {
         Properties p = new Properties();
+        p.putAll(kafkaSettings);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");

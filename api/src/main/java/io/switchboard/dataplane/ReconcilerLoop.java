@@ -39,23 +39,30 @@ public final class ReconcilerLoop implements AutoCloseable {
 
     public ReconcilerLoop(String cluster, Reconciler reconciler, String bootstrapServers, String leaseTopic,
                           String groupId, Duration interval) {
-        this(cluster, reconciler, new ReactiveReconciler(cluster, reconciler), bootstrapServers, leaseTopic, groupId, interval);
+        this(cluster, reconciler, new ReactiveReconciler(cluster, reconciler), bootstrapServers, Map.of(), leaseTopic, groupId, interval);
+    }
+
+    public ReconcilerLoop(String cluster, Reconciler reconciler, String bootstrapServers, Map<String, String> kafkaSettings,
+                          String leaseTopic, String groupId, Duration interval) {
+        this(cluster, reconciler, new ReactiveReconciler(cluster, reconciler), bootstrapServers, kafkaSettings, leaseTopic, groupId,
+                interval);
     }
 
     /** @param interval how often the full pass runs */
     public ReconcilerLoop(String cluster, Reconciler reconciler, ReactiveReconciler reactive, String bootstrapServers,
-                          String leaseTopic, String groupId, Duration interval) {
+                          Map<String, String> kafkaSettings, String leaseTopic, String groupId, Duration interval) {
         this.cluster = cluster;
         this.reconciler = reconciler;
         this.reactive = reactive;
         this.interval = interval;
-        this.lease = new KafkaConsumer<>(Map.of(
+        Map<String, Object> settings = new java.util.HashMap<>(kafkaSettings);
+        settings.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000));
+        this.lease = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.lease.subscribe(List.of(leaseTopic));
         this.thread = new Thread(this::run, "switchboard-reconciler-" + cluster);
         this.thread.setDaemon(true);

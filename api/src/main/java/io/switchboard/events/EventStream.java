@@ -45,6 +45,7 @@ final class EventStream implements Runnable {
     }
 
     private final String bootstrapServers;
+    private final Map<String, String> kafkaSettings;
     private final String topic;
     private final Deserializer<LifecycleEvent> events;
     private final ObjectMapper json;
@@ -55,9 +56,10 @@ final class EventStream implements Runnable {
     private volatile boolean stopping;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
-    EventStream(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json,
-                StreamPosition start, Filter filter, OutputStream out) {
+    EventStream(String bootstrapServers, Map<String, String> kafkaSettings, String topic, Deserializer<LifecycleEvent> events,
+                ObjectMapper json, StreamPosition start, Filter filter, OutputStream out) {
         this.bootstrapServers = bootstrapServers;
+        this.kafkaSettings = kafkaSettings;
         this.topic = topic;
         this.events = events;
         this.json = json;
@@ -82,7 +84,8 @@ final class EventStream implements Runnable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(Map.of(
+        Map<String, Object> settings = new java.util.HashMap<>(kafkaSettings);
+        settings.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -92,8 +95,8 @@ final class EventStream implements Runnable {
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_MAX_BYTES,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FETCH_MAX_BYTES,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100,
-                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-events-" + System.identityHashCode(this)),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-events-" + System.identityHashCode(this)));
+        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = kafka;
             if (stopping) {
                 return;

@@ -31,6 +31,7 @@ public final class EventsResource implements AutoCloseable {
     static final int RETRY_AFTER_SECONDS = 10;
 
     private final String bootstrapServers;
+    private java.util.Map<String, String> kafkaSettings = java.util.Map.of();
     private final String topic;
     private final Deserializer<LifecycleEvent> events;
     private final ObjectMapper json;
@@ -53,6 +54,12 @@ public final class EventsResource implements AutoCloseable {
         this.topic = topic;
         this.events = events;
         this.json = json;
+    }
+
+    /** Settings every Kafka client gets (security, for one), under the stream's own. */
+    public EventsResource withKafkaSettings(java.util.Map<String, String> settings) {
+        this.kafkaSettings = java.util.Map.copyOf(settings);
+        return this;
     }
 
     public void register(JavalinConfig config) {
@@ -89,7 +96,7 @@ public final class EventsResource implements AutoCloseable {
         ctx.res().setHeader("X-Accel-Buffering", "no");
         EventStream stream;
         try {
-            stream = new EventStream(bootstrapServers, topic, events, json, start, filter, ctx.res().getOutputStream());
+            stream = new EventStream(bootstrapServers, kafkaSettings, topic, events, json, start, filter, ctx.res().getOutputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

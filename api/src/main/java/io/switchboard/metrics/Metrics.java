@@ -14,8 +14,10 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * {@code GET /metrics} in Prometheus' text format, by Micrometer: HTTP request latency by dialect,
- * route template and status ({@code switchboard_http_requests_seconds}), Kafka Streams' own metrics
- * (Micrometer's Kafka binder), and the JVM's.
+ * route template and status ({@code switchboard_http_requests_seconds}), decision latency by outcome
+ * ({@code switchboard_decisions_seconds}), connectors by cluster and desired or observed state
+ * ({@code switchboard_connectors}), the decisions consumer's and Kafka Streams' own metrics
+ * (Micrometer's Kafka binders, consumer lag among them), and the JVM's.
  */
 public final class Metrics implements AutoCloseable {
     private static final String STARTED = "switchboard.metrics.started";
@@ -23,7 +25,14 @@ public final class Metrics implements AutoCloseable {
     private final KafkaStreamsMetrics streams;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
+    /** Every connector of every cluster as desired and as observed, read when /metrics is scraped. */
+    private volatile java.util.function.Supplier<java.util.Map<String, java.util.List<io.switchboard.core.Views.ConnectorDetails>>> connectors =
+            java.util.Map::of;
+    private final io.micrometer.core.instrument.MultiGauge connectorStates;
+
     public Metrics(KafkaStreams kafkaStreams) {
+        connectorStates = io.micrometer.core.instrument.MultiGauge.builder("switchboard.connectors")
+                .description("Connectors by cluster, desired target state or observed state").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -31,11 +40,48 @@ public final class Metrics implements AutoCloseable {
         streams.bindTo(registry);
     }
 
+    /** Decisions: how long each command waited for its decision, by outcome. */
+    public void timeDecisions(io.switchboard.commands.CommandGateway gateway) {
+        gateway.onDecided((nanos, outcome) -> Timer.builder("switchboard.decisions")
+                .description("Time from sending a command to its decision, by outcome")
+                .tag("outcome", outcome).publishPercentileHistogram().register(registry)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    /** The decisions consumer's own metrics (its lag among them), by Micrometer's Kafka client binder. */
+    public void watch(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
+        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(registry);
+    }
+
+    /** Where connectors are read from for the per-state gauges: all of them, by cluster. */
+    public void countConnectors(java.util.function.Supplier<java.util.Map<String, java.util.List<io.switchboard.core.Views.ConnectorDetails>>> all) {
+        this.connectors = all;
+    }
+
+    private void refreshConnectorStates() {
+        java.util.Map<java.util.List<String>, Integer> counts = new java.util.HashMap<>();
+        try {
+            connectors.get().forEach((cluster, details) -> details.forEach(d -> {
+                counts.merge(java.util.List.of(cluster, "desired", d.connector().target().name()), 1, Integer::sum);
+                counts.merge(java.util.List.of(cluster, "observed", d.status().state()), 1, Integer::sum);
+            }));
+        } catch (RuntimeException e) {
+            // Stores moving between replicas: the gauges keep their last values.
+            return;
+        }
+        connectorStates.register(counts.entrySet().stream().map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
+                io.micrometer.core.instrument.Tags.of("cluster", e.getKey().get(0), "kind", e.getKey().get(1), "state", e.getKey().get(2)),
+                e.getValue())).toList(), true);
+    }
+
     /** Times every request and serves /metrics. */
     public void register(JavalinConfig config, Dialects dialects) {
         config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
         config.routes.after(ctx -> record(ctx, dialects));
-        config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        config.routes.get("/metrics", ctx -> {
+            refreshConnectorStates();
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+        });
     }
 
     private void record(Context ctx, Dialects dialects) {

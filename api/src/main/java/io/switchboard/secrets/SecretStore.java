@@ -65,17 +65,26 @@ public final class SecretStore implements AutoCloseable {
     private volatile boolean closed;
 
     public SecretStore(String bootstrapServers, String topic, SecretBox box, Admin admin) {
+        this(bootstrapServers, Map.of(), topic, box, admin);
+    }
+
+    /** @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own */
+    public SecretStore(String bootstrapServers, Map<String, String> kafkaSettings, String topic, SecretBox box, Admin admin) {
         this.topic = topic;
         this.box = box;
         createTopic(admin, topic);
-        this.producer = new KafkaProducer<>(Map.of(
+        Map<String, Object> producerSettings = new java.util.HashMap<>(kafkaSettings);
+        producerSettings.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer());
-        this.consumer = new KafkaConsumer<>(Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
+        this.producer = new KafkaProducer<>(producerSettings, new StringSerializer(), new StringSerializer());
+        Map<String, Object> consumerSettings = new java.util.HashMap<>(kafkaSettings);
+        consumerSettings.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer());
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        this.consumer = new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new StringDeserializer());
         TopicPartition partition = new TopicPartition(topic, 0);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));

@@ -109,6 +109,7 @@ class HostileInputTest {
         hostileRequestLines();
         hostileConfluentRequests();
         hostileRedpandaRequests();
+        hostilePipelineRequests();
 
         System.out.println("Hostile requests sent: " + sent + "; answers by status: " + byStatus
                 + "; refused by Jetty before any path was known: " + beforeAnyPath);
@@ -367,6 +368,31 @@ class HostileInputTest {
         expectError("PATCH", base + "/connectors", "{}");
     }
 
+    /** The same families against the typed pipeline routes (no database is ever reached: every body is refused first). */
+    private void hostilePipelineRequests() throws IOException {
+        for (String id : List.of("a%00b", "%zz", "Bad_Id", "x".repeat(3000), "a%2Fb", "..", "ghost")) {
+            expectError("GET", "/api/v1/connectors/" + id, null);
+            expectError("PATCH", "/api/v1/connectors/" + id, "{\"disabled\": true}");
+            expectError("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Start\"}");
+            expectError("GET", "/api/v1/connector/history/" + id, null);
+        }
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        for (String body : List.of("", "null", "1", "[]", "{", "{not json", "{\"source\": 1}", "{\"nope\": 1}", deep,
+                "{\"source\": {\"postgres\": {\"connection\": {\"host\": 1}}}, \"sink\": {\"postgres\": {}}}",
+                "{\"source\": {\"mysql\": {}}, \"sink\": {\"postgres\": {}}}", "{\"schedule\": {\"cron\": {}}}",
+                "{\"source\": {\"postgres\": {\"connection\": {\"host\": \"h\", \"user\": \"u\", \"password\": \"p\", "
+                        + "\"database\": \"d\", \"port\": 99999999}, \"replication_type\": {\"snapshot\": {}}}}}")) {
+            expectError("POST", "/api/v1/connectors", body);
+            expectError("POST", "/api/v1/connectors/ghost", body);
+            expectError("POST", "/api/v1/validate/source", body);
+        }
+        for (String command : List.of("{}", "{\"command\": 1}", "{\"command\": \"Explode\"}", "[]")) {
+            expectError("POST", "/api/v1/connector/command/ghost", command);
+        }
+        expectError("POST", "/api/v1/validate/everything", "{}");
+        expectError("GET", "/api/v1/nothing", null);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Checks
 
@@ -437,16 +463,24 @@ class HostileInputTest {
             fail(what, body, answer, "an error body that is not JSON");
             return;
         }
-        if (what.contains(" /connect/v1/") && json != null && json.has("error_code")
-                && JETTY_REFUSALS.contains(json.path("message").asText()) && !answer.body().contains("/connect/v1")) {
-            // Jetty refuses a request line it cannot parse (an undecodable or over-long path) before
-            // any path is known, so no dialect can be told from it: the server's default shape answers.
-            beforeAnyPath++;
-            return;
+        for (String dialect : List.of("/connect/v1", "/v1/kafka-connect", "/api/v1")) {
+            if (what.contains(" " + dialect + "/") && json != null && json.has("error_code")
+                    && JETTY_REFUSALS.contains(json.path("message").asText()) && !answer.body().contains(dialect)) {
+                // Jetty refuses a request line it cannot parse (an undecodable or over-long path) before
+                // any path is known, so no dialect can be told from it: the server's default shape answers.
+                beforeAnyPath++;
+                return;
+            }
         }
-        if (what.contains(" /v1/kafka-connect/") && json != null && json.has("error_code")
-                && JETTY_REFUSALS.contains(json.path("message").asText()) && !answer.body().contains("/v1/kafka-connect")) {
-            beforeAnyPath++;
+        if (what.contains(" /api/v1/")) {
+            if (!json.isObject() || !json.path("type").isTextual() || !json.path("title").isTextual()
+                    || json.path("status").asInt() != answer.status()) {
+                fail(what, body, answer, "an error body that is not an RFC 9457 problem with its status");
+            }
+            String problemType = answer.header("Content-Type");
+            if (problemType == null || !problemType.startsWith("application/problem+json")) {
+                fail(what, body, answer, "a problem with Content-Type " + problemType);
+            }
             return;
         }
         if (what.contains(" /v1/kafka-connect/")) {

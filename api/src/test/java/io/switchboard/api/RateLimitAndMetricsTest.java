@@ -53,6 +53,14 @@ class RateLimitAndMetricsTest {
         assertTrue(count(second.body()) >= before + 1, "the request count moved: " + before + " -> " + count(second.body()));
         assertTrue(second.body().contains("switchboard_http_requests_seconds_bucket"), "a latency histogram");
 
+        assertEquals(201, Http.call(fx.app.url(), "POST", "/connectors", Http.json(Map.of("name", "metered", "config",
+                Map.of("connector.class", "FileStreamSource", "file", "/tmp/metered", "topic", "t"), "initial_state", "PAUSED")),
+                Map.of()).status());
+        String third = Http.get(fx.app.url(), "/metrics").body();
+        assertTrue(third.contains("switchboard_decisions_seconds_count{outcome=\"CREATED\"") , "decision latency");
+        assertTrue(third.contains("switchboard_connectors{cluster=\"default\",kind=\"desired\",state=\"PAUSED\"} 1.0"), "connectors by state");
+        assertTrue(third.contains("kafka_consumer"), "the decisions consumer's metrics");
+
         int status = 200;
         for (int i = 0; i < 30 && status != 429; i++) {
             status = Http.get(fx.app.url(), "/connectors").status();

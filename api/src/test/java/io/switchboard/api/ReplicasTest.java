@@ -52,8 +52,11 @@ class ReplicasTest {
     }
 
     private SwitchboardOptions options(String name) {
+        // Replicas share one keyring, as they must (it opens sealed values and signs their requests to each other).
+        io.switchboard.secrets.Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
         return SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve(name)).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false);
+                .withDataDir(dir.resolve(name)).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
+                .withSecretsKeyFile(dir.resolve("shared-secrets.key"));
     }
 
     @AfterAll

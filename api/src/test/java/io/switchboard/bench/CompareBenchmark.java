@@ -221,6 +221,9 @@ public final class CompareBenchmark {
             urls.add(workerUrl);
         } else {
             int registryPort = freePort();
+            // Replicas share one keyring, as they must.
+            Path keyring = work.resolve(target + "-secrets.key");
+            io.switchboard.secrets.Keyring.loadOrCreate(keyring);
             List<ChildProcess> started = new ArrayList<>();
             for (int r = 1; r <= replicas; r++) {
                 int port = freePort();
@@ -228,6 +231,7 @@ public final class CompareBenchmark {
                 List<String> args = new ArrayList<>(List.of("-jar", switchboardJar.toString(),
                         "--port", String.valueOf(port),
                         "--data-dir", work.resolve(target + "-replica-" + r).toString(),
+                        "--secrets-key-file", keyring.toString(),
                         "--bootstrap-servers", bootstrap,
                         "--advertised-url", url,
                         "--bind-host", "127.0.0.1",

@@ -60,13 +60,18 @@ public final class ReplicaProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Replicas share one keyring, as they must (it opens sealed values and signs their requests to each other).
+        Path keyring = dataDir.toAbsolutePath().getParent().resolve("shared-secrets.key");
+        synchronized (ReplicaProcess.class) {
+            io.switchboard.secrets.Keyring.loadOrCreate(keyring);
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Three replicas, the broker and the test share two cores: keep each replica small.
         command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError", "-cp", classPath(), "io.switchboard.Switchboard",
                 "--port", String.valueOf(port), "--bind-host", "127.0.0.1",
-                "--data-dir", dataDir.toString()));
+                "--data-dir", dataDir.toString(), "--secrets-key-file", keyring.toString()));
         command.addAll(flags);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
