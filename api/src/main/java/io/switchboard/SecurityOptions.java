@@ -12,10 +12,18 @@ import java.nio.file.Path;
  * @param oidcRolesClaim the claim holding "role@scope" grants; null: {@code switchboard_roles}
  * @param rateLimit      "REQUESTS/SECONDS" per principal (per client address when anonymous); null: none
  * @param kafkaProperties KEY=VALUE lines every Kafka client Switchboard makes gets (SASL, SSL); null: none
+ * @param tlsKeystore    a PKCS12 or JKS keystore with the API's key and certificate: HTTPS only; null: HTTP
+ * @param tlsTruststore  the certificates Switchboard trusts when it calls other replicas and workers over HTTPS; null: the JDK's
  */
 public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudience, String oidcJwksUrl, String oidcRolesClaim,
-                              String rateLimit, String kafkaProperties) {
-    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null);
+                              String rateLimit, String kafkaProperties, Path tlsKeystore, String tlsKeystorePassword,
+                              Path tlsTruststore, String tlsTruststorePassword) {
+    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null, null, null, null, null);
+
+    public SecurityOptions withTls(Path keystore, String password, Path truststore, String truststorePassword) {
+        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
+                keystore, password, truststore, truststorePassword);
+    }
 
     /** The Kafka client settings, from KEY=VALUE lines. */
     public java.util.Map<String, String> kafkaSettings() {
@@ -45,14 +53,17 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
     }
 
     public SecurityOptions withUsersFile(Path file) {
-        return new SecurityOptions(file, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties);
+        return new SecurityOptions(file, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword);
     }
 
     public SecurityOptions withOidc(String issuer, String audience, String jwksUrl) {
-        return new SecurityOptions(usersFile, issuer, audience, jwksUrl, oidcRolesClaim, rateLimit, kafkaProperties);
+        return new SecurityOptions(usersFile, issuer, audience, jwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword);
     }
 
     public SecurityOptions withRateLimit(String limit) {
-        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, limit, kafkaProperties);
+        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, limit, kafkaProperties,
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword);
     }
 }

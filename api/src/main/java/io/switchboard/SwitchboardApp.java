@@ -151,7 +151,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
         int port = reservePort();
         String advertised = options.advertisedUrl() != null ? options.advertisedUrl()
-                : "http://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + port;
+                : scheme() + "://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + port;
         URI advertisedUri = URI.create(advertised);
 
         DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, kafkaSettings, topics.decisions(),
@@ -190,7 +190,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 keyring.current().key().getEncoded(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
-                new RemoteStores(Duration.ofSeconds(5), internalRequests), serdes.states(), serdes.observations(), histories,
+                new RemoteStores(Duration.ofSeconds(5), internalRequests, clientTls()), serdes.states(), serdes.observations(), histories,
                 partitionCount(admin, topics.commands()), READ_WAIT);
         this.queries = queries;
         io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
@@ -226,7 +226,10 @@ public final class SwitchboardApp implements AutoCloseable {
         });
         io.switchboard.http.RateLimits rateLimits = options.security().rateLimit() == null ? null
                 : io.switchboard.http.RateLimits.parse(options.security().rateLimit());
-        http = own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, config -> {
+        SecurityOptions security = options.security();
+        io.switchboard.http.Tls tls = security.tlsKeystore() == null ? null
+                : new io.switchboard.http.Tls(security.tlsKeystore(), security.tlsKeystorePassword());
+        http = own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, tls, config -> {
             // Cross-cutting, in this order: timing, who may do what, how much; a viewer's answers lose their config values.
             metrics.register(config, dialects);
             config.routes.before(auth::handle);
@@ -294,6 +297,28 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, kafkaSettings, topics.decisions(), serdes.decisions().deserializer(),
                 () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),
                 decision -> loops.forEach(loop -> loop.reactive().decided(decision))).start());
+    }
+
+    private String scheme() {
+        return options.security().tlsKeystore() == null ? "http" : "https";
+    }
+
+    /**
+     * The trust for calling other replicas (and workers) over HTTPS: the truststore given, else the
+     * API's own keystore (replicas sharing one certificate), else none (plain HTTP). Given a
+     * truststore, it is also the JVM's default, which the clients of Connect workers use.
+     */
+    private javax.net.ssl.SSLContext clientTls() {
+        SecurityOptions security = options.security();
+        if (security.tlsTruststore() != null) {
+            javax.net.ssl.SSLContext context = io.switchboard.http.Tls.trusting(security.tlsTruststore(), security.tlsTruststorePassword());
+            javax.net.ssl.SSLContext.setDefault(context);
+            return context;
+        }
+        if (security.tlsKeystore() != null) {
+            return io.switchboard.http.Tls.trusting(security.tlsKeystore(), security.tlsKeystorePassword());
+        }
+        return null;
     }
 
     /** A Kafka client's own settings over the ones every client gets. */
@@ -433,7 +458,7 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     public String url() {
-        return "http://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + http.port();
+        return scheme() + "://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + http.port();
     }
 
     public int port() {

@@ -244,7 +244,11 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 new SecurityOptions(Optional.ofNullable(source.string("users-file", null)).map(Path::of).orElse(null),
                         source.string("oidc-issuer", null), source.string("oidc-audience", null), source.string("oidc-jwks-url", null),
                         source.string("oidc-roles-claim", null), source.string("rate-limit", null),
-                        source.string("kafka-property", null)));
+                        source.string("kafka-property", null),
+                        Optional.ofNullable(source.string("tls-keystore", null)).map(Path::of).orElse(null),
+                        source.string("tls-keystore-password", null),
+                        Optional.ofNullable(source.string("tls-truststore", null)).map(Path::of).orElse(null),
+                        source.string("tls-truststore-password", null)));
     }
 
     public boolean embeddedKafka() {

@@ -23,6 +23,11 @@ public final class HttpServer implements AutoCloseable {
      *               answered in the root dialect's error shape
      */
     public HttpServer(String host, int port, ObjectMapper json, Dialects dialects, Consumer<JavalinConfig> routes) {
+        this(host, port, json, dialects, null, routes);
+    }
+
+    /** @param tls HTTPS from this keystore, and no plain HTTP; null: HTTP */
+    public HttpServer(String host, int port, ObjectMapper json, Dialects dialects, Tls tls, Consumer<JavalinConfig> routes) {
         this.app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(json, false));
             config.http.maxRequestSize = MAX_BODY_BYTES;
@@ -31,6 +36,9 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
             config.jetty.port = port;
+            if (tls != null) {
+                config.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
+            }
             // What Jetty answers itself (bad request lines, headers too large, paths it refuses) is
             // JSON in Kafka Connect's format too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(dialects)));

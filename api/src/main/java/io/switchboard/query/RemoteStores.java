@@ -25,10 +25,8 @@ import java.util.stream.Collectors;
  * forwarded read is never forwarded again.
  */
 public final class RemoteStores {
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    private final HttpClient http;
+    private final String scheme;
     private final Duration timeout;
 
     private final io.switchboard.auth.InternalRequests signer;
@@ -39,6 +37,17 @@ public final class RemoteStores {
 
     /** @param signer signs every request, so that the other replica knows it comes from a replica; null: unsigned */
     public RemoteStores(Duration timeout, io.switchboard.auth.InternalRequests signer) {
+        this(timeout, signer, null);
+    }
+
+    /** @param tls the trust for replicas that serve HTTPS; null: replicas serve plain HTTP */
+    public RemoteStores(Duration timeout, io.switchboard.auth.InternalRequests signer, javax.net.ssl.SSLContext tls) {
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) {
+            client.sslContext(tls);
+        }
+        this.http = client.build();
+        this.scheme = tls == null ? "http" : "https";
         this.signer = signer;
         this.timeout = timeout;
     }
@@ -101,7 +110,7 @@ public final class RemoteStores {
     }
 
     private HttpRequest request(HostInfo host, String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":" + host.port() + path))
                 .timeout(timeout).GET();
         if (signer != null) {
             request.headers(signer.sign("GET", path));

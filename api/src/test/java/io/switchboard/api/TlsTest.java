@@ -1,0 +1,116 @@
+package io.switchboard.api;
+
+import io.switchboard.SecurityOptions;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.secrets.Keyring;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import javax.net.ssl.SSLContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * HTTPS: two replicas serving the API from one keystore (made by the JDK's keytool), and reading
+ * each other's stores over HTTPS; plain HTTP and clients that do not trust the certificate get nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TlsTest {
+    private static final String PASSWORD = "changeit";
+    private Path dir;
+    private EmbeddedKafka kafka;
+    private SwitchboardApp first;
+    private SwitchboardApp second;
+    private HttpClient trusting;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("switchboard-tls");
+        Path keystore = dir.resolve("api.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "switchboard", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD).redirectErrorStream(true).start();
+        assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes()));
+        Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
+        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        SecurityOptions tls = SecurityOptions.NONE.withTls(keystore, PASSWORD, null, null);
+        first = SwitchboardApp.start(options("a", tls));
+        second = SwitchboardApp.start(options("b", tls).withSchemaRegistryUrl(first.schemaRegistryUrl()));
+        SSLContext trust = io.switchboard.http.Tls.trusting(keystore, PASSWORD);
+        trusting = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private SwitchboardOptions options(String name, SecurityOptions tls) {
+        return SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
+                .withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
+                .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withSecurity(tls);
+    }
+
+    @AfterAll
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {second, first, kafka}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+        SwitchboardFixture.deleteQuietly(dir);
+    }
+
+    private HttpResponse<String> send(HttpClient client, String url, String method, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theApiIsServedOverHttpsOnlyAndReplicasReadEachOtherOverIt() throws Exception {
+        assertTrue(first.url().startsWith("https://"), first.url());
+        assertEquals(200, send(trusting, first.url() + "/", "GET", null).statusCode());
+        for (int i = 0; i < 12; i++) {
+            String body = io.switchboard.testing.Http.json(Map.of("name", "tls-" + i, "config",
+                    Map.of("connector.class", "FileStreamSource", "file", "/tmp/tls-" + i, "topic", "t")));
+            assertEquals(201, send(trusting, first.url() + "/connectors", "POST", body).statusCode());
+        }
+        // A list through the second replica gathers every partition, most of them from the first replica.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        HttpResponse<String> list;
+        do {
+            list = send(trusting, second.url() + "/connectors", "GET", null);
+            Thread.sleep(200);
+        } while ((list.statusCode() != 200 || !list.body().contains("tls-11")) && System.nanoTime() < deadline);
+        assertEquals(200, list.statusCode(), list.body());
+        for (int i = 0; i < 12; i++) {
+            assertTrue(list.body().contains("\"tls-" + i + "\""), list.body());
+        }
+
+        HttpClient plainTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> send(plainTrust, first.url() + "/", "GET", null),
+                "a client that does not trust the certificate gets nothing");
+        String plain = first.url().replace("https://", "http://");
+        try {
+            HttpResponse<String> answer = send(plainTrust, plain + "/connectors", "GET", null);
+            assertTrue(answer.statusCode() >= 400, "plain HTTP is not served: " + answer.statusCode());
+        } catch (java.io.IOException expected) {
+            // The TLS listener drops a plain HTTP request: nothing is served.
+        }
+    }
+}
