@@ -131,12 +131,16 @@ final class Load implements AutoCloseable {
     }
 
     private static Answer send(ReplicaProcess target, String method, String path, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(target.url() + path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(target.url() + path))
                 .timeout(CLIENT_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        String authorization = io.switchboard.testing.Http.defaultAuthorization(target.url());
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(),

@@ -64,8 +64,11 @@ class SeparateProcessReplicasTest {
         dir = Files.createTempDirectory("switchboard-processes");
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
         registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), "switchboard._schemas", "127.0.0.1", 0).start();
+        // With credentials on: replicas still read each other (their requests are signed), clients need a key.
+        java.nio.file.Path users = io.switchboard.testing.TestUsers.write(dir.resolve("users"), Map.of("load", "admin@*"));
         for (int i = 1; i <= 3; i++) {
             replicas.add(ReplicaProcess.start("replica-" + i, dir.resolve("replica-" + i),
+                    "--users-file", users.toString(),
                     "--bootstrap-servers", kafka.bootstrapServers(),
                     "--schema-registry-url", registry.url(),
                     "--embedded-worker", "false",
@@ -74,8 +77,11 @@ class SeparateProcessReplicasTest {
                     "--command-timeout-ms", "5000"));
         }
         for (ReplicaProcess replica : replicas) {
+            io.switchboard.testing.Http.authorizeByDefault(replica.url(), io.switchboard.testing.TestUsers.basic("load"));
             replica.awaitHealthy(STARTUP);
         }
+        // An outsider's internal request is refused, whatever its credentials.
+        assertEquals(403, io.switchboard.testing.Http.get(replicas.get(0).url(), "/internal/stores/connectors?partition=0").status());
         // All three healthy at once, twice in a row: the group has settled with three members.
         awaitTrue("all replicas healthy together", Duration.ofSeconds(120), () -> allHealthy() && pause(1000) && allHealthy());
     }
