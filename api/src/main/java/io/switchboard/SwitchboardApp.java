@@ -97,6 +97,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private HttpServer http;
     private io.switchboard.core.ConnectorSecrets secrets;
     private String keyringHandle;
+    private io.switchboard.metrics.Metrics metrics;
     private Map<String, String> kafkaSettings = Map.of();
     private String secretStoreHandle;
     private io.switchboard.core.NamedSecrets namedSecrets;
@@ -216,7 +217,7 @@ public final class SwitchboardApp implements AutoCloseable {
         plannedClusters().forEach(connectClusters::starting);
         io.switchboard.auth.AuthFilter auth = new io.switchboard.auth.AuthFilter(
                 new io.switchboard.auth.AccessRules(DEFAULT_CLUSTER, confluentScopes(kafkaClusterId)), authenticator(), internalRequests);
-        io.switchboard.metrics.Metrics metrics = own(Stage.PROCESSOR, new io.switchboard.metrics.Metrics(streams));
+        metrics = own(Stage.PROCESSOR, new io.switchboard.metrics.Metrics(streams));
         metrics.timeDecisions(gateway);
         metrics.watch(decisions.consumer());
         metrics.countConnectors(() -> {
@@ -289,6 +290,7 @@ public final class SwitchboardApp implements AutoCloseable {
                     sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity()
                             : config -> namedSecrets.resolve(cluster, secrets.open(config)),
                     name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
+            metrics.watch(cluster, reconciler);
             loops.add(own(Stage.DATA_PLANE, new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafkaSettings, topics.reconcilerLeases(),
                     options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY).start()));
             connectClusters.attached(cluster, url);

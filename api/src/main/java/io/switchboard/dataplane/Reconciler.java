@@ -178,6 +178,9 @@ public final class Reconciler {
      */
     int reconcile(java.util.Set<String> only) {
         long began = System.nanoTime();
+        if (only == null) {
+            fullPasses.increment();
+        }
         Map<String, ConnectorState> wanted = only != null && desiredNow != null ? desiredOf(only)
                 : desired.get().stream().collect(Collectors.toMap(ConnectorState::getName, s -> s, (a, b) -> b));
         Map<String, WorkerConnector> actual = only == null ? worker.connectors() : watchedOnWorker(only);
@@ -396,6 +399,25 @@ public final class Reconciler {
 
     /** Makes one desired connector true on the worker, unless it is waiting out a back-off after failures. */
     /** @param fullPass whether this look may make the reads that wait on the worker's herder thread */
+    /** Full passes over every connector since start. */
+    public long fullPasses() {
+        return fullPasses.sum();
+    }
+
+    /** Calls that changed something on the worker since start. */
+    public long workerCalls() {
+        return workerCalls.sum();
+    }
+
+    /** Calls the worker refused or could not answer since start. */
+    public long workerErrors() {
+        return workerErrors.sum();
+    }
+
+    private final java.util.concurrent.atomic.LongAdder fullPasses = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder workerCalls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder workerErrors = new java.util.concurrent.atomic.LongAdder();
+
     private Result reconcileOne(ConnectorState desired, WorkerConnector running, boolean fullPass) {
         ConnectorState state = asCarriedOut(desired);
         String name = state.getName();
@@ -412,7 +434,9 @@ public final class Reconciler {
         }
         if (calls > 0) {
             lastWorkerWrite = clock.millis();
+            workerCalls.add(calls);
         }
+        workerErrors.add(errors.size());
         if (errors.isEmpty()) {
             failures.succeeded(name);
         } else {

@@ -46,6 +46,30 @@ final class EventStream implements Runnable {
 
     private final String bootstrapServers;
     private final Map<String, String> kafkaSettings;
+    /** For a viewer: every config value in an event is redacted, not only secret ones. */
+    private volatile boolean redactConfigs;
+
+    EventStream redactingConfigs() {
+        this.redactConfigs = true;
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void redact(Map<String, Object> data) {
+        data.replaceAll((key, value) -> {
+            if (key.equals("config") && value instanceof Map<?, ?> config) {
+                Map<String, Object> redacted = new java.util.LinkedHashMap<>();
+                config.keySet().forEach(k -> redacted.put(String.valueOf(k), "****************"));
+                return redacted;
+            }
+            if (value instanceof Map<?, ?> nested) {
+                Map<String, Object> copy = new java.util.LinkedHashMap<>((Map<String, Object>) nested);
+                redact(copy);
+                return copy;
+            }
+            return value;
+        });
+    }
     private final String topic;
     private final Deserializer<LifecycleEvent> events;
     private final ObjectMapper json;
@@ -173,6 +197,9 @@ final class EventStream implements Runnable {
 
     private String message(LifecycleEvent event, ConsumerRecord<byte[], byte[]> record, String id) {
         Map<String, Object> data = LifecycleJson.of(event);
+        if (redactConfigs) {
+            redact(data);
+        }
         data.put("partition", record.partition());
         data.put("offset", record.offset());
         try {

@@ -97,6 +97,9 @@ public final class EventsResource implements AutoCloseable {
         EventStream stream;
         try {
             stream = new EventStream(bootstrapServers, kafkaSettings, topic, events, json, start, filter, ctx.res().getOutputStream());
+            if (Boolean.TRUE.equals(ctx.attribute(io.switchboard.http.RequestContexts.REDACT_ATTRIBUTE))) {
+                stream.redactingConfigs();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -26,8 +26,13 @@ public record Tls(Path keystore, String password) {
     /** The HTTPS connector for the API's host and port; there is then no plain HTTP listener. */
     public ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStorePath(keystore.toAbsolutePath().toString());
-        ssl.setKeyStorePassword(password);
+        if (isPem(keystore)) {
+            ssl.setKeyStore(pemKeyStore(keystore));
+            ssl.setKeyStorePassword("");
+        } else {
+            ssl.setKeyStorePath(keystore.toAbsolutePath().toString());
+            ssl.setKeyStorePassword(password);
+        }
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         // Clients reach a replica by whatever name or address routes to it; the certificate is checked by them, not by us.
         ssl.setSniRequired(false);
@@ -41,11 +46,21 @@ public record Tls(Path keystore, String password) {
         return connector;
     }
 
-    /** An SSL context trusting the certificates in a truststore (or keystore). */
+    /** An SSL context trusting the certificates in a truststore, a keystore, or a PEM file. */
     public static SSLContext trusting(Path store, String password) {
         try (InputStream in = Files.newInputStream(store)) {
-            KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
-            keys.load(in, password == null ? null : password.toCharArray());
+            KeyStore keys;
+            if (isPem(store)) {
+                keys = KeyStore.getInstance("PKCS12");
+                keys.load(null, null);
+                int i = 0;
+                for (java.security.cert.Certificate cert : certificates(Files.readString(store))) {
+                    keys.setCertificateEntry("cert-" + i++, cert);
+                }
+            } else {
+                keys = KeyStore.getInstance(KeyStore.getDefaultType());
+                keys.load(in, password == null ? null : password.toCharArray());
+            }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(keys);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -54,5 +69,53 @@ public record Tls(Path keystore, String password) {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("Cannot read the truststore " + store + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A PEM file: the private key (PKCS#8, RSA or EC) and the certificate chain, as web servers keep them. */
+    static boolean isPem(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).contains("-----BEGIN");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static KeyStore pemKeyStore(Path pem) {
+        try {
+            String text = Files.readString(pem);
+            java.util.regex.Matcher key = java.util.regex.Pattern.compile(
+                    "-----BEGIN PRIVATE KEY-----([^-]+)-----END PRIVATE KEY-----").matcher(text);
+            if (!key.find()) {
+                throw new IllegalArgumentException(pem + " has no PKCS#8 private key (-----BEGIN PRIVATE KEY-----)");
+            }
+            byte[] der = java.util.Base64.getMimeDecoder().decode(key.group(1));
+            java.security.PrivateKey privateKey;
+            try {
+                privateKey = java.security.KeyFactory.getInstance("RSA").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException notRsa) {
+                privateKey = java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+            }
+            java.util.List<java.security.cert.Certificate> chain = certificates(text);
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException(pem + " has no certificate");
+            }
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("switchboard", privateKey, new char[0], chain.toArray(new java.security.cert.Certificate[0]));
+            return keys;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot read the PEM file " + pem + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.List<java.security.cert.Certificate> certificates(String pem) throws GeneralSecurityException {
+        java.util.List<java.security.cert.Certificate> certs = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----").matcher(pem);
+        java.security.cert.CertificateFactory factory = java.security.cert.CertificateFactory.getInstance("X.509");
+        while (m.find()) {
+            certs.add(factory.generateCertificate(new java.io.ByteArrayInputStream(m.group().getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        }
+        return certs;
     }
 }

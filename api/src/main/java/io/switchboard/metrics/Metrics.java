@@ -53,6 +53,16 @@ public final class Metrics implements AutoCloseable {
         new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(registry);
     }
 
+    /** The data plane of one cluster: its full passes, the calls it made on the worker, and the ones that failed. */
+    public void watch(String cluster, io.switchboard.dataplane.Reconciler reconciler) {
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.reconciler.passes", reconciler,
+                io.switchboard.dataplane.Reconciler::fullPasses).tag("cluster", cluster).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.reconciler.calls", reconciler,
+                io.switchboard.dataplane.Reconciler::workerCalls).tag("cluster", cluster).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.reconciler.errors", reconciler,
+                io.switchboard.dataplane.Reconciler::workerErrors).tag("cluster", cluster).register(registry);
+    }
+
     /** Where connectors are read from for the per-state gauges: all of them, by cluster. */
     public void countConnectors(java.util.function.Supplier<java.util.Map<String, java.util.List<io.switchboard.core.Views.ConnectorDetails>>> all) {
         this.connectors = all;

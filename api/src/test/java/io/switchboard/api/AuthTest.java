@@ -151,7 +151,30 @@ class AuthTest {
         // Redpanda's cluster list shows only the clusters a principal has a role on.
         assertEquals(0, as(pat, "GET", "/v1/kafka-connect/clusters", null).json().path("clusters").size());
         assertEquals(1, as(vera, "GET", "/v1/kafka-connect/clusters", null).json().path("clusters").size());
+        // A viewer's event stream redacts config values too.
+        String events = firstEvent(vera, "/events?cluster=default&connector=matrix&from=earliest");
+        assertTrue(events.contains("****************") && !events.contains("/tmp/matrix"), events);
         assertEquals(204, as(erin, "DELETE", "/connectors/matrix", null).status());
+    }
+
+    /** The first event's data line of a stream, read as a viewer would. */
+    private String firstEvent(String authorization, String path) {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        try {
+            java.net.http.HttpResponse<java.util.stream.Stream<String>> response = client.send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(fx.app.url() + path)).header("Authorization", authorization)
+                    .header("Accept", "text/event-stream").timeout(java.time.Duration.ofSeconds(30)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, response.statusCode());
+            try (java.util.stream.Stream<String> lines = response.body()) {
+                return lines.filter(l -> l.startsWith("data:")).findFirst().orElse("");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -233,6 +233,14 @@ class ConfluentDialectTest {
     }
 
     @Test
+    void theDataPlaneIsMetered() {
+        String metrics = io.switchboard.testing.Http.get(fx.app.url(), "/metrics").body();
+        assertTrue(metrics.contains("switchboard_reconciler_passes_total{cluster=\"default\"}"), "reconciler passes");
+        assertTrue(metrics.contains("switchboard_reconciler_calls_total{cluster=\"default\"}"), "reconciler calls");
+        assertTrue(metrics.contains("switchboard_reconciler_errors_total{cluster=\"default\"}"), "reconciler errors");
+    }
+
+    @Test
     void pluginsAndValidation() {
         JsonNode plugins = fx.call("GET", base + "/connector-plugins", null).json();
         assertTrue(plugins.toString().contains("org.apache.kafka.connect.file.FileStreamSourceConnector"), plugins.toString());

@@ -81,6 +81,25 @@ class TlsTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The key and certificate as a PEM file, as web servers keep them, serve HTTPS too. */
+    @Test
+    void aPemFileServesHttps() throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(dir.resolve("api.p12"))) {
+            keys.load(in, PASSWORD.toCharArray());
+        }
+        java.util.Base64.Encoder mime = java.util.Base64.getMimeEncoder(64, "\n".getBytes());
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + mime.encodeToString(keys.getKey("switchboard", PASSWORD.toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n"
+                + "-----BEGIN CERTIFICATE-----\n" + mime.encodeToString(keys.getCertificate("switchboard").getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        Path file = Files.writeString(dir.resolve("api.pem"), pem);
+        try (SwitchboardApp third = SwitchboardApp.start(options("c", SecurityOptions.NONE.withTls(file, null, null, null))
+                .withSchemaRegistryUrl(first.schemaRegistryUrl()))) {
+            assertEquals(200, send(trusting, third.url() + "/", "GET", null).statusCode());
+        }
+    }
+
     @Test
     void theApiIsServedOverHttpsOnlyAndReplicasReadEachOtherOverIt() throws Exception {
         assertTrue(first.url().startsWith("https://"), first.url());
