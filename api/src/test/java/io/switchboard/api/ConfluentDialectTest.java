@@ -205,6 +205,44 @@ class ConfluentDialectTest {
                 .path("status").path("phase").asText());
     }
 
+    @Test
+    void anOffsetsRequestThePluginRefusesFailsWithItsReasonAndThePausedConnectorIsPausedAgain() throws Exception {
+        Path file = Files.writeString(files.resolve("refused.txt"), "r1\nr2\n");
+        assertEquals(201, fx.call("POST", base + "/connectors", source("refused", file)).status());
+        assertEquals(202, formPut(base + "/connectors/refused/pause"));
+        // Kafka Connect's own status tells PAUSED from STOPPED, which Confluent's states do not.
+        Supplier<String> workerState = () -> fx.call("GET", "/clusters/default/connectors/refused/status", null).json()
+                .path("connector").path("state").asText();
+        eventually("PAUSED", () -> SwitchboardFixture.JSON.getNodeFactory().textNode(workerState.get()),
+                s -> s.asText().equals("PAUSED"));
+
+        // FileStreamSource's plugin accepts only a number as the position.
+        String patch = "{\"type\": \"PATCH\", \"offsets\": [{\"partition\": {\"filename\": \"" + file
+                + "\"}, \"offset\": {\"position\": \"two\"}}]}";
+        assertEquals(202, fx.call("POST", base + "/connectors/refused/offsets/request", patch).status());
+        JsonNode failed = eventually("an outcome", () -> fx.call("GET", base + "/connectors/refused/offsets/request/status", null).json(),
+                st -> !st.path("status").path("phase").asText().equals("PENDING"));
+        assertEquals("FAILED", failed.path("status").path("phase").asText(), failed.toString());
+        String reason = failed.path("status").path("message").asText();
+        assertTrue(reason.contains("position"), "the plugin's reason: " + failed);
+        assertFalse(reason.contains("STOPPED state"), "the worker had stopped it for the change: " + failed);
+        assertTrue(failed.path("applied_at").isNull(), failed.toString());
+
+        eventually("PAUSED again", () -> SwitchboardFixture.JSON.getNodeFactory().textNode(workerState.get()),
+                s -> s.asText().equals("PAUSED"));
+        assertEquals("PAUSED", status("refused").path("connector").path("state").asText());
+        // The failed request is over: the next one is taken.
+        SwitchboardFixture.Answer next = fx.call("POST", base + "/connectors/refused/offsets/request", "{\"type\": \"DELETE\"}");
+        assertEquals(202, next.status(), next.body());
+        JsonNode reset = eventually("the reset's outcome",
+                () -> fx.call("GET", base + "/connectors/refused/offsets/request/status", null).json(),
+                st -> st.path("request").path("type").asText().equals("DELETE") && !st.path("status").path("phase").asText().equals("PENDING"));
+        assertEquals("APPLIED", reset.path("status").path("phase").asText(), reset.toString());
+        eventually("PAUSED after the reset", () -> SwitchboardFixture.JSON.getNodeFactory().textNode(workerState.get()),
+                s -> s.asText().equals("PAUSED"));
+        assertEquals(200, fx.call("DELETE", base + "/connectors/refused", null).status());
+    }
+
     /** The lines a FileStreamSource wrote to the topic, once at least {@code atLeast} are there (and a moment more). */
     private List<String> lines(String topic, int atLeast) {
         java.util.Properties props = new java.util.Properties();

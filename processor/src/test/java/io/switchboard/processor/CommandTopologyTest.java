@@ -414,6 +414,40 @@ class CommandTopologyTest {
     }
 
     @Test
+    void anOffsetsRequestTheWorkerRefusesEndsItAndKeepsTheTargetStateAndTheReason() {
+        String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":\"x\"}}]}";
+        send("orders", new CreateConnector(CONFIG, TargetState.PAUSED, null));
+        lifecycle.readValuesToList();
+        CommandDecision request = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, true));
+        assertEquals(Outcome.UPDATED, request.getOutcome());
+        assertEquals(request.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
+        assertEquals(1_000L * 2, store.get("default/orders").getPendingOffsets().getRequestedAt(),
+                "requested at the command's own time, not the processor's clock");
+
+        ConnectorObservation refused = observation("orders", "STOPPED", 50L);
+        refused.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(request.getCommandId(), 400,
+                "Invalid offset value: position must be a number", null, 55L));
+        observations.pipeInput("default/orders", refused);
+
+        ConnectorState stored = store.get("default/orders");
+        assertEquals(TargetState.PAUSED, stored.getTargetState(), "the data plane returns the connector to PAUSED");
+        assertEquals(request.getCommandId(), stored.getPendingOffsets().getId(), "the request stays readable with its outcome");
+        io.switchboard.schemas.OffsetsResult kept = statuses.get("default/orders").getOffsetsApplied();
+        assertEquals(400, kept.getCode());
+        assertEquals("Invalid offset value: position must be a number", kept.getMessage());
+        assertNull(kept.getPreviousOffsets());
+        assertTrue(lifecycle.readValuesToList().stream()
+                        .noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsAltered),
+                "a change the worker refused is no event");
+
+        // An outcome, failed or not, ends the request: the next one is decided.
+        CommandDecision next = send("orders", new io.switchboard.schemas.ModifyOffsets(null, true));
+        assertEquals(Outcome.UPDATED, next.getOutcome());
+        assertEquals(next.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
+        assertEquals(TargetState.PAUSED, store.get("default/orders").getTargetState());
+    }
+
+    @Test
     void aCreateWithOffsetsAsksForThemBeforeTheConnectorFirstRuns() {
         String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":3}}]}";
         CommandDecision created = send("orders", new CreateConnector(CONFIG, TargetState.PAUSED, offsets));
