@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * Rows per second through one typed pipeline (a real PostgreSQL, Debezium's source and JDBC sink on
  * the embedded worker): the initial snapshot of N rows, then N rows inserted as changes. The same
- * two connectors are also created straight on the worker's own REST API, bypassing Switchboard, on
- * another pair of databases, as the baseline measured in the same run. Figures go to
+ * two connectors are also created straight on a plain Kafka Connect worker's REST API (with the
+ * same plugins), bypassing Switchboard, on another pair of databases, as the baseline measured in
+ * the same run. Figures go to
  * bench/out/pipeline.txt. Usage: bench/pipeline.sh [rows, default 20000].
  */
 public final class PipelineThroughputBenchmark {
@@ -43,8 +44,10 @@ public final class PipelineThroughputBenchmark {
                         throw new IllegalStateException(created.toString());
                     }
                 }));
-                String worker = app.connectClusters().get("default");
-                report.append(run("straight on the Kafka Connect worker", postgres, rows, "kc", (source, sink) -> {
+                // The baseline runs on a worker of its own: Switchboard's data plane would remove connectors it did not create.
+                io.switchboard.testing.ConnectWorker plain = io.switchboard.testing.ConnectWorker.start(kafka.bootstrapServers());
+                String worker = plain.url();
+                report.append(run("straight on a Kafka Connect worker", postgres, rows, "kc", (source, sink) -> {
                     PipelineCompiler.Compiled compiled = PipelineCompiler.compile("bench-kc",
                             new PostgresConnection("localhost", postgres.port(), Postgres.USER, Postgres.PASSWORD, source, null), null, false,
                             null, new PostgresConnection("localhost", postgres.port(), Postgres.USER, Postgres.PASSWORD, sink, null), "public");
@@ -55,6 +58,7 @@ public final class PipelineThroughputBenchmark {
                         }
                     }
                 }));
+                plain.close();
                 Files.createDirectories(Path.of("bench/out"));
                 Files.writeString(Path.of("bench/out/pipeline.txt"), report);
                 System.out.print(report);
