@@ -75,6 +75,8 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         }
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
+        // Connectors may tune their own clients (a pipeline's sink refreshes topic metadata often).
+        props.put("connector.client.config.override.policy", "All");
         props.put("group.id", groupId);
         props.put("config.storage.topic", groupId + "-configs");
         props.put("offset.storage.topic", groupId + "-offsets");

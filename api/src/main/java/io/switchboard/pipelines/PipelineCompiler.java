@@ -104,6 +104,9 @@ public final class PipelineCompiler {
         sink.put("connection.username", to.user());
         sink.put("connection.password", to.password());
         sink.put("topics.regex", java.util.regex.Pattern.quote(prefix) + "\\..*");
+        // The sink finds the source's topics by pattern; a topic created after the sink started is
+        // found at the consumer's next metadata refresh, which would otherwise be up to 5 minutes away.
+        sink.put("consumer.override.metadata.max.age.ms", "2000");
         sink.put("insert.mode", "upsert");
         sink.put("delete.enabled", "true");
         sink.put("primary.key.mode", "record_key");

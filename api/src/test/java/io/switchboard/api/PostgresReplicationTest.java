@@ -80,12 +80,18 @@ class PostgresReplicationTest {
         postgres.sql("warehouse", "CREATE SCHEMA analytics");
         PipelineCompiler.Compiled pipeline = PipelineCompiler.compile("p1", database("shop", Postgres.PASSWORD), null, false,
                 "public.orders", database("warehouse", Postgres.PASSWORD), "analytics");
-        for (var connector : List.of(Map.entry(pipeline.sourceName(), pipeline.source()), Map.entry(pipeline.sinkName(), pipeline.sink()))) {
+        // The sink first, running before its topics exist: it must find them when the source makes them.
+        for (var connector : List.of(Map.entry(pipeline.sinkName(), pipeline.sink()), Map.entry(pipeline.sourceName(), pipeline.source()))) {
             SwitchboardFixture.Answer created = fx.call("POST", "/connectors",
                     SwitchboardFixture.json(Map.of("name", connector.getKey(), "config", connector.getValue())));
             assertEquals(201, created.status(), created.body());
             assertEquals("****************", created.json().path("config").path(
                     connector.getKey().endsWith("source") ? "database.password" : "connection.password").asText());
+            if (connector.getKey().endsWith("sink")) {
+                eventually("the sink's task running", () -> fx.call("GET", "/connectors/" + connector.getKey() + "/status", null).json(),
+                        s -> s.path("tasks").path(0).path("state").asText().equals("RUNNING"));
+                Thread.sleep(3000);
+            }
         }
         eventually("the snapshot in the target", this::rows, r -> r.equals(List.of("1:apple:3", "2:pear:5", "3:plum:7")));
 

@@ -45,7 +45,8 @@ public final class PipelineThroughputBenchmark {
                     }
                 }));
                 // The baseline runs on a worker of its own: Switchboard's data plane would remove connectors it did not create.
-                io.switchboard.testing.ConnectWorker plain = io.switchboard.testing.ConnectWorker.start(kafka.bootstrapServers());
+                io.switchboard.testing.ConnectWorker plain = io.switchboard.testing.ConnectWorker.start(kafka.bootstrapServers(),
+                        Map.of("connector.client.config.override.policy", "All"));
                 String worker = plain.url();
                 report.append(run("straight on a Kafka Connect worker", postgres, rows, "kc", (source, sink) -> {
                     PipelineCompiler.Compiled compiled = PipelineCompiler.compile("bench-kc",
