@@ -98,6 +98,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private io.switchboard.core.ConnectorSecrets secrets;
     private String keyringHandle;
     private io.switchboard.metrics.Metrics metrics;
+    private io.switchboard.pipelines.Pipelines pipelines;
     private Map<String, String> kafkaSettings = Map.of();
     private String secretStoreHandle;
     private io.switchboard.core.NamedSecrets namedSecrets;
@@ -207,8 +208,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 new ConnectDialect(core, json),
                 new io.switchboard.dialects.confluent.ConfluentDialect(core, confluentScopes(kafkaClusterId)),
                 new io.switchboard.dialects.redpanda.RedpandaDialect(core, advertised),
-                new io.switchboard.dialects.pipelines.PipelinesDialect(new io.switchboard.pipelines.Pipelines(connectorService, queries,
-                        secrets, new io.switchboard.pipelines.ConnectionCheck(), DEFAULT_CLUSTER))));
+                new io.switchboard.dialects.pipelines.PipelinesDialect(pipelines = new io.switchboard.pipelines.Pipelines(connectorService,
+                        queries, secrets, new io.switchboard.pipelines.ConnectionCheck(), DEFAULT_CLUSTER, Clock.systemUTC()))));
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
                 .withKafkaSettings(kafkaSettings);
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
@@ -295,6 +296,9 @@ public final class SwitchboardApp implements AutoCloseable {
                     options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY).start()));
             connectClusters.attached(cluster, url);
         });
+        // Scheduled pipeline runs start on the replica that holds the lease of the pipelines' cluster.
+        own(Stage.DATA_PLANE, new io.switchboard.pipelines.PipelineScheduler(pipelines,
+                () -> loops.stream().anyMatch(loop -> loop.cluster().equals(DEFAULT_CLUSTER) && loop.isLeader()), Clock.systemUTC()).start());
         // Each decided change is reconciled at once by the replica that holds its cluster's lease.
         own(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, kafkaSettings, topics.decisions(), serdes.decisions().deserializer(),
                 () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),

@@ -27,6 +27,11 @@ public final class ReconcilerLoop implements AutoCloseable {
     static final Duration PASS_DELAY_MAX = Duration.ofSeconds(60);
 
     private final String cluster;
+
+    /** The Connect cluster this loop reconciles. */
+    public String cluster() {
+        return cluster;
+    }
     private final Reconciler reconciler;
     private final ReactiveReconciler reactive;
     private final KafkaConsumer<byte[], byte[]> lease;

@@ -24,6 +24,8 @@ public final class PipelineCompiler {
     public static final String PIPELINE_ID = "switchboard.pipeline.id";
     public static final String PIPELINE_SPEC = "switchboard.pipeline.spec";
     public static final String PIPELINE_RUN = "switchboard.pipeline.run_id";
+    /** When the current run began (epoch milliseconds): a scheduled pipeline's next run is counted from it. */
+    public static final String PIPELINE_RUN_STARTED = "switchboard.pipeline.run_started";
 
     /**
      * The pipeline's two connectors, with its id, its description (passwords hidden) and its run id
@@ -31,11 +33,16 @@ public final class PipelineCompiler {
      * queue ({@code max.queue.size}, batches of at most 2048 below it), cdc.flush_interval_ms its
      * poll interval ({@code poll.interval.ms}), snapshot.max_buffer_rows its snapshot fetch size.
      */
-    public static Compiled compile(PipelineSpec spec, String runId) {
+    public static Compiled compile(PipelineSpec spec, String runId, long runStartedAt) {
         Compiled compiled = compile(spec.id(), spec.source(), spec.publication(), spec.skipSnapshots(), null, spec.sink(),
                 spec.targetSchema());
         Map<String, String> source = new LinkedHashMap<>(compiled.source());
         Map<String, String> sink = new LinkedHashMap<>(compiled.sink());
+        if (spec.snapshotOnly()) {
+            // A run copies the rows there are, then streams nothing; the next run starts from no offsets.
+            source.put("snapshot.mode", "initial_only");
+        }
+        source.put(PIPELINE_RUN_STARTED, String.valueOf(runStartedAt));
         PipelineSpec.Limits limits = spec.limits();
         if (limits.cdcMaxBufferRows() != null) {
             long rows = Math.max(2, limits.cdcMaxBufferRows());

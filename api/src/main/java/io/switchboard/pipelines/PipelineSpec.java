@@ -9,15 +9,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A typed pipeline as the API describes it: a Postgres source read by logical replication and a
- * Postgres sink, with the options that map to something real. What Switchboard cannot carry out
- * (snapshot-only or query-based replication, schedules, an object-store buffer, TLS client
- * certificates) is refused naming the field, never silently ignored.
+ * A typed pipeline as the API describes it: a Postgres source read by logical replication (or
+ * copied by snapshots, on a schedule) and a Postgres sink, with the options that map to something
+ * real. What Switchboard cannot carry out (query-based replication, an object-store buffer, TLS
+ * client certificates) is refused naming the field, never silently ignored.
  *
  * @param json the pipeline as given, with every password replaced by {@link #HIDDEN}: what is stored and answered
  */
 public record PipelineSpec(String id, String name, boolean disabled, PostgresConnection source, String publication,
-                           boolean skipSnapshots, PostgresConnection sink, String targetSchema, Limits limits, ObjectNode json) {
+                           boolean skipSnapshots, PostgresConnection sink, String targetSchema, Limits limits, ObjectNode json,
+                           boolean snapshotOnly, Schedule schedule) {
     public static final String HIDDEN = "****************";
     private static final Set<String> TOP = Set.of("id", "name", "disabled", "source", "sink", "limits", "buffer", "schedule");
 
@@ -63,9 +64,7 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
         if (body.hasNonNull("buffer")) {
             v.add(new Violation("buffer", "an object-store buffer is not supported: changes flow through Kafka topics"));
         }
-        if (body.hasNonNull("schedule")) {
-            v.add(new Violation("schedule", "schedules are not supported: they apply to snapshot-only replication, which is not supported"));
-        }
+        Schedule schedule = body.hasNonNull("schedule") ? Schedule.parse(body.get("schedule"), v) : null;
         JsonNode source = body.path("source").path("postgres");
         if (!body.path("source").isObject() || !source.isObject() || body.path("source").size() != 1) {
             v.add(new Violation("source", "must be {\"postgres\": {...}}, the only source type"));
@@ -81,6 +80,7 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
         JsonNode type = source.path("replication_type");
         String publication = null;
         boolean skip = false;
+        boolean snapshotOnly = false;
         if (source.isObject()) {
             if (type.has("logical_replication") && type.size() == 1) {
                 JsonNode logical = type.get("logical_replication");
@@ -90,8 +90,11 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
                             "must be a PostgreSQL identifier of lowercase letters, digits and _"));
                 }
                 skip = logical.path("skip_snapshots").asBoolean(false);
-            } else if (type.has("snapshot") || type.has("query_based")) {
-                v.add(new Violation("source.postgres.replication_type", "only logical_replication is supported"));
+            } else if (type.has("snapshot") && type.size() == 1) {
+                snapshotOnly = true;
+            } else if (type.has("query_based")) {
+                v.add(new Violation("source.postgres.replication_type", "query_based replication is not supported: use "
+                        + "logical_replication, or snapshot with a schedule"));
             } else {
                 v.add(new Violation("source.postgres.replication_type", "must be {\"logical_replication\": {...}}"));
             }
@@ -101,11 +104,14 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
             v.add(new Violation("sink.postgres.target_schema", "must be a PostgreSQL identifier"));
         }
         Limits limits = limits(body.path("limits"), v);
+        if (body.hasNonNull("schedule") && !snapshotOnly && source.isObject() && type.has("logical_replication")) {
+            v.add(new Violation("schedule", "a schedule applies to snapshot replication only; logical replication runs continuously"));
+        }
         if (!v.isEmpty()) {
             throw new Invalid(v);
         }
         hidePasswords(json);
-        return new PipelineSpec(id, name, disabled, from, publication, skip, to, targetSchema, limits, json);
+        return new PipelineSpec(id, name, disabled, from, publication, skip, to, targetSchema, limits, json, snapshotOnly, schedule);
     }
 
     private static PostgresConnection connection(JsonNode c, String at, PostgresConnection current, List<Violation> v) {

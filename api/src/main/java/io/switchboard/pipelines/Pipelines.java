@@ -42,9 +42,11 @@ public final class Pipelines {
     private final ConnectorSecrets secrets;
     private final ConnectionCheck check;
     private final Scope scope;
+    private final java.time.Clock clock;
 
     public Pipelines(ConnectorService connectors, ConnectorQueries queries, ConnectorSecrets secrets, ConnectionCheck check,
-                     String cluster) {
+                     String cluster, java.time.Clock clock) {
+        this.clock = clock;
         this.connectors = connectors;
         this.queries = queries;
         this.secrets = secrets;
@@ -92,7 +94,8 @@ public final class Pipelines {
         }
         requireReachable(spec);
         String runId = current.isPresent() ? runId(id) : newRunId();
-        return write(spec, runId, request).thenApply(ignored -> new Written(current.isEmpty(), get(id)));
+        long startedAt = current.isPresent() ? runStarted(id) : clock.millis();
+        return write(spec, runId, startedAt, request).thenApply(ignored -> new Written(current.isEmpty(), get(id)));
     }
 
     /** A JSON merge patch (RFC 7386) of the pipeline as it reads. */
@@ -116,7 +119,7 @@ public final class Pipelines {
             throw new ServiceException.InvalidRequest("fields that cannot change were changed", immutable);
         }
         requireReachable(spec);
-        return write(spec, runId(id), request).thenApply(ignored -> get(id));
+        return write(spec, runId(id), runStarted(id), request).thenApply(ignored -> get(id));
     }
 
     public PipelineView get(String id) {
@@ -154,7 +157,7 @@ public final class Pipelines {
         String sink = PipelineCompiler.sinkName(id);
         return switch (command) {
             case "Start" -> start(spec, request);
-            case "Stop" -> write(withDisabled(spec, true), runId(id), request);
+            case "Stop" -> write(withDisabled(spec, true), runId(id), runStarted(id), request);
             case "Restart" -> both(name -> connectors.restart(scope, name, true, false, request).thenApply(v -> null), source, sink);
             case "Delete", "ForceDelete" -> delete(spec, command.equals("ForceDelete"), request);
             case "ReIntialize" -> throw new ServiceException.InvalidRequest("command",
@@ -204,7 +207,38 @@ public final class Pipelines {
     private CompletableFuture<Void> start(PipelineSpec spec, RequestContext request) {
         // A new run: the source's config gets a new run id, then both run.
         PipelineSpec enabled = withDisabled(spec, false);
-        return write(enabled, newRunId(), request);
+        CompletableFuture<Void> written = write(enabled, newRunId(), clock.millis(), request);
+        // A snapshot pipeline's run copies the rows again: its source starts from no offsets.
+        return spec.snapshotOnly() ? written.thenCompose(v -> snapshotAgain(spec.id(), request)) : written;
+    }
+
+    /** The source is stopped, its offsets reset, and it is started again, which takes a new snapshot. */
+    private CompletableFuture<Void> snapshotAgain(String id, RequestContext request) {
+        return connectors.requestOffsetsChange(scope, PipelineCompiler.sourceName(id), null, request).thenApply(v -> null);
+    }
+
+    /**
+     * Starts every scheduled pipeline whose next run is due at {@code now}: a new run id and a new
+     * snapshot. Called by one replica at a time (see PipelineScheduler); answers the ids started.
+     */
+    public List<String> startDueRuns(java.time.Instant now, RequestContext request) {
+        List<String> started = new ArrayList<>();
+        for (ConnectorState state : queries.connectors(scope.cluster())) {
+            String id = state.getConfig().get(PipelineCompiler.PIPELINE_ID);
+            if (id == null || !state.getName().equals(PipelineCompiler.sourceName(id))) {
+                continue;
+            }
+            Optional<PipelineSpec> spec = stored(id);
+            if (spec.isEmpty() || spec.get().schedule() == null || spec.get().disabled() || !spec.get().snapshotOnly()) {
+                continue;
+            }
+            java.time.Instant due = spec.get().schedule().next(java.time.Instant.ofEpochMilli(runStarted(id)));
+            if (!now.isBefore(due)) {
+                start(spec.get(), request).join();
+                started.add(id);
+            }
+        }
+        return started;
     }
 
     private CompletableFuture<Void> delete(PipelineSpec spec, boolean force, RequestContext request) {
@@ -244,8 +278,8 @@ public final class Pipelines {
         } while (true);
     }
 
-    private CompletableFuture<Void> write(PipelineSpec spec, String runId, RequestContext request) {
-        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(spec, runId);
+    private CompletableFuture<Void> write(PipelineSpec spec, String runId, long startedAt, RequestContext request) {
+        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(spec, runId, startedAt);
         TargetState target = spec.disabled() ? TargetState.STOPPED : TargetState.RUNNING;
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
         return connectors.putConfig(scope, compiled.sinkName(), compiled.sink(), request)
@@ -276,7 +310,7 @@ public final class Pipelines {
     /** The pipeline with sealed passwords (kept from a stored one) opened, to connect with. */
     private PipelineSpec opened(PipelineSpec spec) {
         return new PipelineSpec(spec.id(), spec.name(), spec.disabled(), opened(spec.source()), spec.publication(), spec.skipSnapshots(),
-                opened(spec.sink()), spec.targetSchema(), spec.limits(), spec.json());
+                opened(spec.sink()), spec.targetSchema(), spec.limits(), spec.json(), spec.snapshotOnly(), spec.schedule());
     }
 
     private PostgresConnection opened(PostgresConnection c) {
@@ -297,7 +331,7 @@ public final class Pipelines {
             PostgresConnection from = withPassword(shape.source(), source.get().getConfig().get("database.password"));
             PostgresConnection to = withPassword(shape.sink(), sink.get().getConfig().get("connection.password"));
             return Optional.of(new PipelineSpec(id, shape.name(), shape.disabled(), from, shape.publication(), shape.skipSnapshots(), to,
-                    shape.targetSchema(), shape.limits(), shape.json()));
+                    shape.targetSchema(), shape.limits(), shape.json(), shape.snapshotOnly(), shape.schedule()));
         } catch (java.io.IOException | RuntimeException e) {
             throw new IllegalStateException("The stored pipeline " + id + " cannot be read: " + e.getMessage(), e);
         }
@@ -306,7 +340,7 @@ public final class Pipelines {
     /** A stand-in whose passwords fill the hidden ones while a stored pipeline is read back. */
     private static PipelineSpec placeholder() {
         PostgresConnection none = new PostgresConnection("-", 5432, "-", "-", "-", null);
-        return new PipelineSpec("-", null, false, none, null, false, none, null, new PipelineSpec.Limits(null, null, null), null);
+        return new PipelineSpec("-", null, false, none, null, false, none, null, new PipelineSpec.Limits(null, null, null), null, false, null);
     }
 
     private static PostgresConnection withPassword(PostgresConnection c, String sealed) {
@@ -317,7 +351,12 @@ public final class Pipelines {
         ObjectNode json = spec.json().deepCopy();
         json.put("disabled", disabled);
         return new PipelineSpec(spec.id(), spec.name(), disabled, spec.source(), spec.publication(), spec.skipSnapshots(), spec.sink(),
-                spec.targetSchema(), spec.limits(), json);
+                spec.targetSchema(), spec.limits(), json, spec.snapshotOnly(), spec.schedule());
+    }
+
+    private long runStarted(String id) {
+        return state(PipelineCompiler.sourceName(id)).map(s -> s.getConfig().get(PipelineCompiler.PIPELINE_RUN_STARTED))
+                .map(Long::parseLong).orElse(clock.millis());
     }
 
     private String runId(String id) {

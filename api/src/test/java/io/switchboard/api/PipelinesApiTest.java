@@ -110,10 +110,11 @@ class PipelinesApiTest {
                 + connection("nowhere", Postgres.PASSWORD) + "}}");
         assertTrue(missing.body().contains("database missing"), missing.body());
 
+        String before = fx.call("GET", "/connectors", null).body();
         SwitchboardFixture.Answer refused = fx.call("POST", "/api/v1/connectors", pipeline("nope", Postgres.PASSWORD));
         assertProblem(refused, 400, "source.postgres.connection");
         assertFalse(refused.body().contains("nope\""), "the password is not repeated");
-        assertFalse(fx.call("GET", "/connectors", null).body().contains("pipeline-"), "nothing stored");
+        assertEquals(before, fx.call("GET", "/connectors", null).body(), "nothing stored");
 
         SwitchboardFixture.Answer unsupported = fx.call("POST", "/api/v1/connectors", pipeline(Postgres.PASSWORD, Postgres.PASSWORD)
                 .replace("\"limits\"", "\"buffer\": {\"s3\": {}}, \"limits\""));
@@ -180,6 +181,39 @@ class PipelinesApiTest {
         assertEquals(List.of("0"), postgres.query("crm", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
                 + PipelineCompiler.slotName(id) + "'"));
         assertProblem(fx.call("GET", "/api/v1/connectors/" + id, null), 404, null);
+    }
+
+    @Test
+    void aScheduledSnapshotPipelineCopiesTheRowsAgainOnEachRun() throws Exception {
+        postgres.createDatabase("catalog");
+        postgres.createDatabase("shelf");
+        postgres.sql("catalog", "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL)", "INSERT INTO items VALUES (1, 'a'), (2, 'b')");
+        String body = "{\"source\": {\"postgres\": {\"connection\": " + connection("catalog", Postgres.PASSWORD)
+                + ", \"replication_type\": {\"snapshot\": {}}}}, \"sink\": {\"postgres\": {\"connection\": "
+                + connection("shelf", Postgres.PASSWORD) + ", \"target_schema\": \"public\"}}, "
+                + "\"schedule\": {\"cron\": {\"expression\": \"0/10 * * * * ?\", \"timezone\": \"UTC\"}}}";
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", body);
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("connector").path("id").asText();
+        String firstRun = created.json().path("run_id").asText();
+        Supplier<List<String>> items = () -> {
+            try {
+                return postgres.query("shelf", "SELECT id || ':' || name FROM public.items ORDER BY id");
+            } catch (IllegalStateException e) {
+                return List.of();
+            }
+        };
+        eventually("the first run's rows", items, r -> r.equals(List.of("1:a", "2:b")));
+        postgres.sql("catalog", "INSERT INTO items VALUES (3, 'c')", "UPDATE items SET name = 'bb' WHERE id = 2");
+        eventually("the next run's rows", items, r -> r.equals(List.of("1:a", "2:bb", "3:c")));
+        JsonNode later = fx.call("GET", "/api/v1/connectors/" + id, null).json();
+        assertNotEquals(firstRun, later.path("run_id").asText(), "each run has its id");
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+
+        // A schedule is for snapshot replication only, and must be one.
+        assertProblem(fx.call("POST", "/api/v1/connectors", pipeline(Postgres.PASSWORD, Postgres.PASSWORD)
+                .replace("\"limits\"", "\"schedule\": {\"rate\": {\"unit\": \"Hour\", \"value\": 1}}, \"limits\"")), 400, "schedule");
+        assertProblem(fx.call("POST", "/api/v1/connectors", body.replace("0/10 * * * * ?", "every tuesday")), 400, "schedule.cron.expression");
     }
 
     @Test

@@ -43,7 +43,8 @@ final class PipelineEntities {
      *   <li>a part that failed (the connector or a task): status failed, with which part and why in plain words;</li>
      *   <li>the data plane retrying a part the worker refuses: status retry, with the attempt and why;</li>
      *   <li>a part no worker runs yet: state initialize, status start;</li>
-     *   <li>both running: state realtime (named after the replication slot), status heartbeat;</li>
+     *   <li>both running: state realtime (named after the replication slot), status heartbeat; for a
+ *   snapshot pipeline, state scheduled (complete without a schedule);</li>
      *   <li>otherwise (paused, restarting, on its way): state start, status start.</li>
      * </ul>
      */
@@ -67,6 +68,10 @@ final class PipelineEntities {
                 return new Status(state, Map.of("retry", Map.of("attempt", s.reconcile().attempts(),
                         "reason", part.getKey() + ": " + FailureReasons.of(s.reconcile().lastError()))));
             }
+        }
+        if (view.spec().snapshotOnly() && state.containsKey("realtime")) {
+            // A snapshot pipeline between (or during) its runs: the next one comes on its schedule, if it has one.
+            return new Status(Map.of(view.spec().schedule() == null ? "complete" : "scheduled", Map.of()), Map.of("heartbeat", Map.of()));
         }
         return new Status(state, Map.of(state.containsKey("realtime") ? "heartbeat" : "start", Map.of()));
     }
