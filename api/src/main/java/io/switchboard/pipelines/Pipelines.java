@@ -148,8 +148,8 @@ public final class Pipelines {
 
     /**
      * Start (enables it: a new run), Stop (disables it: both stopped, the slot kept), Restart (both
-     * with their tasks), Delete and ForceDelete (both connectors, then the slot and publication);
-     * ReIntialize is refused as not supported yet.
+     * with their tasks), Delete and ForceDelete (both connectors, then the slot and publication),
+     * ReIntialize (a new run with a new snapshot).
      */
     public CompletableFuture<Void> command(String id, String command, RequestContext request) {
         PipelineSpec spec = stored(id).orElseThrow(() -> notFound(id));
@@ -160,8 +160,7 @@ public final class Pipelines {
             case "Stop" -> write(withDisabled(spec, true), runId(id), runStarted(id), request);
             case "Restart" -> both(name -> connectors.restart(scope, name, true, false, request).thenApply(v -> null), source, sink);
             case "Delete", "ForceDelete" -> delete(spec, command.equals("ForceDelete"), request);
-            case "ReIntialize" -> throw new ServiceException.InvalidRequest("command",
-                    "ReIntialize (a new snapshot from scratch) is not supported yet; delete the pipeline and create it again");
+            case "ReIntialize" -> reinitialize(spec, request);
             default -> throw new ServiceException.InvalidRequest("command",
                     "command must be Start, Stop, Restart, Delete, ForceDelete or ReIntialize, not '" + command + "'");
         };
@@ -210,6 +209,15 @@ public final class Pipelines {
         CompletableFuture<Void> written = write(enabled, newRunId(), clock.millis(), request);
         // A snapshot pipeline's run copies the rows again: its source starts from no offsets.
         return spec.snapshotOnly() ? written.thenCompose(v -> snapshotAgain(spec.id(), request)) : written;
+    }
+
+    /**
+     * A new run from scratch: the source's offsets are reset, so it snapshots every row again (the
+     * sink upserts them, repairing a target that drifted) and, for logical replication, then
+     * streams from its slot as before.
+     */
+    private CompletableFuture<Void> reinitialize(PipelineSpec spec, RequestContext request) {
+        return write(withDisabled(spec, false), newRunId(), clock.millis(), request).thenCompose(v -> snapshotAgain(spec.id(), request));
     }
 
     /** The source is stopped, its offsets reset, and it is started again, which takes a new snapshot. */

@@ -163,6 +163,12 @@ class PipelinesApiTest {
         assertNotEquals(firstRun, restarted.path("run_id").asText(), "a new run");
         assertFalse(restarted.path("connector").path("disabled").asBoolean());
 
+        // ReIntialize takes a new snapshot: a row lost from the target comes back.
+        postgres.sql("lake", "DELETE FROM mirror.customers WHERE id = 2");
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ReIntialize\"}").status());
+        eventually("the row the new snapshot brings back", this::rows, r -> r.equals(List.of("2:bea", "3:cy", "4:dee", "5:eve")));
+        restarted = fx.call("GET", "/api/v1/connectors/" + id, null).json();
+
         // clone_from fills the passwords a read hides.
         String cloneBody = restarted.path("connector").toString().replace("\"mirror\"", "\"mirror\"");
         SwitchboardFixture.Answer clone = fx.call("POST", "/api/v1/connectors/" + id + "-copy?clone_from=" + id, cloneBody);
