@@ -20,32 +20,18 @@ final class ConfluentErrors implements ErrorFormat {
 
     @Override
     public Problem problem(ServiceException e) {
-        if (e instanceof ServiceException.Unauthenticated) {
-            return Problem.of(401, e.getMessage(), e);
-        } else if (e instanceof ServiceException.Forbidden) {
-            return Problem.of(403, e.getMessage(), e);
-        }
+        return Problem.of(Problem.standardStatus(e), words(e), e);
+    }
+
+    /** Confluent's words where it has its own; the plain description otherwise. */
+    private static String words(ServiceException e) {
         if (e instanceof NotFound missing) {
-            return Problem.of(404, notFound(missing), e);
-        } else if (e instanceof ServiceException.AlreadyExists exists) {
-            return Problem.of(409, "Connector " + exists.name() + " already exists", e);
+            return notFound(missing);
         } else if (e instanceof ServiceException.InvalidConfig invalid) {
-            return Problem.of(400, "There were some errors with your configuration:\n" + invalid.violations().stream()
-                    .map(v -> (v.key() == null ? "" : v.key() + ": ") + v.message()).collect(Collectors.joining("\n")), e);
-        } else if (e instanceof ServiceException.NotInState state) {
-            return Problem.of(409, "Connector " + state.name() + " must be " + state.required() + " first", e);
-        } else if (e instanceof ServiceException.InUse) {
-            return Problem.of(409, e.getMessage(), e);
-        } else if (e instanceof ServiceException.Busy) {
-            return Problem.of(409, e.getMessage(), e);
-        } else if (e instanceof ServiceException.IdempotencyConflict) {
-            return Problem.of(422, e.getMessage(), e);
-        } else if (e instanceof ServiceException.Unavailable) {
-            return Problem.of(503, e.getMessage(), e);
-        } else if (e instanceof ServiceException.WorkerRefused refused) {
-            return Problem.of(refused.status() >= 500 ? 400 : refused.status(), e.getMessage(), e);
+            return "There were some errors with your configuration:\n" + invalid.violations().stream()
+                    .map(v -> (v.key() == null ? "" : v.key() + ": ") + v.message()).collect(Collectors.joining("\n"));
         }
-        return Problem.of(400, e.getMessage(), e);
+        return e.getMessage();
     }
 
     private static String notFound(NotFound missing) {

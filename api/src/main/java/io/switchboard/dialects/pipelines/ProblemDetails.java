@@ -24,24 +24,7 @@ final class ProblemDetails implements ErrorFormat {
 
     @Override
     public Problem problem(ServiceException e) {
-        if (e instanceof ServiceException.Unauthenticated) {
-            return Problem.of(401, e.getMessage(), e);
-        } else if (e instanceof ServiceException.Forbidden) {
-            return Problem.of(403, e.getMessage(), e);
-        }
-        if (e instanceof ServiceException.NotFound) {
-            return Problem.of(404, e.getMessage(), e);
-        } else if (e instanceof ServiceException.AlreadyExists || e instanceof ServiceException.Busy
-                || e instanceof ServiceException.InUse) {
-            return Problem.of(409, e.getMessage(), e);
-        } else if (e instanceof ServiceException.IdempotencyConflict) {
-            return Problem.of(422, e.getMessage(), e);
-        } else if (e instanceof ServiceException.Unavailable) {
-            return Problem.of(503, e.getMessage(), e);
-        } else if (e instanceof ServiceException.WorkerRefused refused) {
-            return Problem.of(refused.status() >= 500 ? 400 : refused.status(), e.getMessage(), e);
-        }
-        return Problem.of(400, e.getMessage(), e);
+        return Problem.of(Problem.standardStatus(e), e.getMessage(), e);
     }
 
     @Override

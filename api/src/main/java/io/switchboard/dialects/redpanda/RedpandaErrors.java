@@ -51,13 +51,16 @@ final class RedpandaErrors implements ErrorFormat {
 
     @Override
     public Problem problem(ServiceException e) {
-        if (e instanceof ServiceException.Unauthenticated) {
-            return Problem.of(401, e.getMessage(), e);
-        } else if (e instanceof ServiceException.Forbidden) {
-            return Problem.of(403, e.getMessage(), e);
-        }
+        // What gRPC calls FAILED_PRECONDITION, gRPC-gateway answers 400.
+        boolean precondition = e instanceof ServiceException.InUse || e instanceof ServiceException.NotInState
+                || e instanceof ServiceException.IdempotencyConflict;
+        return Problem.of(precondition ? 400 : Problem.standardStatus(e), words(e), e);
+    }
+
+    /** Redpanda's words: lower case, and one message for every invalid input (the details name the fields). */
+    private static String words(ServiceException e) {
         if (e instanceof ServiceException.NotFound missing) {
-            String what = switch (missing.subject()) {
+            return switch (missing.subject()) {
                 case CONNECTOR -> "connector " + missing.name() + " not found";
                 case TASK -> "task " + missing.task() + " of connector " + missing.name() + " not found";
                 case CLUSTER -> "kafka connect cluster " + missing.name() + " not found";
@@ -65,23 +68,12 @@ final class RedpandaErrors implements ErrorFormat {
                 case SECRET -> "secret " + missing.name() + " not found";
                 case PIPELINE -> "pipeline " + missing.name() + " not found";
             };
-            return Problem.of(404, what, e);
         } else if (e instanceof ServiceException.AlreadyExists exists) {
-            return Problem.of(409, exists.subject().name().toLowerCase(java.util.Locale.ROOT) + " " + exists.name() + " already exists", e);
-        } else if (e instanceof ServiceException.InUse) {
-            return Problem.of(400, e.getMessage(), e);
+            return exists.subject().name().toLowerCase(java.util.Locale.ROOT) + " " + exists.name() + " already exists";
         } else if (e instanceof ServiceException.InvalidConfig || e instanceof ServiceException.InvalidRequest) {
-            return Problem.of(400, INVALID_INPUT, e);
-        } else if (e instanceof ServiceException.Busy) {
-            return Problem.of(409, e.getMessage(), e);
-        } else if (e instanceof ServiceException.NotInState || e instanceof ServiceException.IdempotencyConflict) {
-            return Problem.of(400, e.getMessage(), e);
-        } else if (e instanceof ServiceException.Unavailable) {
-            return Problem.of(503, e.getMessage(), e);
-        } else if (e instanceof ServiceException.WorkerRefused refused) {
-            return Problem.of(refused.status() >= 500 ? 400 : refused.status(), e.getMessage(), e);
+            return INVALID_INPUT;
         }
-        return Problem.of(400, e.getMessage(), e);
+        return e.getMessage();
     }
 
     @Override
