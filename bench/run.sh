@@ -6,8 +6,10 @@
 #
 # Usage: bench/run.sh [--quick] [--connectors N] [--no-build]
 #                     [--targets kafka-connect,switchboard-1,switchboard-3] [--list-samples L]
-#                     [--running-timeout-s S] [--jvm-opts "-Xmx2g"]
+#                     [--running-timeout-s S] [--jvm-opts "-Xmx2g"] [--warmup W] [--skip-c1]
 # Defaults: N = 500; --quick uses N = 5 and finishes in under two minutes (after the build).
+# --warmup W: connectors in the untimed warm-up round (default 250); --skip-c1 leaves out the
+# round at concurrency 1 (creates and deletes one at a time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

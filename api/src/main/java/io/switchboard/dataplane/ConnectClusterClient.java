@@ -147,7 +147,11 @@ public final class ConnectClusterClient {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("config", config);
-        body.put("initial_state", initialState);
+        // RUNNING is the worker's own default: naming it would make the worker write a target-state
+        // record before the config, and act on it, for every create.
+        if (initialState != null && !"RUNNING".equals(initialState)) {
+            body.put("initial_state", initialState);
+        }
         call("POST", "/connectors", body, 201);
     }
 

@@ -146,13 +146,28 @@ public final class ReactiveReconciler implements AutoCloseable {
                 return;
             }
         }
+        if (System.nanoTime() - nextListAt < 0) {
+            return;
+        }
         Set<String> unsettled = new HashSet<>(names);
-        reconciler.reconcile(unsettled);
+        try {
+            reconciler.reconcile(unsettled);
+        } finally {
+            // The list costs the worker time in proportion to its connectors: read it again only
+            // after a pause of LIST_PAUSE_FACTOR times what this read took, so that watching takes
+            // a bounded share of the worker however many connectors it has.
+            nextListAt = System.nanoTime() + LIST_PAUSE_FACTOR * reconciler.lastStatusesReadNanos();
+        }
         synchronized (this) {
             names.removeAll(unsettled);
             watched.keySet().removeAll(names);
         }
     }
+
+    /** How many times as long as the last list read the watcher waits before the next one. */
+    static final int LIST_PAUSE_FACTOR = 4;
+    /** When the watcher may read the worker's list again (System.nanoTime). */
+    private volatile long nextListAt = System.nanoTime();
 
     synchronized int watchedCount() {
         return watched.size();

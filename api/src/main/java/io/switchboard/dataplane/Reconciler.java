@@ -344,7 +344,13 @@ public final class Reconciler {
      * the configs the reconciler last saw or gave them. Those whose config it does not know are left out.
      */
     private Map<String, WorkerConnector> watchedOnWorker(java.util.Set<String> names) {
-        Map<String, com.fasterxml.jackson.databind.JsonNode> statuses = worker.statuses();
+        long began = System.nanoTime();
+        Map<String, com.fasterxml.jackson.databind.JsonNode> statuses;
+        try {
+            statuses = worker.statuses();
+        } finally {
+            lastStatusesRead = System.nanoTime() - began;
+        }
         Map<String, WorkerConnector> out = new HashMap<>();
         for (String name : names) {
             Map<String, String> config = workerConfigs.get(name);
@@ -354,6 +360,13 @@ public final class Reconciler {
             }
         }
         return out;
+    }
+
+    private volatile long lastStatusesRead;
+
+    /** How long the last read of every connector's status from the worker took, in nanoseconds. */
+    long lastStatusesReadNanos() {
+        return lastStatusesRead;
     }
 
     /** Whether the connector was reconciled on its own after {@code nanoTime}: what a pass read before is older. */

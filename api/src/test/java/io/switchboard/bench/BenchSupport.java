@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
 /** What every benchmark command needs: its options, a bounded client pool, and a temp dir cleaned up. */
 final class BenchSupport {
     /** Options given without a value. */
-    private static final Set<String> FLAGS = Set.of("quick");
+    private static final Set<String> FLAGS = Set.of("quick", "skip-c1");
 
     private BenchSupport() {
     }

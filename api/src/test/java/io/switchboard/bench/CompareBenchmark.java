@@ -66,6 +66,8 @@ public final class CompareBenchmark {
     private final List<Latencies> floorC16 = new ArrayList<>();
     private final List<ChildProcess> children = new ArrayList<>();
     private ChildProcess broker;
+    /** Connectors of the warm-up round that runs every phase once before a target is measured. */
+    private final int warmupConnectors;
     private String bootstrap;
 
     private CompareBenchmark(Map<String, String> opts) throws IOException {
@@ -78,6 +80,7 @@ public final class CompareBenchmark {
         String extra = opts.getOrDefault("jvm-opts", "").trim();
         this.jvmOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         this.runningTimeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("running-timeout-s", quick ? "60" : "1200")));
+        this.warmupConnectors = Integer.parseInt(opts.getOrDefault("warmup", "250"));
         this.listSamples = Integer.parseInt(opts.getOrDefault("list-samples", quick ? "10" : "50"));
         this.grace = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("grace-s", quick ? "5" : "30")));
         this.stall = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("stall-s", quick ? "10" : "60")));
@@ -297,15 +300,24 @@ public final class CompareBenchmark {
         result.put("startup_seconds", Latencies.round(startupSeconds));
         result.put("floor_produce_acks_all", floor);
 
-        // Warm-up: JIT, connections, the first rebalances and topics; not reported.
-        int warm = Math.min(connectors, quick ? 3 : 20);
+        // Warm-up: every phase of the workload once on fewer connectors, so that what is measured is
+        // JVMs past their JIT compilation, as a long-running worker and control plane are; not reported.
+        int warm = Math.min(connectors, quick ? 3 : warmupConnectors);
+        log(target + ": warm-up with " + warm + " connectors");
         List<String> warmNames = names("warmup", warm);
-        workload.create(warmNames, 4);
+        workload.create(warmNames, HIGH_CONCURRENCY);
         if (!quick) {
             workload.awaitRunning(warmNames, System.nanoTime(), System.nanoTime());
         }
-        workload.statusReads(warmNames, warm, 4);
-        workload.delete(warmNames, 4);
+        workload.statusReads(warmNames, warm, HIGH_CONCURRENCY);
+        workload.list(quick ? 1 : 5);
+        if (!quick) {
+            workload.updateConfigs(warmNames, HIGH_CONCURRENCY);
+            workload.awaitRunning(warmNames, System.nanoTime(), System.nanoTime());
+            workload.targetState(warmNames, "pause", HIGH_CONCURRENCY);
+            workload.targetState(warmNames, "resume", HIGH_CONCURRENCY);
+        }
+        workload.delete(warmNames, HIGH_CONCURRENCY);
         if (!quick) {
             workload.awaitGone(warm, System.nanoTime());
         }
@@ -313,22 +325,28 @@ public final class CompareBenchmark {
         Map<String, Map<String, Object>> phases = new LinkedHashMap<>();
         List<Map<String, Object>> running = new ArrayList<>();
 
-        log(target + ": " + connectors + " creates at concurrency 1");
-        List<String> c1 = names("c1", connectors);
-        long createStart = System.nanoTime();
-        Phase create1 = workload.create(c1, 1);
-        phases.put("create c=1", create1.summary());
-        running.add(withRound("RUNNING after creates at concurrency 1", workload.awaitRunning(c1, createStart, System.nanoTime())));
-        log(target + ": deletes at concurrency 1");
-        long deleteStart = System.nanoTime();
-        phases.put("delete c=1", workload.delete(c1, 1).summary());
-        running.add(withRound("gone after deletes at concurrency 1", workload.awaitGone(connectors, deleteStart)));
+        long createStart;
+        long deleteStart;
+        if (!opts.containsKey("skip-c1")) {
+            log(target + ": " + connectors + " creates at concurrency 1");
+            List<String> c1 = names("c1", connectors);
+            createStart = System.nanoTime();
+            Phase create1 = workload.create(c1, 1);
+            phases.put("create c=1", create1.summary());
+            running.add(withRound("RUNNING after creates at concurrency 1", workload.awaitRunning(c1, createStart, System.nanoTime())));
+            log(target + ": deletes at concurrency 1");
+            deleteStart = System.nanoTime();
+            phases.put("delete c=1", workload.delete(c1, 1).summary());
+            running.add(withRound("gone after deletes at concurrency 1", workload.awaitGone(connectors, deleteStart)));
+        }
 
         log(target + ": " + connectors + " creates at concurrency " + HIGH_CONCURRENCY);
         List<String> c16 = names("c16", connectors);
+        Map<String, Double> cpuBefore = cpuOf(processes);
         createStart = System.nanoTime();
         phases.put("create c=16", workload.create(c16, HIGH_CONCURRENCY).summary());
         running.add(withRound("RUNNING after creates at concurrency " + HIGH_CONCURRENCY, workload.awaitRunning(c16, createStart, System.nanoTime())));
+        log(target + ": CPU seconds until all RUNNING at concurrency " + HIGH_CONCURRENCY + ": " + cpuSince(processes, cpuBefore));
         log(target + ": reads, list, updates, pause and resume");
         phases.put("status read", workload.statusReads(c16, connectors, HIGH_CONCURRENCY).summary());
         phases.put("list expand=status,info", workload.list(listSamples).summary());
@@ -337,6 +355,7 @@ public final class CompareBenchmark {
         running.add(withRound("RUNNING again after config updates", workload.awaitRunning(c16, updateStart, System.nanoTime())));
         phases.put("pause", workload.targetState(c16, "pause", HIGH_CONCURRENCY).summary());
         phases.put("resume", workload.targetState(c16, "resume", HIGH_CONCURRENCY).summary());
+        keepMetrics(client, urls, target);
         log(target + ": deletes at concurrency " + HIGH_CONCURRENCY);
         deleteStart = System.nanoTime();
         phases.put("delete c=16", workload.delete(c16, HIGH_CONCURRENCY).summary());
@@ -360,6 +379,33 @@ public final class CompareBenchmark {
         result.put("broker_cpu_seconds_during_workload", Latencies.round(broker.cpuSeconds() - brokerCpuBefore));
         log(target + " done: " + phases.keySet().size() + " phases, running " + running);
         return result;
+    }
+
+    /** CPU seconds of each process (and the broker) now, by name. */
+    private Map<String, Double> cpuOf(List<ChildProcess> processes) {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        cpu.put("broker", broker.cpuSeconds());
+        for (ChildProcess p : processes) {
+            cpu.put(p.name(), p.cpuSeconds());
+        }
+        return cpu;
+    }
+
+    private Map<String, Double> cpuSince(List<ChildProcess> processes, Map<String, Double> before) {
+        Map<String, Double> used = new LinkedHashMap<>();
+        cpuOf(processes).forEach((name, now) -> used.put(name, Latencies.round(now - before.getOrDefault(name, 0.0))));
+        return used;
+    }
+
+    /** A replica's own metrics (decision and request timings) after the timed phases, kept beside the logs. */
+    private void keepMetrics(TargetClient client, List<String> urls, String target) throws IOException {
+        if (KAFKA_CONNECT.equals(target)) {
+            return;
+        }
+        TargetClient.Answer metrics = client.send("GET", urls.get(0) + "/metrics", null);
+        if (metrics.status() == 200) {
+            Files.writeString(out.resolve("logs").resolve(target + "-metrics.txt"), metrics.body());
+        }
     }
 
     private static Map<String, Object> stopQuietly(ChildProcess process) {

@@ -119,8 +119,12 @@ final class TargetClient {
         try {
             JsonNode all = JSON.readTree(a.body());
             int running = 0;
+            int listed = 0;
             for (String name : names) {
                 JsonNode status = all.path(name).path("status");
+                if (!status.isMissingNode()) {
+                    listed++;
+                }
                 if (!"RUNNING".equals(status.path("connector").path("state").asText())) {
                     continue;
                 }
@@ -136,11 +140,15 @@ final class TargetClient {
                     running++;
                 }
             }
+            lastListed = listed;
             return running;
         } catch (IOException e) {
             return -1;
         }
     }
+
+    /** How many of the names the last {@link #running} call found listed at all, RUNNING or not. */
+    volatile int lastListed;
 
     /** The number of connectors {@code GET /connectors} at {@code baseUrl} lists; -1 when unreadable. */
     int count(String baseUrl) {

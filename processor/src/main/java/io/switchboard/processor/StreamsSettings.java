@@ -45,6 +45,10 @@ public final class StreamsSettings {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // Commands and observations share a task (the decider reads the statuses store), but nothing
+        // needs them interleaved by timestamp: process what has arrived rather than wait to learn
+        // whether the other partition has something older.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // A replica that died is noticed within 10 s rather than Kafka's default 45 s.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
