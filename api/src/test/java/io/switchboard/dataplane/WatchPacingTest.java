@@ -1,0 +1,150 @@
+package io.switchboard.dataplane;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.TargetState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The watcher reads a worker's whole status list while many connectors are starting; that read
+ * costs the worker time in proportion to its connectors, so the watcher must leave the worker a
+ * bounded share of its time however often it is asked to look. The worker here is a plain HTTP
+ * server whose list takes 100 ms and whose connectors never start, since only the pacing of the
+ * reads is under test.
+ */
+class WatchPacingTest {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final long LIST_MILLIS = 100;
+    private static final int CONNECTORS = 20;
+
+    private HttpServer server;
+    private final Map<String, Boolean> created = new ConcurrentHashMap<>();
+    private final AtomicInteger listReads = new AtomicInteger();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.createContext("/", this::answer);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        String query = exchange.getRequestURI().getQuery();
+        byte[] request = exchange.getRequestBody().readAllBytes();
+        if ("POST".equals(method) && "/connectors".equals(path)) {
+            created.put(JSON.readTree(request).path("name").asText(), true);
+            send(exchange, 201, "{}");
+        } else if ("GET".equals(method) && "/connectors".equals(path) && query != null && query.contains("expand=status")) {
+            listReads.incrementAndGet();
+            sleep(LIST_MILLIS);
+            StringBuilder body = new StringBuilder("{");
+            for (int i = 0; i < CONNECTORS; i++) {
+                body.append(i == 0 ? "" : ",").append('"').append(name(i)).append("\":{\"status\":").append(status(name(i))).append('}');
+            }
+            send(exchange, 200, body.append('}').toString());
+        } else if ("GET".equals(method) && path.endsWith("/status")) {
+            send(exchange, 200, status(path.split("/")[2]));
+        } else if ("GET".equals(method) && path.endsWith("/config")) {
+            send(exchange, 200, "{\"connector.class\":\"FileStreamSource\"}");
+        } else {
+            send(exchange, 200, "{}");
+        }
+    }
+
+    private static String status(String name) {
+        return "{\"name\":\"" + name + "\",\"connector\":{\"state\":\"UNASSIGNED\",\"worker_id\":\"w\"},\"tasks\":[],\"type\":\"source\"}";
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private static String name(int i) {
+        return "c" + i;
+    }
+
+    private static ConnectorState state(String name) {
+        return ConnectorState.newBuilder()
+                .setCluster("default")
+                .setName(name)
+                .setConfig(Map.of("connector.class", "FileStreamSource"))
+                .setTargetState(TargetState.RUNNING)
+                .setVersion(1)
+                .setCreatedAt(1)
+                .setUpdatedAt(1)
+                .setLastCommandId("create-" + name)
+                .build();
+    }
+
+    @Test
+    void theWorkersListIsReadAtABoundedShareOfItsTime() throws Exception {
+        Map<String, ConnectorState> desired = new LinkedHashMap<>();
+        for (int i = 0; i < CONNECTORS; i++) {
+            desired.put(name(i), state(name(i)));
+        }
+        ConnectClusterClient worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        Reconciler reconciler = new Reconciler("default", worker, () -> List.copyOf(desired.values()),
+                name -> Optional.empty(), observation -> { }, Clock.systemUTC(),
+                java.util.function.UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)));
+        try (ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler).start()) {
+            reactive.active(true);
+            desired.forEach((name, state) -> reactive.offer(name, Optional.of(state)));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (reactive.watchedCount() < CONNECTORS && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(CONNECTORS, reactive.watchedCount(), "every created connector is watched until it runs");
+            assertEquals(CONNECTORS, created.size());
+
+            // Asked to look every 20 ms for 2 s: without pacing that is a list read every 120 ms.
+            listReads.set(0);
+            long began = System.nanoTime();
+            while (System.nanoTime() - began < 2_000_000_000L) {
+                reactive.checkWatched();
+                Thread.sleep(20);
+            }
+            int reads = listReads.get();
+            // Each read of 100 ms is followed by at least 400 ms without one: at most 5 in 2 s.
+            assertTrue(reads >= 1 && reads <= 5, "list reads in 2 s: " + reads);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
