@@ -153,10 +153,7 @@ public final class ReactiveReconciler implements AutoCloseable {
         try {
             reconciler.reconcile(unsettled);
         } finally {
-            // The list costs the worker time in proportion to its connectors: read it again only
-            // after a pause of LIST_PAUSE_FACTOR times what this read took, so that watching takes
-            // a bounded share of the worker however many connectors it has.
-            nextListAt = System.nanoTime() + LIST_PAUSE_FACTOR * reconciler.lastStatusesReadNanos();
+            nextListAt = System.nanoTime() + listPauseNanos(reconciler.lastStatusesReadNanos());
         }
         synchronized (this) {
             names.removeAll(unsettled);
@@ -166,6 +163,18 @@ public final class ReactiveReconciler implements AutoCloseable {
 
     /** How many times as long as the last list read the watcher waits before the next one. */
     static final int LIST_PAUSE_FACTOR = 4;
+    /** The longest pause between list reads, however slow the last one was (a read that timed out). */
+    static final long LIST_PAUSE_MAX_NANOS = 5_000_000_000L;
+
+    /**
+     * The list costs the worker time in proportion to its connectors: it is read again only after a
+     * pause of {@link #LIST_PAUSE_FACTOR} times what the last read took, so that watching takes a
+     * bounded share of the worker however many connectors it has; at most {@link #LIST_PAUSE_MAX_NANOS},
+     * so that a slow or failed read does not outlast the watch itself.
+     */
+    static long listPauseNanos(long lastReadNanos) {
+        return Math.min(LIST_PAUSE_MAX_NANOS, LIST_PAUSE_FACTOR * Math.max(0, lastReadNanos));
+    }
     /** When the watcher may read the worker's list again (System.nanoTime). */
     private volatile long nextListAt = System.nanoTime();
 

@@ -140,6 +140,13 @@ class WatchPacingTest {
         }
     }
 
+    @Test
+    void aSlowOrFailedReadPausesTheWatcherForFiveSecondsAtMost() {
+        assertEquals(400_000_000L, ReactiveReconciler.listPauseNanos(100_000_000L));
+        assertEquals(5_000_000_000L, ReactiveReconciler.listPauseNanos(30_000_000_000L), "a read that timed out after 30 s");
+        assertEquals(0L, ReactiveReconciler.listPauseNanos(0L));
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
