@@ -346,7 +346,9 @@ public final class CompareBenchmark {
         createStart = System.nanoTime();
         phases.put("create c=16", workload.create(c16, HIGH_CONCURRENCY).summary());
         running.add(withRound("RUNNING after creates at concurrency " + HIGH_CONCURRENCY, workload.awaitRunning(c16, createStart, System.nanoTime())));
-        log(target + ": CPU seconds until all RUNNING at concurrency " + HIGH_CONCURRENCY + ": " + cpuSince(processes, cpuBefore));
+        Map<String, Double> roundCpu = cpuSince(processes, cpuBefore);
+        result.put("cpu_seconds_until_running_c" + HIGH_CONCURRENCY, roundCpu);
+        log(target + ": CPU seconds until all RUNNING at concurrency " + HIGH_CONCURRENCY + ": " + roundCpu);
         log(target + ": reads, list, updates, pause and resume");
         phases.put("status read", workload.statusReads(c16, connectors, HIGH_CONCURRENCY).summary());
         phases.put("list expand=status,info", workload.list(listSamples).summary());
