@@ -98,6 +98,29 @@ public final class CommandGateway implements AutoCloseable {
                         error instanceof TimeoutException ? new DecisionTimeoutException(command, timeout) : error));
     }
 
+    /**
+     * Sends the command and completes once Kafka has it for good (acks=all, idempotent), without
+     * waiting for its decision: for commands whose answer the caller already knows. The command is
+     * still decided exactly once, like any other. Fails with {@link CommandNotSentException} when
+     * Kafka did not take it.
+     */
+    public CompletableFuture<Void> submitDurably(ConnectorCommand command) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector(), command),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            written.completeExceptionally(new CommandNotSentException(command, error));
+                        } else {
+                            written.complete(null);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            written.completeExceptionally(new CommandNotSentException(command, e));
+        }
+        return written;
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));

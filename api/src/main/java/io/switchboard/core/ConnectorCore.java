@@ -139,9 +139,29 @@ public final class ConnectorCore implements ConnectorService {
         }
     }
 
+    /**
+     * A target state change of a connector that exists cannot be refused (the decider accepts it or
+     * finds it already made), so, as Kafka Connect does, it is answered as soon as it is durably in
+     * Kafka, without waiting for its turn in the processor. With an Idempotency-Key, or when the
+     * store cannot say whether the connector exists, the answer waits for the decision as every other
+     * command's does, because only the decision can tell a retry or a conflict.
+     */
     @Override
     public CompletableFuture<Void> changeTargetState(Scope scope, String name, TargetState target, RequestContext request) {
-        return submit(scope, name, new ChangeTargetState(target), Operation.CHANGE_TARGET_STATE, request).thenApply(d -> null);
+        ChangeTargetState action = new ChangeTargetState(target);
+        if (request.idempotencyKey() == null && exists(scope, name)) {
+            return gateway.submitDurably(gateway.command(key(scope, name), action, request).build());
+        }
+        return submit(scope, name, action, Operation.CHANGE_TARGET_STATE, request).thenApply(d -> null);
+    }
+
+    /** Whether the store holds the connector; false also when the store cannot be read now. */
+    private boolean exists(Scope scope, String name) {
+        try {
+            return queries.connector(key(scope, name)).isPresent();
+        } catch (StoreUnavailableException | InvalidStateStoreException e) {
+            return false;
+        }
     }
 
     @Override

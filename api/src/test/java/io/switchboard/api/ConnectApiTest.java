@@ -217,6 +217,31 @@ class ConnectApiTest {
         assertEquals("RUNNING", versions.get(1).get("target_state").asText(), versions.toString());
     }
 
+    /**
+     * Pause, resume and stop of a connector that exists are answered once the command is durably in
+     * Kafka, as Kafka Connect answers once its config topic has the target state: here the processor
+     * is held, so no decision can come, and the answers must not wait for one. The commands are then
+     * decided in order once it goes on.
+     */
+    @Test
+    void targetStateChangesAreAnsweredOnceDurable() {
+        assertEquals(201, fx.call("POST", "/connectors", createBody("held")).status());
+        fx.app.streams().pause();
+        try {
+            for (String action : List.of("pause", "stop")) {
+                Answer answer = fx.call("PUT", "/connectors/held/" + action, null);
+                assertEquals(action.equals("stop") ? 204 : 202, answer.status(), action + ": " + answer.body());
+            }
+            // Nothing was decided yet: the history still has only the create.
+            assertEquals(1, fx.call("GET", "/connectors/held/history", null).json().get("versions").size());
+        } finally {
+            fx.app.streams().resume();
+        }
+        JsonNode versions = historyVersions("held", 3);
+        assertEquals("PAUSED", versions.get(1).get("target_state").asText(), versions.toString());
+        assertEquals("STOPPED", versions.get(2).get("target_state").asText(), versions.toString());
+    }
+
     /** The recorded versions of a connector, once there are {@code count} of them. */
     private JsonNode historyVersions(String name, int count) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

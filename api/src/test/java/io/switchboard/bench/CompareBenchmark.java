@@ -313,7 +313,7 @@ public final class CompareBenchmark {
         workload.list(quick ? 1 : 5);
         if (!quick) {
             workload.updateConfigs(warmNames, HIGH_CONCURRENCY);
-            workload.awaitRunning(warmNames, System.nanoTime(), System.nanoTime());
+            workload.awaitRunning(warmNames, System.nanoTime(), System.nanoTime(), Workload.UPDATED_CONFIG);
             workload.targetState(warmNames, "pause", HIGH_CONCURRENCY);
             workload.targetState(warmNames, "resume", HIGH_CONCURRENCY);
         }
@@ -354,7 +354,7 @@ public final class CompareBenchmark {
         phases.put("list expand=status,info", workload.list(listSamples).summary());
         long updateStart = System.nanoTime();
         phases.put("config update", workload.updateConfigs(c16, HIGH_CONCURRENCY).summary());
-        running.add(withRound("RUNNING again after config updates", workload.awaitRunning(c16, updateStart, System.nanoTime())));
+        running.add(withRound("RUNNING again after config updates", workload.awaitRunning(c16, updateStart, System.nanoTime(), Workload.UPDATED_CONFIG)));
         phases.put("pause", workload.targetState(c16, "pause", HIGH_CONCURRENCY).summary());
         phases.put("resume", workload.targetState(c16, "resume", HIGH_CONCURRENCY).summary());
         keepMetrics(client, urls, target);

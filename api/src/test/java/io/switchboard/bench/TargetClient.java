@@ -112,7 +112,15 @@ final class TargetClient {
      * shows RUNNING with at least one task and every task RUNNING; -1 when the list cannot be read.
      */
     int running(String baseUrl, List<String> names) {
-        Answer a = send("GET", baseUrl + "/connectors?expand=status", null);
+        return running(baseUrl, names, null);
+    }
+
+    /**
+     * Like {@link #running(String, List)}, but with {@code expected} (a config key and value) a
+     * connector counts only once its config there has that value too.
+     */
+    int running(String baseUrl, List<String> names, Map.Entry<String, String> expected) {
+        Answer a = send("GET", baseUrl + "/connectors?expand=status" + (expected == null ? "" : "&expand=info"), null);
         if (a.status() != 200) {
             return -1;
         }
@@ -126,6 +134,10 @@ final class TargetClient {
                     listed++;
                 }
                 if (!"RUNNING".equals(status.path("connector").path("state").asText())) {
+                    continue;
+                }
+                if (expected != null && !expected.getValue().equals(
+                        all.path(name).path("info").path("config").path(expected.getKey()).asText(null))) {
                     continue;
                 }
                 JsonNode tasks = status.path("tasks");

@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class Workload {
     private static final long POLL_MILLIS = 250;
+    /** The config change of the update round: a connector runs it once its config has this. */
+    static final Map.Entry<String, String> UPDATED_CONFIG = Map.entry("batch.size", "1000");
     /**
      * How often the worker behind a Switchboard target is polled for the bracketed figure: the
      * target is polled every {@link #POLL_MILLIS}, and polling the worker as often would load it
@@ -100,7 +102,7 @@ final class Workload {
         Phase phase = new Phase("config update", concurrency, names.size());
         TargetClient.run(phase, i -> {
             client.operation(phase, i, "PUT", "/connectors/" + names.get(i) + "/config",
-                    TargetClient.json(config(names.get(i), "1000")));
+                    TargetClient.json(config(names.get(i), UPDATED_CONFIG.getValue())));
             return null;
         });
         return phase;
@@ -135,11 +137,21 @@ final class Workload {
      * (on the target or the worker) for the stall period.
      */
     Map<String, Object> awaitRunning(List<String> names, long firstSent, long lastAnswered) {
+        return awaitRunning(names, firstSent, lastAnswered, null);
+    }
+
+    /**
+     * With {@code expected} (a config key and value), a connector counts only once its config has
+     * that value as well, and the round ends only when both the target and the worker show it:
+     * after a config change, a target may well show RUNNING before its worker runs the new config.
+     */
+    Map<String, Object> awaitRunning(List<String> names, long firstSent, long lastAnswered, Map.Entry<String, String> expected) {
         long deadline = System.nanoTime() + runningTimeout.toNanos();
         long seenOnTarget = 0;
         long seenOnWorker = statusUrl.equals(workerUrl) ? -1 : 0;
         int lastTarget = 0;
         int best = 0;
+        int bestOnWorker = 0;
         long progressed = System.nanoTime();
         String gaveUp = null;
         long lastProgressLog = 0;
@@ -158,14 +170,14 @@ final class Workload {
             int onWorker = 0;
             int listedOnWorker = -1;
             if (seenOnTarget == 0) {
-                lastTarget = client.running(statusUrl, names);
+                lastTarget = client.running(statusUrl, names, expected);
                 if (lastTarget == names.size()) {
                     seenOnTarget = System.nanoTime();
                 }
             }
             if (seenOnWorker == 0 && (seenOnTarget != 0 || System.nanoTime() - workerPolled >= WORKER_POLL_NANOS)) {
                 workerPolled = System.nanoTime();
-                onWorker = client.running(workerUrl, names);
+                onWorker = client.running(workerUrl, names, expected);
                 listedOnWorker = client.lastListed;
                 lastWorker = onWorker;
                 lastListedOnWorker = listedOnWorker;
@@ -178,8 +190,9 @@ final class Workload {
                 CompareBenchmark.log(String.format("  %.1f s: RUNNING on target %d, on worker %d (listed there %d) of %d",
                         (lastProgressLog - firstSent) / 1e9, lastTarget, lastWorker, lastListedOnWorker, names.size()));
             }
-            if (Math.max(lastTarget, onWorker) > best) {
-                best = Math.max(lastTarget, onWorker);
+            if (lastTarget > best || onWorker > bestOnWorker) {
+                best = Math.max(best, lastTarget);
+                bestOnWorker = Math.max(bestOnWorker, onWorker);
                 progressed = System.nanoTime();
             }
             if (seenOnTarget == 0 || seenOnWorker == 0) {
@@ -189,9 +202,14 @@ final class Workload {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("connectors", names.size());
         out.put("reached", seenOnTarget != 0);
+        if (expected != null && seenOnTarget != 0 && seenOnWorker <= 0 && seenOnWorker != -1) {
+            seenOnTarget = 0;
+            gaveUp = gaveUp != null ? gaveUp : "the worker never showed the new config RUNNING";
+        }
+        long seen = expected != null && seenOnWorker > 0 ? Math.max(seenOnTarget, seenOnWorker) : seenOnTarget;
         if (seenOnTarget != 0) {
-            out.put("seconds_from_first_request", Latencies.round((seenOnTarget - firstSent) / 1e9));
-            out.put("seconds_from_last_answer", Latencies.round((seenOnTarget - lastAnswered) / 1e9));
+            out.put("seconds_from_first_request", Latencies.round((seen - firstSent) / 1e9));
+            out.put("seconds_from_last_answer", Latencies.round((seen - lastAnswered) / 1e9));
         } else {
             out.put("running_on_target", lastTarget);
             out.put("gave_up_after_seconds", Latencies.round((System.nanoTime() - firstSent) / 1e9));
