@@ -256,6 +256,7 @@ public final class SwitchboardApp implements AutoCloseable {
      */
     private void startDataPlane(Topics topics, TopologySerdes serdes) {
         Map<String, String> clusters = new java.util.LinkedHashMap<>(options.connectClusterUrls());
+        Map<String, String> statusTopics = new java.util.HashMap<>(options.connectClusterStatusTopics());
         if (clusters.isEmpty() && options.embeddedWorker()) {
             // The embedded worker opens sealed secrets itself, when a connector starts: its config
             // topic and REST answers keep them sealed.
@@ -268,6 +269,7 @@ public final class SwitchboardApp implements AutoCloseable {
                             "config.providers.secretsManager.param.store.handle", secretStoreHandle,
                             "config.providers.secretsManager.param.cluster", DEFAULT_CLUSTER))));
             clusters.put(DEFAULT_CLUSTER, worker.url());
+            statusTopics.put(DEFAULT_CLUSTER, worker.statusTopic());
             sealedClusters.add(DEFAULT_CLUSTER);
             log.info("Embedded Kafka Connect worker listening on {}", worker.url());
         }
@@ -291,6 +293,12 @@ public final class SwitchboardApp implements AutoCloseable {
                     sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity()
                             : config -> namedSecrets.resolve(cluster, secrets.open(config)),
                     name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
+            String statusTopic = statusTopics.get(cluster);
+            if (statusTopic != null) {
+                // Statuses as the workers write them, rather than by asking the workers for them.
+                reconciler.readStatusesFrom(own(Stage.DATA_PLANE,
+                        new io.switchboard.dataplane.WorkerStatusFeed(bootstrapServers, kafkaSettings, statusTopic).start()));
+            }
             metrics.watch(cluster, reconciler);
             loops.add(own(Stage.DATA_PLANE, new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafkaSettings, topics.reconcilerLeases(),
                     options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY).start()));

@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param topicPrefix       prefix of every topic Switchboard owns
  * @param commandTimeout    how long a request waits for its command's decision
  * @param embeddedWorker    whether to run a Kafka Connect worker in this process as cluster "default"
- * @param connectClusters   external Connect clusters, "NAME=URL" separated by commas
+ * @param connectClusters   external Connect clusters, "NAME=URL" separated by commas, each maybe with
+ *                          ";status-topic=TOPIC" (its status.storage.topic, on Switchboard's Kafka)
  * @param pluginPath        plugin directories for the embedded worker
  * @param secretsKeyFile    the keyring that seals secret config values; null: {@code <dataDir>/secrets.key}
  * @param secretsKey        the keyring itself (its text), instead of a file
@@ -143,22 +144,54 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
         return secretsKeyFile != null ? secretsKeyFile : dataDir.resolve("secrets.key");
     }
 
-    /** External Connect clusters by name, from "NAME=URL,NAME=URL". */
+    /** External Connect clusters by name, from "NAME=URL,NAME=URL" (each maybe followed by ";status-topic=TOPIC"). */
     public java.util.Map<String, String> connectClusterUrls() {
         java.util.Map<String, String> clusters = new java.util.LinkedHashMap<>();
+        connectClusterEntries().forEach((name, parts) -> clusters.put(name, parts[0]));
+        return clusters;
+    }
+
+    /**
+     * The status topic ({@code status.storage.topic}) of each external Connect cluster that names
+     * one ("NAME=URL;status-topic=TOPIC"): the data plane then reads the cluster's statuses from it,
+     * as they are written, instead of asking its workers. The topic must be on Switchboard's Kafka.
+     */
+    public java.util.Map<String, String> connectClusterStatusTopics() {
+        java.util.Map<String, String> topics = new java.util.LinkedHashMap<>();
+        connectClusterEntries().forEach((name, parts) -> {
+            if (parts[1] != null) {
+                topics.put(name, parts[1]);
+            }
+        });
+        return topics;
+    }
+
+    /** Each cluster's {URL, status topic or null}, by name. */
+    private java.util.Map<String, String[]> connectClusterEntries() {
+        java.util.Map<String, String[]> clusters = new java.util.LinkedHashMap<>();
         if (connectClusters == null || connectClusters.isBlank()) {
             return clusters;
         }
         for (String entry : connectClusters.split(",")) {
-            int eq = entry.indexOf('=');
-            if (eq <= 0 || eq == entry.length() - 1) {
-                throw new IllegalArgumentException("--connect-cluster takes NAME=URL, not '" + entry + "'");
+            String[] parts = entry.split(";");
+            int eq = parts[0].indexOf('=');
+            if (eq <= 0 || eq == parts[0].length() - 1) {
+                throw new IllegalArgumentException("--connect-cluster takes NAME=URL[;status-topic=TOPIC], not '" + entry + "'");
             }
-            String name = entry.substring(0, eq).trim();
+            String name = parts[0].substring(0, eq).trim();
             if (name.contains("/")) {
                 throw new IllegalArgumentException("A Connect cluster name cannot contain '/': " + name);
             }
-            clusters.put(name, entry.substring(eq + 1).trim());
+            String statusTopic = null;
+            for (int i = 1; i < parts.length; i++) {
+                String option = parts[i].trim();
+                if (!option.startsWith("status-topic=") || option.length() == "status-topic=".length()) {
+                    throw new IllegalArgumentException("--connect-cluster takes NAME=URL[;status-topic=TOPIC]; '"
+                            + option + "' is not a status topic");
+                }
+                statusTopic = option.substring("status-topic=".length()).trim();
+            }
+            clusters.put(name, new String[]{parts[0].substring(eq + 1).trim(), statusTopic});
         }
         return clusters;
     }

@@ -36,6 +36,18 @@ class SwitchboardOptionsTest {
     }
 
     @Test
+    void aConnectClusterMayNameItsStatusTopic() {
+        SwitchboardOptions options = SwitchboardOptions.parse(new String[]{
+                "--connect-cluster", "prod=http://connect:8083;status-topic=connect-status",
+                "--connect-cluster", "dev=http://dev:8083"}, Map.of());
+        assertEquals(Map.of("prod", "http://connect:8083", "dev", "http://dev:8083"), options.connectClusterUrls());
+        assertEquals(Map.of("prod", "connect-status"), options.connectClusterStatusTopics());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SwitchboardOptions.parse(
+                new String[]{"--connect-cluster", "prod=http://connect:8083;status=x"}, Map.of()).connectClusterUrls());
+        assertTrue(e.getMessage().contains("status-topic=TOPIC"), e.getMessage());
+    }
+
+    @Test
     void unknownFlagsAreRefusedWithTheKnownOnesListed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SwitchboardOptions.parse(new String[]{"--lifecycle", "x"}, Map.of()));

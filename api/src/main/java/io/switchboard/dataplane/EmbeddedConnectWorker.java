@@ -27,10 +27,12 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
 
     private final Connect<?> connect;
     private final String url;
+    private final String statusTopic;
 
-    private EmbeddedConnectWorker(Connect<?> connect, String url) {
+    private EmbeddedConnectWorker(Connect<?> connect, String url, String statusTopic) {
         this.connect = connect;
         this.url = url;
+        this.statusTopic = statusTopic;
     }
 
     public static EmbeddedConnectWorker start(String bootstrapServers) {
@@ -100,7 +102,7 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         props.put("scheduled.rebalance.max.delay.ms", "0");
         props.putAll(extra);
         Connect<?> connect = new ConnectDistributed().startConnect(props);
-        EmbeddedConnectWorker worker = new EmbeddedConnectWorker(connect, "http://127.0.0.1:" + port);
+        EmbeddedConnectWorker worker = new EmbeddedConnectWorker(connect, "http://127.0.0.1:" + port, props.get("status.storage.topic"));
         worker.awaitReady(Duration.ofSeconds(120));
         return worker;
     }
@@ -133,6 +135,11 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    /** The topic its statuses are written to ({@code status.storage.topic}). */
+    public String statusTopic() {
+        return statusTopic;
     }
 
     @Override

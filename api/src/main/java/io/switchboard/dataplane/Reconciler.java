@@ -97,9 +97,26 @@ public final class Reconciler {
     /** How often a target state is asked again of a connector that is failed, unassigned or restarting. */
     static final long REQUEST_AGAIN_MS = 60_000;
 
-    /** The task configs reported before the reconciler changed a connector's config, and until when to look for new ones. */
-    private record StaleTasks(List<Map<String, String>> before, long until) {
+    /**
+     * The task configs reported before the reconciler changed a connector's config, until when to
+     * look for new ones, and when to read them next. Each read waits on the worker's herder thread,
+     * which is also the one that carries out config changes: the reads of one connector are spaced
+     * out, first {@link #TASK_CONFIGS_FIRST_READ_MS} after the change, then twice as long each time
+     * up to {@link #TASK_CONFIGS_READ_MAX_MS}, rather than made on every look at it.
+     */
+    private record StaleTasks(List<Map<String, String>> before, long until, long nextRead, long delay) {
+        StaleTasks(List<Map<String, String>> before, long now) {
+            this(before, now + TASK_CONFIGS_WATCH_MS, now + TASK_CONFIGS_FIRST_READ_MS, TASK_CONFIGS_FIRST_READ_MS);
+        }
+
+        StaleTasks readAt(long now) {
+            long next = Math.min(TASK_CONFIGS_READ_MAX_MS, delay * 2);
+            return new StaleTasks(before, until, now + next, next);
+        }
     }
+
+    static final long TASK_CONFIGS_FIRST_READ_MS = 250;
+    static final long TASK_CONFIGS_READ_MAX_MS = 2_000;
 
     private final Map<String, StaleTasks> staleTasks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<Map<String, String>>> tasksReported = new java.util.concurrent.ConcurrentHashMap<>();
@@ -344,6 +361,17 @@ public final class Reconciler {
      * the configs the reconciler last saw or gave them. Those whose config it does not know are left out.
      */
     private Map<String, WorkerConnector> watchedOnWorker(java.util.Set<String> names) {
+        Map<String, WorkerConnector> out = new HashMap<>();
+        if (statusFeed != null && statusFeed.caughtUp()) {
+            lastStatusesRead = 0;
+            for (String name : names) {
+                Map<String, String> config = workerConfigs.get(name);
+                if (config != null) {
+                    statusFeed.status(name).ifPresent(status -> out.put(name, fromFeed(name, config, status)));
+                }
+            }
+            return out;
+        }
         long began = System.nanoTime();
         Map<String, com.fasterxml.jackson.databind.JsonNode> statuses;
         try {
@@ -351,7 +379,6 @@ public final class Reconciler {
         } finally {
             lastStatusesRead = System.nanoTime() - began;
         }
-        Map<String, WorkerConnector> out = new HashMap<>();
         for (String name : names) {
             Map<String, String> config = workerConfigs.get(name);
             com.fasterxml.jackson.databind.JsonNode status = statuses.get(name);
@@ -360,6 +387,42 @@ public final class Reconciler {
             }
         }
         return out;
+    }
+
+    /**
+     * Where the worker's statuses are read as they are written (its status topic), or null: then
+     * its REST API is read. Set before the reconciler is used.
+     */
+    public void readStatusesFrom(WorkerStatusFeed feed) {
+        this.statusFeed = feed;
+    }
+
+    private volatile WorkerStatusFeed statusFeed;
+
+    /** Whether statuses are read without calling the worker (its status topic is read as it is written). */
+    boolean readsStatusesFreely() {
+        WorkerStatusFeed feed = statusFeed;
+        return feed != null && feed.caughtUp();
+    }
+
+    /**
+     * The type each connector class has, as the worker's REST answers last showed it: the status
+     * topic does not hold a connector's type.
+     */
+    private final Map<String, String> typeByClass = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private WorkerConnector fromFeed(String name, Map<String, String> config, com.fasterxml.jackson.databind.JsonNode status) {
+        String connectorClass = config.get("connector.class");
+        return new WorkerConnector(name, config, connectorClass == null ? null : typeByClass.get(connectorClass), status);
+    }
+
+    private void learnType(WorkerConnector running) {
+        if (running != null && running.type() != null && !running.type().isEmpty() && running.config() != null) {
+            String connectorClass = running.config().get("connector.class");
+            if (connectorClass != null && typeByClass.size() < 10_000) {
+                typeByClass.put(connectorClass, running.type());
+            }
+        }
     }
 
     private volatile long lastStatusesRead;
@@ -383,8 +446,15 @@ public final class Reconciler {
 
     /** One connector as the worker has it, or null when it does not have it. */
     private WorkerConnector fetch(String name) {
-        Optional<com.fasterxml.jackson.databind.JsonNode> status = worker.status(name);
         Map<String, String> config = workerConfigs.get(name);
+        WorkerStatusFeed feed = statusFeed;
+        if (config != null && feed != null && feed.caughtUp()) {
+            Optional<com.fasterxml.jackson.databind.JsonNode> fed = feed.status(name);
+            if (fed.isPresent()) {
+                return fromFeed(name, config, fed.get());
+            }
+        }
+        Optional<com.fasterxml.jackson.databind.JsonNode> status = worker.status(name);
         if (config == null || status.isEmpty()) {
             config = worker.config(name).orElse(null);
             if (config == null) {
@@ -432,6 +502,7 @@ public final class Reconciler {
     private final java.util.concurrent.atomic.LongAdder workerErrors = new java.util.concurrent.atomic.LongAdder();
 
     private Result reconcileOne(ConnectorState desired, WorkerConnector running, boolean fullPass) {
+        learnType(running);
         ConnectorState state = asCarriedOut(desired);
         String name = state.getName();
         long now = clock.millis();
@@ -565,7 +636,7 @@ public final class Reconciler {
             workerConfigs.put(name, config);
             List<Map<String, String>> before = tasksReported.computeIfAbsent(name,
                     n -> lastObserved.apply(n).map(ConnectorObservation::getTaskConfigs).orElse(List.of()));
-            staleTasks.put(name, new StaleTasks(before, clock.millis() + TASK_CONFIGS_WATCH_MS));
+            staleTasks.put(name, new StaleTasks(before, clock.millis()));
             repaired(name, drift, "config");
             changes++;
         }
@@ -926,12 +997,17 @@ public final class Reconciler {
         String fingerprint = fingerprintOf(status, observation) + "|" + (known == null ? "" : known.topics() + "|" + known.offsets());
         List<Map<String, String>> taskConfigs = null;
         StaleTasks stale = staleTasks.get(name);
-        if (stale != null && status != null) {
+        long now = clock.millis();
+        if (stale != null && now > stale.until()) {
+            staleTasks.remove(name);
+        } else if (stale != null && status != null && now >= stale.nextRead()) {
             // After a config change the reconciler made, the tasks are read until they show it:
             // the status alone need not change when the worker reconfigures the tasks.
             taskConfigs = worker.taskConfigs(name);
-            if (!taskConfigs.equals(stale.before()) || clock.millis() > stale.until()) {
+            if (!taskConfigs.equals(stale.before())) {
                 staleTasks.remove(name);
+            } else {
+                staleTasks.put(name, stale.readAt(now));
             }
         }
         boolean tasksChanged = taskConfigs != null && !taskConfigs.equals(tasksReported.get(name));

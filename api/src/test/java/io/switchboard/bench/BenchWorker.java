@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
  * A Kafka Connect 4.3.1 distributed worker as a process of its own (the FileStream connectors
  * found on the class path), listening on a given port: the data plane of every benchmark target.
  *
- * <p>Arguments: {@code BOOTSTRAP_SERVERS PORT}. Prints {@code READY url} once it has joined its
+ * <p>Arguments: {@code BOOTSTRAP_SERVERS PORT}. Prints {@code READY url status-topic} once it has joined its
  * group and serves requests, and runs until it is told to stop (SIGTERM).
  */
 public final class BenchWorker {
@@ -26,7 +26,7 @@ public final class BenchWorker {
             worker.close();
             stopped.countDown();
         }, "bench-worker-shutdown"));
-        System.out.println("READY " + worker.url());
+        System.out.println("READY " + worker.url() + " " + worker.groupId() + "-status");
         System.out.flush();
         stopped.await();
     }

@@ -93,6 +93,33 @@ final class ChildProcess {
         }
     }
 
+    /**
+     * CPU seconds the JVM's JIT compiler threads used so far (threads named "C1 CompilerThread…"
+     * and "C2 CompilerThread…" in /proc; the kernel cuts thread names to 15 characters), or NaN
+     * when /proc cannot be read. A thread that has ended is not counted.
+     */
+    double jitCpuSeconds() {
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+            long ticks = 0;
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (IOException | RuntimeException gone) {
+                    // The thread ended meanwhile.
+                }
+            }
+            return ticks / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Peak resident set size in MiB (VmHWM), or NaN when /proc cannot be read. */
     double peakRssMiB() {
         try {

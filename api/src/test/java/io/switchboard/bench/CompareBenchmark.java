@@ -68,6 +68,7 @@ public final class CompareBenchmark {
     private ChildProcess broker;
     /** Connectors of the warm-up round that runs every phase once before a target is measured. */
     private final int warmupConnectors;
+    private final int warmupRounds;
     private String bootstrap;
 
     private CompareBenchmark(Map<String, String> opts) throws IOException {
@@ -81,6 +82,7 @@ public final class CompareBenchmark {
         this.jvmOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         this.runningTimeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("running-timeout-s", quick ? "60" : "1200")));
         this.warmupConnectors = Integer.parseInt(opts.getOrDefault("warmup", "250"));
+        this.warmupRounds = Integer.parseInt(opts.getOrDefault("warmup-rounds", "3"));
         this.listSamples = Integer.parseInt(opts.getOrDefault("list-samples", quick ? "10" : "50"));
         this.grace = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("grace-s", quick ? "5" : "30")));
         this.stall = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("stall-s", quick ? "10" : "60")));
@@ -218,7 +220,9 @@ public final class CompareBenchmark {
         ChildProcess worker = start(target + "-worker", "Kafka Connect 4.3.1 worker", List.of("-cp", classPath,
                 BenchWorker.class.getName(), bootstrap, String.valueOf(freePort())));
         processes.add(worker);
-        String workerUrl = worker.awaitReady(180_000);
+        String[] ready = worker.awaitReady(180_000).split(" ");
+        String workerUrl = ready[0];
+        String workerStatusTopic = ready[1];
         List<String> urls = new ArrayList<>();
         if (replicas == 0) {
             urls.add(workerUrl);
@@ -240,7 +244,8 @@ public final class CompareBenchmark {
                         "--bind-host", "127.0.0.1",
                         "--topic-prefix", "bench-" + target,
                         "--embedded-worker", "false",
-                        "--connect-cluster", "default=" + workerUrl));
+                        // Statuses are read from the worker's status topic as they are written.
+                        "--connect-cluster", "default=" + workerUrl + ";status-topic=" + workerStatusTopic));
                 if (r == 1) {
                     args.addAll(List.of("--schema-registry-port", String.valueOf(registryPort)));
                 } else {
@@ -300,27 +305,21 @@ public final class CompareBenchmark {
         result.put("startup_seconds", Latencies.round(startupSeconds));
         result.put("floor_produce_acks_all", floor);
 
-        // Warm-up: every phase of the workload once on fewer connectors, so that what is measured is
-        // JVMs past their JIT compilation, as a long-running worker and control plane are; not reported.
+        // Warm-up: every phase of the workload on fewer connectors, a few rounds, so that what is
+        // measured is JVMs past their JIT compilation, as a long-running worker and control plane
+        // are; not reported, except how much CPU the JIT compilers took in each round.
         int warm = Math.min(connectors, quick ? 3 : warmupConnectors);
-        log(target + ": warm-up with " + warm + " connectors");
-        List<String> warmNames = names("warmup", warm);
-        workload.create(warmNames, HIGH_CONCURRENCY);
-        if (!quick) {
-            workload.awaitRunning(warmNames, System.nanoTime(), System.nanoTime());
+        int rounds = quick ? 1 : warmupRounds;
+        List<Map<String, Double>> warmupJit = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            log(target + ": warm-up round " + round + " of " + rounds + " with " + warm + " connectors");
+            Map<String, Double> jitBefore = jitOf(processes);
+            warmUp(workload, names("warmup" + round, warm), quick);
+            Map<String, Double> jit = since(jitOf(processes), jitBefore);
+            warmupJit.add(jit);
+            log(target + ": JIT compiler CPU seconds in warm-up round " + round + ": " + jit);
         }
-        workload.statusReads(warmNames, warm, HIGH_CONCURRENCY);
-        workload.list(quick ? 1 : 5);
-        if (!quick) {
-            workload.updateConfigs(warmNames, HIGH_CONCURRENCY);
-            workload.awaitRunning(warmNames, System.nanoTime(), System.nanoTime(), Workload.UPDATED_CONFIG);
-            workload.targetState(warmNames, "pause", HIGH_CONCURRENCY);
-            workload.targetState(warmNames, "resume", HIGH_CONCURRENCY);
-        }
-        workload.delete(warmNames, HIGH_CONCURRENCY);
-        if (!quick) {
-            workload.awaitGone(warm, System.nanoTime());
-        }
+        result.put("jit_cpu_seconds_per_warmup_round", warmupJit);
 
         Map<String, Map<String, Object>> phases = new LinkedHashMap<>();
         List<Map<String, Object>> running = new ArrayList<>();
@@ -343,12 +342,16 @@ public final class CompareBenchmark {
         log(target + ": " + connectors + " creates at concurrency " + HIGH_CONCURRENCY);
         List<String> c16 = names("c16", connectors);
         Map<String, Double> cpuBefore = cpuOf(processes);
+        Map<String, Double> jitBefore = jitOf(processes);
         createStart = System.nanoTime();
         phases.put("create c=16", workload.create(c16, HIGH_CONCURRENCY).summary());
         running.add(withRound("RUNNING after creates at concurrency " + HIGH_CONCURRENCY, workload.awaitRunning(c16, createStart, System.nanoTime())));
         Map<String, Double> roundCpu = cpuSince(processes, cpuBefore);
+        Map<String, Double> roundJit = since(jitOf(processes), jitBefore);
         result.put("cpu_seconds_until_running_c" + HIGH_CONCURRENCY, roundCpu);
-        log(target + ": CPU seconds until all RUNNING at concurrency " + HIGH_CONCURRENCY + ": " + roundCpu);
+        result.put("jit_cpu_seconds_until_running_c" + HIGH_CONCURRENCY, roundJit);
+        log(target + ": CPU seconds until all RUNNING at concurrency " + HIGH_CONCURRENCY + ": " + roundCpu
+                + ", of which the JIT compilers " + roundJit);
         log(target + ": reads, list, updates, pause and resume");
         phases.put("status read", workload.statusReads(c16, connectors, HIGH_CONCURRENCY).summary());
         phases.put("list expand=status,info", workload.list(listSamples).summary());
@@ -381,6 +384,42 @@ public final class CompareBenchmark {
         result.put("broker_cpu_seconds_during_workload", Latencies.round(broker.cpuSeconds() - brokerCpuBefore));
         log(target + " done: " + phases.keySet().size() + " phases, running " + running);
         return result;
+    }
+
+    /** One warm-up round: every phase of the workload once on these connectors. */
+    private static void warmUp(Workload workload, List<String> names, boolean quick) throws Exception {
+        workload.create(names, HIGH_CONCURRENCY);
+        if (!quick) {
+            workload.awaitRunning(names, System.nanoTime(), System.nanoTime());
+        }
+        workload.statusReads(names, names.size(), HIGH_CONCURRENCY);
+        workload.list(quick ? 1 : 5);
+        if (!quick) {
+            workload.updateConfigs(names, HIGH_CONCURRENCY);
+            workload.awaitRunning(names, System.nanoTime(), System.nanoTime(), Workload.UPDATED_CONFIG);
+            workload.targetState(names, "pause", HIGH_CONCURRENCY);
+            workload.targetState(names, "resume", HIGH_CONCURRENCY);
+        }
+        workload.delete(names, HIGH_CONCURRENCY);
+        if (!quick) {
+            workload.awaitGone(names.size(), System.nanoTime());
+        }
+    }
+
+    /** JIT compiler CPU seconds of each process (and the broker) now, by name. */
+    private Map<String, Double> jitOf(List<ChildProcess> processes) {
+        Map<String, Double> jit = new LinkedHashMap<>();
+        jit.put("broker", broker.jitCpuSeconds());
+        for (ChildProcess p : processes) {
+            jit.put(p.name(), p.jitCpuSeconds());
+        }
+        return jit;
+    }
+
+    private static Map<String, Double> since(Map<String, Double> now, Map<String, Double> before) {
+        Map<String, Double> used = new LinkedHashMap<>();
+        now.forEach((name, value) -> used.put(name, Latencies.round(value - before.getOrDefault(name, 0.0))));
+        return used;
     }
 
     /** CPU seconds of each process (and the broker) now, by name. */

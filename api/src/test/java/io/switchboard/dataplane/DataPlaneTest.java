@@ -65,6 +65,28 @@ class DataPlaneTest {
         return status.json().path("connector").path("state").asText();
     }
 
+    /**
+     * The data plane reads the embedded worker's statuses from its status topic: what that topic
+     * gives must be what the worker's own REST API answers, record format and all.
+     */
+    @Test
+    void theStatusTopicShowsWhatTheWorkersRestApiShows() throws Exception {
+        Path input = dir.resolve("fed.txt");
+        Files.writeString(input, "one\n");
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"fed\",\"tasks.max\":\"1\"}";
+        assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"fed\",\"config\":" + config + "}").status());
+        eventually("RUNNING on the worker", () -> call(workerUrl, "GET", "/connectors/fed/status", null).json(),
+                s -> "RUNNING".equals(s.path("connector").path("state").asText()) && s.path("tasks").size() == 1
+                        && "RUNNING".equals(s.path("tasks").get(0).path("state").asText()));
+        JsonNode rest = call(workerUrl, "GET", "/connectors/fed/status", null).json();
+        try (WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), Map.of(), "switchboard-connect-status").start()) {
+            JsonNode fed = eventually("the status topic read", () -> feed.status("fed").orElse(null), s -> s != null);
+            assertEquals(rest.path("name"), fed.path("name"));
+            assertEquals(rest.path("connector"), fed.path("connector"), "connector status: REST " + rest + ", topic " + fed);
+            assertEquals(rest.path("tasks"), fed.path("tasks"), "task statuses: REST " + rest + ", topic " + fed);
+        }
+    }
+
     @Test
     void aFileSourceCreatedThroughSwitchboardRunsOnTheWorkerAndFollowsItsTargetState() throws Exception {
         Path input = dir.resolve("lines.txt");

@@ -39,6 +39,7 @@ class WatchPacingTest {
     private HttpServer server;
     private final Map<String, Boolean> created = new ConcurrentHashMap<>();
     private final AtomicInteger listReads = new AtomicInteger();
+    private final AtomicInteger statusReads = new AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
@@ -70,6 +71,7 @@ class WatchPacingTest {
             }
             send(exchange, 200, body.append('}').toString());
         } else if ("GET".equals(method) && path.endsWith("/status")) {
+            statusReads.incrementAndGet();
             send(exchange, 200, status(path.split("/")[2]));
         } else if ("GET".equals(method) && path.endsWith("/config")) {
             send(exchange, 200, "{\"connector.class\":\"FileStreamSource\"}");
@@ -137,6 +139,51 @@ class WatchPacingTest {
             int reads = listReads.get();
             // Each read of 100 ms is followed by at least 400 ms without one: at most 5 in 2 s.
             assertTrue(reads >= 1 && reads <= 5, "list reads in 2 s: " + reads);
+        }
+    }
+
+    /**
+     * With the worker's status topic read, watching asks the worker nothing: the connectors the
+     * topic shows RUNNING are settled, the others stay watched, and neither the list nor a single
+     * status is read from the worker's REST API.
+     */
+    @Test
+    void withItsStatusTopicTheWorkerIsNotAskedForStatuses() throws Exception {
+        Map<String, ConnectorState> desired = new LinkedHashMap<>();
+        for (int i = 0; i < CONNECTORS; i++) {
+            desired.put(name(i), state(name(i)));
+        }
+        WorkerStatusFeed feed = WorkerStatusFeed.detached();
+        ConnectClusterClient worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        Reconciler reconciler = new Reconciler("default", worker, () -> List.copyOf(desired.values()),
+                name -> Optional.empty(), observation -> { }, Clock.systemUTC(),
+                java.util.function.UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)));
+        reconciler.readStatusesFrom(feed);
+        try (ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler).start()) {
+            reactive.active(true);
+            desired.forEach((name, state) -> reactive.offer(name, Optional.of(state)));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (reactive.watchedCount() < CONNECTORS && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(CONNECTORS, created.size());
+            byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w:8083\",\"generation\":1}"
+                    .getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < CONNECTORS / 2; i++) {
+                feed.read(WorkerStatusFeed.CONNECTOR_PREFIX + name(i), running);
+                feed.read(WorkerStatusFeed.TASK_PREFIX + name(i) + "-0", running);
+            }
+            // Asked to look every 20 ms for 2 s, as in the test above.
+            listReads.set(0);
+            statusReads.set(0);
+            long began = System.nanoTime();
+            while (System.nanoTime() - began < 2_000_000_000L) {
+                reactive.checkWatched();
+                Thread.sleep(20);
+            }
+            assertEquals(0, listReads.get(), "list reads");
+            assertEquals(0, statusReads.get(), "single status reads");
+            assertEquals(CONNECTORS / 2, reactive.watchedCount(), "the connectors the topic shows RUNNING are settled");
         }
     }
 

@@ -1,0 +1,290 @@
+package io.switchboard.dataplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The statuses a Kafka Connect cluster's workers write to its status topic
+ * ({@code status.storage.topic}), read as they are written. The workers' own REST status answers
+ * come from the same records, so the data plane learns a status change as soon as a worker could
+ * tell it, without asking the worker's REST API, whose list of every status costs the worker time
+ * in proportion to its connectors. Records are read as Kafka Connect's status store reads them:
+ * {@code status-connector-NAME} and {@code status-task-NAME-ID} keys, JSON values, a null value
+ * removing the status (a connector's removal removes its tasks' too), and an UNASSIGNED task status
+ * ignored when the task is already RUNNING at a generation at least as recent.
+ * <p>
+ * Until it has read the topic up to where it ended when the feed started, the feed answers nothing,
+ * and the data plane reads the worker's REST API as before. Memory: one entry per connector and task
+ * the cluster has.
+ */
+public final class WorkerStatusFeed implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerStatusFeed.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String CONNECTOR_PREFIX = "status-connector-";
+    static final String TASK_PREFIX = "status-task-";
+
+    /** One connector's statuses as last written: its own, and its tasks' by id. */
+    private static final class Entry {
+        volatile JsonNode connector;
+        final ConcurrentSkipListMap<Integer, JsonNode> tasks = new ConcurrentSkipListMap<>();
+    }
+
+    private final String topic;
+    private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread thread;
+    private volatile boolean caughtUp;
+    private volatile boolean closed;
+    private volatile Runnable onChange = () -> { };
+
+    /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
+    public WorkerStatusFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
+        this.topic = topic;
+        Properties p = new Properties();
+        p.putAll(kafkaSettings);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Kafka Connect writes statuses without a transaction; read them as soon as they are written.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-status-feed-" + topic);
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "switchboard-status-feed-" + topic);
+        thread.setDaemon(true);
+    }
+
+    /** A feed that reads no topic: its records are given to {@link #read}; it counts as caught up. For tests. */
+    static WorkerStatusFeed detached() {
+        return new WorkerStatusFeed();
+    }
+
+    private WorkerStatusFeed() {
+        this.topic = "(detached)";
+        this.consumer = null;
+        this.thread = null;
+        this.caughtUp = true;
+    }
+
+    public WorkerStatusFeed start() {
+        thread.start();
+        return this;
+    }
+
+    /** Called (on the feed's thread) after each batch of records that changed something. */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    /** Whether the feed has read the topic as far as it went when the feed started. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /**
+     * One connector's status in the shape of Kafka Connect's {@code GET /connectors/NAME/status}
+     * (without {@code type}, which the status topic does not hold); empty when the cluster has no
+     * status for it, or the feed has not caught up yet.
+     */
+    public Optional<JsonNode> status(String name) {
+        if (!caughtUp) {
+            return Optional.empty();
+        }
+        Entry entry = connectors.get(name);
+        JsonNode connector = entry == null ? null : entry.connector;
+        if (connector == null) {
+            return Optional.empty();
+        }
+        ObjectNode status = JsonNodeFactory.instance.objectNode();
+        status.put("name", name);
+        ObjectNode shownConnector = ((ObjectNode) connector).deepCopy();
+        shownConnector.remove("generation");
+        status.set("connector", shownConnector);
+        ArrayNode tasks = status.putArray("tasks");
+        entry.tasks.forEach((id, task) -> {
+            ObjectNode shown = JsonNodeFactory.instance.objectNode();
+            shown.put("id", id);
+            shown.setAll((ObjectNode) task);
+            shown.remove("generation");
+            tasks.add(shown);
+        });
+        return Optional.of(status);
+    }
+
+    /** Every connector's status, as {@link #status} gives each; empty when the feed has not caught up. */
+    public Optional<Map<String, JsonNode>> statuses() {
+        if (!caughtUp) {
+            return Optional.empty();
+        }
+        Map<String, JsonNode> all = new HashMap<>();
+        for (String name : connectors.keySet()) {
+            status(name).ifPresent(status -> all.put(name, status));
+        }
+        return Optional.of(all);
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = partitions();
+            if (partitions == null) {
+                return;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (!closed) {
+                boolean changed = false;
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    changed |= read(record.key(), record.value());
+                }
+                if (!caughtUp && ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
+                    caughtUp = true;
+                    log.info("Reading the statuses of Kafka Connect status topic {} as they are written", topic);
+                }
+                if (changed && caughtUp) {
+                    onChange.run();
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            caughtUp = false;
+            if (!closed) {
+                log.warn("Stopped reading Kafka Connect status topic {}; the worker's REST API is read instead: {}",
+                        topic, WorkerMessages.oneLine(e.toString()));
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** The topic's partitions, waiting (bounded, 1 s apart) until the workers have made it; null when closed. */
+    private List<TopicPartition> partitions() {
+        while (!closed) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+            }
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Applies one record; answers whether it changed what the feed holds. */
+    boolean read(String key, byte[] value) {
+        if (key == null) {
+            return false;
+        }
+        if (key.startsWith(CONNECTOR_PREFIX)) {
+            String name = key.substring(CONNECTOR_PREFIX.length());
+            if (name.isEmpty()) {
+                return false;
+            }
+            if (value == null) {
+                return connectors.remove(name) != null;
+            }
+            JsonNode status = parse(value);
+            if (status == null) {
+                return false;
+            }
+            connectors.computeIfAbsent(name, n -> new Entry()).connector = status;
+            return true;
+        }
+        if (key.startsWith(TASK_PREFIX)) {
+            int dash = key.lastIndexOf('-');
+            if (dash <= TASK_PREFIX.length()) {
+                return false;
+            }
+            String name = key.substring(TASK_PREFIX.length(), dash);
+            int id;
+            try {
+                id = Integer.parseInt(key.substring(dash + 1));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            if (value == null) {
+                Entry entry = connectors.get(name);
+                return entry != null && entry.tasks.remove(id) != null;
+            }
+            JsonNode status = parse(value);
+            if (status == null) {
+                return false;
+            }
+            Entry entry = connectors.computeIfAbsent(name, n -> new Entry());
+            JsonNode current = entry.tasks.get(id);
+            if ("UNASSIGNED".equals(status.path("state").asText()) && current != null
+                    && "RUNNING".equals(current.path("state").asText())
+                    && current.path("generation").asLong() >= status.path("generation").asLong()) {
+                // A stale UNASSIGNED from a worker that had not yet read the newer RUNNING.
+                return false;
+            }
+            entry.tasks.put(id, status);
+            return true;
+        }
+        return false;
+    }
+
+    /** The fields a REST status shows (state, trace, worker_id, version), or null for a record that is not a status. */
+    private static JsonNode parse(byte[] value) {
+        try {
+            JsonNode node = JSON.readTree(value);
+            if (node == null || !node.hasNonNull("state")) {
+                return null;
+            }
+            ObjectNode status = JsonNodeFactory.instance.objectNode();
+            status.put("state", node.get("state").asText());
+            if (node.hasNonNull("trace")) {
+                status.put("trace", node.get("trace").asText());
+            }
+            status.put("worker_id", node.path("worker_id").asText(null));
+            if (node.hasNonNull("version")) {
+                status.put("version", node.get("version").asText());
+            }
+            status.put("generation", node.path("generation").asLong());
+            return status;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (consumer == null) {
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.switchboard.dataplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Status records read as Kafka Connect's own status store reads them. */
+class WorkerStatusFeedTest {
+
+    private static byte[] status(String state, int generation) {
+        return ("{\"state\":\"" + state + "\",\"trace\":null,\"worker_id\":\"10.0.0.1:8083\",\"generation\":" + generation + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aConnectorAndItsTasksReadAsTheWorkersRestApiShowsThem() {
+        WorkerStatusFeed feed = WorkerStatusFeed.detached();
+        assertTrue(feed.read("status-connector-my-source", status("RUNNING", 3)));
+        assertTrue(feed.read("status-task-my-source-1", status("FAILED", 3)));
+        assertTrue(feed.read("status-task-my-source-0", status("RUNNING", 3)));
+
+        JsonNode shown = feed.status("my-source").orElseThrow();
+        assertEquals("my-source", shown.path("name").asText());
+        assertEquals("RUNNING", shown.path("connector").path("state").asText());
+        assertEquals("10.0.0.1:8083", shown.path("connector").path("worker_id").asText());
+        assertFalse(shown.path("connector").has("generation"), shown.toString());
+        assertEquals(2, shown.path("tasks").size());
+        assertEquals(0, shown.path("tasks").get(0).path("id").asInt(), "tasks in id order");
+        assertEquals("FAILED", shown.path("tasks").get(1).path("state").asText());
+        assertFalse(shown.path("tasks").get(1).has("generation"));
+    }
+
+    @Test
+    void nullValuesRemoveStatusesAndAConnectorsRemovalRemovesItsTasks() {
+        WorkerStatusFeed feed = WorkerStatusFeed.detached();
+        feed.read("status-connector-c", status("RUNNING", 1));
+        feed.read("status-task-c-0", status("RUNNING", 1));
+        feed.read("status-task-c-1", status("RUNNING", 1));
+        assertTrue(feed.read("status-task-c-1", null));
+        assertEquals(1, feed.status("c").orElseThrow().path("tasks").size());
+        assertTrue(feed.read("status-connector-c", null));
+        assertTrue(feed.status("c").isEmpty());
+        // Re-created under the same name: none of the old tasks comes back.
+        feed.read("status-connector-c", status("RUNNING", 2));
+        assertEquals(0, feed.status("c").orElseThrow().path("tasks").size());
+    }
+
+    @Test
+    void aStaleUnassignedDoesNotHideARunningTask() {
+        WorkerStatusFeed feed = WorkerStatusFeed.detached();
+        feed.read("status-connector-c", status("RUNNING", 5));
+        feed.read("status-task-c-0", status("RUNNING", 5));
+        assertFalse(feed.read("status-task-c-0", status("UNASSIGNED", 4)));
+        assertFalse(feed.read("status-task-c-0", status("UNASSIGNED", 5)));
+        assertEquals("RUNNING", feed.status("c").orElseThrow().path("tasks").get(0).path("state").asText());
+        assertTrue(feed.read("status-task-c-0", status("UNASSIGNED", 6)));
+        assertEquals("UNASSIGNED", feed.status("c").orElseThrow().path("tasks").get(0).path("state").asText());
+    }
+
+    @Test
+    void recordsThatAreNotStatusesChangeNothing() {
+        WorkerStatusFeed feed = WorkerStatusFeed.detached();
+        assertFalse(feed.read("status-topic-lines:connector-c", "{\"topic\":{}}".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(feed.read("status-connector-", status("RUNNING", 1)));
+        assertFalse(feed.read("status-task-c-x", status("RUNNING", 1)));
+        assertFalse(feed.read("status-task-", status("RUNNING", 1)));
+        assertFalse(feed.read("status-connector-c", "not json".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(feed.read(null, status("RUNNING", 1)));
+        assertTrue(feed.statuses().orElseThrow().isEmpty());
+    }
+}
