@@ -109,23 +109,35 @@ class WatchPacingTest {
                 .build();
     }
 
-    @Test
-    void theWorkersListIsReadAtABoundedShareOfItsTime() throws Exception {
-        Map<String, ConnectorState> desired = new LinkedHashMap<>();
+    private final Map<String, ConnectorState> desired = new LinkedHashMap<>();
+
+    /** A reconciler of {@link #CONNECTORS} connectors on the fake worker. */
+    private Reconciler reconciler() {
         for (int i = 0; i < CONNECTORS; i++) {
             desired.put(name(i), state(name(i)));
         }
         ConnectClusterClient worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
-        Reconciler reconciler = new Reconciler("default", worker, () -> List.copyOf(desired.values()),
+        return new Reconciler("default", worker, () -> List.copyOf(desired.values()),
                 name -> Optional.empty(), observation -> { }, Clock.systemUTC(),
                 java.util.function.UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)));
-        try (ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler).start()) {
-            reactive.active(true);
-            desired.forEach((name, state) -> reactive.offer(name, Optional.of(state)));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (reactive.watchedCount() < CONNECTORS && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
+    }
+
+    /** Offers every connector as just decided and waits until the created ones are watched. */
+    private ReactiveReconciler createdAndWatched(Reconciler reconciler) throws InterruptedException {
+        ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler).start();
+        reactive.active(true);
+        desired.forEach((name, state) -> reactive.offer(name, Optional.of(state)));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (reactive.watchedCount() < CONNECTORS && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        return reactive;
+    }
+
+    @Test
+    void theWorkersListIsReadAtABoundedShareOfItsTime() throws Exception {
+        Reconciler reconciler = reconciler();
+        try (ReactiveReconciler reactive = createdAndWatched(reconciler)) {
             assertEquals(CONNECTORS, reactive.watchedCount(), "every created connector is watched until it runs");
             assertEquals(CONNECTORS, created.size());
 
@@ -149,23 +161,10 @@ class WatchPacingTest {
      */
     @Test
     void withItsStatusTopicTheWorkerIsNotAskedForStatuses() throws Exception {
-        Map<String, ConnectorState> desired = new LinkedHashMap<>();
-        for (int i = 0; i < CONNECTORS; i++) {
-            desired.put(name(i), state(name(i)));
-        }
         WorkerStatusFeed feed = WorkerStatusFeed.detached();
-        ConnectClusterClient worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
-        Reconciler reconciler = new Reconciler("default", worker, () -> List.copyOf(desired.values()),
-                name -> Optional.empty(), observation -> { }, Clock.systemUTC(),
-                java.util.function.UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)));
+        Reconciler reconciler = reconciler();
         reconciler.readStatusesFrom(feed);
-        try (ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler).start()) {
-            reactive.active(true);
-            desired.forEach((name, state) -> reactive.offer(name, Optional.of(state)));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (reactive.watchedCount() < CONNECTORS && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
+        try (ReactiveReconciler reactive = createdAndWatched(reconciler)) {
             assertEquals(CONNECTORS, created.size());
             byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w:8083\",\"generation\":1}"
                     .getBytes(StandardCharsets.UTF_8);
