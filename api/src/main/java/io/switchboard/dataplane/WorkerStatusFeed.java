@@ -71,6 +71,9 @@ public final class WorkerStatusFeed implements AutoCloseable {
         // Kafka Connect writes statuses without a transaction; read them as soon as they are written.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        // The workers make the topic, compacted; asking for it must never make it first, with the
+        // broker's defaults, which a worker refuses to start with.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-status-feed-" + topic);
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "switchboard-status-feed-" + topic);
@@ -183,10 +186,15 @@ public final class WorkerStatusFeed implements AutoCloseable {
 
     /** The topic's partitions, waiting (bounded, 1 s apart) until the workers have made it; null when closed. */
     private List<TopicPartition> partitions() {
+        boolean told = false;
         while (!closed) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+            }
+            if (!told) {
+                told = true;
+                log.info("Kafka Connect status topic {} does not exist yet; the worker's REST API is read until it does", topic);
             }
             try {
                 Thread.sleep(1_000);
