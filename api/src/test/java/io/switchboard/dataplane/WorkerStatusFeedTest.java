@@ -62,6 +62,24 @@ class WorkerStatusFeedTest {
         assertEquals("UNASSIGNED", feed.status("c").orElseThrow().path("tasks").get(0).path("state").asText());
     }
 
+    /**
+     * A worker refuses to start when its status topic exists but is not compacted: the feed, which
+     * may start before the workers have made the topic, must wait for it, never make it (as a
+     * consumer would through a broker that creates topics on first use).
+     */
+    @Test
+    void waitingForTheTopicNeverMakesIt() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("status-feed");
+        try (io.switchboard.kafka.EmbeddedKafka kafka = new io.switchboard.kafka.EmbeddedKafka(dir, 0).start();
+             WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), java.util.Map.of(), "not-made-yet").start();
+             org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                     "bootstrap.servers", kafka.bootstrapServers()))) {
+            Thread.sleep(3_000);
+            assertFalse(feed.caughtUp());
+            assertFalse(admin.listTopics().names().get().contains("not-made-yet"), "the feed made the topic");
+        }
+    }
+
     @Test
     void recordsThatAreNotStatusesChangeNothing() {
         WorkerStatusFeed feed = WorkerStatusFeed.detached();
