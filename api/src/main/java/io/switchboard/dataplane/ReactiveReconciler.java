@@ -189,6 +189,17 @@ public final class ReactiveReconciler implements AutoCloseable {
         return watched.size();
     }
 
+    /** How many connectors are watched whose watch began at or after {@code sinceMillis}. */
+    synchronized int watchedSince(long sinceMillis) {
+        int count = 0;
+        for (Watch watch : watched.values()) {
+            if (watch.until() - WATCH_FOR_MS >= sinceMillis) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     private void work() {
         while (!closed) {
             String name;

@@ -25,6 +25,8 @@ public final class ReconcilerLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcilerLoop.class);
     static final Duration TICK = Duration.ofMillis(250);
     static final Duration PASS_DELAY_MAX = Duration.ofSeconds(60);
+    /** How long after it was given to the worker a connector not yet running counts as the worker still starting it. */
+    static final long STARTING_MS = 5_000;
 
     private final String cluster;
 
@@ -101,11 +103,16 @@ public final class ReconcilerLoop implements AutoCloseable {
                     nextPass = started;
                 }
                 if (leader) {
-                    // While the reactive reconciler keeps the worker busy (a burst of creates), the
-                    // pass, whose list with configs queues behind them on the worker, waits: at most
-                    // PASS_DELAY_MAX past its time.
-                    boolean due = started - nextPass >= 0
-                            && (!reconciler.busyWithin(Reconciler.BUSY_MS) || started - nextPass >= PASS_DELAY_MAX.toNanos());
+                    // While the reactive reconciler keeps the worker busy (a burst of creates), or
+                    // the worker is still starting what it was just given (connectors whose watch
+                    // began in the last STARTING_MS), the pass, whose list with configs and reads
+                    // of task configs and offsets queue behind that work on the worker's herder
+                    // thread, waits: at most PASS_DELAY_MAX past its time. Meanwhile the watcher
+                    // reports what starts. A connector that never starts stops counting after
+                    // STARTING_MS, so it cannot hold the pass (which retries it) back.
+                    boolean workerBusy = reconciler.busyWithin(Reconciler.BUSY_MS)
+                            || reactive.watchedSince(System.currentTimeMillis() - STARTING_MS) > 0;
+                    boolean due = started - nextPass >= 0 && (!workerBusy || started - nextPass >= PASS_DELAY_MAX.toNanos());
                     if (due) {
                         nextPass = started + interval.toNanos();
                         reconciler.reconcile();
