@@ -142,9 +142,10 @@ public final class ConnectorCore implements ConnectorService {
     /**
      * A target state change of a connector that exists cannot be refused (the decider accepts it or
      * finds it already made), so, as Kafka Connect does, it is answered as soon as it is durably in
-     * Kafka, without waiting for its turn in the processor. With an Idempotency-Key, or when the
-     * store cannot say whether the connector exists, the answer waits for the decision as every other
-     * command's does, because only the decision can tell a retry or a conflict.
+     * Kafka, without waiting for its turn in the processor. With an Idempotency-Key (only the
+     * decision can tell a retry or a conflict), or when this replica's store cannot say at once
+     * whether the connector exists (another replica owns it), the answer waits for the decision as
+     * every other command's does.
      */
     @Override
     public CompletableFuture<Void> changeTargetState(Scope scope, String name, TargetState target, RequestContext request) {
@@ -155,10 +156,14 @@ public final class ConnectorCore implements ConnectorService {
         return submit(scope, name, action, Operation.CHANGE_TARGET_STATE, request).thenApply(d -> null);
     }
 
-    /** Whether the store holds the connector; false also when the store cannot be read now. */
+    /**
+     * Whether this replica owns the connector's partition and its store holds the connector; false
+     * also when another replica owns it (asking that one would cost more than waiting for the
+     * decision) or the store cannot be read now.
+     */
     private boolean exists(Scope scope, String name) {
         try {
-            return queries.connector(key(scope, name)).isPresent();
+            return queries.connectorIfOwnedHere(key(scope, name)).flatMap(state -> state).isPresent();
         } catch (StoreUnavailableException | InvalidStateStoreException e) {
             return false;
         }

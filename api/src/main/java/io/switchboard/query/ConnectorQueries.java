@@ -123,6 +123,20 @@ public final class ConnectorQueries {
         return read(StoreNames.CONNECTORS, key, states.deserializer(), true, readWait);
     }
 
+    /**
+     * A connector's state when this replica owns its partition (present: the owner's answer, the
+     * connector or none); empty when another replica owns it or no owner is known, without asking
+     * anyone. For a caller that needs the answer only if it is at hand.
+     */
+    public Optional<Optional<ConnectorState>> connectorIfOwnedHere(ConnectorKey key) {
+        Optional<KeyQueryMetadata> where = router.locate(key);
+        if (where.isEmpty() || !router.isSelf(where.get().activeHost())) {
+            return Optional.empty();
+        }
+        ConnectorState state = localGet(StoreNames.CONNECTORS, key.toString(), where.get().partition(), false);
+        return Optional.of(Optional.ofNullable(state));
+    }
+
     /** The last status the data plane reported for a connector, if any. */
     public Optional<ConnectorObservation> status(ConnectorKey key) {
         return read(StoreNames.STATUSES, key, observations.deserializer(), false, readWait);
