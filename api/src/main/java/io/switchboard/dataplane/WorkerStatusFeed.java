@@ -38,13 +38,19 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * <p>
  * Until it has read the topic up to where it ended when the feed started, the feed answers nothing,
  * and the data plane reads the worker's REST API as before. Memory: one entry per connector and task
- * the cluster has.
+ * the cluster has, at most {@link #MAX_CONNECTORS} connectors of {@link #MAX_TASKS} tasks; past that
+ * the feed gives up and the REST API is read.
  */
 public final class WorkerStatusFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerStatusFeed.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String CONNECTOR_PREFIX = "status-connector-";
     static final String TASK_PREFIX = "status-task-";
+    /** The most connectors the feed keeps; past it, the feed gives up and the worker's REST API is read. */
+    static final int MAX_CONNECTORS = 100_000;
+    /** The most tasks it keeps of one connector, with the same consequence. */
+    static final int MAX_TASKS = 10_000;
+    private volatile boolean overflowed;
 
     /** One connector's statuses as last written: its own, and its tasks' by id. */
     private static final class Entry {
@@ -104,7 +110,7 @@ public final class WorkerStatusFeed implements AutoCloseable {
 
     /** Whether the feed has read the topic as far as it went when the feed started. */
     public boolean caughtUp() {
-        return caughtUp;
+        return caughtUp && !overflowed;
     }
 
     /**
@@ -113,7 +119,7 @@ public final class WorkerStatusFeed implements AutoCloseable {
      * status for it, or the feed has not caught up yet.
      */
     public Optional<JsonNode> status(String name) {
-        if (!caughtUp) {
+        if (!caughtUp()) {
             return Optional.empty();
         }
         Entry entry = connectors.get(name);
@@ -139,7 +145,7 @@ public final class WorkerStatusFeed implements AutoCloseable {
 
     /** Every connector's status, as {@link #status} gives each; empty when the feed has not caught up. */
     public Optional<Map<String, JsonNode>> statuses() {
-        if (!caughtUp) {
+        if (!caughtUp()) {
             return Optional.empty();
         }
         Map<String, JsonNode> all = new HashMap<>();
@@ -222,7 +228,11 @@ public final class WorkerStatusFeed implements AutoCloseable {
             if (status == null) {
                 return false;
             }
-            connectors.computeIfAbsent(name, n -> new Entry()).connector = status;
+            Entry entry = entryOf(name);
+            if (entry == null) {
+                return false;
+            }
+            entry.connector = status;
             return true;
         }
         if (key.startsWith(TASK_PREFIX)) {
@@ -245,7 +255,11 @@ public final class WorkerStatusFeed implements AutoCloseable {
             if (status == null) {
                 return false;
             }
-            Entry entry = connectors.computeIfAbsent(name, n -> new Entry());
+            Entry entry = entryOf(name);
+            if (entry == null || entry.tasks.size() >= MAX_TASKS && !entry.tasks.containsKey(id)) {
+                overflow();
+                return false;
+            }
             JsonNode current = entry.tasks.get(id);
             if ("UNASSIGNED".equals(status.path("state").asText()) && current != null
                     && "RUNNING".equals(current.path("state").asText())
@@ -257,6 +271,25 @@ public final class WorkerStatusFeed implements AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /** The connector's entry, made if new; null (and the feed given up) past {@link #MAX_CONNECTORS}. */
+    private Entry entryOf(String name) {
+        Entry entry = connectors.get(name);
+        if (entry == null && connectors.size() >= MAX_CONNECTORS) {
+            overflow();
+            return null;
+        }
+        return entry != null ? entry : connectors.computeIfAbsent(name, n -> new Entry());
+    }
+
+    private void overflow() {
+        if (!overflowed) {
+            overflowed = true;
+            connectors.clear();
+            log.warn("Kafka Connect status topic {} holds more statuses than the feed keeps ({} connectors, {} tasks each);"
+                    + " the worker's REST API is read instead", topic, MAX_CONNECTORS, MAX_TASKS);
+        }
     }
 
     /** The fields a REST status shows (state, trace, worker_id, version), or null for a record that is not a status. */

@@ -81,6 +81,19 @@ class WorkerStatusFeedTest {
     }
 
     @Test
+    void pastItsBoundTheFeedGivesUpAndTheRestApiIsReadInstead() {
+        WorkerStatusFeed feed = WorkerStatusFeed.detached();
+        feed.read("status-connector-c", status("RUNNING", 1));
+        for (int id = 0; id < WorkerStatusFeed.MAX_TASKS; id++) {
+            assertTrue(feed.read("status-task-c-" + id, status("RUNNING", 1)));
+        }
+        assertTrue(feed.caughtUp());
+        assertFalse(feed.read("status-task-c-" + WorkerStatusFeed.MAX_TASKS, status("RUNNING", 1)));
+        assertFalse(feed.caughtUp());
+        assertTrue(feed.status("c").isEmpty());
+    }
+
+    @Test
     void recordsThatAreNotStatusesChangeNothing() {
         WorkerStatusFeed feed = WorkerStatusFeed.detached();
         assertFalse(feed.read("status-topic-lines:connector-c", "{\"topic\":{}}".getBytes(StandardCharsets.UTF_8)));
