@@ -76,6 +76,8 @@ public final class ClusterFacts {
             return worker.validate(plugin, config);
         } catch (ConnectClusterClient.WorkerRejection e) {
             throw refused(worker, e);
+        } catch (ConnectClusterClient.ValidationsBusy e) {
+            throw new ServiceException.Unavailable(e.getMessage(), 1);
         } catch (ConnectClusterClient.ConnectCallException e) {
             throw unreachable();
         }

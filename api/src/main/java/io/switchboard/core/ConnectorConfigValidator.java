@@ -82,6 +82,9 @@ public final class ConnectorConfigValidator {
             infos = client.validate(connectorClass, config);
         } catch (ConnectClusterClient.WorkerRejection e) {
             throw new ServiceException.WorkerRefused(e.status(), WorkerErrors.scrub(e.getMessage(), client.url()));
+        } catch (ConnectClusterClient.ValidationsBusy e) {
+            // Not a reason to check less: the request is refused, and can be sent again.
+            throw new ServiceException.Unavailable(e.getMessage(), 1);
         }
         java.util.Set<String> passwords = new java.util.HashSet<>();
         infos.path("configs").forEach(c -> {

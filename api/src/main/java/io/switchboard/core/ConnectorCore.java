@@ -143,9 +143,8 @@ public final class ConnectorCore implements ConnectorService {
      * A target state change of a connector that exists cannot be refused (the decider accepts it or
      * finds it already made), so, as Kafka Connect does, it is answered as soon as it is durably in
      * Kafka, without waiting for its turn in the processor. With an Idempotency-Key (only the
-     * decision can tell a retry or a conflict), or when this replica's store cannot say at once
-     * whether the connector exists (another replica owns it), the answer waits for the decision as
-     * every other command's does.
+     * decision can tell a retry or a conflict), or when this replica cannot say at once that the
+     * connector exists, the answer waits for the decision as every other command's does.
      */
     @Override
     public CompletableFuture<Void> changeTargetState(Scope scope, String name, TargetState target, RequestContext request) {
@@ -157,13 +156,16 @@ public final class ConnectorCore implements ConnectorService {
     }
 
     /**
-     * Whether this replica owns the connector's partition and its store holds the connector; false
-     * also when another replica owns it (asking that one would cost more than waiting for the
-     * decision) or the store cannot be read now.
+     * Whether this replica's own copy of the connector's partition holds the connector: the active
+     * copy, or a standby copy known to be current (a connector deleted in the last few records may
+     * still be there; the change then comes after the delete and is a no-op, as the same race is
+     * on a worker). False when no copy here can tell at once (another replica owns the partition
+     * and none is here, or the standby's lag is not known now): asking another replica would cost
+     * more than waiting for the decision.
      */
     private boolean exists(Scope scope, String name) {
         try {
-            return queries.connectorIfOwnedHere(key(scope, name)).flatMap(state -> state).isPresent();
+            return queries.connectorAtHand(key(scope, name)).isPresent();
         } catch (StoreUnavailableException | InvalidStateStoreException e) {
             return false;
         }

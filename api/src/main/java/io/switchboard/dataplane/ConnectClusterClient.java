@@ -77,11 +77,44 @@ public final class ConnectClusterClient {
         }
     }
 
+    /**
+     * Too many validations are waiting for one of the worker's validation places; nothing was sent
+     * to the worker, and the same request can be sent again shortly.
+     */
+    public static class ValidationsBusy extends RuntimeException {
+        public ValidationsBusy(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Validations in flight on one worker at once. A validation is CPU work on the worker (its plugin
+     * checks the config, and the answer lists every config key); a burst of creates through the API
+     * would otherwise run as many at once as there are requests, and starve the worker's herder of
+     * the CPU it needs to carry out the creates already decided.
+     */
+    static final int VALIDATIONS_IN_FLIGHT = 4;
+    /** Validations that may wait for a place; past that a request is refused at once. */
+    static final int VALIDATIONS_WAITING = 64;
+    /** How long a validation waits for a place before it is refused. */
+    static final Duration VALIDATION_WAIT = Duration.ofSeconds(10);
+
     private final String url;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final java.util.concurrent.Semaphore validationPlaces;
+    private final java.util.concurrent.atomic.AtomicInteger validationsWaiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final int maxValidationsWaiting;
+    private final Duration validationWait;
 
     public ConnectClusterClient(String url) {
+        this(url, VALIDATIONS_IN_FLIGHT, VALIDATIONS_WAITING, VALIDATION_WAIT);
+    }
+
+    ConnectClusterClient(String url, int validationsInFlight, int validationsWaiting, Duration validationWait) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.validationPlaces = new java.util.concurrent.Semaphore(validationsInFlight, true);
+        this.maxValidationsWaiting = validationsWaiting;
+        this.validationWait = validationWait;
     }
 
     public String url() {
@@ -157,10 +190,36 @@ public final class ConnectClusterClient {
 
     /**
      * Asks the worker's plugin to validate a config (PUT /connector-plugins/{class}/config/validate)
-     * and answers Kafka Connect's ConfigInfos.
+     * and answers Kafka Connect's ConfigInfos. At most {@link #VALIDATIONS_IN_FLIGHT} are in flight
+     * at once; others wait for a place ({@link #VALIDATION_WAIT} at most, and at most
+     * {@link #VALIDATIONS_WAITING} of them), or fail with {@link ValidationsBusy}.
      */
     public JsonNode validate(String connectorClass, Map<String, String> config) {
-        return call("PUT", "/connector-plugins/" + encode(connectorClass) + "/config/validate", config, 200);
+        if (!validationPlaces.tryAcquire()) {
+            awaitValidationPlace();
+        }
+        try {
+            return call("PUT", "/connector-plugins/" + encode(connectorClass) + "/config/validate", config, 200);
+        } finally {
+            validationPlaces.release();
+        }
+    }
+
+    private void awaitValidationPlace() {
+        if (validationsWaiting.incrementAndGet() > maxValidationsWaiting) {
+            validationsWaiting.decrementAndGet();
+            throw new ValidationsBusy("Too many connector configs are waiting to be validated by the Kafka Connect worker");
+        }
+        try {
+            if (!validationPlaces.tryAcquire(validationWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new ValidationsBusy("The Kafka Connect worker is busy validating other connector configs");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ValidationsBusy("Interrupted while waiting to validate a connector config");
+        } finally {
+            validationsWaiting.decrementAndGet();
+        }
     }
 
     public void putConfig(String name, Map<String, String> config) {

@@ -124,17 +124,27 @@ public final class ConnectorQueries {
     }
 
     /**
-     * A connector's state when this replica owns its partition (present: the owner's answer, the
-     * connector or none); empty when another replica owns it or no owner is known, without asking
-     * anyone. For a caller that needs the answer only if it is at hand.
+     * A connector's state when this replica holds it at hand: in its partition's active copy, or in
+     * a standby copy at most {@link #MAX_STANDBY_LAG} records behind (lags read in the last
+     * {@link #LAG_CACHE_NANOS}, or read again within {@link #LAG_READING_WAIT_MS}). Empty when
+     * neither copy is here, the standby is not known to be current, or the standby does not hold
+     * the connector (it may be just created): the caller then asks whoever can tell. Never asks
+     * another replica.
      */
-    public Optional<Optional<ConnectorState>> connectorIfOwnedHere(ConnectorKey key) {
+    public Optional<ConnectorState> connectorAtHand(ConnectorKey key) {
         Optional<KeyQueryMetadata> where = router.locate(key);
-        if (where.isEmpty() || !router.isSelf(where.get().activeHost())) {
+        if (where.isEmpty()) {
             return Optional.empty();
         }
-        ConnectorState state = localGet(StoreNames.CONNECTORS, key.toString(), where.get().partition(), false);
-        return Optional.of(Optional.ofNullable(state));
+        KeyQueryMetadata metadata = where.get();
+        int partition = metadata.partition();
+        if (router.isSelf(metadata.activeHost())) {
+            return Optional.ofNullable(localGet(StoreNames.CONNECTORS, key.toString(), partition, false));
+        }
+        if (metadata.standbyHosts().stream().anyMatch(router::isSelf) && currentEnoughSoon(StoreNames.CONNECTORS, partition)) {
+            return Optional.ofNullable(localGet(StoreNames.CONNECTORS, key.toString(), partition, true));
+        }
+        return Optional.empty();
     }
 
     /** The last status the data plane reported for a connector, if any. */
@@ -426,6 +436,43 @@ public final class ConnectorQueries {
         }
     }
 
+    /** How long {@link #currentEnoughSoon} waits for a new reading of the lags. */
+    private static final long LAG_READING_WAIT_MS = 100;
+
+    /**
+     * Like {@link #currentEnough}, waiting at most {@link #LAG_READING_WAIT_MS} for lags read more
+     * than {@link #LAG_CACHE_NANOS} ago to be read again (one broker round trip, shared by every
+     * caller); without them the copy does not count as current.
+     */
+    private boolean currentEnoughSoon(String store, int partition) {
+        Map<String, Map<Integer, LagInfo>> known = lags;
+        if (System.nanoTime() - lagsAt >= LAG_CACHE_NANOS) {
+            try {
+                known = refreshLags().get(LAG_READING_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (Exception notYet) {
+                return false;
+            }
+        }
+        LagInfo lag = known.getOrDefault(store, Map.of()).get(partition);
+        return lag != null && lag.offsetLag() <= MAX_STANDBY_LAG;
+    }
+
+    /** The reading of the local copies' lags under way, begun now if none is; it keeps what it reads. */
+    private synchronized CompletableFuture<Map<String, Map<Integer, LagInfo>>> refreshLags() {
+        if (lagsInFlight == null || lagsInFlight.isDone()) {
+            lagsInFlight = CompletableFuture.supplyAsync(streams::allLocalStorePartitionLags, lagFetcher)
+                    .thenApply(read -> {
+                        lags = read;
+                        lagsAt = System.nanoTime();
+                        return read;
+                    });
+        }
+        return lagsInFlight;
+    }
+
     /** Whether this replica's copy of a partition is at most {@link #MAX_STANDBY_LAG} behind. */
     private boolean currentEnough(String store, int partition) {
         LagInfo lag = localLags().getOrDefault(store, Map.of()).get(partition);
@@ -441,17 +488,9 @@ public final class ConnectorQueries {
         if (System.nanoTime() - lagsAt < LAG_CACHE_NANOS) {
             return lags;
         }
-        CompletableFuture<Map<String, Map<Integer, LagInfo>>> fetch;
-        synchronized (this) {
-            if (lagsInFlight == null || lagsInFlight.isDone()) {
-                lagsInFlight = CompletableFuture.supplyAsync(streams::allLocalStorePartitionLags, lagFetcher);
-            }
-            fetch = lagsInFlight;
-        }
+        CompletableFuture<Map<String, Map<Integer, LagInfo>>> fetch = refreshLags();
         try {
-            lags = fetch.get(2, TimeUnit.SECONDS);
-            lagsAt = System.nanoTime();
-            return lags;
+            return fetch.get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Map.of();

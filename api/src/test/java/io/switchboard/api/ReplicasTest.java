@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two replicas on one broker split the command partitions between them; each answers every read,
@@ -112,6 +113,68 @@ class ReplicasTest {
                     .filter(n -> n.asText().startsWith("spread-")).count();
             assertEquals(count, spread, "list through " + replica.url());
         }
+    }
+
+    /**
+     * A pause or resume is answered once durable by either replica: by the one that owns the
+     * connector's partition from its active copy, and by the other from its standby copy, current
+     * enough. With both processors held, nothing is decided, so an answer that waited for its
+     * decision would not come (it would be a 503 after the command timeout).
+     */
+    @Test
+    void eitherReplicaAnswersATargetStateChangeOnceDurable() throws Exception {
+        int count = 6;
+        for (int i = 0; i < count; i++) {
+            assertEquals(201, SwitchboardFixture.call(replicas.get(0).url(), "POST", "/connectors",
+                    ConnectApiTest.createBody("standby-" + i)).status());
+        }
+        awaitStandbysCurrent();
+        replicas.forEach(replica -> replica.streams().pause());
+        try {
+            for (int i = 0; i < count; i++) {
+                for (SwitchboardApp replica : replicas) {
+                    Answer answer = SwitchboardFixture.call(replica.url(), "PUT", "/connectors/standby-" + i + "/pause", null);
+                    assertEquals(202, answer.status(), "standby-" + i + " through " + replica.url() + ": " + answer.body());
+                }
+            }
+        } finally {
+            replicas.forEach(replica -> replica.streams().resume());
+        }
+        for (int i = 0; i < count; i++) {
+            // Decided once the processors go on: the connector's history shows it paused.
+            String path = "/connectors/standby-" + i + "/history";
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            Answer history;
+            boolean paused;
+            do {
+                history = read(replicas.get(1).url(), path);
+                JsonNode versions = history.status() == 200 ? history.json().get("versions") : null;
+                paused = versions != null && versions.size() == 2
+                        && "PAUSED".equals(versions.get(1).path("target_state").asText());
+            } while (!paused && System.nanoTime() < deadline);
+            assertTrue(paused, path + ": " + history.body());
+        }
+    }
+
+    /** Until every standby copy of the connectors store on each replica has caught up with its changelog. */
+    private void awaitStandbysCurrent() throws InterruptedException {
+        // A copy that has read every record is still one behind the end: the transaction's commit marker.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<Object> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            seen.clear();
+            boolean current = replicas.stream().allMatch(replica -> {
+                java.util.Map<Integer, org.apache.kafka.streams.LagInfo> lags =
+                        replica.streams().allLocalStorePartitionLags().getOrDefault("connectors", java.util.Map.of());
+                seen.add(lags);
+                return lags.size() == 6 && lags.values().stream().allMatch(lag -> lag.offsetLag() <= 1);
+            });
+            if (current) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the standby copies never caught up: " + seen);
     }
 
     /** History is read on the replica that owns the connector, whichever replica is asked. */

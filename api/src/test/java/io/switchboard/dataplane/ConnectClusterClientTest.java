@@ -14,9 +14,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the data plane's client puts in the requests it sends a worker. The worker here is a plain
@@ -27,6 +34,8 @@ class ConnectClusterClientTest {
 
     private HttpServer server;
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    private final AtomicInteger validating = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
@@ -38,6 +47,23 @@ class ConnectClusterClientTest {
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
+        // A validation that takes 300 ms, counting how many are answered at once.
+        server.createContext("/connector-plugins", exchange -> {
+            int now = validating.incrementAndGet();
+            mostAtOnce.accumulateAndGet(now, Math::max);
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            validating.decrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            byte[] answer = "{\"configs\":[]}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newCachedThreadPool());
         server.start();
     }
 
@@ -65,5 +91,59 @@ class ConnectClusterClientTest {
         assertEquals("FileStreamSource", bodies.get(0).path("config").path("connector.class").asText());
         assertEquals("PAUSED", bodies.get(1).path("initial_state").asText());
         assertEquals("STOPPED", bodies.get(2).path("initial_state").asText());
+    }
+
+    /**
+     * A burst of validations (creates through the API) reaches the worker a few at a time, so that
+     * the worker keeps CPU for the creates it is carrying out; every one of them is still answered.
+     */
+    @Test
+    void aBurstOfValidationsReachesTheWorkerAFewAtATime() throws Exception {
+        ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        ExecutorService callers = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<JsonNode>> answers = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                answers.add(callers.submit(() -> client.validate("FileStreamSource", Map.of("connector.class", "FileStreamSource"))));
+            }
+            for (Future<JsonNode> answer : answers) {
+                assertTrue(answer.get().has("configs"));
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertTrue(mostAtOnce.get() <= ConnectClusterClient.VALIDATIONS_IN_FLIGHT,
+                "validations at once on the worker: " + mostAtOnce.get());
+        assertEquals(ConnectClusterClient.VALIDATIONS_IN_FLIGHT, mostAtOnce.get());
+    }
+
+    /** Past the places and the queue, a validation is refused at once, without reaching the worker. */
+    @Test
+    void validationsPastTheQueueAreRefusedWithoutReachingTheWorker() throws Exception {
+        ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort(),
+                1, 1, Duration.ofMillis(100));
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<JsonNode>> answers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                answers.add(callers.submit(() -> client.validate("FileStreamSource", Map.of("connector.class", "FileStreamSource"))));
+            }
+            int refused = 0;
+            int answered = 0;
+            for (Future<JsonNode> answer : answers) {
+                try {
+                    answer.get();
+                    answered++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertTrue(e.getCause() instanceof ConnectClusterClient.ValidationsBusy, String.valueOf(e.getCause()));
+                    refused++;
+                }
+            }
+            assertEquals(1, answered);
+            assertEquals(2, refused);
+        } finally {
+            callers.shutdownNow();
+        }
+        assertEquals(1, mostAtOnce.get());
     }
 }
