@@ -83,9 +83,8 @@ public final class ConnectorQueries {
         t.setDaemon(true);
         return t;
     });
-    private volatile Map<String, Map<Integer, LagInfo>> lags = Map.of();
-    private volatile long lagsAt;
-    private CompletableFuture<Map<String, Map<Integer, LagInfo>>> lagsInFlight;
+    private volatile LagReading lagReading = LagReading.NONE;
+    private CompletableFuture<LagReading> lagsInFlight;
 
     /**
      * @param partitions the number of partitions of the stores (those of the command topic)
@@ -126,7 +125,7 @@ public final class ConnectorQueries {
     /**
      * A connector's state when this replica holds it at hand: in its partition's active copy, or in
      * a standby copy at most {@link #MAX_STANDBY_LAG} records behind (lags read in the last
-     * {@link #LAG_CACHE_NANOS}, or read again within {@link #LAG_READING_WAIT_MS}). Empty when
+     * {@link #LAG_CACHE_NANOS}, or read again within {@link #LAG_READING_WAIT_EARLY_ANSWER_MS}). Empty when
      * neither copy is here, the standby is not known to be current, or the standby does not hold
      * the connector (it may be just created): the caller then asks whoever can tell. Never asks
      * another replica.
@@ -141,7 +140,8 @@ public final class ConnectorQueries {
         if (router.isSelf(metadata.activeHost())) {
             return Optional.ofNullable(localGet(StoreNames.CONNECTORS, key.toString(), partition, false));
         }
-        if (metadata.standbyHosts().stream().anyMatch(router::isSelf) && currentEnoughSoon(StoreNames.CONNECTORS, partition)) {
+        if (metadata.standbyHosts().stream().anyMatch(router::isSelf)
+                && currentEnough(StoreNames.CONNECTORS, partition, LAG_READING_WAIT_EARLY_ANSWER_MS)) {
             return Optional.ofNullable(localGet(StoreNames.CONNECTORS, key.toString(), partition, true));
         }
         return Optional.empty();
@@ -234,7 +234,7 @@ public final class ConnectorQueries {
                             boolean owners;
                             if (router.isSelf(copy)) {
                                 owners = isActiveHere(partition);
-                                if (!owners && !currentEnough(store, partition)) {
+                                if (!owners && !currentEnough(store, partition, LAG_READING_WAIT_MS)) {
                                     continue;
                                 }
                                 value = Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, true));
@@ -276,7 +276,7 @@ public final class ConnectorQueries {
      */
     public RemoteStores.Copy localEncoded(String store, String key, int partition, boolean stale) {
         boolean owner = !stale || isActiveHere(partition);
-        if (!owner && !currentEnough(store, partition)) {
+        if (!owner && !currentEnough(store, partition, LAG_READING_WAIT_MS)) {
             throw new StoreUnavailableException("The copy of partition " + partition + " here is behind; retry shortly.", null);
         }
         Object value = localGet(store, key, partition, stale);
@@ -390,7 +390,7 @@ public final class ConnectorQueries {
     }
 
     private <V> Optional<List<V>> localScanIfServable(String store, String prefix, int partition, boolean stale) {
-        if (stale && !isActiveHere(partition) && !currentEnough(store, partition)) {
+        if (stale && !isActiveHere(partition) && !currentEnough(store, partition, LAG_READING_WAIT_MS)) {
             return Optional.empty();
         }
         List<V> values = new ArrayList<>();
@@ -436,67 +436,62 @@ public final class ConnectorQueries {
         }
     }
 
-    /** How long {@link #currentEnoughSoon} waits for a new reading of the lags. */
-    private static final long LAG_READING_WAIT_MS = 100;
+    /** How long a read waits for a new reading of the lags. */
+    private static final long LAG_READING_WAIT_MS = 2_000;
+    /** How long a pause, resume or stop waits for one: it waits for its decision instead. */
+    private static final long LAG_READING_WAIT_EARLY_ANSWER_MS = 100;
 
-    /**
-     * Like {@link #currentEnough}, waiting at most {@link #LAG_READING_WAIT_MS} for lags read more
-     * than {@link #LAG_CACHE_NANOS} ago to be read again (one broker round trip, shared by every
-     * caller); without them the copy does not count as current.
-     */
-    private boolean currentEnoughSoon(String store, int partition) {
-        Map<String, Map<Integer, LagInfo>> known = lags;
-        if (System.nanoTime() - lagsAt >= LAG_CACHE_NANOS) {
-            try {
-                known = refreshLags().get(LAG_READING_WAIT_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (Exception notYet) {
-                return false;
-            }
-        }
-        LagInfo lag = known.getOrDefault(store, Map.of()).get(partition);
-        return lag != null && lag.offsetLag() <= MAX_STANDBY_LAG;
-    }
+    /** The lags of the local copies as read at one moment ({@link System#nanoTime()}). */
+    private record LagReading(Map<String, Map<Integer, LagInfo>> lags, long readAt) {
+        static final LagReading NONE = new LagReading(Map.of(), 0);
 
-    /** The reading of the local copies' lags under way, begun now if none is; it keeps what it reads. */
-    private synchronized CompletableFuture<Map<String, Map<Integer, LagInfo>>> refreshLags() {
-        if (lagsInFlight == null || lagsInFlight.isDone()) {
-            lagsInFlight = CompletableFuture.supplyAsync(streams::allLocalStorePartitionLags, lagFetcher)
-                    .thenApply(read -> {
-                        lags = read;
-                        lagsAt = System.nanoTime();
-                        return read;
-                    });
+        boolean fresh() {
+            return this != NONE && System.nanoTime() - readAt < LAG_CACHE_NANOS;
         }
-        return lagsInFlight;
+
+        /** Whether the copy of a partition is at most {@link #MAX_STANDBY_LAG} behind. */
+        boolean current(String store, int partition) {
+            LagInfo lag = lags.getOrDefault(store, Map.of()).get(partition);
+            return lag != null && lag.offsetLag() <= MAX_STANDBY_LAG;
+        }
     }
 
     /** Whether this replica's copy of a partition is at most {@link #MAX_STANDBY_LAG} behind. */
-    private boolean currentEnough(String store, int partition) {
-        LagInfo lag = localLags().getOrDefault(store, Map.of()).get(partition);
-        return lag != null && lag.offsetLag() <= MAX_STANDBY_LAG;
+    private boolean currentEnough(String store, int partition, long waitMs) {
+        return localLags(waitMs).current(store, partition);
     }
 
     /**
      * The lags of the local copies, at most {@link #LAG_CACHE_NANOS} old. Finding them out asks
-     * Kafka for end offsets; that is bounded to two seconds, and without an answer nothing is
-     * known to be current.
+     * Kafka for end offsets, one reading shared by every caller; a caller waits for it at most
+     * {@code waitMs}, and without an answer nothing is known to be current.
      */
-    private Map<String, Map<Integer, LagInfo>> localLags() {
-        if (System.nanoTime() - lagsAt < LAG_CACHE_NANOS) {
-            return lags;
+    private LagReading localLags(long waitMs) {
+        LagReading known = lagReading;
+        if (known.fresh()) {
+            return known;
         }
-        CompletableFuture<Map<String, Map<Integer, LagInfo>>> fetch = refreshLags();
         try {
-            return fetch.get(2, TimeUnit.SECONDS);
+            return refreshLags().get(waitMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Map.of();
+            return LagReading.NONE;
         } catch (Exception unknown) {
-            return Map.of();
+            return LagReading.NONE;
         }
+    }
+
+    /** The reading of the local copies' lags under way, begun now if none is; it keeps what it reads. */
+    private synchronized CompletableFuture<LagReading> refreshLags() {
+        if (lagsInFlight == null || lagsInFlight.isDone()) {
+            lagsInFlight = CompletableFuture.supplyAsync(
+                    () -> new LagReading(streams.allLocalStorePartitionLags(), System.nanoTime()), lagFetcher)
+                    .thenApply(read -> {
+                        lagReading = read;
+                        return read;
+                    });
+        }
+        return lagsInFlight;
     }
 
     @SuppressWarnings("unchecked")
