@@ -189,6 +189,15 @@ public final class ReactiveReconciler implements AutoCloseable {
         return watched.size();
     }
 
+    /**
+     * Whether connectors are waiting or being carried out now. A create the worker holds (during a
+     * rebalance, its herder answers nothing for seconds) completes no change and starts no watch,
+     * so only this shows that the worker is still busy with it.
+     */
+    synchronized boolean busy() {
+        return !pending.isEmpty() || !inProgress.isEmpty();
+    }
+
     /** How many connectors are watched whose watch began at or after {@code sinceMillis}. */
     synchronized int watchedSince(long sinceMillis) {
         int count = 0;

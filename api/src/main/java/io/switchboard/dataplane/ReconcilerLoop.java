@@ -103,15 +103,9 @@ public final class ReconcilerLoop implements AutoCloseable {
                     nextPass = started;
                 }
                 if (leader) {
-                    // While the reactive reconciler keeps the worker busy (a burst of creates), or
-                    // the worker is still starting what it was just given (connectors whose watch
-                    // began in the last STARTING_MS), the pass, whose list with configs and reads
-                    // of task configs and offsets queue behind that work on the worker's herder
-                    // thread, waits: at most PASS_DELAY_MAX past its time. Meanwhile the watcher
-                    // reports what starts. A connector that never starts stops counting after
-                    // STARTING_MS, so it cannot hold the pass (which retries it) back.
-                    boolean workerBusy = reconciler.busyWithin(Reconciler.BUSY_MS)
-                            || reactive.watchedSince(System.currentTimeMillis() - STARTING_MS) > 0;
+                    // The pass waits while the worker is busy (see workerBusy): at most
+                    // PASS_DELAY_MAX past its time. Meanwhile the watcher reports what starts.
+                    boolean workerBusy = workerBusy(reconciler, reactive, System.currentTimeMillis());
                     boolean due = started - nextPass >= 0 && (!workerBusy || started - nextPass >= PASS_DELAY_MAX.toNanos());
                     if (due) {
                         nextPass = started + interval.toNanos();
@@ -138,6 +132,22 @@ public final class ReconcilerLoop implements AutoCloseable {
         }
         Thread.interrupted(); // close() interrupts a sleep; leaving the group must not fail on it
         lease.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Whether the worker is busy with what the reactive reconciler gave it: connectors waiting or
+     * being carried out (a burst of creates, which a rebalance can hold for seconds without one
+     * completing), a change completed within {@link Reconciler#BUSY_MS}, or connectors the worker
+     * is still starting (watched since the last {@link #STARTING_MS}). The full pass's list with
+     * configs and its reads of task configs and offsets would queue behind that work on the
+     * worker's herder thread, holding this loop, and with it the watcher that reports what
+     * starts. A connector that never starts stops counting after STARTING_MS and one that keeps
+     * failing is retried with back-off, so neither holds the pass back for long.
+     */
+    static boolean workerBusy(Reconciler reconciler, ReactiveReconciler reactive, long nowMillis) {
+        return reactive.busy()
+                || reconciler.busyWithin(Reconciler.BUSY_MS)
+                || reactive.watchedSince(nowMillis - STARTING_MS) > 0;
     }
 
     private void sleep(long ms) {

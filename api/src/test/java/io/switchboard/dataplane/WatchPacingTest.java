@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,6 +41,9 @@ class WatchPacingTest {
     private final Map<String, Boolean> created = new ConcurrentHashMap<>();
     private final AtomicInteger listReads = new AtomicInteger();
     private final AtomicInteger statusReads = new AtomicInteger();
+    /** Creates wait for this before they are answered, as during a rebalance of the worker. */
+    private volatile java.util.concurrent.CountDownLatch createsHeld = new java.util.concurrent.CountDownLatch(0);
+    private final java.util.concurrent.CountDownLatch createArrived = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
@@ -60,6 +64,12 @@ class WatchPacingTest {
         String query = exchange.getRequestURI().getQuery();
         byte[] request = exchange.getRequestBody().readAllBytes();
         if ("POST".equals(method) && "/connectors".equals(path)) {
+            createArrived.countDown();
+            try {
+                createsHeld.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             created.put(JSON.readTree(request).path("name").asText(), true);
             send(exchange, 201, "{}");
         } else if ("GET".equals(method) && "/connectors".equals(path) && query != null && query.contains("expand=status")) {
@@ -183,6 +193,36 @@ class WatchPacingTest {
             assertEquals(0, listReads.get(), "list reads");
             assertEquals(0, statusReads.get(), "single status reads");
             assertEquals(CONNECTORS / 2, reactive.watchedCount(), "the connectors the topic shows RUNNING are settled");
+        }
+    }
+
+    /**
+     * A create the worker holds for longer than {@link Reconciler#BUSY_MS} completes no change and
+     * starts no watch; the full pass must still count the worker as busy, or its list with configs
+     * queues behind the creates on the worker and holds the watcher that reports what starts.
+     */
+    @Test
+    void aCreateTheWorkerHoldsKeepsTheFullPassWaiting() throws Exception {
+        createsHeld = new java.util.concurrent.CountDownLatch(1);
+        Reconciler reconciler = reconciler();
+        try (ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler).start()) {
+            reactive.active(true);
+            assertFalse(ReconcilerLoop.workerBusy(reconciler, reactive, System.currentTimeMillis()), "idle at first");
+            reactive.offer(name(0), Optional.of(desired.get(name(0))));
+            assertTrue(createArrived.await(10, java.util.concurrent.TimeUnit.SECONDS), "the create reached the worker");
+            Thread.sleep(Reconciler.BUSY_MS + 500);
+            assertTrue(ReconcilerLoop.workerBusy(reconciler, reactive, System.currentTimeMillis()),
+                    "a create held by the worker for longer than BUSY_MS");
+            createsHeld.countDown();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (reactive.watchedCount() < 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, created.size());
+            Thread.sleep(Reconciler.BUSY_MS + 100);
+            long later = System.currentTimeMillis() + ReconcilerLoop.STARTING_MS + Reconciler.BUSY_MS;
+            assertFalse(ReconcilerLoop.workerBusy(reconciler, reactive, later),
+                    "once the create is carried out and the worker had time to start it, the pass may run");
         }
     }
 
