@@ -5,7 +5,7 @@
 # part runs as its own JVM. Figures go to bench/out/ (results.json, results.md, latency.png).
 #
 # Usage: bench/run.sh [--quick] [--connectors N] [--no-build]
-#                     [--targets kafka-connect,switchboard-1,switchboard-3] [--list-samples L]
+#                     [--targets kafka-connect,switchboard-1,switchboard-3] [--list-samples L] [--pause-rounds R]
 #                     [--running-timeout-s S] [--jvm-opts "-Xmx2g"] [--warmup W] [--skip-c1]
 # Defaults: N = 500; --quick uses N = 5 and finishes in under two minutes (after the build).
 # --warmup W: connectors in the untimed warm-up round (default 250); --skip-c1 leaves out the

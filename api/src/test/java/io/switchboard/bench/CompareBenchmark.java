@@ -41,7 +41,7 @@ import java.util.Map;
  * fails because the machine is slow.
  *
  * <p>Arguments: {@code [--quick] [--connectors N] [--out DIR] [--targets kafka-connect,switchboard-1,switchboard-3]
- * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--list-samples L] [--jvm-opts "..."]}, or {@code --render results.json [--out DIR]} to write the
+ * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--list-samples L] [--pause-rounds R] [--jvm-opts "..."]}, or {@code --render results.json [--out DIR]} to write the
  * Markdown and the chart again from a run's JSON.
  */
 public final class CompareBenchmark {
@@ -60,6 +60,7 @@ public final class CompareBenchmark {
     private final List<String> jvmOptions;
     private final Duration runningTimeout;
     private final int listSamples;
+    private final int targetStateRounds;
     private final Duration grace;
     private final Duration stall;
     private final List<Latencies> floorC1 = new ArrayList<>();
@@ -84,6 +85,7 @@ public final class CompareBenchmark {
         this.warmupConnectors = Integer.parseInt(opts.getOrDefault("warmup", "250"));
         this.warmupRounds = Integer.parseInt(opts.getOrDefault("warmup-rounds", "3"));
         this.listSamples = Integer.parseInt(opts.getOrDefault("list-samples", quick ? "10" : "50"));
+        this.targetStateRounds = Integer.parseInt(opts.getOrDefault("pause-rounds", quick ? "1" : "5"));
         this.grace = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("grace-s", quick ? "5" : "30")));
         this.stall = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("stall-s", quick ? "10" : "60")));
     }
@@ -127,6 +129,7 @@ public final class CompareBenchmark {
         report.put("connectors", connectors);
         report.put("high_concurrency", HIGH_CONCURRENCY);
         report.put("list_samples", listSamples);
+        report.put("pause_resume_rounds", targetStateRounds);
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -358,8 +361,15 @@ public final class CompareBenchmark {
         long updateStart = System.nanoTime();
         phases.put("config update", workload.updateConfigs(c16, HIGH_CONCURRENCY).summary());
         running.add(withRound("RUNNING again after config updates", workload.awaitRunning(c16, updateStart, System.nanoTime(), Workload.UPDATED_CONFIG)));
-        phases.put("pause", workload.targetState(c16, "pause", HIGH_CONCURRENCY).summary());
-        phases.put("resume", workload.targetState(c16, "resume", HIGH_CONCURRENCY).summary());
+        log(target + ": " + targetStateRounds + " rounds of pauses and resumes at concurrency " + HIGH_CONCURRENCY);
+        Map<String, Double> pauseCpuBefore = cpuOf(processes);
+        Map<String, Double> pauseJitBefore = jitOf(processes);
+        workload.pauseAndResume(c16, HIGH_CONCURRENCY, targetStateRounds).forEach((name, phase) -> phases.put(name, phase.summary()));
+        Map<String, Double> pauseCpu = cpuSince(processes, pauseCpuBefore);
+        Map<String, Double> pauseJit = since(jitOf(processes), pauseJitBefore);
+        result.put("cpu_seconds_pause_resume", pauseCpu);
+        result.put("jit_cpu_seconds_pause_resume", pauseJit);
+        log(target + ": CPU seconds while pausing and resuming: " + pauseCpu + ", of which the JIT compilers " + pauseJit);
         keepMetrics(client, urls, target);
         log(target + ": deletes at concurrency " + HIGH_CONCURRENCY);
         deleteStart = System.nanoTime();

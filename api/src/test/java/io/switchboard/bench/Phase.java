@@ -45,6 +45,21 @@ final class Phase {
         this.wallSeconds = seconds;
     }
 
+    /** The answers of all these phases (of one operation at one concurrency) as one phase, under a name of its own. */
+    static Phase pooled(String operation, java.util.List<Phase> parts) {
+        Phase all = new Phase(operation, parts.get(0).concurrency, parts.stream().mapToInt(Phase::count).sum());
+        int at = 0;
+        for (Phase part : parts) {
+            System.arraycopy(part.micros, 0, all.micros, at, part.count());
+            System.arraycopy(part.bytes, 0, all.bytes, at, part.count());
+            at += part.count();
+            part.codes.forEach((code, n) -> all.codes.computeIfAbsent(code, c -> new AtomicInteger()).addAndGet(n.get()));
+            part.retried.forEach((code, n) -> all.retried.computeIfAbsent(code, c -> new AtomicInteger()).addAndGet(n.get()));
+            all.wallSeconds += part.wallSeconds;
+        }
+        return all;
+    }
+
     Latencies latencies() {
         return new Latencies(micros);
     }

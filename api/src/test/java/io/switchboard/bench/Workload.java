@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +117,32 @@ final class Workload {
             return null;
         });
         return phase;
+    }
+
+    /**
+     * {@code rounds} times, every connector paused and then every connector resumed, each round
+     * right after the one before, as a client would. The first round's answers are phases
+     * {@code pause} and {@code resume} (a burst: much of the work it starts behind the answers is
+     * done after the round); all rounds' answers pooled are {@code pause, R rounds} and
+     * {@code resume, R rounds} (sustained: that work competes with the answers, and the p99 rests
+     * on R times as many answers).
+     */
+    Map<String, Phase> pauseAndResume(List<String> names, int concurrency, int rounds) throws Exception {
+        Map<String, List<Phase>> byVerb = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (String verb : List.of("pause", "resume")) {
+                byVerb.computeIfAbsent(verb, v -> new ArrayList<>()).add(targetState(names, verb, concurrency));
+            }
+        }
+        Map<String, Phase> phases = new LinkedHashMap<>();
+        byVerb.forEach((verb, all) -> phases.put(verb, all.get(0)));
+        if (rounds > 1) {
+            byVerb.forEach((verb, all) -> {
+                String name = verb + ", " + rounds + " rounds";
+                phases.put(name, Phase.pooled(name, all));
+            });
+        }
+        return phases;
     }
 
     /** {@code DELETE /connectors/{name}}. */
