@@ -31,9 +31,11 @@ public final class ReactiveReconciler implements AutoCloseable {
      * Threads calling the worker for single connectors; each call mostly waits on the worker. A
      * worker's herder takes the config changes queued for it in batches, so it gets through more
      * of them when more are in flight: with 16 threads, 300 config changes went through in 42 s
-     * where 8 took 71 s (one run each, {@code bench/run.sh}).
+     * where 8 took 71 s (one run each, {@code bench/run.sh}); with 32, 500 config changes were
+     * running in 0.73x the time the same changes took on a worker driven directly, where 16 gave
+     * 0.91x to 1.01x (see bench/RESULTS.md).
      */
-    static final int THREADS = 16;
+    static final int THREADS = 32;
     static final int MAX_PENDING = 10_000;
     static final int MAX_WATCHED = 10_000;
     static final long WATCH_FOR_MS = 120_000;
