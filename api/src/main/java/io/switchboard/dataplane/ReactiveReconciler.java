@@ -32,8 +32,8 @@ public final class ReactiveReconciler implements AutoCloseable {
      * worker's herder takes the config changes queued for it in batches, so it gets through more
      * of them when more are in flight: with 16 threads, 300 config changes went through in 42 s
      * where 8 took 71 s (one run each, {@code bench/run.sh}); with 32, 500 config changes were
-     * running in 0.73x the time the same changes took on a worker driven directly, where 16 gave
-     * 0.91x to 1.01x (see bench/RESULTS.md).
+     * running in 0.63x (a full run) and 0.73x (a partial run) the time the same changes took on a
+     * worker driven directly, where 16 gave 0.91x and 1.01x in full runs (see bench/RESULTS.md).
      */
     static final int THREADS = 32;
     static final int MAX_PENDING = 10_000;

@@ -55,6 +55,8 @@ class WatchPacingTest {
 
     @AfterEach
     void stop() {
+        // A create still held (a test that failed before releasing it) must not keep a server thread waiting.
+        createsHeld.countDown();
         server.stop(0);
     }
 
