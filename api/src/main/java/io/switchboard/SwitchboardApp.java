@@ -293,15 +293,20 @@ public final class SwitchboardApp implements AutoCloseable {
                     sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity()
                             : config -> namedSecrets.resolve(cluster, secrets.open(config)),
                     name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
+            metrics.watch(cluster, reconciler);
+            ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafkaSettings,
+                    topics.reconcilerLeases(), options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY);
             String statusTopic = statusTopics.get(cluster);
             if (statusTopic != null) {
-                // Statuses as the workers write them, rather than by asking the workers for them.
-                reconciler.readStatusesFrom(own(Stage.DATA_PLANE,
-                        new io.switchboard.dataplane.WorkerStatusFeed(bootstrapServers, kafkaSettings, statusTopic).start()));
+                // Statuses as the workers write them, rather than by asking the workers for them;
+                // a change the topic shows is looked at at once.
+                io.switchboard.dataplane.WorkerStatusFeed feed = own(Stage.DATA_PLANE,
+                        new io.switchboard.dataplane.WorkerStatusFeed(bootstrapServers, kafkaSettings, statusTopic));
+                feed.onChange(loop.reactive()::statusesChanged);
+                reconciler.readStatusesFrom(feed.start());
             }
-            metrics.watch(cluster, reconciler);
-            loops.add(own(Stage.DATA_PLANE, new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafkaSettings, topics.reconcilerLeases(),
-                    options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY).start()));
+            // Owned after its feed, so it stops before the feed does.
+            loops.add(own(Stage.DATA_PLANE, loop).start());
             connectClusters.attached(cluster, url);
         });
         // Scheduled pipeline runs start on the replica that holds the lease of the pipelines' cluster.

@@ -17,9 +17,11 @@ import java.util.Set;
 /**
  * Reconciles each connector as soon as a change to it is decided, instead of waiting for the next
  * pass, and then watches it until the worker shows it as desired, so that its status is reported
- * as soon as the worker has it. When the worker's statuses are read from its status topic, watching
- * costs the worker nothing and every watched connector is looked at on each tick; otherwise the
- * worker's REST API is read, paced. Decisions for one connector that arrive while it waits are
+ * as soon as the worker has it. Watching runs on a thread of its own, so a full pass that waits on
+ * the worker never holds up the reports. When the worker's statuses are read from its status
+ * topic, watching costs the worker nothing: a watched connector is looked at as soon as the topic
+ * shows a change to it ({@link #statusesChanged}), and every one of them each {@link #WATCH_TICK_MS};
+ * otherwise the worker's REST API is read, paced. Decisions for one connector that arrive while it waits are
  * coalesced into the latest; a connector is reconciled by one thread at a time. Everything is
  * bounded: {@link #THREADS} threads, at most {@link #MAX_PENDING} connectors waiting and
  * {@link #MAX_WATCHED} watched (beyond that, the periodic pass takes care of them), each for at
@@ -60,6 +62,13 @@ public final class ReactiveReconciler implements AutoCloseable {
     /** Connectors watched until the worker shows them as desired. */
     private final LinkedHashMap<String, Watch> watched = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** How often every watched connector is looked at, whatever the status topic shows. */
+    static final long WATCH_TICK_MS = 250;
+    private final Thread watcher;
+    /** Watched connectors whose statuses changed since the watcher last looked; guarded by itself. */
+    private final Set<String> changed = new HashSet<>();
+    /** Held while looking at watched connectors: one look at a time, whoever asks. */
+    private final Object looking = new Object();
     private boolean active;
     private volatile boolean closed;
 
@@ -71,10 +80,13 @@ public final class ReactiveReconciler implements AutoCloseable {
             thread.setDaemon(true);
             threads.add(thread);
         }
+        watcher = new Thread(this::watch, "switchboard-watch-" + cluster);
+        watcher.setDaemon(true);
     }
 
     public ReactiveReconciler start() {
         threads.forEach(Thread::start);
+        watcher.start();
         return this;
     }
 
@@ -155,18 +167,96 @@ public final class ReactiveReconciler implements AutoCloseable {
                 return;
             }
         }
-        if (System.nanoTime() - nextListAt < 0 && !reconciler.readsStatusesFreely()) {
+        synchronized (looking) {
+            if (System.nanoTime() - nextListAt < 0 && !reconciler.readsStatusesFreely()) {
+                return;
+            }
+            try {
+                lookAt(names);
+            } finally {
+                nextListAt = System.nanoTime() + listPauseNanos(reconciler.lastStatusesReadNanos());
+            }
+        }
+    }
+
+    /**
+     * The worker's status topic shows a change to these connectors: those watched are looked at now
+     * rather than on the next tick. Called on the status feed's thread; the look is the watcher's.
+     */
+    public void statusesChanged(Set<String> names) {
+        synchronized (changed) {
+            boolean none = changed.isEmpty();
+            for (String name : names) {
+                if (changed.size() >= MAX_WATCHED) {
+                    break;
+                }
+                changed.add(name);
+            }
+            if (none) {
+                changed.notifyAll();
+            }
+        }
+    }
+
+    /** Looks at the watched connectors among those whose statuses the topic shows changed. */
+    private void checkChanged(Set<String> names) {
+        synchronized (this) {
+            if (!active) {
+                return;
+            }
+            names.retainAll(watched.keySet());
+            names.removeAll(pending.keySet());
+            names.removeAll(inProgress);
+        }
+        if (names.isEmpty() || !reconciler.readsStatusesFreely()) {
             return;
         }
-        Set<String> unsettled = new HashSet<>(names);
-        try {
-            reconciler.reconcile(unsettled);
-        } finally {
-            nextListAt = System.nanoTime() + listPauseNanos(reconciler.lastStatusesReadNanos());
+        synchronized (looking) {
+            lookAt(names);
         }
+    }
+
+    /** Reconciles the connectors named with one read of their statuses; those now as desired are no longer watched. */
+    private void lookAt(Set<String> names) {
+        Set<String> unsettled = new HashSet<>(names);
+        reconciler.reconcile(unsettled);
         synchronized (this) {
             names.removeAll(unsettled);
             watched.keySet().removeAll(names);
+        }
+    }
+
+    /**
+     * The watcher: looks at the connectors whose statuses changed as soon as it is told, and at every
+     * watched connector each {@link #WATCH_TICK_MS}, on its own thread.
+     */
+    private void watch() {
+        long nextTick = System.nanoTime();
+        while (!closed) {
+            Set<String> names;
+            try {
+                synchronized (changed) {
+                    long waitMs = (nextTick - System.nanoTime()) / 1_000_000;
+                    if (changed.isEmpty() && waitMs > 0) {
+                        changed.wait(waitMs);
+                    }
+                    names = new HashSet<>(changed);
+                    changed.clear();
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                if (System.nanoTime() - nextTick >= 0) {
+                    nextTick = System.nanoTime() + WATCH_TICK_MS * 1_000_000;
+                    checkWatched();
+                } else if (!names.isEmpty()) {
+                    checkChanged(names);
+                }
+            } catch (RuntimeException e) {
+                // The worker cannot be read now; the full pass reports that. Looked at again next tick.
+                log.debug("Watching the connectors of cluster {} failed: {}", cluster, e.toString());
+            }
         }
     }
 
@@ -265,8 +355,9 @@ public final class ReactiveReconciler implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        watcher.interrupt();
         threads.forEach(Thread::interrupt);
-        for (Thread thread : threads) {
+        for (Thread thread : java.util.stream.Stream.concat(threads.stream(), java.util.stream.Stream.of(watcher)).toList()) {
             try {
                 thread.join(5_000);
             } catch (InterruptedException e) {

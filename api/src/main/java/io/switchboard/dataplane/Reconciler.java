@@ -41,11 +41,20 @@ public final class Reconciler {
     private final Clock clock;
     /** How many connectors a pass reconciles at once (the worker takes concurrent calls; each waits on it). */
     static final int PARALLELISM = 8;
-    private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLELISM, r -> {
-        Thread thread = new Thread(r, "switchboard-reconcile");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final java.util.concurrent.ExecutorService pool = threads(PARALLELISM, "switchboard-reconcile");
+    /**
+     * Threads of the watcher's looks, apart from the full pass's: a pass whose calls wait on the
+     * worker must not hold up the reports of connectors the worker has started meanwhile.
+     */
+    private final java.util.concurrent.ExecutorService watchPool = threads(PARALLELISM, "switchboard-reconcile-watched");
+
+    private static java.util.concurrent.ExecutorService threads(int count, String name) {
+        return java.util.concurrent.Executors.newFixedThreadPool(count, r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
     // Each map is written for one connector by one thread at a time; different connectors in parallel.
     private final Map<String, String> lastReported = new java.util.concurrent.ConcurrentHashMap<>();
     /** The last restart request carried out per connector, seeded from what was last observed. */
@@ -264,7 +273,7 @@ public final class Reconciler {
         }
         int calls = 0;
         try {
-            for (java.util.concurrent.Future<Integer> done : pool.invokeAll(work)) {
+            for (java.util.concurrent.Future<Integer> done : (only == null ? pool : watchPool).invokeAll(work)) {
                 calls += done.get();
             }
         } catch (InterruptedException e) {
@@ -683,6 +692,7 @@ public final class Reconciler {
     /** Stops the threads that call the worker. */
     public void close() {
         pool.shutdownNow();
+        watchPool.shutdownNow();
         detailsReader.close();
     }
 

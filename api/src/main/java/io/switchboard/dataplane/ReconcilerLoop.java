@@ -17,9 +17,9 @@ import java.util.Map;
  * topic, and the member that holds the partition reconciles. When it dies, the group hands the
  * partition to another member within the session timeout (10 s).
  * <p>
- * The leader reconciles each connector as its changes are decided ({@link ReactiveReconciler}),
- * looks at the connectors it watches every {@link #TICK} and makes a full pass over the cluster
- * every {@code interval}, which repairs what was changed on the worker directly.
+ * The leader reconciles each connector as its changes are decided and watches it until the worker
+ * shows it as desired ({@link ReactiveReconciler}, on threads of its own), and makes a full pass
+ * over the cluster every {@code interval}, which repairs what was changed on the worker directly.
  */
 public final class ReconcilerLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcilerLoop.class);
@@ -104,7 +104,7 @@ public final class ReconcilerLoop implements AutoCloseable {
                 }
                 if (leader) {
                     // The pass waits while the worker is busy (see workerBusy): at most
-                    // PASS_DELAY_MAX past its time. Meanwhile the watcher reports what starts.
+                    // PASS_DELAY_MAX past its time. The watcher, on its own thread, reports what starts.
                     boolean workerBusy = workerBusy(reconciler, reactive, System.currentTimeMillis());
                     boolean due = started - nextPass >= 0 && (!workerBusy || started - nextPass >= PASS_DELAY_MAX.toNanos());
                     if (due) {
@@ -114,8 +114,6 @@ public final class ReconcilerLoop implements AutoCloseable {
                             log.info("Reconciling Connect cluster {} works again", cluster);
                             lastFailure = null;
                         }
-                    } else {
-                        reactive.checkWatched();
                     }
                 }
             } catch (WakeupException e) {
@@ -140,8 +138,7 @@ public final class ReconcilerLoop implements AutoCloseable {
      * completing), a change completed within {@link Reconciler#BUSY_MS}, or connectors the worker
      * is still starting (watched since the last {@link #STARTING_MS}). The full pass's list with
      * configs and its reads of task configs and offsets would queue behind that work on the
-     * worker's herder thread, holding this loop, and with it the watcher that reports what
-     * starts. A connector that never starts stops counting after STARTING_MS and one that keeps
+     * worker's herder thread and slow it down. A connector that never starts stops counting after STARTING_MS and one that keeps
      * failing is retried with back-off, so neither holds the pass back for long.
      */
     static boolean workerBusy(Reconciler reconciler, ReactiveReconciler reactive, long nowMillis) {

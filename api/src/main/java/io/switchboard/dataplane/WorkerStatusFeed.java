@@ -19,12 +19,15 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
 
 /**
  * The statuses a Kafka Connect cluster's workers write to its status topic
@@ -64,7 +67,7 @@ public final class WorkerStatusFeed implements AutoCloseable {
     private final Thread thread;
     private volatile boolean caughtUp;
     private volatile boolean closed;
-    private volatile Runnable onChange = () -> { };
+    private volatile Consumer<Set<String>> onChange = names -> { };
 
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
     public WorkerStatusFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
@@ -103,8 +106,11 @@ public final class WorkerStatusFeed implements AutoCloseable {
         return this;
     }
 
-    /** Called (on the feed's thread) after each batch of records that changed something. */
-    public void onChange(Runnable listener) {
+    /**
+     * Told (on the feed's thread), after each batch of records that changed something, the names of
+     * the connectors whose statuses changed in it; only once the feed has caught up.
+     */
+    public void onChange(Consumer<Set<String>> listener) {
         this.onChange = listener;
     }
 
@@ -165,16 +171,18 @@ public final class WorkerStatusFeed implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (!closed) {
-                boolean changed = false;
+                Set<String> changed = new HashSet<>();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    changed |= read(record.key(), record.value());
+                    if (read(record.key(), record.value())) {
+                        changed.add(connectorOf(record.key()));
+                    }
                 }
                 if (!caughtUp && ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
                     caughtUp = true;
                     log.info("Reading the statuses of Kafka Connect status topic {} as they are written", topic);
                 }
-                if (changed && caughtUp) {
-                    onChange.run();
+                if (!changed.isEmpty() && caughtUp) {
+                    onChange.accept(changed);
                 }
             }
         } catch (WakeupException e) {
@@ -211,16 +219,29 @@ public final class WorkerStatusFeed implements AutoCloseable {
         return null;
     }
 
-    /** Applies one record; answers whether it changed what the feed holds. */
-    boolean read(String key, byte[] value) {
+    /** The connector a status record's key is about, or null for a key that is no connector's or task's status. */
+    static String connectorOf(String key) {
         if (key == null) {
-            return false;
+            return null;
         }
         if (key.startsWith(CONNECTOR_PREFIX)) {
             String name = key.substring(CONNECTOR_PREFIX.length());
-            if (name.isEmpty()) {
-                return false;
-            }
+            return name.isEmpty() ? null : name;
+        }
+        if (key.startsWith(TASK_PREFIX)) {
+            int dash = key.lastIndexOf('-');
+            return dash <= TASK_PREFIX.length() ? null : key.substring(TASK_PREFIX.length(), dash);
+        }
+        return null;
+    }
+
+    /** Applies one record; answers whether it changed what the feed holds. */
+    boolean read(String key, byte[] value) {
+        String name = connectorOf(key);
+        if (name == null) {
+            return false;
+        }
+        if (key.startsWith(CONNECTOR_PREFIX)) {
             if (value == null) {
                 return connectors.remove(name) != null;
             }
@@ -236,14 +257,9 @@ public final class WorkerStatusFeed implements AutoCloseable {
             return true;
         }
         if (key.startsWith(TASK_PREFIX)) {
-            int dash = key.lastIndexOf('-');
-            if (dash <= TASK_PREFIX.length()) {
-                return false;
-            }
-            String name = key.substring(TASK_PREFIX.length(), dash);
             int id;
             try {
-                id = Integer.parseInt(key.substring(dash + 1));
+                id = Integer.parseInt(key.substring(key.lastIndexOf('-') + 1));
             } catch (NumberFormatException e) {
                 return false;
             }

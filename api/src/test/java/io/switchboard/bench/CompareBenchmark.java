@@ -317,7 +317,7 @@ public final class CompareBenchmark {
         for (int round = 1; round <= rounds; round++) {
             log(target + ": warm-up round " + round + " of " + rounds + " with " + warm + " connectors");
             Map<String, Double> jitBefore = jitOf(processes);
-            warmUp(workload, names("warmup" + round, warm), quick);
+            warmUp(workload, names("warmup" + round, warm), quick, targetStateRounds);
             Map<String, Double> jit = since(jitOf(processes), jitBefore);
             warmupJit.add(jit);
             log(target + ": JIT compiler CPU seconds in warm-up round " + round + ": " + jit);
@@ -397,7 +397,7 @@ public final class CompareBenchmark {
     }
 
     /** One warm-up round: every phase of the workload once on these connectors. */
-    private static void warmUp(Workload workload, List<String> names, boolean quick) throws Exception {
+    private static void warmUp(Workload workload, List<String> names, boolean quick, int pauseRounds) throws Exception {
         workload.create(names, HIGH_CONCURRENCY);
         if (!quick) {
             workload.awaitRunning(names, System.nanoTime(), System.nanoTime());
@@ -407,8 +407,9 @@ public final class CompareBenchmark {
         if (!quick) {
             workload.updateConfigs(names, HIGH_CONCURRENCY);
             workload.awaitRunning(names, System.nanoTime(), System.nanoTime(), Workload.UPDATED_CONFIG);
-            workload.targetState(names, "pause", HIGH_CONCURRENCY);
-            workload.targetState(names, "resume", HIGH_CONCURRENCY);
+            // As many rounds as are measured: one round of a few hundred answers leaves the
+            // per-request code to be compiled during the measured rounds.
+            workload.pauseAndResume(names, HIGH_CONCURRENCY, pauseRounds);
         }
         workload.delete(names, HIGH_CONCURRENCY);
         if (!quick) {

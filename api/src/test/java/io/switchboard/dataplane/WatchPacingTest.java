@@ -44,6 +44,9 @@ class WatchPacingTest {
     /** Creates wait for this before they are answered, as during a rebalance of the worker. */
     private volatile java.util.concurrent.CountDownLatch createsHeld = new java.util.concurrent.CountDownLatch(0);
     private final java.util.concurrent.CountDownLatch createArrived = new java.util.concurrent.CountDownLatch(1);
+    /** The full pass's list (with configs) waits for this before it is answered, as behind a burst on the worker. */
+    private volatile java.util.concurrent.CountDownLatch passHeld = new java.util.concurrent.CountDownLatch(0);
+    private final java.util.concurrent.CountDownLatch passArrived = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
@@ -57,6 +60,7 @@ class WatchPacingTest {
     void stop() {
         // A create still held (a test that failed before releasing it) must not keep a server thread waiting.
         createsHeld.countDown();
+        passHeld.countDown();
         server.stop(0);
     }
 
@@ -74,6 +78,14 @@ class WatchPacingTest {
             }
             created.put(JSON.readTree(request).path("name").asText(), true);
             send(exchange, 201, "{}");
+        } else if ("GET".equals(method) && "/connectors".equals(path) && query != null && query.contains("expand=info")) {
+            passArrived.countDown();
+            try {
+                passHeld.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            send(exchange, 200, "{}");
         } else if ("GET".equals(method) && "/connectors".equals(path) && query != null && query.contains("expand=status")) {
             listReads.incrementAndGet();
             sleep(LIST_MILLIS);
@@ -123,6 +135,9 @@ class WatchPacingTest {
 
     private final Map<String, ConnectorState> desired = new LinkedHashMap<>();
 
+    /** The state each connector was last reported in, by name. */
+    private final Map<String, String> reported = new ConcurrentHashMap<>();
+
     /** A reconciler of {@link #CONNECTORS} connectors on the fake worker. */
     private Reconciler reconciler() {
         for (int i = 0; i < CONNECTORS; i++) {
@@ -130,7 +145,8 @@ class WatchPacingTest {
         }
         ConnectClusterClient worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
         return new Reconciler("default", worker, () -> List.copyOf(desired.values()),
-                name -> Optional.empty(), observation -> { }, Clock.systemUTC(),
+                name -> Optional.empty(), observation -> reported.put(observation.getConnector(), observation.getState()),
+                Clock.systemUTC(),
                 java.util.function.UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)));
     }
 
@@ -195,6 +211,48 @@ class WatchPacingTest {
             assertEquals(0, listReads.get(), "list reads");
             assertEquals(0, statusReads.get(), "single status reads");
             assertEquals(CONNECTORS / 2, reactive.watchedCount(), "the connectors the topic shows RUNNING are settled");
+        }
+    }
+
+    /**
+     * A full pass waits on the worker's list for as long as the worker takes (behind a burst of
+     * creates, seconds). Meanwhile the status topic shows connectors RUNNING: the watcher, on its
+     * own thread, must report them and stop watching them without waiting for the pass, and
+     * without anyone but the feed asking it to look.
+     */
+    @Test
+    void statusesAreReportedWhileAFullPassWaitsOnTheWorker() throws Exception {
+        WorkerStatusFeed feed = WorkerStatusFeed.detached();
+        Reconciler reconciler = reconciler();
+        reconciler.readStatusesFrom(feed);
+        passHeld = new java.util.concurrent.CountDownLatch(1);
+        try (ReactiveReconciler reactive = createdAndWatched(reconciler)) {
+            assertEquals(CONNECTORS, reactive.watchedCount());
+            Thread pass = new Thread(reconciler::reconcile, "full-pass");
+            pass.start();
+            assertTrue(passArrived.await(10, java.util.concurrent.TimeUnit.SECONDS), "the full pass reached the worker");
+
+            byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w:8083\",\"generation\":1}"
+                    .getBytes(StandardCharsets.UTF_8);
+            java.util.Set<String> started = new java.util.HashSet<>();
+            for (int i = 0; i < CONNECTORS / 2; i++) {
+                feed.read(WorkerStatusFeed.CONNECTOR_PREFIX + name(i), running);
+                feed.read(WorkerStatusFeed.TASK_PREFIX + name(i) + "-0", running);
+                started.add(name(i));
+            }
+            reactive.statusesChanged(started);
+
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (reactive.watchedCount() > CONNECTORS / 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(pass.isAlive(), "the full pass still waits on the worker");
+            assertEquals(CONNECTORS / 2, reactive.watchedCount(), "the connectors the topic shows RUNNING are settled");
+            for (String name : started) {
+                assertEquals("RUNNING", reported.get(name), "reported RUNNING: " + name);
+            }
+            passHeld.countDown();
+            pass.join(10_000);
         }
     }
 

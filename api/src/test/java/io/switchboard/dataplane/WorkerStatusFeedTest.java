@@ -35,6 +35,17 @@ class WorkerStatusFeedTest {
         assertFalse(shown.path("tasks").get(1).has("generation"));
     }
 
+    /** The names the feed tells the watcher about: a task's record names its connector. */
+    @Test
+    void eachStatusRecordNamesItsConnector() {
+        assertEquals("my-source", WorkerStatusFeed.connectorOf("status-connector-my-source"));
+        assertEquals("my-source", WorkerStatusFeed.connectorOf("status-task-my-source-12"));
+        assertEquals(null, WorkerStatusFeed.connectorOf("status-topic-lines:connector-c"));
+        assertEquals(null, WorkerStatusFeed.connectorOf("status-connector-"));
+        assertEquals(null, WorkerStatusFeed.connectorOf("status-task-0"));
+        assertEquals(null, WorkerStatusFeed.connectorOf(null));
+    }
+
     @Test
     void nullValuesRemoveStatusesAndAConnectorsRemovalRemovesItsTasks() {
         WorkerStatusFeed feed = WorkerStatusFeed.detached();
