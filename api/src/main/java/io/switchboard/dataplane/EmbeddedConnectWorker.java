@@ -75,32 +75,7 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         if (port == 0) {
             port = freePort();
         }
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", bootstrapServers);
-        // Connectors may tune their own clients (a pipeline's sink refreshes topic metadata often).
-        props.put("connector.client.config.override.policy", "All");
-        props.put("group.id", groupId);
-        props.put("config.storage.topic", groupId + "-configs");
-        props.put("offset.storage.topic", groupId + "-offsets");
-        props.put("status.storage.topic", groupId + "-status");
-        props.put("config.storage.replication.factor", "1");
-        props.put("offset.storage.replication.factor", "1");
-        props.put("status.storage.replication.factor", "1");
-        props.put("offset.storage.partitions", "1");
-        props.put("status.storage.partitions", "1");
-        props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("key.converter.schemas.enable", "false");
-        props.put("value.converter.schemas.enable", "false");
-        props.put("listeners", "http://127.0.0.1:" + port);
-        props.put("rest.advertised.host.name", "127.0.0.1");
-        props.put("plugin.discovery", "service_load");
-        if (pluginPath != null && !pluginPath.isBlank()) {
-            props.put("plugin.path", pluginPath);
-        }
-        props.put("offset.flush.interval.ms", "1000");
-        props.put("scheduled.rebalance.max.delay.ms", "0");
-        props.putAll(extra);
+        Map<String, String> props = properties(bootstrapServers, pluginPath, groupId, port, extra);
         Connect<?> connect = new ConnectDistributed().startConnect(props);
         EmbeddedConnectWorker worker = new EmbeddedConnectWorker(connect, "http://127.0.0.1:" + port, props.get("status.storage.topic"));
         worker.awaitReady(Duration.ofSeconds(120));
@@ -146,6 +121,44 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
     public void close() {
         connect.stop();
         connect.awaitStop();
+    }
+
+    /** The embedded worker's properties: Switchboard's defaults, then {@code extra} over them. */
+    static Map<String, String> properties(String bootstrapServers, String pluginPath, String groupId, int port,
+                                          Map<String, String> extra) {
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        // Connectors may tune their own clients (a pipeline's sink refreshes topic metadata often).
+        props.put("connector.client.config.override.policy", "All");
+        props.put("group.id", groupId);
+        props.put("config.storage.topic", groupId + "-configs");
+        props.put("offset.storage.topic", groupId + "-offsets");
+        props.put("status.storage.topic", groupId + "-status");
+        props.put("config.storage.replication.factor", "1");
+        props.put("offset.storage.replication.factor", "1");
+        props.put("status.storage.replication.factor", "1");
+        props.put("offset.storage.partitions", "1");
+        props.put("status.storage.partitions", "1");
+        props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("key.converter.schemas.enable", "false");
+        props.put("value.converter.schemas.enable", "false");
+        props.put("listeners", "http://127.0.0.1:" + port);
+        props.put("rest.advertised.host.name", "127.0.0.1");
+        props.put("plugin.discovery", "service_load");
+        if (pluginPath != null && !pluginPath.isBlank()) {
+            props.put("plugin.path", pluginPath);
+        }
+        props.put("offset.flush.interval.ms", "1000");
+        props.put("scheduled.rebalance.max.delay.ms", "0");
+        // The worker's own producers (config, status and offset topics) get its top-level client
+        // settings. Since Kafka 4.0 a producer lingers 5 ms before it sends, and the herder thread
+        // waits for each of its config writes in turn (a create makes several: the connector's
+        // config, its task configs, their commit), so it would idle 5 ms on each. Connectors' own
+        // producers take "producer." settings and keep their defaults.
+        props.put("linger.ms", "0");
+        props.putAll(extra);
+        return props;
     }
 
     private static int freePort() {

@@ -61,6 +61,8 @@ public final class CompareBenchmark {
     private final Duration runningTimeout;
     private final int listSamples;
     private final int targetStateRounds;
+    /** Properties (KEY=VALUE) given to every target's worker over the stock ones; none by default. */
+    private final List<String> workerProps;
     private final Duration grace;
     private final Duration stall;
     private final List<Latencies> floorC1 = new ArrayList<>();
@@ -81,6 +83,8 @@ public final class CompareBenchmark {
         this.switchboardJar = Path.of(opts.getOrDefault("switchboard-jar", "api/target/switchboard.jar"));
         String extra = opts.getOrDefault("jvm-opts", "").trim();
         this.jvmOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+        String props = opts.getOrDefault("worker-props", "").trim();
+        this.workerProps = props.isEmpty() ? List.of() : List.of(props.split(","));
         this.runningTimeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("running-timeout-s", quick ? "60" : "1200")));
         this.warmupConnectors = Integer.parseInt(opts.getOrDefault("warmup", "250"));
         this.warmupRounds = Integer.parseInt(opts.getOrDefault("warmup-rounds", "3"));
@@ -130,6 +134,7 @@ public final class CompareBenchmark {
         report.put("high_concurrency", HIGH_CONCURRENCY);
         report.put("list_samples", listSamples);
         report.put("pause_resume_rounds", targetStateRounds);
+        report.put("worker_props", workerProps);
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -220,8 +225,10 @@ public final class CompareBenchmark {
         log("Target " + target + ": starting its Kafka Connect worker" + (replicas > 0 ? " and " + replicas + " replica(s)" : ""));
         long targetStarted = System.nanoTime();
         List<ChildProcess> processes = new ArrayList<>();
-        ChildProcess worker = start(target + "-worker", "Kafka Connect 4.3.1 worker", List.of("-cp", classPath,
-                BenchWorker.class.getName(), bootstrap, String.valueOf(freePort())));
+        List<String> workerArgs = new ArrayList<>(List.of("-cp", classPath, BenchWorker.class.getName(), bootstrap,
+                String.valueOf(freePort())));
+        workerArgs.addAll(workerProps);
+        ChildProcess worker = start(target + "-worker", "Kafka Connect 4.3.1 worker", workerArgs);
         processes.add(worker);
         String[] ready = worker.awaitReady(180_000).split(" ");
         String workerUrl = ready[0];

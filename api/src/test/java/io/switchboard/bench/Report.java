@@ -16,6 +16,12 @@ final class Report {
     }
 
     @SuppressWarnings("unchecked")
+    /** The properties every worker was given over the stock ones (none unless {@code --worker-props}). */
+    static List<String> workerProps(Map<String, Object> report) {
+        Object props = report.get("worker_props");
+        return props instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+    }
+
     static List<Map<String, Object>> list(Object o) {
         return (List<Map<String, Object>>) o;
     }
@@ -103,7 +109,9 @@ final class Report {
                 .append(", N = ").append(n).append(" connectors, ").append(fmt(num(report.get("duration_seconds"))))
                 .append(" s) on ").append(machine.get("cores")).append(" cores, ").append(machine.get("memory_mib"))
                 .append(" MiB, ").append(machine.get("java")).append(". One broker for everything; each target drives a fresh ")
-                .append("Kafka Connect 4.3.1 worker of its own; targets run one after another. Connectors are FileStreamSource ")
+                .append("Kafka Connect 4.3.1 worker of its own")
+                .append(workerProps(report).isEmpty() ? "" : " (every worker with " + String.join(", ", workerProps(report)) + ")")
+                .append("; targets run one after another. Connectors are FileStreamSource ")
                 .append("with one task, each reading its own one-line file. Latencies are as the client saw them, in ms; ")
                 .append(report.get("retry_policy")).append(".\n\n");
 
