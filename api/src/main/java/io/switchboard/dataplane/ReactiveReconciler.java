@@ -236,9 +236,10 @@ public final class ReactiveReconciler implements AutoCloseable {
             Set<String> names;
             try {
                 synchronized (changed) {
-                    long waitMs = (nextTick - System.nanoTime()) / 1_000_000;
-                    if (changed.isEmpty() && waitMs > 0) {
-                        changed.wait(waitMs);
+                    long waitNanos = nextTick - System.nanoTime();
+                    if (changed.isEmpty() && waitNanos > 0) {
+                        // At least 1 ms: the last fraction of a millisecond must not be spent spinning.
+                        changed.wait(Math.max(1, waitNanos / 1_000_000));
                     }
                     names = new HashSet<>(changed);
                     changed.clear();
