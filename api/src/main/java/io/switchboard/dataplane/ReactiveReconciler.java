@@ -137,7 +137,9 @@ public final class ReactiveReconciler implements AutoCloseable {
             return;
         }
         pending.put(name, desired);
-        notifyAll();
+        // One connector more: one thread to take it (waking all of them, per decision in a burst,
+        // costs more CPU than the reconciling itself).
+        notify();
     }
 
     /**
@@ -336,7 +338,11 @@ public final class ReactiveReconciler implements AutoCloseable {
                         long now = System.currentTimeMillis();
                         watched.put(name, new Watch(now + WATCH_DELAY_FIRST_MS, WATCH_DELAY_FIRST_MS, now + WATCH_FOR_MS));
                     }
-                    notifyAll();
+                    if (pending.containsKey(name)) {
+                        // A newer decision for it waited for this thread: another may take it now
+                        // (this one takes the first connector waiting, which need not be it).
+                        notify();
+                    }
                 }
             }
         }
