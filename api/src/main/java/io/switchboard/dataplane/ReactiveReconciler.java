@@ -19,9 +19,8 @@ import java.util.Set;
  * pass, and then watches it until the worker shows it as desired, so that its status is reported
  * as soon as the worker has it. Watching runs on a thread of its own, so a full pass that waits on
  * the worker never holds up the reports. When the worker's statuses are read from its status
- * topic, watching costs the worker nothing: a watched connector is looked at as soon as the topic
- * shows a change to it ({@link #statusesChanged}), and every one of them each {@link #WATCH_TICK_MS};
- * otherwise the worker's REST API is read, paced. Decisions for one connector that arrive while it waits are
+ * topic, watching costs the worker nothing and every watched connector is looked at each
+ * {@link #WATCH_TICK_MS}; otherwise the worker's REST API is read, paced. Decisions for one connector that arrive while it waits are
  * coalesced into the latest; a connector is reconciled by one thread at a time. Everything is
  * bounded: {@link #THREADS} threads, at most {@link #MAX_PENDING} connectors waiting and
  * {@link #MAX_WATCHED} watched (beyond that, the periodic pass takes care of them), each for at
@@ -65,8 +64,6 @@ public final class ReactiveReconciler implements AutoCloseable {
     /** How often every watched connector is looked at, whatever the status topic shows. */
     static final long WATCH_TICK_MS = 250;
     private final Thread watcher;
-    /** Watched connectors whose statuses changed since the watcher last looked; guarded by itself. */
-    private final Set<String> changed = new HashSet<>();
     /** Held while looking at watched connectors: one look at a time, whoever asks. */
     private final Object looking = new Object();
     private boolean active;
@@ -181,43 +178,6 @@ public final class ReactiveReconciler implements AutoCloseable {
         }
     }
 
-    /**
-     * The worker's status topic shows a change to these connectors: those watched are looked at now
-     * rather than on the next tick. Called on the status feed's thread; the look is the watcher's.
-     */
-    public void statusesChanged(Set<String> names) {
-        synchronized (changed) {
-            boolean none = changed.isEmpty();
-            for (String name : names) {
-                if (changed.size() >= MAX_WATCHED) {
-                    break;
-                }
-                changed.add(name);
-            }
-            if (none) {
-                changed.notifyAll();
-            }
-        }
-    }
-
-    /** Looks at the watched connectors among those whose statuses the topic shows changed. */
-    private void checkChanged(Set<String> names) {
-        synchronized (this) {
-            if (!active) {
-                return;
-            }
-            names.retainAll(watched.keySet());
-            names.removeAll(pending.keySet());
-            names.removeAll(inProgress);
-        }
-        if (names.isEmpty() || !reconciler.readsStatusesFreely()) {
-            return;
-        }
-        synchronized (looking) {
-            lookAt(names);
-        }
-    }
-
     /** Reconciles the connectors named with one read of their statuses; those now as desired are no longer watched. */
     private void lookAt(Set<String> names) {
         Set<String> unsettled = new HashSet<>(names);
@@ -228,34 +188,16 @@ public final class ReactiveReconciler implements AutoCloseable {
         }
     }
 
-    /**
-     * The watcher: looks at the connectors whose statuses changed as soon as it is told, and at every
-     * watched connector each {@link #WATCH_TICK_MS}, on its own thread.
-     */
+    /** The watcher: looks at every watched connector each {@link #WATCH_TICK_MS}, on its own thread. */
     private void watch() {
-        long nextTick = System.nanoTime();
         while (!closed) {
-            Set<String> names;
             try {
-                synchronized (changed) {
-                    long waitNanos = nextTick - System.nanoTime();
-                    if (changed.isEmpty() && waitNanos > 0) {
-                        // At least 1 ms: the last fraction of a millisecond must not be spent spinning.
-                        changed.wait(Math.max(1, waitNanos / 1_000_000));
-                    }
-                    names = new HashSet<>(changed);
-                    changed.clear();
-                }
+                Thread.sleep(WATCH_TICK_MS);
             } catch (InterruptedException e) {
                 return;
             }
             try {
-                if (System.nanoTime() - nextTick >= 0) {
-                    nextTick = System.nanoTime() + WATCH_TICK_MS * 1_000_000;
-                    checkWatched();
-                } else if (!names.isEmpty()) {
-                    checkChanged(names);
-                }
+                checkWatched();
             } catch (RuntimeException e) {
                 // The worker cannot be read now; the full pass reports that. Looked at again next tick.
                 log.debug("Watching the connectors of cluster {} failed: {}", cluster, e.toString());
