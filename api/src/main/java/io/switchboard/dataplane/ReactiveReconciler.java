@@ -61,7 +61,7 @@ public final class ReactiveReconciler implements AutoCloseable {
     /** Connectors watched until the worker shows them as desired. */
     private final LinkedHashMap<String, Watch> watched = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
-    /** How often every watched connector is looked at, whatever the status topic shows. */
+    /** How often the watcher looks at the connectors it watches. */
     static final long WATCH_TICK_MS = 250;
     private final Thread watcher;
     /** Held while looking at watched connectors: one look at a time, whoever asks. */

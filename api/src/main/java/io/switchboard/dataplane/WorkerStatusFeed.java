@@ -19,15 +19,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Consumer;
 
 /**
  * The statuses a Kafka Connect cluster's workers write to its status topic
@@ -67,7 +64,7 @@ public final class WorkerStatusFeed implements AutoCloseable {
     private final Thread thread;
     private volatile boolean caughtUp;
     private volatile boolean closed;
-    private volatile Consumer<Set<String>> onChange = names -> { };
+    private volatile Runnable onChange = () -> { };
 
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
     public WorkerStatusFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
@@ -106,11 +103,8 @@ public final class WorkerStatusFeed implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Told (on the feed's thread), after each batch of records that changed something, the names of
-     * the connectors whose statuses changed in it; only once the feed has caught up.
-     */
-    public void onChange(Consumer<Set<String>> listener) {
+    /** Called (on the feed's thread) after each batch of records that changed something. */
+    public void onChange(Runnable listener) {
         this.onChange = listener;
     }
 
@@ -171,18 +165,16 @@ public final class WorkerStatusFeed implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (!closed) {
-                Set<String> changed = new HashSet<>();
+                boolean changed = false;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (read(record.key(), record.value())) {
-                        changed.add(connectorOf(record.key()));
-                    }
+                    changed |= read(record.key(), record.value());
                 }
                 if (!caughtUp && ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
                     caughtUp = true;
                     log.info("Reading the statuses of Kafka Connect status topic {} as they are written", topic);
                 }
-                if (!changed.isEmpty() && caughtUp) {
-                    onChange.accept(changed);
+                if (changed && caughtUp) {
+                    onChange.run();
                 }
             }
         } catch (WakeupException e) {
