@@ -78,17 +78,25 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                     .build();
         }
         List<HistoryEntry> entries = new ArrayList<>(history.getEntries());
-        Map<String, String> current = history.getBaseConfig() == null ? null : new TreeMap<>(history.getBaseConfig());
-        TargetState currentTarget = history.getBaseTargetState();
-        for (HistoryEntry entry : entries) {
-            current = HistoryReplay.apply(current, entry);
-            currentTarget = current == null ? null : entry.getTargetState();
-        }
+        // Whether the connector exists after the last entry, and its target state then, are read
+        // off that entry: a history is replayed in full only for a delete, which lists every key.
+        HistoryEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        boolean exists = last == null ? history.getBaseConfig() != null : !DELETED.equals(last.getKind());
+        TargetState currentTarget = !exists ? null : last == null ? history.getBaseTargetState() : last.getTargetState();
         long sequence = history.getFolded() + entries.size() + 1;
-        entries.add(entry(key, event, sequence, current, currentTarget));
+        entries.add(entry(key, event, sequence, exists, currentTarget, history));
+        // Set on the record read, rather than through a builder, which would copy every entry.
+        history.setEntries(entries);
+        histories.put(key, fold(history));
+    }
 
-        ConnectorHistory next = ConnectorHistory.newBuilder(history).setEntries(entries).build();
-        histories.put(key, fold(next));
+    /** The config after the last entry of a history. */
+    private static Map<String, String> replayed(ConnectorHistory history) {
+        Map<String, String> config = history.getBaseConfig() == null ? null : new TreeMap<>(history.getBaseConfig());
+        for (HistoryEntry entry : history.getEntries()) {
+            config = HistoryReplay.apply(config, entry);
+        }
+        return config;
     }
 
     private static boolean recorded(Object payload) {
@@ -101,9 +109,13 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
      * The entry of one event. The history may start after the connector was created (it was created
      * before history was kept); then the first entry holds the whole config, from the event or the
      * connectors store, so that replaying it gives every later version in full.
+     *
+     * @param exists        whether the history shows the connector as existing before this event
+     * @param currentTarget its target state then
+     * @param before        the history before this event (replayed only for a delete)
      */
     private HistoryEntry entry(String key, LifecycleEvent event, long sequence,
-                               Map<String, String> current, TargetState currentTarget) {
+                               boolean exists, TargetState currentTarget, ConnectorHistory before) {
         HistoryEntry.Builder entry = HistoryEntry.newBuilder()
                 .setSequence(sequence)
                 .setKind(event.getEvent().getClass().getSimpleName())
@@ -123,7 +135,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                     .setTargetState(created.getTargetState());
         } else if (payload instanceof ConnectorConfigChanged changed) {
             Map<String, String> values = new TreeMap<>();
-            if (current == null) {
+            if (!exists) {
                 values.putAll(changed.getConfig());
             } else {
                 changed.getAdded().forEach(k -> values.put(k, changed.getConfig().get(k)));
@@ -135,14 +147,14 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                     .setChanged(new ArrayList<>(changed.getChanged()))
                     .setTargetState(currentTarget != null ? currentTarget : storedTargetState(key));
         } else if (payload instanceof TargetStateChanged target) {
-            entry.setValues(current == null ? masked(storedConfig(key)) : new TreeMap<>())
+            entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
                     .setTargetState(target.getCurrent());
         } else if (payload instanceof RestartRequested restart) {
-            entry.setValues(current == null ? masked(storedConfig(key)) : new TreeMap<>())
+            entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
                     .setTargetState(currentTarget != null ? currentTarget : storedTargetState(key))
                     .setRestart(new HistoryRestart(restart.getIncludeTasks(), restart.getOnlyFailed(), restart.getTask()));
         } else {
-            entry.setRemoved(current == null ? new ArrayList<>() : new ArrayList<>(current.keySet()))
+            entry.setRemoved(!exists ? new ArrayList<>() : new ArrayList<>(replayed(before).keySet()))
                     .setTargetState(null);
         }
         return entry.build();
@@ -186,7 +198,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
      * characters, so that it always fits in one record of the store's changelog: first the oldest
      * entries are folded into the base; if the base and the last entry are still too large, values
      * are shortened further, then left out, and as a last resort only the last entry's envelope is
-     * kept.
+     * kept. The history given may be changed.
      */
     ConnectorHistory fold(ConnectorHistory history) {
         List<HistoryEntry> entries = history.getEntries();
@@ -206,14 +218,13 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                 base = HistoryReplay.apply(base, entry);
                 baseTarget = base == null ? null : entry.getTargetState();
             }
-            history = ConnectorHistory.newBuilder(history)
-                    .setFolded(history.getFolded() + drop)
-                    .setBaseConfig(base)
-                    .setBaseTargetState(baseTarget)
-                    .setEntries(new ArrayList<>(entries.subList(drop, entries.size())))
-                    .build();
+            history.setFolded(history.getFolded() + drop);
+            history.setBaseConfig(base);
+            history.setBaseTargetState(baseTarget);
+            history.setEntries(new ArrayList<>(entries.subList(drop, entries.size())));
         }
-        if (size(history) <= MAX_CHARS) {
+        // Without folding, the size is already known; folding changed the base.
+        if ((drop > 0 ? size(history) : chars) <= MAX_CHARS) {
             return history;
         }
         ConnectorHistory squeezed = withValues(history, value -> shortened(value, SQUEEZED_VALUE_CHARS));
@@ -265,10 +276,13 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                 + (entry.getPrincipal() == null ? 0 : entry.getPrincipal().length())
                 + (entry.getRequestId() == null ? 0 : entry.getRequestId().length())
                 + size(entry.getValues());
-        for (List<String> keys : List.of(entry.getAdded(), entry.getRemoved(), entry.getChanged())) {
-            for (String key : keys) {
-                chars += key.length() + 2;
-            }
+        return chars + size(entry.getAdded()) + size(entry.getRemoved()) + size(entry.getChanged());
+    }
+
+    private static long size(List<String> keys) {
+        long chars = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            chars += keys.get(i).length() + 2;
         }
         return chars;
     }

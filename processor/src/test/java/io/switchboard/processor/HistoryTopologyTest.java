@@ -186,6 +186,37 @@ class HistoryTopologyTest {
         assertEquals(TargetState.PAUSED, steps.get(2).targetStateAfter());
     }
 
+    /** With every older entry folded into the base, each new entry still knows the connector as it was. */
+    @Test
+    void eachEntryKnowsTheConnectorFromTheLastEntryOrTheBase() {
+        start(1);
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        send("orders", new ChangeTargetState(TargetState.PAUSED));
+        send("orders", new RestartConnector(false, false, null));
+        HistoryEntry restart = history.get("default/orders").getEntries().get(0);
+        assertEquals("RestartRequested", restart.getKind());
+        assertEquals(TargetState.PAUSED, restart.getTargetState(), "the target state of the entry before it");
+        assertEquals(Map.of(), restart.getValues(), "the config is known from the base");
+
+        send("orders", new DeleteConnector());
+        ConnectorHistory stored = history.get("default/orders");
+        HistoryEntry deleted = stored.getEntries().get(0);
+        assertEquals("ConnectorDeleted", deleted.getKind());
+        assertEquals(List.copyOf(new TreeMap<>(with(CONFIG, "db.password", MASK)).keySet()), deleted.getRemoved(),
+                "a delete lists every key of the config the base and the entries before it make");
+        assertEquals(new TreeMap<>(with(CONFIG, "db.password", MASK)), stored.getBaseConfig(), "the config before the delete");
+
+        send("orders", new CreateConnector(with(CONFIG, "topic", "again"), TargetState.STOPPED, null));
+        assertNull(history.get("default/orders").getBaseConfig(), "nothing before the re-create");
+        HistoryEntry created = history.get("default/orders").getEntries().get(0);
+        assertEquals(new TreeMap<>(with(with(CONFIG, "db.password", MASK), "topic", "again")), created.getValues());
+        send("orders", new PatchConnectorConfig(Map.of("tasks.max", "3")));
+        HistoryEntry patched = history.get("default/orders").getEntries().get(0);
+        assertEquals(Map.of("tasks.max", "3"), patched.getValues(), "only the change: the connector is known to exist");
+        assertEquals(TargetState.STOPPED, patched.getTargetState());
+        assertEquals(6, history.get("default/orders").getFolded() + 1, "six changes, five folded");
+    }
+
     /** A history always fits in one changelog record, however large the configs. */
     @Test
     void largeValuesAreShortenedSoAHistoryFitsInOneRecord() {

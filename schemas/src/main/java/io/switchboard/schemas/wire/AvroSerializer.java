@@ -20,7 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * A null record becomes null bytes (a tombstone). Safe for concurrent use.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
-    private static final int INITIAL_BUFFER_BYTES = 128;
+    private static final int INITIAL_BUFFER_BYTES = 1024;
+    /**
+     * Each thread writes into a buffer of its own that it keeps between records, so that a record
+     * costs one array of its own size rather than every doubling of a fresh buffer; one that grew
+     * past this is let go after use, so a thread keeps at most this much.
+     */
+    static final int KEPT_BUFFER_BYTES = 16 * 1024;
+    private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
 
     private final SchemaRegistryClient registry;
     private final Schema schema;
@@ -47,16 +54,36 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             return null;
         }
         int schemaId = schemaId(topic);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_BUFFER_BYTES);
+        Buffer out = BUFFERS.get();
+        out.reset();
         out.writeBytes(ConfluentWireFormat.header(schemaId));
         try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writer.write(data, encoder);
-            encoder.flush();
+            out.encoder = EncoderFactory.get().binaryEncoder(out, out.encoder);
+            writer.write(data, out.encoder);
+            out.encoder.flush();
+            return out.toByteArray();
         } catch (IOException | RuntimeException e) {
+            // The encoder may still hold part of this record: neither it nor the buffer is used again.
+            BUFFERS.remove();
             throw new SerializationException("Cannot write a " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
+        } finally {
+            if (out.capacity() > KEPT_BUFFER_BYTES) {
+                BUFFERS.remove();
+            }
         }
-        return out.toByteArray();
+    }
+
+    /** A thread's output buffer and the encoder over it. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        BinaryEncoder encoder;
+
+        Buffer() {
+            super(INITIAL_BUFFER_BYTES);
+        }
+
+        int capacity() {
+            return buf.length;
+        }
     }
 
     private int schemaId(String topic) {

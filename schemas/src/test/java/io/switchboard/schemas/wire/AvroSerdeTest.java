@@ -27,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -208,6 +209,30 @@ class AvroSerdeTest {
         ConnectorState broken = state("files");
         broken.setName(null);
         assertThrows(SerializationException.class, () -> serde.serializer().serialize("connectors", broken));
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingBehindForTheNextRecordOfTheThread() {
+        AvroSerde<ConnectorState> serde = new AvroSerde<>(registry, ConnectorState.class, false);
+        ConnectorState broken = state("files");
+        // The cluster is written before the missing name is found.
+        broken.setName(null);
+        assertThrows(SerializationException.class, () -> serde.serializer().serialize("connectors", broken));
+        ConnectorState next = state("next");
+        byte[] bytes = serde.serializer().serialize("connectors", next);
+        assertEquals(next, serde.deserializer().deserialize("connectors", bytes));
+        assertArrayEquals(bytes, new AvroSerde<>(registry, ConnectorState.class, false).serializer().serialize("connectors", next));
+    }
+
+    @Test
+    void recordsLargerAndSmallerThanTheKeptBufferFollowEachOtherOnOneThread() {
+        AvroSerde<ConnectorState> serde = new AvroSerde<>(registry, ConnectorState.class, false);
+        for (int length : new int[]{10, 3 * AvroSerializer.KEPT_BUFFER_BYTES, 5, 3_000, 2 * AvroSerializer.KEPT_BUFFER_BYTES, 0}) {
+            ConnectorState state = state("files");
+            state.setConfig(Map.of("connector.class", "FileStreamSource", "file", "x".repeat(length)));
+            assertEquals(state, serde.deserializer().deserialize("connectors", serde.serializer().serialize("connectors", state)),
+                    "a value of " + length + " characters");
+        }
     }
 
     @Test
