@@ -29,6 +29,17 @@ public final class CommandGateway implements AutoCloseable {
     private final String topic;
     private final Duration timeout;
     private final Clock clock;
+    /**
+     * Completes the answers of commands acknowledged by Kafka, so that answering a client (the
+     * rest of the request's handling, writing the response) never runs on the producer's one I/O
+     * thread, where it would hold up sending and acknowledging every other command. Its queue
+     * holds at most one task per command in flight, which the producer's buffer bounds.
+     */
+    private final java.util.concurrent.ExecutorService acknowledgers = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "switchboard-command-acks");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile java.util.function.BiConsumer<Long, String> decided = (nanos, outcome) -> { };
 
     /** Told, for every command, how long its decision took (nanoseconds) and its outcome (or "failed"). */
@@ -86,7 +97,7 @@ public final class CommandGateway implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector(), command),
                     (metadata, error) -> {
                         if (error != null) {
-                            decision.completeExceptionally(new CommandNotSentException(command, error));
+                            acknowledge(() -> decision.completeExceptionally(new CommandNotSentException(command, error)));
                         }
                     });
         } catch (RuntimeException e) {
@@ -108,21 +119,30 @@ public final class CommandGateway implements AutoCloseable {
         CompletableFuture<Void> written = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(topic, command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector(), command),
-                    (metadata, error) -> {
+                    (metadata, error) -> acknowledge(() -> {
                         if (error != null) {
                             written.completeExceptionally(new CommandNotSentException(command, error));
                         } else {
                             written.complete(null);
                         }
-                    });
+                    }));
         } catch (RuntimeException e) {
             written.completeExceptionally(new CommandNotSentException(command, e));
         }
         return written;
     }
 
+    private void acknowledge(Runnable answer) {
+        try {
+            acknowledgers.execute(answer);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            answer.run();
+        }
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
+        acknowledgers.shutdown();
     }
 }
