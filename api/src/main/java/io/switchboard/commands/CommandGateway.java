@@ -92,7 +92,6 @@ public final class CommandGateway implements AutoCloseable {
     public CompletableFuture<CommandDecision> submit(ConnectorCommand command) {
         long started = System.nanoTime();
         CompletableFuture<CommandDecision> decision = decisions.expect(command.getCommandId());
-        decision.whenComplete((d, e) -> decided.accept(System.nanoTime() - started, d == null ? "failed" : d.getOutcome().name()));
         try {
             producer.send(new ProducerRecord<>(topic, command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector(), command),
                     (metadata, error) -> {
@@ -105,8 +104,16 @@ public final class CommandGateway implements AutoCloseable {
         }
         return decision
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(error -> CompletableFuture.failedFuture(
-                        error instanceof TimeoutException ? new DecisionTimeoutException(command, timeout) : error));
+                // Recorded before the caller goes on with the decision, so that the answer never
+                // comes before its latency shows in the metrics.
+                .whenComplete((d, e) -> decided.accept(System.nanoTime() - started, d == null ? "failed" : d.getOutcome().name()))
+                .exceptionallyCompose(wrapped -> {
+                    // Past whenComplete, the failure comes wrapped.
+                    Throwable error = wrapped instanceof java.util.concurrent.CompletionException && wrapped.getCause() != null
+                            ? wrapped.getCause() : wrapped;
+                    return CompletableFuture.failedFuture(
+                            error instanceof TimeoutException ? new DecisionTimeoutException(command, timeout) : error);
+                });
     }
 
     /**

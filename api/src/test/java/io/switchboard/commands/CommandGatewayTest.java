@@ -2,8 +2,10 @@ package io.switchboard.commands;
 
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ChangeTargetState;
+import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.wire.AvroDeserializer;
 import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class CommandGatewayTest {
@@ -36,6 +39,37 @@ class CommandGatewayTest {
                 CompletableFuture<String> answeredOn = gateway.submitDurably(command).thenApply(done -> Thread.currentThread().getName());
                 String thread = answeredOn.get(30, TimeUnit.SECONDS);
                 assertFalse(thread.startsWith("kafka-producer-network-thread"), "answered on " + thread);
+            }
+        }
+    }
+
+    /**
+     * A decision that does not come in time is a {@link DecisionTimeoutException}, and its latency is
+     * in the metrics before the caller hears of it: a client that reads the metrics right after its
+     * answer finds it there.
+     */
+    @Test
+    void aMissingDecisionIsATimeoutMeasuredBeforeTheCallerHearsOfIt(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0).start()) {
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    java.util.Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+                admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic("decisions", 1, (short) 1))).all().get();
+            }
+            InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+            try (DecisionListener decisions = new DecisionListener(kafka.bootstrapServers(), "decisions",
+                    new AvroDeserializer<>(registry, CommandDecision.class));
+                 CommandGateway gateway = new CommandGateway(kafka.bootstrapServers(), "commands",
+                         new AvroSerializer<>(registry, ConnectorCommand.class, false), decisions, Duration.ofMillis(300), Clock.systemUTC())) {
+                for (int i = 0; i < 5; i++) {
+                    java.util.concurrent.atomic.AtomicReference<String> measured = new java.util.concurrent.atomic.AtomicReference<>("nothing");
+                    gateway.onDecided((nanos, outcome) -> measured.set(outcome));
+                    ConnectorCommand command = gateway.command(new io.switchboard.processor.ConnectorKey("default", "c" + i),
+                            new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build();
+                    String heard = gateway.submit(command).handle((decision, error) -> measured.get() + " then "
+                            + (error instanceof java.util.concurrent.CompletionException ? error.getCause() : error).getClass().getSimpleName())
+                            .get(30, TimeUnit.SECONDS);
+                    assertEquals("failed then DecisionTimeoutException", heard);
+                }
             }
         }
     }
