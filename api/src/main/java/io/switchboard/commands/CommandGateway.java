@@ -32,14 +32,17 @@ public final class CommandGateway implements AutoCloseable {
     /**
      * Completes the answers of commands acknowledged by Kafka, so that answering a client (the
      * rest of the request's handling, writing the response) never runs on the producer's one I/O
-     * thread, where it would hold up sending and acknowledging every other command. Its queue
-     * holds at most one task per command in flight, which the producer's buffer bounds.
+     * thread, where it would hold up sending and acknowledging every other command. At most
+     * {@link #ACKS_WAITING} answers wait for its two threads; past that, or once it is shut down,
+     * an answer is given on the producer's thread, as before.
      */
-    private final java.util.concurrent.ExecutorService acknowledgers = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    private final java.util.concurrent.ExecutorService acknowledgers = new java.util.concurrent.ThreadPoolExecutor(2, 2,
+            0, TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(ACKS_WAITING), r -> {
         Thread thread = new Thread(r, "switchboard-command-acks");
         thread.setDaemon(true);
         return thread;
     });
+    static final int ACKS_WAITING = 10_000;
     private volatile java.util.function.BiConsumer<Long, String> decided = (nanos, outcome) -> { };
 
     /** Told, for every command, how long its decision took (nanoseconds) and its outcome (or "failed"). */
@@ -142,7 +145,7 @@ public final class CommandGateway implements AutoCloseable {
     private void acknowledge(Runnable answer) {
         try {
             acknowledgers.execute(answer);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+        } catch (java.util.concurrent.RejectedExecutionException fullOrClosing) {
             answer.run();
         }
     }
