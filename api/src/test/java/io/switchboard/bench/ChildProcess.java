@@ -37,6 +37,8 @@ final class ChildProcess {
         Path log = logDir.resolve(name + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Every collection, so that the figures can say how often and how long the JVM paused.
+        command.add("-Xlog:gc:file=" + logDir.resolve(name + "-gc.log") + ":uptime");
         command.addAll(jvmOptions);
         command.addAll(args);
         Process process = new ProcessBuilder(command)
@@ -144,6 +146,7 @@ final class ChildProcess {
         figures.put("role", role);
         figures.put("peak_rss_mib", Latencies.round(peakRssMiB()));
         figures.put("cpu_seconds", Latencies.round(cpuSeconds()));
+        figures.putAll(GcLog.summary(log.resolveSibling(name + "-gc.log")));
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -231,29 +231,40 @@ final class Report {
         }
 
         md.append("\n## Processes\n\nPeak RSS (VmHWM) and CPU seconds (user + system) of each JVM, read from /proc just before it was ");
-        md.append("stopped. The broker serves every target; its CPU during each target's workload is listed apart.\n\n");
-        md.append("| target | process | peak RSS MiB | CPU s |\n|---|---|---|---|\n");
+        md.append("stopped. The broker serves every target; its CPU during each target's workload is listed apart. ");
+        md.append("Young collections, their pauses and the MiB allocated are read from each JVM's `-Xlog:gc` file (`logs/<process>-gc.log`), ");
+        md.append("for the whole life of the process (warm-up included).\n\n");
+        md.append("| target | process | peak RSS MiB | CPU s | young GCs | GC pause p50 / max ms | allocated MiB |\n|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> t : targets) {
             double rss = 0;
             double cpu = 0;
             for (Map<String, Object> p : list(t.get("processes"))) {
                 md.append("| ").append(t.get("label")).append(" | ").append(p.get("role")).append(" (").append(p.get("process"))
                         .append(") | ").append(fmt(num(p.get("peak_rss_mib")))).append(" | ")
-                        .append(fmt(num(p.get("cpu_seconds")))).append(" |\n");
+                        .append(fmt(num(p.get("cpu_seconds")))).append(" | ").append(gc(p)).append(" |\n");
                 rss += num(p.get("peak_rss_mib"));
                 cpu += num(p.get("cpu_seconds"));
             }
             md.append("| ").append(t.get("label")).append(" | all its processes | ").append(fmt(rss)).append(" | ")
-                    .append(fmt(cpu)).append(" |\n");
+                    .append(fmt(cpu)).append(" | - | - | - |\n");
             md.append("| ").append(t.get("label")).append(" | broker, during this target's workload | - | ")
-                    .append(fmt(num(t.get("broker_cpu_seconds_during_workload")))).append(" |\n");
+                    .append(fmt(num(t.get("broker_cpu_seconds_during_workload")))).append(" | - | - | - |\n");
         }
         Map<String, Object> b = map(report.get("broker_process"));
         md.append("| all | ").append(b.get("role")).append(", whole run | ").append(fmt(num(b.get("peak_rss_mib"))))
-                .append(" | ").append(fmt(num(b.get("cpu_seconds")))).append(" |\n");
+                .append(" | ").append(fmt(num(b.get("cpu_seconds")))).append(" | ").append(gc(b)).append(" |\n");
         md.append("\n## Chart\n\np50, p90, p99 and max of each operation per target (ms, log scale), with the floor dashed:\n\n");
         md.append("![latency percentiles per target](latency.png)\n");
         return md.toString();
+    }
+
+    /** A process's young collections, their pauses and what it allocated; dashes for a run that did not log them. */
+    private static String gc(Map<String, Object> p) {
+        if (p.get("young_gcs") == null) {
+            return "- | - | -";
+        }
+        return p.get("young_gcs") + " | " + fmt(num(p.get("young_gc_pause_p50_ms"))) + " / " + fmt(num(p.get("young_gc_pause_max_ms")))
+                + " | " + fmt(num(p.get("allocated_mib")));
     }
 
     private static String runningCell(Map<String, Object> r) {
