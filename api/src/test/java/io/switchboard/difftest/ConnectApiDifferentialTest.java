@@ -54,6 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConnectApiDifferentialTest {
     private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
     private static final Path TRANSCRIPTS = Path.of("target", "difftest");
+    /** How long a status must stay as it is after a restart before the next step relies on it. */
+    private static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(2);
     /** Kafka Connect 4.3.1 dereferences a missing config or body: a NullPointerException, answered as a 500. */
     private static final String NO_CONFIG_WHY = "Kafka Connect answers 500 with the NullPointerException's text "
             + "(\"Cannot invoke ... because ... is null\")";
@@ -427,12 +429,18 @@ class ConnectApiDifferentialTest {
                 get("/connectors?expand=status").until("running", r -> running(r.json().path("dp-a").path("status")))
                         .values().ignoring("$.*.status.connector.worker_id", "$.*.status.tasks[].worker_id"),
                 post("/connectors/dp-a/restart", null).values(),
+                // A restart's answer is built from the status, which the previous restart may still be
+                // changing on either side: each restart waits until the last one is over.
+                get("/connectors/dp-a/status").untilSteady("running after the restart", SETTLE, r -> running(r.json()))
+                        .values().ignoring(workerIds),
                 post("/connectors/dp-a/restart?includeTasks=true", null).ignoring(workerIds),
+                get("/connectors/dp-a/status").untilSteady("running after the restart", SETTLE, r -> running(r.json()))
+                        .values().ignoring(workerIds),
                 post("/connectors/dp-a/restart?includeTasks=true&onlyFailed=true", null).ignoring(workerIds),
                 post("/connectors/dp-a/tasks/0/restart", null).values(),
                 post("/connectors/dp-a/tasks/9/restart", null),
                 post("/connectors/ghost/restart", null),
-                get("/connectors/dp-a/status").until("running again", r -> running(r.json())).values().ignoring(workerIds),
+                get("/connectors/dp-a/status").untilSteady("running again", SETTLE, r -> running(r.json())).values().ignoring(workerIds),
                 get("/connectors/dp-a/topics").values(),
                 get("/connectors/ghost/topics").values(),
                 put("/connectors/dp-a/topics/reset", null).values(),

@@ -82,6 +82,11 @@ final class Differ {
                 out.append("  ").append(m).append('\n');
             }
             out.append("Full transcript:\n").append(transcript());
+            // Again at the end: a log that keeps only the tail of a long message still shows them.
+            out.append("The difference(s) again:\n");
+            for (Mismatch m : mismatches) {
+                out.append("  ").append(m).append('\n');
+            }
             return out.toString();
         }
 
@@ -178,6 +183,7 @@ final class Differ {
 
     private static Http.Response call(Target target, Step step, Set<String> late) {
         long deadline = System.nanoTime() + (late.contains(target.name()) ? 0 : POLL_DEADLINE.toNanos());
+        long heldSince = -1;
         while (true) {
             Http.Response response;
             try {
@@ -186,8 +192,17 @@ final class Differ {
                 // A target that drops the connection has answered too: say so in the report.
                 return new Http.Response(-1, HttpHeaders.of(Map.of(), (a, b) -> true), "no answer: " + e);
             }
-            if (step.until == null || step.until.test(response)) {
+            if (step.until == null) {
                 return response;
+            }
+            if (step.until.test(response)) {
+                long now = System.nanoTime();
+                heldSince = heldSince < 0 ? now : heldSince;
+                if (now - heldSince >= step.steadyFor.toNanos()) {
+                    return response;
+                }
+            } else {
+                heldSince = -1;
             }
             if (System.nanoTime() > deadline) {
                 late.add(target.name());

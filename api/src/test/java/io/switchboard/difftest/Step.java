@@ -37,6 +37,8 @@ final class Step {
     int candidateStatus;
     Predicate<Http.Response> until;
     String untilDescription;
+    /** How long the {@link #until} condition must hold, answer after answer, before the step is done. */
+    java.time.Duration steadyFor = java.time.Duration.ZERO;
 
     private Step(String method, String path, String body) {
         this.method = method;
@@ -146,6 +148,16 @@ final class Step {
         this.untilDescription = description;
         this.until = condition;
         return this;
+    }
+
+    /**
+     * Like {@link #until}, but the condition must then keep holding for {@code period}: after a
+     * restart, a status may still show the state from before it, or pass through another state on
+     * its way back, and what the next step answers depends on which.
+     */
+    Step untilSteady(String description, java.time.Duration period, Predicate<Http.Response> condition) {
+        this.steadyFor = period;
+        return until(description + " for " + period.toMillis() + " ms", condition);
     }
 
     /** Polls until the answer is 200 with a JSON array holding exactly these names (in any order). */
