@@ -88,11 +88,14 @@ public final class ConnectClusterClient {
     }
 
     /**
-     * Validations in flight on one worker at once. A validation is CPU work on the worker (its plugin
-     * checks the config, and the answer lists every config key); a burst of creates through the API
-     * would otherwise run as many at once as there are requests, and starve the worker's herder of
-     * the CPU it needs to carry out the creates already decided.
+     * Validations that work the worker's CPU at once (see {@link ValidationGate}): one, because the
+     * herder thread gets a share of the CPU per running thread, and one validation at a time already
+     * outpaces the creates the herder carries out one after another.
      */
+    static final int VALIDATIONS_COMPUTING = 1;
+    /** After this long a validation is taken to wait on something else than the worker's CPU, and gives its turn. */
+    static final Duration VALIDATION_COMPUTES_AT_MOST = Duration.ofMillis(250);
+    /** Validations in flight on one worker at once, quick and slow. */
     static final int VALIDATIONS_IN_FLIGHT = 4;
     /** Validations that may wait for a place; past that a request is refused at once. */
     static final int VALIDATIONS_WAITING = 64;
@@ -101,20 +104,16 @@ public final class ConnectClusterClient {
 
     private final String url;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    private final java.util.concurrent.Semaphore validationPlaces;
-    private final java.util.concurrent.atomic.AtomicInteger validationsWaiting = new java.util.concurrent.atomic.AtomicInteger();
-    private final int maxValidationsWaiting;
-    private final Duration validationWait;
+    private final ValidationGate validations;
 
     public ConnectClusterClient(String url) {
-        this(url, VALIDATIONS_IN_FLIGHT, VALIDATIONS_WAITING, VALIDATION_WAIT);
+        this(url, new ValidationGate(VALIDATIONS_COMPUTING, VALIDATIONS_IN_FLIGHT, VALIDATIONS_WAITING, VALIDATION_WAIT,
+                VALIDATION_COMPUTES_AT_MOST));
     }
 
-    ConnectClusterClient(String url, int validationsInFlight, int validationsWaiting, Duration validationWait) {
+    ConnectClusterClient(String url, ValidationGate validations) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.validationPlaces = new java.util.concurrent.Semaphore(validationsInFlight, true);
-        this.maxValidationsWaiting = validationsWaiting;
-        this.validationWait = validationWait;
+        this.validations = validations;
     }
 
     public String url() {
@@ -190,36 +189,11 @@ public final class ConnectClusterClient {
 
     /**
      * Asks the worker's plugin to validate a config (PUT /connector-plugins/{class}/config/validate)
-     * and answers Kafka Connect's ConfigInfos. At most {@link #VALIDATIONS_IN_FLIGHT} are in flight
-     * at once; others wait for a place ({@link #VALIDATION_WAIT} at most, and at most
-     * {@link #VALIDATIONS_WAITING} of them), or fail with {@link ValidationsBusy}.
+     * and answers Kafka Connect's ConfigInfos, once the {@link ValidationGate} lets it through; it
+     * fails with {@link ValidationsBusy} when the gate does not.
      */
     public JsonNode validate(String connectorClass, Map<String, String> config) {
-        if (!validationPlaces.tryAcquire()) {
-            awaitValidationPlace();
-        }
-        try {
-            return call("PUT", "/connector-plugins/" + encode(connectorClass) + "/config/validate", config, 200);
-        } finally {
-            validationPlaces.release();
-        }
-    }
-
-    private void awaitValidationPlace() {
-        if (validationsWaiting.incrementAndGet() > maxValidationsWaiting) {
-            validationsWaiting.decrementAndGet();
-            throw new ValidationsBusy("Too many connector configs are waiting to be validated by the Kafka Connect worker");
-        }
-        try {
-            if (!validationPlaces.tryAcquire(validationWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                throw new ValidationsBusy("The Kafka Connect worker is busy validating other connector configs");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ValidationsBusy("Interrupted while waiting to validate a connector config");
-        } finally {
-            validationsWaiting.decrementAndGet();
-        }
+        return validations.through(() -> call("PUT", "/connector-plugins/" + encode(connectorClass) + "/config/validate", config, 200));
     }
 
     public void putConfig(String name, Map<String, String> config) {
