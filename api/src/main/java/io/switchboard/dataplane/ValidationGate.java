@@ -56,11 +56,14 @@ final class ValidationGate {
                 turns.release();
             }
         };
-        ScheduledFuture<?> handBack = TURNS.schedule(giveTurn, computingAtMost.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> handBack = null;
         try {
+            handBack = TURNS.schedule(giveTurn, computingAtMost.toNanos(), TimeUnit.NANOSECONDS);
             return validation.get();
         } finally {
-            handBack.cancel(false);
+            if (handBack != null) {
+                handBack.cancel(false);
+            }
             giveTurn.run();
             places.release();
         }
