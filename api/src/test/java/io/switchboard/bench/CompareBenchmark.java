@@ -41,7 +41,7 @@ import java.util.Map;
  * fails because the machine is slow.
  *
  * <p>Arguments: {@code [--quick] [--connectors N] [--out DIR] [--targets kafka-connect,switchboard-1,switchboard-3]
- * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--list-samples L] [--pause-rounds R] [--jvm-opts "..."]}, or {@code --render results.json [--out DIR]} to write the
+ * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--settle-s S] [--list-samples L] [--pause-rounds R] [--jvm-opts "..."]}, or {@code --render results.json [--out DIR]} to write the
  * Markdown and the chart again from a run's JSON.
  */
 public final class CompareBenchmark {
@@ -73,6 +73,8 @@ public final class CompareBenchmark {
     private final int warmupConnectors;
     private final int warmupRounds;
     private String bootstrap;
+    /** The longest wait for a target's processes to fall quiet before a timed round. */
+    private final Duration settleLimit;
 
     private CompareBenchmark(Map<String, String> opts) throws IOException {
         this.opts = opts;
@@ -92,6 +94,7 @@ public final class CompareBenchmark {
         this.targetStateRounds = Integer.parseInt(opts.getOrDefault("pause-rounds", quick ? "1" : "5"));
         this.grace = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("grace-s", quick ? "5" : "30")));
         this.stall = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("stall-s", quick ? "10" : "60")));
+        this.settleLimit = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("settle-s", quick ? "5" : "60")));
     }
 
     public static void main(String[] args) throws Exception {
@@ -336,19 +339,24 @@ public final class CompareBenchmark {
 
         long createStart;
         long deleteStart;
+        List<Map<String, Object>> settled = new ArrayList<>();
+        result.put("settled_before", settled);
         if (!opts.containsKey("skip-c1")) {
+            settled.add(settle(target, processes, "creates at concurrency 1"));
             log(target + ": " + connectors + " creates at concurrency 1");
             List<String> c1 = names("c1", connectors);
             createStart = System.nanoTime();
             Phase create1 = workload.create(c1, 1);
             phases.put("create c=1", create1.summary());
             running.add(withRound("RUNNING after creates at concurrency 1", workload.awaitRunning(c1, createStart, System.nanoTime())));
+            settled.add(settle(target, processes, "deletes at concurrency 1"));
             log(target + ": deletes at concurrency 1");
             deleteStart = System.nanoTime();
             phases.put("delete c=1", workload.delete(c1, 1).summary());
             running.add(withRound("gone after deletes at concurrency 1", workload.awaitGone(connectors, deleteStart)));
         }
 
+        settled.add(settle(target, processes, "creates at concurrency " + HIGH_CONCURRENCY));
         log(target + ": " + connectors + " creates at concurrency " + HIGH_CONCURRENCY);
         List<String> c16 = names("c16", connectors);
         Map<String, Double> cpuBefore = cpuOf(processes);
@@ -362,12 +370,14 @@ public final class CompareBenchmark {
         result.put("jit_cpu_seconds_until_running_c" + HIGH_CONCURRENCY, roundJit);
         log(target + ": CPU seconds until all RUNNING at concurrency " + HIGH_CONCURRENCY + ": " + roundCpu
                 + ", of which the JIT compilers " + roundJit);
+        settled.add(settle(target, processes, "reads, list and config updates"));
         log(target + ": reads, list, updates, pause and resume");
         phases.put("status read", workload.statusReads(c16, connectors, HIGH_CONCURRENCY).summary());
         phases.put("list expand=status,info", workload.list(listSamples).summary());
         long updateStart = System.nanoTime();
         phases.put("config update", workload.updateConfigs(c16, HIGH_CONCURRENCY).summary());
         running.add(withRound("RUNNING again after config updates", workload.awaitRunning(c16, updateStart, System.nanoTime(), Workload.UPDATED_CONFIG)));
+        settled.add(settle(target, processes, "pauses and resumes"));
         log(target + ": " + targetStateRounds + " rounds of pauses and resumes at concurrency " + HIGH_CONCURRENCY);
         Map<String, Double> pauseCpuBefore = cpuOf(processes);
         Map<String, Double> pauseJitBefore = jitOf(processes);
@@ -378,6 +388,7 @@ public final class CompareBenchmark {
         result.put("jit_cpu_seconds_pause_resume", pauseJit);
         log(target + ": CPU seconds while pausing and resuming: " + pauseCpu + ", of which the JIT compilers " + pauseJit);
         keepMetrics(client, urls, target);
+        settled.add(settle(target, processes, "deletes at concurrency " + HIGH_CONCURRENCY));
         log(target + ": deletes at concurrency " + HIGH_CONCURRENCY);
         deleteStart = System.nanoTime();
         phases.put("delete c=16", workload.delete(c16, HIGH_CONCURRENCY).summary());
@@ -401,6 +412,50 @@ public final class CompareBenchmark {
         result.put("broker_cpu_seconds_during_workload", Latencies.round(broker.cpuSeconds() - brokerCpuBefore));
         log(target + " done: " + phases.keySet().size() + " phases, running " + running);
         return result;
+    }
+
+    /** CPU a target's processes and the broker may use together, per second, and still count as quiet. */
+    static final double QUIET_CPU_PER_SECOND = 0.2;
+    /** How many seconds in a row they must be quiet. */
+    static final int QUIET_SECONDS = 3;
+
+    /**
+     * Waits until the target's processes and the broker have been quiet for {@link #QUIET_SECONDS}
+     * (at most {@link #settleLimit}), so that each timed round starts from an idle system whatever
+     * the previous round left behind: a target that finished the previous round sooner may still be
+     * carrying out its tail (a worker stopping tasks, offsets flushed, topics compacted), which
+     * would otherwise be counted in the next round. The same rule for every target; the time it
+     * took and the CPU of each second are reported.
+     */
+    private Map<String, Object> settle(String target, List<ChildProcess> processes, String before) throws InterruptedException {
+        long began = System.nanoTime();
+        Map<String, Double> last = cpuOf(processes);
+        int quietFor = 0;
+        List<Double> perSecond = new ArrayList<>();
+        while (quietFor < QUIET_SECONDS && System.nanoTime() - began < settleLimit.toNanos()) {
+            Thread.sleep(1_000);
+            Map<String, Double> now = cpuOf(processes);
+            double used = 0;
+            for (Map.Entry<String, Double> e : now.entrySet()) {
+                double d = e.getValue() - last.getOrDefault(e.getKey(), 0.0);
+                if (!Double.isNaN(d)) {
+                    used += d;
+                }
+            }
+            last = now;
+            perSecond.add(Latencies.round(used));
+            quietFor = used <= QUIET_CPU_PER_SECOND ? quietFor + 1 : 0;
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        boolean quiet = quietFor >= QUIET_SECONDS;
+        log(target + ": " + (quiet ? "quiet" : "still busy") + " after " + Math.round(seconds) + " s before " + before
+                + " (CPU seconds used in each second: " + perSecond + ")");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("before", before);
+        out.put("seconds", Latencies.round(seconds));
+        out.put("quiet", quiet);
+        out.put("cpu_seconds_each_second", perSecond);
+        return out;
     }
 
     /** One warm-up round: every phase of the workload once on these connectors. */

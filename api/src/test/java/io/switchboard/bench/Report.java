@@ -221,6 +221,8 @@ final class Report {
             md.append("\n");
         }
 
+        settling(md, targets);
+
         md.append("\n## List size\n\n| target | `GET /connectors?expand=status&expand=info` bytes with ").append(n)
                 .append(" connectors |\n|---|---|\n");
         for (Map<String, Object> t : targets) {
@@ -256,6 +258,38 @@ final class Report {
         md.append("\n## Chart\n\np50, p90, p99 and max of each operation per target (ms, log scale), with the floor dashed:\n\n");
         md.append("![latency percentiles per target](latency.png)\n");
         return md.toString();
+    }
+
+    /**
+     * How long each target took to fall quiet before each timed round: the same rule for every
+     * target, so a tail of work left by the previous round shows here rather than in the next round.
+     */
+    private static void settling(StringBuilder md, List<Map<String, Object>> targets) {
+        List<Map<String, Object>> first = list(targets.get(0).get("settled_before"));
+        if (first == null || first.isEmpty()) {
+            return;
+        }
+        md.append("\n## Settling before each timed round\n\nBefore each timed round the benchmark waits until the target's processes and ")
+                .append("the broker together have used at most ").append(CompareBenchmark.QUIET_CPU_PER_SECOND)
+                .append(" CPU-seconds a second for ").append(CompareBenchmark.QUIET_SECONDS)
+                .append(" seconds in a row (or gives up waiting), so that what one round leaves behind is not counted in the next. ")
+                .append("Seconds waited (an asterisk: still busy when it gave up):\n\n| before |");
+        StringBuilder r2 = new StringBuilder("|---|");
+        for (Map<String, Object> t : targets) {
+            md.append(" ").append(t.get("label")).append(" s |");
+            r2.append("---|");
+        }
+        md.append("\n").append(r2).append("\n");
+        for (int i = 0; i < first.size(); i++) {
+            md.append("| ").append(first.get(i).get("before")).append(" |");
+            for (Map<String, Object> t : targets) {
+                List<Map<String, Object>> settled = list(t.get("settled_before"));
+                Map<String, Object> one = settled == null || settled.size() <= i ? null : settled.get(i);
+                md.append(" ").append(one == null ? "-" : fmt(num(one.get("seconds"))) + (Boolean.TRUE.equals(one.get("quiet")) ? "" : "*"))
+                        .append(" |");
+            }
+            md.append("\n");
+        }
     }
 
     /** A process's young collections, their pauses and what it allocated; dashes for a run that did not log them. */
