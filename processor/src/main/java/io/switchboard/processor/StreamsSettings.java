@@ -18,13 +18,13 @@ public final class StreamsSettings {
     private StreamsSettings() {
     }
 
+    /** How long the processor's producer waits to send records together. */
+    static final int LINGER_MS = 5;
+
     /**
      * @param applicationServer this replica's host:port for interactive-query routing
      * @param standbyReplicas   standby copies of each store kept on other replicas
      */
-    /** How long the processor's producer waits to send records together. */
-    static final int LINGER_MS = 5;
-
     public static Properties of(Topics topics, String bootstrapServers, Path stateDir,
                                 String applicationServer, int standbyReplicas) {
         Properties p = new Properties();
@@ -45,8 +45,10 @@ public final class StreamsSettings {
         // Each command is decided into several topics (stores' changelogs, decisions, lifecycle
         // events, history). Sent one by one, each record is a request of its own for the broker;
         // waiting 5 ms (Kafka's own producer default) sends a command's records, and those of the
-        // commands decided meanwhile, together. A client waiting for its decision is not held
-        // up: this replica's own decisions reach the API in process, and a commit sends at once.
+        // commands decided meanwhile, together. Answers from this replica's own decisions do not
+        // wait for it (they reach the API in process); readers of the decisions topic (the data
+        // plane, and a replica waiting on a decision another replica's processor makes) wait up to
+        // this long more.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), LINGER_MS);
         // The first batches of a transaction can be refused as out of order while the broker adds the
         // partition to it; retry them at once rather than after the default 100 ms.
