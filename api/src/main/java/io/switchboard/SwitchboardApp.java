@@ -283,7 +283,9 @@ public final class SwitchboardApp implements AutoCloseable {
                 new StringSerializer(), serdes.observations().serializer()));
         java.util.List<ReconcilerLoop> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
         clusters.forEach((cluster, url) -> {
-            Reconciler reconciler = new Reconciler(cluster, new ConnectClusterClient(url),
+            // Owned before the loop that calls it, so it stops after the loop does.
+            ConnectClusterClient worker = own(Stage.DATA_PLANE, new ConnectClusterClient(url));
+            Reconciler reconciler = new Reconciler(cluster, worker,
                     () -> queries.connectors(cluster),
                     name -> queries.status(new io.switchboard.processor.ConnectorKey(cluster, name)),
                     observation -> observations.send(new ProducerRecord<>(topics.observations(),

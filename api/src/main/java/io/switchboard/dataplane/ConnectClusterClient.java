@@ -3,19 +3,32 @@ package io.switchboard.dataplane;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** The calls a reconciler makes to one Kafka Connect cluster's REST API. */
-public final class ConnectClusterClient {
+/**
+ * The calls a reconciler makes to one Kafka Connect cluster's REST API, on Jetty's HTTP client:
+ * every pause, resume and config change is a call, and Jetty's client spends about half the CPU
+ * per call of {@code java.net.http}'s (its own threads hand each answer over fewer times).
+ */
+public final class ConnectClusterClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A connector as the worker reports it: its config and its status. */
@@ -102,8 +115,23 @@ public final class ConnectClusterClient {
     /** How long a validation waits for a place before it is refused. */
     static final Duration VALIDATION_WAIT = Duration.ofSeconds(10);
 
+    /** How long a call may take, answer included: the worker's herder answers within its own 90 s or not at all. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Connections idle this long are closed by the client, before the worker's own idle timeout
+     * (Jetty's 30 s) closes them under a request just sent.
+     */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(15);
+    /** The largest answer read: the list of every connector with its config, for many thousands of connectors. */
+    static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+    /** Threads the client hands answers to; the callers wait on their own threads. */
+    static final int CLIENT_THREADS = 8;
+    /** Connections to one worker at most: more than the reconciler's threads, so none of them queues. */
+    static final int MAX_CONNECTIONS = ReactiveReconciler.THREADS + 16;
+
     private final String url;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final ValidationGate validations;
 
     public ConnectClusterClient(String url) {
@@ -114,6 +142,27 @@ public final class ConnectClusterClient {
     ConnectClusterClient(String url, ValidationGate validations) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.validations = validations;
+        this.http = startedClient();
+    }
+
+    private static HttpClient startedClient() {
+        QueuedThreadPool threads = new QueuedThreadPool(CLIENT_THREADS, 2);
+        threads.setName("switchboard-worker-http");
+        threads.setDaemon(true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(threads);
+        client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
+        client.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        client.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setUserAgentField(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the HTTP client for Kafka Connect workers", e);
+        }
+        return client;
     }
 
     public String url() {
@@ -285,38 +334,73 @@ public final class ConnectClusterClient {
     }
 
     private JsonNode call(String method, String path, Object body, int... expected) {
+        ContentResponse response = send(method, path, body);
+        String text = response.getContent().length == 0 ? "" : new String(response.getContent(), StandardCharsets.UTF_8);
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             for (int status : expected) {
-                if (response.statusCode() == status) {
-                    return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+                if (response.getStatus() == status) {
+                    return text.isEmpty() ? JSON.nullNode() : JSON.readTree(text);
                 }
             }
-            if (response.statusCode() >= 400) {
-                JsonNode error = readError(response.body());
-                String message = error.path("message").asText(null);
-                if (message != null && response.statusCode() < 500) {
-                    throw new WorkerRejection(response.statusCode(), message, method + " " + path);
-                }
-                // The validate endpoint answers a refusal it wrapped as a 500 whose message names the
-                // BadRequestException: that is a 400 with the inner message, as POST /connectors gives it.
-                if (message != null && message.startsWith(WRAPPED_BAD_REQUEST)) {
-                    throw new WorkerRejection(400, message.substring(WRAPPED_BAD_REQUEST.length()));
-                }
-            }
-            throw new ConnectCallException(method + " " + url + path + " answered " + response.statusCode() + ": "
-                    + WorkerMessages.summary(response.body()), null, response.statusCode(),
-                    readError(response.body()).path("message").asText(null));
         } catch (IOException e) {
-            throw new ConnectCallException(method + " " + url + path + " failed: " + WorkerMessages.oneLine(String.valueOf(e)), e);
+            throw new ConnectCallException(method + " " + url + path + " answered " + response.getStatus()
+                    + " with a body that is not JSON: " + WorkerMessages.summary(text), e);
+        }
+        if (response.getStatus() >= 400) {
+            JsonNode error = readError(text);
+            String message = error.path("message").asText(null);
+            if (message != null && response.getStatus() < 500) {
+                throw new WorkerRejection(response.getStatus(), message, method + " " + path);
+            }
+            // The validate endpoint answers a refusal it wrapped as a 500 whose message names the
+            // BadRequestException: that is a 400 with the inner message, as POST /connectors gives it.
+            if (message != null && message.startsWith(WRAPPED_BAD_REQUEST)) {
+                throw new WorkerRejection(400, message.substring(WRAPPED_BAD_REQUEST.length()));
+            }
+        }
+        throw new ConnectCallException(method + " " + url + path + " answered " + response.getStatus() + ": "
+                + WorkerMessages.summary(text), null, response.getStatus(),
+                readError(text).path("message").asText(null));
+    }
+
+    /** One call and its whole answer, or {@link ConnectCallException} when there is none. */
+    private ContentResponse send(String method, String path, Object body) {
+        Request request;
+        try {
+            request = http.newRequest(URI.create(url + path))
+                    .method(method)
+                    .timeout(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(headers -> headers.put(HttpHeader.CONTENT_TYPE, "application/json"));
+            if (body != null) {
+                request.body(new BytesRequestContent("application/json", JSON.writeValueAsBytes(body)));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConnectCallException(method + " " + url + path + " could not be sent: " + WorkerMessages.oneLine(String.valueOf(e)), e);
+        }
+        java.util.concurrent.CompletableFuture<ContentResponse> answer = new CompletableResponseListener(request, MAX_ANSWER_BYTES).send();
+        try {
+            // The request's own timeout ends it; this one only guards against a future never completed.
+            return answer.get(CALL_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ConnectCallException(method + " " + url + path + " failed: " + WorkerMessages.oneLine(String.valueOf(cause)), cause);
+        } catch (TimeoutException e) {
+            request.abort(e);
+            throw new ConnectCallException(method + " " + url + path + " failed: no answer in " + CALL_TIMEOUT.toSeconds() + " s", e);
         } catch (InterruptedException e) {
+            request.abort(e);
             Thread.currentThread().interrupt();
             throw new ConnectCallException("Interrupted calling " + url, e);
+        }
+    }
+
+    /** Stops the client's threads and closes its connections. */
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            // Stopping: nothing is waiting on it any more.
         }
     }
 
