@@ -11,6 +11,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 import java.io.IOException;
 import java.net.URI;
@@ -151,6 +152,7 @@ public final class ConnectClusterClient implements AutoCloseable {
         threads.setDaemon(true);
         HttpClient client = new HttpClient();
         client.setExecutor(threads);
+        client.setScheduler(new ScheduledExecutorScheduler("switchboard-worker-http-timeouts", true));
         client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
         client.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         client.setMaxConnectionsPerDestination(MAX_CONNECTIONS);

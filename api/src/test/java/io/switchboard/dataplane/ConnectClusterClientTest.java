@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,11 +37,36 @@ class ConnectClusterClientTest {
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
     private final AtomicInteger validating = new AtomicInteger();
     private final AtomicInteger mostAtOnce = new AtomicInteger();
+    /** Each request's path as it arrived, still percent-encoded. */
+    private final List<String> rawPaths = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/connectors", exchange -> {
+            rawPaths.add(exchange.getRequestURI().getRawPath());
+            if (exchange.getRequestURI().getRawPath().endsWith("/offsets")) {
+                // An answer one byte over what the client reads, sent without a length.
+                exchange.sendResponseHeaders(200, 0);
+                byte[] chunk = new byte[1024 * 1024];
+                java.util.Arrays.fill(chunk, (byte) ' ');
+                try {
+                    for (int sent = 0; sent <= ConnectClusterClient.MAX_ANSWER_BYTES; sent += chunk.length) {
+                        exchange.getResponseBody().write(chunk);
+                    }
+                } catch (IOException e) {
+                    // The client stopped reading.
+                }
+                exchange.close();
+                return;
+            }
+            if ("GET".equals(exchange.getRequestMethod())) {
+                byte[] answer = "{\"name\":\"x\",\"connector\":{\"state\":\"RUNNING\"},\"tasks\":[]}".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, answer.length);
+                exchange.getResponseBody().write(answer);
+                exchange.close();
+                return;
+            }
             bodies.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
             byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(201, answer.length);
@@ -91,6 +117,59 @@ class ConnectClusterClientTest {
         assertEquals("FileStreamSource", bodies.get(0).path("config").path("connector.class").asText());
         assertEquals("PAUSED", bodies.get(1).path("initial_state").asText());
         assertEquals("STOPPED", bodies.get(2).path("initial_state").asText());
+    }
+
+    /**
+     * A name is one path segment on the worker, whatever it holds: its bytes reach the worker
+     * percent-encoded, never decoded or normalised on the way.
+     */
+    @Test
+    void aNameReachesTheWorkerAsOneEncodedPathSegment() {
+        try (ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort())) {
+            assertTrue(client.status("a b/../%2e;x?y#z").isPresent());
+        }
+        assertEquals(List.of("/connectors/a%20b%2F..%2F%252e%3Bx%3Fy%23z/status"), rawPaths);
+    }
+
+    /**
+     * An answer past {@link ConnectClusterClient#MAX_ANSWER_BYTES} fails the call, which the
+     * reconciler retries later, rather than being held in memory whole.
+     */
+    @Test
+    void anAnswerPastTheBoundFailsTheCall() {
+        try (ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort())) {
+            ConnectClusterClient.ConnectCallException failed = assertThrows(ConnectClusterClient.ConnectCallException.class,
+                    () -> client.offsets("big"));
+            assertTrue(failed.getMessage().startsWith("GET http://127.0.0.1:"), failed.getMessage());
+            assertFalse(failed.getMessage().contains("\n"), failed.getMessage());
+            // The same client still calls the worker afterwards.
+            assertTrue(client.status("small").isPresent());
+        }
+    }
+
+    /** Closing the client ends its threads: a replica that stops leaves none behind. */
+    @Test
+    void closingTheClientEndsItsThreads() throws Exception {
+        java.util.Set<Thread> before = clientThreads();
+        ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        assertTrue(client.status("x").isPresent());
+        java.util.Set<Thread> its = clientThreads();
+        its.removeAll(before);
+        assertFalse(its.isEmpty());
+        client.close();
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (its.stream().anyMatch(Thread::isAlive) && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), its.stream().filter(Thread::isAlive).map(Thread::getName).toList());
+    }
+
+    private static java.util.Set<Thread> clientThreads() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>();
+        Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("switchboard-worker-http"))
+                .forEach(threads::add);
+        return threads;
     }
 
     /**
