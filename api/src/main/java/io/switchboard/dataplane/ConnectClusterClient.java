@@ -117,7 +117,7 @@ public final class ConnectClusterClient implements AutoCloseable {
     /** How long a validation waits for a place before it is refused. */
     static final Duration VALIDATION_WAIT = Duration.ofSeconds(10);
 
-    /** How long a call may take, answer included: the worker's herder answers within its own 90 s or not at all. */
+    /** How long a call may take, answer included; one that takes longer fails, and the reconciler tries again later. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /**
