@@ -93,8 +93,12 @@ class ConnectClusterClientTest {
         server.start();
     }
 
+    /** Clients a test made through {@link #client}: closed after it. */
+    private final List<ConnectClusterClient> clients = new CopyOnWriteArrayList<>();
+
     @AfterEach
     void stop() {
+        clients.forEach(ConnectClusterClient::close);
         server.stop(0);
     }
 
@@ -104,7 +108,7 @@ class ConnectClusterClientTest {
      */
     @Test
     void createNamesTheInitialStateOnlyWhenItIsNotRunning() {
-        ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        ConnectClusterClient client = client(null);
         Map<String, String> config = Map.of("connector.class", "FileStreamSource");
 
         client.create("runs", config, "RUNNING");
@@ -217,8 +221,12 @@ class ConnectClusterClientTest {
         }
     }
 
+    /** A client of the test server, with {@code gate} (null: the default one), closed after the test. */
     private ConnectClusterClient client(ValidationGate gate) {
-        return new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort(), gate);
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        ConnectClusterClient client = gate == null ? new ConnectClusterClient(url) : new ConnectClusterClient(url, gate);
+        clients.add(client);
+        return client;
     }
 
     /** Past the places and the queue, a validation is refused at once, without reaching the worker. */

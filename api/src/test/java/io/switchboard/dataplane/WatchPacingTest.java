@@ -61,8 +61,14 @@ class WatchPacingTest {
         // A create still held (a test that failed before releasing it) must not keep a server thread waiting.
         createsHeld.countDown();
         passHeld.countDown();
+        if (worker != null) {
+            worker.close();
+        }
         server.stop(0);
     }
+
+    /** The client the reconciler under test calls the fake worker with; closed after each test. */
+    private ConnectClusterClient worker;
 
     private void answer(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
@@ -143,7 +149,7 @@ class WatchPacingTest {
         for (int i = 0; i < CONNECTORS; i++) {
             desired.put(name(i), state(name(i)));
         }
-        ConnectClusterClient worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
         return new Reconciler("default", worker, () -> List.copyOf(desired.values()),
                 name -> Optional.empty(), observation -> reported.put(observation.getConnector(), observation.getState()),
                 Clock.systemUTC(),
