@@ -388,6 +388,21 @@ public final class CompareBenchmark {
         result.put("jit_cpu_seconds_pause_resume", pauseJit);
         log(target + ": CPU seconds while pausing and resuming: " + pauseCpu + ", of which the JIT compilers " + pauseJit);
         keepMetrics(client, urls, target);
+        // What a user waits for after a pause: the connectors paused, not the answers. One more
+        // round each way, from quiet, timed until the target and the worker show every connector
+        // and task PAUSED (then RUNNING again), like the rounds of creates.
+        settled.add(settle(target, processes, "pauses until PAUSED"));
+        log(target + ": pauses at concurrency " + HIGH_CONCURRENCY + ", until all PAUSED");
+        long pauseStart = System.nanoTime();
+        workload.targetState(c16, "pause", HIGH_CONCURRENCY);
+        running.add(withRound("PAUSED after pauses at concurrency " + HIGH_CONCURRENCY,
+                workload.awaitState(c16, "PAUSED", pauseStart, System.nanoTime())));
+        settled.add(settle(target, processes, "resumes until RUNNING"));
+        log(target + ": resumes at concurrency " + HIGH_CONCURRENCY + ", until all RUNNING");
+        long resumeStart = System.nanoTime();
+        workload.targetState(c16, "resume", HIGH_CONCURRENCY);
+        running.add(withRound("RUNNING again after resumes at concurrency " + HIGH_CONCURRENCY,
+                workload.awaitRunning(c16, resumeStart, System.nanoTime())));
         settled.add(settle(target, processes, "deletes at concurrency " + HIGH_CONCURRENCY));
         log(target + ": deletes at concurrency " + HIGH_CONCURRENCY);
         deleteStart = System.nanoTime();

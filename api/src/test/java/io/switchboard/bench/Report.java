@@ -188,9 +188,9 @@ final class Report {
         }
         md.append("\n† some answers of this phase were not 2xx (see the latency table): its percentiles include those answers.\n");
 
-        md.append("\n## Time until all ").append(n).append(" connectors are RUNNING (or gone)\n\n");
+        md.append("\n## Time until all ").append(n).append(" connectors are RUNNING (or PAUSED, or gone)\n\n");
         md.append("Seconds from the phase's first request until `GET /connectors?expand=status` on the target shows every connector ");
-        md.append("and its task RUNNING (or `GET /connectors` on the target and on the worker lists none), polled every 250 ms; ");
+        md.append("and its task RUNNING (PAUSED after pauses; or `GET /connectors` on the target and on the worker lists none), polled every 250 ms; ");
         md.append("in brackets, when the worker itself showed it (polled once a second, so as not to load it more than the ");
         md.append("same measurement loads a worker driven directly). Each target first ran every phase once on fewer connectors, ");
         md.append("untimed, so that these are warm JVMs.\n\n");

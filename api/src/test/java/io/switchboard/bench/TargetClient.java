@@ -120,20 +120,29 @@ final class TargetClient {
      * connector counts only once its config there has that value too.
      */
     int running(String baseUrl, List<String> names, Map.Entry<String, String> expected) {
+        return inState(baseUrl, names, "RUNNING", expected);
+    }
+
+    /**
+     * How many of the names {@code GET /connectors?expand=status} at {@code baseUrl} shows in
+     * {@code state} with at least one task and every task in that state too (with {@code expected},
+     * only those whose config has that value); -1 when the list cannot be read.
+     */
+    int inState(String baseUrl, List<String> names, String state, Map.Entry<String, String> expected) {
         Answer a = send("GET", baseUrl + "/connectors?expand=status" + (expected == null ? "" : "&expand=info"), null);
         if (a.status() != 200) {
             return -1;
         }
         try {
             JsonNode all = JSON.readTree(a.body());
-            int running = 0;
+            int inState = 0;
             int listed = 0;
             for (String name : names) {
                 JsonNode status = all.path(name).path("status");
                 if (!status.isMissingNode()) {
                     listed++;
                 }
-                if (!"RUNNING".equals(status.path("connector").path("state").asText())) {
+                if (!state.equals(status.path("connector").path("state").asText())) {
                     continue;
                 }
                 if (expected != null && !expected.getValue().equals(
@@ -144,22 +153,22 @@ final class TargetClient {
                 if (tasks.size() == 0) {
                     continue;
                 }
-                boolean allRunning = true;
+                boolean allInState = true;
                 for (Iterator<JsonNode> it = tasks.elements(); it.hasNext(); ) {
-                    allRunning &= "RUNNING".equals(it.next().path("state").asText());
+                    allInState &= state.equals(it.next().path("state").asText());
                 }
-                if (allRunning) {
-                    running++;
+                if (allInState) {
+                    inState++;
                 }
             }
             lastListed = listed;
-            return running;
+            return inState;
         } catch (IOException e) {
             return -1;
         }
     }
 
-    /** How many of the names the last {@link #running} call found listed at all, RUNNING or not. */
+    /** How many of the names the last {@link #inState} call found listed at all, in the state or not. */
     volatile int lastListed;
 
     /** The number of connectors {@code GET /connectors} at {@code baseUrl} lists; -1 when unreadable. */

@@ -173,6 +173,16 @@ final class Workload {
      * after a config change, a target may well show RUNNING before its worker runs the new config.
      */
     Map<String, Object> awaitRunning(List<String> names, long firstSent, long lastAnswered, Map.Entry<String, String> expected) {
+        return awaitState(names, "RUNNING", firstSent, lastAnswered, expected);
+    }
+
+    /** Like {@link #awaitRunning(List, long, long)}, for connectors and tasks to reach {@code state} (PAUSED, say). */
+    Map<String, Object> awaitState(List<String> names, String state, long firstSent, long lastAnswered) {
+        return awaitState(names, state, firstSent, lastAnswered, null);
+    }
+
+    private Map<String, Object> awaitState(List<String> names, String state, long firstSent, long lastAnswered,
+                                           Map.Entry<String, String> expected) {
         long deadline = System.nanoTime() + runningTimeout.toNanos();
         long seenOnTarget = 0;
         long seenOnWorker = statusUrl.equals(workerUrl) ? -1 : 0;
@@ -187,24 +197,24 @@ final class Workload {
         int lastListedOnWorker = -1;
         while (System.nanoTime() < deadline && (seenOnTarget == 0 || seenOnWorker == 0)) {
             if (seenOnWorker > 0 && seenOnTarget == 0 && System.nanoTime() - seenOnWorker > grace.toNanos()) {
-                gaveUp = "the worker showed all RUNNING " + grace.toSeconds() + " s earlier but the target did not";
+                gaveUp = "the worker showed all " + state + " " + grace.toSeconds() + " s earlier but the target did not";
                 break;
             }
             if (System.nanoTime() - progressed > stall.toNanos()) {
-                gaveUp = "no more connectors RUNNING for " + stall.toSeconds() + " s";
+                gaveUp = "no more connectors " + state + " for " + stall.toSeconds() + " s";
                 break;
             }
             int onWorker = 0;
             int listedOnWorker = -1;
             if (seenOnTarget == 0) {
-                lastTarget = client.running(statusUrl, names, expected);
+                lastTarget = client.inState(statusUrl, names, state, expected);
                 if (lastTarget == names.size()) {
                     seenOnTarget = System.nanoTime();
                 }
             }
             if (seenOnWorker == 0 && (seenOnTarget != 0 || System.nanoTime() - workerPolled >= WORKER_POLL_NANOS)) {
                 workerPolled = System.nanoTime();
-                onWorker = client.running(workerUrl, names, expected);
+                onWorker = client.inState(workerUrl, names, state, expected);
                 listedOnWorker = client.lastListed;
                 lastWorker = onWorker;
                 lastListedOnWorker = listedOnWorker;
@@ -214,8 +224,8 @@ final class Workload {
             }
             if (System.nanoTime() - lastProgressLog > 1_000_000_000L) {
                 lastProgressLog = System.nanoTime();
-                CompareBenchmark.log(String.format("  %.1f s: RUNNING on target %d, on worker %d (listed there %d) of %d",
-                        (lastProgressLog - firstSent) / 1e9, lastTarget, lastWorker, lastListedOnWorker, names.size()));
+                CompareBenchmark.log(String.format("  %.1f s: %s on target %d, on worker %d (listed there %d) of %d",
+                        (lastProgressLog - firstSent) / 1e9, state, lastTarget, lastWorker, lastListedOnWorker, names.size()));
             }
             if (lastTarget > best || onWorker > bestOnWorker) {
                 best = Math.max(best, lastTarget);
@@ -231,14 +241,14 @@ final class Workload {
         out.put("reached", seenOnTarget != 0);
         if (expected != null && seenOnTarget != 0 && seenOnWorker <= 0 && seenOnWorker != -1) {
             seenOnTarget = 0;
-            gaveUp = gaveUp != null ? gaveUp : "the worker never showed the new config RUNNING";
+            gaveUp = gaveUp != null ? gaveUp : "the worker never showed the new config " + state;
         }
         long seen = expected != null && seenOnWorker > 0 ? Math.max(seenOnTarget, seenOnWorker) : seenOnTarget;
         if (seenOnTarget != 0) {
             out.put("seconds_from_first_request", Latencies.round((seen - firstSent) / 1e9));
             out.put("seconds_from_last_answer", Latencies.round((seen - lastAnswered) / 1e9));
         } else {
-            out.put("running_on_target", lastTarget);
+            out.put(state.equals("RUNNING") ? "running_on_target" : state.toLowerCase(java.util.Locale.ROOT) + "_on_target", lastTarget);
             out.put("gave_up_after_seconds", Latencies.round((System.nanoTime() - firstSent) / 1e9));
             out.put("gave_up_because", gaveUp != null ? gaveUp : "running timeout (" + runningTimeout.toSeconds() + " s)");
         }
