@@ -300,9 +300,12 @@ public final class SwitchboardApp implements AutoCloseable {
                     topics.reconcilerLeases(), options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY);
             String statusTopic = statusTopics.get(cluster);
             if (statusTopic != null) {
-                // Statuses as the workers write them, rather than by asking the workers for them.
-                reconciler.readStatusesFrom(own(Stage.DATA_PLANE,
-                        new io.switchboard.dataplane.WorkerStatusFeed(bootstrapServers, kafkaSettings, statusTopic).start()));
+                // Statuses as the workers write them, rather than by asking the workers for them;
+                // a change to a connector the data plane watches is reported at once.
+                io.switchboard.dataplane.WorkerStatusFeed feed = new io.switchboard.dataplane.WorkerStatusFeed(
+                        bootstrapServers, kafkaSettings, statusTopic);
+                feed.onChange(loop.reactive()::statusesChanged);
+                reconciler.readStatusesFrom(own(Stage.DATA_PLANE, feed.start()));
             }
             // Owned after its feed, so it stops before the feed does.
             loops.add(own(Stage.DATA_PLANE, loop).start());

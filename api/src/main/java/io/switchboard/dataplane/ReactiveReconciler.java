@@ -19,7 +19,9 @@ import java.util.Set;
  * pass, and then watches it until the worker shows it as desired, so that its status is reported
  * as soon as the worker has it. Watching runs on a thread of its own, so a full pass that waits on
  * the worker never holds up the reports. When the worker's statuses are read from its status
- * topic, watching costs the worker nothing and every watched connector is looked at each
+ * topic, watching costs the worker nothing: a watched connector is looked at as soon as the topic
+ * shows a change to it ({@link #statusesChanged}; looks at most one per {@link #CHANGE_LOOK_GAP_MS},
+ * so that the changes of a burst are looked at together), and every watched connector each
  * {@link #WATCH_TICK_MS}; otherwise the worker's REST API is read, paced. Decisions for one connector that arrive while it waits are
  * coalesced into the latest; a connector is reconciled by one thread at a time. Everything is
  * bounded: {@link #THREADS} threads, at most {@link #MAX_PENDING} connectors waiting and
@@ -61,17 +63,32 @@ public final class ReactiveReconciler implements AutoCloseable {
     /** Connectors watched until the worker shows them as desired. */
     private final LinkedHashMap<String, Watch> watched = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
-    /** How often the watcher looks at the connectors it watches. */
+    /** How often the watcher looks at every connector it watches, whatever the status topic shows. */
     static final long WATCH_TICK_MS = 250;
+    /**
+     * The least time between two looks at connectors whose statuses changed: a worker writes a
+     * connector's status and then its tasks', a few milliseconds apart, and a look at both costs
+     * one report where a look at each would cost two.
+     */
+    static final long CHANGE_LOOK_GAP_MS = 20;
+    private final long watchTickMs;
     private final Thread watcher;
+    /** Connectors whose statuses the status topic showed changed since the watcher last looked; guarded by itself. */
+    private final Set<String> changed = new HashSet<>();
     /** Held while looking at watched connectors: one look at a time, whoever asks. */
     private final Object looking = new Object();
     private boolean active;
     private volatile boolean closed;
 
     public ReactiveReconciler(String cluster, Reconciler reconciler) {
+        this(cluster, reconciler, WATCH_TICK_MS);
+    }
+
+    /** @param watchTickMs how often every watched connector is looked at (tests lengthen it) */
+    ReactiveReconciler(String cluster, Reconciler reconciler, long watchTickMs) {
         this.cluster = cluster;
         this.reconciler = reconciler;
+        this.watchTickMs = watchTickMs;
         for (int i = 0; i < THREADS; i++) {
             Thread thread = new Thread(this::work, "switchboard-reconcile-" + cluster + "-" + i);
             thread.setDaemon(true);
@@ -178,6 +195,44 @@ public final class ReactiveReconciler implements AutoCloseable {
         }
     }
 
+    /**
+     * The worker's status topic shows a change to these connectors: those watched are looked at
+     * now rather than on the next tick. Called on the status feed's thread; the look is the watcher's.
+     */
+    public void statusesChanged(Set<String> names) {
+        synchronized (changed) {
+            boolean none = changed.isEmpty();
+            for (String name : names) {
+                if (changed.size() >= MAX_WATCHED) {
+                    // The next tick looks at every watched connector.
+                    break;
+                }
+                changed.add(name);
+            }
+            if (none && !changed.isEmpty()) {
+                changed.notifyAll();
+            }
+        }
+    }
+
+    /** Looks at the watched connectors among those whose statuses the status topic shows changed. */
+    private void checkChanged(Set<String> names) {
+        synchronized (this) {
+            if (!active) {
+                return;
+            }
+            names.retainAll(watched.keySet());
+            names.removeAll(pending.keySet());
+            names.removeAll(inProgress);
+        }
+        if (names.isEmpty() || !reconciler.readsStatusesFreely()) {
+            return;
+        }
+        synchronized (looking) {
+            lookAt(names);
+        }
+    }
+
     /** Reconciles the connectors named with one read of their statuses; those now as desired are no longer watched. */
     private void lookAt(Set<String> names) {
         Set<String> unsettled = new HashSet<>(names);
@@ -188,16 +243,39 @@ public final class ReactiveReconciler implements AutoCloseable {
         }
     }
 
-    /** The watcher: looks at every watched connector each {@link #WATCH_TICK_MS}, on its own thread. */
+    /**
+     * The watcher, on its own thread: looks at the watched connectors whose statuses changed as soon
+     * as it is told (at most one look per {@link #CHANGE_LOOK_GAP_MS}), and at every watched
+     * connector each tick.
+     */
     private void watch() {
+        long nextTick = System.nanoTime() + watchTickMs * 1_000_000;
         while (!closed) {
+            Set<String> names;
             try {
-                Thread.sleep(WATCH_TICK_MS);
+                synchronized (changed) {
+                    long waitNanos;
+                    while (changed.isEmpty() && (waitNanos = nextTick - System.nanoTime()) > 0) {
+                        // At least 1 ms: the last fraction of a millisecond must not be spent spinning.
+                        changed.wait(Math.max(1, waitNanos / 1_000_000));
+                    }
+                    names = new HashSet<>(changed);
+                    changed.clear();
+                }
             } catch (InterruptedException e) {
                 return;
             }
             try {
-                checkWatched();
+                if (System.nanoTime() - nextTick >= 0) {
+                    nextTick = System.nanoTime() + watchTickMs * 1_000_000;
+                    checkWatched();
+                } else {
+                    checkChanged(names);
+                    // The changes that arrive meanwhile are looked at together.
+                    Thread.sleep(CHANGE_LOOK_GAP_MS);
+                }
+            } catch (InterruptedException e) {
+                return;
             } catch (RuntimeException e) {
                 // The worker cannot be read now; the full pass reports that. Looked at again next tick.
                 log.debug("Watching the connectors of cluster {} failed: {}", cluster, e.toString());

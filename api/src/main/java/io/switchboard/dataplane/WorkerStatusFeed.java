@@ -19,12 +19,15 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
 
 /**
  * The statuses a Kafka Connect cluster's workers write to its status topic
@@ -64,7 +67,7 @@ public final class WorkerStatusFeed implements AutoCloseable {
     private final Thread thread;
     private volatile boolean caughtUp;
     private volatile boolean closed;
-    private volatile Runnable onChange = () -> { };
+    private volatile Consumer<Set<String>> onChange = names -> { };
 
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
     public WorkerStatusFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
@@ -103,8 +106,11 @@ public final class WorkerStatusFeed implements AutoCloseable {
         return this;
     }
 
-    /** Called (on the feed's thread) after each batch of records that changed something. */
-    public void onChange(Runnable listener) {
+    /**
+     * Called (on the feed's thread, once it has caught up) after each batch of records that changed
+     * something, with the connectors whose statuses they changed.
+     */
+    public void onChange(Consumer<Set<String>> listener) {
         this.onChange = listener;
     }
 
@@ -165,16 +171,13 @@ public final class WorkerStatusFeed implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (!closed) {
-                boolean changed = false;
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    changed |= read(record.key(), record.value());
-                }
+                Set<String> changed = read(consumer.poll(Duration.ofMillis(500)));
                 if (!caughtUp && ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
                     caughtUp = true;
                     log.info("Reading the statuses of Kafka Connect status topic {} as they are written", topic);
                 }
-                if (changed && caughtUp) {
-                    onChange.run();
+                if (!changed.isEmpty() && caughtUp) {
+                    onChange.accept(changed);
                 }
             }
         } catch (WakeupException e) {
@@ -225,6 +228,17 @@ public final class WorkerStatusFeed implements AutoCloseable {
             return dash <= TASK_PREFIX.length() ? null : key.substring(TASK_PREFIX.length(), dash);
         }
         return null;
+    }
+
+    /** Applies a batch of records; answers the connectors whose statuses it changed. */
+    Set<String> read(Iterable<ConsumerRecord<String, byte[]>> records) {
+        Set<String> changed = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (read(record.key(), record.value())) {
+                changed.add(connectorOf(record.key()));
+            }
+        }
+        return changed;
     }
 
     /** Applies one record; answers whether it changed what the feed holds. */

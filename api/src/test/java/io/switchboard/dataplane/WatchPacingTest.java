@@ -158,7 +158,11 @@ class WatchPacingTest {
 
     /** Offers every connector as just decided and waits until the created ones are watched. */
     private ReactiveReconciler createdAndWatched(Reconciler reconciler) throws InterruptedException {
-        ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler).start();
+        return createdAndWatched(reconciler, ReactiveReconciler.WATCH_TICK_MS);
+    }
+
+    private ReactiveReconciler createdAndWatched(Reconciler reconciler, long watchTickMs) throws InterruptedException {
+        ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler, watchTickMs).start();
         reactive.active(true);
         desired.forEach((name, state) -> reactive.offer(name, Optional.of(state)));
         long deadline = System.currentTimeMillis() + 10_000;
@@ -217,6 +221,40 @@ class WatchPacingTest {
             assertEquals(0, listReads.get(), "list reads");
             assertEquals(0, statusReads.get(), "single status reads");
             assertEquals(CONNECTORS / 2, reactive.watchedCount(), "the connectors the topic shows RUNNING are settled");
+        }
+    }
+
+    /**
+     * A status change the worker's status topic shows is reported when the feed tells the watcher,
+     * not on its next look at every watched connector: here those looks are a minute apart, so only
+     * being told can report the connectors in time. The others stay watched.
+     */
+    @Test
+    void aWatchedConnectorIsLookedAtAsSoonAsTheTopicShowsItsChange() throws Exception {
+        WorkerStatusFeed feed = WorkerStatusFeed.detached();
+        Reconciler reconciler = reconciler();
+        reconciler.readStatusesFrom(feed);
+        try (ReactiveReconciler reactive = createdAndWatched(reconciler, 60_000)) {
+            assertEquals(CONNECTORS, reactive.watchedCount());
+            byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w:8083\",\"generation\":1}"
+                    .getBytes(StandardCharsets.UTF_8);
+            java.util.Set<String> started = new java.util.HashSet<>();
+            for (int i = 0; i < CONNECTORS / 2; i++) {
+                feed.read(WorkerStatusFeed.CONNECTOR_PREFIX + name(i), running);
+                feed.read(WorkerStatusFeed.TASK_PREFIX + name(i) + "-0", running);
+                started.add(name(i));
+            }
+            reactive.statusesChanged(started);
+
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (reactive.watchedCount() > CONNECTORS / 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(CONNECTORS / 2, reactive.watchedCount(), "the connectors the topic shows RUNNING are settled");
+            for (String name : started) {
+                assertEquals("RUNNING", reported.get(name), "reported RUNNING: " + name);
+            }
+            assertEquals(0, listReads.get() + statusReads.get(), "the worker was not asked");
         }
     }
 

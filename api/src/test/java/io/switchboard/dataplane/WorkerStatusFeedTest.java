@@ -46,6 +46,25 @@ class WorkerStatusFeedTest {
         assertEquals(null, WorkerStatusFeed.connectorOf(null));
     }
 
+    /** A batch names the connectors whose statuses it changed, once each, and only those. */
+    @Test
+    void aBatchNamesTheConnectorsItChanged() {
+        WorkerStatusFeed feed = WorkerStatusFeed.detached();
+        feed.read("status-connector-same", status("RUNNING", 1));
+        java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> batch = java.util.List.of(
+                record("status-connector-a", status("PAUSED", 1)),
+                record("status-task-a-0", status("PAUSED", 1)),
+                record("status-task-b-3", status("RUNNING", 1)),
+                record("status-topic-lines:connector-c", "{\"topic\":{}}".getBytes(StandardCharsets.UTF_8)),
+                record("status-task-gone-0", null));
+        assertEquals(java.util.Set.of("a", "b"), feed.read(batch));
+        assertEquals(java.util.Set.of(), feed.read(java.util.List.of()));
+    }
+
+    private static org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record(String key, byte[] value) {
+        return new org.apache.kafka.clients.consumer.ConsumerRecord<>("connect-status", 0, 0, key, value);
+    }
+
     @Test
     void nullValuesRemoveStatusesAndAConnectorsRemovalRemovesItsTasks() {
         WorkerStatusFeed feed = WorkerStatusFeed.detached();
