@@ -172,6 +172,19 @@ class WatchPacingTest {
         return reactive;
     }
 
+    /** The status topic, as the feed reads it, shows the first half of the connectors and their tasks RUNNING; answers their names. */
+    private static java.util.Set<String> firstHalfRunning(WorkerStatusFeed feed) {
+        byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w:8083\",\"generation\":1}"
+                .getBytes(StandardCharsets.UTF_8);
+        java.util.Set<String> started = new java.util.HashSet<>();
+        for (int i = 0; i < CONNECTORS / 2; i++) {
+            feed.read(WorkerStatusFeed.CONNECTOR_PREFIX + name(i), running);
+            feed.read(WorkerStatusFeed.TASK_PREFIX + name(i) + "-0", running);
+            started.add(name(i));
+        }
+        return started;
+    }
+
     @Test
     void theWorkersListIsReadAtABoundedShareOfItsTime() throws Exception {
         Reconciler reconciler = reconciler();
@@ -204,12 +217,7 @@ class WatchPacingTest {
         reconciler.readStatusesFrom(feed);
         try (ReactiveReconciler reactive = createdAndWatched(reconciler)) {
             assertEquals(CONNECTORS, created.size());
-            byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w:8083\",\"generation\":1}"
-                    .getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i < CONNECTORS / 2; i++) {
-                feed.read(WorkerStatusFeed.CONNECTOR_PREFIX + name(i), running);
-                feed.read(WorkerStatusFeed.TASK_PREFIX + name(i) + "-0", running);
-            }
+            firstHalfRunning(feed);
             // Asked to look every 20 ms for 2 s, as in the test above.
             listReads.set(0);
             statusReads.set(0);
@@ -236,14 +244,7 @@ class WatchPacingTest {
         reconciler.readStatusesFrom(feed);
         try (ReactiveReconciler reactive = createdAndWatched(reconciler, 60_000)) {
             assertEquals(CONNECTORS, reactive.watchedCount());
-            byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w:8083\",\"generation\":1}"
-                    .getBytes(StandardCharsets.UTF_8);
-            java.util.Set<String> started = new java.util.HashSet<>();
-            for (int i = 0; i < CONNECTORS / 2; i++) {
-                feed.read(WorkerStatusFeed.CONNECTOR_PREFIX + name(i), running);
-                feed.read(WorkerStatusFeed.TASK_PREFIX + name(i) + "-0", running);
-                started.add(name(i));
-            }
+            java.util.Set<String> started = firstHalfRunning(feed);
             reactive.statusesChanged(started);
 
             long deadline = System.currentTimeMillis() + 10_000;
@@ -276,14 +277,7 @@ class WatchPacingTest {
             pass.start();
             assertTrue(passArrived.await(10, java.util.concurrent.TimeUnit.SECONDS), "the full pass reached the worker");
 
-            byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w:8083\",\"generation\":1}"
-                    .getBytes(StandardCharsets.UTF_8);
-            java.util.Set<String> started = new java.util.HashSet<>();
-            for (int i = 0; i < CONNECTORS / 2; i++) {
-                feed.read(WorkerStatusFeed.CONNECTOR_PREFIX + name(i), running);
-                feed.read(WorkerStatusFeed.TASK_PREFIX + name(i) + "-0", running);
-                started.add(name(i));
-            }
+            java.util.Set<String> started = firstHalfRunning(feed);
 
             long deadline = System.currentTimeMillis() + 5_000;
             while (reactive.watchedCount() > CONNECTORS / 2 && System.currentTimeMillis() < deadline) {
