@@ -169,6 +169,12 @@ final class Differ {
     private Http.Response callReference(Step step, Set<String> late) {
         long deadline = System.nanoTime() + POLL_DEADLINE.toNanos();
         Http.Response response = call(reference, step, late);
+        if (response.status() == -1 && response.body().contains("received no bytes")) {
+            // The worker closes a connection after some refusals (an unread body); the client can
+            // still pick that connection for the next step, which then gets no answer without the
+            // worker having read it. Sent again, it goes on a new connection.
+            response = call(reference, step, late);
+        }
         while (response.status() == 500 && response.body().contains("rebalance") && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(200);
