@@ -1,0 +1,170 @@
+package io.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.Http;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What one pause costs Kafka: Switchboard as its default command runs it (embedded broker, worker
+ * and replica, here in this JVM), N FileStreamSource connectors RUNNING, then N pauses at the
+ * given concurrency; once all are PAUSED and a settling time has passed, the records each topic
+ * gained (end offsets, transaction markers included) and the requests the broker handled, each
+ * divided by N. Writes {@code pause-writes.json} and {@code .md} to the output directory.
+ * <p>Arguments: {@code [--connectors 100] [--concurrency 16] [--settle-s 15] [--out bench/out]}.
+ */
+public final class PauseWritesBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = BenchSupport.options(args);
+        int connectors = Integer.parseInt(opts.getOrDefault("connectors", "100"));
+        int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "16"));
+        int settleSeconds = Integer.parseInt(opts.getOrDefault("settle-s", "15"));
+        Path out = Path.of(opts.getOrDefault("out", "bench/out"));
+        Files.createDirectories(out);
+        Path dir = Files.createTempDirectory("switchboard-pause-writes");
+        Map<String, Object> result = new LinkedHashMap<>();
+        try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults()
+                     .withPort(0)
+                     .withSchemaRegistryPort(0)
+                     .withDataDir(dir.resolve("switchboard"))
+                     .withBootstrapServers(kafka.bootstrapServers()));
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            String url = app.url();
+            for (int i = 0; i < connectors; i++) {
+                Path file = Files.writeString(dir.resolve("input-" + i + ".txt"), "one line\n");
+                String body = "{\"name\":\"c" + i + "\",\"config\":{\"connector.class\":\"FileStreamSource\",\"tasks.max\":\"1\","
+                        + "\"file\":\"" + file + "\",\"topic\":\"pause-writes-" + i + "\"}}";
+                int status = Http.call(url, "POST", "/connectors", body).status();
+                if (status != 201) {
+                    throw new IllegalStateException("create c" + i + " answered " + status);
+                }
+            }
+            await(url, connectors, "RUNNING");
+            Thread.sleep(settleSeconds * 1000L);
+
+            Map<String, Long> recordsBefore = endOffsets(admin);
+            Map<String, Long> requestsBefore = brokerRequests();
+            long began = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+            try {
+                List<Future<Integer>> answers = new java.util.ArrayList<>();
+                for (int i = 0; i < connectors; i++) {
+                    String path = "/connectors/c" + i + "/pause";
+                    answers.add(pool.submit(() -> Http.call(url, "PUT", path, null).status()));
+                }
+                for (Future<Integer> answer : answers) {
+                    if (answer.get() != 202) {
+                        throw new IllegalStateException("a pause answered " + answer.get());
+                    }
+                }
+            } finally {
+                pool.shutdown();
+            }
+            double pausedAfter = (await(url, connectors, "PAUSED") - began) / 1e9;
+            Thread.sleep(settleSeconds * 1000L);
+            Map<String, Double> records = perPause(recordsBefore, endOffsets(admin), connectors);
+            Map<String, Double> requests = perPause(requestsBefore, brokerRequests(), connectors);
+
+            result.put("connectors", connectors);
+            result.put("concurrency", concurrency);
+            result.put("settle_seconds", settleSeconds);
+            result.put("all_paused_after_seconds", Latencies.round(pausedAfter));
+            result.put("records_per_pause_by_topic", records);
+            result.put("broker_requests_per_pause_by_type", requests);
+        } finally {
+            BenchSupport.deleteQuietly(dir);
+        }
+        Files.writeString(out.resolve("pause-writes.json"), Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        Files.writeString(out.resolve("pause-writes.md"), markdown(result));
+        System.out.println(markdown(result));
+    }
+
+    /** Polls the list until every connector and its task are in {@code state}; answers when (System.nanoTime). */
+    private static long await(String url, int connectors, String state) throws InterruptedException {
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode all = Http.get(url, "/connectors?expand=status").json();
+            int inState = 0;
+            for (int i = 0; i < connectors; i++) {
+                JsonNode status = all.path("c" + i).path("status");
+                if (state.equals(status.path("connector").path("state").asText())
+                        && status.path("tasks").size() == 1
+                        && state.equals(status.path("tasks").get(0).path("state").asText())) {
+                    inState++;
+                }
+            }
+            if (inState == connectors) {
+                return System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("not all " + connectors + " connectors " + state + " within 180 s");
+    }
+
+    /** Every topic's end offsets summed over its partitions. */
+    private static Map<String, Long> endOffsets(Admin admin) throws Exception {
+        java.util.Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
+        Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().values().forEach(topic -> topic.partitions()
+                .forEach(p -> wanted.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest())));
+        Map<String, Long> sums = new TreeMap<>();
+        admin.listOffsets(wanted).all().get().forEach((tp, info) -> sums.merge(tp.topic(), info.offset(), Long::sum));
+        return sums;
+    }
+
+    /** The embedded broker's count of each kind of request it handled, from its metrics (this JVM's MBeans). */
+    private static Map<String, Long> brokerRequests() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Map<String, Long> counts = new TreeMap<>();
+        for (ObjectName name : server.queryNames(new ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
+            counts.merge(name.getKeyProperty("request"), ((Number) server.getAttribute(name, "Count")).longValue(), Long::sum);
+        }
+        return counts;
+    }
+
+    private static Map<String, Double> perPause(Map<String, Long> before, Map<String, Long> after, int pauses) {
+        Map<String, Double> out = new TreeMap<>();
+        after.forEach((key, count) -> {
+            long gained = count - before.getOrDefault(key, 0L);
+            if (gained > 0) {
+                out.put(key, Math.round(gained * 100.0 / pauses) / 100.0);
+            }
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String markdown(Map<String, Object> result) {
+        StringBuilder md = new StringBuilder("# What one pause writes\n\n");
+        md.append("`bench/pause-writes.sh`: Switchboard as its default command runs it (embedded broker, worker and replica), ")
+                .append(result.get("connectors")).append(" FileStreamSource connectors RUNNING, then as many pauses at concurrency ")
+                .append(result.get("concurrency")).append("; all were PAUSED ").append(result.get("all_paused_after_seconds"))
+                .append(" s after the first was sent, and the counts were read ").append(result.get("settle_seconds"))
+                .append(" s after that. Per pause:\n\n| topic | records (end offsets, transaction markers included) |\n|---|---|\n");
+        ((Map<String, Double>) result.get("records_per_pause_by_topic")).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append("\n| broker request | count |\n|---|---|\n");
+        ((Map<String, Double>) result.get("broker_requests_per_pause_by_type")).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        return md.toString();
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# What one pause costs Kafka through Switchboard as its default command runs it (embedded broker,
+# worker and replica, in one JVM): the records each topic gains and the requests the broker
+# handles per pause. Figures go to bench/out/pause-writes.json and .md.
+# Usage: bench/pause-writes.sh [--connectors 100] [--concurrency 16] [--settle-s 15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests install
+mvn -B -q -pl api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+java -Xmx2g -cp "api/target/test-classes:api/target/classes:$(cat api/target/test-classpath.txt)" \
+  io.switchboard.bench.PauseWritesBenchmark "$@"
