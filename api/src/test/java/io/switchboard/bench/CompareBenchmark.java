@@ -403,6 +403,12 @@ public final class CompareBenchmark {
         workload.targetState(c16, "resume", HIGH_CONCURRENCY);
         running.add(withRound("RUNNING again after resumes at concurrency " + HIGH_CONCURRENCY,
                 workload.awaitRunning(c16, resumeStart, System.nanoTime())));
+        // The same pauses and resumes one at a time: what a client that pauses one connector waits
+        // for, when its answer does not queue behind fifteen others for the same cores.
+        settled.add(settle(target, processes, "pauses and resumes at concurrency 1"));
+        log(target + ": pauses and resumes at concurrency 1");
+        phases.put("pause c=1", workload.targetState(c16, "pause", 1).summary());
+        phases.put("resume c=1", workload.targetState(c16, "resume", 1).summary());
         settled.add(settle(target, processes, "deletes at concurrency " + HIGH_CONCURRENCY));
         log(target + ": deletes at concurrency " + HIGH_CONCURRENCY);
         deleteStart = System.nanoTime();
@@ -487,6 +493,8 @@ public final class CompareBenchmark {
             // As many rounds as are measured: one round of a few hundred answers leaves the
             // per-request code to be compiled during the measured rounds.
             workload.pauseAndResume(names, HIGH_CONCURRENCY, pauseRounds);
+            workload.targetState(names, "pause", 1);
+            workload.targetState(names, "resume", 1);
         }
         workload.delete(names, HIGH_CONCURRENCY);
         if (!quick) {
