@@ -41,7 +41,7 @@ import java.util.Map;
  * fails because the machine is slow.
  *
  * <p>Arguments: {@code [--quick] [--connectors N] [--out DIR] [--targets kafka-connect,switchboard-1,switchboard-3]
- * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--settle-s S] [--list-samples L] [--pause-rounds R] [--jvm-opts "..."]}, or {@code --render results.json [--out DIR]} to write the
+ * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--settle-s S] [--list-samples L] [--pause-rounds R] [--jvm-opts "..."] [--profile LIBASYNCPROFILER [--profile-event cpu|alloc]]}, or {@code --render results.json [--out DIR]} to write the
  * Markdown and the chart again from a run's JSON.
  */
 public final class CompareBenchmark {
@@ -58,6 +58,8 @@ public final class CompareBenchmark {
     private final String classPath = System.getProperty("java.class.path");
     private final Path switchboardJar;
     private final List<String> jvmOptions;
+    /** Profiles the rounds of pauses and resumes when {@code --profile} gives async-profiler's library; else null. */
+    private final RoundProfiler profiler;
     private final Duration runningTimeout;
     private final int listSamples;
     private final int targetStateRounds;
@@ -84,7 +86,14 @@ public final class CompareBenchmark {
         this.work = Files.createTempDirectory("switchboard-compare");
         this.switchboardJar = Path.of(opts.getOrDefault("switchboard-jar", "api/target/switchboard.jar"));
         String extra = opts.getOrDefault("jvm-opts", "").trim();
-        this.jvmOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+        this.profiler = opts.containsKey("profile")
+                ? new RoundProfiler(opts.get("profile"), opts.getOrDefault("profile-event", "cpu"), out.resolve("profile"))
+                : null;
+        List<String> jvm = new ArrayList<>(extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")));
+        if (profiler != null) {
+            jvm.addAll(profiler.jvmOptions());
+        }
+        this.jvmOptions = List.copyOf(jvm);
         String props = opts.getOrDefault("worker-props", "").trim();
         this.workerProps = props.isEmpty() ? List.of() : List.of(props.split(","));
         this.runningTimeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("running-timeout-s", quick ? "60" : "1200")));
@@ -379,11 +388,20 @@ public final class CompareBenchmark {
         running.add(withRound("RUNNING again after config updates", workload.awaitRunning(c16, updateStart, System.nanoTime(), Workload.UPDATED_CONFIG)));
         settled.add(settle(target, processes, "pauses and resumes"));
         log(target + ": " + targetStateRounds + " rounds of pauses and resumes at concurrency " + HIGH_CONCURRENCY);
+        List<ChildProcess> profiled = new ArrayList<>(processes);
+        profiled.add(broker);
+        if (profiler != null) {
+            profiler.start(profiled);
+        }
         Map<String, Double> pauseCpuBefore = cpuOf(processes);
         Map<String, Double> pauseJitBefore = jitOf(processes);
         workload.pauseAndResume(c16, HIGH_CONCURRENCY, targetStateRounds).forEach((name, phase) -> phases.put(name, phase.summary()));
         Map<String, Double> pauseCpu = cpuSince(processes, pauseCpuBefore);
         Map<String, Double> pauseJit = since(jitOf(processes), pauseJitBefore);
+        if (profiler != null) {
+            profiler.stop(profiled);
+            log(target + ": profiles of the rounds of pauses and resumes written to " + out.resolve("profile"));
+        }
         result.put("cpu_seconds_pause_resume", pauseCpu);
         result.put("jit_cpu_seconds_pause_resume", pauseJit);
         log(target + ": CPU seconds while pausing and resuming: " + pauseCpu + ", of which the JIT compilers " + pauseJit);
