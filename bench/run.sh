@@ -8,6 +8,7 @@
 #                     [--targets kafka-connect,switchboard-1,switchboard-3] [--list-samples L] [--pause-rounds R]
 #                     [--running-timeout-s S] [--jvm-opts "-Xmx2g"] [--worker-props linger.ms=0] [--warmup W] [--skip-c1] [--settle-s S]
 #                     [--profile /path/to/libasyncProfiler.so [--profile-event cpu|alloc]]
+#                     [--lower-priority THREAD_NAME_REGEX]
 # Defaults: N = 500; --quick uses N = 5 and finishes in under two minutes (after the build).
 # --warmup W: connectors in the untimed warm-up round (default 250); --skip-c1 leaves out the
 # round at concurrency 1 (creates and deletes one at a time).

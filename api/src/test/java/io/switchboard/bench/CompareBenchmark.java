@@ -41,7 +41,7 @@ import java.util.Map;
  * fails because the machine is slow.
  *
  * <p>Arguments: {@code [--quick] [--connectors N] [--out DIR] [--targets kafka-connect,switchboard-1,switchboard-3]
- * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--settle-s S] [--list-samples L] [--pause-rounds R] [--jvm-opts "..."] [--profile LIBASYNCPROFILER [--profile-event cpu|alloc]]}, or {@code --render results.json [--out DIR]} to write the
+ * [--switchboard-jar PATH] [--running-timeout-s S] [--grace-s G] [--stall-s T] [--settle-s S] [--list-samples L] [--pause-rounds R] [--jvm-opts "..."] [--profile LIBASYNCPROFILER [--profile-event cpu|alloc]] [--lower-priority THREAD_NAME_REGEX]}, or {@code --render results.json [--out DIR]} to write the
  * Markdown and the chart again from a run's JSON.
  */
 public final class CompareBenchmark {
@@ -60,6 +60,8 @@ public final class CompareBenchmark {
     private final List<String> jvmOptions;
     /** Profiles the rounds of pauses and resumes when {@code --profile} gives async-profiler's library; else null. */
     private final RoundProfiler profiler;
+    /** Lowers the priority of the replicas' threads named by {@code --lower-priority}; else null. */
+    private final LowerPriority lowerPriority;
     private final Duration runningTimeout;
     private final int listSamples;
     private final int targetStateRounds;
@@ -89,6 +91,7 @@ public final class CompareBenchmark {
         this.profiler = opts.containsKey("profile")
                 ? new RoundProfiler(opts.get("profile"), opts.getOrDefault("profile-event", "cpu"), out.resolve("profile"))
                 : null;
+        this.lowerPriority = opts.containsKey("lower-priority") ? new LowerPriority(opts.get("lower-priority")) : null;
         List<String> jvm = new ArrayList<>(extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")));
         if (profiler != null) {
             jvm.addAll(profiler.jvmOptions());
@@ -147,6 +150,9 @@ public final class CompareBenchmark {
         report.put("list_samples", listSamples);
         report.put("pause_resume_rounds", targetStateRounds);
         report.put("worker_props", workerProps);
+        if (lowerPriority != null) {
+            report.put("lower_priority", opts.get("lower-priority"));
+        }
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -236,6 +242,7 @@ public final class CompareBenchmark {
         };
         log("Target " + target + ": starting its Kafka Connect worker" + (replicas > 0 ? " and " + replicas + " replica(s)" : ""));
         long targetStarted = System.nanoTime();
+        int loweredBefore = lowerPriority == null ? 0 : lowerPriority.lowerNow();
         List<ChildProcess> processes = new ArrayList<>();
         List<String> workerArgs = new ArrayList<>(List.of("-cp", classPath, BenchWorker.class.getName(), bootstrap,
                 String.valueOf(freePort())));
@@ -274,6 +281,9 @@ public final class CompareBenchmark {
                     args.addAll(List.of("--schema-registry-url", "http://127.0.0.1:" + registryPort));
                 }
                 ChildProcess replica = start(target + "-replica-" + r, "Switchboard replica", args);
+                if (lowerPriority != null) {
+                    lowerPriority.watch(replica);
+                }
                 processes.add(replica);
                 started.add(replica);
                 urls.add(url);
@@ -284,6 +294,13 @@ public final class CompareBenchmark {
             for (int r = 0; r < started.size(); r++) {
                 awaitHttp(started.get(r), urls.get(r), Duration.ofSeconds(180));
             }
+        }
+        if (lowerPriority != null && replicas > 0) {
+            int lowered = lowerPriority.lowerNow() - loweredBefore;
+            if (lowered == 0) {
+                throw new IllegalStateException("--lower-priority " + opts.get("lower-priority") + " matches no thread of the replicas");
+            }
+            log("Target " + target + ": " + lowered + " threads of its replicas at nice " + LowerPriority.NICE);
         }
         double startupSeconds = (System.nanoTime() - targetStarted) / 1e9;
         log("Target " + target + " serves at " + urls + " (worker " + workerUrl + ") after " + Math.round(startupSeconds) + " s");

@@ -111,6 +111,8 @@ final class Report {
                 .append(" MiB, ").append(machine.get("java")).append(". One broker for everything; each target drives a fresh ")
                 .append("Kafka Connect 4.3.1 worker of its own")
                 .append(workerProps(report).isEmpty() ? "" : " (every worker with " + String.join(", ", workerProps(report)) + ")")
+                .append(report.get("lower_priority") == null ? "" : "; the replicas' threads named like `"
+                        + report.get("lower_priority") + "` ran at nice " + LowerPriority.NICE + " (`--lower-priority`)")
                 .append("; targets run one after another. Connectors are FileStreamSource ")
                 .append("with one task, each reading its own one-line file. Latencies are as the client saw them, in ms; ")
                 .append(report.get("retry_policy")).append(".\n\n");
