@@ -150,6 +150,7 @@ public final class CompareBenchmark {
         report.put("list_samples", listSamples);
         report.put("pause_resume_rounds", targetStateRounds);
         report.put("worker_props", workerProps);
+        report.put("partial_options", partialOptions(opts));
         if (lowerPriority != null) {
             report.put("lower_priority", opts.get("lower-priority"));
         }
@@ -603,6 +604,21 @@ public final class CompareBenchmark {
             case SWITCHBOARD_3 -> "Switchboard x3";
             default -> target;
         };
+    }
+
+    /** Options that change what a run measures, away from a full run's; the report names them. */
+    static final List<String> MEASURING_OPTIONS = List.of("connectors", "targets", "warmup", "warmup-rounds",
+            "pause-rounds", "skip-c1", "list-samples", "jvm-opts", "worker-props", "profile", "profile-event", "lower-priority");
+
+    private static List<String> partialOptions(Map<String, String> opts) {
+        List<String> given = new ArrayList<>();
+        for (String option : MEASURING_OPTIONS) {
+            if (opts.containsKey(option)) {
+                String value = opts.get(option);
+                given.add("--" + option + (value == null || value.equals("true") ? "" : " " + value));
+            }
+        }
+        return given;
     }
 
     private static List<String> names(String prefix, int n) {

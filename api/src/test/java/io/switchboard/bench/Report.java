@@ -22,6 +22,12 @@ final class Report {
         return props instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
     }
 
+    /** The options that made the run partial (none for a full run, or a run from before they were recorded). */
+    static List<String> partialOptions(Map<String, Object> report) {
+        Object given = report.get("partial_options");
+        return given instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+    }
+
     static List<Map<String, Object>> list(Object o) {
         return (List<Map<String, Object>>) o;
     }
@@ -105,7 +111,8 @@ final class Report {
         md.append("# Switchboard vs Kafka Connect 4.3.1\n\n");
         md.append("Measured ").append(report.get("measured_at")).append(" by `bench/run.sh")
                 .append(Boolean.TRUE.equals(report.get("quick")) ? " --quick" : "").append("`")
-                .append(" (").append(Boolean.TRUE.equals(report.get("quick")) ? "quick run" : "full run")
+                .append(" (").append(Boolean.TRUE.equals(report.get("quick")) ? "quick run"
+                        : partialOptions(report).isEmpty() ? "full run" : "partial run: " + String.join(" ", partialOptions(report)))
                 .append(", N = ").append(n).append(" connectors, ").append(fmt(num(report.get("duration_seconds"))))
                 .append(" s) on ").append(machine.get("cores")).append(" cores, ").append(machine.get("memory_mib"))
                 .append(" MiB, ").append(machine.get("java")).append(". One broker for everything; each target drives a fresh ")
