@@ -608,7 +608,7 @@ public final class CompareBenchmark {
 
     /** Options that change what a run measures, away from a full run's; the report names them. */
     static final List<String> MEASURING_OPTIONS = List.of("connectors", "targets", "warmup", "warmup-rounds",
-            "pause-rounds", "skip-c1", "list-samples", "jvm-opts", "worker-props", "profile", "profile-event", "lower-priority");
+            "pause-rounds", "skip-c1", "list-samples", "settle-s", "jvm-opts", "worker-props", "profile", "profile-event", "lower-priority");
 
     private static List<String> partialOptions(Map<String, String> opts) {
         List<String> given = new ArrayList<>();
