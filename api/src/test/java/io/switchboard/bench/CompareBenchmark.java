@@ -299,7 +299,9 @@ public final class CompareBenchmark {
         if (lowerPriority != null && replicas > 0) {
             int lowered = lowerPriority.lowerNow() - loweredBefore;
             if (lowered == 0) {
-                throw new IllegalStateException("--lower-priority " + opts.get("lower-priority") + " matches no thread of the replicas");
+                String failure = lowerPriority.lastFailure();
+                throw new IllegalStateException("--lower-priority " + opts.get("lower-priority") + (failure == null
+                        ? " matches no thread of the replicas" : " lowered no thread of the replicas (" + failure + ")"));
             }
             log("Target " + target + ": " + lowered + " threads of its replicas at nice " + LowerPriority.NICE);
         }

@@ -27,6 +27,9 @@ final class LowerPriority implements AutoCloseable {
     private final List<Long> pids = new ArrayList<>();
     /** Threads already lowered, as pid/tid. */
     private final Set<String> lowered = new HashSet<>();
+    /** Matching threads that {@code renice} failed to lower, as pid/tid: tried once each, not again. */
+    private final Set<String> failed = new HashSet<>();
+    private String lastFailure;
     private final Thread thread;
     private volatile boolean closed;
 
@@ -46,6 +49,11 @@ final class LowerPriority implements AutoCloseable {
     synchronized int lowerNow() {
         lookNow();
         return lowered.size();
+    }
+
+    /** Why the last matching thread could not be lowered, or null if none failed. */
+    synchronized String lastFailure() {
+        return lastFailure;
     }
 
     private void run() {
@@ -72,13 +80,19 @@ final class LowerPriority implements AutoCloseable {
             }
             for (Path task : threads) {
                 String key = pid + "/" + task.getFileName();
-                if (lowered.contains(key)) {
+                if (lowered.contains(key) || failed.contains(key)) {
                     continue;
                 }
                 try {
                     String name = Files.readString(task.resolve("comm")).strip();
-                    if (names.matcher(name).find() && renice(task.getFileName().toString())) {
-                        lowered.add(key);
+                    if (names.matcher(name).find()) {
+                        String failure = renice(task.getFileName().toString());
+                        if (failure == null) {
+                            lowered.add(key);
+                        } else {
+                            failed.add(key);
+                            lastFailure = "renice of thread " + name + " failed: " + failure;
+                        }
                     }
                 } catch (IOException e) {
                     // The thread has ended.
@@ -87,16 +101,21 @@ final class LowerPriority implements AutoCloseable {
         }
     }
 
-    private static boolean renice(String tid) {
+    /** Lowers one thread; answers null, or why it could not. */
+    private static String renice(String tid) {
         try {
             Process renice = new ProcessBuilder("renice", "-n", String.valueOf(NICE), "-p", tid)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return renice.waitFor(5, TimeUnit.SECONDS) && renice.exitValue() == 0;
+            if (!renice.waitFor(5, TimeUnit.SECONDS)) {
+                renice.destroyForcibly();
+                return "no answer in 5 s";
+            }
+            return renice.exitValue() == 0 ? null : "exit status " + renice.exitValue();
         } catch (IOException e) {
-            return false;
+            return e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "interrupted";
         }
     }
 

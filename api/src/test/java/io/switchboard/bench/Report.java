@@ -18,14 +18,16 @@ final class Report {
     @SuppressWarnings("unchecked")
     /** The properties every worker was given over the stock ones (none unless {@code --worker-props}). */
     static List<String> workerProps(Map<String, Object> report) {
-        Object props = report.get("worker_props");
-        return props instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+        return strings(report.get("worker_props"));
     }
 
     /** The options that made the run partial (none for a full run, or a run from before they were recorded). */
     static List<String> partialOptions(Map<String, Object> report) {
-        Object given = report.get("partial_options");
-        return given instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+        return strings(report.get("partial_options"));
+    }
+
+    private static List<String> strings(Object listed) {
+        return listed instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
     }
 
     static List<Map<String, Object>> list(Object o) {
