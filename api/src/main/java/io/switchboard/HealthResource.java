@@ -1,6 +1,7 @@
 package io.switchboard;
 
 import io.javalin.config.JavalinConfig;
+import io.switchboard.auth.Access;
 
 /** GET /health, as a Kafka Connect worker answers it: 200 when this replica can serve every endpoint, else 503. */
 final class HealthResource {
@@ -18,6 +19,6 @@ final class HealthResource {
             ReplicaHealth.Report report = health.check();
             String status = report.status().name().toLowerCase(java.util.Locale.ROOT);
             ctx.status(report.status() == ReplicaHealth.Status.HEALTHY ? 200 : 503).json(new HealthInfo(status, report.message()));
-        });
+        }, Access.open());
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.auth.AccessCheck;
 import io.switchboard.commands.CommandGateway;
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.core.ClusterDirectory;
@@ -216,8 +217,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // The API answers from here on, so that the replica is reachable while the data plane starts;
         // until it is attached, /health and what needs a worker answer 503 saying it is starting.
         plannedClusters().forEach(connectClusters::starting);
-        io.switchboard.auth.AuthFilter auth = new io.switchboard.auth.AuthFilter(
-                new io.switchboard.auth.AccessRules(DEFAULT_CLUSTER, confluentScopes(kafkaClusterId)), authenticator(), internalRequests);
+        AccessCheck access = new AccessCheck(authenticator(), internalRequests);
         metrics = own(Stage.PROCESSOR, new io.switchboard.metrics.Metrics(streams));
         metrics.timeDecisions(gateway);
         metrics.watch(decisions.consumer());
@@ -232,13 +232,13 @@ public final class SwitchboardApp implements AutoCloseable {
         io.switchboard.http.Tls tls = security.tlsKeystore() == null ? null
                 : new io.switchboard.http.Tls(security.tlsKeystore(), security.tlsKeystorePassword());
         http = own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, tls, config -> {
-            // Cross-cutting, in this order: timing, who may do what, how much; a viewer's answers lose their config values.
+            // Cross-cutting, in this order: timing; once a route matched, who may do what (as the route
+            // declared it), then how much.
             metrics.register(config, dialects);
-            config.routes.before(auth::handle);
+            config.routes.beforeMatched(access::handle);
             if (rateLimits != null) {
-                config.routes.before(rateLimits::handle);
+                config.routes.beforeMatched(rateLimits::handle);
             }
-            config.routes.after(io.switchboard.auth.Redaction::apply);
             health.register(config);
             new InternalResource(queries).register(config);
             events.register(config);
@@ -480,6 +480,11 @@ public final class SwitchboardApp implements AutoCloseable {
 
     public String url() {
         return scheme() + "://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + http.port();
+    }
+
+    /** The API's route table: every route with the access it declared. */
+    public java.util.List<HttpServer.Route> routes() {
+        return http.routes();
     }
 
     public int port() {

@@ -27,6 +27,27 @@ public final class Authenticator {
         return challenge.toString();
     }
 
+    /**
+     * The name a header claims, for counting failed logins: a Basic user name (at most 64
+     * characters), "bearer" for any token, "none" or "other" otherwise. Never the secret.
+     */
+    public String claimedName(String authorization) {
+        if (authorization == null) {
+            return "none";
+        }
+        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                String user = colon < 0 ? decoded : decoded.substring(0, colon);
+                return "basic:" + (user.length() > 64 ? user.substring(0, 64) : user);
+            } catch (IllegalArgumentException e) {
+                return "other";
+            }
+        }
+        return authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? "bearer" : "other";
+    }
+
     /** Empty for a header that is missing, malformed or not valid. */
     public Optional<Principal> authenticate(String authorization) {
         if (authorization == null) {

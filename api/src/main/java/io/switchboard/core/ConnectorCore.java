@@ -280,19 +280,19 @@ public final class ConnectorCore implements ConnectorService {
         List<ConnectorDetails> all = new ArrayList<>(states.size());
         for (ConnectorState state : states) {
             Optional<ConnectorObservation> observation = Optional.ofNullable(observed.get(state.getName()));
-            all.add(new ConnectorDetails(view(state, observation), status(state, observation)));
+            all.add(new ConnectorDetails(view(state, observation).shapedFor(scope.visibility()), status(state, observation)));
         }
         return all;
     }
 
     @Override
     public ConnectorView connector(Scope scope, String name) {
-        return view(existing(scope, name, Operation.READ));
+        return view(existing(scope, name, Operation.READ)).shapedFor(scope.visibility());
     }
 
     @Override
     public Map<String, String> config(Scope scope, String name) {
-        return secrets.hidden(existing(scope, name, Operation.READ).getConfig());
+        return scope.visibility().shape(secrets.hidden(existing(scope, name, Operation.READ).getConfig()));
     }
 
     @Override
@@ -319,7 +319,7 @@ public final class ConnectorCore implements ConnectorService {
                 .map(ConnectorObservation::getTaskConfigs).orElse(List.of());
         List<TaskConfigView> tasks = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
-            tasks.add(new TaskConfigView(state.getName(), i, secrets.hidden(configs.get(i))));
+            tasks.add(new TaskConfigView(state.getName(), i, scope.visibility().shape(secrets.hidden(configs.get(i)))));
         }
         return tasks;
     }
@@ -335,12 +335,13 @@ public final class ConnectorCore implements ConnectorService {
     @Override
     public ConnectorHistory history(Scope scope, String name) {
         ConnectorKey key = key(scope, name);
-        return queries.history(key).orElseGet(() -> {
+        ConnectorHistory history = queries.history(key).orElseGet(() -> {
             if (queries.connector(key).isEmpty()) {
                 throw ServiceException.NotFound.connector(name, Operation.READ_HISTORY);
             }
             return ConnectorHistory.newBuilder().setCluster(scope.cluster()).setConnector(name).setEntries(List.of()).build();
         });
+        return HistoryVisibility.shape(history, scope.visibility());
     }
 
     /** A connector just created: no worker has reported on it, so there is nothing to look up. */

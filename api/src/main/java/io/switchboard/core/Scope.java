@@ -1,8 +1,20 @@
 package io.switchboard.core;
 
-/** Where an operation applies: one Connect cluster Switchboard manages, by its name. */
-public record Scope(String cluster) {
+import java.util.Objects;
+
+/**
+ * Where an operation applies, and for whom: one Connect cluster Switchboard manages, by its name,
+ * and how much of its configs the caller sees. Switchboard's own parts (the data plane, pipelines
+ * acting for their owner) see everything; a request's scope is built with the caller's visibility.
+ */
+public record Scope(String cluster, Visibility visibility) {
     public Scope {
-        java.util.Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(visibility, "visibility");
+    }
+
+    /** A scope that sees every value but secrets. */
+    public Scope(String cluster) {
+        this(cluster, Visibility.FULL);
     }
 }

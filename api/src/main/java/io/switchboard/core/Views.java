@@ -17,6 +17,11 @@ public final class Views {
      */
     public record ConnectorView(String cluster, String name, Map<String, String> config, int tasks, String type,
                                 TargetState target, long version, Instant createdAt, Instant updatedAt) {
+        /** The same connector as a caller with this visibility sees it. */
+        public ConnectorView shapedFor(Visibility visibility) {
+            return visibility == Visibility.FULL ? this : new ConnectorView(cluster, name, visibility.shape(config), tasks, type,
+                    target, version, createdAt, updatedAt);
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -36,24 +37,24 @@ final class EventStream implements Runnable {
     private static final Duration POLL = Duration.ofMillis(200);
     static final int FETCH_MAX_BYTES = 1024 * 1024;
 
-    /** Which events the client wants: null matches any. */
-    record Filter(String cluster, String connector) {
+    /**
+     * Which events the client wants (null matches any) among those of the clusters it may see; in
+     * which clusters it sees config values rather than keys only.
+     */
+    record Filter(String cluster, String connector, Predicate<String> mayView, Predicate<String> seesValues) {
+        Filter(String cluster, String connector) {
+            this(cluster, connector, any -> true, any -> true);
+        }
+
         boolean matches(LifecycleEvent event) {
             return (cluster == null || cluster.equals(event.getCluster()))
-                    && (connector == null || connector.equals(event.getConnector()));
+                    && (connector == null || connector.equals(event.getConnector()))
+                    && mayView.test(event.getCluster());
         }
     }
 
     private final String bootstrapServers;
     private final Map<String, String> kafkaSettings;
-    /** For a viewer: every config value in an event is redacted, not only secret ones. */
-    private volatile boolean redactConfigs;
-
-    EventStream redactingConfigs() {
-        this.redactConfigs = true;
-        return this;
-    }
-
     @SuppressWarnings("unchecked")
     private static void redact(Map<String, Object> data) {
         data.replaceAll((key, value) -> {
@@ -197,7 +198,8 @@ final class EventStream implements Runnable {
 
     private String message(LifecycleEvent event, ConsumerRecord<byte[], byte[]> record, String id) {
         Map<String, Object> data = LifecycleJson.of(event);
-        if (redactConfigs) {
+        // A viewer of the event's cluster sees which keys a config has, not their values.
+        if (!filter.seesValues().test(event.getCluster())) {
             redact(data);
         }
         data.put("partition", record.partition());

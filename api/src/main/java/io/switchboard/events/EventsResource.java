@@ -2,6 +2,8 @@ package io.switchboard.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
+import io.switchboard.auth.Access;
+import io.switchboard.http.RequestContexts;
 import io.javalin.http.Context;
 import io.switchboard.core.ServiceException;
 import io.switchboard.schemas.LifecycleEvent;
@@ -12,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,7 +66,12 @@ public final class EventsResource implements AutoCloseable {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get("/events", this::stream);
+        // Narrowed by ?cluster= to one cluster, whose grant is then needed; else any grant, the
+        // stream holding only events of the clusters the grants cover.
+        config.routes.get("/events", this::stream, Access.view(ctx -> {
+            String cluster = nonEmptyParam(ctx, "cluster");
+            return cluster == null ? Access.Target.ANY_GRANTED : Access.Target.cluster(cluster);
+        }));
     }
 
     private void stream(Context ctx) {
@@ -72,7 +80,11 @@ public final class EventsResource implements AutoCloseable {
             resume = ctx.queryParam("from");
         }
         StreamPosition start = resume == null ? StreamPosition.LATEST : StreamPosition.parse(resume);
-        EventStream.Filter filter = new EventStream.Filter(nonEmptyParam(ctx, "cluster"), nonEmptyParam(ctx, "connector"));
+        // Decided now, from what the access check found: the stream outlives the request's handling.
+        Predicate<String> mayView = RequestContexts.mayView(ctx);
+        Predicate<String> seesValues = RequestContexts.seesValues(ctx);
+        EventStream.Filter filter = new EventStream.Filter(nonEmptyParam(ctx, "cluster"), nonEmptyParam(ctx, "connector"),
+                mayView, seesValues);
         if (closed) {
             throw new ServiceException.Unavailable("The server is stopping");
         }
@@ -97,9 +109,6 @@ public final class EventsResource implements AutoCloseable {
         EventStream stream;
         try {
             stream = new EventStream(bootstrapServers, kafkaSettings, topic, events, json, start, filter, ctx.res().getOutputStream());
-            if (Boolean.TRUE.equals(ctx.attribute(io.switchboard.http.RequestContexts.REDACT_ATTRIBUTE))) {
-                stream.redactingConfigs();
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

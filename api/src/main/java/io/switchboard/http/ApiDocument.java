@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import io.javalin.config.JavalinConfig;
+import io.switchboard.auth.Access;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,6 @@ public final class ApiDocument {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get(route, ctx -> ctx.contentType("application/yaml").result(yaml));
+        config.routes.get(route, ctx -> ctx.contentType("application/yaml").result(yaml), Access.open());
     }
 }

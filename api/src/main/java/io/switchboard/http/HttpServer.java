@@ -4,6 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.javalin.router.ParsedEndpoint;
+import io.javalin.security.Roles;
+import io.switchboard.auth.Access;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 import java.util.function.Consumer;
 
@@ -17,6 +25,11 @@ public final class HttpServer implements AutoCloseable {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
     private final Javalin app;
+    private final List<Route> routes;
+
+    /** A route as registered: its method, its path template, and the access it declared. */
+    public record Route(String method, String path, Access access) {
+    }
 
     /**
      * @param routes what is served besides the dialects' own routes (health, internal endpoints),
@@ -50,6 +63,31 @@ public final class HttpServer implements AutoCloseable {
             routes.accept(config);
             dialects.all().forEach(dialect -> dialect.register(config));
         });
+        this.routes = declaredRoutes(app);
+    }
+
+    /**
+     * Every HTTP route with the access it declared where it was registered; a route that declared
+     * none, or more than one, stops the server from being built.
+     */
+    private static List<Route> declaredRoutes(Javalin app) {
+        List<Route> routes = new ArrayList<>();
+        for (ParsedEndpoint parsed : app.unsafe.internalRouter.allHttpHandlers()) {
+            Endpoint endpoint = parsed.endpoint;
+            if (!endpoint.method.isHttpMethod()) {
+                continue;
+            }
+            Roles roles = endpoint.metadata(Roles.class);
+            String route = endpoint.method.name() + " " + endpoint.path;
+            routes.add(new Route(endpoint.method.name(), endpoint.path,
+                    Access.declaredBy(roles == null ? Set.of() : roles.getRoles(), route)));
+        }
+        return List.copyOf(routes);
+    }
+
+    /** Every route this server answers, with its declared access: the route table. */
+    public List<Route> routes() {
+        return routes;
     }
 
     /** Every '%' in the query string starts a percent-encoded byte; otherwise a 400. */

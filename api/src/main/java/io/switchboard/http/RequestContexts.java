@@ -2,10 +2,13 @@ package io.switchboard.http;
 
 import io.javalin.http.Context;
 import io.switchboard.commands.RequestContext;
+import io.switchboard.core.Scope;
+import io.switchboard.core.Visibility;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /** Who made a request and its id: the caller's X-Request-Id, or a fresh one echoed back. */
 public final class RequestContexts {
@@ -13,10 +16,10 @@ public final class RequestContexts {
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     /** Set by the authentication filter: the authenticated principal's name. */
     public static final String PRINCIPAL_ATTRIBUTE = "switchboard.principal";
-    /** Set by the authentication filter: which clusters the principal may see (a Predicate of cluster names). */
+    /** Set by the access check: which clusters the principal may see (a Predicate of cluster names). */
     public static final String MAY_VIEW_ATTRIBUTE = "switchboard.mayView";
-    /** Set by the authentication filter for a viewer: config values in the answer are redacted. */
-    public static final String REDACT_ATTRIBUTE = "switchboard.redact";
+    /** Set by the access check: in which clusters the principal sees config values, not only keys (a Predicate). */
+    public static final String SEES_VALUES_ATTRIBUTE = "switchboard.seesValues";
 
     private RequestContexts() {
     }
@@ -28,8 +31,29 @@ public final class RequestContexts {
 
     /** Whether the caller may see a cluster (always, without authentication). */
     public static boolean mayView(Context ctx, String cluster) {
-        java.util.function.Predicate<String> may = ctx.attribute(MAY_VIEW_ATTRIBUTE);
-        return may == null || may.test(cluster);
+        return mayView(ctx).test(cluster);
+    }
+
+    /** Which clusters the caller may see (every one, without authentication). */
+    public static Predicate<String> mayView(Context ctx) {
+        Predicate<String> may = ctx.attribute(MAY_VIEW_ATTRIBUTE);
+        return may == null ? cluster -> true : may;
+    }
+
+    /** In which clusters the caller sees config values, not only keys (every one, without authentication). */
+    public static Predicate<String> seesValues(Context ctx) {
+        Predicate<String> sees = ctx.attribute(SEES_VALUES_ATTRIBUTE);
+        return sees == null ? cluster -> true : sees;
+    }
+
+    /** How much of a cluster's configs the caller sees (everything, without authentication). */
+    public static Visibility visibility(Context ctx, String cluster) {
+        return seesValues(ctx).test(cluster) ? Visibility.FULL : Visibility.KEYS_ONLY;
+    }
+
+    /** The scope of a request about a cluster, shaped for the caller. */
+    public static Scope scope(Context ctx, String cluster) {
+        return new Scope(cluster, visibility(ctx, cluster));
     }
 
     /**

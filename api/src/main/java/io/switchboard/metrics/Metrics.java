@@ -1,6 +1,7 @@
 package io.switchboard.metrics;
 
 import io.javalin.config.JavalinConfig;
+import io.switchboard.auth.Access;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -91,7 +92,7 @@ public final class Metrics implements AutoCloseable {
         config.routes.get("/metrics", ctx -> {
             refreshConnectorStates();
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
-        });
+        }, Access.view(ctx -> Access.Target.EVERYWHERE));
     }
 
     private void record(Context ctx, Dialects dialects) {

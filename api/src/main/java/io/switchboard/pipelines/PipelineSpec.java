@@ -195,6 +195,18 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
         return value.asText();
     }
 
+    /** The same pipeline with every value of its connections hidden, for a caller who sees keys only. */
+    public PipelineSpec withConnectionsHidden() {
+        ObjectNode hidden = json.deepCopy();
+        for (String side : List.of("source", "sink")) {
+            if (hidden.path(side).path("postgres").path("connection") instanceof ObjectNode c) {
+                c.fieldNames().forEachRemaining(key -> c.put(key, HIDDEN));
+            }
+        }
+        return new PipelineSpec(id, name, disabled, source, publication, skipSnapshots, sink, targetSchema, limits, hidden,
+                snapshotOnly, schedule);
+    }
+
     private static void hidePasswords(ObjectNode json) {
         for (String side : List.of("source", "sink")) {
             JsonNode connection = json.path(side).path("postgres").path("connection");

@@ -8,6 +8,7 @@ import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
+import io.switchboard.core.Visibility;
 import io.switchboard.core.ServiceException.Violation;
 import io.switchboard.core.Views.StatusView;
 import io.switchboard.processor.ConnectorKey;
@@ -56,6 +57,11 @@ public final class Pipelines {
 
     /** A pipeline as read: as given (passwords hidden), its run, when it was created, and its two connectors' status. */
     public record PipelineView(PipelineSpec spec, String runId, Instant createdAt, StatusView source, StatusView sink) {
+        /** The pipeline as a caller with this visibility sees it: keys only, every connection value hidden. */
+        public PipelineView shapedFor(Visibility visibility) {
+            return visibility == Visibility.FULL ? this
+                    : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink);
+        }
     }
 
     /** One change to a pipeline's connectors, oldest first. */
@@ -120,6 +126,21 @@ public final class Pipelines {
         }
         requireReachable(spec);
         return write(spec, runId(id), runStarted(id), request).thenApply(ignored -> get(id));
+    }
+
+    /** The Connect cluster the pipelines' connectors run on. */
+    public String cluster() {
+        return scope.cluster();
+    }
+
+    /** The pipeline as a caller with this visibility sees it. */
+    public PipelineView get(String id, Visibility visibility) {
+        return get(id).shapedFor(visibility);
+    }
+
+    /** Every pipeline, as a caller with this visibility sees them. */
+    public List<PipelineView> list(Visibility visibility) {
+        return list().stream().map(view -> view.shapedFor(visibility)).toList();
     }
 
     public PipelineView get(String id) {

@@ -1,6 +1,7 @@
 package io.switchboard.query;
 
 import io.javalin.config.JavalinConfig;
+import io.switchboard.auth.Access;
 import io.javalin.http.Context;
 import io.switchboard.http.ProblemException;
 import io.switchboard.processor.StoreNames;
@@ -28,8 +29,8 @@ public final class InternalResource {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get("/internal/stores/{store}/{key}", this::get);
-        config.routes.get("/internal/stores/{store}", this::scan);
+        config.routes.get("/internal/stores/{store}/{key}", this::get, Access.replicas());
+        config.routes.get("/internal/stores/{store}", this::scan, Access.replicas());
     }
 
     private void get(Context ctx) {

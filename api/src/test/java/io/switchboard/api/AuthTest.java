@@ -157,6 +157,34 @@ class AuthTest {
         assertEquals(204, as(erin, "DELETE", "/connectors/matrix", null).status());
     }
 
+    @Test
+    void aViewerSeesKeysNotValuesInEveryAnswer() {
+        String erin = TestUsers.basic("erin");
+        String vera = TestUsers.basic("vera");
+        assertEquals(201, as(erin, "POST", "/connectors", connector("seen")).status());
+        assertEquals(200, as(erin, "PATCH", "/connectors/seen/config", Map.of("file", "/tmp/seen-v2", "extra", "seen-extra")).status());
+        List<String> paths = List.of("/connectors/seen", "/connectors/seen/config", "/connectors/seen/tasks",
+                "/connectors/seen/history", "/connectors?expand=info", "/clusters/default/connectors/seen/history",
+                base + "/connectors/seen", base + "/connectors/seen/config", base + "/connectors?expand=info",
+                "/v1/kafka-connect/clusters/default/connectors/seen", "/v1/kafka-connect/clusters/default/connectors/seen/config",
+                "/v1/kafka-connect/clusters/default/connectors");
+        for (String path : paths) {
+            Http.Response answer = as(vera, "GET", path, null);
+            assertEquals(200, answer.status(), path + ": " + answer.body());
+            assertFalse(answer.body().contains("/tmp/seen") || answer.body().contains("seen-extra") || answer.body().contains("reader"),
+                    "a viewer reads values at " + path + ": " + answer.body());
+        }
+        // The history names what changed, for a viewer too.
+        String history = as(vera, "GET", "/connectors/seen/history", null).body();
+        assertTrue(history.contains("\"extra\"") && history.contains("\"file\""), history);
+        assertTrue(as(erin, "GET", "/connectors/seen/history", null).body().contains("/tmp/seen-v2"));
+        // Every event stream shows what the caller may see: pat's grant is on another cluster only.
+        String all = firstEvent(vera, "/events?from=earliest");
+        assertTrue(all.contains("\"cluster\":\"default\"") && !all.contains("/tmp/"), all);
+        assertEquals(403, as(TestUsers.basic("pat"), "GET", "/events?cluster=default&from=earliest", null).status());
+        assertEquals(204, as(erin, "DELETE", "/connectors/seen", null).status());
+    }
+
     /** The first event's data line of a stream, read as a viewer would. */
     private String firstEvent(String authorization, String path) {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
@@ -224,13 +252,16 @@ class AuthTest {
 
     @Test
     @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
-    void failedLoginsAreLimitedPerAddress() {
-        // Last: once limited, this address is refused for a minute.
+    void failedLoginsAreLimitedPerAddressAndName() {
+        // Last: once limited, this address is refused for a minute for that name.
         int status = 0;
         for (int i = 0; i < 40 && status != 429; i++) {
             status = as(TestUsers.basic("otto", "wrong-" + i), "GET", "/connectors", null).status();
         }
         assertEquals(429, status);
         assertNotNull(as(TestUsers.basic("otto", "wrong"), "GET", "/connectors", null).header("Retry-After"));
+        // Even the right key is refused for that name now; others behind the same address are not locked out.
+        assertEquals(429, as(TestUsers.basic("otto"), "GET", "/connectors", null).status());
+        assertEquals(200, as(TestUsers.basic("vera"), "GET", "/connectors", null).status());
     }
 }

@@ -1,9 +1,11 @@
 package io.switchboard.dialects.confluent;
 
 import io.javalin.http.Context;
+import io.switchboard.auth.Access;
 import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
+import io.switchboard.http.RequestContexts;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +17,8 @@ import java.util.Map;
  */
 final class ConfluentScopes {
     static final String DEFAULT_ENVIRONMENT = "env-default";
+    /** Not a cluster name a grant can be given on: Connect cluster names cannot hold parentheses. */
+    private static final String UNKNOWN = "(unknown)";
     /** "ENVIRONMENT/KAFKA_CLUSTER" to cluster. */
     private final Map<String, String> clusters;
     private final ClusterDirectory directory;
@@ -34,6 +38,17 @@ final class ConfluentScopes {
         if (cluster == null || !directory.manages(cluster)) {
             throw ServiceException.NotFound.cluster(kafkaCluster + " in environment " + environment);
         }
-        return new Scope(cluster);
+        return RequestContexts.scope(ctx, cluster);
+    }
+
+    /**
+     * The cluster a request's grant must cover, and the environment it was named by (a grant on
+     * {@code env:ID} covers it). A pair that names no cluster covers none: only a grant on the
+     * environment or everywhere gets as far as its 404.
+     */
+    Access.Target target(Context ctx) {
+        String environment = ctx.pathParam("environment_id");
+        String cluster = clusters.get(environment + "/" + ctx.pathParam("kafka_cluster_id"));
+        return Access.Target.cluster(cluster == null ? UNKNOWN : cluster, environment);
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.switchboard.auth.Access;
+import io.switchboard.auth.Raises;
 import io.switchboard.commands.RequestContext;
 import io.switchboard.core.ClusterFacts;
 import io.switchboard.core.ConnectorService;
@@ -20,6 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+
+import static io.switchboard.auth.Access.edit;
+import static io.switchboard.auth.Access.operate;
+import static io.switchboard.auth.Access.view;
 
 /**
  * connect/v1's connector and plugin routes under {@code /connect/v1/environments/{environment_id}/clusters/{kafka_cluster_id}}.
@@ -42,32 +48,36 @@ final class ConnectorsRoutes {
 
     void register(JavalinConfig config) {
         String c = BASE + "/connectors/{connector_name}";
-        config.routes.get(BASE + "/connectors", this::list);
-        config.routes.post(BASE + "/connectors", this::create);
-        config.routes.get(c, ctx -> ctx.json(ConfluentEntities.connector(connectors.connector(scopes.of(ctx), name(ctx)))));
-        config.routes.delete(c, this::delete);
-        config.routes.get(c + "/config", ctx -> ctx.json(connectors.config(scopes.of(ctx), name(ctx))));
-        config.routes.put(c + "/config", this::putConfig);
-        config.routes.put(c + "/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED));
-        config.routes.put(c + "/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING));
-        config.routes.post(c + "/restart", this::restart);
-        config.routes.get(c + "/status", ctx -> ctx.json(ConfluentEntities.status(connectors.status(scopes.of(ctx), name(ctx)))));
+        Access.TargetRule cluster = scopes::target;
+        config.routes.get(BASE + "/connectors", this::list, view(cluster));
+        config.routes.post(BASE + "/connectors", this::create, edit(cluster));
+        config.routes.get(c, ctx -> ctx.json(ConfluentEntities.connector(connectors.connector(scopes.of(ctx), name(ctx)))),
+                view(cluster));
+        config.routes.delete(c, this::delete, edit(cluster));
+        config.routes.get(c + "/config", ctx -> ctx.json(connectors.config(scopes.of(ctx), name(ctx))), view(cluster));
+        config.routes.put(c + "/config", this::putConfig, edit(cluster));
+        config.routes.put(c + "/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED), operate(cluster));
+        config.routes.put(c + "/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING), operate(cluster));
+        config.routes.post(c + "/restart", this::restart, operate(cluster));
+        config.routes.get(c + "/status", ctx -> ctx.json(ConfluentEntities.status(connectors.status(scopes.of(ctx), name(ctx)))),
+                view(cluster));
         config.routes.get(c + "/tasks", ctx -> ctx.json(connectors.taskConfigs(scopes.of(ctx), name(ctx)).stream()
-                .map(ConfluentEntities::taskConfig).toList()));
-        config.routes.get(c + "/offsets", this::offsets);
-        config.routes.post(c + "/offsets/request", this::requestOffsetsChange);
+                .map(ConfluentEntities::taskConfig).toList()), view(cluster));
+        config.routes.get(c + "/offsets", this::offsets, view(cluster));
+        config.routes.post(c + "/offsets/request", this::requestOffsetsChange, edit(cluster));
         config.routes.get(c + "/offsets/request/status", ctx -> {
             Scope scope = scopes.of(ctx);
             String name = name(ctx);
             String id = ConfluentEntities.id(connectors.connector(scope, name)).id();
             ctx.json(ConfluentEntities.offsetsRequestStatus(id, name, connectors.offsetsRequest(scope, name)));
-        });
-        config.routes.get(BASE + "/connector-plugins", this::plugins);
+        }, view(cluster));
+        config.routes.get(BASE + "/connector-plugins", this::plugins, view(cluster));
+        // A worker resolves config provider references while it validates: validating one needs edit.
         config.routes.put(BASE + "/connector-plugins/{plugin_name}/config/validate", ctx -> {
             Scope scope = scopes.of(ctx);
             String plugin = ctx.pathParam("plugin_name");
             ctx.json(facts.validate(scope, plugin, ConfluentRequests.configToValidate(ctx.bodyAsBytes(), plugin)));
-        });
+        }, view(cluster).raisedBy("edit when a value holds a ${...} reference", Raises::resolvingReferences));
     }
 
     /** Names; or, with expand, every connector keyed by name with the expansions asked for. */

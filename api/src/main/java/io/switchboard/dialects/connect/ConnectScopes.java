@@ -1,8 +1,10 @@
 package io.switchboard.dialects.connect;
 
 import io.javalin.http.Context;
+import io.switchboard.auth.Access;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
+import io.switchboard.http.RequestContexts;
 
 import java.util.function.Predicate;
 
@@ -23,13 +25,16 @@ final class ConnectScopes {
 
     Scope of(Context ctx) {
         String cluster = ctx.pathParamMap().get("cluster");
-        if (cluster == null) {
-            return new Scope(rootCluster);
-        }
-        if (!known.test(cluster)) {
+        if (cluster != null && !known.test(cluster)) {
             throw ServiceException.NotFound.cluster(cluster);
         }
-        return new Scope(cluster);
+        return RequestContexts.scope(ctx, cluster == null ? rootCluster : cluster);
+    }
+
+    /** The cluster a request's grant must cover; a cluster Switchboard does not manage is refused later, as not found. */
+    Access.Target target(Context ctx) {
+        String cluster = ctx.pathParamMap().get("cluster");
+        return Access.Target.cluster(cluster == null ? rootCluster : cluster);
     }
 
     /** The base path the request came in under: "" at the root. */

@@ -3,6 +3,7 @@ package io.switchboard.dialects.connect;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.commands.RequestContext;
+import io.switchboard.auth.Access;
 import io.switchboard.core.ConnectorConfigValidator;
 import io.switchboard.core.ConnectorNames;
 import io.switchboard.core.ConnectorService;
@@ -16,6 +17,10 @@ import io.switchboard.schemas.TargetState;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static io.switchboard.auth.Access.edit;
+import static io.switchboard.auth.Access.operate;
+import static io.switchboard.auth.Access.view;
 
 /**
  * /connectors: Kafka Connect's connector endpoints, under a base path that names the cluster. Each
@@ -33,38 +38,43 @@ final class ConnectorsResource {
     }
 
     void register(JavalinConfig config, String base) {
-        // Like Kafka Connect, bodies of writes must be JSON.
-        config.routes.before(base + "/connectors*", ConnectorsResource::requireJsonBody);
-        config.routes.get(base + "/connectors", this::list);
-        config.routes.post(base + "/connectors", this::create);
+        Access.TargetRule cluster = scopes::target;
+        // Like Kafka Connect, bodies of writes must be JSON (checked once the caller is known to be allowed).
+        config.routes.beforeMatched(base + "/connectors*", ConnectorsResource::requireJsonBody);
+        config.routes.get(base + "/connectors", this::list, view(cluster));
+        config.routes.post(base + "/connectors", this::create, edit(cluster));
         config.routes.get(base + "/connectors/{connector}",
-                ctx -> ctx.json(Entities.info(connectors.connector(scopes.of(ctx), name(ctx)))));
-        config.routes.delete(base + "/connectors/{connector}", this::delete);
-        config.routes.get(base + "/connectors/{connector}/config", ctx -> ctx.json(connectors.config(scopes.of(ctx), name(ctx))));
-        config.routes.put(base + "/connectors/{connector}/config", this::putConfig);
-        config.routes.patch(base + "/connectors/{connector}/config", this::patchConfig);
+                ctx -> ctx.json(Entities.info(connectors.connector(scopes.of(ctx), name(ctx)))), view(cluster));
+        config.routes.delete(base + "/connectors/{connector}", this::delete, edit(cluster));
+        config.routes.get(base + "/connectors/{connector}/config",
+                ctx -> ctx.json(connectors.config(scopes.of(ctx), name(ctx))), view(cluster));
+        config.routes.put(base + "/connectors/{connector}/config", this::putConfig, edit(cluster));
+        config.routes.patch(base + "/connectors/{connector}/config", this::patchConfig, edit(cluster));
         config.routes.get(base + "/connectors/{connector}/status",
-                ctx -> ctx.json(Entities.status(connectors.status(scopes.of(ctx), name(ctx)))));
-        config.routes.post(base + "/connectors/{connector}/restart", this::restart);
+                ctx -> ctx.json(Entities.status(connectors.status(scopes.of(ctx), name(ctx)))), view(cluster));
+        config.routes.post(base + "/connectors/{connector}/restart", this::restart, operate(cluster));
         config.routes.get(base + "/connectors/{connector}/tasks", ctx -> ctx.json(
-                connectors.taskConfigs(scopes.of(ctx), name(ctx)).stream().map(Entities::taskInfo).toList()));
+                connectors.taskConfigs(scopes.of(ctx), name(ctx)).stream().map(Entities::taskInfo).toList()), view(cluster));
         config.routes.post(base + "/connectors/{connector}/tasks/{task}/restart", ctx -> {
             RequestContext request = RequestContexts.of(ctx);
             AsyncAnswers.answer(ctx, connectors.restartTask(scopes.of(ctx), name(ctx), taskId(ctx), request),
                     ignored -> ctx.status(204));
-        });
+        }, operate(cluster));
         config.routes.get(base + "/connectors/{connector}/tasks/{task}/status",
-                ctx -> ctx.json(Entities.taskStatus(connectors.taskStatus(scopes.of(ctx), name(ctx), taskId(ctx)))));
+                ctx -> ctx.json(Entities.taskStatus(connectors.taskStatus(scopes.of(ctx), name(ctx), taskId(ctx)))), view(cluster));
         config.routes.patch(base + "/connectors/{connector}/offsets",
-                ctx -> modifyOffsets(ctx, requests.offsetsBody(ctx.bodyAsBytes())));
-        config.routes.delete(base + "/connectors/{connector}/offsets", ctx -> modifyOffsets(ctx, null));
+                ctx -> modifyOffsets(ctx, requests.offsetsBody(ctx.bodyAsBytes())), edit(cluster));
+        config.routes.delete(base + "/connectors/{connector}/offsets", ctx -> modifyOffsets(ctx, null), edit(cluster));
         config.routes.put(base + "/connectors/{connector}/topics/reset", ctx -> {
             RequestContext request = RequestContexts.of(ctx);
             AsyncAnswers.answer(ctx, connectors.resetActiveTopics(scopes.of(ctx), name(ctx), request), ignored -> ctx.status(202));
-        });
-        config.routes.put(base + "/connectors/{connector}/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED, 202));
-        config.routes.put(base + "/connectors/{connector}/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING, 202));
-        config.routes.put(base + "/connectors/{connector}/stop", ctx -> changeTargetState(ctx, TargetState.STOPPED, 204));
+        }, edit(cluster));
+        config.routes.put(base + "/connectors/{connector}/pause",
+                ctx -> changeTargetState(ctx, TargetState.PAUSED, 202), operate(cluster));
+        config.routes.put(base + "/connectors/{connector}/resume",
+                ctx -> changeTargetState(ctx, TargetState.RUNNING, 202), operate(cluster));
+        config.routes.put(base + "/connectors/{connector}/stop",
+                ctx -> changeTargetState(ctx, TargetState.STOPPED, 204), operate(cluster));
     }
 
     private void list(Context ctx) {
@@ -173,7 +183,7 @@ final class ConnectorsResource {
     }
 
     private static void requireJsonBody(Context ctx) {
-        String method = ctx.method().name();
+        String method = ctx.req().getMethod();
         if (!method.equals("POST") && !method.equals("PUT") && !method.equals("PATCH")) {
             return;
         }

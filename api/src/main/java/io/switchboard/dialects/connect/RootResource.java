@@ -1,6 +1,7 @@
 package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
+import io.switchboard.auth.Access;
 import io.switchboard.dialects.connect.Entities.ServerInfo;
 import org.apache.kafka.common.utils.AppInfoParser;
 
@@ -15,9 +16,10 @@ final class RootResource {
     }
 
     void register(JavalinConfig config, String base) {
+        // Kafka Connect clients probe GET / before anything else, so it is open; a cluster's own root is a view of it.
         config.routes.get(base.isEmpty() ? "/" : base, ctx -> {
             scopes.of(ctx);
             ctx.json(new ServerInfo(AppInfoParser.getVersion(), AppInfoParser.getCommitId(), kafkaClusterId));
-        });
+        }, base.isEmpty() ? Access.open() : Access.view(scopes::target));
     }
 }

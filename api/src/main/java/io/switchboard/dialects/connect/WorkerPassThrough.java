@@ -2,6 +2,8 @@ package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.switchboard.auth.Access;
+import io.switchboard.auth.Raises;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
@@ -15,6 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Function;
+
+import static io.switchboard.auth.Access.admin;
+import static io.switchboard.auth.Access.view;
 
 /**
  * Read-only facts that only the Connect worker knows and that change nothing in Switchboard's
@@ -41,16 +46,20 @@ final class WorkerPassThrough {
     }
 
     void register(JavalinConfig config, String base) {
-        config.routes.get(base + "/connector-plugins", this::forward);
-        config.routes.get(base + "/connector-plugins/{plugin}/config", this::forward);
+        Access.TargetRule cluster = scopes::target;
+        config.routes.get(base + "/connector-plugins", this::forward, view(cluster));
+        config.routes.get(base + "/connector-plugins/{plugin}/config", this::forward, view(cluster));
         // Bodies are checked here, as for the connector endpoints: the worker answers 500 to what it cannot bind.
+        // A worker resolves config provider references while it validates: validating one needs edit.
         config.routes.put(base + "/connector-plugins/{plugin}/config/validate",
-                ctx -> forward(ctx, requests.configToValidate(ctx.bodyAsBytes(), ctx.pathParam("plugin"))));
-        config.routes.get(base + "/admin/loggers", this::forward);
-        config.routes.get(base + "/admin/loggers/{logger}", this::forward);
-        config.routes.put(base + "/admin/loggers/{logger}", ctx -> forward(ctx, requests.loggerLevel(ctx.bodyAsBytes())));
-        config.routes.get(base + "/connectors/{connector}/topics", this::forward);
-        config.routes.get(base + "/connectors/{connector}/offsets", this::forward);
+                ctx -> forward(ctx, requests.configToValidate(ctx.bodyAsBytes(), ctx.pathParam("plugin"))),
+                view(cluster).raisedBy("edit when a value holds a ${...} reference", Raises::resolvingReferences));
+        config.routes.get(base + "/admin/loggers", this::forward, admin(cluster));
+        config.routes.get(base + "/admin/loggers/{logger}", this::forward, admin(cluster));
+        config.routes.put(base + "/admin/loggers/{logger}", ctx -> forward(ctx, requests.loggerLevel(ctx.bodyAsBytes())),
+                admin(cluster));
+        config.routes.get(base + "/connectors/{connector}/topics", this::forward, view(cluster));
+        config.routes.get(base + "/connectors/{connector}/offsets", this::forward, view(cluster));
     }
 
     private void forward(Context ctx) {

@@ -3,19 +3,28 @@ package io.switchboard.dialects.pipelines;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.switchboard.auth.Access;
+import io.switchboard.auth.Action;
 import io.switchboard.core.ServiceException;
+import io.switchboard.core.Visibility;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.JsonBodies;
 import io.switchboard.http.RequestContexts;
 import io.switchboard.pipelines.ConnectionCheck;
+import io.switchboard.pipelines.PipelineCommand;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.PostgresConnection;
 
 import java.util.List;
 import java.util.Map;
 
+import static io.switchboard.auth.Access.edit;
+import static io.switchboard.auth.Access.operate;
+import static io.switchboard.auth.Access.view;
+
 /** The typed pipeline routes under {@code /api/v1}, spelled as the vendor spells them. */
 final class PipelineRoutes {
+    private static final String COMMAND_ATTRIBUTE = "switchboard.pipelineCommand";
     private final Pipelines pipelines;
 
     PipelineRoutes(Pipelines pipelines) {
@@ -23,28 +32,46 @@ final class PipelineRoutes {
     }
 
     void register(JavalinConfig config) {
+        Access.TargetRule cluster = ctx -> Access.Target.cluster(pipelines.cluster());
         config.routes.get("/api/v1/connectors", ctx -> ctx.json(new PipelineEntities.ConnectorWithStatuses(
-                pipelines.list().stream().map(PipelineEntities::of).toList())));
+                pipelines.list(visibility(ctx)).stream().map(PipelineEntities::of).toList())), view(cluster));
         config.routes.post("/api/v1/connectors", ctx -> AsyncAnswers.answer(ctx,
                 pipelines.create(JsonBodies.parse(ctx.bodyAsBytes()), RequestContexts.of(ctx)),
-                created -> ctx.status(201).json(PipelineEntities.of(created))));
-        config.routes.get("/api/v1/connectors/{connector_id}", ctx -> ctx.json(PipelineEntities.of(pipelines.get(id(ctx)))));
+                created -> ctx.status(201).json(PipelineEntities.of(created))), edit(cluster));
+        config.routes.get("/api/v1/connectors/{connector_id}",
+                ctx -> ctx.json(PipelineEntities.of(pipelines.get(id(ctx), visibility(ctx)))), view(cluster));
         config.routes.post("/api/v1/connectors/{connector_id}", ctx -> AsyncAnswers.answer(ctx,
                 pipelines.createOrReplace(id(ctx), JsonBodies.parse(ctx.bodyAsBytes()), ctx.queryParam("clone_from"), RequestContexts.of(ctx)),
-                written -> ctx.status(written.created() ? 201 : 200).json(PipelineEntities.of(written.pipeline()))));
+                written -> ctx.status(written.created() ? 201 : 200).json(PipelineEntities.of(written.pipeline()))), edit(cluster));
         config.routes.patch("/api/v1/connectors/{connector_id}", ctx -> AsyncAnswers.answer(ctx,
                 pipelines.patch(id(ctx), JsonBodies.parse(ctx.bodyAsBytes()), RequestContexts.of(ctx)),
-                patched -> ctx.status(200).json(PipelineEntities.of(patched))));
-        config.routes.post("/api/v1/connector/command/{connector_id}", ctx -> {
-            JsonNode body = JsonBodies.parse(ctx.bodyAsBytes());
-            String command = body.path("command").isTextual() ? body.path("command").asText() : "";
-            AsyncAnswers.answer(ctx, pipelines.command(id(ctx), command, RequestContexts.of(ctx)), ignored -> ctx.status(202));
-        });
+                patched -> ctx.status(200).json(PipelineEntities.of(patched))), edit(cluster));
+        // Start, Stop and Restart operate; Delete, ForceDelete and ReIntialize destroy, so they need edit.
+        config.routes.post("/api/v1/connector/command/{connector_id}", ctx -> AsyncAnswers.answer(ctx,
+                pipelines.command(id(ctx), command(ctx), RequestContexts.of(ctx)), ignored -> ctx.status(202)),
+                operate(cluster).raisedBy("edit for Delete, ForceDelete and ReIntialize", ctx -> PipelineCommand.named(command(ctx))
+                        .filter(PipelineCommand::destructive).map(destructive -> Action.EDIT).orElse(null)));
         config.routes.get("/api/v1/connector/history/{connector_id}", ctx -> {
             String id = id(ctx);
             ctx.json(pipelines.history(id).stream().map(item -> PipelineEntities.history(id, item)).toList());
-        });
-        config.routes.post("/api/v1/validate/{part}", this::validate);
+        }, view(cluster));
+        // It connects to the database named, with the password given: that is an editor's to try.
+        config.routes.post("/api/v1/validate/{part}", this::validate, edit(cluster));
+    }
+
+    /** The command in the body, parsed once for the access check and the route alike ("" when there is none). */
+    private static String command(Context ctx) {
+        String parsed = ctx.attribute(COMMAND_ATTRIBUTE);
+        if (parsed == null) {
+            JsonNode body = JsonBodies.parse(ctx.bodyAsBytes());
+            parsed = body.path("command").isTextual() ? body.path("command").asText() : "";
+            ctx.attribute(COMMAND_ATTRIBUTE, parsed);
+        }
+        return parsed;
+    }
+
+    private Visibility visibility(Context ctx) {
+        return RequestContexts.visibility(ctx, pipelines.cluster());
     }
 
     /**

@@ -45,8 +45,14 @@ final class ProblemDetails implements ErrorFormat {
             return "invalid-request";
         }
         return switch (status) {
+            case 401 -> "unauthenticated";
+            case 403 -> "forbidden";
             case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
             case 409 -> "conflict";
+            case 413 -> "too-large";
+            case 415 -> "unsupported-media-type";
+            case 429 -> "too-many-requests";
             case 503 -> "unavailable";
             default -> status >= 500 ? "internal" : "bad-request";
         };

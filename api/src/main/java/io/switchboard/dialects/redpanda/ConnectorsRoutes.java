@@ -3,6 +3,7 @@ package io.switchboard.dialects.redpanda;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.switchboard.auth.Access;
 import io.switchboard.commands.RequestContext;
 import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.ClusterFacts;
@@ -20,6 +21,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import static io.switchboard.auth.Access.edit;
+import static io.switchboard.auth.Access.operate;
+import static io.switchboard.auth.Access.view;
+
 /**
  * Redpanda's Kafka Connect routes under {@code /v1/kafka-connect/clusters}: the Connect clusters
  * Switchboard manages, and each one's connectors. Operations that take no body ignore whatever
@@ -35,9 +40,11 @@ final class ConnectorsRoutes {
     private final ClusterDirectory clusters;
     private final String kafkaClusterId;
     private final String advertisedUrl;
+    private final RedpandaScopes scopes;
 
-    ConnectorsRoutes(ConnectorService connectors, ClusterFacts facts, ClusterDirectory clusters, String kafkaClusterId,
-                     String advertisedUrl) {
+    ConnectorsRoutes(ConnectorService connectors, ClusterFacts facts, ClusterDirectory clusters, RedpandaScopes scopes,
+                     String kafkaClusterId, String advertisedUrl) {
+        this.scopes = scopes;
         this.connectors = connectors;
         this.facts = facts;
         this.clusters = clusters;
@@ -46,44 +53,38 @@ final class ConnectorsRoutes {
     }
 
     void register(JavalinConfig config) {
+        Access.TargetRule cluster = scopes::target;
+        // Every cluster the caller may see: any grant lets a caller list the clusters it covers.
         config.routes.get(CLUSTERS, ctx -> ctx.json(new RedpandaEntities.ListConnectClustersResponse(
-                clusters.names().stream().filter(name -> RequestContexts.mayView(ctx, name)).map(this::cluster).toList())));
-        config.routes.get(CLUSTER, ctx -> ctx.json(cluster(scope(ctx).cluster())));
-        config.routes.get(CLUSTER + "/connectors", this::list);
-        config.routes.post(CLUSTER + "/connectors", this::create);
+                clusters.names().stream().filter(name -> RequestContexts.mayView(ctx, name)).map(this::cluster).toList())),
+                view(ctx -> Access.Target.ANY_GRANTED));
+        config.routes.get(CLUSTER, ctx -> ctx.json(cluster(scopes.of(ctx).cluster())), view(cluster));
+        config.routes.get(CLUSTER + "/connectors", this::list, view(cluster));
+        config.routes.post(CLUSTER + "/connectors", this::create, edit(cluster));
         config.routes.get(CONNECTOR, ctx -> ctx.json(RedpandaEntities.spec(
-                connectors.connector(scope(ctx), RedpandaRequests.connectorName(ctx, 1024)))));
+                connectors.connector(scopes.of(ctx), RedpandaRequests.connectorName(ctx, 1024)))), view(cluster));
         config.routes.delete(CONNECTOR, ctx -> {
-            Scope scope = scope(ctx);
+            Scope scope = scopes.of(ctx);
             String name = RedpandaRequests.connectorName(ctx, 1024);
             AsyncAnswers.answer(ctx, connectors.delete(scope, name, RequestContexts.of(ctx)), ignored -> ctx.status(204));
-        });
+        }, edit(cluster));
         config.routes.get(CONNECTOR + "/config", ctx -> ctx.json(
-                connectors.config(scope(ctx), RedpandaRequests.connectorName(ctx, 128))));
-        config.routes.put(CONNECTOR + "/config", this::putConfig);
+                connectors.config(scopes.of(ctx), RedpandaRequests.connectorName(ctx, 128))), view(cluster));
+        config.routes.put(CONNECTOR + "/config", this::putConfig, edit(cluster));
         config.routes.get(CONNECTOR + "/status", ctx -> ctx.json(RedpandaEntities.status(
-                connectors.status(scope(ctx), RedpandaRequests.connectorName(ctx, 1024)))));
-        config.routes.post(CONNECTOR + "/restart", this::restart);
-        config.routes.put(CONNECTOR + "/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED));
-        config.routes.put(CONNECTOR + "/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING));
-        config.routes.put(CONNECTOR + "/stop", ctx -> changeTargetState(ctx, TargetState.STOPPED));
+                connectors.status(scopes.of(ctx), RedpandaRequests.connectorName(ctx, 1024)))), view(cluster));
+        config.routes.post(CONNECTOR + "/restart", this::restart, operate(cluster));
+        config.routes.put(CONNECTOR + "/pause", ctx -> changeTargetState(ctx, TargetState.PAUSED), operate(cluster));
+        config.routes.put(CONNECTOR + "/resume", ctx -> changeTargetState(ctx, TargetState.RUNNING), operate(cluster));
+        config.routes.put(CONNECTOR + "/stop", ctx -> changeTargetState(ctx, TargetState.STOPPED), operate(cluster));
         config.routes.get(CONNECTOR + "/topics", ctx -> ctx.json(new RedpandaEntities.Topics(
-                facts.activeTopics(scope(ctx), RedpandaRequests.connectorName(ctx, 1024)))));
+                facts.activeTopics(scopes.of(ctx), RedpandaRequests.connectorName(ctx, 1024)))), view(cluster));
         config.routes.put(CONNECTOR + "/topics/reset", ctx -> {
-            Scope scope = scope(ctx);
+            Scope scope = scopes.of(ctx);
             String name = RedpandaRequests.connectorName(ctx, 1024);
             AsyncAnswers.answer(ctx, connectors.resetActiveTopics(scope, name, RequestContexts.of(ctx)),
                     ignored -> ctx.status(200).json(Map.of()));
-        });
-    }
-
-    /** The cluster named in the path: one Switchboard manages, by Redpanda's naming rule. */
-    private Scope scope(Context ctx) {
-        String name = RedpandaRequests.clusterName(ctx);
-        if (!clusters.manages(name)) {
-            throw ServiceException.NotFound.cluster(name);
-        }
-        return new Scope(name);
+        }, edit(cluster));
     }
 
     /**
@@ -111,7 +112,7 @@ final class ConnectorsRoutes {
 
     /** Every connector with its info and status, sorted by name, a page at a time. */
     private void list(Context ctx) {
-        Scope scope = scope(ctx);
+        Scope scope = scopes.of(ctx);
         int pageSize = RedpandaRequests.pageSize(ctx);
         String after = PageTokens.lastName(ctx.queryParam("page_token"));
         List<ConnectorDetails> all = new ArrayList<>(connectors.describeAll(scope));
@@ -135,7 +136,7 @@ final class ConnectorsRoutes {
     }
 
     private void create(Context ctx) {
-        Scope scope = scope(ctx);
+        Scope scope = scopes.of(ctx);
         RedpandaRequests.Create body = RedpandaRequests.create(ctx.bodyAsBytes());
         RequestContext request = RequestContexts.of(ctx);
         AsyncAnswers.answer(ctx, connectors.create(scope, body.name(), body.config(), TargetState.RUNNING, request),
@@ -144,7 +145,7 @@ final class ConnectorsRoutes {
 
     /** Creates (201) or replaces (200) the config. */
     private void putConfig(Context ctx) {
-        Scope scope = scope(ctx);
+        Scope scope = scopes.of(ctx);
         String name = RedpandaRequests.connectorName(ctx, 128);
         Map<String, String> config = RedpandaRequests.config(ctx.bodyAsBytes(), name);
         AsyncAnswers.answer(ctx, connectors.putConfig(scope, name, config, RequestContexts.of(ctx)),
@@ -152,7 +153,7 @@ final class ConnectorsRoutes {
     }
 
     private void restart(Context ctx) {
-        Scope scope = scope(ctx);
+        Scope scope = scopes.of(ctx);
         String name = RedpandaRequests.connectorName(ctx, 1024);
         RedpandaRequests.Restart options = RedpandaRequests.restart(ctx.bodyAsBytes());
         AsyncAnswers.answer(ctx, connectors.restart(scope, name, options.includeTasks(), options.onlyFailed(), RequestContexts.of(ctx)),
@@ -160,7 +161,7 @@ final class ConnectorsRoutes {
     }
 
     private void changeTargetState(Context ctx, TargetState target) {
-        Scope scope = scope(ctx);
+        Scope scope = scopes.of(ctx);
         String name = RedpandaRequests.connectorName(ctx, 1024);
         AsyncAnswers.answer(ctx, connectors.changeTargetState(scope, name, target, RequestContexts.of(ctx)),
                 ignored -> ctx.status(202));

@@ -36,7 +36,9 @@ public final class RedpandaDialect implements Dialect {
     @Override
     public void register(JavalinConfig config) {
         ApiDocument.fromClasspath("/v1/kafka-connect/openapi.yaml", "/openapi/redpanda-kafka-connect.yaml").register(config);
-        new ConnectorsRoutes(core.connectors(), core.facts(), core.clusters(), core.kafkaClusterId(), advertisedUrl).register(config);
-        new SecretsRoutes(core.secrets(), core.clusters()).register(config);
+        RedpandaScopes scopes = new RedpandaScopes(core.clusters());
+        new ConnectorsRoutes(core.connectors(), core.facts(), core.clusters(), scopes, core.kafkaClusterId(), advertisedUrl)
+                .register(config);
+        new SecretsRoutes(core.secrets(), scopes).register(config);
     }
 }

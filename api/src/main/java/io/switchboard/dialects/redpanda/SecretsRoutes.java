@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.core.ClusterDirectory;
+import io.switchboard.auth.Access;
 import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import static io.switchboard.auth.Access.edit;
+import static io.switchboard.auth.Access.view;
+
 /**
  * Redpanda's Kafka Connect secrets under {@code /v1/kafka-connect/clusters/{cluster_name}/secrets}:
  * create, list, get, update and delete, with names and labels. Values go in (base64, as
@@ -32,11 +35,11 @@ final class SecretsRoutes {
     private static final List<String> SCOPES = List.of("SCOPE_REDPANDA_CONNECT");
 
     private final NamedSecrets secrets;
-    private final ClusterDirectory clusters;
+    private final RedpandaScopes scopes;
 
-    SecretsRoutes(NamedSecrets secrets, ClusterDirectory clusters) {
+    SecretsRoutes(NamedSecrets secrets, RedpandaScopes scopes) {
         this.secrets = secrets;
-        this.clusters = clusters;
+        this.scopes = scopes;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -51,34 +54,35 @@ final class SecretsRoutes {
 
     void register(JavalinConfig config) {
         String base = ConnectorsRoutes.CLUSTER + "/secrets";
-        config.routes.get(base, this::list);
+        Access.TargetRule cluster = scopes::target;
+        config.routes.get(base, this::list, view(cluster));
         config.routes.post(base, ctx -> {
-            Scope scope = scope(ctx);
+            Scope scope = scopes.of(ctx);
             JsonNode body = object(ctx.bodyAsBytes());
             String id = id(body.path("name").isTextual() ? body.path("name").asText() : null, "name");
             SecretView created = secrets.create(scope, id, labels(body), value(body));
             ctx.status(201).json(new SecretResponse(secret(created)));
-        });
+        }, edit(cluster));
         config.routes.get(base + "/{id}", ctx -> {
-            Scope scope = scope(ctx);
+            Scope scope = scopes.of(ctx);
             ctx.json(new SecretResponse(secret(secrets.get(scope, id(ctx.pathParam("id"), "id")))));
-        });
+        }, view(cluster));
         config.routes.put(base + "/{id}", ctx -> {
-            Scope scope = scope(ctx);
+            Scope scope = scopes.of(ctx);
             String id = id(ctx.pathParam("id"), "id");
             JsonNode body = object(ctx.bodyAsBytes());
             ctx.json(new SecretResponse(secret(secrets.update(scope, id, labels(body), value(body)))));
-        });
+        }, edit(cluster));
         config.routes.delete(base + "/{id}", ctx -> {
-            Scope scope = scope(ctx);
+            Scope scope = scopes.of(ctx);
             secrets.delete(scope, id(ctx.pathParam("id"), "id"));
             ctx.status(204);
-        });
+        }, edit(cluster));
     }
 
     /** Sorted by id, filtered by filter.name_contains, a page at a time as connectors are. */
     private void list(Context ctx) {
-        Scope scope = scope(ctx);
+        Scope scope = scopes.of(ctx);
         int pageSize = RedpandaRequests.pageSize(ctx);
         String after = PageTokens.lastName(ctx.queryParam("page_token"));
         String contains = ctx.queryParam("filter.name_contains");
@@ -95,14 +99,6 @@ final class SecretsRoutes {
             page.add(secret(view));
         }
         ctx.json(new ListSecretsResponse(page, more ? PageTokens.after(page.get(page.size() - 1).id()) : ""));
-    }
-
-    private Scope scope(Context ctx) {
-        String name = RedpandaRequests.clusterName(ctx);
-        if (!clusters.manages(name)) {
-            throw ServiceException.NotFound.cluster(name);
-        }
-        return new Scope(name);
     }
 
     private static Secret secret(SecretView view) {
