@@ -94,7 +94,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private String schemaRegistryUrl;
     private KafkaStreams streams;
     private ConnectorQueries queries;
-    private final ConnectClusters connectClusters = new ConnectClusters();
+    private final ConnectClusters connectClusters;
     private HttpServer http;
     private io.switchboard.core.ConnectorSecrets secrets;
     private String keyringHandle;
@@ -103,11 +103,10 @@ public final class SwitchboardApp implements AutoCloseable {
     private Map<String, String> kafkaSettings = Map.of();
     private String secretStoreHandle;
     private io.switchboard.core.NamedSecrets namedSecrets;
-    /** Clusters whose workers open sealed secrets themselves (the embedded worker). */
-    private final java.util.Set<String> sealedClusters = new java.util.HashSet<>();
 
     private SwitchboardApp(SwitchboardOptions options) {
         this.options = options;
+        this.connectClusters = new ConnectClusters(workerTls());
     }
 
     public static SwitchboardApp start(SwitchboardOptions options) {
@@ -200,7 +199,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
         namedSecrets = new io.switchboard.core.NamedSecrets(secretStore, queries, Clock.systemUTC());
         ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins,
-                new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys()), watcher, secrets, namedSecrets);
+                new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys()), watcher, secrets, namedSecrets,
+                connectClusters);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
                 new io.switchboard.core.ClusterFacts(connectClusters, connectorService, Clock.systemUTC()), connectClusters, kafkaClusterId);
         ObjectMapper json = new ObjectMapper();
@@ -217,6 +217,8 @@ public final class SwitchboardApp implements AutoCloseable {
         // The API answers from here on, so that the replica is reachable while the data plane starts;
         // until it is attached, /health and what needs a worker answer 503 saying it is starting.
         plannedClusters().forEach(connectClusters::starting);
+        // An external cluster's workers have not Switchboard's config providers: no secret is sent to them.
+        options.connectClusterUrls().keySet().forEach(connectClusters::cannotOpenSecrets);
         AccessCheck access = new AccessCheck(authenticator(), internalRequests);
         metrics = own(Stage.PROCESSOR, new io.switchboard.metrics.Metrics(streams));
         metrics.timeDecisions(gateway);
@@ -270,7 +272,6 @@ public final class SwitchboardApp implements AutoCloseable {
                             "config.providers.secretsManager.param.cluster", DEFAULT_CLUSTER))));
             clusters.put(DEFAULT_CLUSTER, worker.url());
             statusTopics.put(DEFAULT_CLUSTER, worker.statusTopic());
-            sealedClusters.add(DEFAULT_CLUSTER);
             log.info("Embedded Kafka Connect worker listening on {}", worker.url());
         }
         if (clusters.isEmpty()) {
@@ -284,16 +285,16 @@ public final class SwitchboardApp implements AutoCloseable {
         java.util.List<ReconcilerLoop> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
         clusters.forEach((cluster, url) -> {
             // Owned before the loop that calls it, so it stops after the loop does.
-            ConnectClusterClient worker = own(Stage.DATA_PLANE, new ConnectClusterClient(url));
+            ConnectClusterClient worker = own(Stage.DATA_PLANE, connectClusters.newClient(url));
             Reconciler reconciler = new Reconciler(cluster, worker,
                     () -> queries.connectors(cluster),
                     name -> queries.status(new io.switchboard.processor.ConnectorKey(cluster, name)),
                     observation -> observations.send(new ProducerRecord<>(topics.observations(),
                             cluster + "/" + observation.getConnector(), observation)),
                     Clock.systemUTC(),
-                    // Another cluster's workers cannot open sealed values or named secrets: they get them opened.
-                    sealedClusters.contains(cluster) ? java.util.function.UnaryOperator.identity()
-                            : config -> namedSecrets.resolve(cluster, secrets.open(config)),
+                    // Workers get configs as stored: sealed values and named secrets stay references, which only
+                    // a worker with Switchboard's config providers opens (the core refuses them for the others).
+                    java.util.function.UnaryOperator.identity(),
                     name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
             metrics.watch(cluster, reconciler);
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafkaSettings,
@@ -329,6 +330,13 @@ public final class SwitchboardApp implements AutoCloseable {
      * API's own keystore (replicas sharing one certificate), else none (plain HTTP). Given a
      * truststore, it is also the JVM's default, which the clients of Connect workers use.
      */
+    /** The trust for calling Connect workers over HTTPS: the truststore given, else the JVM's default (null). */
+    private javax.net.ssl.SSLContext workerTls() {
+        SecurityOptions security = options.security();
+        return security.tlsTruststore() == null ? null
+                : io.switchboard.http.Tls.trusting(security.tlsTruststore(), security.tlsTruststorePassword());
+    }
+
     private javax.net.ssl.SSLContext clientTls() {
         SecurityOptions security = options.security();
         if (security.tlsTruststore() != null) {

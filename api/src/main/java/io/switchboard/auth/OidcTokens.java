@@ -29,8 +29,14 @@ public final class OidcTokens {
     private final String rolesClaim;
 
     public OidcTokens(String issuer, String audience, String jwksUrl, String rolesClaim) {
+        if (audience == null || audience.isBlank()) {
+            // Without it, a token the issuer gave any other application would be taken as one for Switchboard.
+            throw new IllegalArgumentException("--oidc-audience is required with --oidc-issuer: tokens must name Switchboard "
+                    + "as their audience");
+        }
         this.rolesClaim = rolesClaim == null ? "switchboard_roles" : rolesClaim;
         String keys = jwksUrl != null ? jwksUrl : issuer.replaceAll("/+$", "") + "/.well-known/jwks.json";
+        requireSafeKeys(URI.create(keys));
         JWKSource<SecurityContext> source;
         try {
             source = JWKSourceBuilder.create(URI.create(keys).toURL()).retrying(true).build();
@@ -42,6 +48,16 @@ public final class OidcTokens {
                 new JWTClaimsSet.Builder().issuer(issuer).build(), new HashSet<>(List.of("sub", "exp")));
         claims.setMaxClockSkew(60);
         processor.setJWTClaimsSetVerifier(claims);
+    }
+
+    /** The issuer's keys decide who gets in: they are fetched over HTTPS, or over HTTP from this host only. */
+    static void requireSafeKeys(URI keys) {
+        String host = keys.getHost() == null ? "" : keys.getHost();
+        boolean loopback = host.equals("localhost") || host.equals("::1") || host.equals("[::1]") || host.startsWith("127.");
+        if (!"https".equalsIgnoreCase(keys.getScheme()) && !("http".equalsIgnoreCase(keys.getScheme()) && loopback)) {
+            throw new IllegalArgumentException("The OIDC keys URL " + keys + " must be https (http only on loopback): "
+                    + "whoever can change what it answers could sign tokens Switchboard accepts");
+        }
     }
 
     /** The token's principal, or empty when it is not valid (its signature, issuer, audience or times). */

@@ -20,6 +20,16 @@ public interface ClusterDirectory {
     /** The URL of the cluster's worker; null when it has none; {@link ServiceException.Unavailable} while it starts. */
     String workerUrl(String cluster);
 
+    /**
+     * Whether what the cluster's workers are sent may hold Switchboard's secrets: sealed values and
+     * named secrets' references, which its workers open themselves with Switchboard's config
+     * providers (the embedded worker), or which go nowhere (a cluster without a worker). An external
+     * cluster's workers cannot open them, and Switchboard never sends them a secret in the clear.
+     */
+    default boolean opensSecrets(String cluster) {
+        return true;
+    }
+
     /** A kept client of the cluster's worker; null when it has none; Unavailable while it starts. */
     ConnectClusterClient client(String cluster);
 }

@@ -35,14 +35,22 @@ public final class ConnectorConfigValidator {
         this.secretKeys = secretKeys;
     }
 
-    /** Validates the config and answers the keys its plugin declares PASSWORD (secrets). */
-    public java.util.Set<String> validate(String cluster, Map<String, String> config) {
-        String connectorClass = config.get(CONNECTOR_CLASS);
-        if (connectorClass == null) {
-            // Kafka Connect prints the config as a HashMap does; secrets are hidden.
+    /**
+     * Refuses a config with no connector class, in Kafka Connect's words, which print the config as a
+     * HashMap does, with secret keys and sealed values hidden. Given a config whose sealed values were
+     * opened, it would print them: callers check the stored form first.
+     */
+    public void requireConnectorClass(Map<String, String> config) {
+        if (config.get(CONNECTOR_CLASS) == null) {
             throw new ServiceException.InvalidRequest(CONNECTOR_CLASS,
                     "Connector config " + secretKeys.hideAll(config) + " contains no connector type");
         }
+    }
+
+    /** Validates the config and answers the keys its plugin declares PASSWORD (secrets). */
+    public java.util.Set<String> validate(String cluster, Map<String, String> config) {
+        requireConnectorClass(config);
+        String connectorClass = config.get(CONNECTOR_CLASS);
         ConnectClusterClient client = workers.apply(cluster);
         if (client != null && !connectorClass.isBlank()) {
             try {

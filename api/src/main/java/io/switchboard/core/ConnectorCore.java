@@ -61,11 +61,13 @@ public final class ConnectorCore implements ConnectorService {
     private final ObservationWatcher watcher;
     private final ConnectorSecrets secrets;
     private final NamedSecrets namedSecrets;
+    private final ClusterDirectory clusters;
 
     public ConnectorCore(CommandGateway gateway, ConnectorQueries queries, ConnectorPlugins plugins,
                          ConnectorConfigValidator validator, ObservationWatcher watcher, ConnectorSecrets secrets,
-                         NamedSecrets namedSecrets) {
+                         NamedSecrets namedSecrets, ClusterDirectory clusters) {
         this.namedSecrets = namedSecrets;
+        this.clusters = clusters;
         this.gateway = gateway;
         this.queries = queries;
         this.plugins = plugins;
@@ -81,7 +83,9 @@ public final class ConnectorCore implements ConnectorService {
         secrets.requireOpenable(config);
         namedSecrets.requireKnown(scope, config);
         Set<String> passwords = validator.validate(scope.cluster(), config);
-        CreateConnector action = new CreateConnector(secrets.seal(config, passwords, Map.of()),
+        Map<String, String> sealedConfig = secrets.seal(config, passwords, Map.of());
+        secrets.requireDeliverable(scope.cluster(), sealedConfig, clusters.opensSecrets(scope.cluster()));
+        CreateConnector action = new CreateConnector(sealedConfig,
                 initialState == null ? TargetState.RUNNING : initialState, initialOffsets);
         return submit(scope, name, action, Operation.CREATE, request)
                 .thenApply(d -> new Written(true, newView(d.getState())));
@@ -95,6 +99,7 @@ public final class ConnectorCore implements ConnectorService {
         namedSecrets.requireKnown(scope, config);
         Set<String> passwords = validator.validate(scope.cluster(), config);
         Map<String, String> sealed = secrets.seal(config, passwords, currentConfigIfSecret(scope, name, config, passwords));
+        secrets.requireDeliverable(scope.cluster(), sealed, clusters.opensSecrets(scope.cluster()));
         return submit(scope, name, new PutConnectorConfig(sealed), Operation.PUT_CONFIG, request)
                 .thenApply(d -> d.getOutcome() == Outcome.CREATED
                         ? new Written(true, newView(d.getState())) : new Written(false, view(d.getState())));
@@ -114,10 +119,13 @@ public final class ConnectorCore implements ConnectorService {
                 patched.put(k, v);
             }
         });
+        // Checked on the stored form first: its refusal prints the config, whose sealed values must stay sealed there.
+        validator.requireConnectorClass(patched);
         Set<String> passwords = validator.validate(scope.cluster(), secrets.openWherePossible(patched));
         Map<String, String> sealedPatch = new LinkedHashMap<>();
         patch.forEach((k, v) -> sealedPatch.put(k, v == null ? null
                 : secrets.seal(Collections.singletonMap(k, v), passwords, current.getConfig()).get(k)));
+        secrets.requireDeliverable(scope.cluster(), sealedPatch, clusters.opensSecrets(scope.cluster()));
         return submit(scope, name, new PatchConnectorConfig(sealedPatch), Operation.PATCH_CONFIG, request)
                 .thenApply(d -> view(d.getState()));
     }

@@ -69,6 +69,25 @@ public final class ConnectorSecrets {
         return box.seal(key, value);
     }
 
+    /**
+     * Refuses a config that holds a secret (a sealed value, or a named secret's reference) for a
+     * cluster whose workers cannot open it: Switchboard never sends a worker a secret in the clear,
+     * where it would sit in the worker's config topic and come back in its answers. Such a value can
+     * be given through a config provider the workers have ({@code ${file:...}}, {@code ${env:...}}).
+     */
+    public void requireDeliverable(String cluster, Map<String, String> config, boolean workersOpenSecrets) {
+        if (workersOpenSecrets) {
+            return;
+        }
+        config.forEach((key, value) -> {
+            if (value != null && (SecretBox.isSealed(value) || NamedSecrets.REFERENCE.matcher(value).find())) {
+                throw new ServiceException.InvalidRequest(key, "The workers of Connect cluster " + cluster + " cannot open "
+                        + "Switchboard's secrets, and Switchboard never sends them a secret in the clear: give " + key
+                        + " through a config provider those workers have, such as ${file:PATH:KEY} or ${env:NAME}");
+            }
+        });
+    }
+
     /** The config with sealed values opened, for a worker that cannot open them itself. */
     public Map<String, String> open(Map<String, String> config) {
         Map<String, String> opened = new LinkedHashMap<>();

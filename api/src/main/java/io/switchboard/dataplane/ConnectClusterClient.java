@@ -10,6 +10,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -137,21 +139,36 @@ public final class ConnectClusterClient implements AutoCloseable {
     private final ValidationGate validations;
 
     public ConnectClusterClient(String url) {
+        this(url, (SSLContext) null);
+    }
+
+    /** @param trust what an {@code https://} worker's certificate is checked against; null: the JVM's default trust */
+    public ConnectClusterClient(String url, SSLContext trust) {
         this(url, new ValidationGate(VALIDATIONS_COMPUTING, VALIDATIONS_IN_FLIGHT, VALIDATIONS_WAITING, VALIDATION_WAIT,
-                VALIDATION_COMPUTES_AT_MOST));
+                VALIDATION_COMPUTES_AT_MOST), trust);
     }
 
     ConnectClusterClient(String url, ValidationGate validations) {
-        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.validations = validations;
-        this.http = startedClient();
+        this(url, validations, null);
     }
 
-    private static HttpClient startedClient() {
+    ConnectClusterClient(String url, ValidationGate validations, SSLContext trust) {
+        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.validations = validations;
+        this.http = startedClient(trust);
+    }
+
+    private static HttpClient startedClient(SSLContext trust) {
         QueuedThreadPool threads = new QueuedThreadPool(CLIENT_THREADS, 2);
         threads.setName("switchboard-worker-http");
         threads.setDaemon(true);
         HttpClient client = new HttpClient();
+        if (trust != null) {
+            // Jetty's client builds its own TLS context otherwise, from the JSSE defaults, not from SSLContext.getDefault().
+            SslContextFactory.Client tls = new SslContextFactory.Client();
+            tls.setSslContext(trust);
+            client.setSslContextFactory(tls);
+        }
         client.setExecutor(threads);
         client.setScheduler(new ScheduledExecutorScheduler("switchboard-worker-http-timeouts", true));
         client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());

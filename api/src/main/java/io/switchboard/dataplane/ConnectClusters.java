@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * The Connect clusters this replica manages, each either still starting (its worker or its
@@ -18,6 +19,37 @@ public final class ConnectClusters implements io.switchboard.core.ClusterDirecto
     /** Clusters announced but not attached yet. */
     private volatile List<String> starting = List.of();
     private final Map<String, ConnectClusterClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What https:// workers' certificates are checked against; null: the JVM's default trust. */
+    private final SSLContext trust;
+
+    public ConnectClusters() {
+        this(null);
+    }
+
+    /** @param trust what https:// workers' certificates are checked against (--tls-truststore); null: the JVM's default */
+    public ConnectClusters(SSLContext trust) {
+        this.trust = trust;
+    }
+
+    /** Clusters whose workers cannot open Switchboard's secrets: the external ones. */
+    private volatile java.util.Set<String> cannotOpenSecrets = java.util.Set.of();
+
+    /** Marks a cluster whose workers do not have Switchboard's config providers. */
+    public synchronized void cannotOpenSecrets(String cluster) {
+        java.util.Set<String> next = new java.util.HashSet<>(cannotOpenSecrets);
+        next.add(cluster);
+        cannotOpenSecrets = java.util.Set.copyOf(next);
+    }
+
+    @Override
+    public boolean opensSecrets(String cluster) {
+        return !cannotOpenSecrets.contains(cluster);
+    }
+
+    /** A new client of a worker, with the trust its certificate is checked against. */
+    public ConnectClusterClient newClient(String url) {
+        return new ConnectClusterClient(url, trust);
+    }
 
     /** Announces a cluster whose data plane is about to start: until it is attached it is "starting". */
     public synchronized void starting(String cluster) {
@@ -75,7 +107,7 @@ public final class ConnectClusters implements io.switchboard.core.ClusterDirecto
     @Override
     public ConnectClusterClient client(String cluster) {
         String url = workerUrl(cluster);
-        return url == null ? null : clients.computeIfAbsent(url, ConnectClusterClient::new);
+        return url == null ? null : clients.computeIfAbsent(url, this::newClient);
     }
 
     public static String startingMessage(String cluster) {

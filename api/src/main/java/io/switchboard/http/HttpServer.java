@@ -9,7 +9,10 @@ import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.Roles;
 import io.switchboard.auth.Access;
 
+import jakarta.servlet.DispatcherType;
+
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -55,9 +58,13 @@ public final class HttpServer implements AutoCloseable {
             // What Jetty answers itself (bad request lines, headers too large, paths it refuses) is
             // JSON in Kafka Connect's format too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(dialects)));
-            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler(dialects)));
+            config.jetty.modifyServletContextHandler(context -> {
+                context.setErrorHandler(new JsonErrorHandler(dialects));
+                context.addFilter(MethodOverrides.class, "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
             ErrorResponses.install(config, dialects);
             config.routes.before(RequestContexts::requestId);
+            config.routes.before(MethodOverrides::refuse);
             // A query string that cannot be decoded would otherwise read as if the parameter were absent.
             config.routes.before(ctx -> requireWellFormedQuery(ctx.queryString()));
             routes.accept(config);

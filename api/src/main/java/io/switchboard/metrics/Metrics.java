@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.switchboard.auth.Access;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -32,6 +33,9 @@ public final class Metrics implements AutoCloseable {
     private final io.micrometer.core.instrument.MultiGauge connectorStates;
 
     public Metrics(KafkaStreams kafkaStreams) {
+        // A backstop to the tags' own bounds: past this many routes (or methods), new series are dropped, not kept.
+        registry.config().meterFilter(MeterFilter.maximumAllowableTags("switchboard.http.requests", "route", 500, MeterFilter.deny()));
+        registry.config().meterFilter(MeterFilter.maximumAllowableTags("switchboard.http.requests", "method", 16, MeterFilter.deny()));
         connectorStates = io.micrometer.core.instrument.MultiGauge.builder("switchboard.connectors")
                 .description("Connectors by cluster, desired target state or observed state").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -85,6 +89,8 @@ public final class Metrics implements AutoCloseable {
                 e.getValue())).toList(), true);
     }
 
+    private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
     /** Times every request and serves /metrics. */
     public void register(JavalinConfig config, Dialects dialects) {
         config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
@@ -106,11 +112,16 @@ public final class Metrics implements AutoCloseable {
                 .description("HTTP requests by dialect, route template and status")
                 .tag("dialect", dialects.ownerOf(ctx.path()).basePaths().get(0))
                 .tag("route", route == null || route.isEmpty() ? "(unmatched)" : route)
-                .tag("method", ctx.method().name())
+                .tag("method", knownMethod(ctx.req().getMethod()))
                 .tag("status", String.valueOf(ctx.statusCode()))
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** The method on the request line if it is one the API serves, else OTHER: callers do not choose tag values. */
+    static String knownMethod(String method) {
+        return KNOWN_METHODS.contains(method) ? method : "OTHER";
     }
 
     @Override

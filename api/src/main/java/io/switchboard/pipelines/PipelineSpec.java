@@ -123,13 +123,6 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
         String user = requiredText(c, "user", at, v);
         String database = requiredText(c, "database", at, v);
         String password = requiredText(c, "password", at, v);
-        if (HIDDEN.equals(password)) {
-            if (current == null) {
-                v.add(new Violation(at + ".password", "is required (it is never read back: give it, or clone_from a pipeline that has it)"));
-            } else {
-                password = current.password();
-            }
-        }
         int port = 5432;
         if (c.hasNonNull("port")) {
             if (!c.get("port").canConvertToInt() || c.get("port").asInt() < 1 || c.get("port").asInt() > 65535) {
@@ -147,7 +140,19 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
         if (ssl != null && !Set.of("Disable", "Prefer", "Require", "VerifyCa", "VerifyFull").contains(ssl)) {
             v.add(new Violation(at + ".ssl_mode", "must be Disable, Prefer, Require, VerifyCa or VerifyFull"));
         }
-        if (host == null || user == null || database == null || password == null) {
+        if (HIDDEN.equals(password)) {
+            if (current == null) {
+                v.add(new Violation(at + ".password", "is required (it is never read back: give it, or clone_from a pipeline that has it)"));
+            } else if (!current.host().equals(host) || current.port() != port || !current.database().equals(database)
+                    || !current.user().equals(user)) {
+                // A kept password goes only where it went before: else whoever may edit could send it to a host of their own.
+                v.add(new Violation(at + ".password", "must be given again: a kept password is used only with the same host, "
+                        + "port, database and user"));
+            } else {
+                password = current.password();
+            }
+        }
+        if (host == null || user == null || database == null || password == null || HIDDEN.equals(password)) {
             return null;
         }
         return new PostgresConnection(host, port, user, password, database, ssl);

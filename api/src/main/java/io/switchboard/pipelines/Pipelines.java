@@ -176,14 +176,14 @@ public final class Pipelines {
         PipelineSpec spec = stored(id).orElseThrow(() -> notFound(id));
         String source = PipelineCompiler.sourceName(id);
         String sink = PipelineCompiler.sinkName(id);
-        return switch (command) {
-            case "Start" -> start(spec, request);
-            case "Stop" -> write(withDisabled(spec, true), runId(id), runStarted(id), request);
-            case "Restart" -> both(name -> connectors.restart(scope, name, true, false, request).thenApply(v -> null), source, sink);
-            case "Delete", "ForceDelete" -> delete(spec, command.equals("ForceDelete"), request);
-            case "ReIntialize" -> reinitialize(spec, request);
-            default -> throw new ServiceException.InvalidRequest("command",
-                    "command must be Start, Stop, Restart, Delete, ForceDelete or ReIntialize, not '" + command + "'");
+        PipelineCommand known = PipelineCommand.named(command).orElseThrow(() -> new ServiceException.InvalidRequest("command",
+                "command must be Start, Stop, Restart, Delete, ForceDelete or ReIntialize, not '" + command + "'"));
+        return switch (known) {
+            case Start -> start(spec, request);
+            case Stop -> write(withDisabled(spec, true), runId(id), runStarted(id), request);
+            case Restart -> both(name -> connectors.restart(scope, name, true, false, request).thenApply(v -> null), source, sink);
+            case Delete, ForceDelete -> delete(spec, known == PipelineCommand.ForceDelete, request);
+            case ReIntialize -> reinitialize(spec, request);
         };
     }
 

@@ -138,6 +138,34 @@ class AccessMatrixTest {
     }
 
     @Test
+    void noHeaderChangesTheMethodAndNoCallerChoosesAMetricSeries() {
+        String erin = TestUsers.basic("erin");
+        String kept = "{\"name\":\"kept\",\"config\":{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/k\",\"topic\":\"k\"}}";
+        assertEquals(201, call("POST", "/connectors", kept, erin, null).status());
+        Answer overridden = call("GET", "/connectors/kept", null, erin, null, Map.of("X-HTTP-Method-Override", "DELETE"));
+        assertEquals(400, overridden.status(), overridden.body());
+        assertTrue(overridden.body().contains("X-HTTP-Method-Override"), overridden.body());
+        assertEquals(200, call("GET", "/connectors/kept", null, erin, null).status(), "a GET never deletes");
+
+        long before = httpSeries();
+        for (int i = 0; i < 200; i++) {
+            call("GET", "/health", null, null, null, Map.of("X-HTTP-Method-Override", "M" + i));
+            call("M" + i, "/connectors", null, null, null);
+            call("GET", "/no/such/path/" + i, null, null, null);
+        }
+        long after = httpSeries();
+        assertTrue(after - before <= 10, "anonymous callers minted " + (after - before) + " series");
+        assertEquals(204, call("DELETE", "/connectors/kept", null, erin, null).status());
+    }
+
+    /** How many series of the HTTP timer /metrics shows. */
+    private long httpSeries() {
+        Answer metrics = call("GET", "/metrics", null, TestUsers.basic("sam"), null);
+        assertEquals(200, metrics.status());
+        return metrics.body().lines().filter(line -> line.startsWith("switchboard_http_requests_seconds_count")).count();
+    }
+
+    @Test
     void wrongKeysAre401InEveryDialect() {
         for (String path : List.of("/connectors/openapi.yaml", "/connect/v1/environments/env-default/clusters/" + kafkaClusterId
                 + "/connectors/openapi.yaml", "/v1/kafka-connect/clusters/default/connectors/openapi.yaml")) {
@@ -295,7 +323,7 @@ class AccessMatrixTest {
             HttpResponse<InputStream> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 String text = path.startsWith("/events") && response.statusCode() == 200 ? ""
-                        : new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+                        : new String(in.readNBytes(8 * 1024 * 1024), StandardCharsets.UTF_8);
                 return new Answer(response.statusCode(), text);
             }
         } catch (IOException e) {

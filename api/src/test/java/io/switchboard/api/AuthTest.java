@@ -185,6 +185,21 @@ class AuthTest {
         assertEquals(204, as(erin, "DELETE", "/connectors/seen", null).status());
     }
 
+    @Test
+    void aRefusedPatchPrintsSealedValuesSealed() {
+        String erin = TestUsers.basic("erin");
+        io.switchboard.secrets.SecretBox box = new io.switchboard.secrets.SecretBox(
+                io.switchboard.secrets.Keyring.loadOrCreate(fx.dir.resolve("replica").resolve("secrets.key")));
+        Map<String, Object> sealed = Map.of("name", "sealed-file", "config", Map.of("connector.class", "FileStreamSource",
+                "file", box.seal("file", "/tmp/opened-secret"), "topic", "t"));
+        assertEquals(201, as(erin, "POST", "/connectors", sealed).status());
+        Http.Response refused = as(erin, "PATCH", "/connectors/sealed-file/config", java.util.Collections.singletonMap("connector.class", null));
+        assertEquals(400, refused.status(), refused.body());
+        assertTrue(refused.body().contains("contains no connector type"), refused.body());
+        assertFalse(refused.body().contains("opened-secret"), refused.body());
+        assertEquals(204, as(erin, "DELETE", "/connectors/sealed-file", null).status());
+    }
+
     /** The first event's data line of a stream, read as a viewer would. */
     private String firstEvent(String authorization, String path) {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();

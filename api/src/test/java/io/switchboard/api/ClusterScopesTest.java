@@ -78,6 +78,34 @@ class ClusterScopesTest {
         assertEquals("/tmp/prod-only.txt", info.path("config").path("file").asText());
     }
 
+    /** prod's worker is external: it has not Switchboard's config providers, so no secret may be sent to it. */
+    @Test
+    void anExternalClusterIsNeverSentASecret() {
+        for (Map.Entry<String, String> secret : Map.of("db.password", "hunter2", "file", "/tmp/${secretsManager:PG}").entrySet()) {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+            config.put("topic", "t");
+            config.put(secret.getKey(), secret.getValue());
+            SwitchboardFixture.Answer refused = fx.call("POST", "/clusters/prod/connectors",
+                    SwitchboardFixture.json(Map.of("name", "prod-secret", "config", config)));
+            assertEquals(400, refused.status(), refused.body());
+            assertTrue(refused.json().path("message").asText().contains("Connect cluster prod"), refused.body());
+            assertFalse(refused.body().contains("hunter2"), refused.body());
+        }
+        assertEquals(404, fx.call("GET", "/clusters/prod/connectors/prod-secret", null).status());
+        // A value the worker resolves with a provider of its own goes as it is.
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        config.put("topic", "t");
+        config.put("db.password", "${file:/etc/prod/secrets.properties:db.password}");
+        assertEquals(201, fx.call("POST", "/clusters/prod/connectors",
+                SwitchboardFixture.json(Map.of("name", "prod-provided", "config", config))).status());
+        // And a patch cannot add one either.
+        SwitchboardFixture.Answer patched = fx.call("PATCH", "/clusters/prod/connectors/prod-provided/config",
+                SwitchboardFixture.json(Map.of("sasl.jaas.config.password", "hunter2")));
+        assertEquals(400, patched.status(), patched.body());
+    }
+
     @Test
     void anUnknownClusterIsNotFound() {
         for (String path : List.of("/clusters/nope", "/clusters/nope/connectors", "/clusters/nope/connectors/x/status",

@@ -175,6 +175,12 @@ class PipelinesApiTest {
         assertEquals(201, clone.status(), clone.body());
         SwitchboardFixture.Answer noPassword = fx.call("POST", "/api/v1/connectors/" + id + "-nopw", cloneBody);
         assertProblem(noPassword, 400, "source.postgres.connection.password");
+        // A kept password goes only where it went before: never to a host the caller names.
+        com.fasterxml.jackson.databind.node.ObjectNode elsewhere = (com.fasterxml.jackson.databind.node.ObjectNode) restarted.path("connector").deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) elsewhere.path("source").path("postgres").path("connection"))
+                .put("host", "198.51.100.7");
+        assertProblem(fx.call("POST", "/api/v1/connectors/" + id + "-stolen?clone_from=" + id, elsewhere.toString()), 400,
+                "source.postgres.connection.password");
         assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id + "-copy", "{\"command\": \"ForceDelete\"}").status());
 
         JsonNode history = fx.call("GET", "/api/v1/connector/history/" + id, null).json();
