@@ -81,9 +81,9 @@ class ClusterScopesTest {
     /** prod's worker is external: it has not Switchboard's config providers, so no secret may be sent to it. */
     @Test
     void anExternalClusterIsNeverSentASecret() {
-        SwitchboardFixture.Answer secret = fx.call("POST", "/v1/kafka-connect/clusters/prod/secrets",
+        SwitchboardFixture.Answer stored = fx.call("POST", "/v1/kafka-connect/clusters/prod/secrets",
                 SwitchboardFixture.json(Map.of("name", "PG", "secret_data", "aHVudGVyMg==")));
-        assertEquals(201, secret.status(), secret.body());
+        assertEquals(201, stored.status(), stored.body());
         for (Map.Entry<String, String> secret : Map.of("db.password", "hunter2", "file", "/tmp/${secretsManager:PG}").entrySet()) {
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
