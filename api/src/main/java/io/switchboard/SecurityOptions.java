@@ -1,5 +1,8 @@
 package io.switchboard;
 
+import io.switchboard.http.Tls;
+
+import javax.net.ssl.SSLContext;
 import java.nio.file.Path;
 
 /**
@@ -65,5 +68,24 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
     public SecurityOptions withRateLimit(String limit) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, limit, kafkaProperties,
                 tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword);
+    }
+
+    /**
+     * The trust for calling other replicas over HTTPS: the truststore given, else the API's own
+     * keystore (replicas sharing one certificate), else none (plain HTTP). A truststore given is also
+     * made the JVM's default, for the clients that take no context of their own (the OIDC key set's).
+     */
+    public SSLContext replicaTrust() {
+        if (tlsTruststore != null) {
+            SSLContext context = Tls.trusting(tlsTruststore, tlsTruststorePassword);
+            SSLContext.setDefault(context);
+            return context;
+        }
+        return tlsKeystore == null ? null : Tls.trusting(tlsKeystore, tlsKeystorePassword);
+    }
+
+    /** The trust for calling Connect workers over HTTPS: the truststore given, else the JVM's default (null). */
+    public SSLContext workerTrust() {
+        return tlsTruststore == null ? null : Tls.trusting(tlsTruststore, tlsTruststorePassword);
     }
 }

@@ -106,7 +106,7 @@ public final class SwitchboardApp implements AutoCloseable {
 
     private SwitchboardApp(SwitchboardOptions options) {
         this.options = options;
-        this.connectClusters = new ConnectClusters(workerTls());
+        this.connectClusters = new ConnectClusters(options.security().workerTrust());
     }
 
     public static SwitchboardApp start(SwitchboardOptions options) {
@@ -192,7 +192,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 keyring.current().key().getEncoded(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
-                new RemoteStores(Duration.ofSeconds(5), internalRequests, clientTls()), serdes.states(), serdes.observations(), histories,
+                new RemoteStores(Duration.ofSeconds(5), internalRequests, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
                 partitionCount(admin, topics.commands()), READ_WAIT);
         this.queries = queries;
         io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
@@ -323,31 +323,6 @@ public final class SwitchboardApp implements AutoCloseable {
 
     private String scheme() {
         return options.security().tlsKeystore() == null ? "http" : "https";
-    }
-
-    /**
-     * The trust for calling other replicas (and workers) over HTTPS: the truststore given, else the
-     * API's own keystore (replicas sharing one certificate), else none (plain HTTP). Given a
-     * truststore, it is also the JVM's default, which the clients of Connect workers use.
-     */
-    /** The trust for calling Connect workers over HTTPS: the truststore given, else the JVM's default (null). */
-    private javax.net.ssl.SSLContext workerTls() {
-        SecurityOptions security = options.security();
-        return security.tlsTruststore() == null ? null
-                : io.switchboard.http.Tls.trusting(security.tlsTruststore(), security.tlsTruststorePassword());
-    }
-
-    private javax.net.ssl.SSLContext clientTls() {
-        SecurityOptions security = options.security();
-        if (security.tlsTruststore() != null) {
-            javax.net.ssl.SSLContext context = io.switchboard.http.Tls.trusting(security.tlsTruststore(), security.tlsTruststorePassword());
-            javax.net.ssl.SSLContext.setDefault(context);
-            return context;
-        }
-        if (security.tlsKeystore() != null) {
-            return io.switchboard.http.Tls.trusting(security.tlsKeystore(), security.tlsKeystorePassword());
-        }
-        return null;
     }
 
     /** A Kafka client's own settings over the ones every client gets. */

@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  *
  * <p>What the principal may see is left on the request for the routes to hand to the core: which
  * clusters it may view, and in which it sees config values (a viewer sees only keys). Failed logins
- * are logged without the secret, once a minute per client address and claimed name, and an address
+ * are logged without the secret, once a minute per client address, and an address
  * past {@value #MAX_FAILURES} failures a minute for one name is refused (429) for that name until the
  * minute ends. The map of attempts is bounded: past {@value #MAX_TRACKED_ADDRESSES} it starts afresh.
  */
@@ -35,6 +35,8 @@ public final class AccessCheck {
     private final Authenticator authenticator;
     private final InternalRequests internal;
     private final Map<String, long[]> failures = new ConcurrentHashMap<>();
+    /** When each address last had a failed login logged: at most one line a minute per address, whatever names it tries. */
+    private final Map<String, Long> logged = new ConcurrentHashMap<>();
 
     /** @param authenticator null: no credentials configured, so every request is let through (replicas' still signed) */
     public AccessCheck(Authenticator authenticator, InternalRequests internal) {
@@ -130,12 +132,20 @@ public final class AccessCheck {
         long[] window = failures.compute(attempt, (a, w) -> w == null || now - w[0] >= 60_000 ? new long[] {now, 0} : w);
         synchronized (window) {
             window[1]++;
-            if (window[1] == 1) {
-                // The scheme only: never the credentials.
-                String scheme = authorization.split(" ", 2)[0];
-                log.warn("Failed login ({} credentials) from {} for {} {}", scheme.length() > 16 ? "unknown" : scheme,
-                        address, ctx.req().getMethod(), route(ctx));
-            }
+        }
+        if (logged.size() > MAX_TRACKED_ADDRESSES) {
+            logged.clear();
+        }
+        boolean[] due = new boolean[1];
+        logged.compute(address, (a, last) -> {
+            due[0] = last == null || now - last >= 60_000;
+            return due[0] ? now : last;
+        });
+        if (due[0]) {
+            // The scheme only: never the credentials.
+            String scheme = authorization.split(" ", 2)[0];
+            log.warn("Failed login ({} credentials) from {} for {} {}", scheme.length() > 16 ? "unknown" : scheme,
+                    address, ctx.req().getMethod(), route(ctx));
         }
     }
 }

@@ -88,14 +88,7 @@ public final class ConnectorSecrets {
         });
     }
 
-    /** The config with sealed values opened, for a worker that cannot open them itself. */
-    public Map<String, String> open(Map<String, String> config) {
-        Map<String, String> opened = new LinkedHashMap<>();
-        config.forEach((key, value) -> opened.put(key, SecretBox.isSealed(value) ? box.open(value) : value));
-        return opened;
-    }
-
-    /** Like {@link #open}, leaving sealed what no key in the keyring opens (for validation only). */
+    /** The config with sealed values opened, leaving sealed what no key in the keyring opens (for validation only). */
     public Map<String, String> openWherePossible(Map<String, String> config) {
         Map<String, String> opened = new LinkedHashMap<>();
         config.forEach((key, value) -> {

@@ -85,25 +85,6 @@ public final class NamedSecrets {
         }
     }
 
-    /** The config with every secret it names replaced by its value, for a worker that cannot open them itself. */
-    public Map<String, String> resolve(String cluster, Map<String, String> config) {
-        Map<String, String> resolved = new LinkedHashMap<>();
-        config.forEach((key, value) -> {
-            if (value == null || !value.contains("${secretsManager:")) {
-                resolved.put(key, value);
-                return;
-            }
-            Matcher m = REFERENCE.matcher(value);
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                m.appendReplacement(out, Matcher.quoteReplacement(store.open(cluster, m.group(1)).orElse(m.group())));
-            }
-            m.appendTail(out);
-            resolved.put(key, out.toString());
-        });
-        return resolved;
-    }
-
     static Set<String> references(Map<String, String> config) {
         Set<String> names = new TreeSet<>();
         config.values().forEach(value -> {

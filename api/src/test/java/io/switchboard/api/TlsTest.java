@@ -41,11 +41,9 @@ class TlsTest {
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-tls");
         Path keystore = dir.resolve("api.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "switchboard", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD).redirectErrorStream(true).start();
-        assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes()));
+        io.switchboard.testing.Keytool.run("-genkeypair", "-alias", "switchboard", "-keyalg", "RSA", "-keysize", "2048",
+                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
         SecurityOptions tls = SecurityOptions.NONE.withTls(keystore, PASSWORD, null, null);

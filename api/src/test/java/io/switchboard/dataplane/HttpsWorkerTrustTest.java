@@ -3,6 +3,7 @@ package io.switchboard.dataplane;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.switchboard.http.Tls;
+import io.switchboard.testing.Keytool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,15 +98,12 @@ class HttpsWorkerTrustTest {
         }
     }
 
-    private void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("-storepass", PASSWORD, "-storetype", "PKCS12"));
-        if (List.of(args).contains("-genkeypair")) {
-            command.addAll(List.of("-keypass", PASSWORD));
+    private static void keytool(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-storepass", PASSWORD, "-storetype", "PKCS12"));
+        if (all.contains("-genkeypair")) {
+            all.addAll(List.of("-keypass", PASSWORD));
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.waitFor(), String.join(" ", args) + ": " + output);
+        Keytool.run(all.toArray(String[]::new));
     }
 }
