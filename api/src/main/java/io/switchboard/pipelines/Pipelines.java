@@ -91,13 +91,13 @@ public final class Pipelines {
             passwordsFrom = stored(cloneFrom).orElseThrow(() -> new ServiceException.InvalidRequest("clone_from",
                     "clone_from names pipeline " + cloneFrom + ", which does not exist"));
         }
-        PipelineSpec spec = parse(id, body, passwordsFrom);
         if (current.isPresent()) {
-            List<Violation> immutable = current.get().immutableChanges(spec);
+            List<Violation> immutable = current.get().immutableChanges(body);
             if (!immutable.isEmpty()) {
                 throw new ServiceException.InvalidRequest("fields that cannot change were changed", immutable);
             }
         }
+        PipelineSpec spec = parse(id, body, passwordsFrom);
         requireReachable(spec);
         String runId = current.isPresent() ? runId(id) : newRunId();
         long startedAt = current.isPresent() ? runStarted(id) : clock.millis();
@@ -111,8 +111,7 @@ public final class Pipelines {
             throw new ServiceException.InvalidRequest("body", "A merge patch must be a JSON object");
         }
         JsonNode merged = merge(current.json().deepCopy(), mergePatch);
-        PipelineSpec spec = parse(id, merged, current);
-        List<Violation> immutable = current.immutableChanges(spec);
+        List<Violation> immutable = current.immutableChanges(merged);
         if (mergePatch.path("source").isObject() && mergePatch.path("source").size() > 0 && !mergePatch.path("source").has("postgres")) {
             immutable = new ArrayList<>(immutable);
             immutable.add(new Violation("source", "the source type cannot change"));
@@ -124,6 +123,7 @@ public final class Pipelines {
         if (!immutable.isEmpty()) {
             throw new ServiceException.InvalidRequest("fields that cannot change were changed", immutable);
         }
+        PipelineSpec spec = parse(id, merged, current);
         requireReachable(spec);
         return write(spec, runId(id), runStarted(id), request).thenApply(ignored -> get(id));
     }
@@ -356,24 +356,19 @@ public final class Pipelines {
         }
         try {
             ObjectNode json = (ObjectNode) JSON.readTree(source.get().getConfig().get(PipelineCompiler.PIPELINE_SPEC));
-            PipelineSpec shape = PipelineSpec.parse(id, json, placeholder());
-            PostgresConnection from = withPassword(shape.source(), source.get().getConfig().get("database.password"));
-            PostgresConnection to = withPassword(shape.sink(), sink.get().getConfig().get("connection.password"));
-            return Optional.of(new PipelineSpec(id, shape.name(), shape.disabled(), from, shape.publication(), shape.skipSnapshots(), to,
-                    shape.targetSchema(), shape.limits(), shape.json(), shape.snapshotOnly(), shape.schedule()));
+            // The stored shape hides its passwords; its connectors keep them sealed.
+            withPassword(json, "source", source.get().getConfig().get("database.password"));
+            withPassword(json, "sink", sink.get().getConfig().get("connection.password"));
+            return Optional.of(PipelineSpec.parse(id, json, null));
         } catch (java.io.IOException | RuntimeException e) {
             throw new IllegalStateException("The stored pipeline " + id + " cannot be read: " + e.getMessage(), e);
         }
     }
 
-    /** A stand-in whose passwords fill the hidden ones while a stored pipeline is read back. */
-    private static PipelineSpec placeholder() {
-        PostgresConnection none = new PostgresConnection("-", 5432, "-", "-", "-", null);
-        return new PipelineSpec("-", null, false, none, null, false, none, null, new PipelineSpec.Limits(null, null, null), null, false, null);
-    }
-
-    private static PostgresConnection withPassword(PostgresConnection c, String sealed) {
-        return new PostgresConnection(c.host(), c.port(), c.user(), sealed, c.database(), c.sslMode());
+    private static void withPassword(ObjectNode json, String side, String sealed) {
+        if (json.path(side).path("postgres").path("connection") instanceof ObjectNode connection && sealed != null) {
+            connection.put("password", sealed);
+        }
     }
 
     private static PipelineSpec withDisabled(PipelineSpec spec, boolean disabled) {

@@ -11,7 +11,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -28,9 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the connectors and statuses stores with interactive queries, from whichever replica holds a
@@ -63,7 +59,6 @@ public final class ConnectorQueries {
      * offsets behind at most; one still restoring (a standby just assigned) is not asked.
      */
     public static final long MAX_STANDBY_LAG = 20;
-    private static final long LAG_CACHE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long RETRY_PAUSE_MS = 100;
     /** How many reads may wait at once for their data (see {@link WaitingReads}). */
     public static final int MAX_WAITING_READS = 32;
@@ -77,14 +72,7 @@ public final class ConnectorQueries {
     private final int partitions;
     private final Duration readWait;
     private final WaitingReads waitingReads;
-    /** Asks Kafka for store lags off the request thread, so a broker that does not answer cannot hold a read. */
-    private final ExecutorService lagFetcher = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "switchboard-store-lags");
-        t.setDaemon(true);
-        return t;
-    });
-    private volatile LagReading lagReading = LagReading.NONE;
-    private CompletableFuture<LagReading> lagsInFlight;
+    private final StoreLags lags;
 
     /**
      * @param partitions the number of partitions of the stores (those of the command topic)
@@ -110,6 +98,7 @@ public final class ConnectorQueries {
         this.waitingReads = new WaitingReads(maxWaitingReads);
         this.histories = histories;
         this.streams = streams;
+        this.lags = new StoreLags(streams);
         this.router = router;
         this.remote = remote;
         this.states = states;
@@ -125,7 +114,7 @@ public final class ConnectorQueries {
     /**
      * A connector's state when this replica holds it at hand: in its partition's active copy, or in
      * a standby copy at most {@link #MAX_STANDBY_LAG} records behind (lags read in the last
-     * {@link #LAG_CACHE_NANOS}, or read again within {@link #LAG_READING_WAIT_EARLY_ANSWER_MS}). Empty when
+     * {@link StoreLags#CACHE_NANOS}, or read again within {@link #LAG_READING_WAIT_EARLY_ANSWER_MS}). Empty when
      * neither copy is here, the standby is not known to be current, or the standby does not hold
      * the connector (it may be just created): the caller then asks whoever can tell. Never asks
      * another replica.
@@ -441,57 +430,9 @@ public final class ConnectorQueries {
     /** How long a pause, resume or stop waits for one: it waits for its decision instead. */
     private static final long LAG_READING_WAIT_EARLY_ANSWER_MS = 100;
 
-    /** The lags of the local copies as read at one moment ({@link System#nanoTime()}). */
-    private record LagReading(Map<String, Map<Integer, LagInfo>> lags, long readAt) {
-        static final LagReading NONE = new LagReading(Map.of(), 0);
-
-        boolean fresh() {
-            return this != NONE && System.nanoTime() - readAt < LAG_CACHE_NANOS;
-        }
-
-        /** Whether the copy of a partition is at most {@link #MAX_STANDBY_LAG} behind. */
-        boolean current(String store, int partition) {
-            LagInfo lag = lags.getOrDefault(store, Map.of()).get(partition);
-            return lag != null && lag.offsetLag() <= MAX_STANDBY_LAG;
-        }
-    }
-
     /** Whether this replica's copy of a partition is at most {@link #MAX_STANDBY_LAG} behind. */
     private boolean currentEnough(String store, int partition, long waitMs) {
-        return localLags(waitMs).current(store, partition);
-    }
-
-    /**
-     * The lags of the local copies, at most {@link #LAG_CACHE_NANOS} old. Finding them out asks
-     * Kafka for end offsets, one reading shared by every caller; a caller waits for it at most
-     * {@code waitMs}, and without an answer nothing is known to be current.
-     */
-    private LagReading localLags(long waitMs) {
-        LagReading known = lagReading;
-        if (known.fresh()) {
-            return known;
-        }
-        try {
-            return refreshLags().get(waitMs, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return LagReading.NONE;
-        } catch (Exception unknown) {
-            return LagReading.NONE;
-        }
-    }
-
-    /** The reading of the local copies' lags under way, begun now if none is; it keeps what it reads. */
-    private synchronized CompletableFuture<LagReading> refreshLags() {
-        if (lagsInFlight == null || lagsInFlight.isDone()) {
-            lagsInFlight = CompletableFuture.supplyAsync(
-                    () -> new LagReading(streams.allLocalStorePartitionLags(), System.nanoTime()), lagFetcher)
-                    .thenApply(read -> {
-                        lagReading = read;
-                        return read;
-                    });
-        }
-        return lagsInFlight;
+        return lags.current(store, partition, MAX_STANDBY_LAG, waitMs);
     }
 
     @SuppressWarnings("unchecked")
