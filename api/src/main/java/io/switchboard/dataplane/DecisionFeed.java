@@ -95,7 +95,7 @@ public final class DecisionFeed implements AutoCloseable {
                 }
             }
         }
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(Duration.ofSeconds(10));
     }
 
     @Override

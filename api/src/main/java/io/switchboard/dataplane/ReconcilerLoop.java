@@ -129,7 +129,7 @@ public final class ReconcilerLoop implements AutoCloseable {
             sleep(Math.max(0, TICK.toMillis() - elapsedMs));
         }
         Thread.interrupted(); // close() interrupts a sleep; leaving the group must not fail on it
-        lease.close(Duration.ofSeconds(5));
+        lease.close(Duration.ofSeconds(15)); // leaving the group takes a round trip a loaded broker can hold for seconds
     }
 
     /**

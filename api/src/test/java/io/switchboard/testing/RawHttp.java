@@ -73,6 +73,9 @@ public final class RawHttp {
         try {
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 all.write(buffer, 0, n);
+                if (complete(all.toByteArray())) {
+                    break; // a whole answer with its length is an answer, whether or not the server then closes
+                }
             }
         } catch (SocketTimeoutException e) {
             return new Answer(NO_ANSWER_IN_TIME, Map.of(), all.toString(StandardCharsets.ISO_8859_1));
@@ -102,6 +105,25 @@ public final class RawHttp {
             rest = dechunk(rest);
         }
         return new Answer(status, headers, new String(rest, StandardCharsets.UTF_8));
+    }
+
+    /** Whether these bytes hold an answer's head and as much body as its Content-Length gives. */
+    private static boolean complete(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        for (String line : text.substring(0, end).split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                try {
+                    return bytes.length - end - 4 >= Long.parseLong(line.substring(15).trim());
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     private static byte[] dechunk(byte[] chunked) {
