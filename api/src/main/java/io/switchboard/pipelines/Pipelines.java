@@ -91,7 +91,7 @@ public final class Pipelines {
             passwordsFrom = stored(cloneFrom).orElseThrow(() -> new ServiceException.InvalidRequest("clone_from",
                     "clone_from names pipeline " + cloneFrom + ", which does not exist"));
         }
-        if (current.isPresent()) {
+        if (current.isPresent() && body != null && body.isObject()) { // else parse names what the body lacks
             List<Violation> immutable = current.get().immutableChanges(body);
             if (!immutable.isEmpty()) {
                 throw new ServiceException.InvalidRequest("fields that cannot change were changed", immutable);
