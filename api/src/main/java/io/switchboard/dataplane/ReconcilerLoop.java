@@ -25,6 +25,7 @@ public final class ReconcilerLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcilerLoop.class);
     static final Duration TICK = Duration.ofMillis(250);
     static final Duration PASS_DELAY_MAX = Duration.ofSeconds(60);
+    static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(15);
     /** How long after it was given to the worker a connector not yet running counts as the worker still starting it. */
     static final long STARTING_MS = 5_000;
 
@@ -40,6 +41,8 @@ public final class ReconcilerLoop implements AutoCloseable {
     private final Duration interval;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Counted down by close(): wakes the loop's sleep without interrupting the thread that then leaves the group. */
+    private final java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean leader;
     /** The last failure of a pass, logged once until it changes or a pass succeeds. */
     private String lastFailure;
@@ -128,8 +131,11 @@ public final class ReconcilerLoop implements AutoCloseable {
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             sleep(Math.max(0, TICK.toMillis() - elapsedMs));
         }
-        Thread.interrupted(); // close() interrupts a sleep; leaving the group must not fail on it
-        lease.close(Duration.ofSeconds(15)); // leaving the group takes a round trip a loaded broker can hold for seconds
+        // Leaving the group takes a round trip a loaded broker can hold for seconds. An interrupt
+        // would abort it (the client logs that as an error), so close() never interrupts this thread
+        // while it leaves: it signals `stopping` and waits up to LEAVE_TIMEOUT plus a margin.
+        Thread.interrupted();
+        lease.close(LEAVE_TIMEOUT);
     }
 
     /**
@@ -149,20 +155,29 @@ public final class ReconcilerLoop implements AutoCloseable {
 
     private void sleep(long ms) {
         try {
-            Thread.sleep(ms);
+            if (stopping.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                running = false;
+            }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             running = false;
         }
     }
 
+    /**
+     * Stops the loop and leaves the group. The thread is only woken (a latch for its sleep, a
+     * wakeup for its poll); it is interrupted only if a pass is still stuck once leaving had its time.
+     */
     @Override
     public void close() {
         running = false;
+        stopping.countDown();
         lease.wakeup();
-        thread.interrupt();
         try {
-            thread.join(10_000);
+            thread.join(LEAVE_TIMEOUT.toMillis() + 5_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(5_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
