@@ -33,6 +33,9 @@ import java.util.concurrent.CompletableFuture;
  * (see {@link PipelineCompiler}) on Connect cluster {@code default}, so every change is a decided
  * command with its history and lifecycle events; the pipeline as given (passwords hidden) and its
  * run id live in the source connector's config, its passwords sealed like any secret config value.
+ * Every command for a pipeline's connectors names the pipeline ({@link RequestContext#forPipeline}):
+ * the decider lets nothing else change them. A password a request leaves hidden is taken from the
+ * pipeline named by {@code clone_from} only for the same host, port, database and user it was given for.
  */
 public final class Pipelines {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,6 +89,9 @@ public final class Pipelines {
                     "clone_from names pipeline " + cloneFrom + ", which does not exist"));
         }
         PipelineSpec spec = parse(id, body, passwordsFrom);
+        if (cloneFrom != null) {
+            requireClonedPasswordsStayHome(body, spec, passwordsFrom);
+        }
         if (current.isPresent()) {
             List<Violation> immutable = current.get().immutableChanges(spec);
             if (!immutable.isEmpty()) {
@@ -158,7 +164,8 @@ public final class Pipelines {
         return switch (command) {
             case "Start" -> start(spec, request);
             case "Stop" -> write(withDisabled(spec, true), runId(id), runStarted(id), request);
-            case "Restart" -> both(name -> connectors.restart(scope, name, true, false, request).thenApply(v -> null), source, sink);
+            case "Restart" -> both(name -> connectors.restart(scope, name, true, false, request.forPipeline(id)).thenApply(v -> null),
+                    source, sink);
             case "Delete", "ForceDelete" -> delete(spec, command.equals("ForceDelete"), request);
             case "ReIntialize" -> reinitialize(spec, request);
             default -> throw new ServiceException.InvalidRequest("command",
@@ -222,7 +229,7 @@ public final class Pipelines {
 
     /** The source is stopped, its offsets reset, and it is started again, which takes a new snapshot. */
     private CompletableFuture<Void> snapshotAgain(String id, RequestContext request) {
-        return connectors.requestOffsetsChange(scope, PipelineCompiler.sourceName(id), null, request).thenApply(v -> null);
+        return connectors.requestOffsetsChange(scope, PipelineCompiler.sourceName(id), null, request.forPipeline(id)).thenApply(v -> null);
     }
 
     /**
@@ -249,7 +256,8 @@ public final class Pipelines {
         return started;
     }
 
-    private CompletableFuture<Void> delete(PipelineSpec spec, boolean force, RequestContext request) {
+    private CompletableFuture<Void> delete(PipelineSpec spec, boolean force, RequestContext client) {
+        RequestContext request = client.forPipeline(spec.id());
         String slot = PipelineCompiler.slotName(spec.id());
         String publication = spec.publication() == null ? slot : spec.publication();
         return connectors.delete(scope, PipelineCompiler.sourceName(spec.id()), request)
@@ -286,7 +294,8 @@ public final class Pipelines {
         } while (true);
     }
 
-    private CompletableFuture<Void> write(PipelineSpec spec, String runId, long startedAt, RequestContext request) {
+    private CompletableFuture<Void> write(PipelineSpec spec, String runId, long startedAt, RequestContext client) {
+        RequestContext request = client.forPipeline(spec.id());
         PipelineCompiler.Compiled compiled = PipelineCompiler.compile(spec, runId, startedAt);
         TargetState target = spec.disabled() ? TargetState.STOPPED : TargetState.RUNNING;
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
@@ -305,6 +314,31 @@ public final class Pipelines {
             return PipelineSpec.parse(id, body, passwordsFrom);
         } catch (PipelineSpec.Invalid e) {
             throw new ServiceException.InvalidRequest("the pipeline is invalid", e.violations());
+        }
+    }
+
+    /**
+     * A password left hidden is taken from the pipeline cloned only for the server, database and
+     * user it was given for: sent anywhere else (a host the caller chose), it would be read there.
+     * Checked before any connection is tried.
+     */
+    private static void requireClonedPasswordsStayHome(JsonNode body, PipelineSpec spec, PipelineSpec from) {
+        List<Violation> problems = new ArrayList<>();
+        requireSameServer(body.path("source"), "source.postgres.connection", spec.source(), from.source(), problems);
+        requireSameServer(body.path("sink"), "sink.postgres.connection", spec.sink(), from.sink(), problems);
+        if (!problems.isEmpty()) {
+            throw new ServiceException.InvalidRequest("a hidden password is kept only for the database it was given for", problems);
+        }
+    }
+
+    private static void requireSameServer(JsonNode side, String at, PostgresConnection given, PostgresConnection from,
+                                          List<Violation> problems) {
+        boolean hidden = PipelineSpec.HIDDEN.equals(side.path("postgres").path("connection").path("password").asText(null));
+        boolean sameServer = given.host().equals(from.host()) && given.port() == from.port()
+                && given.database().equals(from.database()) && given.user().equals(from.user());
+        if (hidden && !sameServer) {
+            problems.add(new Violation(at + ".password", "must be given again: the host, port, database or user differ from those of "
+                    + "the pipeline cloned, whose password is kept only for them"));
         }
     }
 
