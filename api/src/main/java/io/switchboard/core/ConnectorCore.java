@@ -81,6 +81,7 @@ public final class ConnectorCore implements ConnectorService {
         secrets.requireOpenable(config);
         namedSecrets.requireKnown(scope, config);
         Set<String> passwords = validator.validate(scope.cluster(), config);
+        namedSecrets.requireKnown(scope, config);
         CreateConnector action = new CreateConnector(secrets.seal(config, passwords, Map.of()),
                 initialState == null ? TargetState.RUNNING : initialState, initialOffsets);
         return submit(scope, name, action, Operation.CREATE, request)
@@ -95,6 +96,7 @@ public final class ConnectorCore implements ConnectorService {
         secrets.requireOpenable(config);
         namedSecrets.requireKnown(scope, config);
         Set<String> passwords = validator.validate(scope.cluster(), config);
+        namedSecrets.requireKnown(scope, config);
         Map<String, String> sealed = secrets.seal(config, passwords, currentConfigIfSecret(scope, name, config, passwords));
         return submit(scope, name, new PutConnectorConfig(sealed), Operation.PUT_CONFIG, request)
                 .thenApply(d -> d.getOutcome() == Outcome.CREATED
@@ -118,6 +120,7 @@ public final class ConnectorCore implements ConnectorService {
             }
         });
         Set<String> passwords = validator.validate(scope.cluster(), secrets.openWherePossible(patched));
+        namedSecrets.requireKnown(scope, patch);
         Map<String, String> sealedPatch = new LinkedHashMap<>();
         patch.forEach((k, v) -> sealedPatch.put(k, v == null ? null
                 : secrets.seal(Collections.singletonMap(k, v), passwords, current.getConfig()).get(k)));
