@@ -83,6 +83,7 @@ public final class CommandGateway implements AutoCloseable {
                 .setRequestId(request.requestId())
                 .setPrincipal(request.principal())
                 .setIdempotencyKey(request.idempotencyKey())
+                .setPipeline(request.pipeline())
                 .setIssuedAt(clock.millis())
                 .setAction(action);
     }

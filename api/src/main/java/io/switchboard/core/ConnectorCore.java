@@ -14,7 +14,6 @@ import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
 import io.switchboard.dataplane.AutoRestart;
 import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.DecisionReasons;
 import io.switchboard.query.ConnectorQueries;
 import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.StoreUnavailableException;
@@ -80,6 +79,7 @@ public final class ConnectorCore implements ConnectorService {
     public CompletableFuture<Written> create(Scope scope, String name, Map<String, String> config, TargetState initialState,
                                              String initialOffsets, RequestContext request) {
         ConnectorNames.requireAddressable(name);
+        requireOwnerAtHand(scope, name, new CreateConnector(config, TargetState.RUNNING, null), Operation.CREATE, request);
         secrets.requireOpenable(config);
         namedSecrets.requireKnown(scope, config);
         Set<String> passwords = validator.validate(scope.cluster(), config);
@@ -95,6 +95,7 @@ public final class ConnectorCore implements ConnectorService {
     public CompletableFuture<Written> putConfig(Scope scope, String name, Map<String, String> config, RequestContext request) {
         // A PUT may create the connector: its name must be one the worker can address.
         ConnectorNames.requireAddressable(name);
+        requireOwnerAtHand(scope, name, new PutConnectorConfig(config), Operation.PUT_CONFIG, request);
         secrets.requireOpenable(config);
         namedSecrets.requireKnown(scope, config);
         Set<String> passwords = validator.validate(scope.cluster(), config);
@@ -109,6 +110,8 @@ public final class ConnectorCore implements ConnectorService {
     public CompletableFuture<ConnectorView> patchConfig(Scope scope, String name, Map<String, String> patch,
                                                         RequestContext request) {
         ConnectorState current = existing(scope, name, Operation.PATCH_CONFIG);
+        DecisionAnswers.requireOwner(current, gateway.command(key(scope, name), new PatchConnectorConfig(patch), request).build(),
+                Operation.PATCH_CONFIG);
         secrets.requireOpenable(patch);
         namedSecrets.requireKnown(scope, patch);
         Map<String, String> patched = new HashMap<>(current.getConfig());
@@ -148,34 +151,54 @@ public final class ConnectorCore implements ConnectorService {
     }
 
     /**
-     * A target state change of a connector that exists cannot be refused (the decider accepts it or
-     * finds it already made), so, as Kafka Connect does, it is answered as soon as it is durably in
-     * Kafka, without waiting for its turn in the processor. With an Idempotency-Key (only the
-     * decision can tell a retry or a conflict), or when this replica cannot say at once that the
-     * connector exists, the answer waits for the decision as every other command's does.
+     * A target state change of a connector that exists is refused only when a pipeline owns the
+     * connector and the command does not come from it, which the decider's own function tells from
+     * the state at hand; else it cannot be refused (the decider accepts it or finds it already
+     * made), so, as Kafka Connect does, it is answered as soon as it is durably in Kafka, without
+     * waiting for its turn in the processor. With an Idempotency-Key (only the decision can tell a
+     * retry or a conflict), or when this replica cannot say at once that the connector exists, the
+     * answer waits for the decision as every other command's does.
      */
     @Override
     public CompletableFuture<Void> changeTargetState(Scope scope, String name, TargetState target, RequestContext request) {
         ChangeTargetState action = new ChangeTargetState(target);
-        if (request.idempotencyKey() == null && exists(scope, name)) {
-            return gateway.submitDurably(gateway.command(key(scope, name), action, request).build());
+        if (request.idempotencyKey() == null) {
+            Optional<ConnectorState> atHand = atHand(scope, name);
+            if (atHand.isPresent()) {
+                ConnectorCommand command = gateway.command(key(scope, name), action, request).build();
+                // The one refusal an existing connector can get, decided as the decider will decide it.
+                DecisionAnswers.requireOwner(atHand.get(), command, Operation.CHANGE_TARGET_STATE);
+                return gateway.submitDurably(command);
+            }
         }
         return submit(scope, name, action, Operation.CHANGE_TARGET_STATE, request).thenApply(d -> null);
     }
 
     /**
-     * Whether this replica's own copy of the connector's partition holds the connector: the active
-     * copy, or a standby copy known to be current (a connector deleted in the last few records may
-     * still be there; the change then comes after the delete and is a no-op, as the same race is
-     * on a worker). False when no copy here can tell at once (another replica owns the partition
-     * and none is here, or the standby's lag is not known now): asking another replica would cost
-     * more than waiting for the decision.
+     * An early answer to a command the decider would refuse because a pipeline owns the connector
+     * (see {@link DecisionAnswers#requireOwner}), when this replica has the connector at hand: the
+     * same pure function on the same state, before the config is validated. The decider still decides.
      */
-    private boolean exists(Scope scope, String name) {
+    private void requireOwnerAtHand(Scope scope, String name, Object action, Operation operation, RequestContext request) {
+        Optional<ConnectorState> atHand = atHand(scope, name);
+        if (atHand.isPresent()) {
+            DecisionAnswers.requireOwner(atHand.get(), gateway.command(key(scope, name), action, request).build(), operation);
+        }
+    }
+
+    /**
+     * The connector as this replica's own copy of its partition holds it: the active copy, or a
+     * standby copy known to be current (a connector deleted in the last few records may still be
+     * there; the change then comes after the delete and is a no-op, as the same race is on a
+     * worker). Empty when it is not there, or when no copy here can tell at once (another replica
+     * owns the partition and none is here, or the standby's lag is not known now): asking another
+     * replica would cost more than waiting for the decision.
+     */
+    private Optional<ConnectorState> atHand(Scope scope, String name) {
         try {
-            return queries.connectorAtHand(key(scope, name)).isPresent();
+            return queries.connectorAtHand(key(scope, name));
         } catch (StoreUnavailableException | InvalidStateStoreException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -214,7 +237,7 @@ public final class ConnectorCore implements ConnectorService {
         watcher.requireRoom();
         ConnectorKey key = key(scope, name);
         ConnectorCommand command = gateway.command(key, new ModifyOffsets(offsets, false), request).build();
-        return gateway.submit(command).thenApply(d -> accepted(d, Operation.OFFSETS))
+        return gateway.submit(command).thenApply(d -> DecisionAnswers.accepted(d, Operation.OFFSETS))
                 .thenCompose(decided -> {
                     // The change this command recorded, or, for a retry with the same Idempotency-Key, the first one.
                     String id = decided.getState().getPendingOffsets().getId();
@@ -437,33 +460,6 @@ public final class ConnectorCore implements ConnectorService {
     private CompletableFuture<CommandDecision> submit(Scope scope, String name, Object action, Operation operation,
                                                       RequestContext request) {
         return gateway.submit(gateway.command(key(scope, name), action, request).build())
-                .thenApply(d -> accepted(d, operation));
-    }
-
-    /** The decision when the command was carried out; else the refusal as a domain error. */
-    private static CommandDecision accepted(CommandDecision decision, Operation operation) {
-        return switch (decision.getOutcome()) {
-            case CREATED, UPDATED, UNCHANGED, DELETED -> decision;
-            case NOT_FOUND -> throw ServiceException.NotFound.connector(decision.getConnector(), operation);
-            case CONFLICT -> throw conflict(decision);
-            case REJECTED -> throw refusal(decision);
-            case IDEMPOTENCY_CONFLICT -> throw new ServiceException.IdempotencyConflict(decision.getMessage());
-        };
-    }
-
-    private static ServiceException conflict(CommandDecision decision) {
-        if (DecisionReasons.OFFSETS_REQUEST_PENDING.equals(decision.getReason())) {
-            return new ServiceException.Busy("An offsets request for connector " + decision.getConnector()
-                    + " is under way; it must end before another is made");
-        }
-        return new ServiceException.AlreadyExists(decision.getConnector());
-    }
-
-    private static ServiceException refusal(CommandDecision decision) {
-        String reason = decision.getReason();
-        if (DecisionReasons.NOT_STOPPED.equals(reason)) {
-            return new ServiceException.NotInState(decision.getConnector(), TargetState.STOPPED);
-        }
-        return new ServiceException.InvalidRequest(decision.getMessage());
+                .thenApply(d -> DecisionAnswers.accepted(d, operation));
     }
 }

@@ -36,16 +36,19 @@ public final class NamedSecrets {
         this.clock = clock;
     }
 
+    /** Of concurrent creates of one name, on any replicas, exactly one creates it; the others are AlreadyExists. */
     public SecretView create(Scope scope, String name, Map<String, String> labels, String value) {
-        if (store.get(scope.cluster(), name).isPresent()) {
-            throw new ServiceException.AlreadyExists(Subject.SECRET, name);
-        }
-        return view(write(scope, name, labels, value));
+        return view(change(scope, name, current -> {
+            if (current != null) {
+                throw new ServiceException.AlreadyExists(Subject.SECRET, name);
+            }
+            return store.sealed(scope.cluster(), name, labels, value, null, clock.millis());
+        }));
     }
 
     public SecretView update(Scope scope, String name, Map<String, String> labels, String value) {
-        existing(scope, name);
-        return view(write(scope, name, labels, value));
+        return view(change(scope, name, current -> store.sealed(scope.cluster(), name, labels, value,
+                requireExists(current, name), clock.millis())));
     }
 
     public SecretView get(Scope scope, String name) {
@@ -56,22 +59,29 @@ public final class NamedSecrets {
         return store.list(scope.cluster()).stream().map(NamedSecrets::view).toList();
     }
 
-    /** Refused while a connector of the cluster uses it, naming them. */
+    /**
+     * Refused while a connector of the cluster uses it, naming them. The connectors are those
+     * decided when the delete is: a command naming the secret that passed {@link #requireKnown}
+     * before the delete and is decided after it still names a secret that is gone (the processor,
+     * which decides connector commands, does not see secrets).
+     */
     public void delete(Scope scope, String name) {
-        existing(scope, name);
-        List<String> users = queries.connectors(scope.cluster()).stream()
-                .filter(c -> references(c.getConfig()).contains(name)).map(ConnectorState::getName).sorted().toList();
-        if (!users.isEmpty()) {
-            throw new ServiceException.InUse(name, users);
-        }
-        try {
-            store.delete(scope.cluster(), name);
-        } catch (SecretStore.StoreUnavailable e) {
-            throw new ServiceException.Unavailable(e.getMessage());
-        }
+        change(scope, name, current -> {
+            requireExists(current, name);
+            List<String> users = queries.connectors(scope.cluster()).stream()
+                    .filter(c -> references(c.getConfig()).contains(name)).map(ConnectorState::getName).sorted().toList();
+            if (!users.isEmpty()) {
+                throw new ServiceException.InUse(name, users);
+            }
+            return null;
+        });
     }
 
-    /** Refuses a config that names a secret the cluster does not have. */
+    /**
+     * Refuses a config that names a secret the cluster does not have. Connector writes ask twice,
+     * before the config is validated and again just before the command is sent, so that a delete
+     * that comes during the validation is seen.
+     */
     public void requireKnown(Scope scope, Map<String, String> config) {
         Set<String> missing = new TreeSet<>();
         for (String name : references(config)) {
@@ -103,9 +113,17 @@ public final class NamedSecrets {
                 ServiceException.Operation.READ));
     }
 
-    private SecretStore.StoredSecret write(Scope scope, String name, Map<String, String> labels, String value) {
+    private static SecretStore.StoredSecret requireExists(SecretStore.StoredSecret current, String name) {
+        if (current == null) {
+            throw new ServiceException.NotFound(Subject.SECRET, name, null, ServiceException.Operation.READ);
+        }
+        return current;
+    }
+
+    /** A change decided by the store's one writer against every change before it (see {@link SecretStore#change}). */
+    private SecretStore.StoredSecret change(Scope scope, String name, SecretStore.Change change) {
         try {
-            return store.put(scope.cluster(), name, labels, value, clock.millis());
+            return store.change(scope.cluster(), name, change);
         } catch (SecretStore.StoreUnavailable e) {
             throw new ServiceException.Unavailable(e.getMessage());
         }

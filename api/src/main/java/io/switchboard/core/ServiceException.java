@@ -97,6 +97,32 @@ public abstract sealed class ServiceException extends RuntimeException {
         }
     }
 
+    /**
+     * The connector belongs to a pipeline, and only the pipeline service changes it; or (pipeline
+     * null) the pipeline service was asked to change a connector that exists and no pipeline owns.
+     */
+    public static final class NotTheOwner extends ServiceException {
+        private final String name;
+        private final String pipeline;
+
+        public NotTheOwner(String name, String pipeline) {
+            super(pipeline != null
+                    ? "Connector " + name + " belongs to pipeline " + pipeline + "; change it through /api/v1/connectors/" + pipeline
+                    : "Connector " + name + " exists and does not belong to the pipeline; delete it, or give the pipeline another id");
+            this.name = name;
+            this.pipeline = pipeline;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** The pipeline that owns the connector; null when none does. */
+        public String pipeline() {
+            return pipeline;
+        }
+    }
+
     /** A secret cannot be deleted while connectors use it. */
     public static final class InUse extends ServiceException {
         private final List<String> users;

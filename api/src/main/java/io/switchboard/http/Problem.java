@@ -27,7 +27,8 @@ public record Problem(int status, String message, Integer retryAfterSeconds, Ser
         } else if (e instanceof ServiceException.NotFound) {
             return 404;
         } else if (e instanceof ServiceException.AlreadyExists || e instanceof ServiceException.Busy
-                || e instanceof ServiceException.InUse || e instanceof ServiceException.NotInState) {
+                || e instanceof ServiceException.InUse || e instanceof ServiceException.NotInState
+                || e instanceof ServiceException.NotTheOwner) {
             return 409;
         } else if (e instanceof ServiceException.IdempotencyConflict) {
             return 422;

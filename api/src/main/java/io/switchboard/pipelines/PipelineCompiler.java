@@ -1,5 +1,7 @@
 package io.switchboard.pipelines;
 
+import io.switchboard.processor.PipelineOwnership;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +23,7 @@ public final class PipelineCompiler {
     }
 
     /** Config keys that tie a connector to its pipeline; the source's also hold the pipeline as given and its run. */
-    public static final String PIPELINE_ID = "switchboard.pipeline.id";
+    public static final String PIPELINE_ID = PipelineOwnership.PIPELINE_ID;
     public static final String PIPELINE_SPEC = "switchboard.pipeline.spec";
     public static final String PIPELINE_RUN = "switchboard.pipeline.run_id";
     /** When the current run began (epoch milliseconds): a scheduled pipeline's next run is counted from it. */

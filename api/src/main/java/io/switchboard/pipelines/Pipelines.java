@@ -34,6 +34,9 @@ import java.util.concurrent.CompletableFuture;
  * (see {@link PipelineCompiler}) on Connect cluster {@code default}, so every change is a decided
  * command with its history and lifecycle events; the pipeline as given (passwords hidden) and its
  * run id live in the source connector's config, its passwords sealed like any secret config value.
+ * Every command for a pipeline's connectors names the pipeline ({@link RequestContext#forPipeline}):
+ * the decider lets nothing else change them. A password a request leaves hidden is taken from the
+ * pipeline named by {@code clone_from} only for the same host, port, database and user it was given for.
  */
 public final class Pipelines {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -181,7 +184,7 @@ public final class Pipelines {
         return switch (known) {
             case Start -> start(spec, request);
             case Stop -> write(withDisabled(spec, true), runId(id), runStarted(id), request);
-            case Restart -> both(name -> connectors.restart(scope, name, true, false, request).thenApply(v -> null), source, sink);
+            case Restart -> both(name -> connectors.restart(scope, name, true, false, request.forPipeline(id)).thenApply(v -> null), source, sink);
             case Delete, ForceDelete -> delete(spec, known == PipelineCommand.ForceDelete, request);
             case ReIntialize -> reinitialize(spec, request);
         };
@@ -243,7 +246,7 @@ public final class Pipelines {
 
     /** The source is stopped, its offsets reset, and it is started again, which takes a new snapshot. */
     private CompletableFuture<Void> snapshotAgain(String id, RequestContext request) {
-        return connectors.requestOffsetsChange(scope, PipelineCompiler.sourceName(id), null, request).thenApply(v -> null);
+        return connectors.requestOffsetsChange(scope, PipelineCompiler.sourceName(id), null, request.forPipeline(id)).thenApply(v -> null);
     }
 
     /**
@@ -270,7 +273,8 @@ public final class Pipelines {
         return started;
     }
 
-    private CompletableFuture<Void> delete(PipelineSpec spec, boolean force, RequestContext request) {
+    private CompletableFuture<Void> delete(PipelineSpec spec, boolean force, RequestContext client) {
+        RequestContext request = client.forPipeline(spec.id());
         String slot = PipelineCompiler.slotName(spec.id());
         String publication = spec.publication() == null ? slot : spec.publication();
         return connectors.delete(scope, PipelineCompiler.sourceName(spec.id()), request)
@@ -307,7 +311,8 @@ public final class Pipelines {
         } while (true);
     }
 
-    private CompletableFuture<Void> write(PipelineSpec spec, String runId, long startedAt, RequestContext request) {
+    private CompletableFuture<Void> write(PipelineSpec spec, String runId, long startedAt, RequestContext client) {
+        RequestContext request = client.forPipeline(spec.id());
         PipelineCompiler.Compiled compiled = PipelineCompiler.compile(spec, runId, startedAt);
         TargetState target = spec.disabled() ? TargetState.STOPPED : TargetState.RUNNING;
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.

@@ -1,6 +1,7 @@
 package io.switchboard.secrets;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -11,8 +12,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -22,12 +27,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -37,15 +44,33 @@ import java.util.concurrent.TimeoutException;
  * never holds a value in plain text. Every replica reads the whole topic into memory with one
  * thread, so any replica can answer; a write returns once this replica has read it back, so a
  * client reads what it wrote. Only {@link #open} gives a value back, for the worker that needs it.
+ *
+ * <p>Every change is decided by one writer at a time, against every record written before it: all
+ * replicas write through one transactional id ({@code <topic>.writer}), so a replica's writer
+ * fences the one before it. A {@link #change} reads the topic to its end, decides, and commits; if
+ * another replica's writer started meanwhile, the commit is refused (fenced), and the change is
+ * read and decided again. So of two creates of one secret, on any replicas, exactly one writes.
  */
 public final class SecretStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SecretStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WRITE_VISIBLE_WITHIN = Duration.ofSeconds(10);
+    /** Times a change is decided again after another replica wrote first; contention is rare, and bounded. */
+    private static final int ATTEMPTS = 10;
 
     /** A secret as stored: its value sealed, never in plain text. */
     public record StoredSecret(String cluster, String name, Map<String, String> labels,
                                @JsonProperty("sealed") String sealedValue, long createdAt, long updatedAt) {
+    }
+
+    /**
+     * How a secret changes, decided against the secret as the whole topic has it (null: there is
+     * none). Answers the secret to write, or null to delete it; throws to refuse, and then nothing
+     * is written. It may be called again (after another replica wrote), so it must not act.
+     */
+    @FunctionalInterface
+    public interface Change {
+        StoredSecret decide(StoredSecret current);
     }
 
     /** The store cannot be read or written now. */
@@ -57,8 +82,13 @@ public final class SecretStore implements AutoCloseable {
 
     private final String topic;
     private final SecretBox box;
-    private final KafkaProducer<String, String> producer;
+    private final Map<String, Object> producerSettings;
     private final KafkaConsumer<String, String> consumer;
+    /** Reads where the topic ends, for a change to read everything before it decides; used under {@link #writeLock}. */
+    private final KafkaConsumer<String, String> endReader;
+    private final Object writeLock = new Object();
+    /** This replica's transactional writer, while no other replica's has fenced it; under {@link #writeLock}. */
+    private KafkaProducer<String, String> writer;
     private final Map<String, StoredSecret> secrets = new ConcurrentHashMap<>();
     private final Thread reader;
     private volatile long readUpTo = -1;
@@ -73,18 +103,20 @@ public final class SecretStore implements AutoCloseable {
         this.topic = topic;
         this.box = box;
         createTopic(admin, topic);
-        Map<String, Object> producerSettings = new java.util.HashMap<>(kafkaSettings);
+        this.producerSettings = new HashMap<>(kafkaSettings);
         producerSettings.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
-        this.producer = new KafkaProducer<>(producerSettings, new StringSerializer(), new StringSerializer());
-        Map<String, Object> consumerSettings = new java.util.HashMap<>(kafkaSettings);
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic + ".writer",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
+        Map<String, Object> consumerSettings = new HashMap<>(kafkaSettings);
         consumerSettings.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         this.consumer = new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new StringDeserializer());
+        this.endReader = new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new StringDeserializer());
         TopicPartition partition = new TopicPartition(topic, 0);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
@@ -153,21 +185,88 @@ public final class SecretStore implements AutoCloseable {
         return new ArrayList<>(sorted.values());
     }
 
-    /** Seals and writes a secret (a new one, or a new value and labels for one); answers it once this replica reads it. */
-    public StoredSecret put(String cluster, String name, Map<String, String> labels, String value, long now) {
-        StoredSecret existing = secrets.get(key(cluster, name));
-        StoredSecret secret = new StoredSecret(cluster, name, Map.copyOf(labels),
-                box.seal("secret:" + cluster + "/" + name, value), existing == null ? now : existing.createdAt(), now);
-        try {
-            write(key(cluster, name), JSON.writeValueAsString(secret));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        return secret;
+    /** A secret with this value sealed: a new one ({@code current} null), or a new value and labels for {@code current}. */
+    public StoredSecret sealed(String cluster, String name, Map<String, String> labels, String value, StoredSecret current, long now) {
+        return new StoredSecret(cluster, name, Map.copyOf(labels), box.seal("secret:" + cluster + "/" + name, value),
+                current == null ? now : current.createdAt(), now);
     }
 
-    public void delete(String cluster, String name) {
-        write(key(cluster, name), null);
+    /**
+     * Decides a change of one secret against every record written before it, by any replica, and
+     * writes what it decided; answers what was written (null: deleted) once this replica reads it.
+     * What {@code change} throws is thrown, and nothing is written.
+     */
+    public StoredSecret change(String cluster, String name, Change change) {
+        String key = key(cluster, name);
+        synchronized (writeLock) {
+            for (int attempt = 1; ; attempt++) {
+                KafkaProducer<String, String> producer = writer();
+                readToTheEnd();
+                StoredSecret next = change.decide(secrets.get(key));
+                if (next != null && !(next.cluster().equals(cluster) && next.name().equals(name))) {
+                    throw new IllegalArgumentException("A change of secret " + key + " must keep its name");
+                }
+                try {
+                    producer.beginTransaction();
+                    Future<RecordMetadata> sent = producer.send(
+                            new ProducerRecord<>(topic, key, next == null ? null : JSON.writeValueAsString(next)));
+                    producer.commitTransaction();
+                    awaitRead(sent.get(30, TimeUnit.SECONDS).offset());
+                    return next;
+                } catch (ProducerFencedException | InvalidProducerEpochException | TransactionAbortableException fenced) {
+                    // Another replica's writer started since this one did, so nothing was committed:
+                    // read what it wrote, and decide again.
+                    closeWriter();
+                    if (attempt == ATTEMPTS) {
+                        throw new StoreUnavailable("Secrets are being changed on other replicas; try again", fenced);
+                    }
+                } catch (JsonProcessingException e) {
+                    closeWriter();
+                    throw new IllegalStateException(e);
+                } catch (KafkaException | ExecutionException | TimeoutException e) {
+                    closeWriter();
+                    throw new StoreUnavailable("The secrets topic cannot be written now", e);
+                } catch (InterruptedException e) {
+                    closeWriter();
+                    Thread.currentThread().interrupt();
+                    throw new StoreUnavailable("Interrupted", e);
+                }
+            }
+        }
+    }
+
+    /** This replica's writer; a new one fences every other replica's and ends the transaction any left open. */
+    private KafkaProducer<String, String> writer() {
+        if (writer == null) {
+            KafkaProducer<String, String> created = new KafkaProducer<>(producerSettings, new StringSerializer(), new StringSerializer());
+            try {
+                created.initTransactions();
+            } catch (KafkaException e) {
+                created.close(Duration.ZERO);
+                throw new StoreUnavailable("The secrets topic cannot be written now", e);
+            }
+            writer = created;
+        }
+        return writer;
+    }
+
+    private void closeWriter() {
+        if (writer != null) {
+            writer.close(Duration.ZERO);
+            writer = null;
+        }
+    }
+
+    /** Waits until this replica has read every committed record of the topic there is now. */
+    private void readToTheEnd() {
+        long end;
+        try {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            end = endReader.endOffsets(List.of(partition), Duration.ofSeconds(10)).get(partition);
+        } catch (KafkaException e) {
+            throw new StoreUnavailable("The secrets topic cannot be read now", e);
+        }
+        awaitPosition(end);
     }
 
     /** The secret's value in plain text, for the worker that starts a connector using it; empty when there is none. */
@@ -175,21 +274,18 @@ public final class SecretStore implements AutoCloseable {
         return get(cluster, name).map(s -> box.open(s.sealedValue()));
     }
 
-    private void write(String key, String value) {
-        try {
-            RecordMetadata written = producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + WRITE_VISIBLE_WITHIN.toNanos();
-            while (readUpTo <= written.offset()) {
-                if (System.nanoTime() > deadline) {
-                    throw new StoreUnavailable("The secret was written but is not read back yet; read it again shortly", null);
-                }
-                sleep(10);
+    private void awaitRead(long offset) {
+        awaitPosition(offset + 1);
+    }
+
+    /** Waits until the reader is at {@code position} or past it. */
+    private void awaitPosition(long position) {
+        long deadline = System.nanoTime() + WRITE_VISIBLE_WITHIN.toNanos();
+        while (readUpTo < position) {
+            if (System.nanoTime() > deadline) {
+                throw new StoreUnavailable("The secrets topic is not read up to date yet; try again shortly", null);
             }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new StoreUnavailable("The secrets topic cannot be written now", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailable("Interrupted", e);
+            sleep(10);
         }
     }
 
@@ -215,6 +311,12 @@ public final class SecretStore implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         consumer.close(Duration.ofSeconds(2));
-        producer.close(Duration.ofSeconds(2));
+        synchronized (writeLock) {
+            if (writer != null) {
+                writer.close(Duration.ofSeconds(2));
+                writer = null;
+            }
+            endReader.close(Duration.ofSeconds(2));
+        }
     }
 }

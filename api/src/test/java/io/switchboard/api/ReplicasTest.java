@@ -10,15 +10,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -237,5 +240,53 @@ class ReplicasTest {
         pool.shutdown();
         assertEquals(1, created);
         assertEquals(clients - 1, conflicts);
+    }
+
+    /**
+     * Named secrets are decided by one writer at a time across replicas: of 16 creates of one
+     * secret through both replicas, exactly one creates it; of 16 deletes, exactly one deletes it.
+     */
+    @Test
+    void concurrentCreatesAndDeletesOfOneSecretThroughBothReplicasGiveOneSuccessEach() throws Exception {
+        String secrets = "/v1/kafka-connect/clusters/default/secrets";
+        List<Integer> created = concurrently(16, url -> SwitchboardFixture.call(url, "POST", secrets,
+                "{\"name\": \"RACED\", \"secret_data\": \"" + Base64.getEncoder().encodeToString(
+                        ("value-" + url).getBytes(StandardCharsets.UTF_8)) + "\"}"));
+        assertEquals(1, created.stream().filter(status -> status == 201).count(), created.toString());
+        assertEquals(15, created.stream().filter(status -> status == 409).count(), created.toString());
+        for (SwitchboardApp replica : replicas) {
+            assertEquals(200, SwitchboardFixture.call(replica.url(), "GET", secrets + "/RACED", null).status());
+        }
+
+        List<Integer> deleted = concurrently(16, url -> SwitchboardFixture.call(url, "DELETE", secrets + "/RACED", null));
+        assertEquals(1, deleted.stream().filter(status -> status == 204).count(), deleted.toString());
+        assertEquals(15, deleted.stream().filter(status -> status == 404).count(), deleted.toString());
+        for (SwitchboardApp replica : replicas) {
+            assertEquals(404, SwitchboardFixture.call(replica.url(), "GET", secrets + "/RACED", null).status());
+        }
+    }
+
+    /** The statuses of {@code clients} calls started together, alternating between the replicas. */
+    private List<Integer> concurrently(int clients, Function<String, Answer> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                String url = replicas.get(i % 2).url();
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return call.apply(url).status();
+                }));
+            }
+            go.countDown();
+            List<Integer> answered = new ArrayList<>();
+            for (Future<Integer> f : statuses) {
+                answered.add(f.get());
+            }
+            return answered;
+        } finally {
+            pool.shutdown();
+        }
     }
 }

@@ -31,7 +31,8 @@ import java.util.TreeMap;
 /**
  * Decides a command against the connector's current state. A pure function of its arguments: no
  * clock, no randomness, no I/O, so a command processed again after an aborted transaction is decided
- * exactly as before. A refusal carries a reason that each API words.
+ * exactly as before. A refusal carries a reason that each API words. Connectors a pipeline owns take
+ * commands only from that pipeline ({@link PipelineOwnership}).
  */
 public final class CommandDecider {
 
@@ -48,6 +49,11 @@ public final class CommandDecider {
      */
     public static Decision decide(ConnectorState current, ConnectorObservation observed, ConnectorCommand command) {
         Object action = command.getAction();
+        // Ownership first: a command a pipeline's connector must not take is refused whatever it asks.
+        Decision notTheOwner = PipelineOwnership.refusal(current, command);
+        if (notTheOwner != null) {
+            return notTheOwner;
+        }
         if (action instanceof CreateConnector create) {
             return create(current, command, create);
         } else if (action instanceof PutConnectorConfig put) {

@@ -13,6 +13,12 @@ public final class DecisionReasons {
     public static final String NOT_STOPPED = "NOT_STOPPED";
     /** An offsets change while an offsets request that stops the connector first is still under way. */
     public static final String OFFSETS_REQUEST_PENDING = "OFFSETS_REQUEST_PENDING";
+    /** A command for a connector a pipeline owns, from anywhere but that pipeline (see {@link PipelineOwnership}). */
+    public static final String OWNED_BY_PIPELINE = "OWNED_BY_PIPELINE";
+    /** A pipeline's command for a connector that exists and is not that pipeline's. */
+    public static final String NOT_OWNED_BY_PIPELINE = "NOT_OWNED_BY_PIPELINE";
+    /** A config naming a pipeline other than the one (or none) that issued the command. */
+    public static final String PIPELINE_ID_RESERVED = "PIPELINE_ID_RESERVED";
     /** An Idempotency-Key used before for a different request. */
     public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
 

@@ -87,7 +87,13 @@ class CommandTopologyTest {
     }
 
     private CommandDecision send(String name, Object action) {
+        return send(name, action, null);
+    }
+
+    /** @param pipeline the pipeline the command is issued for, or null when it comes from elsewhere */
+    private CommandDecision send(String name, Object action, String pipeline) {
         ConnectorCommand command = ConnectorCommand.newBuilder()
+                .setPipeline(pipeline)
                 .setCommandId("cmd-" + (++sequence))
                 .setCluster("default")
                 .setConnector(name)
@@ -225,6 +231,28 @@ class CommandTopologyTest {
 
         assertEquals(Outcome.NOT_FOUND, send("orders", new DeleteConnector()).getOutcome());
         assertEquals(Outcome.CREATED, send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null)).getOutcome());
+    }
+
+    @Test
+    void aPipelinesConnectorIsChangedOnlyByThatPipeline() {
+        Map<String, String> owned = with(CONFIG, PipelineOwnership.PIPELINE_ID, "p1");
+        assertEquals(Outcome.CREATED, send("pipeline-p1-sink", new PutConnectorConfig(owned), "p1").getOutcome());
+        lifecycle.readValuesToList();
+
+        CommandDecision deleted = send("pipeline-p1-sink", new DeleteConnector());
+        assertEquals(Outcome.CONFLICT, deleted.getOutcome());
+        assertEquals(DecisionReasons.OWNED_BY_PIPELINE, deleted.getReason());
+        CommandDecision paused = send("pipeline-p1-sink", new ChangeTargetState(TargetState.PAUSED));
+        assertEquals(DecisionReasons.OWNED_BY_PIPELINE, paused.getReason());
+        assertEquals(1L, store.get("default/pipeline-p1-sink").getVersion(), "nothing changed");
+        assertTrue(lifecycle.readValuesToList().isEmpty(), "no event for a refusal");
+
+        CommandDecision claimed = send("squatter", new CreateConnector(owned, TargetState.RUNNING, null));
+        assertEquals(Outcome.REJECTED, claimed.getOutcome());
+        assertEquals(DecisionReasons.PIPELINE_ID_RESERVED, claimed.getReason());
+        assertNull(store.get("default/squatter"));
+
+        assertEquals(Outcome.DELETED, send("pipeline-p1-sink", new DeleteConnector(), "p1").getOutcome());
     }
 
     @Test

@@ -29,7 +29,7 @@ final class ConnectErrors implements ErrorFormat {
                     + "/stop' endpoint", e);
         } else if (e instanceof ServiceException.InUse) {
             return Problem.of(409, e.getMessage(), e);
-        } else if (e instanceof ServiceException.Busy) {
+        } else if (e instanceof ServiceException.Busy || e instanceof ServiceException.NotTheOwner) {
             return Problem.of(409, e.getMessage(), e);
         } else if (e instanceof ServiceException.IdempotencyConflict) {
             return Problem.of(422, e.getMessage(), e);
