@@ -326,17 +326,21 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     /**
-     * The trust for calling other replicas (and workers) over HTTPS: the truststore given, else the
-     * API's own keystore (replicas sharing one certificate), else none (plain HTTP). Given a
-     * truststore, it is also the JVM's default, which the clients of Connect workers use.
+     * The trust for calling Connect workers over HTTPS: the truststore given, else the JDK's default
+     * certificates (null). Every client of a worker is given it explicitly.
      */
-    /** The trust for calling Connect workers over HTTPS: the truststore given, else the JVM's default (null). */
     private javax.net.ssl.SSLContext workerTls() {
         SecurityOptions security = options.security();
         return security.tlsTruststore() == null ? null
                 : io.switchboard.http.Tls.trusting(security.tlsTruststore(), security.tlsTruststorePassword());
     }
 
+    /**
+     * The trust for calling other replicas over HTTPS: the truststore given, else the API's own
+     * keystore (replicas sharing one certificate), else none (plain HTTP). Given a truststore, it is
+     * also made the JVM's default, which HTTPS clients made later without a context of their own
+     * take (an OIDC issuer's key set); workers' clients do not depend on that.
+     */
     private javax.net.ssl.SSLContext clientTls() {
         SecurityOptions security = options.security();
         if (security.tlsTruststore() != null) {
