@@ -31,6 +31,10 @@ import java.util.concurrent.TimeoutException;
  * Every pause, resume and config change is a call; with Jetty's client rather than
  * {@code java.net.http}'s, the replica used about a quarter less CPU pausing and resuming 500 connectors
  * five times over (two pairs of benchmark runs, bench/RESULTS.md).
+ *
+ * <p>Every call Switchboard makes to a worker goes through one of these, the calls it passes
+ * through included ({@link #exchange}), so that a worker at an {@code https://} URL is checked
+ * against the one trust the client was given, never against the JVM's default context.
  */
 public final class ConnectClusterClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -353,8 +357,27 @@ public final class ConnectClusterClient implements AutoCloseable {
         call("DELETE", "/connectors/" + encode(name), null, 204, 404);
     }
 
+    /** A worker's answer as it came: its status and its body (empty when it had none). */
+    public record Answer(int status, byte[] body) {
+    }
+
+    /**
+     * Sends one request as given, a path with its query string and a JSON body or none, and answers
+     * whatever the worker answered, up to {@link #MAX_ANSWER_BYTES}; {@link ConnectCallException}
+     * when there is no answer (not reachable, not trusted, too slow).
+     */
+    public Answer exchange(String method, String pathAndQuery, byte[] jsonBody) {
+        ContentResponse response = send(method, pathAndQuery, jsonBody == null || jsonBody.length == 0 ? null : jsonBody);
+        return new Answer(response.getStatus(), response.getContent());
+    }
+
     private JsonNode call(String method, String path, Object body, int... expected) {
-        ContentResponse response = send(method, path, body);
+        ContentResponse response;
+        try {
+            response = send(method, path, body == null ? null : JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new ConnectCallException(method + " " + url + path + " could not be sent: " + WorkerMessages.oneLine(String.valueOf(e)), e);
+        }
         String text = response.getContent().length == 0 ? "" : new String(response.getContent(), StandardCharsets.UTF_8);
         try {
             for (int status : expected) {
@@ -384,17 +407,18 @@ public final class ConnectClusterClient implements AutoCloseable {
     }
 
     /** One call and its whole answer, or {@link ConnectCallException} when there is none. */
-    private ContentResponse send(String method, String path, Object body) {
+    private ContentResponse send(String method, String path, byte[] jsonBody) {
         Request request;
         try {
             request = http.newRequest(URI.create(url + path))
                     .method(method)
                     .timeout(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .headers(headers -> headers.put(HttpHeader.CONTENT_TYPE, "application/json"));
-            if (body != null) {
-                request.body(new BytesRequestContent("application/json", JSON.writeValueAsBytes(body)));
+                    .headers(headers -> headers.put(HttpHeader.CONTENT_TYPE, "application/json")
+                            .put(HttpHeader.ACCEPT, "application/json"));
+            if (jsonBody != null) {
+                request.body(new BytesRequestContent("application/json", jsonBody));
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new ConnectCallException(method + " " + url + path + " could not be sent: " + WorkerMessages.oneLine(String.valueOf(e)), e);
         }
         java.util.concurrent.CompletableFuture<ContentResponse> answer = new CompletableResponseListener(request, MAX_ANSWER_BYTES).send();

@@ -52,11 +52,11 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
             config.jetty.port = port;
-            if (tls != null) {
-                config.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
-            }
+            // Connections that keep the start of each request line: see RequestLines.
+            config.jetty.addConnector((server, http) -> tls == null ? RequestLines.plainConnector(server, http, host, port)
+                    : tls.connector(server, http, host, port));
             // What Jetty answers itself (bad request lines, headers too large, paths it refuses) is
-            // JSON in Kafka Connect's format too.
+            // JSON in the shape of the dialect that owns the path too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(dialects)));
             config.jetty.modifyServletContextHandler(context -> {
                 context.setErrorHandler(new JsonErrorHandler(dialects));

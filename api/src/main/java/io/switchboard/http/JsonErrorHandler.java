@@ -70,11 +70,16 @@ final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler
     }
 
     /**
-     * The request's path as the client sent it, still encoded, to find its dialect by; null when it
-     * cannot be had (the root dialect then answers).
+     * The request's path as the client sent it, still encoded, to find its dialect by: for a request
+     * line Jetty refused while parsing it, the one its connection kept ({@link RequestLines}); null
+     * when it cannot be had (the root dialect then answers).
      */
     static String rawPath(Request request) {
         try {
+            String refused = RequestLines.refusedPath(request);
+            if (refused != null) {
+                return refused;
+            }
             String uri = request.getHttpURI().toString();
             int start = uri.startsWith("/") ? 0 : uri.indexOf('/', uri.indexOf("//") + 2);
             if (start < 0) {

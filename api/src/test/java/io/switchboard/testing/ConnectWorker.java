@@ -5,6 +5,12 @@ import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
 import org.apache.kafka.connect.runtime.distributed.DistributedHerder;
 
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +49,26 @@ public final class ConnectWorker implements AutoCloseable {
 
     /** Like {@link #start(String)}, with worker properties that replace the defaults. */
     public static ConnectWorker start(String bootstrapServers, Map<String, String> overrides) {
+        return start(bootstrapServers, overrides, null);
+    }
+
+    /**
+     * A worker serving its REST API over HTTPS only, with the key and certificate in a PKCS12
+     * keystore; it is ready once a client trusting {@code trust} gets its answers.
+     */
+    public static ConnectWorker startHttps(String bootstrapServers, java.nio.file.Path keystore, String password, SSLContext trust) {
+        Map<String, String> https = new HashMap<>();
+        https.put("listeners", "https://127.0.0.1:0");
+        https.put("rest.advertised.listener", "https");
+        https.put("listeners.https.ssl.keystore.type", "PKCS12");
+        https.put("listeners.https.ssl.keystore.location", keystore.toString());
+        https.put("listeners.https.ssl.keystore.password", password);
+        https.put("listeners.https.ssl.key.password", password);
+        return start(bootstrapServers, https, trust);
+    }
+
+    /** @param trust what an HTTPS worker's certificate chains to, for the readiness checks; null: plain HTTP */
+    private static ConnectWorker start(String bootstrapServers, Map<String, String> overrides, SSLContext trust) {
         String groupId = "difftest-connect-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
@@ -77,7 +103,7 @@ public final class ConnectWorker implements AutoCloseable {
         String url = connect.rest().advertisedUrl().toString().replaceAll("/+$", "");
         ConnectWorker worker = new ConnectWorker(connect, url, groupId);
         try {
-            worker.awaitReady();
+            worker.awaitReady(trust);
         } catch (RuntimeException e) {
             worker.close();
             throw e;
@@ -89,13 +115,46 @@ public final class ConnectWorker implements AutoCloseable {
      * The REST server answers {@code GET /} as soon as it listens; {@code GET /connectors} answers
      * 200 only once the herder has joined the group and read the config topic to its end.
      */
-    private void awaitReady() {
-        if (!Http.awaitOk(url, "/", READY_DEADLINE) || !Http.awaitOk(url, "/connectors", READY_DEADLINE)) {
+    private void awaitReady(SSLContext trust) {
+        boolean ready = trust == null ? Http.awaitOk(url, "/", READY_DEADLINE) && Http.awaitOk(url, "/connectors", READY_DEADLINE)
+                : awaitOk(HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build());
+        if (!ready) {
             throw new IllegalStateException("Kafka Connect worker at " + url + " did not become ready within " + READY_DEADLINE);
         }
     }
 
-    /** The REST base URL, {@code http://127.0.0.1:PORT}, without a trailing slash. */
+    /** Polls GET / and then GET /connectors with this client until each answers 200; false at the deadline. */
+    private boolean awaitOk(HttpClient client) {
+        long end = System.nanoTime() + READY_DEADLINE.toNanos();
+        for (String path : new String[] {"/", "/connectors"}) {
+            while (true) {
+                try {
+                    HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
+                            .build(), HttpResponse.BodyHandlers.discarding());
+                    if (answer.statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                if (System.nanoTime() > end) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The REST base URL, {@code http://127.0.0.1:PORT} (https for {@link #startHttps}), without a trailing slash. */
     public String url() {
         return url;
     }

@@ -9,13 +9,10 @@ import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.Views.ObservedDetails;
 import io.switchboard.core.WorkerErrors;
+import io.switchboard.dataplane.ConnectClusterClient;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.function.Function;
 
 import static io.switchboard.auth.Access.admin;
@@ -25,22 +22,23 @@ import static io.switchboard.auth.Access.view;
  * Read-only facts that only the Connect worker knows and that change nothing in Switchboard's
  * state: its plugins, their config definitions and validation, its loggers, a connector's active
  * topics and committed offsets. These are passed to the cluster's worker and its answer is returned
- * as it is. With no reachable worker the answer is a 503 with Retry-After.
+ * as it is. With no reachable worker the answer is a 503 with Retry-After. The worker is called
+ * through the cluster's kept {@link ConnectClusterClient}, with the trust, timeouts and answer size
+ * limit of every other call to a worker.
  */
 final class WorkerPassThrough {
-    private final Function<String, String> workerUrls;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final Function<String, ConnectClusterClient> workers;
     private final ConnectorService connectors;
     private final ConnectScopes scopes;
     private final ConnectRequests requests = new ConnectRequests(new com.fasterxml.jackson.databind.ObjectMapper());
 
     /**
-     * @param workerUrls a cluster's worker URL by cluster name (null: none)
+     * @param workers a client of a cluster's worker by cluster name (null: none)
      * @param connectors where a connector's last observed active topics and offsets are read when the
      *                   worker cannot answer
      */
-    WorkerPassThrough(Function<String, String> workerUrls, ConnectorService connectors, ConnectScopes scopes) {
-        this.workerUrls = workerUrls;
+    WorkerPassThrough(Function<String, ConnectClusterClient> workers, ConnectorService connectors, ConnectScopes scopes) {
+        this.workers = workers;
         this.connectors = connectors;
         this.scopes = scopes;
     }
@@ -115,46 +113,36 @@ final class WorkerPassThrough {
 
     private void forwardToWorker(Context ctx, String checkedBody) {
         Scope scope = scopes.of(ctx);
-        String base = workerUrls.apply(scope.cluster());
+        ConnectClusterClient worker = workers.apply(scope.cluster());
         // The worker's own path: the request's, without the base path that named the cluster.
         String path = scopes.basePath(ctx).isEmpty() ? ctx.path() : ctx.path().substring(rawBaseLength(ctx));
-        if (base == null) {
+        if (worker == null) {
             throw new ServiceException.Unavailable("No Kafka Connect worker is attached to this cluster, so "
                     + path + " cannot be answered");
         }
         String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-        byte[] body = checkedBody == null ? new byte[0] : checkedBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        URI target;
         try {
-            target = URI.create(base + path + query);
+            URI.create(worker.url() + path + query);
         } catch (IllegalArgumentException e) {
             throw ConnectRestException.badRequest("The request's path or query string is not a valid URI: "
                     + "a % must start a percent-encoded byte, and spaces and control characters must be percent-encoded");
         }
-        HttpRequest request = HttpRequest.newBuilder(target)
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .method(ctx.method().name(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        byte[] body = checkedBody == null ? null : checkedBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ConnectClusterClient.Answer response;
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() >= 500) {
-                throw new ServiceException.Unavailable("The Kafka Connect worker could not answer " + path
-                        + " (" + response.statusCode() + ")");
-            }
-            if (response.statusCode() >= 400) {
-                throw WorkerErrors.refusal(response.statusCode(), response.body(), base);
-            }
-            ctx.status(response.statusCode()).contentType("application/json").result(response.body());
-        } catch (IOException e) {
-            // The I/O error's text would name the worker's address, which is the control plane's business.
+            response = worker.exchange(ctx.method().name(), path + query, body);
+        } catch (ConnectClusterClient.ConnectCallException e) {
+            // The failure's text would name the worker's address, which is the control plane's business.
             throw new ServiceException.Unavailable("The Kafka Connect worker is not reachable");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServiceException.Unavailable("Interrupted while asking the Kafka Connect worker");
         }
+        if (response.status() >= 500) {
+            throw new ServiceException.Unavailable("The Kafka Connect worker could not answer " + path
+                    + " (" + response.status() + ")");
+        }
+        if (response.status() >= 400) {
+            throw WorkerErrors.refusal(response.status(), response.body(), worker.url());
+        }
+        ctx.status(response.status()).contentType("application/json").result(response.body());
     }
 
     /** Length of "/clusters/NAME" as it appears in the request's (still encoded) path. */

@@ -1,0 +1,138 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.SecurityOptions;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.dataplane.ConnectClusterClient;
+import io.switchboard.http.Tls;
+import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.ConnectWorker;
+import io.switchboard.testing.PrivateCa;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real Kafka Connect worker serving HTTPS only, with a certificate signed by a CA of the test's
+ * own, as cluster {@code secure} of a Switchboard given that CA as {@code --tls-truststore}: the
+ * data plane creates and runs connectors on it, creates are validated by its plugins, and the calls
+ * passed through reach it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpsWorkerTest {
+    private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
+    private Path dir;
+    private EmbeddedKafka kafka;
+    private ConnectWorker worker;
+    private SwitchboardApp app;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("switchboard-https-worker");
+        PrivateCa ca = PrivateCa.create(dir);
+        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        worker = ConnectWorker.startHttps(kafka.bootstrapServers(), ca.serverKeystore(), ca.password(), Tls.trusting(ca.caPem(), null));
+        app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
+                .withConnectClusters("secure=" + worker.url())
+                .withSecurity(SecurityOptions.NONE.withTls(null, null, ca.caPem(), null)));
+    }
+
+    @AfterAll
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {app, worker, kafka}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+        SwitchboardFixture.deleteQuietly(dir);
+    }
+
+    private SwitchboardFixture.Answer call(String method, String path, Object body) {
+        return SwitchboardFixture.call(app.url(), method, path, body == null ? null : SwitchboardFixture.json(body));
+    }
+
+    private Map<String, Object> create(String name, Map<String, String> config) {
+        return Map.of("name", name, "config", config);
+    }
+
+    private Map<String, String> source(String name) throws Exception {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", SOURCE);
+        config.put("tasks.max", "1");
+        config.put("file", Files.writeString(dir.resolve(name + ".txt"), "a line\n").toString());
+        config.put("topic", name + "-lines");
+        return config;
+    }
+
+    /** The worker's certificate is not one the JDK trusts: what works below works by the truststore given. */
+    @Test
+    void theWorkersCertificateIsTrustedOnlyByTheTruststoreGiven() {
+        assertTrue(worker.url().startsWith("https://"), worker.url());
+        try (ConnectClusterClient jdkTrust = new ConnectClusterClient(worker.url())) {
+            ConnectClusterClient.ConnectCallException refused = assertThrows(ConnectClusterClient.ConnectCallException.class, jdkTrust::root);
+            assertTrue(String.valueOf(refused.getMessage()).contains("PKIX"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aConnectorCreatedOnTheHttpsClusterRunsOnItsWorker() throws Exception {
+        SwitchboardFixture.Answer created = call("POST", "/clusters/secure/connectors", create("over-tls", source("over-tls")));
+        assertEquals(201, created.status(), created.body());
+
+        JsonNode status = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            SwitchboardFixture.Answer answer = call("GET", "/clusters/secure/connectors/over-tls/status", null);
+            status = answer.status() == 200 ? answer.json() : null;
+            if (status != null && "RUNNING".equals(status.path("connector").path("state").asText())
+                    && "RUNNING".equals(status.path("tasks").path(0).path("state").asText())) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals("RUNNING", status == null ? null : status.path("connector").path("state").asText(),
+                "the connector's status as the worker reports it: " + status);
+        assertEquals("RUNNING", status.path("tasks").path(0).path("state").asText(), String.valueOf(status));
+        SwitchboardFixture.Answer onWorker = call("GET", "/clusters/secure/connectors/over-tls/topics", null);
+        assertEquals(200, onWorker.status(), "passed through to the worker: " + onWorker.body());
+    }
+
+    /** A config only the worker's plugin can find wrong (no topic) is refused with the plugin's message. */
+    @Test
+    void createsAreValidatedByTheWorkersPlugins() throws Exception {
+        Map<String, String> config = source("no-topic");
+        config.remove("topic");
+        SwitchboardFixture.Answer refused = call("POST", "/clusters/secure/connectors", create("no-topic", config));
+        assertEquals(400, refused.status(), "validated by the worker's plugin, not only locally: " + refused.body());
+        assertTrue(refused.body().contains("topic"), refused.body());
+        assertEquals(404, call("GET", "/clusters/secure/connectors/no-topic", null).status());
+    }
+
+    @Test
+    void callsPassedThroughReachTheWorker() throws Exception {
+        SwitchboardFixture.Answer plugins = call("GET", "/clusters/secure/connector-plugins", null);
+        assertEquals(200, plugins.status(), plugins.body());
+        assertTrue(plugins.body().contains(SOURCE), plugins.body());
+        SwitchboardFixture.Answer validated = call("PUT", "/clusters/secure/connector-plugins/FileStreamSourceConnector/config/validate",
+                source("validated"));
+        assertEquals(200, validated.status(), validated.body());
+        assertEquals(0, validated.json().path("error_count").asInt(), validated.body());
+    }
+}
