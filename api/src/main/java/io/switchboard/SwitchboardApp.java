@@ -202,7 +202,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys()), watcher, secrets, namedSecrets,
                 connectClusters);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
-                new io.switchboard.core.ClusterFacts(connectClusters, connectorService, Clock.systemUTC()), connectClusters, kafkaClusterId);
+                new io.switchboard.core.ClusterFacts(connectClusters, connectorService, secrets.keys(), Clock.systemUTC()), connectClusters, kafkaClusterId);
         ObjectMapper json = new ObjectMapper();
         // The APIs Switchboard speaks, each under its own base paths with its own error shape.
         Dialects dialects = new Dialects(java.util.List.<Dialect>of(

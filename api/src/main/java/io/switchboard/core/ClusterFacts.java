@@ -18,8 +18,10 @@ public final class ClusterFacts {
     private final ClusterDirectory clusters;
     private final ConnectorService connectors;
     private final Clock clock;
+    private final SecretKeys secretKeys;
 
-    public ClusterFacts(ClusterDirectory clusters, ConnectorService connectors, Clock clock) {
+    public ClusterFacts(ClusterDirectory clusters, ConnectorService connectors, SecretKeys secretKeys, Clock clock) {
+        this.secretKeys = secretKeys;
         this.clusters = clusters;
         this.connectors = connectors;
         this.clock = clock;
@@ -73,7 +75,7 @@ public final class ClusterFacts {
     public JsonNode validate(Scope scope, String plugin, Map<String, String> config) {
         ConnectClusterClient worker = worker(scope);
         try {
-            return worker.validate(plugin, config);
+            return ValidationAnswers.asGiven(worker.validate(plugin, config), config, secretKeys);
         } catch (ConnectClusterClient.WorkerRejection e) {
             throw refused(worker, e);
         } catch (ConnectClusterClient.ValidationsBusy e) {
@@ -81,6 +83,11 @@ public final class ClusterFacts {
         } catch (ConnectClusterClient.ConnectCallException e) {
             throw unreachable();
         }
+    }
+
+    /** A worker's validation of {@code given} as the caller may see it ({@link ValidationAnswers}). */
+    public JsonNode validationAsGiven(JsonNode infos, Map<String, String> given) {
+        return ValidationAnswers.asGiven(infos, given, secretKeys);
     }
 
     /** The connector's committed offsets: the worker's, else the last the data plane read. */

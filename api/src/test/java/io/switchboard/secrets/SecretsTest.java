@@ -1,5 +1,6 @@
 package io.switchboard.secrets;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
@@ -180,6 +181,24 @@ class SecretsTest {
         assertEquals(201, usesIt.status(), usesIt.body());
         assertEquals("${secretsManager:ECHO_PHRASE}", usesIt.json().path("config").path("echo.phrase").asText());
         assertTrue(readUntil(namedTopic, v -> v.contains(SecretEchoSource.digest(namedValue))), "the worker opened the named secret");
+        // A worker resolves references while it validates; the answer shows them as they were given.
+        String fileSource = "org.apache.kafka.connect.file.FileStreamSourceConnector";
+        String withReference = "{\"connector.class\":\"" + fileSource + "\",\"topic\":\"t\","
+                + "\"file\":\"/tmp/${secretsManager:ECHO_PHRASE}\"}";
+        String confluent = "/connect/v1/environments/env-default/clusters/" + Http.get(app.url(), "/").json().path("kafka_cluster_id").asText();
+        for (String path : List.of("/connector-plugins/" + fileSource + "/config/validate",
+                confluent + "/connector-plugins/FileStreamSource/config/validate")) {
+            Http.Response validated = Http.call(app.url(), "PUT", path, withReference);
+            assertEquals(200, validated.status(), path + ": " + validated.body());
+            assertFalse(validated.body().contains(namedValue), path + " echoed the secret's value: " + validated.body());
+            String file = null;
+            for (JsonNode entry : validated.json().path("configs")) {
+                if (entry.path("value").path("name").asText().equals("file")) {
+                    file = entry.path("value").path("value").asText();
+                }
+            }
+            assertEquals("/tmp/${secretsManager:ECHO_PHRASE}", file, path + ": " + validated.body());
+        }
         Http.Response unknown = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"vault4\",\"config\":"
                 + named.replace("ECHO_PHRASE", "NO_SUCH_SECRET") + "}");
         assertEquals(400, unknown.status(), "a config naming a secret the cluster does not have: " + unknown.body());

@@ -40,7 +40,8 @@ public final class ConnectDialect implements Dialect {
         ConnectScopes scopes = new ConnectScopes(ClusterDirectory.DEFAULT_CLUSTER, core.clusters()::manages);
         RootResource root = new RootResource(core.kafkaClusterId(), scopes);
         ConnectorsResource connectors = new ConnectorsResource(core.connectors(), new ConnectRequests(json), scopes);
-        WorkerPassThrough worker = new WorkerPassThrough(core.clusters()::client, core.connectors(), scopes);
+        WorkerPassThrough worker = new WorkerPassThrough(core.clusters()::client, core.connectors(), scopes,
+                core.facts()::validationAsGiven);
         HistoryResource history = new HistoryResource(core.connectors(), scopes);
         ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
         for (String base : List.of("", ConnectScopes.CLUSTER_BASE)) {

@@ -85,8 +85,7 @@ public final class ConnectRequests {
      * PUT /connector-plugins/{plugin}/config/validate: a config, read as for PUT /connectors/{name}/config
      * and answered as compact JSON for the worker; Kafka Connect answers a body it cannot bind with a 500.
      */
-    public String configToValidate(byte[] body, String plugin) {
-        Map<String, String> config = configBody(body);
+    public String configToValidate(Map<String, String> config, String plugin) {
         if (config.get("connector.class") == null) {
             // The worker answers a config without one with a 500.
             throw ConnectRestException.badRequest("The config to validate has no connector.class; give the plugin's class ("

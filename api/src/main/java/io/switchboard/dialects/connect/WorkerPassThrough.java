@@ -1,5 +1,7 @@
 package io.switchboard.dialects.connect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Access;
@@ -13,7 +15,11 @@ import io.switchboard.dataplane.ConnectClusterClient;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import static io.switchboard.auth.Access.admin;
 import static io.switchboard.auth.Access.view;
@@ -30,14 +36,19 @@ final class WorkerPassThrough {
     private final Function<String, ConnectClusterClient> workers;
     private final ConnectorService connectors;
     private final ConnectScopes scopes;
-    private final ConnectRequests requests = new ConnectRequests(new com.fasterxml.jackson.databind.ObjectMapper());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ConnectRequests requests = new ConnectRequests(JSON);
+    private final BiFunction<JsonNode, Map<String, String>, JsonNode> shownValidation;
 
     /**
      * @param workers a client of a cluster's worker by cluster name (null: none)
      * @param connectors where a connector's last observed active topics and offsets are read when the
      *                   worker cannot answer
+     * @param shownValidation a worker's validation as the caller may see it, given the config sent
      */
-    WorkerPassThrough(Function<String, ConnectClusterClient> workers, ConnectorService connectors, ConnectScopes scopes) {
+    WorkerPassThrough(Function<String, ConnectClusterClient> workers, ConnectorService connectors, ConnectScopes scopes,
+                      BiFunction<JsonNode, Map<String, String>, JsonNode> shownValidation) {
+        this.shownValidation = shownValidation;
         this.workers = workers;
         this.connectors = connectors;
         this.scopes = scopes;
@@ -49,8 +60,7 @@ final class WorkerPassThrough {
         config.routes.get(base + "/connector-plugins/{plugin}/config", this::forward, view(cluster));
         // Bodies are checked here, as for the connector endpoints: the worker answers 500 to what it cannot bind.
         // A worker resolves config provider references while it validates: validating one needs edit.
-        config.routes.put(base + "/connector-plugins/{plugin}/config/validate",
-                ctx -> forward(ctx, requests.configToValidate(ctx.bodyAsBytes(), ctx.pathParam("plugin"))),
+        config.routes.put(base + "/connector-plugins/{plugin}/config/validate", this::validate,
                 view(cluster).raisedBy("edit when a value holds a ${...} reference", Raises::resolvingReferences));
         config.routes.get(base + "/admin/loggers", this::forward, admin(cluster));
         config.routes.get(base + "/admin/loggers/{logger}", this::forward, admin(cluster));
@@ -61,13 +71,28 @@ final class WorkerPassThrough {
     }
 
     private void forward(Context ctx) {
-        forward(ctx, null);
+        forward(ctx, null, UnaryOperator.identity());
     }
 
-    /** @param body the body to send the worker, already checked; null: none */
-    private void forward(Context ctx, String body) {
+    /** The worker's validation, with the values it resolved from references shown as they were given. */
+    private void validate(Context ctx) {
+        Map<String, String> given = requests.configBody(ctx.bodyAsBytes());
+        forward(ctx, requests.configToValidate(given, ctx.pathParam("plugin")), answer -> {
+            try {
+                return shownValidation.apply(JSON.readTree(answer), given).toString().getBytes(StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ServiceException.Unavailable("The Kafka Connect worker's validation could not be read");
+            }
+        });
+    }
+
+    /**
+     * @param body  the body to send the worker, already checked; null: none
+     * @param shown the worker's successful answer as the caller may see it
+     */
+    private void forward(Context ctx, String body, UnaryOperator<byte[]> shown) {
         try {
-            forwardToWorker(ctx, body);
+            forwardToWorker(ctx, body, shown);
         } catch (ServiceException.Unavailable e) {
             if (!answerObserved(ctx)) {
                 throw e;
@@ -111,7 +136,7 @@ final class WorkerPassThrough {
         return true;
     }
 
-    private void forwardToWorker(Context ctx, String checkedBody) {
+    private void forwardToWorker(Context ctx, String checkedBody, UnaryOperator<byte[]> shown) {
         Scope scope = scopes.of(ctx);
         ConnectClusterClient worker = workers.apply(scope.cluster());
         // The worker's own path: the request's, without the base path that named the cluster.
@@ -142,7 +167,7 @@ final class WorkerPassThrough {
         if (response.status() >= 400) {
             throw WorkerErrors.refusal(response.status(), response.body(), worker.url());
         }
-        ctx.status(response.status()).contentType("application/json").result(response.body());
+        ctx.status(response.status()).contentType("application/json").result(shown.apply(response.body()));
     }
 
     /** Length of "/clusters/NAME" as it appears in the request's (still encoded) path. */

@@ -1,0 +1,42 @@
+package io.switchboard.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Map;
+
+/**
+ * What a worker's validation (Kafka Connect's ConfigInfos) may show. A worker resolves config
+ * provider references ({@code ${secretsManager:DB_PW}}, {@code ${env:...}}, {@code ${file:...}})
+ * before its plugin validates, and echoes each value it validated, so its answer would carry the
+ * values the references stand for. The caller gets back, for each key, the value it gave when that
+ * value holds a reference, and {@link SecretKeys#REDACTED} for a key the secret-key rule matches (a
+ * key the plugin declares as PASSWORD the worker shows as {@code [hidden]} itself). Errors, recommended values and definitions are
+ * the plugin's.
+ */
+public final class ValidationAnswers {
+    private ValidationAnswers() {
+    }
+
+    /**
+     * @param infos the worker's answer, changed in place and returned
+     * @param given the config the caller sent
+     */
+    public static JsonNode asGiven(JsonNode infos, Map<String, String> given, SecretKeys keys) {
+        for (JsonNode config : infos.path("configs")) {
+            JsonNode value = config.path("value");
+            if (!(value instanceof ObjectNode shown) || !shown.hasNonNull("value")) {
+                continue;
+            }
+            String key = value.path("name").asText(config.path("definition").path("name").asText());
+            String as = given.get(key);
+            // A PASSWORD the plugin declares the worker itself shows as "[hidden]".
+            if (keys.matches(key)) {
+                shown.put("value", SecretKeys.REDACTED);
+            } else if (as != null && as.contains("${")) {
+                shown.put("value", as);
+            }
+        }
+        return infos;
+    }
+}
