@@ -40,7 +40,7 @@ class PipelineOwnershipApiTest {
         postgres.createDatabase("orders");
         postgres.createDatabase("warehouse");
         postgres.sql("orders", "CREATE TABLE lines (id int PRIMARY KEY, item text NOT NULL)");
-        fx = new SwitchboardFixture();
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
         confluentBase = "/connect/v1/environments/env-default/clusters/" + fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
     }
 
