@@ -42,7 +42,14 @@ public final class Switchboard {
             System.exit(2);
             return;
         }
-        SwitchboardApp app = SwitchboardApp.start(options);
+        SwitchboardApp app;
+        try {
+            app = SwitchboardApp.start(options);
+        } catch (io.switchboard.auth.ReplicaKeys.KeyringMismatch e) {
+            System.err.println("switchboard: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "switchboard-shutdown"));
         System.out.println("Switchboard is up.");
         System.out.println("  Kafka Connect REST API: " + app.url());

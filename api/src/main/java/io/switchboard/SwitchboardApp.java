@@ -134,6 +134,14 @@ public final class SwitchboardApp implements AutoCloseable {
         Admin admin = own(Stage.PROCESSOR, Admin.create(withKafkaSettings(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))));
         TopicSetup.ensure(admin, topics, options.commandPartitions());
         String kafkaClusterId = clusterId(admin);
+        io.switchboard.secrets.Keyring keyring = options.secretsKey() != null
+                ? io.switchboard.secrets.Keyring.parse(options.secretsKey())
+                : io.switchboard.secrets.Keyring.loadOrCreate(options.keyringFile().toAbsolutePath());
+        // Replicas sign what they ask each other with a session key they share through Kafka; a
+        // replica whose keyring is not its peers' stops here, saying so,
+        // before it joins the command processor's group.
+        io.switchboard.auth.ReplicaKeys replicaKeys = own(Stage.PROCESSOR, new io.switchboard.auth.ReplicaKeys(bootstrapServers,
+                kafkaSettings, topics.replicaKeys(), keyring, Clock.systemUTC())).start();
 
         schemaRegistryUrl = options.schemaRegistryUrl();
         if (options.embeddedSchemaRegistry()) {
@@ -176,9 +184,6 @@ public final class SwitchboardApp implements AutoCloseable {
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafkaSettings, topics.commands(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
-        io.switchboard.secrets.Keyring keyring = options.secretsKey() != null
-                ? io.switchboard.secrets.Keyring.parse(options.secretsKey())
-                : io.switchboard.secrets.Keyring.loadOrCreate(options.keyringFile().toAbsolutePath());
         secrets = new io.switchboard.core.ConnectorSecrets(new io.switchboard.secrets.SecretBox(keyring),
                 SecretKeys.fromGlobs(options.secretKeyPatterns()));
         keyringHandle = io.switchboard.secrets.SecretConfigProvider.register(
@@ -187,9 +192,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 options.topicPrefix() + ".secrets", new io.switchboard.secrets.SecretBox(keyring), admin));
         secretStoreHandle = io.switchboard.secrets.SecretStoreConfigProvider.register(
                 "replica-" + java.util.UUID.randomUUID(), secretStore);
-        // Replicas sign what they ask each other, with a key derived from the keyring they share.
-        io.switchboard.auth.InternalRequests internalRequests = new io.switchboard.auth.InternalRequests(
-                keyring.current().key().getEncoded(), Clock.systemUTC());
+        io.switchboard.auth.InternalRequests internalRequests = new io.switchboard.auth.InternalRequests(replicaKeys, Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,

@@ -28,7 +28,10 @@ public final class TopicSetup {
                     new NewTopic(topics.lifecycle(), partitions, replication).configs(durable),
                     new NewTopic(topics.observations(), partitions, replication).configs(durable),
                     new NewTopic(topics.deadLetters(), 1, replication),
-                    new NewTopic(topics.reconcilerLeases(), 1, replication));
+                    new NewTopic(topics.reconcilerLeases(), 1, replication),
+                    new NewTopic(topics.replicaKeys(), 1, replication).configs(Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)))));
             for (NewTopic topic : wanted) {
                 try {
                     admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);

@@ -114,6 +114,11 @@ public final class Keyring {
         return current;
     }
 
+    /** Every key, the current one first. */
+    public java.util.Collection<Key> all() {
+        return java.util.Collections.unmodifiableCollection(keys.values());
+    }
+
     public Optional<Key> byId(String id) {
         return Optional.ofNullable(keys.get(id));
     }

@@ -182,6 +182,19 @@ class ReplicasTest {
 
     /** History is read on the replica that owns the connector, whichever replica is asked. */
     @Test
+    void aReplicaWithAnotherKeyringRefusesToStartSayingSo() {
+        SwitchboardOptions own = SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("three")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
+                .withSchemaRegistryUrl(replicas.get(0).schemaRegistryUrl());
+        io.switchboard.auth.ReplicaKeys.KeyringMismatch refused = org.junit.jupiter.api.Assertions.assertThrows(
+                io.switchboard.auth.ReplicaKeys.KeyringMismatch.class, () -> SwitchboardApp.start(own).close());
+        assertTrue(refused.getMessage().contains("not the one the other replicas on this Kafka seal with"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("--secrets-key-file"), refused.getMessage());
+        // The two replicas still answer each other.
+        assertEquals(200, read(replicas.get(1).url(), "/connectors").status());
+    }
+
+    @Test
     void everyReplicaAnswersHistoryTheSame() {
         int count = 10;
         for (int i = 0; i < count; i++) {

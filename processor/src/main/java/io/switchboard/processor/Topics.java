@@ -39,6 +39,11 @@ public record Topics(String prefix, String lifecycleTopic) {
         return prefix + ".reconciler-leases";
     }
 
+    /** A compacted one-partition topic: the replicas' session key and their keyring's fingerprint. */
+    public String replicaKeys() {
+        return prefix + ".replica-keys";
+    }
+
     /** Records of the command topic that are not valid commands. */
     public String deadLetters() {
         return prefix + ".commands.dlq";

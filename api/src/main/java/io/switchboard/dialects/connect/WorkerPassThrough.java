@@ -64,7 +64,7 @@ final class WorkerPassThrough {
                 view(cluster).raisedBy("edit when a value holds a ${...} reference", Raises::resolvingReferences));
         config.routes.get(base + "/admin/loggers", this::forward, admin(cluster));
         config.routes.get(base + "/admin/loggers/{logger}", this::forward, admin(cluster));
-        config.routes.put(base + "/admin/loggers/{logger}", ctx -> forward(ctx, requests.loggerLevel(ctx.bodyAsBytes())),
+        config.routes.put(base + "/admin/loggers/{logger}", ctx -> forward(ctx, requests.loggerLevel(ctx.bodyAsBytes()), UnaryOperator.identity()),
                 admin(cluster));
         config.routes.get(base + "/connectors/{connector}/topics", this::forward, view(cluster));
         config.routes.get(base + "/connectors/{connector}/offsets", this::forward, view(cluster));
