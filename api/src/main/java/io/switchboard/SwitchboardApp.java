@@ -134,6 +134,8 @@ public final class SwitchboardApp implements AutoCloseable {
         Admin admin = own(Stage.PROCESSOR, Admin.create(withKafkaSettings(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))));
         TopicSetup.ensure(admin, topics, options.commandPartitions());
         String kafkaClusterId = clusterId(admin);
+        // What is secret, for every place that stores, records or shows a config.
+        SecretKeys secretKeys = SecretKeys.fromGlobs(options.secretKeyPatterns());
         io.switchboard.secrets.Keyring keyring = options.secretsKey() != null
                 ? io.switchboard.secrets.Keyring.parse(options.secretsKey())
                 : io.switchboard.secrets.Keyring.loadOrCreate(options.keyringFile().toAbsolutePath());
@@ -167,7 +169,7 @@ public final class SwitchboardApp implements AutoCloseable {
         DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, kafkaSettings, topics.decisions(),
                 serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
-                        new HistoryRecording(histories, SecretKeys::redact)),
+                        new HistoryRecording(histories, secretKeys::hide)),
                 withKafkaSettings(StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
                         advertisedUri.getHost() + ":" + advertisedUri.getPort(),
                         STANDBY_REPLICAS)));
@@ -185,7 +187,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
         secrets = new io.switchboard.core.ConnectorSecrets(new io.switchboard.secrets.SecretBox(keyring),
-                SecretKeys.fromGlobs(options.secretKeyPatterns()));
+                secretKeys);
         keyringHandle = io.switchboard.secrets.SecretConfigProvider.register(
                 "replica-" + java.util.UUID.randomUUID(), keyring);
         io.switchboard.secrets.SecretStore secretStore = own(Stage.PROCESSOR, new io.switchboard.secrets.SecretStore(bootstrapServers, kafkaSettings,
