@@ -130,8 +130,10 @@ class HttpsWorkerTest {
         SwitchboardFixture.Answer plugins = call("GET", "/clusters/secure/connector-plugins", null);
         assertEquals(200, plugins.status(), plugins.body());
         assertTrue(plugins.body().contains(SOURCE), plugins.body());
+        Map<String, String> toValidate = new LinkedHashMap<>(source("validated"));
+        toValidate.put("name", "validated"); // the worker counts a missing name as an error
         SwitchboardFixture.Answer validated = call("PUT", "/clusters/secure/connector-plugins/FileStreamSourceConnector/config/validate",
-                source("validated"));
+                toValidate);
         assertEquals(200, validated.status(), validated.body());
         assertEquals(0, validated.json().path("error_count").asInt(), validated.body());
     }
