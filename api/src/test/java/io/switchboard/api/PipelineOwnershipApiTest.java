@@ -75,13 +75,19 @@ class PipelineOwnershipApiTest {
         assertTrue(answer.body().contains(message), what + ": " + answer.body());
     }
 
+    private static JsonNode withoutType(JsonNode connector) {
+        ((ObjectNode) connector).remove("type");
+        return connector;
+    }
+
     @Test
     void noDialectButThePipelineApiChangesAPipelinesConnectors() {
         String id = "owned";
         createPipeline(id);
         String source = PipelineCompiler.sourceName(id);
         String sink = PipelineCompiler.sinkName(id);
-        String before = fx.call("GET", "/connectors/" + sink, null).body();
+        // Its config and tasks; "type" is the worker's to report, and may arrive meanwhile.
+        JsonNode before = withoutType(fx.call("GET", "/connectors/" + sink, null).json());
         String belongs = "Connector " + sink + " belongs to pipeline " + id + "; change it through /api/v1/connectors/" + id;
 
         // Kafka Connect's dialect: every write is a 409 in its shape, naming the pipeline.
@@ -114,7 +120,7 @@ class PipelineOwnershipApiTest {
         assertConflictNaming(confluent, belongs, "Confluent");
         assertEquals(409, confluent.json().path("error").path("code").asInt(), confluent.body());
 
-        assertEquals(before, fx.call("GET", "/connectors/" + sink, null).body(), "nothing changed");
+        assertEquals(before, withoutType(fx.call("GET", "/connectors/" + sink, null).json()), "nothing changed");
         assertEquals(200, fx.call("GET", "/api/v1/connectors/" + id, null).status());
 
         // The pipeline API changes them as before.
