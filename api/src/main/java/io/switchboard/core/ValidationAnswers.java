@@ -12,7 +12,7 @@ import java.util.Map;
  * values the references stand for. The caller gets back, for each key, the value it gave when that
  * value holds a reference, and {@link SecretKeys#REDACTED} for a key the secret-key rule matches (a
  * key the plugin declares as PASSWORD the worker shows as {@code [hidden]} itself). Errors, recommended values and definitions are
- * the plugin's.
+ * the plugin's, except that an error quoting a hidden value quotes it as shown.
  */
 public final class ValidationAnswers {
     private ValidationAnswers() {
@@ -30,11 +30,17 @@ public final class ValidationAnswers {
             }
             String key = value.path("name").asText(config.path("definition").path("name").asText());
             String as = given.get(key);
+            String resolved = shown.path("value").asText();
+            String instead = keys.matches(key) ? SecretKeys.REDACTED : as != null && as.contains("${") ? as : null;
             // A PASSWORD the plugin declares the worker itself shows as "[hidden]".
-            if (keys.matches(key)) {
-                shown.put("value", SecretKeys.REDACTED);
-            } else if (as != null && as.contains("${")) {
-                shown.put("value", as);
+            if (instead != null) {
+                shown.put("value", instead);
+                // A plugin's error may quote the value it refused.
+                if (shown.path("errors") instanceof com.fasterxml.jackson.databind.node.ArrayNode errors && !resolved.isEmpty()) {
+                    for (int i = 0; i < errors.size(); i++) {
+                        errors.set(i, errors.get(i).asText().replace(resolved, instead));
+                    }
+                }
             }
         }
         return infos;

@@ -37,4 +37,15 @@ class ValidationAnswersTest {
         assertEquals("1", shown.at("/configs/3/value/value").asText());
         assertEquals(true, shown.at("/configs/4/value/value").isNull());
     }
+
+    @Test
+    void anErrorQuotingAResolvedValueQuotesTheReferenceInstead() throws Exception {
+        JsonNode answer = JSON.readTree("{\"configs\":[{\"definition\":{\"name\":\"file\",\"type\":\"STRING\"},"
+                + "\"value\":{\"name\":\"file\",\"value\":\"/tmp/hunter2\",\"errors\":[\"Cannot read /tmp/hunter2\"]}}]}");
+
+        JsonNode shown = ValidationAnswers.asGiven(answer, Map.of("file", "/tmp/${secretsManager:DB_PW}"), SecretKeys.DEFAULT);
+
+        assertFalse(shown.toString().contains("hunter2"), shown.toString());
+        assertEquals("Cannot read /tmp/${secretsManager:DB_PW}", shown.at("/configs/0/value/errors/0").asText());
+    }
 }
