@@ -120,7 +120,10 @@ class StartupAndShutdownTest {
         String log = replica.logText();
         assertNotNull(took, () -> "Still running " + STOP_BOUND + " after SIGTERM:\n" + replica.logTail(80));
         System.out.println("Stopped in " + took.toMillis() + " ms");
-        List<String> errors = log.lines().filter(line -> line.contains(" ERROR ")).toList();
+        // Kafka's controller reports an event slower than 2 s at ERROR ("Exceptionally slow controller
+        // event"): a measure of the machine's load, not an error of starting or stopping.
+        List<String> errors = log.lines().filter(line -> line.contains(" ERROR "))
+                .filter(line -> !line.contains("EventPerformanceMonitor")).toList();
         assertTrue(errors.isEmpty(), () -> "ERROR lines while stopping:\n" + String.join("\n", errors));
         // The stages, in the order they stopped.
         List<String> stages = log.lines().filter(line -> line.contains("ShutdownOrder - Stopped "))

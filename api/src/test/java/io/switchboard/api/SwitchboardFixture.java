@@ -20,6 +20,7 @@ import java.util.Comparator;
 /** A real broker and a Switchboard replica on it, driven over real HTTP. */
 final class SwitchboardFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration RETRY_READS_FOR = Duration.ofSeconds(60);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     final Path dir;
@@ -48,7 +49,10 @@ final class SwitchboardFixture implements AutoCloseable {
                 .withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica"))
                 .withBootstrapServers(kafka.bootstrapServers())
-                .withEmbeddedWorker(false);
+                .withEmbeddedWorker(false)
+                // A decision is what these tests look at; on a loaded machine it can come later than the
+                // default's 30 s, and the 503 "accepted, will be applied" would hide it.
+                .withCommandTimeout(Duration.ofSeconds(60));
     }
 
     record Answer(int status, String body, HttpResponse<String> raw) {
@@ -69,7 +73,30 @@ final class SwitchboardFixture implements AutoCloseable {
         return call(app.url(), method, path, body);
     }
 
+    /**
+     * One request, as a client that honours the API's answers would send it: a read answered 503
+     * "retry shortly" (its data is being moved between replicas or restored, which a loaded machine
+     * can stretch past the read's own wait) is sent again, for up to a minute.
+     */
     static Answer call(String baseUrl, String method, String path, String body) {
+        long deadline = System.nanoTime() + RETRY_READS_FOR.toNanos();
+        while (true) {
+            Answer answer = callOnce(baseUrl, method, path, body);
+            if (!method.equals("GET") || answer.status() != 503 || !answer.body().contains("retry shortly")
+                    || System.nanoTime() > deadline) {
+                return answer;
+            }
+            System.out.println("[fixture] GET " + path + " answered 503, retrying: " + answer.body());
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return answer;
+            }
+        }
+    }
+
+    private static Answer callOnce(String baseUrl, String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
