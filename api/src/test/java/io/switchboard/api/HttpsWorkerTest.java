@@ -9,6 +9,7 @@ import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.ConnectWorker;
 import io.switchboard.testing.PrivateCa;
+import io.switchboard.testing.TopicScan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,11 +17,15 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,5 +141,82 @@ class HttpsWorkerTest {
                 toValidate);
         assertEquals(200, validated.status(), validated.body());
         assertEquals(0, validated.json().path("error_count").asInt(), validated.body());
+    }
+
+    /**
+     * The worker is external: it has not Switchboard's config providers, so a secret bound for it is
+     * refused, never sent. Its config topic, and every other topic, is read after a create, an
+     * update that reconfigures the task, a restart and refused attempts to add a secret: no record
+     * holds a secret's value.
+     */
+    @Test
+    void noSecretReachesTheExternalWorkersConfigTopic() throws Exception {
+        String plain = "plain-" + java.util.UUID.randomUUID();
+        String named = "named-" + java.util.UUID.randomUUID();
+        SwitchboardFixture.Answer stored = call("POST", "/v1/kafka-connect/clusters/secure/secrets",
+                Map.of("name", "SCANNED_PW", "secret_data", Base64.getEncoder().encodeToString(named.getBytes(StandardCharsets.UTF_8))));
+        assertEquals(201, stored.status(), stored.body());
+
+        for (Map.Entry<String, String> secret : Map.of("db.password", plain, "topic", "t-${secretsManager:SCANNED_PW}").entrySet()) {
+            Map<String, String> config = source("refused");
+            config.put(secret.getKey(), secret.getValue());
+            SwitchboardFixture.Answer refused = call("POST", "/clusters/secure/connectors", create("refused", config));
+            assertEquals(400, refused.status(), refused.body());
+        }
+        SwitchboardFixture.Answer created = call("POST", "/clusters/secure/connectors", create("scanned", source("scanned")));
+        assertEquals(201, created.status(), created.body());
+        awaitTask("scanned", task -> "RUNNING".equals(task.path("state").asText()) ? task : null);
+
+        // An update that gives the task a new config, then a restart of the connector and its task.
+        Map<String, String> updated = source("scanned-again");
+        updated.put("topic", "scanned-lines");
+        SwitchboardFixture.Answer put = call("PUT", "/clusters/secure/connectors/scanned/config", updated);
+        assertEquals(200, put.status(), put.body());
+        SwitchboardFixture.Answer patched = call("PATCH", "/clusters/secure/connectors/scanned/config", Map.of("db.password", plain));
+        assertEquals(400, patched.status(), patched.body());
+        String newFile = updated.get("file");
+        awaitTasksConfig("scanned", newFile);
+        SwitchboardFixture.Answer restarted = call("POST", "/clusters/secure/connectors/scanned/restart?includeTasks=true", null);
+        assertTrue(restarted.status() == 202 || restarted.status() == 204, restarted.body());
+        awaitTask("scanned", task -> "RUNNING".equals(task.path("state").asText()) ? task : null);
+
+        Map<String, List<String>> topics = TopicScan.everyTopic(kafka.bootstrapServers());
+        String workerConfigs = String.join("\n", topics.getOrDefault(worker.groupId() + "-configs", List.of()));
+        assertTrue(workerConfigs.contains(newFile), "the scan reads the worker's config topic after the update: " + topics.keySet());
+        String encoded = Base64.getEncoder().encodeToString(named.getBytes(StandardCharsets.UTF_8));
+        topics.forEach((topic, records) -> records.forEach(text -> {
+            for (String secret : List.of(plain, named, encoded)) {
+                assertFalse(text.contains(secret), "topic " + topic + " holds a secret's value in plain text");
+            }
+        }));
+        assertEquals(204, call("DELETE", "/clusters/secure/connectors/scanned", null).status());
+    }
+
+    private JsonNode awaitTask(String name, java.util.function.Function<JsonNode, JsonNode> done) throws InterruptedException {
+        JsonNode status = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            SwitchboardFixture.Answer answer = call("GET", "/clusters/secure/connectors/" + name + "/status", null);
+            status = answer.status() == 200 ? answer.json() : null;
+            JsonNode task = status == null ? null : done.apply(status.path("tasks").path(0));
+            if (task != null) {
+                return task;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(name + "'s task never got there: " + status);
+    }
+
+    private void awaitTasksConfig(String name, String part) throws InterruptedException {
+        String tasks = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            tasks = call("GET", "/clusters/secure/connectors/" + name + "/tasks", null).body();
+            if (tasks.contains(part)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(name + "'s tasks never showed " + part + ": " + tasks);
     }
 }

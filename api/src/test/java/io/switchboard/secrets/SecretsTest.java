@@ -5,14 +5,9 @@ import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.TopicScan;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -269,52 +264,17 @@ class SecretsTest {
     }
 
     /** Reads every record of every topic on the broker and checks none holds a secret; answers records per topic. */
-    private Map<String, Integer> scanAllTopics() throws Exception {
+    private Map<String, Integer> scanAllTopics() {
         Map<String, Integer> counts = new java.util.TreeMap<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
-            for (String topic : topics) {
-                List<byte[]> records = readAll(topic);
-                counts.put(topic, records.size());
-                for (byte[] value : records) {
-                    assertNoPlainSecrets("topic " + topic, new String(value, StandardCharsets.ISO_8859_1));
-                }
-            }
-        }
+        TopicScan.everyTopic(kafka.bootstrapServers()).forEach((topic, records) -> {
+            counts.put(topic, records.size());
+            records.forEach(text -> assertNoPlainSecrets("topic " + topic, text));
+        });
         return counts;
     }
 
     private String topicText(String topic) {
-        StringBuilder text = new StringBuilder();
-        readAll(topic).forEach(v -> text.append(new String(v, StandardCharsets.ISO_8859_1)).append('\n'));
-        return text.toString();
-    }
-
-    /** Keys and values of every record now in the topic, read_uncommitted so aborted ones count too. */
-    private List<byte[]> readAll(String topic) {
-        List<byte[]> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null) {
-                        out.add(r.key());
-                    }
-                    if (r.value() != null) {
-                        out.add(r.value());
-                    }
-                    r.headers().forEach(h -> out.add(h.value() == null ? new byte[0] : h.value()));
-                }
-            }
-        }
-        return out;
+        return TopicScan.text(kafka.bootstrapServers(), topic);
     }
 
     /** Polls the topic's text until the condition holds (up to two minutes). */

@@ -1,0 +1,80 @@
+package io.switchboard.testing;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a broker holds, read as an attacker with access to its topics would: every key, value and
+ * header of every record, aborted transactions' records included.
+ */
+public final class TopicScan {
+    private TopicScan() {
+    }
+
+    /** Every record's bytes, as text (ISO-8859-1, so that any byte reads), by topic, internal topics included. */
+    public static Map<String, List<String>> everyTopic(String bootstrapServers) {
+        Map<String, List<String>> byTopic = new TreeMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
+            for (String topic : topics) {
+                byTopic.put(topic, texts(bootstrapServers, topic));
+            }
+        } catch (Exception e) {
+            throw new AssertionError("Could not list the broker's topics", e);
+        }
+        return byTopic;
+    }
+
+    /** The topic's records as one text, a line per key, value and header. */
+    public static String text(String bootstrapServers, String topic) {
+        return String.join("\n", texts(bootstrapServers, topic));
+    }
+
+    private static List<String> texts(String bootstrapServers, String topic) {
+        List<String> out = new ArrayList<>();
+        readAll(bootstrapServers, topic).forEach(bytes -> out.add(new String(bytes, StandardCharsets.ISO_8859_1)));
+        return out;
+    }
+
+    /** Keys, values and header values of every record now in the topic, read_uncommitted so aborted ones count too. */
+    public static List<byte[]> readAll(String bootstrapServers, String topic) {
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null) {
+                        out.add(r.key());
+                    }
+                    if (r.value() != null) {
+                        out.add(r.value());
+                    }
+                    r.headers().forEach(h -> out.add(h.value() == null ? new byte[0] : h.value()));
+                }
+            }
+        }
+        return out;
+    }
+}
