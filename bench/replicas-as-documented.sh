@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the "Several replicas" commands of docs/operations.md as they are written (data directories
+# under a temporary directory instead of /tmp/sb*), then times how long until every replica answers
+# a list, and checks that a connector created through one reads the same through the others.
+# Needs ports 9092, 8081 and 8083-8085 free. Prints one line of figures; --out FILE appends it there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=""
+if [ "${1:-}" = "--out" ]; then out="$2"; fi
+
+work=$(mktemp -d)
+block=$(awk '/^## Several replicas/{found=1} found && /^```sh/{inside=1; next} inside && /^```/{exit} inside{print}' docs/operations.md)
+[ -n "$block" ] || { echo "no command block under 'Several replicas' in docs/operations.md" >&2; exit 2; }
+# The build only when there is no jar yet; the list is read below, timed, rather than by the last line.
+script=$(printf '%s\n' "$block" | sed -e "s#/tmp/sb#$work/sb#g" -e '/^curl /d')
+if [ -f api/target/switchboard.jar ]; then script=$(printf '%s\n' "$script" | sed '/^mvn /d'); fi
+
+cleanup() {
+  pkill -f -- "--data-dir $work/sb" 2>/dev/null || true
+  sleep 2
+  pkill -9 -f -- "--data-dir $work/sb" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+since() { local t=$(( $(ms) - started )); printf "%d.%d" $((t / 1000)) $((t % 1000 / 100)); }
+started=$(ms)
+bash -c "$script" > "$work/replicas.log" 2>&1 &
+answered=""
+for port in 8083 8084 8085; do
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$port/connectors" || true)" = "200" ]; do
+    if [ $(( $(ms) - started )) -gt 600000 ]; then
+      echo "replica on $port did not answer a list within 600 s; log tail:" >&2
+      tail -40 "$work/replicas.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  answered="$answered $port=$(since)s"
+done
+all=$(since)
+
+body='{"name":"documented","config":{"connector.class":"FileStreamSource","file":"/dev/null","topic":"documented"}}'
+created=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d "$body" localhost:8083/connectors)
+reads=""
+for port in 8084 8085; do
+  reads="$reads $port=$(curl -s -o /dev/null -w '%{http_code}' "localhost:$port/connectors/documented")"
+done
+line="$(date -u +%FT%TZ) replicas-as-documented: every replica answered a list after ${all} s (${answered# }); create through 8083: $created; reads:$reads; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$line"
+if [ -n "$out" ]; then echo "$line" >> "$out"; fi
+[ "$created" = "201" ] && [ "$reads" = " 8084=200 8085=200" ]
