@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * What went wrong with a pipeline's connector, in plain words, read from the trace its worker
  * reports: the handful of causes people meet (a refused password, logical replication off, a
- * missing database, an unreachable host), else the exception's own first line.
+ * missing database, an unreachable host), else the database's own error when the trace holds one
+ * (a missing privilege is named by it), else the exception's own first line.
  */
 public final class FailureReasons {
     private FailureReasons() {
@@ -31,13 +32,35 @@ public final class FailureReasons {
                 || lower.contains("could not connect")) {
             return "host unreachable: the database server does not answer at the address given";
         }
-        if (lower.contains("permission denied") || lower.contains("must be superuser") || lower.contains("replication privilege")) {
-            return "permission refused: the user may not do what replication needs (REPLICATION and the tables' SELECT)";
+        String refusal = databaseRefusal(trace);
+        if (refusal != null) {
+            // In the database's own words: which privilege is missing is what it says, not a guess.
+            return "the database refused: " + refusal;
         }
         String first = trace.lines().findFirst().orElse(trace).trim();
         int colon = first.indexOf(": ");
         String message = colon > 0 && first.substring(0, colon).matches("[\\w.$]+") ? first.substring(colon + 2) : first;
         return message.length() > 300 ? message.substring(0, 300) + "..." : message;
+    }
+
+    /**
+     * The server's own error from a trace ("ERROR: must be superuser to ...", with its SQLSTATE when
+     * the trace carries one), the last one in the chain of causes being the closest to the database.
+     */
+    private static String databaseRefusal(String trace) {
+        String found = null;
+        for (String line : trace.lines().toList()) {
+            int at = line.indexOf("ERROR: ");
+            if (at >= 0 && (line.contains("PSQLException") || line.contains("SQLException") || line.trim().startsWith("ERROR: "))) {
+                found = line.substring(at).trim();
+            }
+        }
+        if (found == null) {
+            return null;
+        }
+        java.util.regex.Matcher state = java.util.regex.Pattern.compile("SQLSTATE[ =:(]*([0-9A-Z]{5})").matcher(trace);
+        String message = found.length() > 300 ? found.substring(0, 300) + "..." : found;
+        return state.find() && !message.contains(state.group(1)) ? message + " (SQLSTATE " + state.group(1) + ")" : message;
     }
 
     private static String firstMatch(String text, String before, String after) {

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Compiles a Postgres-to-Postgres pipeline into the two Kafka Connect connectors that carry it out:
- * Debezium's PostgreSQL connector (logical replication with pgoutput, a replication slot and a
- * publication of its own) writing change events to topics {@code pl_<id>.<schema>.<table>}, and
+ * Debezium's PostgreSQL connector (logical replication with pgoutput, a replication slot of its own,
+ * and a publication of its own for the captured tables or one an administrator made) writing change events to topics {@code pl_<id>.<schema>.<table>}, and
  * Debezium's JDBC sink reading those topics and upserting (and deleting) rows into the target
  * schema. Change events are JSON with their schemas, which the sink needs to create and evolve the
  * target tables; they hold row data, so the topics are the pipeline's own.
@@ -93,7 +93,10 @@ public final class PipelineCompiler {
         source.put("plugin.name", "pgoutput");
         source.put("slot.name", slot);
         source.put("publication.name", publication == null ? slot : publication);
-        source.put("publication.autocreate.mode", tables == null ? "all_tables" : "filtered");
+        // A publication an administrator made is used as it is. Otherwise the pipeline's own names the
+        // tables it captures (FOR TABLE, which their owner may create) rather than FOR ALL TABLES,
+        // which only a superuser may: a replication role needs no more than it replicates.
+        source.put("publication.autocreate.mode", publication != null ? "disabled" : "filtered");
         if (tables != null) {
             source.put("table.include.list", tables);
         }

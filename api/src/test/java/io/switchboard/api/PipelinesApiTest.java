@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelinesApiTest {
     private static final String HIDDEN = "****************";
+    /** The source's user: a replication role, not a superuser. */
+    private static final String REPLICATOR = "replicator";
     private Postgres postgres;
     private SwitchboardFixture fx;
 
@@ -39,6 +41,11 @@ class PipelinesApiTest {
         postgres.createDatabase("lake");
         postgres.sql("crm", "CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL)",
                 "INSERT INTO customers VALUES (1, 'ada'), (2, 'bob')");
+        // The source is read as a managed database's replication user is: REPLICATION, owner of its
+        // database and tables, not a superuser.
+        postgres.sql("postgres", "CREATE ROLE " + REPLICATOR + " LOGIN REPLICATION PASSWORD '" + Postgres.PASSWORD + "'",
+                "ALTER DATABASE crm OWNER TO " + REPLICATOR);
+        postgres.sql("crm", "ALTER TABLE customers OWNER TO " + REPLICATOR);
         postgres.sql("lake", "CREATE SCHEMA mirror");
         fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
     }
@@ -54,12 +61,16 @@ class PipelinesApiTest {
     }
 
     private String connection(String database, String password) {
-        return "{\"host\": \"localhost\", \"port\": " + postgres.port() + ", \"user\": \"postgres\", \"password\": \"" + password
+        return connection(database, Postgres.USER, password);
+    }
+
+    private String connection(String database, String user, String password) {
+        return "{\"host\": \"localhost\", \"port\": " + postgres.port() + ", \"user\": \"" + user + "\", \"password\": \"" + password
                 + "\", \"database\": \"" + database + "\"}";
     }
 
     private String pipeline(String sourcePassword, String sinkPassword) {
-        return "{\"name\": \"crm to lake\", \"source\": {\"postgres\": {\"connection\": " + connection("crm", sourcePassword)
+        return "{\"name\": \"crm to lake\", \"source\": {\"postgres\": {\"connection\": " + connection("crm", REPLICATOR, sourcePassword)
                 + ", \"replication_type\": {\"logical_replication\": {}}}}, \"sink\": {\"postgres\": {\"connection\": "
                 + connection("lake", sinkPassword) + ", \"target_schema\": \"mirror\"}}, \"limits\": {\"cdc\": {\"max_buffer_rows\": 4096}}}";
     }
@@ -131,6 +142,8 @@ class PipelinesApiTest {
         assertFalse(created.body().contains(Postgres.PASSWORD));
 
         eventually("the snapshot", this::rows, r -> r.equals(List.of("1:ada", "2:bob")));
+        assertEquals(List.of("f"), postgres.query("crm", "SELECT puballtables FROM pg_publication WHERE pubname = '"
+                + PipelineCompiler.slotName(id) + "'"), "the pipeline's own publication names its tables");
         eventually("realtime", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
                 p -> p.path("status").path("state").has("realtime"));
         postgres.sql("crm", "INSERT INTO customers VALUES (3, 'cy')", "UPDATE customers SET name = 'bea' WHERE id = 2",
@@ -150,9 +163,10 @@ class PipelinesApiTest {
         assertEquals(200, disabled.status(), disabled.body());
         eventually("disabled", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
                 p -> p.path("status").path("state").has("disabled"));
+        // Disabled means both stopped on the worker, not only asked to stop.
         for (String name : List.of(PipelineCompiler.sourceName(id), PipelineCompiler.sinkName(id))) {
-            eventually(name + " stopped", () -> fx.call("GET", "/connectors/" + name + "/status", null).json(),
-                    s -> s.path("connector").path("state").asText().equals("STOPPED"));
+            assertEquals("STOPPED", fx.call("GET", "/connectors/" + name + "/status", null).json().path("connector").path("state").asText(),
+                    name + " once the pipeline reads disabled");
         }
         postgres.sql("crm", "INSERT INTO customers VALUES (4, 'dee'), (5, 'eve')");
         assertEquals(List.of("1"), postgres.query("crm", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
@@ -192,7 +206,44 @@ class PipelinesApiTest {
         assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Delete\"}").status());
         assertEquals(List.of("0"), postgres.query("crm", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
                 + PipelineCompiler.slotName(id) + "'"));
+        assertEquals(List.of("0"), postgres.query("crm", "SELECT count(*) FROM pg_publication WHERE pubname = '"
+                + PipelineCompiler.slotName(id) + "'"));
         assertProblem(fx.call("GET", "/api/v1/connectors/" + id, null), 404, null);
+    }
+
+    /** Each privilege replication needs, taken away in turn: the first missing is named, with the SQL that grants it. */
+    @Test
+    void aSourceUserLackingAPrivilegeIsToldWhichAndTheSqlThatGrantsIt() {
+        postgres.sql("postgres", "CREATE ROLE outsider LOGIN PASSWORD '" + Postgres.PASSWORD + "'");
+        java.util.function.Function<String, SwitchboardFixture.Answer> validate = replication -> fx.call("POST",
+                "/api/v1/validate/source", "{\"postgres\": {\"connection\": " + connection("crm", "outsider", Postgres.PASSWORD)
+                        + (replication == null ? "" : ", \"replication_type\": " + replication) + "}}");
+        List<String> grants = List.of(
+                "ALTER ROLE outsider REPLICATION",
+                "GRANT SELECT ON public.customers TO outsider",
+                "GRANT CREATE ON DATABASE crm TO outsider",
+                "ALTER TABLE public.customers OWNER TO outsider");
+        for (String grant : grants) {
+            SwitchboardFixture.Answer refused = validate.apply(null);
+            assertProblem(refused, 400, "postgres.connection.user");
+            assertTrue(refused.body().contains(grant), grant + " in " + refused.body());
+            assertTrue(refused.body().contains("permission refused"), refused.body());
+            postgres.sql(grant.startsWith("ALTER ROLE") || grant.contains("DATABASE") ? "postgres" : "crm", grant);
+        }
+        SwitchboardFixture.Answer valid = validate.apply(null);
+        assertEquals(200, valid.status(), "every privilege given: " + valid.body());
+        // Back to reading only (a change of owner takes the old owner's grants along: SELECT again).
+        postgres.sql("crm", "ALTER TABLE customers OWNER TO " + REPLICATOR, "REVOKE CREATE ON DATABASE crm FROM outsider",
+                "GRANT SELECT ON customers TO outsider");
+
+        // A publication an administrator made: then SELECT is all the tables need.
+        SwitchboardFixture.Answer missing = validate.apply("{\"logical_replication\": {\"publication_name\": \"crm_admin\"}}");
+        assertProblem(missing, 400, "postgres.replication_type.logical_replication.publication_name");
+        assertTrue(missing.body().contains("CREATE PUBLICATION crm_admin FOR TABLE"), missing.body());
+        postgres.sql("crm", "CREATE PUBLICATION crm_admin FOR TABLE customers");
+        SwitchboardFixture.Answer named = validate.apply("{\"logical_replication\": {\"publication_name\": \"crm_admin\"}}");
+        assertEquals(200, named.status(), named.body());
+        postgres.sql("crm", "DROP PUBLICATION crm_admin");
     }
 
     @Test

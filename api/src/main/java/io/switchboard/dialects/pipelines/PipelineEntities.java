@@ -39,7 +39,8 @@ final class PipelineEntities {
     /**
      * The pipeline's state and status from its connectors':
      * <ul>
-     *   <li>disabled (both stopped as asked): state disabled, status complete;</li>
+     *   <li>disabled, and the worker shows both connectors stopped: state disabled, status complete;
+     *       disabled but not stopped yet: state disabling, status start;</li>
      *   <li>a part that failed (the connector or a task): status failed, with which part and why in plain words;</li>
      *   <li>the data plane retrying a part the worker refuses: status retry, with the attempt and why;</li>
      *   <li>a part no worker runs yet: state initialize, status start;</li>
@@ -52,7 +53,10 @@ final class PipelineEntities {
         StatusView source = view.source();
         StatusView sink = view.sink();
         if (view.spec().disabled()) {
-            return new Status(Map.of("disabled", Map.of()), Map.of("complete", Map.of()));
+            // Disabled once the worker shows both stopped, not when it was asked: until then, on its way.
+            return stopped(source) && stopped(sink)
+                    ? new Status(Map.of("disabled", Map.of()), Map.of("complete", Map.of()))
+                    : new Status(Map.of("disabling", Map.of()), Map.of("start", Map.of()));
         }
         String failed = failure("source", source);
         if (failed == null) {
@@ -84,6 +88,10 @@ final class PipelineEntities {
             return Map.of("realtime", Map.of("name", io.switchboard.pipelines.PipelineCompiler.slotName(id)));
         }
         return Map.of("start", Map.of());
+    }
+
+    private static boolean stopped(StatusView s) {
+        return s != null && "STOPPED".equals(s.state());
     }
 
     private static boolean running(StatusView s) {

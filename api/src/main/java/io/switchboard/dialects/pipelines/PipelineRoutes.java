@@ -85,9 +85,12 @@ final class PipelineRoutes {
         }
         JsonNode body = JsonBodies.parse(ctx.bodyAsBytes());
         JsonNode connection = body.path("postgres").path("connection");
-        String skeleton = "{\"source\":{\"postgres\":{\"connection\":%s,\"replication_type\":{\"logical_replication\":{}}}},"
+        // A source's replication_type (a publication it names) is checked as a pipeline's would be.
+        JsonNode replication = body.path("postgres").path("replication_type");
+        String skeleton = "{\"source\":{\"postgres\":{\"connection\":%s,\"replication_type\":%s}},"
                 + "\"sink\":{\"postgres\":{\"connection\":%s}}}";
         JsonNode spec = io.switchboard.http.JsonBodies.parse(String.format(skeleton, connection.isObject() ? connection : "{}",
+                part.equals("source") && replication.isObject() ? replication : "{\"logical_replication\":{}}",
                 connection.isObject() ? connection : "{}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         io.switchboard.pipelines.PipelineSpec parsed;
         try {

@@ -1,0 +1,33 @@
+package io.switchboard.pipelines;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A pipeline's failure in plain words, and a database's refusal in its own words rather than a guess. */
+class FailureReasonsTest {
+    @Test
+    void aDatabaseRefusalIsReportedAsTheDatabaseWordedIt() {
+        String trace = """
+                org.apache.kafka.connect.errors.ConnectException: An exception occurred in the change event producer.
+                \tat io.debezium.pipeline.ErrorHandler.setProducerThrowable(ErrorHandler.java:67)
+                Caused by: io.debezium.DebeziumException: Creation of replication slot failed
+                \tat io.debezium.connector.postgresql.PostgresConnectorTask.start(PostgresConnectorTask.java:150)
+                Caused by: org.postgresql.util.PSQLException: ERROR: must be superuser to create FOR ALL TABLES publication
+                \tat org.postgresql.core.v3.QueryExecutorImpl.receiveErrorResponse(QueryExecutorImpl.java:2733)
+                """;
+        assertEquals("the database refused: ERROR: must be superuser to create FOR ALL TABLES publication", FailureReasons.of(trace));
+        assertEquals("the database refused: ERROR: permission denied for table customers (SQLSTATE 42501)",
+                FailureReasons.of("io.debezium.DebeziumException: snapshot failed\nCaused by: org.postgresql.util.PSQLException:"
+                        + " ERROR: permission denied for table customers\n  SQLSTATE: 42501"));
+    }
+
+    @Test
+    void theCausesPeopleMeetAreNamedPlainly() {
+        assertEquals("authentication refused: the user name or password is wrong",
+                FailureReasons.of("org.postgresql.util.PSQLException: FATAL: password authentication failed for user \"repl\""));
+        assertEquals("wal_level is not logical: PostgreSQL must run with wal_level=logical for logical replication",
+                FailureReasons.of("org.postgresql.util.PSQLException: ERROR: logical decoding requires wal_level >= logical"));
+        assertEquals("something else entirely", FailureReasons.of("java.lang.IllegalStateException: something else entirely"));
+    }
+}
