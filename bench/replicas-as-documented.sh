@@ -41,13 +41,27 @@ for port in 8083 8084 8085; do
 done
 all=$(since)
 
+# A create is validated by the first replica's embedded worker: wait until /health says it is ready.
+until [ "$(curl -s -o /dev/null -w '%{http_code}' localhost:8083/health || true)" = "200" ]; do
+  if [ $(( $(ms) - started )) -gt 900000 ]; then echo "8083 never healthy" >&2; exit 1; fi
+  sleep 0.5
+done
+healthy=$(since)
 body='{"name":"documented","config":{"connector.class":"FileStreamSource","file":"/dev/null","topic":"documented"}}'
-created=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d "$body" localhost:8083/connectors)
+created=$(curl -s -o "$work/created.json" -w '%{http_code}' -H 'Content-Type: application/json' -d "$body" localhost:8083/connectors)
+[ "$created" = "201" ] || echo "create through 8083 answered $created: $(cat "$work/created.json")" >&2
+# A 503 "accepted, will be applied" is read until it shows, as the answer says to; at most a minute.
 reads=""
 for port in 8084 8085; do
-  reads="$reads $port=$(curl -s -o /dev/null -w '%{http_code}' "localhost:$port/connectors/documented")"
+  status=""
+  for _ in $(seq 1 120); do
+    status=$(curl -s -o /dev/null -w '%{http_code}' "localhost:$port/connectors/documented")
+    [ "$status" = "200" ] && break
+    sleep 0.5
+  done
+  reads="$reads $port=$status"
 done
-line="$(date -u +%FT%TZ) replicas-as-documented: every replica answered a list after ${all} s (${answered# }); create through 8083: $created; reads:$reads; load $(cut -d' ' -f1-3 /proc/loadavg)"
+line="$(date -u +%FT%TZ) replicas-as-documented: every replica answered a list after ${all} s (${answered# }); 8083 healthy after ${healthy} s; create through 8083: $created; reads:$reads; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$line"
 if [ -n "$out" ]; then echo "$line" >> "$out"; fi
-[ "$created" = "201" ] && [ "$reads" = " 8084=200 8085=200" ]
+[ "$reads" = " 8084=200 8085=200" ]

@@ -5,20 +5,31 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Creates the topics Switchboard owns when they are missing; leaves existing ones as they are. */
 public final class TopicSetup {
+    private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
     private TopicSetup() {
     }
 
+    /**
+     * How long a replica waits for Kafka to answer at start: replicas started together with the one
+     * whose embedded Kafka they use (as docs/operations.md does) start before it answers.
+     */
+    static final long KAFKA_WAIT_SECONDS = 300;
+    private static final long ATTEMPT_SECONDS = 15;
+
     public static void ensure(Admin admin, Topics topics, int partitions) {
         try {
-            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            int brokers = brokers(admin, KAFKA_WAIT_SECONDS);
             short replication = (short) Math.min(3, Math.max(1, brokers));
             Map<String, String> durable = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)));
             List<NewTopic> wanted = List.of(
@@ -46,6 +57,22 @@ public final class TopicSetup {
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create Switchboard's topics: " + e.getMessage(), e);
+        }
+    }
+
+    /** The number of brokers, once Kafka answers; waits up to {@code waitSeconds}, saying so. */
+    static int brokers(Admin admin, long waitSeconds) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
+        while (true) {
+            try {
+                return admin.describeCluster().nodes().get(ATTEMPT_SECONDS, TimeUnit.SECONDS).size();
+            } catch (TimeoutException e) {
+                long left = TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new TimeoutException("Kafka did not answer within " + waitSeconds + " s");
+                }
+                log.warn("Kafka does not answer yet; waiting up to {} s more before giving up", left);
+            }
         }
     }
 }
