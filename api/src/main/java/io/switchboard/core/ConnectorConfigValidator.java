@@ -1,6 +1,7 @@
 package io.switchboard.core;
 
 import io.switchboard.dataplane.ConnectClusterClient;
+import io.switchboard.processor.ConnectorRules;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class ConnectorConfigValidator {
      * opened, it would print them: callers check the stored form first.
      */
     public void requireConnectorClass(Map<String, String> config) {
-        if (config.get(CONNECTOR_CLASS) == null) {
+        if (!ConnectorRules.hasConnectorClass(config)) {
             throw new ServiceException.InvalidRequest(CONNECTOR_CLASS,
                     "Connector config " + secretKeys.hideAll(config) + " contains no connector type");
         }

@@ -14,6 +14,8 @@ import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
 import io.switchboard.dataplane.AutoRestart;
 import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.ConnectorRules;
+import io.switchboard.processor.DecisionReasons;
 import io.switchboard.query.ConnectorQueries;
 import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.StoreUnavailableException;
@@ -45,7 +47,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -53,6 +60,22 @@ import java.util.stream.IntStream;
  * come back from the processor; reads come from the connectors and statuses stores.
  */
 public final class ConnectorCore implements ConnectorService {
+    /** How many times a patch is validated and sent before the caller is told the connector keeps changing. */
+    static final int PATCH_ATTEMPTS = 8;
+    /** Patches of one connector waiting or under way in this replica, beyond which more are answered 409. */
+    static final int PATCHES_PER_CONNECTOR = 64;
+    /**
+     * Where a patch that waited for another, or was refused as validated against an older version,
+     * is validated: few threads, a bounded queue; when full, the patch is answered as one to send again.
+     */
+    private static final Executor PATCH_VALIDATION = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(1024), runnable -> {
+                Thread thread = new Thread(runnable, "patch-validation");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private final OneAtATime<ConnectorKey> patches = new OneAtATime<>(PATCHES_PER_CONNECTOR, PATCH_VALIDATION);
+
     private final CommandGateway gateway;
     private final ConnectorQueries queries;
     private final ConnectorConfigValidator validator;
@@ -106,31 +129,67 @@ public final class ConnectorCore implements ConnectorService {
                         ? new Written(true, newView(d.getState())) : new Written(false, view(d.getState())));
     }
 
+    /**
+     * A patch is validated against the connector's config as it stands and sent with that version
+     * ({@code baseVersion}): the decider stores it only if the connector is still at that version, so
+     * the config stored is the one validated. The patches of one connector through this replica are
+     * validated and decided one at a time, each against what the one before left; if a change
+     * through another replica came first, the refusal carries the connector as it now is, and the
+     * patch is validated against that and sent again, at most {@link #PATCH_ATTEMPTS} times in all,
+     * after which the caller is told to send it again.
+     */
     @Override
     public CompletableFuture<ConnectorView> patchConfig(Scope scope, String name, Map<String, String> patch,
                                                         RequestContext request) {
         ConnectorState current = existing(scope, name, Operation.PATCH_CONFIG);
-        DecisionAnswers.requireOwner(current, gateway.command(key(scope, name), new PatchConnectorConfig(patch), request).build(),
+        DecisionAnswers.requireOwner(current, gateway.command(key(scope, name), new PatchConnectorConfig(patch, null), request).build(),
                 Operation.PATCH_CONFIG);
         secrets.requireOpenable(patch);
         namedSecrets.requireKnown(scope, patch);
-        Map<String, String> patched = new HashMap<>(current.getConfig());
-        patch.forEach((k, v) -> {
-            if (v == null) {
-                patched.remove(k);
-            } else {
-                patched.put(k, v);
-            }
-        });
+        return patches.run(key(scope, name), "Connector " + name + " has " + PATCHES_PER_CONNECTOR
+                + " patches waiting; send this one again", () -> {
+                    // The state the last patch through this replica left, when it waited for one.
+                    ConnectorState base = latest(scope, name, current);
+                    return patchAgainst(scope, name, patch, base, request, 1);
+                });
+    }
+
+    /** The connector as this replica's store has it now, or as it was read if the store cannot say. */
+    private ConnectorState latest(Scope scope, String name, ConnectorState read) {
+        try {
+            return queries.connector(key(scope, name)).filter(s -> s.getVersion() >= read.getVersion()).orElse(read);
+        } catch (StoreUnavailableException | InvalidStateStoreException e) {
+            return read;
+        }
+    }
+
+    private CompletableFuture<ConnectorView> patchAgainst(Scope scope, String name, Map<String, String> patch,
+                                                          ConnectorState base, RequestContext request, int attempt) {
+        Map<String, String> patched = ConnectorRules.patched(base.getConfig(), patch);
         // Checked on the stored form first: its refusal prints the config, whose sealed values must stay sealed there.
         validator.requireConnectorClass(patched);
         Set<String> passwords = validator.validate(scope.cluster(), secrets.openWherePossible(patched));
         Map<String, String> sealedPatch = new LinkedHashMap<>();
         patch.forEach((k, v) -> sealedPatch.put(k, v == null ? null
-                : secrets.seal(Collections.singletonMap(k, v), passwords, current.getConfig()).get(k)));
+                : secrets.seal(Collections.singletonMap(k, v), passwords, base.getConfig()).get(k)));
         secrets.requireDeliverable(scope.cluster(), sealedPatch, clusters.opensSecrets(scope.cluster()));
-        return submit(scope, name, new PatchConnectorConfig(sealedPatch), Operation.PATCH_CONFIG, request)
-                .thenApply(d -> view(d.getState()));
+        ConnectorCommand command = gateway.command(key(scope, name), new PatchConnectorConfig(sealedPatch, base.getVersion()), request).build();
+        return gateway.submit(command).thenCompose(decision -> {
+            if (!DecisionReasons.CHANGED_MEANWHILE.equals(decision.getReason())) {
+                return CompletableFuture.completedFuture(view(DecisionAnswers.accepted(decision, Operation.PATCH_CONFIG).getState()));
+            }
+            if (attempt >= PATCH_ATTEMPTS) {
+                throw new ServiceException.Busy("Connector " + name + " changed " + PATCH_ATTEMPTS
+                        + " times while this patch was being validated; send it again");
+            }
+            // Validating can wait on the worker: not on the thread that delivers decisions.
+            try {
+                return CompletableFuture.supplyAsync(() -> patchAgainst(scope, name, patch, decision.getState(), request, attempt + 1),
+                        PATCH_VALIDATION).thenCompose(f -> f);
+            } catch (RejectedExecutionException full) {
+                throw new ServiceException.Busy("Connector " + name + " changed while this patch was being validated; send it again");
+            }
+        });
     }
 
     /**

@@ -2,6 +2,7 @@ package io.switchboard.core;
 
 import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.ConnectorRules;
 import io.switchboard.processor.Decision;
 import io.switchboard.processor.DecisionReasons;
 import io.switchboard.processor.PipelineOwnership;
@@ -54,6 +55,9 @@ final class DecisionAnswers {
             return new ServiceException.Busy("An offsets request for connector " + decision.getConnector()
                     + " is under way; it must end before another is made");
         }
+        if (DecisionReasons.CHANGED_MEANWHILE.equals(decision.getReason())) {
+            return new ServiceException.Busy("Connector " + decision.getConnector() + " changed while the request was validated; send it again");
+        }
         return new ServiceException.AlreadyExists(decision.getConnector());
     }
 
@@ -65,6 +69,13 @@ final class DecisionAnswers {
         if (DecisionReasons.PIPELINE_ID_RESERVED.equals(reason)) {
             return new ServiceException.InvalidRequest(PipelineOwnership.PIPELINE_ID, PipelineOwnership.PIPELINE_ID
                     + " is set only by the pipeline service (/api/v1/connectors), for the connectors of the pipeline it names");
+        }
+        if (DecisionReasons.INVALID_NAME.equals(reason)) {
+            return new ServiceException.InvalidRequest("name", decision.getMessage());
+        }
+        if (DecisionReasons.NO_CONNECTOR_CLASS.equals(reason)) {
+            return new ServiceException.InvalidRequest(ConnectorRules.CONNECTOR_CLASS,
+                    "Connector config for " + decision.getConnector() + " contains no connector type");
         }
         return new ServiceException.InvalidRequest(decision.getMessage());
     }

@@ -78,6 +78,10 @@ public final class CommandDecider {
         if (current != null) {
             return refused(Outcome.CONFLICT, DecisionReasons.ALREADY_EXISTS, "connector already exists", current);
         }
+        Decision invalid = invalidNewConnector(command, create.getConfig());
+        if (invalid != null) {
+            return invalid;
+        }
         Decision created = created(command, create.getConfig(), create.getInitialState());
         if (create.getInitialOffsets() == null) {
             return created;
@@ -92,10 +96,14 @@ public final class CommandDecider {
 
     private static Decision putConfig(ConnectorState current, ConnectorCommand command, Map<String, String> config) {
         if (current == null) {
-            return created(command, config, TargetState.RUNNING);
+            Decision invalid = invalidNewConnector(command, config);
+            return invalid != null ? invalid : created(command, config, TargetState.RUNNING);
         }
         if (current.getConfig().equals(config)) {
             return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
+        }
+        if (!ConnectorRules.hasConnectorClass(config)) {
+            return refused(Outcome.REJECTED, DecisionReasons.NO_CONNECTOR_CLASS, "the config names no connector class", current);
         }
         ConnectorState next = copyOf(current)
                 .setConfig(new TreeMap<>(config))
@@ -111,15 +119,24 @@ public final class CommandDecider {
         if (current == null) {
             return notFound();
         }
-        Map<String, String> patched = new TreeMap<>(current.getConfig());
-        patch.getPatch().forEach((key, value) -> {
-            if (value == null) {
-                patched.remove(key);
-            } else {
-                patched.put(key, value);
-            }
-        });
-        return putConfig(current, command, patched);
+        if (patch.getBaseVersion() != null && patch.getBaseVersion() != current.getVersion()) {
+            // Validated against another config than the one it would now make: stored, it would be unvalidated.
+            return refused(Outcome.CONFLICT, DecisionReasons.CHANGED_MEANWHILE, "the connector changed from version "
+                    + patch.getBaseVersion() + " to " + current.getVersion() + " while the patch was validated", current);
+        }
+        return putConfig(current, command, ConnectorRules.patched(current.getConfig(), patch.getPatch()));
+    }
+
+    /** The refusal of a connector that may not be created with this name or config, or null. */
+    private static Decision invalidNewConnector(ConnectorCommand command, Map<String, String> config) {
+        String nameProblem = ConnectorRules.nameProblem(command.getConnector());
+        if (nameProblem != null) {
+            return refused(Outcome.REJECTED, DecisionReasons.INVALID_NAME, nameProblem, null);
+        }
+        if (!ConnectorRules.hasConnectorClass(config)) {
+            return refused(Outcome.REJECTED, DecisionReasons.NO_CONNECTOR_CLASS, "the config names no connector class", null);
+        }
+        return null;
     }
 
     private static Decision changeTargetState(ConnectorState current, ConnectorCommand command, TargetState target) {

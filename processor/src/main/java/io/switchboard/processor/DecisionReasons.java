@@ -19,6 +19,15 @@ public final class DecisionReasons {
     public static final String NOT_OWNED_BY_PIPELINE = "NOT_OWNED_BY_PIPELINE";
     /** A config naming a pipeline other than the one (or none) that issued the command. */
     public static final String PIPELINE_ID_RESERVED = "PIPELINE_ID_RESERVED";
+    /** A create of a connector whose name breaks {@link ConnectorRules#nameProblem}. */
+    public static final String INVALID_NAME = "INVALID_NAME";
+    /** A config to store that names no plugin ({@link ConnectorRules#hasConnectorClass}). */
+    public static final String NO_CONNECTOR_CLASS = "NO_CONNECTOR_CLASS";
+    /**
+     * A patch validated against a version of the connector that is no longer current: the API
+     * validates the patch again against the state the decision carries and sends it again.
+     */
+    public static final String CHANGED_MEANWHILE = "CHANGED_MEANWHILE";
     /** An Idempotency-Key used before for a different request. */
     public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,6 +27,8 @@ import java.util.TreeMap;
  */
 final class IdempotentAnswers {
     static final Duration RETENTION = Duration.ofHours(24);
+    /** Fields that say how a request was checked, not what it asks: the same request sent again may differ in them. */
+    private static final Set<String> NOT_ASKED = Set.of("baseVersion");
     private final KeyValueStore<String, CommandDecision> store;
 
     IdempotentAnswers(KeyValueStore<String, CommandDecision> store) {
@@ -62,7 +65,8 @@ final class IdempotentAnswers {
 
     /** Keeps a decision as the answer to its command's idempotency key, if it has one. */
     CommandDecision remember(String connectorKey, ConnectorCommand command, CommandDecision decided) {
-        if (command.getIdempotencyKey() == null) {
+        if (command.getIdempotencyKey() == null || DecisionReasons.CHANGED_MEANWHILE.equals(decided.getReason())) {
+            // A patch refused as validated against an old version is sent again by the API under the same key.
             return decided;
         }
         CommandDecision kept = CommandDecision.newBuilder(decided)
@@ -103,6 +107,9 @@ final class IdempotentAnswers {
         if (value instanceof SpecificRecord record) {
             StringBuilder out = new StringBuilder("{");
             for (Schema.Field field : record.getSchema().getFields()) {
+                if (NOT_ASKED.contains(field.name())) {
+                    continue;
+                }
                 out.append(field.name()).append('=').append(canonical(record.get(field.pos()))).append(';');
             }
             return out.append('}').toString();

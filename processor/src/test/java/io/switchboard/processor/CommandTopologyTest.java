@@ -177,7 +177,7 @@ class CommandTopologyTest {
 
     @Test
     void patchMergesAndRemovesKeysAndRefusesUnknownConnectors() {
-        CommandDecision missing = send("orders", new PatchConnectorConfig(Map.of("topic", "x")));
+        CommandDecision missing = send("orders", new PatchConnectorConfig(Map.of("topic", "x"), null));
         assertEquals(Outcome.NOT_FOUND, missing.getOutcome());
         assertEquals(DecisionReasons.NOT_FOUND, missing.getReason());
         assertNull(store.get("default/orders"));
@@ -186,12 +186,68 @@ class CommandTopologyTest {
         Map<String, String> patch = new HashMap<>();
         patch.put("topic", "patched");
         patch.put("file", null);
-        CommandDecision d = send("orders", new PatchConnectorConfig(patch));
+        CommandDecision d = send("orders", new PatchConnectorConfig(patch, null));
         assertEquals(Outcome.UPDATED, d.getOutcome());
         Map<String, String> config = store.get("default/orders").getConfig();
         assertEquals("patched", config.get("topic"));
         assertTrue(!config.containsKey("file"), "a null in a patch removes the key");
         assertEquals("FileStreamSource", config.get("connector.class"));
+    }
+
+    @Test
+    void aPatchValidatedAgainstAnOlderVersionIsRefusedAndStoresNothing() {
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        lifecycle.readValuesToList();
+        CommandDecision first = send("orders", new PatchConnectorConfig(Map.of("topic", "a"), 1L));
+        assertEquals(Outcome.UPDATED, first.getOutcome());
+        assertEquals(2L, first.getState().getVersion());
+        assertEquals(1, lifecycle.readValuesToList().size());
+
+        // Decided against version 1 too, but version 2 is current: storing it would store what no one validated.
+        long t = System.currentTimeMillis();
+        CommandDecision late = sendWithKey("orders", new PatchConnectorConfig(Map.of("file", "/tmp/b"), 1L), "k", t);
+        assertEquals(Outcome.CONFLICT, late.getOutcome());
+        assertEquals(DecisionReasons.CHANGED_MEANWHILE, late.getReason());
+        assertEquals(2L, late.getState().getVersion(), "the refusal carries the current state to validate against again");
+        assertEquals("/tmp/in.txt", store.get("default/orders").getConfig().get("file"));
+        assertTrue(lifecycle.isEmpty(), "a refused patch records nothing");
+
+        // Sent again against the state the refusal carried, under the same Idempotency-Key: decided, not replayed.
+        CommandDecision again = sendWithKey("orders", new PatchConnectorConfig(Map.of("file", "/tmp/b"), 2L), "k", t + 1);
+        assertEquals(Outcome.UPDATED, again.getOutcome());
+        assertEquals(3L, store.get("default/orders").getVersion());
+        CommandDecision replayed = sendWithKey("orders", new PatchConnectorConfig(Map.of("file", "/tmp/b"), 3L), "k", t + 2);
+        assertTrue(replayed.getReplayed(), "a retry of the accepted patch is its first answer again");
+        assertEquals(3L, store.get("default/orders").getVersion());
+    }
+
+    @Test
+    void noConfigWithoutAConnectorClassAndNoUnaddressableNameIsStored() {
+        Map<String, String> noClass = new HashMap<>(CONFIG);
+        noClass.remove("connector.class");
+        CommandDecision create = send("orders", new CreateConnector(noClass, TargetState.RUNNING, null));
+        assertEquals(Outcome.REJECTED, create.getOutcome());
+        assertEquals(DecisionReasons.NO_CONNECTOR_CLASS, create.getReason());
+        assertEquals(DecisionReasons.NO_CONNECTOR_CLASS, send("orders", new PutConnectorConfig(noClass)).getReason());
+        assertNull(store.get("default/orders"));
+
+        for (String name : List.of("a/b", "..", "x%2f", "${env:X}", "a\u0000b")) {
+            CommandDecision refused = send(name, new CreateConnector(CONFIG, TargetState.RUNNING, null));
+            assertEquals(Outcome.REJECTED, refused.getOutcome(), name);
+            assertEquals(DecisionReasons.INVALID_NAME, refused.getReason(), name);
+            assertEquals(DecisionReasons.INVALID_NAME, send(name, new PutConnectorConfig(CONFIG)).getReason(), name);
+            assertNull(store.get("default/" + name));
+        }
+
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        Map<String, String> removeClass = new HashMap<>();
+        removeClass.put("connector.class", null);
+        CommandDecision patched = send("orders", new PatchConnectorConfig(removeClass, null));
+        assertEquals(Outcome.REJECTED, patched.getOutcome());
+        assertEquals(DecisionReasons.NO_CONNECTOR_CLASS, patched.getReason());
+        assertEquals(DecisionReasons.NO_CONNECTOR_CLASS, send("orders", new PutConnectorConfig(noClass)).getReason());
+        assertEquals("FileStreamSource", store.get("default/orders").getConfig().get("connector.class"));
+        assertEquals(1L, store.get("default/orders").getVersion());
     }
 
     @Test

@@ -121,7 +121,7 @@ class HistoryTopologyTest {
         v2.remove("file");
         assertEquals(Outcome.UPDATED, send("orders", new PutConnectorConfig(v2)));
         assertEquals(Outcome.UNCHANGED, send("orders", new PutConnectorConfig(v2)));
-        assertEquals(Outcome.UPDATED, send("orders", new PatchConnectorConfig(Map.of("db.password", "swordfish"))));
+        assertEquals(Outcome.UPDATED, send("orders", new PatchConnectorConfig(Map.of("db.password", "swordfish"), null)));
         assertEquals(Outcome.UPDATED, send("orders", new ChangeTargetState(TargetState.PAUSED)));
         assertEquals(Outcome.UNCHANGED, send("orders", new ChangeTargetState(TargetState.PAUSED)));
         assertEquals(Outcome.UPDATED, send("orders", new RestartConnector(true, false, null)));
@@ -172,7 +172,7 @@ class HistoryTopologyTest {
         start(3);
         send("orders", new CreateConnector(CONFIG, TargetState.PAUSED, null));
         for (int i = 1; i <= 4; i++) {
-            send("orders", new PatchConnectorConfig(Map.of("tasks.max", String.valueOf(i))));
+            send("orders", new PatchConnectorConfig(Map.of("tasks.max", String.valueOf(i)), null));
         }
         ConnectorHistory stored = history.get("default/orders");
         assertEquals(3, stored.getEntries().size());
@@ -210,7 +210,7 @@ class HistoryTopologyTest {
         assertNull(history.get("default/orders").getBaseConfig(), "nothing before the re-create");
         HistoryEntry created = history.get("default/orders").getEntries().get(0);
         assertEquals(new TreeMap<>(with(with(CONFIG, "db.password", MASK), "topic", "again")), created.getValues());
-        send("orders", new PatchConnectorConfig(Map.of("tasks.max", "3")));
+        send("orders", new PatchConnectorConfig(Map.of("tasks.max", "3"), null));
         HistoryEntry patched = history.get("default/orders").getEntries().get(0);
         assertEquals(Map.of("tasks.max", "3"), patched.getValues(), "only the change: the connector is known to exist");
         assertEquals(TargetState.STOPPED, patched.getTargetState());
@@ -223,7 +223,7 @@ class HistoryTopologyTest {
         start(HistoryRecording.DEFAULT_MAX_ENTRIES);
         String padding = "x".repeat(600_000);
         send("orders", new CreateConnector(with(CONFIG, "padding", padding), TargetState.RUNNING, null));
-        send("orders", new PatchConnectorConfig(Map.of("padding", "y".repeat(600_000))));
+        send("orders", new PatchConnectorConfig(Map.of("padding", "y".repeat(600_000)), null));
         ConnectorHistory stored = history.get("default/orders");
         assertEquals(2, stored.getEntries().size());
         String first = stored.getEntries().get(0).getValues().get("padding");

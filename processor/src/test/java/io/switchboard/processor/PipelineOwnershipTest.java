@@ -46,7 +46,7 @@ class PipelineOwnershipTest {
         Map<String, String> removeKey = new HashMap<>();
         removeKey.put(PipelineOwnership.PIPELINE_ID, null);
         return List.of(new CreateConnector(OWNED, TargetState.RUNNING, null), new PutConnectorConfig(OWNED),
-                new PutConnectorConfig(PLAIN), new PatchConnectorConfig(Map.of("tasks.max", "2")), new PatchConnectorConfig(removeKey),
+                new PutConnectorConfig(PLAIN), new PatchConnectorConfig(Map.of("tasks.max", "2"), null), new PatchConnectorConfig(removeKey, null),
                 new ChangeTargetState(TargetState.PAUSED), new ChangeTargetState(TargetState.STOPPED), new DeleteConnector(),
                 new RestartConnector(true, false, null), new RestartConnector(false, false, 0), new ModifyOffsets(null, true),
                 new ModifyOffsets(null, false), new ResetActiveTopics());
@@ -95,7 +95,7 @@ class PipelineOwnershipTest {
                     CommandDecider.decide(null, command("innocent", action, "p2")).reason(), "nor for another pipeline");
         }
         ConnectorState plain = state("plain", PLAIN, TargetState.RUNNING);
-        Decision claimed = CommandDecider.decide(plain, command("plain", new PatchConnectorConfig(Map.of(PipelineOwnership.PIPELINE_ID, "p1")), null));
+        Decision claimed = CommandDecider.decide(plain, command("plain", new PatchConnectorConfig(Map.of(PipelineOwnership.PIPELINE_ID, "p1"), null), null));
         assertEquals(DecisionReasons.PIPELINE_ID_RESERVED, claimed.reason());
         // A pipeline's command must keep its own id in the config.
         assertEquals(DecisionReasons.PIPELINE_ID_RESERVED,
