@@ -51,12 +51,6 @@ public final class ConnectionCheck {
     }
 
     private static Properties properties(PostgresConnection db) {
-        Properties props = new Properties();
-        props.setProperty("user", db.user());
-        props.setProperty("password", db.password());
-        props.setProperty("connectTimeout", String.valueOf(TIMEOUT_SECONDS));
-        props.setProperty("socketTimeout", String.valueOf(TIMEOUT_SECONDS * 2));
-        props.setProperty("loginTimeout", String.valueOf(TIMEOUT_SECONDS));
-        return props;
+        return db.jdbcProperties(TIMEOUT_SECONDS);
     }
 }

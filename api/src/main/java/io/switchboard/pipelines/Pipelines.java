@@ -47,10 +47,12 @@ public final class Pipelines {
     private final ConnectionCheck check;
     private final Scope scope;
     private final java.time.Clock clock;
+    private final ReplicationLag lag;
 
     public Pipelines(ConnectorService connectors, ConnectorQueries queries, ConnectorSecrets secrets, ConnectionCheck check,
                      String cluster, java.time.Clock clock) {
         this.clock = clock;
+        this.lag = new ReplicationLag(clock);
         this.connectors = connectors;
         this.queries = queries;
         this.secrets = secrets;
@@ -58,12 +60,17 @@ public final class Pipelines {
         this.scope = new Scope(cluster);
     }
 
-    /** A pipeline as read: as given (passwords hidden), its run, when it was created, and its two connectors' status. */
-    public record PipelineView(PipelineSpec spec, String runId, Instant createdAt, StatusView source, StatusView sink) {
+    /**
+     * A pipeline as read: as given (passwords hidden), its run, when it was created, its two
+     * connectors' status, and how many bytes of WAL its slot is behind the source (null unless the
+     * source runs and the source database answered; see {@link ReplicationLag}).
+     */
+    public record PipelineView(PipelineSpec spec, String runId, Instant createdAt, StatusView source, StatusView sink,
+                               Long lagBytes) {
         /** The pipeline as a caller with this visibility sees it: keys only, every connection value hidden. */
         public PipelineView shapedFor(Visibility visibility) {
             return visibility == Visibility.FULL ? this
-                    : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink);
+                    : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink, lagBytes);
         }
     }
 
@@ -150,8 +157,11 @@ public final class Pipelines {
         requireId(id);
         PipelineSpec spec = stored(id).orElseThrow(() -> notFound(id));
         ConnectorState source = state(PipelineCompiler.sourceName(id)).orElseThrow(() -> notFound(id));
+        StatusView sourceStatus = statusOf(PipelineCompiler.sourceName(id));
+        Long lagBytes = sourceStatus != null && "RUNNING".equals(sourceStatus.state()) && !spec.snapshotOnly()
+                ? lag.bytesBehind(opened(spec.source()), PipelineCompiler.slotName(id)) : null;
         return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
-                statusOf(PipelineCompiler.sourceName(id)), statusOf(PipelineCompiler.sinkName(id)));
+                sourceStatus, statusOf(PipelineCompiler.sinkName(id)), lagBytes);
     }
 
     public List<PipelineView> list() {

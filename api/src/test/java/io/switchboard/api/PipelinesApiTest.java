@@ -144,8 +144,12 @@ class PipelinesApiTest {
         eventually("the snapshot", this::rows, r -> r.equals(List.of("1:ada", "2:bob")));
         assertEquals(List.of("f"), postgres.query("crm", "SELECT puballtables FROM pg_publication WHERE pubname = '"
                 + PipelineCompiler.slotName(id) + "'"), "the pipeline's own publication names its tables");
-        eventually("realtime", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
-                p -> p.path("status").path("state").has("realtime"));
+        JsonNode realtime = eventually("realtime", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+                p -> p.path("status").path("state").has("realtime")).path("status").path("state").path("realtime");
+        assertEquals(PipelineCompiler.slotName(id), realtime.path("name").asText());
+        // Read from the source as the pipeline's own (non-superuser) role.
+        assertTrue(realtime.path("lag_bytes").isIntegralNumber() && realtime.path("lag_bytes").asLong() >= 0,
+                "the slot's lag in WAL bytes: " + realtime);
         postgres.sql("crm", "INSERT INTO customers VALUES (3, 'cy')", "UPDATE customers SET name = 'bea' WHERE id = 2",
                 "DELETE FROM customers WHERE id = 1");
         eventually("changes", this::rows, r -> r.equals(List.of("2:bea", "3:cy")));

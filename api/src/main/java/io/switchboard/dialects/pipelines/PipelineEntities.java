@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.pipelines.FailureReasons;
+import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.pipelines.Pipelines;
 
 import java.util.List;
@@ -44,7 +45,8 @@ final class PipelineEntities {
      *   <li>a part that failed (the connector or a task): status failed, with which part and why in plain words;</li>
      *   <li>the data plane retrying a part the worker refuses: status retry, with the attempt and why;</li>
      *   <li>a part no worker runs yet: state initialize, status start;</li>
-     *   <li>both running: state realtime (named after the replication slot), status heartbeat; for a
+     *   <li>both running: state realtime (named after the replication slot, with the bytes of WAL it
+     *       is behind the source when the source database says), status heartbeat; for a
  *   snapshot pipeline, state scheduled (complete without a schedule);</li>
      *   <li>otherwise (paused, restarting, on its way): state start, status start.</li>
      * </ul>
@@ -62,7 +64,7 @@ final class PipelineEntities {
         if (failed == null) {
             failed = failure("sink", sink);
         }
-        Map<String, Object> state = state(source, sink, view.spec().id());
+        Map<String, Object> state = state(source, sink, view.spec().id(), view.lagBytes());
         if (failed != null) {
             return new Status(state, Map.of("failed", Map.of("reason", failed)));
         }
@@ -80,12 +82,14 @@ final class PipelineEntities {
         return new Status(state, Map.of(state.containsKey("realtime") ? "heartbeat" : "start", Map.of()));
     }
 
-    private static Map<String, Object> state(StatusView source, StatusView sink, String id) {
+    private static Map<String, Object> state(StatusView source, StatusView sink, String id, Long lagBytes) {
         if (source == null || sink == null || "UNASSIGNED".equals(source.state()) || "UNASSIGNED".equals(sink.state())) {
             return Map.of("initialize", Map.of());
         }
         if (running(source) && running(sink)) {
-            return Map.of("realtime", Map.of("name", io.switchboard.pipelines.PipelineCompiler.slotName(id)));
+            String slot = PipelineCompiler.slotName(id);
+            // The slot's lag, when the source database said: WAL bytes the source connector has not confirmed yet.
+            return Map.of("realtime", lagBytes == null ? Map.of("name", slot) : Map.of("name", slot, "lag_bytes", lagBytes));
         }
         return Map.of("start", Map.of());
     }
