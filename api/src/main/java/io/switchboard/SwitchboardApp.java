@@ -24,6 +24,7 @@ import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.http.HttpServer;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.TopicSetup;
+import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StreamsSettings;
@@ -61,6 +62,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One Switchboard replica: optionally an embedded broker and schema registry, the command
@@ -215,7 +217,9 @@ public final class SwitchboardApp implements AutoCloseable {
                 new io.switchboard.dialects.confluent.ConfluentDialect(core, confluentScopes(kafkaClusterId)),
                 new io.switchboard.dialects.redpanda.RedpandaDialect(core, advertised),
                 new io.switchboard.dialects.pipelines.PipelinesDialect(pipelines = new io.switchboard.pipelines.Pipelines(connectorService,
-                        queries, secrets, new io.switchboard.pipelines.ConnectionCheck(), DEFAULT_CLUSTER, Clock.systemUTC()))));
+                        queries, secrets, new io.switchboard.pipelines.ConnectionCheck(), DEFAULT_CLUSTER, Clock.systemUTC(),
+                        own(Stage.PROCESSOR, new SnapshotProgressFeed(bootstrapServers, kafkaSettings, topics.pipelineNotifications())
+                                .start())::of, topics.pipelineNotifications()))));
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
                 .withKafkaSettings(kafkaSettings);
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
@@ -408,7 +412,10 @@ public final class SwitchboardApp implements AutoCloseable {
                 log.warn("The command processor is not running yet ({}); serving anyway", streams.state());
                 return;
             }
-            sleep(20);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("Interrupted while the command processor starts");
+            }
         }
     }
 
@@ -450,15 +457,6 @@ public final class SwitchboardApp implements AutoCloseable {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot create the data directory " + dir, e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

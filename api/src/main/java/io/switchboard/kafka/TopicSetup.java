@@ -39,6 +39,8 @@ public final class TopicSetup {
                     new NewTopic(topics.lifecycle(), partitions, replication).configs(durable),
                     new NewTopic(topics.observations(), partitions, replication).configs(durable),
                     new NewTopic(topics.deadLetters(), 1, replication),
+                    new NewTopic(topics.pipelineNotifications(), 1, replication)
+                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.DAYS.toMillis(7)))),
                     new NewTopic(topics.reconcilerLeases(), 1, replication),
                     new NewTopic(topics.replicaKeys(), 1, replication).configs(Map.of(
                             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,

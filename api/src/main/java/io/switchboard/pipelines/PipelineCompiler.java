@@ -35,7 +35,7 @@ public final class PipelineCompiler {
      * queue ({@code max.queue.size}, batches of at most 2048 below it), cdc.flush_interval_ms its
      * poll interval ({@code poll.interval.ms}), snapshot.max_buffer_rows its snapshot fetch size.
      */
-    public static Compiled compile(PipelineSpec spec, String runId, long runStartedAt) {
+    public static Compiled compile(PipelineSpec spec, String runId, long runStartedAt, String notificationsTopic) {
         Compiled compiled = compile(spec.id(), spec.source(), spec.publication(), spec.skipSnapshots(), null, spec.sink(),
                 spec.targetSchema());
         Map<String, String> source = new LinkedHashMap<>(compiled.source());
@@ -45,6 +45,10 @@ public final class PipelineCompiler {
             source.put("snapshot.mode", "initial_only");
         }
         source.put(PIPELINE_RUN_STARTED, String.valueOf(runStartedAt));
+        // The snapshot's progress (each table begun, and finished with its rows) as records on a topic
+        // of Switchboard's, outside the sink's pattern; every replica reads it (SnapshotProgressFeed).
+        source.put("notification.enabled.channels", "sink");
+        source.put("notification.sink.topic.name", notificationsTopic);
         PipelineSpec.Limits limits = spec.limits();
         if (limits.cdcMaxBufferRows() != null) {
             long rows = Math.max(2, limits.cdcMaxBufferRows());
@@ -144,7 +148,8 @@ public final class PipelineCompiler {
         return "sb_" + id.toLowerCase(Locale.ROOT).replace('-', '_');
     }
 
-    static String topicPrefix(String id) {
+    /** The prefix of the pipeline's topics, which Debezium also gives as the source's connector_name. */
+    public static String topicPrefix(String id) {
         return "pl_" + id.toLowerCase(Locale.ROOT).replace('-', '_');
     }
 }

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Typed Postgres-to-Postgres pipelines on Switchboard's core: a pipeline is its two connectors
@@ -47,10 +48,20 @@ public final class Pipelines {
     private final ConnectionCheck check;
     private final Scope scope;
     private final java.time.Clock clock;
+    private static final java.time.Duration SNAPSHOT_NEWS_WAIT = java.time.Duration.ofSeconds(60);
     private final ReplicationLag lag;
+    private final Function<String, Optional<SnapshotProgress>> snapshots;
+    private final String notificationsTopic;
 
+    /**
+     * @param snapshots          the snapshot progress of a pipeline, by its source's topic prefix
+     * @param notificationsTopic where the pipelines' source connectors send their notifications
+     */
     public Pipelines(ConnectorService connectors, ConnectorQueries queries, ConnectorSecrets secrets, ConnectionCheck check,
-                     String cluster, java.time.Clock clock) {
+                     String cluster, java.time.Clock clock, Function<String, Optional<SnapshotProgress>> snapshots,
+                     String notificationsTopic) {
+        this.snapshots = snapshots;
+        this.notificationsTopic = notificationsTopic;
         this.clock = clock;
         this.lag = new ReplicationLag(clock);
         this.connectors = connectors;
@@ -62,15 +73,16 @@ public final class Pipelines {
 
     /**
      * A pipeline as read: as given (passwords hidden), its run, when it was created, its two
-     * connectors' status, and how many bytes of WAL its slot is behind the source (null unless the
-     * source runs and the source database answered; see {@link ReplicationLag}).
+     * connectors' status, how many bytes of WAL its slot is behind the source (null unless the
+     * source runs and the source database answered; see {@link ReplicationLag}), and where its
+     * last snapshot stands (null: no notification of one has been read).
      */
     public record PipelineView(PipelineSpec spec, String runId, Instant createdAt, StatusView source, StatusView sink,
-                               Long lagBytes) {
+                               Long lagBytes, SnapshotProgress snapshot) {
         /** The pipeline as a caller with this visibility sees it: keys only, every connection value hidden. */
         public PipelineView shapedFor(Visibility visibility) {
             return visibility == Visibility.FULL ? this
-                    : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink, lagBytes);
+                    : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink, lagBytes, snapshot);
         }
     }
 
@@ -161,7 +173,21 @@ public final class Pipelines {
         Long lagBytes = sourceStatus != null && "RUNNING".equals(sourceStatus.state()) && !spec.snapshotOnly()
                 ? lag.bytesBehind(opened(spec.source()), PipelineCompiler.slotName(id)) : null;
         return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
-                sourceStatus, statusOf(PipelineCompiler.sinkName(id)), lagBytes);
+                sourceStatus, statusOf(PipelineCompiler.sinkName(id)), lagBytes,
+                snapshotOfThisRun(id, source));
+    }
+
+    /**
+     * The snapshot progress the source sent since its run started (an earlier run's is not this
+     * run's). A source task says at its start whether it snapshots (STARTED or SKIPPED): until it
+     * has, the run is awaited, for at most {@link #SNAPSHOT_NEWS_WAIT} after it started; past
+     * that, its notifications are taken not to reach Switchboard (a worker on another Kafka).
+     */
+    private SnapshotProgress snapshotOfThisRun(String id, ConnectorState source) {
+        String started = source.getConfig().get(PipelineCompiler.PIPELINE_RUN_STARTED);
+        long runStarted = started == null ? 0 : Long.parseLong(started);
+        return snapshots.apply(PipelineCompiler.topicPrefix(id)).filter(p -> p.at() >= runStarted)
+                .orElse(clock.millis() - runStarted < SNAPSHOT_NEWS_WAIT.toMillis() ? SnapshotProgress.awaited(runStarted) : null);
     }
 
     public List<PipelineView> list() {
@@ -323,7 +349,7 @@ public final class Pipelines {
 
     private CompletableFuture<Void> write(PipelineSpec spec, String runId, long startedAt, RequestContext client) {
         RequestContext request = client.forPipeline(spec.id());
-        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(spec, runId, startedAt);
+        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic);
         TargetState target = spec.disabled() ? TargetState.STOPPED : TargetState.RUNNING;
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
         return connectors.putConfig(scope, compiled.sinkName(), compiled.sink(), request)

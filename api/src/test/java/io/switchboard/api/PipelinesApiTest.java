@@ -251,6 +251,40 @@ class PipelinesApiTest {
     }
 
     @Test
+    void aSnapshotShowsAsOneWithTheTableBeingCopiedThenRealtime() throws Exception {
+        postgres.createDatabase("warehouse");
+        postgres.sql("postgres", "ALTER DATABASE warehouse OWNER TO " + REPLICATOR);
+        postgres.sql("warehouse", "CREATE TABLE small (id int PRIMARY KEY, name text NOT NULL)", "INSERT INTO small VALUES (1, 'a'), (2, 'b')",
+                "CREATE TABLE big (id int PRIMARY KEY, name text NOT NULL)",
+                "INSERT INTO big SELECT i, 'row ' || i FROM generate_series(1, 300000) AS i",
+                "ALTER TABLE small OWNER TO " + REPLICATOR, "ALTER TABLE big OWNER TO " + REPLICATOR);
+        postgres.sql("lake", "CREATE SCHEMA stock");
+        String body = pipeline(Postgres.PASSWORD, Postgres.PASSWORD).replace(connection("crm", REPLICATOR, Postgres.PASSWORD),
+                connection("warehouse", REPLICATOR, Postgres.PASSWORD)).replace("\"mirror\"", "\"stock\"");
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", body);
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("connector").path("id").asText();
+        try {
+            List<JsonNode> seen = new java.util.ArrayList<>();
+            JsonNode realtime = eventually("realtime after the snapshot", () -> {
+                JsonNode status = fx.call("GET", "/api/v1/connectors/" + id, null).json().path("status");
+                seen.add(status);
+                return status;
+            }, status -> status.path("state").has("realtime"));
+            JsonNode copying = seen.stream().map(status -> status.path("state").path("snapshot")).filter(JsonNode::isObject)
+                    .filter(snapshot -> snapshot.path("name").asText().endsWith("big")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the snapshot of big was never shown: " + seen));
+            assertEquals(2, copying.path("tables").asInt(), copying.toString());
+            assertTrue(copying.path("rows_copied").asLong() <= 2, "rows of the finished tables only: " + copying);
+            assertTrue(seen.stream().filter(status -> status.path("state").has("snapshot"))
+                    .allMatch(status -> status.path("status").has("heartbeat")), seen.toString());
+            assertTrue(realtime.path("state").path("realtime").has("lag_bytes"), realtime.toString());
+        } finally {
+            assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+        }
+    }
+
+    @Test
     void aScheduledSnapshotPipelineCopiesTheRowsAgainOnEachRun() throws Exception {
         postgres.createDatabase("catalog");
         postgres.createDatabase("shelf");

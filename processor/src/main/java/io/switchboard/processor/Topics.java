@@ -44,6 +44,14 @@ public record Topics(String prefix, String lifecycleTopic) {
         return prefix + ".replica-keys";
     }
 
+    /**
+     * Debezium's notifications from the pipelines' source connectors (their initial snapshot's
+     * start, each table begun and finished with its rows, the end), read by every replica.
+     */
+    public String pipelineNotifications() {
+        return prefix + ".pipeline-notifications";
+    }
+
     /** Records of the command topic that are not valid commands. */
     public String deadLetters() {
         return prefix + ".commands.dlq";

@@ -7,8 +7,10 @@ import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.pipelines.FailureReasons;
 import io.switchboard.pipelines.PipelineCompiler;
+import io.switchboard.pipelines.SnapshotProgress;
 import io.switchboard.pipelines.Pipelines;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +46,11 @@ final class PipelineEntities {
      *       disabled but not stopped yet: state disabling, status start;</li>
      *   <li>a part that failed (the connector or a task): status failed, with which part and why in plain words;</li>
      *   <li>the data plane retrying a part the worker refuses: status retry, with the attempt and why;</li>
-     *   <li>a part no worker runs yet: state initialize, status start;</li>
+     *   <li>a part no worker runs yet, or a source that has not said yet whether it snapshots:
+     *       state initialize, status start;</li>
+     *   <li>the source running and its snapshot under way (its notifications since the run
+     *       started say so): state snapshot, with the table being copied, the rows and tables
+     *       finished and the tables in all, status heartbeat;</li>
      *   <li>both running: state realtime (named after the replication slot, with the bytes of WAL it
      *       is behind the source when the source database says), status heartbeat; for a
  *   snapshot pipeline, state scheduled (complete without a schedule);</li>
@@ -64,7 +70,7 @@ final class PipelineEntities {
         if (failed == null) {
             failed = failure("sink", sink);
         }
-        Map<String, Object> state = state(source, sink, view.spec().id(), view.lagBytes());
+        Map<String, Object> state = state(source, sink, view);
         if (failed != null) {
             return new Status(state, Map.of("failed", Map.of("reason", failed)));
         }
@@ -75,6 +81,9 @@ final class PipelineEntities {
                         "reason", part.getKey() + ": " + FailureReasons.of(s.reconcile().lastError()))));
             }
         }
+        if (state.containsKey("snapshot")) {
+            return new Status(state, Map.of("heartbeat", Map.of()));
+        }
         if (view.spec().snapshotOnly() && state.containsKey("realtime")) {
             // A snapshot pipeline between (or during) its runs: the next one comes on its schedule, if it has one.
             return new Status(Map.of(view.spec().schedule() == null ? "complete" : "scheduled", Map.of()), Map.of("heartbeat", Map.of()));
@@ -82,14 +91,28 @@ final class PipelineEntities {
         return new Status(state, Map.of(state.containsKey("realtime") ? "heartbeat" : "start", Map.of()));
     }
 
-    private static Map<String, Object> state(StatusView source, StatusView sink, String id, Long lagBytes) {
+    private static Map<String, Object> state(StatusView source, StatusView sink, Pipelines.PipelineView view) {
         if (source == null || sink == null || "UNASSIGNED".equals(source.state()) || "UNASSIGNED".equals(sink.state())) {
             return Map.of("initialize", Map.of());
         }
+        SnapshotProgress snapshot = view.snapshot();
+        if (snapshot != null && snapshot.awaited()) {
+            // The source's task has not said yet whether it snapshots: it is still starting.
+            return Map.of("initialize", Map.of("sub_state", "source starting"));
+        }
+        if (running(source) && snapshot != null && snapshot.copying()) {
+            // As the source's notifications tell it: the table being copied, and the rows of those finished.
+            Map<String, Object> copying = new LinkedHashMap<>();
+            copying.put("name", snapshot.table() == null ? "" : snapshot.table());
+            copying.put("rows_copied", snapshot.rowsCopied());
+            copying.put("tables_copied", snapshot.tablesCopied());
+            copying.put("tables", snapshot.tables());
+            return Map.of("snapshot", copying);
+        }
         if (running(source) && running(sink)) {
-            String slot = PipelineCompiler.slotName(id);
+            String slot = PipelineCompiler.slotName(view.spec().id());
             // The slot's lag, when the source database said: WAL bytes the source connector has not confirmed yet.
-            return Map.of("realtime", lagBytes == null ? Map.of("name", slot) : Map.of("name", slot, "lag_bytes", lagBytes));
+            return Map.of("realtime", view.lagBytes() == null ? Map.of("name", slot) : Map.of("name", slot, "lag_bytes", view.lagBytes()));
         }
         return Map.of("start", Map.of());
     }

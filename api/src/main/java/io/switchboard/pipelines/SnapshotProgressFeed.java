@@ -1,0 +1,141 @@
+package io.switchboard.pipelines;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Reads the pipelines' Debezium notifications topic from its start, on a thread of its own, and
+ * keeps each pipeline's {@link SnapshotProgress}, keyed by its source's topic prefix (Debezium's
+ * {@code connector_name}). Every replica reads the whole topic, so any answers the same.
+ *
+ * <p>Bounded: one small record per pipeline, at most {@link #MAX_PIPELINES} (the least recently
+ * changed forgotten first); fetches of at most 1 MiB. A record that is not a notification is
+ * skipped. Thread-safe: the map is changed by the feed's thread and read under its lock.
+ */
+public final class SnapshotProgressFeed implements AutoCloseable {
+    static final int MAX_PIPELINES = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(SnapshotProgressFeed.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private final Map<String, SnapshotProgress> progress = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SnapshotProgress> eldest) {
+            return size() > MAX_PIPELINES;
+        }
+    };
+    private volatile boolean running = true;
+
+    public SnapshotProgressFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
+        Properties p = new Properties();
+        p.putAll(kafkaSettings);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1 << 20);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-pipeline-notifications-" + Long.toHexString(System.nanoTime()));
+        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        thread = new Thread(this::run, "switchboard-pipeline-notifications");
+        thread.setDaemon(true);
+    }
+
+    public SnapshotProgressFeed start() {
+        thread.start();
+        return this;
+    }
+
+    /** The snapshot progress of the pipeline whose source has this topic prefix, if it has sent any. */
+    public Optional<SnapshotProgress> of(String topicPrefix) {
+        synchronized (progress) {
+            return Optional.ofNullable(progress.get(topicPrefix));
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                    accept(record.value());
+                }
+            } catch (WakeupException e) {
+                // Closing.
+            } catch (RuntimeException e) {
+                log.warn("Reading pipeline notifications failed; trying again: {}", e.toString());
+                pause();
+            }
+        }
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    /** One record of the topic. */
+    private void accept(byte[] value) {
+        decode(value).ifPresent(notification -> {
+            synchronized (progress) {
+                SnapshotProgress next = SnapshotProgress.after(progress.get(notification.connector()), notification.payload());
+                if (next != null) {
+                    progress.put(notification.connector(), next);
+                }
+            }
+        });
+    }
+
+    /** A notification and the connector (topic prefix) that sent it. */
+    record Notification(String connector, JsonNode payload) {
+    }
+
+    /** A record's notification, in Kafka Connect's JSON with or without its schema envelope; empty if it is none. */
+    static Optional<Notification> decode(byte[] value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        JsonNode notification;
+        try {
+            JsonNode json = JSON.readTree(value);
+            notification = json.has("payload") && json.has("schema") ? json.get("payload") : json;
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        String connector = notification.path("additional_data").path("connector_name").asText(null);
+        return connector == null ? Optional.empty() : Optional.of(new Notification(connector, notification));
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
