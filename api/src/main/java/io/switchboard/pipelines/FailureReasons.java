@@ -6,7 +6,7 @@ import java.util.Locale;
  * What went wrong with a pipeline's connector, in plain words, read from the trace its worker
  * reports: the handful of causes people meet (a refused password, logical replication off, a
  * missing database, an unreachable host), else the database's own error when the trace holds one
- * (a missing privilege is named by it), else the exception's own first line.
+ * (a missing privilege is named by it), else the message of the trace's root cause.
  */
 public final class FailureReasons {
     private FailureReasons() {
@@ -37,7 +37,11 @@ public final class FailureReasons {
             // In the database's own words: which privilege is missing is what it says, not a guess.
             return "the database refused: " + refusal;
         }
-        String first = trace.lines().findFirst().orElse(trace).trim();
+        // The root cause says what happened; the first line is often only how the worker gave up
+        // ("Exiting WorkerSinkTask due to unrecoverable exception.").
+        String first = trace.lines().filter(line -> line.startsWith("Caused by: ")).reduce((a, b) -> b)
+                .map(line -> line.substring("Caused by: ".length()))
+                .orElse(trace.lines().findFirst().orElse(trace)).trim();
         int colon = first.indexOf(": ");
         String message = colon > 0 && first.substring(0, colon).matches("[\\w.$]+") ? first.substring(colon + 2) : first;
         return message.length() > 300 ? message.substring(0, 300) + "..." : message;

@@ -83,6 +83,15 @@ class PipelinesApiTest {
         }
     }
 
+    /** A query of the target, answered with nothing while what it reads does not exist yet. */
+    private List<String> lake(String sql) {
+        try {
+            return postgres.query("lake", sql);
+        } catch (IllegalStateException e) {
+            return List.of();
+        }
+    }
+
     private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         T last = null;
@@ -279,6 +288,49 @@ class PipelinesApiTest {
             assertTrue(seen.stream().filter(status -> status.path("state").has("snapshot"))
                     .allMatch(status -> status.path("status").has("heartbeat")), seen.toString());
             assertTrue(realtime.path("state").path("realtime").has("lag_bytes"), realtime.toString());
+        } finally {
+            assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+        }
+    }
+
+    @Test
+    void schemaChangesReplicateOrStopThePipelineSayingWhichColumn() throws Exception {
+        postgres.createDatabase("shop");
+        postgres.sql("postgres", "ALTER DATABASE shop OWNER TO " + REPLICATOR);
+        postgres.sql("shop", "CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL, qty int)",
+                "INSERT INTO orders VALUES (1, 'pen', 2)", "ALTER TABLE orders OWNER TO " + REPLICATOR);
+        postgres.sql("lake", "CREATE SCHEMA sales");
+        String body = pipeline(Postgres.PASSWORD, Postgres.PASSWORD).replace(connection("crm", REPLICATOR, Postgres.PASSWORD),
+                connection("shop", REPLICATOR, Postgres.PASSWORD)).replace("\"mirror\"", "\"sales\"");
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", body);
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("connector").path("id").asText();
+        Supplier<List<String>> orders = () -> lake("SELECT id FROM sales.orders ORDER BY id");
+        Supplier<List<String>> columns = () -> postgres.query("lake", "SELECT column_name FROM information_schema.columns"
+                + " WHERE table_schema = 'sales' AND table_name = 'orders' ORDER BY ordinal_position");
+        try {
+            eventually("the snapshot", orders, r -> r.size() == 1);
+            eventually("realtime", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+                    p -> p.path("status").path("state").has("realtime"));
+
+            // A column added: the target gets it, with the values written since.
+            postgres.sql("shop", "ALTER TABLE orders ADD COLUMN note text", "INSERT INTO orders VALUES (2, 'ink', 1, 'blue')");
+            eventually("the added column and its value", () -> lake("SELECT note FROM sales.orders WHERE id = 2"),
+                    r -> r.equals(List.of("blue")));
+            assertTrue(columns.get().contains("note"), columns.get().toString());
+
+            // A column dropped: rows still arrive; the target keeps the column, empty for them.
+            postgres.sql("shop", "ALTER TABLE orders DROP COLUMN qty", "INSERT INTO orders VALUES (3, 'pad', 'red')");
+            eventually("a row written after the drop", () -> lake("SELECT item || ':' || coalesce(qty::text, '-') FROM sales.orders WHERE id = 3"),
+                    r -> r.equals(List.of("pad:-")));
+
+            // A NOT NULL column renamed: to the target, a new NOT NULL column without a default, which a
+            // table with rows cannot take; the pipeline stops, naming it.
+            postgres.sql("shop", "ALTER TABLE orders RENAME COLUMN item TO product", "INSERT INTO orders VALUES (4, 'cap', 'grey')");
+            JsonNode failed = eventually("the rename stopping the pipeline", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+                    p -> p.path("status").path("status").has("failed"));
+            String reason = failed.path("status").path("status").path("failed").path("reason").asText();
+            assertTrue(reason.startsWith("sink: ") && reason.contains("'product'"), reason);
         } finally {
             assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
         }

@@ -30,4 +30,18 @@ class FailureReasonsTest {
                 FailureReasons.of("org.postgresql.util.PSQLException: ERROR: logical decoding requires wal_level >= logical"));
         assertEquals("something else entirely", FailureReasons.of("java.lang.IllegalStateException: something else entirely"));
     }
+
+    @Test
+    void otherwiseTheRootCauseSaysWhatHappenedNotHowTheWorkerGaveUp() {
+        String trace = """
+                org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception.
+                	at org.apache.kafka.connect.runtime.WorkerSinkTask.deliverMessages(WorkerSinkTask.java:636)
+                Caused by: org.apache.kafka.connect.errors.ConnectException: JDBC sink connector failure
+                	at io.debezium.connector.jdbc.JdbcSinkConnectorTask.put(JdbcSinkConnectorTask.java:121)
+                Caused by: java.sql.SQLException: Cannot ALTER table 'sales.orders' because field 'product' is not optional but has no default value
+                	at io.debezium.connector.jdbc.JdbcChangeEventSink.alterTableIfNeeded(JdbcChangeEventSink.java:300)
+                """;
+        assertEquals("Cannot ALTER table 'sales.orders' because field 'product' is not optional but has no default value",
+                FailureReasons.of(trace));
+    }
 }
