@@ -49,7 +49,7 @@ public final class Pipelines {
     private final Scope scope;
     private final java.time.Clock clock;
     private static final java.time.Duration SNAPSHOT_NEWS_WAIT = java.time.Duration.ofSeconds(60);
-    private final ReplicationLag lag;
+    private final DatabaseReadings readings;
     private final Function<String, Optional<SnapshotProgress>> snapshots;
     private final String notificationsTopic;
 
@@ -63,7 +63,7 @@ public final class Pipelines {
         this.snapshots = snapshots;
         this.notificationsTopic = notificationsTopic;
         this.clock = clock;
-        this.lag = new ReplicationLag(clock);
+        this.readings = new DatabaseReadings(clock);
         this.connectors = connectors;
         this.queries = queries;
         this.secrets = secrets;
@@ -74,15 +74,16 @@ public final class Pipelines {
     /**
      * A pipeline as read: as given (passwords hidden), its run, when it was created, its two
      * connectors' status, how many bytes of WAL its slot is behind the source (null unless the
-     * source runs and the source database answered; see {@link ReplicationLag}), and where its
-     * last snapshot stands (null: no notification of one has been read).
+     * source runs and the source database answered; see {@link DatabaseReadings}), where its
+     * run's snapshot stands (null: no notification of one has been read), and while a table is
+     * copied, how many rows its target table holds (null: not copying, or the target cannot say).
      */
     public record PipelineView(PipelineSpec spec, String runId, Instant createdAt, StatusView source, StatusView sink,
-                               Long lagBytes, SnapshotProgress snapshot) {
+                               Long lagBytes, SnapshotProgress snapshot, Long targetRows) {
         /** The pipeline as a caller with this visibility sees it: keys only, every connection value hidden. */
         public PipelineView shapedFor(Visibility visibility) {
             return visibility == Visibility.FULL ? this
-                    : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink, lagBytes, snapshot);
+                    : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink, lagBytes, snapshot, targetRows);
         }
     }
 
@@ -171,10 +172,19 @@ public final class Pipelines {
         ConnectorState source = state(PipelineCompiler.sourceName(id)).orElseThrow(() -> notFound(id));
         StatusView sourceStatus = statusOf(PipelineCompiler.sourceName(id));
         Long lagBytes = sourceStatus != null && "RUNNING".equals(sourceStatus.state()) && !spec.snapshotOnly()
-                ? lag.bytesBehind(opened(spec.source()), PipelineCompiler.slotName(id)) : null;
+                ? readings.bytesBehind(opened(spec.source()), PipelineCompiler.slotName(id)) : null;
+        SnapshotProgress snapshot = snapshotOfThisRun(id, source);
         return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
-                sourceStatus, statusOf(PipelineCompiler.sinkName(id)), lagBytes,
-                snapshotOfThisRun(id, source));
+                sourceStatus, statusOf(PipelineCompiler.sinkName(id)), lagBytes, snapshot, targetRows(spec, snapshot));
+    }
+
+    /** The rows the target table of the table being copied holds ({@code db.schema.table} goes to {@code targetSchema.table}). */
+    private Long targetRows(PipelineSpec spec, SnapshotProgress snapshot) {
+        if (snapshot == null || !snapshot.copying() || snapshot.table() == null) {
+            return null;
+        }
+        String table = snapshot.table().substring(snapshot.table().lastIndexOf('.') + 1);
+        return readings.rowsIn(opened(spec.sink()), spec.targetSchema() == null ? "public" : spec.targetSchema(), table);
     }
 
     /**

@@ -280,11 +280,20 @@ class PipelinesApiTest {
                 seen.add(status);
                 return status;
             }, status -> status.path("state").has("realtime"));
-            JsonNode copying = seen.stream().map(status -> status.path("state").path("snapshot")).filter(JsonNode::isObject)
-                    .filter(snapshot -> snapshot.path("name").asText().endsWith("big")).findFirst()
-                    .orElseThrow(() -> new AssertionError("the snapshot of big was never shown: " + seen));
+            List<String> phases = seen.stream().map(status -> status.path("state").fieldNames().next()).distinct().toList();
+            assertEquals(List.of("initialize", "snapshot", "realtime"), phases, "the phases in order: " + seen);
+            List<JsonNode> copyingBig = seen.stream().map(status -> status.path("state").path("snapshot")).filter(JsonNode::isObject)
+                    .filter(snapshot -> snapshot.path("name").asText().endsWith("big")).toList();
+            assertFalse(copyingBig.isEmpty(), "the snapshot of big was never shown: " + seen);
+            JsonNode copying = copyingBig.get(0);
             assertEquals(2, copying.path("tables").asInt(), copying.toString());
             assertTrue(copying.path("rows_copied").asLong() <= 2, "rows of the finished tables only: " + copying);
+            // The rows its target holds grow as the sink writes them.
+            List<Long> targetRows = copyingBig.stream().map(snapshot -> snapshot.path("target_rows").asLong(-1)).toList();
+            for (int i = 1; i < targetRows.size(); i++) {
+                assertTrue(targetRows.get(i) >= targetRows.get(i - 1), "a count that only grows: " + targetRows);
+            }
+            assertTrue(targetRows.get(targetRows.size() - 1) > Math.max(0, targetRows.get(0)), "a count that grows: " + targetRows);
             assertTrue(seen.stream().filter(status -> status.path("state").has("snapshot"))
                     .allMatch(status -> status.path("status").has("heartbeat")), seen.toString());
             assertTrue(realtime.path("state").path("realtime").has("lag_bytes"), realtime.toString());

@@ -50,7 +50,7 @@ final class PipelineEntities {
      *       state initialize, status start;</li>
      *   <li>the source running and its snapshot under way (its notifications since the run
      *       started say so): state snapshot, with the table being copied, the rows and tables
-     *       finished and the tables in all, status heartbeat;</li>
+     *       finished, the tables in all, and the rows the table's target holds, status heartbeat;</li>
      *   <li>both running: state realtime (named after the replication slot, with the bytes of WAL it
      *       is behind the source when the source database says), status heartbeat; for a
  *   snapshot pipeline, state scheduled (complete without a schedule);</li>
@@ -107,6 +107,10 @@ final class PipelineEntities {
             copying.put("rows_copied", snapshot.rowsCopied());
             copying.put("tables_copied", snapshot.tablesCopied());
             copying.put("tables", snapshot.tables());
+            if (view.targetRows() != null) {
+                // Grows as the sink writes the table: the count the target's statistics keep.
+                copying.put("target_rows", view.targetRows());
+            }
             return Map.of("snapshot", copying);
         }
         if (running(source) && running(sink)) {

@@ -1,0 +1,98 @@
+package io.switchboard.pipelines;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Figures read from a pipeline's databases while it runs. How far its replication slot is behind
+ * its source: the bytes of WAL between the source's
+ * current position and the one the slot has confirmed, up to which the source connector has handed
+ * every change on (and PostgreSQL may recycle the WAL before it). Read from the source database with
+ * the pipeline's own credentials: {@code pg_replication_slots} and {@code pg_current_wal_lsn()} need
+ * no privilege beyond login. And, while a table is copied, how many rows its target holds.
+ *
+ * <p>Bounded: each reading is kept for {@link #FRESH_FOR}, so reads of pipelines do not each
+ * open a connection; at most {@link #MAX_KEPT} readings are kept; a source that does not answer
+ * within 2 s gives no reading rather than holding the read of the pipeline longer. Thread-safe.
+ */
+public final class DatabaseReadings {
+    static final Duration FRESH_FOR = Duration.ofSeconds(2);
+    static final int MAX_KEPT = 10_000;
+    private static final int TIMEOUT_SECONDS = 2;
+    private static final Logger log = LoggerFactory.getLogger(DatabaseReadings.class);
+    private final Clock clock;
+    private final Map<String, Reading> readings = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Reading> eldest) {
+            return size() > MAX_KEPT;
+        }
+    };
+
+    /** A figure (null: the database could not say) and when it was read. */
+    private record Reading(Long bytes, long at) {
+    }
+
+    public DatabaseReadings(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The slot's lag in bytes, at most {@link #FRESH_FOR} old; null when the source or the slot cannot be read. */
+    public Long bytesBehind(PostgresConnection source, String slot) {
+        return kept("slot " + slot, () -> read(source, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
+                + " FROM pg_replication_slots WHERE slot_name = ?", slot));
+    }
+
+    /**
+     * The rows a target table holds, as PostgreSQL's statistics count them (updated about every
+     * second as the sink commits, and cheap on any size of table), at most {@link #FRESH_FOR} old;
+     * null when the target or the table cannot be read.
+     */
+    public Long rowsIn(PostgresConnection target, String schema, String table) {
+        return kept("table " + target.host() + ":" + target.port() + "/" + target.database() + "/" + schema + "." + table,
+                () -> read(target, "SELECT n_live_tup FROM pg_stat_user_tables WHERE schemaname = ? AND relname = ?", schema, table));
+    }
+
+    private Long kept(String what, java.util.function.Supplier<Long> reading) {
+        long now = clock.millis();
+        synchronized (readings) {
+            Reading kept = readings.get(what);
+            if (kept != null && now - kept.at() < FRESH_FOR.toMillis()) {
+                return kept.bytes();
+            }
+        }
+        Long value = reading.get();
+        synchronized (readings) {
+            readings.put(what, new Reading(value, now));
+        }
+        return value;
+    }
+
+    private static Long read(PostgresConnection db, String sql, String... arguments) {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties(TIMEOUT_SECONDS));
+             PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < arguments.length; i++) {
+                s.setString(i + 1, arguments[i]);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    long value = r.getLong(1);
+                    return r.wasNull() ? null : Math.max(0, value);
+                }
+                return null;
+            }
+        } catch (SQLException e) {
+            log.debug("Cannot read {} from {}: {}", sql, db.database(), e.getMessage());
+            return null;
+        }
+    }
+}
