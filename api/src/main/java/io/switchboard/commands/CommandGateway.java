@@ -1,5 +1,9 @@
 package io.switchboard.commands;
 
+import io.switchboard.core.CommandBus;
+import io.switchboard.core.CommandNotSentException;
+import io.switchboard.core.DecisionTimeoutException;
+import io.switchboard.core.RequestContext;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
@@ -23,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * The command is keyed by connector so one partition orders everything done to a connector; the
  * producer is idempotent with acks=all, so a command that was acknowledged is in Kafka for good.
  */
-public final class CommandGateway implements AutoCloseable {
+public final class CommandGateway implements CommandBus, AutoCloseable {
     private final KafkaProducer<String, ConnectorCommand> producer;
     private final DecisionListener decisions;
     private final String topic;
@@ -75,6 +79,7 @@ public final class CommandGateway implements AutoCloseable {
     }
 
     /** A command for one connector, stamped with a fresh id and the time it was accepted. */
+    @Override
     public ConnectorCommand.Builder command(ConnectorKey key, Object action, RequestContext request) {
         return ConnectorCommand.newBuilder()
                 .setCommandId(UUID.randomUUID().toString())
@@ -93,6 +98,7 @@ public final class CommandGateway implements AutoCloseable {
      * when Kafka did not take the command, and with {@link DecisionTimeoutException} when it did but no
      * decision arrived in time (the command will still be applied).
      */
+    @Override
     public CompletableFuture<CommandDecision> submit(ConnectorCommand command) {
         long started = System.nanoTime();
         CompletableFuture<CommandDecision> decision = decisions.expect(command.getCommandId());
@@ -126,6 +132,7 @@ public final class CommandGateway implements AutoCloseable {
      * still decided exactly once, like any other. Fails with {@link CommandNotSentException} when
      * Kafka did not take it.
      */
+    @Override
     public CompletableFuture<Void> submitDurably(ConnectorCommand command) {
         CompletableFuture<Void> written = new CompletableFuture<>();
         try {

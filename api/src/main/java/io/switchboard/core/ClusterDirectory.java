@@ -1,6 +1,6 @@
 package io.switchboard.core;
 
-import io.switchboard.dataplane.ConnectClusterClient;
+
 
 import java.util.List;
 
@@ -31,5 +31,5 @@ public interface ClusterDirectory {
     }
 
     /** A kept client of the cluster's worker; null when it has none; Unavailable while it starts. */
-    ConnectClusterClient client(String cluster);
+    WorkerClient client(String cluster);
 }

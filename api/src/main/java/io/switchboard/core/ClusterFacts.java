@@ -2,7 +2,7 @@ package io.switchboard.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.Views.ObservedDetails;
-import io.switchboard.dataplane.ConnectClusterClient;
+
 
 import java.time.Clock;
 import java.time.Instant;
@@ -33,24 +33,24 @@ public final class ClusterFacts {
 
     /** The worker's connector plugins: [{"class", "type", "version"}]. */
     public JsonNode plugins(Scope scope) {
-        ConnectClusterClient worker = worker(scope);
+        WorkerClient worker = worker(scope);
         try {
             return worker.plugins();
-        } catch (ConnectClusterClient.WorkerRejection e) {
+        } catch (WorkerClient.WorkerRejection e) {
             throw refused(worker, e);
-        } catch (ConnectClusterClient.ConnectCallException e) {
+        } catch (WorkerClient.ConnectCallException e) {
             throw unreachable();
         }
     }
 
     /** The worker's {"version", "commit", "kafka_cluster_id"}. */
     public JsonNode info(Scope scope) {
-        ConnectClusterClient worker = worker(scope);
+        WorkerClient worker = worker(scope);
         try {
             return worker.root();
-        } catch (ConnectClusterClient.WorkerRejection e) {
+        } catch (WorkerClient.WorkerRejection e) {
             throw refused(worker, e);
-        } catch (ConnectClusterClient.ConnectCallException e) {
+        } catch (WorkerClient.ConnectCallException e) {
             throw unreachable();
         }
     }
@@ -60,12 +60,12 @@ public final class ClusterFacts {
         connectors.connector(scope, name);
         try {
             return worker(scope).activeTopics(name);
-        } catch (ConnectClusterClient.WorkerRejection e) {
+        } catch (WorkerClient.WorkerRejection e) {
             if (e.status() == 404) {
                 return java.util.List.of();
             }
             throw new ServiceException.WorkerRefused(e.status(), e.getMessage());
-        } catch (ConnectClusterClient.ConnectCallException | ServiceException.Unavailable e) {
+        } catch (WorkerClient.ConnectCallException | ServiceException.Unavailable e) {
             return connectors.observedDetails(scope, name).map(ObservedDetails::activeTopics)
                     .filter(java.util.Objects::nonNull).orElseThrow(ClusterFacts::unreachable);
         }
@@ -73,14 +73,14 @@ public final class ClusterFacts {
 
     /** The plugin's validation of a config: Kafka Connect's ConfigInfos. */
     public JsonNode validate(Scope scope, String plugin, Map<String, String> config) {
-        ConnectClusterClient worker = worker(scope);
+        WorkerClient worker = worker(scope);
         try {
             return ValidationAnswers.asGiven(worker.validate(plugin, config), config, secretKeys);
-        } catch (ConnectClusterClient.WorkerRejection e) {
+        } catch (WorkerClient.WorkerRejection e) {
             throw refused(worker, e);
-        } catch (ConnectClusterClient.ValidationsBusy e) {
+        } catch (WorkerClient.ValidationsBusy e) {
             throw new ServiceException.Unavailable(e.getMessage(), 1);
-        } catch (ConnectClusterClient.ConnectCallException e) {
+        } catch (WorkerClient.ConnectCallException e) {
             throw unreachable();
         }
     }
@@ -93,17 +93,17 @@ public final class ClusterFacts {
     /** The connector's committed offsets: the worker's, else the last the data plane read. */
     public Offsets offsets(Scope scope, String name) {
         connectors.connector(scope, name);
-        ConnectClusterClient worker;
+        WorkerClient worker;
         try {
             worker = worker(scope);
             return new Offsets(new com.fasterxml.jackson.databind.ObjectMapper().readTree(worker.offsets(name)), clock.instant());
-        } catch (ConnectClusterClient.WorkerRejection e) {
+        } catch (WorkerClient.WorkerRejection e) {
             if (e.status() == 404) {
                 // Not on the worker yet: a connector the data plane has not created has no offsets.
                 return observed(scope, name).orElseGet(() -> new Offsets(emptyOffsets(), clock.instant()));
             }
             throw new ServiceException.WorkerRefused(e.status(), e.getMessage());
-        } catch (ConnectClusterClient.ConnectCallException | ServiceException.Unavailable | java.io.IOException e) {
+        } catch (WorkerClient.ConnectCallException | ServiceException.Unavailable | java.io.IOException e) {
             return observed(scope, name).orElseThrow(ClusterFacts::unreachable);
         }
     }
@@ -125,15 +125,15 @@ public final class ClusterFacts {
         return none;
     }
 
-    private ConnectClusterClient worker(Scope scope) {
-        ConnectClusterClient worker = clusters.client(scope.cluster());
+    private WorkerClient worker(Scope scope) {
+        WorkerClient worker = clusters.client(scope.cluster());
         if (worker == null) {
             throw new ServiceException.Unavailable("No Kafka Connect worker is attached to cluster " + scope.cluster());
         }
         return worker;
     }
 
-    private static ServiceException refused(ConnectClusterClient worker, ConnectClusterClient.WorkerRejection e) {
+    private static ServiceException refused(WorkerClient worker, WorkerClient.WorkerRejection e) {
         return new ServiceException.WorkerRefused(e.status(), WorkerErrors.scrub(e.getMessage(), worker.url()));
     }
 

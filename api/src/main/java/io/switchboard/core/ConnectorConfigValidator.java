@@ -1,6 +1,6 @@
 package io.switchboard.core;
 
-import io.switchboard.dataplane.ConnectClusterClient;
+
 import io.switchboard.processor.ConnectorRules;
 
 import java.util.ArrayList;
@@ -25,11 +25,11 @@ public final class ConnectorConfigValidator {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConnectorConfigValidator.class);
 
     private final ConnectorPlugins plugins;
-    private final java.util.function.Function<String, ConnectClusterClient> workers;
+    private final java.util.function.Function<String, WorkerClient> workers;
     private final SecretKeys secretKeys;
 
     /** @param workers a cluster's worker by cluster name, or null when the cluster has no data plane */
-    public ConnectorConfigValidator(ConnectorPlugins plugins, java.util.function.Function<String, ConnectClusterClient> workers,
+    public ConnectorConfigValidator(ConnectorPlugins plugins, java.util.function.Function<String, WorkerClient> workers,
                                     SecretKeys secretKeys) {
         this.plugins = plugins;
         this.workers = workers;
@@ -52,11 +52,11 @@ public final class ConnectorConfigValidator {
     public java.util.Set<String> validate(String cluster, Map<String, String> config) {
         requireConnectorClass(config);
         String connectorClass = config.get(CONNECTOR_CLASS);
-        ConnectClusterClient client = workers.apply(cluster);
+        WorkerClient client = workers.apply(cluster);
         if (client != null && !connectorClass.isBlank()) {
             try {
                 return validateOnWorker(client, connectorClass, config);
-            } catch (ConnectClusterClient.ConnectCallException e) {
+            } catch (WorkerClient.ConnectCallException e) {
                 log.info("The worker cannot validate connector configs right now ({}); checking locally", e.getMessage());
                 validateLocally(config, false);
                 return passwordKeysKnownLocally(connectorClass);
@@ -85,13 +85,13 @@ public final class ConnectorConfigValidator {
         }).orElse(java.util.Set.of());
     }
 
-    private java.util.Set<String> validateOnWorker(ConnectClusterClient client, String connectorClass, Map<String, String> config) {
+    private java.util.Set<String> validateOnWorker(WorkerClient client, String connectorClass, Map<String, String> config) {
         com.fasterxml.jackson.databind.JsonNode infos;
         try {
             infos = client.validate(connectorClass, config);
-        } catch (ConnectClusterClient.WorkerRejection e) {
+        } catch (WorkerClient.WorkerRejection e) {
             throw new ServiceException.WorkerRefused(e.status(), WorkerErrors.scrub(e.getMessage(), client.url()));
-        } catch (ConnectClusterClient.ValidationsBusy e) {
+        } catch (WorkerClient.ValidationsBusy e) {
             // Not a reason to check less: the request is refused, and can be sent again.
             throw new ServiceException.Unavailable(e.getMessage(), 1);
         }

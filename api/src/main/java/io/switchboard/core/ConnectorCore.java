@@ -1,7 +1,5 @@
 package io.switchboard.core;
 
-import io.switchboard.commands.CommandGateway;
-import io.switchboard.commands.RequestContext;
 import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.core.Views.AutoRestartView;
 import io.switchboard.core.Views.ConnectorDetails;
@@ -12,13 +10,10 @@ import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskConfigView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
-import io.switchboard.dataplane.AutoRestart;
+import io.switchboard.processor.AutoRestart;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.ConnectorRules;
 import io.switchboard.processor.DecisionReasons;
-import io.switchboard.query.ConnectorQueries;
-import io.switchboard.query.ObservationWatcher;
-import io.switchboard.query.StoreUnavailableException;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
@@ -36,7 +31,6 @@ import io.switchboard.schemas.ReconcileFailure;
 import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.TargetState;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,17 +70,17 @@ public final class ConnectorCore implements ConnectorService {
             });
     private final OneAtATime<ConnectorKey> patches = new OneAtATime<>(PATCHES_PER_CONNECTOR, PATCH_VALIDATION);
 
-    private final CommandGateway gateway;
-    private final ConnectorQueries queries;
+    private final CommandBus gateway;
+    private final ConnectorStore queries;
     private final ConnectorConfigValidator validator;
     private final ConnectorPlugins plugins;
-    private final ObservationWatcher watcher;
+    private final StatusWatch watcher;
     private final ConnectorSecrets secrets;
     private final NamedSecrets namedSecrets;
     private final ClusterDirectory clusters;
 
-    public ConnectorCore(CommandGateway gateway, ConnectorQueries queries, ConnectorPlugins plugins,
-                         ConnectorConfigValidator validator, ObservationWatcher watcher, ConnectorSecrets secrets,
+    public ConnectorCore(CommandBus gateway, ConnectorStore queries, ConnectorPlugins plugins,
+                         ConnectorConfigValidator validator, StatusWatch watcher, ConnectorSecrets secrets,
                          NamedSecrets namedSecrets, ClusterDirectory clusters) {
         this.namedSecrets = namedSecrets;
         this.clusters = clusters;
@@ -158,7 +152,7 @@ public final class ConnectorCore implements ConnectorService {
     private ConnectorState latest(Scope scope, String name, ConnectorState read) {
         try {
             return queries.connector(key(scope, name)).filter(s -> s.getVersion() >= read.getVersion()).orElse(read);
-        } catch (StoreUnavailableException | InvalidStateStoreException e) {
+        } catch (StoreUnavailableException e) {
             return read;
         }
     }
@@ -204,7 +198,7 @@ public final class ConnectorCore implements ConnectorService {
         }
         try {
             return queries.connector(key(scope, name)).map(ConnectorState::getConfig).orElse(Map.of());
-        } catch (StoreUnavailableException | InvalidStateStoreException e) {
+        } catch (StoreUnavailableException e) {
             return Map.of();
         }
     }
@@ -256,7 +250,7 @@ public final class ConnectorCore implements ConnectorService {
     private Optional<ConnectorState> atHand(Scope scope, String name) {
         try {
             return queries.connectorAtHand(key(scope, name));
-        } catch (StoreUnavailableException | InvalidStateStoreException e) {
+        } catch (StoreUnavailableException e) {
             return Optional.empty();
         }
     }
@@ -502,7 +496,7 @@ public final class ConnectorCore implements ConnectorService {
     private Optional<ConnectorObservation> observed(ConnectorState state) {
         try {
             return queries.status(new ConnectorKey(state.getCluster(), state.getName()));
-        } catch (StoreUnavailableException | InvalidStateStoreException e) {
+        } catch (StoreUnavailableException e) {
             return Optional.empty();
         }
     }

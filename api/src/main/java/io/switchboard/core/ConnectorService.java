@@ -1,6 +1,5 @@
 package io.switchboard.core;
 
-import io.switchboard.commands.RequestContext;
 import io.switchboard.core.Views.ConnectorDetails;
 import io.switchboard.core.Views.ConnectorView;
 import io.switchboard.core.Views.ObservedDetails;

@@ -2,7 +2,6 @@ package io.switchboard.core;
 
 import io.switchboard.core.ServiceException.Subject;
 import io.switchboard.core.Views.SecretView;
-import io.switchboard.query.ConnectorQueries;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.secrets.SecretStore;
 
@@ -27,10 +26,10 @@ public final class NamedSecrets {
     /** How a config value names a secret. */
     public static final Pattern REFERENCE = Pattern.compile("\\$\\{secretsManager:([^}:]+)}");
     private final SecretStore store;
-    private final ConnectorQueries queries;
+    private final ConnectorStore queries;
     private final Clock clock;
 
-    public NamedSecrets(SecretStore store, ConnectorQueries queries, Clock clock) {
+    public NamedSecrets(SecretStore store, ConnectorStore queries, Clock clock) {
         this.store = store;
         this.queries = queries;
         this.clock = clock;

@@ -41,8 +41,34 @@ public final class WorkerErrors {
         return scrubbed;
     }
 
+    /** The status's reason phrase (RFC 9110), as an HTTP server words it; the number for others. */
+    static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 406 -> "Not Acceptable";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 415 -> "Unsupported Media Type";
+            case 422 -> "Unprocessable Content";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> Integer.toString(status);
+        };
+    }
+
     private static String message(int status, byte[] body) {
-        String standard = "HTTP " + status + " " + org.eclipse.jetty.http.HttpStatus.getMessage(status);
+        String standard = "HTTP " + status + " " + reason(status);
         try {
             JsonNode error = JSON.readTree(body == null ? new byte[0] : body);
             if (error != null && error.path("message").isTextual()) {

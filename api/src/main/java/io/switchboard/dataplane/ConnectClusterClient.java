@@ -2,6 +2,7 @@ package io.switchboard.dataplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.core.WorkerClient;
 
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
@@ -36,75 +37,13 @@ import java.util.concurrent.TimeoutException;
  * through included ({@link #exchange}), so that a worker at an {@code https://} URL is checked
  * against the one trust the client was given, never against the JVM's default context.
  */
-public final class ConnectClusterClient implements AutoCloseable {
+public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A connector as the worker reports it: its config and its status. */
     public record WorkerConnector(String name, Map<String, String> config, String type, JsonNode status) {
         public String state() {
             return status == null ? "UNASSIGNED" : status.path("connector").path("state").asText("UNASSIGNED");
-        }
-    }
-
-    /** The worker answered something else than it should have. */
-    public static class ConnectCallException extends RuntimeException {
-        private final int status;
-        private final String workerMessage;
-
-        public ConnectCallException(String message, Throwable cause) {
-            this(message, cause, 0, null);
-        }
-
-        public ConnectCallException(String message, Throwable cause, int status, String workerMessage) {
-            super(message, cause);
-            this.status = status;
-            this.workerMessage = workerMessage;
-        }
-
-        /** The worker's HTTP status, 0 when it gave none (not reachable). */
-        public int status() {
-            return status;
-        }
-
-        /** The message of the worker's error body, if it had one. */
-        public String workerMessage() {
-            return workerMessage;
-        }
-    }
-
-    /** The worker refused the request with a 4xx and Kafka Connect's error body. */
-    public static class WorkerRejection extends RuntimeException {
-        private final int status;
-
-        private final String call;
-
-        public WorkerRejection(int status, String message) {
-            this(status, message, null);
-        }
-
-        public WorkerRejection(int status, String message, String call) {
-            super(message);
-            this.status = status;
-            this.call = call;
-        }
-
-        /** The call the worker refused, "METHOD path", for logs. */
-        public String call() {
-            return call;
-        }
-
-        public int status() {
-            return status;
-        }
-    }
-
-    /**
-     * Too many validations are waiting for one of the worker's validation places; nothing was sent
-     * to the worker, and the same request can be sent again shortly.
-     */
-    public static class ValidationsBusy extends RuntimeException {
-        public ValidationsBusy(String message) {
-            super(message);
         }
     }
 
@@ -189,6 +128,7 @@ public final class ConnectClusterClient implements AutoCloseable {
         return client;
     }
 
+    @Override
     public String url() {
         return url;
     }
@@ -265,6 +205,7 @@ public final class ConnectClusterClient implements AutoCloseable {
      * and answers Kafka Connect's ConfigInfos, once the {@link ValidationGate} lets it through; it
      * fails with {@link ValidationsBusy} when the gate does not.
      */
+    @Override
     public JsonNode validate(String connectorClass, Map<String, String> config) {
         return validations.through(() -> call("PUT", "/connector-plugins/" + encode(connectorClass) + "/config/validate", config, 200));
     }
@@ -327,6 +268,7 @@ public final class ConnectClusterClient implements AutoCloseable {
     }
 
     /** GET /connectors/{name}/topics: the topics the connector has used. */
+    @Override
     public java.util.List<String> activeTopics(String name) {
         JsonNode answer = call("GET", "/connectors/" + encode(name) + "/topics", null, 200);
         java.util.List<String> topics = new java.util.ArrayList<>();
@@ -335,16 +277,19 @@ public final class ConnectClusterClient implements AutoCloseable {
     }
 
     /** GET /: the worker's version, commit and Kafka cluster id. */
+    @Override
     public JsonNode root() {
         return call("GET", "/", null, 200);
     }
 
     /** GET /connector-plugins: the worker's connector plugins, [{"class", "type", "version"}]. */
+    @Override
     public JsonNode plugins() {
         return call("GET", "/connector-plugins", null, 200);
     }
 
     /** GET /connectors/{name}/offsets: the worker's JSON body. */
+    @Override
     public String offsets(String name) {
         return call("GET", "/connectors/" + encode(name) + "/offsets", null, 200).toString();
     }
@@ -357,15 +302,12 @@ public final class ConnectClusterClient implements AutoCloseable {
         call("DELETE", "/connectors/" + encode(name), null, 204, 404);
     }
 
-    /** A worker's answer as it came: its status and its body (empty when it had none). */
-    public record Answer(int status, byte[] body) {
-    }
-
     /**
      * Sends one request as given, a path with its query string and a JSON body or none, and answers
      * whatever the worker answered, up to {@link #MAX_ANSWER_BYTES}; {@link ConnectCallException}
      * when there is no answer (not reachable, not trusted, too slow).
      */
+    @Override
     public Answer exchange(String method, String pathAndQuery, byte[] jsonBody) {
         ContentResponse response = send(method, pathAndQuery, jsonBody == null || jsonBody.length == 0 ? null : jsonBody);
         return new Answer(response.getStatus(), response.getContent());

@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.core.WorkerClient;
 import io.switchboard.schemas.ReconcileFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +105,7 @@ final class ReconcileFailures {
 
     /** One line saying what failed: the call and the worker's answer, without its stack trace or HTML. */
     static String describe(RuntimeException error) {
-        if (error instanceof ConnectClusterClient.WorkerRejection rejection) {
+        if (error instanceof WorkerClient.WorkerRejection rejection) {
             return WorkerMessages.oneLine((rejection.call() == null ? "" : rejection.call() + " answered " + rejection.status() + ": ")
                     + rejection.getMessage());
         }
@@ -113,8 +114,8 @@ final class ReconcileFailures {
 
     /** "Not now" answers: the worker is rebalancing or busy, not refusing the request itself. */
     static boolean isTransient(RuntimeException error) {
-        int status = error instanceof ConnectClusterClient.WorkerRejection r ? r.status()
-                : error instanceof ConnectClusterClient.ConnectCallException c ? c.status() : -1;
+        int status = error instanceof WorkerClient.WorkerRejection r ? r.status()
+                : error instanceof WorkerClient.ConnectCallException c ? c.status() : -1;
         String message = String.valueOf(error.getMessage()).toLowerCase(java.util.Locale.ROOT);
         return status == 0 || status == 409 || status == 503 || message.contains("rebalance");
     }

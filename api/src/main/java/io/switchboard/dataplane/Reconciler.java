@@ -1,6 +1,8 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.core.WorkerClient;
 import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
+import io.switchboard.processor.AutoRestart;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.OffsetsRequest;
@@ -588,7 +590,7 @@ public final class Reconciler {
     }
 
     private static boolean isUnreachable(RuntimeException e) {
-        return e instanceof ConnectClusterClient.ConnectCallException c && c.status() == 0;
+        return e instanceof WorkerClient.ConnectCallException c && c.status() == 0;
     }
 
     /** Whether the worker shows the connector as desired: nothing more to do or to watch for. */
@@ -625,7 +627,7 @@ public final class Reconciler {
             }
             try {
                 worker.create(name, config, state.getTargetState().name());
-            } catch (ConnectClusterClient.WorkerRejection e) {
+            } catch (WorkerClient.WorkerRejection e) {
                 if (e.status() == 409 && String.valueOf(e.getMessage()).contains("already exists")) {
                     // Created, but not started yet: it has no status to read. Looked at again later.
                     return 0;
@@ -816,12 +818,12 @@ public final class Reconciler {
             String previous = pending.getStopFirst() ? worker.offsets(name) : null;
             String message = worker.modifyOffsets(name, pending.getOffsets());
             offsetsApplied.put(name, new OffsetsResult(pending.getId(), 200, message, previous, clock.millis()));
-        } catch (ConnectClusterClient.WorkerRejection e) {
+        } catch (WorkerClient.WorkerRejection e) {
             if (e.status() == 404 || e.status() == 409 || e.getMessage().contains("must be in the STOPPED state")) {
                 return 0;
             }
             offsetsApplied.put(name, new OffsetsResult(pending.getId(), e.status(), e.getMessage(), null, clock.millis()));
-        } catch (ConnectClusterClient.ConnectCallException e) {
+        } catch (WorkerClient.ConnectCallException e) {
             String message = e.workerMessage();
             if (e.status() < 500 || message == null || message.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
                 throw e;

@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.core.WorkerClient;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -47,7 +48,7 @@ final class ValidationGate {
         this.computingAtMost = computingAtMost;
     }
 
-    /** Runs the validation once it may reach the worker; throws {@link ConnectClusterClient.ValidationsBusy} otherwise. */
+    /** Runs the validation once it may reach the worker; throws {@link WorkerClient.ValidationsBusy} otherwise. */
     <T> T through(Supplier<T> validation) {
         admit();
         AtomicBoolean holdsTurn = new AtomicBoolean(true);
@@ -79,7 +80,7 @@ final class ValidationGate {
         }
         if (waiting.incrementAndGet() > waitingAtMost) {
             waiting.decrementAndGet();
-            throw new ConnectClusterClient.ValidationsBusy("Too many connector configs are waiting to be validated by the Kafka Connect worker");
+            throw new WorkerClient.ValidationsBusy("Too many connector configs are waiting to be validated by the Kafka Connect worker");
         }
         boolean placed = false;
         boolean admitted = false;
@@ -97,8 +98,8 @@ final class ValidationGate {
         }
         if (!admitted) {
             throw Thread.currentThread().isInterrupted()
-                    ? new ConnectClusterClient.ValidationsBusy("Interrupted while waiting to validate a connector config")
-                    : new ConnectClusterClient.ValidationsBusy("The Kafka Connect worker is busy validating other connector configs");
+                    ? new WorkerClient.ValidationsBusy("Interrupted while waiting to validate a connector config")
+                    : new WorkerClient.ValidationsBusy("The Kafka Connect worker is busy validating other connector configs");
         }
     }
 

@@ -1,7 +1,7 @@
 package io.switchboard.http;
 
 import io.javalin.http.Context;
-import io.switchboard.commands.RequestContext;
+import io.switchboard.core.RequestContext;
 import io.switchboard.core.Scope;
 import io.switchboard.core.Visibility;
 

@@ -1,6 +1,6 @@
 package io.switchboard.pipelines;
 
-import io.switchboard.commands.RequestContext;
+import io.switchboard.core.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

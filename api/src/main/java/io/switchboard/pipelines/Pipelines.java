@@ -3,7 +3,7 @@ package io.switchboard.pipelines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.switchboard.commands.RequestContext;
+import io.switchboard.core.RequestContext;
 import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;

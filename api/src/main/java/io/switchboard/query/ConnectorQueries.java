@@ -1,5 +1,7 @@
 package io.switchboard.query;
 
+import io.switchboard.core.ConnectorStore;
+import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.schemas.ConnectorHistory;
@@ -44,7 +46,7 @@ import java.util.concurrent.CompletableFuture;
  * because IQv2 queries that race the stream thread's writes can deadlock it in Kafka Streams 4.3.1
  * (KAFKA-19629).
  */
-public final class ConnectorQueries {
+public final class ConnectorQueries implements ConnectorStore {
     private static final String TRANSFER_TOPIC = "switchboard.internal-reads";
     /**
      * The subjects of the other stores' values between replicas: one subject per record type, since
@@ -107,6 +109,7 @@ public final class ConnectorQueries {
         this.readWait = readWait;
     }
 
+    @Override
     public Optional<ConnectorState> connector(ConnectorKey key) {
         return read(StoreNames.CONNECTORS, key, states.deserializer(), true, readWait);
     }
@@ -119,7 +122,16 @@ public final class ConnectorQueries {
      * the connector (it may be just created): the caller then asks whoever can tell. Never asks
      * another replica.
      */
+    @Override
     public Optional<ConnectorState> connectorAtHand(ConnectorKey key) {
+        try {
+            return atHand(key);
+        } catch (InvalidStateStoreException e) {
+            throw new StoreUnavailableException("The connector store is not available on this replica right now", e);
+        }
+    }
+
+    private Optional<ConnectorState> atHand(ConnectorKey key) {
         Optional<KeyQueryMetadata> where = router.locate(key);
         if (where.isEmpty()) {
             return Optional.empty();
@@ -137,6 +149,7 @@ public final class ConnectorQueries {
     }
 
     /** The last status the data plane reported for a connector, if any. */
+    @Override
     public Optional<ConnectorObservation> status(ConnectorKey key) {
         return read(StoreNames.STATUSES, key, observations.deserializer(), false, readWait);
     }
@@ -159,6 +172,7 @@ public final class ConnectorQueries {
      * existed. The history store is in the same task as the connectors store, so the same replica
      * owns both.
      */
+    @Override
     public Optional<ConnectorHistory> history(ConnectorKey key) {
         if (histories == null) {
             throw new IllegalStateException("This replica keeps no connector history");
@@ -167,6 +181,7 @@ public final class ConnectorQueries {
     }
 
     /** Every connector of a cluster, from every partition, ordered by name. */
+    @Override
     public List<ConnectorState> connectors(String cluster) {
         List<ConnectorState> all = scanAll(StoreNames.CONNECTORS, ConnectorKey.clusterPrefix(cluster), states.deserializer());
         all.sort((a, b) -> a.getName().compareTo(b.getName()));
@@ -174,6 +189,7 @@ public final class ConnectorQueries {
     }
 
     /** The last reported status of every connector of a cluster, by connector name. */
+    @Override
     public Map<String, ConnectorObservation> statuses(String cluster) {
         Map<String, ConnectorObservation> byName = new HashMap<>();
         for (ConnectorObservation observation : scanAll(StoreNames.STATUSES, ConnectorKey.clusterPrefix(cluster),

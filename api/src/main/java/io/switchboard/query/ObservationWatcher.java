@@ -1,6 +1,8 @@
 package io.switchboard.query;
 
 import io.switchboard.core.ServiceException;
+import io.switchboard.core.StatusWatch;
+import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.ConnectorObservation;
 
@@ -21,7 +23,7 @@ import java.util.function.Function;
  * each of them. At most {@code maxWaiting} requests wait at once; {@link #requireRoom} turns away
  * more with a 503 and Retry-After before they change anything.
  */
-public final class ObservationWatcher implements AutoCloseable {
+public final class ObservationWatcher implements StatusWatch, AutoCloseable {
     /** How many requests may wait for an observation at once, by default. */
     public static final int MAX_WAITING = 256;
 
@@ -55,6 +57,7 @@ public final class ObservationWatcher implements AutoCloseable {
      * Refuses a request (503 with Retry-After) when {@code maxWaiting} are waiting already; called
      * before the request changes anything, so that a refused one can simply be sent again.
      */
+    @Override
     public void requireRoom() {
         if (waiting.size() >= maxWaiting) {
             throw new ServiceException.Unavailable(maxWaiting + " requests are already waiting for the Kafka Connect "
@@ -63,6 +66,7 @@ public final class ObservationWatcher implements AutoCloseable {
     }
 
     /** The first non-null value {@code extract} finds in the connector's observations, or empty after the wait. */
+    @Override
     public <T> CompletableFuture<Optional<T>> await(ConnectorKey key, Function<ConnectorObservation, T> extract) {
         Waiter<T> waiter = new Waiter<>(key, extract, System.nanoTime() + wait.toNanos());
         waiting.add(waiter);

@@ -1,5 +1,6 @@
 package io.switchboard.query;
 
+import io.switchboard.core.StoreUnavailableException;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.switchboard.query;
 
+import io.switchboard.core.StoreUnavailableException;
 import java.util.concurrent.Semaphore;
 
 /**

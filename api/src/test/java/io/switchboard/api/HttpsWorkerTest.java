@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
+import io.switchboard.core.WorkerClient;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
@@ -91,7 +92,7 @@ class HttpsWorkerTest {
     void theWorkersCertificateIsTrustedOnlyByTheTruststoreGiven() {
         assertTrue(worker.url().startsWith("https://"), worker.url());
         try (ConnectClusterClient jdkTrust = new ConnectClusterClient(worker.url())) {
-            ConnectClusterClient.ConnectCallException refused = assertThrows(ConnectClusterClient.ConnectCallException.class, jdkTrust::root);
+            WorkerClient.ConnectCallException refused = assertThrows(WorkerClient.ConnectCallException.class, jdkTrust::root);
             assertTrue(String.valueOf(refused.getMessage()).contains("PKIX"), refused.getMessage());
         }
     }

@@ -1,5 +1,7 @@
 package io.switchboard.commands;
 
+import io.switchboard.core.DecisionTimeoutException;
+import io.switchboard.core.RequestContext;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;

@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.core.WorkerClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -142,7 +143,7 @@ class ConnectClusterClientTest {
     @Test
     void anAnswerPastTheBoundFailsTheCall() {
         try (ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort())) {
-            ConnectClusterClient.ConnectCallException failed = assertThrows(ConnectClusterClient.ConnectCallException.class,
+            WorkerClient.ConnectCallException failed = assertThrows(WorkerClient.ConnectCallException.class,
                     () -> client.offsets("big"));
             assertTrue(failed.getMessage().startsWith("GET http://127.0.0.1:"), failed.getMessage());
             assertFalse(failed.getMessage().contains("\n"), failed.getMessage());
@@ -246,7 +247,7 @@ class ConnectClusterClientTest {
                     answer.get();
                     answered++;
                 } catch (java.util.concurrent.ExecutionException e) {
-                    assertTrue(e.getCause() instanceof ConnectClusterClient.ValidationsBusy, String.valueOf(e.getCause()));
+                    assertTrue(e.getCause() instanceof WorkerClient.ValidationsBusy, String.valueOf(e.getCause()));
                     refused++;
                 }
             }

@@ -2,6 +2,7 @@ package io.switchboard.dataplane;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.switchboard.core.WorkerClient;
 import io.switchboard.http.Tls;
 import io.switchboard.testing.Keytool;
 import org.junit.jupiter.api.AfterEach;
@@ -92,7 +93,7 @@ class HttpsWorkerTrustTest {
             assertEquals("RUNNING", client.status("x").orElseThrow().path("connector").path("state").asText());
         }
         try (ConnectClusterClient client = new ConnectClusters().newClient(url)) {
-            ConnectClusterClient.ConnectCallException refused = assertThrows(ConnectClusterClient.ConnectCallException.class,
+            WorkerClient.ConnectCallException refused = assertThrows(WorkerClient.ConnectCallException.class,
                     () -> client.status("x"));
             assertTrue(refused.getMessage().contains("PKIX") || refused.getMessage().contains("certificat"), refused.getMessage());
         }

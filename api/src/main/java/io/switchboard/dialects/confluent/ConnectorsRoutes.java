@@ -7,7 +7,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Access;
 import io.switchboard.auth.Raises;
-import io.switchboard.commands.RequestContext;
+import io.switchboard.core.RequestContext;
 import io.switchboard.core.ClusterFacts;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;

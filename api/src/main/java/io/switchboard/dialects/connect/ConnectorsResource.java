@@ -2,7 +2,7 @@ package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.commands.RequestContext;
+import io.switchboard.core.RequestContext;
 import io.switchboard.auth.Access;
 import io.switchboard.core.ConnectorConfigValidator;
 import io.switchboard.core.ConnectorNames;

@@ -10,8 +10,9 @@ import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.Views.ObservedDetails;
+import io.switchboard.core.WorkerClient;
 import io.switchboard.core.WorkerErrors;
-import io.switchboard.dataplane.ConnectClusterClient;
+
 
 import java.io.IOException;
 import java.net.URI;
@@ -29,11 +30,11 @@ import static io.switchboard.auth.Access.view;
  * state: its plugins, their config definitions and validation, its loggers, a connector's active
  * topics and committed offsets. These are passed to the cluster's worker and its answer is returned
  * as it is. With no reachable worker the answer is a 503 with Retry-After. The worker is called
- * through the cluster's kept {@link ConnectClusterClient}, with the trust, timeouts and answer size
+ * through the cluster's kept {@link WorkerClient}, with the trust, timeouts and answer size
  * limit of every other call to a worker.
  */
 final class WorkerPassThrough {
-    private final Function<String, ConnectClusterClient> workers;
+    private final Function<String, WorkerClient> workers;
     private final ConnectorService connectors;
     private final ConnectScopes scopes;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +47,7 @@ final class WorkerPassThrough {
      *                   worker cannot answer
      * @param shownValidation a worker's validation as the caller may see it, given the config sent
      */
-    WorkerPassThrough(Function<String, ConnectClusterClient> workers, ConnectorService connectors, ConnectScopes scopes,
+    WorkerPassThrough(Function<String, WorkerClient> workers, ConnectorService connectors, ConnectScopes scopes,
                       BiFunction<JsonNode, Map<String, String>, JsonNode> shownValidation) {
         this.shownValidation = shownValidation;
         this.workers = workers;
@@ -138,7 +139,7 @@ final class WorkerPassThrough {
 
     private void forwardToWorker(Context ctx, String checkedBody, UnaryOperator<byte[]> shown) {
         Scope scope = scopes.of(ctx);
-        ConnectClusterClient worker = workers.apply(scope.cluster());
+        WorkerClient worker = workers.apply(scope.cluster());
         // The worker's own path: the request's, without the base path that named the cluster.
         String path = scopes.basePath(ctx).isEmpty() ? ctx.path() : ctx.path().substring(rawBaseLength(ctx));
         if (worker == null) {
@@ -153,10 +154,10 @@ final class WorkerPassThrough {
                     + "a % must start a percent-encoded byte, and spaces and control characters must be percent-encoded");
         }
         byte[] body = checkedBody == null ? null : checkedBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        ConnectClusterClient.Answer response;
+        WorkerClient.Answer response;
         try {
             response = worker.exchange(ctx.method().name(), path + query, body);
-        } catch (ConnectClusterClient.ConnectCallException e) {
+        } catch (WorkerClient.ConnectCallException e) {
             // The failure's text would name the worker's address, which is the control plane's business.
             throw new ServiceException.Unavailable("The Kafka Connect worker is not reachable");
         }

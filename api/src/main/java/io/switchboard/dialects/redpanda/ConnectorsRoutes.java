@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Access;
-import io.switchboard.commands.RequestContext;
+import io.switchboard.core.RequestContext;
 import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.ClusterFacts;
 import io.switchboard.core.ConnectorService;

@@ -1,4 +1,4 @@
-package io.switchboard.commands;
+package io.switchboard.core;
 
 import io.switchboard.schemas.ConnectorCommand;
 

@@ -1,4 +1,4 @@
-package io.switchboard.commands;
+package io.switchboard.core;
 
 /**
  * Who asked, and the id of the request, carried into every command for audit; the client's

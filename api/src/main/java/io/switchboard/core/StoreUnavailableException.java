@@ -1,4 +1,4 @@
-package io.switchboard.query;
+package io.switchboard.core;
 
 /** The store cannot answer now (starting, rebalancing, restoring); the request can be retried. */
 public class StoreUnavailableException extends RuntimeException {

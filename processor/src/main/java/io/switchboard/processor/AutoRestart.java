@@ -1,4 +1,4 @@
-package io.switchboard.dataplane;
+package io.switchboard.processor;
 
 import java.time.Duration;
 import java.util.Map;

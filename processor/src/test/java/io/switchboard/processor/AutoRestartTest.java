@@ -1,4 +1,4 @@
-package io.switchboard.dataplane;
+package io.switchboard.processor;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,23 @@
+package io.switchboard.core;
+
+import io.switchboard.processor.ConnectorKey;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorCommand;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where the core sends commands and hears their decisions: the command topic and the processor
+ * behind it (the commands package answers it on Kafka).
+ */
+public interface CommandBus {
+
+    /** A command for one connector, stamped with a fresh id and the time it was accepted. */
+    ConnectorCommand.Builder command(ConnectorKey key, Object action, RequestContext request);
+
+    /** Sends the command and completes with its decision; fails when it was not sent, or no decision came in time. */
+    CompletableFuture<CommandDecision> submit(ConnectorCommand command);
+
+    /** Sends the command and completes once Kafka holds it, without waiting for its decision. */
+    CompletableFuture<Void> submitDurably(ConnectorCommand command);
+}

@@ -1,0 +1,35 @@
+package io.switchboard.core;
+
+import io.switchboard.processor.ConnectorKey;
+import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The processor's stores as the core reads them: desired state, the data plane's last report, and
+ * history, for any connector wherever its partition lives (the query package answers it with
+ * interactive queries). A read that cannot be answered now is {@link StoreUnavailableException}.
+ */
+public interface ConnectorStore {
+
+    Optional<ConnectorState> connector(ConnectorKey key);
+
+    /** The connector when this replica holds a current copy of it; empty when it would have to ask. */
+    Optional<ConnectorState> connectorAtHand(ConnectorKey key);
+
+    /** Every connector of a cluster, ordered by name. */
+    List<ConnectorState> connectors(String cluster);
+
+    /** The last status the data plane reported for a connector, if any. */
+    Optional<ConnectorObservation> status(ConnectorKey key);
+
+    /** The last reported status of every connector of a cluster, by connector name. */
+    Map<String, ConnectorObservation> statuses(String cluster);
+
+    /** Every version of a connector, also after it was deleted; empty for one that never existed. */
+    Optional<ConnectorHistory> history(ConnectorKey key);
+}

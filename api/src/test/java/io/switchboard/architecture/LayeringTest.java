@@ -1,0 +1,69 @@
+package io.switchboard.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * The arrows between Switchboard's parts, checked on the compiled classes: the core (the connector
+ * service, its views, domain errors and the ports it needs) depends on the processor's pure rules
+ * and the schemas only; the data plane, the stores' query layer and the command bus are adapters
+ * behind the core's ports; the server (HTTP, access, dialects, event streams) reaches them only
+ * through the core; only the application (the root package) wires them together. The processor and
+ * schemas modules cannot depend back on the api module at all: Maven does not let them.
+ */
+class LayeringTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.switchboard");
+
+    private static final String APP = "io.switchboard";
+    private static final String[] SERVER = {"io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..",
+            "io.switchboard.events.."};
+    private static final String[] ADAPTERS = {"io.switchboard.dataplane..", "io.switchboard.query..", "io.switchboard.commands..",
+            "io.switchboard.kafka.."};
+
+    @Test
+    void theCoreDependsOnNoAdapterNoServerNoFramework() {
+        ArchRule rule = noClasses().that().resideInAPackage("io.switchboard.core..")
+                .should().dependOnClassesThat().resideInAnyPackage(concat(concat(SERVER, ADAPTERS),
+                        APP, "io.switchboard.pipelines..", "io.switchboard.metrics..",
+                        "org.apache.kafka.streams..", "org.apache.kafka.clients..", "io.javalin..", "org.eclipse.jetty.."))
+                .because("the core states the rules of the service; what it needs from outside it asks through its ports");
+        rule.check(CLASSES);
+    }
+
+    @Test
+    void theDataPlaneReachesTheRestOnlyThroughTheCore() {
+        noClasses().that().resideInAPackage("io.switchboard.dataplane..")
+                .should().dependOnClassesThat().resideInAnyPackage(concat(SERVER, APP, "io.switchboard.query..",
+                        "io.switchboard.commands..", "io.switchboard.pipelines..", "io.switchboard.metrics.."))
+                .check(CLASSES);
+    }
+
+    @Test
+    void theServerReachesNoAdapter() {
+        noClasses().that().resideInAnyPackage(SERVER)
+                .should().dependOnClassesThat().resideInAnyPackage(concat(ADAPTERS, APP))
+                .because("a dialect decodes a request into a core operation and encodes its answer; it does not reach past the core")
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyTheApplicationKnowsTheDialects() {
+        noClasses().that().resideOutsideOfPackages(APP, "io.switchboard.dialects..")
+                .should().dependOnClassesThat().resideInAPackage("io.switchboard.dialects..")
+                .check(CLASSES);
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = new String[first.length + more.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+}
