@@ -3,16 +3,16 @@ package io.switchboard.pipelines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.switchboard.core.RequestContext;
 import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.ConnectorService;
+import io.switchboard.core.ConnectorStore;
+import io.switchboard.core.RequestContext;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
-import io.switchboard.core.Visibility;
 import io.switchboard.core.ServiceException.Violation;
 import io.switchboard.core.Views.StatusView;
+import io.switchboard.core.Visibility;
 import io.switchboard.processor.ConnectorKey;
-import io.switchboard.query.ConnectorQueries;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.TargetState;
@@ -43,7 +43,7 @@ public final class Pipelines {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private final ConnectorService connectors;
-    private final ConnectorQueries queries;
+    private final ConnectorStore queries;
     private final ConnectorSecrets secrets;
     private final ConnectionCheck check;
     private final Scope scope;
@@ -57,7 +57,7 @@ public final class Pipelines {
      * @param snapshots          the snapshot progress of a pipeline, by its source's topic prefix
      * @param notificationsTopic where the pipelines' source connectors send their notifications
      */
-    public Pipelines(ConnectorService connectors, ConnectorQueries queries, ConnectorSecrets secrets, ConnectionCheck check,
+    public Pipelines(ConnectorService connectors, ConnectorStore queries, ConnectorSecrets secrets, ConnectionCheck check,
                      String cluster, java.time.Clock clock, Function<String, Optional<SnapshotProgress>> snapshots,
                      String notificationsTopic) {
         this.snapshots = snapshots;

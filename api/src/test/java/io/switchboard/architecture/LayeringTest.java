@@ -54,6 +54,14 @@ class LayeringTest {
     }
 
     @Test
+    void pipelinesAreAClientOfTheCore() {
+        noClasses().that().resideInAPackage("io.switchboard.pipelines..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.dataplane..", "io.switchboard.query..",
+                        "io.switchboard.commands..", "io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..", APP)
+                .check(CLASSES);
+    }
+
+    @Test
     void onlyTheApplicationKnowsTheDialects() {
         noClasses().that().resideOutsideOfPackages(APP, "io.switchboard.dialects..")
                 .should().dependOnClassesThat().resideInAPackage("io.switchboard.dialects..")
