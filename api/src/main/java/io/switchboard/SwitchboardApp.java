@@ -215,7 +215,7 @@ public final class SwitchboardApp implements AutoCloseable {
         Dialects dialects = new Dialects(java.util.List.<Dialect>of(
                 new ConnectDialect(core, json),
                 new io.switchboard.dialects.confluent.ConfluentDialect(core, confluentScopes(kafkaClusterId)),
-                new io.switchboard.dialects.redpanda.RedpandaDialect(core, advertised),
+                new io.switchboard.dialects.redpanda.RedpandaDialect(core, advertised), new io.switchboard.console.ConsoleDialect(core),
                 new io.switchboard.dialects.pipelines.PipelinesDialect(pipelines = new io.switchboard.pipelines.Pipelines(connectorService,
                         queries, secrets, new io.switchboard.pipelines.ConnectionCheck(), DEFAULT_CLUSTER, Clock.systemUTC(),
                         own(Stage.PROCESSOR, new SnapshotProgressFeed(bootstrapServers, kafkaSettings, topics.pipelineNotifications())

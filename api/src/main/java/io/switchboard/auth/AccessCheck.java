@@ -107,6 +107,8 @@ public final class AccessCheck {
         // A viewer sees a config's keys, not its values; an operator and up see values (secrets stay sealed).
         ctx.attribute(RequestContexts.SEES_VALUES_ATTRIBUTE, (Predicate<String>) cluster ->
                 principal.may(Action.OPERATE, cluster, environment));
+        ctx.attribute(RequestContexts.MAY_EDIT_ATTRIBUTE, (Predicate<String>) cluster ->
+                principal.may(Action.EDIT, cluster, environment));
     }
 
     /** The template of the route the request matched, such as {@code /connectors/{connector}}. */

@@ -20,6 +20,8 @@ public final class RequestContexts {
     public static final String MAY_VIEW_ATTRIBUTE = "switchboard.mayView";
     /** Set by the access check: in which clusters the principal sees config values, not only keys (a Predicate). */
     public static final String SEES_VALUES_ATTRIBUTE = "switchboard.seesValues";
+    /** Set by the access check: in which clusters the principal may edit (create, change, delete) connectors (a Predicate). */
+    public static final String MAY_EDIT_ATTRIBUTE = "switchboard.mayEdit";
 
     private RequestContexts() {
     }
@@ -44,6 +46,18 @@ public final class RequestContexts {
     public static Predicate<String> seesValues(Context ctx) {
         Predicate<String> sees = ctx.attribute(SEES_VALUES_ATTRIBUTE);
         return sees == null ? cluster -> true : sees;
+    }
+
+    /** Whether the caller may operate (pause, resume, stop, restart) a cluster's connectors (always, without authentication). */
+    public static boolean mayOperate(Context ctx, String cluster) {
+        // Seeing values and operating go together: both are the operator's and up.
+        return seesValues(ctx).test(cluster);
+    }
+
+    /** Whether the caller may edit (create, change, delete) a cluster's connectors (always, without authentication). */
+    public static boolean mayEdit(Context ctx, String cluster) {
+        Predicate<String> may = ctx.attribute(MAY_EDIT_ATTRIBUTE);
+        return may == null || may.test(cluster);
     }
 
     /** How much of a cluster's configs the caller sees (everything, without authentication). */

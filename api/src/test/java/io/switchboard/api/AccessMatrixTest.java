@@ -284,7 +284,7 @@ class AccessMatrixTest {
         boolean allowed;
         if (route.path().equals("/metrics")) {
             allowed = caller.everywhere() != null && caller.everywhere().allows(action);
-        } else if (route.path().equals("/v1/kafka-connect/clusters") || route.path().equals("/events")) {
+        } else if (List.of("/v1/kafka-connect/clusters", "/events", "/console/", "/console/connectors").contains(route.path())) {
             allowed = caller.anyGrant();
         } else {
             allowed = caller.onDefault() != null && caller.onDefault().allows(action);

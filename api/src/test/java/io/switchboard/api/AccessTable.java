@@ -14,6 +14,7 @@ final class AccessTable {
         DIALECTS.put("/connect/v1/", "Confluent Cloud connect/v1");
         DIALECTS.put("/v1/kafka-connect/", "Redpanda Cloud Kafka Connect");
         DIALECTS.put("/api/v1/", "Typed pipelines");
+        DIALECTS.put("/console", "Web console");
         DIALECTS.put("/internal/", "Between replicas");
     }
 

@@ -22,7 +22,7 @@ class LayeringTest {
             .importPackages("io.switchboard");
 
     private static final String APP = "io.switchboard";
-    private static final String[] SERVER = {"io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..",
+    private static final String[] SERVER = {"io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..", "io.switchboard.console..",
             "io.switchboard.events.."};
     private static final String[] ADAPTERS = {"io.switchboard.dataplane..", "io.switchboard.query..", "io.switchboard.commands..",
             "io.switchboard.kafka.."};

@@ -1,0 +1,147 @@
+package io.switchboard.console;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.switchboard.auth.Access;
+import io.switchboard.core.CoreServices;
+import io.switchboard.core.Scope;
+import io.switchboard.core.ServiceException;
+import io.switchboard.http.AsyncAnswers;
+import io.switchboard.http.Dialect;
+import io.switchboard.http.ErrorFormat;
+import io.switchboard.http.Problem;
+import io.switchboard.http.RequestContexts;
+import io.switchboard.schemas.TargetState;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The web console under {@code /console/}: server-rendered pages with htmx, live over the event
+ * stream ({@code /events}, Server-Sent Events), a client of the same core service the dialects use,
+ * with no rule of its own. Every route declares its access where it is registered: pages need a
+ * view grant (the overview any grant, showing only the clusters it covers), pause, resume, stop and
+ * restart an operate grant, delete an edit grant, in the connector's cluster.
+ *
+ * <p>Actions are POSTs that only the console's page sends: each must carry htmx's
+ * {@code HX-Request} header, which a form or a script on another site cannot add to a request
+ * carrying the browser's saved credentials without a CORS preflight this server never allows.
+ */
+public final class ConsoleDialect implements Dialect {
+    static final String BASE = "/console/";
+    private static final String CONNECTOR = "/console/clusters/{cluster}/connectors/{connector}";
+    /** The scripts the pages load, from their WebJars, in the order they are registered. */
+    private static final List<Map.Entry<String, String>> ASSETS = List.of(
+            Map.entry("/console/assets/htmx.min.js", "/META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js"),
+            Map.entry("/console/assets/sse.js", "/META-INF/resources/webjars/htmx-ext-sse/2.2.2/sse.js"));
+
+    private final CoreServices core;
+    private final OverviewPage overview;
+    private final ConnectorPage connector;
+    private final ConsoleErrors errors = new ConsoleErrors();
+
+    public ConsoleDialect(CoreServices core) {
+        this.core = core;
+        this.overview = new OverviewPage(core);
+        this.connector = new ConnectorPage(core);
+    }
+
+    @Override
+    public List<String> basePaths() {
+        return List.of(BASE);
+    }
+
+    @Override
+    public ErrorFormat errors() {
+        return errors;
+    }
+
+    @Override
+    public void register(JavalinConfig config) {
+        Access.TargetRule cluster = ctx -> Access.Target.cluster(ctx.pathParam("cluster"));
+        config.routes.get(BASE, overview::page, Access.view(ctx -> Access.Target.ANY_GRANTED));
+        config.routes.get("/console/connectors", overview::fragment, Access.view(ctx -> Access.Target.ANY_GRANTED));
+        ASSETS.forEach(asset -> config.routes.get(asset.getKey(), ctx -> asset(ctx, asset.getValue()), Access.open()));
+        config.routes.get(CONNECTOR, connector::page, Access.view(cluster));
+        config.routes.get(CONNECTOR + "/status", connector::statusFragment, Access.view(cluster));
+        config.routes.post(CONNECTOR + "/pause", ctx -> target(ctx, TargetState.PAUSED, "pause"), Access.operate(cluster));
+        config.routes.post(CONNECTOR + "/resume", ctx -> target(ctx, TargetState.RUNNING, "resume"), Access.operate(cluster));
+        config.routes.post(CONNECTOR + "/stop", ctx -> target(ctx, TargetState.STOPPED, "stop"), Access.operate(cluster));
+        config.routes.post(CONNECTOR + "/restart", ctx -> restart(ctx, false), Access.operate(cluster));
+        config.routes.post(CONNECTOR + "/restart-failed", ctx -> restart(ctx, true), Access.operate(cluster));
+        config.routes.post(CONNECTOR + "/delete", this::delete, Access.edit(cluster));
+    }
+
+    private void target(Context ctx, TargetState target, String verb) {
+        Scope scope = fromConsole(ctx);
+        answer(ctx, scope, core.connectors().changeTargetState(scope, name(ctx), target, RequestContexts.of(ctx)),
+                verb + " accepted: asked " + target + "; the worker's state shows here when it reports it");
+    }
+
+    private void restart(Context ctx, boolean onlyFailed) {
+        Scope scope = fromConsole(ctx);
+        answer(ctx, scope, core.connectors().restart(scope, name(ctx), onlyFailed, onlyFailed, RequestContexts.of(ctx)),
+                onlyFailed ? "restart of the failed tasks accepted" : "restart of the connector accepted");
+    }
+
+    private void delete(Context ctx) {
+        Scope scope = fromConsole(ctx);
+        AsyncAnswers.answer(ctx, core.connectors().delete(scope, name(ctx), RequestContexts.of(ctx)), ignored -> {
+            ctx.header("HX-Redirect", BASE);
+            ctx.status(204);
+        });
+    }
+
+    private void answer(Context ctx, Scope scope, CompletableFuture<?> action, String outcome) {
+        AsyncAnswers.answer(ctx, action, ignored -> ctx.contentType("text/html; charset=utf-8")
+                .result(connector.status(ctx, scope, scope.cluster(), name(ctx), outcome)));
+    }
+
+    /** The scope of an action the console's page sent; refused if another page could have sent it. */
+    private static Scope fromConsole(Context ctx) {
+        if (!"true".equals(ctx.header("HX-Request"))) {
+            throw new ServiceException.InvalidRequest("Console actions are sent by the console's page (with its HX-Request header)");
+        }
+        return RequestContexts.scope(ctx, ctx.pathParam("cluster"));
+    }
+
+    private static String name(Context ctx) {
+        return ctx.pathParam("connector");
+    }
+
+    private static void asset(Context ctx, String resource) {
+        try (InputStream in = ConsoleDialect.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ServiceException.Unavailable("The console's script " + resource + " is missing from this build");
+            }
+            ctx.contentType("text/javascript; charset=utf-8").header("Cache-Control", "max-age=86400").result(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Errors as RFC 9457 problem details, which the page shows in its outcome line. */
+    private static final class ConsoleErrors implements ErrorFormat {
+        record Body(String title, int status, String detail) {
+        }
+
+        @Override
+        public Problem problem(ServiceException e) {
+            return Problem.of(Problem.standardStatus(e), e.getMessage(), e);
+        }
+
+        @Override
+        public Object body(Problem problem) {
+            return new Body(problem.status() < 500 ? "Refused" : "Failed", problem.status(), problem.message());
+        }
+
+        @Override
+        public String contentType() {
+            return "application/problem+json";
+        }
+    }
+}

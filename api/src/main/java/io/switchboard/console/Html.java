@@ -1,0 +1,61 @@
+package io.switchboard.console;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** Text made safe for HTML: every value the console writes into a page goes through {@link #text}. */
+final class Html {
+    private Html() {
+    }
+
+    /** The text escaped for an element's content or a quoted attribute value. */
+    static String text(Object value) {
+        String s = value == null ? "" : value.toString();
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** A path segment or query value, percent-encoded (then escaped where it goes into an attribute). */
+    static String url(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A whole page: the console's head, with htmx and its SSE extension, and the body given. */
+    static String page(String title, String bodyAttributes, String body) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>" + text(title) + " · Switchboard</title>"
+                + "<script src=\"/console/assets/htmx.min.js\"></script>"
+                + "<script src=\"/console/assets/sse.js\"></script>"
+                + "<style>" + STYLE + "</style></head>"
+                + "<body " + bodyAttributes + "><header><a href=\"/console/\">Switchboard</a></header><main>"
+                + "<p id=\"messages\" role=\"alert\" class=\"outcome\"></p>" + body + "</main>" + SHOW_REFUSALS + "</body></html>";
+    }
+
+    /** An action's refusal (its problem details) shown on the page rather than dropped. */
+    private static final String SHOW_REFUSALS = "<script>document.addEventListener('htmx:responseError',function(e){"
+            + "var m=document.getElementById('messages');try{m.textContent=JSON.parse(e.detail.xhr.responseText).detail}"
+            + "catch(x){m.textContent='The request failed ('+e.detail.xhr.status+')'}});</script>";
+
+    private static final String STYLE = """
+            body{font-family:system-ui,sans-serif;margin:0;color:#1d2330}
+            header{background:#1d2330;padding:.6em 1em}header a{color:#fff;font-weight:600;text-decoration:none}
+            main{padding:1em 1.5em}table{border-collapse:collapse;width:100%}
+            th,td{text-align:left;padding:.35em .6em;border-bottom:1px solid #e3e6ec;vertical-align:top}
+            .state{font-weight:600}.FAILED{color:#b3261e}.RUNNING{color:#1b7f3b}.PAUSED,.STOPPED{color:#8a6d00}
+            .counters a{margin-right:1em}.sealed{color:#666;font-style:italic}pre{white-space:pre-wrap;max-height:12em;overflow:auto;background:#f6f7f9;padding:.5em}
+            .added{color:#1b7f3b}.removed{color:#b3261e}.changed{color:#8a6d00}.actions button{margin-right:.4em}
+            .outcome{margin:.5em 0;color:#444}
+            """;
+}

@@ -1,0 +1,143 @@
+package io.switchboard.console;
+
+import io.javalin.http.Context;
+import io.switchboard.core.CoreServices;
+import io.switchboard.core.Views.ConnectorDetails;
+import io.switchboard.core.Views.StatusView;
+import io.switchboard.core.Views.TaskStatusView;
+import io.switchboard.http.RequestContexts;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static io.switchboard.console.Html.text;
+import static io.switchboard.console.Html.url;
+
+/**
+ * The console's overview: every connector of every cluster the caller may see, failed first, then
+ * those not as asked (a task failed, or the worker's state is not the target), then the rest by
+ * cluster and name; counters by state that filter; a search over name, class, topics and cluster;
+ * {@link #PAGE_SIZE} rows a page. The table is a fragment of its own, which the page reloads when
+ * the event stream says a connector changed.
+ */
+final class OverviewPage {
+    static final int PAGE_SIZE = 50;
+    /** Lifecycle events after which the table is read again: one read at a time, the last event queued behind it. */
+    private static final String CHANGES = "sse:ConnectorCreated queue:last, sse:ConnectorDeleted queue:last, "
+            + "sse:ConnectorStatusChanged queue:last, sse:TargetStateChanged queue:last, sse:ConnectorConfigChanged queue:last";
+
+    private final CoreServices core;
+
+    OverviewPage(CoreServices core) {
+        this.core = core;
+    }
+
+    /** One connector as the overview lists it. */
+    record Row(String cluster, String name, String connectorClass, String state, String target, int tasksRunning, int tasks,
+               int tasksFailed, String topics, int rank) {
+    }
+
+    void page(Context ctx) {
+        String body = "<h1>Connectors</h1>"
+                + "<form id=\"search\" hx-get=\"/console/connectors\" hx-target=\"#table\" hx-trigger=\"input changed delay:300ms, submit\">"
+                + "<input id=\"q\" name=\"q\" type=\"search\" size=\"50\" placeholder=\"Search by name, class, topic or cluster\" value=\""
+                + text(param(ctx, "q")) + "\">"
+                + "<input type=\"hidden\" name=\"state\" value=\"" + text(param(ctx, "state")) + "\"></form>"
+                + "<div id=\"table\" hx-get=\"/console/connectors\" hx-include=\"#search\" hx-trigger=\"" + CHANGES + "\">"
+                + table(ctx) + "</div>";
+        ctx.contentType("text/html; charset=utf-8").result(Html.page("Connectors", "hx-ext=\"sse\" sse-connect=\"/events\"", body));
+    }
+
+    void fragment(Context ctx) {
+        ctx.contentType("text/html; charset=utf-8").result(table(ctx));
+    }
+
+    private String table(Context ctx) {
+        String query = param(ctx, "q").toLowerCase(Locale.ROOT);
+        String stateFilter = param(ctx, "state").toUpperCase(Locale.ROOT);
+        int page = Math.max(1, parseInt(param(ctx, "page")));
+        List<Row> matching = new ArrayList<>();
+        Map<String, Integer> counters = new TreeMap<>();
+        for (String cluster : core.clusters().names()) {
+            if (!RequestContexts.mayView(ctx, cluster)) {
+                continue;
+            }
+            for (ConnectorDetails details : core.connectors().describeAll(RequestContexts.scope(ctx, cluster))) {
+                Row row = row(cluster, details);
+                if (!query.isEmpty() && !matches(row, query)) {
+                    continue;
+                }
+                counters.merge(row.state(), 1, Integer::sum);
+                if (stateFilter.isEmpty() || stateFilter.equals(row.state())) {
+                    matching.add(row);
+                }
+            }
+        }
+        matching.sort(Comparator.comparingInt(Row::rank).thenComparing(Row::cluster).thenComparing(Row::name));
+        StringBuilder out = new StringBuilder("<p class=\"counters\"><a href=\"?q=" + url(param(ctx, "q")) + "\">all "
+                + counters.values().stream().mapToInt(Integer::intValue).sum() + "</a>");
+        counters.forEach((state, count) -> out.append("<a class=\"").append(text(state)).append("\" href=\"?state=")
+                .append(url(state)).append("&q=").append(url(param(ctx, "q"))).append("\">").append(text(state.toLowerCase(Locale.ROOT)))
+                .append(' ').append(count).append("</a>"));
+        out.append("</p><table><thead><tr><th>Connector</th><th>Cluster</th><th>State</th><th>Asked</th><th>Tasks</th>"
+                + "<th>Class</th><th>Topics</th></tr></thead><tbody>");
+        int from = (page - 1) * PAGE_SIZE;
+        for (Row row : matching.subList(Math.min(from, matching.size()), Math.min(from + PAGE_SIZE, matching.size()))) {
+            out.append("<tr data-connector=\"").append(text(row.name())).append("\"><td><a href=\"/console/clusters/")
+                    .append(text(url(row.cluster()))).append("/connectors/").append(text(url(row.name()))).append("\">")
+                    .append(text(row.name())).append("</a></td><td>").append(text(row.cluster()))
+                    .append("</td><td class=\"state ").append(text(row.state())).append("\">").append(text(row.state()))
+                    .append(row.tasksFailed() == 0 ? "" : "<span class=\"FAILED\"> (" + row.tasksFailed()
+                            + (row.tasksFailed() == 1 ? " task" : " tasks") + " failed)</span>")
+                    .append("</td><td>").append(text(row.target())).append("</td><td>").append(row.tasksRunning()).append('/')
+                    .append(row.tasks()).append("</td><td>").append(text(row.connectorClass())).append("</td><td>")
+                    .append(text(row.topics())).append("</td></tr>");
+        }
+        out.append("</tbody></table>");
+        int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        out.append("<p>").append(matching.size()).append(" connectors, page ").append(Math.min(page, pages)).append(" of ").append(pages);
+        if (page < pages) {
+            out.append(" · <a href=\"?page=").append(page + 1).append("&state=").append(url(stateFilter)).append("&q=")
+                    .append(url(param(ctx, "q"))).append("\">next</a>");
+        }
+        return out.append("</p>").toString();
+    }
+
+    static Row row(String cluster, ConnectorDetails details) {
+        Map<String, String> config = details.connector().config();
+        StatusView status = details.status();
+        String state = status == null || status.state() == null ? "UNASSIGNED" : status.state();
+        List<TaskStatusView> tasks = status == null ? List.of() : status.tasks();
+        int running = (int) tasks.stream().filter(t -> "RUNNING".equals(t.state())).count();
+        int failed = (int) tasks.stream().filter(t -> "FAILED".equals(t.state())).count();
+        boolean taskFailed = failed > 0;
+        String target = details.connector().target() == null ? "" : details.connector().target().name();
+        int rank = "FAILED".equals(state) ? 0 : taskFailed || !state.equals(target) ? 1 : 2;
+        String topics = String.join(" ", List.of(config.getOrDefault("topic", ""), config.getOrDefault("topics", ""),
+                config.getOrDefault("topics.regex", ""))).trim();
+        return new Row(cluster, details.connector().name(), config.getOrDefault("connector.class", ""), state, target, running,
+                tasks.size(), failed, topics, rank);
+    }
+
+    private static boolean matches(Row row, String query) {
+        return (row.name() + "\n" + row.connectorClass() + "\n" + row.topics() + "\n" + row.cluster()).toLowerCase(Locale.ROOT)
+                .contains(query);
+    }
+
+    static String param(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        return value == null ? "" : value.trim();
+    }
+
+    private static int parseInt(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

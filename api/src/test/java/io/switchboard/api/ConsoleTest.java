@@ -1,0 +1,166 @@
+package io.switchboard.api;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import io.switchboard.SecurityOptions;
+import io.switchboard.testing.HalfFailingSource;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.TestUsers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The web console in a real browser (the system's Chromium, driven by Playwright) against a
+ * replica with an embedded worker and users: the overview lists failed connectors first and shows
+ * a connector created elsewhere without a reload; a connector's page shows what was asked and what
+ * the worker did separately, a pause confirmed by the worker arriving live; sealed values never
+ * show; a viewer gets no actions, and actions another site could forge are refused. It runs
+ * wherever Chromium is installed, and always in CI.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleTest {
+    private static final String CHROMIUM = System.getProperty("switchboard.chromium", "/usr/bin/chromium");
+    private SwitchboardFixture fx;
+    private Playwright playwright;
+    private Browser browser;
+
+    @BeforeAll
+    void start() throws IOException {
+        // Skipped only where no Chromium is installed and not in CI (which installs Debian's).
+        assumeTrue(Files.isExecutable(Paths.get(CHROMIUM)) || System.getenv("CI") != null, CHROMIUM + " is not installed");
+        Path dir = Files.createTempDirectory("switchboard-console");
+        Map<String, String> grants = new LinkedHashMap<>();
+        grants.put("vera", "viewer@default");
+        grants.put("otto", "operator@default");
+        grants.put("erin", "editor@default");
+        Path users = TestUsers.write(dir, grants);
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
+                .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        // The worker's confirmation takes the time it takes on a loaded machine.
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get(CHROMIUM))
+                .setHeadless(true).setArgs(List.of("--no-sandbox")));
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    private Http.Response as(String user, String method, String path, String body, Map<String, String> more) {
+        Map<String, String> headers = new LinkedHashMap<>(more);
+        headers.put("Authorization", TestUsers.basic(user));
+        return Http.call(fx.app.url(), method, path, body, headers);
+    }
+
+    private void create(String name, String connectorClass, Map<String, String> extra) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("connector.class", connectorClass);
+        config.put("tasks.max", "2");
+        config.put("topic", name + "-lines");
+        config.put("file", "/tmp/" + name + ".txt");
+        config.putAll(extra);
+        Http.Response created = as("erin", "POST", "/connectors", Http.json(Map.of("name", name, "config", config)), Map.of());
+        assertEquals(201, created.status(), created.body());
+    }
+
+    private Page open(String user, String path) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setHttpCredentials(user, TestUsers.KEY));
+        Page page = context.newPage();
+        page.setDefaultTimeout(60_000);
+        page.navigate(fx.app.url() + path);
+        return page;
+    }
+
+    @Test
+    void anOperatorSeesFailuresFirstAndChangesLiveAndPausesWithTheWorkersConfirmation() {
+        create("alpha", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
+        create("zulu-half", HalfFailingSource.class.getName(), Map.of());
+        Page page = open("otto", "/console/");
+        Locator rows = page.locator("#table tbody tr");
+        assertThat(page.locator("tr[data-connector='alpha']")).isVisible();
+        // A task failed: listed before the connectors that run as asked, whatever their names.
+        // Live: the failure shows when the worker reports it.
+        assertThat(page.locator("tr[data-connector='zulu-half']")).containsText("1 task failed");
+        List<String> order = rows.all().stream().map(row -> row.getAttribute("data-connector")).toList();
+        assertTrue(order.indexOf("zulu-half") < order.indexOf("alpha"), "failed and degraded first: " + order);
+
+        // Created elsewhere: on the open page without a reload.
+        create("beta", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
+        assertThat(page.locator("tr[data-connector='beta']")).isVisible();
+
+        page.locator("tr[data-connector='alpha'] a").click();
+        assertThat(page.locator("#status .applied")).hasText("RUNNING");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("pause")).click();
+        assertThat(page.locator("#status .outcome")).containsText("pause accepted");
+        assertThat(page.locator("#status .asked")).hasText("PAUSED");
+        assertThat(page.locator("#status p").first()).not().containsText("an anonymous caller");
+        // Confirmed by the worker, shown when it reports it.
+        assertThat(page.locator("#status .applied")).hasText("PAUSED");
+        assertThat(page.locator("#status")).containsText("by otto");
+
+        // A change made through the API shows on the open page too.
+        assertEquals(202, as("otto", "PUT", "/connectors/alpha/resume", null, Map.of()).status());
+        assertThat(page.locator("#status .applied")).hasText("RUNNING");
+        page.reload();
+        assertThat(page.locator("#history")).containsText("TargetStateChanged");
+        assertThat(page.locator("#history")).containsText("state: RUNNING → PAUSED");
+    }
+
+    @Test
+    void sealedValuesShowAsSealedWithWhoSetThemNeverTheirValue() {
+        create("with-secret", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of("database.password", "hunter2"));
+        Page page = open("otto", "/console/clusters/default/connectors/with-secret");
+        assertThat(page.locator("text=sealed, set by erin")).isVisible();
+        assertFalse(page.content().contains("hunter2"), "the value never reaches the page");
+    }
+
+    @Test
+    void aViewerGetsNoActionsAndActionsAnotherSiteCouldForgeAreRefused() {
+        create("gamma", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
+        Page page = open("vera", "/console/clusters/default/connectors/gamma");
+        assertThat(page.locator("#status")).containsText("Asked");
+        assertEquals(0, page.locator("#status button").count(), "a viewer may not act");
+
+        String pause = "/console/clusters/default/connectors/gamma/pause";
+        assertEquals(403, as("vera", "POST", pause, null, Map.of("HX-Request", "true")).status());
+        Http.Response forged = as("otto", "POST", pause, null, Map.of());
+        assertEquals(400, forged.status(), "without htmx's header, another page's form: " + forged.body());
+        assertTrue(forged.body().contains("HX-Request"), forged.body());
+        Http.Response history = as("otto", "GET", "/connectors/gamma/history", null, Map.of());
+        assertFalse(history.body().contains("TargetStateChanged"), "nothing was paused: " + history.body());
+        Http.Response anonymous = Http.call(fx.app.url(), "GET", "/console/", null);
+        assertEquals(401, anonymous.status());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), anonymous.headers().map().toString());
+    }
+}
