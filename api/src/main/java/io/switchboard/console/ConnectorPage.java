@@ -67,7 +67,8 @@ final class ConnectorPage {
         Map<String, Object> asked = lastTargetChange(versions(scope, name));
         StringBuilder out = new StringBuilder();
         if (outcome != null) {
-            out.append("<p class=\"outcome\" role=\"status\">").append(text(outcome)).append("</p>");
+            // Out of band, into the page's message line: the status part is read again on every event.
+            out.append("<p id=\"messages\" role=\"alert\" class=\"outcome\" hx-swap-oob=\"true\">").append(text(outcome)).append("</p>");
         }
         out.append("<p>Asked: <span class=\"state asked\">").append(text(connector.target())).append("</span>");
         if (asked != null) {

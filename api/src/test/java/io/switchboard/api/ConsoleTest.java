@@ -122,7 +122,7 @@ class ConsoleTest {
         page.locator("tr[data-connector='alpha'] a").click();
         assertThat(page.locator("#status .applied")).hasText("RUNNING");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("pause")).click();
-        assertThat(page.locator("#status .outcome")).containsText("pause accepted");
+        assertThat(page.locator("#messages")).containsText("pause accepted");
         assertThat(page.locator("#status .asked")).hasText("PAUSED");
         assertThat(page.locator("#status p").first()).not().containsText("an anonymous caller");
         // Confirmed by the worker, shown when it reports it.
