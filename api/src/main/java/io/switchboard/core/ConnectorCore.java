@@ -12,8 +12,6 @@ import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
 import io.switchboard.processor.AutoRestart;
 import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.ConnectorRules;
-import io.switchboard.processor.DecisionReasons;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
@@ -34,42 +32,17 @@ import io.switchboard.schemas.TargetState;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 
 /**
  * The connector service on Switchboard's event-sourced core: writes become commands whose decisions
  * come back from the processor; reads come from the connectors and statuses stores.
  */
 public final class ConnectorCore implements ConnectorService {
-    /** How many times a patch is validated and sent before the caller is told the connector keeps changing. */
-    static final int PATCH_ATTEMPTS = 8;
-    /** Patches of one connector waiting or under way in this replica, beyond which more are answered 409. */
-    static final int PATCHES_PER_CONNECTOR = 64;
-    /**
-     * Where a patch that waited for another, or was refused as validated against an older version,
-     * is validated: few threads, a bounded queue; when full, the patch is answered as one to send again.
-     */
-    private static final Executor PATCH_VALIDATION = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(1024), runnable -> {
-                Thread thread = new Thread(runnable, "patch-validation");
-                thread.setDaemon(true);
-                return thread;
-            });
-    private final OneAtATime<ConnectorKey> patches = new OneAtATime<>(PATCHES_PER_CONNECTOR, PATCH_VALIDATION);
-
     private final CommandBus gateway;
     private final ConnectorStore queries;
     private final ConnectorConfigValidator validator;
@@ -78,6 +51,7 @@ public final class ConnectorCore implements ConnectorService {
     private final ConnectorSecrets secrets;
     private final NamedSecrets namedSecrets;
     private final ClusterDirectory clusters;
+    private final ConfigPatches patches;
 
     public ConnectorCore(CommandBus gateway, ConnectorStore queries, ConnectorPlugins plugins,
                          ConnectorConfigValidator validator, StatusWatch watcher, ConnectorSecrets secrets,
@@ -90,6 +64,7 @@ public final class ConnectorCore implements ConnectorService {
         this.validator = validator;
         this.watcher = watcher;
         this.secrets = secrets;
+        this.patches = new ConfigPatches(gateway, queries, validator, secrets, clusters);
     }
 
     @Override
@@ -123,15 +98,7 @@ public final class ConnectorCore implements ConnectorService {
                         ? new Written(true, newView(d.getState())) : new Written(false, view(d.getState())));
     }
 
-    /**
-     * A patch is validated against the connector's config as it stands and sent with that version
-     * ({@code baseVersion}): the decider stores it only if the connector is still at that version, so
-     * the config stored is the one validated. The patches of one connector through this replica are
-     * validated and decided one at a time, each against what the one before left; if a change
-     * through another replica came first, the refusal carries the connector as it now is, and the
-     * patch is validated against that and sent again, at most {@link #PATCH_ATTEMPTS} times in all,
-     * after which the caller is told to send it again.
-     */
+    /** See {@link ConfigPatches}: the patch is validated against the version it is stored on. */
     @Override
     public CompletableFuture<ConnectorView> patchConfig(Scope scope, String name, Map<String, String> patch,
                                                         RequestContext request) {
@@ -140,50 +107,7 @@ public final class ConnectorCore implements ConnectorService {
                 Operation.PATCH_CONFIG);
         secrets.requireOpenable(patch);
         namedSecrets.requireKnown(scope, patch);
-        return patches.run(key(scope, name), "Connector " + name + " has " + PATCHES_PER_CONNECTOR
-                + " patches waiting; send this one again", () -> {
-                    // The state the last patch through this replica left, when it waited for one.
-                    ConnectorState base = latest(scope, name, current);
-                    return patchAgainst(scope, name, patch, base, request, 1);
-                });
-    }
-
-    /** The connector as this replica's store has it now, or as it was read if the store cannot say. */
-    private ConnectorState latest(Scope scope, String name, ConnectorState read) {
-        try {
-            return queries.connector(key(scope, name)).filter(s -> s.getVersion() >= read.getVersion()).orElse(read);
-        } catch (StoreUnavailableException e) {
-            return read;
-        }
-    }
-
-    private CompletableFuture<ConnectorView> patchAgainst(Scope scope, String name, Map<String, String> patch,
-                                                          ConnectorState base, RequestContext request, int attempt) {
-        Map<String, String> patched = ConnectorRules.patched(base.getConfig(), patch);
-        // Checked on the stored form first: its refusal prints the config, whose sealed values must stay sealed there.
-        validator.requireConnectorClass(patched);
-        Set<String> passwords = validator.validate(scope.cluster(), secrets.openWherePossible(patched));
-        Map<String, String> sealedPatch = new LinkedHashMap<>();
-        patch.forEach((k, v) -> sealedPatch.put(k, v == null ? null
-                : secrets.seal(Collections.singletonMap(k, v), passwords, base.getConfig()).get(k)));
-        secrets.requireDeliverable(scope.cluster(), sealedPatch, clusters.opensSecrets(scope.cluster()));
-        ConnectorCommand command = gateway.command(key(scope, name), new PatchConnectorConfig(sealedPatch, base.getVersion()), request).build();
-        return gateway.submit(command).thenCompose(decision -> {
-            if (!DecisionReasons.CHANGED_MEANWHILE.equals(decision.getReason())) {
-                return CompletableFuture.completedFuture(view(DecisionAnswers.accepted(decision, Operation.PATCH_CONFIG).getState()));
-            }
-            if (attempt >= PATCH_ATTEMPTS) {
-                throw new ServiceException.Busy("Connector " + name + " changed " + PATCH_ATTEMPTS
-                        + " times while this patch was being validated; send it again");
-            }
-            // Validating can wait on the worker: not on the thread that delivers decisions.
-            try {
-                return CompletableFuture.supplyAsync(() -> patchAgainst(scope, name, patch, decision.getState(), request, attempt + 1),
-                        PATCH_VALIDATION).thenCompose(f -> f);
-            } catch (RejectedExecutionException full) {
-                throw new ServiceException.Busy("Connector " + name + " changed while this patch was being validated; send it again");
-            }
-        });
+        return patches.patch(scope, name, patch, current, request).thenApply(this::view);
     }
 
     /**

@@ -1,0 +1,110 @@
+package io.switchboard.core;
+
+import io.switchboard.core.ServiceException.Operation;
+import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.ConnectorRules;
+import io.switchboard.processor.DecisionReasons;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.PatchConnectorConfig;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Config patches, each stored only on the version it was validated against. A patch is validated
+ * against the connector's config as it stands and sent with that version ({@code baseVersion}):
+ * the decider stores it only if the connector is still at that version, so the config stored is
+ * the one validated. The patches of one connector through this replica are validated and decided
+ * one at a time ({@link OneAtATime}), each against what the one before left; if a change through
+ * another replica came first, the refusal carries the connector as it now is, and the patch is
+ * validated against that and sent again, at most {@link #ATTEMPTS} times in all, after which the
+ * caller is told to send it again (409).
+ *
+ * <p>Bounded: {@link #PER_CONNECTOR} patches of one connector wait or run at once; patches that
+ * waited, or are validated again, are validated on {@link #VALIDATION}'s 4 threads with 1,024 queued
+ * at most, never on the thread that delivers decisions.
+ */
+final class ConfigPatches {
+    /** How many times a patch is validated and sent before the caller is told the connector keeps changing. */
+    static final int ATTEMPTS = 8;
+    /** Patches of one connector waiting or under way in this replica, beyond which more are answered 409. */
+    static final int PER_CONNECTOR = 64;
+    private static final Executor VALIDATION = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(1024), runnable -> {
+                Thread thread = new Thread(runnable, "patch-validation");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    private final OneAtATime<ConnectorKey> queue = new OneAtATime<>(PER_CONNECTOR, VALIDATION);
+    private final CommandBus gateway;
+    private final ConnectorStore queries;
+    private final ConnectorConfigValidator validator;
+    private final ConnectorSecrets secrets;
+    private final ClusterDirectory clusters;
+
+    ConfigPatches(CommandBus gateway, ConnectorStore queries, ConnectorConfigValidator validator, ConnectorSecrets secrets,
+                  ClusterDirectory clusters) {
+        this.gateway = gateway;
+        this.queries = queries;
+        this.validator = validator;
+        this.secrets = secrets;
+        this.clusters = clusters;
+    }
+
+    /** Patches a connector read as {@code current}; completes with the connector as the patch left it. */
+    CompletableFuture<ConnectorState> patch(Scope scope, String name, Map<String, String> patch, ConnectorState current,
+                                            RequestContext request) {
+        ConnectorKey key = new ConnectorKey(scope.cluster(), name);
+        return queue.run(key, "Connector " + name + " has " + PER_CONNECTOR + " patches waiting; send this one again",
+                // The state the last patch through this replica left, when it waited for one.
+                () -> against(scope, key, patch, latest(key, current), request, 1));
+    }
+
+    /** The connector as this replica's store has it now, or as it was read if the store cannot say. */
+    private ConnectorState latest(ConnectorKey key, ConnectorState read) {
+        try {
+            return queries.connector(key).filter(s -> s.getVersion() >= read.getVersion()).orElse(read);
+        } catch (StoreUnavailableException e) {
+            return read;
+        }
+    }
+
+    private CompletableFuture<ConnectorState> against(Scope scope, ConnectorKey key, Map<String, String> patch,
+                                                      ConnectorState base, RequestContext request, int attempt) {
+        Map<String, String> patched = ConnectorRules.patched(base.getConfig(), patch);
+        // Checked on the stored form first: its refusal prints the config, whose sealed values must stay sealed there.
+        validator.requireConnectorClass(patched);
+        Set<String> passwords = validator.validate(scope.cluster(), secrets.openWherePossible(patched));
+        Map<String, String> sealedPatch = new LinkedHashMap<>();
+        patch.forEach((k, v) -> sealedPatch.put(k, v == null ? null
+                : secrets.seal(Collections.singletonMap(k, v), passwords, base.getConfig()).get(k)));
+        secrets.requireDeliverable(scope.cluster(), sealedPatch, clusters.opensSecrets(scope.cluster()));
+        ConnectorCommand command = gateway.command(key, new PatchConnectorConfig(sealedPatch, base.getVersion()), request).build();
+        return gateway.submit(command).thenCompose(decision -> {
+            if (!DecisionReasons.CHANGED_MEANWHILE.equals(decision.getReason())) {
+                return CompletableFuture.completedFuture(DecisionAnswers.accepted(decision, Operation.PATCH_CONFIG).getState());
+            }
+            if (attempt >= ATTEMPTS) {
+                throw new ServiceException.Busy("Connector " + key.name() + " changed " + ATTEMPTS
+                        + " times while this patch was being validated; send it again");
+            }
+            // Validating can wait on the worker: not on the thread that delivers decisions.
+            try {
+                return CompletableFuture.supplyAsync(() -> against(scope, key, patch, decision.getState(), request, attempt + 1),
+                        VALIDATION).thenCompose(f -> f);
+            } catch (RejectedExecutionException full) {
+                throw new ServiceException.Busy("Connector " + key.name() + " changed while this patch was being validated; send it again");
+            }
+        });
+    }
+}
