@@ -49,8 +49,9 @@ final class ConnectorPage {
         String body = "<h1>" + text(name) + " <small>in " + text(cluster) + "</small></h1>"
                 + "<div id=\"status\" hx-get=\"" + text(base) + "/status\" hx-trigger=\"" + CHANGES + "\">"
                 + status(ctx, scope, cluster, name, null) + "</div>"
+                + travel(ctx, connector.config(), versions)
                 + "<h2>Config</h2>" + config(connector.config(), versions)
-                + "<h2>History</h2>" + history(versions);
+                + "<h2>History</h2>" + compareForm(versions) + history(versions);
         String events = "/events?cluster=" + url(cluster) + "&connector=" + url(name);
         ctx.contentType("text/html; charset=utf-8").result(Html.page(name, "hx-ext=\"sse\" sse-connect=\"" + text(events) + "\"", body));
     }
@@ -143,17 +144,90 @@ final class ConnectorPage {
         return out.append("</tbody></table>").toString();
     }
 
+    /**
+     * The connector as it was at a version ({@code ?at=SEQUENCE}, a permalink), beside what has
+     * changed since; or the changes between any two versions ({@code ?from=A&to=B}).
+     */
+    private static String travel(Context ctx, Map<String, String> current, List<Map<String, Object>> versions) {
+        String at = ctx.queryParam("at");
+        String from = ctx.queryParam("from");
+        String to = ctx.queryParam("to");
+        if (at != null) {
+            Map<String, Object> then = bySequence(versions, at);
+            return "<section id=\"as-it-was\"><h2>As it was at version " + text(then.get("version")) + "</h2><p>"
+                    + text(then.get("occurred_at")) + ", " + text(then.get("event")) + " by "
+                    + text(then.getOrDefault("principal", "an anonymous caller")) + "; target " + text(then.get("target_state"))
+                    + "</p>" + config(configOf(then), List.of()) + "<h3>Changed since</h3>" + changes(configOf(then), current)
+                    + "</section>";
+        }
+        if (from != null && to != null) {
+            Map<String, Object> a = bySequence(versions, from);
+            Map<String, Object> b = bySequence(versions, to);
+            return "<section id=\"comparison\"><h2>From version " + text(a.get("version")) + " (" + text(a.get("occurred_at"))
+                    + ") to version " + text(b.get("version")) + " (" + text(b.get("occurred_at")) + ")</h2>"
+                    + changes(configOf(a), configOf(b)) + "</section>";
+        }
+        return "";
+    }
+
+    private static Map<String, Object> bySequence(List<Map<String, Object>> versions, String sequence) {
+        return versions.stream().filter(v -> String.valueOf(v.get("sequence")).equals(sequence)).findFirst()
+                .orElseThrow(() -> new ServiceException.InvalidRequest("No version with sequence " + sequence + " in this history"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> configOf(Map<String, Object> version) {
+        Object config = version.get("config");
+        return config instanceof Map<?, ?> map ? (Map<String, String>) map : Map.of();
+    }
+
+    /** Key by key, what is in {@code after} and not {@code before}, the other way round, and what differs. */
+    private static String changes(Map<String, String> before, Map<String, String> after) {
+        Map<String, Object> added = new java.util.TreeMap<>();
+        Map<String, Object> removed = new java.util.TreeMap<>();
+        Map<String, Object> changed = new java.util.TreeMap<>();
+        after.forEach((key, value) -> {
+            if (!before.containsKey(key)) {
+                added.put(key, value);
+            } else if (!java.util.Objects.equals(before.get(key), value)) {
+                changed.put(key, Map.of("old", String.valueOf(before.get(key)), "new", String.valueOf(value)));
+            }
+        });
+        before.forEach((key, value) -> {
+            if (!after.containsKey(key)) {
+                removed.put(key, value);
+            }
+        });
+        String diff = diff(Map.of("added", added, "removed", removed, "changed", changed));
+        return diff.isEmpty() ? "<p>No change in the config.</p>" : "<div class=\"diff\">" + diff + "</div>";
+    }
+
+    /** A form that compares any two versions. */
+    private static String compareForm(List<Map<String, Object>> versions) {
+        if (versions.size() < 2) {
+            return "";
+        }
+        StringBuilder options = new StringBuilder();
+        for (Map<String, Object> version : versions) {
+            options.append("<option value=\"").append(text(version.get("sequence"))).append("\">version ")
+                    .append(text(version.get("version"))).append(" · ").append(text(version.get("occurred_at"))).append("</option>");
+        }
+        return "<form method=\"get\" id=\"compare\">Compare <select name=\"from\">" + options + "</select> with <select name=\"to\">"
+                + options + "</select> <button>compare</button></form>";
+    }
+
     /** Every version, newest first, each with what it changed key by key. */
     private static String history(List<Map<String, Object>> versions) {
         StringBuilder out = new StringBuilder("<table id=\"history\"><thead><tr><th>Version</th><th>When</th><th>Who</th>"
-                + "<th>What</th><th>Changes</th></tr></thead><tbody>");
+                + "<th>What</th><th>Changes</th><th></th></tr></thead><tbody>");
         List<Map<String, Object>> newestFirst = new ArrayList<>(versions);
         Collections.reverse(newestFirst);
         for (Map<String, Object> version : newestFirst) {
             out.append("<tr><td>").append(text(version.get("version"))).append("</td><td>").append(text(version.get("occurred_at")))
                     .append("</td><td>").append(text(version.getOrDefault("principal", ""))).append("</td><td>")
                     .append(text(version.get("event"))).append("</td><td>").append(diff((Map<?, ?>) version.get("diff")))
-                    .append("</td></tr>");
+                    .append("</td><td>").append(version.get("config") == null ? ""
+                            : "<a href=\"?at=" + text(version.get("sequence")) + "\">as it was</a>").append("</td></tr>");
         }
         return out.append("</tbody></table>").toString();
     }

@@ -138,6 +138,28 @@ class ConsoleTest {
     }
 
     @Test
+    void aConnectorIsShownAsItWasAtAnyVersionAndAnyTwoVersionsAreCompared() {
+        create("delta", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
+        Map<String, Object> changed = new LinkedHashMap<>();
+        changed.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        changed.put("tasks.max", "2");
+        changed.put("topic", "delta-v2");
+        changed.put("file", "/tmp/delta.txt");
+        assertEquals(200, as("erin", "PUT", "/connectors/delta/config", Http.json(changed), Map.of()).status());
+        Page page = open("otto", "/console/clusters/default/connectors/delta");
+        assertThat(page.locator("#history tbody tr")).hasCount(2);
+        page.locator("#history tbody tr").last().getByText("as it was").click();
+        assertThat(page.locator("#as-it-was")).containsText("As it was at version 1");
+        assertThat(page.locator("#as-it-was table")).containsText("delta-lines");
+        assertThat(page.locator("#as-it-was .diff")).containsText("topic: delta-lines → delta-v2");
+        assertTrue(page.url().endsWith("?at=1"), "a permalink: " + page.url());
+
+        page.navigate(fx.app.url() + "/console/clusters/default/connectors/delta?from=2&to=1");
+        assertThat(page.locator("#comparison")).containsText("From version 2");
+        assertThat(page.locator("#comparison")).containsText("topic: delta-v2 → delta-lines");
+    }
+
+    @Test
     void sealedValuesShowAsSealedWithWhoSetThemNeverTheirValue() {
         create("with-secret", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of("database.password", "hunter2"));
         Page page = open("otto", "/console/clusters/default/connectors/with-secret");
