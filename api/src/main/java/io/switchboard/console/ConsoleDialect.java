@@ -33,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ConsoleDialect implements Dialect {
     static final String BASE = "/console/";
+    /** The most connectors one bulk action takes. */
+    static final int MAX_BULK = 500;
     private static final String CONNECTOR = "/console/clusters/{cluster}/connectors/{connector}";
     /** The scripts the pages load, from their WebJars, in the order they are registered. */
     private static final List<Map.Entry<String, String>> ASSETS = List.of(
@@ -74,6 +76,61 @@ public final class ConsoleDialect implements Dialect {
         config.routes.post(CONNECTOR + "/restart", ctx -> restart(ctx, false), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/restart-failed", ctx -> restart(ctx, true), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/delete", this::delete, Access.edit(cluster));
+        // Connectors of any cluster the caller may operate in; each one's cluster is checked as the access check found it.
+        config.routes.post("/console/bulk", this::bulk, Access.operate(ctx -> Access.Target.ANY_GRANTED));
+    }
+
+    /**
+     * Pause, resume, stop or restart the selected connectors ({@code cluster/name} each, at most
+     * {@link #MAX_BULK}): each is a command of its own; the answer says how many were accepted and
+     * names those refused, with why, in the page's message line.
+     */
+    private void bulk(Context ctx) {
+        requireConsolePage(ctx);
+        String action = ctx.formParam("action");
+        List<String> selected = ctx.formParams("selected");
+        if (selected.size() > MAX_BULK) {
+            throw new ServiceException.InvalidRequest("At most " + MAX_BULK + " connectors at once, not " + selected.size());
+        }
+        List<CompletableFuture<String>> outcomes = new java.util.ArrayList<>();
+        for (String id : selected) {
+            int slash = id.indexOf('/');
+            String cluster = slash > 0 ? id.substring(0, slash) : "";
+            String name = id.substring(slash + 1);
+            CompletableFuture<?> done;
+            try {
+                if (slash <= 0 || !RequestContexts.mayOperate(ctx, cluster)) {
+                    throw new ServiceException.Forbidden("not yours to operate");
+                }
+                Scope scope = RequestContexts.scope(ctx, cluster);
+                done = switch (action == null ? "" : action) {
+                    case "pause" -> core.connectors().changeTargetState(scope, name, TargetState.PAUSED, RequestContexts.of(ctx));
+                    case "resume" -> core.connectors().changeTargetState(scope, name, TargetState.RUNNING, RequestContexts.of(ctx));
+                    case "stop" -> core.connectors().changeTargetState(scope, name, TargetState.STOPPED, RequestContexts.of(ctx));
+                    case "restart" -> core.connectors().restart(scope, name, false, false, RequestContexts.of(ctx));
+                    default -> throw new ServiceException.InvalidRequest("action",
+                            "The action is pause, resume, stop or restart, not " + action);
+                };
+            } catch (ServiceException.InvalidRequest e) {
+                throw e;
+            } catch (ServiceException e) {
+                done = CompletableFuture.failedFuture(e);
+            }
+            outcomes.add(done.handle((ok, error) -> error == null ? null : name + " (" + reason(error) + ")"));
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
+        AsyncAnswers.answer(ctx, all, ignored -> {
+            List<String> refused = outcomes.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
+            String message = action + " accepted for " + (selected.size() - refused.size()) + " of " + selected.size()
+                    + (refused.isEmpty() ? "" : "; refused: " + String.join(", ", refused));
+            ctx.contentType("text/html; charset=utf-8").result("<p id=\"messages\" role=\"alert\" class=\"outcome\" "
+                    + "hx-swap-oob=\"true\">" + Html.text(message) + "</p>");
+        });
+    }
+
+    private static String reason(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof ServiceException ? cause.getMessage() : "failed";
     }
 
     private void target(Context ctx, TargetState target, String verb) {
@@ -103,10 +160,14 @@ public final class ConsoleDialect implements Dialect {
 
     /** The scope of an action the console's page sent; refused if another page could have sent it. */
     private static Scope fromConsole(Context ctx) {
+        requireConsolePage(ctx);
+        return RequestContexts.scope(ctx, ctx.pathParam("cluster"));
+    }
+
+    private static void requireConsolePage(Context ctx) {
         if (!"true".equals(ctx.header("HX-Request"))) {
             throw new ServiceException.InvalidRequest("Console actions are sent by the console's page (with its HX-Request header)");
         }
-        return RequestContexts.scope(ctx, ctx.pathParam("cluster"));
     }
 
     private static String name(Context ctx) {

@@ -30,6 +30,9 @@ final class OverviewPage {
     private static final String CHANGES = "sse:ConnectorCreated queue:last, sse:ConnectorDeleted queue:last, "
             + "sse:ConnectorStatusChanged queue:last, sse:TargetStateChanged queue:last, sse:ConnectorConfigChanged queue:last";
 
+    /** The rows selected for a bulk action; a refresh of the table keeps them selected. */
+    private static final String SELECTED = "#table input[name=selected]:checked";
+
     private final CoreServices core;
 
     OverviewPage(CoreServices core) {
@@ -47,8 +50,12 @@ final class OverviewPage {
                 + "<input id=\"q\" name=\"q\" type=\"search\" size=\"50\" placeholder=\"Search by name, class, topic or cluster\" value=\""
                 + text(param(ctx, "q")) + "\">"
                 + "<input type=\"hidden\" name=\"state\" value=\"" + text(param(ctx, "state")) + "\"></form>"
-                + "<div id=\"table\" hx-get=\"/console/connectors\" hx-include=\"#search\" hx-trigger=\"" + CHANGES + "\">"
-                + table(ctx) + "</div>";
+                + "<form id=\"bulk\" hx-post=\"/console/bulk\" hx-include=\"" + SELECTED + "\" hx-swap=\"none\">"
+                + "With the selected: <button name=\"action\" value=\"pause\">pause</button>"
+                + "<button name=\"action\" value=\"resume\">resume</button><button name=\"action\" value=\"stop\">stop</button>"
+                + "<button name=\"action\" value=\"restart\">restart</button></form>"
+                + "<div id=\"table\" hx-get=\"/console/connectors\" hx-include=\"#search, " + SELECTED + "\" hx-trigger=\""
+                + CHANGES + "\">" + table(ctx) + "</div>";
         ctx.contentType("text/html; charset=utf-8").result(Html.page("Connectors", "hx-ext=\"sse\" sse-connect=\"/events\"", body));
     }
 
@@ -83,11 +90,18 @@ final class OverviewPage {
         counters.forEach((state, count) -> out.append("<a class=\"").append(text(state)).append("\" href=\"?state=")
                 .append(url(state)).append("&q=").append(url(param(ctx, "q"))).append("\">").append(text(state.toLowerCase(Locale.ROOT)))
                 .append(' ').append(count).append("</a>"));
-        out.append("</p><table><thead><tr><th>Connector</th><th>Cluster</th><th>State</th><th>Asked</th><th>Tasks</th>"
+        java.util.Set<String> selected = new java.util.HashSet<>(ctx.queryParams("selected"));
+        out.append("</p><table><thead><tr><th></th><th>Connector</th><th>Cluster</th><th>State</th><th>Asked</th><th>Tasks</th>"
                 + "<th>Class</th><th>Topics</th></tr></thead><tbody>");
         int from = (page - 1) * PAGE_SIZE;
         for (Row row : matching.subList(Math.min(from, matching.size()), Math.min(from + PAGE_SIZE, matching.size()))) {
-            out.append("<tr data-connector=\"").append(text(row.name())).append("\"><td><a href=\"/console/clusters/")
+            String id = row.cluster() + "/" + row.name();
+            out.append("<tr data-connector=\"").append(text(row.name())).append("\"><td>");
+            if (RequestContexts.mayOperate(ctx, row.cluster())) {
+                out.append("<input type=\"checkbox\" name=\"selected\" aria-label=\"select ").append(text(row.name()))
+                        .append("\" value=\"").append(text(id)).append(selected.contains(id) ? "\" checked>" : "\">");
+            }
+            out.append("</td><td><a href=\"/console/clusters/")
                     .append(text(url(row.cluster()))).append("/connectors/").append(text(url(row.name()))).append("\">")
                     .append(text(row.name())).append("</a></td><td>").append(text(row.cluster()))
                     .append("</td><td class=\"state ").append(text(row.state())).append("\">").append(text(row.state()))
