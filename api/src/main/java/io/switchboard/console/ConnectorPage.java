@@ -50,6 +50,7 @@ final class ConnectorPage {
                 + "<div id=\"status\" hx-get=\"" + text(base) + "/status\" hx-trigger=\"" + CHANGES + "\">"
                 + status(ctx, scope, cluster, name, null) + "</div>"
                 + travel(ctx, connector.config(), versions)
+                + "<h2>Offsets</h2><div id=\"offsets\" hx-get=\"" + text(base) + "/offsets\" hx-trigger=\"load, sse:ConnectorStatusChanged queue:last\">reading…</div>"
                 + "<h2>Config</h2>" + config(connector.config(), versions)
                 + "<h2>History</h2>" + compareForm(versions) + history(versions);
         String events = "/events?cluster=" + url(cluster) + "&connector=" + url(name);

@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * stream ({@code /events}, Server-Sent Events), a client of the same core service the dialects use,
  * with no rule of its own. Every route declares its access where it is registered: pages need a
  * view grant (the overview any grant, showing only the clusters it covers), pause, resume, stop and
- * restart an operate grant, delete an edit grant, in the connector's cluster.
+ * restart an operate grant, delete and offsets changes an edit grant, in the connector's cluster.
  *
  * <p>Actions are POSTs that only the console's page sends: each must carry htmx's
  * {@code HX-Request} header, which a form or a script on another site cannot add to a request
@@ -44,12 +44,14 @@ public final class ConsoleDialect implements Dialect {
     private final CoreServices core;
     private final OverviewPage overview;
     private final ConnectorPage connector;
+    private final OffsetsSection offsets;
     private final ConsoleErrors errors = new ConsoleErrors();
 
     public ConsoleDialect(CoreServices core) {
         this.core = core;
         this.overview = new OverviewPage(core);
         this.connector = new ConnectorPage(core);
+        this.offsets = new OffsetsSection(core);
     }
 
     @Override
@@ -76,6 +78,15 @@ public final class ConsoleDialect implements Dialect {
         config.routes.post(CONNECTOR + "/restart", ctx -> restart(ctx, false), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/restart-failed", ctx -> restart(ctx, true), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/delete", this::delete, Access.edit(cluster));
+        config.routes.get(CONNECTOR + "/offsets", offsets::fragment, Access.view(cluster));
+        config.routes.post(CONNECTOR + "/offsets/reset", ctx -> {
+            fromConsole(ctx);
+            offsets.reset(ctx);
+        }, Access.edit(cluster));
+        config.routes.post(CONNECTOR + "/offsets/alter", ctx -> {
+            fromConsole(ctx);
+            offsets.alter(ctx);
+        }, Access.edit(cluster));
         // Connectors of any cluster the caller may operate in; each one's cluster is checked as the access check found it.
         config.routes.post("/console/bulk", this::bulk, Access.operate(ctx -> Access.Target.ANY_GRANTED));
     }

@@ -182,6 +182,31 @@ class ConsoleTest {
     }
 
     @Test
+    void offsetsAreShownResetAndThePriorValuesAppliedAgainWithOneClick() throws IOException {
+        Files.writeString(Path.of("/tmp/epsilon.txt"), "one\ntwo\nthree\n");
+        create("epsilon", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of("tasks.max", "1"));
+        Page page = open("erin", "/console/clusters/default/connectors/epsilon");
+        page.onDialog(dialog -> dialog.accept());
+        // The source read the file: its committed position shows (read again as the connector's status changes).
+        page.waitForCondition(() -> {
+            page.reload();
+            page.locator("#offsets .committed").waitFor();
+            return page.locator("#offsets .committed").textContent().contains("\"position\" : 14");
+        }, new Page.WaitForConditionOptions().setTimeout(90_000));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("reset offsets")).click();
+        assertThat(page.locator("#messages")).containsText("reset of the offsets accepted");
+        assertThat(page.locator("#offsets .offsets-request")).containsText("reset, APPLIED");
+        assertThat(page.locator("#offsets")).containsText("Offsets before it");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("re-apply these")).click();
+        assertThat(page.locator("#offsets .offsets-request")).containsText("alter, APPLIED");
+
+        // An operator sees them and may not change them.
+        Page asOperator = open("otto", "/console/clusters/default/connectors/epsilon");
+        assertThat(asOperator.locator("#offsets .offsets-request")).isVisible();
+        assertEquals(0, asOperator.locator("#offsets button").count());
+    }
+
+    @Test
     void sealedValuesShowAsSealedWithWhoSetThemNeverTheirValue() {
         create("with-secret", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of("database.password", "hunter2"));
         Page page = open("otto", "/console/clusters/default/connectors/with-secret");
