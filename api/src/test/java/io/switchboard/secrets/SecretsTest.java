@@ -214,8 +214,8 @@ class SecretsTest {
         assertTrue(scanned.values().stream().mapToInt(Integer::intValue).sum() > 0);
         assertTrue(topicText("switchboard-connect-configs").contains(SecretBox.PREFIX),
                 "the worker keeps the sealed text, not the value");
-        assertTrue(String.join("\n", logLines).length() > 0, "log lines were captured");
-        assertNoPlainSecrets("the log", String.join("\n", logLines));
+        assertTrue(logText().length() > 0, "log lines were captured");
+        assertNoPlainSecrets("the log", logText());
 
         // Rotation: a new key seals from now on; the old one still opens what it sealed.
         Path keyring = dir.resolve("replica").resolve("secrets.key");
@@ -240,7 +240,7 @@ class SecretsTest {
         assertTrue(readUntil(newTopic, v -> v.contains(SecretEchoSource.digest(phrase))));
         String newId = newKey.substring(0, newKey.indexOf('='));
         assertTrue(topicText("switchboard.commands").contains(SecretBox.PREFIX + newId + ":"), "new values are sealed with the new key");
-        assertNoPlainSecrets("the log after rotation", String.join("\n", logLines));
+        assertNoPlainSecrets("the log after rotation", logText());
         scanAllTopics();
         assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/vault", null).status());
         assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/vault2", null).status());
@@ -302,5 +302,12 @@ class SecretsTest {
             }
         }
         return false;
+    }
+
+    /** The captured log so far; the list is appended to by the server's threads meanwhile. */
+    private String logText() {
+        synchronized (logLines) {
+            return String.join("\n", logLines);
+        }
     }
 }
