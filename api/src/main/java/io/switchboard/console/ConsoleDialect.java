@@ -45,6 +45,7 @@ public final class ConsoleDialect implements Dialect {
     private final OverviewPage overview;
     private final ConnectorPage connector;
     private final OffsetsSection offsets;
+    private final CreatePage create;
     private final ConsoleErrors errors = new ConsoleErrors();
 
     public ConsoleDialect(CoreServices core) {
@@ -52,6 +53,7 @@ public final class ConsoleDialect implements Dialect {
         this.overview = new OverviewPage(core);
         this.connector = new ConnectorPage(core);
         this.offsets = new OffsetsSection(core);
+        this.create = new CreatePage(core);
     }
 
     @Override
@@ -78,6 +80,15 @@ public final class ConsoleDialect implements Dialect {
         config.routes.post(CONNECTOR + "/restart", ctx -> restart(ctx, false), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/restart-failed", ctx -> restart(ctx, true), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/delete", this::delete, Access.edit(cluster));
+        config.routes.get("/console/clusters/{cluster}/new", create::page, Access.edit(cluster));
+        config.routes.post("/console/clusters/{cluster}/new/validate", ctx -> {
+            requireConsolePage(ctx);
+            create.validate(ctx);
+        }, Access.edit(cluster));
+        config.routes.post("/console/clusters/{cluster}/new/create", ctx -> {
+            requireConsolePage(ctx);
+            create.create(ctx);
+        }, Access.edit(cluster));
         config.routes.get(CONNECTOR + "/offsets", offsets::fragment, Access.view(cluster));
         config.routes.post(CONNECTOR + "/offsets/reset", ctx -> {
             fromConsole(ctx);

@@ -45,7 +45,10 @@ final class OverviewPage {
     }
 
     void page(Context ctx) {
-        String body = "<h1>Connectors</h1>"
+        String newLinks = core.clusters().names().stream().filter(cluster -> RequestContexts.mayEdit(ctx, cluster))
+                .map(cluster -> "<a href=\"" + text(CreatePage.base(cluster)) + "\">new connector in " + text(cluster) + "</a>")
+                .reduce((a, b) -> a + " · " + b).map(links -> "<p>" + links + "</p>").orElse("");
+        String body = "<h1>Connectors</h1>" + newLinks
                 + "<form id=\"search\" hx-get=\"/console/connectors\" hx-target=\"#table\" hx-trigger=\"input changed delay:300ms, submit\">"
                 + "<input id=\"q\" name=\"q\" type=\"search\" size=\"50\" placeholder=\"Search by name, class, topic or cluster\" value=\""
                 + text(param(ctx, "q")) + "\">"

@@ -207,6 +207,37 @@ class ConsoleTest {
     }
 
     @Test
+    void aConnectorIsCreatedFromAFormBuiltFromItsPluginAndCheckedByTheWorkerFirst() {
+        Page page = open("erin", "/console/");
+        page.getByText("new connector in default").click();
+        page.locator("select[name=class]").selectOption("org.apache.kafka.connect.file.FileStreamSinkConnector");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("choose")).click();
+        // The plugin's own keys: the sink's topics, its file, and the framework's.
+        assertThat(page.locator("tr[data-key='file']")).isVisible();
+        assertThat(page.locator("tr[data-key='topics.regex']")).isVisible();
+        page.locator("input[name=name]").fill("from-form");
+        page.locator("#f-file").fill("/tmp/from-form.txt");
+        page.locator("#f-topics").fill("a");
+        page.locator("#f-topics\\.regex").fill("b.*");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("check")).click();
+        assertThat(page.locator("#check")).containsText("The worker finds");
+        assertThat(page.locator("tr[data-key='topics'] .field-error")).isVisible();
+        assertEquals(404, as("erin", "GET", "/connectors/from-form", null, Map.of()).status(), "checking creates nothing");
+
+        page.locator("#f-topics\\.regex").fill("");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("check")).click();
+        assertThat(page.locator("#check")).hasText("The worker accepts this config.");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("create")).click();
+        page.waitForURL("**/console/clusters/default/connectors/from-form");
+        assertThat(page.locator("#status .applied")).hasText("RUNNING");
+        String stored = as("erin", "GET", "/connectors/from-form/config", null, Map.of()).body();
+        assertTrue(stored.contains("\"topics\":\"a\"") && !stored.contains("topics.regex"), "only what was filled in: " + stored);
+
+        // An operator has no form.
+        assertEquals(403, as("otto", "GET", "/console/clusters/default/new", null, Map.of()).status());
+    }
+
+    @Test
     void sealedValuesShowAsSealedWithWhoSetThemNeverTheirValue() {
         create("with-secret", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of("database.password", "hunter2"));
         Page page = open("otto", "/console/clusters/default/connectors/with-secret");
