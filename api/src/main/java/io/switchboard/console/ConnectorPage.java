@@ -6,6 +6,7 @@ import io.switchboard.core.Scope;
 import io.switchboard.core.SecretKeys;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.Views.ConnectorView;
+import io.switchboard.core.Views.ReconcileView;
 import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.events.HistoryJson;
@@ -29,9 +30,14 @@ import static io.switchboard.console.Html.url;
  * changed, and that an action answers with.
  */
 final class ConnectorPage {
-    /** Lifecycle events of this connector after which its status is read again: one read at a time, the last event queued. */
-    private static final String CHANGES = "sse:ConnectorStatusChanged queue:last, sse:TargetStateChanged queue:last, "
-            + "sse:RestartRequested queue:last, sse:ConnectorConfigChanged queue:last";
+    /**
+     * Lifecycle events of this connector after which its status is read again (one read at a time,
+     * the last event queued), and the stream's (re)opening: what changed between the page's render
+     * and the stream's start is read then, so nothing falls in the gap.
+     */
+    private static final String CHANGES = "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, sse:TargetStateChanged queue:last, "
+            + "sse:RestartRequested queue:last, sse:ConnectorConfigChanged queue:last, sse:ReconcileFailed queue:last, "
+            + "sse:ReconcileRecovered queue:last, sse:DriftRepaired queue:last, sse:AutoRestarted queue:last";
 
     private final CoreServices core;
 
@@ -50,7 +56,9 @@ final class ConnectorPage {
                 + "<div id=\"status\" hx-get=\"" + text(base) + "/status\" hx-trigger=\"" + CHANGES + "\">"
                 + status(ctx, scope, cluster, name, null) + "</div>"
                 + travel(ctx, connector.config(), versions)
-                + "<h2>Offsets</h2><div id=\"offsets\" hx-get=\"" + text(base) + "/offsets\" hx-trigger=\"load, sse:ConnectorStatusChanged queue:last\">reading…</div>"
+                + "<h2>Offsets</h2><div id=\"offsets\" hx-get=\"" + text(base) + "/offsets\" hx-trigger=\"load, "
+                + "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, "
+                + "sse:OffsetsAltered queue:last, sse:OffsetsReset queue:last\">reading…</div>"
                 + "<h2>Config</h2>" + config(connector.config(), versions)
                 + "<h2>History</h2>" + compareForm(versions) + history(versions);
         String events = "/events?cluster=" + url(cluster) + "&connector=" + url(name);
@@ -84,6 +92,26 @@ final class ConnectorPage {
             out.append(" — reported at ").append(text(status.observedAt()));
         }
         out.append("</p>");
+        if (status != null && status.reconcile() != null) {
+            // Drift the data plane cannot repair: what it wants, what the worker has, and why it fails.
+            ReconcileView drift = status.reconcile();
+            out.append("<p class=\"drift FAILED\">Not as asked: wanted ").append(text(drift.desired())).append(", the worker has ")
+                    .append(text(drift.observed())).append("; ").append(drift.attempts()).append(" attempts, the last at ")
+                    .append(text(drift.lastErrorAt())).append(": ").append(text(drift.lastError()));
+            if (drift.nextAttemptAt() != null) {
+                out.append("; next attempt at ").append(text(drift.nextAttemptAt()));
+            }
+            out.append("</p>");
+        } else if (!observed.equals(String.valueOf(connector.target())) && !"RESTARTING".equals(observed)) {
+            out.append("<p class=\"drift\">Not as asked yet: the data plane is making it so.</p>");
+        }
+        if (status != null && status.autoRestart() != null) {
+            out.append("<p class=\"auto-restart\">Auto-restart: ").append(status.autoRestart().count()).append(" restarts");
+            if (status.autoRestart().lastRestart() != null) {
+                out.append(", the last at ").append(text(status.autoRestart().lastRestart()));
+            }
+            out.append("</p>");
+        }
         if (status != null && status.trace() != null) {
             out.append("<pre class=\"trace\">").append(text(status.trace())).append("</pre>");
         }

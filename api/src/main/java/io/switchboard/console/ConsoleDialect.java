@@ -110,7 +110,9 @@ public final class ConsoleDialect implements Dialect {
     private void bulk(Context ctx) {
         requireConsolePage(ctx);
         String action = ctx.formParam("action");
-        List<String> selected = ctx.formParams("selected");
+        // The page sends its selection as a JSON list; a script may send "selected" fields instead.
+        List<String> selected = new java.util.ArrayList<>(OverviewPage.selection(ctx.formParam("selection")));
+        selected.addAll(ctx.formParams("selected"));
         if (selected.size() > MAX_BULK) {
             throw new ServiceException.InvalidRequest("At most " + MAX_BULK + " connectors at once, not " + selected.size());
         }

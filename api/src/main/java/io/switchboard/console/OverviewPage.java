@@ -26,13 +26,26 @@ import static io.switchboard.console.Html.url;
  */
 final class OverviewPage {
     static final int PAGE_SIZE = 50;
-    /** Lifecycle events after which the table is read again: one read at a time, the last event queued behind it. */
-    private static final String CHANGES = "sse:ConnectorCreated queue:last, sse:ConnectorDeleted queue:last, "
-            + "sse:ConnectorStatusChanged queue:last, sse:TargetStateChanged queue:last, sse:ConnectorConfigChanged queue:last";
+    /**
+     * Lifecycle events after which the table is read again (one read at a time, the last event
+     * queued behind it), and the stream's (re)opening: what changed between the page's render and
+     * the stream's start is read then, so nothing falls in the gap.
+     */
+    private static final String CHANGES = "htmx:sseOpen from:body, sse:ConnectorCreated queue:last, sse:ConnectorDeleted queue:last, "
+            + "sse:ConnectorStatusChanged queue:last, sse:TargetStateChanged queue:last, sse:ConnectorConfigChanged queue:last, "
+            + "sse:ReconcileFailed queue:last, sse:ReconcileRecovered queue:last";
 
-    /** The rows selected for a bulk action; a refresh of the table keeps them selected. */
-    private static final String SELECTED = "#table input[name=selected]:checked";
+    /**
+     * The rows selected for a bulk action live in the bulk form (a JSON list of "cluster/name"), not
+     * in the table, which a live refresh replaces at any moment: each checkbox writes to it, and the
+     * table is rendered with what it holds checked.
+     */
+    private static final String KEEP_SELECTION = "<script>document.addEventListener('change',function(e){"
+            + "var box=e.target;if(box.name!=='selected')return;var field=document.getElementById('selection');"
+            + "var ids=field.value?JSON.parse(field.value):[];ids=ids.filter(function(id){return id!==box.value});"
+            + "if(box.checked)ids.push(box.value);field.value=JSON.stringify(ids)});</script>";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final CoreServices core;
 
     OverviewPage(CoreServices core) {
@@ -53,12 +66,13 @@ final class OverviewPage {
                 + "<input id=\"q\" name=\"q\" type=\"search\" size=\"50\" placeholder=\"Search by name, class, topic or cluster\" value=\""
                 + text(param(ctx, "q")) + "\">"
                 + "<input type=\"hidden\" name=\"state\" value=\"" + text(param(ctx, "state")) + "\"></form>"
-                + "<form id=\"bulk\" hx-post=\"/console/bulk\" hx-include=\"" + SELECTED + "\" hx-swap=\"none\">"
+                + "<form id=\"bulk\" hx-post=\"/console/bulk\" hx-swap=\"none\">"
+                + "<input type=\"hidden\" id=\"selection\" name=\"selection\" value=\"" + text(param(ctx, "selection")) + "\">"
                 + "With the selected: <button name=\"action\" value=\"pause\">pause</button>"
                 + "<button name=\"action\" value=\"resume\">resume</button><button name=\"action\" value=\"stop\">stop</button>"
                 + "<button name=\"action\" value=\"restart\">restart</button></form>"
-                + "<div id=\"table\" hx-get=\"/console/connectors\" hx-include=\"#search, " + SELECTED + "\" hx-trigger=\""
-                + CHANGES + "\">" + table(ctx) + "</div>";
+                + "<div id=\"table\" hx-get=\"/console/connectors\" hx-include=\"#search, #selection\" hx-trigger=\""
+                + CHANGES + "\">" + table(ctx) + "</div>" + KEEP_SELECTION;
         ctx.contentType("text/html; charset=utf-8").result(Html.page("Connectors", "hx-ext=\"sse\" sse-connect=\"/events\"", body));
     }
 
@@ -93,7 +107,7 @@ final class OverviewPage {
         counters.forEach((state, count) -> out.append("<a class=\"").append(text(state)).append("\" href=\"?state=")
                 .append(url(state)).append("&q=").append(url(param(ctx, "q"))).append("\">").append(text(state.toLowerCase(Locale.ROOT)))
                 .append(' ').append(count).append("</a>"));
-        java.util.Set<String> selected = new java.util.HashSet<>(ctx.queryParams("selected"));
+        java.util.Set<String> selected = new java.util.HashSet<>(selection(ctx.queryParam("selection")));
         out.append("</p><table><thead><tr><th></th><th>Connector</th><th>Cluster</th><th>State</th><th>Asked</th><th>Tasks</th>"
                 + "<th>Class</th><th>Topics</th></tr></thead><tbody>");
         int from = (page - 1) * PAGE_SIZE;
@@ -110,6 +124,8 @@ final class OverviewPage {
                     .append("</td><td class=\"state ").append(text(row.state())).append("\">").append(text(row.state()))
                     .append(row.tasksFailed() == 0 ? "" : "<span class=\"FAILED\"> (" + row.tasksFailed()
                             + (row.tasksFailed() == 1 ? " task" : " tasks") + " failed)</span>")
+                    .append(row.state().equals(row.target()) || row.state().equals("FAILED") ? ""
+                            : " <span class=\"drift\">not as asked</span>")
                     .append("</td><td>").append(text(row.target())).append("</td><td>").append(row.tasksRunning()).append('/')
                     .append(row.tasks()).append("</td><td>").append(text(row.connectorClass())).append("</td><td>")
                     .append(text(row.topics())).append("</td></tr>");
@@ -143,6 +159,27 @@ final class OverviewPage {
     private static boolean matches(Row row, String query) {
         return (row.name() + "\n" + row.connectorClass() + "\n" + row.topics() + "\n" + row.cluster()).toLowerCase(Locale.ROOT)
                 .contains(query);
+    }
+
+    /** The ids a selection field holds: a JSON list of strings; nothing when it is not one. */
+    static List<String> selection(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode ids = JSON.readTree(json);
+            List<String> out = new ArrayList<>();
+            if (ids.isArray()) {
+                ids.forEach(id -> {
+                    if (id.isTextual()) {
+                        out.add(id.asText());
+                    }
+                });
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
     }
 
     static String param(Context ctx, String name) {

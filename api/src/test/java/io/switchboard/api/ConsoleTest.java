@@ -8,21 +8,34 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import io.switchboard.SecurityOptions;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.wire.AvroSerializer;
+import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.testing.HalfFailingSource;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,6 +57,7 @@ class ConsoleTest {
     private SwitchboardFixture fx;
     private Playwright playwright;
     private Browser browser;
+    private final List<BrowserContext> contexts = new java.util.ArrayList<>();
 
     @BeforeAll
     void start() throws IOException {
@@ -94,8 +108,16 @@ class ConsoleTest {
         assertEquals(201, created.status(), created.body());
     }
 
+    /** Each test's pages hold event streams open: closed after it, so that no test waits on another's connections. */
+    @AfterEach
+    void closePages() {
+        contexts.forEach(BrowserContext::close);
+        contexts.clear();
+    }
+
     private Page open(String user, String path) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setHttpCredentials(user, TestUsers.KEY));
+        contexts.add(context);
         Page page = context.newPage();
         page.setDefaultTimeout(60_000);
         page.navigate(fx.app.url() + path);
@@ -148,7 +170,10 @@ class ConsoleTest {
         assertEquals(200, as("erin", "PUT", "/connectors/delta/config", Http.json(changed), Map.of()).status());
         Page page = open("otto", "/console/clusters/default/connectors/delta");
         assertThat(page.locator("#history tbody tr")).hasCount(2);
-        page.locator("#history tbody tr").last().getByText("as it was").click();
+        // The link is a permalink; followed as given (a click can land elsewhere when a live refresh moves the page).
+        String permalink = page.locator("#history tbody tr").last().getByText("as it was").getAttribute("href");
+        assertEquals("?at=1", permalink);
+        page.navigate(fx.app.url() + "/console/clusters/default/connectors/delta" + permalink);
         assertThat(page.locator("#as-it-was")).containsText("As it was at version 1");
         assertThat(page.locator("#as-it-was table")).containsText("delta-lines");
         assertThat(page.locator("#as-it-was .diff")).containsText("topic: delta-lines → delta-v2");
@@ -235,6 +260,26 @@ class ConsoleTest {
 
         // An operator has no form.
         assertEquals(403, as("otto", "GET", "/console/clusters/default/new", null, Map.of()).status());
+    }
+
+    @Test
+    void driftTheDataPlaneCannotRepairIsShownWithWhy() throws Exception {
+        // The API would refuse this config; a command sent to Kafka directly reaches the data plane as it is.
+        ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId(UUID.randomUUID().toString()).setCluster("default")
+                .setConnector("drifting").setIssuedAt(System.currentTimeMillis())
+                .setAction(new CreateConnector(new HashMap<>(Map.of("connector.class", "org.example.NoSuchConnector", "tasks.max", "1")),
+                        TargetState.RUNNING, null))
+                .build();
+        try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.app.bootstrapServers()), new StringSerializer(),
+                new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
+            producer.send(new ProducerRecord<>("switchboard.commands", "default/drifting", command)).get();
+        }
+        Page page = open("vera", "/console/clusters/default/connectors/drifting");
+        assertThat(page.locator("#status .drift")).containsText("Not as asked: wanted RUNNING, the worker has ABSENT");
+        assertThat(page.locator("#status .drift")).containsText("NoSuchConnector");
+        Page overview = open("vera", "/console/?q=drifting");
+        assertThat(overview.locator("tr[data-connector='drifting']")).containsText("not as asked");
     }
 
     @Test
