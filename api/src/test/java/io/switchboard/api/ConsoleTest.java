@@ -283,6 +283,23 @@ class ConsoleTest {
     }
 
     @Test
+    void hostileNamesAndValuesAreShownAsTextNeverRun() {
+        String name = "x\"><img src=x onerror=\"window.pwned=1\">";
+        create(name, "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                Map.of("topic", "<script>window.pwned=2</script>", "note", "' onmouseover='window.pwned=3"));
+        Page overview = open("erin", "/console/?q=" + java.net.URLEncoder.encode("onerror", java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(overview.locator("#table tbody tr")).hasCount(1);
+        Page page = open("erin", "/console/clusters/default/connectors/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20"));
+        assertThat(page.locator("h1")).containsText("<img src=x");
+        assertThat(page.locator("#status .applied")).hasText("RUNNING");
+        assertEquals(0, page.locator("main img").count(), "no element made from a name");
+        assertEquals(0, overview.locator("main img").count(), "no element made from a name");
+        assertTrue(page.evaluate("() => window.pwned === undefined").equals(Boolean.TRUE), "nothing ran");
+        assertTrue(overview.evaluate("() => window.pwned === undefined").equals(Boolean.TRUE), "nothing ran");
+    }
+
+    @Test
     void sealedValuesShowAsSealedWithWhoSetThemNeverTheirValue() {
         create("with-secret", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of("database.password", "hunter2"));
         Page page = open("otto", "/console/clusters/default/connectors/with-secret");
