@@ -110,6 +110,9 @@ public final class ConsoleDialect implements Dialect {
     private void bulk(Context ctx) {
         requireConsolePage(ctx);
         String action = ctx.formParam("action");
+        if (!List.of("pause", "resume", "stop", "restart").contains(action)) {
+            throw new ServiceException.InvalidRequest("action", "The action is pause, resume, stop or restart, not " + action);
+        }
         // The page sends its selection as a JSON list; a script may send "selected" fields instead.
         List<String> selected = new java.util.ArrayList<>(OverviewPage.selection(ctx.formParam("selection")));
         selected.addAll(ctx.formParams("selected"));

@@ -128,7 +128,7 @@ final class CreatePage {
                     .append(text(definition.path("group").asText("")).isEmpty() ? "" : text(definition.path("group").asText()) + " · ")
                     .append(text(type.toLowerCase())).append("</small></td><td><input id=\"f-").append(text(key)).append("\" name=\"")
                     .append(text(key)).append("\" type=\"").append("PASSWORD".equals(type) ? "password" : "text").append("\" value=\"")
-                    .append("PASSWORD".equals(type) ? "" : text(given.getOrDefault(key, ""))).append("\" placeholder=\"")
+                    .append("PASSWORD".equals(type) ? "" : text(shown(config, given.containsKey(key)))).append("\" placeholder=\"")
                     .append(text(definition.path("default_value").asText(""))).append("\">");
             if (checked) {
                 for (JsonNode error : config.path("value").path("errors")) {
@@ -138,6 +138,15 @@ final class CreatePage {
             out.append("</td><td><small>").append(text(definition.path("documentation").asText(""))).append("</small></td></tr>");
         }
         return out.append("</tbody></table>").toString();
+    }
+
+    /**
+     * A field's value as the worker's validation shows it back: the secret policy has already hidden
+     * what is secret there, so a value typed into the form is never echoed in clear.
+     */
+    private static String shown(JsonNode config, boolean given) {
+        JsonNode value = config.path("value").path("value");
+        return given && value.isTextual() ? value.asText() : "";
     }
 
     private static boolean required(JsonNode config) {

@@ -202,6 +202,10 @@ class ConsoleTest {
         Http.Response mixed = as("otto", "POST", "/console/bulk", "action=resume&selected=default%2Fbulk-a&selected=prod%2Fx"
                 + "&selected=default%2Fnope", Map.of("HX-Request", "true", "Content-Type", "application/x-www-form-urlencoded"));
         assertEquals(200, mixed.status(), mixed.body());
+        Http.Response unknown = as("otto", "POST", "/console/bulk", "action=explode", Map.of("HX-Request", "true",
+                "Content-Type", "application/x-www-form-urlencoded"));
+        assertEquals(400, unknown.status(), unknown.body());
+        assertTrue(unknown.body().contains("not explode"), unknown.body());
         assertTrue(mixed.body().contains("resume accepted for 1 of 3; refused: x (not yours to operate), nope ("), mixed.body());
         assertThat(page.locator("tr[data-connector='bulk-a'] .state")).hasText("RUNNING");
     }
