@@ -164,12 +164,9 @@ public final class ConnectorCore implements ConnectorService {
     }
 
     /**
-     * The connector as this replica's own copy of its partition holds it: the active copy, or a
-     * standby copy known to be current (a connector deleted in the last few records may still be
-     * there; the change then comes after the delete and is a no-op, as the same race is on a
-     * worker). Empty when it is not there, or when no copy here can tell at once (another replica
-     * owns the partition and none is here, or the standby's lag is not known now): asking another
-     * replica would cost more than waiting for the decision.
+     * The connector as this replica's active copy of its partition holds it (see
+     * {@link ConnectorStore#connectorAtHand}). Empty when it is not there, or when the active copy
+     * is on another replica: asking another replica would cost more than waiting for the decision.
      */
     private Optional<ConnectorState> atHand(Scope scope, String name) {
         try {

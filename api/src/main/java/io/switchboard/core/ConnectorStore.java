@@ -18,7 +18,7 @@ public interface ConnectorStore {
 
     Optional<ConnectorState> connector(ConnectorKey key);
 
-    /** The connector when this replica holds a current copy of it; empty when it would have to ask. */
+    /** The connector from the active copy of its partition, when that copy is on this replica; empty when it would have to ask. */
     Optional<ConnectorState> connectorAtHand(ConnectorKey key);
 
     /** Every connector of a cluster, ordered by name. */

@@ -115,11 +115,12 @@ public final class ConnectorQueries implements ConnectorStore {
     }
 
     /**
-     * A connector's state when this replica holds it at hand: in its partition's active copy, or in
-     * a standby copy at most {@link #MAX_STANDBY_LAG} records behind (lags read in the last
-     * {@link StoreLags#CACHE_NANOS}, or read again within {@link #LAG_READING_WAIT_EARLY_ANSWER_MS}). Empty when
-     * neither copy is here, the standby is not known to be current, or the standby does not hold
-     * the connector (it may be just created): the caller then asks whoever can tell. Never asks
+     * A connector's state when this replica holds it at hand: in its partition's active copy, which
+     * the processor in this JVM writes before it commits any decision, so it holds every decision
+     * already answered. Never a standby copy: however small its lag, it can miss a delete decided
+     * and answered a moment ago, and an early answer from it acknowledged a change of a connector
+     * that no longer existed (a lost write under real-time order). Empty when the active copy is
+     * elsewhere or does not hold the connector: the caller then waits for the decision. Never asks
      * another replica.
      */
     @Override
@@ -140,10 +141,6 @@ public final class ConnectorQueries implements ConnectorStore {
         int partition = metadata.partition();
         if (router.isSelf(metadata.activeHost())) {
             return Optional.ofNullable(localGet(StoreNames.CONNECTORS, key.toString(), partition, false));
-        }
-        if (metadata.standbyHosts().stream().anyMatch(router::isSelf)
-                && currentEnough(StoreNames.CONNECTORS, partition, LAG_READING_WAIT_EARLY_ANSWER_MS)) {
-            return Optional.ofNullable(localGet(StoreNames.CONNECTORS, key.toString(), partition, true));
         }
         return Optional.empty();
     }
@@ -443,8 +440,6 @@ public final class ConnectorQueries implements ConnectorStore {
 
     /** How long a read waits for a new reading of the lags. */
     private static final long LAG_READING_WAIT_MS = 2_000;
-    /** How long a pause, resume or stop waits for one: it waits for its decision instead. */
-    private static final long LAG_READING_WAIT_EARLY_ANSWER_MS = 100;
 
     /** Whether this replica's copy of a partition is at most {@link #MAX_STANDBY_LAG} behind. */
     private boolean currentEnough(String store, int partition, long waitMs) {

@@ -119,32 +119,50 @@ class ReplicasTest {
     }
 
     /**
-     * A pause or resume is answered once durable by either replica: by the one that owns the
-     * connector's partition from its active copy, and by the other from its standby copy, current
-     * enough. With both processors held, nothing is decided, so an answer that waited for its
-     * decision would not come (it would be a 503 after the command timeout).
+     * A pause is answered once durable by the replica that owns the connector's partition, from its
+     * active copy: with both processors held, nothing is decided, yet the owner answers. The other
+     * replica, which has only a standby copy, waits for the decision, and answers once the
+     * processors go on.
      */
     @Test
-    void eitherReplicaAnswersATargetStateChangeOnceDurable() throws Exception {
+    void theOwnerAnswersATargetStateChangeOnceDurableTheOtherOnceDecided() throws Exception {
         int count = 6;
         for (int i = 0; i < count; i++) {
             assertEquals(201, SwitchboardFixture.call(replicas.get(0).url(), "POST", "/connectors",
                     ConnectApiTest.createBody("standby-" + i)).status());
         }
         awaitStandbysCurrent();
+        ExecutorService pool = Executors.newFixedThreadPool(2 * count);
+        List<List<Future<Answer>>> answers = new ArrayList<>();
         replicas.forEach(replica -> replica.streams().pause());
         try {
             for (int i = 0; i < count; i++) {
+                String path = "/connectors/standby-" + i + "/pause";
+                List<Future<Answer>> both = new ArrayList<>();
                 for (SwitchboardApp replica : replicas) {
-                    Answer answer = SwitchboardFixture.call(replica.url(), "PUT", "/connectors/standby-" + i + "/pause", null);
-                    assertEquals(202, answer.status(), "standby-" + i + " through " + replica.url() + ": " + answer.body());
+                    both.add(pool.submit(() -> SwitchboardFixture.call(replica.url(), "PUT", path, null)));
                 }
+                answers.add(both);
+            }
+            for (int i = 0; i < count; i++) {
+                // Exactly one answers while nothing is decided: the owner.
+                List<Future<Answer>> both = answers.get(i);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (both.stream().noneMatch(Future::isDone) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                List<Future<Answer>> done = both.stream().filter(Future::isDone).toList();
+                assertEquals(1, done.size(), "standby-" + i + ": answered early by " + done.size() + " replicas");
+                assertEquals(202, done.get(0).get().status(), done.get(0).get().body());
             }
         } finally {
             replicas.forEach(replica -> replica.streams().resume());
         }
         for (int i = 0; i < count; i++) {
-            // Decided once the processors go on: the connector's history shows it paused.
+            for (Future<Answer> answer : answers.get(i)) {
+                assertEquals(202, answer.get().status(), "standby-" + i + ": " + answer.get().body());
+            }
+            // Decided once the processors go on: the connector's history shows it paused once.
             String path = "/connectors/standby-" + i + "/history";
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             Answer history;
@@ -156,6 +174,30 @@ class ReplicasTest {
                         && "PAUSED".equals(versions.get(1).path("target_state").asText());
             } while (!paused && System.nanoTime() < deadline);
             assertTrue(paused, path + ": " + history.body());
+        }
+        pool.shutdown();
+    }
+
+    /**
+     * A resume sent after a delete was answered is refused through either replica: a replica with
+     * only a standby copy must not answer early from it, since the copy can still hold the connector
+     * the delete removed (the early answer was then a 202 for a change never applied).
+     */
+    @Test
+    void aResumeAfterADeleteWasAnsweredIsRefusedThroughEitherReplica() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            String name = "deleted-" + i;
+            assertEquals(201, SwitchboardFixture.call(replicas.get(0).url(), "POST", "/connectors",
+                    ConnectApiTest.createBody(name)).status());
+            for (SwitchboardApp replica : replicas) {
+                assertEquals(200, read(replica.url(), "/connectors/" + name).status());
+            }
+            awaitStandbysCurrent();
+            SwitchboardApp deleting = replicas.get(i % 2);
+            SwitchboardApp resuming = replicas.get((i + 1) % 2);
+            assertEquals(204, SwitchboardFixture.call(deleting.url(), "DELETE", "/connectors/" + name, null).status());
+            Answer resumed = SwitchboardFixture.call(resuming.url(), "PUT", "/connectors/" + name + "/resume", null);
+            assertEquals(404, resumed.status(), name + " resumed through the replica that did not delete it: " + resumed.body());
         }
     }
 

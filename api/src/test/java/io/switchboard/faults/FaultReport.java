@@ -1,0 +1,99 @@
+package io.switchboard.faults;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.switchboard.faults.HistoryChecker.Version;
+import io.switchboard.faults.HistoryChecker.Violation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The run's figures: per fault kind (and "calm", when none was in force), the ops invoked while it
+ * was, how many were acknowledged, refused or left unknown, how many of them were lost or applied
+ * twice, and how long the system took to recover once it was healed; then every violation, and how
+ * long the worker took to converge after the last client stopped.
+ */
+record FaultReport(long seed, long seconds, double setupSeconds, List<Op> ops, List<Nemesis.Window> windows,
+                   List<Violation> violations, Map<String, List<Version>> histories, long convergeMillis,
+                   long clientsStoppedNanos) {
+
+    void write(Path out) throws IOException {
+        Files.createDirectories(out);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("seed", seed);
+        json.put("client_seconds", clientsStoppedNanos / 1e9);
+        json.put("setup_seconds", Math.round(setupSeconds));
+        json.put("ops", ops.size());
+        json.put("versions", histories.values().stream().mapToInt(List::size).sum());
+        json.put("by_fault", byFault());
+        json.put("by_kind", byKind());
+        json.put("faults", windows.stream().map(Nemesis::describe).toList());
+        json.put("converge_after_clients_stopped_ms", convergeMillis);
+        json.put("violations", violations.stream().map(Violation::toString).toList());
+        FaultClients.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("faults.json").toFile(), json);
+        Files.writeString(out.resolve("faults.md"), markdown());
+    }
+
+    private Map<String, Map<String, Object>> byFault() {
+        Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+        for (Nemesis.Window window : windows) {
+            rows.putIfAbsent(window.kind(), new LinkedHashMap<>());
+        }
+        rows.put("calm", new LinkedHashMap<>());
+        for (String fault : rows.keySet()) {
+            List<Op> during = ops.stream().filter(op -> Nemesis.faultAt(windows, op.invokedNanos()).equals(fault)).toList();
+            Map<String, Object> row = rows.get(fault);
+            row.put("issued", during.size());
+            row.put("acknowledged", during.stream().filter(Op::acknowledged).count());
+            row.put("refused", during.stream().filter(op -> op.outcome() == Op.Outcome.REFUSED).count());
+            row.put("unknown", during.stream().filter(op -> op.outcome() == Op.Outcome.UNKNOWN).count());
+            row.put("lost", count("LOST", during));
+            row.put("applied_twice", count("APPLIED_TWICE", during));
+            row.put("other_violations", violations.stream().filter(v -> !v.kind().equals("LOST") && !v.kind().equals("APPLIED_TWICE"))
+                    .filter(v -> during.stream().anyMatch(op -> op.id() == v.opId())).count());
+            List<Long> recoveries = windows.stream().filter(w -> w.kind().equals(fault)).map(Nemesis.Window::recoveryMillis).toList();
+            row.put("recovery_ms", recoveries);
+        }
+        return rows;
+    }
+
+    private long count(String kind, List<Op> during) {
+        return violations.stream().filter(v -> v.kind().equals(kind))
+                .filter(v -> during.stream().anyMatch(op -> op.id() == v.opId())).count();
+    }
+
+    private Map<String, Map<String, Long>> byKind() {
+        Map<String, Map<String, Long>> rows = new TreeMap<>();
+        for (Op op : ops) {
+            rows.computeIfAbsent(op.kind().name(), k -> new TreeMap<>()).merge(op.outcome().name(), 1L, Long::sum);
+        }
+        return rows;
+    }
+
+    private String markdown() {
+        StringBuilder md = new StringBuilder("# Fault run\n\n");
+        md.append("Seed ").append(seed).append("; clients ran ").append(Math.round(clientsStoppedNanos / 1e9))
+                .append(" s after a ").append(Math.round(setupSeconds)).append(" s start; ").append(ops.size()).append(" ops, ")
+                .append(histories.values().stream().mapToInt(List::size).sum()).append(" versions.\n\n");
+        md.append("| fault | issued | acknowledged | refused | unknown | lost | applied twice | other violations | recovery ms |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        byFault().forEach((fault, row) -> md.append("| ").append(fault).append(" | ").append(row.get("issued")).append(" | ")
+                .append(row.get("acknowledged")).append(" | ").append(row.get("refused")).append(" | ").append(row.get("unknown"))
+                .append(" | ").append(row.get("lost")).append(" | ").append(row.get("applied_twice")).append(" | ")
+                .append(row.get("other_violations")).append(" | ").append(row.get("recovery_ms")).append(" |\n"));
+        md.append("\nThe worker matched every history ").append(convergeMillis).append(" ms after the clients stopped.\n\n");
+        md.append("| op | outcomes |\n|---|---|\n");
+        byKind().forEach((kind, outcomes) -> md.append("| ").append(kind).append(" | ").append(outcomes).append(" |\n"));
+        md.append("\n## Violations: ").append(violations.size()).append("\n\n");
+        List<String> lines = new ArrayList<>();
+        violations.forEach(v -> lines.add("- " + v));
+        md.append(String.join("\n", lines)).append("\n");
+        return md.toString();
+    }
+}

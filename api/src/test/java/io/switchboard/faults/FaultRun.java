@@ -1,0 +1,348 @@
+package io.switchboard.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.faults.HistoryChecker.Version;
+import io.switchboard.faults.HistoryChecker.Violation;
+import io.switchboard.faults.Nemesis.Fault;
+import io.switchboard.faults.Op.State;
+import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
+import io.switchboard.secrets.Keyring;
+import io.switchboard.testing.TestUsers;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * The fault run: three Switchboard replicas as processes of their own on a broker of its own
+ * process, a Kafka Connect worker as their data plane behind a {@link TcpProxy}, concurrent
+ * {@link FaultClients} through every dialect, and a {@link Nemesis} that kills, freezes, restarts
+ * and cuts them while the clients run. Then the {@link HistoryChecker} decides whether every
+ * connector's history explains what the clients saw, the worker must converge to the histories'
+ * final state, and no secret value written may appear in a topic, a log or an answer. Figures and
+ * violations go to {@code OUT/faults.json} and {@code OUT/faults.md}; the exit status is 1 on any
+ * violation.
+ *
+ * <p>Arguments: {@code [--seconds 120] [--clients 6] [--connectors 8] [--out bench/out] [--seed N]
+ * [--faults kill-replica,freeze-replica,restart-broker,kill-worker,cut-worker]}.
+ */
+public final class FaultRun {
+    static final List<String> ALL_FAULTS = List.of("kill-replica", "freeze-replica", "restart-broker", "kill-worker", "cut-worker");
+    /** Longer than a Streams member's session timeout (45 s), so that the group moves its partitions. */
+    static final long FREEZE_MILLIS = 50_000;
+    /** How long the data plane may take to match the histories once the last fault has healed. */
+    static final long CONVERGE_MILLIS = 180_000;
+
+    private final Map<String, String> options;
+    private final Path out;
+    private final Path work;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String authorization = TestUsers.basic("faults");
+    private JavaProcess broker;
+    private String bootstrap;
+    private JavaProcess worker;
+    private String workerUrl;
+    private TcpProxy proxy;
+    private final List<JavaProcess> replicas = new ArrayList<>();
+    private final List<String> replicaUrls = new ArrayList<>();
+
+    private FaultRun(Map<String, String> options) throws Exception {
+        this.options = options;
+        this.out = Path.of(options.getOrDefault("out", "bench/out"));
+        this.work = Files.createTempDirectory("switchboard-faults");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        if (options.containsKey("check")) {
+            System.exit(recheck(Path.of(options.get("check"))));
+        }
+        int exit = new FaultRun(options).run();
+        System.exit(exit);
+    }
+
+    private int run() throws Exception {
+        long seconds = Long.parseLong(options.getOrDefault("seconds", "120"));
+        int clientCount = Integer.parseInt(options.getOrDefault("clients", "6"));
+        int connectorCount = Integer.parseInt(options.getOrDefault("connectors", "8"));
+        long seed = Long.parseLong(options.getOrDefault("seed", String.valueOf(System.currentTimeMillis())));
+        List<String> faultKinds = List.of(options.getOrDefault("faults", String.join(",", ALL_FAULTS)).split(","));
+        long setupStarted = System.nanoTime();
+        startParts();
+        double setupSeconds = (System.nanoTime() - setupStarted) / 1e9;
+        System.out.println("[faults] started in " + Math.round(setupSeconds) + " s; seed " + seed + "; work in " + work);
+
+        String kafkaClusterId = json(get(replicaUrls.get(0) + "/")).path("kafka_cluster_id").asText();
+        String file = work.resolve("source.txt").toString();
+        Files.writeString(Path.of(file), "one\ntwo\n");
+        createSecret();
+        List<String> connectors = new ArrayList<>();
+        String run = Long.toString(seed % 100_000, 36);
+        for (int i = 0; i < connectorCount; i++) {
+            connectors.add("f" + run + "-" + i);
+        }
+        FaultClients clients = new FaultClients(connectors, () -> replicaUrls, kafkaClusterId, authorization, file);
+        Probe probe = new Probe(this, clients::nanosSinceStart, file);
+        List<Thread> threads = clients.start(clientCount, seed);
+        Nemesis nemesis = new Nemesis(clients::nanosSinceStart, probe::recovered);
+        long clientsStarted = System.nanoTime();
+        nemesis.run(faults(faultKinds, new Random(seed)), 5_000);
+        long remaining = seconds * 1000 - (System.nanoTime() - clientsStarted) / 1_000_000;
+        Thread.sleep(Math.max(5_000, remaining));
+        clients.stop(threads);
+        long lastFaultHealed = clients.nanosSinceStart();
+        System.out.println("[faults] clients stopped after " + (System.nanoTime() - clientsStarted) / 1_000_000_000 + " s: " + clients.ops().size() + " ops");
+
+        awaitHealthy(Duration.ofSeconds(120));
+        Map<String, List<Version>> histories = new TreeMap<>();
+        Map<String, State> finalReads = new TreeMap<>();
+        for (String connector : connectors) {
+            histories.put(connector, history(connector));
+            finalReads.put(connector, finalRead(connector));
+        }
+        Recorded recorded = new Recorded(clients.ops(), histories, finalReads);
+        Files.createDirectories(out);
+        FaultClients.JSON.writeValue(out.resolve("faults-history.json").toFile(), recorded);
+        List<Violation> violations = new ArrayList<>(HistoryChecker.check(recorded.ops(), histories, finalReads));
+        long convergeStarted = System.nanoTime();
+        List<String> notConverged = Convergence.await(this, histories, CONVERGE_MILLIS);
+        long convergeMillis = (System.nanoTime() - convergeStarted) / 1_000_000;
+        for (String difference : notConverged) {
+            violations.add(new Violation("NOT_CONVERGED", difference.substring(0, difference.indexOf(':')), -1, difference));
+        }
+        List<String> leaks = LeakScan.find(clients.secretValues(), bootstrap, logs(), clients.answers());
+        for (String leak : leaks) {
+            violations.add(new Violation("SECRET_LEAKED", "(secrets)", -1, leak));
+        }
+        FaultReport report = new FaultReport(seed, seconds, setupSeconds, clients.ops(), nemesis.windows(), violations,
+                histories, convergeMillis, lastFaultHealed);
+        report.write(out);
+        stopParts();
+        violations.forEach(v -> System.out.println("[faults] VIOLATION " + v));
+        System.out.println("[faults] " + violations.size() + " violations; figures in " + out.resolve("faults.md"));
+        return violations.isEmpty() ? 0 : 1;
+    }
+
+    /** What a run recorded, kept so that the checker can be run on it again: {@code --check FILE}. */
+    record Recorded(List<Op> ops, Map<String, List<Version>> histories, Map<String, State> finalReads) {
+    }
+
+    private static int recheck(Path file) throws Exception {
+        Recorded recorded = FaultClients.JSON.readValue(file.toFile(), Recorded.class);
+        List<Violation> violations = HistoryChecker.check(recorded.ops(), recorded.histories(), recorded.finalReads());
+        violations.forEach(v -> System.out.println("VIOLATION " + v));
+        System.out.println(violations.size() + " violations in " + recorded.ops().size() + " ops");
+        return violations.isEmpty() ? 0 : 1;
+    }
+
+    private List<Fault> faults(List<String> kinds, Random random) {
+        List<Fault> faults = new ArrayList<>();
+        for (String kind : kinds) {
+            int r = random.nextInt(replicas.size());
+            JavaProcess replica = replicas.get(r);
+            faults.add(switch (kind) {
+                case "kill-replica" -> new Fault(kind, replica.name(), replica::kill, 2_000, () -> restartReplica(r));
+                case "freeze-replica" -> new Fault(kind, replica.name(), replica::freeze, FREEZE_MILLIS, replica::thaw);
+                case "restart-broker" -> new Fault(kind, "broker", broker::kill, 3_000, this::restartBroker);
+                case "kill-worker" -> new Fault(kind, "worker", worker::kill, 3_000, this::restartWorker);
+                case "cut-worker" -> new Fault(kind, "replicas-worker link", proxy::blackhole, 20_000, proxy::heal);
+                default -> throw new IllegalArgumentException("Unknown fault " + kind + "; known: " + ALL_FAULTS);
+            });
+        }
+        return faults;
+    }
+
+    private void startParts() throws Exception {
+        Path logs = work.resolve("logs");
+        int brokerPort = JavaProcess.freePort();
+        broker = new JavaProcess("broker", List.of("-Xmx512m", "-XX:+UseSerialGC"), "io.switchboard.bench.BenchBroker",
+                List.of(work.resolve("broker").toString(), String.valueOf(brokerPort)), logs).start();
+        bootstrap = broker.awaitLine("READY ", 0, 120_000);
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrap, "switchboard._schemas", "127.0.0.1", 0).start();
+        int workerPort = JavaProcess.freePort();
+        worker = new JavaProcess("worker", List.of("-Xmx768m", "-XX:+UseSerialGC"), "io.switchboard.bench.BenchWorker",
+                List.of(bootstrap, String.valueOf(workerPort), "group.id=fault-connect", "config.storage.topic=fault-connect-configs",
+                        "offset.storage.topic=fault-connect-offsets", "status.storage.topic=fault-connect-status",
+                        "offset.flush.interval.ms=1000"), logs).start();
+        workerUrl = worker.awaitLine("READY ", 0, 180_000).split(" ")[0];
+        proxy = new TcpProxy(workerPort);
+        Path keyring = work.resolve("shared-secrets.key");
+        Keyring.loadOrCreate(keyring);
+        Path users = TestUsers.write(work.resolve("users"), Map.of("faults", "admin@*"));
+        for (int i = 1; i <= 3; i++) {
+            int port = JavaProcess.freePort();
+            String url = "http://127.0.0.1:" + port;
+            JavaProcess replica = new JavaProcess("replica-" + i, List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
+                    "io.switchboard.Switchboard", List.of("--port", String.valueOf(port), "--bind-host", "127.0.0.1",
+                    "--advertised-url", url, "--data-dir", work.resolve("replica-" + i).toString(),
+                    "--secrets-key-file", keyring.toString(), "--users-file", users.toString(),
+                    "--bootstrap-servers", bootstrap, "--schema-registry-url", registry.url(),
+                    "--embedded-worker", "false", "--command-timeout-ms", "15000",
+                    "--connect-cluster", "default=http://127.0.0.1:" + proxy.port() + ";status-topic=fault-connect-status"), logs);
+            replicas.add(replica.start());
+            replicaUrls.add(url);
+            awaitHealthy(i - 1, Duration.ofSeconds(180));
+        }
+    }
+
+    private void restartReplica(int index) throws Exception {
+        replicas.get(index).start();
+        awaitHealthy(index, Duration.ofSeconds(180));
+    }
+
+    private void restartBroker() throws Exception {
+        int from = broker.lines().size();
+        broker.start();
+        broker.awaitLine("READY ", from, 120_000);
+    }
+
+    private void restartWorker() throws Exception {
+        int from = worker.lines().size();
+        worker.start();
+        worker.awaitLine("READY ", from, 180_000);
+    }
+
+    private void stopParts() {
+        replicas.forEach(JavaProcess::stop);
+        worker.stop();
+        broker.stop();
+        try {
+            proxy.close();
+        } catch (Exception ignored) {
+            // closing
+        }
+    }
+
+    List<JavaProcess> logs() {
+        List<JavaProcess> all = new ArrayList<>(replicas);
+        all.add(worker);
+        all.add(broker);
+        return all;
+    }
+
+    void awaitHealthy(Duration timeout) throws InterruptedException {
+        for (int i = 0; i < replicas.size(); i++) {
+            awaitHealthy(i, timeout);
+        }
+    }
+
+    private void awaitHealthy(int index, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (call("GET", replicaUrls.get(index) + "/health", null).status() == 200) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(replicas.get(index).name() + " not healthy in " + timeout + "; see " + replicas.get(index).log());
+    }
+
+    private void createSecret() {
+        String body = FaultClients.json(Map.of("name", FaultClients.SECRET_ID,
+                "secret_data", Base64.getEncoder().encodeToString("initial".getBytes(StandardCharsets.UTF_8))));
+        Answer created = call("POST", replicaUrls.get(0) + "/v1/kafka-connect/clusters/default/secrets", body);
+        if (created.status() >= 300) {
+            throw new IllegalStateException("Could not create the secret: " + created);
+        }
+    }
+
+    private List<Version> history(String connector) throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            Answer answer = call("GET", replicaUrls.get(attempt % replicas.size()) + "/connectors/" + connector + "/history", null);
+            if (answer.status() == 404) {
+                return List.of();
+            }
+            if (answer.status() == 200) {
+                List<Version> versions = new ArrayList<>();
+                for (JsonNode v : json(answer).path("versions")) {
+                    JsonNode config = v.path("config");
+                    State after = config.isObject()
+                            ? new State(true, config.path(Op.MARKER_KEY).isMissingNode() ? null : config.path(Op.MARKER_KEY).asText(),
+                            v.path("target_state").asText(null))
+                            : State.ABSENT;
+                    versions.add(new Version(v.path("sequence").asLong(), v.path("event").asText(), v.path("request_id").asText(null), after));
+                }
+                return versions;
+            }
+            if (attempt > 60) {
+                throw new IllegalStateException("History of " + connector + " unreadable: " + answer);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** The connector's config marker and target state, as replica 1 answers them now. */
+    private State finalRead(String connector) throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            Answer config = call("GET", replicaUrls.get(0) + "/connectors/" + connector + "/config", null);
+            if (config.status() == 404) {
+                return State.ABSENT;
+            }
+            Answer history = call("GET", replicaUrls.get(0) + "/connectors/" + connector + "/history", null);
+            if (config.status() == 200 && history.status() == 200) {
+                JsonNode versions = json(history).path("versions");
+                String target = versions.get(versions.size() - 1).path("target_state").asText(null);
+                JsonNode marker = json(config).path(Op.MARKER_KEY);
+                return new State(true, marker.isMissingNode() ? null : marker.asText(), target);
+            }
+            if (attempt > 60) {
+                throw new IllegalStateException("Config of " + connector + " unreadable: " + config);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** A status, a body, or -1 and the error when there was no answer. */
+    record Answer(int status, String body) {
+    }
+
+    Answer call(String method, String url, String body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                    .header("Authorization", authorization).header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(-1, "interrupted");
+        } catch (Exception e) {
+            return new Answer(-1, e.toString());
+        }
+    }
+
+    private Answer get(String url) {
+        return call("GET", url, null);
+    }
+
+    static JsonNode json(Answer answer) {
+        try {
+            return FaultClients.JSON.readTree(answer.body());
+        } catch (Exception e) {
+            throw new IllegalStateException("Not JSON: " + answer, e);
+        }
+    }
+
+    String workerUrl() {
+        return workerUrl;
+    }
+
+    List<String> replicaUrls() {
+        return replicaUrls;
+    }
+}
