@@ -1,28 +1,34 @@
 package io.switchboard.dataplane;
 
-import io.switchboard.core.WorkerClient;
+import io.switchboard.core.WorkerClient.ConnectCallException;
 import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
-import io.switchboard.processor.AutoRestart;
+import io.switchboard.dataplane.ReconcileAction.Delete;
+import io.switchboard.dataplane.ReconcilePlanner.Situation;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
-import io.switchboard.schemas.OffsetsRequest;
-import io.switchboard.schemas.OffsetsResult;
-import io.switchboard.schemas.RestartRequest;
-import io.switchboard.schemas.TargetState;
-import io.switchboard.schemas.TaskObservation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -31,138 +37,73 @@ import java.util.stream.Collectors;
  * only when the observed state differs from the target, and deletes what should not be there
  * (a connector changed or deleted directly on the worker is put back). It reports what it saw of
  * every desired connector, when that changed.
+ *
+ * <p>It coordinates three parts for each connector it looks at: it reads the connector from the
+ * worker ({@link WorkerView}), has the {@link ReconcilePlanner} decide what to do, has the
+ * {@link ReconcileExecutor} carry that out, and has the {@link ReconcileReporter} report what it
+ * saw. What it remembers of each connector is one {@link ConnectorMemory}, forgotten in one place
+ * ({@link ConnectorMemories#forget}) at the end of each full pass. Failing calls back off per
+ * connector ({@link ReconcileFailures}).
+ *
+ * <p>Concurrency: a full pass reconciles {@link #PARALLELISM} connectors at a time, the watcher's
+ * looks as many more on threads of their own, and {@link ReactiveReconciler} single connectors on
+ * its threads. A connector is reconciled by one thread at a time: each holds its
+ * {@link ConnectorClaims claim} while it reads, changes, remembers and reports it. A pass that finds
+ * a connector claimed leaves it to the holder, and one that began before a connector was
+ * reconciled on its own leaves it too, since what the pass read of it is older.
  */
 public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
-    private static final Set<String> SETTLED = Set.of("RUNNING", "PAUSED", "STOPPED");
+
+    /** How many connectors a pass reconciles at once (the worker takes concurrent calls; each waits on it). */
+    static final int PARALLELISM = 8;
+    /** A state a connector passes through on its way to what is desired is reported once it lasts this long. */
+    static final long SHOW_PASSING_STATES_AFTER_MS = 1_000;
+    static final long RECHECK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long after its last change the worker counts as busy with it. */
+    static final long BUSY_MS = 1_000;
 
     private final String cluster;
     private final ConnectClusterClient worker;
     private final Supplier<List<ConnectorState>> desired;
-    private final Consumer<ConnectorObservation> observations;
+    private final Function<String, Optional<ConnectorState>> desiredNow;
+    /** The config as the worker is given it: sealed secrets as they are, or opened for a worker that cannot open them. */
+    private final UnaryOperator<Map<String, String>> toWorker;
     private final Clock clock;
-    /** How many connectors a pass reconciles at once (the worker takes concurrent calls; each waits on it). */
-    static final int PARALLELISM = 8;
-    private final java.util.concurrent.ExecutorService pool = threads(PARALLELISM, "switchboard-reconcile");
+    private final ExecutorService pool = threads(PARALLELISM, "switchboard-reconcile");
     /**
      * Threads of the watcher's looks, apart from the full pass's: a pass whose calls wait on the
      * worker must not hold up the reports of connectors the worker has started meanwhile.
      */
-    private final java.util.concurrent.ExecutorService watchPool = threads(PARALLELISM, "switchboard-reconcile-watched");
-
-    private static java.util.concurrent.ExecutorService threads(int count, String name) {
-        return java.util.concurrent.Executors.newFixedThreadPool(count, r -> {
-            Thread thread = new Thread(r, name);
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-    // Each map is written for one connector by one thread at a time; different connectors in parallel.
-    private final Map<String, String> lastReported = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The last restart request carried out per connector, seeded from what was last observed. */
-    private final Map<String, String> restartsApplied = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The worker's answer to the last offsets change made per connector, seeded from what was last observed. */
-    private final Map<String, OffsetsResult> offsetsApplied = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The last active-topics reset made per connector, seeded from what was last observed. */
-    private final Map<String, String> topicsResetsApplied = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The desired version last made true on the worker; a difference at that version is drift. */
-    private final Map<String, Long> versionsApplied = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, List<String>> pendingRepairs = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Auto-restarts per connector: how many since it was last healthy, and when the last was. */
-    private record Restarts(int count, Long last) {
-    }
-
-    /** Active topics and offsets read per connector, and when; read again every {@link #DETAILS_EVERY_MS}. */
-    private record Details(List<String> topics, String offsets, long at) {
-    }
-
-    /** Reading offsets costs the worker an offset store per call, so they are read rarely when nothing else changed. */
-    static final long DETAILS_EVERY_MS = 300_000;
-    private final Map<String, Details> details = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Connectors whose status changed since their details were last read. */
-    private final java.util.Set<String> detailsDue = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ExecutorService watchPool = threads(PARALLELISM, "switchboard-reconcile-watched");
+    private final ConnectorClaims claims = new ConnectorClaims();
+    private final ConnectorMemories memories = new ConnectorMemories();
+    private final ReconcileFailures failures;
+    private final WorkerView view;
+    private final ReconcileExecutor executor;
+    private final ReconcileReporter reporter;
     private final DetailsReader detailsReader;
-    /** A state a connector passes through on its way to what is desired is reported once it lasts this long. */
-    static final long SHOW_PASSING_STATES_AFTER_MS = 1_000;
-    /** Since when each connector has been seen not yet as desired. */
-    private final Map<String, Long> unsettledSince = new java.util.concurrent.ConcurrentHashMap<>();
-    /** {@link #outcomes} as last reported, per connector. */
-    private final Map<String, String> outcomesReported = new java.util.concurrent.ConcurrentHashMap<>();
     /** When the reconciler last changed something on the worker. */
     private volatile long lastWorkerWrite;
-    private final Map<String, Restarts> autoRestarts = new java.util.concurrent.ConcurrentHashMap<>();
-    private final ReconcileFailures failures;
-    private final ConnectorClaims claims = new ConnectorClaims();
-    /** When a single connector was last reconciled on its own: a full pass that began earlier holds older news of it. */
-    private final Map<String, Long> reconciledAlone = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The config the worker was last seen or made to have, per connector: a single-connector reconcile need not read it. */
-    private final Map<String, Map<String, String>> workerConfigs = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** A target state asked of the worker, and when; asked again only after a while if it does not show. */
-    private record Requested(TargetState target, long at) {
-    }
-
-    private final Map<String, Requested> targetsRequested = new java.util.concurrent.ConcurrentHashMap<>();
-    /** How long a target state asked of a running, paused or stopped connector may take to show before it is asked again. */
-    static final long SETTLE_GRACE_MS = 5_000;
-    /** How often a target state is asked again of a connector that is failed, unassigned or restarting. */
-    static final long REQUEST_AGAIN_MS = 60_000;
-
-    /**
-     * The task configs reported before the reconciler changed a connector's config, until when to
-     * look for new ones, and when to read them next. Each read waits on the worker's herder thread,
-     * which is also the one that carries out config changes: the reads of one connector are spaced
-     * out, first {@link #TASK_CONFIGS_FIRST_READ_MS} after the change, then twice as long each time
-     * up to {@link #TASK_CONFIGS_READ_MAX_MS}, rather than made on every look at it.
-     */
-    private record StaleTasks(List<Map<String, String>> before, long until, long nextRead, long delay) {
-        StaleTasks(List<Map<String, String>> before, long now) {
-            this(before, now + TASK_CONFIGS_WATCH_MS, now + TASK_CONFIGS_FIRST_READ_MS, TASK_CONFIGS_FIRST_READ_MS);
-        }
-
-        StaleTasks readAt(long now) {
-            long next = Math.min(TASK_CONFIGS_READ_MAX_MS, delay * 2);
-            return new StaleTasks(before, until, now + next, next);
-        }
-    }
-
-    static final long TASK_CONFIGS_FIRST_READ_MS = 250;
-    static final long TASK_CONFIGS_READ_MAX_MS = 2_000;
-
-    private final Map<String, StaleTasks> staleTasks = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, List<Map<String, String>>> tasksReported = new java.util.concurrent.ConcurrentHashMap<>();
-    /** How long after a config change the worker's task configs are read on every observation until they change. */
-    static final long TASK_CONFIGS_WATCH_MS = 60_000;
-    /** An offsets change gives up after this many failed attempts in a row to reconcile a connector not stopped on the worker. */
-    static final int OFFSETS_GIVE_UP_ATTEMPTS = 3;
-    /** ... or after waiting this long for the worker to stop it. */
-    static final long OFFSETS_GIVE_UP_MS = 600_000;
-    private final Map<String, Long> offsetsWaitingSince = new java.util.concurrent.ConcurrentHashMap<>();
-    /** When the reconciler created each connector: one not listed yet so soon after is starting, not missing. */
-    private final Map<String, Long> createdAt = new java.util.concurrent.ConcurrentHashMap<>();
-    static final long CREATE_GRACE_MS = 30_000;
+    private final LongAdder fullPasses = new LongAdder();
+    private final LongAdder workerCalls = new LongAdder();
+    private final LongAdder workerErrors = new LongAdder();
 
     /** What reconciling one connector did: the calls that changed something, and whether it is now as desired. */
     record Result(int calls, boolean settled) {
         static final Result UNSETTLED = new Result(0, false);
     }
-    private final Function<String, Optional<ConnectorObservation>> lastObserved;
-
-    static final long RECHECK_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    private final Function<String, Optional<ConnectorState>> desiredNow;
-    /** The config as the worker is given it: sealed secrets as they are, or opened for a worker that cannot open them. */
-    private final java.util.function.UnaryOperator<Map<String, String>> toWorker;
 
     public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
                       Function<String, Optional<ConnectorObservation>> lastObserved,
                       Consumer<ConnectorObservation> observations, Clock clock) {
-        this(cluster, worker, desired, lastObserved, observations, clock, java.util.function.UnaryOperator.identity());
+        this(cluster, worker, desired, lastObserved, observations, clock, UnaryOperator.identity());
     }
 
     public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
                       Function<String, Optional<ConnectorObservation>> lastObserved,
                       Consumer<ConnectorObservation> observations, Clock clock,
-                      java.util.function.UnaryOperator<Map<String, String>> toWorker) {
+                      UnaryOperator<Map<String, String>> toWorker) {
         this(cluster, worker, desired, lastObserved, observations, clock, toWorker, null);
     }
 
@@ -175,18 +116,27 @@ public final class Reconciler {
     public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
                       Function<String, Optional<ConnectorObservation>> lastObserved,
                       Consumer<ConnectorObservation> observations, Clock clock,
-                      java.util.function.UnaryOperator<Map<String, String>> toWorker,
+                      UnaryOperator<Map<String, String>> toWorker,
                       Function<String, Optional<ConnectorState>> desiredNow) {
-        this.desiredNow = desiredNow;
-        this.failures = new ReconcileFailures(cluster);
-        this.toWorker = toWorker;
         this.cluster = cluster;
-        this.detailsReader = new DetailsReader(cluster, this::readDetailsAndReport, () -> busyWithin(BUSY_MS));
-        this.lastObserved = lastObserved;
         this.worker = worker;
         this.desired = desired;
-        this.observations = observations;
+        this.desiredNow = desiredNow;
+        this.toWorker = toWorker;
         this.clock = clock;
+        this.failures = new ReconcileFailures(cluster);
+        this.view = new WorkerView(worker, memories);
+        this.executor = new ReconcileExecutor(cluster, worker, clock, lastObserved);
+        this.detailsReader = new DetailsReader(cluster, this::readDetailsAndReport, () -> busyWithin(BUSY_MS));
+        this.reporter = new ReconcileReporter(cluster, worker, clock, observations, failures, memories, detailsReader);
+    }
+
+    private static ExecutorService threads(int count, String name) {
+        return Executors.newFixedThreadPool(count, r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -204,84 +154,42 @@ public final class Reconciler {
      * that. Answers the number of calls that changed something; the names in {@code only} that are
      * now as desired, or no longer desired, are removed from it.
      */
-    int reconcile(java.util.Set<String> only) {
+    int reconcile(Set<String> only) {
         long began = System.nanoTime();
         if (only == null) {
             fullPasses.increment();
         }
         Map<String, ConnectorState> wanted = only != null && desiredNow != null ? desiredOf(only)
                 : desired.get().stream().collect(Collectors.toMap(ConnectorState::getName, s -> s, (a, b) -> b));
-        Map<String, WorkerConnector> actual = only == null ? worker.connectors() : watchedOnWorker(only);
-        List<java.util.concurrent.Callable<Integer>> work = new ArrayList<>();
-        java.util.Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Map<String, WorkerConnector> actual = only == null ? view.all() : view.watched(only);
+        List<Callable<Integer>> work = new ArrayList<>();
+        Set<String> settled = ConcurrentHashMap.newKeySet();
         for (ConnectorState state : wanted.values()) {
-            if (only != null && !only.contains(state.getName())) {
-                continue;
-            }
-            work.add(() -> {
-                String name = state.getName();
-                if (!claims.tryClaim(name)) {
-                    return 0;
-                }
-                try {
-                    if (reconciledAloneSince(name, began)) {
-                        return 0;
-                    }
-                    ConnectorState current = state;
-                    if (desiredNow != null && System.nanoTime() - began > RECHECK_AFTER_NANOS) {
-                        try {
-                            Optional<ConnectorState> now = desiredNow.apply(name);
-                            if (now.isEmpty()) {
-                                return 0;
-                            }
-                            current = now.get();
-                        } catch (RuntimeException unknown) {
-                            // Cannot be read now: go on with what the pass began with.
-                        }
-                    }
-                    WorkerConnector running = actual.get(name);
-                    if (only != null && running == null && !createdAt.containsKey(name)) {
-                        // Not listed, or its config unknown here: the next full pass looks at it.
-                        return 0;
-                    }
-                    if (running != null) {
-                        workerConfigs.put(name, running.config());
-                    }
-                    Result result = reconcileOne(current, running, only == null);
+            if (only == null || only.contains(state.getName())) {
+                work.add(() -> claimed(state.getName(), () -> {
+                    Result result = reconcileInPass(state, actual.get(state.getName()), only == null, began);
                     if (result.settled()) {
-                        settled.add(name);
+                        settled.add(state.getName());
                     }
                     return result.calls();
-                } finally {
-                    claims.release(name);
-                }
-            });
+                }));
+            }
         }
         if (only == null) {
-            for (String name : actual.keySet()) {
-                if (!wanted.containsKey(name)) {
-                    work.add(() -> {
-                        if (!claims.tryClaim(name)) {
-                            return 0;
-                        }
-                        try {
-                            return reconciledAloneSince(name, began) ? 0 : deleteStray(name);
-                        } finally {
-                            claims.release(name);
-                        }
-                    });
-                }
+            for (Delete stray : ReconcilePlanner.strays(wanted.keySet(), actual.keySet())) {
+                String name = stray.name();
+                work.add(() -> claimed(name, () -> reconciledAloneSince(name, began) ? 0 : deleteStray(name)));
             }
         }
         int calls = 0;
         try {
-            for (java.util.concurrent.Future<Integer> done : (only == null ? pool : watchPool).invokeAll(work)) {
+            for (Future<Integer> done : (only == null ? pool : watchPool).invokeAll(work)) {
                 calls += done.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return calls;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             log.warn("Reconciling cluster {} failed: {}", cluster, e.getCause().toString());
         }
         if (only != null) {
@@ -289,33 +197,57 @@ public final class Reconciler {
             only.retainAll(wanted.keySet());
             return calls;
         }
-        java.util.Set<String> keep = new java.util.HashSet<>(wanted.keySet());
-        lastReported.keySet().retainAll(keep);
-        versionsApplied.keySet().retainAll(keep);
-        autoRestarts.keySet().retainAll(keep);
-        details.keySet().retainAll(keep);
-        unsettledSince.keySet().retainAll(keep);
-        outcomesReported.keySet().retainAll(keep);
-        detailsDue.retainAll(keep);
-        restartsApplied.keySet().retainAll(keep);
-        offsetsApplied.keySet().retainAll(keep);
-        topicsResetsApplied.keySet().retainAll(keep);
-        targetsRequested.keySet().retainAll(keep);
-        staleTasks.keySet().retainAll(keep);
-        tasksReported.keySet().retainAll(keep);
-        offsetsWaitingSince.keySet().retainAll(keep);
-        createdAt.values().removeIf(at -> clock.millis() - at > CREATE_GRACE_MS);
-        createdAt.keySet().retainAll(keep);
-        // Strays still on the worker keep their back-off until they are gone.
-        keep.addAll(actual.keySet());
-        failures.retainAll(keep);
-        workerConfigs.keySet().retainAll(keep);
-        reconciledAlone.keySet().retainAll(keep);
+        // Strays still on the worker keep their back-off and what is known of them until they are gone.
+        Set<String> onWorker = new HashSet<>(wanted.keySet());
+        onWorker.addAll(actual.keySet());
+        failures.retainAll(onWorker);
+        memories.forget(wanted.keySet(), onWorker, claims, clock.millis(), ReconcilePlanner.CREATE_GRACE_MS);
         return calls;
     }
 
+    /** Runs {@code step} holding the connector's claim, or answers 0 at once if someone else holds it. */
+    private int claimed(String name, Callable<Integer> step) throws Exception {
+        if (!claims.tryClaim(name)) {
+            return 0;
+        }
+        try {
+            return step.call();
+        } finally {
+            claims.release(name);
+        }
+    }
+
+    /** One desired connector's part of a pass; the caller holds its claim. */
+    private Result reconcileInPass(ConnectorState state, WorkerConnector running, boolean fullPass, long began) {
+        String name = state.getName();
+        if (reconciledAloneSince(name, began)) {
+            return Result.UNSETTLED;
+        }
+        ConnectorState current = state;
+        if (desiredNow != null && System.nanoTime() - began > RECHECK_AFTER_NANOS) {
+            try {
+                Optional<ConnectorState> now = desiredNow.apply(name);
+                if (now.isEmpty()) {
+                    return Result.UNSETTLED;
+                }
+                current = now.get();
+            } catch (RuntimeException unknown) {
+                // Cannot be read now: go on with what the pass began with.
+            }
+        }
+        ConnectorMemory memory = memories.of(name);
+        if (!fullPass && running == null && memory.createdAt() == null) {
+            // Not listed, or its config unknown here: the next full pass looks at it.
+            return Result.UNSETTLED;
+        }
+        if (running != null) {
+            memory.workerConfig = running.config();
+        }
+        return reconcileOne(current, running, fullPass, memory);
+    }
+
     /** The desired state of just these connectors, read one by one rather than with the whole store. */
-    private Map<String, ConnectorState> desiredOf(java.util.Set<String> names) {
+    private Map<String, ConnectorState> desiredOf(Set<String> names) {
         Map<String, ConnectorState> wanted = new HashMap<>();
         for (String name : names) {
             try {
@@ -346,58 +278,27 @@ public final class Reconciler {
                     : desiredNow != null ? desiredNow.apply(name)
                     : desired.get().stream().filter(s -> s.getName().equals(name)).findFirst();
             if (state.isEmpty()) {
-                boolean gone = !workerConfigs.containsKey(name) && worker.config(name).isEmpty() || deleteStray(name) > 0;
-                if (gone) {
-                    workerConfigs.remove(name);
+                boolean gone = memories.workerConfig(name) == null && worker.config(name).isEmpty() || deleteStray(name) > 0;
+                ConnectorMemory memory = memories.peek(name);
+                if (gone && memory != null) {
+                    memory.workerConfig = null;
                 }
                 return gone;
             }
             if (!failures.due(name, desiredKey(state.get()), clock.millis())) {
                 return false;
             }
-            WorkerConnector running = freshlyCreated(state.get()) ? null : fetch(name);
-            return reconcileOne(state.get(), running, slowReads).settled();
+            ConnectorMemory memory = memories.of(name);
+            WorkerConnector running = freshlyCreated(state.get(), memory) ? null : view.one(name, memory);
+            return reconcileOne(state.get(), running, slowReads, memory).settled();
         } catch (RuntimeException e) {
             // The worker cannot be read now: a pass tries again.
             log.debug("Reconciling connector {} on cluster {} alone failed: {}", name, cluster, e.toString());
             return false;
         } finally {
-            reconciledAlone.put(name, System.nanoTime());
+            memories.of(name).reconciledAlone = System.nanoTime();
             claims.release(name);
         }
-    }
-
-    /**
-     * The watched connectors as the worker has them, read cheaply: their statuses in one call, and
-     * the configs the reconciler last saw or gave them. Those whose config it does not know are left out.
-     */
-    private Map<String, WorkerConnector> watchedOnWorker(java.util.Set<String> names) {
-        Map<String, WorkerConnector> out = new HashMap<>();
-        if (statusFeed != null && statusFeed.caughtUp()) {
-            lastStatusesRead = 0;
-            for (String name : names) {
-                Map<String, String> config = workerConfigs.get(name);
-                if (config != null) {
-                    statusFeed.status(name).ifPresent(status -> out.put(name, fromFeed(name, config, status)));
-                }
-            }
-            return out;
-        }
-        long began = System.nanoTime();
-        Map<String, com.fasterxml.jackson.databind.JsonNode> statuses;
-        try {
-            statuses = worker.statuses();
-        } finally {
-            lastStatusesRead = System.nanoTime() - began;
-        }
-        for (String name : names) {
-            Map<String, String> config = workerConfigs.get(name);
-            com.fasterxml.jackson.databind.JsonNode status = statuses.get(name);
-            if (config != null && status != null) {
-                out.put(name, new WorkerConnector(name, config, status.path("type").asText(null), status));
-            }
-        }
-        return out;
     }
 
     /**
@@ -405,94 +306,35 @@ public final class Reconciler {
      * its REST API is read. Set before the reconciler is used.
      */
     public void readStatusesFrom(WorkerStatusFeed feed) {
-        this.statusFeed = feed;
+        view.readStatusesFrom(feed);
     }
-
-    private volatile WorkerStatusFeed statusFeed;
 
     /** Whether statuses are read without calling the worker (its status topic is read as it is written). */
     boolean readsStatusesFreely() {
-        WorkerStatusFeed feed = statusFeed;
-        return feed != null && feed.caughtUp();
+        return view.readsStatusesFreely();
     }
-
-    /**
-     * The type each connector class has, as the worker's REST answers last showed it: the status
-     * topic does not hold a connector's type.
-     */
-    private final Map<String, String> typeByClass = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private WorkerConnector fromFeed(String name, Map<String, String> config, com.fasterxml.jackson.databind.JsonNode status) {
-        String connectorClass = config.get("connector.class");
-        return new WorkerConnector(name, config, connectorClass == null ? null : typeByClass.get(connectorClass), status);
-    }
-
-    private void learnType(WorkerConnector running) {
-        if (running != null && running.type() != null && !running.type().isEmpty() && running.config() != null) {
-            String connectorClass = running.config().get("connector.class");
-            if (connectorClass != null && typeByClass.size() < 10_000) {
-                typeByClass.put(connectorClass, running.type());
-            }
-        }
-    }
-
-    private volatile long lastStatusesRead;
 
     /** How long the last read of every connector's status from the worker took, in nanoseconds. */
     long lastStatusesReadNanos() {
-        return lastStatusesRead;
+        return view.lastStatusesReadNanos();
     }
 
     /** Whether the connector was reconciled on its own after {@code nanoTime}: what a pass read before is older. */
     private boolean reconciledAloneSince(String name, long nanoTime) {
-        Long at = reconciledAlone.get(name);
+        ConnectorMemory memory = memories.peek(name);
+        Long at = memory == null ? null : memory.reconciledAlone;
         return at != null && at - nanoTime > 0;
     }
 
     /** A connector just created that this reconciler has never seen on the worker: no need to ask the worker for it. */
-    private boolean freshlyCreated(ConnectorState state) {
-        return state.getVersion() == 1 && !workerConfigs.containsKey(state.getName())
-                && !lastReported.containsKey(state.getName());
-    }
-
-    /** One connector as the worker has it, or null when it does not have it. */
-    private WorkerConnector fetch(String name) {
-        Map<String, String> config = workerConfigs.get(name);
-        WorkerStatusFeed feed = statusFeed;
-        if (config != null && feed != null && feed.caughtUp()) {
-            Optional<com.fasterxml.jackson.databind.JsonNode> fed = feed.status(name);
-            if (fed.isPresent()) {
-                return fromFeed(name, config, fed.get());
-            }
-        }
-        Optional<com.fasterxml.jackson.databind.JsonNode> status = worker.status(name);
-        if (config == null || status.isEmpty()) {
-            config = worker.config(name).orElse(null);
-            if (config == null) {
-                workerConfigs.remove(name);
-                return null;
-            }
-            workerConfigs.put(name, config);
-        }
-        return new WorkerConnector(name, config, status.map(st -> st.path("type").asText(null)).orElse(null), status.orElse(null));
+    private static boolean freshlyCreated(ConnectorState state, ConnectorMemory memory) {
+        return state.getVersion() == 1 && memory.workerConfig == null && memory.lastReported == null;
     }
 
     private static String desiredKey(ConnectorState state) {
         return state.getLastCommandId() + "/" + state.getVersion();
     }
 
-    /** Runs a step that is carried out once per request; its failure is kept and does not hold up the rest. */
-    private int attempt(List<RuntimeException> errors, java.util.function.IntSupplier step) {
-        try {
-            return step.getAsInt();
-        } catch (RuntimeException e) {
-            errors.add(e);
-            return 0;
-        }
-    }
-
-    /** Makes one desired connector true on the worker, unless it is waiting out a back-off after failures. */
-    /** @param fullPass whether this look may make the reads that wait on the worker's herder thread */
     /** Full passes over every connector since start. */
     public long fullPasses() {
         return fullPasses.sum();
@@ -508,22 +350,28 @@ public final class Reconciler {
         return workerErrors.sum();
     }
 
-    private final java.util.concurrent.atomic.LongAdder fullPasses = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder workerCalls = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder workerErrors = new java.util.concurrent.atomic.LongAdder();
-
-    private Result reconcileOne(ConnectorState desired, WorkerConnector running, boolean fullPass) {
-        learnType(running);
-        ConnectorState state = asCarriedOut(desired);
-        String name = state.getName();
+    /**
+     * Makes one desired connector true on the worker, unless it is waiting out a back-off after
+     * failures, and reports it. The caller holds its claim.
+     *
+     * @param fullPass whether this look may make the reads that wait on the worker's herder thread
+     */
+    private Result reconcileOne(ConnectorState desired, WorkerConnector running, boolean fullPass, ConnectorMemory memory) {
+        view.learnType(running);
+        String name = desired.getName();
+        ConnectorState state = ReconcilePlanner.stopsForOffsets(desired)
+                ? ReconcilePlanner.asCarriedOut(desired, executor.rememberedOffsets(name, memory)) : desired;
         long now = clock.millis();
         if (!failures.due(name, desiredKey(state), now)) {
             return Result.UNSETTLED;
         }
+        Supplier<Optional<ConnectorObservation>> lastObserved = executor.lastObservation(name);
         List<RuntimeException> errors = new ArrayList<>();
         int calls = 0;
         try {
-            calls = apply(state, running, errors);
+            Situation situation = new Situation(state, toWorker.apply(state.getConfig()), running, memory, lastObserved,
+                    failures.visible(name), clock.millis());
+            calls = executor.execute(name, ReconcilePlanner.plan(situation), memory, errors);
         } catch (RuntimeException e) {
             errors.add(0, e);
         }
@@ -542,20 +390,22 @@ public final class Reconciler {
             }
             failures.failed(name, desiredKey(state), state.getTargetState().name(),
                     running == null ? "ABSENT" : running.state(), first, now);
-            giveUpOffsetsIfStuck(state, running);
+            Situation failed = new Situation(state, state.getConfig(), running, memory, lastObserved,
+                    failures.visible(name), clock.millis());
+            executor.execute(name, ReconcilePlanner.offsetsGiveUp(failed), memory, errors);
         }
-        boolean settled = errors.isEmpty() && calls == 0 && settled(state, running);
+        boolean settled = errors.isEmpty() && calls == 0 && ReconcilePlanner.settled(state, running, memory);
         if (settled) {
-            unsettledSince.remove(name);
-        } else if (!fullPass && errors.isEmpty() && outcomes(name).equals(outcomesReported.get(name))
-                && now - unsettledSince.computeIfAbsent(name, n -> now) < SHOW_PASSING_STATES_AFTER_MS) {
+            memory.unsettledSince = null;
+        } else if (!fullPass && errors.isEmpty() && reporter.outcomesReported(name, memory)
+                && now - unsettledSince(memory, now) < SHOW_PASSING_STATES_AFTER_MS) {
             // On its way to what is desired (a pause the worker is carrying out): the state it
             // passes through is reported only if it lasts, which spares the processor an
             // observation per step of every connector in a burst.
             return new Result(calls, false);
         }
         try {
-            report(state, running, fullPass);
+            reporter.report(state, running, fullPass, memory);
         } catch (RuntimeException e) {
             // Reported on a later pass.
             return new Result(calls, false);
@@ -563,115 +413,19 @@ public final class Reconciler {
         return new Result(calls, settled);
     }
 
-    /**
-     * The connector as the data plane must make it now: while an offsets request that stops it first
-     * is not carried out, stopped whatever its target state (so the offsets can change), and back to
-     * its target state once the worker has answered the request.
-     */
-    private ConnectorState asCarriedOut(ConnectorState state) {
-        OffsetsRequest pending = state.getPendingOffsets();
-        if (pending == null || !pending.getStopFirst() || state.getTargetState() == TargetState.STOPPED
-                || offsetsDone(state.getName(), pending)) {
-            return state;
+    /** Since when the connector has been seen not yet as desired, from now if it was not before. */
+    private static long unsettledSince(ConnectorMemory memory, long now) {
+        if (memory.unsettledSince == null) {
+            memory.unsettledSince = now;
         }
-        return ConnectorState.newBuilder(state).setTargetState(TargetState.STOPPED).build();
-    }
-
-    private boolean offsetsDone(String name, OffsetsRequest pending) {
-        OffsetsResult done = offsetsApplied.computeIfAbsent(name,
-                n -> lastObserved.apply(n).map(ConnectorObservation::getOffsetsApplied).orElse(null));
-        return done != null && done.getId().equals(pending.getId());
-    }
-
-    /** What the reconciler carried out for a connector, which requests wait to see reported. */
-    private String outcomes(String name) {
-        return restartsApplied.get(name) + "|" + offsetsApplied.get(name) + "|" + topicsResetsApplied.get(name)
-                + "|" + pendingRepairs.get(name) + "|" + failures.visible(name).orElse(null);
+        return memory.unsettledSince;
     }
 
     private static boolean isUnreachable(RuntimeException e) {
-        return e instanceof WorkerClient.ConnectCallException c && c.status() == 0;
+        return e instanceof ConnectCallException c && c.status() == 0;
     }
 
-    /** Whether the worker shows the connector as desired: nothing more to do or to watch for. */
-    private boolean settled(ConnectorState state, WorkerConnector running) {
-        if (running == null || running.status() == null || staleTasks.containsKey(state.getName())) {
-            return false;
-        }
-        String target = state.getTargetState().name();
-        if (!target.equals(running.state())) {
-            return false;
-        }
-        var tasks = running.status().path("tasks");
-        if (state.getTargetState() == TargetState.RUNNING && tasks.isEmpty()) {
-            return false;
-        }
-        for (var task : tasks) {
-            if (!target.equals(task.path("state").asText())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The calls that make one connector as desired; answers how many changed something. */
-    private int apply(ConnectorState state, WorkerConnector running, List<RuntimeException> errors) {
-        String name = state.getName();
-        boolean drift = Long.valueOf(state.getVersion()).equals(versionsApplied.get(name));
-        Map<String, String> config = toWorker.apply(state.getConfig());
-        if (running == null) {
-            Long created = createdAt.get(name);
-            if (created != null && clock.millis() - created < CREATE_GRACE_MS) {
-                // Created moments ago: a worker lists a connector only once it has started it.
-                return 0;
-            }
-            try {
-                worker.create(name, config, state.getTargetState().name());
-            } catch (WorkerClient.WorkerRejection e) {
-                if (e.status() == 409 && String.valueOf(e.getMessage()).contains("already exists")) {
-                    // Created, but not started yet: it has no status to read. Looked at again later.
-                    return 0;
-                }
-                throw e;
-            }
-            workerConfigs.put(name, config);
-            createdAt.put(name, clock.millis());
-            targetsRequested.put(name, new Requested(state.getTargetState(), clock.millis()));
-            repaired(name, drift, "created");
-            versionsApplied.put(name, state.getVersion());
-            return 1;
-        }
-        int changes = 0;
-        if (!running.config().equals(config)) {
-            worker.putConfig(name, config);
-            workerConfigs.put(name, config);
-            List<Map<String, String>> before = tasksReported.computeIfAbsent(name,
-                    n -> lastObserved.apply(n).map(ConnectorObservation::getTaskConfigs).orElse(List.of()));
-            staleTasks.put(name, new StaleTasks(before, clock.millis()));
-            repaired(name, drift, "config");
-            changes++;
-        }
-        // Offsets first: a connector resumed since they were asked for is still stopped on the worker.
-        changes += modifyOffsetsIfAsked(state, running);
-        int aligned = alignTargetState(name, state.getTargetState(), running.state());
-        if (aligned > 0 && SETTLED.contains(running.state())) {
-            repaired(name, drift, state.getTargetState().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        changes += aligned;
-        // Requests carried out once: one the worker cannot take now is tried again later, and does
-        // not hold up the rest.
-        int calls = changes + attempt(errors, () -> restartIfAsked(state))
-                + attempt(errors, () -> resetTopicsIfAsked(state))
-                + attempt(errors, () -> autoRestartIfFailed(state, running));
-        // Only a pass that found everything as desired marks the version as applied: what
-        // differs later at that version was changed by someone else.
-        if (changes == 0 && SETTLED.contains(running.state())) {
-            versionsApplied.put(name, state.getVersion());
-        }
-        return calls;
-    }
-
-    /** Deletes a connector that is on the worker but not desired. */
+    /** Deletes a connector that is on the worker but not desired. The caller holds its claim. */
     private int deleteStray(String name) {
         long now = clock.millis();
         if (!failures.due(name, "deleted", now)) {
@@ -680,7 +434,10 @@ public final class Reconciler {
         try {
             worker.delete(name);
             lastWorkerWrite = clock.millis();
-            workerConfigs.remove(name);
+            ConnectorMemory memory = memories.peek(name);
+            if (memory != null) {
+                memory.workerConfig = null;
+            }
             failures.succeeded(name);
             return 1;
         } catch (RuntimeException e) {
@@ -698,9 +455,6 @@ public final class Reconciler {
         detailsReader.close();
     }
 
-    /** How long after its last change the worker counts as busy with it. */
-    static final long BUSY_MS = 1_000;
-
     /**
      * Whether the reconciler changed something on the worker within the last {@code ms}: the
      * worker's herder thread is then busy carrying it out (a create is a config write and a
@@ -712,341 +466,13 @@ public final class Reconciler {
 
     /** Reads one connector's active topics and offsets, then reports it again with them (and its task configs). */
     private void readDetailsAndReport(String name) {
-        if (!detailsDue.contains(name)) {
-            return;
-        }
-        try {
-            details.put(name, new Details(worker.activeTopics(name), worker.offsets(name), clock.millis()));
-            detailsDue.remove(name);
-        } catch (RuntimeException e) {
-            // The worker cannot say now: the periodic pass reads them.
+        if (!reporter.readDetails(name)) {
             return;
         }
         try {
             reconcileConnector(name, null, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Restarts failed parts of a connector that opted in, after the back-off; resets once it is healthy. */
-    private int autoRestartIfFailed(ConnectorState state, WorkerConnector running) {
-        String name = state.getName();
-        if (!AutoRestart.enabled(state.getConfig()) || running.status() == null) {
-            return 0;
-        }
-        Restarts restarts = autoRestarts.computeIfAbsent(name, n -> lastObserved.apply(n)
-                .map(o -> new Restarts(o.getAutoRestarts(), o.getLastAutoRestart()))
-                .orElse(new Restarts(0, null)));
-        boolean failed = "FAILED".equals(running.state());
-        for (var task : running.status().path("tasks")) {
-            failed |= "FAILED".equals(task.path("state").asText());
-        }
-        if (!failed) {
-            if (restarts.count() > 0 && "RUNNING".equals(running.state())) {
-                autoRestarts.put(name, new Restarts(0, restarts.last()));
-            }
-            return 0;
-        }
-        long now = clock.millis();
-        if (!AutoRestart.due(restarts.count(), restarts.last(), now, AutoRestart.maxRestarts(state.getConfig()))) {
-            return 0;
-        }
-        worker.restart(name, true, true);
-        autoRestarts.put(name, new Restarts(restarts.count() + 1, now));
-        log.info("Auto-restarted failed connector {} on cluster {} (restart {})", name, cluster, restarts.count() + 1);
-        return 1;
-    }
-
-    private void repaired(String name, boolean drift, String what) {
-        if (drift) {
-            log.info("Connector {} on cluster {} was changed on the worker; put back: {}", name, cluster, what);
-            pendingRepairs.computeIfAbsent(name, n -> new ArrayList<>()).add(what);
-        }
-    }
-
-    /** Carries out a restart request once; the id of the last one done travels with the observations. */
-    private int restartIfAsked(ConnectorState state) {
-        RestartRequest pending = state.getPendingRestart();
-        if (pending == null) {
-            return 0;
-        }
-        String name = state.getName();
-        String applied = restartsApplied.computeIfAbsent(name,
-                n -> lastObserved.apply(n).map(ConnectorObservation::getRestartApplied).orElse(null));
-        if (pending.getId().equals(applied)) {
-            return 0;
-        }
-        if (pending.getTask() == null) {
-            worker.restart(name, pending.getIncludeTasks(), pending.getOnlyFailed());
-        } else {
-            worker.restartTask(name, pending.getTask());
-        }
-        restartsApplied.put(name, pending.getId());
-        return 1;
-    }
-
-    /**
-     * Makes the offsets change asked for once, while the connector is stopped on the worker, and
-     * keeps the worker's answer. Answers that say "not now" (a rebalance, a stop still under way, a
-     * connector not yet created there, a timeout) are tried again on the next pass; a refusal of the
-     * offsets themselves is the answer.
-     */
-    private int modifyOffsetsIfAsked(ConnectorState state, WorkerConnector running) {
-        OffsetsRequest pending = state.getPendingOffsets();
-        if (pending == null) {
-            return 0;
-        }
-        String name = state.getName();
-        OffsetsResult done = offsetsApplied.computeIfAbsent(name,
-                n -> lastObserved.apply(n).map(ConnectorObservation::getOffsetsApplied).orElse(null));
-        if (done != null && done.getId().equals(pending.getId())) {
-            return 0;
-        }
-        if (!"STOPPED".equals(running.state())) {
-            if (state.getTargetState() != TargetState.STOPPED) {
-                // Resumed before the worker ever stopped it: the offsets can no longer be changed.
-                offsetsApplied.put(name, new OffsetsResult(pending.getId(), 400, notStopped(name), null, null));
-            } else {
-                giveUpOffsetsIfStuck(state, running);
-            }
-            return 0;
-        }
-        offsetsWaitingSince.remove(name);
-        try {
-            // A request that stopped the connector for the change says what the offsets were before it.
-            String previous = pending.getStopFirst() ? worker.offsets(name) : null;
-            String message = worker.modifyOffsets(name, pending.getOffsets());
-            offsetsApplied.put(name, new OffsetsResult(pending.getId(), 200, message, previous, clock.millis()));
-        } catch (WorkerClient.WorkerRejection e) {
-            if (e.status() == 404 || e.status() == 409 || e.getMessage().contains("must be in the STOPPED state")) {
-                return 0;
-            }
-            offsetsApplied.put(name, new OffsetsResult(pending.getId(), e.status(), e.getMessage(), null, clock.millis()));
-        } catch (WorkerClient.ConnectCallException e) {
-            String message = e.workerMessage();
-            if (e.status() < 500 || message == null || message.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
-                throw e;
-            }
-            // The plugin refused the offsets: the worker reports that as a server error.
-            offsetsApplied.put(name, new OffsetsResult(pending.getId(), e.status(), message, null, clock.millis()));
-        }
-        return 1;
-    }
-
-    /**
-     * An offsets change waits for the worker to stop the connector; when the worker keeps refusing
-     * what the reconciler asks ({@link #OFFSETS_GIVE_UP_ATTEMPTS} failures in a row) or has not
-     * stopped it in {@link #OFFSETS_GIVE_UP_MS}, the change ends as not made, saying why.
-     */
-    private void giveUpOffsetsIfStuck(ConnectorState state, WorkerConnector running) {
-        OffsetsRequest pending = state.getPendingOffsets();
-        String name = state.getName();
-        if (pending == null || state.getTargetState() != TargetState.STOPPED
-                || running != null && "STOPPED".equals(running.state())) {
-            return;
-        }
-        OffsetsResult done = offsetsApplied.computeIfAbsent(name,
-                n -> lastObserved.apply(n).map(ConnectorObservation::getOffsetsApplied).orElse(null));
-        if (done != null && done.getId().equals(pending.getId())) {
-            return;
-        }
-        long now = clock.millis();
-        long since = offsetsWaitingSince.compute(name, (n, at) -> at == null ? now : at);
-        Optional<io.switchboard.schemas.ReconcileFailure> failing = failures.visible(name);
-        boolean refused = failing.isPresent() && failing.get().getAttempts() >= OFFSETS_GIVE_UP_ATTEMPTS;
-        if (!refused && now - since < OFFSETS_GIVE_UP_MS) {
-            return;
-        }
-        String why = refused ? failing.get().getError()
-                : "it is still " + (running == null ? "not on the worker" : running.state()) + " after "
-                        + OFFSETS_GIVE_UP_MS / 60_000 + " minutes";
-        offsetsApplied.put(name, new OffsetsResult(pending.getId(), 409, WorkerMessages.oneLine(
-                "The offsets of connector " + name + " were not changed: the worker did not stop it (" + why + ")"), null, null));
-        offsetsWaitingSince.remove(name);
-        log.warn("Gave up changing the offsets of connector {} on cluster {}: the worker did not stop it ({})", name, cluster, why);
-    }
-
-    static String notStopped(String name) {
-        return "Connectors must be in the STOPPED state before their offsets can be modified. This can be done "
-                + "for the specified connector by issuing a 'PUT' request to the '/connectors/" + name + "/stop' endpoint";
-    }
-
-    /** Resets the worker's record of the connector's active topics once per request. */
-    private int resetTopicsIfAsked(ConnectorState state) {
-        String pending = state.getPendingTopicsReset();
-        if (pending == null) {
-            return 0;
-        }
-        String name = state.getName();
-        String done = topicsResetsApplied.computeIfAbsent(name,
-                n -> lastObserved.apply(n).map(ConnectorObservation::getTopicsResetApplied).orElse(null));
-        if (pending.equals(done)) {
-            return 0;
-        }
-        worker.resetActiveTopics(name);
-        topicsResetsApplied.put(name, pending);
-        return 1;
-    }
-
-    /**
-     * Asks the worker for the target state whatever the connector's state there (a failed
-     * connector can be stopped or paused too), except resuming one that is failed, unassigned or
-     * restarting: that is a restart's job. A state asked for is asked again only if it has not
-     * shown after a while ({@link #SETTLE_GRACE_MS}, or {@link #REQUEST_AGAIN_MS} for a connector
-     * that may never show it, such as a failed one that was paused).
-     */
-    private int alignTargetState(String name, TargetState target, String observed) {
-        if (observed.equals(target.name()) || target == TargetState.RUNNING && !SETTLED.contains(observed)) {
-            return 0;
-        }
-        long now = clock.millis();
-        Requested last = targetsRequested.get(name);
-        long patience = SETTLED.contains(observed) ? SETTLE_GRACE_MS : REQUEST_AGAIN_MS;
-        if (last != null && last.target() == target && now - last.at() < patience) {
-            return 0;
-        }
-        switch (target) {
-            case RUNNING -> worker.resume(name);
-            case PAUSED -> worker.pause(name);
-            case STOPPED -> worker.stop(name);
-            default -> {
-                return 0;
-            }
-        }
-        targetsRequested.put(name, new Requested(target, now));
-        return 1;
-    }
-
-    private static String fingerprintOf(Object status, ConnectorObservation observation) {
-        return status + "|" + observation.getRestartApplied() + "|" + observation.getAutoRestarts()
-                + "|" + observation.getLastAutoRestart() + "|" + observation.getOffsetsApplied()
-                + "|" + observation.getTopicsResetApplied() + "|" + observation.getReconcileFailure();
-    }
-
-    /**
-     * The connector's active topics and offsets: read again when its status changed or the last
-     * reading is {@link #DETAILS_EVERY_MS} old; kept as they were when the worker cannot say now.
-     */
-    private Details detailsOf(String name, String statusFingerprint, boolean fullPass) {
-        Details known = details.get(name);
-        String reported = lastReported.get(name);
-        boolean statusChanged = reported == null || !reported.startsWith(statusFingerprint + "|");
-        if (statusChanged) {
-            detailsDue.add(name);
-        }
-        long now = clock.millis();
-        // Offsets cost the worker an offset store per read: off a full pass they are read on a
-        // thread of their own after the status is reported, never on the way to reporting it.
-        if (!fullPass) {
-            if (statusChanged) {
-                detailsReader.request(name);
-            }
-            return known;
-        }
-        if (statusChanged && known != null && now - known.at() < 1_000) {
-            // Read just now, by the details reader that is reporting them.
-            detailsDue.remove(name);
-            return known;
-        }
-        if (known != null && !detailsDue.contains(name) && now - known.at() < DETAILS_EVERY_MS) {
-            return known;
-        }
-        try {
-            Details fresh = new Details(worker.activeTopics(name), worker.offsets(name), now);
-            details.put(name, fresh);
-            detailsDue.remove(name);
-            return fresh;
-        } catch (RuntimeException e) {
-            return known;
-        }
-    }
-
-    /**
-     * Reports what the worker shows of a connector, when that changed: its status, and the
-     * reconciler's failure while it is failing. A connector the worker does not have (yet) is
-     * reported only while failing, as UNASSIGNED with no tasks.
-     */
-    private void report(ConnectorState state, WorkerConnector running, boolean fullPass) {
-        String name = state.getName();
-        Optional<io.switchboard.schemas.ReconcileFailure> failure = failures.visible(name);
-        com.fasterxml.jackson.databind.JsonNode status = running == null ? null : running.status();
-        if (status == null && failure.isEmpty()) {
-            return;
-        }
-        List<TaskObservation> tasks = new ArrayList<>();
-        if (status != null) {
-            status.path("tasks").forEach(t -> tasks.add(new TaskObservation(t.path("id").asInt(), t.path("state").asText(),
-                    t.path("worker_id").asText(null), t.hasNonNull("trace") ? t.get("trace").asText() : null,
-                    t.hasNonNull("version") ? t.get("version").asText() : null)));
-        }
-        com.fasterxml.jackson.databind.JsonNode connector = status == null
-                ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : status.path("connector");
-        ConnectorObservation observation = ConnectorObservation.newBuilder()
-                .setCluster(cluster)
-                .setConnector(name)
-                .setObservedAt(clock.millis())
-                .setState(connector.path("state").asText("UNASSIGNED"))
-                .setWorkerId(connector.path("worker_id").asText(null))
-                .setTrace(connector.hasNonNull("trace") ? connector.get("trace").asText() : null)
-                .setVersion(connector.hasNonNull("version") ? connector.get("version").asText() : null)
-                .setType(running == null ? null : running.type())
-                .setTasks(tasks)
-                .setRestartApplied(restartsApplied.get(name))
-                .setOffsetsApplied(offsetsApplied.get(name))
-                .setTopicsResetApplied(topicsResetsApplied.get(name))
-                .setRepairs(pendingRepairs.getOrDefault(name, List.of()))
-                .setAutoRestarts(autoRestarts.getOrDefault(name, new Restarts(0, null)).count())
-                .setLastAutoRestart(autoRestarts.getOrDefault(name, new Restarts(0, null)).last())
-                .setReconcileFailure(failure.orElse(null))
-                .build();
-        Details known = status == null ? details.get(name) : detailsOf(name, fingerprintOf(status, observation), fullPass);
-        if (known != null) {
-            observation.setActiveTopics(known.topics());
-            observation.setOffsets(known.offsets());
-            observation.setDetailsObservedAt(known.at());
-        }
-        String fingerprint = fingerprintOf(status, observation) + "|" + (known == null ? "" : known.topics() + "|" + known.offsets());
-        List<Map<String, String>> taskConfigs = null;
-        StaleTasks stale = staleTasks.get(name);
-        long now = clock.millis();
-        if (stale != null && now > stale.until()) {
-            staleTasks.remove(name);
-        } else if (stale != null && status != null && now >= stale.nextRead()) {
-            // After a config change the reconciler made, the tasks are read until they show it:
-            // the status alone need not change when the worker reconfigures the tasks.
-            taskConfigs = worker.taskConfigs(name);
-            if (!taskConfigs.equals(stale.before())) {
-                staleTasks.remove(name);
-            } else {
-                staleTasks.put(name, stale.readAt(now));
-            }
-        }
-        boolean tasksChanged = taskConfigs != null && !taskConfigs.equals(tasksReported.get(name));
-        if (tasksChanged || !fingerprint.equals(lastReported.get(name)) || !observation.getRepairs().isEmpty()) {
-            // Otherwise task configs change only when the tasks do: they are read when the status
-            // changed. If the worker cannot answer now (it rebalances), nothing is reported and the
-            // next pass tries again, pending repairs included.
-            if (taskConfigs == null) {
-                List<Map<String, String>> reportedTasks = tasksReported.get(name);
-                // The configs of the tasks change with their number (a config change is read above):
-                // a status change that keeps the tasks needs no read of them, except on a full pass.
-                boolean sameTasks = reportedTasks != null && reportedTasks.size() == tasks.size();
-                if (!sameTasks && !fullPass && status != null) {
-                    // Reading task configs waits on the worker's herder thread, which is busy
-                    // creating while connectors are being created: the details reader reads them.
-                    detailsDue.add(name);
-                    detailsReader.request(name);
-                }
-                taskConfigs = status == null || !fullPass ? tasksReported.getOrDefault(name, List.of())
-                        : worker.taskConfigs(name);
-            }
-            observation.setTaskConfigs(taskConfigs);
-            observations.accept(observation);
-            outcomesReported.put(name, outcomes(name));
-            lastReported.put(name, fingerprint);
-            tasksReported.put(name, taskConfigs);
-            pendingRepairs.remove(name);
         }
     }
 }

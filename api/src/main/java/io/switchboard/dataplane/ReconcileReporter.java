@@ -1,0 +1,219 @@
+package io.switchboard.dataplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
+import io.switchboard.dataplane.ConnectorMemory.Details;
+import io.switchboard.dataplane.ConnectorMemory.Restarts;
+import io.switchboard.dataplane.ConnectorMemory.StaleTasks;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ReconcileFailure;
+import io.switchboard.schemas.TaskObservation;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Turns what the reconciler saw of a connector into a {@link ConnectorObservation}, and sends it
+ * only when it differs from the last one sent (by a fingerprint kept in the connector's
+ * {@link ConnectorMemory}): its status, what the reconciler carried out for it, and its failure
+ * while it is failing. It also reads what the status does not say: the active topics and offsets
+ * (again when the status changed, or every {@link #DETAILS_EVERY_MS}) and the task configs (after
+ * a config change the reconciler made, until they show it, and when the number of tasks changed).
+ *
+ * <p>Reads that wait on the worker's herder thread are made on a full pass only; off a full pass
+ * they are left to the {@link DetailsReader}, so a report is never held up behind the worker's
+ * creates.
+ *
+ * <p>Concurrency: {@link #report} runs on the thread that holds the connector's claim;
+ * {@link #readDetails} runs on the details reader's thread and writes only the details.
+ */
+final class ReconcileReporter {
+    /** Reading offsets costs the worker an offset store per call, so they are read rarely when nothing else changed. */
+    static final long DETAILS_EVERY_MS = 300_000;
+    /** Details read this recently, by the details reader, count as read for a changed status. */
+    private static final long DETAILS_JUST_READ_MS = 1_000;
+
+    private final String cluster;
+    private final ConnectClusterClient worker;
+    private final Clock clock;
+    private final Consumer<ConnectorObservation> observations;
+    private final ReconcileFailures failures;
+    private final ConnectorMemories memories;
+    private final DetailsReader detailsReader;
+
+    ReconcileReporter(String cluster, ConnectClusterClient worker, Clock clock, Consumer<ConnectorObservation> observations,
+                      ReconcileFailures failures, ConnectorMemories memories, DetailsReader detailsReader) {
+        this.cluster = cluster;
+        this.worker = worker;
+        this.clock = clock;
+        this.observations = observations;
+        this.failures = failures;
+        this.memories = memories;
+        this.detailsReader = detailsReader;
+    }
+
+    /** What the reconciler carried out for a connector, which requests wait to see reported. */
+    String outcomes(String name, ConnectorMemory memory) {
+        return memory.restartApplied + "|" + memory.offsetsApplied + "|" + memory.topicsResetApplied
+                + "|" + memory.pendingRepairs + "|" + failures.visible(name).orElse(null);
+    }
+
+    /** Whether what {@link #outcomes} says has been reported already. */
+    boolean outcomesReported(String name, ConnectorMemory memory) {
+        return outcomes(name, memory).equals(memory.outcomesReported);
+    }
+
+    /**
+     * Reads one connector's active topics and offsets if they are due; answers whether it read
+     * them, and the connector is then to be reported again with them.
+     */
+    boolean readDetails(String name) {
+        ConnectorMemory memory = memories.peek(name);
+        if (memory == null || !memory.detailsDue) {
+            return false;
+        }
+        try {
+            memory.details = new Details(worker.activeTopics(name), worker.offsets(name), clock.millis());
+            memory.detailsDue = false;
+            return true;
+        } catch (RuntimeException e) {
+            // The worker cannot say now: the periodic pass reads them.
+            return false;
+        }
+    }
+
+    /**
+     * Reports what the worker shows of a connector, when that changed: its status, and the
+     * reconciler's failure while it is failing. A connector the worker does not have (yet) is
+     * reported only while failing, as UNASSIGNED with no tasks.
+     */
+    void report(ConnectorState state, WorkerConnector running, boolean fullPass, ConnectorMemory memory) {
+        String name = state.getName();
+        Optional<ReconcileFailure> failure = failures.visible(name);
+        JsonNode status = running == null ? null : running.status();
+        if (status == null && failure.isEmpty()) {
+            return;
+        }
+        List<TaskObservation> tasks = new ArrayList<>();
+        if (status != null) {
+            status.path("tasks").forEach(t -> tasks.add(new TaskObservation(t.path("id").asInt(), t.path("state").asText(),
+                    t.path("worker_id").asText(null), t.hasNonNull("trace") ? t.get("trace").asText() : null,
+                    t.hasNonNull("version") ? t.get("version").asText() : null)));
+        }
+        JsonNode connector = status == null ? MissingNode.getInstance() : status.path("connector");
+        Restarts restarts = memory.autoRestarts == null ? Restarts.NONE : memory.autoRestarts;
+        List<String> repairs = memory.pendingRepairs;
+        ConnectorObservation observation = ConnectorObservation.newBuilder()
+                .setCluster(cluster)
+                .setConnector(name)
+                .setObservedAt(clock.millis())
+                .setState(connector.path("state").asText("UNASSIGNED"))
+                .setWorkerId(connector.path("worker_id").asText(null))
+                .setTrace(connector.hasNonNull("trace") ? connector.get("trace").asText() : null)
+                .setVersion(connector.hasNonNull("version") ? connector.get("version").asText() : null)
+                .setType(running == null ? null : running.type())
+                .setTasks(tasks)
+                .setRestartApplied(memory.restartApplied)
+                .setOffsetsApplied(memory.offsetsApplied)
+                .setTopicsResetApplied(memory.topicsResetApplied)
+                .setRepairs(repairs == null ? List.of() : repairs)
+                .setAutoRestarts(restarts.count())
+                .setLastAutoRestart(restarts.last())
+                .setReconcileFailure(failure.orElse(null))
+                .build();
+        Details known = status == null ? memory.details : detailsOf(name, fingerprintOf(status, observation), fullPass, memory);
+        if (known != null) {
+            observation.setActiveTopics(known.topics());
+            observation.setOffsets(known.offsets());
+            observation.setDetailsObservedAt(known.at());
+        }
+        String fingerprint = fingerprintOf(status, observation) + "|" + (known == null ? "" : known.topics() + "|" + known.offsets());
+        List<Map<String, String>> taskConfigs = null;
+        StaleTasks stale = memory.staleTasks;
+        long now = clock.millis();
+        if (stale != null && now > stale.until()) {
+            memory.staleTasks = null;
+        } else if (stale != null && status != null && now >= stale.nextRead()) {
+            // After a config change the reconciler made, the tasks are read until they show it:
+            // the status alone need not change when the worker reconfigures the tasks.
+            taskConfigs = worker.taskConfigs(name);
+            memory.staleTasks = taskConfigs.equals(stale.before()) ? stale.readAt(now) : null;
+        }
+        boolean tasksChanged = taskConfigs != null && !taskConfigs.equals(memory.tasksReported);
+        if (tasksChanged || !fingerprint.equals(memory.lastReported) || !observation.getRepairs().isEmpty()) {
+            // Otherwise task configs change only when the tasks do: they are read when the status
+            // changed. If the worker cannot answer now (it rebalances), nothing is reported and the
+            // next pass tries again, pending repairs included.
+            if (taskConfigs == null) {
+                List<Map<String, String>> reportedTasks = memory.tasksReported;
+                // The configs of the tasks change with their number (a config change is read above):
+                // a status change that keeps the tasks needs no read of them, except on a full pass.
+                boolean sameTasks = reportedTasks != null && reportedTasks.size() == tasks.size();
+                if (!sameTasks && !fullPass && status != null) {
+                    // Reading task configs waits on the worker's herder thread, which is busy
+                    // creating while connectors are being created: the details reader reads them.
+                    memory.detailsDue = true;
+                    detailsReader.request(name);
+                }
+                taskConfigs = status == null || !fullPass ? (reportedTasks == null ? List.of() : reportedTasks)
+                        : worker.taskConfigs(name);
+            }
+            observation.setTaskConfigs(taskConfigs);
+            observations.accept(observation);
+            memory.outcomesReported = outcomes(name, memory);
+            memory.lastReported = fingerprint;
+            memory.tasksReported = taskConfigs;
+            memory.pendingRepairs = null;
+        }
+    }
+
+    private static String fingerprintOf(Object status, ConnectorObservation observation) {
+        return status + "|" + observation.getRestartApplied() + "|" + observation.getAutoRestarts()
+                + "|" + observation.getLastAutoRestart() + "|" + observation.getOffsetsApplied()
+                + "|" + observation.getTopicsResetApplied() + "|" + observation.getReconcileFailure();
+    }
+
+    /**
+     * The connector's active topics and offsets: read again when its status changed or the last
+     * reading is {@link #DETAILS_EVERY_MS} old; kept as they were when the worker cannot say now.
+     */
+    private Details detailsOf(String name, String statusFingerprint, boolean fullPass, ConnectorMemory memory) {
+        Details known = memory.details;
+        String reported = memory.lastReported;
+        boolean statusChanged = reported == null || !reported.startsWith(statusFingerprint + "|");
+        if (statusChanged) {
+            memory.detailsDue = true;
+        }
+        long now = clock.millis();
+        // Offsets cost the worker an offset store per read: off a full pass they are read on a
+        // thread of their own after the status is reported, never on the way to reporting it.
+        if (!fullPass) {
+            if (statusChanged) {
+                detailsReader.request(name);
+            }
+            return known;
+        }
+        if (statusChanged && known != null && now - known.at() < DETAILS_JUST_READ_MS) {
+            // Read just now, by the details reader that is reporting them.
+            memory.detailsDue = false;
+            return known;
+        }
+        if (known != null && !memory.detailsDue && now - known.at() < DETAILS_EVERY_MS) {
+            return known;
+        }
+        try {
+            Details fresh = new Details(worker.activeTopics(name), worker.offsets(name), now);
+            memory.details = fresh;
+            memory.detailsDue = false;
+            return fresh;
+        } catch (RuntimeException e) {
+            return known;
+        }
+    }
+}

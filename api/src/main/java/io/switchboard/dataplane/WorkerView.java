@@ -1,0 +1,129 @@
+package io.switchboard.dataplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How the reconciler reads connectors from the worker, as cheaply as it can: statuses from the
+ * worker's status topic when a {@link WorkerStatusFeed} has caught up with it (which costs the worker
+ * nothing), otherwise from its REST API; configs as the reconciler last saw or gave them (kept in
+ * {@link ConnectorMemory#workerConfig}), read from the worker only when not known.
+ *
+ * <p>Concurrency: safe for concurrent use; the feed is set once before use, the types learnt are
+ * in a concurrent map, and a connector's config is written only by the holder of its claim.
+ */
+final class WorkerView {
+    /** At most this many connector classes have their type remembered. */
+    private static final int TYPES_KEPT = 10_000;
+
+    private final ConnectClusterClient worker;
+    private final ConnectorMemories memories;
+    private volatile WorkerStatusFeed statusFeed;
+    /**
+     * The type each connector class has, as the worker's REST answers last showed it: the status
+     * topic does not hold a connector's type.
+     */
+    private final Map<String, String> typeByClass = new ConcurrentHashMap<>();
+    private volatile long lastStatusesRead;
+
+    WorkerView(ConnectClusterClient worker, ConnectorMemories memories) {
+        this.worker = worker;
+        this.memories = memories;
+    }
+
+    void readStatusesFrom(WorkerStatusFeed feed) {
+        this.statusFeed = feed;
+    }
+
+    /** Whether statuses are read without calling the worker (its status topic is read as it is written). */
+    boolean readsStatusesFreely() {
+        WorkerStatusFeed feed = statusFeed;
+        return feed != null && feed.caughtUp();
+    }
+
+    /** How long the last read of every connector's status from the worker took, in nanoseconds. */
+    long lastStatusesReadNanos() {
+        return lastStatusesRead;
+    }
+
+    /** Every connector on the worker, with its config and status: one call. */
+    Map<String, WorkerConnector> all() {
+        return worker.connectors();
+    }
+
+    /**
+     * The watched connectors as the worker has them, read cheaply: their statuses in one call, and
+     * the configs the reconciler last saw or gave them. Those whose config it does not know are left out.
+     */
+    Map<String, WorkerConnector> watched(Set<String> names) {
+        Map<String, WorkerConnector> out = new HashMap<>();
+        WorkerStatusFeed feed = statusFeed;
+        if (feed != null && feed.caughtUp()) {
+            lastStatusesRead = 0;
+            for (String name : names) {
+                Map<String, String> config = memories.workerConfig(name);
+                if (config != null) {
+                    feed.status(name).ifPresent(status -> out.put(name, fromFeed(name, config, status)));
+                }
+            }
+            return out;
+        }
+        long began = System.nanoTime();
+        Map<String, JsonNode> statuses;
+        try {
+            statuses = worker.statuses();
+        } finally {
+            lastStatusesRead = System.nanoTime() - began;
+        }
+        for (String name : names) {
+            Map<String, String> config = memories.workerConfig(name);
+            JsonNode status = statuses.get(name);
+            if (config != null && status != null) {
+                out.put(name, new WorkerConnector(name, config, status.path("type").asText(null), status));
+            }
+        }
+        return out;
+    }
+
+    /** One connector as the worker has it, or null when it does not have it. The caller holds its claim. */
+    WorkerConnector one(String name, ConnectorMemory memory) {
+        Map<String, String> config = memory.workerConfig;
+        WorkerStatusFeed feed = statusFeed;
+        if (config != null && feed != null && feed.caughtUp()) {
+            Optional<JsonNode> fed = feed.status(name);
+            if (fed.isPresent()) {
+                return fromFeed(name, config, fed.get());
+            }
+        }
+        Optional<JsonNode> status = worker.status(name);
+        if (config == null || status.isEmpty()) {
+            config = worker.config(name).orElse(null);
+            memory.workerConfig = config;
+            if (config == null) {
+                return null;
+            }
+        }
+        return new WorkerConnector(name, config, status.map(st -> st.path("type").asText(null)).orElse(null), status.orElse(null));
+    }
+
+    /** Remembers the type of the connector's class, for connectors later read from the status topic. */
+    void learnType(WorkerConnector running) {
+        if (running != null && running.type() != null && !running.type().isEmpty() && running.config() != null) {
+            String connectorClass = running.config().get("connector.class");
+            if (connectorClass != null && typeByClass.size() < TYPES_KEPT) {
+                typeByClass.put(connectorClass, running.type());
+            }
+        }
+    }
+
+    private WorkerConnector fromFeed(String name, Map<String, String> config, JsonNode status) {
+        String connectorClass = config.get("connector.class");
+        return new WorkerConnector(name, config, connectorClass == null ? null : typeByClass.get(connectorClass), status);
+    }
+}
