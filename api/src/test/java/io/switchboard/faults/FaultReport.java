@@ -21,7 +21,7 @@ import java.util.TreeMap;
  */
 record FaultReport(long seed, long seconds, double setupSeconds, List<Op> ops, List<Nemesis.Window> windows,
                    List<Violation> violations, Map<String, List<Version>> histories, long convergeMillis,
-                   long clientsStoppedNanos) {
+                   long clientsStoppedNanos, List<Map<String, Object>> samples, Map<String, Integer> recordsByTopic) {
 
     void write(Path out) throws IOException {
         Files.createDirectories(out);
@@ -36,8 +36,16 @@ record FaultReport(long seed, long seconds, double setupSeconds, List<Op> ops, L
         json.put("faults", windows.stream().map(Nemesis::describe).toList());
         json.put("converge_after_clients_stopped_ms", convergeMillis);
         json.put("violations", violations.stream().map(Violation::toString).toList());
+        json.put("records_by_topic", recordsByTopic);
+        json.put("records_per_acknowledged_command", recordsPerCommand());
+        json.put("samples", samples);
         FaultClients.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("faults.json").toFile(), json);
         Files.writeString(out.resolve("faults.md"), markdown());
+    }
+
+    private double recordsPerCommand() {
+        long commands = ops.stream().filter(op -> op.acknowledged() && op.kind() != Op.Kind.READ).count();
+        return commands == 0 ? 0 : recordsByTopic.values().stream().mapToInt(Integer::intValue).sum() / (double) commands;
     }
 
     private Map<String, Map<String, Object>> byFault() {
@@ -59,6 +67,9 @@ record FaultReport(long seed, long seconds, double setupSeconds, List<Op> ops, L
                     .filter(v -> during.stream().anyMatch(op -> op.id() == v.opId())).count());
             List<Long> recoveries = windows.stream().filter(w -> w.kind().equals(fault)).map(Nemesis.Window::recoveryMillis).toList();
             row.put("recovery_ms", recoveries);
+            List<Long> sorted = recoveries.stream().sorted().toList();
+            row.put("recovery_median_ms", sorted.isEmpty() ? null : sorted.get(sorted.size() / 2));
+            row.put("recovery_max_ms", sorted.isEmpty() ? null : sorted.get(sorted.size() - 1));
         }
         return rows;
     }
@@ -81,15 +92,24 @@ record FaultReport(long seed, long seconds, double setupSeconds, List<Op> ops, L
         md.append("Seed ").append(seed).append("; clients ran ").append(Math.round(clientsStoppedNanos / 1e9))
                 .append(" s after a ").append(Math.round(setupSeconds)).append(" s start; ").append(ops.size()).append(" ops, ")
                 .append(histories.values().stream().mapToInt(List::size).sum()).append(" versions.\n\n");
-        md.append("| fault | issued | acknowledged | refused | unknown | lost | applied twice | other violations | recovery ms |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| fault | issued | acknowledged | refused | unknown | lost | applied twice | other violations | recovery ms, median | max |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         byFault().forEach((fault, row) -> md.append("| ").append(fault).append(" | ").append(row.get("issued")).append(" | ")
                 .append(row.get("acknowledged")).append(" | ").append(row.get("refused")).append(" | ").append(row.get("unknown"))
                 .append(" | ").append(row.get("lost")).append(" | ").append(row.get("applied_twice")).append(" | ")
-                .append(row.get("other_violations")).append(" | ").append(row.get("recovery_ms")).append(" |\n"));
+                .append(row.get("other_violations")).append(" | ").append(row.get("recovery_median_ms")).append(" | ")
+                .append(row.get("recovery_max_ms")).append(" |\n"));
         md.append("\nThe worker matched every history ").append(convergeMillis).append(" ms after the clients stopped.\n\n");
         md.append("| op | outcomes |\n|---|---|\n");
         byKind().forEach((kind, outcomes) -> md.append("| ").append(kind).append(" | ").append(outcomes).append(" |\n"));
+        md.append("\nRecords in every topic per acknowledged command (compacted topics count what compaction has kept): ")
+                .append(String.format("%.1f", recordsPerCommand())).append(".\n\n");
+        if (samples.size() >= 2) {
+            md.append("| replica | first sample | last sample |\n|---|---|---|\n");
+            samples.get(samples.size() - 1).keySet().stream().filter(k -> !k.equals("at_s")).forEach(replica -> md.append("| ")
+                    .append(replica).append(" | ").append(samples.get(0).get(replica)).append(" | ")
+                    .append(samples.get(samples.size() - 1).get(replica)).append(" |\n"));
+        }
         md.append("\n## Violations: ").append(violations.size()).append("\n\n");
         List<String> lines = new ArrayList<>();
         violations.forEach(v -> lines.add("- " + v));

@@ -8,6 +8,7 @@ import io.switchboard.faults.Op.State;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.testing.TestUsers;
+import io.switchboard.testing.TopicScan;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +37,10 @@ import java.util.TreeMap;
  * violation.
  *
  * <p>Arguments: {@code [--seconds 120] [--clients 6] [--connectors 8] [--out bench/out] [--seed N]
- * [--faults kill-replica,freeze-replica,restart-broker,kill-worker,cut-worker]}.
+ * [--faults kill-replica,freeze-replica,restart-broker,kill-worker,cut-worker] [--rounds 1]
+ * [--sample-seconds 30]}: the clients run at least {@code seconds}, and for as long as the faults
+ * take, each fault kind once per round; {@code --check FILE} runs the checker again on a run's
+ * {@code faults-history.json}.
  */
 public final class FaultRun {
     static final List<String> ALL_FAULTS = List.of("kill-replica", "freeze-replica", "restart-broker", "kill-worker", "cut-worker");
@@ -101,10 +105,16 @@ public final class FaultRun {
         List<Thread> threads = clients.start(clientCount, seed);
         Nemesis nemesis = new Nemesis(clients::nanosSinceStart, probe::recovered);
         long clientsStarted = System.nanoTime();
-        nemesis.run(faults(faultKinds, new Random(seed)), 5_000);
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
+        Sampler sampler = new Sampler(replicas, Long.parseLong(options.getOrDefault("sample-seconds", "30")) * 1000).start();
+        Random random = new Random(seed);
+        for (int round = 0; round < rounds; round++) {
+            nemesis.run(faults(faultKinds, random), 5_000);
+        }
         long remaining = seconds * 1000 - (System.nanoTime() - clientsStarted) / 1_000_000;
         Thread.sleep(Math.max(5_000, remaining));
         clients.stop(threads);
+        List<Map<String, Object>> samples = sampler.stop();
         long lastFaultHealed = clients.nanosSinceStart();
         System.out.println("[faults] clients stopped after " + (System.nanoTime() - clientsStarted) / 1_000_000_000 + " s: " + clients.ops().size() + " ops");
 
@@ -125,12 +135,13 @@ public final class FaultRun {
         for (String difference : notConverged) {
             violations.add(new Violation("NOT_CONVERGED", difference.substring(0, difference.indexOf(':')), -1, difference));
         }
-        List<String> leaks = LeakScan.find(clients.secretValues(), bootstrap, logs(), clients.answers());
+        Map<String, List<String>> topics = TopicScan.everyTopic(bootstrap);
+        List<String> leaks = LeakScan.find(clients.secretValues(), topics, logs(), clients.answers());
         for (String leak : leaks) {
             violations.add(new Violation("SECRET_LEAKED", "(secrets)", -1, leak));
         }
         FaultReport report = new FaultReport(seed, seconds, setupSeconds, clients.ops(), nemesis.windows(), violations,
-                histories, convergeMillis, lastFaultHealed);
+                histories, convergeMillis, lastFaultHealed, samples, recordsByTopic(topics));
         report.write(out);
         stopParts();
         violations.forEach(v -> System.out.println("[faults] VIOLATION " + v));
@@ -148,6 +159,12 @@ public final class FaultRun {
         violations.forEach(v -> System.out.println("VIOLATION " + v));
         System.out.println(violations.size() + " violations in " + recorded.ops().size() + " ops");
         return violations.isEmpty() ? 0 : 1;
+    }
+
+    private static Map<String, Integer> recordsByTopic(Map<String, List<String>> topics) {
+        Map<String, Integer> counts = new TreeMap<>();
+        topics.forEach((topic, records) -> counts.put(topic, records.size()));
+        return counts;
     }
 
     private List<Fault> faults(List<String> kinds, Random random) {
@@ -187,7 +204,8 @@ public final class FaultRun {
         for (int i = 1; i <= 3; i++) {
             int port = JavaProcess.freePort();
             String url = "http://127.0.0.1:" + port;
-            JavaProcess replica = new JavaProcess("replica-" + i, List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
+            JavaProcess replica = new JavaProcess("replica-" + i, List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                    "-Xlog:gc:file=" + logs.resolve("replica-" + i + "-gc.log") + ":uptime"),
                     "io.switchboard.Switchboard", List.of("--port", String.valueOf(port), "--bind-host", "127.0.0.1",
                     "--advertised-url", url, "--data-dir", work.resolve("replica-" + i).toString(),
                     "--secrets-key-file", keyring.toString(), "--users-file", users.toString(),

@@ -1,7 +1,5 @@
 package io.switchboard.faults;
 
-import io.switchboard.testing.TopicScan;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,9 +16,8 @@ final class LeakScan {
     private LeakScan() {
     }
 
-    static List<String> find(Set<String> secrets, String bootstrap, List<JavaProcess> processes, List<String> answers) {
+    static List<String> find(Set<String> secrets, Map<String, List<String>> topics, List<JavaProcess> processes, List<String> answers) {
         List<String> leaks = new ArrayList<>();
-        Map<String, List<String>> topics = TopicScan.everyTopic(bootstrap);
         for (String secret : secrets) {
             String encoded = Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
             for (String form : List.of(secret, encoded)) {
