@@ -56,11 +56,12 @@ public final class ConnectorQueries implements ConnectorStore {
     private static final String STATUS_TRANSFER_TOPIC = TRANSFER_TOPIC + ".statuses";
     private static final String HISTORY_TRANSFER_TOPIC = TRANSFER_TOPIC + ".history";
     /**
-     * How far (in changelog offsets, transaction markers included) a standby copy may trail the
-     * committed end of its changelog and still answer. A standby that follows the changelog is a few
-     * offsets behind at most; one still restoring (a standby just assigned) is not asked.
+     * How far (in changelog offsets) a standby copy may trail the end of its changelog, as read
+     * after the read arrived, and still answer: the last transaction's commit marker, nothing more,
+     * so that it holds every write acknowledged before the read (a lag of 20 let reads right after
+     * a rebalance miss a change acknowledged a moment before; the fault run caught it).
      */
-    public static final long MAX_STANDBY_LAG = 20;
+    public static final long MAX_STANDBY_LAG = 1;
     private static final long RETRY_PAUSE_MS = 100;
     /** How many reads may wait at once for their data (see {@link WaitingReads}). */
     public static final int MAX_WAITING_READS = 32;
@@ -413,6 +414,10 @@ public final class ConnectorQueries implements ConnectorStore {
         if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)
                 && !(StoreNames.HISTORY.equals(name) && histories != null)) {
             throw new IllegalArgumentException("No store " + name);
+        }
+        if (!PauseFence.JVM.trusted()) {
+            throw new InvalidStateStoreException("This replica has just resumed after a pause long enough to have lost its"
+                    + " partitions; its copies are not trusted until its group membership is confirmed");
         }
         StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
                 StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition);
