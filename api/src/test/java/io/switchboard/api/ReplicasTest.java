@@ -199,8 +199,14 @@ class ReplicasTest {
         while (System.nanoTime() < deadline) {
             seen.clear();
             boolean current = replicas.stream().allMatch(replica -> {
-                java.util.Map<Integer, org.apache.kafka.streams.LagInfo> lags =
-                        replica.streams().allLocalStorePartitionLags().getOrDefault("connectors", java.util.Map.of());
+                java.util.Map<Integer, org.apache.kafka.streams.LagInfo> lags;
+                try {
+                    lags = replica.streams().allLocalStorePartitionLags().getOrDefault("connectors", java.util.Map.of());
+                } catch (IllegalStateException taskMoving) {
+                    // Kafka Streams can list a changelog partition twice while a task moves ("Duplicate key"): ask again.
+                    seen.add(taskMoving.getMessage());
+                    return false;
+                }
                 seen.add(lags);
                 return lags.size() == 6 && lags.values().stream().allMatch(lag -> lag.offsetLag() <= 1);
             });
