@@ -3,6 +3,7 @@ package io.switchboard.query;
 import io.switchboard.core.ConnectorStore;
 import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.HistoryLayout;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
@@ -286,9 +287,15 @@ public final class ConnectorQueries implements ConnectorStore {
         return new RemoteStores.Copy(Optional.ofNullable(value).map(v -> encode(store, v)), owner);
     }
 
+    @SuppressWarnings("unchecked")
     private <V> V localGet(String store, String key, int partition, boolean stale) {
         try {
-            return this.<V>localStore(store, partition, stale).get(key);
+            ReadOnlyKeyValueStore<String, V> copy = this.localStore(store, partition, stale);
+            if (StoreNames.HISTORY.equals(store)) {
+                // A history is a head and a record per entry; it leaves this replica whole.
+                return (V) HistoryLayout.read((ReadOnlyKeyValueStore<String, ConnectorHistory>) copy, key);
+            }
+            return copy.get(key);
         } catch (InvalidStateStoreException e) {
             throw unavailable(partition, e);
         }

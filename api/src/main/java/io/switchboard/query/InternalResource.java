@@ -22,6 +22,8 @@ import java.util.Set;
  */
 public final class InternalResource {
     private static final Set<String> STORES = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY);
+    /** A history is a head and a record per entry, read whole by key: it is not listed. */
+    private static final Set<String> SCANNED = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES);
     private final ConnectorQueries queries;
 
     public InternalResource(ConnectorQueries queries) {
@@ -47,6 +49,9 @@ public final class InternalResource {
     /** Lines "partition N" each followed by that partition's values, one base64 value a line. */
     private void scan(Context ctx) {
         String store = store(ctx);
+        if (!SCANNED.contains(store)) {
+            throw new ProblemException(404, "The " + store + " store is read by key only");
+        }
         String prefix = ctx.queryParam("prefix") == null ? "" : ctx.queryParam("prefix");
         boolean stale = "true".equals(ctx.queryParam("stale"));
         List<Integer> partitions = new ArrayList<>();

@@ -11,14 +11,19 @@ import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.RestartRequested;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TargetStateChanged;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,13 +38,16 @@ import java.util.function.UnaryOperator;
  * deletes: a re-created connector's history shows the delete and then its new versions. Config
  * values are stored through the recording's mask. Like the decider, it uses no clock and no I/O
  * beyond its stores, so replaying a command after an aborted transaction writes the same history.
+ * <p>Each entry is a record of its own ({@link HistoryLayout}), so a change writes one record
+ * whatever the history's length; when a history passes its limit, the oldest tenth of it is folded
+ * into its base at once.
  */
 public final class HistoryProcessor implements Processor<String, LifecycleEvent, Void, Void> {
     static final String CREATED = ConnectorCreated.class.getSimpleName();
     static final String DELETED = ConnectorDeleted.class.getSimpleName();
     /**
-     * The most characters one history may hold: even in UTF-8 with three bytes a character it stays
-     * below the 1 MB a record of the store's changelog may have.
+     * The most characters one record of the store (an entry, or a base) may hold: even in UTF-8
+     * with three bytes a character it stays below the 1 MB a record of the changelog may have.
      */
     static final long MAX_CHARS = 250_000;
     /** Longer config values are stored as their length and digest. */
@@ -47,10 +55,15 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
     /** How long values may be when a history is still too large after folding. */
     static final int SQUEEZED_VALUE_CHARS = 64;
     private static final int ENTRY_OVERHEAD_CHARS = 64;
+    /** How many histories one run of the splitter rewrites, so that it never holds the stream thread long. */
+    private static final int SPLIT_BATCH = 1_000;
 
     private final HistoryRecording recording;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorHistory> histories;
+    private Cancellable splitter;
+    /** Where the splitter goes on from; null to start (or when done). */
+    private String splitFrom;
 
     public HistoryProcessor(HistoryRecording recording) {
         this.recording = recording;
@@ -60,6 +73,12 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
     public void init(ProcessorContext<Void, Void> context) {
         this.connectors = context.getStateStore(StoreNames.CONNECTORS);
         this.histories = context.getStateStore(StoreNames.HISTORY);
+        // Histories written when a history was one record are split soon after start, a bounded
+        // batch at a time, in the stream thread that owns the store; reads understand both layouts
+        // meanwhile, and a change to a history not yet split splits it first.
+        if (histories.get(HistoryLayout.SPLIT_MARKER) == null) {
+            splitter = context.schedule(Duration.ofMillis(10), PunctuationType.WALL_CLOCK_TIME, now -> splitSome());
+        }
     }
 
     @Override
@@ -69,34 +88,118 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
             return;
         }
         String key = new ConnectorKey(event.getCluster(), event.getConnector()).toString();
-        ConnectorHistory history = histories.get(key);
-        if (history == null) {
-            history = ConnectorHistory.newBuilder()
-                    .setCluster(event.getCluster())
-                    .setConnector(event.getConnector())
-                    .setEntries(new ArrayList<>())
-                    .build();
+        ConnectorHistory head = histories.get(key);
+        if (head != null && !head.getEntries().isEmpty()) {
+            head = split(key, head);
         }
-        List<HistoryEntry> entries = new ArrayList<>(history.getEntries());
         // Whether the connector exists after the last entry, and its target state then, are read
-        // off that entry: a history is replayed in full only for a delete, which lists every key.
-        HistoryEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
-        boolean exists = last == null ? history.getBaseConfig() != null : !DELETED.equals(last.getKind());
-        TargetState currentTarget = !exists ? null : last == null ? history.getBaseTargetState() : last.getTargetState();
-        long sequence = history.getFolded() + entries.size() + 1;
-        entries.add(entry(key, event, sequence, exists, currentTarget, history));
-        // Set on the record read, rather than through a builder, which would copy every entry.
-        history.setEntries(entries);
-        histories.put(key, fold(history));
+        // off that entry (or the base): a history is replayed in full only for a delete, which
+        // lists every key.
+        HistoryEntry last = HistoryLayout.lastEntry(histories, key);
+        long folded = head == null ? 0 : head.getFolded();
+        Map<String, String> base = head == null ? null : head.getBaseConfig();
+        boolean exists = last == null ? base != null : !DELETED.equals(last.getKind());
+        TargetState currentTarget = !exists ? null : last == null ? head.getBaseTargetState() : last.getTargetState();
+        long sequence = last == null ? folded + 1 : last.getSequence() + 1;
+        HistoryEntry entry = fitted(entry(key, event, sequence, exists, currentTarget));
+        histories.put(HistoryLayout.entryKey(key, sequence), single(key, entry));
+        long kept = sequence - folded;
+        if (kept > recording.maxEntries()) {
+            // Folded a tenth of the limit at a time, so that a history at its limit does not
+            // rewrite its base on every change.
+            fold(key, head, kept - recording.maxEntries() + recording.maxEntries() / 10);
+        }
+    }
+
+    /** One record of the store holding one entry. */
+    private static ConnectorHistory single(String key, HistoryEntry entry) {
+        ConnectorKey connector = ConnectorKey.parse(key);
+        return ConnectorHistory.newBuilder()
+                .setCluster(connector.cluster())
+                .setConnector(connector.name())
+                .setEntries(new ArrayList<>(List.of(entry)))
+                .build();
+    }
+
+    /** A history kept in its head (as before each entry was a record) rewritten as a head and entries. */
+    private ConnectorHistory split(String key, ConnectorHistory head) {
+        for (HistoryEntry entry : head.getEntries()) {
+            histories.put(HistoryLayout.entryKey(key, entry.getSequence()), single(key, fitted(entry)));
+        }
+        if (head.getFolded() == 0 && head.getBaseConfig() == null && head.getBaseTargetState() == null) {
+            histories.delete(key);
+            return null;
+        }
+        ConnectorHistory rest = ConnectorHistory.newBuilder(head).setEntries(new ArrayList<>()).build();
+        histories.put(key, rest);
+        return rest;
+    }
+
+    /** Splits up to {@link #SPLIT_BATCH} histories kept in their head; marks the store when none is left. */
+    private void splitSome() {
+        List<KeyValue<String, ConnectorHistory>> batch = new ArrayList<>();
+        String next = null;
+        try (KeyValueIterator<String, ConnectorHistory> it = splitFrom == null ? histories.all() : histories.range(splitFrom, null)) {
+            while (it.hasNext()) {
+                KeyValue<String, ConnectorHistory> record = it.next();
+                if (batch.size() == SPLIT_BATCH) {
+                    next = record.key;
+                    break;
+                }
+                if (!HistoryLayout.isEntryKey(record.key) && !record.key.equals(HistoryLayout.SPLIT_MARKER)
+                        && !record.value.getEntries().isEmpty()) {
+                    batch.add(record);
+                }
+            }
+        }
+        batch.forEach(record -> split(record.key, record.value));
+        splitFrom = next;
+        if (next == null) {
+            histories.put(HistoryLayout.SPLIT_MARKER, ConnectorHistory.newBuilder()
+                    .setCluster("").setConnector("").setEntries(new ArrayList<>()).build());
+            splitter.cancel();
+        }
+    }
+
+    /**
+     * Folds the oldest {@code count} entries into the head's base. The head is written before the
+     * entries are deleted, so a reader in between sees entries already in the base, which it skips.
+     */
+    private void fold(String key, ConnectorHistory head, long count) {
+        Map<String, String> base = head == null || head.getBaseConfig() == null ? null : new TreeMap<>(head.getBaseConfig());
+        TargetState baseTarget = head == null ? null : head.getBaseTargetState();
+        long folded = head == null ? 0 : head.getFolded();
+        List<String> gone = new ArrayList<>();
+        try (KeyValueIterator<String, ConnectorHistory> it = histories.range(HistoryLayout.entriesFrom(key), HistoryLayout.entriesTo(key))) {
+            while (it.hasNext() && gone.size() < count) {
+                KeyValue<String, ConnectorHistory> record = it.next();
+                HistoryEntry entry = HistoryLayout.entryOf(record.value);
+                base = HistoryReplay.apply(base, entry);
+                baseTarget = base == null ? null : entry.getTargetState();
+                folded = entry.getSequence();
+                gone.add(record.key);
+            }
+        }
+        ConnectorKey connector = ConnectorKey.parse(key);
+        histories.put(key, ConnectorHistory.newBuilder()
+                .setCluster(connector.cluster())
+                .setConnector(connector.name())
+                .setFolded(folded)
+                .setBaseConfig(fittedBase(base))
+                .setBaseTargetState(baseTarget)
+                .setEntries(new ArrayList<>())
+                .build());
+        gone.forEach(histories::delete);
     }
 
     /** The config after the last entry of a history. */
-    private static Map<String, String> replayed(ConnectorHistory history) {
-        Map<String, String> config = history.getBaseConfig() == null ? null : new TreeMap<>(history.getBaseConfig());
-        for (HistoryEntry entry : history.getEntries()) {
+    private Map<String, String> replayedConfig(String key) {
+        ConnectorHistory history = HistoryLayout.read(histories, key);
+        Map<String, String> config = history == null || history.getBaseConfig() == null ? null : new TreeMap<>(history.getBaseConfig());
+        for (HistoryEntry entry : history == null ? List.<HistoryEntry>of() : history.getEntries()) {
             config = HistoryReplay.apply(config, entry);
         }
-        return config;
+        return config == null ? Map.of() : config;
     }
 
     private static boolean recorded(Object payload) {
@@ -112,10 +215,8 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
      *
      * @param exists        whether the history shows the connector as existing before this event
      * @param currentTarget its target state then
-     * @param before        the history before this event (replayed only for a delete)
      */
-    private HistoryEntry entry(String key, LifecycleEvent event, long sequence,
-                               boolean exists, TargetState currentTarget, ConnectorHistory before) {
+    private HistoryEntry entry(String key, LifecycleEvent event, long sequence, boolean exists, TargetState currentTarget) {
         HistoryEntry.Builder entry = HistoryEntry.newBuilder()
                 .setSequence(sequence)
                 .setKind(event.getEvent().getClass().getSimpleName())
@@ -154,7 +255,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                     .setTargetState(currentTarget != null ? currentTarget : storedTargetState(key))
                     .setRestart(new HistoryRestart(restart.getIncludeTasks(), restart.getOnlyFailed(), restart.getTask()));
         } else {
-            entry.setRemoved(!exists ? new ArrayList<>() : new ArrayList<>(replayed(before).keySet()))
+            entry.setRemoved(!exists ? new ArrayList<>() : new ArrayList<>(replayedConfig(key).keySet()))
                     .setTargetState(null);
         }
         return entry.build();
@@ -194,67 +295,32 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
     }
 
     /**
-     * Keeps a history within {@link HistoryRecording#maxEntries()} entries and {@link #MAX_CHARS}
-     * characters, so that it always fits in one record of the store's changelog: first the oldest
-     * entries are folded into the base; if the base and the last entry are still too large, values
-     * are shortened further, then left out, and as a last resort only the last entry's envelope is
-     * kept. The history given may be changed.
+     * An entry that fits in one record of the store's changelog, however large the config: values
+     * are shortened further, then left out, and as a last resort the lists of keys too.
      */
-    ConnectorHistory fold(ConnectorHistory history) {
-        List<HistoryEntry> entries = history.getEntries();
-        long chars = size(history.getBaseConfig());
-        for (HistoryEntry entry : entries) {
-            chars += size(entry);
+    static HistoryEntry fitted(HistoryEntry entry) {
+        if (size(entry) <= MAX_CHARS) {
+            return entry;
         }
-        int drop = 0;
-        while (entries.size() - drop > 1 && (entries.size() - drop > recording.maxEntries() || chars > MAX_CHARS)) {
-            chars -= size(entries.get(drop));
-            drop++;
-        }
-        if (drop > 0) {
-            Map<String, String> base = history.getBaseConfig() == null ? null : new TreeMap<>(history.getBaseConfig());
-            TargetState baseTarget = history.getBaseTargetState();
-            for (HistoryEntry entry : entries.subList(0, drop)) {
-                base = HistoryReplay.apply(base, entry);
-                baseTarget = base == null ? null : entry.getTargetState();
-            }
-            history.setFolded(history.getFolded() + drop);
-            history.setBaseConfig(base);
-            history.setBaseTargetState(baseTarget);
-            history.setEntries(new ArrayList<>(entries.subList(drop, entries.size())));
-        }
-        // Without folding, the size is already known; folding changed the base.
-        if ((drop > 0 ? size(history) : chars) <= MAX_CHARS) {
-            return history;
-        }
-        ConnectorHistory squeezed = withValues(history, value -> shortened(value, SQUEEZED_VALUE_CHARS));
+        HistoryEntry squeezed = HistoryEntry.newBuilder(entry).setValues(changed(entry.getValues(), v -> shortened(v, SQUEEZED_VALUE_CHARS))).build();
         if (size(squeezed) <= MAX_CHARS) {
             return squeezed;
         }
-        ConnectorHistory withoutValues = withValues(history, value -> "");
+        HistoryEntry withoutValues = HistoryEntry.newBuilder(entry).setValues(changed(entry.getValues(), v -> "")).build();
         if (size(withoutValues) <= MAX_CHARS) {
             return withoutValues;
         }
-        HistoryEntry last = entries.get(entries.size() - 1);
-        return ConnectorHistory.newBuilder(history)
-                .setFolded(history.getFolded() + history.getEntries().size() - 1)
-                .setBaseConfig(null)
-                .setBaseTargetState(null)
-                .setEntries(new ArrayList<>(List.of(HistoryEntry.newBuilder(last)
-                        .setValues(new TreeMap<>()).setAdded(new ArrayList<>()).setRemoved(new ArrayList<>())
-                        .setChanged(new ArrayList<>()).build())))
-                .build();
+        return HistoryEntry.newBuilder(entry).setValues(new TreeMap<>()).setAdded(new ArrayList<>())
+                .setRemoved(new ArrayList<>()).setChanged(new ArrayList<>()).build();
     }
 
-    private static ConnectorHistory withValues(ConnectorHistory history, UnaryOperator<String> change) {
-        List<HistoryEntry> entries = new ArrayList<>();
-        for (HistoryEntry entry : history.getEntries()) {
-            entries.add(HistoryEntry.newBuilder(entry).setValues(changed(entry.getValues(), change)).build());
+    /** A base config that fits in one record, shortened like an entry's values. */
+    private static Map<String, String> fittedBase(Map<String, String> base) {
+        if (base == null || size(base) <= MAX_CHARS) {
+            return base;
         }
-        return ConnectorHistory.newBuilder(history)
-                .setBaseConfig(history.getBaseConfig() == null ? null : changed(history.getBaseConfig(), change))
-                .setEntries(entries)
-                .build();
+        Map<String, String> squeezed = changed(base, v -> shortened(v, SQUEEZED_VALUE_CHARS));
+        return size(squeezed) <= MAX_CHARS ? squeezed : changed(base, v -> "");
     }
 
     private static Map<String, String> changed(Map<String, String> values, UnaryOperator<String> change) {

@@ -13,8 +13,11 @@ import java.util.function.BinaryOperator;
  * its base.
  */
 public record HistoryRecording(Serde<ConnectorHistory> serde, BinaryOperator<String> mask, int maxEntries) {
-    /** Enough for years of changes to one connector, and far below a changelog record's size limit. */
-    public static final int DEFAULT_MAX_ENTRIES = 1000;
+    /**
+     * Enough for years of changes to one connector. Each entry is a record of its own, so a long
+     * history costs a change nothing more; only reading a whole history grows with it.
+     */
+    public static final int DEFAULT_MAX_ENTRIES = 10_000;
 
     public HistoryRecording {
         Objects.requireNonNull(serde, "serde");

@@ -8,7 +8,10 @@ public final class StoreNames {
     public static final String STATUSES = "statuses";
     /** The first decision for each connector and Idempotency-Key, for a day. */
     public static final String IDEMPOTENCY = "idempotency";
-    /** Every version of every connector's config and target state, keyed by {@link ConnectorKey}; kept after deletes. */
+    /**
+     * Every version of every connector's config and target state, kept after deletes: a record per
+     * entry and a head per connector, as {@link HistoryLayout} lays them out and reads them.
+     */
     public static final String HISTORY = "history";
 
     private StoreNames() {

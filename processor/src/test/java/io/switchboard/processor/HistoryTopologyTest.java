@@ -105,6 +105,11 @@ class HistoryTopologyTest {
         return out.get(0).getOutcome();
     }
 
+    /** A connector's whole history, as every reader gets it. */
+    private ConnectorHistory stored(String key) {
+        return HistoryLayout.read(history, key);
+    }
+
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
         Map<String, String> copy = new HashMap<>(base);
         copy.put(key, value);
@@ -128,7 +133,7 @@ class HistoryTopologyTest {
         assertEquals(Outcome.DELETED, send("orders", new DeleteConnector()));
         assertEquals(Outcome.CREATED, send("orders", new PutConnectorConfig(CONFIG)));
 
-        ConnectorHistory stored = history.get("default/orders");
+        ConnectorHistory stored = stored("default/orders");
         assertNotNull(stored, "the history is kept under the connector's key");
         List<HistoryEntry> entries = stored.getEntries();
         assertEquals(List.of("ConnectorCreated", "ConnectorConfigChanged", "ConnectorConfigChanged", "TargetStateChanged",
@@ -174,7 +179,7 @@ class HistoryTopologyTest {
         for (int i = 1; i <= 4; i++) {
             send("orders", new PatchConnectorConfig(Map.of("tasks.max", String.valueOf(i)), null));
         }
-        ConnectorHistory stored = history.get("default/orders");
+        ConnectorHistory stored = stored("default/orders");
         assertEquals(3, stored.getEntries().size());
         assertEquals(2, stored.getFolded());
         assertEquals(List.of(3L, 4L, 5L), stored.getEntries().stream().map(HistoryEntry::getSequence).toList());
@@ -193,13 +198,13 @@ class HistoryTopologyTest {
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         send("orders", new ChangeTargetState(TargetState.PAUSED));
         send("orders", new RestartConnector(false, false, null));
-        HistoryEntry restart = history.get("default/orders").getEntries().get(0);
+        HistoryEntry restart = stored("default/orders").getEntries().get(0);
         assertEquals("RestartRequested", restart.getKind());
         assertEquals(TargetState.PAUSED, restart.getTargetState(), "the target state of the entry before it");
         assertEquals(Map.of(), restart.getValues(), "the config is known from the base");
 
         send("orders", new DeleteConnector());
-        ConnectorHistory stored = history.get("default/orders");
+        ConnectorHistory stored = stored("default/orders");
         HistoryEntry deleted = stored.getEntries().get(0);
         assertEquals("ConnectorDeleted", deleted.getKind());
         assertEquals(List.copyOf(new TreeMap<>(with(CONFIG, "db.password", MASK)).keySet()), deleted.getRemoved(),
@@ -207,24 +212,24 @@ class HistoryTopologyTest {
         assertEquals(new TreeMap<>(with(CONFIG, "db.password", MASK)), stored.getBaseConfig(), "the config before the delete");
 
         send("orders", new CreateConnector(with(CONFIG, "topic", "again"), TargetState.STOPPED, null));
-        assertNull(history.get("default/orders").getBaseConfig(), "nothing before the re-create");
-        HistoryEntry created = history.get("default/orders").getEntries().get(0);
+        assertNull(stored("default/orders").getBaseConfig(), "nothing before the re-create");
+        HistoryEntry created = stored("default/orders").getEntries().get(0);
         assertEquals(new TreeMap<>(with(with(CONFIG, "db.password", MASK), "topic", "again")), created.getValues());
         send("orders", new PatchConnectorConfig(Map.of("tasks.max", "3"), null));
-        HistoryEntry patched = history.get("default/orders").getEntries().get(0);
+        HistoryEntry patched = stored("default/orders").getEntries().get(0);
         assertEquals(Map.of("tasks.max", "3"), patched.getValues(), "only the change: the connector is known to exist");
         assertEquals(TargetState.STOPPED, patched.getTargetState());
-        assertEquals(6, history.get("default/orders").getFolded() + 1, "six changes, five folded");
+        assertEquals(6, stored("default/orders").getFolded() + 1, "six changes, five folded");
     }
 
-    /** A history always fits in one changelog record, however large the configs. */
+    /** Every record of the store fits in one changelog record, however large the configs. */
     @Test
-    void largeValuesAreShortenedSoAHistoryFitsInOneRecord() {
+    void largeValuesAreShortenedSoEachRecordFits() {
         start(HistoryRecording.DEFAULT_MAX_ENTRIES);
         String padding = "x".repeat(600_000);
         send("orders", new CreateConnector(with(CONFIG, "padding", padding), TargetState.RUNNING, null));
         send("orders", new PatchConnectorConfig(Map.of("padding", "y".repeat(600_000)), null));
-        ConnectorHistory stored = history.get("default/orders");
+        ConnectorHistory stored = stored("default/orders");
         assertEquals(2, stored.getEntries().size());
         String first = stored.getEntries().get(0).getValues().get("padding");
         String second = stored.getEntries().get(1).getValues().get("padding");
@@ -239,9 +244,13 @@ class HistoryTopologyTest {
         send("orders", new PutConnectorConfig(wide));
         send("orders", new DeleteConnector());
         send("orders", new CreateConnector(wide, TargetState.PAUSED, null));
-        stored = history.get("default/orders");
-        assertTrue(HistoryProcessor.size(stored) <= HistoryProcessor.MAX_CHARS, String.valueOf(HistoryProcessor.size(stored)));
-        assertTrue(serdes().serializer().serialize("t", stored).length < 1_000_000);
+        try (var records = history.all()) {
+            records.forEachRemaining(record -> {
+                assertTrue(HistoryProcessor.size(record.value) <= HistoryProcessor.MAX_CHARS, record.key);
+                assertTrue(serdes().serializer().serialize("t", record.value).length < 1_000_000, record.key);
+            });
+        }
+        stored = stored("default/orders");
         assertEquals(5, stored.getFolded() + stored.getEntries().size(), "every change is counted");
         HistoryEntry last = stored.getEntries().get(stored.getEntries().size() - 1);
         assertEquals("ConnectorCreated", last.getKind());
@@ -254,8 +263,106 @@ class HistoryTopologyTest {
         start(HistoryRecording.DEFAULT_MAX_ENTRIES);
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         send("billing", new CreateConnector(with(CONFIG, "name", "billing"), TargetState.STOPPED, null));
-        assertEquals(1, history.get("default/orders").getEntries().size());
-        assertEquals(TargetState.STOPPED, history.get("default/billing").getEntries().get(0).getTargetState());
-        assertNull(history.get("default/never"));
+        send("orders-2", new CreateConnector(with(CONFIG, "name", "orders-2"), TargetState.PAUSED, null));
+        send("orders-2", new ChangeTargetState(TargetState.RUNNING));
+        assertEquals(1, stored("default/orders").getEntries().size());
+        assertEquals(TargetState.STOPPED, stored("default/billing").getEntries().get(0).getTargetState());
+        assertNull(stored("default/never"));
+    }
+
+    /**
+     * A change writes one record to the history's changelog, of the same size, whether the history
+     * has one entry or a thousand (it was the whole history, rewritten, before).
+     */
+    @Test
+    void aChangeWritesOneRecordWhateverTheHistorysLength() {
+        start(HistoryRecording.DEFAULT_MAX_ENTRIES);
+        TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(TOPICS.applicationId() + "-history-changelog",
+                new StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        send("short", new CreateConnector(with(CONFIG, "name", "short"), TargetState.RUNNING, null));
+        send("long", new CreateConnector(with(CONFIG, "name", "long"), TargetState.RUNNING, null));
+        for (int i = 0; i < 999; i++) {
+            send("long", new ChangeTargetState(i % 2 == 0 ? TargetState.PAUSED : TargetState.RUNNING));
+        }
+        assertEquals(1000, stored("default/long").getEntries().size());
+        changelog.readRecordsToList();
+
+        send("short", new ChangeTargetState(TargetState.PAUSED));
+        List<org.apache.kafka.streams.test.TestRecord<String, byte[]>> shortPause = changelog.readRecordsToList();
+        send("long", new ChangeTargetState(TargetState.RUNNING)); // the last of the loop paused it
+        List<org.apache.kafka.streams.test.TestRecord<String, byte[]>> longPause = changelog.readRecordsToList();
+        assertEquals(1, shortPause.size());
+        assertEquals(1, longPause.size());
+        int shortBytes = shortPause.get(0).value().length;
+        int longBytes = longPause.get(0).value().length;
+        assertTrue(longBytes <= shortBytes + 8, "a change of a long history wrote " + longBytes + " bytes, of a short one " + shortBytes);
+        assertEquals(1001, stored("default/long").getEntries().size());
+        assertEquals(1001L, stored("default/long").getEntries().get(1000).getSequence());
+    }
+
+    /** Past its limit a history folds a tenth of the limit at once, not one entry a change. */
+    @Test
+    void aHistoryPastItsLimitFoldsATenthAtOnce() {
+        start(20);
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        for (int i = 1; i <= 19; i++) {
+            send("orders", new PatchConnectorConfig(Map.of("tasks.max", String.valueOf(i)), null));
+        }
+        assertEquals(0, stored("default/orders").getFolded());
+        send("orders", new PatchConnectorConfig(Map.of("tasks.max", "20"), null));
+        ConnectorHistory folded = stored("default/orders");
+        assertEquals(3, folded.getFolded(), "21 entries, limit 20: down to 18");
+        assertEquals(18, folded.getEntries().size());
+        assertEquals("2", folded.getBaseConfig().get("tasks.max"));
+        send("orders", new PatchConnectorConfig(Map.of("tasks.max", "21"), null));
+        assertEquals(3, stored("default/orders").getFolded(), "no fold until the limit is passed again");
+        assertEquals(new TreeMap<>(with(with(CONFIG, "db.password", MASK), "tasks.max", "21")),
+                HistoryReplay.replay(stored("default/orders")).get(18).configAfter());
+        long records = 0;
+        try (var all = history.all()) {
+            while (all.hasNext()) {
+                all.next();
+                records++;
+            }
+        }
+        assertEquals(1 + 19, records, "the head and one record per entry kept");
+    }
+
+    /** Histories kept whole in one record (the layout before) are split soon after start, and read the same meanwhile. */
+    @Test
+    void historiesKeptInOneRecordAreSplitOnStart() {
+        start(HistoryRecording.DEFAULT_MAX_ENTRIES);
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        send("orders", new ChangeTargetState(TargetState.PAUSED));
+        send("billing", new CreateConnector(with(CONFIG, "name", "billing"), TargetState.RUNNING, null));
+        ConnectorHistory orders = stored("default/orders");
+        ConnectorHistory billing = stored("default/billing");
+        // Written back as the layout before kept them: every entry in the connector's own record,
+        // one with a base from folded entries.
+        history.delete(HistoryLayout.entryKey("default/orders", 1));
+        history.delete(HistoryLayout.entryKey("default/orders", 2));
+        history.delete(HistoryLayout.entryKey("default/billing", 1));
+        history.put("default/orders", orders);
+        ConnectorHistory oldBilling = ConnectorHistory.newBuilder(billing).setFolded(4)
+                .setBaseConfig(Map.of("connector.class", "FileStreamSource")).setBaseTargetState(TargetState.STOPPED)
+                .setEntries(List.of(HistoryEntry.newBuilder(billing.getEntries().get(0)).setSequence(5).build())).build();
+        history.put("default/billing", oldBilling);
+        assertEquals(orders, stored("default/orders"), "read the same before the split");
+        assertEquals(oldBilling, stored("default/billing"));
+
+        // A change to a history not yet split splits it first.
+        send("orders", new ChangeTargetState(TargetState.RUNNING));
+        assertEquals(List.of(1L, 2L, 3L), stored("default/orders").getEntries().stream().map(HistoryEntry::getSequence).toList());
+        assertNull(history.get("default/orders"), "no head: nothing was folded");
+
+        assertNull(history.get(HistoryLayout.SPLIT_MARKER));
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+        assertNotNull(history.get(HistoryLayout.SPLIT_MARKER), "the store is marked as split");
+        assertEquals(oldBilling, stored("default/billing"), "read the same after");
+        assertEquals(List.of(), history.get("default/billing").getEntries(), "the head keeps the base only");
+        assertEquals(4, history.get("default/billing").getFolded());
+        assertNotNull(history.get(HistoryLayout.entryKey("default/billing", 5)));
+        send("billing", new ChangeTargetState(TargetState.PAUSED));
+        assertEquals(List.of(5L, 6L), stored("default/billing").getEntries().stream().map(HistoryEntry::getSequence).toList());
     }
 }
