@@ -5,7 +5,9 @@
 # Usage: bench/history-cost.sh [--connectors 50] [--entries 1000] [--rounds 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests install
-mvn -B -q -pl api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-java -Xmx2g -cp "api/target/test-classes:api/target/classes:$(cat api/target/test-classpath.txt)" \
+# Built in one reactor, so the modules' own classes are used, not what a local repository holds.
+mkdir -p bench/out
+mvn -B -q -pl schemas,processor,api test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/bench/out/history-cost-classpath.txt"
+java -Xmx2g -cp "api/target/test-classes:api/target/classes:$(cat bench/out/history-cost-classpath.txt)" \
   io.switchboard.bench.HistoryCostBenchmark "$@"
