@@ -235,6 +235,7 @@ public final class ScaleBenchmark {
             figures.put("list_ms", ScaleReport.medianAndP99(lists));
             figures.put("config_read_ms", ScaleReport.medianAndP99(configs));
             figures.put("status_read_ms", ScaleReport.medianAndP99(statuses));
+            ScaleReport.memoryBreakdown(process.pid(), process.log().getParent(), process.name());
             return figures;
         }
     }

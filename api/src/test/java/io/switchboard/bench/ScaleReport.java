@@ -26,6 +26,30 @@ final class ScaleReport {
         return Double.NaN;
     }
 
+    /**
+     * Where a JVM's memory goes: the classes with most bytes on its heap, and, when it was started
+     * with {@code -XX:NativeMemoryTracking=summary}, its native memory by kind. Written to
+     * {@code <file>-heap.txt} and {@code <file>-native.txt}; taken after the timed reads, since the
+     * heap histogram collects the heap first.
+     */
+    static void memoryBreakdown(long pid, Path dir, String name) {
+        jcmd(pid, dir.resolve(name + "-native.txt"), "VM.native_memory", "summary");
+        jcmd(pid, dir.resolve(name + "-heap.txt"), "GC.class_histogram");
+    }
+
+    private static void jcmd(long pid, Path file, String... command) {
+        List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid)));
+        args.addAll(List.of(command));
+        try {
+            Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // no jcmd: no breakdown
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static Map<String, Double> medianAndP99(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(Double::compare);

@@ -63,6 +63,9 @@ public final class StreamsSettings {
         // A replica that died is noticed within 10 s rather than Kafka's default 45 s.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+        // One memory budget for every store, so that a replica's memory does not grow with the
+        // partitions it holds.
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         return p;
     }
 }
