@@ -127,13 +127,14 @@ final class ReconcileReporter {
                 .setLastAutoRestart(restarts.last())
                 .setReconcileFailure(failure.orElse(null))
                 .build();
-        Details known = status == null ? memory.details : detailsOf(name, fingerprintOf(status, observation), fullPass, memory);
+        String shown = statusOf(status, observation);
+        Details known = status == null ? memory.details : detailsOf(name, fingerprintOf(shown, observation), fullPass, memory);
         if (known != null) {
             observation.setActiveTopics(known.topics());
             observation.setOffsets(known.offsets());
             observation.setDetailsObservedAt(known.at());
         }
-        String fingerprint = fingerprintOf(status, observation) + "|" + (known == null ? "" : known.topics() + "|" + known.offsets());
+        String fingerprint = fingerprintOf(shown, observation) + "|" + (known == null ? "" : known.topics() + "|" + known.offsets());
         List<Map<String, String>> taskConfigs = null;
         StaleTasks stale = memory.staleTasks;
         long now = clock.millis();
@@ -173,7 +174,29 @@ final class ReconcileReporter {
         }
     }
 
-    private static String fingerprintOf(Object status, ConnectorObservation observation) {
+    /**
+     * The status as the observation shows it, in one form however it was read. The worker's REST
+     * answer and the status topic give one status in different JSON (the REST answer adds the
+     * connector's type, the topic's entry is rebuilt field by field): fingerprinting the raw JSON
+     * made the full pass, which reads REST, report again every change a look at the topic had
+     * reported, an observation the same in all but its time.
+     */
+    static String statusOf(JsonNode status, ConnectorObservation observation) {
+        if (status == null) {
+            return "none";
+        }
+        StringBuilder shown = new StringBuilder().append(observation.getState()).append('|').append(observation.getWorkerId())
+                .append('|').append(observation.getTrace()).append('|').append(observation.getVersion())
+                .append('|').append(observation.getType());
+        // By id: the order a worker lists its tasks in says nothing about them.
+        observation.getTasks().stream().sorted(java.util.Comparator.comparingInt(TaskObservation::getId))
+                .forEach(task -> shown.append("|task ").append(task.getId()).append(' ').append(task.getState())
+                        .append(' ').append(task.getWorkerId()).append(' ').append(task.getTrace())
+                        .append(' ').append(task.getVersion()));
+        return shown.toString();
+    }
+
+    private static String fingerprintOf(String status, ConnectorObservation observation) {
         return status + "|" + observation.getRestartApplied() + "|" + observation.getAutoRestarts()
                 + "|" + observation.getLastAutoRestart() + "|" + observation.getOffsetsApplied()
                 + "|" + observation.getTopicsResetApplied() + "|" + observation.getReconcileFailure();

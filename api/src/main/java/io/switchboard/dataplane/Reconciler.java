@@ -398,10 +398,11 @@ public final class Reconciler {
         if (settled) {
             memory.unsettledSince = null;
         } else if (!fullPass && errors.isEmpty() && reporter.outcomesReported(name, memory)
-                && now - unsettledSince(memory, now) < SHOW_PASSING_STATES_AFTER_MS) {
+                && now - unsettledSince(memory, now) < SHOW_PASSING_STATES_AFTER_MS && !ReconcilePlanner.showsFailure(running)) {
             // On its way to what is desired (a pause the worker is carrying out): the state it
             // passes through is reported only if it lasts, which spares the processor an
-            // observation per step of every connector in a burst.
+            // observation per step of every connector in a burst. A failure is no step on the way:
+            // it is reported as soon as it shows.
             return new Result(calls, false);
         }
         try {
