@@ -127,7 +127,7 @@ final class ReconcileReporter {
                 .setLastAutoRestart(restarts.last())
                 .setReconcileFailure(failure.orElse(null))
                 .build();
-        String shown = statusOf(status, observation);
+        String shown = statusOf(running);
         Details known = status == null ? memory.details : detailsOf(name, fingerprintOf(shown, observation), fullPass, memory);
         if (known != null) {
             observation.setActiveTopics(known.topics());
@@ -181,19 +181,37 @@ final class ReconcileReporter {
      * made the full pass, which reads REST, report again every change a look at the topic had
      * reported, an observation the same in all but its time.
      */
-    static String statusOf(JsonNode status, ConnectorObservation observation) {
+    static String statusOf(WorkerConnector running) {
+        JsonNode status = running == null ? null : running.status();
         if (status == null) {
             return "none";
         }
-        StringBuilder shown = new StringBuilder().append(observation.getState()).append('|').append(observation.getWorkerId())
-                .append('|').append(observation.getTrace()).append('|').append(observation.getVersion())
-                .append('|').append(observation.getType());
+        JsonNode connector = status.path("connector");
+        StringBuilder shown = new StringBuilder().append(connector.path("state").asText("UNASSIGNED")).append(shownOf(connector))
+                .append('|').append(running.type());
         // By id: the order a worker lists its tasks in says nothing about them.
-        observation.getTasks().stream().sorted(java.util.Comparator.comparingInt(TaskObservation::getId))
-                .forEach(task -> shown.append("|task ").append(task.getId()).append(' ').append(task.getState())
-                        .append(' ').append(task.getWorkerId()).append(' ').append(task.getTrace())
-                        .append(' ').append(task.getVersion()));
-        return shown.toString();
+        List<JsonNode> tasks = new ArrayList<>();
+        status.path("tasks").forEach(tasks::add);
+        tasks.sort(java.util.Comparator.comparingInt(task -> task.path("id").asInt()));
+        tasks.forEach(task -> shown.append("|task ").append(task.path("id").asInt()).append(' ')
+                .append(task.path("state").asText()).append(shownOf(task)));
+        // Its length first: the fingerprints that begin with it are compared by prefix, and one
+        // status (no tasks yet) must not pass for the start of another.
+        return shown.length() + ":" + shown;
+    }
+
+    private static String shownOf(JsonNode status) {
+        return " " + status.path("worker_id").asText(null) + " " + (status.hasNonNull("trace") ? status.get("trace").asText() : null)
+                + " " + (status.hasNonNull("version") ? status.get("version").asText() : null);
+    }
+
+    /**
+     * Whether the worker shows the connector's status otherwise than it was last reported (in
+     * what an observation shows of it).
+     */
+    static boolean showsNewStatus(WorkerConnector running, ConnectorMemory memory) {
+        String reported = memory.lastReported;
+        return reported == null || !reported.startsWith(statusOf(running) + "|");
     }
 
     private static String fingerprintOf(String status, ConnectorObservation observation) {

@@ -213,6 +213,28 @@ class OneReportPerChangeTest {
     }
 
     @Test
+    void aPauseTheWorkerCarriesOutLateIsStillReportedOnce() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        try {
+            desired = state(TargetState.PAUSED, 3);
+            reconciler.reconcileConnector("c1", Optional.of(desired));
+            // The worker is busy with other pauses: the connector runs on for longer than a step is held.
+            for (int i = 0; i < 6; i++) {
+                watcherLooks(reconciler, 250);
+            }
+            connectorWritten("PAUSED");
+            watcherLooks(reconciler, 20);
+            assertEquals(1, reports.size(), "a step held from when the worker shows it: " + reports);
+            taskWritten("PAUSED", null);
+            watcherLooks(reconciler, 20);
+            assertEquals(2, reports.size(), "the pause, once: " + reports);
+            assertEquals("PAUSED", reports.get(1).getTasks().get(0).getState());
+        } finally {
+            reconciler.close();
+        }
+    }
+
+    @Test
     void aStepOnTheWayIsReportedOnceItLasts() throws Exception {
         Reconciler reconciler = reconcilerOfARunningConnector();
         try {
