@@ -100,6 +100,8 @@ final class ConnectorMemory {
     volatile boolean detailsDue;
     /** Since when it has been seen not yet as desired. */
     volatile Long unsettledSince;
+    /** Since when the worker has shown a status of it not yet reported, while it is held. */
+    volatile Long changeShownSince;
 
     /** When the reconciler created it: one not listed yet so soon after is starting, not missing. */
     synchronized Long createdAt() {
@@ -135,5 +137,6 @@ final class ConnectorMemory {
         details = null;
         detailsDue = false;
         unsettledSince = null;
+        changeShownSince = null;
     }
 }

@@ -175,6 +175,27 @@ final class ReconcilePlanner {
         return true;
     }
 
+    /** Whether the worker shows the connector or one of its tasks FAILED, or with a trace. */
+    static boolean showsFailure(WorkerConnector running) {
+        JsonNode status = running == null ? null : running.status();
+        if (status == null) {
+            return false;
+        }
+        if (failing(status.path("connector"))) {
+            return true;
+        }
+        for (JsonNode task : status.path("tasks")) {
+            if (failing(task)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean failing(JsonNode status) {
+        return "FAILED".equals(status.path("state").asText()) || status.hasNonNull("trace");
+    }
+
     /**
      * Asks the worker for the target state whatever the connector's state there (a failed
      * connector can be stopped or paused too), except resuming one that is failed, unassigned or

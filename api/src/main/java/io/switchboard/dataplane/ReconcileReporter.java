@@ -127,13 +127,14 @@ final class ReconcileReporter {
                 .setLastAutoRestart(restarts.last())
                 .setReconcileFailure(failure.orElse(null))
                 .build();
-        Details known = status == null ? memory.details : detailsOf(name, fingerprintOf(status, observation), fullPass, memory);
+        String shown = statusOf(running);
+        Details known = status == null ? memory.details : detailsOf(name, fingerprintOf(shown, observation), fullPass, memory);
         if (known != null) {
             observation.setActiveTopics(known.topics());
             observation.setOffsets(known.offsets());
             observation.setDetailsObservedAt(known.at());
         }
-        String fingerprint = fingerprintOf(status, observation) + "|" + (known == null ? "" : known.topics() + "|" + known.offsets());
+        String fingerprint = fingerprintOf(shown, observation) + "|" + (known == null ? "" : known.topics() + "|" + known.offsets());
         List<Map<String, String>> taskConfigs = null;
         StaleTasks stale = memory.staleTasks;
         long now = clock.millis();
@@ -173,7 +174,47 @@ final class ReconcileReporter {
         }
     }
 
-    private static String fingerprintOf(Object status, ConnectorObservation observation) {
+    /**
+     * The status as the observation shows it, in one form however it was read. The worker's REST
+     * answer and the status topic give one status in different JSON (the REST answer adds the
+     * connector's type, the topic's entry is rebuilt field by field): fingerprinting the raw JSON
+     * made the full pass, which reads REST, report again every change a look at the topic had
+     * reported, an observation the same in all but its time.
+     */
+    static String statusOf(WorkerConnector running) {
+        JsonNode status = running == null ? null : running.status();
+        if (status == null) {
+            return "none";
+        }
+        JsonNode connector = status.path("connector");
+        StringBuilder shown = new StringBuilder().append(connector.path("state").asText("UNASSIGNED")).append(shownOf(connector))
+                .append('|').append(running.type());
+        // By id: the order a worker lists its tasks in says nothing about them.
+        List<JsonNode> tasks = new ArrayList<>();
+        status.path("tasks").forEach(tasks::add);
+        tasks.sort(java.util.Comparator.comparingInt(task -> task.path("id").asInt()));
+        tasks.forEach(task -> shown.append("|task ").append(task.path("id").asInt()).append(' ')
+                .append(task.path("state").asText()).append(shownOf(task)));
+        // Its length first: the fingerprints that begin with it are compared by prefix, and one
+        // status (no tasks yet) must not pass for the start of another.
+        return shown.length() + ":" + shown;
+    }
+
+    private static String shownOf(JsonNode status) {
+        return " " + status.path("worker_id").asText(null) + " " + (status.hasNonNull("trace") ? status.get("trace").asText() : null)
+                + " " + (status.hasNonNull("version") ? status.get("version").asText() : null);
+    }
+
+    /**
+     * Whether the worker shows the connector's status otherwise than it was last reported (in
+     * what an observation shows of it).
+     */
+    static boolean showsNewStatus(WorkerConnector running, ConnectorMemory memory) {
+        String reported = memory.lastReported;
+        return reported == null || !reported.startsWith(statusOf(running) + "|");
+    }
+
+    private static String fingerprintOf(String status, ConnectorObservation observation) {
         return status + "|" + observation.getRestartApplied() + "|" + observation.getAutoRestarts()
                 + "|" + observation.getLastAutoRestart() + "|" + observation.getOffsetsApplied()
                 + "|" + observation.getTopicsResetApplied() + "|" + observation.getReconcileFailure();

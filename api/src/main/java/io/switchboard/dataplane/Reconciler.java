@@ -397,20 +397,37 @@ public final class Reconciler {
         boolean settled = errors.isEmpty() && calls == 0 && ReconcilePlanner.settled(state, running, memory);
         if (settled) {
             memory.unsettledSince = null;
+            memory.changeShownSince = null;
         } else if (!fullPass && errors.isEmpty() && reporter.outcomesReported(name, memory)
-                && now - unsettledSince(memory, now) < SHOW_PASSING_STATES_AFTER_MS) {
+                && now - heldSince(running, memory, now) < SHOW_PASSING_STATES_AFTER_MS && !ReconcilePlanner.showsFailure(running)) {
             // On its way to what is desired (a pause the worker is carrying out): the state it
             // passes through is reported only if it lasts, which spares the processor an
-            // observation per step of every connector in a burst.
+            // observation per step of every connector in a burst. A failure is no step on the way:
+            // it is reported as soon as it shows.
             return new Result(calls, false);
         }
         try {
             reporter.report(state, running, fullPass, memory);
+            memory.changeShownSince = null;
         } catch (RuntimeException e) {
             // Reported on a later pass.
             return new Result(calls, false);
         }
         return new Result(calls, settled);
+    }
+
+    /**
+     * Since when a step on the way is held: since the worker first showed a status not yet
+     * reported (a pause the worker carries out late, behind others, is held from when it shows,
+     * not from when it was asked for; later changes do not put it off again), or while it shows
+     * none, since the connector was first seen not yet as desired.
+     */
+    private long heldSince(WorkerConnector running, ConnectorMemory memory, long now) {
+        long unsettled = unsettledSince(memory, now);
+        if (memory.changeShownSince == null && ReconcileReporter.showsNewStatus(running, memory)) {
+            memory.changeShownSince = now;
+        }
+        return memory.changeShownSince != null ? memory.changeShownSince : unsettled;
     }
 
     /** Since when the connector has been seen not yet as desired, from now if it was not before. */

@@ -83,7 +83,8 @@ public final class PauseWritesBenchmark {
             }
             double pausedAfter = (await(url, connectors, "PAUSED") - began) / 1e9;
             Thread.sleep(settleSeconds * 1000L);
-            Map<String, Double> records = perPause(recordsBefore, endOffsets(admin), connectors);
+            Map<String, Long> recordsAfter = endOffsets(admin);
+            Map<String, Double> records = perPause(recordsBefore, recordsAfter, connectors);
             Map<String, Double> requests = perPause(requestsBefore, brokerRequests(), connectors);
 
             result.put("connectors", connectors);
@@ -91,6 +92,7 @@ public final class PauseWritesBenchmark {
             result.put("settle_seconds", settleSeconds);
             result.put("all_paused_after_seconds", Latencies.round(pausedAfter));
             result.put("records_per_pause_by_topic", records);
+            result.put("switchboard_records_per_pause", switchboardPerPause(recordsBefore, recordsAfter, connectors));
             result.put("broker_requests_per_pause_by_type", requests);
         } finally {
             BenchSupport.deleteQuietly(dir);
@@ -154,6 +156,25 @@ public final class PauseWritesBenchmark {
         return out;
     }
 
+    /**
+     * Whether a topic is Switchboard's own (its topics and its Kafka Streams changelogs), not the
+     * embedded worker's ({@code switchboard-connect-*}) nor Kafka's or the connectors'.
+     */
+    static boolean switchboards(String topic) {
+        return (topic.startsWith("switchboard.") || topic.startsWith("switchboard-")) && !topic.startsWith("switchboard-connect-");
+    }
+
+    /** The records Switchboard's own topics gained per pause, summed before rounding. */
+    private static double switchboardPerPause(Map<String, Long> before, Map<String, Long> after, int pauses) {
+        long gained = 0;
+        for (Map.Entry<String, Long> topic : after.entrySet()) {
+            if (switchboards(topic.getKey())) {
+                gained += Math.max(0, topic.getValue() - before.getOrDefault(topic.getKey(), 0L));
+            }
+        }
+        return Math.round(gained * 100.0 / pauses) / 100.0;
+    }
+
     @SuppressWarnings("unchecked")
     private static String markdown(Map<String, Object> result) {
         StringBuilder md = new StringBuilder("# What one pause writes\n\n");
@@ -163,6 +184,9 @@ public final class PauseWritesBenchmark {
                 .append(" s after the first was sent, and the counts were read ").append(result.get("settle_seconds"))
                 .append(" s after that. Per pause:\n\n| topic | records (end offsets, transaction markers included) |\n|---|---|\n");
         ((Map<String, Double>) result.get("records_per_pause_by_topic")).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append("\nAll of Switchboard's own topics and changelogs (`switchboard.*`, `switchboard-*` but the worker's ")
+                .append("`switchboard-connect-*`): **").append(result.get("switchboard_records_per_pause"))
+                .append("** records per pause.\n");
         md.append("\n| broker request | count |\n|---|---|\n");
         ((Map<String, Double>) result.get("broker_requests_per_pause_by_type")).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         return md.toString();

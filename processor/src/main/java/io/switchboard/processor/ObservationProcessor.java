@@ -25,7 +25,8 @@ import java.util.TreeMap;
 
 /**
  * Materialises what the data plane reports: the last observation of each connector goes to the
- * statuses store, and a change of connector or task state is published as a lifecycle event.
+ * statuses store (unless it differs from the stored one only in its time), and a change of
+ * connector or task state or of the connector's trace is published as a lifecycle event.
  * Observations of connectors that no longer exist are dropped.
  */
 final class ObservationProcessor implements Processor<String, ConnectorObservation, String, Object> {
@@ -56,7 +57,11 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
             return;
         }
         ConnectorObservation previous = statuses.get(key);
-        statuses.put(key, observed);
+        if (!sameButForTime(previous, observed)) {
+            // An observation that says nothing new (one a new leader's first look sends again)
+            // would only rewrite the store and its changelog.
+            statuses.put(key, observed);
+        }
         if (!observed.getRepairs().isEmpty()) {
             context.forward(record.withValue(event(observed, connector, new DriftRepaired(observed.getRepairs()))),
                     CommandProcessor.LIFECYCLE);
@@ -132,6 +137,15 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
                 .setOccurredAt(observed.getObservedAt())
                 .setEvent(payload)
                 .build();
+    }
+
+    /** Whether the observation is the stored one in everything but when it was made. */
+    static boolean sameButForTime(ConnectorObservation previous, ConnectorObservation observed) {
+        if (previous == null) {
+            return false;
+        }
+        ConnectorObservation retimed = ConnectorObservation.newBuilder(observed).setObservedAt(previous.getObservedAt()).build();
+        return retimed.equals(previous);
     }
 
     private static Map<String, String> taskStates(ConnectorObservation observation) {

@@ -1,0 +1,271 @@
+package io.switchboard.dataplane;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.TargetState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Each change of a connector's status is reported once: whether the worker's status topic or its
+ * REST API showed it, and not for each step the worker writes on the way to the target state,
+ * unless that step is a failure. The worker is a plain HTTP server holding one connector with one
+ * task; the status topic is given to a detached feed by hand; the clock moves only when told.
+ */
+class OneReportPerChangeTest {
+    private static final Map<String, String> CONFIG = Map.of("connector.class", "FileStreamSource", "topic", "t");
+
+    private HttpServer server;
+    private ConnectClusterClient worker;
+    private final WorkerStatusFeed feed = WorkerStatusFeed.detached();
+    private final List<ConnectorObservation> reports = new CopyOnWriteArrayList<>();
+    private volatile ConnectorState desired = state(TargetState.RUNNING, 2);
+    /** The connector's and its task's states, and the task's trace, as the worker's REST API answers them. */
+    private volatile String connectorState = "RUNNING";
+    private volatile String taskState = "RUNNING";
+    private volatile String taskTrace;
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    };
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/", this::answer);
+        server.start();
+        worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stop() {
+        worker.close();
+        server.stop(0);
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        exchange.getRequestBody().readAllBytes();
+        String config = "{\"connector.class\":\"FileStreamSource\",\"topic\":\"t\"}";
+        if ("GET".equals(method) && "/connectors".equals(path)) {
+            send(exchange, 200, "{\"c1\":{\"info\":{\"name\":\"c1\",\"config\":" + config
+                    + ",\"tasks\":[{\"connector\":\"c1\",\"task\":0}],\"type\":\"source\"},\"status\":" + restStatus() + "}}");
+        } else if ("GET".equals(method) && path.equals("/connectors/c1/status")) {
+            send(exchange, 200, restStatus());
+        } else if ("GET".equals(method) && path.equals("/connectors/c1/config")) {
+            send(exchange, 200, config);
+        } else if ("GET".equals(method) && path.equals("/connectors/c1/tasks")) {
+            send(exchange, 200, "[{\"id\":{\"connector\":\"c1\",\"task\":0},\"config\":{\"topic\":\"t\"}}]");
+        } else if ("GET".equals(method) && path.equals("/connectors/c1/topics")) {
+            send(exchange, 200, "{\"c1\":{\"topics\":[\"t\"]}}");
+        } else if ("GET".equals(method) && path.equals("/connectors/c1/offsets")) {
+            send(exchange, 200, "{\"offsets\":[]}");
+        } else if ("PUT".equals(method) && (path.endsWith("/pause") || path.endsWith("/resume"))) {
+            send(exchange, 202, "");
+        } else {
+            send(exchange, 404, "{\"error_code\":404,\"message\":\"no\"}");
+        }
+    }
+
+    /** The status as Kafka Connect's REST API gives it: with the connector's type, fields in its own order. */
+    private String restStatus() {
+        String trace = taskTrace == null ? "" : ",\"trace\":\"" + taskTrace + "\"";
+        return "{\"name\":\"c1\",\"connector\":{\"state\":\"" + connectorState + "\",\"worker_id\":\"w:8083\",\"version\":\"4.3.1\"},"
+                + "\"tasks\":[{\"id\":0,\"state\":\"" + taskState + "\",\"worker_id\":\"w:8083\",\"version\":\"4.3.1\"" + trace + "}],"
+                + "\"type\":\"source\"}";
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+        exchange.close();
+    }
+
+    /** The worker writes a status record to its status topic, as the feed reads it; its REST API answers it too. */
+    private void written(String key, String state, String trace) {
+        String traced = trace == null ? "null" : "\"" + trace + "\"";
+        feed.read(key, ("{\"state\":\"" + state + "\",\"trace\":" + traced + ",\"worker_id\":\"w:8083\",\"generation\":1,"
+                + "\"version\":\"4.3.1\"}").getBytes(StandardCharsets.UTF_8));
+        if (key.startsWith(WorkerStatusFeed.CONNECTOR_PREFIX)) {
+            connectorState = state;
+        } else {
+            taskState = state;
+            taskTrace = trace;
+        }
+    }
+
+    private void connectorWritten(String state) {
+        written(WorkerStatusFeed.CONNECTOR_PREFIX + "c1", state, null);
+    }
+
+    private void taskWritten(String state, String trace) {
+        written(WorkerStatusFeed.TASK_PREFIX + "c1-0", state, trace);
+    }
+
+    private static ConnectorState state(TargetState target, long version) {
+        return ConnectorState.newBuilder().setCluster("default").setName("c1").setConfig(CONFIG).setTargetState(target)
+                .setVersion(version).setCreatedAt(1).setUpdatedAt(1).setLastCommandId("cmd-" + version).build();
+    }
+
+    /** A reconciler of the one connector, reading statuses from the feed; the worker runs it and the first full pass reports it. */
+    private Reconciler reconcilerOfARunningConnector() {
+        Reconciler reconciler = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
+                clock, java.util.function.UnaryOperator.identity(), name -> Optional.of(desired));
+        reconciler.readStatusesFrom(feed);
+        connectorWritten("RUNNING");
+        taskWritten("RUNNING", null);
+        reconciler.reconcile();
+        assertEquals(1, reports.size(), "the first pass reports the connector: " + reports);
+        return reconciler;
+    }
+
+    /** A look at the connector as the watcher makes one when the status topic shows a change, a little later. */
+    private void watcherLooks(Reconciler reconciler, long afterMs) {
+        now.addAndGet(afterMs);
+        Set<String> names = new HashSet<>(Set.of("c1"));
+        reconciler.reconcile(names);
+    }
+
+    @Test
+    void aStatusIsReportedOnceWhetherTheStatusTopicOrTheRestApiShowedIt() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        try {
+            // The status topic, then a full pass (REST), then both again: the status never changed.
+            assertEquals(true, reconciler.reconcileConnector("c1", Optional.of(desired)), "the connector runs as desired");
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            watcherLooks(reconciler, 100);
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            assertEquals(1, reports.size(), "the same status is reported once: " + reports);
+
+            // A change is reported once too, whichever read shows it first.
+            connectorWritten("PAUSED");
+            taskWritten("PAUSED", null);
+            desired = state(TargetState.PAUSED, 3);
+            watcherLooks(reconciler, 100);
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            assertEquals(2, reports.size(), "one more report for one change: " + reports);
+            assertEquals("PAUSED", reports.get(1).getState());
+            assertEquals("PAUSED", reports.get(1).getTasks().get(0).getState());
+        } finally {
+            reconciler.close();
+        }
+    }
+
+    @Test
+    void aPauseIsReportedOnceItsTaskFollowsWithinTheHold() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        try {
+            desired = state(TargetState.PAUSED, 3);
+            reconciler.reconcileConnector("c1", Optional.of(desired));
+            connectorWritten("PAUSED");
+            watcherLooks(reconciler, 50);
+            assertEquals(1, reports.size(), "the connector paused, its task not yet: held");
+            taskWritten("PAUSED", null);
+            watcherLooks(reconciler, 50);
+            assertEquals(2, reports.size(), "the pause, once: " + reports);
+            assertEquals("PAUSED", reports.get(1).getTasks().get(0).getState());
+        } finally {
+            reconciler.close();
+        }
+    }
+
+    @Test
+    void aPauseTheWorkerCarriesOutLateIsStillReportedOnce() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        try {
+            desired = state(TargetState.PAUSED, 3);
+            reconciler.reconcileConnector("c1", Optional.of(desired));
+            // The worker is busy with other pauses: the connector runs on for longer than a step is held.
+            for (int i = 0; i < 6; i++) {
+                watcherLooks(reconciler, 250);
+            }
+            connectorWritten("PAUSED");
+            watcherLooks(reconciler, 20);
+            assertEquals(1, reports.size(), "a step held from when the worker shows it: " + reports);
+            taskWritten("PAUSED", null);
+            watcherLooks(reconciler, 20);
+            assertEquals(2, reports.size(), "the pause, once: " + reports);
+            assertEquals("PAUSED", reports.get(1).getTasks().get(0).getState());
+        } finally {
+            reconciler.close();
+        }
+    }
+
+    @Test
+    void aStepOnTheWayIsReportedOnceItLasts() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        try {
+            desired = state(TargetState.PAUSED, 3);
+            reconciler.reconcileConnector("c1", Optional.of(desired));
+            connectorWritten("PAUSED");
+            watcherLooks(reconciler, 50);
+            assertEquals(1, reports.size(), "held while it may yet be a step");
+            watcherLooks(reconciler, Reconciler.SHOW_PASSING_STATES_AFTER_MS);
+            assertEquals(2, reports.size(), "reported once it lasted: " + reports);
+            assertEquals("PAUSED", reports.get(1).getState());
+            assertEquals("RUNNING", reports.get(1).getTasks().get(0).getState());
+        } finally {
+            reconciler.close();
+        }
+    }
+
+    @Test
+    void aFailedTaskIsReportedAtOnceWhileItsConnectorIsOnItsWay() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        try {
+            desired = state(TargetState.PAUSED, 3);
+            reconciler.reconcileConnector("c1", Optional.of(desired));
+            connectorWritten("PAUSED");
+            taskWritten("FAILED", "java.lang.IllegalStateException: broken");
+            watcherLooks(reconciler, 20);
+            assertEquals(2, reports.size(), "a failure is no step on the way: reported at once: " + reports);
+            assertEquals("FAILED", reports.get(1).getTasks().get(0).getState());
+            assertEquals("java.lang.IllegalStateException: broken", reports.get(1).getTasks().get(0).getTrace());
+        } finally {
+            reconciler.close();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.switchboard.processor;
+
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorStatusChanged;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.TaskObservation;
+import io.switchboard.schemas.wire.AvroSerde;
+import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the processor writes for each observation, through the real topology: the statuses store
+ * only when something besides the time changed, a status event only when a state or trace did.
+ */
+class ObservationProcessorTest {
+    private static final Topics TOPICS = Topics.DEFAULT;
+    private static final String CHANGELOG = TOPICS.applicationId() + "-" + StoreNames.STATUSES + "-changelog";
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ConnectorObservation> observations;
+    private TestOutputTopic<String, LifecycleEvent> lifecycle;
+    private KeyValueStore<String, ConnectorObservation> statuses;
+
+    @BeforeEach
+    void setUp() {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        TopologySerdes serdes = new TopologySerdes(
+                new AvroSerde<>(registry, ConnectorCommand.class, false),
+                new AvroSerde<>(registry, ConnectorState.class, false),
+                new AvroSerde<>(registry, CommandDecision.class, false),
+                new AvroSerde<>(registry, LifecycleEvent.class, false),
+                new AvroSerde<>(registry, ConnectorObservation.class, false));
+        Properties props = new Properties();
+        props.putAll(StreamsSettings.of(TOPICS, "unused:9092", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "switchboard-ttd-" + System.nanoTime()), "localhost:8083", 0));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, serdes), props);
+        observations = driver.createInputTopic(TOPICS.observations(), new StringSerializer(), serdes.observations().serializer());
+        lifecycle = driver.createOutputTopic(TOPICS.lifecycle(), new StringDeserializer(), serdes.events().deserializer());
+        statuses = driver.getKeyValueStore(StoreNames.STATUSES);
+        ConnectorCommand create = ConnectorCommand.newBuilder().setCommandId("cmd-1").setCluster("default").setConnector("orders")
+                .setRequestId("req-1").setPrincipal("alice").setIssuedAt(1_000L)
+                .setAction(new CreateConnector(Map.of("connector.class", "FileStreamSource", "topic", "lines"), TargetState.RUNNING, null))
+                .build();
+        driver.createInputTopic(TOPICS.commands(), new StringSerializer(), serdes.commands().serializer())
+                .pipeInput("default/orders", create);
+        lifecycle.readValuesToList();
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private static ConnectorObservation observation(long at, String state, String taskState, String workerId, String trace) {
+        return ConnectorObservation.newBuilder().setCluster("default").setConnector("orders").setObservedAt(at)
+                .setState(state).setWorkerId(workerId).setTrace(trace).setType("source")
+                .setTasks(List.of(new TaskObservation(0, taskState, workerId, null, "4.3.1"))).build();
+    }
+
+    /** The records the statuses store's changelog holds so far, when the driver shows them. */
+    private long changelogRecords() {
+        if (!driver.producedTopicNames().contains(CHANGELOG)) {
+            return 0;
+        }
+        return driver.createOutputTopic(CHANGELOG, new StringDeserializer(), new StringDeserializer()).getQueueSize();
+    }
+
+    private List<ConnectorStatusChanged> statusEvents() {
+        return lifecycle.readValuesToList().stream().map(LifecycleEvent::getEvent)
+                .filter(ConnectorStatusChanged.class::isInstance).map(ConnectorStatusChanged.class::cast).toList();
+    }
+
+    @Test
+    void anObservationTheSameButForItsTimeLeavesTheStoreAsItWas() {
+        observations.pipeInput("default/orders", observation(20L, "RUNNING", "RUNNING", "w:8083", null));
+        long written = changelogRecords();
+        observations.pipeInput("default/orders", observation(30L, "RUNNING", "RUNNING", "w:8083", null));
+
+        assertEquals(20L, statuses.get("default/orders").getObservedAt(), "the stored observation is kept as it was");
+        assertEquals(written, changelogRecords(), "nothing written to the statuses changelog");
+        assertEquals(1, statusEvents().size(), "one status event, for the first observation");
+
+        ConnectorObservation moved = observation(40L, "RUNNING", "RUNNING", "w2:8083", null);
+        observations.pipeInput("default/orders", moved);
+        assertEquals(moved, statuses.get("default/orders"), "a change besides the time is stored");
+        assertTrue(statusEvents().isEmpty(), "a worker id is no change of status");
+    }
+
+    @Test
+    void aStatusEventIsPublishedOnlyWhenAStateOrTheTraceChanges() {
+        observations.pipeInput("default/orders", observation(10L, "RUNNING", "RUNNING", "w:8083", null));
+        observations.pipeInput("default/orders", observation(20L, "RUNNING", "RUNNING", "w:8083", null));
+        observations.pipeInput("default/orders", observation(30L, "PAUSED", "RUNNING", "w:8083", null));
+        observations.pipeInput("default/orders", observation(40L, "PAUSED", "PAUSED", "w:8083", null));
+        observations.pipeInput("default/orders", observation(50L, "FAILED", "PAUSED", "w:8083", "boom"));
+        observations.pipeInput("default/orders", observation(60L, "FAILED", "PAUSED", "w:8083", "boom again"));
+        observations.pipeInput("default/orders", observation(70L, "FAILED", "PAUSED", "w:8083", "boom again"));
+
+        List<ConnectorStatusChanged> events = statusEvents();
+        assertEquals(List.of("RUNNING", "PAUSED", "PAUSED", "FAILED", "FAILED"),
+                events.stream().map(ConnectorStatusChanged::getCurrent).toList(), "one event per change: " + events);
+        assertEquals(Map.of("0", "PAUSED"), events.get(2).getTaskStates());
+        assertEquals("boom again", events.get(4).getTrace());
+    }
+}
