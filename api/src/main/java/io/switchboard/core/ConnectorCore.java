@@ -262,7 +262,7 @@ public final class ConnectorCore implements ConnectorService {
 
     @Override
     public List<String> names(Scope scope) {
-        return queries.connectors(scope.cluster()).stream().map(ConnectorState::getName).toList();
+        return queries.names(scope.cluster());
     }
 
     @Override

@@ -24,6 +24,9 @@ public interface ConnectorStore {
     /** Every connector of a cluster, ordered by name. */
     List<ConnectorState> connectors(String cluster);
 
+    /** The names of every connector of a cluster, ordered; cheaper than {@link #connectors} when names are all that is wanted. */
+    List<String> names(String cluster);
+
     /** The last status the data plane reported for a connector, if any. */
     Optional<ConnectorObservation> status(ConnectorKey key);
 

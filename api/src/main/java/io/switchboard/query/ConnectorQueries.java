@@ -10,6 +10,7 @@ import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -182,16 +183,31 @@ public final class ConnectorQueries implements ConnectorStore {
     /** Every connector of a cluster, from every partition, ordered by name. */
     @Override
     public List<ConnectorState> connectors(String cluster) {
-        List<ConnectorState> all = scanAll(StoreNames.CONNECTORS, ConnectorKey.clusterPrefix(cluster), states.deserializer());
+        List<ConnectorState> all = scanAll(StoreNames.CONNECTORS, ConnectorKey.clusterPrefix(cluster), false, states.deserializer());
         all.sort((a, b) -> a.getName().compareTo(b.getName()));
         return all;
+    }
+
+    /**
+     * The names of every connector of a cluster, ordered: the store's keys only, so that a list of
+     * many connectors holds a name each, not each connector's config.
+     */
+    @Override
+    public List<String> names(String cluster) {
+        String prefix = ConnectorKey.clusterPrefix(cluster);
+        List<String> names = new ArrayList<>();
+        for (String key : scanAll(StoreNames.CONNECTORS, prefix, true, new StringDeserializer())) {
+            names.add(key.substring(prefix.length()));
+        }
+        names.sort(null);
+        return names;
     }
 
     /** The last reported status of every connector of a cluster, by connector name. */
     @Override
     public Map<String, ConnectorObservation> statuses(String cluster) {
         Map<String, ConnectorObservation> byName = new HashMap<>();
-        for (ConnectorObservation observation : scanAll(StoreNames.STATUSES, ConnectorKey.clusterPrefix(cluster),
+        for (ConnectorObservation observation : scanAll(StoreNames.STATUSES, ConnectorKey.clusterPrefix(cluster), false,
                 observations.deserializer())) {
             byName.put(observation.getConnector(), observation);
         }
@@ -307,7 +323,8 @@ public final class ConnectorQueries implements ConnectorStore {
      * The values under a prefix in every partition: each partition from its active copy, else from a
      * standby copy current enough, waiting up to {@code readWait} for those that have neither.
      */
-    private <V> List<V> scanAll(String store, String prefix, Deserializer<V> decode) {
+    /** @param keys whether to gather the keys (as strings) rather than the values */
+    private <V> List<V> scanAll(String store, String prefix, boolean keys, Deserializer<V> decode) {
         long deadline = System.nanoTime() + readWait.toNanos();
         Map<Integer, List<V>> got = new HashMap<>();
         boolean waiting = false;
@@ -322,7 +339,7 @@ public final class ConnectorQueries implements ConnectorStore {
                         byHost.computeIfAbsent(placement.active(), h -> new ArrayList<>()).add(p);
                     }
                 }
-                gather(store, prefix, byHost, false, decode, got);
+                gather(store, prefix, keys, byHost, false, decode, got);
                 // Then the other copies, current enough, one level of fallback at a time.
                 for (int level = 0; level < 3 && got.size() < partitions; level++) {
                     byHost.clear();
@@ -335,7 +352,7 @@ public final class ConnectorQueries implements ConnectorStore {
                             }
                         }
                     }
-                    gather(store, prefix, byHost, true, decode, got);
+                    gather(store, prefix, keys, byHost, true, decode, got);
                 }
                 if (got.size() >= partitions) {
                     List<V> all = new ArrayList<>();
@@ -365,17 +382,17 @@ public final class ConnectorQueries implements ConnectorStore {
         }
     }
 
-    private <V> void gather(String store, String prefix, Map<HostInfo, List<Integer>> byHost, boolean stale,
+    private <V> void gather(String store, String prefix, boolean keys, Map<HostInfo, List<Integer>> byHost, boolean stale,
                             Deserializer<V> decode, Map<Integer, List<V>> got) {
         Map<HostInfo, CompletableFuture<Map<Integer, List<byte[]>>>> asked = new LinkedHashMap<>();
         byHost.forEach((host, parts) -> {
             if (!router.isSelf(host)) {
-                asked.put(host, remote.scan(host, store, prefix, parts, stale));
+                asked.put(host, remote.scan(host, store, prefix, keys, parts, stale));
             }
         });
         List<Integer> mine = byHost.getOrDefault(router.self(), List.of());
         for (int p : mine) {
-            this.<V>localScanIfServable(store, prefix, p, stale).ifPresent(values -> got.put(p, values));
+            this.<V>localScanIfServable(store, prefix, keys, p, stale).ifPresent(values -> got.put(p, values));
         }
         asked.forEach((host, answer) -> answer.join().forEach((p, values) -> {
             List<V> decoded = new ArrayList<>(values.size());
@@ -390,16 +407,17 @@ public final class ConnectorQueries implements ConnectorStore {
      * This replica's copy of some partitions, encoded for another replica: the partitions it cannot
      * serve now are absent from the answer.
      */
-    public Map<Integer, List<byte[]>> localEncodedScan(String store, String prefix, List<Integer> parts, boolean stale) {
+    public Map<Integer, List<byte[]>> localEncodedScan(String store, String prefix, boolean keys, List<Integer> parts, boolean stale) {
         Map<Integer, List<byte[]>> out = new LinkedHashMap<>();
         for (int p : parts) {
-            this.localScanIfServable(store, prefix, p, stale)
-                    .ifPresent(values -> out.put(p, values.stream().map(v -> encode(store, v)).toList()));
+            this.localScanIfServable(store, prefix, keys, p, stale).ifPresent(values -> out.put(p, values.stream()
+                    .map(v -> keys ? ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8) : encode(store, v)).toList()));
         }
         return out;
     }
 
-    private <V> Optional<List<V>> localScanIfServable(String store, String prefix, int partition, boolean stale) {
+    @SuppressWarnings("unchecked")
+    private <V> Optional<List<V>> localScanIfServable(String store, String prefix, boolean keys, int partition, boolean stale) {
         if (stale && !isActiveHere(partition) && !currentEnough(store, partition, LAG_READING_WAIT_MS)) {
             return Optional.empty();
         }
@@ -407,7 +425,7 @@ public final class ConnectorQueries implements ConnectorStore {
         try (KeyValueIterator<String, V> it = this.<V>localStore(store, partition, stale).prefixScan(prefix, new StringSerializer())) {
             while (it.hasNext()) {
                 KeyValue<String, V> next = it.next();
-                values.add(next.value);
+                values.add(keys ? (V) next.key : next.value);
             }
             return Optional.of(values);
         } catch (InvalidStateStoreException e) {

@@ -46,7 +46,7 @@ public final class InternalResource {
                 () -> ctx.status(404).json(java.util.Map.of("message", "No such key")));
     }
 
-    /** Lines "partition N" each followed by that partition's values, one base64 value a line. */
+    /** Lines "partition N" each followed by that partition's values (or keys, with keys=true), one base64 value a line. */
     private void scan(Context ctx) {
         String store = store(ctx);
         if (!SCANNED.contains(store)) {
@@ -61,7 +61,11 @@ public final class InternalResource {
                 partitions.add(partition(p.trim()));
             }
         }
-        Map<Integer, List<byte[]>> served = queries.localEncodedScan(store, prefix, partitions, stale);
+        boolean keys = "true".equals(ctx.queryParam("keys"));
+        if (keys) {
+            ctx.header(RemoteStores.KEYS_HEADER, "true");
+        }
+        Map<Integer, List<byte[]>> served = queries.localEncodedScan(store, prefix, keys, partitions, stale);
         StringBuilder out = new StringBuilder();
         for (int p : partitions) {
             List<byte[]> values = served.get(p);

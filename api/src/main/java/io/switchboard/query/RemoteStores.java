@@ -75,17 +75,23 @@ public final class RemoteStores {
     }
 
     /**
-     * The values under a prefix in some partitions of another replica's store, by partition: only
-     * the partitions that replica could serve are in the answer. Never fails: an unreachable
-     * replica serves none.
+     * The values (or, with {@code keys}, the keys) under a prefix in some partitions of another
+     * replica's store, by partition: only the partitions that replica could serve are in the
+     * answer. Never fails: an unreachable replica serves none.
      */
-    public CompletableFuture<Map<Integer, List<byte[]>>> scan(HostInfo host, String store, String prefix,
+    /** Set on a scan's answer that holds keys, not values. */
+    static final String KEYS_HEADER = "Switchboard-Scan-Keys";
+
+    public CompletableFuture<Map<Integer, List<byte[]>>> scan(HostInfo host, String store, String prefix, boolean keys,
                                                              List<Integer> partitions, boolean stale) {
         String path = "/internal/stores/" + store + "?prefix=" + encode(prefix) + "&partitions="
                 + partitions.stream().map(String::valueOf).collect(Collectors.joining(","))
-                + (stale ? "&stale=true" : "");
+                + (stale ? "&stale=true" : "") + (keys ? "&keys=true" : "");
         return http.sendAsync(request(host, path), HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(response -> response.statusCode() == 200 ? parseScan(response.body()) : Map.<Integer, List<byte[]>>of())
+                // A replica that does not know keys=true (an older one, during an upgrade) answers values: none served then.
+                .thenApply(response -> response.statusCode() == 200
+                        && (!keys || response.headers().firstValue(KEYS_HEADER).isPresent())
+                        ? parseScan(response.body()) : Map.<Integer, List<byte[]>>of())
                 .exceptionally(unreachable -> Map.of());
     }
 
