@@ -306,6 +306,7 @@ public final class SwitchboardApp implements AutoCloseable {
                     java.util.function.UnaryOperator.identity(),
                     name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
             metrics.watch(cluster, reconciler);
+            metrics.watch(cluster, connectClusters.requestsTo(url));
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafkaSettings,
                     topics.reconcilerLeases(), options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY);
             String statusTopic = statusTopics.get(cluster);

@@ -80,6 +80,8 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
     private final String url;
     private final HttpClient http;
     private final ValidationGate validations;
+    /** Shared by every client of this worker that {@link ConnectClusters} made. */
+    private volatile WorkerRequestCounts requests = new WorkerRequestCounts();
 
     public ConnectClusterClient(String url) {
         this(url, (SSLContext) null);
@@ -350,6 +352,7 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
 
     /** One call and its whole answer, or {@link ConnectCallException} when there is none. */
     private ContentResponse send(String method, String path, byte[] jsonBody) {
+        requests.record(method, path);
         Request request;
         try {
             request = http.newRequest(URI.create(url + path))
@@ -378,6 +381,17 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ConnectCallException("Interrupted calling " + url, e);
         }
+    }
+
+    /** Counts this client's requests with (and from now on only with) the given counts. */
+    ConnectClusterClient countingIn(WorkerRequestCounts counts) {
+        this.requests = counts;
+        return this;
+    }
+
+    /** The requests of each kind made of this worker through this client (and the others sharing its counts). */
+    public WorkerRequestCounts requests() {
+        return requests;
     }
 
     /** Stops the client's threads and closes its connections. */

@@ -46,9 +46,17 @@ public final class ConnectClusters implements io.switchboard.core.ClusterDirecto
         return !cannotOpenSecrets.contains(cluster);
     }
 
+    /** Every client of one worker counts its requests in one place. */
+    private final Map<String, WorkerRequestCounts> requests = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** A new client of a worker, with the trust its certificate is checked against. */
     public ConnectClusterClient newClient(String url) {
-        return new ConnectClusterClient(url, trust);
+        return new ConnectClusterClient(url, trust).countingIn(requestsTo(url));
+    }
+
+    /** The requests of each kind this replica made of the worker at {@code url}, through every client of it. */
+    public WorkerRequestCounts requestsTo(String url) {
+        return requests.computeIfAbsent(url, u -> new WorkerRequestCounts());
     }
 
     /** Announces a cluster whose data plane is about to start: until it is attached it is "starting". */

@@ -100,6 +100,8 @@ final class ConnectorMemory {
     volatile boolean detailsDue;
     /** Since when it has been seen not yet as desired. */
     volatile Long unsettledSince;
+    /** What the status showed when the details were last asked for ({@link ReconcileReporter#detailsShape}). */
+    volatile String detailsShape;
     /** Since when the worker has shown a status of it not yet reported, while it is held. */
     volatile Long changeShownSince;
 
@@ -138,5 +140,6 @@ final class ConnectorMemory {
         detailsDue = false;
         unsettledSince = null;
         changeShownSince = null;
+        detailsShape = null;
     }
 }

@@ -128,7 +128,8 @@ final class ReconcileReporter {
                 .setReconcileFailure(failure.orElse(null))
                 .build();
         String shown = statusOf(running);
-        Details known = status == null ? memory.details : detailsOf(name, fingerprintOf(shown, observation), fullPass, memory);
+        Details known = status == null ? memory.details
+                : detailsOf(name, fingerprintOf(shown, observation), detailsShape(observation), fullPass, memory);
         if (known != null) {
             observation.setActiveTopics(known.topics());
             observation.setOffsets(known.offsets());
@@ -224,12 +225,28 @@ final class ReconcileReporter {
      * The connector's active topics and offsets: read again when its status changed or the last
      * reading is {@link #DETAILS_EVERY_MS} old; kept as they were when the worker cannot say now.
      */
-    private Details detailsOf(String name, String statusFingerprint, boolean fullPass, ConnectorMemory memory) {
+    /**
+     * What, when it changes, makes the active topics and offsets worth reading again: whether the
+     * connector is stopped (offsets are final then, and may be changed), its tasks, and the offsets
+     * and topics changes the reconciler carried out. A pause or a resume changes none of it, so it
+     * costs the worker no reads beyond the pause itself (they are read again every
+     * {@link #DETAILS_EVERY_MS} regardless).
+     */
+    static String detailsShape(ConnectorObservation observation) {
+        StringBuilder shape = new StringBuilder("STOPPED".equals(observation.getState()) ? "stopped" : "live");
+        observation.getTasks().stream().map(TaskObservation::getId).sorted().forEach(id -> shape.append(' ').append(id));
+        return shape.append('|').append(observation.getOffsetsApplied()).append('|').append(observation.getTopicsResetApplied())
+                .toString();
+    }
+
+    private Details detailsOf(String name, String statusFingerprint, String shape, boolean fullPass, ConnectorMemory memory) {
         Details known = memory.details;
         String reported = memory.lastReported;
-        boolean statusChanged = reported == null || !reported.startsWith(statusFingerprint + "|");
+        boolean statusChanged = (reported == null || !reported.startsWith(statusFingerprint + "|"))
+                && (known == null || !shape.equals(memory.detailsShape));
         if (statusChanged) {
             memory.detailsDue = true;
+            memory.detailsShape = shape;
         }
         long now = clock.millis();
         // Offsets cost the worker an offset store per read: off a full pass they are read on a

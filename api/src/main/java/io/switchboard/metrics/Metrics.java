@@ -68,6 +68,12 @@ public final class Metrics implements AutoCloseable {
                 io.switchboard.dataplane.Reconciler::workerErrors).tag("cluster", cluster).register(registry);
     }
 
+    /** The requests of each kind this replica made of a cluster's worker. */
+    public void watch(String cluster, io.switchboard.dataplane.WorkerRequestCounts requests) {
+        requests.onNewKind(kind -> io.micrometer.core.instrument.FunctionCounter.builder("switchboard.worker.requests", requests,
+                counts -> counts.count(kind)).tag("cluster", cluster).tag("request", kind).register(registry));
+    }
+
     /** Where connectors are read from for the per-state gauges: all of them, by cluster. */
     public void countConnectors(java.util.function.Supplier<java.util.Map<String, java.util.List<io.switchboard.core.Views.ConnectorDetails>>> all) {
         this.connectors = all;

@@ -51,6 +51,7 @@ public final class PauseWritesBenchmark {
                      .withBootstrapServers(kafka.bootstrapServers()));
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             String url = app.url();
+            Map<String, Long> workerBeforeCreates = workerRequests(url);
             for (int i = 0; i < connectors; i++) {
                 Path file = Files.writeString(dir.resolve("input-" + i + ".txt"), "one line\n");
                 String body = "{\"name\":\"c" + i + "\",\"config\":{\"connector.class\":\"FileStreamSource\",\"tasks.max\":\"1\","
@@ -62,6 +63,7 @@ public final class PauseWritesBenchmark {
             }
             await(url, connectors, "RUNNING");
             Thread.sleep(settleSeconds * 1000L);
+            Map<String, Long> workerBeforePauses = workerRequests(url);
 
             Map<String, Long> recordsBefore = endOffsets(admin);
             Map<String, Long> requestsBefore = brokerRequests();
@@ -86,6 +88,7 @@ public final class PauseWritesBenchmark {
             Map<String, Long> recordsAfter = endOffsets(admin);
             Map<String, Double> records = perPause(recordsBefore, recordsAfter, connectors);
             Map<String, Double> requests = perPause(requestsBefore, brokerRequests(), connectors);
+            Map<String, Long> workerAfterPauses = workerRequests(url);
 
             result.put("connectors", connectors);
             result.put("concurrency", concurrency);
@@ -94,6 +97,10 @@ public final class PauseWritesBenchmark {
             result.put("records_per_pause_by_topic", records);
             result.put("switchboard_records_per_pause", switchboardPerPause(recordsBefore, recordsAfter, connectors));
             result.put("broker_requests_per_pause_by_type", requests);
+            // What Switchboard asked of its worker (the replica's own count, every client of the worker),
+            // from the first create until the settling time after all were RUNNING, and over the pauses.
+            result.put("worker_requests_per_create", perPause(workerBeforeCreates, workerBeforePauses, connectors));
+            result.put("worker_requests_per_pause", perPause(workerBeforePauses, workerAfterPauses, connectors));
         } finally {
             BenchSupport.deleteQuietly(dir);
         }
@@ -133,6 +140,20 @@ public final class PauseWritesBenchmark {
         Map<String, Long> sums = new TreeMap<>();
         admin.listOffsets(wanted).all().get().forEach((tp, info) -> sums.merge(tp.topic(), info.offset(), Long::sum));
         return sums;
+    }
+
+    /** The replica's count of each kind of request it made of its worker, from its metrics. */
+    private static Map<String, Long> workerRequests(String url) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (String line : Http.get(url, "/metrics").body().split("\n")) {
+            if (line.startsWith("switchboard_worker_requests_total{")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("request=\"([^\"]*)\"").matcher(line);
+                if (m.find()) {
+                    counts.merge(m.group(1), (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Long::sum);
+                }
+            }
+        }
+        return counts;
     }
 
     /** The embedded broker's count of each kind of request it handled, from its metrics (this JVM's MBeans). */
@@ -187,6 +208,13 @@ public final class PauseWritesBenchmark {
         md.append("\nAll of Switchboard's own topics and changelogs (`switchboard.*`, `switchboard-*` but the worker's ")
                 .append("`switchboard-connect-*`): **").append(result.get("switchboard_records_per_pause"))
                 .append("** records per pause.\n");
+        md.append("\n| worker request (Switchboard's, to its worker) | per create (until RUNNING and settled) | per pause (until PAUSED and settled) |\n|---|---|---|\n");
+        Map<String, Double> perCreate = (Map<String, Double>) result.get("worker_requests_per_create");
+        Map<String, Double> perPause = (Map<String, Double>) result.get("worker_requests_per_pause");
+        java.util.Set<String> kinds = new java.util.TreeSet<>(perCreate.keySet());
+        kinds.addAll(perPause.keySet());
+        kinds.forEach(k -> md.append("| ").append(k).append(" | ").append(perCreate.getOrDefault(k, 0.0)).append(" | ")
+                .append(perPause.getOrDefault(k, 0.0)).append(" |\n"));
         md.append("\n| broker request | count |\n|---|---|\n");
         ((Map<String, Double>) result.get("broker_requests_per_pause_by_type")).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         return md.toString();

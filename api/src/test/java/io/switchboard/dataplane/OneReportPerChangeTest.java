@@ -268,4 +268,63 @@ class OneReportPerChangeTest {
             reconciler.close();
         }
     }
+
+    /**
+     * A pause and a resume change nothing that the active topics and offsets depend on, so they
+     * cost the worker no read of them (reading offsets opens an offset store on the worker); a stop,
+     * a change of tasks or an offsets change does.
+     */
+    @Test
+    void aPauseOrResumeCostsTheWorkerNoReadOfOffsetsOrTopics() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        try {
+            Map<String, Long> before = worker.requests().snapshot();
+            assertEquals(1L, before.get("GET /connectors/{name}/offsets"), "read once, with the first report: " + before);
+            desired = state(TargetState.PAUSED, 3);
+            reconciler.reconcileConnector("c1", Optional.of(desired));
+            connectorWritten("PAUSED");
+            taskWritten("PAUSED", null);
+            watcherLooks(reconciler, 50);
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            desired = state(TargetState.RUNNING, 4);
+            reconciler.reconcileConnector("c1", Optional.of(desired));
+            connectorWritten("RUNNING");
+            taskWritten("RUNNING", null);
+            watcherLooks(reconciler, 50);
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            assertEquals(3, reports.size(), "the pause and the resume were reported: " + reports);
+            Map<String, Long> after = worker.requests().snapshot();
+            assertEquals(before.get("GET /connectors/{name}/offsets"), after.get("GET /connectors/{name}/offsets"), after.toString());
+            assertEquals(before.get("GET /connectors/{name}/topics"), after.get("GET /connectors/{name}/topics"), after.toString());
+            assertEquals(1L, after.get("PUT /connectors/{name}/pause"));
+        } finally {
+            reconciler.close();
+        }
+    }
+
+    @Test
+    void whatMakesOffsetsAndTopicsWorthReadingAgain() {
+        ConnectorObservation running = observation("RUNNING", 0);
+        assertEquals(ReconcileReporter.detailsShape(running), ReconcileReporter.detailsShape(observation("PAUSED", 0)));
+        assertEquals(ReconcileReporter.detailsShape(running), ReconcileReporter.detailsShape(observation("FAILED", 0)));
+        org.junit.jupiter.api.Assertions.assertNotEquals(ReconcileReporter.detailsShape(running),
+                ReconcileReporter.detailsShape(observation("STOPPED", 0)));
+        org.junit.jupiter.api.Assertions.assertNotEquals(ReconcileReporter.detailsShape(running),
+                ReconcileReporter.detailsShape(observation("RUNNING", 2)));
+        ConnectorObservation reset = ConnectorObservation.newBuilder(observation("STOPPED", 0))
+                .setOffsetsApplied(io.switchboard.schemas.OffsetsResult.newBuilder().setId("cmd-9").setCode(200).setMessage("reset").build()).build();
+        org.junit.jupiter.api.Assertions.assertNotEquals(ReconcileReporter.detailsShape(observation("STOPPED", 0)),
+                ReconcileReporter.detailsShape(reset));
+    }
+
+    private static ConnectorObservation observation(String state, int tasks) {
+        List<io.switchboard.schemas.TaskObservation> taskList = new java.util.ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            taskList.add(new io.switchboard.schemas.TaskObservation(i, state, "w:8083", null, null));
+        }
+        return ConnectorObservation.newBuilder().setCluster("default").setConnector("c1").setObservedAt(1).setState(state)
+                .setTasks(taskList).build();
+    }
 }
