@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +20,7 @@ final class DetailsReader implements AutoCloseable {
 
     private final LinkedHashSet<String> queued = new LinkedHashSet<>();
     private final Consumer<String> read;
-    private final java.util.function.BooleanSupplier workerBusy;
+    private final BooleanSupplier workerBusy;
     /** A read waits at most this long for the worker to stop being busy. */
     static final long WAIT_FOR_QUIET_MS = 30_000;
     private final Thread thread;
@@ -31,7 +32,7 @@ final class DetailsReader implements AutoCloseable {
      * @param workerBusy whether the worker is busy with changes just made: reads wait for a quiet
      *                   moment (at most {@link #WAIT_FOR_QUIET_MS}), since they queue behind those changes
      */
-    DetailsReader(String cluster, Consumer<String> read, java.util.function.BooleanSupplier workerBusy) {
+    DetailsReader(String cluster, Consumer<String> read, BooleanSupplier workerBusy) {
         this.read = read;
         this.workerBusy = workerBusy;
         this.thread = new Thread(this::run, "switchboard-details-" + cluster);

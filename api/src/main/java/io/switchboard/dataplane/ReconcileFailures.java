@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -116,7 +117,7 @@ final class ReconcileFailures {
     static boolean isTransient(RuntimeException error) {
         int status = error instanceof WorkerClient.WorkerRejection r ? r.status()
                 : error instanceof WorkerClient.ConnectCallException c ? c.status() : -1;
-        String message = String.valueOf(error.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
         return status == 0 || status == 409 || status == 503 || message.contains("rebalance");
     }
 }

@@ -1,18 +1,35 @@
 package io.switchboard.metrics;
 
 import io.javalin.config.JavalinConfig;
-import io.switchboard.auth.Access;
 import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.auth.Access;
+import io.switchboard.commands.CommandGateway;
+import io.switchboard.core.Views;
+import io.switchboard.dataplane.Reconciler;
+import io.switchboard.dataplane.WorkerRequestCounts;
 import io.switchboard.http.Dialects;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /metrics} in Prometheus' text format, by Micrometer: HTTP request latency by dialect,
@@ -28,15 +45,15 @@ public final class Metrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** Every connector of every cluster as desired and as observed, read when /metrics is scraped. */
-    private volatile java.util.function.Supplier<java.util.Map<String, java.util.List<io.switchboard.core.Views.ConnectorDetails>>> connectors =
-            java.util.Map::of;
-    private final io.micrometer.core.instrument.MultiGauge connectorStates;
+    private volatile Supplier<Map<String, List<Views.ConnectorDetails>>> connectors =
+            Map::of;
+    private final MultiGauge connectorStates;
 
     public Metrics(KafkaStreams kafkaStreams) {
         // A backstop to the tags' own bounds: past this many routes (or methods), new series are dropped, not kept.
         registry.config().meterFilter(MeterFilter.maximumAllowableTags("switchboard.http.requests", "route", 500, MeterFilter.deny()));
         registry.config().meterFilter(MeterFilter.maximumAllowableTags("switchboard.http.requests", "method", 16, MeterFilter.deny()));
-        connectorStates = io.micrometer.core.instrument.MultiGauge.builder("switchboard.connectors")
+        connectorStates = MultiGauge.builder("switchboard.connectors")
                 .description("Connectors by cluster, desired target state or observed state").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -46,56 +63,56 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** Decisions: how long each command waited for its decision, by outcome. */
-    public void timeDecisions(io.switchboard.commands.CommandGateway gateway) {
+    public void timeDecisions(CommandGateway gateway) {
         gateway.onDecided((nanos, outcome) -> Timer.builder("switchboard.decisions")
                 .description("Time from sending a command to its decision, by outcome")
                 .tag("outcome", outcome).publishPercentileHistogram().register(registry)
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS));
+                .record(nanos, TimeUnit.NANOSECONDS));
     }
 
     /** The decisions consumer's own metrics (its lag among them), by Micrometer's Kafka client binder. */
-    public void watch(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
-        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(registry);
+    public void watch(Consumer<?, ?> consumer) {
+        new KafkaClientMetrics(consumer).bindTo(registry);
     }
 
     /** The data plane of one cluster: its full passes, the calls it made on the worker, and the ones that failed. */
-    public void watch(String cluster, io.switchboard.dataplane.Reconciler reconciler) {
-        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.reconciler.passes", reconciler,
-                io.switchboard.dataplane.Reconciler::fullPasses).tag("cluster", cluster).register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.reconciler.calls", reconciler,
-                io.switchboard.dataplane.Reconciler::workerCalls).tag("cluster", cluster).register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.reconciler.errors", reconciler,
-                io.switchboard.dataplane.Reconciler::workerErrors).tag("cluster", cluster).register(registry);
+    public void watch(String cluster, Reconciler reconciler) {
+        FunctionCounter.builder("switchboard.reconciler.passes", reconciler,
+                Reconciler::fullPasses).tag("cluster", cluster).register(registry);
+        FunctionCounter.builder("switchboard.reconciler.calls", reconciler,
+                Reconciler::workerCalls).tag("cluster", cluster).register(registry);
+        FunctionCounter.builder("switchboard.reconciler.errors", reconciler,
+                Reconciler::workerErrors).tag("cluster", cluster).register(registry);
     }
 
     /** The requests of each kind this replica made of a cluster's worker. */
-    public void watch(String cluster, io.switchboard.dataplane.WorkerRequestCounts requests) {
-        requests.onNewKind(kind -> io.micrometer.core.instrument.FunctionCounter.builder("switchboard.worker.requests", requests,
+    public void watch(String cluster, WorkerRequestCounts requests) {
+        requests.onNewKind(kind -> FunctionCounter.builder("switchboard.worker.requests", requests,
                 counts -> counts.count(kind)).tag("cluster", cluster).tag("request", kind).register(registry));
     }
 
     /** Where connectors are read from for the per-state gauges: all of them, by cluster. */
-    public void countConnectors(java.util.function.Supplier<java.util.Map<String, java.util.List<io.switchboard.core.Views.ConnectorDetails>>> all) {
+    public void countConnectors(Supplier<Map<String, List<Views.ConnectorDetails>>> all) {
         this.connectors = all;
     }
 
     private void refreshConnectorStates() {
-        java.util.Map<java.util.List<String>, Integer> counts = new java.util.HashMap<>();
+        Map<List<String>, Integer> counts = new HashMap<>();
         try {
             connectors.get().forEach((cluster, details) -> details.forEach(d -> {
-                counts.merge(java.util.List.of(cluster, "desired", d.connector().target().name()), 1, Integer::sum);
-                counts.merge(java.util.List.of(cluster, "observed", d.status().state()), 1, Integer::sum);
+                counts.merge(List.of(cluster, "desired", d.connector().target().name()), 1, Integer::sum);
+                counts.merge(List.of(cluster, "observed", d.status().state()), 1, Integer::sum);
             }));
         } catch (RuntimeException e) {
             // Stores moving between replicas: the gauges keep their last values.
             return;
         }
-        connectorStates.register(counts.entrySet().stream().map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
-                io.micrometer.core.instrument.Tags.of("cluster", e.getKey().get(0), "kind", e.getKey().get(1), "state", e.getKey().get(2)),
+        connectorStates.register(counts.entrySet().stream().map(e -> MultiGauge.Row.of(
+                Tags.of("cluster", e.getKey().get(0), "kind", e.getKey().get(1), "state", e.getKey().get(2)),
                 e.getValue())).toList(), true);
     }
 
-    private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     /** Times every request and serves /metrics. */
     public void register(JavalinConfig config, Dialects dialects) {
@@ -112,7 +129,7 @@ public final class Metrics implements AutoCloseable {
         if (started == null) {
             return;
         }
-        io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
         String route = endpoint == null ? null : endpoint.path;
         Timer.builder("switchboard.http.requests")
                 .description("HTTP requests by dialect, route template and status")
@@ -122,7 +139,7 @@ public final class Metrics implements AutoCloseable {
                 .tag("status", String.valueOf(ctx.statusCode()))
                 .publishPercentileHistogram()
                 .register(registry)
-                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
     /** The method on the request line if it is one the API serves, else OTHER: callers do not choose tag values. */

@@ -135,13 +135,18 @@ public final class FaultRun {
         for (String difference : notConverged) {
             violations.add(new Violation("NOT_CONVERGED", difference.substring(0, difference.indexOf(':')), -1, difference));
         }
-        Map<String, List<String>> topics = TopicScan.everyTopic(bootstrap);
-        List<String> leaks = LeakScan.find(clients.secretValues(), topics, logs(), clients.answers());
-        for (String leak : leaks) {
+        LeakScan scan = new LeakScan(clients.secretValues());
+        Map<String, Integer> recordsByTopic = TopicScan.scanEveryTopic(bootstrap,
+                (topic, bytes) -> scan.check("topic " + topic, new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        for (JavaProcess process : logs()) {
+            scan.checkFile("log of " + process.name(), process.log());
+        }
+        clients.answers().forEach(answer -> scan.check("an answer", answer));
+        for (String leak : scan.leaks()) {
             violations.add(new Violation("SECRET_LEAKED", "(secrets)", -1, leak));
         }
         FaultReport report = new FaultReport(seed, seconds, setupSeconds, clients.ops(), nemesis.windows(), violations,
-                histories, convergeMillis, lastFaultHealed, samples, recordsByTopic(topics));
+                histories, convergeMillis, lastFaultHealed, samples, recordsByTopic);
         report.write(out);
         stopParts();
         violations.forEach(v -> System.out.println("[faults] VIOLATION " + v));
@@ -159,12 +164,6 @@ public final class FaultRun {
         violations.forEach(v -> System.out.println("VIOLATION " + v));
         System.out.println(violations.size() + " violations in " + recorded.ops().size() + " ops");
         return violations.isEmpty() ? 0 : 1;
-    }
-
-    private static Map<String, Integer> recordsByTopic(Map<String, List<String>> topics) {
-        Map<String, Integer> counts = new TreeMap<>();
-        topics.forEach((topic, records) -> counts.put(topic, records.size()));
-        return counts;
     }
 
     private List<Fault> faults(List<String> kinds, Random random) {

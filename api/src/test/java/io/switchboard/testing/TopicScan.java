@@ -54,6 +54,31 @@ public final class TopicScan {
     /** Keys, values and header values of every record now in the topic, read_uncommitted so aborted ones count too. */
     public static List<byte[]> readAll(String bootstrapServers, String topic) {
         List<byte[]> out = new ArrayList<>();
+        forEachPart(bootstrapServers, topic, out::add);
+        return out;
+    }
+
+    /**
+     * Gives each key, value and header value of every record of every topic, one at a time and
+     * keeping none (a long run's topics need not fit in memory); answers how many records each
+     * topic holds.
+     */
+    public static Map<String, Integer> scanEveryTopic(String bootstrapServers, java.util.function.BiConsumer<String, byte[]> part) {
+        Map<String, Integer> records = new TreeMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
+            for (String topic : topics) {
+                records.put(topic, forEachPart(bootstrapServers, topic, bytes -> part.accept(topic, bytes)));
+            }
+        } catch (Exception e) {
+            throw new AssertionError("Could not scan the broker's topics", e);
+        }
+        return records;
+    }
+
+    /** Each key, value and header value of every record now in the topic; answers the number of records. */
+    private static int forEachPart(String bootstrapServers, String topic, java.util.function.Consumer<byte[]> part) {
+        int records = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -62,19 +87,22 @@ public final class TopicScan {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            // Given up after 30 s without a record, however long the topic takes to read.
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    records++;
                     if (r.key() != null) {
-                        out.add(r.key());
+                        part.accept(r.key());
                     }
                     if (r.value() != null) {
-                        out.add(r.value());
+                        part.accept(r.value());
                     }
-                    r.headers().forEach(h -> out.add(h.value() == null ? new byte[0] : h.value()));
+                    r.headers().forEach(h -> part.accept(h.value() == null ? new byte[0] : h.value()));
                 }
             }
         }
-        return out;
+        return records;
     }
 }
