@@ -201,6 +201,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
                 partitionCount(admin, topics.commands()), READ_WAIT);
+        queries.confirmAbsences(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
         io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));

@@ -1,6 +1,7 @@
 package io.switchboard.commands;
 
 import io.switchboard.processor.CommandProcessor;
+import io.switchboard.processor.CommandProgress;
 import io.switchboard.processor.DecisionObserver;
 import io.switchboard.schemas.CommandDecision;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,6 +33,8 @@ import java.util.concurrent.Executors;
  * Decisions made by this replica's own processor arrive sooner, through {@link #decided}.
  */
 public final class DecisionListener implements AutoCloseable, DecisionObserver {
+    /** How far this replica's processor has decided each command partition (see {@link CommandProgress}). */
+    private final CommandProgress progress = new CommandProgress();
     private static final Logger log = LoggerFactory.getLogger(DecisionListener.class);
 
     private final Map<String, CompletableFuture<CommandDecision>> waiting = new ConcurrentHashMap<>();
@@ -98,6 +101,17 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     public long oldestWaitMillis() {
         long now = System.nanoTime();
         return waitingSince.values().stream().mapToLong(since -> (now - since) / 1_000_000).max().orElse(0);
+    }
+
+    /** A command this replica's own processor has processed, on its stream thread. */
+    @Override
+    public void processed(int partition, long offset) {
+        progress.processed(partition, offset);
+    }
+
+    /** How far this replica's own processor has decided each command partition. */
+    public CommandProgress progress() {
+        return progress;
     }
 
     /** A decision made by this replica's own processor, on its stream thread. */

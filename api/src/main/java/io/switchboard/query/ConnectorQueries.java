@@ -2,25 +2,20 @@ package io.switchboard.query;
 
 import io.switchboard.core.ConnectorStore;
 import io.switchboard.core.StoreUnavailableException;
+import io.switchboard.processor.CommandProgress;
 import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.HistoryLayout;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,19 +72,15 @@ public final class ConnectorQueries implements ConnectorStore {
     private final int partitions;
     private final Duration readWait;
     private final WaitingReads waitingReads;
-    private final StoreLags lags;
+    private final LocalCopies local;
+    /** Null until {@link #confirmAbsences} is called: then an owner's absence is checked against the command topic. */
+    private volatile OwnerAbsence absences;
 
     /**
      * @param partitions the number of partitions of the stores (those of the command topic)
      * @param readWait   how long a read waits for some copy of its data to become available
+     * @param histories  serde of the history store; null when the topology keeps no history
      */
-    public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
-                            Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
-                            int partitions, Duration readWait) {
-        this(streams, router, remote, states, observations, null, partitions, readWait);
-    }
-
-    /** @param histories serde of the history store; null when the topology keeps no history */
     public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
                             Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
                             Serde<ConnectorHistory> histories, int partitions, Duration readWait) {
@@ -103,13 +94,23 @@ public final class ConnectorQueries implements ConnectorStore {
         this.waitingReads = new WaitingReads(maxWaitingReads);
         this.histories = histories;
         this.streams = streams;
-        this.lags = new StoreLags(streams);
+        this.local = new LocalCopies(streams, histories != null);
         this.router = router;
         this.remote = remote;
         this.states = states;
         this.observations = observations;
         this.partitions = partitions;
         this.readWait = readWait;
+    }
+
+    /**
+     * From now on, an owner answers that a connector is absent only when it has processed every
+     * command that was in the partition when the read arrived ({@link OwnerAbsence}).
+     *
+     * @param groupId the command processor's consumer group (its application id)
+     */
+    public void confirmAbsences(CommandProgress progress, Admin admin, String commandTopic, String groupId) {
+        this.absences = new OwnerAbsence(progress, admin, commandTopic, groupId);
     }
 
     @Override
@@ -143,7 +144,7 @@ public final class ConnectorQueries implements ConnectorStore {
         KeyQueryMetadata metadata = where.get();
         int partition = metadata.partition();
         if (router.isSelf(metadata.activeHost())) {
-            return Optional.ofNullable(localGet(StoreNames.CONNECTORS, key.toString(), partition, false));
+            return Optional.ofNullable(local.get(StoreNames.CONNECTORS, key.toString(), partition, false));
         }
         return Optional.empty();
     }
@@ -234,7 +235,7 @@ public final class ConnectorQueries implements ConnectorStore {
                     HostInfo active = metadata.activeHost();
                     try {
                         if (router.isSelf(active)) {
-                            return Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, false));
+                            return Optional.ofNullable(ownersAnswer(store, partition, local.<V>get(store, key.toString(), partition, false)));
                         }
                         if (ReplicaRouter.usable(active)) {
                             return remote.get(active, store, key.toString(), partition, false).value()
@@ -253,11 +254,12 @@ public final class ConnectorQueries implements ConnectorStore {
                             Optional<V> value;
                             boolean owners;
                             if (router.isSelf(copy)) {
-                                owners = isActiveHere(partition);
-                                if (!owners && !currentEnough(store, partition, LAG_READING_WAIT_MS)) {
+                                owners = local.isActiveHere(partition);
+                                if (!owners && !local.currentEnough(store, partition, LocalCopies.LAG_READING_WAIT_MS)) {
                                     continue;
                                 }
-                                value = Optional.ofNullable(this.<V>localGet(store, key.toString(), partition, true));
+                                V here = local.<V>get(store, key.toString(), partition, true);
+                                value = Optional.ofNullable(owners ? ownersAnswer(store, partition, here) : here);
                             } else {
                                 RemoteStores.Copy answer = remote.get(copy, store, key.toString(), partition, true);
                                 owners = answer.owner();
@@ -295,26 +297,29 @@ public final class ConnectorQueries implements ConnectorStore {
      * With {@code stale}, a standby copy answers if it is current enough.
      */
     public RemoteStores.Copy localEncoded(String store, String key, int partition, boolean stale) {
-        boolean owner = !stale || isActiveHere(partition);
-        if (!owner && !currentEnough(store, partition, LAG_READING_WAIT_MS)) {
+        boolean owner = !stale || local.isActiveHere(partition);
+        if (!owner && !local.currentEnough(store, partition, LocalCopies.LAG_READING_WAIT_MS)) {
             throw new StoreUnavailableException("The copy of partition " + partition + " here is behind; retry shortly.", null);
         }
-        Object value = localGet(store, key, partition, stale);
+        Object value = local.get(store, key, partition, stale);
+        if (owner) {
+            value = ownersAnswer(store, partition, value);
+        }
         return new RemoteStores.Copy(Optional.ofNullable(value).map(v -> encode(store, v)), owner);
     }
 
     @SuppressWarnings("unchecked")
-    private <V> V localGet(String store, String key, int partition, boolean stale) {
-        try {
-            ReadOnlyKeyValueStore<String, V> copy = this.localStore(store, partition, stale);
-            if (StoreNames.HISTORY.equals(store)) {
-                // A history is a head and a record per entry; it leaves this replica whole.
-                return (V) HistoryLayout.read((ReadOnlyKeyValueStore<String, ConnectorHistory>) copy, key);
-            }
-            return copy.get(key);
-        } catch (InvalidStateStoreException e) {
-            throw unavailable(partition, e);
+    /**
+     * What the owner's copy says of a key: a value as it is; an absence of a connector (or of its
+     * history) only once the owner has decided every command sent before the read, else
+     * {@link StoreUnavailableException}, which the read waits out like any copy it cannot use.
+     */
+    private <V> V ownersAnswer(String store, int partition, V value) {
+        OwnerAbsence check = absences;
+        if (value == null && check != null && !StoreNames.STATUSES.equals(store) && !check.confirmed(partition, LocalCopies.LAG_READING_WAIT_MS)) {
+            throw new StoreUnavailableException("Partition " + partition + " has commands its owner has not decided yet; retry shortly.", null);
         }
+        return value;
     }
 
     // ---- lists -------------------------------------------------------------------------------------
@@ -392,7 +397,7 @@ public final class ConnectorQueries implements ConnectorStore {
         });
         List<Integer> mine = byHost.getOrDefault(router.self(), List.of());
         for (int p : mine) {
-            this.<V>localScanIfServable(store, prefix, keys, p, stale).ifPresent(values -> got.put(p, values));
+            local.<V>scan(store, prefix, keys, p, stale).ifPresent(values -> got.put(p, values));
         }
         asked.forEach((host, answer) -> answer.join().forEach((p, values) -> {
             List<V> decoded = new ArrayList<>(values.size());
@@ -410,70 +415,10 @@ public final class ConnectorQueries implements ConnectorStore {
     public Map<Integer, List<byte[]>> localEncodedScan(String store, String prefix, boolean keys, List<Integer> parts, boolean stale) {
         Map<Integer, List<byte[]>> out = new LinkedHashMap<>();
         for (int p : parts) {
-            this.localScanIfServable(store, prefix, keys, p, stale).ifPresent(values -> out.put(p, values.stream()
+            local.scan(store, prefix, keys, p, stale).ifPresent(values -> out.put(p, values.stream()
                     .map(v -> keys ? ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8) : encode(store, v)).toList()));
         }
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private <V> Optional<List<V>> localScanIfServable(String store, String prefix, boolean keys, int partition, boolean stale) {
-        if (stale && !isActiveHere(partition) && !currentEnough(store, partition, LAG_READING_WAIT_MS)) {
-            return Optional.empty();
-        }
-        List<V> values = new ArrayList<>();
-        try (KeyValueIterator<String, V> it = this.<V>localStore(store, partition, stale).prefixScan(prefix, new StringSerializer())) {
-            while (it.hasNext()) {
-                KeyValue<String, V> next = it.next();
-                values.add(keys ? (V) next.key : next.value);
-            }
-            return Optional.of(values);
-        } catch (InvalidStateStoreException e) {
-            return Optional.empty();
-        }
-    }
-
-    // ---- local stores and their lag ---------------------------------------------------------------
-
-    private <V> ReadOnlyKeyValueStore<String, V> localStore(String name, int partition, boolean stale) {
-        if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)
-                && !(StoreNames.HISTORY.equals(name) && histories != null)) {
-            throw new IllegalArgumentException("No store " + name);
-        }
-        if (!PauseFence.JVM.trusted()) {
-            throw new InvalidStateStoreException("This replica has just resumed after a pause long enough to have lost its"
-                    + " partitions; its copies are not trusted until its group membership is confirmed");
-        }
-        StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
-                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition);
-        if (stale) {
-            parameters = parameters.enableStaleStores();
-        }
-        try {
-            return streams.store(parameters);
-        } catch (InvalidStateStoreException e) {
-            throw e;
-        } catch (RuntimeException notRunning) {
-            throw new InvalidStateStoreException("The command processor is " + streams.state(), notRunning);
-        }
-    }
-
-    /** Whether this replica runs the partition actively right now (its copy is then the current one). */
-    private boolean isActiveHere(int partition) {
-        try {
-            this.localStore(StoreNames.CONNECTORS, partition, false).approximateNumEntries();
-            return true;
-        } catch (InvalidStateStoreException e) {
-            return false;
-        }
-    }
-
-    /** How long a read waits for a new reading of the lags. */
-    private static final long LAG_READING_WAIT_MS = 2_000;
-
-    /** Whether this replica's copy of a partition is at most {@link #MAX_STANDBY_LAG} behind. */
-    private boolean currentEnough(String store, int partition, long waitMs) {
-        return lags.current(store, partition, MAX_STANDBY_LAG, waitMs);
     }
 
     @SuppressWarnings("unchecked")
@@ -485,11 +430,6 @@ public final class ConnectorQueries implements ConnectorStore {
             return histories.serializer().serialize(HISTORY_TRANSFER_TOPIC, (ConnectorHistory) value);
         }
         return states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
-    }
-
-    private StoreUnavailableException unavailable(int partition, InvalidStateStoreException e) {
-        return new StoreUnavailableException("Partition " + partition + " of the connector store is not available on this replica right now ("
-                + streams.state() + "); retry shortly.", e);
     }
 
     private static void pause() {

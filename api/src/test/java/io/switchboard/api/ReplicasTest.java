@@ -90,6 +90,45 @@ class ReplicasTest {
         return answer;
     }
 
+    /**
+     * The owner of a connector's partition says it does not exist only once it has decided every
+     * command that was in the partition when the read arrived: with both processors held, a create
+     * is in the command topic, undecided; a read of it through either replica waits rather than
+     * answering 404, and once the processors go on it finds the connector. (A partition's new owner
+     * that had not yet decided again a create its old owner had answered denied an acknowledged
+     * write this way; the fault run caught it.)
+     */
+    @Test
+    void aReadDoesNotDenyAConnectorWhoseCreateIsAheadOfItUndecided() throws Exception {
+        io.switchboard.schemas.ConnectorCommand command = io.switchboard.schemas.ConnectorCommand.newBuilder()
+                .setCommandId(java.util.UUID.randomUUID().toString()).setCluster("default").setConnector("ahead")
+                .setIssuedAt(System.currentTimeMillis())
+                .setAction(new io.switchboard.schemas.CreateConnector(new java.util.HashMap<>(java.util.Map.of(
+                        "connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/ahead.txt", "topic", "ahead")),
+                        io.switchboard.schemas.TargetState.RUNNING, null))
+                .build();
+        replicas.forEach(replica -> replica.streams().pause());
+        List<java.util.concurrent.CompletableFuture<Answer>> reads = new ArrayList<>();
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, io.switchboard.schemas.ConnectorCommand> producer =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                             new org.apache.kafka.common.serialization.StringSerializer(),
+                             new io.switchboard.schemas.wire.AvroSerializer<>(new io.switchboard.schemas.wire.HttpSchemaRegistryClient(
+                                     replicas.get(0).schemaRegistryUrl()), io.switchboard.schemas.ConnectorCommand.class, false))) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("switchboard.commands", "default/ahead", command)).get();
+            for (SwitchboardApp replica : replicas) {
+                reads.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> SwitchboardFixture.call(replica.url(), "GET", "/connectors/ahead", null)));
+            }
+            Thread.sleep(2_000);
+        } finally {
+            replicas.forEach(replica -> replica.streams().resume());
+        }
+        for (java.util.concurrent.CompletableFuture<Answer> read : reads) {
+            Answer answer = read.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(200, answer.status(), answer.body());
+        }
+    }
+
     @Test
     void everyReplicaAnswersEveryReadTheSame() {
         int count = 40;

@@ -58,6 +58,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         if (replayed != null) {
             // A retry: the first answer again, and nothing else happens.
             forwardDecision(record, command, replayed);
+            processed();
             return;
         }
         Decision decision = CommandDecider.decide(connectors.get(storeKey), statuses.get(storeKey), command);
@@ -80,6 +81,12 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             }
         }
         observer.decided(decided);
+        processed();
+    }
+
+    /** Tells the observer how far this partition has been decided (the stores already hold it). */
+    private void processed() {
+        context.recordMetadata().ifPresent(at -> observer.processed(at.partition(), at.offset()));
     }
 
     private void forwardDecision(Record<String, ConnectorCommand> record, ConnectorCommand command, CommandDecision decided) {

@@ -13,4 +13,8 @@ public interface DecisionObserver {
     DecisionObserver NONE = decision -> { };
 
     void decided(CommandDecision decision);
+
+    /** The command at {@code offset} of the command topic's {@code partition} has been processed (decided or replayed). */
+    default void processed(int partition, long offset) {
+    }
 }

@@ -1,0 +1,111 @@
+package io.switchboard.query;
+
+import io.switchboard.core.StoreUnavailableException;
+import io.switchboard.processor.HistoryLayout;
+import io.switchboard.processor.StoreNames;
+import io.switchboard.schemas.ConnectorHistory;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * This replica's own copies of the stores' partitions, active and standby, and how far behind the
+ * standbys are: what {@link ConnectorQueries} reads before it asks another replica. Never trusted
+ * while the {@link PauseFence} says this JVM may have lost its partitions unawares.
+ */
+final class LocalCopies {
+    private final KafkaStreams streams;
+    private final StoreLags lags;
+    private final boolean keepsHistory;
+
+    LocalCopies(KafkaStreams streams, boolean keepsHistory) {
+        this.streams = streams;
+        this.lags = new StoreLags(streams);
+        this.keepsHistory = keepsHistory;
+    }
+
+    <V> V get(String store, String key, int partition, boolean stale) {
+        try {
+            ReadOnlyKeyValueStore<String, V> copy = this.localStore(store, partition, stale);
+            if (StoreNames.HISTORY.equals(store)) {
+                // A history is a head and a record per entry; it leaves this replica whole.
+                return (V) HistoryLayout.read((ReadOnlyKeyValueStore<String, ConnectorHistory>) copy, key);
+            }
+            return copy.get(key);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(partition, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    <V> Optional<List<V>> scan(String store, String prefix, boolean keys, int partition, boolean stale) {
+        if (stale && !isActiveHere(partition) && !currentEnough(store, partition, LAG_READING_WAIT_MS)) {
+            return Optional.empty();
+        }
+        List<V> values = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = this.<V>localStore(store, partition, stale).prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, V> next = it.next();
+                values.add(keys ? (V) next.key : next.value);
+            }
+            return Optional.of(values);
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> localStore(String name, int partition, boolean stale) {
+        if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)
+                && !(StoreNames.HISTORY.equals(name) && keepsHistory)) {
+            throw new IllegalArgumentException("No store " + name);
+        }
+        if (!PauseFence.JVM.trusted()) {
+            throw new InvalidStateStoreException("This replica has just resumed after a pause long enough to have lost its"
+                    + " partitions; its copies are not trusted until its group membership is confirmed");
+        }
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition);
+        if (stale) {
+            parameters = parameters.enableStaleStores();
+        }
+        try {
+            return streams.store(parameters);
+        } catch (InvalidStateStoreException e) {
+            throw e;
+        } catch (RuntimeException notRunning) {
+            throw new InvalidStateStoreException("The command processor is " + streams.state(), notRunning);
+        }
+    }
+
+    /** Whether this replica runs the partition actively right now (its copy is then the current one). */
+    boolean isActiveHere(int partition) {
+        try {
+            this.localStore(StoreNames.CONNECTORS, partition, false).approximateNumEntries();
+            return true;
+        } catch (InvalidStateStoreException e) {
+            return false;
+        }
+    }
+
+    /** How long a read waits for a new reading of the lags. */
+    static final long LAG_READING_WAIT_MS = 2_000;
+
+    /** Whether this replica's copy of a partition is at most {@link #ConnectorQueries.MAX_STANDBY_LAG} behind. */
+    boolean currentEnough(String store, int partition, long waitMs) {
+        return lags.current(store, partition, ConnectorQueries.MAX_STANDBY_LAG, waitMs);
+    }
+
+    private StoreUnavailableException unavailable(int partition, InvalidStateStoreException e) {
+        return new StoreUnavailableException("Partition " + partition + " of the connector store is not available on this replica right now ("
+                + streams.state() + "); retry shortly.", e);
+    }
+}
