@@ -60,7 +60,7 @@ final class ConnectorPage {
                 + "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, "
                 + "sse:OffsetsAltered queue:last, sse:OffsetsReset queue:last\">reading…</div>"
                 + "<h2>Config</h2>" + config(connector.config(), versions)
-                + "<h2>History</h2>" + compareForm(versions) + history(versions);
+                + "<h2>History</h2>" + compareForm(versions) + history(versions, RequestContexts.mayEdit(ctx, cluster) ? base : null);
         String events = "/events?cluster=" + url(cluster) + "&connector=" + url(name);
         ctx.contentType("text/html; charset=utf-8").result(Html.page(name, "hx-ext=\"sse\" sse-connect=\"" + text(events) + "\"", body));
     }
@@ -245,8 +245,11 @@ final class ConnectorPage {
                 + options + "</select> <button>compare</button></form>";
     }
 
-    /** Every version, newest first, each with what it changed key by key. */
-    private static String history(List<Map<String, Object>> versions) {
+    /**
+     * Every version, newest first, each with what it changed key by key, and for an editor
+     * ({@code base} not null) a button that restores an earlier version's config as a new version.
+     */
+    private static String history(List<Map<String, Object>> versions, String base) {
         StringBuilder out = new StringBuilder("<table id=\"history\"><thead><tr><th>Version</th><th>When</th><th>Who</th>"
                 + "<th>What</th><th>Changes</th><th></th></tr></thead><tbody>");
         List<Map<String, Object>> newestFirst = new ArrayList<>(versions);
@@ -256,7 +259,13 @@ final class ConnectorPage {
                     .append("</td><td>").append(text(version.getOrDefault("principal", ""))).append("</td><td>")
                     .append(text(version.get("event"))).append("</td><td>").append(diff((Map<?, ?>) version.get("diff")))
                     .append("</td><td>").append(version.get("config") == null ? ""
-                            : "<a href=\"?at=" + text(version.get("sequence")) + "\">as it was</a>").append("</td></tr>");
+                            : "<a href=\"?at=" + text(version.get("sequence")) + "\">as it was</a>");
+            if (base != null && version.get("config") != null && version != newestFirst.get(0)) {
+                out.append(" <button class=\"restore\" hx-post=\"").append(text(base)).append("/versions/")
+                        .append(text(version.get("sequence"))).append("/restore\" hx-target=\"#status\" hx-confirm=\"Restore the config of version ")
+                        .append(text(version.get("version"))).append(" as a new version?\">restore</button>");
+            }
+            out.append("</td></tr>");
         }
         return out.append("</tbody></table>").toString();
     }

@@ -80,6 +80,7 @@ public final class ConsoleDialect implements Dialect {
         config.routes.post(CONNECTOR + "/restart", ctx -> restart(ctx, false), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/restart-failed", ctx -> restart(ctx, true), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/delete", this::delete, Access.edit(cluster));
+        config.routes.post(CONNECTOR + "/versions/{sequence}/restore", this::restore, Access.edit(cluster));
         config.routes.get("/console/clusters/{cluster}/new", create::page, Access.edit(cluster));
         config.routes.post("/console/clusters/{cluster}/new/validate", ctx -> {
             requireConsolePage(ctx);
@@ -170,6 +171,19 @@ public final class ConsoleDialect implements Dialect {
         Scope scope = fromConsole(ctx);
         answer(ctx, scope, core.connectors().restart(scope, name(ctx), onlyFailed, onlyFailed, RequestContexts.of(ctx)),
                 onlyFailed ? "restart of the failed tasks accepted" : "restart of the connector accepted");
+    }
+
+    /** An earlier version's config put back as a new version (secrets as the connector has them now). */
+    private void restore(Context ctx) {
+        Scope scope = fromConsole(ctx);
+        long sequence;
+        try {
+            sequence = Long.parseLong(ctx.pathParam("sequence"));
+        } catch (NumberFormatException e) {
+            throw new ServiceException.InvalidRequest("A version's sequence is a number, not " + ctx.pathParam("sequence"));
+        }
+        answer(ctx, scope, core.connectors().restoreVersion(scope, name(ctx), sequence, RequestContexts.of(ctx)),
+                "restore accepted: the config of that version is the connector's new version");
     }
 
     private void delete(Context ctx) {

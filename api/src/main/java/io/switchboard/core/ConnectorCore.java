@@ -12,6 +12,7 @@ import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
 import io.switchboard.processor.AutoRestart;
 import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.HistoryReplay;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
@@ -336,6 +337,45 @@ public final class ConnectorCore implements ConnectorService {
         });
         return HistoryVisibility.shape(history, scope.visibility());
     }
+
+    /**
+     * Puts back the config a connector had after one version of its history, as a new command (a
+     * new version; the history is never rewritten). History keeps no secret: a secret key's value
+     * is taken from the connector as it is now, and a restore that needs a secret the connector no
+     * longer has, or a value the history kept only as its digest, is refused with what to do. The
+     * target state is left as it is.
+     */
+    @Override
+    public CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, RequestContext request) {
+        ConnectorKey key = key(scope, name);
+        HistoryReplay.Step step = HistoryReplay.replay(history(scope, name)).stream()
+                .filter(s -> s.entry().getSequence() == sequence).findFirst()
+                .orElseThrow(() -> new ServiceException.InvalidRequest("No version with sequence " + sequence + " in this history"));
+        if (step.configAfter() == null) {
+            throw new ServiceException.InvalidRequest("Version " + step.entry().getVersion() + " is the connector's delete: it has no config to restore");
+        }
+        Map<String, String> current = queries.connector(key).map(ConnectorState::getConfig).orElse(Map.of());
+        Map<String, String> restored = new java.util.LinkedHashMap<>();
+        step.configAfter().forEach((k, v) -> {
+            if (SecretKeys.REDACTED.equals(v)) {
+                String now = current.get(k);
+                if (now == null) {
+                    throw new ServiceException.InvalidRequest(k, "The history keeps no secret, and the connector has no " + k
+                            + " now: set it, then restore this version");
+                }
+                restored.put(k, now);
+            } else if (v != null && SHORTENED.matcher(v).matches()) {
+                throw new ServiceException.InvalidRequest(k, "The history kept only a digest of " + k + " in this version"
+                        + " (it was over 1024 characters): it cannot be restored from here");
+            } else {
+                restored.put(k, v);
+            }
+        });
+        return putConfig(scope, name, restored, request);
+    }
+
+    /** How the history keeps a value too long to keep whole (see the history processor). */
+    private static final java.util.regex.Pattern SHORTENED = java.util.regex.Pattern.compile("<\\d+ characters, sha-256 [0-9a-f]+\\.\\.\\.>");
 
     /** A connector just created: no worker has reported on it, so there is nothing to look up. */
     private ConnectorView newView(ConnectorState state) {

@@ -37,6 +37,9 @@ public interface ConnectorService {
     /** Replaces the config, creating the connector when it does not exist. */
     CompletableFuture<Written> putConfig(Scope scope, String name, Map<String, String> config, RequestContext request);
 
+    /** Puts back the config of one version of the connector's history (by its sequence), as a new version. */
+    CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, RequestContext request);
+
     /** Changes the given keys; a null value removes its key. */
     CompletableFuture<ConnectorView> patchConfig(Scope scope, String name, Map<String, String> patch, RequestContext request);
 

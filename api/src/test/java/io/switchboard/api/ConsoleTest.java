@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -301,6 +302,43 @@ class ConsoleTest {
         assertEquals(0, overview.locator("main img").count(), "no element made from a name");
         assertTrue(page.evaluate("() => window.pwned === undefined").equals(Boolean.TRUE), "nothing ran");
         assertTrue(overview.evaluate("() => window.pwned === undefined").equals(Boolean.TRUE), "nothing ran");
+    }
+
+    /**
+     * An editor puts an earlier version's config back as a new version; the history keeps no
+     * secret, so a secret keeps the value the connector has now. An operator gets no such button.
+     */
+    @Test
+    void anEditorRestoresAnEarlierVersionAsANewOne() throws Exception {
+        create("restorable", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of("database.password", "hunter2"));
+        Map<String, Object> changed = new LinkedHashMap<>();
+        changed.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        changed.put("tasks.max", "1");
+        changed.put("topic", "restorable-v2");
+        changed.put("file", "/tmp/restorable.txt");
+        changed.put("database.password", "swordfish");
+        assertEquals(200, as("erin", "PUT", "/connectors/restorable/config", Http.json(changed), Map.of()).status());
+
+        Page operator = open("otto", "/console/clusters/default/connectors/restorable");
+        assertThat(operator.locator("#history tbody tr")).hasCount(2);
+        assertEquals(0, operator.locator("#history button.restore").count(), "an operator may not change a config");
+
+        Page page = open("erin", "/console/clusters/default/connectors/restorable");
+        assertThat(page.locator("#history tbody tr")).hasCount(2);
+        assertEquals(1, page.locator("#history button.restore").count(), "the newest version is the config already");
+        page.onDialog(dialog -> dialog.accept());
+        page.locator("#history tbody tr").last().locator("button.restore").click();
+        assertThat(page.locator("#messages")).containsText("restore accepted");
+
+        JsonNode config = Http.JSON.readTree(as("erin", "GET", "/connectors/restorable/config", null, Map.of()).body());
+        assertEquals("restorable-lines", config.path("topic").asText(), config.toString());
+        assertEquals("2", config.path("tasks.max").asText(), config.toString());
+        JsonNode versions = Http.JSON.readTree(as("erin", "GET", "/connectors/restorable/history", null, Map.of()).body()).path("versions");
+        assertEquals(3, versions.size(), versions.toString());
+        JsonNode restoredChanges = versions.get(2).path("diff").path("changed");
+        assertTrue(restoredChanges.has("topic") && restoredChanges.has("tasks.max"), restoredChanges.toString());
+        assertFalse(restoredChanges.has("database.password"), "the secret is kept as it is now: " + restoredChanges);
+        assertFalse(versions.toString().contains("hunter2") || versions.toString().contains("swordfish"), versions.toString());
     }
 
     @Test
