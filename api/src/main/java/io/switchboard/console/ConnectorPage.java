@@ -174,7 +174,8 @@ final class ConnectorPage {
     }
 
     /**
-     * The connector as it was at a version ({@code ?at=SEQUENCE}, a permalink), beside what has
+     * The connector as it was at a version ({@code ?at=SEQUENCE}) or at a time ({@code
+     * ?at=2026-11-25T20:00:00Z}: the last version made by then), each a permalink, beside what has
      * changed since; or the changes between any two versions ({@code ?from=A&to=B}).
      */
     private static String travel(Context ctx, Map<String, String> current, List<Map<String, Object>> versions) {
@@ -182,7 +183,7 @@ final class ConnectorPage {
         String from = ctx.queryParam("from");
         String to = ctx.queryParam("to");
         if (at != null) {
-            Map<String, Object> then = bySequence(versions, at);
+            Map<String, Object> then = at.chars().allMatch(Character::isDigit) ? bySequence(versions, at) : byTime(versions, at);
             return "<section id=\"as-it-was\"><h2>As it was at version " + text(then.get("version")) + "</h2><p>"
                     + text(then.get("occurred_at")) + ", " + text(then.get("event")) + " by "
                     + text(then.getOrDefault("principal", "an anonymous caller")) + "; target " + text(then.get("target_state"))
@@ -197,6 +198,26 @@ final class ConnectorPage {
                     + changes(configOf(a), configOf(b)) + "</section>";
         }
         return "";
+    }
+
+    /** The last version made at or before a time (ISO-8601, such as 2026-11-25T20:00:00Z). */
+    private static Map<String, Object> byTime(List<Map<String, Object>> versions, String time) {
+        java.time.Instant at;
+        try {
+            at = java.time.Instant.parse(time);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ServiceException.InvalidRequest("at", "at is a version's sequence or a time such as 2026-11-25T20:00:00Z, not " + time);
+        }
+        Map<String, Object> last = null;
+        for (Map<String, Object> version : versions) {
+            if (!java.time.Instant.parse(String.valueOf(version.get("occurred_at"))).isAfter(at)) {
+                last = version;
+            }
+        }
+        if (last == null) {
+            throw new ServiceException.InvalidRequest("at", "The connector had no version yet at " + time);
+        }
+        return last;
     }
 
     private static Map<String, Object> bySequence(List<Map<String, Object>> versions, String sequence) {

@@ -161,7 +161,7 @@ class ConsoleTest {
     }
 
     @Test
-    void aConnectorIsShownAsItWasAtAnyVersionAndAnyTwoVersionsAreCompared() {
+    void aConnectorIsShownAsItWasAtAnyVersionAndAnyTwoVersionsAreCompared() throws Exception {
         create("delta", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
         Map<String, Object> changed = new LinkedHashMap<>();
         changed.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
@@ -179,6 +179,12 @@ class ConsoleTest {
         assertThat(page.locator("#as-it-was table")).containsText("delta-lines");
         assertThat(page.locator("#as-it-was .diff")).containsText("topic: delta-lines → delta-v2");
         assertTrue(page.url().endsWith("?at=1"), "a permalink: " + page.url());
+        // At a time: the last version made by then (here, the moment version 1 was made).
+        String firstMade = Http.JSON.readTree(as("otto", "GET", "/connectors/delta/history", null, Map.of()).body())
+                .path("versions").get(0).path("occurred_at").asText();
+        page.navigate(fx.app.url() + "/console/clusters/default/connectors/delta?at=" + firstMade);
+        assertThat(page.locator("#as-it-was")).containsText("As it was at version 1");
+        assertEquals(400, as("otto", "GET", "/console/clusters/default/connectors/delta?at=yesterday", null, Map.of()).status());
 
         page.navigate(fx.app.url() + "/console/clusters/default/connectors/delta?from=2&to=1");
         assertThat(page.locator("#comparison")).containsText("From version 2");
