@@ -308,7 +308,6 @@ public final class ConnectorQueries implements ConnectorStore {
         return new RemoteStores.Copy(Optional.ofNullable(value).map(v -> encode(store, v)), owner);
     }
 
-    @SuppressWarnings("unchecked")
     /**
      * What the owner's copy says of a key: a value as it is; an absence of a connector (or of its
      * history) only once the owner has decided every command sent before the read, else

@@ -33,6 +33,8 @@ final class LocalCopies {
         this.keepsHistory = keepsHistory;
     }
 
+    /** One key of this replica's copy of a partition (a history assembled whole); null when absent. */
+    @SuppressWarnings("unchecked")
     <V> V get(String store, String key, int partition, boolean stale) {
         try {
             ReadOnlyKeyValueStore<String, V> copy = this.localStore(store, partition, stale);
@@ -46,6 +48,7 @@ final class LocalCopies {
         }
     }
 
+    /** The values (or keys) under a prefix in this replica's copy of a partition; empty when it cannot serve it now. */
     @SuppressWarnings("unchecked")
     <V> Optional<List<V>> scan(String store, String prefix, boolean keys, int partition, boolean stale) {
         if (stale && !isActiveHere(partition) && !currentEnough(store, partition, LAG_READING_WAIT_MS)) {
@@ -99,7 +102,7 @@ final class LocalCopies {
     /** How long a read waits for a new reading of the lags. */
     static final long LAG_READING_WAIT_MS = 2_000;
 
-    /** Whether this replica's copy of a partition is at most {@link #ConnectorQueries.MAX_STANDBY_LAG} behind. */
+    /** Whether this replica's copy of a partition is at most {@link ConnectorQueries#MAX_STANDBY_LAG} behind. */
     boolean currentEnough(String store, int partition, long waitMs) {
         return lags.current(store, partition, ConnectorQueries.MAX_STANDBY_LAG, waitMs);
     }
