@@ -12,6 +12,7 @@ import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
 import io.switchboard.processor.AutoRestart;
 import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.HistoryProcessor;
 import io.switchboard.processor.HistoryReplay;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
@@ -354,7 +355,9 @@ public final class ConnectorCore implements ConnectorService {
         if (step.configAfter() == null) {
             throw new ServiceException.InvalidRequest("Version " + step.entry().getVersion() + " is the connector's delete: it has no config to restore");
         }
-        Map<String, String> current = queries.connector(key).map(ConnectorState::getConfig).orElse(Map.of());
+        // A restore is a new version of a connector that exists; a deleted one is created anew, not restored.
+        Map<String, String> current = queries.connector(key).map(ConnectorState::getConfig)
+                .orElseThrow(() -> ServiceException.NotFound.connector(name, Operation.PUT_CONFIG));
         Map<String, String> restored = new java.util.LinkedHashMap<>();
         step.configAfter().forEach((k, v) -> {
             if (SecretKeys.REDACTED.equals(v)) {
@@ -364,7 +367,7 @@ public final class ConnectorCore implements ConnectorService {
                             + " now: set it, then restore this version");
                 }
                 restored.put(k, now);
-            } else if (v != null && SHORTENED.matcher(v).matches()) {
+            } else if (HistoryProcessor.isShortened(v)) {
                 throw new ServiceException.InvalidRequest(k, "The history kept only a digest of " + k + " in this version"
                         + " (it was over 1024 characters): it cannot be restored from here");
             } else {
@@ -373,9 +376,6 @@ public final class ConnectorCore implements ConnectorService {
         });
         return putConfig(scope, name, restored, request);
     }
-
-    /** How the history keeps a value too long to keep whole (see the history processor). */
-    private static final java.util.regex.Pattern SHORTENED = java.util.regex.Pattern.compile("<\\d+ characters, sha-256 [0-9a-f]+\\.\\.\\.>");
 
     /** A connector just created: no worker has reported on it, so there is nothing to look up. */
     private ConnectorView newView(ConnectorState state) {

@@ -345,6 +345,19 @@ class ConsoleTest {
         assertTrue(restoredChanges.has("topic") && restoredChanges.has("tasks.max"), restoredChanges.toString());
         assertFalse(restoredChanges.has("database.password"), "the secret is kept as it is now: " + restoredChanges);
         assertFalse(versions.toString().contains("hunter2") || versions.toString().contains("swordfish"), versions.toString());
+
+        // Hostile or stale input: clear problems, never a 500 or a trace.
+        String restore = "/console/clusters/default/connectors/restorable/versions/";
+        Map<String, String> htmx = Map.of("HX-Request", "true");
+        for (String bad : List.of("abc", "99999999999999999999", "-1", "77")) {
+            Http.Response refused = as("erin", "POST", restore + bad + "/restore", null, htmx);
+            assertEquals(400, refused.status(), bad + ": " + refused.body());
+            assertFalse(refused.body().contains("Exception") || refused.body().contains("\tat "), refused.body());
+        }
+        assertEquals(403, as("otto", "POST", restore + "1/restore", null, htmx).status(), "an operator may not restore");
+        assertEquals(204, as("erin", "DELETE", "/connectors/restorable", null, Map.of()).status());
+        Http.Response gone = as("erin", "POST", restore + "1/restore", null, htmx);
+        assertEquals(404, gone.status(), "a deleted connector is created anew, not restored: " + gone.body());
     }
 
     @Test

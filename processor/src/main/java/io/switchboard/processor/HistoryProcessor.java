@@ -278,6 +278,13 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
         return out;
     }
 
+    private static final java.util.regex.Pattern SHORTENED = java.util.regex.Pattern.compile("<\\d+ characters, sha-256 [0-9a-f]+\\.\\.\\.>");
+
+    /** Whether a stored value is what {@link #shortened} kept of a longer one (not the value itself). */
+    public static boolean isShortened(String value) {
+        return value != null && SHORTENED.matcher(value).matches();
+    }
+
     /**
      * A value longer than {@code max} characters is kept as its length and the start of its
      * SHA-256, so that different long values still look different in a diff.

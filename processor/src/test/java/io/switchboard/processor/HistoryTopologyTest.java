@@ -234,6 +234,8 @@ class HistoryTopologyTest {
         String first = stored.getEntries().get(0).getValues().get("padding");
         String second = stored.getEntries().get(1).getValues().get("padding");
         assertTrue(first.startsWith("<600000 characters, sha-256 "), first);
+        assertTrue(HistoryProcessor.isShortened(first), first);
+        assertFalse(HistoryProcessor.isShortened("<1 characters, a value of its own>"));
         assertFalse(first.equals(second), "different long values look different");
         assertEquals(List.of("padding"), stored.getEntries().get(1).getChanged());
 
