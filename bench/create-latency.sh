@@ -4,6 +4,5 @@
 # Usage: bench/create-latency.sh [--connectors 2000] [--concurrency 16] [--warmup 300]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests install
-mvn -B -q -pl api exec:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=io.switchboard.bench.CreateLatencyBenchmark -Dexec.args="$*"
+cp=$(bash bench/classpath.sh)
+exec java -Xmx2g -cp "$cp" io.switchboard.bench.CreateLatencyBenchmark "$@"

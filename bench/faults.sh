@@ -17,10 +17,5 @@ for a in "$@"; do
   if [[ "$a" == "--no-build" ]]; then build=false; else args+=("$a"); fi
 done
 mkdir -p bench/out
-if $build || [[ ! -f bench/out/faults-classpath.txt ]]; then
-  # test-compile in the reactor resolves the sibling modules to their classes: nothing to install.
-  mvn -B -q -pl schemas,processor,api test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/bench/out/faults-classpath.txt"
-fi
-cp="api/target/test-classes:api/target/classes:$(cat bench/out/faults-classpath.txt)"
+if $build; then cp=$(bash bench/classpath.sh); else cp=$(bash bench/classpath.sh --no-build); fi
 exec java -Xmx1g -cp "$cp" io.switchboard.faults.FaultRun "${args[@]}"

@@ -7,7 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Built in one reactor, so the modules' own classes are used, not what a local repository holds.
 mkdir -p bench/out
-mvn -B -q -pl schemas,processor,api test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/bench/out/history-cost-classpath.txt"
-java -Xmx2g -cp "api/target/test-classes:api/target/classes:$(cat bench/out/history-cost-classpath.txt)" \
+cp=$(bash bench/classpath.sh)
+java -Xmx2g -cp "$cp" \
   io.switchboard.bench.HistoryCostBenchmark "$@"

@@ -5,7 +5,6 @@
 # Usage: bench/pause-writes.sh [--connectors 100] [--concurrency 16] [--settle-s 15]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests install
-mvn -B -q -pl api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-java -Xmx2g -cp "api/target/test-classes:api/target/classes:$(cat api/target/test-classpath.txt)" \
+cp=$(bash bench/classpath.sh)
+java -Xmx2g -cp "$cp" \
   io.switchboard.bench.PauseWritesBenchmark "$@"

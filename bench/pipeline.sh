@@ -4,8 +4,6 @@
 # Usage: bench/pipeline.sh [rows per phase, default 20000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests install
-mvn -B -q -pl api test-compile
-mvn -B -q -pl api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-java -Xmx1g -cp "api/target/test-classes:api/target/classes:$(cat api/target/test-classpath.txt)" \
+cp=$(bash bench/classpath.sh)
+java -Xmx1g -cp "$cp" \
   io.switchboard.bench.PipelineThroughputBenchmark "$@"

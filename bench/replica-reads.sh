@@ -5,9 +5,8 @@
 # Usage: bench/replica-reads.sh [--connectors 10000] [--reads 3000] [--lists 20] [--concurrency 8] [--restart true]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests install
 # The replicas are started with the benchmark's own class path, so it runs in a JVM of its own
-# (not inside Maven) with the api module's test class path.
-mvn -B -q -pl api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-java -Xmx1g -cp "api/target/test-classes:api/target/classes:$(cat api/target/test-classpath.txt)" \
+# (not inside Maven).
+cp=$(bash bench/classpath.sh)
+java -Xmx1g -cp "$cp" \
   io.switchboard.bench.ReplicaReadBenchmark "$@"

@@ -13,7 +13,7 @@ block=$(awk '/^## Several replicas/{found=1} found && /^```sh/{inside=1; next} i
 [ -n "$block" ] || { echo "no command block under 'Several replicas' in docs/operations.md" >&2; exit 2; }
 # The build only when there is no jar yet; the list is read below, timed, rather than by the last line.
 script=$(printf '%s\n' "$block" | sed -e "s#/tmp/sb#$work/sb#g" -e '/^curl /d')
-if [ -f api/target/switchboard.jar ]; then script=$(printf '%s\n' "$script" | sed '/^mvn /d'); fi
+if [ -f app/target/switchboard.jar ]; then script=$(printf '%s\n' "$script" | sed '/^mvn /d'); fi
 
 cleanup() {
   pkill -f -- "--data-dir $work/sb" 2>/dev/null || true

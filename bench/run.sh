@@ -22,13 +22,7 @@ for a in "$@"; do
 done
 
 mkdir -p bench/out
-if $build || [[ ! -f api/target/switchboard.jar ]] || [[ ! -d api/target/test-classes ]]; then
-  mvn -B -q -DskipTests install
-  mvn -B -q -pl api test-compile
-fi
-if [[ ! -f bench/out/classpath.txt ]] || [[ api/pom.xml -nt bench/out/classpath.txt ]] || [[ pom.xml -nt bench/out/classpath.txt ]]; then
-  mvn -B -q -pl api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/bench/out/classpath.txt"
-fi
-cp="api/target/test-classes:api/target/classes:$(cat bench/out/classpath.txt)"
+# The comparison runs the replicas from the runnable jar, so the jar is built too.
+if $build || [[ ! -f app/target/switchboard.jar ]]; then cp=$(bash bench/classpath.sh --jar); else cp=$(bash bench/classpath.sh --no-build); fi
 
 exec java -Djava.awt.headless=true -cp "$cp" io.switchboard.bench.CompareBenchmark "${args[@]}"

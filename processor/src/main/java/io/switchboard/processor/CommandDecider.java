@@ -297,7 +297,7 @@ public final class CommandDecider {
         return shown;
     }
 
-    /** How the API seals secret values (see the api module's SecretBox). */
+    /** How the API seals secret values (see the secrets module's SecretBox). */
     static final String SEALED_PREFIX = "${switchboard:";
     static final String HIDDEN = "****************";
 

@@ -1,0 +1,98 @@
+package io.switchboard.examples;
+
+import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.wire.AvroDeserializer;
+import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * An example consumer of Switchboard's lifecycle topic: it prints every event as one line.
+ *
+ * <pre>
+ * java -cp app/target/switchboard.jar io.switchboard.examples.LifecycleConsumer \
+ *     [bootstrap-servers=127.0.0.1:9092] [schema-registry-url=http://127.0.0.1:8081] [topic=switchboard.lifecycle]
+ * </pre>
+ *
+ * Read the topic with isolation.level=read_committed: the processor writes it in exactly-once
+ * transactions, and a reader that sees uncommitted records may see an event of an aborted
+ * transaction that is then written again.
+ */
+public final class LifecycleConsumer {
+    private LifecycleConsumer() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> options = new java.util.HashMap<>(Map.of(
+                "bootstrap-servers", "127.0.0.1:9092",
+                "schema-registry-url", "http://127.0.0.1:8081",
+                "topic", "switchboard.lifecycle"));
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                options.put(arg.substring(0, eq).replaceFirst("^--", ""), arg.substring(eq + 1));
+            }
+        }
+        consume(options.get("bootstrap-servers"), options.get("schema-registry-url"), options.get("topic"),
+                "lifecycle-example-" + ProcessHandle.current().pid(), Duration.ofDays(365),
+                event -> {
+                    System.out.println(describe(event));
+                    return true;
+                });
+    }
+
+    /**
+     * Reads events from the beginning of the topic until the handler answers false or none came for
+     * {@code idle}.
+     */
+    public static void consume(String bootstrapServers, String registryUrl, String topic, String groupId, Duration idle,
+                               Predicate<LifecycleEvent> handler) {
+        AvroDeserializer<LifecycleEvent> values = new AvroDeserializer<>(new HttpSchemaRegistryClient(registryUrl),
+                LifecycleEvent.class);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long lastRecord = System.nanoTime();
+            while (System.nanoTime() - lastRecord < idle.toNanos()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    lastRecord = System.nanoTime();
+                    if (!handler.test(values.deserialize(topic, record.value()))) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** One line: when, which connector, which version, what happened (config keys, never values), who asked. */
+    public static String describe(LifecycleEvent event) {
+        Object payload = event.getEvent();
+        String what = "";
+        if (payload instanceof io.switchboard.schemas.ConnectorCreated created) {
+            what = "keys " + new java.util.TreeSet<>(created.getConfig().keySet()) + ", " + created.getTargetState();
+        } else if (payload instanceof io.switchboard.schemas.ConnectorConfigChanged changed) {
+            what = "added " + changed.getAdded() + ", removed " + changed.getRemoved() + ", changed " + changed.getChanged();
+        } else if (payload instanceof io.switchboard.schemas.TargetStateChanged target) {
+            what = target.getPrevious() + " -> " + target.getCurrent();
+        } else if (payload instanceof io.switchboard.schemas.ConnectorStatusChanged status) {
+            what = status.getPrevious() + " -> " + status.getCurrent() + " tasks " + status.getTaskStates();
+        }
+        return Instant.ofEpochMilli(event.getOccurredAt()) + " " + event.getCluster() + "/" + event.getConnector()
+                + " v" + event.getVersion() + " " + payload.getClass().getSimpleName() + " " + what
+                + (event.getPrincipal() == null ? "" : " by " + event.getPrincipal())
+                + (event.getRequestId() == null ? "" : " (request " + event.getRequestId() + ")");
+    }
+}

@@ -1,0 +1,78 @@
+package io.switchboard.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * The arrows inside modules, checked on the compiled classes. Between modules Maven keeps them
+ * (each compiles against the modules it declares: app → server → core ← dataplane, core →
+ * processor → schemas, core → secrets); what it cannot see is checked here: the core (the connector
+ * service, its views, domain errors and the ports it needs) uses no framework, Kafka client or
+ * Streams type although they are on its class path; the Kafka adapters the application holds
+ * (query, commands, kafka) are reached only through the core's ports; inside the server, pipelines
+ * use no dialect and access, and only the application knows the dialects.
+ */
+class LayeringTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.switchboard");
+
+    private static final String APP = "io.switchboard";
+    private static final String[] SERVER = {"io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..", "io.switchboard.console..",
+            "io.switchboard.events.."};
+    private static final String[] ADAPTERS = {"io.switchboard.dataplane..", "io.switchboard.query..", "io.switchboard.commands..",
+            "io.switchboard.kafka.."};
+
+    @Test
+    void theCoreDependsOnNoAdapterNoServerNoFramework() {
+        ArchRule rule = noClasses().that().resideInAPackage("io.switchboard.core..")
+                .should().dependOnClassesThat().resideInAnyPackage(concat(concat(SERVER, ADAPTERS),
+                        APP, "io.switchboard.pipelines..", "io.switchboard.metrics..",
+                        "org.apache.kafka.streams..", "org.apache.kafka.clients..", "io.javalin..", "org.eclipse.jetty.."))
+                .because("the core states the rules of the service; what it needs from outside it asks through its ports");
+        rule.check(CLASSES);
+    }
+
+    @Test
+    void theDataPlaneReachesTheRestOnlyThroughTheCore() {
+        noClasses().that().resideInAPackage("io.switchboard.dataplane..")
+                .should().dependOnClassesThat().resideInAnyPackage(concat(SERVER, APP, "io.switchboard.query..",
+                        "io.switchboard.commands..", "io.switchboard.pipelines..", "io.switchboard.metrics.."))
+                .check(CLASSES);
+    }
+
+    @Test
+    void theServerReachesNoAdapter() {
+        noClasses().that().resideInAnyPackage(SERVER)
+                .should().dependOnClassesThat().resideInAnyPackage(concat(ADAPTERS, APP))
+                .because("a dialect decodes a request into a core operation and encodes its answer; it does not reach past the core")
+                .check(CLASSES);
+    }
+
+    @Test
+    void pipelinesAreAClientOfTheCore() {
+        noClasses().that().resideInAPackage("io.switchboard.pipelines..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.dataplane..", "io.switchboard.query..",
+                        "io.switchboard.commands..", "io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..", APP)
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyTheApplicationKnowsTheDialects() {
+        noClasses().that().resideOutsideOfPackages(APP, "io.switchboard.dialects..")
+                .should().dependOnClassesThat().resideInAPackage("io.switchboard.dialects..")
+                .check(CLASSES);
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = new String[first.length + more.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the benchmark programs and the modules they run, and prints their class path (the bench
+# module's classes first, then every module and library it depends on, resolved in the reactor to
+# the modules' build directories, so nothing is installed). With --jar, the runnable jar too.
+# Usage: cp=$(bench/classpath.sh [--jar | --no-build]); --no-build reuses the last build when there is one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench/out
+phase=compile
+if [[ "${1:-}" == "--jar" ]]; then phase=package; fi
+if [[ "${1:-}" == "--no-build" && -f bench/out/classpath.txt && -d bench/target/classes ]]; then
+  echo "$PWD/bench/target/classes:$(cat bench/out/classpath.txt)"
+  exit 0
+fi
+# package also builds the jar of every module bench depends on; their classes directories are used either way.
+mvn -B -q -DskipTests -pl bench -am "$phase" dependency:build-classpath -Dmdep.outputFile="$PWD/bench/out/classpath.txt" >&2
+echo "$PWD/bench/target/classes:$(cat bench/out/classpath.txt)"
