@@ -1,0 +1,74 @@
+package io.switchboard.architecture;
+
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The arrows between modules, read from the poms. Maven refuses a cycle but not an arrow that
+ * skips or reverses a layer without closing one (the data plane depending on the server, say):
+ * each module may declare only the modules listed here. A new module must be added here.
+ */
+class ModuleArrowsTest {
+    private static final Map<String, Set<String>> ALLOWED = Map.of(
+            "schemas", Set.of(),
+            "processor", Set.of("schemas"),
+            "secrets", Set.of(),
+            "core", Set.of("processor", "schemas", "secrets"),
+            "dataplane", Set.of("core"),
+            "server", Set.of("core"),
+            "app", Set.of("server", "dataplane", "testkit"),
+            "testkit", Set.of("server", "dataplane"),
+            "bench", Set.of("app", "testkit"));
+
+    @Test
+    void eachModuleDependsOnlyOnTheModulesBelowIt() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Map<String, Set<String>> declared = new TreeMap<>();
+        for (String module : modulesOf(root.resolve("pom.xml"))) {
+            declared.put(module, switchboardDependencies(root.resolve(module).resolve("pom.xml")));
+        }
+        assertEquals(new TreeSet<>(ALLOWED.keySet()), declared.keySet(), "every module has its arrows stated here");
+        declared.forEach((module, dependencies) -> assertTrue(ALLOWED.get(module).containsAll(dependencies),
+                module + " depends on " + dependencies + "; it may depend on " + ALLOWED.get(module) + " only"));
+    }
+
+    private static Set<String> modulesOf(Path pom) throws Exception {
+        NodeList modules = parse(pom).getElementsByTagName("module");
+        Set<String> names = new TreeSet<>();
+        for (int i = 0; i < modules.getLength(); i++) {
+            names.add(modules.item(i).getTextContent().trim());
+        }
+        return names;
+    }
+
+    private static Set<String> switchboardDependencies(Path pom) throws Exception {
+        NodeList dependencies = parse(pom).getElementsByTagName("dependency");
+        Set<String> modules = new TreeSet<>();
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            Element dependency = (Element) dependencies.item(i);
+            String group = dependency.getElementsByTagName("groupId").item(0).getTextContent().trim();
+            String artifact = dependency.getElementsByTagName("artifactId").item(0).getTextContent().trim();
+            if (group.equals("io.switchboard")) {
+                modules.add(artifact.replaceFirst("^switchboard-", ""));
+            }
+        }
+        return modules;
+    }
+
+    private static Element parse(Path pom) throws Exception {
+        assertTrue(Files.isRegularFile(pom), pom + " exists");
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
+    }
+}
