@@ -1,40 +1,60 @@
 package io.switchboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.auth.AccessCheck;
+import io.switchboard.auth.InternalRequests;
+import io.switchboard.auth.ReplicaKeys;
 import io.switchboard.commands.CommandGateway;
 import io.switchboard.commands.DecisionListener;
+import io.switchboard.console.ConsoleDialect;
 import io.switchboard.core.ClusterDirectory;
+import io.switchboard.core.ClusterFacts;
 import io.switchboard.core.ConnectorConfigValidator;
 import io.switchboard.core.ConnectorCore;
 import io.switchboard.core.ConnectorPlugins;
+import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.CoreServices;
+import io.switchboard.core.NamedSecrets;
+import io.switchboard.core.Scope;
 import io.switchboard.core.SecretKeys;
-import io.switchboard.dialects.connect.ConnectDialect;
-import io.switchboard.http.Dialect;
-import io.switchboard.http.Dialects;
+import io.switchboard.core.Views;
+import io.switchboard.dataplane.BundledPlugins;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
+import io.switchboard.dataplane.DecisionFeed;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
-import io.switchboard.dataplane.DecisionFeed;
 import io.switchboard.dataplane.ReconcilerLoop;
+import io.switchboard.dataplane.WorkerStatusFeed;
+import io.switchboard.dialects.confluent.ConfluentDialect;
+import io.switchboard.dialects.connect.ConnectDialect;
+import io.switchboard.dialects.pipelines.PipelinesDialect;
+import io.switchboard.dialects.redpanda.RedpandaDialect;
 import io.switchboard.events.EventsResource;
-import io.switchboard.ShutdownOrder.Stage;
+import io.switchboard.http.Dialect;
+import io.switchboard.http.Dialects;
 import io.switchboard.http.HttpServer;
+import io.switchboard.http.RateLimits;
+import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.TopicSetup;
+import io.switchboard.metrics.Metrics;
+import io.switchboard.pipelines.ConnectionCheck;
+import io.switchboard.pipelines.PipelineScheduler;
+import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandTopology;
+import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StreamsSettings;
-import io.switchboard.processor.TopologySerdes;
 import io.switchboard.processor.Topics;
+import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
 import io.switchboard.query.InternalResource;
+import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.RemoteStores;
 import io.switchboard.query.ReplicaRouter;
-import org.apache.kafka.streams.state.HostInfo;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
@@ -45,24 +65,42 @@ import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.schemas.wire.SchemaRegistryClient;
+import io.switchboard.secrets.Keyring;
+import io.switchboard.secrets.SecretBox;
+import io.switchboard.secrets.SecretConfigProvider;
+import io.switchboard.secrets.SecretStore;
+import io.switchboard.secrets.SecretStoreConfigProvider;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /**
  * One Switchboard replica: optionally an embedded broker and schema registry, the command
@@ -98,13 +136,13 @@ public final class SwitchboardApp implements AutoCloseable {
     private ConnectorQueries queries;
     private final ConnectClusters connectClusters;
     private HttpServer http;
-    private io.switchboard.core.ConnectorSecrets secrets;
+    private ConnectorSecrets secrets;
     private String keyringHandle;
-    private io.switchboard.metrics.Metrics metrics;
-    private io.switchboard.pipelines.Pipelines pipelines;
-    private Map<String, String> kafkaSettings = Map.of();
+    private Metrics metrics;
+    private Pipelines pipelines;
+    private KafkaSettings kafka = new KafkaSettings(Map.of());
     private String secretStoreHandle;
-    private io.switchboard.core.NamedSecrets namedSecrets;
+    private NamedSecrets namedSecrets;
 
     private SwitchboardApp(SwitchboardOptions options) {
         this.options = options;
@@ -127,25 +165,25 @@ public final class SwitchboardApp implements AutoCloseable {
         createDirectories(dataDir);
         bootstrapServers = options.bootstrapServers();
         if (options.embeddedKafka()) {
-            EmbeddedKafka kafka = own(Stage.BROKER, new EmbeddedKafka(dataDir, options.kafkaPort()).start());
-            bootstrapServers = kafka.bootstrapServers();
+            EmbeddedKafka broker = own(Stage.BROKER, new EmbeddedKafka(dataDir, options.kafkaPort()).start());
+            bootstrapServers = broker.bootstrapServers();
         }
         Topics topics = new Topics(options.topicPrefix(), options.lifecycleTopic());
         // What every Kafka client Switchboard makes gets besides its own settings (SASL, SSL: --kafka-property).
-        kafkaSettings = options.security().kafkaSettings();
-        Admin admin = own(Stage.PROCESSOR, Admin.create(withKafkaSettings(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))));
+        kafka = new KafkaSettings(options.security().kafkaSettings());
+        Admin admin = own(Stage.PROCESSOR, Admin.create(kafka.with(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))));
         TopicSetup.ensure(admin, topics, options.commandPartitions());
-        String kafkaClusterId = clusterId(admin);
+        String kafkaClusterId = TopicSetup.clusterId(admin);
         // What is secret, for every place that stores, records or shows a config.
         SecretKeys secretKeys = SecretKeys.fromGlobs(options.secretKeyPatterns());
-        io.switchboard.secrets.Keyring keyring = options.secretsKey() != null
-                ? io.switchboard.secrets.Keyring.parse(options.secretsKey())
-                : io.switchboard.secrets.Keyring.loadOrCreate(options.keyringFile().toAbsolutePath());
+        Keyring keyring = options.secretsKey() != null
+                ? Keyring.parse(options.secretsKey())
+                : Keyring.loadOrCreate(options.keyringFile().toAbsolutePath());
         // Replicas sign what they ask each other with a session key they share through Kafka; a
         // replica whose keyring is not its peers' stops here, saying so,
         // before it joins the command processor's group.
-        io.switchboard.auth.ReplicaKeys replicaKeys = own(Stage.PROCESSOR, new io.switchboard.auth.ReplicaKeys(bootstrapServers,
-                kafkaSettings, topics.replicaKeys(), keyring, Clock.systemUTC())).start();
+        ReplicaKeys replicaKeys = own(Stage.PROCESSOR, new ReplicaKeys(bootstrapServers,
+                kafka.common(), topics.replicaKeys(), keyring, Clock.systemUTC())).start();
 
         schemaRegistryUrl = options.schemaRegistryUrl();
         if (options.embeddedSchemaRegistry()) {
@@ -154,12 +192,7 @@ public final class SwitchboardApp implements AutoCloseable {
             schemaRegistryUrl = "http://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + registry.port();
         }
         SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(schemaRegistryUrl);
-        TopologySerdes serdes = new TopologySerdes(
-                new AvroSerde<>(registryClient, ConnectorCommand.class, false),
-                new AvroSerde<>(registryClient, ConnectorState.class, false),
-                new AvroSerde<>(registryClient, CommandDecision.class, false),
-                new AvroSerde<>(registryClient, LifecycleEvent.class, false),
-                new AvroSerde<>(registryClient, ConnectorObservation.class, false));
+        TopologySerdes serdes = serdes(registryClient);
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
 
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
@@ -168,81 +201,73 @@ public final class SwitchboardApp implements AutoCloseable {
                 : scheme() + "://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + port;
         URI advertisedUri = URI.create(advertised);
 
-        DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, kafkaSettings, topics.decisions(),
+        DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(),
                 serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
                         new HistoryRecording(histories, secretKeys::hide)),
-                withKafkaSettings(StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
+                kafka.with(StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
                         advertisedUri.getHost() + ":" + advertisedUri.getPort(),
                         STANDBY_REPLICAS)));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("Command processor thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         // Leave the group on a clean stop, so that a restarted replica does not wait out the old
         // member's session before it gets its partitions back.
-        own(Stage.PROCESSOR, () -> streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(10))
-                .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
+        own(Stage.PROCESSOR, () -> streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
         streams.start();
 
-        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafkaSettings, topics.commands(), serdes.commands().serializer(),
+        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
-        secrets = new io.switchboard.core.ConnectorSecrets(new io.switchboard.secrets.SecretBox(keyring),
+        secrets = new ConnectorSecrets(new SecretBox(keyring),
                 secretKeys);
-        keyringHandle = io.switchboard.secrets.SecretConfigProvider.register(
-                "replica-" + java.util.UUID.randomUUID(), keyring);
-        io.switchboard.secrets.SecretStore secretStore = own(Stage.PROCESSOR, new io.switchboard.secrets.SecretStore(bootstrapServers, kafkaSettings,
-                options.topicPrefix() + ".secrets", new io.switchboard.secrets.SecretBox(keyring), admin));
-        secretStoreHandle = io.switchboard.secrets.SecretStoreConfigProvider.register(
-                "replica-" + java.util.UUID.randomUUID(), secretStore);
-        io.switchboard.auth.InternalRequests internalRequests = new io.switchboard.auth.InternalRequests(replicaKeys, Clock.systemUTC());
+        keyringHandle = SecretConfigProvider.register(
+                "replica-" + UUID.randomUUID(), keyring);
+        SecretStore secretStore = own(Stage.PROCESSOR, new SecretStore(bootstrapServers, kafka.common(),
+                options.topicPrefix() + ".secrets", new SecretBox(keyring), admin));
+        secretStoreHandle = SecretStoreConfigProvider.register(
+                "replica-" + UUID.randomUUID(), secretStore);
+        InternalRequests internalRequests = new InternalRequests(replicaKeys, Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                partitionCount(admin, topics.commands()), READ_WAIT);
+                TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT);
         queries.confirmAbsences(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
-        io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
+        ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
-        namedSecrets = new io.switchboard.core.NamedSecrets(secretStore, queries, Clock.systemUTC());
+        namedSecrets = new NamedSecrets(secretStore, queries, Clock.systemUTC());
         ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins,
                 new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys()), watcher, secrets, namedSecrets,
                 connectClusters);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
-                new io.switchboard.core.ClusterFacts(connectClusters, connectorService, secrets.keys(), Clock.systemUTC()), connectClusters, kafkaClusterId);
+                new ClusterFacts(connectClusters, connectorService, secrets.keys(), Clock.systemUTC()), connectClusters, kafkaClusterId);
         ObjectMapper json = new ObjectMapper();
-        // The APIs Switchboard speaks, each under its own base paths with its own error shape.
-        Dialects dialects = new Dialects(java.util.List.<Dialect>of(
-                new ConnectDialect(core, json),
-                new io.switchboard.dialects.confluent.ConfluentDialect(core, confluentScopes(kafkaClusterId)),
-                new io.switchboard.dialects.redpanda.RedpandaDialect(core, advertised), new io.switchboard.console.ConsoleDialect(core),
-                new io.switchboard.dialects.pipelines.PipelinesDialect(pipelines = new io.switchboard.pipelines.Pipelines(connectorService,
-                        queries, secrets, new io.switchboard.pipelines.ConnectionCheck(), DEFAULT_CLUSTER, Clock.systemUTC(),
-                        own(Stage.PROCESSOR, new SnapshotProgressFeed(bootstrapServers, kafkaSettings, topics.pipelineNotifications())
-                                .start())::of, topics.pipelineNotifications()))));
+        Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
-                .withKafkaSettings(kafkaSettings);
+                .withKafkaSettings(kafka.common());
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
         // The API answers from here on, so that the replica is reachable while the data plane starts;
         // until it is attached, /health and what needs a worker answer 503 saying it is starting.
         plannedClusters().forEach(connectClusters::starting);
         // An external cluster's workers have not Switchboard's config providers: no secret is sent to them.
         options.connectClusterUrls().keySet().forEach(connectClusters::cannotOpenSecrets);
-        AccessCheck access = new AccessCheck(authenticator(), internalRequests);
-        metrics = own(Stage.PROCESSOR, new io.switchboard.metrics.Metrics(streams));
+        AccessCheck access = new AccessCheck(Authentication.configured(options.security(), options.effectiveBindHost()), internalRequests);
+        metrics = own(Stage.PROCESSOR, new Metrics(streams));
         metrics.timeDecisions(gateway);
         metrics.watch(decisions.consumer());
         metrics.countConnectors(() -> {
-            Map<String, java.util.List<io.switchboard.core.Views.ConnectorDetails>> all = new java.util.LinkedHashMap<>();
-            connectClusters.names().forEach(cluster -> all.put(cluster, connectorService.describeAll(new io.switchboard.core.Scope(cluster))));
+            Map<String, List<Views.ConnectorDetails>> all = new LinkedHashMap<>();
+            connectClusters.names().forEach(cluster -> all.put(cluster, connectorService.describeAll(new Scope(cluster))));
             return all;
         });
-        io.switchboard.http.RateLimits rateLimits = options.security().rateLimit() == null ? null
-                : io.switchboard.http.RateLimits.parse(options.security().rateLimit());
+        RateLimits rateLimits = options.security().rateLimit() == null ? null
+                : RateLimits.parse(options.security().rateLimit());
         SecurityOptions security = options.security();
-        io.switchboard.http.Tls tls = security.tlsKeystore() == null ? null
-                : new io.switchboard.http.Tls(security.tlsKeystore(), security.tlsKeystorePassword());
+        Tls tls = security.tlsKeystore() == null ? null
+                : new Tls(security.tlsKeystore(), security.tlsKeystorePassword());
         http = own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, tls, config -> {
             // Cross-cutting, in this order: timing; once a route matched, who may do what (as the route
             // declared it), then how much.
@@ -262,22 +287,46 @@ public final class SwitchboardApp implements AutoCloseable {
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
     }
 
+    /** The Avro serdes of the processor's topics, each schema registered and looked up in the registry. */
+    private static TopologySerdes serdes(SchemaRegistryClient registryClient) {
+        return new TopologySerdes(
+                new AvroSerde<>(registryClient, ConnectorCommand.class, false),
+                new AvroSerde<>(registryClient, ConnectorState.class, false),
+                new AvroSerde<>(registryClient, CommandDecision.class, false),
+                new AvroSerde<>(registryClient, LifecycleEvent.class, false),
+                new AvroSerde<>(registryClient, ConnectorObservation.class, false));
+    }
+
+    /** The APIs Switchboard speaks, each under its own base paths with its own error shape, all over one core. */
+    private Dialects dialects(CoreServices core, ConnectorCore connectorService, ConnectorQueries queries, Topics topics,
+                              Map<String, String> confluentScopes, String advertised, ObjectMapper json) {
+        pipelines = new Pipelines(connectorService, queries, secrets, new ConnectionCheck(), DEFAULT_CLUSTER, Clock.systemUTC(),
+                own(Stage.PROCESSOR, new SnapshotProgressFeed(bootstrapServers, kafka.common(), topics.pipelineNotifications()).start())::of,
+                topics.pipelineNotifications());
+        return new Dialects(List.<Dialect>of(
+                new ConnectDialect(core, json),
+                new ConfluentDialect(core, confluentScopes),
+                new RedpandaDialect(core, advertised),
+                new ConsoleDialect(core),
+                new PipelinesDialect(pipelines)));
+    }
+
     /**
      * The Connect clusters Switchboard reconciles: the embedded worker as cluster "default" unless
      * external clusters are given, and a reconciler loop for each.
      */
     private void startDataPlane(Topics topics, TopologySerdes serdes) {
-        Map<String, String> clusters = new java.util.LinkedHashMap<>(options.connectClusterUrls());
-        Map<String, String> statusTopics = new java.util.HashMap<>(options.connectClusterStatusTopics());
+        Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
+        Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
         if (clusters.isEmpty() && options.embeddedWorker()) {
             // The embedded worker opens sealed secrets itself, when a connector starts: its config
             // topic and REST answers keep them sealed.
-            EmbeddedConnectWorker worker = own(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, io.switchboard.dataplane.BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
-                    options.topicPrefix() + "-connect", 0, workerSettings(Map.of(
+            EmbeddedConnectWorker worker = own(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
+                    options.topicPrefix() + "-connect", 0, kafka.forWorker(Map.of(
                             "config.providers", "switchboard,secretsManager",
-                            "config.providers.switchboard.class", io.switchboard.secrets.SecretConfigProvider.class.getName(),
+                            "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
                             "config.providers.switchboard.param.keyring.handle", keyringHandle,
-                            "config.providers.secretsManager.class", io.switchboard.secrets.SecretStoreConfigProvider.class.getName(),
+                            "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
                             "config.providers.secretsManager.param.store.handle", secretStoreHandle,
                             "config.providers.secretsManager.param.cluster", DEFAULT_CLUSTER))));
             clusters.put(DEFAULT_CLUSTER, worker.url());
@@ -287,35 +336,35 @@ public final class SwitchboardApp implements AutoCloseable {
         if (clusters.isEmpty()) {
             return;
         }
-        KafkaProducer<String, ConnectorObservation> observations = own(Stage.DATA_PLANE, new KafkaProducer<>(withKafkaSettings(Map.of(
+        KafkaProducer<String, ConnectorObservation> observations = own(Stage.DATA_PLANE, new KafkaProducer<>(kafka.with(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new StringSerializer(), serdes.observations().serializer()));
-        java.util.List<ReconcilerLoop> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<ReconcilerLoop> loops = new CopyOnWriteArrayList<>();
         clusters.forEach((cluster, url) -> {
             // Owned before the loop that calls it, so it stops after the loop does.
             ConnectClusterClient worker = own(Stage.DATA_PLANE, connectClusters.newClient(url));
             Reconciler reconciler = new Reconciler(cluster, worker,
                     () -> queries.connectors(cluster),
-                    name -> queries.status(new io.switchboard.processor.ConnectorKey(cluster, name)),
+                    name -> queries.status(new ConnectorKey(cluster, name)),
                     observation -> observations.send(new ProducerRecord<>(topics.observations(),
                             cluster + "/" + observation.getConnector(), observation)),
                     Clock.systemUTC(),
                     // Workers get configs as stored: sealed values and named secrets stay references, which only
                     // a worker with Switchboard's config providers opens (the core refuses them for the others).
-                    java.util.function.UnaryOperator.identity(),
-                    name -> queries.connector(new io.switchboard.processor.ConnectorKey(cluster, name)));
+                    UnaryOperator.identity(),
+                    name -> queries.connector(new ConnectorKey(cluster, name)));
             metrics.watch(cluster, reconciler);
             metrics.watch(cluster, connectClusters.requestsTo(url));
-            ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafkaSettings,
+            ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),
                     topics.reconcilerLeases(), options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY);
             String statusTopic = statusTopics.get(cluster);
             if (statusTopic != null) {
                 // Statuses as the workers write them, rather than by asking the workers for them;
                 // a change to a connector the data plane watches is reported at once.
-                io.switchboard.dataplane.WorkerStatusFeed feed = new io.switchboard.dataplane.WorkerStatusFeed(
-                        bootstrapServers, kafkaSettings, statusTopic);
+                WorkerStatusFeed feed = new WorkerStatusFeed(
+                        bootstrapServers, kafka.common(), statusTopic);
                 feed.onChange(loop.reactive()::statusesChanged);
                 reconciler.readStatusesFrom(own(Stage.DATA_PLANE, feed.start()));
             }
@@ -324,10 +373,10 @@ public final class SwitchboardApp implements AutoCloseable {
             connectClusters.attached(cluster, url);
         });
         // Scheduled pipeline runs start on the replica that holds the lease of the pipelines' cluster.
-        own(Stage.DATA_PLANE, new io.switchboard.pipelines.PipelineScheduler(pipelines,
+        own(Stage.DATA_PLANE, new PipelineScheduler(pipelines,
                 () -> loops.stream().anyMatch(loop -> loop.cluster().equals(DEFAULT_CLUSTER) && loop.isLeader()), Clock.systemUTC()).start());
         // Each decided change is reconciled at once by the replica that holds its cluster's lease.
-        own(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, kafkaSettings, topics.decisions(), serdes.decisions().deserializer(),
+        own(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
                 () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),
                 decision -> loops.forEach(loop -> loop.reactive().decided(decision))).start());
     }
@@ -336,67 +385,19 @@ public final class SwitchboardApp implements AutoCloseable {
         return options.security().tlsKeystore() == null ? "http" : "https";
     }
 
-    /** A Kafka client's own settings over the ones every client gets. */
-    private Map<String, Object> withKafkaSettings(Map<String, ?> own) {
-        Map<String, Object> all = new java.util.HashMap<>(kafkaSettings);
-        all.putAll(own);
-        return all;
-    }
-
-    private java.util.Properties withKafkaSettings(java.util.Properties own) {
-        java.util.Properties all = new java.util.Properties();
-        all.putAll(kafkaSettings);
-        all.putAll(own);
-        return all;
-    }
-
-    /** The embedded worker's own clients take the settings as they are, its connectors' clients with their prefixes. */
-    private Map<String, String> workerSettings(Map<String, String> own) {
-        Map<String, String> all = new java.util.LinkedHashMap<>();
-        kafkaSettings.forEach((key, value) -> {
-            all.put(key, value);
-            for (String prefix : java.util.List.of("producer.", "consumer.", "admin.")) {
-                all.put(prefix + key, value);
-            }
-        });
-        all.putAll(own);
-        return all;
-    }
-
     /** Confluent's (environment, Kafka cluster) pairs by Connect cluster, with cluster default as env-default and this Kafka cluster's id. */
     private Map<String, String> confluentScopes(String kafkaClusterId) {
-        Map<String, String> scopes = new java.util.LinkedHashMap<>(options.confluentScopeMap());
+        Map<String, String> scopes = new LinkedHashMap<>(options.confluentScopeMap());
         if (!scopes.containsValue(DEFAULT_CLUSTER)) {
             scopes.putIfAbsent("env-default/" + kafkaClusterId, DEFAULT_CLUSTER);
         }
         return scopes;
     }
 
-    /** The credentials configured, or null when there are none (then the API is open, on loopback unless told otherwise). */
-    private io.switchboard.auth.Authenticator authenticator() {
-        SecurityOptions security = options.security();
-        if (!security.credentialsConfigured()) {
-            String host = options.effectiveBindHost();
-            if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
-                log.warn("**********************************************************************************");
-                log.warn("The API listens on {} with NO authentication: anyone who can reach it can do anything.", host);
-                log.warn("Give --users-file or --oidc-issuer, or leave --bind-host out to listen on loopback only.");
-                log.warn("**********************************************************************************");
-            }
-            return null;
-        }
-        io.switchboard.auth.UsersFile users = security.usersFile() == null ? null
-                : new io.switchboard.auth.UsersFile(security.usersFile().toAbsolutePath());
-        io.switchboard.auth.OidcTokens tokens = security.oidcIssuer() == null ? null
-                : new io.switchboard.auth.OidcTokens(security.oidcIssuer(), security.oidcAudience(), security.oidcJwksUrl(),
-                        security.oidcRolesClaim());
-        return new io.switchboard.auth.Authenticator(users, tokens);
-    }
-
     /** The clusters {@link #startDataPlane} will attach: the external ones, else the embedded worker. */
-    private java.util.Set<String> plannedClusters() {
-        java.util.Set<String> clusters = options.connectClusterUrls().keySet();
-        return clusters.isEmpty() && options.embeddedWorker() ? java.util.Set.of(DEFAULT_CLUSTER) : clusters;
+    private Set<String> plannedClusters() {
+        Set<String> clusters = options.connectClusterUrls().keySet();
+        return clusters.isEmpty() && options.embeddedWorker() ? Set.of(DEFAULT_CLUSTER) : clusters;
     }
 
     /** The attached Connect clusters' worker URLs, by cluster. */
@@ -425,28 +426,10 @@ public final class SwitchboardApp implements AutoCloseable {
         if (options.port() != 0) {
             return options.port();
         }
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** The stores have one partition per partition of the command topic. */
-    private static int partitionCount(Admin admin, String topic) {
-        try {
-            return admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(topic).partitions().size();
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot describe " + topic + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String clusterId(Admin admin) {
-        try {
-            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot reach Kafka: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -457,8 +440,8 @@ public final class SwitchboardApp implements AutoCloseable {
     private static void createDirectories(Path dir) {
         try {
             Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot create the data directory " + dir, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data directory " + dir, e);
         }
     }
 
@@ -471,7 +454,7 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     /** The API's route table: every route with the access it declared. */
-    public java.util.List<HttpServer.Route> routes() {
+    public List<HttpServer.Route> routes() {
         return http.routes();
     }
 

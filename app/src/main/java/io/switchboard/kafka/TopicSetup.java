@@ -77,4 +77,23 @@ public final class TopicSetup {
             }
         }
     }
+
+    /** The stores have one partition per partition of the command topic. */
+    public static int partitionCount(Admin admin, String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot describe " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The Kafka cluster's id, which Confluent's dialect names its cluster by. */
+    public static String clusterId(Admin admin) {
+        try {
+            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot reach Kafka: " + e.getMessage(), e);
+        }
+    }
 }
