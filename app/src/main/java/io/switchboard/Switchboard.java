@@ -1,5 +1,13 @@
 package io.switchboard;
 
+import io.switchboard.auth.ReplicaKeys;
+import io.switchboard.auth.SecretHashes;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
 /**
  * {@code java -jar switchboard.jar [--port 8083] [--data-dir data] [--kafka-port 9092]
  * [--bootstrap-servers host:port] [--schema-registry-url url] [--advertised-url url]}.
@@ -15,15 +23,15 @@ public final class Switchboard {
      */
     private static void hashSecret() {
         try {
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String secret = in.readLine();
             if (secret == null || secret.isEmpty()) {
                 System.err.println("switchboard hash-secret: give the secret on standard input");
                 System.exit(2);
                 return;
             }
-            System.out.println(io.switchboard.auth.SecretHashes.hash(secret));
-        } catch (java.io.IOException e) {
+            System.out.println(SecretHashes.hash(secret));
+        } catch (IOException e) {
             System.err.println("switchboard hash-secret: " + e.getMessage());
             System.exit(2);
         }
@@ -45,7 +53,7 @@ public final class Switchboard {
         SwitchboardApp app;
         try {
             app = SwitchboardApp.start(options);
-        } catch (io.switchboard.auth.ReplicaKeys.KeyringMismatch e) {
+        } catch (ReplicaKeys.KeyringMismatch e) {
             System.err.println("switchboard: " + e.getMessage());
             System.exit(1);
             return;

@@ -2,6 +2,7 @@ package io.switchboard;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -145,8 +146,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
     }
 
     /** External Connect clusters by name, from "NAME=URL,NAME=URL" (each maybe followed by ";status-topic=TOPIC"). */
-    public java.util.Map<String, String> connectClusterUrls() {
-        java.util.Map<String, String> clusters = new java.util.LinkedHashMap<>();
+    public Map<String, String> connectClusterUrls() {
+        Map<String, String> clusters = new LinkedHashMap<>();
         connectClusterEntries().forEach((name, parts) -> clusters.put(name, parts[0]));
         return clusters;
     }
@@ -156,8 +157,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
      * one ("NAME=URL;status-topic=TOPIC"): the data plane then reads the cluster's statuses from it,
      * as they are written, instead of asking its workers. The topic must be on Switchboard's Kafka.
      */
-    public java.util.Map<String, String> connectClusterStatusTopics() {
-        java.util.Map<String, String> topics = new java.util.LinkedHashMap<>();
+    public Map<String, String> connectClusterStatusTopics() {
+        Map<String, String> topics = new LinkedHashMap<>();
         connectClusterEntries().forEach((name, parts) -> {
             if (parts[1] != null) {
                 topics.put(name, parts[1]);
@@ -167,8 +168,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
     }
 
     /** Each cluster's {URL, status topic or null}, by name. */
-    private java.util.Map<String, String[]> connectClusterEntries() {
-        java.util.Map<String, String[]> clusters = new java.util.LinkedHashMap<>();
+    private Map<String, String[]> connectClusterEntries() {
+        Map<String, String[]> clusters = new LinkedHashMap<>();
         if (connectClusters == null || connectClusters.isBlank()) {
             return clusters;
         }
@@ -229,8 +230,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
      * Confluent Cloud scopes: which Connect cluster each (environment id, Kafka cluster id) pair of
      * connect/v1's paths names, from "CLUSTER=ENVIRONMENT_ID/KAFKA_CLUSTER_ID,...". Empty when none is given.
      */
-    public java.util.Map<String, String> confluentScopeMap() {
-        java.util.Map<String, String> scopes = new java.util.LinkedHashMap<>();
+    public Map<String, String> confluentScopeMap() {
+        Map<String, String> scopes = new LinkedHashMap<>();
         if (confluentScopes == null || confluentScopes.isBlank()) {
             return scopes;
         }

@@ -18,9 +18,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * Turns a request into a command on the command topic and waits for the processor's decision.
@@ -40,17 +46,17 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
      * {@link #ACKS_WAITING} answers wait for its two threads; past that, or once it is shut down,
      * an answer is given on the producer's thread, as before.
      */
-    private final java.util.concurrent.ExecutorService acknowledgers = new java.util.concurrent.ThreadPoolExecutor(2, 2,
-            0, TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(ACKS_WAITING), r -> {
+    private final ExecutorService acknowledgers = new ThreadPoolExecutor(2, 2,
+            0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(ACKS_WAITING), r -> {
         Thread thread = new Thread(r, "switchboard-command-acks");
         thread.setDaemon(true);
         return thread;
     });
     static final int ACKS_WAITING = 10_000;
-    private volatile java.util.function.BiConsumer<Long, String> decided = (nanos, outcome) -> { };
+    private volatile BiConsumer<Long, String> decided = (nanos, outcome) -> { };
 
     /** Told, for every command, how long its decision took (nanoseconds) and its outcome (or "failed"). */
-    public void onDecided(java.util.function.BiConsumer<Long, String> listener) {
+    public void onDecided(BiConsumer<Long, String> listener) {
         this.decided = listener;
     }
 
@@ -119,7 +125,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
                 .whenComplete((d, e) -> decided.accept(System.nanoTime() - started, d == null ? "failed" : d.getOutcome().name()))
                 .exceptionallyCompose(wrapped -> {
                     // Past whenComplete, the failure comes wrapped.
-                    Throwable error = wrapped instanceof java.util.concurrent.CompletionException && wrapped.getCause() != null
+                    Throwable error = wrapped instanceof CompletionException && wrapped.getCause() != null
                             ? wrapped.getCause() : wrapped;
                     return CompletableFuture.failedFuture(
                             error instanceof TimeoutException ? new DecisionTimeoutException(command, timeout) : error);
@@ -153,7 +159,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     private void acknowledge(Runnable answer) {
         try {
             acknowledgers.execute(answer);
-        } catch (java.util.concurrent.RejectedExecutionException fullOrClosing) {
+        } catch (RejectedExecutionException fullOrClosing) {
             answer.run();
         }
     }

@@ -1,24 +1,31 @@
 package io.switchboard.examples;
 
+import io.switchboard.schemas.ConnectorConfigChanged;
+import io.switchboard.schemas.ConnectorCreated;
+import io.switchboard.schemas.ConnectorStatusChanged;
 import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.TargetStateChanged;
 import io.switchboard.schemas.wire.AvroDeserializer;
 import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
  * An example consumer of Switchboard's lifecycle topic: it prints every event as one line.
  *
  * <pre>
- * java -cp app/target/switchboard.jar io.switchboard.examples.LifecycleConsumer \
+ * java -cp app/target/switchboard.jar LifecycleConsumer \
  *     [bootstrap-servers=127.0.0.1:9092] [schema-registry-url=http://127.0.0.1:8081] [topic=switchboard.lifecycle]
  * </pre>
  *
@@ -31,7 +38,7 @@ public final class LifecycleConsumer {
     }
 
     public static void main(String[] args) {
-        Map<String, String> options = new java.util.HashMap<>(Map.of(
+        Map<String, String> options = new HashMap<>(Map.of(
                 "bootstrap-servers", "127.0.0.1:9092",
                 "schema-registry-url", "http://127.0.0.1:8081",
                 "topic", "switchboard.lifecycle"));
@@ -63,7 +70,7 @@ public final class LifecycleConsumer {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long lastRecord = System.nanoTime();
             while (System.nanoTime() - lastRecord < idle.toNanos()) {
@@ -81,13 +88,13 @@ public final class LifecycleConsumer {
     public static String describe(LifecycleEvent event) {
         Object payload = event.getEvent();
         String what = "";
-        if (payload instanceof io.switchboard.schemas.ConnectorCreated created) {
-            what = "keys " + new java.util.TreeSet<>(created.getConfig().keySet()) + ", " + created.getTargetState();
-        } else if (payload instanceof io.switchboard.schemas.ConnectorConfigChanged changed) {
+        if (payload instanceof ConnectorCreated created) {
+            what = "keys " + new TreeSet<>(created.getConfig().keySet()) + ", " + created.getTargetState();
+        } else if (payload instanceof ConnectorConfigChanged changed) {
             what = "added " + changed.getAdded() + ", removed " + changed.getRemoved() + ", changed " + changed.getChanged();
-        } else if (payload instanceof io.switchboard.schemas.TargetStateChanged target) {
+        } else if (payload instanceof TargetStateChanged target) {
             what = target.getPrevious() + " -> " + target.getCurrent();
-        } else if (payload instanceof io.switchboard.schemas.ConnectorStatusChanged status) {
+        } else if (payload instanceof ConnectorStatusChanged status) {
             what = status.getPrevious() + " -> " + status.getCurrent() + " tasks " + status.getTaskStates();
         }
         return Instant.ofEpochMilli(event.getOccurredAt()) + " " + event.getCluster() + "/" + event.getConnector()

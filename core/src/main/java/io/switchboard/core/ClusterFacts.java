@@ -1,12 +1,17 @@
 package io.switchboard.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.core.Views.ObservedDetails;
 
-
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -56,18 +61,18 @@ public final class ClusterFacts {
     }
 
     /** The topics the connector has used: the worker's answer, else the last the data plane read. */
-    public java.util.List<String> activeTopics(Scope scope, String name) {
+    public List<String> activeTopics(Scope scope, String name) {
         connectors.connector(scope, name);
         try {
             return worker(scope).activeTopics(name);
         } catch (WorkerClient.WorkerRejection e) {
             if (e.status() == 404) {
-                return java.util.List.of();
+                return List.of();
             }
             throw new ServiceException.WorkerRefused(e.status(), e.getMessage());
         } catch (WorkerClient.ConnectCallException | ServiceException.Unavailable e) {
             return connectors.observedDetails(scope, name).map(ObservedDetails::activeTopics)
-                    .filter(java.util.Objects::nonNull).orElseThrow(ClusterFacts::unreachable);
+                    .filter(Objects::nonNull).orElseThrow(ClusterFacts::unreachable);
         }
     }
 
@@ -96,14 +101,14 @@ public final class ClusterFacts {
         WorkerClient worker;
         try {
             worker = worker(scope);
-            return new Offsets(new com.fasterxml.jackson.databind.ObjectMapper().readTree(worker.offsets(name)), clock.instant());
+            return new Offsets(new ObjectMapper().readTree(worker.offsets(name)), clock.instant());
         } catch (WorkerClient.WorkerRejection e) {
             if (e.status() == 404) {
                 // Not on the worker yet: a connector the data plane has not created has no offsets.
                 return observed(scope, name).orElseGet(() -> new Offsets(emptyOffsets(), clock.instant()));
             }
             throw new ServiceException.WorkerRefused(e.status(), e.getMessage());
-        } catch (WorkerClient.ConnectCallException | ServiceException.Unavailable | java.io.IOException e) {
+        } catch (WorkerClient.ConnectCallException | ServiceException.Unavailable | IOException e) {
             return observed(scope, name).orElseThrow(ClusterFacts::unreachable);
         }
     }
@@ -112,15 +117,15 @@ public final class ClusterFacts {
         Optional<ObservedDetails> details = connectors.observedDetails(scope, name);
         return details.filter(d -> d.offsetsJson() != null).map(d -> {
             try {
-                return new Offsets(new com.fasterxml.jackson.databind.ObjectMapper().readTree(d.offsetsJson()), d.observedAt());
-            } catch (java.io.IOException e) {
+                return new Offsets(new ObjectMapper().readTree(d.offsetsJson()), d.observedAt());
+            } catch (IOException e) {
                 return null;
             }
         });
     }
 
     private static JsonNode emptyOffsets() {
-        com.fasterxml.jackson.databind.node.ObjectNode none = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode none = JsonNodeFactory.instance.objectNode();
         none.putArray("offsets");
         return none;
     }

@@ -1,11 +1,16 @@
 package io.switchboard.core;
 
-
+import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.processor.ConnectorRules;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Connector;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -25,11 +30,11 @@ public final class ConnectorConfigValidator {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConnectorConfigValidator.class);
 
     private final ConnectorPlugins plugins;
-    private final java.util.function.Function<String, WorkerClient> workers;
+    private final Function<String, WorkerClient> workers;
     private final SecretKeys secretKeys;
 
     /** @param workers a cluster's worker by cluster name, or null when the cluster has no data plane */
-    public ConnectorConfigValidator(ConnectorPlugins plugins, java.util.function.Function<String, WorkerClient> workers,
+    public ConnectorConfigValidator(ConnectorPlugins plugins, Function<String, WorkerClient> workers,
                                     SecretKeys secretKeys) {
         this.plugins = plugins;
         this.workers = workers;
@@ -49,7 +54,7 @@ public final class ConnectorConfigValidator {
     }
 
     /** Validates the config and answers the keys its plugin declares PASSWORD (secrets). */
-    public java.util.Set<String> validate(String cluster, Map<String, String> config) {
+    public Set<String> validate(String cluster, Map<String, String> config) {
         requireConnectorClass(config);
         String connectorClass = config.get(CONNECTOR_CLASS);
         WorkerClient client = workers.apply(cluster);
@@ -67,26 +72,26 @@ public final class ConnectorConfigValidator {
     }
 
     /** The PASSWORD keys of a plugin Switchboard has on its own class path; none for others. */
-    private java.util.Set<String> passwordKeysKnownLocally(String connectorClass) {
+    private Set<String> passwordKeysKnownLocally(String connectorClass) {
         return plugins.find(connectorClass).map(type -> {
             try {
-                org.apache.kafka.connect.connector.Connector connector = (org.apache.kafka.connect.connector.Connector)
+                Connector connector = (Connector)
                         type.getDeclaredConstructor().newInstance();
-                java.util.Set<String> keys = new java.util.HashSet<>();
+                Set<String> keys = new HashSet<>();
                 connector.config().configKeys().forEach((name, key) -> {
-                    if (key.type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD) {
+                    if (key.type == ConfigDef.Type.PASSWORD) {
                         keys.add(name);
                     }
                 });
                 return keys;
             } catch (ReflectiveOperationException | RuntimeException e) {
-                return java.util.Set.<String>of();
+                return Set.<String>of();
             }
-        }).orElse(java.util.Set.of());
+        }).orElse(Set.of());
     }
 
-    private java.util.Set<String> validateOnWorker(WorkerClient client, String connectorClass, Map<String, String> config) {
-        com.fasterxml.jackson.databind.JsonNode infos;
+    private Set<String> validateOnWorker(WorkerClient client, String connectorClass, Map<String, String> config) {
+        JsonNode infos;
         try {
             infos = client.validate(connectorClass, config);
         } catch (WorkerClient.WorkerRejection e) {
@@ -95,7 +100,7 @@ public final class ConnectorConfigValidator {
             // Not a reason to check less: the request is refused, and can be sent again.
             throw new ServiceException.Unavailable(e.getMessage(), 1);
         }
-        java.util.Set<String> passwords = new java.util.HashSet<>();
+        Set<String> passwords = new HashSet<>();
         infos.path("configs").forEach(c -> {
             if ("PASSWORD".equals(c.path("definition").path("type").asText())) {
                 passwords.add(c.path("definition").path("name").asText());
@@ -120,7 +125,7 @@ public final class ConnectorConfigValidator {
     }
 
     /** A plugin's message with the values of secret keys it quotes hidden. */
-    private String scrub(String message, Map<String, String> config, java.util.Set<String> passwords) {
+    private String scrub(String message, Map<String, String> config, Set<String> passwords) {
         String scrubbed = message;
         for (Map.Entry<String, String> entry : config.entrySet()) {
             String value = entry.getValue();

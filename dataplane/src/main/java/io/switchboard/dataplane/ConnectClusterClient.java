@@ -3,7 +3,6 @@ package io.switchboard.dataplane;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.core.WorkerClient;
-
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
@@ -20,12 +19,16 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * The calls a reconciler makes to one Kafka Connect cluster's REST API, on Jetty's HTTP client.
@@ -164,27 +167,27 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
      * GET /connectors/{name}/status: the worker's status of one connector, or empty when it has
      * none (not created, or created but not yet started).
      */
-    public java.util.Optional<JsonNode> status(String name) {
+    public Optional<JsonNode> status(String name) {
         try {
-            return java.util.Optional.of(call("GET", "/connectors/" + encode(name) + "/status", null, 200));
+            return Optional.of(call("GET", "/connectors/" + encode(name) + "/status", null, 200));
         } catch (WorkerRejection e) {
             if (e.status() == 404) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             throw e;
         }
     }
 
     /** GET /connectors/{name}/config: the config the worker has, or empty when it has no such connector. */
-    public java.util.Optional<Map<String, String>> config(String name) {
+    public Optional<Map<String, String>> config(String name) {
         try {
             JsonNode body = call("GET", "/connectors/" + encode(name) + "/config", null, 200);
             Map<String, String> config = new LinkedHashMap<>();
             body.fields().forEachRemaining(c -> config.put(c.getKey(), c.getValue().asText()));
-            return java.util.Optional.of(config);
+            return Optional.of(config);
         } catch (WorkerRejection e) {
             if (e.status() == 404) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             throw e;
         }
@@ -229,9 +232,9 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
     }
 
     /** GET /connectors/{name}/tasks: each task's config, in task order. */
-    public java.util.List<Map<String, String>> taskConfigs(String name) {
+    public List<Map<String, String>> taskConfigs(String name) {
         JsonNode tasks = call("GET", "/connectors/" + encode(name) + "/tasks", null, 200);
-        java.util.List<Map<String, String>> configs = new java.util.ArrayList<>();
+        List<Map<String, String>> configs = new ArrayList<>();
         tasks.forEach(task -> {
             Map<String, String> config = new LinkedHashMap<>();
             task.path("config").fields().forEachRemaining(c -> config.put(c.getKey(), c.getValue().asText()));
@@ -271,9 +274,9 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
 
     /** GET /connectors/{name}/topics: the topics the connector has used. */
     @Override
-    public java.util.List<String> activeTopics(String name) {
+    public List<String> activeTopics(String name) {
         JsonNode answer = call("GET", "/connectors/" + encode(name) + "/topics", null, 200);
-        java.util.List<String> topics = new java.util.ArrayList<>();
+        List<String> topics = new ArrayList<>();
         answer.path(name).path("topics").forEach(t -> topics.add(t.asText()));
         return topics;
     }
@@ -366,7 +369,7 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConnectCallException(method + " " + url + path + " could not be sent: " + WorkerMessages.oneLine(String.valueOf(e)), e);
         }
-        java.util.concurrent.CompletableFuture<ContentResponse> answer = new CompletableResponseListener(request, MAX_ANSWER_BYTES).send();
+        CompletableFuture<ContentResponse> answer = new CompletableResponseListener(request, MAX_ANSWER_BYTES).send();
         try {
             // The request's own timeout ends it; this one only guards against a future never completed.
             return answer.get(CALL_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);

@@ -1,11 +1,17 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.ServiceException;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -14,11 +20,11 @@ import javax.net.ssl.SSLContext;
  * and its threads read this while the main thread fills it, so the whole set is an immutable map
  * in a volatile field, replaced on every change.
  */
-public final class ConnectClusters implements io.switchboard.core.ClusterDirectory {
+public final class ConnectClusters implements ClusterDirectory {
     private volatile Map<String, String> urls = Map.of();
     /** Clusters announced but not attached yet. */
     private volatile List<String> starting = List.of();
-    private final Map<String, ConnectClusterClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, ConnectClusterClient> clients = new ConcurrentHashMap<>();
     /** What https:// workers' certificates are checked against; null: the JVM's default trust. */
     private final SSLContext trust;
 
@@ -32,13 +38,13 @@ public final class ConnectClusters implements io.switchboard.core.ClusterDirecto
     }
 
     /** Clusters whose workers cannot open Switchboard's secrets: the external ones. */
-    private volatile java.util.Set<String> cannotOpenSecrets = java.util.Set.of();
+    private volatile Set<String> cannotOpenSecrets = Set.of();
 
     /** Marks a cluster whose workers do not have Switchboard's config providers. */
     public synchronized void cannotOpenSecrets(String cluster) {
-        java.util.Set<String> next = new java.util.HashSet<>(cannotOpenSecrets);
+        Set<String> next = new HashSet<>(cannotOpenSecrets);
         next.add(cluster);
-        cannotOpenSecrets = java.util.Set.copyOf(next);
+        cannotOpenSecrets = Set.copyOf(next);
     }
 
     @Override
@@ -47,7 +53,7 @@ public final class ConnectClusters implements io.switchboard.core.ClusterDirecto
     }
 
     /** Every client of one worker counts its requests in one place. */
-    private final Map<String, WorkerRequestCounts> requests = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, WorkerRequestCounts> requests = new ConcurrentHashMap<>();
 
     /** A new client of a worker, with the trust its certificate is checked against. */
     public ConnectClusterClient newClient(String url) {
@@ -62,7 +68,7 @@ public final class ConnectClusters implements io.switchboard.core.ClusterDirecto
     /** Announces a cluster whose data plane is about to start: until it is attached it is "starting". */
     public synchronized void starting(String cluster) {
         if (!starting.contains(cluster) && !urls.containsKey(cluster)) {
-            List<String> next = new java.util.ArrayList<>(starting);
+            List<String> next = new ArrayList<>(starting);
             next.add(cluster);
             starting = List.copyOf(next);
         }
@@ -78,7 +84,7 @@ public final class ConnectClusters implements io.switchboard.core.ClusterDirecto
 
     @Override
     public List<String> names() {
-        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> all = new LinkedHashSet<>();
         all.add(DEFAULT_CLUSTER);
         all.addAll(urls.keySet());
         all.addAll(starting);

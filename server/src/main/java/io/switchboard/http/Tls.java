@@ -7,14 +7,26 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * HTTPS: the API served from a keystore (PKCS12 or JKS, TLS 1.2 and 1.3 only, Jetty's defaults for
@@ -53,7 +65,7 @@ public record Tls(Path keystore, String password) {
                 keys = KeyStore.getInstance("PKCS12");
                 keys.load(null, null);
                 int i = 0;
-                for (java.security.cert.Certificate cert : certificates(Files.readString(store))) {
+                for (Certificate cert : certificates(Files.readString(store))) {
                     keys.setCertificateEntry("cert-" + i++, cert);
                 }
             } else {
@@ -73,7 +85,7 @@ public record Tls(Path keystore, String password) {
     /** A PEM file: the private key (PKCS#8, RSA or EC) and the certificate chain, as web servers keep them. */
     static boolean isPem(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).contains("-----BEGIN");
+            return new String(in.readNBytes(64), StandardCharsets.US_ASCII).contains("-----BEGIN");
         } catch (IOException e) {
             return false;
         }
@@ -82,38 +94,38 @@ public record Tls(Path keystore, String password) {
     private static KeyStore pemKeyStore(Path pem) {
         try {
             String text = Files.readString(pem);
-            java.util.regex.Matcher key = java.util.regex.Pattern.compile(
+            Matcher key = Pattern.compile(
                     "-----BEGIN PRIVATE KEY-----([^-]+)-----END PRIVATE KEY-----").matcher(text);
             if (!key.find()) {
                 throw new IllegalArgumentException(pem + " has no PKCS#8 private key (-----BEGIN PRIVATE KEY-----)");
             }
-            byte[] der = java.util.Base64.getMimeDecoder().decode(key.group(1));
-            java.security.PrivateKey privateKey;
+            byte[] der = Base64.getMimeDecoder().decode(key.group(1));
+            PrivateKey privateKey;
             try {
-                privateKey = java.security.KeyFactory.getInstance("RSA").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+                privateKey = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
             } catch (GeneralSecurityException notRsa) {
-                privateKey = java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+                privateKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
             }
-            java.util.List<java.security.cert.Certificate> chain = certificates(text);
+            List<Certificate> chain = certificates(text);
             if (chain.isEmpty()) {
                 throw new IllegalArgumentException(pem + " has no certificate");
             }
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("switchboard", privateKey, new char[0], chain.toArray(new java.security.cert.Certificate[0]));
+            keys.setKeyEntry("switchboard", privateKey, new char[0], chain.toArray(new Certificate[0]));
             return keys;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("Cannot read the PEM file " + pem + ": " + e.getMessage(), e);
         }
     }
 
-    private static java.util.List<java.security.cert.Certificate> certificates(String pem) throws GeneralSecurityException {
-        java.util.List<java.security.cert.Certificate> certs = new java.util.ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+    private static List<Certificate> certificates(String pem) throws GeneralSecurityException {
+        List<Certificate> certs = new ArrayList<>();
+        Matcher m = Pattern.compile(
                 "-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----").matcher(pem);
-        java.security.cert.CertificateFactory factory = java.security.cert.CertificateFactory.getInstance("X.509");
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
         while (m.find()) {
-            certs.add(factory.generateCertificate(new java.io.ByteArrayInputStream(m.group().getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+            certs.add(factory.generateCertificate(new ByteArrayInputStream(m.group().getBytes(StandardCharsets.US_ASCII))));
         }
         return certs;
     }

@@ -3,16 +3,21 @@ package io.switchboard.dialects.confluent;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.core.Views;
 import io.switchboard.core.Views.ConnectorView;
 import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskConfigView;
 import io.switchboard.core.Views.TaskStatusView;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** The JSON bodies of Confluent Cloud's connect/v1, field for field, and how the core's views map to them. */
 final class ConfluentEntities {
@@ -76,12 +81,12 @@ final class ConfluentEntities {
     }
 
     /** A request to change offsets as Confluent shows it; {@code connectorId} is the connector's lcc- id. */
-    static OffsetsRequestInfo offsetsRequest(String connectorId, String name, io.switchboard.core.Views.OffsetsRequestView view) {
+    static OffsetsRequestInfo offsetsRequest(String connectorId, String name, Views.OffsetsRequestView view) {
         return new OffsetsRequestInfo(connectorId, name, offsetsList(view.offsetsJson()),
                 view.requestedAt() == null ? null : view.requestedAt().toString(), view.offsetsJson() == null ? "DELETE" : "PATCH");
     }
 
-    static OffsetsRequestStatus offsetsRequestStatus(String connectorId, String name, io.switchboard.core.Views.OffsetsRequestView view) {
+    static OffsetsRequestStatus offsetsRequestStatus(String connectorId, String name, Views.OffsetsRequestView view) {
         return new OffsetsRequestStatus(offsetsRequest(connectorId, name, view),
                 new OffsetsRequestPhase(view.phase().name(), view.message()), offsetsList(view.previousOffsetsJson()),
                 view.appliedAt() == null ? null : view.appliedAt().toString());
@@ -93,15 +98,15 @@ final class ConfluentEntities {
             return null;
         }
         try {
-            JsonNode list = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("offsets");
+            JsonNode list = new ObjectMapper().readTree(body).path("offsets");
             return list.isArray() ? list : null;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }
 
     static Connector connector(ConnectorView view) {
-        List<TaskId> tasks = java.util.stream.IntStream.range(0, view.tasks()).mapToObj(i -> new TaskId(view.name(), i)).toList();
+        List<TaskId> tasks = IntStream.range(0, view.tasks()).mapToObj(i -> new TaskId(view.name(), i)).toList();
         return new Connector(view.name(), view.config(), tasks, type(view.type()));
     }
 
@@ -174,7 +179,7 @@ final class ConfluentEntities {
                     + view.createdAt().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
             StringBuilder id = new StringBuilder("lcc-");
             String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
-            long bits = java.nio.ByteBuffer.wrap(digest).getLong();
+            long bits = ByteBuffer.wrap(digest).getLong();
             for (int i = 0; i < 12; i++) {
                 id.append(alphabet.charAt((int) (bits & 31)));
                 bits >>>= 5;

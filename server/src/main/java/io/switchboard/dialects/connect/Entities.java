@@ -2,9 +2,11 @@ package io.switchboard.dialects.connect;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.switchboard.core.Views;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** The JSON bodies of Kafka Connect's REST API, field for field. */
 public final class Entities {
@@ -68,29 +70,29 @@ public final class Entities {
     }
 
     /** The core's view of a connector in Kafka Connect's shape. */
-    static ConnectorInfo info(io.switchboard.core.Views.ConnectorView view) {
-        List<TaskId> tasks = java.util.stream.IntStream.range(0, view.tasks())
+    static ConnectorInfo info(Views.ConnectorView view) {
+        List<TaskId> tasks = IntStream.range(0, view.tasks())
                 .mapToObj(i -> new TaskId(view.name(), i)).toList();
         return new ConnectorInfo(view.name(), view.config(), tasks, view.type());
     }
 
-    static ConnectorStateInfo status(io.switchboard.core.Views.StatusView view) {
+    static ConnectorStateInfo status(Views.StatusView view) {
         List<TaskStatus> tasks = view.tasks().stream()
                 .map(t -> new TaskStatus(t.id(), t.state(), t.workerId(), t.trace(), t.version())).toList();
         AutoRestartInfo autoRestart = view.autoRestart() == null ? null : new AutoRestartInfo(view.autoRestart().count(),
                 view.autoRestart().lastRestart() == null ? null : view.autoRestart().lastRestart().toString());
-        io.switchboard.core.Views.ReconcileView r = view.reconcile();
+        Views.ReconcileView r = view.reconcile();
         ReconcileInfo reconcile = r == null ? null : new ReconcileInfo(r.desired(), r.observed(), r.attempts(), r.lastError(),
                 r.lastErrorAt().toString(), r.nextAttemptAt() == null ? null : r.nextAttemptAt().toString());
         return new ConnectorStateInfo(view.name(), new ConnectorStatus(view.state(), view.workerId(), view.trace(), view.version()),
                 tasks, view.type(), autoRestart, reconcile);
     }
 
-    static TaskStatus taskStatus(io.switchboard.core.Views.TaskStatusView t) {
+    static TaskStatus taskStatus(Views.TaskStatusView t) {
         return new TaskStatus(t.id(), t.state(), t.workerId(), t.trace(), t.version());
     }
 
-    static TaskInfo taskInfo(io.switchboard.core.Views.TaskConfigView t) {
+    static TaskInfo taskInfo(Views.TaskConfigView t) {
         return new TaskInfo(new TaskId(t.connector(), t.task()), t.config());
     }
 }
