@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,12 +34,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    /** Listeners beyond PLAINTEXT, by name: the port each binds and the port its clients are told to use. */
+    private final Map<String, int[]> networks = new LinkedHashMap<>();
     private KafkaRaftServer server;
 
     public EmbeddedKafka(Path dataDir, int port) {
         this.dataDir = dataDir;
         this.port = port == 0 ? freePort() : port;
         this.controllerPort = freePort();
+    }
+
+    /**
+     * Another listener, for clients on a network of their own: it binds {@code port} and tells its
+     * clients to reach the broker at {@code advertisedPort} (a proxy in front of it, as a broker
+     * behind NAT is reached), so that every connection those clients make passes that way.
+     */
+    public EmbeddedKafka withListener(String name, int port, int advertisedPort) {
+        networks.put(name, new int[]{port, advertisedPort});
+        return this;
     }
 
     public EmbeddedKafka start() {
@@ -78,9 +91,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        StringBuilder listeners = new StringBuilder("PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        StringBuilder advertised = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
+        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        networks.forEach((name, ports) -> {
+            listeners.append(',').append(name).append("://127.0.0.1:").append(ports[0]);
+            advertised.append(',').append(name).append("://127.0.0.1:").append(ports[1]);
+            protocols.append(',').append(name).append(":PLAINTEXT");
+        });
+        p.put("listeners", listeners.toString());
+        p.put("advertised.listeners", advertised.toString());
+        p.put("listener.security.protocol.map", protocols.toString());
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "1");

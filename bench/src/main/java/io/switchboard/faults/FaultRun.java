@@ -43,7 +43,10 @@ import java.util.TreeMap;
  * {@code faults-history.json}.
  */
 public final class FaultRun {
-    static final List<String> ALL_FAULTS = List.of("kill-replica", "freeze-replica", "restart-broker", "kill-worker", "cut-worker");
+    static final List<String> ALL_FAULTS = List.of("kill-replica", "freeze-replica", "restart-broker", "kill-worker", "cut-worker",
+            "cut-broker");
+    /** How long a replica is cut from the broker: past its Streams session, so its partitions move. */
+    static final long CUT_BROKER_MILLIS = 50_000;
     /** Longer than a Streams member's session timeout (45 s), so that the group moves its partitions. */
     static final long FREEZE_MILLIS = 50_000;
     /** How long the data plane may take to match the histories once the last fault has healed. */
@@ -59,6 +62,8 @@ public final class FaultRun {
     private JavaProcess worker;
     private String workerUrl;
     private TcpProxy proxy;
+    /** Each replica's own way to the broker (a listener of its own behind a proxy), by replica. */
+    private final List<TcpProxy> brokerLinks = new ArrayList<>();
     private final List<JavaProcess> replicas = new ArrayList<>();
     private final List<String> replicaUrls = new ArrayList<>();
 
@@ -177,6 +182,8 @@ public final class FaultRun {
                 case "restart-broker" -> new Fault(kind, "broker", broker::kill, 3_000, this::restartBroker);
                 case "kill-worker" -> new Fault(kind, "worker", worker::kill, 3_000, this::restartWorker);
                 case "cut-worker" -> new Fault(kind, "replicas-worker link", proxy::blackhole, 20_000, proxy::heal);
+                case "cut-broker" -> new Fault(kind, replica.name() + "-broker link", brokerLinks.get(r)::blackhole,
+                        CUT_BROKER_MILLIS, brokerLinks.get(r)::heal);
                 default -> throw new IllegalArgumentException("Unknown fault " + kind + "; known: " + ALL_FAULTS);
             });
         }
@@ -186,8 +193,16 @@ public final class FaultRun {
     private void startParts() throws Exception {
         Path logs = work.resolve("logs");
         int brokerPort = JavaProcess.freePort();
+        List<String> brokerArgs = new ArrayList<>(List.of(work.resolve("broker").toString(), String.valueOf(brokerPort)));
+        for (int i = 1; i <= 3; i++) {
+            // Every connection replica i makes to the broker passes its own proxy, which the nemesis can cut.
+            int listenerPort = JavaProcess.freePort();
+            TcpProxy link = new TcpProxy(listenerPort);
+            brokerLinks.add(link);
+            brokerArgs.add("REPLICA" + i + ":" + listenerPort + ":" + link.port());
+        }
         broker = new JavaProcess("broker", List.of("-Xmx512m", "-XX:+UseSerialGC"), "io.switchboard.bench.BenchBroker",
-                List.of(work.resolve("broker").toString(), String.valueOf(brokerPort)), logs).start();
+                brokerArgs, logs).start();
         bootstrap = broker.awaitLine("READY ", 0, 120_000);
         EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrap, "switchboard._schemas", "127.0.0.1", 0).start();
         int workerPort = JavaProcess.freePort();
@@ -208,7 +223,7 @@ public final class FaultRun {
                     "io.switchboard.Switchboard", List.of("--port", String.valueOf(port), "--bind-host", "127.0.0.1",
                     "--advertised-url", url, "--data-dir", work.resolve("replica-" + i).toString(),
                     "--secrets-key-file", keyring.toString(), "--users-file", users.toString(),
-                    "--bootstrap-servers", bootstrap, "--schema-registry-url", registry.url(),
+                    "--bootstrap-servers", "127.0.0.1:" + brokerLinks.get(i - 1).port(), "--schema-registry-url", registry.url(),
                     "--embedded-worker", "false", "--command-timeout-ms", "15000",
                     "--connect-cluster", "default=http://127.0.0.1:" + proxy.port() + ";status-topic=fault-connect-status"), logs);
             replicas.add(replica.start());
@@ -238,10 +253,14 @@ public final class FaultRun {
         replicas.forEach(JavaProcess::stop);
         worker.stop();
         broker.stop();
-        try {
-            proxy.close();
-        } catch (Exception ignored) {
-            // closing
+        List<TcpProxy> proxies = new ArrayList<>(brokerLinks);
+        proxies.add(proxy);
+        for (TcpProxy each : proxies) {
+            try {
+                each.close();
+            } catch (Exception ignored) {
+                // closing
+            }
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy between two parts of the fault run (the replicas and the Connect worker), so that
+ * A TCP proxy between two parts of the fault run (the replicas and the Connect worker, or one
+ * replica and the broker), so that
  * the nemesis can cut them apart without root: {@link #blackhole()} drops every open connection
  * and holds new ones open without passing a byte (a caller sees timeouts, as behind a dead
  * route); {@link #heal()} passes traffic again. Each connection is two threads; the run opens few.
@@ -55,7 +56,15 @@ final class TcpProxy implements AutoCloseable {
                 if (cut) {
                     continue; // held open, never read: the caller waits until it gives up
                 }
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket upstream;
+                try {
+                    upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                } catch (IOException refused) {
+                    // The far side is down (a restarted broker, a killed worker): refused, as without the proxy.
+                    open.remove(client);
+                    closeQuietly(client);
+                    continue;
+                }
                 open.add(upstream);
                 pump(client, upstream);
                 pump(upstream, client);
