@@ -174,8 +174,17 @@ class PipelinesApiTest {
         // Disabled: both stop, the slot stays; started again: a new run, and the rows written meanwhile once.
         SwitchboardFixture.Answer disabled = fx.call("PATCH", "/api/v1/connectors/" + id, "{\"disabled\": true}");
         assertEquals(200, disabled.status(), disabled.body());
-        eventually("disabled", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
-                p -> p.path("status").path("state").has("disabled"));
+        // Read as fast as the API answers: disabling while the worker stops them, then disabled, never back.
+        List<String> phases = new java.util.ArrayList<>(List.of(disabled.json().path("status").path("state").fieldNames().next()));
+        eventually("disabled", () -> {
+            JsonNode read = fx.call("GET", "/api/v1/connectors/" + id, null).json();
+            phases.add(read.path("status").path("state").fieldNames().next());
+            return read;
+        }, p -> p.path("status").path("state").has("disabled"));
+        assertEquals(List.of("disabling", "disabled"), phases.stream().distinct().toList(), phases.toString());
+        assertEquals("disabled", phases.get(phases.size() - 1));
+        assertEquals(phases.indexOf("disabled"), phases.size() - phases.stream().filter("disabled"::equals).count(),
+                "disabling is never read after disabled: " + phases);
         // Disabled means both stopped on the worker, not only asked to stop.
         for (String name : List.of(PipelineCompiler.sourceName(id), PipelineCompiler.sinkName(id))) {
             assertEquals("STOPPED", fx.call("GET", "/connectors/" + name + "/status", null).json().path("connector").path("state").asText(),
@@ -222,6 +231,76 @@ class PipelinesApiTest {
         assertEquals(List.of("0"), postgres.query("crm", "SELECT count(*) FROM pg_publication WHERE pubname = '"
                 + PipelineCompiler.slotName(id) + "'"));
         assertProblem(fx.call("GET", "/api/v1/connectors/" + id, null), 404, null);
+    }
+
+    /**
+     * A pipeline whose tables are quiet while another database writes WAL: its heartbeat moves its
+     * slot on, so lag_bytes comes back down instead of counting WAL that is not its own, and
+     * lag_seconds, read from the heartbeat in the target, stays small.
+     */
+    @Test
+    void aQuietPipelineKeepsItsSlotMovingWhileOtherDatabasesWriteWal() throws Exception {
+        postgres.createDatabase("ledger");
+        postgres.createDatabase("noise");
+        postgres.sql("postgres", "ALTER DATABASE ledger OWNER TO " + REPLICATOR);
+        postgres.sql("ledger", "CREATE TABLE entries (id int PRIMARY KEY, amount int NOT NULL)", "INSERT INTO entries VALUES (1, 10)",
+                "ALTER TABLE entries OWNER TO " + REPLICATOR);
+        postgres.sql("noise", "CREATE TABLE churn (id bigserial PRIMARY KEY, payload text)");
+        postgres.sql("lake", "CREATE SCHEMA books");
+        String body = pipeline(Postgres.PASSWORD, Postgres.PASSWORD).replace(connection("crm", REPLICATOR, Postgres.PASSWORD),
+                connection("ledger", REPLICATOR, Postgres.PASSWORD)).replace("\"mirror\"", "\"books\"");
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", body);
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("connector").path("id").asText();
+        String heartbeat = "switchboard." + io.switchboard.pipelines.HeartbeatTable.table(id);
+        Supplier<JsonNode> realtime = () -> fx.call("GET", "/api/v1/connectors/" + id, null).json().path("status").path("state")
+                .path("realtime");
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread churn = new Thread(() -> {
+            while (writing.get()) {
+                postgres.sql("noise", "INSERT INTO churn (payload) VALUES (repeat('x', 500))");
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            postgres.sql("ledger", "INSERT INTO entries VALUES (2, 20)");
+            eventually("the change", () -> lake("SELECT amount FROM books.entries WHERE id = 2"), r -> r.equals(List.of("20")));
+            eventually("lag in seconds", realtime, r -> r.has("lag_seconds"));
+            assertEquals(List.of(REPLICATOR), postgres.query("ledger", "SELECT tableowner FROM pg_tables WHERE schemaname || '.' || tablename = '"
+                    + heartbeat + "'"), "the heartbeat table is the pipeline's role's own");
+            // The pipeline's tables are quiet from here; another database writes, a burst then a trickle.
+            String before = postgres.query("noise", "SELECT pg_current_wal_lsn()").get(0);
+            postgres.sql("noise", "INSERT INTO churn (payload) SELECT repeat('x', 200) FROM generate_series(1, 40000)");
+            long burst = Long.parseLong(postgres.query("noise", "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '" + before + "')::bigint").get(0));
+            churn.start();
+            // Readings are kept for 2 s: each one from here was made after the burst.
+            Thread.sleep(2_500);
+            List<String> seen = new java.util.ArrayList<>();
+            JsonNode settled = eventually("lag_bytes back below the burst of " + burst + " bytes", () -> {
+                JsonNode r = realtime.get();
+                seen.add(r.path("lag_bytes").asText() + "B/" + r.path("lag_seconds").asText() + "s");
+                return r;
+            }, r -> r.path("lag_bytes").isIntegralNumber() && r.path("lag_bytes").asLong() < Math.min(1_000_000, burst / 4));
+            System.out.println("Quiet pipeline under " + burst + " bytes of other WAL, then a trickle: " + seen);
+            assertTrue(settled.path("lag_seconds").asDouble() < 10, "the target is seconds behind, no more: " + settled);
+            // Bounded while the other database goes on writing: each heartbeat moves the slot on again.
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(1_000);
+                JsonNode r = realtime.get();
+                assertTrue(r.path("lag_bytes").asLong() < 1_000_000 && r.path("lag_seconds").asDouble() < 10, r.toString());
+            }
+        } finally {
+            writing.set(false);
+            churn.join(5_000);
+            assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Delete\"}").status());
+        }
+        assertEquals(List.of("t"), postgres.query("ledger", "SELECT to_regclass('" + heartbeat + "') IS NULL"), "dropped with the slot");
+        assertEquals(List.of("t"), postgres.query("lake", "SELECT to_regclass('books." + io.switchboard.pipelines.HeartbeatTable.table(id)
+                + "') IS NULL"), "its copy too");
     }
 
     /** Each privilege replication needs, taken away in turn: the first missing is named, with the SQL that grants it. */
