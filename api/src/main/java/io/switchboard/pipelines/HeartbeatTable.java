@@ -72,7 +72,8 @@ public final class HeartbeatTable {
      * would need to own tables another role made.
      */
     static String othersExcluded(String id) {
-        return SCHEMA + "\\.sb_heartbeat_(?!" + table(id).substring("sb_heartbeat_".length()) + "$).*";
+        // Anchored: Debezium may search for a pattern rather than match it whole.
+        return "^" + SCHEMA + "\\.sb_heartbeat_(?!" + table(id).substring("sb_heartbeat_".length()) + "$).*$";
     }
 
     /**

@@ -57,8 +57,9 @@ public final class PipelineCompiler {
             // The slot moves on while the captured tables are quiet, and the lag in seconds can be read (HeartbeatTable).
             source.put("heartbeat.interval.ms", String.valueOf(HeartbeatTable.INTERVAL.toMillis()));
             source.put("heartbeat.action.query", HeartbeatTable.actionQuery(spec.id()));
-            // Its row is not data to copy: a snapshot shows the user's tables only. (Full-match patterns.)
-            source.put("snapshot.include.collection.list", "(?!" + HeartbeatTable.SCHEMA + "\\.sb_heartbeat_).*");
+            // Its row is not data to copy: a snapshot shows the user's tables only. Anchored, and with or
+            // without a database name first, whether the pattern is matched whole or searched.
+            source.put("snapshot.include.collection.list", "^(?!([^.]+\\.)?" + HeartbeatTable.SCHEMA + "\\.sb_heartbeat_).*$");
         }
         PipelineSpec.Limits limits = spec.limits();
         if (limits.cdcMaxBufferRows() != null) {

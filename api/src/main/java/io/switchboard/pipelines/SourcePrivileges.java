@@ -25,7 +25,8 @@ import java.util.Optional;
  *       tables are every table of the database's own schemas, and there is at least one;</li>
  *   <li>{@code SELECT} on every captured table;</li>
  *   <li>for the pipeline's own publication, not there yet: {@code CREATE} on the database and
- *       ownership of every captured table, which {@code CREATE PUBLICATION ... FOR TABLE} needs.</li>
+ *       ownership of every captured table, which {@code CREATE PUBLICATION ... FOR TABLE} needs;</li>
+ *   <li>for the pipeline's own publication, that it can make its heartbeat table ({@link HeartbeatTable}).</li>
  * </ol>
  */
 final class SourcePrivileges {

@@ -249,6 +249,12 @@ class PipelinesApiTest {
         postgres.sql("lake", "CREATE SCHEMA books");
         String body = pipeline(Postgres.PASSWORD, Postgres.PASSWORD).replace(connection("crm", REPLICATOR, Postgres.PASSWORD),
                 connection("ledger", REPLICATOR, Postgres.PASSWORD)).replace("\"mirror\"", "\"books\"");
+        // Another pipeline's heartbeat, made by another role: not this pipeline's to capture, and its schema not this role's.
+        postgres.sql("ledger", "CREATE SCHEMA switchboard", "CREATE TABLE switchboard.sb_heartbeat_other (id int PRIMARY KEY, at timestamptz)");
+        SwitchboardFixture.Answer refused = fx.call("POST", "/api/v1/connectors", body);
+        assertProblem(refused, 400, "source.postgres.connection.user");
+        assertTrue(refused.body().contains("GRANT USAGE, CREATE ON SCHEMA switchboard TO replicator"), refused.body());
+        postgres.sql("ledger", "GRANT USAGE, CREATE ON SCHEMA switchboard TO " + REPLICATOR);
         SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", body);
         assertEquals(201, created.status(), created.body());
         String id = created.json().path("connector").path("id").asText();
@@ -270,6 +276,8 @@ class PipelinesApiTest {
             postgres.sql("ledger", "INSERT INTO entries VALUES (2, 20)");
             eventually("the change", () -> lake("SELECT amount FROM books.entries WHERE id = 2"), r -> r.equals(List.of("20")));
             eventually("lag in seconds", realtime, r -> r.has("lag_seconds"));
+            assertEquals(List.of("public.entries," + heartbeat), postgres.query("ledger", "SELECT string_agg(schemaname || '.' || tablename, ','"
+                    + " ORDER BY schemaname, tablename) FROM pg_publication_tables WHERE pubname = '" + PipelineCompiler.slotName(id) + "'"));
             assertEquals(List.of(REPLICATOR), postgres.query("ledger", "SELECT tableowner FROM pg_tables WHERE schemaname || '.' || tablename = '"
                     + heartbeat + "'"), "the heartbeat table is the pipeline's role's own");
             // The pipeline's tables are quiet from here; another database writes, a burst then a trickle.
