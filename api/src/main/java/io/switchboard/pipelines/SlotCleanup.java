@@ -19,7 +19,7 @@ public final class SlotCleanup {
         return drop(source, slot, publication, null);
     }
 
-    /** The same, and the heartbeat table of the pipeline with this id, unless it is null. */
+    /** The same (no publication when it is null), and the heartbeat table of the pipeline with this id, unless it is null. */
     static boolean drop(PostgresConnection source, String slot, String publication, String heartbeatOf) throws SQLException {
         boolean dropped = false;
         SQLException slotInUse = null;
@@ -32,12 +32,14 @@ public final class SlotCleanup {
                 // The rest goes all the same: a ForceDelete that does not wait on the slot leaves no more than it must.
                 slotInUse = e;
             }
-            try (Statement s = c.createStatement()) {
-                // Identifiers cannot be bound; the name is made of [a-z0-9_] (PipelineCompiler.slotName).
-                if (!publication.matches("[a-z0-9_]+")) {
-                    throw new IllegalArgumentException("Not a publication name Switchboard makes: " + publication);
+            if (publication != null) {
+                try (Statement s = c.createStatement()) {
+                    // Identifiers cannot be bound; the name is made of [a-z0-9_] (PipelineCompiler.slotName).
+                    if (!publication.matches("[a-z0-9_]+")) {
+                        throw new IllegalArgumentException("Not a publication name Switchboard makes: " + publication);
+                    }
+                    s.execute("DROP PUBLICATION IF EXISTS " + publication);
                 }
-                s.execute("DROP PUBLICATION IF EXISTS " + publication);
             }
             if (heartbeatOf != null) {
                 HeartbeatTable.drop(c, heartbeatOf);
@@ -56,7 +58,8 @@ public final class SlotCleanup {
      */
     static void dropWaiting(PipelineSpec opened, boolean force) {
         String slot = PipelineCompiler.slotName(opened.id());
-        String publication = opened.publication() == null ? slot : opened.publication();
+        // An administrator's publication is theirs: only the pipeline's own is dropped.
+        String publication = opened.publication() == null ? slot : null;
         // A pipeline made before it had a heartbeat may have none: DROP ... IF EXISTS.
         String heartbeatOf = opened.publication() == null ? opened.id() : null;
         long deadline = System.nanoTime() + (force ? 0 : TimeUnit.SECONDS.toNanos(30));
