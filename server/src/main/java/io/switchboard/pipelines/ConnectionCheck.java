@@ -30,7 +30,8 @@ public final class ConnectionCheck {
         PostgresConnection db = source ? spec.source() : spec.sink();
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), properties(db))) {
             if (source) {
-                Optional<Violation> missing = new SourcePrivileges(c, at, PipelineCompiler.slotName(spec.id()), spec.publication())
+                Optional<Violation> missing = new SourcePrivileges(c, at, PipelineCompiler.slotName(spec.id()), spec.publication(),
+                        HeartbeatTable.wanted(spec) ? spec.id() : null)
                         .firstMissing(() -> replicationConnection(db));
                 missing.ifPresent(violations::add);
             }

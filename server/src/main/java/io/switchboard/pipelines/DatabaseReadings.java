@@ -53,6 +53,21 @@ public final class DatabaseReadings {
     }
 
     /**
+     * How old the newest change known to be in the target is, in milliseconds, at most
+     * {@link #FRESH_FOR} old: the source's clock now minus the time of the heartbeat row the sink
+     * last wrote into the target (see {@link HeartbeatTable}). Both times are the source's own
+     * clock, so a target server whose clock differs does not skew it. Null while the target has no
+     * heartbeat yet, or when either database cannot be read.
+     */
+    public Long millisBehind(PostgresConnection source, PostgresConnection target, String targetSchema, String id) {
+        return kept("heartbeat " + target.host() + ":" + target.port() + "/" + target.database() + "/" + id, () -> {
+            Long reached = read(target, HeartbeatTable.copyTimeQuery(targetSchema, id));
+            Long now = reached == null ? null : read(source, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
+            return now == null ? null : Math.max(0, now - reached);
+        });
+    }
+
+    /**
      * The rows a target table holds, as PostgreSQL's statistics count them (updated about every
      * second as the sink commits, and cheap on any size of table), at most {@link #FRESH_FOR} old;
      * null when the target or the table cannot be read.

@@ -49,6 +49,18 @@ public final class PipelineCompiler {
         // of Switchboard's, outside the sink's pattern; every replica reads it (SnapshotProgressFeed).
         source.put("notification.enabled.channels", "sink");
         source.put("notification.sink.topic.name", notificationsTopic);
+        if (spec.publication() == null) {
+            // Another pipeline's heartbeat table in the same database is that pipeline's, not a table to replicate.
+            source.put("table.exclude.list", HeartbeatTable.othersExcluded(spec.id()));
+        }
+        if (HeartbeatTable.wanted(spec)) {
+            // The slot moves on while the captured tables are quiet, and the lag in seconds can be read (HeartbeatTable).
+            source.put("heartbeat.interval.ms", String.valueOf(HeartbeatTable.INTERVAL.toMillis()));
+            source.put("heartbeat.action.query", HeartbeatTable.actionQuery(spec.id()));
+            // Its row is not data to copy: a snapshot shows the user's tables only. Anchored, and with or
+            // without a database name first, whether the pattern is matched whole or searched.
+            source.put("snapshot.include.collection.list", "^(?!([^.]+\\.)?" + HeartbeatTable.SCHEMA + "\\.sb_heartbeat_).*$");
+        }
         PipelineSpec.Limits limits = spec.limits();
         if (limits.cdcMaxBufferRows() != null) {
             long rows = Math.max(2, limits.cdcMaxBufferRows());

@@ -74,16 +74,19 @@ public final class Pipelines {
     /**
      * A pipeline as read: as given (passwords hidden), its run, when it was created, its two
      * connectors' status, how many bytes of WAL its slot is behind the source (null unless the
-     * source runs and the source database answered; see {@link DatabaseReadings}), where its
+     * source runs and the source database answered; see {@link DatabaseReadings}), how many
+     * milliseconds old the newest heartbeat in the target is (null: no heartbeat there yet, or no
+     * heartbeat at all; see {@link HeartbeatTable}), where its
      * run's snapshot stands (null: no notification of one has been read), and while a table is
      * copied, how many rows its target table holds (null: not copying, or the target cannot say).
      */
     public record PipelineView(PipelineSpec spec, String runId, Instant createdAt, StatusView source, StatusView sink,
-                               Long lagBytes, SnapshotProgress snapshot, Long targetRows) {
+                               Long lagBytes, Long lagMillis, SnapshotProgress snapshot, Long targetRows) {
         /** The pipeline as a caller with this visibility sees it: keys only, every connection value hidden. */
         public PipelineView shapedFor(Visibility visibility) {
             return visibility == Visibility.FULL ? this
-                    : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink, lagBytes, snapshot, targetRows);
+                    : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink, lagBytes, lagMillis, snapshot,
+                    targetRows);
         }
     }
 
@@ -171,11 +174,13 @@ public final class Pipelines {
         PipelineSpec spec = stored(id).orElseThrow(() -> notFound(id));
         ConnectorState source = state(PipelineCompiler.sourceName(id)).orElseThrow(() -> notFound(id));
         StatusView sourceStatus = statusOf(PipelineCompiler.sourceName(id));
-        Long lagBytes = sourceStatus != null && "RUNNING".equals(sourceStatus.state()) && !spec.snapshotOnly()
-                ? readings.bytesBehind(opened(spec.source()), PipelineCompiler.slotName(id)) : null;
+        boolean streaming = sourceStatus != null && "RUNNING".equals(sourceStatus.state()) && !spec.snapshotOnly();
+        Long lagBytes = streaming ? readings.bytesBehind(opened(spec.source()), PipelineCompiler.slotName(id)) : null;
+        Long lagMillis = streaming && HeartbeatTable.wanted(spec)
+                ? readings.millisBehind(opened(spec.source()), opened(spec.sink()), spec.targetSchema(), id) : null;
         SnapshotProgress snapshot = snapshotOfThisRun(id, source);
         return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
-                sourceStatus, statusOf(PipelineCompiler.sinkName(id)), lagBytes, snapshot, targetRows(spec, snapshot));
+                sourceStatus, statusOf(PipelineCompiler.sinkName(id)), lagBytes, lagMillis, snapshot, targetRows(spec, snapshot));
     }
 
     /** The rows the target table of the table being copied holds ({@code db.schema.table} goes to {@code targetSchema.table}). */
@@ -321,46 +326,24 @@ public final class Pipelines {
 
     private CompletableFuture<Void> delete(PipelineSpec spec, boolean force, RequestContext client) {
         RequestContext request = client.forPipeline(spec.id());
-        String slot = PipelineCompiler.slotName(spec.id());
-        String publication = spec.publication() == null ? slot : spec.publication();
         return connectors.delete(scope, PipelineCompiler.sourceName(spec.id()), request)
                 .thenCompose(v -> connectors.delete(scope, PipelineCompiler.sinkName(spec.id()), request))
-                .thenRun(() -> dropSlot(spec, slot, publication, force));
-    }
-
-    /**
-     * The slot stays in use until the worker has stopped the deleted source's task: tried for up to
-     * 30 s. A pipeline deleted with Delete keeps trying; ForceDelete does not wait on it.
-     */
-    private void dropSlot(PipelineSpec spec, String slot, String publication, boolean force) {
-        PostgresConnection source = opened(spec.source());
-        long deadline = System.nanoTime() + (force ? 0 : java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
-        do {
-            try {
-                SlotCleanup.drop(source, slot, publication);
-                return;
-            } catch (SQLException e) {
-                if (System.nanoTime() > deadline) {
-                    if (!force) {
-                        throw new ServiceException.Unavailable("The pipeline's connectors are deleted but its replication slot "
-                                + slot + " could not be dropped yet (" + FailureReasons.of(e.getMessage()) + "); send Delete again", 5);
-                    }
-                    return;
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        } while (true);
+                .thenRun(() -> SlotCleanup.dropWaiting(opened(spec), force));
     }
 
     private CompletableFuture<Void> write(PipelineSpec spec, String runId, long startedAt, RequestContext client) {
         RequestContext request = client.forPipeline(spec.id());
         PipelineCompiler.Compiled compiled = PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic);
         TargetState target = spec.disabled() ? TargetState.STOPPED : TargetState.RUNNING;
+        if (target == TargetState.RUNNING && HeartbeatTable.wanted(spec)) {
+            // Before the source starts: its publication names the tables there are then.
+            try {
+                HeartbeatTable.ensure(opened(spec.source()), spec.id());
+            } catch (SQLException e) {
+                throw new ServiceException.InvalidRequest("source.postgres.connection", "the pipeline's heartbeat table "
+                        + HeartbeatTable.qualified(spec.id()) + " cannot be made: " + FailureReasons.of(SourcePrivileges.described(e)));
+            }
+        }
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
         return connectors.putConfig(scope, compiled.sinkName(), compiled.sink(), request)
                 .thenCompose(w -> connectors.changeTargetState(scope, compiled.sinkName(), target, request))

@@ -54,6 +54,10 @@ public record SnapshotProgress(String phase, String table, long rowsCopied, int 
         JsonNode data = notification.path("additional_data");
         long at = notification.path("timestamp").asLong(0);
         SnapshotProgress last = before == null ? new SnapshotProgress("STARTED", null, 0, 0, 0, at) : before;
+        if (heartbeat(data.path("current_collection_in_progress").asText("")) || heartbeat(data.path("scanned_collection").asText(""))) {
+            // The pipeline's heartbeat table is Switchboard's, not data the user asked to copy (HeartbeatTable).
+            return before;
+        }
         int tables = data.hasNonNull("data_collections") ? count(data.path("data_collections").asText()) : last.tables();
         return switch (type) {
             case "STARTED" -> new SnapshotProgress(type, null, 0, 0, 0, at);
@@ -67,7 +71,13 @@ public record SnapshotProgress(String phase, String table, long rowsCopied, int 
         };
     }
 
+    /** The tables named, the pipelines' heartbeat tables left out: Debezium counts every table it captures. */
     private static int count(String list) {
-        return list.isBlank() ? 0 : list.split(",").length;
+        return list.isBlank() ? 0 : (int) java.util.Arrays.stream(list.split(",")).filter(table -> !heartbeat(table.trim())).count();
+    }
+
+    /** Whether a table as Debezium names it ({@code [database.]schema.table}) is a pipeline's heartbeat table. */
+    private static boolean heartbeat(String table) {
+        return table.matches("(.*\\.)?" + HeartbeatTable.SCHEMA + "\\.sb_heartbeat_[a-z0-9_]+");
     }
 }

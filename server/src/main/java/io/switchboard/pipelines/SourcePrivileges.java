@@ -25,7 +25,8 @@ import java.util.Optional;
  *       tables are every table of the database's own schemas, and there is at least one;</li>
  *   <li>{@code SELECT} on every captured table;</li>
  *   <li>for the pipeline's own publication, not there yet: {@code CREATE} on the database and
- *       ownership of every captured table, which {@code CREATE PUBLICATION ... FOR TABLE} needs.</li>
+ *       ownership of every captured table, which {@code CREATE PUBLICATION ... FOR TABLE} needs;</li>
+ *   <li>for the pipeline's own publication, that it can make its heartbeat table ({@link HeartbeatTable}).</li>
  * </ol>
  */
 final class SourcePrivileges {
@@ -40,14 +41,17 @@ final class SourcePrivileges {
     private final String at;
     private final String slot;
     private final String publication;
+    private final String pipelineId;
 
     /**
      * @param at          the field the connection was given in
      * @param slot        the pipeline's replication slot, which also names its own publication
      * @param publication the publication the spec names, or null for the pipeline's own
+     * @param pipelineId  the pipeline whose heartbeat table the role must be able to make, or null for none
      */
-    SourcePrivileges(Connection connection, String at, String slot, String publication) {
+    SourcePrivileges(Connection connection, String at, String slot, String publication, String pipelineId) {
         this.connection = connection;
+        this.pipelineId = pipelineId;
         this.at = at;
         this.slot = slot;
         this.publication = publication;
@@ -91,7 +95,9 @@ final class SourcePrivileges {
                     + " WHERE pubname = ? ORDER BY 1", publication);
         } else {
             tables = texts("SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables"
-                    + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg\\_%' ORDER BY 1");
+                    + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg\\_%'"
+                    // Pipelines' heartbeat tables are each captured by its own pipeline only (HeartbeatTable).
+                    + " AND NOT (schemaname = '" + HeartbeatTable.SCHEMA + "' AND tablename LIKE 'sb\\_heartbeat\\_%') ORDER BY 1");
             if (tables.isEmpty()) {
                 return refused(at, "database " + database + " has no tables to replicate: the pipeline's publication names the"
                         + " tables there are when it starts, so create them first");
@@ -120,6 +126,29 @@ final class SourcePrivileges {
                             + table + " OWNER TO " + user + ", " + createIt);
                 }
             }
+        }
+        return pipelineId == null ? Optional.empty() : heartbeatMissing(user, database);
+    }
+
+    /**
+     * The heartbeat table's: the role makes schema {@code switchboard} with the {@code CREATE} on the
+     * database its publication needs, or, when another role made the schema, needs {@code CREATE} on it.
+     */
+    private Optional<Violation> heartbeatMissing(String user, String database) throws SQLException {
+        if (HeartbeatTable.writable(connection, pipelineId)) {
+            return Optional.empty();
+        }
+        String schema = HeartbeatTable.SCHEMA;
+        if (!bool("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", schema)) {
+            return bool("SELECT has_database_privilege(current_database(), 'CREATE')") ? Optional.empty()
+                    : refused(at + ".user", "permission refused: user " + user + " may not create schema " + schema
+                    + " for the pipeline's heartbeat table in database " + database + "; grant it with: GRANT CREATE ON DATABASE "
+                    + database + " TO " + user);
+        }
+        if (!bool("SELECT has_schema_privilege(?, 'CREATE')", schema)) {
+            return refused(at + ".user", "permission refused: user " + user + " may not create the pipeline's heartbeat table in schema "
+                    + schema + ", which another role made; have its owner grant it with: GRANT USAGE, CREATE ON SCHEMA " + schema
+                    + " TO " + user);
         }
         return Optional.empty();
     }

@@ -54,6 +54,27 @@ class SnapshotProgressTest {
     }
 
     @Test
+    void aPipelinesHeartbeatTableIsNotCountedNorShownAsCopied() {
+        SnapshotProgress p = SnapshotProgress.after(null, notification("STARTED", "", 1));
+        String all = ", \"data_collections\": \"crm.public.big,crm.switchboard.sb_heartbeat_p1\"";
+        SnapshotProgress heartbeat = SnapshotProgress.after(p, notification("IN_PROGRESS",
+                ", \"current_collection_in_progress\": \"crm.switchboard.sb_heartbeat_p1\"" + all, 2));
+        assertEquals(p, heartbeat);
+        heartbeat = SnapshotProgress.after(heartbeat, notification("TABLE_SCAN_COMPLETED",
+                ", \"scanned_collection\": \"crm.switchboard.sb_heartbeat_p1\", \"total_rows_scanned\": \"1\"" + all, 3));
+        assertEquals(p, heartbeat);
+        SnapshotProgress big = SnapshotProgress.after(heartbeat, notification("IN_PROGRESS",
+                ", \"current_collection_in_progress\": \"crm.public.big\"" + all, 4));
+        assertEquals(1, big.tables());
+        assertEquals(0, big.tablesCopied());
+        // Each pipeline captures its own heartbeat table and no other pipeline's.
+        String others = HeartbeatTable.othersExcluded("p-1");
+        assertTrue("switchboard.sb_heartbeat_p2".matches(others));
+        assertFalse("switchboard.sb_heartbeat_p_1".matches(others));
+        assertFalse("public.sb_heartbeat_p2".matches(others));
+    }
+
+    @Test
     void otherNotificationsChangeNothing() {
         SnapshotProgress p = SnapshotProgress.after(null, notification("STARTED", "", 1));
         JsonNode incremental = JSON.createObjectNode().put("aggregate_type", "Incremental Snapshot").put("type", "COMPLETED");

@@ -52,7 +52,8 @@ final class PipelineEntities {
      *       started say so): state snapshot, with the table being copied, the rows and tables
      *       finished, the tables in all, and the rows the table's target holds, status heartbeat;</li>
      *   <li>both running: state realtime (named after the replication slot, with the bytes of WAL it
-     *       is behind the source when the source database says), status heartbeat; for a
+     *       is behind the source when the source database says, and the seconds the target is
+     *       behind the source when the pipeline's heartbeat has reached it), status heartbeat; for a
  *   snapshot pipeline, state scheduled (complete without a schedule);</li>
      *   <li>otherwise (paused, restarting, on its way): state start, status start.</li>
      * </ul>
@@ -115,8 +116,17 @@ final class PipelineEntities {
         }
         if (running(source) && running(sink)) {
             String slot = PipelineCompiler.slotName(view.spec().id());
-            // The slot's lag, when the source database said: WAL bytes the source connector has not confirmed yet.
-            return Map.of("realtime", view.lagBytes() == null ? Map.of("name", slot) : Map.of("name", slot, "lag_bytes", view.lagBytes()));
+            Map<String, Object> realtime = new LinkedHashMap<>();
+            realtime.put("name", slot);
+            if (view.lagBytes() != null) {
+                // The slot's lag, when the source database said: WAL bytes the source connector has not confirmed yet.
+                realtime.put("lag_bytes", view.lagBytes());
+            }
+            if (view.lagMillis() != null) {
+                // End to end, from the heartbeat that last reached the target; none with an administrator's publication.
+                realtime.put("lag_seconds", view.lagMillis() / 1000.0);
+            }
+            return Map.of("realtime", realtime);
         }
         return Map.of("start", Map.of());
     }

@@ -1,0 +1,202 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.pipelines.HeartbeatTable;
+import io.switchboard.pipelines.PipelineCompiler;
+import io.switchboard.testing.Postgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A pipeline's lag as its status says it, over real HTTP with a real PostgreSQL and a source role
+ * that is not a superuser: with a publication of its own, a heartbeat moves its slot on while its
+ * tables are quiet and other databases write, and gives the lag in seconds from the target; with an
+ * administrator's publication, no heartbeat, and the lag in bytes only.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineLagApiTest {
+    private static final String REPLICATOR = "replicator";
+    private Postgres postgres;
+    private SwitchboardFixture fx;
+
+    @BeforeAll
+    void start() {
+        postgres = Postgres.start();
+        postgres.createDatabase("lake");
+        postgres.sql("postgres", "CREATE ROLE " + REPLICATOR + " LOGIN REPLICATION PASSWORD '" + Postgres.PASSWORD + "'");
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+    }
+
+    @AfterAll
+    void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private String connection(String database, String user) {
+        return "{\"host\": \"localhost\", \"port\": " + postgres.port() + ", \"user\": \"" + user + "\", \"password\": \""
+                + Postgres.PASSWORD + "\", \"database\": \"" + database + "\"}";
+    }
+
+    /** A pipeline from database {@code from}, read as the replication role, to schema {@code schema} of the lake. */
+    private String pipeline(String from, String replication, String schema) {
+        return "{\"source\": {\"postgres\": {\"connection\": " + connection(from, REPLICATOR) + ", \"replication_type\": "
+                + replication + "}}, \"sink\": {\"postgres\": {\"connection\": " + connection("lake", Postgres.USER)
+                + ", \"target_schema\": \"" + schema + "\"}}}";
+    }
+
+    /** A query of the target, answered with nothing while what it reads does not exist yet. */
+    private List<String> lake(String sql) {
+        try {
+            return postgres.query("lake", sql);
+        } catch (IllegalStateException e) {
+            return List.of();
+        }
+    }
+
+    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = probe.get();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("Never " + what + "; last: " + last);
+    }
+
+    private static void assertProblem(SwitchboardFixture.Answer answer, int status, String field) {
+        assertEquals(status, answer.status(), answer.body());
+        assertTrue(answer.header("Content-Type").startsWith("application/problem+json"), answer.header("Content-Type"));
+        assertTrue(answer.body().contains("\"" + field + "\""), field + " in " + answer.body());
+    }
+
+    /**
+     * A pipeline whose tables are quiet while another database writes WAL: its heartbeat moves its
+     * slot on, so lag_bytes comes back down instead of counting WAL that is not its own, and
+     * lag_seconds, read from the heartbeat in the target, stays small.
+     */
+    @Test
+    void aQuietPipelineKeepsItsSlotMovingWhileOtherDatabasesWriteWal() throws Exception {
+        postgres.createDatabase("ledger");
+        postgres.createDatabase("noise");
+        postgres.sql("postgres", "ALTER DATABASE ledger OWNER TO " + REPLICATOR);
+        postgres.sql("ledger", "CREATE TABLE entries (id int PRIMARY KEY, amount int NOT NULL)", "INSERT INTO entries VALUES (1, 10)",
+                "ALTER TABLE entries OWNER TO " + REPLICATOR);
+        postgres.sql("noise", "CREATE TABLE churn (id bigserial PRIMARY KEY, payload text)");
+        postgres.sql("lake", "CREATE SCHEMA books");
+        String body = pipeline("ledger", "{\"logical_replication\": {}}", "books");
+        // Another pipeline's heartbeat, made by another role: not this pipeline's to capture, and its schema not this role's.
+        postgres.sql("ledger", "CREATE SCHEMA switchboard", "CREATE TABLE switchboard.sb_heartbeat_other (id int PRIMARY KEY, at timestamptz)");
+        SwitchboardFixture.Answer refused = fx.call("POST", "/api/v1/connectors", body);
+        assertProblem(refused, 400, "source.postgres.connection.user");
+        assertTrue(refused.body().contains("GRANT USAGE, CREATE ON SCHEMA switchboard TO replicator"), refused.body());
+        postgres.sql("ledger", "GRANT USAGE, CREATE ON SCHEMA switchboard TO " + REPLICATOR);
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", body);
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("connector").path("id").asText();
+        String heartbeat = "switchboard." + HeartbeatTable.table(id);
+        Supplier<JsonNode> realtime = () -> fx.call("GET", "/api/v1/connectors/" + id, null).json().path("status").path("state")
+                .path("realtime");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread churn = new Thread(() -> {
+            while (writing.get()) {
+                postgres.sql("noise", "INSERT INTO churn (payload) VALUES (repeat('x', 500))");
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            postgres.sql("ledger", "INSERT INTO entries VALUES (2, 20)");
+            eventually("the change", () -> lake("SELECT amount FROM books.entries WHERE id = 2"), r -> r.equals(List.of("20")));
+            eventually("lag in seconds", realtime, r -> r.has("lag_seconds"));
+            assertEquals(List.of("public.entries," + heartbeat), postgres.query("ledger", "SELECT string_agg(schemaname || '.' || tablename, ','"
+                    + " ORDER BY schemaname, tablename) FROM pg_publication_tables WHERE pubname = '" + PipelineCompiler.slotName(id) + "'"));
+            assertEquals(List.of(REPLICATOR), postgres.query("ledger", "SELECT tableowner FROM pg_tables WHERE schemaname || '.' || tablename = '"
+                    + heartbeat + "'"), "the heartbeat table is the pipeline's role's own");
+            // The pipeline's tables are quiet from here; another database writes, a burst then a trickle.
+            String before = postgres.query("noise", "SELECT pg_current_wal_lsn()").get(0);
+            postgres.sql("noise", "INSERT INTO churn (payload) SELECT repeat('x', 200) FROM generate_series(1, 40000)");
+            long burst = Long.parseLong(postgres.query("noise", "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '" + before + "')::bigint").get(0));
+            churn.start();
+            // Readings are kept for 2 s: each one from here was made after the burst.
+            Thread.sleep(2_500);
+            List<String> seen = new ArrayList<>();
+            JsonNode settled = eventually("lag_bytes back below the burst of " + burst + " bytes", () -> {
+                JsonNode r = realtime.get();
+                seen.add(r.path("lag_bytes").asText() + "B/" + r.path("lag_seconds").asText() + "s");
+                return r;
+            }, r -> r.path("lag_bytes").isIntegralNumber() && r.path("lag_bytes").asLong() < Math.min(1_000_000, burst / 4));
+            System.out.println("Quiet pipeline under " + burst + " bytes of other WAL, then a trickle: " + seen);
+            assertTrue(settled.path("lag_seconds").asDouble() < 10, "the target is seconds behind, no more: " + settled);
+            // Bounded while the other database goes on writing: each heartbeat moves the slot on again.
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(1_000);
+                JsonNode r = realtime.get();
+                assertTrue(r.path("lag_bytes").asLong() < 1_000_000 && r.path("lag_seconds").asDouble() < 10, r.toString());
+            }
+        } finally {
+            writing.set(false);
+            churn.join(5_000);
+            assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Delete\"}").status());
+        }
+        assertEquals(List.of("t"), postgres.query("ledger", "SELECT to_regclass('" + heartbeat + "') IS NULL"), "dropped with the slot");
+        assertEquals(List.of("t"), postgres.query("lake", "SELECT to_regclass('books." + HeartbeatTable.table(id)
+                + "') IS NULL"), "its copy too");
+    }
+
+    /**
+     * With a publication an administrator made, the pipeline cannot add a heartbeat table to it:
+     * it makes none, and says the lag in bytes only, never a lag in seconds it cannot read.
+     */
+    @Test
+    void aPipelineOnAnAdministratorsPublicationShowsLagInBytesOnly() throws Exception {
+        postgres.createDatabase("depot");
+        postgres.sql("depot", "CREATE TABLE parcels (id int PRIMARY KEY, weight int NOT NULL)", "INSERT INTO parcels VALUES (1, 3)",
+                "CREATE PUBLICATION depot_pub FOR TABLE parcels", "GRANT SELECT ON parcels TO " + REPLICATOR);
+        postgres.sql("lake", "CREATE SCHEMA freight");
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors",
+                pipeline("depot", "{\"logical_replication\": {\"publication_name\": \"depot_pub\"}}", "freight"));
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("connector").path("id").asText();
+        try {
+            eventually("the snapshot", () -> lake("SELECT weight FROM freight.parcels"), r -> r.equals(List.of("3")));
+            postgres.sql("depot", "INSERT INTO parcels VALUES (2, 5)");
+            eventually("the change", () -> lake("SELECT weight FROM freight.parcels WHERE id = 2"), r -> r.equals(List.of("5")));
+            JsonNode realtime = eventually("realtime with its lag in bytes", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json()
+                    .path("status").path("state").path("realtime"), r -> r.has("lag_bytes"));
+            Thread.sleep(3_000);
+            realtime = fx.call("GET", "/api/v1/connectors/" + id, null).json().path("status").path("state").path("realtime");
+            assertFalse(realtime.has("lag_seconds"), realtime.toString());
+            assertEquals(List.of("t"), postgres.query("depot", "SELECT to_regclass('switchboard." + HeartbeatTable.table(id) + "') IS NULL"));
+            assertEquals(List.of("public.parcels"), postgres.query("depot", "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
+                    + " WHERE pubname = 'depot_pub'"), "the administrator's publication as it was");
+        } finally {
+            assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Delete\"}").status());
+        }
+        assertEquals(List.of("1"), postgres.query("depot", "SELECT count(*) FROM pg_publication WHERE pubname = 'depot_pub'"),
+                "an administrator's publication is not the pipeline's to drop");
+    }
+}
