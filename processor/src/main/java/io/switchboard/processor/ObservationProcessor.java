@@ -27,18 +27,42 @@ import java.util.TreeMap;
  * Materialises what the data plane reports: the last observation of each connector goes to the
  * statuses store (unless it differs from the stored one only in its time), and a change of
  * connector or task state or of the connector's trace is published as a lifecycle event.
- * Observations of connectors that no longer exist are dropped.
+ * Observations of connectors that no longer exist are dropped. With a timeline store, each event
+ * is also an entry of the connector's {@link Timeline}, with the traces the observation holds.
  */
 final class ObservationProcessor implements Processor<String, ConnectorObservation, String, Object> {
+    private final boolean keepsTimeline;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorObservation> statuses;
+    private KeyValueStore<String, io.switchboard.schemas.ConnectorTimeline> timelines;
+
+    ObservationProcessor() {
+        this(false);
+    }
+
+    /** @param keepsTimeline whether the topology has a timeline store to append each event to */
+    ObservationProcessor(boolean keepsTimeline) {
+        this.keepsTimeline = keepsTimeline;
+    }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.connectors = context.getStateStore(StoreNames.CONNECTORS);
         this.statuses = context.getStateStore(StoreNames.STATUSES);
+        if (keepsTimeline) {
+            this.timelines = context.getStateStore(StoreNames.TIMELINE);
+        }
+    }
+
+    /** Publishes an event, and records it in the connector's timeline with what was observed. */
+    private void publish(Record<String, ConnectorObservation> record, LifecycleEvent event, ConnectorObservation observed,
+                         ConnectorState connector) {
+        context.forward(record.withValue(event), CommandProcessor.LIFECYCLE);
+        if (timelines != null) {
+            Timeline.append(timelines, event, observed, connector);
+        }
     }
 
     @Override
@@ -63,25 +87,21 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
             statuses.put(key, observed);
         }
         if (!observed.getRepairs().isEmpty()) {
-            context.forward(record.withValue(event(observed, connector, new DriftRepaired(observed.getRepairs()))),
-                    CommandProcessor.LIFECYCLE);
+            publish(record, event(observed, connector, new DriftRepaired(observed.getRepairs())), observed, connector);
         }
-        offsetsEvent(previous, observed, connector).ifPresent(event ->
-                context.forward(record.withValue(event), CommandProcessor.LIFECYCLE));
+        offsetsEvent(previous, observed, connector).ifPresent(event -> publish(record, event, observed, connector));
         if (observed.getLastAutoRestart() != null
                 && (previous == null || !observed.getLastAutoRestart().equals(previous.getLastAutoRestart()))) {
-            context.forward(record.withValue(event(observed, connector, new AutoRestarted(observed.getAutoRestarts()))),
-                    CommandProcessor.LIFECYCLE);
+            publish(record, event(observed, connector, new AutoRestarted(observed.getAutoRestarts())), observed, connector);
         }
-        reconcileEvent(previous, observed).ifPresent(payload ->
-                context.forward(record.withValue(event(observed, connector, payload)), CommandProcessor.LIFECYCLE));
+        reconcileEvent(previous, observed).ifPresent(payload -> publish(record, event(observed, connector, payload), observed, connector));
         if (previous == null || !previous.getState().equals(observed.getState())
                 || !taskStates(previous).equals(taskStates(observed))
                 || !Objects.equals(previous.getTrace(), observed.getTrace())) {
             ConnectorStatusChanged changed = new ConnectorStatusChanged(
                     previous == null ? null : previous.getState(), observed.getState(),
                     observed.getWorkerId(), observed.getTrace(), taskStates(observed));
-            context.forward(record.withValue(event(observed, connector, changed)), CommandProcessor.LIFECYCLE);
+            publish(record, event(observed, connector, changed), observed, connector);
         }
     }
 
