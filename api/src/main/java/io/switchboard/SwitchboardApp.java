@@ -161,6 +161,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 new AvroSerde<>(registryClient, LifecycleEvent.class, false),
                 new AvroSerde<>(registryClient, ConnectorObservation.class, false));
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
+        AvroSerde<io.switchboard.schemas.ConnectorTimeline> timelines = new AvroSerde<>(registryClient,
+                io.switchboard.schemas.ConnectorTimeline.class, false);
 
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
         int port = reservePort();
@@ -171,7 +173,7 @@ public final class SwitchboardApp implements AutoCloseable {
         DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, kafkaSettings, topics.decisions(),
                 serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
-                        new HistoryRecording(histories, secretKeys::hide)),
+                        new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
                 withKafkaSettings(StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
                         advertisedUri.getHost() + ":" + advertisedUri.getPort(),
                         STANDBY_REPLICAS)));
@@ -200,7 +202,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                partitionCount(admin, topics.commands()), READ_WAIT);
+                partitionCount(admin, topics.commands()), READ_WAIT).keepsTimelines(timelines);
         queries.confirmAbsences(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
         io.switchboard.query.ObservationWatcher watcher = own(Stage.HTTP, new io.switchboard.query.ObservationWatcher(
