@@ -77,23 +77,19 @@ final class TimelinePage {
             out.append("<p class=\"empty\">No incident recorded").append(before == null ? "" : " before this").append(".</p>");
         }
         for (TimelineEntryView entry : timeline.entries()) {
-            out.append("<article class=\"incident ").append(text(entry.kind())).append("\" data-sequence=\"").append(entry.sequence())
+            out.append("<article class=\"incident ").append(text(entry.kind())).append(' ').append(tone(entry))
+                    .append("\" data-sequence=\"").append(entry.sequence())
                     .append("\"><h3><time>").append(text(entry.occurredAt())).append("</time> ").append(text(headline(entry)))
                     .append("</h3><p class=\"version\">Config ").append(versionLink(base, versions, entry)).append(" was live");
             if (entry.workerId() != null) {
                 out.append("; worker ").append(text(entry.workerId()));
             }
             out.append("</p>");
-            if (entry.trace() != null) {
-                out.append("<p>Connector trace:</p><pre class=\"trace\">").append(text(entry.trace())).append("</pre>");
-            }
+            out.append(trace("Connector", entry.trace()));
             for (TimelineTaskView task : entry.tasks()) {
                 if (!"RUNNING".equals(task.state()) || task.trace() != null) {
                     out.append("<p class=\"task\">Task ").append(task.id()).append(": <span class=\"state ").append(text(task.state()))
-                            .append("\">").append(text(task.state())).append("</span></p>");
-                    if (task.trace() != null) {
-                        out.append("<pre class=\"trace\">").append(text(task.trace())).append("</pre>");
-                    }
+                            .append("\">").append(text(task.state())).append("</span></p>").append(trace("Task " + task.id(), task.trace()));
                 }
             }
             out.append("</article>");
@@ -111,13 +107,32 @@ final class TimelinePage {
         return out.append("</p>").toString();
     }
 
+    /** A trace folded under its first line, which says what failed. */
+    private static String trace(String whose, String trace) {
+        if (trace == null) {
+            return "";
+        }
+        int end = trace.indexOf('\n');
+        return "<details class=\"trace\"><summary>" + text(whose) + " trace: " + text(end < 0 ? trace : trace.substring(0, end))
+                + "</summary><pre>" + text(trace) + "</pre></details>";
+    }
+
+    /** How the entry reads at a glance: something failed, something came right, or neither. */
+    private static String tone(TimelineEntryView entry) {
+        boolean failed = "FAILED".equals(entry.state()) || "ReconcileFailed".equals(entry.kind())
+                || entry.tasks().stream().anyMatch(t -> "FAILED".equals(t.state()));
+        boolean fine = "ReconcileRecovered".equals(entry.kind()) || "DriftRepaired".equals(entry.kind());
+        return failed && !fine ? "bad" : fine || "RUNNING".equals(entry.state()) && "ConnectorStatusChanged".equals(entry.kind()) ? "good" : "info";
+    }
+
     /** What happened, in words. */
     static String headline(TimelineEntryView entry) {
         String state = entry.state() == null ? "UNASSIGNED" : entry.state();
         long tasksFailed = entry.tasks().stream().filter(t -> "FAILED".equals(t.state())).count();
         String tasks = tasksFailed == 0 ? "" : ", " + tasksFailed + " of " + entry.tasks().size() + " tasks FAILED";
         return switch (entry.kind()) {
-            case "ConnectorStatusChanged" -> "Worker: " + (entry.previous() == null ? "" : entry.previous() + " → ") + state + tasks;
+            case "ConnectorStatusChanged" -> "Worker: " + (entry.previous() == null || entry.previous().equals(state) ? ""
+                    : entry.previous() + " → ") + state + tasks;
             case "AutoRestarted" -> "Auto-restart " + entry.restarts() + (entry.nextRestartAt() == null
                     ? "; the connector's limit is reached, no more" : "; back-off: the next not before " + entry.nextRestartAt());
             case "ReconcileFailed" -> "Not as asked: " + entry.detail();

@@ -149,6 +149,9 @@ class ConsoleIncidentsTest {
         for (int i = 1; i < order.size(); i++) {
             assertTrue(Long.parseLong(order.get(i - 1)) > Long.parseLong(order.get(i)), "newest first: " + order);
         }
+        // A trace is folded under its first line, and opens with a click.
+        failure.locator("details.trace summary").first().click();
+        assertThat(failure.locator("details.trace pre").first()).isVisible();
         if (Boolean.getBoolean("switchboard.writeScreenshots")) {
             page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("..", "docs", "images", "console-timeline.png")));
         }

@@ -21,7 +21,7 @@ import java.util.List;
 /**
  * A connector's incident timeline in the timeline store: each status change the worker reported
  * (with the connector's and every task's trace as they were then, which the statuses store forgets
- * at the next report), each auto-restart with its back-off, each failure and recovery of the
+ * at the next report; other entries keep the states only), each auto-restart with its back-off, each failure and recovery of the
  * reconciler, each drift repaired and each repair asked for, with the connector version live then.
  * Written in the same task and transaction as the event it records, with no clock of its own, so a
  * replayed record writes the same entry. Bounded: the newest {@link #MAX_ENTRIES} entries, and
@@ -81,15 +81,17 @@ public final class Timeline {
                 .setVersion(event.getVersion())
                 .setPrincipal(event.getPrincipal())
                 .setTasks(new ArrayList<>());
+        Object payload = event.getEvent();
         if (observed != null) {
+            // Traces where they were reported: the other entries would repeat the last status change's.
+            boolean traces = payload instanceof ConnectorStatusChanged;
             List<TimelineTask> tasks = new ArrayList<>();
             for (TaskObservation task : observed.getTasks()) {
-                tasks.add(new TimelineTask(task.getId(), task.getState(), shortened(task.getTrace())));
+                tasks.add(new TimelineTask(task.getId(), task.getState(), traces ? shortened(task.getTrace()) : null));
             }
-            entry.setState(observed.getState()).setWorkerId(observed.getWorkerId()).setTrace(shortened(observed.getTrace()))
-                    .setTasks(tasks);
+            entry.setState(observed.getState()).setWorkerId(observed.getWorkerId()).setTasks(tasks)
+                    .setTrace(traces ? shortened(observed.getTrace()) : null);
         }
-        Object payload = event.getEvent();
         if (payload instanceof ConnectorStatusChanged changed) {
             entry.setPrevious(changed.getPrevious());
         } else if (payload instanceof AutoRestarted restarted) {
