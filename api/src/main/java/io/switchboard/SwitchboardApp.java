@@ -161,8 +161,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 new AvroSerde<>(registryClient, LifecycleEvent.class, false),
                 new AvroSerde<>(registryClient, ConnectorObservation.class, false));
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
-        AvroSerde<io.switchboard.schemas.ConnectorTimeline> timelines = new AvroSerde<>(registryClient,
-                io.switchboard.schemas.ConnectorTimeline.class, false);
+        var timelines = new AvroSerde<>(registryClient, io.switchboard.schemas.ConnectorTimeline.class, false);
 
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
         int port = reservePort();
