@@ -60,6 +60,7 @@ import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
 import io.switchboard.schemas.wire.AvroSerde;
@@ -194,6 +195,7 @@ public final class SwitchboardApp implements AutoCloseable {
         SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(schemaRegistryUrl);
         TopologySerdes serdes = serdes(registryClient);
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
+        AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
         int port = reservePort();
@@ -204,7 +206,7 @@ public final class SwitchboardApp implements AutoCloseable {
         DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(),
                 serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
-                        new HistoryRecording(histories, secretKeys::hide)),
+                        new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
                 kafka.with(StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
                         advertisedUri.getHost() + ":" + advertisedUri.getPort(),
                         STANDBY_REPLICAS)));
@@ -233,7 +235,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT);
+                TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT).keepsTimelines(timelines);
         queries.confirmAbsences(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(

@@ -8,6 +8,7 @@ import io.switchboard.processor.StoreNames;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorTimeline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -52,6 +53,7 @@ public final class ConnectorQueries implements ConnectorStore {
      */
     private static final String STATUS_TRANSFER_TOPIC = TRANSFER_TOPIC + ".statuses";
     private static final String HISTORY_TRANSFER_TOPIC = TRANSFER_TOPIC + ".history";
+    private static final String TIMELINE_TRANSFER_TOPIC = TRANSFER_TOPIC + ".timeline";
     /**
      * How far (in changelog offsets) a standby copy may trail the end of its changelog, as read
      * after the read arrived, and still answer: the last transaction's commit marker, nothing more,
@@ -73,6 +75,8 @@ public final class ConnectorQueries implements ConnectorStore {
     private final Duration readWait;
     private final WaitingReads waitingReads;
     private final LocalCopies local;
+    /** Null until {@link #keepsTimelines} is called: the topology keeps no timelines. */
+    private volatile Serde<ConnectorTimeline> timelines;
     /** Null until {@link #confirmAbsences} is called: then an owner's absence is checked against the command topic. */
     private volatile OwnerAbsence absences;
 
@@ -111,6 +115,13 @@ public final class ConnectorQueries implements ConnectorStore {
      */
     public void confirmAbsences(CommandProgress progress, Admin admin, String commandTopic, String groupId) {
         this.absences = new OwnerAbsence(progress, admin, commandTopic, groupId);
+    }
+
+    /** The topology keeps each connector's incident timeline, in values of this serde. */
+    public ConnectorQueries keepsTimelines(Serde<ConnectorTimeline> serde) {
+        this.timelines = serde;
+        local.keepsTimelines();
+        return this;
     }
 
     @Override
@@ -179,6 +190,19 @@ public final class ConnectorQueries implements ConnectorStore {
             throw new IllegalStateException("This replica keeps no connector history");
         }
         return read(StoreNames.HISTORY, key, histories.deserializer(), true, readWait);
+    }
+
+    /**
+     * A connector's recent incidents. Written in the statuses store's task; an absence means only
+     * that none was recorded, so a current standby copy may say so too.
+     */
+    @Override
+    public Optional<ConnectorTimeline> timeline(ConnectorKey key) {
+        Serde<ConnectorTimeline> serde = timelines;
+        if (serde == null) {
+            return Optional.empty();
+        }
+        return read(StoreNames.TIMELINE, key, serde.deserializer(), false, readWait);
     }
 
     /** Every connector of a cluster, from every partition, ordered by name. */
@@ -315,7 +339,7 @@ public final class ConnectorQueries implements ConnectorStore {
      */
     private <V> V ownersAnswer(String store, int partition, V value) {
         OwnerAbsence check = absences;
-        if (value == null && check != null && !StoreNames.STATUSES.equals(store) && !check.confirmed(partition, LocalCopies.LAG_READING_WAIT_MS)) {
+        if (value == null && check != null && !StoreNames.STATUSES.equals(store) && !StoreNames.TIMELINE.equals(store) && !check.confirmed(partition, LocalCopies.LAG_READING_WAIT_MS)) {
             throw new StoreUnavailableException("Partition " + partition + " has commands its owner has not decided yet; retry shortly.", null);
         }
         return value;
@@ -427,6 +451,9 @@ public final class ConnectorQueries implements ConnectorStore {
         }
         if (StoreNames.HISTORY.equals(store)) {
             return histories.serializer().serialize(HISTORY_TRANSFER_TOPIC, (ConnectorHistory) value);
+        }
+        if (StoreNames.TIMELINE.equals(store)) {
+            return timelines.serializer().serialize(TIMELINE_TRANSFER_TOPIC, (ConnectorTimeline) value);
         }
         return states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
     }

@@ -21,7 +21,8 @@ import java.util.Set;
  * a 503 with Retry-After (for one key) or listed as unavailable (for a scan).
  */
 public final class InternalResource {
-    private static final Set<String> STORES = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY);
+    private static final Set<String> STORES = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY,
+            StoreNames.TIMELINE);
     /** A history is a head and a record per entry, read whole by key: it is not listed. */
     private static final Set<String> SCANNED = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES);
     private final ConnectorQueries queries;

@@ -26,11 +26,17 @@ final class LocalCopies {
     private final KafkaStreams streams;
     private final StoreLags lags;
     private final boolean keepsHistory;
+    /** Whether the topology keeps incident timelines (set once, before reads begin). */
+    private volatile boolean keepsTimelines;
 
     LocalCopies(KafkaStreams streams, boolean keepsHistory) {
         this.streams = streams;
         this.lags = new StoreLags(streams);
         this.keepsHistory = keepsHistory;
+    }
+
+    void keepsTimelines() {
+        this.keepsTimelines = true;
     }
 
     /** One key of this replica's copy of a partition (a history assembled whole); null when absent. */
@@ -68,7 +74,7 @@ final class LocalCopies {
 
     private <V> ReadOnlyKeyValueStore<String, V> localStore(String name, int partition, boolean stale) {
         if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name)
-                && !(StoreNames.HISTORY.equals(name) && keepsHistory)) {
+                && !(StoreNames.HISTORY.equals(name) && keepsHistory) && !(StoreNames.TIMELINE.equals(name) && keepsTimelines)) {
             throw new IllegalArgumentException("No store " + name);
         }
         if (!PauseFence.JVM.trusted()) {

@@ -129,6 +129,47 @@ class ReplicasTest {
         }
     }
 
+    /**
+     * A connector's incident timeline is in the store of the replica that owns its partition: the
+     * other replica's console reads it from there. Observations go to their topic as a data plane
+     * sends them (these replicas run none).
+     */
+    @Test
+    void everyReplicaShowsEveryConnectorsTimeline() throws Exception {
+        int count = 6;
+        for (int i = 0; i < count; i++) {
+            Answer created = SwitchboardFixture.call(replicas.get(i % 2).url(), "POST", "/connectors", ConnectApiTest.createBody("incident-" + i));
+            assertEquals(201, created.status(), created.body());
+        }
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, io.switchboard.schemas.ConnectorObservation> producer =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                             new org.apache.kafka.common.serialization.StringSerializer(),
+                             new io.switchboard.schemas.wire.AvroSerializer<>(new io.switchboard.schemas.wire.HttpSchemaRegistryClient(
+                                     replicas.get(0).schemaRegistryUrl()), io.switchboard.schemas.ConnectorObservation.class, false))) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("switchboard.observations", "default/incident-" + i,
+                        io.switchboard.schemas.ConnectorObservation.newBuilder().setCluster("default").setConnector("incident-" + i)
+                                .setObservedAt(System.currentTimeMillis()).setState("RUNNING").setWorkerId("w:8083")
+                                .setTasks(List.of(new io.switchboard.schemas.TaskObservation(0, "FAILED", "w:8083",
+                                        "java.io.IOException: incident-" + i + " lost its source", "1"))).build())).get();
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            for (SwitchboardApp replica : replicas) {
+                String path = "/console/clusters/default/connectors/incident-" + i + "/timeline";
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                Answer page = read(replica.url(), path);
+                while (!page.body().contains("incident-" + i + " lost its source") && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                    page = read(replica.url(), path);
+                }
+                assertEquals(200, page.status(), page.body());
+                assertTrue(page.body().contains("java.io.IOException: incident-" + i + " lost its source"),
+                        "incident-" + i + " through " + replica.url() + ": " + page.body());
+            }
+        }
+    }
+
     @Test
     void everyReplicaAnswersEveryReadTheSame() {
         int count = 40;

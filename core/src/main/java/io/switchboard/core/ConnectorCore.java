@@ -217,6 +217,24 @@ public final class ConnectorCore implements ConnectorService {
         return submit(scope, name, new ResetActiveTopics(), Operation.TOPICS_RESET, request).thenApply(d -> null);
     }
 
+    /**
+     * A command like any other, so the processor decides it (the connector exists, and is not a
+     * pipeline's); its decision gives the desired state a new deciding command, which the data
+     * plane takes as a change to make true at once, with no back-off left from earlier failures.
+     */
+    @Override
+    public CompletableFuture<Void> repair(Scope scope, String name, RequestContext request) {
+        return submit(scope, name, new io.switchboard.schemas.ReconcileConnector(), Operation.RECONCILE, request).thenApply(d -> null);
+    }
+
+    /** Traces and states only: a timeline holds no config value, so every caller who may view the connector sees it whole. */
+    @Override
+    public Views.TimelineView timeline(Scope scope, String name, Long before, int limit) {
+        TimelinePages.check(before, limit);
+        existing(scope, name, Operation.READ_TIMELINE);
+        return TimelinePages.page(queries.timeline(key(scope, name)), before, limit);
+    }
+
     @Override
     public CompletableFuture<Views.OffsetsRequestView> requestOffsetsChange(Scope scope, String name, String offsets,
                                                                            RequestContext request) {

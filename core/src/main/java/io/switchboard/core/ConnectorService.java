@@ -63,6 +63,19 @@ public interface ConnectorService {
     CompletableFuture<Void> resetActiveTopics(Scope scope, String name, RequestContext request);
 
     /**
+     * Asks the data plane to make the connector as desired on its worker now (a repair of drift),
+     * whatever back-off it is waiting out; config and target state stay as they are. Answers once
+     * the processor has decided it; the worker's outcome arrives as a lifecycle event.
+     */
+    CompletableFuture<Void> repair(Scope scope, String name, RequestContext request);
+
+    /**
+     * A page of the connector's incidents, newest first: at most {@code limit} (1 to
+     * {@link Views#MAX_TIMELINE_PAGE}) entries older than the sequence {@code before} (null: the newest).
+     */
+    Views.TimelineView timeline(Scope scope, String name, Long before, int limit);
+
+    /**
      * Alters (offsets given, as Kafka Connect's JSON body) or resets (null) the offsets whatever the
      * connector's state: the data plane stops it, makes the change, and returns it to its target
      * state. Answers once the request is recorded; one at a time per connector

@@ -35,4 +35,7 @@ public interface ConnectorStore {
 
     /** Every version of a connector, also after it was deleted; empty for one that never existed. */
     Optional<ConnectorHistory> history(ConnectorKey key);
+
+    /** The connector's recent incidents, oldest first; empty when none was recorded. */
+    Optional<io.switchboard.schemas.ConnectorTimeline> timeline(ConnectorKey key);
 }

@@ -8,6 +8,9 @@ import java.util.Map;
 
 /** What the connector service answers: the product's own view of connectors, mapped by each dialect. */
 public final class Views {
+    /** The most timeline entries one page holds. */
+    public static final int MAX_TIMELINE_PAGE = 100;
+
     private Views() {
     }
 
@@ -46,6 +49,28 @@ public final class Views {
     /** Why the data plane cannot make the connector as desired (see ReconcileFailure). */
     public record ReconcileView(String desired, String observed, int attempts, String lastError, Instant lastErrorAt,
                                 Instant nextAttemptAt) {
+    }
+
+    /**
+     * One page of a connector's incident timeline, newest first. {@code before} is the sequence to
+     * ask the next (older) page with, null when this page reaches the oldest entry kept; {@code
+     * dropped} how many older entries are no longer kept.
+     */
+    public record TimelineView(List<TimelineEntryView> entries, Long before, long dropped) {
+    }
+
+    /**
+     * One incident: a status change the worker reported (with the traces it reported then), an
+     * auto-restart (with when the next may come, null when the connector's limit is reached), a
+     * failure or recovery of the data plane, a drift repaired or a repair asked for; {@code
+     * version} is the connector's config version live then.
+     */
+    public record TimelineEntryView(long sequence, String kind, Instant occurredAt, long version, String principal,
+                                    String previous, String state, String workerId, String trace,
+                                    List<TimelineTaskView> tasks, Integer restarts, Instant nextRestartAt, String detail) {
+    }
+
+    public record TimelineTaskView(int id, String state, String trace) {
     }
 
     /** A connector and its status, read together. */

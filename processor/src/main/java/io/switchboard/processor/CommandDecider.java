@@ -16,6 +16,8 @@ import io.switchboard.schemas.OffsetsRequest;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.ReconcileConnector;
+import io.switchboard.schemas.ReconcileRequested;
 import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.RestartRequest;
@@ -70,6 +72,8 @@ public final class CommandDecider {
             return modifyOffsets(current, observed, command, modify);
         } else if (action instanceof ResetActiveTopics) {
             return resetActiveTopics(current, command);
+        } else if (action instanceof ReconcileConnector) {
+            return reconcile(current, command);
         }
         throw new InvalidCommandException("Unknown command action " + (action == null ? null : action.getClass().getName()));
     }
@@ -225,6 +229,22 @@ public final class CommandDecider {
                 .setLastCommandId(command.getCommandId())
                 .build();
         return new Decision(Outcome.UPDATED, null, null, next, true, null);
+    }
+
+    /**
+     * A repair: the desired state is as it was, now decided by this command. The data plane takes
+     * a connector whose desired state came from another command as one to make true at once, with
+     * no back-off left from earlier failures; the version stays, since config and target state do.
+     */
+    private static Decision reconcile(ConnectorState current, ConnectorCommand command) {
+        if (current == null) {
+            return notFound();
+        }
+        ConnectorState next = copyOf(current)
+                .setUpdatedAt(command.getIssuedAt())
+                .setLastCommandId(command.getCommandId())
+                .build();
+        return new Decision(Outcome.UPDATED, null, null, next, true, event(command, current.getVersion(), new ReconcileRequested()));
     }
 
     private static Decision delete(ConnectorState current, ConnectorCommand command) {

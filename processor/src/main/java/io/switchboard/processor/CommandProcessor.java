@@ -22,6 +22,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
 
     private final DecisionObserver observer;
     private final boolean recordsHistory;
+    private final boolean keepsTimeline;
+    private KeyValueStore<String, io.switchboard.schemas.ConnectorTimeline> timelines;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorObservation> statuses;
@@ -33,8 +35,14 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
 
     /** @param recordsHistory whether each lifecycle event is also handed to the history processor */
     public CommandProcessor(DecisionObserver observer, boolean recordsHistory) {
+        this(observer, recordsHistory, false);
+    }
+
+    /** @param keepsTimeline whether repairs asked for go to the connector's timeline, which goes with the connector */
+    public CommandProcessor(DecisionObserver observer, boolean recordsHistory, boolean keepsTimeline) {
         this.observer = observer;
         this.recordsHistory = recordsHistory;
+        this.keepsTimeline = keepsTimeline;
     }
 
     @Override
@@ -43,6 +51,9 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         this.connectors = context.getStateStore(StoreNames.CONNECTORS);
         this.statuses = context.getStateStore(StoreNames.STATUSES);
         this.answers = new IdempotentAnswers(context.getStateStore(StoreNames.IDEMPOTENCY));
+        if (keepsTimeline) {
+            this.timelines = context.getStateStore(StoreNames.TIMELINE);
+        }
         // Stream time, not the clock: answers older than the retention are forgotten as commands arrive.
         context.schedule(java.time.Duration.ofMinutes(10), org.apache.kafka.streams.processor.PunctuationType.STREAM_TIME,
                 answers::forgetBefore);
@@ -66,6 +77,9 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             if (decision.next() == null) {
                 connectors.delete(storeKey);
                 statuses.delete(storeKey);
+                if (timelines != null) {
+                    timelines.delete(storeKey);
+                }
             } else {
                 connectors.put(storeKey, decision.next());
             }
@@ -76,6 +90,9 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         context.forward(record.withValue((Object) decided).withHeaders(headers), DECISIONS);
         if (decision.event() != null) {
             context.forward(record.withValue(decision.event()), LIFECYCLE);
+            if (timelines != null && decision.next() != null) {
+                Timeline.append(timelines, decision.event(), statuses.get(storeKey), decision.next());
+            }
             if (recordsHistory) {
                 context.forward(record.withValue(decision.event()), HISTORY);
             }

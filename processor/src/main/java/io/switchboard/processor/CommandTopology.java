@@ -25,14 +25,16 @@ public final class CommandTopology {
 
     /**
      * With a history recording, each lifecycle event the decider emits is also appended to the
-     * connector's history in the history store, in the same task as the connectors store.
+     * connector's history in the history store, in the same task as the connectors store; and,
+     * when it keeps timelines, each incident to the connector's {@link Timeline}.
      */
     public static Topology build(Topics topics, TopologySerdes serdes, DecisionObserver observer, HistoryRecording history) {
         Topology topology = new Topology();
         topology.addSource("commands", new StringDeserializer(), serdes.commands().deserializer(), topics.commands());
-        topology.addProcessor("decide", () -> new CommandProcessor(observer, history != null), "commands");
+        boolean timeline = history != null && history.timelines() != null;
+        topology.addProcessor("decide", () -> new CommandProcessor(observer, history != null, timeline), "commands");
         topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
-        topology.addProcessor("observe", ObservationProcessor::new, "observations");
+        topology.addProcessor("observe", () -> new ObservationProcessor(timeline), "observations");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CONNECTORS),
                         Serdes.String(), serdes.states()),
@@ -56,6 +58,13 @@ public final class CommandTopology {
                             Serdes.String(), history.serde()),
                     CommandProcessor.HISTORY);
             topology.connectProcessorAndStateStores(CommandProcessor.HISTORY, StoreNames.CONNECTORS);
+        }
+        if (timeline) {
+            // Written where the events it records are made: observations, and the repairs asked for.
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TIMELINE),
+                            Serdes.String(), history.timelines()),
+                    "decide", "observe");
         }
         return topology;
     }

@@ -27,18 +27,62 @@ import java.util.TreeMap;
  * Materialises what the data plane reports: the last observation of each connector goes to the
  * statuses store (unless it differs from the stored one only in its time), and a change of
  * connector or task state or of the connector's trace is published as a lifecycle event.
- * Observations of connectors that no longer exist are dropped.
+ * Observations of connectors that no longer exist are dropped. With a timeline store, each event
+ * is also an entry of the connector's {@link Timeline}, with the traces the observation holds.
  */
 final class ObservationProcessor implements Processor<String, ConnectorObservation, String, Object> {
+    private final boolean keepsTimeline;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorObservation> statuses;
+    private KeyValueStore<String, io.switchboard.schemas.ConnectorTimeline> timelines;
+
+    ObservationProcessor() {
+        this(false);
+    }
+
+    /** @param keepsTimeline whether the topology has a timeline store to append each event to */
+    ObservationProcessor(boolean keepsTimeline) {
+        this.keepsTimeline = keepsTimeline;
+    }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.connectors = context.getStateStore(StoreNames.CONNECTORS);
         this.statuses = context.getStateStore(StoreNames.STATUSES);
+        if (keepsTimeline) {
+            this.timelines = context.getStateStore(StoreNames.TIMELINE);
+        }
+    }
+
+    /** Publishes an event, and records it in the connector's timeline with what was observed. */
+    private void publish(Record<String, ConnectorObservation> record, LifecycleEvent event, ConnectorObservation observed,
+                         ConnectorState connector) {
+        publish(record, event, observed, connector, true);
+    }
+
+    private void publish(Record<String, ConnectorObservation> record, LifecycleEvent event, ConnectorObservation observed,
+                         ConnectorState connector, boolean incident) {
+        context.forward(record.withValue(event), CommandProcessor.LIFECYCLE);
+        if (timelines != null && incident) {
+            Timeline.append(timelines, event, observed, connector);
+        }
+    }
+
+    /**
+     * Whether a status change belongs in the incident timeline: the first report of a connector,
+     * and a change into or out of a failure (of the connector or of a task). A pause, a resume or a
+     * restart that goes well is in the connector's history already; recording it here too would
+     * cost each of them a record and a rewrite of the timeline.
+     */
+    static boolean incident(ConnectorObservation previous, ConnectorObservation observed) {
+        return previous == null || failing(previous) || failing(observed);
+    }
+
+    private static boolean failing(ConnectorObservation observation) {
+        return "FAILED".equals(observation.getState())
+                || observation.getTasks().stream().anyMatch(task -> "FAILED".equals(task.getState()));
     }
 
     @Override
@@ -63,25 +107,21 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
             statuses.put(key, observed);
         }
         if (!observed.getRepairs().isEmpty()) {
-            context.forward(record.withValue(event(observed, connector, new DriftRepaired(observed.getRepairs()))),
-                    CommandProcessor.LIFECYCLE);
+            publish(record, event(observed, connector, new DriftRepaired(observed.getRepairs())), observed, connector);
         }
-        offsetsEvent(previous, observed, connector).ifPresent(event ->
-                context.forward(record.withValue(event), CommandProcessor.LIFECYCLE));
+        offsetsEvent(previous, observed, connector).ifPresent(event -> publish(record, event, observed, connector));
         if (observed.getLastAutoRestart() != null
                 && (previous == null || !observed.getLastAutoRestart().equals(previous.getLastAutoRestart()))) {
-            context.forward(record.withValue(event(observed, connector, new AutoRestarted(observed.getAutoRestarts()))),
-                    CommandProcessor.LIFECYCLE);
+            publish(record, event(observed, connector, new AutoRestarted(observed.getAutoRestarts())), observed, connector);
         }
-        reconcileEvent(previous, observed).ifPresent(payload ->
-                context.forward(record.withValue(event(observed, connector, payload)), CommandProcessor.LIFECYCLE));
+        reconcileEvent(previous, observed).ifPresent(payload -> publish(record, event(observed, connector, payload), observed, connector));
         if (previous == null || !previous.getState().equals(observed.getState())
                 || !taskStates(previous).equals(taskStates(observed))
                 || !Objects.equals(previous.getTrace(), observed.getTrace())) {
             ConnectorStatusChanged changed = new ConnectorStatusChanged(
                     previous == null ? null : previous.getState(), observed.getState(),
                     observed.getWorkerId(), observed.getTrace(), taskStates(observed));
-            context.forward(record.withValue(event(observed, connector, changed)), CommandProcessor.LIFECYCLE);
+            publish(record, event(observed, connector, changed), observed, connector, incident(previous, observed));
         }
     }
 

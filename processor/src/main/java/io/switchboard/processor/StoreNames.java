@@ -13,6 +13,8 @@ public final class StoreNames {
      * entry and a head per connector, as {@link HistoryLayout} lays them out and reads them.
      */
     public static final String HISTORY = "history";
+    /** Each connector's recent incidents, a {@link Timeline} per connector, kept with its history. */
+    public static final String TIMELINE = "timeline";
 
     private StoreNames() {
     }

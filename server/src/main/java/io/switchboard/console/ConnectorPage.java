@@ -37,7 +37,11 @@ final class ConnectorPage {
      */
     private static final String CHANGES = "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, sse:TargetStateChanged queue:last, "
             + "sse:RestartRequested queue:last, sse:ConnectorConfigChanged queue:last, sse:ReconcileFailed queue:last, "
-            + "sse:ReconcileRecovered queue:last, sse:DriftRepaired queue:last, sse:AutoRestarted queue:last";
+            + "sse:ReconcileRecovered queue:last, sse:DriftRepaired queue:last, sse:AutoRestarted queue:last, "
+            + "sse:ReconcileRequested queue:last";
+    /** The timeline entries that say how the last repair went, the data plane's own ones included. */
+    private static final java.util.Set<String> REPAIRS = java.util.Set.of("ReconcileRequested", "ReconcileRecovered", "DriftRepaired",
+            "ReconcileFailed");
 
     private final CoreServices core;
 
@@ -53,6 +57,8 @@ final class ConnectorPage {
         List<Map<String, Object>> versions = versions(scope, name);
         String base = base(cluster, name);
         String body = "<h1>" + text(name) + " <small>in " + text(cluster) + "</small></h1>"
+                + "<p><a id=\"timeline-link\" href=\"" + text(base) + "/timeline\">Incident timeline</a>: failures with their traces,"
+                + " restarts and repairs, newest first</p>"
                 + "<div id=\"status\" hx-get=\"" + text(base) + "/status\" hx-trigger=\"" + CHANGES + "\">"
                 + status(ctx, scope, cluster, name, null) + "</div>"
                 + travel(ctx, connector.config(), versions)
@@ -101,10 +107,12 @@ final class ConnectorPage {
             if (drift.nextAttemptAt() != null) {
                 out.append("; next attempt at ").append(text(drift.nextAttemptAt()));
             }
-            out.append("</p>");
+            out.append(repairButton(ctx, cluster, name)).append("</p>");
         } else if (!observed.equals(String.valueOf(connector.target())) && !"RESTARTING".equals(observed)) {
-            out.append("<p class=\"drift\">Not as asked yet: the data plane is making it so.</p>");
+            out.append("<p class=\"drift\">Not as asked yet: the data plane is making it so.").append(repairButton(ctx, cluster, name))
+                    .append("</p>");
         }
+        out.append(lastRepair(scope, name));
         if (status != null && status.autoRestart() != null) {
             out.append("<p class=\"auto-restart\">Auto-restart: ").append(status.autoRestart().count()).append(" restarts");
             if (status.autoRestart().lastRestart() != null) {
@@ -123,6 +131,32 @@ final class ConnectorPage {
         }
         out.append("</tbody></table>").append(actions(ctx, cluster, name));
         return out.toString();
+    }
+
+    /** For an operator: asks the data plane to make the connector as asked now, rather than after its back-off. */
+    private static String repairButton(Context ctx, String cluster, String name) {
+        if (!RequestContexts.mayOperate(ctx, cluster)) {
+            return "";
+        }
+        return " <button class=\"repair\" hx-post=\"" + text(base(cluster, name)) + "/repair\" hx-target=\"#status\">repair</button>";
+    }
+
+    /**
+     * How the last repair went, from the timeline: asked and not yet carried out, or what the data
+     * plane then reported (a failure is the drift line above). Shown live as the worker confirms.
+     */
+    private String lastRepair(Scope scope, String name) {
+        for (io.switchboard.core.Views.TimelineEntryView entry : core.connectors().timeline(scope, name, null, 10).entries()) {
+            if (!REPAIRS.contains(entry.kind())) {
+                continue;
+            }
+            if ("ReconcileFailed".equals(entry.kind())) {
+                return "";
+            }
+            return "<p class=\"repair-outcome\">Last repair: " + text(TimelinePage.headline(entry)) + " (" + text(entry.occurredAt())
+                    + ")" + ("ReconcileRequested".equals(entry.kind()) ? "; waiting for the worker" : "") + "</p>";
+        }
+        return "";
     }
 
     /** The buttons of the actions the caller's role allows in this cluster. */

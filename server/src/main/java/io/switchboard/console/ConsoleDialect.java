@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * stream ({@code /events}, Server-Sent Events), a client of the same core service the dialects use,
  * with no rule of its own. Every route declares its access where it is registered: pages need a
  * view grant (the overview any grant, showing only the clusters it covers), pause, resume, stop and
- * restart an operate grant, delete and offsets changes an edit grant, in the connector's cluster.
+ * restart and repair an operate grant, delete and offsets changes an edit grant, in the connector's cluster.
  *
  * <p>Actions are POSTs that only the console's page sends: each must carry htmx's
  * {@code HX-Request} header, which a form or a script on another site cannot add to a request
@@ -46,6 +46,7 @@ public final class ConsoleDialect implements Dialect {
     private final ConnectorPage connector;
     private final OffsetsSection offsets;
     private final CreatePage create;
+    private final TimelinePage timeline;
     private final ConsoleErrors errors = new ConsoleErrors();
 
     public ConsoleDialect(CoreServices core) {
@@ -54,6 +55,7 @@ public final class ConsoleDialect implements Dialect {
         this.connector = new ConnectorPage(core);
         this.offsets = new OffsetsSection(core);
         this.create = new CreatePage(core);
+        this.timeline = new TimelinePage(core);
     }
 
     @Override
@@ -79,6 +81,8 @@ public final class ConsoleDialect implements Dialect {
         config.routes.post(CONNECTOR + "/stop", ctx -> target(ctx, TargetState.STOPPED, "stop"), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/restart", ctx -> restart(ctx, false), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/restart-failed", ctx -> restart(ctx, true), Access.operate(cluster));
+        config.routes.post(CONNECTOR + "/repair", this::repair, Access.operate(cluster));
+        config.routes.get(CONNECTOR + "/timeline", timeline::page, Access.view(cluster));
         config.routes.post(CONNECTOR + "/delete", this::delete, Access.edit(cluster));
         config.routes.post(CONNECTOR + "/versions/{sequence}/restore", this::restore, Access.edit(cluster));
         config.routes.get("/console/clusters/{cluster}/new", create::page, Access.edit(cluster));
@@ -171,6 +175,13 @@ public final class ConsoleDialect implements Dialect {
         Scope scope = fromConsole(ctx);
         answer(ctx, scope, core.connectors().restart(scope, name(ctx), onlyFailed, onlyFailed, RequestContexts.of(ctx)),
                 onlyFailed ? "restart of the failed tasks accepted" : "restart of the connector accepted");
+    }
+
+    /** The data plane is asked to make the connector as asked now; the worker's confirmation arrives by the event stream. */
+    private void repair(Context ctx) {
+        Scope scope = fromConsole(ctx);
+        answer(ctx, scope, core.connectors().repair(scope, name(ctx), RequestContexts.of(ctx)),
+                "repair accepted: the data plane makes it as asked now; the outcome shows here when the worker confirms it");
     }
 
     /** An earlier version's config put back as a new version (secrets as the connector has them now). */

@@ -57,5 +57,8 @@ final class Html {
             .counters a{margin-right:1em}.sealed{color:#666;font-style:italic}pre{white-space:pre-wrap;max-height:12em;overflow:auto;background:#f6f7f9;padding:.5em}
             .added{color:#1b7f3b}.removed{color:#b3261e}.changed{color:#8a6d00}.actions button{margin-right:.4em}
             .outcome{margin:.5em 0;color:#444}
+            .incident{border-left:4px solid #9aa3b2;padding:.1em .9em;margin:.8em 0}.incident h3{font-size:1em;margin:.3em 0}
+            .incident p{margin:.25em 0}.incident.bad{border-color:#b3261e}.incident.good{border-color:#1b7f3b}
+            details.trace summary{cursor:pointer;font-family:monospace;color:#b3261e}
             """;
 }

@@ -1,0 +1,231 @@
+package io.switchboard.api;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.switchboard.SecurityOptions;
+import io.switchboard.processor.AutoRestart;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.wire.AvroSerializer;
+import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
+import io.switchboard.testing.HalfFailingSource;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.RefusingSource;
+import io.switchboard.testing.TestUsers;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The console's incident timeline and drift repair in a real browser (the system's Chromium,
+ * driven by Playwright) against a replica with an embedded worker and users: a connector whose task
+ * fails shows the failure live with its trace, its auto-restart with the back-off, and the config
+ * version live then, to a viewer as to anyone; drift the data plane is waiting out a back-off for
+ * is repaired by an operator at once, the worker's confirmation arriving without a reload, while a
+ * viewer gets no button and a forged repair is refused. With {@code -Dswitchboard.writeScreenshots=true}
+ * it writes the timeline's screenshot to docs/images for docs/console.md.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleIncidentsTest {
+    private static final String CHROMIUM = System.getProperty("switchboard.chromium", "/usr/bin/chromium");
+    private static final Pattern ATTEMPTS = Pattern.compile("; (\\d+) attempts");
+    private static final Pattern NEXT_ATTEMPT = Pattern.compile("next attempt at (\\S+)");
+    private SwitchboardFixture fx;
+    private Playwright playwright;
+    private Browser browser;
+    private final List<BrowserContext> contexts = new java.util.ArrayList<>();
+
+    @BeforeAll
+    void start() throws IOException {
+        // Skipped only where no Chromium is installed and not in CI (which installs Debian's).
+        assumeTrue(Files.isExecutable(Paths.get(CHROMIUM)) || System.getenv("CI") != null, CHROMIUM + " is not installed");
+        Path dir = Files.createTempDirectory("switchboard-console-incidents");
+        Map<String, String> grants = new LinkedHashMap<>();
+        grants.put("vera", "viewer@default");
+        grants.put("otto", "operator@default");
+        grants.put("erin", "editor@default");
+        Path users = TestUsers.write(dir, grants);
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
+                .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get(CHROMIUM))
+                .setHeadless(true).setArgs(List.of("--no-sandbox")));
+    }
+
+    @AfterAll
+    void stop() {
+        RefusingSource.refusing = true;
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    /** Each test's pages hold event streams open: closed after it. */
+    @AfterEach
+    void closePages() {
+        contexts.forEach(BrowserContext::close);
+        contexts.clear();
+    }
+
+    private Http.Response as(String user, String method, String path, String body, Map<String, String> more) {
+        Map<String, String> headers = new LinkedHashMap<>(more);
+        headers.put("Authorization", TestUsers.basic(user));
+        return Http.call(fx.app.url(), method, path, body, headers);
+    }
+
+    private Page open(String user, String path) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setHttpCredentials(user, TestUsers.KEY)
+                .setViewportSize(1100, 900));
+        contexts.add(context);
+        Page page = context.newPage();
+        page.setDefaultTimeout(60_000);
+        page.navigate(fx.app.url() + path);
+        return page;
+    }
+
+    @Test
+    void aFailureShowsInTheTimelineWithItsTraceItsAutoRestartAndTheVersionLiveThen() throws IOException {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("connector.class", HalfFailingSource.class.getName());
+        config.put("tasks.max", "2");
+        config.put("topic", "incident-lines");
+        config.put("database.password", "hunter2");
+        config.put(AutoRestart.ENABLED, "true");
+        Http.Response created = as("erin", "POST", "/connectors", Http.json(Map.of("name", "incident", "config", config)), Map.of());
+        assertEquals(201, created.status(), created.body());
+
+        // A viewer: the page is open before the worker reports, and the failure arrives on it live.
+        Page page = open("vera", "/console/clusters/default/connectors/incident");
+        page.locator("#timeline-link").click();
+        page.waitForURL("**/connectors/incident/timeline");
+        Locator failure = page.locator("#timeline article.ConnectorStatusChanged", new Page.LocatorOptions()
+                .setHasText("Task 1 cannot reach its source")).first();
+        assertThat(failure).containsText("1 of 2 tasks FAILED");
+        assertThat(failure.locator(".task")).containsText("Task 1: FAILED");
+        assertThat(failure.locator("a.version")).hasText("version 1");
+        assertEquals("/console/clusters/default/connectors/incident?at=1", failure.locator("a.version").getAttribute("href"));
+        // Auto-restart restarted it at once; the next may come only after the rule's back-off.
+        assertThat(page.locator("#timeline article.AutoRestarted").first()).containsText("Auto-restart 1; back-off: the next not before");
+        assertEquals(0, page.locator("main button").count(), "read-only");
+        assertFalse(page.content().contains("hunter2"), "no secret value reaches the page");
+        List<String> order = page.locator("#timeline article").all().stream().map(a -> a.getAttribute("data-sequence")).toList();
+        for (int i = 1; i < order.size(); i++) {
+            assertTrue(Long.parseLong(order.get(i - 1)) > Long.parseLong(order.get(i)), "newest first: " + order);
+        }
+        // A trace is folded under its first line, and opens with a click.
+        failure.locator("details.trace summary").first().click();
+        assertThat(failure.locator("details.trace pre").first()).isVisible();
+        if (Boolean.getBoolean("switchboard.writeScreenshots")) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("..", "docs", "images", "console-timeline.png")));
+        }
+
+        // The version link is the history's view of the connector then, secrets as the core shows them.
+        failure.locator("a.version").click();
+        assertThat(page.locator("#as-it-was")).containsText("As it was at version 1");
+        assertFalse(page.content().contains("hunter2"));
+
+        // Pages are bounded and their positions checked.
+        String timeline = "/console/clusters/default/connectors/incident/timeline";
+        assertEquals(200, as("vera", "GET", timeline + "?before=2", null, Map.of()).status());
+        assertEquals(400, as("vera", "GET", timeline + "?before=abc", null, Map.of()).status());
+        assertEquals(400, as("vera", "GET", timeline + "?before=0", null, Map.of()).status());
+        assertEquals(404, as("vera", "GET", "/console/clusters/default/connectors/nope/timeline", null, Map.of()).status());
+        assertEquals(403, as("vera", "GET", "/console/clusters/prod/connectors/incident/timeline", null, Map.of()).status());
+    }
+
+    @Test
+    void anOperatorRepairsDriftAtOnceAndSeesTheWorkerConfirmItWhileAViewerCannot() throws Exception {
+        RefusingSource.refusing = true;
+        // The API would check the config with the worker first; a command sent to Kafka directly reaches the data plane as it is.
+        ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId(UUID.randomUUID().toString()).setCluster("default")
+                .setConnector("repairable").setIssuedAt(System.currentTimeMillis())
+                .setAction(new CreateConnector(new HashMap<>(Map.of("connector.class", RefusingSource.class.getName(), "tasks.max", "1")),
+                        TargetState.RUNNING, null))
+                .build();
+        try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.app.bootstrapServers()), new StringSerializer(),
+                new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
+            producer.send(new ProducerRecord<>("switchboard.commands", "default/repairable", command)).get();
+        }
+        Page page = open("otto", "/console/clusters/default/connectors/repairable");
+        Locator drift = page.locator("#status .drift");
+        assertThat(drift).containsText("Not as asked: wanted RUNNING, the worker has ABSENT");
+        assertThat(drift).containsText("The source is unreachable");
+
+        Page viewer = open("vera", "/console/clusters/default/connectors/repairable");
+        assertThat(viewer.locator("#status .drift")).containsText("Not as asked");
+        assertEquals(0, viewer.locator("#status button").count(), "a viewer may not repair");
+        String repair = "/console/clusters/default/connectors/repairable/repair";
+        assertEquals(403, as("vera", "POST", repair, null, Map.of("HX-Request", "true")).status(), "refused for a viewer anyway");
+        Http.Response forged = as("otto", "POST", repair, null, Map.of());
+        assertEquals(400, forged.status(), "without htmx's header, another site's form: " + forged.body());
+        assertEquals(404, as("otto", "POST", "/console/clusters/default/connectors/nope/repair", null, Map.of("HX-Request", "true"))
+                .status());
+
+        // The data plane waits longer after each refusal (the attempts are counted, not events: read them
+        // again); the source comes back meanwhile.
+        page.waitForCondition(() -> {
+            page.reload();
+            return attempts(drift.textContent()) >= 5;
+        }, new Page.WaitForConditionOptions().setTimeout(120_000));
+        Matcher next = NEXT_ATTEMPT.matcher(drift.textContent());
+        assertTrue(next.find(), drift.textContent());
+        Instant nextAttempt = Instant.parse(next.group(1));
+        RefusingSource.refusing = false;
+
+        page.locator("#status button.repair").click();
+        assertThat(page.locator("#messages")).containsText("repair accepted");
+        // Live, without a reload: the worker's confirmation, well before the data plane would have tried again.
+        assertThat(page.locator("#status .repair-outcome")).containsText("Recovered: as asked again after");
+        assertThat(page.locator("#status .drift")).hasCount(0);
+        assertTrue(Instant.now().isBefore(nextAttempt), "repaired now, not at the next attempt (" + nextAttempt + ")");
+        assertThat(page.locator("#status .applied")).hasText("RUNNING");
+
+        Page timeline = open("vera", "/console/clusters/default/connectors/repairable/timeline");
+        assertThat(timeline.locator("#timeline article.ReconcileRequested")).containsText("Repair asked by otto");
+        assertThat(timeline.locator("#timeline article.ReconcileRecovered")).isVisible();
+        assertThat(timeline.locator("#timeline article.ReconcileFailed").first()).containsText("The source is unreachable");
+    }
+
+    private static int attempts(String drift) {
+        Matcher m = ATTEMPTS.matcher(drift == null ? "" : drift);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+}

@@ -1,0 +1,47 @@
+package io.switchboard.core;
+
+import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.TimelineEntry;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A connector's incident timeline as the core answers it: newest first, a bounded page at a time. */
+final class TimelinePages {
+    private TimelinePages() {
+    }
+
+    /** Refuses a page that is no page: a limit out of bounds, or a sequence that no entry has. */
+    static void check(Long before, int limit) {
+        if (limit < 1 || limit > Views.MAX_TIMELINE_PAGE) {
+            throw new ServiceException.InvalidRequest("limit", "A page holds 1 to " + Views.MAX_TIMELINE_PAGE + " entries, not " + limit);
+        }
+        if (before != null && before < 1) {
+            throw new ServiceException.InvalidRequest("before", "before is an entry's sequence, from 1, not " + before);
+        }
+    }
+
+    /** The entries older than {@code before} (null: from the newest), at most {@code limit}, newest first. */
+    static Views.TimelineView page(Optional<ConnectorTimeline> recorded, Long before, int limit) {
+        List<TimelineEntry> all = recorded.map(ConnectorTimeline::getEntries).orElse(List.of());
+        List<Views.TimelineEntryView> page = new ArrayList<>();
+        int i = all.size() - 1;
+        while (i >= 0 && before != null && all.get(i).getSequence() >= before) {
+            i--;
+        }
+        for (; i >= 0 && page.size() < limit; i--) {
+            page.add(view(all.get(i)));
+        }
+        Long next = i >= 0 ? Long.valueOf(page.get(page.size() - 1).sequence()) : null;
+        return new Views.TimelineView(page, next, recorded.map(ConnectorTimeline::getDropped).orElse(0L));
+    }
+
+    private static Views.TimelineEntryView view(TimelineEntry e) {
+        return new Views.TimelineEntryView(e.getSequence(), e.getKind(), Instant.ofEpochMilli(e.getOccurredAt()), e.getVersion(),
+                e.getPrincipal(), e.getPrevious(), e.getState(), e.getWorkerId(), e.getTrace(),
+                e.getTasks().stream().map(t -> new Views.TimelineTaskView(t.getId(), t.getState(), t.getTrace())).toList(),
+                e.getRestarts(), e.getNextRestartAt() == null ? null : Instant.ofEpochMilli(e.getNextRestartAt()), e.getDetail());
+    }
+}
