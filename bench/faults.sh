@@ -7,7 +7,8 @@
 # read), whether the worker converged to it, and whether a secret value leaked. Exits 1 on any
 # violation. Figures go to bench/out/faults.json and .md.
 # Usage: bench/faults.sh [--no-build] [--seconds 120] [--clients 6] [--connectors 8] [--seed N]
-#                        [--faults kill-replica,freeze-replica,restart-broker,kill-worker,cut-worker,cut-broker]
+#                        [--faults kill-replica,freeze-replica,restart-broker,kill-worker,cut-worker,cut-broker,
+#                                  skew-clock]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

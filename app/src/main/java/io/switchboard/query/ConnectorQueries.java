@@ -337,8 +337,18 @@ public final class ConnectorQueries implements ConnectorStore {
      * history) only once the owner has decided every command sent before the read, else
      * {@link StoreUnavailableException}, which the read waits out like any copy it cannot use.
      */
+    /** Whether this replica's active copies may answer: it reached Kafka lately ({@link OwnerAbsence#reachedKafkaLately}). */
+    private boolean ownerMayAnswer() {
+        OwnerAbsence check = absences;
+        return check == null || check.reachedKafkaLately(LocalCopies.LAG_READING_WAIT_MS);
+    }
+
     private <V> V ownersAnswer(String store, int partition, V value) {
         OwnerAbsence check = absences;
+        if (check != null && !check.reachedKafkaLately(LocalCopies.LAG_READING_WAIT_MS)) {
+            throw new StoreUnavailableException("This replica has not reached Kafka lately, so another may own partition "
+                    + partition + " by now; retry shortly.", null);
+        }
         if (value == null && check != null && !StoreNames.STATUSES.equals(store) && !StoreNames.TIMELINE.equals(store) && !check.confirmed(partition, LocalCopies.LAG_READING_WAIT_MS)) {
             throw new StoreUnavailableException("Partition " + partition + " has commands its owner has not decided yet; retry shortly.", null);
         }
@@ -418,7 +428,7 @@ public final class ConnectorQueries implements ConnectorStore {
                 asked.put(host, remote.scan(host, store, prefix, keys, parts, stale));
             }
         });
-        List<Integer> mine = byHost.getOrDefault(router.self(), List.of());
+        List<Integer> mine = stale || ownerMayAnswer() ? byHost.getOrDefault(router.self(), List.of()) : List.of();
         for (int p : mine) {
             local.<V>scan(store, prefix, keys, p, stale).ifPresent(values -> got.put(p, values));
         }
@@ -437,6 +447,9 @@ public final class ConnectorQueries implements ConnectorStore {
      */
     public Map<Integer, List<byte[]>> localEncodedScan(String store, String prefix, boolean keys, List<Integer> parts, boolean stale) {
         Map<Integer, List<byte[]>> out = new LinkedHashMap<>();
+        if (!stale && !ownerMayAnswer()) {
+            return out;
+        }
         for (int p : parts) {
             local.scan(store, prefix, keys, p, stale).ifPresent(values -> out.put(p, values.stream()
                     .map(v -> keys ? ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8) : encode(store, v)).toList()));

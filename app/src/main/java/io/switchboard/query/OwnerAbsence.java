@@ -24,6 +24,13 @@ import java.util.concurrent.TimeUnit;
  * committed by the group (the copy is then restored up to it): the command topic's end offset, in
  * a reading begun after the read arrived, is at most the larger of the two. Readings are made one at
  * a time, on one daemon thread, and shared by the callers waiting for one.
+ *
+ * <p>The same readings say whether the owner may answer at all ({@link #reachedKafkaLately}): an
+ * owner cut from Kafka keeps its partitions in its own eyes while the group, once its session has
+ * expired, hands them to another replica that decides new commands; its copy would then answer
+ * reads with what is no longer so (the fault run's cut-broker caught it). An owner that reached
+ * Kafka less than {@link #LEASE_MS} ago cannot have been replaced yet (the session outlasts that
+ * by far), so it answers; past that it answers only after a reading succeeds.
  */
 final class OwnerAbsence {
     private final CommandProgress progress;
@@ -36,12 +43,24 @@ final class OwnerAbsence {
         return t;
     });
     private CompletableFuture<Reading> inFlight;
+    /** How long a successful reading lets the owner answer: well inside the group's 45 s session. */
+    static final long LEASE_MS = 10_000;
+    /** A reading older than this is renewed in the background when an owner answers. */
+    private static final long RENEW_AFTER_MS = 2_000;
+    /** When the last successful reading began (System.nanoTime), or none yet. */
+    private volatile long reachedAt;
+    private volatile boolean reached;
 
     /** The command topic's end offsets and the group's committed offsets, by partition, in a reading begun at {@code startedAt}. */
     record Reading(Map<Integer, Long> ends, Map<Integer, Long> committed, long startedAt) {
         static final Reading NONE = new Reading(Map.of(), Map.of(), 0);
 
         /** Whether a copy that has processed up to {@code processedNext} holds every command of the partition read. */
+        /** Whether the reading reached Kafka (a failed one holds no end offsets). */
+        boolean reached() {
+            return !ends.isEmpty();
+        }
+
         boolean covers(int partition, long processedNext) {
             Long end = ends.get(partition);
             return end != null && end <= Math.max(processedNext, committed.getOrDefault(partition, 0L));
@@ -78,6 +97,42 @@ final class OwnerAbsence {
         }
     }
 
+    /**
+     * Whether this replica reached Kafka recently enough that the group cannot have given its
+     * partitions to another yet, waiting at most {@code waitMs} for a reading when the last one is
+     * too old or failed.
+     */
+    boolean reachedKafkaLately(long waitMs) {
+        long now = System.nanoTime();
+        if (reached && now - reachedAt < TimeUnit.MILLISECONDS.toNanos(LEASE_MS)) {
+            if (now - reachedAt > TimeUnit.MILLISECONDS.toNanos(RENEW_AFTER_MS)) {
+                refresh();
+            }
+            return true;
+        }
+        long deadline = now + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                Reading reading = refresh().get(left, TimeUnit.NANOSECONDS);
+                if (reading.reached() && System.nanoTime() - reading.startedAt() < TimeUnit.MILLISECONDS.toNanos(LEASE_MS)) {
+                    return true;
+                }
+                if (!reading.reached()) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception unknown) {
+            return false;
+        }
+    }
+
     private synchronized CompletableFuture<Reading> refresh() {
         if (inFlight == null || inFlight.isDone()) {
             inFlight = CompletableFuture.supplyAsync(this::read, fetcher);
@@ -102,6 +157,10 @@ final class OwnerAbsence {
                     committed.put(tp.partition(), at.offset());
                 }
             });
+            if (!ends.isEmpty()) {
+                reachedAt = started;
+                reached = true;
+            }
             return new Reading(ends, committed, started);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {

@@ -44,7 +44,10 @@ import java.util.TreeMap;
  */
 public final class FaultRun {
     static final List<String> ALL_FAULTS = List.of("kill-replica", "freeze-replica", "restart-broker", "kill-worker", "cut-worker",
-            "cut-broker");
+            "cut-broker", "skew-clock");
+    /** How far a skewed replica's wall clock is ahead of the others', and for how long. */
+    static final String CLOCK_SKEW = "+300s";
+    static final long SKEW_MILLIS = 30_000;
     /** How long a replica is cut from the broker: past its Streams session, so its partitions move. */
     static final long CUT_BROKER_MILLIS = 50_000;
     /** Longer than a Streams member's session timeout (45 s), so that the group moves its partitions. */
@@ -184,6 +187,8 @@ public final class FaultRun {
                 case "cut-worker" -> new Fault(kind, "replicas-worker link", proxy::blackhole, 20_000, proxy::heal);
                 case "cut-broker" -> new Fault(kind, replica.name() + "-broker link", brokerLinks.get(r)::blackhole,
                         CUT_BROKER_MILLIS, brokerLinks.get(r)::heal);
+                case "skew-clock" -> new Fault(kind, replica.name() + " clock " + CLOCK_SKEW, () -> restartReplica(r, CLOCK_SKEW),
+                        SKEW_MILLIS, () -> restartReplica(r, null));
                 default -> throw new IllegalArgumentException("Unknown fault " + kind + "; known: " + ALL_FAULTS);
             });
         }
@@ -234,6 +239,18 @@ public final class FaultRun {
 
     private void restartReplica(int index) throws Exception {
         replicas.get(index).start();
+        awaitHealthy(index, Duration.ofSeconds(180));
+    }
+
+    /** Stops a replica (SIGTERM, as an operator would) and starts it on its data with the clock given, or the machine's. */
+    private void restartReplica(int index, String clockOffset) throws Exception {
+        JavaProcess replica = replicas.get(index);
+        replica.stop();
+        if (clockOffset == null) {
+            replica.start();
+        } else {
+            replica.startSkewed(clockOffset);
+        }
         awaitHealthy(index, Duration.ofSeconds(180));
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -56,12 +57,30 @@ final class JavaProcess {
     }
 
     synchronized JavaProcess start() {
+        return start(Map.of());
+    }
+
+    /**
+     * Started with its wall clock {@code offset} away from the machine's ("+300s", "-2m"), through
+     * libfaketime (Debian's {@code faketime}); monotonic clocks are left alone, as a skewed host's
+     * are. Fails if the library is not installed.
+     */
+    synchronized JavaProcess startSkewed(String offset) {
+        Path library = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+        if (!Files.isRegularFile(library)) {
+            throw new IllegalStateException("libfaketime is not installed (apt-get install faketime): cannot skew a clock");
+        }
+        return start(Map.of("LD_PRELOAD", library.toString(), "FAKETIME", offset, "FAKETIME_DONT_FAKE_MONOTONIC", "1"));
+    }
+
+    private JavaProcess start(Map<String, String> environment) {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
+            builder.environment().putAll(environment);
             process = builder.start();
             LIVE.add(process);
             frozen = false;
