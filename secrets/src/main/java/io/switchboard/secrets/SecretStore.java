@@ -120,6 +120,9 @@ public final class SecretStore implements AutoCloseable {
         TopicPartition partition = new TopicPartition(topic, 0);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
+        // Never polled: assigned only so that asking for the end of a read_committed partition is not
+        // logged as a warning ("no longer assigned") on every change of a secret.
+        endReader.assign(List.of(partition));
         this.reader = new Thread(this::read, "switchboard-secrets-reader");
         reader.setDaemon(true);
         reader.start();
