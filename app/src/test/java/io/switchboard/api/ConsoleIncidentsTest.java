@@ -1,5 +1,8 @@
 package io.switchboard.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -168,6 +171,27 @@ class ConsoleIncidentsTest {
         assertEquals(400, as("vera", "GET", timeline + "?before=0", null, Map.of()).status());
         assertEquals(404, as("vera", "GET", "/console/clusters/default/connectors/nope/timeline", null, Map.of()).status());
         assertEquals(403, as("vera", "GET", "/console/clusters/prod/connectors/incident/timeline", null, Map.of()).status());
+
+        // The same timeline as JSON, in Kafka Connect's dialect, for a viewer too.
+        Http.Response json = as("vera", "GET", "/connectors/incident/timeline?limit=50", null, Map.of());
+        assertEquals(200, json.status(), json.body());
+        JsonNode entries = new ObjectMapper().readTree(json.body()).path("entries");
+        JsonNode failed = null;
+        for (JsonNode entry : entries) {
+            for (JsonNode task : entry.path("tasks")) {
+                if ("FAILED".equals(task.path("state").asText()) && task.path("trace").asText().contains("cannot reach its source")) {
+                    failed = entry;
+                }
+            }
+        }
+        assertTrue(failed != null, "the failure with its task's trace: " + json.body());
+        assertEquals("ConnectorStatusChanged", failed.path("event").asText());
+        assertEquals(1, failed.path("version").asInt());
+        assertTrue(json.body().contains("\"event\":\"AutoRestarted\""), json.body());
+        assertFalse(json.body().contains("hunter2"));
+        assertEquals(400, as("vera", "GET", "/connectors/incident/timeline?limit=abc", null, Map.of()).status());
+        assertEquals(404, as("vera", "GET", "/connectors/nope/timeline", null, Map.of()).status());
+        assertEquals(403, as("vera", "GET", "/clusters/prod/connectors/incident/timeline", null, Map.of()).status());
     }
 
     @Test

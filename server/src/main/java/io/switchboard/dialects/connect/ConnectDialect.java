@@ -43,12 +43,14 @@ public final class ConnectDialect implements Dialect {
         WorkerPassThrough worker = new WorkerPassThrough(core.clusters()::client, core.connectors(), scopes,
                 core.facts()::validationAsGiven);
         HistoryResource history = new HistoryResource(core.connectors(), scopes);
+        TimelineResource timeline = new TimelineResource(core.connectors(), scopes);
         ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
         for (String base : List.of("", ConnectScopes.CLUSTER_BASE)) {
             root.register(config, base);
             connectors.register(config, base);
             worker.register(config, base);
             history.register(config, base);
+            timeline.register(config, base);
         }
     }
 }
