@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,9 +29,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The same readings say whether the owner may answer at all ({@link #reachedKafkaLately}): an
  * owner cut from Kafka keeps its partitions in its own eyes while the group, once its session has
  * expired, hands them to another replica that decides new commands; its copy would then answer
- * reads with what is no longer so (the fault run's cut-broker caught it). An owner that reached
- * Kafka less than {@link #LEASE_MS} ago cannot have been replaced yet (the session outlasts that
- * by far), so it answers; past that it answers only after a reading succeeds.
+ * reads with what is no longer so (the fault run's cut-broker caught it). The {@link KafkaLease}
+ * decides from these readings, which a daemon thread renews every {@link #RENEW_EVERY_MS} whether
+ * reads come or not, so that only a real lapse (out of reach, or frozen) ends the lease.
  */
 final class OwnerAbsence {
     private final CommandProgress progress;
@@ -43,24 +44,25 @@ final class OwnerAbsence {
         return t;
     });
     private CompletableFuture<Reading> inFlight;
-    /** How long a successful reading lets the owner answer: well inside the group's 45 s session. */
-    static final long LEASE_MS = 10_000;
-    /** A reading older than this is renewed in the background when an owner answers. */
-    private static final long RENEW_AFTER_MS = 2_000;
-    /** When the last successful reading began (System.nanoTime), or none yet. */
-    private volatile long reachedAt;
-    private volatile boolean reached;
+    /** How often the lease is renewed. */
+    static final long RENEW_EVERY_MS = 2_000;
+    private final KafkaLease lease = new KafkaLease();
+    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-kafka-lease");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** The command topic's end offsets and the group's committed offsets, by partition, in a reading begun at {@code startedAt}. */
     record Reading(Map<Integer, Long> ends, Map<Integer, Long> committed, long startedAt) {
         static final Reading NONE = new Reading(Map.of(), Map.of(), 0);
 
-        /** Whether a copy that has processed up to {@code processedNext} holds every command of the partition read. */
         /** Whether the reading reached Kafka (a failed one holds no end offsets). */
         boolean reached() {
             return !ends.isEmpty();
         }
 
+        /** Whether a copy that has processed up to {@code processedNext} holds every command of the partition read. */
         boolean covers(int partition, long processedNext) {
             Long end = ends.get(partition);
             return end != null && end <= Math.max(processedNext, committed.getOrDefault(partition, 0L));
@@ -72,6 +74,7 @@ final class OwnerAbsence {
         this.admin = admin;
         this.commandTopic = commandTopic;
         this.groupId = groupId;
+        renewer.scheduleWithFixedDelay(this::refresh, 0, RENEW_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Whether this replica's active copy of the partition may answer that a key is absent, waiting at most {@code waitMs} for a reading. */
@@ -103,24 +106,23 @@ final class OwnerAbsence {
      * too old or failed.
      */
     boolean reachedKafkaLately(long waitMs) {
-        long now = System.nanoTime();
-        if (reached && now - reachedAt < TimeUnit.MILLISECONDS.toNanos(LEASE_MS)) {
-            if (now - reachedAt > TimeUnit.MILLISECONDS.toNanos(RENEW_AFTER_MS)) {
-                refresh();
-            }
-            return true;
-        }
-        long deadline = now + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         try {
             while (true) {
-                long left = deadline - System.nanoTime();
+                long now = System.nanoTime();
+                if (lease.valid(now)) {
+                    return true;
+                }
+                long left = deadline - now;
                 if (left <= 0) {
                     return false;
                 }
-                Reading reading = refresh().get(left, TimeUnit.NANOSECONDS);
-                if (reading.reached() && System.nanoTime() - reading.startedAt() < TimeUnit.MILLISECONDS.toNanos(LEASE_MS)) {
-                    return true;
+                if (lease.settling(now)) {
+                    // Reached again after a lapse: answer once the group has had time to say otherwise.
+                    TimeUnit.NANOSECONDS.sleep(Math.min(left, lease.answersFrom() - now));
+                    continue;
                 }
+                Reading reading = refresh().get(left, TimeUnit.NANOSECONDS);
                 if (!reading.reached()) {
                     return false;
                 }
@@ -158,8 +160,7 @@ final class OwnerAbsence {
                 }
             });
             if (!ends.isEmpty()) {
-                reachedAt = started;
-                reached = true;
+                lease.reached(started);
             }
             return new Reading(ends, committed, started);
         } catch (Exception e) {
