@@ -3,6 +3,7 @@ package io.switchboard.events;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.switchboard.auth.Access;
+import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.RequestContexts;
 import io.javalin.http.Context;
 import io.switchboard.core.ServiceException;
@@ -113,7 +114,8 @@ public final class EventsResource implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         streams.add(stream);
-        ctx.future(() -> {
+        // A stream mostly ends because its client left: nothing is written after that.
+        AsyncAnswers.answerOnceStarted(ctx, () -> {
             Thread thread = new Thread(stream, "switchboard-events-" + System.identityHashCode(stream));
             thread.setDaemon(true);
             thread.start();
@@ -121,7 +123,7 @@ public final class EventsResource implements AutoCloseable {
                 streams.remove(stream);
                 slots.release();
             });
-        });
+        }, ignored -> { });
     }
 
     /** How many clients are streaming now. */

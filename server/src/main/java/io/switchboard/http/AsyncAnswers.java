@@ -1,23 +1,84 @@
 package io.switchboard.http;
 
 import io.javalin.http.Context;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** Answers a request when its future completes, without holding a server thread meanwhile. */
+/**
+ * Answers a request when its future completes, without holding a server thread meanwhile.
+ *
+ * <p>The client may be gone by then (it gave up, its connection was reset or went idle for longer
+ * than the server waits). Its request is then over and its objects recycled by Jetty, so nothing
+ * may be written: the answer is dropped, with a debug line, and the future handed to Javalin is
+ * left incomplete so that Javalin does not try to write it either. Under faults thousands of
+ * answers can come late at once; before, each logged two stack traces.
+ */
 public final class AsyncAnswers {
+    private static final Logger log = LoggerFactory.getLogger(AsyncAnswers.class);
+
     private AsyncAnswers() {
     }
 
     public static <T> void answer(Context ctx, CompletableFuture<T> future, Consumer<T> onSuccess) {
-        ctx.future(() -> future.handle((value, error) -> {
-            if (error != null) {
-                ErrorResponses.write(ctx, error);
-            } else {
-                onSuccess.accept(value);
-            }
-            return null;
-        }));
+        answerOnceStarted(ctx, () -> future, onSuccess);
+    }
+
+    /**
+     * Like {@link #answer}, for work that may write to the response itself (an event stream): it is
+     * started only once the request's asynchronous processing has begun.
+     */
+    public static <T> void answerOnceStarted(Context ctx, Supplier<CompletableFuture<T>> start, Consumer<T> onSuccess) {
+        ctx.future(() -> {
+            // Javalin has started the request's asynchronous processing before it asks for the future.
+            AtomicBoolean over = new AtomicBoolean();
+            ctx.req().getAsyncContext().addListener(new Over(over));
+            CompletableFuture<Void> answered = new CompletableFuture<>();
+            start.get().whenComplete((value, error) -> {
+                if (over.get()) {
+                    log.debug("The client left before its answer was ready; dropped it", error);
+                    return;
+                }
+                try {
+                    if (error != null) {
+                        ErrorResponses.write(ctx, error);
+                    } else {
+                        onSuccess.accept(value);
+                    }
+                    answered.complete(null);
+                } catch (RuntimeException e) {
+                    answered.completeExceptionally(e); // answered by the exception mappers, like a handler's own
+                }
+            });
+            return answered;
+        });
+    }
+
+    /** Marks the request over when it ends by an error, a timeout or completion. */
+    private record Over(AtomicBoolean over) implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            over.set(true);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            over.set(true);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            over.set(true);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
     }
 }

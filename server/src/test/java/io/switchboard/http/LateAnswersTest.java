@@ -1,0 +1,156 @@
+package io.switchboard.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.function.BooleanSupplier;
+import io.switchboard.auth.Access;
+import io.switchboard.core.ServiceException;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A client that gives up before its answer is ready (a timeout, a reset) leaves nothing to write to. Under
+ * faults thousands of such answers complete at once; each must pass silently, not log two stack traces.
+ */
+class LateAnswersTest {
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<CompletableFuture<String>> pending = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Context> contexts = new LinkedBlockingQueue<>();
+    private AbstractAppender appender;
+    private HttpServer server;
+
+    @BeforeEach
+    void start() {
+        appender = new AbstractAppender("late-answers", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                if (event.getLevel().isMoreSpecificThan(Level.WARN) && warnings.size() < 10) {
+                    warnings.add(event.getLoggerName() + ": " + event.getMessage().getFormattedMessage());
+                }
+            }
+        };
+        appender.start();
+        LoggerContext.getContext(false).getConfiguration().getRootLogger().addAppender(appender, Level.WARN, null);
+        LoggerContext.getContext(false).updateLoggers();
+        server = new HttpServer("127.0.0.1", 0, new ObjectMapper(), new Dialects(List.of(new PlainDialect())), config ->
+                config.routes.get("/slow", ctx -> {
+                    CompletableFuture<String> answer = new CompletableFuture<>();
+                    AsyncAnswers.answer(ctx, answer, ctx::result);
+                    contexts.add(ctx);
+                    pending.add(answer);
+                }, Access.open())).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        LoggerContext.getContext(false).getConfiguration().getRootLogger().removeAppender("late-answers");
+        LoggerContext.getContext(false).updateLoggers();
+        appender.stop();
+    }
+
+    @Test
+    void anAnswerReadyAfterTheClientLeftIsDroppedQuietly() throws Exception {
+        CompletableFuture<String> failing = requestAndLeave();
+        CompletableFuture<String> succeeding = requestAndLeave();
+        // On a thread of its own, as a decision completes it: before, Javalin's error handling of a
+        // recycled request could go on without end.
+        CompletableFuture.runAsync(() -> {
+            failing.completeExceptionally(new ServiceException.Unavailable("late", 1));
+            succeeding.complete("late");
+        }).get(10, TimeUnit.SECONDS);
+        Thread.sleep(300); // anything Jetty would still log
+        assertEquals(List.of(), warnings, "no warning for an answer nobody waits for");
+    }
+
+    @Test
+    void aClientThatWaitsStillGetsItsAnswer() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            send(socket);
+            CompletableFuture<String> answer = pending.poll(10, TimeUnit.SECONDS);
+            assertNotNull(answer);
+            answer.complete("on time");
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(response.startsWith("HTTP/1.1 200") && response.endsWith("on time"), response);
+        }
+    }
+
+    /**
+     * Sends a request, and once the server waits for its answer, the request ends without it, as
+     * Jetty ends it when its client is gone (the request's objects are then recycled).
+     */
+    private CompletableFuture<String> requestAndLeave() throws Exception {
+        CompletableFuture<String> answer;
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            send(socket);
+            answer = pending.poll(10, TimeUnit.SECONDS);
+            assertNotNull(answer, "the server never started on the request");
+            Context ctx = contexts.take();
+            waitFor(() -> ctx.req().isAsyncStarted());
+            ctx.req().getAsyncContext().complete();
+        }
+        Thread.sleep(300);
+        return answer;
+    }
+
+    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "the request never became asynchronous");
+            Thread.sleep(10);
+        }
+    }
+
+    private static void send(Socket socket) throws Exception {
+        OutputStream out = socket.getOutputStream();
+        out.write("GET /slow HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static final class PlainDialect implements Dialect {
+        @Override
+        public List<String> basePaths() {
+            return List.of("/");
+        }
+
+        @Override
+        public ErrorFormat errors() {
+            return new ErrorFormat() {
+                @Override
+                public Problem problem(ServiceException e) {
+                    return new Problem(503, e.getMessage());
+                }
+
+                @Override
+                public Object body(Problem problem) {
+                    return Map.of("message", problem.message());
+                }
+            };
+        }
+
+        @Override
+        public void register(JavalinConfig config) {
+        }
+    }
+}
