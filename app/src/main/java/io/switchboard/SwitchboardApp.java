@@ -144,6 +144,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private KafkaSettings kafka = new KafkaSettings(Map.of());
     private String secretStoreHandle;
     private NamedSecrets namedSecrets;
+    private SecretStore secretStore;
 
     private SwitchboardApp(SwitchboardOptions options) {
         this.options = options;
@@ -227,7 +228,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 secretKeys);
         keyringHandle = SecretConfigProvider.register(
                 "replica-" + UUID.randomUUID(), keyring);
-        SecretStore secretStore = own(Stage.PROCESSOR, new SecretStore(bootstrapServers, kafka.common(),
+        secretStore = own(Stage.PROCESSOR, new SecretStore(bootstrapServers, kafka.common(),
                 options.topicPrefix() + ".secrets", new SecretBox(keyring), admin));
         secretStoreHandle = SecretStoreConfigProvider.register(
                 "replica-" + UUID.randomUUID(), secretStore);
@@ -356,7 +357,9 @@ public final class SwitchboardApp implements AutoCloseable {
                     // Workers get configs as stored: sealed values and named secrets stay references, which only
                     // a worker with Switchboard's config providers opens (the core refuses them for the others).
                     UnaryOperator.identity(),
-                    name -> queries.connector(new ConnectorKey(cluster, name)));
+                    name -> queries.connector(new ConnectorKey(cluster, name)),
+                    desired -> text -> SecretKeys.scrub(text, secrets.quotable(desired.getConfig(),
+                            secret -> secretStore.open(cluster, secret))));
             metrics.watch(cluster, reconciler);
             metrics.watch(cluster, connectClusters.requestsTo(url));
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),

@@ -2,6 +2,7 @@ package io.switchboard.secrets;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -17,9 +18,12 @@ import java.util.Map;
 /**
  * A test connector with a PASSWORD setting, {@code echo.phrase}: each time its task starts it
  * writes the SHA-256 of the phrase it was given to {@code topic}, which proves the worker handed
- * it the real value without the value itself appearing anywhere.
+ * it the real value without the value itself appearing anywhere. A phrase starting with
+ * {@value #FAIL} makes the task fail, quoting it.
  */
 public class SecretEchoSource extends SourceConnector {
+    /** A phrase starting so makes the task fail at start with the phrase in its message. */
+    static final String FAIL = "fail:";
     static final ConfigDef CONFIG = new ConfigDef()
             .define("echo.phrase", ConfigDef.Type.PASSWORD, ConfigDef.Importance.HIGH, "The phrase whose digest is written")
             .define("topic", ConfigDef.Type.STRING, ConfigDef.Importance.HIGH, "Where the digest goes");
@@ -69,7 +73,12 @@ public class SecretEchoSource extends SourceConnector {
         @Override
         public void start(Map<String, String> props) {
             topic = props.get("topic");
-            digest = digest(props.get("echo.phrase"));
+            String phrase = props.get("echo.phrase");
+            if (phrase.startsWith(FAIL)) {
+                // As a plugin that cannot sign in often does: the credential is in the message.
+                throw new ConnectException("Cannot sign in with " + phrase);
+            }
+            digest = digest(phrase);
         }
 
         @Override

@@ -249,6 +249,46 @@ class SecretsTest {
         assertEquals(404, Http.get(app.url(), SECRETS + "/ECHO_PHRASE").status());
     }
 
+    @Test
+    void whatAWorkerQuotesOfASecretIsHiddenInStatusTimelineAndSwitchboardsTopics() throws Exception {
+        String sealed = SecretEchoSource.FAIL + "sealed-" + UUID.randomUUID();
+        String named = SecretEchoSource.FAIL + "named-" + UUID.randomUUID();
+        assertEquals(201, Http.call(app.url(), "POST", SECRETS, "{\"name\": \"LEAKY\", \"secret_data\": \""
+                + java.util.Base64.getEncoder().encodeToString(named.getBytes(StandardCharsets.UTF_8)) + "\"}").status());
+        Map<String, String> quoted = Map.of("leaky-sealed", sealed, "leaky-named", named);
+        Map<String, String> phrases = Map.of("leaky-sealed", sealed, "leaky-named", "\u0024{secretsManager:LEAKY}");
+        for (Map.Entry<String, String> connector : phrases.entrySet()) {
+            Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"" + connector.getKey()
+                    + "\",\"config\":{\"connector.class\":\"" + SecretEchoSource.class.getName() + "\",\"topic\":\"leaky\","
+                    + "\"echo.phrase\":\"" + connector.getValue() + "\"}}");
+            assertEquals(201, created.status(), created.body());
+        }
+        for (Map.Entry<String, String> connector : quoted.entrySet()) {
+            String name = connector.getKey();
+            String status = "";
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!status.contains("Cannot sign in with") && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                status = Http.get(app.url(), "/connectors/" + name + "/status").body();
+            }
+            assertTrue(status.contains("Cannot sign in with " + HIDDEN), name + ": the task failed, quoting its secret hidden: " + status);
+            assertFalse(status.contains(connector.getValue()), name + ": the status quotes the secret");
+            String timeline = Http.get(app.url(), "/connectors/" + name + "/timeline").body();
+            assertTrue(timeline.contains("Cannot sign in with"), name + ": " + timeline);
+            assertFalse(timeline.contains(connector.getValue()), name + ": the timeline quotes the secret");
+        }
+        // Switchboard's own topics; the worker's status topic holds its traces as the worker wrote them.
+        TopicScan.everyTopic(kafka.bootstrapServers()).forEach((topic, records) -> {
+            if (!topic.contains("connect-")) {
+                records.forEach(text -> quoted.values().forEach(secret ->
+                        assertFalse(text.contains(secret), "topic " + topic + " holds a quoted secret")));
+            }
+        });
+        for (String name : quoted.keySet()) {
+            assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/" + name, null).status());
+        }
+    }
+
     private static int countOf(String text, String part) {
         int count = 0;
         for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {

@@ -126,15 +126,13 @@ public final class ConnectorConfigValidator {
 
     /** A plugin's message with the values of secret keys it quotes hidden. */
     private String scrub(String message, Map<String, String> config, Set<String> passwords) {
-        String scrubbed = message;
-        for (Map.Entry<String, String> entry : config.entrySet()) {
-            String value = entry.getValue();
-            if (value != null && !value.isEmpty() && (passwords.contains(entry.getKey()) || secretKeys.matches(entry.getKey()))
-                    && !SecretKeys.isPlaceholder(value)) {
-                scrubbed = scrubbed.replace(value, SecretKeys.REDACTED);
+        List<String> secrets = new ArrayList<>();
+        config.forEach((key, value) -> {
+            if (value != null && (passwords.contains(key) || secretKeys.matches(key)) && !SecretKeys.isPlaceholder(value)) {
+                secrets.add(value);
             }
-        }
-        return scrubbed;
+        });
+        return SecretKeys.scrub(message, secrets);
     }
 
     private void validateLocally(Map<String, String> config, boolean requireKnownPlugin) {

@@ -2,9 +2,13 @@ package io.switchboard.core;
 
 import io.switchboard.secrets.SecretBox;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
 
 /**
  * Secret config values on their way in and out. Before a command leaves the API, the value of
@@ -103,6 +107,43 @@ public final class ConnectorSecrets {
             opened.put(key, shown);
         });
         return opened;
+    }
+
+    /**
+     * What a worker may quote back from a connector's config: the opened value of every sealed
+     * value, every named secret's value, and every plain value of a secret key. A connector that
+     * fails while it signs in often puts the credential in its exception message, which the worker
+     * reports as the status's trace.
+     *
+     * @param named a named secret's value by its name, or empty when this replica cannot read it
+     */
+    public Set<String> quotable(Map<String, String> config, Function<String, Optional<String>> named) {
+        Set<String> values = new HashSet<>();
+        config.forEach((key, value) -> {
+            if (value == null) {
+                return;
+            }
+            if (SecretBox.isSealed(value)) {
+                try {
+                    values.add(box.open(value));
+                } catch (SecretBox.SecretException e) {
+                    // No key here opens it: no worker got it from this keyring either.
+                }
+                return;
+            }
+            Matcher reference = NamedSecrets.REFERENCE.matcher(value);
+            while (reference.find()) {
+                try {
+                    named.apply(reference.group(1)).ifPresent(values::add);
+                } catch (RuntimeException e) {
+                    // Not readable now (the store is loading, or its key is gone): nothing to hide by it.
+                }
+            }
+            if (keys.matches(key) && !SecretKeys.isPlaceholder(value)) {
+                values.add(value);
+            }
+        });
+        return values;
     }
 
     /** The config as it may be shown. */

@@ -3,6 +3,9 @@ package io.switchboard.core;
 import io.switchboard.secrets.SecretBox;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -64,6 +67,23 @@ public final class SecretKeys {
         config.forEach((k, v) -> hidden.put(k, hide(k, v)));
         // Copied as Kafka Connect copies a config, so that it prints in the same order.
         return new java.util.HashMap<>(hidden);
+    }
+
+    /**
+     * The text with every occurrence of the given secret values replaced by {@value #REDACTED},
+     * longest first, so that a value containing another is hidden whole.
+     */
+    public static String scrub(String text, Collection<String> secretValues) {
+        if (text == null || secretValues.isEmpty()) {
+            return text;
+        }
+        String scrubbed = text;
+        List<String> longestFirst = secretValues.stream().filter(v -> v != null && !v.isEmpty())
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        for (String value : longestFirst) {
+            scrubbed = scrubbed.replace(value, REDACTED);
+        }
+        return scrubbed;
     }
 
     public static boolean isSecret(String key) {

@@ -46,9 +46,11 @@ final class ReconcileReporter {
     private final ReconcileFailures failures;
     private final ConnectorMemories memories;
     private final DetailsReader detailsReader;
+    private final QuotedSecrets quotedSecrets;
 
     ReconcileReporter(String cluster, ConnectClusterClient worker, Clock clock, Consumer<ConnectorObservation> observations,
-                      ReconcileFailures failures, ConnectorMemories memories, DetailsReader detailsReader) {
+                      ReconcileFailures failures, ConnectorMemories memories, DetailsReader detailsReader,
+                      QuotedSecrets quotedSecrets) {
         this.cluster = cluster;
         this.worker = worker;
         this.clock = clock;
@@ -56,6 +58,7 @@ final class ReconcileReporter {
         this.failures = failures;
         this.memories = memories;
         this.detailsReader = detailsReader;
+        this.quotedSecrets = quotedSecrets;
     }
 
     /** What the reconciler carried out for a connector, which requests wait to see reported. */
@@ -167,7 +170,7 @@ final class ReconcileReporter {
                         : worker.taskConfigs(name);
             }
             observation.setTaskConfigs(taskConfigs);
-            observations.accept(observation);
+            observations.accept(QuotedSecrets.hideIn(observation, quotedSecrets.hiderFor(state)));
             memory.outcomesReported = outcomes(name, memory);
             memory.lastReported = fingerprint;
             memory.tasksReported = taskConfigs;

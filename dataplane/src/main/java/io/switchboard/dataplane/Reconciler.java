@@ -104,7 +104,7 @@ public final class Reconciler {
                       Function<String, Optional<ConnectorObservation>> lastObserved,
                       Consumer<ConnectorObservation> observations, Clock clock,
                       UnaryOperator<Map<String, String>> toWorker) {
-        this(cluster, worker, desired, lastObserved, observations, clock, toWorker, null);
+        this(cluster, worker, desired, lastObserved, observations, clock, toWorker, null, QuotedSecrets.NONE);
     }
 
     /**
@@ -112,12 +112,13 @@ public final class Reconciler {
      *                   {@link #RECHECK_AFTER_NANOS} checks each connector again before calling the
      *                   worker, so that a long pass (500 config updates on a worker that takes
      *                   seconds for each) does not carry out what was changed or deleted since it began
+     * @param quotedSecrets hides in each report what the worker quotes of the connector's secrets
      */
     public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
                       Function<String, Optional<ConnectorObservation>> lastObserved,
                       Consumer<ConnectorObservation> observations, Clock clock,
                       UnaryOperator<Map<String, String>> toWorker,
-                      Function<String, Optional<ConnectorState>> desiredNow) {
+                      Function<String, Optional<ConnectorState>> desiredNow, QuotedSecrets quotedSecrets) {
         this.cluster = cluster;
         this.worker = worker;
         this.desired = desired;
@@ -128,7 +129,8 @@ public final class Reconciler {
         this.view = new WorkerView(worker, memories);
         this.executor = new ReconcileExecutor(cluster, worker, clock, lastObserved);
         this.detailsReader = new DetailsReader(cluster, this::readDetailsAndReport, () -> busyWithin(BUSY_MS));
-        this.reporter = new ReconcileReporter(cluster, worker, clock, observations, failures, memories, detailsReader);
+        this.reporter = new ReconcileReporter(cluster, worker, clock, observations, failures, memories, detailsReader,
+                quotedSecrets);
     }
 
     private static ExecutorService threads(int count, String name) {

@@ -150,7 +150,7 @@ class OneReportPerChangeTest {
     /** A reconciler of the one connector, reading statuses from the feed; the worker runs it and the first full pass reports it. */
     private Reconciler reconcilerOfARunningConnector() {
         Reconciler reconciler = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
-                clock, java.util.function.UnaryOperator.identity(), name -> Optional.of(desired));
+                clock, java.util.function.UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
         reconciler.readStatusesFrom(feed);
         connectorWritten("RUNNING");
         taskWritten("RUNNING", null);

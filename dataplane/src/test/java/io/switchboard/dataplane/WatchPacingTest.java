@@ -153,7 +153,7 @@ class WatchPacingTest {
         return new Reconciler("default", worker, () -> List.copyOf(desired.values()),
                 name -> Optional.empty(), observation -> reported.put(observation.getConnector(), observation.getState()),
                 Clock.systemUTC(),
-                java.util.function.UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)));
+                java.util.function.UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)), QuotedSecrets.NONE);
     }
 
     /** Offers every connector as just decided and waits until the created ones are watched. */
