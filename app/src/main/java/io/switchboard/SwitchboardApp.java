@@ -3,6 +3,7 @@ package io.switchboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.auth.AccessCheck;
+import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.InternalRequests;
 import io.switchboard.auth.ReplicaKeys;
 import io.switchboard.commands.CommandGateway;
@@ -248,7 +249,10 @@ public final class SwitchboardApp implements AutoCloseable {
         CoreServices core = new CoreServices(connectorService, namedSecrets,
                 new ClusterFacts(connectClusters, connectorService, secrets.keys(), Clock.systemUTC()), connectClusters, kafkaClusterId);
         ObjectMapper json = new ObjectMapper();
-        Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json);
+        Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
+        AccessCheck access = new AccessCheck(authenticator, internalRequests, authenticator == null ? null
+                : authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC()));
+        Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
                 .withKafkaSettings(kafka.common());
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
@@ -257,7 +261,7 @@ public final class SwitchboardApp implements AutoCloseable {
         plannedClusters().forEach(connectClusters::starting);
         // An external cluster's workers have not Switchboard's config providers: no secret is sent to them.
         options.connectClusterUrls().keySet().forEach(connectClusters::cannotOpenSecrets);
-        AccessCheck access = new AccessCheck(Authentication.configured(options.security(), options.effectiveBindHost()), internalRequests);
+
         metrics = own(Stage.PROCESSOR, new Metrics(streams));
         metrics.timeDecisions(gateway);
         metrics.watch(decisions.consumer());
@@ -302,7 +306,7 @@ public final class SwitchboardApp implements AutoCloseable {
 
     /** The APIs Switchboard speaks, each under its own base paths with its own error shape, all over one core. */
     private Dialects dialects(CoreServices core, ConnectorCore connectorService, ConnectorQueries queries, Topics topics,
-                              Map<String, String> confluentScopes, String advertised, ObjectMapper json) {
+                              Map<String, String> confluentScopes, String advertised, ObjectMapper json, AccessCheck access) {
         pipelines = new Pipelines(connectorService, queries, secrets, new ConnectionCheck(), DEFAULT_CLUSTER, Clock.systemUTC(),
                 own(Stage.PROCESSOR, new SnapshotProgressFeed(bootstrapServers, kafka.common(), topics.pipelineNotifications()).start())::of,
                 topics.pipelineNotifications());
@@ -310,7 +314,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 new ConnectDialect(core, json),
                 new ConfluentDialect(core, confluentScopes),
                 new RedpandaDialect(core, advertised),
-                new ConsoleDialect(core),
+                new ConsoleDialect(core, access),
                 new PipelinesDialect(pipelines)));
     }
 

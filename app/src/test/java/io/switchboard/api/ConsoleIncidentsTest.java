@@ -114,7 +114,7 @@ class ConsoleIncidentsTest {
     }
 
     private Page open(String user, String path) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setHttpCredentials(user, TestUsers.KEY)
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setExtraHTTPHeaders(Map.of("Authorization", TestUsers.basic(user)))
                 .setViewportSize(1100, 900));
         contexts.add(context);
         Page page = context.newPage();

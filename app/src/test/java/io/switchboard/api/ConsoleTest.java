@@ -117,12 +117,61 @@ class ConsoleTest {
     }
 
     private Page open(String user, String path) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setHttpCredentials(user, TestUsers.KEY));
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+                // Sent with every request: a page asked for without credentials is sent to the sign-in form.
+                .setExtraHTTPHeaders(Map.of("Authorization", TestUsers.basic(user))));
         contexts.add(context);
         Page page = context.newPage();
         page.setDefaultTimeout(60_000);
         page.navigate(fx.app.url() + path);
         return page;
+    }
+
+    @Test
+    void aUserSignsInWithTheirKeyForASessionOnlyTheConsoleTakesAndSignsOut() {
+        BrowserContext context = browser.newContext();
+        contexts.add(context);
+        Page page = context.newPage();
+        page.setDefaultTimeout(60_000);
+        page.navigate(fx.app.url() + "/console/");
+        assertTrue(page.url().endsWith("/console/sign-in"), "a page asked for without credentials goes to the form: " + page.url());
+        page.fill("input[name=user]", "vera");
+        page.fill("input[name=key]", "not-the-key");
+        page.click("button[type=submit]");
+        assertThat(page.locator("#messages")).containsText("not valid");
+        assertTrue(context.cookies().isEmpty(), "no session for a wrong key");
+
+        page.fill("input[name=key]", TestUsers.KEY);
+        page.click("button[type=submit]");
+        page.waitForURL(fx.app.url() + "/console/");
+        com.microsoft.playwright.options.Cookie session = context.cookies().get(0);
+        assertEquals("switchboard_session", session.name);
+        assertTrue(session.httpOnly, "scripts cannot read the session");
+        assertEquals(com.microsoft.playwright.options.SameSiteAttribute.STRICT, session.sameSite);
+        // Live with the session alone: the page's event stream takes it too.
+        create("signed-in", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
+        assertThat(page.locator("tr[data-connector='signed-in']")).isVisible();
+        page.navigate(fx.app.url() + "/console/clusters/default/connectors/signed-in");
+        assertThat(page.locator("h1")).containsText("signed-in");
+
+        // Only the console takes the cookie; the JSON APIs ask for credentials. A changed cookie is nobody's.
+        Map<String, String> cookie = Map.of("Cookie", "switchboard_session=" + session.value);
+        assertEquals(401, Http.call(fx.app.url(), "GET", "/connectors", null, cookie).status());
+        assertEquals(200, Http.call(fx.app.url(), "GET", "/console/connectors", null, cookie).status());
+        String[] parts = session.value.split("\\.");
+        String otto = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("otto".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String forged : List.of(otto + session.value.substring(parts[0].length()),
+                parts[0] + "." + (Long.parseLong(parts[1]) + 1) + session.value.substring(parts[0].length() + parts[1].length() + 1))) {
+            assertEquals(401, Http.call(fx.app.url(), "GET", "/console/connectors", null,
+                    Map.of("Cookie", "switchboard_session=" + forged)).status(), forged);
+        }
+        // A sign-in another site posts (without the page's header) is refused.
+        assertEquals(400, Http.call(fx.app.url(), "POST", "/console/sign-in", "user=vera&key=" + TestUsers.KEY,
+                Map.of("Content-Type", "application/x-www-form-urlencoded")).status());
+
+        page.click("button.signout");
+        page.waitForURL(fx.app.url() + "/console/sign-in");
+        assertTrue(context.cookies().isEmpty(), "signed out");
     }
 
     @Test

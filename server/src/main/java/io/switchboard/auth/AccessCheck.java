@@ -1,6 +1,7 @@
 package io.switchboard.auth;
 
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.ProblemException;
@@ -8,7 +9,10 @@ import io.switchboard.http.RequestContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -26,22 +30,62 @@ import java.util.function.Predicate;
  * are logged without the secret, once a minute per client address, and an address
  * past {@value #MAX_FAILURES} failures a minute for one name is refused (429) for that name until the
  * minute ends. The map of attempts is bounded: past {@value #MAX_TRACKED_ADDRESSES} it starts afresh.
+ *
+ * <p>Without an Authorization header, the console's routes and the event stream take a console
+ * session cookie ({@link ConsoleSessions}); a console page a browser asks for without either is
+ * sent to the sign-in form (303) instead of being challenged for Basic credentials.
  */
 public final class AccessCheck {
     private static final Logger log = LoggerFactory.getLogger(AccessCheck.class);
     static final int MAX_FAILURES = 20;
+    /** The console's sign-in page. */
+    public static final String SIGN_IN = "/console/sign-in";
     private static final int MAX_TRACKED_ADDRESSES = 10_000;
 
     private final Authenticator authenticator;
     private final InternalRequests internal;
+    private final ConsoleSessions sessions;
     private final Map<String, long[]> failures = new ConcurrentHashMap<>();
     /** When each address last had a failed login logged: at most one line a minute per address, whatever names it tries. */
     private final Map<String, Long> logged = new ConcurrentHashMap<>();
 
     /** @param authenticator null: no credentials configured, so every request is let through (replicas' still signed) */
     public AccessCheck(Authenticator authenticator, InternalRequests internal) {
+        this(authenticator, internal, null);
+    }
+
+    /** @param sessions the console's sessions; null: the console takes headers only */
+    public AccessCheck(Authenticator authenticator, InternalRequests internal, ConsoleSessions sessions) {
         this.authenticator = authenticator;
         this.internal = internal;
+        this.sessions = sessions;
+    }
+
+    /** Whether the console can sign users in with a key, for a session cookie. */
+    public boolean signsIn() {
+        return authenticator != null && sessions != null;
+    }
+
+    /**
+     * Checks a user's key given to the console's sign-in form, counted against the same limit of
+     * failed logins as a header; answers the new session's cookie value, or empty for a wrong key.
+     */
+    public Optional<String> signIn(Context ctx, String user, String key) {
+        if (!signsIn() || user == null || key == null || user.isEmpty() || user.length() > 256 || key.length() > 1024) {
+            return Optional.empty();
+        }
+        String authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + key).getBytes(StandardCharsets.UTF_8));
+        String attempt = ctx.ip() + " " + authenticator.claimedName(authorization);
+        if (blocked(attempt)) {
+            ctx.header("Retry-After", "60");
+            throw new ProblemException(429, "Too many failed logins from this address for this name; retry in a minute");
+        }
+        Optional<Principal> principal = authenticator.authenticate(authorization);
+        if (principal.isEmpty()) {
+            failed(attempt, ctx.ip(), ctx, authorization);
+            return Optional.empty();
+        }
+        return Optional.of(sessions.issue(principal.get().name()));
     }
 
     /** The {@code beforeMatched} handler. */
@@ -77,6 +121,14 @@ public final class AccessCheck {
             throw new ProblemException(429, "Too many failed logins from this address for this name; retry in a minute");
         }
         Principal principal = authenticator.authenticate(authorization).orElse(null);
+        if (principal == null && authorization == null && sessions != null && ConsoleSessions.counts(ctx.method().name(), ctx.path())) {
+            principal = sessions.principal(ctx.cookie(ConsoleSessions.COOKIE)).orElse(null);
+            if (principal == null && isPageRequest(ctx)) {
+                // A person at a browser: the sign-in form, not the browser's own credentials dialog.
+                ctx.header("Location", SIGN_IN);
+                throw new HttpResponseException(303, "Sign in at " + SIGN_IN);
+            }
+        }
         if (principal == null) {
             if (authorization != null) {
                 failed(attempt, address, ctx, authorization);
@@ -109,6 +161,13 @@ public final class AccessCheck {
                 principal.may(Action.OPERATE, cluster, environment));
         ctx.attribute(RequestContexts.MAY_EDIT_ATTRIBUTE, (Predicate<String>) cluster ->
                 principal.may(Action.EDIT, cluster, environment));
+    }
+
+    /** A page a browser navigates to (not a fragment htmx asks for, nor the event stream). */
+    private static boolean isPageRequest(Context ctx) {
+        String accept = ctx.header("Accept");
+        return "GET".equals(ctx.method().name()) && ctx.header("HX-Request") == null && ctx.path().startsWith("/console")
+                && accept != null && accept.contains("text/html");
     }
 
     /** The template of the route the request matched, such as {@code /connectors/{connector}}. */

@@ -1,8 +1,11 @@
 package io.switchboard.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Who an Authorization header says the caller is: an API key over Basic, or an OIDC bearer token. */
 public final class Authenticator {
@@ -13,6 +16,11 @@ public final class Authenticator {
     public Authenticator(UsersFile users, OidcTokens tokens) {
         this.users = users;
         this.tokens = tokens;
+    }
+
+    /** Console sessions for the users of the users file; null when there is none (OIDC only). */
+    public ConsoleSessions sessions(Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, Clock clock) {
+        return users == null ? null : new ConsoleSessions(users, signingKey, acceptedKeys, clock);
     }
 
     /** The WWW-Authenticate value of a 401: the schemes this server takes. */

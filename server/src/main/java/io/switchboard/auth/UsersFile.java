@@ -70,6 +70,27 @@ public final class UsersFile {
         return Optional.of(principal);
     }
 
+    /**
+     * The principal of a console session signed for this name, with the grants the file gives it
+     * now, while its key is still the one the session was signed against ({@code keyStamp}).
+     */
+    Optional<Principal> sessionPrincipal(String name, String keyStamp) {
+        reloadIfChanged();
+        User user = users.get(name);
+        return user == null || !MessageDigest.isEqual(keyStamp(user).getBytes(StandardCharsets.UTF_8),
+                keyStamp.getBytes(StandardCharsets.UTF_8)) ? Optional.empty() : Optional.of(new Principal(user.name(), user.grants()));
+    }
+
+    /** What a session signs of its user's key: a new key in the file ends the user's sessions. */
+    Optional<String> keyStamp(String name) {
+        User user = users.get(name);
+        return user == null ? Optional.empty() : Optional.of(keyStamp(user));
+    }
+
+    private static String keyStamp(User user) {
+        return digest("session\u0000" + user.hash()).substring(0, 16);
+    }
+
     private void reloadIfChanged() {
         long now = System.nanoTime();
         if (now - checkedAt < 1_000_000_000L) {

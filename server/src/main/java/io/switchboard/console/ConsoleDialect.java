@@ -3,6 +3,7 @@ package io.switchboard.console;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Access;
+import io.switchboard.auth.AccessCheck;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
@@ -47,10 +48,17 @@ public final class ConsoleDialect implements Dialect {
     private final OffsetsSection offsets;
     private final CreatePage create;
     private final TimelinePage timeline;
+    private final SignInPage signIn;
     private final ConsoleErrors errors = new ConsoleErrors();
 
     public ConsoleDialect(CoreServices core) {
+        this(core, null);
+    }
+
+    /** @param access the access check, for signing in with a key; null: no credentials are configured */
+    public ConsoleDialect(CoreServices core, AccessCheck access) {
         this.core = core;
+        this.signIn = new SignInPage(access);
         this.overview = new OverviewPage(core);
         this.connector = new ConnectorPage(core);
         this.offsets = new OffsetsSection(core);
@@ -72,6 +80,9 @@ public final class ConsoleDialect implements Dialect {
     public void register(JavalinConfig config) {
         Access.TargetRule cluster = ctx -> Access.Target.cluster(ctx.pathParam("cluster"));
         config.routes.get(BASE, overview::page, Access.view(ctx -> Access.Target.ANY_GRANTED));
+        config.routes.get(AccessCheck.SIGN_IN, signIn::page, Access.open());
+        config.routes.post(AccessCheck.SIGN_IN, signIn::signIn, Access.open());
+        config.routes.post("/console/sign-out", signIn::signOut, Access.open());
         config.routes.get("/console/connectors", overview::fragment, Access.view(ctx -> Access.Target.ANY_GRANTED));
         ASSETS.forEach(asset -> config.routes.get(asset.getKey(), ctx -> asset(ctx, asset.getValue()), Access.open()));
         config.routes.get(CONNECTOR, connector::page, Access.view(cluster));

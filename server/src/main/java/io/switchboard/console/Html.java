@@ -39,7 +39,8 @@ final class Html {
                 + "<script src=\"/console/assets/htmx.min.js\"></script>"
                 + "<script src=\"/console/assets/sse.js\"></script>"
                 + "<style>" + STYLE + "</style></head>"
-                + "<body " + bodyAttributes + "><header><a href=\"/console/\">Switchboard</a></header><main>"
+                + "<body " + bodyAttributes + "><header><a href=\"/console/\">Switchboard</a>"
+                + "<button class=\"signout\" hx-post=\"/console/sign-out\" hx-swap=\"none\">Sign out</button></header><main>"
                 + "<p id=\"messages\" role=\"alert\" class=\"outcome\"></p>" + body + "</main>" + SHOW_REFUSALS + "</body></html>";
     }
 
@@ -50,7 +51,7 @@ final class Html {
 
     private static final String STYLE = """
             body{font-family:system-ui,sans-serif;margin:0;color:#1d2330}
-            header{background:#1d2330;padding:.6em 1em}header a{color:#fff;font-weight:600;text-decoration:none}
+            header{background:#1d2330;padding:.6em 1em;display:flex;justify-content:space-between}header a{color:#fff;font-weight:600;text-decoration:none}
             main{padding:1em 1.5em}table{border-collapse:collapse;width:100%}
             th,td{text-align:left;padding:.35em .6em;border-bottom:1px solid #e3e6ec;vertical-align:top}
             .state{font-weight:600}.FAILED{color:#b3261e}.RUNNING{color:#1b7f3b}.PAUSED,.STOPPED{color:#8a6d00}
