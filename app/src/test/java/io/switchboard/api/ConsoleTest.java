@@ -59,6 +59,7 @@ class ConsoleTest {
     private Playwright playwright;
     private Browser browser;
     private final List<BrowserContext> contexts = new java.util.ArrayList<>();
+    private final List<String> blocked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start() throws IOException {
@@ -114,6 +115,19 @@ class ConsoleTest {
     void closePages() {
         contexts.forEach(BrowserContext::close);
         contexts.clear();
+        assertEquals(List.of(), blocked, "the pages broke their own Content-Security-Policy");
+    }
+
+    /** Every page watched for what the browser refused under the page's Content-Security-Policy. */
+    private Page watched(BrowserContext context) {
+        Page page = context.newPage();
+        page.onConsoleMessage(message -> {
+            if (message.text().contains("Content Security Policy")) {
+                blocked.add(message.text());
+            }
+        });
+        page.setDefaultTimeout(60_000);
+        return page;
     }
 
     private Page open(String user, String path) {
@@ -121,8 +135,7 @@ class ConsoleTest {
                 // Sent with every request: a page asked for without credentials is sent to the sign-in form.
                 .setExtraHTTPHeaders(Map.of("Authorization", TestUsers.basic(user))));
         contexts.add(context);
-        Page page = context.newPage();
-        page.setDefaultTimeout(60_000);
+        Page page = watched(context);
         page.navigate(fx.app.url() + path);
         return page;
     }
@@ -131,9 +144,10 @@ class ConsoleTest {
     void aUserSignsInWithTheirKeyForASessionOnlyTheConsoleTakesAndSignsOut() {
         BrowserContext context = browser.newContext();
         contexts.add(context);
-        Page page = context.newPage();
-        page.setDefaultTimeout(60_000);
-        page.navigate(fx.app.url() + "/console/");
+        Page page = watched(context);
+        com.microsoft.playwright.Response first = page.navigate(fx.app.url() + "/console/");
+        assertTrue(first.headers().getOrDefault("content-security-policy", "").contains("script-src 'self'"), first.headers().toString());
+        assertFalse(page.content().contains("<script>"), "no inline script");
         assertTrue(page.url().endsWith("/console/sign-in"), "a page asked for without credentials goes to the form: " + page.url());
         page.fill("input[name=user]", "vera");
         page.fill("input[name=key]", "not-the-key");

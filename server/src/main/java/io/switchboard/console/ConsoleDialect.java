@@ -40,7 +40,8 @@ public final class ConsoleDialect implements Dialect {
     /** The scripts the pages load, from their WebJars, in the order they are registered. */
     private static final List<Map.Entry<String, String>> ASSETS = List.of(
             Map.entry("/console/assets/htmx.min.js", "/META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js"),
-            Map.entry("/console/assets/sse.js", "/META-INF/resources/webjars/htmx-ext-sse/2.2.2/sse.js"));
+            Map.entry("/console/assets/sse.js", "/META-INF/resources/webjars/htmx-ext-sse/2.2.2/sse.js"),
+            Map.entry("/console/assets/console.js", "/console/console.js"));
 
     private final CoreServices core;
     private final OverviewPage overview;
@@ -79,6 +80,7 @@ public final class ConsoleDialect implements Dialect {
     @Override
     public void register(JavalinConfig config) {
         Access.TargetRule cluster = ctx -> Access.Target.cluster(ctx.pathParam("cluster"));
+        config.routes.before("/console/*", ctx -> ctx.header("Content-Security-Policy", Html.CONTENT_SECURITY_POLICY));
         config.routes.get(BASE, overview::page, Access.view(ctx -> Access.Target.ANY_GRANTED));
         config.routes.get(AccessCheck.SIGN_IN, signIn::page, Access.open());
         config.routes.post(AccessCheck.SIGN_IN, signIn::signIn, Access.open());

@@ -36,18 +36,22 @@ final class Html {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + text(title) + " · Switchboard</title>"
+                // htmx adds no style of its own: the policy allows only the page's style sheet.
+                + "<meta name=\"htmx-config\" content='{\"includeIndicatorStyles\":false}'>"
                 + "<script src=\"/console/assets/htmx.min.js\"></script>"
                 + "<script src=\"/console/assets/sse.js\"></script>"
+                + "<script src=\"/console/assets/console.js\"></script>"
                 + "<style>" + STYLE + "</style></head>"
                 + "<body " + bodyAttributes + "><header><a href=\"/console/\">Switchboard</a>"
                 + "<button class=\"signout\" hx-post=\"/console/sign-out\" hx-swap=\"none\">Sign out</button></header><main>"
-                + "<p id=\"messages\" role=\"alert\" class=\"outcome\"></p>" + body + "</main>" + SHOW_REFUSALS + "</body></html>";
+                + "<p id=\"messages\" role=\"alert\" class=\"outcome\"></p>" + body + "</main></body></html>";
     }
 
-    /** An action's refusal (its problem details) shown on the page rather than dropped. */
-    private static final String SHOW_REFUSALS = "<script>document.addEventListener('htmx:responseError',function(e){"
-            + "var m=document.getElementById('messages');try{m.textContent=JSON.parse(e.detail.xhr.responseText).detail}"
-            + "catch(x){m.textContent='The request failed ('+e.detail.xhr.status+')'}});</script>";
+    /**
+     * What a console page may load and run: its own scripts (no inline script, no eval), its one
+     * style sheet by its digest, its own event stream; no frames, no other site's anything.
+     */
+    static final String CONTENT_SECURITY_POLICY;
 
     private static final String STYLE = """
             body{font-family:system-ui,sans-serif;margin:0;color:#1d2330}
@@ -62,4 +66,15 @@ final class Html {
             .incident p{margin:.25em 0}.incident.bad{border-color:#b3261e}.incident.good{border-color:#1b7f3b}
             details.trace summary{cursor:pointer;font-family:monospace;color:#b3261e}
             """;
+
+    static {
+        try {
+            String digest = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(STYLE.getBytes(StandardCharsets.UTF_8)));
+            CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'sha256-" + digest + "'; "
+                    + "connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

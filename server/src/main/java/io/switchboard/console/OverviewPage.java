@@ -35,16 +35,7 @@ final class OverviewPage {
             + "sse:ConnectorStatusChanged queue:last, sse:TargetStateChanged queue:last, sse:ConnectorConfigChanged queue:last, "
             + "sse:ReconcileFailed queue:last, sse:ReconcileRecovered queue:last";
 
-    /**
-     * The rows selected for a bulk action live in the bulk form (a JSON list of "cluster/name"), not
-     * in the table, which a live refresh replaces at any moment: each checkbox writes to it, and the
-     * table is rendered with what it holds checked.
-     */
-    private static final String KEEP_SELECTION = "<script>document.addEventListener('change',function(e){"
-            + "var box=e.target;if(box.name!=='selected')return;var field=document.getElementById('selection');"
-            + "var ids=field.value?JSON.parse(field.value):[];ids=ids.filter(function(id){return id!==box.value});"
-            + "if(box.checked)ids.push(box.value);field.value=JSON.stringify(ids)});</script>";
-
+    /** The rows selected for a bulk action are kept in the bulk form by the console's script (console.js). */
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final CoreServices core;
 
@@ -72,7 +63,7 @@ final class OverviewPage {
                 + "<button name=\"action\" value=\"resume\">resume</button><button name=\"action\" value=\"stop\">stop</button>"
                 + "<button name=\"action\" value=\"restart\">restart</button></form>"
                 + "<div id=\"table\" hx-get=\"/console/connectors\" hx-include=\"#search, #selection\" hx-trigger=\""
-                + CHANGES + "\">" + table(ctx) + "</div>" + KEEP_SELECTION;
+                + CHANGES + "\">" + table(ctx) + "</div>";
         ctx.contentType("text/html; charset=utf-8").result(Html.page("Connectors", "hx-ext=\"sse\" sse-connect=\"/events\"", body));
     }
 
