@@ -364,9 +364,11 @@ public final class Pipelines {
             }
         }
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
+        // Both configs before either target state, so that the spec the source keeps says disabled before
+        // any part stops: a pipeline being disabled reads (and records) disabling, never a part stopped first.
         return connectors.putConfig(scope, compiled.sinkName(), compiled.sink(), request)
-                .thenCompose(w -> connectors.changeTargetState(scope, compiled.sinkName(), target, request))
-                .thenCompose(v -> connectors.putConfig(scope, compiled.sourceName(), compiled.source(), request))
+                .thenCompose(w -> connectors.putConfig(scope, compiled.sourceName(), compiled.source(), request))
+                .thenCompose(v -> connectors.changeTargetState(scope, compiled.sinkName(), target, request))
                 .thenCompose(w -> connectors.changeTargetState(scope, compiled.sourceName(), target, request));
     }
 
