@@ -42,6 +42,7 @@ import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.TopicSetup;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.pipelines.ConnectionCheck;
+import io.switchboard.pipelines.PipelinePhaseWatcher;
 import io.switchboard.pipelines.PipelineScheduler;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
@@ -381,13 +382,19 @@ public final class SwitchboardApp implements AutoCloseable {
             loops.add(own(Stage.DATA_PLANE, loop).start());
             connectClusters.attached(cluster, url);
         });
-        // Scheduled pipeline runs start on the replica that holds the lease of the pipelines' cluster.
-        own(Stage.DATA_PLANE, new PipelineScheduler(pipelines,
-                () -> loops.stream().anyMatch(loop -> loop.cluster().equals(DEFAULT_CLUSTER) && loop.isLeader()), Clock.systemUTC()).start());
+        // Scheduled pipeline runs start, and pipeline phase changes are recorded, on the replica that
+        // holds the lease of the pipelines' cluster.
+        java.util.function.BooleanSupplier pipelinesLeader =
+                () -> loops.stream().anyMatch(loop -> loop.cluster().equals(DEFAULT_CLUSTER) && loop.isLeader());
+        own(Stage.DATA_PLANE, new PipelineScheduler(pipelines, pipelinesLeader, Clock.systemUTC()).start());
+        PipelinePhaseWatcher phases = own(Stage.DATA_PLANE, new PipelinePhaseWatcher(pipelines, pipelinesLeader).start());
         // Each decided change is reconciled at once by the replica that holds its cluster's lease.
         own(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
                 () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),
-                decision -> loops.forEach(loop -> loop.reactive().decided(decision))).start());
+                decision -> {
+                    loops.forEach(loop -> loop.reactive().decided(decision));
+                    phases.decided(decision);
+                }).start());
     }
 
     private String scheme() {

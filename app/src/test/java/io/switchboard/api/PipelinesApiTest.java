@@ -311,6 +311,103 @@ class PipelinesApiTest {
         }
     }
 
+    /** The phases the events stream gives for a connector, until one is {@code last}: each event's data. */
+    private static List<JsonNode> phaseEvents(HistoryAndEventsTest.SseReader events, String last) throws InterruptedException {
+        List<JsonNode> phases = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (phases.isEmpty() || !last.equals(phases.get(phases.size() - 1).path("details").path("phase").asText())) {
+            Object item = events.received.poll(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (item == null) {
+                throw new AssertionError("No phase " + last + " in the events stream; phases: " + phases);
+            }
+            if (item instanceof HistoryAndEventsTest.Sse sse && "PipelinePhaseChanged".equals(sse.event())) {
+                phases.add(sse.data());
+            }
+        }
+        return phases;
+    }
+
+    private static List<String> phaseNames(List<JsonNode> events) {
+        return events.stream().map(e -> e.path("details").path("phase").asText()).toList();
+    }
+
+    /**
+     * Each change of a pipeline's phase is a PipelinePhaseChanged event on its source connector and
+     * an entry of its history, with the principal system, from-phase and to-phase, in order: through
+     * a snapshot long enough to be seen mid-copy to realtime, then disabling and disabled.
+     */
+    @Test
+    void eachPhaseChangeIsALifecycleEventAndAHistoryEntry() throws Exception {
+        postgres.createDatabase("depot");
+        postgres.sql("postgres", "ALTER DATABASE depot OWNER TO " + REPLICATOR);
+        postgres.sql("depot", "CREATE TABLE parcels (id int PRIMARY KEY, name text NOT NULL)",
+                "INSERT INTO parcels SELECT i, 'parcel ' || i FROM generate_series(1, 150000) AS i",
+                "ALTER TABLE parcels OWNER TO " + REPLICATOR);
+        postgres.sql("lake", "CREATE SCHEMA depot");
+        String body = pipeline(Postgres.PASSWORD, Postgres.PASSWORD).replace(connection("crm", REPLICATOR, Postgres.PASSWORD),
+                connection("depot", REPLICATOR, Postgres.PASSWORD)).replace("\"mirror\"", "\"depot\"");
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", body);
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("connector").path("id").asText();
+        String source = PipelineCompiler.sourceName(id);
+        try (HistoryAndEventsTest.SseReader events = new HistoryAndEventsTest.SseReader(
+                fx.app.url() + "/events?connector=" + source + "&from=earliest", java.util.Map.of())) {
+            events.awaitStarted();
+            List<JsonNode> running = phaseEvents(events, "realtime");
+            List<String> phases = phaseNames(running);
+            assertEquals(List.of("initialize", "snapshot", "realtime"),
+                    phases.stream().filter(List.of("initialize", "snapshot", "realtime")::contains).toList(), running.toString());
+            assertTrue(List.of("initialize", "start", "snapshot", "realtime").containsAll(phases), running.toString());
+            String before = null;
+            for (JsonNode event : running) {
+                assertEquals("system", event.path("principal").asText(), event.toString());
+                assertEquals(id, event.path("details").path("pipeline").asText());
+                assertEquals(before, event.path("details").path("previous").isNull() ? null : event.path("details").path("previous").asText(),
+                        "each change from the one before: " + running);
+                before = event.path("details").path("phase").asText();
+            }
+            assertEquals(running.get(0).path("version").asLong(), running.get(running.size() - 1).path("version").asLong(),
+                    "a phase is no new version");
+
+            assertEquals(200, fx.call("PATCH", "/api/v1/connectors/" + id, "{\"disabled\": true}").status());
+            List<JsonNode> stopping = phaseEvents(events, "disabled");
+            assertEquals(List.of("disabling", "disabled"), phaseNames(stopping), stopping.toString());
+            assertEquals("realtime", stopping.get(0).path("details").path("previous").asText());
+
+            // The same changes, in the source connector's history: no config changed by them.
+            JsonNode versions = fx.call("GET", "/connectors/" + source + "/history", null).json().path("versions");
+            List<String> recorded = new java.util.ArrayList<>();
+            for (JsonNode version : versions) {
+                if ("PipelinePhaseChanged".equals(version.path("event").asText())) {
+                    recorded.add(version.path("phase").path("phase").asText());
+                    assertEquals("system", version.path("principal").asText());
+                    assertEquals(0, version.path("diff").path("changed").size() + version.path("diff").path("added").size()
+                            + version.path("diff").path("removed").size(), version.toString());
+                    assertEquals(version.path("phase").path("phase").asText(), version.path("diff").path("phase").path("new").asText());
+                    assertFalse(version.path("occurred_at").asText().isEmpty());
+                }
+            }
+            List<String> expected = new java.util.ArrayList<>(phases);
+            expected.addAll(List.of("disabling", "disabled"));
+            assertEquals(expected, recorded, versions.toString());
+            // And in the pipeline's own history, each change after the first as the state it entered, from the one before.
+            List<String> entered = new java.util.ArrayList<>();
+            fx.call("GET", "/api/v1/connector/history/" + id, null).json().forEach(item -> {
+                String state = item.path("status").path("state").fieldNames().next();
+                if (item.path("status").path("state").path(state).has("previous")) {
+                    entered.add(item.path("status").path("state").path(state).path("previous").asText() + ">" + state);
+                }
+            });
+            List<String> changes = new java.util.ArrayList<>();
+            for (int i = 1; i < expected.size(); i++) {
+                changes.add(expected.get(i - 1) + ">" + expected.get(i));
+            }
+            assertEquals(changes, entered);
+        } finally {
+            assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+        }
+    }
+
     @Test
     void schemaChangesReplicateOrStopThePipelineSayingWhichColumn() throws Exception {
         postgres.createDatabase("shop");

@@ -227,6 +227,14 @@ public final class ConnectorCore implements ConnectorService {
         return submit(scope, name, new io.switchboard.schemas.ReconcileConnector(), Operation.RECONCILE, request).thenApply(d -> null);
     }
 
+    /** A command like any other: the processor decides whether the change is news (see CommandDecider). */
+    @Override
+    public CompletableFuture<Boolean> recordPipelinePhase(Scope scope, String name, String previous, String phase, String cause,
+                                                          RequestContext request) {
+        return submit(scope, name, new io.switchboard.schemas.RecordPipelinePhase(previous, phase, cause), Operation.RECORD_PHASE, request)
+                .thenApply(d -> d.getOutcome() == io.switchboard.schemas.Outcome.UPDATED);
+    }
+
     /** Traces and states only: a timeline holds no config value, so every caller who may view the connector sees it whole. */
     @Override
     public Views.TimelineView timeline(Scope scope, String name, Long before, int limit) {

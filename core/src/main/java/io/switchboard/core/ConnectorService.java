@@ -70,6 +70,16 @@ public interface ConnectorService {
     CompletableFuture<Void> repair(Scope scope, String name, RequestContext request);
 
     /**
+     * Records that the phase of the pipeline owning the connector changed from {@code previous}
+     * (the phase recorded last, as the caller read it) to {@code phase}, with its cause for a
+     * failure: a lifecycle event and a history entry, no new version. Only the owning pipeline's
+     * request may ({@link RequestContext#forPipeline}); {@link ServiceException.Busy} when another
+     * phase was recorded meanwhile (read it again); answers true when a change was recorded.
+     */
+    CompletableFuture<Boolean> recordPipelinePhase(Scope scope, String name, String previous, String phase, String cause,
+                                                   RequestContext request);
+
+    /**
      * A page of the connector's incidents, newest first: at most {@code limit} (1 to
      * {@link Views#MAX_TIMELINE_PAGE}) entries older than the sequence {@code before} (null: the newest).
      */

@@ -16,7 +16,7 @@ public abstract sealed class ServiceException extends RuntimeException {
     /** What an operation was about when it failed, so that a dialect can word it as its API does. */
     public enum Operation {
         CREATE, PUT_CONFIG, PATCH_CONFIG, CHANGE_TARGET_STATE, DELETE, RESTART, RESTART_TASK, OFFSETS, TOPICS_RESET,
-        RECONCILE, READ, READ_STATUS, READ_TASK_STATUS, READ_HISTORY, READ_TIMELINE
+        RECONCILE, RECORD_PHASE, READ, READ_STATUS, READ_TASK_STATUS, READ_HISTORY, READ_TIMELINE
     }
 
     /** What does not exist. */

@@ -16,7 +16,9 @@ import io.switchboard.schemas.OffsetsRequest;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.PipelinePhaseChanged;
 import io.switchboard.schemas.ReconcileConnector;
+import io.switchboard.schemas.RecordPipelinePhase;
 import io.switchboard.schemas.ReconcileRequested;
 import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
@@ -74,6 +76,8 @@ public final class CommandDecider {
             return resetActiveTopics(current, command);
         } else if (action instanceof ReconcileConnector) {
             return reconcile(current, command);
+        } else if (action instanceof RecordPipelinePhase phase) {
+            return recordPhase(current, command, phase);
         }
         throw new InvalidCommandException("Unknown command action " + (action == null ? null : action.getClass().getName()));
     }
@@ -247,6 +251,35 @@ public final class CommandDecider {
         return new Decision(Outcome.UPDATED, null, null, next, true, event(command, current.getVersion(), new ReconcileRequested()));
     }
 
+    /**
+     * A pipeline's phase change, recorded on the connector of the pipeline that sent it. Accepted
+     * only from the phase recorded last, so that a change seen twice (two senders, or one sent again
+     * after a restart) is recorded once: the second finds another phase recorded and is refused as
+     * stale. Config, target state, version and deciding command stay as they are, so the data plane
+     * has nothing to do for it.
+     */
+    private static Decision recordPhase(ConnectorState current, ConnectorCommand command, RecordPipelinePhase phase) {
+        if (current == null) {
+            return notFound();
+        }
+        String pipeline = PipelineOwnership.owner(current);
+        if (pipeline == null) {
+            return refused(Outcome.REJECTED, DecisionReasons.NOT_A_PIPELINE, "connector " + command.getConnector()
+                    + " belongs to no pipeline", current);
+        }
+        String recorded = current.getPipelinePhase();
+        if (!java.util.Objects.equals(recorded, phase.getPrevious())) {
+            return refused(Outcome.CONFLICT, DecisionReasons.PHASE_CHANGED_MEANWHILE, "the phase recorded is " + recorded
+                    + ", not " + phase.getPrevious(), current);
+        }
+        if (phase.getPhase().equals(recorded)) {
+            return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
+        }
+        ConnectorState next = copyOf(current).setPipelinePhase(phase.getPhase()).build();
+        PipelinePhaseChanged changed = new PipelinePhaseChanged(pipeline, recorded, phase.getPhase(), phase.getCause());
+        return new Decision(Outcome.UPDATED, null, null, next, true, event(command, current.getVersion(), changed));
+    }
+
     private static Decision delete(ConnectorState current, ConnectorCommand command) {
         if (current == null) {
             return notFound();
@@ -283,7 +316,8 @@ public final class CommandDecider {
                 .setLastCommandId(current.getLastCommandId())
                 .setPendingRestart(current.getPendingRestart())
                 .setPendingOffsets(current.getPendingOffsets())
-                .setPendingTopicsReset(current.getPendingTopicsReset());
+                .setPendingTopicsReset(current.getPendingTopicsReset())
+                .setPipelinePhase(current.getPipelinePhase());
     }
 
     /** A refusal: its reason (see {@link DecisionReasons}) and a plain description for logs. */

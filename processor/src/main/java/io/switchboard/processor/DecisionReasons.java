@@ -28,6 +28,13 @@ public final class DecisionReasons {
      * validates the patch again against the state the decision carries and sends it again.
      */
     public static final String CHANGED_MEANWHILE = "CHANGED_MEANWHILE";
+    /**
+     * A pipeline phase change whose previous phase is not the one recorded last: another sender
+     * recorded a change first, or this one was sent again. The sender reads the phase again.
+     */
+    public static final String PHASE_CHANGED_MEANWHILE = "PHASE_CHANGED_MEANWHILE";
+    /** A pipeline phase change for a connector that no pipeline owns. */
+    public static final String NOT_A_PIPELINE = "NOT_A_PIPELINE";
     /** An Idempotency-Key used before for a different request. */
     public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
 

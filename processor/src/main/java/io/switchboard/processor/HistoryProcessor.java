@@ -6,8 +6,10 @@ import io.switchboard.schemas.ConnectorDeleted;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.HistoryEntry;
+import io.switchboard.schemas.HistoryPhase;
 import io.switchboard.schemas.HistoryRestart;
 import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.PipelinePhaseChanged;
 import io.switchboard.schemas.RestartRequested;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TargetStateChanged;
@@ -33,7 +35,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Appends each accepted change of a connector (create, config change, target state change, restart
- * request, delete) to its history in the history store, in the same task and transaction as the
+ * request, delete, and for a pipeline's source connector its pipeline's phase changes) to its history in the history store, in the same task and transaction as the
  * connectors store, so a change and its history entry are committed together. Histories outlive
  * deletes: a re-created connector's history shows the delete and then its new versions. Config
  * values are stored through the recording's mask. Like the decider, it uses no clock and no I/O
@@ -205,7 +207,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
     private static boolean recorded(Object payload) {
         return payload instanceof ConnectorCreated || payload instanceof ConnectorConfigChanged
                 || payload instanceof TargetStateChanged || payload instanceof RestartRequested
-                || payload instanceof ConnectorDeleted;
+                || payload instanceof ConnectorDeleted || payload instanceof PipelinePhaseChanged;
     }
 
     /**
@@ -254,6 +256,11 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
             entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
                     .setTargetState(currentTarget != null ? currentTarget : storedTargetState(key))
                     .setRestart(new HistoryRestart(restart.getIncludeTasks(), restart.getOnlyFailed(), restart.getTask()));
+        } else if (payload instanceof PipelinePhaseChanged phase) {
+            // Like a restart request: config and target state as they were.
+            entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
+                    .setTargetState(currentTarget != null ? currentTarget : storedTargetState(key))
+                    .setPhase(new HistoryPhase(phase.getPrevious(), phase.getPhase(), phase.getCause()));
         } else {
             entry.setRemoved(!exists ? new ArrayList<>() : new ArrayList<>(replayedConfig(key).keySet()))
                     .setTargetState(null);
@@ -348,6 +355,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
         long chars = ENTRY_OVERHEAD_CHARS + entry.getCommandId().length()
                 + (entry.getPrincipal() == null ? 0 : entry.getPrincipal().length())
                 + (entry.getRequestId() == null ? 0 : entry.getRequestId().length())
+                + (entry.getPhase() == null || entry.getPhase().getCause() == null ? 0 : entry.getPhase().getCause().length())
                 + size(entry.getValues());
         return chars + size(entry.getAdded()) + size(entry.getRemoved()) + size(entry.getChanged());
     }

@@ -315,7 +315,7 @@ final class ConnectorPage {
                     .append(text(version.get("event"))).append("</td><td>").append(diff((Map<?, ?>) version.get("diff")))
                     .append("</td><td>").append(version.get("config") == null ? ""
                             : "<a href=\"?at=" + text(version.get("sequence")) + "\">as it was</a>");
-            if (base != null && version.get("config") != null && version != newestFirst.get(0)) {
+            if (base != null && version.get("config") != null && version != newestFirst.get(0) && version.get("phase") == null) {
                 out.append(" <button class=\"restore\" hx-post=\"").append(text(base)).append("/versions/")
                         .append(text(version.get("sequence"))).append("/restore\" hx-target=\"#status\" hx-confirm=\"Restore the config of version ")
                         .append(text(version.get("version"))).append(" as a new version?\">restore</button>");
@@ -346,6 +346,10 @@ final class ConnectorPage {
         if (diff.get("target_state") instanceof Map<?, ?> target) {
             out.append("<div class=\"changed\">state: ").append(text(target.get("old"))).append(" → ").append(text(target.get("new")))
                     .append("</div>");
+        }
+        if (diff.get("phase") instanceof Map<?, ?> phase) {
+            out.append("<div class=\"changed\">pipeline phase: ").append(text(phase.get("old") == null ? "none" : phase.get("old")))
+                    .append(" → ").append(text(phase.get("new"))).append("</div>");
         }
         return out.toString();
     }

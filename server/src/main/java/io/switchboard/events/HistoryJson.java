@@ -12,7 +12,9 @@ import java.util.TreeMap;
 
 /**
  * The JSON of {@code GET /connectors/{name}/history}: every version with its full config and target
- * state and the difference from the version before. Values of secret keys are masked.
+ * state and the difference from the version before. Values of secret keys are masked. A pipeline's
+ * phase change is an entry of its source connector with the version it was seen at, an empty
+ * config diff, and {@code phase} (previous, phase, cause) also shown in the diff.
  */
 public final class HistoryJson {
     private HistoryJson() {
@@ -47,6 +49,14 @@ public final class HistoryJson {
             restart.put("task", entry.getRestart().getTask());
             json.put("restart", restart);
         }
+        if (entry.getPhase() != null) {
+            // A pipeline's phase change: config and target state are the version's, unchanged.
+            Map<String, Object> phase = new LinkedHashMap<>();
+            phase.put("previous", entry.getPhase().getPrevious());
+            phase.put("phase", entry.getPhase().getPhase());
+            phase.put("cause", entry.getPhase().getCause());
+            json.put("phase", phase);
+        }
         return json;
     }
 
@@ -72,6 +82,9 @@ public final class HistoryJson {
         diff.put("changed", changed);
         if (step.targetStateBefore() != step.targetStateAfter()) {
             diff.put("target_state", oldAndNew(name(step.targetStateBefore()), name(step.targetStateAfter())));
+        }
+        if (entry.getPhase() != null) {
+            diff.put("phase", oldAndNew(entry.getPhase().getPrevious(), entry.getPhase().getPhase()));
         }
         return diff;
     }

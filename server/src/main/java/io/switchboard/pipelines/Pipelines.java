@@ -13,7 +13,6 @@ import io.switchboard.core.ServiceException.Violation;
 import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Visibility;
 import io.switchboard.processor.ConnectorKey;
-import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.TargetState;
 
@@ -90,8 +89,13 @@ public final class Pipelines {
         }
     }
 
-    /** One change to a pipeline's connectors, oldest first. */
-    public record HistoryItem(String id, String runId, Instant at, String component, String targetState, String event) {
+    /** One change to a pipeline's connectors, or of its phase ({@code phase} not null, on component Source). */
+    public record HistoryItem(String id, String runId, Instant at, String component, String targetState, String event,
+                              PhaseChange phase) {
+    }
+
+    /** A change of a pipeline's phase as its history holds it: from (null for the first), to, and why for failed. */
+    public record PhaseChange(String previous, String phase, String cause) {
     }
 
     /** A pipeline written: whether it is new, and how it looks now. */
@@ -207,14 +211,11 @@ public final class Pipelines {
 
     public List<PipelineView> list() {
         List<PipelineView> all = new ArrayList<>();
-        for (ConnectorState state : queries.connectors(scope.cluster())) {
-            String id = state.getConfig().get(PipelineCompiler.PIPELINE_ID);
-            if (id != null && state.getName().equals(PipelineCompiler.sourceName(id))) {
-                try {
-                    all.add(get(id));
-                } catch (ServiceException.NotFound e) {
-                    // Being deleted.
-                }
+        for (String id : ids()) {
+            try {
+                all.add(get(id));
+            } catch (ServiceException.NotFound e) {
+                // Being deleted.
             }
         }
         all.sort(Comparator.comparing(p -> p.createdAt()));
@@ -241,41 +242,63 @@ public final class Pipelines {
         };
     }
 
-    /** Every change of the pipeline's two connectors, oldest first. */
+    /** Every change of the pipeline's two connectors, and each change of its phase, oldest first. */
     public List<HistoryItem> history(String id) {
         requireId(id);
-        List<HistoryItem> items = new ArrayList<>();
-        for (String component : List.of("Source", "Target")) {
-            String name = component.equals("Source") ? PipelineCompiler.sourceName(id) : PipelineCompiler.sinkName(id);
-            ConnectorHistory history;
-            try {
-                history = connectors.history(scope, name);
-            } catch (ServiceException.NotFound e) {
-                continue;
-            }
-            for (Object version : (List<?>) io.switchboard.events.HistoryJson.of(history).get("versions")) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> v = (Map<String, Object>) version;
-                @SuppressWarnings("unchecked")
-                Map<String, String> config = (Map<String, String>) v.get("config");
-                String run = config == null ? null : config.get(PipelineCompiler.PIPELINE_RUN);
-                items.add(new HistoryItem(String.valueOf(v.get("command_id")), run, Instant.parse(String.valueOf(v.get("occurred_at"))),
-                        component, String.valueOf(v.get("target_state")), String.valueOf(v.get("event"))));
-            }
-        }
+        List<HistoryItem> items = PipelineHistory.of(connectors, scope, id);
         if (items.isEmpty()) {
             throw notFound(id);
         }
-        // The sink's versions carry no run id: each takes the source's at that time (the first run's
-        // for what came before the source was written).
-        items.sort(Comparator.comparing(HistoryItem::at));
-        String run = items.stream().map(HistoryItem::runId).filter(java.util.Objects::nonNull).findFirst().orElse("");
-        List<HistoryItem> filled = new ArrayList<>();
-        for (HistoryItem item : items) {
-            run = item.runId() != null ? item.runId() : run;
-            filled.add(new HistoryItem(item.id(), run, item.at(), item.component(), item.targetState(), item.event()));
+        return items;
+    }
+
+    /**
+     * The phase recorded last for the pipeline and its status now, read without asking its
+     * databases (no phase depends on lag or target rows); empty when it does not exist or is
+     * being deleted.
+     */
+    public Optional<PhaseReading> phase(String id) {
+        Optional<PipelineSpec> spec = stored(id);
+        Optional<ConnectorState> source = state(PipelineCompiler.sourceName(id));
+        if (spec.isEmpty() || source.isEmpty()) {
+            return Optional.empty();
         }
-        return filled;
+        PipelineView view = new PipelineView(spec.get(), null, Instant.ofEpochMilli(source.get().getCreatedAt()),
+                statusOf(PipelineCompiler.sourceName(id)), statusOf(PipelineCompiler.sinkName(id)), null, null,
+                snapshotOfThisRun(id, source.get()), null);
+        return Optional.of(new PhaseReading(source.get().getPipelinePhase(), PipelineStatus.of(view)));
+    }
+
+    /** A pipeline's phase as recorded last (null: none yet) and its status as read now. */
+    public record PhaseReading(String recorded, PipelineStatus now) {
+        public boolean changed() {
+            return !now.phase().equals(recorded);
+        }
+    }
+
+    /**
+     * Records that the pipeline's phase changed from the one recorded last, as read: on its source
+     * connector, a lifecycle event and a history entry. True when recorded; false when the
+     * processor found nothing new; {@link ServiceException.Busy} when another change was recorded first.
+     */
+    public CompletableFuture<Boolean> recordPhase(String id, PhaseReading reading, RequestContext request) {
+        String cause = reading.now().cause();
+        // A cause is a line or two of plain words; the bound keeps a history entry small whatever a trace holds.
+        String bounded = cause == null || cause.length() <= 2000 ? cause : cause.substring(0, 2000) + "...";
+        return connectors.recordPipelinePhase(scope, PipelineCompiler.sourceName(id), reading.recorded(), reading.now().phase(), bounded,
+                request.forPipeline(id));
+    }
+
+    /** The ids of every pipeline, in the order their source connectors are stored. */
+    public List<String> ids() {
+        List<String> ids = new ArrayList<>();
+        for (ConnectorState state : queries.connectors(scope.cluster())) {
+            String id = state.getConfig().get(PipelineCompiler.PIPELINE_ID);
+            if (id != null && state.getName().equals(PipelineCompiler.sourceName(id))) {
+                ids.add(id);
+            }
+        }
+        return ids;
     }
 
     private CompletableFuture<Void> start(PipelineSpec spec, RequestContext request) {
@@ -306,11 +329,7 @@ public final class Pipelines {
      */
     public List<String> startDueRuns(java.time.Instant now, RequestContext request) {
         List<String> started = new ArrayList<>();
-        for (ConnectorState state : queries.connectors(scope.cluster())) {
-            String id = state.getConfig().get(PipelineCompiler.PIPELINE_ID);
-            if (id == null || !state.getName().equals(PipelineCompiler.sourceName(id))) {
-                continue;
-            }
+        for (String id : ids()) {
             Optional<PipelineSpec> spec = stored(id);
             if (spec.isEmpty() || spec.get().schedule() == null || spec.get().disabled() || !spec.get().snapshotOnly()) {
                 continue;
@@ -345,9 +364,11 @@ public final class Pipelines {
             }
         }
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
+        // Both configs before either target state, so that the spec the source keeps says disabled before
+        // any part stops: a pipeline being disabled reads (and records) disabling, never a part stopped first.
         return connectors.putConfig(scope, compiled.sinkName(), compiled.sink(), request)
-                .thenCompose(w -> connectors.changeTargetState(scope, compiled.sinkName(), target, request))
-                .thenCompose(v -> connectors.putConfig(scope, compiled.sourceName(), compiled.source(), request))
+                .thenCompose(w -> connectors.putConfig(scope, compiled.sourceName(), compiled.source(), request))
+                .thenCompose(v -> connectors.changeTargetState(scope, compiled.sinkName(), target, request))
                 .thenCompose(w -> connectors.changeTargetState(scope, compiled.sourceName(), target, request));
     }
 

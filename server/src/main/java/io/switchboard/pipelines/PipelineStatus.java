@@ -1,0 +1,151 @@
+package io.switchboard.pipelines;
+
+import io.switchboard.core.Views.StatusView;
+import io.switchboard.core.Views.TaskStatusView;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pipeline's state and status, derived from its two connectors' status and its snapshot's
+ * progress each time it is read: {"state": {KIND: {...}}, "status": {KIND: {...}}}, single-key
+ * maps as the pipeline API shows them. Its {@link #phase} is what the phase watcher records when it
+ * changes ({@link PipelinePhaseWatcher}); a pure function of the view.
+ */
+public record PipelineStatus(Map<String, Object> state, Map<String, Object> status) {
+    /** The phase of a pipeline one of whose parts failed, whatever its state. */
+    public static final String FAILED = "failed";
+
+    /**
+     * The pipeline's phase: {@value #FAILED} when a part failed, else its state's kind
+     * (initialize, snapshot, realtime, scheduled, complete, start, disabling, disabled). How far a
+     * snapshot or realtime has come, and retries, are not phases.
+     */
+    public String phase() {
+        return status.containsKey(FAILED) ? FAILED : state.keySet().iterator().next();
+    }
+
+    /** Why the pipeline failed (which part, in plain words), or null when it did not. */
+    public String cause() {
+        return status.get(FAILED) instanceof Map<?, ?> failed && failed.get("reason") != null ? failed.get("reason").toString() : null;
+    }
+
+    /**
+     * The pipeline's state and status from its connectors':
+     * <ul>
+     *   <li>disabled, and the worker shows both connectors stopped: state disabled, status complete;
+     *       disabled but not stopped yet: state disabling, status start;</li>
+     *   <li>a part that failed (the connector or a task): status failed, with which part and why in plain words;</li>
+     *   <li>the data plane retrying a part the worker refuses: status retry, with the attempt and why;</li>
+     *   <li>a part no worker runs yet, or a source that has not said yet whether it snapshots:
+     *       state initialize, status start;</li>
+     *   <li>the source running and its snapshot under way (its notifications since the run
+     *       started say so): state snapshot, with the table being copied, the rows and tables
+     *       finished, the tables in all, and the rows the table's target holds, status heartbeat;</li>
+     *   <li>both running: state realtime (named after the replication slot, with the bytes of WAL it
+     *       is behind the source when the source database says, and the seconds the target is
+     *       behind the source when the pipeline's heartbeat has reached it), status heartbeat; for a
+     *       snapshot pipeline, state scheduled (complete without a schedule);</li>
+     *   <li>otherwise (paused, restarting, on its way): state start, status start.</li>
+     * </ul>
+     */
+    public static PipelineStatus of(Pipelines.PipelineView view) {
+        StatusView source = view.source();
+        StatusView sink = view.sink();
+        if (view.spec().disabled()) {
+            // Disabled once the worker shows both stopped, not when it was asked: until then, on its way.
+            return stopped(source) && stopped(sink)
+                    ? new PipelineStatus(Map.of("disabled", Map.of()), Map.of("complete", Map.of()))
+                    : new PipelineStatus(Map.of("disabling", Map.of()), Map.of("start", Map.of()));
+        }
+        String failed = failure("source", source);
+        if (failed == null) {
+            failed = failure("sink", sink);
+        }
+        Map<String, Object> state = state(source, sink, view);
+        if (failed != null) {
+            return new PipelineStatus(state, Map.of("failed", Map.of("reason", failed)));
+        }
+        // A part with no status yet (null) is not retried: Map.entry would refuse it, hence the index.
+        List<String> names = List.of("source", "sink");
+        StatusView[] parts = {source, sink};
+        for (int i = 0; i < parts.length; i++) {
+            StatusView s = parts[i];
+            if (s != null && s.reconcile() != null) {
+                return new PipelineStatus(state, Map.of("retry", Map.of("attempt", s.reconcile().attempts(),
+                        "reason", names.get(i) + ": " + FailureReasons.of(s.reconcile().lastError()))));
+            }
+        }
+        if (state.containsKey("snapshot")) {
+            return new PipelineStatus(state, Map.of("heartbeat", Map.of()));
+        }
+        if (view.spec().snapshotOnly() && state.containsKey("realtime")) {
+            // A snapshot pipeline between (or during) its runs: the next one comes on its schedule, if it has one.
+            return new PipelineStatus(Map.of(view.spec().schedule() == null ? "complete" : "scheduled", Map.of()), Map.of("heartbeat", Map.of()));
+        }
+        return new PipelineStatus(state, Map.of(state.containsKey("realtime") ? "heartbeat" : "start", Map.of()));
+    }
+
+    private static Map<String, Object> state(StatusView source, StatusView sink, Pipelines.PipelineView view) {
+        if (source == null || sink == null || "UNASSIGNED".equals(source.state()) || "UNASSIGNED".equals(sink.state())) {
+            return Map.of("initialize", Map.of());
+        }
+        SnapshotProgress snapshot = view.snapshot();
+        if (snapshot != null && snapshot.awaited()) {
+            // The source's task has not said yet whether it snapshots: it is still starting.
+            return Map.of("initialize", Map.of("sub_state", "source starting"));
+        }
+        if (running(source) && snapshot != null && snapshot.copying()) {
+            // As the source's notifications tell it: the table being copied, and the rows of those finished.
+            Map<String, Object> copying = new LinkedHashMap<>();
+            copying.put("name", snapshot.table() == null ? "" : snapshot.table());
+            copying.put("rows_copied", snapshot.rowsCopied());
+            copying.put("tables_copied", snapshot.tablesCopied());
+            copying.put("tables", snapshot.tables());
+            if (view.targetRows() != null) {
+                // Grows as the sink writes the table: the count the target's statistics keep.
+                copying.put("target_rows", view.targetRows());
+            }
+            return Map.of("snapshot", copying);
+        }
+        if (running(source) && running(sink)) {
+            String slot = PipelineCompiler.slotName(view.spec().id());
+            Map<String, Object> realtime = new LinkedHashMap<>();
+            realtime.put("name", slot);
+            if (view.lagBytes() != null) {
+                // The slot's lag, when the source database said: WAL bytes the source connector has not confirmed yet.
+                realtime.put("lag_bytes", view.lagBytes());
+            }
+            if (view.lagMillis() != null) {
+                // End to end, from the heartbeat that last reached the target; none with an administrator's publication.
+                realtime.put("lag_seconds", view.lagMillis() / 1000.0);
+            }
+            return Map.of("realtime", realtime);
+        }
+        return Map.of("start", Map.of());
+    }
+
+    private static boolean stopped(StatusView s) {
+        return s != null && "STOPPED".equals(s.state());
+    }
+
+    private static boolean running(StatusView s) {
+        return "RUNNING".equals(s.state()) && !s.tasks().isEmpty() && s.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
+    }
+
+    private static String failure(String part, StatusView s) {
+        if (s == null) {
+            return null;
+        }
+        if ("FAILED".equals(s.state())) {
+            return part + ": " + FailureReasons.of(s.trace());
+        }
+        for (TaskStatusView task : s.tasks()) {
+            if ("FAILED".equals(task.state())) {
+                return part + ": " + FailureReasons.of(task.trace());
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,59 @@
+package io.switchboard.pipelines;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.core.Views.StatusView;
+import io.switchboard.core.Views.TaskStatusView;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A pipeline's phase, as the phase watcher records it, from the status its connectors and snapshot give. */
+class PipelineStatusTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static PipelineSpec spec(boolean disabled) throws Exception {
+        String connection = "{\"host\": \"db\", \"port\": 5432, \"user\": \"u\", \"password\": \"p\", \"database\": \"%s\"}";
+        return PipelineSpec.parse("p1", JSON.readTree("{\"disabled\": " + disabled + ", \"source\": {\"postgres\": {\"connection\": "
+                + connection.formatted("crm") + ", \"replication_type\": {\"logical_replication\": {}}}}, \"sink\": {\"postgres\": "
+                + "{\"connection\": " + connection.formatted("lake") + "}}}"), null);
+    }
+
+    private static StatusView status(String state, String taskState, String trace) {
+        return new StatusView("c", state, "w", null, null, List.of(new TaskStatusView(0, taskState, "w", trace, null)),
+                "source", null, null, null, Instant.EPOCH);
+    }
+
+    private static PipelineStatus of(PipelineSpec spec, StatusView source, StatusView sink, SnapshotProgress snapshot) {
+        return PipelineStatus.of(new Pipelines.PipelineView(spec, "run", Instant.EPOCH, source, sink, null, null, snapshot, null));
+    }
+
+    @Test
+    void thePhaseIsTheStateOrFailedWithItsCause() throws Exception {
+        PipelineSpec enabled = spec(false);
+        StatusView running = status("RUNNING", "RUNNING", null);
+        assertEquals("initialize", of(enabled, null, running, null).phase());
+        assertEquals("initialize", of(enabled, running, running, SnapshotProgress.awaited(0)).phase());
+        SnapshotProgress copying = SnapshotProgress.after(null, JSON.readTree("{\"id\": \"n\", \"aggregate_type\": \"Initial Snapshot\","
+                + " \"type\": \"STARTED\", \"additional_data\": {}, \"timestamp\": 1}"));
+        assertEquals("snapshot", of(enabled, running, running, copying).phase());
+        assertEquals("realtime", of(enabled, running, running, null).phase());
+        assertNull(of(enabled, running, running, null).cause());
+        assertEquals("start", of(enabled, status("PAUSED", "PAUSED", null), running, null).phase());
+
+        PipelineStatus failed = of(enabled, running, status("RUNNING", "FAILED", "org.postgresql.util.PSQLException: boom"), null);
+        assertEquals(PipelineStatus.FAILED, failed.phase());
+        assertTrue(failed.cause().startsWith("sink: "), failed.cause());
+
+        PipelineSpec disabled = spec(true);
+        assertEquals("disabling", of(disabled, running, status("STOPPED", "RUNNING", null), null).phase());
+        StatusView stopped = new StatusView("c", "STOPPED", "w", null, null, List.of(), "source", null, null, null, Instant.EPOCH);
+        assertEquals("disabled", of(disabled, stopped, stopped, null).phase());
+        assertFalse(of(disabled, stopped, stopped, null).status().containsKey(PipelineStatus.FAILED));
+    }
+}
