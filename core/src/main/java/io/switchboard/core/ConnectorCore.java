@@ -327,7 +327,7 @@ public final class ConnectorCore implements ConnectorService {
     public TaskStatusView taskStatus(Scope scope, String name, int task) {
         return queries.connector(key(scope, name))
                 .flatMap(state -> queries.status(key(scope, name)))
-                .flatMap(observed -> observed.getTasks().stream().filter(t -> t.getId() == task).findFirst())
+                .flatMap(observed -> ObservedTasks.shown(observed).stream().filter(t -> t.getId() == task).findFirst())
                 .map(t -> new TaskStatusView(t.getId(), t.getState(), t.getWorkerId(), t.getTrace(), t.getVersion()))
                 .orElseThrow(() -> ServiceException.NotFound.task(name, task, Operation.READ_TASK_STATUS));
     }
@@ -433,7 +433,7 @@ public final class ConnectorCore implements ConnectorService {
                     state.getTargetState(), null, null, null);
         }
         ConnectorObservation observed = observation.get();
-        List<TaskStatusView> tasks = observed.getTasks().stream()
+        List<TaskStatusView> tasks = ObservedTasks.shown(observed).stream()
                 .map(t -> new TaskStatusView(t.getId(), t.getState(), t.getWorkerId(), t.getTrace(), t.getVersion()))
                 .toList();
         AutoRestartView autoRestart = AutoRestart.enabled(state.getConfig())
