@@ -57,6 +57,11 @@ public final class Switchboard {
             System.err.println("switchboard: " + e.getMessage());
             System.exit(1);
             return;
+        } catch (RuntimeException e) {
+            // What stopped the start, in one line an operator can act on; the parts started were stopped.
+            System.err.println("switchboard: could not start: " + StartFailure.describe(e, options.dataDir()));
+            System.exit(1);
+            return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "switchboard-shutdown"));
         System.out.println("Switchboard is up.");

@@ -44,10 +44,12 @@ import java.util.TreeMap;
  */
 public final class FaultRun {
     static final List<String> ALL_FAULTS = List.of("kill-replica", "freeze-replica", "restart-broker", "kill-worker", "cut-worker",
-            "cut-broker", "skew-clock");
+            "cut-broker", "skew-clock", "fill-disk");
     /** How far a skewed replica's wall clock is ahead of the others', and for how long. */
     static final String CLOCK_SKEW = "+300s";
     static final long SKEW_MILLIS = 30_000;
+    /** How long a replica's data disk stays full: long enough for its state stores to have to write. */
+    static final long FILL_DISK_MILLIS = 30_000;
     /** How long a replica is cut from the broker: past its Streams session, so its partitions move. */
     static final long CUT_BROKER_MILLIS = 50_000;
     /** Longer than a Streams member's session timeout (45 s), so that the group moves its partitions. */
@@ -68,6 +70,7 @@ public final class FaultRun {
     /** Each replica's own way to the broker (a listener of its own behind a proxy), by replica. */
     private final List<TcpProxy> brokerLinks = new ArrayList<>();
     private final List<JavaProcess> replicas = new ArrayList<>();
+    private DiskFull diskFull;
     private final List<String> replicaUrls = new ArrayList<>();
 
     private FaultRun(Map<String, String> options) throws Exception {
@@ -189,6 +192,8 @@ public final class FaultRun {
                         CUT_BROKER_MILLIS, brokerLinks.get(r)::heal);
                 case "skew-clock" -> new Fault(kind, replica.name() + " clock " + CLOCK_SKEW, () -> restartReplica(r, CLOCK_SKEW),
                         SKEW_MILLIS, () -> restartReplica(r, null));
+                case "fill-disk" -> new Fault(kind, replica.name() + " data disk", () -> fillDisk(r),
+                        FILL_DISK_MILLIS, () -> freeDisk(r));
                 default -> throw new IllegalArgumentException("Unknown fault " + kind + "; known: " + ALL_FAULTS);
             });
         }
@@ -197,6 +202,7 @@ public final class FaultRun {
 
     private void startParts() throws Exception {
         Path logs = work.resolve("logs");
+        diskFull = DiskFull.build(work);
         int brokerPort = JavaProcess.freePort();
         List<String> brokerArgs = new ArrayList<>(List.of(work.resolve("broker").toString(), String.valueOf(brokerPort)));
         for (int i = 1; i <= 3; i++) {
@@ -226,15 +232,42 @@ public final class FaultRun {
             JavaProcess replica = new JavaProcess("replica-" + i, List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                     "-Xlog:gc:file=" + logs.resolve("replica-" + i + "-gc.log") + ":uptime"),
                     "io.switchboard.Switchboard", List.of("--port", String.valueOf(port), "--bind-host", "127.0.0.1",
-                    "--advertised-url", url, "--data-dir", work.resolve("replica-" + i).toString(),
+                    "--advertised-url", url, "--data-dir", dataDir(i - 1).toString(),
                     "--secrets-key-file", keyring.toString(), "--users-file", users.toString(),
                     "--bootstrap-servers", "127.0.0.1:" + brokerLinks.get(i - 1).port(), "--schema-registry-url", registry.url(),
                     "--embedded-worker", "false", "--command-timeout-ms", "15000",
                     "--connect-cluster", "default=http://127.0.0.1:" + proxy.port() + ";status-topic=fault-connect-status"), logs);
-            replicas.add(replica.start());
+            replicas.add(replica.withEnvironment(diskFull.environment(dataDir(i - 1))).start());
             replicaUrls.add(url);
             awaitHealthy(i - 1, Duration.ofSeconds(180));
         }
+    }
+
+    /**
+     * Fills a replica's data disk, and restarts it (SIGKILL, then started again) on the full disk: a
+     * running replica writes its disk rarely (its stores flush when they checkpoint), while one that
+     * starts must write every store it restores.
+     */
+    private void fillDisk(int index) throws Exception {
+        diskFull.fill(dataDir(index));
+        JavaProcess replica = replicas.get(index);
+        replica.kill();
+        replica.start();
+    }
+
+    /** Frees the disk; the replica is to recover by itself, and is started again only if it has exited. */
+    private void freeDisk(int index) throws Exception {
+        diskFull.free(dataDir(index));
+        JavaProcess replica = replicas.get(index);
+        if (!replica.isAlive()) {
+            System.out.println("[faults] " + replica.name() + " exited on the full disk; started again");
+            replica.start();
+        }
+        awaitHealthy(index, Duration.ofSeconds(180));
+    }
+
+    private Path dataDir(int index) {
+        return work.resolve("replica-" + (index + 1));
     }
 
     private void restartReplica(int index) throws Exception {

@@ -32,6 +32,8 @@ final class JavaProcess {
     private final Path log;
     private volatile Process process;
     private volatile boolean frozen;
+    /** Given to every start: a library preloaded into the process, say. */
+    private volatile Map<String, String> environment = Map.of();
 
     JavaProcess(String name, List<String> jvmOptions, String mainClass, List<String> args, Path logDir) {
         this.name = name;
@@ -60,6 +62,12 @@ final class JavaProcess {
         return start(Map.of());
     }
 
+    /** Every start from now on runs with this environment too. */
+    JavaProcess withEnvironment(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        return this;
+    }
+
     /**
      * Started with its wall clock {@code offset} away from the machine's ("+300s", "-2m"), through
      * libfaketime (Debian's {@code faketime}); monotonic clocks are left alone, as a skewed host's
@@ -80,7 +88,10 @@ final class JavaProcess {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
-            builder.environment().putAll(environment);
+            builder.environment().putAll(this.environment);
+            environment.forEach((key, value) -> builder.environment().merge(key, value,
+                    // Preloaded libraries add up: a skewed clock on a replica whose disk can fill.
+                    (mine, given) -> key.equals("LD_PRELOAD") ? mine + ":" + given : given));
             process = builder.start();
             LIVE.add(process);
             frozen = false;
