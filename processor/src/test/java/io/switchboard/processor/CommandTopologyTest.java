@@ -16,12 +16,6 @@ import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TargetStateChanged;
-import io.switchboard.schemas.wire.AvroSerde;
-import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -34,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -48,6 +41,7 @@ class CommandTopologyTest {
     private static final Map<String, String> CONFIG = Map.of(
             "connector.class", "FileStreamSource", "file", "/tmp/in.txt", "topic", "lines", "name", "orders");
 
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ConnectorCommand> commands;
     private TestInputTopic<String, byte[]> rawCommands;
@@ -60,25 +54,15 @@ class CommandTopologyTest {
 
     @BeforeEach
     void setUp() {
-        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-        TopologySerdes serdes = new TopologySerdes(
-                new AvroSerde<>(registry, ConnectorCommand.class, false),
-                new AvroSerde<>(registry, ConnectorState.class, false),
-                new AvroSerde<>(registry, CommandDecision.class, false),
-                new AvroSerde<>(registry, LifecycleEvent.class, false),
-                new AvroSerde<>(registry, ConnectorObservation.class, false));
-        Properties props = new Properties();
-        props.putAll(StreamsSettings.of(TOPICS, "unused:9092", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
-                "switchboard-ttd-" + System.nanoTime()), "localhost:8083", 0));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, serdes), props);
-        commands = driver.createInputTopic(TOPICS.commands(), new StringSerializer(), serdes.commands().serializer());
-        rawCommands = driver.createInputTopic(TOPICS.commands(), new StringSerializer(), new ByteArraySerializer());
-        decisions = driver.createOutputTopic(TOPICS.decisions(), new StringDeserializer(), serdes.decisions().deserializer());
-        lifecycle = driver.createOutputTopic(TOPICS.lifecycle(), new StringDeserializer(), serdes.events().deserializer());
+        fixture = TopologyFixture.withoutHistory();
+        driver = fixture.driver;
+        commands = fixture.commands();
+        rawCommands = fixture.rawCommands();
+        decisions = fixture.decisions();
+        lifecycle = fixture.lifecycle();
         store = driver.getKeyValueStore(StoreNames.CONNECTORS);
         statuses = driver.getKeyValueStore(StoreNames.STATUSES);
-        observations = driver.createInputTopic(TOPICS.observations(), new StringSerializer(), serdes.observations().serializer());
+        observations = fixture.observations();
     }
 
     @AfterEach

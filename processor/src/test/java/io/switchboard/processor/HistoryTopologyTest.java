@@ -4,8 +4,6 @@ import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
-import io.switchboard.schemas.ConnectorObservation;
-import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.DeleteConnector;
 import io.switchboard.schemas.HistoryEntry;
@@ -16,10 +14,7 @@ import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.wire.AvroSerde;
-import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -30,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,6 +41,7 @@ class HistoryTopologyTest {
             "connector.class", "FileStreamSource", "file", "/tmp/in.txt", "topic", "lines", "name", "orders",
             "db.password", "hunter2");
 
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ConnectorCommand> commands;
     private TestOutputTopic<String, CommandDecision> decisions;
@@ -54,31 +49,16 @@ class HistoryTopologyTest {
     private KeyValueStore<String, ConnectorHistory> history;
     private int sequence;
 
-    private AvroSerde<ConnectorHistory> historySerde;
-
     private AvroSerde<ConnectorHistory> serdes() {
-        return historySerde;
+        return fixture.historySerde;
     }
 
     private void start(int maxEntries) {
-        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-        historySerde = new AvroSerde<>(registry, ConnectorHistory.class, false);
-        TopologySerdes serdes = new TopologySerdes(
-                new AvroSerde<>(registry, ConnectorCommand.class, false),
-                new AvroSerde<>(registry, ConnectorState.class, false),
-                new AvroSerde<>(registry, CommandDecision.class, false),
-                new AvroSerde<>(registry, LifecycleEvent.class, false),
-                new AvroSerde<>(registry, ConnectorObservation.class, false));
-        HistoryRecording recording = new HistoryRecording(historySerde,
-                (key, value) -> key.contains("password") ? MASK : value, maxEntries);
-        Properties props = new Properties();
-        props.putAll(StreamsSettings.of(TOPICS, "unused:9092", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
-                "switchboard-ttd-" + System.nanoTime()), "localhost:8083", 0));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, serdes, DecisionObserver.NONE, recording), props);
-        commands = driver.createInputTopic(TOPICS.commands(), new StringSerializer(), serdes.commands().serializer());
-        decisions = driver.createOutputTopic(TOPICS.decisions(), new StringDeserializer(), serdes.decisions().deserializer());
-        lifecycle = driver.createOutputTopic(TOPICS.lifecycle(), new StringDeserializer(), serdes.events().deserializer());
+        fixture = TopologyFixture.withHistory((key, value) -> key.contains("password") ? MASK : value, maxEntries);
+        driver = fixture.driver;
+        commands = fixture.commands();
+        decisions = fixture.decisions();
+        lifecycle = fixture.lifecycle();
         history = driver.getKeyValueStore(StoreNames.HISTORY);
     }
 

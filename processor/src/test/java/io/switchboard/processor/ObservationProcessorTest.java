@@ -2,18 +2,12 @@ package io.switchboard.processor;
 
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
-import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorStatusChanged;
-import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TaskObservation;
-import io.switchboard.schemas.wire.AvroSerde;
-import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -24,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +30,7 @@ class ObservationProcessorTest {
     private static final Topics TOPICS = Topics.DEFAULT;
     private static final String CHANGELOG = TOPICS.applicationId() + "-" + StoreNames.STATUSES + "-changelog";
 
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ConnectorObservation> observations;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
@@ -44,26 +38,16 @@ class ObservationProcessorTest {
 
     @BeforeEach
     void setUp() {
-        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-        TopologySerdes serdes = new TopologySerdes(
-                new AvroSerde<>(registry, ConnectorCommand.class, false),
-                new AvroSerde<>(registry, ConnectorState.class, false),
-                new AvroSerde<>(registry, CommandDecision.class, false),
-                new AvroSerde<>(registry, LifecycleEvent.class, false),
-                new AvroSerde<>(registry, ConnectorObservation.class, false));
-        Properties props = new Properties();
-        props.putAll(StreamsSettings.of(TOPICS, "unused:9092", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
-                "switchboard-ttd-" + System.nanoTime()), "localhost:8083", 0));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, serdes), props);
-        observations = driver.createInputTopic(TOPICS.observations(), new StringSerializer(), serdes.observations().serializer());
-        lifecycle = driver.createOutputTopic(TOPICS.lifecycle(), new StringDeserializer(), serdes.events().deserializer());
+        fixture = TopologyFixture.withoutHistory();
+        driver = fixture.driver;
+        observations = fixture.observations();
+        lifecycle = fixture.lifecycle();
         statuses = driver.getKeyValueStore(StoreNames.STATUSES);
         ConnectorCommand create = ConnectorCommand.newBuilder().setCommandId("cmd-1").setCluster("default").setConnector("orders")
                 .setRequestId("req-1").setPrincipal("alice").setIssuedAt(1_000L)
                 .setAction(new CreateConnector(Map.of("connector.class", "FileStreamSource", "topic", "lines"), TargetState.RUNNING, null))
                 .build();
-        driver.createInputTopic(TOPICS.commands(), new StringSerializer(), serdes.commands().serializer())
+        fixture.commands()
                 .pipeInput("default/orders", create);
         lifecycle.readValuesToList();
     }

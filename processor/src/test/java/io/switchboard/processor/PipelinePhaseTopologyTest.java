@@ -4,7 +4,6 @@ import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
-import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.HistoryEntry;
@@ -13,11 +12,6 @@ import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PipelinePhaseChanged;
 import io.switchboard.schemas.RecordPipelinePhase;
 import io.switchboard.schemas.TargetState;
-import io.switchboard.schemas.wire.AvroSerde;
-import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -28,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -46,6 +39,7 @@ class PipelinePhaseTopologyTest {
     private static final String KEY = "default/" + SOURCE;
     private static final Map<String, String> OWNED = Map.of("connector.class", "PostgresSource", PipelineOwnership.PIPELINE_ID, "p1");
 
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ConnectorCommand> commands;
     private TestOutputTopic<String, CommandDecision> decisions;
@@ -56,22 +50,11 @@ class PipelinePhaseTopologyTest {
 
     @BeforeEach
     void setUp() {
-        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-        TopologySerdes serdes = new TopologySerdes(
-                new AvroSerde<>(registry, ConnectorCommand.class, false),
-                new AvroSerde<>(registry, ConnectorState.class, false),
-                new AvroSerde<>(registry, CommandDecision.class, false),
-                new AvroSerde<>(registry, LifecycleEvent.class, false),
-                new AvroSerde<>(registry, ConnectorObservation.class, false));
-        HistoryRecording recording = new HistoryRecording(new AvroSerde<>(registry, ConnectorHistory.class, false), (k, v) -> v);
-        Properties props = new Properties();
-        props.putAll(StreamsSettings.of(TOPICS, "unused:9092", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
-                "switchboard-ttd-" + System.nanoTime()), "localhost:8083", 0));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, serdes, DecisionObserver.NONE, recording), props);
-        commands = driver.createInputTopic(TOPICS.commands(), new StringSerializer(), serdes.commands().serializer());
-        decisions = driver.createOutputTopic(TOPICS.decisions(), new StringDeserializer(), serdes.decisions().deserializer());
-        lifecycle = driver.createOutputTopic(TOPICS.lifecycle(), new StringDeserializer(), serdes.events().deserializer());
+        fixture = TopologyFixture.withHistory();
+        driver = fixture.driver;
+        commands = fixture.commands();
+        decisions = fixture.decisions();
+        lifecycle = fixture.lifecycle();
         store = driver.getKeyValueStore(StoreNames.CONNECTORS);
         history = driver.getKeyValueStore(StoreNames.HISTORY);
     }

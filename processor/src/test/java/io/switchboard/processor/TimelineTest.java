@@ -2,9 +2,7 @@ package io.switchboard.processor;
 
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
-import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
-import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.DeleteConnector;
@@ -16,11 +14,6 @@ import io.switchboard.schemas.ReconcileRequested;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TaskObservation;
 import io.switchboard.schemas.TimelineEntry;
-import io.switchboard.schemas.wire.AvroSerde;
-import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -32,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -47,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TimelineTest {
     private static final Topics TOPICS = Topics.DEFAULT;
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ConnectorCommand> commands;
     private TestInputTopic<String, ConnectorObservation> observations;
@@ -57,24 +50,12 @@ class TimelineTest {
 
     @BeforeEach
     void setUp() {
-        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-        TopologySerdes serdes = new TopologySerdes(
-                new AvroSerde<>(registry, ConnectorCommand.class, false),
-                new AvroSerde<>(registry, ConnectorState.class, false),
-                new AvroSerde<>(registry, CommandDecision.class, false),
-                new AvroSerde<>(registry, LifecycleEvent.class, false),
-                new AvroSerde<>(registry, ConnectorObservation.class, false));
-        HistoryRecording recording = new HistoryRecording(new AvroSerde<>(registry, ConnectorHistory.class, false), (k, v) -> v)
-                .withTimelines(new AvroSerde<>(registry, ConnectorTimeline.class, false));
-        Properties props = new Properties();
-        props.putAll(StreamsSettings.of(TOPICS, "unused:9092", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
-                "switchboard-ttd-" + System.nanoTime()), "localhost:8083", 0));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, serdes, DecisionObserver.NONE, recording), props);
-        commands = driver.createInputTopic(TOPICS.commands(), new StringSerializer(), serdes.commands().serializer());
-        observations = driver.createInputTopic(TOPICS.observations(), new StringSerializer(), serdes.observations().serializer());
-        decisions = driver.createOutputTopic(TOPICS.decisions(), new StringDeserializer(), serdes.decisions().deserializer());
-        lifecycle = driver.createOutputTopic(TOPICS.lifecycle(), new StringDeserializer(), serdes.events().deserializer());
+        fixture = TopologyFixture.withHistoryAndTimelines();
+        driver = fixture.driver;
+        commands = fixture.commands();
+        observations = fixture.observations();
+        decisions = fixture.decisions();
+        lifecycle = fixture.lifecycle();
         timelines = driver.getKeyValueStore(StoreNames.TIMELINE);
     }
 
