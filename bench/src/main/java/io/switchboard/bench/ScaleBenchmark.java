@@ -108,7 +108,7 @@ public final class ScaleBenchmark {
         return String.format("c-%07d", i);
     }
 
-    private static void produceCreates(String bootstrap, String registryUrl, int connectors) throws Exception {
+    static void produceCreates(String bootstrap, String registryUrl, int connectors) throws Exception {
         Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
         try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(settings, new StringSerializer(),
@@ -129,7 +129,7 @@ public final class ScaleBenchmark {
         }
     }
 
-    private static void awaitDecisions(Admin admin, int connectors, int timeoutSeconds) throws Exception {
+    static void awaitDecisions(Admin admin, int connectors, int timeoutSeconds) throws Exception {
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
@@ -152,7 +152,7 @@ public final class ScaleBenchmark {
     }
 
     /** One replica process and the reads the benchmark makes of it. */
-    private record Replica(ChildProcess process, String url) {
+    record Replica(ChildProcess process, String url) {
         static Replica start(String name, Path dataDir, String bootstrap, int registryPort, boolean servesRegistry,
                              List<String> jvmOpts, Path logs) throws Exception {
             int port = freePort();
