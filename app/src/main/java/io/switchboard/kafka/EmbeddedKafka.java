@@ -41,7 +41,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     public EmbeddedKafka(Path dataDir, int port) {
         this.dataDir = dataDir;
         this.port = port == 0 ? freePort() : port;
-        this.controllerPort = freePort();
+        // Each free port is closed when picked: the OS can hand the same one out twice in a row.
+        int controller = freePort();
+        while (controller == this.port) {
+            controller = freePort();
+        }
+        this.controllerPort = controller;
     }
 
     /**

@@ -58,6 +58,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * viewer gets no button and a forged repair is refused. With {@code -Dswitchboard.writeScreenshots=true}
  * it writes the timeline's screenshot to docs/images for docs/console.md.
  */
+@org.junit.jupiter.api.extension.ExtendWith(OneBrowserAtATime.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleIncidentsTest {
     private static final String CHROMIUM = System.getProperty("switchboard.chromium", "/usr/bin/chromium");

@@ -52,6 +52,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * show; a viewer gets no actions, and actions another site could forge are refused. It runs
  * wherever Chromium is installed, and always in CI.
  */
+@org.junit.jupiter.api.extension.ExtendWith(OneBrowserAtATime.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleTest {
     private static final String CHROMIUM = System.getProperty("switchboard.chromium", "/usr/bin/chromium");

@@ -9,6 +9,7 @@ import io.switchboard.testing.Postgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * created through Kafka Connect's API, rows snapshotted, then inserts, updates and deletes
  * replicated; stopped and resumed with no row lost or doubled; deleted, and its slot dropped.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresReplicationTest {
     private Postgres postgres;

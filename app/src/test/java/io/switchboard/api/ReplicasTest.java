@@ -107,6 +107,9 @@ class ReplicasTest {
                         "connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/ahead.txt", "topic", "ahead")),
                         io.switchboard.schemas.TargetState.RUNNING, null))
                 .build();
+        // From a settled group: pausing the processors while tasks a previous resume handed back are
+        // still moving can stop a stream thread (Kafka Streams' state updater, KAFKA-20731).
+        awaitStandbysCurrent();
         replicas.forEach(replica -> replica.streams().pause());
         List<java.util.concurrent.CompletableFuture<Answer>> reads = new ArrayList<>();
         try (org.apache.kafka.clients.producer.KafkaProducer<String, io.switchboard.schemas.ConnectorCommand> producer =

@@ -281,8 +281,8 @@ final class Report {
             return;
         }
         md.append("\n## Settling before each timed round\n\nBefore each timed round the benchmark waits until the target's processes and ")
-                .append("the broker together have used at most ").append(CompareBenchmark.QUIET_CPU_PER_SECOND)
-                .append(" CPU-seconds a second for ").append(CompareBenchmark.QUIET_SECONDS)
+                .append("the broker together have used at most ").append(ProcessReadings.QUIET_CPU_PER_SECOND)
+                .append(" CPU-seconds a second for ").append(ProcessReadings.QUIET_SECONDS)
                 .append(" seconds in a row (or gives up waiting), so that what one round leaves behind is not counted in the next. ")
                 .append("Seconds waited (an asterisk: still busy when it gave up):\n\n| before |");
         StringBuilder r2 = new StringBuilder("|---|");
