@@ -96,7 +96,7 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
             // The source's task has not said yet whether it snapshots: it is still starting.
             return Map.of("initialize", Map.of("sub_state", "source starting"));
         }
-        if (running(source) && snapshot != null && snapshot.copying()) {
+        if (runningOrStarting(source) && snapshot != null && snapshot.copying()) {
             // As the source's notifications tell it: the table being copied, and the rows of those finished.
             Map<String, Object> copying = new LinkedHashMap<>();
             copying.put("name", snapshot.table() == null ? "" : snapshot.table());
@@ -123,7 +123,16 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
             }
             return Map.of("realtime", realtime);
         }
+        if (runningOrStarting(source) && runningOrStarting(sink)) {
+            // A part runs but its tasks are not reported yet (their configs come a pass later): still starting.
+            return Map.of("initialize", Map.of("sub_state", running(source) ? "sink starting" : "source starting"));
+        }
         return Map.of("start", Map.of());
+    }
+
+    /** Running with every task it has reported running, or with none reported yet. */
+    private static boolean runningOrStarting(StatusView s) {
+        return "RUNNING".equals(s.state()) && s.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
     }
 
     private static boolean stopped(StatusView s) {

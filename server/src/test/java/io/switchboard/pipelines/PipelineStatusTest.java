@@ -56,4 +56,18 @@ class PipelineStatusTest {
         assertEquals("disabled", of(disabled, stopped, stopped, null).phase());
         assertFalse(of(disabled, stopped, stopped, null).status().containsKey(PipelineStatus.FAILED));
     }
+
+    @Test
+    void aPartRunningWhoseTasksAreNotReportedYetIsStillStartingNotStarted() throws Exception {
+        PipelineSpec enabled = spec(false);
+        StatusView running = status("RUNNING", "RUNNING", null);
+        StatusView noTasksYet = new StatusView("c", "RUNNING", "w", null, null, List.of(), "source", null, null, null, Instant.EPOCH);
+        PipelineStatus starting = of(enabled, noTasksYet, running, null);
+        assertEquals("initialize", starting.phase());
+        assertEquals(java.util.Map.of("sub_state", "source starting"), starting.state().get("initialize"));
+        assertEquals(java.util.Map.of("sub_state", "sink starting"), of(enabled, running, noTasksYet, null).state().get("initialize"));
+        SnapshotProgress copying = SnapshotProgress.after(null, JSON.readTree("{\"id\": \"n\", \"aggregate_type\": \"Initial Snapshot\","
+                + " \"type\": \"STARTED\", \"additional_data\": {}, \"timestamp\": 1}"));
+        assertEquals("snapshot", of(enabled, noTasksYet, noTasksYet, copying).phase(), "the source's notifications say it copies");
+    }
 }
