@@ -150,6 +150,12 @@ final class ReconcileReporter {
             taskConfigs = worker.taskConfigs(name);
             memory.staleTasks = taskConfigs.equals(stale.before()) ? stale.readAt(now) : null;
         }
+        if (taskConfigs == null && fullPass && status != null
+                && (memory.tasksReported == null || memory.tasksReported.size() != tasks.size())) {
+            // The configs reported lag the status (left for later while the worker was busy creating):
+            // read them now, or the views would show tasks whose configs they do not have, or none.
+            taskConfigs = worker.taskConfigs(name);
+        }
         boolean tasksChanged = taskConfigs != null && !taskConfigs.equals(memory.tasksReported);
         if (tasksChanged || !fingerprint.equals(memory.lastReported) || !observation.getRepairs().isEmpty()) {
             // Otherwise task configs change only when the tasks do: they are read when the status
