@@ -1,7 +1,6 @@
 package io.switchboard.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.function.BooleanSupplier;
 import io.switchboard.auth.Access;
@@ -19,7 +18,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,7 +51,7 @@ class LateAnswersTest {
         appender.start();
         LoggerContext.getContext(false).getConfiguration().getRootLogger().addAppender(appender, Level.WARN, null);
         LoggerContext.getContext(false).updateLoggers();
-        server = new HttpServer("127.0.0.1", 0, new ObjectMapper(), new Dialects(List.of(new PlainDialect())), config ->
+        server = new HttpServer("127.0.0.1", 0, new ObjectMapper(), new Dialects(List.of(new RootDialect(503))), config ->
                 config.routes.get("/slow", ctx -> {
                     CompletableFuture<String> answer = new CompletableFuture<>();
                     AsyncAnswers.answer(ctx, answer, ctx::result);
@@ -126,31 +124,5 @@ class LateAnswersTest {
         OutputStream out = socket.getOutputStream();
         out.write("GET /slow HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-    }
-
-    private static final class PlainDialect implements Dialect {
-        @Override
-        public List<String> basePaths() {
-            return List.of("/");
-        }
-
-        @Override
-        public ErrorFormat errors() {
-            return new ErrorFormat() {
-                @Override
-                public Problem problem(ServiceException e) {
-                    return new Problem(503, e.getMessage());
-                }
-
-                @Override
-                public Object body(Problem problem) {
-                    return Map.of("message", problem.message());
-                }
-            };
-        }
-
-        @Override
-        public void register(JavalinConfig config) {
-        }
     }
 }

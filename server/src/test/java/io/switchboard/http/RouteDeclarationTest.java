@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.switchboard.auth.Access;
 import io.switchboard.auth.Action;
-import io.switchboard.core.ServiceException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -47,33 +46,6 @@ class RouteDeclarationTest {
     }
 
     private static HttpServer server(Consumer<JavalinConfig> routes) {
-        return new HttpServer("127.0.0.1", 0, new ObjectMapper(), new Dialects(List.of(new RootOnly())), routes);
-    }
-
-    /** A dialect with no routes of its own that owns every path. */
-    private static final class RootOnly implements Dialect {
-        @Override
-        public List<String> basePaths() {
-            return List.of("/");
-        }
-
-        @Override
-        public ErrorFormat errors() {
-            return new ErrorFormat() {
-                @Override
-                public Problem problem(ServiceException e) {
-                    return new Problem(400, e.getMessage());
-                }
-
-                @Override
-                public Object body(Problem problem) {
-                    return Map.of("message", problem.message());
-                }
-            };
-        }
-
-        @Override
-        public void register(JavalinConfig config) {
-        }
+        return new HttpServer("127.0.0.1", 0, new ObjectMapper(), new Dialects(List.of(new RootDialect(400))), routes);
     }
 }
