@@ -229,7 +229,8 @@ public final class ConsoleDialect implements Dialect {
         return RequestContexts.scope(ctx, ctx.pathParam("cluster"));
     }
 
-    private static void requireConsolePage(Context ctx) {
+    /** Refuses a console POST that another site could have sent: only the console's page adds htmx's header. */
+    static void requireConsolePage(Context ctx) {
         if (!"true".equals(ctx.header("HX-Request"))) {
             throw new ServiceException.InvalidRequest("Console actions are sent by the console's page (with its HX-Request header)");
         }

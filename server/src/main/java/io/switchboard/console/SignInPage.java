@@ -33,7 +33,7 @@ final class SignInPage {
     }
 
     void signIn(Context ctx) {
-        requireConsolePage(ctx);
+        ConsoleDialect.requireConsolePage(ctx);
         if (access == null || !access.signsIn()) {
             throw new ServiceException.InvalidRequest("This server has no users file, so there is no key to sign in with");
         }
@@ -45,7 +45,7 @@ final class SignInPage {
     }
 
     void signOut(Context ctx) {
-        requireConsolePage(ctx);
+        ConsoleDialect.requireConsolePage(ctx);
         ctx.header("Set-Cookie", ConsoleSessions.clearCookie(secure(ctx)));
         ctx.header("HX-Redirect", AccessCheck.SIGN_IN);
         ctx.status(204);
@@ -53,11 +53,5 @@ final class SignInPage {
 
     private static boolean secure(Context ctx) {
         return "https".equalsIgnoreCase(ctx.scheme());
-    }
-
-    private static void requireConsolePage(Context ctx) {
-        if (!"true".equals(ctx.header("HX-Request"))) {
-            throw new ServiceException.InvalidRequest("The console's sign-in is sent by the console's page (with its HX-Request header)");
-        }
     }
 }
