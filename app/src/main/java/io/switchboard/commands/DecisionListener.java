@@ -109,6 +109,12 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
         progress.processed(partition, offset);
     }
 
+    /** This replica's task for a command partition closed, on its stream thread. */
+    @Override
+    public void released(int partition) {
+        progress.released(partition);
+    }
+
     /** How far this replica's own processor has decided each command partition. */
     public CommandProgress progress() {
         return progress;

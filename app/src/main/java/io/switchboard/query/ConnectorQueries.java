@@ -259,7 +259,7 @@ public final class ConnectorQueries implements ConnectorStore {
                     HostInfo active = metadata.activeHost();
                     try {
                         if (router.isSelf(active)) {
-                            return Optional.ofNullable(ownersAnswer(store, partition, local.<V>get(store, key.toString(), partition, false)));
+                            return Optional.ofNullable(ownersAnswer(store, partition, () -> local.<V>get(store, key.toString(), partition, false)));
                         }
                         if (ReplicaRouter.usable(active)) {
                             return remote.get(active, store, key.toString(), partition, false).value()
@@ -282,8 +282,8 @@ public final class ConnectorQueries implements ConnectorStore {
                                 if (!owners && !local.currentEnough(store, partition, LocalCopies.LAG_READING_WAIT_MS)) {
                                     continue;
                                 }
-                                V here = local.<V>get(store, key.toString(), partition, true);
-                                value = Optional.ofNullable(owners ? ownersAnswer(store, partition, here) : here);
+                                java.util.function.Supplier<V> here = () -> local.<V>get(store, key.toString(), partition, true);
+                                value = Optional.ofNullable(owners ? ownersAnswer(store, partition, here) : here.get());
                             } else {
                                 RemoteStores.Copy answer = remote.get(copy, store, key.toString(), partition, true);
                                 owners = answer.owner();
@@ -325,31 +325,34 @@ public final class ConnectorQueries implements ConnectorStore {
         if (!owner && !local.currentEnough(store, partition, LocalCopies.LAG_READING_WAIT_MS)) {
             throw new StoreUnavailableException("The copy of partition " + partition + " here is behind; retry shortly.", null);
         }
-        Object value = local.get(store, key, partition, stale);
-        if (owner) {
-            value = ownersAnswer(store, partition, value);
-        }
+        java.util.function.Supplier<Object> read = () -> local.get(store, key, partition, stale);
+        Object value = owner ? ownersAnswer(store, partition, read) : read.get();
         return new RemoteStores.Copy(Optional.ofNullable(value).map(v -> encode(store, v)), owner);
     }
 
-    /**
-     * What the owner's copy says of a key: a value as it is; an absence of a connector (or of its
-     * history) only once the owner has decided every command sent before the read, else
-     * {@link StoreUnavailableException}, which the read waits out like any copy it cannot use.
-     */
     /** Whether this replica's active copies may answer: it reached Kafka lately ({@link OwnerAbsence#reachedKafkaLately}). */
     private boolean ownerMayAnswer() {
         OwnerAbsence check = absences;
         return check == null || check.reachedKafkaLately(LocalCopies.LAG_READING_WAIT_MS);
     }
 
-    private <V> V ownersAnswer(String store, int partition, V value) {
+    /**
+     * What the owner's copy says of a key: a value as it is; an absence of a connector (or of its
+     * history) only once the owner has decided every command sent before the read, else
+     * {@link StoreUnavailableException}, which the read waits out like any copy it cannot use. The
+     * processor's progress is taken before the copy is read, so that the absence is judged against
+     * what that copy held ({@link io.switchboard.processor.CommandProgress}).
+     */
+    private <V> V ownersAnswer(String store, int partition, java.util.function.Supplier<V> read) {
         OwnerAbsence check = absences;
         if (check != null && !check.reachedKafkaLately(LocalCopies.LAG_READING_WAIT_MS)) {
             throw new StoreUnavailableException("This replica has not reached Kafka lately, so another may own partition "
                     + partition + " by now; retry shortly.", null);
         }
-        if (value == null && check != null && !StoreNames.STATUSES.equals(store) && !StoreNames.TIMELINE.equals(store) && !check.confirmed(partition, LocalCopies.LAG_READING_WAIT_MS)) {
+        io.switchboard.processor.CommandProgress.Mark before = check == null ? null : check.mark(partition);
+        V value = read.get();
+        if (value == null && check != null && !StoreNames.STATUSES.equals(store) && !StoreNames.TIMELINE.equals(store)
+                && !check.confirmed(partition, before, LocalCopies.LAG_READING_WAIT_MS)) {
             throw new StoreUnavailableException("Partition " + partition + " has commands its owner has not decided yet; retry shortly.", null);
         }
         return value;

@@ -77,8 +77,16 @@ final class OwnerAbsence {
         renewer.scheduleWithFixedDelay(this::refresh, 0, RENEW_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Whether this replica's active copy of the partition may answer that a key is absent, waiting at most {@code waitMs} for a reading. */
-    boolean confirmed(int partition, long waitMs) {
+    /** The processor's progress on the partition, taken before its copy is read. */
+    CommandProgress.Mark mark(int partition) {
+        return progress.mark(partition);
+    }
+
+    /**
+     * Whether this replica's active copy of the partition, read after {@code before} was taken, may
+     * answer that a key is absent, waiting at most {@code waitMs} for a reading.
+     */
+    boolean confirmed(int partition, CommandProgress.Mark before, long waitMs) {
         long asked = System.nanoTime();
         long deadline = asked + TimeUnit.MILLISECONDS.toNanos(waitMs);
         try {
@@ -89,7 +97,7 @@ final class OwnerAbsence {
                 }
                 Reading reading = refresh().get(left, TimeUnit.NANOSECONDS);
                 if (reading.startedAt() - asked >= 0) {
-                    return reading.covers(partition, progress.next(partition));
+                    return reading.covers(partition, progress.stillHeld(partition, before));
                 }
             }
         } catch (InterruptedException e) {

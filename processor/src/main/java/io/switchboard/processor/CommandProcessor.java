@@ -101,6 +101,14 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         processed();
     }
 
+    /** Closed with its task, cleanly or not: the observer forgets how far it had decided the partition. */
+    @Override
+    public void close() {
+        if (context != null) {
+            observer.released(context.taskId().partition());
+        }
+    }
+
     /** Tells the observer how far this partition has been decided (the stores already hold it). */
     private void processed() {
         context.recordMetadata().ifPresent(at -> observer.processed(at.partition(), at.offset()));

@@ -2,23 +2,58 @@ package io.switchboard.processor;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How far this replica's processor has decided each partition of the command topic: the offset
  * after the last command it processed there. Its active copy of the stores holds the effect of
- * every command below it (written before the command's transaction commits). Written by the
- * stream thread, read by request threads.
+ * every command below it (written before the command's transaction commits) for as long as the
+ * task that processed them stays open.
+ *
+ * <p>A task closed without committing (its stream thread died, its transaction was aborted, it was
+ * fenced) loses what it processed since its last commit: its copy is wiped and restored from the
+ * changelog, and its commands are decided again. So the task's close {@linkplain #released releases}
+ * the partition's mark, and a reader takes a {@link Mark} <em>before</em> it reads the copy and
+ * counts it only if the partition was not released since ({@link #stillHeld}); otherwise it could
+ * deny a create that the copy it read never held (a read seeing the copy before a command and the
+ * mark after it, or a mark that outlived the copy).
+ *
+ * <p>Written by stream threads, read by request threads.
  */
 public final class CommandProgress {
-    private final ConcurrentMap<Integer, Long> next = new ConcurrentHashMap<>();
+    /** A partition's progress as seen at one moment: {@code next} offset, under the task opening {@code epoch}. */
+    public record Mark(long next, long epoch) {
+        static final Mark NONE = new Mark(0, 0);
+    }
+
+    private final ConcurrentMap<Integer, Mark> marks = new ConcurrentHashMap<>();
+    private final AtomicLong epochs = new AtomicLong();
 
     /** A command at {@code offset} of {@code partition} was processed. */
     public void processed(int partition, long offset) {
-        next.merge(partition, offset + 1, Math::max);
+        marks.compute(partition, (p, mark) -> mark == null
+                ? new Mark(offset + 1, epochs.incrementAndGet())
+                : new Mark(Math.max(mark.next(), offset + 1), mark.epoch()));
     }
 
-    /** The offset after the last command processed in the partition; 0 if none was. */
+    /** The task of the partition closed here: what it processed and did not commit may be undone. */
+    public void released(int partition) {
+        marks.remove(partition);
+    }
+
+    /** The partition's progress now; take it before reading the copy it speaks for. */
+    public Mark mark(int partition) {
+        return marks.getOrDefault(partition, Mark.NONE);
+    }
+
+    /** The offset {@code taken} says was processed, if the partition's task has not closed since; else 0. */
+    public long stillHeld(int partition, Mark taken) {
+        Mark now = marks.get(partition);
+        return now != null && now.epoch() == taken.epoch() ? taken.next() : 0;
+    }
+
+    /** The offset after the last command processed in the partition by its open task; 0 if none. */
     public long next(int partition) {
-        return next.getOrDefault(partition, 0L);
+        return mark(partition).next();
     }
 }

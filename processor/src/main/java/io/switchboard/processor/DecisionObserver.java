@@ -17,4 +17,11 @@ public interface DecisionObserver {
     /** The command at {@code offset} of the command topic's {@code partition} has been processed (decided or replayed). */
     default void processed(int partition, long offset) {
     }
+
+    /**
+     * The task deciding {@code partition} closed here (revoked, or closed dirty when its thread
+     * died or its transaction was aborted): what it processed and did not commit may be undone.
+     */
+    default void released(int partition) {
+    }
 }

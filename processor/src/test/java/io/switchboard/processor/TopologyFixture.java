@@ -34,6 +34,10 @@ final class TopologyFixture implements AutoCloseable {
     final TopologyTestDriver driver;
 
     private TopologyFixture(HistoryMasking masking, boolean timelines) {
+        this(masking, timelines, DecisionObserver.NONE);
+    }
+
+    private TopologyFixture(HistoryMasking masking, boolean timelines, DecisionObserver observer) {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
         serdes = new TopologySerdes(
                 new AvroSerde<>(registry, ConnectorCommand.class, false),
@@ -50,8 +54,8 @@ final class TopologyFixture implements AutoCloseable {
         if (timelines) {
             recording = recording.withTimelines(new AvroSerde<>(registry, ConnectorTimeline.class, false));
         }
-        driver = new TopologyTestDriver(recording == null ? CommandTopology.build(TOPICS, serdes)
-                : CommandTopology.build(TOPICS, serdes, DecisionObserver.NONE, recording), props);
+        driver = new TopologyTestDriver(recording == null ? CommandTopology.build(TOPICS, serdes, observer)
+                : CommandTopology.build(TOPICS, serdes, observer, recording), props);
     }
 
     /** How history hides values and how many entries it keeps. */
@@ -61,6 +65,11 @@ final class TopologyFixture implements AutoCloseable {
     /** The topology as it runs without history recording. */
     static TopologyFixture withoutHistory() {
         return new TopologyFixture(null, false);
+    }
+
+    /** The topology without history, telling {@code observer} of each decision as a replica's listener is told. */
+    static TopologyFixture observedBy(DecisionObserver observer) {
+        return new TopologyFixture(null, false, observer);
     }
 
     /** The topology recording each connector's history, values as they are, at the default bound. */
