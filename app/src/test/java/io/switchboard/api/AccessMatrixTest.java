@@ -194,6 +194,26 @@ class AccessMatrixTest {
     }
 
     @Test
+    void aBulkDeleteNeedsAnEditorHoweverTheBodySaysIt() {
+        String otto = TestUsers.basic("otto");
+        for (String path : List.of("/connectors/bulk", "/clusters/default/connectors/bulk")) {
+            assertEquals(403, call("POST", path, "{\"action\":\"delete\",\"connectors\":[\"nope\"]}", otto, null).status(), path);
+            assertEquals(403, call("POST", path, "{\"action\":\"DEL\\u0045TE\",\"connectors\":[\"nope\"]}", otto, null).status(), path);
+            assertEquals(403, call("POST", path, "{\"action\":\"delete\",\"connectors\":[\"nope\"]}", otto,
+                    StandardCharsets.UTF_16LE).status(), path);
+            // What an operator may do passes the check; the unknown connector is refused in the answer.
+            Answer paused = call("POST", path, "{\"action\":\"pause\",\"connectors\":[\"nope\"]}", otto, null);
+            assertEquals(200, paused.status(), paused.body());
+            assertTrue(paused.body().contains("\"error_code\":404"), paused.body());
+            Answer deleted = call("POST", path, "{\"action\":\"delete\",\"connectors\":[\"nope\"],\"preview\":true}",
+                    TestUsers.basic("erin"), null);
+            assertEquals(200, deleted.status(), deleted.body());
+            assertEquals(403, call("POST", path, "{\"action\":\"pause\",\"connectors\":[\"nope\"]}",
+                    TestUsers.basic("vera"), null).status(), "a viewer may not operate");
+        }
+    }
+
+    @Test
     void aValidationThatWouldResolveReferencesNeedsEdit() {
         String plugin = "org.apache.kafka.connect.file.FileStreamSourceConnector";
         String withReference = "{\"connector.class\":\"" + plugin + "\",\"name\":\"p\",\"topic\":\"t\","

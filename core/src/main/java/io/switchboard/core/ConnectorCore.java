@@ -54,6 +54,7 @@ public final class ConnectorCore implements ConnectorService {
     private final NamedSecrets namedSecrets;
     private final ClusterDirectory clusters;
     private final ConfigPatches patches;
+    private final BulkCommands bulk;
 
     public ConnectorCore(CommandBus gateway, ConnectorStore queries, ConnectorPlugins plugins,
                          ConnectorConfigValidator validator, StatusWatch watcher, ConnectorSecrets secrets,
@@ -67,6 +68,12 @@ public final class ConnectorCore implements ConnectorService {
         this.watcher = watcher;
         this.secrets = secrets;
         this.patches = new ConfigPatches(gateway, queries, validator, secrets, clusters);
+        this.bulk = new BulkCommands(gateway, queries);
+    }
+
+    @Override
+    public BulkCommands bulk() {
+        return bulk;
     }
 
     @Override
@@ -130,11 +137,8 @@ public final class ConnectorCore implements ConnectorService {
     }
 
     /**
-     * A target state change is answered once decided, like every other command. It used to be
-     * answered as soon as it was durably in Kafka when this replica held the connector, as Kafka
-     * Connect answers once its config topic has the target state; but a delete sent at the same
-     * time can reach the partition first, and the change was then acknowledged and never applied
-     * (the fault run's checker caught it, see docs/faults.md).
+     * A target state change is answered once decided, like every other command: answered once
+     * durably in Kafka, it could be overtaken by a delete and never applied (docs/faults.md).
      */
     @Override
     public CompletableFuture<Void> changeTargetState(Scope scope, String name, TargetState target, RequestContext request) {

@@ -97,6 +97,9 @@ public interface ConnectorService {
     /** The connector's last offsets change and where it is; NotFound when none was ever asked for. */
     Views.OffsetsRequestView offsetsRequest(Scope scope, String name);
 
+    /** One action on many connectors at once, with a preview that sends nothing. */
+    BulkCommands bulk();
+
     List<String> names(Scope scope);
 
     /** Every connector of the cluster with its status, read in one gathering. */

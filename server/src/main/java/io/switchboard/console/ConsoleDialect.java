@@ -6,6 +6,7 @@ import io.switchboard.auth.Access;
 import io.switchboard.auth.AccessCheck;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.Scope;
+import io.switchboard.core.BulkCommands;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.Dialect;
@@ -35,7 +36,6 @@ import java.util.concurrent.CompletableFuture;
 public final class ConsoleDialect implements Dialect {
     static final String BASE = "/console/";
     /** The most connectors one bulk action takes. */
-    static final int MAX_BULK = 500;
     private static final String CONNECTOR = "/console/clusters/{cluster}/connectors/{connector}";
     /** The scripts the pages load, from their WebJars, in the order they are registered. */
     private static final List<Map.Entry<String, String>> ASSETS = List.of(
@@ -122,60 +122,44 @@ public final class ConsoleDialect implements Dialect {
 
     /**
      * Pause, resume, stop or restart the selected connectors ({@code cluster/name} each, at most
-     * {@link #MAX_BULK}): each is a command of its own; the answer says how many were accepted and
-     * names those refused, with why, in the page's message line.
+     * {@link BulkCommands#MAX}): the core's bulk commands, one request per cluster; the answer says
+     * how many were accepted and names those refused, with why, in the page's message line.
      */
     private void bulk(Context ctx) {
         requireConsolePage(ctx);
         String action = ctx.formParam("action");
-        if (!List.of("pause", "resume", "stop", "restart").contains(action)) {
-            throw new ServiceException.InvalidRequest("action", "The action is pause, resume, stop or restart, not " + action);
-        }
+        BulkCommands.Action bulkAction = BulkCommands.Action.named(action == null ? "" : action)
+                .filter(named -> !named.destructive())
+                .orElseThrow(() -> new ServiceException.InvalidRequest("action", "The action is pause, resume, stop or restart, not " + action));
         // The page sends its selection as a JSON list; a script may send "selected" fields instead.
         List<String> selected = new java.util.ArrayList<>(OverviewPage.selection(ctx.formParam("selection")));
         selected.addAll(ctx.formParams("selected"));
-        if (selected.size() > MAX_BULK) {
-            throw new ServiceException.InvalidRequest("At most " + MAX_BULK + " connectors at once, not " + selected.size());
+        if (selected.size() > BulkCommands.MAX) {
+            throw new ServiceException.InvalidRequest("At most " + BulkCommands.MAX + " connectors at once, not " + selected.size());
         }
-        List<CompletableFuture<String>> outcomes = new java.util.ArrayList<>();
+        Map<String, List<String>> byCluster = new java.util.LinkedHashMap<>();
+        List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (String id : selected) {
             int slash = id.indexOf('/');
             String cluster = slash > 0 ? id.substring(0, slash) : "";
-            String name = id.substring(slash + 1);
-            CompletableFuture<?> done;
-            try {
-                if (slash <= 0 || !RequestContexts.mayOperate(ctx, cluster)) {
-                    throw new ServiceException.Forbidden("not yours to operate");
-                }
-                Scope scope = RequestContexts.scope(ctx, cluster);
-                done = switch (action == null ? "" : action) {
-                    case "pause" -> core.connectors().changeTargetState(scope, name, TargetState.PAUSED, RequestContexts.of(ctx));
-                    case "resume" -> core.connectors().changeTargetState(scope, name, TargetState.RUNNING, RequestContexts.of(ctx));
-                    case "stop" -> core.connectors().changeTargetState(scope, name, TargetState.STOPPED, RequestContexts.of(ctx));
-                    case "restart" -> core.connectors().restart(scope, name, false, false, RequestContexts.of(ctx));
-                    default -> throw new ServiceException.InvalidRequest("action",
-                            "The action is pause, resume, stop or restart, not " + action);
-                };
-            } catch (ServiceException.InvalidRequest e) {
-                throw e;
-            } catch (ServiceException e) {
-                done = CompletableFuture.failedFuture(e);
+            if (slash <= 0 || !RequestContexts.mayOperate(ctx, cluster)) {
+                refused.add(id.substring(slash + 1) + " (not yours to operate)");
+            } else {
+                byCluster.computeIfAbsent(cluster, c -> new java.util.ArrayList<>()).add(id.substring(slash + 1));
             }
-            outcomes.add(done.handle((ok, error) -> error == null ? null : name + " (" + reason(error) + ")"));
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
-        AsyncAnswers.answer(ctx, all, ignored -> {
-            List<String> refused = outcomes.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
+        List<CompletableFuture<List<BulkCommands.Outcome>>> sent = new java.util.ArrayList<>();
+        byCluster.forEach((cluster, names) -> sent.add(core.connectors().bulk().apply(RequestContexts.scope(ctx, cluster),
+                new BulkCommands.Request(bulkAction, names, false, false), RequestContexts.of(ctx))));
+        AsyncAnswers.answer(ctx, CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), ignored -> {
+            sent.stream().flatMap(outcomes -> outcomes.join().stream())
+                    .filter(outcome -> outcome.refusal() != null)
+                    .forEach(outcome -> refused.add(outcome.connector() + " (" + outcome.refusal().getMessage() + ")"));
             String message = action + " accepted for " + (selected.size() - refused.size()) + " of " + selected.size()
                     + (refused.isEmpty() ? "" : "; refused: " + String.join(", ", refused));
             ctx.contentType("text/html; charset=utf-8").result("<p id=\"messages\" role=\"alert\" class=\"outcome\" "
                     + "hx-swap-oob=\"true\">" + Html.text(message) + "</p>");
         });
-    }
-
-    private static String reason(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof ServiceException ? cause.getMessage() : "failed";
     }
 
     private void target(Context ctx, TargetState target, String verb) {

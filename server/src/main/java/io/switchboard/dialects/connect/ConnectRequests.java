@@ -115,6 +115,71 @@ public final class ConnectRequests {
         return json.valueToTree(fields).toString();
     }
 
+    /** POST /connectors/bulk, read: the action, the connectors named, and whether it is a preview. */
+    public record BulkBody(io.switchboard.core.BulkCommands.Request request, boolean preview) {
+    }
+
+    /**
+     * POST /connectors/bulk: {"action": "pause", "connectors": ["a", "b"], "preview": false,
+     * "includeTasks": false, "onlyFailed": false}; the last two for a restart only.
+     */
+    public static BulkBody bulkBody(byte[] body) {
+        JsonNode root = JsonBodies.parse(body);
+        if (!root.isObject()) {
+            throw ConnectRestException.badRequest("Request body must be a JSON object with an action and a list of connectors");
+        }
+        JsonBodies.onlyFields(root, java.util.Set.of("action", "connectors", "preview", "includeTasks", "onlyFailed"),
+                "a bulk request", "action, connectors, preview, includeTasks and onlyFailed");
+        io.switchboard.core.BulkCommands.Action action = bulkAction(root)
+                .orElseThrow(() -> ConnectRestException.badRequest("action must be one of pause, resume, stop, restart or delete"));
+        JsonNode names = root.get("connectors");
+        if (names == null || !names.isArray()) {
+            throw ConnectRestException.badRequest("connectors must be a list of connector names");
+        }
+        java.util.List<String> connectors = new java.util.ArrayList<>();
+        for (JsonNode name : names) {
+            if (!name.isTextual() || name.asText().isBlank()) {
+                throw ConnectRestException.badRequest("connectors must be a list of connector names, not " + name);
+            }
+            connectors.add(name.asText());
+        }
+        boolean includeTasks = bodyFlag(root, "includeTasks");
+        boolean onlyFailed = bodyFlag(root, "onlyFailed");
+        if ((includeTasks || onlyFailed) && action != io.switchboard.core.BulkCommands.Action.RESTART) {
+            throw ConnectRestException.badRequest("includeTasks and onlyFailed are for a restart, not a " + action.wire());
+        }
+        return new BulkBody(new io.switchboard.core.BulkCommands.Request(action, connectors, includeTasks, onlyFailed),
+                bodyFlag(root, "preview"));
+    }
+
+    /** The action a bulk request names, if it names one (read again by the access rule: a delete needs an editor). */
+    public static java.util.Optional<io.switchboard.core.BulkCommands.Action> bulkAction(byte[] body) {
+        try {
+            JsonNode root = JsonBodies.parse(body);
+            return root.isObject() ? bulkAction(root) : java.util.Optional.empty();
+        } catch (RuntimeException unreadable) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static java.util.Optional<io.switchboard.core.BulkCommands.Action> bulkAction(JsonNode root) {
+        JsonNode action = root.get("action");
+        return action != null && action.isTextual()
+                ? io.switchboard.core.BulkCommands.Action.named(action.asText().toLowerCase(Locale.ROOT))
+                : java.util.Optional.empty();
+    }
+
+    private static boolean bodyFlag(JsonNode root, String name) {
+        JsonNode flag = root.get(name);
+        if (flag == null || flag.isNull()) {
+            return false;
+        }
+        if (!flag.isBoolean()) {
+            throw ConnectRestException.badRequest(name + " must be true or false, not " + flag);
+        }
+        return flag.asBoolean();
+    }
+
     /**
      * A true/false query parameter (restart's includeTasks and onlyFailed): false when absent, and a
      * 400 for anything but true or false, which Kafka Connect would silently read as false.
