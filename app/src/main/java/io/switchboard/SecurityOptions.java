@@ -17,15 +17,16 @@ import java.nio.file.Path;
  * @param kafkaProperties KEY=VALUE lines every Kafka client Switchboard makes gets (SASL, SSL); null: none
  * @param tlsKeystore    a PKCS12 or JKS keystore with the API's key and certificate: HTTPS only; null: HTTP
  * @param tlsTruststore  the certificates Switchboard trusts when it calls other replicas and workers over HTTPS; null: the JDK's
+ * @param oidcClientId   the console's client id at the OIDC issuer, for signing in there (code flow with PKCE); null: not offered
  */
 public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudience, String oidcJwksUrl, String oidcRolesClaim,
                               String rateLimit, String kafkaProperties, Path tlsKeystore, String tlsKeystorePassword,
-                              Path tlsTruststore, String tlsTruststorePassword) {
-    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null, null, null, null, null);
+                              Path tlsTruststore, String tlsTruststorePassword, String oidcClientId) {
+    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null, null, null, null, null, null);
 
     public SecurityOptions withTls(Path keystore, String password, Path truststore, String truststorePassword) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                keystore, password, truststore, truststorePassword);
+                keystore, password, truststore, truststorePassword, oidcClientId);
     }
 
     /** The Kafka client settings, from KEY=VALUE lines. */
@@ -57,17 +58,23 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
 
     public SecurityOptions withUsersFile(Path file) {
         return new SecurityOptions(file, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId);
     }
 
     public SecurityOptions withOidc(String issuer, String audience, String jwksUrl) {
         return new SecurityOptions(usersFile, issuer, audience, jwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId);
+    }
+
+    /** The console signs users in at the OIDC issuer as this client. */
+    public SecurityOptions withOidcClientId(String clientId) {
+        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, clientId);
     }
 
     public SecurityOptions withRateLimit(String limit) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, limit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId);
     }
 
     /**

@@ -53,7 +53,6 @@ import io.switchboard.processor.StreamsSettings;
 import io.switchboard.processor.Topics;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
-import io.switchboard.query.InternalResource;
 import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.RemoteStores;
 import io.switchboard.query.ReplicaRouter;
@@ -237,7 +236,7 @@ public final class SwitchboardApp implements AutoCloseable {
         InternalRequests internalRequests = new InternalRequests(replicaKeys, Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
-                new RemoteStores(Duration.ofSeconds(5), internalRequests, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
+                new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
                 TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT).keepsTimelines(timelines);
         queries.confirmAbsences(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
@@ -251,8 +250,9 @@ public final class SwitchboardApp implements AutoCloseable {
                 new ClusterFacts(connectClusters, connectorService, secrets.keys(), Clock.systemUTC()), connectClusters, kafkaClusterId);
         ObjectMapper json = new ObjectMapper();
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
-        AccessCheck access = new AccessCheck(authenticator, internalRequests, authenticator == null ? null
-                : authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC()));
+        AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
+                authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC()),
+                authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
                 .withKafkaSettings(kafka.common());

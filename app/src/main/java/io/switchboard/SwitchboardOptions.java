@@ -282,7 +282,7 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                         Optional.ofNullable(source.string("tls-keystore", null)).map(Path::of).orElse(null),
                         source.string("tls-keystore-password", null),
                         Optional.ofNullable(source.string("tls-truststore", null)).map(Path::of).orElse(null),
-                        source.string("tls-truststore-password", null)));
+                        source.string("tls-truststore-password", null), source.string("oidc-client-id", null)));
     }
 
     public boolean embeddedKafka() {

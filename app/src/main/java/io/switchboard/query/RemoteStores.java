@@ -30,19 +30,25 @@ public final class RemoteStores {
     private final String scheme;
     private final Duration timeout;
 
-    private final io.switchboard.auth.InternalRequests signer;
+    private final Signing signer;
+
+    /** Signs a request to another replica: the headers that prove it comes from a replica. */
+    @FunctionalInterface
+    public interface Signing {
+        String[] headers(String method, String pathAndQuery);
+    }
 
     public RemoteStores(Duration timeout) {
         this(timeout, null);
     }
 
     /** @param signer signs every request, so that the other replica knows it comes from a replica; null: unsigned */
-    public RemoteStores(Duration timeout, io.switchboard.auth.InternalRequests signer) {
+    public RemoteStores(Duration timeout, Signing signer) {
         this(timeout, signer, null);
     }
 
     /** @param tls the trust for replicas that serve HTTPS; null: replicas serve plain HTTP */
-    public RemoteStores(Duration timeout, io.switchboard.auth.InternalRequests signer, javax.net.ssl.SSLContext tls) {
+    public RemoteStores(Duration timeout, Signing signer, javax.net.ssl.SSLContext tls) {
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1);
         if (tls != null) {
             client.sslContext(tls);
@@ -80,7 +86,7 @@ public final class RemoteStores {
      * answer. Never fails: an unreachable replica serves none.
      */
     /** Set on a scan's answer that holds keys, not values. */
-    static final String KEYS_HEADER = "Switchboard-Scan-Keys";
+    public static final String KEYS_HEADER = "Switchboard-Scan-Keys";
 
     public CompletableFuture<Map<Integer, List<byte[]>>> scan(HostInfo host, String store, String prefix, boolean keys,
                                                              List<Integer> partitions, boolean stale) {
@@ -120,7 +126,7 @@ public final class RemoteStores {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":" + host.port() + path))
                 .timeout(timeout).GET();
         if (signer != null) {
-            request.headers(signer.sign("GET", path));
+            request.headers(signer.headers("GET", path));
         }
         return request.build();
     }

@@ -55,6 +55,15 @@ class LayeringTest {
     }
 
     @Test
+    void theKafkaAdaptersKnowNoHttpServer() {
+        noClasses().that().resideInAnyPackage("io.switchboard.query..", "io.switchboard.commands..", "io.switchboard.kafka..")
+                .should().dependOnClassesThat().resideInAnyPackage(concat(SERVER, APP, "io.javalin..", "org.eclipse.jetty.."))
+                .because("the stores and the command topic are read and written the same whoever asks; the routes that"
+                        + " serve them to other replicas are the application's")
+                .check(CLASSES);
+    }
+
+    @Test
     void pipelinesAreAClientOfTheCore() {
         noClasses().that().resideInAPackage("io.switchboard.pipelines..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.dataplane..", "io.switchboard.query..",

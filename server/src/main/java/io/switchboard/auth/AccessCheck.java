@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  * minute ends. The map of attempts is bounded: past {@value #MAX_TRACKED_ADDRESSES} it starts afresh.
  *
  * <p>Without an Authorization header, the console's routes and the event stream take a console
- * session cookie ({@link ConsoleSessions}); a console page a browser asks for without either is
+ * session cookie ({@link ConsoleSessions}, or the token of an {@link OidcSignIn}); a console page a browser asks for without either is
  * sent to the sign-in form (303) instead of being challenged for Basic credentials.
  */
 public final class AccessCheck {
@@ -45,6 +45,7 @@ public final class AccessCheck {
     private final Authenticator authenticator;
     private final InternalRequests internal;
     private final ConsoleSessions sessions;
+    private final OidcSignIn oidc;
     private final Map<String, long[]> failures = new ConcurrentHashMap<>();
     /** When each address last had a failed login logged: at most one line a minute per address, whatever names it tries. */
     private final Map<String, Long> logged = new ConcurrentHashMap<>();
@@ -56,9 +57,20 @@ public final class AccessCheck {
 
     /** @param sessions the console's sessions; null: the console takes headers only */
     public AccessCheck(Authenticator authenticator, InternalRequests internal, ConsoleSessions sessions) {
+        this(authenticator, internal, sessions, null);
+    }
+
+    /** @param oidc signing in to the console at the OIDC issuer; null: not offered */
+    public AccessCheck(Authenticator authenticator, InternalRequests internal, ConsoleSessions sessions, OidcSignIn oidc) {
         this.authenticator = authenticator;
         this.internal = internal;
         this.sessions = sessions;
+        this.oidc = authenticator == null ? null : oidc;
+    }
+
+    /** Signing in at the OIDC issuer, if the console offers it. */
+    public Optional<OidcSignIn> oidcSignIn() {
+        return Optional.ofNullable(oidc);
     }
 
     /** Whether the console can sign users in with a key, for a session cookie. */
@@ -121,8 +133,14 @@ public final class AccessCheck {
             throw new ProblemException(429, "Too many failed logins from this address for this name; retry in a minute");
         }
         Principal principal = authenticator.authenticate(authorization).orElse(null);
-        if (principal == null && authorization == null && sessions != null && ConsoleSessions.counts(ctx.method().name(), ctx.path())) {
-            principal = sessions.principal(ctx.cookie(ConsoleSessions.COOKIE)).orElse(null);
+        if (principal == null && authorization == null && (sessions != null || oidc != null)
+                && ConsoleSessions.counts(ctx.method().name(), ctx.path())) {
+            if (sessions != null) {
+                principal = sessions.principal(ctx.cookie(ConsoleSessions.COOKIE)).orElse(null);
+            }
+            if (principal == null && oidc != null) {
+                principal = oidc.principal(ctx.cookie(OidcSignIn.SESSION_COOKIE)).orElse(null);
+            }
             if (principal == null && isPageRequest(ctx)) {
                 // A person at a browser: the sign-in form, not the browser's own credentials dialog.
                 ctx.header("Location", SIGN_IN);

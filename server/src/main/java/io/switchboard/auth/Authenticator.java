@@ -23,6 +23,12 @@ public final class Authenticator {
         return users == null ? null : new ConsoleSessions(users, signingKey, acceptedKeys, clock);
     }
 
+    /** The console's sign-in at the OIDC issuer as {@code clientId}; null without OIDC tokens or a client id. */
+    public OidcSignIn oidcSignIn(String issuer, String clientId) {
+        return tokens == null || clientId == null || clientId.isBlank() ? null : new OidcSignIn(issuer, clientId, tokens,
+                java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build());
+    }
+
     /** The WWW-Authenticate value of a 401: the schemes this server takes. */
     public String challenge() {
         StringBuilder challenge = new StringBuilder();

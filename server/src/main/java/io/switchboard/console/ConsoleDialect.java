@@ -85,6 +85,8 @@ public final class ConsoleDialect implements Dialect {
         config.routes.get(AccessCheck.SIGN_IN, signIn::page, Access.open());
         config.routes.post(AccessCheck.SIGN_IN, signIn::signIn, Access.open());
         config.routes.post("/console/sign-out", signIn::signOut, Access.open());
+        config.routes.get(io.switchboard.auth.OidcSignIn.START, signIn::startAtIssuer, Access.open());
+        config.routes.get(io.switchboard.auth.OidcSignIn.CALLBACK, signIn::returnFromIssuer, Access.open());
         config.routes.get("/console/connectors", overview::fragment, Access.view(ctx -> Access.Target.ANY_GRANTED));
         ASSETS.forEach(asset -> config.routes.get(asset.getKey(), ctx -> asset(ctx, asset.getValue()), Access.open()));
         config.routes.get(CONNECTOR, connector::page, Access.view(cluster));

@@ -3,12 +3,13 @@ package io.switchboard.console;
 import io.javalin.http.Context;
 import io.switchboard.auth.AccessCheck;
 import io.switchboard.auth.ConsoleSessions;
+import io.switchboard.auth.OidcSignIn;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.ProblemException;
 
 /**
  * Signing in to the console with a user's API key, for a session cookie (see {@link ConsoleSessions}),
- * and signing out. The form is posted by the page's htmx, with its {@code HX-Request} header, so
+ * or at the OIDC issuer (see {@link OidcSignIn}), and signing out. The form is posted by the page's htmx, with its {@code HX-Request} header, so
  * that another site cannot sign a browser in under an account of its choosing. A wrong key is
  * counted like a wrong Authorization header and answers 401 with no hint of which part was wrong.
  */
@@ -22,14 +23,62 @@ final class SignInPage {
 
     void page(Context ctx) {
         boolean signsIn = access != null && access.signsIn();
-        String body = signsIn
-                ? "<h1>Sign in</h1><form hx-post=\"" + AccessCheck.SIGN_IN + "\" hx-swap=\"none\">"
+        boolean atIssuer = access != null && access.oidcSignIn().isPresent();
+        String body = "<h1>Sign in</h1>" + (atIssuer
+                ? "<p><a class=\"button\" href=\"" + OidcSignIn.START + "\">Sign in with your identity provider</a></p>" : "")
+                + (signsIn
+                ? "<form hx-post=\"" + AccessCheck.SIGN_IN + "\" hx-swap=\"none\">"
                 + "<p><label>User <input name=\"user\" autocomplete=\"username\" required autofocus></label></p>"
                 + "<p><label>API key <input name=\"key\" type=\"password\" autocomplete=\"current-password\" required></label></p>"
                 + "<p><button type=\"submit\">Sign in</button></p></form>"
-                : "<h1>Sign in</h1><p>This server takes no keys of its own to sign in with: "
-                + (access == null ? "it asks for no credentials." : "send an OIDC bearer token with each request.") + "</p>";
+                : atIssuer ? "" : "<p>This server takes no keys of its own to sign in with: "
+                + (access == null ? "it asks for no credentials." : "send an OIDC bearer token with each request.") + "</p>");
         ctx.contentType("text/html; charset=utf-8").result(Html.page("Sign in", "", body));
+    }
+
+    /** Sends the browser to the issuer, with the flow's state and code challenge. */
+    void startAtIssuer(Context ctx) {
+        OidcSignIn oidc = issuer();
+        OidcSignIn.Start start = oidc.start(callback(ctx), secure(ctx));
+        ctx.header("Set-Cookie", start.flowCookie());
+        ctx.header("Cache-Control", "no-store");
+        ctx.redirect(start.location(), io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * The issuer's redirect back: the code exchanged for a session. The answer is a page that goes
+     * on to the console itself, so that the browser's next request is made from this site and
+     * carries the new SameSite=Strict cookie (a redirect would still count as the issuer's).
+     */
+    void returnFromIssuer(Context ctx) {
+        OidcSignIn oidc = issuer();
+        String error = ctx.queryParam("error");
+        if (error != null) {
+            throw new ServiceException.InvalidRequest("The identity provider did not sign you in: "
+                    + (error.length() > 100 ? error.substring(0, 100) : error));
+        }
+        OidcSignIn.Finish finish = oidc.finish(ctx.queryParam("code"), ctx.queryParam("state"),
+                ctx.cookie(OidcSignIn.FLOW_COOKIE), callback(ctx), secure(ctx));
+        OidcSignIn.clearCookies(secure(ctx)).stream().filter(c -> c.startsWith(OidcSignIn.FLOW_COOKIE))
+                .forEach(c -> ctx.res().addHeader("Set-Cookie", c));
+        if (finish.refusal() != null) {
+            throw new ProblemException(401, finish.refusal());
+        }
+        ctx.res().addHeader("Set-Cookie", finish.sessionCookie());
+        ctx.header("Cache-Control", "no-store");
+        ctx.contentType("text/html; charset=utf-8").result("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta http-equiv=\"refresh\" content=\"0;url=" + ConsoleDialect.BASE + "\"><title>Signed in · Switchboard</title>"
+                + "</head><body><p>Signed in. <a href=\"" + ConsoleDialect.BASE + "\">Go on to the console</a></p></body></html>");
+    }
+
+    private OidcSignIn issuer() {
+        return (access == null ? java.util.Optional.<OidcSignIn>empty() : access.oidcSignIn()).orElseThrow(() ->
+                new ProblemException(404, "This server offers no sign-in at an identity provider (no --oidc-client-id)"));
+    }
+
+    /** Where the issuer sends the browser back: this server as the browser reached it. */
+    private static String callback(Context ctx) {
+        return ctx.scheme() + "://" + ctx.host() + OidcSignIn.CALLBACK;
     }
 
     void signIn(Context ctx) {
@@ -47,6 +96,7 @@ final class SignInPage {
     void signOut(Context ctx) {
         ConsoleDialect.requireConsolePage(ctx);
         ctx.header("Set-Cookie", ConsoleSessions.clearCookie(secure(ctx)));
+        OidcSignIn.clearCookies(secure(ctx)).forEach(c -> ctx.res().addHeader("Set-Cookie", c));
         ctx.header("HX-Redirect", AccessCheck.SIGN_IN);
         ctx.status(204);
     }

@@ -1,10 +1,12 @@
-package io.switchboard.query;
+package io.switchboard;
 
 import io.javalin.config.JavalinConfig;
 import io.switchboard.auth.Access;
 import io.javalin.http.Context;
 import io.switchboard.http.ProblemException;
 import io.switchboard.processor.StoreNames;
+import io.switchboard.query.ConnectorQueries;
+import io.switchboard.query.RemoteStores;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,18 +22,18 @@ import java.util.Set;
  * is rebalancing) answer when its copy is current enough; a partition that cannot be served here is
  * a 503 with Retry-After (for one key) or listed as unavailable (for a scan).
  */
-public final class InternalResource {
+final class InternalResource {
     private static final Set<String> STORES = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY,
             StoreNames.TIMELINE);
     /** A history is a head and a record per entry, read whole by key: it is not listed. */
     private static final Set<String> SCANNED = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES);
     private final ConnectorQueries queries;
 
-    public InternalResource(ConnectorQueries queries) {
+    InternalResource(ConnectorQueries queries) {
         this.queries = queries;
     }
 
-    public void register(JavalinConfig config) {
+    void register(JavalinConfig config) {
         config.routes.get("/internal/stores/{store}/{key}", this::get, Access.replicas());
         config.routes.get("/internal/stores/{store}", this::scan, Access.replicas());
     }
