@@ -154,7 +154,8 @@ class ReplicasTest {
                         io.switchboard.schemas.ConnectorObservation.newBuilder().setCluster("default").setConnector("incident-" + i)
                                 .setObservedAt(System.currentTimeMillis()).setState("RUNNING").setWorkerId("w:8083")
                                 .setTasks(List.of(new io.switchboard.schemas.TaskObservation(0, "FAILED", "w:8083",
-                                        "java.io.IOException: incident-" + i + " lost its source", "1"))).build())).get();
+                                        "java.io.IOException: incident-" + i + " lost its source", "1")))
+                                .setTaskConfigs(List.of(java.util.Map.of("task.number", "0"))).build())).get();
             }
         }
         for (int i = 0; i < count; i++) {

@@ -113,6 +113,15 @@ public final class ClusterFacts {
         }
     }
 
+    /**
+     * The offsets as the data plane last read them, without asking the worker: for an answer given
+     * while the worker carries out a change to them (a read would queue behind that change).
+     */
+    public Optional<Offsets> lastReadOffsets(Scope scope, String name) {
+        connectors.connector(scope, name);
+        return observed(scope, name);
+    }
+
     private Optional<Offsets> observed(Scope scope, String name) {
         Optional<ObservedDetails> details = connectors.observedDetails(scope, name);
         return details.filter(d -> d.offsetsJson() != null).map(d -> {

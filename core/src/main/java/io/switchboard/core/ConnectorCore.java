@@ -14,6 +14,7 @@ import io.switchboard.processor.AutoRestart;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.HistoryProcessor;
 import io.switchboard.processor.HistoryReplay;
+import io.switchboard.processor.ObservedTasks;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;

@@ -98,6 +98,8 @@ final class ConnectorMemory {
     volatile Details details;
     /** Whether its status changed since its details were last read. */
     volatile boolean detailsDue;
+    /** A read of its details failed: not tried again before this time (clock millis); 0: no wait. */
+    volatile long detailsRetryAt;
     /** Since when it has been seen not yet as desired. */
     volatile Long unsettledSince;
     /** What the status showed when the details were last asked for ({@link ReconcileReporter#detailsShape}). */
@@ -138,6 +140,7 @@ final class ConnectorMemory {
         outcomesReported = null;
         details = null;
         detailsDue = false;
+        detailsRetryAt = 0;
         unsettledSince = null;
         changeShownSince = null;
         detailsShape = null;

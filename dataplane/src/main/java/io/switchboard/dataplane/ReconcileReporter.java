@@ -73,8 +73,11 @@ final class ReconcileReporter {
     }
 
     /**
-     * Reads one connector's active topics and offsets if they are due; answers whether it read
-     * them, and the connector is then to be reported again with them.
+     * Reads one connector's active topics and offsets if they are due; answers whether they were
+     * due, and the connector is then to be reported again, with them if they could be read. A
+     * failed read does not hold back that report: it also carries the task configs, which a task's
+     * failure waits on to show (the periodic pass, which would read them too, waits while the
+     * worker is busy).
      */
     boolean readDetails(String name) {
         ConnectorMemory memory = memories.peek(name);
@@ -84,12 +87,15 @@ final class ReconcileReporter {
         try {
             memory.details = new Details(worker.activeTopics(name), worker.offsets(name), clock.millis());
             memory.detailsDue = false;
-            return true;
         } catch (RuntimeException e) {
-            // The worker cannot say now: the periodic pass reads them.
-            return false;
+            // The worker cannot say now: still due, read again by a later pass, not by the report that follows.
+            memory.detailsRetryAt = clock.millis() + DETAILS_RETRY_MS;
         }
+        return true;
     }
+
+    /** After a failed read of a connector's details, how long until they are read again. */
+    static final long DETAILS_RETRY_MS = 10_000;
 
     /**
      * Reports what the worker shows of a connector, when that changed: its status, and the
@@ -274,12 +280,16 @@ final class ReconcileReporter {
         if (known != null && !memory.detailsDue && now - known.at() < DETAILS_EVERY_MS) {
             return known;
         }
+        if (now < memory.detailsRetryAt) {
+            return known;
+        }
         try {
             Details fresh = new Details(worker.activeTopics(name), worker.offsets(name), now);
             memory.details = fresh;
             memory.detailsDue = false;
             return fresh;
         } catch (RuntimeException e) {
+            memory.detailsRetryAt = now + DETAILS_RETRY_MS;
             return known;
         }
     }

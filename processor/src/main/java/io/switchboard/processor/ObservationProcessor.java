@@ -188,9 +188,10 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
         return retimed.equals(previous);
     }
 
+    /** The states of the tasks the views show ({@link ObservedTasks}): a change to them is a status change. */
     private static Map<String, String> taskStates(ConnectorObservation observation) {
         Map<String, String> states = new TreeMap<>();
-        for (TaskObservation task : observation.getTasks()) {
+        for (TaskObservation task : ObservedTasks.shown(observation)) {
             states.put(String.valueOf(task.getId()), task.getState());
         }
         return states;

@@ -345,11 +345,13 @@ class CommandTopologyTest {
 
     private static ConnectorObservation observation(String name, String state, long at, String... taskStates) {
         List<io.switchboard.schemas.TaskObservation> tasks = new java.util.ArrayList<>();
+        List<Map<String, String>> configs = new java.util.ArrayList<>();
         for (int i = 0; i < taskStates.length; i++) {
             tasks.add(new io.switchboard.schemas.TaskObservation(i, taskStates[i], "127.0.0.1:8083", null, "4.3.1"));
+            configs.add(Map.of("task.number", String.valueOf(i)));
         }
         return ConnectorObservation.newBuilder().setCluster("default").setConnector(name).setObservedAt(at)
-                .setState(state).setWorkerId("127.0.0.1:8083").setType("source").setTasks(tasks).build();
+                .setState(state).setWorkerId("127.0.0.1:8083").setType("source").setTasks(tasks).setTaskConfigs(configs).build();
     }
 
     @Test

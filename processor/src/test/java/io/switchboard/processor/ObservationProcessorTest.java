@@ -60,7 +60,8 @@ class ObservationProcessorTest {
     private static ConnectorObservation observation(long at, String state, String taskState, String workerId, String trace) {
         return ConnectorObservation.newBuilder().setCluster("default").setConnector("orders").setObservedAt(at)
                 .setState(state).setWorkerId(workerId).setTrace(trace).setType("source")
-                .setTasks(List.of(new TaskObservation(0, taskState, workerId, null, "4.3.1"))).build();
+                .setTasks(List.of(new TaskObservation(0, taskState, workerId, null, "4.3.1")))
+                .setTaskConfigs(List.of(Map.of("task.class", "FileStreamSourceTask"))).build();
     }
 
     /** The records the statuses store's changelog holds so far, when the driver shows them. */
@@ -107,5 +108,27 @@ class ObservationProcessorTest {
                 events.stream().map(ConnectorStatusChanged::getCurrent).toList(), "one event per change: " + events);
         assertEquals(Map.of("0", "PAUSED"), events.get(2).getTaskStates());
         assertEquals("boom again", events.get(4).getTrace());
+    }
+
+    /**
+     * The views show a task once its config is reported too ({@link ObservedTasks}); the worker's
+     * status can list a task a moment before. When the config arrives, what the views show
+     * changes although no state did: that is a status change, or a live page would keep showing
+     * no tasks (a failed task out of sight).
+     */
+    @Test
+    void aTaskWhoseConfigArrivesAfterItsStatusIsAStatusChange() {
+        List<TaskObservation> tasks = List.of(new TaskObservation(0, "RUNNING", "w:8083", null, "4.3.1"),
+                new TaskObservation(1, "FAILED", "w:8083", "boom", "4.3.1"));
+        ConnectorObservation statusOnly = ConnectorObservation.newBuilder().setCluster("default").setConnector("orders")
+                .setObservedAt(10L).setState("RUNNING").setWorkerId("w:8083").setType("source").setTasks(tasks).build();
+        observations.pipeInput("default/orders", statusOnly);
+        assertEquals(Map.of(), statusEvents().get(0).getTaskStates(), "no task shown without its config");
+
+        observations.pipeInput("default/orders", ConnectorObservation.newBuilder(statusOnly).setObservedAt(20L)
+                .setTaskConfigs(List.of(Map.of("task.number", "0"), Map.of("task.number", "1"))).build());
+        List<ConnectorStatusChanged> events = statusEvents();
+        assertEquals(1, events.size(), "the tasks now shown are a change: " + events);
+        assertEquals(Map.of("0", "RUNNING", "1", "FAILED"), events.get(0).getTaskStates());
     }
 }

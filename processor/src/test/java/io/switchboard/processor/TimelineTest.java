@@ -84,7 +84,8 @@ class TimelineTest {
                 .setObservedAt(at).setState(state).setWorkerId("w:8083").setTrace(trace).setType("source")
                 .setAutoRestarts(autoRestarts).setLastAutoRestart(lastAutoRestart)
                 .setTasks(List.of(new TaskObservation(0, "RUNNING", "w:8083", null, "1"),
-                        new TaskObservation(1, taskState, "w:8083", taskTrace, "1"))).build());
+                        new TaskObservation(1, taskState, "w:8083", taskTrace, "1")))
+                .setTaskConfigs(List.of(java.util.Map.of("task.number", "0"), java.util.Map.of("task.number", "1"))).build());
     }
 
     private List<TimelineEntry> entries() {

@@ -1,4 +1,4 @@
-package io.switchboard.core;
+package io.switchboard.processor;
 
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.TaskObservation;

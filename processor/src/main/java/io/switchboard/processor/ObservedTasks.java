@@ -1,4 +1,4 @@
-package io.switchboard.core;
+package io.switchboard.processor;
 
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.TaskObservation;
@@ -10,7 +10,9 @@ import java.util.List;
  * The worker's status and its task configs are read separately (the configs wait on its herder
  * thread, so they may come a pass later); a status that listed a task whose config is not known yet
  * would answer RUNNING for a task that {@code .../tasks} does not have. Kafka Connect shows a task
- * only once it exists; so do the views, from one observation, so that they always agree.
+ * only once it exists; so do the views, from one observation, so that they always agree. The
+ * processor publishes a status change when what is shown changes (a task's config arriving after
+ * its status shows the task), so that a live view is told.
  */
 public final class ObservedTasks {
     private ObservedTasks() {
