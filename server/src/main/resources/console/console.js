@@ -22,3 +22,16 @@ document.addEventListener('change', function (e) {
   if (box.checked) ids.push(box.value);
   field.value = JSON.stringify(ids);
 });
+
+// An action's answer carries its outcome for the message line, out of band. htmx looks for that
+// line from the element that sent the request; when a live refresh replaced that element (the
+// button) while its request was under way, the line is not found and the outcome is lost. The
+// swap is still announced on its target, which is in the page: the outcome is placed from there.
+document.addEventListener('htmx:beforeSwap', function (e) {
+  var sender = e.detail.elt;
+  if (!sender || document.body.contains(sender) || !e.detail.shouldSwap || e.detail.isError) return;
+  var answer = new DOMParser().parseFromString(e.detail.serverResponse, 'text/html');
+  var line = answer.getElementById('messages');
+  var messages = document.getElementById('messages');
+  if (line && messages) messages.textContent = line.textContent;
+});

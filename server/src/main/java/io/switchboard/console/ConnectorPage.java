@@ -60,11 +60,11 @@ final class ConnectorPage {
                 + "<p><a id=\"timeline-link\" href=\"" + text(base) + "/timeline\">Incident timeline</a>: failures with their traces,"
                 + " restarts and repairs, newest first</p>"
                 + "<div id=\"status\" hx-get=\"" + text(base) + "/status\" hx-trigger=\"" + CHANGES + "\">"
-                + status(ctx, scope, cluster, name, null) + "</div>"
+                + status(ctx, scope, cluster, name, null) + "</div>" + actions(ctx, cluster, name)
                 + travel(ctx, connector.config(), versions)
                 + "<h2>Offsets</h2><div id=\"offsets\" hx-get=\"" + text(base) + "/offsets\" hx-trigger=\"load, "
                 + "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, "
-                + "sse:OffsetsAltered queue:last, sse:OffsetsReset queue:last\">reading…</div>"
+                + "sse:OffsetsAltered queue:last, sse:OffsetsReset queue:last\">reading…</div>" + OffsetsSection.controls(ctx, cluster, name)
                 + "<h2>Config</h2>" + config(connector.config(), versions)
                 + "<h2>History</h2>" + compareForm(versions) + history(versions, RequestContexts.mayEdit(ctx, cluster) ? base : null);
         String events = "/events?cluster=" + url(cluster) + "&connector=" + url(name);
@@ -129,7 +129,7 @@ final class ConnectorPage {
                     .append(text(task.state())).append("</td><td>").append(text(task.workerId())).append("</td><td>")
                     .append(task.trace() == null ? "" : "<pre>" + text(task.trace()) + "</pre>").append("</td></tr>");
         }
-        out.append("</tbody></table>").append(actions(ctx, cluster, name));
+        out.append("</tbody></table>");
         return out.toString();
     }
 
@@ -159,7 +159,11 @@ final class ConnectorPage {
         return "";
     }
 
-    /** The buttons of the actions the caller's role allows in this cluster. */
+    /**
+     * The buttons of the actions the caller's role allows in this cluster: outside the status part,
+     * which the live view reads again at any moment, so that a refresh never replaces the button
+     * whose request is under way (the answer's message line would be lost with it).
+     */
     private static String actions(Context ctx, String cluster, String name) {
         String base = base(cluster, name);
         StringBuilder out = new StringBuilder("<p class=\"actions\">");

@@ -43,9 +43,16 @@ final class OffsetsSection {
             out.append("<p id=\"messages\" role=\"alert\" class=\"outcome\" hx-swap-oob=\"true\">").append(text(outcome)).append("</p>");
         }
         try {
-            ClusterFacts.Offsets offsets = core.facts().offsets(scope, name);
-            out.append("<p>Committed, read at ").append(text(offsets.observedAt())).append(":</p><pre class=\"committed\">")
-                    .append(text(offsets.offsets().toPrettyString())).append("</pre>");
+            // Just after a change was asked for, the worker is carrying it out: a read of its offsets
+            // would wait behind that, so the answer shows the last reading and the live view the rest.
+            java.util.Optional<ClusterFacts.Offsets> offsets = outcome == null ? java.util.Optional.of(core.facts().offsets(scope, name))
+                    : core.facts().lastReadOffsets(scope, name);
+            if (offsets.isPresent()) {
+                out.append("<p>Committed, read at ").append(text(offsets.get().observedAt())).append(":</p><pre class=\"committed\">")
+                        .append(text(offsets.get().offsets().toPrettyString())).append("</pre>");
+            } else {
+                out.append("<p>The committed offsets are being changed; they show here once the worker has read them.</p>");
+            }
         } catch (ServiceException e) {
             out.append("<p>The committed offsets cannot be read now: ").append(text(e.getMessage())).append("</p>");
         }
@@ -68,15 +75,25 @@ final class OffsetsSection {
                 }
             }
         }
-        if (mayEdit) {
-            out.append("<p class=\"actions\"><button hx-post=\"").append(text(base)).append("/offsets/reset\" hx-target=\"#offsets\" ")
-                    .append("hx-confirm=\"Reset the offsets of ").append(text(name)).append("? It restarts from the beginning.\">")
-                    .append("reset offsets</button></p><form hx-post=\"").append(text(base))
-                    .append("/offsets/alter\" hx-target=\"#offsets\"><textarea name=\"offsets\" rows=\"4\" cols=\"80\" ")
-                    .append("placeholder='{\"offsets\": [{\"partition\": {...}, \"offset\": {...}}]}'></textarea>")
-                    .append("<br><button>alter offsets</button></form>");
-        }
         return out.toString();
+    }
+
+    /**
+     * Reset and alter, for an editor: outside the part the live view reads again, so that a
+     * refresh arriving while a change is being sent does not replace the button that sent it (its
+     * answer's message line would be lost with it).
+     */
+    static String controls(Context ctx, String cluster, String name) {
+        if (!RequestContexts.mayEdit(ctx, cluster)) {
+            return "";
+        }
+        String base = ConnectorPage.base(cluster, name);
+        return "<p class=\"actions\"><button hx-post=\"" + text(base) + "/offsets/reset\" hx-target=\"#offsets\" "
+                + "hx-confirm=\"Reset the offsets of " + text(name) + "? It restarts from the beginning.\">"
+                + "reset offsets</button></p><form hx-post=\"" + text(base)
+                + "/offsets/alter\" hx-target=\"#offsets\"><textarea name=\"offsets\" rows=\"4\" cols=\"80\" "
+                + "placeholder='{\"offsets\": [{\"partition\": {...}, \"offset\": {...}}]}'></textarea>"
+                + "<br><button>alter offsets</button></form>";
     }
 
     void reset(Context ctx) {

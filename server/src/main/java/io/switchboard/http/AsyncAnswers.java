@@ -38,22 +38,33 @@ public final class AsyncAnswers {
         ctx.future(() -> {
             // Javalin has started the request's asynchronous processing before it asks for the future.
             AtomicBoolean over = new AtomicBoolean();
-            ctx.req().getAsyncContext().addListener(new Over(over));
+            jakarta.servlet.AsyncContext async = ctx.req().getAsyncContext();
+            async.addListener(new Over(over));
             CompletableFuture<Void> answered = new CompletableFuture<>();
             start.get().whenComplete((value, error) -> {
-                if (over.get()) {
-                    log.debug("The client left before its answer was ready; dropped it", error);
-                    return;
-                }
-                try {
-                    if (error != null) {
-                        ErrorResponses.write(ctx, error);
-                    } else {
-                        onSuccess.accept(value);
+                Runnable write = () -> {
+                    if (over.get()) {
+                        log.debug("The client left before its answer was ready; dropped it", error);
+                        return;
                     }
-                    answered.complete(null);
-                } catch (RuntimeException e) {
-                    answered.completeExceptionally(e); // answered by the exception mappers, like a handler's own
+                    try {
+                        if (error != null) {
+                            ErrorResponses.write(ctx, error);
+                        } else {
+                            onSuccess.accept(value);
+                        }
+                        answered.complete(null);
+                    } catch (RuntimeException e) {
+                        answered.completeExceptionally(e); // answered by the exception mappers, like a handler's own
+                    }
+                };
+                // On a server thread, not the one that completed the future: that is often the thread
+                // that hears every decision, and an answer that reads stores or a worker would hold
+                // up every other request's answer meanwhile.
+                try {
+                    async.start(write);
+                } catch (IllegalStateException requestOver) {
+                    write.run();
                 }
             });
             return answered;
