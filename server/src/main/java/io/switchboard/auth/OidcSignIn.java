@@ -155,16 +155,18 @@ public final class OidcSignIn {
             String authorization = document.path("authorization_endpoint").asText("");
             String token = document.path("token_endpoint").asText("");
             if (authorization.isEmpty() || token.isEmpty()) {
-                throw new IllegalStateException("The issuer's discovery document (" + discovery
-                        + ") names no authorization_endpoint and token_endpoint");
+                throw new io.switchboard.core.ServiceException.Unavailable("The identity provider's discovery document ("
+                        + discovery + ") names no authorization_endpoint and token_endpoint", 30);
             }
             OidcTokens.requireSafeKeys(URI.create(token));
             known = new Endpoints(URI.create(authorization), URI.create(token));
-        } catch (IOException e) {
-            throw new IllegalStateException("The issuer's discovery document (" + discovery + ") could not be read", e);
+        } catch (IOException | IllegalArgumentException e) {
+            // Answered as the identity provider being out of reach (503), never as a failure of this server.
+            throw new io.switchboard.core.ServiceException.Unavailable("The identity provider's discovery document ("
+                    + discovery + ") could not be read; sign in again shortly", 30);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
+            throw new io.switchboard.core.ServiceException.Unavailable("Interrupted", 30);
         }
         endpoints = known;
         return known;

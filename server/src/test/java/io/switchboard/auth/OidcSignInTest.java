@@ -28,4 +28,12 @@ class OidcSignInTest {
         assertNull(otherState.sessionCookie());
         assertTrue(otherState.refusal().contains("state"), otherState.refusal());
     }
+
+    @Test
+    void anIssuerOutOfReachIsAnUnavailableNeverAServerFailure() {
+        // Nothing listens at this address: the discovery document cannot be read.
+        OidcSignIn signIn = new OidcSignIn("http://127.0.0.1:9", "client", null, java.net.http.HttpClient.newHttpClient());
+        org.junit.jupiter.api.Assertions.assertThrows(io.switchboard.core.ServiceException.Unavailable.class,
+                () -> signIn.start("http://127.0.0.1/cb", false));
+    }
 }
