@@ -237,8 +237,8 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT).keepsTimelines(timelines);
-        queries.confirmAbsences(decisions.progress(), admin, topics.commands(), topics.applicationId());
+                TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT, ConnectorQueries.MAX_WAITING_READS).keepsTimelines(timelines);
+        queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,15 +28,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Reads the connectors and statuses stores with interactive queries, from whichever replica holds a
  * usable copy of the key's partition:
  * <ol>
- *   <li>the active copy, here or on the replica that runs the partition (one hop, never more: the
- *       internal endpoints answer only from their own stores);</li>
+ *   <li>the active copy, here or on the replica that runs the partition (one hop, never more), once
+ *       it has decided every command sent before the read ({@link CommandCoverage});</li>
  *   <li>when that cannot answer (the owner died, the partition is moving or restoring), a standby
- *       copy, here first, whose lag behind the changelog is at most {@link #MAX_STANDBY_LAG};</li>
+ *       copy, here first, that holds every such decision ({@link LocalCopies#currentEnough});</li>
  *   <li>when no copy can answer, the same again until {@code readWait} has passed, then
  *       {@link StoreUnavailableException} (503 with Retry-After).</li>
  * </ol>
@@ -77,21 +79,15 @@ public final class ConnectorQueries implements ConnectorStore {
     private final LocalCopies local;
     /** Null until {@link #keepsTimelines} is called: the topology keeps no timelines. */
     private volatile Serde<ConnectorTimeline> timelines;
-    /** Null until {@link #confirmAbsences} is called: then an owner's absence is checked against the command topic. */
-    private volatile OwnerAbsence absences;
+    /** Null until {@link #checkCoverage} is called: then a copy's answer is checked against the command topic. */
+    private volatile CommandCoverage coverage;
 
     /**
-     * @param partitions the number of partitions of the stores (those of the command topic)
-     * @param readWait   how long a read waits for some copy of its data to become available
-     * @param histories  serde of the history store; null when the topology keeps no history
+     * @param histories       serde of the history store; null when the topology keeps no history
+     * @param partitions      the number of partitions of the stores (those of the command topic)
+     * @param readWait        how long a read waits for some copy of its data to become available
+     * @param maxWaitingReads how many reads may wait at once for their data; more are answered 503 at once
      */
-    public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
-                            Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
-                            Serde<ConnectorHistory> histories, int partitions, Duration readWait) {
-        this(streams, router, remote, states, observations, histories, partitions, readWait, MAX_WAITING_READS);
-    }
-
-    /** @param maxWaitingReads how many reads may wait at once for their data; more are answered 503 at once */
     public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
                             Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
                             Serde<ConnectorHistory> histories, int partitions, Duration readWait, int maxWaitingReads) {
@@ -108,13 +104,14 @@ public final class ConnectorQueries implements ConnectorStore {
     }
 
     /**
-     * From now on, an owner answers that a connector is absent only when it has processed every
-     * command that was in the partition when the read arrived ({@link OwnerAbsence}).
+     * From now on, a copy answers what a connector is (or that it is absent) only when it holds the
+     * decision of every command that was in the partition when the read arrived ({@link CommandCoverage}).
      *
      * @param groupId the command processor's consumer group (its application id)
      */
-    public void confirmAbsences(CommandProgress progress, Admin admin, String commandTopic, String groupId) {
-        this.absences = new OwnerAbsence(progress, admin, commandTopic, groupId);
+    public void checkCoverage(CommandProgress progress, Admin admin, String commandTopic, String groupId) {
+        this.coverage = new CommandCoverage(progress, admin, commandTopic, groupId);
+        local.checkCoverage(coverage);
     }
 
     /** The topology keeps each connector's incident timeline, in values of this serde. */
@@ -247,7 +244,8 @@ public final class ConnectorQueries implements ConnectorStore {
      */
     private <V> Optional<V> read(String store, ConnectorKey key, Deserializer<V> decode, boolean absenceNeedsOwner,
                                  Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
+        long arrived = System.nanoTime();
+        long deadline = arrived + wait.toNanos();
         String why = "no replica knows where it is yet";
         boolean waiting = false;
         try {
@@ -259,7 +257,8 @@ public final class ConnectorQueries implements ConnectorStore {
                     HostInfo active = metadata.activeHost();
                     try {
                         if (router.isSelf(active)) {
-                            return Optional.ofNullable(ownersAnswer(store, partition, () -> local.<V>get(store, key.toString(), partition, false)));
+                            return Optional.ofNullable(ownersAnswer(store, partition, arrived,
+                                    () -> local.<V>get(store, key.toString(), partition, false)));
                         }
                         if (ReplicaRouter.usable(active)) {
                             return remote.get(active, store, key.toString(), partition, false).value()
@@ -270,20 +269,17 @@ public final class ConnectorQueries implements ConnectorStore {
                         why = "partition " + partition + " cannot be read on its owner " + active + ": " + e.getMessage();
                     }
                     for (HostInfo copy : router.fallbacks(active, metadata.standbyHosts())) {
-                        // The running owner's copy holds every decision it made; a standby (or a new owner
-                        // still restoring) holds what was committed,
-                        // so a connector missing there may be one whose decision the owner made just before
-                        // it died, and which its new owner is about to make again: not a reason for a 404.
+                        // Only the owner may say a connector does not exist (absenceNeedsOwner).
                         try {
                             Optional<V> value;
                             boolean owners;
                             if (router.isSelf(copy)) {
                                 owners = local.isActiveHere(partition);
-                                if (!owners && !local.currentEnough(store, partition, LocalCopies.LAG_READING_WAIT_MS)) {
+                                if (!owners && !local.currentEnough(store, partition, arrived, LocalCopies.LAG_READING_WAIT_MS)) {
                                     continue;
                                 }
-                                java.util.function.Supplier<V> here = () -> local.<V>get(store, key.toString(), partition, true);
-                                value = Optional.ofNullable(owners ? ownersAnswer(store, partition, here) : here.get());
+                                Supplier<V> here = () -> local.<V>get(store, key.toString(), partition, true);
+                                value = Optional.ofNullable(owners ? ownersAnswer(store, partition, arrived, here) : here.get());
                             } else {
                                 RemoteStores.Copy answer = remote.get(copy, store, key.toString(), partition, true);
                                 owners = answer.owner();
@@ -321,38 +317,43 @@ public final class ConnectorQueries implements ConnectorStore {
      * With {@code stale}, a standby copy answers if it is current enough.
      */
     public RemoteStores.Copy localEncoded(String store, String key, int partition, boolean stale) {
+        long arrived = System.nanoTime();
         boolean owner = !stale || local.isActiveHere(partition);
-        if (!owner && !local.currentEnough(store, partition, LocalCopies.LAG_READING_WAIT_MS)) {
+        if (!owner && !local.currentEnough(store, partition, arrived, LocalCopies.LAG_READING_WAIT_MS)) {
             throw new StoreUnavailableException("The copy of partition " + partition + " here is behind; retry shortly.", null);
         }
-        java.util.function.Supplier<Object> read = () -> local.get(store, key, partition, stale);
-        Object value = owner ? ownersAnswer(store, partition, read) : read.get();
+        Supplier<Object> read = () -> local.get(store, key, partition, stale);
+        Object value = owner ? ownersAnswer(store, partition, arrived, read) : read.get();
         return new RemoteStores.Copy(Optional.ofNullable(value).map(v -> encode(store, v)), owner);
     }
 
-    /** Whether this replica's active copies may answer: it reached Kafka lately ({@link OwnerAbsence#reachedKafkaLately}). */
+    /** Whether this replica's active copies may answer: it reached Kafka lately ({@link CommandCoverage#reachedKafkaLately}). */
     private boolean ownerMayAnswer() {
-        OwnerAbsence check = absences;
+        CommandCoverage check = coverage;
         return check == null || check.reachedKafkaLately(LocalCopies.LAG_READING_WAIT_MS);
     }
 
     /**
-     * What the owner's copy says of a key: a value as it is; an absence of a connector (or of its
-     * history) only once the owner has decided every command sent before the read, else
-     * {@link StoreUnavailableException}, which the read waits out like any copy it cannot use. The
-     * processor's progress is taken before the copy is read, so that the absence is judged against
-     * what that copy held ({@link io.switchboard.processor.CommandProgress}).
+     * What the owner's copy says of a key, once the owner has decided every command sent before the
+     * read arrived (for a store of decisions: {@link CommandCoverage#ownerCovers}); else
+     * {@link StoreUnavailableException}, which the read waits out like any copy it cannot use. A copy
+     * that has just become active holds only what its previous owner committed, and that owner may
+     * have answered later decisions (a value from it would be stale, and an absence would deny a
+     * create). The processor's progress is taken before the copy is read, so that the copy is judged
+     * by what it held ({@link CommandProgress}).
      */
-    private <V> V ownersAnswer(String store, int partition, java.util.function.Supplier<V> read) {
-        OwnerAbsence check = absences;
+    private <V> V ownersAnswer(String store, int partition, long arrived, Supplier<V> read) {
+        CommandCoverage check = coverage;
         if (check != null && !check.reachedKafkaLately(LocalCopies.LAG_READING_WAIT_MS)) {
             throw new StoreUnavailableException("This replica has not reached Kafka lately, so another may own partition "
                     + partition + " by now; retry shortly.", null);
         }
-        io.switchboard.processor.CommandProgress.Mark before = check == null ? null : check.mark(partition);
+        if (check == null || !LocalCopies.holdsDecisions(store)) {
+            return read.get();
+        }
+        CommandProgress.Mark before = check.mark(partition);
         V value = read.get();
-        if (value == null && check != null && !StoreNames.STATUSES.equals(store) && !StoreNames.TIMELINE.equals(store)
-                && !check.confirmed(partition, before, LocalCopies.LAG_READING_WAIT_MS)) {
+        if (!check.ownerCovers(partition, before, arrived, LocalCopies.LAG_READING_WAIT_MS)) {
             throw new StoreUnavailableException("Partition " + partition + " has commands its owner has not decided yet; retry shortly.", null);
         }
         return value;
@@ -361,12 +362,13 @@ public final class ConnectorQueries implements ConnectorStore {
     // ---- lists -------------------------------------------------------------------------------------
 
     /**
-     * The values under a prefix in every partition: each partition from its active copy, else from a
-     * standby copy current enough, waiting up to {@code readWait} for those that have neither.
+     * The values (with {@code keys}, the keys as strings) under a prefix in every partition: each
+     * partition from its active copy, else from a standby copy current enough, waiting up to
+     * {@code readWait} for those that have neither.
      */
-    /** @param keys whether to gather the keys (as strings) rather than the values */
     private <V> List<V> scanAll(String store, String prefix, boolean keys, Deserializer<V> decode) {
-        long deadline = System.nanoTime() + readWait.toNanos();
+        long arrived = System.nanoTime();
+        long deadline = arrived + readWait.toNanos();
         Map<Integer, List<V>> got = new HashMap<>();
         boolean waiting = false;
         try {
@@ -380,7 +382,7 @@ public final class ConnectorQueries implements ConnectorStore {
                         byHost.computeIfAbsent(placement.active(), h -> new ArrayList<>()).add(p);
                     }
                 }
-                gather(store, prefix, keys, byHost, false, decode, got);
+                gather(store, prefix, keys, byHost, false, arrived, decode, got);
                 // Then the other copies, current enough, one level of fallback at a time.
                 for (int level = 0; level < 3 && got.size() < partitions; level++) {
                     byHost.clear();
@@ -393,7 +395,7 @@ public final class ConnectorQueries implements ConnectorStore {
                             }
                         }
                     }
-                    gather(store, prefix, keys, byHost, true, decode, got);
+                    gather(store, prefix, keys, byHost, true, arrived, decode, got);
                 }
                 if (got.size() >= partitions) {
                     List<V> all = new ArrayList<>();
@@ -424,7 +426,7 @@ public final class ConnectorQueries implements ConnectorStore {
     }
 
     private <V> void gather(String store, String prefix, boolean keys, Map<HostInfo, List<Integer>> byHost, boolean stale,
-                            Deserializer<V> decode, Map<Integer, List<V>> got) {
+                            long arrived, Deserializer<V> decode, Map<Integer, List<V>> got) {
         Map<HostInfo, CompletableFuture<Map<Integer, List<byte[]>>>> asked = new LinkedHashMap<>();
         byHost.forEach((host, parts) -> {
             if (!router.isSelf(host)) {
@@ -433,7 +435,7 @@ public final class ConnectorQueries implements ConnectorStore {
         });
         List<Integer> mine = stale || ownerMayAnswer() ? byHost.getOrDefault(router.self(), List.of()) : List.of();
         for (int p : mine) {
-            local.<V>scan(store, prefix, keys, p, stale).ifPresent(values -> got.put(p, values));
+            this.<V>localScan(store, prefix, keys, p, stale, arrived).ifPresent(values -> got.put(p, values));
         }
         asked.forEach((host, answer) -> answer.join().forEach((p, values) -> {
             List<V> decoded = new ArrayList<>(values.size());
@@ -449,29 +451,41 @@ public final class ConnectorQueries implements ConnectorStore {
      * serve now are absent from the answer.
      */
     public Map<Integer, List<byte[]>> localEncodedScan(String store, String prefix, boolean keys, List<Integer> parts, boolean stale) {
+        long arrived = System.nanoTime();
         Map<Integer, List<byte[]>> out = new LinkedHashMap<>();
         if (!stale && !ownerMayAnswer()) {
             return out;
         }
         for (int p : parts) {
-            local.scan(store, prefix, keys, p, stale).ifPresent(values -> out.put(p, values.stream()
-                    .map(v -> keys ? ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8) : encode(store, v)).toList()));
+            localScan(store, prefix, keys, p, stale, arrived).ifPresent(values -> out.put(p, values.stream()
+                    .map(v -> keys ? ((String) v).getBytes(StandardCharsets.UTF_8) : encode(store, v)).toList()));
         }
         return out;
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * This replica's copy of one partition under a prefix; empty when it cannot serve it now: a
+     * standby not current enough ({@link LocalCopies#currentEnough}), or an active copy of decisions
+     * that has not decided every command sent before the list arrived ({@link #ownersAnswer}).
+     */
+    private <V> Optional<List<V>> localScan(String store, String prefix, boolean keys, int partition, boolean stale, long arrived) {
+        CommandCoverage check = coverage;
+        if (stale || check == null || !LocalCopies.holdsDecisions(store)) {
+            return local.scan(store, prefix, keys, partition, stale, arrived);
+        }
+        CommandProgress.Mark before = check.mark(partition);
+        Optional<List<V>> values = local.scan(store, prefix, keys, partition, false, arrived);
+        return values.isPresent() && check.ownerCovers(partition, before, arrived, LocalCopies.LAG_READING_WAIT_MS)
+                ? values : Optional.empty();
+    }
+
     private byte[] encode(String store, Object value) {
-        if (StoreNames.STATUSES.equals(store)) {
-            return observations.serializer().serialize(STATUS_TRANSFER_TOPIC, (ConnectorObservation) value);
-        }
-        if (StoreNames.HISTORY.equals(store)) {
-            return histories.serializer().serialize(HISTORY_TRANSFER_TOPIC, (ConnectorHistory) value);
-        }
-        if (StoreNames.TIMELINE.equals(store)) {
-            return timelines.serializer().serialize(TIMELINE_TRANSFER_TOPIC, (ConnectorTimeline) value);
-        }
-        return states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
+        return switch (store) {
+            case StoreNames.STATUSES -> observations.serializer().serialize(STATUS_TRANSFER_TOPIC, (ConnectorObservation) value);
+            case StoreNames.HISTORY -> histories.serializer().serialize(HISTORY_TRANSFER_TOPIC, (ConnectorHistory) value);
+            case StoreNames.TIMELINE -> timelines.serializer().serialize(TIMELINE_TRANSFER_TOPIC, (ConnectorTimeline) value);
+            default -> states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
+        };
     }
 
     private static void pause() {

@@ -28,6 +28,8 @@ final class LocalCopies {
     private final boolean keepsHistory;
     /** Whether the topology keeps incident timelines (set once, before reads begin). */
     private volatile boolean keepsTimelines;
+    /** Null until {@link #checkCoverage} is called: then a standby's lag alone does not make it current. */
+    private volatile CommandCoverage coverage;
 
     LocalCopies(KafkaStreams streams, boolean keepsHistory) {
         this.streams = streams;
@@ -37,6 +39,18 @@ final class LocalCopies {
 
     void keepsTimelines() {
         this.keepsTimelines = true;
+    }
+
+    void checkCoverage(CommandCoverage coverage) {
+        this.coverage = coverage;
+    }
+
+    /**
+     * Whether a store holds what the processor decides (connectors, their histories), as against
+     * what the data plane reports (statuses, incidents), which no client's write is waiting for.
+     */
+    static boolean holdsDecisions(String store) {
+        return StoreNames.CONNECTORS.equals(store) || StoreNames.HISTORY.equals(store);
     }
 
     /** One key of this replica's copy of a partition (a history assembled whole); null when absent. */
@@ -56,8 +70,8 @@ final class LocalCopies {
 
     /** The values (or keys) under a prefix in this replica's copy of a partition; empty when it cannot serve it now. */
     @SuppressWarnings("unchecked")
-    <V> Optional<List<V>> scan(String store, String prefix, boolean keys, int partition, boolean stale) {
-        if (stale && !isActiveHere(partition) && !currentEnough(store, partition, LAG_READING_WAIT_MS)) {
+    <V> Optional<List<V>> scan(String store, String prefix, boolean keys, int partition, boolean stale, long arrived) {
+        if (stale && !isActiveHere(partition) && !currentEnough(store, partition, arrived, LAG_READING_WAIT_MS)) {
             return Optional.empty();
         }
         List<V> values = new ArrayList<>();
@@ -108,8 +122,18 @@ final class LocalCopies {
     /** How long a read waits for a new reading of the lags. */
     static final long LAG_READING_WAIT_MS = 2_000;
 
-    /** Whether this replica's copy of a partition is at most {@link ConnectorQueries#MAX_STANDBY_LAG} behind. */
-    boolean currentEnough(String store, int partition, long waitMs) {
+    /**
+     * Whether this replica's standby copy of a partition holds everything a read that arrived at
+     * {@code arrived} ({@link System#nanoTime}) must see: for a store of decisions, every command in
+     * the partition then is committed ({@link CommandCoverage#allCommitted}); and, in a reading of
+     * the lags begun after that, the copy is at most {@link ConnectorQueries#MAX_STANDBY_LAG} behind
+     * its changelog. Waits at most {@code waitMs} for each reading.
+     */
+    boolean currentEnough(String store, int partition, long arrived, long waitMs) {
+        CommandCoverage check = coverage;
+        if (check != null && holdsDecisions(store) && !check.allCommitted(partition, arrived, waitMs)) {
+            return false;
+        }
         return lags.current(store, partition, ConnectorQueries.MAX_STANDBY_LAG, waitMs);
     }
 

@@ -16,15 +16,25 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Whether the owner of a partition may say that a connector does not exist. Its active copy holds
- * the effect of every command it has processed, but a copy that has just become active (its
- * previous owner died or froze) has processed only what was committed: a create that the previous
- * owner decided and answered, and did not commit, is still to be decided again, and a 404 meanwhile
- * would deny a write already acknowledged (the fault run caught one). So an absence counts only
- * when every command that was in the partition when the read arrived has been processed here, or
- * committed by the group (the copy is then restored up to it): the command topic's end offset, in
- * a reading begun after the read arrived, is at most the larger of the two. Readings are made one at
- * a time, on one daemon thread, and shared by the callers waiting for one.
+ * Whether a copy of a partition holds every decision that may have been acknowledged before a read
+ * arrived. A decision is acknowledged as soon as it is made, before its transaction commits
+ * ({@link io.switchboard.commands.DecisionListener}), so neither "this replica runs the partition"
+ * nor "this standby is at the end of its changelog" is enough:
+ * <ul>
+ *   <li>a copy that has just become active (its previous owner died or froze) has processed only
+ *       what was committed: a command the previous owner decided and answered, and did not commit,
+ *       is still to be decided again, and the copy meanwhile answers as if it had never been sent
+ *       (a 404 for a create, an older config for an update; the fault run caught both);</li>
+ *   <li>a standby holds only committed decisions, and the changelog record of one made a moment
+ *       ago may not even have reached the broker yet (the producer lingers), so a standby at the
+ *       end of its changelog can still miss it (the fault run caught that too).</li>
+ * </ul>
+ * So the owner's copy counts only when every command that was in the partition when the read
+ * arrived has been processed here, or committed by the group (the copy is then restored up to it);
+ * a standby's only when every such command is committed, and its changelog is read to the end
+ * after that. Both are judged against the command topic's end offsets in a reading begun after the
+ * read arrived. Readings are made one at a time, on one daemon thread, and shared by the callers
+ * waiting for one.
  *
  * <p>The same readings say whether the owner may answer at all ({@link #reachedKafkaLately}): an
  * owner cut from Kafka keeps its partitions in its own eyes while the group, once its session has
@@ -33,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * decides from these readings, which a daemon thread renews every {@link #RENEW_EVERY_MS} whether
  * reads come or not, so that only a real lapse (out of reach, or frozen) ends the lease.
  */
-final class OwnerAbsence {
+final class CommandCoverage {
     private final CommandProgress progress;
     private final Admin admin;
     private final String commandTopic;
@@ -44,6 +54,8 @@ final class OwnerAbsence {
         return t;
     });
     private CompletableFuture<Reading> inFlight;
+    /** The command topic's partitions, once known; read and written on the fetcher thread only. */
+    private Map<TopicPartition, OffsetSpec> partitions;
     /** How often the lease is renewed. */
     static final long RENEW_EVERY_MS = 2_000;
     private final KafkaLease lease = new KafkaLease();
@@ -62,14 +74,17 @@ final class OwnerAbsence {
             return !ends.isEmpty();
         }
 
-        /** Whether a copy that has processed up to {@code processedNext} holds every command of the partition read. */
+        /**
+         * Whether a copy that has processed up to {@code processedNext} holds every command of the
+         * partition read; with 0, whether the group has committed every one.
+         */
         boolean covers(int partition, long processedNext) {
             Long end = ends.get(partition);
             return end != null && end <= Math.max(processedNext, committed.getOrDefault(partition, 0L));
         }
     }
 
-    OwnerAbsence(CommandProgress progress, Admin admin, String commandTopic, String groupId) {
+    CommandCoverage(CommandProgress progress, Admin admin, String commandTopic, String groupId) {
         this.progress = progress;
         this.admin = admin;
         this.commandTopic = commandTopic;
@@ -83,12 +98,24 @@ final class OwnerAbsence {
     }
 
     /**
-     * Whether this replica's active copy of the partition, read after {@code before} was taken, may
-     * answer that a key is absent, waiting at most {@code waitMs} for a reading.
+     * Whether this replica's active copy of the partition, read after {@code before} was taken, holds
+     * every decision made before the read arrived (at {@code arrived}, a {@link System#nanoTime}),
+     * waiting at most {@code waitMs} for a reading begun since.
      */
-    boolean confirmed(int partition, CommandProgress.Mark before, long waitMs) {
-        long asked = System.nanoTime();
-        long deadline = asked + TimeUnit.MILLISECONDS.toNanos(waitMs);
+    boolean ownerCovers(int partition, CommandProgress.Mark before, long arrived, long waitMs) {
+        return coveredUpTo(partition, () -> progress.stillHeld(partition, before), arrived, waitMs);
+    }
+
+    /**
+     * Whether every command that was in the partition when the read arrived has been committed by
+     * the group, so that a standby copy read to its changelog's end from now on holds its decision.
+     */
+    boolean allCommitted(int partition, long arrived, long waitMs) {
+        return coveredUpTo(partition, () -> 0L, arrived, waitMs);
+    }
+
+    private boolean coveredUpTo(int partition, java.util.function.LongSupplier processedNext, long asked, long waitMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         try {
             while (true) {
                 long left = deadline - System.nanoTime();
@@ -97,7 +124,7 @@ final class OwnerAbsence {
                 }
                 Reading reading = refresh().get(left, TimeUnit.NANOSECONDS);
                 if (reading.startedAt() - asked >= 0) {
-                    return reading.covers(partition, progress.stillHeld(partition, before));
+                    return reading.covers(partition, processedNext.getAsLong());
                 }
             }
         } catch (InterruptedException e) {
@@ -153,16 +180,16 @@ final class OwnerAbsence {
     private Reading read() {
         long started = System.nanoTime();
         try {
-            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-            admin.describeTopics(java.util.List.of(commandTopic)).allTopicNames().get(5, TimeUnit.SECONDS).get(commandTopic)
-                    .partitions().forEach(p -> wanted.put(new TopicPartition(commandTopic, p.partition()), OffsetSpec.latest()));
-            Map<Integer, Long> ends = new HashMap<>();
-            admin.listOffsets(wanted).all().get(5, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
-            Map<Integer, Long> committed = new HashMap<>();
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(
+            Map<TopicPartition, OffsetSpec> wanted = partitions();
+            // Both requests at once: every read of a connector waits for a reading begun after it arrived.
+            var endsAsked = admin.listOffsets(wanted).all();
+            var committedAsked = admin.listConsumerGroupOffsets(
                     Map.of(groupId, new ListConsumerGroupOffsetsSpec().topicPartitions(wanted.keySet())))
-                    .partitionsToOffsetAndMetadata(groupId).get(5, TimeUnit.SECONDS);
-            offsets.forEach((tp, at) -> {
+                    .partitionsToOffsetAndMetadata(groupId);
+            Map<Integer, Long> ends = new HashMap<>();
+            endsAsked.get(5, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
+            Map<Integer, Long> committed = new HashMap<>();
+            committedAsked.get(5, TimeUnit.SECONDS).forEach((tp, at) -> {
                 if (at != null) {
                     committed.put(tp.partition(), at.offset());
                 }
@@ -177,5 +204,16 @@ final class OwnerAbsence {
             }
             return new Reading(Map.of(), Map.of(), started);
         }
+    }
+
+    /** The command topic's partitions, asked once: a topic's partitions are not taken away. */
+    private Map<TopicPartition, OffsetSpec> partitions() throws Exception {
+        if (partitions == null) {
+            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+            admin.describeTopics(java.util.List.of(commandTopic)).allTopicNames().get(5, TimeUnit.SECONDS).get(commandTopic)
+                    .partitions().forEach(p -> wanted.put(new TopicPartition(commandTopic, p.partition()), OffsetSpec.latest()));
+            partitions = Map.copyOf(wanted);
+        }
+        return partitions;
     }
 }
