@@ -35,3 +35,17 @@ document.addEventListener('htmx:beforeSwap', function (e) {
   var messages = document.getElementById('messages');
   if (line && messages) messages.textContent = line.textContent;
 });
+
+// A bulk delete is sent only once confirmed in a dialog that says how many it deletes: the other
+// bulk actions are undone by their opposite, a delete is not.
+document.addEventListener('htmx:confirm', function (e) {
+  var form = e.detail.elt;
+  if (!form || form.id !== 'bulk') return;
+  var submitter = e.detail.triggeringEvent && e.detail.triggeringEvent.submitter;
+  if (!submitter || submitter.value !== 'apply' || form.elements.action.value !== 'delete') return;
+  e.preventDefault();
+  var ids = form.elements.selection.value ? JSON.parse(form.elements.selection.value) : [];
+  var what = form.elements.which.value === 'matching' ? 'every connector the search shows'
+    : ids.length + (ids.length === 1 ? ' connector' : ' connectors');
+  if (window.confirm('Delete ' + what + '? A deleted connector is gone from its worker.')) e.detail.issueRequest(true);
+});

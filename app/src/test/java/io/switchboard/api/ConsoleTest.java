@@ -256,32 +256,6 @@ class ConsoleTest {
     }
 
     @Test
-    void selectedConnectorsArePausedInOneGoAndTheTableShowsTheWorkerConfirmingEach() {
-        create("bulk-a", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
-        create("bulk-b", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
-        Page page = open("otto", "/console/?q=bulk-");
-        assertThat(page.locator("tr[data-connector='bulk-a'] .state")).hasText("RUNNING");
-        assertThat(page.locator("tr[data-connector='bulk-b'] .state")).hasText("RUNNING");
-        page.getByLabel("select bulk-a").check();
-        page.getByLabel("select bulk-b").check();
-        page.locator("#bulk button[value=pause]").click();
-        assertThat(page.locator("#messages")).containsText("pause accepted for 2 of 2");
-        assertThat(page.locator("tr[data-connector='bulk-a'] .state")).hasText("PAUSED");
-        assertThat(page.locator("tr[data-connector='bulk-b'] .state")).hasText("PAUSED");
-
-        // Another cluster's connector, or one that is not there, is refused by name; the others go on.
-        Http.Response mixed = as("otto", "POST", "/console/bulk", "action=resume&selected=default%2Fbulk-a&selected=prod%2Fx"
-                + "&selected=default%2Fnope", Map.of("HX-Request", "true", "Content-Type", "application/x-www-form-urlencoded"));
-        assertEquals(200, mixed.status(), mixed.body());
-        Http.Response unknown = as("otto", "POST", "/console/bulk", "action=explode", Map.of("HX-Request", "true",
-                "Content-Type", "application/x-www-form-urlencoded"));
-        assertEquals(400, unknown.status(), unknown.body());
-        assertTrue(unknown.body().contains("not explode"), unknown.body());
-        assertTrue(mixed.body().contains("resume accepted for 1 of 3; refused: x (not yours to operate), nope ("), mixed.body());
-        assertThat(page.locator("tr[data-connector='bulk-a'] .state")).hasText("RUNNING");
-    }
-
-    @Test
     void offsetsAreShownResetAndThePriorValuesAppliedAgainWithOneClick() throws IOException {
         Files.writeString(Path.of("/tmp/epsilon.txt"), "one\ntwo\nthree\n");
         create("epsilon", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of("tasks.max", "1"));

@@ -63,6 +63,8 @@ public final class FaultRun {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String authorization = TestUsers.basic("faults");
     private JavaProcess broker;
+    /** The replicas' schema registry, in this process; closed before the broker stops, or its clients log every retry. */
+    private EmbeddedSchemaRegistry registry;
     private String bootstrap;
     private JavaProcess worker;
     private String workerUrl;
@@ -215,7 +217,7 @@ public final class FaultRun {
         broker = new JavaProcess("broker", List.of("-Xmx512m", "-XX:+UseSerialGC"), "io.switchboard.bench.BenchBroker",
                 brokerArgs, logs).start();
         bootstrap = broker.awaitLine("READY ", 0, 120_000);
-        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrap, "switchboard._schemas", "127.0.0.1", 0).start();
+        registry = new EmbeddedSchemaRegistry(bootstrap, "switchboard._schemas", "127.0.0.1", 0).start();
         int workerPort = JavaProcess.freePort();
         worker = new JavaProcess("worker", List.of("-Xmx768m", "-XX:+UseSerialGC"), "io.switchboard.bench.BenchWorker",
                 List.of(bootstrap, String.valueOf(workerPort), "group.id=fault-connect", "config.storage.topic=fault-connect-configs",
@@ -302,6 +304,11 @@ public final class FaultRun {
     private void stopParts() {
         replicas.forEach(JavaProcess::stop);
         worker.stop();
+        try {
+            registry.close();
+        } catch (Exception ignored) {
+            // closing
+        }
         broker.stop();
         List<TcpProxy> proxies = new ArrayList<>(brokerLinks);
         proxies.add(proxy);

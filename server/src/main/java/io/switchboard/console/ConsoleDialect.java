@@ -6,7 +6,6 @@ import io.switchboard.auth.Access;
 import io.switchboard.auth.AccessCheck;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.Scope;
-import io.switchboard.core.BulkCommands;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.Dialect;
@@ -35,7 +34,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ConsoleDialect implements Dialect {
     static final String BASE = "/console/";
-    /** The most connectors one bulk action takes. */
     private static final String CONNECTOR = "/console/clusters/{cluster}/connectors/{connector}";
     /** The scripts the pages load, from their WebJars, in the order they are registered. */
     private static final List<Map.Entry<String, String>> ASSETS = List.of(
@@ -45,6 +43,7 @@ public final class ConsoleDialect implements Dialect {
 
     private final CoreServices core;
     private final OverviewPage overview;
+    private final BulkPage bulk;
     private final ConnectorPage connector;
     private final OffsetsSection offsets;
     private final CreatePage create;
@@ -61,6 +60,7 @@ public final class ConsoleDialect implements Dialect {
         this.core = core;
         this.signIn = new SignInPage(access);
         this.overview = new OverviewPage(core);
+        this.bulk = new BulkPage(core, overview);
         this.connector = new ConnectorPage(core);
         this.offsets = new OffsetsSection(core);
         this.create = new CreatePage(core);
@@ -81,7 +81,7 @@ public final class ConsoleDialect implements Dialect {
     public void register(JavalinConfig config) {
         Access.TargetRule cluster = ctx -> Access.Target.cluster(ctx.pathParam("cluster"));
         config.routes.before("/console/*", ctx -> ctx.header("Content-Security-Policy", Html.CONTENT_SECURITY_POLICY));
-        config.routes.get(BASE, overview::page, Access.view(ctx -> Access.Target.ANY_GRANTED));
+        config.routes.get(BASE, ctx -> overview.page(ctx, bulk.form(ctx)), Access.view(ctx -> Access.Target.ANY_GRANTED));
         config.routes.get(AccessCheck.SIGN_IN, signIn::page, Access.open());
         config.routes.post(AccessCheck.SIGN_IN, signIn::signIn, Access.open());
         config.routes.post("/console/sign-out", signIn::signOut, Access.open());
@@ -118,50 +118,9 @@ public final class ConsoleDialect implements Dialect {
             fromConsole(ctx);
             offsets.alter(ctx);
         }, Access.edit(cluster));
-        // Connectors of any cluster the caller may operate in; each one's cluster is checked as the access check found it.
-        config.routes.post("/console/bulk", this::bulk, Access.operate(ctx -> Access.Target.ANY_GRANTED));
-    }
-
-    /**
-     * Pause, resume, stop or restart the selected connectors ({@code cluster/name} each, at most
-     * {@link BulkCommands#MAX}): the core's bulk commands, one request per cluster; the answer says
-     * how many were accepted and names those refused, with why, in the page's message line.
-     */
-    private void bulk(Context ctx) {
-        requireConsolePage(ctx);
-        String action = ctx.formParam("action");
-        BulkCommands.Action bulkAction = BulkCommands.Action.named(action == null ? "" : action)
-                .filter(named -> !named.destructive())
-                .orElseThrow(() -> new ServiceException.InvalidRequest("action", "The action is pause, resume, stop or restart, not " + action));
-        // The page sends its selection as a JSON list; a script may send "selected" fields instead.
-        List<String> selected = new java.util.ArrayList<>(OverviewPage.selection(ctx.formParam("selection")));
-        selected.addAll(ctx.formParams("selected"));
-        if (selected.size() > BulkCommands.MAX) {
-            throw new ServiceException.InvalidRequest("At most " + BulkCommands.MAX + " connectors at once, not " + selected.size());
-        }
-        Map<String, List<String>> byCluster = new java.util.LinkedHashMap<>();
-        List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (String id : selected) {
-            int slash = id.indexOf('/');
-            String cluster = slash > 0 ? id.substring(0, slash) : "";
-            if (slash <= 0 || !RequestContexts.mayOperate(ctx, cluster)) {
-                refused.add(id.substring(slash + 1) + " (not yours to operate)");
-            } else {
-                byCluster.computeIfAbsent(cluster, c -> new java.util.ArrayList<>()).add(id.substring(slash + 1));
-            }
-        }
-        List<CompletableFuture<List<BulkCommands.Outcome>>> sent = new java.util.ArrayList<>();
-        byCluster.forEach((cluster, names) -> sent.add(core.connectors().bulk().apply(RequestContexts.scope(ctx, cluster),
-                new BulkCommands.Request(bulkAction, names, false, false), RequestContexts.of(ctx))));
-        AsyncAnswers.answer(ctx, CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), ignored -> {
-            sent.stream().flatMap(outcomes -> outcomes.join().stream())
-                    .filter(outcome -> outcome.refusal() != null)
-                    .forEach(outcome -> refused.add(outcome.connector() + " (" + outcome.refusal().getMessage() + ")"));
-            String message = action + " accepted for " + (selected.size() - refused.size()) + " of " + selected.size()
-                    + (refused.isEmpty() ? "" : "; refused: " + String.join(", ", refused));
-            ctx.contentType("text/html; charset=utf-8").result("<p id=\"messages\" role=\"alert\" class=\"outcome\" "
-                    + "hx-swap-oob=\"true\">" + Html.text(message) + "</p>");
-        });
+        // Connectors of any cluster the caller may operate in (edit, for a delete); each is checked in its own cluster.
+        config.routes.post("/console/bulk", bulk::bulk, Access.operate(ctx -> Access.Target.ANY_GRANTED));
+        config.routes.post("/console/bulk/progress", bulk::progress, Access.view(ctx -> Access.Target.ANY_GRANTED));
     }
 
     private void target(Context ctx, TargetState target, String verb) {

@@ -31,7 +31,7 @@ final class OverviewPage {
      * queued behind it), and the stream's (re)opening: what changed between the page's render and
      * the stream's start is read then, so nothing falls in the gap.
      */
-    private static final String CHANGES = "htmx:sseOpen from:body, sse:ConnectorCreated queue:last, sse:ConnectorDeleted queue:last, "
+    static final String CHANGES = "htmx:sseOpen from:body, sse:ConnectorCreated queue:last, sse:ConnectorDeleted queue:last, "
             + "sse:ConnectorStatusChanged queue:last, sse:TargetStateChanged queue:last, sse:ConnectorConfigChanged queue:last, "
             + "sse:ReconcileFailed queue:last, sse:ReconcileRecovered queue:last";
 
@@ -48,7 +48,8 @@ final class OverviewPage {
                int tasksFailed, String topics, int rank) {
     }
 
-    void page(Context ctx) {
+    /** @param bulkForm the bulk actions' form ({@link BulkPage#form}) */
+    void page(Context ctx, String bulkForm) {
         String newLinks = core.clusters().names().stream().filter(cluster -> RequestContexts.mayEdit(ctx, cluster))
                 .map(cluster -> "<a href=\"" + text(CreatePage.base(cluster)) + "\">new connector in " + text(cluster) + "</a>")
                 .reduce((a, b) -> a + " · " + b).map(links -> "<p>" + links + "</p>").orElse("");
@@ -57,11 +58,7 @@ final class OverviewPage {
                 + "<input id=\"q\" name=\"q\" type=\"search\" size=\"50\" placeholder=\"Search by name, class, topic or cluster\" value=\""
                 + text(param(ctx, "q")) + "\">"
                 + "<input type=\"hidden\" name=\"state\" value=\"" + text(param(ctx, "state")) + "\"></form>"
-                + "<form id=\"bulk\" hx-post=\"/console/bulk\" hx-swap=\"none\">"
-                + "<input type=\"hidden\" id=\"selection\" name=\"selection\" value=\"" + text(param(ctx, "selection")) + "\">"
-                + "With the selected: <button name=\"action\" value=\"pause\">pause</button>"
-                + "<button name=\"action\" value=\"resume\">resume</button><button name=\"action\" value=\"stop\">stop</button>"
-                + "<button name=\"action\" value=\"restart\">restart</button></form>"
+                + bulkForm
                 + "<div id=\"table\" hx-get=\"/console/connectors\" hx-include=\"#search, #selection\" hx-trigger=\""
                 + CHANGES + "\">" + table(ctx) + "</div>";
         ctx.contentType("text/html; charset=utf-8").result(Html.page("Connectors", "hx-ext=\"sse\" sse-connect=\"/events\"", body));
@@ -72,27 +69,10 @@ final class OverviewPage {
     }
 
     private String table(Context ctx) {
-        String query = param(ctx, "q").toLowerCase(Locale.ROOT);
         String stateFilter = param(ctx, "state").toUpperCase(Locale.ROOT);
         int page = Math.max(1, parseInt(param(ctx, "page")));
-        List<Row> matching = new ArrayList<>();
         Map<String, Integer> counters = new TreeMap<>();
-        for (String cluster : core.clusters().names()) {
-            if (!RequestContexts.mayView(ctx, cluster)) {
-                continue;
-            }
-            for (ConnectorDetails details : core.connectors().describeAll(RequestContexts.scope(ctx, cluster))) {
-                Row row = row(cluster, details);
-                if (!query.isEmpty() && !matches(row, query)) {
-                    continue;
-                }
-                counters.merge(row.state(), 1, Integer::sum);
-                if (stateFilter.isEmpty() || stateFilter.equals(row.state())) {
-                    matching.add(row);
-                }
-            }
-        }
-        matching.sort(Comparator.comparingInt(Row::rank).thenComparing(Row::cluster).thenComparing(Row::name));
+        List<Row> matching = matching(ctx, param(ctx, "q"), stateFilter, counters);
         StringBuilder out = new StringBuilder("<p class=\"counters\"><a href=\"?q=" + url(param(ctx, "q")) + "\">all "
                 + counters.values().stream().mapToInt(Integer::intValue).sum() + "</a>");
         counters.forEach((state, count) -> out.append("<a class=\"").append(text(state)).append("\" href=\"?state=")
@@ -130,6 +110,35 @@ final class OverviewPage {
         }
         return out.append("</p>").toString();
     }
+
+    /** The connectors a search and a state filter show, in the table's order. */
+    List<Row> matching(Context ctx, String query, String stateFilter) {
+        return matching(ctx, query, stateFilter.toUpperCase(Locale.ROOT), new TreeMap<>());
+    }
+
+    /** @param counters filled with how many of those the search shows are in each state, whatever the filter */
+    private List<Row> matching(Context ctx, String search, String stateFilter, Map<String, Integer> counters) {
+        String query = search.toLowerCase(Locale.ROOT);
+        List<Row> matching = new ArrayList<>();
+        for (String cluster : core.clusters().names()) {
+            if (!RequestContexts.mayView(ctx, cluster)) {
+                continue;
+            }
+            for (ConnectorDetails details : core.connectors().describeAll(RequestContexts.scope(ctx, cluster))) {
+                Row row = row(cluster, details);
+                if (!query.isEmpty() && !matches(row, query)) {
+                    continue;
+                }
+                counters.merge(row.state(), 1, Integer::sum);
+                if (stateFilter.isEmpty() || stateFilter.equals(row.state())) {
+                    matching.add(row);
+                }
+            }
+        }
+        matching.sort(Comparator.comparingInt(Row::rank).thenComparing(Row::cluster).thenComparing(Row::name));
+        return matching;
+    }
+
 
     static Row row(String cluster, ConnectorDetails details) {
         Map<String, String> config = details.connector().config();
