@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.HashMap;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * arrived has been processed here, or committed by the group (the copy is then restored up to it);
  * a standby's only when every such command is committed, and its changelog is read to the end
  * after that. Both are judged against the command topic's end offsets in a reading begun after the
- * read arrived. Readings are made one at a time, on one daemon thread, and shared by the callers
+ * read arrived. Readings of each kind (the end offsets alone, or with the committed offsets) are made
+ * one at a time, on a daemon thread, and shared by the callers
  * waiting for one.
  *
  * <p>The same readings say whether the owner may answer at all ({@link #reachedKafkaLately}): an
@@ -48,14 +50,18 @@ final class CommandCoverage {
     private final Admin admin;
     private final String commandTopic;
     private final String groupId;
-    private final ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> {
+    /** One thread for each kind of reading, so that a caller waits for one reading, not for one of the other kind first. */
+    private final ExecutorService fetcher = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "switchboard-command-ends");
         t.setDaemon(true);
         return t;
     });
-    private CompletableFuture<Reading> inFlight;
-    /** The command topic's partitions, once known; read and written on the fetcher thread only. */
-    private Map<TopicPartition, OffsetSpec> partitions;
+    /** Readings of the end offsets alone: what an owner that has processed its partition needs, and the lease. */
+    private final Readings endsOnly = new Readings(false);
+    /** Readings of the end offsets and the group's committed offsets: what a standby, or an owner behind, needs. */
+    private final Readings withCommitted = new Readings(true);
+    /** The command topic's partitions, once known (asked again until known; the same whichever thread asks). */
+    private volatile Map<TopicPartition, OffsetSpec> partitions;
     /** How often the lease is renewed. */
     static final long RENEW_EVERY_MS = 2_000;
     private final KafkaLease lease = new KafkaLease();
@@ -89,7 +95,7 @@ final class CommandCoverage {
         this.admin = admin;
         this.commandTopic = commandTopic;
         this.groupId = groupId;
-        renewer.scheduleWithFixedDelay(this::refresh, 0, RENEW_EVERY_MS, TimeUnit.MILLISECONDS);
+        renewer.scheduleWithFixedDelay(endsOnly::refresh, 0, RENEW_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     /** The processor's progress on the partition, taken before its copy is read. */
@@ -114,25 +120,19 @@ final class CommandCoverage {
         return coveredUpTo(partition, () -> 0L, arrived, waitMs);
     }
 
+    /**
+     * Whether the end offsets read after {@code asked} are at most {@code processedNext} (taken once
+     * the reading is in) or what the group has committed. The end offsets alone settle it when the
+     * copy has processed that far, which a running owner almost always has, so the committed
+     * offsets are asked for only when they do not.
+     */
     private boolean coveredUpTo(int partition, java.util.function.LongSupplier processedNext, long asked, long waitMs) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-        try {
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                Reading reading = refresh().get(left, TimeUnit.NANOSECONDS);
-                if (reading.startedAt() - asked >= 0) {
-                    return reading.covers(partition, processedNext.getAsLong());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception unknown) {
-            return false;
+        Reading ends = endsOnly.after(asked, deadline);
+        if (ends.covers(partition, processedNext.getAsLong())) {
+            return true;
         }
+        return ends.reached() && withCommitted.after(asked, deadline).covers(partition, processedNext.getAsLong());
     }
 
     /**
@@ -157,7 +157,7 @@ final class CommandCoverage {
                     TimeUnit.NANOSECONDS.sleep(Math.min(left, lease.answersFrom() - now));
                     continue;
                 }
-                Reading reading = refresh().get(left, TimeUnit.NANOSECONDS);
+                Reading reading = endsOnly.refresh().get(left, TimeUnit.NANOSECONDS);
                 if (!reading.reached()) {
                     return false;
                 }
@@ -170,22 +170,54 @@ final class CommandCoverage {
         }
     }
 
-    private synchronized CompletableFuture<Reading> refresh() {
-        if (inFlight == null || inFlight.isDone()) {
-            inFlight = CompletableFuture.supplyAsync(this::read, fetcher);
+    /** Readings of one kind, one at a time, each shared by every caller waiting for one. */
+    private final class Readings {
+        private final boolean committed;
+        private CompletableFuture<Reading> inFlight;
+
+        Readings(boolean committed) {
+            this.committed = committed;
         }
-        return inFlight;
+
+        /** The reading under way, begun now if none is. */
+        synchronized CompletableFuture<Reading> refresh() {
+            if (inFlight == null || inFlight.isDone()) {
+                inFlight = CompletableFuture.supplyAsync(() -> read(committed), fetcher);
+            }
+            return inFlight;
+        }
+
+        /** A reading begun at or after {@code asked}, waiting until {@code deadline}; {@link Reading#NONE} if none comes by then. */
+        Reading after(long asked, long deadline) {
+            try {
+                while (true) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return Reading.NONE;
+                    }
+                    Reading reading = refresh().get(left, TimeUnit.NANOSECONDS);
+                    if (reading.startedAt() - asked >= 0) {
+                        return reading;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Reading.NONE;
+            } catch (Exception unknown) {
+                return Reading.NONE;
+            }
+        }
     }
 
-    private Reading read() {
+    private Reading read(boolean withCommitted) {
         long started = System.nanoTime();
         try {
             Map<TopicPartition, OffsetSpec> wanted = partitions();
             // Both requests at once: every read of a connector waits for a reading begun after it arrived.
             var endsAsked = admin.listOffsets(wanted).all();
-            var committedAsked = admin.listConsumerGroupOffsets(
+            var committedAsked = withCommitted ? admin.listConsumerGroupOffsets(
                     Map.of(groupId, new ListConsumerGroupOffsetsSpec().topicPartitions(wanted.keySet())))
-                    .partitionsToOffsetAndMetadata(groupId);
+                    .partitionsToOffsetAndMetadata(groupId) : KafkaFuture.completedFuture(Map.<TopicPartition, OffsetAndMetadata>of());
             Map<Integer, Long> ends = new HashMap<>();
             endsAsked.get(5, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
             Map<Integer, Long> committed = new HashMap<>();
