@@ -19,14 +19,18 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.BinaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The real command topology in a {@link TopologyTestDriver}, with serdes on an in-memory schema
  * registry: what every topology test starts from. Closed after each test.
  */
 final class TopologyFixture implements AutoCloseable {
+    private int sequence;
     static final Topics TOPICS = Topics.DEFAULT;
 
     final TopologySerdes serdes;
@@ -106,6 +110,29 @@ final class TopologyFixture implements AutoCloseable {
 
     TestOutputTopic<String, LifecycleEvent> lifecycle() {
         return driver.createOutputTopic(TOPICS.lifecycle(), new StringDeserializer(), serdes.events().deserializer());
+    }
+
+    /**
+     * Sends a command about connector {@code name} of cluster default, as alice (for {@code pipeline},
+     * or from elsewhere when null), and answers its decision, checking that there is exactly one.
+     * The n-th command is issued at n seconds.
+     */
+    CommandDecision decide(String name, Object action, String pipeline) {
+        ConnectorCommand command = ConnectorCommand.newBuilder()
+                .setPipeline(pipeline)
+                .setCommandId("cmd-" + (++sequence))
+                .setCluster("default")
+                .setConnector(name)
+                .setRequestId("req-" + sequence)
+                .setPrincipal("alice")
+                .setIssuedAt(1_000L * sequence)
+                .setAction(action)
+                .build();
+        commands().pipeInput("default/" + name, command);
+        List<CommandDecision> out = decisions().readValuesToList();
+        assertEquals(1, out.size(), "exactly one decision per command");
+        assertEquals(command.getCommandId(), out.get(0).getCommandId());
+        return out.get(0);
     }
 
     <V> KeyValueStore<String, V> store(String name) {

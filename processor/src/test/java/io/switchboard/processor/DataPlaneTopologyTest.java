@@ -1,0 +1,314 @@
+package io.switchboard.processor;
+
+import io.switchboard.schemas.ChangeTargetState;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.DeleteConnector;
+import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.TargetState;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the processor does with the data plane's reports and what it asks of the data plane, through
+ * the real topology in a TopologyTestDriver: observations stored and status changes published,
+ * restarts, offsets changes and active-topic resets recorded for the data plane, auto-restarts and
+ * reconcile failures published. The commands themselves: {@link CommandTopologyTest}.
+ */
+class DataPlaneTopologyTest {
+    private static final Map<String, String> CONFIG = Map.of(
+            "connector.class", "FileStreamSource", "file", "/tmp/in.txt", "topic", "lines", "name", "orders");
+
+    private TopologyFixture fixture;
+    private TopologyTestDriver driver;
+    private TestOutputTopic<String, LifecycleEvent> lifecycle;
+    private KeyValueStore<String, ConnectorState> store;
+    private KeyValueStore<String, ConnectorObservation> statuses;
+    private TestInputTopic<String, ConnectorObservation> observations;
+
+    @BeforeEach
+    void setUp() {
+        fixture = TopologyFixture.withoutHistory();
+        driver = fixture.driver;
+        lifecycle = fixture.lifecycle();
+        store = driver.getKeyValueStore(StoreNames.CONNECTORS);
+        statuses = driver.getKeyValueStore(StoreNames.STATUSES);
+        observations = fixture.observations();
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private CommandDecision send(String name, Object action) {
+        return fixture.decide(name, action, null);
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> copy = new java.util.HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    private static ConnectorObservation observation(String name, String state, long at, String... taskStates) {
+        List<io.switchboard.schemas.TaskObservation> tasks = new java.util.ArrayList<>();
+        List<Map<String, String>> configs = new java.util.ArrayList<>();
+        for (int i = 0; i < taskStates.length; i++) {
+            tasks.add(new io.switchboard.schemas.TaskObservation(i, taskStates[i], "127.0.0.1:8083", null, "4.3.1"));
+            configs.add(Map.of("task.number", String.valueOf(i)));
+        }
+        return ConnectorObservation.newBuilder().setCluster("default").setConnector(name).setObservedAt(at)
+                .setState(state).setWorkerId("127.0.0.1:8083").setType("source").setTasks(tasks).setTaskConfigs(configs).build();
+    }
+
+    @Test
+    void observationsAreStoredAndStateChangesPublished() {
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        lifecycle.readValuesToList();
+
+        observations.pipeInput("default/orders", observation("orders", "UNASSIGNED", 10L));
+        observations.pipeInput("default/orders", observation("orders", "RUNNING", 20L, "RUNNING"));
+        observations.pipeInput("default/orders", observation("orders", "RUNNING", 30L, "RUNNING"));
+        observations.pipeInput("default/orders", observation("orders", "RUNNING", 40L, "FAILED"));
+
+        assertEquals("RUNNING", statuses.get("default/orders").getState());
+        assertEquals(40L, statuses.get("default/orders").getObservedAt());
+        List<LifecycleEvent> events = lifecycle.readValuesToList();
+        assertEquals(3, events.size(), "an unchanged observation publishes nothing");
+        io.switchboard.schemas.ConnectorStatusChanged last =
+                assertInstanceOf(io.switchboard.schemas.ConnectorStatusChanged.class, events.get(2).getEvent());
+        assertEquals(Map.of("0", "FAILED"), last.getTaskStates());
+        assertEquals(1L, events.get(2).getVersion());
+    }
+
+    @Test
+    void observationsOfUnknownOrDeletedConnectorsAreDropped() {
+        observations.pipeInput("default/ghost", observation("ghost", "RUNNING", 10L));
+        assertNull(statuses.get("default/ghost"));
+        assertTrue(lifecycle.isEmpty());
+
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        observations.pipeInput("default/orders", observation("orders", "RUNNING", 20L));
+        send("orders", new DeleteConnector());
+        assertNull(statuses.get("default/orders"), "deleting a connector forgets its status");
+        observations.pipeInput("default/orders", observation("orders", "RUNNING", 30L));
+        assertNull(statuses.get("default/orders"), "a late observation does not bring it back");
+    }
+
+    @Test
+    void restartsAreRecordedForTheDataPlaneAndSurviveLaterChanges() {
+        CommandDecision unknown = send("orders", new io.switchboard.schemas.RestartConnector(true, false, null));
+        assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
+        assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
+
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        lifecycle.readValuesToList();
+        CommandDecision restarted = send("orders", new io.switchboard.schemas.RestartConnector(true, true, null));
+        assertEquals(Outcome.UPDATED, restarted.getOutcome());
+        io.switchboard.schemas.RestartRequest pending = store.get("default/orders").getPendingRestart();
+        assertEquals(restarted.getCommandId(), pending.getId());
+        assertTrue(pending.getIncludeTasks());
+        assertTrue(pending.getOnlyFailed());
+        assertInstanceOf(io.switchboard.schemas.RestartRequested.class, lifecycle.readValue().getEvent());
+
+        send("orders", new ChangeTargetState(TargetState.PAUSED));
+        assertEquals(pending, store.get("default/orders").getPendingRestart(), "other changes keep the pending restart");
+    }
+
+    @Test
+    void offsetsChangeOnlyForAStoppedConnectorAndTheWorkersAnswerIsAnEvent() {
+        String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":0}}]}";
+        CommandDecision unknown = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false));
+        assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
+        assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
+
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        CommandDecision running = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false));
+        assertEquals(Outcome.REJECTED, running.getOutcome());
+        assertEquals(DecisionReasons.NOT_STOPPED, running.getReason());
+        assertNull(store.get("default/orders").getPendingOffsets(), "a refused change records nothing");
+
+        send("orders", new ChangeTargetState(TargetState.STOPPED));
+        lifecycle.readValuesToList();
+        CommandDecision accepted = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false));
+        assertEquals(Outcome.UPDATED, accepted.getOutcome());
+        ConnectorState stored = store.get("default/orders");
+        assertEquals(accepted.getCommandId(), stored.getPendingOffsets().getId());
+        assertEquals(offsets, stored.getPendingOffsets().getOffsets());
+        assertEquals("alice", stored.getPendingOffsets().getPrincipal());
+        assertEquals(2L, stored.getVersion(), "offsets are not a new version of config or target state");
+        assertTrue(lifecycle.isEmpty(), "nothing has happened on the worker yet");
+
+        ConnectorObservation done = observation("orders", "STOPPED", 50L);
+        done.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(accepted.getCommandId(), 200,
+                "The offsets for this connector have been altered successfully", null, null));
+        observations.pipeInput("default/orders", done);
+        List<LifecycleEvent> events = lifecycle.readValuesToList();
+        LifecycleEvent altered = events.stream()
+                .filter(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsAltered).findFirst().orElseThrow();
+        assertEquals(accepted.getCommandId(), altered.getCommandId());
+        assertEquals("alice", altered.getPrincipal());
+        assertEquals(offsets, ((io.switchboard.schemas.OffsetsAltered) altered.getEvent()).getOffsets());
+
+        observations.pipeInput("default/orders", done);
+        assertTrue(lifecycle.readValuesToList().stream()
+                .noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsAltered), "reported once");
+
+        CommandDecision reset = send("orders", new io.switchboard.schemas.ModifyOffsets(null, false));
+        ConnectorObservation refused = observation("orders", "STOPPED", 60L);
+        refused.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(reset.getCommandId(), 500, "cannot", null, null));
+        observations.pipeInput("default/orders", refused);
+        assertTrue(lifecycle.readValuesToList().stream().noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsReset),
+                "a change the worker refused is no event");
+    }
+
+    @Test
+    void anOffsetsRequestThatStopsFirstIsOneAtATimeWhateverTheState() {
+        String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":3}}]}";
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        CommandDecision first = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, true));
+        assertEquals(Outcome.UPDATED, first.getOutcome());
+        ConnectorState stored = store.get("default/orders");
+        assertEquals(TargetState.RUNNING, stored.getTargetState(), "the target state is kept: the data plane returns to it");
+        assertTrue(stored.getPendingOffsets().getStopFirst());
+        assertNotNull(stored.getPendingOffsets().getRequestedAt());
+
+        // Another request of either kind waits for the first to end.
+        CommandDecision second = send("orders", new io.switchboard.schemas.ModifyOffsets(null, true));
+        assertEquals(Outcome.CONFLICT, second.getOutcome());
+        assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING, second.getReason());
+        send("orders", new ChangeTargetState(TargetState.STOPPED));
+        assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING,
+                send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false)).getReason());
+        assertEquals(first.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
+
+        // Once the data plane reports its outcome, the next may come.
+        ConnectorObservation done = observation("orders", "STOPPED", 50L);
+        done.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(first.getCommandId(), 200, "altered",
+                "{\"offsets\":[]}", 60L));
+        observations.pipeInput("default/orders", done);
+        assertEquals(Outcome.UPDATED, send("orders", new io.switchboard.schemas.ModifyOffsets(null, true)).getOutcome());
+    }
+
+    @Test
+    void anOffsetsRequestTheWorkerRefusesEndsItAndKeepsTheTargetStateAndTheReason() {
+        String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":\"x\"}}]}";
+        send("orders", new CreateConnector(CONFIG, TargetState.PAUSED, null));
+        lifecycle.readValuesToList();
+        CommandDecision request = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, true));
+        assertEquals(Outcome.UPDATED, request.getOutcome());
+        assertEquals(request.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
+        assertEquals(1_000L * 2, store.get("default/orders").getPendingOffsets().getRequestedAt(),
+                "requested at the command's own time, not the processor's clock");
+
+        ConnectorObservation refused = observation("orders", "STOPPED", 50L);
+        refused.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(request.getCommandId(), 400,
+                "Invalid offset value: position must be a number", null, 55L));
+        observations.pipeInput("default/orders", refused);
+
+        ConnectorState stored = store.get("default/orders");
+        assertEquals(TargetState.PAUSED, stored.getTargetState(), "the data plane returns the connector to PAUSED");
+        assertEquals(request.getCommandId(), stored.getPendingOffsets().getId(), "the request stays readable with its outcome");
+        io.switchboard.schemas.OffsetsResult kept = statuses.get("default/orders").getOffsetsApplied();
+        assertEquals(400, kept.getCode());
+        assertEquals("Invalid offset value: position must be a number", kept.getMessage());
+        assertNull(kept.getPreviousOffsets());
+        assertTrue(lifecycle.readValuesToList().stream()
+                        .noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsAltered),
+                "a change the worker refused is no event");
+
+        // An outcome, failed or not, ends the request: the next one is decided.
+        CommandDecision next = send("orders", new io.switchboard.schemas.ModifyOffsets(null, true));
+        assertEquals(Outcome.UPDATED, next.getOutcome());
+        assertEquals(next.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
+        assertEquals(TargetState.PAUSED, store.get("default/orders").getTargetState());
+    }
+
+    @Test
+    void aCreateWithOffsetsAsksForThemBeforeTheConnectorFirstRuns() {
+        String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":3}}]}";
+        CommandDecision created = send("orders", new CreateConnector(CONFIG, TargetState.PAUSED, offsets));
+        assertEquals(Outcome.CREATED, created.getOutcome());
+        ConnectorState stored = store.get("default/orders");
+        assertEquals(TargetState.PAUSED, stored.getTargetState());
+        assertEquals(created.getCommandId(), stored.getPendingOffsets().getId());
+        assertEquals(offsets, stored.getPendingOffsets().getOffsets());
+        assertTrue(stored.getPendingOffsets().getStopFirst());
+        send("plain", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        assertNull(store.get("default/plain").getPendingOffsets());
+    }
+
+    @Test
+    void activeTopicResetsAreRecordedForTheDataPlane() {
+        assertEquals(Outcome.NOT_FOUND, send("orders", new io.switchboard.schemas.ResetActiveTopics()).getOutcome());
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        CommandDecision reset = send("orders", new io.switchboard.schemas.ResetActiveTopics());
+        assertEquals(Outcome.UPDATED, reset.getOutcome());
+        assertEquals(reset.getCommandId(), store.get("default/orders").getPendingTopicsReset());
+        send("orders", new PutConnectorConfig(with(CONFIG, "topic", "other")));
+        assertEquals(reset.getCommandId(), store.get("default/orders").getPendingTopicsReset(), "kept across changes");
+    }
+
+    @Test
+    void autoRestartsArePublished() {
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        lifecycle.readValuesToList();
+        ConnectorObservation failed = observation("orders", "FAILED", 10L);
+        observations.pipeInput("default/orders", failed);
+        ConnectorObservation restarted = observation("orders", "FAILED", 20L);
+        restarted.setAutoRestarts(1);
+        restarted.setLastAutoRestart(20L);
+        observations.pipeInput("default/orders", restarted);
+        observations.pipeInput("default/orders", restarted);
+        List<io.switchboard.schemas.AutoRestarted> events = lifecycle.readValuesToList().stream()
+                .map(LifecycleEvent::getEvent)
+                .filter(io.switchboard.schemas.AutoRestarted.class::isInstance)
+                .map(io.switchboard.schemas.AutoRestarted.class::cast).toList();
+        assertEquals(1, events.size());
+        assertEquals(1, events.get(0).getRestarts());
+    }
+
+    @Test
+    void reconcileFailuresArePublishedOncePerFailureAndTheirEnd() {
+        send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
+        lifecycle.readValuesToList();
+        ConnectorObservation first = observation("orders", "UNASSIGNED", 10L);
+        first.setReconcileFailure(new io.switchboard.schemas.ReconcileFailure("RUNNING", "ABSENT", 1,
+                "POST /connectors answered 500: Server Error", 10L, 10L, 11L));
+        observations.pipeInput("default/orders", first);
+        ConnectorObservation again = observation("orders", "UNASSIGNED", 20L);
+        again.setReconcileFailure(new io.switchboard.schemas.ReconcileFailure("RUNNING", "ABSENT", 2,
+                "POST /connectors answered 500: Server Error", 10L, 20L, 22L));
+        observations.pipeInput("default/orders", again);
+        ConnectorObservation recovered = observation("orders", "RUNNING", 30L, "RUNNING");
+        observations.pipeInput("default/orders", recovered);
+
+        List<Object> events = lifecycle.readValuesToList().stream().map(LifecycleEvent::getEvent)
+                .filter(e -> !(e instanceof io.switchboard.schemas.ConnectorStatusChanged)).toList();
+        assertEquals(2, events.size(), "one event when the failure begins, one when it ends: " + events);
+        io.switchboard.schemas.ReconcileFailed failed = assertInstanceOf(io.switchboard.schemas.ReconcileFailed.class, events.get(0));
+        assertEquals("ABSENT", failed.getObserved());
+        assertEquals("RUNNING", failed.getDesired());
+        assertEquals(1, failed.getAttempts());
+        assertEquals(2, assertInstanceOf(io.switchboard.schemas.ReconcileRecovered.class, events.get(1)).getAttempts());
+    }
+}
