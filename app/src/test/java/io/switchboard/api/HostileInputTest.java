@@ -1,11 +1,9 @@
 package io.switchboard.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.Http;
-import io.switchboard.testing.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,8 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileInputTest {
     private static final String SENTINEL = "sentinel";
     private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
-    private static final Pattern HTML = Pattern.compile("<\\s*/?\\s*(html|body|head|title|h[1-6]|p|pre|br|hr|table|div)\\b",
-            Pattern.CASE_INSENSITIVE);
 
     private Path dir;
     private EmbeddedKafka kafka;
@@ -52,9 +46,8 @@ class HostileInputTest {
     private String workerAddress;
     private Map<String, String> sentinelConfig;
 
-    private final List<String> failures = new ArrayList<>();
-    private final Map<Integer, Integer> byStatus = new TreeMap<>();
-    private int sent;
+    /** What every answer must be, checked as the requests are sent. */
+    private HostileAnswers answers;
 
     @BeforeAll
     void start() throws IOException {
@@ -72,6 +65,7 @@ class HostileInputTest {
         port = url.getPort();
         URI worker = URI.create(app.connectClusters().get("default"));
         workerAddress = worker.getHost() + ":" + worker.getPort();
+        answers = new HostileAnswers(host, port, workerAddress);
 
         sentinelConfig = new LinkedHashMap<>();
         sentinelConfig.put("connector.class", SOURCE);
@@ -108,8 +102,8 @@ class HostileInputTest {
         hostileRedpandaRequests();
         hostilePipelineRequests();
 
-        System.out.println("Hostile requests sent: " + sent + "; answers by status: " + byStatus);
-        assertTrue(failures.isEmpty(), failures.size() + " answers were wrong:\n" + String.join("\n", failures));
+        System.out.println("Hostile requests sent: " + answers.sent() + "; answers by status: " + answers.byStatus());
+        assertTrue(answers.failures().isEmpty(), answers.failures().size() + " answers were wrong:\n" + String.join("\n", answers.failures()));
 
         // Still alive, and the sentinel is as it was.
         assertEquals(200, Http.get(app.url(), "/").status());
@@ -133,11 +127,11 @@ class HostileInputTest {
             // Escaped, so that a lone surrogate reaches the server as such rather than as UTF-8's '?'.
             String body = Http.JSON.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
                     .writeValueAsString(Map.of("name", name, "config", sentinelConfigWithout("name")));
-            expect(400, "POST", "/connectors", body);
+            answers.expect(400, "POST", "/connectors", body);
             if (!name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/") && !name.contains("\\")
                     && name.length() < 5000 && !name.startsWith("\udc00") && !name.contains("\ud800") && !name.contains("%")
                     && !name.contains("\u0000")) {
-                expect(400, "PUT", "/connectors/" + encode(name) + "/config", Http.json(sentinelConfigWithout("name")));
+                answers.expect(400, "PUT", "/connectors/" + encode(name) + "/config", Http.json(sentinelConfigWithout("name")));
             }
         }
     }
@@ -161,7 +155,7 @@ class HostileInputTest {
             for (String[] route : routes) {
                 String body = route[0].equals("PUT") && route[1].endsWith("/config") ? Http.json(sentinelConfigWithout("name"))
                         : route[1].endsWith("validate") ? Http.json(sentinelConfig) : null;
-                expectNoServerError(route[0], route[1].replace("{}", segment), body);
+                answers.expectNoServerError(route[0], route[1].replace("{}", segment), body);
             }
         }
         for (String path : List.of("//connectors", "/connectors//config", "/connectors/sentinel//config", "///",
@@ -171,7 +165,7 @@ class HostileInputTest {
                 "/connectors/sentinel/tasks/99999999999999999999/status", "/connectors/sentinel/tasks/-1/restart",
                 "/connectors/sentinel/tasks/%2B1/status", "/internal/stores/connectors/%zz", "/internal/stores/%00/x",
                 "/events/%zz", "/nothing/here", "/connectors/sentinel/nothing")) {
-            expectNoServerError("GET", path, null);
+            answers.expectNoServerError("GET", path, null);
         }
     }
 
@@ -179,27 +173,27 @@ class HostileInputTest {
     private void hostileQueryStrings() throws IOException {
         for (String query : List.of("expand=%zz", "expand=%", "expand=bogus", "expand=", "expand=%00", "expand=status%00",
                 "%zz=1", "=", "&&&", "expand=info&expand=%FF", "expand=" + "s".repeat(6000), "a=" + "%41".repeat(3000))) {
-            expectNoServerError("GET", "/connectors?" + query, null);
+            answers.expectNoServerError("GET", "/connectors?" + query, null);
         }
         for (String value : List.of("maybe", "", "%zz", "TRUE1", "1", "yes", "%00")) {
-            expect(400, "POST", "/connectors/sentinel/restart?includeTasks=" + value, null);
-            expect(400, "POST", "/connectors/sentinel/restart?onlyFailed=" + value, null);
+            answers.expect(400, "POST", "/connectors/sentinel/restart?includeTasks=" + value, null);
+            answers.expect(400, "POST", "/connectors/sentinel/restart?onlyFailed=" + value, null);
         }
-        expect(404, "POST", "/connectors/ghost/restart?includeTasks=false&onlyFailed=false", null);
+        answers.expect(404, "POST", "/connectors/ghost/restart?includeTasks=false&onlyFailed=false", null);
         for (String query : List.of("partition=%zz", "partition=-1", "partition=99999999999", "prefix=%00&partitions=a,b",
                 "partitions=" + "1,".repeat(2000), "stale=%zz")) {
-            expectNoServerError("GET", "/internal/stores/connectors?" + query, null);
-            expectNoServerError("GET", "/internal/stores/connectors/x?" + query, null);
+            answers.expectNoServerError("GET", "/internal/stores/connectors?" + query, null);
+            answers.expectNoServerError("GET", "/internal/stores/connectors/x?" + query, null);
         }
         for (String query : List.of("from=garbage", "from=%zz", "from=-1", "cluster=", "connector=", "cluster=a&cluster=b",
                 "from=" + "9".repeat(100))) {
-            expectError("GET", "/events?" + query, null);
+            answers.expectError("GET", "/events?" + query, null);
         }
-        expectNoServerError("GET", "/connector-plugins?connectorsOnly=maybe", null);
-        expectNoServerError("GET", "/connector-plugins?connectorsOnly=%zz", null);
-        expectNoServerError("GET", "/connector-plugins/FileStreamSource/config?version=%zz", null);
-        expectNoServerError("GET", "/admin/loggers?%00", null);
-        expectNoServerError("PUT", "/admin/loggers/org.example?scope=%zz", "{\"level\":\"INFO\"}");
+        answers.expectNoServerError("GET", "/connector-plugins?connectorsOnly=maybe", null);
+        answers.expectNoServerError("GET", "/connector-plugins?connectorsOnly=%zz", null);
+        answers.expectNoServerError("GET", "/connector-plugins/FileStreamSource/config?version=%zz", null);
+        answers.expectNoServerError("GET", "/admin/loggers?%00", null);
+        answers.expectNoServerError("PUT", "/admin/loggers/org.example?scope=%zz", "{\"level\":\"INFO\"}");
     }
 
     /** Headers too large, too many, of odd types and bytes. */
@@ -218,14 +212,14 @@ class HostileInputTest {
                 if (header.startsWith("Last-Event-ID")) {
                     call = new String[] {"GET", "/events?from=garbage"};
                 }
-                rawExpect(call[0] + " " + call[1] + " HTTP/1.1\r\nContent-Type: application/json\r\n" + header, body, false);
+                answers.rawExpect(call[0] + " " + call[1] + " HTTP/1.1\r\nContent-Type: application/json\r\n" + header, body, false);
             }
         }
         StringBuilder many = new StringBuilder("GET /connectors HTTP/1.1");
         for (int i = 0; i < 2000; i++) {
             many.append("\r\nX-H").append(i).append(": v");
         }
-        rawExpect(many.toString(), null, false);
+        answers.rawExpect(many.toString(), null, false);
     }
 
     /** Malformed bodies to every endpoint that reads one. */
@@ -238,14 +232,14 @@ class HostileInputTest {
                 deepObject, "\ufeff{}", "{\"a\":1,\"a\":2}", "{'a':'b'}", "{\"a\":NaN}", "/* c */ {}"));
         bodies.add("{\"x\":\"" + "y".repeat(1024 * 1024 + 10) + "\"}");
         for (String body : bodies) {
-            expectError("PUT", "/connector-plugins/FileStreamSource/config/validate", body);
-            expectError("PUT", "/admin/loggers/org.example.hostile", body);
-            expectError("POST", "/connectors", body);
-            expectError("PUT", "/connectors/sentinel/config", body);
+            answers.expectError("PUT", "/connector-plugins/FileStreamSource/config/validate", body);
+            answers.expectError("PUT", "/admin/loggers/org.example.hostile", body);
+            answers.expectError("POST", "/connectors", body);
+            answers.expectError("PUT", "/connectors/sentinel/config", body);
             // A valid patch would change the sentinel: patches go to a connector that does not exist.
-            expectError("PATCH", "/connectors/ghost/config", body);
-            expectError("PATCH", "/connectors/sentinel/offsets", body);
-            expectNoServerError("PUT", "/connectors/ghost/pause?x=1&x=2", body.length() > 1000 ? null : body);
+            answers.expectError("PATCH", "/connectors/ghost/config", body);
+            answers.expectError("PATCH", "/connectors/sentinel/offsets", body);
+            answers.expectNoServerError("PUT", "/connectors/ghost/pause?x=1&x=2", body.length() > 1000 ? null : body);
         }
         // Bytes that are not UTF-8, in bodies.
         byte[] latin1 = "{\"level\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
@@ -253,15 +247,15 @@ class HostileInputTest {
         for (byte[] body : List.of(latin1, garbage)) {
             for (String target : List.of("PUT /admin/loggers/org.example.hostile", "PUT /connector-plugins/FileStreamSource/config/validate",
                     "POST /connectors", "PATCH /connectors/sentinel/config")) {
-                rawExpectBytes((target + " HTTP/1.1\r\nContent-Type: application/json").getBytes(StandardCharsets.ISO_8859_1), body, true);
+                answers.rawExpectBytes((target + " HTTP/1.1\r\nContent-Type: application/json").getBytes(StandardCharsets.ISO_8859_1), body, true);
             }
         }
         // A chunked body whose chunks are malformed.
-        rawExpect("POST /connectors HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+        answers.rawExpect("POST /connectors HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
                 "zz\r\nabc\r\n0\r\n\r\n", true);
         // A validate body that names another plugin than the path.
-        expectError("PUT", "/connector-plugins/FileStreamSink/config/validate", Http.json(sentinelConfig));
-        expectError("PUT", "/connector-plugins/com.example.Nothing/config/validate", Http.json(sentinelConfig));
+        answers.expectError("PUT", "/connector-plugins/FileStreamSink/config/validate", Http.json(sentinelConfig));
+        answers.expectError("PUT", "/connector-plugins/com.example.Nothing/config/validate", Http.json(sentinelConfig));
     }
 
     /** Request lines no client library would send. */
@@ -281,7 +275,7 @@ class HostileInputTest {
         lines.add(concat("GET /connectors/".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xff, (byte) 0xfe},
                 " HTTP/1.1".getBytes(StandardCharsets.US_ASCII)));
         for (byte[] line : lines) {
-            rawExpectBytes(line, null, false);
+            answers.rawExpectBytes(line, null, false);
         }
         // The same refusals Jetty makes while it parses a request line (414, 400, 505), under each
         // dialect's base path: answered in that dialect's shape.
@@ -291,7 +285,7 @@ class HostileInputTest {
             for (String line : List.of("GET " + base + "/" + "x".repeat(9_000) + " HTTP/1.1", "GET " + base + "/%zz HTTP/1.1",
                     "GET " + base + "/a%00b HTTP/1.1", "DELETE " + base + "/a%zz?x=1 HTTP/1.1", "GET " + base + "/\u0001 HTTP/1.1",
                     "GET " + base + "/a\u007fb HTTP/1.1", "GET " + base + " HTTP/9.9", "GET " + base + "/x HTTP/1.1 extra")) {
-                rawExpectBytes(line.getBytes(StandardCharsets.ISO_8859_1), null, false);
+                answers.rawExpectBytes(line.getBytes(StandardCharsets.ISO_8859_1), null, false);
             }
         }
     }
@@ -303,8 +297,8 @@ class HostileInputTest {
         for (String scope : List.of("/connect/v1/environments/env-x/clusters/" + kafkaClusterId,
                 "/connect/v1/environments/env-default/clusters/lkc-x", "/connect/v1/environments/%00/clusters/%zz",
                 "/connect/v1/environments/" + "e".repeat(5000) + "/clusters/x", "/connect/v1/environments//clusters/x")) {
-            expectError("GET", scope + "/connectors", null);
-            expectError("POST", scope + "/connectors", Http.json(Map.of("name", "x", "config", sentinelConfigWithout("name"))));
+            answers.expectError("GET", scope + "/connectors", null);
+            answers.expectError("POST", scope + "/connectors", Http.json(Map.of("name", "x", "config", sentinelConfigWithout("name"))));
         }
         for (String segment : List.of("a%00b", "%zz", "a%2Fb", "%2e%2e", "a;b", "x".repeat(10_000), "%E2%80%AE", "a%7Bb%7D", "ghost")) {
             for (String[] route : List.of(new String[] {"GET", "/connectors/{}"}, new String[] {"GET", "/connectors/{}/config"},
@@ -315,12 +309,12 @@ class HostileInputTest {
                     new String[] {"PUT", "/connectors/{}/config"}, new String[] {"POST", "/connectors/{}/offsets/request"},
                     new String[] {"PUT", "/connector-plugins/{}/config/validate"})) {
                 String body = route[0].equals("GET") || route[0].equals("DELETE") ? null : "{\"not\": [\"a config\"]}";
-                expectNoServerError(route[0], base + route[1].replace("{}", segment), body);
+                answers.expectNoServerError(route[0], base + route[1].replace("{}", segment), body);
             }
         }
         for (String query : List.of("expand=%zz", "expand=bogus", "expand=id,,info", "expand=%00", "expand=" + "s".repeat(6000),
                 "expand=id&expand=nope", "expand=id%2Cnope")) {
-            expectNoServerError("GET", base + "/connectors?" + query, null);
+            answers.expectNoServerError("GET", base + "/connectors?" + query, null);
         }
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         for (String body : List.of("", "null", "1", "[]", "{", "{not json", "{\"name\": 1}", "{\"name\": \"x\"}",
@@ -328,21 +322,21 @@ class HostileInputTest {
                 "{\"name\": \"a/b\", \"config\": {\"connector.class\": \"FileStreamSource\"}}",
                 "{\"name\": \"x\", \"config\": {}, \"offsets\": {}}", "{\"name\": \"x\", \"config\": {}, \"extra\": 1}",
                 "{\"type\": \"MERGE\"}", "{\"type\": \"PATCH\"}", "{\"type\": \"PATCH\", \"offsets\": [1]}", deep)) {
-            expectError("POST", base + "/connectors", body);
-            expectError("PUT", base + "/connectors/ghost/config", body.startsWith("{\"name\"") ? "{\"a\": [1]}" : body);
-            expectError("POST", base + "/connectors/ghost/offsets/request", body);
-            expectNoServerError("PUT", base + "/connector-plugins/FileStreamSource/config/validate", body);
+            answers.expectError("POST", base + "/connectors", body);
+            answers.expectError("PUT", base + "/connectors/ghost/config", body.startsWith("{\"name\"") ? "{\"a\": [1]}" : body);
+            answers.expectError("POST", base + "/connectors/ghost/offsets/request", body);
+            answers.expectNoServerError("PUT", base + "/connector-plugins/FileStreamSource/config/validate", body);
         }
-        expectError("GET", base + "/nothing/here", null);
-        expectError("DELETE", base + "/connectors", null);
+        answers.expectError("GET", base + "/nothing/here", null);
+        answers.expectError("DELETE", base + "/connectors", null);
     }
 
     /** The same families against Redpanda's Kafka Connect routes. */
     private void hostileRedpandaRequests() throws IOException {
         String base = "/v1/kafka-connect/clusters/default";
         for (String cluster : List.of("nope", "bad.name", "a%00b", "%zz", "c".repeat(200), "a%2Fb")) {
-            expectError("GET", "/v1/kafka-connect/clusters/" + cluster + "/connectors", null);
-            expectError("GET", "/v1/kafka-connect/clusters/" + cluster, null);
+            answers.expectError("GET", "/v1/kafka-connect/clusters/" + cluster + "/connectors", null);
+            answers.expectError("GET", "/v1/kafka-connect/clusters/" + cluster, null);
         }
         for (String segment : List.of("a%00b", "%zz", "a%2Fb", "%2e%2e", "a%7Bb%7D", "x".repeat(2000), "%E2%80%AE", "ghost", "a%20b")) {
             for (String[] route : List.of(new String[] {"GET", "/connectors/{}"}, new String[] {"GET", "/connectors/{}/config"},
@@ -352,13 +346,13 @@ class HostileInputTest {
                     new String[] {"PUT", "/connectors/{}/config"}, new String[] {"PUT", "/connectors/{}/topics/reset"},
                     new String[] {"GET", "/secrets/{}"}, new String[] {"PUT", "/secrets/{}"}, new String[] {"DELETE", "/secrets/{}"})) {
                 String body = route[0].equals("GET") || route[0].equals("DELETE") ? null : "{\"not\": [\"a config\"]}";
-                expectError(route[0], base + route[1].replace("{}", segment), body);
+                answers.expectError(route[0], base + route[1].replace("{}", segment), body);
             }
         }
         for (String query : List.of("page_size=1001", "page_size=-2", "page_size=abc", "page_size=%zz", "page_token=%zz",
                 "page_token=bm90LWEtdG9rZW4", "page_token=" + "A".repeat(5000), "page_size=99999999999999")) {
-            expectError("GET", base + "/connectors?" + query, null);
-            expectError("GET", base + "/secrets?" + query, null);
+            answers.expectError("GET", base + "/connectors?" + query, null);
+            answers.expectError("GET", base + "/secrets?" + query, null);
         }
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         for (String body : List.of("", "null", "1", "[]", "{", "{not json", "{\"name\": 1}", "{\"name\": \"x\"}",
@@ -366,22 +360,22 @@ class HostileInputTest {
                 "{\"name\": \"" + "n".repeat(1025) + "\", \"config\": {}}", "{\"name\": \"A\", \"secret_data\": \"%%%\"}",
                 "{\"name\": \"lower\", \"secret_data\": \"eA==\"}", "{\"name\": \"A\", \"secret_data\": \"/w==\"}",
                 "{\"name\": \"A\", \"secret_data\": \"eA==\", \"labels\": {\"k\": 1}}")) {
-            expectError("POST", base + "/connectors", body);
-            expectError("POST", base + "/secrets", body);
-            expectError("PUT", base + "/connectors/ghost/config", body.startsWith("{\"name\"") ? "[1]" : body);
-            expectError("POST", base + "/connectors/ghost/restart", body.isEmpty() ? "{\"include_tasks\": 1}" : body);
+            answers.expectError("POST", base + "/connectors", body);
+            answers.expectError("POST", base + "/secrets", body);
+            answers.expectError("PUT", base + "/connectors/ghost/config", body.startsWith("{\"name\"") ? "[1]" : body);
+            answers.expectError("POST", base + "/connectors/ghost/restart", body.isEmpty() ? "{\"include_tasks\": 1}" : body);
         }
-        expectError("GET", "/v1/kafka-connect/nothing", null);
-        expectError("PATCH", base + "/connectors", "{}");
+        answers.expectError("GET", "/v1/kafka-connect/nothing", null);
+        answers.expectError("PATCH", base + "/connectors", "{}");
     }
 
     /** The same families against the typed pipeline routes (no database is ever reached: every body is refused first). */
     private void hostilePipelineRequests() throws IOException {
         for (String id : List.of("a%00b", "%zz", "Bad_Id", "x".repeat(3000), "a%2Fb", "..", "ghost")) {
-            expectError("GET", "/api/v1/connectors/" + id, null);
-            expectError("PATCH", "/api/v1/connectors/" + id, "{\"disabled\": true}");
-            expectError("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Start\"}");
-            expectError("GET", "/api/v1/connector/history/" + id, null);
+            answers.expectError("GET", "/api/v1/connectors/" + id, null);
+            answers.expectError("PATCH", "/api/v1/connectors/" + id, "{\"disabled\": true}");
+            answers.expectError("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Start\"}");
+            answers.expectError("GET", "/api/v1/connector/history/" + id, null);
         }
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         for (String body : List.of("", "null", "1", "[]", "{", "{not json", "{\"source\": 1}", "{\"nope\": 1}", deep,
@@ -389,153 +383,15 @@ class HostileInputTest {
                 "{\"source\": {\"mysql\": {}}, \"sink\": {\"postgres\": {}}}", "{\"schedule\": {\"cron\": {}}}",
                 "{\"source\": {\"postgres\": {\"connection\": {\"host\": \"h\", \"user\": \"u\", \"password\": \"p\", "
                         + "\"database\": \"d\", \"port\": 99999999}, \"replication_type\": {\"snapshot\": {}}}}}")) {
-            expectError("POST", "/api/v1/connectors", body);
-            expectError("POST", "/api/v1/connectors/ghost", body);
-            expectError("POST", "/api/v1/validate/source", body);
+            answers.expectError("POST", "/api/v1/connectors", body);
+            answers.expectError("POST", "/api/v1/connectors/ghost", body);
+            answers.expectError("POST", "/api/v1/validate/source", body);
         }
         for (String command : List.of("{}", "{\"command\": 1}", "{\"command\": \"Explode\"}", "[]")) {
-            expectError("POST", "/api/v1/connector/command/ghost", command);
+            answers.expectError("POST", "/api/v1/connector/command/ghost", command);
         }
-        expectError("POST", "/api/v1/validate/everything", "{}");
-        expectError("GET", "/api/v1/nothing", null);
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Checks
-
-    /** The request must be answered with exactly this status, in Kafka Connect's error format. */
-    private void expect(int status, String method, String path, String body) throws IOException {
-        RawHttp.Answer answer = send(method, path, body);
-        if (answer.status() != status) {
-            fail(method, path, body, answer, "expected " + status);
-        }
-    }
-
-    /** The request must be refused with a 4xx. */
-    private void expectError(String method, String path, String body) throws IOException {
-        RawHttp.Answer answer = send(method, path, body);
-        if (answer.status() < 400 || answer.status() >= 500) {
-            fail(method, path, body, answer, "expected a 4xx");
-        }
-    }
-
-    private void expectNoServerError(String method, String path, String body) throws IOException {
-        send(method, path, body);
-    }
-
-    private RawHttp.Answer send(String method, String path, String body) throws IOException {
-        String head = method + " " + path + " HTTP/1.1\r\nContent-Type: application/json\r\nAccept: application/json";
-        byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
-        return rawExpectBytes(head.getBytes(StandardCharsets.UTF_8), bytes, false);
-    }
-
-    private void rawExpect(String head, String body, boolean refused) throws IOException {
-        rawExpectBytes(head.getBytes(StandardCharsets.UTF_8), body == null ? null : body.getBytes(StandardCharsets.UTF_8), refused);
-    }
-
-    /** Sends the request and checks what every answer must be; {@code refused}: it must also be a 4xx. */
-    private RawHttp.Answer rawExpectBytes(byte[] head, byte[] body, boolean refused) throws IOException {
-        long started = System.nanoTime();
-        RawHttp.Answer answer = RawHttp.send(host, port, head, body);
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        if (millis > 2_000) {
-            System.out.println("Slow answer (" + millis + " ms): " + abbreviate(new String(head, StandardCharsets.ISO_8859_1)));
-        }
-        sent++;
-        byStatus.merge(answer.status(), 1, Integer::sum);
-        String method = new String(head, 0, Math.max(0, indexOf(head, (byte) ' ')), StandardCharsets.ISO_8859_1);
-        String what = abbreviate(new String(head, StandardCharsets.ISO_8859_1).split("\r\n")[0]);
-        if (answer.status() == RawHttp.NO_ANSWER_IN_TIME) {
-            fail(what, body, answer, "no answer within the read timeout");
-        } else if (answer.status() < 0) {
-            fail(what, body, answer, "no HTTP answer");
-        } else if (answer.status() >= 500 && answer.status() != 505) {
-            // (505: a request line claiming an HTTP version there is none of gets the protocol's own answer.)
-            fail(what, body, answer, "a 5xx");
-        } else if (refused && answer.status() < 400) {
-            fail(what, body, answer, "expected a 4xx");
-        }
-        if (answer.status() >= 400 && !method.equals("HEAD")) {
-            checkErrorBody(what, body, answer);
-        }
-        checkNothingLeaks(what, body, answer);
-        return answer;
-    }
-
-    private void checkErrorBody(String what, byte[] body, RawHttp.Answer answer) {
-        JsonNode json;
-        try {
-            json = Http.JSON.readTree(answer.body());
-        } catch (IOException e) {
-            fail(what, body, answer, "an error body that is not JSON");
-            return;
-        }
-        if (what.contains(" /api/v1/")) {
-            if (!json.isObject() || !json.path("type").isTextual() || !json.path("title").isTextual()
-                    || json.path("status").asInt() != answer.status()) {
-                fail(what, body, answer, "an error body that is not an RFC 9457 problem with its status");
-            }
-            String problemType = answer.header("Content-Type");
-            if (problemType == null || !problemType.startsWith("application/problem+json")) {
-                fail(what, body, answer, "a problem with Content-Type " + problemType);
-            }
-            return;
-        }
-        if (what.contains(" /v1/kafka-connect/")) {
-            if (!json.isObject() || !json.path("code").isTextual() || !json.path("message").isTextual()
-                    || !json.path("details").isArray() || json.size() != 3) {
-                fail(what, body, answer, "an error body that is not a google.rpc.Status {code, message, details}");
-            } else if (!json.path("details").get(0).path("@type").asText().equals("type.googleapis.com/google.rpc.ErrorInfo")) {
-                fail(what, body, answer, "a google.rpc.Status without its ErrorInfo");
-            }
-            return;
-        }
-        if (what.contains(" /connect/v1/")) {
-            JsonNode error = json == null ? null : json.path("error");
-            if (!json.isObject() || json.size() != 1 || !error.isObject() || error.size() != 2 || !error.path("code").isInt()
-                    || !error.path("message").isTextual()) {
-                fail(what, body, answer, "an error body that is not {\"error\": {\"code\": int, \"message\": string}}");
-            } else if (error.path("code").asInt() != answer.status()) {
-                fail(what, body, answer, "error.code differs from the status");
-            }
-        } else if (json == null || !json.isObject() || json.size() != 2 || !json.path("error_code").isInt()
-                || !json.path("message").isTextual()) {
-            fail(what, body, answer, "an error body that is not {\"error_code\": int, \"message\": string}");
-        } else if (json.path("error_code").asInt() != answer.status()) {
-            fail(what, body, answer, "error_code differs from the status");
-        }
-        String type = answer.header("Content-Type");
-        if (type != null && !type.startsWith("application/json")) {
-            fail(what, body, answer, "an error with Content-Type " + type);
-        }
-    }
-
-    private void checkNothingLeaks(String what, byte[] body, RawHttp.Answer answer) {
-        String text = answer.body();
-        if (text.contains(workerAddress)) {
-            fail(what, body, answer, "the worker's address " + workerAddress);
-        }
-        if (answer.status() < 400) {
-            // Lists of plugins and loggers name classes by design; only errors must not.
-            return;
-        }
-        for (String internal : List.of("Exception", "\tat ", "at io.", "io.switchboard", "org.eclipse.jetty", "io.javalin")) {
-            if (text.contains(internal)) {
-                fail(what, body, answer, "internal text '" + internal + "'");
-            }
-        }
-        if (HTML.matcher(text).find()) {
-            fail(what, body, answer, "HTML");
-        }
-    }
-
-    private void fail(String method, String path, String body, RawHttp.Answer answer, String problem) {
-        fail(abbreviate(method + " " + path), body == null ? null : body.getBytes(StandardCharsets.UTF_8), answer, problem);
-    }
-
-    private void fail(String what, byte[] body, RawHttp.Answer answer, String problem) {
-        failures.add(problem + ": " + what + (body == null ? "" : " with body " + abbreviate(new String(body, StandardCharsets.UTF_8)))
-                + "\n    -> " + answer.status() + " " + answer.header("Content-Type") + " " + abbreviate(answer.body()));
+        answers.expectError("POST", "/api/v1/validate/everything", "{}");
+        answers.expectError("GET", "/api/v1/nothing", null);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -567,20 +423,6 @@ class HostileInputTest {
 
     private static String encode(String name) {
         return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String abbreviate(String s) {
-        String oneLine = s.replace("\r", "\\r").replace("\n", "\\n").replace("\u0000", "\\0");
-        return oneLine.length() > 240 ? oneLine.substring(0, 240) + "...(" + oneLine.length() + " chars)" : oneLine;
-    }
-
-    private static int indexOf(byte[] bytes, byte b) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return bytes.length;
     }
 
     private static byte[] concat(byte[]... parts) {

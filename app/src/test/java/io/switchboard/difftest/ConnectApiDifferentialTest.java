@@ -1,9 +1,5 @@
 package io.switchboard.difftest;
 
-import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
-import io.switchboard.kafka.EmbeddedKafka;
-import io.switchboard.testing.ConnectWorker;
 import io.switchboard.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -16,10 +12,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,85 +57,28 @@ class ConnectApiDifferentialTest {
     /** Kafka Connect 4.3.1's exception mapper turns Jackson's parse and binding errors into 500s. */
     private static final String JACKSON_WHY = "Kafka Connect answers 500 with Jackson's parse or binding error text";
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private Path dir;
+    private DifferentialTargets targets;
     private String inputFile;
     private Differ differ;
 
     @BeforeAll
     void start() throws IOException {
-        dir = Files.createTempDirectory("switchboard-difftest");
-        // The FileStream source connectors the worker runs read this (empty) file.
-        inputFile = Files.createFile(dir.resolve("input.txt")).toString();
-        EmbeddedKafka kafka = own(new EmbeddedKafka(dir.resolve("broker"), 0).start());
-        ConnectWorker worker = own(ConnectWorker.start(kafka.bootstrapServers()));
-        Differ.Target reference = new Differ.Target("Kafka Connect", worker.url());
-        differ = new Differ(reference, startCandidate(kafka.bootstrapServers(), dir.resolve("candidate")));
-    }
-
-    /** The system compared with Kafka Connect: Switchboard, or a second worker to check the harness. */
-    private Differ.Target startCandidate(String bootstrapServers, Path dataDir) {
-        if ("kafka-connect".equals(System.getProperty("difftest.candidate"))) {
-            return new Differ.Target("Kafka Connect #2", own(ConnectWorker.start(bootstrapServers)).url());
-        }
-        // By default as Switchboard runs by default: with its embedded worker as cluster "default",
-        // whose plugins validate configs. -Ddifftest.switchboard.worker=false compares the control
-        // plane alone.
-        boolean worker = !"false".equals(System.getProperty("difftest.switchboard.worker"));
-        SwitchboardApp app = own(SwitchboardApp.start(SwitchboardOptions.defaults()
-                .withPort(0)
-                .withSchemaRegistryPort(0)
-                .withDataDir(dataDir)
-                .withBootstrapServers(bootstrapServers)
-                .withEmbeddedWorker(worker)));
-        io.switchboard.testing.ApiContract.watch(app.url());
-        return new Differ.Target("Switchboard", app.url());
+        targets = DifferentialTargets.start();
+        differ = targets.differ();
+        inputFile = targets.inputFile();
     }
 
     @AfterAll
     void stop() {
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                System.err.println("Cannot close a test resource: " + e);
-            }
+        if (targets != null) {
+            targets.close();
         }
-        deleteQuietly(dir);
     }
 
-    /**
-     * Whatever a scenario left behind (a failed one may leave different connectors on each side) is
-     * deleted on both targets, so that every scenario starts from no connectors. Not compared.
-     */
+    /** Every scenario starts from no connectors on either side. */
     @AfterEach
     void deleteAllConnectors() {
-        for (Differ.Target target : List.of(differ.reference(), differ.candidate())) {
-            Http.Response list = Http.get(target.url(), "/connectors");
-            if (list.status() == 200) {
-                list.json().forEach(name -> Http.call(target.url(), "DELETE",
-                        "/connectors/" + java.net.URLEncoder.encode(name.asText(), java.nio.charset.StandardCharsets.UTF_8)
-                                .replace("+", "%20"), null));
-            }
-            long deadline = System.nanoTime() + Differ.POLL_DEADLINE.toNanos();
-            while (System.nanoTime() < deadline && !Http.get(target.url(), "/connectors").body().equals("[]")) {
-                sleep(100);
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private <T extends AutoCloseable> T own(T resource) {
-        resources.push(resource);
-        return resource;
+        targets.deleteAllConnectors();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -521,16 +457,5 @@ class ConnectApiDifferentialTest {
             body.put("initial_state", initialState);
         }
         return Http.json(body);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

@@ -1,0 +1,113 @@
+package io.switchboard.difftest;
+
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.ConnectWorker;
+import io.switchboard.testing.Http;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The two systems the differential test compares, on one broker in this JVM: a Kafka Connect
+ * 4.3.1 worker as the reference, and the candidate, Switchboard as it runs by default (its
+ * embedded worker as cluster "default", whose plugins validate configs).
+ * {@code -Ddifftest.switchboard.worker=false} compares Switchboard's control plane alone, and
+ * {@code -Ddifftest.candidate=kafka-connect} a second worker instead, which checks the harness.
+ */
+final class DifferentialTargets implements AutoCloseable {
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final Path dir;
+    private final String inputFile;
+    private Differ differ;
+
+    private DifferentialTargets() throws IOException {
+        dir = Files.createTempDirectory("switchboard-difftest");
+        // The FileStream source connectors the workers run read this (empty) file.
+        inputFile = Files.createFile(dir.resolve("input.txt")).toString();
+    }
+
+    static DifferentialTargets start() throws IOException {
+        DifferentialTargets targets = new DifferentialTargets();
+        EmbeddedKafka kafka = targets.own(new EmbeddedKafka(targets.dir.resolve("broker"), 0).start());
+        ConnectWorker worker = targets.own(ConnectWorker.start(kafka.bootstrapServers()));
+        targets.differ = new Differ(new Differ.Target("Kafka Connect", worker.url()),
+                targets.startCandidate(kafka.bootstrapServers(), targets.dir.resolve("candidate")));
+        return targets;
+    }
+
+    Differ differ() {
+        return differ;
+    }
+
+    /** An empty file the scenarios' source connectors read. */
+    String inputFile() {
+        return inputFile;
+    }
+
+    private Differ.Target startCandidate(String bootstrapServers, Path dataDir) {
+        if ("kafka-connect".equals(System.getProperty("difftest.candidate"))) {
+            return new Differ.Target("Kafka Connect #2", own(ConnectWorker.start(bootstrapServers)).url());
+        }
+        boolean worker = !"false".equals(System.getProperty("difftest.switchboard.worker"));
+        SwitchboardApp app = own(SwitchboardApp.start(SwitchboardOptions.defaults()
+                .withPort(0)
+                .withSchemaRegistryPort(0)
+                .withDataDir(dataDir)
+                .withBootstrapServers(bootstrapServers)
+                .withEmbeddedWorker(worker)));
+        io.switchboard.testing.ApiContract.watch(app.url());
+        return new Differ.Target("Switchboard", app.url());
+    }
+
+    /**
+     * Deletes whatever a scenario left behind on both targets (a failed one may leave different
+     * connectors on each side), waiting until each lists none. Not compared.
+     */
+    void deleteAllConnectors() {
+        for (Differ.Target target : List.of(differ.reference(), differ.candidate())) {
+            Http.Response list = Http.get(target.url(), "/connectors");
+            if (list.status() == 200) {
+                list.json().forEach(name -> Http.call(target.url(), "DELETE",
+                        "/connectors/" + java.net.URLEncoder.encode(name.asText(), java.nio.charset.StandardCharsets.UTF_8)
+                                .replace("+", "%20"), null));
+            }
+            long deadline = System.nanoTime() + Differ.POLL_DEADLINE.toNanos();
+            while (System.nanoTime() < deadline && !Http.get(target.url(), "/connectors").body().equals("[]")) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                System.err.println("Cannot close a test resource: " + e);
+            }
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
