@@ -5,6 +5,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.ScreenshotCaret;
 import io.switchboard.SecurityOptions;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
@@ -54,9 +55,21 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /** A page of the console as {@code user}, whose credentials go with every request. */
     Page open(String user, String path) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-                .setExtraHTTPHeaders(Map.of("Authorization", TestUsers.basic(user))));
+        Page page = watched(context(new Browser.NewContextOptions()
+                .setExtraHTTPHeaders(Map.of("Authorization", TestUsers.basic(user)))));
+        page.navigate(fx.app.url() + path);
+        return page;
+    }
+
+    /** A browser context of its own (cookies, say), closed with the test's pages. */
+    BrowserContext context(Browser.NewContextOptions options) {
+        BrowserContext context = browser.newContext(options);
         contexts.add(context);
+        return context;
+    }
+
+    /** A new page of the context, watched for what the browser refuses under its Content-Security-Policy. */
+    Page watched(BrowserContext context) {
         Page page = context.newPage();
         page.onConsoleMessage(message -> {
             if (message.text().contains("Content Security Policy")) {
@@ -64,8 +77,19 @@ final class ConsoleBrowser implements AutoCloseable {
             }
         });
         page.setDefaultTimeout(60_000);
-        page.navigate(fx.app.url() + path);
         return page;
+    }
+
+    /**
+     * With {@code -Dswitchboard.writeScreenshots=true}, the page as it is now, to
+     * {@code docs/images/NAME.png} for docs/console.md; otherwise nothing.
+     */
+    static void screenshot(Page page, String name) {
+        if (Boolean.getBoolean("switchboard.writeScreenshots")) {
+            // The caret left as it is: hiding it takes a style the page's Content-Security-Policy refuses.
+            page.screenshot(new Page.ScreenshotOptions().setCaret(ScreenshotCaret.INITIAL)
+                    .setPath(Path.of("..", "docs", "images", name + ".png")));
+        }
     }
 
     /** One request as {@code user}, outside the browser. */

@@ -4,12 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import io.switchboard.SecurityOptions;
 import io.switchboard.processor.AutoRestart;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
@@ -31,9 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,7 +40,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The console's incident timeline and drift repair in a real browser (the system's Chromium,
@@ -61,65 +53,39 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @org.junit.jupiter.api.extension.ExtendWith(OneBrowserAtATime.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleIncidentsTest {
-    private static final String CHROMIUM = System.getProperty("switchboard.chromium", "/usr/bin/chromium");
     private static final Pattern ATTEMPTS = Pattern.compile("; (\\d+) attempts");
     private static final Pattern NEXT_ATTEMPT = Pattern.compile("next attempt at (\\S+)");
+    private ConsoleBrowser console;
     private SwitchboardFixture fx;
-    private Playwright playwright;
-    private Browser browser;
-    private final List<BrowserContext> contexts = new java.util.ArrayList<>();
 
     @BeforeAll
     void start() throws IOException {
-        // Skipped only where no Chromium is installed and not in CI (which installs Debian's).
-        assumeTrue(Files.isExecutable(Paths.get(CHROMIUM)) || System.getenv("CI") != null, CHROMIUM + " is not installed");
-        Path dir = Files.createTempDirectory("switchboard-console-incidents");
-        Map<String, String> grants = new LinkedHashMap<>();
-        grants.put("vera", "viewer@default");
-        grants.put("otto", "operator@default");
-        grants.put("erin", "editor@default");
-        Path users = TestUsers.write(dir, grants);
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
-                .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get(CHROMIUM))
-                .setHeadless(true).setArgs(List.of("--no-sandbox")));
+        console = new ConsoleBrowser();
+        fx = console.fx;
     }
 
     @AfterAll
     void stop() {
         RefusingSource.refusing = true;
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (fx != null) {
-            fx.close();
+        if (console != null) {
+            console.close();
         }
     }
 
     /** Each test's pages hold event streams open: closed after it. */
     @AfterEach
     void closePages() {
-        contexts.forEach(BrowserContext::close);
-        contexts.clear();
+        assertEquals(List.of(), console.closePages(), "the pages broke their own Content-Security-Policy");
     }
 
     private Http.Response as(String user, String method, String path, String body, Map<String, String> more) {
-        Map<String, String> headers = new LinkedHashMap<>(more);
-        headers.put("Authorization", TestUsers.basic(user));
-        return Http.call(fx.app.url(), method, path, body, headers);
+        return console.as(user, method, path, body, more);
     }
 
+    /** A page in a window large enough for the timeline's screenshot. */
     private Page open(String user, String path) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setExtraHTTPHeaders(Map.of("Authorization", TestUsers.basic(user)))
-                .setViewportSize(1100, 900));
-        contexts.add(context);
-        Page page = context.newPage();
-        page.setDefaultTimeout(60_000);
+        Page page = console.watched(console.context(new Browser.NewContextOptions()
+                .setExtraHTTPHeaders(Map.of("Authorization", TestUsers.basic(user))).setViewportSize(1100, 900)));
         page.navigate(fx.app.url() + path);
         return page;
     }
@@ -156,9 +122,7 @@ class ConsoleIncidentsTest {
         // A trace is folded under its first line, and opens with a click.
         failure.locator("details.trace summary").first().click();
         assertThat(failure.locator("details.trace pre").first()).isVisible();
-        if (Boolean.getBoolean("switchboard.writeScreenshots")) {
-            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("..", "docs", "images", "console-timeline.png")));
-        }
+        ConsoleBrowser.screenshot(page, "console-timeline");
 
         // The version link is the history's view of the connector then, secrets as the core shows them.
         failure.locator("a.version").click();
@@ -213,6 +177,7 @@ class ConsoleIncidentsTest {
         Locator drift = page.locator("#status .drift");
         assertThat(drift).containsText("Not as asked: wanted RUNNING, the worker has ABSENT");
         assertThat(drift).containsText("The source is unreachable");
+        ConsoleBrowser.screenshot(page, "console-drift");
 
         Page viewer = open("vera", "/console/clusters/default/connectors/repairable");
         assertThat(viewer.locator("#status .drift")).containsText("Not as asked");

@@ -3,12 +3,9 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
-import io.switchboard.SecurityOptions;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.TargetState;
@@ -31,7 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,62 +39,53 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The web console in a real browser (the system's Chromium, driven by Playwright) against a
  * replica with an embedded worker and users: the overview lists failed connectors first and shows
  * a connector created elsewhere without a reload; a connector's page shows what was asked and what
  * the worker did separately, a pause confirmed by the worker arriving live; sealed values never
- * show; a viewer gets no actions, and actions another site could forge are refused. It runs
+ * show; a viewer gets no actions, and actions another site could forge are refused; fifty
+ * connectors a search shows are previewed, paused in one go and confirmed live, and an editor
+ * deletes a selection after a confirmation dialog that an operator is never offered. It runs
  * wherever Chromium is installed, and always in CI.
  */
 @org.junit.jupiter.api.extension.ExtendWith(OneBrowserAtATime.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleTest {
-    private static final String CHROMIUM = System.getProperty("switchboard.chromium", "/usr/bin/chromium");
+    private static final String FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
+    private static final Map<String, String> ONE_TASK = Map.of("tasks.max", "1");
+    /** What htmx sends with a form: a request the console takes as its page's own. */
+    private static final Map<String, String> FROM_THE_PAGE = Map.of("HX-Request", "true",
+            "Content-Type", "application/x-www-form-urlencoded");
+    private ConsoleBrowser console;
     private SwitchboardFixture fx;
-    private Playwright playwright;
-    private Browser browser;
-    private final List<BrowserContext> contexts = new java.util.ArrayList<>();
-    private final List<String> blocked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start() throws IOException {
-        // Skipped only where no Chromium is installed and not in CI (which installs Debian's).
-        assumeTrue(Files.isExecutable(Paths.get(CHROMIUM)) || System.getenv("CI") != null, CHROMIUM + " is not installed");
-        Path dir = Files.createTempDirectory("switchboard-console");
-        Map<String, String> grants = new LinkedHashMap<>();
-        grants.put("vera", "viewer@default");
-        grants.put("otto", "operator@default");
-        grants.put("erin", "editor@default");
-        Path users = TestUsers.write(dir, grants);
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
-                .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
-        // The worker's confirmation takes the time it takes on a loaded machine.
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get(CHROMIUM))
-                .setHeadless(true).setArgs(List.of("--no-sandbox")));
+        console = new ConsoleBrowser();
+        fx = console.fx;
     }
 
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (fx != null) {
-            fx.close();
+        if (console != null) {
+            console.close();
         }
     }
 
+    /** Each test's pages hold event streams open: closed after it, so that no test waits on another's connections. */
+    @AfterEach
+    void closePages() {
+        assertEquals(List.of(), console.closePages(), "the pages broke their own Content-Security-Policy");
+    }
+
     private Http.Response as(String user, String method, String path, String body, Map<String, String> more) {
-        Map<String, String> headers = new LinkedHashMap<>(more);
-        headers.put("Authorization", TestUsers.basic(user));
-        return Http.call(fx.app.url(), method, path, body, headers);
+        return console.as(user, method, path, body, more);
+    }
+
+    private Page open(String user, String path) {
+        return console.open(user, path);
     }
 
     private void create(String name, String connectorClass, Map<String, String> extra) {
@@ -111,41 +99,10 @@ class ConsoleTest {
         assertEquals(201, created.status(), created.body());
     }
 
-    /** Each test's pages hold event streams open: closed after it, so that no test waits on another's connections. */
-    @AfterEach
-    void closePages() {
-        contexts.forEach(BrowserContext::close);
-        contexts.clear();
-        assertEquals(List.of(), blocked, "the pages broke their own Content-Security-Policy");
-    }
-
-    /** Every page watched for what the browser refused under the page's Content-Security-Policy. */
-    private Page watched(BrowserContext context) {
-        Page page = context.newPage();
-        page.onConsoleMessage(message -> {
-            if (message.text().contains("Content Security Policy")) {
-                blocked.add(message.text());
-            }
-        });
-        page.setDefaultTimeout(60_000);
-        return page;
-    }
-
-    private Page open(String user, String path) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-                // Sent with every request: a page asked for without credentials is sent to the sign-in form.
-                .setExtraHTTPHeaders(Map.of("Authorization", TestUsers.basic(user))));
-        contexts.add(context);
-        Page page = watched(context);
-        page.navigate(fx.app.url() + path);
-        return page;
-    }
-
     @Test
     void aUserSignsInWithTheirKeyForASessionOnlyTheConsoleTakesAndSignsOut() {
-        BrowserContext context = browser.newContext();
-        contexts.add(context);
-        Page page = watched(context);
+        BrowserContext context = console.context(new Browser.NewContextOptions());
+        Page page = console.watched(context);
         com.microsoft.playwright.Response first = page.navigate(fx.app.url() + "/console/");
         assertTrue(first.headers().getOrDefault("content-security-policy", "").contains("script-src 'self'"), first.headers().toString());
         assertFalse(page.content().contains("<script>"), "no inline script");
@@ -154,6 +111,7 @@ class ConsoleTest {
         page.fill("input[name=key]", "not-the-key");
         page.click("button[type=submit]");
         assertThat(page.locator("#messages")).containsText("not valid");
+        ConsoleBrowser.screenshot(page, "console-sign-in");
         assertTrue(context.cookies().isEmpty(), "no session for a wrong key");
 
         page.fill("input[name=key]", TestUsers.KEY);
@@ -201,6 +159,7 @@ class ConsoleTest {
         assertThat(page.locator("tr[data-connector='zulu-half']")).containsText("1 task failed");
         List<String> order = rows.all().stream().map(row -> row.getAttribute("data-connector")).toList();
         assertTrue(order.indexOf("zulu-half") < order.indexOf("alpha"), "failed and degraded first: " + order);
+        ConsoleBrowser.screenshot(page, "console-overview");
 
         // Created elsewhere: on the open page without a reload.
         create("beta", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
@@ -222,6 +181,7 @@ class ConsoleTest {
         page.reload();
         assertThat(page.locator("#history")).containsText("TargetStateChanged");
         assertThat(page.locator("#history")).containsText("state: RUNNING → PAUSED");
+        ConsoleBrowser.screenshot(page, "console-connector");
     }
 
     @Test
@@ -243,6 +203,7 @@ class ConsoleTest {
         assertThat(page.locator("#as-it-was table")).containsText("delta-lines");
         assertThat(page.locator("#as-it-was .diff")).containsText("topic: delta-lines → delta-v2");
         assertTrue(page.url().endsWith("?at=1"), "a permalink: " + page.url());
+        ConsoleBrowser.screenshot(page, "console-as-it-was");
         // At a time: the last version made by then (here, the moment version 1 was made).
         String firstMade = Http.JSON.readTree(as("otto", "GET", "/connectors/delta/history", null, Map.of()).body())
                 .path("versions").get(0).path("occurred_at").asText();
@@ -271,6 +232,7 @@ class ConsoleTest {
         assertThat(page.locator("#messages")).containsText("reset of the offsets accepted");
         assertThat(page.locator("#offsets .offsets-request")).containsText("reset, APPLIED");
         assertThat(page.locator("#offsets")).containsText("Offsets before it");
+        ConsoleBrowser.screenshot(page, "console-offsets");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("re-apply these")).click();
         assertThat(page.locator("#offsets .offsets-request")).containsText("alter, APPLIED");
 
@@ -296,6 +258,7 @@ class ConsoleTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("check")).click();
         assertThat(page.locator("#check")).containsText("The worker finds");
         assertThat(page.locator("tr[data-key='topics'] .field-error")).isVisible();
+        ConsoleBrowser.screenshot(page, "console-create");
         assertEquals(404, as("erin", "GET", "/connectors/from-form", null, Map.of()).status(), "checking creates nothing");
 
         page.locator("#f-topics\\.regex").fill("");
@@ -423,5 +386,92 @@ class ConsoleTest {
         Http.Response anonymous = Http.call(fx.app.url(), "GET", "/console/", null);
         assertEquals(401, anonymous.status());
         assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), anonymous.headers().map().toString());
+    }
+
+    @Test
+    void fiftyConnectorsASearchShowsArePreviewedThenPausedInOneGoAndTheWorkerConfirmsThemLive() {
+        for (int i = 0; i < 50; i++) {
+            create(String.format("fleet-%02d", i), FILE_SOURCE, ONE_TASK);
+        }
+        Page page = open("otto", "/console/?q=fleet-");
+        assertThat(page.locator("#table")).containsText("50 connectors");
+        page.getByLabel("which connectors").selectOption("matching");
+        page.getByLabel("bulk action").selectOption("pause");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("preview")).click();
+        assertThat(page.locator("#messages")).containsText("preview of pause: 50 of 50 would change");
+        assertThat(page.locator("#bulk-outcomes tr[data-bulk]")).hasCount(50);
+        assertThat(page.locator("#bulk-outcomes tr[data-bulk='default/fleet-07'] .outcome")).hasText("RUNNING → PAUSED");
+        ConsoleBrowser.screenshot(page, "console-bulk-preview");
+        // A preview sends nothing: every connector is still asked to run.
+        assertTrue(as("otto", "GET", "/connectors/fleet-07/status", null, Map.of()).body().contains("\"RUNNING\""));
+        assertThat(page.locator("tr[data-connector='fleet-07'] td:nth-child(5)")).hasText("RUNNING");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("apply")).click();
+        assertThat(page.locator("#messages")).containsText("pause accepted for 50 of 50");
+        assertThat(page.locator("#bulk-outcomes tr[data-bulk='default/fleet-07'] .outcome")).hasText("accepted: PAUSED");
+        // The progress is read again as the worker reports each connector, without a reload.
+        assertThat(page.locator("#bulk-progress .bulk-confirmed")).hasText("The worker shows 50 of 50 as asked (PAUSED)");
+        assertThat(page.locator("#bulk-progress li.confirmed")).hasCount(50);
+        ConsoleBrowser.screenshot(page, "console-bulk-applied");
+        assertThat(page.locator("tr[data-connector='fleet-49'] .state")).hasText("PAUSED");
+        List<String> fleet = java.util.stream.IntStream.range(0, 50).mapToObj(i -> String.format("fleet-%02d", i)).toList();
+        assertEquals(200, as("erin", "POST", "/connectors/bulk", Http.json(Map.of("action", "delete", "connectors", fleet)), Map.of()).status());
+    }
+
+    @Test
+    void anEditorDeletesTheSelectedOnceConfirmedAndAnOperatorIsNeitherOfferedNorAllowedADelete() {
+        create("gone-a", FILE_SOURCE, ONE_TASK);
+        create("gone-b", FILE_SOURCE, ONE_TASK);
+        create("kept-c", FILE_SOURCE, ONE_TASK);
+        Page operator = open("otto", "/console/?q=gone-");
+        assertThat(operator.locator("#bulk select[name=action] option")).hasText(new String[]{"pause", "resume", "stop", "restart"});
+        Http.Response forged = as("otto", "POST", "/console/bulk", "action=delete&step=apply&selected=default%2Fkept-c", FROM_THE_PAGE);
+        assertEquals(200, forged.status(), forged.body());
+        assertTrue(forged.body().contains("delete accepted for 0 of 1; refused: kept-c (not yours to delete)"), forged.body());
+
+        Page page = open("erin", "/console/?q=gone-");
+        page.getByLabel("select gone-a").check();
+        page.getByLabel("select gone-b").check();
+        page.getByLabel("bulk action").selectOption("delete");
+        List<String> asked = new ArrayList<>();
+        page.onDialog(dialog -> {
+            asked.add(dialog.message());
+            dialog.accept();
+        });
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("apply")).click();
+        assertThat(page.locator("#messages")).containsText("delete accepted for 2 of 2");
+        assertThat(page.locator("#bulk-progress .bulk-confirmed")).hasText("The worker shows 2 of 2 as asked (gone)");
+        assertTrue(asked.size() == 1 && asked.get(0).contains("Delete 2"), asked.toString());
+        assertEquals(404, as("erin", "GET", "/connectors/gone-a", null, Map.of()).status());
+        assertEquals(200, as("erin", "GET", "/connectors/kept-c", null, Map.of()).status());
+    }
+
+    @Test
+    void selectedConnectorsArePausedAndThoseOfAnotherClusterOrNotThereAreRefusedByName() {
+        create("bulk-a", FILE_SOURCE, ONE_TASK);
+        create("bulk-b", FILE_SOURCE, ONE_TASK);
+        Page page = open("otto", "/console/?q=bulk-");
+        assertThat(page.locator("tr[data-connector='bulk-a'] .state")).hasText("RUNNING");
+        assertThat(page.locator("tr[data-connector='bulk-b'] .state")).hasText("RUNNING");
+        page.getByLabel("select bulk-a").check();
+        page.getByLabel("select bulk-b").check();
+        page.getByLabel("bulk action").selectOption("pause");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("apply")).click();
+        assertThat(page.locator("#messages")).containsText("pause accepted for 2 of 2");
+        assertThat(page.locator("tr[data-connector='bulk-a'] .state")).hasText("PAUSED");
+        assertThat(page.locator("tr[data-connector='bulk-b'] .state")).hasText("PAUSED");
+
+        Http.Response mixed = as("otto", "POST", "/console/bulk", "action=resume&selected=default%2Fbulk-a&selected=prod%2Fx"
+                + "&selected=default%2Fnope", FROM_THE_PAGE);
+        assertEquals(200, mixed.status(), mixed.body());
+        assertTrue(mixed.body().contains("resume accepted for 1 of 3; refused: x (not yours to operate), nope ("), mixed.body());
+        Http.Response unknown = as("otto", "POST", "/console/bulk", "action=explode", FROM_THE_PAGE);
+        assertEquals(400, unknown.status(), unknown.body());
+        assertTrue(unknown.body().contains("not explode"), unknown.body());
+        Http.Response nothing = as("otto", "POST", "/console/bulk", "action=pause", FROM_THE_PAGE);
+        assertEquals(400, nothing.status(), nothing.body());
+        Http.Response forgedProgress = as("vera", "POST", "/console/bulk/progress", "applied=%7B%22action%22%3A1%7D", FROM_THE_PAGE);
+        assertEquals(400, forgedProgress.status(), forgedProgress.body());
+        assertThat(page.locator("tr[data-connector='bulk-a'] .state")).hasText("RUNNING");
     }
 }

@@ -247,15 +247,20 @@ class DataPlaneTest {
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"drift\",\"config\":" + config + "}").status());
         eventually("on the worker", () -> call(workerUrl, "GET", "/connectors/drift", null).status(), s -> s == 200);
 
-        // Someone deletes it on the worker: it comes back.
-        assertEquals(204, call(workerUrl, "DELETE", "/connectors/drift", null).status());
-        eventually("recreated on the worker", () -> call(workerUrl, "GET", "/connectors/drift", null).status(), s -> s == 200);
-
         // Someone edits its config on the worker: the desired config is put back.
         String edited = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/edited.txt\",\"topic\":\"drift\"}";
         call(workerUrl, "PUT", "/connectors/drift/config", edited);
         eventually("config put back", () -> call(workerUrl, "GET", "/connectors/drift/config", null).json().path("file").asText(),
                 "/tmp/drift.txt"::equals);
+
+        // A connector nobody asked Switchboard for is removed.
+        call(workerUrl, "POST", "/connectors", "{\"name\":\"stray\",\"config\":" + config.replace("drift", "stray") + "}");
+        eventually("stray removed", () -> call(workerUrl, "GET", "/connectors/stray", null).status(), s -> s == 404);
+
+        // Someone deletes it on the worker: it comes back (once the grace after its creation, in
+        // which a connector not listed yet is taken to be starting, has passed: hence last).
+        assertEquals(204, call(workerUrl, "DELETE", "/connectors/drift", null).status());
+        eventually("recreated on the worker", () -> call(workerUrl, "GET", "/connectors/drift", null).status(), s -> s == 200);
 
         // Each repair is a lifecycle event.
         List<String> repairs = new ArrayList<>();
@@ -267,10 +272,6 @@ class DataPlaneTest {
                     return !(repairs.contains("created") && repairs.contains("config"));
                 });
         assertTrue(repairs.contains("created") && repairs.contains("config"), repairs.toString());
-
-        // A connector nobody asked Switchboard for is removed.
-        call(workerUrl, "POST", "/connectors", "{\"name\":\"stray\",\"config\":" + config.replace("drift", "stray") + "}");
-        eventually("stray removed", () -> call(workerUrl, "GET", "/connectors/stray", null).status(), s -> s == 404);
         assertEquals(204, call(app.url(), "DELETE", "/connectors/drift", null).status());
     }
 

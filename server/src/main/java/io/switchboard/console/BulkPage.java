@@ -151,9 +151,11 @@ final class BulkPage {
                         + " already are, " + refused.size() + " refused; nothing was sent"
                 : action.wire() + " accepted for " + (asked - refused.size()) + " of " + asked;
         message += refused.isEmpty() ? "" : (preview ? ": " : "; refused: ") + String.join(", ", refused);
+        // A preview is read connector by connector; once applied, the message line and the worker's progress say it.
         StringBuilder out = new StringBuilder("<p id=\"messages\" role=\"alert\" class=\"outcome\" hx-swap-oob=\"true\">")
-                .append(text(message)).append("</p><table class=\"bulk\"><thead><tr><th>Connector</th><th>Cluster</th><th>")
-                .append(preview ? "Would go" : "Outcome").append("</th></tr></thead><tbody>").append(rows).append("</tbody></table>");
+                .append(text(message)).append("</p><details").append(preview ? " open" : "").append("><summary>Each connector's ")
+                .append(preview ? "preview" : "outcome").append("</summary><table class=\"bulk\"><thead><tr><th>Connector</th><th>Cluster</th><th>")
+                .append(preview ? "Would go" : "Outcome").append("</th></tr></thead><tbody>").append(rows).append("</tbody></table></details>");
         if (!preview && !changed.isEmpty()) {
             String applied = "{\"action\":\"" + action.wire() + "\",\"ids\":" + json(changed) + "}";
             out.append("<input type=\"hidden\" id=\"bulk-applied\" name=\"applied\" value=\"").append(text(applied)).append("\">")

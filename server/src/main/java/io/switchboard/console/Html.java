@@ -65,6 +65,8 @@ final class Html {
             .incident{border-left:4px solid #9aa3b2;padding:.1em .9em;margin:.8em 0}.incident h3{font-size:1em;margin:.3em 0}
             .incident p{margin:.25em 0}.incident.bad{border-color:#b3261e}.incident.good{border-color:#1b7f3b}
             details.trace summary{cursor:pointer;font-family:monospace;color:#b3261e}
+            #bulk-progress ul{display:flex;flex-wrap:wrap;gap:.2em 1em;padding:0}#bulk-progress li{list-style:none}
+            li.confirmed{color:#1b7f3b}li.waiting{color:#8a6d00}#bulk-outcomes summary{cursor:pointer}
             """;
 
     static {
