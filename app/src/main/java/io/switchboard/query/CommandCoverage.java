@@ -1,6 +1,7 @@
 package io.switchboard.query;
 
 import io.switchboard.processor.CommandProgress;
+import io.switchboard.processor.StoreNames;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -10,6 +11,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -235,6 +237,28 @@ final class CommandCoverage {
                 Thread.currentThread().interrupt();
             }
             return new Reading(Map.of(), Map.of(), started);
+        }
+    }
+
+    /**
+     * The end offsets of the command topic and of the statuses store's changelog, read now: they
+     * move whenever a connector may change (every change is a command) or a status is stored. Empty
+     * when they cannot be read.
+     */
+    Optional<Object> changeMark() {
+        try {
+            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>(partitions());
+            for (TopicPartition command : partitions().keySet()) {
+                wanted.put(new TopicPartition(groupId + "-" + StoreNames.STATUSES + "-changelog", command.partition()), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(wanted).all().get(2, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+            return Optional.of(Map.copyOf(ends));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (Exception unreadable) {
+            return Optional.empty();
         }
     }
 

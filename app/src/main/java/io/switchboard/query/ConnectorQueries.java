@@ -48,19 +48,13 @@ import java.util.function.Supplier;
  */
 public final class ConnectorQueries implements ConnectorStore {
     private static final String TRANSFER_TOPIC = "switchboard.internal-reads";
-    /**
-     * The subjects of the other stores' values between replicas: one subject per record type, since
-     * the registry keeps a subject's schemas compatible with each other. Readers go by the schema id
-     * in each value, so the subject only matters to the writer.
-     */
+    /** One subject per record type between replicas (the registry keeps a subject's schemas compatible); readers go by schema id. */
     private static final String STATUS_TRANSFER_TOPIC = TRANSFER_TOPIC + ".statuses";
     private static final String HISTORY_TRANSFER_TOPIC = TRANSFER_TOPIC + ".history";
     private static final String TIMELINE_TRANSFER_TOPIC = TRANSFER_TOPIC + ".timeline";
     /**
-     * How far (in changelog offsets) a standby copy may trail the end of its changelog, as read
-     * after the read arrived, and still answer: the last transaction's commit marker, nothing more,
-     * so that it holds every write acknowledged before the read (a lag of 20 let reads right after
-     * a rebalance miss a change acknowledged a moment before; the fault run caught it).
+     * How far a standby copy may trail its changelog's end, read after the read arrived: the last
+     * commit marker, nothing more (a lag of 20 let reads miss a change acknowledged a moment before).
      */
     public static final long MAX_STANDBY_LAG = 1;
     private static final long RETRY_PAUSE_MS = 100;
@@ -112,6 +106,12 @@ public final class ConnectorQueries implements ConnectorStore {
     public void checkCoverage(CommandProgress progress, Admin admin, String commandTopic, String groupId) {
         this.coverage = new CommandCoverage(progress, admin, commandTopic, groupId);
         local.checkCoverage(coverage);
+    }
+
+    /** See {@link ConnectorStore#changeMark}: the command topic's and the statuses changelog's end offsets, read now. */
+    @Override
+    public Optional<Object> changeMark() {
+        return coverage == null ? Optional.empty() : coverage.changeMark();
     }
 
     /** The topology keeps each connector's incident timeline, in values of this serde. */
@@ -329,8 +329,7 @@ public final class ConnectorQueries implements ConnectorStore {
 
     /** Whether this replica's active copies may answer: it reached Kafka lately ({@link CommandCoverage#reachedKafkaLately}). */
     private boolean ownerMayAnswer() {
-        CommandCoverage check = coverage;
-        return check == null || check.reachedKafkaLately(LocalCopies.LAG_READING_WAIT_MS);
+        return coverage == null || coverage.reachedKafkaLately(LocalCopies.LAG_READING_WAIT_MS);
     }
 
     /**

@@ -34,7 +34,6 @@ import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.TargetState;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -303,12 +302,15 @@ public final class ConnectorCore implements ConnectorService {
         List<ConnectorState> states = queries.connectors(scope.cluster());
         // Every status in one gathering, rather than one read (maybe on another replica) per connector.
         Map<String, ConnectorObservation> observed = queries.statuses(scope.cluster());
-        List<ConnectorDetails> all = new ArrayList<>(states.size());
-        for (ConnectorState state : states) {
+        return states.stream().map(state -> {
             Optional<ConnectorObservation> observation = Optional.ofNullable(observed.get(state.getName()));
-            all.add(new ConnectorDetails(view(state, observation).shapedFor(scope.visibility()), status(state, observation)));
-        }
-        return all;
+            return new ConnectorDetails(view(state, observation).shapedFor(scope.visibility()), status(state, observation));
+        }).toList();
+    }
+
+    @Override
+    public Optional<Object> changeMark() {
+        return queries.changeMark();
     }
 
     @Override
@@ -343,11 +345,8 @@ public final class ConnectorCore implements ConnectorService {
         ConnectorState state = existing(scope, name, Operation.READ);
         List<Map<String, String>> configs = queries.status(key(scope, name))
                 .map(ConnectorObservation::getTaskConfigs).orElse(List.of());
-        List<TaskConfigView> tasks = new ArrayList<>();
-        for (int i = 0; i < configs.size(); i++) {
-            tasks.add(new TaskConfigView(state.getName(), i, scope.visibility().shape(secrets.hidden(configs.get(i)))));
-        }
-        return tasks;
+        return java.util.stream.IntStream.range(0, configs.size())
+                .mapToObj(i -> new TaskConfigView(state.getName(), i, scope.visibility().shape(secrets.hidden(configs.get(i))))).toList();
     }
 
     @Override

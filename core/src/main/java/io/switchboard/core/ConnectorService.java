@@ -105,6 +105,11 @@ public interface ConnectorService {
     /** Every connector of the cluster with its status, read in one gathering. */
     List<ConnectorDetails> describeAll(Scope scope);
 
+    /** See {@link ConnectorStore#changeMark}: what {@link #describeAll} answered stays true while the marks are equal. */
+    default Optional<Object> changeMark() {
+        return Optional.empty();
+    }
+
     ConnectorView connector(Scope scope, String name);
 
     /** The config with secret values hidden. */

@@ -36,6 +36,15 @@ public interface ConnectorStore {
     /** Every version of a connector, also after it was deleted; empty for one that never existed. */
     Optional<ConnectorHistory> history(ConnectorKey key);
 
+    /**
+     * A mark that differs from every earlier one whenever a connector or a status may have changed
+     * since it was taken (a command sent, a report stored); empty when the store cannot say now. A
+     * reader may keep what it read after taking a mark for as long as the marks it takes equal it.
+     */
+    default Optional<Object> changeMark() {
+        return Optional.empty();
+    }
+
     /** The connector's recent incidents, oldest first; empty when none was recorded. */
     Optional<io.switchboard.schemas.ConnectorTimeline> timeline(ConnectorKey key);
 }

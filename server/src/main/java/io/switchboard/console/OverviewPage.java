@@ -2,6 +2,7 @@ package io.switchboard.console;
 
 import io.javalin.http.Context;
 import io.switchboard.core.CoreServices;
+import io.switchboard.core.Scope;
 import io.switchboard.core.Views.ConnectorDetails;
 import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskStatusView;
@@ -38,6 +39,8 @@ final class OverviewPage {
     /** The rows selected for a bulk action are kept in the bulk form by the console's script (console.js). */
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final CoreServices core;
+    /** The last rows read, by scope: cluster and visibility (the clusters are few; each holds one list). */
+    private final Map<Scope, Read> reads = new java.util.concurrent.ConcurrentHashMap<>();
 
     OverviewPage(CoreServices core) {
         this.core = core;
@@ -124,8 +127,7 @@ final class OverviewPage {
             if (!RequestContexts.mayView(ctx, cluster)) {
                 continue;
             }
-            for (ConnectorDetails details : core.connectors().describeAll(RequestContexts.scope(ctx, cluster))) {
-                Row row = row(cluster, details);
+            for (Row row : rows(ctx, cluster)) {
                 if (!query.isEmpty() && !matches(row, query)) {
                     continue;
                 }
@@ -139,6 +141,29 @@ final class OverviewPage {
         return matching;
     }
 
+
+    /**
+     * A cluster's rows as the caller may see them: read again only when the store's change mark
+     * ({@link io.switchboard.core.ConnectorStore#changeMark}) differs from the one they were read
+     * under, so that pages, searches and the live refreshes of many open overviews between two
+     * changes cost a filter of rows at hand rather than a read of every connector. The mark is
+     * taken before the read: a change during it makes the next mark differ.
+     */
+    private List<Row> rows(Context ctx, String cluster) {
+        Scope scope = RequestContexts.scope(ctx, cluster);
+        java.util.Optional<Object> mark = core.connectors().changeMark();
+        Read last = reads.get(scope);
+        if (mark.isPresent() && last != null && last.mark().equals(mark.get())) {
+            return last.rows();
+        }
+        List<Row> rows = core.connectors().describeAll(scope).stream().map(details -> row(cluster, details)).toList();
+        mark.ifPresent(m -> reads.put(scope, new Read(m, rows)));
+        return rows;
+    }
+
+    /** One cluster's rows, read under a change mark. */
+    private record Read(Object mark, List<Row> rows) {
+    }
 
     static Row row(String cluster, ConnectorDetails details) {
         Map<String, String> config = details.connector().config();
