@@ -159,13 +159,18 @@ class ConsoleTest {
         assertThat(page.locator("tr[data-connector='zulu-half']")).containsText("1 task failed");
         List<String> order = rows.all().stream().map(row -> row.getAttribute("data-connector")).toList();
         assertTrue(order.indexOf("zulu-half") < order.indexOf("alpha"), "failed and degraded first: " + order);
+        // A topic links to the connectors that use it; the theme follows the system's.
+        assertThat(page.locator("tr[data-connector='alpha'] a.topic")).hasAttribute("href", "/console/?q=alpha-lines");
+        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.DARK));
+        assertEquals("rgb(20, 23, 31)", page.evaluate("getComputedStyle(document.body).backgroundColor"));
+        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.LIGHT));
         ConsoleBrowser.screenshot(page, "console-overview");
 
         // Created elsewhere: on the open page without a reload.
         create("beta", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
         assertThat(page.locator("tr[data-connector='beta']")).isVisible();
 
-        page.locator("tr[data-connector='alpha'] a").click();
+        page.locator("tr[data-connector='alpha'] a.connector").click();
         assertThat(page.locator("#status .applied")).hasText("RUNNING");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("pause")).click();
         assertThat(page.locator("#messages")).containsText("pause accepted");

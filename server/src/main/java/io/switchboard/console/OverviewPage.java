@@ -92,7 +92,7 @@ final class OverviewPage {
                 out.append("<input type=\"checkbox\" name=\"selected\" aria-label=\"select ").append(text(row.name()))
                         .append("\" value=\"").append(text(id)).append(selected.contains(id) ? "\" checked>" : "\">");
             }
-            out.append("</td><td><a href=\"/console/clusters/")
+            out.append("</td><td><a class=\"connector\" href=\"/console/clusters/")
                     .append(text(url(row.cluster()))).append("/connectors/").append(text(url(row.name()))).append("\">")
                     .append(text(row.name())).append("</a></td><td>").append(text(row.cluster()))
                     .append("</td><td class=\"state ").append(text(row.state())).append("\">").append(text(row.state()))
@@ -102,7 +102,7 @@ final class OverviewPage {
                             : " <span class=\"drift\">not as asked</span>")
                     .append("</td><td>").append(text(row.target())).append("</td><td>").append(row.tasksRunning()).append('/')
                     .append(row.tasks()).append("</td><td>").append(text(row.connectorClass())).append("</td><td>")
-                    .append(text(row.topics())).append("</td></tr>");
+                    .append(topicLinks(row.topics())).append("</td></tr>");
         }
         out.append("</tbody></table>");
         int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
@@ -179,6 +179,18 @@ final class OverviewPage {
                 config.getOrDefault("topics.regex", ""))).trim();
         return new Row(cluster, details.connector().name(), config.getOrDefault("connector.class", ""), state, target, running,
                 tasks.size(), failed, topics, rank);
+    }
+
+    /** Each topic a link to the overview searched for it: the connectors that use it. */
+    private static String topicLinks(String topics) {
+        StringBuilder out = new StringBuilder();
+        for (String topic : topics.split(" ")) {
+            if (!topic.isEmpty()) {
+                out.append(out.isEmpty() ? "" : " ").append("<a class=\"topic\" href=\"/console/?q=").append(text(url(topic)))
+                        .append("\">").append(text(topic)).append("</a>");
+            }
+        }
+        return out.toString();
     }
 
     private static boolean matches(Row row, String query) {
