@@ -102,7 +102,7 @@ class ConnectApiTest {
 
         List<String> lines = new ArrayList<>();
         io.switchboard.examples.LifecycleConsumer.consume(fx.kafka.bootstrapServers(), fx.app.schemaRegistryUrl(),
-                "switchboard.lifecycle", "events-test", Duration.ofSeconds(10), event -> {
+                fx.topics().lifecycle(), "events-test", Duration.ofSeconds(10), event -> {
                     if (event.getConnector().equals("evented")) {
                         lines.add(io.switchboard.examples.LifecycleConsumer.describe(event));
                     }
@@ -346,9 +346,9 @@ class ConnectApiTest {
     void recordsThatAreNotCommandsGoToTheDeadLetterTopicAndProcessingGoesOn() throws Exception {
         Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("switchboard.commands", "default/garbage",
+            producer.send(new ProducerRecord<>(fx.topics().commands(), "default/garbage",
                     "definitely not a command".getBytes(StandardCharsets.UTF_8))).get();
-            producer.send(new ProducerRecord<>("switchboard.commands", "default/garbage",
+            producer.send(new ProducerRecord<>(fx.topics().commands(), "default/garbage",
                     new byte[]{0, 0, 0, 0, 99, 1, 2})).get();
         }
         assertEquals(201, fx.call("POST", "/connectors", createBody("after-garbage")).status());
@@ -360,7 +360,7 @@ class ConnectApiTest {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<byte[]> deadLetters = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("switchboard.commands.dlq"));
+            consumer.subscribe(List.of(fx.topics().deadLetters()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (deadLetters.size() < 2 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {

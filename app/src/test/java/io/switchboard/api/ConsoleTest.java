@@ -290,7 +290,7 @@ class ConsoleTest {
         try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.app.bootstrapServers()), new StringSerializer(),
                 new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
-            producer.send(new ProducerRecord<>("switchboard.commands", "default/drifting", command)).get();
+            producer.send(new ProducerRecord<>(fx.topics().commands(), "default/drifting", command)).get();
         }
         Page page = open("vera", "/console/clusters/default/connectors/drifting");
         assertThat(page.locator("#status .drift")).containsText("Not as asked: wanted RUNNING, the worker has ABSENT");

@@ -274,7 +274,7 @@ class PipelinesApiTest {
         postgres.sql("postgres", "ALTER DATABASE warehouse OWNER TO " + REPLICATOR);
         postgres.sql("warehouse", "CREATE TABLE small (id int PRIMARY KEY, name text NOT NULL)", "INSERT INTO small VALUES (1, 'a'), (2, 'b')",
                 "CREATE TABLE big (id int PRIMARY KEY, name text NOT NULL)",
-                "INSERT INTO big SELECT i, 'row ' || i FROM generate_series(1, 300000) AS i",
+                "INSERT INTO big SELECT i, 'row ' || i FROM generate_series(1, 150000) AS i",
                 "ALTER TABLE small OWNER TO " + REPLICATOR, "ALTER TABLE big OWNER TO " + REPLICATOR);
         postgres.sql("lake", "CREATE SCHEMA stock");
         String body = pipeline(Postgres.PASSWORD, Postgres.PASSWORD).replace(connection("crm", REPLICATOR, Postgres.PASSWORD),

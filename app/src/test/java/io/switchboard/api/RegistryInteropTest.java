@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class RegistryInteropTest {
     private static final Path NODE_DIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
             .resolve("src/test/node");
-    private static final String TOPIC = "switchboard.lifecycle";
+    private String topic;
     private SwitchboardFixture fx;
 
     @BeforeAll
@@ -64,6 +64,7 @@ class RegistryInteropTest {
                 "switchboard-users-" + java.util.UUID.randomUUID()), java.util.Map.of("alice", "editor@*", "admin", "admin@*"));
         fx = new SwitchboardFixture(options -> options.withSecurity(io.switchboard.SecurityOptions.NONE.withUsersFile(users)));
         io.switchboard.testing.Http.authorizeByDefault(fx.app.url(), io.switchboard.testing.TestUsers.basic("admin"));
+        topic = fx.topics().lifecycle();
     }
 
     @AfterAll
@@ -115,8 +116,8 @@ class RegistryInteropTest {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
-                    .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -149,7 +150,7 @@ class RegistryInteropTest {
         List<byte[]> raw = rawEvents("default/interop", 3);
         AvroDeserializer<LifecycleEvent> switchboard = new AvroDeserializer<>(
                 new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), LifecycleEvent.class);
-        List<LifecycleEvent> decodedHere = raw.stream().map(bytes -> switchboard.deserialize(TOPIC, bytes)).toList();
+        List<LifecycleEvent> decodedHere = raw.stream().map(bytes -> switchboard.deserialize(topic, bytes)).toList();
         int topicSchemaId = ConfluentWireFormat.readSchemaId(raw.get(0));
 
         ObjectNode request = Http.JSON.createObjectNode();
@@ -157,7 +158,7 @@ class RegistryInteropTest {
         ArrayNode decode = request.putArray("decode");
         raw.forEach(bytes -> decode.add(Base64.getEncoder().encodeToString(bytes)));
         request.putObject("register")
-                .put("subject", TOPIC + "-value")
+                .put("subject", topic + "-value")
                 .put("schema", LifecycleEvent.getClassSchema().toString());
         request.putArray("encode").add(Http.JSON.readTree("""
                 {"commandId": "from-node-1", "cluster": "default", "connector": "written-by-node",
@@ -203,7 +204,7 @@ class RegistryInteropTest {
         byte[] fromNode = Base64.getDecoder().decode(answer.get("encoded").get(0).asText());
         assertEquals(0, fromNode[0], "magic byte");
         assertEquals(topicSchemaId, ConfluentWireFormat.readSchemaId(fromNode));
-        LifecycleEvent event = switchboard.deserialize(TOPIC, fromNode);
+        LifecycleEvent event = switchboard.deserialize(topic, fromNode);
         assertEquals("from-node-1", event.getCommandId());
         assertEquals("written-by-node", event.getConnector());
         assertEquals(7L, event.getVersion());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.processor.Topics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 
-/** A real broker and a Switchboard replica on it, driven over real HTTP. */
+/**
+ * A Switchboard replica on the test JVM's broker ({@link SharedKafka}), driven over real HTTP. Its
+ * topics carry a prefix of their own ({@link #topics()}); they are deleted when it closes.
+ */
 final class SwitchboardFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RETRY_READS_FOR = Duration.ofSeconds(60);
@@ -25,6 +29,7 @@ final class SwitchboardFixture implements AutoCloseable {
 
     final Path dir;
     final EmbeddedKafka kafka;
+    private final String prefix = SharedKafka.newPrefix();
     SwitchboardApp app;
 
     SwitchboardFixture() {
@@ -38,7 +43,7 @@ final class SwitchboardFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        kafka = SharedKafka.broker();
         app = SwitchboardApp.start(tuning.apply(options()));
         io.switchboard.testing.ApiContract.watch(app.url());
     }
@@ -49,10 +54,16 @@ final class SwitchboardFixture implements AutoCloseable {
                 .withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica"))
                 .withBootstrapServers(kafka.bootstrapServers())
+                .withTopicPrefix(prefix)
                 .withEmbeddedWorker(false)
                 // A decision is what these tests look at; on a loaded machine it can come later than the
                 // default's 30 s, and the 503 "accepted, will be applied" would hide it.
                 .withCommandTimeout(Duration.ofSeconds(60));
+    }
+
+    /** The names of this replica's topics. */
+    Topics topics() {
+        return new Topics(prefix);
     }
 
     record Answer(int status, String body, HttpResponse<String> raw) {
@@ -132,7 +143,7 @@ final class SwitchboardFixture implements AutoCloseable {
         if (app != null) {
             app.close();
         }
-        kafka.close();
+        SharedKafka.deleteTopics(prefix);
         deleteQuietly(dir);
     }
 

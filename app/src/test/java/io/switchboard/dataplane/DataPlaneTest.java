@@ -245,34 +245,37 @@ class DataPlaneTest {
     void changesMadeDirectlyOnTheWorkerAreRepaired() {
         String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/drift.txt\",\"topic\":\"drift\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"drift\",\"config\":" + config + "}").status());
+        assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"dropped\",\"config\":"
+                + config.replace("drift", "dropped") + "}").status());
         eventually("on the worker", () -> call(workerUrl, "GET", "/connectors/drift", null).status(), s -> s == 200);
+        eventually("on the worker", () -> call(workerUrl, "GET", "/connectors/dropped", null).status(), s -> s == 200);
 
-        // Someone edits its config on the worker: the desired config is put back.
+        // Three changes made on the worker at once, each repaired by the next full pass:
+        // someone edits a config (the desired one is put back), ...
         String edited = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/edited.txt\",\"topic\":\"drift\"}";
         call(workerUrl, "PUT", "/connectors/drift/config", edited);
+        // ... creates a connector nobody asked Switchboard for (it is removed), ...
+        call(workerUrl, "POST", "/connectors", "{\"name\":\"stray\",\"config\":" + config.replace("drift", "stray") + "}");
+        // ... and deletes one (it comes back: the worker listed it already, so it is missing, not
+        // starting, and no grace after its creation holds it back).
+        assertEquals(204, call(workerUrl, "DELETE", "/connectors/dropped", null).status());
         eventually("config put back", () -> call(workerUrl, "GET", "/connectors/drift/config", null).json().path("file").asText(),
                 "/tmp/drift.txt"::equals);
-
-        // A connector nobody asked Switchboard for is removed.
-        call(workerUrl, "POST", "/connectors", "{\"name\":\"stray\",\"config\":" + config.replace("drift", "stray") + "}");
         eventually("stray removed", () -> call(workerUrl, "GET", "/connectors/stray", null).status(), s -> s == 404);
-
-        // Someone deletes it on the worker: it comes back (once the grace after its creation, in
-        // which a connector not listed yet is taken to be starting, has passed: hence last).
-        assertEquals(204, call(workerUrl, "DELETE", "/connectors/drift", null).status());
-        eventually("recreated on the worker", () -> call(workerUrl, "GET", "/connectors/drift", null).status(), s -> s == 200);
+        eventually("recreated on the worker", () -> call(workerUrl, "GET", "/connectors/dropped", null).status(), s -> s == 200);
 
         // Each repair is a lifecycle event.
         List<String> repairs = new ArrayList<>();
         io.switchboard.examples.LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
                 "switchboard.lifecycle", "repairs-" + System.nanoTime(), Duration.ofSeconds(15), event -> {
-                    if (event.getConnector().equals("drift") && event.getEvent() instanceof io.switchboard.schemas.DriftRepaired r) {
-                        repairs.addAll(r.getRepairs());
+                    if (event.getEvent() instanceof io.switchboard.schemas.DriftRepaired r) {
+                        r.getRepairs().forEach(repair -> repairs.add(event.getConnector() + ":" + repair));
                     }
-                    return !(repairs.contains("created") && repairs.contains("config"));
+                    return !(repairs.contains("dropped:created") && repairs.contains("drift:config"));
                 });
-        assertTrue(repairs.contains("created") && repairs.contains("config"), repairs.toString());
+        assertTrue(repairs.contains("dropped:created") && repairs.contains("drift:config"), repairs.toString());
         assertEquals(204, call(app.url(), "DELETE", "/connectors/drift", null).status());
+        assertEquals(204, call(app.url(), "DELETE", "/connectors/dropped", null).status());
     }
 
     /** The restart request the reconciler last reported as done, read from the observations topic. */

@@ -116,6 +116,14 @@ final class ConnectorMemory {
         createdAt = at;
     }
 
+    /**
+     * The worker listed it: from now on, not being listed means it was removed, not that it is still
+     * starting, and it is created again at once rather than after the grace.
+     */
+    synchronized void listed() {
+        createdAt = null;
+    }
+
     /** Forgets when it was created once that is more than {@code graceMs} ago. */
     synchronized void forgetCreatedBefore(long now, long graceMs) {
         if (createdAt != null && now - createdAt > graceMs) {

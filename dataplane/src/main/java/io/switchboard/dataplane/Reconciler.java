@@ -244,6 +244,7 @@ public final class Reconciler {
         }
         if (running != null) {
             memory.workerConfig = running.config();
+            memory.listed();
         }
         return reconcileOne(current, running, fullPass, memory);
     }

@@ -70,6 +70,14 @@ class ReconcilePlannerTest {
     }
 
     @Test
+    void oneTheWorkerListedAndNoLongerListsIsCreatedAgainAtOnce() {
+        memory.createdAt(NOW - 1);
+        memory.versionApplied = 1L;
+        memory.listed();
+        assertEquals(List.of(new Create(CONFIG, TargetState.RUNNING, 1, "created")), plan(desired(TargetState.RUNNING, 1), null));
+    }
+
+    @Test
     void putsTheConfigOnlyWhenItDiffers() {
         WorkerConnector running = onWorker(Map.of("connector.class", "FileStreamSource", "topic", "old"), "RUNNING", "RUNNING");
         assertEquals(List.of(new PutConfig(CONFIG, null), new MarkVersionApplied(2)), plan(desired(TargetState.RUNNING, 2), running));

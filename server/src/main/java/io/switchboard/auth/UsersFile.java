@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The file is looked at again at most once a second and re-read when it changed; a file that no
  * longer reads keeps the last good one in force and is logged once. A key checked once is
  * remembered (by a digest, never the key) until the file changes, so a client that sends its key
- * on every request pays the slow hash once.
+ * on every request pays the slow hash once. A name the file does not hold costs what a wrong key
+ * of its costliest user costs, so that names cannot be told from keys by timing.
  */
 public final class UsersFile {
     private static final Logger log = LoggerFactory.getLogger(UsersFile.class);
@@ -30,8 +31,15 @@ public final class UsersFile {
     private record User(String name, String hash, Map<String, Role> grants) {
     }
 
+    /** The users, and the cost an unknown name is made to pay: the highest of their hashes'. */
+    private record Users(Map<String, User> byName, int decoyCost) {
+        User get(String name) {
+            return byName.get(name);
+        }
+    }
+
     private final Path file;
-    private volatile Map<String, User> users;
+    private volatile Users users;
     private volatile long checkedAt;
     private volatile String version;
     private volatile String lastProblem;
@@ -51,7 +59,7 @@ public final class UsersFile {
         User user = users.get(name);
         if (user == null) {
             // As slow as a wrong key, so that names cannot be told from timing.
-            SecretHashes.matches(secret, "$2y$12$0000000000000000000000000000000000000000000000000000u");
+            SecretHashes.checkDecoy(secret, users.decoyCost());
             return Optional.empty();
         }
         String remembered = digest(name + "\u0000" + secret + "\u0000" + user.hash());
@@ -110,7 +118,7 @@ public final class UsersFile {
                 verified.clear();
                 version = current;
                 lastProblem = null;
-                log.info("Re-read the users file {}: {} principal(s)", file, users.size());
+                log.info("Re-read the users file {}: {} principal(s)", file, users.byName().size());
             } catch (IllegalArgumentException e) {
                 if (!e.getMessage().equals(lastProblem)) {
                     lastProblem = e.getMessage();
@@ -120,7 +128,12 @@ public final class UsersFile {
         }
     }
 
-    static Map<String, User> read(Path file) {
+    /** What an unknown name is made to cost (bcrypt's cost), as a wrong key of the costliest user. */
+    int decoyCost() {
+        return users.decoyCost();
+    }
+
+    static Users read(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -143,7 +156,8 @@ public final class UsersFile {
                 throw new IllegalArgumentException("line " + (i + 1) + " of " + file + ": " + e.getMessage());
             }
         }
-        return Map.copyOf(users);
+        int decoyCost = users.values().stream().mapToInt(u -> SecretHashes.cost(u.hash())).max().orElse(SecretHashes.COST);
+        return new Users(Map.copyOf(users), decoyCost);
     }
 
     private static String version(Path file) {

@@ -33,7 +33,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class EventStream implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(EventStream.class);
-    static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    /**
+     * A client that left is noticed only when a write fails: this often at the latest, so that its
+     * place among the streams (and its consumer and thread) is free again within seconds.
+     */
+    static final Duration HEARTBEAT = Duration.ofSeconds(3);
     private static final Duration POLL = Duration.ofMillis(200);
     static final int FETCH_MAX_BYTES = 1024 * 1024;
 

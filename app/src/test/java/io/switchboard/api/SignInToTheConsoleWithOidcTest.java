@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @org.junit.jupiter.api.extension.ExtendWith(OneBrowserAtATime.class)
-class ConsoleOidcSignInTest {
+class SignInToTheConsoleWithOidcTest {
     private static final String CHROMIUM = System.getProperty("switchboard.chromium", "/usr/bin/chromium");
     private static final String CLIENT = "switchboard-console";
     private SwitchboardFixture fx;

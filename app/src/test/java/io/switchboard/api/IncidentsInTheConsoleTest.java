@@ -52,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @org.junit.jupiter.api.extension.ExtendWith(OneBrowserAtATime.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConsoleIncidentsTest {
+class IncidentsInTheConsoleTest {
     private static final Pattern ATTEMPTS = Pattern.compile("; (\\d+) attempts");
     private static final Pattern NEXT_ATTEMPT = Pattern.compile("next attempt at (\\S+)");
     private ConsoleBrowser console;
@@ -171,7 +171,7 @@ class ConsoleIncidentsTest {
         try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.app.bootstrapServers()), new StringSerializer(),
                 new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
-            producer.send(new ProducerRecord<>("switchboard.commands", "default/repairable", command)).get();
+            producer.send(new ProducerRecord<>(fx.topics().commands(), "default/repairable", command)).get();
         }
         Page page = open("otto", "/console/clusters/default/connectors/repairable");
         Locator drift = page.locator("#status .drift");
@@ -193,7 +193,7 @@ class ConsoleIncidentsTest {
         // again); the source comes back meanwhile.
         page.waitForCondition(() -> {
             page.reload();
-            return attempts(drift.textContent()) >= 5;
+            return attempts(drift.textContent()) >= 4;
         }, new Page.WaitForConditionOptions().setTimeout(120_000));
         Matcher next = NEXT_ATTEMPT.matcher(drift.textContent());
         assertTrue(next.find(), drift.textContent());
