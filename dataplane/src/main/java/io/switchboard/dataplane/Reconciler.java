@@ -238,8 +238,9 @@ public final class Reconciler {
             }
         }
         ConnectorMemory memory = memories.of(name);
-        if (!fullPass && running == null && memory.createdAt() == null) {
-            // Not listed, or its config unknown here: the next full pass looks at it.
+        if (!fullPass && running == null && memory.createdAt() == null && failures.of(name).isEmpty()) {
+            // Not listed, or its config unknown here: the next full pass looks at it. A failing one
+            // is tried again when its wait is over, as its status says, not at the next full pass.
             return Result.UNSETTLED;
         }
         if (running != null) {

@@ -1,0 +1,108 @@
+package io.switchboard.dataplane;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.TargetState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A connector the worker refuses to create is tried again when its status says, on the watcher's
+ * look, not only on the next full pass. The worker is a plain HTTP server that lists no connector
+ * and refuses every create; the clock is the test's.
+ */
+class RetryPacingTest {
+    private final AtomicInteger creates = new AtomicInteger();
+    private final List<ConnectorObservation> reports = new CopyOnWriteArrayList<>();
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    };
+    private final ConnectorState desired = ConnectorState.newBuilder().setCluster("default").setName("c1")
+            .setConfig(Map.of("connector.class", "org.example.Missing")).setTargetState(TargetState.RUNNING)
+            .setVersion(1).setCreatedAt(1).setUpdatedAt(1).setLastCommandId("cmd-1").build();
+    private HttpServer server;
+    private ConnectClusterClient worker;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(2));
+        server.createContext("/", this::answer);
+        server.start();
+        worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stop() {
+        worker.close();
+        server.stop(0);
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        boolean create = "POST".equals(exchange.getRequestMethod()) && "/connectors".equals(exchange.getRequestURI().getPath());
+        if (create) {
+            creates.incrementAndGet();
+        }
+        byte[] body = (create ? "{\"error_code\":400,\"message\":\"Failed to find any class that implements Connector: org.example.Missing\"}"
+                : exchange.getRequestURI().getPath().equals("/connectors") ? "{}" : "{\"error_code\":404,\"message\":\"no\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        int status = create ? 400 : exchange.getRequestURI().getPath().equals("/connectors") ? 200 : 404;
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    @Test
+    void aRefusedCreateIsTriedAgainOnTheWatchersLookOnceItsWaitIsOver() {
+        Reconciler reconciler = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
+                clock, java.util.function.UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
+        reconciler.reconcile();
+        assertEquals(1, creates.get(), "the full pass tries it");
+
+        now.addAndGet(500);
+        reconciler.reconcile(new HashSet<>(Set.of("c1")));
+        assertEquals(1, creates.get(), "not before its wait (1 s) is over");
+
+        now.addAndGet(600);
+        reconciler.reconcile(new HashSet<>(Set.of("c1")));
+        assertEquals(2, creates.get(), "the watcher's look tries it again once the wait is over");
+    }
+}
