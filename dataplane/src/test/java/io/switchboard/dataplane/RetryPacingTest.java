@@ -14,8 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,22 +35,7 @@ class RetryPacingTest {
     private final AtomicInteger creates = new AtomicInteger();
     private final List<ConnectorObservation> reports = new CopyOnWriteArrayList<>();
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final Clock clock = new SettableClock(now);
     private final ConnectorState desired = ConnectorState.newBuilder().setCluster("default").setName("c1")
             .setConfig(Map.of("connector.class", "org.example.Missing")).setTargetState(TargetState.RUNNING)
             .setVersion(1).setCreatedAt(1).setUpdatedAt(1).setLastCommandId("cmd-1").build();
