@@ -56,11 +56,15 @@ public final class SecretHashes {
      * cost, so that it takes as long as a wrong key and names cannot be told by timing.
      */
     static void checkDecoy(String secret, int cost) {
-        byte[] random = new byte[16];
-        String decoy = DECOYS.computeIfAbsent(cost, c -> {
+        matches(secret, decoy(cost));
+    }
+
+    /** The decoy hash of this cost, made on first use (at most one per cost from 4 to 31). */
+    static String decoy(int cost) {
+        return DECOYS.computeIfAbsent(cost, c -> {
+            byte[] random = new byte[16];
             RANDOM.nextBytes(random);
             return hash(java.util.HexFormat.of().formatHex(random), c);
         });
-        matches(secret, decoy);
     }
 }

@@ -157,6 +157,8 @@ public final class UsersFile {
             }
         }
         int decoyCost = users.values().stream().mapToInt(u -> SecretHashes.cost(u.hash())).max().orElse(SecretHashes.COST);
+        // Made now, so that the first unknown name does not take longer than the next by making it.
+        SecretHashes.decoy(decoyCost);
         return new Users(Map.copyOf(users), decoyCost);
     }
 
