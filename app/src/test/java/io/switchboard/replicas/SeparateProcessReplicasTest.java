@@ -1,9 +1,10 @@
 package io.switchboard.replicas;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.examples.LifecycleConsumer;
+import io.switchboard.api.LifecycleEvents;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorCreated;
+import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.ReplicaProcess;
@@ -243,8 +244,9 @@ class SeparateProcessReplicasTest {
             load.readTargets = survivors;
             victim.kill();
             load.writeTargets = survivors;
-            // Long enough for the group to notice the death (session timeout) and move its partitions.
-            hold(Duration.ofSeconds(25));
+            // Past the group's session timeout (10 s), so that the load meets the rebalance that moves
+            // the victim's partitions; the survivors' agreement below waits for the rest.
+            hold(Duration.ofSeconds(15));
         } finally {
             load.stop();
         }
@@ -318,16 +320,14 @@ class SeparateProcessReplicasTest {
 
     // ---------------------------------------------------------------------------------------------
 
-    /** ConnectorCreated events on the lifecycle topic (read_committed) per connector name. */
+    /** ConnectorCreated events on the lifecycle topic (read_committed, up to its end now) per connector name. */
     private Map<String, Integer> createdEvents(String prefix) {
-        Map<String, Integer> counts = new ConcurrentHashMap<>();
-        LifecycleConsumer.consume(kafka.bootstrapServers(), registry.url(), LIFECYCLE_TOPIC,
-                "replicas-test-" + System.nanoTime(), Duration.ofSeconds(5), event -> {
-                    if (event.getConnector().startsWith(prefix) && event.getEvent() instanceof ConnectorCreated) {
-                        counts.merge(event.getConnector(), 1, Integer::sum);
-                    }
-                    return true;
-                });
+        Map<String, Integer> counts = new HashMap<>();
+        for (LifecycleEvent event : LifecycleEvents.upToNow(kafka.bootstrapServers(), registry.url(), LIFECYCLE_TOPIC)) {
+            if (event.getConnector().startsWith(prefix) && event.getEvent() instanceof ConnectorCreated) {
+                counts.merge(event.getConnector(), 1, Integer::sum);
+            }
+        }
         return counts;
     }
 
