@@ -45,6 +45,18 @@ public final class ReplicaProcess implements AutoCloseable {
     }
 
     /**
+     * The starting JVM's compiler options, passed on. The build runs its test JVMs with C1 only,
+     * as their lives are too short for C2's compiling to pay back, and the replicas a test starts
+     * live shorter still (the process suite used about a fifth less CPU so, bench/RESULTS.md); a
+     * benchmark, started without them, gets replicas compiled as the product runs.
+     */
+    private static List<String> compilerOptions() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(option -> option.startsWith("-XX:TieredStopAtLevel=") || option.startsWith("-XX:ReservedCodeCacheSize="))
+                .toList();
+    }
+
+    /**
      * Starts a replica listening on a free loopback port, with its data under {@code dataDir}.
      * {@code flags} are further command-line flags ({@code --bootstrap-servers ...}).
      */
@@ -68,7 +80,9 @@ public final class ReplicaProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Three replicas, the broker and the test share two cores: keep each replica small.
-        command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC",
+        command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC"));
+        command.addAll(compilerOptions());
+        command.addAll(List.of(
                 "-XX:+ExitOnOutOfMemoryError", "-cp", classPath(), "io.switchboard.Switchboard",
                 "--port", String.valueOf(port), "--bind-host", "127.0.0.1",
                 "--data-dir", dataDir.toString(), "--secrets-key-file", keyring.toString()));
