@@ -16,7 +16,7 @@ import java.nio.file.StandardOpenOption;
  * a lock on a file in the build directory from before its replica starts until after it stops. Two
  * of them at once (a browser, a replica and a worker each) on a small machine left a click's answer
  * unseen past its minute. Their names keep them apart in the run order (reverse alphabetical), so
- * that while one holds the lock the other test JVM is running other classes, not waiting for it.
+ * that while one holds the lock the other test JVMs are running other classes, not waiting for it.
  */
 final class OneBrowserAtATime implements BeforeAllCallback, AfterAllCallback {
     private static final Path LOCK = Path.of("target", "browser-tests.lock");
