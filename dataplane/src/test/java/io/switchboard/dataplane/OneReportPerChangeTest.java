@@ -1,7 +1,6 @@
 package io.switchboard.dataplane;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.TargetState;
@@ -10,8 +9,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashSet;
@@ -20,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class OneReportPerChangeTest {
     private static final Map<String, String> CONFIG = Map.of("connector.class", "FileStreamSource", "topic", "t");
 
-    private HttpServer server;
+    private FakeWorker server;
     private ConnectClusterClient worker;
     private final WorkerStatusFeed feed = WorkerStatusFeed.detached();
     private final List<ConnectorObservation> reports = new CopyOnWriteArrayList<>();
@@ -48,17 +44,14 @@ class OneReportPerChangeTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.createContext("/", this::answer);
-        server.start();
-        worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        server = new FakeWorker(4, this::answer);
+        worker = server.client();
     }
 
     @AfterEach
     void stop() {
         worker.close();
-        server.stop(0);
+        server.close();
     }
 
     private void answer(HttpExchange exchange) throws IOException {
@@ -67,22 +60,22 @@ class OneReportPerChangeTest {
         exchange.getRequestBody().readAllBytes();
         String config = "{\"connector.class\":\"FileStreamSource\",\"topic\":\"t\"}";
         if ("GET".equals(method) && "/connectors".equals(path)) {
-            send(exchange, 200, "{\"c1\":{\"info\":{\"name\":\"c1\",\"config\":" + config
+            FakeWorker.send(exchange, 200, "{\"c1\":{\"info\":{\"name\":\"c1\",\"config\":" + config
                     + ",\"tasks\":[{\"connector\":\"c1\",\"task\":0}],\"type\":\"source\"},\"status\":" + restStatus() + "}}");
         } else if ("GET".equals(method) && path.equals("/connectors/c1/status")) {
-            send(exchange, 200, restStatus());
+            FakeWorker.send(exchange, 200, restStatus());
         } else if ("GET".equals(method) && path.equals("/connectors/c1/config")) {
-            send(exchange, 200, config);
+            FakeWorker.send(exchange, 200, config);
         } else if ("GET".equals(method) && path.equals("/connectors/c1/tasks")) {
-            send(exchange, 200, "[{\"id\":{\"connector\":\"c1\",\"task\":0},\"config\":{\"topic\":\"t\"}}]");
+            FakeWorker.send(exchange, 200, "[{\"id\":{\"connector\":\"c1\",\"task\":0},\"config\":{\"topic\":\"t\"}}]");
         } else if ("GET".equals(method) && path.equals("/connectors/c1/topics")) {
-            send(exchange, 200, "{\"c1\":{\"topics\":[\"t\"]}}");
+            FakeWorker.send(exchange, 200, "{\"c1\":{\"topics\":[\"t\"]}}");
         } else if ("GET".equals(method) && path.equals("/connectors/c1/offsets")) {
-            send(exchange, 200, "{\"offsets\":[]}");
+            FakeWorker.send(exchange, 200, "{\"offsets\":[]}");
         } else if ("PUT".equals(method) && (path.endsWith("/pause") || path.endsWith("/resume"))) {
-            send(exchange, 202, "");
+            FakeWorker.send(exchange, 202, "");
         } else {
-            send(exchange, 404, "{\"error_code\":404,\"message\":\"no\"}");
+            FakeWorker.send(exchange, 404, "{\"error_code\":404,\"message\":\"no\"}");
         }
     }
 
@@ -92,16 +85,6 @@ class OneReportPerChangeTest {
         return "{\"name\":\"c1\",\"connector\":{\"state\":\"" + connectorState + "\",\"worker_id\":\"w:8083\",\"version\":\"4.3.1\"},"
                 + "\"tasks\":[{\"id\":0,\"state\":\"" + taskState + "\",\"worker_id\":\"w:8083\",\"version\":\"4.3.1\"" + trace + "}],"
                 + "\"type\":\"source\"}";
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
-        exchange.close();
     }
 
     /** The worker writes a status record to its status topic, as the feed reads it; its REST API answers it too. */

@@ -1,7 +1,6 @@
 package io.switchboard.dataplane;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.TargetState;
@@ -10,9 +9,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,22 +34,19 @@ class RetryPacingTest {
     private final ConnectorState desired = ConnectorState.newBuilder().setCluster("default").setName("c1")
             .setConfig(Map.of("connector.class", "org.example.Missing")).setTargetState(TargetState.RUNNING)
             .setVersion(1).setCreatedAt(1).setUpdatedAt(1).setLastCommandId("cmd-1").build();
-    private HttpServer server;
+    private FakeWorker server;
     private ConnectClusterClient worker;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(2));
-        server.createContext("/", this::answer);
-        server.start();
-        worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        server = new FakeWorker(2, this::answer);
+        worker = server.client();
     }
 
     @AfterEach
     void stop() {
         worker.close();
-        server.stop(0);
+        server.close();
     }
 
     private void answer(HttpExchange exchange) throws IOException {
@@ -63,14 +55,13 @@ class RetryPacingTest {
         if (create) {
             creates.incrementAndGet();
         }
-        byte[] body = (create ? "{\"error_code\":400,\"message\":\"Failed to find any class that implements Connector: org.example.Missing\"}"
-                : exchange.getRequestURI().getPath().equals("/connectors") ? "{}" : "{\"error_code\":404,\"message\":\"no\"}")
-                .getBytes(StandardCharsets.UTF_8);
-        int status = create ? 400 : exchange.getRequestURI().getPath().equals("/connectors") ? 200 : 404;
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
+        String path = exchange.getRequestURI().getPath();
+        if (create) {
+            FakeWorker.send(exchange, 400, "{\"error_code\":400,\"message\":\"Failed to find any class that implements Connector: org.example.Missing\"}");
+        } else {
+            FakeWorker.send(exchange, path.equals("/connectors") ? 200 : 404,
+                    path.equals("/connectors") ? "{}" : "{\"error_code\":404,\"message\":\"no\"}");
+        }
     }
 
     @Test

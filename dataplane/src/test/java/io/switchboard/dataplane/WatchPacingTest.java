@@ -1,7 +1,6 @@
 package io.switchboard.dataplane;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.TargetState;
 import org.junit.jupiter.api.AfterEach;
@@ -9,8 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -18,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +33,7 @@ class WatchPacingTest {
     private static final long LIST_MILLIS = 100;
     private static final int CONNECTORS = 20;
 
-    private HttpServer server;
+    private FakeWorker server;
     private final Map<String, Boolean> created = new ConcurrentHashMap<>();
     private final AtomicInteger listReads = new AtomicInteger();
     private final AtomicInteger statusReads = new AtomicInteger();
@@ -50,10 +46,7 @@ class WatchPacingTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(8));
-        server.createContext("/", this::answer);
-        server.start();
+        server = new FakeWorker(8, this::answer);
     }
 
     @AfterEach
@@ -64,7 +57,7 @@ class WatchPacingTest {
         if (worker != null) {
             worker.close();
         }
-        server.stop(0);
+        server.close();
     }
 
     /** The client the reconciler under test calls the fake worker with; closed after each test. */
@@ -83,7 +76,7 @@ class WatchPacingTest {
                 Thread.currentThread().interrupt();
             }
             created.put(JSON.readTree(request).path("name").asText(), true);
-            send(exchange, 201, "{}");
+            FakeWorker.send(exchange, 201, "{}");
         } else if ("GET".equals(method) && "/connectors".equals(path) && query != null && query.contains("expand=info")) {
             passArrived.countDown();
             try {
@@ -91,7 +84,7 @@ class WatchPacingTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            send(exchange, 200, "{}");
+            FakeWorker.send(exchange, 200, "{}");
         } else if ("GET".equals(method) && "/connectors".equals(path) && query != null && query.contains("expand=status")) {
             listReads.incrementAndGet();
             sleep(LIST_MILLIS);
@@ -99,14 +92,14 @@ class WatchPacingTest {
             for (int i = 0; i < CONNECTORS; i++) {
                 body.append(i == 0 ? "" : ",").append('"').append(name(i)).append("\":{\"status\":").append(status(name(i))).append('}');
             }
-            send(exchange, 200, body.append('}').toString());
+            FakeWorker.send(exchange, 200, body.append('}').toString());
         } else if ("GET".equals(method) && path.endsWith("/status")) {
             statusReads.incrementAndGet();
-            send(exchange, 200, status(path.split("/")[2]));
+            FakeWorker.send(exchange, 200, status(path.split("/")[2]));
         } else if ("GET".equals(method) && path.endsWith("/config")) {
-            send(exchange, 200, "{\"connector.class\":\"FileStreamSource\"}");
+            FakeWorker.send(exchange, 200, "{\"connector.class\":\"FileStreamSource\"}");
         } else {
-            send(exchange, 200, "{}");
+            FakeWorker.send(exchange, 200, "{}");
         }
     }
 
@@ -114,13 +107,6 @@ class WatchPacingTest {
         return "{\"name\":\"" + name + "\",\"connector\":{\"state\":\"UNASSIGNED\",\"worker_id\":\"w\"},\"tasks\":[],\"type\":\"source\"}";
     }
 
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
 
     private static String name(int i) {
         return "c" + i;
@@ -149,7 +135,7 @@ class WatchPacingTest {
         for (int i = 0; i < CONNECTORS; i++) {
             desired.put(name(i), state(name(i)));
         }
-        worker = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        worker = server.client();
         return new Reconciler("default", worker, () -> List.copyOf(desired.values()),
                 name -> Optional.empty(), observation -> reported.put(observation.getConnector(), observation.getState()),
                 Clock.systemUTC(),
