@@ -36,8 +36,10 @@ final class Html {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + text(title) + " · Switchboard</title>"
-                // htmx adds no style of its own: the policy allows only the page's style sheet.
-                + "<meta name=\"htmx-config\" content='{\"includeIndicatorStyles\":false}'>"
+                // htmx adds no style of its own: the policy allows only the page's style sheet. And what a
+                // swap brings is wired at once: with htmx's default settle delay, a button a live refresh
+                // has just put on the page does nothing when clicked for its first 20 ms or more.
+                + "<meta name=\"htmx-config\" content='{\"includeIndicatorStyles\":false,\"defaultSettleDelay\":0}'>"
                 + "<script src=\"/console/assets/htmx.min.js\"></script>"
                 + "<script src=\"/console/assets/sse.js\"></script>"
                 + "<script src=\"/console/assets/console.js\"></script>"
