@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,6 +69,25 @@ final class ReconcilePlanner {
     }
 
     /**
+     * Whether the worker has the config it is to be given. Its {@code name} is left out: a worker
+     * adds the connector's name to every config it is given, and refuses one that names another, so
+     * a desired config without it (a command sent to the topic directly) is no difference to put back
+     * on every pass.
+     */
+    private static boolean sameConfig(Map<String, String> onWorker, Map<String, String> toGive) {
+        return withoutName(onWorker).equals(withoutName(toGive));
+    }
+
+    private static Map<String, String> withoutName(Map<String, String> config) {
+        if (!config.containsKey("name")) {
+            return config;
+        }
+        Map<String, String> rest = new HashMap<>(config);
+        rest.remove("name");
+        return rest;
+    }
+
+    /**
      * What a plan is made from.
      *
      * @param desired      the connector as it is to be made now (see {@link #asCarriedOut})
@@ -100,7 +120,7 @@ final class ReconcilePlanner {
             plan.add(new Create(s.workerConfig(), state.getTargetState(), state.getVersion(), drift ? "created" : null));
             return plan;
         }
-        if (!running.config().equals(s.workerConfig())) {
+        if (!sameConfig(running.config(), s.workerConfig())) {
             plan.add(new PutConfig(s.workerConfig(), drift ? "config" : null));
         }
         // Offsets first: a connector resumed since they were asked for is still stopped on the worker.

@@ -28,6 +28,7 @@ import io.switchboard.schemas.TargetState;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,6 +82,17 @@ class ReconcilePlannerTest {
     void putsTheConfigOnlyWhenItDiffers() {
         WorkerConnector running = onWorker(Map.of("connector.class", "FileStreamSource", "topic", "old"), "RUNNING", "RUNNING");
         assertEquals(List.of(new PutConfig(CONFIG, null), new MarkVersionApplied(2)), plan(desired(TargetState.RUNNING, 2), running));
+    }
+
+    @Test
+    void theNameAWorkerAddsToAConfigIsNoDifference() {
+        memory.versionApplied = 2L;
+        Map<String, String> named = new HashMap<>(CONFIG);
+        named.put("name", "c");
+        assertEquals(List.of(new MarkVersionApplied(2)), plan(desired(TargetState.RUNNING, 2), onWorker(named, "RUNNING", "RUNNING")));
+        named.put("topic", "changed");
+        assertEquals(List.of(new PutConfig(CONFIG, "config"), new MarkVersionApplied(2)),
+                plan(desired(TargetState.RUNNING, 2), onWorker(named, "RUNNING", "RUNNING")));
     }
 
     @Test
