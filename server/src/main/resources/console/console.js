@@ -1,13 +1,18 @@
 // The console's own script, loaded from the server so that its Content-Security-Policy allows no inline script.
 
-// An action's refusal (its problem details) is shown on the page rather than dropped.
+// An action's refusal (its problem details) is shown on the page rather than dropped; an answer
+// without details, or none at all, still says that the action failed.
 document.addEventListener('htmx:responseError', function (e) {
-  var messages = document.getElementById('messages');
+  var detail = null;
   try {
-    messages.textContent = JSON.parse(e.detail.xhr.responseText).detail;
+    detail = JSON.parse(e.detail.xhr.responseText).detail;
   } catch (x) {
-    messages.textContent = 'The request failed (' + e.detail.xhr.status + ')';
+    // not problem details: said by its status below
   }
+  document.getElementById('messages').textContent = detail || 'The request failed (' + e.detail.xhr.status + ')';
+});
+document.addEventListener('htmx:sendError', function () {
+  document.getElementById('messages').textContent = 'The request did not reach Switchboard';
 });
 
 // The rows selected for a bulk action live in the bulk form (a JSON list of "cluster/name"), not in
