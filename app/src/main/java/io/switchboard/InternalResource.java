@@ -1,8 +1,8 @@
 package io.switchboard;
 
 import io.javalin.config.JavalinConfig;
-import io.switchboard.auth.Access;
 import io.javalin.http.Context;
+import io.switchboard.auth.Access;
 import io.switchboard.http.ProblemException;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.query.ConnectorQueries;
@@ -46,7 +46,7 @@ final class InternalResource {
         ctx.header(RemoteStores.COPY_HEADER, copy.owner() ? "owner" : "standby");
         copy.value().ifPresentOrElse(
                 bytes -> ctx.contentType("application/octet-stream").result(bytes),
-                () -> ctx.status(404).json(java.util.Map.of("message", "No such key")));
+                () -> ctx.status(404).json(Map.of("message", "No such key")));
     }
 
     /** Lines "partition N" each followed by that partition's values (or keys, with keys=true), one base64 value a line. */

@@ -2,8 +2,10 @@ package io.switchboard;
 
 import io.switchboard.http.Tls;
 
-import javax.net.ssl.SSLContext;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * Who may use the API and how much.
@@ -30,8 +32,8 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
     }
 
     /** The Kafka client settings, from KEY=VALUE lines. */
-    public java.util.Map<String, String> kafkaSettings() {
-        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    public Map<String, String> kafkaSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
         if (kafkaProperties == null || kafkaProperties.isBlank()) {
             return settings;
         }

@@ -102,6 +102,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -384,7 +385,7 @@ public final class SwitchboardApp implements AutoCloseable {
         });
         // Scheduled pipeline runs start, and pipeline phase changes are recorded, on the replica that
         // holds the lease of the pipelines' cluster.
-        java.util.function.BooleanSupplier pipelinesLeader =
+        BooleanSupplier pipelinesLeader =
                 () -> loops.stream().anyMatch(loop -> loop.cluster().equals(DEFAULT_CLUSTER) && loop.isLeader());
         own(Stage.DATA_PLANE, new PipelineScheduler(pipelines, pipelinesLeader, Clock.systemUTC()).start());
         PipelinePhaseWatcher phases = own(Stage.DATA_PLANE, new PipelinePhaseWatcher(pipelines, pipelinesLeader).start());

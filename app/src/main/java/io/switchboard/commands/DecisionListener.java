@@ -9,9 +9,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,11 +57,11 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     private volatile boolean running = true;
 
     public DecisionListener(String bootstrapServers, String topic, Deserializer<CommandDecision> deserializer) {
-        this(bootstrapServers, java.util.Map.of(), topic, deserializer);
+        this(bootstrapServers, Map.of(), topic, deserializer);
     }
 
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own */
-    public DecisionListener(String bootstrapServers, java.util.Map<String, String> kafkaSettings, String topic,
+    public DecisionListener(String bootstrapServers, Map<String, String> kafkaSettings, String topic,
                             Deserializer<CommandDecision> deserializer) {
         Properties p = new Properties();
         p.putAll(kafkaSettings);

@@ -10,6 +10,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Whether a copy of a partition holds every decision that may have been acknowledged before a read
@@ -128,7 +130,7 @@ final class CommandCoverage {
      * copy has processed that far, which a running owner almost always has, so the committed
      * offsets are asked for only when they do not.
      */
-    private boolean coveredUpTo(int partition, java.util.function.LongSupplier processedNext, long asked, long waitMs) {
+    private boolean coveredUpTo(int partition, LongSupplier processedNext, long asked, long waitMs) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         Reading ends = endsOnly.after(asked, deadline);
         if (ends.covers(partition, processedNext.getAsLong())) {
@@ -266,7 +268,7 @@ final class CommandCoverage {
     private Map<TopicPartition, OffsetSpec> partitions() throws Exception {
         if (partitions == null) {
             Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-            admin.describeTopics(java.util.List.of(commandTopic)).allTopicNames().get(5, TimeUnit.SECONDS).get(commandTopic)
+            admin.describeTopics(List.of(commandTopic)).allTopicNames().get(5, TimeUnit.SECONDS).get(commandTopic)
                     .partitions().forEach(p -> wanted.put(new TopicPartition(commandTopic, p.partition()), OffsetSpec.latest()));
             partitions = Map.copyOf(wanted);
         }

@@ -5,6 +5,7 @@ import io.switchboard.core.StatusWatch;
 import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.ConnectorObservation;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -111,7 +112,7 @@ public final class ObservationWatcher implements StatusWatch, AutoCloseable {
                     result.complete(found);
                     return;
                 }
-            } catch (StoreUnavailableException | org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+            } catch (StoreUnavailableException | InvalidStateStoreException e) {
                 // Moving between replicas; ask again.
             }
             if (System.nanoTime() > deadline) {

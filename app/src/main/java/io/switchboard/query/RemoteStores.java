@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /**
  * Reads another replica's local stores through its internal endpoints. Values travel in the same
@@ -48,7 +49,7 @@ public final class RemoteStores {
     }
 
     /** @param tls the trust for replicas that serve HTTPS; null: replicas serve plain HTTP */
-    public RemoteStores(Duration timeout, Signing signer, javax.net.ssl.SSLContext tls) {
+    public RemoteStores(Duration timeout, Signing signer, SSLContext tls) {
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1);
         if (tls != null) {
             client.sslContext(tls);

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
 import io.switchboard.SecurityOptions;
 import io.switchboard.auth.SecretHashes;
 import io.switchboard.secrets.Keyring;
@@ -23,14 +24,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,7 +61,7 @@ class AuthTest {
     private Path users;
     private SwitchboardFixture fx;
     private RSAKey key;
-    private com.sun.net.httpserver.HttpServer jwks;
+    private HttpServer jwks;
     private String base;
 
     @BeforeAll
@@ -65,7 +75,7 @@ class AuthTest {
         grants.put("pat", "editor@prod");
         users = TestUsers.write(dir, grants);
         key = new RSAKeyGenerator(2048).keyID("k1").generate();
-        jwks = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] keys = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
         jwks.createContext("/jwks.json", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -199,7 +209,7 @@ class AuthTest {
         Map<String, Object> sealed = Map.of("name", "sealed-file", "config", Map.of("connector.class", "FileStreamSource",
                 "file", box.seal("file", "/tmp/opened-secret"), "topic", "t"));
         assertEquals(201, as(erin, "POST", "/connectors", sealed).status());
-        Http.Response refused = as(erin, "PATCH", "/connectors/sealed-file/config", java.util.Collections.singletonMap("connector.class", null));
+        Http.Response refused = as(erin, "PATCH", "/connectors/sealed-file/config", Collections.singletonMap("connector.class", null));
         assertEquals(400, refused.status(), refused.body());
         assertTrue(refused.body().contains("contains no connector type"), refused.body());
         assertFalse(refused.body().contains("opened-secret"), refused.body());
@@ -208,18 +218,18 @@ class AuthTest {
 
     /** The first event's data line of a stream, read as a viewer would. */
     private String firstEvent(String authorization, String path) {
-        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        HttpClient client = HttpClient.newHttpClient();
         try {
-            java.net.http.HttpResponse<java.util.stream.Stream<String>> response = client.send(java.net.http.HttpRequest
-                    .newBuilder(java.net.URI.create(fx.app.url() + path)).header("Authorization", authorization)
-                    .header("Accept", "text/event-stream").timeout(java.time.Duration.ofSeconds(30)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> response = client.send(HttpRequest
+                    .newBuilder(URI.create(fx.app.url() + path)).header("Authorization", authorization)
+                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofLines());
             assertEquals(200, response.statusCode());
-            try (java.util.stream.Stream<String> lines = response.body()) {
+            try (Stream<String> lines = response.body()) {
                 return lines.filter(l -> l.startsWith("data:")).findFirst().orElse("");
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

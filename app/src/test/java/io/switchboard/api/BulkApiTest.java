@@ -10,6 +10,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,7 +106,7 @@ class BulkApiTest {
             assertEquals(400, answer.status(), bad + " -> " + answer.body());
             assertEquals(400, answer.json().get("error_code").asInt(), answer.body());
         }
-        List<String> many = java.util.stream.IntStream.range(0, 501).mapToObj(i -> "c" + i).toList();
+        List<String> many = IntStream.range(0, 501).mapToObj(i -> "c" + i).toList();
         Answer tooMany = fx.call("POST", "/connectors/bulk", body("pause", many, true));
         assertEquals(400, tooMany.status(), tooMany.body());
         assertTrue(tooMany.json().get("message").asText().contains("At most 500"), tooMany.body());

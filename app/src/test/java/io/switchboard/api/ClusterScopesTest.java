@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,7 @@ class ClusterScopesTest {
     }
 
     private static List<String> names(JsonNode list) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         list.forEach(n -> names.add(n.asText()));
         return names;
     }

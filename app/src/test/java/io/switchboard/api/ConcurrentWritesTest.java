@@ -12,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.switchboard.api.ConnectApiTest.createBody;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,8 +83,8 @@ class ConcurrentWritesTest {
         int readers = 4;
         int perWriter = 40;
         ExecutorService pool = Executors.newFixedThreadPool(writers + readers);
-        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger reads = new AtomicInteger();
         List<Future<?>> readerTasks = new ArrayList<>();
         for (int r = 0; r < readers; r++) {
             int reader = r;

@@ -1,11 +1,17 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.ApiContract;
+import io.switchboard.testing.Http;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,9 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -85,7 +94,7 @@ class ConfluentDialectTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .method(path.endsWith("/restart") ? "POST" : "PUT", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
-        io.switchboard.testing.ApiContract.check(fx.app.url(), path.endsWith("/restart") ? "POST" : "PUT", path,
+        ApiContract.check(fx.app.url(), path.endsWith("/restart") ? "POST" : "PUT", path,
                 answer.statusCode(), answer.headers().map(), answer.body());
         return answer.statusCode();
     }
@@ -245,13 +254,13 @@ class ConfluentDialectTest {
 
     /** The lines a FileStreamSource wrote to the topic, once at least {@code atLeast} are there (and a moment more). */
     private List<String> lines(String topic, int atLeast) {
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         props.put("bootstrap.servers", fx.app.bootstrapServers());
-        props.put("group.id", "lines-" + java.util.UUID.randomUUID());
+        props.put("group.id", "lines-" + UUID.randomUUID());
         props.put("auto.offset.reset", "earliest");
-        List<String> lines = new java.util.ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                props, new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.StringDeserializer())) {
+        List<String> lines = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                props, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             long quietUntil = Long.MAX_VALUE;
@@ -264,15 +273,15 @@ class ConfluentDialectTest {
                     quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return lines;
     }
 
     @Test
     void theDataPlaneIsMetered() {
-        String metrics = io.switchboard.testing.Http.get(fx.app.url(), "/metrics").body();
+        String metrics = Http.get(fx.app.url(), "/metrics").body();
         assertTrue(metrics.contains("switchboard_reconciler_passes_total{cluster=\"default\"}"), "reconciler passes");
         assertTrue(metrics.contains("switchboard_reconciler_calls_total{cluster=\"default\"}"), "reconciler calls");
         assertTrue(metrics.contains("switchboard_reconciler_errors_total{cluster=\"default\"}"), "reconciler errors");
@@ -333,7 +342,7 @@ class ConfluentDialectTest {
     }
 
     private static List<String> names(JsonNode list) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         list.forEach(n -> names.add(n.asText()));
         return names;
     }

@@ -2,6 +2,8 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.api.SwitchboardFixture.Answer;
+import io.switchboard.examples.LifecycleConsumer;
+import io.switchboard.testing.Http;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -101,10 +105,10 @@ class ConnectApiTest {
         assertEquals(204, fx.call("DELETE", "/connectors/evented", null).status());
 
         List<String> lines = new ArrayList<>();
-        io.switchboard.examples.LifecycleConsumer.consume(fx.kafka.bootstrapServers(), fx.app.schemaRegistryUrl(),
+        LifecycleConsumer.consume(fx.kafka.bootstrapServers(), fx.app.schemaRegistryUrl(),
                 fx.topics().lifecycle(), "events-test", Duration.ofSeconds(10), event -> {
                     if (event.getConnector().equals("evented")) {
-                        lines.add(io.switchboard.examples.LifecycleConsumer.describe(event));
+                        lines.add(LifecycleConsumer.describe(event));
                     }
                     return lines.size() < 4;
                 });
@@ -224,15 +228,15 @@ class ConnectApiTest {
     void targetStateChangesAreAnsweredOnceDecided() throws Exception {
         assertEquals(201, fx.call("POST", "/connectors", createBody("held")).status());
         fx.app.streams().pause();
-        java.util.concurrent.CompletableFuture<Answer> paused;
+        CompletableFuture<Answer> paused;
         try {
-            paused = java.util.concurrent.CompletableFuture.supplyAsync(() -> fx.call("PUT", "/connectors/held/pause", null));
+            paused = CompletableFuture.supplyAsync(() -> fx.call("PUT", "/connectors/held/pause", null));
             Thread.sleep(1_000);
             assertFalse(paused.isDone(), "answered before its decision");
         } finally {
             fx.app.streams().resume();
         }
-        assertEquals(202, paused.get(60, java.util.concurrent.TimeUnit.SECONDS).status());
+        assertEquals(202, paused.get(60, TimeUnit.SECONDS).status());
         assertEquals(204, fx.call("PUT", "/connectors/held/stop", null).status());
         JsonNode versions = historyVersions("held", 3);
         assertEquals("PAUSED", versions.get(1).get("target_state").asText(), versions.toString());
@@ -382,16 +386,16 @@ class ConnectApiTest {
     void retriedWritesWithAnIdempotencyKeyGetTheFirstAnswerAgain() {
         String url = fx.app.url();
         Map<String, String> key = Map.of("Idempotency-Key", "create-idem-1");
-        io.switchboard.testing.Http.Response first = io.switchboard.testing.Http.call(url, "POST", "/connectors", createBody("idem"), key);
+        Http.Response first = Http.call(url, "POST", "/connectors", createBody("idem"), key);
         assertEquals(201, first.status(), first.body());
-        io.switchboard.testing.Http.Response retry = io.switchboard.testing.Http.call(url, "POST", "/connectors", createBody("idem"), key);
+        Http.Response retry = Http.call(url, "POST", "/connectors", createBody("idem"), key);
         assertEquals(201, retry.status(), "a retry is answered as the first create was: " + retry.body());
         assertEquals(first.json(), retry.json());
         assertEquals(409, fx.call("POST", "/connectors", createBody("idem")).status(), "without the key it is a second create");
 
         Map<String, Object> other = config("idem");
         other.put("topic", "elsewhere");
-        io.switchboard.testing.Http.Response misuse = io.switchboard.testing.Http.call(url, "POST", "/connectors",
+        Http.Response misuse = Http.call(url, "POST", "/connectors",
                 SwitchboardFixture.json(Map.of("name", "idem", "config", other)), key);
         assertEquals(422, misuse.status(), misuse.body());
         assertEquals("Idempotency-Key create-idem-1 was already used for a different request to connector idem",
@@ -400,15 +404,15 @@ class ConnectApiTest {
                 "a refused reuse changes nothing");
 
         for (String bad : new String[]{"", "x".repeat(256), "with space", "tab\tkey"}) {
-            io.switchboard.testing.Http.Response refused = io.switchboard.testing.Http.call(url, "PUT", "/connectors/idem/pause", null,
+            Http.Response refused = Http.call(url, "PUT", "/connectors/idem/pause", null,
                     Map.of("Idempotency-Key", bad));
             assertEquals(400, refused.status(), bad);
             assertEquals(400, refused.json().path("error_code").asInt());
         }
 
         Map<String, String> deleteKey = Map.of("Idempotency-Key", "delete-idem-1");
-        assertEquals(204, io.switchboard.testing.Http.call(url, "DELETE", "/connectors/idem", null, deleteKey).status());
-        assertEquals(204, io.switchboard.testing.Http.call(url, "DELETE", "/connectors/idem", null, deleteKey).status(),
+        assertEquals(204, Http.call(url, "DELETE", "/connectors/idem", null, deleteKey).status());
+        assertEquals(204, Http.call(url, "DELETE", "/connectors/idem", null, deleteKey).status(),
                 "a retried delete is answered as the first");
         assertEquals(404, fx.call("DELETE", "/connectors/idem", null).status());
     }

@@ -5,6 +5,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.ScreenshotCaret;
 import io.switchboard.SecurityOptions;
 import io.switchboard.testing.Http;
@@ -47,7 +48,7 @@ final class ConsoleBrowser implements AutoCloseable {
         fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
                 .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
         // The worker's confirmation takes the time it takes on a loaded machine.
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
+        PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get(CHROMIUM))
                 .setHeadless(true).setArgs(List.of("--no-sandbox")));

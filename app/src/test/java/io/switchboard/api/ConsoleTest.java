@@ -5,7 +5,11 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.ColorScheme;
+import com.microsoft.playwright.options.Cookie;
+import com.microsoft.playwright.options.SameSiteAttribute;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.TargetState;
@@ -14,26 +18,30 @@ import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.testing.HalfFailingSource;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deletes a selection after a confirmation dialog that an operator is never offered. It runs
  * wherever Chromium is installed, and always in CI.
  */
-@org.junit.jupiter.api.extension.ExtendWith(OneBrowserAtATime.class)
+@ExtendWith(OneBrowserAtATime.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleTest {
     private static final String FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
@@ -103,7 +111,7 @@ class ConsoleTest {
     void aUserSignsInWithTheirKeyForASessionOnlyTheConsoleTakesAndSignsOut() {
         BrowserContext context = console.context(new Browser.NewContextOptions());
         Page page = console.watched(context);
-        com.microsoft.playwright.Response first = page.navigate(fx.app.url() + "/console/");
+        Response first = page.navigate(fx.app.url() + "/console/");
         assertTrue(first.headers().getOrDefault("content-security-policy", "").contains("script-src 'self'"), first.headers().toString());
         assertFalse(page.content().contains("<script>"), "no inline script");
         assertTrue(page.url().endsWith("/console/sign-in"), "a page asked for without credentials goes to the form: " + page.url());
@@ -117,10 +125,10 @@ class ConsoleTest {
         page.fill("input[name=key]", TestUsers.KEY);
         page.click("button[type=submit]");
         page.waitForURL(fx.app.url() + "/console/");
-        com.microsoft.playwright.options.Cookie session = context.cookies().get(0);
+        Cookie session = context.cookies().get(0);
         assertEquals("switchboard_session", session.name);
         assertTrue(session.httpOnly, "scripts cannot read the session");
-        assertEquals(com.microsoft.playwright.options.SameSiteAttribute.STRICT, session.sameSite);
+        assertEquals(SameSiteAttribute.STRICT, session.sameSite);
         // Live with the session alone: the page's event stream takes it too.
         create("signed-in", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of());
         assertThat(page.locator("tr[data-connector='signed-in']")).isVisible();
@@ -132,7 +140,7 @@ class ConsoleTest {
         assertEquals(401, Http.call(fx.app.url(), "GET", "/connectors", null, cookie).status());
         assertEquals(200, Http.call(fx.app.url(), "GET", "/console/connectors", null, cookie).status());
         String[] parts = session.value.split("\\.");
-        String otto = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("otto".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String otto = Base64.getUrlEncoder().withoutPadding().encodeToString("otto".getBytes(StandardCharsets.UTF_8));
         for (String forged : List.of(otto + session.value.substring(parts[0].length()),
                 parts[0] + "." + (Long.parseLong(parts[1]) + 1) + session.value.substring(parts[0].length() + parts[1].length() + 1))) {
             assertEquals(401, Http.call(fx.app.url(), "GET", "/console/connectors", null,
@@ -161,9 +169,9 @@ class ConsoleTest {
         assertTrue(order.indexOf("zulu-half") < order.indexOf("alpha"), "failed and degraded first: " + order);
         // A topic links to the connectors that use it; the theme follows the system's.
         assertThat(page.locator("tr[data-connector='alpha'] a.topic")).hasAttribute("href", "/console/?q=alpha-lines");
-        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.DARK));
+        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));
         assertEquals("rgb(20, 23, 31)", page.evaluate("getComputedStyle(document.body).backgroundColor"));
-        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.LIGHT));
+        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.LIGHT));
         ConsoleBrowser.screenshot(page, "console-overview");
 
         // Created elsewhere: on the open page without a reload.
@@ -304,9 +312,9 @@ class ConsoleTest {
         String name = "x\"><img src=x onerror=\"window.pwned=1\">";
         create(name, "org.apache.kafka.connect.file.FileStreamSourceConnector",
                 Map.of("topic", "<script>window.pwned=2</script>", "note", "' onmouseover='window.pwned=3"));
-        Page overview = open("erin", "/console/?q=" + java.net.URLEncoder.encode("onerror", java.nio.charset.StandardCharsets.UTF_8));
+        Page overview = open("erin", "/console/?q=" + URLEncoder.encode("onerror", StandardCharsets.UTF_8));
         assertThat(overview.locator("#table tbody tr")).hasCount(1);
-        Page page = open("erin", "/console/clusters/default/connectors/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+        Page page = open("erin", "/console/clusters/default/connectors/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
                 .replace("+", "%20"));
         assertThat(page.locator("h1")).containsText("<img src=x");
         assertThat(page.locator("#status .applied")).hasText("RUNNING");
@@ -419,7 +427,7 @@ class ConsoleTest {
         assertThat(page.locator("#bulk-progress li.confirmed")).hasCount(50);
         ConsoleBrowser.screenshot(page, "console-bulk-applied");
         assertThat(page.locator("tr[data-connector='fleet-49'] .state")).hasText("PAUSED");
-        List<String> fleet = java.util.stream.IntStream.range(0, 50).mapToObj(i -> String.format("fleet-%02d", i)).toList();
+        List<String> fleet = IntStream.range(0, 50).mapToObj(i -> String.format("fleet-%02d", i)).toList();
         assertEquals(200, as("erin", "POST", "/connectors/bulk", Http.json(Map.of("action", "delete", "connectors", fleet)), Map.of()).status());
     }
 

@@ -1,7 +1,9 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.SecurityOptions;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,15 +15,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,10 +53,10 @@ class HistoryAndEventsTest {
     @BeforeAll
     void start() {
         // Principals are recorded only when authenticated: these are the test's users.
-        java.nio.file.Path users = io.switchboard.testing.TestUsers.write(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
-                "switchboard-users-" + java.util.UUID.randomUUID()), java.util.Map.of("alice", "editor@*", "bob", "editor@*", "carol", "editor@*", "dave", "editor@*", "erin", "editor@*", "admin", "admin@*"));
-        fx = new SwitchboardFixture(options -> options.withSecurity(io.switchboard.SecurityOptions.NONE.withUsersFile(users)));
-        io.switchboard.testing.Http.authorizeByDefault(fx.app.url(), io.switchboard.testing.TestUsers.basic("admin"));
+        Path users = TestUsers.write(Path.of(System.getProperty("java.io.tmpdir"),
+                "switchboard-users-" + UUID.randomUUID()), Map.of("alice", "editor@*", "bob", "editor@*", "carol", "editor@*", "dave", "editor@*", "erin", "editor@*", "admin", "admin@*"));
+        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        Http.authorizeByDefault(fx.app.url(), TestUsers.basic("admin"));
     }
 
     @AfterAll
@@ -185,7 +191,7 @@ class HistoryAndEventsTest {
         private final Thread thread;
 
         SseReader(String url, Map<String, String> headers) throws IOException, InterruptedException {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").header("Authorization", io.switchboard.testing.TestUsers.basic("admin")).GET();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").header("Authorization", TestUsers.basic("admin")).GET();
             headers.forEach(request::header);
             response = STREAMING.send(request.build(), HttpResponse.BodyHandlers.ofLines());
             thread = new Thread(this::read, "sse-reader");
@@ -257,7 +263,7 @@ class HistoryAndEventsTest {
     @Test
     void eventsStreamLiveFilteredAndResumable() throws Exception {
         // Streams left by other tests in this JVM are theirs to end: this test counts only its own.
-        java.util.Set<Thread> others = streamThreadSet();
+        Set<Thread> others = streamThreadSet();
         String base = fx.app.url() + "/events";
         List<Sse> firstThree = new ArrayList<>();
         try (SseReader live = new SseReader(base + "?connector=streamed", Map.of());
@@ -332,13 +338,13 @@ class HistoryAndEventsTest {
         return event.data().get("partition").asText() + "@" + event.data().get("offset").asText();
     }
 
-    private static java.util.Set<Thread> streamThreadSet() {
+    private static Set<Thread> streamThreadSet() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("switchboard-events-") && t.isAlive())
-                .collect(java.util.stream.Collectors.toSet());
+                .collect(Collectors.toSet());
     }
 
-    private static long streamThreads(java.util.Set<Thread> others) {
+    private static long streamThreads(Set<Thread> others) {
         return streamThreadSet().stream().filter(t -> !others.contains(t)).count();
     }
 

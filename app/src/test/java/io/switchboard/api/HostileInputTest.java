@@ -1,8 +1,10 @@
 package io.switchboard.api;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +62,7 @@ class HostileInputTest {
                 .withDataDir(dir.resolve("replica"))
                 .withBootstrapServers(kafka.bootstrapServers())
                 .withEmbeddedWorker(true));
-        io.switchboard.testing.ApiContract.watch(app.url());
+        ApiContract.watch(app.url());
         URI url = URI.create(app.url());
         host = url.getHost();
         port = url.getPort();
@@ -125,7 +128,7 @@ class HostileInputTest {
                 "a\nb", "a\u007fb");
         for (String name : names) {
             // Escaped, so that a lone surrogate reaches the server as such rather than as UTF-8's '?'.
-            String body = Http.JSON.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+            String body = Http.JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII)
                     .writeValueAsString(Map.of("name", name, "config", sentinelConfigWithout("name")));
             answers.expect(400, "POST", "/connectors", body);
             if (!name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/") && !name.contains("\\")
@@ -422,7 +425,7 @@ class HostileInputTest {
     }
 
     private static String encode(String name) {
-        return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static byte[] concat(byte[]... parts) {

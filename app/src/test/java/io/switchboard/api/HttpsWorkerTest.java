@@ -16,14 +16,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -152,8 +154,8 @@ class HttpsWorkerTest {
      */
     @Test
     void noSecretReachesTheExternalWorkersConfigTopic() throws Exception {
-        String plain = "plain-" + java.util.UUID.randomUUID();
-        String named = "named-" + java.util.UUID.randomUUID();
+        String plain = "plain-" + UUID.randomUUID();
+        String named = "named-" + UUID.randomUUID();
         SwitchboardFixture.Answer stored = call("POST", "/v1/kafka-connect/clusters/secure/secrets",
                 Map.of("name", "SCANNED_PW", "secret_data", Base64.getEncoder().encodeToString(named.getBytes(StandardCharsets.UTF_8))));
         assertEquals(201, stored.status(), stored.body());
@@ -193,7 +195,7 @@ class HttpsWorkerTest {
         assertEquals(204, call("DELETE", "/clusters/secure/connectors/scanned", null).status());
     }
 
-    private JsonNode awaitTask(String name, java.util.function.Function<JsonNode, JsonNode> done) throws InterruptedException {
+    private JsonNode awaitTask(String name, Function<JsonNode, JsonNode> done) throws InterruptedException {
         JsonNode status = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {

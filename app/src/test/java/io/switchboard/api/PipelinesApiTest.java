@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Postgres;
 import org.junit.jupiter.api.AfterAll;
@@ -9,9 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -175,7 +180,7 @@ class PipelinesApiTest {
         SwitchboardFixture.Answer disabled = fx.call("PATCH", "/api/v1/connectors/" + id, "{\"disabled\": true}");
         assertEquals(200, disabled.status(), disabled.body());
         // Read as fast as the API answers: disabling while the worker stops them, then disabled, never back.
-        List<String> phases = new java.util.ArrayList<>(List.of(disabled.json().path("status").path("state").fieldNames().next()));
+        List<String> phases = new ArrayList<>(List.of(disabled.json().path("status").path("state").fieldNames().next()));
         eventually("disabled", () -> {
             JsonNode read = fx.call("GET", "/api/v1/connectors/" + id, null).json();
             phases.add(read.path("status").path("state").fieldNames().next());
@@ -212,8 +217,8 @@ class PipelinesApiTest {
         SwitchboardFixture.Answer noPassword = fx.call("POST", "/api/v1/connectors/" + id + "-nopw", cloneBody);
         assertProblem(noPassword, 400, "source.postgres.connection.password");
         // A kept password goes only where it went before: never to a host the caller names.
-        com.fasterxml.jackson.databind.node.ObjectNode elsewhere = (com.fasterxml.jackson.databind.node.ObjectNode) restarted.path("connector").deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) elsewhere.path("source").path("postgres").path("connection"))
+        ObjectNode elsewhere = (ObjectNode) restarted.path("connector").deepCopy();
+        ((ObjectNode) elsewhere.path("source").path("postgres").path("connection"))
                 .put("host", "198.51.100.7");
         assertProblem(fx.call("POST", "/api/v1/connectors/" + id + "-stolen?clone_from=" + id, elsewhere.toString()), 400,
                 "source.postgres.connection.password");
@@ -237,7 +242,7 @@ class PipelinesApiTest {
     @Test
     void aSourceUserLackingAPrivilegeIsToldWhichAndTheSqlThatGrantsIt() {
         postgres.sql("postgres", "CREATE ROLE outsider LOGIN PASSWORD '" + Postgres.PASSWORD + "'");
-        java.util.function.Function<String, SwitchboardFixture.Answer> validate = replication -> fx.call("POST",
+        Function<String, SwitchboardFixture.Answer> validate = replication -> fx.call("POST",
                 "/api/v1/validate/source", "{\"postgres\": {\"connection\": " + connection("crm", "outsider", Postgres.PASSWORD)
                         + (replication == null ? "" : ", \"replication_type\": " + replication) + "}}");
         List<String> grants = List.of(
@@ -288,9 +293,9 @@ class PipelinesApiTest {
         String id = created.json().path("connector").path("id").asText();
         String source = PipelineCompiler.sourceName(id);
         try (HistoryAndEventsTest.SseReader events = new HistoryAndEventsTest.SseReader(
-                fx.app.url() + "/events?connector=" + source + "&from=earliest", java.util.Map.of())) {
+                fx.app.url() + "/events?connector=" + source + "&from=earliest", Map.of())) {
             events.awaitStarted();
-            List<JsonNode> seen = new java.util.ArrayList<>();
+            List<JsonNode> seen = new ArrayList<>();
             JsonNode realtime = eventually("realtime after the snapshot", () -> {
                 JsonNode status = fx.call("GET", "/api/v1/connectors/" + id, null).json().path("status");
                 seen.add(status);
@@ -337,7 +342,7 @@ class PipelinesApiTest {
 
             // The same changes, in the source connector's history: no config changed by them.
             JsonNode versions = fx.call("GET", "/connectors/" + source + "/history", null).json().path("versions");
-            List<String> recorded = new java.util.ArrayList<>();
+            List<String> recorded = new ArrayList<>();
             for (JsonNode version : versions) {
                 if ("PipelinePhaseChanged".equals(version.path("event").asText())) {
                     recorded.add(version.path("phase").path("phase").asText());
@@ -348,18 +353,18 @@ class PipelinesApiTest {
                     assertFalse(version.path("occurred_at").asText().isEmpty());
                 }
             }
-            List<String> expected = new java.util.ArrayList<>(phases);
+            List<String> expected = new ArrayList<>(phases);
             expected.addAll(List.of("disabling", "disabled"));
             assertEquals(expected, recorded, versions.toString());
             // And in the pipeline's own history, each change after the first as the state it entered, from the one before.
-            List<String> entered = new java.util.ArrayList<>();
+            List<String> entered = new ArrayList<>();
             fx.call("GET", "/api/v1/connector/history/" + id, null).json().forEach(item -> {
                 String state = item.path("status").path("state").fieldNames().next();
                 if (item.path("status").path("state").path(state).has("previous")) {
                     entered.add(item.path("status").path("state").path(state).path("previous").asText() + ">" + state);
                 }
             });
-            List<String> changes = new java.util.ArrayList<>();
+            List<String> changes = new ArrayList<>();
             for (int i = 1; i < expected.size(); i++) {
                 changes.add(expected.get(i - 1) + ">" + expected.get(i));
             }
@@ -371,10 +376,10 @@ class PipelinesApiTest {
 
     /** The phases the events stream gives for a connector, until one is {@code last}: each event's data. */
     private static List<JsonNode> phaseEvents(HistoryAndEventsTest.SseReader events, String last) throws InterruptedException {
-        List<JsonNode> phases = new java.util.ArrayList<>();
+        List<JsonNode> phases = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (phases.isEmpty() || !last.equals(phases.get(phases.size() - 1).path("details").path("phase").asText())) {
-            Object item = events.received.poll(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            Object item = events.received.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (item == null) {
                 throw new AssertionError("No phase " + last + " in the events stream; phases: " + phases);
             }

@@ -8,13 +8,15 @@ import io.switchboard.pipelines.SlotCleanup;
 import io.switchboard.testing.Postgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,7 +66,7 @@ class PostgresReplicationTest {
         }
     }
 
-    private static <T> T eventually(String what, Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {
+    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         T last = null;
         while (System.nanoTime() < deadline) {
@@ -129,7 +131,7 @@ class PostgresReplicationTest {
             try {
                 SlotCleanup.drop(database("shop", Postgres.PASSWORD), slot, slot);
                 return postgres.query("shop", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 return List.of(e.getMessage());
             }
         }, r -> r.equals(List.of("0")));

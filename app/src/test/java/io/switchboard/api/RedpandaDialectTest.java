@@ -1,6 +1,8 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.ApiContract;
+import io.switchboard.testing.HalfFailingSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,7 +88,7 @@ class RedpandaDialectTest {
         HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create(fx.app.url() + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        io.switchboard.testing.ApiContract.check(fx.app.url(), method, path, answer.statusCode(), answer.headers().map(), answer.body());
+        ApiContract.check(fx.app.url(), method, path, answer.statusCode(), answer.headers().map(), answer.body());
         return answer.statusCode();
     }
 
@@ -152,7 +154,7 @@ class RedpandaDialectTest {
     @Test
     void oneFailedTaskOfTwoIsDegradedAndItsErrorIsReadable() throws Exception {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.class", io.switchboard.testing.HalfFailingSource.class.getName());
+        config.put("connector.class", HalfFailingSource.class.getName());
         config.put("tasks.max", "2");
         assertEquals(201, fx.call("POST", BASE + "/connectors", spec("half", config)).status());
         JsonNode degraded = eventually("DEGRADED", () -> status("half"), holistic("DEGRADED"));

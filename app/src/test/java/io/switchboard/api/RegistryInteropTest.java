@@ -3,6 +3,7 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.SecurityOptions;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.LifecycleEvent;
@@ -11,6 +12,7 @@ import io.switchboard.schemas.wire.AvroDeserializer;
 import io.switchboard.schemas.wire.ConfluentWireFormat;
 import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.TestUsers;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +34,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,10 +64,10 @@ class RegistryInteropTest {
             assertEquals(0, install.exit(), "npm ci failed: " + install.err());
         }
         // Principals are recorded only when authenticated: these are the test's users.
-        java.nio.file.Path users = io.switchboard.testing.TestUsers.write(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
-                "switchboard-users-" + java.util.UUID.randomUUID()), java.util.Map.of("alice", "editor@*", "admin", "admin@*"));
-        fx = new SwitchboardFixture(options -> options.withSecurity(io.switchboard.SecurityOptions.NONE.withUsersFile(users)));
-        io.switchboard.testing.Http.authorizeByDefault(fx.app.url(), io.switchboard.testing.TestUsers.basic("admin"));
+        Path users = TestUsers.write(Path.of(System.getProperty("java.io.tmpdir"),
+                "switchboard-users-" + UUID.randomUUID()), Map.of("alice", "editor@*", "admin", "admin@*"));
+        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        Http.authorizeByDefault(fx.app.url(), TestUsers.basic("admin"));
         topic = fx.topics().lifecycle();
     }
 
@@ -89,8 +93,8 @@ class RegistryInteropTest {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
         }
-        var out = new java.io.ByteArrayOutputStream();
-        var err = new java.io.ByteArrayOutputStream();
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
         Thread errReader = new Thread(() -> {
             try {
                 process.getErrorStream().transferTo(err);

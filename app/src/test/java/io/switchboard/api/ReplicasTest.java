@@ -4,8 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.api.SwitchboardFixture.Answer;
+import io.switchboard.auth.ReplicaKeys;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.TaskObservation;
+import io.switchboard.schemas.wire.AvroSerializer;
+import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
+import io.switchboard.secrets.Keyring;
+import io.switchboard.testing.ApiContract;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.LagInfo;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -16,11 +33,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,11 +65,11 @@ class ReplicasTest {
         SwitchboardApp first = SwitchboardApp.start(options("one"));
         replicas.add(first);
         replicas.add(SwitchboardApp.start(options("two").withSchemaRegistryUrl(first.schemaRegistryUrl())));
-        replicas.forEach(replica -> io.switchboard.testing.ApiContract.watch(replica.url()));
+        replicas.forEach(replica -> ApiContract.watch(replica.url()));
         // Wait until both replicas own partitions: the list answers the same on each.
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
-            if (replicas.stream().allMatch(r -> r.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
+            if (replicas.stream().allMatch(r -> r.streams().state() == KafkaStreams.State.RUNNING)
                     && replicas.get(0).streams().metadataForAllStreamsClients().size() == 2) {
                 break;
             }
@@ -57,7 +79,7 @@ class ReplicasTest {
 
     private SwitchboardOptions options(String name) {
         // Replicas share one keyring, as they must (it opens sealed values and signs their requests to each other).
-        io.switchboard.secrets.Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
+        Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
         return SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve(name)).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withSecretsKeyFile(dir.resolve("shared-secrets.key"));
@@ -100,9 +122,9 @@ class ReplicasTest {
      */
     @Test
     void aReadDoesNotDenyAConnectorWhoseCreateIsAheadOfItUndecided() throws Exception {
-        List<Answer> reads = readWhileUndecided("ahead", new io.switchboard.schemas.CreateConnector(new java.util.HashMap<>(java.util.Map.of(
+        List<Answer> reads = readWhileUndecided("ahead", new CreateConnector(new HashMap<>(Map.of(
                 "connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/ahead.txt", "topic", "ahead")),
-                io.switchboard.schemas.TargetState.RUNNING, null));
+                TargetState.RUNNING, null));
         for (Answer answer : reads) {
             assertEquals(200, answer.status(), answer.body());
         }
@@ -119,7 +141,7 @@ class ReplicasTest {
     void aReadDoesNotAnswerAConfigThatACommandAheadOfItReplaces() throws Exception {
         Answer created = SwitchboardFixture.call(replicas.get(0).url(), "POST", "/connectors", ConnectApiTest.createBody("behind"));
         assertEquals(201, created.status(), created.body());
-        List<Answer> reads = readWhileUndecided("behind", new io.switchboard.schemas.PutConnectorConfig(new java.util.HashMap<>(java.util.Map.of(
+        List<Answer> reads = readWhileUndecided("behind", new PutConnectorConfig(new HashMap<>(Map.of(
                 "connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/behind-replaced.txt", "topic", "behind"))));
         for (Answer answer : reads) {
             assertEquals(200, answer.status(), answer.body());
@@ -133,22 +155,22 @@ class ReplicasTest {
      * those reads answered.
      */
     private List<Answer> readWhileUndecided(String connector, Object action) throws Exception {
-        io.switchboard.schemas.ConnectorCommand command = io.switchboard.schemas.ConnectorCommand.newBuilder()
-                .setCommandId(java.util.UUID.randomUUID().toString()).setCluster("default").setConnector(connector)
+        ConnectorCommand command = ConnectorCommand.newBuilder()
+                .setCommandId(UUID.randomUUID().toString()).setCluster("default").setConnector(connector)
                 .setIssuedAt(System.currentTimeMillis()).setAction(action).build();
         // From a settled group: pausing the processors while tasks a previous resume handed back are
         // still moving can stop a stream thread (Kafka Streams' state updater, KAFKA-20731).
         awaitStandbysCurrent();
         replicas.forEach(replica -> replica.streams().pause());
-        List<java.util.concurrent.CompletableFuture<Answer>> reads = new ArrayList<>();
-        try (org.apache.kafka.clients.producer.KafkaProducer<String, io.switchboard.schemas.ConnectorCommand> producer =
-                     new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                             new org.apache.kafka.common.serialization.StringSerializer(),
-                             new io.switchboard.schemas.wire.AvroSerializer<>(new io.switchboard.schemas.wire.HttpSchemaRegistryClient(
-                                     replicas.get(0).schemaRegistryUrl()), io.switchboard.schemas.ConnectorCommand.class, false))) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("switchboard.commands", "default/" + connector, command)).get();
+        List<CompletableFuture<Answer>> reads = new ArrayList<>();
+        try (KafkaProducer<String, ConnectorCommand> producer =
+                     new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                             new StringSerializer(),
+                             new AvroSerializer<>(new HttpSchemaRegistryClient(
+                                     replicas.get(0).schemaRegistryUrl()), ConnectorCommand.class, false))) {
+            producer.send(new ProducerRecord<>("switchboard.commands", "default/" + connector, command)).get();
             for (SwitchboardApp replica : replicas) {
-                reads.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                reads.add(CompletableFuture.supplyAsync(
                         () -> SwitchboardFixture.call(replica.url(), "GET", "/connectors/" + connector, null)));
             }
             Thread.sleep(2_000);
@@ -156,8 +178,8 @@ class ReplicasTest {
             replicas.forEach(replica -> replica.streams().resume());
         }
         List<Answer> answers = new ArrayList<>();
-        for (java.util.concurrent.CompletableFuture<Answer> read : reads) {
-            answers.add(read.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        for (CompletableFuture<Answer> read : reads) {
+            answers.add(read.get(60, TimeUnit.SECONDS));
         }
         return answers;
     }
@@ -174,18 +196,18 @@ class ReplicasTest {
             Answer created = SwitchboardFixture.call(replicas.get(i % 2).url(), "POST", "/connectors", ConnectApiTest.createBody("incident-" + i));
             assertEquals(201, created.status(), created.body());
         }
-        try (org.apache.kafka.clients.producer.KafkaProducer<String, io.switchboard.schemas.ConnectorObservation> producer =
-                     new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                             new org.apache.kafka.common.serialization.StringSerializer(),
-                             new io.switchboard.schemas.wire.AvroSerializer<>(new io.switchboard.schemas.wire.HttpSchemaRegistryClient(
-                                     replicas.get(0).schemaRegistryUrl()), io.switchboard.schemas.ConnectorObservation.class, false))) {
+        try (KafkaProducer<String, ConnectorObservation> producer =
+                     new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                             new StringSerializer(),
+                             new AvroSerializer<>(new HttpSchemaRegistryClient(
+                                     replicas.get(0).schemaRegistryUrl()), ConnectorObservation.class, false))) {
             for (int i = 0; i < count; i++) {
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("switchboard.observations", "default/incident-" + i,
-                        io.switchboard.schemas.ConnectorObservation.newBuilder().setCluster("default").setConnector("incident-" + i)
+                producer.send(new ProducerRecord<>("switchboard.observations", "default/incident-" + i,
+                        ConnectorObservation.newBuilder().setCluster("default").setConnector("incident-" + i)
                                 .setObservedAt(System.currentTimeMillis()).setState("RUNNING").setWorkerId("w:8083")
-                                .setTasks(List.of(new io.switchboard.schemas.TaskObservation(0, "FAILED", "w:8083",
+                                .setTasks(List.of(new TaskObservation(0, "FAILED", "w:8083",
                                         "java.io.IOException: incident-" + i + " lost its source", "1")))
-                                .setTaskConfigs(List.of(java.util.Map.of("task.number", "0"))).build())).get();
+                                .setTaskConfigs(List.of(Map.of("task.number", "0"))).build())).get();
             }
         }
         for (int i = 0; i < count; i++) {
@@ -313,9 +335,9 @@ class ReplicasTest {
         while (System.nanoTime() < deadline) {
             seen.clear();
             boolean current = replicas.stream().allMatch(replica -> {
-                java.util.Map<Integer, org.apache.kafka.streams.LagInfo> lags;
+                Map<Integer, LagInfo> lags;
                 try {
-                    lags = replica.streams().allLocalStorePartitionLags().getOrDefault("connectors", java.util.Map.of());
+                    lags = replica.streams().allLocalStorePartitionLags().getOrDefault("connectors", Map.of());
                 } catch (IllegalStateException taskMoving) {
                     // Kafka Streams can list a changelog partition twice while a task moves ("Duplicate key"): ask again.
                     seen.add(taskMoving.getMessage());
@@ -338,8 +360,8 @@ class ReplicasTest {
         SwitchboardOptions own = SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("three")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withSchemaRegistryUrl(replicas.get(0).schemaRegistryUrl());
-        io.switchboard.auth.ReplicaKeys.KeyringMismatch refused = org.junit.jupiter.api.Assertions.assertThrows(
-                io.switchboard.auth.ReplicaKeys.KeyringMismatch.class, () -> SwitchboardApp.start(own).close());
+        ReplicaKeys.KeyringMismatch refused = Assertions.assertThrows(
+                ReplicaKeys.KeyringMismatch.class, () -> SwitchboardApp.start(own).close());
         assertTrue(refused.getMessage().contains("not the one the other replicas on this Kafka seal with"), refused.getMessage());
         assertTrue(refused.getMessage().contains("--secrets-key-file"), refused.getMessage());
         // The two replicas still answer each other.

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.api.SwitchboardFixture.Answer;
+import io.switchboard.testing.ApiContract;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +27,7 @@ class RestartTest {
                 .withPort(0).withKafkaPort(0).withSchemaRegistryPort(0).withDataDir(dir).withEmbeddedWorker(false);
         try {
             SwitchboardApp first = SwitchboardApp.start(options);
-            io.switchboard.testing.ApiContract.watch(first.url());
+            ApiContract.watch(first.url());
             try {
                 for (String name : new String[]{"one", "two", "three"}) {
                     Answer a = SwitchboardFixture.call(first.url(), "POST", "/connectors", ConnectApiTest.createBody(name));
@@ -39,7 +41,7 @@ class RestartTest {
             assertTrue(Files.exists(dir.resolve("kafka/meta.properties")), "the broker's data is under the data dir");
 
             SwitchboardApp second = SwitchboardApp.start(options);
-            io.switchboard.testing.ApiContract.watch(second.url());
+            ApiContract.watch(second.url());
             try {
                 Answer list = SwitchboardFixture.call(second.url(), "GET", "/connectors", null);
                 assertEquals(200, list.status());
@@ -64,7 +66,7 @@ class RestartTest {
 
     /** The desired target state of a connector's latest version, as its history records it. */
     private static String lastTargetState(SwitchboardApp app, String name) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         Answer history;
         do {
             history = SwitchboardFixture.call(app.url(), "GET", "/connectors/" + name + "/history", null);

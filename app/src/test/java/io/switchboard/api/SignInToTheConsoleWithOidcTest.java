@@ -5,6 +5,8 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.Cookie;
+import com.microsoft.playwright.options.SameSiteAttribute;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -21,11 +23,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -36,6 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +55,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The issuer is this test's own small server: discovery, authorize (a consent page), token and keys.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@org.junit.jupiter.api.extension.ExtendWith(OneBrowserAtATime.class)
+@ExtendWith(OneBrowserAtATime.class)
 class SignInToTheConsoleWithOidcTest {
     private static final String CHROMIUM = System.getProperty("switchboard.chromium", "/usr/bin/chromium");
     private static final String CLIENT = "switchboard-console";
@@ -62,7 +67,7 @@ class SignInToTheConsoleWithOidcTest {
     private Browser browser;
     /** The challenge and redirect URI of each code the issuer handed out. */
     private final Map<String, String[]> codes = new ConcurrentHashMap<>();
-    private final List<String> tokenRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> tokenRequests = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -112,7 +117,7 @@ class SignInToTheConsoleWithOidcTest {
         String code = "code-" + codes.size();
         codes.put(code, new String[]{query.get("code_challenge"), query.get("redirect_uri")});
         // The user's consent, on the issuer's own page: the way back is a navigation the issuer's site starts.
-        String back = query.get("redirect_uri") + "?code=" + code + "&state=" + java.net.URLEncoder.encode(query.get("state"),
+        String back = query.get("redirect_uri") + "?code=" + code + "&state=" + URLEncoder.encode(query.get("state"),
                 StandardCharsets.UTF_8);
         send(exchange, 200, "text/html", "<!DOCTYPE html><html><body><a id=\"consent\" href=\"" + back.replace("&", "&amp;")
                 + "\">Allow Switchboard</a></body></html>");
@@ -157,10 +162,10 @@ class SignInToTheConsoleWithOidcTest {
             assertThat(page.locator("h1")).isVisible();
             assertFalse(page.content().contains("Sign in with your identity provider"), "signed in: the overview, not the form");
 
-            com.microsoft.playwright.options.Cookie session = context.cookies().stream()
+            Cookie session = context.cookies().stream()
                     .filter(c -> c.name.equals("switchboard_oidc_session")).findFirst().orElseThrow();
             assertTrue(session.httpOnly);
-            assertEquals(com.microsoft.playwright.options.SameSiteAttribute.STRICT, session.sameSite);
+            assertEquals(SameSiteAttribute.STRICT, session.sameSite);
             assertTrue(context.cookies().stream().noneMatch(c -> c.name.equals("switchboard_oidc_flow")), "the flow's cookie is spent");
             assertEquals(1, tokenRequests.size());
             assertTrue(tokenRequests.get(0).contains("code_verifier="), tokenRequests.get(0));

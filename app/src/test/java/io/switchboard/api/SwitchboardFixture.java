@@ -6,6 +6,8 @@ import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.processor.Topics;
+import io.switchboard.testing.ApiContract;
+import io.switchboard.testing.Http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.function.UnaryOperator;
 
 /**
  * A Switchboard replica on the test JVM's broker ({@link SharedKafka}), driven over real HTTP. Its
@@ -33,11 +36,11 @@ final class SwitchboardFixture implements AutoCloseable {
     SwitchboardApp app;
 
     SwitchboardFixture() {
-        this(java.util.function.UnaryOperator.identity());
+        this(UnaryOperator.identity());
     }
 
     /** @param tuning changes to the test's default options */
-    SwitchboardFixture(java.util.function.UnaryOperator<SwitchboardOptions> tuning) {
+    SwitchboardFixture(UnaryOperator<SwitchboardOptions> tuning) {
         try {
             dir = Files.createTempDirectory("switchboard-test");
         } catch (IOException e) {
@@ -45,7 +48,7 @@ final class SwitchboardFixture implements AutoCloseable {
         }
         kafka = SharedKafka.broker();
         app = SwitchboardApp.start(tuning.apply(options()));
-        io.switchboard.testing.ApiContract.watch(app.url());
+        ApiContract.watch(app.url());
     }
 
     SwitchboardOptions options() {
@@ -112,14 +115,14 @@ final class SwitchboardFixture implements AutoCloseable {
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json");
-        String authorization = io.switchboard.testing.Http.defaultAuthorization(baseUrl);
+        String authorization = Http.defaultAuthorization(baseUrl);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            io.switchboard.testing.ApiContract.check(baseUrl, method, path, response.statusCode(),
+            ApiContract.check(baseUrl, method, path, response.statusCode(),
                     response.headers().map(), response.body());
             return new Answer(response.statusCode(), response.body(), response);
         } catch (IOException e) {

@@ -3,22 +3,30 @@ package io.switchboard.api;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
+import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.secrets.Keyring;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.Keytool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,7 +49,7 @@ class TlsTest {
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-tls");
         Path keystore = dir.resolve("api.p12");
-        io.switchboard.testing.Keytool.run("-genkeypair", "-alias", "switchboard", "-keyalg", "RSA", "-keysize", "2048",
+        Keytool.run("-genkeypair", "-alias", "switchboard", "-keyalg", "RSA", "-keysize", "2048",
                 "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
@@ -49,7 +57,7 @@ class TlsTest {
         SecurityOptions tls = SecurityOptions.NONE.withTls(keystore, PASSWORD, null, null);
         first = SwitchboardApp.start(options("a", tls));
         second = SwitchboardApp.start(options("b", tls).withSchemaRegistryUrl(first.schemaRegistryUrl()));
-        SSLContext trust = io.switchboard.http.Tls.trusting(keystore, PASSWORD);
+        SSLContext trust = Tls.trusting(keystore, PASSWORD);
         trusting = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -82,11 +90,11 @@ class TlsTest {
     /** The key and certificate as a PEM file, as web servers keep them, serve HTTPS too. */
     @Test
     void aPemFileServesHttps() throws Exception {
-        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
-        try (java.io.InputStream in = Files.newInputStream(dir.resolve("api.p12"))) {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(dir.resolve("api.p12"))) {
             keys.load(in, PASSWORD.toCharArray());
         }
-        java.util.Base64.Encoder mime = java.util.Base64.getMimeEncoder(64, "\n".getBytes());
+        Base64.Encoder mime = Base64.getMimeEncoder(64, "\n".getBytes());
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + mime.encodeToString(keys.getKey("switchboard", PASSWORD.toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n"
                 + "-----BEGIN CERTIFICATE-----\n" + mime.encodeToString(keys.getCertificate("switchboard").getEncoded())
@@ -103,7 +111,7 @@ class TlsTest {
         assertTrue(first.url().startsWith("https://"), first.url());
         assertEquals(200, send(trusting, first.url() + "/", "GET", null).statusCode());
         for (int i = 0; i < 12; i++) {
-            String body = io.switchboard.testing.Http.json(Map.of("name", "tls-" + i, "config",
+            String body = Http.json(Map.of("name", "tls-" + i, "config",
                     Map.of("connector.class", "FileStreamSource", "file", "/tmp/tls-" + i, "topic", "t")));
             assertEquals(201, send(trusting, first.url() + "/connectors", "POST", body).statusCode());
         }
@@ -120,13 +128,13 @@ class TlsTest {
         }
 
         HttpClient plainTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> send(plainTrust, first.url() + "/", "GET", null),
+        assertThrows(SSLHandshakeException.class, () -> send(plainTrust, first.url() + "/", "GET", null),
                 "a client that does not trust the certificate gets nothing");
         String plain = first.url().replace("https://", "http://");
         try {
             HttpResponse<String> answer = send(plainTrust, plain + "/connectors", "GET", null);
             assertTrue(answer.statusCode() >= 400, "plain HTTP is not served: " + answer.statusCode());
-        } catch (java.io.IOException expected) {
+        } catch (IOException expected) {
             // The TLS listener drops a plain HTTP request: nothing is served.
         }
     }

@@ -3,6 +3,7 @@ package io.switchboard.commands;
 import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.RequestContext;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
@@ -10,14 +11,20 @@ import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.wire.AvroDeserializer;
 import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +43,7 @@ class CommandGatewayTest {
                      new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
                      null, Duration.ofSeconds(10), Clock.systemUTC())) {
             for (int i = 0; i < 20; i++) {
-                ConnectorCommand command = gateway.command(new io.switchboard.processor.ConnectorKey("default", "c" + i),
+                ConnectorCommand command = gateway.command(new ConnectorKey("default", "c" + i),
                         new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build();
                 CompletableFuture<String> answeredOn = gateway.submitDurably(command).thenApply(done -> Thread.currentThread().getName());
                 String thread = answeredOn.get(30, TimeUnit.SECONDS);
@@ -53,9 +60,9 @@ class CommandGatewayTest {
     @Test
     void aMissingDecisionIsATimeoutMeasuredBeforeTheCallerHearsOfIt(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0).start()) {
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                    java.util.Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic("decisions", 1, (short) 1))).all().get();
+            try (Admin admin = Admin.create(
+                    Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic("decisions", 1, (short) 1))).all().get();
             }
             InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
             try (DecisionListener decisions = new DecisionListener(kafka.bootstrapServers(), "decisions",
@@ -63,12 +70,12 @@ class CommandGatewayTest {
                  CommandGateway gateway = new CommandGateway(kafka.bootstrapServers(), "commands",
                          new AvroSerializer<>(registry, ConnectorCommand.class, false), decisions, Duration.ofMillis(300), Clock.systemUTC())) {
                 for (int i = 0; i < 5; i++) {
-                    java.util.concurrent.atomic.AtomicReference<String> measured = new java.util.concurrent.atomic.AtomicReference<>("nothing");
+                    AtomicReference<String> measured = new AtomicReference<>("nothing");
                     gateway.onDecided((nanos, outcome) -> measured.set(outcome));
-                    ConnectorCommand command = gateway.command(new io.switchboard.processor.ConnectorKey("default", "c" + i),
+                    ConnectorCommand command = gateway.command(new ConnectorKey("default", "c" + i),
                             new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build();
                     String heard = gateway.submit(command).handle((decision, error) -> measured.get() + " then "
-                            + (error instanceof java.util.concurrent.CompletionException ? error.getCause() : error).getClass().getSimpleName())
+                            + (error instanceof CompletionException ? error.getCause() : error).getClass().getSimpleName())
                             .get(30, TimeUnit.SECONDS);
                     assertEquals("failed then DecisionTimeoutException", heard);
                 }

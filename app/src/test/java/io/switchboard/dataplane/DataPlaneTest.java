@@ -3,16 +3,24 @@ package io.switchboard.dataplane;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
+import io.switchboard.examples.LifecycleConsumer;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.DriftRepaired;
+import io.switchboard.schemas.wire.AvroDeserializer;
+import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
+import io.switchboard.testing.ApiContract;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -44,7 +52,7 @@ class DataPlaneTest {
         app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
         workerUrl = app.connectClusters().get("default");
-        io.switchboard.testing.ApiContract.watch(app.url());
+        ApiContract.watch(app.url());
     }
 
     @AfterAll
@@ -221,7 +229,7 @@ class DataPlaneTest {
         assertEquals("The offsets for this connector have been reset successfully", reset.json().path("message").asText());
 
         List<String> kinds = new ArrayList<>();
-        io.switchboard.examples.LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+        LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
                 "switchboard.lifecycle", "offsets-" + System.nanoTime(), Duration.ofSeconds(15), event -> {
                     if (event.getConnector().equals("feed")) {
                         kinds.add(event.getEvent().getClass().getSimpleName());
@@ -236,7 +244,7 @@ class DataPlaneTest {
     private static List<String> lines(Path file) {
         try {
             return Files.exists(file) ? Files.readAllLines(file) : List.of();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return List.of();
         }
     }
@@ -266,9 +274,9 @@ class DataPlaneTest {
 
         // Each repair is a lifecycle event.
         List<String> repairs = new ArrayList<>();
-        io.switchboard.examples.LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+        LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
                 "switchboard.lifecycle", "repairs-" + System.nanoTime(), Duration.ofSeconds(15), event -> {
-                    if (event.getEvent() instanceof io.switchboard.schemas.DriftRepaired r) {
+                    if (event.getEvent() instanceof DriftRepaired r) {
                         r.getRepairs().forEach(repair -> repairs.add(event.getConnector() + ":" + repair));
                     }
                     return !(repairs.contains("dropped:created") && repairs.contains("drift:config"));
@@ -280,15 +288,15 @@ class DataPlaneTest {
 
     /** The restart request the reconciler last reported as done, read from the observations topic. */
     private String restartApplied(String name) {
-        var registry = new io.switchboard.schemas.wire.HttpSchemaRegistryClient(app.schemaRegistryUrl());
-        var deserializer = new io.switchboard.schemas.wire.AvroDeserializer<>(registry, io.switchboard.schemas.ConnectorObservation.class);
+        var registry = new HttpSchemaRegistryClient(app.schemaRegistryUrl());
+        var deserializer = new AvroDeserializer<>(registry, ConnectorObservation.class);
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "observations-" + System.nanoTime(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         String applied = null;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of("switchboard.observations"));
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < deadline) {

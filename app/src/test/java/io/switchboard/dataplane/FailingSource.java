@@ -2,6 +2,7 @@ package io.switchboard.dataplane;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.file.FileStreamSourceTask;
 import org.apache.kafka.connect.source.SourceConnector;
 
 import java.util.List;
@@ -17,7 +18,7 @@ public class FailingSource extends SourceConnector {
 
     @Override
     public Class<? extends Task> taskClass() {
-        return org.apache.kafka.connect.file.FileStreamSourceTask.class;
+        return FileStreamSourceTask.class;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.switchboard.dataplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.testing.ApiContract;
 
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +31,7 @@ final class Probe {
                     .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            io.switchboard.testing.ApiContract.check(base, method, path, r.statusCode(), r.headers().map(), r.body());
+            ApiContract.check(base, method, path, r.statusCode(), r.headers().map(), r.body());
             return new Answer(r.statusCode(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()), r.body());
         } catch (IOException e) {
             return new Answer(-1, JSON.nullNode(), e.toString());

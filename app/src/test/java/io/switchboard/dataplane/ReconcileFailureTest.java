@@ -3,6 +3,7 @@ package io.switchboard.dataplane;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
+import io.switchboard.api.LifecycleEvents;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -116,7 +118,7 @@ class ReconcileFailureTest {
         assertEquals(409, offsets.status(), offsets.body());
         assertTrue(offsets.json().path("message").asText().contains("did not stop it"), offsets.body());
 
-        List<String> kinds = io.switchboard.api.LifecycleEvents.upToNow(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+        List<String> kinds = LifecycleEvents.upToNow(kafka.bootstrapServers(), app.schemaRegistryUrl(),
                 "switchboard.lifecycle").stream().filter(event -> event.getConnector().equals("refused"))
                 .map(event -> event.getEvent().getClass().getSimpleName()).toList();
         // Once when it began, again after each change of desired state (the stop, the offsets change): not per attempt.
@@ -165,7 +167,7 @@ class ReconcileFailureTest {
                 .setCluster("default")
                 .setConnector(name)
                 .setIssuedAt(System.currentTimeMillis())
-                .setAction(new CreateConnector(new java.util.HashMap<>(config), TargetState.RUNNING, null))
+                .setAction(new CreateConnector(new HashMap<>(config), TargetState.RUNNING, null))
                 .build();
         try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),

@@ -3,6 +3,12 @@ package io.switchboard.dataplane;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.processor.StoreNames;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.testing.ApiContract;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -36,7 +42,7 @@ class WorkerOutageTest {
             try (SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
                     .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers())
                     .withConnectClusters("default=" + worker.url()))) {
-                io.switchboard.testing.ApiContract.watch(app.url());
+                ApiContract.watch(app.url());
                 String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/outage.txt\",\"topic\":\"outage\"}";
 
                 // The plugin validates: a null value gets the worker's own two complaints.
@@ -92,12 +98,12 @@ class WorkerOutageTest {
     /** Whether the data plane's last reading of the connector, in the statuses store, includes its details. */
     private static boolean statusStoreHasDetails(SwitchboardApp app, String key) {
         try {
-            io.switchboard.schemas.ConnectorObservation observed = app.streams().store(
-                    org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(io.switchboard.processor.StoreNames.STATUSES,
-                            org.apache.kafka.streams.state.QueryableStoreTypes.<String, io.switchboard.schemas.ConnectorObservation>keyValueStore()))
+            ConnectorObservation observed = app.streams().store(
+                    StoreQueryParameters.fromNameAndType(StoreNames.STATUSES,
+                            QueryableStoreTypes.<String, ConnectorObservation>keyValueStore()))
                     .get(key);
             return observed != null && observed.getDetailsObservedAt() != null;
-        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException notNow) {
+        } catch (InvalidStateStoreException notNow) {
             return false;
         }
     }

@@ -1,9 +1,17 @@
 package io.switchboard.dataplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.kafka.EmbeddedKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,18 +59,18 @@ class WorkerStatusFeedTest {
     void aBatchNamesTheConnectorsItChanged() {
         WorkerStatusFeed feed = WorkerStatusFeed.detached();
         feed.read("status-connector-same", status("RUNNING", 1));
-        java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> batch = java.util.List.of(
+        List<ConsumerRecord<String, byte[]>> batch = List.of(
                 record("status-connector-a", status("PAUSED", 1)),
                 record("status-task-a-0", status("PAUSED", 1)),
                 record("status-task-b-3", status("RUNNING", 1)),
                 record("status-topic-lines:connector-c", "{\"topic\":{}}".getBytes(StandardCharsets.UTF_8)),
                 record("status-task-gone-0", null));
-        assertEquals(java.util.Set.of("a", "b"), feed.read(batch));
-        assertEquals(java.util.Set.of(), feed.read(java.util.List.of()));
+        assertEquals(Set.of("a", "b"), feed.read(batch));
+        assertEquals(Set.of(), feed.read(List.of()));
     }
 
-    private static org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record(String key, byte[] value) {
-        return new org.apache.kafka.clients.consumer.ConsumerRecord<>("connect-status", 0, 0, key, value);
+    private static ConsumerRecord<String, byte[]> record(String key, byte[] value) {
+        return new ConsumerRecord<>("connect-status", 0, 0, key, value);
     }
 
     @Test
@@ -99,10 +107,10 @@ class WorkerStatusFeedTest {
      */
     @Test
     void waitingForTheTopicNeverMakesIt() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("status-feed");
-        try (io.switchboard.kafka.EmbeddedKafka kafka = new io.switchboard.kafka.EmbeddedKafka(dir, 0).start();
-             WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), java.util.Map.of(), "not-made-yet").start();
-             org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+        Path dir = Files.createTempDirectory("status-feed");
+        try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0).start();
+             WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), Map.of(), "not-made-yet").start();
+             Admin admin = Admin.create(Map.of(
                      "bootstrap.servers", kafka.bootstrapServers()))) {
             Thread.sleep(3_000);
             assertFalse(feed.caughtUp());

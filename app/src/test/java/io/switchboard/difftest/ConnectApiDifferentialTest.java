@@ -1,18 +1,20 @@
 package io.switchboard.difftest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,7 @@ class ConnectApiDifferentialTest {
     private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
     private static final Path TRANSCRIPTS = Path.of("target", "difftest");
     /** How long a status must stay as it is after a restart before the next step relies on it. */
-    private static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(2);
+    private static final Duration SETTLE = Duration.ofSeconds(2);
     /** Kafka Connect 4.3.1 dereferences a missing config or body: a NullPointerException, answered as a 500. */
     private static final String NO_CONFIG_WHY = "Kafka Connect answers 500 with the NullPointerException's text "
             + "(\"Cannot invoke ... because ... is null\")";
@@ -416,7 +418,7 @@ class ConnectApiDifferentialTest {
                 get("/connectors").values().untilListIs());
     }
 
-    private static boolean running(com.fasterxml.jackson.databind.JsonNode status) {
+    private static boolean running(JsonNode status) {
         return "RUNNING".equals(status.path("connector").path("state").asText())
                 && status.path("tasks").size() == 1
                 && "RUNNING".equals(status.path("tasks").get(0).path("state").asText());

@@ -10,11 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the steps of a scenario in order against a reference (a real Kafka Connect worker) and a
@@ -120,8 +123,8 @@ final class Differ {
 
         /** Long runs of one character (padding in large bodies) shortened to a count. */
         private static String squeeze(String text) {
-            return java.util.regex.Pattern.compile("(.)\\1{39,}").matcher(text)
-                    .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1).repeat(8) + "...(" + m.group().length() + " x '" + m.group(1) + "')"));
+            return Pattern.compile("(.)\\1{39,}").matcher(text)
+                    .replaceAll(m -> Matcher.quoteReplacement(m.group(1).repeat(8) + "...(" + m.group().length() + " x '" + m.group(1) + "')"));
         }
 
         private static String cut(String text) {
@@ -148,7 +151,7 @@ final class Differ {
         Report report = new Report(scenario);
         // A target that once missed a step's condition is not waited for again in this scenario:
         // the scenario fails anyway, and the report should not take minutes to arrive.
-        Set<String> late = new java.util.HashSet<>();
+        Set<String> late = new HashSet<>();
         int number = 0;
         for (Step step : steps) {
             number++;

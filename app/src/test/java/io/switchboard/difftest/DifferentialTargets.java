@@ -3,10 +3,13 @@ package io.switchboard.difftest;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.ConnectWorker;
 import io.switchboard.testing.Http;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -62,7 +65,7 @@ final class DifferentialTargets implements AutoCloseable {
                 .withDataDir(dataDir)
                 .withBootstrapServers(bootstrapServers)
                 .withEmbeddedWorker(worker)));
-        io.switchboard.testing.ApiContract.watch(app.url());
+        ApiContract.watch(app.url());
         return new Differ.Target("Switchboard", app.url());
     }
 
@@ -75,7 +78,7 @@ final class DifferentialTargets implements AutoCloseable {
             Http.Response list = Http.get(target.url(), "/connectors");
             if (list.status() == 200) {
                 list.json().forEach(name -> Http.call(target.url(), "DELETE",
-                        "/connectors/" + java.net.URLEncoder.encode(name.asText(), java.nio.charset.StandardCharsets.UTF_8)
+                        "/connectors/" + URLEncoder.encode(name.asText(), StandardCharsets.UTF_8)
                                 .replace("+", "%20"), null));
             }
             long deadline = System.nanoTime() + Differ.POLL_DEADLINE.toNanos();

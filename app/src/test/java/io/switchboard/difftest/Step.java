@@ -2,6 +2,7 @@ package io.switchboard.difftest;
 
 import io.switchboard.testing.Http;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ final class Step {
     Predicate<Http.Response> until;
     String untilDescription;
     /** How long the {@link #until} condition must hold, answer after answer, before the step is done. */
-    java.time.Duration steadyFor = java.time.Duration.ZERO;
+    Duration steadyFor = Duration.ZERO;
 
     private Step(String method, String path, String body) {
         this.method = method;
@@ -155,7 +156,7 @@ final class Step {
      * restart, a status may still show the state from before it, or pass through another state on
      * its way back, and what the next step answers depends on which.
      */
-    Step untilSteady(String description, java.time.Duration period, Predicate<Http.Response> condition) {
+    Step untilSteady(String description, Duration period, Predicate<Http.Response> condition) {
         this.steadyFor = period;
         return until(description + " for " + period.toMillis() + " ms", condition);
     }

@@ -16,12 +16,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A steady, bounded load on a set of replicas: a few writers create connectors with unique names
@@ -56,9 +58,9 @@ final class Load implements AutoCloseable {
     final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
     /** Reads of a connector already acknowledged that answered 404 (a stale copy answered). */
     final AtomicInteger staleMisses = new AtomicInteger();
-    final java.util.Set<String> staleMissNames = ConcurrentHashMap.newKeySet();
+    final Set<String> staleMissNames = ConcurrentHashMap.newKeySet();
     /** The longest any read took to be answered, in milliseconds. */
-    final java.util.concurrent.atomic.AtomicLong slowestReadMs = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong slowestReadMs = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -136,7 +138,7 @@ final class Load implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        String authorization = io.switchboard.testing.Http.defaultAuthorization(target.url());
+        String authorization = Http.defaultAuthorization(target.url());
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }

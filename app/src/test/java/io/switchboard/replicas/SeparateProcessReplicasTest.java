@@ -8,12 +8,13 @@ import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.ReplicaProcess;
+import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -22,8 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -68,7 +71,7 @@ class SeparateProcessReplicasTest {
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
         registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), "switchboard._schemas", "127.0.0.1", 0).start();
         // With credentials on: replicas still read each other (their requests are signed), clients need a key.
-        java.nio.file.Path users = io.switchboard.testing.TestUsers.write(dir.resolve("users"), Map.of("load", "admin@*"));
+        Path users = TestUsers.write(dir.resolve("users"), Map.of("load", "admin@*"));
         // One after another: three JVMs starting at once on two cores each take three times as long,
         // and a slow start is all the first one would show.
         for (int i = 1; i <= 3; i++) {
@@ -82,11 +85,11 @@ class SeparateProcessReplicasTest {
                     // replicas, the broker and the clients share the cores.
                     "--command-timeout-ms", "15000");
             replicas.add(replica);
-            io.switchboard.testing.Http.authorizeByDefault(replica.url(), io.switchboard.testing.TestUsers.basic("load"));
+            Http.authorizeByDefault(replica.url(), TestUsers.basic("load"));
             replica.awaitHealthy(STARTUP);
         }
         // An outsider's internal request is refused, whatever its credentials.
-        assertEquals(403, io.switchboard.testing.Http.get(replicas.get(0).url(), "/internal/stores/connectors?partition=0").status());
+        assertEquals(403, Http.get(replicas.get(0).url(), "/internal/stores/connectors?partition=0").status());
         // All three healthy at once, twice in a row: the group has settled with three members.
         awaitTrue("all replicas healthy together", Duration.ofSeconds(120), () -> allHealthy() && pause(1000) && allHealthy());
     }
@@ -396,7 +399,7 @@ class SeparateProcessReplicasTest {
         }
     }
 
-    private static <T> List<T> iterable(java.util.Iterator<T> it) {
+    private static <T> List<T> iterable(Iterator<T> it) {
         List<T> out = new ArrayList<>();
         it.forEachRemaining(out::add);
         return out;
@@ -407,7 +410,7 @@ class SeparateProcessReplicasTest {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort
         }

@@ -3,12 +3,16 @@ package io.switchboard.secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
+import io.switchboard.examples.LifecycleConsumer;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.schemas.ConnectorConfigChanged;
+import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TopicScan;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
@@ -24,10 +28,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -71,7 +77,7 @@ class SecretsTest {
             }
         };
         capture.start();
-        LoggerContext context = (LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
         context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
         context.updateLoggers();
         // Everything Switchboard and the worker log at INFO and above is captured.
@@ -84,7 +90,7 @@ class SecretsTest {
     private SwitchboardApp startApp() {
         SwitchboardApp started = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
-        io.switchboard.testing.ApiContract.watch(started.url());
+        ApiContract.watch(started.url());
         return started;
     }
 
@@ -92,7 +98,7 @@ class SecretsTest {
     void stop() {
         Configurator.setLevel("io.switchboard", Level.WARN);
         Configurator.setLevel("org.apache.kafka.connect", Level.WARN);
-        LoggerContext context = (LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
         context.getConfiguration().getRootLogger().removeAppender("secrets-capture");
         context.updateLoggers();
         if (app != null) {
@@ -147,11 +153,11 @@ class SecretsTest {
 
         List<String> kinds = new ArrayList<>();
         List<String> changedKeys = new ArrayList<>();
-        io.switchboard.examples.LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+        LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
                 "switchboard.lifecycle", "secrets-" + System.nanoTime(), Duration.ofSeconds(15), event -> {
                     if (event.getConnector().equals("vault")) {
                         kinds.add(event.getEvent().getClass().getSimpleName());
-                        if (event.getEvent() instanceof io.switchboard.schemas.ConnectorConfigChanged c) {
+                        if (event.getEvent() instanceof ConnectorConfigChanged c) {
                             changedKeys.addAll(c.getChanged());
                             assertEquals(HIDDEN, c.getConfig().get("db.password"));
                         }
@@ -164,7 +170,7 @@ class SecretsTest {
 
         // A named secret: written once, never read back, opened by the worker for the connector that names it.
         Http.Response stored = Http.call(app.url(), "POST", SECRETS, "{\"name\": \"ECHO_PHRASE\", \"labels\": {\"team\": \"data\"}, "
-                + "\"secret_data\": \"" + java.util.Base64.getEncoder().encodeToString(namedValue.getBytes(StandardCharsets.UTF_8)) + "\"}");
+                + "\"secret_data\": \"" + Base64.getEncoder().encodeToString(namedValue.getBytes(StandardCharsets.UTF_8)) + "\"}");
         assertEquals(201, stored.status(), stored.body());
         assertEquals("ECHO_PHRASE", stored.json().path("secret").path("id").asText());
         assertEquals(409, Http.call(app.url(), "POST", SECRETS, "{\"name\": \"ECHO_PHRASE\", \"secret_data\": \"eA==\"}").status());
@@ -254,7 +260,7 @@ class SecretsTest {
         String sealed = SecretEchoSource.FAIL + "sealed-" + UUID.randomUUID();
         String named = SecretEchoSource.FAIL + "named-" + UUID.randomUUID();
         assertEquals(201, Http.call(app.url(), "POST", SECRETS, "{\"name\": \"LEAKY\", \"secret_data\": \""
-                + java.util.Base64.getEncoder().encodeToString(named.getBytes(StandardCharsets.UTF_8)) + "\"}").status());
+                + Base64.getEncoder().encodeToString(named.getBytes(StandardCharsets.UTF_8)) + "\"}").status());
         Map<String, String> quoted = Map.of("leaky-sealed", sealed, "leaky-named", named);
         Map<String, String> phrases = Map.of("leaky-sealed", sealed, "leaky-named", "\u0024{secretsManager:LEAKY}");
         for (Map.Entry<String, String> connector : phrases.entrySet()) {
@@ -305,7 +311,7 @@ class SecretsTest {
 
     /** Reads every record of every topic on the broker and checks none holds a secret; answers records per topic. */
     private Map<String, Integer> scanAllTopics() {
-        Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
         TopicScan.everyTopic(kafka.bootstrapServers()).forEach((topic, records) -> {
             counts.put(topic, records.size());
             records.forEach(text -> assertNoPlainSecrets("topic " + topic, text));

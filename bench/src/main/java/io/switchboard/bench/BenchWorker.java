@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import io.switchboard.testing.ConnectWorker;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -18,7 +19,7 @@ public final class BenchWorker {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Map<String, String> props = new java.util.HashMap<>(Map.of(
+        Map<String, String> props = new HashMap<>(Map.of(
                 "listeners", "http://127.0.0.1:" + args[1],
                 // The stock default: hundreds of idle tasks should not flush offsets twice a second.
                 "offset.flush.interval.ms", "60000"));

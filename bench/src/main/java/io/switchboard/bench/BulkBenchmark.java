@@ -7,6 +7,8 @@ import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.ConnectWorker;
 import io.switchboard.testing.Http;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,8 +98,8 @@ public final class BulkBenchmark {
             Path file = dir.resolve(name + "-" + Math.abs(url.hashCode()) + ".txt");
             try {
                 Files.writeString(file, "one line\n");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             String body = "{\"name\":\"" + name + "\",\"config\":{\"connector.class\":\"FileStreamSource\",\"tasks.max\":\"1\","
                     + "\"file\":\"" + file + "\",\"topic\":\"bulk-" + name + "\"}}";

@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.switchboard.secrets.Keyring;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Switchboard and Kafka Connect side by side: the same HTTP workload, in one run on one machine and
@@ -171,9 +173,9 @@ public final class CompareBenchmark {
         List<Map<String, Object>> targets = new ArrayList<>();
         if (quick) {
             // Quick: every target starts at once, then each runs its workload in turn.
-            List<java.util.concurrent.CompletableFuture<Deployment>> starting = new ArrayList<>();
+            List<CompletableFuture<Deployment>> starting = new ArrayList<>();
             for (String name : names) {
-                starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> startQuietly(name)));
+                starting.add(CompletableFuture.supplyAsync(() -> startQuietly(name)));
             }
             for (var deployment : starting) {
                 targets.add(round.run(deployment.join()));
@@ -247,7 +249,7 @@ public final class CompareBenchmark {
             int registryPort = freePort();
             // Replicas share one keyring, as they must.
             Path keyring = work.resolve(target + "-secrets.key");
-            io.switchboard.secrets.Keyring.loadOrCreate(keyring);
+            Keyring.loadOrCreate(keyring);
             List<ChildProcess> started = new ArrayList<>();
             for (int r = 1; r <= replicas; r++) {
                 int port = freePort();

@@ -12,8 +12,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +71,7 @@ public final class ConsoleBenchmark {
         result.put("reps", reps);
         result.put("replica_jvm_options", String.join(" ", jvmOpts));
         result.put("cores", Runtime.getRuntime().availableProcessors());
-        result.put("load_average_at_start", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        result.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         List<ChildProcess> children = new ArrayList<>();
         try {
             ChildProcess broker = ChildProcess.start("broker", "broker", List.of("-Xmx1g"),
@@ -320,6 +322,6 @@ public final class ConsoleBenchmark {
     }
 
     static void log(String message) {
-        System.out.println(java.time.Instant.now() + " " + message);
+        System.out.println(Instant.now() + " " + message);
     }
 }

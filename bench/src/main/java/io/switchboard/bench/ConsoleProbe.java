@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -57,7 +58,7 @@ final class ConsoleProbe {
             String encoding = response.headers().firstValue("Content-Encoding").orElse("identity");
             long bytes = body.length;
             if (encoding.equals("gzip")) {
-                try (InputStream unzipped = new GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+                try (InputStream unzipped = new GZIPInputStream(new ByteArrayInputStream(body))) {
                     bytes = unzipped.readAllBytes().length;
                 }
             }

@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Latency samples in microseconds, and their percentiles. */
@@ -26,7 +27,7 @@ final class Latencies {
     }
 
     /** All samples of several runs as one. */
-    static Latencies pooled(java.util.List<Latencies> runs) {
+    static Latencies pooled(List<Latencies> runs) {
         long[] all = new long[runs.stream().mapToInt(Latencies::count).sum()];
         int at = 0;
         for (Latencies run : runs) {

@@ -10,19 +10,24 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * What one pause costs Kafka: Switchboard as its default command runs it (embedded broker, worker
@@ -70,7 +75,7 @@ public final class PauseWritesBenchmark {
             long began = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(concurrency);
             try {
-                List<Future<Integer>> answers = new java.util.ArrayList<>();
+                List<Future<Integer>> answers = new ArrayList<>();
                 for (int i = 0; i < connectors; i++) {
                     String path = "/connectors/c" + i + "/pause";
                     answers.add(pool.submit(() -> Http.call(url, "PUT", path, null).status()));
@@ -133,7 +138,7 @@ public final class PauseWritesBenchmark {
 
     /** Every topic's end offsets summed over its partitions. */
     private static Map<String, Long> endOffsets(Admin admin) throws Exception {
-        java.util.Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
+        Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
         Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
         admin.describeTopics(topics).allTopicNames().get().values().forEach(topic -> topic.partitions()
                 .forEach(p -> wanted.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest())));
@@ -147,7 +152,7 @@ public final class PauseWritesBenchmark {
         Map<String, Long> counts = new TreeMap<>();
         for (String line : Http.get(url, "/metrics").body().split("\n")) {
             if (line.startsWith("switchboard_worker_requests_total{")) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("request=\"([^\"]*)\"").matcher(line);
+                Matcher m = Pattern.compile("request=\"([^\"]*)\"").matcher(line);
                 if (m.find()) {
                     counts.merge(m.group(1), (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Long::sum);
                 }
@@ -211,7 +216,7 @@ public final class PauseWritesBenchmark {
         md.append("\n| worker request (Switchboard's, to its worker) | per create (until RUNNING and settled) | per pause (until PAUSED and settled) |\n|---|---|---|\n");
         Map<String, Double> perCreate = (Map<String, Double>) result.get("worker_requests_per_create");
         Map<String, Double> perPause = (Map<String, Double>) result.get("worker_requests_per_pause");
-        java.util.Set<String> kinds = new java.util.TreeSet<>(perCreate.keySet());
+        Set<String> kinds = new TreeSet<>(perCreate.keySet());
         kinds.addAll(perPause.keySet());
         kinds.forEach(k -> md.append("| ").append(k).append(" | ").append(perCreate.getOrDefault(k, 0.0)).append(" | ")
                 .append(perPause.getOrDefault(k, 0.0)).append(" |\n"));

@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +47,7 @@ final class Phase {
     }
 
     /** The answers of all these phases (of one operation at one concurrency) as one phase, under a name of its own. */
-    static Phase pooled(String operation, java.util.List<Phase> parts) {
+    static Phase pooled(String operation, List<Phase> parts) {
         Phase all = new Phase(operation, parts.get(0).concurrency, parts.stream().mapToInt(Phase::count).sum());
         int at = 0;
         for (Phase part : parts) {

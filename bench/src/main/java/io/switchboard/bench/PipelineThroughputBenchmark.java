@@ -5,6 +5,7 @@ import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.pipelines.PostgresConnection;
+import io.switchboard.testing.ConnectWorker;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.Postgres;
 
@@ -45,7 +46,7 @@ public final class PipelineThroughputBenchmark {
                     }
                 }));
                 // The baseline runs on a worker of its own: Switchboard's data plane would remove connectors it did not create.
-                io.switchboard.testing.ConnectWorker plain = io.switchboard.testing.ConnectWorker.start(kafka.bootstrapServers(),
+                ConnectWorker plain = ConnectWorker.start(kafka.bootstrapServers(),
                         Map.of("connector.client.config.override.policy", "All"));
                 String worker = plain.url();
                 report.append(run("straight on a Kafka Connect worker", postgres, rows, "kc", (source, sink) -> {

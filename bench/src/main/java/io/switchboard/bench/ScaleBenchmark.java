@@ -15,6 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 
 /**
@@ -176,7 +178,7 @@ public final class ScaleBenchmark {
                     if (Http.call(url, "GET", "/health", null).status() == 200) {
                         return;
                     }
-                } catch (java.io.UncheckedIOException notListeningYet) {
+                } catch (UncheckedIOException notListeningYet) {
                     // starting
                 }
                 Thread.sleep(200);
@@ -195,7 +197,7 @@ public final class ScaleBenchmark {
                     if (list.status() == 200 && Http.JSON.readTree(list.body()).size() == connectors) {
                         return;
                     }
-                } catch (java.io.UncheckedIOException notListeningYet) {
+                } catch (UncheckedIOException notListeningYet) {
                     // starting
                 }
                 Thread.sleep(200);
@@ -217,7 +219,7 @@ public final class ScaleBenchmark {
             }
             List<Double> configs = new ArrayList<>();
             List<Double> statuses = new ArrayList<>();
-            java.util.Random random = new java.util.Random(42);
+            Random random = new Random(42);
             for (int i = 0; i < reads; i++) {
                 String name = name(random.nextInt(connectors));
                 long began = System.nanoTime();

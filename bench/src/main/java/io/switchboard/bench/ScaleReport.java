@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** The scale benchmark's figures as Markdown, and the small readings it takes. */
 final class ScaleReport {
@@ -42,7 +43,7 @@ final class ScaleReport {
         args.addAll(List.of(command));
         try {
             Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(file.toFile()).start();
-            jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            jcmd.waitFor(60, TimeUnit.SECONDS);
         } catch (IOException e) {
             // no jcmd: no breakdown
         } catch (InterruptedException e) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static io.switchboard.bench.CompareBenchmark.HIGH_CONCURRENCY;
 import static io.switchboard.bench.CompareBenchmark.log;
@@ -202,9 +203,9 @@ final class TargetRound {
 
         // Replicas first (in parallel), then the worker; figures are read just before each stops.
         long stopping = System.nanoTime();
-        List<java.util.concurrent.CompletableFuture<Map<String, Object>>> stops = new ArrayList<>();
+        List<CompletableFuture<Map<String, Object>>> stops = new ArrayList<>();
         for (ChildProcess p : processes.subList(1, processes.size())) {
-            stops.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> stopQuietly(p)));
+            stops.add(CompletableFuture.supplyAsync(() -> stopQuietly(p)));
         }
         List<Map<String, Object>> figures = new ArrayList<>();
         for (var stop : stops) {

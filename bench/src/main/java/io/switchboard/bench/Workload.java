@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -248,7 +249,7 @@ final class Workload {
             out.put("seconds_from_first_request", Latencies.round((seen - firstSent) / 1e9));
             out.put("seconds_from_last_answer", Latencies.round((seen - lastAnswered) / 1e9));
         } else {
-            out.put(state.equals("RUNNING") ? "running_on_target" : state.toLowerCase(java.util.Locale.ROOT) + "_on_target", lastTarget);
+            out.put(state.equals("RUNNING") ? "running_on_target" : state.toLowerCase(Locale.ROOT) + "_on_target", lastTarget);
             out.put("gave_up_after_seconds", Latencies.round((System.nanoTime() - firstSent) / 1e9));
             out.put("gave_up_because", gaveUp != null ? gaveUp : "running timeout (" + runningTimeout.toSeconds() + " s)");
         }

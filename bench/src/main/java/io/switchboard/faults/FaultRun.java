@@ -150,7 +150,7 @@ public final class FaultRun {
         }
         LeakScan scan = new LeakScan(clients.secretValues());
         Map<String, Integer> recordsByTopic = TopicScan.scanEveryTopic(bootstrap,
-                (topic, bytes) -> scan.check("topic " + topic, new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)));
+                (topic, bytes) -> scan.check("topic " + topic, new String(bytes, StandardCharsets.ISO_8859_1)));
         for (JavaProcess process : logs()) {
             scan.checkFile("log of " + process.name(), process.log());
         }

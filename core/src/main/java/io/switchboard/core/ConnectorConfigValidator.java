@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.processor.ConnectorRules;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Connector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,7 +29,7 @@ public final class ConnectorConfigValidator {
     /** Kafka Connect's words for a null value. */
     static final String NULL_VALUE = "Null value can not be supplied as the configuration value.";
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConnectorConfigValidator.class);
+    private static final Logger log = LoggerFactory.getLogger(ConnectorConfigValidator.class);
 
     private final ConnectorPlugins plugins;
     private final Function<String, WorkerClient> workers;

@@ -24,21 +24,26 @@ import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.DeleteConnector;
 import io.switchboard.schemas.ModifyOffsets;
+import io.switchboard.schemas.OffsetsRequest;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.ReconcileConnector;
 import io.switchboard.schemas.ReconcileFailure;
+import io.switchboard.schemas.RecordPipelinePhase;
 import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.TargetState;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 /**
  * The connector service on Switchboard's event-sourced core: writes become commands whose decisions
@@ -228,15 +233,15 @@ public final class ConnectorCore implements ConnectorService {
      */
     @Override
     public CompletableFuture<Void> repair(Scope scope, String name, RequestContext request) {
-        return submit(scope, name, new io.switchboard.schemas.ReconcileConnector(), Operation.RECONCILE, request).thenApply(d -> null);
+        return submit(scope, name, new ReconcileConnector(), Operation.RECONCILE, request).thenApply(d -> null);
     }
 
     /** A command like any other: the processor decides whether the change is news (see CommandDecider). */
     @Override
     public CompletableFuture<Boolean> recordPipelinePhase(Scope scope, String name, String previous, String phase, String cause,
                                                           RequestContext request) {
-        return submit(scope, name, new io.switchboard.schemas.RecordPipelinePhase(previous, phase, cause), Operation.RECORD_PHASE, request)
-                .thenApply(d -> d.getOutcome() == io.switchboard.schemas.Outcome.UPDATED);
+        return submit(scope, name, new RecordPipelinePhase(previous, phase, cause), Operation.RECORD_PHASE, request)
+                .thenApply(d -> d.getOutcome() == Outcome.UPDATED);
     }
 
     /** Traces and states only: a timeline holds no config value, so every caller who may view the connector sees it whole. */
@@ -263,7 +268,7 @@ public final class ConnectorCore implements ConnectorService {
         return offsetsRequestView(state.getPendingOffsets(), queries.status(key(scope, name)));
     }
 
-    private static Views.OffsetsRequestView offsetsRequestView(io.switchboard.schemas.OffsetsRequest request,
+    private static Views.OffsetsRequestView offsetsRequestView(OffsetsRequest request,
                                                               Optional<ConnectorObservation> observed) {
         OffsetsResult result = observed.map(ConnectorObservation::getOffsetsApplied)
                 .filter(r -> r.getId().equals(request.getId())).orElse(null);
@@ -345,7 +350,7 @@ public final class ConnectorCore implements ConnectorService {
         ConnectorState state = existing(scope, name, Operation.READ);
         List<Map<String, String>> configs = queries.status(key(scope, name))
                 .map(ConnectorObservation::getTaskConfigs).orElse(List.of());
-        return java.util.stream.IntStream.range(0, configs.size())
+        return IntStream.range(0, configs.size())
                 .mapToObj(i -> new TaskConfigView(state.getName(), i, scope.visibility().shape(secrets.hidden(configs.get(i))))).toList();
     }
 
@@ -388,7 +393,7 @@ public final class ConnectorCore implements ConnectorService {
         // A restore is a new version of a connector that exists; a deleted one is created anew, not restored.
         Map<String, String> current = queries.connector(key).map(ConnectorState::getConfig)
                 .orElseThrow(() -> ServiceException.NotFound.connector(name, Operation.PUT_CONFIG));
-        Map<String, String> restored = new java.util.LinkedHashMap<>();
+        Map<String, String> restored = new LinkedHashMap<>();
         step.configAfter().forEach((k, v) -> {
             if (SecretKeys.REDACTED.equals(v)) {
                 String now = current.get(k);
@@ -427,10 +432,7 @@ public final class ConnectorCore implements ConnectorService {
                 Instant.ofEpochMilli(state.getUpdatedAt()));
     }
 
-    /**
-     * The status the data plane last reported. Until one reports on it, a connector is UNASSIGNED:
-     * no worker runs it yet.
-     */
+    /** The status the data plane last reported; until one reports, UNASSIGNED: no worker runs it yet. */
     private StatusView status(ConnectorState state, Optional<ConnectorObservation> observation) {
         if (observation.isEmpty()) {
             return new StatusView(state.getName(), "UNASSIGNED", null, null, null, List.of(), typeOf(state, observation),

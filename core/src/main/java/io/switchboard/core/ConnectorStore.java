@@ -4,6 +4,7 @@ import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorTimeline;
 
 import java.util.List;
 import java.util.Map;
@@ -46,5 +47,5 @@ public interface ConnectorStore {
     }
 
     /** The connector's recent incidents, oldest first; empty when none was recorded. */
-    Optional<io.switchboard.schemas.ConnectorTimeline> timeline(ConnectorKey key);
+    Optional<ConnectorTimeline> timeline(ConnectorKey key);
 }

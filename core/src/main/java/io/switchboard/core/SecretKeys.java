@@ -5,6 +5,8 @@ import io.switchboard.secrets.SecretBox;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,10 +65,10 @@ public final class SecretKeys {
 
     /** A copy of the config, in the order Kafka Connect prints it, with secret values hidden. */
     public Map<String, String> hideAll(Map<String, String> config) {
-        Map<String, String> hidden = new java.util.LinkedHashMap<>();
+        Map<String, String> hidden = new LinkedHashMap<>();
         config.forEach((k, v) -> hidden.put(k, hide(k, v)));
         // Copied as Kafka Connect copies a config, so that it prints in the same order.
-        return new java.util.HashMap<>(hidden);
+        return new HashMap<>(hidden);
     }
 
     /**

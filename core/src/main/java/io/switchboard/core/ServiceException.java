@@ -1,5 +1,7 @@
 package io.switchboard.core;
 
+import io.switchboard.schemas.TargetState;
+
 import java.util.List;
 
 /**
@@ -188,9 +190,9 @@ public abstract sealed class ServiceException extends RuntimeException {
     /** The connector is not in the target state the operation requires. */
     public static final class NotInState extends ServiceException {
         private final String name;
-        private final io.switchboard.schemas.TargetState required;
+        private final TargetState required;
 
-        public NotInState(String name, io.switchboard.schemas.TargetState required) {
+        public NotInState(String name, TargetState required) {
             super("Connector " + name + " must be " + required + " first");
             this.name = name;
             this.required = required;
@@ -200,7 +202,7 @@ public abstract sealed class ServiceException extends RuntimeException {
             return name;
         }
 
-        public io.switchboard.schemas.TargetState required() {
+        public TargetState required() {
             return required;
         }
     }

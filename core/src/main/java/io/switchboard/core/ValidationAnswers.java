@@ -1,6 +1,7 @@
 package io.switchboard.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Map;
@@ -36,7 +37,7 @@ public final class ValidationAnswers {
             if (instead != null) {
                 shown.put("value", instead);
                 // A plugin's error may quote the value it refused.
-                if (shown.path("errors") instanceof com.fasterxml.jackson.databind.node.ArrayNode errors && !resolved.isEmpty()) {
+                if (shown.path("errors") instanceof ArrayNode errors && !resolved.isEmpty()) {
                     for (int i = 0; i < errors.size(); i++) {
                         errors.set(i, errors.get(i).asText().replace(resolved, instead));
                     }

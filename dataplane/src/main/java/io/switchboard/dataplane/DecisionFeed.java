@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -38,7 +39,7 @@ public final class DecisionFeed implements AutoCloseable {
      * @param wanted   whether anyone here needs decisions now (this replica holds a reconciler lease)
      * @param listener told of each decision, on the feed's thread; must return quickly
      */
-    public DecisionFeed(String bootstrapServers, java.util.Map<String, String> kafkaSettings, String topic,
+    public DecisionFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic,
                         Deserializer<CommandDecision> deserializer, BooleanSupplier wanted, Consumer<CommandDecision> listener) {
         Properties p = new Properties();
         p.putAll(kafkaSettings);

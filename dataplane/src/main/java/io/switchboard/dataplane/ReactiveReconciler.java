@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Reconciles each connector as soon as a change to it is decided, instead of waiting for the next
@@ -384,7 +385,7 @@ public final class ReactiveReconciler implements AutoCloseable {
         closed = true;
         watcher.interrupt();
         threads.forEach(Thread::interrupt);
-        for (Thread thread : java.util.stream.Stream.concat(threads.stream(), java.util.stream.Stream.of(watcher)).toList()) {
+        for (Thread thread : Stream.concat(threads.stream(), Stream.of(watcher)).toList()) {
             try {
                 thread.join(5_000);
             } catch (InterruptedException e) {

@@ -13,6 +13,7 @@ import io.switchboard.schemas.TaskObservation;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -208,7 +209,7 @@ final class ReconcileReporter {
         // By id: the order a worker lists its tasks in says nothing about them.
         List<JsonNode> tasks = new ArrayList<>();
         status.path("tasks").forEach(tasks::add);
-        tasks.sort(java.util.Comparator.comparingInt(task -> task.path("id").asInt()));
+        tasks.sort(Comparator.comparingInt(task -> task.path("id").asInt()));
         tasks.forEach(task -> shown.append("|task ").append(task.path("id").asInt()).append(' ')
                 .append(task.path("state").asText()).append(shownOf(task)));
         // Its length first: the fingerprints that begin with it are compared by prefix, and one

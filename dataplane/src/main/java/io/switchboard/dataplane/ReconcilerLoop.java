@@ -8,8 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a cluster's reconciler on exactly one replica at a time. Kafka's group membership elects it:
@@ -42,7 +45,7 @@ public final class ReconcilerLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     /** Counted down by close(): wakes the loop's sleep without interrupting the thread that then leaves the group. */
-    private final java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean leader;
     /** The last failure of a pass, logged once until it changes or a pass succeeds. */
     private String lastFailure;
@@ -65,7 +68,7 @@ public final class ReconcilerLoop implements AutoCloseable {
         this.reconciler = reconciler;
         this.reactive = reactive;
         this.interval = interval;
-        Map<String, Object> settings = new java.util.HashMap<>(kafkaSettings);
+        Map<String, Object> settings = new HashMap<>(kafkaSettings);
         settings.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
@@ -155,7 +158,7 @@ public final class ReconcilerLoop implements AutoCloseable {
 
     private void sleep(long ms) {
         try {
-            if (stopping.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (stopping.await(ms, TimeUnit.MILLISECONDS)) {
                 running = false;
             }
         } catch (InterruptedException e) {

@@ -3,14 +3,18 @@ package io.switchboard.dataplane;
 import com.sun.net.httpserver.HttpExchange;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.TaskObservation;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -116,7 +121,7 @@ class OneReportPerChangeTest {
     /** A reconciler of the one connector, reading statuses from the feed; the worker runs it and the first full pass reports it. */
     private Reconciler reconcilerOfARunningConnector() {
         Reconciler reconciler = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
-                clock, java.util.function.UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
+                clock, UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
         reconciler.readStatusesFrom(feed);
         connectorWritten("RUNNING");
         taskWritten("RUNNING", null);
@@ -275,20 +280,20 @@ class OneReportPerChangeTest {
         ConnectorObservation running = observation("RUNNING", 0);
         assertEquals(ReconcileReporter.detailsShape(running), ReconcileReporter.detailsShape(observation("PAUSED", 0)));
         assertEquals(ReconcileReporter.detailsShape(running), ReconcileReporter.detailsShape(observation("FAILED", 0)));
-        org.junit.jupiter.api.Assertions.assertNotEquals(ReconcileReporter.detailsShape(running),
+        Assertions.assertNotEquals(ReconcileReporter.detailsShape(running),
                 ReconcileReporter.detailsShape(observation("STOPPED", 0)));
-        org.junit.jupiter.api.Assertions.assertNotEquals(ReconcileReporter.detailsShape(running),
+        Assertions.assertNotEquals(ReconcileReporter.detailsShape(running),
                 ReconcileReporter.detailsShape(observation("RUNNING", 2)));
         ConnectorObservation reset = ConnectorObservation.newBuilder(observation("STOPPED", 0))
-                .setOffsetsApplied(io.switchboard.schemas.OffsetsResult.newBuilder().setId("cmd-9").setCode(200).setMessage("reset").build()).build();
-        org.junit.jupiter.api.Assertions.assertNotEquals(ReconcileReporter.detailsShape(observation("STOPPED", 0)),
+                .setOffsetsApplied(OffsetsResult.newBuilder().setId("cmd-9").setCode(200).setMessage("reset").build()).build();
+        Assertions.assertNotEquals(ReconcileReporter.detailsShape(observation("STOPPED", 0)),
                 ReconcileReporter.detailsShape(reset));
     }
 
     private static ConnectorObservation observation(String state, int tasks) {
-        List<io.switchboard.schemas.TaskObservation> taskList = new java.util.ArrayList<>();
+        List<TaskObservation> taskList = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
-            taskList.add(new io.switchboard.schemas.TaskObservation(i, state, "w:8083", null, null));
+            taskList.add(new TaskObservation(i, state, "w:8083", null, null));
         }
         return ConnectorObservation.newBuilder().setCluster("default").setConnector("c1").setObservedAt(1).setState(state)
                 .setTasks(taskList).build();

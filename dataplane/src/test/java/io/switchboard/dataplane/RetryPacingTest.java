@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -67,7 +68,7 @@ class RetryPacingTest {
     @Test
     void aRefusedCreateIsTriedAgainOnTheWatchersLookOnceItsWaitIsOver() {
         Reconciler reconciler = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
-                clock, java.util.function.UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
+                clock, UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
         reconciler.reconcile();
         assertEquals(1, creates.get(), "the full pass tries it");
 

@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.TargetState;
@@ -10,12 +11,17 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reads is under test.
  */
 class WatchPacingTest {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long LIST_MILLIS = 100;
     private static final int CONNECTORS = 20;
 
@@ -38,11 +44,11 @@ class WatchPacingTest {
     private final AtomicInteger listReads = new AtomicInteger();
     private final AtomicInteger statusReads = new AtomicInteger();
     /** Creates wait for this before they are answered, as during a rebalance of the worker. */
-    private volatile java.util.concurrent.CountDownLatch createsHeld = new java.util.concurrent.CountDownLatch(0);
-    private final java.util.concurrent.CountDownLatch createArrived = new java.util.concurrent.CountDownLatch(1);
+    private volatile CountDownLatch createsHeld = new CountDownLatch(0);
+    private final CountDownLatch createArrived = new CountDownLatch(1);
     /** The full pass's list (with configs) waits for this before it is answered, as behind a burst on the worker. */
-    private volatile java.util.concurrent.CountDownLatch passHeld = new java.util.concurrent.CountDownLatch(0);
-    private final java.util.concurrent.CountDownLatch passArrived = new java.util.concurrent.CountDownLatch(1);
+    private volatile CountDownLatch passHeld = new CountDownLatch(0);
+    private final CountDownLatch passArrived = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
@@ -139,7 +145,7 @@ class WatchPacingTest {
         return new Reconciler("default", worker, () -> List.copyOf(desired.values()),
                 name -> Optional.empty(), observation -> reported.put(observation.getConnector(), observation.getState()),
                 Clock.systemUTC(),
-                java.util.function.UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)), QuotedSecrets.NONE);
+                UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)), QuotedSecrets.NONE);
     }
 
     /** Offers every connector as just decided and waits until the created ones are watched. */
@@ -159,10 +165,10 @@ class WatchPacingTest {
     }
 
     /** The status topic, as the feed reads it, shows the first half of the connectors and their tasks RUNNING; answers their names. */
-    private static java.util.Set<String> firstHalfRunning(WorkerStatusFeed feed) {
+    private static Set<String> firstHalfRunning(WorkerStatusFeed feed) {
         byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w:8083\",\"generation\":1}"
                 .getBytes(StandardCharsets.UTF_8);
-        java.util.Set<String> started = new java.util.HashSet<>();
+        Set<String> started = new HashSet<>();
         for (int i = 0; i < CONNECTORS / 2; i++) {
             feed.read(WorkerStatusFeed.CONNECTOR_PREFIX + name(i), running);
             feed.read(WorkerStatusFeed.TASK_PREFIX + name(i) + "-0", running);
@@ -233,7 +239,7 @@ class WatchPacingTest {
         reconciler.readStatusesFrom(feed);
         try (ReactiveReconciler reactive = createdAndWatched(reconciler, 60_000)) {
             assertEquals(CONNECTORS, reactive.watchedCount());
-            java.util.Set<String> started = firstHalfRunning(feed);
+            Set<String> started = firstHalfRunning(feed);
             reactive.statusesChanged(started);
 
             long deadline = System.currentTimeMillis() + 10_000;
@@ -259,14 +265,14 @@ class WatchPacingTest {
         WorkerStatusFeed feed = WorkerStatusFeed.detached();
         Reconciler reconciler = reconciler();
         reconciler.readStatusesFrom(feed);
-        passHeld = new java.util.concurrent.CountDownLatch(1);
+        passHeld = new CountDownLatch(1);
         try (ReactiveReconciler reactive = createdAndWatched(reconciler)) {
             assertEquals(CONNECTORS, reactive.watchedCount());
             Thread pass = new Thread(reconciler::reconcile, "full-pass");
             pass.start();
-            assertTrue(passArrived.await(10, java.util.concurrent.TimeUnit.SECONDS), "the full pass reached the worker");
+            assertTrue(passArrived.await(10, TimeUnit.SECONDS), "the full pass reached the worker");
 
-            java.util.Set<String> started = firstHalfRunning(feed);
+            Set<String> started = firstHalfRunning(feed);
 
             long deadline = System.currentTimeMillis() + 5_000;
             while (reactive.watchedCount() > CONNECTORS / 2 && System.currentTimeMillis() < deadline) {
@@ -289,13 +295,13 @@ class WatchPacingTest {
      */
     @Test
     void aCreateTheWorkerHoldsKeepsTheFullPassWaiting() throws Exception {
-        createsHeld = new java.util.concurrent.CountDownLatch(1);
+        createsHeld = new CountDownLatch(1);
         Reconciler reconciler = reconciler();
         try (ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler).start()) {
             reactive.active(true);
             assertFalse(ReconcilerLoop.workerBusy(reconciler, reactive, System.currentTimeMillis()), "idle at first");
             reactive.offer(name(0), Optional.of(desired.get(name(0))));
-            assertTrue(createArrived.await(10, java.util.concurrent.TimeUnit.SECONDS), "the create reached the worker");
+            assertTrue(createArrived.await(10, TimeUnit.SECONDS), "the create reached the worker");
             Thread.sleep(Reconciler.BUSY_MS + 500);
             assertTrue(ReconcilerLoop.workerBusy(reconciler, reactive, System.currentTimeMillis()),
                     "a create held by the worker for longer than BUSY_MS");

@@ -5,6 +5,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     private static final WriteBufferManager WRITE_BUFFERS;
 
     static {
-        org.rocksdb.RocksDB.loadLibrary();
+        RocksDB.loadLibrary();
         // A tenth of the cache is kept for index and filter blocks, so that data blocks do not evict them.
         CACHE = new LRUCache(TOTAL_OFF_HEAP_BYTES, -1, false, 0.1);
         WRITE_BUFFERS = new WriteBufferManager(WRITE_BUFFER_BYTES, CACHE);

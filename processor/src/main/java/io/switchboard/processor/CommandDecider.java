@@ -6,20 +6,20 @@ import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.ConnectorDeleted;
 import io.switchboard.schemas.ConnectorObservation;
-import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.DeleteConnector;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.ModifyOffsets;
 import io.switchboard.schemas.OffsetsRequest;
+import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
-import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.PipelinePhaseChanged;
+import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.ReconcileConnector;
-import io.switchboard.schemas.RecordPipelinePhase;
 import io.switchboard.schemas.ReconcileRequested;
+import io.switchboard.schemas.RecordPipelinePhase;
 import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.RestartRequest;
@@ -30,6 +30,7 @@ import io.switchboard.schemas.TargetStateChanged;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -268,7 +269,7 @@ public final class CommandDecider {
                     + " belongs to no pipeline", current);
         }
         String recorded = current.getPipelinePhase();
-        if (!java.util.Objects.equals(recorded, phase.getPrevious())) {
+        if (!Objects.equals(recorded, phase.getPrevious())) {
             return refused(Outcome.CONFLICT, DecisionReasons.PHASE_CHANGED_MEANWHILE, "the phase recorded is " + recorded
                     + ", not " + phase.getPrevious(), current);
         }

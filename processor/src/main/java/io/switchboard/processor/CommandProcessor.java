@@ -4,10 +4,16 @@ import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorTimeline;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Applies each command to the connectors store: decides it against the current state, writes the
@@ -23,7 +29,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     private final DecisionObserver observer;
     private final boolean recordsHistory;
     private final boolean keepsTimeline;
-    private KeyValueStore<String, io.switchboard.schemas.ConnectorTimeline> timelines;
+    private KeyValueStore<String, ConnectorTimeline> timelines;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorObservation> statuses;
@@ -55,7 +61,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             this.timelines = context.getStateStore(StoreNames.TIMELINE);
         }
         // Stream time, not the clock: answers older than the retention are forgotten as commands arrive.
-        context.schedule(java.time.Duration.ofMinutes(10), org.apache.kafka.streams.processor.PunctuationType.STREAM_TIME,
+        context.schedule(Duration.ofMinutes(10), PunctuationType.STREAM_TIME,
                 answers::forgetBefore);
     }
 
@@ -85,8 +91,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             }
         }
         CommandDecision decided = answers.remember(storeKey, command, decision.toRecord(command.getCommandId(), key));
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(COMMAND_ID_HEADER, command.getCommandId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(COMMAND_ID_HEADER, command.getCommandId().getBytes(StandardCharsets.UTF_8));
         context.forward(record.withValue((Object) decided).withHeaders(headers), DECISIONS);
         if (decision.event() != null) {
             context.forward(record.withValue(decision.event()), LIFECYCLE);
@@ -115,8 +121,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     }
 
     private void forwardDecision(Record<String, ConnectorCommand> record, ConnectorCommand command, CommandDecision decided) {
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(COMMAND_ID_HEADER, command.getCommandId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(COMMAND_ID_HEADER, command.getCommandId().getBytes(StandardCharsets.UTF_8));
         context.forward(record.withValue((Object) decided).withHeaders(headers), DECISIONS);
         observer.decided(decided);
     }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * Appends each accepted change of a connector (create, config change, target state change, restart
@@ -285,7 +286,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
         return out;
     }
 
-    private static final java.util.regex.Pattern SHORTENED = java.util.regex.Pattern.compile("<\\d+ characters, sha-256 [0-9a-f]+\\.\\.\\.>");
+    private static final Pattern SHORTENED = Pattern.compile("<\\d+ characters, sha-256 [0-9a-f]+\\.\\.\\.>");
 
     /** Whether a stored value is what {@link #shortened} kept of a longer one (not the value itself). */
     public static boolean isShortened(String value) {

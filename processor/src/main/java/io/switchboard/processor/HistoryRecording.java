@@ -1,6 +1,7 @@
 package io.switchboard.processor;
 
 import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorTimeline;
 import org.apache.kafka.common.serialization.Serde;
 
 import java.util.Objects;
@@ -14,7 +15,7 @@ import java.util.function.BinaryOperator;
  * incident timeline beside its history.
  */
 public record HistoryRecording(Serde<ConnectorHistory> serde, BinaryOperator<String> mask, int maxEntries,
-                               Serde<io.switchboard.schemas.ConnectorTimeline> timelines) {
+                               Serde<ConnectorTimeline> timelines) {
     /**
      * Enough for years of changes to one connector. Each entry is a record of its own, so a long
      * history costs a change nothing more; only reading a whole history grows with it.
@@ -38,7 +39,7 @@ public record HistoryRecording(Serde<ConnectorHistory> serde, BinaryOperator<Str
     }
 
     /** The same recording, also keeping each connector's incident timeline (see {@link Timeline}) with this serde. */
-    public HistoryRecording withTimelines(Serde<io.switchboard.schemas.ConnectorTimeline> serde) {
+    public HistoryRecording withTimelines(Serde<ConnectorTimeline> serde) {
         return new HistoryRecording(this.serde, mask, maxEntries, serde);
     }
 }

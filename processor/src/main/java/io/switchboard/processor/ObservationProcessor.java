@@ -2,14 +2,15 @@ package io.switchboard.processor;
 
 import io.switchboard.schemas.AutoRestarted;
 import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorStatusChanged;
+import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.DriftRepaired;
+import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.OffsetsAltered;
 import io.switchboard.schemas.OffsetsRequest;
 import io.switchboard.schemas.OffsetsReset;
 import io.switchboard.schemas.OffsetsResult;
-import io.switchboard.schemas.ConnectorState;
-import io.switchboard.schemas.ConnectorStatusChanged;
-import io.switchboard.schemas.DriftRepaired;
-import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.ReconcileFailed;
 import io.switchboard.schemas.ReconcileFailure;
 import io.switchboard.schemas.ReconcileRecovered;
@@ -21,6 +22,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -35,7 +37,7 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorObservation> statuses;
-    private KeyValueStore<String, io.switchboard.schemas.ConnectorTimeline> timelines;
+    private KeyValueStore<String, ConnectorTimeline> timelines;
 
     ObservationProcessor() {
         this(false);
@@ -130,21 +132,21 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
      * and request that asked for it. A change the worker refused is no event (the request that
      * asked for it was answered with the refusal).
      */
-    private static java.util.Optional<LifecycleEvent> offsetsEvent(ConnectorObservation previous, ConnectorObservation observed,
+    private static Optional<LifecycleEvent> offsetsEvent(ConnectorObservation previous, ConnectorObservation observed,
                                                                    ConnectorState connector) {
         OffsetsResult result = observed.getOffsetsApplied();
         if (result == null || result.getCode() >= 300
                 || (previous != null && previous.getOffsetsApplied() != null
                         && previous.getOffsetsApplied().getId().equals(result.getId()))) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         OffsetsRequest request = connector.getPendingOffsets();
         if (request == null || !request.getId().equals(result.getId())) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Object payload = request.getOffsets() == null ? new OffsetsReset(result.getMessage())
                 : new OffsetsAltered(request.getOffsets(), result.getMessage());
-        return java.util.Optional.of(LifecycleEvent.newBuilder(event(observed, connector, payload))
+        return Optional.of(LifecycleEvent.newBuilder(event(observed, connector, payload))
                 .setCommandId(request.getId())
                 .setPrincipal(request.getPrincipal())
                 .setRequestId(request.getRequestId())
@@ -155,16 +157,16 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
      * A failure of the reconciler that began since the last observation, or its end; the attempts
      * in between are not events (the statuses store counts them).
      */
-    private static java.util.Optional<Object> reconcileEvent(ConnectorObservation previous, ConnectorObservation observed) {
+    private static Optional<Object> reconcileEvent(ConnectorObservation previous, ConnectorObservation observed) {
         ReconcileFailure before = previous == null ? null : previous.getReconcileFailure();
         ReconcileFailure now = observed.getReconcileFailure();
         if (now != null && (before == null || before.getFirstFailedAt() != now.getFirstFailedAt())) {
-            return java.util.Optional.of(new ReconcileFailed(now.getDesired(), now.getObserved(), now.getAttempts(), now.getError()));
+            return Optional.of(new ReconcileFailed(now.getDesired(), now.getObserved(), now.getAttempts(), now.getError()));
         }
         if (now == null && before != null) {
-            return java.util.Optional.of(new ReconcileRecovered(before.getAttempts()));
+            return Optional.of(new ReconcileRecovered(before.getAttempts()));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Events the data plane caused carry no command; their command id says so. */

@@ -25,9 +25,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -351,7 +353,7 @@ class CommandTopologyTest {
         assertEquals(Outcome.CREATED, first.getOutcome());
         lifecycle.readValuesToList();
 
-        CommandDecision retry = sendWithKey("orders", new CreateConnector(new java.util.TreeMap<>(CONFIG), TargetState.RUNNING, null), "key-1", t + 2_000L);
+        CommandDecision retry = sendWithKey("orders", new CreateConnector(new TreeMap<>(CONFIG), TargetState.RUNNING, null), "key-1", t + 2_000L);
         assertEquals(Outcome.CREATED, retry.getOutcome(), "answered as the first create was, not 409");
         assertEquals(first.getState(), retry.getState());
         assertTrue(retry.getReplayed());
@@ -370,7 +372,7 @@ class CommandTopologyTest {
         assertNull(store.get("default/orders"));
 
         // A day and more of stream time later the key is forgotten and decided anew.
-        long later = t + 5_000L + java.time.Duration.ofHours(25).toMillis();
+        long later = t + 5_000L + Duration.ofHours(25).toMillis();
         send("filler", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         commands.pipeInput("default/filler", ConnectorCommand.newBuilder().setCommandId("tick").setCluster("default")
                 .setConnector("filler").setIssuedAt(later).setAction(new DeleteConnector()).build(), later);

@@ -1,15 +1,29 @@
 package io.switchboard.processor;
 
+import io.switchboard.schemas.AutoRestarted;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorStatusChanged;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.DeleteConnector;
 import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.ModifyOffsets;
+import io.switchboard.schemas.OffsetsAltered;
+import io.switchboard.schemas.OffsetsReset;
+import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.ReconcileFailed;
+import io.switchboard.schemas.ReconcileFailure;
+import io.switchboard.schemas.ReconcileRecovered;
+import io.switchboard.schemas.ResetActiveTopics;
+import io.switchboard.schemas.RestartConnector;
+import io.switchboard.schemas.RestartRequest;
+import io.switchboard.schemas.RestartRequested;
 import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.TaskObservation;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -18,6 +32,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -64,16 +80,16 @@ class DataPlaneTopologyTest {
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
-        Map<String, String> copy = new java.util.HashMap<>(base);
+        Map<String, String> copy = new HashMap<>(base);
         copy.put(key, value);
         return copy;
     }
 
     private static ConnectorObservation observation(String name, String state, long at, String... taskStates) {
-        List<io.switchboard.schemas.TaskObservation> tasks = new java.util.ArrayList<>();
-        List<Map<String, String>> configs = new java.util.ArrayList<>();
+        List<TaskObservation> tasks = new ArrayList<>();
+        List<Map<String, String>> configs = new ArrayList<>();
         for (int i = 0; i < taskStates.length; i++) {
-            tasks.add(new io.switchboard.schemas.TaskObservation(i, taskStates[i], "127.0.0.1:8083", null, "4.3.1"));
+            tasks.add(new TaskObservation(i, taskStates[i], "127.0.0.1:8083", null, "4.3.1"));
             configs.add(Map.of("task.number", String.valueOf(i)));
         }
         return ConnectorObservation.newBuilder().setCluster("default").setConnector(name).setObservedAt(at)
@@ -94,8 +110,8 @@ class DataPlaneTopologyTest {
         assertEquals(40L, statuses.get("default/orders").getObservedAt());
         List<LifecycleEvent> events = lifecycle.readValuesToList();
         assertEquals(3, events.size(), "an unchanged observation publishes nothing");
-        io.switchboard.schemas.ConnectorStatusChanged last =
-                assertInstanceOf(io.switchboard.schemas.ConnectorStatusChanged.class, events.get(2).getEvent());
+        ConnectorStatusChanged last =
+                assertInstanceOf(ConnectorStatusChanged.class, events.get(2).getEvent());
         assertEquals(Map.of("0", "FAILED"), last.getTaskStates());
         assertEquals(1L, events.get(2).getVersion());
     }
@@ -116,19 +132,19 @@ class DataPlaneTopologyTest {
 
     @Test
     void restartsAreRecordedForTheDataPlaneAndSurviveLaterChanges() {
-        CommandDecision unknown = send("orders", new io.switchboard.schemas.RestartConnector(true, false, null));
+        CommandDecision unknown = send("orders", new RestartConnector(true, false, null));
         assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
         assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
 
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         lifecycle.readValuesToList();
-        CommandDecision restarted = send("orders", new io.switchboard.schemas.RestartConnector(true, true, null));
+        CommandDecision restarted = send("orders", new RestartConnector(true, true, null));
         assertEquals(Outcome.UPDATED, restarted.getOutcome());
-        io.switchboard.schemas.RestartRequest pending = store.get("default/orders").getPendingRestart();
+        RestartRequest pending = store.get("default/orders").getPendingRestart();
         assertEquals(restarted.getCommandId(), pending.getId());
         assertTrue(pending.getIncludeTasks());
         assertTrue(pending.getOnlyFailed());
-        assertInstanceOf(io.switchboard.schemas.RestartRequested.class, lifecycle.readValue().getEvent());
+        assertInstanceOf(RestartRequested.class, lifecycle.readValue().getEvent());
 
         send("orders", new ChangeTargetState(TargetState.PAUSED));
         assertEquals(pending, store.get("default/orders").getPendingRestart(), "other changes keep the pending restart");
@@ -137,19 +153,19 @@ class DataPlaneTopologyTest {
     @Test
     void offsetsChangeOnlyForAStoppedConnectorAndTheWorkersAnswerIsAnEvent() {
         String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":0}}]}";
-        CommandDecision unknown = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false));
+        CommandDecision unknown = send("orders", new ModifyOffsets(offsets, false));
         assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
         assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
 
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
-        CommandDecision running = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false));
+        CommandDecision running = send("orders", new ModifyOffsets(offsets, false));
         assertEquals(Outcome.REJECTED, running.getOutcome());
         assertEquals(DecisionReasons.NOT_STOPPED, running.getReason());
         assertNull(store.get("default/orders").getPendingOffsets(), "a refused change records nothing");
 
         send("orders", new ChangeTargetState(TargetState.STOPPED));
         lifecycle.readValuesToList();
-        CommandDecision accepted = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false));
+        CommandDecision accepted = send("orders", new ModifyOffsets(offsets, false));
         assertEquals(Outcome.UPDATED, accepted.getOutcome());
         ConnectorState stored = store.get("default/orders");
         assertEquals(accepted.getCommandId(), stored.getPendingOffsets().getId());
@@ -159,25 +175,25 @@ class DataPlaneTopologyTest {
         assertTrue(lifecycle.isEmpty(), "nothing has happened on the worker yet");
 
         ConnectorObservation done = observation("orders", "STOPPED", 50L);
-        done.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(accepted.getCommandId(), 200,
+        done.setOffsetsApplied(new OffsetsResult(accepted.getCommandId(), 200,
                 "The offsets for this connector have been altered successfully", null, null));
         observations.pipeInput("default/orders", done);
         List<LifecycleEvent> events = lifecycle.readValuesToList();
         LifecycleEvent altered = events.stream()
-                .filter(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsAltered).findFirst().orElseThrow();
+                .filter(e -> e.getEvent() instanceof OffsetsAltered).findFirst().orElseThrow();
         assertEquals(accepted.getCommandId(), altered.getCommandId());
         assertEquals("alice", altered.getPrincipal());
-        assertEquals(offsets, ((io.switchboard.schemas.OffsetsAltered) altered.getEvent()).getOffsets());
+        assertEquals(offsets, ((OffsetsAltered) altered.getEvent()).getOffsets());
 
         observations.pipeInput("default/orders", done);
         assertTrue(lifecycle.readValuesToList().stream()
-                .noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsAltered), "reported once");
+                .noneMatch(e -> e.getEvent() instanceof OffsetsAltered), "reported once");
 
-        CommandDecision reset = send("orders", new io.switchboard.schemas.ModifyOffsets(null, false));
+        CommandDecision reset = send("orders", new ModifyOffsets(null, false));
         ConnectorObservation refused = observation("orders", "STOPPED", 60L);
-        refused.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(reset.getCommandId(), 500, "cannot", null, null));
+        refused.setOffsetsApplied(new OffsetsResult(reset.getCommandId(), 500, "cannot", null, null));
         observations.pipeInput("default/orders", refused);
-        assertTrue(lifecycle.readValuesToList().stream().noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsReset),
+        assertTrue(lifecycle.readValuesToList().stream().noneMatch(e -> e.getEvent() instanceof OffsetsReset),
                 "a change the worker refused is no event");
     }
 
@@ -185,7 +201,7 @@ class DataPlaneTopologyTest {
     void anOffsetsRequestThatStopsFirstIsOneAtATimeWhateverTheState() {
         String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":3}}]}";
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
-        CommandDecision first = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, true));
+        CommandDecision first = send("orders", new ModifyOffsets(offsets, true));
         assertEquals(Outcome.UPDATED, first.getOutcome());
         ConnectorState stored = store.get("default/orders");
         assertEquals(TargetState.RUNNING, stored.getTargetState(), "the target state is kept: the data plane returns to it");
@@ -193,20 +209,20 @@ class DataPlaneTopologyTest {
         assertNotNull(stored.getPendingOffsets().getRequestedAt());
 
         // Another request of either kind waits for the first to end.
-        CommandDecision second = send("orders", new io.switchboard.schemas.ModifyOffsets(null, true));
+        CommandDecision second = send("orders", new ModifyOffsets(null, true));
         assertEquals(Outcome.CONFLICT, second.getOutcome());
         assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING, second.getReason());
         send("orders", new ChangeTargetState(TargetState.STOPPED));
         assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING,
-                send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, false)).getReason());
+                send("orders", new ModifyOffsets(offsets, false)).getReason());
         assertEquals(first.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
 
         // Once the data plane reports its outcome, the next may come.
         ConnectorObservation done = observation("orders", "STOPPED", 50L);
-        done.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(first.getCommandId(), 200, "altered",
+        done.setOffsetsApplied(new OffsetsResult(first.getCommandId(), 200, "altered",
                 "{\"offsets\":[]}", 60L));
         observations.pipeInput("default/orders", done);
-        assertEquals(Outcome.UPDATED, send("orders", new io.switchboard.schemas.ModifyOffsets(null, true)).getOutcome());
+        assertEquals(Outcome.UPDATED, send("orders", new ModifyOffsets(null, true)).getOutcome());
     }
 
     @Test
@@ -214,30 +230,30 @@ class DataPlaneTopologyTest {
         String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":\"x\"}}]}";
         send("orders", new CreateConnector(CONFIG, TargetState.PAUSED, null));
         lifecycle.readValuesToList();
-        CommandDecision request = send("orders", new io.switchboard.schemas.ModifyOffsets(offsets, true));
+        CommandDecision request = send("orders", new ModifyOffsets(offsets, true));
         assertEquals(Outcome.UPDATED, request.getOutcome());
         assertEquals(request.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
         assertEquals(1_000L * 2, store.get("default/orders").getPendingOffsets().getRequestedAt(),
                 "requested at the command's own time, not the processor's clock");
 
         ConnectorObservation refused = observation("orders", "STOPPED", 50L);
-        refused.setOffsetsApplied(new io.switchboard.schemas.OffsetsResult(request.getCommandId(), 400,
+        refused.setOffsetsApplied(new OffsetsResult(request.getCommandId(), 400,
                 "Invalid offset value: position must be a number", null, 55L));
         observations.pipeInput("default/orders", refused);
 
         ConnectorState stored = store.get("default/orders");
         assertEquals(TargetState.PAUSED, stored.getTargetState(), "the data plane returns the connector to PAUSED");
         assertEquals(request.getCommandId(), stored.getPendingOffsets().getId(), "the request stays readable with its outcome");
-        io.switchboard.schemas.OffsetsResult kept = statuses.get("default/orders").getOffsetsApplied();
+        OffsetsResult kept = statuses.get("default/orders").getOffsetsApplied();
         assertEquals(400, kept.getCode());
         assertEquals("Invalid offset value: position must be a number", kept.getMessage());
         assertNull(kept.getPreviousOffsets());
         assertTrue(lifecycle.readValuesToList().stream()
-                        .noneMatch(e -> e.getEvent() instanceof io.switchboard.schemas.OffsetsAltered),
+                        .noneMatch(e -> e.getEvent() instanceof OffsetsAltered),
                 "a change the worker refused is no event");
 
         // An outcome, failed or not, ends the request: the next one is decided.
-        CommandDecision next = send("orders", new io.switchboard.schemas.ModifyOffsets(null, true));
+        CommandDecision next = send("orders", new ModifyOffsets(null, true));
         assertEquals(Outcome.UPDATED, next.getOutcome());
         assertEquals(next.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
         assertEquals(TargetState.PAUSED, store.get("default/orders").getTargetState());
@@ -259,9 +275,9 @@ class DataPlaneTopologyTest {
 
     @Test
     void activeTopicResetsAreRecordedForTheDataPlane() {
-        assertEquals(Outcome.NOT_FOUND, send("orders", new io.switchboard.schemas.ResetActiveTopics()).getOutcome());
+        assertEquals(Outcome.NOT_FOUND, send("orders", new ResetActiveTopics()).getOutcome());
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
-        CommandDecision reset = send("orders", new io.switchboard.schemas.ResetActiveTopics());
+        CommandDecision reset = send("orders", new ResetActiveTopics());
         assertEquals(Outcome.UPDATED, reset.getOutcome());
         assertEquals(reset.getCommandId(), store.get("default/orders").getPendingTopicsReset());
         send("orders", new PutConnectorConfig(with(CONFIG, "topic", "other")));
@@ -279,10 +295,10 @@ class DataPlaneTopologyTest {
         restarted.setLastAutoRestart(20L);
         observations.pipeInput("default/orders", restarted);
         observations.pipeInput("default/orders", restarted);
-        List<io.switchboard.schemas.AutoRestarted> events = lifecycle.readValuesToList().stream()
+        List<AutoRestarted> events = lifecycle.readValuesToList().stream()
                 .map(LifecycleEvent::getEvent)
-                .filter(io.switchboard.schemas.AutoRestarted.class::isInstance)
-                .map(io.switchboard.schemas.AutoRestarted.class::cast).toList();
+                .filter(AutoRestarted.class::isInstance)
+                .map(AutoRestarted.class::cast).toList();
         assertEquals(1, events.size());
         assertEquals(1, events.get(0).getRestarts());
     }
@@ -292,23 +308,23 @@ class DataPlaneTopologyTest {
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
         lifecycle.readValuesToList();
         ConnectorObservation first = observation("orders", "UNASSIGNED", 10L);
-        first.setReconcileFailure(new io.switchboard.schemas.ReconcileFailure("RUNNING", "ABSENT", 1,
+        first.setReconcileFailure(new ReconcileFailure("RUNNING", "ABSENT", 1,
                 "POST /connectors answered 500: Server Error", 10L, 10L, 11L));
         observations.pipeInput("default/orders", first);
         ConnectorObservation again = observation("orders", "UNASSIGNED", 20L);
-        again.setReconcileFailure(new io.switchboard.schemas.ReconcileFailure("RUNNING", "ABSENT", 2,
+        again.setReconcileFailure(new ReconcileFailure("RUNNING", "ABSENT", 2,
                 "POST /connectors answered 500: Server Error", 10L, 20L, 22L));
         observations.pipeInput("default/orders", again);
         ConnectorObservation recovered = observation("orders", "RUNNING", 30L, "RUNNING");
         observations.pipeInput("default/orders", recovered);
 
         List<Object> events = lifecycle.readValuesToList().stream().map(LifecycleEvent::getEvent)
-                .filter(e -> !(e instanceof io.switchboard.schemas.ConnectorStatusChanged)).toList();
+                .filter(e -> !(e instanceof ConnectorStatusChanged)).toList();
         assertEquals(2, events.size(), "one event when the failure begins, one when it ends: " + events);
-        io.switchboard.schemas.ReconcileFailed failed = assertInstanceOf(io.switchboard.schemas.ReconcileFailed.class, events.get(0));
+        ReconcileFailed failed = assertInstanceOf(ReconcileFailed.class, events.get(0));
         assertEquals("ABSENT", failed.getObserved());
         assertEquals("RUNNING", failed.getDesired());
         assertEquals(1, failed.getAttempts());
-        assertEquals(2, assertInstanceOf(io.switchboard.schemas.ReconcileRecovered.class, events.get(1)).getAttempts());
+        assertEquals(2, assertInstanceOf(ReconcileRecovered.class, events.get(1)).getAttempts());
     }
 }

@@ -14,14 +14,17 @@ import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.wire.AvroSerde;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -260,7 +263,7 @@ class HistoryTopologyTest {
     void aChangeWritesOneRecordWhateverTheHistorysLength() {
         start(HistoryRecording.DEFAULT_MAX_ENTRIES);
         TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(TOPICS.applicationId() + "-history-changelog",
-                new StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+                new StringDeserializer(), new ByteArrayDeserializer());
         send("short", new CreateConnector(with(CONFIG, "name", "short"), TargetState.RUNNING, null));
         send("long", new CreateConnector(with(CONFIG, "name", "long"), TargetState.RUNNING, null));
         for (int i = 0; i < 999; i++) {
@@ -270,9 +273,9 @@ class HistoryTopologyTest {
         changelog.readRecordsToList();
 
         send("short", new ChangeTargetState(TargetState.PAUSED));
-        List<org.apache.kafka.streams.test.TestRecord<String, byte[]>> shortPause = changelog.readRecordsToList();
+        List<TestRecord<String, byte[]>> shortPause = changelog.readRecordsToList();
         send("long", new ChangeTargetState(TargetState.RUNNING)); // the last of the loop paused it
-        List<org.apache.kafka.streams.test.TestRecord<String, byte[]>> longPause = changelog.readRecordsToList();
+        List<TestRecord<String, byte[]>> longPause = changelog.readRecordsToList();
         assertEquals(1, shortPause.size());
         assertEquals(1, longPause.size());
         int shortBytes = shortPause.get(0).value().length;
@@ -338,7 +341,7 @@ class HistoryTopologyTest {
         assertNull(history.get("default/orders"), "no head: nothing was folded");
 
         assertNull(history.get(HistoryLayout.SPLIT_MARKER));
-        driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
         assertNotNull(history.get(HistoryLayout.SPLIT_MARKER), "the store is marked as split");
         assertEquals(oldBilling, stored("default/billing"), "read the same after");
         assertEquals(List.of(), history.get("default/billing").getEntries(), "the head keeps the base only");

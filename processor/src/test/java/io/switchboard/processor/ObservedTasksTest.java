@@ -4,6 +4,7 @@ import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.TaskObservation;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -13,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ObservedTasksTest {
 
     private static ConnectorObservation observed(int tasks, int configs) {
-        List<TaskObservation> statuses = new java.util.ArrayList<>();
+        List<TaskObservation> statuses = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
             statuses.add(new TaskObservation(i, "RUNNING", "w1", null, "1.0"));
         }
-        List<Map<String, String>> taskConfigs = new java.util.ArrayList<>();
+        List<Map<String, String>> taskConfigs = new ArrayList<>();
         for (int i = 0; i < configs; i++) {
             taskConfigs.add(Map.of("task.class", "T"));
         }

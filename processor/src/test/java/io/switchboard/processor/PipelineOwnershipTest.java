@@ -14,6 +14,7 @@ import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.TargetState;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +57,7 @@ class PipelineOwnershipTest {
     void everyWriteToAPipelinesConnectorFromElsewhereIsAConflictNamingThePipeline() {
         ConnectorState owned = state(SINK, OWNED, TargetState.STOPPED);
         for (Object action : everyWrite()) {
-            for (String issuer : Collections.<String>unmodifiableList(java.util.Arrays.asList(null, "p2"))) {
+            for (String issuer : Collections.<String>unmodifiableList(Arrays.asList(null, "p2"))) {
                 Decision d = CommandDecider.decide(owned, command(SINK, action, issuer));
                 String what = action.getClass().getSimpleName() + " from " + issuer;
                 assertEquals(Outcome.CONFLICT, d.outcome(), what);

@@ -85,7 +85,7 @@ class TimelineTest {
                 .setAutoRestarts(autoRestarts).setLastAutoRestart(lastAutoRestart)
                 .setTasks(List.of(new TaskObservation(0, "RUNNING", "w:8083", null, "1"),
                         new TaskObservation(1, taskState, "w:8083", taskTrace, "1")))
-                .setTaskConfigs(List.of(java.util.Map.of("task.number", "0"), java.util.Map.of("task.number", "1"))).build());
+                .setTaskConfigs(List.of(Map.of("task.number", "0"), Map.of("task.number", "1"))).build());
     }
 
     private List<TimelineEntry> entries() {

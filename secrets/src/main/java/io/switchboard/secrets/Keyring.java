@@ -1,6 +1,5 @@
 package io.switchboard.secrets;
 
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +10,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The AES-256 keys that seal secret config values, by id. Written one per line as
@@ -115,8 +117,8 @@ public final class Keyring {
     }
 
     /** Every key, the current one first. */
-    public java.util.Collection<Key> all() {
-        return java.util.Collections.unmodifiableCollection(keys.values());
+    public Collection<Key> all() {
+        return Collections.unmodifiableCollection(keys.values());
     }
 
     public Optional<Key> byId(String id) {

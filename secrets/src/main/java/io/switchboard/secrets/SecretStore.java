@@ -17,8 +17,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -154,7 +155,7 @@ public final class SecretStore implements AutoCloseable {
                     apply(record);
                 }
                 readUpTo = consumer.position(new TopicPartition(topic, 0));
-            } catch (org.apache.kafka.common.errors.WakeupException e) {
+            } catch (WakeupException e) {
                 return;
             } catch (RuntimeException e) {
                 if (!closed) {

@@ -1,7 +1,9 @@
 package io.switchboard.auth;
 
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +28,7 @@ public final class Authenticator {
     /** The console's sign-in at the OIDC issuer as {@code clientId}; null without OIDC tokens or a client id. */
     public OidcSignIn oidcSignIn(String issuer, String clientId) {
         return tokens == null || clientId == null || clientId.isBlank() ? null : new OidcSignIn(issuer, clientId, tokens,
-                java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build());
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
     }
 
     /** The WWW-Authenticate value of a 401: the schemes this server takes. */

@@ -2,6 +2,7 @@ package io.switchboard.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.core.ServiceException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -135,9 +137,9 @@ public final class OidcSignIn {
     }
 
     /** The Set-Cookie values that end the flow and an OIDC session. */
-    public static java.util.List<String> clearCookies(boolean secure) {
+    public static List<String> clearCookies(boolean secure) {
         String flags = "; Max-Age=0; HttpOnly" + (secure ? "; Secure" : "");
-        return java.util.List.of(FLOW_COOKIE + "=; Path=" + START + flags + "; SameSite=Lax",
+        return List.of(FLOW_COOKIE + "=; Path=" + START + flags + "; SameSite=Lax",
                 SESSION_COOKIE + "=; Path=/" + flags + "; SameSite=Strict");
     }
 
@@ -155,18 +157,18 @@ public final class OidcSignIn {
             String authorization = document.path("authorization_endpoint").asText("");
             String token = document.path("token_endpoint").asText("");
             if (authorization.isEmpty() || token.isEmpty()) {
-                throw new io.switchboard.core.ServiceException.Unavailable("The identity provider's discovery document ("
+                throw new ServiceException.Unavailable("The identity provider's discovery document ("
                         + discovery + ") names no authorization_endpoint and token_endpoint", 30);
             }
             OidcTokens.requireSafeKeys(URI.create(token));
             known = new Endpoints(URI.create(authorization), URI.create(token));
         } catch (IOException | IllegalArgumentException e) {
             // Answered as the identity provider being out of reach (503), never as a failure of this server.
-            throw new io.switchboard.core.ServiceException.Unavailable("The identity provider's discovery document ("
+            throw new ServiceException.Unavailable("The identity provider's discovery document ("
                     + discovery + ") could not be read; sign in again shortly", 30);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new io.switchboard.core.ServiceException.Unavailable("Interrupted", 30);
+            throw new ServiceException.Unavailable("Interrupted", 30);
         }
         endpoints = known;
         return known;

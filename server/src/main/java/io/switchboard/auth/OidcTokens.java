@@ -12,6 +12,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +65,7 @@ public final class OidcTokens {
     public Optional<Principal> verify(String token) {
         try {
             JWTClaimsSet claims = processor.process(token, null);
-            Map<String, Role> grants = new java.util.LinkedHashMap<>();
+            Map<String, Role> grants = new LinkedHashMap<>();
             Object roles = claims.getClaim(rolesClaim);
             if (roles instanceof List<?> list) {
                 for (Object grant : list) {

@@ -1,5 +1,6 @@
 package io.switchboard.auth;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -30,7 +31,7 @@ public record Principal(String name, Map<String, Role> grants) {
 
     /** Parses "role@scope,role@scope". */
     static Map<String, Role> grants(String text) {
-        Map<String, Role> grants = new java.util.LinkedHashMap<>();
+        Map<String, Role> grants = new LinkedHashMap<>();
         for (String grant : text.split(",")) {
             String g = grant.trim();
             if (g.isEmpty()) {

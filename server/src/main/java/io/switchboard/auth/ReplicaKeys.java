@@ -9,12 +9,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.crypto.Mac;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * What the replicas of one Switchboard share through Kafka, in the compacted one-partition topic
@@ -138,7 +141,7 @@ public final class ReplicaKeys implements AutoCloseable {
     /** The keys a request may be signed with, newest first. */
     public List<byte[]> acceptedKeys() {
         List<byte[]> keys = new ArrayList<>(sessionKeys);
-        java.util.Collections.reverse(keys);
+        Collections.reverse(keys);
         return keys;
     }
 
@@ -254,7 +257,7 @@ public final class ReplicaKeys implements AutoCloseable {
                     // Not again until this one is read back.
                     newestCreatedAt = clock.millis();
                 }
-            } catch (org.apache.kafka.common.errors.WakeupException e) {
+            } catch (WakeupException e) {
                 return;
             } catch (RuntimeException e) {
                 if (!closed) {
@@ -276,7 +279,7 @@ public final class ReplicaKeys implements AutoCloseable {
     static byte[] hmac(byte[] key, String data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

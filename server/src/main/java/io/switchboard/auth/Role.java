@@ -1,5 +1,7 @@
 package io.switchboard.auth;
 
+import java.util.Locale;
+
 /**
  * What a principal may do in a scope, each role including the ones before it: a viewer reads
  * (with every config value redacted), an operator also pauses, resumes, stops and restarts, an
@@ -15,7 +17,7 @@ public enum Role {
 
     public static Role parse(String text) {
         try {
-            return valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+            return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown role '" + text + "': roles are viewer, operator, editor and admin");
         }

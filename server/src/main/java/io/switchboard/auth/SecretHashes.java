@@ -3,6 +3,7 @@ package io.switchboard.auth;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -64,7 +65,7 @@ public final class SecretHashes {
         return DECOYS.computeIfAbsent(cost, c -> {
             byte[] random = new byte[16];
             RANDOM.nextBytes(random);
-            return hash(java.util.HexFormat.of().formatHex(random), c);
+            return hash(HexFormat.of().formatHex(random), c);
         });
     }
 }

@@ -5,6 +5,7 @@ import io.switchboard.core.CoreServices;
 import io.switchboard.core.Scope;
 import io.switchboard.core.SecretKeys;
 import io.switchboard.core.ServiceException;
+import io.switchboard.core.Views;
 import io.switchboard.core.Views.ConnectorView;
 import io.switchboard.core.Views.ReconcileView;
 import io.switchboard.core.Views.StatusView;
@@ -12,11 +13,16 @@ import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.events.HistoryJson;
 import io.switchboard.http.RequestContexts;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 
 import static io.switchboard.console.Html.text;
 import static io.switchboard.console.Html.url;
@@ -40,7 +46,7 @@ final class ConnectorPage {
             + "sse:ReconcileRecovered queue:last, sse:DriftRepaired queue:last, sse:AutoRestarted queue:last, "
             + "sse:ReconcileRequested queue:last";
     /** The timeline entries that say how the last repair went, the data plane's own ones included. */
-    private static final java.util.Set<String> REPAIRS = java.util.Set.of("ReconcileRequested", "ReconcileRecovered", "DriftRepaired",
+    private static final Set<String> REPAIRS = Set.of("ReconcileRequested", "ReconcileRecovered", "DriftRepaired",
             "ReconcileFailed");
 
     private final CoreServices core;
@@ -146,7 +152,7 @@ final class ConnectorPage {
      * plane then reported (a failure is the drift line above). Shown live as the worker confirms.
      */
     private String lastRepair(Scope scope, String name) {
-        for (io.switchboard.core.Views.TimelineEntryView entry : core.connectors().timeline(scope, name, null, 10).entries()) {
+        for (Views.TimelineEntryView entry : core.connectors().timeline(scope, name, null, 10).entries()) {
             if (!REPAIRS.contains(entry.kind())) {
                 continue;
             }
@@ -193,7 +199,7 @@ final class ConnectorPage {
             }
         }
         StringBuilder out = new StringBuilder("<table><thead><tr><th>Key</th><th>Value</th></tr></thead><tbody>");
-        new java.util.TreeMap<>(config).forEach((key, value) -> {
+        new TreeMap<>(config).forEach((key, value) -> {
             out.append("<tr><td>").append(text(key)).append("</td><td>");
             if (SecretKeys.REDACTED.equals(value)) {
                 Map<String, Object> version = setBy.get(key);
@@ -240,15 +246,15 @@ final class ConnectorPage {
 
     /** The last version made at or before a time (ISO-8601, such as 2026-11-25T20:00:00Z). */
     private static Map<String, Object> byTime(List<Map<String, Object>> versions, String time) {
-        java.time.Instant at;
+        Instant at;
         try {
-            at = java.time.Instant.parse(time);
-        } catch (java.time.format.DateTimeParseException e) {
+            at = Instant.parse(time);
+        } catch (DateTimeParseException e) {
             throw new ServiceException.InvalidRequest("at", "at is a version's sequence or a time such as 2026-11-25T20:00:00Z, not " + time);
         }
         Map<String, Object> last = null;
         for (Map<String, Object> version : versions) {
-            if (!java.time.Instant.parse(String.valueOf(version.get("occurred_at"))).isAfter(at)) {
+            if (!Instant.parse(String.valueOf(version.get("occurred_at"))).isAfter(at)) {
                 last = version;
             }
         }
@@ -271,13 +277,13 @@ final class ConnectorPage {
 
     /** Key by key, what is in {@code after} and not {@code before}, the other way round, and what differs. */
     private static String changes(Map<String, String> before, Map<String, String> after) {
-        Map<String, Object> added = new java.util.TreeMap<>();
-        Map<String, Object> removed = new java.util.TreeMap<>();
-        Map<String, Object> changed = new java.util.TreeMap<>();
+        Map<String, Object> added = new TreeMap<>();
+        Map<String, Object> removed = new TreeMap<>();
+        Map<String, Object> changed = new TreeMap<>();
         after.forEach((key, value) -> {
             if (!before.containsKey(key)) {
                 added.put(key, value);
-            } else if (!java.util.Objects.equals(before.get(key), value)) {
+            } else if (!Objects.equals(before.get(key), value)) {
                 changed.put(key, Map.of("old", String.valueOf(before.get(key)), "new", String.valueOf(value)));
             }
         });

@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Access;
 import io.switchboard.auth.AccessCheck;
+import io.switchboard.auth.OidcSignIn;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
@@ -85,8 +86,8 @@ public final class ConsoleDialect implements Dialect {
         config.routes.get(AccessCheck.SIGN_IN, signIn::page, Access.open());
         config.routes.post(AccessCheck.SIGN_IN, signIn::signIn, Access.open());
         config.routes.post("/console/sign-out", signIn::signOut, Access.open());
-        config.routes.get(io.switchboard.auth.OidcSignIn.START, signIn::startAtIssuer, Access.open());
-        config.routes.get(io.switchboard.auth.OidcSignIn.CALLBACK, signIn::returnFromIssuer, Access.open());
+        config.routes.get(OidcSignIn.START, signIn::startAtIssuer, Access.open());
+        config.routes.get(OidcSignIn.CALLBACK, signIn::returnFromIssuer, Access.open());
         config.routes.get("/console/connectors", overview::fragment, Access.view(ctx -> Access.Target.ANY_GRANTED));
         ASSETS.forEach(asset -> config.routes.get(asset.getKey(), ctx -> asset(ctx, asset.getValue()), Access.open()));
         config.routes.get(CONNECTOR, connector::page, Access.view(cluster));

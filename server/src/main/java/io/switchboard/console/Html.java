@@ -2,6 +2,9 @@ package io.switchboard.console;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 /** Text made safe for HTML: every value the console writes into a page goes through {@link #text}. */
 final class Html {
@@ -78,11 +81,11 @@ final class Html {
 
     static {
         try {
-            String digest = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+            String digest = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
                     .digest(STYLE.getBytes(StandardCharsets.UTF_8)));
             CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'sha256-" + digest + "'; "
                     + "connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -12,6 +12,7 @@ import io.switchboard.http.JsonBodies;
 import io.switchboard.http.RequestContexts;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import static io.switchboard.console.Html.text;
@@ -45,7 +46,7 @@ final class OffsetsSection {
         try {
             // Just after a change was asked for, the worker is carrying it out: a read of its offsets
             // would wait behind that, so the answer shows the last reading and the live view the rest.
-            java.util.Optional<ClusterFacts.Offsets> offsets = outcome == null ? java.util.Optional.of(core.facts().offsets(scope, name))
+            Optional<ClusterFacts.Offsets> offsets = outcome == null ? Optional.of(core.facts().offsets(scope, name))
                     : core.facts().lastReadOffsets(scope, name);
             if (offsets.isPresent()) {
                 out.append("<p>Committed, read at ").append(text(offsets.get().observedAt())).append(":</p><pre class=\"committed\">")

@@ -1,5 +1,7 @@
 package io.switchboard.console;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.Scope;
@@ -8,12 +10,17 @@ import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.http.RequestContexts;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static io.switchboard.console.Html.text;
 import static io.switchboard.console.Html.url;
@@ -37,10 +44,10 @@ final class OverviewPage {
             + "sse:ReconcileFailed queue:last, sse:ReconcileRecovered queue:last";
 
     /** The rows selected for a bulk action are kept in the bulk form by the console's script (console.js). */
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final CoreServices core;
     /** The last rows read, by scope: cluster and visibility (the clusters are few; each holds one list). */
-    private final Map<Scope, Read> reads = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Scope, Read> reads = new ConcurrentHashMap<>();
 
     OverviewPage(CoreServices core) {
         this.core = core;
@@ -81,7 +88,7 @@ final class OverviewPage {
         counters.forEach((state, count) -> out.append("<a class=\"").append(text(state)).append("\" href=\"?state=")
                 .append(url(state)).append("&q=").append(url(param(ctx, "q"))).append("\">").append(text(state.toLowerCase(Locale.ROOT)))
                 .append(' ').append(count).append("</a>"));
-        java.util.Set<String> selected = new java.util.HashSet<>(selection(ctx.queryParam("selection")));
+        Set<String> selected = new HashSet<>(selection(ctx.queryParam("selection")));
         out.append("</p><table><thead><tr><th></th><th>Connector</th><th>Cluster</th><th>State</th><th>Asked</th><th>Tasks</th>"
                 + "<th>Class</th><th>Topics</th></tr></thead><tbody>");
         int from = (page - 1) * PAGE_SIZE;
@@ -151,7 +158,7 @@ final class OverviewPage {
      */
     private List<Row> rows(Context ctx, String cluster) {
         Scope scope = RequestContexts.scope(ctx, cluster);
-        java.util.Optional<Object> mark = core.connectors().changeMark();
+        Optional<Object> mark = core.connectors().changeMark();
         Read last = reads.get(scope);
         if (mark.isPresent() && last != null && last.mark().equals(mark.get())) {
             return last.rows();
@@ -204,7 +211,7 @@ final class OverviewPage {
             return List.of();
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode ids = JSON.readTree(json);
+            JsonNode ids = JSON.readTree(json);
             List<String> out = new ArrayList<>();
             if (ids.isArray()) {
                 ids.forEach(id -> {
@@ -214,7 +221,7 @@ final class OverviewPage {
                 });
             }
             return out;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return List.of();
         }
     }

@@ -1,11 +1,14 @@
 package io.switchboard.console;
 
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import io.switchboard.auth.AccessCheck;
 import io.switchboard.auth.ConsoleSessions;
 import io.switchboard.auth.OidcSignIn;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.ProblemException;
+
+import java.util.Optional;
 
 /**
  * Signing in to the console with a user's API key, for a session cookie (see {@link ConsoleSessions}),
@@ -42,7 +45,7 @@ final class SignInPage {
         OidcSignIn.Start start = oidc.start(callback(ctx), secure(ctx));
         ctx.header("Set-Cookie", start.flowCookie());
         ctx.header("Cache-Control", "no-store");
-        ctx.redirect(start.location(), io.javalin.http.HttpStatus.SEE_OTHER);
+        ctx.redirect(start.location(), HttpStatus.SEE_OTHER);
     }
 
     /**
@@ -72,7 +75,7 @@ final class SignInPage {
     }
 
     private OidcSignIn issuer() {
-        return (access == null ? java.util.Optional.<OidcSignIn>empty() : access.oidcSignIn()).orElseThrow(() ->
+        return (access == null ? Optional.<OidcSignIn>empty() : access.oidcSignIn()).orElseThrow(() ->
                 new ProblemException(404, "This server offers no sign-in at an identity provider (no --oidc-client-id)"));
     }
 

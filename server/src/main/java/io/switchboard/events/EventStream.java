@@ -19,11 +19,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * One client of {@code GET /events}: its own consumer of the lifecycle topic (read_committed, no
@@ -63,12 +64,12 @@ final class EventStream implements Runnable {
     private static void redact(Map<String, Object> data) {
         data.replaceAll((key, value) -> {
             if (key.equals("config") && value instanceof Map<?, ?> config) {
-                Map<String, Object> redacted = new java.util.LinkedHashMap<>();
+                Map<String, Object> redacted = new LinkedHashMap<>();
                 config.keySet().forEach(k -> redacted.put(String.valueOf(k), "****************"));
                 return redacted;
             }
             if (value instanceof Map<?, ?> nested) {
-                Map<String, Object> copy = new java.util.LinkedHashMap<>((Map<String, Object>) nested);
+                Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) nested);
                 redact(copy);
                 return copy;
             }
@@ -113,7 +114,7 @@ final class EventStream implements Runnable {
 
     @Override
     public void run() {
-        Map<String, Object> settings = new java.util.HashMap<>(kafkaSettings);
+        Map<String, Object> settings = new HashMap<>(kafkaSettings);
         settings.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",

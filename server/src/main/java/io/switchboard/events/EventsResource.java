@@ -2,11 +2,11 @@ package io.switchboard.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.switchboard.auth.Access;
+import io.switchboard.core.ServiceException;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.RequestContexts;
-import io.javalin.http.Context;
-import io.switchboard.core.ServiceException;
 import io.switchboard.schemas.LifecycleEvent;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
 
 /**
  * {@code GET /events}: the lifecycle topic as Server-Sent Events. Each event is one message whose
@@ -35,14 +37,14 @@ public final class EventsResource implements AutoCloseable {
     static final int RETRY_AFTER_SECONDS = 10;
 
     private final String bootstrapServers;
-    private java.util.Map<String, String> kafkaSettings = java.util.Map.of();
+    private Map<String, String> kafkaSettings = Map.of();
     private final String topic;
     private final Deserializer<LifecycleEvent> events;
     private final ObjectMapper json;
     private final int maxStreams;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     /** Streams admitted, counted before they are added to {@link #streams}, so that the bound holds under races. */
-    private final java.util.concurrent.Semaphore slots;
+    private final Semaphore slots;
     private volatile boolean closed;
 
     public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json) {
@@ -53,7 +55,7 @@ public final class EventsResource implements AutoCloseable {
     public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json,
                           int maxStreams) {
         this.maxStreams = maxStreams;
-        this.slots = new java.util.concurrent.Semaphore(maxStreams);
+        this.slots = new Semaphore(maxStreams);
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.events = events;
@@ -61,8 +63,8 @@ public final class EventsResource implements AutoCloseable {
     }
 
     /** Settings every Kafka client gets (security, for one), under the stream's own. */
-    public EventsResource withKafkaSettings(java.util.Map<String, String> settings) {
-        this.kafkaSettings = java.util.Map.copyOf(settings);
+    public EventsResource withKafkaSettings(Map<String, String> settings) {
+        this.kafkaSettings = Map.copyOf(settings);
         return this;
     }
 

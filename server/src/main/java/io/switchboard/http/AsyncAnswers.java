@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import io.javalin.http.Context;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import org.slf4j.Logger;
@@ -38,7 +39,7 @@ public final class AsyncAnswers {
         ctx.future(() -> {
             // Javalin has started the request's asynchronous processing before it asks for the future.
             AtomicBoolean over = new AtomicBoolean();
-            jakarta.servlet.AsyncContext async = ctx.req().getAsyncContext();
+            AsyncContext async = ctx.req().getAsyncContext();
             async.addListener(new Over(over));
             CompletableFuture<Void> answered = new CompletableFuture<>();
             start.get().whenComplete((value, error) -> {

@@ -9,6 +9,8 @@ import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.StoreUnavailableException;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +62,10 @@ public final class ErrorResponses {
             return format.problem(new ServiceException.Unavailable(e.getMessage(), RETRY_AFTER_SECONDS));
         } else if (e instanceof HttpResponseException http) {
             return new Problem(http.getStatus(), httpMessage(http));
-        } else if (e instanceof org.eclipse.jetty.http.HttpException bad && bad.getCode() >= 400 && bad.getCode() < 500) {
+        } else if (e instanceof HttpException bad && bad.getCode() >= 400 && bad.getCode() < 500) {
             // Jetty could not read the request (a malformed chunk, a body cut short): the client's fault.
             return new Problem(bad.getCode(), "The request body could not be read");
-        } else if (e instanceof org.eclipse.jetty.io.EofException) {
+        } else if (e instanceof EofException) {
             return new Problem(400, "The request body could not be read");
         }
         log.error("Unexpected failure answering {} {}", ctx.method(), ctx.path(), e);

@@ -3,19 +3,18 @@ package io.switchboard.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.Roles;
 import io.switchboard.auth.Access;
-
 import jakarta.servlet.DispatcherType;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-
 import java.util.function.Consumer;
 
 /**
@@ -105,7 +104,7 @@ public final class HttpServer implements AutoCloseable {
         for (int i = query.indexOf('%'); i >= 0; i = query.indexOf('%', i + 1)) {
             if (i + 2 >= query.length() || Character.digit(query.charAt(i + 1), 16) < 0
                     || Character.digit(query.charAt(i + 2), 16) < 0) {
-                throw new io.javalin.http.BadRequestResponse("The query string is not valid: a % must start a percent-encoded byte such as %2C");
+                throw new BadRequestResponse("The query string is not valid: a % must start a percent-encoded byte such as %2C");
             }
         }
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.core.ServiceException.InvalidRequest;
 
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class JsonBodies {
             return node;
         } catch (JsonProcessingException e) {
             throw new InvalidRequest("Request body is not valid JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new InvalidRequest("Request body cannot be read: " + e.getMessage());
         }
     }

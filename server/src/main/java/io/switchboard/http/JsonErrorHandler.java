@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.jetty.ee10.servlet.ErrorHandler;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -11,6 +12,7 @@ import org.eclipse.jetty.util.Callback;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  * message is Jetty's reason ("Ambiguous URI path separator", as a Kafka Connect worker's own Jetty
  * says it), unless it names code, in which case it is the status line's text.
  */
-final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+final class JsonErrorHandler extends ErrorHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Dialects dialects;
 
@@ -64,7 +66,7 @@ final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, format.contentType());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         if (!response.getHeaders().contains(RequestContexts.REQUEST_ID_HEADER)) {
-            response.getHeaders().put(RequestContexts.REQUEST_ID_HEADER, java.util.UUID.randomUUID().toString());
+            response.getHeaders().put(RequestContexts.REQUEST_ID_HEADER, UUID.randomUUID().toString());
         }
         response.write(true, ByteBuffer.wrap(body), callback);
     }

@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.javalin.http.Context;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -38,7 +39,7 @@ public final class MethodOverrides implements Filter {
     }
 
     /** The {@code before} handler: a request that asked for another method is refused. */
-    static void refuse(io.javalin.http.Context ctx) {
+    static void refuse(Context ctx) {
         if (Boolean.TRUE.equals(ctx.req().getAttribute(ATTRIBUTE))) {
             throw new ProblemException(400, HEADER + " is not supported: send the method itself");
         }

@@ -3,6 +3,7 @@ package io.switchboard.http;
 import io.javalin.http.Context;
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.Scope;
+import io.switchboard.core.ServiceException;
 import io.switchboard.core.Visibility;
 
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,7 @@ public final class RequestContexts {
             return null;
         }
         if (header.isEmpty() || header.length() > 255 || !header.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-            throw new io.switchboard.core.ServiceException.InvalidRequest(IDEMPOTENCY_KEY_HEADER,
+            throw new ServiceException.InvalidRequest(IDEMPOTENCY_KEY_HEADER,
                     "The Idempotency-Key header must be 1 to 255 visible ASCII characters");
         }
         return header;

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Figures read from a pipeline's databases while it runs. How far its replication slot is behind
@@ -77,7 +78,7 @@ public final class DatabaseReadings {
                 () -> read(target, "SELECT n_live_tup FROM pg_stat_user_tables WHERE schemaname = ? AND relname = ?", schema, table));
     }
 
-    private Long kept(String what, java.util.function.Supplier<Long> reading) {
+    private Long kept(String what, Supplier<Long> reading) {
         long now = clock.millis();
         synchronized (readings) {
             Reading kept = readings.get(what);

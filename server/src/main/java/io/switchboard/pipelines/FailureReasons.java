@@ -1,6 +1,8 @@
 package io.switchboard.pipelines;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What went wrong with a pipeline's connector, in plain words, read from the trace its worker
@@ -62,7 +64,7 @@ public final class FailureReasons {
         if (found == null) {
             return null;
         }
-        java.util.regex.Matcher state = java.util.regex.Pattern.compile("SQLSTATE[ =:(]*([0-9A-Z]{5})").matcher(trace);
+        Matcher state = Pattern.compile("SQLSTATE[ =:(]*([0-9A-Z]{5})").matcher(trace);
         String message = found.length() > 300 ? found.substring(0, 300) + "..." : found;
         return state.find() && !message.contains(state.group(1)) ? message + " (SQLSTATE " + state.group(1) + ")" : message;
     }

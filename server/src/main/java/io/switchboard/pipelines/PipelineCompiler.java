@@ -5,6 +5,7 @@ import io.switchboard.processor.PipelineOwnership;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Compiles a Postgres-to-Postgres pipeline into the two Kafka Connect connectors that carry it out:
@@ -131,7 +132,7 @@ public final class PipelineCompiler {
         sink.put("connection.url", to.jdbcUrl());
         sink.put("connection.username", to.user());
         sink.put("connection.password", to.password());
-        sink.put("topics.regex", java.util.regex.Pattern.quote(prefix) + "\\..*");
+        sink.put("topics.regex", Pattern.quote(prefix) + "\\..*");
         // The sink finds the source's topics by pattern; a topic created after the sink started is
         // found at the consumer's next metadata refresh, which would otherwise be up to 5 minutes away.
         sink.put("consumer.override.metadata.max.age.ms", "2000");

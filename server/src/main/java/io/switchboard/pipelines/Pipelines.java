@@ -16,8 +16,11 @@ import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.TargetState;
 
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,8 +49,8 @@ public final class Pipelines {
     private final ConnectorSecrets secrets;
     private final ConnectionCheck check;
     private final Scope scope;
-    private final java.time.Clock clock;
-    private static final java.time.Duration SNAPSHOT_NEWS_WAIT = java.time.Duration.ofSeconds(60);
+    private final Clock clock;
+    private static final Duration SNAPSHOT_NEWS_WAIT = Duration.ofSeconds(60);
     private final DatabaseReadings readings;
     private final Function<String, Optional<SnapshotProgress>> snapshots;
     private final String notificationsTopic;
@@ -57,7 +60,7 @@ public final class Pipelines {
      * @param notificationsTopic where the pipelines' source connectors send their notifications
      */
     public Pipelines(ConnectorService connectors, ConnectorStore queries, ConnectorSecrets secrets, ConnectionCheck check,
-                     String cluster, java.time.Clock clock, Function<String, Optional<SnapshotProgress>> snapshots,
+                     String cluster, Clock clock, Function<String, Optional<SnapshotProgress>> snapshots,
                      String notificationsTopic) {
         this.snapshots = snapshots;
         this.notificationsTopic = notificationsTopic;
@@ -253,9 +256,8 @@ public final class Pipelines {
     }
 
     /**
-     * The phase recorded last for the pipeline and its status now, read without asking its
-     * databases (no phase depends on lag or target rows); empty when it does not exist or is
-     * being deleted.
+     * The phase recorded last for the pipeline and its status now, read without asking its databases
+     * (no phase depends on lag or target rows); empty when it does not exist or is being deleted.
      */
     public Optional<PhaseReading> phase(String id) {
         Optional<PipelineSpec> spec = stored(id);
@@ -327,14 +329,14 @@ public final class Pipelines {
      * Starts every scheduled pipeline whose next run is due at {@code now}: a new run id and a new
      * snapshot. Called by one replica at a time (see PipelineScheduler); answers the ids started.
      */
-    public List<String> startDueRuns(java.time.Instant now, RequestContext request) {
+    public List<String> startDueRuns(Instant now, RequestContext request) {
         List<String> started = new ArrayList<>();
         for (String id : ids()) {
             Optional<PipelineSpec> spec = stored(id);
             if (spec.isEmpty() || spec.get().schedule() == null || spec.get().disabled() || !spec.get().snapshotOnly()) {
                 continue;
             }
-            java.time.Instant due = spec.get().schedule().next(java.time.Instant.ofEpochMilli(runStarted(id)));
+            Instant due = spec.get().schedule().next(Instant.ofEpochMilli(runStarted(id)));
             if (!now.isBefore(due)) {
                 start(spec.get(), request).join();
                 started.add(id);
@@ -372,7 +374,7 @@ public final class Pipelines {
                 .thenCompose(w -> connectors.changeTargetState(scope, compiled.sourceName(), target, request));
     }
 
-    private CompletableFuture<Void> both(java.util.function.Function<String, CompletableFuture<Void>> action, String first, String second) {
+    private CompletableFuture<Void> both(Function<String, CompletableFuture<Void>> action, String first, String second) {
         return action.apply(first).thenCompose(v -> action.apply(second));
     }
 
@@ -415,7 +417,7 @@ public final class Pipelines {
             withPassword(json, "source", source.get().getConfig().get("database.password"));
             withPassword(json, "sink", sink.get().getConfig().get("connection.password"));
             return Optional.of(PipelineSpec.parse(id, json, null));
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("The stored pipeline " + id + " cannot be read: " + e.getMessage(), e);
         }
     }

@@ -2,6 +2,8 @@ package io.switchboard.pipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.Arrays;
+
 /**
  * Where a pipeline's initial snapshot stands, folded from its source connector's Debezium
  * notifications (aggregate type "Initial Snapshot"): STARTED begins a snapshot again from nothing;
@@ -73,7 +75,7 @@ public record SnapshotProgress(String phase, String table, long rowsCopied, int 
 
     /** The tables named, the pipelines' heartbeat tables left out: Debezium counts every table it captures. */
     private static int count(String list) {
-        return list.isBlank() ? 0 : (int) java.util.Arrays.stream(list.split(",")).filter(table -> !heartbeat(table.trim())).count();
+        return list.isBlank() ? 0 : (int) Arrays.stream(list.split(",")).filter(table -> !heartbeat(table.trim())).count();
     }
 
     /** Whether a table as Debezium names it ({@code [database.]schema.table}) is a pipeline's heartbeat table. */

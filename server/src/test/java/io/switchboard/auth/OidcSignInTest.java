@@ -1,6 +1,10 @@
 package io.switchboard.auth;
 
+import io.switchboard.core.ServiceException;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -20,7 +24,7 @@ class OidcSignInTest {
     @Test
     void aCallbackWithoutTheFlowOrWithAnotherStateIsRefusedBeforeTheIssuerIsAsked() {
         // No issuer answers at this address: a refusal here is made before any request to it.
-        OidcSignIn signIn = new OidcSignIn("http://127.0.0.1:9", "client", null, java.net.http.HttpClient.newHttpClient());
+        OidcSignIn signIn = new OidcSignIn("http://127.0.0.1:9", "client", null, HttpClient.newHttpClient());
         OidcSignIn.Finish noFlow = signIn.finish("code", "state", null, "http://127.0.0.1/cb", false);
         assertNull(noFlow.sessionCookie());
         assertNotNull(noFlow.refusal());
@@ -32,8 +36,8 @@ class OidcSignInTest {
     @Test
     void anIssuerOutOfReachIsAnUnavailableNeverAServerFailure() {
         // Nothing listens at this address: the discovery document cannot be read.
-        OidcSignIn signIn = new OidcSignIn("http://127.0.0.1:9", "client", null, java.net.http.HttpClient.newHttpClient());
-        org.junit.jupiter.api.Assertions.assertThrows(io.switchboard.core.ServiceException.Unavailable.class,
+        OidcSignIn signIn = new OidcSignIn("http://127.0.0.1:9", "client", null, HttpClient.newHttpClient());
+        Assertions.assertThrows(ServiceException.Unavailable.class,
                 () -> signIn.start("http://127.0.0.1/cb", false));
     }
 }

@@ -3,6 +3,8 @@ package io.switchboard.auth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -35,8 +37,8 @@ class UsersFileTest {
     private Path writeEmpty() {
         try {
             return Files.writeString(dir.resolve("empty"), "# nobody\n");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,7 +40,7 @@ class RouteDeclarationTest {
                     Access.operate(ctx -> Access.Target.cluster(ctx.pathParam("thing"))));
         });
         Map<String, Access> table = server.routes().stream()
-                .collect(java.util.stream.Collectors.toMap(r -> r.method() + " " + r.path(), HttpServer.Route::access));
+                .collect(Collectors.toMap(r -> r.method() + " " + r.path(), HttpServer.Route::access));
         assertEquals(Access.Kind.OPEN, table.get("GET /open").kind());
         assertEquals(Action.OPERATE, table.get("PUT /things/{thing}/pause").action());
         assertEquals(2, table.size(), table.toString());

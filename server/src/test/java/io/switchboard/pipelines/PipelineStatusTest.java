@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,8 +65,8 @@ class PipelineStatusTest {
         StatusView noTasksYet = new StatusView("c", "RUNNING", "w", null, null, List.of(), "source", null, null, null, Instant.EPOCH);
         PipelineStatus starting = of(enabled, noTasksYet, running, null);
         assertEquals("initialize", starting.phase());
-        assertEquals(java.util.Map.of("sub_state", "source starting"), starting.state().get("initialize"));
-        assertEquals(java.util.Map.of("sub_state", "sink starting"), of(enabled, running, noTasksYet, null).state().get("initialize"));
+        assertEquals(Map.of("sub_state", "source starting"), starting.state().get("initialize"));
+        assertEquals(Map.of("sub_state", "sink starting"), of(enabled, running, noTasksYet, null).state().get("initialize"));
         SnapshotProgress copying = SnapshotProgress.after(null, JSON.readTree("{\"id\": \"n\", \"aggregate_type\": \"Initial Snapshot\","
                 + " \"type\": \"STARTED\", \"additional_data\": {}, \"timestamp\": 1}"));
         assertEquals("snapshot", of(enabled, noTasksYet, noTasksYet, copying).phase(), "the source's notifications say it copies");

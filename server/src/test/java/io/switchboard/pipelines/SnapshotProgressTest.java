@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -94,7 +96,7 @@ class SnapshotProgressTest {
 
     /** The feed's decoding without its Kafka consumer. */
     private static final class SnapshotProgressFeedTestAccess {
-        private final java.util.Map<String, SnapshotProgress> progress = new java.util.HashMap<>();
+        private final Map<String, SnapshotProgress> progress = new HashMap<>();
 
         void accept(String value) {
             SnapshotProgressFeed.decode(value.getBytes(StandardCharsets.UTF_8)).ifPresent(n -> progress.put(n.connector(),

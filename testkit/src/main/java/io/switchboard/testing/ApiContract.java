@@ -12,9 +12,12 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Holds every answer the tests receive from a Switchboard API to the OpenAPI document that the API
@@ -33,7 +36,7 @@ public final class ApiContract {
     /** The typed pipeline dialect, as served at {@code /api/v1/openapi.yaml}. */
     private static final OpenApiInteractionValidator PIPELINES = validator("/openapi/typed-pipelines.yaml");
     private static final Set<String> WATCHED = ConcurrentHashMap.newKeySet();
-    private static final java.util.regex.Pattern CLUSTER_SCOPE = java.util.regex.Pattern.compile("/clusters/[^/]+(/.*)?");
+    private static final Pattern CLUSTER_SCOPE = Pattern.compile("/clusters/[^/]+(/.*)?");
 
     private ApiContract() {
     }
@@ -70,14 +73,14 @@ public final class ApiContract {
         }
         String path = uri.getRawPath();
         // The Kafka Connect API of one named cluster is the same API under /clusters/{cluster}.
-        java.util.regex.Matcher scoped = CLUSTER_SCOPE.matcher(path);
+        Matcher scoped = CLUSTER_SCOPE.matcher(path);
         if (scoped.matches()) {
             path = scoped.group(1) == null ? "/" : scoped.group(1);
         }
         OpenApiInteractionValidator document = path.startsWith("/connect/v1/") ? CONFLUENT
                 : path.startsWith("/v1/kafka-connect/") ? REDPANDA : path.startsWith("/api/v1/") ? PIPELINES : KAFKA_CONNECT;
         ValidationReport report = document.validateResponse(path,
-                Request.Method.valueOf(method.toUpperCase(java.util.Locale.ROOT)), response.build());
+                Request.Method.valueOf(method.toUpperCase(Locale.ROOT)), response.build());
         if (document == CONFLUENT && headers.keySet().stream().noneMatch("X-Request-Id"::equalsIgnoreCase)) {
             throw new AssertionError("The answer to " + method + " " + pathAndQuery + " has no X-Request-Id: " + status + " " + body);
         }

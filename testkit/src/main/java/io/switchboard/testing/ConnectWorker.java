@@ -1,20 +1,22 @@
 package io.switchboard.testing;
 
+import io.switchboard.dataplane.BundledPlugins;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
 import org.apache.kafka.connect.runtime.distributed.DistributedHerder;
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real Apache Kafka Connect distributed worker (the connect-runtime jar from Maven Central)
@@ -56,7 +58,7 @@ public final class ConnectWorker implements AutoCloseable {
      * A worker serving its REST API over HTTPS only, with the key and certificate in a PKCS12
      * keystore; it is ready once a client trusting {@code trust} gets its answers.
      */
-    public static ConnectWorker startHttps(String bootstrapServers, java.nio.file.Path keystore, String password, SSLContext trust) {
+    public static ConnectWorker startHttps(String bootstrapServers, Path keystore, String password, SSLContext trust) {
         Map<String, String> https = new HashMap<>();
         https.put("listeners", "https://127.0.0.1:0");
         https.put("rest.advertised.listener", "https");
@@ -90,7 +92,7 @@ public final class ConnectWorker implements AutoCloseable {
         props.put("rest.advertised.host.name", "127.0.0.1");
         props.put("plugin.discovery", "service_load");
         // The plugins the build ships beside Switchboard, so that both sides of a comparison know the same plugins.
-        io.switchboard.dataplane.BundledPlugins.besideApplication().ifPresent(dir -> props.put("plugin.path", dir.toString()));
+        BundledPlugins.besideApplication().ifPresent(dir -> props.put("plugin.path", dir.toString()));
         props.put("offset.flush.interval.ms", "500");
         props.put("scheduled.rebalance.max.delay.ms", "0");
         props.putAll(overrides);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A tiny HTTP client for tests: one call is a method, a path under a base URL, an optional body
@@ -90,7 +91,7 @@ public final class Http {
         }
     }
 
-    private static final Map<String, String> DEFAULT_AUTHORIZATION = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> DEFAULT_AUTHORIZATION = new ConcurrentHashMap<>();
 
     /** Sends this Authorization header to the base URL with every request that gives none of its own. */
     public static void authorizeByDefault(String baseUrl, String authorization) {

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A real PostgreSQL for tests (binaries from Maven Central), with logical replication on
@@ -21,7 +22,7 @@ import java.util.List;
  */
 public final class Postgres implements AutoCloseable {
     public static final String USER = "postgres";
-    public static final String PASSWORD = "pw-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    public static final String PASSWORD = "pw-" + UUID.randomUUID().toString().substring(0, 8);
     private final EmbeddedPostgres postgres;
 
     private Postgres(EmbeddedPostgres postgres) {

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -100,7 +101,7 @@ public final class RawHttp {
                 headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
             }
         }
-        byte[] rest = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
+        byte[] rest = Arrays.copyOfRange(bytes, end + 4, bytes.length);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             rest = dechunk(rest);
         }

@@ -6,6 +6,7 @@ import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceConnector;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ public class RefusingSource extends SourceConnector {
         if (refusing) {
             ConfigValue gate = new ConfigValue("gate");
             gate.addErrorMessage("The source is unreachable: connection refused");
-            List<ConfigValue> values = new java.util.ArrayList<>(config.configValues());
+            List<ConfigValue> values = new ArrayList<>(config.configValues());
             values.add(gate);
             return new Config(values);
         }

@@ -1,9 +1,13 @@
 package io.switchboard.testing;
 
+import io.switchboard.secrets.Keyring;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 
 /**
  * A Switchboard replica in a JVM of its own, started from the test's own class path with
@@ -51,7 +56,7 @@ public final class ReplicaProcess implements AutoCloseable {
      * benchmark, started without them, gets replicas compiled as the product runs.
      */
     private static List<String> compilerOptions() {
-        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(option -> option.startsWith("-XX:TieredStopAtLevel=") || option.startsWith("-XX:ReservedCodeCacheSize="))
                 .toList();
     }
@@ -75,7 +80,7 @@ public final class ReplicaProcess implements AutoCloseable {
         // Replicas share one keyring, as they must (it opens sealed values and signs their requests to each other).
         Path keyring = dataDir.toAbsolutePath().getParent().resolve("shared-secrets.key");
         synchronized (ReplicaProcess.class) {
-            io.switchboard.secrets.Keyring.loadOrCreate(keyring);
+            Keyring.loadOrCreate(keyring);
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -108,13 +113,13 @@ public final class ReplicaProcess implements AutoCloseable {
         String cp = System.getProperty("java.class.path");
         String[] entries = cp.split(File.pathSeparator);
         if (entries.length == 1 && entries[0].endsWith(".jar")) {
-            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entries[0])) {
+            try (JarFile jar = new JarFile(entries[0])) {
                 String manifestPath = jar.getManifest() == null ? null
                         : jar.getManifest().getMainAttributes().getValue("Class-Path");
                 if (manifestPath != null) {
                     List<String> files = new ArrayList<>();
                     for (String url : manifestPath.trim().split("\\s+")) {
-                        files.add(Path.of(java.net.URI.create(url)).toString());
+                        files.add(Path.of(URI.create(url)).toString());
                     }
                     return String.join(File.pathSeparator, files);
                 }

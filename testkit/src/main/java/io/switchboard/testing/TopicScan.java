@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * What a broker holds, read as an attacker with access to its topics would: every key, value and
@@ -63,7 +65,7 @@ public final class TopicScan {
      * keeping none (a long run's topics need not fit in memory); answers how many records each
      * topic holds.
      */
-    public static Map<String, Integer> scanEveryTopic(String bootstrapServers, java.util.function.BiConsumer<String, byte[]> part) {
+    public static Map<String, Integer> scanEveryTopic(String bootstrapServers, BiConsumer<String, byte[]> part) {
         Map<String, Integer> records = new TreeMap<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
@@ -77,7 +79,7 @@ public final class TopicScan {
     }
 
     /** Each key, value and header value of every record now in the topic; answers the number of records. */
-    private static int forEachPart(String bootstrapServers, String topic, java.util.function.Consumer<byte[]> part) {
+    private static int forEachPart(String bootstrapServers, String topic, Consumer<byte[]> part) {
         int records = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -122,7 +123,7 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
                 return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
                         .get(remainingMillis(deadline), TimeUnit.MILLISECONDS).offset();
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) || remainingMillis(deadline) <= 100) {
+                if (!(e.getCause() instanceof RetriableException) || remainingMillis(deadline) <= 100) {
                     throw e;
                 }
                 Thread.sleep(100);

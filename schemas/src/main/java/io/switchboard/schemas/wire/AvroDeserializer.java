@@ -1,5 +1,6 @@
 package io.switchboard.schemas.wire;
 
+import io.switchboard.schemas.AvroTrust;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -26,7 +27,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private final Map<Integer, SpecificDatumReader<T>> readersBySchemaId = new ConcurrentHashMap<>();
 
     public AvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
-        io.switchboard.schemas.AvroTrust.install();
+        AvroTrust.install();
         this.registry = registry;
         this.model = SpecificData.getForClass(type);
         this.readerSchema = model.getSchema(type);

@@ -2,6 +2,7 @@ package io.switchboard.schemas.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -82,7 +83,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         Schema schema;
         try {
             schema = new Schema.Parser().parse(requiredText(answer, "schema"));
-        } catch (SchemaParseException | org.apache.avro.AvroTypeException e) {
+        } catch (SchemaParseException | AvroTypeException e) {
             throw new SchemaRegistryException(200, SchemaRegistryException.INVALID_SCHEMA,
                     "The registry's schema " + id + " is not valid Avro: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.switchboard.schemas.evolution;
 
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,6 @@ class SchemaEvolutionCheckerTest {
                 {"type": "fixed", "name": "Hash", "namespace": "t", "size": 4}""";
         Schema parsed = NamedTypeParser.parse(holder, List.of(V1, unrelated, STATE));
         assertEquals("Thing", parsed.getField("thing").schema().getName());
-        assertThrows(org.apache.avro.AvroRuntimeException.class, () -> NamedTypeParser.parse(holder, List.of(STATE)));
+        assertThrows(AvroRuntimeException.class, () -> NamedTypeParser.parse(holder, List.of(STATE)));
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.schemas.wire;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.avro.Schema;
@@ -79,7 +80,7 @@ class HttpSchemaRegistryClientTest {
     @Test
     void fetchesASchemaByIdOnce() {
         answer = (exchange, body) -> reply(exchange, 200,
-                "{\"schema\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(SCHEMA.toString()) + "}");
+                "{\"schema\": " + TextNode.valueOf(SCHEMA.toString()) + "}");
         assertEquals(SCHEMA, client.schemaById(3));
         assertEquals(SCHEMA, client.schemaById(3));
         assertEquals(List.of("GET /schemas/ids/3 null "), requests);

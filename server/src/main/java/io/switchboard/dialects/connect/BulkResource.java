@@ -14,6 +14,7 @@ import io.switchboard.http.RequestContexts;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static io.switchboard.auth.Access.operate;
@@ -65,7 +66,7 @@ final class BulkResource {
     private Map<String, Object> entry(BulkCommands.Outcome outcome) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("name", outcome.connector());
-        entry.put("outcome", outcome.result().name().toLowerCase(java.util.Locale.ROOT));
+        entry.put("outcome", outcome.result().name().toLowerCase(Locale.ROOT));
         if (outcome.from() != null) {
             entry.put("from", outcome.from());
         }

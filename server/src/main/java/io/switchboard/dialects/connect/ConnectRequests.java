@@ -1,13 +1,19 @@
 package io.switchboard.dialects.connect;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.core.BulkCommands;
 import io.switchboard.http.JsonBodies;
 import io.switchboard.schemas.TargetState;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads Kafka Connect request bodies as leniently as Kafka Connect does (scalars become strings,
@@ -19,7 +25,7 @@ public final class ConnectRequests {
 
     public ConnectRequests(ObjectMapper json) {
         // Trailing text after the JSON value is an error, as it is for Kafka Connect.
-        this.json = json.copy().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.json = json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** POST /connectors: {"name": ..., "config": {...}, "initial_state": ...}. */
@@ -31,7 +37,7 @@ public final class ConnectRequests {
         if (!root.isObject()) {
             throw ConnectRestException.badRequest("Request body must be a JSON object with a name and a config");
         }
-        JsonBodies.onlyFields(root, java.util.Set.of("name", "config", "initial_state"), "a create request",
+        JsonBodies.onlyFields(root, Set.of("name", "config", "initial_state"), "a create request",
                 "name, config and initial_state");
         JsonNode nameNode = root.get("name");
         String name;
@@ -72,7 +78,7 @@ public final class ConnectRequests {
         if (!root.isObject()) {
             throw ConnectRestException.badRequest("Request body must be a JSON object with an offsets array");
         }
-        JsonBodies.onlyFields(root, java.util.Set.of("offsets"), "an offsets request", "offsets");
+        JsonBodies.onlyFields(root, Set.of("offsets"), "an offsets request", "offsets");
         JsonNode offsets = root.get("offsets");
         if (offsets == null || offsets.isNull() || (offsets.isArray() && offsets.isEmpty())) {
             throw ConnectRestException.badRequest(missing);
@@ -116,7 +122,7 @@ public final class ConnectRequests {
     }
 
     /** POST /connectors/bulk, read: the action, the connectors named, and whether it is a preview. */
-    public record BulkBody(io.switchboard.core.BulkCommands.Request request, boolean preview) {
+    public record BulkBody(BulkCommands.Request request, boolean preview) {
     }
 
     /**
@@ -128,15 +134,15 @@ public final class ConnectRequests {
         if (!root.isObject()) {
             throw ConnectRestException.badRequest("Request body must be a JSON object with an action and a list of connectors");
         }
-        JsonBodies.onlyFields(root, java.util.Set.of("action", "connectors", "preview", "includeTasks", "onlyFailed"),
+        JsonBodies.onlyFields(root, Set.of("action", "connectors", "preview", "includeTasks", "onlyFailed"),
                 "a bulk request", "action, connectors, preview, includeTasks and onlyFailed");
-        io.switchboard.core.BulkCommands.Action action = bulkAction(root)
+        BulkCommands.Action action = bulkAction(root)
                 .orElseThrow(() -> ConnectRestException.badRequest("action must be one of pause, resume, stop, restart or delete"));
         JsonNode names = root.get("connectors");
         if (names == null || !names.isArray()) {
             throw ConnectRestException.badRequest("connectors must be a list of connector names");
         }
-        java.util.List<String> connectors = new java.util.ArrayList<>();
+        List<String> connectors = new ArrayList<>();
         for (JsonNode name : names) {
             if (!name.isTextual() || name.asText().isBlank()) {
                 throw ConnectRestException.badRequest("connectors must be a list of connector names, not " + name);
@@ -145,28 +151,28 @@ public final class ConnectRequests {
         }
         boolean includeTasks = bodyFlag(root, "includeTasks");
         boolean onlyFailed = bodyFlag(root, "onlyFailed");
-        if ((includeTasks || onlyFailed) && action != io.switchboard.core.BulkCommands.Action.RESTART) {
+        if ((includeTasks || onlyFailed) && action != BulkCommands.Action.RESTART) {
             throw ConnectRestException.badRequest("includeTasks and onlyFailed are for a restart, not a " + action.wire());
         }
-        return new BulkBody(new io.switchboard.core.BulkCommands.Request(action, connectors, includeTasks, onlyFailed),
+        return new BulkBody(new BulkCommands.Request(action, connectors, includeTasks, onlyFailed),
                 bodyFlag(root, "preview"));
     }
 
     /** The action a bulk request names, if it names one (read again by the access rule: a delete needs an editor). */
-    public static java.util.Optional<io.switchboard.core.BulkCommands.Action> bulkAction(byte[] body) {
+    public static Optional<BulkCommands.Action> bulkAction(byte[] body) {
         try {
             JsonNode root = JsonBodies.parse(body);
-            return root.isObject() ? bulkAction(root) : java.util.Optional.empty();
+            return root.isObject() ? bulkAction(root) : Optional.empty();
         } catch (RuntimeException unreadable) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
-    private static java.util.Optional<io.switchboard.core.BulkCommands.Action> bulkAction(JsonNode root) {
+    private static Optional<BulkCommands.Action> bulkAction(JsonNode root) {
         JsonNode action = root.get("action");
         return action != null && action.isTextual()
-                ? io.switchboard.core.BulkCommands.Action.named(action.asText().toLowerCase(Locale.ROOT))
-                : java.util.Optional.empty();
+                ? BulkCommands.Action.named(action.asText().toLowerCase(Locale.ROOT))
+                : Optional.empty();
     }
 
     private static boolean bodyFlag(JsonNode root, String name) {
@@ -184,7 +190,7 @@ public final class ConnectRequests {
      * A true/false query parameter (restart's includeTasks and onlyFailed): false when absent, and a
      * 400 for anything but true or false, which Kafka Connect would silently read as false.
      */
-    public static boolean flag(String name, java.util.List<String> values) {
+    public static boolean flag(String name, List<String> values) {
         if (values == null || values.isEmpty()) {
             return false;
         }

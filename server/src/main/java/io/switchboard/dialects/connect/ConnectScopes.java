@@ -6,6 +6,8 @@ import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.RequestContexts;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 
 /**
@@ -40,6 +42,6 @@ final class ConnectScopes {
     /** The base path the request came in under: "" at the root. */
     String basePath(Context ctx) {
         String cluster = ctx.pathParamMap().get("cluster");
-        return cluster == null ? "" : "/clusters/" + java.net.URLEncoder.encode(cluster, java.nio.charset.StandardCharsets.UTF_8);
+        return cluster == null ? "" : "/clusters/" + URLEncoder.encode(cluster, StandardCharsets.UTF_8);
     }
 }

@@ -2,11 +2,11 @@ package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.core.RequestContext;
 import io.switchboard.auth.Access;
 import io.switchboard.core.ConnectorConfigValidator;
 import io.switchboard.core.ConnectorNames;
 import io.switchboard.core.ConnectorService;
+import io.switchboard.core.RequestContext;
 import io.switchboard.core.Views.ConnectorDetails;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.ErrorResponses;
@@ -14,8 +14,11 @@ import io.switchboard.http.RequestContexts;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.TargetState;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static io.switchboard.auth.Access.edit;
@@ -189,7 +192,7 @@ final class ConnectorsResource {
         }
         String type = ctx.contentType();
         boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
-        if (hasBody && (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))) {
+        if (hasBody && (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json"))) {
             throw new ConnectRestException(415, "HTTP 415 Unsupported Media Type");
         }
     }
@@ -225,6 +228,6 @@ final class ConnectorsResource {
     /** The new connector's URL, under the same base path as the request. */
     private String location(Context ctx, String name) {
         return ctx.scheme() + "://" + ctx.host() + scopes.basePath(ctx) + "/connectors/"
-                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+                + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -13,11 +13,11 @@ import io.switchboard.core.Views.ObservedDetails;
 import io.switchboard.core.WorkerClient;
 import io.switchboard.core.WorkerErrors;
 
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -110,7 +110,7 @@ final class WorkerPassThrough {
             return false;
         }
         String name = ctx.pathParam("connector");
-        java.util.Optional<ObservedDetails> observed;
+        Optional<ObservedDetails> observed;
         try {
             observed = connectors.observedDetails(scopes.of(ctx), name);
         } catch (RuntimeException e) {
@@ -122,10 +122,10 @@ final class WorkerPassThrough {
         ObservedDetails o = observed.get();
         Object body;
         if (ctx.path().endsWith("/topics") && o.activeTopics() != null) {
-            body = java.util.Map.of(name, java.util.Map.of("topics", o.activeTopics()));
+            body = Map.of(name, Map.of("topics", o.activeTopics()));
         } else if (ctx.path().endsWith("/offsets") && o.offsetsJson() != null) {
             try {
-                body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.offsetsJson());
+                body = new ObjectMapper().readTree(o.offsetsJson());
             } catch (IOException e) {
                 return false;
             }
@@ -153,7 +153,7 @@ final class WorkerPassThrough {
             throw ConnectRestException.badRequest("The request's path or query string is not a valid URI: "
                     + "a % must start a percent-encoded byte, and spaces and control characters must be percent-encoded");
         }
-        byte[] body = checkedBody == null ? null : checkedBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = checkedBody == null ? null : checkedBody.getBytes(StandardCharsets.UTF_8);
         WorkerClient.Answer response;
         try {
             response = worker.exchange(ctx.method().name(), path + query, body);

@@ -12,9 +12,11 @@ import io.switchboard.http.JsonBodies;
 import io.switchboard.http.RequestContexts;
 import io.switchboard.pipelines.ConnectionCheck;
 import io.switchboard.pipelines.PipelineCommand;
+import io.switchboard.pipelines.PipelineSpec;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.PostgresConnection;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -89,13 +91,13 @@ final class PipelineRoutes {
         JsonNode replication = body.path("postgres").path("replication_type");
         String skeleton = "{\"source\":{\"postgres\":{\"connection\":%s,\"replication_type\":%s}},"
                 + "\"sink\":{\"postgres\":{\"connection\":%s}}}";
-        JsonNode spec = io.switchboard.http.JsonBodies.parse(String.format(skeleton, connection.isObject() ? connection : "{}",
+        JsonNode spec = JsonBodies.parse(String.format(skeleton, connection.isObject() ? connection : "{}",
                 part.equals("source") && replication.isObject() ? replication : "{\"logical_replication\":{}}",
-                connection.isObject() ? connection : "{}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        io.switchboard.pipelines.PipelineSpec parsed;
+                connection.isObject() ? connection : "{}").getBytes(StandardCharsets.UTF_8));
+        PipelineSpec parsed;
         try {
-            parsed = io.switchboard.pipelines.PipelineSpec.parse("validate", spec, null);
-        } catch (io.switchboard.pipelines.PipelineSpec.Invalid e) {
+            parsed = PipelineSpec.parse("validate", spec, null);
+        } catch (PipelineSpec.Invalid e) {
             throw new ServiceException.InvalidRequest("the connection is invalid", e.violations().stream()
                     .filter(v -> v.key().startsWith("source."))
                     .map(v -> new ServiceException.Violation(v.key().replace("source.", ""), v.message())).toList());

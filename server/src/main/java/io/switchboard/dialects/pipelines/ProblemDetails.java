@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.ErrorFormat;
 import io.switchboard.http.Problem;
+import org.eclipse.jetty.http.HttpStatus;
 
 import java.util.List;
 
@@ -36,7 +37,7 @@ final class ProblemDetails implements ErrorFormat {
         } else if (source instanceof ServiceException.InvalidConfig invalid) {
             errors = invalid.violations().stream().map(v -> new FieldError(v.key(), v.message())).toList();
         }
-        return new Body(TYPES + kind(problem.status(), source), org.eclipse.jetty.http.HttpStatus.getMessage(problem.status()),
+        return new Body(TYPES + kind(problem.status(), source), HttpStatus.getMessage(problem.status()),
                 problem.status(), problem.message(), errors);
     }
 

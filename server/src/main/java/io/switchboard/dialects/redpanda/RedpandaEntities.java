@@ -9,6 +9,7 @@ import io.switchboard.core.Views.TaskStatusView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** The JSON bodies of Redpanda's Kafka Connect API (snake_case, as its specification names fields). */
 final class RedpandaEntities {
@@ -63,7 +64,7 @@ final class RedpandaEntities {
     }
 
     static ConnectorSpec spec(ConnectorView view) {
-        List<TaskInfo> tasks = java.util.stream.IntStream.range(0, view.tasks()).mapToObj(i -> new TaskInfo(view.name(), i)).toList();
+        List<TaskInfo> tasks = IntStream.range(0, view.tasks()).mapToObj(i -> new TaskInfo(view.name(), i)).toList();
         return new ConnectorSpec(view.name(), view.config(), tasks, view.type());
     }
 

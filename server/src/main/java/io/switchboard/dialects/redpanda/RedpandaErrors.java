@@ -9,6 +9,7 @@ import io.switchboard.http.Problem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -69,7 +70,7 @@ final class RedpandaErrors implements ErrorFormat {
                 case PIPELINE -> "pipeline " + missing.name() + " not found";
             };
         } else if (e instanceof ServiceException.AlreadyExists exists) {
-            return exists.subject().name().toLowerCase(java.util.Locale.ROOT) + " " + exists.name() + " already exists";
+            return exists.subject().name().toLowerCase(Locale.ROOT) + " " + exists.name() + " already exists";
         } else if (e instanceof ServiceException.InvalidConfig || e instanceof ServiceException.InvalidRequest) {
             return INVALID_INPUT;
         }
@@ -83,7 +84,7 @@ final class RedpandaErrors implements ErrorFormat {
         List<Object> details = new ArrayList<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         if (source instanceof ServiceException.NotFound missing) {
-            metadata.put("resource", missing.subject().name().toLowerCase(java.util.Locale.ROOT));
+            metadata.put("resource", missing.subject().name().toLowerCase(Locale.ROOT));
             metadata.put("name", missing.name());
         }
         details.add(new ErrorInfo(reason(code), metadata.isEmpty() ? null : metadata));

@@ -7,6 +7,7 @@ import io.switchboard.core.ServiceException;
 import io.switchboard.core.ServiceException.Violation;
 import io.switchboard.http.JsonBodies;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,7 +129,7 @@ final class RedpandaRequests {
     }
 
     static Restart restart(byte[] body) {
-        if (body == null || body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (body == null || body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
             return new Restart(false, false);
         }
         JsonNode root = JsonBodies.parse(body);

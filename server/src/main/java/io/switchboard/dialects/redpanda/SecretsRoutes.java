@@ -1,6 +1,7 @@
 package io.switchboard.dialects.redpanda;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -12,6 +13,7 @@ import io.switchboard.core.ServiceException.Violation;
 import io.switchboard.core.Views.SecretView;
 import io.switchboard.http.JsonBodies;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +51,7 @@ final class SecretsRoutes {
     record SecretResponse(Secret secret) {
     }
 
-    record ListSecretsResponse(List<Secret> secrets, @com.fasterxml.jackson.annotation.JsonProperty("next_page_token") String nextPageToken) {
+    record ListSecretsResponse(List<Secret> secrets, @JsonProperty("next_page_token") String nextPageToken) {
     }
 
     void register(JavalinConfig config) {
@@ -135,7 +137,7 @@ final class SecretsRoutes {
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw RedpandaErrors.invalid("secret_data", "value must be text (UTF-8) once decoded, as connector configs are");
         }
