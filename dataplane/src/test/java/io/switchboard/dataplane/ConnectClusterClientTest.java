@@ -1,9 +1,9 @@
 package io.switchboard.dataplane;
 
-import io.switchboard.core.WorkerClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.switchboard.core.WorkerClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,11 +12,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,7 +54,7 @@ class ConnectClusterClientTest {
                 // An answer one byte over what the client reads, sent without a length.
                 exchange.sendResponseHeaders(200, 0);
                 byte[] chunk = new byte[1024 * 1024];
-                java.util.Arrays.fill(chunk, (byte) ' ');
+                Arrays.fill(chunk, (byte) ' ');
                 try {
                     for (int sent = 0; sent <= ConnectClusterClient.MAX_ANSWER_BYTES; sent += chunk.length) {
                         exchange.getResponseBody().write(chunk);
@@ -74,12 +78,12 @@ class ConnectClusterClientTest {
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
-        // A validation that takes 300 ms (2 s for the plugin Slow), counting how many are answered at once.
+        // A validation that takes 100 ms (1 s for the plugin Slow), counting how many are answered at once.
         server.createContext("/connector-plugins", exchange -> {
             int now = validating.incrementAndGet();
             mostAtOnce.accumulateAndGet(now, Math::max);
             try {
-                Thread.sleep(exchange.getRequestURI().getPath().contains("/Slow/") ? 2000 : 300);
+                Thread.sleep(exchange.getRequestURI().getPath().contains("/Slow/") ? 1000 : 100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -155,10 +159,10 @@ class ConnectClusterClientTest {
     /** Closing the client ends its threads: a replica that stops leaves none behind. */
     @Test
     void closingTheClientEndsItsThreads() throws Exception {
-        java.util.Set<Thread> before = clientThreads();
+        Set<Thread> before = clientThreads();
         ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
         assertTrue(client.status("x").isPresent());
-        java.util.Set<Thread> its = clientThreads();
+        Set<Thread> its = clientThreads();
         its.removeAll(before);
         assertFalse(its.isEmpty());
         client.close();
@@ -169,8 +173,8 @@ class ConnectClusterClientTest {
         assertEquals(List.of(), its.stream().filter(Thread::isAlive).map(Thread::getName).toList());
     }
 
-    private static java.util.Set<Thread> clientThreads() {
-        java.util.Set<Thread> threads = new java.util.HashSet<>();
+    private static Set<Thread> clientThreads() {
+        Set<Thread> threads = new HashSet<>();
         Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("switchboard-worker-http"))
                 .forEach(threads::add);
@@ -185,7 +189,7 @@ class ConnectClusterClientTest {
     @Test
     void aBurstOfQuickValidationsReachesTheWorkerOneAtATime() throws Exception {
         assertEquals(1, ConnectClusterClient.VALIDATIONS_COMPUTING);
-        // Here "quick" is anything under 10 s, so that a slow machine cannot make a 300 ms answer slow.
+        // Here "quick" is anything under 10 s, so that a slow machine cannot make a 100 ms answer slow.
         ConnectClusterClient client = client(new ValidationGate(ConnectClusterClient.VALIDATIONS_COMPUTING,
                 ConnectClusterClient.VALIDATIONS_IN_FLIGHT, 64, Duration.ofSeconds(30), Duration.ofSeconds(10)));
         assertEquals(12, validateAtOnce(client, "FileStreamSource", 12));
@@ -246,7 +250,7 @@ class ConnectClusterClientTest {
                 try {
                     answer.get();
                     answered++;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     assertTrue(e.getCause() instanceof WorkerClient.ValidationsBusy, String.valueOf(e.getCause()));
                     refused++;
                 }
