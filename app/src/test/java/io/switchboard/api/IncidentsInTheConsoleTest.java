@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.Response;
 import io.switchboard.processor.AutoRestart;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
@@ -33,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -217,7 +220,18 @@ class IncidentsInTheConsoleTest {
         RefusingSource.refusing = false;
 
         // Clicked as a quick operator would: the moment a live refresh of the status has brought the button.
-        page.evaluate(CLICK_REPAIR_AS_IT_ARRIVES);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        page.onRequest(request -> seen.add(Instant.now() + " sent " + request.method() + " " + request.url()));
+        page.onResponse(response -> seen.add(Instant.now() + " answered " + response.status() + " " + response.url()));
+        page.onPageError(error -> seen.add(Instant.now() + " script error " + error));
+        Response repairAnswer;
+        try {
+            repairAnswer = page.waitForResponse(response -> response.url().endsWith("/repair"), () -> page.evaluate(CLICK_REPAIR_AS_IT_ARRIVES));
+        } catch (PlaywrightException e) {
+            throw new AssertionError("No answer to a repair: " + e.getMessage().lines().findFirst().orElse("") + "; the status then: "
+                    + page.locator("#status").innerHTML() + "; the page's requests: " + String.join("\n", seen), e);
+        }
+        assertEquals(200, repairAnswer.status(), repairAnswer.text());
         assertThat(page.locator("#messages")).containsText("repair accepted");
         // Live, without a reload: the worker's confirmation, well before the data plane would have tried again.
         assertThat(page.locator("#status .repair-outcome")).containsText("Recovered: as asked again after");
