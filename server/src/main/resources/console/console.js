@@ -30,13 +30,13 @@ document.addEventListener('change', function (e) {
 
 // An action's answer carries its outcome for the message line, out of band. htmx looks for that
 // line from the element that sent the request; when a live refresh replaced that element (the
-// button) while its request was under way, the line is not found and the outcome is lost. The
-// swap is still announced on its target, which is in the page: the outcome is placed from there.
+// button) while its request was under way, htmx looks in the detached button's own tree, finds
+// nothing and drops the outcome without a word. So the line is placed here, before the swap,
+// whichever element sent the request (htmx places the same text again when it finds the line).
 document.addEventListener('htmx:beforeSwap', function (e) {
-  var sender = e.detail.elt;
-  if (!sender || document.body.contains(sender) || !e.detail.shouldSwap || e.detail.isError) return;
-  var answer = new DOMParser().parseFromString(e.detail.serverResponse, 'text/html');
-  var line = answer.getElementById('messages');
+  var answer = e.detail.serverResponse;
+  if (!e.detail.shouldSwap || typeof answer !== 'string' || answer.indexOf('id="messages"') < 0) return;
+  var line = new DOMParser().parseFromString(answer, 'text/html').getElementById('messages');
   var messages = document.getElementById('messages');
   if (line && messages) messages.textContent = line.textContent;
 });
