@@ -234,7 +234,7 @@ class AccessMatrixTest {
 
     /**
      * docs/access.md is the route table as it is: regenerate it with
-     * {@code mvn -pl app -am verify -Dtest=AccessMatrixTest -Dsurefire.failIfNoSpecifiedTests=false -Dswitchboard.writeAccessTable=true}.
+     * {@code mvn -pl integration-tests -am verify -Dtest=AccessMatrixTest -Dsurefire.failIfNoSpecifiedTests=false -Dswitchboard.writeAccessTable=true}.
      */
     @Test
     void theAccessTableInTheDocsIsTheRouteTable() throws IOException {
