@@ -7,6 +7,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.Response;
+import com.microsoft.playwright.Route;
 import io.switchboard.processor.AutoRestart;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
@@ -249,6 +250,29 @@ class IncidentsInTheConsoleTest {
         assertThat(timeline.locator("#timeline article.ReconcileRequested")).containsText("Repair asked by otto");
         assertThat(timeline.locator("#timeline article.ReconcileRecovered")).isVisible();
         assertThat(timeline.locator("#timeline article.ReconcileFailed").first()).containsText("The source is unreachable");
+    }
+
+    /**
+     * What the message line says when an action's answer is not Switchboard's: an error page of a
+     * proxy in between, JSON without problem details, or no answer at all (the connection dropped).
+     */
+    @Test
+    void anActionThatFailsOnTheWayStillSaysSoOnTheMessageLine() {
+        Http.Response created = as("erin", "POST", "/connectors", Http.json(Map.of("name", "behind-a-proxy", "config",
+                Map.of("connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/behind-a-proxy.txt", "topic", "t"))), Map.of());
+        assertEquals(201, created.status(), created.body());
+        Page page = open("otto", "/console/clusters/default/connectors/behind-a-proxy");
+        page.route("**/behind-a-proxy/pause", route -> route.fulfill(new Route.FulfillOptions().setStatus(502)
+                .setContentType("text/html").setBody("<html><body>Bad Gateway</body></html>")));
+        page.route("**/behind-a-proxy/stop", route -> route.fulfill(new Route.FulfillOptions().setStatus(503)
+                .setContentType("application/json").setBody("{\"error_code\": 503, \"message\": \"overloaded\"}")));
+        page.route("**/behind-a-proxy/resume", route -> route.abort());
+        page.locator("p.actions button", new Page.LocatorOptions().setHasText("pause")).click();
+        assertThat(page.locator("#messages")).hasText("The request failed (502)");
+        page.locator("p.actions button", new Page.LocatorOptions().setHasText("stop")).click();
+        assertThat(page.locator("#messages")).hasText("The request failed (503)");
+        page.locator("p.actions button", new Page.LocatorOptions().setHasText("resume")).click();
+        assertThat(page.locator("#messages")).hasText("The request did not reach Switchboard");
     }
 
     private static int attempts(String drift) {
