@@ -84,7 +84,9 @@ final class ConfigPatches {
         Map<String, String> patched = ConnectorRules.patched(base.getConfig(), patch);
         // Checked on the stored form first: its refusal prints the config, whose sealed values must stay sealed there.
         validator.requireConnectorClass(patched);
-        Set<String> passwords = validator.validate(scope.cluster(), secrets.openWherePossible(patched));
+        // Nothing goes to a worker that cannot open secrets before the refusal of what it could not open.
+        Set<String> passwords = validator.validate(scope.cluster(), secrets.openWherePossible(patched),
+                secrets.beforeSending(scope.cluster(), patch, clusters.opensSecrets(scope.cluster())));
         Map<String, String> sealedPatch = new LinkedHashMap<>();
         patch.forEach((k, v) -> sealedPatch.put(k, v == null ? null
                 : secrets.seal(Collections.singletonMap(k, v), passwords, base.getConfig()).get(k)));

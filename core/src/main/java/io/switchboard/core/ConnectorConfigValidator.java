@@ -1,17 +1,22 @@
 package io.switchboard.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.processor.ConnectorRules;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -30,6 +35,7 @@ public final class ConnectorConfigValidator {
     static final String NULL_VALUE = "Null value can not be supplied as the configuration value.";
 
     private static final Logger log = LoggerFactory.getLogger(ConnectorConfigValidator.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConnectorPlugins plugins;
     private final Function<String, WorkerClient> workers;
@@ -57,9 +63,25 @@ public final class ConnectorConfigValidator {
 
     /** Validates the config and answers the keys its plugin declares PASSWORD (secrets). */
     public Set<String> validate(String cluster, Map<String, String> config) {
+        return validate(cluster, config, null);
+    }
+
+    /**
+     * As {@link #validate(String, Map)}, first giving {@code beforeSending} the keys the plugin
+     * declares PASSWORD, learnt from its definitions, which carry no config value
+     * ({@code GET /connector-plugins/{class}/config}), before any of the config goes to the worker:
+     * a check that throws stops it there.
+     *
+     * @param beforeSending null: nothing to check first
+     */
+    public Set<String> validate(String cluster, Map<String, String> config, Consumer<Set<String>> beforeSending) {
         requireConnectorClass(config);
         String connectorClass = config.get(CONNECTOR_CLASS);
         WorkerClient client = workers.apply(cluster);
+        if (beforeSending != null) {
+            beforeSending.accept(client == null || connectorClass.isBlank()
+                    ? passwordKeysKnownLocally(connectorClass) : declaredPasswordKeys(client, connectorClass));
+        }
         if (client != null && !connectorClass.isBlank()) {
             try {
                 return validateOnWorker(client, connectorClass, config);
@@ -70,6 +92,30 @@ public final class ConnectorConfigValidator {
             }
         }
         validateLocally(config, client == null || connectorClass.isBlank());
+        return passwordKeysKnownLocally(connectorClass);
+    }
+
+    /**
+     * The PASSWORD keys of the plugin's definitions as the worker serves them; when the worker
+     * cannot say (unreachable, or it has no such plugin, which then declares nothing), the ones
+     * Switchboard knows itself.
+     */
+    private Set<String> declaredPasswordKeys(WorkerClient client, String connectorClass) {
+        try {
+            WorkerClient.Answer answer = client.exchange("GET", "/connector-plugins/"
+                    + URLEncoder.encode(connectorClass, StandardCharsets.UTF_8).replace("+", "%20") + "/config", null);
+            if (answer.status() == 200) {
+                Set<String> keys = new HashSet<>(passwordKeysKnownLocally(connectorClass));
+                for (JsonNode definition : JSON.readTree(answer.body())) {
+                    if ("PASSWORD".equals(definition.path("type").asText())) {
+                        keys.add(definition.path("name").asText());
+                    }
+                }
+                return keys;
+            }
+        } catch (WorkerClient.ConnectCallException | IOException e) {
+            log.info("The worker's definitions of {} cannot be read ({}); using the ones known here", connectorClass, e.getMessage());
+        }
         return passwordKeysKnownLocally(connectorClass);
     }
 

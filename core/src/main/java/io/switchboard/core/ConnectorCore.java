@@ -1,16 +1,13 @@
 package io.switchboard.core;
 
 import io.switchboard.core.ServiceException.Operation;
-import io.switchboard.core.Views.AutoRestartView;
 import io.switchboard.core.Views.ConnectorDetails;
 import io.switchboard.core.Views.ConnectorView;
 import io.switchboard.core.Views.ObservedDetails;
-import io.switchboard.core.Views.ReconcileView;
 import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskConfigView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
-import io.switchboard.processor.AutoRestart;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.HistoryProcessor;
 import io.switchboard.processor.HistoryReplay;
@@ -30,7 +27,6 @@ import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.ReconcileConnector;
-import io.switchboard.schemas.ReconcileFailure;
 import io.switchboard.schemas.RecordPipelinePhase;
 import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
@@ -88,7 +84,8 @@ public final class ConnectorCore implements ConnectorService {
         requireOwnerAtHand(scope, name, new CreateConnector(config, TargetState.RUNNING, null), Operation.CREATE, request);
         secrets.requireOpenable(config);
         namedSecrets.requireKnown(scope, config);
-        Set<String> passwords = validator.validate(scope.cluster(), config);
+        Set<String> passwords = validator.validate(scope.cluster(), config,
+                secrets.beforeSending(scope.cluster(), config, clusters.opensSecrets(scope.cluster())));
         Map<String, String> sealedConfig = secrets.seal(config, passwords, Map.of());
         secrets.requireDeliverable(scope.cluster(), sealedConfig, clusters.opensSecrets(scope.cluster()));
         CreateConnector action = new CreateConnector(sealedConfig,
@@ -104,7 +101,8 @@ public final class ConnectorCore implements ConnectorService {
         requireOwnerAtHand(scope, name, new PutConnectorConfig(config), Operation.PUT_CONFIG, request);
         secrets.requireOpenable(config);
         namedSecrets.requireKnown(scope, config);
-        Set<String> passwords = validator.validate(scope.cluster(), config);
+        Set<String> passwords = validator.validate(scope.cluster(), config,
+                secrets.beforeSending(scope.cluster(), config, clusters.opensSecrets(scope.cluster())));
         Map<String, String> sealed = secrets.seal(config, passwords, currentConfigIfSecret(scope, name, config, passwords));
         secrets.requireDeliverable(scope.cluster(), sealed, clusters.opensSecrets(scope.cluster()));
         return submit(scope, name, new PutConnectorConfig(sealed), Operation.PUT_CONFIG, request)
@@ -184,14 +182,14 @@ public final class ConnectorCore implements ConnectorService {
     public CompletableFuture<StatusView> restart(Scope scope, String name, boolean includeTasks, boolean onlyFailed,
                                                  RequestContext request) {
         return submit(scope, name, new RestartConnector(includeTasks, onlyFailed, null), Operation.RESTART, request)
-                .thenApply(d -> plan(status(d.getState(), observed(d.getState())), includeTasks, onlyFailed));
+                .thenApply(d -> StatusViews.plan(status(d.getState(), observed(d.getState()), scope.visibility()), includeTasks, onlyFailed));
     }
 
     /** The task must have been reported by the data plane. */
     @Override
     public CompletableFuture<Void> restartTask(Scope scope, String name, int task, RequestContext request) {
         ConnectorState state = existing(scope, name, Operation.RESTART_TASK);
-        boolean known = status(state, queries.status(key(scope, name))).tasks().stream().anyMatch(t -> t.id() == task);
+        boolean known = status(state, queries.status(key(scope, name)), Visibility.FULL).tasks().stream().anyMatch(t -> t.id() == task);
         if (!known) {
             throw ServiceException.NotFound.task(name, task, Operation.RESTART_TASK);
         }
@@ -244,12 +242,16 @@ public final class ConnectorCore implements ConnectorService {
                 .thenApply(d -> d.getOutcome() == Outcome.UPDATED);
     }
 
-    /** Traces and states only: a timeline holds no config value, so every caller who may view the connector sees it whole. */
+    /**
+     * Traces and states: a caller who sees keys only gets the traces with the connector's config
+     * values (as it is now) hidden, as its status.
+     */
     @Override
     public Views.TimelineView timeline(Scope scope, String name, Long before, int limit) {
         TimelinePages.check(before, limit);
-        existing(scope, name, Operation.READ_TIMELINE);
-        return TimelinePages.page(queries.timeline(key(scope, name)), before, limit);
+        Map<String, String> config = existing(scope, name, Operation.READ_TIMELINE).getConfig();
+        return TimelinePages.page(queries.timeline(key(scope, name)), before, limit,
+                text -> scope.visibility().shapeText(text, config));
     }
 
     @Override
@@ -283,20 +285,6 @@ public final class ConnectorCore implements ConnectorService {
                 result.getPreviousOffsets(), applied && result.getAppliedAt() != null ? Instant.ofEpochMilli(result.getAppliedAt()) : null);
     }
 
-    /** What a restart will do: the status, with what restarts marked RESTARTING. */
-    private static StatusView plan(StatusView status, boolean includeTasks, boolean onlyFailed) {
-        boolean connectorRestarts = !onlyFailed || "FAILED".equals(status.state());
-        List<TaskStatusView> tasks = status.tasks().stream()
-                .map(t -> includeTasks && (!onlyFailed || "FAILED".equals(t.state()))
-                        ? new TaskStatusView(t.id(), "RESTARTING", t.workerId(), null, t.version()) : t)
-                .toList();
-        return connectorRestarts
-                ? new StatusView(status.name(), "RESTARTING", status.workerId(), null, status.version(), tasks,
-                        status.type(), status.target(), status.autoRestart(), status.reconcile(), status.observedAt())
-                : new StatusView(status.name(), status.state(), status.workerId(), status.trace(), status.version(), tasks,
-                        status.type(), status.target(), status.autoRestart(), status.reconcile(), status.observedAt());
-    }
-
     @Override
     public List<String> names(Scope scope) {
         return queries.names(scope.cluster());
@@ -309,7 +297,7 @@ public final class ConnectorCore implements ConnectorService {
         Map<String, ConnectorObservation> observed = queries.statuses(scope.cluster());
         return states.stream().map(state -> {
             Optional<ConnectorObservation> observation = Optional.ofNullable(observed.get(state.getName()));
-            return new ConnectorDetails(view(state, observation).shapedFor(scope.visibility()), status(state, observation));
+            return new ConnectorDetails(view(state, observation).shapedFor(scope.visibility()), status(state, observation, scope.visibility()));
         }).toList();
     }
 
@@ -331,16 +319,16 @@ public final class ConnectorCore implements ConnectorService {
     @Override
     public StatusView status(Scope scope, String name) {
         ConnectorState state = existing(scope, name, Operation.READ_STATUS);
-        return status(state, queries.status(key(scope, name)));
+        return status(state, queries.status(key(scope, name)), scope.visibility());
     }
 
     /** The last observed status of one task. */
     @Override
     public TaskStatusView taskStatus(Scope scope, String name, int task) {
         return queries.connector(key(scope, name))
-                .flatMap(state -> queries.status(key(scope, name)))
-                .flatMap(observed -> ObservedTasks.shown(observed).stream().filter(t -> t.getId() == task).findFirst())
-                .map(t -> new TaskStatusView(t.getId(), t.getState(), t.getWorkerId(), t.getTrace(), t.getVersion()))
+                .flatMap(state -> queries.status(key(scope, name))
+                        .flatMap(observed -> ObservedTasks.shown(observed).stream().filter(t -> t.getId() == task).findFirst())
+                        .map(t -> StatusViews.task(t, state, scope.visibility())))
                 .orElseThrow(() -> ServiceException.NotFound.task(name, task, Operation.READ_TASK_STATUS));
     }
 
@@ -432,33 +420,9 @@ public final class ConnectorCore implements ConnectorService {
                 Instant.ofEpochMilli(state.getUpdatedAt()));
     }
 
-    /** The status the data plane last reported; until one reports, UNASSIGNED: no worker runs it yet. */
-    private StatusView status(ConnectorState state, Optional<ConnectorObservation> observation) {
-        if (observation.isEmpty()) {
-            return new StatusView(state.getName(), "UNASSIGNED", null, null, null, List.of(), typeOf(state, observation),
-                    state.getTargetState(), null, null, null);
-        }
-        ConnectorObservation observed = observation.get();
-        List<TaskStatusView> tasks = ObservedTasks.shown(observed).stream()
-                .map(t -> new TaskStatusView(t.getId(), t.getState(), t.getWorkerId(), t.getTrace(), t.getVersion()))
-                .toList();
-        AutoRestartView autoRestart = AutoRestart.enabled(state.getConfig())
-                ? new AutoRestartView(observed.getAutoRestarts(), observed.getLastAutoRestart() == null
-                        ? null : Instant.ofEpochMilli(observed.getLastAutoRestart()))
-                : null;
-        return new StatusView(state.getName(), observed.getState(), observed.getWorkerId(), observed.getTrace(),
-                observed.getVersion(), tasks, observed.getType() != null ? observed.getType() : typeOf(state, observation),
-                state.getTargetState(), autoRestart, reconcileView(observed.getReconcileFailure()),
-                Instant.ofEpochMilli(observed.getObservedAt()));
-    }
-
-    private static ReconcileView reconcileView(ReconcileFailure failure) {
-        if (failure == null) {
-            return null;
-        }
-        return new ReconcileView(failure.getDesired(), failure.getObserved(), failure.getAttempts(), failure.getError(),
-                Instant.ofEpochMilli(failure.getLastFailedAt()),
-                failure.getNextAttemptAt() == null ? null : Instant.ofEpochMilli(failure.getNextAttemptAt()));
+    /** See {@link StatusViews}: for a caller who sees keys only, the worker's texts have the config's values hidden. */
+    private StatusView status(ConnectorState state, Optional<ConnectorObservation> observation, Visibility visibility) {
+        return StatusViews.of(state, observation, typeOf(state, observation), visibility);
     }
 
     /** The type the data plane reported, else what the plugins Switchboard knows say. */

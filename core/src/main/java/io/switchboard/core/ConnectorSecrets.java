@@ -1,20 +1,23 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.ConfigReferences;
 import io.switchboard.secrets.SecretBox;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 
 /**
  * Secret config values on their way in and out. Before a command leaves the API, the value of
  * every secret key (named so by {@link SecretKeys}, or declared PASSWORD by the plugin) is sealed;
  * placeholders such as {@code ${file:...}} pass untouched. Every answer shows secrets as
- * {@value SecretKeys#REDACTED}.
+ * {@value SecretKeys#REDACTED}. References are read by {@link ConfigReferences} only, as a worker
+ * reads them.
  */
 public final class ConnectorSecrets {
     private final SecretBox box;
@@ -31,9 +34,9 @@ public final class ConnectorSecrets {
      */
     public void requireOpenable(Map<String, String> config) {
         config.forEach((key, value) -> {
-            if (SecretBox.isSealed(value)) {
+            for (ConfigReferences.Reference sealed : sealedIn(value)) {
                 try {
-                    box.open(value);
+                    open(sealed);
                 } catch (SecretBox.SecretException e) {
                     throw new ServiceException.InvalidRequest(key, "The value of " + key + " is in Switchboard's sealed form ("
                             + SecretBox.PREFIX + "KEY-ID:CIPHERTEXT}) but cannot be opened: " + e.getMessage());
@@ -74,22 +77,46 @@ public final class ConnectorSecrets {
     }
 
     /**
-     * Refuses a config that holds a secret (a sealed value, or a named secret's reference) for a
-     * cluster whose workers cannot open it: Switchboard never sends a worker a secret in the clear,
-     * where it would sit in the worker's config topic and come back in its answers. Such a value can
-     * be given through a config provider the workers have ({@code ${file:...}}, {@code ${env:...}}).
+     * Refuses a config that holds a secret (a sealed value, or a named secret's reference, anywhere
+     * in a value) for a cluster whose workers cannot open it: Switchboard never sends a worker a
+     * secret in the clear, where it would sit in the worker's config topic and come back in its
+     * answers. Such a value can be given through a config provider the workers have
+     * ({@code ${file:...}}, {@code ${env:...}}).
      */
     public void requireDeliverable(String cluster, Map<String, String> config, boolean workersOpenSecrets) {
+        requireDeliverable(cluster, config, workersOpenSecrets, null);
+    }
+
+    /**
+     * As {@link #requireDeliverable(String, Map, boolean)}, and also refusing a plain value of a
+     * secret key (by its name, or one of {@code passwordKeys}, the keys the plugin declares PASSWORD):
+     * asked before the config goes to the worker at all, even for validation.
+     *
+     * @param passwordKeys null: plain values are not looked at (the config is already sealed)
+     */
+    public void requireDeliverable(String cluster, Map<String, String> config, boolean workersOpenSecrets,
+                                   Set<String> passwordKeys) {
         if (workersOpenSecrets) {
             return;
         }
         config.forEach((key, value) -> {
-            if (value != null && (SecretBox.isSealed(value) || NamedSecrets.REFERENCE.matcher(value).find())) {
+            boolean plainSecret = passwordKeys != null && value != null && !SecretKeys.isPlaceholder(value)
+                    && (keys.matches(key) || passwordKeys.contains(key));
+            if (plainSecret || ConfigReferences.holdsSecret(value)) {
                 throw new ServiceException.InvalidRequest(key, "The workers of Connect cluster " + cluster + " cannot open "
                         + "Switchboard's secrets, and Switchboard never sends them a secret in the clear: give " + key
                         + " through a config provider those workers have, such as ${file:PATH:KEY} or ${env:NAME}");
             }
         });
+    }
+
+    /**
+     * What to check of a config before it goes to a cluster's worker at all (to be validated): for a
+     * cluster whose workers cannot open secrets, {@link #requireDeliverable(String, Map, boolean, Set)}
+     * with the keys the plugin declares PASSWORD; null for the others.
+     */
+    public Consumer<Set<String>> beforeSending(String cluster, Map<String, String> config, boolean workersOpenSecrets) {
+        return workersOpenSecrets ? null : passwordKeys -> requireDeliverable(cluster, config, false, passwordKeys);
     }
 
     /** The config with sealed values opened, leaving sealed what no key in the keyring opens (for validation only). */
@@ -123,27 +150,37 @@ public final class ConnectorSecrets {
             if (value == null) {
                 return;
             }
-            if (SecretBox.isSealed(value)) {
-                try {
-                    values.add(box.open(value));
-                } catch (SecretBox.SecretException e) {
-                    // No key here opens it: no worker got it from this keyring either.
+            for (ConfigReferences.Reference reference : ConfigReferences.in(value)) {
+                if (reference.isSealed()) {
+                    try {
+                        values.add(open(reference));
+                    } catch (SecretBox.SecretException e) {
+                        // No key here opens it: no worker got it from this keyring either.
+                    }
+                } else if (reference.isNamedSecret()) {
+                    try {
+                        named.apply(reference.key()).ifPresent(values::add);
+                    } catch (RuntimeException e) {
+                        // Not readable now (the store is loading, or its key is gone): nothing to hide by it.
+                    }
                 }
-                return;
             }
-            Matcher reference = NamedSecrets.REFERENCE.matcher(value);
-            while (reference.find()) {
-                try {
-                    named.apply(reference.group(1)).ifPresent(values::add);
-                } catch (RuntimeException e) {
-                    // Not readable now (the store is loading, or its key is gone): nothing to hide by it.
-                }
-            }
-            if (keys.matches(key) && !SecretKeys.isPlaceholder(value)) {
+            if (keys.matches(key) && !SecretKeys.isPlaceholder(value) && !SecretBox.isSealed(value)) {
                 values.add(value);
             }
         });
         return values;
+    }
+
+    private static List<ConfigReferences.Reference> sealedIn(String value) {
+        return ConfigReferences.in(value).stream().filter(ConfigReferences.Reference::isSealed).toList();
+    }
+
+    private String open(ConfigReferences.Reference sealed) {
+        if (sealed.path().isEmpty()) {
+            throw new SecretBox.SecretException("A sealed value names its key: ${switchboard:KEY-ID:CIPHERTEXT}");
+        }
+        return box.open(sealed.path(), sealed.key());
     }
 
     /** The config as it may be shown. */

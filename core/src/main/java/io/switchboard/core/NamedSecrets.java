@@ -3,6 +3,7 @@ package io.switchboard.core;
 import io.switchboard.core.ServiceException.Subject;
 import io.switchboard.core.Views.SecretView;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.secrets.ConfigReferences;
 import io.switchboard.secrets.SecretStore;
 
 import java.time.Clock;
@@ -12,19 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Write-only named secrets of a Connect cluster. A connector config uses one as the value
- * {@code ${secretsManager:NAME}}: Switchboard stores and shows that text, and only the worker
+ * {@code ${secretsManager:NAME}} (or Kafka Connect's three-part form {@code ${secretsManager:PATH:NAME}},
+ * which names NAME too: see {@link ConfigReferences#namedSecrets}, the one reading of both by every
+ * rule here and by the worker's provider): Switchboard stores and shows that text, and only the worker
  * opens it, when the connector starts (the embedded worker through its {@code secretsManager}
  * config provider; another cluster's workers get the value in the config Switchboard sends them).
  * No read ever answers a value.
  */
 public final class NamedSecrets {
-    /** How a config value names a secret. */
-    public static final Pattern REFERENCE = Pattern.compile("\\$\\{secretsManager:([^}:]+)}");
     private final SecretStore store;
     private final ConnectorStore queries;
     private final Clock clock;
@@ -96,14 +95,7 @@ public final class NamedSecrets {
 
     static Set<String> references(Map<String, String> config) {
         Set<String> names = new TreeSet<>();
-        config.values().forEach(value -> {
-            if (value != null) {
-                Matcher m = REFERENCE.matcher(value);
-                while (m.find()) {
-                    names.add(m.group(1));
-                }
-            }
-        });
+        config.values().forEach(value -> names.addAll(ConfigReferences.namedSecrets(value)));
         return names;
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.ConfigReferences;
 import io.switchboard.secrets.SecretBox;
 
 import java.util.Arrays;
@@ -14,10 +15,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Which config keys hold secrets, by name: by default passwords, secrets, API keys, private keys,
- * tokens and credentials; or the operator's own globs ({@code *.password,*api.key*}). Values of such
- * keys, and values Switchboard sealed, are shown as {@value #REDACTED}. Externalised values such as
- * {@code ${file:...}} placeholders are not secrets themselves and are shown as they are.
+ * Which config keys hold secrets, by name: always passwords, secrets, API keys, private keys,
+ * tokens and credentials (the built-in rule), and also any of the operator's own globs
+ * ({@code *.pass,*dsn*}), which add to the built-in rule and never narrow it. Values of such keys,
+ * and values Switchboard sealed, are shown as {@value #REDACTED}. A placeholder, a value that is
+ * exactly one config provider reference ({@code ${file:...}}, read by {@link ConfigReferences}), is
+ * not a secret itself and is shown as it is.
  */
 public final class SecretKeys {
     public static final String REDACTED = "****************";
@@ -33,7 +36,10 @@ public final class SecretKeys {
         this.description = description;
     }
 
-    /** Keys matching any of the comma-separated globs ({@code *} is any text), case-insensitively; null or blank: the default. */
+    /**
+     * Keys the built-in rule matches, and also keys matching any of the comma-separated globs
+     * ({@code *} is any text), case-insensitively; null or blank: the built-in rule alone.
+     */
     public static SecretKeys fromGlobs(String globs) {
         if (globs == null || globs.isBlank()) {
             return DEFAULT;
@@ -43,24 +49,33 @@ public final class SecretKeys {
                 .map(g -> "^" + Arrays.stream(g.toLowerCase(Locale.ROOT).split("\\*", -1))
                         .map(Pattern::quote).collect(Collectors.joining(".*")) + "$")
                 .collect(Collectors.joining("|"));
-        return new SecretKeys(Pattern.compile(regex), globs);
+        if (regex.isEmpty()) {
+            return DEFAULT;
+        }
+        return new SecretKeys(Pattern.compile("(" + BUILT_IN.pattern() + ")|" + regex), "the built-in rule and " + globs);
     }
 
     public boolean matches(String key) {
         return key != null && pattern.matcher(key.toLowerCase(Locale.ROOT)).find();
     }
 
-    /** A value of a secret key that is a placeholder for a value kept elsewhere ({@code ${file:...}}). */
+    /**
+     * A value that stands for a value kept elsewhere: the whole value is exactly one config provider
+     * reference ({@code ${file:...}}) and not a sealed value. {@code ${env:X}hunter2}} is not one.
+     */
     public static boolean isPlaceholder(String value) {
-        return value != null && value.startsWith("${") && value.endsWith("}") && !SecretBox.isSealed(value);
+        return ConfigReferences.isReference(value) && !SecretBox.isSealed(value);
     }
 
-    /** The value as it may be shown. */
+    /** The value as it may be shown: a value holding a sealed value anywhere is hidden whole. */
     public String hide(String key, String value) {
-        if (value == null || isPlaceholder(value)) {
-            return value;
+        if (value == null) {
+            return null;
         }
-        return SecretBox.isSealed(value) || matches(key) ? REDACTED : value;
+        if (ConfigReferences.in(value).stream().anyMatch(ConfigReferences.Reference::isSealed)) {
+            return REDACTED;
+        }
+        return isPlaceholder(value) || !matches(key) ? value : REDACTED;
     }
 
     /** A copy of the config, in the order Kafka Connect prints it, with secret values hidden. */

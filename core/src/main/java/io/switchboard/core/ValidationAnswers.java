@@ -3,6 +3,7 @@ package io.switchboard.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.secrets.ConfigReferences;
 
 import java.util.Map;
 
@@ -32,7 +33,7 @@ public final class ValidationAnswers {
             String key = value.path("name").asText(config.path("definition").path("name").asText());
             String as = given.get(key);
             String resolved = shown.path("value").asText();
-            String instead = keys.matches(key) ? SecretKeys.REDACTED : as != null && as.contains("${") ? as : null;
+            String instead = keys.matches(key) ? SecretKeys.REDACTED : ConfigReferences.holdsReference(as) ? as : null;
             // A PASSWORD the plugin declares the worker itself shows as "[hidden]".
             if (instead != null) {
                 shown.put("value", instead);

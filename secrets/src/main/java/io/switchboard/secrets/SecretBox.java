@@ -30,15 +30,14 @@ public final class SecretBox {
         this.keyring = keyring;
     }
 
+    /** Whether the whole value is one reference to the {@code switchboard} provider (read by {@link ConfigReferences}). */
     public static boolean isSealed(String value) {
-        return value != null && value.startsWith(PREFIX) && value.endsWith("}");
+        return ConfigReferences.whole(value).filter(ConfigReferences.Reference::isSealed).isPresent();
     }
 
     /** The id of the key that sealed a value. */
     public static String keyIdOf(String sealed) {
-        String body = sealed.substring(PREFIX.length(), sealed.length() - 1);
-        int colon = body.indexOf(':');
-        return colon < 0 ? "" : body.substring(0, colon);
+        return ConfigReferences.whole(sealed).map(ConfigReferences.Reference::path).orElse("");
     }
 
     public String seal(String field, String plaintext) {
@@ -58,15 +57,12 @@ public final class SecretBox {
 
     /** The value a sealed text stands for. */
     public String open(String sealed) {
-        if (!isSealed(sealed)) {
-            throw new SecretException("Not a sealed value");
-        }
-        String body = sealed.substring(PREFIX.length(), sealed.length() - 1);
-        int colon = body.indexOf(':');
-        if (colon < 0) {
+        ConfigReferences.Reference reference = ConfigReferences.whole(sealed)
+                .filter(ConfigReferences.Reference::isSealed).orElseThrow(() -> new SecretException("Not a sealed value"));
+        if (reference.path().isEmpty()) {
             throw new SecretException("A sealed value names its key: ${switchboard:KEY-ID:CIPHERTEXT}");
         }
-        return open(body.substring(0, colon), body.substring(colon + 1));
+        return open(reference.path(), reference.key());
     }
 
     /** Opens the ciphertext part of a sealed value, sealed with the given key. */

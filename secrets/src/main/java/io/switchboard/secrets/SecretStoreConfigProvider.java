@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A Kafka Connect config provider that opens named secrets: a connector config value
  * {@code ${secretsManager:NAME}} becomes the value of secret NAME of the worker's Connect cluster
- * when the connector starts. For a worker in Switchboard's own process: configured with
+ * when the connector starts. The provider has no paths: {@code ${secretsManager:PATH:NAME}} (Kafka
+ * Connect's three-part form) opens NAME too, whatever PATH is, and Switchboard's secret rules read
+ * it as a reference to NAME ({@link ConfigReferences#namedSecrets}). For a worker in Switchboard's own process: configured with
  * {@code config.providers.secretsManager.class=io.switchboard.secrets.SecretStoreConfigProvider},
  * {@code ...param.store.handle} naming the replica's store and {@code ...param.cluster}.
  */
@@ -42,7 +44,10 @@ public final class SecretStoreConfigProvider implements ConfigProvider {
         return new ConfigData(Map.of());
     }
 
-    /** keys: secret names; a name the cluster does not have is left out (Kafka Connect then keeps the text). */
+    /**
+     * keys: secret names; a name the cluster does not have is left out (Kafka Connect then keeps the
+     * text). path: ignored, as {@link ConfigReferences#namedSecrets} reads it.
+     */
     @Override
     public ConfigData get(String path, Set<String> keys) {
         Map<String, String> opened = new HashMap<>();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Access;
-import io.switchboard.auth.Raises;
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.ClusterFacts;
 import io.switchboard.core.ConnectorService;
@@ -72,12 +71,13 @@ final class ConnectorsRoutes {
             ctx.json(ConfluentEntities.offsetsRequestStatus(id, name, connectors.offsetsRequest(scope, name)));
         }, view(cluster));
         config.routes.get(BASE + "/connector-plugins", this::plugins, view(cluster));
-        // A worker resolves config provider references while it validates: validating one needs edit.
+        // Validating makes the worker's plugin connect wherever the config says (a database, any host and
+        // port) and resolve config provider references, and it echoes the outcome: it needs edit, as a create.
         config.routes.put(BASE + "/connector-plugins/{plugin_name}/config/validate", ctx -> {
             Scope scope = scopes.of(ctx);
             String plugin = ctx.pathParam("plugin_name");
             ctx.json(facts.validate(scope, plugin, ConfluentRequests.configToValidate(ctx.bodyAsBytes(), plugin)));
-        }, view(cluster).raisedBy("edit when a value holds a ${...} reference", Raises::resolvingReferences));
+        }, edit(cluster));
     }
 
     /** Names; or, with expand, every connector keyed by name with the expansions asked for. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Access;
-import io.switchboard.auth.Raises;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
@@ -23,6 +22,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import static io.switchboard.auth.Access.admin;
+import static io.switchboard.auth.Access.edit;
 import static io.switchboard.auth.Access.view;
 
 /**
@@ -60,9 +60,9 @@ final class WorkerPassThrough {
         config.routes.get(base + "/connector-plugins", this::forward, view(cluster));
         config.routes.get(base + "/connector-plugins/{plugin}/config", this::forward, view(cluster));
         // Bodies are checked here, as for the connector endpoints: the worker answers 500 to what it cannot bind.
-        // A worker resolves config provider references while it validates: validating one needs edit.
-        config.routes.put(base + "/connector-plugins/{plugin}/config/validate", this::validate,
-                view(cluster).raisedBy("edit when a value holds a ${...} reference", Raises::resolvingReferences));
+        // Validating makes the worker's plugin connect wherever the config says (a database, any host and
+        // port) and resolve config provider references, and it echoes the outcome: it needs edit, as a create.
+        config.routes.put(base + "/connector-plugins/{plugin}/config/validate", this::validate, edit(cluster));
         config.routes.get(base + "/admin/loggers", this::forward, admin(cluster));
         config.routes.get(base + "/admin/loggers/{logger}", this::forward, admin(cluster));
         config.routes.put(base + "/admin/loggers/{logger}", ctx -> forward(ctx, requests.loggerLevel(ctx.bodyAsBytes()), UnaryOperator.identity()),

@@ -1,0 +1,84 @@
+package io.switchboard.core;
+
+import io.switchboard.secrets.Keyring;
+import io.switchboard.secrets.SecretBox;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every secret rule reads references as a worker does (ConfigReferences): both forms of a named secret, and whole values only as placeholders. */
+class ConnectorSecretsTest {
+    private final SecretBox box = new SecretBox(Keyring.parse(Keyring.newKeyLine()));
+    private final ConnectorSecrets secrets = new ConnectorSecrets(box, SecretKeys.DEFAULT);
+    private final Map<String, String> store = Map.of("LEAK2", "s3cr3t-value-42", "PW", "named-pw");
+
+    @Test
+    void theThreePartFormOfANamedSecretIsScrubbedCheckedAndRefused() {
+        Map<String, String> config = Map.of("connector.class", "FileStreamSink", "file", "/nonexistent-dir/${secretsManager:x:LEAK2}");
+        assertEquals(Set.of("s3cr3t-value-42"), secrets.quotable(config, name -> Optional.ofNullable(store.get(name))));
+        assertEquals(Set.of("LEAK2"), NamedSecrets.references(config), "the in-use check and requireKnown see it");
+        ServiceException.InvalidRequest refused = assertThrows(ServiceException.InvalidRequest.class,
+                () -> secrets.requireDeliverable("ext", config, false));
+        assertTrue(refused.getMessage().contains("cannot open"), refused.getMessage());
+        assertDoesNotThrow(() -> secrets.requireDeliverable("default", config, true));
+    }
+
+    @Test
+    void aPlaceholderShapedSecretIsSealedHiddenAndScrubbed() {
+        Map<String, String> config = Map.of("connector.class", "X", "db.password", "${env:X}hunter2}", "api.token", "${env:TOKEN}");
+        Map<String, String> sealed = secrets.seal(config, Set.of(), Map.of());
+        assertTrue(SecretBox.isSealed(sealed.get("db.password")), sealed.toString());
+        assertEquals("${env:X}hunter2}", box.open(sealed.get("db.password")));
+        assertEquals("${env:TOKEN}", sealed.get("api.token"), "a placeholder passes untouched");
+        assertEquals(SecretKeys.REDACTED, secrets.hidden(config).get("db.password"));
+        assertEquals(SecretKeys.REDACTED, secrets.hidden(sealed).get("db.password"));
+        assertTrue(secrets.quotable(config, name -> Optional.empty()).contains("${env:X}hunter2}"));
+        assertTrue(secrets.quotable(sealed, name -> Optional.empty()).contains("${env:X}hunter2}"));
+        assertThrows(ServiceException.InvalidRequest.class, () -> secrets.requireDeliverable("ext", sealed, false));
+    }
+
+    /** Before anything goes to a worker that cannot open secrets: plain secrets by name or declared PASSWORD are refused. */
+    @Test
+    void beforeSendingRefusesPlainSecretsForWorkersThatCannotOpenThem() {
+        Map<String, String> byName = Map.of("connector.class", "X", "db.password", "hunter2");
+        assertThrows(ServiceException.InvalidRequest.class, () -> secrets.beforeSending("ext", byName, false).accept(Set.of()));
+        Map<String, String> declared = Map.of("connector.class", "X", "echo.phrase", "hunter2");
+        assertDoesNotThrow(() -> secrets.beforeSending("ext", declared, false).accept(Set.of()));
+        assertThrows(ServiceException.InvalidRequest.class, () -> secrets.beforeSending("ext", declared, false).accept(Set.of("echo.phrase")));
+        Map<String, String> placeholder = Map.of("connector.class", "X", "db.password", "${file:/etc/creds:pw}");
+        assertDoesNotThrow(() -> secrets.beforeSending("ext", placeholder, false).accept(Set.of()));
+        assertEquals(null, secrets.beforeSending("default", byName, true), "nothing to check for workers that open secrets");
+    }
+
+    @Test
+    void anEmbeddedSealedValueIsHiddenAndOpenedForScrubbing() {
+        String sealed = box.seal("file", "hidden-path");
+        Map<String, String> config = Map.of("file", "/dir/" + sealed);
+        assertEquals(SecretKeys.REDACTED, secrets.hidden(config).get("file"));
+        assertTrue(secrets.quotable(config, name -> Optional.empty()).contains("hidden-path"));
+        assertFalse(secrets.quotable(config, name -> Optional.empty()).contains("/dir/"));
+    }
+
+    /** N10: a viewer's trace has the config's values hidden, but for the connector's name and short words. */
+    @Test
+    void aViewersTraceHasTheConfigValuesHidden() {
+        Map<String, String> config = Map.of("name", "sink-one", "file", "/nonexistent-dir/${secretsManager:x:LEAK2}",
+                "topics", "orders-topic", "tasks.max", "1");
+        String trace = "ConnectException: Couldn't find or create file '/nonexistent-dir/****************' for sink-one"
+                + " reading orders-topic\n\tat Task.start(Task.java:1)";
+        String shown = Visibility.KEYS_ONLY.shapeText(trace, config);
+        assertFalse(shown.contains("/nonexistent-dir/"), shown);
+        assertFalse(shown.contains("orders-topic"), shown);
+        assertTrue(shown.contains("sink-one"), shown);
+        assertTrue(shown.contains("Task.java:1"), shown);
+        assertEquals(trace, Visibility.FULL.shapeText(trace, config));
+    }
+}

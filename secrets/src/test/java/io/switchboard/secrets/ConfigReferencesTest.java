@@ -1,0 +1,92 @@
+package io.switchboard.secrets;
+
+import org.apache.kafka.common.config.ConfigData;
+import org.apache.kafka.common.config.ConfigTransformer;
+import org.apache.kafka.common.config.provider.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** References read as a Kafka Connect worker reads them, checked against Kafka's own ConfigTransformer. */
+class ConfigReferencesTest {
+
+    @Test
+    void bothFormsOfANamedSecretNameTheKey() {
+        assertEquals(List.of("NAME"), ConfigReferences.namedSecrets("${secretsManager:NAME}"));
+        assertEquals(List.of("NAME"), ConfigReferences.namedSecrets("${secretsManager:x:NAME}"));
+        assertEquals(List.of("LEAK2"), ConfigReferences.namedSecrets("/nonexistent-dir/${secretsManager:x:LEAK2}"));
+        assertEquals(List.of("A", "B"), ConfigReferences.namedSecrets("${secretsManager:A}-${secretsManager:p/q:B}"));
+        assertEquals(List.of(), ConfigReferences.namedSecrets("${file:/etc/creds:secretsManager}"));
+        assertEquals(List.of(), ConfigReferences.namedSecrets("$secretsManager:A}"));
+        assertEquals(List.of(), ConfigReferences.namedSecrets(null));
+    }
+
+    @Test
+    void aPlaceholderIsExactlyOneReference() {
+        assertTrue(ConfigReferences.isReference("${env:X}"));
+        assertTrue(ConfigReferences.isReference("${file:/etc/creds.properties:db.password}"));
+        assertTrue(ConfigReferences.isReference("${secretsManager:x:NAME}"));
+        assertFalse(ConfigReferences.isReference("${env:X}hunter2}"));
+        assertFalse(ConfigReferences.isReference("${env:X}${env:Y}"));
+        assertFalse(ConfigReferences.isReference("x${env:X}"));
+        assertFalse(ConfigReferences.isReference("${nocolon}"));
+        assertFalse(ConfigReferences.isReference("${env:X"));
+        assertTrue(ConfigReferences.holdsReference("${env:X}hunter2}"));
+        assertEquals(List.of("hunter2}"), ConfigReferences.literals("${env:X}hunter2}"));
+        assertEquals(List.of("/nonexistent-dir/"), ConfigReferences.literals("/nonexistent-dir/${secretsManager:x:LEAK2}"));
+    }
+
+    @Test
+    void sealedValuesAreReferencesToTheSwitchboardProvider() {
+        SecretBox box = new SecretBox(Keyring.parse(Keyring.newKeyLine()));
+        String sealed = box.seal("db.password", "hunter2");
+        assertTrue(SecretBox.isSealed(sealed));
+        assertTrue(ConfigReferences.holdsSecret("x" + sealed));
+        assertFalse(SecretBox.isSealed(sealed + "}"), "a sealed value with text after it is not one");
+        assertFalse(SecretBox.isSealed("${switchboard:k1:abc}hunter2}"));
+        assertTrue(ConfigReferences.holdsSecret("${secretsManager:x:NAME}"));
+        assertFalse(ConfigReferences.holdsSecret("${env:X}hunter2}"));
+    }
+
+    /** What this parser finds is exactly what Kafka's ConfigTransformer asks its providers for. */
+    @Test
+    void whatIsFoundIsWhatAWorkerResolves() {
+        for (String value : List.of("${secretsManager:NAME}", "${secretsManager:x:NAME}", "/dir/${secretsManager:x:NAME}/more",
+                "${secretsManager:a:b:c}", "${secretsManager::NAME}", "${secretsManager:NAME}}", "${env:X}hunter2}",
+                "${secretsManager:A}${secretsManager:B}", "pre${secretsManager:p/q:B}post", "${ secretsManager:NAME}",
+                "${secretsManager: NAME}", "$${secretsManager:NAME}", "${{secretsManager:NAME}")) {
+            Map<String, Set<String>> asked = new HashMap<>();
+            ConfigProvider recording = new ConfigProvider() {
+                @Override
+                public ConfigData get(String path) {
+                    return new ConfigData(Map.of());
+                }
+
+                @Override
+                public ConfigData get(String path, Set<String> keys) {
+                    asked.computeIfAbsent(path, p -> new java.util.TreeSet<>()).addAll(keys);
+                    return new ConfigData(Map.of());
+                }
+
+                @Override
+                public void configure(Map<String, ?> configs) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            new ConfigTransformer(Map.of("secretsManager", recording)).transform(Map.of("k", value));
+            Set<String> askedKeys = new java.util.TreeSet<>();
+            asked.values().forEach(askedKeys::addAll);
+            assertEquals(askedKeys, new java.util.TreeSet<>(ConfigReferences.namedSecrets(value)), value);
+        }
+    }
+}
