@@ -18,11 +18,11 @@ import java.util.Map;
 /**
  * A test connector with a PASSWORD setting, {@code echo.phrase}: each time its task starts it
  * writes the SHA-256 of the phrase it was given to {@code topic}, which proves the worker handed
- * it the real value without the value itself appearing anywhere. A phrase starting with
+ * it the real value without the value itself appearing anywhere. A phrase holding
  * {@value #FAIL} makes the task fail, quoting it.
  */
 public class SecretEchoSource extends SourceConnector {
-    /** A phrase starting so makes the task fail at start with the phrase in its message. */
+    /** A phrase holding this makes the task fail at start with the phrase in its message. */
     static final String FAIL = "fail:";
     static final ConfigDef CONFIG = new ConfigDef()
             .define("echo.phrase", ConfigDef.Type.PASSWORD, ConfigDef.Importance.HIGH, "The phrase whose digest is written")
@@ -74,7 +74,7 @@ public class SecretEchoSource extends SourceConnector {
         public void start(Map<String, String> props) {
             topic = props.get("topic");
             String phrase = props.get("echo.phrase");
-            if (phrase.startsWith(FAIL)) {
+            if (phrase.contains(FAIL)) {
                 // As a plugin that cannot sign in often does: the credential is in the message.
                 throw new ConnectException("Cannot sign in with " + phrase);
             }

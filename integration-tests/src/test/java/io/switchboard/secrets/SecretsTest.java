@@ -295,6 +295,69 @@ class SecretsTest {
         }
     }
 
+    /**
+     * Kafka Connect's three-part form of a named secret's reference, ${secretsManager:PATH:NAME},
+     * which the worker resolves, and values shaped like a placeholder without being one
+     * (${env:X}...}), are secrets like any other: sealed, hidden, scrubbed from what the worker
+     * quotes (a FileStreamSink that cannot open its file quotes the resolved path), and the secret
+     * cannot be deleted while a connector names it so.
+     */
+    @Test
+    void aThreePartReferenceAndAPlaceholderShapedValueAreSecretsLikeAnyOther() throws Exception {
+        String named = "s3cr3t-" + UUID.randomUUID();
+        String shapedPhrase = "${env:X}" + SecretEchoSource.FAIL + UUID.randomUUID() + "}";
+        String dbPassword = "${env:Y}hunter2-" + UUID.randomUUID() + "}";
+        assertEquals(201, Http.call(app.url(), "POST", SECRETS, "{\"name\": \"LEAK3\", \"secret_data\": \""
+                + Base64.getEncoder().encodeToString(named.getBytes(StandardCharsets.UTF_8)) + "\"}").status());
+        Http.Response threePart = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"sec-3part\",\"config\":{"
+                + "\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSinkConnector\",\"topics\":\"t-s\","
+                + "\"file\":\"/nonexistent-dir/\u0024{secretsManager:x:LEAK3}\"}}");
+        assertEquals(201, threePart.status(), threePart.body());
+        Http.Response shaped = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"sec-shaped\",\"config\":{"
+                + "\"connector.class\":\"" + SecretEchoSource.class.getName() + "\",\"topic\":\"leaky3\","
+                + "\"echo.phrase\":\"" + shapedPhrase + "\",\"db.password\":\"" + dbPassword.replace("$", "\\u0024") + "\"}}");
+        assertEquals(201, shaped.status(), shaped.body());
+        String echoPhrase = shapedPhrase;
+        JsonNode config = Http.get(app.url(), "/connectors/sec-shaped/config").json();
+        assertEquals(HIDDEN, config.path("echo.phrase").asText(), "a PASSWORD shaped like a placeholder is a secret: " + config);
+        assertEquals(HIDDEN, config.path("db.password").asText(), "a secret key's value shaped like a placeholder: " + config);
+        assertEquals("/nonexistent-dir/${secretsManager:x:LEAK3}",
+                Http.get(app.url(), "/connectors/sec-3part/config").json().path("file").asText(), "a reference is shown as written");
+
+        Map<String, String> failures = Map.of("sec-3part", "Couldn't find or create file", "sec-shaped", "Cannot sign in with");
+        for (Map.Entry<String, String> failure : failures.entrySet()) {
+            String status = "";
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!status.contains(failure.getValue()) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                status = Http.get(app.url(), "/connectors/" + failure.getKey() + "/status").body();
+            }
+            assertTrue(status.contains(failure.getValue()), failure.getKey() + ": the task failed, quoting its config: " + status);
+            String timeline = Http.get(app.url(), "/connectors/" + failure.getKey() + "/timeline").body();
+            for (String secret : List.of(named, echoPhrase, dbPassword)) {
+                assertFalse(status.contains(secret), failure.getKey() + ": the status quotes a secret: " + status);
+                assertFalse(timeline.contains(secret), failure.getKey() + ": the timeline quotes a secret: " + timeline);
+            }
+        }
+        assertTrue(Http.get(app.url(), "/connectors/sec-3part/status").body().contains("/nonexistent-dir/" + HIDDEN));
+
+        Http.Response inUse = Http.call(app.url(), "DELETE", SECRETS + "/LEAK3", null);
+        assertEquals("FAILED_PRECONDITION", inUse.json().path("code").asText(), "a secret in use stays: " + inUse.body());
+        assertTrue(inUse.json().path("message").asText().contains("sec-3part"), inUse.body());
+
+        TopicScan.everyTopic(kafka.bootstrapServers()).forEach((topic, records) -> {
+            if (!topic.contains("connect-")) {
+                records.forEach(text -> List.of(named, echoPhrase, dbPassword).forEach(secret ->
+                        assertFalse(text.contains(secret), "topic " + topic + " holds a secret in plain text")));
+            }
+        });
+        for (String name : failures.keySet()) {
+            assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/" + name, null).status());
+        }
+        assertEquals(204, Http.call(app.url(), "DELETE", SECRETS + "/LEAK3", null).status(),
+                "once no connector names it, it can be deleted");
+    }
+
     private static int countOf(String text, String part) {
         int count = 0;
         for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
