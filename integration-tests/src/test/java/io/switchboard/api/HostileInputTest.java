@@ -104,6 +104,7 @@ class HostileInputTest {
         hostileConfluentRequests();
         hostileRedpandaRequests();
         hostilePipelineRequests();
+        hostileReferences();
 
         System.out.println("Hostile requests sent: " + answers.sent() + "; answers by status: " + answers.byStatus());
         assertTrue(answers.failures().isEmpty(), answers.failures().size() + " answers were wrong:\n" + String.join("\n", answers.failures()));
@@ -370,6 +371,64 @@ class HostileInputTest {
         }
         answers.expectError("GET", "/v1/kafka-connect/nothing", null);
         answers.expectError("PATCH", base + "/connectors", "{}");
+    }
+
+    /**
+     * Config provider references in the forms a worker reads (Kafka Connect's three-part form, empty
+     * parts, several in a value, a sealed value with text around it): a named secret the cluster does
+     * not have, or a sealed value no key opens, is refused in every form, and validating them is
+     * never a 5xx.
+     */
+    private void hostileReferences() throws IOException {
+        List<String> unknownSecrets = List.of("${secretsManager:x:NOPE}", "${secretsManager::NOPE}", "/d/${secretsManager:a:b:NOPE}",
+                "${secretsManager:NOPE}${secretsManager:x:NOPE2}", "pre${secretsManager:p/q:NOPE}post", "${secretsManager:x:}");
+        List<String> unopenable = List.of("${switchboard:nokey}", "${switchboard:k1:AAAA}", "x${switchboard:k1:AAAA}",
+                "${switchboard::AAAA}", "${switchboard:k1:AAAA}${switchboard:k2:BBBB}");
+        for (String value : unknownSecrets) {
+            Map<String, String> config = sentinelConfigWithout("name");
+            config.put("file", value);
+            answers.expect(400, "POST", "/connectors", Http.json(Map.of("name", "ref-hostile", "config", config)));
+            answers.expect(400, "PATCH", "/connectors/" + SENTINEL + "/config", Http.json(Map.of("file", value)));
+            config.put("name", "ref-hostile");
+            answers.expectNoServerError("PUT", "/connector-plugins/" + SOURCE + "/config/validate", Http.json(config));
+        }
+        for (String value : unopenable) {
+            Map<String, String> config = sentinelConfigWithout("name");
+            config.put("db.password", value);
+            answers.expect(400, "POST", "/connectors", Http.json(Map.of("name", "ref-hostile", "config", config)));
+            answers.expect(400, "PATCH", "/connectors/" + SENTINEL + "/config", Http.json(Map.of("db.password", value)));
+        }
+        for (String value : List.of("${", "${}", "${:}", "${::}", "${a:b:c:d}", "${{x:y}}", "$${env:X}", "${env:X}hunter2}",
+                "}${env:X}", "${env:" + "x".repeat(5000) + "}")) {
+            Map<String, String> config = new LinkedHashMap<>(sentinelConfig);
+            config.put("db.password", value);
+            answers.expectNoServerError("PUT", "/connector-plugins/" + SOURCE + "/config/validate", Http.json(config));
+        }
+    }
+
+    /**
+     * A secret value shaped like a placeholder without being exactly one reference is sealed and
+     * hidden like any other secret; a value that is exactly one reference is shown as written.
+     */
+    @Test
+    void placeholderShapedSecretValuesAreHidden() throws IOException {
+        Map<String, String> shaped = new LinkedHashMap<>();
+        shaped.put("db.password", "${env:X}hunter2-a}");
+        shaped.put("api.token", "${env:X}${env:Y}hunter2-b}");
+        shaped.put("sasl.secret", "${nocolon-hunter2-c}");
+        shaped.put("auth.token", "${env:TOKEN}");
+        Map<String, String> config = sentinelConfigWithout("name");
+        config.putAll(shaped);
+        Http.Response created = Http.call(app.url(), "POST", "/connectors", Http.json(Map.of("name", "shaped", "config", config)));
+        assertEquals(201, created.status(), created.toString());
+        for (String path : List.of("/connectors/shaped", "/connectors/shaped/config", "/connectors?expand=info",
+                "/v1/kafka-connect/clusters/default/connectors/shaped")) {
+            Http.Response shown = Http.get(app.url(), path);
+            assertEquals(200, shown.status(), path);
+            assertTrue(!shown.body().contains("hunter2"), path + " shows a secret: " + shown.body());
+            assertTrue(shown.body().contains("${env:TOKEN}"), path + " hides a placeholder: " + shown.body());
+        }
+        assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/shaped", null).status());
     }
 
     /** The same families against the typed pipeline routes (no database is ever reached: every body is refused first). */
