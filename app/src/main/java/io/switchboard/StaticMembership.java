@@ -1,8 +1,11 @@
 package io.switchboard;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
 
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -48,5 +51,22 @@ final class StaticMembership {
         return instanceId == null || instanceId.isBlank()
                 ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
                 : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP;
+    }
+
+    /**
+     * What a failed stream thread becomes: replaced, unless another process joined the group under
+     * this replica's identity. A replacement would join under it again and fence that process in
+     * turn; the command processor stops instead, and /health/live says so.
+     */
+    static StreamThreadExceptionResponse onThreadFailure(Throwable failure, Logger log) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof FencedInstanceIdException) {
+                log.error("Another process joined the command processor's group under this replica's --instance-id;"
+                        + " this one stops its command processor (an identity belongs to one running process)");
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+        }
+        log.error("Command processor thread failed; replacing it", failure);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 }

@@ -80,7 +80,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -212,10 +211,7 @@ public final class SwitchboardApp implements AutoCloseable {
                         dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))));
         Restorations restorations = new Restorations();
         streams.setGlobalStateRestoreListener(restorations);
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("Command processor thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
         // On a clean stop, leave the group (its partitions move to the others at once), or, with a
         // static identity, keep its place for the session so that it takes them back on restart.
         own(Stage.PROCESSOR, () -> streams.close(CloseOptions.timeout(Duration.ofSeconds(10))

@@ -70,6 +70,36 @@ class StaticMembershipTest {
     }
 
     @Test
+    void aSecondProcessUnderTheSameIdentityStopsTheFirstsProcessorRatherThanTakingTurns() throws Exception {
+        dir = Files.createTempDirectory("switchboard-static");
+        prefix = SharedKafka.newPrefix();
+        SwitchboardApp first = start("a", "replica-0");
+        awaitOwns(first);
+        SwitchboardApp second = start("b", "replica-0");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (first.streams().state() != KafkaStreams.State.ERROR) {
+            assertTrue(System.nanoTime() < deadline, () -> "the first process still runs: " + first.streams().state());
+            Thread.sleep(100);
+        }
+        awaitOwns(second);
+        var live = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(first.url() + "/health/live")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, live.statusCode(), live::body);
+        System.out.println("The fenced process: " + first.streams().state() + ", /health/live " + live.body());
+        // The second keeps its partitions: the first did not come back under the identity.
+        Thread.sleep(3_000);
+        assertTrue(owns(second), "the second process lost the partitions");
+    }
+
+    private static void awaitOwns(SwitchboardApp app) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!owns(app)) {
+            assertTrue(System.nanoTime() < deadline, "the replica never owned partitions");
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
     void anIdentityKafkaWouldRefuseIsRefusedAtStart() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> StaticMembership.apply("pod/0", new java.util.Properties()));
