@@ -172,8 +172,11 @@ class ChartTest {
         assertTrue(annotations.get("checksum/config").matches("[0-9a-f]{64}"), annotations::toString);
         assertTrue(annotations.get("checksum/secrets").matches("[0-9a-f]{64}"), annotations::toString);
 
-        // A replica stopping gets the time to stop in order.
+        // A replica stopping leaves the Services first, then gets the time to stop in order.
         assertTrue(pod.getTerminationGracePeriodSeconds() >= 30);
+        List<String> preStop = container.getLifecycle().getPreStop().getExec().getCommand();
+        assertEquals("sleep", preStop.get(0));
+        assertTrue(Integer.parseInt(preStop.get(1)) + 20 <= pod.getTerminationGracePeriodSeconds(), preStop::toString);
 
         // One replica away at a time.
         PodDisruptionBudget pdb = r.one(PodDisruptionBudget.class);
