@@ -80,7 +80,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,8 +99,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
@@ -210,17 +207,15 @@ public final class SwitchboardApp implements AutoCloseable {
                 serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
                         new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
-                kafka.with(StreamsSettings.of(topics, bootstrapServers, dataDir.resolve("streams"),
-                        advertisedUri.getHost() + ":" + advertisedUri.getPort(),
-                        STANDBY_REPLICAS)));
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("Command processor thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        // Leave the group on a clean stop, so that a restarted replica does not wait out the old
-        // member's session before it gets its partitions back.
+                StaticMembership.apply(options.instanceId(), kafka.with(StreamsSettings.of(topics, bootstrapServers,
+                        dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))));
+        Restorations restorations = new Restorations();
+        streams.setGlobalStateRestoreListener(restorations);
+        streams.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
+        // On a clean stop, leave the group (its partitions move to the others at once), or, with a
+        // static identity, keep its place for the session so that it takes them back on restart.
         own(Stage.PROCESSOR, () -> streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
+                .withGroupMembershipOperation(StaticMembership.onClose(options.instanceId()))));
         streams.start();
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), serdes.commands().serializer(),
@@ -257,7 +252,8 @@ public final class SwitchboardApp implements AutoCloseable {
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
                 .withKafkaSettings(kafka.common());
-        HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters));
+        HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters,
+                restorations));
         // The API answers from here on, so that the replica is reachable while the data plane starts;
         // until it is attached, /health and what needs a worker answer 503 saying it is starting.
         plannedClusters().forEach(connectClusters::starting);
@@ -291,7 +287,7 @@ public final class SwitchboardApp implements AutoCloseable {
         }).start());
         // Closed before the HTTP server, so that open event streams end first.
         own(Stage.HTTP, events);
-        awaitRunning();
+        ReplicaHealth.awaitRunning(streams, log);
         startDataPlane(topics, serdes);
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
     }
@@ -420,23 +416,6 @@ public final class SwitchboardApp implements AutoCloseable {
     /** The attached Connect clusters' worker URLs, by cluster. */
     public Map<String, String> connectClusters() {
         return connectClusters.urls();
-    }
-
-    private void awaitRunning() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
-                throw new IllegalStateException("The command processor stopped while starting: " + streams.state());
-            }
-            if (System.nanoTime() > deadline) {
-                log.warn("The command processor is not running yet ({}); serving anyway", streams.state());
-                return;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            if (Thread.currentThread().isInterrupted()) {
-                throw new IllegalStateException("Interrupted while the command processor starts");
-            }
-        }
     }
 
     private int reservePort() {

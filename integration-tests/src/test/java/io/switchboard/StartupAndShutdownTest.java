@@ -41,6 +41,8 @@ class StartupAndShutdownTest {
     private final List<Http.Response> healthAnswers = new ArrayList<>();
     /** What /connector-plugins answered while /health was not yet 200. */
     private final List<Http.Response> pluginsWhileStarting = new ArrayList<>();
+    /** Moments the process said it was alive while it had not finished starting. */
+    private int aliveWhileStarting;
 
     @BeforeAll
     void start() throws IOException {
@@ -80,6 +82,19 @@ class StartupAndShutdownTest {
             }
             assertEquals(503, health.status(), health::toString);
             assertEquals("starting", health.json().path("status").asText(), health::toString);
+            // The probes' answers, one meaning each: alive all along; neither started nor ready yet
+            // (unless it finished starting between the two calls).
+            Http.Response live = Http.call(replica.url(), "GET", "/health/live", null);
+            assertEquals(200, live.status(), live::toString);
+            Http.Response started = Http.call(replica.url(), "GET", "/health/started", null);
+            Http.Response ready = Http.call(replica.url(), "GET", "/health/ready", null);
+            if (started.status() == 503) {
+                assertEquals("starting", started.json().path("status").asText(), started::toString);
+                aliveWhileStarting++;
+            }
+            if (ready.status() == 503) {
+                assertEquals("starting", ready.json().path("status").asText(), ready::toString);
+            }
             Http.Response whileStarting = Http.call(replica.url(), "GET", "/connector-plugins", null);
             if (whileStarting.status() == 503) {
                 pluginsWhileStarting.add(whileStarting);
@@ -87,6 +102,12 @@ class StartupAndShutdownTest {
             pause(50);
         }
         assertNotNull(plugins, () -> "Never healthy:\n" + replica.logTail(60));
+        assertTrue(aliveWhileStarting > 0, "/health/live said alive while /health/started said starting");
+        for (String probe : List.of("/health/started", "/health/ready", "/health/live")) {
+            Http.Response answer = Http.call(replica.url(), "GET", probe, null);
+            assertEquals(200, answer.status(), () -> probe + ": " + answer);
+            assertEquals("healthy", answer.json().path("status").asText(), answer::toString);
+        }
         assertEquals(200, plugins.status(), plugins::toString);
         assertTrue(plugins.body().contains("FileStreamSourceConnector"), plugins::toString);
         assertEquals(200, validate.status(), validate::toString);

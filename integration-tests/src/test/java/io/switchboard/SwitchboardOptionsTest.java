@@ -33,6 +33,14 @@ class SwitchboardOptionsTest {
         assertNull(options.lifecycleTopic());
         assertEquals("switchboard.lifecycle", new Topics(options.topicPrefix(), options.lifecycleTopic()).lifecycle());
         assertEquals(Path.of("data", "secrets.key"), options.keyringFile());
+        assertNull(options.instanceId(), "a new group member at every start unless given an identity");
+    }
+
+    @Test
+    void theInstanceIdComesFromItsFlagOrEnvironmentVariable() {
+        assertEquals("sb-switchboard-2", SwitchboardOptions.parse(new String[0],
+                Map.of("SWITCHBOARD_INSTANCE_ID", "sb-switchboard-2")).instanceId());
+        assertEquals("replica-1", SwitchboardOptions.parse(new String[]{"--instance-id", "replica-1"}, Map.of()).instanceId());
     }
 
     @Test

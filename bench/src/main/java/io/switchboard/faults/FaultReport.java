@@ -61,6 +61,7 @@ record FaultReport(long seed, long seconds, double setupSeconds, List<Op> ops, L
             row.put("acknowledged", during.stream().filter(Op::acknowledged).count());
             row.put("refused", during.stream().filter(op -> op.outcome() == Op.Outcome.REFUSED).count());
             row.put("unknown", during.stream().filter(op -> op.outcome() == Op.Outcome.UNKNOWN).count());
+            row.put("over_1s", during.stream().filter(op -> op.completedNanos() - op.invokedNanos() > 1_000_000_000L).count());
             row.put("lost", count("LOST", during));
             row.put("applied_twice", count("APPLIED_TWICE", during));
             row.put("other_violations", violations.stream().filter(v -> !v.kind().equals("LOST") && !v.kind().equals("APPLIED_TWICE"))
@@ -92,11 +93,11 @@ record FaultReport(long seed, long seconds, double setupSeconds, List<Op> ops, L
         md.append("Seed ").append(seed).append("; clients ran ").append(Math.round(clientsStoppedNanos / 1e9))
                 .append(" s after a ").append(Math.round(setupSeconds)).append(" s start; ").append(ops.size()).append(" ops, ")
                 .append(histories.values().stream().mapToInt(List::size).sum()).append(" versions.\n\n");
-        md.append("| fault | issued | acknowledged | refused | unknown | lost | applied twice | other violations | recovery ms, median | max |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| fault | issued | acknowledged | refused | unknown | over 1 s | lost | applied twice | other violations | recovery ms, median | max |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         byFault().forEach((fault, row) -> md.append("| ").append(fault).append(" | ").append(row.get("issued")).append(" | ")
                 .append(row.get("acknowledged")).append(" | ").append(row.get("refused")).append(" | ").append(row.get("unknown"))
-                .append(" | ").append(row.get("lost")).append(" | ").append(row.get("applied_twice")).append(" | ")
+                .append(" | ").append(row.get("over_1s")).append(" | ").append(row.get("lost")).append(" | ").append(row.get("applied_twice")).append(" | ")
                 .append(row.get("other_violations")).append(" | ").append(row.get("recovery_median_ms")).append(" | ")
                 .append(row.get("recovery_max_ms")).append(" |\n"));
         md.append("\nThe worker matched every history ").append(convergeMillis).append(" ms after the clients stopped.\n\n");

@@ -44,7 +44,7 @@ import java.util.TreeMap;
  */
 public final class FaultRun {
     static final List<String> ALL_FAULTS = List.of("kill-replica", "freeze-replica", "restart-broker", "kill-worker", "cut-worker",
-            "cut-broker", "skew-clock", "fill-disk");
+            "cut-broker", "skew-clock", "fill-disk", "rolling-restart");
     /** How far a skewed replica's wall clock is ahead of the others', and for how long. */
     static final String CLOCK_SKEW = "+300s";
     static final long SKEW_MILLIS = 30_000;
@@ -196,6 +196,7 @@ public final class FaultRun {
                         SKEW_MILLIS, () -> restartReplica(r, null));
                 case "fill-disk" -> new Fault(kind, replica.name() + " data disk", () -> fillDisk(r),
                         FILL_DISK_MILLIS, () -> freeDisk(r));
+                case "rolling-restart" -> new Fault(kind, "every replica in turn", this::rollingRestart, 0, () -> { });
                 default -> throw new IllegalArgumentException("Unknown fault " + kind + "; known: " + ALL_FAULTS);
             });
         }
@@ -238,7 +239,9 @@ public final class FaultRun {
                     "--secrets-key-file", keyring.toString(), "--users-file", users.toString(),
                     "--bootstrap-servers", "127.0.0.1:" + brokerLinks.get(i - 1).port(), "--schema-registry-url", registry.url(),
                     "--embedded-worker", "false", "--command-timeout-ms", "15000",
-                    "--connect-cluster", "default=http://127.0.0.1:" + proxy.port() + ";status-topic=fault-connect-status"), logs);
+                    "--connect-cluster", "default=http://127.0.0.1:" + proxy.port() + ";status-topic=fault-connect-status",
+                    // --static-membership true: each replica a stable identity, as a StatefulSet gives it.
+                    "--instance-id", Boolean.parseBoolean(options.getOrDefault("static-membership", "false")) ? "replica-" + i : ""), logs);
             replicas.add(replica.withEnvironment(diskFull.environment(dataDir(i - 1))).start());
             replicaUrls.add(url);
             awaitHealthy(i - 1, Duration.ofSeconds(180));
@@ -287,6 +290,31 @@ public final class FaultRun {
             replica.startSkewed(clockOffset);
         }
         awaitHealthy(index, Duration.ofSeconds(180));
+    }
+
+    /**
+     * A rolling restart, as Kubernetes does one: each replica in turn stopped with SIGTERM and
+     * started again on its data (with --static-membership true, under the same identity), the next
+     * once it is healthy again. Prints how long each took to serve again and how many rebalances
+     * the replicas' command processors went through.
+     */
+    private void rollingRestart() throws Exception {
+        long rebalancesBefore = rebalances();
+        for (int i = 0; i < replicas.size(); i++) {
+            long started = System.nanoTime();
+            replicas.get(i).stop();
+            replicas.get(i).start();
+            awaitHealthy(i, Duration.ofSeconds(180));
+            System.out.println("[faults] rolling-restart " + replicas.get(i).name() + " served again "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms after its SIGTERM");
+        }
+        System.out.println("[faults] rolling-restart: " + (rebalances() - rebalancesBefore) + " rebalances in the replicas' logs");
+    }
+
+    /** Every time a replica's command processor went from RUNNING to REBALANCING, by the logs. */
+    private long rebalances() {
+        return replicas.stream().flatMap(replica -> replica.lines().stream())
+                .filter(line -> line.contains("State transition from RUNNING to REBALANCING")).count();
     }
 
     private void restartBroker() throws Exception {

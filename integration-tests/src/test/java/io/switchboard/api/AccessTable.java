@@ -33,7 +33,8 @@ final class AccessTable {
             String section = DIALECTS.entrySet().stream().filter(e -> route.path().startsWith(e.getKey()))
                     .map(Map.Entry::getValue).findFirst().orElse(null);
             if (section == null) {
-                section = List.of("/health", "/metrics", "/events").contains(route.path()) ? "Every dialect"
+                section = List.of("/health", "/metrics", "/events").contains(route.path()) || route.path().startsWith("/health/")
+                        ? "Every dialect"
                         : sections.keySet().iterator().next();
             }
             sections.get(section).append("| ").append(route.method()).append(" | `").append(route.path()).append("` | ")

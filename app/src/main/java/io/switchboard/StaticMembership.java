@@ -1,0 +1,72 @@
+package io.switchboard;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Kafka's static group membership for the command processor ({@code --instance-id}): a replica
+ * with a stable identity (a StatefulSet pod's name) that restarts within its group session takes
+ * its partitions back under the same identity, without a rebalance of the group. Without one, a
+ * replica joins as a new member at every start and leaves the group when it stops.
+ *
+ * <p>The identity must belong to one running process at a time: a second process given the same
+ * one takes the partitions from the first at once (the first is fenced at its next heartbeat, and
+ * its transactions cannot commit), not after the first's session, which is what
+ * {@code KafkaLease} counts on otherwise. docs/kubernetes.md weighs it.
+ */
+final class StaticMembership {
+    /** What Kafka accepts in a group instance id. */
+    private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private StaticMembership() {
+    }
+
+    /** The Streams settings with this replica's group instance id, when it has one. */
+    static Properties apply(String instanceId, Properties streams) {
+        if (instanceId == null || instanceId.isBlank()) {
+            return streams;
+        }
+        if (!LEGAL.matcher(instanceId).matches()) {
+            throw new IllegalArgumentException("--instance-id takes letters, digits, '.', '_' and '-' (at most 249), not '"
+                    + instanceId + "'");
+        }
+        // Kafka Streams suffixes it with each stream thread's index, one static member per thread.
+        streams.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        return streams;
+    }
+
+    /**
+     * On a clean stop: a static member keeps its place until its session ends, so that the same
+     * replica restarted within it gets its partitions back with no rebalance; any other leaves the
+     * group, so that its partitions move to the other replicas at once.
+     */
+    static CloseOptions.GroupMembershipOperation onClose(String instanceId) {
+        return instanceId == null || instanceId.isBlank()
+                ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP;
+    }
+
+    /**
+     * What a failed stream thread becomes: replaced, unless another process joined the group under
+     * this replica's identity. A replacement would join under it again and fence that process in
+     * turn; the command processor stops instead, and /health/live says so.
+     */
+    static StreamThreadExceptionResponse onThreadFailure(Throwable failure, Logger log) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof FencedInstanceIdException) {
+                log.error("Another process joined the command processor's group under this replica's --instance-id;"
+                        + " this one stops its command processor (an identity belongs to one running process)");
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+        }
+        log.error("Command processor thread failed; replacing it", failure);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+}

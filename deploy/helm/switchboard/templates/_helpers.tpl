@@ -1,0 +1,112 @@
+{{/* The release's name for every object, at most 63 characters. */}}
+{{- define "switchboard.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "switchboard.headless" -}}
+{{- printf "%s-replicas" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "switchboard.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "switchboard.labels" -}}
+{{ include "switchboard.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{- define "switchboard.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "switchboard.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "switchboard.scheme" -}}
+{{- if .Values.tls.enabled }}https{{ else }}http{{ end -}}
+{{- end -}}
+
+{{/* Secrets: the one named, else the one the chart creates. */}}
+{{- define "switchboard.keyringSecret" -}}
+{{- default (printf "%s-keyring" (include "switchboard.fullname" .)) .Values.keyring.existingSecret -}}
+{{- end -}}
+{{- define "switchboard.usersSecret" -}}
+{{- default (printf "%s-users" (include "switchboard.fullname" .)) .Values.auth.users.existingSecret -}}
+{{- end -}}
+{{- define "switchboard.kafkaSecret" -}}
+{{- default (printf "%s-kafka" (include "switchboard.fullname" .)) .Values.kafka.existingSecret -}}
+{{- end -}}
+{{- define "switchboard.connectSecret" -}}
+{{- default (printf "%s-connect" (include "switchboard.fullname" .)) .Values.connect.existingSecret -}}
+{{- end -}}
+{{- define "switchboard.hasKeyring" -}}
+{{- if or .Values.keyring.existingSecret .Values.keyring.value }}true{{ end -}}
+{{- end -}}
+{{- define "switchboard.hasUsers" -}}
+{{- if or .Values.auth.users.existingSecret .Values.auth.users.content }}true{{ end -}}
+{{- end -}}
+{{- define "switchboard.hasKafkaProperties" -}}
+{{- if or .Values.kafka.existingSecret .Values.kafka.properties }}true{{ end -}}
+{{- end -}}
+{{- define "switchboard.hasConnect" -}}
+{{- if or .Values.connect.existingSecret .Values.connect.clusters }}true{{ end -}}
+{{- end -}}
+
+{{/* NAME=URL[;status-topic=TOPIC],... as --connect-cluster takes it. */}}
+{{- define "switchboard.connectClusters" -}}
+{{- $entries := list -}}
+{{- range .Values.connect.clusters -}}
+{{- $entry := printf "%s=%s" .name .url -}}
+{{- if .statusTopic -}}{{- $entry = printf "%s;status-topic=%s" $entry .statusTopic -}}{{- end -}}
+{{- $entries = append $entries $entry -}}
+{{- end -}}
+{{- join "," $entries -}}
+{{- end -}}
+
+{{/*
+Rules across values, refused before anything renders (values.schema.json checks each value alone).
+*/}}
+{{- define "switchboard.validate" -}}
+{{- if .Values.kafka.embedded -}}
+{{- if ne (int .Values.replicas) 1 -}}
+{{- fail (printf "kafka.embedded runs a broker inside the one replica: replicas must be 1, not %v; for more replicas give kafka.bootstrapServers" .Values.replicas) -}}
+{{- end -}}
+{{- if .Values.kafka.bootstrapServers -}}
+{{- fail "kafka.embedded and kafka.bootstrapServers exclude each other: an embedded broker or an external Kafka" -}}
+{{- end -}}
+{{- else -}}
+{{- if not .Values.kafka.bootstrapServers -}}
+{{- fail "kafka.bootstrapServers is required with an external Kafka (or set kafka.embedded=true for a one-replica demo)" -}}
+{{- end -}}
+{{- if not .Values.schemaRegistry.url -}}
+{{- fail "schemaRegistry.url is required with an external Kafka: every replica must use one schema registry" -}}
+{{- end -}}
+{{- if not (include "switchboard.hasKeyring" .) -}}
+{{- fail "keyring.existingSecret or keyring.value is required with an external Kafka: every replica must seal and open secret values with the same keyring" -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.keyring.existingSecret .Values.keyring.value -}}
+{{- fail "keyring.existingSecret and keyring.value exclude each other" -}}
+{{- end -}}
+{{- if and .Values.auth.users.existingSecret .Values.auth.users.content -}}
+{{- fail "auth.users.existingSecret and auth.users.content exclude each other" -}}
+{{- end -}}
+{{- if and .Values.kafka.existingSecret .Values.kafka.properties -}}
+{{- fail "kafka.existingSecret and kafka.properties exclude each other: put every setting in the Secret's kafka.properties" -}}
+{{- end -}}
+{{- if and .Values.connect.existingSecret .Values.connect.clusters -}}
+{{- fail "connect.existingSecret and connect.clusters exclude each other" -}}
+{{- end -}}
+{{- if and .Values.tls.enabled (not .Values.tls.existingSecret) -}}
+{{- fail "tls.enabled needs tls.existingSecret: a Secret with keystore.p12 and keystore-password" -}}
+{{- end -}}
+{{- end -}}
