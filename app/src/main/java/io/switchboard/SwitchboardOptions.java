@@ -1,5 +1,7 @@
 package io.switchboard;
 
+import io.switchboard.metrics.HealthOptions;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,115 +31,118 @@ import java.util.Optional;
  * @param lifecycleTopic    the public lifecycle topic; null: {@code <topicPrefix>.lifecycle}
  * @param confluentScopes   Confluent Cloud scopes, "CLUSTER=ENVIRONMENT_ID/KAFKA_CLUSTER_ID" separated by commas
  * @param security          who may use the API and how much
+ * @param health            how the per-connector health series are exported
  */
 public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String bootstrapServers,
                                  String schemaRegistryUrl, int schemaRegistryPort, String advertisedUrl,
                                  String bindHost, String topicPrefix, int commandPartitions,
                                  Duration commandTimeout, boolean embeddedWorker, String connectClusters,
                                  String pluginPath, Path secretsKeyFile, String secretsKey, String secretKeyPatterns,
-                                 String lifecycleTopic, String confluentScopes, SecurityOptions security) {
+                                 String lifecycleTopic, String confluentScopes, SecurityOptions security,
+                                 HealthOptions health) {
 
     public static SwitchboardOptions defaults() {
         return new SwitchboardOptions(8083, Path.of("data"), 9092, null, null, 8081, null,
-                null, "switchboard", 6, Duration.ofSeconds(30), true, null, null, null, null, null, null, null, SecurityOptions.NONE);
+                null, "switchboard", 6, Duration.ofSeconds(30), true, null, null, null, null, null, null, null, SecurityOptions.NONE,
+                HealthOptions.DEFAULTS);
     }
 
     public SwitchboardOptions withPort(int port) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withDataDir(Path dataDir) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withKafkaPort(int kafkaPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withBootstrapServers(String bootstrapServers) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withSchemaRegistryUrl(String schemaRegistryUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withSchemaRegistryPort(int schemaRegistryPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withAdvertisedUrl(String advertisedUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withTopicPrefix(String topicPrefix) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withCommandTimeout(Duration commandTimeout) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withEmbeddedWorker(boolean embeddedWorker) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withConnectClusters(String connectClusters) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withSecretsKeyFile(Path secretsKeyFile) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withSecretKeyPatterns(String secretKeyPatterns) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     public SwitchboardOptions withLifecycleTopic(String lifecycleTopic) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security);
+                confluentScopes, security, health);
     }
 
     /** The keyring file: the one given, else {@code secrets.key} under the data directory. */
@@ -200,13 +205,19 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
     public SwitchboardOptions withSecurity(SecurityOptions security) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, health);
+    }
+
+    public SwitchboardOptions withHealth(HealthOptions health) {
+        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
+                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, health);
     }
 
     public SwitchboardOptions withBindHost(String bindHost) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, health);
     }
 
     /**
@@ -223,7 +234,7 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
     public SwitchboardOptions withConfluentScopes(String confluentScopes) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, health);
     }
 
     /**
@@ -282,7 +293,10 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                         Optional.ofNullable(source.string("tls-keystore", null)).map(Path::of).orElse(null),
                         source.string("tls-keystore-password", null),
                         Optional.ofNullable(source.string("tls-truststore", null)).map(Path::of).orElse(null),
-                        source.string("tls-truststore-password", null), source.string("oidc-client-id", null)));
+                        source.string("tls-truststore-password", null), source.string("oidc-client-id", null)),
+                HealthOptions.of(source.integer("health-max-connectors", d.health().maxConnectors()),
+                        source.integer("health-flapping-window-s", (int) d.health().flapping().window().toSeconds()),
+                        source.integer("health-flapping-failures", d.health().flapping().failures())));
     }
 
     public boolean embeddedKafka() {
