@@ -296,7 +296,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                         source.string("tls-truststore-password", null), source.string("oidc-client-id", null)),
                 HealthOptions.of(source.integer("health-max-connectors", d.health().maxConnectors()),
                         source.integer("health-flapping-window-s", (int) d.health().flapping().window().toSeconds()),
-                        source.integer("health-flapping-failures", d.health().flapping().failures())));
+                        source.integer("health-flapping-failures", d.health().flapping().failures()),
+                        source.integer("health-sink-lag-interval-s", (int) d.health().sinkLagEvery().toSeconds())));
     }
 
     public boolean embeddedKafka() {

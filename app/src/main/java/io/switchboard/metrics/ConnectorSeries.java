@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The per-connector health series, in the style of Strimzi's and Confluent's exporters, computed
@@ -43,12 +44,15 @@ final class ConnectorSeries implements MultiCollector {
     private final HealthTracker tracker;
     private final int maxConnectors;
     private final BooleanSupplier caughtUp;
+    private final Supplier<Map<String, Map<String, Long>>> sinkLags;
     private final Clock clock;
 
-    ConnectorSeries(HealthTracker tracker, int maxConnectors, BooleanSupplier caughtUp, Clock clock) {
+    ConnectorSeries(HealthTracker tracker, int maxConnectors, BooleanSupplier caughtUp,
+                    Supplier<Map<String, Map<String, Long>>> sinkLags, Clock clock) {
         this.tracker = tracker;
         this.maxConnectors = maxConnectors;
         this.caughtUp = caughtUp;
+        this.sinkLags = sinkLags;
         this.clock = clock;
     }
 
@@ -87,6 +91,9 @@ final class ConnectorSeries implements MultiCollector {
                 .help("How long the connector has not been as asked (its state is not its target state, or something of it failed); 0 when it is");
         GaugeSnapshot.Builder flapping = GaugeSnapshot.builder().name("switchboard_connector_flapping")
                 .help("1 when the connector failed at least --health-flapping-failures times within --health-flapping-window-s");
+        GaugeSnapshot.Builder sinkLag = GaugeSnapshot.builder().name("switchboard_connector_sink_lag_records")
+                .help("A sink connector's lag: its consumer group's committed offsets behind the ends of its partitions, in records");
+        Map<String, Map<String, Long>> lags = sinkLags.get();
         for (Figures f : snapshot.connectors()) {
             Labels labels = Labels.of("cluster", f.cluster(), "connector", f.connector());
             for (String state : STATES) {
@@ -107,6 +114,10 @@ final class ConnectorSeries implements MultiCollector {
                     .value(f.lastFailureAt() < 0 ? 0 : f.lastFailureAt() / 1000.0).build());
             notAsAsked.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(f.notAsAskedSeconds()).build());
             flapping.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(f.flapping() ? 1 : 0).build());
+            Long lag = lags.getOrDefault(f.cluster(), Map.of()).get(f.connector());
+            if (lag != null) {
+                sinkLag.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(lag).build());
+            }
         }
         HistogramSnapshot.Builder recovery = HistogramSnapshot.builder().name("switchboard_connector_recovery_seconds")
                 .help("Time from a connector's failure to its recovery, per cluster");
@@ -114,7 +125,7 @@ final class ConnectorSeries implements MultiCollector {
                 .labels(Labels.of("cluster", cluster)).sum(r.sumSeconds())
                 .classicHistogramBuckets(ClassicHistogramBuckets.of(BOUNDS, r.buckets())).build()));
         all.addAll(List.of(status.build(), tasks.build(), failures.build(), restarts.build(), drift.build(),
-                lastFailure.build(), notAsAsked.build(), flapping.build(), recovery.build()));
+                lastFailure.build(), notAsAsked.build(), flapping.build(), sinkLag.build(), recovery.build()));
         all.add(CounterSnapshot.builder().name("switchboard_connector_health_not_followed")
                 .help("Lifecycle events of connectors past the " + HealthOptions.MAX_FOLLOWED + " a replica follows")
                 .dataPoint(CounterDataPointSnapshot.builder().value(snapshot.notFollowed()).build()).build());

@@ -25,6 +25,7 @@ import io.switchboard.http.RequestContexts;
 import io.switchboard.processor.HealthTracker;
 import io.switchboard.schemas.LifecycleEvent;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -115,12 +116,19 @@ public final class Metrics implements AutoCloseable {
      * Answers the reader, for its owner to close.
      */
     public AutoCloseable followHealth(String bootstrapServers, Map<String, String> kafkaSettings, String topic,
-                                      Deserializer<LifecycleEvent> events, HealthOptions options) {
+                                      Deserializer<LifecycleEvent> events, Admin admin, HealthOptions options) {
         HealthTracker tracker = new HealthTracker(options.flapping(), HealthOptions.MAX_FOLLOWED);
         HealthFeed feed = new HealthFeed(bootstrapServers, kafkaSettings, topic, events, tracker).start();
-        connectorSeries = new ConnectorSeries(tracker, options.maxConnectors(), feed::caughtUp, Clock.systemUTC());
+        // Sinks are found among the connectors as the per-state gauges read them, whenever a pass runs.
+        SinkLags lags = new SinkLags(admin, () -> connectors.get()).start(options.sinkLagEvery());
+        connectorSeries = new ConnectorSeries(tracker, options.maxConnectors(), feed::caughtUp, lags::lags, Clock.systemUTC());
         registry.getPrometheusRegistry().register(connectorSeries);
-        return feed;
+        FunctionCounter.builder("switchboard.sink.lag.requests", lags, SinkLags::requests)
+                .description("AdminClient requests made to read sink connectors' lag").register(registry);
+        return () -> {
+            lags.close();
+            feed.close();
+        };
     }
 
     private void refreshConnectorStates() {
