@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SecurityOptions;
+import io.switchboard.SwitchboardApp;
 import io.switchboard.processor.AutoRestart;
 import io.switchboard.dataplane.FailingSource;
 import io.switchboard.testing.Http;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectorHealthTest {
     private SwitchboardFixture fx;
+    private Path users;
 
     @BeforeAll
     void start() throws IOException {
@@ -47,7 +49,7 @@ class ConnectorHealthTest {
         grants.put("erin", "editor@default");
         grants.put("pete", "viewer@prod");
         grants.put("sam", "viewer@*");
-        Path users = TestUsers.write(Files.createTempDirectory("switchboard-health"), grants);
+        users = TestUsers.write(Files.createTempDirectory("switchboard-health"), grants);
         fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
                 .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
     }
@@ -60,7 +62,11 @@ class ConnectorHealthTest {
     }
 
     private Http.Response as(String user, String method, String path, String body) {
-        return Http.call(fx.app.url(), method, path, body, path.startsWith("/console/")
+        return as(fx.app.url(), user, method, path, body);
+    }
+
+    private static Http.Response as(String url, String user, String method, String path, String body) {
+        return Http.call(url, method, path, body, path.startsWith("/console/")
                 ? Map.of("Authorization", TestUsers.basic(user), "HX-Request", "true") : Map.of("Authorization", TestUsers.basic(user)));
     }
 
@@ -72,9 +78,13 @@ class ConnectorHealthTest {
 
     /** Scrapes as the user until the scrape satisfies the condition (60 s at most). */
     private String scrapeUntil(String user, String what, Predicate<String> condition) {
+        return scrapeUntil(fx.app.url(), user, what, condition);
+    }
+
+    private static String scrapeUntil(String url, String user, String what, Predicate<String> condition) {
         String scrape = "";
         for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline; ) {
-            Http.Response answer = as(user, "GET", "/metrics/connectors", null);
+            Http.Response answer = as(url, user, "GET", "/metrics/connectors", null);
             assertEquals(200, answer.status(), answer.body());
             scrape = answer.body();
             if (condition.test(scrape)) {
@@ -84,6 +94,12 @@ class ConnectorHealthTest {
         }
         fail("Waited 60 s for " + what + "; the last scrape:\n" + scrape);
         return scrape;
+    }
+
+    /** The connector's series but the one that depends on the time of the scrape. */
+    private static String figures(String scrape) {
+        return String.join("\n", scrape.lines().filter(line -> line.contains("connector=\"flaky\"")
+                && !line.startsWith("switchboard_connector_not_as_asked_seconds")).toList());
     }
 
     private static void sleep(long millis) {
@@ -128,6 +144,27 @@ class ConnectorHealthTest {
                         && value(s, "switchboard_connector_restarts_total" + l + ",reason=\"asked\"}") == 1);
         assertTrue(value(repaired, "switchboard_connector_tasks" + l + ",state=\"FAILED\"}") >= 0);
 
+        // A second replica, started now, folds the same events into the same figures and answers the same window.
+        String from = "?from=" + before.minusSeconds(1) + "&to=" + Instant.now().minusSeconds(1);
+        String window = as("vera", "GET", "/connectors/flaky/health" + from, null).body();
+        SwitchboardApp second = SwitchboardApp.start(fx.options().withDataDir(fx.dir.resolve("second"))
+                .withSecretsKeyFile(fx.dir.resolve("replica").resolve("secrets.key"))
+                .withSchemaRegistryUrl(fx.app.schemaRegistryUrl()).withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        try {
+            String mine = "";
+            String theirs = null;
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline && !mine.equals(theirs); ) {
+                theirs = figures(as(second.url(), "vera", "GET", "/metrics/connectors", null).body());
+                mine = figures(as("vera", "GET", "/metrics/connectors", null).body());
+                sleep(250);
+            }
+            assertTrue(mine.contains("switchboard_connector_failures_total"), mine);
+            assertEquals(mine, theirs, "the second replica's figures");
+            assertEquals(window, as(second.url(), "vera", "GET", "/connectors/flaky/health" + from, null).body());
+        } finally {
+            second.close();
+        }
+
         // A viewer of prod scrapes no series of default, nor may ask for them; a viewer of default may
         // not read the replica's own metrics; a viewer of every cluster sees them on /metrics too.
         String prod = as("pete", "GET", "/metrics/connectors", null).body();
@@ -159,6 +196,16 @@ class ConnectorHealthTest {
         assertTrue(list.body().contains("\"name\":\"flaky\""), list.body());
         assertEquals(400, as("vera", "GET", "/connectors/flaky/health?from=yesterday", null).status());
         assertEquals(403, as("pete", "GET", "/health/connectors", null).status());
+
+        // The console draws the last 24 hours: a strip of states, each failure a mark linked to its timeline entry.
+        assertTrue(as("vera", "GET", "/console/clusters/default/connectors/flaky", null).body().contains("id=\"health\""));
+        String strip = as("vera", "GET", "/console/clusters/default/connectors/flaky/health?span=24h", null).body();
+        assertTrue(strip.contains("<svg class=\"strip\""), strip);
+        assertTrue(strip.contains("<rect class=\"failed\""), strip);
+        assertTrue(strip.matches("(?s).*<a class=\"failure\" href=\"/console/clusters/default/connectors/flaky/timeline\\?before=\\d+\">.*"), strip);
+        assertTrue(strip.contains("Availability "), strip);
+        assertTrue(as("vera", "GET", "/console/clusters/default/connectors/flaky/health?span=7d", null).body()
+                .contains("<strong>last 7 days</strong>"));
 
         assertEquals(204, as("erin", "DELETE", "/connectors/flaky", null).status());
         String gone = scrapeUntil("vera", "the deleted connector's series to go", s -> !s.contains("connector=\"flaky\""));

@@ -1,6 +1,7 @@
 package io.switchboard.processor;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -129,6 +130,63 @@ public record HealthWindow(long from, long to, long existedMs, long failedMs, in
         failedMs += exists && failing ? overlap : 0;
         return new HealthWindow(from, to, existedMs, failedMs, failures, auto, asked, repairs, drift, flaps, recoveries,
                 sum, max, exists && failing, exists, createdAt, createdAfter, deletedAt);
+    }
+
+    /** A stretch of the window: the connector did not exist ({@code ABSENT}), was failed, or was not. */
+    public record Segment(long from, long to, State state) {
+        public enum State { ABSENT, OK, FAILED }
+    }
+
+    /**
+     * The window as consecutive stretches of one state each, for a picture: by the same rules as
+     * {@link #of} (failed when the connector or a task is, absent outside its life).
+     */
+    public static List<Segment> segments(List<HealthEvent> events, long from, long to) {
+        List<HealthEvent> sorted = events.stream().sorted(Comparator.comparingLong(HealthEvent::at)).toList();
+        List<Segment> segments = new ArrayList<>();
+        boolean exists = false;
+        boolean failing = false;
+        boolean created = false;
+        Segment.State state = Segment.State.ABSENT;
+        long since = Long.MIN_VALUE;
+        for (HealthEvent event : sorted) {
+            if (event.at() >= to) {
+                break;
+            }
+            switch (event.kind()) {
+                case CREATED -> {
+                    exists = true;
+                    failing = false;
+                    created = true;
+                }
+                case DELETED -> {
+                    exists = false;
+                    failing = false;
+                }
+                case STATUS -> {
+                    exists = exists || !created;
+                    failing = event.failing();
+                }
+                default -> {
+                }
+            }
+            Segment.State now = !exists ? Segment.State.ABSENT : failing ? Segment.State.FAILED : Segment.State.OK;
+            if (now != state) {
+                clipped(segments, since, event.at(), state, from, to);
+                state = now;
+                since = event.at();
+            }
+        }
+        clipped(segments, since, to, state, from, to);
+        return segments;
+    }
+
+    private static void clipped(List<Segment> segments, long start, long end, Segment.State state, long from, long to) {
+        long a = Math.max(start, from);
+        long b = Math.min(end, to);
+        if (b > a) {
+            segments.add(new Segment(a, b, state));
+        }
     }
 
     /** How much of [start, end) lies in [from, to). */

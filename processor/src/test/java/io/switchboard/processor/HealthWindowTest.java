@@ -116,6 +116,20 @@ class HealthWindowTest {
     }
 
     @Test
+    void theWindowAsStretchesForAPicture() {
+        List<HealthWindow.Segment> segments = HealthWindow.segments(scripted(), s(50), s(650));
+        assertEquals(List.of(
+                new HealthWindow.Segment(s(50), s(100), HealthWindow.Segment.State.OK),
+                new HealthWindow.Segment(s(100), s(130), HealthWindow.Segment.State.FAILED),
+                new HealthWindow.Segment(s(130), s(200), HealthWindow.Segment.State.OK),
+                new HealthWindow.Segment(s(200), s(290), HealthWindow.Segment.State.FAILED),
+                new HealthWindow.Segment(s(290), s(400), HealthWindow.Segment.State.OK),
+                new HealthWindow.Segment(s(400), s(500), HealthWindow.Segment.State.FAILED),
+                new HealthWindow.Segment(s(500), s(600), HealthWindow.Segment.State.ABSENT),
+                new HealthWindow.Segment(s(600), s(650), HealthWindow.Segment.State.OK)), segments);
+    }
+
+    @Test
     void anEmptyWindowIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> HealthWindow.of(scripted(), s(10), s(10), FLAP));
     }
