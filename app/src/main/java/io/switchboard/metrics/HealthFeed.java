@@ -82,10 +82,17 @@ final class HealthFeed implements AutoCloseable {
                 if (stopping) {
                     return;
                 }
-                // The tracker holds what was read; a new consumer would read it twice, so the
-                // thread stays on this topic's positions: only an unreadable topic ends here.
-                log.warn("Reading {} for connector health failed; the health series stop here until restart: {}", topic, e.toString());
-                return;
+                // What was read so far would be read twice by a new consumer: start again from the
+                // beginning with nothing, the series hidden until caught up again.
+                log.warn("Reading {} for connector health failed; reading it again from its beginning in 5 s: {}", topic, e.toString());
+                caughtUp = false;
+                tracker.reset();
+                try {
+                    Thread.sleep(5_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

@@ -86,6 +86,15 @@ public final class HealthTracker {
         }
     }
 
+    /** Forgets everything, for a reader that starts again from the beginning of the events. */
+    public synchronized void reset() {
+        clusters.clear();
+        recoveryBuckets.clear();
+        recoverySums.clear();
+        tracked = 0;
+        notFollowed = 0;
+    }
+
     /** How many connectors are followed now. */
     public synchronized int tracked() {
         return tracked;

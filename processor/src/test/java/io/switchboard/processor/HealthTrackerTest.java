@@ -96,5 +96,8 @@ class HealthTrackerTest {
         assertEquals(7_500, bounded.omitted());
         assertEquals("c0", bounded.connectors().get(0).cluster(), "by cluster, then name: the same on every replica");
         assertEquals("conn-00000", bounded.connectors().get(0).connector());
+        tracker.reset();
+        assertEquals(0, tracker.tracked(), "a reader that starts again starts from nothing");
+        assertEquals(List.of(), tracker.snapshot(cluster -> true, 100, 0).connectors());
     }
 }
