@@ -263,6 +263,7 @@ public final class SwitchboardApp implements AutoCloseable {
         metrics = own(Stage.PROCESSOR, new Metrics(streams));
         metrics.timeDecisions(gateway);
         metrics.watch(decisions.consumer());
+        own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health()));
         metrics.countConnectors(() -> {
             Map<String, List<Views.ConnectorDetails>> all = new LinkedHashMap<>();
             connectClusters.names().forEach(cluster -> all.put(cluster, connectorService.describeAll(new Scope(cluster))));

@@ -21,14 +21,26 @@ import io.switchboard.core.Views;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.WorkerRequestCounts;
 import io.switchboard.http.Dialects;
+import io.switchboard.http.RequestContexts;
+import io.switchboard.processor.HealthTracker;
+import io.switchboard.schemas.LifecycleEvent;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +60,8 @@ public final class Metrics implements AutoCloseable {
     private volatile Supplier<Map<String, List<Views.ConnectorDetails>>> connectors =
             Map::of;
     private final MultiGauge connectorStates;
+    /** Each connector's health series; null until {@link #followHealth}. */
+    private volatile ConnectorSeries connectorSeries;
 
     public Metrics(KafkaStreams kafkaStreams) {
         // A backstop to the tags' own bounds: past this many routes (or methods), new series are dropped, not kept.
@@ -96,6 +110,27 @@ public final class Metrics implements AutoCloseable {
         this.connectors = all;
     }
 
+    /**
+     * Follows the lifecycle topic into each connector's health series, which {@code /metrics} shows
+     * for every cluster and {@code /metrics/connectors} for the clusters the caller may see.
+     * Answers the reader, for its owner to close.
+     */
+    public AutoCloseable followHealth(String bootstrapServers, Map<String, String> kafkaSettings, String topic,
+                                      Deserializer<LifecycleEvent> events, Admin admin, HealthOptions options) {
+        HealthTracker tracker = new HealthTracker(options.flapping(), HealthOptions.MAX_FOLLOWED);
+        HealthFeed feed = new HealthFeed(bootstrapServers, kafkaSettings, topic, events, tracker).start();
+        // Sinks are found among the connectors as the per-state gauges read them, whenever a pass runs.
+        SinkLags lags = new SinkLags(admin, () -> connectors.get()).start(options.sinkLagEvery());
+        connectorSeries = new ConnectorSeries(tracker, options.maxConnectors(), feed::caughtUp, lags::lags, Clock.systemUTC());
+        registry.getPrometheusRegistry().register(connectorSeries);
+        FunctionCounter.builder("switchboard.sink.lag.requests", lags, SinkLags::requests)
+                .description("AdminClient requests made to read sink connectors' lag").register(registry);
+        return () -> {
+            lags.close();
+            feed.close();
+        };
+    }
+
     private void refreshConnectorStates() {
         Map<List<String>, Integer> counts = new HashMap<>();
         try {
@@ -122,6 +157,26 @@ public final class Metrics implements AutoCloseable {
             refreshConnectorStates();
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
         }, Access.view(ctx -> Access.Target.EVERYWHERE));
+        // Narrowed by ?cluster= to one cluster, whose grant is then needed; else any grant, showing
+        // the connectors of the clusters the grants cover.
+        config.routes.get("/metrics/connectors", this::connectorSeries, Access.view(ctx -> ctx.queryParam("cluster") == null
+                ? Access.Target.ANY_GRANTED : Access.Target.cluster(ctx.queryParam("cluster"))));
+    }
+
+    private void connectorSeries(Context ctx) {
+        ConnectorSeries series = connectorSeries;
+        String only = ctx.queryParam("cluster");
+        Predicate<String> mayView = RequestContexts.mayView(ctx);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (series != null) {
+                PrometheusTextFormatWriter.create().write(out, series.collectFor(cluster -> mayView.test(cluster)
+                        && (only == null || only.equals(cluster))));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(out.toByteArray());
     }
 
     private void record(Context ctx, Dialects dialects) {

@@ -318,8 +318,8 @@ class AccessMatrixTest {
         boolean allowed;
         if (route.path().equals("/metrics")) {
             allowed = caller.everywhere() != null && caller.everywhere().allows(action);
-        } else if (List.of("/v1/kafka-connect/clusters", "/events", "/console/", "/console/connectors", "/console/bulk",
-                "/console/bulk/progress")
+        } else if (List.of("/v1/kafka-connect/clusters", "/events", "/metrics/connectors", "/console/", "/console/connectors",
+                "/console/bulk", "/console/bulk/progress")
                 .contains(route.path())) {
             // Any grant that allows the action: the answer holds only what the grants cover.
             allowed = caller.best() != null && caller.best().allows(action);

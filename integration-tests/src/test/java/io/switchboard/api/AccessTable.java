@@ -33,8 +33,8 @@ final class AccessTable {
             String section = DIALECTS.entrySet().stream().filter(e -> route.path().startsWith(e.getKey()))
                     .map(Map.Entry::getValue).findFirst().orElse(null);
             if (section == null) {
-                section = List.of("/health", "/metrics", "/events").contains(route.path()) || route.path().startsWith("/health/")
-                        ? "Every dialect"
+                section = List.of("/health", "/health/started", "/health/ready", "/health/live", "/metrics", "/metrics/connectors",
+                        "/events").contains(route.path()) ? "Every dialect"
                         : sections.keySet().iterator().next();
             }
             sections.get(section).append("| ").append(route.method()).append(" | `").append(route.path()).append("` | ")
@@ -48,8 +48,8 @@ final class AccessTable {
                 role (or a greater one) on the Connect cluster the path names (a Confluent environment's grant,
                 `env:ID`, covers its clusters; a grant on `*` covers all); `open` needs nothing; `replicas` needs
                 another replica's signature. A viewer sees a config's keys, not its values. Lists across
-                clusters (`/v1/kafka-connect/clusters`, `/events` without `?cluster=`) need any grant and show
-                only what the grants cover; `/metrics` needs a role on `*`.
+                clusters (`/v1/kafka-connect/clusters`, `/events` and `/metrics/connectors` without `?cluster=`)
+                need any grant and show only what the grants cover; `/metrics` needs a role on `*`.
                 """);
         sections.forEach((name, rows) -> {
             if (!rows.isEmpty()) {

@@ -66,7 +66,7 @@ final class ConnectorPage {
                 + "<p><a id=\"timeline-link\" href=\"" + text(base) + "/timeline\">Incident timeline</a>: failures with their traces,"
                 + " restarts and repairs, newest first</p>"
                 + "<div id=\"status\" hx-get=\"" + text(base) + "/status\" hx-trigger=\"" + CHANGES + "\">"
-                + status(ctx, scope, cluster, name, null) + "</div>" + actions(ctx, cluster, name)
+                + status(ctx, scope, cluster, name, null) + "</div>" + actions(ctx, cluster, name) + HealthStrip.placeholder(base)
                 + travel(ctx, connector.config(), versions)
                 + "<h2>Offsets</h2><div id=\"offsets\" hx-get=\"" + text(base) + "/offsets\" hx-trigger=\"load, "
                 + "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, "

@@ -18,6 +18,7 @@ import io.switchboard.schemas.TargetState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,7 @@ public final class ConsoleDialect implements Dialect {
     private final OverviewPage overview;
     private final BulkPage bulk;
     private final ConnectorPage connector;
+    private final HealthStrip health;
     private final OffsetsSection offsets;
     private final CreatePage create;
     private final TimelinePage timeline;
@@ -66,6 +68,7 @@ public final class ConsoleDialect implements Dialect {
         this.offsets = new OffsetsSection(core);
         this.create = new CreatePage(core);
         this.timeline = new TimelinePage(core);
+        this.health = new HealthStrip(core, Clock.systemUTC());
     }
 
     @Override
@@ -99,6 +102,7 @@ public final class ConsoleDialect implements Dialect {
         config.routes.post(CONNECTOR + "/restart-failed", ctx -> restart(ctx, true), Access.operate(cluster));
         config.routes.post(CONNECTOR + "/repair", this::repair, Access.operate(cluster));
         config.routes.get(CONNECTOR + "/timeline", timeline::page, Access.view(cluster));
+        config.routes.get(CONNECTOR + "/health", health::fragment, Access.view(cluster));
         config.routes.post(CONNECTOR + "/delete", this::delete, Access.edit(cluster));
         config.routes.post(CONNECTOR + "/versions/{sequence}/restore", this::restore, Access.edit(cluster));
         config.routes.get("/console/clusters/{cluster}/new", create::page, Access.edit(cluster));

@@ -8,6 +8,7 @@ import io.switchboard.http.ApiDocument;
 import io.switchboard.http.Dialect;
 import io.switchboard.http.ErrorFormat;
 
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -44,6 +45,7 @@ public final class ConnectDialect implements Dialect {
                 core.facts()::validationAsGiven);
         HistoryResource history = new HistoryResource(core.connectors(), scopes);
         TimelineResource timeline = new TimelineResource(core.connectors(), scopes);
+        ConnectorHealthResource health = new ConnectorHealthResource(core.connectors(), scopes, Clock.systemUTC());
         BulkResource bulk = new BulkResource(core.connectors(), scopes);
         ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
         for (String base : List.of("", ConnectScopes.CLUSTER_BASE)) {
@@ -53,6 +55,7 @@ public final class ConnectDialect implements Dialect {
             worker.register(config, base);
             history.register(config, base);
             timeline.register(config, base);
+            health.register(config, base);
         }
     }
 }

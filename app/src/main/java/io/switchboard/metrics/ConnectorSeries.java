@@ -1,0 +1,140 @@
+package io.switchboard.metrics;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.switchboard.processor.HealthTracker;
+import io.switchboard.processor.HealthTracker.Figures;
+import io.switchboard.processor.HealthTracker.Snapshot;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The per-connector health series, in the style of Strimzi's and Confluent's exporters, computed
+ * when scraped from the {@link HealthTracker} (the lifecycle events folded): labels {@code cluster}
+ * and {@code connector} only (and the one a series names: {@code status}, {@code state},
+ * {@code reason}), at most {@code maxConnectors} connectors, and only clusters the scraper may see.
+ * Nothing is shown until the tracker has read what the lifecycle topic held at start.
+ */
+final class ConnectorSeries implements MultiCollector {
+    static final List<String> STATES = List.of("RUNNING", "PAUSED", "STOPPED", "FAILED", "UNASSIGNED", "RESTARTING");
+    private static final double[] BOUNDS;
+
+    static {
+        BOUNDS = Arrays.copyOf(HealthTracker.RECOVERY_BUCKETS, HealthTracker.RECOVERY_BUCKETS.length + 1);
+        BOUNDS[BOUNDS.length - 1] = Double.POSITIVE_INFINITY;
+    }
+
+    private final HealthTracker tracker;
+    private final int maxConnectors;
+    private final BooleanSupplier caughtUp;
+    private final Supplier<Map<String, Map<String, Long>>> sinkLags;
+    private final Clock clock;
+
+    ConnectorSeries(HealthTracker tracker, int maxConnectors, BooleanSupplier caughtUp,
+                    Supplier<Map<String, Map<String, Long>>> sinkLags, Clock clock) {
+        this.tracker = tracker;
+        this.maxConnectors = maxConnectors;
+        this.caughtUp = caughtUp;
+        this.sinkLags = sinkLags;
+        this.clock = clock;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        return collectFor(cluster -> true);
+    }
+
+    /** The series of the clusters {@code visible} accepts. */
+    MetricSnapshots collectFor(Predicate<String> visible) {
+        List<MetricSnapshot> all = new ArrayList<>();
+        boolean ready = caughtUp.getAsBoolean();
+        all.add(GaugeSnapshot.builder().name("switchboard_connector_health_caught_up")
+                .help("1 once the lifecycle topic was read up to where it was at start: the connector series are shown from then on")
+                .dataPoint(GaugeDataPointSnapshot.builder().value(ready ? 1 : 0).build()).build());
+        if (!ready) {
+            return new MetricSnapshots(all);
+        }
+        Snapshot snapshot = tracker.snapshot(visible, maxConnectors, clock.millis());
+        all.add(GaugeSnapshot.builder().name("switchboard_connector_series_omitted")
+                .help("Connectors the scraper may see whose series are not shown, past --health-max-connectors")
+                .dataPoint(GaugeDataPointSnapshot.builder().value(snapshot.omitted()).build()).build());
+        GaugeSnapshot.Builder status = GaugeSnapshot.builder().name("switchboard_connector_status")
+                .help("The connector's state as the worker last reported it, one-hot (all 0 before the first report)");
+        GaugeSnapshot.Builder tasks = GaugeSnapshot.builder().name("switchboard_connector_tasks")
+                .help("The connector's tasks by state (FAILED always shown)");
+        CounterSnapshot.Builder failures = CounterSnapshot.builder().name("switchboard_connector_failures")
+                .help("Times the connector or one of its tasks went into FAILED");
+        CounterSnapshot.Builder restarts = CounterSnapshot.builder().name("switchboard_connector_restarts")
+                .help("Restarts by reason: auto (auto-restart), asked (a restart request), repair (a repair request)");
+        CounterSnapshot.Builder drift = CounterSnapshot.builder().name("switchboard_connector_drift_repairs")
+                .help("Times the reconciler put back what was changed directly on the worker");
+        GaugeSnapshot.Builder lastFailure = GaugeSnapshot.builder().name("switchboard_connector_last_failure_timestamp_seconds")
+                .help("When the connector last failed, in Unix seconds; 0 if it never did");
+        GaugeSnapshot.Builder notAsAsked = GaugeSnapshot.builder().name("switchboard_connector_not_as_asked_seconds")
+                .help("How long the connector has not been as asked (its state is not its target state, or something of it failed); 0 when it is");
+        GaugeSnapshot.Builder flapping = GaugeSnapshot.builder().name("switchboard_connector_flapping")
+                .help("1 when the connector failed at least --health-flapping-failures times within --health-flapping-window-s");
+        GaugeSnapshot.Builder sinkLag = GaugeSnapshot.builder().name("switchboard_connector_sink_lag_records")
+                .help("A sink connector's lag: its consumer group's committed offsets behind the ends of its partitions, in records");
+        Map<String, Map<String, Long>> lags = sinkLags.get();
+        for (Figures f : snapshot.connectors()) {
+            Labels labels = Labels.of("cluster", f.cluster(), "connector", f.connector());
+            for (String state : STATES) {
+                status.dataPoint(GaugeDataPointSnapshot.builder().labels(labels.add("status", state))
+                        .value(state.equals(f.state()) ? 1 : 0).build());
+            }
+            Map<String, Integer> byState = new TreeMap<>();
+            byState.put("FAILED", 0);
+            f.taskStates().forEach(state -> byState.merge(STATES.contains(state) ? state : "UNASSIGNED", 1, Integer::sum));
+            byState.forEach((state, count) -> tasks.dataPoint(GaugeDataPointSnapshot.builder()
+                    .labels(labels.add("state", state)).value(count).build()));
+            failures.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(f.failures()).build());
+            restarts.dataPoint(CounterDataPointSnapshot.builder().labels(labels.add("reason", "auto")).value(f.autoRestarts()).build());
+            restarts.dataPoint(CounterDataPointSnapshot.builder().labels(labels.add("reason", "asked")).value(f.askedRestarts()).build());
+            restarts.dataPoint(CounterDataPointSnapshot.builder().labels(labels.add("reason", "repair")).value(f.repairs()).build());
+            drift.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(f.driftRepairs()).build());
+            lastFailure.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(f.lastFailureAt() < 0 ? 0 : f.lastFailureAt() / 1000.0).build());
+            notAsAsked.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(f.notAsAskedSeconds()).build());
+            flapping.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(f.flapping() ? 1 : 0).build());
+            Long lag = lags.getOrDefault(f.cluster(), Map.of()).get(f.connector());
+            if (lag != null) {
+                sinkLag.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(lag).build());
+            }
+        }
+        HistogramSnapshot.Builder recovery = HistogramSnapshot.builder().name("switchboard_connector_recovery_seconds")
+                .help("Time from a connector's failure to its recovery, per cluster");
+        snapshot.recoveries().forEach((cluster, r) -> recovery.dataPoint(HistogramDataPointSnapshot.builder()
+                .labels(Labels.of("cluster", cluster)).sum(r.sumSeconds())
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(BOUNDS, r.buckets())).build()));
+        all.addAll(List.of(status.build(), tasks.build(), failures.build(), restarts.build(), drift.build(),
+                lastFailure.build(), notAsAsked.build(), flapping.build(), sinkLag.build(), recovery.build()));
+        all.add(CounterSnapshot.builder().name("switchboard_connector_health_not_followed")
+                .help("Lifecycle events of connectors past the " + HealthOptions.MAX_FOLLOWED + " a replica follows")
+                .dataPoint(CounterDataPointSnapshot.builder().value(snapshot.notFollowed()).build()).build());
+        return new MetricSnapshots(all);
+    }
+
+    @Override
+    public MetricSnapshots collect(Predicate<String> includedNames) {
+        return new MetricSnapshots(collect().stream()
+                .filter(metric -> includedNames == null || includedNames.test(metric.getMetadata().getPrometheusName())).toList());
+    }
+}

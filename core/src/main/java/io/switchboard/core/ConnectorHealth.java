@@ -1,0 +1,157 @@
+package io.switchboard.core;
+
+import io.switchboard.processor.HealthEvent;
+import io.switchboard.processor.HealthWindow;
+import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.HistoryEntry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A connector's health over a window, from its history (creates, target states, restart requests,
+ * deletes) and its incident timeline (every change into or out of a failure, auto-restarts,
+ * repairs, drift repaired), by {@link HealthWindow}: the stores answer the same on every replica,
+ * so does this. {@code completeFrom} is set when the window starts before what is still kept: the
+ * timeline's oldest entry when older ones were dropped, or the last create after a delete (a
+ * deleted connector's timeline goes with it).
+ */
+public final class ConnectorHealth {
+    /** The health of one connector over a window, and from when what it counts is complete (null: all of it). */
+    public record Answer(String cluster, String name, HealthWindow window, Instant completeFrom) {
+        public boolean complete() {
+            return completeFrom == null || !completeFrom.isAfter(Instant.ofEpochMilli(window.from()));
+        }
+    }
+
+    /** A failure's start, and the timeline entry that recorded it. */
+    public record Mark(Instant at, long sequence) {
+    }
+
+    /** The window for a picture: its health, its stretches of one state, and each failure that began in it. */
+    public record Strip(Answer answer, List<HealthWindow.Segment> segments, List<Mark> failures) {
+    }
+
+    private record Readings(ConnectorHistory history, List<Views.TimelineEntryView> timeline, long dropped) {
+    }
+
+    private ConnectorHealth() {
+    }
+
+    /** Reads the connector's history and timeline; NotFound for a connector that never existed. */
+    public static Answer of(ConnectorService connectors, Scope scope, String name, Instant from, Instant to, Duration flapWindow) {
+        Readings r = read(connectors, scope, name, from, to);
+        return answer(scope.cluster(), name, r.history(), r.timeline(), r.dropped(), from, to, flapWindow);
+    }
+
+    /** The same, with what a picture of the window needs. */
+    public static Strip strip(ConnectorService connectors, Scope scope, String name, Instant from, Instant to, Duration flapWindow) {
+        Readings r = read(connectors, scope, name, from, to);
+        Answer answer = answer(scope.cluster(), name, r.history(), r.timeline(), r.dropped(), from, to, flapWindow);
+        List<Mark> marks = new ArrayList<>();
+        boolean failing = false;
+        List<Views.TimelineEntryView> oldestFirst = r.timeline().stream()
+                .sorted(Comparator.comparingLong(Views.TimelineEntryView::sequence)).toList();
+        for (Views.TimelineEntryView entry : oldestFirst) {
+            if (!"ConnectorStatusChanged".equals(entry.kind())) {
+                continue;
+            }
+            boolean now = status(entry).failing();
+            if (now && !failing && !entry.occurredAt().isBefore(from) && entry.occurredAt().isBefore(to)) {
+                marks.add(new Mark(entry.occurredAt(), entry.sequence()));
+            }
+            failing = now;
+        }
+        return new Strip(answer, HealthWindow.segments(events(r.history(), r.timeline()), from.toEpochMilli(), to.toEpochMilli()), marks);
+    }
+
+    private static HealthEvent status(Views.TimelineEntryView entry) {
+        return HealthEvent.status(entry.occurredAt().toEpochMilli(), entry.state(),
+                entry.tasks().stream().map(Views.TimelineTaskView::state).toList());
+    }
+
+    private static Readings read(ConnectorService connectors, Scope scope, String name, Instant from, Instant to) {
+        if (!to.isAfter(from)) {
+            throw new ServiceException.InvalidRequest("to", "The window's end (to) must be after its start (from)");
+        }
+        ConnectorHistory history = connectors.history(scope, name);
+        List<Views.TimelineEntryView> timeline = new ArrayList<>();
+        long dropped = 0;
+        try {
+            Long before = null;
+            do {
+                Views.TimelineView page = connectors.timeline(scope, name, before, Views.MAX_TIMELINE_PAGE);
+                timeline.addAll(page.entries());
+                dropped = page.dropped();
+                before = page.before();
+            } while (before != null);
+        } catch (ServiceException.NotFound deleted) {
+            // A deleted connector's timeline went with it: its history still says when it existed.
+        }
+        return new Readings(history, timeline, dropped);
+    }
+
+    /** The pure part: the window's health from what was read. */
+    static Answer answer(String cluster, String name, ConnectorHistory history, List<Views.TimelineEntryView> timeline,
+                         long dropped, Instant from, Instant to, Duration flapWindow) {
+        List<HealthEvent> events = events(history, timeline);
+        Long lastCreateAfterDelete = null;
+        boolean deleted = false;
+        for (HistoryEntry entry : history.getEntries()) {
+            if (entry.getKind().equals("ConnectorDeleted")) {
+                deleted = true;
+            } else if (entry.getKind().equals("ConnectorCreated") && deleted) {
+                lastCreateAfterDelete = entry.getOccurredAt();
+            }
+        }
+        // The timeline holds only this incarnation's entries: what came before its create is partly unknown.
+        Long completeFrom = lastCreateAfterDelete;
+        if (dropped > 0 && !timeline.isEmpty()) {
+            long oldest = timeline.stream().mapToLong(e -> e.occurredAt().toEpochMilli()).min().orElseThrow();
+            completeFrom = completeFrom == null ? oldest : Math.max(completeFrom, oldest);
+        }
+        if (history.getFolded() > 0 && !history.getEntries().isEmpty()) {
+            long oldest = history.getEntries().get(0).getOccurredAt();
+            completeFrom = completeFrom == null ? oldest : Math.max(completeFrom, oldest);
+        }
+        HealthWindow window = HealthWindow.of(events, from.toEpochMilli(), to.toEpochMilli(), flapWindow);
+        return new Answer(cluster, name, window, completeFrom == null ? null : Instant.ofEpochMilli(completeFrom));
+    }
+
+    /** The health facts the history (creates, target states, restart requests, deletes) and the timeline hold. */
+    static List<HealthEvent> events(ConnectorHistory history, List<Views.TimelineEntryView> timeline) {
+        List<HealthEvent> events = new ArrayList<>();
+        for (HistoryEntry entry : history.getEntries()) {
+            long at = entry.getOccurredAt();
+            switch (entry.getKind()) {
+                case "ConnectorCreated" -> events.add(HealthEvent.created(at, entry.getTargetState() == null ? "RUNNING"
+                        : entry.getTargetState().name()));
+                case "TargetStateChanged" -> events.add(HealthEvent.targetChanged(at, entry.getTargetState().name()));
+                case "RestartRequested" -> events.add(HealthEvent.of(at, HealthEvent.Kind.ASKED_RESTART));
+                case "ConnectorDeleted" -> events.add(HealthEvent.of(at, HealthEvent.Kind.DELETED));
+                default -> {
+                }
+            }
+        }
+        if (history.getFolded() > 0 && history.getBaseConfig() != null && !history.getEntries().isEmpty()) {
+            // Its create was folded away: it existed before the oldest entry kept.
+            events.add(0, HealthEvent.created(Long.MIN_VALUE / 4, history.getBaseTargetState() == null ? "RUNNING"
+                    : history.getBaseTargetState().name()));
+        }
+        for (Views.TimelineEntryView entry : timeline) {
+            long at = entry.occurredAt().toEpochMilli();
+            switch (entry.kind()) {
+                case "ConnectorStatusChanged" -> events.add(status(entry));
+                case "AutoRestarted" -> events.add(HealthEvent.of(at, HealthEvent.Kind.AUTO_RESTART));
+                case "ReconcileRequested" -> events.add(HealthEvent.of(at, HealthEvent.Kind.REPAIR));
+                case "DriftRepaired" -> events.add(HealthEvent.of(at, HealthEvent.Kind.DRIFT_REPAIRED));
+                default -> {
+                }
+            }
+        }
+        return events;
+    }
+}

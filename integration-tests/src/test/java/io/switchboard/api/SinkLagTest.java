@@ -1,0 +1,124 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.metrics.HealthOptions;
+import io.switchboard.testing.Http;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.DoublePredicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A sink connector's lag against the real embedded worker: a FileStreamSink that has read its topic
+ * shows 0; paused while records arrive, its lag grows with them; resumed, it falls back to 0.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SinkLagTest {
+    private SwitchboardFixture fx;
+    private KafkaProducer<String, String> producer;
+    private final String topic = "sink-lag-" + UUID.randomUUID().toString().substring(0, 8);
+    private Path file;
+
+    @BeforeAll
+    void start() throws IOException {
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withHealth(HealthOptions.of(10_000, 3600, 3, 1)));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers()),
+                new StringSerializer(), new StringSerializer());
+        file = Files.createTempFile("switchboard-sink", ".txt");
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (producer != null) {
+            producer.close();
+        }
+        if (fx != null) {
+            fx.close();
+        }
+        Files.deleteIfExists(file);
+    }
+
+    private void send(int records) {
+        for (int i = 0; i < records; i++) {
+            producer.send(new ProducerRecord<>(topic, "{\"n\":" + i + "}"));
+        }
+        producer.flush();
+    }
+
+    private double lagUntil(String what, DoublePredicate condition) {
+        String series = "switchboard_connector_sink_lag_records{cluster=\"default\",connector=\"lagging\"}";
+        Double lag = null;
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos(); System.nanoTime() < deadline; ) {
+            lag = ConnectorHealthTest.value(Http.get(fx.app.url(), "/metrics/connectors").body(), series);
+            if (lag != null && condition.test(lag)) {
+                System.out.println("[sink lag] " + what + ": " + lag);
+                return lag;
+            }
+            sleep(250);
+        }
+        fail("Waited 90 s for " + what + "; the lag is " + lag);
+        return -1;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitState(String state) throws IOException {
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos(); System.nanoTime() < deadline; ) {
+            JsonNode status = Http.JSON.readTree(Http.get(fx.app.url(), "/connectors/lagging/status").body());
+            boolean tasks = status.path("tasks").size() > 0;
+            for (JsonNode task : status.path("tasks")) {
+                tasks &= state.equals(task.path("state").asText());
+            }
+            if (tasks && state.equals(status.path("connector").path("state").asText())) {
+                return;
+            }
+            sleep(250);
+        }
+        fail("The connector and its task were not " + state + " in 90 s");
+    }
+
+    @Test
+    void aPausedSinkFallsBehindAndCatchesUpOnResume() throws IOException {
+        send(10);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
+        config.put("topics", topic);
+        config.put("file", file.toString());
+        Http.Response created = Http.call(fx.app.url(), "POST", "/connectors", Http.json(Map.of("name", "lagging", "config", config)));
+        assertEquals(201, created.status(), created.body());
+        lagUntil("all read", lag -> lag == 0);
+
+        assertEquals(202, Http.call(fx.app.url(), "PUT", "/connectors/lagging/pause", null).status());
+        awaitState("PAUSED");
+        send(50);
+        double first = lagUntil("50 records behind", lag -> lag >= 50);
+        send(50);
+        lagUntil("growing past " + first, lag -> lag >= first + 50);
+
+        assertEquals(202, Http.call(fx.app.url(), "PUT", "/connectors/lagging/resume", null).status());
+        lagUntil("caught up again", lag -> lag == 0);
+    }
+}
