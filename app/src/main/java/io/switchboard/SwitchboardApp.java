@@ -56,13 +56,9 @@ import io.switchboard.query.ConnectorQueries;
 import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.RemoteStores;
 import io.switchboard.query.ReplicaRouter;
-import io.switchboard.schemas.CommandDecision;
-import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
-import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
-import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
@@ -238,7 +234,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT, ConnectorQueries.MAX_WAITING_READS).keepsTimelines(timelines);
+                TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT, ConnectorQueries.MAX_WAITING_READS).keepsTimelines(timelines, serdes.sets());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(
@@ -298,12 +294,7 @@ public final class SwitchboardApp implements AutoCloseable {
 
     /** The Avro serdes of the processor's topics, each schema registered and looked up in the registry. */
     private static TopologySerdes serdes(SchemaRegistryClient registryClient) {
-        return new TopologySerdes(
-                new AvroSerde<>(registryClient, ConnectorCommand.class, false),
-                new AvroSerde<>(registryClient, ConnectorState.class, false),
-                new AvroSerde<>(registryClient, CommandDecision.class, false),
-                new AvroSerde<>(registryClient, LifecycleEvent.class, false),
-                new AvroSerde<>(registryClient, ConnectorObservation.class, false));
+        return TopologySerdes.avro(registryClient);
     }
 
     /** The APIs Switchboard speaks, each under its own base paths with its own error shape, all over one core. */
