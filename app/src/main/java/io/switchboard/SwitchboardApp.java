@@ -15,6 +15,7 @@ import io.switchboard.core.ConnectorConfigValidator;
 import io.switchboard.core.ConnectorCore;
 import io.switchboard.core.ConnectorPlugins;
 import io.switchboard.core.ConnectorSecrets;
+import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
@@ -240,11 +241,12 @@ public final class SwitchboardApp implements AutoCloseable {
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
         namedSecrets = new NamedSecrets(secretStore, queries, Clock.systemUTC());
-        ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins,
-                new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys()), watcher, secrets, namedSecrets,
+        ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys());
+        ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins, validator, watcher, secrets, namedSecrets,
                 connectClusters);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
-                new ClusterFacts(connectClusters, connectorService, secrets.keys(), Clock.systemUTC()), connectClusters, kafkaClusterId);
+                new ClusterFacts(connectClusters, connectorService, secrets.keys(), Clock.systemUTC()), connectClusters, kafkaClusterId,
+                new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters));
         ObjectMapper json = new ObjectMapper();
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
         AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
