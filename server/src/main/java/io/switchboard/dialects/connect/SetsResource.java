@@ -50,11 +50,25 @@ final class SetsResource {
         config.routes.post(base + "/sets/{set}/changes/{change}/revert", this::revert, edit(scopes::target));
     }
 
-    /** What the plan needs; planned once, kept for the answer of a dry run. */
+    /**
+     * What the plan needs; planned once, kept for the answer of a dry run. A body that is not an
+     * apply request raises nothing (the route answers it 400); a plan that cannot be made now needs
+     * edit, so that it is never let through on less.
+     */
     private Action needs(Context ctx) {
-        Plan plan = sets.plan(scopes.of(ctx), ctx.pathParam("set"), request(ctx));
-        ctx.attribute(PLAN, plan);
-        return plan.needs() == SetPlanner.Needs.EDIT ? Action.EDIT : null;
+        ConnectorSets.Request request;
+        try {
+            request = request(ctx);
+        } catch (RuntimeException notARequest) {
+            return null;
+        }
+        try {
+            Plan plan = sets.plan(scopes.of(ctx), ctx.pathParam("set"), request);
+            ctx.attribute(PLAN, plan);
+            return plan.needs() == SetPlanner.Needs.EDIT ? Action.EDIT : null;
+        } catch (RuntimeException cannotPlan) {
+            return Action.EDIT;
+        }
     }
 
     private void apply(Context ctx) {
@@ -71,6 +85,9 @@ final class SetsResource {
         String ifMatch = ctx.header("If-Match");
         if (ifMatch != null) {
             ifMatch = ifMatch.replace("\"", "").trim();
+        } else if (ctx.attribute(PLAN) instanceof Plan checked) {
+            // Applied only as the plan access was decided on: a change made since refuses it.
+            ifMatch = checked.version();
         }
         AsyncAnswers.answer(ctx, sets.apply(scopes.of(ctx), ctx.pathParam("set"), request, ifMatch, RequestContexts.of(ctx)),
                 applied -> {
