@@ -144,10 +144,7 @@ public final class SetPlanner {
             return new Item(c.name(), existing == null ? Action.CREATE : Action.UPDATE, List.of(), stateFrom, null, d.error(), null);
         }
         TargetState target = c.state() != null ? c.state() : existing != null ? existing.getTargetState() : TargetState.RUNNING;
-        SetItem item = SetItem.newBuilder().setConnector(c.name()).setLabels(new TreeMap<>(c.labels()))
-                .setConfig(new TreeMap<>(d.sealedConfig())).setTargetState(target)
-                .setPreviousConfig(existing == null ? null : existing.getConfig())
-                .setPreviousTargetState(existing == null ? null : existing.getTargetState()).setAdopt(false).build();
+        SetItem item = item(c, d.sealedConfig(), target, existing, false);
         // The processor's own decision on the command the set would write: a config it would keep is no change.
         ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId("plan").setCluster(scope.cluster())
                 .setConnector(c.name()).setIssuedAt(0L)
@@ -173,10 +170,18 @@ public final class SetPlanner {
             return new Item(c.name(), Action.STATE, List.of(), stateFrom, stateTo, null, item);
         }
         if (!managed.containsKey(c.name()) || labelsDiffer) {
-            return new Item(c.name(), Action.ADOPT, List.of(), stateFrom, null, null,
-                    SetItem.newBuilder(item).setAdopt(true).build());
+            return new Item(c.name(), Action.ADOPT, List.of(), stateFrom, null, null, item(c, d.sealedConfig(), target, existing, true));
         }
         return new Item(c.name(), Action.UNCHANGED, List.of(), stateFrom, null, null, item);
+    }
+
+    /** Built field by field: Avro's copying builder would load classes reflectively. */
+    private static SetItem item(DesiredState.Connector c, Map<String, String> config, TargetState target, ConnectorState existing,
+                                boolean adopt) {
+        return SetItem.newBuilder().setConnector(c.name()).setLabels(new TreeMap<>(c.labels()))
+                .setConfig(new TreeMap<>(config)).setTargetState(target)
+                .setPreviousConfig(existing == null ? null : existing.getConfig())
+                .setPreviousTargetState(existing == null ? null : existing.getTargetState()).setAdopt(adopt).build();
     }
 
     /** The keys a config change adds, changes and removes, as the processor's event lists them, and secrets' too. */
