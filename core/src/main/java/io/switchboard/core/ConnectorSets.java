@@ -154,12 +154,18 @@ public final class ConnectorSets {
 
     private CompletableFuture<Applied> submit(Scope scope, String name, Object action, RequestContext context, Plan plan) {
         CompletableFuture<CommandDecision> decided = bus.submit(bus.command(SetPlanner.key(scope.cluster(), name), action, context).build());
-        return decided.thenApply(d -> {
+        CompletableFuture<Applied> answered = decided.thenApply(d -> {
             boolean accepted = d.getOutcome() == Outcome.CREATED || d.getOutcome() == Outcome.UPDATED;
             long before = plan == null ? 0 : plan.setVersion();
             return new Applied(plan, accepted ? Result.APPLIED : Result.REFUSED, d.getCommandId(),
                     accepted ? before + 1 : before, accepted ? null : d.getMessage());
         });
+        if (plan == null) {
+            return answered;
+        }
+        // Answered once the connectors' commands are decided too, so that the next plan reads what this one made.
+        return answered.thenCompose(applied -> applied.result() != Result.APPLIED ? done(applied)
+                : DerivedDecisions.await(store, scope.cluster(), applied.changeId(), plan.changes()).thenApply(all -> applied));
     }
 
     private static CompletableFuture<Applied> done(Applied applied) {

@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the command line, and an operator's apply with a config change refused whole.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SuppressWarnings("unchecked")
 class ApplySetsTest {
     private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
     private SwitchboardFixture fx;
@@ -232,6 +233,41 @@ class ApplySetsTest {
         awaitConnector("p-b", "topic", "p");
         Answer set = fx.call("GET", "/clusters/default/sets/prune", null);
         assertEquals(3, set.json().path("set_version").asInt(), set.body());
+    }
+
+    @Test
+    void aRotatedSecretShowsSealedChangedAndItsValueIsNowhere() {
+        Map<String, Object> first = connector("secret-a", "s", null);
+        Map<String, String> config = new LinkedHashMap<>((Map<String, String>) first.get("config"));
+        config.put("db.password", "first-value-1234");
+        first.put("config", config);
+        Http.Response applied = apply("secrets", body(List.of(first), false, null), null);
+        assertEquals(200, applied.status(), applied.body());
+        assertEquals(0, plan("secrets", body(List.of(first), false, null)).path("changes").asInt(),
+                "the same secret again is no change: its sealed text is kept");
+
+        Map<String, String> rotatedConfig = new LinkedHashMap<>(config);
+        rotatedConfig.put("db.password", "rotated-value-5678");
+        Map<String, Object> rotated = new LinkedHashMap<>(first);
+        rotated.put("config", rotatedConfig);
+        JsonNode plan = plan("secrets", body(List.of(rotated), false, null));
+        JsonNode key = plan.path("items").get(0).path("keys").get(0);
+        assertEquals("db.password", key.path("key").asText(), plan.toString());
+        assertEquals("changed", key.path("sealed").asText(), plan.toString());
+        assertTrue(plan.path("text").asText().contains("~ db.password (sealed: changed)"), plan.path("text").asText());
+        Http.Response again = apply("secrets", body(List.of(rotated), false, null), plan.path("version").asText());
+        assertEquals(200, again.status(), again.body());
+        for (String answer : List.of(applied.body(), plan.toString(), again.body())) {
+            assertFalse(answer.contains("first-value-1234") || answer.contains("rotated-value-5678"), answer);
+        }
+        Map<String, List<String>> topics = TopicScan.everyTopic(fx.kafka.bootstrapServers());
+        topics.forEach((topic, records) -> {
+            if (topic.startsWith(fx.topics().prefix())) {
+                for (String record : records) {
+                    assertFalse(record.contains("first-value-1234") || record.contains("rotated-value-5678"), topic + " holds a secret");
+                }
+            }
+        });
     }
 
     @Test
