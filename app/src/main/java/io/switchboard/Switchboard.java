@@ -7,11 +7,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * {@code java -jar switchboard.jar [--port 8083] [--data-dir data] [--kafka-port 9092]
  * [--bootstrap-servers host:port] [--schema-registry-url url] [--advertised-url url]}.
  * With no flags it runs everything it needs in one process, keeping its data under ./data.
+ * {@code java -jar switchboard.jar apply -f PATH... --url URL}: connectors as code ({@link ApplyCommand}).
  */
 public final class Switchboard {
     private Switchboard() {
@@ -40,6 +42,10 @@ public final class Switchboard {
     public static void main(String[] args) {
         if (args.length == 1 && args[0].equals("hash-secret")) {
             hashSecret();
+            return;
+        }
+        if (args.length > 0 && args[0].equals("apply")) {
+            System.exit(ApplyCommand.run(Arrays.asList(args).subList(1, args.length), System.getenv(), System.out));
             return;
         }
         SwitchboardOptions options;

@@ -15,6 +15,7 @@ import io.switchboard.core.ConnectorConfigValidator;
 import io.switchboard.core.ConnectorCore;
 import io.switchboard.core.ConnectorPlugins;
 import io.switchboard.core.ConnectorSecrets;
+import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
@@ -56,13 +57,9 @@ import io.switchboard.query.ConnectorQueries;
 import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.RemoteStores;
 import io.switchboard.query.ReplicaRouter;
-import io.switchboard.schemas.CommandDecision;
-import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
-import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
-import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
@@ -233,17 +230,18 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT, ConnectorQueries.MAX_WAITING_READS).keepsTimelines(timelines);
+                TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT, ConnectorQueries.MAX_WAITING_READS).keepsTimelines(timelines, serdes.sets());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
         namedSecrets = new NamedSecrets(secretStore, queries, Clock.systemUTC());
-        ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins,
-                new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys()), watcher, secrets, namedSecrets,
+        ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys());
+        ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins, validator, watcher, secrets, namedSecrets,
                 connectClusters);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
-                new ClusterFacts(connectClusters, connectorService, secrets.keys(), Clock.systemUTC()), connectClusters, kafkaClusterId);
+                new ClusterFacts(connectClusters, connectorService, secrets.keys(), Clock.systemUTC()), connectClusters, kafkaClusterId,
+                new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters));
         ObjectMapper json = new ObjectMapper();
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
         AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
@@ -295,12 +293,7 @@ public final class SwitchboardApp implements AutoCloseable {
 
     /** The Avro serdes of the processor's topics, each schema registered and looked up in the registry. */
     private static TopologySerdes serdes(SchemaRegistryClient registryClient) {
-        return new TopologySerdes(
-                new AvroSerde<>(registryClient, ConnectorCommand.class, false),
-                new AvroSerde<>(registryClient, ConnectorState.class, false),
-                new AvroSerde<>(registryClient, CommandDecision.class, false),
-                new AvroSerde<>(registryClient, LifecycleEvent.class, false),
-                new AvroSerde<>(registryClient, ConnectorObservation.class, false));
+        return TopologySerdes.avro(registryClient);
     }
 
     /** The APIs Switchboard speaks, each under its own base paths with its own error shape, all over one core. */

@@ -9,6 +9,7 @@ import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.SetState;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -52,6 +53,7 @@ public final class ConnectorQueries implements ConnectorStore {
     private static final String STATUS_TRANSFER_TOPIC = TRANSFER_TOPIC + ".statuses";
     private static final String HISTORY_TRANSFER_TOPIC = TRANSFER_TOPIC + ".history";
     private static final String TIMELINE_TRANSFER_TOPIC = TRANSFER_TOPIC + ".timeline";
+    private static final String SETS_TRANSFER_TOPIC = TRANSFER_TOPIC + ".sets";
     /**
      * How far a standby copy may trail its changelog's end, read after the read arrived: the last
      * commit marker, nothing more (a lag of 20 let reads miss a change acknowledged a moment before).
@@ -71,8 +73,9 @@ public final class ConnectorQueries implements ConnectorStore {
     private final Duration readWait;
     private final WaitingReads waitingReads;
     private final LocalCopies local;
-    /** Null until {@link #keepsTimelines} is called: the topology keeps no timelines. */
+    /** Null until {@link #keepsTimelines} is called: the topology keeps no timelines (and no sets). */
     private volatile Serde<ConnectorTimeline> timelines;
+    private volatile Serde<SetState> sets;
     /** Null until {@link #checkCoverage} is called: then a copy's answer is checked against the command topic. */
     private volatile CommandCoverage coverage;
 
@@ -114,11 +117,18 @@ public final class ConnectorQueries implements ConnectorStore {
         return coverage == null ? Optional.empty() : coverage.changeMark();
     }
 
-    /** The topology keeps each connector's incident timeline, in values of this serde. */
-    public ConnectorQueries keepsTimelines(Serde<ConnectorTimeline> serde) {
+    /** The topology keeps each connector's incident timeline, and connector sets, in values of these serdes. */
+    public ConnectorQueries keepsTimelines(Serde<ConnectorTimeline> serde, Serde<SetState> setSerde) {
         this.timelines = serde;
+        this.sets = setSerde;
         local.keepsTimelines();
         return this;
+    }
+
+    /** Read like a connector: a store of decisions in the connectors' task, whose owner alone says a set is absent. */
+    @Override
+    public Optional<SetState> set(ConnectorKey key) {
+        return read(StoreNames.SETS, key, sets.deserializer(), true, readWait);
     }
 
     @Override
@@ -237,7 +247,6 @@ public final class ConnectorQueries implements ConnectorStore {
     }
 
     // ---- reads of one key ------------------------------------------------------------------------
-
     /**
      * @param absenceNeedsOwner whether only the owner's copy may say a key is absent (a connector's
      *                          existence); otherwise a current standby's absence is an answer too
@@ -303,7 +312,7 @@ public final class ConnectorQueries implements ConnectorStore {
                     waitingReads.enter();
                     waiting = true;
                 }
-                pause();
+                WaitingReads.pause(RETRY_PAUSE_MS);
             }
         } finally {
             if (waiting) {
@@ -415,7 +424,7 @@ public final class ConnectorQueries implements ConnectorStore {
                     waitingReads.enter();
                     waiting = true;
                 }
-                pause();
+                WaitingReads.pause(RETRY_PAUSE_MS);
             }
         } finally {
             if (waiting) {
@@ -483,16 +492,8 @@ public final class ConnectorQueries implements ConnectorStore {
             case StoreNames.STATUSES -> observations.serializer().serialize(STATUS_TRANSFER_TOPIC, (ConnectorObservation) value);
             case StoreNames.HISTORY -> histories.serializer().serialize(HISTORY_TRANSFER_TOPIC, (ConnectorHistory) value);
             case StoreNames.TIMELINE -> timelines.serializer().serialize(TIMELINE_TRANSFER_TOPIC, (ConnectorTimeline) value);
+            case StoreNames.SETS -> sets.serializer().serialize(SETS_TRANSFER_TOPIC, (SetState) value);
             default -> states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
         };
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(RETRY_PAUSE_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("Interrupted while waiting for the connector store", e);
-        }
     }
 }

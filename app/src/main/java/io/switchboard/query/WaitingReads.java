@@ -30,6 +30,16 @@ final class WaitingReads {
         permits.release();
     }
 
+    /** Waits a moment before a read looks for its data again. */
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("Interrupted while waiting for the connector store", e);
+        }
+    }
+
     /** How many reads are waiting now. */
     int waiting() {
         return max - permits.availablePermits();

@@ -5,6 +5,7 @@ import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.SetState;
 
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,9 @@ public interface ConnectorStore {
     default Optional<Object> changeMark() {
         return Optional.empty();
     }
+
+    /** A connector set (connectors as code), keyed {@code <cluster>/{set}<name>}; empty when it has had no change yet. */
+    Optional<SetState> set(ConnectorKey key);
 
     /** The connector's recent incidents, oldest first; empty when none was recorded. */
     Optional<ConnectorTimeline> timeline(ConnectorKey key);

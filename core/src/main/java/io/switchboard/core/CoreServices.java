@@ -2,7 +2,9 @@ package io.switchboard.core;
 
 /**
  * What every dialect is built on: the connector service, what only the workers know, the Connect
- * clusters, and the id of the Kafka cluster Switchboard keeps its state in.
+ * clusters, the id of the Kafka cluster Switchboard keeps its state in, and connector sets
+ * (connectors as code).
  */
-public record CoreServices(ConnectorService connectors, NamedSecrets secrets, ClusterFacts facts, ClusterDirectory clusters, String kafkaClusterId) {
+public record CoreServices(ConnectorService connectors, NamedSecrets secrets, ClusterFacts facts, ClusterDirectory clusters,
+                           String kafkaClusterId, ConnectorSets sets) {
 }

@@ -24,6 +24,7 @@ import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.RestartRequest;
 import io.switchboard.schemas.RestartRequested;
+import io.switchboard.schemas.SetConnector;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TargetStateChanged;
 
@@ -63,6 +64,11 @@ public final class CommandDecider {
             return create(current, command, create);
         } else if (action instanceof PutConnectorConfig put) {
             return putConfig(current, command, put.getConfig());
+        } else if (action instanceof SetConnector set) {
+            // A set's change: a new connector starts in the state the set asks for.
+            return current == null && set.getInitialState() != TargetState.RUNNING
+                    ? create(null, command, new CreateConnector(set.getConfig(), set.getInitialState(), null))
+                    : putConfig(current, command, set.getConfig());
         } else if (action instanceof PatchConnectorConfig patch) {
             return patchConfig(current, command, patch);
         } else if (action instanceof ChangeTargetState change) {
@@ -330,7 +336,8 @@ public final class CommandDecider {
         return refused(Outcome.NOT_FOUND, DecisionReasons.NOT_FOUND, "connector not found", null);
     }
 
-    static ConnectorConfigChanged configDiff(Map<String, String> before, Map<String, String> after) {
+    /** Which keys a config change adds, removes and changes (the plan of a set shows the same). */
+    public static ConnectorConfigChanged configDiff(Map<String, String> before, Map<String, String> after) {
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> changed = new ArrayList<>();

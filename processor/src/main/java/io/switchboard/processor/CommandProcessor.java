@@ -5,6 +5,7 @@ import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.SetState;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,6 +24,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     static final String DECISIONS = "decisions-sink";
     static final String LIFECYCLE = "lifecycle-sink";
     static final String HISTORY = "history";
+    /** The commands an accepted set change writes, to the command topic, in the transaction of its decision. */
+    static final String DERIVED = "derived-commands-sink";
     /** Header of each decision record naming its command, so readers can skip the ones they do not wait for. */
     public static final String COMMAND_ID_HEADER = "switchboard.command.id";
 
@@ -34,6 +37,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorObservation> statuses;
     private IdempotentAnswers answers;
+    private KeyValueStore<String, SetState> sets;
 
     public CommandProcessor(DecisionObserver observer) {
         this(observer, false);
@@ -57,6 +61,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         this.connectors = context.getStateStore(StoreNames.CONNECTORS);
         this.statuses = context.getStateStore(StoreNames.STATUSES);
         this.answers = new IdempotentAnswers(context.getStateStore(StoreNames.IDEMPOTENCY));
+        this.sets = context.getStateStore(StoreNames.SETS);
         if (keepsTimeline) {
             this.timelines = context.getStateStore(StoreNames.TIMELINE);
         }
@@ -71,6 +76,11 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         ConnectorKey key = keyOf(record.key(), command);
         String storeKey = key.toString();
 
+        if (SetDecider.isSetCommand(command)) {
+            decideSet(record, command, key);
+            processed();
+            return;
+        }
         CommandDecision replayed = answers.replay(storeKey, command);
         if (replayed != null) {
             // A retry: the first answer again, and nothing else happens.
@@ -105,6 +115,31 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         }
         observer.decided(decided);
         processed();
+    }
+
+    /**
+     * A set's change, decided whole: the set's next state, its decision, and the per-connector
+     * commands it writes, all in this record's transaction (exactly-once), so none is written alone.
+     */
+    private void decideSet(Record<String, ConnectorCommand> record, ConnectorCommand command, ConnectorKey key) {
+        SetDecider.SetDecision decision = SetDecider.decide(sets.get(key.toString()), command);
+        if (decision.changed()) {
+            sets.put(key.toString(), decision.next());
+            for (ConnectorCommand derived : decision.derived()) {
+                String derivedKey = new ConnectorKey(derived.getCluster(), derived.getConnector()).toString();
+                context.forward(new Record<String, Object>(derivedKey, derived, record.timestamp()), DERIVED);
+            }
+        }
+        CommandDecision decided = CommandDecision.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setCluster(key.cluster())
+                .setConnector(key.name())
+                .setOutcome(decision.outcome())
+                .setReason(decision.reason())
+                .setMessage(decision.message())
+                .setIssuedAt(command.getIssuedAt())
+                .build();
+        forwardDecision(record, command, decided);
     }
 
     /** Closed with its task, cleanly or not: the observer forgets how far it had decided the partition. */

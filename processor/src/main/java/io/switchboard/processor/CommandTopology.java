@@ -47,6 +47,13 @@ public final class CommandTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.IDEMPOTENCY),
                         Serdes.String(), serdes.decisions()),
                 "decide");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SETS),
+                        Serdes.String(), serdes.sets()),
+                "decide");
+        // Into the topology's own input: a set change's commands are decided like any other, after it.
+        topology.addSink(CommandProcessor.DERIVED, topics.commands(),
+                new StringSerializer(), serdes.commands().serializer(), "decide");
         topology.addSink(CommandProcessor.DECISIONS, topics.decisions(),
                 new StringSerializer(), serdes.decisions().serializer(), "decide");
         topology.addSink(CommandProcessor.LIFECYCLE, topics.lifecycle(),

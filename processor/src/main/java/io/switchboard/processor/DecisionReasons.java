@@ -40,4 +40,8 @@ public final class DecisionReasons {
 
     private DecisionReasons() {
     }
+    /** A set change planned on another version of the set than the one it now has. */
+    public static final String SET_CHANGED_MEANWHILE = "SET_CHANGED_MEANWHILE";
+    /** A set change with an item the decider would refuse, or a prune of a connector the set does not manage. */
+    public static final String INVALID_SET_CHANGE = "INVALID_SET_CHANGE";
 }

@@ -6,6 +6,7 @@ import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.SetConnector;
 
 import java.util.Map;
 import java.util.Objects;
@@ -65,6 +66,8 @@ public final class PipelineOwnership {
     private static Map<String, String> configAfter(ConnectorState current, Object action) {
         if (action instanceof CreateConnector create) {
             return create.getConfig();
+        } else if (action instanceof SetConnector set) {
+            return set.getConfig();
         } else if (action instanceof PutConnectorConfig put) {
             return put.getConfig();
         } else if (action instanceof PatchConnectorConfig patch && current != null) {

@@ -16,6 +16,9 @@ public final class StoreNames {
     /** Each connector's recent incidents, a {@link Timeline} per connector, kept with its history. */
     public static final String TIMELINE = "timeline";
 
+    /** Connector sets (connectors as code), keyed {@code <cluster>/{set}<name>}, in the connectors' task. */
+    public static final String SETS = "sets";
+
     private StoreNames() {
     }
 }

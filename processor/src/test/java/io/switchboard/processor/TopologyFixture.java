@@ -7,6 +7,7 @@ import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.SetState;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -48,7 +49,8 @@ final class TopologyFixture implements AutoCloseable {
                 new AvroSerde<>(registry, ConnectorState.class, false),
                 new AvroSerde<>(registry, CommandDecision.class, false),
                 new AvroSerde<>(registry, LifecycleEvent.class, false),
-                new AvroSerde<>(registry, ConnectorObservation.class, false));
+                new AvroSerde<>(registry, ConnectorObservation.class, false),
+                new AvroSerde<>(registry, SetState.class, false));
         historySerde = new AvroSerde<>(registry, ConnectorHistory.class, false);
         Properties props = new Properties();
         props.putAll(StreamsSettings.of(TOPICS, "unused:9092", Path.of(System.getProperty("java.io.tmpdir"),

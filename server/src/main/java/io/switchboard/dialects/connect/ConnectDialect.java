@@ -47,10 +47,12 @@ public final class ConnectDialect implements Dialect {
         TimelineResource timeline = new TimelineResource(core.connectors(), scopes);
         ConnectorHealthResource health = new ConnectorHealthResource(core.connectors(), scopes, Clock.systemUTC());
         BulkResource bulk = new BulkResource(core.connectors(), scopes);
+        SetsResource sets = new SetsResource(core.sets(), scopes);
         ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
         for (String base : List.of("", ConnectScopes.CLUSTER_BASE)) {
             root.register(config, base);
             bulk.register(config, base);
+            sets.register(config, base);
             connectors.register(config, base);
             worker.register(config, base);
             history.register(config, base);

@@ -1,0 +1,251 @@
+package io.switchboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.core.DesiredState;
+import io.switchboard.core.DesiredStateException;
+import io.switchboard.core.DesiredStateFiles;
+import io.switchboard.core.SecretKeys;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code java -jar switchboard.jar apply -f PATH... --url URL [--dry-run] [--prune] [--max-deletes N]
+ * [--force] [--set NAME] [--cluster NAME]}: connectors as code from CI (docs/apply.md). Reads the files
+ * (a directory: its .yaml, .yml and .json files), expands {@code ${ENV}} from the environment, asks
+ * the server for the plan, prints it, and applies it with the plan's version (If-Match), so that a
+ * change in between refuses it whole. Credentials: {@code SWITCHBOARD_USER} and
+ * {@code SWITCHBOARD_PASSWORD}, or {@code SWITCHBOARD_TOKEN}. Exit status: 0 nothing changed, 2
+ * changes planned or applied, 1 any error or refusal.
+ */
+public final class ApplyCommand {
+    static final int UNCHANGED = 0;
+    static final int ERROR = 1;
+    static final int CHANGED = 2;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final String USAGE = "usage: switchboard apply -f PATH... --url URL [--dry-run] [--prune] [--max-deletes N]"
+            + " [--force] [--set NAME] [--cluster NAME]";
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final List<Path> paths = new ArrayList<>();
+    private String url;
+    private boolean dryRun;
+    private boolean prune;
+    private boolean force;
+    private Integer maxDeletes;
+    private String set;
+    private String cluster = "default";
+
+    private ApplyCommand(Map<String, String> env, PrintStream out) {
+        this.env = env;
+        this.out = out;
+    }
+
+    /** Runs {@code apply} with its arguments (after the word apply); answers the exit status. */
+    public static int run(List<String> args, Map<String, String> env, PrintStream out) {
+        ApplyCommand command = new ApplyCommand(env, out);
+        try {
+            command.parse(args);
+            return command.apply();
+        } catch (IllegalArgumentException e) {
+            out.println("error: " + e.getMessage());
+            out.println(USAGE);
+            return ERROR;
+        } catch (DesiredStateException e) {
+            out.println("error: the files have " + e.problems().size() + " problem(s):");
+            e.problems().forEach(p -> out.println("  " + p));
+            return ERROR;
+        } catch (IOException e) {
+            out.println("error: " + e.getMessage());
+            return ERROR;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.println("error: interrupted");
+            return ERROR;
+        }
+    }
+
+    private void parse(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "-f", "--filename" -> {
+                    while (i + 1 < args.size() && !args.get(i + 1).startsWith("-")) {
+                        paths.add(Path.of(args.get(++i)));
+                    }
+                }
+                case "--url" -> url = value(args, ++i, arg);
+                case "--dry-run" -> dryRun = true;
+                case "--prune" -> prune = true;
+                case "--force" -> force = true;
+                case "--set" -> set = value(args, ++i, arg);
+                case "--cluster" -> cluster = value(args, ++i, arg);
+                case "--max-deletes" -> {
+                    try {
+                        maxDeletes = Integer.parseInt(value(args, ++i, arg));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--max-deletes takes a whole number");
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + arg);
+            }
+        }
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("give the files with -f PATH...");
+        }
+        if (url == null) {
+            url = env.get("SWITCHBOARD_URL");
+        }
+        if (url == null) {
+            throw new IllegalArgumentException("give the server with --url URL");
+        }
+    }
+
+    private static String value(List<String> args, int i, String flag) {
+        if (i >= args.size()) {
+            throw new IllegalArgumentException(flag + " takes a value");
+        }
+        return args.get(i);
+    }
+
+    private int apply() throws IOException, InterruptedException {
+        DesiredState desired = DesiredStateFiles.read(sources(), new DesiredStateFiles.Options(set, cluster, env::get, SecretKeys.DEFAULT));
+        String body = JSON.writeValueAsString(body(desired));
+        String path = url.replaceAll("/+$", "") + "/clusters/" + encode(desired.set().cluster()) + "/sets/"
+                + encode(desired.set().name()) + "/apply";
+        out.println("Read " + desired.connectors().size() + " connector(s) for set " + desired.set().name() + " in cluster "
+                + desired.set().cluster() + " from " + paths.size() + " path(s).");
+        HttpResponse<String> planned = post(path + "?dry_run=true", body, null);
+        JsonNode plan = json(planned);
+        if (plan.has("text")) {
+            out.print(plan.get("text").asText());
+        }
+        if (planned.statusCode() != 200) {
+            return refused(planned, plan);
+        }
+        int changes = plan.path("changes").asInt();
+        if (dryRun) {
+            out.println(changes == 0 ? "No changes." : "Dry run: nothing applied.");
+            return changes == 0 ? UNCHANGED : CHANGED;
+        }
+        if (changes == 0) {
+            out.println("No changes. Nothing was written.");
+            return UNCHANGED;
+        }
+        HttpResponse<String> applied = post(path, body, plan.path("version").asText());
+        JsonNode result = json(applied);
+        if (applied.statusCode() != 200) {
+            return refused(applied, result);
+        }
+        out.println("Applied as change " + result.path("change_id").asText() + ": set " + desired.set().name() + " is at version "
+                + result.path("set_version").asText() + ". Connectors converge on the workers next.");
+        return "applied".equals(result.path("result").asText()) ? CHANGED : UNCHANGED;
+    }
+
+    private int refused(HttpResponse<String> answer, JsonNode json) {
+        out.println("error: refused (" + answer.statusCode() + "): " + json.path("message").asText(answer.body()));
+        for (JsonNode item : json.path("items")) {
+            if (item.has("error")) {
+                out.println("  " + item.path("name").asText() + ": " + item.path("error").asText());
+            }
+        }
+        json.path("problems").forEach(p -> out.println("  " + p.asText()));
+        return ERROR;
+    }
+
+    private Map<String, Object> body(DesiredState desired) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("selector", desired.set().selector());
+        List<Map<String, Object>> connectors = new ArrayList<>();
+        for (DesiredState.Connector c : desired.connectors()) {
+            Map<String, Object> connector = new LinkedHashMap<>();
+            connector.put("name", c.name());
+            connector.put("labels", c.labels());
+            connector.put("config", c.config());
+            if (c.state() != null) {
+                connector.put("state", c.state().name().toLowerCase(Locale.ROOT));
+            }
+            connectors.add(connector);
+        }
+        body.put("connectors", connectors);
+        body.put("prune", prune);
+        if (maxDeletes != null) {
+            body.put("max_deletes", maxDeletes);
+        }
+        body.put("force", force);
+        return body;
+    }
+
+    private List<DesiredStateFiles.Source> sources() throws IOException {
+        List<DesiredStateFiles.Source> sources = new ArrayList<>();
+        for (Path path : paths) {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> files = Files.list(path)) {
+                    for (Path file : files.filter(ApplyCommand::readable).sorted().toList()) {
+                        sources.add(new DesiredStateFiles.Source(file.toString(), Files.readString(file)));
+                    }
+                }
+            } else if (Files.isRegularFile(path)) {
+                sources.add(new DesiredStateFiles.Source(path.toString(), Files.readString(path)));
+            } else {
+                throw new IOException("no file or directory " + path);
+            }
+        }
+        return sources;
+    }
+
+    private static boolean readable(Path file) {
+        String name = file.getFileName().toString();
+        return Files.isRegularFile(file) && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"));
+    }
+
+    private HttpResponse<String> post(String target, String body, String ifMatch) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        String user = env.get("SWITCHBOARD_USER");
+        String token = env.get("SWITCHBOARD_TOKEN");
+        if (user != null) {
+            String password = env.getOrDefault("SWITCHBOARD_PASSWORD", "");
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(StandardCharsets.UTF_8)));
+        } else if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (ifMatch != null) {
+            request.header("If-Match", '"' + ifMatch + '"');
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> answer) {
+        try {
+            return JSON.readTree(answer.body());
+        } catch (IOException e) {
+            return JSON.createObjectNode().put("message", "the server answered " + answer.statusCode() + " with no JSON");
+        }
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

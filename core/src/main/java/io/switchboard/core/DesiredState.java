@@ -1,0 +1,60 @@
+package io.switchboard.core;
+
+import io.switchboard.processor.ConnectorRules;
+import io.switchboard.schemas.TargetState;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a set of desired-state files asks for (see docs/apply.md): the set's scope and the
+ * connectors it holds. Read by {@link DesiredStateFiles}; planned by {@link SetPlanner}.
+ *
+ * @param set        the set's scope
+ * @param connectors every connector the files declare, in the order they were read
+ */
+public record DesiredState(SetScope set, List<Connector> connectors) {
+
+    public DesiredState {
+        Objects.requireNonNull(set, "set");
+        connectors = List.copyOf(connectors);
+    }
+
+    /**
+     * A set: its name, the Connect cluster it applies to, and the labels a connector must carry to be
+     * in its scope (empty: every connector it manages).
+     */
+    public record SetScope(String name, String cluster, Map<String, String> selector) {
+        public SetScope {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(cluster, "cluster");
+            selector = Map.copyOf(selector);
+        }
+
+        /** Whether a connector with these labels is in the set's scope. */
+        public boolean selects(Map<String, String> labels) {
+            return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        }
+    }
+
+    /**
+     * One connector as desired: its config (with {@code connector.class} and, when given,
+     * {@code tasks.max}), and its target state; a null state leaves an existing connector's as it is
+     * (kcctl's files declare none) and creates a new one running.
+     *
+     * @param origin where it was declared, for messages: "file, document n"
+     */
+    public record Connector(String name, Map<String, String> labels, Map<String, String> config, TargetState state,
+                            String origin) {
+        public Connector {
+            Objects.requireNonNull(name, "name");
+            labels = Map.copyOf(labels);
+            config = Map.copyOf(config);
+        }
+
+        public String connectorClass() {
+            return config.get(ConnectorRules.CONNECTOR_CLASS);
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.ApplyCommand;
+import io.switchboard.SecurityOptions;
+import io.switchboard.api.SwitchboardFixture.Answer;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.TestUsers;
+import io.switchboard.testing.TopicScan;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Connectors as code on a real broker and processor, over real HTTP with access checked: plan,
+ * apply, re-apply writing nothing, two applies on one version, an invalid item refusing the whole
+ * set, prune within scope and ownership, revert, Strimzi and kcctl files applied unchanged through
+ * the command line, and an operator's apply with a config change refused whole.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SuppressWarnings("unchecked")
+class ApplySetsTest {
+    private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
+    private SwitchboardFixture fx;
+    private Path dir;
+
+    @BeforeAll
+    void start() throws IOException {
+        dir = Files.createTempDirectory("switchboard-apply");
+        Map<String, String> grants = new LinkedHashMap<>();
+        grants.put("otto", "operator@default");
+        grants.put("erin", "editor@default");
+        Path users = TestUsers.write(dir, grants);
+        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        Http.authorizeByDefault(fx.app.url(), TestUsers.basic("erin"));
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+        SwitchboardFixture.deleteQuietly(dir);
+    }
+
+    private static Map<String, Object> connector(String name, String topic, String state) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", name);
+        c.put("labels", Map.of("team", "orders"));
+        c.put("config", Map.of("connector.class", SOURCE, "file", "/tmp/" + name + ".txt", "topic", topic, "tasks.max", "1"));
+        if (state != null) {
+            c.put("state", state);
+        }
+        return c;
+    }
+
+    private static String body(List<Map<String, Object>> connectors, boolean prune, Integer maxDeletes) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("selector", Map.of("team", "orders"));
+        body.put("connectors", connectors);
+        body.put("prune", prune);
+        if (maxDeletes != null) {
+            body.put("max_deletes", maxDeletes);
+        }
+        return SwitchboardFixture.json(body);
+    }
+
+    private Http.Response post(String path, String body, Map<String, String> headers) {
+        return Http.call(fx.app.url(), "POST", path, body, headers);
+    }
+
+    private static JsonNode json(Http.Response answer) {
+        try {
+            return Http.JSON.readTree(answer.body());
+        } catch (IOException e) {
+            throw new AssertionError(answer.body(), e);
+        }
+    }
+
+    private JsonNode plan(String set, String body) {
+        Http.Response answer = post("/clusters/default/sets/" + set + "/apply?dry_run=true", body, Map.of());
+        assertEquals(200, answer.status(), answer.body());
+        return json(answer);
+    }
+
+    private Http.Response apply(String set, String body, String version) {
+        return post("/clusters/default/sets/" + set + "/apply", body, version == null ? Map.of() : Map.of("If-Match", '"' + version + '"'));
+    }
+
+    /** Records now in every topic a change writes to: commands, decisions, lifecycle events. */
+    private int records() {
+        String bootstrap = fx.kafka.bootstrapServers();
+        return TopicScan.readAll(bootstrap, fx.topics().commands()).size() + TopicScan.readAll(bootstrap, fx.topics().decisions()).size()
+                + TopicScan.readAll(bootstrap, fx.topics().lifecycle()).size();
+    }
+
+    private JsonNode awaitConnector(String name, String field, String value) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Answer answer;
+        do {
+            answer = fx.call("GET", "/connectors/" + name + "/config", null);
+            if (answer.status() == 200 && value.equals(answer.json().path(field).asText(null))) {
+                return answer.json();
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(name + " never had " + field + "=" + value + ": " + answer.status() + " " + answer.body());
+    }
+
+    private void awaitGone(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (fx.call("GET", "/connectors/" + name + "/config", null).status() != 404) {
+            assertTrue(System.nanoTime() < deadline, name + " is still there");
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void planApplyAndReapplyWritesNothingAndTwoAppliesOnOneVersionOneIsRefused() throws Exception {
+        String files = body(List.of(connector("orders-a", "orders", null), connector("orders-b", "orders", "paused")), false, null);
+        JsonNode plan = plan("orders", files);
+        assertEquals(2, plan.path("summary").path("create").asInt(), plan.toString());
+        assertTrue(plan.path("text").asText().contains("+ orders-a: create"), plan.path("text").asText());
+        String version = plan.path("version").asText();
+
+        Http.Response applied = apply("orders", files, version);
+        assertEquals(200, applied.status(), applied.body());
+        assertEquals("applied", json(applied).path("result").asText());
+        String changeId = json(applied).path("change_id").asText();
+        awaitConnector("orders-a", "topic", "orders");
+        awaitConnector("orders-b", "topic", "orders");
+        Answer pausedHistory = fx.call("GET", "/connectors/orders-b/history", null);
+        assertTrue(pausedHistory.body().contains("PAUSED"), "created paused, as the set asks: " + pausedHistory.body());
+        Answer history = fx.call("GET", "/connectors/orders-a/history", null);
+        assertTrue(history.body().contains(changeId), "the history entry names the change: " + history.body());
+        assertTrue(history.body().contains("erin"), "and who applied it: " + history.body());
+
+        // The same files again: the plan shows no change and the apply writes nothing.
+        JsonNode again = plan("orders", files);
+        assertEquals(0, again.path("changes").asInt(), again.toString());
+        int before = records();
+        Http.Response reapplied = apply("orders", files, again.path("version").asText());
+        assertEquals("unchanged", json(reapplied).path("result").asText(), reapplied.body());
+        assertEquals(before, records(), "a re-apply writes no record");
+
+        // Two applies planned on the same version: the first is applied, the second refused whole.
+        String v = plan("orders", files).path("version").asText();
+        Http.Response first = apply("orders", body(List.of(connector("orders-a", "orders-v2", null),
+                connector("orders-b", "orders", "paused")), false, null), v);
+        assertEquals(200, first.status(), first.body());
+        Http.Response second = apply("orders", body(List.of(connector("orders-a", "orders-v3", null),
+                connector("orders-b", "orders", "paused")), false, null), v);
+        assertEquals(412, second.status(), second.body());
+        awaitConnector("orders-a", "topic", "orders-v2");
+
+        // Sent at once without If-Match, one of two changes is decided on the set's version and the other refused.
+        CompletableFuture<Http.Response> x = CompletableFuture.supplyAsync(() -> apply("orders", body(List.of(
+                connector("orders-a", "race-x", null), connector("orders-b", "orders", "paused")), false, null), null));
+        CompletableFuture<Http.Response> y = CompletableFuture.supplyAsync(() -> apply("orders", body(List.of(
+                connector("orders-a", "race-y", null), connector("orders-b", "orders", "paused")), false, null), null));
+        List<Integer> statuses = new ArrayList<>(List.of(x.get().status(), y.get().status()));
+        statuses.sort(null);
+        assertEquals(200, statuses.get(0), x.get().body() + " / " + y.get().body());
+        assertTrue(statuses.get(1) == 409 || statuses.get(1) == 412, x.get().body() + " / " + y.get().body());
+    }
+
+    @Test
+    void oneInvalidItemRefusesTheWholeSetAndAnOperatorMayNotChangeAConfig() {
+        String files = body(List.of(connector("whole-a", "w", null), Map.of("name", "whole-b", "labels", Map.of("team", "orders"),
+                "config", Map.of("connector.class", "org.example.NoSuchConnector", "topic", "w"))), false, null);
+        int before = records();
+        Http.Response refused = apply("whole", files, null);
+        assertEquals(422, refused.status(), refused.body());
+        JsonNode items = json(refused).path("items");
+        assertFalse(items.get(0).has("error"), refused.body());
+        assertTrue(items.get(1).path("error").asText().contains("NoSuchConnector"), refused.body());
+        assertEquals(404, fx.call("GET", "/connectors/whole-a", null).status(), "the valid item was not applied");
+        assertEquals(before, records(), "nothing was written");
+
+        // An operator may apply target states, not configs: a plan that changes one is refused whole.
+        String otto = TestUsers.basic("otto");
+        Http.Response asOperator = post("/clusters/default/sets/ops/apply", body(List.of(connector("ops-a", "o", null)), false, null),
+                Map.of("Authorization", otto));
+        assertEquals(403, asOperator.status(), asOperator.body());
+        assertEquals(404, fx.call("GET", "/connectors/ops-a", null).status());
+        assertEquals(200, apply("ops", body(List.of(connector("ops-a", "o", null)), false, null), null).status());
+        Http.Response pause = post("/clusters/default/sets/ops/apply", body(List.of(connector("ops-a", "o", "paused")), false, null),
+                Map.of("Authorization", otto));
+        assertEquals(200, pause.status(), "a state change alone is an operator's: " + pause.body());
+    }
+
+    @Test
+    void pruneKeepsToScopeAndOwnershipAndARevertRestores() throws Exception {
+        Answer handMade = fx.call("POST", "/connectors", SwitchboardFixture.json(Map.of("name", "hand-made",
+                "config", Map.of("connector.class", SOURCE, "file", "/tmp/h.txt", "topic", "h"))));
+        assertEquals(201, handMade.status(), handMade.body());
+        assertEquals(200, apply("prune", body(List.of(connector("p-a", "p", null), connector("p-b", "p", null)), false, null), null).status());
+        awaitConnector("p-b", "topic", "p");
+
+        // p-b leaves the files: with prune it is deleted, first in the plan; hand-made, never the set's, stays.
+        String without = body(List.of(connector("p-a", "p", null)), true, null);
+        JsonNode plan = plan("prune", without);
+        assertEquals("p-b", plan.path("items").get(0).path("name").asText(), plan.toString());
+        assertEquals("delete", plan.path("items").get(0).path("action").asText());
+        assertEquals(1, plan.path("summary").path("delete").asInt(), "only what the set manages: " + plan);
+        Http.Response guarded = apply("prune", body(List.of(connector("p-a", "p", null)), true, 0), null);
+        assertEquals(422, guarded.status(), "above max_deletes: " + guarded.body());
+        Http.Response pruned = apply("prune", without, plan.path("version").asText());
+        assertEquals(200, pruned.status(), pruned.body());
+        awaitGone("p-b");
+        assertEquals(200, fx.call("GET", "/connectors/hand-made", null).status(), "the hand-made connector survives");
+
+        Http.Response reverted = post("/clusters/default/sets/prune/changes/" + json(pruned).path("change_id").asText() + "/revert",
+                null, Map.of());
+        assertEquals(200, reverted.status(), reverted.body());
+        awaitConnector("p-b", "topic", "p");
+        Answer set = fx.call("GET", "/clusters/default/sets/prune", null);
+        assertEquals(3, set.json().path("set_version").asInt(), set.body());
+    }
+
+    @Test
+    void aRotatedSecretShowsSealedChangedAndItsValueIsNowhere() {
+        Map<String, Object> first = connector("secret-a", "s", null);
+        Map<String, String> config = new LinkedHashMap<>((Map<String, String>) first.get("config"));
+        config.put("db.password", "first-value-1234");
+        first.put("config", config);
+        Http.Response applied = apply("secrets", body(List.of(first), false, null), null);
+        assertEquals(200, applied.status(), applied.body());
+        assertEquals(0, plan("secrets", body(List.of(first), false, null)).path("changes").asInt(),
+                "the same secret again is no change: its sealed text is kept");
+
+        Map<String, String> rotatedConfig = new LinkedHashMap<>(config);
+        rotatedConfig.put("db.password", "rotated-value-5678");
+        Map<String, Object> rotated = new LinkedHashMap<>(first);
+        rotated.put("config", rotatedConfig);
+        JsonNode plan = plan("secrets", body(List.of(rotated), false, null));
+        JsonNode key = plan.path("items").get(0).path("keys").get(0);
+        assertEquals("db.password", key.path("key").asText(), plan.toString());
+        assertEquals("changed", key.path("sealed").asText(), plan.toString());
+        assertTrue(plan.path("text").asText().contains("~ db.password (sealed: changed)"), plan.path("text").asText());
+        Http.Response again = apply("secrets", body(List.of(rotated), false, null), plan.path("version").asText());
+        assertEquals(200, again.status(), again.body());
+        for (String answer : List.of(applied.body(), plan.toString(), again.body())) {
+            assertFalse(answer.contains("first-value-1234") || answer.contains("rotated-value-5678"), answer);
+        }
+        Map<String, List<String>> topics = TopicScan.everyTopic(fx.kafka.bootstrapServers());
+        topics.forEach((topic, records) -> {
+            if (topic.startsWith(fx.topics().prefix())) {
+                for (String record : records) {
+                    assertFalse(record.contains("first-value-1234") || record.contains("rotated-value-5678"), topic + " holds a secret");
+                }
+            }
+        });
+    }
+
+    @Test
+    void strimziYamlAndAKcctlJsonDirectoryApplyUnchangedThroughTheCommandLine() throws IOException {
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Files.writeString(repo.resolve("strimzi.yaml"), """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaConnector
+                metadata:
+                  name: strimzi-source
+                  labels:
+                    strimzi.io/cluster: default
+                spec:
+                  class: org.apache.kafka.connect.file.FileStreamSourceConnector
+                  tasksMax: 1
+                  state: stopped
+                  config:
+                    file: /tmp/strimzi.txt
+                    topic: strimzi
+                """);
+        Files.writeString(repo.resolve("kcctl.json"), """
+                {"name": "kcctl-source", "config": {"connector.class": "FileStreamSource", "file": "/tmp/k.txt",
+                 "topic": "kcctl", "tasks.max": "1", "name": "kcctl-source"}}
+                """);
+        Map<String, String> env = new HashMap<>(Map.of("SWITCHBOARD_USER", "erin", "SWITCHBOARD_PASSWORD", TestUsers.KEY));
+        List<String> args = List.of("-f", repo.toString(), "--url", fx.app.url(), "--set", "migrated");
+        assertEquals(2, cli(concat(args, "--dry-run"), env), "changes planned");
+        assertEquals(2, cli(args, env), "changes applied");
+        assertEquals(0, cli(args, env), "the same files again change nothing");
+        env.put("SWITCHBOARD_PASSWORD", "wrong");
+        assertEquals(1, cli(args, env), "an error");
+    }
+
+    private static List<String> concat(List<String> args, String more) {
+        List<String> all = new ArrayList<>(args);
+        all.add(more);
+        return all;
+    }
+
+    private static int cli(List<String> args, Map<String, String> env) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = ApplyCommand.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.out.println("[apply " + String.join(" ", args) + "] exit " + status + "\n" + out.toString(StandardCharsets.UTF_8));
+        return status;
+    }
+}

@@ -1,0 +1,182 @@
+package io.switchboard.processor;
+
+import io.switchboard.schemas.ApplySetChange;
+import io.switchboard.schemas.ChangeTargetState;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.DeleteConnector;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.RevertSetChange;
+import io.switchboard.schemas.SetChange;
+import io.switchboard.schemas.SetConnector;
+import io.switchboard.schemas.SetItem;
+import io.switchboard.schemas.SetState;
+import io.switchboard.schemas.TargetState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Decides a change to a connector set (connectors as code) against the set's current state, whole:
+ * accepted, it is the set's next version and the per-connector commands that follow from it, which
+ * the processor writes in the same transaction; refused, nothing. A pure function like
+ * {@link CommandDecider}: the derived commands' ids, times and principal come from the set's command.
+ *
+ * <p>A set's commands are keyed {@code <cluster>/{set}<name>}: a connector name cannot hold
+ * {@code {}} (see {@link ConnectorRules#nameProblem}), so no connector shares a set's key.
+ */
+public final class SetDecider {
+    /** What a set's name is prefixed with in its key and in its commands' connector field. */
+    public static final String PREFIX = "{set}";
+    /** How many of its latest changes a set keeps for reverts. */
+    public static final int KEPT_CHANGES = 5;
+    /** At most this many connectors in one change. */
+    public static final int MAX_ITEMS = 500;
+
+    private SetDecider() {
+    }
+
+    /** The decision: outcome, refusal reason and message, the set after it, and the commands it writes. */
+    public record SetDecision(Outcome outcome, String reason, String message, SetState next, List<ConnectorCommand> derived) {
+        public boolean changed() {
+            return outcome == Outcome.UPDATED || outcome == Outcome.CREATED;
+        }
+    }
+
+    /** Whether a command's connector field names a set rather than a connector. */
+    public static boolean isSet(String connector) {
+        return connector != null && connector.startsWith(PREFIX);
+    }
+
+    /** Whether the command is one a set decides. */
+    public static boolean isSetCommand(ConnectorCommand command) {
+        return command.getAction() instanceof ApplySetChange || command.getAction() instanceof RevertSetChange;
+    }
+
+    public static SetDecision decide(SetState current, ConnectorCommand command) {
+        if (!isSet(command.getConnector()) || command.getConnector().length() == PREFIX.length()) {
+            return refused(Outcome.REJECTED, DecisionReasons.INVALID_SET_CHANGE, "a set's command names no set", current);
+        }
+        if (command.getAction() instanceof ApplySetChange apply) {
+            return apply(current, command, apply.getExpectedVersion(), apply.getSelector(), apply.getItems(), null);
+        }
+        if (command.getAction() instanceof RevertSetChange revert) {
+            return revert(current, command, revert);
+        }
+        throw new InvalidCommandException("Not a set's command: " + command.getCommandId());
+    }
+
+    private static SetDecision revert(SetState current, ConnectorCommand command, RevertSetChange revert) {
+        SetChange change = current == null ? null : current.getChanges().stream()
+                .filter(c -> c.getChangeId().equals(revert.getChangeId())).findFirst().orElse(null);
+        if (change == null) {
+            return refused(Outcome.NOT_FOUND, DecisionReasons.NOT_FOUND, "the set keeps no change " + revert.getChangeId()
+                    + " (it keeps its last " + KEPT_CHANGES + ")", current);
+        }
+        List<SetItem> items = new ArrayList<>();
+        // What the change made, undone: deletions first, as in any change.
+        for (SetItem item : change.getItems()) {
+            if (item.getAdopt()) {
+                continue;
+            }
+            items.add(SetItem.newBuilder().setConnector(item.getConnector()).setLabels(item.getLabels())
+                    .setConfig(item.getPreviousConfig()).setTargetState(item.getPreviousTargetState())
+                    .setPreviousConfig(item.getConfig()).setPreviousTargetState(item.getTargetState()).setAdopt(false).build());
+        }
+        items.sort((a, b) -> Boolean.compare(a.getConfig() != null, b.getConfig() != null));
+        return apply(current, command, revert.getExpectedVersion(), current.getSelector(), items, change.getChangeId());
+    }
+
+    private static SetDecision apply(SetState current, ConnectorCommand command, long expectedVersion, Map<String, String> selector,
+                                     List<SetItem> items, String revertOf) {
+        long version = current == null ? 0 : current.getVersion();
+        if (expectedVersion != version) {
+            return refused(Outcome.CONFLICT, DecisionReasons.SET_CHANGED_MEANWHILE, "the change was planned on version "
+                    + expectedVersion + " of the set, which is now at version " + version, current);
+        }
+        if (items.isEmpty() || items.size() > MAX_ITEMS) {
+            return refused(Outcome.REJECTED, DecisionReasons.INVALID_SET_CHANGE, "a change touches 1 to " + MAX_ITEMS
+                    + " connectors, not " + items.size(), current);
+        }
+        Map<String, Map<String, String>> managed = new TreeMap<>(current == null ? Map.of() : current.getManaged());
+        for (SetItem item : items) {
+            String problem = problem(item, managed);
+            if (problem != null) {
+                return refused(Outcome.REJECTED, DecisionReasons.INVALID_SET_CHANGE, item.getConnector() + ": " + problem, current);
+            }
+        }
+        List<ConnectorCommand> derived = new ArrayList<>();
+        for (SetItem item : items) {
+            if (item.getConfig() == null) {
+                managed.remove(item.getConnector());
+                derived.add(derived(command, item, derived.size(), new DeleteConnector()));
+                continue;
+            }
+            managed.put(item.getConnector(), new TreeMap<>(item.getLabels()));
+            if (item.getAdopt()) {
+                continue;
+            }
+            boolean exists = item.getPreviousConfig() != null;
+            TargetState state = item.getTargetState();
+            if (!exists || !item.getConfig().equals(item.getPreviousConfig())) {
+                derived.add(derived(command, item, derived.size(), new SetConnector(item.getConfig(),
+                        exists || state == null ? TargetState.RUNNING : state, command.getConnector().substring(PREFIX.length()))));
+            }
+            if (exists && state != null && state != item.getPreviousTargetState()) {
+                derived.add(derived(command, item, derived.size(), new ChangeTargetState(state)));
+            }
+        }
+        List<SetChange> changes = new ArrayList<>(current == null ? List.of() : current.getChanges());
+        changes.add(new SetChange(command.getCommandId(), version + 1, command.getPrincipal(), command.getIssuedAt(), revertOf, items));
+        while (changes.size() > KEPT_CHANGES) {
+            changes.remove(0);
+        }
+        SetState next = SetState.newBuilder()
+                .setCluster(command.getCluster())
+                .setName(command.getConnector().substring(PREFIX.length()))
+                .setVersion(version + 1)
+                .setSelector(new TreeMap<>(selector))
+                .setManaged(managed)
+                .setChanges(changes)
+                .build();
+        return new SetDecision(version == 0 ? Outcome.CREATED : Outcome.UPDATED, null, null, next, derived);
+    }
+
+    /** Why the item cannot be part of an accepted change, or null: what the decider would refuse of it, checked first. */
+    private static String problem(SetItem item, Map<String, Map<String, String>> managed) {
+        String nameProblem = ConnectorRules.nameProblem(item.getConnector());
+        if (nameProblem != null) {
+            return nameProblem;
+        }
+        if (item.getConfig() == null) {
+            return managed.containsKey(item.getConnector()) ? null
+                    : "the set does not manage this connector, so it does not delete it";
+        }
+        if (!ConnectorRules.hasConnectorClass(item.getConfig())) {
+            return "the config names no connector class";
+        }
+        if (item.getConfig().containsKey(PipelineOwnership.PIPELINE_ID)
+                || (item.getPreviousConfig() != null && item.getPreviousConfig().containsKey(PipelineOwnership.PIPELINE_ID))) {
+            return "a pipeline's connector is changed only through its pipeline";
+        }
+        return null;
+    }
+
+    /** A command the change writes: id {@code <changeId>/<n>}, the change's principal, time, and request id. */
+    private static ConnectorCommand derived(ConnectorCommand change, SetItem item, int n, Object action) {
+        return ConnectorCommand.newBuilder()
+                .setCommandId(change.getCommandId() + "/" + n)
+                .setCluster(change.getCluster())
+                .setConnector(item.getConnector())
+                .setRequestId(change.getCommandId())
+                .setPrincipal(change.getPrincipal())
+                .setIssuedAt(change.getIssuedAt())
+                .setAction(action)
+                .build();
+    }
+
+    private static SetDecision refused(Outcome outcome, String reason, String message, SetState current) {
+        return new SetDecision(outcome, reason, message, current, List.of());
+    }
+}

@@ -1,0 +1,202 @@
+package io.switchboard.dialects.connect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.switchboard.auth.Action;
+import io.switchboard.core.ConnectorSets;
+import io.switchboard.core.DesiredState;
+import io.switchboard.core.ServiceException.InvalidRequest;
+import io.switchboard.core.SetPlanner;
+import io.switchboard.core.SetPlanner.Plan;
+import io.switchboard.http.AsyncAnswers;
+import io.switchboard.http.JsonBodies;
+import io.switchboard.http.RequestContexts;
+import io.switchboard.schemas.TargetState;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import static io.switchboard.auth.Access.edit;
+import static io.switchboard.auth.Access.operate;
+import static io.switchboard.auth.Access.view;
+
+/**
+ * Connectors as code (docs/apply.md): {@code POST /sets/{set}/apply} plans a set's change
+ * ({@code ?dry_run=true}) or applies it as one decision, whole or not at all; {@code If-Match} names
+ * the plan's version it must still be. {@code GET /sets/{set}} shows the set, and
+ * {@code POST /sets/{set}/changes/{change}/revert} reverts one of its changes. Access: an apply
+ * needs what its plan does (operate for target states, edit for configs and deletes), decided on
+ * the plan itself, so that an operator's apply with a config change is refused whole.
+ */
+final class SetsResource {
+    private static final String PLAN = "switchboard.set-plan";
+    private final ConnectorSets sets;
+    private final ConnectScopes scopes;
+
+    SetsResource(ConnectorSets sets, ConnectScopes scopes) {
+        this.sets = sets;
+        this.scopes = scopes;
+    }
+
+    void register(JavalinConfig config, String base) {
+        config.routes.post(base + "/sets/{set}/apply", this::apply, operate(scopes::target).raisedBy(
+                "edit when the plan creates, changes or deletes a connector's config", this::needs));
+        config.routes.get(base + "/sets/{set}", this::show, view(scopes::target));
+        config.routes.post(base + "/sets/{set}/changes/{change}/revert", this::revert, edit(scopes::target));
+    }
+
+    /**
+     * What the plan needs; planned once, kept for the answer of a dry run. A body that is not an
+     * apply request raises nothing (the route answers it 400); a plan that cannot be made now needs
+     * edit, so that it is never let through on less.
+     */
+    private Action needs(Context ctx) {
+        ConnectorSets.Request request;
+        try {
+            request = request(ctx);
+        } catch (RuntimeException notARequest) {
+            return null;
+        }
+        try {
+            Plan plan = sets.plan(scopes.of(ctx), ctx.pathParam("set"), request);
+            ctx.attribute(PLAN, plan);
+            return plan.needs() == SetPlanner.Needs.EDIT ? Action.EDIT : null;
+        } catch (RuntimeException cannotPlan) {
+            return Action.EDIT;
+        }
+    }
+
+    private void apply(Context ctx) {
+        ConnectorSets.Request request = request(ctx);
+        if (Boolean.parseBoolean(ctx.queryParam("dry_run"))) {
+            Plan plan = ctx.attribute(PLAN);
+            plan = plan != null ? plan : sets.plan(scopes.of(ctx), ctx.pathParam("set"), request);
+            Map<String, Object> json = SetPlanAnswers.plan(plan);
+            json.put("dry_run", true);
+            ctx.header("ETag", '"' + plan.version() + '"');
+            ctx.status(plan.valid() ? 200 : 422).json(json);
+            return;
+        }
+        String ifMatch = ctx.header("If-Match");
+        if (ifMatch != null) {
+            ifMatch = ifMatch.replace("\"", "").trim();
+        } else if (ctx.attribute(PLAN) instanceof Plan checked) {
+            // Applied only as the plan access was decided on: a change made since refuses it.
+            ifMatch = checked.version();
+        }
+        AsyncAnswers.answer(ctx, sets.apply(scopes.of(ctx), ctx.pathParam("set"), request, ifMatch, RequestContexts.of(ctx)),
+                applied -> {
+                    Map<String, Object> json = SetPlanAnswers.plan(applied.plan());
+                    json.put("dry_run", false);
+                    json.put("result", applied.result().name().toLowerCase(Locale.ROOT));
+                    if (applied.changeId() != null) {
+                        json.put("change_id", applied.changeId());
+                    }
+                    json.put("set_version", applied.setVersion());
+                    int status = switch (applied.result()) {
+                        case APPLIED, UNCHANGED -> 200;
+                        case STALE -> 412;
+                        case INVALID -> 422;
+                        case REFUSED -> 409;
+                    };
+                    if (status != 200) {
+                        json.put("error_code", status);
+                        json.put("message", applied.message());
+                    }
+                    ctx.status(status).json(json);
+                });
+    }
+
+    private void show(Context ctx) {
+        String name = ctx.pathParam("set");
+        var set = sets.set(scopes.of(ctx), name)
+                .orElseThrow(() -> ConnectRestException.notFound("Set " + name + " has no applied change"));
+        ctx.json(SetPlanAnswers.set(set));
+    }
+
+    private void revert(Context ctx) {
+        AsyncAnswers.answer(ctx, sets.revert(scopes.of(ctx), ctx.pathParam("set"), ctx.pathParam("change"), RequestContexts.of(ctx)),
+                applied -> {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("result", applied.result().name().toLowerCase(Locale.ROOT));
+                    json.put("change_id", applied.changeId());
+                    if (applied.message() != null) {
+                        json.put("error_code", 409);
+                        json.put("message", applied.message());
+                    }
+                    ctx.status(applied.result() == ConnectorSets.Result.APPLIED ? 200 : 409).json(json);
+                });
+    }
+
+    /**
+     * {"selector": {...}, "connectors": [{"name", "labels", "config", "state"}], "prune", "max_deletes",
+     * "force"}: what the command line sends of the files it read (docs/apply.md).
+     */
+    static ConnectorSets.Request request(Context ctx) {
+        JsonNode root = JsonBodies.parse(ctx.bodyAsBytes());
+        if (!root.isObject()) {
+            throw new InvalidRequest("Request body must be a JSON object with the set's connectors");
+        }
+        JsonBodies.onlyFields(root, Set.of("selector", "connectors", "prune", "max_deletes", "force"), "an apply request",
+                "selector, connectors, prune, max_deletes and force");
+        Map<String, String> selector = root.has("selector") ? strings(root.get("selector"), "selector") : Map.of();
+        JsonNode list = root.get("connectors");
+        if (list == null || !list.isArray()) {
+            throw new InvalidRequest("connectors", "connectors must be a list");
+        }
+        List<DesiredState.Connector> connectors = new ArrayList<>();
+        for (JsonNode c : list) {
+            if (!c.isObject()) {
+                throw new InvalidRequest("connectors", "each connector is an object with name, labels, config and state");
+            }
+            JsonBodies.onlyFields(c, Set.of("name", "labels", "config", "state"), "a connector of a set", "name, labels, config and state");
+            JsonNode name = c.get("name");
+            if (name == null || !name.isTextual()) {
+                throw new InvalidRequest("name", "each connector has a name");
+            }
+            Map<String, String> config = c.has("config") ? JsonBodies.config(c.get("config")) : new LinkedHashMap<>();
+            if (config.containsValue(null)) {
+                throw new InvalidRequest("config", "a set's connector config has no null values");
+            }
+            connectors.add(new DesiredState.Connector(name.asText(), c.has("labels") ? strings(c.get("labels"), "labels") : Map.of(),
+                    config, state(c.get("state")), "request"));
+        }
+        int maxDeletes = root.has("max_deletes") ? root.get("max_deletes").asInt(-1) : SetPlanner.DEFAULT_MAX_DELETES;
+        if (maxDeletes < 0) {
+            throw new InvalidRequest("max_deletes", "max_deletes must be a whole number from 0");
+        }
+        return new ConnectorSets.Request(selector, connectors, root.path("prune").asBoolean(false), maxDeletes,
+                root.path("force").asBoolean(false));
+    }
+
+    private static TargetState state(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return switch (node.asText().toLowerCase(Locale.ROOT)) {
+            case "running" -> TargetState.RUNNING;
+            case "paused" -> TargetState.PAUSED;
+            case "stopped" -> TargetState.STOPPED;
+            default -> throw new InvalidRequest("state", "state must be running, paused or stopped, not " + node.asText());
+        };
+    }
+
+    private static Map<String, String> strings(JsonNode node, String field) {
+        if (!node.isObject()) {
+            throw new InvalidRequest(field, field + " must be an object of strings");
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw new InvalidRequest(field, field + " must be an object of strings");
+            }
+            map.put(e.getKey(), e.getValue().asText());
+        });
+        return map;
+    }
+}
