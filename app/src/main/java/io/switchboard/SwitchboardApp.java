@@ -130,6 +130,8 @@ public final class SwitchboardApp implements AutoCloseable {
      * reconciled at once; this pass repairs what was changed on the worker directly.
      */
     static final Duration FULL_PASS_EVERY = Duration.ofSeconds(10);
+    /** Where the embedded schema registry listens: loopback, always (it has no authentication). */
+    static final String REGISTRY_BIND_HOST = "127.0.0.1";
 
     private final ShutdownOrder shutdown = new ShutdownOrder();
     private final SwitchboardOptions options;
@@ -191,9 +193,11 @@ public final class SwitchboardApp implements AutoCloseable {
 
         schemaRegistryUrl = options.schemaRegistryUrl();
         if (options.embeddedSchemaRegistry()) {
+            // Loopback only, whatever the API binds: the embedded registry takes writes and has no
+            // authentication, so it serves this process alone (replicas share one with --schema-registry-url).
             EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
-                    options.topicPrefix() + "._schemas", options.effectiveBindHost(), options.schemaRegistryPort()).start());
-            schemaRegistryUrl = "http://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + registry.port();
+                    options.topicPrefix() + "._schemas", REGISTRY_BIND_HOST, options.schemaRegistryPort()).start());
+            schemaRegistryUrl = "http://" + REGISTRY_BIND_HOST + ":" + registry.port();
         }
         SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(schemaRegistryUrl);
         TopologySerdes serdes = serdes(registryClient);

@@ -26,7 +26,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,6 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Who may do what, over real HTTP: API keys from a users file (re-read when it changes) and OIDC
@@ -258,6 +265,43 @@ class AuthTest {
         RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
         assertEquals(401, as(token("ted", List.of("admin@*"), 300, stranger), "GET", "/connectors", null).status(), "not the issuer's key");
         assertEquals(204, as(editor, "DELETE", "/connectors/by-token", null).status());
+    }
+
+    /**
+     * With credentials the API listens on every interface; the embedded registry, which takes
+     * writes and has no authentication, stays on loopback: from another address nothing answers
+     * there, so nobody can delete or replace the subjects every command is written under.
+     */
+    @Test
+    void theEmbeddedRegistryListensOnLoopbackOnly() throws Exception {
+        InetAddress outside = nonLoopbackAddress();
+        assumeTrue(outside != null, "this host has no address but loopback");
+        int registryPort = URI.create(fx.app.schemaRegistryUrl()).getPort();
+        assertEquals(200, Http.call(fx.app.schemaRegistryUrl(), "GET", "/subjects", null, Map.of()).status(),
+                "the registry answers on loopback");
+        try (Socket api = new Socket()) {
+            api.connect(new InetSocketAddress(outside, fx.app.port()), 2000);
+        }
+        try (Socket registry = new Socket()) {
+            registry.connect(new InetSocketAddress(outside, registryPort), 2000);
+            fail("the registry accepts connections at " + outside.getHostAddress() + ":" + registryPort);
+        } catch (IOException refused) {
+            // Not listening there.
+        }
+    }
+
+    private static InetAddress nonLoopbackAddress() throws SocketException {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+                    return address;
+                }
+            }
+        }
+        return null;
     }
 
     @Test
