@@ -130,8 +130,6 @@ public final class SwitchboardApp implements AutoCloseable {
      * reconciled at once; this pass repairs what was changed on the worker directly.
      */
     static final Duration FULL_PASS_EVERY = Duration.ofSeconds(10);
-    /** Where the embedded schema registry listens: loopback, always (it has no authentication). */
-    static final String REGISTRY_BIND_HOST = "127.0.0.1";
 
     private final ShutdownOrder shutdown = new ShutdownOrder();
     private final SwitchboardOptions options;
@@ -193,11 +191,9 @@ public final class SwitchboardApp implements AutoCloseable {
 
         schemaRegistryUrl = options.schemaRegistryUrl();
         if (options.embeddedSchemaRegistry()) {
-            // Loopback only, whatever the API binds: the embedded registry takes writes and has no
-            // authentication, so it serves this process alone (replicas share one with --schema-registry-url).
             EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
-                    options.topicPrefix() + "._schemas", REGISTRY_BIND_HOST, options.schemaRegistryPort()).start());
-            schemaRegistryUrl = "http://" + REGISTRY_BIND_HOST + ":" + registry.port();
+                    options.topicPrefix() + "._schemas", EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort()).start());
+            schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
         }
         SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(schemaRegistryUrl);
         TopologySerdes serdes = serdes(registryClient);
@@ -238,7 +234,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 options.topicPrefix() + ".secrets", new SecretBox(keyring), admin));
         secretStoreHandle = SecretStoreConfigProvider.register(
                 "replica-" + UUID.randomUUID(), secretStore);
-        InternalRequests internalRequests = new InternalRequests(replicaKeys, Clock.systemUTC());
+        InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
@@ -256,7 +252,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
         AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
-                authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC()),
+                authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC(), replicaKeys),
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)

@@ -95,6 +95,13 @@ public final class AccessCheck {
         return Optional.of(sessions.issue(principal.get().name()));
     }
 
+    /** Ends the console session this cookie holds, and every other of its user, on every replica. */
+    public void signOut(String sessionCookie) {
+        if (sessions != null && sessionCookie != null) {
+            sessions.signOut(sessionCookie);
+        }
+    }
+
     /** The {@code beforeMatched} handler. */
     public void handle(Context ctx) {
         Access access = Access.declaredBy(ctx.routeRoles(), route(ctx));

@@ -21,8 +21,9 @@ public final class Authenticator {
     }
 
     /** Console sessions for the users of the users file; null when there is none (OIDC only). */
-    public ConsoleSessions sessions(Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, Clock clock) {
-        return users == null ? null : new ConsoleSessions(users, signingKey, acceptedKeys, clock);
+    public ConsoleSessions sessions(Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, Clock clock,
+                                    ConsoleSessions.Revocations revocations) {
+        return users == null ? null : new ConsoleSessions(users, signingKey, acceptedKeys, clock, revocations);
     }
 
     /** The console's sign-in at the OIDC issuer as {@code clientId}; null without OIDC tokens or a client id. */

@@ -124,6 +124,9 @@ final class SignInPage {
 
     void signOut(Context ctx) {
         ConsoleDialect.requireConsolePage(ctx);
+        if (access != null) {
+            access.signOut(ctx.cookie(ConsoleSessions.COOKIE));
+        }
         ctx.header("Set-Cookie", ConsoleSessions.clearCookie(secure(ctx)));
         OidcSignIn.clearCookies(secure(ctx)).forEach(c -> ctx.res().addHeader("Set-Cookie", c));
         ctx.header("HX-Redirect", AccessCheck.SIGN_IN);
