@@ -213,7 +213,9 @@ public final class AccessCheck {
     }
 
     private void failed(String address, Context ctx, String authorization) {
-        limits.failed(address);
+        if (authenticator.checksCredentials(authorization)) {
+            limits.failed(address);
+        }
         long now = System.currentTimeMillis();
         if (logged.size() > MAX_TRACKED_ADDRESSES) {
             logged.clear();

@@ -44,6 +44,28 @@ public final class Authenticator {
         return challenge.toString();
     }
 
+    /**
+     * Whether this header is a guess worth counting: a Basic user and key, or a bearer token. A
+     * malformed header is refused without checking anything, so it guesses nothing and costs nothing.
+     */
+    public boolean checksCredentials(String authorization) {
+        if (authorization == null) {
+            return false;
+        }
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return tokens != null;
+        }
+        if (users == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            return decoded.indexOf(':') > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Empty for a header that is missing, malformed or not valid. */
     public Optional<Principal> authenticate(String authorization) {
         return authenticate(authorization, true);
