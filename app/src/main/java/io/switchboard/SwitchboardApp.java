@@ -186,8 +186,8 @@ public final class SwitchboardApp implements AutoCloseable {
         schemaRegistryUrl = options.schemaRegistryUrl();
         if (options.embeddedSchemaRegistry()) {
             EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
-                    options.topicPrefix() + "._schemas", options.effectiveBindHost(), options.schemaRegistryPort()).start());
-            schemaRegistryUrl = "http://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + registry.port();
+                    options.topicPrefix() + "._schemas", EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort()).start());
+            schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
         }
         SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(schemaRegistryUrl);
         TopologySerdes serdes = serdes(registryClient);
@@ -226,7 +226,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 options.topicPrefix() + ".secrets", new SecretBox(keyring), admin));
         secretStoreHandle = SecretStoreConfigProvider.register(
                 "replica-" + UUID.randomUUID(), secretStore);
-        InternalRequests internalRequests = new InternalRequests(replicaKeys, Clock.systemUTC());
+        InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
@@ -245,7 +245,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
         AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
-                authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC()),
+                authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC(), replicaKeys),
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)

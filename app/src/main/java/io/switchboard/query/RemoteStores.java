@@ -36,7 +36,8 @@ public final class RemoteStores {
     /** Signs a request to another replica: the headers that prove it comes from a replica. */
     @FunctionalInterface
     public interface Signing {
-        String[] headers(String method, String pathAndQuery);
+        /** @param target the replica called, host:port */
+        String[] headers(String target, String method, String pathAndQuery);
     }
 
     public RemoteStores(Duration timeout) {
@@ -127,7 +128,7 @@ public final class RemoteStores {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":" + host.port() + path))
                 .timeout(timeout).GET();
         if (signer != null) {
-            request.headers(signer.headers("GET", path));
+            request.headers(signer.headers(host.host() + ":" + host.port(), "GET", path));
         }
         return request.build();
     }

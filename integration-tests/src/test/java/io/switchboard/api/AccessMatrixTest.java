@@ -91,7 +91,7 @@ class AccessMatrixTest {
                 String path = concrete(route.path(), name);
                 String body = route.method().equals("GET") || route.method().equals("DELETE") ? null : "{}";
                 for (Caller caller : callers()) {
-                    // Each malformed header claims a name of its own, so that none is locked out.
+                    // Each malformed header differs; none is counted as a failed login (nothing was checked).
                     String authorization = caller.authorization() != null && caller.authorization().equals("Basic %%%")
                             ? "Basic " + Base64.getEncoder().encodeToString(("no-colon-" + calls).getBytes(StandardCharsets.UTF_8))
                             : caller.authorization();
@@ -289,8 +289,8 @@ class AccessMatrixTest {
     private static List<Caller> callers() {
         List<Caller> callers = new ArrayList<>();
         callers.add(new Caller("nobody", null, null, null, false, null));
-        // Credentials that are not valid, cheap to refuse (a wrong API key costs a bcrypt check, and
-        // locks its name out after 20: see wrongKeysAre401InEveryDialect).
+        // Credentials that are not valid, cheap to refuse and not counted as failed logins (a wrong
+        // API key costs a bcrypt check, and limits the address after 20: see wrongKeysAre401InEveryDialect).
         callers.add(new Caller("a malformed header", "Basic %%%", null, null, false, null));
         ON_DEFAULT.forEach((user, role) -> callers.add(new Caller(user, TestUsers.basic(user), role, null, true, role)));
         callers.add(new Caller("pat", TestUsers.basic("pat"), null, null, true, Role.EDITOR));

@@ -12,6 +12,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import io.switchboard.SecurityOptions;
 import io.switchboard.auth.SecretHashes;
+import io.switchboard.events.EventsResource;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.SecretBox;
 import io.switchboard.testing.Http;
@@ -26,7 +27,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,6 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Who may do what, over real HTTP: API keys from a users file (re-read when it changes) and OIDC
@@ -73,6 +81,7 @@ class AuthTest {
         grants.put("erin", "editor@default");
         grants.put("ada", "admin@*");
         grants.put("pat", "editor@prod");
+        grants.put("sam", "viewer@default");
         users = TestUsers.write(dir, grants);
         key = new RSAKeyGenerator(2048).keyID("k1").generate();
         jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -260,6 +269,43 @@ class AuthTest {
         assertEquals(204, as(editor, "DELETE", "/connectors/by-token", null).status());
     }
 
+    /**
+     * With credentials the API listens on every interface; the embedded registry, which takes
+     * writes and has no authentication, stays on loopback: from another address nothing answers
+     * there, so nobody can delete or replace the subjects every command is written under.
+     */
+    @Test
+    void theEmbeddedRegistryListensOnLoopbackOnly() throws Exception {
+        InetAddress outside = nonLoopbackAddress();
+        assumeTrue(outside != null, "this host has no address but loopback");
+        int registryPort = URI.create(fx.app.schemaRegistryUrl()).getPort();
+        assertEquals(200, Http.call(fx.app.schemaRegistryUrl(), "GET", "/subjects", null, Map.of()).status(),
+                "the registry answers on loopback");
+        try (Socket api = new Socket()) {
+            api.connect(new InetSocketAddress(outside, fx.app.port()), 2000);
+        }
+        try (Socket registry = new Socket()) {
+            registry.connect(new InetSocketAddress(outside, registryPort), 2000);
+            fail("the registry accepts connections at " + outside.getHostAddress() + ":" + registryPort);
+        } catch (IOException refused) {
+            // Not listening there.
+        }
+    }
+
+    private static InetAddress nonLoopbackAddress() throws SocketException {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+                    return address;
+                }
+            }
+        }
+        return null;
+    }
+
     @Test
     void internalEndpointsRefuseOutsiders() {
         Http.Response outsider = as(TestUsers.basic("ada"), "GET", "/internal/stores/connectors?partition=0", null);
@@ -282,18 +328,95 @@ class AuthTest {
         assertEquals(200, status);
     }
 
+    /** Signing out of the console ends the session: a copy of its cookie no longer works either. */
+    @Test
+    void signingOutEndsTheSessionNotOnlyTheBrowsersCopy() {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("Authorization", null);
+        form.put("HX-Request", "true");
+        form.put("Content-Type", "application/x-www-form-urlencoded");
+        Http.Response signedIn = Http.call(fx.app.url(), "POST", "/console/sign-in", "user=erin&key=" + TestUsers.KEY, form);
+        assertEquals(204, signedIn.status(), signedIn.body());
+        String setCookie = signedIn.header("Set-Cookie");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        Map<String, String> page = new LinkedHashMap<>();
+        page.put("Authorization", null);
+        page.put("Accept", "text/html");
+        page.put("Cookie", cookie);
+        assertEquals(200, Http.call(fx.app.url(), "GET", "/console/", null, page).status());
+
+        Map<String, String> signOut = new LinkedHashMap<>(page);
+        signOut.put("HX-Request", "true");
+        assertEquals(204, Http.call(fx.app.url(), "POST", "/console/sign-out", null, signOut).status());
+        Http.Response copied = Http.call(fx.app.url(), "GET", "/console/", null, page);
+        assertTrue(copied.status() == 303 || copied.status() == 401, "a copied cookie still works after sign-out: " + copied.status());
+        // Signing in again gives a session that works.
+        Http.Response again = Http.call(fx.app.url(), "POST", "/console/sign-in", "user=erin&key=" + TestUsers.KEY, form);
+        String fresh = again.header("Set-Cookie");
+        page.put("Cookie", fresh.substring(0, fresh.indexOf(';')));
+        assertEquals(200, Http.call(fx.app.url(), "GET", "/console/", null, page).status());
+    }
+
+    /** Authenticated answers are kept by no cache; no answer may be content-sniffed. */
+    @Test
+    void answersAreNotCachedNorSniffed() {
+        Http.Response read = as(TestUsers.basic("vera"), "GET", "/connectors", null);
+        assertEquals(200, read.status());
+        assertEquals("no-store", read.header("Cache-Control"));
+        assertEquals("nosniff", read.header("X-Content-Type-Options"));
+        Http.Response refused = as(TestUsers.basic("vera"), "POST", "/connectors", connector("sniffed"));
+        assertEquals(403, refused.status());
+        assertEquals("nosniff", refused.header("X-Content-Type-Options"));
+        assertEquals("nosniff", Http.call(fx.app.url(), "GET", "/health", null, Map.of("Authorization", ""))
+                .header("X-Content-Type-Options"));
+    }
+
+    /** One principal holds at most a few event streams, and the others still get theirs. */
+    @Test
+    void eventStreamsAreCappedPerPrincipal() throws Exception {
+        String events = fx.app.url() + "/events?connector=capped";
+        List<HistoryAndEventsTest.SseReader> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < EventsResource.MAX_STREAMS_PER_PRINCIPAL; i++) {
+                HistoryAndEventsTest.SseReader reader = new HistoryAndEventsTest.SseReader(events,
+                        Map.of("Authorization", TestUsers.basic("sam")));
+                open.add(reader);
+                assertEquals(200, reader.response.statusCode());
+            }
+            HistoryAndEventsTest.SseReader extra = new HistoryAndEventsTest.SseReader(events,
+                    Map.of("Authorization", TestUsers.basic("sam")));
+            open.add(extra);
+            assertEquals(429, extra.response.statusCode(), "one principal holds more than "
+                    + EventsResource.MAX_STREAMS_PER_PRINCIPAL + " streams");
+            HistoryAndEventsTest.SseReader other = new HistoryAndEventsTest.SseReader(events,
+                    Map.of("Authorization", TestUsers.basic("otto")));
+            open.add(other);
+            assertEquals(200, other.response.statusCode());
+        } finally {
+            open.forEach(HistoryAndEventsTest.SseReader::close);
+        }
+    }
+
+    /**
+     * Failed logins are counted per address, whatever name they claim; a limited address gets 429
+     * without its keys being hashed, but a user's right key (verified before) still works from
+     * there: twenty wrong keys for a name never lock that user out.
+     */
     @Test
     @Order(Integer.MAX_VALUE)
-    void failedLoginsAreLimitedPerAddressAndName() {
-        // Last: once limited, this address is refused for a minute for that name.
+    void wrongKeysForANameNeverRefuseItsRightKey() {
+        // Last: this address is then limited for a minute.
+        assertEquals(200, as(TestUsers.basic("otto"), "GET", "/connectors", null).status());
         int status = 0;
         for (int i = 0; i < 40 && status != 429; i++) {
             status = as(TestUsers.basic("otto", "wrong-" + i), "GET", "/connectors", null).status();
         }
         assertEquals(429, status);
         assertNotNull(as(TestUsers.basic("otto", "wrong"), "GET", "/connectors", null).header("Retry-After"));
-        // Even the right key is refused for that name now; others behind the same address are not locked out.
-        assertEquals(429, as(TestUsers.basic("otto"), "GET", "/connectors", null).status());
+        // The right key still works, for otto and for the others at this address.
+        assertEquals(200, as(TestUsers.basic("otto"), "GET", "/connectors", null).status(), "otto's right key is refused");
         assertEquals(200, as(TestUsers.basic("vera"), "GET", "/connectors", null).status());
+        assertEquals(429, as(TestUsers.basic("someone-else", "guess"), "GET", "/connectors", null).status(),
+                "the limit is the address's, whatever name it claims");
     }
 }

@@ -192,7 +192,7 @@ class HistoryAndEventsTest {
 
         SseReader(String url, Map<String, String> headers) throws IOException, InterruptedException {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").header("Authorization", TestUsers.basic("admin")).GET();
-            headers.forEach(request::header);
+            headers.forEach(request::setHeader);
             response = STREAMING.send(request.build(), HttpResponse.BodyHandlers.ofLines());
             thread = new Thread(this::read, "sse-reader");
             thread.setDaemon(true);

@@ -27,9 +27,10 @@ import java.util.function.Predicate;
  *
  * <p>What the principal may see is left on the request for the routes to hand to the core: which
  * clusters it may view, and in which it sees config values (a viewer sees only keys). Failed logins
- * are logged without the secret, once a minute per client address, and an address
- * past {@value #MAX_FAILURES} failures a minute for one name is refused (429) for that name until the
- * minute ends. The map of attempts is bounded: past {@value #MAX_TRACKED_ADDRESSES} it starts afresh.
+ * are logged without the secret, once a minute per client address, and counted per address whatever
+ * name they claim ({@link LoginLimits}), before any key is hashed: a limited address gets 429 for
+ * any key not already verified, so it costs no bcrypt work, and a right key is never refused for
+ * its name's sake.
  *
  * <p>Without an Authorization header, the console's routes and the event stream take a console
  * session cookie ({@link ConsoleSessions}, or the token of an {@link OidcSignIn}); a console page a browser asks for without either is
@@ -37,7 +38,6 @@ import java.util.function.Predicate;
  */
 public final class AccessCheck {
     private static final Logger log = LoggerFactory.getLogger(AccessCheck.class);
-    static final int MAX_FAILURES = 20;
     /** The console's sign-in page. */
     public static final String SIGN_IN = "/console/sign-in";
     private static final int MAX_TRACKED_ADDRESSES = 10_000;
@@ -46,7 +46,7 @@ public final class AccessCheck {
     private final InternalRequests internal;
     private final ConsoleSessions sessions;
     private final OidcSignIn oidc;
-    private final Map<String, long[]> failures = new ConcurrentHashMap<>();
+    private final LoginLimits limits = new LoginLimits(System::currentTimeMillis);
     /** When each address last had a failed login logged: at most one line a minute per address, whatever names it tries. */
     private final Map<String, Long> logged = new ConcurrentHashMap<>();
 
@@ -87,17 +87,19 @@ public final class AccessCheck {
             return Optional.empty();
         }
         String authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + key).getBytes(StandardCharsets.UTF_8));
-        String attempt = ctx.ip() + " " + authenticator.claimedName(authorization);
-        if (blocked(attempt)) {
-            ctx.header("Retry-After", "60");
-            throw new ProblemException(429, "Too many failed logins from this address for this name; retry in a minute");
-        }
-        Optional<Principal> principal = authenticator.authenticate(authorization);
+        Optional<Principal> principal = check(ctx, authorization);
         if (principal.isEmpty()) {
-            failed(attempt, ctx.ip(), ctx, authorization);
+            failed(ctx.ip(), ctx, authorization);
             return Optional.empty();
         }
         return Optional.of(sessions.issue(principal.get().name()));
+    }
+
+    /** Ends the console session this cookie holds, and every other of its user, on every replica. */
+    public void signOut(String sessionCookie) {
+        if (sessions != null && sessionCookie != null) {
+            sessions.signOut(sessionCookie);
+        }
     }
 
     /** The {@code beforeMatched} handler. */
@@ -116,6 +118,8 @@ public final class AccessCheck {
                 return;
             }
             case PRINCIPAL -> {
+                // What a principal is shown is theirs alone: kept by no cache, the browser's neither.
+                ctx.header("Cache-Control", "no-store");
                 if (authenticator != null) {
                     authorize(ctx, access, authenticate(ctx));
                 }
@@ -126,13 +130,7 @@ public final class AccessCheck {
     private Principal authenticate(Context ctx) {
         String address = ctx.ip();
         String authorization = ctx.header("Authorization");
-        // Counted by address and the name claimed: a guesser is stopped without locking out everyone behind the same address.
-        String attempt = address + " " + authenticator.claimedName(authorization);
-        if (blocked(attempt)) {
-            ctx.header("Retry-After", "60");
-            throw new ProblemException(429, "Too many failed logins from this address for this name; retry in a minute");
-        }
-        Principal principal = authenticator.authenticate(authorization).orElse(null);
+        Principal principal = authorization == null ? null : check(ctx, authorization).orElse(null);
         if (principal == null && authorization == null && (sessions != null || oidc != null)
                 && ConsoleSessions.counts(ctx.method().name(), ctx.path())) {
             if (sessions != null) {
@@ -149,7 +147,7 @@ public final class AccessCheck {
         }
         if (principal == null) {
             if (authorization != null) {
-                failed(attempt, address, ctx, authorization);
+                failed(address, ctx, authorization);
             }
             ctx.header("WWW-Authenticate", authenticator.challenge());
             throw new ServiceException.Unauthenticated(authorization == null
@@ -198,20 +196,27 @@ public final class AccessCheck {
         return role != null && role.allows(action);
     }
 
-    private boolean blocked(String attempt) {
-        long[] window = failures.get(attempt);
-        return window != null && System.currentTimeMillis() - window[0] < 60_000 && window[1] >= MAX_FAILURES;
+    /**
+     * The principal of a header, limited per address before any hashing: from an address past its
+     * failed logins only a key verified before passes, and anything else is refused with 429.
+     */
+    private Optional<Principal> check(Context ctx, String authorization) {
+        if (!limits.limited(ctx.ip())) {
+            return authenticator.authenticate(authorization);
+        }
+        Optional<Principal> known = authenticator.authenticateWithoutHashing(authorization);
+        if (known.isEmpty()) {
+            ctx.header("Retry-After", String.valueOf(LoginLimits.WINDOW_MILLIS / 1000));
+            throw new ProblemException(429, "Too many failed logins from this address; retry in a minute");
+        }
+        return known;
     }
 
-    private void failed(String attempt, String address, Context ctx, String authorization) {
-        if (failures.size() > MAX_TRACKED_ADDRESSES) {
-            failures.clear();
+    private void failed(String address, Context ctx, String authorization) {
+        if (authenticator.checksCredentials(authorization)) {
+            limits.failed(address);
         }
         long now = System.currentTimeMillis();
-        long[] window = failures.compute(attempt, (a, w) -> w == null || now - w[0] >= 60_000 ? new long[] {now, 0} : w);
-        synchronized (window) {
-            window[1]++;
-        }
         if (logged.size() > MAX_TRACKED_ADDRESSES) {
             logged.clear();
         }

@@ -21,8 +21,9 @@ public final class Authenticator {
     }
 
     /** Console sessions for the users of the users file; null when there is none (OIDC only). */
-    public ConsoleSessions sessions(Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, Clock clock) {
-        return users == null ? null : new ConsoleSessions(users, signingKey, acceptedKeys, clock);
+    public ConsoleSessions sessions(Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, Clock clock,
+                                    ConsoleSessions.Revocations revocations) {
+        return users == null ? null : new ConsoleSessions(users, signingKey, acceptedKeys, clock, revocations);
     }
 
     /** The console's sign-in at the OIDC issuer as {@code clientId}; null without OIDC tokens or a client id. */
@@ -44,28 +45,41 @@ public final class Authenticator {
     }
 
     /**
-     * The name a header claims, for counting failed logins: a Basic user name (at most 64
-     * characters), "bearer" for any token, "none" or "other" otherwise. Never the secret.
+     * Whether this header is a guess worth counting: a Basic user and key, or a bearer token. A
+     * malformed header is refused without checking anything, so it guesses nothing and costs nothing.
      */
-    public String claimedName(String authorization) {
+    public boolean checksCredentials(String authorization) {
         if (authorization == null) {
-            return "none";
+            return false;
         }
-        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            try {
-                String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-                int colon = decoded.indexOf(':');
-                String user = colon < 0 ? decoded : decoded.substring(0, colon);
-                return "basic:" + (user.length() > 64 ? user.substring(0, 64) : user);
-            } catch (IllegalArgumentException e) {
-                return "other";
-            }
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return tokens != null;
         }
-        return authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? "bearer" : "other";
+        if (users == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            return decoded.indexOf(':') > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Empty for a header that is missing, malformed or not valid. */
     public Optional<Principal> authenticate(String authorization) {
+        return authenticate(authorization, true);
+    }
+
+    /**
+     * As {@link #authenticate(String)}, but no key is hashed: an API key passes only if it was
+     * verified before (bearer tokens are checked as always: a signature check is cheap).
+     */
+    public Optional<Principal> authenticateWithoutHashing(String authorization) {
+        return authenticate(authorization, false);
+    }
+
+    private Optional<Principal> authenticate(String authorization, boolean mayHash) {
         if (authorization == null) {
             return Optional.empty();
         }
@@ -77,7 +91,12 @@ public final class Authenticator {
                 return Optional.empty();
             }
             int colon = decoded.indexOf(':');
-            return colon <= 0 ? Optional.empty() : users.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+            if (colon <= 0) {
+                return Optional.empty();
+            }
+            String name = decoded.substring(0, colon);
+            String secret = decoded.substring(colon + 1);
+            return mayHash ? users.authenticate(name, secret) : users.remembered(name, secret);
         }
         if (tokens != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return tokens.verify(authorization.substring(7).trim());

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * never pass as a replica's request signature, nor the reverse).
  *
  * <p>Invariants: a session ends at its expiry, when the user leaves the users file, or when the
- * user's key changes; the grants are those the users file gives now, never those of sign-in time.
+ * user's key changes, or when the user signs out on any replica (every session of that user issued
+ * before then ends: {@link Revocations}); the grants are those the users file gives now, never those of sign-in time.
  * The cookie is HttpOnly, SameSite=Strict, Secure over HTTPS, and counts only for the console's
  * pages and the event stream they read ({@link #counts}); the JSON APIs take headers only, so a
  * browser's cookie never carries a write to them.
@@ -33,8 +34,20 @@ public final class ConsoleSessions {
     private final Supplier<byte[]> signingKey;
     private final Supplier<List<byte[]>> acceptedKeys;
     private final Clock clock;
+    private final Revocations revocations;
 
-    public ConsoleSessions(UsersFile users, Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, Clock clock) {
+    /** Sign-outs, shared by the replicas (through their keys topic, see {@link ReplicaKeys}). */
+    public interface Revocations {
+        /** Ends every session of this user issued until now. */
+        void signOut(String user);
+
+        /** When the user last signed out (millis); {@link Long#MIN_VALUE} if never. */
+        long signedOutAt(String user);
+    }
+
+    public ConsoleSessions(UsersFile users, Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, Clock clock,
+                           Revocations revocations) {
+        this.revocations = revocations;
         this.users = users;
         this.signingKey = signingKey;
         this.acceptedKeys = acceptedKeys;
@@ -71,7 +84,8 @@ public final class ConsoleSessions {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (expires <= clock.millis() || expires > clock.millis() + LIFETIME.toMillis()) {
+        if (expires <= clock.millis() || expires > clock.millis() + LIFETIME.toMillis()
+                || expires - LIFETIME.toMillis() <= revocations.signedOutAt(name)) {
             return Optional.empty();
         }
         byte[] given = parts[3].getBytes(StandardCharsets.US_ASCII);
@@ -81,6 +95,11 @@ public final class ConsoleSessions {
             }
         }
         return Optional.empty();
+    }
+
+    /** Ends every session of the user whose valid session cookie this is, on every replica; nothing for any other value. */
+    public void signOut(String cookie) {
+        principal(cookie).ifPresent(principal -> revocations.signOut(principal.name()));
     }
 
     /** The Set-Cookie value that starts a session. */

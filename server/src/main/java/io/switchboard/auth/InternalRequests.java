@@ -12,10 +12,12 @@ import java.util.function.Supplier;
 
 /**
  * Replica-to-replica requests ({@code /internal/...}), signed as Kafka Connect signs its internal
- * requests: an HMAC-SHA256 over the method, the path and query, and a timestamp, with the session
+ * requests: an HMAC-SHA256 over the replica it is for (its advertised host and port), the method,
+ * the path and query, and a timestamp, with the session
  * key the replicas share through Kafka ({@link ReplicaKeys}; only replicas can open it), sent in
  * {@value #SIGNATURE} and {@value #TIMESTAMP}. A request more than {@link #WINDOW_MS} old or new
- * is refused, so a captured one cannot be replayed later.
+ * is refused, so a captured one cannot be replayed later, and one signed for another replica is
+ * refused too, so a captured one cannot be replayed on the other replicas meanwhile.
  */
 public final class InternalRequests {
     public static final String SIGNATURE = "X-Switchboard-Signature";
@@ -24,26 +26,32 @@ public final class InternalRequests {
     private final Supplier<byte[]> signingKey;
     private final Supplier<List<byte[]>> acceptedKeys;
     private final Clock clock;
+    private final String self;
 
-    /** With the session keys the replicas share through Kafka. */
-    public InternalRequests(ReplicaKeys keys, Clock clock) {
-        this(keys::signingKey, keys::acceptedKeys, clock);
+    /**
+     * With the session keys the replicas share through Kafka.
+     *
+     * @param self this replica as the others address it: {@code host:port} of its advertised URL
+     */
+    public InternalRequests(ReplicaKeys keys, String self, Clock clock) {
+        this(keys::signingKey, keys::acceptedKeys, self, clock);
     }
 
     /**
      * @param signingKey   the key requests are signed with now
      * @param acceptedKeys the keys a request may be signed with (the signing key and those it replaced)
      */
-    public InternalRequests(Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, Clock clock) {
+    public InternalRequests(Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, String self, Clock clock) {
+        this.self = self;
         this.signingKey = signingKey;
         this.acceptedKeys = acceptedKeys;
         this.clock = clock;
     }
 
-    /** The two headers to send with a request: name, value, name, value. */
-    public String[] sign(String method, String pathAndQuery) {
+    /** The two headers to send with a request to the replica at {@code target} (host:port): name, value, name, value. */
+    public String[] sign(String target, String method, String pathAndQuery) {
         String at = String.valueOf(clock.millis());
-        return new String[] {SIGNATURE, signature(signingKey.get(), method, pathAndQuery, at), TIMESTAMP, at};
+        return new String[] {SIGNATURE, signature(signingKey.get(), target, method, pathAndQuery, at), TIMESTAMP, at};
     }
 
     public boolean verify(String method, String pathAndQuery, String signature, String timestamp) {
@@ -61,15 +69,15 @@ public final class InternalRequests {
         }
         byte[] given = signature.getBytes(StandardCharsets.US_ASCII);
         for (byte[] key : acceptedKeys.get()) {
-            if (MessageDigest.isEqual(signature(key, method, pathAndQuery, timestamp).getBytes(StandardCharsets.US_ASCII), given)) {
+            if (MessageDigest.isEqual(signature(key, self, method, pathAndQuery, timestamp).getBytes(StandardCharsets.US_ASCII), given)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static String signature(byte[] key, String method, String pathAndQuery, String timestamp) {
-        byte[] mac = hmac(key, (method + "\n" + pathAndQuery + "\n" + timestamp).getBytes(StandardCharsets.UTF_8));
+    private static String signature(byte[] key, String target, String method, String pathAndQuery, String timestamp) {
+        byte[] mac = hmac(key, (target + "\n" + method + "\n" + pathAndQuery + "\n" + timestamp).getBytes(StandardCharsets.UTF_8));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
     }
 

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,12 +53,13 @@ import javax.crypto.spec.SecretKeySpec;
  * One reader thread keeps the topic in memory; {@link #start} returns once this replica has a
  * session key. Rotation is checked on that thread, at most once per poll.
  */
-public final class ReplicaKeys implements AutoCloseable {
+public final class ReplicaKeys implements AutoCloseable, ConsoleSessions.Revocations {
     private static final Logger log = LoggerFactory.getLogger(ReplicaKeys.class);
     static final Duration ROTATION = Duration.ofHours(1);
     static final int ACCEPTED = 3;
     private static final String SESSION = "session";
     private static final String KEYRING = "keyring/";
+    private static final String SIGNED_OUT = "signed-out/";
     private static final Duration READY_WITHIN = Duration.ofSeconds(60);
 
     private final String topic;
@@ -72,6 +74,11 @@ public final class ReplicaKeys implements AutoCloseable {
     private volatile long newestCreatedAt;
     /** Keyring records read: id to fingerprint, in the order of their offsets. Reader thread only until started. */
     private final Map<String, String> fingerprints = new LinkedHashMap<>();
+    /**
+     * When each user last signed out of the console (millis), as every replica has written it:
+     * sessions issued before are ended. One entry per user who ever signed out (users of the users file only).
+     */
+    private final Map<String, Long> signedOut = new ConcurrentHashMap<>();
     private final Thread reader;
     private volatile boolean closed;
 
@@ -181,6 +188,23 @@ public final class ReplicaKeys implements AutoCloseable {
         return own;
     }
 
+    /**
+     * Ends every console session of this user issued until now, on every replica: recorded in the
+     * topic (each replica applies it as it reads it, within a fraction of a second) and here at once.
+     */
+    @Override
+    public void signOut(String user) {
+        long at = clock.millis();
+        signedOut.merge(user, at, Math::max);
+        send(SIGNED_OUT + user, String.valueOf(at));
+    }
+
+    /** When this user last signed out (millis), or {@link Long#MIN_VALUE} if never. */
+    @Override
+    public long signedOutAt(String user) {
+        return signedOut.getOrDefault(user, Long.MIN_VALUE);
+    }
+
     private void writeSessionKey() {
         byte[] key = new byte[32];
         random.nextBytes(key);
@@ -229,6 +253,12 @@ public final class ReplicaKeys implements AutoCloseable {
                 } else {
                     fingerprints.putIfAbsent(id, record.value());
                 }
+            }
+        } else if (key.startsWith(SIGNED_OUT) && record.value() != null) {
+            try {
+                signedOut.merge(key.substring(SIGNED_OUT.length()), Long.parseLong(record.value()), Math::max);
+            } catch (NumberFormatException e) {
+                log.warn("Skipped a sign-out at offset {} of {} that does not read", record.offset(), topic);
             }
         } else if (key.equals(SESSION) && record.value() != null) {
             int space = record.value().indexOf(' ');

@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * API key hashes: bcrypt (Bouncy Castle's OpenBSDBCrypt), cost 12 unless asked otherwise, a random
@@ -18,6 +19,7 @@ public final class SecretHashes {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** One hash of nothing anybody knows per cost, checked for a name that is not there. */
     private static final Map<Integer, String> DECOYS = new ConcurrentHashMap<>();
+    private static final LongAdder CHECKS = new LongAdder();
 
     private SecretHashes() {
     }
@@ -33,8 +35,14 @@ public final class SecretHashes {
         return OpenBSDBCrypt.generate("2y", secret.toCharArray(), salt, cost);
     }
 
+    /** How many keys were checked against a hash in this process: the bcrypt work done, for tests and metrics. */
+    public static long checks() {
+        return CHECKS.sum();
+    }
+
     /** In constant time for a well-formed hash; false for a malformed one. */
     public static boolean matches(String secret, String hash) {
+        CHECKS.increment();
         try {
             return OpenBSDBCrypt.checkPassword(hash, secret.toCharArray());
         } catch (RuntimeException e) {

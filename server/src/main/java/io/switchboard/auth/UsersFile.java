@@ -80,6 +80,17 @@ public final class UsersFile {
     }
 
     /**
+     * The principal whose key this is if it was verified before and the file has not changed since:
+     * checked by a digest, without the slow hash (for an address that is limited, see {@link LoginLimits}).
+     */
+    public Optional<Principal> remembered(String name, String secret) {
+        reloadIfChanged();
+        User user = users.get(name);
+        return user == null ? Optional.empty()
+                : Optional.ofNullable(verified.get(digest(name + "\u0000" + secret + "\u0000" + user.hash())));
+    }
+
+    /**
      * The principal of a console session signed for this name, with the grants the file gives it
      * now, while its key is still the one the session was signed against ({@code keyStamp}).
      */

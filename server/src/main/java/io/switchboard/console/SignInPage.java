@@ -7,7 +7,12 @@ import io.switchboard.auth.ConsoleSessions;
 import io.switchboard.auth.OidcSignIn;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.ProblemException;
+import io.switchboard.http.SmallBodies;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +22,8 @@ import java.util.Optional;
  * counted like a wrong Authorization header and answers 401 with no hint of which part was wrong.
  */
 final class SignInPage {
+    /** Sign-in forms are small and sent by anyone: see {@link SmallBodies}. */
+    private final SmallBodies bodies = new SmallBodies(4096, 5_000);
     private final AccessCheck access;
 
     /** @param access null: the server takes no credentials, so there is nothing to sign in to */
@@ -89,15 +96,37 @@ final class SignInPage {
         if (access == null || !access.signsIn()) {
             throw new ServiceException.InvalidRequest("This server has no users file, so there is no key to sign in with");
         }
-        String cookie = access.signIn(ctx, ctx.formParam("user"), ctx.formParam("key"))
+        Map<String, String> form = form(bodies.read(ctx));
+        String cookie = access.signIn(ctx, form.get("user"), form.get("key"))
                 .orElseThrow(() -> new ProblemException(401, "The user or the key is not valid"));
         ctx.header("Set-Cookie", ConsoleSessions.setCookie(cookie, secure(ctx)));
         ctx.header("HX-Redirect", ConsoleDialect.BASE);
         ctx.status(204);
     }
 
+    /** The first value of each field of a form body (application/x-www-form-urlencoded). */
+    static Map<String, String> form(byte[] body) {
+        Map<String, String> fields = new HashMap<>();
+        for (String pair : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            try {
+                fields.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new ServiceException.InvalidRequest("The form is not valid URL-encoded text");
+            }
+        }
+        return fields;
+    }
+
     void signOut(Context ctx) {
         ConsoleDialect.requireConsolePage(ctx);
+        if (access != null) {
+            access.signOut(ctx.cookie(ConsoleSessions.COOKIE));
+        }
         ctx.header("Set-Cookie", ConsoleSessions.clearCookie(secure(ctx)));
         OidcSignIn.clearCookies(secure(ctx)).forEach(c -> ctx.res().addHeader("Set-Cookie", c));
         ctx.header("HX-Redirect", AccessCheck.SIGN_IN);

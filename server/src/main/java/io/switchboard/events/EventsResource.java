@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.switchboard.auth.Access;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.AsyncAnswers;
+import io.switchboard.http.ProblemException;
 import io.switchboard.http.RequestContexts;
 import io.switchboard.schemas.LifecycleEvent;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -33,6 +34,12 @@ public final class EventsResource implements AutoCloseable {
      * (and its fetch buffer) and a thread.
      */
     public static final int MAX_STREAMS = 32;
+    /**
+     * Streams one principal may hold at once on a replica, so that one viewer cannot take them all
+     * and stop everyone else's live view; without credentials configured there is no principal to
+     * count, and only {@link #MAX_STREAMS} applies.
+     */
+    public static final int MAX_STREAMS_PER_PRINCIPAL = 4;
     /** Seconds a refused client is told to wait: streams are long-lived, so not just one. */
     static final int RETRY_AFTER_SECONDS = 10;
 
@@ -45,6 +52,9 @@ public final class EventsResource implements AutoCloseable {
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     /** Streams admitted, counted before they are added to {@link #streams}, so that the bound holds under races. */
     private final Semaphore slots;
+    private int maxPerPrincipal = MAX_STREAMS_PER_PRINCIPAL;
+    /** Open streams by principal: bounded by {@link #maxStreams} entries, removed at zero. */
+    private final Map<String, Integer> perPrincipal = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json) {
@@ -65,6 +75,15 @@ public final class EventsResource implements AutoCloseable {
     /** Settings every Kafka client gets (security, for one), under the stream's own. */
     public EventsResource withKafkaSettings(Map<String, String> settings) {
         this.kafkaSettings = Map.copyOf(settings);
+        return this;
+    }
+
+    /** @param max how many streams one principal may hold at once on this replica */
+    public EventsResource withMaxStreamsPerPrincipal(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("At least one event stream per principal, not " + max);
+        }
+        this.maxPerPrincipal = max;
         return this;
     }
 
@@ -91,23 +110,47 @@ public final class EventsResource implements AutoCloseable {
         if (closed) {
             throw new ServiceException.Unavailable("The server is stopping");
         }
+        String principal = ctx.attribute(RequestContexts.PRINCIPAL_ATTRIBUTE);
+        if (principal != null && !admit(principal)) {
+            ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            throw new ProblemException(429, principal + " has " + maxPerPrincipal + " event streams open on this replica, "
+                    + "as many as one principal may; close one first.");
+        }
         if (!slots.tryAcquire()) {
+            leave(principal);
             throw new ServiceException.Unavailable(maxStreams + " event streams are open on this replica, as many as it "
                     + "serves at once; retry later or on another replica.", RETRY_AFTER_SECONDS);
         }
         try {
-            open(ctx, start, filter);
+            open(ctx, start, filter, principal);
         } catch (RuntimeException e) {
             slots.release();
+            leave(principal);
             throw e;
         }
     }
 
-    private void open(Context ctx, StreamPosition start, EventStream.Filter filter) {
+    private boolean admit(String principal) {
+        boolean[] admitted = new boolean[1];
+        perPrincipal.compute(principal, (p, n) -> {
+            int open = n == null ? 0 : n;
+            admitted[0] = open < maxPerPrincipal;
+            return admitted[0] ? open + 1 : n;
+        });
+        return admitted[0];
+    }
+
+    private void leave(String principal) {
+        if (principal != null) {
+            perPrincipal.computeIfPresent(principal, (p, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    private void open(Context ctx, StreamPosition start, EventStream.Filter filter, String principal) {
         ctx.status(200);
         ctx.res().setCharacterEncoding("UTF-8");
         ctx.res().setContentType("text/event-stream");
-        ctx.res().setHeader("Cache-Control", "no-cache");
+        ctx.res().setHeader("Cache-Control", "no-store");
         ctx.res().setHeader("X-Accel-Buffering", "no");
         EventStream stream;
         try {
@@ -124,6 +167,7 @@ public final class EventsResource implements AutoCloseable {
             return stream.done().whenComplete((ignored, error) -> {
                 streams.remove(stream);
                 slots.release();
+                leave(principal);
             });
         }, ignored -> { });
     }

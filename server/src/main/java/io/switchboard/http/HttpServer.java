@@ -52,8 +52,14 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = port;
             // Connections that keep the start of each request line: see RequestLines.
-            config.jetty.addConnector((server, http) -> tls == null ? RequestLines.plainConnector(server, http, host, port)
-                    : tls.connector(server, http, host, port));
+            config.jetty.addConnector((server, http) -> {
+                // On every answer, Jetty's own refusals too: no content sniffing by browsers.
+                http.addCustomizer((request, responseHeaders) -> {
+                    responseHeaders.put("X-Content-Type-Options", "nosniff");
+                    return request;
+                });
+                return tls == null ? RequestLines.plainConnector(server, http, host, port) : tls.connector(server, http, host, port);
+            });
             // What Jetty answers itself (bad request lines, headers too large, paths it refuses) is
             // JSON in the shape of the dialect that owns the path too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(dialects)));

@@ -19,23 +19,34 @@ class InternalRequestsTest {
     @Test
     void aRequestSignedWithAKeyStillAcceptedVerifiesOneSignedWithAnotherDoesNot() {
         AtomicReference<byte[]> signing = new AtomicReference<>(old);
-        InternalRequests sender = new InternalRequests(signing::get, () -> List.of(old), AT);
-        String[] beforeRotation = sender.sign("GET", "/internal/stores/connectors?partition=0");
+        InternalRequests sender = new InternalRequests(signing::get, () -> List.of(old), "b:8083", AT);
+        String[] beforeRotation = sender.sign("b:8083", "GET", "/internal/stores/connectors?partition=0");
         signing.set(current);
-        String[] afterRotation = sender.sign("GET", "/internal/stores/connectors?partition=0");
+        String[] afterRotation = sender.sign("b:8083", "GET", "/internal/stores/connectors?partition=0");
 
-        InternalRequests rotated = new InternalRequests(() -> current, () -> List.of(current, old), AT);
+        InternalRequests rotated = new InternalRequests(() -> current, () -> List.of(current, old), "b:8083", AT);
         assertTrue(rotated.verify("GET", "/internal/stores/connectors?partition=0", beforeRotation[1], beforeRotation[3]));
         assertTrue(rotated.verify("GET", "/internal/stores/connectors?partition=0", afterRotation[1], afterRotation[3]));
         assertFalse(rotated.verify("GET", "/internal/stores/connectors?partition=1", afterRotation[1], afterRotation[3]),
                 "signed for another path");
 
         InternalRequests stranger = new InternalRequests(() -> "another-key-0123456789abcdef0123".getBytes(),
-                () -> List.of("another-key-0123456789abcdef0123".getBytes()), AT);
-        String[] forged = stranger.sign("GET", "/internal/stores/connectors?partition=0");
+                () -> List.of("another-key-0123456789abcdef0123".getBytes()), "b:8083", AT);
+        String[] forged = stranger.sign("b:8083", "GET", "/internal/stores/connectors?partition=0");
         assertFalse(rotated.verify("GET", "/internal/stores/connectors?partition=0", forged[1], forged[3]));
-        InternalRequests onlyCurrent = new InternalRequests(() -> current, () -> List.of(current), AT);
+        InternalRequests onlyCurrent = new InternalRequests(() -> current, () -> List.of(current), "b:8083", AT);
         assertFalse(onlyCurrent.verify("GET", "/internal/stores/connectors?partition=0", beforeRotation[1], beforeRotation[3]),
                 "a key no longer accepted");
+    }
+
+    /** A request signed for one replica is refused by another: a captured one cannot be replayed elsewhere. */
+    @Test
+    void aRequestSignedForOneReplicaIsRefusedByAnother() {
+        InternalRequests sender = new InternalRequests(() -> current, () -> List.of(current), "a:8083", AT);
+        String[] forB = sender.sign("b:8083", "GET", "/internal/stores/connectors?partition=0");
+        InternalRequests b = new InternalRequests(() -> current, () -> List.of(current), "b:8083", AT);
+        InternalRequests c = new InternalRequests(() -> current, () -> List.of(current), "c:8083", AT);
+        assertTrue(b.verify("GET", "/internal/stores/connectors?partition=0", forB[1], forB[3]));
+        assertFalse(c.verify("GET", "/internal/stores/connectors?partition=0", forB[1], forB[3]), "replayed on another replica");
     }
 }

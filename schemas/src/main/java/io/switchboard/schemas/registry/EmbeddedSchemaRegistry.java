@@ -21,6 +21,12 @@ import java.time.Duration;
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
     public static final String DEFAULT_TOPIC = "_switchboard_schemas";
+    /**
+     * Where Switchboard binds its embedded registry, whatever the API binds: it takes writes and
+     * has no authentication, so it serves its own process only; replicas on other hosts share a
+     * registry of their deployment with --schema-registry-url.
+     */
+    public static final String LOOPBACK = "127.0.0.1";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /** Schemas can be large; Javalin's default limit of 1 MiB is not enough for all of them. */
     private static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;

@@ -1,0 +1,17 @@
+package io.switchboard;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code --help} prints every flag Switchboard takes, from the same page the docs are. */
+class HelpTest {
+    @Test
+    void helpNamesEveryFlagAsTheDocsDescribeIt() {
+        String usage = Switchboard.usage();
+        for (String flag : OptionSource.KNOWN) {
+            assertTrue(usage.contains("--" + flag), "--help does not describe --" + flag + ":\n" + usage);
+        }
+        assertTrue(usage.contains("the embedded registry's port"), usage);
+    }
+}
