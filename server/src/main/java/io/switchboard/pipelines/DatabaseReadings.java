@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -94,7 +93,7 @@ public final class DatabaseReadings {
     }
 
     private static Long read(PostgresConnection db, String sql, String... arguments) {
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties(TIMEOUT_SECONDS));
+        try (Connection c = db.connect(TIMEOUT_SECONDS);
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < arguments.length; i++) {
                 s.setString(i + 1, arguments[i]);

@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -81,7 +80,7 @@ public final class HeartbeatTable {
      * source starts: its publication names the tables there are when it starts.
      */
     static void ensure(PostgresConnection source, String id) throws SQLException {
-        try (Connection c = DriverManager.getConnection(source.jdbcUrl(), source.jdbcProperties(5)); Statement s = c.createStatement()) {
+        try (Connection c = source.connect(5); Statement s = c.createStatement()) {
             // CREATE SCHEMA IF NOT EXISTS still asks for CREATE on the database: only when it is missing.
             boolean schemaThere;
             try (ResultSet r = s.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '" + SCHEMA + "')")) {
@@ -117,7 +116,7 @@ public final class HeartbeatTable {
      * target is theirs: a failure is logged and the delete goes on.
      */
     static void dropCopy(PostgresConnection sink, String targetSchema, String id) {
-        try (Connection c = DriverManager.getConnection(sink.jdbcUrl(), sink.jdbcProperties(5)); Statement s = c.createStatement()) {
+        try (Connection c = sink.connect(5); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + copy(targetSchema, id));
         } catch (SQLException e) {
             log.warn("Cannot drop the heartbeat table {} of deleted pipeline {}: {}", copy(targetSchema, id), id, e.getMessage());
