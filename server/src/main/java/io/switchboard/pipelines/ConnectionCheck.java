@@ -34,6 +34,8 @@ public final class ConnectionCheck {
                         HeartbeatTable.wanted(spec) ? spec.id() : null)
                         .firstMissing(() -> replicationConnection(db));
                 missing.ifPresent(violations::add);
+            } else {
+                SinkPrivileges.firstMissing(c, at, spec.targetSchema()).ifPresent(violations::add);
             }
         } catch (SQLException e) {
             violations.add(new Violation(at, FailureReasons.of(SourcePrivileges.described(e).replace(db.password(), PipelineSpec.HIDDEN))));
