@@ -1,14 +1,14 @@
 package io.switchboard.pipelines;
 
 import io.switchboard.core.ServiceException.Violation;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.jdbc.PreferQueryMode;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * Connects to a pipeline's databases before anything is stored, and says in plain words what is
@@ -28,12 +28,14 @@ public final class ConnectionCheck {
 
     private static void check(PipelineSpec spec, boolean source, String at, List<Violation> violations) {
         PostgresConnection db = source ? spec.source() : spec.sink();
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), properties(db))) {
+        try (Connection c = db.connect(TIMEOUT_SECONDS)) {
             if (source) {
                 Optional<Violation> missing = new SourcePrivileges(c, at, PipelineCompiler.slotName(spec.id()), spec.publication(),
                         HeartbeatTable.wanted(spec) ? spec.id() : null)
                         .firstMissing(() -> replicationConnection(db));
                 missing.ifPresent(violations::add);
+            } else {
+                SinkPrivileges.firstMissing(c, at, spec.targetSchema()).ifPresent(violations::add);
             }
         } catch (SQLException e) {
             violations.add(new Violation(at, FailureReasons.of(SourcePrivileges.described(e).replace(db.password(), PipelineSpec.HIDDEN))));
@@ -42,16 +44,12 @@ public final class ConnectionCheck {
 
     /** Opens a connection in the replication protocol, as Debezium's does: pg_hba.conf may allow one and not the other. */
     private static void replicationConnection(PostgresConnection db) throws SQLException {
-        Properties props = properties(db);
-        props.setProperty("replication", "database");
-        props.setProperty("assumeMinServerVersion", "10");
-        props.setProperty("preferQueryMode", "simple");
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), props); var s = c.createStatement()) {
+        PGSimpleDataSource ds = db.dataSource(TIMEOUT_SECONDS);
+        ds.setReplication("database");
+        ds.setAssumeMinServerVersion("10");
+        ds.setPreferQueryMode(PreferQueryMode.SIMPLE);
+        try (Connection c = ds.getConnection(); var s = c.createStatement()) {
             s.execute("IDENTIFY_SYSTEM");
         }
-    }
-
-    private static Properties properties(PostgresConnection db) {
-        return db.jdbcProperties(TIMEOUT_SECONDS);
     }
 }

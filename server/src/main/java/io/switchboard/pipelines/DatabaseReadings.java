@@ -4,14 +4,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -22,14 +28,21 @@ import java.util.function.Supplier;
  * the pipeline's own credentials: {@code pg_replication_slots} and {@code pg_current_wal_lsn()} need
  * no privilege beyond login. And, while a table is copied, how many rows its target holds.
  *
- * <p>Bounded: each reading is kept for {@link #FRESH_FOR}, so reads of pipelines do not each
- * open a connection; at most {@link #MAX_KEPT} readings are kept; a source that does not answer
- * within 2 s gives no reading rather than holding the read of the pipeline longer. Thread-safe.
+ * <p>Bounded, and off the request threads: a read of a pipeline answers the last reading kept (none
+ * at first), and a reading older than {@link #FRESH_FOR} is refreshed by one of {@link #READERS}
+ * threads of its own, at most one refresh per figure at a time (single flight), at most
+ * {@link #QUEUED} waiting; a database that does not answer within 2 s gives no reading. So
+ * however many reads arrive, and however slow a database is, no request waits on a database, and
+ * at most {@link #READERS} connections are open for readings. At most {@link #MAX_KEPT} readings
+ * are kept. Thread-safe.
  */
 public final class DatabaseReadings {
     static final Duration FRESH_FOR = Duration.ofSeconds(2);
     static final int MAX_KEPT = 10_000;
     private static final int TIMEOUT_SECONDS = 2;
+    /** Threads reading databases, and readings waiting for one: no request thread ever waits on a database. */
+    static final int READERS = 2;
+    static final int QUEUED = 64;
     private static final Logger log = LoggerFactory.getLogger(DatabaseReadings.class);
     private final Clock clock;
     private final Map<String, Reading> readings = new LinkedHashMap<>(16, 0.75f, true) {
@@ -43,8 +56,19 @@ public final class DatabaseReadings {
     private record Reading(Long bytes, long at) {
     }
 
+    /** Figures being read now; bounded by the readers and their queue. Guarded by {@code readings}. */
+    private final Set<String> refreshing = new HashSet<>();
+    private final ThreadPoolExecutor readers;
+
     public DatabaseReadings(Clock clock) {
         this.clock = clock;
+        AtomicInteger n = new AtomicInteger();
+        this.readers = new ThreadPoolExecutor(READERS, READERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED), r -> {
+            Thread t = new Thread(r, "pipeline-readings-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        readers.allowCoreThreadTimeOut(true);
     }
 
     /** The slot's lag in bytes, at most {@link #FRESH_FOR} old; null when the source or the slot cannot be read. */
@@ -78,23 +102,44 @@ public final class DatabaseReadings {
                 () -> read(target, "SELECT n_live_tup FROM pg_stat_user_tables WHERE schemaname = ? AND relname = ?", schema, table));
     }
 
-    private Long kept(String what, Supplier<Long> reading) {
+    /**
+     * The last reading of {@code what}, never waiting for a database: when it is older than
+     * {@link #FRESH_FOR} (or there is none yet, then null), one refresh is started on the readers'
+     * threads, and none while one for the same figure is still under way (single flight).
+     */
+    Long kept(String what, Supplier<Long> reading) {
         long now = clock.millis();
+        Reading kept;
         synchronized (readings) {
-            Reading kept = readings.get(what);
-            if (kept != null && now - kept.at() < FRESH_FOR.toMillis()) {
-                return kept.bytes();
+            kept = readings.get(what);
+            if (kept != null && now - kept.at() < FRESH_FOR.toMillis() || !refreshing.add(what)) {
+                return kept == null ? null : kept.bytes();
             }
         }
-        Long value = reading.get();
-        synchronized (readings) {
-            readings.put(what, new Reading(value, now));
+        try {
+            readers.execute(() -> {
+                try {
+                    Long value = reading.get();
+                    synchronized (readings) {
+                        readings.put(what, new Reading(value, clock.millis()));
+                    }
+                } finally {
+                    synchronized (readings) {
+                        refreshing.remove(what);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Every reader busy and the queue full: this figure is refreshed at a later read.
+            synchronized (readings) {
+                refreshing.remove(what);
+            }
         }
-        return value;
+        return kept == null ? null : kept.bytes();
     }
 
     private static Long read(PostgresConnection db, String sql, String... arguments) {
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties(TIMEOUT_SECONDS));
+        try (Connection c = db.connect(TIMEOUT_SECONDS);
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < arguments.length; i++) {
                 s.setString(i + 1, arguments[i]);

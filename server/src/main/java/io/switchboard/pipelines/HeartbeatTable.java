@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -80,8 +79,21 @@ public final class HeartbeatTable {
      * Makes the schema (if missing) and the table (if missing) as the source's role, before the
      * source starts: its publication names the tables there are when it starts.
      */
+    /** {@link #ensure} for a pipeline that wants one, a refusal naming the database's words. */
+    static void ensureOrRefuse(PostgresConnection source, PipelineSpec spec) {
+        if (!wanted(spec)) {
+            return;
+        }
+        try {
+            ensure(source, spec.id());
+        } catch (SQLException e) {
+            throw new io.switchboard.core.ServiceException.InvalidRequest("source.postgres.connection", "the pipeline's heartbeat table "
+                    + qualified(spec.id()) + " cannot be made: " + FailureReasons.of(SourcePrivileges.described(e)));
+        }
+    }
+
     static void ensure(PostgresConnection source, String id) throws SQLException {
-        try (Connection c = DriverManager.getConnection(source.jdbcUrl(), source.jdbcProperties(5)); Statement s = c.createStatement()) {
+        try (Connection c = source.connect(5); Statement s = c.createStatement()) {
             // CREATE SCHEMA IF NOT EXISTS still asks for CREATE on the database: only when it is missing.
             boolean schemaThere;
             try (ResultSet r = s.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '" + SCHEMA + "')")) {
@@ -117,7 +129,7 @@ public final class HeartbeatTable {
      * target is theirs: a failure is logged and the delete goes on.
      */
     static void dropCopy(PostgresConnection sink, String targetSchema, String id) {
-        try (Connection c = DriverManager.getConnection(sink.jdbcUrl(), sink.jdbcProperties(5)); Statement s = c.createStatement()) {
+        try (Connection c = sink.connect(5); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + copy(targetSchema, id));
         } catch (SQLException e) {
             log.warn("Cannot drop the heartbeat table {} of deleted pipeline {}: {}", copy(targetSchema, id), id, e.getMessage());

@@ -123,6 +123,15 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
         String user = requiredText(c, "user", at, v);
         String database = requiredText(c, "database", at, v);
         String password = requiredText(c, "password", at, v);
+        if (host != null && !PostgresConnection.HOST.matcher(host).matches()) {
+            v.add(new Violation(at + ".host", "must be a host name, an IPv4 address or an IPv6 address in brackets"));
+            host = null;
+        }
+        if (database != null && !PostgresConnection.DATABASE.matcher(database).matches()) {
+            v.add(new Violation(at + ".database", "must be a database name of at most 63 letters, digits, spaces and _ $ . -"
+                    + " (driver parameters are not accepted here)"));
+            database = null;
+        }
         int port = 5432;
         if (c.hasNonNull("port")) {
             if (!c.get("port").canConvertToInt() || c.get("port").asInt() < 1 || c.get("port").asInt() > 65535) {
@@ -148,6 +157,10 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
                 // A kept password goes only where it went before: else whoever may edit could send it to a host of their own.
                 v.add(new Violation(at + ".password", "must be given again: a kept password is used only with the same host, "
                         + "port, database and user"));
+            } else if (PostgresConnection.weaker(ssl, current.sslMode())) {
+                // Nor over a connection less protected than the one it was given for (Disable: in clear text).
+                v.add(new Violation(at + ".password", "must be given again: a kept password is not sent with an ssl_mode weaker"
+                        + " than " + (current.sslMode() == null ? "Prefer" : current.sslMode()) + ", the one it was given with"));
             } else {
                 password = current.password();
             }

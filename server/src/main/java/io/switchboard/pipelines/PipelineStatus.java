@@ -36,7 +36,7 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
      * <ul>
      *   <li>disabled, and the worker shows both connectors stopped: state disabled, status complete;
      *       disabled but not stopped yet: state disabling, status start;</li>
-     *   <li>a part that failed (the connector or a task): status failed, with which part and why in plain words;</li>
+     *   <li>a part that failed (the connector or a task): state failed, status failed, with which part and why in plain words;</li>
      *   <li>the data plane retrying a part the worker refuses: status retry, with the attempt and why;</li>
      *   <li>a part no worker runs yet, or a source that has not said yet whether it snapshots:
      *       state initialize, status start;</li>
@@ -63,10 +63,11 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
         if (failed == null) {
             failed = failure("sink", sink);
         }
-        Map<String, Object> state = state(source, sink, view);
         if (failed != null) {
-            return new PipelineStatus(state, Map.of("failed", Map.of("reason", failed)));
+            // The state agrees with the status: never start (or realtime) beside failed.
+            return new PipelineStatus(Map.of(FAILED, Map.of()), Map.of("failed", Map.of("reason", failed)));
         }
+        Map<String, Object> state = state(source, sink, view);
         // A part with no status yet (null) is not retried: Map.entry would refuse it, hence the index.
         List<String> names = List.of("source", "sink");
         StatusView[] parts = {source, sink};

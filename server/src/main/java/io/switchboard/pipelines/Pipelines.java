@@ -18,7 +18,6 @@ import io.switchboard.schemas.TargetState;
 
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -356,14 +355,10 @@ public final class Pipelines {
         RequestContext request = client.forPipeline(spec.id());
         PipelineCompiler.Compiled compiled = PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic);
         TargetState target = spec.disabled() ? TargetState.STOPPED : TargetState.RUNNING;
-        if (target == TargetState.RUNNING && HeartbeatTable.wanted(spec)) {
-            // Before the source starts: its publication names the tables there are then.
-            try {
-                HeartbeatTable.ensure(opened(spec.source()), spec.id());
-            } catch (SQLException e) {
-                throw new ServiceException.InvalidRequest("source.postgres.connection", "the pipeline's heartbeat table "
-                        + HeartbeatTable.qualified(spec.id()) + " cannot be made: " + FailureReasons.of(SourcePrivileges.described(e)));
-            }
+        if (target == TargetState.RUNNING) {
+            // Before the parts start: the source's publication names the tables there are then; the sink's schema is there.
+            HeartbeatTable.ensureOrRefuse(opened(spec.source()), spec);
+            SinkPrivileges.ensure(opened(spec.sink()), spec.targetSchema());
         }
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
         // Both configs before either target state, so that the spec the source keeps says disabled before

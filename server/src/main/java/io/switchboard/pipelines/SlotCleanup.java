@@ -3,7 +3,6 @@ package io.switchboard.pipelines;
 import io.switchboard.core.ServiceException;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,7 +22,7 @@ public final class SlotCleanup {
     static boolean drop(PostgresConnection source, String slot, String publication, String heartbeatOf) throws SQLException {
         boolean dropped = false;
         SQLException slotInUse = null;
-        try (Connection c = DriverManager.getConnection(source.jdbcUrl(), source.user(), source.password())) {
+        try (Connection c = source.connect(5)) {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
                 s.setString(1, slot);

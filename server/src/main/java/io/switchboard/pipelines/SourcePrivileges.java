@@ -22,7 +22,7 @@ import java.util.Optional;
  *   <li>the {@code REPLICATION} attribute, and a replication connection that pg_hba.conf allows;</li>
  *   <li>a free replication slot, unless the pipeline's own is there already;</li>
  *   <li>the named publication exists (its tables are the captured ones), or else the captured
- *       tables are every table of the database's own schemas, and there is at least one;</li>
+ *       tables are every table of the database's own schemas, none at all so far included;</li>
  *   <li>{@code SELECT} on every captured table;</li>
  *   <li>for the pipeline's own publication, not there yet: {@code CREATE} on the database and
  *       ownership of every captured table, which {@code CREATE PUBLICATION ... FOR TABLE} needs;</li>
@@ -98,10 +98,7 @@ final class SourcePrivileges {
                     + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg\\_%'"
                     // Pipelines' heartbeat tables are each captured by its own pipeline only (HeartbeatTable).
                     + " AND NOT (schemaname = '" + HeartbeatTable.SCHEMA + "' AND tablename LIKE 'sb\\_heartbeat\\_%') ORDER BY 1");
-            if (tables.isEmpty()) {
-                return refused(at, "database " + database + " has no tables to replicate: the pipeline's publication names the"
-                        + " tables there are when it starts, so create them first");
-            }
+            // None yet is fine: the application's first migration may come after the pipeline (its status says "no tables yet").
         }
         if (superuser) {
             return Optional.empty();

@@ -1,0 +1,153 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.Postgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Pipelines on databases as teams have them, with non-superuser roles on a real PostgreSQL: a
+ * pipeline created (disabled, as a draft) before the application's first table exists, then tables
+ * and rows, then enabled, copies them all into a target schema that did not exist (the sink's role
+ * may create it, so it is created); a sink role that may not create the target schema, or tables
+ * in it, is refused before anything is stored, naming what is missing and the SQL that grants it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineFirstTablesApiTest {
+    private static final String REPLICATOR = "app_replicator";
+    private static final String LOADER = "wh_loader";
+    private static final String STRANGER = "wh_stranger";
+    private Postgres postgres;
+    private SwitchboardFixture fx;
+
+    @BeforeAll
+    void start() {
+        postgres = Postgres.start();
+        postgres.createDatabase("app");
+        postgres.createDatabase("wh");
+        postgres.sql("postgres", "CREATE ROLE " + REPLICATOR + " LOGIN REPLICATION PASSWORD '" + Postgres.PASSWORD + "'",
+                "ALTER DATABASE app OWNER TO " + REPLICATOR,
+                "CREATE ROLE " + LOADER + " LOGIN PASSWORD '" + Postgres.PASSWORD + "'",
+                "GRANT CREATE ON DATABASE wh TO " + LOADER,
+                "CREATE ROLE " + STRANGER + " LOGIN PASSWORD '" + Postgres.PASSWORD + "'");
+        postgres.sql("wh", "CREATE SCHEMA locked");
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+    }
+
+    @AfterAll
+    void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private String pipeline(boolean disabled, String sinkUser, String targetSchema) {
+        return "{\"disabled\": " + disabled + ", \"source\": {\"postgres\": {\"connection\": " + connection("app", REPLICATOR)
+                + ", \"replication_type\": {\"logical_replication\": {}}}}, \"sink\": {\"postgres\": {\"connection\": "
+                + connection("wh", sinkUser) + ", \"target_schema\": \"" + targetSchema + "\"}}}";
+    }
+
+    private String connection(String database, String user) {
+        return "{\"host\": \"localhost\", \"port\": " + postgres.port() + ", \"user\": \"" + user + "\", \"password\": \""
+                + Postgres.PASSWORD + "\", \"database\": \"" + database + "\"}";
+    }
+
+    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = probe.get();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("Never " + what + "; last: " + last);
+    }
+
+    private String digest(String database, String table) {
+        try {
+            return postgres.query(database, "SELECT count(*) || '/' || coalesce(md5(string_agg(id || ':' || label, ',' ORDER BY id)), '-')"
+                    + " FROM " + table).get(0);
+        } catch (IllegalStateException e) {
+            return "(not yet: " + e.getMessage() + ")";
+        }
+    }
+
+    @Test
+    void aPipelineCreatedDisabledBeforeAnyTableCopiesTheTablesMadeBeforeItIsEnabledIntoASchemaItCreates() throws Exception {
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", pipeline(true, LOADER, "fresh"));
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("connector").path("id").asText();
+
+        // The application's first migration, run by its own role in production: here the tables' owner is the replicator.
+        postgres.sql("app", "CREATE TABLE orders (id int PRIMARY KEY, label text NOT NULL)",
+                "CREATE TABLE notes (id bigint PRIMARY KEY, label text)",
+                "ALTER TABLE orders OWNER TO " + REPLICATOR, "ALTER TABLE notes OWNER TO " + REPLICATOR,
+                "INSERT INTO orders SELECT g, 'order ' || g FROM generate_series(1, 500) g",
+                "INSERT INTO notes SELECT g, md5(g::text) FROM generate_series(1, 50) g");
+        assertEquals(List.of("0"), postgres.query("wh", "SELECT count(*) FROM pg_namespace WHERE nspname = 'fresh'"));
+
+        SwitchboardFixture.Answer enabled = fx.call("PATCH", "/api/v1/connectors/" + id, "{\"disabled\": false}");
+        assertEquals(200, enabled.status(), enabled.body());
+        assertEquals(List.of(LOADER), postgres.query("wh", "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'fresh'"),
+                "the sink's role made the target schema");
+        String orders = digest("app", "orders");
+        eventually("the snapshot of orders", () -> digest("wh", "fresh.orders"), orders::equals);
+        eventually("the snapshot of notes", () -> digest("wh", "fresh.notes"), digest("app", "notes")::equals);
+
+        postgres.sql("app", "INSERT INTO orders VALUES (501, 'late order')", "UPDATE notes SET label = 'edited' WHERE id = 7");
+        eventually("the changes", () -> digest("wh", "fresh.orders") + " " + digest("wh", "fresh.notes"),
+                (digest("app", "orders") + " " + digest("app", "notes"))::equals);
+        JsonNode read = fx.call("GET", "/api/v1/connectors/" + id, null).json();
+        assertTrue(read.path("status").path("state").has("realtime"), read.toString());
+
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+    }
+
+    @Test
+    void aSinkRoleThatMayNotCreateTheTargetSchemaOrTablesInItIsToldWhichAndTheSqlThatGrantsIt() {
+        SwitchboardFixture.Answer missing = fx.call("POST", "/api/v1/connectors", pipeline(true, STRANGER, "nowhere"));
+        assertEquals(400, missing.status(), missing.body());
+        assertTrue(missing.body().contains("sink.postgres.target_schema"), missing.body());
+        assertTrue(missing.body().contains("schema nowhere does not exist in database wh")
+                && missing.body().contains("GRANT CREATE ON DATABASE wh TO " + STRANGER), missing.body());
+
+        SwitchboardFixture.Answer locked = fx.call("POST", "/api/v1/connectors", pipeline(true, STRANGER, "locked"));
+        assertEquals(400, locked.status(), locked.body());
+        assertTrue(locked.body().contains("GRANT USAGE, CREATE ON SCHEMA locked TO " + STRANGER), locked.body());
+
+        // From PostgreSQL 15, public grants no CREATE to every role.
+        if (Integer.parseInt(postgres.query("wh", "SHOW server_version_num").get(0)) >= 150000) {
+            SwitchboardFixture.Answer open = fx.call("POST", "/api/v1/connectors", pipeline(true, STRANGER, "public"));
+            assertEquals(400, open.status(), open.body());
+            assertTrue(open.body().contains("GRANT USAGE, CREATE ON SCHEMA public TO " + STRANGER), open.body());
+        }
+    }
+
+    @Test
+    void aDatabaseNameCarryingDriverParametersIsRefusedBeforeAnyConnection() {
+        // Security review N7: "postgres?ApplicationName=X&" set driver parameters and turned VerifyFull into a plaintext connection.
+        String injected = "{\"connection\": {\"host\": \"localhost\", \"port\": " + postgres.port() + ", \"user\": \"" + LOADER
+                + "\", \"password\": \"" + Postgres.PASSWORD + "\", \"database\": \"wh?ApplicationName=INJECTED&\","
+                + " \"ssl_mode\": \"VerifyFull\"}}";
+        SwitchboardFixture.Answer validated = fx.call("POST", "/api/v1/validate/sink", injected);
+        assertEquals(400, validated.status(), validated.body());
+        assertTrue(validated.body().contains("database"), validated.body());
+        assertEquals(List.of("0"), postgres.query("postgres",
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'INJECTED'"));
+    }
+}
