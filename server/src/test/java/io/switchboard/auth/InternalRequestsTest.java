@@ -49,4 +49,20 @@ class InternalRequestsTest {
         assertTrue(b.verify("GET", "/internal/stores/connectors?partition=0", forB[1], forB[3]));
         assertFalse(c.verify("GET", "/internal/stores/connectors?partition=0", forB[1], forB[3]), "replayed on another replica");
     }
+
+    /**
+     * During a rolling upgrade, replicas of the earlier version sign without naming the replica: the
+     * new ones still accept that form, or reads between old and new replicas would fail until the
+     * last one is upgraded. What the new ones send is never in that form.
+     */
+    @Test
+    void aRequestSignedTheEarlierWayIsStillAcceptedButNeverSent() {
+        String at = String.valueOf(AT.millis());
+        String earlier = InternalRequests.unnamedSignature(current, "GET", "/internal/stores/connectors?partition=0", at);
+        InternalRequests b = new InternalRequests(() -> current, () -> List.of(current), "b:8083", AT);
+        assertTrue(b.verify("GET", "/internal/stores/connectors?partition=0", earlier, at), "an earlier replica's read");
+        assertFalse(b.verify("GET", "/internal/stores/connectors?partition=1", earlier, at), "signed for another path");
+        String[] sent = b.sign("c:8083", "GET", "/internal/stores/connectors?partition=0");
+        assertFalse(earlier.equals(sent[1]), "this version names the replica in what it sends");
+    }
 }
