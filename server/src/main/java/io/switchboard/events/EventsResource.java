@@ -37,9 +37,12 @@ public final class EventsResource implements AutoCloseable {
     /**
      * Streams one principal may hold at once on a replica, so that one viewer cannot take them all
      * and stop everyone else's live view; without credentials configured there is no principal to
-     * count, and only {@link #MAX_STREAMS} applies.
+     * count, and only {@link #MAX_STREAMS} applies. A quarter of them: a stream whose client left is
+     * noticed only at its next heartbeat, a few seconds on, so a client that reconnects or resumes
+     * (as a browser's EventSource does) briefly counts twice, and a tighter cap refused such clients
+     * their own streams; three principals still leave room for everyone else.
      */
-    public static final int MAX_STREAMS_PER_PRINCIPAL = 4;
+    public static final int MAX_STREAMS_PER_PRINCIPAL = 8;
     /** Seconds a refused client is told to wait: streams are long-lived, so not just one. */
     static final int RETRY_AFTER_SECONDS = 10;
 

@@ -9,14 +9,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -28,16 +30,21 @@ import java.util.function.Supplier;
  * the pipeline's own credentials: {@code pg_replication_slots} and {@code pg_current_wal_lsn()} need
  * no privilege beyond login. And, while a table is copied, how many rows its target holds.
  *
- * <p>Bounded, and off the request threads: a read of a pipeline answers the last reading kept (none
- * at first), and a reading older than {@link #FRESH_FOR} is refreshed by one of {@link #READERS}
- * threads of its own, at most one refresh per figure at a time (single flight), at most
- * {@link #QUEUED} waiting; a database that does not answer within 2 s gives no reading. So
- * however many reads arrive, and however slow a database is, no request waits on a database, and
+ * <p>Bounded, and off the request threads: a reading older than {@link #FRESH_FOR} is refreshed by
+ * one of {@link #READERS} threads of its own, at most one refresh per figure at a time (single
+ * flight), at most {@link #QUEUED} waiting; a database that does not answer within 2 s gives no
+ * reading. A read waits for a refresh at most {@link #WAIT_FOR}, then answers the kept reading if it
+ * is recent ({@link #STALE_AT_MOST}), else none. So however many reads arrive, and however slow a
+ * database is, a request waits at most {@link #WAIT_FOR} and never on a connection of its own, and
  * at most {@link #READERS} connections are open for readings. At most {@link #MAX_KEPT} readings
  * are kept. Thread-safe.
  */
 public final class DatabaseReadings {
     static final Duration FRESH_FOR = Duration.ofSeconds(2);
+    /** How long a read waits for a refresh under way. */
+    static final Duration WAIT_FOR = Duration.ofMillis(500);
+    /** The oldest reading a read answers when a refresh takes longer than {@link #WAIT_FOR}. */
+    static final Duration STALE_AT_MOST = Duration.ofSeconds(10);
     static final int MAX_KEPT = 10_000;
     private static final int TIMEOUT_SECONDS = 2;
     /** Threads reading databases, and readings waiting for one: no request thread ever waits on a database. */
@@ -56,8 +63,8 @@ public final class DatabaseReadings {
     private record Reading(Long bytes, long at) {
     }
 
-    /** Figures being read now; bounded by the readers and their queue. Guarded by {@code readings}. */
-    private final Set<String> refreshing = new HashSet<>();
+    /** Figures being read now, with the reading to come; bounded by the readers and their queue. Guarded by {@code readings}. */
+    private final Map<String, CompletableFuture<Long>> refreshing = new HashMap<>();
     private final ThreadPoolExecutor readers;
 
     public DatabaseReadings(Clock clock) {
@@ -103,23 +110,46 @@ public final class DatabaseReadings {
     }
 
     /**
-     * The last reading of {@code what}, never waiting for a database: when it is older than
-     * {@link #FRESH_FOR} (or there is none yet, then null), one refresh is started on the readers'
-     * threads, and none while one for the same figure is still under way (single flight).
+     * The reading of {@code what}: the kept one while it is at most {@link #FRESH_FOR} old; else one
+     * refresh on the readers' threads, shared by every read of the same figure meanwhile (single
+     * flight), which a read waits for at most {@link #WAIT_FOR}. When the refresh takes longer (or
+     * every reader is busy), the read answers the kept reading if it is at most {@link #STALE_AT_MOST}
+     * old, else none: it never shows a figure from long ago as if it were now, as answering
+     * whatever was kept did after a quiet spell.
      */
     Long kept(String what, Supplier<Long> reading) {
         long now = clock.millis();
         Reading kept;
+        CompletableFuture<Long> refresh;
         synchronized (readings) {
             kept = readings.get(what);
-            if (kept != null && now - kept.at() < FRESH_FOR.toMillis() || !refreshing.add(what)) {
-                return kept == null ? null : kept.bytes();
+            if (kept != null && now - kept.at() < FRESH_FOR.toMillis()) {
+                return kept.bytes();
+            }
+            refresh = refreshing.get(what);
+            if (refresh == null) {
+                refresh = new CompletableFuture<>();
+                refreshing.put(what, refresh);
+                start(what, reading, refresh);
             }
         }
         try {
+            return refresh.get(WAIT_FOR.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return kept != null && now - kept.at() <= STALE_AT_MOST.toMillis() ? kept.bytes() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Starts one refresh of {@code what}; called holding {@code readings}. */
+    private void start(String what, Supplier<Long> reading, CompletableFuture<Long> refresh) {
+        try {
             readers.execute(() -> {
+                Long value = null;
                 try {
-                    Long value = reading.get();
+                    value = reading.get();
                     synchronized (readings) {
                         readings.put(what, new Reading(value, clock.millis()));
                     }
@@ -127,15 +157,14 @@ public final class DatabaseReadings {
                     synchronized (readings) {
                         refreshing.remove(what);
                     }
+                    refresh.complete(value);
                 }
             });
         } catch (RejectedExecutionException e) {
             // Every reader busy and the queue full: this figure is refreshed at a later read.
-            synchronized (readings) {
-                refreshing.remove(what);
-            }
+            refreshing.remove(what);
+            refresh.completeExceptionally(e);
         }
-        return kept == null ? null : kept.bytes();
     }
 
     private static Long read(PostgresConnection db, String sql, String... arguments) {

@@ -1,5 +1,6 @@
 package io.switchboard.pipelines;
 
+import io.switchboard.core.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +76,6 @@ public final class HeartbeatTable {
         return "^" + SCHEMA + "\\.sb_heartbeat_(?!" + table(id).substring("sb_heartbeat_".length()) + "$).*$";
     }
 
-    /**
-     * Makes the schema (if missing) and the table (if missing) as the source's role, before the
-     * source starts: its publication names the tables there are when it starts.
-     */
     /** {@link #ensure} for a pipeline that wants one, a refusal naming the database's words. */
     static void ensureOrRefuse(PostgresConnection source, PipelineSpec spec) {
         if (!wanted(spec)) {
@@ -87,11 +84,15 @@ public final class HeartbeatTable {
         try {
             ensure(source, spec.id());
         } catch (SQLException e) {
-            throw new io.switchboard.core.ServiceException.InvalidRequest("source.postgres.connection", "the pipeline's heartbeat table "
+            throw new ServiceException.InvalidRequest("source.postgres.connection", "the pipeline's heartbeat table "
                     + qualified(spec.id()) + " cannot be made: " + FailureReasons.of(SourcePrivileges.described(e)));
         }
     }
 
+    /**
+     * Makes the schema (if missing) and the table (if missing) as the source's role, before the
+     * source starts: its publication names the tables there are when it starts.
+     */
     static void ensure(PostgresConnection source, String id) throws SQLException {
         try (Connection c = source.connect(5); Statement s = c.createStatement()) {
             // CREATE SCHEMA IF NOT EXISTS still asks for CREATE on the database: only when it is missing.

@@ -3,6 +3,9 @@ package io.switchboard.pipelines;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,14 +13,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Reads of pipelines never wait on a database, and many at once start one reading (security
- * review N13: pipeline reads opened JDBC connections on request threads, with no single flight).
+ * Reads of pipelines wait on a database at most briefly, many at once start one reading (security
+ * review N13: pipeline reads opened JDBC connections on request threads, with no single flight),
+ * and none shows a reading from long ago as if it were now.
  */
 class DatabaseReadingsTest {
     @Test
@@ -45,6 +51,7 @@ class DatabaseReadingsTest {
             }
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(tookMs < 1000, "32 reads of a database answering in 1.5 s took " + tookMs + " ms");
+            assertTrue(tookMs >= DatabaseReadings.WAIT_FOR.toMillis() - 50, "each read waited for the reading under way: " + tookMs + " ms");
             long deadline = System.currentTimeMillis() + 10_000;
             Long value = null;
             while (value == null && System.currentTimeMillis() < deadline) {
@@ -56,5 +63,52 @@ class DatabaseReadingsTest {
         } finally {
             requests.shutdownNow();
         }
+    }
+
+    /**
+     * After a quiet spell, a read gets a reading made now, not the one kept from before: answering
+     * what was kept while refreshing it behind showed a slot's lag from minutes ago as current.
+     */
+    @Test
+    void aReadAfterAQuietSpellAnswersAReadingMadeNowNotTheOneKept() {
+        AtomicLong millis = new AtomicLong(1_000_000);
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(millis.get());
+            }
+        };
+        DatabaseReadings readings = new DatabaseReadings(clock);
+        AtomicLong lag = new AtomicLong(100);
+        assertEquals(100L, readings.kept("slot sb_p2", lag::get), "the first read waits for its reading");
+        lag.set(13_000_000);
+        millis.addAndGet(1_000);
+        assertEquals(100L, readings.kept("slot sb_p2", lag::get), "kept while fresh");
+        millis.addAndGet(60_000);
+        assertEquals(13_000_000L, readings.kept("slot sb_p2", lag::get), "read again once stale");
+
+        // A database slower than a read waits: a recent reading is answered, an old one never.
+        Supplier<Long> slow = () -> {
+            try {
+                Thread.sleep(1_500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 7L;
+        };
+        millis.addAndGet(3_000);
+        assertEquals(13_000_000L, readings.kept("slot sb_p2", slow), "3 s old: still answered while the refresh runs");
+        millis.addAndGet(60_000);
+        assertEquals(null, readings.kept("slot sb_p3", slow), "nothing kept");
     }
 }
