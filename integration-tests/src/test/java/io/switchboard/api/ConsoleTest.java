@@ -300,9 +300,13 @@ class ConsoleTest {
                 new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
             producer.send(new ProducerRecord<>(fx.topics().commands(), "default/drifting", command)).get();
         }
-        Page page = open("vera", "/console/clusters/default/connectors/drifting");
+        Page page = open("otto", "/console/clusters/default/connectors/drifting");
         assertThat(page.locator("#status .drift")).containsText("Not as asked: wanted RUNNING, the worker has ABSENT");
         assertThat(page.locator("#status .drift")).containsText("NoSuchConnector");
+        // A viewer reads why, with the config's values hidden in the worker's words as in its config.
+        Page viewers = open("vera", "/console/clusters/default/connectors/drifting");
+        assertThat(viewers.locator("#status .drift")).containsText("Not as asked: wanted RUNNING, the worker has ABSENT");
+        assertThat(viewers.locator("#status .drift")).not().containsText("NoSuchConnector");
         Page overview = open("vera", "/console/?q=drifting");
         assertThat(overview.locator("tr[data-connector='drifting']")).containsText("not as asked");
     }
