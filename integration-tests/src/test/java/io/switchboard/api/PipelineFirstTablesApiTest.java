@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Postgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +14,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,11 +37,10 @@ class PipelineFirstTablesApiTest {
         postgres = Postgres.start();
         postgres.createDatabase("app");
         postgres.createDatabase("wh");
-        postgres.sql("postgres", "CREATE ROLE " + REPLICATOR + " LOGIN REPLICATION PASSWORD '" + Postgres.PASSWORD + "'",
-                "ALTER DATABASE app OWNER TO " + REPLICATOR,
-                "CREATE ROLE " + LOADER + " LOGIN PASSWORD '" + Postgres.PASSWORD + "'",
-                "GRANT CREATE ON DATABASE wh TO " + LOADER,
-                "CREATE ROLE " + STRANGER + " LOGIN PASSWORD '" + Postgres.PASSWORD + "'");
+        postgres.createRole(REPLICATOR, "REPLICATION");
+        postgres.createRole(LOADER);
+        postgres.createRole(STRANGER);
+        postgres.sql("postgres", "ALTER DATABASE app OWNER TO " + REPLICATOR, "GRANT CREATE ON DATABASE wh TO " + LOADER);
         postgres.sql("wh", "CREATE SCHEMA locked");
         fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
     }
@@ -55,14 +56,13 @@ class PipelineFirstTablesApiTest {
     }
 
     private String pipeline(boolean disabled, String sinkUser, String targetSchema) {
-        return "{\"disabled\": " + disabled + ", \"source\": {\"postgres\": {\"connection\": " + connection("app", REPLICATOR)
-                + ", \"replication_type\": {\"logical_replication\": {}}}}, \"sink\": {\"postgres\": {\"connection\": "
-                + connection("wh", sinkUser) + ", \"target_schema\": \"" + targetSchema + "\"}}}";
+        return pipeline("app", disabled, sinkUser, targetSchema);
     }
 
-    private String connection(String database, String user) {
-        return "{\"host\": \"localhost\", \"port\": " + postgres.port() + ", \"user\": \"" + user + "\", \"password\": \""
-                + Postgres.PASSWORD + "\", \"database\": \"" + database + "\"}";
+    private String pipeline(String database, boolean disabled, String sinkUser, String targetSchema) {
+        return "{\"disabled\": " + disabled + ", \"source\": {\"postgres\": {\"connection\": " + postgres.connectionJson(database, REPLICATOR)
+                + ", \"replication_type\": {\"logical_replication\": {}}}}, \"sink\": {\"postgres\": {\"connection\": "
+                + postgres.connectionJson("wh", sinkUser) + ", \"target_schema\": \"" + targetSchema + "\"}}}";
     }
 
     private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
@@ -76,15 +76,6 @@ class PipelineFirstTablesApiTest {
             Thread.sleep(250);
         }
         throw new AssertionError("Never " + what + "; last: " + last);
-    }
-
-    private String digest(String database, String table) {
-        try {
-            return postgres.query(database, "SELECT count(*) || '/' || coalesce(md5(string_agg(id || ':' || label, ',' ORDER BY id)), '-')"
-                    + " FROM " + table).get(0);
-        } catch (IllegalStateException e) {
-            return "(not yet: " + e.getMessage() + ")";
-        }
     }
 
     @Test
@@ -105,13 +96,13 @@ class PipelineFirstTablesApiTest {
         assertEquals(200, enabled.status(), enabled.body());
         assertEquals(List.of(LOADER), postgres.query("wh", "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'fresh'"),
                 "the sink's role made the target schema");
-        String orders = digest("app", "orders");
-        eventually("the snapshot of orders", () -> digest("wh", "fresh.orders"), orders::equals);
-        eventually("the snapshot of notes", () -> digest("wh", "fresh.notes"), digest("app", "notes")::equals);
+        String orders = postgres.digest("app", "orders");
+        eventually("the snapshot of orders", () -> postgres.digest("wh", "fresh.orders"), orders::equals);
+        eventually("the snapshot of notes", () -> postgres.digest("wh", "fresh.notes"), postgres.digest("app", "notes")::equals);
 
         postgres.sql("app", "INSERT INTO orders VALUES (501, 'late order')", "UPDATE notes SET label = 'edited' WHERE id = 7");
-        eventually("the changes", () -> digest("wh", "fresh.orders") + " " + digest("wh", "fresh.notes"),
-                (digest("app", "orders") + " " + digest("app", "notes"))::equals);
+        eventually("the changes", () -> postgres.digest("wh", "fresh.orders") + " " + postgres.digest("wh", "fresh.notes"),
+                (postgres.digest("app", "orders") + " " + postgres.digest("app", "notes"))::equals);
         JsonNode read = fx.call("GET", "/api/v1/connectors/" + id, null).json();
         assertTrue(read.path("status").path("state").has("realtime"), read.toString());
 
@@ -149,5 +140,31 @@ class PipelineFirstTablesApiTest {
         assertTrue(validated.body().contains("database"), validated.body());
         assertEquals(List.of("0"), postgres.query("postgres",
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'INJECTED'"));
+    }
+
+    @Test
+    void aPipelineOnAnEmptyDatabaseSaysNoTablesYetAndTakesTablesCreatedWhileItRuns() throws Exception {
+        postgres.createDatabase("late");
+        postgres.sql("postgres", "ALTER DATABASE late OWNER TO " + REPLICATOR);
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", pipeline("late", false, LOADER, "latecopy"));
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("connector").path("id").asText();
+        String publication = PipelineCompiler.slotName(id);
+        JsonNode empty = eventually("no tables yet", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+                r -> r.path("status").path("state").path("realtime").path("sub_state").asText().equals("no tables yet"));
+        assertFalse(empty.path("status").path("status").has("failed"), empty.toString());
+
+        // A migration while the pipeline runs: the table is added to the publication, then its rows follow.
+        postgres.sql("late", "CREATE TABLE events (id int PRIMARY KEY, label text NOT NULL)", "ALTER TABLE events OWNER TO " + REPLICATOR);
+        eventually("the new table in the publication", () -> postgres.query("late", "SELECT count(*) FROM pg_publication_tables"
+                + " WHERE pubname = '" + publication + "' AND tablename = 'events'"), List.of("1")::equals);
+        postgres.sql("late", "INSERT INTO events SELECT g, 'event ' || g FROM generate_series(1, 300) g",
+                "UPDATE events SET label = 'edited' WHERE id = 9", "DELETE FROM events WHERE id = 10");
+        eventually("the new table's rows", () -> postgres.digest("wh", "latecopy.events"), postgres.digest("late", "events")::equals);
+        JsonNode read = eventually("realtime with tables", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+                r -> r.path("status").path("state").has("realtime") && !r.path("status").path("state").path("realtime").has("sub_state"));
+        assertFalse(read.path("status").path("status").has("failed"), read.toString());
+
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
     }
 }

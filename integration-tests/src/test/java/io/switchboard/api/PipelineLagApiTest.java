@@ -36,7 +36,7 @@ class PipelineLagApiTest {
     void start() {
         postgres = Postgres.start();
         postgres.createDatabase("lake");
-        postgres.sql("postgres", "CREATE ROLE " + REPLICATOR + " LOGIN REPLICATION PASSWORD '" + Postgres.PASSWORD + "'");
+        postgres.createRole(REPLICATOR, "REPLICATION");
         fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
     }
 
@@ -51,8 +51,7 @@ class PipelineLagApiTest {
     }
 
     private String connection(String database, String user) {
-        return "{\"host\": \"localhost\", \"port\": " + postgres.port() + ", \"user\": \"" + user + "\", \"password\": \""
-                + Postgres.PASSWORD + "\", \"database\": \"" + database + "\"}";
+        return postgres.connectionJson(database, user);
     }
 
     /** A pipeline from database {@code from}, read as the replication role, to schema {@code schema} of the lake. */

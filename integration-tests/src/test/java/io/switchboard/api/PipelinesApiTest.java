@@ -48,8 +48,8 @@ class PipelinesApiTest {
                 "INSERT INTO customers VALUES (1, 'ada'), (2, 'bob')");
         // The source is read as a managed database's replication user is: REPLICATION, owner of its
         // database and tables, not a superuser.
-        postgres.sql("postgres", "CREATE ROLE " + REPLICATOR + " LOGIN REPLICATION PASSWORD '" + Postgres.PASSWORD + "'",
-                "ALTER DATABASE crm OWNER TO " + REPLICATOR);
+        postgres.createRole(REPLICATOR, "REPLICATION");
+        postgres.sql("postgres", "ALTER DATABASE crm OWNER TO " + REPLICATOR);
         postgres.sql("crm", "ALTER TABLE customers OWNER TO " + REPLICATOR);
         postgres.sql("lake", "CREATE SCHEMA mirror");
         fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
@@ -70,8 +70,7 @@ class PipelinesApiTest {
     }
 
     private String connection(String database, String user, String password) {
-        return "{\"host\": \"localhost\", \"port\": " + postgres.port() + ", \"user\": \"" + user + "\", \"password\": \"" + password
-                + "\", \"database\": \"" + database + "\"}";
+        return postgres.connectionJson(database, user, password);
     }
 
     private String pipeline(String sourcePassword, String sinkPassword) {
@@ -242,7 +241,7 @@ class PipelinesApiTest {
     /** Each privilege replication needs, taken away in turn: the first missing is named, with the SQL that grants it. */
     @Test
     void aSourceUserLackingAPrivilegeIsToldWhichAndTheSqlThatGrantsIt() {
-        postgres.sql("postgres", "CREATE ROLE outsider LOGIN PASSWORD '" + Postgres.PASSWORD + "'");
+        postgres.createRole("outsider");
         Function<String, SwitchboardFixture.Answer> validate = replication -> fx.call("POST",
                 "/api/v1/validate/source", "{\"postgres\": {\"connection\": " + connection("crm", "outsider", Postgres.PASSWORD)
                         + (replication == null ? "" : ", \"replication_type\": " + replication) + "}}");

@@ -10,12 +10,13 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * The arrows inside modules, checked on the compiled classes. Between modules Maven keeps them
- * (each compiles against the modules it declares: app → server → core ← dataplane, core →
+ * (each compiles against the modules it declares: app → server → pipelines → core ← dataplane, core →
  * processor → schemas, core → secrets); what it cannot see is checked here: the core (the connector
  * service, its views, domain errors and the ports it needs) uses no framework, Kafka client or
  * Streams type although they are on its class path; the Kafka adapters the application holds
- * (query, commands, kafka) are reached only through the core's ports; inside the server, pipelines
- * use no dialect and access, and only the application knows the dialects.
+ * (query, commands, kafka) are reached only through the core's ports; pipelines, a module of their
+ * own, use no dialect, access, console or event stream of the server, and only the application
+ * knows the dialects.
  */
 class LayeringTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -67,7 +68,8 @@ class LayeringTest {
     void pipelinesAreAClientOfTheCore() {
         noClasses().that().resideInAPackage("io.switchboard.pipelines..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.dataplane..", "io.switchboard.query..",
-                        "io.switchboard.commands..", "io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..", APP)
+                        "io.switchboard.commands..", "io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..",
+                        "io.switchboard.events..", "io.switchboard.console..", APP)
                 .check(CLASSES);
     }
 

@@ -61,6 +61,37 @@ public final class Postgres implements AutoCloseable {
         sql("postgres", "CREATE DATABASE " + name);
     }
 
+    /**
+     * A login role with the test password and these attributes ({@code REPLICATION}, say), as the
+     * pipeline tests make their non-superuser source and sink roles.
+     */
+    public void createRole(String name, String... attributes) {
+        sql("postgres", "CREATE ROLE " + name + " LOGIN " + String.join(" ", attributes) + " PASSWORD '" + PASSWORD + "'");
+    }
+
+    /** A pipeline's connection to one of these databases as the pipeline API takes it, with the test password. */
+    public String connectionJson(String database, String user) {
+        return connectionJson(database, user, PASSWORD);
+    }
+
+    public String connectionJson(String database, String user, String password) {
+        return "{\"host\": \"localhost\", \"port\": " + port() + ", \"user\": \"" + user + "\", \"password\": \"" + password
+                + "\", \"database\": \"" + database + "\"}";
+    }
+
+    /**
+     * A table's rows as a count and an md5 digest of every row as text, in order ("12/ab…"), to compare
+     * a source table with its copy; "(not yet: …)" while the table cannot be read.
+     */
+    public String digest(String database, String table) {
+        try {
+            return query(database, "SELECT count(*) || '/' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '-') FROM "
+                    + table + " t").get(0);
+        } catch (IllegalStateException e) {
+            return "(not yet: " + e.getMessage() + ")";
+        }
+    }
+
     /** Runs statements as the superuser. */
     public void sql(String database, String... statements) {
         try (Connection c = connect(database); Statement s = c.createStatement()) {

@@ -55,7 +55,7 @@ final class PipelineRoutes {
                         .filter(PipelineCommand::destructive).map(destructive -> Action.EDIT).orElse(null)));
         config.routes.get("/api/v1/connector/history/{connector_id}", ctx -> {
             String id = id(ctx);
-            ctx.json(pipelines.history(id).stream().map(item -> PipelineEntities.history(id, item)).toList());
+            ctx.json(pipelines.history(id, visibility(ctx)).stream().map(item -> PipelineEntities.history(id, item)).toList());
         }, view(cluster));
         // It connects to the database named, with the password given: that is an editor's to try.
         config.routes.post("/api/v1/validate/{part}", this::validate, edit(cluster));

@@ -59,12 +59,12 @@ public final class DatabaseReadings {
         }
     };
 
-    /** A figure (null: the database could not say) and when it was read. */
-    private record Reading(Long bytes, long at) {
+    /** A figure or text (null: the database could not say, or nothing to say) and when it was read. */
+    private record Reading(Object value, long at) {
     }
 
     /** Figures being read now, with the reading to come; bounded by the readers and their queue. Guarded by {@code readings}. */
-    private final Map<String, CompletableFuture<Long>> refreshing = new HashMap<>();
+    private final Map<String, CompletableFuture<Object>> refreshing = new HashMap<>();
     private final ThreadPoolExecutor readers;
 
     public DatabaseReadings(Clock clock) {
@@ -110,6 +110,27 @@ public final class DatabaseReadings {
     }
 
     /**
+     * How many of the source's own tables the pipeline's publication holds (its heartbeat table left
+     * out), at most {@link #FRESH_FOR} old; null when the source cannot be read.
+     */
+    public Long tablesPublished(PostgresConnection source, String publication) {
+        return kept("publication " + source.host() + ":" + source.port() + "/" + source.database() + "/" + publication,
+                () -> read(source, PublicationTables.countQuery(), publication));
+    }
+
+    /**
+     * What keeps a streaming pipeline's source from going on, in the database's own words, at most
+     * {@link #FRESH_FOR} old; null when nothing does, or when the source cannot be reached (its
+     * connector reports that itself). The source connector retries what the database refuses
+     * mid-stream (the publication dropped, a table's SELECT revoked) and stays RUNNING while its
+     * slot stops moving; this asks the database what its walsender asks, as the source's role.
+     */
+    public String sourceProblem(PostgresConnection source, String publication) {
+        return kept("problem " + source.host() + ":" + source.port() + "/" + source.database() + "/" + publication,
+                () -> PublicationTables.problem(source, publication));
+    }
+
+    /**
      * The reading of {@code what}: the kept one while it is at most {@link #FRESH_FOR} old; else one
      * refresh on the readers' threads, shared by every read of the same figure meanwhile (single
      * flight), which a read waits for at most {@link #WAIT_FOR}. When the refresh takes longer (or
@@ -117,26 +138,27 @@ public final class DatabaseReadings {
      * old, else none: it never shows a figure from long ago as if it were now, as answering
      * whatever was kept did after a quiet spell.
      */
-    Long kept(String what, Supplier<Long> reading) {
+    @SuppressWarnings("unchecked")
+    <T> T kept(String what, Supplier<T> reading) {
         long now = clock.millis();
         Reading kept;
-        CompletableFuture<Long> refresh;
+        CompletableFuture<Object> refresh;
         synchronized (readings) {
             kept = readings.get(what);
             if (kept != null && now - kept.at() < FRESH_FOR.toMillis()) {
-                return kept.bytes();
+                return (T) kept.value();
             }
             refresh = refreshing.get(what);
             if (refresh == null) {
                 refresh = new CompletableFuture<>();
                 refreshing.put(what, refresh);
-                start(what, reading, refresh);
+                start(what, reading::get, refresh);
             }
         }
         try {
-            return refresh.get(WAIT_FOR.toMillis(), TimeUnit.MILLISECONDS);
+            return (T) refresh.get(WAIT_FOR.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            return kept != null && now - kept.at() <= STALE_AT_MOST.toMillis() ? kept.bytes() : null;
+            return kept != null && now - kept.at() <= STALE_AT_MOST.toMillis() ? (T) kept.value() : null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -144,10 +166,10 @@ public final class DatabaseReadings {
     }
 
     /** Starts one refresh of {@code what}; called holding {@code readings}. */
-    private void start(String what, Supplier<Long> reading, CompletableFuture<Long> refresh) {
+    private void start(String what, Supplier<Object> reading, CompletableFuture<Object> refresh) {
         try {
             readers.execute(() -> {
-                Long value = null;
+                Object value = null;
                 try {
                     value = reading.get();
                     synchronized (readings) {

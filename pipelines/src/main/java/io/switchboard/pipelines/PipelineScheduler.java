@@ -16,7 +16,8 @@ import java.util.function.BooleanSupplier;
  * Starts scheduled snapshot pipelines when their next run is due. One thread, looking every
  * {@value #EVERY_SECONDS} s, and only on the replica that holds the data plane's lease for the
  * pipelines' cluster, so that a run starts once. Runs are commands like any other, recorded with
- * the principal {@value #PRINCIPAL}.
+ * the principal {@value #PRINCIPAL}. On the same beat it adds the tables that appeared in the
+ * sources of running logical-replication pipelines to their publications ({@link Pipelines#refreshPublications}).
  */
 public final class PipelineScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelineScheduler.class);
@@ -53,6 +54,14 @@ public final class PipelineScheduler implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("Scheduled pipeline runs could not start now ({}); trying again in {} s", e.toString(), EVERY_SECONDS);
+        }
+        try {
+            int added = pipelines.refreshPublications();
+            if (added > 0) {
+                log.info("Added {} new table(s) to pipelines' publications", added);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Pipelines' publications could not be refreshed now ({}); trying again in {} s", e.toString(), EVERY_SECONDS);
         }
     }
 

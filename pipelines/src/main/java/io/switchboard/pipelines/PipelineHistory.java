@@ -3,12 +3,15 @@ package io.switchboard.pipelines;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
-import io.switchboard.events.HistoryJson;
+import io.switchboard.core.Visibility;
+import io.switchboard.processor.HistoryReplay;
 import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.HistoryEntry;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,14 +20,17 @@ import java.util.Objects;
  * A pipeline's history: the versions of its two connectors, and the changes of its phase recorded
  * on its source connector, oldest first. Every item carries the run it belongs to; the sink's
  * versions and the phase changes carry none of their own and take the source's run of that time.
+ * A phase change's cause is the worker's words, which may quote config values: a caller who sees
+ * keys only reads them hidden, as in the pipeline's status.
  */
 final class PipelineHistory {
     private PipelineHistory() {
     }
 
     /** Empty when neither connector has a history (the pipeline does not exist). */
-    static List<Pipelines.HistoryItem> of(ConnectorService connectors, Scope scope, String id) {
+    static List<Pipelines.HistoryItem> of(ConnectorService connectors, Scope scope, String id, Visibility visibility) {
         List<Pipelines.HistoryItem> items = new ArrayList<>();
+        Map<String, String> quoted = new HashMap<>();
         for (String component : List.of("Source", "Target")) {
             String name = component.equals("Source") ? PipelineCompiler.sourceName(id) : PipelineCompiler.sinkName(id);
             ConnectorHistory history;
@@ -33,8 +39,11 @@ final class PipelineHistory {
             } catch (ServiceException.NotFound e) {
                 continue;
             }
-            for (Object version : (List<?>) HistoryJson.of(history).get("versions")) {
-                items.add(item(component, version));
+            for (HistoryReplay.Step step : HistoryReplay.replay(history)) {
+                if (step.configAfter() != null) {
+                    step.configAfter().forEach((key, value) -> quoted.put(component + "." + key, value));
+                }
+                items.add(item(component, step));
             }
         }
         // Stable: a phase change keeps its place after the version it was recorded on.
@@ -43,24 +52,24 @@ final class PipelineHistory {
         List<Pipelines.HistoryItem> filled = new ArrayList<>();
         for (Pipelines.HistoryItem item : items) {
             run = item.runId() != null ? item.runId() : run;
-            filled.add(new Pipelines.HistoryItem(item.id(), run, item.at(), item.component(), item.targetState(), item.event(),
-                    item.phase()));
+            Pipelines.PhaseChange phase = item.phase() == null ? null : new Pipelines.PhaseChange(item.phase().previous(),
+                    item.phase().phase(), visibility.shapeText(item.phase().cause(), quoted));
+            filled.add(new Pipelines.HistoryItem(item.id(), run, item.at(), item.component(), item.targetState(), item.event(), phase));
         }
         return filled;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Pipelines.HistoryItem item(String component, Object version) {
-        Map<String, Object> v = (Map<String, Object>) version;
-        Map<String, String> config = (Map<String, String>) v.get("config");
+    private static Pipelines.HistoryItem item(String component, HistoryReplay.Step step) {
+        HistoryEntry entry = step.entry();
+        Map<String, String> config = step.configAfter();
         Pipelines.PhaseChange phase = null;
         String run = config == null ? null : config.get(PipelineCompiler.PIPELINE_RUN);
-        if (v.get("phase") instanceof Map<?, ?> change) {
-            phase = new Pipelines.PhaseChange((String) change.get("previous"), (String) change.get("phase"), (String) change.get("cause"));
+        if (entry.getPhase() != null) {
+            phase = new Pipelines.PhaseChange(entry.getPhase().getPrevious(), entry.getPhase().getPhase(), entry.getPhase().getCause());
             // Its run is the one live when the change was seen, which the ordering gives it.
             run = null;
         }
-        return new Pipelines.HistoryItem(String.valueOf(v.get("command_id")), run, Instant.parse(String.valueOf(v.get("occurred_at"))),
-                component, String.valueOf(v.get("target_state")), String.valueOf(v.get("event")), phase);
+        return new Pipelines.HistoryItem(entry.getCommandId(), run, Instant.ofEpochMilli(entry.getOccurredAt()), component,
+                String.valueOf(step.targetStateAfter() == null ? null : step.targetStateAfter().name()), entry.getKind(), phase);
     }
 }

@@ -31,7 +31,7 @@ class PipelineStatusTest {
     }
 
     private static PipelineStatus of(PipelineSpec spec, StatusView source, StatusView sink, SnapshotProgress snapshot) {
-        return PipelineStatus.of(new Pipelines.PipelineView(spec, "run", Instant.EPOCH, source, sink, null, null, snapshot, null));
+        return PipelineStatus.of(new Pipelines.PipelineView(spec, "run", Instant.EPOCH, source, sink, null, null, snapshot, null, null, null));
     }
 
     @Test

@@ -36,7 +36,9 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
      * <ul>
      *   <li>disabled, and the worker shows both connectors stopped: state disabled, status complete;
      *       disabled but not stopped yet: state disabling, status start;</li>
-     *   <li>a part that failed (the connector or a task): state failed, status failed, with which part and why in plain words;</li>
+     *   <li>a part that failed (the connector or a task), or a source whose database refuses its stream
+     *       (its publication gone, a table no longer readable: the source connector retries those while
+     *       it reads RUNNING): state failed, status failed, with which part and why in plain words;</li>
      *   <li>the data plane retrying a part the worker refuses: status retry, with the attempt and why;</li>
      *   <li>a part no worker runs yet, or a source that has not said yet whether it snapshots:
      *       state initialize, status start;</li>
@@ -45,7 +47,8 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
      *       finished, the tables in all, and the rows the table's target holds, status heartbeat;</li>
      *   <li>both running: state realtime (named after the replication slot, with the bytes of WAL it
      *       is behind the source when the source database says, and the seconds the target is
-     *       behind the source when the pipeline's heartbeat has reached it), status heartbeat; for a
+     *       behind the source when the pipeline's heartbeat has reached it, and sub_state "no tables
+     *       yet" while its publication holds none of the source's tables), status heartbeat; for a
      *       snapshot pipeline, state scheduled (complete without a schedule);</li>
      *   <li>otherwise (paused, restarting, on its way): state start, status start.</li>
      * </ul>
@@ -62,6 +65,10 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
         String failed = failure("source", source);
         if (failed == null) {
             failed = failure("sink", sink);
+        }
+        if (failed == null && view.sourceProblem() != null) {
+            // The source retries what the database refuses mid-stream and reads RUNNING meanwhile; the database's words say why.
+            failed = "source: the database refused: " + view.sourceProblem();
         }
         if (failed != null) {
             // The state agrees with the status: never start (or realtime) beside failed.
@@ -117,6 +124,10 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
             if (view.lagBytes() != null) {
                 // The slot's lag, when the source database said: WAL bytes the source connector has not confirmed yet.
                 realtime.put("lag_bytes", view.lagBytes());
+            }
+            if (view.publishedTables() != null && view.publishedTables() == 0) {
+                // Nothing to replicate yet: the tables are taken as they appear (PublicationTables), the heartbeat runs meanwhile.
+                realtime.put("sub_state", "no tables yet");
             }
             if (view.lagMillis() != null) {
                 // End to end, from the heartbeat that last reached the target; none with an administrator's publication.

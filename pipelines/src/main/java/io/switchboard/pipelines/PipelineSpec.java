@@ -218,6 +218,8 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
         ObjectNode hidden = json.deepCopy();
         for (String side : List.of("source", "sink")) {
             if (hidden.path(side).path("postgres").path("connection") instanceof ObjectNode c) {
+                // The port is an integer in the API's document: it cannot show as the mask, so it is left out (it is optional).
+                c.remove("port");
                 c.fieldNames().forEachRemaining(key -> c.put(key, HIDDEN));
             }
         }

@@ -1,0 +1,148 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.SecurityOptions;
+import io.switchboard.pipelines.PipelineCompiler;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.Postgres;
+import io.switchboard.testing.TestUsers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A pipeline that fails once started, on a real PostgreSQL with non-superuser roles (a publication of
+ * its name that another role made, which its source may not change): its status says so in the
+ * database's own words, naming the publication, to an editor; a viewer, who sees a config's keys and
+ * not its values, reads that it failed and why, with the config's values (the publication's name)
+ * hidden, as in a connector's status.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineFailuresApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REPLICATOR = "shop_replicator";
+    private static final String LOADER = "dw_loader";
+    private Postgres postgres;
+    private SwitchboardFixture fx;
+
+    @BeforeAll
+    void start() throws IOException {
+        postgres = Postgres.start();
+        postgres.createDatabase("shop");
+        postgres.createDatabase("dw");
+        postgres.createRole(REPLICATOR, "REPLICATION");
+        postgres.createRole(LOADER);
+        postgres.sql("postgres", "ALTER DATABASE shop OWNER TO " + REPLICATOR, "GRANT CREATE ON DATABASE dw TO " + LOADER);
+        postgres.sql("shop", "CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL)", "ALTER TABLE items OWNER TO " + REPLICATOR,
+                "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 20) g");
+        Map<String, String> grants = new LinkedHashMap<>();
+        grants.put("vera", "viewer@default");
+        grants.put("erin", "editor@default");
+        Path users = TestUsers.write(Files.createTempDirectory("switchboard-pipeline-failures"), grants);
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+    }
+
+    @AfterAll
+    void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private Http.Response as(String user, String method, String path, String body) {
+        return Http.call(fx.app.url(), method, path, body, Map.of("Authorization", TestUsers.basic(user)));
+    }
+
+    private JsonNode read(String user, String id) {
+        try {
+            return JSON.readTree(as(user, "GET", "/api/v1/connectors/" + id, null).body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = probe.get();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("Never " + what + "; last: " + last);
+    }
+
+    @Test
+    void aViewerReadsWhyAPipelineFailedWithTheConfigsValuesHidden() throws Exception {
+        Http.Response created = as("erin", "POST", "/api/v1/connectors", "{\"disabled\": true, \"source\": {\"postgres\": {\"connection\": "
+                + postgres.connectionJson("shop", REPLICATOR) + ", \"replication_type\": {\"logical_replication\": {}}}},"
+                + " \"sink\": {\"postgres\": {\"connection\": " + postgres.connectionJson("dw", LOADER) + ", \"target_schema\": \"copies\"}}}");
+        assertEquals(201, created.status(), created.body());
+        String id = JSON.readTree(created.body()).path("connector").path("id").asText();
+        // Someone else made a publication of the pipeline's name: its source, which keeps its own publication's tables, may not change it.
+        String publication = PipelineCompiler.slotName(id);
+        postgres.sql("shop", "CREATE PUBLICATION " + publication + " FOR TABLE items");
+        assertEquals(200, as("erin", "PATCH", "/api/v1/connectors/" + id, "{\"disabled\": false}").status());
+
+        JsonNode editors = eventually("the failure", () -> read("erin", id), r -> r.path("status").path("status").has("failed"));
+        String reason = editors.path("status").path("status").path("failed").path("reason").asText();
+        assertTrue(reason.startsWith("source: ") && reason.contains(publication), "an editor reads the database's words: " + reason);
+        assertTrue(editors.path("status").path("state").has("failed"), "the state agrees: " + editors);
+
+        JsonNode viewers = read("vera", id);
+        String hidden = viewers.path("status").path("status").path("failed").path("reason").asText();
+        assertTrue(hidden.startsWith("source: ") && hidden.contains("****"), "a viewer reads why, the values hidden: " + viewers);
+        assertFalse(viewers.toString().contains(publication), "a viewer reads no config value: " + viewers);
+        String listed = as("vera", "GET", "/api/v1/connectors", null).body();
+        assertFalse(listed.contains(publication), "nor in the list: " + listed);
+
+        assertEquals(202, as("erin", "POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+    }
+
+    @Test
+    void aPublicationDroppedUnderARunningPipelineIsReportedInTheDatabasesWords() throws Exception {
+        postgres.createDatabase("till");
+        postgres.sql("postgres", "ALTER DATABASE till OWNER TO " + REPLICATOR);
+        postgres.sql("till", "CREATE TABLE sales (id int PRIMARY KEY, label text NOT NULL)", "ALTER TABLE sales OWNER TO " + REPLICATOR,
+                "INSERT INTO sales SELECT g, 'sale ' || g FROM generate_series(1, 20) g");
+        Http.Response created = as("erin", "POST", "/api/v1/connectors", "{\"source\": {\"postgres\": {\"connection\": "
+                + postgres.connectionJson("till", REPLICATOR) + ", \"replication_type\": {\"logical_replication\": {}}}},"
+                + " \"sink\": {\"postgres\": {\"connection\": " + postgres.connectionJson("dw", LOADER) + ", \"target_schema\": \"tills\"}}}");
+        assertEquals(201, created.status(), created.body());
+        String id = JSON.readTree(created.body()).path("connector").path("id").asText();
+        String publication = PipelineCompiler.slotName(id);
+        eventually("the rows copied", () -> postgres.digest("dw", "tills.sales"), postgres.digest("till", "sales")::equals);
+        eventually("realtime", () -> read("erin", id), r -> r.path("status").path("state").has("realtime"));
+
+        postgres.sql("till", "DROP PUBLICATION " + publication, "INSERT INTO sales VALUES (21, 'after the drop')");
+        JsonNode editors = eventually("the failure", () -> read("erin", id), r -> r.path("status").path("status").has("failed"));
+        String reason = editors.path("status").path("status").path("failed").path("reason").asText();
+        assertTrue(reason.startsWith("source: the database refused: ERROR: publication \"" + publication + "\" does not exist"), reason);
+        assertTrue(editors.path("status").path("state").has("failed"), "the state agrees: " + editors);
+        JsonNode viewers = read("vera", id);
+        assertTrue(viewers.path("status").path("status").path("failed").path("reason").asText().contains("does not exist"), viewers.toString());
+        assertFalse(viewers.toString().contains(publication), "a viewer reads no config value: " + viewers);
+
+        assertEquals(202, as("erin", "POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+    }
+}

@@ -1,0 +1,123 @@
+package io.switchboard.pipelines;
+
+import io.switchboard.core.ConnectorService;
+import io.switchboard.core.Scope;
+import io.switchboard.core.ServiceException;
+import io.switchboard.core.Views.StatusView;
+import io.switchboard.core.Visibility;
+import io.switchboard.pipelines.Pipelines.PhaseReading;
+import io.switchboard.pipelines.Pipelines.PipelineView;
+import io.switchboard.schemas.ConnectorState;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A pipeline as read: its spec, its two connectors' statuses (read with the caller's visibility, so
+ * that the worker's words quote no config value to a viewer), and the figures its databases give
+ * ({@link DatabaseReadings}) and its snapshot's notifications; and the phase the watcher records.
+ */
+final class PipelineReads {
+    private static final Duration SNAPSHOT_NEWS_WAIT = Duration.ofSeconds(60);
+    private final ConnectorService connectors;
+    private final StoredPipelines store;
+    private final Scope scope;
+    private final Clock clock;
+    private final DatabaseReadings readings;
+    private final Function<String, Optional<SnapshotProgress>> snapshots;
+
+    PipelineReads(ConnectorService connectors, StoredPipelines store, Scope scope, Clock clock,
+                  Function<String, Optional<SnapshotProgress>> snapshots) {
+        this.connectors = connectors;
+        this.store = store;
+        this.scope = scope;
+        this.clock = clock;
+        this.readings = new DatabaseReadings(clock);
+        this.snapshots = snapshots;
+    }
+
+    PipelineView read(String id, Visibility visibility) {
+        StoredPipelines.requireId(id);
+        PipelineSpec spec = store.stored(id).orElseThrow(() -> StoredPipelines.notFound(id));
+        ConnectorState source = store.state(PipelineCompiler.sourceName(id)).orElseThrow(() -> StoredPipelines.notFound(id));
+        StatusView sourceStatus = statusOf(PipelineCompiler.sourceName(id), visibility);
+        boolean streaming = sourceStatus != null && "RUNNING".equals(sourceStatus.state()) && !spec.snapshotOnly();
+        Long lagBytes = streaming ? readings.bytesBehind(store.opened(spec.source()), PipelineCompiler.slotName(id)) : null;
+        Long lagMillis = streaming && HeartbeatTable.wanted(spec)
+                ? readings.millisBehind(store.opened(spec.source()), store.opened(spec.sink()), spec.targetSchema(), id) : null;
+        Long published = streaming && HeartbeatTable.wanted(spec)
+                ? readings.tablesPublished(store.opened(spec.source()), PipelineCompiler.slotName(id)) : null;
+        // Asked once the source streams (its publication is made by then); the database's words may quote config values.
+        String problem = streaming && sourceStatus.tasks().stream().anyMatch(t -> "RUNNING".equals(t.state()))
+                ? visibility.shapeText(readings.sourceProblem(store.opened(spec.source()),
+                spec.publication() == null ? PipelineCompiler.slotName(id) : spec.publication()), source.getConfig()) : null;
+        SnapshotProgress snapshot = snapshotOfThisRun(id, source);
+        return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
+                sourceStatus, statusOf(PipelineCompiler.sinkName(id), visibility), lagBytes, lagMillis, snapshot, targetRows(spec, snapshot),
+                published, problem);
+    }
+
+    /** Every pipeline as {@code read} reads it, oldest first; one being deleted is left out. */
+    List<PipelineView> list(Function<String, PipelineView> read) {
+        List<PipelineView> all = new ArrayList<>();
+        for (String id : store.ids()) {
+            try {
+                all.add(read.apply(id));
+            } catch (ServiceException.NotFound e) {
+                // Being deleted.
+            }
+        }
+        all.sort(Comparator.comparing(PipelineView::createdAt));
+        return all;
+    }
+
+    /** See {@link Pipelines#phase}. */
+    Optional<PhaseReading> phase(String id) {
+        Optional<PipelineSpec> spec = store.stored(id);
+        Optional<ConnectorState> source = store.state(PipelineCompiler.sourceName(id));
+        if (spec.isEmpty() || source.isEmpty()) {
+            return Optional.empty();
+        }
+        PipelineView view = new PipelineView(spec.get(), null, Instant.ofEpochMilli(source.get().getCreatedAt()),
+                statusOf(PipelineCompiler.sourceName(id), Visibility.FULL), statusOf(PipelineCompiler.sinkName(id), Visibility.FULL),
+                null, null, snapshotOfThisRun(id, source.get()), null, null, null);
+        return Optional.of(new PhaseReading(source.get().getPipelinePhase(), PipelineStatus.of(view)));
+    }
+
+    /** The rows the target table of the table being copied holds ({@code db.schema.table} goes to {@code targetSchema.table}). */
+    private Long targetRows(PipelineSpec spec, SnapshotProgress snapshot) {
+        if (snapshot == null || !snapshot.copying() || snapshot.table() == null) {
+            return null;
+        }
+        String table = snapshot.table().substring(snapshot.table().lastIndexOf('.') + 1);
+        return readings.rowsIn(store.opened(spec.sink()), spec.targetSchema() == null ? "public" : spec.targetSchema(), table);
+    }
+
+    /**
+     * The snapshot progress the source sent since its run started (an earlier run's is not this
+     * run's). A source task says at its start whether it snapshots (STARTED or SKIPPED): until it
+     * has, the run is awaited, for at most {@link #SNAPSHOT_NEWS_WAIT} after it started; past
+     * that, its notifications are taken not to reach Switchboard (a worker on another Kafka).
+     */
+    private SnapshotProgress snapshotOfThisRun(String id, ConnectorState source) {
+        String started = source.getConfig().get(PipelineCompiler.PIPELINE_RUN_STARTED);
+        long runStarted = started == null ? 0 : Long.parseLong(started);
+        return snapshots.apply(PipelineCompiler.topicPrefix(id)).filter(p -> p.at() >= runStarted)
+                .orElse(clock.millis() - runStarted < SNAPSHOT_NEWS_WAIT.toMillis() ? SnapshotProgress.awaited(runStarted) : null);
+    }
+
+    /** A connector's status as a caller with this visibility reads it (the worker's words shaped with it), null when it has none. */
+    private StatusView statusOf(String name, Visibility visibility) {
+        try {
+            return connectors.status(new Scope(scope.cluster(), visibility), name);
+        } catch (ServiceException.NotFound e) {
+            return null;
+        }
+    }
+}

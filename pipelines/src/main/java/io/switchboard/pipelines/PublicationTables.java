@@ -1,0 +1,100 @@
+package io.switchboard.pipelines;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pipeline's own publication takes the tables that appear in its source while it runs. Its
+ * publication names its tables ({@code FOR TABLE}: on PostgreSQL 15 only a superuser may make one
+ * {@code FOR ALL TABLES}, which would take them by itself), so the pipeline adds each new table its
+ * source role owns ({@code ALTER PUBLICATION ... ADD TABLE} asks for ownership of both), every few
+ * seconds ({@link PipelineScheduler}). The source connector then streams the table's changes from
+ * the first one after it was added; rows written before that are not in the WAL it reads (a
+ * ReIntialize copies them). A table another role owns cannot be added: it is named in the log and
+ * left, the others go on. Partitioned tables are added as their root (partitions are not listed).
+ */
+final class PublicationTables {
+    private static final Logger log = LoggerFactory.getLogger(PublicationTables.class);
+    /** At most this many tables are added to one publication a round; the next round adds the rest. */
+    static final int MAX_PER_ROUND = 50;
+
+    private PublicationTables() {
+    }
+
+    /** Adds the tables the role owns that the publication lacks; answers those added. Nothing when the publication is not made yet. */
+    static List<String> addNew(PostgresConnection source, String publication) throws SQLException {
+        List<String> added = new ArrayList<>();
+        try (Connection c = source.connect(5)) {
+            List<String> missing = new ArrayList<>();
+            List<String> notOurs = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname), pg_has_role(c.relowner, 'USAGE')"
+                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_publication p ON p.pubname = ?"
+                    + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('information_schema', '"
+                    + HeartbeatTable.SCHEMA + "') AND n.nspname NOT LIKE 'pg\\_%'"
+                    + " AND NOT EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid AND r.prrelid = c.oid)"
+                    + " ORDER BY 1 LIMIT " + MAX_PER_ROUND)) {
+                s.setString(1, publication);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        (r.getBoolean(2) ? missing : notOurs).add(r.getString(1));
+                    }
+                }
+            }
+            for (String table : missing) {
+                try (Statement s = c.createStatement()) {
+                    // The name comes from format('%I.%I'): quoted as an identifier where it needs to be.
+                    s.execute("ALTER PUBLICATION " + publication + " ADD TABLE " + table);
+                    added.add(table);
+                } catch (SQLException e) {
+                    log.warn("Cannot add table {} to publication {}: {}", table, publication, e.getMessage());
+                }
+            }
+            if (!notOurs.isEmpty()) {
+                log.debug("Tables {} are not captured by publication {}: its role does not own them", notOurs, publication);
+            }
+        }
+        return added;
+    }
+
+    /** How many of the user's tables the publication holds (its heartbeat table left out); null when it cannot be read. */
+    static String countQuery() {
+        return "SELECT count(*) FROM pg_publication_tables WHERE pubname = ? AND schemaname <> '" + HeartbeatTable.SCHEMA + "'";
+    }
+
+    /** See {@link DatabaseReadings#sourceProblem}: the first refusal of the publication, or of a table in it; null when none. */
+    static String problem(PostgresConnection source, String publication) {
+        try (Connection c = source.connect(2)) {
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, k.relname) FROM pg_get_publication_tables(?) t"
+                    + " JOIN pg_class k ON k.oid = t.relid JOIN pg_namespace n ON n.oid = k.relnamespace ORDER BY 1 LIMIT " + MAX_PER_ROUND)) {
+                s.setString(1, publication);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        tables.add(r.getString(1));
+                    }
+                }
+            } catch (SQLException e) {
+                // As the walsender says it: ERROR: publication "..." does not exist.
+                return SourcePrivileges.described(e);
+            }
+            for (String table : tables) {
+                try (Statement s = c.createStatement()) {
+                    s.executeQuery("SELECT 1 FROM " + table + " LIMIT 0").close();
+                } catch (SQLException e) {
+                    return SourcePrivileges.described(e);
+                }
+            }
+            return null;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+}
