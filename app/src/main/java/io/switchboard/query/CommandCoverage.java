@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,7 +196,8 @@ final class CommandCoverage {
         private final boolean committed;
         private CompletableFuture<Reading> latest;
         private long latestRequestedAt;
-        private int inFlight;
+        /** The readings under way, at most {@link #MAX_IN_FLIGHT}. */
+        private final List<CompletableFuture<Reading>> underWay = new ArrayList<>();
 
         Readings(boolean committed) {
             this.committed = committed;
@@ -215,20 +217,32 @@ final class CommandCoverage {
             if (latest != null && latestRequestedAt - asked >= 0) {
                 return latest;
             }
-            if (inFlight >= MAX_IN_FLIGHT && latest != null && !latest.isDone()) {
+            if (underWay.size() >= MAX_IN_FLIGHT) {
                 return orLatest ? latest : null;
             }
             long requested = System.nanoTime();
-            inFlight++;
-            CompletableFuture<Reading> reading = CompletableFuture.supplyAsync(() -> read(committed, requested), fetcher);
-            reading.whenComplete((r, e) -> finished());
+            CompletableFuture<Reading> reading = new CompletableFuture<>();
+            underWay.add(reading);
             latest = reading;
             latestRequestedAt = requested;
+            fetcher.execute(() -> {
+                Reading done = Reading.NONE;
+                try {
+                    done = read(committed, requested);
+                } finally {
+                    synchronized (this) {
+                        underWay.remove(reading);
+                    }
+                    reading.complete(done);
+                }
+            });
             return reading;
         }
 
-        private synchronized void finished() {
-            inFlight--;
+        /** Any one of the readings under way (each was requested before the caller arrived). */
+        private synchronized CompletableFuture<Object> anyUnderWay() {
+            return underWay.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.anyOf(underWay.toArray(CompletableFuture[]::new));
         }
 
         /** A reading requested at or after {@code asked}, waiting until {@code deadline}; {@link Reading#NONE} if none comes by then. */
@@ -242,11 +256,7 @@ final class CommandCoverage {
                     CompletableFuture<Reading> mine = requestedSince(asked, false);
                     if (mine == null) {
                         // As many readings under way as allowed, all requested before this read arrived.
-                        CompletableFuture<Reading> busy;
-                        synchronized (this) {
-                            busy = latest;
-                        }
-                        busy.get(left, TimeUnit.NANOSECONDS);
+                        anyUnderWay().get(left, TimeUnit.NANOSECONDS);
                         continue;
                     }
                     Reading reading = mine.get(left, TimeUnit.NANOSECONDS);
