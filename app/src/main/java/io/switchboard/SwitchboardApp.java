@@ -7,6 +7,7 @@ import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.InternalRequests;
 import io.switchboard.auth.ReplicaKeys;
 import io.switchboard.commands.CommandGateway;
+import io.switchboard.commands.CommandHops;
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.console.ConsoleDialect;
 import io.switchboard.core.ClusterDirectory;
@@ -204,8 +205,9 @@ public final class SwitchboardApp implements AutoCloseable {
                 serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
                         new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
-                StaticMembership.apply(options.instanceId(), kafka.with(StreamsSettings.of(topics, bootstrapServers,
-                        dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))));
+                CommandHops.tracePolls(StaticMembership.apply(options.instanceId(), kafka.with(StreamsSettings.of(topics, bootstrapServers,
+                        dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
+                        topics.commands()));
         Restorations restorations = new Restorations();
         streams.setGlobalStateRestoreListener(restorations);
         streams.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));

@@ -108,11 +108,14 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     public CompletableFuture<CommandDecision> submit(ConnectorCommand command) {
         long started = System.nanoTime();
         CompletableFuture<CommandDecision> decision = decisions.expect(command.getCommandId());
+        CommandHops.submitted(command.getCommandId(), command.getConnector());
         try {
             producer.send(new ProducerRecord<>(topic, command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector(), command),
                     (metadata, error) -> {
                         if (error != null) {
                             acknowledge(() -> decision.completeExceptionally(new CommandNotSentException(command, error)));
+                        } else {
+                            CommandHops.acked(command.getCommandId(), metadata.topic(), metadata.partition(), metadata.offset());
                         }
                     });
         } catch (RuntimeException e) {

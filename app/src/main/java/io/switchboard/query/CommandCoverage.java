@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,8 @@ import java.util.function.LongSupplier;
  * a standby's only when every such command is committed, and its changelog is read to the end
  * after that. Both are judged against the command topic's end offsets in a reading begun after the
  * read arrived. Readings of each kind (the end offsets alone, or with the committed offsets) are made
- * one at a time, on a daemon thread, and shared by the callers
- * waiting for one.
+ * on daemon threads, at most {@link #MAX_IN_FLIGHT} at once, and each is shared by every caller
+ * that arrived before it was requested ({@link Readings}).
  *
  * <p>The same readings say whether the owner may answer at all ({@link #reachedKafkaLately}): an
  * owner cut from Kafka keeps its partitions in its own eyes while the group, once its session has
@@ -54,8 +55,10 @@ final class CommandCoverage {
     private final Admin admin;
     private final String commandTopic;
     private final String groupId;
-    /** One thread for each kind of reading, so that a caller waits for one reading, not for one of the other kind first. */
-    private final ExecutorService fetcher = Executors.newFixedThreadPool(2, r -> {
+    /** How many readings of one kind may be under way at once. */
+    static final int MAX_IN_FLIGHT = 2;
+    /** A thread for each reading that may be under way, so that a caller waits for its reading, not for another first. */
+    private final ExecutorService fetcher = Executors.newFixedThreadPool(2 * MAX_IN_FLIGHT, r -> {
         Thread t = new Thread(r, "switchboard-command-ends");
         t.setDaemon(true);
         return t;
@@ -174,24 +177,75 @@ final class CommandCoverage {
         }
     }
 
-    /** Readings of one kind, one at a time, each shared by every caller waiting for one. */
+    /**
+     * Readings of one kind, each shared by every caller that arrived before it was requested, at most
+     * {@link #MAX_IN_FLIGHT} under way at once.
+     *
+     * <p>Why a shared reading keeps a read linearizable: a reading's time ({@link Reading#startedAt})
+     * is taken before its request is handed to the admin client, so the broker answers it after
+     * that time. A command acknowledged before a read arrived was in the log before the read
+     * arrived, so a reading requested at or after the read's arrival holds it in its end offsets,
+     * whoever requested the reading and whichever other reads share it. A reading requested before
+     * the read arrived does not serve it, even if its answer comes later: the broker may have
+     * answered before a command acknowledged in between. So a read joins the latest reading when
+     * that one was requested after it arrived; otherwise it requests one at once, beside the one
+     * under way, rather than waiting for that one to finish first (which cost up to two round trips
+     * a read).
+     */
     private final class Readings {
         private final boolean committed;
-        private CompletableFuture<Reading> inFlight;
+        private CompletableFuture<Reading> latest;
+        private long latestRequestedAt;
+        /** The readings under way, at most {@link #MAX_IN_FLIGHT}. */
+        private final List<CompletableFuture<Reading>> underWay = new ArrayList<>();
 
         Readings(boolean committed) {
             this.committed = committed;
         }
 
-        /** The reading under way, begun now if none is. */
-        synchronized CompletableFuture<Reading> refresh() {
-            if (inFlight == null || inFlight.isDone()) {
-                inFlight = CompletableFuture.supplyAsync(() -> read(committed), fetcher);
-            }
-            return inFlight;
+        /** The latest reading, requested now if none is under way or was requested since {@code asked}. */
+        CompletableFuture<Reading> refresh() {
+            return requestedSince(System.nanoTime(), true);
         }
 
-        /** A reading begun at or after {@code asked}, waiting until {@code deadline}; {@link Reading#NONE} if none comes by then. */
+        /**
+         * A reading requested at or after {@code asked}: the latest if it was, else one requested
+         * now; or, when {@link #MAX_IN_FLIGHT} are under way and {@code orLatest}, the latest one
+         * (to wait for before asking again).
+         */
+        synchronized CompletableFuture<Reading> requestedSince(long asked, boolean orLatest) {
+            if (latest != null && latestRequestedAt - asked >= 0) {
+                return latest;
+            }
+            if (underWay.size() >= MAX_IN_FLIGHT) {
+                return orLatest ? latest : null;
+            }
+            long requested = System.nanoTime();
+            CompletableFuture<Reading> reading = new CompletableFuture<>();
+            underWay.add(reading);
+            latest = reading;
+            latestRequestedAt = requested;
+            fetcher.execute(() -> {
+                Reading done = Reading.NONE;
+                try {
+                    done = read(committed, requested);
+                } finally {
+                    synchronized (this) {
+                        underWay.remove(reading);
+                    }
+                    reading.complete(done);
+                }
+            });
+            return reading;
+        }
+
+        /** Any one of the readings under way (each was requested before the caller arrived). */
+        private synchronized CompletableFuture<Object> anyUnderWay() {
+            return underWay.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.anyOf(underWay.toArray(CompletableFuture[]::new));
+        }
+
+        /** A reading requested at or after {@code asked}, waiting until {@code deadline}; {@link Reading#NONE} if none comes by then. */
         Reading after(long asked, long deadline) {
             try {
                 while (true) {
@@ -199,7 +253,13 @@ final class CommandCoverage {
                     if (left <= 0) {
                         return Reading.NONE;
                     }
-                    Reading reading = refresh().get(left, TimeUnit.NANOSECONDS);
+                    CompletableFuture<Reading> mine = requestedSince(asked, false);
+                    if (mine == null) {
+                        // As many readings under way as allowed, all requested before this read arrived.
+                        anyUnderWay().get(left, TimeUnit.NANOSECONDS);
+                        continue;
+                    }
+                    Reading reading = mine.get(left, TimeUnit.NANOSECONDS);
                     if (reading.startedAt() - asked >= 0) {
                         return reading;
                     }
@@ -213,8 +273,8 @@ final class CommandCoverage {
         }
     }
 
-    private Reading read(boolean withCommitted) {
-        long started = System.nanoTime();
+    /** A reading, requested at {@code started}: before its requests are handed to the admin client. */
+    private Reading read(boolean withCommitted, long started) {
         try {
             Map<TopicPartition, OffsetSpec> wanted = partitions();
             // Both requests at once: every read of a connector waits for a reading begun after it arrived.

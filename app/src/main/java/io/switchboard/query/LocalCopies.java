@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * This replica's own copies of the stores' partitions, active and standby, and how far behind the
- * standbys are: what {@link ConnectorQueries} reads before it asks another replica. Never trusted
+ * standbys are: what {@link CopyPolicy} lets answer before it asks another replica. Never trusted
  * while the {@link PauseFence} says this JVM may have lost its partitions unawares.
  */
 final class LocalCopies {
@@ -69,11 +69,20 @@ final class LocalCopies {
     }
 
     /** The values (or keys) under a prefix in this replica's copy of a partition; empty when it cannot serve it now. */
-    @SuppressWarnings("unchecked")
     <V> Optional<List<V>> scan(String store, String prefix, boolean keys, int partition, boolean stale, long arrived) {
         if (stale && !isActiveHere(partition) && !currentEnough(store, partition, arrived, LAG_READING_WAIT_MS)) {
             return Optional.empty();
         }
+        return scanCopy(store, prefix, keys, partition, stale);
+    }
+
+    /** The values (or keys) under a prefix in whichever copy of a partition is here, as it is; empty when none is. */
+    <V> Optional<List<V>> scanAsIs(String store, String prefix, boolean keys, int partition) {
+        return scanCopy(store, prefix, keys, partition, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <V> Optional<List<V>> scanCopy(String store, String prefix, boolean keys, int partition, boolean stale) {
         List<V> values = new ArrayList<>();
         try (KeyValueIterator<String, V> it = this.<V>localStore(store, partition, stale).prefixScan(prefix, new StringSerializer())) {
             while (it.hasNext()) {

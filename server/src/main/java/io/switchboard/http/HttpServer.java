@@ -9,6 +9,7 @@ import io.javalin.router.Endpoint;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.Roles;
 import io.switchboard.auth.Access;
+import io.switchboard.core.ReadConsistency;
 import jakarta.servlet.DispatcherType;
 
 import java.util.ArrayList;
@@ -72,6 +73,9 @@ public final class HttpServer implements AutoCloseable {
             config.routes.before(MethodOverrides::refuse);
             // A query string that cannot be decoded would otherwise read as if the parameter were absent.
             config.routes.before(ctx -> requireWellFormedQuery(ctx.queryString()));
+            // Set (or cleared) for every request, so that none inherits another's from the thread.
+            config.routes.before(ctx -> ReadConsistency.set(readConsistency(ctx.method().name(), ctx.queryParam(ReadConsistency.PARAMETER))));
+            config.routes.after(ctx -> ReadConsistency.set(null));
             routes.accept(config);
             dialects.all().forEach(dialect -> dialect.register(config));
         });
@@ -113,6 +117,20 @@ public final class HttpServer implements AutoCloseable {
                 throw new BadRequestResponse("The query string is not valid: a % must start a percent-encoded byte such as %2C");
             }
         }
+    }
+
+    /**
+     * What a request's {@code consistency} parameter asks for (docs/reads.md); a 400 for a value
+     * that names none, or for {@code local} on a request that is not a read (a write's checks read
+     * the current state, whatever it asks).
+     */
+    static ReadConsistency readConsistency(String method, String value) {
+        ReadConsistency consistency = ReadConsistency.named(value).orElseThrow(() -> new BadRequestResponse(
+                "The query parameter consistency must be linearizable (the default) or local"));
+        if (consistency == ReadConsistency.LOCAL && !method.equals("GET") && !method.equals("HEAD")) {
+            throw new BadRequestResponse("consistency=local applies to reads (GET) only");
+        }
+        return consistency;
     }
 
     public HttpServer start() {
