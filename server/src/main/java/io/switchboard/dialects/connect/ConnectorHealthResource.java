@@ -7,7 +7,6 @@ import io.switchboard.core.ConnectorHealth;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
-import io.switchboard.processor.HealthTally;
 import io.switchboard.processor.HealthWindow;
 
 import java.time.Clock;
@@ -34,18 +33,21 @@ final class ConnectorHealthResource {
     private final ConnectorService connectors;
     private final ConnectScopes scopes;
     private final Clock clock;
+    private final Duration flapWindow;
 
-    ConnectorHealthResource(ConnectorService connectors, ConnectScopes scopes, Clock clock) {
+    /** @param flapWindow the default of {@code flap_window_s}: the replica's {@code --health-flapping-window-s} */
+    ConnectorHealthResource(ConnectorService connectors, ConnectScopes scopes, Clock clock, Duration flapWindow) {
         this.connectors = connectors;
         this.scopes = scopes;
         this.clock = clock;
+        this.flapWindow = flapWindow;
     }
 
     void register(JavalinConfig config, String base) {
         config.routes.get(base + "/connectors/{connector}/health", ctx -> {
             Scope scope = scopes.of(ctx);
             Window w = window(ctx);
-            ctx.json(json(ConnectorHealth.of(connectors, scope, ctx.pathParam("connector"), w.from, w.to, w.flap)));
+            ctx.json(json(ConnectorHealth.of(connectors, scope, ctx.pathParam("connector"), w.from, w.to, w.flap), w.flap));
         }, Access.view(scopes::target));
         config.routes.get(base + "/health/connectors", ctx -> {
             Scope scope = scopes.of(ctx);
@@ -55,7 +57,7 @@ final class ConnectorHealthResource {
             List<String> names = connectors.names(scope).stream().filter(n -> after == null || n.compareTo(after) > 0).toList();
             List<Map<String, Object>> answers = names.stream().limit(limit).map(name -> {
                 try {
-                    return json(ConnectorHealth.of(connectors, scope, name, w.from, w.to, w.flap));
+                    return json(ConnectorHealth.of(connectors, scope, name, w.from, w.to, w.flap), w.flap);
                 } catch (ServiceException.NotFound deletedMeanwhile) {
                     return null;
                 }
@@ -78,7 +80,7 @@ final class ConnectorHealthResource {
         if (!to.isAfter(from)) {
             throw new ServiceException.InvalidRequest("to", "The window's end (to) must be after its start (from)");
         }
-        int flap = integer(ctx, "flap_window_s", (int) HealthTally.Flapping.DEFAULT.window().toSeconds(), Integer.MAX_VALUE);
+        int flap = integer(ctx, "flap_window_s", (int) Math.min(Integer.MAX_VALUE, flapWindow.toSeconds()), Integer.MAX_VALUE);
         return new Window(from, to, Duration.ofSeconds(flap));
     }
 
@@ -110,7 +112,7 @@ final class ConnectorHealthResource {
         throw new ServiceException.InvalidRequest(name, name + " is a number from 1 to " + max + ", not " + value);
     }
 
-    static Map<String, Object> json(ConnectorHealth.Answer answer) {
+    static Map<String, Object> json(ConnectorHealth.Answer answer, Duration flapWindow) {
         HealthWindow w = answer.window();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", answer.name());
@@ -129,6 +131,7 @@ final class ConnectorHealthResource {
         json.put("restarts_by_reason", Map.of("auto", w.autoRestarts(), "asked", w.askedRestarts(), "repair", w.repairs()));
         json.put("drift_repairs", w.driftRepairs());
         json.put("flaps", w.flaps());
+        json.put("flap_window_s", flapWindow.toSeconds());
         json.put("recoveries", w.recoveries());
         json.put("mean_time_to_recover_s", w.meanRecoverySeconds());
         json.put("longest_time_to_recover_s", w.longestRecoverySeconds());
