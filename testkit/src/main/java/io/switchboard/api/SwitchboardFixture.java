@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
-import io.switchboard.metrics.HealthOptions;
 import io.switchboard.processor.Topics;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.TestReplicas;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,16 +53,13 @@ final class SwitchboardFixture implements AutoCloseable {
     }
 
     SwitchboardOptions options() {
-        return SwitchboardOptions.defaults()
+        return TestReplicas.defaults()
                 .withPort(0)
                 .withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica"))
                 .withBootstrapServers(kafka.bootstrapServers())
                 .withTopicPrefix(prefix)
                 .withEmbeddedWorker(false)
-                // Following the lifecycle topic into health series is one more consumer per replica:
-                // only the tests of health turn it on (withHealth).
-                .withHealth(HealthOptions.DEFAULTS.following(false))
                 // A decision is what these tests look at; on a loaded machine it can come later than the
                 // default's 30 s, and the 503 "accepted, will be applied" would hide it.
                 .withCommandTimeout(Duration.ofSeconds(60));

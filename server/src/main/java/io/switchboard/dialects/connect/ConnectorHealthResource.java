@@ -2,7 +2,6 @@ package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
 import io.switchboard.core.ConnectorHealth;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
@@ -30,6 +29,7 @@ final class ConnectorHealthResource {
     static final int MAX_LIMIT = 500;
     private static final int DEFAULT_LIMIT = 100;
     private static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private final ConnectorService connectors;
     private final ConnectScopes scopes;
     private final Clock clock;
@@ -48,7 +48,7 @@ final class ConnectorHealthResource {
             Scope scope = scopes.of(ctx);
             Window w = window(ctx);
             ctx.json(json(ConnectorHealth.of(connectors, scope, ctx.pathParam("connector"), w.from, w.to, w.flap), w.flap));
-        }, Access.view(scopes::target));
+        }, scopes.view());
         config.routes.get(base + "/health/connectors", ctx -> {
             Scope scope = scopes.of(ctx);
             Window w = window(ctx);
@@ -68,7 +68,7 @@ final class ConnectorHealthResource {
             page.put("connectors", answers);
             page.put("next", names.size() > limit ? names.get(limit - 1) : null);
             ctx.json(page);
-        }, Access.view(scopes::target));
+        }, scopes.view());
     }
 
     private record Window(Instant from, Instant to, Duration flap) {
@@ -89,11 +89,17 @@ final class ConnectorHealthResource {
         if (value == null || value.isBlank()) {
             return fallback;
         }
+        Instant instant;
         try {
-            return value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
+            instant = value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new ServiceException.InvalidRequest(name, name + " is an ISO-8601 instant (2026-11-26T08:00:00Z) or epoch milliseconds, not " + value);
         }
+        // Windows are counted in milliseconds: an instant outside these years could not be.
+        if (instant.isBefore(Instant.EPOCH) || instant.isAfter(LATEST)) {
+            throw new ServiceException.InvalidRequest(name, name + " is between " + Instant.EPOCH + " and " + LATEST + ", not " + value);
+        }
+        return instant;
     }
 
     private static int integer(Context ctx, String name, int fallback, int max) {
