@@ -68,9 +68,17 @@ class ConnectorHealthTest {
         return as(fx.app.url(), user, method, path, body);
     }
 
+    /** One request; a read answered 503 "retry shortly" (its data moving between replicas) is sent again, for up to 60 s. */
     private static Http.Response as(String url, String user, String method, String path, String body) {
-        return Http.call(url, method, path, body, path.startsWith("/console/")
-                ? Map.of("Authorization", TestUsers.basic(user), "HX-Request", "true") : Map.of("Authorization", TestUsers.basic(user)));
+        Map<String, String> headers = path.startsWith("/console/")
+                ? Map.of("Authorization", TestUsers.basic(user), "HX-Request", "true") : Map.of("Authorization", TestUsers.basic(user));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Http.Response answer = Http.call(url, method, path, body, headers);
+        while (method.equals("GET") && answer.status() == 503 && answer.body().contains("retry shortly") && System.nanoTime() < deadline) {
+            sleep(250);
+            answer = Http.call(url, method, path, body, headers);
+        }
+        return answer;
     }
 
     /** The value of one series in a scrape, null when it is not there. */

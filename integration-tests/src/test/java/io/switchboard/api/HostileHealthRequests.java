@@ -47,7 +47,7 @@ final class HostileHealthRequests {
         }
         answers.expect(404, "GET", "/clusters/nowhere/connectors/" + connector + "/health", null);
         answers.expect(404, "GET", "/clusters/nowhere/health/connectors", null);
-        answers.expect(404, "GET", "/clusters/%2e%2e/health/connectors", null);
+        answers.expectError("GET", "/clusters/%2e%2e/health/connectors", null);
         for (String query : List.of("cluster=%zz", "cluster=nowhere", "cluster=", "cluster=%00", "cluster=a&cluster=b",
                 "cluster=" + "c".repeat(5000))) {
             answers.expectNoServerError("GET", "/metrics/connectors?" + query, null);
