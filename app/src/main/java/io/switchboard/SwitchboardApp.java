@@ -263,7 +263,9 @@ public final class SwitchboardApp implements AutoCloseable {
         metrics = own(Stage.PROCESSOR, new Metrics(streams));
         metrics.timeDecisions(gateway);
         metrics.watch(decisions.consumer());
-        own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health()));
+        if (options.health().follow()) {
+            own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health()));
+        }
         metrics.countConnectors(() -> {
             Map<String, List<Views.ConnectorDetails>> all = new LinkedHashMap<>();
             connectClusters.names().forEach(cluster -> all.put(cluster, connectorService.describeAll(new Scope(cluster))));
@@ -305,10 +307,10 @@ public final class SwitchboardApp implements AutoCloseable {
                 own(Stage.PROCESSOR, new SnapshotProgressFeed(bootstrapServers, kafka.common(), topics.pipelineNotifications()).start())::of,
                 topics.pipelineNotifications());
         return new Dialects(List.<Dialect>of(
-                new ConnectDialect(core, json),
+                new ConnectDialect(core, json, options.health().flapping().window()),
                 new ConfluentDialect(core, confluentScopes),
                 new RedpandaDialect(core, advertised),
-                new ConsoleDialect(core, access),
+                new ConsoleDialect(core, access, options.health().flapping().window()),
                 new PipelinesDialect(pipelines)));
     }
 

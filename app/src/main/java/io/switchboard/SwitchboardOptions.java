@@ -306,7 +306,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 HealthOptions.of(source.integer("health-max-connectors", d.health().maxConnectors()),
                         source.integer("health-flapping-window-s", (int) d.health().flapping().window().toSeconds()),
                         source.integer("health-flapping-failures", d.health().flapping().failures()),
-                        source.integer("health-sink-lag-interval-s", (int) d.health().sinkLagEvery().toSeconds())));
+                        source.integer("health-sink-lag-interval-s", (int) d.health().sinkLagEvery().toSeconds()))
+                        .following(Boolean.parseBoolean(source.string("health-series", "true"))));
     }
 
     public boolean embeddedKafka() {

@@ -1,5 +1,6 @@
 package io.switchboard;
 
+import io.switchboard.testing.TestReplicas;
 import io.switchboard.api.SharedKafka;
 import io.switchboard.secrets.Keyring;
 import org.apache.kafka.common.Metric;
@@ -144,7 +145,7 @@ class StaticMembershipTest {
 
     private SwitchboardApp start(String name, String instanceId) throws IOException {
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+        SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve(name)).withBootstrapServers(SharedKafka.broker().bootstrapServers())
                 .withTopicPrefix(prefix).withEmbeddedWorker(false).withSecretsKeyFile(dir.resolve("shared-secrets.key"))
                 .withInstanceId(instanceId));

@@ -65,58 +65,55 @@ final class ConnectorSeries implements MultiCollector {
     MetricSnapshots collectFor(Predicate<String> visible) {
         List<MetricSnapshot> all = new ArrayList<>();
         boolean ready = caughtUp.getAsBoolean();
-        all.add(GaugeSnapshot.builder().name("switchboard_connector_health_caught_up")
-                .help("1 once the lifecycle topic was read up to where it was at start: the connector series are shown from then on")
-                .dataPoint(GaugeDataPointSnapshot.builder().value(ready ? 1 : 0).build()).build());
+        all.add(gauge("switchboard_connector_health_caught_up",
+                "1 once the lifecycle topic was read up to where it was at start: the connector series are shown from then on")
+                .dataPoint(gaugePoint(Labels.EMPTY, ready ? 1 : 0)).build());
         if (!ready) {
             return new MetricSnapshots(all);
         }
         Snapshot snapshot = tracker.snapshot(visible, maxConnectors, clock.millis());
-        all.add(GaugeSnapshot.builder().name("switchboard_connector_series_omitted")
-                .help("Connectors the scraper may see whose series are not shown, past --health-max-connectors")
-                .dataPoint(GaugeDataPointSnapshot.builder().value(snapshot.omitted()).build()).build());
-        GaugeSnapshot.Builder status = GaugeSnapshot.builder().name("switchboard_connector_status")
-                .help("The connector's state as the worker last reported it, one-hot (all 0 before the first report)");
-        GaugeSnapshot.Builder tasks = GaugeSnapshot.builder().name("switchboard_connector_tasks")
-                .help("The connector's tasks by state (FAILED always shown)");
-        CounterSnapshot.Builder failures = CounterSnapshot.builder().name("switchboard_connector_failures")
-                .help("Times the connector or one of its tasks went into FAILED");
-        CounterSnapshot.Builder restarts = CounterSnapshot.builder().name("switchboard_connector_restarts")
-                .help("Restarts by reason: auto (auto-restart), asked (a restart request), repair (a repair request)");
-        CounterSnapshot.Builder drift = CounterSnapshot.builder().name("switchboard_connector_drift_repairs")
-                .help("Times the reconciler put back what was changed directly on the worker");
-        GaugeSnapshot.Builder lastFailure = GaugeSnapshot.builder().name("switchboard_connector_last_failure_timestamp_seconds")
-                .help("When the connector last failed, in Unix seconds; 0 if it never did");
-        GaugeSnapshot.Builder notAsAsked = GaugeSnapshot.builder().name("switchboard_connector_not_as_asked_seconds")
-                .help("How long the connector has not been as asked (its state is not its target state, or something of it failed); 0 when it is");
-        GaugeSnapshot.Builder flapping = GaugeSnapshot.builder().name("switchboard_connector_flapping")
-                .help("1 when the connector failed at least --health-flapping-failures times within --health-flapping-window-s");
-        GaugeSnapshot.Builder sinkLag = GaugeSnapshot.builder().name("switchboard_connector_sink_lag_records")
-                .help("A sink connector's lag: its consumer group's committed offsets behind the ends of its partitions, in records");
+        all.add(gauge("switchboard_connector_series_omitted",
+                "Connectors the scraper may see whose series are not shown, past --health-max-connectors")
+                .dataPoint(gaugePoint(Labels.EMPTY, snapshot.omitted())).build());
+        GaugeSnapshot.Builder status = gauge("switchboard_connector_status",
+                "The connector's state as the worker last reported it, one-hot (all 0 before the first report)");
+        GaugeSnapshot.Builder tasks = gauge("switchboard_connector_tasks",
+                "The connector's tasks by state (FAILED always shown)");
+        CounterSnapshot.Builder failures = counter("switchboard_connector_failures",
+                "Times the connector or one of its tasks went into FAILED");
+        CounterSnapshot.Builder restarts = counter("switchboard_connector_restarts",
+                "Restarts by reason: auto (auto-restart), asked (a restart request), repair (a repair request)");
+        CounterSnapshot.Builder drift = counter("switchboard_connector_drift_repairs",
+                "Times the reconciler put back what was changed directly on the worker");
+        GaugeSnapshot.Builder lastFailure = gauge("switchboard_connector_last_failure_timestamp_seconds",
+                "When the connector last failed, in Unix seconds; 0 if it never did");
+        GaugeSnapshot.Builder notAsAsked = gauge("switchboard_connector_not_as_asked_seconds",
+                "How long the connector has not been as asked (its state is not its target state, or something of it failed); 0 when it is");
+        GaugeSnapshot.Builder flapping = gauge("switchboard_connector_flapping",
+                "1 when the connector failed at least --health-flapping-failures times within --health-flapping-window-s");
+        GaugeSnapshot.Builder sinkLag = gauge("switchboard_connector_sink_lag_records",
+                "A sink connector's lag: its consumer group's committed offsets behind the ends of its partitions, in records");
         Map<String, Map<String, Long>> lags = sinkLags.get();
         for (Figures f : snapshot.connectors()) {
             Labels labels = Labels.of("cluster", f.cluster(), "connector", f.connector());
             for (String state : STATES) {
-                status.dataPoint(GaugeDataPointSnapshot.builder().labels(labels.add("status", state))
-                        .value(state.equals(f.state()) ? 1 : 0).build());
+                status.dataPoint(gaugePoint(labels.add("status", state), state.equals(f.state()) ? 1 : 0));
             }
             Map<String, Integer> byState = new TreeMap<>();
             byState.put("FAILED", 0);
             f.taskStates().forEach(state -> byState.merge(STATES.contains(state) ? state : "UNASSIGNED", 1, Integer::sum));
-            byState.forEach((state, count) -> tasks.dataPoint(GaugeDataPointSnapshot.builder()
-                    .labels(labels.add("state", state)).value(count).build()));
-            failures.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(f.failures()).build());
-            restarts.dataPoint(CounterDataPointSnapshot.builder().labels(labels.add("reason", "auto")).value(f.autoRestarts()).build());
-            restarts.dataPoint(CounterDataPointSnapshot.builder().labels(labels.add("reason", "asked")).value(f.askedRestarts()).build());
-            restarts.dataPoint(CounterDataPointSnapshot.builder().labels(labels.add("reason", "repair")).value(f.repairs()).build());
-            drift.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(f.driftRepairs()).build());
-            lastFailure.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
-                    .value(f.lastFailureAt() < 0 ? 0 : f.lastFailureAt() / 1000.0).build());
-            notAsAsked.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(f.notAsAskedSeconds()).build());
-            flapping.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(f.flapping() ? 1 : 0).build());
+            byState.forEach((state, count) -> tasks.dataPoint(gaugePoint(labels.add("state", state), count)));
+            failures.dataPoint(counterPoint(labels, f.failures()));
+            restarts.dataPoint(counterPoint(labels.add("reason", "auto"), f.autoRestarts()));
+            restarts.dataPoint(counterPoint(labels.add("reason", "asked"), f.askedRestarts()));
+            restarts.dataPoint(counterPoint(labels.add("reason", "repair"), f.repairs()));
+            drift.dataPoint(counterPoint(labels, f.driftRepairs()));
+            lastFailure.dataPoint(gaugePoint(labels, f.lastFailureAt() < 0 ? 0 : f.lastFailureAt() / 1000.0));
+            notAsAsked.dataPoint(gaugePoint(labels, f.notAsAskedSeconds()));
+            flapping.dataPoint(gaugePoint(labels, f.flapping() ? 1 : 0));
             Long lag = lags.getOrDefault(f.cluster(), Map.of()).get(f.connector());
             if (lag != null) {
-                sinkLag.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(lag).build());
+                sinkLag.dataPoint(gaugePoint(labels, lag));
             }
         }
         HistogramSnapshot.Builder recovery = HistogramSnapshot.builder().name("switchboard_connector_recovery_seconds")
@@ -126,10 +123,26 @@ final class ConnectorSeries implements MultiCollector {
                 .classicHistogramBuckets(ClassicHistogramBuckets.of(BOUNDS, r.buckets())).build()));
         all.addAll(List.of(status.build(), tasks.build(), failures.build(), restarts.build(), drift.build(),
                 lastFailure.build(), notAsAsked.build(), flapping.build(), sinkLag.build(), recovery.build()));
-        all.add(CounterSnapshot.builder().name("switchboard_connector_health_not_followed")
-                .help("Lifecycle events of connectors past the " + HealthOptions.MAX_FOLLOWED + " a replica follows")
+        all.add(counter("switchboard_connector_health_not_followed",
+                "Lifecycle events of connectors past the " + HealthOptions.MAX_FOLLOWED + " a replica follows")
                 .dataPoint(CounterDataPointSnapshot.builder().value(snapshot.notFollowed()).build()).build());
         return new MetricSnapshots(all);
+    }
+
+    private static GaugeSnapshot.Builder gauge(String name, String help) {
+        return GaugeSnapshot.builder().name(name).help(help);
+    }
+
+    private static CounterSnapshot.Builder counter(String name, String help) {
+        return CounterSnapshot.builder().name(name).help(help);
+    }
+
+    private static GaugeDataPointSnapshot gaugePoint(Labels labels, double value) {
+        return GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
+    }
+
+    private static CounterDataPointSnapshot counterPoint(Labels labels, double value) {
+        return CounterDataPointSnapshot.builder().labels(labels).value(value).build();
     }
 
     @Override

@@ -11,11 +11,13 @@ import java.time.Duration;
  *                      {@code switchboard_connector_series_omitted} counts the rest)
  * @param flapping      what makes a connector flapping: this many failures within this window
  * @param sinkLagEvery  how often each sink connector's lag is read (two AdminClient requests per cluster)
+ * @param follow        whether the replica follows the lifecycle topic into these series and reads sinks' lag at
+ *                      all ({@code --health-series}, on by default); off, {@code /metrics/connectors} shows none
  */
-public record HealthOptions(int maxConnectors, HealthTally.Flapping flapping, Duration sinkLagEvery) {
+public record HealthOptions(int maxConnectors, HealthTally.Flapping flapping, Duration sinkLagEvery, boolean follow) {
     /** The most connectors followed at all, whatever the export bound: what a replica holds in memory for them. */
     public static final int MAX_FOLLOWED = 100_000;
-    public static final HealthOptions DEFAULTS = new HealthOptions(10_000, HealthTally.Flapping.DEFAULT, Duration.ofSeconds(30));
+    public static final HealthOptions DEFAULTS = new HealthOptions(10_000, HealthTally.Flapping.DEFAULT, Duration.ofSeconds(30), true);
 
     public HealthOptions {
         if (maxConnectors < 0 || maxConnectors > MAX_FOLLOWED) {
@@ -32,6 +34,11 @@ public record HealthOptions(int maxConnectors, HealthTally.Flapping flapping, Du
             throw new IllegalArgumentException("--health-flapping-window-s and --health-flapping-failures are at least 1");
         }
         return new HealthOptions(maxConnectors, new HealthTally.Flapping(Duration.ofSeconds(flappingWindowSeconds), flappingFailures),
-                Duration.ofSeconds(sinkLagSeconds));
+                Duration.ofSeconds(sinkLagSeconds), true);
+    }
+
+    /** These options with the series followed or not ({@code --health-series}). */
+    public HealthOptions following(boolean follow) {
+        return new HealthOptions(maxConnectors, flapping, sinkLagEvery, follow);
     }
 }

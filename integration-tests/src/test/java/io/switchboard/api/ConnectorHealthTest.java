@@ -3,6 +3,7 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
+import io.switchboard.metrics.HealthOptions;
 import io.switchboard.processor.AutoRestart;
 import io.switchboard.dataplane.FailingSource;
 import io.switchboard.testing.Http;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectorHealthTest {
+    private static final int FLAP_WINDOW_S = 1800;
     private SwitchboardFixture fx;
     private Path users;
 
@@ -50,7 +52,8 @@ class ConnectorHealthTest {
         grants.put("pete", "viewer@prod");
         grants.put("sam", "viewer@*");
         users = TestUsers.write(Files.createTempDirectory("switchboard-health"), grants);
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
+        // A flapping window of its own, which the window endpoint takes as its flap_window_s unless asked.
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withHealth(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30))
                 .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
     }
 
@@ -65,9 +68,17 @@ class ConnectorHealthTest {
         return as(fx.app.url(), user, method, path, body);
     }
 
+    /** One request; a read answered 503 "retry shortly" (its data moving between replicas) is sent again, for up to 60 s. */
     private static Http.Response as(String url, String user, String method, String path, String body) {
-        return Http.call(url, method, path, body, path.startsWith("/console/")
-                ? Map.of("Authorization", TestUsers.basic(user), "HX-Request", "true") : Map.of("Authorization", TestUsers.basic(user)));
+        Map<String, String> headers = path.startsWith("/console/")
+                ? Map.of("Authorization", TestUsers.basic(user), "HX-Request", "true") : Map.of("Authorization", TestUsers.basic(user));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Http.Response answer = Http.call(url, method, path, body, headers);
+        while (method.equals("GET") && answer.status() == 503 && answer.body().contains("retry shortly") && System.nanoTime() < deadline) {
+            sleep(250);
+            answer = Http.call(url, method, path, body, headers);
+        }
+        return answer;
     }
 
     /** The value of one series in a scrape, null when it is not there. */
@@ -149,7 +160,8 @@ class ConnectorHealthTest {
         String window = as("vera", "GET", "/connectors/flaky/health" + from, null).body();
         SwitchboardApp second = SwitchboardApp.start(fx.options().withDataDir(fx.dir.resolve("second"))
                 .withSecretsKeyFile(fx.dir.resolve("replica").resolve("secrets.key"))
-                .withSchemaRegistryUrl(fx.app.schemaRegistryUrl()).withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+                .withSchemaRegistryUrl(fx.app.schemaRegistryUrl()).withSecurity(SecurityOptions.NONE.withUsersFile(users))
+                .withHealth(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30)));
         try {
             String mine = "";
             String theirs = null;
@@ -186,6 +198,9 @@ class ConnectorHealthTest {
         assertTrue(h.path("restarts_by_reason").path("auto").asInt() >= 1, health.body());
         assertTrue(h.path("availability").asDouble() < 1.0, health.body());
         assertTrue(h.path("existed").asBoolean(), health.body());
+        assertEquals(FLAP_WINDOW_S, h.path("flap_window_s").asInt(), "flap_window_s follows --health-flapping-window-s: " + health.body());
+        assertEquals(60, Http.JSON.readTree(as("vera", "GET", "/connectors/flaky/health?flap_window_s=60", null).body())
+                .path("flap_window_s").asInt());
         Http.Response earlier = as("vera", "GET", "/connectors/flaky/health?from=" + before.minusSeconds(7200) + "&to=" + before.minusSeconds(3600), null);
         JsonNode e = Http.JSON.readTree(earlier.body());
         assertFalse(e.path("existed").asBoolean(), earlier.body());

@@ -1,8 +1,8 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Http;
@@ -56,7 +56,7 @@ class HostileInputTest {
     void start() throws IOException {
         dir = Files.createTempDirectory("switchboard-hostile");
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-        app = SwitchboardApp.start(SwitchboardOptions.defaults()
+        app = SwitchboardApp.start(TestReplicas.defaults()
                 .withPort(0)
                 .withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica"))
@@ -105,6 +105,7 @@ class HostileInputTest {
         hostileRedpandaRequests();
         hostilePipelineRequests();
         hostileReferences();
+        HostileHealthRequests.send(answers, SENTINEL);
 
         System.out.println("Hostile requests sent: " + answers.sent() + "; answers by status: " + answers.byStatus());
         assertTrue(answers.failures().isEmpty(), answers.failures().size() + " answers were wrong:\n" + String.join("\n", answers.failures()));

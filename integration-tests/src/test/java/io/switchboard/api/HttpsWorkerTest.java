@@ -1,9 +1,9 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.core.WorkerClient;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.http.Tls;
@@ -52,7 +52,7 @@ class HttpsWorkerTest {
         PrivateCa ca = PrivateCa.create(dir);
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
         worker = ConnectWorker.startHttps(kafka.bootstrapServers(), ca.serverKeystore(), ca.password(), Tls.trusting(ca.caPem(), null));
-        app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withConnectClusters("secure=" + worker.url())
                 .withSecurity(SecurityOptions.NONE.withTls(null, null, ca.caPem(), null)));

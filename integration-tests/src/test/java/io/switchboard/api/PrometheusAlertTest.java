@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SecurityOptions;
+import io.switchboard.metrics.HealthOptions;
 import io.switchboard.dataplane.FailingSource;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
@@ -50,7 +51,7 @@ class PrometheusAlertTest {
                 "prometheus is not installed (Debian: apt-get install prometheus): no real Prometheus scrapes a replica here");
         dir = Files.createTempDirectory("switchboard-prometheus");
         Path users = TestUsers.write(dir, Map.of("erin", "editor@default", "scraper", "viewer@default"));
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withHealth(HealthOptions.DEFAULTS)
                 .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
         String rules = Files.readString(Path.of("..", "deploy", "prometheus", "switchboard-alerts.yml"));
         String quick = rules.replace("for: 5m", "for: 3s");

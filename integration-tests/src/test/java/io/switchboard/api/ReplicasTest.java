@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
@@ -80,7 +81,7 @@ class ReplicasTest {
     private SwitchboardOptions options(String name) {
         // Replicas share one keyring, as they must (it opens sealed values and signs their requests to each other).
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        return SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+        return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve(name)).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withSecretsKeyFile(dir.resolve("shared-secrets.key"));
     }
@@ -357,7 +358,7 @@ class ReplicasTest {
     /** History is read on the replica that owns the connector, whichever replica is asked. */
     @Test
     void aReplicaWithAnotherKeyringRefusesToStartSayingSo() {
-        SwitchboardOptions own = SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+        SwitchboardOptions own = TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("three")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withSchemaRegistryUrl(replicas.get(0).schemaRegistryUrl());
         ReplicaKeys.KeyringMismatch refused = Assertions.assertThrows(

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
@@ -23,7 +24,7 @@ class RestartTest {
     @Test
     void stateSurvivesARestartOnTheSameDataDirectory() throws Exception {
         Path dir = Files.createTempDirectory("switchboard-restart");
-        SwitchboardOptions options = SwitchboardOptions.defaults()
+        SwitchboardOptions options = TestReplicas.defaults()
                 .withPort(0).withKafkaPort(0).withSchemaRegistryPort(0).withDataDir(dir).withEmbeddedWorker(false);
         try {
             SwitchboardApp first = SwitchboardApp.start(options);

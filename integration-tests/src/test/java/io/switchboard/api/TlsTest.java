@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.TestReplicas;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
@@ -62,7 +63,7 @@ class TlsTest {
     }
 
     private SwitchboardOptions options(String name, SecurityOptions tls) {
-        return SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
+        return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
                 .withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withSecurity(tls);
     }

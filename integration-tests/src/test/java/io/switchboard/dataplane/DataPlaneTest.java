@@ -1,8 +1,8 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.examples.LifecycleConsumer;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorObservation;
@@ -49,7 +49,7 @@ class DataPlaneTest {
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-dataplane");
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-        app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
         workerUrl = app.connectClusters().get("default");
         ApiContract.watch(app.url());

@@ -1,7 +1,7 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.TestReplicas;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.schemas.ConnectorObservation;
@@ -39,7 +39,7 @@ class WorkerOutageTest {
         }
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start()) {
             EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port);
-            try (SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
                     .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers())
                     .withConnectClusters("default=" + worker.url()))) {
                 ApiContract.watch(app.url());

@@ -1,8 +1,8 @@
 package io.switchboard.secrets;
 
+import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.examples.LifecycleConsumer;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorConfigChanged;
@@ -88,7 +88,7 @@ class SecretsTest {
     }
 
     private SwitchboardApp startApp() {
-        SwitchboardApp started = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+        SwitchboardApp started = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
         ApiContract.watch(started.url());
         return started;

@@ -13,12 +13,14 @@ import io.switchboard.http.Dialect;
 import io.switchboard.http.ErrorFormat;
 import io.switchboard.http.Problem;
 import io.switchboard.http.RequestContexts;
+import io.switchboard.processor.HealthTally;
 import io.switchboard.schemas.TargetState;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +62,11 @@ public final class ConsoleDialect implements Dialect {
 
     /** @param access the access check, for signing in with a key; null: no credentials are configured */
     public ConsoleDialect(CoreServices core, AccessCheck access) {
+        this(core, access, HealthTally.Flapping.DEFAULT.window());
+    }
+
+    /** @param flapWindow how soon after a recovery a failure is a flap: {@code --health-flapping-window-s} */
+    public ConsoleDialect(CoreServices core, AccessCheck access, Duration flapWindow) {
         this.core = core;
         this.signIn = new SignInPage(access);
         this.overview = new OverviewPage(core);
@@ -68,7 +75,7 @@ public final class ConsoleDialect implements Dialect {
         this.offsets = new OffsetsSection(core);
         this.create = new CreatePage(core);
         this.timeline = new TimelinePage(core);
-        this.health = new HealthStrip(core, Clock.systemUTC());
+        this.health = new HealthStrip(core, Clock.systemUTC(), flapWindow);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.switchboard.console;
 import io.javalin.http.Context;
 import io.switchboard.core.ConnectorHealth;
 import io.switchboard.core.CoreServices;
-import io.switchboard.processor.HealthTally;
 import io.switchboard.processor.HealthWindow;
 
 import java.time.Clock;
@@ -25,10 +24,12 @@ final class HealthStrip {
     private static final int WIDTH = 1000;
     private final CoreServices core;
     private final Clock clock;
+    private final Duration flapWindow;
 
-    HealthStrip(CoreServices core, Clock clock) {
+    HealthStrip(CoreServices core, Clock clock, Duration flapWindow) {
         this.core = core;
         this.clock = clock;
+        this.flapWindow = flapWindow;
     }
 
     /** The placeholder the connector page holds; it loads the strip at once. */
@@ -45,7 +46,7 @@ final class HealthStrip {
         Instant to = clock.instant();
         Instant from = to.minus(span);
         ConnectorHealth.Strip strip = ConnectorHealth.strip(core.connectors(), ConnectorPage.scope(ctx, cluster), name, from, to,
-                HealthTally.Flapping.DEFAULT.window());
+                flapWindow);
         String base = ConnectorPage.base(cluster, name);
         String self = base + "/health?span=" + (week ? "7d" : "24h");
         StringBuilder out = new StringBuilder("<div id=\"health\" hx-get=\"").append(text(self)).append("\" hx-trigger=\"")

@@ -1,7 +1,7 @@
 package io.switchboard.difftest;
 
+import io.switchboard.testing.TestReplicas;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.ConnectWorker;
@@ -59,7 +59,7 @@ final class DifferentialTargets implements AutoCloseable {
             return new Differ.Target("Kafka Connect #2", own(ConnectWorker.start(bootstrapServers)).url());
         }
         boolean worker = !"false".equals(System.getProperty("difftest.switchboard.worker"));
-        SwitchboardApp app = own(SwitchboardApp.start(SwitchboardOptions.defaults()
+        SwitchboardApp app = own(SwitchboardApp.start(TestReplicas.defaults()
                 .withPort(0)
                 .withSchemaRegistryPort(0)
                 .withDataDir(dataDir)

@@ -8,6 +8,7 @@ import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.processor.Topics;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.TestReplicas;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,7 +53,7 @@ final class SwitchboardFixture implements AutoCloseable {
     }
 
     SwitchboardOptions options() {
-        return SwitchboardOptions.defaults()
+        return TestReplicas.defaults()
                 .withPort(0)
                 .withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica"))

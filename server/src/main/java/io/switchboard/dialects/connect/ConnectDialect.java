@@ -8,7 +8,10 @@ import io.switchboard.http.ApiDocument;
 import io.switchboard.http.Dialect;
 import io.switchboard.http.ErrorFormat;
 
+import io.switchboard.processor.HealthTally;
+
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,10 +23,17 @@ public final class ConnectDialect implements Dialect {
     private final CoreServices core;
     private final ObjectMapper json;
     private final ConnectErrors errors = new ConnectErrors();
+    private final Duration flapWindow;
 
     public ConnectDialect(CoreServices core, ObjectMapper json) {
+        this(core, json, HealthTally.Flapping.DEFAULT.window());
+    }
+
+    /** @param flapWindow how soon after a recovery a failure is a flap, unless a request says: {@code --health-flapping-window-s} */
+    public ConnectDialect(CoreServices core, ObjectMapper json, Duration flapWindow) {
         this.core = core;
         this.json = json;
+        this.flapWindow = flapWindow;
     }
 
     @Override
@@ -45,7 +55,7 @@ public final class ConnectDialect implements Dialect {
                 core.facts()::validationAsGiven);
         HistoryResource history = new HistoryResource(core.connectors(), scopes);
         TimelineResource timeline = new TimelineResource(core.connectors(), scopes);
-        ConnectorHealthResource health = new ConnectorHealthResource(core.connectors(), scopes, Clock.systemUTC());
+        ConnectorHealthResource health = new ConnectorHealthResource(core.connectors(), scopes, Clock.systemUTC(), flapWindow);
         BulkResource bulk = new BulkResource(core.connectors(), scopes);
         SetsResource sets = new SetsResource(core.sets(), scopes);
         ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);

@@ -39,6 +39,21 @@ final class ConnectScopes {
         return Access.Target.cluster(cluster == null ? rootCluster : cluster);
     }
 
+    /** A route of the cluster's API that a viewer of the cluster may call. */
+    Access view() {
+        return Access.view(this::target);
+    }
+
+    /** A route of the cluster's API that an operator of the cluster may call. */
+    Access operate() {
+        return Access.operate(this::target);
+    }
+
+    /** A route of the cluster's API that an editor of the cluster may call. */
+    Access edit() {
+        return Access.edit(this::target);
+    }
+
     /** The base path the request came in under: "" at the root. */
     String basePath(Context ctx) {
         String cluster = ctx.pathParamMap().get("cluster");

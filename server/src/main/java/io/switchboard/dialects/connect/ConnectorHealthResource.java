@@ -2,12 +2,10 @@ package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
 import io.switchboard.core.ConnectorHealth;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
-import io.switchboard.processor.HealthTally;
 import io.switchboard.processor.HealthWindow;
 
 import java.time.Clock;
@@ -31,22 +29,26 @@ final class ConnectorHealthResource {
     static final int MAX_LIMIT = 500;
     private static final int DEFAULT_LIMIT = 100;
     private static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private final ConnectorService connectors;
     private final ConnectScopes scopes;
     private final Clock clock;
+    private final Duration flapWindow;
 
-    ConnectorHealthResource(ConnectorService connectors, ConnectScopes scopes, Clock clock) {
+    /** @param flapWindow the default of {@code flap_window_s}: the replica's {@code --health-flapping-window-s} */
+    ConnectorHealthResource(ConnectorService connectors, ConnectScopes scopes, Clock clock, Duration flapWindow) {
         this.connectors = connectors;
         this.scopes = scopes;
         this.clock = clock;
+        this.flapWindow = flapWindow;
     }
 
     void register(JavalinConfig config, String base) {
         config.routes.get(base + "/connectors/{connector}/health", ctx -> {
             Scope scope = scopes.of(ctx);
             Window w = window(ctx);
-            ctx.json(json(ConnectorHealth.of(connectors, scope, ctx.pathParam("connector"), w.from, w.to, w.flap)));
-        }, Access.view(scopes::target));
+            ctx.json(json(ConnectorHealth.of(connectors, scope, ctx.pathParam("connector"), w.from, w.to, w.flap), w.flap));
+        }, scopes.view());
         config.routes.get(base + "/health/connectors", ctx -> {
             Scope scope = scopes.of(ctx);
             Window w = window(ctx);
@@ -55,7 +57,7 @@ final class ConnectorHealthResource {
             List<String> names = connectors.names(scope).stream().filter(n -> after == null || n.compareTo(after) > 0).toList();
             List<Map<String, Object>> answers = names.stream().limit(limit).map(name -> {
                 try {
-                    return json(ConnectorHealth.of(connectors, scope, name, w.from, w.to, w.flap));
+                    return json(ConnectorHealth.of(connectors, scope, name, w.from, w.to, w.flap), w.flap);
                 } catch (ServiceException.NotFound deletedMeanwhile) {
                     return null;
                 }
@@ -66,7 +68,7 @@ final class ConnectorHealthResource {
             page.put("connectors", answers);
             page.put("next", names.size() > limit ? names.get(limit - 1) : null);
             ctx.json(page);
-        }, Access.view(scopes::target));
+        }, scopes.view());
     }
 
     private record Window(Instant from, Instant to, Duration flap) {
@@ -78,7 +80,7 @@ final class ConnectorHealthResource {
         if (!to.isAfter(from)) {
             throw new ServiceException.InvalidRequest("to", "The window's end (to) must be after its start (from)");
         }
-        int flap = integer(ctx, "flap_window_s", (int) HealthTally.Flapping.DEFAULT.window().toSeconds(), Integer.MAX_VALUE);
+        int flap = integer(ctx, "flap_window_s", (int) Math.min(Integer.MAX_VALUE, flapWindow.toSeconds()), Integer.MAX_VALUE);
         return new Window(from, to, Duration.ofSeconds(flap));
     }
 
@@ -87,11 +89,17 @@ final class ConnectorHealthResource {
         if (value == null || value.isBlank()) {
             return fallback;
         }
+        Instant instant;
         try {
-            return value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
+            instant = value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new ServiceException.InvalidRequest(name, name + " is an ISO-8601 instant (2026-11-26T08:00:00Z) or epoch milliseconds, not " + value);
         }
+        // Windows are counted in milliseconds: an instant outside these years could not be.
+        if (instant.isBefore(Instant.EPOCH) || instant.isAfter(LATEST)) {
+            throw new ServiceException.InvalidRequest(name, name + " is between " + Instant.EPOCH + " and " + LATEST + ", not " + value);
+        }
+        return instant;
     }
 
     private static int integer(Context ctx, String name, int fallback, int max) {
@@ -110,7 +118,7 @@ final class ConnectorHealthResource {
         throw new ServiceException.InvalidRequest(name, name + " is a number from 1 to " + max + ", not " + value);
     }
 
-    static Map<String, Object> json(ConnectorHealth.Answer answer) {
+    static Map<String, Object> json(ConnectorHealth.Answer answer, Duration flapWindow) {
         HealthWindow w = answer.window();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", answer.name());
@@ -129,6 +137,7 @@ final class ConnectorHealthResource {
         json.put("restarts_by_reason", Map.of("auto", w.autoRestarts(), "asked", w.askedRestarts(), "repair", w.repairs()));
         json.put("drift_repairs", w.driftRepairs());
         json.put("flaps", w.flaps());
+        json.put("flap_window_s", flapWindow.toSeconds());
         json.put("recoveries", w.recoveries());
         json.put("mean_time_to_recover_s", w.meanRecoverySeconds());
         json.put("longest_time_to_recover_s", w.longestRecoverySeconds());

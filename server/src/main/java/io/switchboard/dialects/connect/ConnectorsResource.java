@@ -2,7 +2,6 @@ package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
 import io.switchboard.core.ConnectorConfigValidator;
 import io.switchboard.core.ConnectorNames;
 import io.switchboard.core.ConnectorService;
@@ -21,9 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static io.switchboard.auth.Access.edit;
-import static io.switchboard.auth.Access.operate;
-import static io.switchboard.auth.Access.view;
 
 /**
  * /connectors: Kafka Connect's connector endpoints, under a base path that names the cluster. Each
@@ -41,43 +37,42 @@ final class ConnectorsResource {
     }
 
     void register(JavalinConfig config, String base) {
-        Access.TargetRule cluster = scopes::target;
         // Like Kafka Connect, bodies of writes must be JSON (checked once the caller is known to be allowed).
         config.routes.beforeMatched(base + "/connectors*", ConnectorsResource::requireJsonBody);
-        config.routes.get(base + "/connectors", this::list, view(cluster));
-        config.routes.post(base + "/connectors", this::create, edit(cluster));
+        config.routes.get(base + "/connectors", this::list, scopes.view());
+        config.routes.post(base + "/connectors", this::create, scopes.edit());
         config.routes.get(base + "/connectors/{connector}",
-                ctx -> ctx.json(Entities.info(connectors.connector(scopes.of(ctx), name(ctx)))), view(cluster));
-        config.routes.delete(base + "/connectors/{connector}", this::delete, edit(cluster));
+                ctx -> ctx.json(Entities.info(connectors.connector(scopes.of(ctx), name(ctx)))), scopes.view());
+        config.routes.delete(base + "/connectors/{connector}", this::delete, scopes.edit());
         config.routes.get(base + "/connectors/{connector}/config",
-                ctx -> ctx.json(connectors.config(scopes.of(ctx), name(ctx))), view(cluster));
-        config.routes.put(base + "/connectors/{connector}/config", this::putConfig, edit(cluster));
-        config.routes.patch(base + "/connectors/{connector}/config", this::patchConfig, edit(cluster));
+                ctx -> ctx.json(connectors.config(scopes.of(ctx), name(ctx))), scopes.view());
+        config.routes.put(base + "/connectors/{connector}/config", this::putConfig, scopes.edit());
+        config.routes.patch(base + "/connectors/{connector}/config", this::patchConfig, scopes.edit());
         config.routes.get(base + "/connectors/{connector}/status",
-                ctx -> ctx.json(Entities.status(connectors.status(scopes.of(ctx), name(ctx)))), view(cluster));
-        config.routes.post(base + "/connectors/{connector}/restart", this::restart, operate(cluster));
+                ctx -> ctx.json(Entities.status(connectors.status(scopes.of(ctx), name(ctx)))), scopes.view());
+        config.routes.post(base + "/connectors/{connector}/restart", this::restart, scopes.operate());
         config.routes.get(base + "/connectors/{connector}/tasks", ctx -> ctx.json(
-                connectors.taskConfigs(scopes.of(ctx), name(ctx)).stream().map(Entities::taskInfo).toList()), view(cluster));
+                connectors.taskConfigs(scopes.of(ctx), name(ctx)).stream().map(Entities::taskInfo).toList()), scopes.view());
         config.routes.post(base + "/connectors/{connector}/tasks/{task}/restart", ctx -> {
             RequestContext request = RequestContexts.of(ctx);
             AsyncAnswers.answer(ctx, connectors.restartTask(scopes.of(ctx), name(ctx), taskId(ctx), request),
                     ignored -> ctx.status(204));
-        }, operate(cluster));
+        }, scopes.operate());
         config.routes.get(base + "/connectors/{connector}/tasks/{task}/status",
-                ctx -> ctx.json(Entities.taskStatus(connectors.taskStatus(scopes.of(ctx), name(ctx), taskId(ctx)))), view(cluster));
+                ctx -> ctx.json(Entities.taskStatus(connectors.taskStatus(scopes.of(ctx), name(ctx), taskId(ctx)))), scopes.view());
         config.routes.patch(base + "/connectors/{connector}/offsets",
-                ctx -> modifyOffsets(ctx, requests.offsetsBody(ctx.bodyAsBytes())), edit(cluster));
-        config.routes.delete(base + "/connectors/{connector}/offsets", ctx -> modifyOffsets(ctx, null), edit(cluster));
+                ctx -> modifyOffsets(ctx, requests.offsetsBody(ctx.bodyAsBytes())), scopes.edit());
+        config.routes.delete(base + "/connectors/{connector}/offsets", ctx -> modifyOffsets(ctx, null), scopes.edit());
         config.routes.put(base + "/connectors/{connector}/topics/reset", ctx -> {
             RequestContext request = RequestContexts.of(ctx);
             AsyncAnswers.answer(ctx, connectors.resetActiveTopics(scopes.of(ctx), name(ctx), request), ignored -> ctx.status(202));
-        }, edit(cluster));
+        }, scopes.edit());
         config.routes.put(base + "/connectors/{connector}/pause",
-                ctx -> changeTargetState(ctx, TargetState.PAUSED, 202), operate(cluster));
+                ctx -> changeTargetState(ctx, TargetState.PAUSED, 202), scopes.operate());
         config.routes.put(base + "/connectors/{connector}/resume",
-                ctx -> changeTargetState(ctx, TargetState.RUNNING, 202), operate(cluster));
+                ctx -> changeTargetState(ctx, TargetState.RUNNING, 202), scopes.operate());
         config.routes.put(base + "/connectors/{connector}/stop",
-                ctx -> changeTargetState(ctx, TargetState.STOPPED, 204), operate(cluster));
+                ctx -> changeTargetState(ctx, TargetState.STOPPED, 204), scopes.operate());
     }
 
     private void list(Context ctx) {

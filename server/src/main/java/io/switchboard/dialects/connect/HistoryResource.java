@@ -1,7 +1,6 @@
 package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
-import io.switchboard.auth.Access;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.events.HistoryJson;
 
@@ -23,6 +22,6 @@ final class HistoryResource {
     void register(JavalinConfig config, String base) {
         config.routes.get(base + "/connectors/{connector}/history",
                 ctx -> ctx.json(HistoryJson.of(connectors.history(scopes.of(ctx), ctx.pathParam("connector")))),
-                Access.view(scopes::target));
+                scopes.view());
     }
 }

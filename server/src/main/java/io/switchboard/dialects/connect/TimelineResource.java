@@ -2,7 +2,6 @@ package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.Views;
@@ -35,7 +34,7 @@ final class TimelineResource {
     void register(JavalinConfig config, String base) {
         config.routes.get(base + "/connectors/{connector}/timeline",
                 ctx -> ctx.json(json(connectors.timeline(scopes.of(ctx), ctx.pathParam("connector"), before(ctx), limit(ctx)))),
-                Access.view(scopes::target));
+                scopes.view());
     }
 
     private static Long before(Context ctx) {
