@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * Kafka's static group membership for the command processor ({@code --instance-id}): a replica
- * with a stable identity (a StatefulSet pod's name) that restarts within its group session takes
- * its partitions back under the same identity, without a rebalance of the group. Without one, a
- * replica joins as a new member at every start and leaves the group when it stops.
+ * with a stable identity (a StatefulSet pod's name) that is killed and started again takes its old
+ * member's place as soon as it joins, without waiting out that member's session. Without one, a
+ * replica joins as a new member at every start. Either way a replica leaves the group when it
+ * stops cleanly (see {@link #onClose}).
  *
  * <p>The identity must belong to one running process at a time: a second process given the same
  * one takes the partitions from the first at once (the first is fenced at its next heartbeat, and
@@ -43,14 +44,17 @@ final class StaticMembership {
     }
 
     /**
-     * On a clean stop: a static member keeps its place until its session ends, so that the same
-     * replica restarted within it gets its partitions back with no rebalance; any other leaves the
-     * group, so that its partitions move to the other replicas at once.
+     * On a clean stop every replica leaves the group, identity or not, so that its partitions move
+     * at once to the replicas holding their standby copies. Keeping its place instead would leave
+     * them without an owner until it returned or its session (10 s) ended: a replica takes longer
+     * than that to start again (the rolling-restart fault measures it), so a static member kept
+     * commands for its partitions waiting for the whole session and was then dropped anyway (the
+     * same rebalances, 10 s later). The identity still counts after a crash: a replica killed and
+     * started again under it takes its old member's place when it joins, without waiting out the
+     * session.
      */
-    static CloseOptions.GroupMembershipOperation onClose(String instanceId) {
-        return instanceId == null || instanceId.isBlank()
-                ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
-                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP;
+    static CloseOptions.GroupMembershipOperation onClose() {
+        return CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
     }
 
     /**

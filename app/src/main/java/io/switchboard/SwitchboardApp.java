@@ -211,10 +211,9 @@ public final class SwitchboardApp implements AutoCloseable {
         Restorations restorations = new Restorations();
         streams.setGlobalStateRestoreListener(restorations);
         streams.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
-        // On a clean stop, leave the group (its partitions move to the others at once), or, with a
-        // static identity, keep its place for the session so that it takes them back on restart.
+        // On a clean stop, leave the group: its partitions move at once to the replicas holding their standby copies.
         own(Stage.PROCESSOR, () -> streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
-                .withGroupMembershipOperation(StaticMembership.onClose(options.instanceId()))));
+                .withGroupMembershipOperation(StaticMembership.onClose())));
         streams.start();
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), serdes.commands().serializer(),

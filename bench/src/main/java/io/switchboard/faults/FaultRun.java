@@ -74,6 +74,8 @@ public final class FaultRun {
     private final List<JavaProcess> replicas = new ArrayList<>();
     private DiskFull diskFull;
     private final List<String> replicaUrls = new ArrayList<>();
+    /** What the clients reach: every replica but one being restarted on purpose. */
+    private final Endpoints endpoints = new Endpoints(replicaUrls);
 
     private FaultRun(Map<String, String> options) throws Exception {
         this.options = options;
@@ -113,7 +115,7 @@ public final class FaultRun {
         for (int i = 0; i < connectorCount; i++) {
             connectors.add("f" + run + "-" + i);
         }
-        FaultClients clients = new FaultClients(connectors, () -> replicaUrls, kafkaClusterId, authorization, file);
+        FaultClients clients = new FaultClients(connectors, endpoints::get, kafkaClusterId, authorization, file);
         Probe probe = new Probe(this, clients::nanosSinceStart, file);
         List<Thread> threads = clients.start(clientCount, seed);
         Nemesis nemesis = new Nemesis(clients::nanosSinceStart, probe::recovered);
@@ -196,7 +198,8 @@ public final class FaultRun {
                         SKEW_MILLIS, () -> restartReplica(r, null));
                 case "fill-disk" -> new Fault(kind, replica.name() + " data disk", () -> fillDisk(r),
                         FILL_DISK_MILLIS, () -> freeDisk(r));
-                case "rolling-restart" -> new Fault(kind, "every replica in turn", this::rollingRestart, 0, () -> { });
+                case "rolling-restart" -> new Fault(kind, "every replica in turn", () -> new RollingRestart(replicas, replicaUrls, endpoints,
+                        (url, path) -> call("GET", url + path, null).status()).run(), 0, () -> { });
                 default -> throw new IllegalArgumentException("Unknown fault " + kind + "; known: " + ALL_FAULTS);
             });
         }
@@ -290,31 +293,6 @@ public final class FaultRun {
             replica.startSkewed(clockOffset);
         }
         awaitHealthy(index, Duration.ofSeconds(180));
-    }
-
-    /**
-     * A rolling restart, as Kubernetes does one: each replica in turn stopped with SIGTERM and
-     * started again on its data (with --static-membership true, under the same identity), the next
-     * once it is healthy again. Prints how long each took to serve again and how many rebalances
-     * the replicas' command processors went through.
-     */
-    private void rollingRestart() throws Exception {
-        long rebalancesBefore = rebalances();
-        for (int i = 0; i < replicas.size(); i++) {
-            long started = System.nanoTime();
-            replicas.get(i).stop();
-            replicas.get(i).start();
-            awaitHealthy(i, Duration.ofSeconds(180));
-            System.out.println("[faults] rolling-restart " + replicas.get(i).name() + " served again "
-                    + (System.nanoTime() - started) / 1_000_000 + " ms after its SIGTERM");
-        }
-        System.out.println("[faults] rolling-restart: " + (rebalances() - rebalancesBefore) + " rebalances in the replicas' logs");
-    }
-
-    /** Every time a replica's command processor went from RUNNING to REBALANCING, by the logs. */
-    private long rebalances() {
-        return replicas.stream().flatMap(replica -> replica.lines().stream())
-                .filter(line -> line.contains("State transition from RUNNING to REBALANCING")).count();
     }
 
     private void restartBroker() throws Exception {
