@@ -49,6 +49,7 @@ final class WritePreflight {
     private final NamedSecrets namedSecrets;
     private final ClusterDirectory clusters;
     private final ExecutorService checks;
+    private final int queued;
 
     WritePreflight(CommandBus gateway, ConnectorStore queries, ConnectorConfigValidator validator, ConnectorSecrets secrets,
                    NamedSecrets namedSecrets, ClusterDirectory clusters) {
@@ -63,6 +64,7 @@ final class WritePreflight {
         this.secrets = secrets;
         this.namedSecrets = namedSecrets;
         this.clusters = clusters;
+        this.queued = queued;
         this.checks = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued), runnable -> {
             Thread thread = new Thread(runnable, "write-preflight");
             thread.setDaemon(true);
@@ -110,7 +112,7 @@ final class WritePreflight {
             return CompletableFuture.supplyAsync(work, checks);
         } catch (RejectedExecutionException full) {
             return CompletableFuture.failedFuture(new ServiceException.Unavailable(
-                    QUEUED + " writes are waiting for their config to be validated; send this one again shortly", 1));
+                    queued + " writes are waiting for their config to be validated; send this one again shortly", 1));
         }
     }
 

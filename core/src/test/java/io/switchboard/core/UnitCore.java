@@ -20,6 +20,8 @@ public final class UnitCore {
     public final TestWorker worker = new TestWorker();
     public final ConnectorCore service;
     public final ClusterDirectory clusters;
+    private final ClusterFacts facts;
+    private final ConnectorSets sets;
 
     public UnitCore() {
         this(WritePreflight.THREADS, WritePreflight.QUEUED);
@@ -62,10 +64,12 @@ public final class UnitCore {
         };
         service = new ConnectorCore(kafka, kafka, plugins, validator, watch, secrets, named, clusters,
                 new WritePreflight(kafka, kafka, validator, secrets, named, clusters, threads, queued));
+        facts = new ClusterFacts(clusters, service, SecretKeys.DEFAULT, Clock.systemUTC());
+        sets = new ConnectorSets(kafka, kafka, validator, secrets, named, clusters);
     }
 
     /** The services a dialect is built on. */
     public CoreServices services() {
-        return new CoreServices(service, null, null, clusters, "unit-kafka", null);
+        return new CoreServices(service, null, facts, clusters, "unit-kafka", sets);
     }
 }
