@@ -141,7 +141,7 @@ public abstract sealed class ServiceException extends RuntimeException {
     }
 
     /** The request breaks a rule of the product (a name, a value, a body): the client must change it. */
-    public static final class InvalidRequest extends ServiceException {
+    public static non-sealed class InvalidRequest extends ServiceException {
         private final List<Violation> violations;
 
         public InvalidRequest(String message) {
@@ -166,6 +166,31 @@ public abstract sealed class ServiceException extends RuntimeException {
 
         public List<Violation> violations() {
             return violations;
+        }
+    }
+
+    /**
+     * A config whose {@code name} is not the connector's (Kafka Connect's rule, decided by
+     * {@code ConnectorRules.configNameProblem}); each dialect words it its own way.
+     */
+    public static final class ConfigNameMismatch extends InvalidRequest {
+        private final String configName;
+        private final String name;
+
+        public ConfigNameMismatch(String configName, String name, String message) {
+            super("config.name", message);
+            this.configName = configName;
+            this.name = name;
+        }
+
+        /** The name the config gave. */
+        public String configName() {
+            return configName;
+        }
+
+        /** The connector's name. */
+        public String name() {
+            return name;
         }
     }
 

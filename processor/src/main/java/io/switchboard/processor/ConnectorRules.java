@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -63,6 +64,26 @@ public final class ConnectorRules {
             }
         }
         return null;
+    }
+
+    /** The config key that must hold the connector's own name (Kafka Connect's rule). */
+    public static final String NAME = "name";
+
+    /**
+     * Why a config cannot be the config of connector {@code name}: its {@code name}, when it has one,
+     * is another (Kafka Connect's {@code checkAndPutConnectorConfigName}); null if it can.
+     */
+    public static String configNameProblem(String name, Map<String, String> config) {
+        String included = config == null ? null : config.get(NAME);
+        return included == null || included.equals(name) ? null
+                : "config.name (" + included + ") must be the connector's name (" + name + ")";
+    }
+
+    /** The config with {@code name} set to the connector's, as Kafka Connect stores it; order kept. */
+    public static Map<String, String> named(String name, Map<String, String> config) {
+        Map<String, String> named = new LinkedHashMap<>(config);
+        named.put(NAME, name);
+        return named;
     }
 
     /** Whether a config names its plugin (Kafka Connect refuses one that does not: "contains no connector type"). */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.ServiceException.InvalidRequest;
 import io.switchboard.http.JsonBodies;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,7 +31,7 @@ final class ConfluentRequests {
         if (config == null || config.isNull()) {
             throw new InvalidRequest("config", "config is required");
         }
-        Map<String, String> named = withName(name.asText(), JsonBodies.config(config));
+        Map<String, String> named = JsonBodies.config(config);
         JsonNode offsets = root.get("offsets");
         String offsetsJson = null;
         if (offsets != null && !offsets.isNull()) {
@@ -44,13 +43,13 @@ final class ConfluentRequests {
         return new Create(name.asText(), named, offsetsJson);
     }
 
-    /** PUT .../config: the config, whose name (when given) must be the connector's. */
-    static Map<String, String> config(byte[] body, String name) {
+    /** PUT .../config: the config (core holds it to the connector's name). */
+    static Map<String, String> config(byte[] body) {
         JsonNode root = JsonBodies.parse(body);
         if (root.isNull()) {
             throw new InvalidRequest("config", "The request body must be the connector's config, a JSON object");
         }
-        return withName(name, JsonBodies.config(root));
+        return JsonBodies.config(root);
     }
 
     /** PUT .../config/validate: the config; connector.class defaults to the plugin in the path. */
@@ -94,16 +93,5 @@ final class ConfluentRequests {
             throw new InvalidRequest("The request body must be " + expected);
         }
         return root;
-    }
-
-    /** Kafka Connect's rule, which Confluent keeps: config.name is the connector's name, set when absent. */
-    private static Map<String, String> withName(String name, Map<String, String> config) {
-        Map<String, String> named = new LinkedHashMap<>(config);
-        String included = named.get("name");
-        if (included != null && !included.equals(name)) {
-            throw new InvalidRequest("config.name", "config.name (" + included + ") must be the connector's name (" + name + ")");
-        }
-        named.put("name", name);
-        return named;
     }
 }

@@ -144,7 +144,7 @@ final class ConnectorsRoutes {
         Scope scope = scopes.of(ctx);
         RequestContext request = RequestContexts.of(ctx);
         String name = name(ctx);
-        AsyncAnswers.answer(ctx, connectors.putConfig(scope, name, ConfluentRequests.config(ctx.bodyAsBytes(), name), request),
+        AsyncAnswers.answer(ctx, connectors.putConfig(scope, name, ConfluentRequests.config(ctx.bodyAsBytes()), request),
                 written -> ctx.status(200).json(ConfluentEntities.connector(written.connector())));
     }
 

@@ -20,6 +20,10 @@ final class ConnectErrors implements ErrorFormat {
             return Problem.of(404, notFound(missing), e);
         } else if (e instanceof ServiceException.AlreadyExists exists) {
             return Problem.of(409, "Connector " + exists.name() + " already exists", e);
+        } else if (e instanceof ServiceException.ConfigNameMismatch mismatch) {
+            // Kafka Connect's words for its checkAndPutConnectorConfigName (the rule is core's).
+            return Problem.of(400, "Connector name configuration (" + mismatch.configName()
+                    + ") doesn't match connector name in the URL (" + mismatch.name() + ")", e);
         } else if (e instanceof ServiceException.InvalidConfig invalid) {
             return Problem.of(400, invalidConfig(invalid), e);
         } else if (e instanceof ServiceException.NotInState state) {

@@ -2,8 +2,6 @@ package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.core.ConnectorConfigValidator;
-import io.switchboard.core.ConnectorNames;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.Views.ConnectorDetails;
@@ -101,18 +99,14 @@ final class ConnectorsResource {
     private void create(Context ctx) {
         RequestContext request = RequestContexts.of(ctx);
         ConnectRequests.CreateRequest body = requests.createRequest(ctx.bodyAsBytes());
-        ConnectorNames.requireAddressable(body.name());
-        Map<String, String> config = withName(body.name(), body.config());
-        AsyncAnswers.answer(ctx, connectors.create(scopes.of(ctx), body.name(), config, body.initialState(), request),
+        AsyncAnswers.answer(ctx, connectors.create(scopes.of(ctx), body.name(), body.config(), body.initialState(), request),
                 created -> ctx.status(201).header("Location", location(ctx, body.name())).json(Entities.info(created.connector())));
     }
 
     private void putConfig(Context ctx) {
         RequestContext request = RequestContexts.of(ctx);
         String name = name(ctx);
-        // A PUT may create the connector: its name must be one the worker can address.
-        ConnectorNames.requireAddressable(name);
-        Map<String, String> config = withName(name, requests.configBody(ctx.bodyAsBytes()));
+        Map<String, String> config = requests.configBody(ctx.bodyAsBytes());
         AsyncAnswers.answer(ctx, connectors.putConfig(scopes.of(ctx), name, config, request), written -> {
             if (written.created()) {
                 ctx.status(201).header("Location", location(ctx, name));
@@ -190,21 +184,6 @@ final class ConnectorsResource {
         if (hasBody && (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json"))) {
             throw new ConnectRestException(415, "HTTP 415 Unsupported Media Type");
         }
-    }
-
-    /** Kafka Connect's rule: config.name must equal the connector's name, and is set when absent. */
-    private static Map<String, String> withName(String name, Map<String, String> config) {
-        Map<String, String> named = new LinkedHashMap<>(config);
-        String included = named.get(ConnectorConfigValidator.NAME);
-        if (included != null) {
-            if (!included.equals(name)) {
-                throw ConnectRestException.badRequest("Connector name configuration (" + included
-                        + ") doesn't match connector name in the URL (" + name + ")");
-            }
-        } else {
-            named.put(ConnectorConfigValidator.NAME, name);
-        }
-        return named;
     }
 
     /** A task id in the path; Kafka Connect answers 404 for one that is not a number. */

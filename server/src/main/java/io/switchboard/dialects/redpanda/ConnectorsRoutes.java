@@ -147,7 +147,7 @@ final class ConnectorsRoutes {
     private void putConfig(Context ctx) {
         Scope scope = scopes.of(ctx);
         String name = RedpandaRequests.connectorName(ctx, 128);
-        Map<String, String> config = RedpandaRequests.config(ctx.bodyAsBytes(), name);
+        Map<String, String> config = RedpandaRequests.config(ctx.bodyAsBytes());
         AsyncAnswers.answer(ctx, connectors.putConfig(scope, name, config, RequestContexts.of(ctx)),
                 written -> ctx.status(written.created() ? 201 : 200).json(RedpandaEntities.spec(written.connector())));
     }

@@ -9,7 +9,6 @@ import io.switchboard.http.JsonBodies;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -116,16 +115,16 @@ final class RedpandaRequests {
             throw RedpandaErrors.invalid(violations);
         }
         String checked = connectorName(name.asText(), "name", 1024);
-        return new Create(checked, withName(checked, JsonBodies.config(config)));
+        return new Create(checked, JsonBodies.config(config));
     }
 
     /** PUT .../config: the config map itself. */
-    static Map<String, String> config(byte[] body, String name) {
+    static Map<String, String> config(byte[] body) {
         JsonNode root = JsonBodies.parse(body);
         if (!root.isObject()) {
             throw RedpandaErrors.invalid("config", "The request body must be the connector's config, an object of strings");
         }
-        return withName(name, JsonBodies.config(root));
+        return JsonBodies.config(root);
     }
 
     static Restart restart(byte[] body) {
@@ -148,16 +147,5 @@ final class RedpandaRequests {
             throw RedpandaErrors.invalid(field, "value must be true or false");
         }
         return value.asBoolean();
-    }
-
-    /** Kafka Connect's rule, which Redpanda keeps: config.name is the connector's name, set when absent. */
-    private static Map<String, String> withName(String name, Map<String, String> config) {
-        Map<String, String> named = new LinkedHashMap<>(config);
-        String included = named.get("name");
-        if (included != null && !included.equals(name)) {
-            throw RedpandaErrors.invalid("config.name", "config.name (" + included + ") must be the connector's name (" + name + ")");
-        }
-        named.put("name", name);
-        return named;
     }
 }

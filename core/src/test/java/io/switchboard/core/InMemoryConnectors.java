@@ -1,0 +1,134 @@
+package io.switchboard.core;
+
+import io.switchboard.processor.CommandDecider;
+import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.Decision;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.SetState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Core's two ports, {@link CommandBus} and {@link ConnectorStore}, in memory: a command is decided at
+ * once by the processor's own {@link CommandDecider} against the stored state, and the decision is
+ * applied as the topology applies it (stored, or deleted with its status). No broker, no Streams:
+ * the unit tier of core and of the dialects' routes runs on it in milliseconds. Every command sent
+ * is kept, in order, so a test can say what reached "Kafka". Not kept: idempotent replays, history,
+ * timelines and connector sets (the broker tiers prove those).
+ */
+public final class InMemoryConnectors implements CommandBus, ConnectorStore {
+    private final Map<ConnectorKey, ConnectorState> connectors = new TreeMap<>(
+            (a, b) -> a.cluster().equals(b.cluster()) ? a.name().compareTo(b.name()) : a.cluster().compareTo(b.cluster()));
+    private final Map<ConnectorKey, ConnectorObservation> statuses = new TreeMap<>(
+            (a, b) -> a.cluster().equals(b.cluster()) ? a.name().compareTo(b.name()) : a.cluster().compareTo(b.cluster()));
+    private final List<ConnectorCommand> sent = new ArrayList<>();
+    private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+
+    @Override
+    public ConnectorCommand.Builder command(ConnectorKey key, Object action, RequestContext request) {
+        return ConnectorCommand.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setCluster(key.cluster())
+                .setConnector(key.name())
+                .setRequestId(request.requestId())
+                .setPrincipal(request.principal())
+                .setIdempotencyKey(request.idempotencyKey())
+                .setPipeline(request.pipeline())
+                .setIssuedAt(clock.incrementAndGet())
+                .setAction(action);
+    }
+
+    @Override
+    public synchronized CompletableFuture<CommandDecision> submit(ConnectorCommand command) {
+        sent.add(command);
+        ConnectorKey key = new ConnectorKey(command.getCluster(), command.getConnector());
+        Decision decision = CommandDecider.decide(connectors.get(key), statuses.get(key), command);
+        if (decision.changed()) {
+            if (decision.next() == null) {
+                connectors.remove(key);
+                statuses.remove(key);
+            } else {
+                connectors.put(key, decision.next());
+            }
+        }
+        return CompletableFuture.completedFuture(decision.toRecord(command.getCommandId(), key));
+    }
+
+    @Override
+    public CompletableFuture<Void> submitDurably(ConnectorCommand command) {
+        return submit(command).thenApply(d -> null);
+    }
+
+    /** Every command sent, in order. */
+    public synchronized List<ConnectorCommand> sent() {
+        return List.copyOf(sent);
+    }
+
+    /** What the data plane would report of a connector. */
+    public synchronized void report(ConnectorKey key, ConnectorObservation observation) {
+        statuses.put(key, observation);
+    }
+
+    @Override
+    public synchronized Optional<ConnectorState> connector(ConnectorKey key) {
+        return Optional.ofNullable(connectors.get(key));
+    }
+
+    @Override
+    public Optional<ConnectorState> connectorAtHand(ConnectorKey key) {
+        return connector(key);
+    }
+
+    @Override
+    public synchronized List<ConnectorState> connectors(String cluster) {
+        return connectors.values().stream().filter(s -> s.getCluster().equals(cluster)).toList();
+    }
+
+    @Override
+    public List<String> names(String cluster) {
+        return connectors(cluster).stream().map(ConnectorState::getName).toList();
+    }
+
+    @Override
+    public synchronized Optional<ConnectorObservation> status(ConnectorKey key) {
+        return Optional.ofNullable(statuses.get(key));
+    }
+
+    @Override
+    public synchronized Map<String, ConnectorObservation> statuses(String cluster) {
+        Map<String, ConnectorObservation> of = new TreeMap<>();
+        statuses.forEach((key, observed) -> {
+            if (key.cluster().equals(cluster)) {
+                of.put(key.name(), observed);
+            }
+        });
+        return of;
+    }
+
+    @Override
+    public Optional<ConnectorHistory> history(ConnectorKey key) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<SetState> set(ConnectorKey key) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<ConnectorTimeline> timeline(ConnectorKey key) {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,75 @@
+package io.switchboard.core;
+
+import io.switchboard.processor.ConnectorKey;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.secrets.Keyring;
+import io.switchboard.secrets.SecretBox;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The real {@link ConnectorCore} over core's ports in memory ({@link InMemoryConnectors}) and one
+ * {@link TestWorker} per cluster: the unit tier's service, built in microseconds.
+ */
+public final class UnitCore {
+    public final InMemoryConnectors kafka = new InMemoryConnectors();
+    public final TestWorker worker = new TestWorker();
+    public final ConnectorCore service;
+    public final ClusterDirectory clusters;
+    private final ClusterFacts facts;
+    private final ConnectorSets sets;
+
+    public UnitCore() {
+        this(WritePreflight.THREADS, WritePreflight.QUEUED);
+    }
+
+    /** With a pre-flight of {@code threads} validating at once and {@code queued} waiting. */
+    public UnitCore(int threads, int queued) {
+        clusters = new ClusterDirectory() {
+            @Override
+            public List<String> names() {
+                return List.of(DEFAULT_CLUSTER);
+            }
+
+            @Override
+            public String workerUrl(String cluster) {
+                return worker.url();
+            }
+
+            @Override
+            public WorkerClient client(String cluster) {
+                return worker;
+            }
+        };
+        ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
+        Function<String, WorkerClient> workers = cluster -> worker;
+        ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, workers, SecretKeys.DEFAULT);
+        ConnectorSecrets secrets = new ConnectorSecrets(new SecretBox(Keyring.parse(Keyring.newKeyLine())), SecretKeys.DEFAULT);
+        // No named secret store: configs in the unit tier name no secret.
+        NamedSecrets named = new NamedSecrets(null, kafka, Clock.systemUTC());
+        StatusWatch watch = new StatusWatch() {
+            @Override
+            public void requireRoom() {
+            }
+
+            @Override
+            public <T> CompletableFuture<Optional<T>> await(ConnectorKey key,
+                                                            Function<ConnectorObservation, T> extract) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+        };
+        service = new ConnectorCore(kafka, kafka, plugins, validator, watch, secrets, named, clusters,
+                new WritePreflight(kafka, kafka, validator, secrets, named, clusters, threads, queued));
+        facts = new ClusterFacts(clusters, service, SecretKeys.DEFAULT, Clock.systemUTC());
+        sets = new ConnectorSets(kafka, kafka, validator, secrets, named, clusters);
+    }
+
+    /** The services a dialect is built on. */
+    public CoreServices services() {
+        return new CoreServices(service, null, facts, clusters, "unit-kafka", sets);
+    }
+}
