@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
 import static io.switchboard.dataplane.Probe.call;
 import static io.switchboard.dataplane.Probe.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a create asks of the worker behind Switchboard, counted by the replica per kind of request
@@ -99,10 +101,14 @@ class WorkerRequestsPerCreateTest {
         long total = perCreate.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("worker requests for %d creates: %s; per create %.2f; full-pass lists %d%n",
                 CREATES, perCreate, total / (double) CREATES, listReads);
-        assertEquals(Map.of(
-                "PUT /connector-plugins/{plugin}/config/validate", (long) CREATES,
-                "POST /connectors", (long) CREATES,
-                "GET /connectors/{name}/tasks", (long) CREATES), perCreate);
+        assertEquals(Set.of("PUT /connector-plugins/{plugin}/config/validate", "POST /connectors", "GET /connectors/{name}/tasks"),
+                perCreate.keySet(), perCreate.toString());
+        assertEquals((long) CREATES, perCreate.get("PUT /connector-plugins/{plugin}/config/validate").longValue(), perCreate.toString());
+        assertEquals((long) CREATES, perCreate.get("POST /connectors").longValue(), perCreate.toString());
+        // Once per create; a full pass that sees a task before the details reader has read its
+        // config reads it too (one of 8 in the run written down in bench/RESULTS.md).
+        long taskReads = perCreate.get("GET /connectors/{name}/tasks");
+        assertTrue(taskReads >= CREATES && taskReads < 2L * CREATES, perCreate.toString());
     }
 
     private boolean allRunning(JsonNode all) {
