@@ -98,8 +98,13 @@ final class ConnectorMemory {
     volatile Details details;
     /** Whether its status changed since its details were last read. */
     volatile boolean detailsDue;
-    /** A read of its details failed: not tried again before this time (clock millis); 0: no wait. */
-    volatile long detailsRetryAt;
+    /** Whether its task configs are to be read off a full pass (its tasks changed in number). */
+    volatile boolean tasksDue;
+    /**
+     * Its details are not read before this time (clock millis; 0: no wait): after a failed read,
+     * and until the periodic refresh after it was first seen.
+     */
+    volatile long detailsNotBefore;
     /** Since when it has been seen not yet as desired. */
     volatile Long unsettledSince;
     /** What the status showed when the details were last asked for ({@link ReconcileReporter#detailsShape}). */
@@ -148,7 +153,8 @@ final class ConnectorMemory {
         outcomesReported = null;
         details = null;
         detailsDue = false;
-        detailsRetryAt = 0;
+        tasksDue = false;
+        detailsNotBefore = 0;
         unsettledSince = null;
         changeShownSince = null;
         detailsShape = null;

@@ -10,8 +10,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Reads a connector's active topics and offsets after its status changed, on a thread of its own,
- * so that reading them (an offset store opened on the worker each time) never holds up the report
+ * Reads what a report waits on and the worker answers slowly, on a thread of its own: a
+ * connector's task configs when its tasks changed in number, and its active topics and offsets when
+ * it stopped or had them changed (not after a create: their routes ask the worker), so that reading them (an offset store opened on the worker each time) never holds up the report
  * of the status itself. Requests for one connector are coalesced; at most {@link #MAX_QUEUED}
  * connectors wait, and past that the periodic pass reads what is due. While the worker is busy,
  * a read waits for a quiet moment, but no connector waits more than {@code waitForQuietMs} from

@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * only when it differs from the last one sent (by a fingerprint kept in the connector's
  * {@link ConnectorMemory}): its status, what the reconciler carried out for it, and its failure
  * while it is failing. It also reads what the status does not say: the active topics and offsets
- * (again when the status changed, or every {@link #DETAILS_EVERY_MS}) and the task configs (after
+ * (when the connector stops or an offsets or topics change was carried out, and every
+ * {@link #DETAILS_EVERY_MS}; not after a create, since their routes ask the worker) and the task configs (after
  * a config change the reconciler made, until they show it, and when the number of tasks changed).
  *
  * <p>Reads that wait on the worker's herder thread are made on a full pass only; off a full pass
@@ -82,15 +83,20 @@ final class ReconcileReporter {
      */
     boolean readDetails(String name) {
         ConnectorMemory memory = memories.peek(name);
-        if (memory == null || !memory.detailsDue) {
+        if (memory == null || !memory.detailsDue && !memory.tasksDue) {
             return false;
+        }
+        memory.tasksDue = false;
+        if (!memory.detailsDue) {
+            // Only the task configs are due: the report that follows reads them.
+            return true;
         }
         try {
             memory.details = new Details(worker.activeTopics(name), worker.offsets(name), clock.millis());
             memory.detailsDue = false;
         } catch (RuntimeException e) {
             // The worker cannot say now: still due, read again by a later pass, not by the report that follows.
-            memory.detailsRetryAt = clock.millis() + DETAILS_RETRY_MS;
+            memory.detailsNotBefore = clock.millis() + DETAILS_RETRY_MS;
         }
         return true;
     }
@@ -171,15 +177,15 @@ final class ReconcileReporter {
             if (taskConfigs == null) {
                 List<Map<String, String>> reportedTasks = memory.tasksReported;
                 // The configs of the tasks change with their number (a config change is read above):
-                // a status change that keeps the tasks needs no read of them, except on a full pass.
+                // a status change that keeps the tasks needs no read of them, on a full pass neither.
                 boolean sameTasks = reportedTasks != null && reportedTasks.size() == tasks.size();
                 if (!sameTasks && !fullPass && status != null) {
                     // Reading task configs waits on the worker's herder thread, which is busy
                     // creating while connectors are being created: the details reader reads them.
-                    memory.detailsDue = true;
+                    memory.tasksDue = true;
                     detailsReader.request(name);
                 }
-                taskConfigs = status == null || !fullPass ? (reportedTasks == null ? List.of() : reportedTasks)
+                taskConfigs = status == null || !fullPass || sameTasks ? (reportedTasks == null ? List.of() : reportedTasks)
                         : worker.taskConfigs(name);
             }
             observation.setTaskConfigs(taskConfigs);
@@ -243,28 +249,34 @@ final class ReconcileReporter {
      */
     /**
      * What, when it changes, makes the active topics and offsets worth reading again: whether the
-     * connector is stopped (offsets are final then, and may be changed), its tasks, and the offsets
-     * and topics changes the reconciler carried out. A pause or a resume changes none of it, so it
-     * costs the worker no reads beyond the pause itself (they are read again every
-     * {@link #DETAILS_EVERY_MS} regardless).
+     * connector is stopped (offsets are final then, and may be changed), and the offsets and topics
+     * changes the reconciler carried out. A create, a pause, a resume or a task starting changes
+     * none of it, so it costs the worker no reads beyond the request itself (they are read again
+     * every {@link #DETAILS_EVERY_MS} regardless, and the topics and offsets routes ask the worker).
      */
     static String detailsShape(ConnectorObservation observation) {
-        StringBuilder shape = new StringBuilder("STOPPED".equals(observation.getState()) ? "stopped" : "live");
-        observation.getTasks().stream().map(TaskObservation::getId).sorted().forEach(id -> shape.append(' ').append(id));
-        return shape.append('|').append(observation.getOffsetsApplied()).append('|').append(observation.getTopicsResetApplied())
-                .toString();
+        return ("STOPPED".equals(observation.getState()) ? "stopped" : "live") + '|' + observation.getOffsetsApplied()
+                + '|' + observation.getTopicsResetApplied();
     }
 
     private Details detailsOf(String name, String statusFingerprint, String shape, boolean fullPass, ConnectorMemory memory) {
         Details known = memory.details;
         String reported = memory.lastReported;
+        long now = clock.millis();
+        if (memory.detailsShape == null) {
+            // First seen here (just created, or by a new leader): its topics and offsets are the
+            // worker's to answer when someone reads them; they are read here on the periodic refresh.
+            memory.detailsShape = shape;
+            if (known == null) {
+                memory.detailsNotBefore = Math.max(memory.detailsNotBefore, now + DETAILS_EVERY_MS);
+            }
+        }
         boolean statusChanged = (reported == null || !reported.startsWith(statusFingerprint + "|"))
-                && (known == null || !shape.equals(memory.detailsShape));
+                && !shape.equals(memory.detailsShape);
         if (statusChanged) {
             memory.detailsDue = true;
             memory.detailsShape = shape;
         }
-        long now = clock.millis();
         // Offsets cost the worker an offset store per read: off a full pass they are read on a
         // thread of their own after the status is reported, never on the way to reporting it.
         if (!fullPass) {
@@ -281,7 +293,7 @@ final class ReconcileReporter {
         if (known != null && !memory.detailsDue && now - known.at() < DETAILS_EVERY_MS) {
             return known;
         }
-        if (now < memory.detailsRetryAt) {
+        if (now < memory.detailsNotBefore) {
             return known;
         }
         try {
@@ -290,7 +302,7 @@ final class ReconcileReporter {
             memory.detailsDue = false;
             return fresh;
         } catch (RuntimeException e) {
-            memory.detailsRetryAt = now + DETAILS_RETRY_MS;
+            memory.detailsNotBefore = now + DETAILS_RETRY_MS;
             return known;
         }
     }
