@@ -105,6 +105,7 @@ class HostileInputTest {
         hostileRedpandaRequests();
         hostilePipelineRequests();
         hostileReferences();
+        HostileSetRequests.send(answers);
 
         System.out.println("Hostile requests sent: " + answers.sent() + "; answers by status: " + answers.byStatus());
         assertTrue(answers.failures().isEmpty(), answers.failures().size() + " answers were wrong:\n" + String.join("\n", answers.failures()));
