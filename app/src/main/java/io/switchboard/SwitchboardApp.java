@@ -250,7 +250,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
-                .withKafkaSettings(kafka.common());
+                .withKafkaSettings(kafka.common()).withSets(core.sets());
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters,
                 restorations));
         // The API answers from here on, so that the replica is reachable while the data plane starts;

@@ -4,7 +4,11 @@ import io.switchboard.core.SetPlanner.Desired;
 import io.switchboard.core.SetPlanner.Plan;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.ApplySetChange;
+import io.switchboard.processor.SetDecider;
 import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.SetChange;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.RevertSetChange;
@@ -29,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * ({@code SetDecider}) against the set's version the plan was made on.
  */
 public final class ConnectorSets {
+    /** Up to this many connectors are read one by one; more, the cluster's at once. */
+    private static final int FEW = 20;
     private final CommandBus bus;
     private final ConnectorStore store;
     private final ConnectorConfigValidator validator;
@@ -69,6 +75,10 @@ public final class ConnectorSets {
         STALE,
         /** An item is invalid or too many deletions: nothing was sent (422). */
         INVALID,
+        /** A revert of a change the set does not keep (404). */
+        NOT_FOUND,
+        /** The change is too large for one record (413): nothing was sent. */
+        TOO_LARGE,
         /** The processor refused the change whole: another change came first (409), or no such change to revert (404). */
         REFUSED
     }
@@ -77,15 +87,24 @@ public final class ConnectorSets {
     public record Applied(Plan plan, Result result, String changeId, long setVersion, String message) {
     }
 
+    /** Refuses a set name that could not be a connector's name (a set's key is its name behind a prefix). */
+    public static void requireSetName(String name) {
+        String problem = io.switchboard.processor.ConnectorRules.nameProblem(name);
+        if (problem != null) {
+            throw new ServiceException.InvalidRequest("set", "Set name: " + problem.replace("Connector name", "the name")
+                    .replace("a connector name", "a set's name"));
+        }
+    }
+
     /** The set as the processor holds it; empty when no change was applied to it yet. */
     public Optional<SetState> set(Scope scope, String name) {
-        ConnectorNames.requireAddressable(name);
+        requireSetName(name);
         return store.set(SetPlanner.key(scope.cluster(), name));
     }
 
     /** The plan, read and validated now; sends nothing. */
     public Plan plan(Scope scope, String name, Request request) {
-        ConnectorNames.requireAddressable(name);
+        requireSetName(name);
         DesiredState.SetScope setScope = new DesiredState.SetScope(name, scope.cluster(), request.selector());
         SetState set = store.set(SetPlanner.key(scope.cluster(), name)).orElse(null);
         Map<String, ConnectorState> current = new HashMap<>();
@@ -102,8 +121,102 @@ public final class ConnectorSets {
             desired.add(setScope.selects(c.labels()) ? desired(scope, c, current.get(c.name()))
                     : new Desired(c, null, "outside set " + name + "'s scope: its labels do not match the selector"));
         }
-        return SetPlanner.plan(setScope, desired, current, set, request.prune(), request.maxDeletes(), request.force(),
+        Plan plan = SetPlanner.plan(setScope, desired, current, set, request.prune(), request.maxDeletes(), request.force(),
                 secrets.keys()::matches);
+        return plan.withWorkers(workers(scope.cluster(), current));
+    }
+
+    /** Beside the plan: whether each existing connector's worker differs from what is desired, from the data plane's reports. */
+    private Map<String, SetProgress.Drift> workers(String cluster, Map<String, ConnectorState> current) {
+        Map<String, ConnectorObservation> statuses = statuses(cluster, current.keySet());
+        Map<String, SetProgress.Drift> workers = new TreeMap<>();
+        current.forEach((connector, state) -> {
+            SetProgress.Drift drift = SetProgress.drift(state, statuses.get(connector));
+            if (drift != null) {
+                workers.put(connector, drift);
+            }
+        });
+        return workers;
+    }
+
+    /** The reports of some connectors: read one by one when few, else the cluster's at once. */
+    private Map<String, ConnectorObservation> statuses(String cluster, Set<String> connectors) {
+        if (connectors.size() > FEW) {
+            return store.statuses(cluster);
+        }
+        Map<String, ConnectorObservation> statuses = new HashMap<>();
+        for (String connector : connectors) {
+            store.status(new ConnectorKey(cluster, connector)).ifPresent(s -> statuses.put(connector, s));
+        }
+        return statuses;
+    }
+
+    /**
+     * The keys a change's item added, changed and removed, as a plan shows them (secrets as sealed:
+     * changed or unchanged), with every value hidden for a caller who sees keys only.
+     */
+    public List<SetPlanner.KeyChange> keys(Scope scope, io.switchboard.schemas.SetItem item) {
+        Map<String, String> before = item.getPreviousConfig() == null ? Map.of() : item.getPreviousConfig();
+        Map<String, String> after = item.getConfig() == null ? Map.of() : item.getConfig();
+        if (item.getAdopt()) {
+            return List.of();
+        }
+        List<SetPlanner.KeyChange> keys = SetPlanner.keys(before, after, secrets.keys()::matches);
+        if (scope.visibility() == Visibility.FULL) {
+            return keys;
+        }
+        return keys.stream().map(k -> new SetPlanner.KeyChange(k.op(), k.key(), k.from() == null ? null : SecretKeys.REDACTED,
+                k.to() == null ? null : SecretKeys.REDACTED, k.sealed())).toList();
+    }
+
+    /** The connectors a set manages and those its latest change touched (deleted ones too); empty when it has no change. */
+    public Set<String> members(Scope scope, String name) {
+        Set<String> members = new java.util.TreeSet<>();
+        set(scope, name).ifPresent(s -> {
+            members.addAll(s.getManaged().keySet());
+            if (!s.getChanges().isEmpty()) {
+                s.getChanges().get(s.getChanges().size() - 1).getItems().forEach(i -> members.add(i.getConnector()));
+            }
+        });
+        return members;
+    }
+
+    /** One connector's progress in the set's latest change (three reads), or empty when that change did not touch it. */
+    public Optional<SetProgress.Item> progressOf(Scope scope, String name, String connector) {
+        Optional<SetChange> latest = set(scope, name).flatMap(s -> s.getChanges().stream().reduce((a, b) -> b));
+        Optional<io.switchboard.schemas.SetItem> item = latest.flatMap(c -> c.getItems().stream()
+                .filter(i -> i.getConnector().equals(connector)).findFirst());
+        if (item.isEmpty()) {
+            return Optional.empty();
+        }
+        ConnectorKey key = new ConnectorKey(scope.cluster(), connector);
+        return Optional.of(SetProgress.of(latest.get(), item.get(), store.connector(key).orElse(null), store.status(key).orElse(null)));
+    }
+
+    /**
+     * How far a change of the set has come, per connector ({@link SetProgress}); the latest change
+     * when {@code changeId} is null. Empty when the set keeps no such change.
+     */
+    public Optional<SetProgress.Change> progress(Scope scope, String name, String changeId) {
+        Optional<SetState> set = set(scope, name);
+        Optional<SetChange> change = set.flatMap(s -> changeId == null
+                ? s.getChanges().stream().reduce((a, b) -> b)
+                : s.getChanges().stream().filter(c -> c.getChangeId().equals(changeId)).findFirst());
+        if (change.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> names = new java.util.TreeSet<>();
+        change.get().getItems().forEach(i -> names.add(i.getConnector()));
+        Map<String, ConnectorState> states = new HashMap<>();
+        if (names.size() > FEW) {
+            store.connectors(scope.cluster()).forEach(c -> states.put(c.getName(), c));
+        } else {
+            names.forEach(n -> store.connector(new ConnectorKey(scope.cluster(), n)).ifPresent(c -> states.put(n, c)));
+        }
+        Map<String, ConnectorObservation> statuses = statuses(scope.cluster(), names);
+        List<SetProgress.Item> items = change.get().getItems().stream()
+                .map(i -> SetProgress.of(change.get(), i, states.get(i.getConnector()), statuses.get(i.getConnector()))).toList();
+        return Optional.of(new SetProgress.Change(change.get(), items));
     }
 
     /** Checked and sealed as a single PUT of the config would be; a problem is the item's error, in the API's words. */
@@ -111,7 +224,12 @@ public final class ConnectorSets {
         try {
             secrets.requireOpenable(c.config());
             namedSecrets.requireKnown(scope, c.config());
-            Set<String> passwords = validator.validate(scope.cluster(), c.config());
+            // Validated as the worker gets it (with its name, which a worker's validation requires), and
+            // with the same check before anything is sent as a single write has.
+            Map<String, String> named = new java.util.LinkedHashMap<>(c.config());
+            named.putIfAbsent("name", c.name());
+            Set<String> passwords = validator.validate(scope.cluster(), named,
+                    secrets.beforeSending(scope.cluster(), c.config(), clusters.opensSecrets(scope.cluster())));
             Map<String, String> sealed = secrets.seal(c.config(), passwords, existing == null ? Map.of() : existing.getConfig());
             secrets.requireDeliverable(scope.cluster(), sealed, clusters.opensSecrets(scope.cluster()));
             return new Desired(c, new TreeMap<>(sealed), null);
@@ -129,7 +247,16 @@ public final class ConnectorSets {
      * @param ifMatch the plan's version the caller saw (null: apply whatever the plan now is)
      */
     public CompletableFuture<Applied> apply(Scope scope, String name, Request request, String ifMatch, RequestContext context) {
-        Plan plan = plan(scope, name, request);
+        return apply(scope, name, request, ifMatch, context, null);
+    }
+
+    /**
+     * As {@link #apply(Scope, String, Request, String, RequestContext)}, on a plan already made of
+     * this request (the one access was decided on), so that it is made once.
+     */
+    public CompletableFuture<Applied> apply(Scope scope, String name, Request request, String ifMatch, RequestContext context,
+                                            Plan planned) {
+        Plan plan = planned != null ? planned : plan(scope, name, request);
         if (ifMatch != null && !ifMatch.equals(plan.version())) {
             return done(new Applied(plan, Result.STALE, null, plan.setVersion(), "the set's scope changed since the plan (version "
                     + ifMatch + ", now " + plan.version() + "): plan again"));
@@ -141,23 +268,36 @@ public final class ConnectorSets {
             return done(new Applied(plan, Result.UNCHANGED, null, plan.setVersion(), "nothing to change"));
         }
         ApplySetChange change = new ApplySetChange(plan.setVersion(), new TreeMap<>(request.selector()), plan.changes());
-        return submit(scope, name, change, context, plan);
+        ConnectorCommand command = bus.command(SetPlanner.key(scope.cluster(), name), change, context).build();
+        long size = SetDecider.encodedSize(command);
+        if (size > SetDecider.MAX_CHANGE_BYTES) {
+            // Kafka refuses a record over its limit; the set's record keeps the change too.
+            return done(new Applied(plan, Result.TOO_LARGE, null, plan.setVersion(), "the change is " + size + " bytes encoded (each "
+                    + "connector's config and the one it replaces), more than the " + SetDecider.MAX_CHANGE_BYTES
+                    + " a set's change may hold: nothing was applied; apply it in smaller sets"));
+        }
+        return submit(scope, name, command, plan);
     }
 
     /** Reverts a change the set keeps: one new change restoring what it found of every connector it touched. */
     public CompletableFuture<Applied> revert(Scope scope, String name, String changeId, RequestContext context) {
-        ConnectorNames.requireAddressable(name);
+        requireSetName(name);
         SetState set = store.set(SetPlanner.key(scope.cluster(), name))
                 .orElseThrow(() -> new ServiceException.InvalidRequest("set", "Set " + name + " has no changes"));
-        return submit(scope, name, new RevertSetChange(changeId, set.getVersion()), context, null);
+        ConnectorKey key = SetPlanner.key(scope.cluster(), name);
+        return submit(scope, name, bus.command(key, new RevertSetChange(changeId, set.getVersion()), context).build(), null)
+                // Answered once its connectors' commands are decided too, as an apply is.
+                .thenCompose(applied -> applied.result() != Result.APPLIED ? done(applied)
+                        : DerivedDecisions.awaitChange(store, key, applied.changeId()).thenApply(all -> applied));
     }
 
-    private CompletableFuture<Applied> submit(Scope scope, String name, Object action, RequestContext context, Plan plan) {
-        CompletableFuture<CommandDecision> decided = bus.submit(bus.command(SetPlanner.key(scope.cluster(), name), action, context).build());
+    private CompletableFuture<Applied> submit(Scope scope, String name, ConnectorCommand command, Plan plan) {
+        CompletableFuture<CommandDecision> decided = bus.submit(command);
         CompletableFuture<Applied> answered = decided.thenApply(d -> {
             boolean accepted = d.getOutcome() == Outcome.CREATED || d.getOutcome() == Outcome.UPDATED;
             long before = plan == null ? 0 : plan.setVersion();
-            return new Applied(plan, accepted ? Result.APPLIED : Result.REFUSED, d.getCommandId(),
+            Result refused = d.getOutcome() == Outcome.NOT_FOUND ? Result.NOT_FOUND : Result.REFUSED;
+            return new Applied(plan, accepted ? Result.APPLIED : refused, d.getCommandId(),
                     accepted ? before + 1 : before, accepted ? null : d.getMessage());
         });
         if (plan == null) {

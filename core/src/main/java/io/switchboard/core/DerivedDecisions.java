@@ -2,6 +2,7 @@ package io.switchboard.core;
 
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.SetChange;
 import io.switchboard.schemas.SetItem;
 
 import java.time.Duration;
@@ -40,18 +41,55 @@ final class DerivedDecisions {
         }
     }
 
+    /**
+     * As {@link #await}, for a change whose items are known once the set's state holds it (a
+     * revert: the processor worked out what it restores).
+     */
+    static CompletableFuture<Void> awaitChange(ConnectorStore store, ConnectorKey set, String changeId) {
+        try {
+            return CompletableFuture.runAsync(() -> {
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                Optional<SetChange> change = Optional.empty();
+                while (change.isEmpty() && System.nanoTime() < deadline && pause()) {
+                    change = kept(store, set, changeId);
+                }
+                change.ifPresent(c -> waitFor(store, set.cluster(), changeId, c.getItems(), deadline));
+            }, WAITERS);
+        } catch (RejectedExecutionException busy) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private static Optional<SetChange> kept(ConnectorStore store, ConnectorKey set, String changeId) {
+        try {
+            return store.set(set).flatMap(s -> s.getChanges().stream().filter(c -> c.getChangeId().equals(changeId)).findFirst());
+        } catch (StoreUnavailableException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(PAUSE_MS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static void waitFor(ConnectorStore store, String cluster, String changeId, List<SetItem> items) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        waitFor(store, cluster, changeId, items, System.nanoTime() + WAIT.toNanos());
+    }
+
+    private static void waitFor(ConnectorStore store, String cluster, String changeId, List<SetItem> items, long deadline) {
         for (SetItem item : items) {
             if (item.getAdopt()) {
                 continue;
             }
             ConnectorKey key = new ConnectorKey(cluster, item.getConnector());
             while (!decided(store, key, item, changeId) && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(PAUSE_MS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (!pause()) {
                     return;
                 }
             }

@@ -65,8 +65,16 @@ public final class SetPlanner {
      * @param version    the plan's version, for If-Match: the set's version and a digest of every
      *                   connector's version the plan read, so that any change in the scope is seen
      * @param problems   what refuses the whole plan beside items' errors (too many deletions)
+     * @param workers    per connector that exists, whether its worker differs from what is desired
+     *                   now (from the data plane's last report; not part of the plan's version)
      */
-    public record Plan(String set, String cluster, long setVersion, String version, List<Item> items, List<String> problems) {
+    public record Plan(String set, String cluster, long setVersion, String version, List<Item> items, List<String> problems,
+                       Map<String, SetProgress.Drift> workers) {
+        /** The same plan with what the workers show beside it. */
+        public Plan withWorkers(Map<String, SetProgress.Drift> workers) {
+            return new Plan(set, cluster, setVersion, version, items, problems, Map.copyOf(workers));
+        }
+
         public boolean valid() {
             return problems.isEmpty() && items.stream().allMatch(i -> i.error() == null);
         }
@@ -133,7 +141,7 @@ public final class SetPlanner {
             items.addAll(0, deletes);
         }
         long setVersion = set == null ? 0 : set.getVersion();
-        return new Plan(scope.name(), scope.cluster(), setVersion, version(setVersion, current), items, problems);
+        return new Plan(scope.name(), scope.cluster(), setVersion, version(setVersion, current), items, problems, Map.of());
     }
 
     private static Item item(DesiredState.SetScope scope, Desired d, ConnectorState existing, Map<String, Map<String, String>> managed,

@@ -271,6 +271,31 @@ class ApplySetsTest {
     }
 
     @Test
+    void aChangeOverTheSetsRecordLimitIsRefused413AndJustUnderItIsApplied() {
+        // Two connectors whose configs hold 255 KiB each: the change is just under 512 KiB encoded.
+        Http.Response under = apply("large", body(List.of(padded("large-a", 255 * 1024), padded("large-b", 255 * 1024)), false, null), null);
+        assertEquals(200, under.status(), under.body().substring(0, Math.min(300, under.body().length())));
+        // 257 KiB each: just over, refused whole before anything is sent.
+        int before = records();
+        Http.Response over = apply("large-2", body(List.of(padded("large-c", 257 * 1024), padded("large-d", 257 * 1024)), false, null),
+                null);
+        assertEquals(413, over.status());
+        assertEquals(413, json(over).path("error_code").asInt());
+        assertEquals("too_large", json(over).path("result").asText());
+        assertTrue(json(over).path("message").asText().contains("apply it in smaller sets"), json(over).path("message").asText());
+        assertEquals(before, records(), "nothing was written");
+        assertEquals(404, fx.call("GET", "/connectors/large-c", null).status());
+    }
+
+    private static Map<String, Object> padded(String name, int bytes) {
+        Map<String, Object> c = connector(name, "large", null);
+        Map<String, String> config = new LinkedHashMap<>((Map<String, String>) c.get("config"));
+        config.put("padding", "p".repeat(bytes));
+        c.put("config", config);
+        return c;
+    }
+
+    @Test
     void strimziYamlAndAKcctlJsonDirectoryApplyUnchangedThroughTheCommandLine() throws IOException {
         Path repo = Files.createDirectories(dir.resolve("repo"));
         Files.writeString(repo.resolve("strimzi.yaml"), """

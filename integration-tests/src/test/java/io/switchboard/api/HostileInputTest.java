@@ -106,6 +106,7 @@ class HostileInputTest {
         hostilePipelineRequests();
         hostileReferences();
         HostileHealthRequests.send(answers, SENTINEL);
+        HostileSetRequests.send(answers);
 
         System.out.println("Hostile requests sent: " + answers.sent() + "; answers by status: " + answers.byStatus());
         assertTrue(answers.failures().isEmpty(), answers.failures().size() + " answers were wrong:\n" + String.join("\n", answers.failures()));

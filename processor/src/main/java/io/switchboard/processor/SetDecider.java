@@ -12,6 +12,14 @@ import io.switchboard.schemas.SetItem;
 import io.switchboard.schemas.SetState;
 import io.switchboard.schemas.TargetState;
 
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +41,19 @@ public final class SetDecider {
     public static final int KEPT_CHANGES = 5;
     /** At most this many connectors in one change. */
     public static final int MAX_ITEMS = 500;
+    /**
+     * The most a set's record (its state, with the changes it keeps) may hold, encoded: under
+     * Kafka's default record limit of 1 MiB (the broker's {@code max.message.bytes} and a producer's
+     * {@code max.request.size}), with room for the record's key and headers. The oldest changes are
+     * let go first; a change that alone would pass it is refused.
+     */
+    public static final int MAX_STATE_BYTES = 900 * 1024;
+    /**
+     * The most one change's command may hold, encoded (the API refuses a larger one, 413, before
+     * sending it): a change carries each connector's config and the one it replaces, and the
+     * set's record keeps it, so it must leave room for what the set manages.
+     */
+    public static final int MAX_CHANGE_BYTES = 512 * 1024;
 
     private SetDecider() {
     }
@@ -140,6 +161,15 @@ public final class SetDecider {
                 .setManaged(managed)
                 .setChanges(changes)
                 .build();
+        // Bounded in bytes too: the oldest changes go first, the latest is always kept (or refused).
+        while (encodedSize(next) > MAX_STATE_BYTES) {
+            if (changes.size() == 1) {
+                return refused(Outcome.REJECTED, DecisionReasons.INVALID_SET_CHANGE, "the change is too large for the set's record ("
+                        + encodedSize(next) + " bytes encoded, at most " + MAX_STATE_BYTES + "): apply it in smaller sets", current);
+            }
+            changes.remove(0);
+            next.setChanges(changes);
+        }
         return new SetDecision(version == 0 ? Outcome.CREATED : Outcome.UPDATED, null, null, next, derived);
     }
 
@@ -174,6 +204,30 @@ public final class SetDecider {
                 .setIssuedAt(change.getIssuedAt())
                 .setAction(action)
                 .build();
+    }
+
+    /** The record's size as Avro's binary encoding writes it (the topic's framing adds a few bytes); counted, not kept. */
+    public static long encodedSize(SpecificRecordBase record) {
+        long[] count = new long[1];
+        OutputStream counter = new OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                count[0] += len;
+            }
+        };
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(counter, null);
+            new SpecificDatumWriter<SpecificRecordBase>(record.getSchema(), record.getSpecificData()).write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return count[0];
     }
 
     private static SetDecision refused(Outcome outcome, String reason, String message, SetState current) {

@@ -30,7 +30,8 @@ import java.util.concurrent.CompletableFuture;
  * stream ({@code /events}, Server-Sent Events), a client of the same core service the dialects use,
  * with no rule of its own. Every route declares its access where it is registered: pages need a
  * view grant (the overview any grant, showing only the clusters it covers), pause, resume, stop and
- * restart and repair an operate grant, delete and offsets changes an edit grant, in the connector's cluster.
+ * restart and repair an operate grant, delete and offsets changes an edit grant, in the connector's cluster;
+ * a connector set's page a view grant and its revert an edit grant, in the set's cluster.
  *
  * <p>Actions are POSTs that only the console's page sends: each must carry htmx's
  * {@code HX-Request} header, which a form or a script on another site cannot add to a request
@@ -39,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 public final class ConsoleDialect implements Dialect {
     static final String BASE = "/console/";
     private static final String CONNECTOR = "/console/clusters/{cluster}/connectors/{connector}";
+    private static final String SET = "/console/clusters/{cluster}/sets/{set}";
     /** The scripts the pages load, from their WebJars, in the order they are registered. */
     private static final List<Map.Entry<String, String>> ASSETS = List.of(
             Map.entry("/console/assets/htmx.min.js", "/META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js"),
@@ -53,6 +55,7 @@ public final class ConsoleDialect implements Dialect {
     private final OffsetsSection offsets;
     private final CreatePage create;
     private final TimelinePage timeline;
+    private final SetPage sets;
     private final SignInPage signIn;
     private final ConsoleErrors errors = new ConsoleErrors();
 
@@ -75,6 +78,7 @@ public final class ConsoleDialect implements Dialect {
         this.offsets = new OffsetsSection(core);
         this.create = new CreatePage(core);
         this.timeline = new TimelinePage(core);
+        this.sets = new SetPage(core);
         this.health = new HealthStrip(core, Clock.systemUTC(), flapWindow);
     }
 
@@ -131,6 +135,9 @@ public final class ConsoleDialect implements Dialect {
             offsets.alter(ctx);
         }, Access.edit(cluster));
         // Connectors of any cluster the caller may operate in (edit, for a delete); each is checked in its own cluster.
+        config.routes.get(SET, sets::page, Access.view(cluster));
+        config.routes.get(SET + "/progress", sets::progressFragment, Access.view(cluster));
+        config.routes.post(SET + "/changes/{change}/revert", sets::revert, Access.edit(cluster));
         config.routes.post("/console/bulk", bulk::bulk, Access.operate(ctx -> Access.Target.ANY_GRANTED));
         config.routes.post("/console/bulk/progress", bulk::progress, Access.view(ctx -> Access.Target.ANY_GRANTED));
     }

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -84,6 +85,8 @@ final class EventStream implements Runnable {
     private final OutputStream out;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile boolean stopping;
+    /** For {@code ?set=}: the set's connectors only, each event followed by its progress; null otherwise. */
+    private SetFeed sets;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     EventStream(String bootstrapServers, Map<String, String> kafkaSettings, String topic, Deserializer<LifecycleEvent> events,
@@ -96,6 +99,12 @@ final class EventStream implements Runnable {
         this.start = start;
         this.filter = filter;
         this.out = out;
+    }
+
+    /** Keeps one connector set's events, each followed by the connector's progress in the set's latest change. */
+    EventStream forSet(SetFeed feed) {
+        this.sets = feed;
+        return this;
     }
 
     /** Completes when the stream has ended and its consumer is closed. */
@@ -138,8 +147,15 @@ final class EventStream implements Runnable {
                 for (ConsumerRecord<byte[], byte[]> record : kafka.poll(POLL)) {
                     positions.put(record.partition(), record.offset() + 1);
                     LifecycleEvent event = decode(record);
-                    if (event != null && filter.matches(event)) {
-                        write(message(event, record, StreamPosition.format(positions)));
+                    if (event != null && filter.matches(event) && (sets == null || sets.includes(event.getConnector()))) {
+                        String id = StreamPosition.format(positions);
+                        write(message(event, record, id));
+                        if (sets != null) {
+                            Optional<Map<String, Object>> progress = sets.progress(event.getConnector());
+                            if (progress.isPresent()) {
+                                write("id: " + id + "\nevent: SetProgress\ndata: " + json.writeValueAsString(progress.get()) + "\n\n");
+                            }
+                        }
                         lastWrite = System.nanoTime();
                     }
                 }

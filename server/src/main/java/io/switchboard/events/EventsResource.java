@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Access;
+import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.ProblemException;
@@ -59,6 +60,8 @@ public final class EventsResource implements AutoCloseable {
     /** Open streams by principal: bounded by {@link #maxStreams} entries, removed at zero. */
     private final Map<String, Integer> perPrincipal = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** For {@code ?set=}: the connector sets; null, and the parameter is refused. */
+    private ConnectorSets sets;
 
     public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json) {
         this(bootstrapServers, topic, events, json, MAX_STREAMS);
@@ -78,6 +81,12 @@ public final class EventsResource implements AutoCloseable {
     /** Settings every Kafka client gets (security, for one), under the stream's own. */
     public EventsResource withKafkaSettings(Map<String, String> settings) {
         this.kafkaSettings = Map.copyOf(settings);
+        return this;
+    }
+
+    /** Serves {@code ?set=NAME}: a connector set's events and its latest change's progress (docs/apply.md). */
+    public EventsResource withSets(ConnectorSets sets) {
+        this.sets = sets;
         return this;
     }
 
@@ -110,6 +119,16 @@ public final class EventsResource implements AutoCloseable {
         Predicate<String> seesValues = RequestContexts.seesValues(ctx);
         EventStream.Filter filter = new EventStream.Filter(nonEmptyParam(ctx, "cluster"), nonEmptyParam(ctx, "connector"),
                 mayView, seesValues);
+        String set = nonEmptyParam(ctx, "set");
+        SetFeed feed = null;
+        if (set != null) {
+            if (sets == null || filter.cluster() == null) {
+                throw new ServiceException.InvalidRequest("set", sets == null ? "This server has no connector sets"
+                        : "A set's events are asked with its cluster: ?cluster=NAME&set=NAME");
+            }
+            ConnectorSets.requireSetName(set);
+            feed = new SetFeed(sets, filter.cluster(), set);
+        }
         if (closed) {
             throw new ServiceException.Unavailable("The server is stopping");
         }
@@ -125,7 +144,7 @@ public final class EventsResource implements AutoCloseable {
                     + "serves at once; retry later or on another replica.", RETRY_AFTER_SECONDS);
         }
         try {
-            open(ctx, start, filter, principal);
+            open(ctx, start, filter, principal, feed);
         } catch (RuntimeException e) {
             slots.release();
             leave(principal);
@@ -149,7 +168,7 @@ public final class EventsResource implements AutoCloseable {
         }
     }
 
-    private void open(Context ctx, StreamPosition start, EventStream.Filter filter, String principal) {
+    private void open(Context ctx, StreamPosition start, EventStream.Filter filter, String principal, SetFeed feed) {
         ctx.status(200);
         ctx.res().setCharacterEncoding("UTF-8");
         ctx.res().setContentType("text/event-stream");
@@ -157,7 +176,8 @@ public final class EventsResource implements AutoCloseable {
         ctx.res().setHeader("X-Accel-Buffering", "no");
         EventStream stream;
         try {
-            stream = new EventStream(bootstrapServers, kafkaSettings, topic, events, json, start, filter, ctx.res().getOutputStream());
+            stream = new EventStream(bootstrapServers, kafkaSettings, topic, events, json, start, filter, ctx.res().getOutputStream())
+                    .forSet(feed);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.switchboard.dialects.connect;
 
 import io.switchboard.core.SetPlanner.Action;
+import io.switchboard.core.SetProgress;
 import io.switchboard.core.SetPlanner.Item;
 import io.switchboard.core.SetPlanner.KeyChange;
 import io.switchboard.core.SetPlanner.Plan;
@@ -33,13 +34,13 @@ final class SetPlanAnswers {
         }
         json.put("summary", summary);
         json.put("changes", plan.changes().size());
-        json.put("items", plan.items().stream().map(SetPlanAnswers::item).toList());
+        json.put("items", plan.items().stream().map(i -> item(i, plan.workers().get(i.name()))).toList());
         json.put("problems", plan.problems());
         json.put("text", text(plan));
         return json;
     }
 
-    private static Map<String, Object> item(Item item) {
+    private static Map<String, Object> item(Item item, SetProgress.Drift worker) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", item.name());
         json.put("action", item.action().name().toLowerCase(Locale.ROOT));
@@ -52,6 +53,9 @@ final class SetPlanAnswers {
         json.put("keys", item.keys().stream().map(SetPlanAnswers::key).toList());
         if (item.error() != null) {
             json.put("error", item.error());
+        }
+        if (worker != null) {
+            json.put("worker", Map.of("drift", worker.kind(), "detail", worker.detail()));
         }
         return json;
     }
@@ -97,6 +101,7 @@ final class SetPlanAnswers {
             if (item.error() != null) {
                 out.append("      error: ").append(item.error()).append('\n');
             }
+            worker(out, plan.workers().get(item.name()));
             for (KeyChange key : item.keys()) {
                 out.append("      ").append(key.op()).append(' ').append(key.key());
                 if (key.sealed() != null) {
@@ -109,6 +114,14 @@ final class SetPlanAnswers {
                 out.append('\n');
             }
         }
+        // Drift of connectors the plan leaves as they are, beside it: a worker changed behind Switchboard's back.
+        for (Item item : plan.items()) {
+            SetProgress.Drift drift = plan.workers().get(item.name());
+            if (item.action() == Action.UNCHANGED && drift != null && !drift.kind().equals("in_sync")) {
+                out.append("  ! ").append(item.name()).append(": unchanged\n");
+                worker(out, drift);
+            }
+        }
         for (String problem : plan.problems()) {
             out.append("  ! ").append(problem).append('\n');
         }
@@ -117,6 +130,32 @@ final class SetPlanAnswers {
                 .append(" to delete, ").append(plan.count(Action.ADOPT)).append(" to adopt, ").append(plan.count(Action.UNCHANGED))
                 .append(" unchanged.\n");
         return out.toString();
+    }
+
+    private static void worker(StringBuilder out, SetProgress.Drift drift) {
+        if (drift != null && !drift.kind().equals("in_sync")) {
+            out.append("      worker: ").append(drift.kind()).append(" (").append(drift.detail()).append(")\n");
+        }
+    }
+
+    /** A change's progress: per connector converged, pending, failed or superseded, and the whole. */
+    static Map<String, Object> progress(SetProgress.Change progress) {
+        Map<String, Object> json = change(progress.change());
+        json.put("progress", progress.overall());
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (String kind : List.of("converged", "pending", "failed", "superseded")) {
+            counts.put(kind, progress.count(kind));
+        }
+        json.put("counts", counts);
+        json.put("items", progress.items().stream().map(i -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("name", i.name());
+            item.put("action", i.action());
+            item.put("progress", i.progress());
+            item.put("detail", i.detail());
+            return item;
+        }).toList());
+        return json;
     }
 
     /** A set as the processor holds it: version, scope, what it manages, and its latest changes (without configs). */

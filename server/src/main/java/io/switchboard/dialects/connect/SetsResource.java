@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Action;
+import io.switchboard.core.ConnectorNames;
 import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.DesiredState;
 import io.switchboard.core.ServiceException.InvalidRequest;
@@ -47,6 +48,7 @@ final class SetsResource {
         config.routes.post(base + "/sets/{set}/apply", this::apply, operate(scopes::target).raisedBy(
                 "edit when the plan creates, changes or deletes a connector's config", this::needs));
         config.routes.get(base + "/sets/{set}", this::show, view(scopes::target));
+        config.routes.get(base + "/sets/{set}/changes/{change}", this::change, view(scopes::target));
         config.routes.post(base + "/sets/{set}/changes/{change}/revert", this::revert, edit(scopes::target));
     }
 
@@ -79,6 +81,10 @@ final class SetsResource {
             Map<String, Object> json = SetPlanAnswers.plan(plan);
             json.put("dry_run", true);
             ctx.header("ETag", '"' + plan.version() + '"');
+            if (!plan.valid()) {
+                json.put("error_code", 422);
+                json.put("message", "the plan has problems: it would not be applied");
+            }
             ctx.status(plan.valid() ? 200 : 422).json(json);
             return;
         }
@@ -89,7 +95,9 @@ final class SetsResource {
             // Applied only as the plan access was decided on: a change made since refuses it.
             ifMatch = checked.version();
         }
-        AsyncAnswers.answer(ctx, sets.apply(scopes.of(ctx), ctx.pathParam("set"), request, ifMatch, RequestContexts.of(ctx)),
+        // The plan access was decided on, when there is one: planned once per apply.
+        Plan planned = ctx.attribute(PLAN);
+        AsyncAnswers.answer(ctx, sets.apply(scopes.of(ctx), ctx.pathParam("set"), request, ifMatch, RequestContexts.of(ctx), planned),
                 applied -> {
                     Map<String, Object> json = SetPlanAnswers.plan(applied.plan());
                     json.put("dry_run", false);
@@ -102,7 +110,9 @@ final class SetsResource {
                         case APPLIED, UNCHANGED -> 200;
                         case STALE -> 412;
                         case INVALID -> 422;
+                        case TOO_LARGE -> 413;
                         case REFUSED -> 409;
+                        case NOT_FOUND -> 404;
                     };
                     if (status != 200) {
                         json.put("error_code", status);
@@ -116,20 +126,35 @@ final class SetsResource {
         String name = ctx.pathParam("set");
         var set = sets.set(scopes.of(ctx), name)
                 .orElseThrow(() -> ConnectRestException.notFound("Set " + name + " has no applied change"));
-        ctx.json(SetPlanAnswers.set(set));
+        Map<String, Object> json = SetPlanAnswers.set(set);
+        sets.progress(scopes.of(ctx), name, null).ifPresent(p -> json.put("progress", SetPlanAnswers.progress(p)));
+        ctx.json(json);
+    }
+
+    /** One change the set keeps, with its progress per connector. */
+    private void change(Context ctx) {
+        String name = ctx.pathParam("set");
+        String id = ctx.pathParam("change");
+        var progress = sets.progress(scopes.of(ctx), name, id)
+                .orElseThrow(() -> ConnectRestException.notFound("Set " + name + " keeps no change " + id));
+        ctx.json(SetPlanAnswers.progress(progress));
     }
 
     private void revert(Context ctx) {
         AsyncAnswers.answer(ctx, sets.revert(scopes.of(ctx), ctx.pathParam("set"), ctx.pathParam("change"), RequestContexts.of(ctx)),
                 applied -> {
                     Map<String, Object> json = new LinkedHashMap<>();
-                    json.put("result", applied.result().name().toLowerCase(Locale.ROOT));
-                    json.put("change_id", applied.changeId());
-                    if (applied.message() != null) {
-                        json.put("error_code", 409);
-                        json.put("message", applied.message());
+                    if (applied.result() == ConnectorSets.Result.APPLIED) {
+                        json.put("result", "applied");
+                        json.put("change_id", applied.changeId());
+                        ctx.json(json);
+                        return;
                     }
-                    ctx.status(applied.result() == ConnectorSets.Result.APPLIED ? 200 : 409).json(json);
+                    // Refused: in Kafka Connect's error format, as every refusal of this dialect.
+                    int status = applied.result() == ConnectorSets.Result.NOT_FOUND ? 404 : 409;
+                    json.put("error_code", status);
+                    json.put("message", applied.message());
+                    ctx.status(status).json(json);
                 });
     }
 
@@ -159,6 +184,7 @@ final class SetsResource {
             if (name == null || !name.isTextual()) {
                 throw new InvalidRequest("name", "each connector has a name");
             }
+            ConnectorNames.requireAddressable(name.asText());
             Map<String, String> config = c.has("config") ? JsonBodies.config(c.get("config")) : new LinkedHashMap<>();
             if (config.containsValue(null)) {
                 throw new InvalidRequest("config", "a set's connector config has no null values");
@@ -166,12 +192,20 @@ final class SetsResource {
             connectors.add(new DesiredState.Connector(name.asText(), c.has("labels") ? strings(c.get("labels"), "labels") : Map.of(),
                     config, state(c.get("state")), "request"));
         }
-        int maxDeletes = root.has("max_deletes") ? root.get("max_deletes").asInt(-1) : SetPlanner.DEFAULT_MAX_DELETES;
-        if (maxDeletes < 0) {
+        JsonNode max = root.get("max_deletes");
+        if (max != null && !(max.isIntegralNumber() && max.canConvertToInt() && max.asInt() >= 0)) {
             throw new InvalidRequest("max_deletes", "max_deletes must be a whole number from 0");
         }
-        return new ConnectorSets.Request(selector, connectors, root.path("prune").asBoolean(false), maxDeletes,
-                root.path("force").asBoolean(false));
+        int maxDeletes = max != null ? max.asInt() : SetPlanner.DEFAULT_MAX_DELETES;
+        return new ConnectorSets.Request(selector, connectors, flag(root, "prune"), maxDeletes, flag(root, "force"));
+    }
+
+    private static boolean flag(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node != null && !node.isBoolean()) {
+            throw new InvalidRequest(field, field + " must be true or false");
+        }
+        return node != null && node.asBoolean();
     }
 
     private static TargetState state(JsonNode node) {
