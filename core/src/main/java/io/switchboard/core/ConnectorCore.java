@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.core.Views.ConnectorDetails;
 import io.switchboard.core.Views.ConnectorView;
@@ -359,7 +360,7 @@ public final class ConnectorCore implements ConnectorService {
             }
             return ConnectorHistory.newBuilder().setCluster(scope.cluster()).setConnector(name).setEntries(List.of()).build();
         });
-        return HistoryVisibility.shape(history, scope.visibility());
+        return HistoryVisibility.shape(history, scope.visibility(), secrets.keys());
     }
 
     /**
@@ -383,7 +384,7 @@ public final class ConnectorCore implements ConnectorService {
                 .orElseThrow(() -> ServiceException.NotFound.connector(name, Operation.PUT_CONFIG));
         Map<String, String> restored = new LinkedHashMap<>();
         step.configAfter().forEach((k, v) -> {
-            if (SecretKeys.REDACTED.equals(v)) {
+            if (Redactor.MASK.equals(v)) {
                 String now = current.get(k);
                 if (now == null) {
                     throw new ServiceException.InvalidRequest(k, "The history keeps no secret, and the connector has no " + k
