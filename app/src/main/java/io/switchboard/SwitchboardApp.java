@@ -149,6 +149,10 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     public static SwitchboardApp start(SwitchboardOptions options) {
+        if (options.embeddedWorker()) {
+            // Its plugins log in this process: what they quote of resolved secrets is masked.
+            SecretLogRewrite.install();
+        }
         SwitchboardApp app = new SwitchboardApp(options);
         try {
             app.startAll();
