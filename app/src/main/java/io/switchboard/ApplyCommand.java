@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.core.DesiredState;
 import io.switchboard.core.DesiredStateException;
 import io.switchboard.core.DesiredStateFiles;
-import io.switchboard.core.SecretKeys;
+import io.switchboard.secrets.Redactor;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -128,7 +128,7 @@ public final class ApplyCommand {
     }
 
     private int apply() throws IOException, InterruptedException {
-        DesiredState desired = DesiredStateFiles.read(sources(), new DesiredStateFiles.Options(set, cluster, env::get, SecretKeys.DEFAULT));
+        DesiredState desired = DesiredStateFiles.read(sources(), new DesiredStateFiles.Options(set, cluster, env::get, Redactor.DEFAULT));
         String body = JSON.writeValueAsString(body(desired));
         String path = url.replaceAll("/+$", "") + "/clusters/" + encode(desired.set().cluster()) + "/sets/"
                 + encode(desired.set().name()) + "/apply";

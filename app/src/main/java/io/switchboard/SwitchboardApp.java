@@ -12,6 +12,7 @@ import io.switchboard.commands.DecisionListener;
 import io.switchboard.console.ConsoleDialect;
 import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.ClusterFacts;
+import io.switchboard.core.LifecycleViews;
 import io.switchboard.core.ConnectorConfigValidator;
 import io.switchboard.core.ConnectorCore;
 import io.switchboard.core.ConnectorPlugins;
@@ -20,7 +21,7 @@ import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
-import io.switchboard.core.SecretKeys;
+import io.switchboard.secrets.Redactor;
 import io.switchboard.core.Views;
 import io.switchboard.dataplane.BundledPlugins;
 import io.switchboard.dataplane.ConnectClusterClient;
@@ -149,6 +150,10 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     public static SwitchboardApp start(SwitchboardOptions options) {
+        if (options.embeddedWorker()) {
+            // Its plugins log in this process: what they quote of resolved secrets is masked.
+            SecretLogRewrite.install();
+        }
         SwitchboardApp app = new SwitchboardApp(options);
         try {
             app.startAll();
@@ -174,7 +179,7 @@ public final class SwitchboardApp implements AutoCloseable {
         TopicSetup.ensure(admin, topics, options.commandPartitions());
         String kafkaClusterId = TopicSetup.clusterId(admin);
         // What is secret, for every place that stores, records or shows a config.
-        SecretKeys secretKeys = SecretKeys.fromGlobs(options.secretKeyPatterns());
+        Redactor secretKeys = Redactor.fromGlobs(options.secretKeyPatterns());
         Keyring keyring = options.secretsKey() != null
                 ? Keyring.parse(options.secretsKey())
                 : Keyring.loadOrCreate(options.keyringFile().toAbsolutePath());
@@ -250,7 +255,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
-                .withKafkaSettings(kafka.common()).withSets(core.sets());
+                .withKafkaSettings(kafka.common()).withSets(core.sets()).withViews(new LifecycleViews(secretKeys));
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters,
                 restorations));
         // The API answers from here on, so that the replica is reachable while the data plane starts;
@@ -357,7 +362,7 @@ public final class SwitchboardApp implements AutoCloseable {
                     // a worker with Switchboard's config providers opens (the core refuses them for the others).
                     UnaryOperator.identity(),
                     name -> queries.connector(new ConnectorKey(cluster, name)),
-                    desired -> text -> SecretKeys.scrub(text, secrets.quotable(desired.getConfig(),
+                    desired -> text -> Redactor.scrub(text, secrets.quotable(desired.getConfig(),
                             secret -> secretStore.open(cluster, secret))));
             metrics.watch(cluster, reconciler);
             metrics.watch(cluster, connectClusters.requestsTo(url));

@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -23,9 +24,9 @@ public final class ClusterFacts {
     private final ClusterDirectory clusters;
     private final ConnectorService connectors;
     private final Clock clock;
-    private final SecretKeys secretKeys;
+    private final Redactor secretKeys;
 
-    public ClusterFacts(ClusterDirectory clusters, ConnectorService connectors, SecretKeys secretKeys, Clock clock) {
+    public ClusterFacts(ClusterDirectory clusters, ConnectorService connectors, Redactor secretKeys, Clock clock) {
         this.secretKeys = secretKeys;
         this.clusters = clusters;
         this.connectors = connectors;

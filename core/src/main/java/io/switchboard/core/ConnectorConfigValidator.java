@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.processor.ConnectorRules;
@@ -39,11 +40,11 @@ public final class ConnectorConfigValidator {
 
     private final ConnectorPlugins plugins;
     private final Function<String, WorkerClient> workers;
-    private final SecretKeys secretKeys;
+    private final Redactor secretKeys;
 
     /** @param workers a cluster's worker by cluster name, or null when the cluster has no data plane */
     public ConnectorConfigValidator(ConnectorPlugins plugins, Function<String, WorkerClient> workers,
-                                    SecretKeys secretKeys) {
+                                    Redactor secretKeys) {
         this.plugins = plugins;
         this.workers = workers;
         this.secretKeys = secretKeys;
@@ -176,11 +177,11 @@ public final class ConnectorConfigValidator {
     private String scrub(String message, Map<String, String> config, Set<String> passwords) {
         List<String> secrets = new ArrayList<>();
         config.forEach((key, value) -> {
-            if (value != null && (passwords.contains(key) || secretKeys.matches(key)) && !SecretKeys.isPlaceholder(value)) {
+            if (value != null && (passwords.contains(key) || secretKeys.matches(key)) && !Redactor.isPlaceholder(value)) {
                 secrets.add(value);
             }
         });
-        return SecretKeys.scrub(message, secrets);
+        return Redactor.scrub(message, secrets);
     }
 
     private void validateLocally(Map<String, String> config, boolean requireKnownPlugin) {

@@ -124,7 +124,7 @@ final class ConnectorReads {
             }
             return ConnectorHistory.newBuilder().setCluster(scope.cluster()).setConnector(name).setEntries(List.of()).build();
         });
-        return HistoryVisibility.shape(history, scope.visibility());
+        return HistoryVisibility.shape(history, scope.visibility(), secrets.keys());
     }
 
     ConnectorState existing(Scope scope, String name, Operation operation) {

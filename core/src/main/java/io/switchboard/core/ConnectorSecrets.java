@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import io.switchboard.secrets.ConfigReferences;
 import io.switchboard.secrets.SecretBox;
 
@@ -14,16 +15,16 @@ import java.util.function.Function;
 
 /**
  * Secret config values on their way in and out. Before a command leaves the API, the value of
- * every secret key (named so by {@link SecretKeys}, or declared PASSWORD by the plugin) is sealed;
+ * every secret key (named so by {@link Redactor}, or declared PASSWORD by the plugin) is sealed;
  * placeholders such as {@code ${file:...}} pass untouched. Every answer shows secrets as
- * {@value SecretKeys#REDACTED}. References are read by {@link ConfigReferences} only, as a worker
+ * {@value Redactor#REDACTED}. References are read by {@link ConfigReferences} only, as a worker
  * reads them.
  */
 public final class ConnectorSecrets {
     private final SecretBox box;
-    private final SecretKeys keys;
+    private final Redactor keys;
 
-    public ConnectorSecrets(SecretBox box, SecretKeys keys) {
+    public ConnectorSecrets(SecretBox box, Redactor keys) {
         this.box = box;
         this.keys = keys;
     }
@@ -59,7 +60,7 @@ public final class ConnectorSecrets {
     }
 
     private String sealValue(String key, String value, Set<String> passwordKeys, Map<String, String> current) {
-        if (value == null || SecretBox.isSealed(value) || SecretKeys.isPlaceholder(value)
+        if (value == null || SecretBox.isSealed(value) || Redactor.isPlaceholder(value)
                 || !(keys.matches(key) || passwordKeys.contains(key))) {
             return value;
         }
@@ -100,7 +101,7 @@ public final class ConnectorSecrets {
             return;
         }
         config.forEach((key, value) -> {
-            boolean plainSecret = passwordKeys != null && value != null && !SecretKeys.isPlaceholder(value)
+            boolean plainSecret = passwordKeys != null && value != null && !Redactor.isPlaceholder(value)
                     && (keys.matches(key) || passwordKeys.contains(key));
             if (plainSecret || ConfigReferences.holdsSecret(value)) {
                 throw new ServiceException.InvalidRequest(key, "The workers of Connect cluster " + cluster + " cannot open "
@@ -165,7 +166,7 @@ public final class ConnectorSecrets {
                     }
                 }
             }
-            if (keys.matches(key) && !SecretKeys.isPlaceholder(value) && !SecretBox.isSealed(value)) {
+            if (keys.matches(key) && !Redactor.isPlaceholder(value) && !SecretBox.isSealed(value)) {
                 values.add(value);
             }
         });
@@ -190,7 +191,7 @@ public final class ConnectorSecrets {
         return shown;
     }
 
-    public SecretKeys keys() {
+    public Redactor keys() {
         return keys;
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import io.switchboard.core.SetPlanner.Desired;
 import io.switchboard.core.SetPlanner.Plan;
 import io.switchboard.processor.ConnectorKey;
@@ -165,8 +166,8 @@ public final class ConnectorSets {
         if (scope.visibility() == Visibility.FULL) {
             return keys;
         }
-        return keys.stream().map(k -> new SetPlanner.KeyChange(k.op(), k.key(), k.from() == null ? null : SecretKeys.REDACTED,
-                k.to() == null ? null : SecretKeys.REDACTED, k.sealed())).toList();
+        return keys.stream().map(k -> new SetPlanner.KeyChange(k.op(), k.key(), k.from() == null ? null : Redactor.MASK,
+                k.to() == null ? null : Redactor.MASK, k.sealed())).toList();
     }
 
     /** The connectors a set manages and those its latest change touched (deleted ones too); empty when it has no change. */

@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.core.Views.ConnectorView;
 import io.switchboard.core.Views.StatusView;
@@ -173,7 +174,7 @@ final class ConnectorWrites {
         Map<String, String> current = reads.existing(scope, name, Operation.PUT_CONFIG).getConfig();
         Map<String, String> restored = new LinkedHashMap<>();
         step.configAfter().forEach((k, v) -> {
-            if (SecretKeys.REDACTED.equals(v)) {
+            if (Redactor.MASK.equals(v)) {
                 String now = current.get(k);
                 if (now == null) {
                     throw new ServiceException.InvalidRequest(k, "The history keeps no secret, and the connector has no " + k

@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  * environment it is given: no I/O. Every problem found names its file, document, line and field;
  * all of them are reported at once (at most {@value #MAX_PROBLEMS}).
  *
- * <p>Secrets are only given by reference: a value of a secret key (as {@link SecretKeys} names them)
+ * <p>Secrets are only given by reference: a value of a secret key (as {@link Redactor} names them)
  * must be a placeholder, {@code ${ENV_VAR}} (expanded here from the environment given, a missing
  * variable being a problem), a named secret {@code ${secretsManager:NAME}}, a sealed value, or any
  * worker config provider's {@code ${provider:...}}.
@@ -54,7 +55,7 @@ public final class DesiredStateFiles {
      * @param defaultCluster the cluster of documents that name none (kcctl's files)
      * @param environment    the value of an environment variable, or null when it is not set
      */
-    public record Options(String setName, String defaultCluster, Function<String, String> environment, SecretKeys secretKeys) {
+    public record Options(String setName, String defaultCluster, Function<String, String> environment, Redactor secretKeys) {
     }
 
     private final Options options;

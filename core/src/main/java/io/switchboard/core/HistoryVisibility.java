@@ -2,25 +2,31 @@ package io.switchboard.core;
 
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.HistoryEntry;
+import io.switchboard.secrets.Redactor;
+
+import java.util.Map;
 
 /**
- * A connector's history as a caller sees it: with {@link Visibility#KEYS_ONLY} every recorded value
- * (the folded base config and each entry's values) shows as {@link SecretKeys#REDACTED}, so every
- * version, and every diff replayed from them, names keys and never values.
+ * A connector's history as a caller sees it: every recorded value hidden by the {@link Redactor}
+ * (history is recorded hidden, and is hidden again with the operator's key rule as it is now, so a
+ * glob added later covers older versions too); with {@link Visibility#KEYS_ONLY} every value (the
+ * folded base config and each entry's values) shows as {@link Redactor#MASK}, so every version, and
+ * every diff replayed from them, names keys and never values.
  */
 final class HistoryVisibility {
     private HistoryVisibility() {
     }
 
-    static ConnectorHistory shape(ConnectorHistory history, Visibility visibility) {
-        if (visibility == Visibility.FULL) {
-            return history;
-        }
-        ConnectorHistory.Builder shaped = ConnectorHistory.newBuilder(history)
-                .setBaseConfig(visibility.shape(history.getBaseConfig()))
+    static ConnectorHistory shape(ConnectorHistory history, Visibility visibility, Redactor redactor) {
+        return ConnectorHistory.newBuilder(history)
+                .setBaseConfig(shown(history.getBaseConfig(), visibility, redactor))
                 .setEntries(history.getEntries().stream()
-                        .map(entry -> HistoryEntry.newBuilder(entry).setValues(visibility.shape(entry.getValues())).build())
-                        .toList());
-        return shaped.build();
+                        .map(entry -> HistoryEntry.newBuilder(entry).setValues(shown(entry.getValues(), visibility, redactor)).build())
+                        .toList())
+                .build();
+    }
+
+    private static Map<String, String> shown(Map<String, String> values, Visibility visibility, Redactor redactor) {
+        return values == null ? null : visibility.shape(redactor.hideAll(values));
     }
 }

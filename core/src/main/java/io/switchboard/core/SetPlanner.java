@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import io.switchboard.processor.CommandDecider;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.Decision;
@@ -214,7 +215,7 @@ public final class SetPlanner {
     }
 
     private static boolean secret(String key, String value, Predicate<String> isSecret) {
-        return value != null && (SecretBox.isSealed(value) || isSecret.test(key) && !SecretKeys.isPlaceholder(value));
+        return value != null && (SecretBox.isSealed(value) || isSecret.test(key) && !Redactor.isPlaceholder(value));
     }
 
     /** The set's version and a digest of the version of every connector the plan read (absent ones too). */

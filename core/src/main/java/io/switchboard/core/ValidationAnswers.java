@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,7 @@ import java.util.Map;
  * provider references ({@code ${secretsManager:DB_PW}}, {@code ${env:...}}, {@code ${file:...}})
  * before its plugin validates, and echoes each value it validated, so its answer would carry the
  * values the references stand for. The caller gets back, for each key, the value it gave when that
- * value holds a reference, and {@link SecretKeys#REDACTED} for a key the secret-key rule matches (a
+ * value holds a reference, and {@link Redactor#REDACTED} for a key the secret-key rule matches (a
  * key the plugin declares as PASSWORD the worker shows as {@code [hidden]} itself). Errors, recommended values and definitions are
  * the plugin's, except that an error quoting a hidden value quotes it as shown.
  */
@@ -24,7 +25,7 @@ public final class ValidationAnswers {
      * @param infos the worker's answer, changed in place and returned
      * @param given the config the caller sent
      */
-    public static JsonNode asGiven(JsonNode infos, Map<String, String> given, SecretKeys keys) {
+    public static JsonNode asGiven(JsonNode infos, Map<String, String> given, Redactor keys) {
         for (JsonNode config : infos.path("configs")) {
             JsonNode value = config.path("value");
             if (!(value instanceof ObjectNode shown) || !shown.hasNonNull("value")) {
@@ -33,7 +34,7 @@ public final class ValidationAnswers {
             String key = value.path("name").asText(config.path("definition").path("name").asText());
             String as = given.get(key);
             String resolved = shown.path("value").asText();
-            String instead = keys.matches(key) ? SecretKeys.REDACTED : ConfigReferences.holdsReference(as) ? as : null;
+            String instead = keys.matches(key) ? Redactor.MASK : ConfigReferences.holdsReference(as) ? as : null;
             // A PASSWORD the plugin declares the worker itself shows as "[hidden]".
             if (instead != null) {
                 shown.put("value", instead);

@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.SecretBox;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Every secret rule reads references as a worker does (ConfigReferences): both forms of a named secret, and whole values only as placeholders. */
 class ConnectorSecretsTest {
     private final SecretBox box = new SecretBox(Keyring.parse(Keyring.newKeyLine()));
-    private final ConnectorSecrets secrets = new ConnectorSecrets(box, SecretKeys.DEFAULT);
+    private final ConnectorSecrets secrets = new ConnectorSecrets(box, Redactor.DEFAULT);
     private final Map<String, String> store = Map.of("LEAK2", "s3cr3t-value-42", "PW", "named-pw");
 
     @Test
@@ -38,8 +39,8 @@ class ConnectorSecretsTest {
         assertTrue(SecretBox.isSealed(sealed.get("db.password")), sealed.toString());
         assertEquals("${env:X}hunter2}", box.open(sealed.get("db.password")));
         assertEquals("${env:TOKEN}", sealed.get("api.token"), "a placeholder passes untouched");
-        assertEquals(SecretKeys.REDACTED, secrets.hidden(config).get("db.password"));
-        assertEquals(SecretKeys.REDACTED, secrets.hidden(sealed).get("db.password"));
+        assertEquals(Redactor.MASK, secrets.hidden(config).get("db.password"));
+        assertEquals(Redactor.MASK, secrets.hidden(sealed).get("db.password"));
         assertTrue(secrets.quotable(config, name -> Optional.empty()).contains("${env:X}hunter2}"));
         assertTrue(secrets.quotable(sealed, name -> Optional.empty()).contains("${env:X}hunter2}"));
         assertThrows(ServiceException.InvalidRequest.class, () -> secrets.requireDeliverable("ext", sealed, false));
@@ -62,7 +63,7 @@ class ConnectorSecretsTest {
     void anEmbeddedSealedValueIsHiddenAndOpenedForScrubbing() {
         String sealed = box.seal("file", "hidden-path");
         Map<String, String> config = Map.of("file", "/dir/" + sealed);
-        assertEquals(SecretKeys.REDACTED, secrets.hidden(config).get("file"));
+        assertEquals(Redactor.MASK, secrets.hidden(config).get("file"));
         assertTrue(secrets.quotable(config, name -> Optional.empty()).contains("hidden-path"));
         assertFalse(secrets.quotable(config, name -> Optional.empty()).contains("/dir/"));
     }

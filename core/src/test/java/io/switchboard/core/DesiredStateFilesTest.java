@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import io.switchboard.core.DesiredState.Connector;
 import io.switchboard.core.DesiredStateFiles.Options;
 import io.switchboard.core.DesiredStateFiles.Source;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DesiredStateFilesTest {
     private static final Map<String, String> ENV = Map.of("DB_PASSWORD", "s3cret", "TOPIC", "orders");
-    private static final Options OPTIONS = new Options(null, "default", ENV::get, SecretKeys.DEFAULT);
+    private static final Options OPTIONS = new Options(null, "default", ENV::get, Redactor.DEFAULT);
 
     private static DesiredState read(Source... files) {
         return DesiredStateFiles.read(List.of(files), OPTIONS);

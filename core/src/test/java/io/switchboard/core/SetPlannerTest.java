@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import io.switchboard.core.DesiredState.Connector;
 import io.switchboard.core.DesiredState.SetScope;
 import io.switchboard.core.SetPlanner.Action;
@@ -46,7 +47,7 @@ class SetPlannerTest {
     }
 
     private static Plan plan(List<Desired> desired, Map<String, ConnectorState> current, SetState set, boolean prune, int maxDeletes) {
-        return SetPlanner.plan(ORDERS, desired, current, set, prune, maxDeletes, false, SecretKeys.DEFAULT::matches);
+        return SetPlanner.plan(ORDERS, desired, current, set, prune, maxDeletes, false, Redactor.DEFAULT::matches);
     }
 
     @Test
@@ -100,7 +101,7 @@ class SetPlannerTest {
         Plan guarded = plan(List.of(desired("a", A, null)), current, set(2, "a", "gone"), true, 0);
         assertFalse(guarded.valid(), "above max_deletes");
         Plan forced = SetPlanner.plan(ORDERS, List.of(desired("a", A, null)), current, set(2, "a", "gone"), true, 0, true,
-                SecretKeys.DEFAULT::matches);
+                Redactor.DEFAULT::matches);
         assertTrue(forced.valid());
         Plan noPrune = plan(List.of(desired("a", A, null)), current, set(2, "a", "gone"), false, 10);
         assertEquals(0, noPrune.count(Action.DELETE), "prune is opt-in");

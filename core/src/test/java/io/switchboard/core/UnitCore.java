@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.secrets.Keyring;
@@ -47,8 +48,8 @@ public final class UnitCore {
         };
         ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
         Function<String, WorkerClient> workers = cluster -> worker;
-        ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, workers, SecretKeys.DEFAULT);
-        ConnectorSecrets secrets = new ConnectorSecrets(new SecretBox(Keyring.parse(Keyring.newKeyLine())), SecretKeys.DEFAULT);
+        ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, workers, Redactor.DEFAULT);
+        ConnectorSecrets secrets = new ConnectorSecrets(new SecretBox(Keyring.parse(Keyring.newKeyLine())), Redactor.DEFAULT);
         // No named secret store: configs in the unit tier name no secret.
         NamedSecrets named = new NamedSecrets(null, kafka, Clock.systemUTC());
         StatusWatch watch = new StatusWatch() {
@@ -64,7 +65,7 @@ public final class UnitCore {
         };
         service = new ConnectorCore(kafka, kafka, plugins, validator, watch, secrets, named, clusters,
                 new WritePreflight(kafka, kafka, validator, secrets, named, clusters, threads, queued));
-        facts = new ClusterFacts(clusters, service, SecretKeys.DEFAULT, Clock.systemUTC());
+        facts = new ClusterFacts(clusters, service, Redactor.DEFAULT, Clock.systemUTC());
         sets = new ConnectorSets(kafka, kafka, validator, secrets, named, clusters);
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -28,11 +29,11 @@ class ValidationAnswersTest {
                 + entry("batch.size", "INT", null) + "]}");
         Map<String, String> given = Map.of("file", "/tmp/${secretsManager:DB_PW}", "db.password", "opened", "topic", "orders");
 
-        JsonNode shown = ValidationAnswers.asGiven(answer, given, SecretKeys.DEFAULT);
+        JsonNode shown = ValidationAnswers.asGiven(answer, given, Redactor.DEFAULT);
 
         assertFalse(shown.toString().contains("hunter2"), shown.toString());
         assertEquals("/tmp/${secretsManager:DB_PW}", shown.at("/configs/0/value/value").asText());
-        assertEquals(SecretKeys.REDACTED, shown.at("/configs/1/value/value").asText());
+        assertEquals(Redactor.MASK, shown.at("/configs/1/value/value").asText());
         assertEquals("orders", shown.at("/configs/2/value/value").asText());
         assertEquals("1", shown.at("/configs/3/value/value").asText());
         assertEquals(true, shown.at("/configs/4/value/value").isNull());
@@ -43,7 +44,7 @@ class ValidationAnswersTest {
         JsonNode answer = JSON.readTree("{\"configs\":[{\"definition\":{\"name\":\"file\",\"type\":\"STRING\"},"
                 + "\"value\":{\"name\":\"file\",\"value\":\"/tmp/hunter2\",\"errors\":[\"Cannot read /tmp/hunter2\"]}}]}");
 
-        JsonNode shown = ValidationAnswers.asGiven(answer, Map.of("file", "/tmp/${secretsManager:DB_PW}"), SecretKeys.DEFAULT);
+        JsonNode shown = ValidationAnswers.asGiven(answer, Map.of("file", "/tmp/${secretsManager:DB_PW}"), Redactor.DEFAULT);
 
         assertFalse(shown.toString().contains("hunter2"), shown.toString());
         assertEquals("Cannot read /tmp/${secretsManager:DB_PW}", shown.at("/configs/0/value/errors/0").asText());

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModuleArrowsTest {
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("schemas", Set.of()),
-            Map.entry("processor", Set.of("schemas")),
+            Map.entry("processor", Set.of("schemas", "secrets")),
             Map.entry("secrets", Set.of()),
             Map.entry("core", Set.of("processor", "schemas", "secrets")),
             Map.entry("dataplane", Set.of("core")),

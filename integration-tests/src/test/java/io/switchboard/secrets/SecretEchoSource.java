@@ -8,6 +8,8 @@ import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 
+import org.slf4j.LoggerFactory;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -78,6 +80,8 @@ public class SecretEchoSource extends SourceConnector {
                 // As a plugin that cannot sign in often does: the credential is in the message.
                 throw new ConnectException("Cannot sign in with " + phrase);
             }
+            // As a careless plugin does: the resolved credential in the worker's log.
+            LoggerFactory.getLogger(SecretEchoSource.class).info("Echo task signing in with {}", phrase);
             digest = digest(phrase);
         }
 

@@ -255,6 +255,34 @@ class SecretsTest {
         assertEquals(404, Http.get(app.url(), SECRETS + "/ECHO_PHRASE").status());
     }
 
+    /**
+     * The embedded worker runs in Switchboard's process: a plugin that logs the secret the config
+     * providers resolved for it (a sealed value, a named secret) leaves only the mask in the log.
+     */
+    @Test
+    void whatAPluginLogsOfItsResolvedSecretIsMaskedInTheLog() throws Exception {
+        String sealedPhrase = "logged-sealed-" + UUID.randomUUID();
+        String namedPhrase = "logged-named-" + UUID.randomUUID();
+        assertEquals(201, Http.call(app.url(), "POST", SECRETS, "{\"name\": \"LOGGED\", \"secret_data\": \""
+                + Base64.getEncoder().encodeToString(namedPhrase.getBytes(StandardCharsets.UTF_8)) + "\"}").status());
+        Map<String, String> phrases = Map.of("logs-sealed", sealedPhrase, "logs-named", "\u0024{secretsManager:LOGGED}");
+        for (Map.Entry<String, String> connector : phrases.entrySet()) {
+            Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"" + connector.getKey()
+                    + "\",\"config\":{\"connector.class\":\"" + SecretEchoSource.class.getName() + "\",\"topic\":\""
+                    + connector.getKey() + "\",\"echo.phrase\":\"" + connector.getValue() + "\"}}");
+            assertEquals(201, created.status(), created.body());
+        }
+        assertTrue(readUntil("logs-sealed", v -> v.contains(SecretEchoSource.digest(sealedPhrase))), "the worker opened the sealed phrase");
+        assertTrue(readUntil("logs-named", v -> v.contains(SecretEchoSource.digest(namedPhrase))), "the worker opened the named secret");
+        String log = logText();
+        assertTrue(log.contains("Echo task signing in with " + HIDDEN), "the plugin's line is in the log, masked");
+        assertFalse(log.contains(sealedPhrase), "the log holds the sealed value's plaintext");
+        assertFalse(log.contains(namedPhrase), "the log holds the named secret's value");
+        for (String name : phrases.keySet()) {
+            assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/" + name, null).status());
+        }
+    }
+
     @Test
     void whatAWorkerQuotesOfASecretIsHiddenInStatusTimelineAndSwitchboardsTopics() throws Exception {
         String sealed = SecretEchoSource.FAIL + "sealed-" + UUID.randomUUID();

@@ -3,6 +3,7 @@ package io.switchboard.pipelines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.core.ServiceException.Violation;
+import io.switchboard.secrets.Redactor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Set;
 public record PipelineSpec(String id, String name, boolean disabled, PostgresConnection source, String publication,
                            boolean skipSnapshots, PostgresConnection sink, String targetSchema, Limits limits, ObjectNode json,
                            boolean snapshotOnly, Schedule schedule) {
-    public static final String HIDDEN = "****************";
+    public static final String HIDDEN = Redactor.MASK;
     private static final Set<String> TOP = Set.of("id", "name", "disabled", "source", "sink", "limits", "buffer", "schedule");
 
     /** Batching: CDC queue size and poll interval of the source, and the snapshot's fetch size. */

@@ -27,6 +27,7 @@ import io.switchboard.schemas.RestartRequested;
 import io.switchboard.schemas.SetConnector;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TargetStateChanged;
+import io.switchboard.secrets.Redactor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -352,16 +353,10 @@ public final class CommandDecider {
         return new ConnectorConfigChanged(hideSealed(after), added, removed, changed);
     }
 
-    /** What lifecycle events show of a config: sealed secret values only as {@value #HIDDEN}. */
+    /** What lifecycle events show of a config: values holding a sealed value anywhere only as the mask. */
     static Map<String, String> hideSealed(Map<String, String> config) {
-        Map<String, String> shown = new TreeMap<>();
-        config.forEach((key, value) -> shown.put(key, value != null && value.startsWith(SEALED_PREFIX) ? HIDDEN : value));
-        return shown;
+        return Redactor.hideSealed(config);
     }
-
-    /** How the API seals secret values (see the secrets module's SecretBox). */
-    static final String SEALED_PREFIX = "${switchboard:";
-    static final String HIDDEN = "****************";
 
     private static LifecycleEvent event(ConnectorCommand command, long version, Object payload) {
         return LifecycleEvent.newBuilder()

@@ -55,7 +55,9 @@ public final class SecretConfigProvider implements ConfigProvider {
     public ConfigData get(String path, Set<String> keys) {
         Map<String, String> opened = new HashMap<>();
         for (String ciphertext : keys) {
-            opened.put(ciphertext, box.open(path, ciphertext));
+            String value = box.open(path, ciphertext);
+            ResolvedSecrets.remember(value);
+            opened.put(ciphertext, value);
         }
         return new ConfigData(opened);
     }

@@ -52,7 +52,10 @@ public final class SecretStoreConfigProvider implements ConfigProvider {
     public ConfigData get(String path, Set<String> keys) {
         Map<String, String> opened = new HashMap<>();
         for (String name : keys) {
-            store.open(cluster, name).ifPresent(value -> opened.put(name, value));
+            store.open(cluster, name).ifPresent(value -> {
+                ResolvedSecrets.remember(value);
+                opened.put(name, value);
+            });
         }
         return new ConfigData(opened);
     }

@@ -3,7 +3,7 @@ package io.switchboard.console;
 import io.javalin.http.Context;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.Scope;
-import io.switchboard.core.SecretKeys;
+import io.switchboard.secrets.Redactor;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.Views;
 import io.switchboard.core.Views.ConnectorView;
@@ -201,7 +201,7 @@ final class ConnectorPage {
         StringBuilder out = new StringBuilder("<table><thead><tr><th>Key</th><th>Value</th></tr></thead><tbody>");
         new TreeMap<>(config).forEach((key, value) -> {
             out.append("<tr><td>").append(text(key)).append("</td><td>");
-            if (SecretKeys.REDACTED.equals(value)) {
+            if (Redactor.MASK.equals(value)) {
                 Map<String, Object> version = setBy.get(key);
                 out.append("<span class=\"sealed\">sealed");
                 if (version != null) {

@@ -2,6 +2,8 @@ package io.switchboard.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.core.LifecycleViews;
+import io.switchboard.core.Visibility;
 import io.switchboard.schemas.LifecycleEvent;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +21,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,27 +62,12 @@ final class EventStream implements Runnable {
 
     private final String bootstrapServers;
     private final Map<String, String> kafkaSettings;
-    @SuppressWarnings("unchecked")
-    private static void redact(Map<String, Object> data) {
-        data.replaceAll((key, value) -> {
-            if (key.equals("config") && value instanceof Map<?, ?> config) {
-                Map<String, Object> redacted = new LinkedHashMap<>();
-                config.keySet().forEach(k -> redacted.put(String.valueOf(k), "****************"));
-                return redacted;
-            }
-            if (value instanceof Map<?, ?> nested) {
-                Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) nested);
-                redact(copy);
-                return copy;
-            }
-            return value;
-        });
-    }
     private final String topic;
     private final Deserializer<LifecycleEvent> events;
     private final ObjectMapper json;
     private final StreamPosition start;
     private final Filter filter;
+    private final LifecycleViews views;
     private final OutputStream out;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile boolean stopping;
@@ -90,7 +76,7 @@ final class EventStream implements Runnable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     EventStream(String bootstrapServers, Map<String, String> kafkaSettings, String topic, Deserializer<LifecycleEvent> events,
-                ObjectMapper json, StreamPosition start, Filter filter, OutputStream out) {
+                ObjectMapper json, StreamPosition start, Filter filter, LifecycleViews views, OutputStream out) {
         this.bootstrapServers = bootstrapServers;
         this.kafkaSettings = kafkaSettings;
         this.topic = topic;
@@ -98,6 +84,7 @@ final class EventStream implements Runnable {
         this.json = json;
         this.start = start;
         this.filter = filter;
+        this.views = views;
         this.out = out;
     }
 
@@ -218,11 +205,9 @@ final class EventStream implements Runnable {
     }
 
     private String message(LifecycleEvent event, ConsumerRecord<byte[], byte[]> record, String id) {
-        Map<String, Object> data = LifecycleJson.of(event);
-        // A viewer of the event's cluster sees which keys a config has, not their values.
-        if (!filter.seesValues().test(event.getCluster())) {
-            redact(data);
-        }
+        // As the core shows it: secrets hidden, and to a viewer of the event's cluster keys without values.
+        Map<String, Object> data = LifecycleJson.of(views.shape(event,
+                filter.seesValues().test(event.getCluster()) ? Visibility.FULL : Visibility.KEYS_ONLY));
         data.put("partition", record.partition());
         data.put("offset", record.offset());
         try {

@@ -5,11 +5,13 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Access;
 import io.switchboard.core.ConnectorSets;
+import io.switchboard.core.LifecycleViews;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.ProblemException;
 import io.switchboard.http.RequestContexts;
 import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.secrets.Redactor;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.io.IOException;
@@ -62,6 +64,7 @@ public final class EventsResource implements AutoCloseable {
     private volatile boolean closed;
     /** For {@code ?set=}: the connector sets; null, and the parameter is refused. */
     private ConnectorSets sets;
+    private LifecycleViews views = new LifecycleViews(Redactor.DEFAULT);
 
     public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json) {
         this(bootstrapServers, topic, events, json, MAX_STREAMS);
@@ -76,6 +79,12 @@ public final class EventsResource implements AutoCloseable {
         this.topic = topic;
         this.events = events;
         this.json = json;
+    }
+
+    /** How events are shown: with the operator's key rule (the built-in rule unless given). */
+    public EventsResource withViews(LifecycleViews views) {
+        this.views = views;
+        return this;
     }
 
     /** Settings every Kafka client gets (security, for one), under the stream's own. */
@@ -176,7 +185,7 @@ public final class EventsResource implements AutoCloseable {
         ctx.res().setHeader("X-Accel-Buffering", "no");
         EventStream stream;
         try {
-            stream = new EventStream(bootstrapServers, kafkaSettings, topic, events, json, start, filter, ctx.res().getOutputStream())
+            stream = new EventStream(bootstrapServers, kafkaSettings, topic, events, json, start, filter, views, ctx.res().getOutputStream())
                     .forSet(feed);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,6 +1,5 @@
 package io.switchboard.events;
 
-import io.switchboard.core.SecretKeys;
 import io.switchboard.processor.HistoryReplay;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.HistoryEntry;
@@ -12,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * The JSON of {@code GET /connectors/{name}/history}: every version with its full config and target
- * state and the difference from the version before. Values of secret keys are masked. A pipeline's
+ * state and the difference from the version before, rendered from the history as the core shaped it
+ * for the caller (secrets hidden by the redactor): it hides nothing itself. A pipeline's
  * phase change is an entry of its source connector with the version it was seen at, an empty
  * config diff, and {@code phase} (previous, phase, cause) also shown in the diff.
  */
@@ -39,7 +39,7 @@ public final class HistoryJson {
         json.put("principal", entry.getPrincipal());
         json.put("request_id", entry.getRequestId());
         json.put("command_id", entry.getCommandId());
-        json.put("config", masked(step.configAfter()));
+        json.put("config", sorted(step.configAfter()));
         json.put("target_state", name(step.targetStateAfter()));
         json.put("diff", diff(step));
         if (entry.getRestart() != null) {
@@ -70,12 +70,12 @@ public final class HistoryJson {
         Map<String, String> before = step.configBefore() == null ? Map.of() : step.configBefore();
         Map<String, String> after = step.configAfter() == null ? Map.of() : step.configAfter();
         Map<String, Object> added = new TreeMap<>();
-        entry.getAdded().forEach(key -> added.put(key, SecretKeys.redact(key, after.get(key))));
+        entry.getAdded().forEach(key -> added.put(key, after.get(key)));
         Map<String, Object> removed = new TreeMap<>();
-        entry.getRemoved().forEach(key -> removed.put(key, SecretKeys.redact(key, before.get(key))));
+        entry.getRemoved().forEach(key -> removed.put(key, before.get(key)));
         Map<String, Object> changed = new TreeMap<>();
         entry.getChanged().forEach(key -> changed.put(key, oldAndNew(
-                SecretKeys.redact(key, before.get(key)), SecretKeys.redact(key, after.get(key)))));
+                before.get(key), after.get(key))));
         Map<String, Object> diff = new LinkedHashMap<>();
         diff.put("added", added);
         diff.put("removed", removed);
@@ -96,13 +96,8 @@ public final class HistoryJson {
         return json;
     }
 
-    private static Map<String, String> masked(Map<String, String> config) {
-        if (config == null) {
-            return null;
-        }
-        Map<String, String> json = new TreeMap<>();
-        config.forEach((k, v) -> json.put(k, SecretKeys.redact(k, v)));
-        return json;
+    private static Map<String, String> sorted(Map<String, String> config) {
+        return config == null ? null : new TreeMap<>(config);
     }
 
     private static String name(TargetState state) {

@@ -1,6 +1,5 @@
 package io.switchboard.events;
 
-import io.switchboard.core.SecretKeys;
 import io.switchboard.schemas.LifecycleEvent;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
@@ -16,8 +15,8 @@ import java.util.TreeMap;
 
 /**
  * Lifecycle events as JSON: the envelope's fields, then the event's own fields under
- * {@code details}, with field names in snake_case as in the rest of the API. The values of secret
- * config keys are masked wherever a map holds them; binary fields are left out.
+ * {@code details}, with field names in snake_case as in the rest of the API; binary fields are left
+ * out. It renders an event as the core shaped it ({@code LifecycleViews}): it hides nothing itself.
  */
 public final class LifecycleJson {
     private LifecycleJson() {
@@ -62,7 +61,7 @@ public final class LifecycleJson {
         } else if (value instanceof Map<?, ?> map) {
             Map<String, Object> json = new TreeMap<>();
             map.forEach((k, v) -> json.put(String.valueOf(k),
-                    v instanceof CharSequence text ? SecretKeys.redact(String.valueOf(k), text.toString()) : value(v)));
+                    value(v)));
             return json;
         } else if (value instanceof List<?> list) {
             List<Object> json = new ArrayList<>(list.size());
