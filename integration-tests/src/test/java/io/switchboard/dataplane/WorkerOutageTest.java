@@ -58,9 +58,15 @@ class WorkerOutageTest {
                 assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"before\",\"config\":" + config + "}").status());
                 eventually("before RUNNING", () -> call(app.url(), "GET", "/connectors/before/status", null)
                         .json().path("connector").path("state").asText(), "RUNNING"::equals);
-                // Active topics and offsets are read after the status is reported: wait for that reading.
+                // Active topics and offsets are not read after a create (the worker is asked only what a
+                // direct client asks it); they are read when a connector stops, when they change, and
+                // every 5 minutes. A stop and a resume, then, for a reading to answer from below.
+                assertEquals(204, call(app.url(), "PUT", "/connectors/before/stop", null).status());
                 eventually("before's active topics and offsets read", () -> statusStoreHasDetails(app, "default/before"),
                         Boolean::booleanValue);
+                assertEquals(202, call(app.url(), "PUT", "/connectors/before/resume", null).status());
+                eventually("before RUNNING again", () -> call(app.url(), "GET", "/connectors/before/status", null)
+                        .json().path("connector").path("state").asText(), "RUNNING"::equals);
 
                 worker.close();
                 Probe.Answer during = call(app.url(), "POST", "/connectors", "{\"name\":\"during\",\"config\":" + config + "}");
