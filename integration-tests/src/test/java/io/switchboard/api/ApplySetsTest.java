@@ -82,8 +82,19 @@ class ApplySetsTest {
         return SwitchboardFixture.json(body);
     }
 
+    /** A POST, sent again (at most 20 times) while it is answered 503 with Retry-After, as clients of the API do. */
     private Http.Response post(String path, String body, Map<String, String> headers) {
-        return Http.call(fx.app.url(), "POST", path, body, headers);
+        Http.Response answer = Http.call(fx.app.url(), "POST", path, body, headers);
+        for (int again = 0; again < 20 && answer.status() == 503 && answer.header("Retry-After") != null; again++) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            answer = Http.call(fx.app.url(), "POST", path, body, headers);
+        }
+        return answer;
     }
 
     private static JsonNode json(Http.Response answer) {

@@ -7,7 +7,9 @@ import io.switchboard.auth.Action;
 import io.switchboard.core.ConnectorNames;
 import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.DesiredState;
+import io.switchboard.core.ServiceException;
 import io.switchboard.core.ServiceException.InvalidRequest;
+import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.core.SetPlanner;
 import io.switchboard.core.SetPlanner.Plan;
 import io.switchboard.http.AsyncAnswers;
@@ -54,8 +56,9 @@ final class SetsResource {
 
     /**
      * What the plan needs; planned once, kept for the answer of a dry run. A body that is not an
-     * apply request raises nothing (the route answers it 400); a plan that cannot be made now needs
-     * edit, so that it is never let through on less.
+     * apply request raises nothing (the route answers it 400); a plan that cannot be made for now
+     * (a store unavailable) is answered 503 like any read; any other failure to plan needs edit, so
+     * that it is never let through on less.
      */
     private Action needs(Context ctx) {
         ConnectorSets.Request request;
@@ -68,6 +71,10 @@ final class SetsResource {
             Plan plan = sets.plan(scopes.of(ctx), ctx.pathParam("set"), request);
             ctx.attribute(PLAN, plan);
             return plan.needs() == SetPlanner.Needs.EDIT ? Action.EDIT : null;
+        } catch (StoreUnavailableException | ServiceException.Unavailable notNow) {
+            // A copy moving or a command ahead of the plan's reads: the client is told to retry
+            // (503, Retry-After), not that it may not do what it asked.
+            throw notNow;
         } catch (RuntimeException cannotPlan) {
             return Action.EDIT;
         }
