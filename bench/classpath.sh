@@ -6,12 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out
-phase=compile
+phase=test-compile
 if [[ "${1:-}" == "--jar" ]]; then phase=package; fi
 if [[ "${1:-}" == "--no-build" && -f bench/out/classpath.txt && -d bench/target/classes ]]; then
   echo "$PWD/bench/target/classes:$(cat bench/out/classpath.txt)"
   exit 0
 fi
-# package also builds the jar of every module bench depends on; their classes directories are used either way.
+# test-compile, not compile: the server tests against core's test jar, which the reactor resolves to core's test classes only
+# once they are compiled. package also builds the jar of every module bench depends on; their classes directories are used either way.
 mvn -B -q -DskipTests -pl bench -am "$phase" dependency:build-classpath -Dmdep.outputFile="$PWD/bench/out/classpath.txt" >&2
 echo "$PWD/bench/target/classes:$(cat bench/out/classpath.txt)"
