@@ -23,14 +23,7 @@ import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.core.Views;
-import io.switchboard.dataplane.BundledPlugins;
-import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
-import io.switchboard.dataplane.DecisionFeed;
-import io.switchboard.dataplane.EmbeddedConnectWorker;
-import io.switchboard.dataplane.Reconciler;
-import io.switchboard.dataplane.ReconcilerLoop;
-import io.switchboard.dataplane.WorkerStatusFeed;
 import io.switchboard.dialects.confluent.ConfluentDialect;
 import io.switchboard.dialects.connect.ConnectDialect;
 import io.switchboard.dialects.pipelines.PipelinesDialect;
@@ -45,12 +38,9 @@ import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.TopicSetup;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.pipelines.ConnectionCheck;
-import io.switchboard.pipelines.PipelinePhaseWatcher;
-import io.switchboard.pipelines.PipelineScheduler;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandTopology;
-import io.switchboard.processor.ConnectorKey;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StreamsSettings;
 import io.switchboard.processor.Topics;
@@ -60,7 +50,6 @@ import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.RemoteStores;
 import io.switchboard.query.ReplicaRouter;
 import io.switchboard.schemas.ConnectorHistory;
-import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
 import io.switchboard.schemas.wire.AvroSerde;
@@ -73,10 +62,6 @@ import io.switchboard.secrets.SecretStore;
 import io.switchboard.secrets.SecretStoreConfigProvider;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
@@ -91,15 +76,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
 
 /**
  * One Switchboard replica: optionally an embedded broker and schema registry, the command
@@ -295,7 +276,8 @@ public final class SwitchboardApp implements AutoCloseable {
         // Closed before the HTTP server, so that open event streams end first.
         own(Stage.HTTP, events);
         ReplicaHealth.awaitRunning(streams, log);
-        startDataPlane(topics, serdes);
+        new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
+                keyringHandle, secretStoreHandle, shutdown).start(topics, serdes);
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
     }
 
@@ -318,84 +300,6 @@ public final class SwitchboardApp implements AutoCloseable {
                 new PipelinesDialect(pipelines)));
     }
 
-    /**
-     * The Connect clusters Switchboard reconciles: the embedded worker as cluster "default" unless
-     * external clusters are given, and a reconciler loop for each.
-     */
-    private void startDataPlane(Topics topics, TopologySerdes serdes) {
-        Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
-        Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
-        if (clusters.isEmpty() && options.embeddedWorker()) {
-            // The embedded worker opens sealed secrets itself, when a connector starts: its config
-            // topic and REST answers keep them sealed.
-            EmbeddedConnectWorker worker = own(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
-                    options.topicPrefix() + "-connect", 0, kafka.forWorker(Map.of(
-                            "config.providers", "switchboard,secretsManager",
-                            "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
-                            "config.providers.switchboard.param.keyring.handle", keyringHandle,
-                            "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
-                            "config.providers.secretsManager.param.store.handle", secretStoreHandle,
-                            "config.providers.secretsManager.param.cluster", DEFAULT_CLUSTER))));
-            clusters.put(DEFAULT_CLUSTER, worker.url());
-            statusTopics.put(DEFAULT_CLUSTER, worker.statusTopic());
-            log.info("Embedded Kafka Connect worker listening on {}", worker.url());
-        }
-        if (clusters.isEmpty()) {
-            return;
-        }
-        KafkaProducer<String, ConnectorObservation> observations = own(Stage.DATA_PLANE, new KafkaProducer<>(kafka.with(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
-                new StringSerializer(), serdes.observations().serializer()));
-        List<ReconcilerLoop> loops = new CopyOnWriteArrayList<>();
-        clusters.forEach((cluster, url) -> {
-            // Owned before the loop that calls it, so it stops after the loop does.
-            ConnectClusterClient worker = own(Stage.DATA_PLANE, connectClusters.newClient(url));
-            Reconciler reconciler = new Reconciler(cluster, worker,
-                    () -> queries.connectors(cluster),
-                    name -> queries.status(new ConnectorKey(cluster, name)),
-                    observation -> observations.send(new ProducerRecord<>(topics.observations(),
-                            cluster + "/" + observation.getConnector(), observation)),
-                    Clock.systemUTC(),
-                    // Workers get configs as stored: sealed values and named secrets stay references, which only
-                    // a worker with Switchboard's config providers opens (the core refuses them for the others).
-                    UnaryOperator.identity(),
-                    name -> queries.connector(new ConnectorKey(cluster, name)),
-                    desired -> text -> Redactor.scrub(text, secrets.quotable(desired.getConfig(),
-                            secret -> secretStore.open(cluster, secret))));
-            metrics.watch(cluster, reconciler);
-            metrics.watch(cluster, connectClusters.requestsTo(url));
-            ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),
-                    topics.reconcilerLeases(), options.topicPrefix() + "-reconciler-" + cluster, FULL_PASS_EVERY);
-            String statusTopic = statusTopics.get(cluster);
-            if (statusTopic != null) {
-                // Statuses as the workers write them, rather than by asking the workers for them;
-                // a change to a connector the data plane watches is reported at once.
-                WorkerStatusFeed feed = new WorkerStatusFeed(
-                        bootstrapServers, kafka.common(), statusTopic);
-                feed.onChange(loop.reactive()::statusesChanged);
-                reconciler.readStatusesFrom(own(Stage.DATA_PLANE, feed.start()));
-            }
-            // Owned after its feed, so it stops before the feed does.
-            loops.add(own(Stage.DATA_PLANE, loop).start());
-            connectClusters.attached(cluster, url);
-        });
-        // Scheduled pipeline runs start, and pipeline phase changes are recorded, on the replica that
-        // holds the lease of the pipelines' cluster.
-        BooleanSupplier pipelinesLeader =
-                () -> loops.stream().anyMatch(loop -> loop.cluster().equals(DEFAULT_CLUSTER) && loop.isLeader());
-        own(Stage.DATA_PLANE, new PipelineScheduler(pipelines, pipelinesLeader, Clock.systemUTC()).start());
-        PipelinePhaseWatcher phases = own(Stage.DATA_PLANE, new PipelinePhaseWatcher(pipelines, pipelinesLeader).start());
-        // Each decided change is reconciled at once by the replica that holds its cluster's lease.
-        own(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
-                () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),
-                decision -> {
-                    loops.forEach(loop -> loop.reactive().decided(decision));
-                    phases.decided(decision);
-                }).start());
-    }
-
     private String scheme() {
         return options.security().tlsKeystore() == null ? "http" : "https";
     }
@@ -409,7 +313,7 @@ public final class SwitchboardApp implements AutoCloseable {
         return scopes;
     }
 
-    /** The clusters {@link #startDataPlane} will attach: the external ones, else the embedded worker. */
+    /** The clusters {@link DataPlaneAssembly} will attach: the external ones, else the embedded worker. */
     private Set<String> plannedClusters() {
         Set<String> clusters = options.connectClusterUrls().keySet();
         return clusters.isEmpty() && options.embeddedWorker() ? Set.of(DEFAULT_CLUSTER) : clusters;

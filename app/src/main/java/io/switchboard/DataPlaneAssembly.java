@@ -1,0 +1,127 @@
+package io.switchboard;
+
+import io.switchboard.ShutdownOrder.Stage;
+import io.switchboard.core.ConnectorSecrets;
+import io.switchboard.dataplane.BundledPlugins;
+import io.switchboard.dataplane.ConnectClusterClient;
+import io.switchboard.dataplane.ConnectClusters;
+import io.switchboard.dataplane.DecisionFeed;
+import io.switchboard.dataplane.EmbeddedConnectWorker;
+import io.switchboard.dataplane.Reconciler;
+import io.switchboard.dataplane.ReconcilerLoop;
+import io.switchboard.dataplane.WorkerStatusFeed;
+import io.switchboard.metrics.Metrics;
+import io.switchboard.pipelines.PipelinePhaseWatcher;
+import io.switchboard.pipelines.PipelineScheduler;
+import io.switchboard.pipelines.Pipelines;
+import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.Topics;
+import io.switchboard.processor.TopologySerdes;
+import io.switchboard.query.ConnectorQueries;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.secrets.Redactor;
+import io.switchboard.secrets.SecretConfigProvider;
+import io.switchboard.secrets.SecretStore;
+import io.switchboard.secrets.SecretStoreConfigProvider;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The data plane of one replica, assembled: the embedded worker as cluster "default" unless
+ * external clusters are given, and for each cluster a reconciler, its loop (which runs only on the
+ * replica holding the cluster's lease), its status feed, and the feeds of decisions and pipeline
+ * runs. Everything started is owned by the replica's shutdown order, so it stops in reverse.
+ */
+record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, KafkaSettings kafka, ConnectClusters connectClusters,
+                         ConnectorQueries queries, ConnectorSecrets secrets, SecretStore secretStore, Metrics metrics,
+                         Pipelines pipelines, String keyringHandle, String secretStoreHandle, ShutdownOrder shutdown) {
+    private static final Logger log = LoggerFactory.getLogger(DataPlaneAssembly.class);
+
+    /** Starts the data plane; everything it starts is owned by the shutdown order, in its stage. */
+    void start(Topics topics, TopologySerdes serdes) {
+        Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
+        Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
+        if (clusters.isEmpty() && options.embeddedWorker()) {
+            // The embedded worker opens sealed secrets itself, when a connector starts: its config
+            // topic and REST answers keep them sealed.
+            EmbeddedConnectWorker worker = shutdown.add(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
+                    options.topicPrefix() + "-connect", 0, kafka.forWorker(Map.of(
+                            "config.providers", "switchboard,secretsManager",
+                            "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
+                            "config.providers.switchboard.param.keyring.handle", keyringHandle,
+                            "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
+                            "config.providers.secretsManager.param.store.handle", secretStoreHandle,
+                            "config.providers.secretsManager.param.cluster", SwitchboardApp.DEFAULT_CLUSTER))));
+            clusters.put(SwitchboardApp.DEFAULT_CLUSTER, worker.url());
+            statusTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.statusTopic());
+            log.info("Embedded Kafka Connect worker listening on {}", worker.url());
+        }
+        if (clusters.isEmpty()) {
+            return;
+        }
+        KafkaProducer<String, ConnectorObservation> observations = shutdown.add(Stage.DATA_PLANE, new KafkaProducer<>(kafka.with(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
+                new StringSerializer(), serdes.observations().serializer()));
+        List<ReconcilerLoop> loops = new CopyOnWriteArrayList<>();
+        clusters.forEach((cluster, url) -> {
+            // Owned before the loop that calls it, so it stops after the loop does.
+            ConnectClusterClient worker = shutdown.add(Stage.DATA_PLANE, connectClusters.newClient(url));
+            Reconciler reconciler = new Reconciler(cluster, worker,
+                    () -> queries.connectors(cluster),
+                    name -> queries.status(new ConnectorKey(cluster, name)),
+                    observation -> observations.send(new ProducerRecord<>(topics.observations(),
+                            cluster + "/" + observation.getConnector(), observation)),
+                    Clock.systemUTC(),
+                    // Workers get configs as stored: sealed values and named secrets stay references, which only
+                    // a worker with Switchboard's config providers opens (the core refuses them for the others).
+                    UnaryOperator.identity(),
+                    name -> queries.connector(new ConnectorKey(cluster, name)),
+                    desired -> text -> Redactor.scrub(text, secrets.quotable(desired.getConfig(),
+                            secret -> secretStore.open(cluster, secret))));
+            metrics.watch(cluster, reconciler);
+            metrics.watch(cluster, connectClusters.requestsTo(url));
+            ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),
+                    topics.reconcilerLeases(), options.topicPrefix() + "-reconciler-" + cluster, SwitchboardApp.FULL_PASS_EVERY);
+            String statusTopic = statusTopics.get(cluster);
+            if (statusTopic != null) {
+                // Statuses as the workers write them, rather than by asking the workers for them;
+                // a change to a connector the data plane watches is reported at once.
+                WorkerStatusFeed feed = new WorkerStatusFeed(
+                        bootstrapServers, kafka.common(), statusTopic);
+                feed.onChange(loop.reactive()::statusesChanged);
+                reconciler.readStatusesFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
+            }
+            // Owned after its feed, so it stops before the feed does.
+            loops.add(shutdown.add(Stage.DATA_PLANE, loop).start());
+            connectClusters.attached(cluster, url);
+        });
+        // Scheduled pipeline runs start, and pipeline phase changes are recorded, on the replica that
+        // holds the lease of the pipelines' cluster.
+        BooleanSupplier pipelinesLeader =
+                () -> loops.stream().anyMatch(loop -> loop.cluster().equals(SwitchboardApp.DEFAULT_CLUSTER) && loop.isLeader());
+        shutdown.add(Stage.DATA_PLANE, new PipelineScheduler(pipelines, pipelinesLeader, Clock.systemUTC()).start());
+        PipelinePhaseWatcher phases = shutdown.add(Stage.DATA_PLANE, new PipelinePhaseWatcher(pipelines, pipelinesLeader).start());
+        // Each decided change is reconciled at once by the replica that holds its cluster's lease.
+        shutdown.add(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
+                () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),
+                decision -> {
+                    loops.forEach(loop -> loop.reactive().decided(decision));
+                    phases.decided(decision);
+                }).start());
+    }
+}
