@@ -276,6 +276,9 @@ final class ReconcileReporter {
         if (statusChanged) {
             memory.detailsDue = true;
             memory.detailsShape = shape;
+            // A new reason to read them: neither the first sighting's wait for the periodic read
+            // nor an earlier failed read's back-off holds this one back.
+            memory.detailsNotBefore = 0;
         }
         // Offsets cost the worker an offset store per read: off a full pass they are read on a
         // thread of their own after the status is reported, never on the way to reporting it.

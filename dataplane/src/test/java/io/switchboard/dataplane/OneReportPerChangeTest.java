@@ -276,6 +276,28 @@ class OneReportPerChangeTest {
         }
     }
 
+    /**
+     * A stop makes the active topics and offsets worth reading, however the stop is first seen:
+     * here by a full pass (the status topic showed nothing yet), which reads them itself. The
+     * wait a connector's first sighting sets on the periodic read does not hold back this one.
+     */
+    @Test
+    void aStopFirstSeenByAFullPassHasItsTopicsAndOffsetsRead() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        try {
+            desired = state(TargetState.STOPPED, 3);
+            connectorState = "STOPPED";
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            ConnectorObservation last = reports.get(reports.size() - 1);
+            assertEquals("STOPPED", last.getState(), reports.toString());
+            Assertions.assertNotNull(last.getDetailsObservedAt(), "the stop's report carries the topics and offsets read: " + last);
+            assertEquals(List.of("t"), last.getActiveTopics());
+        } finally {
+            reconciler.close();
+        }
+    }
+
     @Test
     void whatMakesOffsetsAndTopicsWorthReadingAgain() {
         ConnectorObservation running = observation("RUNNING", 0);
