@@ -61,12 +61,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- if or .Values.connect.existingSecret .Values.connect.clusters }}true{{ end -}}
 {{- end -}}
 
-{{/* NAME=URL[;status-topic=TOPIC],... as --connect-cluster takes it. */}}
+{{/* NAME=URL[;status-topic=TOPIC][;config-topic=TOPIC],... as --connect-cluster takes it. */}}
 {{- define "switchboard.connectClusters" -}}
 {{- $entries := list -}}
 {{- range .Values.connect.clusters -}}
 {{- $entry := printf "%s=%s" .name .url -}}
 {{- if .statusTopic -}}{{- $entry = printf "%s;status-topic=%s" $entry .statusTopic -}}{{- end -}}
+{{- if .configTopic -}}{{- $entry = printf "%s;config-topic=%s" $entry .configTopic -}}{{- end -}}
 {{- $entries = append $entries $entry -}}
 {{- end -}}
 {{- join "," $entries -}}

@@ -9,6 +9,7 @@ import io.switchboard.dataplane.DecisionFeed;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
+import io.switchboard.dataplane.WorkerConfigFeed;
 import io.switchboard.dataplane.WorkerStatusFeed;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.pipelines.PipelinePhaseWatcher;
@@ -54,6 +55,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
     void start(Topics topics, TopologySerdes serdes) {
         Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
         Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
+        Map<String, String> configTopics = new HashMap<>(options.connectClusterConfigTopics());
         if (clusters.isEmpty() && options.embeddedWorker()) {
             // The embedded worker opens sealed secrets itself, when a connector starts: its config
             // topic and REST answers keep them sealed.
@@ -67,6 +69,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                             "config.providers.secretsManager.param.cluster", SwitchboardApp.DEFAULT_CLUSTER))));
             clusters.put(SwitchboardApp.DEFAULT_CLUSTER, worker.url());
             statusTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.statusTopic());
+            configTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.configTopic());
             log.info("Embedded Kafka Connect worker listening on {}", worker.url());
         }
         if (clusters.isEmpty()) {
@@ -106,7 +109,15 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                 feed.onChange(loop.reactive()::statusesChanged);
                 reconciler.readStatusesFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
             }
-            // Owned after its feed, so it stops before the feed does.
+            String configTopic = configTopics.get(cluster);
+            if (configTopic != null) {
+                // Task configs as the workers commit them, rather than by asking a worker after each
+                // create or task change; a committed change is reported at once, like a status.
+                WorkerConfigFeed feed = new WorkerConfigFeed(bootstrapServers, kafka.common(), configTopic);
+                feed.onChange(loop.reactive()::statusesChanged);
+                reconciler.readTaskConfigsFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
+            }
+            // Owned after its feeds, so it stops before they do.
             loops.add(shutdown.add(Stage.DATA_PLANE, loop).start());
             connectClusters.attached(cluster, url);
         });

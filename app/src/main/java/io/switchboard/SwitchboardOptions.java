@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param commandTimeout    how long a request waits for its command's decision
  * @param embeddedWorker    whether to run a Kafka Connect worker in this process as cluster "default"
  * @param connectClusters   external Connect clusters, "NAME=URL" separated by commas, each maybe with
- *                          ";status-topic=TOPIC" (its status.storage.topic, on Switchboard's Kafka)
+ *                          ";status-topic=TOPIC" (its status.storage.topic, on Switchboard's Kafka) and
+ *                          ";config-topic=TOPIC" (its config.storage.topic)
  * @param pluginPath        plugin directories for the embedded worker
  * @param secretsKeyFile    the keyring that seals secret config values; null: {@code <dataDir>/secrets.key}
  * @param secretsKey        the keyring itself (its text), instead of a file
@@ -152,7 +153,7 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
         return secretsKeyFile != null ? secretsKeyFile : dataDir.resolve("secrets.key");
     }
 
-    /** External Connect clusters by name, from "NAME=URL,NAME=URL" (each maybe followed by ";status-topic=TOPIC"). */
+    /** External Connect clusters by name, from "NAME=URL,NAME=URL" (each maybe followed by ";status-topic=TOPIC" and ";config-topic=TOPIC"). */
     public Map<String, String> connectClusterUrls() {
         Map<String, String> clusters = new LinkedHashMap<>();
         connectClusterEntries().forEach((name, parts) -> clusters.put(name, parts[0]));
@@ -174,7 +175,23 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
         return topics;
     }
 
-    /** Each cluster's {URL, status topic or null}, by name. */
+    /**
+     * The config topic ({@code config.storage.topic}) of each external Connect cluster that names
+     * one ("NAME=URL;config-topic=TOPIC"): the data plane then reads the cluster's task configs from
+     * it, as they are committed, instead of asking its workers after each create or task change. The
+     * topic must be on Switchboard's Kafka.
+     */
+    public Map<String, String> connectClusterConfigTopics() {
+        Map<String, String> topics = new LinkedHashMap<>();
+        connectClusterEntries().forEach((name, parts) -> {
+            if (parts[2] != null) {
+                topics.put(name, parts[2]);
+            }
+        });
+        return topics;
+    }
+
+    /** Each cluster's {URL, status topic or null, config topic or null}, by name. */
     private Map<String, String[]> connectClusterEntries() {
         Map<String, String[]> clusters = new LinkedHashMap<>();
         if (connectClusters == null || connectClusters.isBlank()) {
@@ -184,22 +201,26 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
             String[] parts = entry.split(";");
             int eq = parts[0].indexOf('=');
             if (eq <= 0 || eq == parts[0].length() - 1) {
-                throw new IllegalArgumentException("--connect-cluster takes NAME=URL[;status-topic=TOPIC], not '" + entry + "'");
+                throw new IllegalArgumentException("--connect-cluster takes NAME=URL[;status-topic=TOPIC][;config-topic=TOPIC], not '" + entry + "'");
             }
             String name = parts[0].substring(0, eq).trim();
             if (name.contains("/")) {
                 throw new IllegalArgumentException("A Connect cluster name cannot contain '/': " + name);
             }
             String statusTopic = null;
+            String configTopic = null;
             for (int i = 1; i < parts.length; i++) {
                 String option = parts[i].trim();
-                if (!option.startsWith("status-topic=") || option.length() == "status-topic=".length()) {
-                    throw new IllegalArgumentException("--connect-cluster takes NAME=URL[;status-topic=TOPIC]; '"
-                            + option + "' is not a status topic");
+                if (option.startsWith("status-topic=") && option.length() > "status-topic=".length()) {
+                    statusTopic = option.substring("status-topic=".length()).trim();
+                } else if (option.startsWith("config-topic=") && option.length() > "config-topic=".length()) {
+                    configTopic = option.substring("config-topic=".length()).trim();
+                } else {
+                    throw new IllegalArgumentException("--connect-cluster takes NAME=URL[;status-topic=TOPIC][;config-topic=TOPIC]; '"
+                            + option + "' is neither");
                 }
-                statusTopic = option.substring("status-topic=".length()).trim();
             }
-            clusters.put(name, new String[]{parts[0].substring(eq + 1).trim(), statusTopic});
+            clusters.put(name, new String[]{parts[0].substring(eq + 1).trim(), statusTopic, configTopic});
         }
         return clusters;
     }

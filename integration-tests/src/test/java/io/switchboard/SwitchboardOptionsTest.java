@@ -50,6 +50,11 @@ class SwitchboardOptionsTest {
                 "--connect-cluster", "dev=http://dev:8083"}, Map.of());
         assertEquals(Map.of("prod", "http://connect:8083", "dev", "http://dev:8083"), options.connectClusterUrls());
         assertEquals(Map.of("prod", "connect-status"), options.connectClusterStatusTopics());
+        SwitchboardOptions both = SwitchboardOptions.parse(new String[]{
+                "--connect-cluster", "prod=http://connect:8083;config-topic=connect-configs;status-topic=connect-status"}, Map.of());
+        assertEquals(Map.of("prod", "connect-status"), both.connectClusterStatusTopics());
+        assertEquals(Map.of("prod", "connect-configs"), both.connectClusterConfigTopics());
+        assertEquals(Map.of(), options.connectClusterConfigTopics());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SwitchboardOptions.parse(
                 new String[]{"--connect-cluster", "prod=http://connect:8083;status=x"}, Map.of()).connectClusterUrls());
         assertTrue(e.getMessage().contains("status-topic=TOPIC"), e.getMessage());

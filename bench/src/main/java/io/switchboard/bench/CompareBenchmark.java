@@ -242,6 +242,8 @@ public final class CompareBenchmark {
         String[] ready = worker.awaitReady(180_000).split(" ");
         String workerUrl = ready[0];
         String workerStatusTopic = ready[1];
+        // The worker's topics are named after its group: GROUP-status, GROUP-configs (BenchWorker).
+        String workerConfigTopic = workerStatusTopic.substring(0, workerStatusTopic.length() - "-status".length()) + "-configs";
         List<String> urls = new ArrayList<>();
         if (replicas == 0) {
             urls.add(workerUrl);
@@ -264,7 +266,8 @@ public final class CompareBenchmark {
                         "--topic-prefix", "bench-" + target,
                         "--embedded-worker", "false",
                         // Statuses are read from the worker's status topic as they are written.
-                        "--connect-cluster", "default=" + workerUrl + ";status-topic=" + workerStatusTopic));
+                        "--connect-cluster", "default=" + workerUrl + ";status-topic=" + workerStatusTopic
+                                + ";config-topic=" + workerConfigTopic));
                 if (r == 1) {
                     args.addAll(List.of("--schema-registry-port", String.valueOf(registryPort)));
                 } else {

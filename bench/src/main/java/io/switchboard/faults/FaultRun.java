@@ -242,7 +242,7 @@ public final class FaultRun {
                     "--secrets-key-file", keyring.toString(), "--users-file", users.toString(),
                     "--bootstrap-servers", "127.0.0.1:" + brokerLinks.get(i - 1).port(), "--schema-registry-url", registry.url(),
                     "--embedded-worker", "false", "--command-timeout-ms", "15000",
-                    "--connect-cluster", "default=http://127.0.0.1:" + proxy.port() + ";status-topic=fault-connect-status",
+                    "--connect-cluster", "default=http://127.0.0.1:" + proxy.port() + ";status-topic=fault-connect-status;config-topic=fault-connect-configs",
                     // --static-membership true: each replica a stable identity, as a StatefulSet gives it.
                     "--instance-id", Boolean.parseBoolean(options.getOrDefault("static-membership", "false")) ? "replica-" + i : ""), logs);
             replicas.add(replica.withEnvironment(diskFull.environment(dataDir(i - 1))).start());

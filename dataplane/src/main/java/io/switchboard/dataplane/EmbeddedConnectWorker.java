@@ -28,11 +28,13 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
     private final Connect<?> connect;
     private final String url;
     private final String statusTopic;
+    private final String configTopic;
 
-    private EmbeddedConnectWorker(Connect<?> connect, String url, String statusTopic) {
+    private EmbeddedConnectWorker(Connect<?> connect, String url, String statusTopic, String configTopic) {
         this.connect = connect;
         this.url = url;
         this.statusTopic = statusTopic;
+        this.configTopic = configTopic;
     }
 
     public static EmbeddedConnectWorker start(String bootstrapServers) {
@@ -77,7 +79,8 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         }
         Map<String, String> props = properties(bootstrapServers, pluginPath, groupId, port, extra);
         Connect<?> connect = new ConnectDistributed().startConnect(props);
-        EmbeddedConnectWorker worker = new EmbeddedConnectWorker(connect, "http://127.0.0.1:" + port, props.get("status.storage.topic"));
+        EmbeddedConnectWorker worker = new EmbeddedConnectWorker(connect, "http://127.0.0.1:" + port, props.get("status.storage.topic"),
+                props.get("config.storage.topic"));
         worker.awaitReady(Duration.ofSeconds(120));
         return worker;
     }
@@ -110,6 +113,11 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    /** The topic its connectors' and tasks' configs are written to ({@code config.storage.topic}). */
+    public String configTopic() {
+        return configTopic;
     }
 
     /** The topic its statuses are written to ({@code status.storage.topic}). */

@@ -49,6 +49,8 @@ final class ReconcileReporter {
     private final ConnectorMemories memories;
     private final DetailsReader detailsReader;
     private final QuotedSecrets quotedSecrets;
+    /** The worker's config topic, when it is read; else task configs are asked of the worker. */
+    private volatile WorkerConfigFeed taskFeed;
 
     ReconcileReporter(String cluster, ConnectClusterClient worker, Clock clock, Consumer<ConnectorObservation> observations,
                       ReconcileFailures failures, ConnectorMemories memories, DetailsReader detailsReader,
@@ -61,6 +63,11 @@ final class ReconcileReporter {
         this.memories = memories;
         this.detailsReader = detailsReader;
         this.quotedSecrets = quotedSecrets;
+    }
+
+    /** Reads task configs from the worker's config topic from now on (when the feed can answer). */
+    void readTaskConfigsFrom(WorkerConfigFeed feed) {
+        this.taskFeed = feed;
     }
 
     /** What the reconciler carried out for a connector, which requests wait to see reported. */
@@ -152,10 +159,15 @@ final class ReconcileReporter {
             observation.setDetailsObservedAt(known.at());
         }
         String fingerprint = fingerprintOf(shown, observation) + "|" + (known == null ? "" : known.topics() + "|" + known.offsets());
-        List<Map<String, String>> taskConfigs = null;
+        // From the worker's config topic when it is read: as the worker committed them, asked of no one.
+        WorkerConfigFeed feed = taskFeed;
+        List<Map<String, String>> taskConfigs = feed == null || status == null ? null : feed.taskConfigs(name).orElse(null);
         StaleTasks stale = memory.staleTasks;
         long now = clock.millis();
-        if (stale != null && now > stale.until()) {
+        if (taskConfigs != null) {
+            // The feed shows the tasks' change when the worker commits it: nothing to read until then.
+            memory.staleTasks = null;
+        } else if (stale != null && now > stale.until()) {
             memory.staleTasks = null;
         } else if (stale != null && status != null && now >= stale.nextRead()) {
             // After a config change the reconciler made, the tasks are read until they show it:

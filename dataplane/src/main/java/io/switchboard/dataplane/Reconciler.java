@@ -1,9 +1,7 @@
 package io.switchboard.dataplane;
 
-import io.switchboard.core.WorkerClient.ConnectCallException;
 import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
 import io.switchboard.dataplane.ReconcileAction.Delete;
-import io.switchboard.dataplane.ReconcilePlanner.Situation;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import org.slf4j.Logger;
@@ -38,10 +36,11 @@ import java.util.stream.Collectors;
  * (a connector changed or deleted directly on the worker is put back). It reports what it saw of
  * every desired connector, when that changed.
  *
- * <p>It coordinates three parts for each connector it looks at: it reads the connector from the
- * worker ({@link WorkerView}), has the {@link ReconcilePlanner} decide what to do, has the
- * {@link ReconcileExecutor} carry that out, and has the {@link ReconcileReporter} report what it
- * saw. What it remembers of each connector is one {@link ConnectorMemory}, forgotten in one place
+ * <p>It decides which connectors are looked at, when and on which threads (full passes, the
+ * watcher's looks, single connectors as their commands are decided); each look reads the connector
+ * from the worker ({@link WorkerView}) and runs one {@link ReconcileStep}, in which the
+ * {@link ReconcilePlanner} decides what to do, the {@link ReconcileExecutor} carries it out and the
+ * {@link ReconcileReporter} reports what it saw. What it remembers of each connector is one {@link ConnectorMemory}, forgotten in one place
  * ({@link ConnectorMemories#forget}) at the end of each full pass. Failing calls back off per
  * connector ({@link ReconcileFailures}).
  *
@@ -67,8 +66,6 @@ public final class Reconciler {
     private final ConnectClusterClient worker;
     private final Supplier<List<ConnectorState>> desired;
     private final Function<String, Optional<ConnectorState>> desiredNow;
-    /** The config as the worker is given it: sealed secrets as they are, or opened for a worker that cannot open them. */
-    private final UnaryOperator<Map<String, String>> toWorker;
     private final Clock clock;
     private final ExecutorService pool = threads(PARALLELISM, "switchboard-reconcile");
     /**
@@ -83,11 +80,8 @@ public final class Reconciler {
     private final ReconcileExecutor executor;
     private final ReconcileReporter reporter;
     private final DetailsReader detailsReader;
-    /** When the reconciler last changed something on the worker. */
-    private volatile long lastWorkerWrite;
+    private final ReconcileStep step;
     private final LongAdder fullPasses = new LongAdder();
-    private final LongAdder workerCalls = new LongAdder();
-    private final LongAdder workerErrors = new LongAdder();
 
     /** What reconciling one connector did: the calls that changed something, and whether it is now as desired. */
     record Result(int calls, boolean settled) {
@@ -123,7 +117,6 @@ public final class Reconciler {
         this.worker = worker;
         this.desired = desired;
         this.desiredNow = desiredNow;
-        this.toWorker = toWorker;
         this.clock = clock;
         this.failures = new ReconcileFailures(cluster);
         this.view = new WorkerView(worker, memories);
@@ -131,6 +124,7 @@ public final class Reconciler {
         this.detailsReader = new DetailsReader(cluster, this::readDetailsAndReport, () -> busyWithin(BUSY_MS));
         this.reporter = new ReconcileReporter(cluster, worker, clock, observations, failures, memories, detailsReader,
                 quotedSecrets);
+        this.step = new ReconcileStep(worker, toWorker, clock, failures, view, memories, executor, reporter);
     }
 
     private static ExecutorService threads(int count, String name) {
@@ -180,7 +174,7 @@ public final class Reconciler {
         if (only == null) {
             for (Delete stray : ReconcilePlanner.strays(wanted.keySet(), actual.keySet())) {
                 String name = stray.name();
-                work.add(() -> claimed(name, () -> reconciledAloneSince(name, began) ? 0 : deleteStray(name)));
+                work.add(() -> claimed(name, () -> reconciledAloneSince(name, began) ? 0 : step.deleteStray(name)));
             }
         }
         int calls = 0;
@@ -247,7 +241,7 @@ public final class Reconciler {
             memory.workerConfig = running.config();
             memory.listed();
         }
-        return reconcileOne(current, running, fullPass, memory);
+        return step.run(current, running, fullPass, memory);
     }
 
     /** The desired state of just these connectors, read one by one rather than with the whole store. */
@@ -282,19 +276,19 @@ public final class Reconciler {
                     : desiredNow != null ? desiredNow.apply(name)
                     : desired.get().stream().filter(s -> s.getName().equals(name)).findFirst();
             if (state.isEmpty()) {
-                boolean gone = memories.workerConfig(name) == null && worker.config(name).isEmpty() || deleteStray(name) > 0;
+                boolean gone = memories.workerConfig(name) == null && worker.config(name).isEmpty() || step.deleteStray(name) > 0;
                 ConnectorMemory memory = memories.peek(name);
                 if (gone && memory != null) {
                     memory.workerConfig = null;
                 }
                 return gone;
             }
-            if (!failures.due(name, desiredKey(state.get()), clock.millis())) {
+            if (!step.due(state.get())) {
                 return false;
             }
             ConnectorMemory memory = memories.of(name);
             WorkerConnector running = freshlyCreated(state.get(), memory) ? null : view.one(name, memory);
-            return reconcileOne(state.get(), running, slowReads, memory).settled();
+            return step.run(state.get(), running, slowReads, memory).settled();
         } catch (RuntimeException e) {
             // The worker cannot be read now: a pass tries again.
             log.debug("Reconciling connector {} on cluster {} alone failed: {}", name, cluster, e.toString());
@@ -311,6 +305,14 @@ public final class Reconciler {
      */
     public void readStatusesFrom(WorkerStatusFeed feed) {
         view.readStatusesFrom(feed);
+    }
+
+    /**
+     * Where the worker's task configs are read as they are committed (its config topic), or null:
+     * then its REST API is asked for them. Set before the reconciler is used.
+     */
+    public void readTaskConfigsFrom(WorkerConfigFeed feed) {
+        reporter.readTaskConfigsFrom(feed);
     }
 
     /** Whether statuses are read without calling the worker (its status topic is read as it is written). */
@@ -335,10 +337,6 @@ public final class Reconciler {
         return state.getVersion() == 1 && memory.workerConfig == null && memory.lastReported == null;
     }
 
-    private static String desiredKey(ConnectorState state) {
-        return state.getLastCommandId() + "/" + state.getVersion();
-    }
-
     /** Full passes over every connector since start. */
     public long fullPasses() {
         return fullPasses.sum();
@@ -346,127 +344,12 @@ public final class Reconciler {
 
     /** Calls that changed something on the worker since start. */
     public long workerCalls() {
-        return workerCalls.sum();
+        return step.workerCalls();
     }
 
     /** Calls the worker refused or could not answer since start. */
     public long workerErrors() {
-        return workerErrors.sum();
-    }
-
-    /**
-     * Makes one desired connector true on the worker, unless it is waiting out a back-off after
-     * failures, and reports it. The caller holds its claim.
-     *
-     * @param fullPass whether this look may make the reads that wait on the worker's herder thread
-     */
-    private Result reconcileOne(ConnectorState desired, WorkerConnector running, boolean fullPass, ConnectorMemory memory) {
-        view.learnType(running);
-        String name = desired.getName();
-        ConnectorState state = ReconcilePlanner.stopsForOffsets(desired)
-                ? ReconcilePlanner.asCarriedOut(desired, executor.rememberedOffsets(name, memory)) : desired;
-        long now = clock.millis();
-        if (!failures.due(name, desiredKey(state), now)) {
-            return Result.UNSETTLED;
-        }
-        Supplier<Optional<ConnectorObservation>> lastObserved = executor.lastObservation(name);
-        List<RuntimeException> errors = new ArrayList<>();
-        int calls = 0;
-        try {
-            Situation situation = new Situation(state, toWorker.apply(state.getConfig()), running, memory, lastObserved,
-                    failures.visible(name), clock.millis());
-            calls = executor.execute(name, ReconcilePlanner.plan(situation), memory, errors);
-        } catch (RuntimeException e) {
-            errors.add(0, e);
-        }
-        if (calls > 0) {
-            lastWorkerWrite = clock.millis();
-            workerCalls.add(calls);
-        }
-        workerErrors.add(errors.size());
-        if (errors.isEmpty()) {
-            failures.succeeded(name);
-        } else {
-            RuntimeException first = errors.get(0);
-            if (isUnreachable(first)) {
-                // The worker is down, not refusing this connector: nothing to count against it.
-                return new Result(calls, false);
-            }
-            failures.failed(name, desiredKey(state), state.getTargetState().name(),
-                    running == null ? "ABSENT" : running.state(), first, now);
-            Situation failed = new Situation(state, state.getConfig(), running, memory, lastObserved,
-                    failures.visible(name), clock.millis());
-            executor.execute(name, ReconcilePlanner.offsetsGiveUp(failed), memory, errors);
-        }
-        boolean settled = errors.isEmpty() && calls == 0 && ReconcilePlanner.settled(state, running, memory);
-        if (settled) {
-            memory.unsettledSince = null;
-            memory.changeShownSince = null;
-        } else if (!fullPass && errors.isEmpty() && reporter.outcomesReported(name, memory)
-                && now - heldSince(running, memory, now) < SHOW_PASSING_STATES_AFTER_MS && !ReconcilePlanner.showsFailure(running)) {
-            // On its way to what is desired (a pause the worker is carrying out): the state it
-            // passes through is reported only if it lasts, which spares the processor an
-            // observation per step of every connector in a burst. A failure is no step on the way:
-            // it is reported as soon as it shows.
-            return new Result(calls, false);
-        }
-        try {
-            reporter.report(state, running, fullPass, memory);
-            memory.changeShownSince = null;
-        } catch (RuntimeException e) {
-            // Reported on a later pass.
-            return new Result(calls, false);
-        }
-        return new Result(calls, settled);
-    }
-
-    /**
-     * Since when a step on the way is held: since the worker first showed a status not yet
-     * reported (a pause the worker carries out late, behind others, is held from when it shows,
-     * not from when it was asked for; later changes do not put it off again), or while it shows
-     * none, since the connector was first seen not yet as desired.
-     */
-    private long heldSince(WorkerConnector running, ConnectorMemory memory, long now) {
-        long unsettled = unsettledSince(memory, now);
-        if (memory.changeShownSince == null && ReconcileReporter.showsNewStatus(running, memory)) {
-            memory.changeShownSince = now;
-        }
-        return memory.changeShownSince != null ? memory.changeShownSince : unsettled;
-    }
-
-    /** Since when the connector has been seen not yet as desired, from now if it was not before. */
-    private static long unsettledSince(ConnectorMemory memory, long now) {
-        if (memory.unsettledSince == null) {
-            memory.unsettledSince = now;
-        }
-        return memory.unsettledSince;
-    }
-
-    private static boolean isUnreachable(RuntimeException e) {
-        return e instanceof ConnectCallException c && c.status() == 0;
-    }
-
-    /** Deletes a connector that is on the worker but not desired. The caller holds its claim. */
-    private int deleteStray(String name) {
-        long now = clock.millis();
-        if (!failures.due(name, "deleted", now)) {
-            return 0;
-        }
-        try {
-            worker.delete(name);
-            lastWorkerWrite = clock.millis();
-            ConnectorMemory memory = memories.peek(name);
-            if (memory != null) {
-                memory.workerConfig = null;
-            }
-            failures.succeeded(name);
-            return 1;
-        } catch (RuntimeException e) {
-            if (!isUnreachable(e)) {
-                failures.failed(name, "deleted", "DELETED", "PRESENT", e, now);
-            }
-            return 0;
-        }
+        return step.workerErrors();
     }
 
     /** Stops the threads that call the worker. */
@@ -482,7 +365,7 @@ public final class Reconciler {
      * rebalance), and what can wait (a full pass's list with configs, offsets, task configs) waits.
      */
     boolean busyWithin(long ms) {
-        return clock.millis() - lastWorkerWrite < ms;
+        return step.wroteWithin(ms);
     }
 
     /** Reads one connector's active topics and offsets, then reports it again with them (and its task configs). */

@@ -63,30 +63,14 @@ public final class WorkerStatusFeed implements AutoCloseable {
 
     private final String topic;
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread thread;
-    private volatile boolean caughtUp;
-    private volatile boolean closed;
-    private volatile Consumer<Set<String>> onChange = names -> { };
+    /** Null for a detached feed. */
+    private final TopicTail tail;
 
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
     public WorkerStatusFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
         this.topic = topic;
-        Properties p = new Properties();
-        p.putAll(kafkaSettings);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Kafka Connect writes statuses without a transaction; read them as soon as they are written.
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        // The workers make the topic, compacted; asking for it must never make it first, with the
-        // broker's defaults, which a worker refuses to start with.
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-status-feed-" + topic);
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "switchboard-status-feed-" + topic);
-        thread.setDaemon(true);
+        this.tail = new TopicTail("status", bootstrapServers, kafkaSettings, topic, "read_uncommitted", this::read);
     }
 
     /** A feed that reads no topic: its records are given to {@link #read}; it counts as caught up. For tests. */
@@ -96,13 +80,11 @@ public final class WorkerStatusFeed implements AutoCloseable {
 
     private WorkerStatusFeed() {
         this.topic = "(detached)";
-        this.consumer = null;
-        this.thread = null;
-        this.caughtUp = true;
+        this.tail = null;
     }
 
     public WorkerStatusFeed start() {
-        thread.start();
+        tail.start();
         return this;
     }
 
@@ -111,12 +93,14 @@ public final class WorkerStatusFeed implements AutoCloseable {
      * something, with the connectors whose statuses they changed.
      */
     public void onChange(Consumer<Set<String>> listener) {
-        this.onChange = listener;
+        if (tail != null) {
+            tail.onChange(listener);
+        }
     }
 
     /** Whether the feed has read the topic as far as it went when the feed started. */
     public boolean caughtUp() {
-        return caughtUp && !overflowed;
+        return (tail == null || tail.caughtUp()) && !overflowed;
     }
 
     /**
@@ -159,59 +143,6 @@ public final class WorkerStatusFeed implements AutoCloseable {
             status(name).ifPresent(status -> all.put(name, status));
         }
         return Optional.of(all);
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = partitions();
-            if (partitions == null) {
-                return;
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (!closed) {
-                Set<String> changed = read(consumer.poll(Duration.ofMillis(500)));
-                if (!caughtUp && ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
-                    caughtUp = true;
-                    log.info("Reading the statuses of Kafka Connect status topic {} as they are written", topic);
-                }
-                if (!changed.isEmpty() && caughtUp) {
-                    onChange.accept(changed);
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            caughtUp = false;
-            if (!closed) {
-                log.warn("Stopped reading Kafka Connect status topic {}; the worker's REST API is read instead: {}",
-                        topic, WorkerMessages.oneLine(e.toString()));
-            }
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
-    /** The topic's partitions, waiting (bounded, 1 s apart) until the workers have made it; null when closed. */
-    private List<TopicPartition> partitions() {
-        boolean told = false;
-        while (!closed) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
-            }
-            if (!told) {
-                told = true;
-                log.info("Kafka Connect status topic {} does not exist yet; the worker's REST API is read until it does", topic);
-            }
-            try {
-                Thread.sleep(1_000);
-            } catch (InterruptedException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     /** The connector a status record's key is about, or null for a key that is no connector's or task's status. */
@@ -339,15 +270,8 @@ public final class WorkerStatusFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        if (consumer == null) {
-            return;
-        }
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (tail != null) {
+            tail.close();
         }
     }
 }

@@ -142,7 +142,28 @@ class PipelineFailuresApiTest {
         JsonNode viewers = read("vera", id);
         assertTrue(viewers.path("status").path("status").path("failed").path("reason").asText().contains("does not exist"), viewers.toString());
         assertFalse(viewers.toString().contains(publication), "a viewer reads no config value: " + viewers);
+        // Recorded as a change of phase, with the database's words as its cause, not only shown when read.
+        JsonNode change = eventually("the failure recorded as a phase change", () -> phaseChangeTo(id, "failed"), c -> c != null);
+        assertEquals("realtime", change.path("previous").asText(), change.toString());
+        assertTrue(change.path("cause").asText().contains("publication \"" + publication + "\" does not exist"), change.toString());
 
         assertEquals(202, as("erin", "POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+    }
+
+    /** The latest change of the pipeline's phase to {@code phase} its source connector's history records, or null. */
+    private JsonNode phaseChangeTo(String id, String phase) {
+        try {
+            JsonNode versions = JSON.readTree(as("erin", "GET", "/connectors/" + PipelineCompiler.sourceName(id) + "/history", null).body())
+                    .path("versions");
+            JsonNode found = null;
+            for (JsonNode version : versions) {
+                if ("PipelinePhaseChanged".equals(version.path("event").asText()) && phase.equals(version.path("phase").path("phase").asText())) {
+                    found = version.path("phase");
+                }
+            }
+            return found;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -122,12 +122,12 @@ public final class DatabaseReadings {
      * What keeps a streaming pipeline's source from going on, in the database's own words, at most
      * {@link #FRESH_FOR} old; null when nothing does, or when the source cannot be reached (its
      * connector reports that itself). The source connector retries what the database refuses
-     * mid-stream (the publication dropped, a table's SELECT revoked) and stays RUNNING while its
+     * mid-stream (the publication dropped, a table's SELECT revoked, the slot dropped or invalidated) and stays RUNNING while its
      * slot stops moving; this asks the database what its walsender asks, as the source's role.
      */
-    public String sourceProblem(PostgresConnection source, String publication) {
-        return kept("problem " + source.host() + ":" + source.port() + "/" + source.database() + "/" + publication,
-                () -> PublicationTables.problem(source, publication));
+    public String sourceProblem(PostgresConnection source, String publication, String slot) {
+        return kept("problem " + source.host() + ":" + source.port() + "/" + source.database() + "/" + publication + "/" + slot,
+                () -> PublicationTables.problem(source, publication, slot));
     }
 
     /**

@@ -53,10 +53,8 @@ final class PipelineReads {
                 ? readings.millisBehind(store.opened(spec.source()), store.opened(spec.sink()), spec.targetSchema(), id) : null;
         Long published = streaming && HeartbeatTable.wanted(spec)
                 ? readings.tablesPublished(store.opened(spec.source()), PipelineCompiler.slotName(id)) : null;
-        // Asked once the source streams (its publication is made by then); the database's words may quote config values.
-        String problem = streaming && sourceStatus.tasks().stream().anyMatch(t -> "RUNNING".equals(t.state()))
-                ? visibility.shapeText(readings.sourceProblem(store.opened(spec.source()),
-                spec.publication() == null ? PipelineCompiler.slotName(id) : spec.publication()), source.getConfig()) : null;
+        // The database's words may quote config values.
+        String problem = visibility.shapeText(sourceProblem(id, spec, sourceStatus), source.getConfig());
         SnapshotProgress snapshot = snapshotOfThisRun(id, source);
         return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
                 sourceStatus, statusOf(PipelineCompiler.sinkName(id), visibility), lagBytes, lagMillis, snapshot, targetRows(spec, snapshot),
@@ -84,10 +82,25 @@ final class PipelineReads {
         if (spec.isEmpty() || source.isEmpty()) {
             return Optional.empty();
         }
+        StatusView sourceStatus = statusOf(PipelineCompiler.sourceName(id), Visibility.FULL);
+        // The one database reading a phase takes: a source the database refuses is failed, as its status says.
         PipelineView view = new PipelineView(spec.get(), null, Instant.ofEpochMilli(source.get().getCreatedAt()),
-                statusOf(PipelineCompiler.sourceName(id), Visibility.FULL), statusOf(PipelineCompiler.sinkName(id), Visibility.FULL),
-                null, null, snapshotOfThisRun(id, source.get()), null, null, null);
+                sourceStatus, statusOf(PipelineCompiler.sinkName(id), Visibility.FULL),
+                null, null, snapshotOfThisRun(id, source.get()), null, null, sourceProblem(id, spec.get(), sourceStatus));
         return Optional.of(new PhaseReading(source.get().getPipelinePhase(), PipelineStatus.of(view)));
+    }
+
+    /**
+     * What the source database refuses of a streaming pipeline's stream (its publication, a table in
+     * it, its replication slot), in the database's words; null when nothing, or when it does not
+     * stream yet (its publication and slot are made by then). A reading kept for a moment and
+     * shared by every read ({@link DatabaseReadings#sourceProblem}).
+     */
+    private String sourceProblem(String id, PipelineSpec spec, StatusView sourceStatus) {
+        boolean streaming = sourceStatus != null && "RUNNING".equals(sourceStatus.state()) && !spec.snapshotOnly()
+                && sourceStatus.tasks().stream().anyMatch(t -> "RUNNING".equals(t.state()));
+        return streaming ? readings.sourceProblem(store.opened(spec.source()),
+                spec.publication() == null ? PipelineCompiler.slotName(id) : spec.publication(), PipelineCompiler.slotName(id)) : null;
     }
 
     /** The rows the target table of the table being copied holds ({@code db.schema.table} goes to {@code targetSchema.table}). */

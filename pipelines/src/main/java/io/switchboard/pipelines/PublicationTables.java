@@ -69,9 +69,27 @@ final class PublicationTables {
         return "SELECT count(*) FROM pg_publication_tables WHERE pubname = ? AND schemaname <> '" + HeartbeatTable.SCHEMA + "'";
     }
 
-    /** See {@link DatabaseReadings#sourceProblem}: the first refusal of the publication, or of a table in it; null when none. */
-    static String problem(PostgresConnection source, String publication) {
+    /**
+     * See {@link DatabaseReadings#sourceProblem}: the first refusal of the replication slot, the
+     * publication, or a table in it; null when none. A slot that is gone or invalidated (its WAL
+     * removed past {@code max_slot_wal_keep_size}) is said as the walsender would say it.
+     */
+    static String problem(PostgresConnection source, String publication, String slot) {
         try (Connection c = source.connect(2)) {
+            try (PreparedStatement s = c.prepareStatement("SELECT wal_status FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+                s.setString(1, slot);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        return "ERROR: replication slot \"" + slot + "\" does not exist";
+                    }
+                    if ("lost".equals(r.getString(1))) {
+                        return "ERROR: can no longer get changes from replication slot \"" + slot
+                                + "\": its WAL was removed (wal_status lost); the pipeline must be restarted from a new snapshot";
+                    }
+                }
+            } catch (SQLException e) {
+                return SourcePrivileges.described(e);
+            }
             List<String> tables = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, k.relname) FROM pg_get_publication_tables(?) t"
                     + " JOIN pg_class k ON k.oid = t.relid JOIN pg_namespace n ON n.oid = k.relnamespace ORDER BY 1 LIMIT " + MAX_PER_ROUND)) {

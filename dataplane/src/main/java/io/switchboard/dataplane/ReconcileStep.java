@@ -1,0 +1,193 @@
+package io.switchboard.dataplane;
+
+import io.switchboard.core.WorkerClient.ConnectCallException;
+import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
+import io.switchboard.dataplane.ReconcilePlanner.Situation;
+import io.switchboard.dataplane.Reconciler.Result;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * One connector's reconcile step, whoever runs it (a full pass, the watcher's look, a reactive
+ * thread): the {@link ReconcilePlanner} decides from what the worker shows, the
+ * {@link ReconcileExecutor} carries it out, a failing call backs off ({@link ReconcileFailures}),
+ * and the {@link ReconcileReporter} reports what was seen, unless it is a step on the way that has
+ * not lasted yet. Deleting a stray is a step too.
+ *
+ * <p>Concurrency: every method but the counters' readers is called holding the connector's claim
+ * ({@link ConnectorClaims}), so one thread at a time touches a connector's {@link ConnectorMemory}
+ * here; the counters are safe from any thread.
+ */
+final class ReconcileStep {
+    private final ConnectClusterClient worker;
+    /** The config as the worker is given it: sealed secrets as they are, or opened for a worker that cannot open them. */
+    private final UnaryOperator<Map<String, String>> toWorker;
+    private final Clock clock;
+    private final ReconcileFailures failures;
+    private final WorkerView view;
+    private final ConnectorMemories memories;
+    private final ReconcileExecutor executor;
+    private final ReconcileReporter reporter;
+    /** When a step last changed something on the worker. */
+    private volatile long lastWorkerWrite;
+    private final LongAdder workerCalls = new LongAdder();
+    private final LongAdder workerErrors = new LongAdder();
+
+    ReconcileStep(ConnectClusterClient worker, UnaryOperator<Map<String, String>> toWorker, Clock clock, ReconcileFailures failures,
+                  WorkerView view, ConnectorMemories memories, ReconcileExecutor executor, ReconcileReporter reporter) {
+        this.worker = worker;
+        this.toWorker = toWorker;
+        this.clock = clock;
+        this.failures = failures;
+        this.view = view;
+        this.memories = memories;
+        this.executor = executor;
+        this.reporter = reporter;
+    }
+
+    /**
+     * Makes one desired connector true on the worker, unless it is waiting out a back-off after
+     * failures, and reports it. The caller holds its claim.
+     *
+     * @param fullPass whether this look may make the reads that wait on the worker's herder thread
+     */
+    Result run(ConnectorState desired, WorkerConnector running, boolean fullPass, ConnectorMemory memory) {
+        view.learnType(running);
+        String name = desired.getName();
+        ConnectorState state = ReconcilePlanner.stopsForOffsets(desired)
+                ? ReconcilePlanner.asCarriedOut(desired, executor.rememberedOffsets(name, memory)) : desired;
+        long now = clock.millis();
+        if (!failures.due(name, desiredKey(state), now)) {
+            return Result.UNSETTLED;
+        }
+        Supplier<Optional<ConnectorObservation>> lastObserved = executor.lastObservation(name);
+        List<RuntimeException> errors = new ArrayList<>();
+        int calls = 0;
+        try {
+            Situation situation = new Situation(state, toWorker.apply(state.getConfig()), running, memory, lastObserved,
+                    failures.visible(name), clock.millis());
+            calls = executor.execute(name, ReconcilePlanner.plan(situation), memory, errors);
+        } catch (RuntimeException e) {
+            errors.add(0, e);
+        }
+        if (calls > 0) {
+            lastWorkerWrite = clock.millis();
+            workerCalls.add(calls);
+        }
+        workerErrors.add(errors.size());
+        if (errors.isEmpty()) {
+            failures.succeeded(name);
+        } else {
+            RuntimeException first = errors.get(0);
+            if (isUnreachable(first)) {
+                // The worker is down, not refusing this connector: nothing to count against it.
+                return new Result(calls, false);
+            }
+            failures.failed(name, desiredKey(state), state.getTargetState().name(),
+                    running == null ? "ABSENT" : running.state(), first, now);
+            Situation failed = new Situation(state, state.getConfig(), running, memory, lastObserved,
+                    failures.visible(name), clock.millis());
+            executor.execute(name, ReconcilePlanner.offsetsGiveUp(failed), memory, errors);
+        }
+        boolean settled = errors.isEmpty() && calls == 0 && ReconcilePlanner.settled(state, running, memory);
+        if (settled) {
+            memory.unsettledSince = null;
+            memory.changeShownSince = null;
+        } else if (!fullPass && errors.isEmpty() && reporter.outcomesReported(name, memory)
+                && now - heldSince(running, memory, now) < Reconciler.SHOW_PASSING_STATES_AFTER_MS && !ReconcilePlanner.showsFailure(running)) {
+            // On its way to what is desired (a pause the worker is carrying out): the state it
+            // passes through is reported only if it lasts, which spares the processor an
+            // observation per step of every connector in a burst. A failure is no step on the way:
+            // it is reported as soon as it shows.
+            return new Result(calls, false);
+        }
+        try {
+            reporter.report(state, running, fullPass, memory);
+            memory.changeShownSince = null;
+        } catch (RuntimeException e) {
+            // Reported on a later pass.
+            return new Result(calls, false);
+        }
+        return new Result(calls, settled);
+    }
+
+    /** Deletes a connector that is on the worker but not desired; answers the calls made. The caller holds its claim. */
+    int deleteStray(String name) {
+        long now = clock.millis();
+        if (!failures.due(name, "deleted", now)) {
+            return 0;
+        }
+        try {
+            worker.delete(name);
+            lastWorkerWrite = clock.millis();
+            ConnectorMemory memory = memories.peek(name);
+            if (memory != null) {
+                memory.workerConfig = null;
+            }
+            failures.succeeded(name);
+            return 1;
+        } catch (RuntimeException e) {
+            if (!isUnreachable(e)) {
+                failures.failed(name, "deleted", "DELETED", "PRESENT", e, now);
+            }
+            return 0;
+        }
+    }
+
+    /** Whether the connector's back-off lets a step try now what {@code state} asks. */
+    boolean due(ConnectorState state) {
+        return failures.due(state.getName(), desiredKey(state), clock.millis());
+    }
+
+    /** Whether a step changed something on the worker within the last {@code ms}. */
+    boolean wroteWithin(long ms) {
+        return clock.millis() - lastWorkerWrite < ms;
+    }
+
+    long workerCalls() {
+        return workerCalls.sum();
+    }
+
+    long workerErrors() {
+        return workerErrors.sum();
+    }
+
+    /**
+     * Since when a step on the way is held: since the worker first showed a status not yet
+     * reported (a pause the worker carries out late, behind others, is held from when it shows,
+     * not from when it was asked for; later changes do not put it off again), or while it shows
+     * none, since the connector was first seen not yet as desired.
+     */
+    private static long heldSince(WorkerConnector running, ConnectorMemory memory, long now) {
+        long unsettled = unsettledSince(memory, now);
+        if (memory.changeShownSince == null && ReconcileReporter.showsNewStatus(running, memory)) {
+            memory.changeShownSince = now;
+        }
+        return memory.changeShownSince != null ? memory.changeShownSince : unsettled;
+    }
+
+    /** Since when the connector has been seen not yet as desired, from now if it was not before. */
+    private static long unsettledSince(ConnectorMemory memory, long now) {
+        if (memory.unsettledSince == null) {
+            memory.unsettledSince = now;
+        }
+        return memory.unsettledSince;
+    }
+
+    private static boolean isUnreachable(RuntimeException e) {
+        return e instanceof ConnectCallException c && c.status() == 0;
+    }
+
+    private static String desiredKey(ConnectorState state) {
+        return state.getLastCommandId() + "/" + state.getVersion();
+    }
+}

@@ -1,0 +1,153 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.Postgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What a captured database holds beyond plain tables, on a real PostgreSQL with a non-superuser
+ * replication role: each shape's source and target compared by count and md5 digest of their rows
+ * (docs/postgres-privileges.md, "Table shapes", states each outcome as measured here).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineTableShapesTest {
+    private static final String REPLICATOR = "shapes_replicator";
+    private static final String LOADER = "shapes_loader";
+    private Postgres postgres;
+    private SwitchboardFixture fx;
+
+    @BeforeAll
+    void start() {
+        postgres = Postgres.start();
+        postgres.createDatabase("wh");
+        postgres.createRole(REPLICATOR, "REPLICATION");
+        postgres.createRole(LOADER);
+        postgres.sql("postgres", "GRANT CREATE ON DATABASE wh TO " + LOADER);
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+    }
+
+    @AfterAll
+    void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    /** A database of the replicator's, with these statements run in it as the superuser, the tables then given to the replicator. */
+    private void database(String name, String... statements) {
+        postgres.createDatabase(name);
+        postgres.sql("postgres", "ALTER DATABASE " + name + " OWNER TO " + REPLICATOR);
+        postgres.sql(name, statements);
+        for (String table : postgres.query(name, "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = 'public'")) {
+            postgres.sql(name, "ALTER TABLE " + table + " OWNER TO " + REPLICATOR);
+        }
+        for (String view : postgres.query(name, "SELECT format('%I.%I', schemaname, viewname) FROM pg_views WHERE schemaname = 'public'")) {
+            postgres.sql(name, "ALTER VIEW " + view + " OWNER TO " + REPLICATOR);
+        }
+    }
+
+    private String pipeline(String database, String targetSchema) {
+        SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", "{\"source\": {\"postgres\": {\"connection\": "
+                + postgres.connectionJson(database, REPLICATOR) + ", \"replication_type\": {\"logical_replication\": {}}}},"
+                + " \"sink\": {\"postgres\": {\"connection\": " + postgres.connectionJson("wh", LOADER) + ", \"target_schema\": \""
+                + targetSchema + "\"}}}");
+        assertEquals(201, created.status(), created.body());
+        return created.json().path("connector").path("id").asText();
+    }
+
+    private JsonNode read(String id) {
+        return fx.call("GET", "/api/v1/connectors/" + id, null).json();
+    }
+
+    /** The value when done within the time, else the last one seen (the outcome is then what is reported). */
+    private static <T> T awaited(Duration within, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        T last = probe.get();
+        while (!done.test(last) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            last = probe.get();
+        }
+        return last;
+    }
+
+    private String same(String source, String target) throws InterruptedException {
+        return awaited(Duration.ofSeconds(90), () -> postgres.digest("wh", target), postgres.digest("shapes", source)::equals);
+    }
+
+    @Test
+    void eachShapeReplicatesOrIsLeftOutAsDocumented() throws Exception {
+        database("shapes",
+                "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
+                "CREATE TABLE typed (id int PRIMARY KEY, m mood NOT NULL, tags text[], nums int[], j json, jb jsonb)",
+                "INSERT INTO typed SELECT g, (ARRAY['sad','ok','happy'])[1 + g % 3]::mood, ARRAY['a' || g, 'b'], ARRAY[g, g * 2],"
+                        + " ('{\"n\": ' || g || '}')::json, ('{\"n\": ' || g || ', \"k\": [1, 2]}')::jsonb FROM generate_series(1, 50) g",
+                "CREATE TABLE priced (id int PRIMARY KEY, qty int NOT NULL, price int NOT NULL, total int GENERATED ALWAYS AS (qty * price) STORED)",
+                "INSERT INTO priced (id, qty, price) SELECT g, g, 3 FROM generate_series(1, 40) g",
+                "CREATE TABLE wide (id int PRIMARY KEY, body text NOT NULL)",
+                "INSERT INTO wide VALUES (1, repeat('w', 200000))",
+                "CREATE TABLE measures (id int NOT NULL, at date NOT NULL, v int, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+                "CREATE TABLE measures_2025 PARTITION OF measures FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+                "CREATE TABLE measures_2026 PARTITION OF measures FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+                "INSERT INTO measures SELECT g, DATE '2025-06-01' + g * 3, g FROM generate_series(1, 100) g",
+                "CREATE TABLE renamed (id int PRIMARY KEY, label text NOT NULL)",
+                "INSERT INTO renamed SELECT g, 'r' || g FROM generate_series(1, 10) g",
+                "CREATE VIEW happy_ones AS SELECT id FROM typed WHERE m = 'happy'");
+        String id = pipeline("shapes", "shapes");
+        Map<String, String> outcome = new LinkedHashMap<>();
+        outcome.put("enum/array/json/jsonb", same("typed", "shapes.typed"));
+        outcome.put("generated column (other columns)", awaited(Duration.ofSeconds(60),
+                () -> postgres.digest("wh", "(SELECT id, qty, price FROM shapes.priced)"),
+                postgres.digest("shapes", "(SELECT id, qty, price FROM priced)")::equals));
+        outcome.put("generated column in the target", String.valueOf(postgres.query("wh",
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'shapes' AND table_name = 'priced' AND column_name = 'total'")));
+        outcome.put("wide row 200 kB", same("wide", "shapes.wide"));
+        outcome.put("partitioned root", postgres.digest("wh", "shapes.measures"));
+        outcome.put("partitions in the target", String.valueOf(postgres.query("wh",
+                "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'shapes'")));
+        outcome.put("view", String.valueOf(postgres.query("wh", "SELECT to_regclass('shapes.happy_ones') IS NULL")));
+
+        postgres.sql("shapes", "INSERT INTO typed VALUES (51, 'ok', ARRAY['x'], ARRAY[7], '{\"n\": 51}', '{\"n\": 51}')",
+                "UPDATE priced SET qty = 100 WHERE id = 1", "INSERT INTO wide VALUES (2, repeat('v', 1048576))",
+                "INSERT INTO measures VALUES (101, DATE '2026-02-01', 101)", "ALTER TABLE renamed RENAME TO renamed_now",
+                "INSERT INTO renamed_now VALUES (11, 'r11')", "UPDATE renamed_now SET label = 'edited' WHERE id = 2");
+        outcome.put("enum/array/json/jsonb, streamed", same("typed", "shapes.typed"));
+        outcome.put("wide row 1 MB, streamed", same("wide", "shapes.wide"));
+        outcome.put("partitioned, streamed: root", postgres.digest("wh", "shapes.measures"));
+        outcome.put("partitioned, streamed: target tables", String.valueOf(postgres.query("wh",
+                "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'shapes'")));
+        outcome.put("renamed: old target", postgres.digest("wh", "shapes.renamed"));
+        outcome.put("renamed: new target", awaited(Duration.ofSeconds(30), () -> postgres.digest("wh", "shapes.renamed_now"),
+                postgres.digest("shapes", "renamed_now")::equals));
+        outcome.put("source renamed", postgres.digest("shapes", "renamed_now"));
+        outcome.put("status", read(id).path("status").toString());
+        outcome.forEach((shape, what) -> System.out.println("SHAPE " + shape + " => " + what));
+        System.out.println("SHAPE source digests: typed " + postgres.digest("shapes", "typed") + ", wide " + postgres.digest("shapes", "wide")
+                + ", measures " + postgres.digest("shapes", "measures"));
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+    }
+
+    @Test
+    void aTableWithoutAPrimaryKey() throws Exception {
+        database("keyless", "CREATE TABLE log (at int NOT NULL, line text)", "INSERT INTO log SELECT g, 'l' || g FROM generate_series(1, 30) g");
+        String id = pipeline("keyless", "keyless");
+        JsonNode status = awaited(Duration.ofSeconds(90), () -> read(id),
+                r -> r.path("status").path("status").has("failed") || postgres.digest("wh", "keyless.log").startsWith("30/"));
+        System.out.println("SHAPE no primary key => target " + postgres.digest("wh", "keyless.log") + ", status " + status.path("status"));
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+    }
+}
