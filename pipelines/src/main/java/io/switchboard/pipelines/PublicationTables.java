@@ -19,7 +19,8 @@ import java.util.List;
  * seconds ({@link PipelineScheduler}). The source connector then streams the table's changes from
  * the first one after it was added; rows written before that are not in the WAL it reads (a
  * ReIntialize copies them). A table another role owns cannot be added: it is named in the log and
- * left, the others go on. Partitioned tables are added as their root (partitions are not listed).
+ * left, the others go on; so is a table without a primary key. Partitioned tables are added as
+ * their root (partitions are not listed).
  */
 final class PublicationTables {
     private static final Logger log = LoggerFactory.getLogger(PublicationTables.class);
@@ -40,6 +41,9 @@ final class PublicationTables {
                     + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('information_schema', '"
                     + HeartbeatTable.SCHEMA + "') AND n.nspname NOT LIKE 'pg\\_%'"
                     + " AND NOT EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid AND r.prrelid = c.oid)"
+                    // A table without a primary key is left out: the target writes rows by key, and
+                    // PostgreSQL would refuse the application's UPDATE and DELETE on it once published.
+                    + " AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
                     + " ORDER BY 1 LIMIT " + MAX_PER_ROUND)) {
                 s.setString(1, publication);
                 try (ResultSet r = s.executeQuery()) {

@@ -23,6 +23,7 @@ import java.util.Optional;
  *   <li>a free replication slot, unless the pipeline's own is there already;</li>
  *   <li>the named publication exists (its tables are the captured ones), or else the captured
  *       tables are every table of the database's own schemas, none at all so far included;</li>
+ *   <li>every captured table has a primary key (the target writes each row by its key);</li>
  *   <li>{@code SELECT} on every captured table;</li>
  *   <li>for the pipeline's own publication, not there yet: {@code CREATE} on the database and
  *       ownership of every captured table, which {@code CREATE PUBLICATION ... FOR TABLE} needs;</li>
@@ -99,6 +100,21 @@ final class SourcePrivileges {
                     // Pipelines' heartbeat tables are each captured by its own pipeline only (HeartbeatTable).
                     + " AND NOT (schemaname = '" + HeartbeatTable.SCHEMA + "' AND tablename LIKE 'sb\\_heartbeat\\_%') ORDER BY 1");
             // None yet is fine: the application's first migration may come after the pipeline (its status says "no tables yet").
+        }
+        List<String> keyless = new ArrayList<>();
+        for (String table : tables) {
+            if (!bool("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = ?::regclass AND indisprimary)", table)) {
+                keyless.add(table);
+            }
+        }
+        if (!keyless.isEmpty()) {
+            // Refused here rather than failing the running pipeline at its first row: the target
+            // upserts each row by its key, and a table with none has no key to send.
+            return refused(publication != null ? PUBLICATION_FIELD : at, "tables without a primary key cannot be replicated, since the"
+                    + " target writes each row by its key: " + String.join(", ", keyless) + "; add one with: ALTER TABLE " + keyless.get(0)
+                    + " ADD PRIMARY KEY (<columns>)" + (publication != null
+                    ? ", or leave them out with: ALTER PUBLICATION " + publication + " DROP TABLE " + String.join(", ", keyless)
+                    : ", or replicate a publication that leaves them out, given as " + PUBLICATION_FIELD));
         }
         if (superuser) {
             return Optional.empty();

@@ -109,45 +109,64 @@ class PipelineTableShapesTest {
                 "CREATE VIEW happy_ones AS SELECT id FROM typed WHERE m = 'happy'");
         String id = pipeline("shapes", "shapes");
         Map<String, String> outcome = new LinkedHashMap<>();
-        outcome.put("enum/array/json/jsonb", same("typed", "shapes.typed"));
-        outcome.put("generated column (other columns)", awaited(Duration.ofSeconds(60),
-                () -> postgres.digest("wh", "(SELECT id, qty, price FROM shapes.priced)"),
-                postgres.digest("shapes", "(SELECT id, qty, price FROM priced)")::equals));
-        outcome.put("generated column in the target", String.valueOf(postgres.query("wh",
-                "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'shapes' AND table_name = 'priced' AND column_name = 'total'")));
-        outcome.put("wide row 200 kB", same("wide", "shapes.wide"));
-        outcome.put("partitioned root", postgres.digest("wh", "shapes.measures"));
-        outcome.put("partitions in the target", String.valueOf(postgres.query("wh",
+        assertEquals(postgres.digest("shapes", "typed"), same("typed", "shapes.typed"), "enum, array, json and jsonb columns copied");
+        String otherColumns = "(SELECT id, qty, price FROM %s)";
+        assertEquals(postgres.digest("shapes", otherColumns.formatted("priced")), awaited(Duration.ofSeconds(60),
+                () -> postgres.digest("wh", otherColumns.formatted("shapes.priced")),
+                postgres.digest("shapes", otherColumns.formatted("priced"))::equals), "a table with a generated column copied");
+        outcome.put("generated column in the target, snapshot", String.valueOf(postgres.query("wh", "SELECT count(*) || ' of ' || count(total)"
+                + " FROM shapes.priced WHERE total = qty * price")));
+        assertEquals(postgres.digest("shapes", "wide"), same("wide", "shapes.wide"), "a 200 kB row copied");
+        assertEquals(List.of("t"), postgres.query("wh", "SELECT to_regclass('shapes.happy_ones') IS NULL"), "a view is not a table to copy");
+        outcome.put("partitioned: root in the target", postgres.digest("wh", "shapes.measures"));
+        outcome.put("partitioned: target tables", String.valueOf(postgres.query("wh",
                 "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'shapes'")));
-        outcome.put("view", String.valueOf(postgres.query("wh", "SELECT to_regclass('shapes.happy_ones') IS NULL")));
 
         postgres.sql("shapes", "INSERT INTO typed VALUES (51, 'ok', ARRAY['x'], ARRAY[7], '{\"n\": 51}', '{\"n\": 51}')",
-                "UPDATE priced SET qty = 100 WHERE id = 1", "INSERT INTO wide VALUES (2, repeat('v', 1048576))",
+                "UPDATE priced SET qty = 100 WHERE id = 1", "INSERT INTO wide VALUES (2, repeat('v', 500000))",
                 "INSERT INTO measures VALUES (101, DATE '2026-02-01', 101)", "ALTER TABLE renamed RENAME TO renamed_now",
                 "INSERT INTO renamed_now VALUES (11, 'r11')", "UPDATE renamed_now SET label = 'edited' WHERE id = 2");
-        outcome.put("enum/array/json/jsonb, streamed", same("typed", "shapes.typed"));
-        outcome.put("wide row 1 MB, streamed", same("wide", "shapes.wide"));
-        outcome.put("partitioned, streamed: root", postgres.digest("wh", "shapes.measures"));
-        outcome.put("partitioned, streamed: target tables", String.valueOf(postgres.query("wh",
-                "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'shapes'")));
+        assertEquals(postgres.digest("shapes", "typed"), same("typed", "shapes.typed"), "enum, array, json and jsonb changes streamed");
+        assertEquals(postgres.digest("shapes", "wide"), same("wide", "shapes.wide"), "a 500 kB row streamed");
+        assertEquals(postgres.digest("shapes", otherColumns.formatted("priced")), awaited(Duration.ofSeconds(60),
+                () -> postgres.digest("wh", otherColumns.formatted("shapes.priced")),
+                postgres.digest("shapes", otherColumns.formatted("priced"))::equals), "a change to a table with a generated column streamed");
+        outcome.put("generated column in the target, streamed row", String.valueOf(postgres.query("wh", "SELECT total FROM shapes.priced WHERE id = 1")));
+        outcome.put("partitioned, streamed: root in the target", postgres.digest("wh", "shapes.measures"));
+        outcome.put("partitioned, streamed: source root", postgres.digest("shapes", "measures"));
+        outcome.put("partitioned, streamed: partition 2026 in the target", postgres.digest("wh", "shapes.measures_2026"));
         outcome.put("renamed: old target", postgres.digest("wh", "shapes.renamed"));
         outcome.put("renamed: new target", awaited(Duration.ofSeconds(30), () -> postgres.digest("wh", "shapes.renamed_now"),
                 postgres.digest("shapes", "renamed_now")::equals));
-        outcome.put("source renamed", postgres.digest("shapes", "renamed_now"));
+        outcome.put("renamed: source", postgres.digest("shapes", "renamed_now"));
         outcome.put("status", read(id).path("status").toString());
         outcome.forEach((shape, what) -> System.out.println("SHAPE " + shape + " => " + what));
-        System.out.println("SHAPE source digests: typed " + postgres.digest("shapes", "typed") + ", wide " + postgres.digest("shapes", "wide")
-                + ", measures " + postgres.digest("shapes", "measures"));
         assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
     }
 
+    /** A change event larger than the source's producer may send (1 MiB by default) fails the pipeline, which says so. */
     @Test
-    void aTableWithoutAPrimaryKey() throws Exception {
-        database("keyless", "CREATE TABLE log (at int NOT NULL, line text)", "INSERT INTO log SELECT g, 'l' || g FROM generate_series(1, 30) g");
-        String id = pipeline("keyless", "keyless");
-        JsonNode status = awaited(Duration.ofSeconds(90), () -> read(id),
-                r -> r.path("status").path("status").has("failed") || postgres.digest("wh", "keyless.log").startsWith("30/"));
-        System.out.println("SHAPE no primary key => target " + postgres.digest("wh", "keyless.log") + ", status " + status.path("status"));
+    void aRowOverTheProducersLimitFailsThePipelineInItsOwnWords() throws Exception {
+        database("huge", "CREATE TABLE doc (id int PRIMARY KEY, body text NOT NULL)", "INSERT INTO doc VALUES (1, 'small')");
+        String id = pipeline("huge", "huge");
+        awaited(Duration.ofSeconds(90), () -> postgres.digest("wh", "huge.doc"), postgres.digest("huge", "doc")::equals);
+        postgres.sql("huge", "INSERT INTO doc VALUES (2, repeat('h', 1048576))");
+        JsonNode failed = awaited(Duration.ofSeconds(90), () -> read(id), r -> r.path("status").path("status").has("failed"));
+        String reason = failed.path("status").path("status").path("failed").path("reason").asText();
+        System.out.println("SHAPE row over 1 MiB => " + failed.path("status"));
+        org.junit.jupiter.api.Assertions.assertTrue(reason.startsWith("source: ") && reason.contains("max.request.size"), failed.toString());
         assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+    }
+
+    /** A table without a primary key is refused by name before anything starts: the target writes rows by key. */
+    @Test
+    void aTableWithoutAPrimaryKeyIsRefusedByName() {
+        database("keyless", "CREATE TABLE log (at int NOT NULL, line text)", "CREATE TABLE kept (id int PRIMARY KEY)");
+        SwitchboardFixture.Answer refused = fx.call("POST", "/api/v1/connectors", "{\"source\": {\"postgres\": {\"connection\": "
+                + postgres.connectionJson("keyless", REPLICATOR) + ", \"replication_type\": {\"logical_replication\": {}}}},"
+                + " \"sink\": {\"postgres\": {\"connection\": " + postgres.connectionJson("wh", LOADER) + ", \"target_schema\": \"keyless\"}}}");
+        assertEquals(400, refused.status(), refused.body());
+        org.junit.jupiter.api.Assertions.assertTrue(refused.body().contains("without a primary key") && refused.body().contains("public.log")
+                && !refused.body().contains("public.kept") && refused.body().contains("ADD PRIMARY KEY"), refused.body());
     }
 }
