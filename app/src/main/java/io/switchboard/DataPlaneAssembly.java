@@ -1,11 +1,11 @@
 package io.switchboard;
 
+import io.switchboard.commands.DecisionListener;
 import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.dataplane.BundledPlugins;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
-import io.switchboard.dataplane.DecisionFeed;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
@@ -52,7 +52,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
     private static final Logger log = LoggerFactory.getLogger(DataPlaneAssembly.class);
 
     /** Starts the data plane; everything it starts is owned by the shutdown order, in its stage. */
-    void start(Topics topics, TopologySerdes serdes) {
+    void start(Topics topics, TopologySerdes serdes, DecisionListener decisions) {
         Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
         Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
         Map<String, String> configTopics = new HashMap<>(options.connectClusterConfigTopics());
@@ -128,11 +128,11 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         shutdown.add(Stage.DATA_PLANE, new PipelineScheduler(pipelines, pipelinesLeader, Clock.systemUTC()).start());
         PipelinePhaseWatcher phases = shutdown.add(Stage.DATA_PLANE, new PipelinePhaseWatcher(pipelines, pipelinesLeader).start());
         // Each decided change is reconciled at once by the replica that holds its cluster's lease.
-        shutdown.add(Stage.DATA_PLANE, new DecisionFeed(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
-                () -> loops.stream().anyMatch(ReconcilerLoop::isLeader),
-                decision -> {
-                    loops.forEach(loop -> loop.reactive().decided(decision));
-                    phases.decided(decision);
-                }).start());
+        // The API's consumer of the decisions topic tells the data plane too: one per replica.
+        decisions.alsoTell(() -> loops.stream().anyMatch(ReconcilerLoop::isLeader), decision -> {
+            loops.forEach(loop -> loop.reactive().decided(decision));
+            phases.decided(decision);
+        });
+        shutdown.add(Stage.DATA_PLANE, () -> decisions.alsoTell(() -> false, decision -> { }));
     }
 }

@@ -277,7 +277,7 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.HTTP, events);
         ReplicaHealth.awaitRunning(streams, log);
         new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                keyringHandle, secretStoreHandle, shutdown).start(topics, serdes);
+                keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, decisions);
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
     }
 

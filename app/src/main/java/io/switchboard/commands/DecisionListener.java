@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +57,9 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
         return t;
     });
     private volatile boolean running = true;
+    /** Whether anyone here wants every decision now, and who: see {@link #alsoTell}. */
+    private volatile BooleanSupplier everyWanted = () -> false;
+    private volatile Consumer<CommandDecision> every = decision -> { };
 
     public DecisionListener(String bootstrapServers, String topic, Deserializer<CommandDecision> deserializer) {
         this(bootstrapServers, Map.of(), topic, deserializer);
@@ -137,6 +142,17 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
         }
     }
 
+    /**
+     * Also tells {@code listener} of every decision read from the topic (whichever replica made it)
+     * while {@code wanted} says so: the data plane, which reconciles each decided change at once on
+     * the replica holding its cluster's lease. One consumer of the decisions topic per replica
+     * serves both. Called on the listener's thread; it must return quickly.
+     */
+    public void alsoTell(BooleanSupplier wanted, Consumer<CommandDecision> listener) {
+        this.every = listener;
+        this.everyWanted = wanted;
+    }
+
     /** Only decisions some request here waits for are decoded; the header names the command. */
     private boolean isAwaited(ConsumerRecord<byte[], byte[]> record) {
         Header header = record.headers().lastHeader(CommandProcessor.COMMAND_ID_HEADER);
@@ -146,11 +162,18 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     private void run() {
         while (running) {
             try {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (isAwaited(record)) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                // Decisions are decoded for every listener only while someone here wants them all.
+                boolean all = !records.isEmpty() && everyWanted.getAsBoolean();
+                Consumer<CommandDecision> everyone = every;
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (all || isAwaited(record)) {
                         CommandDecision decision = deserializer.deserialize(topic, record.headers(), record.value());
                         if (decision != null) {
                             complete(decision);
+                            if (all) {
+                                everyone.accept(decision);
+                            }
                         }
                     }
                 }
