@@ -1,5 +1,6 @@
 package io.switchboard;
 
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.ReplicaProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -129,11 +130,11 @@ class StartupAndShutdownTest {
         Http.Response created = Http.call(replica.url(), "POST", "/connectors",
                 "{\"name\":\"lines\",\"config\":" + FILE_SOURCE + "}");
         assertEquals(201, created.status(), created::toString);
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!Http.get(replica.url(), "/connectors/lines/status").json().path("tasks").path(0).path("state")
-                .asText().equals("RUNNING")) {
-            assertTrue(System.nanoTime() < deadline, () -> "The connector never ran:\n" + replica.logTail(60));
-            pause(200);
+        try {
+            Await.atMost(Duration.ofSeconds(90)).until("the connector's task RUNNING", () -> Http.get(replica.url(),
+                    "/connectors/lines/status").json().path("tasks").path(0).path("state").asText(), "RUNNING"::equals);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nThe replica's log:\n" + replica.logTail(60), e);
         }
 
         Duration took = replica.terminate(STOP_BOUND);

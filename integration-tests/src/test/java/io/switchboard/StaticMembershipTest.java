@@ -1,5 +1,6 @@
 package io.switchboard;
 
+import io.switchboard.testing.Await;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.api.SharedKafka;
 import io.switchboard.secrets.Keyring;
@@ -65,11 +66,8 @@ class StaticMembershipTest {
         Set<String> members = instanceIds(group);
         assertTrue(members.stream().noneMatch(id -> id.startsWith("replica-0")),
                 () -> "the stopped replica still holds its place in the group: " + members);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!activeTasks(second).containsAll(every)) {
-            assertTrue(System.nanoTime() < deadline, () -> "the other replica holds " + activeTasks(second));
-            Thread.sleep(100);
-        }
+        Await.atMost(Duration.ofSeconds(60)).until("the other replica to hold every task " + every, () -> activeTasks(second),
+                held -> held.containsAll(every));
     }
 
     @Test
@@ -79,27 +77,20 @@ class StaticMembershipTest {
         SwitchboardApp first = start("a", "replica-0");
         awaitOwns(first);
         SwitchboardApp second = start("b", "replica-0");
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (first.streams().state() != KafkaStreams.State.ERROR) {
-            assertTrue(System.nanoTime() < deadline, () -> "the first process still runs: " + first.streams().state());
-            Thread.sleep(100);
-        }
+        Await.atMost(Duration.ofSeconds(60)).until("the first process to stop (ERROR)", () -> first.streams().state(),
+                KafkaStreams.State.ERROR::equals);
         awaitOwns(second);
         var live = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(first.url() + "/health/live")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(503, live.statusCode(), live::body);
         System.out.println("The fenced process: " + first.streams().state() + ", /health/live " + live.body());
         // The second keeps its partitions: the first did not come back under the identity.
-        Thread.sleep(3_000);
+        Thread.sleep(3_000); // on purpose: the second still holds the partitions 3 s on
         assertTrue(owns(second), "the second process lost the partitions");
     }
 
-    private static void awaitOwns(SwitchboardApp app) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!owns(app)) {
-            assertTrue(System.nanoTime() < deadline, "the replica never owned partitions");
-            Thread.sleep(100);
-        }
+    private static void awaitOwns(SwitchboardApp app) {
+        Await.atMost(Duration.ofSeconds(120)).until("the replica to own partitions", () -> owns(app));
     }
 
     @Test
@@ -135,12 +126,8 @@ class StaticMembershipTest {
     }
 
     /** Until both run and each holds active tasks: the partitions are split between them. */
-    private static void awaitBothOwnPartitions(SwitchboardApp one, SwitchboardApp other) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!(owns(one) && owns(other))) {
-            assertTrue(System.nanoTime() < deadline, "the replicas never split the partitions");
-            Thread.sleep(100);
-        }
+    private static void awaitBothOwnPartitions(SwitchboardApp one, SwitchboardApp other) {
+        Await.atMost(Duration.ofSeconds(120)).until("the replicas to split the partitions", () -> owns(one) && owns(other));
     }
 
     private static boolean owns(SwitchboardApp app) {

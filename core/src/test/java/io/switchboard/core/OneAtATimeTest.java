@@ -33,7 +33,7 @@ class OneAtATimeTest {
         });
         CompletableFuture<String> other = queue.run("other", "busy", () -> CompletableFuture.completedFuture("other"));
         assertEquals("other", other.get(5, TimeUnit.SECONDS), "another key does not wait");
-        Thread.sleep(100);
+        Thread.sleep(100); // on purpose: b does not start within 100 ms while a runs
         assertEquals(List.of("a"), started, "b waits for a");
         assertFalse(b.isDone());
 

@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.testing.ApiContract;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfluentDialectTest {
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(60));
     private static final String STARS = "****************";
     private static final HttpClient FORM_CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private SwitchboardFixture fx;
@@ -69,19 +70,6 @@ class ConfluentDialectTest {
         config.put("tasks.max", "1");
         config.put("sftp.password", "hunter2");
         return SwitchboardFixture.json(Map.of("name", name, "config", config));
-    }
-
-    private JsonNode eventually(String what, Supplier<JsonNode> probe, Predicate<JsonNode> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("Never " + what + "; last: " + last);
     }
 
     private JsonNode status(String name) {
@@ -113,7 +101,7 @@ class ConfluentDialectTest {
         assertEquals(STARS, fx.call("GET", base + "/connectors/orders/config", null).json().path("sftp.password").asText());
         assertEquals(STARS, fx.call("GET", base + "/connectors/orders", null).json().path("config").path("sftp.password").asText());
 
-        JsonNode running = eventually("RUNNING with a running task", () -> status("orders"),
+        JsonNode running = WAIT.until("RUNNING with a running task", () -> status("orders"),
                 s -> s.path("connector").path("state").asText().equals("RUNNING") && s.path("tasks").size() == 1
                         && s.path("tasks").get(0).path("state").asText().equals("RUNNING"));
         assertEquals("source", running.path("type").asText());
@@ -132,18 +120,18 @@ class ConfluentDialectTest {
         JsonNode onlyId = fx.call("GET", base + "/connectors?expand=id", null).json();
         assertFalse(onlyId.path("orders").has("info"));
 
-        JsonNode tasks = eventually("the task's config", () -> fx.call("GET", base + "/connectors/orders/tasks", null).json(),
+        JsonNode tasks = WAIT.until("the task's config", () -> fx.call("GET", base + "/connectors/orders/tasks", null).json(),
                 t -> t.size() == 1);
         assertEquals("orders", tasks.get(0).path("id").path("connector").asText());
         assertEquals(STARS, tasks.get(0).path("config").path("sftp.password").asText());
 
         assertEquals(202, formPut(base + "/connectors/orders/pause"));
-        eventually("PAUSED", () -> status("orders"), s -> s.path("connector").path("state").asText().equals("PAUSED"));
+        WAIT.until("PAUSED", () -> status("orders"), s -> s.path("connector").path("state").asText().equals("PAUSED"));
         assertEquals(202, formPut(base + "/connectors/orders/resume"));
-        eventually("RUNNING again", () -> status("orders"), s -> s.path("connector").path("state").asText().equals("RUNNING"));
+        WAIT.until("RUNNING again", () -> status("orders"), s -> s.path("connector").path("state").asText().equals("RUNNING"));
         assertEquals(202, formPut(base + "/connectors/orders/restart"));
 
-        JsonNode offsets = eventually("offsets read", () -> fx.call("GET", base + "/connectors/orders/offsets", null).json(),
+        JsonNode offsets = WAIT.until("offsets read", () -> fx.call("GET", base + "/connectors/orders/offsets", null).json(),
                 o -> o.path("offsets").size() == 1);
         assertEquals(id, offsets.path("id").asText());
         Instant.parse(offsets.path("metadata").path("observed_at").asText());
@@ -171,7 +159,7 @@ class ConfluentDialectTest {
     void anOffsetsRequestStopsChangesAndResumesAndTheSourceReadsAgain() throws Exception {
         Path file = Files.writeString(files.resolve("replay.txt"), "l1\nl2\nl3\n");
         assertEquals(201, fx.call("POST", base + "/connectors", source("replay", file)).status());
-        eventually("all lines read", () -> fx.call("GET", base + "/connectors/replay/offsets", null).json(),
+        WAIT.until("all lines read", () -> fx.call("GET", base + "/connectors/replay/offsets", null).json(),
                 o -> o.path("offsets").path(0).path("offset").path("position").asInt() == 9);
         assertEquals(List.of("l1", "l2", "l3"), lines("confluent-replay", 3));
 
@@ -185,14 +173,14 @@ class ConfluentDialectTest {
         SwitchboardFixture.Answer second = fx.call("POST", base + "/connectors/replay/offsets/request", "{\"type\": \"DELETE\"}");
         assertEquals(409, second.status(), "one request at a time: " + second.body());
 
-        JsonNode applied = eventually("APPLIED", () -> fx.call("GET", base + "/connectors/replay/offsets/request/status", null).json(),
+        JsonNode applied = WAIT.until("APPLIED", () -> fx.call("GET", base + "/connectors/replay/offsets/request/status", null).json(),
                 st -> !st.path("status").path("phase").asText().equals("PENDING"));
         assertEquals("APPLIED", applied.path("status").path("phase").asText(), applied.toString());
         assertEquals(9, applied.path("previous_offsets").path(0).path("offset").path("position").asInt(), applied.toString());
         Instant.parse(applied.path("applied_at").asText());
         assertEquals(3, applied.path("request").path("offsets").path(0).path("offset").path("position").asInt());
 
-        eventually("RUNNING again", () -> status("replay"), st -> st.path("connector").path("state").asText().equals("RUNNING"));
+        WAIT.until("RUNNING again", () -> status("replay"), st -> st.path("connector").path("state").asText().equals("RUNNING"));
         // Read again from byte 3: the second and third lines once more.
         assertEquals(List.of("l1", "l2", "l3", "l2", "l3"), lines("confluent-replay", 5));
     }
@@ -205,9 +193,9 @@ class ConfluentDialectTest {
                 + "\"}, \"offset\": {\"position\": 6}}]}";
         SwitchboardFixture.Answer created = fx.call("POST", base + "/connectors", body);
         assertEquals(201, created.status(), created.body());
-        eventually("RUNNING", () -> status("from-offsets"), st -> st.path("connector").path("state").asText().equals("RUNNING")
+        WAIT.until("RUNNING", () -> status("from-offsets"), st -> st.path("connector").path("state").asText().equals("RUNNING")
                 && st.path("tasks").size() == 1);
-        eventually("the file read to its end", () -> fx.call("GET", base + "/connectors/from-offsets/offsets", null).json(),
+        WAIT.until("the file read to its end", () -> fx.call("GET", base + "/connectors/from-offsets/offsets", null).json(),
                 o -> o.path("offsets").path(0).path("offset").path("position").asInt() == 9);
         assertEquals(List.of("a3"), lines("confluent-from-offsets", 1));
         assertEquals("APPLIED", fx.call("GET", base + "/connectors/from-offsets/offsets/request/status", null).json()
@@ -222,14 +210,14 @@ class ConfluentDialectTest {
         // Kafka Connect's own status tells PAUSED from STOPPED, which Confluent's states do not.
         Supplier<String> workerState = () -> fx.call("GET", "/clusters/default/connectors/refused/status", null).json()
                 .path("connector").path("state").asText();
-        eventually("PAUSED", () -> SwitchboardFixture.JSON.getNodeFactory().textNode(workerState.get()),
+        WAIT.until("PAUSED", () -> SwitchboardFixture.JSON.getNodeFactory().textNode(workerState.get()),
                 s -> s.asText().equals("PAUSED"));
 
         // FileStreamSource's plugin accepts only a number as the position.
         String patch = "{\"type\": \"PATCH\", \"offsets\": [{\"partition\": {\"filename\": \"" + file
                 + "\"}, \"offset\": {\"position\": \"two\"}}]}";
         assertEquals(202, fx.call("POST", base + "/connectors/refused/offsets/request", patch).status());
-        JsonNode failed = eventually("an outcome", () -> fx.call("GET", base + "/connectors/refused/offsets/request/status", null).json(),
+        JsonNode failed = WAIT.until("an outcome", () -> fx.call("GET", base + "/connectors/refused/offsets/request/status", null).json(),
                 st -> !st.path("status").path("phase").asText().equals("PENDING"));
         assertEquals("FAILED", failed.path("status").path("phase").asText(), failed.toString());
         String reason = failed.path("status").path("message").asText();
@@ -237,17 +225,17 @@ class ConfluentDialectTest {
         assertFalse(reason.contains("STOPPED state"), "the worker had stopped it for the change: " + failed);
         assertTrue(failed.path("applied_at").isNull(), failed.toString());
 
-        eventually("PAUSED again", () -> SwitchboardFixture.JSON.getNodeFactory().textNode(workerState.get()),
+        WAIT.until("PAUSED again", () -> SwitchboardFixture.JSON.getNodeFactory().textNode(workerState.get()),
                 s -> s.asText().equals("PAUSED"));
         assertEquals("PAUSED", status("refused").path("connector").path("state").asText());
         // The failed request is over: the next one is taken.
         SwitchboardFixture.Answer next = fx.call("POST", base + "/connectors/refused/offsets/request", "{\"type\": \"DELETE\"}");
         assertEquals(202, next.status(), next.body());
-        JsonNode reset = eventually("the reset's outcome",
+        JsonNode reset = WAIT.until("the reset's outcome",
                 () -> fx.call("GET", base + "/connectors/refused/offsets/request/status", null).json(),
                 st -> st.path("request").path("type").asText().equals("DELETE") && !st.path("status").path("phase").asText().equals("PENDING"));
         assertEquals("APPLIED", reset.path("status").path("phase").asText(), reset.toString());
-        eventually("PAUSED after the reset", () -> SwitchboardFixture.JSON.getNodeFactory().textNode(workerState.get()),
+        WAIT.until("PAUSED after the reset", () -> SwitchboardFixture.JSON.getNodeFactory().textNode(workerState.get()),
                 s -> s.asText().equals("PAUSED"));
         assertEquals(200, fx.call("DELETE", base + "/connectors/refused", null).status());
     }
@@ -309,7 +297,7 @@ class ConfluentDialectTest {
         JsonNode info = fx.call("GET", "/clusters/default/connectors/shared", null).json();
         assertEquals(STARS, info.path("config").path("sftp.password").asText());
         assertEquals(202, fx.call("PUT", "/clusters/default/connectors/shared/pause", null).status());
-        eventually("PAUSED through Confluent", () -> status("shared"), s -> s.path("connector").path("state").asText().equals("PAUSED"));
+        WAIT.until("PAUSED through Confluent", () -> status("shared"), s -> s.path("connector").path("state").asText().equals("PAUSED"));
         JsonNode history = fx.call("GET", "/clusters/default/connectors/shared/history", null).json();
         assertEquals(2, history.path("versions").size(), history.toString());
         assertEquals("PAUSED", history.path("versions").get(1).path("target_state").asText());

@@ -231,7 +231,7 @@ class ConnectApiTest {
         CompletableFuture<Answer> paused;
         try {
             paused = CompletableFuture.supplyAsync(() -> fx.call("PUT", "/connectors/held/pause", null));
-            Thread.sleep(1_000);
+            Thread.sleep(1_000); // on purpose: no answer within a second while the processor is held
             assertFalse(paused.isDone(), "answered before its decision");
         } finally {
             fx.app.streams().resume();

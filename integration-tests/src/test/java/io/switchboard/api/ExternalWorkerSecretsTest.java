@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.switchboard.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -98,15 +100,9 @@ class ExternalWorkerSecretsTest {
     }
 
     /** Sends until the cluster's worker is attached (503 while it starts). */
-    private SwitchboardFixture.Answer send(String method, String path, Object body) throws InterruptedException {
-        SwitchboardFixture.Answer answer = null;
-        for (long deadline = System.nanoTime() + 60_000_000_000L; System.nanoTime() < deadline; Thread.sleep(250)) {
-            answer = fx.call(method, path, SwitchboardFixture.json(body));
-            if (answer.status() != 503) {
-                return answer;
-            }
-        }
-        return answer;
+    private SwitchboardFixture.Answer send(String method, String path, Object body) {
+        return Await.atMost(Duration.ofSeconds(60)).poll(() -> fx.call(method, path, SwitchboardFixture.json(body)),
+                answer -> answer.status() != 503);
     }
 
     private void assertNeverSent(String secret) {

@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SecurityOptions;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -85,15 +86,9 @@ class HistoryAndEventsTest {
     }
 
     private JsonNode history(String name, int versions) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        Http.Response answer;
-        do {
-            answer = Http.get(fx.app.url(), "/connectors/" + name + "/history");
-            if (answer.status() == 200 && answer.json().get("versions").size() == versions) {
-                return answer.json();
-            }
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("history of " + name + " never had " + versions + " versions: " + answer);
+        return Await.atMost(Duration.ofSeconds(10)).until("history of " + name + " with " + versions + " versions",
+                () -> Http.get(fx.app.url(), "/connectors/" + name + "/history"),
+                answer -> answer.status() == 200 && answer.json().get("versions").size() == versions).json();
     }
 
     @Test
@@ -326,11 +321,8 @@ class HistoryAndEventsTest {
         }
 
         // Each client's consumer goes away with the client.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (streamThreads(others) > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertEquals(0, streamThreads(others), "every event stream ended after its client left");
+        Await.atMost(Duration.ofSeconds(30)).until("every event stream to end after its client left (stream threads)",
+                () -> streamThreads(others), threads -> threads == 0);
     }
 
     /** The event's own place in the lifecycle topic. */

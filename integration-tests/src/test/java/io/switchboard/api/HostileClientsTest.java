@@ -99,7 +99,7 @@ class HostileClientsTest {
                 long tookMillis = (System.nanoTime() - started) / 1_000_000;
                 assertTrue(tookMillis < 3000, "answers took " + tookMillis + " ms");
                 rounds++;
-                Thread.sleep(1000);
+                Thread.sleep(1000); // on purpose: the slow clients send a byte a second
             }
             System.out.println("Slow sign-in clients: " + SLOW_CLIENTS + "; rounds of /health and a signed-in read answered: " + rounds);
         } finally {

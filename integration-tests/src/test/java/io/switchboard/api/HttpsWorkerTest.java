@@ -11,6 +11,7 @@ import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.ConnectWorker;
 import io.switchboard.testing.PrivateCa;
 import io.switchboard.testing.TopicScan;
+import io.switchboard.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpsWorkerTest {
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(90));
     private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
     private Path dir;
     private EmbeddedKafka kafka;
@@ -104,20 +106,9 @@ class HttpsWorkerTest {
         SwitchboardFixture.Answer created = call("POST", "/clusters/secure/connectors", create("over-tls", source("over-tls")));
         assertEquals(201, created.status(), created.body());
 
-        JsonNode status = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            SwitchboardFixture.Answer answer = call("GET", "/clusters/secure/connectors/over-tls/status", null);
-            status = answer.status() == 200 ? answer.json() : null;
-            if (status != null && "RUNNING".equals(status.path("connector").path("state").asText())
-                    && "RUNNING".equals(status.path("tasks").path(0).path("state").asText())) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        assertEquals("RUNNING", status == null ? null : status.path("connector").path("state").asText(),
-                "the connector's status as the worker reports it: " + status);
-        assertEquals("RUNNING", status.path("tasks").path(0).path("state").asText(), String.valueOf(status));
+        WAIT.until("the connector and its task RUNNING as the worker reports them", () -> status("over-tls"),
+                status -> status != null && "RUNNING".equals(status.path("connector").path("state").asText())
+                        && "RUNNING".equals(status.path("tasks").path(0).path("state").asText()));
         SwitchboardFixture.Answer onWorker = call("GET", "/clusters/secure/connectors/over-tls/topics", null);
         assertEquals(200, onWorker.status(), "passed through to the worker: " + onWorker.body());
     }
@@ -195,31 +186,20 @@ class HttpsWorkerTest {
         assertEquals(204, call("DELETE", "/clusters/secure/connectors/scanned", null).status());
     }
 
-    private JsonNode awaitTask(String name, Function<JsonNode, JsonNode> done) throws InterruptedException {
-        JsonNode status = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            SwitchboardFixture.Answer answer = call("GET", "/clusters/secure/connectors/" + name + "/status", null);
-            status = answer.status() == 200 ? answer.json() : null;
-            JsonNode task = status == null ? null : done.apply(status.path("tasks").path(0));
-            if (task != null) {
-                return task;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(name + "'s task never got there: " + status);
+    /** The connector's status, or null while it is not answered 200. */
+    private JsonNode status(String name) {
+        SwitchboardFixture.Answer answer = call("GET", "/clusters/secure/connectors/" + name + "/status", null);
+        return answer.status() == 200 ? answer.json() : null;
     }
 
-    private void awaitTasksConfig(String name, String part) throws InterruptedException {
-        String tasks = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            tasks = call("GET", "/clusters/secure/connectors/" + name + "/tasks", null).body();
-            if (tasks.contains(part)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(name + "'s tasks never showed " + part + ": " + tasks);
+    private JsonNode awaitTask(String name, Function<JsonNode, JsonNode> done) {
+        JsonNode status = WAIT.until(name + "'s task to get there", () -> status(name),
+                s -> s != null && done.apply(s.path("tasks").path(0)) != null);
+        return done.apply(status.path("tasks").path(0));
+    }
+
+    private void awaitTasksConfig(String name, String part) {
+        WAIT.until(name + "'s tasks to show " + part, () -> call("GET", "/clusters/secure/connectors/" + name + "/tasks", null).body(),
+                tasks -> tasks.contains(part));
     }
 }

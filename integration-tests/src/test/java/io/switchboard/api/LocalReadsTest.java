@@ -1,12 +1,21 @@
 package io.switchboard.api;
 
 import io.switchboard.api.SwitchboardFixture.Answer;
+import io.switchboard.testing.Await;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,12 +56,15 @@ class LocalReadsTest {
         assertEquals("/tmp/local-read.txt", fx.call("GET", "/connectors/local-read/config", null).json().path("file").asText());
         Map<String, Object> replaced = new LinkedHashMap<>(ConnectApiTest.config("local-read"));
         replaced.put("file", "/tmp/local-read-replaced.txt");
+        long commandsBefore = commandsEnd();
         fx.app.streams().pause();
         CompletableFuture<Answer> update;
         CompletableFuture<Answer> linearizable;
         try {
             update = CompletableFuture.supplyAsync(() -> fx.call("PUT", "/connectors/local-read/config", SwitchboardFixture.json(replaced)));
-            Thread.sleep(500);
+            // The default read is sent once the update is in the command topic, ahead of it.
+            Await.atMost(Duration.ofSeconds(30)).until("the update in the command topic (its end offsets' sum)", this::commandsEnd,
+                    end -> end > commandsBefore);
             linearizable = CompletableFuture.supplyAsync(() -> fx.call("GET", "/connectors/local-read/config", null));
             Answer local = fx.call("GET", "/connectors/local-read/config?consistency=local", null);
             assertEquals(200, local.status(), local.body());
@@ -62,7 +74,7 @@ class LocalReadsTest {
             assertTrue(list.body().contains("\"local-read\""), list.body());
             Answer status = fx.call("GET", "/connectors/local-read/status?consistency=local", null);
             assertEquals(200, status.status(), status.body());
-            Thread.sleep(500);
+            Thread.sleep(500); // on purpose: the default read stays unanswered while the update is undecided
             assertFalse(linearizable.isDone(), "a default read answered before the command ahead of it was decided");
         } finally {
             fx.app.streams().resume();
@@ -71,6 +83,18 @@ class LocalReadsTest {
         Answer after = linearizable.get(60, TimeUnit.SECONDS);
         assertEquals(200, after.status(), after.body());
         assertEquals("/tmp/local-read-replaced.txt", after.json().path("file").asText(), after.body());
+    }
+
+    /** The sum of the command topic's end offsets: it grows with each command written. */
+    private long commandsEnd() throws Exception {
+        String topic = fx.topics().commands();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(partition -> ends.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.pipelines.PipelineCompiler;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineFirstTablesApiTest {
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(120));
     private static final String REPLICATOR = "app_replicator";
     private static final String LOADER = "wh_loader";
     private static final String STRANGER = "wh_stranger";
@@ -65,19 +65,6 @@ class PipelineFirstTablesApiTest {
                 + postgres.connectionJson("wh", sinkUser) + ", \"target_schema\": \"" + targetSchema + "\"}}}";
     }
 
-    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("Never " + what + "; last: " + last);
-    }
-
     @Test
     void aPipelineCreatedDisabledBeforeAnyTableCopiesTheTablesMadeBeforeItIsEnabledIntoASchemaItCreates() throws Exception {
         SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", pipeline(true, LOADER, "fresh"));
@@ -97,11 +84,11 @@ class PipelineFirstTablesApiTest {
         assertEquals(List.of(LOADER), postgres.query("wh", "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'fresh'"),
                 "the sink's role made the target schema");
         String orders = postgres.digest("app", "orders");
-        eventually("the snapshot of orders", () -> postgres.digest("wh", "fresh.orders"), orders::equals);
-        eventually("the snapshot of notes", () -> postgres.digest("wh", "fresh.notes"), postgres.digest("app", "notes")::equals);
+        WAIT.until("the snapshot of orders", () -> postgres.digest("wh", "fresh.orders"), orders::equals);
+        WAIT.until("the snapshot of notes", () -> postgres.digest("wh", "fresh.notes"), postgres.digest("app", "notes")::equals);
 
         postgres.sql("app", "INSERT INTO orders VALUES (501, 'late order')", "UPDATE notes SET label = 'edited' WHERE id = 7");
-        eventually("the changes", () -> postgres.digest("wh", "fresh.orders") + " " + postgres.digest("wh", "fresh.notes"),
+        WAIT.until("the changes", () -> postgres.digest("wh", "fresh.orders") + " " + postgres.digest("wh", "fresh.notes"),
                 (postgres.digest("app", "orders") + " " + postgres.digest("app", "notes"))::equals);
         JsonNode read = fx.call("GET", "/api/v1/connectors/" + id, null).json();
         assertTrue(read.path("status").path("state").has("realtime"), read.toString());
@@ -150,18 +137,18 @@ class PipelineFirstTablesApiTest {
         assertEquals(201, created.status(), created.body());
         String id = created.json().path("connector").path("id").asText();
         String publication = PipelineCompiler.slotName(id);
-        JsonNode empty = eventually("no tables yet", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+        JsonNode empty = WAIT.until("no tables yet", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
                 r -> r.path("status").path("state").path("realtime").path("sub_state").asText().equals("no tables yet"));
         assertFalse(empty.path("status").path("status").has("failed"), empty.toString());
 
         // A migration while the pipeline runs: the table is added to the publication, then its rows follow.
         postgres.sql("late", "CREATE TABLE events (id int PRIMARY KEY, label text NOT NULL)", "ALTER TABLE events OWNER TO " + REPLICATOR);
-        eventually("the new table in the publication", () -> postgres.query("late", "SELECT count(*) FROM pg_publication_tables"
+        WAIT.until("the new table in the publication", () -> postgres.query("late", "SELECT count(*) FROM pg_publication_tables"
                 + " WHERE pubname = '" + publication + "' AND tablename = 'events'"), List.of("1")::equals);
         postgres.sql("late", "INSERT INTO events SELECT g, 'event ' || g FROM generate_series(1, 300) g",
                 "UPDATE events SET label = 'edited' WHERE id = 9", "DELETE FROM events WHERE id = 10");
-        eventually("the new table's rows", () -> postgres.digest("wh", "latecopy.events"), postgres.digest("late", "events")::equals);
-        JsonNode read = eventually("realtime with tables", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+        WAIT.until("the new table's rows", () -> postgres.digest("wh", "latecopy.events"), postgres.digest("late", "events")::equals);
+        JsonNode read = WAIT.until("realtime with tables", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
                 r -> r.path("status").path("state").has("realtime") && !r.path("status").path("state").path("realtime").has("sub_state"));
         assertFalse(read.path("status").path("status").has("failed"), read.toString());
 

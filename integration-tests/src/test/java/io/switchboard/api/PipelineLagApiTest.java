@@ -3,6 +3,7 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.pipelines.HeartbeatTable;
 import io.switchboard.pipelines.PipelineCompiler;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineLagApiTest {
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(90));
     private static final String REPLICATOR = "replicator";
     private Postgres postgres;
     private SwitchboardFixture fx;
@@ -70,19 +71,6 @@ class PipelineLagApiTest {
         }
     }
 
-    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("Never " + what + "; last: " + last);
-    }
-
     private static void assertProblem(SwitchboardFixture.Answer answer, int status, String field) {
         assertEquals(status, answer.status(), answer.body());
         assertTrue(answer.header("Content-Type").startsWith("application/problem+json"), answer.header("Content-Type"));
@@ -121,7 +109,7 @@ class PipelineLagApiTest {
             while (writing.get()) {
                 postgres.sql("noise", "INSERT INTO churn (payload) VALUES (repeat('x', 500))");
                 try {
-                    Thread.sleep(200);
+                    Thread.sleep(200); // on purpose: a trickle of writes, five a second
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -129,8 +117,8 @@ class PipelineLagApiTest {
         });
         try {
             postgres.sql("ledger", "INSERT INTO entries VALUES (2, 20)");
-            eventually("the change", () -> lake("SELECT amount FROM books.entries WHERE id = 2"), r -> r.equals(List.of("20")));
-            eventually("lag in seconds", realtime, r -> r.has("lag_seconds"));
+            WAIT.until("the change", () -> lake("SELECT amount FROM books.entries WHERE id = 2"), r -> r.equals(List.of("20")));
+            WAIT.until("lag in seconds", realtime::get, r -> r.has("lag_seconds"));
             assertEquals(List.of("public.entries," + heartbeat), postgres.query("ledger", "SELECT string_agg(schemaname || '.' || tablename, ','"
                     + " ORDER BY schemaname, tablename) FROM pg_publication_tables WHERE pubname = '" + PipelineCompiler.slotName(id) + "'"));
             assertEquals(List.of(REPLICATOR), postgres.query("ledger", "SELECT tableowner FROM pg_tables WHERE schemaname || '.' || tablename = '"
@@ -141,9 +129,9 @@ class PipelineLagApiTest {
             long burst = Long.parseLong(postgres.query("noise", "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '" + before + "')::bigint").get(0));
             churn.start();
             // Readings are kept for 2 s: each one from here was made after the burst.
-            Thread.sleep(2_500);
+            Thread.sleep(2_500); // on purpose: outlives the kept readings (the time is the point)
             List<String> seen = new ArrayList<>();
-            JsonNode settled = eventually("lag_bytes back below the burst of " + burst + " bytes", () -> {
+            JsonNode settled = WAIT.until("lag_bytes back below the burst of " + burst + " bytes", () -> {
                 JsonNode r = realtime.get();
                 seen.add(r.path("lag_bytes").asText() + "B/" + r.path("lag_seconds").asText() + "s");
                 return r;
@@ -152,7 +140,7 @@ class PipelineLagApiTest {
             assertTrue(settled.path("lag_seconds").asDouble() < 10, "the target is seconds behind, no more: " + settled);
             // Bounded while the other database goes on writing: each heartbeat moves the slot on again.
             for (int i = 0; i < 8; i++) {
-                Thread.sleep(1_000);
+                Thread.sleep(1_000); // on purpose: a reading a second for 8 s, all of them bounded
                 JsonNode r = realtime.get();
                 assertTrue(r.path("lag_bytes").asLong() < 1_000_000 && r.path("lag_seconds").asDouble() < 10, r.toString());
             }
@@ -181,12 +169,12 @@ class PipelineLagApiTest {
         assertEquals(201, created.status(), created.body());
         String id = created.json().path("connector").path("id").asText();
         try {
-            eventually("the snapshot", () -> lake("SELECT weight FROM freight.parcels"), r -> r.equals(List.of("3")));
+            WAIT.until("the snapshot", () -> lake("SELECT weight FROM freight.parcels"), r -> r.equals(List.of("3")));
             postgres.sql("depot", "INSERT INTO parcels VALUES (2, 5)");
-            eventually("the change", () -> lake("SELECT weight FROM freight.parcels WHERE id = 2"), r -> r.equals(List.of("5")));
-            JsonNode realtime = eventually("realtime with its lag in bytes", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json()
+            WAIT.until("the change", () -> lake("SELECT weight FROM freight.parcels WHERE id = 2"), r -> r.equals(List.of("5")));
+            JsonNode realtime = WAIT.until("realtime with its lag in bytes", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json()
                     .path("status").path("state").path("realtime"), r -> r.has("lag_bytes"));
-            Thread.sleep(3_000);
+            Thread.sleep(3_000); // on purpose: no lag in seconds appears within 3 s
             realtime = fx.call("GET", "/api/v1/connectors/" + id, null).json().path("status").path("state").path("realtime");
             assertFalse(realtime.has("lag_seconds"), realtime.toString());
             assertEquals(List.of("t"), postgres.query("depot", "SELECT to_regclass('switchboard." + HeartbeatTable.table(id) + "') IS NULL"));

@@ -3,6 +3,7 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.pipelines.PipelineCompiler;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelinesApiTest {
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(90));
     private static final String HIDDEN = "****************";
     /** The source's user: a replication role, not a superuser. */
     private static final String REPLICATOR = "replicator";
@@ -96,19 +97,6 @@ class PipelinesApiTest {
         }
     }
 
-    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("Never " + what + "; last: " + last);
-    }
-
     private static void assertProblem(SwitchboardFixture.Answer answer, int status, String field) {
         assertEquals(status, answer.status(), answer.body());
         assertTrue(answer.header("Content-Type").startsWith("application/problem+json"), answer.header("Content-Type"));
@@ -154,11 +142,11 @@ class PipelinesApiTest {
         assertEquals(HIDDEN, created.json().path("connector").path("source").path("postgres").path("connection").path("password").asText());
         assertFalse(created.body().contains(Postgres.PASSWORD));
 
-        eventually("the snapshot", this::rows, r -> r.equals(List.of("1:ada", "2:bob")));
+        WAIT.until("the snapshot", this::rows, r -> r.equals(List.of("1:ada", "2:bob")));
         assertEquals(List.of("f"), postgres.query("crm", "SELECT puballtables FROM pg_publication WHERE pubname = '"
                 + PipelineCompiler.slotName(id) + "'"), "the pipeline's own publication names its tables");
         // The lag is read off the request thread: the first reads answer before any reading, then it comes.
-        JsonNode realtime = eventually("realtime with its lag", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+        JsonNode realtime = WAIT.until("realtime with its lag", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
                 p -> p.path("status").path("state").path("realtime").has("lag_bytes")).path("status").path("state").path("realtime");
         assertEquals(PipelineCompiler.slotName(id), realtime.path("name").asText());
         // Read from the source as the pipeline's own (non-superuser) role.
@@ -166,7 +154,7 @@ class PipelinesApiTest {
                 "the slot's lag in WAL bytes: " + realtime);
         postgres.sql("crm", "INSERT INTO customers VALUES (3, 'cy')", "UPDATE customers SET name = 'bea' WHERE id = 2",
                 "DELETE FROM customers WHERE id = 1");
-        eventually("changes", this::rows, r -> r.equals(List.of("2:bea", "3:cy")));
+        WAIT.until("changes", this::rows, r -> r.equals(List.of("2:bea", "3:cy")));
 
         // The Kafka Connect dialect sees the pipeline's connectors.
         assertTrue(fx.call("GET", "/connectors", null).body().contains(PipelineCompiler.sourceName(id)));
@@ -181,7 +169,7 @@ class PipelinesApiTest {
         assertEquals(200, disabled.status(), disabled.body());
         // Read as fast as the API answers: disabling while the worker stops them, then disabled, never back.
         List<String> phases = new ArrayList<>(List.of(disabled.json().path("status").path("state").fieldNames().next()));
-        eventually("disabled", () -> {
+        WAIT.until("disabled", () -> {
             JsonNode read = fx.call("GET", "/api/v1/connectors/" + id, null).json();
             phases.add(read.path("status").path("state").fieldNames().next());
             return read;
@@ -199,7 +187,7 @@ class PipelinesApiTest {
         assertEquals(List.of("1"), postgres.query("crm", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
                 + PipelineCompiler.slotName(id) + "'"));
         assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Start\"}").status());
-        eventually("the rows written while disabled, once", this::rows, r -> r.equals(List.of("2:bea", "3:cy", "4:dee", "5:eve")));
+        WAIT.until("the rows written while disabled, once", this::rows, r -> r.equals(List.of("2:bea", "3:cy", "4:dee", "5:eve")));
         JsonNode restarted = fx.call("GET", "/api/v1/connectors/" + id, null).json();
         assertNotEquals(firstRun, restarted.path("run_id").asText(), "a new run");
         assertFalse(restarted.path("connector").path("disabled").asBoolean());
@@ -207,7 +195,7 @@ class PipelinesApiTest {
         // ReIntialize takes a new snapshot: a row lost from the target comes back.
         postgres.sql("lake", "DELETE FROM mirror.customers WHERE id = 2");
         assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ReIntialize\"}").status());
-        eventually("the row the new snapshot brings back", this::rows, r -> r.equals(List.of("2:bea", "3:cy", "4:dee", "5:eve")));
+        WAIT.until("the row the new snapshot brings back", this::rows, r -> r.equals(List.of("2:bea", "3:cy", "4:dee", "5:eve")));
         restarted = fx.call("GET", "/api/v1/connectors/" + id, null).json();
 
         // clone_from fills the passwords a read hides.
@@ -296,7 +284,7 @@ class PipelinesApiTest {
                 fx.app.url() + "/events?connector=" + source + "&from=earliest", Map.of())) {
             events.awaitStarted();
             List<JsonNode> seen = new ArrayList<>();
-            JsonNode realtime = eventually("realtime after the snapshot", () -> {
+            JsonNode realtime = WAIT.until("realtime after the snapshot", () -> {
                 JsonNode status = fx.call("GET", "/api/v1/connectors/" + id, null).json().path("status");
                 seen.add(status);
                 return status;
@@ -415,25 +403,25 @@ class PipelinesApiTest {
         Supplier<List<String>> columns = () -> postgres.query("lake", "SELECT column_name FROM information_schema.columns"
                 + " WHERE table_schema = 'sales' AND table_name = 'orders' ORDER BY ordinal_position");
         try {
-            eventually("the snapshot", orders, r -> r.size() == 1);
-            eventually("realtime", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+            WAIT.until("the snapshot", orders::get, r -> r.size() == 1);
+            WAIT.until("realtime", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
                     p -> p.path("status").path("state").has("realtime"));
 
             // A column added: the target gets it, with the values written since.
             postgres.sql("shop", "ALTER TABLE orders ADD COLUMN note text", "INSERT INTO orders VALUES (2, 'ink', 1, 'blue')");
-            eventually("the added column and its value", () -> lake("SELECT note FROM sales.orders WHERE id = 2"),
+            WAIT.until("the added column and its value", () -> lake("SELECT note FROM sales.orders WHERE id = 2"),
                     r -> r.equals(List.of("blue")));
             assertTrue(columns.get().contains("note"), columns.get().toString());
 
             // A column dropped: rows still arrive; the target keeps the column, empty for them.
             postgres.sql("shop", "ALTER TABLE orders DROP COLUMN qty", "INSERT INTO orders VALUES (3, 'pad', 'red')");
-            eventually("a row written after the drop", () -> lake("SELECT item || ':' || coalesce(qty::text, '-') FROM sales.orders WHERE id = 3"),
+            WAIT.until("a row written after the drop", () -> lake("SELECT item || ':' || coalesce(qty::text, '-') FROM sales.orders WHERE id = 3"),
                     r -> r.equals(List.of("pad:-")));
 
             // A NOT NULL column renamed: to the target, a new NOT NULL column without a default, which a
             // table with rows cannot take; the pipeline stops, naming it.
             postgres.sql("shop", "ALTER TABLE orders RENAME COLUMN item TO product", "INSERT INTO orders VALUES (4, 'cap', 'grey')");
-            JsonNode failed = eventually("the rename stopping the pipeline", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+            JsonNode failed = WAIT.until("the rename stopping the pipeline", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
                     p -> p.path("status").path("status").has("failed"));
             String reason = failed.path("status").path("status").path("failed").path("reason").asText();
             assertTrue(reason.startsWith("sink: ") && reason.contains("'product'"), reason);
@@ -462,9 +450,9 @@ class PipelinesApiTest {
                 return List.of();
             }
         };
-        eventually("the first run's rows", items, r -> r.equals(List.of("1:a", "2:b")));
+        WAIT.until("the first run's rows", items::get, r -> r.equals(List.of("1:a", "2:b")));
         postgres.sql("catalog", "INSERT INTO items VALUES (3, 'c')", "UPDATE items SET name = 'bb' WHERE id = 2");
-        eventually("the next run's rows", items, r -> r.equals(List.of("1:a", "2:bb", "3:c")));
+        WAIT.until("the next run's rows", items::get, r -> r.equals(List.of("1:a", "2:bb", "3:c")));
         JsonNode later = fx.call("GET", "/api/v1/connectors/" + id, null).json();
         assertNotEquals(firstRun, later.path("run_id").asText(), "each run has its id");
         assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SecurityOptions;
 import io.switchboard.metrics.HealthOptions;
 import io.switchboard.dataplane.FailingSource;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A real Prometheus (Debian's {@code prometheus}) on loopback scrapes a replica's
@@ -113,27 +113,31 @@ class PrometheusAlertTest {
         Http.Response created = Http.call(fx.app.url(), "POST", "/connectors", Http.json(Map.of("name", "alerting", "config", config)),
                 Map.of("Authorization", TestUsers.basic("erin")));
         assertEquals(201, created.status(), created.body());
-        JsonNode alerts = null;
-        JsonNode targets = null;
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos(); System.nanoTime() < deadline; ) {
-            try {
-                alerts = api("/api/v1/alerts");
-                targets = api("/api/v1/targets");
-                for (JsonNode alert : alerts.path("data").path("alerts")) {
-                    if (alert.path("labels").path("alertname").asText().equals("SwitchboardConnectorFailed")
-                            && alert.path("labels").path("connector").asText().equals("alerting")
-                            && alert.path("state").asText().equals("firing")) {
-                        assertEquals("default", alert.path("labels").path("cluster").asText());
-                        assertEquals("up", targets.path("data").path("activeTargets").path(0).path("health").asText(), targets.toString());
-                        return;
-                    }
-                }
-            } catch (IOException notYetListening) {
-                // Prometheus is starting.
-            }
-            Thread.sleep(500);
+        Scraped seen;
+        try {
+            // Not listening yet while Prometheus starts: a read that throws is tried again.
+            seen = Await.atMost(Duration.ofSeconds(120)).until("Prometheus to fire SwitchboardConnectorFailed for the connector",
+                    () -> new Scraped(api("/api/v1/alerts"), api("/api/v1/targets")), scraped -> firing(scraped.alerts()) != null);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nits log:\n" + Files.readString(dir.resolve("prometheus.log")), e);
         }
-        fail("Prometheus did not fire SwitchboardConnectorFailed for the connector in 120 s; alerts: " + alerts
-                + "\ntargets: " + targets + "\nits log:\n" + Files.readString(dir.resolve("prometheus.log")));
+        assertEquals("default", firing(seen.alerts()).path("labels").path("cluster").asText());
+        assertEquals("up", seen.targets().path("data").path("activeTargets").path(0).path("health").asText(), seen.targets().toString());
+    }
+
+    /** Prometheus' alerts and targets, as read one after the other. */
+    private record Scraped(JsonNode alerts, JsonNode targets) {
+    }
+
+    /** The connector's SwitchboardConnectorFailed alert if it is firing, else null. */
+    private static JsonNode firing(JsonNode alerts) {
+        for (JsonNode alert : alerts.path("data").path("alerts")) {
+            if (alert.path("labels").path("alertname").asText().equals("SwitchboardConnectorFailed")
+                    && alert.path("labels").path("connector").asText().equals("alerting")
+                    && alert.path("state").asText().equals("firing")) {
+                return alert;
+            }
+        }
+        return null;
     }
 }

@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.testing.ApiContract;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.HalfFailingSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedpandaDialectTest {
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(60));
     private static final String BASE = "/v1/kafka-connect/clusters/default";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private SwitchboardFixture fx;
@@ -60,19 +61,6 @@ class RedpandaDialectTest {
         config.put("topic", "redpanda-" + name);
         config.put("db.password", "hunter2");
         return config;
-    }
-
-    private JsonNode eventually(String what, Supplier<JsonNode> probe, Predicate<JsonNode> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("Never " + what + "; last: " + last);
     }
 
     private JsonNode status(String name) {
@@ -113,24 +101,24 @@ class RedpandaDialectTest {
         assertEquals(409, again.status());
         assertEquals("ALREADY_EXISTS", again.json().path("code").asText());
 
-        JsonNode healthy = eventually("HEALTHY", () -> status("orders"), holistic("HEALTHY"));
+        JsonNode healthy = WAIT.until("HEALTHY", () -> status("orders"), holistic("HEALTHY"));
         assertEquals("RUNNING", healthy.path("tasks").get(0).path("state").asText());
         assertEquals(0, healthy.path("errors").size());
         assertEquals("orders", fx.call("GET", BASE + "/connectors/orders", null).json().path("name").asText());
         assertEquals("****************", fx.call("GET", BASE + "/connectors/orders/config", null).json().path("db.password").asText());
 
         assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/pause"));
-        eventually("PAUSED", () -> status("orders"), holistic("PAUSED"));
+        WAIT.until("PAUSED", () -> status("orders"), holistic("PAUSED"));
         assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/resume"));
-        eventually("HEALTHY again", () -> status("orders"), holistic("HEALTHY"));
+        WAIT.until("HEALTHY again", () -> status("orders"), holistic("HEALTHY"));
         assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/stop"));
-        eventually("STOPPED", () -> status("orders"), holistic("STOPPED"));
+        WAIT.until("STOPPED", () -> status("orders"), holistic("STOPPED"));
         assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/resume"));
-        eventually("HEALTHY after the stop", () -> status("orders"), holistic("HEALTHY"));
+        WAIT.until("HEALTHY after the stop", () -> status("orders"), holistic("HEALTHY"));
         assertEquals(204, bodiless("POST", BASE + "/connectors/orders/restart"));
         assertEquals(204, fx.call("POST", BASE + "/connectors/orders/restart", "{\"include_tasks\": true, \"only_failed\": true}").status());
 
-        JsonNode topics = eventually("its topic", () -> fx.call("GET", BASE + "/connectors/orders/topics", null).json(),
+        JsonNode topics = WAIT.until("its topic", () -> fx.call("GET", BASE + "/connectors/orders/topics", null).json(),
                 t -> t.path("topics").size() == 1);
         assertEquals("redpanda-orders", topics.path("topics").get(0).asText());
         assertEquals(200, fx.call("PUT", BASE + "/connectors/orders/topics/reset", null).status());
@@ -157,7 +145,7 @@ class RedpandaDialectTest {
         config.put("connector.class", HalfFailingSource.class.getName());
         config.put("tasks.max", "2");
         assertEquals(201, fx.call("POST", BASE + "/connectors", spec("half", config)).status());
-        JsonNode degraded = eventually("DEGRADED", () -> status("half"), holistic("DEGRADED"));
+        JsonNode degraded = WAIT.until("DEGRADED", () -> status("half"), holistic("DEGRADED"));
         JsonNode error = degraded.path("errors").get(0);
         assertEquals("TYPE_ERROR", error.path("type").asText());
         assertEquals("Task 1 error: Task 1 cannot reach its source: connection refused", error.path("title").asText(), error.toString());

@@ -17,11 +17,11 @@ import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.testing.ApiContract;
+import io.switchboard.testing.Await;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.LagInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,14 +68,9 @@ class ReplicasTest {
         replicas.add(SwitchboardApp.start(options("two").withSchemaRegistryUrl(first.schemaRegistryUrl())));
         replicas.forEach(replica -> ApiContract.watch(replica.url()));
         // Wait until both replicas own partitions: the list answers the same on each.
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (replicas.stream().allMatch(r -> r.streams().state() == KafkaStreams.State.RUNNING)
-                    && replicas.get(0).streams().metadataForAllStreamsClients().size() == 2) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        Await.atMost(Duration.ofSeconds(120)).until("both replicas RUNNING in one group",
+                () -> replicas.stream().allMatch(r -> r.streams().state() == KafkaStreams.State.RUNNING)
+                        && replicas.get(0).streams().metadataForAllStreamsClients().size() == 2);
     }
 
     private SwitchboardOptions options(String name) {
@@ -98,19 +93,13 @@ class ReplicasTest {
      * a read may be answered 503, and is then tried again.
      */
     private static Answer read(String url, String path) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Answer answer = SwitchboardFixture.call(url, "GET", path, null);
-        while (answer.status() == 503 && System.nanoTime() < deadline) {
-            assertEquals("1", answer.header("Retry-After"));
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+        return Await.atMost(Duration.ofSeconds(60)).poll(() -> SwitchboardFixture.call(url, "GET", path, null), answer -> {
+            if (answer.status() == 503) {
+                assertEquals("1", answer.header("Retry-After"));
+                return false;
             }
-            answer = SwitchboardFixture.call(url, "GET", path, null);
-        }
-        return answer;
+            return true;
+        });
     }
 
     /**
@@ -174,7 +163,7 @@ class ReplicasTest {
                 reads.add(CompletableFuture.supplyAsync(
                         () -> SwitchboardFixture.call(replica.url(), "GET", "/connectors/" + connector, null)));
             }
-            Thread.sleep(2_000);
+            Thread.sleep(2_000); // on purpose: the reads reach the replicas and wait there while the command is undecided
         } finally {
             replicas.forEach(replica -> replica.streams().resume());
         }
@@ -214,12 +203,8 @@ class ReplicasTest {
         for (int i = 0; i < count; i++) {
             for (SwitchboardApp replica : replicas) {
                 String path = "/console/clusters/default/connectors/incident-" + i + "/timeline";
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                Answer page = read(replica.url(), path);
-                while (!page.body().contains("incident-" + i + " lost its source") && System.nanoTime() < deadline) {
-                    Thread.sleep(200);
-                    page = read(replica.url(), path);
-                }
+                String lost = "incident-" + i + " lost its source";
+                Answer page = Await.atMost(Duration.ofSeconds(60)).poll(() -> read(replica.url(), path), answer -> answer.body().contains(lost));
                 assertEquals(200, page.status(), page.body());
                 assertTrue(page.body().contains("java.io.IOException: incident-" + i + " lost its source"),
                         "incident-" + i + " through " + replica.url() + ": " + page.body());
@@ -329,30 +314,14 @@ class ReplicasTest {
     }
 
     /** Until every standby copy of the connectors store on each replica has caught up with its changelog. */
-    private void awaitStandbysCurrent() throws InterruptedException {
+    private void awaitStandbysCurrent() {
         // A copy that has read every record is still one behind the end: the transaction's commit marker.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<Object> seen = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            seen.clear();
-            boolean current = replicas.stream().allMatch(replica -> {
-                Map<Integer, LagInfo> lags;
-                try {
-                    lags = replica.streams().allLocalStorePartitionLags().getOrDefault("connectors", Map.of());
-                } catch (IllegalStateException taskMoving) {
-                    // Kafka Streams can list a changelog partition twice while a task moves ("Duplicate key"): ask again.
-                    seen.add(taskMoving.getMessage());
-                    return false;
-                }
-                seen.add(lags);
-                return lags.size() == 6 && lags.values().stream().allMatch(lag -> lag.offsetLag() <= 1);
-            });
-            if (current) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the standby copies never caught up: " + seen);
+        // Kafka Streams can list a changelog partition twice while a task moves ("Duplicate key", an
+        // IllegalStateException): the wait asks again.
+        Await.atMost(Duration.ofSeconds(60)).until("the standby copies to catch up (the connectors store's lags per replica)",
+                () -> replicas.stream().map(replica -> replica.streams().allLocalStorePartitionLags().getOrDefault("connectors", Map.of()))
+                        .toList(),
+                lags -> lags.stream().allMatch(each -> each.size() == 6 && each.values().stream().allMatch(lag -> lag.offsetLag() <= 1)));
     }
 
     /** History is read on the replica that owns the connector, whichever replica is asked. */

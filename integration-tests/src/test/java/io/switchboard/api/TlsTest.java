@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.Await;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
@@ -117,15 +118,12 @@ class TlsTest {
             assertEquals(201, send(trusting, first.url() + "/connectors", "POST", body).statusCode());
         }
         // A list through the second replica gathers every partition, most of them from the first replica.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        HttpResponse<String> list;
-        do {
-            list = send(trusting, second.url() + "/connectors", "GET", null);
-            Thread.sleep(200);
-        } while ((list.statusCode() != 200 || !list.body().contains("tls-11")) && System.nanoTime() < deadline);
-        assertEquals(200, list.statusCode(), list.body());
+        String list = Await.atMost(Duration.ofSeconds(60)).until("a 200 list through the second replica with tls-11", () -> {
+            HttpResponse<String> answer = send(trusting, second.url() + "/connectors", "GET", null);
+            return answer.statusCode() + " " + answer.body();
+        }, answer -> answer.startsWith("200 ") && answer.contains("tls-11"));
         for (int i = 0; i < 12; i++) {
-            assertTrue(list.body().contains("\"tls-" + i + "\""), list.body());
+            assertTrue(list.contains("\"tls-" + i + "\""), list);
         }
 
         HttpClient plainTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import io.switchboard.SecurityOptions;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -57,11 +58,8 @@ class ViewerTracesTest {
                 + "\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSinkConnector\",\"topics\":\"" + topic + "\","
                 + "\"file\":\"" + dir + "/out.txt\"}}");
         assertEquals(201, created.status(), created.body());
-        String editors = "";
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-             !editors.contains("Couldn't find or create file") && System.nanoTime() < deadline; Thread.sleep(500)) {
-            editors = as("erin", "GET", "/connectors/quoting-sink/status", null).body();
-        }
+        String editors = Await.atMost(Duration.ofSeconds(90)).until("the task's trace in the status",
+                () -> as("erin", "GET", "/connectors/quoting-sink/status", null).body(), body -> body.contains("Couldn't find or create file"));
         assertTrue(editors.contains(dir), "an editor reads the trace whole: " + editors);
         assertTrue(as("erin", "GET", "/connectors/quoting-sink/timeline", null).body().contains(dir));
 

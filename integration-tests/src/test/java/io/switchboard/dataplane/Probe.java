@@ -3,6 +3,7 @@ package io.switchboard.dataplane;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.testing.ApiContract;
+import io.switchboard.testing.Await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
 final class Probe {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(120));
 
     record Answer(int status, JsonNode json, String body) {
     }
@@ -43,20 +45,6 @@ final class Probe {
 
     /** Polls until the condition holds; the deadline is generous so a slow machine does not fail it. */
     static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("Timed out waiting for " + what + "; last seen: " + last);
+        return WAIT.until(what, probe::get, done);
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.Await;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
@@ -150,13 +151,9 @@ class ReconcileFailureTest {
             eventually("the worker's new task config", () -> call(workerUrl, "GET", "/connectors/batch/tasks", null).json()
                     .path(0).path("config").path("batch.size").asText(), expected::equals);
             // The worker has it: Switchboard follows within moments (the bound is generous for a slow machine).
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            String seen = null;
-            while (System.nanoTime() < deadline && !expected.equals(seen)) {
-                seen = call(app.url(), "GET", "/connectors/batch/tasks", null).json().path(0).path("config").path("batch.size").asText();
-                Thread.sleep(100);
-            }
-            assertEquals(expected, seen, "GET /tasks after the worker ran the new config");
+            Await.atMost(Duration.ofSeconds(20)).until("GET /tasks to show batch.size " + expected + " after the worker ran it",
+                    () -> call(app.url(), "GET", "/connectors/batch/tasks", null).json().path(0).path("config").path("batch.size").asText(),
+                    expected::equals);
         }
         assertEquals(204, call(app.url(), "DELETE", "/connectors/batch", null).status());
     }

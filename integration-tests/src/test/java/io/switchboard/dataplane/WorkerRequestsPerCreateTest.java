@@ -82,7 +82,7 @@ class WorkerRequestsPerCreateTest {
         long quietSince = System.nanoTime();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() - quietSince < 6_000_000_000L && System.nanoTime() < deadline) {
-            Thread.sleep(500);
+            Thread.sleep(500); // on purpose: a reading every half second until the counts hold still for 6 s
             Map<String, Long> now = requests();
             if (!withoutList(now).equals(withoutList(after))) {
                 quietSince = System.nanoTime();

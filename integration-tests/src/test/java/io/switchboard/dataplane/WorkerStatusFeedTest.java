@@ -112,7 +112,7 @@ class WorkerStatusFeedTest {
              WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), Map.of(), "not-made-yet").start();
              Admin admin = Admin.create(Map.of(
                      "bootstrap.servers", kafka.bootstrapServers()))) {
-            Thread.sleep(3_000);
+            Thread.sleep(3_000); // on purpose: the feed makes no topic within 3 s of waiting for it
             assertFalse(feed.caughtUp());
             assertFalse(admin.listTopics().names().get().contains("not-made-yet"), "the feed made the topic");
         }

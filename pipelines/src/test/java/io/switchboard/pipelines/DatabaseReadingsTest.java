@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,13 +31,10 @@ class DatabaseReadingsTest {
     void manyReadsOfASlowDatabaseAnswerAtOnceAndStartOneReading() throws Exception {
         DatabaseReadings readings = new DatabaseReadings(Clock.systemUTC());
         AtomicInteger started = new AtomicInteger();
+        CountDownLatch databaseAnswers = new CountDownLatch(1);
         Callable<Long> read = () -> readings.kept("slot sb_p1", () -> {
             started.incrementAndGet();
-            try {
-                Thread.sleep(1500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQuietly(databaseAnswers);
             return 42L;
         });
         ExecutorService requests = Executors.newFixedThreadPool(32);
@@ -50,8 +48,9 @@ class DatabaseReadingsTest {
                 assertNull(answer.get(), "no reading yet");
             }
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(tookMs < 1000, "32 reads of a database answering in 1.5 s took " + tookMs + " ms");
+            assertTrue(tookMs < 1000, "32 reads of a database that has not answered took " + tookMs + " ms");
             assertTrue(tookMs >= DatabaseReadings.WAIT_FOR.toMillis() - 50, "each read waited for the reading under way: " + tookMs + " ms");
+            databaseAnswers.countDown();
             long deadline = System.currentTimeMillis() + 10_000;
             Long value = null;
             while (value == null && System.currentTimeMillis() < deadline) {
@@ -61,7 +60,17 @@ class DatabaseReadingsTest {
             assertEquals(42L, value);
             assertEquals(1, started.get(), "one reading for 33 reads");
         } finally {
+            databaseAnswers.countDown();
             requests.shutdownNow();
+        }
+    }
+
+    /** A database that answers when the test lets it (a held latch stands for one slower than any read waits). */
+    private static void awaitQuietly(CountDownLatch answers) {
+        try {
+            answers.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -98,17 +107,18 @@ class DatabaseReadingsTest {
         assertEquals(13_000_000L, readings.kept("slot sb_p2", lag::get), "read again once stale");
 
         // A database slower than a read waits: a recent reading is answered, an old one never.
+        CountDownLatch databaseAnswers = new CountDownLatch(1);
         Supplier<Long> slow = () -> {
-            try {
-                Thread.sleep(1_500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQuietly(databaseAnswers);
             return 7L;
         };
-        millis.addAndGet(3_000);
-        assertEquals(13_000_000L, readings.kept("slot sb_p2", slow), "3 s old: still answered while the refresh runs");
-        millis.addAndGet(60_000);
-        assertEquals(null, readings.kept("slot sb_p3", slow), "nothing kept");
+        try {
+            millis.addAndGet(3_000);
+            assertEquals(13_000_000L, readings.kept("slot sb_p2", slow), "3 s old: still answered while the refresh runs");
+            millis.addAndGet(60_000);
+            assertEquals(null, readings.kept("slot sb_p3", slow), "nothing kept");
+        } finally {
+            databaseAnswers.countDown();
+        }
     }
 }

@@ -78,7 +78,7 @@ class LateAnswersTest {
             failing.completeExceptionally(new ServiceException.Unavailable("late", 1));
             succeeding.complete("late");
         }).get(10, TimeUnit.SECONDS);
-        Thread.sleep(300); // anything Jetty would still log
+        Thread.sleep(300); // on purpose: anything Jetty would still log
         assertEquals(List.of(), warnings, "no warning for an answer nobody waits for");
     }
 
@@ -108,7 +108,7 @@ class LateAnswersTest {
             waitFor(() -> ctx.req().isAsyncStarted());
             ctx.req().getAsyncContext().complete();
         }
-        Thread.sleep(300);
+        Thread.sleep(300); // on purpose: Jetty recycles the ended request before its answer completes
         return answer;
     }
 

@@ -5,6 +5,7 @@ import io.switchboard.pipelines.FailureReasons;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.pipelines.PostgresConnection;
 import io.switchboard.pipelines.SlotCleanup;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,8 +17,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresReplicationTest {
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(90));
     private Postgres postgres;
     private SwitchboardFixture fx;
 
@@ -66,19 +66,6 @@ class PostgresReplicationTest {
         }
     }
 
-    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("Never " + what + "; last: " + last);
-    }
-
     @Test
     void rowsReplicateAcrossStopAndResumeAndTheSlotGoesWithThePipeline() throws Exception {
         postgres.sql("warehouse", "CREATE SCHEMA analytics");
@@ -92,16 +79,16 @@ class PostgresReplicationTest {
             assertEquals("****************", created.json().path("config").path(
                     connector.getKey().endsWith("source") ? "database.password" : "connection.password").asText());
             if (connector.getKey().endsWith("sink")) {
-                eventually("the sink's task running", () -> fx.call("GET", "/connectors/" + connector.getKey() + "/status", null).json(),
+                WAIT.until("the sink's task running", () -> fx.call("GET", "/connectors/" + connector.getKey() + "/status", null).json(),
                         s -> s.path("tasks").path(0).path("state").asText().equals("RUNNING"));
-                Thread.sleep(3000);
+                Thread.sleep(3000); // on purpose: the sink polls a while with no topic before the source makes them
             }
         }
-        eventually("the snapshot in the target", this::rows, r -> r.equals(List.of("1:apple:3", "2:pear:5", "3:plum:7")));
+        WAIT.until("the snapshot in the target", this::rows, r -> r.equals(List.of("1:apple:3", "2:pear:5", "3:plum:7")));
 
         postgres.sql("shop", "INSERT INTO orders VALUES (4, 'fig', 1), (5, 'kiwi', 2)", "UPDATE orders SET qty = 30 WHERE id = 3",
                 "DELETE FROM orders WHERE id = 1");
-        eventually("inserts, an update and a delete", this::rows,
+        WAIT.until("inserts, an update and a delete", this::rows,
                 r -> r.equals(List.of("2:pear:5", "3:plum:30", "4:fig:1", "5:kiwi:2")));
 
         // Stopped, the source keeps its slot; what is written meanwhile arrives once it resumes, once.
@@ -109,7 +96,7 @@ class PostgresReplicationTest {
             assertEquals(204, fx.call("PUT", "/connectors/" + name + "/stop", null).status());
         }
         for (String name : List.of(pipeline.sourceName(), pipeline.sinkName())) {
-            eventually(name + " stopped", () -> fx.call("GET", "/connectors/" + name + "/status", null).json(),
+            WAIT.until(name + " stopped", () -> fx.call("GET", "/connectors/" + name + "/status", null).json(),
                     s -> s.path("connector").path("state").asText().equals("STOPPED"));
         }
         postgres.sql("shop", "INSERT INTO orders VALUES (6, 'lime', 4), (7, 'date', 9)");
@@ -118,7 +105,7 @@ class PostgresReplicationTest {
         for (String name : List.of(pipeline.sourceName(), pipeline.sinkName())) {
             assertEquals(202, fx.call("PUT", "/connectors/" + name + "/resume", null).status());
         }
-        eventually("the rows written while stopped, once", this::rows,
+        WAIT.until("the rows written while stopped, once", this::rows,
                 r -> r.equals(List.of("2:pear:5", "3:plum:30", "4:fig:1", "5:kiwi:2", "6:lime:4", "7:date:9")));
         assertEquals(List.of("6"), postgres.query("warehouse", "SELECT count(*) FROM analytics.orders"));
 
@@ -127,7 +114,7 @@ class PostgresReplicationTest {
         }
         String slot = PipelineCompiler.slotName("p1");
         // The slot is in use until the worker has stopped the deleted connector's task.
-        eventually("the slot and publication dropped", () -> {
+        WAIT.until("the slot and publication dropped", () -> {
             try {
                 SlotCleanup.drop(database("shop", Postgres.PASSWORD), slot, slot);
                 return postgres.query("shop", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");

@@ -1,6 +1,7 @@
 package io.switchboard.difftest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 
 import java.io.IOException;
@@ -170,7 +171,6 @@ final class Differ {
      * the reference being busy, not its answer to the step, so the call is repeated (briefly).
      */
     private Http.Response callReference(Step step, Set<String> late) {
-        long deadline = System.nanoTime() + POLL_DEADLINE.toNanos();
         Http.Response response = call(reference, step, late);
         if (response.status() == -1 && response.body().contains("received no bytes")) {
             // The worker closes a connection after some refusals (an unread body); the client can
@@ -178,51 +178,52 @@ final class Differ {
             // worker having read it. Sent again, it goes on a new connection.
             response = call(reference, step, late);
         }
-        while (response.status() == 500 && response.body().contains("rebalance") && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return response;
-            }
-            response = call(reference, step, late);
+        if (rebalancing(response)) {
+            response = Await.atMost(POLL_DEADLINE).poll(() -> call(reference, step, late), answer -> !rebalancing(answer));
         }
         return response;
     }
 
+    private static boolean rebalancing(Http.Response response) {
+        return response.status() == 500 && response.body().contains("rebalance");
+    }
+
+    /**
+     * The target's answer to the step; with {@code until}, the first answer for which it has held
+     * {@code steadyFor}, or the last one when the time is up (the target is then late: it gets one
+     * try at the next steps). A dropped connection is an answer too.
+     */
     private static Http.Response call(Target target, Step step, Set<String> late) {
-        long deadline = System.nanoTime() + (late.contains(target.name()) ? 0 : POLL_DEADLINE.toNanos());
-        long heldSince = -1;
-        while (true) {
-            Http.Response response;
-            try {
-                response = Http.send(target.url(), step.method, step.path, step.body, step.headers);
-            } catch (IOException e) {
-                // A target that drops the connection has answered too: say so in the report.
-                return new Http.Response(-1, HttpHeaders.of(Map.of(), (a, b) -> true), "no answer: " + e);
+        if (step.until == null || late.contains(target.name())) {
+            return send(target, step);
+        }
+        long[] heldSince = {-1};
+        boolean[] steady = {false};
+        Http.Response response = Await.atMost(POLL_DEADLINE).poll(() -> send(target, step), answer -> {
+            if (answer.status() == -1) {
+                return true;
             }
-            if (step.until == null) {
-                return response;
+            if (!step.until.test(answer)) {
+                heldSince[0] = -1;
+                return false;
             }
-            if (step.until.test(response)) {
-                long now = System.nanoTime();
-                heldSince = heldSince < 0 ? now : heldSince;
-                if (now - heldSince >= step.steadyFor.toNanos()) {
-                    return response;
-                }
-            } else {
-                heldSince = -1;
-            }
-            if (System.nanoTime() > deadline) {
-                late.add(target.name());
-                return response;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return response;
-            }
+            long now = System.nanoTime();
+            heldSince[0] = heldSince[0] < 0 ? now : heldSince[0];
+            steady[0] = now - heldSince[0] >= step.steadyFor.toNanos();
+            return steady[0];
+        });
+        if (response.status() != -1 && !steady[0]) {
+            late.add(target.name());
+        }
+        return response;
+    }
+
+    private static Http.Response send(Target target, Step step) {
+        try {
+            return Http.send(target.url(), step.method, step.path, step.body, step.headers);
+        } catch (IOException e) {
+            // A target that drops the connection has answered too: say so in the report.
+            return new Http.Response(-1, HttpHeaders.of(Map.of(), (a, b) -> true), "no answer: " + e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.switchboard.SwitchboardApp;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.ConnectWorker;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 
 import java.io.IOException;
@@ -81,15 +82,7 @@ final class DifferentialTargets implements AutoCloseable {
                         "/connectors/" + URLEncoder.encode(name.asText(), StandardCharsets.UTF_8)
                                 .replace("+", "%20"), null));
             }
-            long deadline = System.nanoTime() + Differ.POLL_DEADLINE.toNanos();
-            while (System.nanoTime() < deadline && !Http.get(target.url(), "/connectors").body().equals("[]")) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
+            Await.atMost(Differ.POLL_DEADLINE).poll(() -> Http.get(target.url(), "/connectors").body(), "[]"::equals);
         }
     }
 

@@ -6,6 +6,7 @@ import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.ReplicaProcess;
 import io.switchboard.testing.TestUsers;
@@ -38,7 +39,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,7 +91,7 @@ class SeparateProcessReplicasTest {
         // An outsider's internal request is refused, whatever its credentials.
         assertEquals(403, Http.get(replicas.get(0).url(), "/internal/stores/connectors?partition=0").status());
         // All three healthy at once, twice in a row: the group has settled with three members.
-        awaitTrue("all replicas healthy together", Duration.ofSeconds(120), () -> allHealthy() && pause(1000) && allHealthy());
+        Await.atMost(Duration.ofSeconds(120)).until("all replicas healthy together", () -> allHealthy() && pause(1000) && allHealthy());
     }
 
     @AfterAll
@@ -134,7 +134,7 @@ class SeparateProcessReplicasTest {
         }
         pool.shutdown();
         for (String name : acceptedLate) {
-            awaitTrue(name + " accepted late is applied", Duration.ofSeconds(120),
+            Await.atMost(Duration.ofSeconds(120)).until(name + " accepted late is applied",
                     () -> read(replicas.get(0), "/connectors/" + name).status() == 200);
         }
         System.out.println("[replicas] " + count + " connectors: creates accepted but decided after the command timeout: " + acceptedLate.size());
@@ -201,14 +201,14 @@ class SeparateProcessReplicasTest {
         replicas.forEach(r -> pids.put(r.name(), r.pid()));
         Load load = new Load("outage-", replicas, 3, 2);
         try {
-            awaitTrue("some commands acknowledged", Duration.ofSeconds(120), () -> load.acknowledged.size() >= 10);
+            Await.atMost(Duration.ofSeconds(120)).until("some commands acknowledged", () -> load.acknowledged.size() >= 10);
             int port = kafka.port();
             kafka.close();
             hold(Duration.ofSeconds(20)); // longer than the command timeout: commands sent meanwhile are told to retry
             kafka = new EmbeddedKafka(dir.resolve("broker"), port).start();
             long restarted = System.nanoTime();
             // Recovered: every replica has acknowledged a command sent after the broker came back.
-            awaitTrue("every replica acknowledges commands again", Duration.ofSeconds(120), () -> replicas.stream()
+            Await.atMost(Duration.ofSeconds(120)).until("every replica acknowledges commands again", () -> replicas.stream()
                     .allMatch(r -> load.commands.values().stream().anyMatch(o -> o.replica().equals(r.name())
                             && o.sentAtNanos() > restarted && o.acknowledged())));
         } finally {
@@ -241,7 +241,7 @@ class SeparateProcessReplicasTest {
         Load load = new Load("load-", replicas, 4, 3);
         Map<String, Integer> readsAfterKill;
         try {
-            awaitTrue("some commands acknowledged", Duration.ofSeconds(60), () -> load.acknowledged.size() >= 30);
+            Await.atMost(Duration.ofSeconds(60)).until("some commands acknowledged", () -> load.acknowledged.size() >= 30);
             // Readers stop choosing the victim (as a load balancer would after its health check);
             // writers keep sending to it until it dies, so some commands are in flight there.
             load.readTargets = survivors;
@@ -256,7 +256,7 @@ class SeparateProcessReplicasTest {
         readsAfterKill = Load.snapshot(load.readCounts);
 
         // The final state, once both survivors agree.
-        awaitTrue("survivors agree on the connectors", Duration.ofSeconds(120), () -> {
+        Await.atMost(Duration.ofSeconds(120)).until("survivors agree on the connectors", () -> {
             try {
                 Set<String> a = names(survivors.get(0));
                 return a.containsAll(load.acknowledged) && a.equals(names(survivors.get(1)));
@@ -363,16 +363,6 @@ class SeparateProcessReplicasTest {
                 return false;
             }
         });
-    }
-
-    private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for: " + what);
-            }
-            pause(200);
-        }
     }
 
     /** Lets the load run for a while: the scenario itself lasts this long. */

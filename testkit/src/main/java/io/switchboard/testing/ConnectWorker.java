@@ -127,30 +127,21 @@ public final class ConnectWorker implements AutoCloseable {
 
     /** Polls GET / and then GET /connectors with this client until each answers 200; false at the deadline. */
     private boolean awaitOk(HttpClient client) {
-        long end = System.nanoTime() + READY_DEADLINE.toNanos();
+        Await ready = Await.atMost(READY_DEADLINE);
         for (String path : new String[] {"/", "/connectors"}) {
-            while (true) {
+            int status = ready.poll(() -> {
                 try {
-                    HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
-                            .build(), HttpResponse.BodyHandlers.discarding());
-                    if (answer.statusCode() == 200) {
-                        break;
-                    }
+                    return client.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
                 } catch (IOException notYet) {
-                    // not listening yet
+                    return -1; // not listening yet
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return false;
+                    return -1;
                 }
-                if (System.nanoTime() > end) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+            }, answer -> answer == 200);
+            if (status != 200) {
+                return false;
             }
         }
         return true;

@@ -131,23 +131,13 @@ public final class Http {
 
     /** Polls {@code GET path} until it answers 200 or the deadline passes; false on timeout. */
     public static boolean awaitOk(String baseUrl, String path, Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (System.nanoTime() < end) {
+        return Await.atMost(deadline).poll(() -> {
             try {
-                if (send(baseUrl, "GET", path, null, Map.of()).status() == 200) {
-                    return true;
-                }
+                return send(baseUrl, "GET", path, null, Map.of()).status();
             } catch (IOException notYet) {
-                // not listening yet
+                return -1; // not listening yet
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
+        }, status -> status == 200) == 200;
     }
 
     /** JSON text of a value. */

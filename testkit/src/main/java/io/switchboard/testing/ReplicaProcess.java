@@ -132,21 +132,20 @@ public final class ReplicaProcess implements AutoCloseable {
 
     /** Waits until {@code GET /health} answers 200; fails with the end of the replica's log otherwise. */
     public ReplicaProcess awaitHealthy(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        int health = Await.atMost(timeout).poll(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("Replica " + name + " exited with " + process.exitValue() + ":\n" + logTail(60));
             }
             try {
-                if (Http.send(url(), "GET", "/health", null, Map.of()).status() == 200) {
-                    return this;
-                }
+                return Http.send(url(), "GET", "/health", null, Map.of()).status();
             } catch (IOException notListeningYet) {
-                // starting
+                return -1; // starting
             }
-            sleep(200);
+        }, status -> status == 200);
+        if (health != 200) {
+            throw new AssertionError("Replica " + name + " was not healthy within " + timeout + ":\n" + logTail(60));
         }
-        throw new AssertionError("Replica " + name + " was not healthy within " + timeout + ":\n" + logTail(60));
+        return this;
     }
 
     public String name() {
@@ -245,15 +244,6 @@ public final class ReplicaProcess implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
