@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.SecurityOptions;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -79,17 +80,10 @@ class PipelineFailuresApiTest {
         }
     }
 
-    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("Never " + what + "; last: " + last);
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(120));
+
+    private static <T> T eventually(String what, Supplier<T> probe, Predicate<T> done) {
+        return WAIT.until(what, probe::get, done);
     }
 
     @Test

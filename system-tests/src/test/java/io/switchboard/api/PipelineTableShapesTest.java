@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,17 +76,11 @@ class PipelineTableShapesTest {
     }
 
     /** The value when done within the time, else the last one seen (the outcome is then what is reported). */
-    private static <T> T awaited(Duration within, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        T last = probe.get();
-        while (!done.test(last) && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            last = probe.get();
-        }
-        return last;
+    private static <T> T awaited(Duration within, Supplier<T> probe, Predicate<T> done) {
+        return Await.atMost(within).poll(probe, done);
     }
 
-    private String same(String source, String target) throws InterruptedException {
+    private String same(String source, String target) {
         return awaited(Duration.ofSeconds(90), () -> postgres.digest("wh", target), postgres.digest("shapes", source)::equals);
     }
 
