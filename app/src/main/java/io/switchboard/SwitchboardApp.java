@@ -50,6 +50,7 @@ import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.RemoteStores;
 import io.switchboard.query.ReplicaRouter;
 import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
 import io.switchboard.schemas.wire.AvroSerde;
@@ -236,7 +237,9 @@ public final class SwitchboardApp implements AutoCloseable {
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
-                .withKafkaSettings(kafka.common()).withSets(core.sets()).withViews(new LifecycleViews(secretKeys));
+                .withKafkaSettings(kafka.common()).withSets(core.sets()).withViews(
+                        // A viewer's traces are shaped with the connector's current config, as the status routes shape them.
+                        new LifecycleViews(secretKeys, key -> queries.connector(key).map(ConnectorState::getConfig)));
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters,
                 restorations));
         // The API answers from here on, so that the replica is reachable while the data plane starts;
