@@ -33,6 +33,7 @@ import io.switchboard.http.Dialect;
 import io.switchboard.http.Dialects;
 import io.switchboard.http.HttpServer;
 import io.switchboard.http.RateLimits;
+import io.switchboard.http.ClientAddresses;
 import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.TopicSetup;
@@ -262,11 +263,13 @@ public final class SwitchboardApp implements AutoCloseable {
         RateLimits rateLimits = options.security().rateLimit() == null ? null
                 : RateLimits.parse(options.security().rateLimit());
         SecurityOptions security = options.security();
+        ClientAddresses clients = security.clientAddresses();
         Tls tls = security.tlsKeystore() == null ? null
                 : new Tls(security.tlsKeystore(), security.tlsKeystorePassword());
         http = own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, tls, config -> {
-            // Cross-cutting, in this order: timing; once a route matched, who may do what (as the route
-            // declared it), then how much.
+            // Cross-cutting, in this order: who the client is (--trusted-proxies); timing; once a route
+            // matched, who may do what (as the route declared it), then how much.
+            config.routes.before(clients::assign);
             metrics.register(config, dialects);
             config.routes.beforeMatched(access::handle);
             if (rateLimits != null) {
