@@ -1,11 +1,13 @@
 package io.switchboard.core;
 
 import io.switchboard.processor.ConnectorKey;
+import io.switchboard.schemas.AvroTrust;
 import io.switchboard.schemas.ConnectorStatusChanged;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.PipelinePhaseChanged;
 import io.switchboard.schemas.ReconcileFailed;
 import io.switchboard.secrets.Redactor;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -20,6 +22,11 @@ class LifecycleViewsTest {
     private static final String TRACE = "org.apache.kafka.connect.errors.ConnectException: Couldn't find or create file '/data/orders.txt'";
     private final LifecycleViews views = new LifecycleViews(Redactor.DEFAULT, key -> key.equals(new ConnectorKey("default", "orders"))
             ? Optional.of(Map.of("file", "/data/orders.txt", "name", "orders")) : Optional.empty());
+
+    @BeforeAll
+    static void trustTheGeneratedClasses() {
+        AvroTrust.install();
+    }
 
     private static LifecycleEvent event(String connector, Object payload) {
         return LifecycleEvent.newBuilder().setCommandId("c-1").setCluster("default").setConnector(connector).setVersion(1)
