@@ -164,6 +164,9 @@ class HttpsWorkerTest {
         assertTrue(RecordingSource.validated().stream().anyMatch(c -> plain.get("name").equals(c.get("name"))),
                 "a config without a secret reaches the worker's plugin: " + RecordingSource.validated());
 
+        SwitchboardFixture.Answer stored = call("POST", "/v1/kafka-connect/clusters/secure/secrets",
+                Map.of("name", "NOT_SENT", "secret_data", Base64.getEncoder().encodeToString("named".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(201, stored.status(), stored.body());
         String byName = "by-name-" + UUID.randomUUID();
         String declared = "declared-" + UUID.randomUUID();
         Map<String, String> secret = new LinkedHashMap<>(plain);
