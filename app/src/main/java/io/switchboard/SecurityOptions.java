@@ -1,5 +1,6 @@
 package io.switchboard;
 
+import io.switchboard.http.ClientAddresses;
 import io.switchboard.http.Tls;
 
 import java.nio.file.Path;
@@ -20,15 +21,17 @@ import javax.net.ssl.SSLContext;
  * @param tlsKeystore    a PKCS12 or JKS keystore with the API's key and certificate: HTTPS only; null: HTTP
  * @param tlsTruststore  the certificates Switchboard trusts when it calls other replicas and workers over HTTPS; null: the JDK's
  * @param oidcClientId   the console's client id at the OIDC issuer, for signing in there (code flow with PKCE); null: not offered
+ * @param trustedProxies addresses and CIDR ranges of reverse proxies whose X-Forwarded-For names the client, comma-separated;
+ *                       null: none, the client is the TCP peer
  */
 public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudience, String oidcJwksUrl, String oidcRolesClaim,
                               String rateLimit, String kafkaProperties, Path tlsKeystore, String tlsKeystorePassword,
-                              Path tlsTruststore, String tlsTruststorePassword, String oidcClientId) {
-    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null, null, null, null, null, null);
+                              Path tlsTruststore, String tlsTruststorePassword, String oidcClientId, String trustedProxies) {
+    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public SecurityOptions withTls(Path keystore, String password, Path truststore, String truststorePassword) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                keystore, password, truststore, truststorePassword, oidcClientId);
+                keystore, password, truststore, truststorePassword, oidcClientId, trustedProxies);
     }
 
     /** The Kafka client settings, from KEY=VALUE lines. */
@@ -60,23 +63,34 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
 
     public SecurityOptions withUsersFile(Path file) {
         return new SecurityOptions(file, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies);
     }
 
     public SecurityOptions withOidc(String issuer, String audience, String jwksUrl) {
         return new SecurityOptions(usersFile, issuer, audience, jwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies);
     }
 
     /** The console signs users in at the OIDC issuer as this client. */
     public SecurityOptions withOidcClientId(String clientId) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, clientId);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, clientId, trustedProxies);
+    }
+
+    /** Reverse proxies whose X-Forwarded-For is believed ({@link ClientAddresses}). */
+    public SecurityOptions withTrustedProxies(String proxies) {
+        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, proxies);
+    }
+
+    /** Who the client of a request is; an {@link IllegalArgumentException} for a list that does not read. */
+    public ClientAddresses clientAddresses() {
+        return ClientAddresses.parse(trustedProxies);
     }
 
     public SecurityOptions withRateLimit(String limit) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, limit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies);
     }
 
     /**

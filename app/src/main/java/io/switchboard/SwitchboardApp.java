@@ -33,6 +33,7 @@ import io.switchboard.http.Dialect;
 import io.switchboard.http.Dialects;
 import io.switchboard.http.HttpServer;
 import io.switchboard.http.RateLimits;
+import io.switchboard.http.ClientAddresses;
 import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.TopicSetup;
@@ -50,6 +51,7 @@ import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.RemoteStores;
 import io.switchboard.query.ReplicaRouter;
 import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
 import io.switchboard.schemas.wire.AvroSerde;
@@ -227,7 +229,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins, validator, watcher, secrets, namedSecrets,
                 connectClusters);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
-                new ClusterFacts(connectClusters, connectorService, secrets.keys(), Clock.systemUTC()), connectClusters, kafkaClusterId,
+                new ClusterFacts(connectClusters, connectorService, secrets, validator, Clock.systemUTC()), connectClusters, kafkaClusterId,
                 new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters));
         ObjectMapper json = new ObjectMapper();
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
@@ -236,7 +238,9 @@ public final class SwitchboardApp implements AutoCloseable {
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
-                .withKafkaSettings(kafka.common()).withSets(core.sets()).withViews(new LifecycleViews(secretKeys));
+                .withKafkaSettings(kafka.common()).withSets(core.sets()).withViews(
+                        // A viewer's traces are shaped with the connector's current config, as the status routes shape them.
+                        new LifecycleViews(secretKeys, key -> queries.connector(key).map(ConnectorState::getConfig)));
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters,
                 restorations));
         // The API answers from here on, so that the replica is reachable while the data plane starts;
@@ -259,11 +263,13 @@ public final class SwitchboardApp implements AutoCloseable {
         RateLimits rateLimits = options.security().rateLimit() == null ? null
                 : RateLimits.parse(options.security().rateLimit());
         SecurityOptions security = options.security();
+        ClientAddresses clients = security.clientAddresses();
         Tls tls = security.tlsKeystore() == null ? null
                 : new Tls(security.tlsKeystore(), security.tlsKeystorePassword());
         http = own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, tls, config -> {
-            // Cross-cutting, in this order: timing; once a route matched, who may do what (as the route
-            // declared it), then how much.
+            // Cross-cutting, in this order: who the client is (--trusted-proxies); timing; once a route
+            // matched, who may do what (as the route declared it), then how much.
+            config.routes.before(clients::assign);
             metrics.register(config, dialects);
             config.routes.beforeMatched(access::handle);
             if (rateLimits != null) {

@@ -293,7 +293,13 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
 
     /** Reads flags ({@code --port 8083} or {@code --port=8083}) over environment variables over defaults. */
     public static SwitchboardOptions parse(String[] args, Map<String, String> env) {
-        OptionSource source = new OptionSource(args, env);
+        SwitchboardOptions options = read(new OptionSource(args, env));
+        // A proxy list that does not read stops the start here, as any other flag that does not.
+        options.security().clientAddresses();
+        return options;
+    }
+
+    private static SwitchboardOptions read(OptionSource source) {
         SwitchboardOptions d = defaults();
         return new SwitchboardOptions(
                 source.integer("port", d.port()),
@@ -322,7 +328,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                         Optional.ofNullable(source.string("tls-keystore", null)).map(Path::of).orElse(null),
                         source.string("tls-keystore-password", null),
                         Optional.ofNullable(source.string("tls-truststore", null)).map(Path::of).orElse(null),
-                        source.string("tls-truststore-password", null), source.string("oidc-client-id", null)),
+                        source.string("tls-truststore-password", null), source.string("oidc-client-id", null),
+                        source.string("trusted-proxies", null)),
                 source.string("instance-id", null),
                 HealthOptions.of(source.integer("health-max-connectors", d.health().maxConnectors()),
                         source.integer("health-flapping-window-s", (int) d.health().flapping().window().toSeconds()),

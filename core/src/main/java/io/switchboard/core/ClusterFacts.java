@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What only a cluster's Kafka Connect worker knows and that changes nothing in Switchboard's state:
@@ -25,9 +26,18 @@ public final class ClusterFacts {
     private final ConnectorService connectors;
     private final Clock clock;
     private final Redactor secretKeys;
+    private final ConnectorSecrets secrets;
+    private final ConnectorConfigValidator validator;
 
-    public ClusterFacts(ClusterDirectory clusters, ConnectorService connectors, Redactor secretKeys, Clock clock) {
-        this.secretKeys = secretKeys;
+    /**
+     * @param secrets   the secret policy a config to validate is held to before it is sent
+     * @param validator where the plugin's PASSWORD keys are learnt from its definitions
+     */
+    public ClusterFacts(ClusterDirectory clusters, ConnectorService connectors, ConnectorSecrets secrets,
+                        ConnectorConfigValidator validator, Clock clock) {
+        this.secretKeys = secrets.keys();
+        this.secrets = secrets;
+        this.validator = validator;
         this.clusters = clusters;
         this.connectors = connectors;
         this.clock = clock;
@@ -77,9 +87,13 @@ public final class ClusterFacts {
         }
     }
 
-    /** The plugin's validation of a config: Kafka Connect's ConfigInfos. */
+    /**
+     * The plugin's validation of a config: Kafka Connect's ConfigInfos. Held first to
+     * {@link #requireSendable}: a validation sends a worker no more than a create would.
+     */
     public JsonNode validate(Scope scope, String plugin, Map<String, String> config) {
         WorkerClient worker = worker(scope);
+        requireSendable(scope, plugin, config);
         try {
             return ValidationAnswers.asGiven(worker.validate(plugin, config), config, secretKeys);
         } catch (WorkerClient.WorkerRejection e) {
@@ -89,6 +103,26 @@ public final class ClusterFacts {
         } catch (WorkerClient.ConnectCallException e) {
             throw unreachable();
         }
+    }
+
+    /**
+     * Refuses, before any of it goes to the worker, a config to validate on a cluster whose workers
+     * cannot open Switchboard's secrets when it holds a secret: the rule and the 400 of a create
+     * ({@link ConnectorSecrets#requireDeliverable(String, Map, boolean, Set)}, every key at fault
+     * named), with the keys the plugin declares PASSWORD learnt from its definitions, which carry no
+     * value. Validation sends the config as typed, unsealed, so a secret in it would reach the
+     * worker (and whatever logs or proxies its requests) in the clear. Nothing is checked for a
+     * cluster whose workers open secrets (the embedded worker, in Switchboard's own process).
+     *
+     * @param plugin the plugin the path names, for a config without {@code connector.class}
+     */
+    public void requireSendable(Scope scope, String plugin, Map<String, String> config) {
+        if (clusters.opensSecrets(scope.cluster())) {
+            return;
+        }
+        String connectorClass = config.get(ConnectorConfigValidator.CONNECTOR_CLASS);
+        validator.beforeSending(scope.cluster(), connectorClass == null || connectorClass.isBlank() ? plugin : connectorClass,
+                secrets.beforeSending(scope.cluster(), config, false));
     }
 
     /** A worker's validation of {@code given} as the caller may see it ({@link ValidationAnswers}). */

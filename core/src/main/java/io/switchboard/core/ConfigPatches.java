@@ -51,9 +51,11 @@ final class ConfigPatches {
     private final ConnectorConfigValidator validator;
     private final ConnectorSecrets secrets;
     private final ClusterDirectory clusters;
+    private final NamedSecrets namedSecrets;
 
     ConfigPatches(CommandBus gateway, ConnectorStore queries, ConnectorConfigValidator validator, ConnectorSecrets secrets,
-                  ClusterDirectory clusters) {
+                  ClusterDirectory clusters, NamedSecrets namedSecrets) {
+        this.namedSecrets = namedSecrets;
         this.gateway = gateway;
         this.queries = queries;
         this.validator = validator;
@@ -91,6 +93,8 @@ final class ConfigPatches {
         patch.forEach((k, v) -> sealedPatch.put(k, v == null ? null
                 : secrets.seal(Collections.singletonMap(k, v), passwords, base.getConfig()).get(k)));
         secrets.requireDeliverable(scope.cluster(), sealedPatch, clusters.opensSecrets(scope.cluster()));
+        // Again once validated (which may take seconds): a named secret deleted meanwhile is seen here.
+        namedSecrets.requireKnown(scope, patch);
         ConnectorCommand command = gateway.command(key, new PatchConnectorConfig(sealedPatch, base.getVersion()), request).build();
         return gateway.submit(command).thenCompose(decision -> {
             if (!DecisionReasons.CHANGED_MEANWHILE.equals(decision.getReason())) {

@@ -80,8 +80,7 @@ public final class ConnectorConfigValidator {
         String connectorClass = config.get(CONNECTOR_CLASS);
         WorkerClient client = workers.apply(cluster);
         if (beforeSending != null) {
-            beforeSending.accept(client == null || connectorClass.isBlank()
-                    ? passwordKeysKnownLocally(connectorClass) : declaredPasswordKeys(client, connectorClass));
+            beforeSending(cluster, connectorClass, beforeSending);
         }
         if (client != null && !connectorClass.isBlank()) {
             try {
@@ -94,6 +93,18 @@ public final class ConnectorConfigValidator {
         }
         validateLocally(config, client == null || connectorClass.isBlank());
         return passwordKeysKnownLocally(connectorClass);
+    }
+
+    /**
+     * Gives {@code check} the keys the plugin declares PASSWORD, learnt from its definitions on the
+     * cluster's worker ({@code GET /connector-plugins/{class}/config}, which carry no config value), or
+     * from the plugin class when Switchboard has it: what {@link #validate(String, Map, Consumer)} asks
+     * before any of a config goes to the worker, for a validation the caller sends itself.
+     */
+    public void beforeSending(String cluster, String connectorClass, Consumer<Set<String>> check) {
+        WorkerClient client = workers.apply(cluster);
+        check.accept(client == null || connectorClass == null || connectorClass.isBlank()
+                ? passwordKeysKnownLocally(connectorClass) : declaredPasswordKeys(client, connectorClass));
     }
 
     /**
@@ -122,6 +133,9 @@ public final class ConnectorConfigValidator {
 
     /** The PASSWORD keys of a plugin Switchboard has on its own class path; none for others. */
     private Set<String> passwordKeysKnownLocally(String connectorClass) {
+        if (connectorClass == null) {
+            return Set.of();
+        }
         return plugins.find(connectorClass).map(type -> {
             try {
                 Connector connector = (Connector)

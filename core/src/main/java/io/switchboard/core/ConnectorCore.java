@@ -40,7 +40,7 @@ public final class ConnectorCore implements ConnectorService {
         ConnectorViews views = new ConnectorViews(queries, plugins, secrets);
         this.reads = new ConnectorReads(queries, secrets, views);
         this.writes = new ConnectorWrites(gateway, preflight, reads, views, secrets, namedSecrets,
-                new ConfigPatches(gateway, queries, validator, secrets, clusters), watcher);
+                new ConfigPatches(gateway, queries, validator, secrets, clusters, namedSecrets), watcher);
         this.bulk = new BulkCommands(gateway, queries);
     }
 

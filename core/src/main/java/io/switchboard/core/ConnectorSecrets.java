@@ -4,6 +4,7 @@ import io.switchboard.secrets.Redactor;
 import io.switchboard.secrets.ConfigReferences;
 import io.switchboard.secrets.SecretBox;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,15 +101,23 @@ public final class ConnectorSecrets {
         if (workersOpenSecrets) {
             return;
         }
+        List<String> refused = new ArrayList<>();
         config.forEach((key, value) -> {
             boolean plainSecret = passwordKeys != null && value != null && !Redactor.isPlaceholder(value)
                     && (keys.matches(key) || passwordKeys.contains(key));
             if (plainSecret || ConfigReferences.holdsSecret(value)) {
-                throw new ServiceException.InvalidRequest(key, "The workers of Connect cluster " + cluster + " cannot open "
-                        + "Switchboard's secrets, and Switchboard never sends them a secret in the clear: give " + key
-                        + " through a config provider those workers have, such as ${file:PATH:KEY} or ${env:NAME}");
+                refused.add(key);
             }
         });
+        if (refused.isEmpty()) {
+            return;
+        }
+        String named = String.join(", ", refused);
+        String message = "The workers of Connect cluster " + cluster + " cannot open Switchboard's secrets, and Switchboard "
+                + "never sends them a secret in the clear: give " + named + " through a config provider those workers have, "
+                + "such as ${file:PATH:KEY} or ${env:NAME}";
+        throw new ServiceException.InvalidRequest(message,
+                refused.stream().map(key -> new ServiceException.Violation(key, message)).toList());
     }
 
     /**

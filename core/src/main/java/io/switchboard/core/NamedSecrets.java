@@ -59,9 +59,10 @@ public final class NamedSecrets {
 
     /**
      * Refused while a connector of the cluster uses it, naming them. The connectors are those
-     * decided when the delete is: a command naming the secret that passed {@link #requireKnown}
-     * before the delete and is decided after it still names a secret that is gone (the processor,
-     * which decides connector commands, does not see secrets).
+     * decided when the delete is. Writes ask {@link #requireKnown} again just before their command
+     * is sent, after the worker's validation; a command that passed that check before the delete and
+     * is decided after it (milliseconds) still names a secret that is gone (the processor, which
+     * decides connector commands, does not see secrets).
      */
     public void delete(Scope scope, String name) {
         change(scope, name, current -> {

@@ -102,6 +102,8 @@ final class WritePreflight {
             Map<String, String> sealed = secrets.seal(named, passwords,
                     keepSealed ? currentConfigIfSecret(scope, name, named, passwords) : Map.of());
             secrets.requireDeliverable(scope.cluster(), sealed, opens);
+            // Again once validated (which may take seconds): a named secret deleted meanwhile is seen here.
+            namedSecrets.requireKnown(scope, named);
             return command.setAction(action.apply(sealed)).build();
         }).thenCompose(ready -> submit(ready, operation));
     }

@@ -65,7 +65,7 @@ public final class UnitCore {
         };
         service = new ConnectorCore(kafka, kafka, plugins, validator, watch, secrets, named, clusters,
                 new WritePreflight(kafka, kafka, validator, secrets, named, clusters, threads, queued));
-        facts = new ClusterFacts(clusters, service, Redactor.DEFAULT, Clock.systemUTC());
+        facts = new ClusterFacts(clusters, service, secrets, validator, Clock.systemUTC());
         sets = new ConnectorSets(kafka, kafka, validator, secrets, named, clusters);
     }
 

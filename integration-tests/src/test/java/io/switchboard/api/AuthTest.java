@@ -65,6 +65,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuthTest {
     private static final String ISSUER = "https://issuer.example";
+    /** The one trusted reverse proxy: the tests' own address. */
+    private static final String TRUSTED_PROXY = "127.0.0.1";
+    /** Another loopback address, which is no trusted proxy. */
+    private static final String UNTRUSTED_PEER = "127.0.0.2";
     private Path dir;
     private Path users;
     private SwitchboardFixture fx;
@@ -94,7 +98,8 @@ class AuthTest {
         });
         jwks.start();
         fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)
-                .withOidc(ISSUER, "switchboard", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json")));
+                .withOidc(ISSUER, "switchboard", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json")
+                .withTrustedProxies(TRUSTED_PROXY + "/32")));
         String kafkaClusterId = Http.call(fx.app.url(), "GET", "/", null, Map.of()).json().path("kafka_cluster_id").asText();
         base = "/connect/v1/environments/env-default/clusters/" + kafkaClusterId;
         Http.authorizeByDefault(fx.app.url(), TestUsers.basic("ada"));
@@ -394,6 +399,53 @@ class AuthTest {
             assertEquals(200, other.response.statusCode());
         } finally {
             open.forEach(HistoryAndEventsTest.SseReader::close);
+        }
+    }
+
+    /**
+     * Behind a trusted proxy, failed logins are counted per client address as the proxy names it in
+     * X-Forwarded-For; from any other peer the header is not read, so a client cannot move its count
+     * to an address it makes up.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void failedLoginsCountPerForwardedClientOnlyBehindATrustedProxy() throws IOException {
+        // An untrusted peer claiming a new address with each wrong key is still limited as itself.
+        int status = 0;
+        for (int i = 0; i < 40 && status != 429; i++) {
+            status = get(UNTRUSTED_PEER, TestUsers.basic("otto", "wrong-" + i), "198.51.100." + i);
+        }
+        assertEquals(429, status, "an untrusted peer's X-Forwarded-For spread its failed logins over made-up addresses");
+        assertEquals(429, get(UNTRUSTED_PEER, TestUsers.basic("otto", "wrong"), "198.51.100.200"),
+                "an untrusted peer's X-Forwarded-For moved it to another address");
+
+        // Through the trusted proxy, the client it names is limited, not the proxy nor another client.
+        status = 0;
+        for (int i = 0; i < 40 && status != 429; i++) {
+            status = get(TRUSTED_PROXY, TestUsers.basic("otto", "wrong-" + i), "198.51.100.9, 203.0.113.7");
+        }
+        assertEquals(429, status, "the client a trusted proxy names was never limited");
+        assertEquals(401, get(TRUSTED_PROXY, TestUsers.basic("otto", "wrong"), "203.0.113.8"),
+                "another client behind the trusted proxy is limited with the one that failed");
+        assertEquals(401, get(TRUSTED_PROXY, TestUsers.basic("otto", "wrong"), null),
+                "the trusted proxy's own address is limited for its client's failures");
+    }
+
+    /** The status of a GET /connectors sent from a given local address, with an X-Forwarded-For header unless null. */
+    private int get(String from, String authorization, String forwardedFor) throws IOException {
+        int port = URI.create(fx.app.url()).getPort();
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(from, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            socket.setSoTimeout(30_000);
+            String request = "GET /connectors HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: " + authorization
+                    + (forwardedFor == null ? "" : "\r\nX-Forwarded-For: " + forwardedFor) + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertNotNull(statusLine, "no answer");
+            return Integer.parseInt(statusLine.split(" ")[1]);
         }
     }
 

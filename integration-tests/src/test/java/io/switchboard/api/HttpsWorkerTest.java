@@ -56,7 +56,7 @@ class HttpsWorkerTest {
         worker = ConnectWorker.startHttps(kafka.bootstrapServers(), ca.serverKeystore(), ca.password(), Tls.trusting(ca.caPem(), null));
         app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
-                .withConnectClusters("secure=" + worker.url())
+                .withConnectClusters("secure=" + worker.url()).withConfluentScopes("secure=env-secure/lkc-secure")
                 .withSecurity(SecurityOptions.NONE.withTls(null, null, ca.caPem(), null)));
     }
 
@@ -135,6 +135,55 @@ class HttpsWorkerTest {
                 toValidate);
         assertEquals(200, validated.status(), validated.body());
         assertEquals(0, validated.json().path("error_count").asInt(), validated.body());
+    }
+
+    /**
+     * A validation sends the external worker no more than a create would: a config holding a secret
+     * (a secret key's value, a value of a key the plugin declares PASSWORD, a named secret's
+     * reference) is refused with a 400 naming every such key, in each dialect that validates, and
+     * the worker's plugin never sees it; a config without one is validated by the plugin.
+     */
+    @Test
+    void aValidationHoldingASecretIsRefusedBeforeTheWorkerGetsIt() {
+        String plugin = RecordingSource.class.getName();
+        Map<String, String> plain = new LinkedHashMap<>();
+        plain.put("connector.class", plugin);
+        plain.put("name", "checked-" + UUID.randomUUID());
+        plain.put("topic", "t");
+        SwitchboardFixture.Answer passed = call("PUT", "/clusters/secure/connector-plugins/" + plugin + "/config/validate", plain);
+        assertEquals(200, passed.status(), passed.body());
+        assertTrue(RecordingSource.validated().stream().anyMatch(c -> plain.get("name").equals(c.get("name"))),
+                "a config without a secret reaches the worker's plugin: " + RecordingSource.validated());
+
+        SwitchboardFixture.Answer stored = call("POST", "/v1/kafka-connect/clusters/secure/secrets",
+                Map.of("name", "NOT_SENT", "secret_data", Base64.getEncoder().encodeToString("named".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(201, stored.status(), stored.body());
+        String byName = "by-name-" + UUID.randomUUID();
+        String declared = "declared-" + UUID.randomUUID();
+        Map<String, String> secret = new LinkedHashMap<>(plain);
+        secret.put("db.password", byName);
+        secret.put("login.phrase", declared);
+        secret.put("topic", "t-${secretsManager:x:NOT_SENT}");
+        for (String path : List.of("/clusters/secure/connector-plugins/" + plugin + "/config/validate",
+                "/clusters/secure/connector-plugins/RecordingSource/config/validate",
+                "/connect/v1/environments/env-secure/clusters/lkc-secure/connector-plugins/" + plugin + "/config/validate")) {
+            SwitchboardFixture.Answer refused = call("PUT", path, secret);
+            assertEquals(400, refused.status(), path + ": " + refused.body());
+            for (String key : List.of("db.password", "login.phrase", "topic")) {
+                assertTrue(refused.body().contains(key), path + " names " + key + ": " + refused.body());
+            }
+            assertTrue(refused.body().contains("never sends them a secret in the clear"), refused.body());
+        }
+        Map<String, String> toCreate = new LinkedHashMap<>(secret);
+        toCreate.remove("name");
+        SwitchboardFixture.Answer created = call("POST", "/clusters/secure/connectors", create("refused-as-well", toCreate));
+        assertEquals(400, created.status(), "a create of the same config is refused the same way: " + created.body());
+        assertTrue(created.body().contains("never sends them a secret in the clear"), created.body());
+
+        String seen = RecordingSource.validated().toString();
+        assertFalse(seen.contains(byName), "the worker's plugin was given a secret key's value to validate: " + seen);
+        assertFalse(seen.contains(declared), "the worker's plugin was given a PASSWORD value to validate: " + seen);
+        assertFalse(seen.contains("NOT_SENT"), "the worker's plugin was given a named secret's reference to validate: " + seen);
     }
 
     /**

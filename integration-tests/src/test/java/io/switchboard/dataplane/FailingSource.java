@@ -8,12 +8,18 @@ import org.apache.kafka.connect.source.SourceConnector;
 import java.util.List;
 import java.util.Map;
 
-/** A test connector that fails as it starts, so that the worker reports it FAILED. */
+/**
+ * A test connector that fails as it starts, so that the worker reports it FAILED; given
+ * {@value #QUOTED}, its message quotes that value, as a plugin quotes the config it could not use.
+ */
 public class FailingSource extends SourceConnector {
+    /** A config key whose value the failure's message quotes. */
+    public static final String QUOTED = "failing.quoted";
 
     @Override
     public void start(Map<String, String> props) {
-        throw new IllegalStateException("FailingSource fails as it starts");
+        String quoted = props.get(QUOTED);
+        throw new IllegalStateException("FailingSource fails as it starts" + (quoted == null ? "" : " with " + quoted));
     }
 
     @Override

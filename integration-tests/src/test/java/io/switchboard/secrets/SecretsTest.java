@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -253,6 +254,32 @@ class SecretsTest {
         assertEquals(204, Http.call(app.url(), "DELETE", "/connectors/vault3", null).status());
         assertEquals(204, Http.call(app.url(), "DELETE", SECRETS + "/ECHO_PHRASE", null).status());
         assertEquals(404, Http.get(app.url(), SECRETS + "/ECHO_PHRASE").status());
+    }
+
+    /**
+     * A named secret deleted while a write naming it is being validated (the worker may take
+     * seconds): the write is refused once validated, before its command is sent, rather than storing
+     * a connector that names a secret the cluster no longer has.
+     */
+    @Test
+    void aSecretDeletedWhileAWriteNamingItIsValidatedRefusesTheWrite() throws Exception {
+        assertEquals(201, Http.call(app.url(), "POST", SECRETS, "{\"name\": \"RACED\", \"secret_data\": \""
+                + Base64.getEncoder().encodeToString("raced-value".getBytes(StandardCharsets.UTF_8)) + "\"}").status());
+        HoldingSource.hold();
+        CompletableFuture<Http.Response> created;
+        try {
+            created = CompletableFuture.supplyAsync(() -> Http.call(app.url(), "POST", "/connectors",
+                    "{\"name\":\"races-a-delete\",\"config\":{\"connector.class\":\"" + HoldingSource.class.getName()
+                            + "\",\"login\":\"\u0024{secretsManager:RACED}\"}}"));
+            assertTrue(HoldingSource.awaitHeld(30), "the worker never began validating the write");
+            assertEquals(204, Http.call(app.url(), "DELETE", SECRETS + "/RACED", null).status(), "no connector uses it yet");
+        } finally {
+            HoldingSource.release();
+        }
+        Http.Response answer = created.get(60, TimeUnit.SECONDS);
+        assertEquals(400, answer.status(), "a write naming a secret deleted while it was validated: " + answer.body());
+        assertTrue(answer.body().contains("RACED"), answer.body());
+        assertEquals(404, Http.get(app.url(), "/connectors/races-a-delete").status());
     }
 
     /**

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import io.switchboard.core.ServiceException;
+import io.switchboard.http.ClientAddresses;
 import io.switchboard.http.ProblemException;
 import io.switchboard.http.RequestContexts;
 import org.slf4j.Logger;
@@ -89,7 +90,7 @@ public final class AccessCheck {
         String authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + key).getBytes(StandardCharsets.UTF_8));
         Optional<Principal> principal = check(ctx, authorization);
         if (principal.isEmpty()) {
-            failed(ctx.ip(), ctx, authorization);
+            failed(ClientAddresses.of(ctx), ctx, authorization);
             return Optional.empty();
         }
         return Optional.of(sessions.issue(principal.get().name()));
@@ -128,7 +129,7 @@ public final class AccessCheck {
     }
 
     private Principal authenticate(Context ctx) {
-        String address = ctx.ip();
+        String address = ClientAddresses.of(ctx);
         String authorization = ctx.header("Authorization");
         Principal principal = authorization == null ? null : check(ctx, authorization).orElse(null);
         if (principal == null && authorization == null && (sessions != null || oidc != null)
@@ -201,7 +202,7 @@ public final class AccessCheck {
      * failed logins only a key verified before passes, and anything else is refused with 429.
      */
     private Optional<Principal> check(Context ctx, String authorization) {
-        if (!limits.limited(ctx.ip())) {
+        if (!limits.limited(ClientAddresses.of(ctx))) {
             return authenticator.authenticate(authorization);
         }
         Optional<Principal> known = authenticator.authenticateWithoutHashing(authorization);

@@ -51,8 +51,7 @@ public final class ConnectDialect implements Dialect {
         ConnectScopes scopes = new ConnectScopes(ClusterDirectory.DEFAULT_CLUSTER, core.clusters()::manages);
         RootResource root = new RootResource(core.kafkaClusterId(), scopes);
         ConnectorsResource connectors = new ConnectorsResource(core.connectors(), new ConnectRequests(json), scopes);
-        WorkerPassThrough worker = new WorkerPassThrough(core.clusters()::client, core.connectors(), scopes,
-                core.facts()::validationAsGiven);
+        WorkerPassThrough worker = new WorkerPassThrough(core.clusters()::client, core.connectors(), scopes, core.facts());
         HistoryResource history = new HistoryResource(core.connectors(), scopes);
         TimelineResource timeline = new TimelineResource(core.connectors(), scopes);
         ConnectorHealthResource health = new ConnectorHealthResource(core.connectors(), scopes, Clock.systemUTC(), flapWindow);

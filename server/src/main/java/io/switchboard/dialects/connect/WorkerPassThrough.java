@@ -1,10 +1,10 @@
 package io.switchboard.dialects.connect;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Access;
+import io.switchboard.core.ClusterFacts;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
@@ -17,7 +17,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -39,17 +38,18 @@ final class WorkerPassThrough {
     private final ConnectScopes scopes;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ConnectRequests requests = new ConnectRequests(JSON);
-    private final BiFunction<JsonNode, Map<String, String>, JsonNode> shownValidation;
+    private final ClusterFacts facts;
 
     /**
      * @param workers a client of a cluster's worker by cluster name (null: none)
      * @param connectors where a connector's last observed active topics and offsets are read when the
      *                   worker cannot answer
-     * @param shownValidation a worker's validation as the caller may see it, given the config sent
+     * @param facts what a config to validate is held to before it is sent, and a worker's validation as
+     *              the caller may see it
      */
     WorkerPassThrough(Function<String, WorkerClient> workers, ConnectorService connectors, ConnectScopes scopes,
-                      BiFunction<JsonNode, Map<String, String>, JsonNode> shownValidation) {
-        this.shownValidation = shownValidation;
+                      ClusterFacts facts) {
+        this.facts = facts;
         this.workers = workers;
         this.connectors = connectors;
         this.scopes = scopes;
@@ -75,12 +75,21 @@ final class WorkerPassThrough {
         forward(ctx, null, UnaryOperator.identity());
     }
 
-    /** The worker's validation, with the values it resolved from references shown as they were given. */
+    /**
+     * The worker's validation, with the values it resolved from references shown as they were given.
+     * For a cluster whose workers cannot open Switchboard's secrets, a config holding one is refused
+     * first, as a create of it is, and nothing is sent ({@link ClusterFacts#requireSendable}).
+     */
     private void validate(Context ctx) {
         Map<String, String> given = requests.configBody(ctx.bodyAsBytes());
-        forward(ctx, requests.configToValidate(given, ctx.pathParam("plugin")), answer -> {
+        String plugin = ctx.pathParam("plugin");
+        String body = requests.configToValidate(given, plugin);
+        if (workers.apply(scopes.of(ctx).cluster()) != null) {
+            facts.requireSendable(scopes.of(ctx), plugin, given);
+        }
+        forward(ctx, body, answer -> {
             try {
-                return shownValidation.apply(JSON.readTree(answer), given).toString().getBytes(StandardCharsets.UTF_8);
+                return facts.validationAsGiven(JSON.readTree(answer), given).toString().getBytes(StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new ServiceException.Unavailable("The Kafka Connect worker's validation could not be read");
             }

@@ -1,0 +1,158 @@
+package io.switchboard.http;
+
+import io.javalin.http.Context;
+import org.eclipse.jetty.util.InetAddressSet;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Who the client of a request is, for everything kept per client address (the limit of failed
+ * logins, the sign-in form's bodies, the anonymous rate limit, the failed-login log):
+ * {@code --trusted-proxies} (addresses and CIDR ranges of reverse proxies, comma-separated). A
+ * request whose TCP peer is not one of them is the peer's, whatever it sends: its
+ * {@code X-Forwarded-For} is not read at all. From a trusted proxy, the header's addresses are read
+ * from the right (each proxy appends the address it was reached from), skipping trusted proxies, and
+ * the first one that is not a trusted proxy is the client; an entry that is not an IP address
+ * (a name, {@code unknown}, a port) ends the walk at the hop before it. Without the flag the client
+ * is always the peer.
+ *
+ * <p>Addresses are only ever parsed as literals: no name is looked up, in the flag or in a header.
+ * The ranges are matched by Jetty's {@link InetAddressSet}.
+ */
+public final class ClientAddresses {
+    /** The header a reverse proxy names the client in. */
+    public static final String HEADER = "X-Forwarded-For";
+    /** Request attribute holding the client's address, once {@link #assign} ran. */
+    static final String ATTRIBUTE = "switchboard.clientAddress";
+    /** Hops of a header read at most, from the right: a longer chain names no client this replica can trust further. */
+    static final int MAX_HOPS = 32;
+    private static final ClientAddresses NONE = new ClientAddresses(null, List.of());
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+    private final InetAddressSet trusted;
+    private final List<String> given;
+
+    private ClientAddresses(InetAddressSet trusted, List<String> given) {
+        this.trusted = trusted;
+        this.given = given;
+    }
+
+    /**
+     * The proxies of {@code --trusted-proxies}: {@code ADDRESS} or {@code ADDRESS/PREFIX}, IPv4 or
+     * IPv6, comma-separated; null or blank: none.
+     *
+     * @throws IllegalArgumentException for an entry that is not one, naming it
+     */
+    public static ClientAddresses parse(String list) {
+        if (list == null || list.isBlank()) {
+            return NONE;
+        }
+        InetAddressSet set = new InetAddressSet();
+        List<String> given = new ArrayList<>();
+        for (String raw : list.split(",")) {
+            String entry = raw.trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int slash = entry.indexOf('/');
+            String address = slash < 0 ? entry : entry.substring(0, slash);
+            InetAddress parsed = literal(address);
+            if (parsed == null || (slash >= 0 && !prefixFits(entry.substring(slash + 1), parsed.getAddress().length * 8))) {
+                throw new IllegalArgumentException("--trusted-proxies takes IP addresses and CIDR ranges separated by commas, "
+                        + "such as 10.0.0.0/8,fd00::/8,192.168.1.7; not '" + entry + "'");
+            }
+            set.add(slash < 0 ? parsed.getHostAddress() : parsed.getHostAddress() + entry.substring(slash));
+            given.add(entry);
+        }
+        return given.isEmpty() ? NONE : new ClientAddresses(set, List.copyOf(given));
+    }
+
+    /** Whether any proxy is trusted. */
+    public boolean any() {
+        return trusted != null;
+    }
+
+    /** The proxies as given. */
+    public List<String> trustedProxies() {
+        return given;
+    }
+
+    /**
+     * The client's address of a request from {@code peer} carrying these {@code X-Forwarded-For}
+     * headers, in the order received.
+     */
+    public String client(String peer, List<String> forwarded) {
+        if (trusted == null || !isTrusted(literal(peer)) || forwarded.isEmpty()) {
+            return peer;
+        }
+        List<String> hops = new ArrayList<>();
+        for (String header : forwarded) {
+            for (String hop : header.split(",")) {
+                hops.add(hop.trim());
+            }
+        }
+        String client = peer;
+        for (int i = hops.size() - 1, read = 0; i >= 0 && read < MAX_HOPS; i--, read++) {
+            InetAddress hop = literal(hops.get(i));
+            if (hop == null) {
+                return client;
+            }
+            client = hop.getHostAddress();
+            if (!isTrusted(hop)) {
+                return client;
+            }
+        }
+        return client;
+    }
+
+    /** Records the request's client address, for {@link #of}: the first thing done with every request. */
+    public void assign(Context ctx) {
+        if (trusted != null) {
+            ctx.attribute(ATTRIBUTE, client(ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders(HEADER))));
+        }
+    }
+
+    /** The request's client address: as {@link #assign} found it, else the TCP peer. */
+    public static String of(Context ctx) {
+        String assigned = ctx.attribute(ATTRIBUTE);
+        return assigned != null ? assigned : ctx.ip();
+    }
+
+    private boolean isTrusted(InetAddress address) {
+        return address != null && trusted.test(address);
+    }
+
+    /** An IP address written as a literal, IPv6 maybe in brackets; null for anything else (nothing is looked up). */
+    static InetAddress literal(String text) {
+        if (text == null) {
+            return null;
+        }
+        String address = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        try {
+            if (IPV4.matcher(address).matches()) {
+                return InetAddress.getByName(address);
+            }
+            if (IPV6.matcher(address).matches()) {
+                // In brackets, the JDK takes it as an IPv6 literal or refuses it: it never asks DNS.
+                return InetAddress.getByName("[" + address + "]");
+            }
+        } catch (UnknownHostException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static boolean prefixFits(String prefix, int bits) {
+        if (!prefix.matches("\\d{1,3}")) {
+            return false;
+        }
+        int length = Integer.parseInt(prefix);
+        return length <= bits;
+    }
+}
