@@ -77,7 +77,8 @@ class HealthInTheConsoleTest {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 fx.kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>("drain-lines", "line " + i));
+                // JSON, which the worker's converter reads.
+                producer.send(new ProducerRecord<>("drain-lines", "{\"n\":" + i + "}"));
             }
             producer.flush();
         }
@@ -178,7 +179,8 @@ class HealthInTheConsoleTest {
         assertThat(page.locator("tbody tr").last()).hasAttribute("data-connector", "wobbly");
         page.locator("#sort-health").click();
         page.waitForURL(url -> url.contains("sort=health"));
-        assertThat(page.locator("tbody tr").first()).hasAttribute("data-connector", "wobbly");
+        assertEquals("wobbly", page.locator("tbody tr").first().getAttribute("data-connector"),
+                "least healthy first: " + page.locator("#table").innerText());
         assertThat(page.locator("tbody tr").first().locator("td.health")).hasClass("health warn");
         // The order holds through a live refresh of the table.
         page.evaluate("() => htmx.trigger(document.body, 'htmx:sseOpen')");
