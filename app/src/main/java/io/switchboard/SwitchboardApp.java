@@ -21,6 +21,7 @@ import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
+import io.switchboard.core.SinkLagReadings;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.core.Views;
 import io.switchboard.dataplane.ConnectClusters;
@@ -38,6 +39,7 @@ import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.TopicSetup;
 import io.switchboard.metrics.Metrics;
+import io.switchboard.metrics.SinkLagHistory;
 import io.switchboard.pipelines.ConnectionCheck;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
@@ -121,6 +123,8 @@ public final class SwitchboardApp implements AutoCloseable {
     private ConnectorSecrets secrets;
     private String keyringHandle;
     private Metrics metrics;
+    /** Each sink's recent lag readings, kept by the sink-lag reader and drawn by the console. */
+    private SinkLagHistory lagHistory;
     private Pipelines pipelines;
     private KafkaSettings kafka = new KafkaSettings(Map.of());
     private String secretStoreHandle;
@@ -236,6 +240,7 @@ public final class SwitchboardApp implements AutoCloseable {
         AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
                 authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC(), replicaKeys),
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
+        lagHistory = new SinkLagHistory(options.health().sinkLagEvery());
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
                 .withKafkaSettings(kafka.common()).withSets(core.sets()).withViews(
@@ -253,7 +258,8 @@ public final class SwitchboardApp implements AutoCloseable {
         metrics.timeDecisions(gateway);
         metrics.watch(decisions.consumer());
         if (options.health().follow()) {
-            own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health()));
+            own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health(),
+                    lagHistory));
         }
         metrics.countConnectors(() -> {
             Map<String, List<Views.ConnectorDetails>> all = new LinkedHashMap<>();
@@ -302,7 +308,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 new ConnectDialect(core, json, options.health().flapping().window()),
                 new ConfluentDialect(core, confluentScopes),
                 new RedpandaDialect(core, advertised),
-                new ConsoleDialect(core, access, options.health().flapping().window()),
+                new ConsoleDialect(core, access, options.health().flapping().window(),
+                        options.health().follow() ? lagHistory : SinkLagReadings.NONE),
                 new PipelinesDialect(pipelines)));
     }
 

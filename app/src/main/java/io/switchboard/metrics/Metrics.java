@@ -113,14 +113,15 @@ public final class Metrics implements AutoCloseable {
     /**
      * Follows the lifecycle topic into each connector's health series, which {@code /metrics} shows
      * for every cluster and {@code /metrics/connectors} for the clusters the caller may see.
-     * Answers the reader, for its owner to close.
+     * Each pass of the sink-lag reader is kept in {@code lagHistory} too. Answers the reader, for its owner to close.
      */
     public AutoCloseable followHealth(String bootstrapServers, Map<String, String> kafkaSettings, String topic,
-                                      Deserializer<LifecycleEvent> events, Admin admin, HealthOptions options) {
+                                      Deserializer<LifecycleEvent> events, Admin admin, HealthOptions options,
+                                      SinkLagHistory lagHistory) {
         HealthTracker tracker = new HealthTracker(options.flapping(), HealthOptions.MAX_FOLLOWED);
         HealthFeed feed = new HealthFeed(bootstrapServers, kafkaSettings, topic, events, tracker).start();
         // Sinks are found among the connectors as the per-state gauges read them, whenever a pass runs.
-        SinkLags lags = new SinkLags(admin, () -> connectors.get()).start(options.sinkLagEvery());
+        SinkLags lags = new SinkLags(admin, () -> connectors.get(), lagHistory).start(options.sinkLagEvery());
         connectorSeries = new ConnectorSeries(tracker, options.maxConnectors(), feed::caughtUp, lags::lags, Clock.systemUTC());
         registry.getPrometheusRegistry().register(connectorSeries);
         FunctionCounter.builder("switchboard.sink.lag.requests", lags, SinkLags::requests)

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +44,13 @@ final class SinkLags implements AutoCloseable {
     });
     private final AtomicLong requests = new AtomicLong();
     private volatile Map<String, Map<String, Long>> lags = Map.of();
+    private final SinkLagHistory history;
 
-    SinkLags(Admin admin, Supplier<Map<String, List<Views.ConnectorDetails>>> connectors) {
+    /** @param history where each pass's readings are kept for the console's sparklines */
+    SinkLags(Admin admin, Supplier<Map<String, List<Views.ConnectorDetails>>> connectors, SinkLagHistory history) {
         this.admin = admin;
         this.connectors = connectors;
+        this.history = history;
     }
 
     SinkLags start(Duration interval) {
@@ -75,6 +79,7 @@ final class SinkLags implements AutoCloseable {
                 }
             }
             lags = all;
+            history.record(all, Instant.now());
         } catch (Exception e) {
             // The last figures stay; the next pass tries again.
             log.debug("Reading sink lag failed: {}", e.toString());

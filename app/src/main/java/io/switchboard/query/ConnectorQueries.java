@@ -196,6 +196,21 @@ public final class ConnectorQueries implements ConnectorStore {
         return reader.read(StoreNames.TIMELINE, key, serde.deserializer(), false, readWait);
     }
 
+    /** Every connector's timeline of a cluster, from every partition, in one gathering (none when no timeline is kept). */
+    @Override
+    public Map<String, ConnectorTimeline> timelines(String cluster) {
+        Serde<ConnectorTimeline> serde = timelines;
+        Map<String, ConnectorTimeline> byName = new HashMap<>();
+        if (serde == null) {
+            return byName;
+        }
+        for (ConnectorTimeline timeline : reader.scanAll(StoreNames.TIMELINE, ConnectorKey.clusterPrefix(cluster), false,
+                serde.deserializer(), readWait)) {
+            byName.put(timeline.getConnector(), timeline);
+        }
+        return byName;
+    }
+
     /** Every connector of a cluster, from every partition, ordered by name. */
     @Override
     public List<ConnectorState> connectors(String cluster) {

@@ -159,6 +159,7 @@ public final class ConsoleBenchmark {
         // c-00042.. names 100 connectors at N = 10,000 (one of them failed).
         requests.put("fragment, search", "/console/connectors?q=c-00042&state=&page=1");
         requests.put("fragment, FAILED filter", "/console/connectors?q=&state=FAILED&page=1");
+        requests.put("fragment, least healthy first", "/console/connectors?q=&state=&page=1&sort=health");
         requests.put("Connect list expand=status&expand=info", "/connectors?expand=status&expand=info");
         return requests;
     }

@@ -7,6 +7,7 @@ import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskConfigView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
+import io.switchboard.processor.HealthEvent;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.TargetState;
@@ -133,6 +134,11 @@ public final class ConnectorCore implements ConnectorService {
     @Override
     public List<String> names(Scope scope) {
         return reads.names(scope);
+    }
+
+    @Override
+    public Map<String, List<HealthEvent>> incidents(Scope scope) {
+        return reads.incidents(scope);
     }
 
     @Override

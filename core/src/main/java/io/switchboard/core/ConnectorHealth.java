@@ -3,13 +3,17 @@ package io.switchboard.core;
 import io.switchboard.processor.HealthEvent;
 import io.switchboard.processor.HealthWindow;
 import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.HistoryEntry;
+import io.switchboard.schemas.TimelineEntry;
+import io.switchboard.schemas.TimelineTask;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A connector's health over a window, from its history (creates, target states, restart requests,
@@ -142,16 +146,47 @@ public final class ConnectorHealth {
                     : history.getBaseTargetState().name()));
         }
         for (Views.TimelineEntryView entry : timeline) {
-            long at = entry.occurredAt().toEpochMilli();
-            switch (entry.kind()) {
-                case "ConnectorStatusChanged" -> events.add(status(entry));
-                case "AutoRestarted" -> events.add(HealthEvent.of(at, HealthEvent.Kind.AUTO_RESTART));
-                case "ReconcileRequested" -> events.add(HealthEvent.of(at, HealthEvent.Kind.REPAIR));
-                case "DriftRepaired" -> events.add(HealthEvent.of(at, HealthEvent.Kind.DRIFT_REPAIRED));
-                default -> {
-                }
-            }
+            fact(entry.kind(), entry.occurredAt().toEpochMilli(), entry.state(),
+                    entry.tasks().stream().map(Views.TimelineTaskView::state).toList()).ifPresent(events::add);
         }
         return events;
+    }
+
+    /** The health facts a connector's stored timeline holds, oldest first. */
+    static List<HealthEvent> events(ConnectorTimeline timeline) {
+        List<HealthEvent> events = new ArrayList<>();
+        for (TimelineEntry entry : timeline.getEntries()) {
+            fact(entry.getKind(), entry.getOccurredAt(), entry.getState(),
+                    entry.getTasks().stream().map(TimelineTask::getState).toList()).ifPresent(events::add);
+        }
+        return events;
+    }
+
+    private static Optional<HealthEvent> fact(String kind, long at, String state, List<String> taskStates) {
+        return Optional.ofNullable(switch (kind) {
+            case "ConnectorStatusChanged" -> HealthEvent.status(at, state, taskStates);
+            case "AutoRestarted" -> HealthEvent.of(at, HealthEvent.Kind.AUTO_RESTART);
+            case "ReconcileRequested" -> HealthEvent.of(at, HealthEvent.Kind.REPAIR);
+            case "DriftRepaired" -> HealthEvent.of(at, HealthEvent.Kind.DRIFT_REPAIRED);
+            default -> null;
+        });
+    }
+
+    /**
+     * A connector's health over a window from its create and its incidents alone
+     * ({@link ConnectorService#incidents}), for many connectors at once: the same figures as
+     * {@link #of} but for the restarts asked for, which only its history holds, and a life before
+     * its last create (a deleted connector's incidents went with it).
+     *
+     * @param createdAt when the connector was created; null when not known (it existed from its first report on)
+     */
+    public static HealthWindow fromIncidents(Instant createdAt, List<HealthEvent> incidents, Instant from, Instant to,
+                                             Duration flapWindow) {
+        List<HealthEvent> events = new ArrayList<>(incidents.size() + 1);
+        if (createdAt != null) {
+            events.add(HealthEvent.created(createdAt.toEpochMilli(), "RUNNING"));
+        }
+        events.addAll(incidents);
+        return HealthWindow.of(events, from.toEpochMilli(), to.toEpochMilli(), flapWindow);
     }
 }

@@ -8,12 +8,14 @@ import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskConfigView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.HealthEvent;
 import io.switchboard.processor.ObservedTasks;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +57,13 @@ final class ConnectorReads {
 
     List<String> names(Scope scope) {
         return queries.names(scope.cluster());
+    }
+
+    /** Every connector's incidents as health facts: states and times only, so no text of a worker leaves here. */
+    Map<String, List<HealthEvent>> incidents(Scope scope) {
+        Map<String, List<HealthEvent>> byName = new HashMap<>();
+        queries.timelines(scope.cluster()).forEach((name, timeline) -> byName.put(name, ConnectorHealth.events(timeline)));
+        return byName;
     }
 
     List<ConnectorDetails> describeAll(Scope scope) {

@@ -7,6 +7,7 @@ import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskConfigView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
+import io.switchboard.processor.HealthEvent;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.TargetState;
@@ -101,6 +102,12 @@ public interface ConnectorService {
     BulkCommands bulk();
 
     List<String> names(Scope scope);
+
+    /**
+     * The health facts of every connector of the cluster's incident timeline (states and times, no
+     * trace nor detail), by connector name, read in one gathering; a connector without incidents is absent.
+     */
+    Map<String, List<HealthEvent>> incidents(Scope scope);
 
     /** Every connector of the cluster with its status, read in one gathering. */
     List<ConnectorDetails> describeAll(Scope scope);

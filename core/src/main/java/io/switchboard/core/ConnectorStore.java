@@ -7,6 +7,7 @@ import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.SetState;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,4 +53,16 @@ public interface ConnectorStore {
 
     /** The connector's recent incidents, oldest first; empty when none was recorded. */
     Optional<ConnectorTimeline> timeline(ConnectorKey key);
+
+    /**
+     * The recent incidents of every connector of a cluster that has some, by connector name: one
+     * gathering over every partition rather than a read per connector. By default a read per name.
+     */
+    default Map<String, ConnectorTimeline> timelines(String cluster) {
+        Map<String, ConnectorTimeline> all = new HashMap<>();
+        for (String name : names(cluster)) {
+            timeline(new ConnectorKey(cluster, name)).ifPresent(timeline -> all.put(name, timeline));
+        }
+        return all;
+    }
 }

@@ -8,6 +8,7 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.ScreenshotCaret;
 import io.switchboard.SecurityOptions;
+import io.switchboard.SwitchboardOptions;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -39,14 +41,19 @@ final class ConsoleBrowser implements AutoCloseable {
     private final List<String> blocked = new CopyOnWriteArrayList<>();
 
     ConsoleBrowser() throws IOException {
+        this(UnaryOperator.identity());
+    }
+
+    /** @param tuning more changes to the replica's options, after the worker and the users */
+    ConsoleBrowser(UnaryOperator<SwitchboardOptions> tuning) throws IOException {
         assumeTrue(Files.isExecutable(Paths.get(CHROMIUM)) || System.getenv("CI") != null, CHROMIUM + " is not installed");
         Map<String, String> grants = new LinkedHashMap<>();
         grants.put("vera", "viewer@default");
         grants.put("otto", "operator@default");
         grants.put("erin", "editor@default");
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-console"), grants);
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
-                .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> tuning.apply(options.withEmbeddedWorker(true)
+                .withSecurity(SecurityOptions.NONE.withUsersFile(users))));
         // The worker's confirmation takes the time it takes on a loaded machine.
         PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));

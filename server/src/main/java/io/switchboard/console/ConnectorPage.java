@@ -67,6 +67,7 @@ final class ConnectorPage {
                 + " restarts and repairs, newest first</p>"
                 + "<div id=\"status\" hx-get=\"" + text(base) + "/status\" hx-trigger=\"" + CHANGES + "\">"
                 + status(ctx, scope, cluster, name, null) + "</div>" + actions(ctx, cluster, name) + HealthStrip.placeholder(base)
+                + ("sink".equals(connector.type()) ? LagSparkline.placeholder(base) : "")
                 + travel(ctx, connector.config(), versions)
                 + "<h2>Offsets</h2><div id=\"offsets\" hx-get=\"" + text(base) + "/offsets\" hx-trigger=\"load, "
                 + "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, "

@@ -8,6 +8,7 @@ import io.switchboard.auth.OidcSignIn;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
+import io.switchboard.core.SinkLagReadings;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.Dialect;
 import io.switchboard.http.ErrorFormat;
@@ -52,6 +53,7 @@ public final class ConsoleDialect implements Dialect {
     private final BulkPage bulk;
     private final ConnectorPage connector;
     private final HealthStrip health;
+    private final LagSparkline lag;
     private final OffsetsSection offsets;
     private final CreatePage create;
     private final TimelinePage timeline;
@@ -70,9 +72,15 @@ public final class ConsoleDialect implements Dialect {
 
     /** @param flapWindow how soon after a recovery a failure is a flap: {@code --health-flapping-window-s} */
     public ConsoleDialect(CoreServices core, AccessCheck access, Duration flapWindow) {
+        this(core, access, flapWindow, SinkLagReadings.NONE);
+    }
+
+    /** @param lags each sink's recent lag readings, for its page's sparkline */
+    public ConsoleDialect(CoreServices core, AccessCheck access, Duration flapWindow, SinkLagReadings lags) {
         this.core = core;
         this.signIn = new SignInPage(access);
-        this.overview = new OverviewPage(core);
+        this.overview = new OverviewPage(core, new OverviewHealth(core, Clock.systemUTC(), flapWindow));
+        this.lag = new LagSparkline(core, lags);
         this.bulk = new BulkPage(core, overview);
         this.connector = new ConnectorPage(core);
         this.offsets = new OffsetsSection(core);
@@ -114,6 +122,7 @@ public final class ConsoleDialect implements Dialect {
         config.routes.post(CONNECTOR + "/repair", this::repair, Access.operate(cluster));
         config.routes.get(CONNECTOR + "/timeline", timeline::page, Access.view(cluster));
         config.routes.get(CONNECTOR + "/health", health::fragment, Access.view(cluster));
+        config.routes.get(CONNECTOR + "/lag", lag::fragment, Access.view(cluster));
         config.routes.post(CONNECTOR + "/delete", this::delete, Access.edit(cluster));
         config.routes.post(CONNECTOR + "/versions/{sequence}/restore", this::restore, Access.edit(cluster));
         config.routes.get("/console/clusters/{cluster}/new", create::page, Access.edit(cluster));

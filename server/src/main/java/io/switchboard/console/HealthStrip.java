@@ -19,7 +19,7 @@ import static io.switchboard.console.Html.text;
  * section replaces itself when the connector's events arrive (live over the event stream).
  */
 final class HealthStrip {
-    static final String CHANGES = "sse:ConnectorStatusChanged queue:last, sse:AutoRestarted queue:last, "
+    static final String CHANGES = "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, sse:AutoRestarted queue:last, "
             + "sse:RestartRequested queue:last, sse:ReconcileRequested queue:last, sse:DriftRepaired queue:last";
     private static final int WIDTH = 1000;
     private final CoreServices core;

@@ -72,11 +72,13 @@ final class Html {
             details.trace summary{cursor:pointer;font-family:monospace;color:#b3261e}
             #bulk-progress ul{display:flex;flex-wrap:wrap;gap:.2em 1em;padding:0}#bulk-progress li{list-style:none}
             li.confirmed{color:#1b7f3b}li.waiting{color:#8a6d00}#bulk-outcomes summary{cursor:pointer}
+            .spark polyline{stroke:#2f62c8}.spark line.base{stroke:#c5cad3;stroke-width:1}td.health{white-space:nowrap}
             :root{color-scheme:light dark}
             a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #3b6fd4;outline-offset:2px}
             @media (prefers-color-scheme:dark){body{background:#14171f;color:#e3e6ec}main a{color:#8ab4f8}th,td{border-color:#2c313c}
             pre{background:#1d2330}.outcome{color:#c5cad3}.sealed{color:#9aa3b2}.RUNNING,.added,li.confirmed{color:#5cc27a}
-            .FAILED,.removed,details.trace summary{color:#f28b82}.PAUSED,.STOPPED,.changed,li.waiting{color:#e0b84c}}
+            .FAILED,.removed,details.trace summary{color:#f28b82}.PAUSED,.STOPPED,.changed,li.waiting{color:#e0b84c}
+            .spark polyline{stroke:#8ab4f8}.spark line.base{stroke:#3a404c}}
             """;
 
     static {

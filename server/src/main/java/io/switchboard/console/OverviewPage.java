@@ -11,8 +11,10 @@ import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.http.RequestContexts;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,12 +30,15 @@ import static io.switchboard.console.Html.url;
 /**
  * The console's overview: every connector of every cluster the caller may see, failed first, then
  * those not as asked (a task failed, or the worker's state is not the target), then the rest by
- * cluster and name; counters by state that filter; a search over name, class, topics and cluster;
- * {@link #PAGE_SIZE} rows a page. The table is a fragment of its own, which the page reloads when
+ * cluster and name (or, with {@code sort=health}, the least healthy this week first); each one's
+ * health this week ({@link OverviewHealth}); counters by state that filter; a search over name,
+ * class, topics and cluster; {@link #PAGE_SIZE} rows a page. The table is a fragment of its own, which the page reloads when
  * the event stream says a connector changed.
  */
 final class OverviewPage {
     static final int PAGE_SIZE = 50;
+    /** The {@code sort} that lists the least healthy this week first. */
+    static final String SORT_BY_HEALTH = "health";
     /**
      * Lifecycle events after which the table is read again (one read at a time, the last event
      * queued behind it), and the stream's (re)opening: what changed between the page's render and
@@ -46,16 +51,21 @@ final class OverviewPage {
     /** The rows selected for a bulk action are kept in the bulk form by the console's script (console.js). */
     private static final ObjectMapper JSON = new ObjectMapper();
     private final CoreServices core;
+    private final OverviewHealth health;
     /** The last rows read, by scope: cluster and visibility (the clusters are few; each holds one list). */
     private final Map<Scope, Read> reads = new ConcurrentHashMap<>();
 
-    OverviewPage(CoreServices core) {
+    OverviewPage(CoreServices core, OverviewHealth health) {
         this.core = core;
+        this.health = health;
     }
 
     /** One connector as the overview lists it. */
     record Row(String cluster, String name, String connectorClass, String state, String target, int tasksRunning, int tasks,
-               int tasksFailed, String topics, int rank) {
+               int tasksFailed, String topics, int rank, Instant createdAt) {
+        String id() {
+            return cluster + "/" + name;
+        }
     }
 
     /** @param bulkForm the bulk actions' form ({@link BulkPage#form}) */
@@ -67,7 +77,8 @@ final class OverviewPage {
                 + "<form id=\"search\" hx-get=\"/console/connectors\" hx-target=\"#table\" hx-trigger=\"input changed delay:300ms, submit\">"
                 + "<input id=\"q\" name=\"q\" type=\"search\" size=\"50\" placeholder=\"Search by name, class, topic or cluster\" value=\""
                 + text(param(ctx, "q")) + "\">"
-                + "<input type=\"hidden\" name=\"state\" value=\"" + text(param(ctx, "state")) + "\"></form>"
+                + "<input type=\"hidden\" name=\"state\" value=\"" + text(param(ctx, "state")) + "\">"
+                + "<input type=\"hidden\" name=\"sort\" value=\"" + text(sort(ctx)) + "\"></form>"
                 + bulkForm
                 + "<div id=\"table\" hx-get=\"/console/connectors\" hx-include=\"#search, #selection\" hx-trigger=\""
                 + CHANGES + "\">" + table(ctx) + "</div>";
@@ -82,18 +93,30 @@ final class OverviewPage {
         String stateFilter = param(ctx, "state").toUpperCase(Locale.ROOT);
         int page = Math.max(1, parseInt(param(ctx, "page")));
         Map<String, Integer> counters = new TreeMap<>();
-        List<Row> matching = matching(ctx, param(ctx, "q"), stateFilter, counters);
-        StringBuilder out = new StringBuilder("<p class=\"counters\"><a href=\"?q=" + url(param(ctx, "q")) + "\">all "
-                + counters.values().stream().mapToInt(Integer::intValue).sum() + "</a>");
+        Map<String, OverviewHealth.Health> healths = new HashMap<>();
+        List<Row> matching = matching(ctx, param(ctx, "q"), stateFilter, counters, healths);
+        String sort = sort(ctx);
+        if (!sort.isEmpty()) {
+            Comparator<OverviewHealth.Health> leastHealthy = Comparator.nullsLast(OverviewHealth.Health.LEAST_HEALTHY_FIRST);
+            matching.sort(Comparator.comparing((Row row) -> healths.get(row.id()), leastHealthy)
+                    .thenComparing(Row::cluster).thenComparing(Row::name));
+        }
+        String keep = "&q=" + url(param(ctx, "q")) + "&sort=" + url(sort);
+        StringBuilder out = new StringBuilder("<p class=\"counters\"><a href=\"?q=" + url(param(ctx, "q")) + "&sort=" + url(sort)
+                + "\">all " + counters.values().stream().mapToInt(Integer::intValue).sum() + "</a>");
         counters.forEach((state, count) -> out.append("<a class=\"").append(text(state)).append("\" href=\"?state=")
-                .append(url(state)).append("&q=").append(url(param(ctx, "q"))).append("\">").append(text(state.toLowerCase(Locale.ROOT)))
+                .append(url(state)).append(text(keep)).append("\">").append(text(state.toLowerCase(Locale.ROOT)))
                 .append(' ').append(count).append("</a>"));
         Set<String> selected = new HashSet<>(selection(ctx.queryParam("selection")));
+        String order = "?state=" + url(stateFilter) + "&q=" + url(param(ctx, "q"));
         out.append("</p><table><thead><tr><th></th><th>Connector</th><th>Cluster</th><th>State</th><th>Asked</th><th>Tasks</th>"
-                + "<th>Class</th><th>Topics</th></tr></thead><tbody>");
+                + "<th>Health this week ").append(sort.isEmpty()
+                ? "<a id=\"sort-health\" href=\"" + text(order + "&sort=" + SORT_BY_HEALTH) + "\">least healthy first</a>"
+                : "<a id=\"sort-health\" href=\"" + text(order) + "\">failed first (the usual order)</a>")
+                .append("</th><th>Class</th><th>Topics</th></tr></thead><tbody>");
         int from = (page - 1) * PAGE_SIZE;
         for (Row row : matching.subList(Math.min(from, matching.size()), Math.min(from + PAGE_SIZE, matching.size()))) {
-            String id = row.cluster() + "/" + row.name();
+            String id = row.id();
             out.append("<tr data-connector=\"").append(text(row.name())).append("\"><td>");
             if (RequestContexts.mayOperate(ctx, row.cluster())) {
                 out.append("<input type=\"checkbox\" name=\"selected\" aria-label=\"select ").append(text(row.name()))
@@ -108,33 +131,42 @@ final class OverviewPage {
                     .append(row.state().equals(row.target()) || row.state().equals("FAILED") ? ""
                             : " <span class=\"drift\">not as asked</span>")
                     .append("</td><td>").append(text(row.target())).append("</td><td>").append(row.tasksRunning()).append('/')
-                    .append(row.tasks()).append("</td><td>").append(text(row.connectorClass())).append("</td><td>")
+                    .append(row.tasks()).append("</td>").append(OverviewHealth.cell(healths.get(id)))
+                    .append("<td>").append(text(row.connectorClass())).append("</td><td>")
                     .append(topicLinks(row.topics())).append("</td></tr>");
         }
         out.append("</tbody></table>");
         int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
         out.append("<p>").append(matching.size()).append(" connectors, page ").append(Math.min(page, pages)).append(" of ").append(pages);
         if (page < pages) {
-            out.append(" · <a href=\"?page=").append(page + 1).append("&state=").append(url(stateFilter)).append("&q=")
-                    .append(url(param(ctx, "q"))).append("\">next</a>");
+            out.append(" · <a href=\"?page=").append(page + 1).append("&state=").append(url(stateFilter))
+                    .append(text(keep)).append("\">next</a>");
         }
         return out.append("</p>").toString();
     }
 
     /** The connectors a search and a state filter show, in the table's order. */
     List<Row> matching(Context ctx, String query, String stateFilter) {
-        return matching(ctx, query, stateFilter.toUpperCase(Locale.ROOT), new TreeMap<>());
+        return matching(ctx, query, stateFilter.toUpperCase(Locale.ROOT), new TreeMap<>(), null);
     }
 
-    /** @param counters filled with how many of those the search shows are in each state, whatever the filter */
-    private List<Row> matching(Context ctx, String search, String stateFilter, Map<String, Integer> counters) {
+    /**
+     * @param counters filled with how many of those the search shows are in each state, whatever the filter
+     * @param healths  filled with each connector's health this week by {@link Row#id}; null: not wanted
+     */
+    private List<Row> matching(Context ctx, String search, String stateFilter, Map<String, Integer> counters,
+                               Map<String, OverviewHealth.Health> healths) {
         String query = search.toLowerCase(Locale.ROOT);
         List<Row> matching = new ArrayList<>();
         for (String cluster : core.clusters().names()) {
             if (!RequestContexts.mayView(ctx, cluster)) {
                 continue;
             }
-            for (Row row : rows(ctx, cluster)) {
+            List<Row> rows = rows(ctx, cluster);
+            if (healths != null) {
+                health.of(RequestContexts.scope(ctx, cluster), rows).forEach((name, h) -> healths.put(cluster + "/" + name, h));
+            }
+            for (Row row : rows) {
                 if (!query.isEmpty() && !matches(row, query)) {
                     continue;
                 }
@@ -185,7 +217,7 @@ final class OverviewPage {
         String topics = String.join(" ", List.of(config.getOrDefault("topic", ""), config.getOrDefault("topics", ""),
                 config.getOrDefault("topics.regex", ""))).trim();
         return new Row(cluster, details.connector().name(), config.getOrDefault("connector.class", ""), state, target, running,
-                tasks.size(), failed, topics, rank);
+                tasks.size(), failed, topics, rank, details.connector().createdAt());
     }
 
     /** Each topic a link to the overview searched for it: the connectors that use it. */
@@ -224,6 +256,11 @@ final class OverviewPage {
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /** The order asked for: {@value #SORT_BY_HEALTH} (least healthy this week first), else the usual one. */
+    private static String sort(Context ctx) {
+        return SORT_BY_HEALTH.equals(param(ctx, "sort")) ? SORT_BY_HEALTH : "";
     }
 
     static String param(Context ctx, String name) {
