@@ -213,12 +213,34 @@ public final class ApplyCommand {
         return sources;
     }
 
+    /** How long a request answered 503 with Retry-After is sent again. */
+    private static final long RETRY_FOR_S = 30;
+
     private static boolean readable(Path file) {
         String name = file.getFileName().toString();
         return Files.isRegularFile(file) && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"));
     }
 
+    /** Sent again while answered 503 with Retry-After (the server could not read its data yet; nothing was applied), for up to 30 s. */
     private HttpResponse<String> post(String target, String body, String ifMatch) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(RETRY_FOR_S).toNanos();
+        while (true) {
+            HttpResponse<String> answer = postOnce(target, body, ifMatch);
+            String retryAfter = answer.headers().firstValue("Retry-After").orElse(null);
+            if (answer.statusCode() != 503 || retryAfter == null || System.nanoTime() > deadline) {
+                return answer;
+            }
+            long seconds;
+            try {
+                seconds = Math.max(1, Math.min(5, Long.parseLong(retryAfter.trim())));
+            } catch (NumberFormatException notSeconds) {
+                seconds = 1;
+            }
+            Thread.sleep(seconds * 1000);
+        }
+    }
+
+    private HttpResponse<String> postOnce(String target, String body, String ifMatch) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(2))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));

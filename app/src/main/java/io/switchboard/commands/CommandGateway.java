@@ -159,6 +159,12 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
         return written;
     }
 
+    /** The decision listener's future of the command, timed out after {@code timeout}; done, it is no longer followed. */
+    @Override
+    public CompletableFuture<CommandDecision> decisionOf(String commandId, Duration timeout) {
+        return decisions.expect(commandId).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void acknowledge(Runnable answer) {
         try {
             acknowledgers.execute(answer);

@@ -4,6 +4,7 @@ import io.switchboard.processor.ConnectorKey;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,4 +21,11 @@ public interface CommandBus {
 
     /** Sends the command and completes once Kafka holds it, without waiting for its decision. */
     CompletableFuture<Void> submitDurably(ConnectorCommand command);
+
+    /**
+     * Completes with the decision of a command this replica does not send (one a set's change
+     * writes), as decisions arrive, or fails with a timeout once {@code timeout} has passed without
+     * it. Call it before the command can be decided; cancelling the future stops following it.
+     */
+    CompletableFuture<CommandDecision> decisionOf(String commandId, Duration timeout);
 }

@@ -42,6 +42,7 @@ public final class ConnectorSets {
     private final ConnectorSecrets secrets;
     private final NamedSecrets namedSecrets;
     private final ClusterDirectory clusters;
+    private final DerivedDecisions derivedDecisions;
 
     public ConnectorSets(CommandBus bus, ConnectorStore store, ConnectorConfigValidator validator, ConnectorSecrets secrets,
                          NamedSecrets namedSecrets, ClusterDirectory clusters) {
@@ -51,6 +52,7 @@ public final class ConnectorSets {
         this.secrets = secrets;
         this.namedSecrets = namedSecrets;
         this.clusters = clusters;
+        this.derivedDecisions = new DerivedDecisions(bus);
     }
 
     /** What is asked: the set's selector, its connectors, and whether to prune (within max_deletes unless forced). */
@@ -277,7 +279,7 @@ public final class ConnectorSets {
                     + "connector's config and the one it replaces), more than the " + SetDecider.MAX_CHANGE_BYTES
                     + " a set's change may hold: nothing was applied; apply it in smaller sets"));
         }
-        return submit(scope, name, command, plan);
+        return submit(command, plan, SetDecider.commands(command, plan.changes()));
     }
 
     /** Reverts a change the set keeps: one new change restoring what it found of every connector it touched. */
@@ -286,14 +288,26 @@ public final class ConnectorSets {
         SetState set = store.set(SetPlanner.key(scope.cluster(), name))
                 .orElseThrow(() -> new ServiceException.InvalidRequest("set", "Set " + name + " has no changes"));
         ConnectorKey key = SetPlanner.key(scope.cluster(), name);
-        return submit(scope, name, bus.command(key, new RevertSetChange(changeId, set.getVersion()), context).build(), null)
-                // Answered once its connectors' commands are decided too, as an apply is.
-                .thenCompose(applied -> applied.result() != Result.APPLIED ? done(applied)
-                        : DerivedDecisions.awaitChange(store, key, applied.changeId()).thenApply(all -> applied));
+        ConnectorCommand command = bus.command(key, new RevertSetChange(changeId, set.getVersion()), context).build();
+        // The commands it writes if accepted: the processor decides it on this version of the set, or refuses it.
+        SetDecider.SetDecision expected = SetDecider.decide(set, command);
+        return submit(command, null, expected.changed() ? expected.derived() : List.of());
     }
 
-    private CompletableFuture<Applied> submit(Scope scope, String name, ConnectorCommand command, Plan plan) {
-        CompletableFuture<CommandDecision> decided = bus.submit(command);
+    /**
+     * Sends the set's command and answers once it is decided and, when accepted, once each of the
+     * connectors' commands it writes ({@code derived}) is decided too, so that the next plan reads
+     * what this change made.
+     */
+    private CompletableFuture<Applied> submit(ConnectorCommand command, Plan plan, List<ConnectorCommand> derived) {
+        DerivedDecisions.Following following = derivedDecisions.follow(derived);
+        CompletableFuture<CommandDecision> decided;
+        try {
+            decided = bus.submit(command);
+        } catch (RuntimeException e) {
+            following.stop();
+            throw e;
+        }
         CompletableFuture<Applied> answered = decided.thenApply(d -> {
             boolean accepted = d.getOutcome() == Outcome.CREATED || d.getOutcome() == Outcome.UPDATED;
             long before = plan == null ? 0 : plan.setVersion();
@@ -301,12 +315,11 @@ public final class ConnectorSets {
             return new Applied(plan, accepted ? Result.APPLIED : refused, d.getCommandId(),
                     accepted ? before + 1 : before, accepted ? null : d.getMessage());
         });
-        if (plan == null) {
-            return answered;
-        }
-        // Answered once the connectors' commands are decided too, so that the next plan reads what this one made.
-        return answered.thenCompose(applied -> applied.result() != Result.APPLIED ? done(applied)
-                : DerivedDecisions.await(store, scope.cluster(), applied.changeId(), plan.changes()).thenApply(all -> applied));
+        return answered.whenComplete((applied, error) -> {
+            if (error != null || applied.result() != Result.APPLIED) {
+                following.stop();
+            }
+        }).thenCompose(applied -> applied.result() != Result.APPLIED ? done(applied) : following.decided().thenApply(all -> applied));
     }
 
     private static CompletableFuture<Applied> done(Applied applied) {

@@ -71,6 +71,12 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
         return submit(command).thenApply(d -> null);
     }
 
+    /** Decided as they are sent, here commands have no decision to follow later (a set's change is not decided here). */
+    @Override
+    public CompletableFuture<CommandDecision> decisionOf(String commandId, java.time.Duration timeout) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("no command is decided later here: " + commandId));
+    }
+
     /** Every command sent, in order. */
     public synchronized List<ConnectorCommand> sent() {
         return List.copyOf(sent);

@@ -2,7 +2,6 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.ApplyCommand;
-import io.switchboard.SecurityOptions;
 import io.switchboard.api.SwitchboardFixture.Answer;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
@@ -41,23 +40,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ApplySetsTest {
     private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
     private SwitchboardFixture fx;
-    private Path dir;
 
     @BeforeAll
-    void start() throws IOException {
-        dir = Files.createTempDirectory("switchboard-apply");
-        Map<String, String> grants = new LinkedHashMap<>();
-        grants.put("otto", "operator@default");
-        grants.put("erin", "editor@default");
-        Path users = TestUsers.write(dir, grants);
-        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)));
-        Http.authorizeByDefault(fx.app.url(), TestUsers.basic("erin"));
+    void start() {
+        fx = SwitchboardFixture.withUsers(Map.of("otto", "operator@default", "erin", "editor@default"), "erin", options -> options);
     }
 
     @AfterAll
     void stop() {
         fx.close();
-        SwitchboardFixture.deleteQuietly(dir);
     }
 
     private static Map<String, Object> connector(String name, String topic, String state) {
@@ -308,7 +299,7 @@ class ApplySetsTest {
 
     @Test
     void strimziYamlAndAKcctlJsonDirectoryApplyUnchangedThroughTheCommandLine() throws IOException {
-        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Path repo = Files.createDirectories(fx.dir.resolve("repo"));
         Files.writeString(repo.resolve("strimzi.yaml"), """
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: KafkaConnector

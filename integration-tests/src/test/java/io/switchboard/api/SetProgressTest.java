@@ -1,7 +1,6 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.SecurityOptions;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -18,8 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,23 +43,16 @@ class SetProgressTest {
     private static final HttpClient STREAMING = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private SwitchboardFixture fx;
-    private Path dir;
 
     @BeforeAll
-    void start() throws IOException {
-        dir = Files.createTempDirectory("switchboard-set-progress");
-        Map<String, String> grants = new LinkedHashMap<>();
-        grants.put("erin", "editor@default");
-        grants.put("vera", "viewer@default");
-        Path users = TestUsers.write(dir, grants);
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withSecurity(SecurityOptions.NONE.withUsersFile(users)));
-        Http.authorizeByDefault(fx.app.url(), TestUsers.basic("erin"));
+    void start() {
+        fx = SwitchboardFixture.withUsers(Map.of("erin", "editor@default", "vera", "viewer@default"), "erin",
+                options -> options.withEmbeddedWorker(true));
     }
 
     @AfterAll
     void stop() {
         fx.close();
-        SwitchboardFixture.deleteQuietly(dir);
     }
 
     private static Map<String, Object> connector(String name, String topic, String state) {

@@ -127,27 +127,14 @@ public final class SetDecider {
                 return refused(Outcome.REJECTED, DecisionReasons.INVALID_SET_CHANGE, item.getConnector() + ": " + problem, current);
             }
         }
-        List<ConnectorCommand> derived = new ArrayList<>();
         for (SetItem item : items) {
             if (item.getConfig() == null) {
                 managed.remove(item.getConnector());
-                derived.add(derived(command, item, derived.size(), new DeleteConnector()));
-                continue;
-            }
-            managed.put(item.getConnector(), new TreeMap<>(item.getLabels()));
-            if (item.getAdopt()) {
-                continue;
-            }
-            boolean exists = item.getPreviousConfig() != null;
-            TargetState state = item.getTargetState();
-            if (!exists || !item.getConfig().equals(item.getPreviousConfig())) {
-                derived.add(derived(command, item, derived.size(), new SetConnector(item.getConfig(),
-                        exists || state == null ? TargetState.RUNNING : state, command.getConnector().substring(PREFIX.length()))));
-            }
-            if (exists && state != null && state != item.getPreviousTargetState()) {
-                derived.add(derived(command, item, derived.size(), new ChangeTargetState(state)));
+            } else {
+                managed.put(item.getConnector(), new TreeMap<>(item.getLabels()));
             }
         }
+        List<ConnectorCommand> derived = commands(command, items);
         List<SetChange> changes = new ArrayList<>(current == null ? List.of() : current.getChanges());
         changes.add(new SetChange(command.getCommandId(), version + 1, command.getPrincipal(), command.getIssuedAt(), revertOf, items));
         while (changes.size() > KEPT_CHANGES) {
@@ -171,6 +158,34 @@ public final class SetDecider {
             next.setChanges(changes);
         }
         return new SetDecision(version == 0 ? Outcome.CREATED : Outcome.UPDATED, null, null, next, derived);
+    }
+
+    /**
+     * The per-connector commands a set's command writes when it is accepted with these items, in
+     * order: a delete, a config (a new connector in the state asked), a target state. Adopted
+     * items write none.
+     */
+    public static List<ConnectorCommand> commands(ConnectorCommand change, List<SetItem> items) {
+        List<ConnectorCommand> derived = new ArrayList<>();
+        for (SetItem item : items) {
+            if (item.getConfig() == null) {
+                derived.add(derived(change, item, derived.size(), new DeleteConnector()));
+                continue;
+            }
+            if (item.getAdopt()) {
+                continue;
+            }
+            boolean exists = item.getPreviousConfig() != null;
+            TargetState state = item.getTargetState();
+            if (!exists || !item.getConfig().equals(item.getPreviousConfig())) {
+                derived.add(derived(change, item, derived.size(), new SetConnector(item.getConfig(),
+                        exists || state == null ? TargetState.RUNNING : state, change.getConnector().substring(PREFIX.length()))));
+            }
+            if (exists && state != null && state != item.getPreviousTargetState()) {
+                derived.add(derived(change, item, derived.size(), new ChangeTargetState(state)));
+            }
+        }
+        return derived;
     }
 
     /** Why the item cannot be part of an accepted change, or null: what the decider would refuse of it, checked first. */

@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
@@ -9,6 +10,7 @@ import io.switchboard.processor.Topics;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestReplicas;
+import io.switchboard.testing.TestUsers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,14 +45,33 @@ final class SwitchboardFixture implements AutoCloseable {
 
     /** @param tuning changes to the test's default options */
     SwitchboardFixture(UnaryOperator<SwitchboardOptions> tuning) {
+        this(null, tuning);
+    }
+
+    /** @param grants users and their grants ({@link TestUsers}), checked on every request; null: security as tuned */
+    private SwitchboardFixture(Map<String, String> grants, UnaryOperator<SwitchboardOptions> tuning) {
         try {
             dir = Files.createTempDirectory("switchboard-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         kafka = SharedKafka.broker();
-        app = SwitchboardApp.start(tuning.apply(options()));
+        SwitchboardOptions options = tuning.apply(options());
+        if (grants != null) {
+            options = options.withSecurity(SecurityOptions.NONE.withUsersFile(TestUsers.write(dir.resolve("users"), grants)));
+        }
+        app = SwitchboardApp.start(options);
         ApiContract.watch(app.url());
+    }
+
+    /**
+     * A replica that checks these users' grants (user to {@code ROLE@SCOPE}, each with the key
+     * {@link TestUsers#KEY}), whose requests go as {@code asUser} unless they name someone else.
+     */
+    static SwitchboardFixture withUsers(Map<String, String> grants, String asUser, UnaryOperator<SwitchboardOptions> tuning) {
+        SwitchboardFixture fx = new SwitchboardFixture(grants, tuning);
+        Http.authorizeByDefault(fx.app.url(), TestUsers.basic(asUser));
+        return fx;
     }
 
     SwitchboardOptions options() {
