@@ -61,6 +61,12 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
         return usersFile != null || oidcIssuer != null;
     }
 
+    /** @param properties KEY=VALUE lines, one per setting, every Kafka client gets */
+    public SecurityOptions withKafkaProperties(String properties) {
+        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, properties,
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies);
+    }
+
     public SecurityOptions withUsersFile(Path file) {
         return new SecurityOptions(file, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
                 tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies);

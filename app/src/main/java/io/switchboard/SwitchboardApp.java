@@ -179,7 +179,8 @@ public final class SwitchboardApp implements AutoCloseable {
         schemaRegistryUrl = options.schemaRegistryUrl();
         if (options.embeddedSchemaRegistry()) {
             EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
-                    options.topicPrefix() + "._schemas", EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort()).start());
+                    options.topicPrefix() + "._schemas", EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort())
+                    .withKafkaSettings(kafka.common()).start());
             schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
         }
         SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(schemaRegistryUrl);

@@ -36,6 +36,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int controllerPort;
     /** Listeners beyond PLAINTEXT, by name: the port each binds and the port its clients are told to use. */
     private final Map<String, int[]> networks = new LinkedHashMap<>();
+    /** Listeners that take SASL/PLAIN, by name: the one user and password each accepts. */
+    private final Map<String, String[]> saslListeners = new LinkedHashMap<>();
     private KafkaRaftServer server;
 
     public EmbeddedKafka(Path dataDir, int port) {
@@ -56,6 +58,17 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public EmbeddedKafka withListener(String name, int port, int advertisedPort) {
         networks.put(name, new int[]{port, advertisedPort});
+        return this;
+    }
+
+    /**
+     * A listener that takes only SASL/PLAIN (over plain TCP) from one user, as a managed Kafka
+     * asks for credentials: for checking that every client a replica makes carries the settings
+     * given with {@code --kafka-property}. Its clients are told to reach it at the port it binds.
+     */
+    public EmbeddedKafka withSaslListener(String name, int port, String user, String password) {
+        networks.put(name, new int[]{port, port});
+        saslListeners.put(name, new String[]{user, password});
         return this;
     }
 
@@ -102,8 +115,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         networks.forEach((name, ports) -> {
             listeners.append(',').append(name).append("://127.0.0.1:").append(ports[0]);
             advertised.append(',').append(name).append("://127.0.0.1:").append(ports[1]);
-            protocols.append(',').append(name).append(":PLAINTEXT");
+            protocols.append(',').append(name).append(saslListeners.containsKey(name) ? ":SASL_PLAINTEXT" : ":PLAINTEXT");
         });
+        if (!saslListeners.isEmpty()) {
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            saslListeners.forEach((name, credentials) -> p.put("listener.name." + name.toLowerCase(java.util.Locale.ROOT)
+                    + ".plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                    + " user_" + credentials[0] + "=\"" + credentials[1] + "\";"));
+        }
         p.put("listeners", listeners.toString());
         p.put("advertised.listeners", advertised.toString());
         p.put("listener.security.protocol.map", protocols.toString());

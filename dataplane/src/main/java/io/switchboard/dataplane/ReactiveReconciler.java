@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Reconciles each connector as soon as a change to it is decided, instead of waiting for the next
@@ -24,8 +23,9 @@ import java.util.stream.Stream;
  * shows a change to it ({@link #statusesChanged}; looks at most one per {@link #CHANGE_LOOK_GAP_MS},
  * so that the changes of a burst are looked at together), and every watched connector each
  * {@link #WATCH_TICK_MS}; otherwise the worker's REST API is read, paced. Decisions for one connector that arrive while it waits are
- * coalesced into the latest; a connector is reconciled by one thread at a time. Everything is
- * bounded: {@link #THREADS} threads, at most {@link #MAX_PENDING} connectors waiting and
+ * coalesced into the latest; a connector is reconciled by one thread at a time. Its threads run
+ * only while this replica holds the cluster's lease ({@link #active}): a replica that does not
+ * reconcile the cluster runs none. Everything is bounded: {@link #THREADS} threads and a watcher, at most {@link #MAX_PENDING} connectors waiting and
  * {@link #MAX_WATCHED} watched (beyond that, the periodic pass takes care of them), each for at
  * most {@link #WATCH_FOR_MS}.
  */
@@ -63,7 +63,14 @@ public final class ReactiveReconciler implements AutoCloseable {
     static final long WATCH_DELAY_MAX_MS = 2_000;
     /** Connectors watched until the worker shows them as desired. */
     private final LinkedHashMap<String, Watch> watched = new LinkedHashMap<>();
-    private final List<Thread> threads = new ArrayList<>();
+    /** The threads alive, guarded by this. */
+    private final Set<Thread> threads = new HashSet<>();
+    /** Workers alive (guarded by this): at most {@link #THREADS}. */
+    private int workers;
+    /** Whether the watcher is alive (guarded by this). */
+    private boolean watching;
+    private int nextThreadId;
+    private boolean started;
     /** How often the watcher looks at every connector it watches, whatever the status topic shows. */
     static final long WATCH_TICK_MS = 250;
     /**
@@ -73,7 +80,6 @@ public final class ReactiveReconciler implements AutoCloseable {
      */
     static final long CHANGE_LOOK_GAP_MS = 20;
     private final long watchTickMs;
-    private final Thread watcher;
     /** Connectors whose statuses the status topic showed changed since the watcher last looked; guarded by itself. */
     private final Set<String> changed = new HashSet<>();
     /** Held while looking at watched connectors: one look at a time, whoever asks. */
@@ -90,28 +96,69 @@ public final class ReactiveReconciler implements AutoCloseable {
         this.cluster = cluster;
         this.reconciler = reconciler;
         this.watchTickMs = watchTickMs;
-        for (int i = 0; i < THREADS; i++) {
-            Thread thread = new Thread(this::work, "switchboard-reconcile-" + cluster + "-" + i);
-            thread.setDaemon(true);
-            threads.add(thread);
-        }
-        watcher = new Thread(this::watch, "switchboard-watch-" + cluster);
-        watcher.setDaemon(true);
     }
 
-    public ReactiveReconciler start() {
-        threads.forEach(Thread::start);
-        watcher.start();
+    /** Ready to run: its threads start as soon as (and whenever) this replica holds the cluster's lease. */
+    public synchronized ReactiveReconciler start() {
+        started = true;
+        startThreads();
         return this;
     }
 
-    /** Only the replica that holds the cluster's lease reconciles; the others drop what they learn. */
+    /**
+     * Only the replica that holds the cluster's lease reconciles: its threads start when it takes
+     * the lease and end when it loses it (each once its current connector is done); the others
+     * drop what they learn and run none.
+     */
     synchronized void active(boolean now) {
         active = now;
-        if (!now) {
+        if (now) {
+            startThreads();
+        } else {
             pending.clear();
             watched.clear();
+            // The idle ones end now; the watcher on its next tick.
+            notifyAll();
         }
+    }
+
+    /**
+     * Starts what is missing of {@link #THREADS} workers and the watcher, while active. Threads that
+     * were still finishing a connector when the lease was lost and taken again carry on, so there
+     * are never more than {@link #THREADS} workers and one watcher, however often the lease moves.
+     */
+    private void startThreads() {
+        if (!started || !active || closed) {
+            return;
+        }
+        while (workers < THREADS) {
+            spawn("switchboard-reconcile-" + cluster + "-" + nextThreadId++, this::work);
+            workers++;
+        }
+        if (!watching) {
+            spawn("switchboard-watch-" + cluster, this::watch);
+            watching = true;
+        }
+    }
+
+    private void spawn(String name, Runnable body) {
+        Thread thread = new Thread(() -> {
+            try {
+                body.run();
+            } finally {
+                synchronized (this) {
+                    threads.remove(Thread.currentThread());
+                }
+            }
+        }, name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+    }
+
+    /** How many of its threads are alive (workers and the watcher). */
+    synchronized int threadsAlive() {
+        return threads.size();
     }
 
     /** A decision, read from the decisions topic: a change to one of this cluster's connectors is reconciled now. */
@@ -252,6 +299,12 @@ public final class ReactiveReconciler implements AutoCloseable {
     private void watch() {
         long nextTick = System.nanoTime() + watchTickMs * 1_000_000;
         while (!closed) {
+            synchronized (this) {
+                if (!active) {
+                    watching = false;
+                    return;
+                }
+            }
             Set<String> names;
             try {
                 synchronized (changed) {
@@ -326,6 +379,17 @@ public final class ReactiveReconciler implements AutoCloseable {
     }
 
     private void work() {
+        try {
+            workUntilInactive();
+        } finally {
+            synchronized (this) {
+                workers--;
+            }
+        }
+    }
+
+    /** Takes connectors one after another until the lease is lost or it is closed. */
+    private void workUntilInactive() {
         while (!closed) {
             String name;
             Optional<ConnectorState> desired;
@@ -333,6 +397,9 @@ public final class ReactiveReconciler implements AutoCloseable {
                 synchronized (this) {
                     Map.Entry<String, Optional<ConnectorState>> next;
                     while ((next = takeable()) == null) {
+                        if (!active) {
+                            return;
+                        }
                         wait();
                     }
                     name = next.getKey();
@@ -382,10 +449,13 @@ public final class ReactiveReconciler implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        watcher.interrupt();
-        threads.forEach(Thread::interrupt);
-        for (Thread thread : Stream.concat(threads.stream(), Stream.of(watcher)).toList()) {
+        List<Thread> alive;
+        synchronized (this) {
+            closed = true;
+            alive = new ArrayList<>(threads);
+        }
+        alive.forEach(Thread::interrupt);
+        for (Thread thread : alive) {
             try {
                 thread.join(5_000);
             } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A Confluent-compatible Schema Registry served over HTTP from this process, keeping its schemas in a
@@ -33,6 +34,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
 
     private final String bootstrapServers;
+    /** What its Kafka clients get besides their own settings (SASL, SSL). */
+    private Map<String, String> kafkaSettings = Map.of();
     private final String topic;
     private final String host;
     private final int requestedPort;
@@ -63,6 +66,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.timeout = timeout;
     }
 
+    /** Settings its Kafka clients get besides their own (SASL, SSL: what every client of the replica gets); before {@link #start}. */
+    public synchronized EmbeddedSchemaRegistry withKafkaSettings(Map<String, String> settings) {
+        this.kafkaSettings = Map.copyOf(settings);
+        return this;
+    }
+
     /** Reads the schema topic to its end, then serves HTTP. */
     public synchronized EmbeddedSchemaRegistry start() {
         if (http != null) {
@@ -70,7 +79,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         try {
             RegistryView view = new RegistryView(CompatibilityLevel.BACKWARD);
-            registryLog = new KafkaRegistryLog(bootstrapServers, topic, timeout, view);
+            registryLog = new KafkaRegistryLog(bootstrapServers, kafkaSettings, topic, timeout, view);
             registryLog.start();
             RegistryRoutes routes = new RegistryRoutes(new SchemaRegistryService(view, registryLog));
             http = Javalin.create(config -> {

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,28 +51,29 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
     private volatile boolean closed;
     private boolean readerStarted;
 
-    KafkaRegistryLog(String bootstrapServers, String topic, Duration timeout, RegistryView view) {
+    /** @param common settings every client gets besides its own (SASL, SSL); its own win */
+    KafkaRegistryLog(String bootstrapServers, Map<String, String> common, String topic, Duration timeout, RegistryView view) {
         this.topic = topic;
         this.partition = new TopicPartition(topic, 0);
         this.timeout = timeout;
         this.view = view;
-        this.admin = Admin.create(Map.of(
+        this.admin = Admin.create(settings(common, Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-admin"));
+                AdminClientConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-admin")));
         try {
-            this.producer = new KafkaProducer<>(Map.of(
+            this.producer = new KafkaProducer<>(settings(common, Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     ProducerConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-writer",
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                     ProducerConfig.LINGER_MS_CONFIG, 0,
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis()),
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis())),
                     new ByteArraySerializer(), new ByteArraySerializer());
-            this.consumer = new KafkaConsumer<>(Map.of(
+            this.consumer = new KafkaConsumer<>(settings(common, Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-reader",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
         } catch (RuntimeException e) {
             admin.close();
@@ -79,6 +81,12 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         }
         this.reader = new Thread(this::readLoop, "schema-registry-reader-" + topic);
         this.reader.setDaemon(true);
+    }
+
+    private static Map<String, Object> settings(Map<String, String> common, Map<String, Object> own) {
+        Map<String, Object> all = new HashMap<>(common);
+        all.putAll(own);
+        return all;
     }
 
     /** Creates the topic if needed, starts reading it and returns once everything in it is applied. */

@@ -39,7 +39,10 @@ final class RegistryTopic {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while preparing schema topic " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot prepare schema topic " + topic + ": " + e.getMessage(), e);
+            String why = e instanceof TimeoutException
+                    ? "Kafka did not answer within " + timeout.toSeconds() + " s (is it reachable, and are the --kafka-property settings right?)"
+                    : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            throw new IllegalStateException("Cannot prepare schema topic " + topic + ": " + why, e);
         }
     }
 

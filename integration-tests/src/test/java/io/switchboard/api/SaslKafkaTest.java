@@ -1,0 +1,103 @@
+package io.switchboard.api;
+
+import io.switchboard.SecurityOptions;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.TestReplicas;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * A replica on a Kafka that asks for credentials, as a managed Kafka does: a broker of its own
+ * whose only listener the replica is told of takes SASL/PLAIN and nothing else, and the replica is
+ * given the credentials with {@code --kafka-property} alone. Every Kafka client it makes (its
+ * command processor, the embedded schema registry, the secrets and replica keys, the data plane and
+ * the embedded Connect worker) must carry them, or it does not start or its connector never runs.
+ */
+class SaslKafkaTest {
+    private static final String USER = "switchboard";
+    private static final String PASSWORD = "sasl-test-password";
+    private static Path dir;
+    private static EmbeddedKafka broker;
+    private static String saslBootstrap;
+    private static SwitchboardApp app;
+
+    @BeforeAll
+    static void start() throws IOException {
+        dir = Files.createTempDirectory("switchboard-sasl");
+        int saslPort = freePort();
+        broker = new EmbeddedKafka(dir.resolve("broker"), 0).withSaslListener("SASL", saslPort, USER, PASSWORD).start();
+        saslBootstrap = "127.0.0.1:" + saslPort;
+        String credentials = String.join("\n",
+                "security.protocol=SASL_PLAINTEXT",
+                "sasl.mechanism=PLAIN",
+                "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + USER
+                        + "\" password=\"" + PASSWORD + "\";");
+        app = SwitchboardApp.start(TestReplicas.defaults()
+                .withPort(0)
+                .withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica"))
+                .withBootstrapServers(saslBootstrap)
+                .withTopicPrefix("sasl")
+                .withEmbeddedWorker(true)
+                .withCommandTimeout(Duration.ofSeconds(60))
+                .withSecurity(SecurityOptions.NONE.withKafkaProperties(credentials)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        SwitchboardFixture.deleteQuietly(dir);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void theListenerRefusesAClientWithoutCredentials() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslBootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000))) {
+            Exception refused = assertThrows(Exception.class, () -> admin.listTopics().names().get(10, TimeUnit.SECONDS),
+                    "a client without credentials lists the topics");
+            assertEquals(true, refused instanceof ExecutionException || refused instanceof TimeoutException, refused.toString());
+        }
+    }
+
+    @Test
+    void aConnectorCreatedThroughTheApiRunsOnTheEmbeddedWorker() {
+        String body = "{\"name\":\"sasl-source\",\"config\":{\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSourceConnector\","
+                + "\"file\":\"" + dir.resolve("in.txt") + "\",\"topic\":\"sasl-lines\",\"tasks.max\":\"1\"}}";
+        SwitchboardFixture.Answer created = SwitchboardFixture.call(app.url(), "POST", "/connectors", body);
+        assertEquals(201, created.status(), created.body());
+        Await.atMost(Duration.ofSeconds(90)).until("the connector RUNNING on the embedded worker", () -> {
+            SwitchboardFixture.Answer status = SwitchboardFixture.call(app.url(), "GET", "/connectors/sasl-source/status", null);
+            return status.status() == 200 && "RUNNING".equals(status.json().path("connector").path("state").asText())
+                    && "RUNNING".equals(status.json().path("tasks").path(0).path("state").asText());
+        });
+    }
+}
