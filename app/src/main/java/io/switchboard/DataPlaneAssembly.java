@@ -1,5 +1,6 @@
 package io.switchboard;
 
+import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.core.ConnectorSecrets;
@@ -46,7 +47,7 @@ import java.util.function.UnaryOperator;
  * replica holding the cluster's lease), its status feed, and the feeds of decisions and pipeline
  * runs. Everything started is owned by the replica's shutdown order, so it stops in reverse.
  */
-record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, KafkaSettings kafka, ConnectClusters connectClusters,
+record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka, ConnectClusters connectClusters,
                          ConnectorQueries queries, ConnectorSecrets secrets, SecretStore secretStore, Metrics metrics,
                          Pipelines pipelines, String keyringHandle, String secretStoreHandle, ShutdownOrder shutdown) {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneAssembly.class);
@@ -75,10 +76,9 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         if (clusters.isEmpty()) {
             return;
         }
-        KafkaProducer<String, ConnectorObservation> observations = shutdown.add(Stage.DATA_PLANE, new KafkaProducer<>(kafka.with(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        KafkaProducer<String, ConnectorObservation> observations = shutdown.add(Stage.DATA_PLANE, kafka.producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 new StringSerializer(), serdes.observations().serializer()));
         List<ReconcilerLoop> loops = new CopyOnWriteArrayList<>();
         clusters.forEach((cluster, url) -> {

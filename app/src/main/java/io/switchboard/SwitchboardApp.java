@@ -37,6 +37,7 @@ import io.switchboard.http.RateLimits;
 import io.switchboard.http.ClientAddresses;
 import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.kafka.TopicSetup;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.metrics.SinkLagHistory;
@@ -65,7 +66,6 @@ import io.switchboard.secrets.SecretConfigProvider;
 import io.switchboard.secrets.SecretStore;
 import io.switchboard.secrets.SecretStoreConfigProvider;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
@@ -126,7 +126,7 @@ public final class SwitchboardApp implements AutoCloseable {
     /** Each sink's recent lag readings, kept by the sink-lag reader and drawn by the console. */
     private SinkLagHistory lagHistory;
     private Pipelines pipelines;
-    private KafkaSettings kafka = new KafkaSettings(Map.of());
+    private KafkaClients kafka;
     private String secretStoreHandle;
     private NamedSecrets namedSecrets;
     private SecretStore secretStore;
@@ -161,8 +161,8 @@ public final class SwitchboardApp implements AutoCloseable {
         }
         Topics topics = new Topics(options.topicPrefix(), options.lifecycleTopic());
         // What every Kafka client Switchboard makes gets besides its own settings (SASL, SSL: --kafka-property).
-        kafka = new KafkaSettings(options.security().kafkaSettings());
-        Admin admin = own(Stage.PROCESSOR, Admin.create(kafka.with(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))));
+        kafka = new KafkaClients(bootstrapServers, options.security().kafkaSettings());
+        Admin admin = own(Stage.PROCESSOR, kafka.admin(Map.of()));
         TopicSetup.ensure(admin, topics, options.commandPartitions());
         String kafkaClusterId = TopicSetup.clusterId(admin);
         // What is secret, for every place that stores, records or shows a config.
@@ -198,7 +198,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
                         new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
-                CommandHops.tracePolls(StaticMembership.apply(options.instanceId(), kafka.with(StreamsSettings.of(topics, bootstrapServers,
+                CommandHops.tracePolls(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics, bootstrapServers,
                         dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
                         topics.commands()));
         Restorations restorations = new Restorations();

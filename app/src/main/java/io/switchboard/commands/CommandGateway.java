@@ -1,5 +1,6 @@
 package io.switchboard.commands;
 
+import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.core.CommandBus;
 import io.switchboard.core.CommandNotSentException;
 import io.switchboard.core.DecisionTimeoutException;
@@ -16,7 +17,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -68,16 +68,13 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own */
     public CommandGateway(String bootstrapServers, Map<String, String> kafkaSettings, String topic, Serializer<ConnectorCommand> serializer,
                           DecisionListener decisions, Duration timeout, Clock clock) {
-        Properties p = new Properties();
-        p.putAll(kafkaSettings);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
+        this.producer = new KafkaClients(bootstrapServers, kafkaSettings).producer(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000), new StringSerializer(), serializer);
         this.decisions = decisions;
         this.topic = topic;
         this.timeout = timeout;

@@ -1,5 +1,6 @@
 package io.switchboard.commands;
 
+import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.processor.CommandProcessor;
 import io.switchboard.processor.CommandProgress;
 import io.switchboard.processor.DecisionObserver;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -68,16 +68,14 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own */
     public DecisionListener(String bootstrapServers, Map<String, String> kafkaSettings, String topic,
                             Deserializer<CommandDecision> deserializer) {
-        Properties p = new Properties();
-        p.putAll(kafkaSettings);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-decisions-" + Long.toHexString(System.nanoTime()));
         this.deserializer = deserializer;
         this.topic = topic;
-        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaClients(bootstrapServers, kafkaSettings).consumer(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-decisions-" + Long.toHexString(System.nanoTime())),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(topic, info.partition()))
                 .toList();

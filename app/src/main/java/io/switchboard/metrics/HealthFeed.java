@@ -1,5 +1,6 @@
 package io.switchboard.metrics;
 
+import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.processor.HealthEvent;
 import io.switchboard.processor.HealthTracker;
 import io.switchboard.schemas.LifecycleEvent;
@@ -15,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +28,7 @@ import java.util.Map;
  */
 final class HealthFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthFeed.class);
+    private final KafkaClients clients;
     private final Map<String, Object> settings;
     private final String topic;
     private final Deserializer<LifecycleEvent> events;
@@ -40,14 +41,13 @@ final class HealthFeed implements AutoCloseable {
 
     HealthFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic, Deserializer<LifecycleEvent> events,
                HealthTracker tracker) {
-        this.settings = new HashMap<>(kafkaSettings);
-        settings.putAll(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.clients = new KafkaClients(bootstrapServers, kafkaSettings);
+        this.settings = Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100,
-                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-health-" + System.identityHashCode(this)));
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-health-" + System.identityHashCode(this));
         this.topic = topic;
         this.events = events;
         this.tracker = tracker;
@@ -70,7 +70,7 @@ final class HealthFeed implements AutoCloseable {
 
     private void run() {
         while (!stopping) {
-            try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<byte[], byte[]> kafka = clients.consumer(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer = kafka;
                 if (stopping) {
                     return;

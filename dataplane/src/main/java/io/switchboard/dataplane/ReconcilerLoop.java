@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.kafkaio.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -8,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -68,14 +68,11 @@ public final class ReconcilerLoop implements AutoCloseable {
         this.reconciler = reconciler;
         this.reactive = reactive;
         this.interval = interval;
-        Map<String, Object> settings = new HashMap<>(kafkaSettings);
-        settings.putAll(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.lease = new KafkaClients(bootstrapServers, kafkaSettings).consumer(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000));
-        this.lease = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.lease.subscribe(List.of(leaseTopic));
         this.thread = new Thread(this::run, "switchboard-reconciler-" + cluster);
         this.thread.setDaemon(true);

@@ -89,7 +89,8 @@ class SaslKafkaTest {
     }
 
     @Test
-    void aConnectorCreatedThroughTheApiRunsOnTheEmbeddedWorker() {
+    void aConnectorCreatedThroughTheApiRunsOnTheEmbeddedWorker() throws IOException {
+        Files.writeString(dir.resolve("in.txt"), "one line\n");
         String body = "{\"name\":\"sasl-source\",\"config\":{\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSourceConnector\","
                 + "\"file\":\"" + dir.resolve("in.txt") + "\",\"topic\":\"sasl-lines\",\"tasks.max\":\"1\"}}";
         SwitchboardFixture.Answer created = SwitchboardFixture.call(app.url(), "POST", "/connectors", body);

@@ -1,11 +1,18 @@
 package io.switchboard.architecture;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
@@ -77,6 +84,23 @@ class LayeringTest {
     void onlyTheApplicationKnowsTheDialects() {
         noClasses().that().resideOutsideOfPackages(APP, "io.switchboard.dialects..")
                 .should().dependOnClassesThat().resideInAPackage("io.switchboard.dialects..")
+                .check(CLASSES);
+    }
+
+    /**
+     * Every Kafka client is made by {@code KafkaClients}, which gives it the settings every client
+     * gets (SASL, SSL): a consumer, producer or admin client made by hand is what once left the
+     * embedded schema registry unable to reach a Kafka that asks for credentials. The example of
+     * a lifecycle consumer for users, and the test kit's own broker helpers, are not the product.
+     */
+    @Test
+    void everyKafkaClientIsMadeWithTheCommonSettings() {
+        noClasses().that().resideOutsideOfPackages("io.switchboard.kafkaio..", "io.switchboard.examples..", "io.switchboard.testing..")
+                .and().doNotHaveFullyQualifiedName("io.switchboard.api.SharedKafka")
+                .and().doNotHaveFullyQualifiedName("io.switchboard.api.LifecycleEvents")
+                .should().callConstructorWhere(target(owner(assignableTo(KafkaConsumer.class).or(assignableTo(KafkaProducer.class)))))
+                .orShould().callMethodWhere(target(owner(assignableTo(Admin.class))).and(target(name("create"))))
+                .because("KafkaClients gives every client the bootstrap servers and the settings every client gets")
                 .check(CLASSES);
     }
 

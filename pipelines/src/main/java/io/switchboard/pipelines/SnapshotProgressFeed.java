@@ -1,5 +1,6 @@
 package io.switchboard.pipelines;
 
+import io.switchboard.kafkaio.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * Reads the pipelines' Debezium notifications topic from its start, on a thread of its own, and
@@ -43,14 +43,12 @@ public final class SnapshotProgressFeed implements AutoCloseable {
     private volatile boolean running = true;
 
     public SnapshotProgressFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
-        Properties p = new Properties();
-        p.putAll(kafkaSettings);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1 << 20);
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-pipeline-notifications-" + Long.toHexString(System.nanoTime()));
-        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaClients(bootstrapServers, kafkaSettings).consumer(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1 << 20,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20,
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-pipeline-notifications-" + Long.toHexString(System.nanoTime())),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
         consumer.assign(partitions);

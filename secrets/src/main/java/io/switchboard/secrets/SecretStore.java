@@ -1,5 +1,6 @@
 package io.switchboard.secrets;
 
+import io.switchboard.kafkaio.KafkaClients;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +83,7 @@ public final class SecretStore implements AutoCloseable {
 
     private final String topic;
     private final SecretBox box;
+    private final KafkaClients clients;
     private final Map<String, Object> producerSettings;
     private final KafkaConsumer<String, String> consumer;
     /** Reads where the topic ends, for a change to read everything before it decides; used under {@link #writeLock}. */
@@ -104,20 +105,17 @@ public final class SecretStore implements AutoCloseable {
         this.topic = topic;
         this.box = box;
         createTopic(admin, topic);
-        this.producerSettings = new HashMap<>(kafkaSettings);
-        producerSettings.putAll(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.clients = new KafkaClients(bootstrapServers, kafkaSettings);
+        this.producerSettings = Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic + ".writer",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
-        Map<String, Object> consumerSettings = new HashMap<>(kafkaSettings);
-        consumerSettings.putAll(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        Map<String, Object> consumerSettings = Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-        this.consumer = new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new StringDeserializer());
-        this.endReader = new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new StringDeserializer());
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer = clients.consumer(consumerSettings, new StringDeserializer(), new StringDeserializer());
+        this.endReader = clients.consumer(consumerSettings, new StringDeserializer(), new StringDeserializer());
         TopicPartition partition = new TopicPartition(topic, 0);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
@@ -242,7 +240,7 @@ public final class SecretStore implements AutoCloseable {
     /** This replica's writer; a new one fences every other replica's and ends the transaction any left open. */
     private KafkaProducer<String, String> writer() {
         if (writer == null) {
-            KafkaProducer<String, String> created = new KafkaProducer<>(producerSettings, new StringSerializer(), new StringSerializer());
+            KafkaProducer<String, String> created = clients.producer(producerSettings, new StringSerializer(), new StringSerializer());
             try {
                 created.initTransactions();
             } catch (KafkaException e) {

@@ -1,5 +1,6 @@
 package io.switchboard.auth;
 
+import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.SecretBox;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,14 +87,11 @@ public final class ReplicaKeys implements AutoCloseable, ConsoleSessions.Revocat
         this.keyring = keyring;
         this.box = new SecretBox(keyring);
         this.clock = clock;
-        Map<String, Object> consumerSettings = new HashMap<>(kafkaSettings);
-        consumerSettings.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
-        this.consumer = new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new StringDeserializer());
-        Map<String, Object> producerSettings = new HashMap<>(kafkaSettings);
-        producerSettings.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
-        this.producer = new KafkaProducer<>(producerSettings, new StringSerializer(), new StringSerializer());
+        KafkaClients clients = new KafkaClients(bootstrapServers, kafkaSettings);
+        this.consumer = clients.consumer(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new StringDeserializer());
+        this.producer = clients.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000),
+                new StringSerializer(), new StringSerializer());
         this.reader = new Thread(this::readOn, "switchboard-replica-keys");
         reader.setDaemon(true);
     }

@@ -1,5 +1,6 @@
 package io.switchboard.events;
 
+import io.switchboard.kafkaio.KafkaClients;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.core.LifecycleViews;
@@ -110,9 +111,8 @@ final class EventStream implements Runnable {
 
     @Override
     public void run() {
-        Map<String, Object> settings = new HashMap<>(kafkaSettings);
-        settings.putAll(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        KafkaClients clients = new KafkaClients(bootstrapServers, kafkaSettings);
+        Map<String, Object> settings = Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -121,8 +121,8 @@ final class EventStream implements Runnable {
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_MAX_BYTES,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FETCH_MAX_BYTES,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100,
-                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-events-" + System.identityHashCode(this)));
-        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-events-" + System.identityHashCode(this));
+        try (KafkaConsumer<byte[], byte[]> kafka = clients.consumer(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = kafka;
             if (stopping) {
                 return;

@@ -1,5 +1,6 @@
 package io.switchboard.schemas.registry;
 
+import io.switchboard.kafkaio.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -18,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,23 +57,20 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         this.partition = new TopicPartition(topic, 0);
         this.timeout = timeout;
         this.view = view;
-        this.admin = Admin.create(settings(common, Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-admin")));
+        KafkaClients clients = new KafkaClients(bootstrapServers, common);
+        this.admin = clients.admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-admin"));
         try {
-            this.producer = new KafkaProducer<>(settings(common, Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            this.producer = clients.producer(Map.of(
                     ProducerConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-writer",
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                     ProducerConfig.LINGER_MS_CONFIG, 0,
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis())),
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis()),
                     new ByteArraySerializer(), new ByteArraySerializer());
-            this.consumer = new KafkaConsumer<>(settings(common, Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            this.consumer = clients.consumer(Map.of(
                     ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-reader",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
         } catch (RuntimeException e) {
             admin.close();
@@ -81,12 +78,6 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         }
         this.reader = new Thread(this::readLoop, "schema-registry-reader-" + topic);
         this.reader.setDaemon(true);
-    }
-
-    private static Map<String, Object> settings(Map<String, String> common, Map<String, Object> own) {
-        Map<String, Object> all = new HashMap<>(common);
-        all.putAll(own);
-        return all;
     }
 
     /** Creates the topic if needed, starts reading it and returns once everything in it is applied. */
