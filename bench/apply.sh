@@ -6,7 +6,7 @@
 # time until answered (decided) and until all RUNNING on the worker, records written per topic, CPU
 # seconds of each process; the broker's produce round trip as the floor. Every part is a JVM of its
 # own. Figures go to bench/out/apply.json and apply.md; logs to bench/out/apply-logs/.
-# Usage: bench/apply.sh [--no-build] [--connectors 500] [--runs 1] [--running-timeout-s 600] [--settle-s 60]
+# Usage: bench/apply.sh [--no-build] [--connectors 500] [--runs 1] [--running-timeout-s 600] [--settle-s 60] [--count-after-s 65]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -38,7 +38,7 @@ import static io.switchboard.bench.CompareBenchmark.log;
  * runs out, a process that exits).
  *
  * <p>Arguments: {@code [--connectors 500] [--runs 1] [--out bench/out] [--switchboard-jar PATH]
- * [--running-timeout-s 600] [--settle-s 60]}.
+ * [--running-timeout-s 600] [--settle-s 60] [--count-after-s 65]}.
  */
 public final class ApplyBenchmark {
     private static final String PREFIX = "bench-apply";
@@ -52,6 +52,12 @@ public final class ApplyBenchmark {
     private final Path switchboardJar;
     private final Duration runningTimeout;
     private final Duration settleLimit;
+    /**
+     * How long after all are RUNNING the records are counted at the earliest: a worker writes a
+     * source task's offsets on its periodic flush (BenchWorker: every 60 s), and they belong to the
+     * apply's window, not to the re-apply's.
+     */
+    private final Duration countAfter;
     private final String classPath = System.getProperty("java.class.path");
     private final List<ChildProcess> children = new ArrayList<>();
 
@@ -63,6 +69,7 @@ public final class ApplyBenchmark {
         this.switchboardJar = Path.of(opts.getOrDefault("switchboard-jar", "app/target/switchboard.jar"));
         this.runningTimeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("running-timeout-s", "600")));
         this.settleLimit = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("settle-s", "60")));
+        this.countAfter = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("count-after-s", "65")));
         if (connectors < 1 || connectors > 500) {
             throw new IllegalArgumentException("--connectors takes 1 to 500: one set's change holds at most 500 connectors");
         }
@@ -189,6 +196,7 @@ public final class ApplyBenchmark {
         figures.put("all_answered_s", Latencies.round(answered));
         figures.put("all_running_on_worker_s", Latencies.round(converged.workerRunningS()));
         figures.put("cpu_seconds_until_running", side.readings().cpuSince(processes, cpuBefore));
+        awaitOffsetFlush(began, converged);
         figures.put("settled_after", side.readings().settle("kafka-connect", processes, "counting records"));
         figures.put("records", TopicOffsets.summary(before, TopicOffsets.endOffsets(admin), t -> owner(t, worker.group())));
         figures.put("cpu_seconds_until_counted", side.readings().cpuSince(processes, cpuBefore));
@@ -242,6 +250,7 @@ public final class ApplyBenchmark {
         figures.put("set_change_converged_s", converged.setConvergedS() == null ? null : Latencies.round(converged.setConvergedS()));
         figures.put("output_last_line", lastLine(clock.text()));
         figures.put("cpu_seconds_until_running", side.readings().cpuSince(processes, cpuBefore));
+        awaitOffsetFlush(began, converged);
         figures.put("settled_after", side.readings().settle("switchboard", processes, "counting records"));
         Map<String, Long> afterApply = TopicOffsets.endOffsets(admin);
         figures.put("records", TopicOffsets.summary(before, afterApply, t -> owner(t, worker.group())));
@@ -286,6 +295,16 @@ public final class ApplyBenchmark {
         figures.put("cpu_seconds", side.readings().cpuSince(processes, cpuBefore));
         log("switchboard: re-apply exited " + exit + " after " + Latencies.round(seconds) + " s: " + lastLine(text));
         return figures;
+    }
+
+    /** Sleeps until {@link #countAfter} has passed since every connector was RUNNING. */
+    private void awaitOffsetFlush(long began, ApplyWorkload.Converged converged) throws InterruptedException {
+        long until = began + (long) (converged.workerRunningS() * 1e9) + countAfter.toNanos();
+        long wait = until - System.nanoTime();
+        if (wait > 0) {
+            log("  waiting " + Math.round(wait / 1e9) + " s for the workers' offset flush before counting records");
+            Thread.sleep(wait / 1_000_000);
+        }
     }
 
     /** Whose a topic is: Switchboard's own (its prefix), the worker's (config, offset, status), the connectors' data, Kafka's. */

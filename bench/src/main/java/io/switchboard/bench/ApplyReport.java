@@ -92,7 +92,8 @@ final class ApplyReport {
                 .append("- **All RUNNING**: from the first request until the worker's own `GET /connectors?expand=status` shows every ")
                 .append("connector and its task RUNNING (both workers read every 500 ms, once all were answered).\n")
                 .append("- **Records**: what each topic's end offsets (summed over partitions, transaction markers included) gained from ")
-                .append("just before the first request until the side was quiet again after all were RUNNING.\n\n");
+                .append("just before the first request until the side was quiet again, at least `--count-after-s` (65 s unless given) after all were ")
+                .append("RUNNING, so that the workers' offset flush (every 60 s) is in it.\n\n");
         md.append(runs.size() == 1 ? "## Figures\n\n" : "## Figures (median of " + runs.size() + " runs; each run in brackets)\n\n");
         md.append("| figure | Kafka Connect, direct | Switchboard, apply |\n|---|---|---|\n");
         row(md, flat, "broker produce acks=all c=1, p50 / p99 ms (floor, measured beside each side)",
