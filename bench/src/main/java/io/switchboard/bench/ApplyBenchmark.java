@@ -228,8 +228,17 @@ public final class ApplyBenchmark {
         long began = System.nanoTime();
         int exit = ApplyCommand.run(List.of("-f", files.toString(), "--url", url), Map.of(), new PrintStream(clock, true, StandardCharsets.UTF_8));
         long answeredAt = System.nanoTime();
-        // How many Switchboard lists once the apply is answered, read beside the wait rather than before it.
-        CompletableFuture<Integer> listed = CompletableFuture.supplyAsync(() -> client.count(url));
+        // How many Switchboard lists once the apply is answered, and when it first lists them all: read
+        // beside the wait for RUNNING (every 500 ms, bounded like it) rather than before it.
+        CompletableFuture<double[]> listed = CompletableFuture.supplyAsync(() -> {
+            int first = client.count(url);
+            int now = first;
+            while (now != connectors && System.nanoTime() - answeredAt < runningTimeout.toNanos()) {
+                TargetClient.sleep(500);
+                now = client.count(url);
+            }
+            return new double[] {first, now == connectors ? (System.nanoTime() - began) / 1e9 : Double.NaN};
+        });
         Files.writeString(side.logs().resolve("apply-output.txt"), clock.text());
         if (exit != 2) {
             throw new IllegalStateException("the apply exited " + exit + " (2 expected: changes applied); output in "
@@ -245,7 +254,9 @@ public final class ApplyBenchmark {
         figures.put("exit_status", exit);
         figures.put("plan_answered_s", plannedAt < 0 ? null : Latencies.round((plannedAt - began) / 1e9));
         figures.put("decided_s", Latencies.round(decided));
-        figures.put("listed_right_after_answer", listed.get(120, TimeUnit.SECONDS));
+        double[] listing = listed.get(runningTimeout.toSeconds() + 60, TimeUnit.SECONDS);
+        figures.put("listed_right_after_answer", (int) listing[0]);
+        figures.put("all_listed_by_switchboard_s", Double.isNaN(listing[1]) ? null : Latencies.round(listing[1]));
         figures.put("all_running_on_worker_s", Latencies.round(converged.workerRunningS()));
         figures.put("set_change_converged_s", converged.setConvergedS() == null ? null : Latencies.round(converged.setConvergedS()));
         figures.put("output_last_line", lastLine(clock.text()));

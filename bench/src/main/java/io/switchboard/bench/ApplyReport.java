@@ -103,6 +103,8 @@ final class ApplyReport {
         row(md, flat, "all answered (decided), s", KC + "all_answered_s", SB + "decided_s");
         row(md, flat, "each PUT, p50 / p99 ms", KC + "puts.p50_ms", null, KC + "puts.p99_ms", null);
         row(md, flat, "connectors Switchboard listed right after its answer", null, SB + "listed_right_after_answer");
+        row(md, flat, "all listed by Switchboard (`GET /connectors`, read every 500 ms from its answer), s", null,
+                SB + "all_listed_by_switchboard_s");
         row(md, flat, "all RUNNING with their task on the worker, s", KC + "all_running_on_worker_s", SB + "all_running_on_worker_s");
         row(md, flat, "the set's change `converged` in Switchboard's own progress, s", null, SB + "set_change_converged_s");
         for (String owner : List.of("switchboard", "worker", "data", "kafka-internal", "other")) {
