@@ -334,7 +334,7 @@ public final class CompareBenchmark {
         return child;
     }
 
-    private static void awaitHttp(ChildProcess process, String url, Duration timeout) {
+    static void awaitHttp(ChildProcess process, String url, Duration timeout) {
         TargetClient probe = new TargetClient(List.of(url));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
