@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * How old the oldest record a lagging sink has not consumed is: the record at its group's committed
  * offset, read with one consumer (no group, assign and seek, nothing committed) on the sink-lag
- * reader's thread, at most {@code maxPartitions} partitions a pass. The fetches are small
+ * reader's thread, at most {@code maxPartitions} partitions a pass, and only where the committed
+ * offset moved since the record there was read (its timestamp is kept). The fetches are small
  * ({@value #PARTITION_FETCH_BYTES} bytes a partition, {@value #FETCH_BYTES} a fetch; the broker still
  * sends a first record batch larger than that whole, up to the topic's {@code max.message.bytes}), each
  * partition is paused once its first record is in, and a pass waits at most {@code budget}. A record
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SinkLagAges implements AutoCloseable {
     static final int PARTITION_FETCH_BYTES = 1024;
     static final int FETCH_BYTES = 64 * 1024;
+    /** Positions whose record's timestamp is kept (about 100 bytes each). */
+    static final int MAX_KNOWN = 100_000;
     private static final Logger log = LoggerFactory.getLogger(SinkLagAges.class);
     private final Map<String, Object> settings;
     private final int maxPartitions;
@@ -42,6 +45,19 @@ final class SinkLagAges implements AutoCloseable {
     private final AtomicLong partitionsRead = new AtomicLong();
     private KafkaConsumer<byte[], byte[]> consumer;
     private int rotation;
+    /**
+     * The timestamp of the record at each position read, the least recently used dropped past
+     * {@value #MAX_KNOWN}: while a sink's committed offset stays, its record is not read again.
+     */
+    private final Map<Position, Long> known = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Position, Long> eldest) {
+            return size() > MAX_KNOWN;
+        }
+    };
+
+    private record Position(TopicPartition partition, long offset) {
+    }
 
     /** One lagging partition of a sink: where its group has committed, and how many records it is behind there. */
     record Lagging(TopicPartition partition, long committed, long behind) {
@@ -68,23 +84,31 @@ final class SinkLagAges implements AutoCloseable {
     }
 
     /**
-     * The age in milliseconds of the oldest unconsumed record of each sink, the largest over the
-     * partitions read this pass; a sink none of whose partitions was read (or had a timestamp) is
-     * left out. Called on the reader's thread only.
+     * The age in milliseconds of the oldest unconsumed record of each sink, the largest over its
+     * partitions whose record at the committed offset is known (read this pass, or in an earlier one
+     * at the same offset); a sink none of whose partitions is known (or has a timestamp) is left out.
+     * Called on the reader's thread only.
      */
     Map<String, Long> ages(Map<String, List<Lagging>> laggingBySink) {
         if (maxPartitions == 0 || laggingBySink.isEmpty()) {
             return Map.of();
         }
-        Map<TopicPartition, Long> picked = choose(laggingBySink, maxPartitions, rotation++);
-        Map<TopicPartition, Long> stamps = firstTimestamps(picked);
+        Map<String, List<Lagging>> unknown = new HashMap<>();
+        laggingBySink.forEach((sink, partitions) -> {
+            List<Lagging> toRead = partitions.stream().filter(l -> !known.containsKey(new Position(l.partition(), l.committed()))).toList();
+            if (!toRead.isEmpty()) {
+                unknown.put(sink, toRead);
+            }
+        });
+        Map<TopicPartition, Long> picked = choose(unknown, maxPartitions, rotation++);
+        firstTimestamps(picked).forEach((partition, stamp) -> known.put(new Position(partition, picked.get(partition)), stamp));
         long now = System.currentTimeMillis();
         Map<String, Long> ages = new TreeMap<>();
         laggingBySink.forEach((sink, partitions) -> {
             for (Lagging lagging : partitions) {
-                Long stamp = stamps.get(lagging.partition());
+                Long stamp = known.get(new Position(lagging.partition(), lagging.committed()));
                 long age = stamp == null ? -1 : age(stamp, now);
-                if (age >= 0 && picked.get(lagging.partition()) == lagging.committed()) {
+                if (age >= 0) {
                     ages.merge(sink, age, Math::max);
                 }
             }

@@ -224,7 +224,7 @@ class AccessMatrixTest {
         }
         for (Case c : List.of(new Case("vera", "/console/clusters/prod/connectors/drain/lag", 403, "prod"),
                 new Case("pat", "/console/clusters/default/connectors/drain/lag", 403, "default"),
-                new Case("pat", "/console/clusters/prod/connectors/drain/lag", 404, "Connect cluster prod not found"),
+                new Case("pat", "/console/clusters/prod/connectors/drain/lag", 404, "Connector drain not found"),
                 new Case("sam", "/console/clusters/default/connectors/ghost/lag", 404, "Connector ghost not found"),
                 new Case("sam", "/console/clusters/default/connectors/%C3%A9t%C3%A9%20%F0%9F%98%80/lag", 404, "not found"),
                 new Case("vera", "/console/clusters/prod%2F..%2Fdefault/connectors/drain/lag", 0, ""))) {

@@ -7,7 +7,8 @@ import java.util.List;
  * Hostile requests to a sink's lag in the console ({@code /console/clusters/{cluster}/connectors/{name}/lag}):
  * a connector that is not there, a source connector (no lag), a cluster that is not there, and names
  * with odd characters and encodings (percent-encoded slashes and dots, NUL, bad escapes, other scripts,
- * markup, a name of 10,000 characters). Each is a 4xx, as the console's problem
+ * markup, a name of 10,000 characters), and a cluster with a slash in it (on the connector's other console
+ * routes too). Each is a 4xx, as the console's problem
  * ({@code {"title", "status", "detail"}}), never a 5xx nor a sparkline.
  */
 final class HostileLagRequests {
@@ -32,6 +33,10 @@ final class HostileLagRequests {
                 "/console/clusters/default%2F..%2Fprod/connectors/" + source + "/lag", base + source + "/lag/..", base + source + "/lag%00",
                 base + source + "/lag/extra")) {
             answers.expectError("GET", path, null);
+        }
+        // A slash smuggled into the cluster is no cluster, on the connector's other console routes too.
+        for (String route : List.of("", "/status", "/health", "/timeline", "/offsets")) {
+            answers.expect(404, "GET", "/console/clusters/default%2F..%2Fdefault/connectors/" + source + route, null);
         }
     }
 }
