@@ -14,7 +14,7 @@ final class OptionSource {
             "users-file", "oidc-issuer", "oidc-audience", "oidc-jwks-url", "oidc-roles-claim", "oidc-client-id", "rate-limit", "trusted-proxies", "kafka-property",
             "tls-keystore", "tls-keystore-password", "tls-truststore", "tls-truststore-password", "instance-id",
             "health-max-connectors", "health-flapping-window-s", "health-flapping-failures",
-            "health-sink-lag-interval-s", "health-series");
+            "health-sink-lag-interval-s", "health-sink-lag-age-partitions", "health-series");
     /** Flags that may be given more than once; their values are joined with commas. */
     static final Set<String> REPEATABLE = Set.of("connect-cluster", "confluent-scope", "kafka-property");
 

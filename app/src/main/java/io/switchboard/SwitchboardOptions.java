@@ -335,6 +335,7 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                         source.integer("health-flapping-window-s", (int) d.health().flapping().window().toSeconds()),
                         source.integer("health-flapping-failures", d.health().flapping().failures()),
                         source.integer("health-sink-lag-interval-s", (int) d.health().sinkLagEvery().toSeconds()))
+                        .withSinkLagAgePartitions(source.integer("health-sink-lag-age-partitions", d.health().sinkLagAgePartitions()))
                         .following(Boolean.parseBoolean(source.string("health-series", "true"))));
     }
 

@@ -45,14 +45,23 @@ final class ConnectorSeries implements MultiCollector {
     private final int maxConnectors;
     private final BooleanSupplier caughtUp;
     private final Supplier<Map<String, Map<String, Long>>> sinkLags;
+    private final Supplier<Map<String, Map<String, Long>>> sinkLagAges;
     private final Clock clock;
 
     ConnectorSeries(HealthTracker tracker, int maxConnectors, BooleanSupplier caughtUp,
                     Supplier<Map<String, Map<String, Long>>> sinkLags, Clock clock) {
+        this(tracker, maxConnectors, caughtUp, sinkLags, Map::of, clock);
+    }
+
+    /** @param sinkLagAges the age in milliseconds of each sink's oldest unconsumed record, by cluster, then sink */
+    ConnectorSeries(HealthTracker tracker, int maxConnectors, BooleanSupplier caughtUp,
+                    Supplier<Map<String, Map<String, Long>>> sinkLags, Supplier<Map<String, Map<String, Long>>> sinkLagAges,
+                    Clock clock) {
         this.tracker = tracker;
         this.maxConnectors = maxConnectors;
         this.caughtUp = caughtUp;
         this.sinkLags = sinkLags;
+        this.sinkLagAges = sinkLagAges;
         this.clock = clock;
     }
 
@@ -93,7 +102,10 @@ final class ConnectorSeries implements MultiCollector {
                 "1 when the connector failed at least --health-flapping-failures times within --health-flapping-window-s");
         GaugeSnapshot.Builder sinkLag = gauge("switchboard_connector_sink_lag_records",
                 "A sink connector's lag: its consumer group's committed offsets behind the ends of its partitions, in records");
+        GaugeSnapshot.Builder sinkLagSeconds = gauge("switchboard_connector_sink_lag_seconds",
+                "A sink connector's lag in time: the age of the oldest record it has not consumed (the largest over its partitions read); 0 when it lags by no record");
         Map<String, Map<String, Long>> lags = sinkLags.get();
+        Map<String, Map<String, Long>> ages = sinkLagAges.get();
         for (Figures f : snapshot.connectors()) {
             Labels labels = Labels.of("cluster", f.cluster(), "connector", f.connector());
             for (String state : STATES) {
@@ -115,6 +127,10 @@ final class ConnectorSeries implements MultiCollector {
             if (lag != null) {
                 sinkLag.dataPoint(gaugePoint(labels, lag));
             }
+            Long age = ages.getOrDefault(f.cluster(), Map.of()).get(f.connector());
+            if (age != null) {
+                sinkLagSeconds.dataPoint(gaugePoint(labels, age / 1000.0));
+            }
         }
         HistogramSnapshot.Builder recovery = HistogramSnapshot.builder().name("switchboard_connector_recovery_seconds")
                 .help("Time from a connector's failure to its recovery, per cluster");
@@ -122,7 +138,7 @@ final class ConnectorSeries implements MultiCollector {
                 .labels(Labels.of("cluster", cluster)).sum(r.sumSeconds())
                 .classicHistogramBuckets(ClassicHistogramBuckets.of(BOUNDS, r.buckets())).build()));
         all.addAll(List.of(status.build(), tasks.build(), failures.build(), restarts.build(), drift.build(),
-                lastFailure.build(), notAsAsked.build(), flapping.build(), sinkLag.build(), recovery.build()));
+                lastFailure.build(), notAsAsked.build(), flapping.build(), sinkLag.build(), sinkLagSeconds.build(), recovery.build()));
         all.add(counter("switchboard_connector_health_not_followed",
                 "Lifecycle events of connectors past the " + HealthOptions.MAX_FOLLOWED + " a replica follows")
                 .dataPoint(CounterDataPointSnapshot.builder().value(snapshot.notFollowed()).build()).build());

@@ -121,11 +121,14 @@ public final class Metrics implements AutoCloseable {
         HealthTracker tracker = new HealthTracker(options.flapping(), HealthOptions.MAX_FOLLOWED);
         HealthFeed feed = new HealthFeed(bootstrapServers, kafkaSettings, topic, events, tracker).start();
         // Sinks are found among the connectors as the per-state gauges read them, whenever a pass runs.
-        SinkLags lags = new SinkLags(admin, () -> connectors.get(), lagHistory).start(options.sinkLagEvery());
-        connectorSeries = new ConnectorSeries(tracker, options.maxConnectors(), feed::caughtUp, lags::lags, Clock.systemUTC());
+        SinkLags lags = SinkLags.of(admin, () -> connectors.get(), lagHistory, bootstrapServers, kafkaSettings,
+                options.sinkLagAgePartitions()).start(options.sinkLagEvery());
+        connectorSeries = new ConnectorSeries(tracker, options.maxConnectors(), feed::caughtUp, lags::lags, lags::ages, Clock.systemUTC());
         registry.getPrometheusRegistry().register(connectorSeries);
         FunctionCounter.builder("switchboard.sink.lag.requests", lags, SinkLags::requests)
                 .description("AdminClient requests made to read sink connectors' lag").register(registry);
+        FunctionCounter.builder("switchboard.sink.lag.age.reads", lags, SinkLags::ageReads)
+                .description("Partitions of sink connectors' topics whose oldest unconsumed record was read for its age").register(registry);
         return () -> {
             lags.close();
             feed.close();

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The last {@value #KEPT} lag readings of each sink, which {@link SinkLags} records after each pass:
- * a ring of two longs a reading, about 1 KB a sink (10 MB at the 10,000 sinks a cluster's reader
+ * a ring of three longs a reading, about 1.5 KB a sink (15 MB at the 10,000 sinks a cluster's reader
  * reads at most). A sink missing from a pass (deleted, or its group gone) is forgotten.
  */
 public final class SinkLagHistory implements SinkLagReadings {
@@ -25,17 +25,23 @@ public final class SinkLagHistory implements SinkLagReadings {
         this.interval = interval;
     }
 
-    /** One pass's lag by cluster, then sink, read at {@code at}. */
+    /** One pass's lag in records by cluster, then sink, read at {@code at}, with no ages. */
     void record(Map<String, Map<String, Long>> lags, Instant at) {
+        record(lags, Map.of(), at);
+    }
+
+    /** One pass's lag in records and the ages in milliseconds of the oldest unconsumed records, by cluster, then sink. */
+    void record(Map<String, Map<String, Long>> lags, Map<String, Map<String, Long>> ages, Instant at) {
         Map<String, Map<String, Ring>> before = rings;
         Map<String, Map<String, Ring>> after = new HashMap<>();
         lags.forEach((cluster, sinks) -> {
             Map<String, Ring> was = before.getOrDefault(cluster, Map.of());
             Map<String, Ring> now = new HashMap<>();
+            Map<String, Long> clusterAges = ages.getOrDefault(cluster, Map.of());
             sinks.forEach((sink, records) -> {
                 Ring ring = was.get(sink);
                 ring = ring == null ? new Ring() : ring;
-                ring.add(at.toEpochMilli(), records);
+                ring.add(at.toEpochMilli(), records, clusterAges.getOrDefault(sink, -1L));
                 now.put(sink, ring);
             });
             after.put(cluster, now);
@@ -58,12 +64,15 @@ public final class SinkLagHistory implements SinkLagReadings {
     private static final class Ring {
         private final long[] at = new long[KEPT];
         private final long[] records = new long[KEPT];
+        /** Milliseconds, -1 when not known. */
+        private final long[] ages = new long[KEPT];
         private int next;
         private int size;
 
-        synchronized void add(long when, long lag) {
+        synchronized void add(long when, long lag, long ageMillis) {
             at[next] = when;
             records[next] = lag;
+            ages[next] = ageMillis;
             next = (next + 1) % KEPT;
             size = Math.min(KEPT, size + 1);
         }
@@ -72,7 +81,7 @@ public final class SinkLagHistory implements SinkLagReadings {
             List<Reading> out = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
                 int j = (next - size + i + KEPT) % KEPT;
-                out.add(new Reading(Instant.ofEpochMilli(at[j]), records[j]));
+                out.add(new Reading(Instant.ofEpochMilli(at[j]), records[j], ages[j] < 0 ? null : Duration.ofMillis(ages[j])));
             }
             return out;
         }

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,11 @@ import java.util.function.Supplier;
  * external clusters that share it). Per cluster and pass, two requests whatever the number of sinks
  * (the groups' offsets, then the partitions' ends), at most {@value #MAX_SINKS_PER_CLUSTER} sinks; a
  * pass every {@code interval}, on one thread. Kafka Connect documents {@code sink-record-lag-max}
- * but never implemented it (apache/kafka 23431).
+ * but never implemented it (apache/kafka 23431). And, where its records carry times, in seconds:
+ * the age of the oldest record it has not consumed ({@link SinkLagAges}, the largest over its lagging
+ * partitions read this pass; 0 when it lags by no record). Public for the cost benchmark.
  */
-final class SinkLags implements AutoCloseable {
+public final class SinkLags implements AutoCloseable {
     static final int MAX_SINKS_PER_CLUSTER = 10_000;
     private static final Logger log = LoggerFactory.getLogger(SinkLags.class);
     private static final long CALL_TIMEOUT_S = 30;
@@ -43,51 +46,89 @@ final class SinkLags implements AutoCloseable {
         return t;
     });
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong passes = new AtomicLong();
     private volatile Map<String, Map<String, Long>> lags = Map.of();
+    private volatile Map<String, Map<String, Long>> ages = Map.of();
     private final SinkLagHistory history;
+    private final SinkLagAges ageReader;
 
-    /** @param history where each pass's readings are kept for the console's sparklines */
-    SinkLags(Admin admin, Supplier<Map<String, List<Views.ConnectorDetails>>> connectors, SinkLagHistory history) {
+    /**
+     * @param history  where each pass's readings are kept for the console's sparklines
+     * @param ageReader where the oldest unconsumed records of lagging sinks are read; used on this reader's thread only
+     */
+    SinkLags(Admin admin, Supplier<Map<String, List<Views.ConnectorDetails>>> connectors, SinkLagHistory history,
+             SinkLagAges ageReader) {
         this.admin = admin;
         this.connectors = connectors;
         this.history = history;
+        this.ageReader = ageReader;
     }
 
-    SinkLags start(Duration interval) {
+    /** A reader on {@code admin} that reads ages with a consumer of its own on the same Kafka, at most {@code agePartitions} a pass. */
+    public static SinkLags of(Admin admin, Supplier<Map<String, List<Views.ConnectorDetails>>> connectors, SinkLagHistory history,
+                              String bootstrapServers, Map<String, String> kafkaSettings, int agePartitions) {
+        Duration budget = Duration.ofMillis(Math.min(5_000, Math.max(500, history.interval().toMillis() / 2)));
+        return new SinkLags(admin, connectors, history, new SinkLagAges(bootstrapServers, kafkaSettings, agePartitions, budget));
+    }
+
+    public SinkLags start(Duration interval) {
         thread.scheduleWithFixedDelay(this::readAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
     /** Lag in records by cluster, then sink connector, as of the last pass. */
-    Map<String, Map<String, Long>> lags() {
+    public Map<String, Map<String, Long>> lags() {
         return lags;
     }
 
+    /** The age of each sink's oldest unconsumed record in milliseconds, by cluster, then sink, as of the last pass. */
+    public Map<String, Map<String, Long>> ages() {
+        return ages;
+    }
+
     /** The AdminClient requests made so far. */
-    long requests() {
+    public long requests() {
         return requests.get();
+    }
+
+    /** Passes completed so far. */
+    public long passes() {
+        return passes.get();
+    }
+
+    /** Partitions whose oldest unconsumed record was read so far. */
+    public long ageReads() {
+        return ageReader.partitionsRead();
     }
 
     private void readAll() {
         Map<String, Map<String, Long>> all = new TreeMap<>();
+        Map<String, Map<String, Long>> allAges = new TreeMap<>();
         try {
             for (Map.Entry<String, List<Views.ConnectorDetails>> cluster : connectors.get().entrySet()) {
                 List<String> sinks = cluster.getValue().stream().filter(d -> "sink".equals(d.status().type()))
                         .map(d -> d.connector().name()).limit(MAX_SINKS_PER_CLUSTER).toList();
                 if (!sinks.isEmpty()) {
-                    all.put(cluster.getKey(), read(sinks));
+                    Map<String, Long> clusterAges = new TreeMap<>();
+                    all.put(cluster.getKey(), read(sinks, clusterAges));
+                    allAges.put(cluster.getKey(), clusterAges);
                 }
             }
             lags = all;
-            history.record(all, Instant.now());
+            ages = allAges;
+            history.record(all, allAges, Instant.now());
+            passes.incrementAndGet();
         } catch (Exception e) {
             // The last figures stay; the next pass tries again.
             log.debug("Reading sink lag failed: {}", e.toString());
         }
     }
 
-    /** One cluster's sinks: their groups' committed offsets in one request, the partitions' ends in another. */
-    Map<String, Long> read(List<String> sinks) throws Exception {
+    /**
+     * One cluster's sinks: their groups' committed offsets in one request, the partitions' ends in
+     * another; then the ages of the oldest records the lagging ones have not consumed, into {@code ages}.
+     */
+    Map<String, Long> read(List<String> sinks, Map<String, Long> ages) throws Exception {
         Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
         sinks.forEach(name -> specs.put("connect-" + name, new ListConsumerGroupOffsetsSpec()));
         requests.incrementAndGet();
@@ -101,6 +142,7 @@ final class SinkLags implements AutoCloseable {
             ends = admin.listOffsets(wanted).all().get(CALL_TIMEOUT_S, TimeUnit.SECONDS);
         }
         Map<String, Long> lag = new TreeMap<>();
+        Map<String, List<SinkLagAges.Lagging>> lagging = new HashMap<>();
         for (String name : sinks) {
             Map<TopicPartition, OffsetAndMetadata> offsets = committed.get("connect-" + name);
             if (offsets == null || offsets.isEmpty()) {
@@ -110,16 +152,32 @@ final class SinkLags implements AutoCloseable {
             for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : offsets.entrySet()) {
                 ListOffsetsResult.ListOffsetsResultInfo end = ends.get(offset.getKey());
                 if (end != null && offset.getValue() != null) {
-                    sum += Math.max(0, end.offset() - offset.getValue().offset());
+                    long behind = Math.max(0, end.offset() - offset.getValue().offset());
+                    sum += behind;
+                    if (behind > 0) {
+                        lagging.computeIfAbsent(name, k -> new ArrayList<>())
+                                .add(new SinkLagAges.Lagging(offset.getKey(), offset.getValue().offset(), behind));
+                    }
                 }
             }
             lag.put(name, sum);
+            if (sum == 0) {
+                ages.put(name, 0L);
+            }
         }
+        ages.putAll(ageReader.ages(lagging));
         return lag;
     }
 
     @Override
     public void close() {
         thread.shutdownNow();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // The consumer is the reader thread's: closed once that thread has stopped.
+        ageReader.close();
     }
 }

@@ -1,5 +1,7 @@
 package io.switchboard.core;
 
+import io.switchboard.processor.ConnectorKey;
+
 import java.util.Objects;
 
 /**
@@ -11,6 +13,10 @@ public record Scope(String cluster, Visibility visibility) {
     public Scope {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(visibility, "visibility");
+        // A name no cluster can have (see ConnectorKey), such as one a path smuggled a slash into: no such cluster.
+        if (cluster.isEmpty() || cluster.contains(ConnectorKey.SEPARATOR)) {
+            throw ServiceException.NotFound.cluster(cluster);
+        }
     }
 
     /** A scope that sees every value but secrets. */

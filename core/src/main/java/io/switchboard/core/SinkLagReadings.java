@@ -24,8 +24,15 @@ public interface SinkLagReadings {
         }
     };
 
-    /** The sink's lag in records at one reading. */
-    record Reading(Instant at, long records) {
+    /**
+     * The sink's lag at one reading: in records, and in seconds as the age of the oldest record it
+     * had not consumed ({@code null} when not known: records without a timestamp, or not read that pass).
+     */
+    record Reading(Instant at, long records, Duration age) {
+        /** A reading in records only. */
+        public Reading(Instant at, long records) {
+            this(at, records, null);
+        }
     }
 
     List<Reading> readings(String cluster, String connector);

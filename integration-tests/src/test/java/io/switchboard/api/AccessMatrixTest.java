@@ -214,6 +214,31 @@ class AccessMatrixTest {
     }
 
     /**
+     * A sink's lag ({@code /console/.../lag}) to a viewer of another cluster, an editor of another
+     * cluster, and for a connector or cluster that is not there: each a clear 4xx as the console's
+     * problem ({@code title}, {@code status}, {@code detail}), never the sparkline nor a 5xx.
+     */
+    @Test
+    void theLagOfASinkIsRefusedClearlyOutsideTheCallersClusters() throws IOException {
+        record Case(String user, String path, int status, String says) {
+        }
+        for (Case c : List.of(new Case("vera", "/console/clusters/prod/connectors/drain/lag", 403, "prod"),
+                new Case("pat", "/console/clusters/default/connectors/drain/lag", 403, "default"),
+                new Case("pat", "/console/clusters/prod/connectors/drain/lag", 404, "Connector drain not found"),
+                new Case("sam", "/console/clusters/default/connectors/ghost/lag", 404, "Connector ghost not found"),
+                new Case("sam", "/console/clusters/default/connectors/%C3%A9t%C3%A9%20%F0%9F%98%80/lag", 404, "not found"),
+                new Case("vera", "/console/clusters/prod%2F..%2Fdefault/connectors/drain/lag", 0, ""))) {
+            Answer answer = call("GET", c.path(), null, TestUsers.basic(c.user()), null);
+            String what = c.user() + " GET " + c.path() + ": " + answer.status() + " " + answer.body();
+            assertTrue(c.status() == 0 ? answer.status() >= 400 && answer.status() < 500 : answer.status() == c.status(), what);
+            var problem = SwitchboardFixture.JSON.readTree(answer.body());
+            assertEquals(answer.status(), problem.path("status").asInt(), what);
+            assertEquals("Refused", problem.path("title").asText(), what);
+            assertTrue(problem.path("detail").asText().contains(c.says()), what);
+        }
+    }
+
+    /**
      * Validation makes the worker's plugin connect wherever the config says and echo the outcome (a
      * port scan, a database-password oracle), and resolve references: it needs edit in every
      * dialect, whatever the body holds.

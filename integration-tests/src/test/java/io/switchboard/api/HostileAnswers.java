@@ -125,6 +125,17 @@ final class HostileAnswers {
             }
             return;
         }
+        if (what.contains(" /console/")) {
+            if (!json.isObject() || !json.path("title").isTextual() || !json.path("detail").isTextual()
+                    || json.path("status").asInt() != answer.status()) {
+                fail(what, body, answer, "an error body that is not the console's problem {title, status, detail} with its status");
+            }
+            String problemType = answer.header("Content-Type");
+            if (problemType == null || !problemType.startsWith("application/problem+json")) {
+                fail(what, body, answer, "a console problem with Content-Type " + problemType);
+            }
+            return;
+        }
         if (what.contains(" /v1/kafka-connect/")) {
             if (!json.isObject() || !json.path("code").isTextual() || !json.path("message").isTextual()
                     || !json.path("details").isArray() || json.size() != 3) {

@@ -107,6 +107,7 @@ class HostileInputTest {
         hostileReferences();
         HostileHealthRequests.send(answers, SENTINEL);
         HostileSetRequests.send(answers);
+        HostileLagRequests.send(answers, SENTINEL);
 
         System.out.println("Hostile requests sent: " + answers.sent() + "; answers by status: " + answers.byStatus());
         assertTrue(answers.failures().isEmpty(), answers.failures().size() + " answers were wrong:\n" + String.join("\n", answers.failures()));

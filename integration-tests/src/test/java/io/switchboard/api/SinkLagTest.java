@@ -22,11 +22,15 @@ import java.util.UUID;
 import java.util.function.DoublePredicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A sink connector's lag against the real embedded worker: a FileStreamSink that has read its topic
- * shows 0; paused while records arrive, its lag grows with them; resumed, it falls back to 0.
+ * shows 0 records and 0 seconds; paused while records arrive (stamped ten minutes ago), its lag in
+ * records grows with them and its lag in seconds (the age of the oldest record it has not consumed)
+ * is over ten minutes and grows with the clock, in the series and on its console sparkline; resumed,
+ * both fall back to 0.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SinkLagTest {
@@ -55,14 +59,26 @@ class SinkLagTest {
     }
 
     private void send(int records) {
+        send(records, null);
+    }
+
+    /** Records stamped {@code timestamp} (epoch milliseconds; null: the producer's clock). */
+    private void send(int records, Long timestamp) {
         for (int i = 0; i < records; i++) {
-            producer.send(new ProducerRecord<>(topic, "{\"n\":" + i + "}"));
+            producer.send(new ProducerRecord<>(topic, null, timestamp, null, "{\"n\":" + i + "}"));
         }
         producer.flush();
     }
 
     private double lagUntil(String what, DoublePredicate condition) {
-        String series = "switchboard_connector_sink_lag_records{cluster=\"default\",connector=\"lagging\"}";
+        return seriesUntil("switchboard_connector_sink_lag_records{cluster=\"default\",connector=\"lagging\"}", what, condition);
+    }
+
+    private double secondsUntil(String what, DoublePredicate condition) {
+        return seriesUntil("switchboard_connector_sink_lag_seconds{cluster=\"default\",connector=\"lagging\"}", what, condition);
+    }
+
+    private double seriesUntil(String series, String what, DoublePredicate condition) {
         Double lag = null;
         for (long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos(); System.nanoTime() < deadline; ) {
             lag = ConnectorHealthTest.value(Http.get(fx.app.url(), "/metrics/connectors").body(), series);
@@ -110,15 +126,21 @@ class SinkLagTest {
         Http.Response created = Http.call(fx.app.url(), "POST", "/connectors", Http.json(Map.of("name", "lagging", "config", config)));
         assertEquals(201, created.status(), created.body());
         lagUntil("all read", lag -> lag == 0);
+        secondsUntil("no record left unconsumed, in seconds", seconds -> seconds == 0);
 
         assertEquals(202, Http.call(fx.app.url(), "PUT", "/connectors/lagging/pause", null).status());
         awaitState("PAUSED");
-        send(50);
+        send(50, System.currentTimeMillis() - 600_000);
         double first = lagUntil("50 records behind", lag -> lag >= 50);
+        double old = secondsUntil("the oldest unconsumed record over ten minutes old", seconds -> seconds >= 600 && seconds < 3600);
+        secondsUntil("older with the clock than " + old, seconds -> seconds >= old + 2);
         send(50);
         lagUntil("growing past " + first, lag -> lag >= first + 50);
+        String fragment = Http.get(fx.app.url(), "/console/clusters/default/connectors/lagging/lag").body();
+        assertTrue(fragment.contains("the oldest not consumed <strong class=\"lag-age\">1") && fragment.contains(" min old</strong>"), fragment);
 
         assertEquals(202, Http.call(fx.app.url(), "PUT", "/connectors/lagging/resume", null).status());
         lagUntil("caught up again", lag -> lag == 0);
+        secondsUntil("caught up again, in seconds", seconds -> seconds == 0);
     }
 }

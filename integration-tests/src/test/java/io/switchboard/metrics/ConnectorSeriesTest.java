@@ -50,7 +50,8 @@ class ConnectorSeriesTest {
     @Test
     void theSeriesOfOneConnector() throws IOException {
         String text = scrape(new ConnectorSeries(tracker(1), 100, () -> true,
-                () -> Map.of("c0", Map.of("connector-00000", 42L)), CLOCK), cluster -> true);
+                () -> Map.of("c0", Map.of("connector-00000", 42L)), () -> Map.of("c0", Map.of("connector-00000", 12_500L)), CLOCK),
+                cluster -> true);
         String l = "{cluster=\"c0\",connector=\"connector-00000\"";
         for (String series : List.of(
                 "switchboard_connector_status" + l + ",status=\"RUNNING\"} 1.0",
@@ -65,6 +66,7 @@ class ConnectorSeriesTest {
                 "switchboard_connector_not_as_asked_seconds" + l + "} 0.0",
                 "switchboard_connector_flapping" + l + "} 0.0",
                 "switchboard_connector_sink_lag_records" + l + "} 42.0",
+                "switchboard_connector_sink_lag_seconds" + l + "} 12.5",
                 "switchboard_connector_recovery_seconds_bucket{cluster=\"c0\",le=\"60.0\"} 1",
                 "switchboard_connector_recovery_seconds_count{cluster=\"c0\"} 1",
                 "switchboard_connector_series_omitted 0.0",

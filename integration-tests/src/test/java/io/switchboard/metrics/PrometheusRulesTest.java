@@ -57,7 +57,7 @@ class PrometheusRulesTest {
     void theRulesAreValid() throws Exception {
         Run run = promtool(RULES, "check", "rules", "switchboard-alerts.yml");
         assertEquals(0, run.exit(), run.output());
-        assertTrue(run.output().contains("SUCCESS: 5 rules found"), run.output());
+        assertTrue(run.output().contains("SUCCESS: 6 rules found"), run.output());
     }
 
     @Test
@@ -68,14 +68,21 @@ class PrometheusRulesTest {
 
     @Test
     void aBrokenRuleFailsItsUnitTest() throws Exception {
+        brokenThresholdFails("switchboard_connector_not_as_asked_seconds) > 600", "switchboard_connector_not_as_asked_seconds) > 6000",
+                "SwitchboardConnectorNotAsAsked");
+        brokenThresholdFails("switchboard_connector_sink_lag_seconds) > 900", "switchboard_connector_sink_lag_seconds) > 9000",
+                "SwitchboardSinkLagOld");
+    }
+
+    private void brokenThresholdFails(String threshold, String broken, String alert) throws Exception {
         Path copy = Files.createTempDirectory("switchboard-rules");
         String rules = Files.readString(RULES.resolve("switchboard-alerts.yml"));
-        String broken = rules.replace("switchboard_connector_not_as_asked_seconds) > 600", "switchboard_connector_not_as_asked_seconds) > 6000");
-        assertNotEquals(rules, broken, "the threshold to break is in the rules");
-        Files.writeString(copy.resolve("switchboard-alerts.yml"), broken);
+        String brokenRules = rules.replace(threshold, broken);
+        assertNotEquals(rules, brokenRules, "the threshold to break is in the rules");
+        Files.writeString(copy.resolve("switchboard-alerts.yml"), brokenRules);
         Files.copy(RULES.resolve("switchboard-alerts.test.yml"), copy.resolve("switchboard-alerts.test.yml"));
         Run run = promtool(copy, "test", "rules", "switchboard-alerts.test.yml");
         assertNotEquals(0, run.exit(), run.output());
-        assertTrue(run.output().contains("alertname: SwitchboardConnectorNotAsAsked"), run.output());
+        assertTrue(run.output().contains("alertname: " + alert), run.output());
     }
 }

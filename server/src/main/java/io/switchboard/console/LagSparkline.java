@@ -2,6 +2,7 @@ package io.switchboard.console;
 
 import io.javalin.http.Context;
 import io.switchboard.core.CoreServices;
+import io.switchboard.core.ServiceException;
 import io.switchboard.core.SinkLagReadings;
 
 import java.time.Duration;
@@ -38,7 +39,9 @@ final class LagSparkline {
         String cluster = ctx.pathParam("cluster");
         String name = ctx.pathParam("connector");
         // The connector must exist and be the caller's to see: a NotFound otherwise, like every other section.
-        core.connectors().connector(ConnectorPage.scope(ctx, cluster), name);
+        if ("source".equals(core.connectors().connector(ConnectorPage.scope(ctx, cluster), name).type())) {
+            throw new ServiceException.InvalidRequest("Connector " + name + " is a source connector: only a sink connector has a lag");
+        }
         Duration every = readings.interval();
         String base = ConnectorPage.base(cluster, name);
         StringBuilder out = new StringBuilder("<div id=\"lag\" hx-get=\"").append(text(base)).append("/lag\" hx-trigger=\"every ")
@@ -71,10 +74,20 @@ final class LagSparkline {
                 .append("\"><line class=\"base\" x1=\"0\" y1=\"").append(HEIGHT - 2).append("\" x2=\"").append(WIDTH).append("\" y2=\"")
                 .append(HEIGHT - 2).append("\"/><polyline fill=\"none\" stroke-width=\"2\" points=\"").append(line).append("\"/></svg>");
         out.append("<p class=\"figures\">Lag now <strong class=\"lag-now\">").append(now.records()).append(now.records() == 1 ? " record" : " records")
-                .append("</strong> (read at ").append(now.at()).append(") · highest ").append(highest)
+                .append("</strong>").append(now.records() > 0 ? age(now.age()) : "").append(" (read at ").append(now.at()).append(") · highest ").append(highest)
                 .append(" over the last ").append(minutes(last - first + every.toMillis())).append(", a reading every ")
                 .append(every.toSeconds()).append(" s</p>");
         return out.toString();
+    }
+
+    /** The age of the oldest unconsumed record, in words; nothing when it is not known. */
+    private static String age(Duration age) {
+        if (age == null) {
+            return "";
+        }
+        long s = age.toSeconds();
+        String words = s < 120 ? s + " s" : s < 7200 ? (s / 60) + " min" : (s / 3600) + " h";
+        return ", the oldest not consumed <strong class=\"lag-age\">" + words + " old</strong>";
     }
 
     private static String minutes(long millis) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The overview's health words and order, and the sink-lag sparkline, as pure functions. */
@@ -49,5 +50,18 @@ class HealthPicturesTest {
         String flat = LagSparkline.svg(List.of(new SinkLagReadings.Reading(t, 0)), Duration.ofSeconds(30));
         assertTrue(flat.contains("<strong class=\"lag-now\">0 records</strong>") && flat.contains("highest 0"), flat);
         assertTrue(LagSparkline.svg(List.of(), Duration.ofSeconds(30)).contains("No lag read yet"));
+    }
+
+    @Test
+    void theSparklineSaysHowOldTheOldestUnconsumedRecordIsWhileTheSinkLags() {
+        Instant t = Instant.parse("2026-11-27T05:00:00Z");
+        String old = LagSparkline.svg(List.of(new SinkLagReadings.Reading(t, 30, Duration.ofSeconds(754))), Duration.ofSeconds(30));
+        assertTrue(old.contains("30 records</strong>, the oldest not consumed <strong class=\"lag-age\">12 min old</strong> (read at"), old);
+        String fresh = LagSparkline.svg(List.of(new SinkLagReadings.Reading(t, 2, Duration.ofMillis(4_500))), Duration.ofSeconds(30));
+        assertTrue(fresh.contains("<strong class=\"lag-age\">4 s old</strong>"), fresh);
+        String unknown = LagSparkline.svg(List.of(new SinkLagReadings.Reading(t, 2)), Duration.ofSeconds(30));
+        assertFalse(unknown.contains("oldest"), "no age when the records carry no time: " + unknown);
+        String caughtUp = LagSparkline.svg(List.of(new SinkLagReadings.Reading(t, 0, Duration.ZERO)), Duration.ofSeconds(30));
+        assertFalse(caughtUp.contains("oldest"), caughtUp);
     }
 }
