@@ -152,29 +152,35 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     private void startAll() {
+        StartupSteps steps = new StartupSteps();
         Path dataDir = options.dataDir().toAbsolutePath();
         createDirectories(dataDir);
         bootstrapServers = options.bootstrapServers();
         if (options.embeddedKafka()) {
             EmbeddedKafka broker = own(Stage.BROKER, new EmbeddedKafka(dataDir, options.kafkaPort()).start());
             bootstrapServers = broker.bootstrapServers();
+            steps.done("embedded broker");
         }
         Topics topics = new Topics(options.topicPrefix(), options.lifecycleTopic());
         // What every Kafka client Switchboard makes gets besides its own settings (SASL, SSL: --kafka-property).
         kafka = new KafkaSettings(options.security().kafkaSettings());
         Admin admin = own(Stage.PROCESSOR, Admin.create(kafka.with(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))));
         TopicSetup.ensure(admin, topics, options.commandPartitions());
+        steps.done("topics");
         String kafkaClusterId = TopicSetup.clusterId(admin);
+        steps.done("cluster id");
         // What is secret, for every place that stores, records or shows a config.
         Redactor secretKeys = Redactor.fromGlobs(options.secretKeyPatterns());
         Keyring keyring = options.secretsKey() != null
                 ? Keyring.parse(options.secretsKey())
                 : Keyring.loadOrCreate(options.keyringFile().toAbsolutePath());
+        steps.done("keyring");
         // Replicas sign what they ask each other with a session key they share through Kafka; a
         // replica whose keyring is not its peers' stops here, saying so,
         // before it joins the command processor's group.
         ReplicaKeys replicaKeys = own(Stage.PROCESSOR, new ReplicaKeys(bootstrapServers,
                 kafka.common(), topics.replicaKeys(), keyring, Clock.systemUTC())).start();
+        steps.done("replica keys");
 
         schemaRegistryUrl = options.schemaRegistryUrl();
         if (options.embeddedSchemaRegistry()) {
@@ -186,6 +192,7 @@ public final class SwitchboardApp implements AutoCloseable {
         TopologySerdes serdes = serdes(registryClient);
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
+        steps.done("schema registry");
 
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
         int port = reservePort();
@@ -195,6 +202,7 @@ public final class SwitchboardApp implements AutoCloseable {
 
         DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(),
                 serdes.decisions().deserializer()));
+        steps.done("decisions consumer");
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
                         new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
                 CommandHops.tracePolls(StaticMembership.apply(options.instanceId(), kafka.with(StreamsSettings.of(topics, bootstrapServers,
@@ -207,10 +215,12 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.PROCESSOR, () -> streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
                 .withGroupMembershipOperation(StaticMembership.onClose())));
         streams.start();
+        steps.done("command processor created");
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
+        steps.done("command gateway and plugins");
         secrets = new ConnectorSecrets(new SecretBox(keyring),
                 secretKeys);
         keyringHandle = SecretConfigProvider.register(
@@ -219,6 +229,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 options.topicPrefix() + ".secrets", new SecretBox(keyring), admin));
         secretStoreHandle = SecretStoreConfigProvider.register(
                 "replica-" + UUID.randomUUID(), secretStore);
+        steps.done("secret store");
         InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
@@ -226,6 +237,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT, ConnectorQueries.MAX_WAITING_READS).keepsTimelines(timelines, serdes.sets());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
+        steps.done("queries");
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
         namedSecrets = new NamedSecrets(secretStore, queries, Clock.systemUTC());
@@ -242,6 +254,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
         lagHistory = new SinkLagHistory(options.health().sinkLagEvery());
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
+        steps.done("dialects");
         EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
                 .withKafkaSettings(kafka.common()).withSets(core.sets()).withViews(
                         // A viewer's traces are shaped with the connector's current config, as the status routes shape them.
@@ -266,6 +279,7 @@ public final class SwitchboardApp implements AutoCloseable {
             connectClusters.names().forEach(cluster -> all.put(cluster, connectorService.describeAll(new Scope(cluster))));
             return all;
         });
+        steps.done("metrics");
         RateLimits rateLimits = options.security().rateLimit() == null ? null
                 : RateLimits.parse(options.security().rateLimit());
         SecurityOptions security = options.security();
@@ -287,9 +301,13 @@ public final class SwitchboardApp implements AutoCloseable {
         }).start());
         // Closed before the HTTP server, so that open event streams end first.
         own(Stage.HTTP, events);
+        steps.done("http server");
         ReplicaHealth.awaitRunning(streams, log);
+        steps.done("command processor running");
         new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
                 keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, decisions);
+        steps.done("data plane");
+        steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
     }
 
