@@ -4,8 +4,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -17,30 +19,27 @@ import java.util.function.Supplier;
  */
 final class StartupSteps {
     private static final Logger log = LoggerFactory.getLogger(StartupSteps.class);
-    /** The JVM's uptime when {@code main} began, in ms; -1 when the replica was started otherwise (in a test's JVM). */
-    private static volatile long mainAtUptime = -1;
+    /** When {@code main} began (epoch ms); -1 when the replica was started otherwise (in a test's JVM). */
+    private static volatile long mainAt = -1;
 
     private final long started = System.nanoTime();
-    /** When the last step on the starting thread ended ({@link #done}). */
-    private long lastDone = started;
+    /** The steps started on threads of their own, a fixed few per start. */
+    private final List<CompletableFuture<?>> running = new CopyOnWriteArrayList<>();
 
-    /** Called first thing in {@code main}: how long the JVM took to get there (its own start, loading the main class). */
+    /**
+     * Called first thing in {@code main}, to tell how long the JVM took to get there (its own start,
+     * loading the main class); only the clock is read here, so that nothing else is loaded first.
+     */
     static void mainReached() {
-        mainAtUptime = ManagementFactory.getRuntimeMXBean().getUptime();
+        mainAt = System.currentTimeMillis();
     }
 
     /** Runs a step and logs how long it took. */
     <T> T time(String step, Supplier<T> work) {
         long from = System.nanoTime();
         T result = work.get();
-        log.info("start-up: {} took {} ms", step, millisSince(from));
+        log.info("start-up: {} took {} ms (ended {} ms into the start)", step, millisSince(from), millisSince(started));
         return result;
-    }
-
-    /** A step of the starting thread ended: logs the time since the one before it ended. */
-    void done(String step) {
-        log.info("start-up: {} took {} ms", step, millisSince(lastDone));
-        lastDone = System.nanoTime();
     }
 
     void time(String step, Runnable work) {
@@ -61,8 +60,23 @@ final class StartupSteps {
             }
         }, "switchboard-start-" + step.replace(' ', '-'));
         thread.setDaemon(true);
+        running.add(result);
         thread.start();
         return result;
+    }
+
+    /**
+     * Waits until every step started on a thread of its own has ended, however it ended: a start
+     * that failed closes what they opened only after that. Each step's own waits are bounded.
+     */
+    void settle() {
+        for (CompletableFuture<?> step : running) {
+            try {
+                step.join();
+            } catch (RuntimeException ended) {
+                // It ended; its failure, if it is the start's, is reported by whoever joined it.
+            }
+        }
     }
 
     /** A step's result; its failure as it was thrown (a keyring mismatch stays one). */
@@ -84,7 +98,7 @@ final class StartupSteps {
     void ready() {
         long sinceStart = millisSince(started);
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
-        long main = mainAtUptime;
+        long main = mainAt < 0 ? -1 : Math.max(0, mainAt - ManagementFactory.getRuntimeMXBean().getStartTime());
         if (main < 0) {
             log.info("start-up: ready after {} ms (the replica's start; JVM up {} ms)", sinceStart, uptime);
         } else {
