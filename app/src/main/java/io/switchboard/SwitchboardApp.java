@@ -174,6 +174,18 @@ public final class SwitchboardApp implements AutoCloseable {
         Keyring keyring = steps.time("keyring", () -> options.secretsKey() != null
                 ? Keyring.parse(options.secretsKey())
                 : Keyring.loadOrCreate(options.keyringFile().toAbsolutePath()));
+        // The embedded registry creates its topic and reads it at once: it starts before the steps
+        // below, whose topics' creation would otherwise keep the broker from serving it yet.
+        SchemaRegistryClient registryClient = steps.time("schema registry", () -> {
+            schemaRegistryUrl = options.schemaRegistryUrl();
+            if (options.embeddedSchemaRegistry()) {
+                EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
+                        options.topicPrefix() + "._schemas", EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort()).start());
+                schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
+            }
+            return new HttpSchemaRegistryClient(schemaRegistryUrl);
+        });
+        TopologySerdes serdes = serdes(registryClient);
         // The steps below each wait on Kafka, and none needs another's result: they run at once.
         // Replicas sign what they ask each other with a session key they share through Kafka; a
         // replica whose keyring is not its peers' stops here, saying so,
@@ -184,21 +196,9 @@ public final class SwitchboardApp implements AutoCloseable {
         CompletableFuture<SecretStore> secretStoreStep = steps.async("secret store", () -> own(Stage.PROCESSOR, new SecretStore(bootstrapServers,
                 kafka.common(), options.topicPrefix() + ".secrets", new SecretBox(keyring), admin)));
         CompletableFuture<Integer> partitionsStep = steps.async("command partitions", () -> TopicSetup.partitionCount(admin, topics.commands()));
-        CompletableFuture<SchemaRegistryClient> registryStep = steps.async("schema registry", () -> {
-            schemaRegistryUrl = options.schemaRegistryUrl();
-            if (options.embeddedSchemaRegistry()) {
-                EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
-                        options.topicPrefix() + "._schemas", EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort()).start());
-                schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
-            }
-            return new HttpSchemaRegistryClient(schemaRegistryUrl);
-        });
         // Its start positions are fixed before any command is sent, so no decision can be missed.
-        CompletableFuture<DecisionListener> decisionsStep = registryStep.thenCompose(client -> steps.async("decisions consumer",
-                () -> own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(),
-                        serdes(client).decisions().deserializer()))));
-        SchemaRegistryClient registryClient = StartupSteps.join(registryStep);
-        TopologySerdes serdes = serdes(registryClient);
+        CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
+                new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer())));
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 
