@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,22 +53,46 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                          Pipelines pipelines, String keyringHandle, String secretStoreHandle, ShutdownOrder shutdown) {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneAssembly.class);
 
-    /** Starts the data plane; everything it starts is owned by the shutdown order, in its stage. */
-    void start(Topics topics, TopologySerdes serdes, DecisionListener decisions) {
+    /** Whether the data plane runs the embedded worker: no external cluster is given, and it is not turned off. */
+    static boolean embedsWorker(SwitchboardOptions options) {
+        return options.connectClusterUrls().isEmpty() && options.embeddedWorker();
+    }
+
+    /**
+     * Starts the embedded worker, once the secret store has read what its topic held: the worker
+     * opens named secrets with it as soon as it starts a connector. It needs nothing of the command
+     * processor, so it starts while the processor joins its group.
+     */
+    static EmbeddedConnectWorker startEmbeddedWorker(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka,
+                                                     SecretStore secretStore, String keyringHandle, String secretStoreHandle,
+                                                     ShutdownOrder shutdown) {
+        try {
+            secretStore.awaitCaughtUp();
+        } catch (SecretStore.StoreUnavailable e) {
+            log.warn("The embedded worker starts before the secrets topic was read to its end: {}", e.getMessage());
+        }
+        // The embedded worker opens sealed secrets itself, when a connector starts: its config
+        // topic and REST answers keep them sealed.
+        return shutdown.add(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
+                options.topicPrefix() + "-connect", 0, kafka.forWorker(Map.of(
+                        "config.providers", "switchboard,secretsManager",
+                        "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
+                        "config.providers.switchboard.param.keyring.handle", keyringHandle,
+                        "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
+                        "config.providers.secretsManager.param.store.handle", secretStoreHandle,
+                        "config.providers.secretsManager.param.cluster", SwitchboardApp.DEFAULT_CLUSTER))));
+    }
+
+    /**
+     * Starts the data plane, with the embedded worker {@code embedded} gives when {@link #embedsWorker};
+     * everything it starts is owned by the shutdown order, in its stage.
+     */
+    void start(Topics topics, TopologySerdes serdes, DecisionListener decisions, Supplier<EmbeddedConnectWorker> embedded) {
         Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
         Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
         Map<String, String> configTopics = new HashMap<>(options.connectClusterConfigTopics());
-        if (clusters.isEmpty() && options.embeddedWorker()) {
-            // The embedded worker opens sealed secrets itself, when a connector starts: its config
-            // topic and REST answers keep them sealed.
-            EmbeddedConnectWorker worker = shutdown.add(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
-                    options.topicPrefix() + "-connect", 0, kafka.forWorker(Map.of(
-                            "config.providers", "switchboard,secretsManager",
-                            "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
-                            "config.providers.switchboard.param.keyring.handle", keyringHandle,
-                            "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
-                            "config.providers.secretsManager.param.store.handle", secretStoreHandle,
-                            "config.providers.secretsManager.param.cluster", SwitchboardApp.DEFAULT_CLUSTER))));
+        if (embedsWorker(options)) {
+            EmbeddedConnectWorker worker = embedded.get();
             clusters.put(SwitchboardApp.DEFAULT_CLUSTER, worker.url());
             statusTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.statusTopic());
             configTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.configTopic());

@@ -67,6 +67,7 @@ public final class Switchboard {
     }
 
     public static void main(String[] args) {
+        StartupSteps.mainReached();
         if (args.length == 1 && args[0].equals("hash-secret")) {
             hashSecret();
             return;

@@ -25,6 +25,7 @@ import io.switchboard.core.SinkLagReadings;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.core.Views;
 import io.switchboard.dataplane.ConnectClusters;
+import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dialects.confluent.ConfluentDialect;
 import io.switchboard.dialects.connect.ConnectDialect;
 import io.switchboard.dialects.pipelines.PipelinesDialect;
@@ -85,6 +86,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One Switchboard replica: optionally an embedded broker and schema registry, the command
@@ -113,6 +115,7 @@ public final class SwitchboardApp implements AutoCloseable {
     static final Duration FULL_PASS_EVERY = Duration.ofSeconds(10);
 
     private final ShutdownOrder shutdown = new ShutdownOrder();
+    private final StartupSteps steps = new StartupSteps();
     private final SwitchboardOptions options;
     private String bootstrapServers;
     private String schemaRegistryUrl;
@@ -146,6 +149,8 @@ public final class SwitchboardApp implements AutoCloseable {
             app.startAll();
             return app;
         } catch (RuntimeException e) {
+            // What a concurrent step still starts is owned once it ends, and then closed with the rest.
+            app.steps.settle();
             app.close();
             throw e;
         }
@@ -156,35 +161,45 @@ public final class SwitchboardApp implements AutoCloseable {
         createDirectories(dataDir);
         bootstrapServers = options.bootstrapServers();
         if (options.embeddedKafka()) {
-            EmbeddedKafka broker = own(Stage.BROKER, new EmbeddedKafka(dataDir, options.kafkaPort()).start());
+            EmbeddedKafka broker = steps.time("embedded broker", () -> own(Stage.BROKER, new EmbeddedKafka(dataDir, options.kafkaPort()).start()));
             bootstrapServers = broker.bootstrapServers();
         }
         Topics topics = new Topics(options.topicPrefix(), options.lifecycleTopic());
         // What every Kafka client Switchboard makes gets besides its own settings (SASL, SSL: --kafka-property).
         kafka = new KafkaClients(bootstrapServers, options.security().kafkaSettings());
         Admin admin = own(Stage.PROCESSOR, kafka.admin(Map.of()));
-        TopicSetup.ensure(admin, topics, options.commandPartitions());
-        String kafkaClusterId = TopicSetup.clusterId(admin);
+        String kafkaClusterId = steps.time("topics", () -> TopicSetup.ensure(admin, topics, options.commandPartitions()));
         // What is secret, for every place that stores, records or shows a config.
         Redactor secretKeys = Redactor.fromGlobs(options.secretKeyPatterns());
-        Keyring keyring = options.secretsKey() != null
+        Keyring keyring = steps.time("keyring", () -> options.secretsKey() != null
                 ? Keyring.parse(options.secretsKey())
-                : Keyring.loadOrCreate(options.keyringFile().toAbsolutePath());
+                : Keyring.loadOrCreate(options.keyringFile().toAbsolutePath()));
+        // The embedded registry creates its topic and reads it at once: it starts before the steps
+        // below, whose topics' creation would otherwise keep the broker from serving it yet.
+        SchemaRegistryClient registryClient = steps.time("schema registry", () -> {
+            schemaRegistryUrl = options.schemaRegistryUrl();
+            if (options.embeddedSchemaRegistry()) {
+                EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
+                        options.topicPrefix() + "._schemas", EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort())
+                        .withKafkaSettings(kafka.common()).start());
+                schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
+            }
+            return new HttpSchemaRegistryClient(schemaRegistryUrl);
+        });
+        TopologySerdes serdes = serdes(registryClient);
+        // The steps below each wait on Kafka, and none needs another's result: they run at once.
         // Replicas sign what they ask each other with a session key they share through Kafka; a
         // replica whose keyring is not its peers' stops here, saying so,
-        // before it joins the command processor's group.
-        ReplicaKeys replicaKeys = own(Stage.PROCESSOR, new ReplicaKeys(bootstrapServers,
-                kafka.common(), topics.replicaKeys(), keyring, Clock.systemUTC())).start();
-
-        schemaRegistryUrl = options.schemaRegistryUrl();
-        if (options.embeddedSchemaRegistry()) {
-            EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
-                    options.topicPrefix() + "._schemas", EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort())
-                    .withKafkaSettings(kafka.common()).start());
-            schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
-        }
-        SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(schemaRegistryUrl);
-        TopologySerdes serdes = serdes(registryClient);
+        // before it joins the command processor's group (Kafka Streams starts once this step is done).
+        CompletableFuture<ReplicaKeys> replicaKeysStep = steps.async("replica keys", () -> own(Stage.PROCESSOR, new ReplicaKeys(bootstrapServers,
+                kafka.common(), topics.replicaKeys(), keyring, Clock.systemUTC())).start());
+        // Reads only until a change is asked for: it may start before the keyring is checked.
+        CompletableFuture<SecretStore> secretStoreStep = steps.async("secret store", () -> own(Stage.PROCESSOR, new SecretStore(bootstrapServers,
+                kafka.common(), options.topicPrefix() + ".secrets", new SecretBox(keyring), admin)));
+        CompletableFuture<Integer> partitionsStep = steps.async("command partitions", () -> TopicSetup.partitionCount(admin, topics.commands()));
+        // Its start positions are fixed before any command is sent, so no decision can be missed.
+        CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
+                new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer())));
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 
@@ -194,37 +209,44 @@ public final class SwitchboardApp implements AutoCloseable {
                 : scheme() + "://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + port;
         URI advertisedUri = URI.create(advertised);
 
-        DecisionListener decisions = own(Stage.PROCESSOR, new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(),
-                serdes.decisions().deserializer()));
-        streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
-                        new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
-                CommandHops.tracePolls(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics, bootstrapServers,
-                        dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
-                        topics.commands()));
+        DecisionListener decisions = StartupSteps.join(decisionsStep);
         Restorations restorations = new Restorations();
-        streams.setGlobalStateRestoreListener(restorations);
-        streams.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
+        streams = steps.time("command processor created", () -> {
+            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
+                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
+                    CommandHops.tracePolls(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics, bootstrapServers,
+                            dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
+                            topics.commands()));
+            created.setGlobalStateRestoreListener(restorations);
+            created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
+            return created;
+        });
         // On a clean stop, leave the group: its partitions move at once to the replicas holding their standby copies.
         own(Stage.PROCESSOR, () -> streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
                 .withGroupMembershipOperation(StaticMembership.onClose())));
+        ReplicaKeys replicaKeys = StartupSteps.join(replicaKeysStep);
         streams.start();
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
-        ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
+        ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
                 secretKeys);
         keyringHandle = SecretConfigProvider.register(
                 "replica-" + UUID.randomUUID(), keyring);
-        secretStore = own(Stage.PROCESSOR, new SecretStore(bootstrapServers, kafka.common(),
-                options.topicPrefix() + ".secrets", new SecretBox(keyring), admin));
+        secretStore = StartupSteps.join(secretStoreStep);
         secretStoreHandle = SecretStoreConfigProvider.register(
                 "replica-" + UUID.randomUUID(), secretStore);
+        // The embedded worker needs nothing of the command processor: it starts while the processor joins.
+        CompletableFuture<EmbeddedConnectWorker> embeddedWorker = DataPlaneAssembly.embedsWorker(options)
+                ? steps.async("embedded worker", () -> DataPlaneAssembly.startEmbeddedWorker(options, bootstrapServers, kafka,
+                        secretStore, keyringHandle, secretStoreHandle, shutdown))
+                : null;
         InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                TopicSetup.partitionCount(admin, topics.commands()), READ_WAIT, ConnectorQueries.MAX_WAITING_READS).keepsTimelines(timelines, serdes.sets());
+                StartupSteps.join(partitionsStep), READ_WAIT, ConnectorQueries.MAX_WAITING_READS).keepsTimelines(timelines, serdes.sets());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(
@@ -273,7 +295,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ClientAddresses clients = security.clientAddresses();
         Tls tls = security.tlsKeystore() == null ? null
                 : new Tls(security.tlsKeystore(), security.tlsKeystorePassword());
-        http = own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, tls, config -> {
+        http = steps.time("http server", () -> own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, tls, config -> {
             // Cross-cutting, in this order: who the client is (--trusted-proxies); timing; once a route
             // matched, who may do what (as the route declared it), then how much.
             config.routes.before(clients::assign);
@@ -285,12 +307,13 @@ public final class SwitchboardApp implements AutoCloseable {
             health.register(config);
             new InternalResource(queries).register(config);
             events.register(config);
-        }).start());
+        }).start()));
         // Closed before the HTTP server, so that open event streams end first.
         own(Stage.HTTP, events);
-        ReplicaHealth.awaitRunning(streams, log);
-        new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, decisions);
+        steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
+        steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
+                keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, decisions, () -> StartupSteps.join(embeddedWorker)));
+        steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
     }
 
@@ -329,8 +352,7 @@ public final class SwitchboardApp implements AutoCloseable {
 
     /** The clusters {@link DataPlaneAssembly} will attach: the external ones, else the embedded worker. */
     private Set<String> plannedClusters() {
-        Set<String> clusters = options.connectClusterUrls().keySet();
-        return clusters.isEmpty() && options.embeddedWorker() ? Set.of(DEFAULT_CLUSTER) : clusters;
+        return DataPlaneAssembly.embedsWorker(options) ? Set.of(DEFAULT_CLUSTER) : options.connectClusterUrls().keySet();
     }
 
     /** The attached Connect clusters' worker URLs, by cluster. */

@@ -16,11 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -122,8 +127,40 @@ class StartupAndShutdownTest {
         }
     }
 
+    /**
+     * Every step of the start says how long it took, in one line each, and the last says how long
+     * the whole start took since the JVM started: a restart's time is accounted for in the log.
+     */
     @Test
     @Order(2)
+    void theStartIsAccountedForStepByStepInAFixedNumberOfLines() {
+        replica.awaitHealthy(Duration.ofSeconds(180));
+        List<String> lines = replica.logText().lines().filter(line -> line.contains("start-up: ")).toList();
+        Pattern step = Pattern.compile(".*start-up: (.+) took (\\d+) ms \\(ended (\\d+) ms into the start\\)$");
+        Pattern ready = Pattern.compile(".*start-up: ready after (\\d+) ms since the JVM started \\(JVM start to main (\\d+) ms,"
+                + " main to the replica's start (\\d+) ms, the replica's start (\\d+) ms\\)$");
+        Map<String, Long> endedAt = new LinkedHashMap<>();
+        for (String line : lines.subList(0, Math.max(0, lines.size() - 1))) {
+            Matcher m = step.matcher(line);
+            assertTrue(m.matches(), () -> "Not a step's line: " + line);
+            assertNull(endedAt.put(m.group(1), Long.parseLong(m.group(3))), () -> "A step timed twice: " + line);
+        }
+        // Some steps run at once (each waits on Kafka): their lines come in any order, each once.
+        assertEquals(new TreeSet<>(List.of("embedded broker", "topics", "keyring", "replica keys", "secret store", "command partitions",
+                "schema registry", "decisions consumer", "command processor created", "plugins", "http server",
+                "command processor running", "embedded worker", "data plane")), new TreeSet<>(endedAt.keySet()), () -> String.join("\n", lines));
+        Matcher last = ready.matcher(lines.get(lines.size() - 1));
+        assertTrue(last.matches(), () -> "The last start-up line does not say when the replica was ready:\n" + String.join("\n", lines));
+        long total = Long.parseLong(last.group(1));
+        long start = Long.parseLong(last.group(4));
+        assertEquals(total, Long.parseLong(last.group(2)) + Long.parseLong(last.group(3)) + start, 2, last.group());
+        // The data plane is the last step; nothing of the start is left out of the total.
+        assertTrue(endedAt.get("data plane") <= start && start - endedAt.get("data plane") < 1_000, last::group);
+        System.out.println(String.join("\n", lines));
+    }
+
+    @Test
+    @Order(3)
     void sigtermStopsInDependencyOrderWithoutErrors() {
         replica.awaitHealthy(Duration.ofSeconds(180));
         // A running connector, so that the worker has offsets and statuses to write while it stops.

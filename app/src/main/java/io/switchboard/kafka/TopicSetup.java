@@ -2,7 +2,9 @@ package io.switchboard.kafka;
 
 import io.switchboard.processor.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -27,9 +29,14 @@ public final class TopicSetup {
     static final long KAFKA_WAIT_SECONDS = 300;
     private static final long ATTEMPT_SECONDS = 15;
 
-    public static void ensure(Admin admin, Topics topics, int partitions) {
+    /**
+     * Creates the missing topics, all in one request, and answers the Kafka cluster's id (which
+     * Confluent's dialect names its cluster by), read with the brokers it counts.
+     */
+    public static String ensure(Admin admin, Topics topics, int partitions) {
         try {
-            int brokers = brokers(admin, KAFKA_WAIT_SECONDS);
+            DescribeClusterResult cluster = cluster(admin, KAFKA_WAIT_SECONDS);
+            int brokers = cluster.nodes().get(ATTEMPT_SECONDS, TimeUnit.SECONDS).size();
             short replication = (short) Math.min(3, Math.max(1, brokers));
             Map<String, String> durable = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)));
             List<NewTopic> wanted = List.of(
@@ -45,15 +52,17 @@ public final class TopicSetup {
                     new NewTopic(topics.replicaKeys(), 1, replication).configs(Map.of(
                             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                             TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)))));
-            for (NewTopic topic : wanted) {
+            // One request for every topic: on a restart each is answered "exists" at once.
+            for (KafkaFuture<Void> created : admin.createTopics(wanted).values().values()) {
                 try {
-                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                    created.get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
                     }
                 }
             }
+            return cluster.clusterId().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
@@ -62,12 +71,14 @@ public final class TopicSetup {
         }
     }
 
-    /** The number of brokers, once Kafka answers; waits up to {@code waitSeconds}, saying so. */
-    static int brokers(Admin admin, long waitSeconds) throws InterruptedException, ExecutionException, TimeoutException {
+    /** The cluster as described once Kafka answers; waits up to {@code waitSeconds}, saying so. */
+    static DescribeClusterResult cluster(Admin admin, long waitSeconds) throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
         while (true) {
+            DescribeClusterResult cluster = admin.describeCluster();
             try {
-                return admin.describeCluster().nodes().get(ATTEMPT_SECONDS, TimeUnit.SECONDS).size();
+                cluster.nodes().get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
+                return cluster;
             } catch (TimeoutException e) {
                 long left = TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime());
                 if (left <= 0) {
@@ -85,15 +96,6 @@ public final class TopicSetup {
                     .get(topic).partitions().size();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot describe " + topic + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The Kafka cluster's id, which Confluent's dialect names its cluster by. */
-    public static String clusterId(Admin admin) {
-        try {
-            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot reach Kafka: " + e.getMessage(), e);
         }
     }
 }

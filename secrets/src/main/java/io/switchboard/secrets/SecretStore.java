@@ -271,6 +271,16 @@ public final class SecretStore implements AutoCloseable {
         awaitPosition(end);
     }
 
+    /**
+     * Waits (bounded) until this replica has read every secret the topic holds now: before a worker
+     * that opens secrets with it starts its connectors. Throws {@link StoreUnavailable} past the bound.
+     */
+    public void awaitCaughtUp() {
+        synchronized (writeLock) {
+            readToTheEnd();
+        }
+    }
+
     /** The secret's value in plain text, for the worker that starts a connector using it; empty when there is none. */
     public Optional<String> open(String cluster, String name) {
         return get(cluster, name).map(s -> box.open(s.sealedValue()));

@@ -29,6 +29,7 @@ final class RegistryTopic {
             TopicDescription existing = describe(admin, topic, timeout);
             if (existing == null) {
                 create(admin, topic, timeout);
+                awaitLeader(admin, topic, timeout);
                 return;
             }
             if (existing.partitions().size() != 1) {
@@ -55,6 +56,22 @@ final class RegistryTopic {
                 return null;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Waits (bounded) until the broker serves the topic just created: read sooner, while the broker
+     * is still busy creating other topics, Kafka's admin client logs each refused look-up as an error.
+     */
+    private static void awaitLeader(Admin admin, String topic, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            TopicDescription created = describe(admin, topic, timeout);
+            if (created != null && !created.partitions().isEmpty() && created.partitions().get(0).leader() != null) {
+                return;
+            }
+            Thread.sleep(50);
         }
     }
 
