@@ -43,6 +43,7 @@ import io.switchboard.metrics.SinkLagHistory;
 import io.switchboard.pipelines.ConnectionCheck;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
+import io.switchboard.processor.CommandPolls;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StreamsSettings;
@@ -197,9 +198,9 @@ public final class SwitchboardApp implements AutoCloseable {
                 serdes.decisions().deserializer()));
         streams = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
                         new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
-                CommandHops.tracePolls(StaticMembership.apply(options.instanceId(), kafka.with(StreamsSettings.of(topics, bootstrapServers,
-                        dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
-                        topics.commands()));
+                CommandHops.tracePolls(CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.with(StreamsSettings.of(topics,
+                        bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
+                        decisions.progress(), topics.commands()), topics.commands()));
         Restorations restorations = new Restorations();
         streams.setGlobalStateRestoreListener(restorations);
         streams.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
