@@ -65,7 +65,7 @@ final class ApplyFaultParts implements AutoCloseable {
                     "--connect-cluster", "default=" + workerUrl + ";status-topic=apply-connect-status;config-topic=apply-connect-configs"),
                     logs).start());
             urls.add(url);
-            awaitHealthy(i - 1, Duration.ofSeconds(180));
+            awaitHealthy(i - 1, Duration.ofSeconds(300));
         }
         return this;
     }
@@ -82,7 +82,7 @@ final class ApplyFaultParts implements AutoCloseable {
     void killAndRestart(int replica) throws InterruptedException {
         replicas.get(replica).kill();
         replicas.get(replica).start();
-        awaitHealthy(replica, Duration.ofSeconds(180));
+        awaitHealthy(replica, Duration.ofSeconds(300));
     }
 
     void awaitHealthy(int index, Duration timeout) throws InterruptedException {

@@ -84,14 +84,20 @@ public final class ApplyFaultRun {
         long seed = Long.parseLong(options.getOrDefault("seed", String.valueOf(System.currentTimeMillis())));
         Path out = Path.of(options.getOrDefault("out", "bench/out"));
         Path work = Files.createTempDirectory("switchboard-apply-faults");
-        int exit;
+        int exit = 1;
         long started = System.nanoTime();
-        try (ApplyFaultParts parts = new ApplyFaultParts(work).start()) {
+        ApplyFaultParts parts = new ApplyFaultParts(work);
+        try (parts) {
+            parts.start();
             System.out.println("[apply-faults] started in " + (System.nanoTime() - started) / 1_000_000_000 + " s; seed " + seed
                     + "; work in " + work);
             exit = new ApplyFaultRun(parts, connectors, seed).run(rounds, new Random(seed), seed, out);
+        } catch (Exception failed) {
+            failed.printStackTrace();
+        } finally {
+            // The processes are stopped by now; nothing else may keep this JVM from exiting.
+            System.exit(exit);
         }
-        System.exit(exit);
     }
 
     private int run(int roundCount, Random random, long seed, Path out) throws Exception {
