@@ -221,7 +221,11 @@ public final class ApplyCommand {
         return Files.isRegularFile(file) && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"));
     }
 
-    /** Sent again while answered 503 with Retry-After (the server could not read its data yet; nothing was applied), for up to 30 s. */
+    /**
+     * Sent again while answered 503 with Retry-After (the server could not read its data yet, its
+     * partition moving between replicas, say; nothing was applied), for up to 30 s: a read waits up
+     * to 10 s on the server, and a replica's partitions move within its session of 10 s and a restore.
+     */
     private HttpResponse<String> post(String target, String body, String ifMatch) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(RETRY_FOR_S).toNanos();
         while (true) {

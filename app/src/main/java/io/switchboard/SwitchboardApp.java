@@ -45,6 +45,7 @@ import io.switchboard.metrics.SinkLagHistory;
 import io.switchboard.pipelines.ConnectionCheck;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
+import io.switchboard.processor.CommandPolls;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StreamsSettings;
@@ -214,9 +215,9 @@ public final class SwitchboardApp implements AutoCloseable {
         streams = steps.time("command processor created", () -> {
             KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
                     new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
-                    CommandHops.tracePolls(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics, bootstrapServers,
-                            dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
-                            topics.commands()));
+                    CommandHops.tracePolls(CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics,
+                            bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
+                            decisions.progress(), topics.commands()), topics.commands()));
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
             return created;

@@ -66,7 +66,9 @@ public final class CommandHops {
         CommandHops r = recorder;
         if (r != null) {
             r.commandTopic = commandTopic;
-            streamsSettings.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG), Polls.class.getName());
+            String interceptors = StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
+            Object others = streamsSettings.get(interceptors);
+            streamsSettings.put(interceptors, others == null ? Polls.class.getName() : others + "," + Polls.class.getName());
         }
         return streamsSettings;
     }

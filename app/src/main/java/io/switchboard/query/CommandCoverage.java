@@ -39,7 +39,22 @@ import java.util.function.LongSupplier;
  * arrived has been processed here, or committed by the group (the copy is then restored up to it);
  * a standby's only when every such command is committed, and its changelog is read to the end
  * after that. Both are judged against the command topic's end offsets in a reading begun after the
- * read arrived. Readings of each kind (the end offsets alone, or with the committed offsets) are made
+ * read arrived.
+ *
+ * <p>Not every offset below an end offset is a command. A transaction's commit (or abort) marker
+ * takes one after the transaction's last record in each partition it wrote to, and a set's change,
+ * decided on the set's partition, writes its connectors' commands into their partitions in the
+ * transaction of its decision: right after an apply, each of those partitions ends one past its last
+ * command. The processed mark stopped at that command, so the owner's copy counted only once the
+ * group's committed offset passed the marker, which it did not always do within a read's 10 s wait:
+ * reads answered 503 after an apply ({@code ApplySetsTest}); Kafka Streams commits the position
+ * past a marker on its own schedule, not as part of deciding anything. So the processed mark
+ * also covers what the processor's own read-committed consumer skipped after the last command it
+ * returned, once that command is processed ({@link CommandProgress#polled}): markers, and records of
+ * aborted transactions, none of which is a command anyone was answered for (a command acknowledged
+ * before the read arrived is committed, so that consumer returns it, and the mark stays below it
+ * until it is decided). Comparing with the consumer's position alone would not do: the consumer is
+ * ahead of what the processor has decided by whatever it has fetched and not processed yet. Readings of each kind (the end offsets alone, or with the committed offsets) are made
  * on daemon threads, at most {@link #MAX_IN_FLIGHT} at once, and each is shared by every caller
  * that arrived before it was requested ({@link Readings}).
  *

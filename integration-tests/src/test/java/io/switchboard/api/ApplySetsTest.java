@@ -183,6 +183,42 @@ class ApplySetsTest {
         assertTrue(statuses.get(1) == 409 || statuses.get(1) == 412, x.get().body() + " / " + y.get().body());
     }
 
+    /**
+     * Right after an apply is answered, a read of each of its connectors answers what the apply made,
+     * at once: the commit marker the set's transaction leaves in each connector's partition is not a
+     * command to wait for. Each GET is sent once (no 503 retried) and must answer within 2 s.
+     */
+    @Test
+    void everyConnectorOfAnApplyIsReadAtOnceRightAfterIt() {
+        List<Map<String, Object>> created = new ArrayList<>();
+        List<Map<String, Object>> changed = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            created.add(connector("fresh-" + i, "fresh", null));
+            changed.add(connector("fresh-" + i, "fresh-v2", null));
+        }
+        for (List<Map<String, Object>> files : List.of(created, changed)) {
+            String topic = (String) ((Map<String, Object>) files.get(0).get("config")).get("topic");
+            Http.Response applied = apply("fresh", body(files, false, null), null);
+            assertEquals(200, applied.status(), applied.body());
+            assertEquals("applied", json(applied).path("result").asText(), applied.body());
+            for (Map<String, Object> connector : files) {
+                long started = System.nanoTime();
+                Http.Response read = Http.call(fx.app.url(), "GET", "/connectors/" + connector.get("name") + "/config", null, Map.of());
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                assertEquals(200, read.status(), "GET of " + connector.get("name") + " right after the apply, after " + millis + " ms: "
+                        + read.body());
+                assertEquals(topic, json(read).path("topic").asText(), "the apply's config, at once: " + read.body());
+                assertTrue(millis < 2_000, "answered in " + millis + " ms");
+            }
+            long started = System.nanoTime();
+            Http.Response list = Http.call(fx.app.url(), "GET", "/connectors", null, Map.of());
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(200, list.status(), "the list right after the apply, after " + millis + " ms: " + list.body());
+            assertTrue(list.body().contains("fresh-5"), list.body());
+            assertTrue(millis < 2_000, "the list answered in " + millis + " ms");
+        }
+    }
+
     @Test
     void oneInvalidItemRefusesTheWholeSetAndAnOperatorMayNotChangeAConfig() {
         String files = body(List.of(connector("whole-a", "w", null), Map.of("name", "whole-b", "labels", Map.of("team", "orders"),

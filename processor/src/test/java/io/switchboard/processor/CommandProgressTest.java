@@ -45,6 +45,49 @@ class CommandProgressTest {
     }
 
     @Test
+    void whatTheConsumerSkippedAfterTheLastCommandItReturnedCountsOnceThatCommandIsProcessed() {
+        CommandProgress progress = new CommandProgress();
+        // A poll returns the commands at 4 and 5, and the consumer reads 7 next: 6 is a commit marker.
+        progress.polled(2, 5, 7);
+        progress.processed(2, 4);
+        assertEquals(5, progress.next(2), "the command at 5 is not processed yet");
+        progress.processed(2, 5);
+        assertEquals(7, progress.next(2), "the marker at 6 is no command to wait for");
+
+        // A poll that returns no command of the partition, only moves past markers (or aborted records).
+        progress.polled(2, CommandProgress.NONE_RETURNED, 9);
+        assertEquals(9, progress.next(2));
+
+        // Commands returned and not processed yet hold the mark where it is, whatever the consumer skips after them.
+        progress.polled(2, 12, 14);
+        progress.polled(2, CommandProgress.NONE_RETURNED, 16);
+        assertEquals(9, progress.next(2));
+        progress.processed(2, 11);
+        assertEquals(12, progress.next(2));
+        progress.processed(2, 12);
+        assertEquals(16, progress.next(2));
+    }
+
+    @Test
+    void aTaskOpenedAgainIsNotMovedByWhatItsConsumerReturnedBefore() {
+        CommandProgress progress = new CommandProgress();
+        progress.polled(1, 20, 22);
+        progress.processed(1, 20);
+        assertEquals(22, progress.next(1));
+        progress.released(1);
+
+        // Opened again from the group's committed offset 15; its consumer's first poll after the seek
+        // returns no command of the partition (a marker at 15), so the last command returned is still 20.
+        progress.polled(1, CommandProgress.NONE_RETURNED, 16);
+        assertEquals(0, progress.next(1), "no mark until this task processes a command");
+        progress.polled(1, 18, 19);
+        progress.processed(1, 17);
+        assertEquals(18, progress.next(1));
+        progress.processed(1, 18);
+        assertEquals(19, progress.next(1));
+    }
+
+    @Test
     void theTopologyReleasesItsPartitionsWhenItsTasksClose() {
         CommandProgress progress = new CommandProgress();
         DecisionObserver listener = new DecisionObserver() {
