@@ -40,7 +40,7 @@ final class OversizedEvents {
 
     /** Whether a part's trace says the producer refused an event over its limit. */
     static boolean in(String trace) {
-        return trace != null && trace.contains("RecordTooLargeException") || trace != null && trace.contains("max.request.size");
+        return trace != null && (trace.contains("RecordTooLargeException") || trace.contains("max.request.size"));
     }
 
     /** The pipeline's reason: the event's size as the producer said it, the limit, the table when known, and what to do. */
