@@ -130,6 +130,12 @@ public final class DatabaseReadings {
                 () -> PublicationTables.problem(source, publication, slot));
     }
 
+    /** See {@link OversizedEvents#tableInSlot}, as a reading. */
+    public String oversizedTable(PostgresConnection source, String slot, String publication) {
+        return kept("oversized " + source.host() + ":" + source.port() + "/" + source.database() + "/" + slot,
+                () -> OversizedEvents.tableInSlot(source, slot, publication));
+    }
+
     /**
      * The reading of {@code what}: the kept one while it is at most {@link #FRESH_FOR} old; else one
      * refresh on the readers' threads, shared by every read of the same figure meanwhile (single

@@ -31,10 +31,10 @@ final class DatabaseWork {
         threads.allowCoreThreadTimeOut(true);
     }
 
-    /** Runs the work on one of its threads; a refusal it throws (a 400 naming the grant) is the future's. */
-    CompletableFuture<Void> run(Runnable work) {
+    /** Runs the work on one of its threads, with what it answers; a refusal it throws (a 400 naming the grant) is the future's. */
+    <T> CompletableFuture<T> supply(java.util.function.Supplier<T> work) {
         try {
-            return CompletableFuture.runAsync(work, threads);
+            return CompletableFuture.supplyAsync(work, threads);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new ServiceException.Unavailable(
                     "too many pipeline changes are waiting on their databases; try again shortly", 1));

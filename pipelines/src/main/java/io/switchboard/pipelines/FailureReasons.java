@@ -14,6 +14,20 @@ public final class FailureReasons {
     private FailureReasons() {
     }
 
+    /**
+     * The pipeline's words for a replication slot that was lost (dropped, or invalidated when its WAL
+     * was removed): changes made since it went are in no slot, and a slot made again would not hold them.
+     */
+    static String slotLost(String slot) {
+        return "replication slot " + slot + " was lost (dropped, or its WAL removed): changes made since the pipeline last read it"
+                + " are in no slot, so rows may be missing in the target; ReIntialize copies every row again (with a new slot)";
+    }
+
+    /** Whether a source's trace says that the position it would stream from is gone (Debezium's check of its slot at start). */
+    static boolean saysSlotLost(String trace) {
+        return trace != null && trace.contains("no longer available on the server");
+    }
+
     public static String of(String trace) {
         if (trace == null || trace.isBlank()) {
             return null;

@@ -20,6 +20,13 @@ public final class PipelineCompiler {
     static final String SINK_CLASS = "io.debezium.connector.jdbc.JdbcSinkConnector";
     private static final String JSON = "org.apache.kafka.connect.json.JsonConverter";
 
+    /**
+     * The largest change event a pipeline carries, as its JSON is serialized (a row's values and its
+     * schema): 16 MiB. A larger one fails the pipeline, its status naming the table and this limit
+     * ({@link OversizedEvents}).
+     */
+    public static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
     private PipelineCompiler() {
     }
 
@@ -37,6 +44,11 @@ public final class PipelineCompiler {
      * poll interval ({@code poll.interval.ms}), snapshot.max_buffer_rows its snapshot fetch size.
      */
     public static Compiled compile(PipelineSpec spec, String runId, long runStartedAt, String notificationsTopic) {
+        return compile(spec, runId, runStartedAt, notificationsTopic, SourceShapes.NONE);
+    }
+
+    /** The same, with what the source holds that its connector must be told ({@link SourceShapes}). */
+    static Compiled compile(PipelineSpec spec, String runId, long runStartedAt, String notificationsTopic, SourceShapes shapes) {
         Compiled compiled = compile(spec.id(), spec.source(), spec.publication(), spec.skipSnapshots(), null, spec.sink(),
                 spec.targetSchema());
         Map<String, String> source = new LinkedHashMap<>(compiled.source());
@@ -50,10 +62,9 @@ public final class PipelineCompiler {
         // of Switchboard's, outside the sink's pattern; every replica reads it (SnapshotProgressFeed).
         source.put("notification.enabled.channels", "sink");
         source.put("notification.sink.topic.name", notificationsTopic);
-        if (spec.publication() == null) {
-            // Another pipeline's heartbeat table in the same database is that pipeline's, not a table to replicate.
-            source.put("table.exclude.list", HeartbeatTable.othersExcluded(spec.id()));
-        }
+        // Another pipeline's heartbeat table in the same database is that pipeline's, not a table to replicate;
+        // partitions are copied through their root, generated columns left to the target (SourceShapes).
+        source.putAll(shapes.settings(spec.publication() == null ? HeartbeatTable.othersExcluded(spec.id()) : null));
         if (HeartbeatTable.wanted(spec)) {
             // The slot moves on while the captured tables are quiet, and the lag in seconds can be read (HeartbeatTable).
             source.put("heartbeat.interval.ms", String.valueOf(HeartbeatTable.INTERVAL.toMillis()));
@@ -118,12 +129,23 @@ public final class PipelineCompiler {
             source.put("table.include.list", tables);
         }
         source.put("snapshot.mode", skipSnapshots ? "no_data" : "initial");
+        // At each start the source checks that its slot still holds the changes from its offset on (the
+        // slot is there, its restart_lsn not past the offset) and fails otherwise: a slot dropped, or
+        // invalidated, and made again would leave a gap no event shows (FailureReasons.slotLost).
+        source.put("log.position.check.enable", "true");
         source.put("key.converter", JSON);
         source.put("value.converter", JSON);
         source.put("key.converter.schemas.enable", "true");
         source.put("value.converter.schemas.enable", "true");
         // A deleted row is its delete event; no tombstone follows it.
         source.put("tombstones.on.delete", "false");
+        // A change event may be up to MAX_EVENT_BYTES (a row of some megabytes): the source's producer may
+        // send it (the worker must allow client overrides, as for the sink's consumer below) and the
+        // pipeline's topics, which the worker creates with the broker's defaults otherwise, keep it.
+        source.put("producer.override.max.request.size", String.valueOf(MAX_EVENT_BYTES));
+        source.put("topic.creation.default.replication.factor", "-1");
+        source.put("topic.creation.default.partitions", "-1");
+        source.put("topic.creation.default.max.message.bytes", String.valueOf(MAX_EVENT_BYTES));
 
         Map<String, String> sink = new LinkedHashMap<>();
         sink.put("name", sinkName(id));

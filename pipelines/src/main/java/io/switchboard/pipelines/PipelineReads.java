@@ -58,7 +58,7 @@ final class PipelineReads {
         SnapshotProgress snapshot = snapshotOfThisRun(id, source);
         return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
                 sourceStatus, statusOf(PipelineCompiler.sinkName(id), visibility), lagBytes, lagMillis, snapshot, targetRows(spec, snapshot),
-                published, problem);
+                published, problem, oversizedTable(id, spec, sourceStatus, snapshot));
     }
 
     /** Every pipeline as {@code read} reads it, oldest first; one being deleted is left out. */
@@ -83,10 +83,13 @@ final class PipelineReads {
             return Optional.empty();
         }
         StatusView sourceStatus = statusOf(PipelineCompiler.sourceName(id), Visibility.FULL);
-        // The one database reading a phase takes: a source the database refuses is failed, as its status says.
+        SnapshotProgress snapshot = snapshotOfThisRun(id, source.get());
+        // The database readings a phase takes: a source the database refuses is failed, as its status says, and an
+        // event too large for the source names its table in both.
         PipelineView view = new PipelineView(spec.get(), null, Instant.ofEpochMilli(source.get().getCreatedAt()),
                 sourceStatus, statusOf(PipelineCompiler.sinkName(id), Visibility.FULL),
-                null, null, snapshotOfThisRun(id, source.get()), null, null, sourceProblem(id, spec.get(), sourceStatus));
+                null, null, snapshot, null, null, sourceProblem(id, spec.get(), sourceStatus),
+                oversizedTable(id, spec.get(), sourceStatus, snapshot));
         return Optional.of(new PhaseReading(source.get().getPipelinePhase(), PipelineStatus.of(view)));
     }
 
@@ -101,6 +104,27 @@ final class PipelineReads {
                 && sourceStatus.tasks().stream().anyMatch(t -> "RUNNING".equals(t.state()));
         return streaming ? readings.sourceProblem(store.opened(spec.source()),
                 spec.publication() == null ? PipelineCompiler.slotName(id) : spec.publication(), PipelineCompiler.slotName(id)) : null;
+    }
+
+    /**
+     * The table of the change event the source failed to send for its size ({@link OversizedEvents}):
+     * the one being copied while the snapshot was under way, else the one the slot holds next; null
+     * when the source did not fail so, or the table cannot be told.
+     */
+    private String oversizedTable(String id, PipelineSpec spec, StatusView sourceStatus, SnapshotProgress snapshot) {
+        if (sourceStatus == null || sourceStatus.tasks().stream().noneMatch(t -> "FAILED".equals(t.state()) && OversizedEvents.in(t.trace()))) {
+            return null;
+        }
+        if (snapshot != null && snapshot.copying() && snapshot.table() != null) {
+            String table = snapshot.table();
+            // Debezium names it [database.]schema.table.
+            return table.chars().filter(c -> c == '.').count() > 1 ? table.substring(table.indexOf('.') + 1) : table;
+        }
+        if (spec.snapshotOnly()) {
+            return null;
+        }
+        String slot = PipelineCompiler.slotName(id);
+        return readings.oversizedTable(store.opened(spec.source()), slot, spec.publication() == null ? slot : spec.publication());
     }
 
     /** The rows the target table of the table being copied holds ({@code db.schema.table} goes to {@code targetSchema.table}). */

@@ -17,7 +17,8 @@ import java.util.function.BooleanSupplier;
  * {@value #EVERY_SECONDS} s, and only on the replica that holds the data plane's lease for the
  * pipelines' cluster, so that a run starts once. Runs are commands like any other, recorded with
  * the principal {@value #PRINCIPAL}. On the same beat it adds the tables that appeared in the
- * sources of running logical-replication pipelines to their publications ({@link Pipelines#refreshPublications}).
+ * sources of running logical-replication pipelines to their publications ({@link Pipelines#refreshPublications}),
+ * and makes the sources' generated columns generated in their targets ({@link Pipelines#refreshGeneratedColumns}).
  */
 public final class PipelineScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelineScheduler.class);
@@ -62,6 +63,14 @@ public final class PipelineScheduler implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("Pipelines' publications could not be refreshed now ({}); trying again in {} s", e.toString(), EVERY_SECONDS);
+        }
+        try {
+            int added = pipelines.refreshGeneratedColumns();
+            if (added > 0) {
+                log.info("Made {} generated column(s) in pipelines' targets", added);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Pipelines' generated columns could not be made now ({}); trying again in {} s", e.toString(), EVERY_SECONDS);
         }
     }
 

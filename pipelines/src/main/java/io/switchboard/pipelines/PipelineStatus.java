@@ -62,9 +62,9 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
                     ? new PipelineStatus(Map.of("disabled", Map.of()), Map.of("complete", Map.of()))
                     : new PipelineStatus(Map.of("disabling", Map.of()), Map.of("start", Map.of()));
         }
-        String failed = failure("source", source);
+        String failed = failure("source", source, view.oversizedTable(), PipelineCompiler.slotName(view.spec().id()));
         if (failed == null) {
-            failed = failure("sink", sink);
+            failed = failure("sink", sink, null, null);
         }
         if (failed == null && view.sourceProblem() != null) {
             // The source retries what the database refuses mid-stream and reads RUNNING meanwhile; the database's words say why.
@@ -155,18 +155,31 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
         return "RUNNING".equals(s.state()) && !s.tasks().isEmpty() && s.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
     }
 
-    private static String failure(String part, StatusView s) {
+    /** Which part failed and why; an event over the source's limit names its table when known, a lost slot its name. */
+    private static String failure(String part, StatusView s, String oversizedTable, String slot) {
         if (s == null) {
             return null;
         }
-        if ("FAILED".equals(s.state())) {
-            return part + ": " + FailureReasons.of(s.trace());
+        String trace = null;
+        boolean failed = "FAILED".equals(s.state());
+        if (failed) {
+            trace = s.trace();
         }
         for (TaskStatusView task : s.tasks()) {
-            if ("FAILED".equals(task.state())) {
-                return part + ": " + FailureReasons.of(task.trace());
+            if (!failed && "FAILED".equals(task.state())) {
+                failed = true;
+                trace = task.trace();
             }
         }
-        return null;
+        if (!failed) {
+            return null;
+        }
+        if ("source".equals(part) && OversizedEvents.in(trace)) {
+            return part + ": " + OversizedEvents.reason(trace, oversizedTable);
+        }
+        if ("source".equals(part) && FailureReasons.saysSlotLost(trace)) {
+            return part + ": " + FailureReasons.slotLost(slot);
+        }
+        return part + ": " + FailureReasons.of(trace);
     }
 }

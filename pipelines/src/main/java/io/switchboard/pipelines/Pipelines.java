@@ -74,16 +74,17 @@ public final class Pipelines {
      * run's snapshot stands (null: no notification of one has been read), and while a table is
      * copied, how many rows its target table holds (null: not copying, or the target cannot say), and
      * how many of the source's tables its own publication holds (null: not streaming, or not read),
-     * and what the source database refuses the stream, in its words (null: nothing, or not read).
+     * and what the source database refuses the stream, in its words (null: nothing, or not read), and
+     * the table of a change event its source could not send for its size (null: none, or not known).
      */
     public record PipelineView(PipelineSpec spec, String runId, Instant createdAt, StatusView source, StatusView sink,
                                Long lagBytes, Long lagMillis, SnapshotProgress snapshot, Long targetRows, Long publishedTables,
-                               String sourceProblem) {
+                               String sourceProblem, String oversizedTable) {
         /** The pipeline as a caller with this visibility sees it: keys only, every connection value hidden. */
         public PipelineView shapedFor(Visibility visibility) {
             return visibility == Visibility.FULL ? this
                     : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink, lagBytes, lagMillis, snapshot,
-                    targetRows, publishedTables, sourceProblem);
+                    targetRows, publishedTables, sourceProblem, oversizedTable);
         }
     }
 
@@ -312,6 +313,27 @@ public final class Pipelines {
         return added;
     }
 
+    /**
+     * Makes the source's generated columns generated in the targets of enabled pipelines (see
+     * {@link GeneratedColumns}); answers how many were added. Called by one replica at a time, as
+     * {@link #refreshPublications}; a database that cannot be reached is tried at the next round.
+     */
+    public int refreshGeneratedColumns() {
+        int added = 0;
+        for (String id : ids()) {
+            Optional<PipelineSpec> spec = store.stored(id);
+            if (spec.isEmpty() || spec.get().disabled()) {
+                continue;
+            }
+            try {
+                added += GeneratedColumns.addToTarget(store.opened(spec.get().source()), store.opened(spec.get().sink()), spec.get().targetSchema());
+            } catch (java.sql.SQLException e) {
+                log.debug("Cannot look for generated columns of pipeline {}: {}", id, e.getMessage());
+            }
+        }
+        return added;
+    }
+
     private CompletableFuture<Void> delete(PipelineSpec spec, boolean force, RequestContext client) {
         RequestContext request = client.forPipeline(spec.id());
         return connectors.delete(scope, PipelineCompiler.sourceName(spec.id()), request)
@@ -321,21 +343,47 @@ public final class Pipelines {
 
     private CompletableFuture<Void> write(PipelineSpec spec, String runId, long startedAt, RequestContext client) {
         RequestContext request = client.forPipeline(spec.id());
-        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic);
         TargetState target = spec.disabled() ? TargetState.STOPPED : TargetState.RUNNING;
         // Before the parts start, off the request thread: the source's heartbeat table is there (its publication
-        // names it), and so is the sink's schema.
-        CompletableFuture<Void> ready = target == TargetState.RUNNING ? databaseWork.run(() -> {
+        // names it), so is the sink's schema, and what the source holds that its connector must be told is read.
+        // Stopped, the source keeps what was read when it last started.
+        CompletableFuture<PipelineCompiler.Compiled> ready = target == TargetState.RUNNING ? databaseWork.supply(() -> {
             HeartbeatTable.ensureOrRefuse(store.opened(spec.source()), spec);
             SinkPrivileges.ensure(store.opened(spec.sink()), spec.targetSchema());
-        }) : CompletableFuture.completedFuture(null);
+            return PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic, shapesOrRefuse(spec));
+        }) : CompletableFuture.completedFuture(keptShapes(PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic)));
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
         // Both configs before either target state, so that the spec the source keeps says disabled before
         // any part stops: a pipeline being disabled reads (and records) disabling, never a part stopped first.
-        return ready.thenCompose(v -> connectors.putConfig(scope, compiled.sinkName(), compiled.sink(), request))
+        return ready.thenCompose(compiled -> connectors.putConfig(scope, compiled.sinkName(), compiled.sink(), request)
                 .thenCompose(w -> connectors.putConfig(scope, compiled.sourceName(), compiled.source(), request))
                 .thenCompose(v -> connectors.changeTargetState(scope, compiled.sinkName(), target, request))
-                .thenCompose(w -> connectors.changeTargetState(scope, compiled.sourceName(), target, request));
+                .thenCompose(w -> connectors.changeTargetState(scope, compiled.sourceName(), target, request)));
+    }
+
+    /** {@link SourceShapes#read}, or a 400 in the database's words when the source cannot say. */
+    private SourceShapes shapesOrRefuse(PipelineSpec spec) {
+        try {
+            return SourceShapes.read(store.opened(spec.source()), spec.publication(), PipelineCompiler.slotName(spec.id()));
+        } catch (java.sql.SQLException e) {
+            throw new ServiceException.InvalidRequest("source.postgres.connection", "the source's tables cannot be read: "
+                    + FailureReasons.of(SourcePrivileges.described(e)));
+        }
+    }
+
+    /** The compiled pipeline with the source's table and column settings it has now, if it has a source already. */
+    private PipelineCompiler.Compiled keptShapes(PipelineCompiler.Compiled compiled) {
+        Optional<Map<String, String>> current = store.state(compiled.sourceName()).map(s -> s.getConfig());
+        if (current.isEmpty()) {
+            return compiled;
+        }
+        Map<String, String> source = new java.util.LinkedHashMap<>(compiled.source());
+        for (String key : SourceShapes.KEYS) {
+            if (current.get().containsKey(key)) {
+                source.put(key, current.get().get(key));
+            }
+        }
+        return new PipelineCompiler.Compiled(compiled.sourceName(), source, compiled.sinkName(), compiled.sink());
     }
 
     private CompletableFuture<Void> both(Function<String, CompletableFuture<Void>> action, String first, String second) {

@@ -84,11 +84,11 @@ final class PublicationTables {
                 s.setString(1, slot);
                 try (ResultSet r = s.executeQuery()) {
                     if (!r.next()) {
-                        return "ERROR: replication slot \"" + slot + "\" does not exist";
+                        return "ERROR: replication slot \"" + slot + "\" does not exist; " + FailureReasons.slotLost(slot);
                     }
                     if ("lost".equals(r.getString(1))) {
-                        return "ERROR: can no longer get changes from replication slot \"" + slot
-                                + "\": its WAL was removed (wal_status lost); the pipeline must be restarted from a new snapshot";
+                        return "ERROR: can no longer get changes from replication slot \"" + slot + "\" (wal_status lost); "
+                                + FailureReasons.slotLost(slot);
                     }
                 }
             } catch (SQLException e) {

@@ -31,7 +31,7 @@ class PipelineStatusTest {
     }
 
     private static PipelineStatus of(PipelineSpec spec, StatusView source, StatusView sink, SnapshotProgress snapshot) {
-        return PipelineStatus.of(new Pipelines.PipelineView(spec, "run", Instant.EPOCH, source, sink, null, null, snapshot, null, null, null));
+        return PipelineStatus.of(new Pipelines.PipelineView(spec, "run", Instant.EPOCH, source, sink, null, null, snapshot, null, null, null, null));
     }
 
     @Test
@@ -71,5 +71,27 @@ class PipelineStatusTest {
         SnapshotProgress copying = SnapshotProgress.after(null, JSON.readTree("{\"id\": \"n\", \"aggregate_type\": \"Initial Snapshot\","
                 + " \"type\": \"STARTED\", \"additional_data\": {}, \"timestamp\": 1}"));
         assertEquals("snapshot", of(enabled, noTasksYet, noTasksYet, copying).phase(), "the source's notifications say it copies");
+    }
+
+    @Test
+    void anEventOverTheLimitNamesItsTableAndTheLimitAndALostSlotSaysRowsMayBeMissing() throws Exception {
+        PipelineSpec enabled = spec(false);
+        StatusView running = status("RUNNING", "RUNNING", null);
+        String tooLarge = "org.apache.kafka.connect.errors.ConnectException: Unrecoverable exception from producer send callback\n"
+                + "Caused by: org.apache.kafka.common.errors.RecordTooLargeException: The message is 17826110 bytes when serialized which is"
+                + " larger than 16777216, which is the value of the max.request.size configuration.";
+        PipelineStatus failed = PipelineStatus.of(new Pipelines.PipelineView(enabled, "run", Instant.EPOCH, status("RUNNING", "FAILED", tooLarge),
+                running, null, null, null, null, null, null, "public.doc"));
+        assertEquals(PipelineStatus.FAILED, failed.phase());
+        assertTrue(failed.cause().startsWith("source: a change event of table public.doc is 17826110 bytes, over the 16777216 bytes (16 MiB)"),
+                failed.cause());
+        PipelineStatus unknown = of(enabled, status("RUNNING", "FAILED", tooLarge), running, null);
+        assertTrue(unknown.cause().startsWith("source: a change event is 17826110 bytes"), unknown.cause());
+
+        PipelineStatus lost = of(enabled, status("RUNNING", "FAILED", "io.debezium.DebeziumException: The connector is trying to read change"
+                + " stream starting at PostgresOffsetContext [lsn=0/1A2B], but this is no longer available on the server. Reconfigure"
+                + " the connector to use a snapshot mode when needed."), running, null);
+        assertTrue(lost.cause().startsWith("source: replication slot sb_p1 was lost") && lost.cause().contains("rows may be missing"),
+                lost.cause());
     }
 }
