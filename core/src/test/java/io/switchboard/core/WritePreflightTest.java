@@ -35,9 +35,18 @@ class WritePreflightTest {
         try {
             long started = System.nanoTime();
             CompletableFuture<Written> first = core.service.create(SCOPE, "a", config(), null, REQUEST);
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            // The one validating thread takes the first before the second is queued: until it has, the
+            // first itself fills the queue of one (a loaded machine showed it).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (core.worker.validating() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(1, core.worker.validating(), "the first write's validation under way");
+            started = System.nanoTime();
             CompletableFuture<Written> second = core.service.putConfig(SCOPE, "b", config(), REQUEST);
             CompletableFuture<Written> third = core.service.create(SCOPE, "c", config(), null, REQUEST);
-            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            tookMs += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             // A write that waited for the worker would take its 60 s; handed back, it takes microseconds (5 s: a loaded machine).
             assertTrue(tookMs < 5_000, "three writes handed back in " + tookMs + " ms while the worker hangs");
             assertFalse(first.isDone());
