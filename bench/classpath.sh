@@ -2,13 +2,19 @@
 # Builds the benchmark programs and the modules they run, and prints their class path (the bench
 # module's classes first, then every module and library it depends on, resolved in the reactor to
 # the modules' build directories, so nothing is installed). With --jar, the runnable jar too.
-# Usage: cp=$(bench/classpath.sh [--jar | --no-build]); --no-build reuses the last build when there is one.
+# Usage: cp=$(bench/classpath.sh [--jar | --no-build]); --no-build reuses the last build when there is one and no
+# pom.xml changed since.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out
 phase=test-compile
 if [[ "${1:-}" == "--jar" ]]; then phase=package; fi
-if [[ "${1:-}" == "--no-build" && -f bench/out/classpath.txt && -d bench/target/classes ]]; then
+# A pom changed since the class path was written (a module added, a dependency changed): it is stale, so build.
+stale=""
+if [[ -f bench/out/classpath.txt ]]; then
+  stale=$(find . -name pom.xml -not -path '*/target/*' -newer bench/out/classpath.txt | head -1)
+fi
+if [[ "${1:-}" == "--no-build" && -f bench/out/classpath.txt && -d bench/target/classes && -z "$stale" ]]; then
   echo "$PWD/bench/target/classes:$(cat bench/out/classpath.txt)"
   exit 0
 fi
