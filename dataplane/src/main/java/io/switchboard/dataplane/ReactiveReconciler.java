@@ -5,11 +5,9 @@ import io.switchboard.schemas.ConnectorState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,8 +61,8 @@ public final class ReactiveReconciler implements AutoCloseable {
     static final long WATCH_DELAY_MAX_MS = 2_000;
     /** Connectors watched until the worker shows them as desired. */
     private final LinkedHashMap<String, Watch> watched = new LinkedHashMap<>();
-    /** The threads alive, guarded by this. */
-    private final Set<Thread> threads = new HashSet<>();
+    /** The threads alive. */
+    private final OwnedThreads threads = new OwnedThreads();
     /** Workers alive (guarded by this): at most {@link #THREADS}. */
     private int workers;
     /** Whether the watcher is alive (guarded by this). */
@@ -132,33 +130,18 @@ public final class ReactiveReconciler implements AutoCloseable {
             return;
         }
         while (workers < THREADS) {
-            spawn("switchboard-reconcile-" + cluster + "-" + nextThreadId++, this::work);
+            threads.start("switchboard-reconcile-" + cluster + "-" + nextThreadId++, this::work);
             workers++;
         }
         if (!watching) {
-            spawn("switchboard-watch-" + cluster, this::watch);
+            threads.start("switchboard-watch-" + cluster, this::watch);
             watching = true;
         }
     }
 
-    private void spawn(String name, Runnable body) {
-        Thread thread = new Thread(() -> {
-            try {
-                body.run();
-            } finally {
-                synchronized (this) {
-                    threads.remove(Thread.currentThread());
-                }
-            }
-        }, name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-    }
-
     /** How many of its threads are alive (workers and the watcher). */
-    synchronized int threadsAlive() {
-        return threads.size();
+    int threadsAlive() {
+        return threads.count();
     }
 
     /** A decision, read from the decisions topic: a change to one of this cluster's connectors is reconciled now. */
@@ -449,19 +432,9 @@ public final class ReactiveReconciler implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Thread> alive;
         synchronized (this) {
             closed = true;
-            alive = new ArrayList<>(threads);
         }
-        alive.forEach(Thread::interrupt);
-        for (Thread thread : alive) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        threads.interruptAndJoin(5_000);
     }
 }
