@@ -5,7 +5,7 @@
 # cuts the replicas from it or one from the broker, skews one's clock and fills one's data disk. A checker then decides whether every connector's history explains what
 # the clients saw (nothing acknowledged lost, nothing applied twice, real-time order, no stale
 # read), whether the worker converged to it, and whether a secret value leaked. Exits 1 on any
-# violation. Figures go to bench/out/faults.json and .md.
+# violation. Figures go to bench/out/faults.json and .md, the processes' logs to bench/out/faults-logs/
 # Usage: bench/faults.sh [--no-build] [--seconds 120] [--clients 6] [--connectors 8] [--seed N]
 #                        [--faults kill-replica,freeze-replica,restart-broker,kill-worker,cut-worker,cut-broker,
 #                                  skew-clock,fill-disk]

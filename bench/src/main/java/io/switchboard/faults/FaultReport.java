@@ -117,4 +117,25 @@ record FaultReport(long seed, long seconds, double setupSeconds, List<Op> ops, L
         md.append(String.join("\n", lines)).append("\n");
         return md.toString();
     }
+
+    /**
+     * The processes' logs (GC logs too) beside the figures, so that a fault's recovery can be
+     * explained from them after the run; the previous run's are replaced.
+     */
+    static void keepLogs(Path from, Path to) throws IOException {
+        if (Files.isDirectory(to)) {
+            try (var old = Files.list(to)) {
+                for (Path file : old.toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        Files.createDirectories(to);
+        try (var logs = Files.list(from)) {
+            for (Path log : logs.toList()) {
+                Files.copy(log, to.resolve(log.getFileName()));
+            }
+        }
+        System.out.println("[faults] the processes' logs are in " + to);
+    }
 }

@@ -33,8 +33,8 @@ import java.util.TreeMap;
  * and cuts them while the clients run. Then the {@link HistoryChecker} decides whether every
  * connector's history explains what the clients saw, the worker must converge to the histories'
  * final state, and no secret value written may appear in a topic, a log or an answer. Figures and
- * violations go to {@code OUT/faults.json} and {@code OUT/faults.md}; the exit status is 1 on any
- * violation.
+ * violations go to {@code OUT/faults.json} and {@code OUT/faults.md}, the processes' logs to
+ * {@code OUT/faults-logs}; the exit status is 1 on any violation.
  *
  * <p>Arguments: {@code [--seconds 120] [--clients 6] [--connectors 8] [--out bench/out] [--seed N]
  * [--faults kill-replica,freeze-replica,restart-broker,kill-worker,cut-worker] [--rounds 1]
@@ -164,6 +164,7 @@ public final class FaultRun {
                 histories, convergeMillis, lastFaultHealed, samples, recordsByTopic);
         report.write(out);
         stopParts();
+        FaultReport.keepLogs(work.resolve("logs"), out.resolve("faults-logs"));
         violations.forEach(v -> System.out.println("[faults] VIOLATION " + v));
         System.out.println("[faults] " + violations.size() + " violations; figures in " + out.resolve("faults.md"));
         return violations.isEmpty() ? 0 : 1;

@@ -2,6 +2,7 @@ package io.switchboard.dataplane;
 
 import io.switchboard.kafkaio.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -13,12 +14,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a cluster's reconciler on exactly one replica at a time. Kafka's group membership elects it:
  * every replica joins the group {@code <prefix>-reconciler-<cluster>} on a one-partition lease
  * topic, and the member that holds the partition reconciles. When it dies, the group hands the
- * partition to another member within the session timeout (10 s).
+ * partition to another member within the session timeout (10 s). The group assigns cooperatively
+ * and sticky ({@link CooperativeStickyAssignor}): a replica joining or coming back (a rolling
+ * restart) leaves the lease where it is, since Kafka's default, eager, assignment revokes it from
+ * its holder at every join and may hand it to the newcomer, which stops the holder's reactive
+ * threads and makes both replicas start a full pass on a worker that is still busy.
  * <p>
  * The leader reconciles each connector as its changes are decided and watches it until the worker
  * shows it as desired ({@link ReactiveReconciler}, on threads of its own), and makes a full pass
@@ -47,6 +53,8 @@ public final class ReconcilerLoop implements AutoCloseable {
     /** Counted down by close(): wakes the loop's sleep without interrupting the thread that then leaves the group. */
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean leader;
+    /** How many times this replica took or lost the lease. */
+    private final AtomicLong leaseChanges = new AtomicLong();
     /** The last failure of a pass, logged once until it changes or a pass succeeds. */
     private String lastFailure;
 
@@ -72,7 +80,9 @@ public final class ReconcilerLoop implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000,
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.lease.subscribe(List.of(leaseTopic));
         this.thread = new Thread(this::run, "switchboard-reconciler-" + cluster);
         this.thread.setDaemon(true);
@@ -92,6 +102,11 @@ public final class ReconcilerLoop implements AutoCloseable {
         return leader;
     }
 
+    /** How many times this replica took or lost the cluster's lease since it started. */
+    public long leaseChanges() {
+        return leaseChanges.get();
+    }
+
     private void run() {
         long nextPass = 0;
         while (running) {
@@ -102,6 +117,7 @@ public final class ReconcilerLoop implements AutoCloseable {
                 if (holds != leader) {
                     log.info("{} the reconciler of Connect cluster {}", holds ? "This replica is now" : "This replica is no longer", cluster);
                     leader = holds;
+                    leaseChanges.incrementAndGet();
                     reactive.active(holds);
                     nextPass = started;
                 }
