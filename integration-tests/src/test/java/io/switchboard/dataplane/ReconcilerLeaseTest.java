@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.GroupState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ class ReconcilerLeaseTest {
     /** Until the group is stable with {@code count} members: every join has been through its rebalance. */
     private void awaitMembers(int count) {
         Await.atMost(Duration.ofSeconds(60)).until("the lease group to be stable with " + count + " members", this::describe,
-                d -> d.members().size() == count && "STABLE".equals(d.groupState().toString()));
+                d -> d.members().size() == count && d.groupState() == GroupState.STABLE);
     }
 
     private ConsumerGroupDescription describe() throws Exception {
