@@ -58,7 +58,7 @@ import io.switchboard.query.ReplicaRouter;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
-import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
+import io.switchboard.registry.EmbeddedSchemaRegistry;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.schemas.wire.SchemaRegistryClient;

@@ -3,7 +3,7 @@ package io.switchboard.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.switchboard.kafka.EmbeddedKafka;
-import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
+import io.switchboard.registry.EmbeddedSchemaRegistry;
 import io.switchboard.testing.ReplicaProcess;
 import org.apache.kafka.common.utils.Utils;
 

@@ -3,7 +3,7 @@ package io.switchboard.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.faults.HistoryChecker.Version;
 import io.switchboard.faults.Op.State;
-import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
+import io.switchboard.registry.EmbeddedSchemaRegistry;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.testing.TestUsers;
 

@@ -5,7 +5,7 @@ import io.switchboard.faults.HistoryChecker.Version;
 import io.switchboard.faults.HistoryChecker.Violation;
 import io.switchboard.faults.Nemesis.Fault;
 import io.switchboard.faults.Op.State;
-import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
+import io.switchboard.registry.EmbeddedSchemaRegistry;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.testing.TestUsers;
 import io.switchboard.testing.TopicScan;

@@ -1,7 +1,7 @@
 package io.switchboard.faults;
 
 import io.switchboard.kafka.EmbeddedKafka;
-import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
+import io.switchboard.registry.EmbeddedSchemaRegistry;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.Postgres;
 

@@ -5,7 +5,7 @@ import io.switchboard.api.LifecycleEvents;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.LifecycleEvent;
-import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
+import io.switchboard.registry.EmbeddedSchemaRegistry;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.ReplicaProcess;

@@ -1,4 +1,4 @@
-package io.switchboard.schemas.registry;
+package io.switchboard.registry;
 
 /** A registry request that cannot be served, with the HTTP status and Confluent's error code and message. */
 final class RegistryError extends RuntimeException {

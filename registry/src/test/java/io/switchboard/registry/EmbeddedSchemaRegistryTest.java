@@ -1,7 +1,6 @@
-package io.switchboard.schemas.registry;
+package io.switchboard.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.schemas.kafka.TestKafka;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,7 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static io.switchboard.schemas.registry.RegistryHttp.schemaBody;
+import static io.switchboard.registry.RegistryHttp.schemaBody;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

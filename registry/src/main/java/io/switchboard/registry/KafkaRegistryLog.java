@@ -1,4 +1,4 @@
-package io.switchboard.schemas.registry;
+package io.switchboard.registry;
 
 import io.switchboard.kafkaio.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;

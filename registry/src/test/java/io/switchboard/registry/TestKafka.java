@@ -1,4 +1,4 @@
-package io.switchboard.schemas.kafka;
+package io.switchboard.registry;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;

@@ -1,11 +1,10 @@
-package io.switchboard.schemas.registry;
+package io.switchboard.registry;
 
-import io.switchboard.schemas.kafka.TestKafka;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
-import static io.switchboard.schemas.registry.EmbeddedSchemaRegistryTest.record;
-import static io.switchboard.schemas.registry.RegistryHttp.schemaBody;
+import static io.switchboard.registry.EmbeddedSchemaRegistryTest.record;
+import static io.switchboard.registry.RegistryHttp.schemaBody;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Everything the registry knows lives in its topic: a new instance on the same topic knows it too. */

@@ -1,4 +1,4 @@
-package io.switchboard.schemas.registry;
+package io.switchboard.registry;
 
 /** Where the registry's changes are ordered: proposals are appended, then applied to the view in log order. */
 interface RegistryLog {

@@ -1,4 +1,4 @@
-package io.switchboard.schemas.registry;
+package io.switchboard.registry;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;

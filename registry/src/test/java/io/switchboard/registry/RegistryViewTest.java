@@ -1,4 +1,4 @@
-package io.switchboard.schemas.registry;
+package io.switchboard.registry;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,6 @@
-package io.switchboard.schemas.registry;
+package io.switchboard.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.schemas.kafka.TestKafka;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,8 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import static io.switchboard.schemas.registry.EmbeddedSchemaRegistryTest.record;
-import static io.switchboard.schemas.registry.RegistryHttp.schemaBody;
+import static io.switchboard.registry.EmbeddedSchemaRegistryTest.record;
+import static io.switchboard.registry.RegistryHttp.schemaBody;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -1,4 +1,4 @@
-package io.switchboard.schemas.registry;
+package io.switchboard.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,11 +1,16 @@
-package io.switchboard.schemas.wire;
+package io.switchboard.registry;
 
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.Outcome;
-import io.switchboard.schemas.kafka.TestKafka;
-import io.switchboard.schemas.registry.EmbeddedSchemaRegistry;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.wire.AvroSerde;
+import io.switchboard.schemas.wire.ConfluentWireFormat;
+import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
+import io.switchboard.schemas.wire.InvalidWireFormatException;
+import io.switchboard.schemas.wire.SchemaRegistryException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -19,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,12 +52,17 @@ class AvroSerdeOverHttpTest {
     void roundTripsThroughTheRegistry() {
         AvroSerde<ConnectorState> writer = new AvroSerde<>(new HttpSchemaRegistryClient(registry.url()), ConnectorState.class, false);
         AvroSerde<ConnectorState> reader = new AvroSerde<>(new HttpSchemaRegistryClient(registry.url()), ConnectorState.class, false);
-        ConnectorState state = AvroSerdeTest.state("files");
+        ConnectorState state = ConnectorState.newBuilder().setCluster("main").setName("files")
+                .setConfig(Map.of("connector.class", "FileStreamSource", "tasks.max", "1")).setTargetState(TargetState.PAUSED)
+                .setVersion(3).setCreatedAt(1_700_000_000_000L).setUpdatedAt(1_700_000_100_000L).setLastCommandId("cmd-3").build();
         byte[] bytes = writer.serializer().serialize("connectors", state);
         assertEquals(state, reader.deserializer().deserialize("connectors", bytes), "a second client finds the schema by id");
 
         AvroSerde<ConnectorCommand> commands = new AvroSerde<>(new HttpSchemaRegistryClient(registry.url()), ConnectorCommand.class, true);
-        ConnectorCommand command = AvroSerdeTest.createCommand();
+        ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId("cmd-1").setCluster("main").setConnector("files")
+                .setPrincipal("alice").setIssuedAt(42L).setAction(CreateConnector.newBuilder()
+                        .setConfig(Map.of("connector.class", "FileStreamSource")).setInitialState(TargetState.STOPPED).build())
+                .build();
         assertEquals(command, commands.deserializer().deserialize("commands", commands.serializer().serialize("commands", command)));
     }
 
