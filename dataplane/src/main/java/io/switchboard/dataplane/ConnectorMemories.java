@@ -31,7 +31,7 @@ final class ConnectorMemories {
     /** The config the worker was last seen or made to have, or null. */
     Map<String, String> workerConfig(String name) {
         ConnectorMemory memory = byName.get(name);
-        return memory == null ? null : memory.workerConfig;
+        return memory == null ? null : memory.workerConfig();
     }
 
     /**

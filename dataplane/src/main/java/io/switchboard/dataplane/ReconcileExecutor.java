@@ -2,9 +2,6 @@ package io.switchboard.dataplane;
 
 import io.switchboard.core.WorkerClient.ConnectCallException;
 import io.switchboard.core.WorkerClient.WorkerRejection;
-import io.switchboard.dataplane.ConnectorMemory.Requested;
-import io.switchboard.dataplane.ConnectorMemory.Restarts;
-import io.switchboard.dataplane.ConnectorMemory.StaleTasks;
 import io.switchboard.dataplane.ReconcileAction.AutoRestartFailed;
 import io.switchboard.dataplane.ReconcileAction.Create;
 import io.switchboard.dataplane.ReconcileAction.GiveUpOffsets;
@@ -37,20 +34,30 @@ import java.util.function.Supplier;
 
 /**
  * Carries out a {@link ReconcilePlanner plan} for one connector against the worker, step by step
- * in order, and notes in the connector's {@link ConnectorMemory} what each step did, once it did it.
+ * in order, and answers what each step did, once it did it, as {@link MemoryChange}s for the
+ * {@link ReconcileStep} to remember: it reads the connector's {@link ConnectorMemory}, it does not
+ * change it.
  *
- * <p>Ordering rules: a call that changes the connector stops the plan when it fails (the exception
- * goes to the caller, and the steps after it are not carried out, notes included); a request
- * carried out once ({@link ReconcileAction#attempted()}) that fails is added to the errors and the
- * plan goes on; a create ends the plan. The answers the worker gives for "not now" (a connector
- * created but not started yet, an offsets change during a rebalance) change nothing and are tried
- * again on a later look.
+ * <p>Ordering rules: a call that changes the connector stops the plan when it fails (the failure
+ * is answered, and the steps after it are not carried out, notes included); a request carried out
+ * once ({@link ReconcileAction#attempted()}) that fails is added to the errors and the plan goes
+ * on; a create ends the plan. The answers the worker gives for "not now" (a connector created but
+ * not started yet, an offsets change during a rebalance) change nothing and are tried again on a
+ * later look.
  *
  * <p>Concurrency: it holds no state of its own; the caller holds the connector's claim, so one
  * thread at a time carries out a plan for a given connector.
  */
 final class ReconcileExecutor {
     private static final Logger log = LoggerFactory.getLogger(ReconcileExecutor.class);
+
+    /**
+     * What carrying out a plan did: the calls that changed something (0 when a call stopped the
+     * plan), the changes to remember in the order they happened, the failures of the requests
+     * attempted, and the failure that stopped the plan, or null.
+     */
+    record Executed(int calls, List<MemoryChange> changes, List<RuntimeException> attemptFailures, RuntimeException stopped) {
+    }
 
     private final String cluster;
     private final ConnectClusterClient worker;
@@ -83,42 +90,47 @@ final class ReconcileExecutor {
         };
     }
 
-    /** The answer to the last offsets change, seeded from the last observation and remembered. */
-    OffsetsResult rememberedOffsets(String name, ConnectorMemory memory) {
-        if (memory.offsetsApplied == null) {
-            memory.offsetsApplied = lastObserved.apply(name).map(ConnectorObservation::getOffsetsApplied).orElse(null);
-        }
-        return memory.offsetsApplied;
+    /** The answer to the last offsets change as the connector's last observation shows it, or null. */
+    OffsetsResult lastOffsets(String name) {
+        return lastObserved.apply(name).map(ConnectorObservation::getOffsetsApplied).orElse(null);
     }
 
-    /**
-     * Carries out the plan; answers the number of calls that changed something. Failures of
-     * attempted steps are added to {@code errors}; the failure of any other call is thrown.
-     */
-    int execute(String name, List<ReconcileAction> plan, ConnectorMemory memory, List<RuntimeException> errors) {
+    /** Carries out the plan; answers what it did. */
+    Executed execute(String name, List<ReconcileAction> plan, ConnectorMemory memory) {
+        List<MemoryChange> changes = new ArrayList<>();
+        List<RuntimeException> errors = new ArrayList<>();
+        try {
+            return new Executed(carryOut(name, plan, memory, changes, errors), changes, errors, null);
+        } catch (RuntimeException e) {
+            return new Executed(0, changes, errors, e);
+        }
+    }
+
+    private int carryOut(String name, List<ReconcileAction> plan, ConnectorMemory memory, List<MemoryChange> out,
+                         List<RuntimeException> errors) {
         int changes = 0;
         int requests = 0;
         for (ReconcileAction action : plan) {
             if (action instanceof Create create) {
-                return create(name, create, memory);
+                return create(name, create, out);
             } else if (action instanceof MarkVersionApplied mark) {
                 if (changes == 0) {
-                    memory.versionApplied = mark.version();
+                    out.add(new MemoryChange.VersionApplied(mark.version()));
                 }
             } else if (action.attempted()) {
                 try {
-                    requests += carryOut(name, action, memory);
+                    requests += carryOut(name, action, memory, out);
                 } catch (RuntimeException e) {
                     errors.add(e);
                 }
             } else {
-                changes += carryOut(name, action, memory);
+                changes += carryOut(name, action, memory, out);
             }
         }
         return changes + requests;
     }
 
-    private int create(String name, Create create, ConnectorMemory memory) {
+    private int create(String name, Create create, List<MemoryChange> out) {
         try {
             worker.create(name, create.config(), create.target().name());
         } catch (WorkerRejection e) {
@@ -128,30 +140,24 @@ final class ReconcileExecutor {
             }
             throw e;
         }
-        memory.workerConfig = create.config();
-        memory.createdAt(clock.millis());
-        memory.targetRequested = new Requested(create.target(), clock.millis());
-        repaired(name, memory, create.repair());
-        memory.versionApplied = create.version();
+        repaired(name, create.repair());
+        out.add(new MemoryChange.Created(create.config(), create.target(), clock.millis(), create.repair()));
+        out.add(new MemoryChange.VersionApplied(create.version()));
         return 1;
     }
 
     /** One step other than a create; answers 1 when it changed something on the worker. */
-    private int carryOut(String name, ReconcileAction action, ConnectorMemory memory) {
+    private int carryOut(String name, ReconcileAction action, ConnectorMemory memory, List<MemoryChange> out) {
         if (action instanceof PutConfig put) {
             worker.putConfig(name, put.config());
-            memory.workerConfig = put.config();
-            List<Map<String, String>> before = memory.tasksReported;
-            if (before == null) {
-                before = lastObserved.apply(name).map(ConnectorObservation::getTaskConfigs).orElse(List.of());
-                memory.tasksReported = before;
-            }
-            // The task configs are read until they show the change (see ReconcileReporter).
-            memory.staleTasks = new StaleTasks(before, clock.millis());
-            repaired(name, memory, put.repair());
+            out.add(new MemoryChange.WorkerConfigSeen(put.config()));
+            List<Map<String, String>> lastTasks = memory.tasksReported() != null ? null
+                    : lastObserved.apply(name).map(ConnectorObservation::getTaskConfigs).orElse(List.of());
+            repaired(name, put.repair());
+            out.add(new MemoryChange.ConfigPut(lastTasks, clock.millis(), put.repair()));
             return 1;
         } else if (action instanceof ModifyOffsets modify) {
-            return modifyOffsets(name, modify.request(), memory);
+            return modifyOffsets(name, modify.request(), out);
         } else if (action instanceof SetTargetState set) {
             long now = clock.millis();
             switch (set.target()) {
@@ -162,8 +168,8 @@ final class ReconcileExecutor {
                     return 0;
                 }
             }
-            memory.targetRequested = new Requested(set.target(), now);
-            repaired(name, memory, set.repair());
+            repaired(name, set.repair());
+            out.add(new MemoryChange.TargetStateAsked(set.target(), now, set.repair()));
             return 1;
         } else if (action instanceof Restart restart) {
             RestartRequest request = restart.request();
@@ -172,83 +178,77 @@ final class ReconcileExecutor {
             } else {
                 worker.restartTask(name, request.getTask());
             }
-            memory.restartApplied = request.getId();
+            out.add(new MemoryChange.RestartDone(request.getId()));
             return 1;
         } else if (action instanceof ResetTopics reset) {
             worker.resetActiveTopics(name);
-            memory.topicsResetApplied = reset.requestId();
+            out.add(new MemoryChange.TopicsResetDone(reset.requestId()));
             return 1;
         } else if (action instanceof AutoRestartFailed restart) {
             long now = clock.millis();
             worker.restart(name, true, true);
-            memory.autoRestarts = new Restarts(restart.count(), now);
+            out.add(new MemoryChange.AutoRestarted(restart.count(), now));
             log.info("Auto-restarted failed connector {} on cluster {} (restart {})", name, cluster, restart.count());
             return 1;
         }
-        remember(name, action, memory);
+        out.add(remembered(name, action));
         return 0;
     }
 
-    /** Notes what a step that calls nothing says. */
-    private void remember(String name, ReconcileAction action, ConnectorMemory memory) {
+    /** What a step that calls nothing says to remember. */
+    private MemoryChange remembered(String name, ReconcileAction action) {
         if (action instanceof RememberRestart restart) {
-            memory.restartApplied = restart.requestId();
+            return new MemoryChange.RestartDone(restart.requestId());
         } else if (action instanceof RememberOffsets offsets) {
-            memory.offsetsApplied = offsets.result();
+            return new MemoryChange.OffsetsAnswered(offsets.result());
         } else if (action instanceof RememberTopicsReset reset) {
-            memory.topicsResetApplied = reset.requestId();
+            return new MemoryChange.TopicsResetDone(reset.requestId());
         } else if (action instanceof RememberAutoRestarts restarts) {
-            memory.autoRestarts = new Restarts(restarts.count(), restarts.last());
+            return new MemoryChange.AutoRestarted(restarts.count(), restarts.last());
         } else if (action instanceof OffsetsWaiting waiting) {
-            if (memory.offsetsWaitingSince == null) {
-                memory.offsetsWaitingSince = waiting.since();
-            }
+            return new MemoryChange.OffsetsWaiting(waiting.since());
         } else if (action instanceof GiveUpOffsets giveUp) {
-            memory.offsetsApplied = giveUp.result();
-            memory.offsetsWaitingSince = null;
             log.warn("Gave up changing the offsets of connector {} on cluster {}: the worker did not stop it ({})",
                     name, cluster, giveUp.why());
-        } else {
-            throw new IllegalArgumentException("Not a step that only remembers: " + action);
+            return new MemoryChange.OffsetsGivenUp(giveUp.result());
         }
+        throw new IllegalArgumentException("Not a step that only remembers: " + action);
     }
 
     /**
-     * Makes the offsets change asked for and keeps the worker's answer. Answers that say "not now"
-     * (a rebalance, a stop still under way, a connector not yet created there, a timeout) are tried
-     * again on the next look; a refusal of the offsets themselves is the answer.
+     * Makes the offsets change asked for and answers the worker's answer. Answers that say "not
+     * now" (a rebalance, a stop still under way, a connector not yet created there, a timeout) are
+     * tried again on the next look; a refusal of the offsets themselves is the answer.
      */
-    private int modifyOffsets(String name, OffsetsRequest pending, ConnectorMemory memory) {
-        memory.offsetsWaitingSince = null;
+    private int modifyOffsets(String name, OffsetsRequest pending, List<MemoryChange> out) {
+        out.add(new MemoryChange.OffsetsAsked());
+        OffsetsResult result;
         try {
             // A request that stopped the connector for the change says what the offsets were before it.
             String previous = pending.getStopFirst() ? worker.offsets(name) : null;
             String message = worker.modifyOffsets(name, pending.getOffsets());
-            memory.offsetsApplied = new OffsetsResult(pending.getId(), 200, message, previous, clock.millis());
+            result = new OffsetsResult(pending.getId(), 200, message, previous, clock.millis());
         } catch (WorkerRejection e) {
             if (e.status() == 404 || e.status() == 409 || e.getMessage().contains("must be in the STOPPED state")) {
                 return 0;
             }
-            memory.offsetsApplied = new OffsetsResult(pending.getId(), e.status(), e.getMessage(), null, clock.millis());
+            result = new OffsetsResult(pending.getId(), e.status(), e.getMessage(), null, clock.millis());
         } catch (ConnectCallException e) {
             String message = e.workerMessage();
             if (e.status() < 500 || message == null || message.toLowerCase(Locale.ROOT).contains("timed out")) {
                 throw e;
             }
             // The plugin refused the offsets: the worker reports that as a server error.
-            memory.offsetsApplied = new OffsetsResult(pending.getId(), e.status(), message, null, clock.millis());
+            result = new OffsetsResult(pending.getId(), e.status(), message, null, clock.millis());
         }
+        out.add(new MemoryChange.OffsetsAnswered(result));
         return 1;
     }
 
-    /** Notes what was put back after someone changed it on the worker, to report with the next observation. */
-    private void repaired(String name, ConnectorMemory memory, String what) {
+    /** Logs what was put back after someone changed it on the worker (reported with the next observation). */
+    private void repaired(String name, String what) {
         if (what != null) {
             log.info("Connector {} on cluster {} was changed on the worker; put back: {}", name, cluster, what);
-            if (memory.pendingRepairs == null) {
-                memory.pendingRepairs = new ArrayList<>();
-            }
-            memory.pendingRepairs.add(what);
         }
     }
 }

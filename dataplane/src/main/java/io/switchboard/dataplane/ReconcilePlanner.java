@@ -109,7 +109,7 @@ final class ReconcilePlanner {
         ConnectorMemory memory = s.memory();
         WorkerConnector running = s.observed();
         // A difference at the version last made true was made by someone else on the worker.
-        boolean drift = Long.valueOf(state.getVersion()).equals(memory.versionApplied);
+        boolean drift = Long.valueOf(state.getVersion()).equals(memory.versionApplied());
         List<ReconcileAction> plan = new ArrayList<>();
         if (running == null) {
             Long created = memory.createdAt();
@@ -126,7 +126,7 @@ final class ReconcilePlanner {
         // Offsets first: a connector resumed since they were asked for is still stopped on the worker.
         planOffsets(s, plan);
         TargetState target = state.getTargetState();
-        if (targetStateDue(target, running.state(), memory.targetRequested, s.now())) {
+        if (targetStateDue(target, running.state(), memory.targetRequested(), s.now())) {
             boolean repair = drift && SETTLED.contains(running.state());
             plan.add(new SetTargetState(target, repair ? target.name().toLowerCase(Locale.ROOT) : null));
         }
@@ -176,7 +176,7 @@ final class ReconcilePlanner {
 
     /** Whether the worker shows the connector as desired: nothing more to do or to watch for. */
     static boolean settled(ConnectorState state, WorkerConnector running, ConnectorMemory memory) {
-        if (running == null || running.status() == null || memory.staleTasks != null) {
+        if (running == null || running.status() == null || memory.staleTasks() != null) {
             return false;
         }
         String target = state.getTargetState().name();
@@ -283,7 +283,7 @@ final class ReconcilePlanner {
 
     private static void planGiveUp(Situation s, List<ReconcileAction> plan) {
         long now = s.now();
-        Long waiting = s.memory().offsetsWaitingSince;
+        Long waiting = s.memory().offsetsWaitingSince();
         if (waiting == null) {
             plan.add(new OffsetsWaiting(now));
         }
@@ -304,7 +304,7 @@ final class ReconcilePlanner {
 
     /** The answer to the last offsets change, seeded from the last observation when not remembered yet. */
     private static OffsetsResult recallOffsets(Situation s, List<ReconcileAction> plan) {
-        OffsetsResult done = s.memory().offsetsApplied;
+        OffsetsResult done = s.memory().offsetsApplied();
         if (done == null) {
             done = s.lastObserved().get().map(ConnectorObservation::getOffsetsApplied).orElse(null);
             if (done != null) {
@@ -320,7 +320,7 @@ final class ReconcilePlanner {
         if (pending == null) {
             return;
         }
-        String applied = s.memory().restartApplied;
+        String applied = s.memory().restartApplied();
         if (applied == null) {
             applied = s.lastObserved().get().map(ConnectorObservation::getRestartApplied).orElse(null);
             if (applied != null) {
@@ -338,7 +338,7 @@ final class ReconcilePlanner {
         if (pending == null) {
             return;
         }
-        String done = s.memory().topicsResetApplied;
+        String done = s.memory().topicsResetApplied();
         if (done == null) {
             done = s.lastObserved().get().map(ConnectorObservation::getTopicsResetApplied).orElse(null);
             if (done != null) {
@@ -357,7 +357,7 @@ final class ReconcilePlanner {
         if (!AutoRestart.enabled(state.getConfig()) || running.status() == null) {
             return;
         }
-        Restarts restarts = s.memory().autoRestarts;
+        Restarts restarts = s.memory().autoRestarts();
         if (restarts == null) {
             restarts = s.lastObserved().get().map(o -> new Restarts(o.getAutoRestarts(), o.getLastAutoRestart()))
                     .orElse(Restarts.NONE);

@@ -32,8 +32,11 @@ import java.util.function.Consumer;
  * they are left to the {@link DetailsReader}, so a report is never held up behind the worker's
  * creates.
  *
+ * <p>It reads the connector's {@link ConnectorMemory} and answers what it reported and read as
+ * {@link MemoryChange}s, which the {@link ReconcileStep} remembers; it does not change the memory.
+ *
  * <p>Concurrency: {@link #report} runs on the thread that holds the connector's claim;
- * {@link #readDetails} runs on the details reader's thread and writes only the details.
+ * {@link #readDetails} runs on the details reader's thread.
  */
 final class ReconcileReporter {
     /** Reading offsets costs the worker an offset store per call, so they are read rarely when nothing else changed. */
@@ -46,21 +49,19 @@ final class ReconcileReporter {
     private final Clock clock;
     private final Consumer<ConnectorObservation> observations;
     private final ReconcileFailures failures;
-    private final ConnectorMemories memories;
     private final DetailsReader detailsReader;
     private final QuotedSecrets quotedSecrets;
     /** The worker's config topic, when it is read; else task configs are asked of the worker. */
     private volatile WorkerConfigFeed taskFeed;
 
     ReconcileReporter(String cluster, ConnectClusterClient worker, Clock clock, Consumer<ConnectorObservation> observations,
-                      ReconcileFailures failures, ConnectorMemories memories, DetailsReader detailsReader,
+                      ReconcileFailures failures, DetailsReader detailsReader,
                       QuotedSecrets quotedSecrets) {
         this.cluster = cluster;
         this.worker = worker;
         this.clock = clock;
         this.observations = observations;
         this.failures = failures;
-        this.memories = memories;
         this.detailsReader = detailsReader;
         this.quotedSecrets = quotedSecrets;
     }
@@ -72,40 +73,37 @@ final class ReconcileReporter {
 
     /** What the reconciler carried out for a connector, which requests wait to see reported. */
     String outcomes(String name, ConnectorMemory memory) {
-        return memory.restartApplied + "|" + memory.offsetsApplied + "|" + memory.topicsResetApplied
-                + "|" + memory.pendingRepairs + "|" + failures.visible(name).orElse(null);
+        return memory.restartApplied() + "|" + memory.offsetsApplied() + "|" + memory.topicsResetApplied()
+                + "|" + memory.pendingRepairs() + "|" + failures.visible(name).orElse(null);
     }
 
     /** Whether what {@link #outcomes} says has been reported already. */
     boolean outcomesReported(String name, ConnectorMemory memory) {
-        return outcomes(name, memory).equals(memory.outcomesReported);
+        return outcomes(name, memory).equals(memory.outcomesReported());
     }
 
     /**
-     * Reads one connector's active topics and offsets if they are due; answers whether they were
-     * due, and the connector is then to be reported again, with them if they could be read. A
-     * failed read does not hold back that report: it also carries the task configs, which a task's
-     * failure waits on to show (the periodic pass, which would read them too, waits while the
-     * worker is busy).
+     * What a report did: the changes to remember, in the order they happened; whether the details
+     * reader is to read the connector's details or task configs (asked once the changes are
+     * remembered, since it reads whether they are due); and whether the report failed (a call to
+     * the worker, or sending it): it is reported on a later pass.
      */
-    boolean readDetails(String name) {
-        ConnectorMemory memory = memories.peek(name);
-        if (memory == null || !memory.detailsDue && !memory.tasksDue) {
-            return false;
-        }
-        memory.tasksDue = false;
-        if (!memory.detailsDue) {
-            // Only the task configs are due: the report that follows reads them.
-            return true;
-        }
+    record Report(List<MemoryChange> changes, boolean readDetailsLater, boolean failed) {
+    }
+
+    /** Asks the details reader to read the connector's details or task configs, as a {@link Report} asked. */
+    void readDetailsLater(String name) {
+        detailsReader.request(name);
+    }
+
+    /** Reads one connector's active topics and offsets now: what was read, or until when not to try again. */
+    MemoryChange readDetails(String name) {
         try {
-            memory.details = new Details(worker.activeTopics(name), worker.offsets(name), clock.millis());
-            memory.detailsDue = false;
+            return new MemoryChange.DetailsRead(new Details(worker.activeTopics(name), worker.offsets(name), clock.millis()));
         } catch (RuntimeException e) {
             // The worker cannot say now: still due, read again by a later pass, not by the report that follows.
-            memory.detailsNotBefore = clock.millis() + DETAILS_RETRY_MS;
+            return new MemoryChange.DetailsUnread(clock.millis() + DETAILS_RETRY_MS);
         }
-        return true;
     }
 
     /** After a failed read of a connector's details, how long until they are read again. */
@@ -114,9 +112,30 @@ final class ReconcileReporter {
     /**
      * Reports what the worker shows of a connector, when that changed: its status, and the
      * reconciler's failure while it is failing. A connector the worker does not have (yet) is
-     * reported only while failing, as UNASSIGNED with no tasks.
+     * reported only while failing, as UNASSIGNED with no tasks. Answers what it did, including
+     * what it did before a call to the worker or the sending failed.
      */
-    void report(ConnectorState state, WorkerConnector running, boolean fullPass, ConnectorMemory memory) {
+    Report report(ConnectorState state, WorkerConnector running, boolean fullPass, ConnectorMemory memory) {
+        Noted noted = new Noted();
+        try {
+            report(state, running, fullPass, memory, noted);
+            return new Report(noted.changes, noted.readDetailsLater, false);
+        } catch (RuntimeException e) {
+            return new Report(noted.changes, noted.readDetailsLater, true);
+        }
+    }
+
+    /** What a report did so far. */
+    private static final class Noted {
+        private final List<MemoryChange> changes = new ArrayList<>();
+        private boolean readDetailsLater;
+
+        void add(MemoryChange change) {
+            changes.add(change);
+        }
+    }
+
+    private void report(ConnectorState state, WorkerConnector running, boolean fullPass, ConnectorMemory memory, Noted noted) {
         String name = state.getName();
         Optional<ReconcileFailure> failure = failures.visible(name);
         JsonNode status = running == null ? null : running.status();
@@ -130,8 +149,8 @@ final class ReconcileReporter {
                     t.hasNonNull("version") ? t.get("version").asText() : null)));
         }
         JsonNode connector = status == null ? MissingNode.getInstance() : status.path("connector");
-        Restarts restarts = memory.autoRestarts == null ? Restarts.NONE : memory.autoRestarts;
-        List<String> repairs = memory.pendingRepairs;
+        Restarts restarts = memory.autoRestarts() == null ? Restarts.NONE : memory.autoRestarts();
+        List<String> repairs = memory.pendingRepairs();
         ConnectorObservation observation = ConnectorObservation.newBuilder()
                 .setCluster(cluster)
                 .setConnector(name)
@@ -142,17 +161,17 @@ final class ReconcileReporter {
                 .setVersion(connector.hasNonNull("version") ? connector.get("version").asText() : null)
                 .setType(running == null ? null : running.type())
                 .setTasks(tasks)
-                .setRestartApplied(memory.restartApplied)
-                .setOffsetsApplied(memory.offsetsApplied)
-                .setTopicsResetApplied(memory.topicsResetApplied)
+                .setRestartApplied(memory.restartApplied())
+                .setOffsetsApplied(memory.offsetsApplied())
+                .setTopicsResetApplied(memory.topicsResetApplied())
                 .setRepairs(repairs == null ? List.of() : repairs)
                 .setAutoRestarts(restarts.count())
                 .setLastAutoRestart(restarts.last())
                 .setReconcileFailure(failure.orElse(null))
                 .build();
         String shown = statusOf(running);
-        Details known = status == null ? memory.details
-                : detailsOf(name, fingerprintOf(shown, observation), detailsShape(observation), fullPass, memory);
+        Details known = status == null ? memory.details()
+                : detailsOf(name, fingerprintOf(shown, observation), detailsShape(observation), fullPass, memory, noted);
         if (known != null) {
             observation.setActiveTopics(known.topics());
             observation.setOffsets(known.offsets());
@@ -162,50 +181,46 @@ final class ReconcileReporter {
         // From the worker's config topic when it is read: as the worker committed them, asked of no one.
         WorkerConfigFeed feed = taskFeed;
         List<Map<String, String>> taskConfigs = feed == null || status == null ? null : feed.taskConfigs(name).orElse(null);
-        StaleTasks stale = memory.staleTasks;
+        StaleTasks stale = memory.staleTasks();
         long now = clock.millis();
-        if (taskConfigs != null) {
-            // The feed shows the tasks' change when the worker commits it: nothing to read until then.
-            memory.staleTasks = null;
-        } else if (stale != null && now > stale.until()) {
-            memory.staleTasks = null;
+        if (stale != null && (taskConfigs != null || now > stale.until())) {
+            // The feed shows the tasks' change when the worker commits it: nothing to read until
+            // then. A change that has not shown for so long is watched no longer.
+            noted.add(new MemoryChange.TasksWatched(null));
         } else if (stale != null && status != null && now >= stale.nextRead()) {
             // After a config change the reconciler made, the tasks are read until they show it:
             // the status alone need not change when the worker reconfigures the tasks.
             taskConfigs = worker.taskConfigs(name);
-            memory.staleTasks = taskConfigs.equals(stale.before()) ? stale.readAt(now) : null;
+            noted.add(new MemoryChange.TasksWatched(taskConfigs.equals(stale.before()) ? stale.readAt(now) : null));
         }
+        List<Map<String, String>> reportedTasks = memory.tasksReported();
         if (taskConfigs == null && fullPass && status != null
-                && (memory.tasksReported == null || memory.tasksReported.size() != tasks.size())) {
+                && (reportedTasks == null || reportedTasks.size() != tasks.size())) {
             // The configs reported lag the status (left for later while the worker was busy creating):
             // read them now, or the views would show tasks whose configs they do not have, or none.
             taskConfigs = worker.taskConfigs(name);
         }
-        boolean tasksChanged = taskConfigs != null && !taskConfigs.equals(memory.tasksReported);
-        if (tasksChanged || !fingerprint.equals(memory.lastReported) || !observation.getRepairs().isEmpty()) {
+        boolean tasksChanged = taskConfigs != null && !taskConfigs.equals(reportedTasks);
+        if (tasksChanged || !fingerprint.equals(memory.lastReported()) || !observation.getRepairs().isEmpty()) {
             // Otherwise task configs change only when the tasks do: they are read when the status
             // changed. If the worker cannot answer now (it rebalances), nothing is reported and the
             // next pass tries again, pending repairs included.
             if (taskConfigs == null) {
-                List<Map<String, String>> reportedTasks = memory.tasksReported;
                 // The configs of the tasks change with their number (a config change is read above):
                 // a status change that keeps the tasks needs no read of them, on a full pass neither.
                 boolean sameTasks = reportedTasks != null && reportedTasks.size() == tasks.size();
                 if (!sameTasks && !fullPass && status != null) {
                     // Reading task configs waits on the worker's herder thread, which is busy
                     // creating while connectors are being created: the details reader reads them.
-                    memory.tasksDue = true;
-                    detailsReader.request(name);
+                    noted.add(new MemoryChange.TasksDue(true));
+                    noted.readDetailsLater = true;
                 }
                 taskConfigs = status == null || !fullPass || sameTasks ? (reportedTasks == null ? List.of() : reportedTasks)
                         : worker.taskConfigs(name);
             }
             observation.setTaskConfigs(taskConfigs);
             observations.accept(QuotedSecrets.hideIn(observation, quotedSecrets.hiderFor(state)));
-            memory.outcomesReported = outcomes(name, memory);
-            memory.lastReported = fingerprint;
-            memory.tasksReported = taskConfigs;
-            memory.pendingRepairs = null;
+            noted.add(new MemoryChange.Reported(outcomes(name, memory), fingerprint, taskConfigs));
         }
     }
 
@@ -245,7 +260,7 @@ final class ReconcileReporter {
      * what an observation shows of it).
      */
     static boolean showsNewStatus(WorkerConnector running, ConnectorMemory memory) {
-        String reported = memory.lastReported;
+        String reported = memory.lastReported();
         return reported == null || !reported.startsWith(statusOf(running) + "|");
     }
 
@@ -271,53 +286,58 @@ final class ReconcileReporter {
                 + '|' + observation.getTopicsResetApplied();
     }
 
-    private Details detailsOf(String name, String statusFingerprint, String shape, boolean fullPass, ConnectorMemory memory) {
-        Details known = memory.details;
-        String reported = memory.lastReported;
+    private Details detailsOf(String name, String statusFingerprint, String shape, boolean fullPass, ConnectorMemory memory,
+                              Noted noted) {
+        Details known = memory.details();
+        String reported = memory.lastReported();
         long now = clock.millis();
-        if (memory.detailsShape == null) {
+        String knownShape = memory.detailsShape();
+        long notBefore = memory.detailsNotBefore();
+        boolean due = memory.detailsDue();
+        if (knownShape == null) {
             // First seen here (just created, or by a new leader): its topics and offsets are the
             // worker's to answer when someone reads them; they are read here on the periodic refresh.
-            memory.detailsShape = shape;
-            if (known == null) {
-                memory.detailsNotBefore = Math.max(memory.detailsNotBefore, now + DETAILS_EVERY_MS);
+            knownShape = shape;
+            Long wait = known == null ? now + DETAILS_EVERY_MS : null;
+            if (wait != null) {
+                notBefore = Math.max(notBefore, wait);
             }
+            noted.add(new MemoryChange.DetailsFirstSeen(shape, wait));
         }
         boolean statusChanged = (reported == null || !reported.startsWith(statusFingerprint + "|"))
-                && !shape.equals(memory.detailsShape);
+                && !shape.equals(knownShape);
         if (statusChanged) {
-            memory.detailsDue = true;
-            memory.detailsShape = shape;
             // A new reason to read them: neither the first sighting's wait for the periodic read
             // nor an earlier failed read's back-off holds this one back.
-            memory.detailsNotBefore = 0;
+            due = true;
+            notBefore = 0;
+            noted.add(new MemoryChange.DetailsDue(shape));
         }
         // Offsets cost the worker an offset store per read: off a full pass they are read on a
         // thread of their own after the status is reported, never on the way to reporting it.
         if (!fullPass) {
             if (statusChanged) {
-                detailsReader.request(name);
+                noted.readDetailsLater = true;
             }
             return known;
         }
         if (statusChanged && known != null && now - known.at() < DETAILS_JUST_READ_MS) {
             // Read just now, by the details reader that is reporting them.
-            memory.detailsDue = false;
+            noted.add(new MemoryChange.DetailsCurrent());
             return known;
         }
-        if (known != null && !memory.detailsDue && now - known.at() < DETAILS_EVERY_MS) {
+        if (known != null && !due && now - known.at() < DETAILS_EVERY_MS) {
             return known;
         }
-        if (now < memory.detailsNotBefore) {
+        if (now < notBefore) {
             return known;
         }
         try {
             Details fresh = new Details(worker.activeTopics(name), worker.offsets(name), now);
-            memory.details = fresh;
-            memory.detailsDue = false;
+            noted.add(new MemoryChange.DetailsRead(fresh));
             return fresh;
         } catch (RuntimeException e) {
-            memory.detailsNotBefore = now + DETAILS_RETRY_MS;
+            noted.add(new MemoryChange.DetailsUnread(now + DETAILS_RETRY_MS));
             return known;
         }
     }

@@ -2,10 +2,13 @@ package io.switchboard.dataplane;
 
 import io.switchboard.core.WorkerClient.ConnectCallException;
 import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
+import io.switchboard.dataplane.ReconcileExecutor.Executed;
 import io.switchboard.dataplane.ReconcilePlanner.Situation;
+import io.switchboard.dataplane.ReconcileReporter.Report;
 import io.switchboard.dataplane.Reconciler.Result;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.OffsetsResult;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,9 +26,15 @@ import java.util.function.UnaryOperator;
  * and the {@link ReconcileReporter} reports what was seen, unless it is a step on the way that has
  * not lasted yet. Deleting a stray is a step too.
  *
- * <p>Concurrency: every method but the counters' readers is called holding the connector's claim
- * ({@link ConnectorClaims}), so one thread at a time touches a connector's {@link ConnectorMemory}
- * here; the counters are safe from any thread.
+ * <p>It is the one writer of every connector's {@link ConnectorMemory}: the executor and the
+ * reporter answer what happened ({@link MemoryChange}s), the reconciler and the worker view answer
+ * what they saw, and the step alone applies it, in the order it happened. Whoever else would
+ * change a memory asks the step.
+ *
+ * <p>Concurrency: every method but {@link #readDetails} and the counters' readers is called
+ * holding the connector's claim ({@link ConnectorClaims}), so one thread at a time changes a
+ * connector's memory here; {@link #readDetails} runs on the details reader's thread and changes only
+ * what the details reader reads (see {@link ConnectorMemory}); the counters are safe from any thread.
  */
 final class ReconcileStep {
     private final ConnectClusterClient worker;
@@ -64,7 +73,7 @@ final class ReconcileStep {
         view.learnType(running);
         String name = desired.getName();
         ConnectorState state = ReconcilePlanner.stopsForOffsets(desired)
-                ? ReconcilePlanner.asCarriedOut(desired, executor.rememberedOffsets(name, memory)) : desired;
+                ? ReconcilePlanner.asCarriedOut(desired, rememberedOffsets(name, memory)) : desired;
         long now = clock.millis();
         if (!failures.due(name, desiredKey(state), now)) {
             return Result.UNSETTLED;
@@ -75,7 +84,13 @@ final class ReconcileStep {
         try {
             Situation situation = new Situation(state, toWorker.apply(state.getConfig()), running, memory, lastObserved,
                     failures.visible(name), clock.millis());
-            calls = executor.execute(name, ReconcilePlanner.plan(situation), memory, errors);
+            Executed done = executor.execute(name, ReconcilePlanner.plan(situation), memory);
+            remember(memory, done.changes());
+            errors.addAll(done.attemptFailures());
+            if (done.stopped() != null) {
+                throw done.stopped();
+            }
+            calls = done.calls();
         } catch (RuntimeException e) {
             errors.add(0, e);
         }
@@ -96,12 +111,16 @@ final class ReconcileStep {
                     running == null ? "ABSENT" : running.state(), first, now);
             Situation failed = new Situation(state, state.getConfig(), running, memory, lastObserved,
                     failures.visible(name), clock.millis());
-            executor.execute(name, ReconcilePlanner.offsetsGiveUp(failed), memory, errors);
+            Executed givenUp = executor.execute(name, ReconcilePlanner.offsetsGiveUp(failed), memory);
+            remember(memory, givenUp.changes());
+            errors.addAll(givenUp.attemptFailures());
+            if (givenUp.stopped() != null) {
+                throw givenUp.stopped();
+            }
         }
         boolean settled = errors.isEmpty() && calls == 0 && ReconcilePlanner.settled(state, running, memory);
         if (settled) {
-            memory.unsettledSince = null;
-            memory.changeShownSince = null;
+            memory.apply(new MemoryChange.Settled());
         } else if (!fullPass && errors.isEmpty() && reporter.outcomesReported(name, memory)
                 && now - heldSince(running, memory, now) < Reconciler.SHOW_PASSING_STATES_AFTER_MS && !ReconcilePlanner.showsFailure(running)) {
             // On its way to what is desired (a pause the worker is carrying out): the state it
@@ -110,14 +129,81 @@ final class ReconcileStep {
             // it is reported as soon as it shows.
             return new Result(calls, false);
         }
-        try {
-            reporter.report(state, running, fullPass, memory);
-            memory.changeShownSince = null;
-        } catch (RuntimeException e) {
+        Report report = reporter.report(state, running, fullPass, memory);
+        remember(memory, report.changes());
+        if (report.readDetailsLater()) {
+            reporter.readDetailsLater(name);
+        }
+        if (report.failed()) {
             // Reported on a later pass.
             return new Result(calls, false);
         }
+        memory.apply(new MemoryChange.ChangeReported());
         return new Result(calls, settled);
+    }
+
+    /** Remembers what happened, in the order it happened. */
+    private static void remember(ConnectorMemory memory, List<MemoryChange> changes) {
+        for (MemoryChange change : changes) {
+            memory.apply(change);
+        }
+    }
+
+    /** The answer to the last offsets change, seeded from the last observation and remembered. */
+    private OffsetsResult rememberedOffsets(String name, ConnectorMemory memory) {
+        if (memory.offsetsApplied() == null) {
+            memory.apply(new MemoryChange.OffsetsAnswered(executor.lastOffsets(name)));
+        }
+        return memory.offsetsApplied();
+    }
+
+    /** The worker listed the connector as {@code running}. The caller holds its claim. */
+    void listed(ConnectorMemory memory, WorkerConnector running) {
+        memory.apply(new MemoryChange.Listed(running.config()));
+    }
+
+    /**
+     * Reads one connector from the worker on its own (see {@link WorkerView#one}), and remembers
+     * the config it has; null when it does not have it. The caller holds its claim.
+     */
+    WorkerConnector readAlone(String name, ConnectorMemory memory) {
+        WorkerConnector running = view.one(name, memory.workerConfig());
+        memory.apply(new MemoryChange.WorkerConfigSeen(running == null ? null : running.config()));
+        return running;
+    }
+
+    /** The connector, not desired, is no longer on the worker. The caller holds its claim. */
+    void gone(String name) {
+        ConnectorMemory memory = memories.peek(name);
+        if (memory != null) {
+            memory.apply(new MemoryChange.WorkerConfigSeen(null));
+        }
+    }
+
+    /** The connector was just reconciled on its own. The caller holds its claim. */
+    void reconciledAlone(String name) {
+        memories.of(name).apply(new MemoryChange.ReconciledAlone(System.nanoTime()));
+    }
+
+    /**
+     * Reads one connector's active topics and offsets if they are due, on the details reader's
+     * thread; answers whether they were due, and the connector is then to be reported again, with
+     * them if they could be read. A failed read does not hold back that report: it also carries the
+     * task configs, which a task's failure waits on to show (the periodic pass, which would read
+     * them too, waits while the worker is busy).
+     */
+    boolean readDetails(String name) {
+        ConnectorMemory memory = memories.peek(name);
+        if (memory == null || !memory.detailsDue() && !memory.tasksDue()) {
+            return false;
+        }
+        memory.apply(new MemoryChange.TasksDue(false));
+        if (!memory.detailsDue()) {
+            // Only the task configs are due: the report that follows reads them.
+            return true;
+        }
+        memory.apply(reporter.readDetails(name));
+        return true;
     }
 
     /** Deletes a connector that is on the worker but not desired; answers the calls made. The caller holds its claim. */
@@ -129,10 +215,7 @@ final class ReconcileStep {
         try {
             worker.delete(name);
             lastWorkerWrite = clock.millis();
-            ConnectorMemory memory = memories.peek(name);
-            if (memory != null) {
-                memory.workerConfig = null;
-            }
+            gone(name);
             failures.succeeded(name);
             return 1;
         } catch (RuntimeException e) {
@@ -168,19 +251,11 @@ final class ReconcileStep {
      * none, since the connector was first seen not yet as desired.
      */
     private static long heldSince(WorkerConnector running, ConnectorMemory memory, long now) {
-        long unsettled = unsettledSince(memory, now);
-        if (memory.changeShownSince == null && ReconcileReporter.showsNewStatus(running, memory)) {
-            memory.changeShownSince = now;
+        memory.apply(new MemoryChange.Unsettled(now));
+        if (memory.changeShownSince() == null && ReconcileReporter.showsNewStatus(running, memory)) {
+            memory.apply(new MemoryChange.ChangeShown(now));
         }
-        return memory.changeShownSince != null ? memory.changeShownSince : unsettled;
-    }
-
-    /** Since when the connector has been seen not yet as desired, from now if it was not before. */
-    private static long unsettledSince(ConnectorMemory memory, long now) {
-        if (memory.unsettledSince == null) {
-            memory.unsettledSince = now;
-        }
-        return memory.unsettledSince;
+        return memory.changeShownSince() != null ? memory.changeShownSince() : memory.unsettledSince();
     }
 
     private static boolean isUnreachable(RuntimeException e) {

@@ -122,7 +122,7 @@ public final class Reconciler {
         this.view = new WorkerView(worker, memories);
         this.executor = new ReconcileExecutor(cluster, worker, clock, lastObserved);
         this.detailsReader = new DetailsReader(cluster, this::readDetailsAndReport, () -> busyWithin(BUSY_MS));
-        this.reporter = new ReconcileReporter(cluster, worker, clock, observations, failures, memories, detailsReader,
+        this.reporter = new ReconcileReporter(cluster, worker, clock, observations, failures, detailsReader,
                 quotedSecrets);
         this.step = new ReconcileStep(worker, toWorker, clock, failures, view, memories, executor, reporter);
     }
@@ -238,8 +238,7 @@ public final class Reconciler {
             return Result.UNSETTLED;
         }
         if (running != null) {
-            memory.workerConfig = running.config();
-            memory.listed();
+            step.listed(memory, running);
         }
         return step.run(current, running, fullPass, memory);
     }
@@ -277,9 +276,8 @@ public final class Reconciler {
                     : desired.get().stream().filter(s -> s.getName().equals(name)).findFirst();
             if (state.isEmpty()) {
                 boolean gone = memories.workerConfig(name) == null && worker.config(name).isEmpty() || step.deleteStray(name) > 0;
-                ConnectorMemory memory = memories.peek(name);
-                if (gone && memory != null) {
-                    memory.workerConfig = null;
+                if (gone) {
+                    step.gone(name);
                 }
                 return gone;
             }
@@ -287,14 +285,14 @@ public final class Reconciler {
                 return false;
             }
             ConnectorMemory memory = memories.of(name);
-            WorkerConnector running = freshlyCreated(state.get(), memory) ? null : view.one(name, memory);
+            WorkerConnector running = freshlyCreated(state.get(), memory) ? null : step.readAlone(name, memory);
             return step.run(state.get(), running, slowReads, memory).settled();
         } catch (RuntimeException e) {
             // The worker cannot be read now: a pass tries again.
             log.debug("Reconciling connector {} on cluster {} alone failed: {}", name, cluster, e.toString());
             return false;
         } finally {
-            memories.of(name).reconciledAlone = System.nanoTime();
+            step.reconciledAlone(name);
             claims.release(name);
         }
     }
@@ -328,13 +326,13 @@ public final class Reconciler {
     /** Whether the connector was reconciled on its own after {@code nanoTime}: what a pass read before is older. */
     private boolean reconciledAloneSince(String name, long nanoTime) {
         ConnectorMemory memory = memories.peek(name);
-        Long at = memory == null ? null : memory.reconciledAlone;
+        Long at = memory == null ? null : memory.reconciledAlone();
         return at != null && at - nanoTime > 0;
     }
 
     /** A connector just created that this reconciler has never seen on the worker: no need to ask the worker for it. */
     private static boolean freshlyCreated(ConnectorState state, ConnectorMemory memory) {
-        return state.getVersion() == 1 && memory.workerConfig == null && memory.lastReported == null;
+        return state.getVersion() == 1 && memory.workerConfig() == null && memory.lastReported() == null;
     }
 
     /** Full passes over every connector since start. */
@@ -370,7 +368,7 @@ public final class Reconciler {
 
     /** Reads one connector's active topics and offsets, then reports it again with them (and its task configs). */
     private void readDetailsAndReport(String name) {
-        if (!reporter.readDetails(name)) {
+        if (!step.readDetails(name)) {
             return;
         }
         try {

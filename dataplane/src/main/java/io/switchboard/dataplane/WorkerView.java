@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ConnectorMemory#workerConfig}), read from the worker only when not known.
  *
  * <p>Concurrency: safe for concurrent use; the feed is set once before use, the types learnt are
- * in a concurrent map, and a connector's config is written only by the holder of its claim.
+ * in a concurrent map, and it changes no connector's memory (the {@link ReconcileStep} remembers
+ * the configs it reads).
  */
 final class WorkerView {
     /** At most this many connector classes have their type remembered. */
@@ -91,9 +92,13 @@ final class WorkerView {
         return out;
     }
 
-    /** One connector as the worker has it, or null when it does not have it. The caller holds its claim. */
-    WorkerConnector one(String name, ConnectorMemory memory) {
-        Map<String, String> config = memory.workerConfig;
+    /**
+     * One connector as the worker has it, or null when it does not have it: its config as
+     * {@code known} (the config the reconciler last saw or gave it, or null) unless it had to be
+     * read from the worker. The caller holds its claim, and remembers the config it answers.
+     */
+    WorkerConnector one(String name, Map<String, String> known) {
+        Map<String, String> config = known;
         WorkerStatusFeed feed = statusFeed;
         if (config != null && feed != null && feed.caughtUp()) {
             Optional<JsonNode> fed = feed.status(name);
@@ -104,7 +109,6 @@ final class WorkerView {
         Optional<JsonNode> status = worker.status(name);
         if (config == null || status.isEmpty()) {
             config = worker.config(name).orElse(null);
-            memory.workerConfig = config;
             if (config == null) {
                 return null;
             }

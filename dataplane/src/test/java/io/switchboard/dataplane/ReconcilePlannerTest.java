@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
-import io.switchboard.dataplane.ConnectorMemory.Requested;
 import io.switchboard.dataplane.ReconcileAction.Create;
 import io.switchboard.dataplane.ReconcileAction.Delete;
 import io.switchboard.dataplane.ReconcileAction.GiveUpOffsets;
@@ -64,17 +63,17 @@ class ReconcilePlannerTest {
 
     @Test
     void doesNotCreateAgainWhatWasJustCreatedButIsNotListedYet() {
-        memory.createdAt(NOW - ReconcilePlanner.CREATE_GRACE_MS + 1);
+        memory.apply(new MemoryChange.Created(CONFIG, TargetState.RUNNING, NOW - ReconcilePlanner.CREATE_GRACE_MS + 1, null));
         assertEquals(List.of(), plan(desired(TargetState.RUNNING, 1), null));
-        memory.createdAt(NOW - ReconcilePlanner.CREATE_GRACE_MS);
+        memory.apply(new MemoryChange.Created(CONFIG, TargetState.RUNNING, NOW - ReconcilePlanner.CREATE_GRACE_MS, null));
         assertEquals(List.of(new Create(CONFIG, TargetState.RUNNING, 1, null)), plan(desired(TargetState.RUNNING, 1), null));
     }
 
     @Test
     void oneTheWorkerListedAndNoLongerListsIsCreatedAgainAtOnce() {
-        memory.createdAt(NOW - 1);
-        memory.versionApplied = 1L;
-        memory.listed();
+        memory.apply(new MemoryChange.Created(CONFIG, TargetState.RUNNING, NOW - 1, null));
+        memory.apply(new MemoryChange.VersionApplied(1L));
+        memory.apply(new MemoryChange.Listed(CONFIG));
         assertEquals(List.of(new Create(CONFIG, TargetState.RUNNING, 1, "created")), plan(desired(TargetState.RUNNING, 1), null));
     }
 
@@ -86,7 +85,7 @@ class ReconcilePlannerTest {
 
     @Test
     void theNameAWorkerAddsToAConfigIsNoDifference() {
-        memory.versionApplied = 2L;
+        memory.apply(new MemoryChange.VersionApplied(2L));
         Map<String, String> named = new HashMap<>(CONFIG);
         named.put("name", "c");
         assertEquals(List.of(new MarkVersionApplied(2)), plan(desired(TargetState.RUNNING, 2), onWorker(named, "RUNNING", "RUNNING")));
@@ -97,7 +96,7 @@ class ReconcilePlannerTest {
 
     @Test
     void aConfigChangedOnTheWorkerAtAnAppliedVersionIsARepair() {
-        memory.versionApplied = 2L;
+        memory.apply(new MemoryChange.VersionApplied(2L));
         WorkerConnector running = onWorker(Map.of("connector.class", "FileStreamSource"), "RUNNING", "RUNNING");
         assertEquals(List.of(new PutConfig(CONFIG, "config"), new MarkVersionApplied(2)), plan(desired(TargetState.RUNNING, 2), running));
     }
@@ -114,10 +113,10 @@ class ReconcilePlannerTest {
 
     @Test
     void aTargetStateAskedForIsAskedAgainOnlyAfterItsGrace() {
-        memory.targetRequested = new Requested(TargetState.PAUSED, NOW - ReconcilePlanner.SETTLE_GRACE_MS + 1);
+        memory.apply(new MemoryChange.TargetStateAsked(TargetState.PAUSED, NOW - ReconcilePlanner.SETTLE_GRACE_MS + 1, null));
         WorkerConnector running = onWorker(CONFIG, "RUNNING", "RUNNING");
         assertEquals(List.of(new MarkVersionApplied(3)), plan(desired(TargetState.PAUSED, 3), running));
-        memory.targetRequested = new Requested(TargetState.PAUSED, NOW - ReconcilePlanner.SETTLE_GRACE_MS);
+        memory.apply(new MemoryChange.TargetStateAsked(TargetState.PAUSED, NOW - ReconcilePlanner.SETTLE_GRACE_MS, null));
         assertEquals(List.of(new SetTargetState(TargetState.PAUSED, null), new MarkVersionApplied(3)),
                 plan(desired(TargetState.PAUSED, 3), running));
     }
@@ -150,7 +149,7 @@ class ReconcilePlannerTest {
         ConnectorState state = ConnectorState.newBuilder(desired(TargetState.RUNNING, 5)).setPendingRestart(request).build();
         WorkerConnector running = onWorker(CONFIG, "RUNNING", "RUNNING");
         assertEquals(List.of(new Restart(request), new MarkVersionApplied(5)), plan(state, running));
-        memory.restartApplied = "restart-1";
+        memory.apply(new MemoryChange.RestartDone("restart-1"));
         assertEquals(List.of(new MarkVersionApplied(5)), plan(state, running));
     }
 
@@ -179,7 +178,7 @@ class ReconcilePlannerTest {
                 plan(stopping, onWorker(CONFIG, "STOPPED")));
 
         OffsetsResult done = new OffsetsResult("offsets-1", 200, "changed", "{}", NOW);
-        memory.offsetsApplied = done;
+        memory.apply(new MemoryChange.OffsetsAnswered(done));
         ConnectorState back = ReconcilePlanner.asCarriedOut(asked, done);
         assertSame(asked, back);
         assertEquals(List.of(new SetTargetState(TargetState.RUNNING, null), new MarkVersionApplied(6)),
@@ -199,12 +198,13 @@ class ReconcilePlannerTest {
     void anOffsetsChangeTheWorkerNeverStopsForIsGivenUp() {
         OffsetsRequest request = OffsetsRequest.newBuilder().setId("offsets-3").setOffsets("{}").build();
         ConnectorState state = ConnectorState.newBuilder(desired(TargetState.STOPPED, 8)).setPendingOffsets(request).build();
-        memory.offsetsWaitingSince = NOW - ReconcilePlanner.OFFSETS_GIVE_UP_MS + 1;
-        memory.targetRequested = new Requested(TargetState.STOPPED, NOW);
+        memory.apply(new MemoryChange.OffsetsWaiting(NOW - ReconcilePlanner.OFFSETS_GIVE_UP_MS + 1));
+        memory.apply(new MemoryChange.TargetStateAsked(TargetState.STOPPED, NOW, null));
         WorkerConnector paused = onWorker(CONFIG, "PAUSED");
         assertEquals(List.of(new MarkVersionApplied(8)), plan(state, paused));
 
-        memory.offsetsWaitingSince = NOW - ReconcilePlanner.OFFSETS_GIVE_UP_MS;
+        memory.apply(new MemoryChange.OffsetsAsked());
+        memory.apply(new MemoryChange.OffsetsWaiting(NOW - ReconcilePlanner.OFFSETS_GIVE_UP_MS));
         List<ReconcileAction> plan = plan(state, paused);
         assertEquals(2, plan.size(), plan.toString());
         GiveUpOffsets giveUp = (GiveUpOffsets) plan.get(0);

@@ -1,5 +1,6 @@
 package io.switchboard.architecture;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameStartingWith;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
@@ -23,7 +26,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  * Streams type although they are on its class path; the Kafka adapters the application holds
  * (query, commands, kafka) are reached only through the core's ports; pipelines, a module of their
  * own, use no dialect, access, console or event stream of the server, and only the application
- * knows the dialects.
+ * knows the dialects. Inside the data plane, one class changes a connector's memory.
  */
 class LayeringTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -101,6 +104,32 @@ class LayeringTest {
                 .should().callConstructorWhere(target(owner(assignableTo(KafkaConsumer.class).or(assignableTo(KafkaProducer.class)))))
                 .orShould().callMethodWhere(target(owner(assignableTo(Admin.class))).and(target(name("create"))))
                 .because("KafkaClients gives every client the bootstrap servers and the settings every client gets")
+                .check(CLASSES);
+    }
+
+    /**
+     * A connector's memory in the data plane has one writer: the reconcile step applies what the
+     * executor, the reporter, the worker view and the reconciler answer happened, and the memories
+     * only forget. Its fields are private; this keeps the ways it changes to those two classes.
+     */
+    @Test
+    void onlyTheReconcileStepChangesAConnectorsMemory() {
+        String memory = "io.switchboard.dataplane.ConnectorMemory";
+        fields().that().areDeclaredInClassesThat().haveFullyQualifiedName(memory)
+                .should().bePrivate()
+                .because("what a connector's memory holds is read through its methods and changed only by applying a change")
+                .check(CLASSES);
+        noClasses().that().doNotHaveFullyQualifiedName("io.switchboard.dataplane.ReconcileStep")
+                .and().doNotHaveFullyQualifiedName(memory)
+                .should().accessTargetWhere(JavaAccess.Predicates.target(owner(name(memory)))
+                        .and(JavaAccess.Predicates.target(name("apply"))))
+                .because("one class applies what happened to a connector's memory, in the order it happened")
+                .check(CLASSES);
+        noClasses().that().doNotHaveFullyQualifiedName("io.switchboard.dataplane.ConnectorMemories")
+                .and().doNotHaveFullyQualifiedName(memory)
+                .should().accessTargetWhere(JavaAccess.Predicates.target(owner(name(memory)))
+                        .and(JavaAccess.Predicates.target(nameStartingWith("forget"))))
+                .because("a connector's memory is forgotten in one place, after a full pass")
                 .check(CLASSES);
     }
 
