@@ -2,13 +2,12 @@ package io.switchboard.dataplane;
 
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.wire.AvroSerde;
+import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,13 +72,11 @@ class DesiredStateFeedTest {
     private final AtomicInteger deserialized = new AtomicInteger();
     /** What the store answers: the connectors the processor decided, whatever the feed has read. */
     private final List<ConnectorState> store = List.of(state("a", 1), state("b", 1), state("c", 1));
+    /** The store's serde, as the processor writes the changelog: Confluent's wire format, the schema in a registry. */
+    private static final AvroSerde<ConnectorState> SERDE = new AvroSerde<>(new InMemorySchemaRegistryClient(), ConnectorState.class, false);
     private final Deserializer<ConnectorState> values = (topic, data) -> {
         deserialized.incrementAndGet();
-        try {
-            return ConnectorState.fromByteBuffer(ByteBuffer.wrap(data));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SERDE.deserializer().deserialize(topic, data);
     };
     private final DesiredStateFeed feed = new DesiredStateFeed("default", values, reader -> {
         Records records = new Records(reader);
@@ -101,14 +98,7 @@ class DesiredStateFeedTest {
     }
 
     private static byte[] bytes(ConnectorState state) {
-        try {
-            ByteBuffer buffer = state.toByteBuffer();
-            byte[] out = new byte[buffer.remaining()];
-            buffer.get(out);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SERDE.serializer().serialize(CHANGELOG, state);
     }
 
     private static List<String> names(List<ConnectorState> states) {
