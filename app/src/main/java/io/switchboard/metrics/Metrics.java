@@ -61,6 +61,8 @@ public final class Metrics implements AutoCloseable {
     private volatile Supplier<Map<String, List<Views.ConnectorDetails>>> connectors =
             Map::of;
     private final MultiGauge connectorStates;
+    /** The reads this replica made of other replicas' copies of each store. */
+    private volatile ToLongFunction<String> replicaReads = store -> 0;
     /** Each connector's health series; null until {@link #followHealth}. */
     private volatile ConnectorSeries connectorSeries;
 
@@ -105,10 +107,11 @@ public final class Metrics implements AutoCloseable {
      * a read forwarded over HTTP, for a client or for the data plane.
      */
     public void watchReplicaReads(ToLongFunction<String> reads, List<String> stores) {
+        // Held here: a meter holds what it reads only weakly.
+        this.replicaReads = reads;
         for (String store : stores) {
-            FunctionCounter.builder("switchboard.replica.reads", reads, r -> r.applyAsLong(store))
-                    .description("Reads of other replicas' copies of a store, by store").tag("store", store)
-                    .strongReference(true).register(registry);
+            FunctionCounter.builder("switchboard.replica.reads", this, metrics -> metrics.replicaReads.applyAsLong(store))
+                    .description("Reads of other replicas' copies of a store, by store").tag("store", store).register(registry);
         }
     }
 

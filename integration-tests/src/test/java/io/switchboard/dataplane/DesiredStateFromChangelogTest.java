@@ -32,6 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DesiredStateFromChangelogTest {
     private static final int CONNECTORS = 12;
+    /**
+     * Not {@code default}: the lease holder of cluster default also runs the pipelines' scheduler,
+     * which lists that cluster's connectors from the store on its own clock.
+     */
+    private static final String CLUSTER = "east";
 
     @Test
     void theLeaseHoldersFullPassesReadNoOtherReplicaAndStillReconcile() throws Exception {
@@ -46,14 +51,14 @@ class DesiredStateFromChangelogTest {
                 Await.atMost(Duration.ofSeconds(120)).until("both replicas RUNNING in one group",
                         () -> replicas.stream().allMatch(r -> r.streams().state() == KafkaStreams.State.RUNNING)
                                 && one.streams().metadataForAllStreamsClients().size() == 2);
-                SwitchboardApp leader = Await.atMost(Duration.ofSeconds(60)).until("one replica to hold the lease of cluster default",
+                SwitchboardApp leader = Await.atMost(Duration.ofSeconds(60)).until("one replica to hold the lease of cluster " + CLUSTER,
                         () -> replicas.stream().filter(DesiredStateFromChangelogTest::reconciles).toList(),
                         holders -> holders.size() == 1).get(0);
                 SwitchboardApp other = replicas.get(0) == leader ? replicas.get(1) : replicas.get(0);
 
                 // Created through the replica that does not reconcile: the lease holder carries them out.
                 for (int i = 0; i < CONNECTORS; i++) {
-                    Probe.Answer created = call(other.url(), "POST", "/connectors", body("fed-" + i, "/tmp/fed-" + i + ".txt"));
+                    Probe.Answer created = call(api(other), "POST", "/connectors", body("fed-" + i, "/tmp/fed-" + i + ".txt"));
                     assertEquals(201, created.status(), created.body());
                 }
                 for (int i = 0; i < CONNECTORS; i++) {
@@ -62,7 +67,7 @@ class DesiredStateFromChangelogTest {
                 }
                 List<String> ownedByOther = new ArrayList<>();
                 for (int i = 0; i < CONNECTORS; i++) {
-                    if (other.streams().queryMetadataForKey(StoreNames.CONNECTORS, "default/fed-" + i, Serdes.String().serializer())
+                    if (other.streams().queryMetadataForKey(StoreNames.CONNECTORS, CLUSTER + "/fed-" + i, Serdes.String().serializer())
                             .activeHost().port() == other.port()) {
                         ownedByOther.add("fed-" + i);
                     }
@@ -92,14 +97,14 @@ class DesiredStateFromChangelogTest {
                 assertTrue(reconciles(leader), "the lease stayed where it was while it was measured");
 
                 // Still reconciled: a change and a delete through the other replica, and a connector created after.
-                assertEquals(200, call(other.url(), "PUT", "/connectors/fed-1/config",
+                assertEquals(200, call(api(other), "PUT", "/connectors/fed-1/config",
                         config("/tmp/fed-1-changed.txt")).status());
                 eventually("fed-1's new config on the worker", () -> call(worker.url(), "GET", "/connectors/fed-1/config", null)
                         .json().path("file").asText(), "/tmp/fed-1-changed.txt"::equals);
-                assertEquals(204, call(other.url(), "DELETE", "/connectors/fed-2", null).status());
+                assertEquals(204, call(api(other), "DELETE", "/connectors/fed-2", null).status());
                 eventually("fed-2 gone from the worker", () -> call(worker.url(), "GET", "/connectors/fed-2", null).status(),
                         status -> status == 404);
-                assertEquals(201, call(other.url(), "POST", "/connectors", body("late", "/tmp/late.txt")).status());
+                assertEquals(201, call(api(other), "POST", "/connectors", body("late", "/tmp/late.txt")).status());
                 eventually("late RUNNING on the worker", () -> workerState(worker, "late"), "RUNNING"::equals);
                 // And the next full passes keep them so: the deleted one is not put back, the new one not taken for a stray.
                 awaitPasses(leader, passes(leader) + 2);
@@ -122,16 +127,21 @@ class DesiredStateFromChangelogTest {
         // Replicas share one keyring, as they must (it signs their requests to each other).
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
         return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
-                .withBootstrapServers(kafka.bootstrapServers()).withConnectClusters("default=" + worker.url())
+                .withBootstrapServers(kafka.bootstrapServers()).withConnectClusters(CLUSTER + "=" + worker.url())
                 .withSecretsKeyFile(dir.resolve("shared-secrets.key"));
     }
 
+    /** The replica's Kafka Connect API for the cluster. */
+    private static String api(SwitchboardApp replica) {
+        return replica.url() + "/clusters/" + CLUSTER;
+    }
+
     private static boolean reconciles(SwitchboardApp replica) {
-        return replica.reconcilerLoops().stream().anyMatch(loop -> loop.cluster().equals("default") && loop.isLeader());
+        return replica.reconcilerLoops().stream().anyMatch(loop -> loop.cluster().equals(CLUSTER) && loop.isLeader());
     }
 
     private static long passes(SwitchboardApp replica) {
-        return replica.reconcilerLoops().stream().filter(loop -> loop.cluster().equals("default"))
+        return replica.reconcilerLoops().stream().filter(loop -> loop.cluster().equals(CLUSTER))
                 .mapToLong(ReconcilerLoop::fullPasses).sum();
     }
 
