@@ -7,6 +7,7 @@ import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.dataplane.BundledPlugins;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
+import io.switchboard.dataplane.DesiredStateFeed;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
@@ -17,6 +18,7 @@ import io.switchboard.pipelines.PipelinePhaseWatcher;
 import io.switchboard.pipelines.PipelineScheduler;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.processor.ConnectorKey;
+import io.switchboard.processor.StoreNames;
 import io.switchboard.processor.Topics;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
@@ -85,9 +87,9 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
 
     /**
      * Starts the data plane, with the embedded worker {@code embedded} gives when {@link #embedsWorker};
-     * everything it starts is owned by the shutdown order, in its stage.
+     * everything it starts is owned by the shutdown order, in its stage. Answers each cluster's loop.
      */
-    void start(Topics topics, TopologySerdes serdes, DecisionListener decisions, Supplier<EmbeddedConnectWorker> embedded) {
+    List<ReconcilerLoop> start(Topics topics, TopologySerdes serdes, DecisionListener decisions, Supplier<EmbeddedConnectWorker> embedded) {
         Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
         Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
         Map<String, String> configTopics = new HashMap<>(options.connectClusterConfigTopics());
@@ -99,7 +101,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             log.info("Embedded Kafka Connect worker listening on {}", worker.url());
         }
         if (clusters.isEmpty()) {
-            return;
+            return List.of();
         }
         KafkaProducer<String, ConnectorObservation> observations = shutdown.add(Stage.DATA_PLANE, kafka.producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -109,8 +111,13 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         clusters.forEach((cluster, url) -> {
             // Owned before the loop that calls it, so it stops after the loop does.
             ConnectClusterClient worker = shutdown.add(Stage.DATA_PLANE, connectClusters.newClient(url));
+            // The desired state, on the replica holding the lease, from the connectors store's changelog
+            // rather than from the replicas that own its partitions; the store until the feed has read it.
+            DesiredStateFeed desired = shutdown.add(Stage.DATA_PLANE, new DesiredStateFeed(cluster, bootstrapServers, kafka.common(),
+                    topics.changelog(StoreNames.CONNECTORS), serdes.states().deserializer(),
+                    () -> queries.connectors(cluster), name -> queries.connector(new ConnectorKey(cluster, name))));
             Reconciler reconciler = new Reconciler(cluster, worker,
-                    () -> queries.connectors(cluster),
+                    desired::connectors,
                     name -> queries.status(new ConnectorKey(cluster, name)),
                     observation -> observations.send(new ProducerRecord<>(topics.observations(),
                             cluster + "/" + observation.getConnector(), observation)),
@@ -118,13 +125,14 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                     // Workers get configs as stored: sealed values and named secrets stay references, which only
                     // a worker with Switchboard's config providers opens (the core refuses them for the others).
                     UnaryOperator.identity(),
-                    name -> queries.connector(new ConnectorKey(cluster, name)),
-                    desired -> text -> Redactor.scrub(text, secrets.quotable(desired.getConfig(),
+                    desired::connector,
+                    wanted -> text -> Redactor.scrub(text, secrets.quotable(wanted.getConfig(),
                             secret -> secretStore.open(cluster, secret))));
             metrics.watch(cluster, reconciler);
             metrics.watch(cluster, connectClusters.requestsTo(url));
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),
-                    topics.reconcilerLeases(), options.topicPrefix() + "-reconciler-" + cluster, SwitchboardApp.FULL_PASS_EVERY);
+                    topics.reconcilerLeases(), options.topicPrefix() + "-reconciler-" + cluster, SwitchboardApp.FULL_PASS_EVERY)
+                    .onLease(desired::active);
             String statusTopic = statusTopics.get(cluster);
             if (statusTopic != null) {
                 // Statuses as the workers write them, rather than by asking the workers for them;
@@ -159,5 +167,6 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             phases.decided(decision);
         });
         shutdown.add(Stage.DATA_PLANE, () -> decisions.alsoTell(() -> false, decision -> { }));
+        return List.copyOf(loops);
     }
 }

@@ -26,6 +26,7 @@ import io.switchboard.secrets.Redactor;
 import io.switchboard.core.Views;
 import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
+import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.dialects.confluent.ConfluentDialect;
 import io.switchboard.dialects.connect.ConnectDialect;
 import io.switchboard.dialects.pipelines.PipelinesDialect;
@@ -48,6 +49,7 @@ import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandPolls;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
+import io.switchboard.processor.StoreNames;
 import io.switchboard.processor.StreamsSettings;
 import io.switchboard.processor.Topics;
 import io.switchboard.processor.TopologySerdes;
@@ -134,6 +136,8 @@ public final class SwitchboardApp implements AutoCloseable {
     private String secretStoreHandle;
     private NamedSecrets namedSecrets;
     private SecretStore secretStore;
+    private RemoteStores remoteStores;
+    private volatile List<ReconcilerLoop> reconcilerLoops = List.of();
 
     private SwitchboardApp(SwitchboardOptions options) {
         this.options = options;
@@ -246,7 +250,7 @@ public final class SwitchboardApp implements AutoCloseable {
         InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
-                new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
+                remoteStores = new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
                 StartupSteps.join(partitionsStep), READ_WAIT, ConnectorQueries.MAX_WAITING_READS).keepsTimelines(timelines, serdes.sets());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
@@ -281,6 +285,8 @@ public final class SwitchboardApp implements AutoCloseable {
         metrics = own(Stage.PROCESSOR, new Metrics(streams));
         metrics.timeDecisions(gateway);
         metrics.watch(decisions.consumer());
+        metrics.watchReplicaReads(remoteStores::reads, List.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY,
+                StoreNames.TIMELINE, StoreNames.SETS));
         if (options.health().follow()) {
             own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health(),
                     lagHistory));
@@ -312,7 +318,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // Closed before the HTTP server, so that open event streams end first.
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
-        steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
+        reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
                 keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, decisions, () -> StartupSteps.join(embeddedWorker)));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
@@ -411,6 +417,16 @@ public final class SwitchboardApp implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** The data plane's loop of each attached Connect cluster: whether this replica reconciles it, and its full passes. */
+    public List<ReconcilerLoop> reconcilerLoops() {
+        return reconcilerLoops;
+    }
+
+    /** Reads this replica has made of another replica's copies of {@code store} ({@link StoreNames}) since it started. */
+    public long replicaReads(String store) {
+        return remoteStores.reads(store);
     }
 
     @Override

@@ -42,6 +42,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * {@code GET /metrics} in Prometheus' text format, by Micrometer: HTTP request latency by dialect,
@@ -60,6 +61,8 @@ public final class Metrics implements AutoCloseable {
     private volatile Supplier<Map<String, List<Views.ConnectorDetails>>> connectors =
             Map::of;
     private final MultiGauge connectorStates;
+    /** The reads this replica made of other replicas' copies of each store. */
+    private volatile ToLongFunction<String> replicaReads = store -> 0;
     /** Each connector's health series; null until {@link #followHealth}. */
     private volatile ConnectorSeries connectorSeries;
 
@@ -97,6 +100,19 @@ public final class Metrics implements AutoCloseable {
                 Reconciler::workerCalls).tag("cluster", cluster).register(registry);
         FunctionCounter.builder("switchboard.reconciler.errors", reconciler,
                 Reconciler::workerErrors).tag("cluster", cluster).register(registry);
+    }
+
+    /**
+     * The reads this replica made of other replicas' copies of each store ({@code switchboard_replica_reads_total}):
+     * a read forwarded over HTTP, for a client or for the data plane.
+     */
+    public void watchReplicaReads(ToLongFunction<String> reads, List<String> stores) {
+        // Held here: a meter holds what it reads only weakly.
+        this.replicaReads = reads;
+        for (String store : stores) {
+            FunctionCounter.builder("switchboard.replica.reads", this, metrics -> metrics.replicaReads.applyAsLong(store))
+                    .description("Reads of other replicas' copies of a store, by store").tag("store", store).register(registry);
+        }
     }
 
     /** The requests of each kind this replica made of a cluster's worker. */

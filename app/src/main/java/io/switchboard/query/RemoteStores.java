@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
@@ -32,6 +34,9 @@ public final class RemoteStores {
     private final Duration timeout;
 
     private final Signing signer;
+    /** Reads made of other replicas, by store: one counter per store of the topology, so bounded. */
+    private final Map<String, LongAdder> reads = new ConcurrentHashMap<>();
+    private static final int MAX_COUNTED_STORES = 16;
 
     /** Signs a request to another replica: the headers that prove it comes from a replica. */
     @FunctionalInterface
@@ -73,6 +78,7 @@ public final class RemoteStores {
      * the running owner's (a standby, or an owner still restoring) may answer if current enough.
      */
     public Copy get(HostInfo host, String store, String key, int partition, boolean stale) {
+        counted(store);
         HttpResponse<byte[]> response = send(host, "/internal/stores/" + store + "/" + encode(key)
                 + "?partition=" + partition + (stale ? "&stale=true" : ""));
         boolean owner = !"standby".equals(response.headers().firstValue(COPY_HEADER).orElse("owner"));
@@ -92,6 +98,7 @@ public final class RemoteStores {
 
     public CompletableFuture<Map<Integer, List<byte[]>>> scan(HostInfo host, String store, String prefix, boolean keys,
                                                              List<Integer> partitions, boolean stale) {
+        counted(store);
         String path = "/internal/stores/" + store + "?prefix=" + encode(prefix) + "&partitions="
                 + partitions.stream().map(String::valueOf).collect(Collectors.joining(","))
                 + (stale ? "&stale=true" : "") + (keys ? "&keys=true" : "");
@@ -122,6 +129,22 @@ public final class RemoteStores {
             }
         }
         return out;
+    }
+
+    /** Reads (one key, or a scan) this replica has asked of other replicas' copies of {@code store} since it started. */
+    public long reads(String store) {
+        LongAdder count = reads.get(store);
+        return count == null ? 0 : count.sum();
+    }
+
+    private void counted(String store) {
+        LongAdder count = reads.get(store);
+        if (count == null && reads.size() < MAX_COUNTED_STORES) {
+            count = reads.computeIfAbsent(store, s -> new LongAdder());
+        }
+        if (count != null) {
+            count.increment();
+        }
     }
 
     private HttpRequest request(HostInfo host, String path) {

@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Runs a cluster's reconciler on exactly one replica at a time. Kafka's group membership elects it:
@@ -57,6 +59,8 @@ public final class ReconcilerLoop implements AutoCloseable {
     private final AtomicLong leaseChanges = new AtomicLong();
     /** The last failure of a pass, logged once until it changes or a pass succeeds. */
     private String lastFailure;
+    /** Told on the loop's thread, before the first pass, when this replica takes the lease, and when it loses it. */
+    private final List<Consumer<Boolean>> onLease = new CopyOnWriteArrayList<>();
 
     public ReconcilerLoop(String cluster, Reconciler reconciler, String bootstrapServers, String leaseTopic,
                           String groupId, Duration interval) {
@@ -92,6 +96,20 @@ public final class ReconcilerLoop implements AutoCloseable {
         return reactive;
     }
 
+    /**
+     * Also tells {@code listener} (on the loop's thread) when this replica takes the cluster's lease
+     * (true, before the pass that follows) and when it loses it (false). Set before {@link #start}.
+     */
+    public ReconcilerLoop onLease(Consumer<Boolean> listener) {
+        onLease.add(listener);
+        return this;
+    }
+
+    /** Full passes over the cluster this replica has made since it started. */
+    public long fullPasses() {
+        return reconciler.fullPasses();
+    }
+
     public ReconcilerLoop start() {
         reactive.start();
         thread.start();
@@ -119,6 +137,9 @@ public final class ReconcilerLoop implements AutoCloseable {
                     leader = holds;
                     leaseChanges.incrementAndGet();
                     reactive.active(holds);
+                    for (Consumer<Boolean> listener : onLease) {
+                        listener.accept(holds);
+                    }
                     nextPass = started;
                 }
                 if (leader) {

@@ -61,4 +61,9 @@ public record Topics(String prefix, String lifecycleTopic) {
     public String applicationId() {
         return prefix;
     }
+
+    /** The changelog topic Kafka Streams keeps for one of the topology's stores ({@link StoreNames}). */
+    public String changelog(String store) {
+        return applicationId() + "-" + store + "-changelog";
+    }
 }

@@ -1,0 +1,177 @@
+package io.switchboard.dataplane;
+
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.wire.AvroSerde;
+import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gate of the desired state read from the connectors changelog: the store answers until the
+ * feed has caught up (else a full pass would delete connectors it has not read yet), and while this
+ * replica does not hold the lease; once caught up, the feed answers what the changelog holds for its
+ * cluster: updates replace, tombstones delete, other clusters' records are skipped unread.
+ */
+class DesiredStateFeedTest {
+    private static final String CHANGELOG = "switchboard-connectors-changelog";
+
+    /** A changelog source the test feeds by hand. */
+    private static final class Records implements DesiredStateFeed.Source {
+        final Function<Iterable<ConsumerRecord<String, byte[]>>, Set<String>> reader;
+        volatile boolean caughtUp;
+        volatile boolean started;
+        volatile boolean closed;
+        private long offset;
+
+        Records(Function<Iterable<ConsumerRecord<String, byte[]>>, Set<String>> reader) {
+            this.reader = reader;
+        }
+
+        Set<String> write(String key, ConnectorState value) {
+            return reader.apply(List.of(new ConsumerRecord<>(CHANGELOG, 0, offset++, key, value == null ? null : bytes(value))));
+        }
+
+        Set<String> writeRaw(String key, byte[] value) {
+            return reader.apply(List.of(new ConsumerRecord<>(CHANGELOG, 0, offset++, key, value)));
+        }
+
+        @Override
+        public void start() {
+            started = true;
+        }
+
+        @Override
+        public boolean readToEnd(Duration wait) {
+            return caughtUp && !closed;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private final List<Records> sources = new ArrayList<>();
+    private final AtomicInteger storeReads = new AtomicInteger();
+    private final AtomicInteger deserialized = new AtomicInteger();
+    /** What the store answers: the connectors the processor decided, whatever the feed has read. */
+    private final List<ConnectorState> store = List.of(state("a", 1), state("b", 1), state("c", 1));
+    /** The store's serde, as the processor writes the changelog: Confluent's wire format, the schema in a registry. */
+    private static final AvroSerde<ConnectorState> SERDE = new AvroSerde<>(new InMemorySchemaRegistryClient(), ConnectorState.class, false);
+    private final Deserializer<ConnectorState> values = (topic, data) -> {
+        deserialized.incrementAndGet();
+        return SERDE.deserializer().deserialize(topic, data);
+    };
+    private final DesiredStateFeed feed = new DesiredStateFeed("default", values, reader -> {
+        Records records = new Records(reader);
+        sources.add(records);
+        return records;
+    }, () -> {
+        storeReads.incrementAndGet();
+        return store;
+    }, name -> {
+        storeReads.incrementAndGet();
+        return store.stream().filter(s -> s.getName().equals(name)).findFirst();
+    });
+
+    private static ConnectorState state(String name, int version) {
+        return ConnectorState.newBuilder().setCluster("default").setName(name)
+                .setConfig(Map.of("connector.class", "FileStreamSource", "file", "/tmp/" + name + "-" + version))
+                .setTargetState(TargetState.RUNNING).setVersion(version).setCreatedAt(1).setUpdatedAt(version)
+                .setLastCommandId("command-" + name + "-" + version).build();
+    }
+
+    private static byte[] bytes(ConnectorState state) {
+        return SERDE.serializer().serialize(CHANGELOG, state);
+    }
+
+    private static List<String> names(List<ConnectorState> states) {
+        return states.stream().map(s -> s.getName() + "@" + s.getVersion()).toList();
+    }
+
+    @Test
+    void theStoreAnswersUntilTheFeedHasCaughtUpThenTheChangelogAnswers() {
+        // No lease: no reading, the store answers.
+        assertEquals(List.of("a@1", "b@1", "c@1"), names(feed.connectors()));
+        assertTrue(sources.isEmpty(), "no changelog is read without the lease");
+
+        feed.active(true);
+        Records changelog = sources.get(0);
+        assertTrue(changelog.started);
+        // Read so far: a only. Not caught up: a pass given this would delete b and c from the worker.
+        assertEquals(Set.of("a"), changelog.write("default/a", state("a", 1)));
+        assertEquals(List.of("a@1", "b@1", "c@1"), names(feed.connectors()), "before catching up the store answers");
+        assertEquals(Optional.of(state("b", 1)), feed.connector("b"));
+        int readsBefore = storeReads.get();
+
+        assertEquals(Set.of("b"), changelog.write("default/b", state("b", 1)));
+        assertEquals(Set.of("c"), changelog.write("default/c", state("c", 1)));
+        int deserializedBefore = deserialized.get();
+        assertEquals(Set.of(), changelog.write("prod/x", state("x", 1)), "another cluster's record changes nothing here");
+        assertEquals(Set.of(), changelog.writeRaw("prod/y", new byte[] {0, 1, 2}), "nor one it could not even read");
+        assertEquals(deserializedBefore, deserialized.get(), "other clusters' values are not deserialized");
+        assertEquals(Set.of("a"), changelog.write("default/a", state("a", 2)));
+        assertEquals(Set.of("b"), changelog.write("default/b", null));
+        assertEquals(Set.of(), changelog.write("default/gone", null), "a tombstone of a connector never read changes nothing");
+        changelog.caughtUp = true;
+
+        assertEquals(List.of("a@2", "c@1"), names(feed.connectors()), "an update replaces, a tombstone deletes");
+        assertEquals(Optional.empty(), feed.connector("b"));
+        assertEquals(Optional.empty(), feed.connector("x"), "another cluster's connector is not this cluster's");
+        assertEquals(2, feed.connector("a").orElseThrow().getVersion());
+        assertEquals(readsBefore, storeReads.get(), "once caught up, the store is not asked");
+
+        // A question the feed cannot answer in time (its read to the end did not finish): the store answers.
+        changelog.caughtUp = false;
+        assertEquals(List.of("a@1", "b@1", "c@1"), names(feed.connectors()));
+        changelog.caughtUp = true;
+
+        // The lease lost: the reading stops, the store answers; taken again, the changelog is read from its beginning.
+        feed.active(false);
+        assertTrue(changelog.closed);
+        assertFalse(feed.active());
+        assertEquals(List.of("a@1", "b@1", "c@1"), names(feed.connectors()));
+        feed.active(true);
+        Records again = sources.get(1);
+        again.caughtUp = true;
+        assertEquals(List.of(), names(feed.connectors()), "a new reading holds nothing of the last one");
+        again.write("default/d", state("d", 1));
+        assertEquals(List.of("d@1"), names(feed.connectors()));
+
+        feed.close();
+        assertTrue(again.closed);
+        feed.active(true);
+        assertEquals(2, sources.size(), "a closed feed reads nothing more");
+    }
+
+    @Test
+    void aValueItCannotReadHandsTheQuestionsBackToTheStore() {
+        feed.active(true);
+        Records changelog = sources.get(0);
+        changelog.write("default/a", state("a", 1));
+        changelog.caughtUp = true;
+        assertEquals(List.of("a@1"), names(feed.connectors()));
+        // Skipping it could make a desired connector look like a stray: the store answers from now on.
+        changelog.writeRaw("default/b", new byte[] {(byte) 0xff, 1});
+        changelog.write("default/c", state("c", 1));
+        assertEquals(List.of("a@1", "b@1", "c@1"), names(feed.connectors()));
+        assertNull(feed.connector("zzz").orElse(null));
+        feed.close();
+    }
+}
