@@ -16,7 +16,7 @@ import io.switchboard.metrics.Metrics;
 import io.switchboard.pipelines.PipelinePhaseWatcher;
 import io.switchboard.pipelines.PipelineScheduler;
 import io.switchboard.pipelines.Pipelines;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.processor.Topics;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
