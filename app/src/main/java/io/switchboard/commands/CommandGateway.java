@@ -5,7 +5,7 @@ import io.switchboard.core.CommandBus;
 import io.switchboard.core.CommandNotSentException;
 import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.RequestContext;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -11,9 +11,9 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPoin
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.switchboard.processor.HealthTracker;
-import io.switchboard.processor.HealthTracker.Figures;
-import io.switchboard.processor.HealthTracker.Snapshot;
+import io.switchboard.rules.HealthTracker;
+import io.switchboard.rules.HealthTracker.Figures;
+import io.switchboard.rules.HealthTracker.Snapshot;
 
 import java.time.Clock;
 import java.util.ArrayList;

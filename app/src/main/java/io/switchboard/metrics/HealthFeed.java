@@ -1,8 +1,8 @@
 package io.switchboard.metrics;
 
 import io.switchboard.kafkaio.KafkaClients;
-import io.switchboard.processor.HealthEvent;
-import io.switchboard.processor.HealthTracker;
+import io.switchboard.rules.HealthEvent;
+import io.switchboard.rules.HealthTracker;
 import io.switchboard.schemas.LifecycleEvent;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

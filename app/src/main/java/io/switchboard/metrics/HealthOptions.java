@@ -1,6 +1,6 @@
 package io.switchboard.metrics;
 
-import io.switchboard.processor.HealthTally;
+import io.switchboard.rules.HealthTally;
 
 import java.time.Duration;
 

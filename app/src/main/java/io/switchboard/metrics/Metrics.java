@@ -22,7 +22,7 @@ import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.WorkerRequestCounts;
 import io.switchboard.http.Dialects;
 import io.switchboard.http.RequestContexts;
-import io.switchboard.processor.HealthTracker;
+import io.switchboard.rules.HealthTracker;
 import io.switchboard.schemas.LifecycleEvent;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import org.apache.kafka.clients.admin.Admin;

@@ -3,7 +3,7 @@ package io.switchboard.query;
 import io.switchboard.core.ConnectorStore;
 import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.processor.CommandProgress;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;

@@ -2,7 +2,7 @@ package io.switchboard.query;
 
 import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.StoreUnavailableException;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;

@@ -3,7 +3,7 @@ package io.switchboard.query;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.StatusWatch;
 import io.switchboard.core.StoreUnavailableException;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorObservation;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 

@@ -1,9 +1,9 @@
 package io.switchboard.core;
 
 import io.switchboard.core.ServiceException.Operation;
-import io.switchboard.processor.CommandDecider;
-import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.Decision;
+import io.switchboard.rules.CommandDecider;
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.Decision;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;

@@ -1,9 +1,9 @@
 package io.switchboard.core;
 
 import io.switchboard.core.ServiceException.Operation;
-import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.ConnectorRules;
-import io.switchboard.processor.DecisionReasons;
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ConnectorRules;
+import io.switchboard.rules.DecisionReasons;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.PatchConnectorConfig;

@@ -3,7 +3,7 @@ package io.switchboard.core;
 import io.switchboard.secrets.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.processor.ConnectorRules;
+import io.switchboard.rules.ConnectorRules;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Connector;
 import org.slf4j.Logger;

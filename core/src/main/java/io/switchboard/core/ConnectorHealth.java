@@ -1,7 +1,7 @@
 package io.switchboard.core;
 
-import io.switchboard.processor.HealthEvent;
-import io.switchboard.processor.HealthWindow;
+import io.switchboard.rules.HealthEvent;
+import io.switchboard.rules.HealthWindow;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.HistoryEntry;

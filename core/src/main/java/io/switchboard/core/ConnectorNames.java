@@ -1,6 +1,6 @@
 package io.switchboard.core;
 
-import io.switchboard.processor.ConnectorRules;
+import io.switchboard.rules.ConnectorRules;
 
 /**
  * The API's early answer to a name a new connector cannot have: the processor's own rule

@@ -7,7 +7,7 @@ import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskConfigView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
-import io.switchboard.processor.HealthEvent;
+import io.switchboard.rules.HealthEvent;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.TargetState;

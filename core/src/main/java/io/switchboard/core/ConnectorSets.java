@@ -3,9 +3,9 @@ package io.switchboard.core;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.core.SetPlanner.Desired;
 import io.switchboard.core.SetPlanner.Plan;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ApplySetChange;
-import io.switchboard.processor.SetDecider;
+import io.switchboard.rules.SetDecider;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
@@ -92,7 +92,7 @@ public final class ConnectorSets {
 
     /** Refuses a set name that could not be a connector's name (a set's key is its name behind a prefix). */
     public static void requireSetName(String name) {
-        String problem = io.switchboard.processor.ConnectorRules.nameProblem(name);
+        String problem = io.switchboard.rules.ConnectorRules.nameProblem(name);
         if (problem != null) {
             throw new ServiceException.InvalidRequest("set", "Set name: " + problem.replace("Connector name", "the name")
                     .replace("a connector name", "a set's name"));

@@ -2,7 +2,7 @@ package io.switchboard.core;
 
 import io.switchboard.core.Views.ConnectorView;
 import io.switchboard.core.Views.StatusView;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.OffsetsRequest;

@@ -5,9 +5,9 @@ import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.core.Views.ConnectorView;
 import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.Written;
-import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.HistoryReplay;
-import io.switchboard.processor.HistoryProcessor;
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.HistoryReplay;
+import io.switchboard.rules.HistoryValues;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;
@@ -181,7 +181,7 @@ final class ConnectorWrites {
                             + " now: set it, then restore this version");
                 }
                 restored.put(k, now);
-            } else if (HistoryProcessor.isShortened(v)) {
+            } else if (HistoryValues.isShortened(v)) {
                 throw new ServiceException.InvalidRequest(k, "The history kept only a digest of " + k + " in this version"
                         + " (it was over 1024 characters): it cannot be restored from here");
             } else {

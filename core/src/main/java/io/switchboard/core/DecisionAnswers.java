@@ -1,11 +1,11 @@
 package io.switchboard.core;
 
 import io.switchboard.core.ServiceException.Operation;
-import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.ConnectorRules;
-import io.switchboard.processor.Decision;
-import io.switchboard.processor.DecisionReasons;
-import io.switchboard.processor.PipelineOwnership;
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ConnectorRules;
+import io.switchboard.rules.Decision;
+import io.switchboard.rules.DecisionReasons;
+import io.switchboard.rules.PipelineOwnership;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;

@@ -1,6 +1,6 @@
 package io.switchboard.core;
 
-import io.switchboard.processor.ConnectorRules;
+import io.switchboard.rules.ConnectorRules;
 import io.switchboard.schemas.TargetState;
 
 import java.util.List;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.switchboard.core.DesiredState.Connector;
 import io.switchboard.core.DesiredState.SetScope;
 import io.switchboard.core.DesiredStateException.Problem;
-import io.switchboard.processor.ConnectorRules;
+import io.switchboard.rules.ConnectorRules;
 import io.switchboard.schemas.TargetState;
 
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package io.switchboard.core;
 
 import io.switchboard.secrets.Redactor;
-import io.switchboard.processor.CommandDecider;
-import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.Decision;
-import io.switchboard.processor.SetDecider;
+import io.switchboard.rules.CommandDecider;
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.Decision;
+import io.switchboard.rules.SetDecider;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorState;

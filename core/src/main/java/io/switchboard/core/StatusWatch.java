@@ -1,6 +1,6 @@
 package io.switchboard.core;
 
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorObservation;
 
 import java.util.Optional;

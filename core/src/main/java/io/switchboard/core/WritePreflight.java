@@ -1,8 +1,8 @@
 package io.switchboard.core;
 
 import io.switchboard.core.ServiceException.Operation;
-import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.ConnectorRules;
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ConnectorRules;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;

@@ -2,8 +2,8 @@ package io.switchboard.core;
 
 import io.switchboard.core.ServiceException.ConfigNameMismatch;
 import io.switchboard.core.Views.Written;
-import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.PipelineOwnership;
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.PipelineOwnership;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.TargetState;

@@ -1,8 +1,8 @@
 package io.switchboard.core;
 
-import io.switchboard.processor.CommandDecider;
-import io.switchboard.processor.ConnectorKey;
-import io.switchboard.processor.Decision;
+import io.switchboard.rules.CommandDecider;
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.Decision;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;

@@ -1,6 +1,6 @@
 package io.switchboard.core;
 
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.AvroTrust;
 import io.switchboard.schemas.ConnectorStatusChanged;
 import io.switchboard.schemas.LifecycleEvent;

@@ -1,7 +1,7 @@
 package io.switchboard.core;
 
 import io.switchboard.secrets.Redactor;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.SecretBox;

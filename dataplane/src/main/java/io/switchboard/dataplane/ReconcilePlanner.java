@@ -18,7 +18,7 @@ import io.switchboard.dataplane.ReconcileAction.RememberTopicsReset;
 import io.switchboard.dataplane.ReconcileAction.ResetTopics;
 import io.switchboard.dataplane.ReconcileAction.Restart;
 import io.switchboard.dataplane.ReconcileAction.SetTargetState;
-import io.switchboard.processor.AutoRestart;
+import io.switchboard.rules.AutoRestart;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.OffsetsRequest;

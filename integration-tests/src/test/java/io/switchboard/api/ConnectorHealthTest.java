@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.metrics.HealthOptions;
-import io.switchboard.processor.AutoRestart;
+import io.switchboard.rules.AutoRestart;
 import io.switchboard.dataplane.FailingSource;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;

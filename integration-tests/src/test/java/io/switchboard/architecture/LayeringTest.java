@@ -15,15 +15,17 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameStartingWith;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * The arrows inside modules, checked on the compiled classes. Between modules Maven keeps them
  * (each compiles against the modules it declares: app → server → pipelines → core ← dataplane, core →
- * processor → schemas, core → secrets); what it cannot see is checked here: the core (the connector
+ * rules → schemas, core → secrets, app → processor → rules); what it cannot see is checked here: the
+ * rules (the pure decisions) use only the schemas, the redactor and the JDK; the core (the connector
  * service, its views, domain errors and the ports it needs) uses no framework, Kafka client or
- * Streams type although they are on its class path; the Kafka adapters the application holds
+ * Streams type although some are on its class path; the Kafka adapters the application holds
  * (query, commands, kafka) are reached only through the core's ports; pipelines, a module of their
  * own, use no dialect, access, console or event stream of the server, and only the application
  * knows the dialects. Inside the data plane, one class changes a connector's memory.
@@ -40,10 +42,20 @@ class LayeringTest {
             "io.switchboard.kafka.."};
 
     @Test
+    void theRulesArePureFunctions() {
+        classes().that().resideInAPackage("io.switchboard.rules..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.switchboard.rules..", "io.switchboard.schemas..",
+                        "io.switchboard.secrets..", "org.apache.avro..", "java..")
+                .because("a decision about a connector is a function of its state and the command: no Kafka, no framework,"
+                        + " no topology, so the core and the processor decide alike")
+                .check(CLASSES);
+    }
+
+    @Test
     void theCoreDependsOnNoAdapterNoServerNoFramework() {
         ArchRule rule = noClasses().that().resideInAPackage("io.switchboard.core..")
                 .should().dependOnClassesThat().resideInAnyPackage(concat(concat(SERVER, ADAPTERS),
-                        APP, "io.switchboard.pipelines..", "io.switchboard.metrics..",
+                        APP, "io.switchboard.pipelines..", "io.switchboard.metrics..", "io.switchboard.processor..",
                         "org.apache.kafka.streams..", "org.apache.kafka.clients..", "io.javalin..", "org.eclipse.jetty.."))
                 .because("the core states the rules of the service; what it needs from outside it asks through its ports");
         rule.check(CLASSES);

@@ -28,14 +28,17 @@ class ModuleArrowsTest {
             // The embedded Schema Registry (an HTTP server): beside the schemas, not under them, so that
             // nothing below the app sees Javalin through it. Its tests use the schemas' records.
             Map.entry("registry", Set.of("kafka-io", "schemas")),
-            Map.entry("processor", Set.of("schemas", "secrets")),
             Map.entry("secrets", Set.of("kafka-io")),
-            Map.entry("core", Set.of("processor", "schemas", "secrets")),
+            // The pure decisions about a connector: no Kafka Streams, so the core, which calls them, has none either.
+            Map.entry("rules", Set.of("schemas", "secrets")),
+            // The Kafka Streams topology that runs the rules; only the application starts it.
+            Map.entry("processor", Set.of("rules", "schemas")),
+            Map.entry("core", Set.of("rules", "schemas", "secrets")),
             Map.entry("dataplane", Set.of("core")),
             // Pipelines are a client of the core; the server serves them (their dialect), never the reverse.
             Map.entry("pipelines", Set.of("core")),
             Map.entry("server", Set.of("pipelines", "core")),
-            Map.entry("app", Set.of("server", "dataplane", "registry")),
+            Map.entry("app", Set.of("server", "dataplane", "processor", "registry")),
             Map.entry("testkit", Set.of("app", "server", "dataplane")),
             Map.entry("integration-tests", Set.of("app", "testkit")),
             Map.entry("system-tests", Set.of("app", "testkit")),

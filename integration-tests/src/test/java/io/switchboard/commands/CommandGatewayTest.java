@@ -3,7 +3,7 @@ package io.switchboard.commands;
 import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.RequestContext;
 import io.switchboard.kafka.EmbeddedKafka;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;

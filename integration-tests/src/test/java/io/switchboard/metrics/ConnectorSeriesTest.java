@@ -1,9 +1,9 @@
 package io.switchboard.metrics;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.switchboard.processor.HealthEvent;
-import io.switchboard.processor.HealthTally;
-import io.switchboard.processor.HealthTracker;
+import io.switchboard.rules.HealthEvent;
+import io.switchboard.rules.HealthTally;
+import io.switchboard.rules.HealthTracker;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

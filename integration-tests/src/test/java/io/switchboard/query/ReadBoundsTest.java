@@ -2,7 +2,7 @@ package io.switchboard.query;
 
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.StoreUnavailableException;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;

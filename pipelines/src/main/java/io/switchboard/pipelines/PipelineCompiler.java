@@ -1,6 +1,6 @@
 package io.switchboard.pipelines;
 
-import io.switchboard.processor.PipelineOwnership;
+import io.switchboard.rules.PipelineOwnership;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.Visibility;
-import io.switchboard.processor.HistoryReplay;
+import io.switchboard.rules.HistoryReplay;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.HistoryEntry;
 

@@ -2,7 +2,7 @@ package io.switchboard.pipelines;
 
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.ServiceException;
-import io.switchboard.processor.PipelineOwnership;
+import io.switchboard.rules.PipelineOwnership;
 import io.switchboard.schemas.CommandDecision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

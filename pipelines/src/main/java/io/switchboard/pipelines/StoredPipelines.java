@@ -6,7 +6,7 @@ import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.ConnectorStore;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorState;
 
 import java.io.IOException;

@@ -1,5 +1,10 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.CommandDecider;
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.Decision;
+import io.switchboard.rules.InvalidCommandException;
+import io.switchboard.rules.SetDecider;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;

@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.HistoryEntry;
 import org.apache.kafka.streams.KeyValue;

@@ -1,5 +1,8 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.HistoryReplay;
+import io.switchboard.rules.HistoryValues;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.ConnectorDeleted;
@@ -22,17 +25,12 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * Appends each accepted change of a connector (create, config change, target state change, restart
@@ -46,8 +44,6 @@ import java.util.regex.Pattern;
  * into its base at once.
  */
 public final class HistoryProcessor implements Processor<String, LifecycleEvent, Void, Void> {
-    static final String CREATED = ConnectorCreated.class.getSimpleName();
-    static final String DELETED = ConnectorDeleted.class.getSimpleName();
     /**
      * The most characters one record of the store (an entry, or a base) may hold: even in UTF-8
      * with three bytes a character it stays below the 1 MB a record of the changelog may have.
@@ -101,7 +97,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
         HistoryEntry last = HistoryLayout.lastEntry(histories, key);
         long folded = head == null ? 0 : head.getFolded();
         Map<String, String> base = head == null ? null : head.getBaseConfig();
-        boolean exists = last == null ? base != null : !DELETED.equals(last.getKind());
+        boolean exists = last == null ? base != null : !HistoryValues.DELETED.equals(last.getKind());
         TargetState currentTarget = !exists ? null : last == null ? head.getBaseTargetState() : last.getTargetState();
         long sequence = last == null ? folded + 1 : last.getSequence() + 1;
         HistoryEntry entry = fitted(entry(key, event, sequence, exists, currentTarget));
@@ -282,31 +278,8 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
     /** Values through the recording's mask, and long ones shortened to a digest. */
     private Map<String, String> masked(Map<String, String> config) {
         Map<String, String> out = new TreeMap<>();
-        config.forEach((k, v) -> out.put(k, v == null ? null : shortened(recording.mask().apply(k, v), MAX_STORED_VALUE_CHARS)));
+        config.forEach((k, v) -> out.put(k, v == null ? null : HistoryValues.shortened(recording.mask().apply(k, v), MAX_STORED_VALUE_CHARS)));
         return out;
-    }
-
-    private static final Pattern SHORTENED = Pattern.compile("<\\d+ characters, sha-256 [0-9a-f]+\\.\\.\\.>");
-
-    /** Whether a stored value is what {@link #shortened} kept of a longer one (not the value itself). */
-    public static boolean isShortened(String value) {
-        return value != null && SHORTENED.matcher(value).matches();
-    }
-
-    /**
-     * A value longer than {@code max} characters is kept as its length and the start of its
-     * SHA-256, so that different long values still look different in a diff.
-     */
-    static String shortened(String value, int max) {
-        if (value == null || value.length() <= max) {
-            return value;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return "<" + value.length() + " characters, sha-256 " + HexFormat.of().formatHex(digest, 0, 8) + "...>";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
@@ -317,7 +290,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
         if (size(entry) <= MAX_CHARS) {
             return entry;
         }
-        HistoryEntry squeezed = HistoryEntry.newBuilder(entry).setValues(changed(entry.getValues(), v -> shortened(v, SQUEEZED_VALUE_CHARS))).build();
+        HistoryEntry squeezed = HistoryEntry.newBuilder(entry).setValues(changed(entry.getValues(), v -> HistoryValues.shortened(v, SQUEEZED_VALUE_CHARS))).build();
         if (size(squeezed) <= MAX_CHARS) {
             return squeezed;
         }
@@ -334,7 +307,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
         if (base == null || size(base) <= MAX_CHARS) {
             return base;
         }
-        Map<String, String> squeezed = changed(base, v -> shortened(v, SQUEEZED_VALUE_CHARS));
+        Map<String, String> squeezed = changed(base, v -> HistoryValues.shortened(v, SQUEEZED_VALUE_CHARS));
         return size(squeezed) <= MAX_CHARS ? squeezed : changed(base, v -> "");
     }
 

@@ -1,5 +1,8 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.InvalidCommandException;
+import io.switchboard.rules.ObservedTasks;
 import io.switchboard.schemas.AutoRestarted;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;

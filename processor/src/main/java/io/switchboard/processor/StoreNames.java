@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.ConnectorKey;
 /** Names of the topology's state stores, which are also the names interactive queries use. */
 public final class StoreNames {
     /** Desired state of every connector, keyed by {@link ConnectorKey}. */

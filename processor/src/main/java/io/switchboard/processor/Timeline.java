@@ -1,5 +1,7 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.AutoRestart;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.AutoRestarted;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;

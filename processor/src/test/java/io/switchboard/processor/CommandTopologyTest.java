@@ -1,5 +1,8 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.CommandDecider;
+import io.switchboard.rules.DecisionReasons;
+import io.switchboard.rules.PipelineOwnership;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;

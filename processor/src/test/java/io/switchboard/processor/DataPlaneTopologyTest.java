@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.DecisionReasons;
 import io.switchboard.schemas.AutoRestarted;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;

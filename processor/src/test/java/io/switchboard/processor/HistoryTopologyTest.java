@@ -1,5 +1,7 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.HistoryReplay;
+import io.switchboard.rules.HistoryValues;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
@@ -217,8 +219,8 @@ class HistoryTopologyTest {
         String first = stored.getEntries().get(0).getValues().get("padding");
         String second = stored.getEntries().get(1).getValues().get("padding");
         assertTrue(first.startsWith("<600000 characters, sha-256 "), first);
-        assertTrue(HistoryProcessor.isShortened(first), first);
-        assertFalse(HistoryProcessor.isShortened("<1 characters, a value of its own>"));
+        assertTrue(HistoryValues.isShortened(first), first);
+        assertFalse(HistoryValues.isShortened("<1 characters, a value of its own>"));
         assertFalse(first.equals(second), "different long values look different");
         assertEquals(List.of("padding"), stored.getEntries().get(1).getChanged());
 

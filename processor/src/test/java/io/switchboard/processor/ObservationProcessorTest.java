@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.ObservedTasks;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorStatusChanged;

@@ -1,5 +1,7 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.DecisionReasons;
+import io.switchboard.rules.SetDecider;
 import io.switchboard.schemas.ApplySetChange;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;

@@ -14,7 +14,7 @@ import io.switchboard.http.Dialect;
 import io.switchboard.http.ErrorFormat;
 import io.switchboard.http.Problem;
 import io.switchboard.http.RequestContexts;
-import io.switchboard.processor.HealthTally;
+import io.switchboard.rules.HealthTally;
 import io.switchboard.schemas.TargetState;
 
 import java.io.IOException;

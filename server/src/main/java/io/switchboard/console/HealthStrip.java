@@ -3,7 +3,7 @@ package io.switchboard.console;
 import io.javalin.http.Context;
 import io.switchboard.core.ConnectorHealth;
 import io.switchboard.core.CoreServices;
-import io.switchboard.processor.HealthWindow;
+import io.switchboard.rules.HealthWindow;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import io.switchboard.core.ConnectorHealth;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.Scope;
 import io.switchboard.core.StoreUnavailableException;
-import io.switchboard.processor.HealthEvent;
-import io.switchboard.processor.HealthWindow;
+import io.switchboard.rules.HealthEvent;
+import io.switchboard.rules.HealthWindow;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.switchboard.events;
 
-import io.switchboard.processor.HistoryReplay;
+import io.switchboard.rules.HistoryReplay;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.HistoryEntry;
 import io.switchboard.schemas.TargetState;

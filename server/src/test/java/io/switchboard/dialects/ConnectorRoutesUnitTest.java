@@ -1,7 +1,7 @@
 package io.switchboard.dialects;
 
 import io.switchboard.core.UnitCore;
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.TargetState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import io.switchboard.http.ApiDocument;
 import io.switchboard.http.Dialect;
 import io.switchboard.http.ErrorFormat;
 
-import io.switchboard.processor.HealthTally;
+import io.switchboard.rules.HealthTally;
 
 import java.time.Clock;
 import java.time.Duration;

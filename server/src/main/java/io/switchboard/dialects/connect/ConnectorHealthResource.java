@@ -6,7 +6,7 @@ import io.switchboard.core.ConnectorHealth;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
-import io.switchboard.processor.HealthWindow;
+import io.switchboard.rules.HealthWindow;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.switchboard.processor;
+package io.switchboard.rules;
 
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.TaskObservation;

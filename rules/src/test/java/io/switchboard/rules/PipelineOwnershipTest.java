@@ -1,4 +1,4 @@
-package io.switchboard.processor;
+package io.switchboard.rules;
 
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.ConnectorCommand;

@@ -1,4 +1,4 @@
-package io.switchboard.processor;
+package io.switchboard.rules;
 
 /**
  * Why a command was refused, as recorded in a decision's {@code reason}. Each API words these

@@ -1,4 +1,4 @@
-package io.switchboard.processor;
+package io.switchboard.rules;
 
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.HistoryEntry;
@@ -40,11 +40,11 @@ public final class HistoryReplay {
 
     /** The config after an entry, from the config before it (null when the connector did not exist). */
     public static Map<String, String> apply(Map<String, String> before, HistoryEntry entry) {
-        if (HistoryProcessor.DELETED.equals(entry.getKind())) {
+        if (HistoryValues.DELETED.equals(entry.getKind())) {
             return null;
         }
         Map<String, String> after = new TreeMap<>();
-        if (before != null && !HistoryProcessor.CREATED.equals(entry.getKind())) {
+        if (before != null && !HistoryValues.CREATED.equals(entry.getKind())) {
             after.putAll(before);
         }
         entry.getRemoved().forEach(after::remove);

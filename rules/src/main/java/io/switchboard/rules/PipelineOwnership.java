@@ -1,4 +1,4 @@
-package io.switchboard.processor;
+package io.switchboard.rules;
 
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;

@@ -1,6 +1,6 @@
-package io.switchboard.processor;
+package io.switchboard.rules;
 
-import io.switchboard.processor.HealthEvent.Kind;
+import io.switchboard.rules.HealthEvent.Kind;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

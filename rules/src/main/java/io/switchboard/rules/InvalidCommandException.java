@@ -1,4 +1,4 @@
-package io.switchboard.processor;
+package io.switchboard.rules;
 
 /**
  * A record on the command topic that cannot be a command: its key and value disagree, or it names

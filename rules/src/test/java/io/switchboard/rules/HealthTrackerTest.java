@@ -1,8 +1,8 @@
-package io.switchboard.processor;
+package io.switchboard.rules;
 
-import io.switchboard.processor.HealthEvent.Kind;
-import io.switchboard.processor.HealthTracker.Figures;
-import io.switchboard.processor.HealthTracker.Snapshot;
+import io.switchboard.rules.HealthEvent.Kind;
+import io.switchboard.rules.HealthTracker.Figures;
+import io.switchboard.rules.HealthTracker.Snapshot;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
