@@ -1,6 +1,6 @@
 package io.switchboard.dataplane;
 
-import io.switchboard.processor.ConnectorKey;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
