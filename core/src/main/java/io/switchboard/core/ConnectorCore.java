@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.core.Views.ConnectorDetails;
 import io.switchboard.core.Views.ConnectorView;
 import io.switchboard.core.Views.ObservedDetails;
@@ -7,25 +8,54 @@ import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskConfigView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.core.Views.Written;
+import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.HealthEvent;
+import io.switchboard.rules.HistoryReplay;
+import io.switchboard.rules.HistoryValues;
+import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.DeleteConnector;
+import io.switchboard.schemas.ModifyOffsets;
 import io.switchboard.schemas.OffsetsResult;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.PatchConnectorConfig;
+import io.switchboard.schemas.PutConnectorConfig;
+import io.switchboard.schemas.ReconcileConnector;
+import io.switchboard.schemas.RecordPipelinePhase;
+import io.switchboard.schemas.ResetActiveTopics;
+import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.TargetState;
+import io.switchboard.secrets.Redactor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The connector service on Switchboard's event-sourced core, as the command and query sides it is
- * made of: {@link ConnectorWrites} turns each write into a command through one
- * {@link WritePreflight} and answers it once decided; {@link ConnectorReads} reads the connectors
- * and statuses stores; {@link ConnectorViews} shapes both for the caller. This class only routes.
+ * The connector service on Switchboard's event-sourced core. Each write is one command, sent
+ * through the one {@link WritePreflight} every dialect's writes pass; reads come from
+ * {@link ConnectorReads}, shaped by {@link ConnectorViews}. The writes' invariants:
+ * <ol>
+ *   <li>Every write is answered once decided, never earlier: an answer given once the command is
+ *       only durable could be overtaken by a delete and never applied (docs/faults.md).</li>
+ *   <li>No write waits on the caller's thread: what may wait runs in the pre-flight.</li>
+ *   <li>The decider decides; an early refusal here is the decider's own pure function on the copy
+ *       at hand, so it cannot differ from the decision.</li>
+ * </ol>
  */
 public final class ConnectorCore implements ConnectorService {
-    private final ConnectorWrites writes;
+    private final CommandBus gateway;
+    private final WritePreflight preflight;
     private final ConnectorReads reads;
+    private final ConnectorViews views;
+    private final ConnectorSecrets secrets;
+    private final NamedSecrets namedSecrets;
+    private final ConfigPatches patches;
+    private final StatusWatch watcher;
     private final BulkCommands bulk;
 
     public ConnectorCore(CommandBus gateway, ConnectorStore queries, ConnectorPlugins plugins,
@@ -38,10 +68,14 @@ public final class ConnectorCore implements ConnectorService {
     ConnectorCore(CommandBus gateway, ConnectorStore queries, ConnectorPlugins plugins,
                   ConnectorConfigValidator validator, StatusWatch watcher, ConnectorSecrets secrets,
                   NamedSecrets namedSecrets, ClusterDirectory clusters, WritePreflight preflight) {
-        ConnectorViews views = new ConnectorViews(queries, plugins, secrets);
+        this.gateway = gateway;
+        this.preflight = preflight;
+        this.views = new ConnectorViews(queries, plugins, secrets);
         this.reads = new ConnectorReads(queries, secrets, views);
-        this.writes = new ConnectorWrites(gateway, preflight, reads, views, secrets, namedSecrets,
-                new ConfigPatches(gateway, queries, validator, secrets, clusters, namedSecrets), watcher);
+        this.secrets = secrets;
+        this.namedSecrets = namedSecrets;
+        this.patches = new ConfigPatches(gateway, queries, validator, secrets, clusters, namedSecrets);
+        this.watcher = watcher;
         this.bulk = new BulkCommands(gateway, queries);
     }
 
@@ -53,72 +87,145 @@ public final class ConnectorCore implements ConnectorService {
     @Override
     public CompletableFuture<Written> create(Scope scope, String name, Map<String, String> config, TargetState initialState,
                                              String initialOffsets, RequestContext request) {
-        return writes.create(scope, name, config, initialState, initialOffsets, request);
+        TargetState target = initialState == null ? TargetState.RUNNING : initialState;
+        return preflight.configWrite(scope, name, config, Operation.CREATE,
+                        stored -> new CreateConnector(stored, target, initialOffsets), false, request)
+                .thenApply(d -> new Written(true, views.newView(d.getState())));
     }
 
     @Override
     public CompletableFuture<Written> putConfig(Scope scope, String name, Map<String, String> config, RequestContext request) {
-        return writes.putConfig(scope, name, config, request);
+        return preflight.configWrite(scope, name, config, Operation.PUT_CONFIG, PutConnectorConfig::new, true, request)
+                .thenApply(d -> d.getOutcome() == Outcome.CREATED
+                        ? new Written(true, views.newView(d.getState())) : new Written(false, views.view(d.getState())));
     }
 
+    /** See {@link ConfigPatches}: the patch is validated against the version it is stored on. */
     @Override
     public CompletableFuture<ConnectorView> patchConfig(Scope scope, String name, Map<String, String> patch,
                                                         RequestContext request) {
-        return writes.patchConfig(scope, name, patch, request);
+        return preflight.offThread(() -> {
+            ConnectorState current = reads.existing(scope, name, Operation.PATCH_CONFIG);
+            DecisionAnswers.requireOwner(current, gateway.command(key(scope, name), new PatchConnectorConfig(patch, null), request).build(),
+                    Operation.PATCH_CONFIG);
+            secrets.requireOpenable(patch);
+            namedSecrets.requireKnown(scope, patch);
+            return patches.patch(scope, name, patch, current, request);
+        }).thenCompose(patched -> patched).thenApply(views::view);
     }
 
     @Override
     public CompletableFuture<Void> changeTargetState(Scope scope, String name, TargetState target, RequestContext request) {
-        return writes.changeTargetState(scope, name, target, request);
+        return preflight.submit(scope, name, new ChangeTargetState(target), Operation.CHANGE_TARGET_STATE, request).thenApply(d -> null);
     }
 
     @Override
     public CompletableFuture<Void> delete(Scope scope, String name, RequestContext request) {
-        return writes.delete(scope, name, request);
+        return preflight.submit(scope, name, new DeleteConnector(), Operation.DELETE, request).thenApply(d -> null);
     }
 
     @Override
     public CompletableFuture<StatusView> restart(Scope scope, String name, boolean includeTasks, boolean onlyFailed,
                                                  RequestContext request) {
-        return writes.restart(scope, name, includeTasks, onlyFailed, request);
+        return preflight.submit(scope, name, new RestartConnector(includeTasks, onlyFailed, null), Operation.RESTART, request)
+                .thenApply(d -> StatusViews.plan(views.status(d.getState(), scope.visibility()), includeTasks, onlyFailed));
     }
 
+    /** The task must have been reported by the data plane. */
     @Override
     public CompletableFuture<Void> restartTask(Scope scope, String name, int task, RequestContext request) {
-        return writes.restartTask(scope, name, task, request);
+        if (!reads.knowsTask(scope, name, task, Operation.RESTART_TASK)) {
+            throw ServiceException.NotFound.task(name, task, Operation.RESTART_TASK);
+        }
+        return preflight.submit(scope, name, new RestartConnector(false, false, task), Operation.RESTART_TASK, request)
+                .thenApply(d -> null);
     }
 
+    /**
+     * Once the change is decided (the connector exists and is STOPPED), the data plane makes it on
+     * the worker; the answer is the worker's, or empty if it has not answered within the wait (the
+     * change is then still made when the worker can).
+     */
     @Override
     public CompletableFuture<Optional<OffsetsResult>> modifyOffsets(Scope scope, String name, String offsets,
                                                                     RequestContext request) {
-        return writes.modifyOffsets(scope, name, offsets, request);
+        watcher.requireRoom();
+        ConnectorKey key = key(scope, name);
+        return preflight.submit(scope, name, new ModifyOffsets(offsets, false), Operation.OFFSETS, request)
+                .thenCompose(decided -> {
+                    // The change this command recorded, or, for a retry with the same Idempotency-Key, the first one.
+                    String id = decided.getState().getPendingOffsets().getId();
+                    return watcher.await(key, observed -> {
+                        OffsetsResult result = observed.getOffsetsApplied();
+                        return result != null && result.getId().equals(id) ? result : null;
+                    });
+                });
     }
 
     @Override
     public CompletableFuture<Void> resetActiveTopics(Scope scope, String name, RequestContext request) {
-        return writes.resetActiveTopics(scope, name, request);
+        return preflight.submit(scope, name, new ResetActiveTopics(), Operation.TOPICS_RESET, request).thenApply(d -> null);
     }
 
+    /**
+     * A command like any other, so the processor decides it (the connector exists, and is not a
+     * pipeline's); its decision gives the desired state a new deciding command, which the data
+     * plane takes as a change to make true at once, with no back-off left from earlier failures.
+     */
     @Override
     public CompletableFuture<Void> repair(Scope scope, String name, RequestContext request) {
-        return writes.repair(scope, name, request);
+        return preflight.submit(scope, name, new ReconcileConnector(), Operation.RECONCILE, request).thenApply(d -> null);
     }
 
+    /** A command like any other: the processor decides whether the change is news (see CommandDecider). */
     @Override
     public CompletableFuture<Boolean> recordPipelinePhase(Scope scope, String name, String previous, String phase, String cause,
                                                           RequestContext request) {
-        return writes.recordPipelinePhase(scope, name, previous, phase, cause, request);
+        return preflight.submit(scope, name, new RecordPipelinePhase(previous, phase, cause), Operation.RECORD_PHASE, request)
+                .thenApply(d -> d.getOutcome() == Outcome.UPDATED);
     }
 
     @Override
     public CompletableFuture<Views.OffsetsRequestView> requestOffsetsChange(Scope scope, String name, String offsets,
                                                                            RequestContext request) {
-        return writes.requestOffsetsChange(scope, name, offsets, request);
+        return preflight.submit(scope, name, new ModifyOffsets(offsets, true), Operation.OFFSETS, request)
+                .thenApply(d -> ConnectorViews.offsetsRequest(d.getState().getPendingOffsets(), Optional.empty()));
     }
 
+    /**
+     * Puts back the config a connector had after one version of its history, as a new command (a
+     * new version; the history is never rewritten). History keeps no secret: a secret key's value
+     * is taken from the connector as it is now, and a restore that needs a secret the connector no
+     * longer has, or a value the history kept only as its digest, is refused with what to do. The
+     * target state is left as it is.
+     */
     @Override
     public CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, RequestContext request) {
-        return writes.restoreVersion(scope, name, sequence, request);
+        HistoryReplay.Step step = HistoryReplay.replay(reads.history(scope, name)).stream()
+                .filter(s -> s.entry().getSequence() == sequence).findFirst()
+                .orElseThrow(() -> new ServiceException.InvalidRequest("No version with sequence " + sequence + " in this history"));
+        if (step.configAfter() == null) {
+            throw new ServiceException.InvalidRequest("Version " + step.entry().getVersion() + " is the connector's delete: it has no config to restore");
+        }
+        // A restore is a new version of a connector that exists; a deleted one is created anew, not restored.
+        Map<String, String> current = reads.existing(scope, name, Operation.PUT_CONFIG).getConfig();
+        Map<String, String> restored = new LinkedHashMap<>();
+        step.configAfter().forEach((k, v) -> {
+            if (Redactor.MASK.equals(v)) {
+                String now = current.get(k);
+                if (now == null) {
+                    throw new ServiceException.InvalidRequest(k, "The history keeps no secret, and the connector has no " + k
+                            + " now: set it, then restore this version");
+                }
+                restored.put(k, now);
+            } else if (HistoryValues.isShortened(v)) {
+                throw new ServiceException.InvalidRequest(k, "The history kept only a digest of " + k + " in this version"
+                        + " (it was over 1024 characters): it cannot be restored from here");
+            } else {
+                restored.put(k, v);
+            }
+        });
+        return putConfig(scope, name, restored, request);
     }
 
     @Override
@@ -184,5 +291,9 @@ public final class ConnectorCore implements ConnectorService {
     @Override
     public ConnectorHistory history(Scope scope, String name) {
         return reads.history(scope, name);
+    }
+
+    private static ConnectorKey key(Scope scope, String name) {
+        return new ConnectorKey(scope.cluster(), name);
     }
 }

@@ -31,12 +31,13 @@ import java.util.function.Supplier;
  *       caller's thread: it runs on {@link #THREADS} threads with {@link #QUEUED} writes waiting at
  *       most; past that a write is refused at once as {@link ServiceException.Unavailable} (503 with
  *       Retry-After in every dialect's error shape), and nothing was sent.</li>
- *   <li>The command is stamped once (one id, one acceptance time): the early owner check and the
- *       send use the same command, the send with the sealed config.</li>
+ *   <li>The command is stamped once (one id, one acceptance time) and built once, with the sealed
+ *       config, to be sent; the early owner check, when the connector is at hand, uses the same
+ *       stamp.</li>
  *   <li>A write is answered once decided: the answer is the decision, or the refusal it carries.</li>
  * </ol>
  */
-final class WritePreflight {
+public final class WritePreflight {
     /** Writes validated at once; each may wait up to the worker client's own bounds (10 s for a turn, 30 s for the call). */
     static final int THREADS = 8;
     /** Writes waiting for a validation thread, beyond which a write is refused with a 503. */
@@ -87,14 +88,15 @@ final class WritePreflight {
         Map<String, String> named;
         ConnectorCommand.Builder command;
         try {
-            ConnectorNames.requireAddressable(name);
+            requireAddressable(name);
             named = requireNamed(name, config);
             command = gateway.command(key(scope, name), action.apply(named), request);
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
         return offThread(() -> {
-            requireOwnerAtHand(scope, name, command.build(), operation);
+            // A command for the early owner check is built only when the connector is at hand to check.
+            requireOwnerAtHand(scope, name, command::build, operation);
             secrets.requireOpenable(named);
             namedSecrets.requireKnown(scope, named);
             boolean opens = clusters.opensSecrets(scope.cluster());
@@ -127,6 +129,23 @@ final class WritePreflight {
         return gateway.submit(command).thenApply(d -> DecisionAnswers.accepted(d, operation));
     }
 
+    /**
+     * Refuses a name a new connector cannot have, by the processor's own rule
+     * ({@link ConnectorRules#nameProblem}), which the decider applies again to every create; the
+     * rule a dialect that reads names early (Redpanda's, connector sets) asks too. An empty name and
+     * ISO control characters are left to the config check ({@link ConnectorConfigValidator}), which
+     * words them as Kafka Connect does.
+     */
+    public static void requireAddressable(String name) {
+        if (name == null || name.isEmpty() || name.chars().anyMatch(Character::isISOControl)) {
+            return;
+        }
+        String problem = ConnectorRules.nameProblem(name);
+        if (problem != null) {
+            throw new ServiceException.InvalidRequest("name", problem);
+        }
+    }
+
     /** The config with the connector's name, by Kafka Connect's rule; refused when it names another. */
     static Map<String, String> requireNamed(String name, Map<String, String> config) {
         String problem = ConnectorRules.configNameProblem(name, config);
@@ -141,9 +160,9 @@ final class WritePreflight {
      * (see {@link DecisionAnswers#requireOwner}), when this replica has the connector at hand: the
      * same pure function on the same state, before the config is validated. The decider still decides.
      */
-    void requireOwnerAtHand(Scope scope, String name, ConnectorCommand command, Operation operation) {
+    private void requireOwnerAtHand(Scope scope, String name, Supplier<ConnectorCommand> command, Operation operation) {
         Optional<ConnectorState> atHand = atHand(scope, name);
-        atHand.ifPresent(state -> DecisionAnswers.requireOwner(state, command, operation));
+        atHand.ifPresent(state -> DecisionAnswers.requireOwner(state, command.get(), operation));
     }
 
     /**

@@ -99,7 +99,7 @@ final class ConnectorsResource {
     private void create(Context ctx) {
         RequestContext request = RequestContexts.of(ctx);
         ConnectRequests.CreateRequest body = requests.createRequest(ctx.bodyAsBytes());
-        AsyncAnswers.answer(ctx, connectors.create(scopes.of(ctx), body.name(), body.config(), body.initialState(), request),
+        AsyncAnswers.answer(ctx, connectors.create(scopes.of(ctx), body.name(), body.config(), body.initialState(), null, request),
                 created -> ctx.status(201).header("Location", location(ctx, body.name())).json(Entities.info(created.connector())));
     }
 

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.auth.Action;
-import io.switchboard.core.ConnectorNames;
 import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.DesiredState;
-import io.switchboard.core.ServiceException;
 import io.switchboard.core.ServiceException.InvalidRequest;
-import io.switchboard.core.StoreUnavailableException;
-import io.switchboard.core.SetPlanner;
+import io.switchboard.core.ServiceException;
 import io.switchboard.core.SetPlanner.Plan;
+import io.switchboard.core.SetPlanner;
+import io.switchboard.core.StoreUnavailableException;
+import io.switchboard.core.WritePreflight;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.JsonBodies;
 import io.switchboard.http.RequestContexts;
@@ -191,7 +191,7 @@ final class SetsResource {
             if (name == null || !name.isTextual()) {
                 throw new InvalidRequest("name", "each connector has a name");
             }
-            ConnectorNames.requireAddressable(name.asText());
+            WritePreflight.requireAddressable(name.asText());
             Map<String, String> config = c.has("config") ? JsonBodies.config(c.get("config")) : new LinkedHashMap<>();
             if (config.containsValue(null)) {
                 throw new InvalidRequest("config", "a set's connector config has no null values");

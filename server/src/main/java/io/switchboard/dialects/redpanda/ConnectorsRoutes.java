@@ -139,7 +139,7 @@ final class ConnectorsRoutes {
         Scope scope = scopes.of(ctx);
         RedpandaRequests.Create body = RedpandaRequests.create(ctx.bodyAsBytes());
         RequestContext request = RequestContexts.of(ctx);
-        AsyncAnswers.answer(ctx, connectors.create(scope, body.name(), body.config(), TargetState.RUNNING, request),
+        AsyncAnswers.answer(ctx, connectors.create(scope, body.name(), body.config(), TargetState.RUNNING, null, request),
                 written -> ctx.status(201).json(RedpandaEntities.spec(written.connector())));
     }
 

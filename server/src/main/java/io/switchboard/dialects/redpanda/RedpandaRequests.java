@@ -2,9 +2,9 @@ package io.switchboard.dialects.redpanda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import io.switchboard.core.ConnectorNames;
-import io.switchboard.core.ServiceException;
 import io.switchboard.core.ServiceException.Violation;
+import io.switchboard.core.ServiceException;
+import io.switchboard.core.WritePreflight;
 import io.switchboard.http.JsonBodies;
 
 import java.nio.charset.StandardCharsets;
@@ -63,7 +63,7 @@ final class RedpandaRequests {
             problem = "value must contain only letters, digits and the characters !@#$%^&*()-_=+;:'\"`~,<.>/?|";
         } else {
             try {
-                ConnectorNames.requireAddressable(name);
+                WritePreflight.requireAddressable(name);
             } catch (ServiceException.InvalidRequest e) {
                 problem = e.getMessage();
             }
