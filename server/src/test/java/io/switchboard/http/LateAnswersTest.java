@@ -9,6 +9,8 @@ import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
+import org.eclipse.jetty.ee10.servlet.ServletChannel;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,15 +102,18 @@ class LateAnswersTest {
      */
     private CompletableFuture<String> requestAndLeave() throws Exception {
         CompletableFuture<String> answer;
+        ServletChannel channel;
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             send(socket);
             answer = pending.poll(10, TimeUnit.SECONDS);
             assertNotNull(answer, "the server never started on the request");
             Context ctx = contexts.take();
-            waitFor(() -> ctx.req().isAsyncStarted());
+            waitFor("the request asynchronous", () -> ctx.req().isAsyncStarted());
+            channel = ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel();
             ctx.req().getAsyncContext().complete();
         }
-        Thread.sleep(300); // on purpose: Jetty recycles the ended request before its answer completes
+        // Jetty recycles the ended request (its channel lets go of it) before its answer completes.
+        waitFor("the ended request recycled", () -> channel.getRequest() == null);
         return answer;
     }
 
@@ -125,10 +130,10 @@ class LateAnswersTest {
         }
     }
 
-        private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+    private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "the request never became asynchronous");
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
             Thread.sleep(10);
         }
     }
