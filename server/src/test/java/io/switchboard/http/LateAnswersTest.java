@@ -126,7 +126,8 @@ class LateAnswersTest {
             if (last) {
                 return;
             }
-            Thread.sleep(Math.max(1, Math.min(10, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+            long pauseMillis = Math.max(1, Math.min(10, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+            Thread.sleep(pauseMillis);
         }
     }
 
