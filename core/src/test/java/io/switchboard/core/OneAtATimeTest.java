@@ -7,8 +7,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OneAtATimeTest {
-    private final OneAtATime<String> queue = new OneAtATime<>(3, Executors.newFixedThreadPool(2));
+    /** Tasks handed to the executor: a queued task starts only there, or on the caller's thread when its key is idle. */
+    private final AtomicInteger handedOn = new AtomicInteger();
+    private final Executor pool = Executors.newFixedThreadPool(2);
+    private final OneAtATime<String> queue = new OneAtATime<>(3, task -> {
+        handedOn.incrementAndGet();
+        pool.execute(task);
+    });
 
     @Test
     void tasksOfOneKeyRunInOrderEachAfterThePreviousEnds() throws Exception {
@@ -33,8 +41,10 @@ class OneAtATimeTest {
         });
         CompletableFuture<String> other = queue.run("other", "busy", () -> CompletableFuture.completedFuture("other"));
         assertEquals("other", other.get(5, TimeUnit.SECONDS), "another key does not wait");
-        Thread.sleep(100); // on purpose: b does not start within 100 ms while a runs
+        // While a runs, b is neither started on the caller's thread nor handed to the executor, so
+        // nothing can start it before a ends.
         assertEquals(List.of("a"), started, "b waits for a");
+        assertEquals(0, handedOn.get(), "tasks handed to the executor while a runs");
         assertFalse(b.isDone());
 
         first.completeExceptionally(new IllegalStateException("a failed"));

@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * apply wait for the decision of each command ({@code <change>/<n>}) as the decision feed brings it,
  * and a refused change waits for none and stops following them. The bus and the store are
  * stand-ins answering what the processor would (the end-to-end flow is in the integration tests,
- * where the gap between the set's decision and its connectors' is too short to see over HTTP).
+ * where the gap between the set's decision and its connectors' is too short to see over HTTP). The
+ * stand-ins complete their futures on the test's thread, so whether a change is answered is settled
+ * when the call returns: nothing here waits for time to pass.
  */
 class SetRevertWaitTest {
     private static final Map<String, String> BEFORE = Map.of("connector.class", "FileStreamSource", "topic", "v1");
@@ -69,7 +71,6 @@ class SetRevertWaitTest {
         ConnectorSets sets = new ConnectorSets(bus.proxy, store(setWithChange()), null, null, null, null);
 
         CompletableFuture<ConnectorSets.Applied> answer = sets.revert(new Scope("default"), "s", "change-1", new RequestContext("req-1", "erin"));
-        Thread.sleep(200);
         assertFalse(answer.isDone(), "answered before the revert's command for connector a was decided");
         assertEquals(List.of("revert-1/0"), List.copyOf(bus.followed.keySet()), "the command the revert writes");
         bus.decide("revert-1/0");
@@ -96,7 +97,6 @@ class SetRevertWaitTest {
                 new RequestContext("req-1", "erin"), plan);
         assertEquals(List.of("apply-1/0", "apply-1/1"), bus.followed.keySet().stream().sorted().toList());
         bus.decide("apply-1/1");
-        Thread.sleep(200);
         assertFalse(answer.isDone(), "answered before the command creating connector a was decided");
         bus.decide("apply-1/0");
         assertEquals(ConnectorSets.Result.APPLIED, answer.get(10, TimeUnit.SECONDS).result());

@@ -114,7 +114,7 @@ class LeaseThreadsTest {
             reactive.active(true);
             assertEquals(ALL, namedThreads(), "the worker still carrying out the create is one of THREADS");
             createHeld.countDown();
-            Thread.sleep(200);
+            await("the create to be carried out", () -> !reactive.busy());
             assertEquals(ALL, namedThreads(), "threads after the create was answered");
         }
     }

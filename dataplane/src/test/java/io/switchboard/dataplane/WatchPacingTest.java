@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,13 +139,18 @@ class WatchPacingTest {
 
     /** A reconciler of {@link #CONNECTORS} connectors on the fake worker. */
     private Reconciler reconciler() {
+        return reconciler(Clock.systemUTC());
+    }
+
+    /** A reconciler of {@link #CONNECTORS} connectors on the fake worker, on {@code clock}. */
+    private Reconciler reconciler(Clock clock) {
         for (int i = 0; i < CONNECTORS; i++) {
             desired.put(name(i), state(name(i)));
         }
         worker = server.client();
         return new Reconciler("default", worker, () -> List.copyOf(desired.values()),
                 name -> Optional.empty(), observation -> reported.put(observation.getConnector(), observation.getState()),
-                Clock.systemUTC(),
+                clock,
                 UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)), QuotedSecrets.NONE);
     }
 
@@ -291,18 +297,20 @@ class WatchPacingTest {
     /**
      * A create the worker holds for longer than {@link Reconciler#BUSY_MS} completes no change and
      * starts no watch; the full pass must still count the worker as busy, or its list with configs
-     * queues behind the creates on the worker and holds the watcher that reports what starts.
+     * queues behind the creates on the worker and holds the watcher that reports what starts. The
+     * reconciler's clock is the test's: the hold outlasts BUSY_MS by moving it, not by waiting.
      */
     @Test
     void aCreateTheWorkerHoldsKeepsTheFullPassWaiting() throws Exception {
         createsHeld = new CountDownLatch(1);
-        Reconciler reconciler = reconciler();
+        AtomicLong now = new AtomicLong(System.currentTimeMillis());
+        Reconciler reconciler = reconciler(new SettableClock(now));
         try (ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler).start()) {
             reactive.active(true);
             assertFalse(ReconcilerLoop.workerBusy(reconciler, reactive, System.currentTimeMillis()), "idle at first");
             reactive.offer(name(0), Optional.of(desired.get(name(0))));
             assertTrue(createArrived.await(10, TimeUnit.SECONDS), "the create reached the worker");
-            Thread.sleep(Reconciler.BUSY_MS + 500);
+            now.addAndGet(Reconciler.BUSY_MS + 500);
             assertTrue(ReconcilerLoop.workerBusy(reconciler, reactive, System.currentTimeMillis()),
                     "a create held by the worker for longer than BUSY_MS");
             createsHeld.countDown();
@@ -311,7 +319,10 @@ class WatchPacingTest {
                 Thread.sleep(20);
             }
             assertEquals(1, created.size());
-            // Once carried out, the create stops counting within BUSY_MS (waited for, with room for a loaded machine).
+            assertTrue(reconciler.busyWithin(Reconciler.BUSY_MS), "the create just carried out is a change within BUSY_MS");
+            // Once carried out, the create stops counting after BUSY_MS (the clock moved on; the rest waited for,
+            // with room for a loaded machine).
+            now.addAndGet(Reconciler.BUSY_MS);
             long settle = System.currentTimeMillis() + 10_000;
             while (ReconcilerLoop.workerBusy(reconciler, reactive, System.currentTimeMillis() + ReconcilerLoop.STARTING_MS)
                     && System.currentTimeMillis() < settle) {

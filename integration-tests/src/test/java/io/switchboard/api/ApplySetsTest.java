@@ -3,6 +3,7 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.ApplyCommand;
 import io.switchboard.api.SwitchboardFixture.Answer;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import io.switchboard.testing.TopicScan;
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @SuppressWarnings("unchecked")
 class ApplySetsTest {
     private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(60));
     private SwitchboardFixture fx;
 
     @BeforeAll
@@ -73,12 +75,17 @@ class ApplySetsTest {
         return SwitchboardFixture.json(body);
     }
 
-    /** A POST, sent again (at most 20 times) while it is answered 503 with Retry-After, as clients of the API do. */
+    /**
+     * A POST, sent again (at most 20 times) while it is answered 503 with Retry-After, as clients of the
+     * API do: each after the same pause, so that two applies sent at once and both told to retry are
+     * sent again at once too (with a backing-off wait they drift apart and no longer race).
+     */
     private Http.Response post(String path, String body, Map<String, String> headers) {
         Http.Response answer = Http.call(fx.app.url(), "POST", path, body, headers);
         for (int again = 0; again < 20 && answer.status() == 503 && answer.header("Retry-After") != null; again++) {
+            System.out.println("[apply] POST " + path + " answered 503, sent again: " + answer.body());
             try {
-                Thread.sleep(500);
+                Thread.sleep(500); // on purpose: a client's pause before it sends again, the same for every client
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -113,25 +120,13 @@ class ApplySetsTest {
                 + TopicScan.readAll(bootstrap, fx.topics().lifecycle()).size();
     }
 
-    private JsonNode awaitConnector(String name, String field, String value) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Answer answer;
-        do {
-            answer = fx.call("GET", "/connectors/" + name + "/config", null);
-            if (answer.status() == 200 && value.equals(answer.json().path(field).asText(null))) {
-                return answer.json();
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError(name + " never had " + field + "=" + value + ": " + answer.status() + " " + answer.body());
+    private JsonNode awaitConnector(String name, String field, String value) {
+        return WAIT.until(name + " with " + field + "=" + value, () -> fx.call("GET", "/connectors/" + name + "/config", null),
+                answer -> answer.status() == 200 && value.equals(answer.json().path(field).asText(null))).json();
     }
 
-    private void awaitGone(String name) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (fx.call("GET", "/connectors/" + name + "/config", null).status() != 404) {
-            assertTrue(System.nanoTime() < deadline, name + " is still there");
-            Thread.sleep(100);
-        }
+    private void awaitGone(String name) {
+        WAIT.until(name + " gone (404)", () -> fx.call("GET", "/connectors/" + name + "/config", null), answer -> answer.status() == 404);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.api.SwitchboardFixture.Answer;
 import io.switchboard.examples.LifecycleConsumer;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -231,8 +232,7 @@ class ConnectApiTest {
         CompletableFuture<Answer> paused;
         try {
             paused = CompletableFuture.supplyAsync(() -> fx.call("PUT", "/connectors/held/pause", null));
-            Thread.sleep(1_000); // on purpose: no answer within a second while the processor is held
-            assertFalse(paused.isDone(), "answered before its decision");
+            Await.holds("no answer to the pause while the processor is held", Duration.ofSeconds(1), () -> !paused.isDone());
         } finally {
             fx.app.streams().resume();
         }

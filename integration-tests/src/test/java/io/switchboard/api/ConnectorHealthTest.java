@@ -6,6 +6,7 @@ import io.switchboard.SwitchboardApp;
 import io.switchboard.metrics.HealthOptions;
 import io.switchboard.rules.AutoRestart;
 import io.switchboard.dataplane.FailingSource;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -28,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Each connector's health series and its health over a window, against a replica with an embedded
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectorHealthTest {
     private static final int FLAP_WINDOW_S = 1800;
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(60));
     private SwitchboardFixture fx;
     private Path users;
 
@@ -72,13 +74,8 @@ class ConnectorHealthTest {
     private static Http.Response as(String url, String user, String method, String path, String body) {
         Map<String, String> headers = path.startsWith("/console/")
                 ? Map.of("Authorization", TestUsers.basic(user), "HX-Request", "true") : Map.of("Authorization", TestUsers.basic(user));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Http.Response answer = Http.call(url, method, path, body, headers);
-        while (method.equals("GET") && answer.status() == 503 && answer.body().contains("retry shortly") && System.nanoTime() < deadline) {
-            sleep(250);
-            answer = Http.call(url, method, path, body, headers);
-        }
-        return answer;
+        return WAIT.poll(() -> Http.call(url, method, path, body, headers),
+                answer -> !(method.equals("GET") && answer.status() == 503 && answer.body().contains("retry shortly")));
     }
 
     /** The value of one series in a scrape, null when it is not there. */
@@ -93,18 +90,11 @@ class ConnectorHealthTest {
     }
 
     private static String scrapeUntil(String url, String user, String what, Predicate<String> condition) {
-        String scrape = "";
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline; ) {
+        return WAIT.until(what, () -> {
             Http.Response answer = as(url, user, "GET", "/metrics/connectors", null);
             assertEquals(200, answer.status(), answer.body());
-            scrape = answer.body();
-            if (condition.test(scrape)) {
-                return scrape;
-            }
-            sleep(250);
-        }
-        fail("Waited 60 s for " + what + "; the last scrape:\n" + scrape);
-        return scrape;
+            return answer.body();
+        }, condition);
     }
 
     /** The connector's series but the one that depends on the time of the scrape. */
@@ -113,14 +103,6 @@ class ConnectorHealthTest {
                 && !line.startsWith("switchboard_connector_not_as_asked_seconds")).toList());
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String create(String name, Map<String, String> more) {
         Map<String, Object> config = new LinkedHashMap<>();
@@ -163,13 +145,11 @@ class ConnectorHealthTest {
                 .withSchemaRegistryUrl(fx.app.schemaRegistryUrl()).withSecurity(SecurityOptions.NONE.withUsersFile(users))
                 .withHealth(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30)));
         try {
-            String mine = "";
-            String theirs = null;
-            for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline && !mine.equals(theirs); ) {
-                theirs = figures(as(second.url(), "vera", "GET", "/metrics/connectors", null).body());
-                mine = figures(as("vera", "GET", "/metrics/connectors", null).body());
-                sleep(250);
-            }
+            // Theirs, then mine: read until they agree (for up to 60 s), then compared.
+            List<String> both = WAIT.poll(() -> List.of(figures(as(second.url(), "vera", "GET", "/metrics/connectors", null).body()),
+                    figures(as("vera", "GET", "/metrics/connectors", null).body())), pair -> pair.get(0).equals(pair.get(1)));
+            String theirs = both.get(0);
+            String mine = both.get(1);
             assertTrue(mine.contains("switchboard_connector_failures_total"), mine);
             assertEquals(mine, theirs, "the second replica's figures");
             assertEquals(window, as(second.url(), "vera", "GET", "/connectors/flaky/health" + from, null).body());

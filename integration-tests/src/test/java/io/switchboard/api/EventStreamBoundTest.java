@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.events.EventsResource;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,10 +14,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -73,18 +74,15 @@ class EventStreamBoundTest {
 
             // A client that leaves frees its place for another.
             open.remove(0).close();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                HistoryAndEventsTest.SseReader again = new HistoryAndEventsTest.SseReader(events, Map.of());
-                if (again.response.statusCode() == 200) {
-                    open.add(again);
-                    again.awaitStarted();
-                    break;
+            HistoryAndEventsTest.SseReader again = Await.atMost(Duration.ofSeconds(30)).until("a place freed for another stream (200)", () -> {
+                HistoryAndEventsTest.SseReader reader = new HistoryAndEventsTest.SseReader(events, Map.of());
+                if (reader.response.statusCode() != 200) {
+                    reader.close();
                 }
-                again.close();
-                assertTrue(System.nanoTime() < deadline, "no place freed within 30 s");
-                Thread.sleep(200);
-            }
+                return reader;
+            }, reader -> reader.response.statusCode() == 200);
+            open.add(again);
+            again.awaitStarted();
         } finally {
             open.forEach(HistoryAndEventsTest.SseReader::close);
         }

@@ -8,6 +8,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.ColorScheme;
 import io.switchboard.metrics.HealthOptions;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,7 +34,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Connector health in the console, in a real browser (the system's Chromium, driven by Playwright)
@@ -53,7 +53,7 @@ class HealthInTheConsoleTest {
 
     @BeforeAll
     void start() throws IOException {
-        FailOnDemandSource.failing = false;
+        FailOnDemandSource.failing(false);
         console = new ConsoleBrowser(options -> options.withHealth(HealthOptions.of(10_000, 3600, 3, 1)));
         fx = console.fx;
         sinkFile = Files.createTempFile("switchboard-drain", ".txt");
@@ -61,7 +61,7 @@ class HealthInTheConsoleTest {
 
     @AfterAll
     void stop() throws IOException {
-        FailOnDemandSource.failing = false;
+        FailOnDemandSource.failing(false);
         if (console != null) {
             console.close();
         }
@@ -94,30 +94,15 @@ class HealthInTheConsoleTest {
     }
 
     /** Waits until the worker shows the connector and each of its tasks in the state (90 s at most). */
-    private void awaitState(String name, String state) throws IOException {
-        String last = "";
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos(); System.nanoTime() < deadline; ) {
-            last = as("vera", "GET", "/connectors/" + name + "/status", null).body();
-            JsonNode status = Http.JSON.readTree(last);
-            boolean all = status.path("tasks").size() > 0 && state.equals(status.path("connector").path("state").asText());
-            for (JsonNode task : status.path("tasks")) {
-                all &= state.equals(task.path("state").asText());
-            }
-            if (all) {
-                return;
-            }
-            sleep(250);
-        }
-        fail(name + " was not " + state + " in 90 s: " + last);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private void awaitState(String name, String state) {
+        Await.atMost(Duration.ofSeconds(90)).until(name + " and its tasks " + state,
+                () -> Http.JSON.readTree(as("vera", "GET", "/connectors/" + name + "/status", null).body()), status -> {
+                    boolean all = status.path("tasks").size() > 0 && state.equals(status.path("connector").path("state").asText());
+                    for (JsonNode task : status.path("tasks")) {
+                        all &= state.equals(task.path("state").asText());
+                    }
+                    return all;
+                });
     }
 
     /** Signs in on the form, as a user does, in a browser that prefers the dark theme. */
@@ -154,7 +139,7 @@ class HealthInTheConsoleTest {
         page.evaluate("() => { window.notReloaded = true; }");
 
         // Made to fail while the page is open: the strip draws it live, the failure a mark linked to its timeline entry.
-        FailOnDemandSource.failing = true;
+        FailOnDemandSource.failing(true);
         assertThat(page.locator("#health rect.failed")).not().hasCount(0);
         assertThat(page.locator("#health a.failure")).hasCount(1);
         assertThat(page.locator("#health .figures")).containsText("1 failure");
@@ -172,7 +157,7 @@ class HealthInTheConsoleTest {
         assertThat(page.locator("tr[data-connector='steady'] td.health")).containsText("no failure this week");
 
         // Running again, it is listed last in the usual order (running, by name) and first when least healthy first.
-        FailOnDemandSource.failing = false;
+        FailOnDemandSource.failing(false);
         assertEquals(2, as("otto", "POST", "/connectors/wobbly/restart?includeTasks=true&onlyFailed=true", null).status() / 100);
         assertThat(wobbly).not().containsText("failed now");
         assertThat(wobbly).containsText("1 failure");
@@ -201,11 +186,11 @@ class HealthInTheConsoleTest {
         assertEquals(202, as("otto", "PUT", "/connectors/drain/pause", null).status());
         awaitState("drain", "PAUSED");
         page.evaluate("() => { window.notReloaded = true; }");
-        for (int i = 0; i < 3; i++) {
+        // Each batch shown before the next is sent: the sparkline climbs over several readings.
+        for (int i = 1; i <= 3; i++) {
             send(10);
-            sleep(2_500);
+            assertThat(page.locator("#lag .lag-now")).hasText(i * 10 + " records", new LocatorAssertions.HasTextOptions().setTimeout(60_000));
         }
-        assertThat(page.locator("#lag .lag-now")).hasText("30 records");
         assertEquals(true, page.evaluate("() => window.notReloaded === true"), "the page was not reloaded");
         ConsoleBrowser.screenshot(page, "console-sink-lag");
         String fragment = as("vera", "GET", "/console/clusters/default/connectors/drain/lag", null).body();

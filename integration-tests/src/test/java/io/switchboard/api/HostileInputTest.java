@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.ApiContract;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -463,21 +464,9 @@ class HostileInputTest {
     // Helpers
 
     private void awaitRunning() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        Http.Response status = null;
-        while (System.nanoTime() < deadline) {
-            status = Http.get(app.url(), "/connectors/" + SENTINEL + "/status");
-            if (status.status() == 200 && "RUNNING".equals(status.json().path("connector").path("state").asText())) {
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("The sentinel connector is not RUNNING: " + status);
+        Await.atMost(Duration.ofSeconds(90)).until("the sentinel connector RUNNING",
+                () -> Http.get(app.url(), "/connectors/" + SENTINEL + "/status"),
+                status -> status.status() == 200 && "RUNNING".equals(status.json().path("connector").path("state").asText()));
     }
 
     private Map<String, String> sentinelConfigWithout(String key) {

@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -74,8 +73,8 @@ class LocalReadsTest {
             assertTrue(list.body().contains("\"local-read\""), list.body());
             Answer status = fx.call("GET", "/connectors/local-read/status?consistency=local", null);
             assertEquals(200, status.status(), status.body());
-            Thread.sleep(500); // on purpose: the default read stays unanswered while the update is undecided
-            assertFalse(linearizable.isDone(), "a default read answered before the command ahead of it was decided");
+            Await.holds("the default read unanswered while the update ahead of it is undecided", Duration.ofMillis(500),
+                    () -> !linearizable.isDone());
         } finally {
             fx.app.streams().resume();
         }

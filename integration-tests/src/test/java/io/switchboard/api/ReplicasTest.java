@@ -163,7 +163,9 @@ class ReplicasTest {
                 reads.add(CompletableFuture.supplyAsync(
                         () -> SwitchboardFixture.call(replica.url(), "GET", "/connectors/" + connector, null)));
             }
-            Thread.sleep(2_000); // on purpose: the reads reach the replicas and wait there while the command is undecided
+            // The reads reach the replicas and wait there while the command is undecided.
+            Await.holds("every read unanswered while the command ahead of it is undecided", Duration.ofSeconds(2),
+                    () -> reads.stream().noneMatch(CompletableFuture::isDone));
         } finally {
             replicas.forEach(replica -> replica.streams().resume());
         }

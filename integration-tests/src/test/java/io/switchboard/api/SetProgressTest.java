@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -80,17 +81,8 @@ class SetProgressTest {
         }
     }
 
-    private static <T> T eventually(String what, java.util.function.Supplier<T> read, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        T last = read.get();
-        while (!done.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " never happened; last read: " + last);
-            }
-            Thread.sleep(250);
-            last = read.get();
-        }
-        return last;
+    private static <T> T eventually(String what, Await.Probe<T> read, Predicate<T> done) {
+        return Await.atMost(Duration.ofSeconds(90)).until(what, read, done);
     }
 
     @Test

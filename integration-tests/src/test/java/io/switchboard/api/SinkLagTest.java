@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.metrics.HealthOptions;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,7 +24,6 @@ import java.util.function.DoublePredicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A sink connector's lag against the real embedded worker: a FileStreamSink that has read its topic
@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SinkLagTest {
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(90));
     private SwitchboardFixture fx;
     private KafkaProducer<String, String> producer;
     private final String topic = "sink-lag-" + UUID.randomUUID().toString().substring(0, 8);
@@ -79,41 +80,21 @@ class SinkLagTest {
     }
 
     private double seriesUntil(String series, String what, DoublePredicate condition) {
-        Double lag = null;
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos(); System.nanoTime() < deadline; ) {
-            lag = ConnectorHealthTest.value(Http.get(fx.app.url(), "/metrics/connectors").body(), series);
-            if (lag != null && condition.test(lag)) {
-                System.out.println("[sink lag] " + what + ": " + lag);
-                return lag;
-            }
-            sleep(250);
-        }
-        fail("Waited 90 s for " + what + "; the lag is " + lag);
-        return -1;
+        Double lag = WAIT.until(what + " (" + series + ")", () -> ConnectorHealthTest.value(Http.get(fx.app.url(), "/metrics/connectors").body(),
+                series), value -> value != null && condition.test(value));
+        System.out.println("[sink lag] " + what + ": " + lag);
+        return lag;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void awaitState(String state) throws IOException {
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos(); System.nanoTime() < deadline; ) {
-            JsonNode status = Http.JSON.readTree(Http.get(fx.app.url(), "/connectors/lagging/status").body());
-            boolean tasks = status.path("tasks").size() > 0;
-            for (JsonNode task : status.path("tasks")) {
-                tasks &= state.equals(task.path("state").asText());
-            }
-            if (tasks && state.equals(status.path("connector").path("state").asText())) {
-                return;
-            }
-            sleep(250);
-        }
-        fail("The connector and its task were not " + state + " in 90 s");
+    private void awaitState(String state) {
+        WAIT.until("the connector and its task " + state, () -> Http.JSON.readTree(Http.get(fx.app.url(), "/connectors/lagging/status").body()),
+                status -> {
+                    boolean tasks = status.path("tasks").size() > 0;
+                    for (JsonNode task : status.path("tasks")) {
+                        tasks &= state.equals(task.path("state").asText());
+                    }
+                    return tasks && state.equals(status.path("connector").path("state").asText());
+                });
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -77,18 +81,16 @@ class WorkerRequestsPerCreateTest {
         eventually("every connector RUNNING with its task shown", () -> call(app.url(), "GET", "/connectors?expand=status", null).json(),
                 this::allRunning);
         // What is read after a create is read within seconds of it (the details reader waits out the
-        // worker's busy second): the counts stop changing.
-        Map<String, Long> after = requests();
-        long quietSince = System.nanoTime();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() - quietSince < 6_000_000_000L && System.nanoTime() < deadline) {
-            Thread.sleep(500); // on purpose: a reading every half second until the counts hold still for 6 s
+        // worker's busy second): the counts stop changing, and are taken once they held still for 6 s.
+        AtomicReference<Map<String, Long>> seen = new AtomicReference<>(requests());
+        AtomicLong quietSince = new AtomicLong(System.nanoTime());
+        Map<String, Long> after = Await.atMost(Duration.ofSeconds(60)).until("the counts to hold still for 6 s", () -> {
             Map<String, Long> now = requests();
-            if (!withoutList(now).equals(withoutList(after))) {
-                quietSince = System.nanoTime();
+            if (!withoutList(now).equals(withoutList(seen.getAndSet(now)))) {
+                quietSince.set(System.nanoTime());
             }
-            after = now;
-        }
+            return now;
+        }, now -> System.nanoTime() - quietSince.get() >= 6_000_000_000L);
         Map<String, Long> perKind = new TreeMap<>();
         after.forEach((kind, count) -> {
             long made = count - before.getOrDefault(kind, 0L);

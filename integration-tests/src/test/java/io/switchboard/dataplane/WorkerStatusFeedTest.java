@@ -2,6 +2,7 @@ package io.switchboard.dataplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.Await;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,9 +114,8 @@ class WorkerStatusFeedTest {
              WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), Map.of(), "not-made-yet").start();
              Admin admin = Admin.create(Map.of(
                      "bootstrap.servers", kafka.bootstrapServers()))) {
-            Thread.sleep(3_000); // on purpose: the feed makes no topic within 3 s of waiting for it
-            assertFalse(feed.caughtUp());
-            assertFalse(admin.listTopics().names().get().contains("not-made-yet"), "the feed made the topic");
+            Await.holds("the feed waiting for the topic without making it", Duration.ofSeconds(3),
+                    () -> !feed.caughtUp() && !admin.listTopics().names().get().contains("not-made-yet"));
         }
     }
 

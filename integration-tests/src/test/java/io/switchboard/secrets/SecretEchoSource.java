@@ -16,6 +16,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A test connector with a PASSWORD setting, {@code echo.phrase}: each time its task starts it
@@ -71,6 +73,7 @@ public class SecretEchoSource extends SourceConnector {
     public static class EchoTask extends SourceTask {
         private String topic;
         private String digest;
+        private final CountDownLatch stopped = new CountDownLatch(1);
 
         @Override
         public void start(Map<String, String> props) {
@@ -88,7 +91,8 @@ public class SecretEchoSource extends SourceConnector {
         @Override
         public List<SourceRecord> poll() throws InterruptedException {
             if (digest == null) {
-                Thread.sleep(200);
+                // Nothing more to send: waits to be stopped (a second at most, then polled again).
+                stopped.await(1, TimeUnit.SECONDS);
                 return List.of();
             }
             SourceRecord record = new SourceRecord(Map.of(), Map.of(), topic, Schema.STRING_SCHEMA, digest);
@@ -98,6 +102,7 @@ public class SecretEchoSource extends SourceConnector {
 
         @Override
         public void stop() {
+            stopped.countDown();
         }
 
         @Override

@@ -7,6 +7,7 @@ import io.switchboard.examples.LifecycleConsumer;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.testing.ApiContract;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TopicScan;
 import org.apache.kafka.clients.admin.Admin;
@@ -326,12 +327,8 @@ class SecretsTest {
         }
         for (Map.Entry<String, String> connector : quoted.entrySet()) {
             String name = connector.getKey();
-            String status = "";
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!status.contains("Cannot sign in with") && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-                status = Http.get(app.url(), "/connectors/" + name + "/status").body();
-            }
+            String status = Await.atMost(Duration.ofSeconds(90)).poll(() -> Http.get(app.url(), "/connectors/" + name + "/status").body(),
+                    body -> body.contains("Cannot sign in with"));
             assertTrue(status.contains("Cannot sign in with " + HIDDEN), name + ": the task failed, quoting its secret hidden: " + status);
             assertFalse(status.contains(connector.getValue()), name + ": the status quotes the secret");
             String timeline = Http.get(app.url(), "/connectors/" + name + "/timeline").body();
@@ -381,12 +378,8 @@ class SecretsTest {
 
         Map<String, String> failures = Map.of("sec-3part", "Couldn't find or create file", "sec-shaped", "Cannot sign in with");
         for (Map.Entry<String, String> failure : failures.entrySet()) {
-            String status = "";
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!status.contains(failure.getValue()) && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-                status = Http.get(app.url(), "/connectors/" + failure.getKey() + "/status").body();
-            }
+            String status = Await.atMost(Duration.ofSeconds(90)).poll(
+                    () -> Http.get(app.url(), "/connectors/" + failure.getKey() + "/status").body(), body -> body.contains(failure.getValue()));
             assertTrue(status.contains(failure.getValue()), failure.getKey() + ": the task failed, quoting its config: " + status);
             String timeline = Http.get(app.url(), "/connectors/" + failure.getKey() + "/timeline").body();
             for (String secret : List.of(named, echoPhrase, dbPassword)) {
@@ -453,19 +446,7 @@ class SecretsTest {
             }
             return topicText(topic);
         };
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (done.test(text.get())) {
-                return true;
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
+        return done.test(Await.atMost(Duration.ofSeconds(120)).poll(text, done));
     }
 
     /** The captured log so far; the list is appended to by the server's threads meanwhile. */

@@ -81,7 +81,10 @@ class PostgresReplicationTest {
             if (connector.getKey().endsWith("sink")) {
                 WAIT.until("the sink's task running", () -> fx.call("GET", "/connectors/" + connector.getKey() + "/status", null).json(),
                         s -> s.path("tasks").path(0).path("state").asText().equals("RUNNING"));
-                Thread.sleep(3000); // on purpose: the sink polls a while with no topic before the source makes them
+                // The sink polls a while with no topic before the source makes them, and runs on.
+                Await.holds("the sink's task running with no topic yet", Duration.ofSeconds(3),
+                        () -> fx.call("GET", "/connectors/" + connector.getKey() + "/status", null).json(),
+                        s -> s.path("tasks").path(0).path("state").asText().equals("RUNNING"));
             }
         }
         WAIT.until("the snapshot in the target", this::rows, r -> r.equals(List.of("1:apple:3", "2:pear:5", "3:plum:7")));

@@ -8,6 +8,7 @@ import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.processor.Topics;
 import io.switchboard.testing.ApiContract;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.testing.TestUsers;
@@ -116,21 +117,17 @@ final class SwitchboardFixture implements AutoCloseable {
      * can stretch past the read's own wait) is sent again, for up to a minute.
      */
     static Answer call(String baseUrl, String method, String path, String body) {
-        long deadline = System.nanoTime() + RETRY_READS_FOR.toNanos();
-        while (true) {
+        return Await.atMost(RETRY_READS_FOR).poll(() -> {
             Answer answer = callOnce(baseUrl, method, path, body);
-            if (!method.equals("GET") || answer.status() != 503 || !answer.body().contains("retry shortly")
-                    || System.nanoTime() > deadline) {
-                return answer;
+            if (retryShortly(method, answer)) {
+                System.out.println("[fixture] GET " + path + " answered 503, retrying: " + answer.body());
             }
-            System.out.println("[fixture] GET " + path + " answered 503, retrying: " + answer.body());
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return answer;
-            }
-        }
+            return answer;
+        }, answer -> !retryShortly(method, answer));
+    }
+
+    private static boolean retryShortly(String method, Answer answer) {
+        return method.equals("GET") && answer.status() == 503 && answer.body().contains("retry shortly");
     }
 
     private static Answer callOnce(String baseUrl, String method, String path, String body) {

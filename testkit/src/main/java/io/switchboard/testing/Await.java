@@ -20,8 +20,10 @@ import java.util.function.Supplier;
  * JsonNode status = WAIT.until("RUNNING", () -> status("c"), s -> s.path("state").asText().equals("RUNNING"));
  * }</pre>
  *
- * A fixed sleep stays right only where the time is the point (that nothing happens within a window, a
- * client that is slow on purpose); everything else waits here.
+ * Where the time is the point, that something does not happen within a window (no answer while the
+ * processor is held, no topic made while a feed waits), {@link #holds} reads the condition throughout
+ * the window and names it, rather than a sleep followed by one check. A fixed sleep stays right only for
+ * a client that is slow on purpose, or to let time pass that nothing in the test can observe.
  */
 public final class Await {
     static final Duration FIRST_PAUSE = Duration.ofMillis(10);
@@ -121,6 +123,55 @@ public final class Await {
         }
     }
 
+    /**
+     * Reads {@code probe} throughout {@code period} and fails as soon as {@code ok} does not hold for what
+     * it read: for a test whose point is that something does not happen within a time. It reads at once,
+     * then as {@link #until} does (10 ms apart, backing off to 250 ms), and once more when the period is
+     * over, so it checks at least as late as a sleep of {@code period} followed by one check would, and
+     * also every time in between. Answers the last value read.
+     *
+     * @param what what must go on holding, as the failure should name it ("no answer before the decision")
+     * @throws AssertionError when {@code ok} did not hold for a read, a read threw an exception (its cause),
+     *                        or the wait was interrupted
+     */
+    public static <T> T holds(String what, Duration period, Probe<? extends T> probe, Predicate<? super T> ok) {
+        return holds(what, period, probe, ok, SYSTEM);
+    }
+
+    /** Reads {@code condition} throughout {@code period}; fails as {@link #holds(String, Duration, Probe, Predicate)} does. */
+    public static void holds(String what, Duration period, Probe<Boolean> condition) {
+        holds(what, period, condition, Boolean.TRUE::equals, SYSTEM);
+    }
+
+    static <T> T holds(String what, Duration period, Probe<? extends T> probe, Predicate<? super T> ok, Clock clock) {
+        Await window = new Await(period, clock);
+        long start = clock.nanoTime();
+        Probe<T> failing = () -> {
+            try {
+                return probe.read();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                long after = clock.nanoTime() - start;
+                throw new AssertionError("Expected " + what + " for " + seconds(period) + "; after " + millis(after)
+                        + " a read threw " + e, e);
+            }
+        };
+        Reads<T> reads;
+        try {
+            reads = window.read(failing, value -> !ok.test(value), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted while checking " + what, e);
+        }
+        if (reads.held()) {
+            throw new AssertionError("Expected " + what + " for " + seconds(period) + "; it no longer held after "
+                    + millis(clock.nanoTime() - start) + " (" + reads.count() + (reads.count() == 1 ? " read" : " reads") + "); last seen: "
+                    + reads.last());
+        }
+        return reads.last();
+    }
+
     /** What a wait read: the last value (or the exception the last read threw), whether done held, how many reads. */
     private record Reads<T>(T last, Exception failed, boolean held, int count) {
     }
@@ -158,6 +209,10 @@ public final class Await {
             clock.sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
             pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
         }
+    }
+
+    private static String millis(long nanos) {
+        return nanos / 1_000_000 + " ms";
     }
 
     private static String seconds(Duration duration) {

@@ -9,6 +9,8 @@ import org.apache.kafka.connect.source.SourceTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** A test connector whose task 1 fails as it starts while the others run (and produce nothing): DEGRADED. */
 public class HalfFailingSource extends SourceConnector {
@@ -46,6 +48,8 @@ public class HalfFailingSource extends SourceConnector {
     }
 
     public static class HalfFailingTask extends SourceTask {
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
         @Override
         public String version() {
             return "1.0";
@@ -60,12 +64,14 @@ public class HalfFailingSource extends SourceConnector {
 
         @Override
         public List<SourceRecord> poll() throws InterruptedException {
-            Thread.sleep(200);
+            // Nothing to send: waits to be stopped (a second at most, then polled again).
+            stopped.await(1, TimeUnit.SECONDS);
             return null;
         }
 
         @Override
         public void stop() {
+            stopped.countDown();
         }
     }
 }

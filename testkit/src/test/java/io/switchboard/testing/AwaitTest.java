@@ -162,6 +162,57 @@ class AwaitTest {
     }
 
     @Test
+    void holdsReadsThroughoutThePeriodAndOnceMoreAtItsEnd() {
+        AtomicInteger reads = new AtomicInteger();
+        long start = clock.now;
+        List<Long> readAt = new ArrayList<>();
+        int last = Await.holds("no answer", Duration.ofSeconds(1), () -> {
+            readAt.add((clock.now - start) / 1_000_000);
+            return reads.incrementAndGet();
+        }, n -> true, clock);
+        assertEquals(reads.get(), last);
+        assertEquals(0L, readAt.get(0), "the first read at once");
+        assertEquals(1_000L, readAt.get(readAt.size() - 1), "the last read when the period is over: " + readAt);
+        assertEquals(List.of(10L, 20L, 40L, 80L, 160L, 250L, 250L, 190L), clock.pausesMillis);
+    }
+
+    @Test
+    void holdsFailsAtTheFirstReadThatDoesNotHoldNamingWhatAndWhen() {
+        AtomicInteger reads = new AtomicInteger();
+        AssertionError failed = assertThrows(AssertionError.class, () -> Await.holds("no answer before the decision",
+                Duration.ofSeconds(3), () -> reads.incrementAndGet() < 4 ? "waiting" : "answered 200", "waiting"::equals, clock));
+        assertEquals("Expected no answer before the decision for 3 s; it no longer held after 70 ms (4 reads); last seen: answered 200",
+                failed.getMessage());
+        assertEquals(4, reads.get(), "no read after the one that did not hold");
+        AssertionError never = assertThrows(AssertionError.class,
+                () -> Await.holds("the topic absent", Duration.ofMillis(500), () -> false, Boolean.TRUE::equals, clock));
+        assertTrue(never.getMessage().endsWith("after 0 ms (1 read); last seen: false"), never.getMessage());
+    }
+
+    @Test
+    void holdsFailsWhenAReadThrowsWithTheExceptionAsItsCause() {
+        IOException refused = new IOException("Connection refused");
+        AtomicInteger reads = new AtomicInteger();
+        AssertionError failed = assertThrows(AssertionError.class, () -> Await.holds("the partitions kept", Duration.ofSeconds(3), () -> {
+            if (reads.incrementAndGet() == 2) {
+                throw refused;
+            }
+            return true;
+        }, Boolean.TRUE::equals, clock));
+        assertEquals("Expected the partitions kept for 3 s; after 10 ms a read threw java.io.IOException: Connection refused",
+                failed.getMessage());
+        assertSame(refused, failed.getCause());
+    }
+
+    @Test
+    void onTheSystemClockHoldsLastsItsPeriod() {
+        long start = System.nanoTime();
+        Await.holds("true", Duration.ofMillis(100), () -> true);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMillis >= 100, "took " + tookMillis + " ms");
+    }
+
+    @Test
     void aTimeoutMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> Await.atMost(Duration.ZERO));
     }
