@@ -127,6 +127,9 @@ class PipelineFailuresApiTest {
         String publication = PipelineCompiler.slotName(id);
         eventually("the rows copied", () -> postgres.digest("dw", "tills.sales"), postgres.digest("till", "sales")::equals);
         eventually("realtime", () -> read("erin", id), r -> r.path("status").path("state").has("realtime"));
+        // The phase watcher samples the pipeline's reading every few seconds: the drop waits until it has recorded
+        // realtime, so that the failure's recorded change is from realtime (and not from a snapshot it last saw).
+        eventually("realtime recorded as a phase change", () -> phaseChangeTo(id, "realtime"), c -> c != null);
 
         postgres.sql("till", "DROP PUBLICATION " + publication, "INSERT INTO sales VALUES (21, 'after the drop')");
         JsonNode editors = eventually("the failure", () -> read("erin", id), r -> r.path("status").path("status").has("failed"));
