@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -136,14 +135,6 @@ public final class ConnectorQueries implements ConnectorStore {
      */
     @Override
     public Optional<ConnectorState> connectorAtHand(ConnectorKey key) {
-        try {
-            return atHand(key);
-        } catch (InvalidStateStoreException e) {
-            throw new StoreUnavailableException("The connector store is not available on this replica right now", e);
-        }
-    }
-
-    private Optional<ConnectorState> atHand(ConnectorKey key) {
         Optional<CopyLocator.Located> where = locator.locate(key);
         if (where.isPresent() && locator.isSelf(where.get().active())) {
             return Optional.ofNullable(local.get(StoreNames.CONNECTORS, key.toString(), where.get().partition(), false));

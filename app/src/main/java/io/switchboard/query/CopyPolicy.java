@@ -55,8 +55,8 @@ final class CopyPolicy {
 
     /**
      * What this replica's copy of a partition (active or standby) holds of a key as it is, without
-     * waiting for it to catch up: a read with {@code consistency=local}. Unavailable (an
-     * {@link org.apache.kafka.streams.errors.InvalidStateStoreException}) when no copy is here.
+     * waiting for it to catch up: a read with {@code consistency=local}. {@link StoreUnavailableException}
+     * when no copy is here.
      */
     <V> V asIs(String store, String key, int partition) {
         return local.get(store, key, partition, true);

@@ -4,7 +4,6 @@ import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.rules.ConnectorKey;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.time.Duration;
@@ -86,7 +85,7 @@ final class CopyReader {
                             return this.get(active, store, key.toString(), partition, false, arrived, decode).value();
                         }
                         why = "partition " + partition + " has no running owner";
-                    } catch (StoreUnavailableException | InvalidStateStoreException e) {
+                    } catch (StoreUnavailableException e) {
                         why = "partition " + partition + " cannot be read on its owner " + active + ": " + e.getMessage();
                     }
                     for (HostInfo copy : where.get().fallbacks()) {
@@ -98,7 +97,7 @@ final class CopyReader {
                             }
                             why = "it is not in the standby copy on " + copy + " and its owner " + active
                                     + " cannot confirm that it does not exist";
-                        } catch (StoreUnavailableException | InvalidStateStoreException e) {
+                        } catch (StoreUnavailableException e) {
                             // try the next copy
                         }
                     }
@@ -128,7 +127,7 @@ final class CopyReader {
         }
         try {
             return Optional.ofNullable(policy.<V>asIs(store, key.toString(), partition.get()));
-        } catch (StoreUnavailableException | InvalidStateStoreException notHere) {
+        } catch (StoreUnavailableException notHere) {
             return null;
         }
     }

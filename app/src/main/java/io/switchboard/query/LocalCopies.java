@@ -21,6 +21,11 @@ import java.util.Optional;
  * This replica's own copies of the stores' partitions, active and standby, and how far behind the
  * standbys are: what {@link CopyPolicy} lets answer before it asks another replica. Never trusted
  * while the {@link PauseFence} says this JVM may have lost its partitions unawares.
+ *
+ * <p>The one place the application queries Kafka Streams' stores: a copy that cannot be read now
+ * (Kafka Streams' {@link InvalidStateStoreException}, whichever kind, or a processor not running)
+ * is the core's {@link StoreUnavailableException} from here on, so that nothing above it, the HTTP
+ * server least of all, knows Kafka Streams.
  */
 final class LocalCopies {
     private final KafkaStreams streams;
@@ -90,7 +95,7 @@ final class LocalCopies {
                 values.add(keys ? (V) next.key : next.value);
             }
             return Optional.of(values);
-        } catch (InvalidStateStoreException e) {
+        } catch (StoreUnavailableException | InvalidStateStoreException e) {
             return Optional.empty();
         }
     }
@@ -101,8 +106,8 @@ final class LocalCopies {
             throw new IllegalArgumentException("No store " + name);
         }
         if (!PauseFence.JVM.trusted()) {
-            throw new InvalidStateStoreException("This replica has just resumed after a pause long enough to have lost its"
-                    + " partitions; its copies are not trusted until its group membership is confirmed");
+            throw new StoreUnavailableException("This replica has just resumed after a pause long enough to have lost its"
+                    + " partitions; its copies are not trusted until its group membership is confirmed; retry shortly.", null);
         }
         StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
                 StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition);
@@ -111,10 +116,9 @@ final class LocalCopies {
         }
         try {
             return streams.store(parameters);
-        } catch (InvalidStateStoreException e) {
-            throw e;
-        } catch (RuntimeException notRunning) {
-            throw new InvalidStateStoreException("The command processor is " + streams.state(), notRunning);
+        } catch (RuntimeException notHere) {
+            // An InvalidStateStoreException (moved, restoring, not started), or the processor not running at all.
+            throw unavailable(partition, notHere);
         }
     }
 
@@ -123,7 +127,7 @@ final class LocalCopies {
         try {
             this.localStore(StoreNames.CONNECTORS, partition, false).approximateNumEntries();
             return true;
-        } catch (InvalidStateStoreException e) {
+        } catch (StoreUnavailableException | InvalidStateStoreException e) {
             return false;
         }
     }
@@ -146,7 +150,7 @@ final class LocalCopies {
         return lags.current(store, partition, ConnectorQueries.MAX_STANDBY_LAG, waitMs);
     }
 
-    private StoreUnavailableException unavailable(int partition, InvalidStateStoreException e) {
+    private StoreUnavailableException unavailable(int partition, RuntimeException e) {
         return new StoreUnavailableException("Partition " + partition + " of the connector store is not available on this replica right now ("
                 + streams.state() + "); retry shortly.", e);
     }

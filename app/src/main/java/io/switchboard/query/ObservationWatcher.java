@@ -5,7 +5,6 @@ import io.switchboard.core.StatusWatch;
 import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorObservation;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -112,7 +111,7 @@ public final class ObservationWatcher implements StatusWatch, AutoCloseable {
                     result.complete(found);
                     return;
                 }
-            } catch (StoreUnavailableException | InvalidStateStoreException e) {
+            } catch (StoreUnavailableException e) {
                 // Moving between replicas; ask again.
             }
             if (System.nanoTime() > deadline) {

@@ -57,6 +57,7 @@ public interface ConnectorService {
     /**
      * Alters (offsets given, as Kafka Connect's JSON) or resets (null) a stopped connector's offsets;
      * answers the worker's result, or empty if the worker has not made the change within the wait.
+     * One request at a time per connector ({@link ServiceException.Busy} while one is under way).
      */
     CompletableFuture<Optional<OffsetsResult>> modifyOffsets(Scope scope, String name, String offsets,
                                                              RequestContext request);

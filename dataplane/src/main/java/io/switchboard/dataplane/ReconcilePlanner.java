@@ -123,7 +123,7 @@ final class ReconcilePlanner {
         if (!sameConfig(running.config(), s.workerConfig())) {
             plan.add(new PutConfig(s.workerConfig(), drift ? "config" : null));
         }
-        // Offsets first: a connector resumed since they were asked for is still stopped on the worker.
+        // Offsets first: made while the worker has the connector stopped, before its target state is asked for.
         planOffsets(s, plan);
         TargetState target = state.getTargetState();
         if (targetStateDue(target, running.state(), memory.targetRequested(), s.now())) {
@@ -232,13 +232,13 @@ final class ReconcilePlanner {
     }
 
     /**
-     * Makes the offsets change asked for once, while the connector is stopped on the worker. One
-     * asked of a connector whose target is not STOPPED and that is not stopped can no longer be
-     * made; one waiting for the worker to stop it may be given up ({@link #offsetsGiveUp}).
+     * Makes the offsets change asked for once, while the connector is stopped on the worker; one
+     * waiting for the worker to stop it may be given up ({@link #offsetsGiveUp}). Whether a change
+     * may be asked is the processor's to decide: it keeps the connector to be stopped until the
+     * change is answered (see {@link #asCarriedOut}), so the planner only carries it out.
      */
     private static void planOffsets(Situation s, List<ReconcileAction> plan) {
-        ConnectorState state = s.desired();
-        OffsetsRequest pending = state.getPendingOffsets();
+        OffsetsRequest pending = s.desired().getPendingOffsets();
         if (pending == null) {
             return;
         }
@@ -247,12 +247,7 @@ final class ReconcilePlanner {
             return;
         }
         if (!"STOPPED".equals(s.observed().state())) {
-            if (state.getTargetState() != TargetState.STOPPED) {
-                // Resumed before the worker ever stopped it: the offsets can no longer be changed.
-                plan.add(new RememberOffsets(new OffsetsResult(pending.getId(), 400, notStopped(state.getName()), null, null)));
-            } else {
-                planGiveUp(s, plan);
-            }
+            planGiveUp(s, plan);
             return;
         }
         plan.add(new ModifyOffsets(pending));
@@ -376,11 +371,5 @@ final class ReconcilePlanner {
         if (AutoRestart.due(restarts.count(), restarts.last(), s.now(), AutoRestart.maxRestarts(state.getConfig()))) {
             plan.add(new AutoRestartFailed(restarts.count() + 1));
         }
-    }
-
-    /** The worker's own words for an offsets change asked of a connector that is not stopped. */
-    static String notStopped(String name) {
-        return "Connectors must be in the STOPPED state before their offsets can be modified. This can be done "
-                + "for the specified connector by issuing a 'PUT' request to the '/connectors/" + name + "/stop' endpoint";
     }
 }

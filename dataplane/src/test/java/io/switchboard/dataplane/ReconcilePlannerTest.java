@@ -12,7 +12,6 @@ import io.switchboard.dataplane.ReconcileAction.MarkVersionApplied;
 import io.switchboard.dataplane.ReconcileAction.ModifyOffsets;
 import io.switchboard.dataplane.ReconcileAction.OffsetsWaiting;
 import io.switchboard.dataplane.ReconcileAction.PutConfig;
-import io.switchboard.dataplane.ReconcileAction.RememberOffsets;
 import io.switchboard.dataplane.ReconcileAction.RememberRestart;
 import io.switchboard.dataplane.ReconcileAction.Restart;
 import io.switchboard.dataplane.ReconcileAction.SetTargetState;
@@ -185,13 +184,23 @@ class ReconcilePlannerTest {
                 plan(back, onWorker(CONFIG, "STOPPED")));
     }
 
+    /**
+     * Whether an offsets change may be asked is the processor's decision (it keeps a connector
+     * resumed before the answer stopped for the change): the planner answers no request itself.
+     * Given a desired state the processor no longer makes (a change pending, the target RUNNING),
+     * it only waits for the worker to stop the connector, as for any change, and may give up.
+     */
     @Test
-    void anOffsetsChangeForAConnectorThatIsNotToStopCannotBeMade() {
+    void thePlannerAnswersNoOffsetsChangeItselfItWaitsForTheWorkerToStopTheConnector() {
         OffsetsRequest request = OffsetsRequest.newBuilder().setId("offsets-2").setOffsets("{}").build();
         ConnectorState state = ConnectorState.newBuilder(desired(TargetState.RUNNING, 7)).setPendingOffsets(request).build();
         assertSame(state, ReconcilePlanner.asCarriedOut(state, null));
-        assertEquals(List.of(new RememberOffsets(new OffsetsResult("offsets-2", 400, ReconcilePlanner.notStopped("c"), null, null)),
-                new MarkVersionApplied(7)), plan(state, onWorker(CONFIG, "RUNNING", "RUNNING")));
+        assertEquals(List.of(new OffsetsWaiting(NOW), new MarkVersionApplied(7)), plan(state, onWorker(CONFIG, "RUNNING", "RUNNING")));
+
+        ConnectorState stopped = ConnectorState.newBuilder(desired(TargetState.STOPPED, 7)).setPendingOffsets(request).build();
+        assertEquals(List.of(new OffsetsWaiting(NOW), new SetTargetState(TargetState.STOPPED, null), new MarkVersionApplied(7)),
+                plan(stopped, onWorker(CONFIG, "RUNNING", "RUNNING")));
+        assertEquals(List.of(new ModifyOffsets(request), new MarkVersionApplied(7)), plan(stopped, onWorker(CONFIG, "STOPPED")));
     }
 
     @Test

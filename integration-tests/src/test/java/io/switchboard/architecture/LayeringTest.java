@@ -25,8 +25,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  * rules → schemas, core → secrets, app → processor → rules); what it cannot see is checked here: the
  * rules (the pure decisions) use only the schemas, the redactor and the JDK; the core (the connector
  * service, its views, domain errors and the ports it needs) uses no framework, Kafka client or
- * Streams type although some are on its class path; the Kafka adapters the application holds
- * (query, commands, kafka) are reached only through the core's ports; pipelines, a module of their
+ * Streams type although some are on its class path; the server and pipelines use no Streams type
+ * either (their modules do not have it); the Kafka adapters the application holds (query,
+ * commands, kafka) are reached only through the core's ports; pipelines, a module of their
  * own, use no dialect, access, console or event stream of the server, and only the application
  * knows the dialects. Inside the data plane, one class changes a connector's memory.
  */
@@ -74,6 +75,15 @@ class LayeringTest {
         noClasses().that().resideInAnyPackage(SERVER)
                 .should().dependOnClassesThat().resideInAnyPackage(concat(ADAPTERS, APP))
                 .because("a dialect decodes a request into a core operation and encodes its answer; it does not reach past the core")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theServerSeesNoKafkaStreams() {
+        noClasses().that().resideInAnyPackage(concat(SERVER, "io.switchboard.pipelines.."))
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.streams..", "org.rocksdb..")
+                .because("the stores are read by the application's adapters, which answer a store that cannot be read now as"
+                        + " the core's StoreUnavailableException; the server's module does not have Kafka Streams (ModuleArrowsTest)")
                 .check(CLASSES);
     }
 

@@ -7,6 +7,9 @@ import org.w3c.dom.NodeList;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -56,6 +59,40 @@ class ModuleArrowsTest {
         assertEquals(new TreeSet<>(ALLOWED.keySet()), declared.keySet(), "every module has its arrows stated here");
         declared.forEach((module, dependencies) -> assertTrue(ALLOWED.get(module).containsAll(dependencies),
                 module + " depends on " + dependencies + "; it may depend on " + ALLOWED.get(module) + " only"));
+    }
+
+    /**
+     * The HTTP server, and every module under it, declares no Kafka Streams (nor its RocksDB): the
+     * stores are the application's adapters', which answer a store that cannot be read now as the
+     * core's StoreUnavailableException, so the server compiles and answers without the Streams jars.
+     */
+    @Test
+    void theServerAndWhatItDependsOnDeclareNoKafkaStreams() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Set<String> reached = new TreeSet<>();
+        Deque<String> toVisit = new ArrayDeque<>(List.of("server"));
+        while (!toVisit.isEmpty()) {
+            String module = toVisit.pop();
+            if (reached.add(module)) {
+                toVisit.addAll(switchboardDependencies(root.resolve(module).resolve("pom.xml")));
+            }
+        }
+        for (String module : reached) {
+            Set<String> streams = new TreeSet<>();
+            NodeList dependencies = parse(root.resolve(module).resolve("pom.xml")).getElementsByTagName("dependency");
+            for (int i = 0; i < dependencies.getLength(); i++) {
+                Element dependency = (Element) dependencies.item(i);
+                String artifact = dependency.getElementsByTagName("artifactId").item(0).getTextContent().trim();
+                NodeList scope = dependency.getElementsByTagName("scope");
+                boolean test = scope.getLength() > 0 && scope.item(0).getTextContent().trim().equals("test");
+                if (!test && (artifact.startsWith("kafka-streams") || artifact.startsWith("rocksdbjni"))) {
+                    streams.add(artifact);
+                }
+            }
+            assertTrue(streams.isEmpty(), module + " (under the server) declares " + streams
+                    + "; only the application and the processor may see Kafka Streams");
+        }
+        assertTrue(reached.containsAll(Set.of("server", "core", "pipelines", "rules", "schemas")), reached.toString());
     }
 
     private static Set<String> modulesOf(Path pom) throws Exception {

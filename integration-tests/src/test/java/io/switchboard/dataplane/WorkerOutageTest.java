@@ -5,6 +5,9 @@ import io.switchboard.SwitchboardApp;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.OffsetsRequest;
+import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.testing.ApiContract;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -15,6 +18,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import static io.switchboard.dataplane.Probe.call;
 import static io.switchboard.dataplane.Probe.eventually;
@@ -23,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An external Connect cluster: its plugin validates configs, and while its worker is down the
- * control plane keeps accepting commands, which reach the worker once it is back.
+ * control plane keeps accepting commands, which reach the worker once it is back, in order: an
+ * offsets change asked of a stopped connector is made before the connector runs again.
  */
 class WorkerOutageTest {
 
@@ -67,6 +74,10 @@ class WorkerOutageTest {
                 assertEquals(202, call(app.url(), "PUT", "/connectors/before/resume", null).status());
                 eventually("before RUNNING again", () -> call(app.url(), "GET", "/connectors/before/status", null)
                         .json().path("connector").path("state").asText(), "RUNNING"::equals);
+                String heldConfig = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/held.txt\",\"topic\":\"held\"}";
+                assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"held\",\"config\":" + heldConfig + "}").status());
+                eventually("held RUNNING", () -> call(app.url(), "GET", "/connectors/held/status", null)
+                        .json().path("connector").path("state").asText(), "RUNNING"::equals);
 
                 worker.close();
                 Probe.Answer during = call(app.url(), "POST", "/connectors", "{\"name\":\"during\",\"config\":" + config + "}");
@@ -86,6 +97,21 @@ class WorkerOutageTest {
                 Probe.Answer plugins = call(app.url(), "GET", "/connector-plugins", null);
                 assertEquals(503, plugins.status(), "nothing observed to answer with: " + plugins.body());
 
+                // Stopped, its offsets reset, then resumed before the worker could do either: the
+                // connector stays stopped for the reset, which the worker makes before it runs again.
+                assertEquals(204, call(app.url(), "PUT", "/connectors/held/stop", null).status());
+                CompletableFuture<Probe.Answer> reset = CompletableFuture.supplyAsync(
+                        () -> call(app.url(), "DELETE", "/connectors/held/offsets", null));
+                String resetId = eventually("the reset recorded", () -> Optional.ofNullable(WorkerOutageTest.<ConnectorState>stored(
+                                app, StoreNames.CONNECTORS, "default/held")).map(ConnectorState::getPendingOffsets)
+                        .map(OffsetsRequest::getId).orElse(null), Objects::nonNull);
+                Probe.Answer another = call(app.url(), "PATCH", "/connectors/held/offsets", "{\"offsets\":[{\"partition\":"
+                        + "{\"filename\":\"/tmp/held.txt\"},\"offset\":{\"position\":0}}]}");
+                assertEquals(409, another.status(), "one offsets request at a time: " + another.body());
+                assertEquals(409, another.json().path("error_code").asInt(), another.body());
+                assertTrue(another.json().path("message").asText().contains("under way"), another.body());
+                assertEquals(202, call(app.url(), "PUT", "/connectors/held/resume", null).status());
+
                 worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port);
                 String url = worker.url();
                 eventually("during created on the returned worker", () -> call(url, "GET", "/connectors/during", null).status(),
@@ -94,7 +120,17 @@ class WorkerOutageTest {
                         .json().path("connector").path("state").asText(), "PAUSED"::equals);
                 eventually("the pause observed", () -> call(app.url(), "GET", "/connectors/before/status", null)
                         .json().path("connector").path("state").asText(), "PAUSED"::equals);
-                assertTrue(call(app.url(), "GET", "/connectors", null).json().size() == 2);
+                OffsetsResult answered = eventually("the worker's answer to the reset", () -> Optional.ofNullable(
+                        WorkerOutageTest.<ConnectorObservation>stored(app, StoreNames.STATUSES, "default/held"))
+                        .map(ConnectorObservation::getOffsetsApplied).filter(r -> r.getId().equals(resetId)).orElse(null), Objects::nonNull);
+                assertEquals(200, answered.getCode(), answered.toString());
+                assertEquals("The offsets for this connector have been reset successfully", answered.getMessage());
+                eventually("held RUNNING after the reset", () -> call(app.url(), "GET", "/connectors/held/status", null)
+                        .json().path("connector").path("state").asText(), "RUNNING"::equals);
+                // Answered when the worker made it, or 202 if that took longer than the request's wait.
+                Probe.Answer resetAnswer = reset.join();
+                assertTrue(resetAnswer.status() == 200 || resetAnswer.status() == 202, resetAnswer.body());
+                assertTrue(call(app.url(), "GET", "/connectors", null).json().size() == 3);
             } finally {
                 worker.close();
             }
@@ -103,14 +139,17 @@ class WorkerOutageTest {
 
     /** Whether the data plane's last reading of the connector, in the statuses store, includes its details. */
     private static boolean statusStoreHasDetails(SwitchboardApp app, String key) {
+        ConnectorObservation observed = stored(app, StoreNames.STATUSES, key);
+        return observed != null && observed.getDetailsObservedAt() != null;
+    }
+
+    /** A key's value in one of the replica's stores; null when absent or when the store cannot be read now. */
+    private static <V> V stored(SwitchboardApp app, String store, String key) {
         try {
-            ConnectorObservation observed = app.streams().store(
-                    StoreQueryParameters.fromNameAndType(StoreNames.STATUSES,
-                            QueryableStoreTypes.<String, ConnectorObservation>keyValueStore()))
+            return app.streams().store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore()))
                     .get(key);
-            return observed != null && observed.getDetailsObservedAt() != null;
         } catch (InvalidStateStoreException notNow) {
-            return false;
+            return null;
         }
     }
 }

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -196,6 +197,40 @@ class DataPlaneTopologyTest {
         observations.pipeInput("default/orders", refused);
         assertTrue(lifecycle.readValuesToList().stream().noneMatch(e -> e.getEvent() instanceof OffsetsReset),
                 "a change the worker refused is no event");
+    }
+
+    /**
+     * The processor decides, from what the data plane has reported, that a change asked of a
+     * stopped connector is made before it runs again: resumed before the worker's answer, the
+     * connector keeps the change, now one that stops it first; a second change waits for the answer.
+     */
+    @Test
+    void aConnectorResumedBeforeItsOffsetsChangeIsAnsweredKeepsTheChangeWhichStopsItFirst() {
+        String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":0}}]}";
+        send("orders", new CreateConnector(CONFIG, TargetState.STOPPED, null));
+        CommandDecision asked = send("orders", new ModifyOffsets(offsets, false));
+        assertEquals(Outcome.UPDATED, asked.getOutcome());
+        assertFalse(store.get("default/orders").getPendingOffsets().getStopFirst());
+
+        CommandDecision again = send("orders", new ModifyOffsets(null, false));
+        assertEquals(Outcome.CONFLICT, again.getOutcome(), "one offsets request at a time");
+        assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING, again.getReason());
+
+        assertEquals(Outcome.UPDATED, send("orders", new ChangeTargetState(TargetState.RUNNING)).getOutcome());
+        ConnectorState resumed = store.get("default/orders");
+        assertEquals(TargetState.RUNNING, resumed.getTargetState());
+        assertEquals(asked.getCommandId(), resumed.getPendingOffsets().getId());
+        assertTrue(resumed.getPendingOffsets().getStopFirst(), "kept stopped for the change until the worker answers it");
+
+        ConnectorObservation done = observation("orders", "STOPPED", 50L);
+        done.setOffsetsApplied(new OffsetsResult(asked.getCommandId(), 200, "altered", null, 60L));
+        observations.pipeInput("default/orders", done);
+        assertEquals(Outcome.UPDATED, send("orders", new ChangeTargetState(TargetState.STOPPED)).getOutcome());
+        assertEquals(Outcome.UPDATED, send("orders", new ModifyOffsets(null, false)).getOutcome(), "answered: the next may come");
+        observations.pipeInput("default/orders", done);
+        assertEquals(Outcome.UPDATED, send("orders", new ChangeTargetState(TargetState.PAUSED)).getOutcome());
+        assertTrue(store.get("default/orders").getPendingOffsets().getStopFirst(),
+                "an answer to the earlier request does not end the later one");
     }
 
     @Test

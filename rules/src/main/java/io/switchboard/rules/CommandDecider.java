@@ -73,7 +73,7 @@ public final class CommandDecider {
         } else if (action instanceof PatchConnectorConfig patch) {
             return patchConfig(current, command, patch);
         } else if (action instanceof ChangeTargetState change) {
-            return changeTargetState(current, command, change.getTargetState());
+            return changeTargetState(current, observed, command, change.getTargetState());
         } else if (action instanceof DeleteConnector) {
             return delete(current, command);
         } else if (action instanceof RestartConnector restart) {
@@ -155,19 +155,31 @@ public final class CommandDecider {
         return null;
     }
 
-    private static Decision changeTargetState(ConnectorState current, ConnectorCommand command, TargetState target) {
+    /**
+     * A connector leaving STOPPED while an offsets change asked of it there is under way keeps that
+     * change: the request now stops the connector first ({@link OffsetsRequest#getStopFirst}), so the
+     * data plane keeps it stopped until the worker has answered the change, then brings it to the
+     * new target state. The change is made before the connector runs again, as it was asked.
+     */
+    private static Decision changeTargetState(ConnectorState current, ConnectorObservation observed, ConnectorCommand command,
+                                              TargetState target) {
         if (current == null) {
             return notFound();
         }
         if (current.getTargetState() == target) {
             return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
         }
-        ConnectorState next = copyOf(current)
+        ConnectorState.Builder building = copyOf(current)
                 .setTargetState(target)
                 .setVersion(current.getVersion() + 1)
                 .setUpdatedAt(command.getIssuedAt())
-                .setLastCommandId(command.getCommandId())
-                .build();
+                .setLastCommandId(command.getCommandId());
+        OffsetsRequest pending = current.getPendingOffsets();
+        if (pending != null && !pending.getStopFirst() && offsetsRequestUnderWay(current, observed)) {
+            building.setPendingOffsets(new OffsetsRequest(pending.getId(), pending.getOffsets(), pending.getPrincipal(),
+                    pending.getRequestId(), true, pending.getRequestedAt()));
+        }
+        ConnectorState next = building.build();
         TargetStateChanged changed = new TargetStateChanged(current.getTargetState(), target);
         return new Decision(Outcome.UPDATED, null, null, next, true, event(command, next.getVersion(), changed));
     }
@@ -190,9 +202,11 @@ public final class CommandDecider {
     }
 
     /**
-     * Offsets may change only while the connector is stopped (Kafka Connect's rule). The change is
-     * recorded in the desired state; the data plane makes it once, and its answer is observed. It
-     * is not a new version of the connector: config and target state are unchanged.
+     * Offsets may change only while the connector is stopped (Kafka Connect's rule), and one
+     * request at a time. The change is recorded in the desired state; the data plane makes it once,
+     * and its answer is observed. It is not a new version of the connector: config and target
+     * state are unchanged. A connector resumed or paused before the answer stays stopped for the
+     * change ({@link #changeTargetState}).
      */
     private static Decision modifyOffsets(ConnectorState current, ConnectorObservation observed, ConnectorCommand command,
                                           ModifyOffsets modify) {
@@ -218,12 +232,12 @@ public final class CommandDecider {
     }
 
     /**
-     * Whether an offsets request that stops the connector first is still to be carried out: the
-     * data plane has not reported an outcome for it yet.
+     * Whether the connector's last offsets request is still to be carried out: the data plane has
+     * not reported an outcome for it yet. One request at a time per connector, of either kind.
      */
     static boolean offsetsRequestUnderWay(ConnectorState current, ConnectorObservation observed) {
         OffsetsRequest pending = current.getPendingOffsets();
-        if (pending == null || !pending.getStopFirst()) {
+        if (pending == null) {
             return false;
         }
         OffsetsResult result = observed == null ? null : observed.getOffsetsApplied();

@@ -11,7 +11,7 @@ public final class DecisionReasons {
     public static final String NOT_FOUND = "NOT_FOUND";
     /** An offsets change while the connector's target state is not STOPPED. */
     public static final String NOT_STOPPED = "NOT_STOPPED";
-    /** An offsets change while an offsets request that stops the connector first is still under way. */
+    /** An offsets change while another offsets request is still under way (the data plane has not answered it yet). */
     public static final String OFFSETS_REQUEST_PENDING = "OFFSETS_REQUEST_PENDING";
     /** A command for a connector a pipeline owns, from anywhere but that pipeline (see {@link PipelineOwnership}). */
     public static final String OWNED_BY_PIPELINE = "OWNED_BY_PIPELINE";

@@ -8,7 +8,6 @@ import io.switchboard.core.CommandNotSentException;
 import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.StoreUnavailableException;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
@@ -57,8 +56,8 @@ public final class ErrorResponses {
             return format.problem(domain);
         } else if (e instanceof ProblemException own) {
             return own.problem();
-        } else if (e instanceof StoreUnavailableException || e instanceof InvalidStateStoreException
-                || e instanceof CommandNotSentException || e instanceof DecisionTimeoutException) {
+        } else if (e instanceof StoreUnavailableException || e instanceof CommandNotSentException
+                || e instanceof DecisionTimeoutException) {
             return format.problem(new ServiceException.Unavailable(e.getMessage(), RETRY_AFTER_SECONDS));
         } else if (e instanceof HttpResponseException http) {
             return new Problem(http.getStatus(), httpMessage(http));
