@@ -24,6 +24,7 @@ import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.ReconcileConnector;
 import io.switchboard.schemas.RecordPipelinePhase;
+import io.switchboard.schemas.RecordPipelineTableLeftOut;
 import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.TargetState;
@@ -182,6 +183,14 @@ public final class ConnectorCore implements ConnectorService {
     public CompletableFuture<Boolean> recordPipelinePhase(Scope scope, String name, String previous, String phase, String cause,
                                                           RequestContext request) {
         return preflight.submit(scope, name, new RecordPipelinePhase(previous, phase, cause), Operation.RECORD_PHASE, request)
+                .thenApply(d -> d.getOutcome() == Outcome.UPDATED);
+    }
+
+    /** A command like any other: the processor records a table and reason once (see CommandDecider). */
+    @Override
+    public CompletableFuture<Boolean> recordPipelineTableLeftOut(Scope scope, String name, String table, String reason, String fix,
+                                                                 RequestContext request) {
+        return preflight.submit(scope, name, new RecordPipelineTableLeftOut(table, reason, fix), Operation.RECORD_PHASE, request)
                 .thenApply(d -> d.getOutcome() == Outcome.UPDATED);
     }
 

@@ -82,6 +82,15 @@ public interface ConnectorService {
                                                    RequestContext request);
 
     /**
+     * Records that the pipeline owning the connector left {@code table} out of what it replicates,
+     * for {@code reason}: a lifecycle event and a history entry, no new version, once per table and
+     * reason. Only the owning pipeline's request may; answers true when recorded now, false when it
+     * was recorded before.
+     */
+    CompletableFuture<Boolean> recordPipelineTableLeftOut(Scope scope, String name, String table, String reason, String fix,
+                                                          RequestContext request);
+
+    /**
      * A page of the connector's incidents, newest first: at most {@code limit} (1 to
      * {@link Views#MAX_TIMELINE_PAGE}) entries older than the sequence {@code before} (null: the newest).
      */

@@ -147,6 +147,46 @@ class PipelineFailuresApiTest {
         assertEquals(202, as("erin", "POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
     }
 
+    /**
+     * A table another role owns, made while the pipeline runs: an editor reads it listed with the
+     * fix naming the source's user; a viewer reads it listed too (table names are shown to viewers,
+     * as the table being copied is), with the source's user left out of the fix and nowhere else.
+     */
+    @Test
+    void aViewerReadsTheTablesLeftOutWithoutTheSourcesUser() throws Exception {
+        postgres.createDatabase("depot");
+        postgres.sql("postgres", "ALTER DATABASE depot OWNER TO " + REPLICATOR);
+        postgres.sql("depot", "CREATE TABLE stock (id int PRIMARY KEY)", "ALTER TABLE stock OWNER TO " + REPLICATOR);
+        Http.Response created = as("erin", "POST", "/api/v1/connectors", "{\"source\": {\"postgres\": {\"connection\": "
+                + postgres.connectionJson("depot", REPLICATOR) + ", \"replication_type\": {\"logical_replication\": {}}}},"
+                + " \"sink\": {\"postgres\": {\"connection\": " + postgres.connectionJson("dw", LOADER) + ", \"target_schema\": \"depots\"}}}");
+        assertEquals(201, created.status(), created.body());
+        String id = JSON.readTree(created.body()).path("connector").path("id").asText();
+        eventually("realtime", () -> read("erin", id), r -> r.path("status").path("state").has("realtime"));
+        postgres.sql("depot", "CREATE TABLE audit (id int PRIMARY KEY)", "ALTER TABLE audit OWNER TO " + LOADER);
+
+        JsonNode editors = eventually("the table listed", () -> read("erin", id),
+                r -> r.path("status").path("state").path("realtime").path("tables_left_out").size() == 1);
+        JsonNode listed = editors.path("status").path("state").path("realtime").path("tables_left_out").get(0);
+        assertEquals("public.audit", listed.path("table").asText(), editors.toString());
+        assertTrue(listed.path("fix").asText().startsWith("ALTER TABLE public.audit OWNER TO " + REPLICATOR), listed.toString());
+        JsonNode viewers = read("vera", id);
+        JsonNode shown = viewers.path("status").path("state").path("realtime").path("tables_left_out").get(0);
+        assertEquals("public.audit", shown.path("table").asText(), viewers.toString());
+        assertTrue(shown.path("fix").asText().startsWith("ALTER TABLE public.audit OWNER TO <the pipeline's source user>"), shown.toString());
+        assertFalse(viewers.toString().contains(REPLICATOR), "a viewer reads no config value: " + viewers);
+        JsonNode recorded = eventually("the table recorded", () -> {
+            try {
+                return JSON.readTree(as("vera", "GET", "/api/v1/connector/history/" + id, null).body());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, h -> h.toString().contains("table_left_out"));
+        assertTrue(recorded.toString().contains("public.audit") && !recorded.toString().contains(REPLICATOR), recorded.toString());
+
+        assertEquals(202, as("erin", "POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+    }
+
     /** The latest change of the pipeline's phase to {@code phase} its source connector's history records, or null. */
     private JsonNode phaseChangeTo(String id, String phase) {
         try {

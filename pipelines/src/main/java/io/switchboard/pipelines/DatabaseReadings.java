@@ -130,6 +130,22 @@ public final class DatabaseReadings {
                 () -> PublicationTables.problem(source, publication, slot));
     }
 
+    /**
+     * The tables the pipeline's own publication leaves out ({@link TablesLeftOut#read}), at most
+     * {@link #FRESH_FOR} old, fixes naming the source's user as {@link TablesLeftOut#SOURCE_USER};
+     * null when the source cannot be read.
+     */
+    TablesLeftOut.Listing tablesLeftOut(PostgresConnection source, String publication) {
+        return kept("left out " + source.host() + ":" + source.port() + "/" + source.database() + "/" + publication, () -> {
+            try (Connection c = source.connect(TIMEOUT_SECONDS)) {
+                return TablesLeftOut.read(c, publication, TablesLeftOut.SOURCE_USER);
+            } catch (SQLException e) {
+                log.debug("Cannot read the tables left out of {} from {}: {}", publication, source.database(), e.getMessage());
+                return null;
+            }
+        });
+    }
+
     /** See {@link OversizedEvents#tableInSlot}, as a reading. */
     public String oversizedTable(PostgresConnection source, String slot, String publication) {
         return kept("oversized " + source.host() + ":" + source.port() + "/" + source.database() + "/" + slot,

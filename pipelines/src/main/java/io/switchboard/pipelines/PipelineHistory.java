@@ -20,6 +20,7 @@ import java.util.Objects;
  * A pipeline's history: the versions of its two connectors, and the changes of its phase recorded
  * on its source connector, oldest first. Every item carries the run it belongs to; the sink's
  * versions and the phase changes carry none of their own and take the source's run of that time.
+ * Tables it left out are items of the source too, like phase changes.
  * A phase change's cause is the worker's words, which may quote config values: a caller who sees
  * keys only reads them hidden, as in the pipeline's status.
  */
@@ -54,7 +55,8 @@ final class PipelineHistory {
             run = item.runId() != null ? item.runId() : run;
             Pipelines.PhaseChange phase = item.phase() == null ? null : new Pipelines.PhaseChange(item.phase().previous(),
                     item.phase().phase(), visibility.shapeText(item.phase().cause(), quoted));
-            filled.add(new Pipelines.HistoryItem(item.id(), run, item.at(), item.component(), item.targetState(), item.event(), phase));
+            filled.add(new Pipelines.HistoryItem(item.id(), run, item.at(), item.component(), item.targetState(), item.event(), phase,
+                    item.tableLeftOut()));
         }
         return filled;
     }
@@ -69,7 +71,14 @@ final class PipelineHistory {
             // Its run is the one live when the change was seen, which the ordering gives it.
             run = null;
         }
+        Pipelines.TableLeftOut leftOut = null;
+        if (entry.getTableLeftOut() != null) {
+            // Our own words and a table name (shown to every caller, as in the status): nothing to shape.
+            leftOut = new Pipelines.TableLeftOut(entry.getTableLeftOut().getTable(), entry.getTableLeftOut().getReason(),
+                    entry.getTableLeftOut().getFix());
+            run = null;
+        }
         return new Pipelines.HistoryItem(entry.getCommandId(), run, Instant.ofEpochMilli(entry.getOccurredAt()), component,
-                String.valueOf(step.targetStateAfter() == null ? null : step.targetStateAfter().name()), entry.getKind(), phase);
+                String.valueOf(step.targetStateAfter() == null ? null : step.targetStateAfter().name()), entry.getKind(), phase, leftOut);
     }
 }

@@ -58,7 +58,25 @@ final class PipelineReads {
         SnapshotProgress snapshot = snapshotOfThisRun(id, source);
         return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
                 sourceStatus, statusOf(PipelineCompiler.sinkName(id), visibility), lagBytes, lagMillis, snapshot, targetRows(spec, snapshot),
-                published, problem, oversizedTable(id, spec, sourceStatus, snapshot));
+                published, problem, oversizedTable(id, spec, sourceStatus, snapshot),
+                streaming && spec.publication() == null ? tablesLeftOut(spec, source, visibility) : null);
+    }
+
+    /**
+     * The tables a streaming pipeline with a publication of its own leaves out: those its source's
+     * catalog shows (a reading, {@link DatabaseReadings#tablesLeftOut}), after those its source
+     * connector has recorded as renamed in this run. A caller who sees keys only reads the source's
+     * user in a fix as {@link TablesLeftOut#SOURCE_USER}; table names are shown to every caller, as
+     * the table being copied is.
+     */
+    private TablesLeftOut.Listing tablesLeftOut(PipelineSpec spec, ConnectorState source, Visibility visibility) {
+        TablesLeftOut.Listing read = readings.tablesLeftOut(store.opened(spec.source()), PipelineCompiler.slotName(spec.id()));
+        List<TablesLeftOut.Table> renamed = TablesLeftOut.renamed(source.getPipelineTablesLeftOut());
+        if (read == null && renamed.isEmpty()) {
+            return null;
+        }
+        TablesLeftOut.Listing listing = (read == null ? TablesLeftOut.Listing.NONE : read).with(renamed);
+        return visibility == Visibility.FULL ? listing.naming(spec.source().user()) : listing;
     }
 
     /** Every pipeline as {@code read} reads it, oldest first; one being deleted is left out. */
@@ -89,7 +107,7 @@ final class PipelineReads {
         PipelineView view = new PipelineView(spec.get(), null, Instant.ofEpochMilli(source.get().getCreatedAt()),
                 sourceStatus, statusOf(PipelineCompiler.sinkName(id), Visibility.FULL),
                 null, null, snapshot, null, null, sourceProblem(id, spec.get(), sourceStatus),
-                oversizedTable(id, spec.get(), sourceStatus, snapshot));
+                oversizedTable(id, spec.get(), sourceStatus, snapshot), null);
         return Optional.of(new PhaseReading(source.get().getPipelinePhase(), PipelineStatus.of(view)));
     }
 

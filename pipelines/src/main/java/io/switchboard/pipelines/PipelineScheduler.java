@@ -17,7 +17,8 @@ import java.util.function.BooleanSupplier;
  * {@value #EVERY_SECONDS} s, and only on the replica that holds the data plane's lease for the
  * pipelines' cluster, so that a run starts once. Runs are commands like any other, recorded with
  * the principal {@value #PRINCIPAL}. On the same beat it adds the tables that appeared in the
- * sources of running logical-replication pipelines to their publications ({@link Pipelines#refreshPublications}),
+ * sources of running logical-replication pipelines to their publications and reports the tables
+ * they leave out ({@link Pipelines#refreshPublications}),
  * and makes the sources' generated columns generated in their targets ({@link Pipelines#refreshGeneratedColumns}).
  */
 public final class PipelineScheduler implements AutoCloseable {

@@ -48,7 +48,8 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
      *   <li>both running: state realtime (named after the replication slot, with the bytes of WAL it
      *       is behind the source when the source database says, and the seconds the target is
      *       behind the source when the pipeline's heartbeat has reached it, and sub_state "no tables
-     *       yet" while its publication holds none of the source's tables), status heartbeat; for a
+     *       yet" while its publication holds none of the source's tables, and the tables it leaves
+     *       out with the reason and the fix, see {@link TablesLeftOut}), status heartbeat; for a
      *       snapshot pipeline, state scheduled (complete without a schedule);</li>
      *   <li>otherwise (paused, restarting, on its way): state start, status start.</li>
      * </ul>
@@ -128,6 +129,12 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
             if (view.publishedTables() != null && view.publishedTables() == 0) {
                 // Nothing to replicate yet: the tables are taken as they appear (PublicationTables), the heartbeat runs meanwhile.
                 realtime.put("sub_state", "no tables yet");
+            }
+            TablesLeftOut.Listing leftOut = view.tablesLeftOut();
+            if (leftOut != null && leftOut.total() > 0) {
+                // Tables it does not replicate (whole), each with the reason and the fix; at most 100, and how many in all.
+                realtime.put("tables_left_out", leftOut.tables().stream().map(TablesLeftOut.Table::json).toList());
+                realtime.put("tables_left_out_count", leftOut.total());
             }
             if (view.lagMillis() != null) {
                 // End to end, from the heartbeat that last reached the target; none with an administrator's publication.

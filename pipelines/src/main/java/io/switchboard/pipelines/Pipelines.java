@@ -46,6 +46,7 @@ public final class Pipelines {
     private final StoredPipelines store;
     private final PipelineReads reads;
     private final DatabaseWork databaseWork;
+    private final PublicationRefresh publications;
     private final String notificationsTopic;
 
     /**
@@ -63,6 +64,7 @@ public final class Pipelines {
         this.store = new StoredPipelines(queries, secrets, scope, clock);
         this.reads = new PipelineReads(connectors, store, scope, clock, snapshots);
         this.databaseWork = new DatabaseWork();
+        this.publications = new PublicationRefresh(connectors, store, scope);
     }
 
     /**
@@ -75,22 +77,31 @@ public final class Pipelines {
      * copied, how many rows its target table holds (null: not copying, or the target cannot say), and
      * how many of the source's tables its own publication holds (null: not streaming, or not read),
      * and what the source database refuses the stream, in its words (null: nothing, or not read), and
-     * the table of a change event its source could not send for its size (null: none, or not known).
+     * the table of a change event its source could not send for its size (null: none, or not known),
+     * and the tables of its source it leaves out (null: not streaming from a publication of its own, or not read;
+     * see {@link TablesLeftOut}).
      */
     public record PipelineView(PipelineSpec spec, String runId, Instant createdAt, StatusView source, StatusView sink,
                                Long lagBytes, Long lagMillis, SnapshotProgress snapshot, Long targetRows, Long publishedTables,
-                               String sourceProblem, String oversizedTable) {
+                               String sourceProblem, String oversizedTable, TablesLeftOut.Listing tablesLeftOut) {
         /** The pipeline as a caller with this visibility sees it: keys only, every connection value hidden. */
         public PipelineView shapedFor(Visibility visibility) {
             return visibility == Visibility.FULL ? this
                     : new PipelineView(spec.withConnectionsHidden(), runId, createdAt, source, sink, lagBytes, lagMillis, snapshot,
-                    targetRows, publishedTables, sourceProblem, oversizedTable);
+                    targetRows, publishedTables, sourceProblem, oversizedTable, tablesLeftOut);
         }
     }
 
-    /** One change to a pipeline's connectors, or of its phase ({@code phase} not null, on component Source). */
+    /**
+     * One change to a pipeline's connectors, or of its phase ({@code phase} not null, on component
+     * Source), or a table it left out ({@code tableLeftOut} not null, on component Source).
+     */
     public record HistoryItem(String id, String runId, Instant at, String component, String targetState, String event,
-                              PhaseChange phase) {
+                              PhaseChange phase, TableLeftOut tableLeftOut) {
+    }
+
+    /** A table the pipeline left out of what it replicates, as its history holds it (see {@link TablesLeftOut}). */
+    public record TableLeftOut(String table, String reason, String fix) {
     }
 
     /** A change of a pipeline's phase as its history holds it: from (null for the first), to, and why for failed. */
@@ -294,18 +305,21 @@ public final class Pipelines {
 
     /**
      * Adds to the own publication of every enabled logical-replication pipeline the tables that
-     * appeared in its source (see {@link PublicationTables}); answers how many were added. Called by
+     * appeared in its source (see {@link PublicationTables}), and reports the tables it leaves out
+     * ({@link PublicationRefresh}); answers how many were added. Called by
      * one replica at a time (see PipelineScheduler); a source that cannot be reached is tried at the next round.
      */
     public int refreshPublications() {
         int added = 0;
-        for (String id : ids()) {
+        List<String> ids = ids();
+        publications.retain(ids);
+        for (String id : ids) {
             Optional<PipelineSpec> spec = store.stored(id);
             if (spec.isEmpty() || spec.get().disabled() || spec.get().snapshotOnly() || spec.get().publication() != null) {
                 continue;
             }
             try {
-                added += PublicationTables.addNew(store.opened(spec.get().source()), PipelineCompiler.slotName(id)).size();
+                added += publications.refresh(spec.get());
             } catch (java.sql.SQLException e) {
                 log.debug("Cannot look for new tables of pipeline {}: {}", id, e.getMessage());
             }

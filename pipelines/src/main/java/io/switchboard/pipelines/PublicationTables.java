@@ -18,9 +18,10 @@ import java.util.List;
  * source role owns ({@code ALTER PUBLICATION ... ADD TABLE} asks for ownership of both), every few
  * seconds ({@link PipelineScheduler}). The source connector then streams the table's changes from
  * the first one after it was added; rows written before that are not in the WAL it reads (a
- * ReIntialize copies them). A table another role owns cannot be added: it is named in the log and
- * left, the others go on; so is a table without a primary key. Partitioned tables are added as
- * their root (partitions are not listed).
+ * ReIntialize copies them). A table another role owns cannot be added: it is left, the others go
+ * on; so is a table without a primary key. Both are listed in the pipeline's status and recorded
+ * once on its source connector ({@link TablesLeftOut}, {@link PublicationRefresh}). Partitioned
+ * tables are added as their root (partitions are not listed).
  */
 final class PublicationTables {
     private static final Logger log = LoggerFactory.getLogger(PublicationTables.class);
@@ -31,39 +32,37 @@ final class PublicationTables {
     }
 
     /** Adds the tables the role owns that the publication lacks; answers those added. Nothing when the publication is not made yet. */
-    static List<String> addNew(PostgresConnection source, String publication) throws SQLException {
+    static List<String> addNew(Connection c, String publication) throws SQLException {
         List<String> added = new ArrayList<>();
-        try (Connection c = source.connect(5)) {
-            List<String> missing = new ArrayList<>();
-            List<String> notOurs = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname), pg_has_role(c.relowner, 'USAGE')"
-                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_publication p ON p.pubname = ?"
-                    + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('information_schema', '"
-                    + HeartbeatTable.SCHEMA + "') AND n.nspname NOT LIKE 'pg\\_%'"
-                    + " AND NOT EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid AND r.prrelid = c.oid)"
-                    // A table without a primary key is left out: the target writes rows by key, and
-                    // PostgreSQL would refuse the application's UPDATE and DELETE on it once published.
-                    + " AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
-                    + " ORDER BY 1 LIMIT " + MAX_PER_ROUND)) {
-                s.setString(1, publication);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        (r.getBoolean(2) ? missing : notOurs).add(r.getString(1));
-                    }
+        List<String> missing = new ArrayList<>();
+        List<String> notOurs = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname), pg_has_role(c.relowner, 'USAGE')"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_publication p ON p.pubname = ?"
+                + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('information_schema', '"
+                + HeartbeatTable.SCHEMA + "') AND n.nspname NOT LIKE 'pg\\_%'"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid AND r.prrelid = c.oid)"
+                // A table without a primary key is left out: the target writes rows by key, and
+                // PostgreSQL would refuse the application's UPDATE and DELETE on it once published.
+                + " AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
+                + " ORDER BY 1 LIMIT " + MAX_PER_ROUND)) {
+            s.setString(1, publication);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    (r.getBoolean(2) ? missing : notOurs).add(r.getString(1));
                 }
             }
-            for (String table : missing) {
-                try (Statement s = c.createStatement()) {
-                    // The name comes from format('%I.%I'): quoted as an identifier where it needs to be.
-                    s.execute("ALTER PUBLICATION " + publication + " ADD TABLE " + table);
-                    added.add(table);
-                } catch (SQLException e) {
-                    log.warn("Cannot add table {} to publication {}: {}", table, publication, e.getMessage());
-                }
+        }
+        for (String table : missing) {
+            try (Statement s = c.createStatement()) {
+                // The name comes from format('%I.%I'): quoted as an identifier where it needs to be.
+                s.execute("ALTER PUBLICATION " + publication + " ADD TABLE " + table);
+                added.add(table);
+            } catch (SQLException e) {
+                log.warn("Cannot add table {} to publication {}: {}", table, publication, e.getMessage());
             }
-            if (!notOurs.isEmpty()) {
-                log.debug("Tables {} are not captured by publication {}: its role does not own them", notOurs, publication);
-            }
+        }
+        if (!notOurs.isEmpty()) {
+            log.debug("Tables {} are not captured by publication {}: its role does not own them", notOurs, publication);
         }
         return added;
     }

@@ -31,7 +31,7 @@ class PipelineStatusTest {
     }
 
     private static PipelineStatus of(PipelineSpec spec, StatusView source, StatusView sink, SnapshotProgress snapshot) {
-        return PipelineStatus.of(new Pipelines.PipelineView(spec, "run", Instant.EPOCH, source, sink, null, null, snapshot, null, null, null, null));
+        return PipelineStatus.of(new Pipelines.PipelineView(spec, "run", Instant.EPOCH, source, sink, null, null, snapshot, null, null, null, null, null));
     }
 
     @Test
@@ -60,6 +60,30 @@ class PipelineStatusTest {
     }
 
     @Test
+    void realtimeListsTheTablesLeftOutWithReasonAndFixAtMostAHundredAndHowManyInAll() throws Exception {
+        PipelineSpec enabled = spec(false);
+        StatusView running = status("RUNNING", "RUNNING", null);
+        List<TablesLeftOut.Table> many = new java.util.ArrayList<>();
+        for (int i = 0; i < TablesLeftOut.MAX_LISTED; i++) {
+            many.add(new TablesLeftOut.Table("public.t" + i, TablesLeftOut.NO_KEY, TablesLeftOut.fix("public.t" + i, TablesLeftOut.NO_KEY, "u")));
+        }
+        TablesLeftOut.Listing listing = new TablesLeftOut.Listing(List.copyOf(many), 250)
+                .with(TablesLeftOut.renamed(Map.of("public.orders_now", TablesLeftOut.renamedReason("public.orders"), "public.x", "other")));
+        PipelineStatus status = PipelineStatus.of(new Pipelines.PipelineView(enabled, "run", Instant.EPOCH, running, running, null, null,
+                null, null, null, null, null, listing));
+        Map<?, ?> realtime = (Map<?, ?>) status.state().get("realtime");
+        List<?> listed = (List<?>) realtime.get("tables_left_out");
+        assertEquals(TablesLeftOut.MAX_LISTED, listed.size());
+        assertEquals(251L, realtime.get("tables_left_out_count"));
+        assertEquals(Map.of("table", "public.orders_now", "reason", TablesLeftOut.renamedReason("public.orders"),
+                "fix", "ReIntialize the pipeline: it copies the table whole under its new name"), listed.get(0));
+        assertEquals(Map.of("table", "public.t0", "reason", "no primary key: the target writes rows by key",
+                "fix", "ALTER TABLE public.t0 ADD PRIMARY KEY (<columns>)"), listed.get(1));
+        assertEquals("realtime", status.phase(), "a table left out is no phase");
+        assertFalse(((Map<?, ?>) of(enabled, running, running, null).state().get("realtime")).containsKey("tables_left_out"));
+    }
+
+    @Test
     void aPartRunningWhoseTasksAreNotReportedYetIsStillStartingNotStarted() throws Exception {
         PipelineSpec enabled = spec(false);
         StatusView running = status("RUNNING", "RUNNING", null);
@@ -81,7 +105,7 @@ class PipelineStatusTest {
                 + "Caused by: org.apache.kafka.common.errors.RecordTooLargeException: The message is 17826110 bytes when serialized which is"
                 + " larger than 16777216, which is the value of the max.request.size configuration.";
         PipelineStatus failed = PipelineStatus.of(new Pipelines.PipelineView(enabled, "run", Instant.EPOCH, status("RUNNING", "FAILED", tooLarge),
-                running, null, null, null, null, null, null, "public.doc"));
+                running, null, null, null, null, null, null, "public.doc", null));
         assertEquals(PipelineStatus.FAILED, failed.phase());
         assertTrue(failed.cause().startsWith("source: a change event of table public.doc is 17826110 bytes, over the 16777216 bytes (16 MiB)"),
                 failed.cause());

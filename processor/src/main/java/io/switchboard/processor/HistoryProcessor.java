@@ -10,9 +10,11 @@ import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.HistoryEntry;
 import io.switchboard.schemas.HistoryPhase;
+import io.switchboard.schemas.HistoryTableLeftOut;
 import io.switchboard.schemas.HistoryRestart;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.PipelinePhaseChanged;
+import io.switchboard.schemas.PipelineTableLeftOut;
 import io.switchboard.schemas.RestartRequested;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TargetStateChanged;
@@ -204,7 +206,8 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
     private static boolean recorded(Object payload) {
         return payload instanceof ConnectorCreated || payload instanceof ConnectorConfigChanged
                 || payload instanceof TargetStateChanged || payload instanceof RestartRequested
-                || payload instanceof ConnectorDeleted || payload instanceof PipelinePhaseChanged;
+                || payload instanceof ConnectorDeleted || payload instanceof PipelinePhaseChanged
+                || payload instanceof PipelineTableLeftOut;
     }
 
     /**
@@ -258,6 +261,11 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
             entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
                     .setTargetState(currentTarget != null ? currentTarget : storedTargetState(key))
                     .setPhase(new HistoryPhase(phase.getPrevious(), phase.getPhase(), phase.getCause()));
+        } else if (payload instanceof PipelineTableLeftOut leftOut) {
+            // Like a phase change: config and target state as they were.
+            entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
+                    .setTargetState(currentTarget != null ? currentTarget : storedTargetState(key))
+                    .setTableLeftOut(new HistoryTableLeftOut(leftOut.getTable(), leftOut.getReason(), leftOut.getFix()));
         } else {
             entry.setRemoved(!exists ? new ArrayList<>() : new ArrayList<>(replayedConfig(key).keySet()))
                     .setTargetState(null);
@@ -330,6 +338,8 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                 + (entry.getPrincipal() == null ? 0 : entry.getPrincipal().length())
                 + (entry.getRequestId() == null ? 0 : entry.getRequestId().length())
                 + (entry.getPhase() == null || entry.getPhase().getCause() == null ? 0 : entry.getPhase().getCause().length())
+                + (entry.getTableLeftOut() == null ? 0 : entry.getTableLeftOut().getTable().length()
+                + entry.getTableLeftOut().getReason().length() + entry.getTableLeftOut().getFix().length())
                 + size(entry.getValues());
         return chars + size(entry.getAdded()) + size(entry.getRemoved()) + size(entry.getChanged());
     }

@@ -16,10 +16,12 @@ import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PipelinePhaseChanged;
+import io.switchboard.schemas.PipelineTableLeftOut;
 import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.ReconcileConnector;
 import io.switchboard.schemas.ReconcileRequested;
 import io.switchboard.schemas.RecordPipelinePhase;
+import io.switchboard.schemas.RecordPipelineTableLeftOut;
 import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.RestartRequest;
@@ -86,6 +88,8 @@ public final class CommandDecider {
             return reconcile(current, command);
         } else if (action instanceof RecordPipelinePhase phase) {
             return recordPhase(current, command, phase);
+        } else if (action instanceof RecordPipelineTableLeftOut leftOut) {
+            return recordTableLeftOut(current, command, leftOut);
         }
         throw new InvalidCommandException("Unknown command action " + (action == null ? null : action.getClass().getName()));
     }
@@ -121,8 +125,10 @@ public final class CommandDecider {
         if (!ConnectorRules.hasConnectorClass(config)) {
             return refused(Outcome.REJECTED, DecisionReasons.NO_CONNECTOR_CLASS, "the config names no connector class", current);
         }
+        // A new config (for a pipeline, a new run) records the tables it leaves out anew.
         ConnectorState next = copyOf(current)
                 .setConfig(new TreeMap<>(config))
+                .setPipelineTablesLeftOut(new TreeMap<>())
                 .setVersion(current.getVersion() + 1)
                 .setUpdatedAt(command.getIssuedAt())
                 .setLastCommandId(command.getCommandId())
@@ -302,6 +308,39 @@ public final class CommandDecider {
         return new Decision(Outcome.UPDATED, null, null, next, true, event(command, current.getVersion(), changed));
     }
 
+    /** At most this many tables are kept as left out on one pipeline's source connector. */
+    public static final int MAX_TABLES_LEFT_OUT = 1000;
+
+    /**
+     * A table the pipeline left out of what it replicates, recorded on the connector of the pipeline
+     * that sent it once per table and reason: the same table and reason again is UNCHANGED (no
+     * event), so a report sent every few seconds, or by two replicas, is recorded once. Config,
+     * target state, version and deciding command stay as they are.
+     */
+    private static Decision recordTableLeftOut(ConnectorState current, ConnectorCommand command, RecordPipelineTableLeftOut leftOut) {
+        if (current == null) {
+            return notFound();
+        }
+        String pipeline = PipelineOwnership.owner(current);
+        if (pipeline == null) {
+            return refused(Outcome.REJECTED, DecisionReasons.NOT_A_PIPELINE, "connector " + command.getConnector()
+                    + " belongs to no pipeline", current);
+        }
+        Map<String, String> recorded = current.getPipelineTablesLeftOut();
+        if (leftOut.getReason().equals(recorded.get(leftOut.getTable()))) {
+            return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
+        }
+        if (!recorded.containsKey(leftOut.getTable()) && recorded.size() >= MAX_TABLES_LEFT_OUT) {
+            return refused(Outcome.REJECTED, DecisionReasons.TABLES_LEFT_OUT_FULL, MAX_TABLES_LEFT_OUT
+                    + " tables are recorded as left out of pipeline " + pipeline + " already", current);
+        }
+        Map<String, String> tables = new TreeMap<>(recorded);
+        tables.put(leftOut.getTable(), leftOut.getReason());
+        ConnectorState next = copyOf(current).setPipelineTablesLeftOut(tables).build();
+        PipelineTableLeftOut event = new PipelineTableLeftOut(pipeline, leftOut.getTable(), leftOut.getReason(), leftOut.getFix());
+        return new Decision(Outcome.UPDATED, null, null, next, true, event(command, current.getVersion(), event));
+    }
+
     private static Decision delete(ConnectorState current, ConnectorCommand command) {
         if (current == null) {
             return notFound();
@@ -339,7 +378,8 @@ public final class CommandDecider {
                 .setPendingRestart(current.getPendingRestart())
                 .setPendingOffsets(current.getPendingOffsets())
                 .setPendingTopicsReset(current.getPendingTopicsReset())
-                .setPipelinePhase(current.getPipelinePhase());
+                .setPipelinePhase(current.getPipelinePhase())
+                .setPipelineTablesLeftOut(current.getPipelineTablesLeftOut());
     }
 
     /** A refusal: its reason (see {@link DecisionReasons}) and a plain description for logs. */

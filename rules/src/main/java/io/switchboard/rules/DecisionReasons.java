@@ -35,6 +35,8 @@ public final class DecisionReasons {
     public static final String PHASE_CHANGED_MEANWHILE = "PHASE_CHANGED_MEANWHILE";
     /** A pipeline phase change for a connector that no pipeline owns. */
     public static final String NOT_A_PIPELINE = "NOT_A_PIPELINE";
+    /** A table left out of a pipeline when as many as the decider keeps are recorded already. */
+    public static final String TABLES_LEFT_OUT_FULL = "TABLES_LEFT_OUT_FULL";
     /** An Idempotency-Key used before for a different request. */
     public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
 

@@ -57,6 +57,14 @@ public final class HistoryJson {
             phase.put("cause", entry.getPhase().getCause());
             json.put("phase", phase);
         }
+        if (entry.getTableLeftOut() != null) {
+            // A table the pipeline left out: config and target state are the version's, unchanged.
+            Map<String, Object> leftOut = new LinkedHashMap<>();
+            leftOut.put("table", entry.getTableLeftOut().getTable());
+            leftOut.put("reason", entry.getTableLeftOut().getReason());
+            leftOut.put("fix", entry.getTableLeftOut().getFix());
+            json.put("table_left_out", leftOut);
+        }
         return json;
     }
 

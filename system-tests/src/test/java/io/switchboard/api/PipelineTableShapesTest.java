@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -248,6 +249,114 @@ class PipelineTableShapesTest {
         System.out.println("SHAPE slot dropped, 20 s later => " + later.path("status"));
         org.junit.jupiter.api.Assertions.assertTrue(later.path("status").path("status").has("failed"), later.toString());
         assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+    }
+
+    /**
+     * Tables that appear (or change name) while a pipeline runs and that it cannot replicate whole
+     * are listed in its status, each with the reason and the fix, and recorded once each as a
+     * lifecycle event and a history entry, while a table with a key made at the same time replicates.
+     */
+    @Test
+    void tablesLeftOutWhileThePipelineRunsAreListedWithTheirReasonAndRecordedOnce() throws Exception {
+        database("late", "CREATE TABLE orders (id int PRIMARY KEY, label text NOT NULL)",
+                "INSERT INTO orders SELECT g, 'o' || g FROM generate_series(1, 10) g");
+        String id = pipeline("late", "late");
+        String publication = "sb_" + id.replace('-', '_');
+        awaited(Duration.ofSeconds(90), () -> postgres.digest("wh", "late.orders"), postgres.digest("late", "orders")::equals);
+        awaited(Duration.ofSeconds(60), () -> read(id), r -> r.path("status").path("state").has("realtime"));
+        // A table added to the publication shows that the pipeline has looked at its source since it started.
+        postgres.sql("late", "CREATE TABLE early (id int PRIMARY KEY)", "ALTER TABLE early OWNER TO " + REPLICATOR);
+        awaited(Duration.ofSeconds(30), () -> postgres.query("late", "SELECT count(*) FROM pg_publication_tables WHERE pubname = '"
+                + publication + "' AND tablename = 'early'"), List.of("1")::equals);
+
+        long changed = System.nanoTime();
+        postgres.sql("late", "CREATE TABLE log (at int NOT NULL, line text)", "ALTER TABLE log OWNER TO " + REPLICATOR,
+                "CREATE TABLE theirs (id int PRIMARY KEY)", "ALTER TABLE theirs OWNER TO " + LOADER,
+                "CREATE VIEW recent AS SELECT id FROM orders WHERE id > 5", "ALTER VIEW recent OWNER TO " + REPLICATOR,
+                "ALTER TABLE orders RENAME TO orders_now", "INSERT INTO orders_now VALUES (11, 'after the rename')",
+                "CREATE TABLE fresh (id int PRIMARY KEY, label text NOT NULL)", "ALTER TABLE fresh OWNER TO " + REPLICATOR);
+        List<String> expected = List.of("public.log", "public.orders_now", "public.recent", "public.theirs");
+        JsonNode listed = awaited(Duration.ofSeconds(30), () -> read(id).path("status").path("state").path("realtime"),
+                r -> expected.equals(tables(r.path("tables_left_out"))));
+        long seconds = (System.nanoTime() - changed) / 1_000_000_000L;
+        say("tables left out while running, after " + seconds + " s", listed.toString());
+        assertEquals(expected, tables(listed.path("tables_left_out")), listed.toString());
+        assertEquals(4, listed.path("tables_left_out_count").asInt(), listed.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(seconds <= 15, "listed within 15 s, not " + seconds);
+        Map<String, JsonNode> byTable = new java.util.HashMap<>();
+        listed.path("tables_left_out").forEach(t -> byTable.put(t.path("table").asText(), t));
+        assertEquals("no primary key: the target writes rows by key", byTable.get("public.log").path("reason").asText());
+        assertEquals("ALTER TABLE public.log ADD PRIMARY KEY (<columns>)", byTable.get("public.log").path("fix").asText());
+        org.junit.jupiter.api.Assertions.assertTrue(byTable.get("public.theirs").path("reason").asText().startsWith("owned by another role")
+                && byTable.get("public.theirs").path("fix").asText().startsWith("ALTER TABLE public.theirs OWNER TO " + REPLICATOR),
+                byTable.get("public.theirs").toString());
+        org.junit.jupiter.api.Assertions.assertTrue(byTable.get("public.recent").path("reason").asText().startsWith("a view has no rows"));
+        org.junit.jupiter.api.Assertions.assertTrue(byTable.get("public.orders_now").path("reason").asText()
+                .startsWith("renamed from public.orders while the pipeline ran"), byTable.get("public.orders_now").toString());
+        org.junit.jupiter.api.Assertions.assertTrue(byTable.get("public.orders_now").path("fix").asText().startsWith("ReIntialize"));
+
+        // The table with a key made at the same time replicates: rows written once it is published reach the target.
+        awaited(Duration.ofSeconds(30), () -> postgres.query("late", "SELECT count(*) FROM pg_publication_tables WHERE pubname = '"
+                + publication + "' AND tablename = 'fresh'"), List.of("1")::equals);
+        postgres.sql("late", "INSERT INTO fresh SELECT g, 'f' || g FROM generate_series(1, 25) g", "UPDATE fresh SET label = 'x' WHERE id = 3");
+        String fresh = awaited(Duration.ofSeconds(60), () -> postgres.digest("wh", "late.fresh"), postgres.digest("late", "fresh")::equals);
+        say("a table with a key made beside them: source " + postgres.digest("late", "fresh"), "target " + fresh);
+        assertEquals(postgres.digest("late", "fresh"), fresh, "a table with a key made at the same time replicates");
+
+        // Several looks later (every 5 s), each table is still recorded once: in the history and on /events.
+        Thread.sleep(12_000);
+        List<String> recorded = new java.util.ArrayList<>();
+        for (JsonNode version : fx.call("GET", "/connectors/pipeline-" + id + "-source/history", null).json().path("versions")) {
+            if ("PipelineTableLeftOut".equals(version.path("event").asText())) {
+                recorded.add(version.path("table_left_out").path("table").asText());
+            }
+        }
+        say("history of the source, tables left out", recorded.toString());
+        assertEquals(expected, recorded.stream().sorted().toList(), "one history entry per table");
+        List<String> events = leftOutEvents("pipeline-" + id + "-source");
+        say("/events, tables left out", events.toString());
+        assertEquals(expected, events.stream().sorted().toList(), "one lifecycle event per table");
+        List<String> inPipelineHistory = new java.util.ArrayList<>();
+        for (JsonNode item : fx.call("GET", "/api/v1/connector/history/" + id, null).json()) {
+            JsonNode t = item.path("status").path("state").path("realtime").path("table_left_out");
+            if (t.isObject()) {
+                inPipelineHistory.add(t.path("table").asText());
+            }
+        }
+        say("pipeline history, tables left out", inPipelineHistory.toString());
+        assertEquals(expected, inPipelineHistory.stream().sorted().toList(), "one item of the pipeline's history per table");
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+    }
+
+    private static List<String> tables(JsonNode listed) {
+        List<String> names = new java.util.ArrayList<>();
+        listed.forEach(t -> names.add(t.path("table").asText()));
+        return names.stream().sorted().toList();
+    }
+
+    /** The tables of the connector's PipelineTableLeftOut events on {@code GET /events}, replayed from the earliest. */
+    private List<String> leftOutEvents(String connector) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(fx.app.url()
+                + "/events?connector=" + connector + "&from=earliest")).header("Accept", "text/event-stream").GET();
+        String authorization = io.switchboard.testing.Http.defaultAuthorization(fx.app.url());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        List<String> tables = new java.util.ArrayList<>();
+        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> response = java.net.http.HttpClient.newHttpClient()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            java.util.Iterator<String> it = lines.iterator();
+            // The stream writes a comment when nothing else was written for a while, so the loop sees the time pass.
+            while (System.nanoTime() < until && it.hasNext()) {
+                String line = it.next();
+                if (line.startsWith("data:") && line.contains("\"PipelineTableLeftOut\"")) {
+                    tables.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line.substring(5)).path("details").path("table").asText());
+                }
+            }
+        }
+        return tables;
     }
 
     /** A table without a primary key is refused by name before anything starts: the target writes rows by key. */

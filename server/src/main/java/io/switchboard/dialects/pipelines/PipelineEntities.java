@@ -43,9 +43,20 @@ final class PipelineEntities {
     /**
      * One history item as the API shows it: a version of a connector by its target state, or a
      * change of the pipeline's phase as the state it entered (with the one it left under
-     * {@code previous}) and, for failed, status failed with the reason.
+     * {@code previous}) and, for failed, status failed with the reason, or a table it left out as
+     * state realtime with {@code table_left_out} (table, reason, fix).
      */
     static History history(String id, Pipelines.HistoryItem item) {
+        if (item.tableLeftOut() != null) {
+            // Recorded only while the pipeline streams: in realtime, a table it does not replicate (whole).
+            Pipelines.TableLeftOut t = item.tableLeftOut();
+            Map<String, Object> leftOut = new java.util.LinkedHashMap<>();
+            leftOut.put("table", t.table());
+            leftOut.put("reason", t.reason());
+            leftOut.put("fix", t.fix());
+            return new History(item.id(), id, item.runId(), item.at().toString(), item.component(),
+                    new Status(Map.of("realtime", Map.of("table_left_out", leftOut)), Map.of("heartbeat", Map.of())));
+        }
         if (item.phase() != null) {
             Pipelines.PhaseChange change = item.phase();
             Map<String, Object> left = change.previous() == null ? Map.of() : Map.of("previous", change.previous());
