@@ -96,18 +96,19 @@ class CopyAtHandTest {
 
         // Not there: nothing at hand on either replica.
         ConnectorKey absent = new ConnectorKey("default", "never-created");
-        assertTrue(atFirst.connector(absent).isEmpty() && atSecond.connector(absent).isEmpty());
+        assertTrue(atFirst.connector(absent).isEmpty() && atSecond.connector(absent).isEmpty(), "a connector never created is at hand");
         // A replica whose address is not the active copy's: nothing at hand, though the store is here.
         CopyAtHand elsewhere = new CopyAtHand(first.streams(), new HostInfo("127.0.0.1", 1));
-        assertTrue(keys.stream().allMatch(key -> elsewhere.connector(key).isEmpty()));
+        assertTrue(keys.stream().allMatch(key -> elsewhere.connector(key).isEmpty()),
+                "at hand on a replica that is not the active copy's host");
         // Copies the pause fence distrusts (a replica just thawed): nothing at hand.
         CopyAtHand fenced = new CopyAtHand(first.streams(), self(first), () -> false);
-        assertTrue(keys.stream().allMatch(key -> fenced.connector(key).isEmpty()));
+        assertTrue(keys.stream().allMatch(key -> fenced.connector(key).isEmpty()), "at hand from copies the pause fence distrusts");
 
         // A processor stopped: nothing at hand, and nothing thrown.
         first.close();
         running.remove(first);
-        assertTrue(keys.stream().allMatch(key -> atFirst.connector(key).isEmpty()));
+        assertTrue(keys.stream().allMatch(key -> atFirst.connector(key).isEmpty()), "at hand once the processor is stopped");
     }
 
     private static boolean present(CopyAtHand atHand, ConnectorKey key) {
