@@ -36,6 +36,7 @@ import java.util.Optional;
  *       that holds every such decision, {@link LocalCopies#currentEnough}; with
  *       {@code consistency=local}, a copy here as it is).</li>
  * </ul>
+ * and, for the pre-flight's early answers, the active copies here read directly ({@link CopyAtHand}).
  * Local reads use IQv1 ({@code store().get}), which does not take the store's position lock,
  * because IQv2 queries that race the stream thread's writes can deadlock it in Kafka Streams 4.3.1
  * (KAFKA-19629).
@@ -61,9 +62,9 @@ public final class ConnectorQueries implements ConnectorStore {
     private final Duration readWait;
     private final WaitingReads waitingReads;
     private final LocalCopies local;
-    private final CopyLocator locator;
     private final CopyPolicy policy;
     private final CopyReader reader;
+    private final CopyAtHand atHand;
     /** Null until {@link #keepsTimelines} is called: the topology keeps no timelines (and no sets). */
     private volatile Serde<ConnectorTimeline> timelines;
     private volatile Serde<SetState> sets;
@@ -80,9 +81,9 @@ public final class ConnectorQueries implements ConnectorStore {
         this.waitingReads = new WaitingReads(maxWaitingReads);
         this.histories = histories;
         this.local = new LocalCopies(streams, histories != null);
-        this.locator = new CopyLocator(router, partitions);
         this.policy = new CopyPolicy(local);
-        this.reader = new CopyReader(locator, policy, remote, waitingReads);
+        this.reader = new CopyReader(new CopyLocator(router, partitions), policy, remote, waitingReads);
+        this.atHand = new CopyAtHand(streams, router.self());
         this.states = states;
         this.observations = observations;
         this.readWait = readWait;
@@ -124,22 +125,10 @@ public final class ConnectorQueries implements ConnectorStore {
         return reader.read(StoreNames.CONNECTORS, key, states.deserializer(), true, readWait);
     }
 
-    /**
-     * A connector's state when this replica holds it at hand: in its partition's active copy, which
-     * the processor in this JVM writes before it commits any decision, so it holds every decision
-     * already answered. Never a standby copy: however small its lag, it can miss a delete decided
-     * and answered a moment ago, and an early answer from it acknowledged a change of a connector
-     * that no longer existed (a lost write under real-time order). Empty when the active copy is
-     * elsewhere or does not hold the connector: the caller then waits for the decision. Never asks
-     * another replica.
-     */
+    /** See {@link CopyAtHand}: the active copy here, read directly. */
     @Override
-    public Optional<ConnectorState> connectorAtHand(ConnectorKey key) {
-        Optional<CopyLocator.Located> where = locator.locate(key);
-        if (where.isPresent() && locator.isSelf(where.get().active())) {
-            return Optional.ofNullable(local.get(StoreNames.CONNECTORS, key.toString(), where.get().partition(), false));
-        }
-        return Optional.empty();
+    public AtHand atHand() {
+        return atHand;
     }
 
     /** The last status the data plane reported for a connector, if any. */

@@ -21,8 +21,25 @@ public interface ConnectorStore {
 
     Optional<ConnectorState> connector(ConnectorKey key);
 
-    /** The connector from the active copy of its partition, when that copy is on this replica; empty when it would have to ask. */
-    Optional<ConnectorState> connectorAtHand(ConnectorKey key);
+    /**
+     * What answers which connectors this replica has at hand ({@link AtHand}); asked once, by the
+     * pre-flight, which then asks it directly on every config write.
+     */
+    AtHand atHand();
+
+    /**
+     * The connectors this replica has at hand: in the active copy of their partition, when that
+     * copy is on this replica. Never another replica's copy, never a standby.
+     */
+    @FunctionalInterface
+    interface AtHand {
+        /**
+         * The connector as its partition's active copy holds it, when that copy is on this replica;
+         * empty when it does not hold the connector, when the copy is elsewhere (it would have to
+         * ask), or when it cannot be read now. Never throws for a store that is unavailable.
+         */
+        Optional<ConnectorState> connector(ConnectorKey key);
+    }
 
     /** Every connector of a cluster, ordered by name. */
     List<ConnectorState> connectors(String cluster);

@@ -45,6 +45,7 @@ public final class WritePreflight {
 
     private final CommandBus gateway;
     private final ConnectorStore queries;
+    private final ConnectorStore.AtHand atHand;
     private final ConnectorConfigValidator validator;
     private final ConnectorSecrets secrets;
     private final NamedSecrets namedSecrets;
@@ -61,6 +62,7 @@ public final class WritePreflight {
                    NamedSecrets namedSecrets, ClusterDirectory clusters, int threads, int queued) {
         this.gateway = gateway;
         this.queries = queries;
+        this.atHand = queries.atHand();
         this.validator = validator;
         this.secrets = secrets;
         this.namedSecrets = namedSecrets;
@@ -161,21 +163,11 @@ public final class WritePreflight {
      * same pure function on the same state, before the config is validated. The decider still decides.
      */
     private void requireOwnerAtHand(Scope scope, String name, Supplier<ConnectorCommand> command, Operation operation) {
-        Optional<ConnectorState> atHand = atHand(scope, name);
+        // The connector as this replica's active copy of its partition holds it (ConnectorStore.AtHand):
+        // empty when it is not there, or when the active copy is on another replica (asking another
+        // replica would cost more than waiting for the decision), or when it cannot be read now.
+        Optional<ConnectorState> atHand = this.atHand.connector(key(scope, name));
         atHand.ifPresent(state -> DecisionAnswers.requireOwner(state, command.get(), operation));
-    }
-
-    /**
-     * The connector as this replica's active copy of its partition holds it (see
-     * {@link ConnectorStore#connectorAtHand}). Empty when it is not there, or when the active copy
-     * is on another replica: asking another replica would cost more than waiting for the decision.
-     */
-    private Optional<ConnectorState> atHand(Scope scope, String name) {
-        try {
-            return queries.connectorAtHand(key(scope, name));
-        } catch (StoreUnavailableException e) {
-            return Optional.empty();
-        }
     }
 
     /**

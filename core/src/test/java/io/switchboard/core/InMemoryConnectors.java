@@ -93,8 +93,8 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
     }
 
     @Override
-    public Optional<ConnectorState> connectorAtHand(ConnectorKey key) {
-        return connector(key);
+    public AtHand atHand() {
+        return this::connector;
     }
 
     @Override

@@ -91,6 +91,13 @@ public final class ConnectClusters implements ClusterDirectory {
         return List.copyOf(all);
     }
 
+    /** Whether a scope may name the cluster, as {@link #names} says, without copying them: every scoped request asks. */
+    @Override
+    public boolean manages(String cluster) {
+        // The clusters starting before the attached ones: attaching one adds its URL before it stops starting.
+        return cluster != null && (DEFAULT_CLUSTER.equals(cluster) || starting.contains(cluster) || urls.containsKey(cluster));
+    }
+
     /** The clusters still starting, in the order they were announced. */
     public List<String> startingClusters() {
         return starting;
