@@ -44,8 +44,13 @@ import java.util.Map;
  * same {@code GET /connectors?expand=status&expand=info} timed against it: what a console that
  * reads the worker must fetch to show its overview. Writes {@code console.json} and {@code .md}.
  *
+ * <p>The requests above come between changes, so the rows and health the overview keeps answer
+ * them; {@link ConsoleColdHealth} times the least-healthy-first fragment right after a change,
+ * when it reads every connector and every incident timeline again ({@code --cold-reps}, by default
+ * {@code --reps}; {@code --cold-profile N}: N more, untimed, under a flight recording of the replica).
+ *
  * <p>Arguments: {@code [--connectors 10000] [--reps 20] [--changes 50] [--worker-connectors 1000]
- * [--browser true|false] [--jvm-opts "-Xmx384m"] [--out bench/out]}.
+ * [--browser true|false] [--cold-reps R] [--cold-profile 0] [--jvm-opts "-Xmx384m"] [--out bench/out]}.
  */
 public final class ConsoleBenchmark {
     private static final String CLASS_PATH = System.getProperty("java.class.path");
@@ -59,6 +64,8 @@ public final class ConsoleBenchmark {
         int reps = Integer.parseInt(opts.getOrDefault("reps", "20"));
         int changes = Integer.parseInt(opts.getOrDefault("changes", "50"));
         int workerConnectors = Integer.parseInt(opts.getOrDefault("worker-connectors", "1000"));
+        int coldReps = Integer.parseInt(opts.getOrDefault("cold-reps", String.valueOf(reps)));
+        int coldProfiled = Integer.parseInt(opts.getOrDefault("cold-profile", "0"));
         boolean browser = Boolean.parseBoolean(opts.getOrDefault("browser", String.valueOf(Files.isExecutable(ConsoleBrowser.CHROMIUM))));
         List<String> jvmOpts = List.of(opts.getOrDefault("jvm-opts", "-Xmx384m").trim().split("\\s+"));
         Path out = Path.of(opts.getOrDefault("out", "bench/out"));
@@ -114,6 +121,11 @@ public final class ConsoleBenchmark {
 
                 log("timing " + changes + " status changes to their events");
                 result.put("observation_to_event_ms", ConsoleProbe.spread(toEvent(url, observations, changes, connectors)));
+                if (coldReps > 0) {
+                    log("timing the least-healthy-first fragment cold, after each of " + coldReps + " status changes");
+                    result.put("cold_health", ConsoleColdHealth.measure(url, replica.process(), observations, coldReps, coldProfiled,
+                            connectors, logs));
+                }
                 if (browser) {
                     log("timing " + changes + " status changes to the browser");
                     result.put("browser", ConsoleBrowser.measure(url, changes, (name, state) -> {

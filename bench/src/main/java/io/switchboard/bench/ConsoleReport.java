@@ -36,6 +36,20 @@ final class ConsoleReport {
         md.append("\nFrom writing an observation that changes one connector's state (acks=all, timed from before the send) to its ")
                 .append("`ConnectorStatusChanged` event at a client reading `/events` as EventSource does: ")
                 .append(percentiles(result.get("observation_to_event_ms"))).append(" ms.\n");
+        Map<String, Object> cold = (Map<String, Object>) result.get("cold_health");
+        if (cold != null) {
+            Map<String, Object> first = (Map<String, Object>) cold.get("cold");
+            Map<String, Object> kept = (Map<String, Object>) cold.get("kept");
+            md.append("\nLeast healthy first (`").append(cold.get("path")).append("`) right after a status change (one RUNNING ")
+                    .append("connector set FAILED, its event awaited), ").append(((Map<String, Object>) first.get("total_ms")).get("n"))
+                    .append(" times, load average ").append(cold.get("load_average_at_start")).append(" at the start: the first request ")
+                    .append("(every connector and every incident timeline read again) first byte ").append(spread(first.get("first_byte_ms")))
+                    .append(" ms, total ").append(spread(first.get("total_ms"))).append(" ms, replica CPU ")
+                    .append(spread(cold.get("cold_replica_cpu_ms"))).append(" ms; the same request next (kept) first byte ")
+                    .append(spread(kept.get("first_byte_ms"))).append(" ms, total ").append(spread(kept.get("total_ms")))
+                    .append(" ms, replica CPU ").append(spread(cold.get("kept_replica_cpu_ms"))).append(" ms. The change showed in ")
+                    .append(cold.get("changes_seen_by_the_cold_request")).append(" of them.\n");
+        }
         Map<String, Object> browser = (Map<String, Object>) result.get("browser");
         if (browser != null && browser.containsKey("error")) {
             md.append("\nIn the browser: failed, ").append(browser.get("error")).append('\n');

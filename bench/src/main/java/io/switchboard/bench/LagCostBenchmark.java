@@ -41,14 +41,19 @@ import java.util.function.Supplier;
  * request-total}), the age consumer's requests (its {@code request-total}, over JMX), and the CPU
  * time of the reader's thread and of the Admin client's network thread (ThreadMXBean); and the same
  * per minute at the default interval of 30 s. Each size is run with the lag in seconds off ({@code
- * --health-sink-lag-age-partitions 0}) and at the default (100 partitions a pass).
+ * --health-sink-lag-age-partitions 0}) and at the default (100 partitions a pass), the committed
+ * offsets standing still (a stalled sink: its record is read once, then its timestamp is used
+ * again); and at the default with every group's committed offset moved on by one after each pass
+ * (sinks that consume and still lag: each pass reads as many partitions as it may), the commits
+ * made by an Admin client of the benchmark's own, not counted.
  *
  * <p>Arguments: {@code [--sinks 100,1000] [--interval-s 5] [--seconds 60] [--out bench/out]}.
  * Writes {@code lag-cost.json} and prints a table.
  */
 public final class LagCostBenchmark {
     private static final String CLASS_PATH = System.getProperty("java.class.path");
-    private static final int RECORDS = 10;
+    /** Enough for the committed offsets to move by one each pass for the whole run. */
+    private static final int RECORDS = 100;
     private static final long COMMITTED = 5;
 
     private LagCostBenchmark() {
@@ -80,9 +85,11 @@ public final class LagCostBenchmark {
                 String prefix = "s" + sinks + "-";
                 log("making " + sinks + " sinks' topics, records and committed offsets");
                 make(bootstrap, prefix, sinks);
-                for (int agePartitions : List.of(0, 100)) {
-                    log(sinks + " sinks, " + agePartitions + " age partitions a pass: reading for " + seconds + " s");
-                    Map<String, Object> run = measure(bootstrap, prefix, sinks, agePartitions, interval, seconds);
+                for (int agePartitions : List.of(0, 100, -100)) {
+                    boolean moving = agePartitions < 0;
+                    log(sinks + " sinks, " + Math.abs(agePartitions) + " age partitions a pass, committed offsets "
+                            + (moving ? "moving" : "still") + ": reading for " + seconds + " s");
+                    Map<String, Object> run = measure(bootstrap, prefix, sinks, Math.abs(agePartitions), moving, interval, seconds);
                     System.out.println(run);
                     runs.add(run);
                 }
@@ -116,21 +123,12 @@ public final class LagCostBenchmark {
                 }
                 producer.flush();
             }
-            for (int from = 0; from < sinks; from += 100) {
-                List<org.apache.kafka.common.KafkaFuture<Void>> commits = new ArrayList<>();
-                for (int i = from; i < Math.min(sinks, from + 100); i++) {
-                    commits.add(admin.alterConsumerGroupOffsets("connect-" + prefix + i,
-                            Map.of(new TopicPartition(prefix + i, 0), new OffsetAndMetadata(COMMITTED))).all());
-                }
-                for (org.apache.kafka.common.KafkaFuture<Void> commit : commits) {
-                    commit.get(2, TimeUnit.MINUTES);
-                }
-            }
+            commitAll(admin, prefix, sinks, COMMITTED);
         }
     }
 
-    private static Map<String, Object> measure(String bootstrap, String prefix, int sinks, int agePartitions, Duration interval,
-                                               int seconds) throws Exception {
+    private static Map<String, Object> measure(String bootstrap, String prefix, int sinks, int agePartitions, boolean moving,
+                                               Duration interval, int seconds) throws Exception {
         Instant now = Instant.now();
         List<Views.ConnectorDetails> details = new ArrayList<>();
         for (int i = 0; i < sinks; i++) {
@@ -144,10 +142,15 @@ public final class LagCostBenchmark {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("sinks", sinks);
         run.put("age_partitions", agePartitions);
+        run.put("committed_offsets", moving ? "moving" : "still");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, AdminClientConfig.CLIENT_ID_CONFIG, clientId))) {
             SinkLags lags = SinkLags.of(admin, connectors, new SinkLagHistory(interval), bootstrap, Map.of(), agePartitions);
+            Thread mover = moving ? mover(bootstrap, prefix, sinks, lags) : null;
             try {
                 lags.start(interval);
+                if (mover != null) {
+                    mover.start();
+                }
                 // The first pass (connections, metadata) is left out: from the end of the first pass on.
                 awaitPasses(lags, 1, 120);
                 Thread.sleep(200);
@@ -180,10 +183,57 @@ public final class LagCostBenchmark {
                 run.put("age_consumer_requests_per_minute_at_30s", Latencies.round(2 * consumerPerPass));
                 run.put("cpu_s_per_minute_at_30s", Latencies.round(2 * (readerMsPerPass + networkMsPerPass) / 1000));
             } finally {
+                if (mover != null) {
+                    mover.interrupt();
+                    mover.join(60_000);
+                }
                 lags.close();
             }
         }
         return run;
+    }
+
+    /**
+     * After each pass of the reader, every sink's committed offset one further on (from where the
+     * last run left it), with an Admin client of its own, until interrupted.
+     */
+    private static Thread mover(String bootstrap, String prefix, int sinks, SinkLags lags) throws Exception {
+        long start;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            start = admin.listConsumerGroupOffsets("connect-" + prefix + 0).partitionsToOffsetAndMetadata()
+                    .get(1, TimeUnit.MINUTES).get(new TopicPartition(prefix + 0, 0)).offset();
+        }
+        Thread thread = new Thread(() -> {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                long committed = start;
+                long seen = lags.passes();
+                while (!Thread.currentThread().isInterrupted() && committed < RECORDS - 1) {
+                    awaitPasses(lags, seen + 1, 120);
+                    seen = lags.passes();
+                    committed++;
+                    commitAll(admin, prefix, sinks, committed);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log("moving the committed offsets failed: " + e);
+            }
+        }, "lag-cost-mover");
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private static void commitAll(Admin admin, String prefix, int sinks, long offset) throws Exception {
+        for (int from = 0; from < sinks; from += 100) {
+            List<org.apache.kafka.common.KafkaFuture<Void>> commits = new ArrayList<>();
+            for (int i = from; i < Math.min(sinks, from + 100); i++) {
+                commits.add(admin.alterConsumerGroupOffsets("connect-" + prefix + i,
+                        Map.of(new TopicPartition(prefix + i, 0), new OffsetAndMetadata(offset))).all());
+            }
+            for (org.apache.kafka.common.KafkaFuture<Void> commit : commits) {
+                commit.get(2, TimeUnit.MINUTES);
+            }
+        }
     }
 
     private static void awaitPasses(SinkLags lags, long passes, int seconds) throws InterruptedException {
@@ -229,13 +279,14 @@ public final class LagCostBenchmark {
     }
 
     private static String markdown(Map<String, Object> result) {
-        StringBuilder md = new StringBuilder("| sinks | age partitions a pass | passes | Admin requests a pass | age consumer requests a pass "
+        StringBuilder md = new StringBuilder("| sinks | age partitions a pass | committed offsets | passes | Admin requests a pass | age consumer requests a pass "
                 + "| partitions read a pass | reader thread CPU ms a pass | Admin network thread CPU ms a pass "
-                + "| a minute at 30 s: Admin requests, consumer requests, CPU s |\n|---|---|---|---|---|---|---|---|---|\n");
+                + "| a minute at 30 s: Admin requests, consumer requests, CPU s |\n|---|---|---|---|---|---|---|---|---|---|\n");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> runs = (List<Map<String, Object>>) result.get("runs");
         for (Map<String, Object> run : runs) {
-            md.append("| ").append(run.get("sinks")).append(" | ").append(run.get("age_partitions")).append(" | ").append(run.get("passes"))
+            md.append("| ").append(run.get("sinks")).append(" | ").append(run.get("age_partitions")).append(" | ")
+                    .append(run.get("committed_offsets")).append(" | ").append(run.get("passes"))
                     .append(" | ").append(run.get("admin_requests_per_pass")).append(" | ").append(run.get("age_consumer_requests_per_pass"))
                     .append(" | ").append(run.get("age_partitions_read_per_pass")).append(" | ").append(run.get("reader_thread_cpu_ms_per_pass"))
                     .append(" | ").append(run.get("admin_network_thread_cpu_ms_per_pass")).append(" | ")
