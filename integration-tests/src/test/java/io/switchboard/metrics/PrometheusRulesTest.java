@@ -70,7 +70,7 @@ class PrometheusRulesTest {
     void aBrokenRuleFailsItsUnitTest() throws Exception {
         brokenThresholdFails("switchboard_connector_not_as_asked_seconds) > 600", "switchboard_connector_not_as_asked_seconds) > 6000",
                 "SwitchboardConnectorNotAsAsked");
-        brokenThresholdFails("switchboard_connector_sink_lag_seconds) > 900", "switchboard_connector_sink_lag_seconds) > 9000",
+        brokenThresholdFails("switchboard_connector_sink_lag_seconds[10m])) > 900", "switchboard_connector_sink_lag_seconds[10m])) > 9000",
                 "SwitchboardSinkLagOld");
     }
 
