@@ -129,7 +129,8 @@ public final class ScrapeBenchmark {
         }
 
         ScrapeProbe.Scrape scrape(boolean gzip, boolean keepBody) {
-            ScrapeProbe.Scrape scrape = ScrapeProbe.get(url + "/metrics/connectors", authorization, gzip, process::cpuSeconds, keepBody);
+            ScrapeProbe.Scrape scrape = ScrapeProbe.get(url + "/metrics/connectors", authorization, gzip, process.pid(),
+                    process::cpuSeconds, keepBody);
             if (scrape.status() != 200) {
                 throw new IllegalStateException("GET /metrics/connectors answered " + scrape.status());
             }

@@ -21,8 +21,8 @@ final class ScrapeReport {
                 .append(" at end. ").append(result.get("scrapes")).append(" timed scrapes each way after ")
                 .append(result.get("warmups")).append(" untimed, interleaved; median (min-max).\n\n");
         md.append("| replica | Accept-Encoding | series | bytes on the wire | bytes decoded | first byte ms | total ms | replica CPU s per scrape |"
-                + " idle CPU s/s | RSS MiB (peak) | young GCs in the timed scrapes | MiB allocated per scrape |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " of it HTTP threads | of it GC threads | idle CPU s/s | RSS MiB (peak) | young GCs in the timed scrapes | MiB allocated per scrape |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         row(md, "all " + result.get("connectors"), (Map<String, Object>) result.get("all"));
         Map<String, Object> bounded = (Map<String, Object>) result.get("bounded");
         if (bounded != null) {
@@ -42,6 +42,7 @@ final class ScrapeReport {
                     .append(" | ").append(range(s.get("series"))).append(" | ").append(range(s.get("wire_bytes")))
                     .append(" | ").append(range(s.get("bytes"))).append(" | ").append(spread(s.get("first_byte_ms")))
                     .append(" | ").append(spread(s.get("total_ms"))).append(" | ").append(spread(s.get("replica_cpu_seconds")))
+                    .append(" | ").append(spread(s.get("http_threads_cpu_seconds"))).append(" | ").append(spread(s.get("gc_cpu_seconds")))
                     .append(" | ").append(fmt(figures.get("idle_cpu_seconds_per_second"))).append(" | ").append(fmt(figures.get("rss_mib")))
                     .append(" (").append(fmt(figures.get("peak_rss_mib"))).append(") | ").append(figures.get("young_gcs_during_timed_scrapes"))
                     .append(" | ").append(fmt(figures.get("allocated_mib_per_scrape"))).append(" |\n");
