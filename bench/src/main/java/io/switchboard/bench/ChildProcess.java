@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * CPU time (utime + stime).
  */
 final class ChildProcess {
-    private static final double CLOCK_TICKS = clockTicks();
+    static final double CLOCK_TICKS = clockTicks();
 
     private final String name;
     private final String role;
