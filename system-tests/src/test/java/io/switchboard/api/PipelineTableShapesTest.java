@@ -303,16 +303,27 @@ class PipelineTableShapesTest {
         say("a table with a key made beside them: source " + postgres.digest("late", "fresh"), "target " + fresh);
         assertEquals(postgres.digest("late", "fresh"), fresh, "a table with a key made at the same time replicates");
 
-        // Several looks later (every 5 s), each table is still recorded once: in the history and on /events.
-        Thread.sleep(12_000);
-        List<String> recorded = new java.util.ArrayList<>();
-        for (JsonNode version : fx.call("GET", "/connectors/pipeline-" + id + "-source/history", null).json().path("versions")) {
-            if ("PipelineTableLeftOut".equals(version.path("event").asText())) {
-                recorded.add(version.path("table_left_out").path("table").asText());
+        // Each table is recorded, and still recorded once several looks (every 5 s) later: in the history and on /events.
+        Await.Probe<List<String>> recordedNow = () -> {
+            List<String> found = new java.util.ArrayList<>();
+            for (JsonNode version : fx.call("GET", "/connectors/pipeline-" + id + "-source/history", null).json().path("versions")) {
+                if ("PipelineTableLeftOut".equals(version.path("event").asText())) {
+                    found.add(version.path("table_left_out").path("table").asText());
+                }
             }
-        }
+            return found.stream().sorted().toList();
+        };
+        awaited(Duration.ofSeconds(30), () -> {
+            try {
+                return recordedNow.read();
+            } catch (Exception e) {
+                return List.<String>of();
+            }
+        }, expected::equals);
+        List<String> recorded = Await.holds("one history entry per table through several looks", Duration.ofSeconds(12),
+                recordedNow, expected::equals);
         say("history of the source, tables left out", recorded.toString());
-        assertEquals(expected, recorded.stream().sorted().toList(), "one history entry per table");
+        assertEquals(expected, recorded, "one history entry per table");
         List<String> events = leftOutEvents("pipeline-" + id + "-source");
         say("/events, tables left out", events.toString());
         assertEquals(expected, events.stream().sorted().toList(), "one lifecycle event per table");
