@@ -90,7 +90,9 @@ class PipelineFirstTablesApiTest {
         postgres.sql("app", "INSERT INTO orders VALUES (501, 'late order')", "UPDATE notes SET label = 'edited' WHERE id = 7");
         WAIT.until("the changes", () -> postgres.digest("wh", "fresh.orders") + " " + postgres.digest("wh", "fresh.notes"),
                 (postgres.digest("app", "orders") + " " + postgres.digest("app", "notes"))::equals);
-        JsonNode read = fx.call("GET", "/api/v1/connectors/" + id, null).json();
+        // The status follows the workers' reports, which may reach the replica after the rows reach the target.
+        JsonNode read = WAIT.until("the pipeline realtime", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+                r -> r.path("status").path("state").has("realtime"));
         assertTrue(read.path("status").path("state").has("realtime"), read.toString());
 
         assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
