@@ -4,6 +4,7 @@ import io.switchboard.core.ConnectorService;
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
+import io.switchboard.rules.CommandDecider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,10 @@ final class PublicationRefresh {
         for (Map.Entry<String, String> table : leftOut.entrySet()) {
             if (table.getValue().equals(recorded.get(table.getKey()))) {
                 renames.recorded(spec.id(), table.getKey());
+                continue;
+            }
+            if (!CommandDecider.tableLeftOutRecordable(recorded, table.getKey())) {
+                // As many as a connector keeps are recorded: the decider would refuse it, every look.
                 continue;
             }
             if (sent++ >= MAX_REPORTS) {

@@ -292,8 +292,7 @@ public final class CommandDecider {
         }
         String pipeline = PipelineOwnership.owner(current);
         if (pipeline == null) {
-            return refused(Outcome.REJECTED, DecisionReasons.NOT_A_PIPELINE, "connector " + command.getConnector()
-                    + " belongs to no pipeline", current);
+            return notAPipeline(current, command);
         }
         String recorded = current.getPipelinePhase();
         if (!Objects.equals(recorded, phase.getPrevious())) {
@@ -312,6 +311,21 @@ public final class CommandDecider {
     public static final int MAX_TABLES_LEFT_OUT = 1000;
 
     /**
+     * Whether a table left out may be recorded beside those recorded already: one recorded before
+     * (its reason may change), or room for one more. A sender asks it too, so as not to send what
+     * would be refused.
+     */
+    public static boolean tableLeftOutRecordable(Map<String, String> recorded, String table) {
+        return recorded.containsKey(table) || recorded.size() < MAX_TABLES_LEFT_OUT;
+    }
+
+    /** A pipeline's record sent for a connector no pipeline owns. */
+    private static Decision notAPipeline(ConnectorState current, ConnectorCommand command) {
+        return refused(Outcome.REJECTED, DecisionReasons.NOT_A_PIPELINE, "connector " + command.getConnector()
+                + " belongs to no pipeline", current);
+    }
+
+    /**
      * A table the pipeline left out of what it replicates, recorded on the connector of the pipeline
      * that sent it once per table and reason: the same table and reason again is UNCHANGED (no
      * event), so a report sent every few seconds, or by two replicas, is recorded once. Config,
@@ -323,14 +337,13 @@ public final class CommandDecider {
         }
         String pipeline = PipelineOwnership.owner(current);
         if (pipeline == null) {
-            return refused(Outcome.REJECTED, DecisionReasons.NOT_A_PIPELINE, "connector " + command.getConnector()
-                    + " belongs to no pipeline", current);
+            return notAPipeline(current, command);
         }
         Map<String, String> recorded = current.getPipelineTablesLeftOut();
         if (leftOut.getReason().equals(recorded.get(leftOut.getTable()))) {
             return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
         }
-        if (!recorded.containsKey(leftOut.getTable()) && recorded.size() >= MAX_TABLES_LEFT_OUT) {
+        if (!tableLeftOutRecordable(recorded, leftOut.getTable())) {
             return refused(Outcome.REJECTED, DecisionReasons.TABLES_LEFT_OUT_FULL, MAX_TABLES_LEFT_OUT
                     + " tables are recorded as left out of pipeline " + pipeline + " already", current);
         }
