@@ -41,22 +41,24 @@ import java.util.TreeMap;
  * Decides a command against the connector's current state. A pure function of its arguments: no
  * clock, no randomness, no I/O, so a command processed again after an aborted transaction is decided
  * exactly as before. A refusal carries a reason that each API words. Connectors a pipeline owns take
- * commands only from that pipeline ({@link PipelineOwnership}).
+ * commands only from that pipeline ({@link PipelineOwnership}). Every config it would store obeys the
+ * built-in policies of the deployment's control plane ({@link ConnectorPolicies}), given with each call.
  */
 public final class CommandDecider {
 
     private CommandDecider() {
     }
 
-    public static Decision decide(ConnectorState current, ConnectorCommand command) {
-        return decide(current, null, command);
+    public static Decision decide(ControlPlane controlPlane, ConnectorState current, ConnectorCommand command) {
+        return decide(controlPlane, current, null, command);
     }
 
     /**
      * @param observed what the data plane last reported of the connector (null: nothing), which
      *                 says whether an offsets request it was asked to carry out is done
      */
-    public static Decision decide(ConnectorState current, ConnectorObservation observed, ConnectorCommand command) {
+    public static Decision decide(ControlPlane controlPlane, ConnectorState current, ConnectorObservation observed,
+                                  ConnectorCommand command) {
         Object action = command.getAction();
         // Ownership first: a command a pipeline's connector must not take is refused whatever it asks.
         Decision notTheOwner = PipelineOwnership.refusal(current, command);
@@ -64,16 +66,16 @@ public final class CommandDecider {
             return notTheOwner;
         }
         if (action instanceof CreateConnector create) {
-            return create(current, command, create);
+            return create(controlPlane, current, command, create);
         } else if (action instanceof PutConnectorConfig put) {
-            return putConfig(current, command, put.getConfig());
+            return putConfig(controlPlane, current, command, put.getConfig());
         } else if (action instanceof SetConnector set) {
             // A set's change: a new connector starts in the state the set asks for.
             return current == null && set.getInitialState() != TargetState.RUNNING
-                    ? create(null, command, new CreateConnector(set.getConfig(), set.getInitialState(), null))
-                    : putConfig(current, command, set.getConfig());
+                    ? create(controlPlane, null, command, new CreateConnector(set.getConfig(), set.getInitialState(), null))
+                    : putConfig(controlPlane, current, command, set.getConfig());
         } else if (action instanceof PatchConnectorConfig patch) {
-            return patchConfig(current, command, patch);
+            return patchConfig(controlPlane, current, command, patch);
         } else if (action instanceof ChangeTargetState change) {
             return changeTargetState(current, observed, command, change.getTargetState());
         } else if (action instanceof DeleteConnector) {
@@ -94,11 +96,11 @@ public final class CommandDecider {
         throw new InvalidCommandException("Unknown command action " + (action == null ? null : action.getClass().getName()));
     }
 
-    private static Decision create(ConnectorState current, ConnectorCommand command, CreateConnector create) {
+    private static Decision create(ControlPlane controlPlane, ConnectorState current, ConnectorCommand command, CreateConnector create) {
         if (current != null) {
             return refused(Outcome.CONFLICT, DecisionReasons.ALREADY_EXISTS, "connector already exists", current);
         }
-        Decision invalid = invalidNewConnector(command, create.getConfig());
+        Decision invalid = invalidNewConnector(controlPlane, command, create.getConfig());
         if (invalid != null) {
             return invalid;
         }
@@ -114,10 +116,15 @@ public final class CommandDecider {
         return new Decision(created.outcome(), null, null, withOffsets, true, created.event());
     }
 
-    private static Decision putConfig(ConnectorState current, ConnectorCommand command, Map<String, String> config) {
+    private static Decision putConfig(ControlPlane controlPlane, ConnectorState current, ConnectorCommand command, Map<String, String> config) {
         if (current == null) {
-            Decision invalid = invalidNewConnector(command, config);
+            Decision invalid = invalidNewConnector(controlPlane, command, config);
             return invalid != null ? invalid : created(command, config, TargetState.RUNNING);
+        }
+        // Before the sameness check: a config stored before a policy existed is not taken again as it is.
+        Decision breaksPolicy = refusedByPolicy(controlPlane, config, current);
+        if (breaksPolicy != null) {
+            return breaksPolicy;
         }
         if (current.getConfig().equals(config)) {
             return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
@@ -137,7 +144,8 @@ public final class CommandDecider {
         return new Decision(Outcome.UPDATED, null, null, next, true, event(command, next.getVersion(), changed));
     }
 
-    private static Decision patchConfig(ConnectorState current, ConnectorCommand command, PatchConnectorConfig patch) {
+    private static Decision patchConfig(ControlPlane controlPlane, ConnectorState current, ConnectorCommand command,
+                                        PatchConnectorConfig patch) {
         if (current == null) {
             return notFound();
         }
@@ -146,11 +154,11 @@ public final class CommandDecider {
             return refused(Outcome.CONFLICT, DecisionReasons.CHANGED_MEANWHILE, "the connector changed from version "
                     + patch.getBaseVersion() + " to " + current.getVersion() + " while the patch was validated", current);
         }
-        return putConfig(current, command, ConnectorRules.patched(current.getConfig(), patch.getPatch()));
+        return putConfig(controlPlane, current, command, ConnectorRules.patched(current.getConfig(), patch.getPatch()));
     }
 
     /** The refusal of a connector that may not be created with this name or config, or null. */
-    private static Decision invalidNewConnector(ConnectorCommand command, Map<String, String> config) {
+    private static Decision invalidNewConnector(ControlPlane controlPlane, ConnectorCommand command, Map<String, String> config) {
         String nameProblem = ConnectorRules.nameProblem(command.getConnector());
         if (nameProblem != null) {
             return refused(Outcome.REJECTED, DecisionReasons.INVALID_NAME, nameProblem, null);
@@ -158,7 +166,13 @@ public final class CommandDecider {
         if (!ConnectorRules.hasConnectorClass(config)) {
             return refused(Outcome.REJECTED, DecisionReasons.NO_CONNECTOR_CLASS, "the config names no connector class", null);
         }
-        return null;
+        return refusedByPolicy(controlPlane, config, null);
+    }
+
+    /** The refusal of a config that breaks one of the built-in policies ({@link ConnectorPolicies}), or null. */
+    private static Decision refusedByPolicy(ControlPlane controlPlane, Map<String, String> config, ConnectorState current) {
+        ConnectorPolicies.Refusal refusal = ConnectorPolicies.refusal(controlPlane, config);
+        return refusal == null ? null : refused(Outcome.REJECTED, DecisionReasons.REFUSED_BY_POLICY, refusal.message(), current);
     }
 
     /**

@@ -37,6 +37,11 @@ public final class DecisionReasons {
     public static final String NOT_A_PIPELINE = "NOT_A_PIPELINE";
     /** A table left out of a pipeline when as many as the decider keeps are recorded already. */
     public static final String TABLES_LEFT_OUT_FULL = "TABLES_LEFT_OUT_FULL";
+    /**
+     * A config that breaks a built-in policy ({@link ConnectorPolicies}); the decision's message is
+     * the policy's, naming it and the key at fault.
+     */
+    public static final String REFUSED_BY_POLICY = "REFUSED_BY_POLICY";
     /** An Idempotency-Key used before for a different request. */
     public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
 

@@ -75,20 +75,21 @@ public final class SetDecider {
         return command.getAction() instanceof ApplySetChange || command.getAction() instanceof RevertSetChange;
     }
 
-    public static SetDecision decide(SetState current, ConnectorCommand command) {
+    /** @param controlPlane the deployment's control plane, whose policies every item's config obeys ({@link ConnectorPolicies}) */
+    public static SetDecision decide(ControlPlane controlPlane, SetState current, ConnectorCommand command) {
         if (!isSet(command.getConnector()) || command.getConnector().length() == PREFIX.length()) {
             return refused(Outcome.REJECTED, DecisionReasons.INVALID_SET_CHANGE, "a set's command names no set", current);
         }
         if (command.getAction() instanceof ApplySetChange apply) {
-            return apply(current, command, apply.getExpectedVersion(), apply.getSelector(), apply.getItems(), null);
+            return apply(controlPlane, current, command, apply.getExpectedVersion(), apply.getSelector(), apply.getItems(), null);
         }
         if (command.getAction() instanceof RevertSetChange revert) {
-            return revert(current, command, revert);
+            return revert(controlPlane, current, command, revert);
         }
         throw new InvalidCommandException("Not a set's command: " + command.getCommandId());
     }
 
-    private static SetDecision revert(SetState current, ConnectorCommand command, RevertSetChange revert) {
+    private static SetDecision revert(ControlPlane controlPlane, SetState current, ConnectorCommand command, RevertSetChange revert) {
         SetChange change = current == null ? null : current.getChanges().stream()
                 .filter(c -> c.getChangeId().equals(revert.getChangeId())).findFirst().orElse(null);
         if (change == null) {
@@ -106,11 +107,11 @@ public final class SetDecider {
                     .setPreviousConfig(item.getConfig()).setPreviousTargetState(item.getTargetState()).setAdopt(false).build());
         }
         items.sort((a, b) -> Boolean.compare(a.getConfig() != null, b.getConfig() != null));
-        return apply(current, command, revert.getExpectedVersion(), current.getSelector(), items, change.getChangeId());
+        return apply(controlPlane, current, command, revert.getExpectedVersion(), current.getSelector(), items, change.getChangeId());
     }
 
-    private static SetDecision apply(SetState current, ConnectorCommand command, long expectedVersion, Map<String, String> selector,
-                                     List<SetItem> items, String revertOf) {
+    private static SetDecision apply(ControlPlane controlPlane, SetState current, ConnectorCommand command, long expectedVersion,
+                                     Map<String, String> selector, List<SetItem> items, String revertOf) {
         long version = current == null ? 0 : current.getVersion();
         if (expectedVersion != version) {
             return refused(Outcome.CONFLICT, DecisionReasons.SET_CHANGED_MEANWHILE, "the change was planned on version "
@@ -122,7 +123,7 @@ public final class SetDecider {
         }
         Map<String, Map<String, String>> managed = new TreeMap<>(current == null ? Map.of() : current.getManaged());
         for (SetItem item : items) {
-            String problem = problem(item, managed);
+            String problem = problem(controlPlane, item, managed);
             if (problem != null) {
                 return refused(Outcome.REJECTED, DecisionReasons.INVALID_SET_CHANGE, item.getConnector() + ": " + problem, current);
             }
@@ -189,7 +190,7 @@ public final class SetDecider {
     }
 
     /** Why the item cannot be part of an accepted change, or null: what the decider would refuse of it, checked first. */
-    private static String problem(SetItem item, Map<String, Map<String, String>> managed) {
+    private static String problem(ControlPlane controlPlane, SetItem item, Map<String, Map<String, String>> managed) {
         String nameProblem = ConnectorRules.nameProblem(item.getConnector());
         if (nameProblem != null) {
             return nameProblem;
@@ -205,7 +206,8 @@ public final class SetDecider {
                 || (item.getPreviousConfig() != null && item.getPreviousConfig().containsKey(PipelineOwnership.PIPELINE_ID))) {
             return "a pipeline's connector is changed only through its pipeline";
         }
-        return null;
+        ConnectorPolicies.Refusal refusal = ConnectorPolicies.refusal(controlPlane, item.getConfig());
+        return refusal == null ? null : refusal.message();
     }
 
     /** A command the change writes: id {@code <changeId>/<n>}, the change's principal, time, and request id. */

@@ -48,7 +48,7 @@ class OffsetsRequestRulesTest {
 
     /** The stopped connector with a change of its offsets asked (not stopping it first). */
     private static ConnectorState asked() {
-        Decision asked = CommandDecider.decide(stopped(), null, command("offsets-1", new ModifyOffsets(OFFSETS, false)));
+        Decision asked = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, stopped(), null, command("offsets-1", new ModifyOffsets(OFFSETS, false)));
         assertEquals(Outcome.UPDATED, asked.outcome());
         assertFalse(asked.next().getPendingOffsets().getStopFirst());
         return asked.next();
@@ -58,7 +58,7 @@ class OffsetsRequestRulesTest {
     void aConnectorResumedBeforeTheChangeIsAnsweredStaysStoppedForIt() {
         ConnectorState asked = asked();
         for (TargetState target : List.of(TargetState.RUNNING, TargetState.PAUSED)) {
-            Decision resumed = CommandDecider.decide(asked, null, command("resume", new ChangeTargetState(target)));
+            Decision resumed = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, asked, null, command("resume", new ChangeTargetState(target)));
             assertEquals(Outcome.UPDATED, resumed.outcome(), target.name());
             assertEquals(target, resumed.next().getTargetState());
             OffsetsRequest kept = resumed.next().getPendingOffsets();
@@ -68,7 +68,7 @@ class OffsetsRequestRulesTest {
             assertEquals(10L, kept.getRequestedAt());
             assertTrue(kept.getStopFirst(), "the data plane keeps it stopped until the worker has answered the change: " + target);
             // An answer from another request does not end this one.
-            Decision otherAnswer = CommandDecider.decide(asked, answered("offsets-0"), command("resume", new ChangeTargetState(target)));
+            Decision otherAnswer = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, asked, answered("offsets-0"), command("resume", new ChangeTargetState(target)));
             assertTrue(otherAnswer.next().getPendingOffsets().getStopFirst(), target.name());
         }
     }
@@ -76,7 +76,7 @@ class OffsetsRequestRulesTest {
     @Test
     void aConnectorResumedOnceTheChangeIsAnsweredGoesStraightToItsTarget() {
         ConnectorState asked = asked();
-        Decision resumed = CommandDecider.decide(asked, answered("offsets-1"), command("resume", new ChangeTargetState(TargetState.RUNNING)));
+        Decision resumed = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, asked, answered("offsets-1"), command("resume", new ChangeTargetState(TargetState.RUNNING)));
         assertEquals(Outcome.UPDATED, resumed.outcome());
         assertEquals(TargetState.RUNNING, resumed.next().getTargetState());
         assertSame(asked.getPendingOffsets(), resumed.next().getPendingOffsets(), "the request is done: kept as it was");
@@ -87,13 +87,13 @@ class OffsetsRequestRulesTest {
     void anotherOffsetsRequestWaitsForTheFirstToBeAnswered() {
         ConnectorState asked = asked();
         for (ModifyOffsets another : List.of(new ModifyOffsets(null, false), new ModifyOffsets(OFFSETS, true))) {
-            Decision second = CommandDecider.decide(asked, null, command("offsets-2", another));
+            Decision second = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, asked, null, command("offsets-2", another));
             assertEquals(Outcome.CONFLICT, second.outcome(), another.toString());
             assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING, second.reason());
             assertFalse(second.changed());
             assertSame(asked, second.next(), "the first request stays the pending one");
         }
-        Decision afterAnswer = CommandDecider.decide(asked, answered("offsets-1"), command("offsets-2", new ModifyOffsets(null, false)));
+        Decision afterAnswer = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, asked, answered("offsets-1"), command("offsets-2", new ModifyOffsets(null, false)));
         assertEquals(Outcome.UPDATED, afterAnswer.outcome());
         assertEquals("offsets-2", afterAnswer.next().getPendingOffsets().getId());
     }
@@ -101,10 +101,10 @@ class OffsetsRequestRulesTest {
     @Test
     void stoppingAgainOrDeletingIsNotHeldUp() {
         ConnectorState asked = asked();
-        Decision stop = CommandDecider.decide(asked, null, command("stop", new ChangeTargetState(TargetState.STOPPED)));
+        Decision stop = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, asked, null, command("stop", new ChangeTargetState(TargetState.STOPPED)));
         assertEquals(Outcome.UNCHANGED, stop.outcome());
         assertSame(asked, stop.next());
-        Decision deleted = CommandDecider.decide(asked, null, command("delete", new DeleteConnector()));
+        Decision deleted = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, asked, null, command("delete", new DeleteConnector()));
         assertEquals(Outcome.DELETED, deleted.outcome());
         assertNull(deleted.next());
     }

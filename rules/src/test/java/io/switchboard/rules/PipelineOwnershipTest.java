@@ -58,7 +58,7 @@ class PipelineOwnershipTest {
         ConnectorState owned = state(SINK, OWNED, TargetState.STOPPED);
         for (Object action : everyWrite()) {
             for (String issuer : Collections.<String>unmodifiableList(Arrays.asList(null, "p2"))) {
-                Decision d = CommandDecider.decide(owned, command(SINK, action, issuer));
+                Decision d = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, action, issuer));
                 String what = action.getClass().getSimpleName() + " from " + issuer;
                 assertEquals(Outcome.CONFLICT, d.outcome(), what);
                 assertEquals(DecisionReasons.OWNED_BY_PIPELINE, d.reason(), what);
@@ -75,39 +75,39 @@ class PipelineOwnershipTest {
         ConnectorState owned = state(SINK, OWNED, TargetState.RUNNING);
         Map<String, String> changed = new HashMap<>(OWNED);
         changed.put("tasks.max", "2");
-        assertEquals(Outcome.UPDATED, CommandDecider.decide(owned, command(SINK, new PutConnectorConfig(changed), "p1")).outcome());
-        assertEquals(Outcome.UPDATED, CommandDecider.decide(owned, command(SINK, new ChangeTargetState(TargetState.STOPPED), "p1")).outcome());
-        assertEquals(Outcome.UPDATED, CommandDecider.decide(owned, command(SINK, new RestartConnector(true, false, null), "p1")).outcome());
-        assertEquals(Outcome.UPDATED, CommandDecider.decide(owned, command(SINK, new ModifyOffsets(null, true), "p1")).outcome());
-        assertEquals(Outcome.DELETED, CommandDecider.decide(owned, command(SINK, new DeleteConnector(), "p1")).outcome());
-        assertEquals(Outcome.CREATED, CommandDecider.decide(null, command(SINK, new PutConnectorConfig(OWNED), "p1")).outcome());
-        assertEquals(Outcome.CREATED, CommandDecider.decide(null, command(SINK, new CreateConnector(OWNED, TargetState.RUNNING, null), "p1"))
+        assertEquals(Outcome.UPDATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new PutConnectorConfig(changed), "p1")).outcome());
+        assertEquals(Outcome.UPDATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new ChangeTargetState(TargetState.STOPPED), "p1")).outcome());
+        assertEquals(Outcome.UPDATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new RestartConnector(true, false, null), "p1")).outcome());
+        assertEquals(Outcome.UPDATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new ModifyOffsets(null, true), "p1")).outcome());
+        assertEquals(Outcome.DELETED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new DeleteConnector(), "p1")).outcome());
+        assertEquals(Outcome.CREATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, null, command(SINK, new PutConnectorConfig(OWNED), "p1")).outcome());
+        assertEquals(Outcome.CREATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, null, command(SINK, new CreateConnector(OWNED, TargetState.RUNNING, null), "p1"))
                 .outcome());
     }
 
     @Test
     void aConfigThatClaimsAPipelineIsRefusedFromAnywhereButThatPipeline() {
         for (Object action : List.of(new CreateConnector(OWNED, TargetState.RUNNING, null), new PutConnectorConfig(OWNED))) {
-            Decision d = CommandDecider.decide(null, command("innocent", action, null));
+            Decision d = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, null, command("innocent", action, null));
             assertEquals(Outcome.REJECTED, d.outcome());
             assertEquals(DecisionReasons.PIPELINE_ID_RESERVED, d.reason());
             assertFalse(d.changed());
             assertEquals(DecisionReasons.PIPELINE_ID_RESERVED,
-                    CommandDecider.decide(null, command("innocent", action, "p2")).reason(), "nor for another pipeline");
+                    CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, null, command("innocent", action, "p2")).reason(), "nor for another pipeline");
         }
         ConnectorState plain = state("plain", PLAIN, TargetState.RUNNING);
-        Decision claimed = CommandDecider.decide(plain, command("plain", new PatchConnectorConfig(Map.of(PipelineOwnership.PIPELINE_ID, "p1"), null), null));
+        Decision claimed = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, plain, command("plain", new PatchConnectorConfig(Map.of(PipelineOwnership.PIPELINE_ID, "p1"), null), null));
         assertEquals(DecisionReasons.PIPELINE_ID_RESERVED, claimed.reason());
         // A pipeline's command must keep its own id in the config.
         assertEquals(DecisionReasons.PIPELINE_ID_RESERVED,
-                CommandDecider.decide(null, command(SINK, new PutConnectorConfig(PLAIN), "p1")).reason());
+                CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, null, command(SINK, new PutConnectorConfig(PLAIN), "p1")).reason());
     }
 
     @Test
     void aPipelineNeverTakesOverAConnectorMadeElsewhere() {
         ConnectorState squatter = state(SINK, PLAIN, TargetState.RUNNING);
         for (Object action : List.of(new PutConnectorConfig(OWNED), new DeleteConnector(), new ChangeTargetState(TargetState.STOPPED))) {
-            Decision d = CommandDecider.decide(squatter, command(SINK, action, "p1"));
+            Decision d = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, squatter, command(SINK, action, "p1"));
             assertEquals(Outcome.CONFLICT, d.outcome());
             assertEquals(DecisionReasons.NOT_OWNED_BY_PIPELINE, d.reason());
             assertFalse(d.changed());
@@ -117,9 +117,9 @@ class PipelineOwnershipTest {
     @Test
     void connectorsNoPipelineOwnsAreDecidedAsBefore() {
         ConnectorState plain = state("plain", PLAIN, TargetState.RUNNING);
-        assertEquals(Outcome.UPDATED, CommandDecider.decide(plain, command("plain", new ChangeTargetState(TargetState.PAUSED), null)).outcome());
-        assertEquals(Outcome.DELETED, CommandDecider.decide(plain, command("plain", new DeleteConnector(), null)).outcome());
-        assertEquals(Outcome.NOT_FOUND, CommandDecider.decide(null, command(SINK, new DeleteConnector(), null)).outcome());
+        assertEquals(Outcome.UPDATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, plain, command("plain", new ChangeTargetState(TargetState.PAUSED), null)).outcome());
+        assertEquals(Outcome.DELETED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, plain, command("plain", new DeleteConnector(), null)).outcome());
+        assertEquals(Outcome.NOT_FOUND, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, null, command(SINK, new DeleteConnector(), null)).outcome());
         assertNull(PipelineOwnership.refusal(plain, command("plain", new PutConnectorConfig(PLAIN), null)));
     }
 }

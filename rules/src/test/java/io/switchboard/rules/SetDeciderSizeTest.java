@@ -32,7 +32,7 @@ class SetDeciderSizeTest {
         ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId("change-" + (++sequence)).setCluster("default")
                 .setConnector(SetDecider.PREFIX + "big").setIssuedAt(sequence).setAction(new ApplySetChange(version, Map.of(), items))
                 .build();
-        return SetDecider.decide(current, command);
+        return SetDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, current, command);
     }
 
     @Test

@@ -1,0 +1,148 @@
+package io.switchboard.rules;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The built-in, read-only policies every connector config obeys, by name; a pure function of the
+ * config and the deployment's {@link ControlPlane}. The decider applies them to every config it
+ * would store (create, put, patch, a set's items); the API asks the same function for its early
+ * answer, and the data plane before it gives a config to a worker (a config stored before a policy
+ * existed is reported there, not run).
+ * <ul>
+ *   <li>{@value #CONTROL_PLANE_TOPICS}: the config names no topic or consumer group of the control
+ *       plane, directly ({@code topic}, {@code topics}, {@code topics.regex}, a dead letter queue,
+ *       an exactly-once source's offsets topic, Debezium's topic and heartbeat prefixes, schema
+ *       history, signal and notification topics, a group id override) or through a routing
+ *       transform ({@link RoutedTopics}). A typed pipeline's own source names the pipeline
+ *       notifications topic, and only that one.</li>
+ *   <li>{@value #CLIENT_OVERRIDES}: the config overrides nothing of where or as whom the
+ *       connector's Kafka clients connect ({@code producer.override.}, {@code consumer.override.},
+ *       {@code admin.override.} of {@code bootstrap.servers}, {@code client.dns.lookup},
+ *       {@code security.*}, {@code sasl.*}, {@code ssl.*}).</li>
+ * </ul>
+ */
+public final class ConnectorPolicies {
+    public static final String CONTROL_PLANE_TOPICS = "control-plane-topics";
+    public static final String CLIENT_OVERRIDES = "client-overrides";
+
+    /** Keys naming one topic a connector reads or writes. */
+    static final List<String> TOPIC_KEYS = List.of("topic", "errors.deadletterqueue.topic.name", "offsets.storage.topic",
+            "schema.history.internal.kafka.topic", "database.history.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name");
+    /** Keys naming the start of the topics a connector writes ({@code <prefix><delimiter><anything>}). */
+    static final List<String> TOPIC_PREFIX_KEYS = List.of("topic.prefix", "database.server.name", "heartbeat.topics.prefix");
+    /** The key of a pipeline's source naming the notifications topic (see {@link ControlPlane#pipelineNotifications}). */
+    static final String NOTIFICATIONS_KEY = "notification.sink.topic.name";
+    /** The prefixes of a connector's own Kafka clients' settings. */
+    public static final List<String> CLIENT_PREFIXES = List.of("producer.override.", "consumer.override.", "admin.override.");
+    /** Client settings that say where a client connects, or as whom: a connector may not override them. */
+    public static final Set<String> CONNECTION_KEYS = Set.of("bootstrap.servers", "client.dns.lookup");
+    /** Prefixes of client settings that say as whom a client connects. */
+    public static final List<String> CONNECTION_PREFIXES = List.of("security.", "sasl.", "ssl.");
+
+    private ConnectorPolicies() {
+    }
+
+    /**
+     * A refusal by a named policy.
+     *
+     * @param policy the policy's name
+     * @param key    the config key at fault
+     * @param reason what it names, in plain words
+     */
+    public record Refusal(String policy, String key, String reason) {
+        /** What every API answers, in its own error format. */
+        public String message() {
+            return "Connector config refused by policy " + policy + ": " + reason;
+        }
+    }
+
+    /** The first policy the config breaks, or null when it obeys all of them. */
+    public static Refusal refusal(ControlPlane controlPlane, Map<String, String> config) {
+        if (config == null) {
+            return null;
+        }
+        Refusal overrides = clientOverrides(config);
+        if (overrides != null) {
+            return overrides;
+        }
+        Refusal named = namedTopicsAndGroups(controlPlane, config);
+        return named != null ? named : RoutedTopics.refusal(controlPlane, config);
+    }
+
+    /** Whether a connector's client setting ({@code bootstrap.servers}, {@code sasl.jaas.config}) says where or as whom it connects. */
+    public static boolean isConnectionSetting(String clientKey) {
+        return CONNECTION_KEYS.contains(clientKey) || CONNECTION_PREFIXES.stream().anyMatch(clientKey::startsWith);
+    }
+
+    private static Refusal clientOverrides(Map<String, String> config) {
+        for (String key : new TreeMap<>(config).keySet()) {
+            for (String prefix : CLIENT_PREFIXES) {
+                if (key.startsWith(prefix) && isConnectionSetting(key.substring(prefix.length()))) {
+                    return new Refusal(CLIENT_OVERRIDES, key, key + " would change where or as whom the connector's Kafka client connects");
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Refusal namedTopicsAndGroups(ControlPlane controlPlane, Map<String, String> config) {
+        boolean pipeline = config.get(PipelineOwnership.PIPELINE_ID) != null;
+        for (String key : TOPIC_KEYS) {
+            String topic = trimmed(config.get(key));
+            if (topic != null && controlPlane.isTopic(topic)
+                    && !(pipeline && key.equals(NOTIFICATIONS_KEY) && topic.equals(controlPlane.pipelineNotifications()))) {
+                return topic(key, topic);
+            }
+        }
+        String topics = config.get("topics");
+        if (topics != null) {
+            for (String topic : Arrays.stream(topics.split(",")).map(String::trim).toList()) {
+                if (controlPlane.isTopic(topic)) {
+                    return topic("topics", topic);
+                }
+            }
+        }
+        String regex = config.get("topics.regex");
+        if (regex != null && !regex.isBlank()) {
+            try {
+                String matched = controlPlane.matchedBy(Pattern.compile(regex));
+                if (matched != null) {
+                    return new Refusal(CONTROL_PLANE_TOPICS, "topics.regex", "topic " + matched
+                            + " belongs to the control plane, and topics.regex (" + regex + ") matches it");
+                }
+            } catch (PatternSyntaxException e) {
+                // Not a pattern: the worker refuses it in its own words.
+            }
+        }
+        String delimiter = config.getOrDefault("topic.delimiter", ".");
+        for (String key : TOPIC_PREFIX_KEYS) {
+            String start = trimmed(config.get(key));
+            if (start != null && (controlPlane.isTopic(start) || controlPlane.couldBegin(start + delimiter))) {
+                return new Refusal(CONTROL_PLANE_TOPICS, key, "the topics " + key + " " + start
+                        + " makes (" + start + delimiter + "...) would be under the control plane's topic prefix " + controlPlane.prefix());
+            }
+        }
+        for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
+            String key = entry.getKey();
+            String group = trimmed(entry.getValue());
+            if ((key.endsWith("group.id") || key.endsWith("groupId")) && group != null && controlPlane.isGroup(group)) {
+                return new Refusal(CONTROL_PLANE_TOPICS, key, "consumer group " + group + " belongs to the control plane (" + key + ")");
+            }
+        }
+        return null;
+    }
+
+    private static Refusal topic(String key, String topic) {
+        return new Refusal(CONTROL_PLANE_TOPICS, key, "topic " + topic + " belongs to the control plane (" + key + ")");
+    }
+
+    private static String trimmed(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,210 @@
+package io.switchboard.rules;
+
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.DeleteConnector;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.PatchConnectorConfig;
+import io.switchboard.schemas.TargetState;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConnectorPoliciesTest {
+    /** A deployment with the default prefix, its topics as the application names them. */
+    static final ControlPlane CONTROL_PLANE = new ControlPlane("switchboard",
+            Set.of("switchboard.commands", "switchboard.decisions", "switchboard.lifecycle", "switchboard.observations",
+                    "switchboard.replica-keys", "switchboard.secrets", "switchboard-connectors-changelog",
+                    "switchboard-connect-configs", "switchboard-connect-offsets", "switchboard-connect-status"),
+            Set.of("switchboard-connect"), "switchboard.pipeline-notifications");
+    private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
+    private static final String SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
+
+    private static Map<String, String> config(String connectorClass, String... keysAndValues) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", connectorClass);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            config.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return config;
+    }
+
+    private static ConnectorPolicies.Refusal refusal(Map<String, String> config) {
+        return ConnectorPolicies.refusal(CONTROL_PLANE, config);
+    }
+
+    private static void assertRefused(String policy, String key, String named, Map<String, String> config) {
+        ConnectorPolicies.Refusal refusal = refusal(config);
+        assertNotNull(refusal, "refused: " + config);
+        assertEquals(policy, refusal.policy(), refusal.message());
+        assertEquals(key, refusal.key(), refusal.message());
+        assertTrue(refusal.message().startsWith("Connector config refused by policy " + policy + ": "), refusal.message());
+        assertTrue(refusal.message().contains(named), refusal.message());
+    }
+
+    @Test
+    void aTopicOfTheControlPlaneIsRefusedWhereverTheConfigNamesIt() {
+        ConnectorPolicies.Refusal direct = refusal(config(SOURCE, "file", "/tmp/x", "topic", "switchboard.commands"));
+        assertEquals("Connector config refused by policy control-plane-topics: topic switchboard.commands belongs to the "
+                + "control plane (topic)", direct.message());
+        assertRefused("control-plane-topics", "topics", "switchboard.replica-keys",
+                config(SINK, "file", "/tmp/x", "topics", "orders, switchboard.replica-keys ,payments"));
+        assertRefused("control-plane-topics", "topics.regex", "switchboard.", config(SINK, "topics.regex", "switchboard\\..*"));
+        assertRefused("control-plane-topics", "topics.regex", "switchboard", config(SINK, "topics.regex", ".*"));
+        assertRefused("control-plane-topics", "topics.regex", "switchboard-connectors-changelog",
+                config(SINK, "topics.regex", "switchboard-.*-changelog"));
+        assertRefused("control-plane-topics", "errors.deadletterqueue.topic.name", "switchboard.decisions",
+                config(SINK, "topics", "orders", "errors.deadletterqueue.topic.name", "switchboard.decisions"));
+        assertRefused("control-plane-topics", "offsets.storage.topic", "switchboard-connect-offsets",
+                config(SOURCE, "topic", "orders", "offsets.storage.topic", "switchboard-connect-offsets"));
+        // Under the prefix, even where no topic is yet: the namespace is the control plane's.
+        assertRefused("control-plane-topics", "topic", "switchboard.future", config(SOURCE, "topic", "switchboard.future"));
+        assertRefused("control-plane-topics", "topic", "switchboard-history-changelog", config(SOURCE, "topic", "switchboard-history-changelog"));
+    }
+
+    @Test
+    void debeziumPrefixesAreRefusedWhenTheirTopicsWouldLandUnderThePrefix() {
+        assertRefused("control-plane-topics", "topic.prefix", "switchboard", config("io.debezium.connector.postgresql.PostgresConnector",
+                "topic.prefix", "switchboard"));
+        assertRefused("control-plane-topics", "topic.prefix", "switchboard.commands", config("io.debezium.connector.postgresql.PostgresConnector",
+                "topic.prefix", "switchboard.commands"));
+        assertRefused("control-plane-topics", "topic.prefix", "switch", config("io.debezium.connector.postgresql.PostgresConnector",
+                "topic.prefix", "switch", "topic.delimiter", "board."));
+        assertRefused("control-plane-topics", "heartbeat.topics.prefix", "switchboard", config("io.debezium.connector.postgresql.PostgresConnector",
+                "topic.prefix", "pg", "heartbeat.topics.prefix", "switchboard"));
+        assertRefused("control-plane-topics", "schema.history.internal.kafka.topic", "switchboard.lifecycle",
+                config("io.debezium.connector.mysql.MySqlConnector", "topic.prefix", "my", "schema.history.internal.kafka.topic", "switchboard.lifecycle"));
+        assertNull(refusal(config("io.debezium.connector.postgresql.PostgresConnector", "topic.prefix", "switchboardx")));
+        assertNull(refusal(config("io.debezium.connector.postgresql.PostgresConnector", "topic.prefix", "pg", "heartbeat.topics.prefix",
+                "__debezium-heartbeat")));
+    }
+
+    @Test
+    void routingTransformsAreRefusedWhenTheyMayRouteToTheControlPlane() {
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard.commands", config(SOURCE, "topic", "orders",
+                "transforms", "r", "transforms.r.type", "org.apache.kafka.connect.transforms.RegexRouter",
+                "transforms.r.regex", ".*", "transforms.r.replacement", "switchboard.commands"));
+        // A name built from the record's own text may be any name.
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard", config(SOURCE, "topic", "orders",
+                "transforms", "r", "transforms.r.type", "RegexRouter", "transforms.r.regex", "(.*)", "transforms.r.replacement", "$1"));
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard.", config(SOURCE, "topic", "orders",
+                "transforms", "r", "transforms.r.type", "org.apache.kafka.connect.transforms.RegexRouter",
+                "transforms.r.regex", "orders(.*)", "transforms.r.replacement", "switchboard.$1"));
+        assertRefused("control-plane-topics", "transforms.t.topic.format", "switchboard.commands", config(SOURCE, "topic", "orders",
+                "transforms", "t", "transforms.t.type", "org.apache.kafka.connect.transforms.TimestampRouter",
+                "transforms.t.topic.format", "switchboard.commands"));
+        // A date format's quoted text is text the format writes.
+        assertRefused("control-plane-topics", "transforms.t.topic.format", "${timestamp}", config(SOURCE, "topic", "switchboard-connectors",
+                "transforms", "t", "transforms.t.type", "org.apache.kafka.connect.transforms.TimestampRouter",
+                "transforms.t.timestamp.format", "'changelog'"));
+        assertRefused("control-plane-topics", "transforms.l.topic.replacement", "switchboard.commands", config(SOURCE, "topic", "orders",
+                "transforms", "l", "transforms.l.type", "io.debezium.transforms.ByLogicalTableRouter",
+                "transforms.l.topic.regex", "(.*)", "transforms.l.topic.replacement", "switchboard.commands"));
+        assertRefused("control-plane-topics", "transforms.o.route.topic.replacement", "switchboard.", config(SOURCE, "topic", "orders",
+                "transforms", "o", "transforms.o.type", "io.debezium.transforms.outbox.EventRouter",
+                "transforms.o.route.topic.replacement", "switchboard.${routedByValue}"));
+        // The default formats reach no control-plane topic.
+        assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "t", "transforms.t.type",
+                "org.apache.kafka.connect.transforms.TimestampRouter")));
+        assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "o", "transforms.o.type", "io.debezium.transforms.outbox.EventRouter")));
+        assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "r", "transforms.r.type",
+                "org.apache.kafka.connect.transforms.RegexRouter", "transforms.r.regex", "orders-(.*)", "transforms.r.replacement", "archive-$1")));
+    }
+
+    @Test
+    void controlPlaneGroupsAreRefused() {
+        assertRefused("control-plane-topics", "consumer.override.group.id", "switchboard",
+                config(SINK, "topics", "orders", "consumer.override.group.id", "switchboard"));
+        assertRefused("control-plane-topics", "consumer.override.group.id", "switchboard-reconciler-default",
+                config(SINK, "topics", "orders", "consumer.override.group.id", "switchboard-reconciler-default"));
+        assertRefused("control-plane-topics", "admin.override.group.id", "switchboard-connect",
+                config(SINK, "topics", "orders", "admin.override.group.id", "switchboard-connect"));
+        assertNull(refusal(config(SINK, "topics", "orders", "consumer.override.group.id", "orders-readers")));
+    }
+
+    @Test
+    void clientOverridesOfWhereOrAsWhomAreRefused() {
+        ConnectorPolicies.Refusal bootstrap = refusal(config(SINK, "topics", "orders", "consumer.override.bootstrap.servers", "evil:9092"));
+        assertEquals("Connector config refused by policy client-overrides: consumer.override.bootstrap.servers would change where or "
+                + "as whom the connector's Kafka client connects", bootstrap.message());
+        assertRefused("client-overrides", "producer.override.sasl.jaas.config", "producer.override.sasl.jaas.config",
+                config(SOURCE, "topic", "orders", "producer.override.sasl.jaas.config", "x"));
+        assertRefused("client-overrides", "admin.override.security.protocol", "admin.override.security.protocol",
+                config(SOURCE, "topic", "orders", "admin.override.security.protocol", "PLAINTEXT"));
+        assertRefused("client-overrides", "consumer.override.ssl.truststore.location", "ssl.truststore.location",
+                config(SINK, "topics", "orders", "consumer.override.ssl.truststore.location", "/tmp/t"));
+        assertRefused("client-overrides", "producer.override.client.dns.lookup", "client.dns.lookup",
+                config(SOURCE, "topic", "orders", "producer.override.client.dns.lookup", "resolve_canonical_bootstrap_servers_only"));
+        assertNull(refusal(config(SINK, "topics", "orders", "consumer.override.max.poll.records", "10",
+                "consumer.override.auto.offset.reset", "earliest", "consumer.override.metadata.max.age.ms", "2000")));
+        assertNull(refusal(config(SOURCE, "topic", "orders", "producer.override.max.request.size", "16777216",
+                "producer.override.compression.type", "zstd", "producer.override.linger.ms", "5")));
+    }
+
+    @Test
+    void namesOfTheUsersAreNotRefused() {
+        assertNull(refusal(config(SOURCE, "topic", "switchboardx")));
+        assertNull(refusal(config(SOURCE, "topic", "orders")));
+        assertNull(refusal(config(SOURCE, "topic", "switchboard-orders")));
+        assertNull(refusal(config(SINK, "topics", "orders, payments")));
+        assertNull(refusal(config(SINK, "topics.regex", "orders-.*")));
+        assertNull(refusal(config(SINK, "topics.regex", "switchboardx\\..*")));
+        assertNull(refusal(config(SINK, "topics", "orders", "errors.deadletterqueue.topic.name", "orders-dlq")));
+        // Not a pattern: the worker refuses it in its own words.
+        assertNull(refusal(config(SINK, "topics.regex", "(")));
+    }
+
+    @Test
+    void aPipelinesSourceNamesTheNotificationsTopicAndNoOtherConnectorDoes() {
+        Map<String, String> source = config("io.debezium.connector.postgresql.PostgresConnector", "topic.prefix", "pl_p1",
+                "notification.sink.topic.name", "switchboard.pipeline-notifications");
+        assertRefused("control-plane-topics", "notification.sink.topic.name", "switchboard.pipeline-notifications", source);
+        source.put(PipelineOwnership.PIPELINE_ID, "p1");
+        assertNull(refusal(source));
+        source.put("notification.sink.topic.name", "switchboard.commands");
+        assertRefused("control-plane-topics", "notification.sink.topic.name", "switchboard.commands", source);
+    }
+
+    @Test
+    void thePrefixIsTheDeploymentsOwn() {
+        ControlPlane other = new ControlPlane("team-a-sb", Set.of("team-a-sb.commands"), Set.of(), "team-a-sb.pipeline-notifications");
+        assertNull(ConnectorPolicies.refusal(other, config(SOURCE, "topic", "switchboard.commands")));
+        assertEquals("topic", ConnectorPolicies.refusal(other, config(SOURCE, "topic", "team-a-sb.commands")).key());
+    }
+
+    private static ConnectorCommand command(String connector, Object action) {
+        return ConnectorCommand.newBuilder().setCommandId("c-" + connector + "-" + action.getClass().getSimpleName()).setCluster("default")
+                .setConnector(connector).setIssuedAt(1L).setAction(action).build();
+    }
+
+    @Test
+    void theDeciderRefusesACreateOrPatchThatBreaksAPolicyAndStillDeletesAConnectorThatDoes() {
+        Decision created = CommandDecider.decide(CONTROL_PLANE, null, command("f", new CreateConnector(
+                config(SOURCE, "topic", "switchboard.commands"), TargetState.RUNNING, null)));
+        assertEquals(Outcome.REJECTED, created.outcome());
+        assertEquals(DecisionReasons.REFUSED_BY_POLICY, created.reason());
+        assertTrue(created.message().contains("switchboard.commands"), created.message());
+        assertNull(created.event());
+
+        // Stored before the policy: kept, refused again as it is, changed to obey, or deleted.
+        ConnectorState stored = ConnectorState.newBuilder().setCluster("default").setName("f")
+                .setConfig(new HashMap<>(config(SOURCE, "topic", "switchboard.commands"))).setTargetState(TargetState.RUNNING)
+                .setVersion(1).setCreatedAt(1L).setUpdatedAt(1L).setLastCommandId("old").build();
+        Map<String, String> patch = new HashMap<>();
+        patch.put("consumer.override.bootstrap.servers", "evil:9092");
+        assertEquals(DecisionReasons.REFUSED_BY_POLICY, CommandDecider.decide(CONTROL_PLANE, stored,
+                command("f", new PatchConnectorConfig(patch, null))).reason());
+        Decision fixed = CommandDecider.decide(CONTROL_PLANE, stored, command("f", new PatchConnectorConfig(Map.of("topic", "orders"), null)));
+        assertEquals(Outcome.UPDATED, fixed.outcome());
+        assertEquals(Outcome.DELETED, CommandDecider.decide(CONTROL_PLANE, stored, command("f", new DeleteConnector())).outcome());
+    }
+}
