@@ -76,7 +76,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         // The embedded worker opens sealed secrets itself, when a connector starts: its config
         // topic and REST answers keep them sealed.
         return shutdown.add(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
-                options.topicPrefix() + "-connect", 0, kafka.forWorker(Map.of(
+                new Topics(options.topicPrefix()).embeddedWorkerGroup(), 0, kafka.forWorker(Map.of(
                         "config.providers", "switchboard,secretsManager",
                         "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
                         "config.providers.switchboard.param.keyring.handle", keyringHandle,
@@ -127,11 +127,13 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                     UnaryOperator.identity(),
                     desired::connector,
                     wanted -> text -> Redactor.scrub(text, secrets.quotable(wanted.getConfig(),
-                            secret -> secretStore.open(cluster, secret))));
+                            secret -> secretStore.open(cluster, secret))))
+                    // A config stored before a policy existed is reported, not given to the worker.
+                    .policedBy(topics.controlPlane());
             metrics.watch(cluster, reconciler);
             metrics.watch(cluster, connectClusters.requestsTo(url));
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),
-                    topics.reconcilerLeases(), options.topicPrefix() + "-reconciler-" + cluster, SwitchboardApp.FULL_PASS_EVERY)
+                    topics.reconcilerLeases(), topics.reconcilerGroup(cluster), SwitchboardApp.FULL_PASS_EVERY)
                     .onLease(desired::active);
             String statusTopic = statusTopics.get(cluster);
             if (statusTopic != null) {

@@ -185,7 +185,7 @@ public final class SwitchboardApp implements AutoCloseable {
             schemaRegistryUrl = options.schemaRegistryUrl();
             if (options.embeddedSchemaRegistry()) {
                 EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
-                        options.topicPrefix() + "._schemas", EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort())
+                        topics.schemas(), EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort())
                         .withKafkaSettings(kafka.common()).start());
                 schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
             }
@@ -200,7 +200,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 kafka.common(), topics.replicaKeys(), keyring, Clock.systemUTC())).start());
         // Reads only until a change is asked for: it may start before the keyring is checked.
         CompletableFuture<SecretStore> secretStoreStep = steps.async("secret store", () -> own(Stage.PROCESSOR, new SecretStore(bootstrapServers,
-                kafka.common(), options.topicPrefix() + ".secrets", new SecretBox(keyring), admin)));
+                kafka.common(), topics.secrets(), new SecretBox(keyring), admin)));
         CompletableFuture<Integer> partitionsStep = steps.async("command partitions", () -> TopicSetup.partitionCount(admin, topics.commands()));
         // Its start positions are fixed before any command is sent, so no decision can be missed.
         CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
@@ -232,7 +232,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ReplicaKeys replicaKeys = StartupSteps.join(replicaKeysStep);
         streams.start();
 
-        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), serdes.commands().serializer(),
+        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), topics.controlPlane(), serdes.commands().serializer(),
                 decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),

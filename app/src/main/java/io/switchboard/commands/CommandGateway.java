@@ -5,7 +5,9 @@ import io.switchboard.core.CommandBus;
 import io.switchboard.core.CommandNotSentException;
 import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.RequestContext;
+import io.switchboard.processor.Topics;
 import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ControlPlane;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,6 +40,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     private final DecisionListener decisions;
     private final String topic;
     private final Duration timeout;
+    private final ControlPlane controlPlane;
     private final Clock clock;
     /**
      * Completes the answers of commands acknowledged by Kafka, so that answering a client (the
@@ -60,14 +63,19 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
         this.decided = listener;
     }
 
+    /** A gateway of a deployment with the default topic prefix, its commands sent to {@code topic}. */
     public CommandGateway(String bootstrapServers, String topic, Serializer<ConnectorCommand> serializer,
                           DecisionListener decisions, Duration timeout, Clock clock) {
-        this(bootstrapServers, Map.of(), topic, serializer, decisions, timeout, clock);
+        this(bootstrapServers, Map.of(), topic, Topics.DEFAULT.controlPlane(), serializer, decisions, timeout, clock);
     }
 
-    /** @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own */
-    public CommandGateway(String bootstrapServers, Map<String, String> kafkaSettings, String topic, Serializer<ConnectorCommand> serializer,
-                          DecisionListener decisions, Duration timeout, Clock clock) {
+    /**
+     * @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own
+     * @param controlPlane  the deployment's control plane, which the processor behind the topic decides for
+     */
+    public CommandGateway(String bootstrapServers, Map<String, String> kafkaSettings, String topic, ControlPlane controlPlane,
+                          Serializer<ConnectorCommand> serializer, DecisionListener decisions, Duration timeout, Clock clock) {
+        this.controlPlane = controlPlane;
         this.producer = new KafkaClients(bootstrapServers, kafkaSettings).producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -79,6 +87,11 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
         this.topic = topic;
         this.timeout = timeout;
         this.clock = clock;
+    }
+
+    @Override
+    public ControlPlane controlPlane() {
+        return controlPlane;
     }
 
     /** A command for one connector, stamped with a fresh id and the time it was accepted. */

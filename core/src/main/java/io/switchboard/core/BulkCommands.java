@@ -106,7 +106,7 @@ public final class BulkCommands {
             ConnectorState current = store.connector(key).orElse(null);
             ConnectorObservation observed = current == null ? null : store.status(key).orElse(null);
             ConnectorCommand command = bus.command(key, action(request), context).build();
-            Decision decision = CommandDecider.decide(current, observed, command);
+            Decision decision = CommandDecider.decide(bus.controlPlane(), current, observed, command);
             outcomes.add(outcome(request.action(), current, decision.toRecord(command.getCommandId(), key)));
         }
         return outcomes;

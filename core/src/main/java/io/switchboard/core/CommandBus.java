@@ -1,6 +1,7 @@
 package io.switchboard.core;
 
 import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ControlPlane;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 
@@ -12,6 +13,13 @@ import java.util.concurrent.CompletableFuture;
  * behind it (the commands package answers it on Kafka).
  */
 public interface CommandBus {
+
+    /**
+     * The control plane the commands go to (its topics and groups): what the decider behind the bus
+     * checks every config against ({@link io.switchboard.rules.ConnectorPolicies}), and the core's
+     * early answers with it.
+     */
+    ControlPlane controlPlane();
 
     /** A command for one connector, stamped with a fresh id and the time it was accepted. */
     ConnectorCommand.Builder command(ConnectorKey key, Object action, RequestContext request);

@@ -84,6 +84,7 @@ final class ConfigPatches {
     private CompletableFuture<ConnectorState> against(Scope scope, ConnectorKey key, Map<String, String> patch,
                                                       ConnectorState base, RequestContext request, int attempt) {
         Map<String, String> patched = ConnectorRules.patched(base.getConfig(), patch);
+        WritePreflight.requirePolicies(gateway.controlPlane(), patched);
         // Checked on the stored form first: its refusal prints the config, whose sealed values must stay sealed there.
         validator.requireConnectorClass(patched);
         // Nothing goes to a worker that cannot open secrets before the refusal of what it could not open.

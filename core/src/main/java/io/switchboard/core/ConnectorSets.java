@@ -124,8 +124,8 @@ public final class ConnectorSets {
             desired.add(setScope.selects(c.labels()) ? desired(scope, c, current.get(c.name()))
                     : new Desired(c, null, "outside set " + name + "'s scope: its labels do not match the selector"));
         }
-        Plan plan = SetPlanner.plan(setScope, desired, current, set, request.prune(), request.maxDeletes(), request.force(),
-                secrets.keys()::matches);
+        Plan plan = SetPlanner.plan(bus.controlPlane(), setScope, desired, current, set, request.prune(), request.maxDeletes(),
+                request.force(), secrets.keys()::matches);
         return plan.withWorkers(workers(scope.cluster(), current));
     }
 
@@ -225,6 +225,8 @@ public final class ConnectorSets {
     /** Checked and sealed as a single PUT of the config would be; a problem is the item's error, in the API's words. */
     private Desired desired(Scope scope, DesiredState.Connector c, ConnectorState existing) {
         try {
+            // The policies first: a config they refuse goes to no worker, not even to be validated.
+            WritePreflight.requirePolicies(bus.controlPlane(), c.config());
             secrets.requireOpenable(c.config());
             namedSecrets.requireKnown(scope, c.config());
             // Validated as the worker gets it (with its name, which a worker's validation requires), and
@@ -290,7 +292,7 @@ public final class ConnectorSets {
         ConnectorKey key = SetPlanner.key(scope.cluster(), name);
         ConnectorCommand command = bus.command(key, new RevertSetChange(changeId, set.getVersion()), context).build();
         // The commands it writes if accepted: the processor decides it on this version of the set, or refuses it.
-        SetDecider.SetDecision expected = SetDecider.decide(set, command);
+        SetDecider.SetDecision expected = SetDecider.decide(bus.controlPlane(), set, command);
         return submit(command, null, expected.changed() ? expected.derived() : List.of());
     }
 

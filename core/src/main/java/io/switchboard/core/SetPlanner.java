@@ -2,6 +2,7 @@ package io.switchboard.core;
 
 import io.switchboard.secrets.Redactor;
 import io.switchboard.rules.CommandDecider;
+import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.Decision;
 import io.switchboard.rules.SetDecider;
@@ -110,15 +111,16 @@ public final class SetPlanner {
     /**
      * @param current  each connector the plan reads (desired ones and those the set manages) as the store holds it
      * @param isSecret whether a key's value is a secret (shown only as sealed: changed or unchanged)
+     * @param controlPlane the control plane the decider decides for, whose policies each item obeys
      */
-    public static Plan plan(DesiredState.SetScope scope, List<Desired> desired, Map<String, ConnectorState> current, SetState set,
+    public static Plan plan(ControlPlane controlPlane, DesiredState.SetScope scope, List<Desired> desired, Map<String, ConnectorState> current, SetState set,
                             boolean prune, int maxDeletes, boolean force, Predicate<String> isSecret) {
         List<Item> items = new ArrayList<>();
         Set<String> named = new TreeSet<>();
         Map<String, Map<String, String>> managed = set == null ? Map.of() : set.getManaged();
         for (Desired d : desired) {
             named.add(d.connector().name());
-            items.add(item(scope, d, current.get(d.connector().name()), managed, isSecret));
+            items.add(item(controlPlane, scope, d, current.get(d.connector().name()), managed, isSecret));
         }
         List<String> problems = new ArrayList<>();
         if (prune) {
@@ -145,7 +147,7 @@ public final class SetPlanner {
         return new Plan(scope.name(), scope.cluster(), setVersion, version(setVersion, current), items, problems, Map.of());
     }
 
-    private static Item item(DesiredState.SetScope scope, Desired d, ConnectorState existing, Map<String, Map<String, String>> managed,
+    private static Item item(ControlPlane controlPlane, DesiredState.SetScope scope, Desired d, ConnectorState existing, Map<String, Map<String, String>> managed,
                              Predicate<String> isSecret) {
         DesiredState.Connector c = d.connector();
         String stateFrom = existing == null ? null : existing.getTargetState().name();
@@ -158,7 +160,7 @@ public final class SetPlanner {
         ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId("plan").setCluster(scope.cluster())
                 .setConnector(c.name()).setIssuedAt(0L)
                 .setAction(new SetConnector(d.sealedConfig(), target, scope.name())).build();
-        Decision decision = CommandDecider.decide(existing, command);
+        Decision decision = CommandDecider.decide(controlPlane, existing, command);
         if (decision.reason() != null) {
             return new Item(c.name(), existing == null ? Action.CREATE : Action.UPDATE, List.of(), stateFrom, null,
                     decision.message(), null);

@@ -2,6 +2,8 @@ package io.switchboard.core;
 
 import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ConnectorPolicies;
+import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.ConnectorRules;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
@@ -92,6 +94,7 @@ public final class WritePreflight {
         try {
             requireAddressable(name);
             named = requireNamed(name, config);
+            requirePolicies(gateway.controlPlane(), named);
             command = gateway.command(key(scope, name), action.apply(named), request);
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
@@ -145,6 +148,18 @@ public final class WritePreflight {
         String problem = ConnectorRules.nameProblem(name);
         if (problem != null) {
             throw new ServiceException.InvalidRequest("name", problem);
+        }
+    }
+
+    /**
+     * Refuses a config that breaks a built-in policy, by the decider's own function
+     * ({@link ConnectorPolicies#refusal}), before the worker sees any of it; the decider applies it
+     * again to the command.
+     */
+    static void requirePolicies(ControlPlane controlPlane, Map<String, String> config) {
+        ConnectorPolicies.Refusal refusal = ConnectorPolicies.refusal(controlPlane, config);
+        if (refusal != null) {
+            throw new ServiceException.InvalidRequest(refusal.key(), refusal.message());
         }
     }
 

@@ -2,6 +2,7 @@ package io.switchboard.core;
 
 import io.switchboard.rules.CommandDecider;
 import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.Decision;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +38,15 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
     private final List<ConnectorCommand> sent = new ArrayList<>();
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
 
+    /** The control plane of a deployment with the default topic prefix. */
+    public static final ControlPlane CONTROL_PLANE = new ControlPlane("switchboard", Set.of("switchboard.commands",
+            "switchboard-connect-configs"), Set.of("switchboard-connect"), "switchboard.pipeline-notifications");
+
+    @Override
+    public ControlPlane controlPlane() {
+        return CONTROL_PLANE;
+    }
+
     @Override
     public ConnectorCommand.Builder command(ConnectorKey key, Object action, RequestContext request) {
         return ConnectorCommand.newBuilder()
@@ -54,7 +65,7 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
     public synchronized CompletableFuture<CommandDecision> submit(ConnectorCommand command) {
         sent.add(command);
         ConnectorKey key = new ConnectorKey(command.getCluster(), command.getConnector());
-        Decision decision = CommandDecider.decide(connectors.get(key), statuses.get(key), command);
+        Decision decision = CommandDecider.decide(CONTROL_PLANE, connectors.get(key), statuses.get(key), command);
         if (decision.changed()) {
             if (decision.next() == null) {
                 connectors.remove(key);

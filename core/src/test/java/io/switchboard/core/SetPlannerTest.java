@@ -47,7 +47,7 @@ class SetPlannerTest {
     }
 
     private static Plan plan(List<Desired> desired, Map<String, ConnectorState> current, SetState set, boolean prune, int maxDeletes) {
-        return SetPlanner.plan(ORDERS, desired, current, set, prune, maxDeletes, false, Redactor.DEFAULT::matches);
+        return SetPlanner.plan(InMemoryConnectors.CONTROL_PLANE, ORDERS, desired, current, set, prune, maxDeletes, false, Redactor.DEFAULT::matches);
     }
 
     @Test
@@ -100,7 +100,7 @@ class SetPlannerTest {
 
         Plan guarded = plan(List.of(desired("a", A, null)), current, set(2, "a", "gone"), true, 0);
         assertFalse(guarded.valid(), "above max_deletes");
-        Plan forced = SetPlanner.plan(ORDERS, List.of(desired("a", A, null)), current, set(2, "a", "gone"), true, 0, true,
+        Plan forced = SetPlanner.plan(InMemoryConnectors.CONTROL_PLANE, ORDERS, List.of(desired("a", A, null)), current, set(2, "a", "gone"), true, 0, true,
                 Redactor.DEFAULT::matches);
         assertTrue(forced.valid());
         Plan noPrune = plan(List.of(desired("a", A, null)), current, set(2, "a", "gone"), false, 10);
@@ -119,7 +119,7 @@ class SetPlannerTest {
         Plan later = plan(List.of(desired("a", A, null)), current, null, false, 10);
         assertNotEquals(adopt.version(), later.version(), "a change to the connector since is a new plan version");
 
-        Plan invalid = SetPlanner.plan(ORDERS, List.of(new Desired(new Connector("b", LABELS, Map.of("topic", "t"), null, "t"),
+        Plan invalid = SetPlanner.plan(InMemoryConnectors.CONTROL_PLANE, ORDERS, List.of(new Desired(new Connector("b", LABELS, Map.of("topic", "t"), null, "t"),
                 null, "the worker says no")), current, null, false, 10, false, k -> false);
         assertFalse(invalid.valid());
         assertEquals("the worker says no", invalid.items().get(0).error());

@@ -47,6 +47,7 @@ class SetRevertWaitTest {
                         case "command" -> ConnectorCommand.newBuilder().setCommandId(changeId).setCluster("default")
                                 .setConnector(((ConnectorKey) args[0]).name()).setIssuedAt(2L).setPrincipal("erin").setAction(args[1]);
                         case "submit" -> CompletableFuture.completedFuture(decision(changeId, "{set}s", outcome));
+                        case "controlPlane" -> InMemoryConnectors.CONTROL_PLANE;
                         case "decisionOf" -> followed.computeIfAbsent((String) args[0], id -> new CompletableFuture<>());
                         default -> throw new UnsupportedOperationException(method.getName());
                     });
@@ -90,7 +91,7 @@ class SetRevertWaitTest {
         List<SetPlanner.Desired> desired = List.of(
                 new SetPlanner.Desired(new DesiredState.Connector("a", Map.of(), AFTER, null, "test"), AFTER, null),
                 new SetPlanner.Desired(new DesiredState.Connector("b", Map.of(), BEFORE, TargetState.PAUSED, "test"), BEFORE, null));
-        SetPlanner.Plan plan = SetPlanner.plan(scope, desired, Map.of("b", b), null, false, 0, false, key -> false);
+        SetPlanner.Plan plan = SetPlanner.plan(InMemoryConnectors.CONTROL_PLANE, scope, desired, Map.of("b", b), null, false, 0, false, key -> false);
         ConnectorSets.Request request = new ConnectorSets.Request(Map.of(), List.of(), false, 0, false);
 
         CompletableFuture<ConnectorSets.Applied> answer = sets.apply(new Scope("default"), "s", request, null,

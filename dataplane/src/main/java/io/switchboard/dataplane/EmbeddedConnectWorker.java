@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,6 +23,25 @@ import java.util.UUID;
  * connectors, connect-json's converter) and from {@code plugin.path} when one is given.
  */
 public final class EmbeddedConnectWorker implements AutoCloseable {
+    /**
+     * The client settings a connector may override on the embedded worker
+     * ({@code producer.override.}, {@code consumer.override.}, {@code admin.override.}), Kafka's
+     * {@code Allowlist} policy: how much and how fast a connector's clients send and fetch, and where
+     * a sink starts. Nothing that says where or as whom a client connects
+     * ({@link io.switchboard.rules.ConnectorPolicies#isConnectionSetting}), no group id (a group is
+     * an identity too), no class a client would load (interceptors, reporters, partitioners,
+     * assignors), no client id (quotas are kept by it), and no transactional settings (the worker
+     * runs no exactly-once sources). A typed pipeline's source raises {@code max.request.size} and its
+     * sink lowers {@code metadata.max.age.ms}.
+     */
+    public static final List<String> OVERRIDABLE = List.of(
+            "acks", "batch.size", "buffer.memory", "compression.type", "compression.gzip.level", "compression.lz4.level",
+            "compression.zstd.level", "delivery.timeout.ms", "enable.idempotence", "linger.ms", "max.block.ms",
+            "max.in.flight.requests.per.connection", "max.request.size", "request.timeout.ms", "retries", "retry.backoff.ms",
+            "retry.backoff.max.ms", "auto.offset.reset", "fetch.max.bytes", "fetch.max.wait.ms", "fetch.min.bytes",
+            "heartbeat.interval.ms", "isolation.level", "max.partition.fetch.bytes", "max.poll.interval.ms", "max.poll.records",
+            "session.timeout.ms", "metadata.max.age.ms", "receive.buffer.bytes", "send.buffer.bytes");
+
     /** The name Kafka Connect gives its own shutdown hook. */
     private static final String CONNECT_SHUTDOWN_HOOK = "connect-shutdown-hook";
 
@@ -136,8 +156,10 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
                                           Map<String, String> extra) {
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
-        // Connectors may tune their own clients (a pipeline's sink refreshes topic metadata often).
-        props.put("connector.client.config.override.policy", "All");
+        // Connectors may tune their own clients (a pipeline's sink refreshes topic metadata often),
+        // and nothing else of them: the worker refuses any other override, whoever sends the config.
+        props.put("connector.client.config.override.policy", "Allowlist");
+        props.put("connector.client.config.override.allowlist", String.join(",", OVERRIDABLE));
         props.put("group.id", groupId);
         props.put("config.storage.topic", groupId + "-configs");
         props.put("offset.storage.topic", groupId + "-offsets");

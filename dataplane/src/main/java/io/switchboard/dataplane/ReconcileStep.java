@@ -9,6 +9,9 @@ import io.switchboard.dataplane.Reconciler.Result;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.OffsetsResult;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.rules.ConnectorPolicies;
+import io.switchboard.rules.ControlPlane;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,6 +53,8 @@ final class ReconcileStep {
     private volatile long lastWorkerWrite;
     private final LongAdder workerCalls = new LongAdder();
     private final LongAdder workerErrors = new LongAdder();
+    /** The deployment's control plane, whose policies a config obeys before a worker is given it; null: none checked. */
+    private volatile ControlPlane controlPlane;
 
     ReconcileStep(ConnectClusterClient worker, UnaryOperator<Map<String, String>> toWorker, Clock clock, ReconcileFailures failures,
                   WorkerView view, ConnectorMemories memories, ReconcileExecutor executor, ReconcileReporter reporter) {
@@ -69,6 +74,27 @@ final class ReconcileStep {
      *
      * @param fullPass whether this look may make the reads that wait on the worker's herder thread
      */
+    /** Checks each config against the policies of this control plane before a worker is given it. */
+    void policedBy(ControlPlane controlPlane) {
+        this.controlPlane = controlPlane;
+    }
+
+    /**
+     * A config a policy refuses (one stored before the policy existed: the decider stores no other)
+     * is given to no worker: a connector the worker does not have is not created, and one it runs
+     * with the config it has is stopped there, its config left as it is. The refusal is the
+     * connector's reconcile failure, which its status shows and a lifecycle event reports; it ends
+     * once the connector is changed to obey, or deleted.
+     */
+    private ConnectorPolicies.Refusal refusal(ConnectorState state) {
+        ControlPlane policies = controlPlane;
+        return policies == null ? null : ConnectorPolicies.refusal(policies, state.getConfig());
+    }
+
+    private static ConnectorState stoppedAsItIs(ConnectorState state, WorkerConnector running) {
+        return ConnectorState.newBuilder(state).setConfig(running.config()).setTargetState(TargetState.STOPPED).build();
+    }
+
     Result run(ConnectorState desired, WorkerConnector running, boolean fullPass, ConnectorMemory memory) {
         view.learnType(running);
         String name = desired.getName();
@@ -81,10 +107,15 @@ final class ReconcileStep {
         Supplier<Optional<ConnectorObservation>> lastObserved = executor.lastObservation(name);
         List<RuntimeException> errors = new ArrayList<>();
         int calls = 0;
+        ConnectorPolicies.Refusal refused = refusal(state);
         try {
-            Situation situation = new Situation(state, toWorker.apply(state.getConfig()), running, memory, lastObserved,
-                    failures.visible(name), clock.millis());
-            Executed done = executor.execute(name, ReconcilePlanner.plan(situation), memory);
+            if (refused != null) {
+                errors.add(new IllegalStateException(refused.message()));
+            }
+            ConnectorState toMake = refused == null ? state : running == null ? null : stoppedAsItIs(state, running);
+            Situation situation = toMake == null ? null : new Situation(toMake, toWorker.apply(toMake.getConfig()), running, memory,
+                    lastObserved, failures.visible(name), clock.millis());
+            Executed done = executor.execute(name, situation == null ? List.of() : ReconcilePlanner.plan(situation), memory);
             remember(memory, done.changes());
             errors.addAll(done.attemptFailures());
             if (done.stopped() != null) {

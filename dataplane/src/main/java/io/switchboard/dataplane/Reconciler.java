@@ -127,6 +127,15 @@ public final class Reconciler {
         this.step = new ReconcileStep(worker, toWorker, clock, failures, view, memories, executor, reporter);
     }
 
+    /**
+     * Gives no worker a config that breaks a policy of this control plane ({@link io.switchboard.rules.ConnectorPolicies}):
+     * it is reported as the connector's reconcile failure instead. Called before the reconciler starts.
+     */
+    public Reconciler policedBy(io.switchboard.rules.ControlPlane controlPlane) {
+        step.policedBy(controlPlane);
+        return this;
+    }
+
     private static ExecutorService threads(int count, String name) {
         return Executors.newFixedThreadPool(count, r -> {
             Thread thread = new Thread(r, name);

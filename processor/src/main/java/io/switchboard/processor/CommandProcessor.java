@@ -2,6 +2,7 @@ package io.switchboard.processor;
 
 import io.switchboard.rules.CommandDecider;
 import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.Decision;
 import io.switchboard.rules.InvalidCommandException;
 import io.switchboard.rules.SetDecider;
@@ -34,6 +35,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     /** Header of each decision record naming its command, so readers can skip the ones they do not wait for. */
     public static final String COMMAND_ID_HEADER = "switchboard.command.id";
 
+    private final ControlPlane controlPlane;
     private final DecisionObserver observer;
     private final boolean recordsHistory;
     private final boolean keepsTimeline;
@@ -44,17 +46,13 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     private IdempotentAnswers answers;
     private KeyValueStore<String, SetState> sets;
 
-    public CommandProcessor(DecisionObserver observer) {
-        this(observer, false);
-    }
-
-    /** @param recordsHistory whether each lifecycle event is also handed to the history processor */
-    public CommandProcessor(DecisionObserver observer, boolean recordsHistory) {
-        this(observer, recordsHistory, false);
-    }
-
-    /** @param keepsTimeline whether repairs asked for go to the connector's timeline, which goes with the connector */
-    public CommandProcessor(DecisionObserver observer, boolean recordsHistory, boolean keepsTimeline) {
+    /**
+     * @param controlPlane   the deployment's control plane, whose policies every config stored obeys
+     * @param recordsHistory whether each lifecycle event is also handed to the history processor
+     * @param keepsTimeline  whether repairs asked for go to the connector's timeline, which goes with the connector
+     */
+    public CommandProcessor(ControlPlane controlPlane, DecisionObserver observer, boolean recordsHistory, boolean keepsTimeline) {
+        this.controlPlane = controlPlane;
         this.observer = observer;
         this.recordsHistory = recordsHistory;
         this.keepsTimeline = keepsTimeline;
@@ -93,7 +91,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             processed();
             return;
         }
-        Decision decision = CommandDecider.decide(connectors.get(storeKey), statuses.get(storeKey), command);
+        Decision decision = CommandDecider.decide(controlPlane, connectors.get(storeKey), statuses.get(storeKey), command);
         if (decision.changed()) {
             if (decision.next() == null) {
                 connectors.delete(storeKey);
@@ -127,7 +125,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
      * commands it writes, all in this record's transaction (exactly-once), so none is written alone.
      */
     private void decideSet(Record<String, ConnectorCommand> record, ConnectorCommand command, ConnectorKey key) {
-        SetDecider.SetDecision decision = SetDecider.decide(sets.get(key.toString()), command);
+        SetDecider.SetDecision decision = SetDecider.decide(controlPlane, sets.get(key.toString()), command);
         if (decision.changed()) {
             sets.put(key.toString(), decision.next());
             for (ConnectorCommand derived : decision.derived()) {

@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.ControlPlane;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -32,7 +33,8 @@ public final class CommandTopology {
         Topology topology = new Topology();
         topology.addSource("commands", new StringDeserializer(), serdes.commands().deserializer(), topics.commands());
         boolean timeline = history != null && history.timelines() != null;
-        topology.addProcessor("decide", () -> new CommandProcessor(observer, history != null, timeline), "commands");
+        ControlPlane controlPlane = topics.controlPlane();
+        topology.addProcessor("decide", () -> new CommandProcessor(controlPlane, observer, history != null, timeline), "commands");
         topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
         topology.addProcessor("observe", () -> new ObservationProcessor(timeline), "observations");
         topology.addStateStore(

@@ -1,5 +1,9 @@
 package io.switchboard.processor;
 
+import io.switchboard.rules.ControlPlane;
+
+import java.util.Set;
+
 /**
  * The names of the topics Switchboard owns. Every name derives from one prefix so that several
  * Switchboard deployments can share a Kafka cluster; the public lifecycle topic may be named
@@ -60,6 +64,37 @@ public record Topics(String prefix, String lifecycleTopic) {
     /** The Kafka Streams application id, which also prefixes the state store changelogs. */
     public String applicationId() {
         return prefix;
+    }
+
+    /** The named secrets, sealed: a compacted topic the secret store writes and reads. */
+    public String secrets() {
+        return prefix + ".secrets";
+    }
+
+    /** The embedded schema registry's schemas. */
+    public String schemas() {
+        return prefix + "._schemas";
+    }
+
+    /** The embedded Kafka Connect worker's group; its internal topics are named after it. */
+    public String embeddedWorkerGroup() {
+        return prefix + "-connect";
+    }
+
+    /** The consumer group whose one member holds the lease to reconcile one Connect cluster. */
+    public String reconcilerGroup(String cluster) {
+        return prefix + "-reconciler-" + cluster;
+    }
+
+    /**
+     * Every topic and group above, as the connector policies see them ({@link ControlPlane}): no
+     * connector may name one. Topics created later under the prefix are covered by its pattern.
+     */
+    public ControlPlane controlPlane() {
+        String worker = embeddedWorkerGroup();
+        return new ControlPlane(prefix, Set.of(commands(), decisions(), lifecycle(), observations(), reconcilerLeases(), replicaKeys(),
+                pipelineNotifications(), deadLetters(), secrets(), schemas(), worker + "-configs", worker + "-offsets", worker + "-status"),
+                Set.of(applicationId(), worker), pipelineNotifications());
     }
 
     /** The changelog topic Kafka Streams keeps for one of the topology's stores ({@link StoreNames}). */

@@ -316,9 +316,9 @@ class CommandTopologyTest {
         ConnectorState state = ConnectorState.newBuilder().setCluster("default").setName("orders")
                 .setConfig(with(CONFIG, "topic", "old")).setTargetState(TargetState.RUNNING)
                 .setVersion(3L).setCreatedAt(1L).setUpdatedAt(2L).setLastCommandId("b").build();
-        assertEquals(CommandDecider.decide(state, command), CommandDecider.decide(state, command));
-        assertEquals(4L, CommandDecider.decide(state, command).next().getVersion());
-        assertEquals(42L, CommandDecider.decide(state, command).next().getUpdatedAt());
+        assertEquals(CommandDecider.decide(TopologyFixture.TOPICS.controlPlane(), state, command), CommandDecider.decide(TopologyFixture.TOPICS.controlPlane(), state, command));
+        assertEquals(4L, CommandDecider.decide(TopologyFixture.TOPICS.controlPlane(), state, command).next().getVersion());
+        assertEquals(42L, CommandDecider.decide(TopologyFixture.TOPICS.controlPlane(), state, command).next().getUpdatedAt());
     }
 
     private int countStore() {
