@@ -92,7 +92,14 @@ final class ReconcileStep {
     }
 
     private static ConnectorState stoppedAsItIs(ConnectorState state, WorkerConnector running) {
-        return ConnectorState.newBuilder(state).setConfig(running.config()).setTargetState(TargetState.STOPPED).build();
+        // A shallow copy: Avro's builder would copy the record deeply, through reflection.
+        ConnectorState held = new ConnectorState();
+        for (int i = 0; i < state.getSchema().getFields().size(); i++) {
+            held.put(i, state.get(i));
+        }
+        held.setConfig(running.config());
+        held.setTargetState(TargetState.STOPPED);
+        return held;
     }
 
     Result run(ConnectorState desired, WorkerConnector running, boolean fullPass, ConnectorMemory memory) {

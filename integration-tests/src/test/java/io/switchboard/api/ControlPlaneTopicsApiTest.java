@@ -1,0 +1,149 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.processor.Topics;
+import io.switchboard.testing.TopicScan;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An editor's configs that would reach the control plane, on a real replica with its embedded
+ * worker: each is refused with a 400 in its dialect's error format naming the topic, group or key,
+ * before any worker sees it, and nothing lands on the command topic. The replica's topic prefix is
+ * the test's own, not the default: the policy follows the deployment's prefix.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ControlPlaneTopicsApiTest {
+    private SwitchboardFixture fx;
+    private Topics topics;
+    private Path files;
+
+    @BeforeAll
+    void start() throws Exception {
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        topics = fx.topics();
+        files = Files.createTempDirectory("control-plane-topics");
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+        SwitchboardFixture.deleteQuietly(files);
+    }
+
+    private Map<String, String> fileSource(String topic) throws Exception {
+        Path lines = Files.writeString(files.resolve("lines-" + System.nanoTime() + ".txt"), "forged\nrecords\n");
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "FileStreamSource");
+        config.put("file", lines.toString());
+        config.put("topic", topic);
+        return config;
+    }
+
+    private Map<String, String> fileSink(String key, String value) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "FileStreamSink");
+        config.put("file", files.resolve("sink.txt").toString());
+        config.put(key, value);
+        return config;
+    }
+
+    private static String spec(String name, Map<String, String> config) {
+        return SwitchboardFixture.json(Map.of("name", name, "config", config));
+    }
+
+    /** A Kafka Connect 400 whose message names {@code named}. */
+    private static void assertConnect400(SwitchboardFixture.Answer answer, String policy, String named) {
+        assertEquals(400, answer.status(), answer.body());
+        assertEquals(400, answer.json().path("error_code").asInt(), answer.body());
+        String message = answer.json().path("message").asText();
+        assertTrue(message.startsWith("Connector config refused by policy " + policy + ": "), message);
+        assertTrue(message.contains(named), message);
+    }
+
+    @Test
+    void theEditorsReproductionsAreRefusedInKafkaConnectsFormat() throws Exception {
+        long before = TopicScan.readAll(fx.app.bootstrapServers(), topics.commands()).size();
+
+        SwitchboardFixture.Answer direct = fx.call("POST", "/connectors", spec("forge", fileSource(topics.commands())));
+        assertConnect400(direct, "control-plane-topics", "topic " + topics.commands() + " belongs to the control plane");
+
+        Map<String, String> routed = fileSource("orders");
+        routed.put("transforms", "r");
+        routed.put("transforms.r.type", "org.apache.kafka.connect.transforms.RegexRouter");
+        routed.put("transforms.r.regex", ".*");
+        routed.put("transforms.r.replacement", topics.commands());
+        assertConnect400(fx.call("POST", "/connectors", spec("forge-routed", routed)), "control-plane-topics", topics.commands());
+
+        assertConnect400(fx.call("POST", "/connectors", spec("copy-keys", fileSink("topics", topics.replicaKeys()))),
+                "control-plane-topics", topics.replicaKeys());
+        assertConnect400(fx.call("POST", "/connectors", spec("copy-all", fileSink("topics.regex", topics.prefix() + "\\..*"))),
+                "control-plane-topics", "topics.regex");
+        assertConnect400(fx.call("PUT", "/connectors/copy-dlq/config", SwitchboardFixture.json(fileSinkWith("errors.deadletterqueue.topic.name",
+                topics.decisions()))), "control-plane-topics", topics.decisions());
+        assertConnect400(fx.call("POST", "/connectors", spec("group", fileSinkWith("consumer.override.group.id", topics.applicationId()))),
+                "control-plane-topics", "consumer group " + topics.applicationId());
+        assertConnect400(fx.call("POST", "/connectors", spec("elsewhere", fileSinkWith("consumer.override.bootstrap.servers", "127.0.0.1:1"))),
+                "client-overrides", "consumer.override.bootstrap.servers");
+
+        // A config that obeys, then a patch that would not: the patch is refused, the connector kept as it was.
+        assertEquals(201, fx.call("POST", "/connectors", spec("fine", fileSink("topics", "orders"))).status());
+        assertConnect400(fx.call("PATCH", "/connectors/fine/config", "{\"topics\": \"" + topics.lifecycle() + "\"}"),
+                "control-plane-topics", topics.lifecycle());
+        assertEquals("orders", fx.call("GET", "/connectors/fine/config", null).json().path("topics").asText());
+        // Names that merely look alike are the users'.
+        assertEquals(201, fx.call("POST", "/connectors", spec("alike", fileSink("topics", topics.prefix() + "x"))).status());
+
+        for (String refused : new String[] {"forge", "forge-routed", "copy-keys", "copy-all", "copy-dlq", "group", "elsewhere"}) {
+            assertEquals(404, fx.call("GET", "/connectors/" + refused, null).status(), refused);
+        }
+        // Only the two accepted creates reached the command topic, and none of the forged lines.
+        assertEquals(before + 2, TopicScan.readAll(fx.app.bootstrapServers(), topics.commands()).size());
+        assertFalse(TopicScan.text(fx.app.bootstrapServers(), topics.commands()).contains("forged"));
+    }
+
+    private Map<String, String> fileSinkWith(String key, String value) {
+        Map<String, String> config = fileSink("topics", "orders");
+        config.put(key, value);
+        return config;
+    }
+
+    @Test
+    void confluentAndRedpandaAnswerInTheirOwnFormats() throws Exception {
+        String kafkaClusterId = fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
+        SwitchboardFixture.Answer confluent = fx.call("POST", "/connect/v1/environments/env-default/clusters/" + kafkaClusterId + "/connectors",
+                spec("cc-forge", fileSource(topics.commands())));
+        assertEquals(400, confluent.status(), confluent.body());
+        JsonNode error = confluent.json().path("error");
+        assertEquals(400, error.path("code").asInt(), confluent.body());
+        assertTrue(error.path("message").asText().contains("refused by policy control-plane-topics: topic " + topics.commands()),
+                confluent.body());
+
+        SwitchboardFixture.Answer redpanda = fx.call("POST", "/v1/kafka-connect/clusters/default/connectors",
+                spec("rp-forge", fileSink("topics", topics.observations())));
+        assertEquals(400, redpanda.status(), redpanda.body());
+        assertEquals("INVALID_ARGUMENT", redpanda.json().path("code").asText(), redpanda.body());
+        assertTrue(redpanda.json().path("message").asText().contains("refused by policy control-plane-topics: topic " + topics.observations()),
+                redpanda.body());
+    }
+
+    @Test
+    void aSetWithAnItemNamingTheControlPlaneIsRefused() throws Exception {
+        SwitchboardFixture.Answer applied = fx.call("POST", "/sets/guarded/apply", SwitchboardFixture.json(Map.of("connectors",
+                java.util.List.of(Map.of("name", "set-forge", "config", fileSource(topics.commands()))))));
+        assertTrue(applied.status() == 400 || applied.status() == 422, applied.body());
+        assertTrue(applied.body().contains("refused by policy control-plane-topics"), applied.body());
+        assertEquals(404, fx.call("GET", "/connectors/set-forge", null).status());
+    }
+}
