@@ -7,6 +7,7 @@ import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.InternalRequests;
 import io.switchboard.auth.ReplicaKeys;
 import io.switchboard.commands.CommandGateway;
+import io.switchboard.commands.CommandSignatures;
 import io.switchboard.commands.CommandHops;
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.console.ConsoleDialect;
@@ -40,6 +41,7 @@ import io.switchboard.http.ClientAddresses;
 import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafkaio.KafkaClients;
+import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.kafka.TopicSetup;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.metrics.SinkLagHistory;
@@ -47,6 +49,7 @@ import io.switchboard.pipelines.ConnectionCheck;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandPolls;
+import io.switchboard.processor.CommandRefusals;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StoreNames;
@@ -192,6 +195,9 @@ public final class SwitchboardApp implements AutoCloseable {
             return new HttpSchemaRegistryClient(schemaRegistryUrl);
         });
         TopologySerdes serdes = serdes(registryClient);
+        // Only replicas sign commands, with keys derived from the keyring; the processor decides no other.
+        RecordSignatures commandSignatures = CommandSignatures.of(keyring);
+        CommandRefusals commandRefusals = new CommandRefusals();
         // The steps below each wait on Kafka, and none needs another's result: they run at once.
         // Replicas sign what they ask each other with a session key they share through Kafka; a
         // replica whose keyring is not its peers' stops here, saying so,
@@ -217,7 +223,7 @@ public final class SwitchboardApp implements AutoCloseable {
         DecisionListener decisions = StartupSteps.join(decisionsStep);
         Restorations restorations = new Restorations();
         streams = steps.time("command processor created", () -> {
-            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, serdes, decisions,
+            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, serdes, commandSignatures, commandRefusals, decisions,
                     new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
                     CommandHops.tracePolls(CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics,
                             bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
@@ -232,8 +238,8 @@ public final class SwitchboardApp implements AutoCloseable {
         ReplicaKeys replicaKeys = StartupSteps.join(replicaKeysStep);
         streams.start();
 
-        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), topics.controlPlane(), serdes.commands().serializer(),
-                decisions, options.commandTimeout(), Clock.systemUTC()));
+        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), topics.controlPlane(),
+                serdes.commands().serializer(), commandSignatures, decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
                 secretKeys);
@@ -284,6 +290,7 @@ public final class SwitchboardApp implements AutoCloseable {
 
         metrics = own(Stage.PROCESSOR, new Metrics(streams));
         metrics.timeDecisions(gateway);
+        metrics.countRefusedCommands(commandRefusals);
         metrics.watch(decisions.consumer());
         metrics.watchReplicaReads(remoteStores::reads, List.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY,
                 StoreNames.TIMELINE, StoreNames.SETS));

@@ -1,6 +1,7 @@
 package io.switchboard.commands;
 
 import io.switchboard.kafkaio.KafkaClients;
+import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.core.CommandBus;
 import io.switchboard.core.CommandNotSentException;
 import io.switchboard.core.DecisionTimeoutException;
@@ -13,9 +14,11 @@ import io.switchboard.schemas.ConnectorCommand;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -34,9 +37,12 @@ import java.util.function.BiConsumer;
  * Turns a request into a command on the command topic and waits for the processor's decision.
  * The command is keyed by connector so one partition orders everything done to a connector; the
  * producer is idempotent with acks=all, so a command that was acknowledged is in Kafka for good.
+ * Each command is signed as only replicas can ({@link CommandSignatures}): the processor decides no other.
  */
 public final class CommandGateway implements CommandBus, AutoCloseable {
-    private final KafkaProducer<String, ConnectorCommand> producer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Serializer<ConnectorCommand> serializer;
+    private final RecordSignatures signatures;
     private final DecisionListener decisions;
     private final String topic;
     private final Duration timeout;
@@ -64,17 +70,19 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     }
 
     /** A gateway of a deployment with the default topic prefix, its commands sent to {@code topic}. */
-    public CommandGateway(String bootstrapServers, String topic, Serializer<ConnectorCommand> serializer,
+    public CommandGateway(String bootstrapServers, String topic, Serializer<ConnectorCommand> serializer, RecordSignatures signatures,
                           DecisionListener decisions, Duration timeout, Clock clock) {
-        this(bootstrapServers, Map.of(), topic, Topics.DEFAULT.controlPlane(), serializer, decisions, timeout, clock);
+        this(bootstrapServers, Map.of(), topic, Topics.DEFAULT.controlPlane(), serializer, signatures, decisions, timeout, clock);
     }
 
     /**
      * @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own
      * @param controlPlane  the deployment's control plane, which the processor behind the topic decides for
+     * @param signatures    the replicas' signatures of commands ({@link CommandSignatures})
      */
     public CommandGateway(String bootstrapServers, Map<String, String> kafkaSettings, String topic, ControlPlane controlPlane,
-                          Serializer<ConnectorCommand> serializer, DecisionListener decisions, Duration timeout, Clock clock) {
+                          Serializer<ConnectorCommand> serializer, RecordSignatures signatures, DecisionListener decisions,
+                          Duration timeout, Clock clock) {
         this.controlPlane = controlPlane;
         this.producer = new KafkaClients(bootstrapServers, kafkaSettings).producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -82,7 +90,9 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000), new StringSerializer(), serializer);
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000), new ByteArraySerializer(), new ByteArraySerializer());
+        this.serializer = serializer;
+        this.signatures = signatures;
         this.decisions = decisions;
         this.topic = topic;
         this.timeout = timeout;
@@ -120,7 +130,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
         CompletableFuture<CommandDecision> decision = decisions.expect(command.getCommandId());
         CommandHops.submitted(command.getCommandId(), command.getConnector());
         try {
-            producer.send(new ProducerRecord<>(topic, command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector(), command),
+            producer.send(signed(command),
                     (metadata, error) -> {
                         if (error != null) {
                             acknowledge(() -> decision.completeExceptionally(new CommandNotSentException(command, error)));
@@ -155,7 +165,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     public CompletableFuture<Void> submitDurably(ConnectorCommand command) {
         CompletableFuture<Void> written = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector(), command),
+            producer.send(signed(command),
                     (metadata, error) -> acknowledge(() -> {
                         if (error != null) {
                             written.completeExceptionally(new CommandNotSentException(command, error));
@@ -173,6 +183,18 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     @Override
     public CompletableFuture<CommandDecision> decisionOf(String commandId, Duration timeout) {
         return decisions.expect(commandId).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The command's record, serialized here rather than by the producer (on the same thread, once)
+     * so that its signature covers the bytes sent.
+     */
+    private ProducerRecord<byte[], byte[]> signed(ConnectorCommand command) {
+        RecordHeaders headers = new RecordHeaders();
+        byte[] key = (command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector()).getBytes(StandardCharsets.UTF_8);
+        byte[] value = serializer.serialize(topic, headers, command);
+        signatures.sign(topic, key, value, headers);
+        return new ProducerRecord<>(topic, null, key, value, headers);
     }
 
     private void acknowledge(Runnable answer) {

@@ -22,6 +22,7 @@ import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.WorkerRequestCounts;
 import io.switchboard.http.Dialects;
 import io.switchboard.http.RequestContexts;
+import io.switchboard.processor.CommandRefusals;
 import io.switchboard.rules.HealthTracker;
 import io.switchboard.schemas.LifecycleEvent;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -85,6 +86,18 @@ public final class Metrics implements AutoCloseable {
                 .description("Time from sending a command to its decision, by outcome")
                 .tag("outcome", outcome).publishPercentileHistogram().register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * Records of the command topic the processor refused because no replica signed them, by reason
+     * ({@code switchboard_commands_refused_total{reason=unsigned|unknown_key|bad_signature}}).
+     */
+    public void countRefusedCommands(CommandRefusals refusals) {
+        for (String reason : CommandRefusals.REASONS) {
+            FunctionCounter.builder("switchboard.commands.refused", refusals, r -> r.count(reason))
+                    .description("Records of the command topic refused undecided, by why: no replica signed them")
+                    .tag("reason", reason).register(registry);
+        }
     }
 
     /** The decisions consumer's own metrics (its lag among them), by Micrometer's Kafka client binder. */

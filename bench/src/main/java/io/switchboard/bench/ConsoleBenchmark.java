@@ -96,7 +96,7 @@ public final class ConsoleBenchmark {
 
             log("writing " + connectors + " creates and their observations");
             long filling = System.nanoTime();
-            ScaleBenchmark.produceCreates(bootstrap, registry, connectors);
+            ScaleBenchmark.produceCreates(bootstrap, registry, work.resolve("shared-secrets.key"), connectors);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 ScaleBenchmark.awaitDecisions(admin, connectors, 1_800);
             }

@@ -1,18 +1,15 @@
 package io.switchboard.bench;
 
+import io.switchboard.secrets.Keyring;
+import io.switchboard.testing.CommandWriter;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.TargetState;
-import io.switchboard.schemas.wire.AvroSerializer;
-import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.testing.Http;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +61,7 @@ public final class ScaleBenchmark {
             first.awaitHealthy(180);
 
             long produced = System.nanoTime();
-            produceCreates(bootstrap, "http://127.0.0.1:" + registryPort, connectors);
+            produceCreates(bootstrap, "http://127.0.0.1:" + registryPort, work.resolve("shared-secrets.key"), connectors);
             double producedSeconds = (System.nanoTime() - produced) / 1e9;
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 awaitDecisions(admin, connectors, 3_600);
@@ -110,11 +107,11 @@ public final class ScaleBenchmark {
         return String.format("c-%07d", i);
     }
 
-    static void produceCreates(String bootstrap, String registryUrl, int connectors) throws Exception {
+    /** Writes creates straight to the command topic, signed with the replicas' keyring ({@code keyring}) as a replica signs them. */
+    static void produceCreates(String bootstrap, String registryUrl, Path keyring, int connectors) throws Exception {
         Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
-        try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(settings, new StringSerializer(),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(registryUrl), ConnectorCommand.class, false))) {
+        try (CommandWriter producer = new CommandWriter(bootstrap, registryUrl, Keyring.loadOrCreate(keyring), settings)) {
             long now = System.currentTimeMillis();
             for (int i = 0; i < connectors; i++) {
                 String name = name(i);
@@ -125,7 +122,7 @@ public final class ScaleBenchmark {
                 ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId(UUID.randomUUID().toString())
                         .setCluster("default").setConnector(name).setIssuedAt(now).setPrincipal("scale")
                         .setAction(new CreateConnector(config, TargetState.RUNNING, null)).build();
-                producer.send(new ProducerRecord<>("switchboard.commands", "default/" + name, command));
+                producer.sendAsync("switchboard.commands", command);
             }
             producer.flush();
         }

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.CommandWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -13,16 +14,10 @@ import com.microsoft.playwright.options.SameSiteAttribute;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.TargetState;
-import io.switchboard.schemas.wire.AvroSerializer;
-import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.HalfFailingSource;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -301,10 +296,8 @@ class ConsoleTest {
                 .setAction(new CreateConnector(new HashMap<>(Map.of("connector.class", "org.example.NoSuchConnector", "tasks.max", "1")),
                         TargetState.RUNNING, null))
                 .build();
-        try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.app.bootstrapServers()), new StringSerializer(),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
-            producer.send(new ProducerRecord<>(fx.topics().commands(), "default/drifting", command)).get();
+        try (CommandWriter writer = fx.commandWriter()) {
+            writer.send(fx.topics().commands(), command);
         }
         Page page = open("otto", "/console/clusters/default/connectors/drifting");
         assertThat(page.locator("#status .drift")).containsText("Not as asked: wanted RUNNING, the worker has ABSENT");

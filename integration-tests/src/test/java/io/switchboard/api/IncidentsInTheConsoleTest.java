@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.CommandWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Browser;
@@ -12,16 +13,10 @@ import io.switchboard.rules.AutoRestart;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.TargetState;
-import io.switchboard.schemas.wire.AvroSerializer;
-import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.testing.HalfFailingSource;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.RefusingSource;
 import io.switchboard.testing.TestUsers;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,10 +189,8 @@ class IncidentsInTheConsoleTest {
                 .setAction(new CreateConnector(new HashMap<>(Map.of("connector.class", RefusingSource.class.getName(), "tasks.max", "1")),
                         TargetState.RUNNING, null))
                 .build();
-        try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.app.bootstrapServers()), new StringSerializer(),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
-            producer.send(new ProducerRecord<>(fx.topics().commands(), "default/repairable", command)).get();
+        try (CommandWriter writer = fx.commandWriter()) {
+            writer.send(fx.topics().commands(), command);
         }
         Page page = open("otto", "/console/clusters/default/connectors/repairable");
         Locator drift = page.locator("#status .drift");

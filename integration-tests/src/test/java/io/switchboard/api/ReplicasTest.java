@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.CommandWriter;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
@@ -153,12 +154,9 @@ class ReplicasTest {
         awaitStandbysCurrent();
         replicas.forEach(replica -> replica.streams().pause());
         List<CompletableFuture<Answer>> reads = new ArrayList<>();
-        try (KafkaProducer<String, ConnectorCommand> producer =
-                     new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                             new StringSerializer(),
-                             new AvroSerializer<>(new HttpSchemaRegistryClient(
-                                     replicas.get(0).schemaRegistryUrl()), ConnectorCommand.class, false))) {
-            producer.send(new ProducerRecord<>("switchboard.commands", "default/" + connector, command)).get();
+        try (CommandWriter writer = new CommandWriter(kafka.bootstrapServers(), replicas.get(0).schemaRegistryUrl(),
+                dir.resolve("shared-secrets.key"))) {
+            writer.send("switchboard.commands", command);
             for (SwitchboardApp replica : replicas) {
                 reads.add(CompletableFuture.supplyAsync(
                         () -> SwitchboardFixture.call(replica.url(), "GET", "/connectors/" + connector, null)));

@@ -3,6 +3,7 @@ package io.switchboard.commands;
 import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.RequestContext;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
@@ -11,14 +12,21 @@ import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.wire.AvroDeserializer;
 import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
+import io.switchboard.secrets.Keyring;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +36,44 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CommandGatewayTest {
+    private static final Keyring KEYRING = Keyring.parse(Keyring.newKeyLine());
+    private static final RecordSignatures SIGNATURES = CommandSignatures.of(KEYRING);
+
+    /** Every command it writes is signed, over its bytes on the topic, with the keyring's first key. */
+    @Test
+    void everyCommandItWritesIsSignedWithTheKeyring(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0).start()) {
+            try (CommandGateway gateway = new CommandGateway(kafka.bootstrapServers(), "commands",
+                    new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
+                    SIGNATURES, null, Duration.ofSeconds(10), Clock.systemUTC())) {
+                for (int i = 0; i < 3; i++) {
+                    gateway.submitDurably(gateway.command(new ConnectorKey("default", "c" + i),
+                            new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build()).get(30, TimeUnit.SECONDS);
+                }
+            }
+            // A replica with the same keyring, read from its text as every replica reads it, verifies them.
+            RecordSignatures peer = CommandSignatures.of(Keyring.parse(KEYRING.all().stream().map(k -> k.id() + "="
+                    + Base64.getEncoder().encodeToString(k.key().getEncoded())).reduce("", (a, b) -> a + b + "\n")));
+            List<ConsumerRecord<byte[], byte[]>> written = new ArrayList<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                    "auto.offset.reset", "earliest", "group.id", "signed-check"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of("commands"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (written.size() < 3 && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(written::add);
+                }
+            }
+            assertEquals(3, written.size());
+            for (ConsumerRecord<byte[], byte[]> record : written) {
+                assertEquals(RecordSignatures.Verdict.SIGNED, peer.verify("commands", record.key(), record.value(), record.headers()));
+                assertTrue(new String(record.headers().lastHeader(RecordSignatures.HEADER).value(), StandardCharsets.US_ASCII)
+                        .startsWith(KEYRING.current().id() + ":"), "named by the keyring's first key");
+            }
+        }
+    }
 
     /**
      * What a request does once its command is durable (the rest of its handling, its response) runs
@@ -41,7 +85,7 @@ class CommandGatewayTest {
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0).start();
              CommandGateway gateway = new CommandGateway(kafka.bootstrapServers(), "commands",
                      new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
-                     null, Duration.ofSeconds(10), Clock.systemUTC())) {
+                     SIGNATURES, null, Duration.ofSeconds(10), Clock.systemUTC())) {
             for (int i = 0; i < 20; i++) {
                 ConnectorCommand command = gateway.command(new ConnectorKey("default", "c" + i),
                         new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build();
@@ -68,7 +112,7 @@ class CommandGatewayTest {
             try (DecisionListener decisions = new DecisionListener(kafka.bootstrapServers(), "decisions",
                     new AvroDeserializer<>(registry, CommandDecision.class));
                  CommandGateway gateway = new CommandGateway(kafka.bootstrapServers(), "commands",
-                         new AvroSerializer<>(registry, ConnectorCommand.class, false), decisions, Duration.ofMillis(300), Clock.systemUTC())) {
+                         new AvroSerializer<>(registry, ConnectorCommand.class, false), SIGNATURES, decisions, Duration.ofMillis(300), Clock.systemUTC())) {
                 for (int i = 0; i < 5; i++) {
                     AtomicReference<String> measured = new AtomicReference<>("nothing");
                     gateway.onDecided((nanos, outcome) -> measured.set(outcome));

@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.CommandWriter;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,12 +10,6 @@ import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.TargetState;
-import io.switchboard.schemas.wire.AvroSerializer;
-import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,10 +161,10 @@ class ReconcileFailureTest {
                 .setIssuedAt(System.currentTimeMillis())
                 .setAction(new CreateConnector(new HashMap<>(config), TargetState.RUNNING, null))
                 .build();
-        try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
-            producer.send(new ProducerRecord<>("switchboard.commands", "default/" + name, command)).get();
+        // The replica's keyring is the one it created under its data directory.
+        try (CommandWriter writer = new CommandWriter(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+                dir.resolve("replica").resolve("secrets.key"))) {
+            writer.send("switchboard.commands", command);
         }
     }
 }

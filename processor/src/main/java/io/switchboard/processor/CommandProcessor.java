@@ -30,8 +30,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     static final String DECISIONS = "decisions-sink";
     static final String LIFECYCLE = "lifecycle-sink";
     static final String HISTORY = "history";
-    /** The commands an accepted set change writes, to the command topic, in the transaction of its decision. */
-    static final String DERIVED = "derived-commands-sink";
+    /** The commands an accepted set change writes, signed, to the command topic, in the transaction of its decision. */
+    static final String DERIVED = "sign-derived-commands";
     /** Header of each decision record naming its command, so readers can skip the ones they do not wait for. */
     public static final String COMMAND_ID_HEADER = "switchboard.command.id";
 

@@ -1,6 +1,9 @@
 package io.switchboard.processor;
 
 import io.switchboard.rules.ControlPlane;
+import io.switchboard.kafkaio.RecordSignatures;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -8,60 +11,74 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * commands → decide (connectors store) → decisions + lifecycle events;
+ * commands → verify (only what a replica signed) → decide (connectors store) → decisions + lifecycle
+ * events, and a set's commands, signed, back to the commands; what no replica signed → the dead-letter topic;
  * observations → observe (statuses store) → lifecycle events when a status changes.
  */
 public final class CommandTopology {
+    static final String DECIDE = "decide";
 
     private CommandTopology() {
     }
 
-    public static Topology build(Topics topics, TopologySerdes serdes) {
-        return build(topics, serdes, DecisionObserver.NONE);
+    public static Topology build(Topics topics, TopologySerdes serdes, RecordSignatures signatures, CommandRefusals refusals) {
+        return build(topics, serdes, signatures, refusals, DecisionObserver.NONE);
     }
 
-    public static Topology build(Topics topics, TopologySerdes serdes, DecisionObserver observer) {
-        return build(topics, serdes, observer, null);
+    public static Topology build(Topics topics, TopologySerdes serdes, RecordSignatures signatures, CommandRefusals refusals,
+                                 DecisionObserver observer) {
+        return build(topics, serdes, signatures, refusals, observer, null);
     }
 
     /**
+     * Only commands signed with {@code signatures} (the replicas') are decided; the others are
+     * counted in {@code refusals} and go to the dead-letter topic. The commands the processor writes
+     * back to the command topic are signed with them too.
      * With a history recording, each lifecycle event the decider emits is also appended to the
      * connector's history in the history store, in the same task as the connectors store; and,
      * when it keeps timelines, each incident to the connector's {@link Timeline}.
      */
-    public static Topology build(Topics topics, TopologySerdes serdes, DecisionObserver observer, HistoryRecording history) {
+    public static Topology build(Topics topics, TopologySerdes serdes, RecordSignatures signatures, CommandRefusals refusals,
+                                 DecisionObserver observer, HistoryRecording history) {
         Topology topology = new Topology();
-        topology.addSource("commands", new StringDeserializer(), serdes.commands().deserializer(), topics.commands());
+        // Bytes as they are on the topic: the signature is checked on them before the command is read.
+        topology.addSource("commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.commands());
+        topology.addProcessor(CommandVerifier.NAME, () -> new CommandVerifier(topics, signatures, serdes.commands().deserializer(),
+                refusals, observer), "commands");
+        topology.addSink(CommandVerifier.REFUSED, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+                CommandVerifier.NAME);
         boolean timeline = history != null && history.timelines() != null;
         ControlPlane controlPlane = topics.controlPlane();
-        topology.addProcessor("decide", () -> new CommandProcessor(controlPlane, observer, history != null, timeline), "commands");
+        topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, observer, history != null, timeline), CommandVerifier.NAME);
         topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
         topology.addProcessor("observe", () -> new ObservationProcessor(timeline), "observations");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CONNECTORS),
                         Serdes.String(), serdes.states()),
-                "decide", "observe");
+                DECIDE, "observe");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STATUSES),
                         Serdes.String(), serdes.observations()),
-                "decide", "observe");
+                DECIDE, "observe");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.IDEMPOTENCY),
                         Serdes.String(), serdes.decisions()),
-                "decide");
+                DECIDE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SETS),
                         Serdes.String(), serdes.sets()),
-                "decide");
-        // Into the topology's own input: a set change's commands are decided like any other, after it.
-        topology.addSink(CommandProcessor.DERIVED, topics.commands(),
-                new StringSerializer(), serdes.commands().serializer(), "decide");
+                DECIDE);
+        // Into the topology's own input, signed: a set change's commands are decided like any other, after it.
+        topology.addProcessor(CommandProcessor.DERIVED, () -> new DerivedCommandSigner(topics, signatures, serdes.commands().serializer()),
+                DECIDE);
+        topology.addSink(DerivedCommandSigner.SINK, topics.commands(), new ByteArraySerializer(), new ByteArraySerializer(),
+                CommandProcessor.DERIVED);
         topology.addSink(CommandProcessor.DECISIONS, topics.decisions(),
-                new StringSerializer(), serdes.decisions().serializer(), "decide");
+                new StringSerializer(), serdes.decisions().serializer(), DECIDE);
         topology.addSink(CommandProcessor.LIFECYCLE, topics.lifecycle(),
-                new StringSerializer(), serdes.events().serializer(), "decide", "observe");
+                new StringSerializer(), serdes.events().serializer(), DECIDE, "observe");
         if (history != null) {
-            topology.addProcessor(CommandProcessor.HISTORY, () -> new HistoryProcessor(history), "decide");
+            topology.addProcessor(CommandProcessor.HISTORY, () -> new HistoryProcessor(history), DECIDE);
             topology.addStateStore(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HISTORY),
                             Serdes.String(), history.serde()),
@@ -73,7 +90,7 @@ public final class CommandTopology {
             topology.addStateStore(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TIMELINE),
                             Serdes.String(), history.timelines()),
-                    "decide", "observe");
+                    DECIDE, "observe");
         }
         return topology;
     }

@@ -14,7 +14,7 @@ public interface DecisionObserver {
 
     void decided(CommandDecision decision);
 
-    /** The command at {@code offset} of the command topic's {@code partition} has been processed (decided or replayed). */
+    /** The record at {@code offset} of the command topic's {@code partition} has been processed (decided, replayed, or refused unsigned). */
     default void processed(int partition, long offset) {
     }
 

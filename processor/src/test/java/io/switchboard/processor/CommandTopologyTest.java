@@ -46,8 +46,7 @@ class CommandTopologyTest {
 
     private TopologyFixture fixture;
     private TopologyTestDriver driver;
-    private TestInputTopic<String, ConnectorCommand> commands;
-    private TestInputTopic<String, byte[]> rawCommands;
+    private CommandInput commands;
     private TestOutputTopic<String, CommandDecision> decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
     private KeyValueStore<String, ConnectorState> store;
@@ -60,7 +59,6 @@ class CommandTopologyTest {
         fixture = TopologyFixture.withoutHistory();
         driver = fixture.driver;
         commands = fixture.commands();
-        rawCommands = fixture.rawCommands();
         decisions = fixture.decisions();
         lifecycle = fixture.lifecycle();
         store = driver.getKeyValueStore(StoreNames.CONNECTORS);
@@ -297,7 +295,8 @@ class CommandTopologyTest {
 
     @Test
     void recordsThatAreNotCommandsAreSkippedAndProcessingGoesOn() {
-        rawCommands.pipeInput("default/orders", "not avro at all".getBytes(StandardCharsets.UTF_8));
+        // Signed, and still no command.
+        commands.pipeBytes("default/orders", "not avro at all".getBytes(StandardCharsets.UTF_8), TopologyFixture.SIGNATURES);
         ConnectorCommand mismatched = ConnectorCommand.newBuilder()
                 .setCommandId("bad-key").setCluster("default").setConnector("orders").setIssuedAt(1L)
                 .setAction(new CreateConnector(CONFIG, TargetState.RUNNING, null)).build();

@@ -48,7 +48,7 @@ class HistoryTopologyTest {
 
     private TopologyFixture fixture;
     private TopologyTestDriver driver;
-    private TestInputTopic<String, ConnectorCommand> commands;
+    private CommandInput commands;
     private TestOutputTopic<String, CommandDecision> decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
     private KeyValueStore<String, ConnectorHistory> history;

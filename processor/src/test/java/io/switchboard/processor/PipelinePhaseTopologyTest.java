@@ -44,7 +44,7 @@ class PipelinePhaseTopologyTest {
 
     private TopologyFixture fixture;
     private TopologyTestDriver driver;
-    private TestInputTopic<String, ConnectorCommand> commands;
+    private CommandInput commands;
     private TestOutputTopic<String, CommandDecision> decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
     private KeyValueStore<String, ConnectorState> store;

@@ -42,7 +42,7 @@ class PipelineTableLeftOutTopologyTest {
     private static final Map<String, String> OWNED = Map.of("connector.class", "PostgresSource", PipelineOwnership.PIPELINE_ID, "p1");
 
     private TopologyTestDriver driver;
-    private TestInputTopic<String, ConnectorCommand> commands;
+    private CommandInput commands;
     private TestOutputTopic<String, CommandDecision> decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
     private KeyValueStore<String, ConnectorState> store;

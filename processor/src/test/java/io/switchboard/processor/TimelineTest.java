@@ -42,7 +42,7 @@ class TimelineTest {
     private static final Topics TOPICS = Topics.DEFAULT;
     private TopologyFixture fixture;
     private TopologyTestDriver driver;
-    private TestInputTopic<String, ConnectorCommand> commands;
+    private CommandInput commands;
     private TestInputTopic<String, ConnectorObservation> observations;
     private TestOutputTopic<String, CommandDecision> decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;

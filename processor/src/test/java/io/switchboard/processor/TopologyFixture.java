@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
@@ -10,6 +11,7 @@ import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.SetState;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -20,7 +22,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.BinaryOperator;
 
@@ -33,10 +38,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class TopologyFixture implements AutoCloseable {
     private int sequence;
     static final Topics TOPICS = Topics.DEFAULT;
+    /** The replicas' keys: ids k2 (which signs) and k1. */
+    static final Map<String, byte[]> KEYRING = keys("k2", 2, "k1", 1);
+    static final RecordSignatures SIGNATURES = RecordSignatures.derived(KEYRING, "switchboard command signing v1");
+
+    /** Keys by id, each 32 bytes of its seed, in order. */
+    static Map<String, byte[]> keys(Object... idsAndSeeds) {
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        for (int i = 0; i < idsAndSeeds.length; i += 2) {
+            byte[] key = new byte[32];
+            Arrays.fill(key, (byte) (int) (Integer) idsAndSeeds[i + 1]);
+            keys.put((String) idsAndSeeds[i], key);
+        }
+        return keys;
+    }
 
     final TopologySerdes serdes;
     final AvroSerde<ConnectorHistory> historySerde;
     final TopologyTestDriver driver;
+    final CommandRefusals refusals = new CommandRefusals();
 
     private TopologyFixture(HistoryMasking masking, boolean timelines) {
         this(masking, timelines, DecisionObserver.NONE);
@@ -60,8 +80,7 @@ final class TopologyFixture implements AutoCloseable {
         if (timelines) {
             recording = recording.withTimelines(new AvroSerde<>(registry, ConnectorTimeline.class, false));
         }
-        driver = new TopologyTestDriver(recording == null ? CommandTopology.build(TOPICS, serdes, observer)
-                : CommandTopology.build(TOPICS, serdes, observer, recording), props);
+        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, serdes, SIGNATURES, refusals, observer, recording), props);
     }
 
     /** How history hides values and how many entries it keeps. */
@@ -93,13 +112,15 @@ final class TopologyFixture implements AutoCloseable {
         return new TopologyFixture(new HistoryMasking((key, value) -> value, HistoryRecording.DEFAULT_MAX_ENTRIES), true);
     }
 
-    TestInputTopic<String, ConnectorCommand> commands() {
-        return driver.createInputTopic(TOPICS.commands(), new StringSerializer(), serdes.commands().serializer());
+    /** The command topic, each command signed as a replica signs it. */
+    CommandInput commands() {
+        return new CommandInput(driver.createInputTopic(TOPICS.commands(), new ByteArraySerializer(), new ByteArraySerializer()),
+                TOPICS.commands(), serdes.commands().serializer(), SIGNATURES);
     }
 
-    /** The command topic as bytes: for records no serializer would write. */
-    TestInputTopic<String, byte[]> rawCommands() {
-        return driver.createInputTopic(TOPICS.commands(), new StringSerializer(), new ByteArraySerializer());
+    /** The dead-letter topic, as bytes. */
+    TestOutputTopic<byte[], byte[]> deadLetters() {
+        return driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     TestInputTopic<String, ConnectorObservation> observations() {

@@ -7,8 +7,10 @@ import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.processor.Topics;
+import io.switchboard.secrets.Keyring;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.CommandWriter;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.testing.TestUsers;
@@ -39,6 +41,8 @@ final class SwitchboardFixture implements AutoCloseable {
     final EmbeddedKafka kafka;
     private final String prefix = SharedKafka.newPrefix();
     SwitchboardApp app;
+    /** The options the replica started with. */
+    private final SwitchboardOptions started;
 
     SwitchboardFixture() {
         this(UnaryOperator.identity());
@@ -61,6 +65,7 @@ final class SwitchboardFixture implements AutoCloseable {
         if (grants != null) {
             options = options.withSecurity(SecurityOptions.NONE.withUsersFile(TestUsers.write(dir.resolve("users"), grants)));
         }
+        started = options;
         app = SwitchboardApp.start(options);
         ApiContract.watch(app.url());
     }
@@ -86,6 +91,13 @@ final class SwitchboardFixture implements AutoCloseable {
                 // A decision is what these tests look at; on a loaded machine it can come later than the
                 // default's 30 s, and the 503 "accepted, will be applied" would hide it.
                 .withCommandTimeout(Duration.ofSeconds(60));
+    }
+
+    /** Writes commands straight to this replica's command topic, signed with its keyring as a replica signs them. */
+    CommandWriter commandWriter() {
+        Keyring keyring = started.secretsKey() != null ? Keyring.parse(started.secretsKey())
+                : Keyring.loadOrCreate(started.keyringFile().toAbsolutePath());
+        return new CommandWriter(app.bootstrapServers(), app.schemaRegistryUrl(), keyring, Map.of());
     }
 
     /** The names of this replica's topics. */

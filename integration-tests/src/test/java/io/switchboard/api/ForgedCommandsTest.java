@@ -1,0 +1,135 @@
+package io.switchboard.api;
+
+import io.switchboard.api.SwitchboardFixture.Answer;
+import io.switchboard.commands.CommandSignatures;
+import io.switchboard.kafkaio.RecordSignatures;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.wire.AvroSerializer;
+import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
+import io.switchboard.secrets.Keyring;
+import io.switchboard.testing.Await;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Commands only replicas author: a well-formed command that someone who can write the command topic
+ * put there in another principal's name, unsigned or signed with a key the replicas do not hold, is
+ * never decided by a real replica; the API's own commands still are.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ForgedCommandsTest {
+    private SwitchboardFixture fx;
+
+    @BeforeAll
+    void start() {
+        fx = new SwitchboardFixture();
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+    }
+
+    private static ConnectorCommand forgedCreate(String connector) {
+        Map<String, String> config = new HashMap<>(Map.of(
+                "connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                "file", "/tmp/forged.txt", "topic", "forged-lines", "name", connector));
+        return ConnectorCommand.newBuilder().setCommandId(UUID.randomUUID().toString()).setCluster("default")
+                .setConnector(connector).setPrincipal("admin").setRequestId("forged-request").setIssuedAt(System.currentTimeMillis())
+                .setAction(new CreateConnector(config, TargetState.RUNNING, null)).build();
+    }
+
+    private long refused(String reason) {
+        String metrics = fx.call("GET", "/metrics", null).body();
+        Matcher m = Pattern.compile("switchboard_commands_refused_total\\{reason=\"" + reason + "\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
+    void aCommandNoReplicaSignedIsNeverDecided() throws Exception {
+        String topic = fx.topics().commands();
+        Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.app.bootstrapServers());
+        // The project's own schema classes and wire format, with a plain producer: a create in admin's name.
+        try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(settings, new StringSerializer(),
+                new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
+            producer.send(new ProducerRecord<>(topic, "default/forged", forgedCreate("forged"))).get();
+        }
+        // Signed, but with a keyring the replicas do not hold (a key of its own, under an id they do not know).
+        RecordSignatures stranger = CommandSignatures.of(Keyring.parse(Keyring.newKeyLine()));
+        AvroSerializer<ConnectorCommand> serializer = new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()),
+                ConnectorCommand.class, false);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer())) {
+            RecordHeaders headers = new RecordHeaders();
+            byte[] key = "default/forged".getBytes(StandardCharsets.UTF_8);
+            byte[] value = serializer.serialize(topic, headers, forgedCreate("forged"));
+            stranger.sign(topic, key, value, headers);
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get();
+        }
+
+        Await.atMost(Duration.ofSeconds(60)).until("both records refused and counted",
+                () -> refused("unsigned") == 1 && refused("unknown_key") == 1);
+        assertEquals(0, refused("bad_signature"));
+        assertEquals(404, fx.call("GET", "/connectors/forged", null).status(), "not created");
+        assertEquals(404, fx.call("GET", "/connectors/forged/history", null).status(), "no history entry");
+        assertFalse(fx.call("GET", "/connectors", null).body().contains("forged"));
+        assertEquals(List.of("unsigned", "unknown_key"), deadLetterReasons(2), "both in the dead-letter topic, saying why");
+
+        // The API's own create of the same connector is decided as ever, in its own principal's name.
+        Answer created = fx.call("POST", "/connectors", ConnectApiTest.createBody("forged"));
+        assertEquals(201, created.status(), created.body());
+        assertEquals(200, fx.call("GET", "/connectors/forged", null).status());
+        String history = fx.call("GET", "/connectors/forged/history", null).body();
+        assertFalse(history.contains("forged-request") || history.contains("\"admin\""), "nothing of the forged commands: " + history);
+        assertEquals(1, refused("unsigned"), "the API's command is not refused");
+        assertEquals(1, refused("unknown_key"));
+    }
+
+    private List<String> deadLetterReasons(int expected) {
+        Map<String, Object> settings = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.app.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "forged-check",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> reasons = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(fx.topics().deadLetters()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (reasons.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    Header reason = record.headers().lastHeader("switchboard.refused.reason");
+                    reasons.add(reason == null ? null : new String(reason.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return reasons;
+    }
+}

@@ -1,0 +1,56 @@
+package io.switchboard.processor;
+
+import io.switchboard.kafkaio.RecordSignatures;
+import io.switchboard.schemas.ConnectorCommand;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** The command topic of a topology test, written as a replica writes it: each command serialized, then signed. */
+final class CommandInput {
+    private final TestInputTopic<byte[], byte[]> topic;
+    private final String name;
+    private final Serializer<ConnectorCommand> serializer;
+    private final RecordSignatures signatures;
+
+    CommandInput(TestInputTopic<byte[], byte[]> topic, String name, Serializer<ConnectorCommand> serializer, RecordSignatures signatures) {
+        this.topic = topic;
+        this.name = name;
+        this.serializer = serializer;
+        this.signatures = signatures;
+    }
+
+    /** The command, signed with the replicas' key. */
+    void pipeInput(String key, ConnectorCommand command) {
+        pipeInput(key, command, signatures);
+    }
+
+    /** The command, signed with the replicas' key, with this record timestamp. */
+    void pipeInput(String key, ConnectorCommand command, long timestampMs) {
+        pipe(key, serializer.serialize(name, new RecordHeaders(), command), signatures, Instant.ofEpochMilli(timestampMs));
+    }
+
+    /** The command signed with these signatures (another key, say), or unsigned when null. */
+    void pipeInput(String key, ConnectorCommand command, RecordSignatures by) {
+        pipeBytes(key, serializer.serialize(name, new RecordHeaders(), command), by);
+    }
+
+    /** These bytes as the record's value, signed with these signatures, or unsigned when null. */
+    void pipeBytes(String key, byte[] value, RecordSignatures by) {
+        pipe(key, value, by, null);
+    }
+
+    private void pipe(String key, byte[] value, RecordSignatures by, Instant timestamp) {
+        Headers headers = new RecordHeaders();
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        if (by != null) {
+            by.sign(name, keyBytes, value, headers);
+        }
+        topic.pipeInput(new TestRecord<>(keyBytes, value, headers, timestamp));
+    }
+}
