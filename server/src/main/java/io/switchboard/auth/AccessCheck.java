@@ -132,6 +132,9 @@ public final class AccessCheck {
         String address = ClientAddresses.of(ctx);
         String authorization = ctx.header("Authorization");
         Principal principal = authorization == null ? null : check(ctx, authorization).orElse(null);
+        if (principal != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.attribute(RequestContexts.IDENTITY_PROVIDER_ATTRIBUTE, true);
+        }
         if (principal == null && authorization == null && (sessions != null || oidc != null)
                 && ConsoleSessions.counts(ctx.method().name(), ctx.path())) {
             if (sessions != null) {
@@ -139,6 +142,9 @@ public final class AccessCheck {
             }
             if (principal == null && oidc != null) {
                 principal = oidc.principal(ctx.cookie(OidcSignIn.SESSION_COOKIE)).orElse(null);
+                if (principal != null) {
+                    ctx.attribute(RequestContexts.IDENTITY_PROVIDER_ATTRIBUTE, true);
+                }
             }
             if (principal == null && isPageRequest(ctx)) {
                 // A person at a browser: the sign-in form, not the browser's own credentials dialog.
