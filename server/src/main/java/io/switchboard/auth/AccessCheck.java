@@ -96,10 +96,16 @@ public final class AccessCheck {
         return Optional.of(sessions.issue(principal.get().name()));
     }
 
-    /** Ends the console session this cookie holds, and every other of its user, on every replica. */
-    public void signOut(String sessionCookie) {
+    /**
+     * Ends the console session these cookies hold (an API key's, an OIDC one's), and every other of
+     * its user, on every replica.
+     */
+    public void signOut(String sessionCookie, String oidcCookie) {
         if (sessions != null && sessionCookie != null) {
             sessions.signOut(sessionCookie);
+        }
+        if (oidc != null && oidcCookie != null) {
+            oidc.signOut(oidcCookie);
         }
     }
 
