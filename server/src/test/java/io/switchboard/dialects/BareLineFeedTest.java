@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A request line or header ended by a bare LF (no CR) is refused with 400, as RFC 9112 allows: a
@@ -36,6 +37,18 @@ class BareLineFeedTest {
         assertEquals(200, status("GET /connectors HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), "CRLF");
         assertEquals(400, status("GET /connectors HTTP/1.1\nHost: localhost\r\nConnection: close\r\n\r\n"), "a bare LF after the request line");
         assertEquals(400, status("GET /connectors HTTP/1.1\r\nHost: localhost\nConnection: close\r\n\r\n"), "a bare LF after a header");
+        String answer = answer("GET /connectors HTTP/1.1\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.contains("\"error_code\":400"), () -> "not the Kafka Connect dialect's JSON error: " + answer);
+    }
+
+    private static String answer(String request) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", server.server.port()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     private static int status(String request) throws Exception {
