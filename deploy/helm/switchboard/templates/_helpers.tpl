@@ -57,6 +57,49 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- define "switchboard.hasKafkaProperties" -}}
 {{- if or .Values.kafka.existingSecret .Values.kafka.properties }}true{{ end -}}
 {{- end -}}
+{{- define "switchboard.hasOidc" -}}
+{{- if .Values.auth.oidc.issuer }}true{{ end -}}
+{{- end -}}
+{{/*
+Environment variables that hold a secret go to the Secret <fullname>-env, never to the ConfigMap:
+every extraSecretEnv entry, and an extraEnv entry whose name says it is a key, password, token,
+credential or Kafka client setting (SWITCHBOARD_SECRETS_KEY, SWITCHBOARD_TLS_KEYSTORE_PASSWORD,
+SWITCHBOARD_KAFKA_PROPERTY) or carries JVM options (JAVA_OPTS).
+*/}}
+{{- define "switchboard.secretEnvName" -}}
+{{- if regexMatch "(KEY|PASSWORD|SECRET|TOKEN|CREDENTIAL|PROPERT|^JAVA_OPTS$)" . }}true{{ end -}}
+{{- end -}}
+{{/* The secret environment as a map (JSON), empty when there is none. */}}
+{{- define "switchboard.secretEnv" -}}
+{{- $env := dict -}}
+{{- range $name, $value := .Values.extraEnv -}}
+{{- if include "switchboard.secretEnvName" $name -}}{{- $_ := set $env $name (toString $value) -}}{{- end -}}
+{{- end -}}
+{{- range $name, $value := .Values.extraSecretEnv -}}
+{{- $_ := set $env $name (toString $value) -}}
+{{- end -}}
+{{- if .Values.jvm.extraOptions -}}
+{{- $_ := set $env "JAVA_TOOL_OPTIONS" (include "switchboard.javaToolOptions" .) -}}
+{{- end -}}
+{{- toJson $env -}}
+{{- end -}}
+{{- define "switchboard.javaToolOptions" -}}
+{{- printf "-XX:MaxRAMPercentage=%v -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp %s" .Values.jvm.maxRamPercentage .Values.jvm.extraOptions | trim -}}
+{{- end -}}
+{{- define "switchboard.envSecret" -}}
+{{- printf "%s-env" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{/*
+Whether a NetworkPolicy peer names whom it admits: an ipBlock, or selectors with labels or
+expressions. An empty selector (podSelector: {}) admits every pod of the namespace.
+*/}}
+{{- define "switchboard.namedPeer" -}}
+{{- $named := or (kindIs "map" .ipBlock) (kindIs "map" .podSelector) (kindIs "map" .namespaceSelector) -}}
+{{- range $selector := list .podSelector .namespaceSelector -}}
+{{- if and (kindIs "map" $selector) (not (or $selector.matchLabels $selector.matchExpressions)) -}}{{- $named = false -}}{{- end -}}
+{{- end -}}
+{{- if $named }}true{{ end -}}
+{{- end -}}
 {{- define "switchboard.hasConnect" -}}
 {{- if or .Values.connect.existingSecret .Values.connect.clusters }}true{{ end -}}
 {{- end -}}
@@ -106,6 +149,24 @@ Rules across values, refused before anything renders (values.schema.json checks 
 {{- end -}}
 {{- if and .Values.connect.existingSecret .Values.connect.clusters -}}
 {{- fail "connect.existingSecret and connect.clusters exclude each other" -}}
+{{- end -}}
+{{- if not (or (include "switchboard.hasUsers" .) (include "switchboard.hasOidc" .)) -}}
+{{- if not .Values.auth.allowAnonymous -}}
+{{- fail "No credentials: give auth.users (API keys) or auth.oidc.issuer, or set auth.allowAnonymous=true to serve an API without authentication to the peers networkPolicy.apiFrom names" -}}
+{{- end -}}
+{{- if not .Values.networkPolicy.enabled -}}
+{{- fail "auth.allowAnonymous needs networkPolicy.enabled: without credentials, only the peers networkPolicy.apiFrom names may reach the API" -}}
+{{- end -}}
+{{- range .Values.networkPolicy.apiFrom -}}
+{{- if not (include "switchboard.namedPeer" .) -}}
+{{- fail (printf "auth.allowAnonymous: networkPolicy.apiFrom may only name peers (labels, expressions or an ipBlock); %s admits every pod" (toJson .)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $value := .Values.extraSecretEnv -}}
+{{- if hasKey $.Values.extraEnv $name -}}
+{{- fail (printf "%s is in both extraEnv and extraSecretEnv: give it once" $name) -}}
+{{- end -}}
 {{- end -}}
 {{- if and .Values.tls.enabled (not .Values.tls.existingSecret) -}}
 {{- fail "tls.enabled needs tls.existingSecret: a Secret with keystore.p12 and keystore-password" -}}

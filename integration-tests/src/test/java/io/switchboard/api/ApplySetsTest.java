@@ -359,9 +359,50 @@ class ApplySetsTest {
         assertEquals(1, cli(args, env), "an error");
     }
 
-    private static List<String> concat(List<String> args, String more) {
+    /**
+     * A file that writes {@code ${SWITCHBOARD_PASSWORD}} into a non-secret key is refused before
+     * anything is sent, without the value; a variable named with --env is expanded there, and the
+     * printed plan shows its ${NAME}, never its value.
+     */
+    @Test
+    void theCommandLineExpandsTheEnvironmentOnlyWhereASecretBelongsAndNeverPrintsIt() throws IOException {
+        Path repo = Files.createDirectories(fx.dir.resolve("pr"));
+        Files.writeString(repo.resolve("c.yaml"), """
+                apiVersion: switchboard.io/v1
+                kind: Connector
+                metadata: {name: env-leak}
+                spec:
+                  class: org.apache.kafka.connect.file.FileStreamSinkConnector
+                  config: {topics: "leak-${SWITCHBOARD_PASSWORD}", file: /tmp/env-leak.out}
+                """);
+        Map<String, String> env = new HashMap<>(Map.of("SWITCHBOARD_USER", "erin", "SWITCHBOARD_PASSWORD", TestUsers.KEY));
+        List<String> args = List.of("-f", repo.toString(), "--url", fx.app.url(), "--set", "env-leak", "--dry-run");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(1, ApplyCommand.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8)), out::toString);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertFalse(printed.contains(TestUsers.KEY), () -> "the CLI printed its own key: " + printed);
+        assertTrue(printed.contains("${SWITCHBOARD_PASSWORD} is expanded only in the value of a secret key"), printed);
+
+        Files.writeString(repo.resolve("c.yaml"), """
+                apiVersion: switchboard.io/v1
+                kind: Connector
+                metadata: {name: env-topic}
+                spec:
+                  class: org.apache.kafka.connect.file.FileStreamSinkConnector
+                  config: {topics: "${ORDERS_TOPIC}", file: /tmp/env-topic.out}
+                """);
+        env.put("ORDERS_TOPIC", "orders-prod-7");
+        ByteArrayOutputStream named = new ByteArrayOutputStream();
+        assertEquals(2, ApplyCommand.run(concat(args, "--env", "ORDERS_TOPIC"), env,
+                new PrintStream(named, true, StandardCharsets.UTF_8)), named::toString);
+        String plan = named.toString(StandardCharsets.UTF_8);
+        assertFalse(plan.contains("orders-prod-7"), () -> "the plan printed an expanded value: " + plan);
+        assertTrue(plan.contains("+ topics: ${ORDERS_TOPIC}"), plan);
+    }
+
+    private static List<String> concat(List<String> args, String... more) {
         List<String> all = new ArrayList<>(args);
-        all.add(more);
+        all.addAll(List.of(more));
         return all;
     }
 

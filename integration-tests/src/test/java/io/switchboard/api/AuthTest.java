@@ -425,6 +425,15 @@ class AuthTest {
                 "another client behind the trusted proxy is limited with the one that failed");
         assertEquals(401, get(TRUSTED_PROXY, TestUsers.basic("otto", "wrong"), null),
                 "the trusted proxy's own address is limited for its client's failures");
+
+        // An IPv6 client is one client per /64: rotating through it does not escape the limit.
+        status = 0;
+        for (int i = 0; i < 40 && status != 429; i++) {
+            status = get(TRUSTED_PROXY, TestUsers.basic("otto", "wrong-" + i), "2001:db8:5:6::" + Integer.toHexString(i + 1));
+        }
+        assertEquals(429, status, "an IPv6 client rotating through its /64 was never limited");
+        assertEquals(401, get(TRUSTED_PROXY, TestUsers.basic("otto", "wrong"), "2001:db8:5:7::1"),
+                "another /64 is limited with the one that failed");
     }
 
     /** The status of a GET /connectors sent from a given local address, with an X-Forwarded-For header unless null. */

@@ -136,7 +136,7 @@ class SignInToTheConsoleWithOidcTest {
         }
         try {
             JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience("switchboard").subject("olga")
-                    .expirationTime(new Date(System.currentTimeMillis() + 600_000)).claim("switchboard_roles", List.of("operator@default"))
+                    .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 600_000)).claim("switchboard_roles", List.of("operator@default"))
                     .build();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims);
             jwt.sign(new RSASSASigner(key));

@@ -131,19 +131,52 @@ public final class Redactor {
      * A text a worker wrote about a connector (a trace, an error) as a caller who may see keys only
      * sees it: every value of the config in it (the text of a value between its references, which a
      * worker passes as it is) shown as {@value #MASK}, but the values of the keys given as shown
-     * (the connector's name, which the caller addressed it by).
+     * (the connector's name, which the caller addressed it by). A worker often quotes a value
+     * changed, so besides: in any case; the parts of a value a worker parses out of it (the host,
+     * port, path or query parts of a URL or connection string, the items of a list) of
+     * {@value #SHORTEST_HIDDEN_IN_TEXT} characters or more; and a value shorter than that with a
+     * letter in it where it stands as a word of its own. What stays: short numbers (a trace's own
+     * line numbers cannot be told from them), and values a plugin quotes rewritten beyond this.
      */
     public static String scrubValues(String text, Map<String, String> config, Set<String> shownKeys) {
         if (text == null || config == null) {
             return text;
         }
         Set<String> values = new HashSet<>();
+        Set<String> words = new HashSet<>();
         config.forEach((key, value) -> {
-            if (!shownKeys.contains(key)) {
-                ConfigReferences.literals(value).stream().filter(v -> v.length() >= SHORTEST_HIDDEN_IN_TEXT).forEach(values::add);
+            if (shownKeys.contains(key)) {
+                return;
+            }
+            for (String literal : ConfigReferences.literals(value)) {
+                if (literal.length() >= SHORTEST_HIDDEN_IN_TEXT) {
+                    values.add(literal);
+                } else if (literal.chars().anyMatch(Character::isLetter) && literal.chars().allMatch(Character::isLetterOrDigit)) {
+                    words.add(literal);
+                }
+                for (String part : VALUE_PARTS.split(literal)) {
+                    if (part.length() >= SHORTEST_HIDDEN_IN_TEXT) {
+                        values.add(part);
+                    }
+                }
             }
         });
-        return scrub(text, values);
+        String scrubbed = replaceAll(text, values, "", "");
+        return replaceAll(scrubbed, words, "(?<![\\p{L}\\p{N}])", "(?![\\p{L}\\p{N}])");
+    }
+
+    /** Where a worker splits a value into parts: a URL's or connection string's separators, a list's commas, spaces. */
+    private static final Pattern VALUE_PARTS = Pattern.compile("[/:@?&=,;\\s]+");
+
+    /** Every occurrence of any of the values, in any case, longest first, between the lookarounds given, as {@value #MASK}. */
+    private static String replaceAll(String text, Set<String> values, String before, String after) {
+        if (values.isEmpty()) {
+            return text;
+        }
+        String alternatives = values.stream().sorted(Comparator.comparingInt(String::length).reversed().thenComparing(v -> v))
+                .map(Pattern::quote).collect(Collectors.joining("|"));
+        return Pattern.compile(before + "(?:" + alternatives + ")" + after, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
+                .matcher(text).replaceAll(java.util.regex.Matcher.quoteReplacement(MASK));
     }
 
     /**

@@ -96,10 +96,16 @@ public final class AccessCheck {
         return Optional.of(sessions.issue(principal.get().name()));
     }
 
-    /** Ends the console session this cookie holds, and every other of its user, on every replica. */
-    public void signOut(String sessionCookie) {
+    /**
+     * Ends the console session these cookies hold (an API key's, an OIDC one's), and every other of
+     * its user, on every replica.
+     */
+    public void signOut(String sessionCookie, String oidcCookie) {
         if (sessions != null && sessionCookie != null) {
             sessions.signOut(sessionCookie);
+        }
+        if (oidc != null && oidcCookie != null) {
+            oidc.signOut(oidcCookie);
         }
     }
 
@@ -132,6 +138,9 @@ public final class AccessCheck {
         String address = ClientAddresses.of(ctx);
         String authorization = ctx.header("Authorization");
         Principal principal = authorization == null ? null : check(ctx, authorization).orElse(null);
+        if (principal != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.attribute(RequestContexts.IDENTITY_PROVIDER_ATTRIBUTE, true);
+        }
         if (principal == null && authorization == null && (sessions != null || oidc != null)
                 && ConsoleSessions.counts(ctx.method().name(), ctx.path())) {
             if (sessions != null) {
@@ -139,6 +148,9 @@ public final class AccessCheck {
             }
             if (principal == null && oidc != null) {
                 principal = oidc.principal(ctx.cookie(OidcSignIn.SESSION_COOKIE)).orElse(null);
+                if (principal != null) {
+                    ctx.attribute(RequestContexts.IDENTITY_PROVIDER_ATTRIBUTE, true);
+                }
             }
             if (principal == null && isPageRequest(ctx)) {
                 // A person at a browser: the sign-in form, not the browser's own credentials dialog.

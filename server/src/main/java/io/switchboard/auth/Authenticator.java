@@ -20,9 +20,15 @@ public final class Authenticator {
         this.tokens = tokens;
     }
 
-    /** Console sessions for the users of the users file; null when there is none (OIDC only). */
+    /**
+     * Console sessions for the users of the users file; null when there is none (OIDC only). The
+     * same sign-outs end OIDC tokens issued before them ({@link OidcTokens#revokedBy}).
+     */
     public ConsoleSessions sessions(Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, Clock clock,
                                     ConsoleSessions.Revocations revocations) {
+        if (tokens != null) {
+            tokens.revokedBy(revocations);
+        }
         return users == null ? null : new ConsoleSessions(users, signingKey, acceptedKeys, clock, revocations);
     }
 

@@ -71,19 +71,8 @@ public final class InternalRequests {
         boolean verified = false;
         for (byte[] key : acceptedKeys.get()) {
             verified |= MessageDigest.isEqual(signature(key, self, method, pathAndQuery, timestamp).getBytes(StandardCharsets.US_ASCII), given);
-            // A replica of an earlier version signs without naming the replica: accepted so that a
-            // rolling upgrade keeps reads between old and new replicas working. It opens no replay:
-            // this version never sends that form, and nobody without the key can turn a signature
-            // naming a replica into one that names none.
-            verified |= MessageDigest.isEqual(unnamedSignature(key, method, pathAndQuery, timestamp).getBytes(StandardCharsets.US_ASCII), given);
         }
         return verified;
-    }
-
-    /** The signature replicas before this version sent: the same, without the replica it is for. */
-    static String unnamedSignature(byte[] key, String method, String pathAndQuery, String timestamp) {
-        byte[] mac = hmac(key, (method + "\n" + pathAndQuery + "\n" + timestamp).getBytes(StandardCharsets.UTF_8));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
     }
 
     private static String signature(byte[] key, String target, String method, String pathAndQuery, String timestamp) {

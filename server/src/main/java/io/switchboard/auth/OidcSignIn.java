@@ -33,7 +33,9 @@ import java.util.stream.Collectors;
  * only with the state it was started with. The access token the code is exchanged for is checked
  * by the same {@link OidcTokens} policy as a bearer token (signature, issuer, audience, expiry,
  * roles), and becomes the session: an HttpOnly, SameSite=Strict cookie that lives no longer than
- * the token and counts where a key's session does ({@link ConsoleSessions#counts}).
+ * the token and counts where a key's session does ({@link ConsoleSessions#counts}). Signing out
+ * ends it on every replica: every token of the user issued (its {@code iat}, which a session's token
+ * must have) before the sign-out is refused from then on, as a cookie and as a bearer token.
  */
 public final class OidcSignIn {
     public static final String START = "/console/sign-in/oidc";
@@ -130,6 +132,11 @@ public final class OidcSignIn {
             return new Finish(null, "The issuer's access token is not one Switchboard takes (a signed JWT for audience"
                     + " this server is configured with, unexpired, within " + MAX_TOKEN_LENGTH + " characters)");
         }
+        if (tokens.claims(token).map(claims -> claims.getIssueTime() == null).orElse(true)) {
+            // A session must end at sign-out, which ends the tokens issued before it: one needs its issue time.
+            return new Finish(null, "The issuer's access token has no issue time (iat), which a console session needs"
+                    + " so that signing out ends it");
+        }
         long lifetime = Math.min(answer.path("expires_in").asLong(ConsoleSessions.LIFETIME.toSeconds()),
                 ConsoleSessions.LIFETIME.toSeconds());
         return new Finish(SESSION_COOKIE + "=" + token + "; Path=/; Max-Age=" + Math.max(lifetime, 0)
@@ -200,8 +207,17 @@ public final class OidcSignIn {
         return cookie != null && !cookie.isEmpty() && cookie.length() <= MAX_TOKEN_LENGTH;
     }
 
-    /** The principal of an OIDC session cookie: the token checked as a bearer token is. */
+    /** The principal of an OIDC session cookie: the token checked as a bearer token is (a signed-out one refused). */
     public Optional<Principal> principal(String cookie) {
         return plausible(cookie) ? tokens.verify(cookie) : Optional.empty();
+    }
+
+    /**
+     * Ends the OIDC session this cookie holds, and every other token issued to its user until now,
+     * on every replica (through the same sign-out records as API key sessions, {@link ReplicaKeys});
+     * nothing for a value that is not a valid session.
+     */
+    public void signOut(String cookie) {
+        principal(cookie).ifPresent(principal -> tokens.signOut(principal.name()));
     }
 }

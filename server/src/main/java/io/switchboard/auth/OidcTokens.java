@@ -11,6 +11,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.Set;
 public final class OidcTokens {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final String rolesClaim;
+    private volatile ConsoleSessions.Revocations revocations;
 
     public OidcTokens(String issuer, String audience, String jwksUrl, String rolesClaim) {
         if (audience == null || audience.isBlank()) {
@@ -61,10 +63,52 @@ public final class OidcTokens {
         }
     }
 
-    /** The token's principal, or empty when it is not valid (its signature, issuer, audience or times). */
+    /**
+     * Sign-outs, by {@link #signedOutName}: a token issued ({@code iat}) at or before its user's last
+     * sign-out is no longer taken, on any replica, as a console session or a bearer token; set once,
+     * before requests are served. A token without {@code iat} cannot be told apart and is not ended
+     * by a sign-out (the console's sign-in takes none, see {@link OidcSignIn}).
+     */
+    void revokedBy(ConsoleSessions.Revocations revocations) {
+        this.revocations = revocations;
+    }
+
+    /** The name a sign-out of this OIDC subject is recorded under: apart from API key users (whose names hold no colon). */
+    static String signedOutName(String subject) {
+        return "oidc:" + subject;
+    }
+
+    /** Ends every token of this subject issued until now, on every replica. */
+    void signOut(String subject) {
+        ConsoleSessions.Revocations known = revocations;
+        if (known != null) {
+            known.signOut(signedOutName(subject));
+        }
+    }
+
+    /** The token's principal, or empty when it is not valid (its signature, issuer, audience or times) or was signed out. */
     public Optional<Principal> verify(String token) {
+        return claims(token).flatMap(this::principal);
+    }
+
+    /** The valid token's claims: signature, issuer, audience, times, and not issued before its user's sign-out. */
+    Optional<JWTClaimsSet> claims(String token) {
         try {
             JWTClaimsSet claims = processor.process(token, null);
+            ConsoleSessions.Revocations known = revocations;
+            Date issued = claims.getIssueTime();
+            if (known != null && issued != null && issued.getTime() <= known.signedOutAt(signedOutName(claims.getSubject()))) {
+                return Optional.empty();
+            }
+            return Optional.of(claims);
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The principal the claims name, with the grants of its roles claim; empty when a grant does not read. */
+    private Optional<Principal> principal(JWTClaimsSet claims) {
+        try {
             Map<String, Role> grants = new LinkedHashMap<>();
             Object roles = claims.getClaim(rolesClaim);
             if (roles instanceof List<?> list) {

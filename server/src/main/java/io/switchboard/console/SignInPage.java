@@ -125,7 +125,7 @@ final class SignInPage {
     void signOut(Context ctx) {
         ConsoleDialect.requireConsolePage(ctx);
         if (access != null) {
-            access.signOut(ctx.cookie(ConsoleSessions.COOKIE));
+            access.signOut(ctx.cookie(ConsoleSessions.COOKIE), ctx.cookie(OidcSignIn.SESSION_COOKIE));
         }
         ctx.header("Set-Cookie", ConsoleSessions.clearCookie(secure(ctx)));
         OidcSignIn.clearCookies(secure(ctx)).forEach(c -> ctx.res().addHeader("Set-Cookie", c));

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 
 /**
@@ -38,14 +37,15 @@ public final class EventsResource implements AutoCloseable {
      */
     public static final int MAX_STREAMS = 32;
     /**
-     * Streams one principal may hold at once on a replica, so that one viewer cannot take them all
-     * and stop everyone else's live view; without credentials configured there is no principal to
-     * count, and only {@link #MAX_STREAMS} applies. A quarter of them: a stream whose client left is
-     * noticed only at its next heartbeat, a few seconds on, so a client that reconnects or resumes
-     * (as a browser's EventSource does) briefly counts twice, and a tighter cap refused such clients
-     * their own streams; three principals still leave room for everyone else.
+     * Streams one principal may hold at once on a replica, an eighth of them, so that one viewer
+     * cannot take them all and stop everyone else's live view; without credentials configured there
+     * is no principal to count, and only {@link #MAX_STREAMS} applies. A stream whose client left is
+     * noticed only at its next heartbeat, a few seconds on, so a client that reconnects (as a
+     * browser's EventSource does) briefly counts twice: four leave room for that. Besides, the last
+     * quarter of the streams is kept for principals holding none, and OIDC users share half of them
+     * ({@link StreamShares}).
      */
-    public static final int MAX_STREAMS_PER_PRINCIPAL = 8;
+    public static final int MAX_STREAMS_PER_PRINCIPAL = MAX_STREAMS / 8;
     /** Seconds a refused client is told to wait: streams are long-lived, so not just one. */
     static final int RETRY_AFTER_SECONDS = 10;
 
@@ -57,10 +57,7 @@ public final class EventsResource implements AutoCloseable {
     private final int maxStreams;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     /** Streams admitted, counted before they are added to {@link #streams}, so that the bound holds under races. */
-    private final Semaphore slots;
-    private int maxPerPrincipal = MAX_STREAMS_PER_PRINCIPAL;
-    /** Open streams by principal: bounded by {@link #maxStreams} entries, removed at zero. */
-    private final Map<String, Integer> perPrincipal = new ConcurrentHashMap<>();
+    private volatile StreamShares shares;
     private volatile boolean closed;
     /** For {@code ?set=}: the connector sets; null, and the parameter is refused. */
     private ConnectorSets sets;
@@ -74,7 +71,7 @@ public final class EventsResource implements AutoCloseable {
     public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json,
                           int maxStreams) {
         this.maxStreams = maxStreams;
-        this.slots = new Semaphore(maxStreams);
+        this.shares = new StreamShares(maxStreams, StreamShares.perPrincipalOf(maxStreams));
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.events = events;
@@ -104,7 +101,7 @@ public final class EventsResource implements AutoCloseable {
         if (max < 1) {
             throw new IllegalArgumentException("At least one event stream per principal, not " + max);
         }
-        this.maxPerPrincipal = max;
+        this.shares = new StreamShares(maxStreams, max);
         return this;
     }
 
@@ -142,42 +139,36 @@ public final class EventsResource implements AutoCloseable {
             throw new ServiceException.Unavailable("The server is stopping");
         }
         String principal = ctx.attribute(RequestContexts.PRINCIPAL_ATTRIBUTE);
-        if (principal != null && !admit(principal)) {
-            ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
-            throw new ProblemException(429, principal + " has " + maxPerPrincipal + " event streams open on this replica, "
-                    + "as many as one principal may; close one first.");
+        boolean shared = Boolean.TRUE.equals(ctx.attribute(RequestContexts.IDENTITY_PROVIDER_ATTRIBUTE));
+        StreamShares admitting = shares;
+        StreamShares.Refusal refusal = admitting.admit(principal, shared);
+        if (refusal != null) {
+            throw refused(ctx, refusal, principal, admitting);
         }
-        if (!slots.tryAcquire()) {
-            leave(principal);
-            throw new ServiceException.Unavailable(maxStreams + " event streams are open on this replica, as many as it "
-                    + "serves at once; retry later or on another replica.", RETRY_AFTER_SECONDS);
-        }
+        Runnable leave = () -> admitting.leave(principal, shared);
         try {
-            open(ctx, start, filter, principal, feed);
+            open(ctx, start, filter, leave, feed);
         } catch (RuntimeException e) {
-            slots.release();
-            leave(principal);
+            leave.run();
             throw e;
         }
     }
 
-    private boolean admit(String principal) {
-        boolean[] admitted = new boolean[1];
-        perPrincipal.compute(principal, (p, n) -> {
-            int open = n == null ? 0 : n;
-            admitted[0] = open < maxPerPrincipal;
-            return admitted[0] ? open + 1 : n;
-        });
-        return admitted[0];
+    private static RuntimeException refused(Context ctx, StreamShares.Refusal refusal, String principal, StreamShares shares) {
+        ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+        return switch (refusal) {
+            case FULL -> new ServiceException.Unavailable(shares.max() + " event streams are open on this replica, as many as it "
+                    + "serves at once; retry later or on another replica.", RETRY_AFTER_SECONDS);
+            case PRINCIPAL -> new ProblemException(429, principal + " has " + shares.perPrincipal() + " event streams open on "
+                    + "this replica, as many as one principal may; close one first.");
+            case KEPT_FOR_OTHERS -> new ProblemException(429, principal + " has an event stream open on this replica, whose "
+                    + "last places are kept for principals that have none; close one first or retry later.");
+            case SHARED_POOL -> new ServiceException.Unavailable(shares.sharedPool() + " event streams of OIDC users are open on "
+                    + "this replica, as many as they share; retry later or on another replica.", RETRY_AFTER_SECONDS);
+        };
     }
 
-    private void leave(String principal) {
-        if (principal != null) {
-            perPrincipal.computeIfPresent(principal, (p, n) -> n <= 1 ? null : n - 1);
-        }
-    }
-
-    private void open(Context ctx, StreamPosition start, EventStream.Filter filter, String principal, SetFeed feed) {
+    private void open(Context ctx, StreamPosition start, EventStream.Filter filter, Runnable leave, SetFeed feed) {
         ctx.status(200);
         ctx.res().setCharacterEncoding("UTF-8");
         ctx.res().setContentType("text/event-stream");
@@ -198,8 +189,7 @@ public final class EventsResource implements AutoCloseable {
             thread.start();
             return stream.done().whenComplete((ignored, error) -> {
                 streams.remove(stream);
-                slots.release();
-                leave(principal);
+                leave.run();
             });
         }, ignored -> { });
     }

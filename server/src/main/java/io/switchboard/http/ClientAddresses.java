@@ -3,9 +3,11 @@ package io.switchboard.http;
 import io.javalin.http.Context;
 import org.eclipse.jetty.util.InetAddressSet;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -116,6 +118,30 @@ public final class ClientAddresses {
         if (trusted != null) {
             ctx.attribute(ATTRIBUTE, client(ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders(HEADER))));
         }
+    }
+
+    /**
+     * The key a client is limited by, for {@code address}: an IPv4 address itself; an IPv6 address's
+     * /64 (written {@code 2001:db8:1:2::/64}), since one client is given a whole /64 and can rotate
+     * through it. Anything else as it is.
+     */
+    public static String limitKey(String address) {
+        InetAddress parsed = literal(address);
+        if (!(parsed instanceof Inet6Address)) {
+            return parsed == null ? address : parsed.getHostAddress();
+        }
+        byte[] bytes = Arrays.copyOf(parsed.getAddress(), 16);
+        Arrays.fill(bytes, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(bytes).getHostAddress().replaceFirst("(:0)+$", "::") + "/64";
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The request's client, as the limits kept per client count it ({@link #limitKey}). */
+    public static String limitKeyOf(Context ctx) {
+        return limitKey(of(ctx));
     }
 
     /** The request's client address: as {@link #assign} found it, else the TCP peer. */

@@ -54,6 +54,10 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.port = port;
             // Connections that keep the start of each request line: see RequestLines.
             config.jetty.addConnector((server, http) -> {
+                // A line ends with CRLF only: a bare LF (which RFC 9112 lets a server accept) is a 400,
+                // so that no proxy in front, splitting lines differently, reads another request.
+                http.setHttpCompliance(http.getHttpCompliance().without("CRLF_ONLY",
+                        org.eclipse.jetty.http.HttpCompliance.Violation.LF_HEADER_TERMINATION));
                 // On every answer, Jetty's own refusals too: no content sniffing by browsers.
                 http.addCustomizer((request, responseHeaders) -> {
                     responseHeaders.put("X-Content-Type-Options", "nosniff");

@@ -51,7 +51,7 @@ public final class RateLimits {
             return;
         }
         String principal = ctx.attribute(RequestContexts.PRINCIPAL_ATTRIBUTE);
-        String caller = principal != null ? "p:" + principal : "a:" + ClientAddresses.of(ctx);
+        String caller = principal != null ? "p:" + principal : "a:" + ClientAddresses.limitKeyOf(ctx);
         long now = System.nanoTime();
         if (buckets.size() > MAX_BUCKETS) {
             buckets.entrySet().removeIf(e -> now - e.getValue().at > 60_000_000_000L);

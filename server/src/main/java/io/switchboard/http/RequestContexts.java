@@ -17,6 +17,8 @@ public final class RequestContexts {
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     /** Set by the authentication filter: the authenticated principal's name. */
     public static final String PRINCIPAL_ATTRIBUTE = "switchboard.principal";
+    /** Set by the authentication filter: true when the principal is the identity provider's (OIDC), not an API key's. */
+    public static final String IDENTITY_PROVIDER_ATTRIBUTE = "switchboard.identityProvider";
     /** Set by the access check: which clusters the principal may see (a Predicate of cluster names). */
     public static final String MAY_VIEW_ATTRIBUTE = "switchboard.mayView";
     /** Set by the access check: in which clusters the principal sees config values, not only keys (a Predicate). */

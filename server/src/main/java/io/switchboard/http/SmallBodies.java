@@ -42,7 +42,7 @@ public final class SmallBodies {
         if (length > limit) {
             throw new ProblemException(413, "The body is over " + limit + " bytes");
         }
-        String address = ClientAddresses.of(ctx);
+        String address = ClientAddresses.limitKeyOf(ctx);
         if (!reads.tryAcquire()) {
             throw busy(ctx);
         }

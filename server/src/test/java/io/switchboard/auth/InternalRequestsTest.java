@@ -51,18 +51,28 @@ class InternalRequestsTest {
     }
 
     /**
-     * During a rolling upgrade, replicas of the earlier version sign without naming the replica: the
-     * new ones still accept that form, or reads between old and new replicas would fail until the
-     * last one is upgraded. What the new ones send is never in that form.
+     * The form replicas of an earlier version sent, without the replica it is for, is refused: a
+     * signature is good only for the replica it names.
      */
     @Test
-    void aRequestSignedTheEarlierWayIsStillAcceptedButNeverSent() {
+    void aRequestSignedWithoutNamingTheReplicaIsRefused() {
         String at = String.valueOf(AT.millis());
-        String earlier = InternalRequests.unnamedSignature(current, "GET", "/internal/stores/connectors?partition=0", at);
+        String unnamed = unnamedSignature(current, "GET", "/internal/stores/connectors?partition=0", at);
         InternalRequests b = new InternalRequests(() -> current, () -> List.of(current), "b:8083", AT);
-        assertTrue(b.verify("GET", "/internal/stores/connectors?partition=0", earlier, at), "an earlier replica's read");
-        assertFalse(b.verify("GET", "/internal/stores/connectors?partition=1", earlier, at), "signed for another path");
-        String[] sent = b.sign("c:8083", "GET", "/internal/stores/connectors?partition=0");
-        assertFalse(earlier.equals(sent[1]), "this version names the replica in what it sends");
+        assertFalse(b.verify("GET", "/internal/stores/connectors?partition=0", unnamed, at), "the unnamed form was accepted");
+        String[] sent = b.sign("b:8083", "GET", "/internal/stores/connectors?partition=0");
+        assertTrue(b.verify("GET", "/internal/stores/connectors?partition=0", sent[1], sent[3]), "the named form");
+    }
+
+    /** The signature replicas before the named form sent: HMAC-SHA256 of method, path and timestamp. */
+    private static String unnamedSignature(byte[] key, String method, String pathAndQuery, String timestamp) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(
+                    (method + "\n" + pathAndQuery + "\n" + timestamp).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

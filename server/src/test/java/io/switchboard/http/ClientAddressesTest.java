@@ -72,4 +72,22 @@ class ClientAddressesTest {
         }
         assertEquals(List.of("10.0.0.0/8", "::1"), ClientAddresses.parse("10.0.0.0/8,,::1").trustedProxies());
     }
+
+    @Test
+    void aClientBeyondTheTrustedHopsCannotChooseItsAddress() {
+        // The client (not a proxy) wrote "1.1.1.1, 2.2.2.2"; the trusted proxy appended the client's real address.
+        for (int i = 0; i < 10; i++) {
+            assertEquals("203.0.113.7", proxies.client("10.1.2.3", List.of("198.51.100." + i + ", 2.2.2.2, 203.0.113.7")));
+        }
+    }
+
+    @Test
+    void anIpv6ClientIsLimitedPerSlash64() {
+        assertEquals("2001:db8:1:2::/64", ClientAddresses.limitKey("2001:db8:1:2::1"));
+        assertEquals("2001:db8:1:2::/64", ClientAddresses.limitKey("[2001:db8:1:2:ffff:ffff:ffff:ffff]"));
+        assertEquals("2001:db8:1:3::/64", ClientAddresses.limitKey("2001:db8:1:3::1"));
+        assertEquals("203.0.113.7", ClientAddresses.limitKey("203.0.113.7"));
+        assertEquals("203.0.113.7", ClientAddresses.limitKey("::ffff:203.0.113.7"));
+        assertEquals("not-an-address", ClientAddresses.limitKey("not-an-address"));
+    }
 }
