@@ -72,6 +72,41 @@ public final class KafkaAcls {
         return acls;
     }
 
+    /**
+     * Prints the worker's and the user's ACLs as {@code kafka-acls.sh} lines, for a Kafka of one's
+     * own: {@code KafkaAcls [TOPIC_PREFIX [WORKER_PRINCIPAL]]} (defaults {@code switchboard}, {@code User:connect}).
+     */
+    public static void main(String[] args) {
+        Topics topics = new Topics(args.length > 0 ? args[0] : "switchboard");
+        String worker = args.length > 1 ? args[1] : "User:" + KafkaIdentities.WORKER;
+        for (AclBinding acl : all(topics)) {
+            String principal = acl.entry().principal();
+            if (principal.equals("User:" + KafkaIdentities.USER)) {
+                continue;
+            }
+            ResourcePattern pattern = acl.pattern();
+            String resource = switch (pattern.resourceType()) {
+                case TOPIC -> "--topic '" + pattern.name() + "'";
+                case GROUP -> "--group '" + pattern.name() + "'";
+                case TRANSACTIONAL_ID -> "--transactional-id '" + pattern.name() + "'";
+                default -> "--cluster";
+            };
+            System.out.println("kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --"
+                    + (acl.entry().permissionType() == AclPermissionType.DENY ? "deny" : "allow") + "-principal " + worker
+                    + " --operation " + operation(acl.entry().operation()) + " " + resource
+                    + (pattern.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : ""));
+        }
+    }
+
+    /** An operation as kafka-acls.sh names it: IDEMPOTENT_WRITE is IdempotentWrite. */
+    private static String operation(AclOperation operation) {
+        StringBuilder name = new StringBuilder();
+        for (String word : operation.name().split("_")) {
+            name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return name.toString();
+    }
+
     private static void allowOrdinary(List<AclBinding> acls, String principal) {
         for (ResourceType type : List.of(ResourceType.TOPIC, ResourceType.GROUP, ResourceType.TRANSACTIONAL_ID)) {
             acls.add(new AclBinding(new ResourcePattern(type, ResourcePattern.WILDCARD_RESOURCE, PatternType.LITERAL),
