@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A single-node KRaft Kafka (broker and controller in one process) whose data lives in a directory.
  * The directory is formatted once, with a cluster id kept beside the log, so the broker comes back
- * with its topics after a restart or a kill -9.
+ * with its topics after a restart or a kill -9. As constructed it is a plain broker (PLAINTEXT, no
+ * authorizer), for tests and benchmarks that do not care who its clients are; {@link #secured}
+ * makes it the one Switchboard embeds by default, which authenticates and authorizes every client.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
