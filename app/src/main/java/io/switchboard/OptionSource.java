@@ -12,11 +12,12 @@ final class OptionSource {
             "command-partitions", "command-timeout-ms", "embedded-worker", "connect-cluster", "plugin-path",
             "secrets-key-file", "secrets-key", "secret-key-patterns", "lifecycle-topic", "confluent-scope",
             "users-file", "oidc-issuer", "oidc-audience", "oidc-jwks-url", "oidc-roles-claim", "oidc-client-id", "rate-limit", "trusted-proxies", "kafka-property",
+            "kafka-config", "worker-kafka-property", "worker-kafka-config",
             "tls-keystore", "tls-keystore-password", "tls-truststore", "tls-truststore-password", "instance-id",
             "health-max-connectors", "health-flapping-window-s", "health-flapping-failures",
             "health-sink-lag-interval-s", "health-sink-lag-age-partitions", "health-series");
     /** Flags that may be given more than once; their values are joined with commas. */
-    static final Set<String> REPEATABLE = Set.of("connect-cluster", "confluent-scope", "kafka-property");
+    static final Set<String> REPEATABLE = Set.of("connect-cluster", "confluent-scope", "kafka-property", "worker-kafka-property");
 
     private final Map<String, String> flags = new HashMap<>();
     private final Map<String, String> env;
@@ -44,7 +45,7 @@ final class OptionSource {
             }
             if (REPEATABLE.contains(name) && flags.containsKey(name)) {
                 // Kafka settings may hold commas (ssl.enabled.protocols): they are kept a line each.
-                value = flags.get(name) + (name.equals("kafka-property") ? "\n" : ",") + value;
+                value = flags.get(name) + (name.endsWith("kafka-property") ? "\n" : ",") + value;
             }
             flags.put(name, value);
         }
@@ -56,6 +57,29 @@ final class OptionSource {
             value = env.get("SWITCHBOARD_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
         return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /**
+     * Kafka client settings as KEY=VALUE lines: those of the properties file {@code --<fileFlag>}
+     * names (as Kafka's tools take {@code --command-config}; a password kept there is not on the
+     * command line), then those of {@code --<flag>} over them; null when neither is given.
+     */
+    String kafkaLines(String fileFlag, String flag) {
+        String file = string(fileFlag, null);
+        String lines = string(flag, null);
+        if (file == null) {
+            return lines;
+        }
+        java.util.Properties read = new java.util.Properties();
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file.trim()))) {
+            read.load(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--" + fileFlag + ": cannot read " + file.trim() + " (" + e.getMessage() + ")");
+        }
+        StringBuilder all = new StringBuilder();
+        read.stringPropertyNames().stream().sorted().filter(key -> !key.equals("bootstrap.servers"))
+                .forEach(key -> all.append(key).append('=').append(read.getProperty(key)).append('\n'));
+        return lines == null ? all.toString() : all + lines;
     }
 
     int integer(String name, int fallback) {

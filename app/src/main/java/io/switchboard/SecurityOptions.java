@@ -23,34 +23,55 @@ import javax.net.ssl.SSLContext;
  * @param oidcClientId   the console's client id at the OIDC issuer, for signing in there (code flow with PKCE); null: not offered
  * @param trustedProxies addresses and CIDR ranges of reverse proxies whose X-Forwarded-For names the client, comma-separated;
  *                       null: none, the client is the TCP peer
+ * @param workerKafkaProperties KEY=VALUE lines the Connect worker Switchboard embeds, and its connectors' clients, get
+ *                       instead of {@code kafkaProperties} (the worker is a Kafka principal of its own); null: none
  */
 public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudience, String oidcJwksUrl, String oidcRolesClaim,
                               String rateLimit, String kafkaProperties, Path tlsKeystore, String tlsKeystorePassword,
-                              Path tlsTruststore, String tlsTruststorePassword, String oidcClientId, String trustedProxies) {
-    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null, null, null, null, null, null, null);
+                              Path tlsTruststore, String tlsTruststorePassword, String oidcClientId, String trustedProxies,
+                              String workerKafkaProperties) {
+    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public SecurityOptions withTls(Path keystore, String password, Path truststore, String truststorePassword) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                keystore, password, truststore, truststorePassword, oidcClientId, trustedProxies);
+                keystore, password, truststore, truststorePassword, oidcClientId, trustedProxies, workerKafkaProperties);
     }
 
-    /** The Kafka client settings, from KEY=VALUE lines. */
+    /** The Kafka client settings of Switchboard's own clients, from KEY=VALUE lines. */
     public Map<String, String> kafkaSettings() {
+        return kafkaSettings(kafkaProperties, "--kafka-property");
+    }
+
+    /**
+     * The Kafka client settings of the embedded worker and its connectors' clients, from KEY=VALUE
+     * lines: never the control plane's ({@link #kafkaSettings}), whose credentials are not theirs.
+     */
+    public Map<String, String> workerKafkaSettings() {
+        return kafkaSettings(workerKafkaProperties, "--worker-kafka-property");
+    }
+
+    /** @param properties KEY=VALUE lines, one per setting, the embedded worker and its connectors' clients get */
+    public SecurityOptions withWorkerKafkaProperties(String properties) {
+        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, properties);
+    }
+
+    private static Map<String, String> kafkaSettings(String lines, String flag) {
         Map<String, String> settings = new LinkedHashMap<>();
-        if (kafkaProperties == null || kafkaProperties.isBlank()) {
+        if (lines == null || lines.isBlank()) {
             return settings;
         }
-        for (String line : kafkaProperties.split("\n")) {
+        for (String line : lines.split("\n")) {
             if (line.isBlank()) {
                 continue;
             }
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--kafka-property takes KEY=VALUE, not '" + line.trim() + "'");
+                throw new IllegalArgumentException(flag + " takes KEY=VALUE, not '" + line.trim() + "'");
             }
             String key = line.substring(0, eq).trim();
             if (key.equals("bootstrap.servers")) {
-                throw new IllegalArgumentException("give the bootstrap servers with --bootstrap-servers, not --kafka-property");
+                throw new IllegalArgumentException("give the bootstrap servers with --bootstrap-servers, not " + flag);
             }
             settings.put(key, line.substring(eq + 1).trim());
         }
@@ -64,29 +85,29 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
     /** @param properties KEY=VALUE lines, one per setting, every Kafka client gets */
     public SecurityOptions withKafkaProperties(String properties) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, properties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties);
     }
 
     public SecurityOptions withUsersFile(Path file) {
         return new SecurityOptions(file, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties);
     }
 
     public SecurityOptions withOidc(String issuer, String audience, String jwksUrl) {
         return new SecurityOptions(usersFile, issuer, audience, jwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties);
     }
 
     /** The console signs users in at the OIDC issuer as this client. */
     public SecurityOptions withOidcClientId(String clientId) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, clientId, trustedProxies);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, clientId, trustedProxies, workerKafkaProperties);
     }
 
     /** Reverse proxies whose X-Forwarded-For is believed ({@link ClientAddresses}). */
     public SecurityOptions withTrustedProxies(String proxies) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, proxies);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, proxies, workerKafkaProperties);
     }
 
     /** Who the client of a request is; an {@link IllegalArgumentException} for a list that does not read. */
@@ -96,7 +117,7 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
 
     public SecurityOptions withRateLimit(String limit) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, limit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties);
     }
 
     /**

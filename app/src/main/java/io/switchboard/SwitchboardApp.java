@@ -40,6 +40,9 @@ import io.switchboard.http.RateLimits;
 import io.switchboard.http.ClientAddresses;
 import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.kafka.KafkaAcls;
+import io.switchboard.kafka.KafkaIdentities;
+import io.switchboard.kafka.KafkaPrincipals;
 import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.kafka.TopicSetup;
@@ -136,6 +139,11 @@ public final class SwitchboardApp implements AutoCloseable {
     private SinkLagHistory lagHistory;
     private Pipelines pipelines;
     private KafkaClients kafka;
+    /** The settings of the embedded worker's and its connectors' Kafka clients: another principal than {@link #kafka}'s. */
+    private KafkaClients workerKafka;
+    /** Where a user's Kafka client finds its settings for the embedded broker; null on an external Kafka. */
+    private Path userKafkaFile;
+    private volatile boolean workerMayWriteCommands;
     private String secretStoreHandle;
     private NamedSecrets namedSecrets;
     private SecretStore secretStore;
@@ -168,15 +176,27 @@ public final class SwitchboardApp implements AutoCloseable {
         Path dataDir = options.dataDir().toAbsolutePath();
         createDirectories(dataDir);
         bootstrapServers = options.bootstrapServers();
-        if (options.embeddedKafka()) {
-            EmbeddedKafka broker = steps.time("embedded broker", () -> own(Stage.BROKER, new EmbeddedKafka(dataDir, options.kafkaPort()).start()));
-            bootstrapServers = broker.bootstrapServers();
-        }
         Topics topics = new Topics(options.topicPrefix(), options.lifecycleTopic());
-        // What every Kafka client Switchboard makes gets besides its own settings (SASL, SSL: --kafka-property).
-        kafka = new KafkaClients(bootstrapServers, options.security().kafkaSettings());
+        // The embedded broker authenticates every client and authorizes it by its principal.
+        KafkaIdentities identities = options.embeddedKafka() ? KafkaIdentities.loadOrCreate(dataDir) : null;
+        if (options.embeddedKafka()) {
+            EmbeddedKafka broker = steps.time("embedded broker", () -> own(Stage.BROKER, new EmbeddedKafka(dataDir, options.kafkaPort())
+                    .secured(identities, KafkaAcls.all(topics)).start()));
+            bootstrapServers = broker.bootstrapServers();
+            userKafkaFile = identities.writeUserFile(bootstrapServers);
+        }
+        // What every Kafka client Switchboard makes gets besides its own settings (SASL, SSL: --kafka-property);
+        // the embedded worker and its connectors' clients are another principal, with settings of their own.
+        Map<String, String> controlPlane = KafkaPrincipals.controlPlane(identities, options.security().kafkaSettings());
+        kafka = new KafkaClients(bootstrapServers, controlPlane);
+        workerKafka = new KafkaClients(bootstrapServers, KafkaPrincipals.worker(identities, options.security().workerKafkaSettings(),
+                controlPlane, DataPlaneAssembly.embedsWorker(options)));
         Admin admin = own(Stage.PROCESSOR, kafka.admin(Map.of()));
         String kafkaClusterId = steps.time("topics", () -> TopicSetup.ensure(admin, topics, options.commandPartitions()));
+        if (DataPlaneAssembly.embedsWorker(options) || !workerKafka.common().isEmpty()) {
+            // Asked as the worker, while the rest starts: a worker that may write the commands is warned of.
+            steps.async("worker principal check", () -> workerMayWriteCommands = KafkaPrincipals.workerMayWrite(workerKafka, topics.commands()));
+        }
         // What is secret, for every place that stores, records or shows a config.
         Redactor secretKeys = Redactor.fromGlobs(options.secretKeyPatterns());
         Keyring keyring = steps.time("keyring", () -> options.secretsKey() != null
@@ -250,7 +270,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 "replica-" + UUID.randomUUID(), secretStore);
         // The embedded worker needs nothing of the command processor: it starts while the processor joins.
         CompletableFuture<EmbeddedConnectWorker> embeddedWorker = DataPlaneAssembly.embedsWorker(options)
-                ? steps.async("embedded worker", () -> DataPlaneAssembly.startEmbeddedWorker(options, bootstrapServers, kafka,
+                ? steps.async("embedded worker", () -> DataPlaneAssembly.startEmbeddedWorker(options, bootstrapServers, workerKafka,
                         secretStore, keyringHandle, secretStoreHandle, shutdown))
                 : null;
         InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
@@ -291,6 +311,7 @@ public final class SwitchboardApp implements AutoCloseable {
         metrics = own(Stage.PROCESSOR, new Metrics(streams));
         metrics.timeDecisions(gateway);
         metrics.countRefusedCommands(commandRefusals);
+        metrics.watchWorkerPrincipal(this::workerMayWriteCommands);
         metrics.watch(decisions.consumer());
         metrics.watchReplicaReads(remoteStores::reads, List.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY,
                 StoreNames.TIMELINE, StoreNames.SETS));
@@ -328,7 +349,8 @@ public final class SwitchboardApp implements AutoCloseable {
         reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
                 keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, decisions, () -> StartupSteps.join(embeddedWorker)));
         steps.ready();
-        log.info("Switchboard API listening on {} (Kafka {}, schema registry {})", url(), bootstrapServers, schemaRegistryUrl);
+        log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
+                userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile, schemaRegistryUrl);
     }
 
     /** The Avro serdes of the processor's topics, each schema registered and looked up in the registry. */
@@ -420,6 +442,11 @@ public final class SwitchboardApp implements AutoCloseable {
 
     public String schemaRegistryUrl() {
         return schemaRegistryUrl;
+    }
+
+    /** Whether the Connect worker's Kafka principal may write the command topic (checked at start; it should not). */
+    public boolean workerMayWriteCommands() {
+        return workerMayWriteCommands;
     }
 
     public KafkaStreams streams() {

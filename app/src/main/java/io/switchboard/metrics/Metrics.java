@@ -128,6 +128,16 @@ public final class Metrics implements AutoCloseable {
         }
     }
 
+    /**
+     * 1 when the Connect worker's Kafka principal may write the command topic, as checked at start
+     * ({@code switchboard_kafka_worker_may_write_commands}); it should be 0.
+     */
+    public void watchWorkerPrincipal(java.util.function.BooleanSupplier mayWriteCommands) {
+        io.micrometer.core.instrument.Gauge.builder("switchboard.kafka.worker.may.write.commands", mayWriteCommands,
+                        supplier -> supplier.getAsBoolean() ? 1 : 0)
+                .description("1 when the Connect worker's Kafka principal may write the command topic").register(registry);
+    }
+
     /** The requests of each kind this replica made of a cluster's worker. */
     public void watch(String cluster, WorkerRequestCounts requests) {
         requests.onNewKind(kind -> FunctionCounter.builder("switchboard.worker.requests", requests,

@@ -23,17 +23,22 @@ import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A replica on a Kafka that asks for credentials, as a managed Kafka does: a broker of its own
- * whose only listener the replica is told of takes SASL/PLAIN and nothing else, and the replica is
- * given the credentials with {@code --kafka-property} alone. Every Kafka client it makes (its
- * command processor, the embedded schema registry, the secrets and replica keys, the data plane and
- * the embedded Connect worker) must carry them, or it does not start or its connector never runs.
+ * whose only listener the replica is told of takes SASL/PLAIN and nothing else. The replica is given
+ * its credentials with {@code --kafka-property}, and the embedded Connect worker, another principal,
+ * its own with {@code --worker-kafka-property}. Every Kafka client the replica makes (its command
+ * processor, the embedded schema registry, the secrets and replica keys, the data plane) must carry
+ * the first, and the worker and its connectors' clients the second, or it does not start or its
+ * connector never runs; a worker given none is refused at start rather than given the replica's.
  */
 class SaslKafkaTest {
     private static final String USER = "switchboard";
     private static final String PASSWORD = "sasl-test-password";
+    private static final String WORKER = "worker";
+    private static final String WORKER_PASSWORD = "sasl-worker-password";
     private static Path dir;
     private static EmbeddedKafka broker;
     private static String saslBootstrap;
@@ -43,22 +48,34 @@ class SaslKafkaTest {
     static void start() throws IOException {
         dir = Files.createTempDirectory("switchboard-sasl");
         int saslPort = freePort();
-        broker = new EmbeddedKafka(dir.resolve("broker"), 0).withSaslListener("SASL", saslPort, USER, PASSWORD).start();
+        broker = new EmbeddedKafka(dir.resolve("broker"), 0).withSaslListener("SASL", saslPort,
+                Map.of(USER, PASSWORD, WORKER, WORKER_PASSWORD)).start();
         saslBootstrap = "127.0.0.1:" + saslPort;
-        String credentials = String.join("\n",
+        String credentials = credentials(USER, PASSWORD);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> SwitchboardApp.start(options()
+                .withSecurity(SecurityOptions.NONE.withKafkaProperties(credentials))), "a worker started without credentials of its own");
+        assertTrue(refused.getMessage().contains("--worker-kafka-property"), refused.getMessage());
+        app = SwitchboardApp.start(options().withSecurity(SecurityOptions.NONE.withKafkaProperties(credentials)
+                .withWorkerKafkaProperties(credentials(WORKER, WORKER_PASSWORD))));
+    }
+
+    private static String credentials(String user, String password) {
+        return String.join("\n",
                 "security.protocol=SASL_PLAINTEXT",
                 "sasl.mechanism=PLAIN",
-                "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + USER
-                        + "\" password=\"" + PASSWORD + "\";");
-        app = SwitchboardApp.start(TestReplicas.defaults()
+                "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\";");
+    }
+
+    private static io.switchboard.SwitchboardOptions options() {
+        return TestReplicas.defaults()
                 .withPort(0)
                 .withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica"))
                 .withBootstrapServers(saslBootstrap)
                 .withTopicPrefix("sasl")
                 .withEmbeddedWorker(true)
-                .withCommandTimeout(Duration.ofSeconds(60))
-                .withSecurity(SecurityOptions.NONE.withKafkaProperties(credentials)));
+                .withCommandTimeout(Duration.ofSeconds(60));
     }
 
     @AfterAll

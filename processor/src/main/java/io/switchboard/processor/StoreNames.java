@@ -20,6 +20,9 @@ public final class StoreNames {
     /** Connector sets (connectors as code), keyed {@code <cluster>/{set}<name>}, in the connectors' task. */
     public static final String SETS = "sets";
 
+    /** Every store above: each has a changelog ({@link Topics#changelog}), which only the control plane may touch. */
+    public static final java.util.List<String> ALL = java.util.List.of(CONNECTORS, STATUSES, IDEMPOTENCY, HISTORY, TIMELINE, SETS);
+
     private StoreNames() {
     }
 }

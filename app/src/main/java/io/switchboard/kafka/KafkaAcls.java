@@ -1,0 +1,124 @@
+package io.switchboard.kafka;
+
+import io.switchboard.processor.StoreNames;
+import io.switchboard.processor.Topics;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who may do what on the embedded broker, besides its super users (the broker and the control
+ * plane, {@link KafkaIdentities}). What the control plane owns, {@link #controlPlane}, is denied to
+ * everyone else; a DENY beats any ALLOW, so the ALLOWs on {@code *} give the rest:
+ * <ul>
+ *   <li>the worker ({@value KafkaIdentities#WORKER}) may use every topic, group and transactional id
+ *       that is not the control plane's, its own config, offset and status topics
+ *       ({@code <prefix>-connect-*}, named so since the first release and kept, so that a data
+ *       directory from before keeps its connectors and their offsets) among them;</li>
+ *   <li>the user ({@value KafkaIdentities#USER}) the same, but nothing whose name starts with the
+ *       prefix at all: neither Switchboard's topics nor the worker's.</li>
+ * </ul>
+ * Neither gets ALTER on the cluster (which would let it grant itself ACLs), ALTER_CONFIGS, nor CREATE on
+ * it (which would let it create a topic under the prefix): topics are created by their own CREATE.
+ */
+public final class KafkaAcls {
+    private static final String ANY_HOST = "*";
+
+    private KafkaAcls() {
+    }
+
+    /**
+     * What only the control plane may touch: the topics under {@code <prefix>.}, the Streams
+     * changelogs, the Streams application's group, the reconcilers' lease groups, and the Streams and
+     * secret store's transactional ids; and the lifecycle topic when it is named outright.
+     */
+    public static List<ResourcePattern> controlPlane(Topics topics) {
+        String prefix = topics.prefix();
+        List<ResourcePattern> owned = new ArrayList<>();
+        owned.add(new ResourcePattern(ResourceType.TOPIC, prefix + ".", PatternType.PREFIXED));
+        StoreNames.ALL.forEach(store -> owned.add(new ResourcePattern(ResourceType.TOPIC, topics.changelog(store), PatternType.LITERAL)));
+        if (!topics.lifecycle().startsWith(prefix + ".")) {
+            owned.add(new ResourcePattern(ResourceType.TOPIC, topics.lifecycle(), PatternType.LITERAL));
+        }
+        owned.add(new ResourcePattern(ResourceType.GROUP, topics.applicationId(), PatternType.LITERAL));
+        owned.add(new ResourcePattern(ResourceType.GROUP, prefix + ".", PatternType.PREFIXED));
+        owned.add(new ResourcePattern(ResourceType.GROUP, prefix + "-reconciler-", PatternType.PREFIXED));
+        // Kafka Streams' exactly-once producers ("<application id>-<process>-<thread>") and the secret store's.
+        owned.add(new ResourcePattern(ResourceType.TRANSACTIONAL_ID, topics.applicationId() + "-", PatternType.PREFIXED));
+        owned.add(new ResourcePattern(ResourceType.TRANSACTIONAL_ID, prefix + ".", PatternType.PREFIXED));
+        return owned;
+    }
+
+    /** The ACLs of the worker's and the user's principals. */
+    public static List<AclBinding> all(Topics topics) {
+        List<AclBinding> acls = new ArrayList<>();
+        String worker = "User:" + KafkaIdentities.WORKER;
+        allowOrdinary(acls, worker);
+        controlPlane(topics).forEach(owned -> acls.add(deny(owned, worker)));
+        String user = "User:" + KafkaIdentities.USER;
+        allowOrdinary(acls, user);
+        for (ResourceType type : List.of(ResourceType.TOPIC, ResourceType.GROUP, ResourceType.TRANSACTIONAL_ID)) {
+            acls.add(deny(new ResourcePattern(type, topics.prefix(), PatternType.PREFIXED), user));
+        }
+        controlPlane(topics).stream().filter(owned -> owned.patternType() == PatternType.LITERAL && owned.resourceType() == ResourceType.TOPIC
+                && !owned.name().startsWith(topics.prefix())).forEach(owned -> acls.add(deny(owned, user)));
+        return acls;
+    }
+
+    /**
+     * Prints the worker's and the user's ACLs as {@code kafka-acls.sh} lines, for a Kafka of one's
+     * own: {@code KafkaAcls [TOPIC_PREFIX [WORKER_PRINCIPAL]]} (defaults {@code switchboard}, {@code User:connect}).
+     */
+    public static void main(String[] args) {
+        Topics topics = new Topics(args.length > 0 ? args[0] : "switchboard");
+        String worker = args.length > 1 ? args[1] : "User:" + KafkaIdentities.WORKER;
+        for (AclBinding acl : all(topics)) {
+            String principal = acl.entry().principal();
+            if (principal.equals("User:" + KafkaIdentities.USER)) {
+                continue;
+            }
+            ResourcePattern pattern = acl.pattern();
+            String resource = switch (pattern.resourceType()) {
+                case TOPIC -> "--topic '" + pattern.name() + "'";
+                case GROUP -> "--group '" + pattern.name() + "'";
+                case TRANSACTIONAL_ID -> "--transactional-id '" + pattern.name() + "'";
+                default -> "--cluster";
+            };
+            System.out.println("kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --"
+                    + (acl.entry().permissionType() == AclPermissionType.DENY ? "deny" : "allow") + "-principal " + worker
+                    + " --operation " + operation(acl.entry().operation()) + " " + resource
+                    + (pattern.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : ""));
+        }
+    }
+
+    /** An operation as kafka-acls.sh names it: IDEMPOTENT_WRITE is IdempotentWrite. */
+    private static String operation(AclOperation operation) {
+        StringBuilder name = new StringBuilder();
+        for (String word : operation.name().split("_")) {
+            name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return name.toString();
+    }
+
+    private static void allowOrdinary(List<AclBinding> acls, String principal) {
+        for (ResourceType type : List.of(ResourceType.TOPIC, ResourceType.GROUP, ResourceType.TRANSACTIONAL_ID)) {
+            acls.add(new AclBinding(new ResourcePattern(type, ResourcePattern.WILDCARD_RESOURCE, PatternType.LITERAL),
+                    new AccessControlEntry(principal, ANY_HOST, AclOperation.ALL, AclPermissionType.ALLOW)));
+        }
+        for (AclOperation operation : List.of(AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.IDEMPOTENT_WRITE)) {
+            acls.add(new AclBinding(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
+                    new AccessControlEntry(principal, ANY_HOST, operation, AclPermissionType.ALLOW)));
+        }
+    }
+
+    private static AclBinding deny(ResourcePattern owned, String principal) {
+        return new AclBinding(owned, new AccessControlEntry(principal, ANY_HOST, AclOperation.ALL, AclPermissionType.DENY));
+    }
+}
