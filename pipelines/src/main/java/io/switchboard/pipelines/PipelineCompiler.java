@@ -44,11 +44,15 @@ public final class PipelineCompiler {
      * poll interval ({@code poll.interval.ms}), snapshot.max_buffer_rows its snapshot fetch size.
      */
     public static Compiled compile(PipelineSpec spec, String runId, long runStartedAt, String notificationsTopic) {
-        return compile(spec, runId, runStartedAt, notificationsTopic, SourceShapes.NONE);
+        return compile(spec, runId, runStartedAt, notificationsTopic, SourceShapes.NONE, HeartbeatTable.wanted(spec));
     }
 
-    /** The same, with what the source holds that its connector must be told ({@link SourceShapes}). */
-    static Compiled compile(PipelineSpec spec, String runId, long runStartedAt, String notificationsTopic, SourceShapes shapes) {
+    /**
+     * The same, with what the source holds that its connector must be told ({@link SourceShapes}), and
+     * whether the pipeline built its own publication ({@link PublicationTables#build}).
+     */
+    static Compiled compile(PipelineSpec spec, String runId, long runStartedAt, String notificationsTopic, SourceShapes shapes,
+                            boolean publicationBuilt) {
         Compiled compiled = compile(spec.id(), spec.source(), spec.publication(), spec.skipSnapshots(), null, spec.sink(),
                 spec.targetSchema());
         Map<String, String> source = new LinkedHashMap<>(compiled.source());
@@ -66,12 +70,13 @@ public final class PipelineCompiler {
         // partitions are copied through their root, generated columns left to the target (SourceShapes).
         // Tables it cannot replicate are left out (SourceShapes): of its own publication, which the pipeline builds
         // before it streams (PublicationTables.build), and of its snapshot; else of what the connector captures.
-        boolean publicationBuilt = HeartbeatTable.wanted(spec);
         source.putAll(shapes.settings(spec.publication() == null ? HeartbeatTable.othersExcluded(spec.id()) : null, publicationBuilt));
         if (publicationBuilt) {
             // Built by the pipeline on its way into running, so that what it leaves out stays out: the connector
             // would otherwise set it to every table its filters match each time it starts.
             source.put("publication.autocreate.mode", "disabled");
+        }
+        if (HeartbeatTable.wanted(spec)) {
             // The slot moves on while the captured tables are quiet, and the lag in seconds can be read (HeartbeatTable).
             source.put("heartbeat.interval.ms", String.valueOf(HeartbeatTable.INTERVAL.toMillis()));
             source.put("heartbeat.action.query", HeartbeatTable.actionQuery(spec.id()));

@@ -37,9 +37,11 @@ final class PublicationTables {
      * (each user table, or partitioned table's root, with a primary key that the role owns; see
      * {@link SourceShapes}) and its heartbeat table, published through the roots from PostgreSQL 13.
      * Made when missing, else set to those tables: a table left out that an earlier start took in is
-     * dropped from it, so PostgreSQL no longer refuses its UPDATE and DELETE. Answers the tables it holds.
+     * dropped from it, so PostgreSQL no longer refuses its UPDATE and DELETE. A publication of its name
+     * that another role made is left as it is (false): the source connector, which then keeps it
+     * itself, says what the database refuses it, in its words.
      */
-    static List<String> build(Connection c, String publication, String heartbeatTable, boolean viaRoot) throws SQLException {
+    static boolean build(Connection c, String publication, String heartbeatTable, boolean viaRoot) throws SQLException {
         // Identifiers cannot be bound; the names are [a-z0-9_] (PipelineCompiler.slotName), checked again here.
         if (!publication.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("Not a publication name: " + publication);
@@ -58,10 +60,13 @@ final class PublicationTables {
         }
         tables.add(heartbeatTable);
         boolean exists;
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_has_role(pubowner, 'USAGE') FROM pg_publication WHERE pubname = ?")) {
             s.setString(1, publication);
             try (ResultSet r = s.executeQuery()) {
                 exists = r.next();
+                if (exists && !r.getBoolean(1)) {
+                    return false;
+                }
             }
         }
         try (Statement s = c.createStatement()) {
@@ -70,7 +75,7 @@ final class PublicationTables {
             s.execute(exists ? "ALTER PUBLICATION " + publication + " SET TABLE " + list
                     : "CREATE PUBLICATION " + publication + " FOR TABLE " + list + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
         }
-        return tables;
+        return true;
     }
 
     /** Adds the tables the role owns that the publication lacks; answers those added. Nothing when the publication is not made yet. */
