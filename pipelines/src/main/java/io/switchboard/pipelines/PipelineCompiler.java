@@ -68,9 +68,9 @@ public final class PipelineCompiler {
         source.put("notification.sink.topic.name", notificationsTopic);
         // Another pipeline's heartbeat table in the same database is that pipeline's, not a table to replicate;
         // partitions are copied through their root, generated columns left to the target (SourceShapes).
-        // Tables it cannot replicate are left out (SourceShapes): of its own publication, which the pipeline builds
-        // before it streams (PublicationTables.build), and of its snapshot; else of what the connector captures.
-        source.putAll(shapes.settings(spec.publication() == null ? HeartbeatTable.othersExcluded(spec.id()) : null, publicationBuilt));
+        // Tables it cannot replicate are left out (SourceShapes) of what the connector captures, and of its own
+        // publication, which the pipeline builds before it streams (PublicationTables.build).
+        source.putAll(shapes.settings(spec.publication() == null ? HeartbeatTable.othersExcluded(spec.id()) : null));
         if (publicationBuilt) {
             // Built by the pipeline on its way into running, so that what it leaves out stays out: the connector
             // would otherwise set it to every table its filters match each time it starts.
@@ -80,9 +80,9 @@ public final class PipelineCompiler {
             // The slot moves on while the captured tables are quiet, and the lag in seconds can be read (HeartbeatTable).
             source.put("heartbeat.interval.ms", String.valueOf(HeartbeatTable.INTERVAL.toMillis()));
             source.put("heartbeat.action.query", HeartbeatTable.actionQuery(spec.id()));
-            // Its row is not data to copy: a snapshot shows the user's tables only, those it can replicate. Anchored,
-            // and with or without a database name first, whether the pattern is matched whole or searched.
-            source.put("snapshot.include.collection.list", shapes.snapshotIncluded());
+            // Its row is not data to copy: a snapshot shows the user's tables only. Anchored, and with or
+            // without a database name first, whether the pattern is matched whole or searched.
+            source.put("snapshot.include.collection.list", "^(?!([^.]+\\.)?" + HeartbeatTable.SCHEMA + "\\.sb_heartbeat_).*$");
         }
         PipelineSpec.Limits limits = spec.limits();
         if (limits.cdcMaxBufferRows() != null) {

@@ -78,11 +78,16 @@ final class PublicationTables {
         return true;
     }
 
-    /** Adds the tables the role owns that the publication lacks; answers those added. Nothing when the publication is not made yet. */
-    static List<String> addNew(Connection c, String publication) throws SQLException {
+    /**
+     * Adds the tables the role owns that the publication lacks; answers those added. Nothing when the
+     * publication is not made yet. A table the source connector was told at its start to leave out
+     * ({@code leftOut}, its unquoted {@code schema.table}) is not added: the connector would not
+     * capture it (one given a key since is taken at the next start).
+     */
+    static List<String> addNew(Connection c, String publication, java.util.function.Predicate<String> leftOut) throws SQLException {
         List<String> added = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname)"
+        try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname), format('%s.%s', n.nspname, c.relname)"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_publication p ON p.pubname = ?"
                 + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('information_schema', '"
                 + HeartbeatTable.SCHEMA + "') AND n.nspname NOT LIKE 'pg\\_%'"
@@ -97,7 +102,9 @@ final class PublicationTables {
             s.setString(1, publication);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    missing.add(r.getString(1));
+                    if (!leftOut.test(r.getString(2))) {
+                        missing.add(r.getString(1));
+                    }
                 }
             }
         }

@@ -51,8 +51,7 @@ record SourceShapes(boolean viaRoot, List<String> leftOutTables, List<String> le
             + " AND n.nspname NOT LIKE 'pg\\_%'";
 
     /** The keys of the source's config that these settings write. */
-    static final List<String> KEYS = List.of("publish.via.partition.root", "table.exclude.list", "column.exclude.list",
-            "snapshot.include.collection.list");
+    static final List<String> KEYS = List.of("publish.via.partition.root", "table.exclude.list", "column.exclude.list");
 
     /**
      * Reads them as the source's role; for the pipeline's own publication ({@code publication} null),
@@ -105,18 +104,15 @@ record SourceShapes(boolean viaRoot, List<String> leftOutTables, List<String> le
      * The source connector's settings: {@code publish.via.partition.root}, and each table and
      * column left out as an anchored pattern (with or without a database name first), added to
      * the exclusions the pipeline has already ({@code excludedTables}, or null). The tables it
-     * cannot replicate are excluded from what it captures, unless {@code publicationBuilt}: the
-     * pipeline's own publication, built without them ({@link PublicationTables#build}), is then what
-     * keeps them out of the stream, so that one given a key later is added while it runs and
-     * streams, and only the snapshot leaves them out ({@link #snapshotExcluded}).
+     * cannot replicate are excluded from what it captures, its snapshot included (the pipeline's
+     * own publication is built without them too, {@link PublicationTables#build}); one given a key
+     * while it runs is taken at its next start ({@link PublicationTables#addNew} leaves it until then).
      */
-    Map<String, String> settings(String excludedTables, boolean publicationBuilt) {
+    Map<String, String> settings(String excludedTables) {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("publish.via.partition.root", String.valueOf(viaRoot));
         List<String> excluded = new ArrayList<>(leftOutTables);
-        if (!publicationBuilt) {
-            excluded.addAll(notReplicated);
-        }
+        excluded.addAll(notReplicated);
         String tables = anyOf(excluded);
         if (excludedTables != null || tables != null) {
             out.put("table.exclude.list", excludedTables == null ? tables : tables == null ? excludedTables : excludedTables + "," + tables);
@@ -126,19 +122,6 @@ record SourceShapes(boolean viaRoot, List<String> leftOutTables, List<String> le
             out.put("column.exclude.list", columns);
         }
         return out;
-    }
-
-    /**
-     * The snapshot's {@code snapshot.include.collection.list}: every table but the pipelines' heartbeat
-     * tables and those it cannot replicate, anchored, with or without a database name first.
-     */
-    String snapshotIncluded() {
-        List<String> quoted = new ArrayList<>();
-        quoted.add(HeartbeatTable.SCHEMA + "\\.sb_heartbeat_.*");
-        for (String name : notReplicated) {
-            quoted.add(literal(name));
-        }
-        return "^(?!(?:[^.]+\\.)?(?:" + String.join("|", quoted) + ")$).*$";
     }
 
     /** One pattern matching any of the names whole, dots between their parts; null for none. */

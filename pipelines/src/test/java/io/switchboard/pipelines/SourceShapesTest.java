@@ -16,7 +16,7 @@ class SourceShapesTest {
     @Test
     void partitionsAndGeneratedColumnsAreLeftOutByTheirWholeNames() {
         SourceShapes shapes = new SourceShapes(true, List.of("public.measures_2025", "odd.\"we,ird\" name"), List.of("public.priced.total"), List.of());
-        Map<String, String> settings = shapes.settings("^switchboard\\.sb_heartbeat_(?!x$).*$", false);
+        Map<String, String> settings = shapes.settings("^switchboard\\.sb_heartbeat_(?!x$).*$");
         assertEquals("true", settings.get("publish.via.partition.root"));
         String[] tables = settings.get("table.exclude.list").split(",");
         assertEquals(2, tables.length, "one pattern added to the heartbeat's, no comma inside it: " + settings);
@@ -34,7 +34,7 @@ class SourceShapesTest {
 
     @Test
     void nothingReadLeavesTheConnectorsDefaults() {
-        Map<String, String> settings = SourceShapes.NONE.settings(null, false);
+        Map<String, String> settings = SourceShapes.NONE.settings(null);
         assertEquals(Map.of("publish.via.partition.root", "false"), settings);
         assertNull(SourceShapes.anyOf(List.of()));
     }
