@@ -44,15 +44,11 @@ public final class PipelineCompiler {
      * poll interval ({@code poll.interval.ms}), snapshot.max_buffer_rows its snapshot fetch size.
      */
     public static Compiled compile(PipelineSpec spec, String runId, long runStartedAt, String notificationsTopic) {
-        return compile(spec, runId, runStartedAt, notificationsTopic, SourceShapes.NONE, HeartbeatTable.wanted(spec));
+        return compile(spec, runId, runStartedAt, notificationsTopic, SourceShapes.NONE);
     }
 
-    /**
-     * The same, with what the source holds that its connector must be told ({@link SourceShapes}), and
-     * whether the pipeline built its own publication ({@link PublicationTables#build}).
-     */
-    static Compiled compile(PipelineSpec spec, String runId, long runStartedAt, String notificationsTopic, SourceShapes shapes,
-                            boolean publicationBuilt) {
+    /** The same, with what the source holds that its connector must be told ({@link SourceShapes}). */
+    static Compiled compile(PipelineSpec spec, String runId, long runStartedAt, String notificationsTopic, SourceShapes shapes) {
         Compiled compiled = compile(spec.id(), spec.source(), spec.publication(), spec.skipSnapshots(), null, spec.sink(),
                 spec.targetSchema());
         Map<String, String> source = new LinkedHashMap<>(compiled.source());
@@ -71,12 +67,10 @@ public final class PipelineCompiler {
         // Tables it cannot replicate are left out (SourceShapes) of what the connector captures, and of its own
         // publication, which the pipeline builds before it streams (PublicationTables.build).
         source.putAll(shapes.settings(spec.publication() == null ? HeartbeatTable.othersExcluded(spec.id()) : null));
-        if (publicationBuilt) {
-            // Built by the pipeline on its way into running, so that what it leaves out stays out: the connector
-            // would otherwise set it to every table its filters match each time it starts.
-            source.put("publication.autocreate.mode", "disabled");
-        }
         if (HeartbeatTable.wanted(spec)) {
+            // Built by the pipeline on its way into running (PublicationTables.build), so that what it leaves out stays
+            // out: the connector would otherwise set it to every table its filters match each time it starts.
+            source.put("publication.autocreate.mode", "disabled");
             // The slot moves on while the captured tables are quiet, and the lag in seconds can be read (HeartbeatTable).
             source.put("heartbeat.interval.ms", String.valueOf(HeartbeatTable.INTERVAL.toMillis()));
             source.put("heartbeat.action.query", HeartbeatTable.actionQuery(spec.id()));

@@ -38,10 +38,9 @@ final class PublicationTables {
      * {@link SourceShapes}) and its heartbeat table, published through the roots from PostgreSQL 13.
      * Made when missing, else set to those tables: a table left out that an earlier start took in is
      * dropped from it, so PostgreSQL no longer refuses its UPDATE and DELETE. A publication of its name
-     * that another role made is left as it is (false): the source connector, which then keeps it
-     * itself, says what the database refuses it, in its words.
+     * that another role made cannot be set so: the database's refusal is thrown, naming it and its owner.
      */
-    static boolean build(Connection c, String publication, String heartbeatTable, boolean viaRoot) throws SQLException {
+    static void build(Connection c, String publication, String heartbeatTable, boolean viaRoot) throws SQLException {
         // Identifiers cannot be bound; the names are [a-z0-9_] (PipelineCompiler.slotName), checked again here.
         if (!publication.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("Not a publication name: " + publication);
@@ -60,12 +59,15 @@ final class PublicationTables {
         }
         tables.add(heartbeatTable);
         boolean exists;
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_has_role(pubowner, 'USAGE') FROM pg_publication WHERE pubname = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_has_role(pubowner, 'USAGE'), pg_get_userbyid(pubowner)"
+                + " FROM pg_publication WHERE pubname = ?")) {
             s.setString(1, publication);
             try (ResultSet r = s.executeQuery()) {
                 exists = r.next();
                 if (exists && !r.getBoolean(1)) {
-                    return false;
+                    throw new SQLException("publication " + publication + " exists and belongs to role " + r.getString(2)
+                            + ", not to the pipeline's source user; drop it (DROP PUBLICATION " + publication + ") or make the user its"
+                            + " owner (ALTER PUBLICATION " + publication + " OWNER TO <source user>)", "42501");
                 }
             }
         }
@@ -75,7 +77,6 @@ final class PublicationTables {
             s.execute(exists ? "ALTER PUBLICATION " + publication + " SET TABLE " + list
                     : "CREATE PUBLICATION " + publication + " FOR TABLE " + list + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
         }
-        return true;
     }
 
     /**

@@ -41,16 +41,15 @@ final class RunPath {
         HeartbeatTable.ensureOrRefuse(source, spec);
         SinkPrivileges.ensure(store.opened(spec.sink()), spec.targetSchema());
         SourceShapes shapes = shapesOrRefuse(spec);
-        boolean built = false;
         if (HeartbeatTable.wanted(spec)) {
             try (Connection c = source.connect(5)) {
-                built = PublicationTables.build(c, PipelineCompiler.slotName(spec.id()), HeartbeatTable.qualified(spec.id()), shapes.viaRoot());
+                PublicationTables.build(c, PipelineCompiler.slotName(spec.id()), HeartbeatTable.qualified(spec.id()), shapes.viaRoot());
             } catch (SQLException e) {
                 throw new ServiceException.InvalidRequest("source.postgres.connection", "the pipeline's publication "
                         + PipelineCompiler.slotName(spec.id()) + " cannot be made: " + FailureReasons.of(SourcePrivileges.described(e)));
             }
         }
-        return PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic, shapes, built);
+        return PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic, shapes);
     }
 
     /** {@link SourceShapes#read}, or a 400 in the database's words when the source cannot say. */
