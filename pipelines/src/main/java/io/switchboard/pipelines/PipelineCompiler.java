@@ -64,8 +64,13 @@ public final class PipelineCompiler {
         source.put("notification.sink.topic.name", notificationsTopic);
         // Another pipeline's heartbeat table in the same database is that pipeline's, not a table to replicate;
         // partitions are copied through their root, generated columns left to the target (SourceShapes).
+        // Tables it cannot replicate are left out (SourceShapes) of what the connector captures, and of its own
+        // publication, which the pipeline builds before it streams (PublicationTables.build).
         source.putAll(shapes.settings(spec.publication() == null ? HeartbeatTable.othersExcluded(spec.id()) : null));
         if (HeartbeatTable.wanted(spec)) {
+            // Built by the pipeline on its way into running (PublicationTables.build), so that what it leaves out stays
+            // out: the connector would otherwise set it to every table its filters match each time it starts.
+            source.put("publication.autocreate.mode", "disabled");
             // The slot moves on while the captured tables are quiet, and the lag in seconds can be read (HeartbeatTable).
             source.put("heartbeat.interval.ms", String.valueOf(HeartbeatTable.INTERVAL.toMillis()));
             source.put("heartbeat.action.query", HeartbeatTable.actionQuery(spec.id()));

@@ -59,11 +59,12 @@ final class PipelineReads {
         return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
                 sourceStatus, statusOf(PipelineCompiler.sinkName(id), visibility), lagBytes, lagMillis, snapshot, targetRows(spec, snapshot),
                 published, problem, oversizedTable(id, spec, sourceStatus, snapshot),
-                streaming && spec.publication() == null ? tablesLeftOut(spec, source, visibility) : null);
+                // From the first moment, whatever its state: what it will not replicate is known before it runs.
+                spec.publication() == null ? tablesLeftOut(spec, source, visibility) : null);
     }
 
     /**
-     * The tables a streaming pipeline with a publication of its own leaves out: those its source's
+     * The tables a pipeline with a publication of its own leaves out (or will, once enabled): those its source's
      * catalog shows (a reading, {@link DatabaseReadings#tablesLeftOut}), after those its source
      * connector has recorded as renamed in this run. A caller who sees keys only reads the source's
      * user in a fix as {@link TablesLeftOut#SOURCE_USER}; table names are shown to every caller, as

@@ -14,16 +14,51 @@ import java.util.Map;
  * changes ({@link PipelinePhaseWatcher}); a pure function of the view.
  */
 public record PipelineStatus(Map<String, Object> state, Map<String, Object> status) {
+    /**
+     * The state variants the vendor's API has, and so every client generated from its document: a
+     * pipeline's state is one of these, never another. What Switchboard knows beyond them (which part
+     * failed, a stop under way, the tables left out) is said in a variant's own fields.
+     */
+    public static final List<String> STATES = List.of("start", "initialize", "snapshot", "realtime", "scheduled", "disabled",
+            "complete", "shutdown");
+    /** The vendor's status variants (failed and skipped with a reason, retry with an attempt and a reason). */
+    public static final List<String> STATUSES = List.of("start", "complete", "failed", "skipped", "heartbeat", "retry");
     /** The phase of a pipeline one of whose parts failed, whatever its state. */
     public static final String FAILED = "failed";
+    /** The phase of a pipeline being disabled: its state shutdown until the worker shows both parts stopped. */
+    public static final String DISABLING = "disabling";
+    /** The state of a pipeline that does not carry data now: being disabled, or a part failed. */
+    static final String SHUTDOWN = "shutdown";
 
     /**
-     * The pipeline's phase: {@value #FAILED} when a part failed, else its state's kind
-     * (initialize, snapshot, realtime, scheduled, complete, start, disabling, disabled). How far a
-     * snapshot or realtime has come, and retries, are not phases.
+     * The pipeline's phase, as its history and lifecycle events record it: {@value #FAILED} when a
+     * part failed, {@value #DISABLING} while it is being disabled, else its state's kind
+     * (initialize, snapshot, realtime, scheduled, complete, start, disabled). How far a snapshot or
+     * realtime has come, and retries, are not phases.
      */
     public String phase() {
-        return status.containsKey(FAILED) ? FAILED : state.keySet().iterator().next();
+        if (status.containsKey(FAILED)) {
+            return FAILED;
+        }
+        String kind = state.keySet().iterator().next();
+        return SHUTDOWN.equals(kind) ? DISABLING : kind;
+    }
+
+    /** The state and status a recorded phase is answered with, in the vendor's variants ({@code reason} for failed). */
+    public static PipelineStatus ofPhase(String phase, Map<String, Object> fields, String reason) {
+        return switch (phase) {
+            case FAILED -> new PipelineStatus(Map.of(SHUTDOWN, fields), Map.of(FAILED, reason == null ? Map.of() : Map.of("reason", reason)));
+            case DISABLING -> new PipelineStatus(Map.of(SHUTDOWN, with(fields, "sub_state", DISABLING)), Map.of("start", Map.of()));
+            case "snapshot", "realtime" -> new PipelineStatus(Map.of(phase, fields), Map.of("heartbeat", Map.of()));
+            case "disabled", "complete", "scheduled" -> new PipelineStatus(Map.of(phase, fields), Map.of("complete", Map.of()));
+            default -> new PipelineStatus(Map.of(STATES.contains(phase) ? phase : "start", fields), Map.of("start", Map.of()));
+        };
+    }
+
+    private static Map<String, Object> with(Map<String, Object> fields, String key, Object value) {
+        Map<String, Object> out = new LinkedHashMap<>(fields);
+        out.put(key, value);
+        return out;
     }
 
     /** Why the pipeline failed (which part, in plain words), or null when it did not. */
@@ -35,10 +70,10 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
      * The pipeline's state and status from its connectors':
      * <ul>
      *   <li>disabled, and the worker shows both connectors stopped: state disabled, status complete;
-     *       disabled but not stopped yet: state disabling, status start;</li>
+     *       disabled but not stopped yet: state shutdown (sub_state disabling), status start;</li>
      *   <li>a part that failed (the connector or a task), or a source whose database refuses its stream
      *       (its publication gone, a table no longer readable: the source connector retries those while
-     *       it reads RUNNING): state failed, status failed, with which part and why in plain words;</li>
+     *       it reads RUNNING): state shutdown, status failed, with which part and why in plain words;</li>
      *   <li>the data plane retrying a part the worker refuses: status retry, with the attempt and why;</li>
      *   <li>a part no worker runs yet, or a source that has not said yet whether it snapshots:
      *       state initialize, status start;</li>
@@ -53,15 +88,31 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
      *       snapshot pipeline, state scheduled (complete without a schedule);</li>
      *   <li>otherwise (paused, restarting, on its way): state start, status start.</li>
      * </ul>
+     * Whatever the state, the tables of the source it leaves out are listed in it (see {@link TablesLeftOut}).
      */
     public static PipelineStatus of(Pipelines.PipelineView view) {
+        PipelineStatus status = withoutTablesLeftOut(view);
+        TablesLeftOut.Listing leftOut = view.tablesLeftOut();
+        if (leftOut == null || leftOut.total() == 0) {
+            return status;
+        }
+        // Tables it does not replicate (whole), each with the reason and the fix; at most 100, and how many in all.
+        Map.Entry<String, Object> state = status.state().entrySet().iterator().next();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = new LinkedHashMap<>((Map<String, Object>) state.getValue());
+        fields.put("tables_left_out", leftOut.tables().stream().map(TablesLeftOut.Table::json).toList());
+        fields.put("tables_left_out_count", leftOut.total());
+        return new PipelineStatus(Map.of(state.getKey(), fields), status.status());
+    }
+
+    private static PipelineStatus withoutTablesLeftOut(Pipelines.PipelineView view) {
         StatusView source = view.source();
         StatusView sink = view.sink();
         if (view.spec().disabled()) {
             // Disabled once the worker shows both stopped, not when it was asked: until then, on its way.
             return stopped(source) && stopped(sink)
                     ? new PipelineStatus(Map.of("disabled", Map.of()), Map.of("complete", Map.of()))
-                    : new PipelineStatus(Map.of("disabling", Map.of()), Map.of("start", Map.of()));
+                    : ofPhase(DISABLING, Map.of(), null);
         }
         String failed = failure("source", source, view.oversizedTable(), PipelineCompiler.slotName(view.spec().id()));
         if (failed == null) {
@@ -72,8 +123,8 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
             failed = "source: the database refused: " + view.sourceProblem();
         }
         if (failed != null) {
-            // The state agrees with the status: never start (or realtime) beside failed.
-            return new PipelineStatus(Map.of(FAILED, Map.of()), Map.of("failed", Map.of("reason", failed)));
+            // The state agrees with the status: never start (or realtime) beside failed; the vendor's failed is a status.
+            return ofPhase(FAILED, Map.of(), failed);
         }
         Map<String, Object> state = state(source, sink, view);
         // A part with no status yet (null) is not retried: Map.entry would refuse it, hence the index.
@@ -129,12 +180,6 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
             if (view.publishedTables() != null && view.publishedTables() == 0) {
                 // Nothing to replicate yet: the tables are taken as they appear (PublicationTables), the heartbeat runs meanwhile.
                 realtime.put("sub_state", "no tables yet");
-            }
-            TablesLeftOut.Listing leftOut = view.tablesLeftOut();
-            if (leftOut != null && leftOut.total() > 0) {
-                // Tables it does not replicate (whole), each with the reason and the fix; at most 100, and how many in all.
-                realtime.put("tables_left_out", leftOut.tables().stream().map(TablesLeftOut.Table::json).toList());
-                realtime.put("tables_left_out_count", leftOut.total());
             }
             if (view.lagMillis() != null) {
                 // End to end, from the heartbeat that last reached the target; none with an administrator's publication.

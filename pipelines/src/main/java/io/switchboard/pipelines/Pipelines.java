@@ -40,7 +40,7 @@ public final class Pipelines {
     private static final Logger log = LoggerFactory.getLogger(Pipelines.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ConnectorService connectors;
-    private final ConnectionCheck check;
+    private final RunPath runPath;
     private final Scope scope;
     private final Clock clock;
     private final StoredPipelines store;
@@ -59,12 +59,12 @@ public final class Pipelines {
         this.notificationsTopic = notificationsTopic;
         this.clock = clock;
         this.connectors = connectors;
-        this.check = check;
         this.scope = new Scope(cluster);
         this.store = new StoredPipelines(queries, secrets, scope, clock);
         this.reads = new PipelineReads(connectors, store, scope, clock, snapshots);
         this.databaseWork = new DatabaseWork();
         this.publications = new PublicationRefresh(connectors, store, scope);
+        this.runPath = new RunPath(check, store, notificationsTopic);
     }
 
     /**
@@ -252,10 +252,16 @@ public final class Pipelines {
         String sink = PipelineCompiler.sinkName(id);
         PipelineCommand known = PipelineCommand.named(command).orElseThrow(() -> new ServiceException.InvalidRequest("command",
                 "command must be Start, Stop, Restart, Delete, ForceDelete or ReIntialize, not '" + command + "'"));
+        if (known == PipelineCommand.Start || known == PipelineCommand.ReIntialize || (known == PipelineCommand.Restart && !spec.disabled())) {
+            // Into running: the same checks as a create or an enabling update, before anything is recorded.
+            runPath.requireUsable(spec);
+        }
         return switch (known) {
             case Start -> start(spec, request);
             case Stop -> write(StoredPipelines.withDisabled(spec, true), store.runId(id), store.runStarted(id), request);
-            case Restart -> both(name -> connectors.restart(scope, name, true, false, request.forPipeline(id)).thenApply(v -> null), source, sink);
+            // Running, it takes the way into running again (the same publication built) before its parts restart.
+            case Restart -> (spec.disabled() ? CompletableFuture.<Void>completedFuture(null) : write(spec, store.runId(id), store.runStarted(id), request))
+                    .thenCompose(v -> both(name -> connectors.restart(scope, name, true, false, request.forPipeline(id)).thenApply(w -> null), source, sink));
             case Delete, ForceDelete -> delete(spec, known == PipelineCommand.ForceDelete, request);
             case ReIntialize -> reinitialize(spec, request);
         };
@@ -358,14 +364,11 @@ public final class Pipelines {
     private CompletableFuture<Void> write(PipelineSpec spec, String runId, long startedAt, RequestContext client) {
         RequestContext request = client.forPipeline(spec.id());
         TargetState target = spec.disabled() ? TargetState.STOPPED : TargetState.RUNNING;
-        // Before the parts start, off the request thread: the source's heartbeat table is there (its publication
-        // names it), so is the sink's schema, and what the source holds that its connector must be told is read.
-        // Stopped, the source keeps what was read when it last started.
-        CompletableFuture<PipelineCompiler.Compiled> ready = target == TargetState.RUNNING ? databaseWork.supply(() -> {
-            HeartbeatTable.ensureOrRefuse(store.opened(spec.source()), spec);
-            SinkPrivileges.ensure(store.opened(spec.sink()), spec.targetSchema());
-            return PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic, shapesOrRefuse(spec));
-        }) : CompletableFuture.completedFuture(keptShapes(PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic)));
+        // Before the parts start, off the request thread, the one way into running (RunPath): the heartbeat table,
+        // the sink's schema, what the source holds, the publication. Stopped, the source keeps what was read when it last started.
+        CompletableFuture<PipelineCompiler.Compiled> ready = target == TargetState.RUNNING
+                ? databaseWork.supply(() -> runPath.prepare(spec, runId, startedAt))
+                : CompletableFuture.completedFuture(keptShapes(PipelineCompiler.compile(spec, runId, startedAt, notificationsTopic)));
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
         // Both configs before either target state, so that the spec the source keeps says disabled before
         // any part stops: a pipeline being disabled reads (and records) disabling, never a part stopped first.
@@ -373,16 +376,6 @@ public final class Pipelines {
                 .thenCompose(w -> connectors.putConfig(scope, compiled.sourceName(), compiled.source(), request))
                 .thenCompose(v -> connectors.changeTargetState(scope, compiled.sinkName(), target, request))
                 .thenCompose(w -> connectors.changeTargetState(scope, compiled.sourceName(), target, request)));
-    }
-
-    /** {@link SourceShapes#read}, or a 400 in the database's words when the source cannot say. */
-    private SourceShapes shapesOrRefuse(PipelineSpec spec) {
-        try {
-            return SourceShapes.read(store.opened(spec.source()), spec.publication(), PipelineCompiler.slotName(spec.id()));
-        } catch (java.sql.SQLException e) {
-            throw new ServiceException.InvalidRequest("source.postgres.connection", "the source's tables cannot be read: "
-                    + FailureReasons.of(SourcePrivileges.described(e)));
-        }
     }
 
     /** The compiled pipeline with the source's table and column settings it has now, if it has a source already. */
@@ -413,10 +406,7 @@ public final class Pipelines {
     }
 
     private void requireReachable(PipelineSpec spec) {
-        List<Violation> problems = check.check(store.opened(spec));
-        if (!problems.isEmpty()) {
-            throw new ServiceException.InvalidRequest("a database cannot be used", problems);
-        }
+        runPath.requireUsable(spec);
     }
 
     static JsonNode merge(JsonNode target, JsonNode patch) {

@@ -56,7 +56,7 @@ final class PublicationRefresh {
         Map<String, String> renamed;
         int added;
         try (Connection c = store.opened(spec.source()).connect(5)) {
-            added = PublicationTables.addNew(c, publication).size();
+            added = PublicationTables.addNew(c, publication, leftOutAtStart(spec.id())).size();
             renamed = renames.renamed(spec.id(), c, publication);
             renamed.forEach((table, from) -> leftOut.put(table, TablesLeftOut.renamedReason(from)));
             for (TablesLeftOut.Table table : TablesLeftOut.read(c, publication, TablesLeftOut.SOURCE_USER).tables()) {
@@ -83,6 +83,23 @@ final class PublicationRefresh {
             }
         }
         return added;
+    }
+
+    /** The tables the source connector was told at its start to leave out ({@code table.exclude.list}), by unquoted name. */
+    private java.util.function.Predicate<String> leftOutAtStart(String id) {
+        String excluded = store.state(PipelineCompiler.sourceName(id)).map(s -> s.getConfig().get("table.exclude.list")).orElse(null);
+        if (excluded == null) {
+            return table -> false;
+        }
+        List<java.util.regex.Pattern> patterns = new java.util.ArrayList<>();
+        for (String pattern : excluded.split(",")) {
+            try {
+                patterns.add(java.util.regex.Pattern.compile(pattern));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                log.debug("Pipeline {} excludes a pattern that does not compile here: {}", id, pattern);
+            }
+        }
+        return table -> patterns.stream().anyMatch(p -> p.matcher(table).matches());
     }
 
     /** Sends one report and waits for its decision; true when it is recorded (now or before). */

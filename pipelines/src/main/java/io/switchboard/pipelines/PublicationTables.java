@@ -31,26 +31,81 @@ final class PublicationTables {
     private PublicationTables() {
     }
 
-    /** Adds the tables the role owns that the publication lacks; answers those added. Nothing when the publication is not made yet. */
-    static List<String> addNew(Connection c, String publication) throws SQLException {
+    /**
+     * Builds the pipeline's own publication on its way into running (create or update enabled, Start,
+     * Restart, ReIntialize alike), before its source starts: exactly the tables it can replicate
+     * (each user table, or partitioned table's root, with a primary key that the role owns; see
+     * {@link SourceShapes}) and its heartbeat table, published through the roots from PostgreSQL 13.
+     * Made when missing, else set to those tables: a table left out that an earlier start took in is
+     * dropped from it, so PostgreSQL no longer refuses its UPDATE and DELETE. A publication of its name
+     * that another role made cannot be set so: the database's refusal is thrown, naming it and its owner.
+     */
+    static void build(Connection c, String publication, String heartbeatTable, boolean viaRoot) throws SQLException {
+        // Identifiers cannot be bound; the names are [a-z0-9_] (PipelineCompiler.slotName), checked again here.
+        if (!publication.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("Not a publication name: " + publication);
+        }
+        List<String> tables = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND "
+                + (viaRoot ? "NOT c.relispartition" : "c.relkind = 'r'")
+                + " AND n.nspname NOT IN ('information_schema', '" + HeartbeatTable.SCHEMA + "') AND n.nspname NOT LIKE 'pg\\_%'"
+                + " AND " + SourceShapes.KEYED + " AND " + SourceShapes.OWNED + " ORDER BY 1 LIMIT " + SourceShapes.MAX_NAMED)) {
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    tables.add(r.getString(1));
+                }
+            }
+        }
+        tables.add(heartbeatTable);
+        boolean exists;
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_has_role(pubowner, 'USAGE'), pg_get_userbyid(pubowner)"
+                + " FROM pg_publication WHERE pubname = ?")) {
+            s.setString(1, publication);
+            try (ResultSet r = s.executeQuery()) {
+                exists = r.next();
+                if (exists && !r.getBoolean(1)) {
+                    throw new SQLException("publication " + publication + " exists and belongs to role " + r.getString(2)
+                            + ", not to the pipeline's source user; drop it (DROP PUBLICATION " + publication + ") or make the user its"
+                            + " owner (ALTER PUBLICATION " + publication + " OWNER TO <source user>)", "42501");
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            // The names come from format('%I.%I'): quoted as identifiers where they need to be.
+            String list = String.join(", ", tables);
+            s.execute(exists ? "ALTER PUBLICATION " + publication + " SET TABLE " + list
+                    : "CREATE PUBLICATION " + publication + " FOR TABLE " + list + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
+        }
+    }
+
+    /**
+     * Adds the tables the role owns that the publication lacks; answers those added. Nothing when the
+     * publication is not made yet. A table the source connector was told at its start to leave out
+     * ({@code leftOut}, its unquoted {@code schema.table}) is not added: the connector would not
+     * capture it (one given a key since is taken at the next start).
+     */
+    static List<String> addNew(Connection c, String publication, java.util.function.Predicate<String> leftOut) throws SQLException {
         List<String> added = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname)"
+        try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname), format('%s.%s', n.nspname, c.relname)"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_publication p ON p.pubname = ?"
                 + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('information_schema', '"
                 + HeartbeatTable.SCHEMA + "') AND n.nspname NOT LIKE 'pg\\_%'"
                 + " AND NOT EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid AND r.prrelid = c.oid)"
                 // A table without a primary key is left out: the target writes rows by key, and
                 // PostgreSQL would refuse the application's UPDATE and DELETE on it once published.
-                + " AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
+                + " AND " + SourceShapes.KEYED
                 // Only tables the role may add (ALTER PUBLICATION asks for ownership): others, which
                 // TablesLeftOut reports, must not take the round's places of tables that can be added.
-                + " AND pg_has_role(c.relowner, 'USAGE')"
+                + " AND " + SourceShapes.OWNED
                 + " ORDER BY 1 LIMIT " + MAX_PER_ROUND)) {
             s.setString(1, publication);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    missing.add(r.getString(1));
+                    if (!leftOut.test(r.getString(2))) {
+                        missing.add(r.getString(1));
+                    }
                 }
             }
         }

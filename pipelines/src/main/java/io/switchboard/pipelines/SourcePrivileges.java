@@ -21,12 +21,13 @@ import java.util.Optional;
  *   <li>{@code wal_level=logical};</li>
  *   <li>the {@code REPLICATION} attribute, and a replication connection that pg_hba.conf allows;</li>
  *   <li>a free replication slot, unless the pipeline's own is there already;</li>
- *   <li>the named publication exists (its tables are the captured ones), or else the captured
- *       tables are every table of the database's own schemas, none at all so far included;</li>
- *   <li>every captured table has a primary key (the target writes each row by its key);</li>
+ *   <li>the named publication exists (its tables with a primary key are the captured ones), or else
+ *       the captured tables are those of the database's own schemas that have a primary key and
+ *       that the role owns, none at all so far included; a table's shape refuses nothing: the others
+ *       are left out and listed in the status ({@link TablesLeftOut});</li>
  *   <li>{@code SELECT} on every captured table;</li>
- *   <li>for the pipeline's own publication, not there yet: {@code CREATE} on the database and
- *       ownership of every captured table, which {@code CREATE PUBLICATION ... FOR TABLE} needs;</li>
+ *   <li>for the pipeline's own publication, not there yet: {@code CREATE} on the database, which
+ *       {@code CREATE PUBLICATION} needs;</li>
  *   <li>for the pipeline's own publication, that it can make its heartbeat table ({@link HeartbeatTable}).</li>
  * </ol>
  */
@@ -92,29 +93,17 @@ final class SourcePrivileges {
                 return refused(PUBLICATION_FIELD, "publication " + publication + " does not exist in database " + database
                         + "; create it as the tables' owner with: CREATE PUBLICATION " + publication + " FOR TABLE <schema.table>, ...");
             }
-            tables = texts("SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_publication_tables"
-                    + " WHERE pubname = ? ORDER BY 1", publication);
+            // A table of it without a primary key is left out of what the pipeline captures (SourceShapes).
+            tables = texts("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_get_publication_tables(?) t"
+                    + " JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + SourceShapes.KEYED
+                    + " ORDER BY 1", publication);
         } else {
-            tables = texts("SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables"
-                    + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg\\_%'"
-                    // Pipelines' heartbeat tables are each captured by its own pipeline only (HeartbeatTable).
-                    + " AND NOT (schemaname = '" + HeartbeatTable.SCHEMA + "' AND tablename LIKE 'sb\\_heartbeat\\_%') ORDER BY 1");
+            // Those it can replicate: the others (no primary key, another role's) are left out and listed, never refused.
+            tables = texts("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
+                    + " AND n.nspname NOT IN ('information_schema', '" + HeartbeatTable.SCHEMA + "') AND n.nspname NOT LIKE 'pg\\_%'"
+                    + " AND " + SourceShapes.KEYED + " AND " + SourceShapes.OWNED + " ORDER BY 1");
             // None yet is fine: the application's first migration may come after the pipeline (its status says "no tables yet").
-        }
-        List<String> keyless = new ArrayList<>();
-        for (String table : tables) {
-            if (!bool("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = ?::regclass AND indisprimary)", table)) {
-                keyless.add(table);
-            }
-        }
-        if (!keyless.isEmpty()) {
-            // Refused here rather than failing the running pipeline at its first row: the target
-            // upserts each row by its key, and a table with none has no key to send.
-            return refused(publication != null ? PUBLICATION_FIELD : at, "tables without a primary key cannot be replicated, since the"
-                    + " target writes each row by its key: " + String.join(", ", keyless) + "; add one with: ALTER TABLE " + keyless.get(0)
-                    + " ADD PRIMARY KEY (<columns>)" + (publication != null
-                    ? ", or leave them out with: ALTER PUBLICATION " + publication + " DROP TABLE " + String.join(", ", keyless)
-                    : ", or replicate a publication that leaves them out, given as " + PUBLICATION_FIELD));
         }
         if (superuser) {
             return Optional.empty();
@@ -126,18 +115,11 @@ final class SourcePrivileges {
             }
         }
         if (publication == null && !bool("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)", slot)) {
-            String createIt = "or have the tables' owner run CREATE PUBLICATION " + slot + " FOR TABLE " + String.join(", ", tables)
-                    + " (or another name, given as " + PUBLICATION_FIELD + ")";
             if (!bool("SELECT has_database_privilege(current_database(), 'CREATE')")) {
                 return refused(at + ".user", "permission refused: user " + user + " may not create the pipeline's publication in database "
-                        + database + "; grant it with: GRANT CREATE ON DATABASE " + database + " TO " + user + ", " + createIt);
-            }
-            for (String table : tables) {
-                if (!bool("SELECT pg_has_role((SELECT relowner FROM pg_class WHERE oid = ?::regclass), 'USAGE')", table)) {
-                    return refused(at + ".user", "permission refused: user " + user + " does not own table " + table
-                            + ", and only its owner may add it to the pipeline's publication; make it the owner with: ALTER TABLE "
-                            + table + " OWNER TO " + user + ", " + createIt);
-                }
+                        + database + "; grant it with: GRANT CREATE ON DATABASE " + database + " TO " + user + ", or have the tables'"
+                        + " owner run CREATE PUBLICATION " + slot + " FOR TABLE <schema.table>, ... (or another name, given as "
+                        + PUBLICATION_FIELD + ")");
             }
         }
         return pipelineId == null ? Optional.empty() : heartbeatMissing(user, database);

@@ -28,14 +28,24 @@ import java.util.Map;
  *       does not publish them (18 only when asked), so a snapshot's value would go stale at the
  *       first change: they are left out of every event, and the target computes them when it has
  *       them as generated columns too ({@link GeneratedColumns}).</li>
+ *   <li><b>Tables it cannot replicate.</b> A table without a primary key (the target writes rows by
+ *       key, and PostgreSQL would refuse the application's UPDATE and DELETE on it once published)
+ *       and, for the pipeline's own publication, a table another role owns (only its owner may add
+ *       it): neither stops the pipeline. They are kept out of its publication and of its snapshot
+ *       (and, with a publication an administrator made, out of what the connector captures), and
+ *       the status lists them with the SQL that lets them in ({@link TablesLeftOut}).</li>
  * </ul>
  * At most {@value #MAX_NAMED} partitions and as many generated columns are named (each a pattern in
  * the source's config); past that, the rest are logged and left as they are.
  */
-record SourceShapes(boolean viaRoot, List<String> leftOutTables, List<String> leftOutColumns) {
+record SourceShapes(boolean viaRoot, List<String> leftOutTables, List<String> leftOutColumns, List<String> notReplicated) {
     static final int MAX_NAMED = 5_000;
     /** Nothing read: the connector's defaults. */
-    static final SourceShapes NONE = new SourceShapes(false, List.of(), List.of());
+    static final SourceShapes NONE = new SourceShapes(false, List.of(), List.of(), List.of());
+    /** A table the pipeline may replicate: one with a primary key (alias {@code c} for pg_class). */
+    static final String KEYED = "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)";
+    /** A table the role may add to a publication of its own, as ALTER PUBLICATION asks: its owner (alias {@code c}). */
+    static final String OWNED = "pg_has_role(c.relowner, 'USAGE')";
     private static final Logger log = LoggerFactory.getLogger(SourceShapes.class);
     private static final String USER_SCHEMAS = " AND n.nspname NOT IN ('information_schema', '" + HeartbeatTable.SCHEMA + "')"
             + " AND n.nspname NOT LIKE 'pg\\_%'";
@@ -77,19 +87,33 @@ record SourceShapes(boolean viaRoot, List<String> leftOutTables, List<String> le
                     + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
                     + " WHERE a.attgenerated <> '' AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')"
                     + USER_SCHEMAS + " ORDER BY 1 LIMIT " + (MAX_NAMED + 1));
-            return new SourceShapes(viaRoot, bounded(tables, "partitioned tables' parts"), bounded(columns, "generated columns"));
+            // What it cannot replicate is left out, never a reason to refuse the rest (TablesLeftOut lists it).
+            List<String> notReplicated = publication == null
+                    ? all(c, "SELECT format('%s.%s', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r', 'p') AND " + (viaRoot ? "NOT c.relispartition" : "c.relkind = 'r'") + USER_SCHEMAS
+                    + " AND NOT (" + KEYED + " AND " + OWNED + ") ORDER BY 1 LIMIT " + (MAX_NAMED + 1))
+                    : query(c, "SELECT format('%s.%s', n.nspname, c.relname) FROM pg_get_publication_tables(?) t"
+                    + " JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT " + KEYED
+                    + " ORDER BY 1 LIMIT " + (MAX_NAMED + 1), publication);
+            return new SourceShapes(viaRoot, bounded(tables, "partitioned tables' parts"), bounded(columns, "generated columns"),
+                    bounded(notReplicated, "tables it cannot replicate"));
         }
     }
 
     /**
      * The source connector's settings: {@code publish.via.partition.root}, and each table and
      * column left out as an anchored pattern (with or without a database name first), added to
-     * the exclusions the pipeline has already ({@code excludedTables}, or null).
+     * the exclusions the pipeline has already ({@code excludedTables}, or null). The tables it
+     * cannot replicate are excluded from what it captures, its snapshot included (the pipeline's
+     * own publication is built without them too, {@link PublicationTables#build}); one given a key
+     * while it runs is taken at its next start ({@link PublicationTables#addNew} leaves it until then).
      */
     Map<String, String> settings(String excludedTables) {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("publish.via.partition.root", String.valueOf(viaRoot));
-        String tables = anyOf(leftOutTables);
+        List<String> excluded = new ArrayList<>(leftOutTables);
+        excluded.addAll(notReplicated);
+        String tables = anyOf(excluded);
         if (excludedTables != null || tables != null) {
             out.put("table.exclude.list", excludedTables == null ? tables : tables == null ? excludedTables : excludedTables + "," + tables);
         }

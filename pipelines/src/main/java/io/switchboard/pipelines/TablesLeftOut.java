@@ -105,8 +105,8 @@ final class TablesLeftOut {
      * The tables the pipeline's own publication leaves out, first by name, as the source's role sees
      * the catalog: tables (not partitions; a partitioned table is published as its root) missing from
      * the publication for want of a primary key or of ownership, and every view and materialized
-     * view; neither the catalogs, the pipeline's heartbeat schema nor an extension's objects. Empty
-     * when the publication is not made yet. Fixes name the user as {@code role}.
+     * view; neither the catalogs, the pipeline's heartbeat schema nor an extension's objects. Before
+     * the publication is made, those it will leave out. Fixes name the user as {@code role}.
      */
     static Listing read(Connection c, String publication, String role) throws SQLException {
         List<Table> tables = new ArrayList<>();
@@ -114,7 +114,7 @@ final class TablesLeftOut {
         try (PreparedStatement s = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname), c.relkind,"
                 + " EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary), pg_has_role(c.relowner, 'USAGE'),"
                 + " count(*) OVER ()"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_publication p ON p.pubname = ?"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_publication p ON p.pubname = ?"
                 + " WHERE n.nspname NOT IN ('information_schema', '" + HeartbeatTable.SCHEMA + "') AND n.nspname NOT LIKE 'pg\\_%'"
                 + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
                 + " AND (c.relkind IN ('v', 'm') OR (c.relkind IN ('r', 'p') AND NOT c.relispartition"

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SourceShapesTest {
     @Test
     void partitionsAndGeneratedColumnsAreLeftOutByTheirWholeNames() {
-        SourceShapes shapes = new SourceShapes(true, List.of("public.measures_2025", "odd.\"we,ird\" name"), List.of("public.priced.total"));
+        SourceShapes shapes = new SourceShapes(true, List.of("public.measures_2025", "odd.\"we,ird\" name"), List.of("public.priced.total"), List.of());
         Map<String, String> settings = shapes.settings("^switchboard\\.sb_heartbeat_(?!x$).*$");
         assertEquals("true", settings.get("publish.via.partition.root"));
         String[] tables = settings.get("table.exclude.list").split(",");

@@ -16,19 +16,26 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A real PostgreSQL for tests (binaries from Maven Central), with logical replication on
- * ({@code wal_level=logical}) and password authentication for TCP clients, so that a wrong
- * password is refused as it would be in production.
+ * A real PostgreSQL for tests, with logical replication on ({@code wal_level=logical}) and password
+ * authentication for TCP clients, so that a wrong password is refused as it would be in production:
+ * the embedded one (binaries from Maven Central, {@link #start()}), or a PostgreSQL installed on the
+ * machine, such as Debian's ({@link #startInstalled}), in a cluster of its own under a temporary
+ * directory.
  */
 public final class Postgres implements AutoCloseable {
     public static final String USER = "postgres";
     public static final String PASSWORD = "pw-" + UUID.randomUUID().toString().substring(0, 8);
-    private final EmbeddedPostgres postgres;
+    /** Debian's PostgreSQL 15 (package postgresql-15), as the system tier runs it besides the embedded one. */
+    public static final Path DEBIAN_15 = Path.of("/usr/lib/postgresql/15/bin");
+    private final int port;
+    private final AutoCloseable stop;
 
-    private Postgres(EmbeddedPostgres postgres) {
-        this.postgres = postgres;
+    private Postgres(int port, AutoCloseable stop) {
+        this.port = port;
+        this.stop = stop;
     }
 
+    /** The embedded PostgreSQL. */
     public static Postgres start() {
         try {
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -36,12 +43,76 @@ public final class Postgres implements AutoCloseable {
                     .setServerConfig("max_replication_slots", "20")
                     .setServerConfig("max_wal_senders", "20")
                     .start();
-            Postgres started = new Postgres(pg);
+            Postgres started = new Postgres(pg.getPort(), pg);
             started.requirePasswords();
             return started;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A PostgreSQL installed on this machine, its programs ({@code initdb}, {@code pg_ctl}) in
+     * {@code bin}: a new cluster in a temporary directory, on a free port, stopped and removed by
+     * {@link #close}. PostgreSQL refuses to run as root: as root, the cluster is the OS user
+     * {@code postgres}'s (which Debian's package creates), and its programs run as that user.
+     */
+    public static Postgres startInstalled(Path bin) {
+        try {
+            if (!Files.isExecutable(bin.resolve("initdb"))) {
+                throw new IllegalStateException("No PostgreSQL in " + bin + " (on Debian: apt-get install postgresql-15)");
+            }
+            Path dir = Files.createTempDirectory("switchboard-postgres");
+            Path data = dir.resolve("data");
+            boolean root = "root".equals(System.getProperty("user.name"));
+            if (root) {
+                java.nio.file.attribute.UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+                Files.setOwner(dir, owner);
+            }
+            int port;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            run(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C");
+            Files.writeString(data.resolve("postgresql.conf"), "\nport = " + port + "\nlisten_addresses = 'localhost'\n"
+                    + "unix_socket_directories = '" + dir + "'\nwal_level = logical\nmax_replication_slots = 20\nmax_wal_senders = 20\n"
+                    + "fsync = off\n", java.nio.file.StandardOpenOption.APPEND);
+            run(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "60", "start");
+            Postgres started = new Postgres(port, () -> {
+                run(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop");
+                try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                    all.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            });
+            started.requirePasswords();
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a program of PostgreSQL's to its end (as the OS user postgres when {@code root}); its output on failure. */
+    private static void run(boolean root, String... command) throws IOException {
+        List<String> line = new ArrayList<>();
+        if (root) {
+            line.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        line.addAll(List.of(command));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IOException(String.join(" ", line) + " failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", line), e);
+        }
+    }
+
+    /** The server's major version, as {@code server_version_num} says it (14, 15, ...). */
+    public int majorVersion() {
+        return Integer.parseInt(query("postgres", "SHOW server_version_num").get(0)) / 10_000;
     }
 
     /** Sets the superuser's password and makes TCP clients give it. */
@@ -54,7 +125,7 @@ public final class Postgres implements AutoCloseable {
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public void createDatabase(String name) {
@@ -123,9 +194,11 @@ public final class Postgres implements AutoCloseable {
     @Override
     public void close() {
         try {
-            postgres.close();
+            stop.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

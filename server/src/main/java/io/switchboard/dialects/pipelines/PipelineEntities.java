@@ -42,8 +42,9 @@ final class PipelineEntities {
 
     /**
      * One history item as the API shows it: a version of a connector by its target state, or a
-     * change of the pipeline's phase as the state it entered (with the one it left under
-     * {@code previous}) and, for failed, status failed with the reason, or a table it left out as
+     * change of the pipeline's phase as the state it entered (with the phase it left under
+     * {@code previous}; failed and disabling as state shutdown, see {@link PipelineStatus#ofPhase})
+     * and, for failed, status failed with the reason, or a table it left out as
      * state realtime with {@code table_left_out} (table, reason, fix).
      */
     static History history(String id, Pipelines.HistoryItem item) {
@@ -58,16 +59,12 @@ final class PipelineEntities {
                     new Status(Map.of("realtime", Map.of("table_left_out", leftOut)), Map.of("heartbeat", Map.of())));
         }
         if (item.phase() != null) {
+            // As the vendor's variants: failed is a status (beside state shutdown), a stop under way state shutdown.
             Pipelines.PhaseChange change = item.phase();
             Map<String, Object> left = change.previous() == null ? Map.of() : Map.of("previous", change.previous());
-            Map<String, Object> status = switch (change.phase()) {
-                case PipelineStatus.FAILED -> Map.of(PipelineStatus.FAILED, change.cause() == null ? Map.of() : Map.of("reason", change.cause()));
-                case "snapshot", "realtime" -> Map.of("heartbeat", Map.of());
-                case "disabled", "complete", "scheduled" -> Map.of("complete", Map.of());
-                default -> Map.of("start", Map.of());
-            };
+            PipelineStatus answered = PipelineStatus.ofPhase(change.phase(), left, change.cause());
             return new History(item.id(), id, item.runId(), item.at().toString(), item.component(),
-                    new Status(Map.of(change.phase(), left), status));
+                    new Status(answered.state(), answered.status()));
         }
         Map<String, Object> state = switch (item.targetState()) {
             case "STOPPED" -> Map.of("disabled", Map.of());
