@@ -80,6 +80,11 @@ public final class ConnectorCore implements ConnectorService {
         this.bulk = new BulkCommands(gateway, queries);
     }
 
+    /** The one pre-flight of this core's writes, whose bounded pool a set's plan runs in too. */
+    public WritePreflight preflight() {
+        return preflight;
+    }
+
     @Override
     public BulkCommands bulk() {
         return bulk;
