@@ -307,6 +307,11 @@ public final class ConnectorCore implements ConnectorService {
         return reads.history(scope, name);
     }
 
+    @Override
+    public Map<String, Views.TimelineView> healthTimelines(Scope scope, java.util.Collection<String> names) {
+        return reads.healthTimelines(scope, names);
+    }
+
     private static ConnectorKey key(Scope scope, String name) {
         return new ConnectorKey(scope.cluster(), name);
     }
