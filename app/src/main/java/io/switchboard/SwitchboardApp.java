@@ -289,7 +289,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 StoreNames.TIMELINE, StoreNames.SETS));
         if (options.health().follow()) {
             own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health(),
-                    lagHistory));
+                    lagHistory, DataPlaneAssembly.clustersOnSwitchboardKafka(options)));
         }
         metrics.countConnectors(() -> {
             Map<String, List<Views.ConnectorDetails>> all = new LinkedHashMap<>();
