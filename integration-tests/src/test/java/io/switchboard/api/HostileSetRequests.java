@@ -41,6 +41,18 @@ final class HostileSetRequests {
             answers.expectError("POST", "/sets/hostile/apply?dry_run=true", body);
             answers.expectError("POST", "/clusters/default/sets/hostile/apply", body.length() > 1000 ? null : body);
         }
+        // A flag is true or false (any case), once: anything else is a 400, never an apply.
+        String valid = "{\"connectors\": [{\"name\": \"hostile-flag\", \"config\": {\"connector.class\": \"FileStreamSource\", "
+                + "\"file\": \"/tmp/hostile-flag\", \"topic\": \"t\"}}]}";
+        for (String spelling : List.of("1", "0", "yes", "no", "on", "off", "", "t", "%74rue%00", "true&dry_run=true", "true&dry_run=false")) {
+            answers.expectError("POST", "/sets/hostile-flag/apply?dry_run=" + spelling, valid);
+            answers.expectError("POST", "/clusters/default/sets/hostile-flag/apply?dry_run=" + spelling, valid);
+        }
+        // A set item's config names it, or no other.
+        String foreign = "{\"connectors\": [{\"name\": \"hostile-named\", \"config\": {\"connector.class\": \"FileStreamSource\", "
+                + "\"file\": \"/tmp/hostile-named\", \"topic\": \"t\", \"name\": \"sentinel\"}}]}";
+        answers.expectError("POST", "/sets/hostile-named/apply", foreign);
+        answers.expectError("POST", "/sets/hostile-named/apply?dry_run=true", foreign);
         for (String set : List.of("..%2F..%2Fetc", "a%2Fb", "a%00b", "%zz", "%2e%2e", "a%5Cb", "%7Bset%7Dx", "x".repeat(3000))) {
             answers.expectError("POST", "/sets/" + set + "/apply?dry_run=true", "{\"connectors\": []}");
             answers.expectError("GET", "/sets/" + set, null);
