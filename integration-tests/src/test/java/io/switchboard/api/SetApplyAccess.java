@@ -52,12 +52,12 @@ final class SetApplyAccess {
                 }
             }
         }
+        assertEquals(before, validations(caller), "the worker validated configs for principals who may not operate on the cluster");
         for (String user : List.of("pat", "vera", "sam")) {
             List<String> distinct = refusals.stream().filter(r -> r.startsWith(user + ": ")).distinct().toList();
             assertEquals(1, distinct.size(), "one refusal, word for word, whatever the cluster and the body: " + distinct);
             assertTrue(distinct.get(0).contains("may not operate"), distinct.get(0));
         }
-        assertEquals(before, validations(caller), "the worker validated configs for principals who may not operate on the cluster");
     }
 
     /** The worker validations this replica asked for so far, by its {@code switchboard_worker_requests_total}. */
