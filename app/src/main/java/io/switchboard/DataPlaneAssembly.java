@@ -61,6 +61,21 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
     }
 
     /**
+     * The Connect clusters whose workers' consumer groups are on Switchboard's Kafka: the embedded
+     * worker's, or the external clusters configured with their status or config topic here. Another
+     * cluster's {@code connect-<name>} groups are on its own Kafka, so a group of that name here is
+     * not its sink's.
+     */
+    static java.util.Set<String> clustersOnSwitchboardKafka(SwitchboardOptions options) {
+        if (DataPlaneAssembly.embedsWorker(options)) {
+            return java.util.Set.of(SwitchboardApp.DEFAULT_CLUSTER);
+        }
+        java.util.Set<String> here = new java.util.TreeSet<>(options.connectClusterStatusTopics().keySet());
+        here.addAll(options.connectClusterConfigTopics().keySet());
+        return here;
+    }
+
+    /**
      * Starts the embedded worker, once the secret store has read what its topic held: the worker
      * opens named secrets with it as soon as it starts a connector. It needs nothing of the command
      * processor, so it starts while the processor joins its group.

@@ -288,7 +288,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 connectClusters);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
                 new ClusterFacts(connectClusters, connectorService, secrets, validator, Clock.systemUTC()), connectClusters, kafkaClusterId,
-                new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters));
+                new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters, connectorService.preflight()));
         ObjectMapper json = new ObjectMapper();
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
         AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
@@ -317,7 +317,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 StoreNames.TIMELINE, StoreNames.SETS));
         if (options.health().follow()) {
             own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health(),
-                    lagHistory));
+                    lagHistory, DataPlaneAssembly.clustersOnSwitchboardKafka(options)));
         }
         metrics.countConnectors(() -> {
             Map<String, List<Views.ConnectorDetails>> all = new LinkedHashMap<>();
@@ -332,13 +332,14 @@ public final class SwitchboardApp implements AutoCloseable {
                 : new Tls(security.tlsKeystore(), security.tlsKeystorePassword());
         http = steps.time("http server", () -> own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, tls, config -> {
             // Cross-cutting, in this order: who the client is (--trusted-proxies); timing; once a route
-            // matched, who may do what (as the route declared it), then how much.
+            // matched, who is calling, how much (charged before access is decided, so that refusals
+            // count too), then who may do what (as the route declared it).
             config.routes.before(clients::assign);
             metrics.register(config, dialects);
-            config.routes.beforeMatched(access::handle);
             if (rateLimits != null) {
-                config.routes.beforeMatched(rateLimits::handle);
+                access.charging(rateLimits::handle);
             }
+            config.routes.beforeMatched(access::handle);
             health.register(config);
             new InternalResource(queries).register(config);
             events.register(config);

@@ -156,11 +156,11 @@ public final class Metrics implements AutoCloseable {
      */
     public AutoCloseable followHealth(String bootstrapServers, Map<String, String> kafkaSettings, String topic,
                                       Deserializer<LifecycleEvent> events, Admin admin, HealthOptions options,
-                                      SinkLagHistory lagHistory) {
+                                      SinkLagHistory lagHistory, java.util.Set<String> clustersOnThisKafka) {
         HealthTracker tracker = new HealthTracker(options.flapping(), HealthOptions.MAX_FOLLOWED);
         HealthFeed feed = new HealthFeed(bootstrapServers, kafkaSettings, topic, events, tracker).start();
         // Sinks are found among the connectors as the per-state gauges read them, whenever a pass runs.
-        SinkLags lags = SinkLags.of(admin, () -> connectors.get(), lagHistory, bootstrapServers, kafkaSettings,
+        SinkLags lags = SinkLags.of(admin, () -> connectors.get(), clustersOnThisKafka, lagHistory, bootstrapServers, kafkaSettings,
                 options.sinkLagAgePartitions()).start(options.sinkLagEvery());
         connectorSeries = new ConnectorSeries(tracker, options.maxConnectors(), feed::caughtUp, lags::lags, lags::ages, Clock.systemUTC());
         registry.getPrometheusRegistry().register(connectorSeries);

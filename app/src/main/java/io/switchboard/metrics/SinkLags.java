@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,8 +27,9 @@ import java.util.function.Supplier;
 /**
  * Each sink connector's lag, in records: what its consumer group ({@code connect-<name>}) has
  * committed against the end offsets of the partitions it committed on, summed, read with the
- * AdminClient on Switchboard's Kafka (where the embedded worker's groups are, and those of
- * external clusters that share it). Per cluster and pass, two requests whatever the number of sinks
+ * AdminClient on Switchboard's Kafka, for the clusters whose workers' groups are there (the
+ * embedded worker's, and external clusters configured with their status or config topic there),
+ * keyed by cluster: a sink of a name two such clusters have is read for neither. Per cluster and pass, two requests whatever the number of sinks
  * (the groups' offsets, then the partitions' ends), at most {@value #MAX_SINKS_PER_CLUSTER} sinks; a
  * pass every {@code interval}, on one thread. Kafka Connect documents {@code sink-record-lag-max}
  * but never implemented it (apache/kafka 23431). And, where its records carry times, in seconds:
@@ -40,6 +42,7 @@ public final class SinkLags implements AutoCloseable {
     private static final long CALL_TIMEOUT_S = 30;
     private final Admin admin;
     private final Supplier<Map<String, List<Views.ConnectorDetails>>> connectors;
+    private final Set<String> clustersHere;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-sink-lag");
         t.setDaemon(true);
@@ -56,19 +59,26 @@ public final class SinkLags implements AutoCloseable {
      * @param history  where each pass's readings are kept for the console's sparklines
      * @param ageReader where the oldest unconsumed records of lagging sinks are read; used on this reader's thread only
      */
-    SinkLags(Admin admin, Supplier<Map<String, List<Views.ConnectorDetails>>> connectors, SinkLagHistory history,
-             SinkLagAges ageReader) {
+    SinkLags(Admin admin, Supplier<Map<String, List<Views.ConnectorDetails>>> connectors, Set<String> clustersHere,
+             SinkLagHistory history, SinkLagAges ageReader) {
         this.admin = admin;
+        this.clustersHere = Set.copyOf(clustersHere);
         this.connectors = connectors;
         this.history = history;
         this.ageReader = ageReader;
     }
 
-    /** A reader on {@code admin} that reads ages with a consumer of its own on the same Kafka, at most {@code agePartitions} a pass. */
-    public static SinkLags of(Admin admin, Supplier<Map<String, List<Views.ConnectorDetails>>> connectors, SinkLagHistory history,
-                              String bootstrapServers, Map<String, String> kafkaSettings, int agePartitions) {
+    /**
+     * A reader on {@code admin} that reads ages with a consumer of its own on the same Kafka, at most {@code agePartitions} a pass.
+     *
+     * @param clustersHere the clusters whose workers' consumer groups are on this Kafka (the embedded
+     *                     worker's, or external clusters whose status or config topic is here): no
+     *                     other cluster's sinks are read, since a group of their name here is not theirs
+     */
+    public static SinkLags of(Admin admin, Supplier<Map<String, List<Views.ConnectorDetails>>> connectors, Set<String> clustersHere,
+                              SinkLagHistory history, String bootstrapServers, Map<String, String> kafkaSettings, int agePartitions) {
         Duration budget = Duration.ofMillis(Math.min(5_000, Math.max(500, history.interval().toMillis() / 2)));
-        return new SinkLags(admin, connectors, history, new SinkLagAges(bootstrapServers, kafkaSettings, agePartitions, budget));
+        return new SinkLags(admin, connectors, clustersHere, history, new SinkLagAges(bootstrapServers, kafkaSettings, agePartitions, budget));
     }
 
     public SinkLags start(Duration interval) {
@@ -101,13 +111,41 @@ public final class SinkLags implements AutoCloseable {
         return ageReader.partitionsRead();
     }
 
+    /**
+     * The sinks whose lag is read here, by cluster: only those of the clusters whose workers' groups
+     * are on Switchboard's Kafka ({@code here}), and of those only the names no other such cluster
+     * has too: two clusters' sinks of one name share the group {@code connect-<name>}, so its figure
+     * is neither's, and is shown under none. At most {@value #MAX_SINKS_PER_CLUSTER} a cluster.
+     */
+    static Map<String, List<String>> readable(Map<String, List<String>> sinks, Set<String> here) {
+        Map<String, Integer> clustersPerName = new HashMap<>();
+        sinks.forEach((cluster, names) -> {
+            if (here.contains(cluster)) {
+                new java.util.HashSet<>(names).forEach(name -> clustersPerName.merge(name, 1, Integer::sum));
+            }
+        });
+        Map<String, List<String>> readable = new TreeMap<>();
+        sinks.forEach((cluster, names) -> {
+            if (here.contains(cluster)) {
+                List<String> own = names.stream().filter(name -> clustersPerName.get(name) == 1).distinct()
+                        .limit(MAX_SINKS_PER_CLUSTER).toList();
+                if (!own.isEmpty()) {
+                    readable.put(cluster, own);
+                }
+            }
+        });
+        return readable;
+    }
+
     private void readAll() {
         Map<String, Map<String, Long>> all = new TreeMap<>();
         Map<String, Map<String, Long>> allAges = new TreeMap<>();
         try {
-            for (Map.Entry<String, List<Views.ConnectorDetails>> cluster : connectors.get().entrySet()) {
-                List<String> sinks = cluster.getValue().stream().filter(d -> "sink".equals(d.status().type()))
-                        .map(d -> d.connector().name()).limit(MAX_SINKS_PER_CLUSTER).toList();
+            Map<String, List<String>> sinksByCluster = new TreeMap<>();
+            connectors.get().forEach((cluster, details) -> sinksByCluster.put(cluster, details.stream()
+                    .filter(d -> "sink".equals(d.status().type())).map(d -> d.connector().name()).toList()));
+            for (Map.Entry<String, List<String>> cluster : readable(sinksByCluster, clustersHere).entrySet()) {
+                List<String> sinks = cluster.getValue();
                 if (!sinks.isEmpty()) {
                     Map<String, Long> clusterAges = new TreeMap<>();
                     all.put(cluster.getKey(), read(sinks, clusterAges));

@@ -144,7 +144,7 @@ public final class LagCostBenchmark {
         run.put("age_partitions", agePartitions);
         run.put("committed_offsets", moving ? "moving" : "still");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, AdminClientConfig.CLIENT_ID_CONFIG, clientId))) {
-            SinkLags lags = SinkLags.of(admin, connectors, new SinkLagHistory(interval), bootstrap, Map.of(), agePartitions);
+            SinkLags lags = SinkLags.of(admin, connectors, java.util.Set.of("default"), new SinkLagHistory(interval), bootstrap, Map.of(), agePartitions);
             Thread mover = moving ? mover(bootstrap, prefix, sinks, lags) : null;
             try {
                 lags.start(interval);

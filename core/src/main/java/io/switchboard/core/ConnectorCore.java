@@ -80,6 +80,11 @@ public final class ConnectorCore implements ConnectorService {
         this.bulk = new BulkCommands(gateway, queries);
     }
 
+    /** The one pre-flight of this core's writes, whose bounded pool a set's plan runs in too. */
+    public WritePreflight preflight() {
+        return preflight;
+    }
+
     @Override
     public BulkCommands bulk() {
         return bulk;
@@ -300,6 +305,11 @@ public final class ConnectorCore implements ConnectorService {
     @Override
     public ConnectorHistory history(Scope scope, String name) {
         return reads.history(scope, name);
+    }
+
+    @Override
+    public Map<String, Views.TimelineView> healthTimelines(Scope scope, java.util.Collection<String> names) {
+        return reads.healthTimelines(scope, names);
     }
 
     private static ConnectorKey key(Scope scope, String name) {

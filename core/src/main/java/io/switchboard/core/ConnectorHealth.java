@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -78,24 +79,43 @@ public final class ConnectorHealth {
     }
 
     private static Readings read(ConnectorService connectors, Scope scope, String name, Instant from, Instant to) {
+        requireWindow(from, to);
+        ConnectorHistory history = connectors.history(scope, name);
+        return readings(history, connectors.healthTimelines(scope, List.of(name)).get(name));
+    }
+
+    private static void requireWindow(Instant from, Instant to) {
         if (!to.isAfter(from)) {
             throw new ServiceException.InvalidRequest("to", "The window's end (to) must be after its start (from)");
         }
-        ConnectorHistory history = connectors.history(scope, name);
-        List<Views.TimelineEntryView> timeline = new ArrayList<>();
-        long dropped = 0;
-        try {
-            Long before = null;
-            do {
-                Views.TimelineView page = connectors.timeline(scope, name, before, Views.MAX_TIMELINE_PAGE);
-                timeline.addAll(page.entries());
-                dropped = page.dropped();
-                before = page.before();
-            } while (before != null);
-        } catch (ServiceException.NotFound deleted) {
-            // A deleted connector's timeline went with it: its history still says when it existed.
+    }
+
+    /** A deleted connector's timeline went with it (null): its history still says when it existed. */
+    private static Readings readings(ConnectorHistory history, Views.TimelineView timeline) {
+        return timeline == null ? new Readings(history, List.of(), 0) : new Readings(history, timeline.entries(), timeline.dropped());
+    }
+
+    /**
+     * The health of each of these connectors over one window, in their order: one history read per
+     * connector and their timelines read at once ({@link ConnectorService#healthTimelines}); a
+     * connector deleted meanwhile (it never existed, by its history) is left out.
+     */
+    public static List<Answer> of(ConnectorService connectors, Scope scope, List<String> names, Instant from, Instant to,
+                                  Duration flapWindow) {
+        requireWindow(from, to);
+        Map<String, Views.TimelineView> timelines = connectors.healthTimelines(scope, names);
+        List<Answer> answers = new ArrayList<>();
+        for (String name : names) {
+            ConnectorHistory history;
+            try {
+                history = connectors.history(scope, name);
+            } catch (ServiceException.NotFound deletedMeanwhile) {
+                continue;
+            }
+            Readings r = readings(history, timelines.get(name));
+            answers.add(answer(scope.cluster(), name, r.history(), r.timeline(), r.dropped(), from, to, flapWindow));
         }
-        return new Readings(history, timeline, dropped);
+        return answers;
     }
 
     /** The pure part: the window's health from what was read. */

@@ -17,6 +17,7 @@ import io.switchboard.schemas.ConnectorState;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -45,6 +46,30 @@ final class ConnectorReads {
         Map<String, String> config = existing(scope, name, Operation.READ_TIMELINE).getConfig();
         return TimelinePages.page(queries.timeline(key(scope, name)), before, limit,
                 text -> scope.visibility().shapeText(text, config));
+    }
+
+    /** Up to this many timelines are read one by one; more, the cluster's in one gathering. */
+    private static final int FEW_TIMELINES = 20;
+
+    /** See {@link ConnectorService#healthTimelines}: no existence read, no page, no text. */
+    Map<String, Views.TimelineView> healthTimelines(Scope scope, java.util.Collection<String> names) {
+        Map<String, io.switchboard.schemas.ConnectorTimeline> recorded = new HashMap<>();
+        if (names.size() > FEW_TIMELINES) {
+            Set<String> wanted = new java.util.HashSet<>(names);
+            queries.timelines(scope.cluster()).forEach((name, timeline) -> {
+                if (wanted.contains(name)) {
+                    recorded.put(name, timeline);
+                }
+            });
+        } else {
+            for (String name : new java.util.TreeSet<>(names)) {
+                queries.timeline(key(scope, name)).ifPresent(timeline -> recorded.put(name, timeline));
+            }
+        }
+        Map<String, Views.TimelineView> views = new HashMap<>();
+        recorded.forEach((name, timeline) -> views.put(name,
+                TimelinePages.page(java.util.Optional.of(timeline), null, Integer.MAX_VALUE, text -> null)));
+        return views;
     }
 
     Views.OffsetsRequestView offsetsRequest(Scope scope, String name) {

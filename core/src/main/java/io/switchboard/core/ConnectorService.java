@@ -12,6 +12,7 @@ import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.TargetState;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -143,4 +144,12 @@ public interface ConnectorService {
 
     /** Every version of the connector's config and target state, also after it was deleted. */
     ConnectorHistory history(Scope scope, String name);
+
+    /**
+     * The whole incident timelines of these connectors for their health: states and times, no text
+     * a worker wrote (traces and details are null), newest first; a connector without one (none
+     * recorded, or deleted) is absent. One store read per connector when few, else one gathering of
+     * the cluster's, never a page at a time.
+     */
+    Map<String, Views.TimelineView> healthTimelines(Scope scope, Collection<String> names);
 }

@@ -43,9 +43,16 @@ public final class ConnectorSets {
     private final NamedSecrets namedSecrets;
     private final ClusterDirectory clusters;
     private final DerivedDecisions derivedDecisions;
+    private final WritePreflight preflight;
 
+    /**
+     * @param preflight the write pre-flight whose bounded pool plans run in (the one every config
+     *                  write passes, {@link ConnectorCore#preflight()}); null: plans are made on the
+     *                  caller's thread only ({@link #plan})
+     */
     public ConnectorSets(CommandBus bus, ConnectorStore store, ConnectorConfigValidator validator, ConnectorSecrets secrets,
-                         NamedSecrets namedSecrets, ClusterDirectory clusters) {
+                         NamedSecrets namedSecrets, ClusterDirectory clusters, WritePreflight preflight) {
+        this.preflight = preflight;
         this.bus = bus;
         this.store = store;
         this.validator = validator;
@@ -105,7 +112,20 @@ public final class ConnectorSets {
         return store.set(SetPlanner.key(scope.cluster(), name));
     }
 
-    /** The plan, read and validated now; sends nothing. */
+    /**
+     * The plan, made in the write pre-flight's bounded pool (store reads and a worker validation per
+     * item may wait): past its bound, {@link ServiceException.Unavailable} (503) at once. Sends nothing.
+     */
+    public CompletableFuture<Plan> planLater(Scope scope, String name, Request request) {
+        return preflight.offThread(() -> plan(scope, name, request));
+    }
+
+    /** What the request needs before it is planned (a secret given in the clear needs edit): {@link SetPlanner#needsBeforePlanning}. */
+    public SetPlanner.Needs needsBeforePlanning(Request request) {
+        return SetPlanner.needsBeforePlanning(request.connectors(), secrets.keys()::matches);
+    }
+
+    /** The plan, read and validated now, on this thread; sends nothing. */
     public Plan plan(Scope scope, String name, Request request) {
         requireSetName(name);
         DesiredState.SetScope setScope = new DesiredState.SetScope(name, scope.cluster(), request.selector());
@@ -227,12 +247,12 @@ public final class ConnectorSets {
         try {
             // The policies first: a config they refuse goes to no worker, not even to be validated.
             WritePreflight.requirePolicies(bus.controlPlane(), c.config());
+            // A config's name is the connector's or absent: the write pre-flight's rule, as every write path asks it.
+            Map<String, String> named = WritePreflight.requireNamed(c.name(), c.config());
             secrets.requireOpenable(c.config());
             namedSecrets.requireKnown(scope, c.config());
             // Validated as the worker gets it (with its name, which a worker's validation requires), and
             // with the same check before anything is sent as a single write has.
-            Map<String, String> named = new java.util.LinkedHashMap<>(c.config());
-            named.putIfAbsent("name", c.name());
             Set<String> passwords = validator.validate(scope.cluster(), named,
                     secrets.beforeSending(scope.cluster(), c.config(), clusters.opensSecrets(scope.cluster())));
             Map<String, String> sealed = secrets.seal(c.config(), passwords, existing == null ? Map.of() : existing.getConfig());

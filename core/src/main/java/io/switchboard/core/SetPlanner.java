@@ -71,10 +71,10 @@ public final class SetPlanner {
      *                   now (from the data plane's last report; not part of the plan's version)
      */
     public record Plan(String set, String cluster, long setVersion, String version, List<Item> items, List<String> problems,
-                       Map<String, SetProgress.Drift> workers) {
+                       Map<String, SetProgress.Drift> workers, boolean givesSecrets) {
         /** The same plan with what the workers show beside it. */
         public Plan withWorkers(Map<String, SetProgress.Drift> workers) {
-            return new Plan(set, cluster, setVersion, version, items, problems, Map.copyOf(workers));
+            return new Plan(set, cluster, setVersion, version, items, problems, Map.copyOf(workers), givesSecrets);
         }
 
         public boolean valid() {
@@ -90,7 +90,15 @@ public final class SetPlanner {
             return items.stream().filter(i -> i.action() == action).count();
         }
 
+        /**
+         * What the caller needs for the plan. A request that gives a secret's value in the clear
+         * needs edit whatever the plan does with it: whether the value equals the stored one (the
+         * sealed text kept, so an adopt or no change) is never told to a caller who may not set it.
+         */
         public Needs needs() {
+            if (givesSecrets) {
+                return Needs.EDIT;
+            }
             Needs needs = Needs.VIEW;
             for (Item item : items) {
                 Needs one = switch (item.action()) {
@@ -118,7 +126,9 @@ public final class SetPlanner {
         List<Item> items = new ArrayList<>();
         Set<String> named = new TreeSet<>();
         Map<String, Map<String, String>> managed = set == null ? Map.of() : set.getManaged();
+        boolean givesSecrets = false;
         for (Desired d : desired) {
+            givesSecrets |= givesSecret(d);
             named.add(d.connector().name());
             items.add(item(controlPlane, scope, d, current.get(d.connector().name()), managed, isSecret));
         }
@@ -144,7 +154,34 @@ public final class SetPlanner {
             items.addAll(0, deletes);
         }
         long setVersion = set == null ? 0 : set.getVersion();
-        return new Plan(scope.name(), scope.cluster(), setVersion, version(setVersion, current), items, problems, Map.of());
+        return new Plan(scope.name(), scope.cluster(), setVersion, version(setVersion, current), items, problems, Map.of(),
+                givesSecrets);
+    }
+
+    /**
+     * Whether the desired config gives a secret's value in the clear: a value the API sealed (by its
+     * key, or a key the plugin declares PASSWORD). An item that failed its checks before sealing
+     * needs edit anyway (a create or an update with an error).
+     */
+    private static boolean givesSecret(Desired d) {
+        Map<String, String> given = d.connector().config();
+        if (d.sealedConfig() == null) {
+            return false;
+        }
+        return given.entrySet().stream().anyMatch(e -> e.getValue() != null && !SecretBox.isSealed(e.getValue())
+                && SecretBox.isSealed(d.sealedConfig().get(e.getKey())));
+    }
+
+    /**
+     * What a request needs before anything is read or validated: edit when it gives a value in the
+     * clear to a key the secret policy names secret, else nothing more (the plan then says). Asked
+     * first, so that a caller who may not set a secret learns nothing of a guess, not even by time.
+     */
+    public static Needs needsBeforePlanning(List<DesiredState.Connector> connectors, Predicate<String> isSecret) {
+        boolean gives = connectors.stream().anyMatch(c -> c.config().entrySet().stream()
+                .anyMatch(e -> isSecret.test(e.getKey()) && e.getValue() != null && !SecretBox.isSealed(e.getValue())
+                        && !Redactor.isPlaceholder(e.getValue())));
+        return gives ? Needs.EDIT : Needs.VIEW;
     }
 
     private static Item item(ControlPlane controlPlane, DesiredState.SetScope scope, Desired d, ConnectorState existing, Map<String, Map<String, String>> managed,
@@ -216,8 +253,9 @@ public final class SetPlanner {
         return new KeyChange(op, key, from, to, null);
     }
 
+    /** Hidden by the one secret policy: a sealed value anywhere in the value too (a URL that embeds one). */
     private static boolean secret(String key, String value, Predicate<String> isSecret) {
-        return value != null && (SecretBox.isSealed(value) || isSecret.test(key) && !Redactor.isPlaceholder(value));
+        return Redactor.hidden(value, isSecret.test(key));
     }
 
     /** The set's version and a digest of the version of every connector the plan read (absent ones too). */

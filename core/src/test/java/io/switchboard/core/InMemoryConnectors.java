@@ -37,6 +37,16 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
             (a, b) -> a.cluster().equals(b.cluster()) ? a.name().compareTo(b.name()) : a.cluster().compareTo(b.cluster()));
     private final List<ConnectorCommand> sent = new ArrayList<>();
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+    private final Map<ConnectorKey, ConnectorHistory> histories = new java.util.HashMap<>();
+    private final Map<ConnectorKey, ConnectorTimeline> timelines = new java.util.HashMap<>();
+    /** Reads of a connector, a history, a timeline, or a cluster's timelines at once (one each). */
+    public final AtomicLong reads = new AtomicLong();
+
+    /** Keeps a connector's history and timeline as the topology would have recorded them. */
+    public synchronized void recorded(ConnectorKey key, ConnectorHistory history, ConnectorTimeline timeline) {
+        histories.put(key, history);
+        timelines.put(key, timeline);
+    }
 
     /** The control plane of a deployment with the default topic prefix. */
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("switchboard", Set.of("switchboard.commands",
@@ -100,6 +110,7 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
 
     @Override
     public synchronized Optional<ConnectorState> connector(ConnectorKey key) {
+        reads.incrementAndGet();
         return Optional.ofNullable(connectors.get(key));
     }
 
@@ -135,8 +146,9 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
     }
 
     @Override
-    public Optional<ConnectorHistory> history(ConnectorKey key) {
-        return Optional.empty();
+    public synchronized Optional<ConnectorHistory> history(ConnectorKey key) {
+        reads.incrementAndGet();
+        return Optional.ofNullable(histories.get(key));
     }
 
     @Override
@@ -145,7 +157,20 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
     }
 
     @Override
-    public Optional<ConnectorTimeline> timeline(ConnectorKey key) {
-        return Optional.empty();
+    public synchronized Optional<ConnectorTimeline> timeline(ConnectorKey key) {
+        reads.incrementAndGet();
+        return Optional.ofNullable(timelines.get(key));
+    }
+
+    @Override
+    public synchronized Map<String, ConnectorTimeline> timelines(String cluster) {
+        reads.incrementAndGet();
+        Map<String, ConnectorTimeline> of = new TreeMap<>();
+        timelines.forEach((key, timeline) -> {
+            if (key.cluster().equals(cluster)) {
+                of.put(key.name(), timeline);
+            }
+        });
+        return of;
     }
 }

@@ -1,6 +1,8 @@
 package io.switchboard.core;
 
+import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.Redactor;
+import io.switchboard.secrets.SecretBox;
 import io.switchboard.core.DesiredState.Connector;
 import io.switchboard.core.DesiredState.SetScope;
 import io.switchboard.core.SetPlanner.Action;
@@ -123,5 +125,33 @@ class SetPlannerTest {
                 null, "the worker says no")), current, null, false, 10, false, k -> false);
         assertFalse(invalid.valid());
         assertEquals("the worker says no", invalid.items().get(0).error());
+    }
+
+    @Test
+    void aValueThatEmbedsASealedValueIsShownOnlyAsSealedInAChangesKeys() {
+        SecretBox box = new SecretBox(Keyring.parse(Keyring.newKeyLine()));
+        String before = "jdbc:postgresql://db/x?password=" + box.seal("connection.url", "first-pass-1234");
+        String after = "jdbc:postgresql://db/x?password=" + box.seal("connection.url", "second-pass-5678");
+        List<KeyChange> keys = SetPlanner.keys(Map.of("connector.class", "X", "connection.url", before),
+                Map.of("connector.class", "X", "connection.url", after), Redactor.DEFAULT::matches);
+        KeyChange url = keys.stream().filter(k -> k.key().equals("connection.url")).findFirst().orElseThrow();
+        assertEquals(new KeyChange("~", "connection.url", null, null, "changed"), url,
+                "the history shows a value that embeds a sealed value as every other view does: hidden");
+    }
+
+    @Test
+    void givingASecretsValueNeedsEditWhateverThePlanDoes() {
+        Map<String, String> given = Map.of("connector.class", "X", "db.password", "hunter2");
+        Map<String, String> sealed = Map.of("connector.class", "X", "db.password", "${switchboard:k1:AAAA}");
+        ConnectorState existing = state("a", sealed, TargetState.RUNNING, 1);
+        // The sealed text kept (the value equals the stored one): an adopt, which alone needs operate.
+        Plan plan = SetPlanner.plan(ORDERS, List.of(new Desired(new Connector("a", LABELS, given, null, "test"), sealed, null)),
+                Map.of("a", existing), null, false, 10, false, Redactor.DEFAULT::matches);
+        assertEquals(Action.ADOPT, plan.items().get(0).action());
+        assertEquals(SetPlanner.Needs.EDIT, plan.needs(), "whether the guess was right is not the operator's to learn");
+        assertEquals(SetPlanner.Needs.EDIT, SetPlanner.needsBeforePlanning(List.of(new Connector("a", LABELS, given, null, "test")),
+                Redactor.DEFAULT::matches));
+        assertEquals(SetPlanner.Needs.VIEW, SetPlanner.needsBeforePlanning(List.of(new Connector("a", LABELS,
+                Map.of("db.password", "${file:/x:p}", "topic", "t"), null, "test")), Redactor.DEFAULT::matches));
     }
 }

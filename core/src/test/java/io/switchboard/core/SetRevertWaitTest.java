@@ -69,7 +69,7 @@ class SetRevertWaitTest {
     @Test
     void aRevertIsAnsweredOnceItsConnectorsCommandsAreDecided() throws Exception {
         Bus bus = new Bus("revert-1", Outcome.UPDATED);
-        ConnectorSets sets = new ConnectorSets(bus.proxy, store(setWithChange()), null, null, null, null);
+        ConnectorSets sets = new ConnectorSets(bus.proxy, store(setWithChange()), null, null, null, null, null);
 
         CompletableFuture<ConnectorSets.Applied> answer = sets.revert(new Scope("default"), "s", "change-1", new RequestContext("req-1", "erin"));
         assertFalse(answer.isDone(), "answered before the revert's command for connector a was decided");
@@ -83,7 +83,7 @@ class SetRevertWaitTest {
     @Test
     void anApplyIsAnsweredOnceEachOfItsConnectorsCommandsIsDecided() throws Exception {
         Bus bus = new Bus("apply-1", Outcome.CREATED);
-        ConnectorSets sets = new ConnectorSets(bus.proxy, store(null), null, null, null, null);
+        ConnectorSets sets = new ConnectorSets(bus.proxy, store(null), null, null, null, null, null);
         // A new connector a, and b paused: a config and a target state, two commands.
         ConnectorState b = ConnectorState.newBuilder().setCluster("default").setName("b").setConfig(BEFORE)
                 .setTargetState(TargetState.RUNNING).setVersion(1).setCreatedAt(0).setUpdatedAt(0).setLastCommandId("x").build();
@@ -106,7 +106,7 @@ class SetRevertWaitTest {
     @Test
     void aRefusedRevertIsAnsweredAtOnceAndFollowsNoDecision() throws Exception {
         Bus bus = new Bus("revert-2", Outcome.CONFLICT);
-        ConnectorSets sets = new ConnectorSets(bus.proxy, store(setWithChange()), null, null, null, null);
+        ConnectorSets sets = new ConnectorSets(bus.proxy, store(setWithChange()), null, null, null, null, null);
 
         ConnectorSets.Applied done = sets.revert(new Scope("default"), "s", "change-1", new RequestContext("req-1", "erin"))
                 .get(10, TimeUnit.SECONDS);

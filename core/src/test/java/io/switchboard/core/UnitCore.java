@@ -63,10 +63,10 @@ public final class UnitCore {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
         };
-        service = new ConnectorCore(kafka, kafka, plugins, validator, watch, secrets, named, clusters,
-                new WritePreflight(kafka, kafka, validator, secrets, named, clusters, threads, queued));
+        WritePreflight preflight = new WritePreflight(kafka, kafka, validator, secrets, named, clusters, threads, queued);
+        service = new ConnectorCore(kafka, kafka, plugins, validator, watch, secrets, named, clusters, preflight);
         facts = new ClusterFacts(clusters, service, secrets, validator, Clock.systemUTC());
-        sets = new ConnectorSets(kafka, kafka, validator, secrets, named, clusters);
+        sets = new ConnectorSets(kafka, kafka, validator, secrets, named, clusters, preflight);
     }
 
     /** The services a dialect is built on. */

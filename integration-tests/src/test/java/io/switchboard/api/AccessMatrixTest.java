@@ -177,6 +177,11 @@ class AccessMatrixTest {
     }
 
     @Test
+    void aSetApplyWithoutTheRoleIsRefusedBeforeAnyWorkAndAlikeForEveryCluster() {
+        SetApplyAccess.check((method, path, body, authorization) -> call(method, path, body, authorization, null));
+    }
+
+    @Test
     void aPipelineCommandIsAuthorizedAsParsed() {
         String path = "/api/v1/connector/command/nope";
         String otto = TestUsers.basic("otto");

@@ -50,6 +50,11 @@ final class AccessTable {
                 another replica's signature. A viewer sees a config's keys, not its values. Lists across
                 clusters (`/v1/kafka-connect/clusters`, `/events` and `/metrics/connectors` without `?cluster=`)
                 need any grant and show only what the grants cover; `/metrics` needs a role on `*`.
+                The route's own role is checked first, before its body is read or anything is worked on, and
+                a refusal names that role whatever the cluster (one that exists or not) and the body; what a
+                request needs beyond it (`; edit when ...`) is checked next, on its parsed content, or, for a
+                set's apply, on its plan, made in the write pre-flight's bounded pool. With `--rate-limit`,
+                a principal's request is charged before any of this, so a refusal costs what an answer does.
                 """);
         sections.forEach((name, rows) -> {
             if (!rows.isEmpty()) {

@@ -240,6 +240,64 @@ class ApplySetsTest {
     }
 
     @Test
+    void anOperatorsGuessOfASecretIsAnsweredAlikeRightOrWrong() {
+        Map<String, Object> guarded = connector("guarded", "g", null);
+        Map<String, String> config = new LinkedHashMap<>((Map<String, String>) guarded.get("config"));
+        config.put("db.password", "right-guess-2468");
+        guarded.put("config", config);
+        assertEquals(200, apply("guarded", body(List.of(guarded), false, null), null).status());
+        awaitConnector("guarded", "topic", "g");
+        String otto = TestUsers.basic("otto");
+        List<String> answers = new ArrayList<>();
+        for (String guess : List.of("right-guess-2468", "wrong-guess-1357")) {
+            Map<String, Object> probe = new LinkedHashMap<>(guarded);
+            Map<String, String> guessed = new LinkedHashMap<>(config);
+            guessed.put("db.password", guess);
+            probe.put("config", guessed);
+            // A set that does not manage it yet: a right guess would make it an adopt, which an operator may do.
+            for (String query : List.of("?dry_run=true", "")) {
+                Http.Response answer = post("/clusters/default/sets/probe/apply" + query, body(List.of(probe), false, null),
+                        Map.of("Authorization", otto));
+                answers.add(answer.status() + " " + answer.body());
+            }
+        }
+        assertEquals(answers.get(0), answers.get(2), "the dry run tells a right guess from a wrong one");
+        assertEquals(answers.get(1), answers.get(3), "the apply tells a right guess from a wrong one");
+        assertTrue(answers.get(0).startsWith("403 "), answers.get(0));
+        assertTrue(answers.get(1).startsWith("403 "), answers.get(1));
+    }
+
+    @Test
+    void aSetItemsConfigNameIsItsOwn() {
+        Map<String, Object> foreign = connector("named-a", "n", null);
+        Map<String, String> config = new LinkedHashMap<>((Map<String, String>) foreign.get("config"));
+        config.put("name", "named-b");
+        foreign.put("config", config);
+        Http.Response planned = post("/clusters/default/sets/named/apply?dry_run=true", body(List.of(foreign), false, null), Map.of());
+        assertEquals(422, planned.status(), planned.body());
+        assertTrue(json(planned).path("items").get(0).path("error").asText().contains("config.name (named-b)"), planned.body());
+        Http.Response applied = apply("named", body(List.of(foreign), false, null), null);
+        assertEquals(422, applied.status(), applied.body());
+        config.put("name", "named-a");
+        assertTrue(plan("named", body(List.of(foreign), false, null)).path("dry_run").asBoolean(), "its own name is fine");
+        assertEquals(404, fx.call("GET", "/connectors/named-a", null).status(), "nothing was applied");
+    }
+
+    @Test
+    void dryRunIsTrueOrFalse() {
+        String valid = body(List.of(connector("flagged", "f", null)), false, null);
+        for (String spelling : List.of("1", "yes", "on", "", "tru", "true&dry_run=false")) {
+            Http.Response answer = post("/clusters/default/sets/flagged/apply?dry_run=" + spelling, valid, Map.of());
+            assertEquals(400, answer.status(), "dry_run=" + spelling + ": " + answer.body());
+            assertTrue(answer.body().contains("\"error_code\":400") && answer.body().contains("dry_run"), answer.body());
+        }
+        Http.Response upper = post("/clusters/default/sets/flagged/apply?dry_run=TRUE", valid, Map.of());
+        assertEquals(200, upper.status(), upper.body());
+        assertTrue(json(upper).path("dry_run").asBoolean(), upper.body());
+        assertEquals(404, fx.call("GET", "/connectors/flagged", null).status(), "nothing was applied");
+    }
+
+    @Test
     void pruneKeepsToScopeAndOwnershipAndARevertRestores() throws Exception {
         Answer handMade = fx.call("POST", "/connectors", SwitchboardFixture.json(Map.of("name", "hand-made",
                 "config", Map.of("connector.class", SOURCE, "file", "/tmp/h.txt", "topic", "h"))));

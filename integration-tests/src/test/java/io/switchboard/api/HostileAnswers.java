@@ -153,6 +153,12 @@ final class HostileAnswers {
             } else if (error.path("code").asInt() != answer.status()) {
                 fail(what, body, answer, "error.code differs from the status");
             }
+        } else if (json != null && json.isObject() && what.contains("/sets/") && json.path("items").isArray()
+                && json.path("error_code").isInt() && json.path("message").isTextual()) {
+            // A refused plan (docs/apply.md): the plan, with error_code and message beside it.
+            if (json.path("error_code").asInt() != answer.status()) {
+                fail(what, body, answer, "error_code differs from the status");
+            }
         } else if (json == null || !json.isObject() || json.size() != 2 || !json.path("error_code").isInt()
                 || !json.path("message").isTextual()) {
             fail(what, body, answer, "an error body that is not {\"error_code\": int, \"message\": string}");

@@ -1,8 +1,13 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.RawHttp;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Hostile requests to the connector-set routes (docs/apply.md): malformed YAML and JSON, huge and
@@ -40,6 +45,23 @@ final class HostileSetRequests {
             answers.expectError("POST", "/sets/hostile/apply", body);
             answers.expectError("POST", "/sets/hostile/apply?dry_run=true", body);
             answers.expectError("POST", "/clusters/default/sets/hostile/apply", body.length() > 1000 ? null : body);
+        }
+        // A flag is true or false (any case), once: anything else is a 400, never an apply.
+        String valid = "{\"connectors\": [{\"name\": \"hostile-flag\", \"config\": {\"connector.class\": \"FileStreamSource\", "
+                + "\"file\": \"/tmp/hostile-flag\", \"topic\": \"t\"}}]}";
+        for (String spelling : List.of("1", "0", "yes", "no", "on", "off", "", "t", "%74rue%00", "true&dry_run=true", "true&dry_run=false")) {
+            answers.expectError("POST", "/sets/hostile-flag/apply?dry_run=" + spelling, valid);
+            answers.expectError("POST", "/clusters/default/sets/hostile-flag/apply?dry_run=" + spelling, valid);
+        }
+        // A set item's config names it, or no other.
+        String foreign = "{\"connectors\": [{\"name\": \"hostile-named\", \"config\": {\"connector.class\": \"FileStreamSource\", "
+                + "\"file\": \"/tmp/hostile-named\", \"topic\": \"t\", \"name\": \"sentinel\"}}]}";
+        for (String path : List.of("/sets/hostile-named/apply", "/sets/hostile-named/apply?dry_run=true")) {
+            // Refused as a plan is: 422 with the plan, the item's error, error_code and message.
+            RawHttp.Answer answer = answers.send("POST", path, foreign);
+            assertEquals(422, answer.status(), path + ": " + answer.body());
+            assertTrue(answer.body().contains("config.name (sentinel) must be the connector's name (hostile-named)")
+                    && answer.body().contains("\"error_code\":422"), answer.body());
         }
         for (String set : List.of("..%2F..%2Fetc", "a%2Fb", "a%00b", "%zz", "%2e%2e", "a%5Cb", "%7Bset%7Dx", "x".repeat(3000))) {
             answers.expectError("POST", "/sets/" + set + "/apply?dry_run=true", "{\"connectors\": []}");

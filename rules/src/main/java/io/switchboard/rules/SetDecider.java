@@ -202,6 +202,10 @@ public final class SetDecider {
         if (!ConnectorRules.hasConnectorClass(item.getConfig())) {
             return "the config names no connector class";
         }
+        String configName = ConnectorRules.configNameProblem(item.getConnector(), item.getConfig());
+        if (configName != null) {
+            return configName;
+        }
         if (item.getConfig().containsKey(PipelineOwnership.PIPELINE_ID)
                 || (item.getPreviousConfig() != null && item.getPreviousConfig().containsKey(PipelineOwnership.PIPELINE_ID))) {
             return "a pipeline's connector is changed only through its pipeline";

@@ -86,13 +86,17 @@ public final class Redactor {
 
     /** The value as it may be shown: a value holding a sealed value anywhere is hidden whole. */
     public String hide(String key, String value) {
-        if (value == null) {
-            return null;
-        }
-        if (holdsSealed(value)) {
-            return MASK;
-        }
-        return isPlaceholder(value) || !matches(key) ? value : MASK;
+        return hidden(value, matches(key)) ? MASK : value;
+    }
+
+    /**
+     * The one rule of what is hidden: a value holding a sealed value anywhere, or a secret key's
+     * value that is not a placeholder. Views that show only whether a value changed ask it too.
+     *
+     * @param secretKey whether the value's key holds a secret ({@link #matches}, or a key the plugin declares PASSWORD)
+     */
+    public static boolean hidden(String value, boolean secretKey) {
+        return value != null && (holdsSealed(value) || secretKey && !isPlaceholder(value));
     }
 
     /** A copy of the config, in the order Kafka Connect prints it, with secret values hidden. */

@@ -21,7 +21,8 @@ import java.util.Set;
  *       more (a pipeline's Delete command, a validation that would resolve secret references).</li>
  * </ul>
  */
-public record Access(Kind kind, Action action, TargetRule target, ActionRule raise, String raisedWhen) implements RouteRole {
+public record Access(Kind kind, Action action, TargetRule target, ActionRule raise, String raisedWhen, boolean raisedByWork)
+        implements RouteRole {
     public enum Kind { OPEN, REPLICAS, PRINCIPAL }
 
     /** Where a request applies, found on the parsed request by the dialect's scope resolver. */
@@ -34,6 +35,30 @@ public record Access(Kind kind, Action action, TargetRule target, ActionRule rai
     @FunctionalInterface
     public interface ActionRule {
         Action of(Context ctx);
+    }
+
+    /**
+     * A route's raise that only its own work can tell (a set's plan): the route's handler asks it
+     * once the work says what it needs, on any thread; it refuses with 403 in the same words as the
+     * access check, and lets everything through when no credentials are configured.
+     */
+    @FunctionalInterface
+    public interface Raise {
+        void require(Action needed);
+    }
+
+    private static final String RAISE_ATTRIBUTE = "switchboard.access-raise";
+    private static final Raise NOTHING_MORE = needed -> {
+    };
+
+    /** The raise of this request: what the caller's role allows, as decided by the access check. */
+    public static Raise raiseOf(Context ctx) {
+        Raise raise = ctx.attribute(RAISE_ATTRIBUTE);
+        return raise != null ? raise : NOTHING_MORE;
+    }
+
+    static void leaveRaise(Context ctx, Raise raise) {
+        ctx.attribute(RAISE_ATTRIBUTE, raise);
     }
 
     /**
@@ -70,30 +95,33 @@ public record Access(Kind kind, Action action, TargetRule target, ActionRule rai
             Objects.requireNonNull(action, "action");
             Objects.requireNonNull(target, "target");
         }
+        if (raisedByWork && raise != null) {
+            throw new IllegalArgumentException("A raise is decided by the request or by the route's work, not both");
+        }
     }
 
     public static Access open() {
-        return new Access(Kind.OPEN, null, null, null, null);
+        return new Access(Kind.OPEN, null, null, null, null, false);
     }
 
     public static Access replicas() {
-        return new Access(Kind.REPLICAS, null, null, null, null);
+        return new Access(Kind.REPLICAS, null, null, null, null, false);
     }
 
     public static Access view(TargetRule target) {
-        return new Access(Kind.PRINCIPAL, Action.VIEW, target, null, null);
+        return new Access(Kind.PRINCIPAL, Action.VIEW, target, null, null, false);
     }
 
     public static Access operate(TargetRule target) {
-        return new Access(Kind.PRINCIPAL, Action.OPERATE, target, null, null);
+        return new Access(Kind.PRINCIPAL, Action.OPERATE, target, null, null, false);
     }
 
     public static Access edit(TargetRule target) {
-        return new Access(Kind.PRINCIPAL, Action.EDIT, target, null, null);
+        return new Access(Kind.PRINCIPAL, Action.EDIT, target, null, null, false);
     }
 
     public static Access admin(TargetRule target) {
-        return new Access(Kind.PRINCIPAL, Action.ADMIN, target, null, null);
+        return new Access(Kind.PRINCIPAL, Action.ADMIN, target, null, null, false);
     }
 
     /**
@@ -105,10 +133,24 @@ public record Access(Kind kind, Action action, TargetRule target, ActionRule rai
         if (kind != Kind.PRINCIPAL) {
             throw new IllegalStateException("Only a principal's access can be raised");
         }
-        return new Access(kind, action, target, rule, when);
+        return new Access(kind, action, target, rule, when, false);
     }
 
-    /** The action this request needs: the route's, or more if its parsed content asks for more. */
+    /**
+     * The same, where what the request needs beyond the route's action is known only once the route
+     * has done its work (planned a set): the access check lets the route's own action through, before
+     * any work, and the handler asks {@link #raiseOf} with what the work needs.
+     *
+     * @param when what in the work raises it, in words, for the access table
+     */
+    public Access raisedByWork(String when) {
+        if (kind != Kind.PRINCIPAL) {
+            throw new IllegalStateException("Only a principal's access can be raised");
+        }
+        return new Access(kind, action, target, null, when, true);
+    }
+
+    /** The action this request needs, as its parsed content says: the route's, or more; checked after the route's own. */
     public Action actionFor(Context ctx) {
         Action raised = raise == null ? null : raise.of(ctx);
         return raised == null || raised.ordinal() <= action.ordinal() ? action : raised;

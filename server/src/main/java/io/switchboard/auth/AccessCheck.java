@@ -48,6 +48,9 @@ public final class AccessCheck {
     private final ConsoleSessions sessions;
     private final OidcSignIn oidc;
     private final LoginLimits limits = new LoginLimits(System::currentTimeMillis);
+    /** What every request is charged once its caller is known, before its access is decided (a rate limit). */
+    private volatile java.util.function.Consumer<Context> charge = ctx -> {
+    };
     /** When each address last had a failed login logged: at most one line a minute per address, whatever names it tries. */
     private final Map<String, Long> logged = new ConcurrentHashMap<>();
 
@@ -109,11 +112,22 @@ public final class AccessCheck {
         }
     }
 
+    /**
+     * Charges every request once its caller is known (the principal, else the client's address) and
+     * before its access is decided: a request refused 403, or refused later by what its work needs,
+     * costs its caller as much as one let through.
+     */
+    public AccessCheck charging(java.util.function.Consumer<Context> charge) {
+        this.charge = java.util.Objects.requireNonNull(charge, "charge");
+        return this;
+    }
+
     /** The {@code beforeMatched} handler. */
     public void handle(Context ctx) {
         Access access = Access.declaredBy(ctx.routeRoles(), route(ctx));
         switch (access.kind()) {
             case OPEN -> {
+                charge.accept(ctx);
                 return;
             }
             case REPLICAS -> {
@@ -127,9 +141,14 @@ public final class AccessCheck {
             case PRINCIPAL -> {
                 // What a principal is shown is theirs alone: kept by no cache, the browser's neither.
                 ctx.header("Cache-Control", "no-store");
-                if (authenticator != null) {
-                    authorize(ctx, access, authenticate(ctx));
+                if (authenticator == null) {
+                    charge.accept(ctx);
+                    return;
                 }
+                Principal principal = authenticate(ctx);
+                ctx.attribute(RequestContexts.PRINCIPAL_ATTRIBUTE, principal.name());
+                charge.accept(ctx);
+                authorize(ctx, access, principal);
             }
         }
     }
@@ -169,9 +188,30 @@ public final class AccessCheck {
         return principal;
     }
 
+    /**
+     * The route's own action first, before anything of the request's content is read or worked on,
+     * in the same words whatever the cluster (known or not) and whatever the content; then what the
+     * parsed request asks beyond it; what the route's work asks later goes through {@link Access#raiseOf}.
+     */
     private static void authorize(Context ctx, Access access, Principal principal) {
         Access.Target target = access.target().of(ctx);
+        require(principal, target, access.action());
         Action action = access.actionFor(ctx);
+        if (action != access.action()) {
+            require(principal, target, action);
+        }
+        Access.leaveRaise(ctx, needed -> require(principal, target, needed));
+        String environment = target.environment();
+        ctx.attribute(RequestContexts.MAY_VIEW_ATTRIBUTE, (Predicate<String>) cluster ->
+                principal.may(Action.VIEW, cluster, environment));
+        // A viewer sees a config's keys, not its values; an operator and up see values (secrets stay sealed).
+        ctx.attribute(RequestContexts.SEES_VALUES_ATTRIBUTE, (Predicate<String>) cluster ->
+                principal.may(Action.OPERATE, cluster, environment));
+        ctx.attribute(RequestContexts.MAY_EDIT_ATTRIBUTE, (Predicate<String>) cluster ->
+                principal.may(Action.EDIT, cluster, environment));
+    }
+
+    private static void require(Principal principal, Access.Target target, Action action) {
         boolean allowed = switch (target.breadth()) {
             case ANY_GRANTED -> principal.grants().values().stream().anyMatch(role -> role.allows(action));
             case EVERYWHERE -> allows(principal.grants().get("*"), action);
@@ -181,15 +221,6 @@ public final class AccessCheck {
             throw new ServiceException.Forbidden(principal.name() + " may not " + action.name().toLowerCase(Locale.ROOT)
                     + " " + target.describe());
         }
-        String environment = target.environment();
-        ctx.attribute(RequestContexts.PRINCIPAL_ATTRIBUTE, principal.name());
-        ctx.attribute(RequestContexts.MAY_VIEW_ATTRIBUTE, (Predicate<String>) cluster ->
-                principal.may(Action.VIEW, cluster, environment));
-        // A viewer sees a config's keys, not its values; an operator and up see values (secrets stay sealed).
-        ctx.attribute(RequestContexts.SEES_VALUES_ATTRIBUTE, (Predicate<String>) cluster ->
-                principal.may(Action.OPERATE, cluster, environment));
-        ctx.attribute(RequestContexts.MAY_EDIT_ATTRIBUTE, (Predicate<String>) cluster ->
-                principal.may(Action.EDIT, cluster, environment));
     }
 
     /** A page a browser navigates to (not a fragment htmx asks for, nor the event stream). */

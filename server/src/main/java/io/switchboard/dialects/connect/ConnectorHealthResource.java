@@ -15,7 +15,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code GET /connectors/{connector}/health?from=&to=}: the connector's health over a window
@@ -55,13 +54,9 @@ final class ConnectorHealthResource {
             int limit = integer(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
             String after = ctx.queryParam("after");
             List<String> names = connectors.names(scope).stream().filter(n -> after == null || n.compareTo(after) > 0).toList();
-            List<Map<String, Object>> answers = names.stream().limit(limit).map(name -> {
-                try {
-                    return json(ConnectorHealth.of(connectors, scope, name, w.from, w.to, w.flap), w.flap);
-                } catch (ServiceException.NotFound deletedMeanwhile) {
-                    return null;
-                }
-            }).filter(Objects::nonNull).toList();
+            // One history read per connector, their timelines at once: a page costs about one read per connector.
+            List<Map<String, Object>> answers = ConnectorHealth.of(connectors, scope, names.stream().limit(limit).toList(),
+                    w.from, w.to, w.flap).stream().map(answer -> json(answer, w.flap)).toList();
             Map<String, Object> page = new LinkedHashMap<>();
             page.put("from", w.from.toString());
             page.put("to", w.to.toString());

@@ -3,14 +3,15 @@ package io.switchboard.dialects.connect;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.switchboard.auth.Access;
 import io.switchboard.auth.Action;
 import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.DesiredState;
 import io.switchboard.core.ServiceException.InvalidRequest;
-import io.switchboard.core.ServiceException;
+import io.switchboard.core.RequestContext;
+import io.switchboard.core.Scope;
 import io.switchboard.core.SetPlanner.Plan;
 import io.switchboard.core.SetPlanner;
-import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.core.WritePreflight;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.JsonBodies;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static io.switchboard.auth.Access.edit;
 import static io.switchboard.auth.Access.operate;
@@ -32,12 +34,15 @@ import static io.switchboard.auth.Access.view;
  * Connectors as code (docs/apply.md): {@code POST /sets/{set}/apply} plans a set's change
  * ({@code ?dry_run=true}) or applies it as one decision, whole or not at all; {@code If-Match} names
  * the plan's version it must still be. {@code GET /sets/{set}} shows the set, and
- * {@code POST /sets/{set}/changes/{change}/revert} reverts one of its changes. Access: an apply
- * needs what its plan does (operate for target states, edit for configs and deletes), decided on
- * the plan itself, so that an operator's apply with a config change is refused whole.
+ * {@code POST /sets/{set}/changes/{change}/revert} reverts one of its changes.
+ *
+ * <p>Access, before any work: an apply needs operate on the cluster, checked before its body is
+ * read. What more its plan needs (edit for configs and deletes) is the plan's own pure rule
+ * ({@link SetPlanner.Plan#needs}), asked once the plan is made in the write pre-flight's bounded
+ * pool, so that an operator's apply with a config change is refused whole; a request that gives a
+ * secret's value needs edit before anything is planned.
  */
 final class SetsResource {
-    private static final String PLAN = "switchboard.set-plan";
     private final ConnectorSets sets;
     private final ConnectScopes scopes;
 
@@ -47,64 +52,47 @@ final class SetsResource {
     }
 
     void register(JavalinConfig config, String base) {
-        config.routes.post(base + "/sets/{set}/apply", this::apply, operate(scopes::target).raisedBy(
-                "edit when the plan creates, changes or deletes a connector's config", this::needs));
+        config.routes.post(base + "/sets/{set}/apply", this::apply, operate(scopes::target).raisedByWork(
+                "edit when the request gives a secret's value, or its plan creates, changes or deletes a connector's config"));
         config.routes.get(base + "/sets/{set}", this::show, view(scopes::target));
         config.routes.get(base + "/sets/{set}/changes/{change}", this::change, view(scopes::target));
         config.routes.post(base + "/sets/{set}/changes/{change}/revert", this::revert, edit(scopes::target));
     }
 
-    /**
-     * What the plan needs; planned once, kept for the answer of a dry run. A body that is not an
-     * apply request raises nothing (the route answers it 400); a plan that cannot be made for now
-     * (a store unavailable) is answered 503 like any read; any other failure to plan needs edit, so
-     * that it is never let through on less.
-     */
-    private Action needs(Context ctx) {
-        ConnectorSets.Request request;
-        try {
-            request = request(ctx);
-        } catch (RuntimeException notARequest) {
-            return null;
-        }
-        try {
-            Plan plan = sets.plan(scopes.of(ctx), ctx.pathParam("set"), request);
-            ctx.attribute(PLAN, plan);
-            return plan.needs() == SetPlanner.Needs.EDIT ? Action.EDIT : null;
-        } catch (StoreUnavailableException | ServiceException.Unavailable notNow) {
-            // A copy moving or a command ahead of the plan's reads: the client is told to retry
-            // (503, Retry-After), not that it may not do what it asked.
-            throw notNow;
-        } catch (RuntimeException cannotPlan) {
-            return Action.EDIT;
-        }
-    }
-
     private void apply(Context ctx) {
+        boolean dryRun = ConnectRequests.flag("dry_run", ctx.queryParams("dry_run"));
+        Access.Raise raise = Access.raiseOf(ctx);
         ConnectorSets.Request request = request(ctx);
-        if (Boolean.parseBoolean(ctx.queryParam("dry_run"))) {
-            Plan plan = ctx.attribute(PLAN);
-            plan = plan != null ? plan : sets.plan(scopes.of(ctx), ctx.pathParam("set"), request);
-            Map<String, Object> json = SetPlanAnswers.plan(plan);
-            json.put("dry_run", true);
-            ctx.header("ETag", '"' + plan.version() + '"');
-            if (!plan.valid()) {
-                json.put("error_code", 422);
-                json.put("message", "the plan has problems: it would not be applied");
+        if (sets.needsBeforePlanning(request) == SetPlanner.Needs.EDIT) {
+            raise.require(Action.EDIT);
+        }
+        Scope scope = scopes.of(ctx);
+        String name = ctx.pathParam("set");
+        String ifMatch = ctx.header("If-Match");
+        RequestContext context = RequestContexts.of(ctx);
+        CompletableFuture<Plan> planned = sets.planLater(scope, name, request).thenApply(plan -> {
+            if (plan.needs() == SetPlanner.Needs.EDIT) {
+                raise.require(Action.EDIT);
             }
-            ctx.status(plan.valid() ? 200 : 422).json(json);
+            return plan;
+        });
+        if (dryRun) {
+            AsyncAnswers.answer(ctx, planned, plan -> {
+                Map<String, Object> json = SetPlanAnswers.plan(plan);
+                json.put("dry_run", true);
+                ctx.header("ETag", '"' + plan.version() + '"');
+                if (!plan.valid()) {
+                    json.put("error_code", 422);
+                    json.put("message", "the plan has problems: it would not be applied");
+                }
+                ctx.status(plan.valid() ? 200 : 422).json(json);
+            });
             return;
         }
-        String ifMatch = ctx.header("If-Match");
-        if (ifMatch != null) {
-            ifMatch = ifMatch.replace("\"", "").trim();
-        } else if (ctx.attribute(PLAN) instanceof Plan checked) {
-            // Applied only as the plan access was decided on: a change made since refuses it.
-            ifMatch = checked.version();
-        }
-        // The plan access was decided on, when there is one: planned once per apply.
-        Plan planned = ctx.attribute(PLAN);
-        AsyncAnswers.answer(ctx, sets.apply(scopes.of(ctx), ctx.pathParam("set"), request, ifMatch, RequestContexts.of(ctx), planned),
+        // Applied only as the plan access was decided on: If-Match, when given, must be its version.
+        String expected = ifMatch == null ? null : ifMatch.replace("\"", "").trim();
+        AsyncAnswers.answer(ctx, planned.thenCompose(plan -> sets.apply(scope, name, request,
+                        expected != null ? expected : plan.version(), context, plan)),
                 applied -> {
                     Map<String, Object> json = SetPlanAnswers.plan(applied.plan());
                     json.put("dry_run", false);
