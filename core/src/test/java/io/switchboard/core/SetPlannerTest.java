@@ -145,7 +145,7 @@ class SetPlannerTest {
         Map<String, String> sealed = Map.of("connector.class", "X", "db.password", "${switchboard:k1:AAAA}");
         ConnectorState existing = state("a", sealed, TargetState.RUNNING, 1);
         // The sealed text kept (the value equals the stored one): an adopt, which alone needs operate.
-        Plan plan = SetPlanner.plan(ORDERS, List.of(new Desired(new Connector("a", LABELS, given, null, "test"), sealed, null)),
+        Plan plan = SetPlanner.plan(InMemoryConnectors.CONTROL_PLANE, ORDERS, List.of(new Desired(new Connector("a", LABELS, given, null, "test"), sealed, null)),
                 Map.of("a", existing), null, false, 10, false, Redactor.DEFAULT::matches);
         assertEquals(Action.ADOPT, plan.items().get(0).action());
         assertEquals(SetPlanner.Needs.EDIT, plan.needs(), "whether the guess was right is not the operator's to learn");
