@@ -54,6 +54,9 @@ public final class SinkLags implements AutoCloseable {
     private volatile Map<String, Map<String, Long>> ages = Map.of();
     private final SinkLagHistory history;
     private final SinkLagAges ageReader;
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** When a failed pass was last said at WARN (System.nanoTime); the reader's thread only. */
+    private long lastWarned = System.nanoTime() - WARN_EVERY_NANOS - 1;
 
     /**
      * @param history  where each pass's readings are kept for the console's sparklines
@@ -157,8 +160,15 @@ public final class SinkLags implements AutoCloseable {
             history.record(all, allAges, Instant.now());
             passes.incrementAndGet();
         } catch (Exception e) {
-            // The last figures stay; the next pass tries again.
-            log.debug("Reading sink lag failed: {}", e.toString());
+            // The last figures stay; the next pass tries again. Said at WARN at most once a minute, so
+            // that figures held by passes failing one after another are seen, without a line a pass.
+            long now = System.nanoTime();
+            if (now - lastWarned > WARN_EVERY_NANOS) {
+                lastWarned = now;
+                log.warn("Reading sink lag failed; the last figures stay until a pass succeeds: {}", e.toString());
+            } else {
+                log.debug("Reading sink lag failed: {}", e.toString());
+            }
         }
     }
 

@@ -27,10 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A sink connector's lag against the real embedded worker: a FileStreamSink that has read its topic
- * shows 0 records and 0 seconds; paused while records arrive (stamped ten minutes ago), its lag in
+ * shows 0 records and 0 seconds; stopped while records arrive (stamped ten minutes ago), its lag in
  * records grows with them and its lag in seconds (the age of the oldest record it has not consumed)
  * is over ten minutes and grows with the clock, in the series and on its console sparkline; resumed,
- * both fall back to 0.
+ * both fall back to 0. Stopped, not paused: a paused sink's task was seen taking all 50 records sent
+ * after the worker reported it PAUSED (1 run in 10 on a loaded machine; its file held them all and
+ * the lag rightly read 0), which Kafka Connect's pause does not rule out; a stopped connector has no
+ * task left to consume, so what the reader must see is certain.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SinkLagTest {
@@ -89,7 +92,8 @@ class SinkLagTest {
     private void awaitState(String state) {
         WAIT.until("the connector and its task " + state, () -> Http.JSON.readTree(Http.get(fx.app.url(), "/connectors/lagging/status").body()),
                 status -> {
-                    boolean tasks = status.path("tasks").size() > 0;
+                    // A stopped connector has no tasks; any other state is asked of every task too.
+                    boolean tasks = "STOPPED".equals(state) ? status.path("tasks").isEmpty() : status.path("tasks").size() > 0;
                     for (JsonNode task : status.path("tasks")) {
                         tasks &= state.equals(task.path("state").asText());
                     }
@@ -98,7 +102,7 @@ class SinkLagTest {
     }
 
     @Test
-    void aPausedSinkFallsBehindAndCatchesUpOnResume() throws IOException {
+    void aStoppedSinkFallsBehindAndCatchesUpOnResume() throws IOException {
         send(10);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
@@ -109,8 +113,8 @@ class SinkLagTest {
         lagUntil("all read", lag -> lag == 0);
         secondsUntil("no record left unconsumed, in seconds", seconds -> seconds == 0);
 
-        assertEquals(202, Http.call(fx.app.url(), "PUT", "/connectors/lagging/pause", null).status());
-        awaitState("PAUSED");
+        assertEquals(204, Http.call(fx.app.url(), "PUT", "/connectors/lagging/stop", null).status());
+        awaitState("STOPPED");
         send(50, System.currentTimeMillis() - 600_000);
         double first = lagUntil("50 records behind", lag -> lag >= 50);
         double old = secondsUntil("the oldest unconsumed record over ten minutes old", seconds -> seconds >= 600 && seconds < 3600);
