@@ -53,6 +53,17 @@ public final class CommandTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SETS),
                         Serdes.String(), serdes.sets()),
                 "decide");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.POLICY_HEADS),
+                        Serdes.String(), serdes.policies()),
+                "decide");
+        topology.addSink(CommandProcessor.POLICIES, topics.policies(),
+                new StringSerializer(), serdes.policies().serializer(), "decide");
+        topology.addSink(CommandProcessor.POLICY_VERSIONS, topics.policyVersions(),
+                new StringSerializer(), serdes.policies().serializer(), "decide");
+        // Every replica holds every policy: a connector's decider reads its cluster's, whatever partition decides it.
+        globalPolicies(topology, StoreNames.POLICIES, topics.policies(), serdes);
+        globalPolicies(topology, StoreNames.POLICY_VERSIONS, topics.policyVersions(), serdes);
         // Into the topology's own input: a set change's commands are decided like any other, after it.
         topology.addSink(CommandProcessor.DERIVED, topics.commands(),
                 new StringSerializer(), serdes.commands().serializer(), "decide");
@@ -76,5 +87,12 @@ public final class CommandTopology {
                     "decide", "observe");
         }
         return topology;
+    }
+
+    private static void globalPolicies(Topology topology, String store, String topic, TopologySerdes serdes) {
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), serdes.policies()).withLoggingDisabled(),
+                store + "-source", new StringDeserializer(), serdes.policies().deserializer(), topic, store + "-update",
+                () -> new GlobalStoreUpdate<>(store));
     }
 }

@@ -19,6 +19,12 @@ public final class StoreNames {
 
     /** Connector sets (connectors as code), keyed {@code <cluster>/{set}<name>}, in the connectors' task. */
     public static final String SETS = "sets";
+    /** Each policy's version in force, keyed by its command key {@code <cluster>/{policy}<name>}: what the policy decider decides against. */
+    public static final String POLICY_HEADS = "policy-heads";
+    /** Global: every cluster's policies in force, keyed {@code <cluster>/<name>}, read from the policies topic on every replica. */
+    public static final String POLICIES = "policies";
+    /** Global: every version of every policy, keyed {@code <cluster>/<name>/<version, 19 digits>}. */
+    public static final String POLICY_VERSIONS = "policy-versions";
 
     private StoreNames() {
     }
