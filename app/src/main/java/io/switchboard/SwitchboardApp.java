@@ -19,6 +19,7 @@ import io.switchboard.core.ConnectorPlugins;
 import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.CoreServices;
+import io.switchboard.core.Policies;
 import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
 import io.switchboard.core.SinkLagReadings;
@@ -54,6 +55,7 @@ import io.switchboard.processor.StreamsSettings;
 import io.switchboard.processor.Topics;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
+import io.switchboard.query.PolicyQueries;
 import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.RemoteStores;
 import io.switchboard.query.ReplicaRouter;
@@ -262,7 +264,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 connectClusters);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
                 new ClusterFacts(connectClusters, connectorService, secrets, validator, Clock.systemUTC()), connectClusters, kafkaClusterId,
-                new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters));
+                new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters),
+                new Policies(gateway, new PolicyQueries(streams), queries));
         ObjectMapper json = new ObjectMapper();
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
         AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
