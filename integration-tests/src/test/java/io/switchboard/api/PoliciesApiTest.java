@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PoliciesApiTest {
     private SwitchboardFixture fx;
     private Path files;
+    private String refusedName;
 
     @BeforeAll
     void start() throws Exception {
@@ -79,7 +80,7 @@ class PoliciesApiTest {
         SwitchboardFixture.Answer refused = waitForRefusal();
         assertEquals(400, refused.json().path("error_code").asInt(), refused.body());
         assertEquals("Connector config refused by policy tasks: at most 2 tasks", refused.json().path("message").asText());
-        assertEquals(404, fx.call("GET", "/connectors/big49", null).status());
+        assertEquals(404, fx.call("GET", "/connectors/" + refusedName, null).status());
 
         // The connector that broke it before keeps its record, and is listed as a violator.
         assertEquals(200, fx.call("GET", "/connectors/wide", null).status());
@@ -108,7 +109,8 @@ class PoliciesApiTest {
     private SwitchboardFixture.Answer waitForRefusal() throws Exception {
         SwitchboardFixture.Answer answer = null;
         for (int i = 0; i < 50; i++) {
-            answer = fx.call("POST", "/connectors", connector("big" + i, "5"));
+            refusedName = "big" + i;
+            answer = fx.call("POST", "/connectors", connector(refusedName, "5"));
             if (answer.status() == 400) {
                 return answer;
             }

@@ -9,6 +9,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.values.NullValue;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.extensions.CelOptionalLibrary;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 
@@ -28,7 +29,8 @@ import java.util.Map;
  *   <li>{@code principal}: who asks (an empty string when nobody is named).</li>
  * </ul>
  * An expression must be a boolean, true when the connector obeys. CEL's optional values
- * ({@code connector.config[?'errors.tolerance'].orValue('none')}) and string extensions are on.
+ * ({@code connector.config[?'errors.tolerance'].orValue('none')}), the standard macros ({@code has}, {@code all},
+ * {@code exists}) and string extensions are on.
  * Evaluation is a pure function of the expression and the variables; the compiled programs are
  * memoised, keyed by expression, at most {@value #CACHED} of them.
  */
@@ -39,6 +41,7 @@ public final class PolicyExpressions {
             .addVar("connector", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("old", SimpleType.DYN)
             .addVar("principal", SimpleType.STRING)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .setResultType(SimpleType.BOOL)
             .addCompilerLibraries(CelOptionalLibrary.INSTANCE, CelExtensions.strings())
             .addRuntimeLibraries(CelOptionalLibrary.INSTANCE, CelExtensions.strings())

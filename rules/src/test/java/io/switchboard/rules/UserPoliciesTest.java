@@ -131,6 +131,18 @@ class UserPoliciesTest {
     }
 
     @Test
+    void everyExpressionOfTheDocsCompiles() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "policies.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"expression\": \"((?:[^\"\\\\]|\\\\.)*)\"").matcher(doc);
+        int found = 0;
+        while (m.find()) {
+            found++;
+            assertNull(PolicyExpressions.problem(m.group(1)), m.group(1));
+        }
+        assertTrue(found >= 6, "expressions found: " + found);
+    }
+
+    @Test
     void globsMatchClassesAndNames() {
         assertTrue(UserPolicies.glob("io.debezium.*").matcher("io.debezium.connector.postgresql.PostgresConnector").matches());
         assertTrue(!UserPolicies.glob("io.debezium.*").matcher("io_debezium.x").matches());
