@@ -42,13 +42,19 @@ class PoliciesApiTest {
     }
 
     private String connector(String name, String tasks) throws Exception {
+        return connector(name, tasks, true);
+    }
+
+    /** @param paused whether the body asks Kafka Connect's initial_state PAUSED (which the vendors' dialects do not take) */
+    private String connector(String name, String tasks, boolean paused) throws Exception {
         Path lines = Files.writeString(files.resolve(name + ".txt"), "a\n");
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "FileStreamSource");
         config.put("file", lines.toString());
         config.put("topic", "orders");
         config.put("tasks.max", tasks);
-        return SwitchboardFixture.json(Map.of("name", name, "config", config, "initial_state", "PAUSED"));
+        return SwitchboardFixture.json(paused ? Map.of("name", name, "config", config, "initial_state", "PAUSED")
+                : Map.of("name", name, "config", config));
     }
 
     private static String policy(String action, String expression, String message) {
@@ -81,6 +87,25 @@ class PoliciesApiTest {
         assertEquals(400, refused.json().path("error_code").asInt(), refused.body());
         assertEquals("Connector config refused by policy tasks: at most 2 tasks", refused.json().path("message").asText());
         assertEquals(404, fx.call("GET", "/connectors/" + refusedName, null).status());
+
+        // The same refusal in Confluent's and Redpanda's formats, and for a set's apply.
+        String kafkaClusterId = fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
+        SwitchboardFixture.Answer confluent = fx.call("POST", "/connect/v1/environments/env-default/clusters/" + kafkaClusterId
+                + "/connectors", connector("cc-big", "5", false));
+        assertEquals(400, confluent.status(), confluent.body());
+        assertEquals(400, confluent.json().path("error").path("code").asInt(), confluent.body());
+        assertTrue(confluent.json().path("error").path("message").asText().contains("refused by policy tasks: at most 2 tasks"),
+                confluent.body());
+        SwitchboardFixture.Answer redpanda = fx.call("POST", "/v1/kafka-connect/clusters/default/connectors", connector("rp-big", "5", false));
+        assertEquals(400, redpanda.status(), redpanda.body());
+        assertEquals("INVALID_ARGUMENT", redpanda.json().path("code").asText(), redpanda.body());
+        assertTrue(redpanda.body().contains("Connector config refused by policy tasks: at most 2 tasks"), redpanda.body());
+        SwitchboardFixture.Answer set = fx.call("POST", "/sets/wide/apply", SwitchboardFixture.json(Map.of("connectors",
+                List.of(Map.of("name", "set-big", "config", Map.of("connector.class", "FileStreamSource", "file", "/tmp/x",
+                        "topic", "orders", "tasks.max", "6"))))));
+        assertTrue(set.status() == 400 || set.status() == 422, set.body());
+        assertTrue(set.body().contains("set-big: Connector config refused by policy tasks: at most 2 tasks"), set.body());
+        assertEquals(404, fx.call("GET", "/connectors/set-big", null).status());
 
         // The connector that broke it before keeps its record, and is listed as a violator.
         assertEquals(200, fx.call("GET", "/connectors/wide", null).status());
