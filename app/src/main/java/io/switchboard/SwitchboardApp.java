@@ -262,10 +262,11 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys());
         ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins, validator, watcher, secrets, namedSecrets,
                 connectClusters);
+        PolicyQueries policyQueries = new PolicyQueries(streams);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
                 new ClusterFacts(connectClusters, connectorService, secrets, validator, Clock.systemUTC()), connectClusters, kafkaClusterId,
-                new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters),
-                new Policies(gateway, new PolicyQueries(streams), queries));
+                new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters, policyQueries),
+                new Policies(gateway, policyQueries, queries));
         ObjectMapper json = new ObjectMapper();
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
         AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,

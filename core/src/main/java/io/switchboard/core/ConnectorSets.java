@@ -6,6 +6,7 @@ import io.switchboard.core.SetPlanner.Plan;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ApplySetChange;
 import io.switchboard.rules.SetDecider;
+import io.switchboard.rules.UserPolicies;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
@@ -43,9 +44,17 @@ public final class ConnectorSets {
     private final NamedSecrets namedSecrets;
     private final ClusterDirectory clusters;
     private final DerivedDecisions derivedDecisions;
+    private final PolicyStore policies;
 
     public ConnectorSets(CommandBus bus, ConnectorStore store, ConnectorConfigValidator validator, ConnectorSecrets secrets,
                          NamedSecrets namedSecrets, ClusterDirectory clusters) {
+        this(bus, store, validator, secrets, namedSecrets, clusters, null);
+    }
+
+    /** @param policies where the user policies are read, for a plan to show which item breaks which; null: none */
+    public ConnectorSets(CommandBus bus, ConnectorStore store, ConnectorConfigValidator validator, ConnectorSecrets secrets,
+                         NamedSecrets namedSecrets, ClusterDirectory clusters, PolicyStore policies) {
+        this.policies = policies;
         this.bus = bus;
         this.store = store;
         this.validator = validator;
@@ -124,7 +133,8 @@ public final class ConnectorSets {
             desired.add(setScope.selects(c.labels()) ? desired(scope, c, current.get(c.name()))
                     : new Desired(c, null, "outside set " + name + "'s scope: its labels do not match the selector"));
         }
-        Plan plan = SetPlanner.plan(bus.controlPlane(), setScope, desired, current, set, request.prune(), request.maxDeletes(),
+        UserPolicies inForce = policies == null ? UserPolicies.NONE : new UserPolicies(policies.policies(scope.cluster()));
+        Plan plan = SetPlanner.plan(bus.controlPlane(), inForce, setScope, desired, current, set, request.prune(), request.maxDeletes(),
                 request.force(), secrets.keys()::matches);
         return plan.withWorkers(workers(scope.cluster(), current));
     }

@@ -100,11 +100,17 @@ class PoliciesApiTest {
         assertEquals(400, redpanda.status(), redpanda.body());
         assertEquals("INVALID_ARGUMENT", redpanda.json().path("code").asText(), redpanda.body());
         assertTrue(redpanda.body().contains("Connector config refused by policy tasks: at most 2 tasks"), redpanda.body());
-        SwitchboardFixture.Answer set = fx.call("POST", "/sets/wide/apply", SwitchboardFixture.json(Map.of("connectors",
+        String setBody = SwitchboardFixture.json(Map.of("connectors",
                 List.of(Map.of("name", "set-big", "config", Map.of("connector.class", "FileStreamSource", "file", "/tmp/x",
-                        "topic", "orders", "tasks.max", "6"))))));
-        assertTrue(set.status() == 400 || set.status() == 422, set.body());
-        assertTrue(set.body().contains("set-big: Connector config refused by policy tasks: at most 2 tasks"), set.body());
+                        "topic", "orders", "tasks.max", "6")))));
+        SwitchboardFixture.Answer plan = fx.call("POST", "/sets/wide/apply?dry_run=true", setBody);
+        assertEquals(422, plan.status(), plan.body());
+        assertEquals("set-big", plan.json().path("items").path(0).path("name").asText(), plan.body());
+        assertTrue(plan.json().path("items").path(0).toString().contains("Connector config refused by policy tasks: at most 2 tasks"),
+                plan.body());
+        SwitchboardFixture.Answer set = fx.call("POST", "/sets/wide/apply", setBody);
+        assertTrue(set.status() == 409 || set.status() == 422, set.body());
+        assertTrue(set.body().contains("Connector config refused by policy tasks: at most 2 tasks"), set.body());
         assertEquals(404, fx.call("GET", "/connectors/set-big", null).status());
 
         // The connector that broke it before keeps its record, and is listed as a violator.
