@@ -295,6 +295,11 @@ public final class SwitchboardApp implements AutoCloseable {
             own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health(),
                     lagHistory));
         }
+        metrics.countPolicyViolations(() -> {
+            Map<String, Map<String, Integer>> all = new LinkedHashMap<>();
+            connectClusters.names().forEach(cluster -> all.put(cluster, core.policies().violationCounts(new Scope(cluster))));
+            return all;
+        });
         metrics.countConnectors(() -> {
             Map<String, List<Views.ConnectorDetails>> all = new LinkedHashMap<>();
             connectClusters.names().forEach(cluster -> all.put(cluster, connectorService.describeAll(new Scope(cluster))));

@@ -107,6 +107,26 @@ public final class Policies {
         return new DryRun(violators, all.size());
     }
 
+    /** Each user policy in force in the cluster with how many of its connectors break it now (the metric's values). */
+    public java.util.Map<String, Integer> violationCounts(Scope scope) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        List<ConnectorPolicy> inForce = policies.policies(scope.cluster()).stream().filter(p -> !p.getDeleted()).toList();
+        if (inForce.isEmpty()) {
+            return counts;
+        }
+        List<ConnectorState> all = connectors.connectors(scope.cluster());
+        for (ConnectorPolicy policy : inForce) {
+            int count = 0;
+            for (ConnectorState connector : all) {
+                if (!UserPolicies.breaches(policy, subject(connector), null, null).isEmpty()) {
+                    count++;
+                }
+            }
+            counts.put(policy.getName(), count);
+        }
+        return counts;
+    }
+
     /** The connectors of the cluster that break the policy in force now. */
     public List<Violator> violators(Scope scope, String name) {
         Listed listed = get(scope, name);

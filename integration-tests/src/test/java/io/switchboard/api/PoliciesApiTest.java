@@ -120,6 +120,10 @@ class PoliciesApiTest {
         shown.json().path("violators").forEach(v -> violators.add(v.path("connector").asText()));
         assertTrue(violators.contains("wide"), shown.body());
 
+        String metrics = fx.call("GET", "/metrics", null).body();
+        assertTrue(java.util.regex.Pattern.compile("switchboard_policy_violations\\{cluster=\"default\",policy=\"tasks\"} [1-9]")
+                .matcher(metrics).find(), metrics.lines().filter(l -> l.contains("policy")).toList().toString());
+
         JsonNode history = fx.call("GET", "/policies/tasks/history", null).json();
         assertEquals(2, history.size(), history.toString());
         assertEquals(1, history.path(0).path("version").asInt());
