@@ -20,6 +20,7 @@ import io.switchboard.core.ConnectorPlugins;
 import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.CoreServices;
+import io.switchboard.core.Policies;
 import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
 import io.switchboard.core.SinkLagReadings;
@@ -60,6 +61,7 @@ import io.switchboard.processor.StreamsSettings;
 import io.switchboard.processor.Topics;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
+import io.switchboard.query.PolicyQueries;
 import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.RemoteStores;
 import io.switchboard.query.ReplicaRouter;
@@ -286,9 +288,11 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys());
         ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins, validator, watcher, secrets, namedSecrets,
                 connectClusters);
+        PolicyQueries policyQueries = new PolicyQueries(streams);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
                 new ClusterFacts(connectClusters, connectorService, secrets, validator, Clock.systemUTC()), connectClusters, kafkaClusterId,
-                new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters, connectorService.preflight()));
+                new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters, connectorService.preflight(), policyQueries),
+                new Policies(gateway, policyQueries, queries));
         ObjectMapper json = new ObjectMapper();
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
         AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
@@ -319,6 +323,11 @@ public final class SwitchboardApp implements AutoCloseable {
             own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health(),
                     lagHistory, DataPlaneAssembly.clustersOnSwitchboardKafka(options)));
         }
+        metrics.countPolicyViolations(() -> {
+            Map<String, Map<String, Integer>> all = new LinkedHashMap<>();
+            connectClusters.names().forEach(cluster -> all.put(cluster, core.policies().violationCounts(new Scope(cluster))));
+            return all;
+        });
         metrics.countConnectors(() -> {
             Map<String, List<Views.ConnectorDetails>> all = new LinkedHashMap<>();
             connectClusters.names().forEach(cluster -> all.put(cluster, connectorService.describeAll(new Scope(cluster))));

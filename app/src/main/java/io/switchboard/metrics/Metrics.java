@@ -62,6 +62,9 @@ public final class Metrics implements AutoCloseable {
     private volatile Supplier<Map<String, List<Views.ConnectorDetails>>> connectors =
             Map::of;
     private final MultiGauge connectorStates;
+    /** Each cluster's user policies with how many connectors break each now, read when /metrics is scraped. */
+    private volatile Supplier<Map<String, Map<String, Integer>>> policyViolations = Map::of;
+    private final MultiGauge violations;
     /** The reads this replica made of other replicas' copies of each store. */
     private volatile ToLongFunction<String> replicaReads = store -> 0;
     /** Each connector's health series; null until {@link #followHealth}. */
@@ -73,6 +76,8 @@ public final class Metrics implements AutoCloseable {
         registry.config().meterFilter(MeterFilter.maximumAllowableTags("switchboard.http.requests", "method", 16, MeterFilter.deny()));
         connectorStates = MultiGauge.builder("switchboard.connectors")
                 .description("Connectors by cluster, desired target state or observed state").register(registry);
+        violations = MultiGauge.builder("switchboard.policy.violations")
+                .description("Connectors that break a user policy in force now, by cluster and policy (they keep running)").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -145,6 +150,11 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** Where connectors are read from for the per-state gauges: all of them, by cluster. */
+    /** Counts, when /metrics is scraped, the connectors that break each user policy of each cluster. */
+    public void countPolicyViolations(Supplier<Map<String, Map<String, Integer>>> counts) {
+        this.policyViolations = counts;
+    }
+
     public void countConnectors(Supplier<Map<String, List<Views.ConnectorDetails>>> all) {
         this.connectors = all;
     }
@@ -174,6 +184,18 @@ public final class Metrics implements AutoCloseable {
         };
     }
 
+    private void refreshPolicyViolations() {
+        List<MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
+        try {
+            policyViolations.get().forEach((cluster, counts) -> counts.forEach((policy, count) ->
+                    rows.add(MultiGauge.Row.of(Tags.of("cluster", cluster, "policy", policy), count))));
+        } catch (RuntimeException e) {
+            // Stores moving between replicas: the gauges keep their last values.
+            return;
+        }
+        violations.register(rows, true);
+    }
+
     private void refreshConnectorStates() {
         Map<List<String>, Integer> counts = new HashMap<>();
         try {
@@ -198,6 +220,7 @@ public final class Metrics implements AutoCloseable {
         config.routes.after(ctx -> record(ctx, dialects));
         config.routes.get("/metrics", ctx -> {
             refreshConnectorStates();
+            refreshPolicyViolations();
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
         }, Access.view(ctx -> Access.Target.EVERYWHERE));
         // Narrowed by ?cluster= to one cluster, whose grant is then needed; else any grant, showing

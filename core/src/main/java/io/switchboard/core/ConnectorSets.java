@@ -6,6 +6,7 @@ import io.switchboard.core.SetPlanner.Plan;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ApplySetChange;
 import io.switchboard.rules.SetDecider;
+import io.switchboard.rules.UserPolicies;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
@@ -44,6 +45,7 @@ public final class ConnectorSets {
     private final ClusterDirectory clusters;
     private final DerivedDecisions derivedDecisions;
     private final WritePreflight preflight;
+    private final PolicyStore policies;
 
     /**
      * @param preflight the write pre-flight whose bounded pool plans run in (the one every config
@@ -52,7 +54,14 @@ public final class ConnectorSets {
      */
     public ConnectorSets(CommandBus bus, ConnectorStore store, ConnectorConfigValidator validator, ConnectorSecrets secrets,
                          NamedSecrets namedSecrets, ClusterDirectory clusters, WritePreflight preflight) {
+        this(bus, store, validator, secrets, namedSecrets, clusters, preflight, null);
+    }
+
+    /** @param policies where the user policies are read, for a plan to show which item breaks which; null: none */
+    public ConnectorSets(CommandBus bus, ConnectorStore store, ConnectorConfigValidator validator, ConnectorSecrets secrets,
+                         NamedSecrets namedSecrets, ClusterDirectory clusters, WritePreflight preflight, PolicyStore policies) {
         this.preflight = preflight;
+        this.policies = policies;
         this.bus = bus;
         this.store = store;
         this.validator = validator;
@@ -144,7 +153,8 @@ public final class ConnectorSets {
             desired.add(setScope.selects(c.labels()) ? desired(scope, c, current.get(c.name()))
                     : new Desired(c, null, "outside set " + name + "'s scope: its labels do not match the selector"));
         }
-        Plan plan = SetPlanner.plan(bus.controlPlane(), setScope, desired, current, set, request.prune(), request.maxDeletes(),
+        UserPolicies inForce = policies == null ? UserPolicies.NONE : new UserPolicies(policies.policies(scope.cluster()));
+        Plan plan = SetPlanner.plan(bus.controlPlane(), inForce, setScope, desired, current, set, request.prune(), request.maxDeletes(),
                 request.force(), secrets.keys()::matches);
         return plan.withWorkers(workers(scope.cluster(), current));
     }

@@ -22,7 +22,7 @@ public abstract sealed class ServiceException extends RuntimeException {
     }
 
     /** What does not exist. */
-    public enum Subject { CONNECTOR, TASK, CLUSTER, OFFSETS_REQUEST, SECRET, PIPELINE }
+    public enum Subject { CONNECTOR, TASK, CLUSTER, OFFSETS_REQUEST, SECRET, PIPELINE, POLICY }
 
     /** The connector (or one of its tasks, or the cluster) does not exist. */
     public static final class NotFound extends ServiceException {
@@ -39,6 +39,7 @@ public abstract sealed class ServiceException extends RuntimeException {
                 case OFFSETS_REQUEST -> "No offsets request was made for connector " + name;
                 case SECRET -> "Secret " + name + " not found";
                 case PIPELINE -> "Pipeline " + name + " not found";
+                case POLICY -> "Policy " + name + " not found";
             });
             this.subject = subject;
             this.name = name;

@@ -5,7 +5,9 @@ import io.switchboard.rules.CommandDecider;
 import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.Decision;
+import io.switchboard.rules.PolicyExpressions;
 import io.switchboard.rules.SetDecider;
+import io.switchboard.rules.UserPolicies;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorState;
@@ -123,6 +125,13 @@ public final class SetPlanner {
      */
     public static Plan plan(ControlPlane controlPlane, DesiredState.SetScope scope, List<Desired> desired, Map<String, ConnectorState> current, SetState set,
                             boolean prune, int maxDeletes, boolean force, Predicate<String> isSecret) {
+        return plan(controlPlane, UserPolicies.NONE, scope, desired, current, set, prune, maxDeletes, force, isSecret);
+    }
+
+    /** @param policies the user policies in force in the set's cluster: an item that breaks a deny policy has it as its problem */
+    public static Plan plan(ControlPlane controlPlane, UserPolicies policies, DesiredState.SetScope scope, List<Desired> desired,
+                            Map<String, ConnectorState> current, SetState set, boolean prune, int maxDeletes, boolean force,
+                            Predicate<String> isSecret) {
         List<Item> items = new ArrayList<>();
         Set<String> named = new TreeSet<>();
         Map<String, Map<String, String>> managed = set == null ? Map.of() : set.getManaged();
@@ -130,7 +139,7 @@ public final class SetPlanner {
         for (Desired d : desired) {
             givesSecrets |= givesSecret(d);
             named.add(d.connector().name());
-            items.add(item(controlPlane, scope, d, current.get(d.connector().name()), managed, isSecret));
+            items.add(item(controlPlane, policies, scope, d, current.get(d.connector().name()), managed, isSecret));
         }
         List<String> problems = new ArrayList<>();
         if (prune) {
@@ -184,7 +193,7 @@ public final class SetPlanner {
         return gives ? Needs.EDIT : Needs.VIEW;
     }
 
-    private static Item item(ControlPlane controlPlane, DesiredState.SetScope scope, Desired d, ConnectorState existing, Map<String, Map<String, String>> managed,
+    private static Item item(ControlPlane controlPlane, UserPolicies policies, DesiredState.SetScope scope, Desired d, ConnectorState existing, Map<String, Map<String, String>> managed,
                              Predicate<String> isSecret) {
         DesiredState.Connector c = d.connector();
         String stateFrom = existing == null ? null : existing.getTargetState().name();
@@ -201,6 +210,14 @@ public final class SetPlanner {
         if (decision.reason() != null) {
             return new Item(c.name(), existing == null ? Action.CREATE : Action.UPDATE, List.of(), stateFrom, null,
                     decision.message(), null);
+        }
+        // The user policies as the set's decider checks its items: with the item's labels.
+        UserPolicies.Breach denial = decision.outcome() == Outcome.UNCHANGED ? null : policies.check(
+                new PolicyExpressions.Subject(scope.cluster(), c.name(), d.sealedConfig(), c.labels()),
+                existing == null ? null : new PolicyExpressions.Subject(scope.cluster(), c.name(), existing.getConfig(), c.labels()),
+                null).denial();
+        if (denial != null) {
+            return new Item(c.name(), existing == null ? Action.CREATE : Action.UPDATE, List.of(), stateFrom, null, denial.refusal(), null);
         }
         if (existing == null) {
             List<KeyChange> keys = new ArrayList<>();

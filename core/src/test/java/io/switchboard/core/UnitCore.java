@@ -71,6 +71,6 @@ public final class UnitCore {
 
     /** The services a dialect is built on. */
     public CoreServices services() {
-        return new CoreServices(service, null, facts, clusters, "unit-kafka", sets);
+        return new CoreServices(service, null, facts, clusters, "unit-kafka", sets, null);
     }
 }

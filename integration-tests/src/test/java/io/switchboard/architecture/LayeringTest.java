@@ -46,9 +46,10 @@ class LayeringTest {
     void theRulesArePureFunctions() {
         classes().that().resideInAPackage("io.switchboard.rules..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.switchboard.rules..", "io.switchboard.schemas..",
-                        "io.switchboard.secrets..", "org.apache.avro..", "java..")
+                        "io.switchboard.secrets..", "org.apache.avro..", "dev.cel..", "java..")
                 .because("a decision about a connector is a function of its state and the command: no Kafka, no framework,"
-                        + " no topology, so the core and the processor decide alike")
+                        + " no topology, so the core and the processor decide alike (CEL evaluates the user policies' expressions,"
+                        + " a pure function of the expression and its variables)")
                 .check(CLASSES);
     }
 

@@ -5,22 +5,31 @@ import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.Decision;
 import io.switchboard.rules.InvalidCommandException;
+import io.switchboard.rules.PolicyDecider;
 import io.switchboard.rules.SetDecider;
+import io.switchboard.rules.UserPolicies;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.SetState;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Applies each command to the connectors store: decides it against the current state, writes the
@@ -32,6 +41,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     static final String HISTORY = "history";
     /** The commands an accepted set change writes, signed, to the command topic, in the transaction of its decision. */
     static final String DERIVED = "sign-derived-commands";
+    static final String POLICIES = "policies-sink";
+    static final String POLICY_VERSIONS = "policy-versions-sink";
     /** Header of each decision record naming its command, so readers can skip the ones they do not wait for. */
     public static final String COMMAND_ID_HEADER = "switchboard.command.id";
 
@@ -45,6 +56,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     private KeyValueStore<String, ConnectorObservation> statuses;
     private IdempotentAnswers answers;
     private KeyValueStore<String, SetState> sets;
+    private KeyValueStore<String, ConnectorPolicy> policyHeads;
+    private ReadOnlyKeyValueStore<String, ConnectorPolicy> policies;
 
     /**
      * @param controlPlane   the deployment's control plane, whose policies every config stored obeys
@@ -65,6 +78,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         this.statuses = context.getStateStore(StoreNames.STATUSES);
         this.answers = new IdempotentAnswers(context.getStateStore(StoreNames.IDEMPOTENCY));
         this.sets = context.getStateStore(StoreNames.SETS);
+        this.policyHeads = context.getStateStore(StoreNames.POLICY_HEADS);
+        this.policies = context.getStateStore(StoreNames.POLICIES);
         if (keepsTimeline) {
             this.timelines = context.getStateStore(StoreNames.TIMELINE);
         }
@@ -79,6 +94,11 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         ConnectorKey key = keyOf(record.key(), command);
         String storeKey = key.toString();
 
+        if (PolicyDecider.isPolicyCommand(command)) {
+            decidePolicy(record, command, key);
+            processed();
+            return;
+        }
         if (SetDecider.isSetCommand(command)) {
             decideSet(record, command, key);
             processed();
@@ -91,7 +111,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             processed();
             return;
         }
-        Decision decision = CommandDecider.decide(controlPlane, connectors.get(storeKey), statuses.get(storeKey), command);
+        Decision decision = CommandDecider.decide(controlPlane, policiesOf(key.cluster()), connectors.get(storeKey), statuses.get(storeKey),
+                command);
         if (decision.changed()) {
             if (decision.next() == null) {
                 connectors.delete(storeKey);
@@ -125,7 +146,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
      * commands it writes, all in this record's transaction (exactly-once), so none is written alone.
      */
     private void decideSet(Record<String, ConnectorCommand> record, ConnectorCommand command, ConnectorKey key) {
-        SetDecider.SetDecision decision = SetDecider.decide(controlPlane, sets.get(key.toString()), command);
+        SetDecider.SetDecision decision = SetDecider.decide(controlPlane, policiesOf(key.cluster()), sets.get(key.toString()), command);
         if (decision.changed()) {
             sets.put(key.toString(), decision.next());
             for (ConnectorCommand derived : decision.derived()) {
@@ -141,6 +162,50 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
                 .setReason(decision.reason())
                 .setMessage(decision.message())
                 .setIssuedAt(command.getIssuedAt())
+                .build();
+        forwardDecision(record, command, decided);
+    }
+
+    /**
+     * The cluster's user policies in force, as this replica's global store holds them now. The
+     * store follows the policies topic on its own thread, so a command decided again after an
+     * aborted transaction may meet newer policies: the decision that is committed records the
+     * versions it was checked against ({@link CommandDecision#getPolicyVersions}), which is what
+     * answers why it was accepted or refused.
+     */
+    private UserPolicies policiesOf(String cluster) {
+        List<ConnectorPolicy> inForce = new ArrayList<>();
+        String prefix = ConnectorKey.clusterPrefix(cluster);
+        try (KeyValueIterator<String, ConnectorPolicy> all = policies.prefixScan(prefix, new StringSerializer())) {
+            all.forEachRemaining(entry -> inForce.add(entry.value));
+        }
+        return inForce.isEmpty() ? UserPolicies.NONE : new UserPolicies(inForce);
+    }
+
+    /**
+     * A policy's command, decided against the version this partition holds (one partition orders
+     * one policy's versions): the version stored, written to the policies topic (the one in force)
+     * and the versions topic (its history), all in this record's transaction.
+     */
+    private void decidePolicy(Record<String, ConnectorCommand> record, ConnectorCommand command, ConnectorKey key) {
+        PolicyDecider.PolicyDecision decision = PolicyDecider.decide(policyHeads.get(key.toString()), command);
+        ConnectorPolicy next = decision.next();
+        if (next != null) {
+            policyHeads.put(key.toString(), next);
+            String policyKey = next.getCluster() + ConnectorKey.SEPARATOR + next.getName();
+            context.forward(new Record<String, Object>(policyKey, next, record.timestamp()), POLICIES);
+            context.forward(new Record<String, Object>(policyKey + ConnectorKey.SEPARATOR + String.format("%019d", next.getVersion()),
+                    next, record.timestamp()), POLICY_VERSIONS);
+        }
+        CommandDecision decided = CommandDecision.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setCluster(key.cluster())
+                .setConnector(key.name())
+                .setOutcome(decision.outcome())
+                .setReason(decision.reason())
+                .setMessage(decision.message())
+                .setIssuedAt(command.getIssuedAt())
+                .setPolicyVersions(next == null ? Map.of() : Map.of(next.getName(), next.getVersion()))
                 .build();
         forwardDecision(record, command, decided);
     }

@@ -68,6 +68,17 @@ public final class CommandTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SETS),
                         Serdes.String(), serdes.sets()),
                 DECIDE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.POLICY_HEADS),
+                        Serdes.String(), serdes.policies()),
+                DECIDE);
+        topology.addSink(CommandProcessor.POLICIES, topics.policies(),
+                new StringSerializer(), serdes.policies().serializer(), DECIDE);
+        topology.addSink(CommandProcessor.POLICY_VERSIONS, topics.policyVersions(),
+                new StringSerializer(), serdes.policies().serializer(), DECIDE);
+        // Every replica holds every policy: a connector's decider reads its cluster's, whatever partition decides it.
+        globalPolicies(topology, StoreNames.POLICIES, topics.policies(), serdes);
+        globalPolicies(topology, StoreNames.POLICY_VERSIONS, topics.policyVersions(), serdes);
         // Into the topology's own input, signed: a set change's commands are decided like any other, after it.
         topology.addProcessor(CommandProcessor.DERIVED, () -> new DerivedCommandSigner(topics, signatures, serdes.commands().serializer()),
                 DECIDE);
@@ -93,5 +104,12 @@ public final class CommandTopology {
                     DECIDE, "observe");
         }
         return topology;
+    }
+
+    private static void globalPolicies(Topology topology, String store, String topic, TopologySerdes serdes) {
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), serdes.policies()).withLoggingDisabled(),
+                store + "-source", new StringDeserializer(), serdes.policies().deserializer(), topic, store + "-update",
+                () -> new GlobalStoreUpdate<>(store));
     }
 }

@@ -230,7 +230,8 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                 .setValues(new TreeMap<>())
                 .setAdded(new ArrayList<>())
                 .setRemoved(new ArrayList<>())
-                .setChanged(new ArrayList<>());
+                .setChanged(new ArrayList<>())
+                .setPolicyWarnings(new ArrayList<>(event.getPolicyWarnings()));
         Object payload = event.getEvent();
         if (payload instanceof ConnectorCreated created) {
             entry.setValues(masked(created.getConfig()))

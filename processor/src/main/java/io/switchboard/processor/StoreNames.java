@@ -19,9 +19,18 @@ public final class StoreNames {
 
     /** Connector sets (connectors as code), keyed {@code <cluster>/{set}<name>}, in the connectors' task. */
     public static final String SETS = "sets";
+    /** Each policy's version in force, keyed by its command key {@code <cluster>/{policy}<name>}: what the policy decider decides against. */
+    public static final String POLICY_HEADS = "policy-heads";
+    /** Global: every cluster's policies in force, keyed {@code <cluster>/<name>}, read from the policies topic on every replica. */
+    public static final String POLICIES = "policies";
+    /** Global: every version of every policy, keyed {@code <cluster>/<name>/<version, 19 digits>}. */
+    public static final String POLICY_VERSIONS = "policy-versions";
 
-    /** Every store above: each has a changelog ({@link Topics#changelog}), which only the control plane may touch. */
-    public static final java.util.List<String> ALL = java.util.List.of(CONNECTORS, STATUSES, IDEMPOTENCY, HISTORY, TIMELINE, SETS);
+    /**
+     * Every store above with a changelog ({@link Topics#changelog}), which only the control plane may
+     * touch; the global stores have none (they read the policies topics, under the prefix).
+     */
+    public static final java.util.List<String> ALL = java.util.List.of(CONNECTORS, STATUSES, IDEMPOTENCY, HISTORY, TIMELINE, SETS, POLICY_HEADS);
 
     private StoreNames() {
     }

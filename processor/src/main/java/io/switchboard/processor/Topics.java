@@ -33,6 +33,16 @@ public record Topics(String prefix, String lifecycleTopic) {
         return lifecycleTopic != null && !lifecycleTopic.isBlank() ? lifecycleTopic : prefix + ".lifecycle";
     }
 
+    /** The user policies in force (compacted), keyed {@code <cluster>/<name>}: written by the processor, read whole by every replica. */
+    public String policies() {
+        return prefix + ".policies";
+    }
+
+    /** Every version of every user policy (compacted, one key per version), keyed {@code <cluster>/<name>/<version>}. */
+    public String policyVersions() {
+        return prefix + ".policy-versions";
+    }
+
     /** What reconcilers observe on the Connect clusters, keyed by connector. */
     public String observations() {
         return prefix + ".observations";
@@ -93,7 +103,7 @@ public record Topics(String prefix, String lifecycleTopic) {
     public ControlPlane controlPlane() {
         String worker = embeddedWorkerGroup();
         return new ControlPlane(prefix, Set.of(commands(), decisions(), lifecycle(), observations(), reconcilerLeases(), replicaKeys(),
-                pipelineNotifications(), deadLetters(), secrets(), schemas(), worker + "-configs", worker + "-offsets", worker + "-status"),
+                pipelineNotifications(), deadLetters(), policies(), policyVersions(), secrets(), schemas(), worker + "-configs", worker + "-offsets", worker + "-status"),
                 Set.of(applicationId(), worker), pipelineNotifications());
     }
 

@@ -3,6 +3,7 @@ package io.switchboard.processor;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.SetState;
@@ -13,7 +14,8 @@ import org.apache.kafka.common.serialization.Serde;
 /** The Avro serdes of the topology's topics and stores. */
 public record TopologySerdes(Serde<ConnectorCommand> commands, Serde<ConnectorState> states,
                              Serde<CommandDecision> decisions, Serde<LifecycleEvent> events,
-                             Serde<ConnectorObservation> observations, Serde<SetState> sets) {
+                             Serde<ConnectorObservation> observations, Serde<SetState> sets,
+                             Serde<ConnectorPolicy> policies) {
 
     /** The Avro serdes of every record type, each schema registered and looked up in the registry. */
     public static TopologySerdes avro(SchemaRegistryClient registry) {
@@ -23,6 +25,7 @@ public record TopologySerdes(Serde<ConnectorCommand> commands, Serde<ConnectorSt
                 new AvroSerde<>(registry, CommandDecision.class, false),
                 new AvroSerde<>(registry, LifecycleEvent.class, false),
                 new AvroSerde<>(registry, ConnectorObservation.class, false),
-                new AvroSerde<>(registry, SetState.class, false));
+                new AvroSerde<>(registry, SetState.class, false),
+                new AvroSerde<>(registry, ConnectorPolicy.class, false));
     }
 }

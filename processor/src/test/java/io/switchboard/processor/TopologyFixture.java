@@ -5,6 +5,7 @@ import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.LifecycleEvent;
@@ -70,7 +71,8 @@ final class TopologyFixture implements AutoCloseable {
                 new AvroSerde<>(registry, CommandDecision.class, false),
                 new AvroSerde<>(registry, LifecycleEvent.class, false),
                 new AvroSerde<>(registry, ConnectorObservation.class, false),
-                new AvroSerde<>(registry, SetState.class, false));
+                new AvroSerde<>(registry, SetState.class, false),
+                new AvroSerde<>(registry, ConnectorPolicy.class, false));
         historySerde = new AvroSerde<>(registry, ConnectorHistory.class, false);
         Properties props = new Properties();
         props.putAll(StreamsSettings.of(TOPICS, "unused:9092", Path.of(System.getProperty("java.io.tmpdir"),

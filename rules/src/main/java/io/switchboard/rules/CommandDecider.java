@@ -54,6 +54,16 @@ public final class CommandDecider {
     }
 
     /**
+     * @param policies the user policies in force in the command's cluster ({@link UserPolicyCheck}):
+     *                 every config the command would store is checked against them, and the decision
+     *                 records their versions
+     */
+    public static Decision decide(ControlPlane controlPlane, UserPolicies policies, ConnectorState current, ConnectorObservation observed,
+                                  ConnectorCommand command) {
+        return UserPolicyCheck.apply(policies, current, command, decide(controlPlane, current, observed, command));
+    }
+
+    /**
      * @param observed what the data plane last reported of the connector (null: nothing), which
      *                 says whether an offsets request it was asked to carry out is done
      */

@@ -77,19 +77,24 @@ public final class SetDecider {
 
     /** @param controlPlane the deployment's control plane, whose policies every item's config obeys ({@link ConnectorPolicies}) */
     public static SetDecision decide(ControlPlane controlPlane, SetState current, ConnectorCommand command) {
+        return decide(controlPlane, UserPolicies.NONE, current, command);
+    }
+
+    /** @param policies the user policies in force in the set's cluster: an item that breaks a deny policy refuses the change whole, naming both */
+    public static SetDecision decide(ControlPlane controlPlane, UserPolicies policies, SetState current, ConnectorCommand command) {
         if (!isSet(command.getConnector()) || command.getConnector().length() == PREFIX.length()) {
             return refused(Outcome.REJECTED, DecisionReasons.INVALID_SET_CHANGE, "a set's command names no set", current);
         }
         if (command.getAction() instanceof ApplySetChange apply) {
-            return apply(controlPlane, current, command, apply.getExpectedVersion(), apply.getSelector(), apply.getItems(), null);
+            return apply(controlPlane, policies, current, command, apply.getExpectedVersion(), apply.getSelector(), apply.getItems(), null);
         }
         if (command.getAction() instanceof RevertSetChange revert) {
-            return revert(controlPlane, current, command, revert);
+            return revert(controlPlane, policies, current, command, revert);
         }
         throw new InvalidCommandException("Not a set's command: " + command.getCommandId());
     }
 
-    private static SetDecision revert(ControlPlane controlPlane, SetState current, ConnectorCommand command, RevertSetChange revert) {
+    private static SetDecision revert(ControlPlane controlPlane, UserPolicies policies, SetState current, ConnectorCommand command, RevertSetChange revert) {
         SetChange change = current == null ? null : current.getChanges().stream()
                 .filter(c -> c.getChangeId().equals(revert.getChangeId())).findFirst().orElse(null);
         if (change == null) {
@@ -107,10 +112,10 @@ public final class SetDecider {
                     .setPreviousConfig(item.getConfig()).setPreviousTargetState(item.getTargetState()).setAdopt(false).build());
         }
         items.sort((a, b) -> Boolean.compare(a.getConfig() != null, b.getConfig() != null));
-        return apply(controlPlane, current, command, revert.getExpectedVersion(), current.getSelector(), items, change.getChangeId());
+        return apply(controlPlane, policies, current, command, revert.getExpectedVersion(), current.getSelector(), items, change.getChangeId());
     }
 
-    private static SetDecision apply(ControlPlane controlPlane, SetState current, ConnectorCommand command, long expectedVersion,
+    private static SetDecision apply(ControlPlane controlPlane, UserPolicies policies, SetState current, ConnectorCommand command, long expectedVersion,
                                      Map<String, String> selector, List<SetItem> items, String revertOf) {
         long version = current == null ? 0 : current.getVersion();
         if (expectedVersion != version) {
@@ -123,7 +128,7 @@ public final class SetDecider {
         }
         Map<String, Map<String, String>> managed = new TreeMap<>(current == null ? Map.of() : current.getManaged());
         for (SetItem item : items) {
-            String problem = problem(controlPlane, item, managed);
+            String problem = problem(controlPlane, policies, command, item, managed);
             if (problem != null) {
                 return refused(Outcome.REJECTED, DecisionReasons.INVALID_SET_CHANGE, item.getConnector() + ": " + problem, current);
             }
@@ -190,7 +195,8 @@ public final class SetDecider {
     }
 
     /** Why the item cannot be part of an accepted change, or null: what the decider would refuse of it, checked first. */
-    private static String problem(ControlPlane controlPlane, SetItem item, Map<String, Map<String, String>> managed) {
+    private static String problem(ControlPlane controlPlane, UserPolicies policies, ConnectorCommand command, SetItem item,
+                                  Map<String, Map<String, String>> managed) {
         String nameProblem = ConnectorRules.nameProblem(item.getConnector());
         if (nameProblem != null) {
             return nameProblem;
@@ -211,7 +217,17 @@ public final class SetDecider {
             return "a pipeline's connector is changed only through its pipeline";
         }
         ConnectorPolicies.Refusal refusal = ConnectorPolicies.refusal(controlPlane, item.getConfig());
-        return refusal == null ? null : refusal.message();
+        if (refusal != null) {
+            return refusal.message();
+        }
+        if (item.getConfig() == null || item.getAdopt()) {
+            return null;
+        }
+        PolicyExpressions.Subject next = new PolicyExpressions.Subject(command.getCluster(), item.getConnector(), item.getConfig(), item.getLabels());
+        PolicyExpressions.Subject old = item.getPreviousConfig() == null ? null
+                : new PolicyExpressions.Subject(command.getCluster(), item.getConnector(), item.getPreviousConfig(), item.getLabels());
+        UserPolicies.Breach denial = policies.check(next, old, command.getPrincipal()).denial();
+        return denial == null ? null : denial.refusal();
     }
 
     /** A command the change writes: id {@code <changeId>/<n>}, the change's principal, time, and request id. */

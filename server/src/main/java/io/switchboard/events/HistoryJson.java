@@ -65,6 +65,9 @@ public final class HistoryJson {
             leftOut.put("fix", entry.getTableLeftOut().getFix());
             json.put("table_left_out", leftOut);
         }
+        if (!entry.getPolicyWarnings().isEmpty()) {
+            json.put("policy_warnings", entry.getPolicyWarnings());
+        }
         return json;
     }
 

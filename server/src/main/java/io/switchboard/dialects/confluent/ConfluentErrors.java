@@ -42,6 +42,7 @@ final class ConfluentErrors implements ErrorFormat {
             case OFFSETS_REQUEST -> "No offsets request was made for connector " + missing.name();
             case SECRET -> "Secret " + missing.name() + " not found";
             case PIPELINE -> "Pipeline " + missing.name() + " not found";
+            case POLICY -> "Policy " + missing.name() + " not found";
         };
     }
 

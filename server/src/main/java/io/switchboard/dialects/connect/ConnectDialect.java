@@ -57,11 +57,13 @@ public final class ConnectDialect implements Dialect {
         ConnectorHealthResource health = new ConnectorHealthResource(core.connectors(), scopes, Clock.systemUTC(), flapWindow);
         BulkResource bulk = new BulkResource(core.connectors(), scopes);
         SetsResource sets = new SetsResource(core.sets(), scopes);
+        PoliciesResource policies = new PoliciesResource(core.policies(), scopes);
         ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
         for (String base : List.of("", ConnectScopes.CLUSTER_BASE)) {
             root.register(config, base);
             bulk.register(config, base);
             sets.register(config, base);
+            policies.register(config, base);
             connectors.register(config, base);
             worker.register(config, base);
             history.register(config, base);

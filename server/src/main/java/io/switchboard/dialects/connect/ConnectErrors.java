@@ -53,6 +53,7 @@ final class ConnectErrors implements ErrorFormat {
             case OFFSETS_REQUEST -> "No offsets request was made for connector " + name;
             case SECRET -> "Secret " + name + " not found";
             case PIPELINE -> "Pipeline " + name + " not found";
+            case POLICY -> "Policy " + name + " not found";
             case TASK -> missing.operation() == ServiceException.Operation.READ_TASK_STATUS
                     ? "No status found for task " + name + "-" + missing.task()
                     : "Unknown task: " + name + "-" + missing.task();

@@ -68,6 +68,7 @@ final class RedpandaErrors implements ErrorFormat {
                 case OFFSETS_REQUEST -> "no offsets request was made for connector " + missing.name();
                 case SECRET -> "secret " + missing.name() + " not found";
                 case PIPELINE -> "pipeline " + missing.name() + " not found";
+                case POLICY -> "policy " + missing.name() + " not found";
             };
         } else if (e instanceof ServiceException.AlreadyExists exists) {
             return exists.subject().name().toLowerCase(Locale.ROOT) + " " + exists.name() + " already exists";

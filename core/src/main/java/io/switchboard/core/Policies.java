@@ -1,0 +1,172 @@
+package io.switchboard.core;
+
+import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ConnectorPolicies;
+import io.switchboard.rules.PolicyDecider;
+import io.switchboard.rules.PolicyExpressions;
+import io.switchboard.rules.UserPolicies;
+import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorPolicy;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.DeletePolicy;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.PolicySpec;
+import io.switchboard.schemas.PutPolicy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The user policies of a Connect cluster (docs/policies.md): stored by a policy command the
+ * processor decides ({@link PolicyDecider}), read from every replica's copy. The early answers
+ * (a name, an expression that does not compile) call the decider's own checks; a dry run stores
+ * nothing and lists the connectors that break the policy as written.
+ */
+public final class Policies {
+    /** At most this many violators are listed by a dry run or a policy's page. */
+    public static final int MAX_VIOLATORS = 1000;
+
+    private final CommandBus bus;
+    private final PolicyStore policies;
+    private final ConnectorStore connectors;
+
+    public Policies(CommandBus bus, PolicyStore policies, ConnectorStore connectors) {
+        this.bus = bus;
+        this.policies = policies;
+        this.connectors = connectors;
+    }
+
+    /** A policy as listed: a user's, or a built-in one (read-only, no spec, version 0). */
+    public record Listed(String name, boolean builtIn, ConnectorPolicy policy) {
+    }
+
+    /** A connector breaking a policy, with each message. */
+    public record Violator(String connector, List<String> messages) {
+    }
+
+    /** What a dry run answers: the connectors that would break the policy, at most {@link #MAX_VIOLATORS}. */
+    public record DryRun(List<Violator> violators, int checked) {
+    }
+
+    /** The built-in policies first, then the cluster's policies in force, by name. */
+    public List<Listed> list(Scope scope) {
+        List<Listed> listed = new ArrayList<>();
+        listed.add(new Listed(ConnectorPolicies.CLIENT_OVERRIDES, true, null));
+        listed.add(new Listed(ConnectorPolicies.CONTROL_PLANE_TOPICS, true, null));
+        for (ConnectorPolicy policy : policies.policies(scope.cluster())) {
+            if (!policy.getDeleted()) {
+                listed.add(new Listed(policy.getName(), false, policy));
+            }
+        }
+        return listed;
+    }
+
+    public Listed get(Scope scope, String name) {
+        if (PolicyDecider.BUILT_IN.contains(name)) {
+            return new Listed(name, true, null);
+        }
+        return policies.policy(scope.cluster(), name).filter(p -> !p.getDeleted()).map(p -> new Listed(name, false, p))
+                .orElseThrow(() -> new ServiceException.NotFound(ServiceException.Subject.POLICY, name, null, ServiceException.Operation.READ));
+    }
+
+    public List<ConnectorPolicy> history(Scope scope, String name) {
+        List<ConnectorPolicy> versions = policies.versions(scope.cluster(), name);
+        if (versions.isEmpty()) {
+            throw new ServiceException.NotFound(ServiceException.Subject.POLICY, name, null, ServiceException.Operation.READ);
+        }
+        return versions;
+    }
+
+    /** Refuses, as a 400, a policy the decider would refuse as written. */
+    public static void requireValid(String name, PolicySpec spec) {
+        String problem = PolicyDecider.nameProblem(name);
+        if (problem != null) {
+            throw new ServiceException.InvalidRequest("name", problem);
+        }
+        problem = PolicyDecider.specProblem(spec);
+        if (problem != null) {
+            throw new ServiceException.InvalidRequest("validations", problem);
+        }
+    }
+
+    /** The connectors of the cluster that would break the policy as written, with each message; nothing is stored. */
+    public DryRun dryRun(Scope scope, String name, PolicySpec spec, String principal) {
+        requireValid(name, spec);
+        ConnectorPolicy policy = ConnectorPolicy.newBuilder().setCluster(scope.cluster()).setName(name).setVersion(0).setSpec(spec)
+                .setChangedAt(0L).setCommandId("dry-run").build();
+        List<Violator> violators = new ArrayList<>();
+        List<ConnectorState> all = connectors.connectors(scope.cluster());
+        for (ConnectorState connector : all) {
+            List<UserPolicies.Breach> breaches = UserPolicies.breaches(policy, subject(connector), null, principal);
+            if (!breaches.isEmpty() && violators.size() < MAX_VIOLATORS) {
+                violators.add(new Violator(connector.getName(), breaches.stream().map(UserPolicies.Breach::message).toList()));
+            }
+        }
+        return new DryRun(violators, all.size());
+    }
+
+    /** Each user policy in force in the cluster with how many of its connectors break it now (the metric's values). */
+    public java.util.Map<String, Integer> violationCounts(Scope scope) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        List<ConnectorPolicy> inForce = policies.policies(scope.cluster()).stream().filter(p -> !p.getDeleted()).toList();
+        if (inForce.isEmpty()) {
+            return counts;
+        }
+        List<ConnectorState> all = connectors.connectors(scope.cluster());
+        for (ConnectorPolicy policy : inForce) {
+            int count = 0;
+            for (ConnectorState connector : all) {
+                if (!UserPolicies.breaches(policy, subject(connector), null, null).isEmpty()) {
+                    count++;
+                }
+            }
+            counts.put(policy.getName(), count);
+        }
+        return counts;
+    }
+
+    /** The connectors of the cluster that break the policy in force now. */
+    public List<Violator> violators(Scope scope, String name) {
+        Listed listed = get(scope, name);
+        if (listed.builtIn()) {
+            return List.of();
+        }
+        return dryRun(scope, name, listed.policy().getSpec(), null).violators();
+    }
+
+    public CompletableFuture<CommandDecision> put(Scope scope, String name, PolicySpec spec, RequestContext context) {
+        requireValid(name, spec);
+        return submit(scope, name, new PutPolicy(spec), context);
+    }
+
+    public CompletableFuture<CommandDecision> delete(Scope scope, String name, RequestContext context) {
+        if (PolicyDecider.BUILT_IN.contains(name)) {
+            throw new ServiceException.InvalidRequest("name", "policy " + name + " is built in and read-only");
+        }
+        return submit(scope, name, new DeletePolicy(), context);
+    }
+
+    private CompletableFuture<CommandDecision> submit(Scope scope, String name, Object action, RequestContext context) {
+        ConnectorKey key = new ConnectorKey(scope.cluster(), PolicyDecider.PREFIX + name);
+        return bus.submit(bus.command(key, action, context).build()).thenApply(decision -> {
+            if (decision.getOutcome() == Outcome.NOT_FOUND) {
+                throw new ServiceException.NotFound(ServiceException.Subject.POLICY, name, null, ServiceException.Operation.READ);
+            }
+            if (decision.getOutcome() == Outcome.REJECTED || decision.getOutcome() == Outcome.CONFLICT) {
+                throw new ServiceException.InvalidRequest(decision.getMessage());
+            }
+            return decision;
+        });
+    }
+
+    static PolicyExpressions.Subject subject(ConnectorState state) {
+        return new PolicyExpressions.Subject(state.getCluster(), state.getName(), state.getConfig(), java.util.Map.of());
+    }
+
+    /** The policy in force, when there is one: what a caller reads back after a put. */
+    public Optional<ConnectorPolicy> current(Scope scope, String name) {
+        return policies.policy(scope.cluster(), name).filter(p -> !p.getDeleted());
+    }
+}

@@ -1,0 +1,174 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * User policies on a real replica (broker, Streams, HTTP, embedded worker): a bad expression is a
+ * 400 naming CEL's error; a dry run stores nothing and lists the connectors that would break the
+ * policy; a deny policy refuses a create in Kafka Connect's format naming it; a warn policy
+ * accepts and the warning is in the connector's history; a policy's history shows both versions
+ * with who stored them; the built-in policies are listed read-only.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PoliciesApiTest {
+    private SwitchboardFixture fx;
+    private Path files;
+    private String refusedName;
+
+    @BeforeAll
+    void start() throws Exception {
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        files = Files.createTempDirectory("policies");
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+        SwitchboardFixture.deleteQuietly(files);
+    }
+
+    private String connector(String name, String tasks) throws Exception {
+        return connector(name, tasks, true);
+    }
+
+    /** @param paused whether the body asks Kafka Connect's initial_state PAUSED (which the vendors' dialects do not take) */
+    private String connector(String name, String tasks, boolean paused) throws Exception {
+        Path lines = Files.writeString(files.resolve(name + ".txt"), "a\n");
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "FileStreamSource");
+        config.put("file", lines.toString());
+        config.put("topic", "orders");
+        config.put("tasks.max", tasks);
+        return SwitchboardFixture.json(paused ? Map.of("name", name, "config", config, "initial_state", "PAUSED")
+                : Map.of("name", name, "config", config));
+    }
+
+    private static String policy(String action, String expression, String message) {
+        return SwitchboardFixture.json(Map.of("action", action, "match", Map.of("classes", List.of("*FileStream*")),
+                "validations", List.of(Map.of("expression", expression, "message", message))));
+    }
+
+    private static final String TASKS = "int(connector.config[?'tasks.max'].orValue('1')) <= 2";
+
+    @Test
+    void policiesAreStoredCheckedOnEveryCreateAndReadBack() throws Exception {
+        SwitchboardFixture.Answer bad = fx.call("PUT", "/policies/tasks", policy("deny", "connector.config['tasks.max'] <=", "m"));
+        assertEquals(400, bad.status(), bad.body());
+        assertTrue(bad.json().path("message").asText().contains("validations[0].expression does not compile"), bad.body());
+
+        assertEquals(201, fx.call("POST", "/connectors", connector("wide", "8")).status());
+
+        SwitchboardFixture.Answer dryRun = fx.call("PUT", "/policies/tasks?dry_run=true", policy("deny", TASKS, "at most 2 tasks"));
+        assertEquals(200, dryRun.status(), dryRun.body());
+        assertEquals("wide", dryRun.json().path("violators").path(0).path("connector").asText(), dryRun.body());
+        assertEquals("at most 2 tasks", dryRun.json().path("violators").path(0).path("messages").path(0).asText(), dryRun.body());
+        assertEquals(404, fx.call("GET", "/policies/tasks", null).status(), "a dry run stores nothing");
+
+        assertEquals(201, fx.call("PUT", "/policies/tasks", policy("deny", "true", "first")).status());
+        SwitchboardFixture.Answer second = fx.call("PUT", "/policies/tasks", policy("deny", TASKS, "at most 2 tasks"));
+        assertEquals(200, second.status(), second.body());
+        assertEquals(2, second.json().path("version").asInt(), second.body());
+
+        SwitchboardFixture.Answer refused = waitForRefusal();
+        assertEquals(400, refused.json().path("error_code").asInt(), refused.body());
+        assertEquals("Connector config refused by policy tasks: at most 2 tasks", refused.json().path("message").asText());
+        assertEquals(404, fx.call("GET", "/connectors/" + refusedName, null).status());
+
+        // The same refusal in Confluent's and Redpanda's formats, and for a set's apply.
+        String kafkaClusterId = fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
+        SwitchboardFixture.Answer confluent = fx.call("POST", "/connect/v1/environments/env-default/clusters/" + kafkaClusterId
+                + "/connectors", connector("cc-big", "5", false));
+        assertEquals(400, confluent.status(), confluent.body());
+        assertEquals(400, confluent.json().path("error").path("code").asInt(), confluent.body());
+        assertTrue(confluent.json().path("error").path("message").asText().contains("refused by policy tasks: at most 2 tasks"),
+                confluent.body());
+        SwitchboardFixture.Answer redpanda = fx.call("POST", "/v1/kafka-connect/clusters/default/connectors", connector("rp-big", "5", false));
+        assertEquals(400, redpanda.status(), redpanda.body());
+        assertEquals("INVALID_ARGUMENT", redpanda.json().path("code").asText(), redpanda.body());
+        assertTrue(redpanda.body().contains("Connector config refused by policy tasks: at most 2 tasks"), redpanda.body());
+        String setBody = SwitchboardFixture.json(Map.of("connectors",
+                List.of(Map.of("name", "set-big", "config", Map.of("connector.class", "FileStreamSource", "file", "/tmp/x",
+                        "topic", "orders", "tasks.max", "6")))));
+        SwitchboardFixture.Answer plan = fx.call("POST", "/sets/wide/apply?dry_run=true", setBody);
+        assertEquals(422, plan.status(), plan.body());
+        assertEquals("set-big", plan.json().path("items").path(0).path("name").asText(), plan.body());
+        assertTrue(plan.json().path("items").path(0).toString().contains("Connector config refused by policy tasks: at most 2 tasks"),
+                plan.body());
+        SwitchboardFixture.Answer set = fx.call("POST", "/sets/wide/apply", setBody);
+        assertTrue(set.status() == 409 || set.status() == 422, set.body());
+        assertTrue(set.body().contains("Connector config refused by policy tasks: at most 2 tasks"), set.body());
+        assertEquals(404, fx.call("GET", "/connectors/set-big", null).status());
+
+        // The connector that broke it before keeps its record, and is listed as a violator.
+        assertEquals(200, fx.call("GET", "/connectors/wide", null).status());
+        SwitchboardFixture.Answer shown = fx.call("GET", "/policies/tasks", null);
+        List<String> violators = new ArrayList<>();
+        shown.json().path("violators").forEach(v -> violators.add(v.path("connector").asText()));
+        assertTrue(violators.contains("wide"), shown.body());
+
+        String metrics = fx.call("GET", "/metrics", null).body();
+        assertTrue(java.util.regex.Pattern.compile("switchboard_policy_violations\\{cluster=\"default\",policy=\"tasks\"} [1-9]")
+                .matcher(metrics).find(), metrics.lines().filter(l -> l.contains("policy")).toList().toString());
+
+        JsonNode history = fx.call("GET", "/policies/tasks/history", null).json();
+        assertEquals(2, history.size(), history.toString());
+        assertEquals(1, history.path(0).path("version").asInt());
+        assertEquals("first", history.path(0).path("validations").path(0).path("message").asText());
+        assertEquals("at most 2 tasks", history.path(1).path("validations").path(0).path("message").asText());
+        assertTrue(history.path(1).path("changed_at").asLong() > 0, history.toString());
+
+        List<String> names = new ArrayList<>();
+        fx.call("GET", "/policies", null).json().forEach(p -> names.add(p.path("name").asText() + ":" + p.path("read_only").asBoolean()));
+        assertEquals(List.of("client-overrides:true", "control-plane-topics:true"), names.subList(0, 2));
+        assertTrue(names.contains("tasks:false"), names.toString());
+        assertEquals(400, fx.call("PUT", "/policies/client-overrides", policy("deny", "true", "m")).status());
+
+        assertEquals(204, fx.call("DELETE", "/policies/tasks", null).status());
+    }
+
+    /** The replica's copy of the policies follows the policies topic: the first create after the put may still meet the older version. */
+    private SwitchboardFixture.Answer waitForRefusal() throws Exception {
+        SwitchboardFixture.Answer answer = null;
+        for (int i = 0; i < 50; i++) {
+            refusedName = "big" + i;
+            answer = fx.call("POST", "/connectors", connector(refusedName, "5"));
+            if (answer.status() == 400) {
+                return answer;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("never refused: " + answer.body());
+    }
+
+    @Test
+    void aWarnPolicyAcceptsAndTheWarningIsInTheConnectorsHistory() throws Exception {
+        assertEquals(201, fx.call("PUT", "/policies/team-prefix",
+                policy("warn", "connector.name.startsWith('team-a-')", "names start with team-a-")).status());
+        String name = null;
+        JsonNode warnings = null;
+        for (int i = 0; i < 50 && (warnings == null || warnings.isEmpty()); i++) {
+            name = "orders" + i;
+            assertEquals(201, fx.call("POST", "/connectors", connector(name, "1")).status());
+            JsonNode history = fx.call("GET", "/connectors/" + name + "/history", null).json();
+            warnings = history.findValue("policy_warnings");
+            Thread.sleep(100);
+        }
+        assertTrue(warnings != null && !warnings.isEmpty(), "no warning recorded for " + name);
+        assertEquals("team-prefix: names start with team-a-", warnings.path(0).asText());
+        assertEquals(204, fx.call("DELETE", "/policies/team-prefix", null).status());
+    }
+}
