@@ -148,7 +148,7 @@ class StartupAndShutdownTest {
         // Some steps run at once (each waits on Kafka): their lines come in any order, each once.
         assertEquals(new TreeSet<>(List.of("embedded broker", "topics", "keyring", "replica keys", "secret store", "command partitions",
                 "schema registry", "decisions consumer", "command processor created", "plugins", "http server",
-                "command processor running", "embedded worker", "data plane")), new TreeSet<>(endedAt.keySet()), () -> String.join("\n", lines));
+                "command processor running", "embedded worker", "data plane", "worker principal check")), new TreeSet<>(endedAt.keySet()), () -> String.join("\n", lines));
         Matcher last = ready.matcher(lines.get(lines.size() - 1));
         assertTrue(last.matches(), () -> "The last start-up line does not say when the replica was ready:\n" + String.join("\n", lines));
         long total = Long.parseLong(last.group(1));
