@@ -117,7 +117,7 @@ class ExternalWorkerSecretsTest {
     void noSecretReachesAWorkerThatCannotOpenIt() throws Exception {
         SwitchboardFixture.Answer plain = send("POST", "/clusters/ext/connectors", Map.of("name", "plain", "config", config(null, null)));
         assertEquals(201, plain.status(), plain.body());
-        assertTrue(received.stream().anyMatch(r -> r.startsWith("PUT /connector-plugins/" + PLUGIN + "/config/validate")),
+        assertTrue(List.copyOf(received).stream().anyMatch(r -> r.startsWith("PUT /connector-plugins/" + PLUGIN + "/config/validate")),
                 "a config without secrets is validated by the worker: " + received);
 
         Map<String, String> secrets = new LinkedHashMap<>();
@@ -136,7 +136,7 @@ class ExternalWorkerSecretsTest {
             assertNeverSent(secret.getValue().contains("hunter2") ? secret.getValue().substring(secret.getValue().indexOf("hunter2"))
                     : "secretsManager");
         }
-        assertTrue(received.stream().anyMatch(r -> r.startsWith("GET /connector-plugins/" + PLUGIN + "/config")),
+        assertTrue(List.copyOf(received).stream().anyMatch(r -> r.startsWith("GET /connector-plugins/" + PLUGIN + "/config")),
                 "the plugin's PASSWORD keys were learnt from its definitions: " + received);
 
         // A placeholder the workers resolve themselves goes as it is.
