@@ -165,7 +165,7 @@ class ConsoleTest {
         // Until the worker reports alpha RUNNING, alpha is not as asked and ranks with the degraded too
         // (by name there, before zulu-half); once it runs, the one with a failed task comes first.
         List<String> order = Await.atMost(Duration.ofSeconds(60)).poll(
-                () -> rows.all().stream().map(row -> row.getAttribute("data-connector")).toList(),
+                () -> names(rows.evaluateAll("all => all.map(row => row.dataset.connector)")), // one step: the table redraws live
                 o -> o.indexOf("zulu-half") < o.indexOf("alpha"));
         assertTrue(order.indexOf("zulu-half") < order.indexOf("alpha"), "failed and degraded first: " + order);
         // A topic links to the connectors that use it; the theme follows the system's.
@@ -489,5 +489,10 @@ class ConsoleTest {
         Http.Response forgedProgress = as("vera", "POST", "/console/bulk/progress", "applied=%7B%22action%22%3A1%7D", FROM_THE_PAGE);
         assertEquals(400, forgedProgress.status(), forgedProgress.body());
         assertThat(page.locator("tr[data-connector='bulk-a'] .state")).hasText("RUNNING");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> names(Object evaluated) {
+        return (List<String>) evaluated;
     }
 }
