@@ -1,9 +1,9 @@
 package io.switchboard.api;
 
 import io.switchboard.SecurityOptions;
-import io.switchboard.auth.Access;
-import io.switchboard.auth.Action;
-import io.switchboard.auth.Role;
+import io.switchboard.access.Access;
+import io.switchboard.access.Action;
+import io.switchboard.access.Role;
 import io.switchboard.http.HttpServer.Route;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;

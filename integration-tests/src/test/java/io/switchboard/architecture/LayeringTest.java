@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameStartingWith;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The arrows inside modules, checked on the compiled classes. Between modules Maven keeps them
@@ -37,8 +39,8 @@ class LayeringTest {
             .importPackages("io.switchboard");
 
     private static final String APP = "io.switchboard";
-    private static final String[] SERVER = {"io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..", "io.switchboard.console..",
-            "io.switchboard.events.."};
+    private static final String[] SERVER = {"io.switchboard.http..", "io.switchboard.access..", "io.switchboard.auth..",
+            "io.switchboard.dialects..", "io.switchboard.console..", "io.switchboard.events.."};
     private static final String[] ADAPTERS = {"io.switchboard.dataplane..", "io.switchboard.query..", "io.switchboard.commands..",
             "io.switchboard.kafka.."};
 
@@ -88,6 +90,31 @@ class LayeringTest {
                 .check(CLASSES);
     }
 
+    /**
+     * The server reaches Kafka only through ports ({@code auth.ReplicaKeys}, {@code events.LifecycleLog}),
+     * whose Kafka adapters the application holds: its routes, access and event streams are tested over
+     * the core's ports in memory, without a broker.
+     */
+    @Test
+    void theServerImportsNoKafkaClient() {
+        noClasses().that().resideInAnyPackage(SERVER)
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
+                .because("the server speaks HTTP over the core and its own ports; the application plugs Kafka into them")
+                .check(CLASSES);
+    }
+
+    /**
+     * No circle between the server's packages: the routes' declarations ({@code access}) are read by
+     * the HTTP server ({@code http}) and decided by the access check ({@code auth}), which uses the
+     * HTTP server's request helpers; neither is used back.
+     */
+    @Test
+    void theServersPackagesFormNoCircle() {
+        slices().matching("io.switchboard.(**)").should().beFreeOfCycles()
+                .because("a package circle makes neither side readable, testable or movable alone")
+                .check(CLASSES.that(resideInAnyPackage(SERVER)));
+    }
+
     @Test
     void theKafkaAdaptersKnowNoHttpServer() {
         noClasses().that().resideInAnyPackage("io.switchboard.query..", "io.switchboard.commands..", "io.switchboard.kafka..")
@@ -101,7 +128,8 @@ class LayeringTest {
     void pipelinesAreAClientOfTheCore() {
         noClasses().that().resideInAPackage("io.switchboard.pipelines..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.dataplane..", "io.switchboard.query..",
-                        "io.switchboard.commands..", "io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..",
+                        "io.switchboard.commands..", "io.switchboard.http..", "io.switchboard.access..", "io.switchboard.auth..",
+                        "io.switchboard.dialects..",
                         "io.switchboard.events..", "io.switchboard.console..", APP)
                 .check(CLASSES);
     }

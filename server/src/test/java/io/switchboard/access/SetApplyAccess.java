@@ -1,6 +1,6 @@
-package io.switchboard.api;
+package io.switchboard.access;
 
-import io.switchboard.testing.TestUsers;
+import io.switchboard.unit.Users;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ final class SetApplyAccess {
 
     /** A call as a user: method, path, body, Authorization header; answers status and body. */
     interface Caller {
-        AccessMatrixTest.Answer call(String method, String path, String body, String authorization);
+        RouteMatrix.Answer call(String method, String path, String body, String authorization);
     }
 
     private SetApplyAccess() {
@@ -36,12 +36,12 @@ final class SetApplyAccess {
         List<String> refusals = new ArrayList<>();
         // pat edits another cluster only; vera views this one; sam views every cluster.
         for (String user : List.of("pat", "vera", "sam")) {
-            String authorization = TestUsers.basic(user);
+            String authorization = Users.basic(user);
             for (String cluster : List.of("default", "nosuch")) {
                 for (String body : List.of(configs, statesOnly, "{\"connectors\":[]}", "{not json")) {
                     for (String query : List.of("", "?dry_run=true")) {
                         String path = "/clusters/" + cluster + "/sets/probe/apply" + query;
-                        AccessMatrixTest.Answer answer = caller.call("POST", path, body, authorization);
+                        RouteMatrix.Answer answer = caller.call("POST", path, body, authorization);
                         assertEquals(403, answer.status(), "POST " + path + " as " + user + ": " + answer.body());
                         refusals.add(user + ": " + answer.body().replace(cluster, "CLUSTER"));
                     }
