@@ -3,7 +3,7 @@ package io.switchboard.access;
 import io.switchboard.access.RouteMatrix.Answer;
 import io.switchboard.http.HttpServer.Route;
 import io.switchboard.unit.UnitApi;
-import io.switchboard.unit.Users;
+import io.switchboard.testing.TestUsers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -34,18 +34,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessMatrixTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The named secrets' routes: their store is Kafka's, and the app's matrix calls them. */
-    static final String SECRETS = "/v1/kafka-connect/clusters/{cluster_name}/secrets";
     private UnitApi api;
     private RouteMatrix matrix;
     private String kafkaClusterId;
 
     @BeforeAll
     void start() throws IOException {
-        api = new UnitApi(UnitApi.Security.NONE.withUsersFile(Users.write(Files.createTempDirectory("switchboard-access"),
+        api = new UnitApi(UnitApi.Security.NONE.withUsersFile(TestUsers.write(Files.createTempDirectory("switchboard-access"),
                 RouteMatrix.GRANTS)));
         kafkaClusterId = api.core.services().kafkaClusterId();
-        matrix = new RouteMatrix(api.url(), kafkaClusterId, Users::basic);
+        matrix = new RouteMatrix(api.url(), kafkaClusterId, TestUsers::basic);
     }
 
     @AfterAll
@@ -66,18 +64,18 @@ class AccessMatrixTest {
         assertTrue(routes.stream().anyMatch(r -> r.path().startsWith("/clusters/")), "the Kafka Connect dialect's routes");
         assertTrue(routes.stream().anyMatch(r -> r.path().startsWith("/console")), "the console's routes");
         assertTrue(routes.stream().anyMatch(r -> r.path().equals("/events")), "the event stream");
-        RouteMatrix.Outcome outcome = matrix.check(routes.stream().filter(r -> !r.path().startsWith(SECRETS)).toList());
+        RouteMatrix.Outcome outcome = matrix.check(routes.stream().filter(r -> !r.path().startsWith(UnitApi.NAMED_SECRETS)).toList());
         assertTrue(outcome.wrong().isEmpty(), outcome.describe());
         assertTrue(outcome.calls() > 1000, outcome.calls() + " calls");
     }
 
     @Test
     void pathTricksReachNoOtherCluster() {
-        String erin = Users.basic("erin");
+        String erin = TestUsers.basic("erin");
         String victim = "{\"name\":\"victim\",\"config\":{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/v\",\"topic\":\"v\"}}";
         assertEquals(201, call("POST", "/connectors", victim, erin, null).status());
         // pat edits cluster prod only.
-        String pat = Users.basic("pat");
+        String pat = TestUsers.basic("pat");
         List<String> tricks = List.of("/clusters/prod/../connectors/victim", "/clusters/prod/%2E%2E/connectors/victim",
                 "/clusters/prod%2F..%2Fdefault/connectors/victim", "/clusters/prod/connectors/..%2F..%2Fconnectors%2Fvictim",
                 "/clusters/prod/connectors/victim/../../../connectors/victim", "//connectors/victim", "/clusters//connectors/victim",
@@ -98,7 +96,7 @@ class AccessMatrixTest {
 
     @Test
     void noHeaderChangesTheMethod() {
-        String erin = Users.basic("erin");
+        String erin = TestUsers.basic("erin");
         String kept = "{\"name\":\"kept\",\"config\":{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/k\",\"topic\":\"k\"}}";
         assertEquals(201, call("POST", "/connectors", kept, erin, null).status());
         Answer overridden = matrix.call("GET", "/connectors/kept", null, erin, null, Map.of("X-HTTP-Method-Override", "DELETE"));
@@ -112,10 +110,10 @@ class AccessMatrixTest {
     void wrongKeysAre401InEveryDialect() {
         for (String path : List.of("/connectors/openapi.yaml", "/connect/v1/environments/env-default/clusters/" + kafkaClusterId
                 + "/connectors/openapi.yaml", "/v1/kafka-connect/clusters/default/connectors/openapi.yaml")) {
-            assertEquals(401, call("DELETE", path, null, Users.basic("erin", "not-the-key"), null).status(), path);
-            assertEquals(401, call("DELETE", path, null, Users.basic("mallory"), null).status(), path);
+            assertEquals(401, call("DELETE", path, null, TestUsers.basic("erin", "not-the-key"), null).status(), path);
+            assertEquals(401, call("DELETE", path, null, TestUsers.basic("mallory"), null).status(), path);
         }
-        assertEquals(401, call("GET", "/api/v1/connectors/health", null, Users.basic("erin", "not-the-key"), null).status());
+        assertEquals(401, call("GET", "/api/v1/connectors/health", null, TestUsers.basic("erin", "not-the-key"), null).status());
         assertEquals(401, call("GET", "/connectors", null, "Bearer not.a.token", null).status());
     }
 
@@ -127,7 +125,7 @@ class AccessMatrixTest {
     @Test
     void aPipelineCommandIsAuthorizedAsParsed() {
         String path = "/api/v1/connector/command/nope";
-        String otto = Users.basic("otto");
+        String otto = TestUsers.basic("otto");
         Answer refused = call("POST", path, "{\"command\":\"Delete\"}", otto, null);
         assertEquals(403, refused.status());
         assertTrue(refused.body().contains("/problems/forbidden"), refused.body());
@@ -138,12 +136,12 @@ class AccessMatrixTest {
         assertEquals(403, call("POST", path, "{\"command\":\"Delete\"}", otto, Charset.forName("UTF-32BE")).status());
         // What an operator may do passes the check (and finds no such pipeline).
         assertEquals(404, call("POST", path, "{\"command\":\"Stop\"}", otto, null).status());
-        assertEquals(404, call("POST", path, "{\"command\":\"Delete\"}", Users.basic("erin"), null).status());
+        assertEquals(404, call("POST", path, "{\"command\":\"Delete\"}", TestUsers.basic("erin"), null).status());
     }
 
     @Test
     void aBulkDeleteNeedsAnEditorHoweverTheBodySaysIt() {
-        String otto = Users.basic("otto");
+        String otto = TestUsers.basic("otto");
         for (String path : List.of("/connectors/bulk", "/clusters/default/connectors/bulk")) {
             assertEquals(403, call("POST", path, "{\"action\":\"delete\",\"connectors\":[\"nope\"]}", otto, null).status(), path);
             assertEquals(403, call("POST", path, "{\"action\":\"DEL\\u0045TE\",\"connectors\":[\"nope\"]}", otto, null).status(), path);
@@ -154,10 +152,10 @@ class AccessMatrixTest {
             assertEquals(200, paused.status(), paused.body());
             assertTrue(paused.body().contains("\"error_code\":404"), paused.body());
             Answer deleted = call("POST", path, "{\"action\":\"delete\",\"connectors\":[\"nope\"],\"preview\":true}",
-                    Users.basic("erin"), null);
+                    TestUsers.basic("erin"), null);
             assertEquals(200, deleted.status(), deleted.body());
             assertEquals(403, call("POST", path, "{\"action\":\"pause\",\"connectors\":[\"nope\"]}",
-                    Users.basic("vera"), null).status(), "a viewer may not operate");
+                    TestUsers.basic("vera"), null).status(), "a viewer may not operate");
         }
     }
 
@@ -176,7 +174,7 @@ class AccessMatrixTest {
                 new Case("sam", "/console/clusters/default/connectors/ghost/lag", 404, "Connector ghost not found"),
                 new Case("sam", "/console/clusters/default/connectors/%C3%A9t%C3%A9%20%F0%9F%98%80/lag", 404, "not found"),
                 new Case("vera", "/console/clusters/prod%2F..%2Fdefault/connectors/drain/lag", 0, ""))) {
-            Answer answer = call("GET", c.path(), null, Users.basic(c.user()), null);
+            Answer answer = call("GET", c.path(), null, TestUsers.basic(c.user()), null);
             String what = c.user() + " GET " + c.path() + ": " + answer.status() + " " + answer.body();
             assertTrue(c.status() == 0 ? answer.status() >= 400 && answer.status() < 500 : answer.status() == c.status(), what);
             JsonNode problem = JSON.readTree(answer.body());
@@ -204,16 +202,16 @@ class AccessMatrixTest {
                 "/connect/v1/environments/env-default/clusters/" + kafkaClusterId + "/connector-plugins/" + plugin
                         + "/config/validate")) {
             for (String user : List.of("vera", "otto")) {
-                String who = Users.basic(user);
+                String who = TestUsers.basic(user);
                 assertEquals(403, call("PUT", path, plain, who, null).status(), path + " as " + user);
                 assertEquals(403, call("PUT", path, withReference, who, null).status(), path + " as " + user);
                 assertEquals(403, call("PUT", path, threePart, who, null).status(), path + " as " + user);
                 assertEquals(403, call("PUT", path, escaped, who, null).status(), path + " as " + user);
                 assertEquals(403, call("PUT", path, withReference, who, StandardCharsets.UTF_16BE).status(), path + " as " + user);
             }
-            int asEditor = call("PUT", path, plain, Users.basic("erin"), null).status();
+            int asEditor = call("PUT", path, plain, TestUsers.basic("erin"), null).status();
             assertTrue(asEditor != 401 && asEditor != 403, path + " as an editor: " + asEditor);
-            int withReferenceAsEditor = call("PUT", path, withReference, Users.basic("erin"), null).status();
+            int withReferenceAsEditor = call("PUT", path, withReference, TestUsers.basic("erin"), null).status();
             assertTrue(withReferenceAsEditor != 401 && withReferenceAsEditor != 403, path + " as an editor: " + withReferenceAsEditor);
         }
     }

@@ -1,6 +1,6 @@
 package io.switchboard.access;
 
-import io.switchboard.unit.Users;
+import io.switchboard.testing.TestUsers;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ final class SetApplyAccess {
         List<String> refusals = new ArrayList<>();
         // pat edits another cluster only; vera views this one; sam views every cluster.
         for (String user : List.of("pat", "vera", "sam")) {
-            String authorization = Users.basic(user);
+            String authorization = TestUsers.basic(user);
             for (String cluster : List.of("default", "nosuch")) {
                 for (String body : List.of(configs, statesOnly, "{\"connectors\":[]}", "{not json")) {
                     for (String query : List.of("", "?dry_run=true")) {

@@ -2,6 +2,7 @@ package io.switchboard.unit;
 
 import io.switchboard.events.LifecycleLog;
 import io.switchboard.events.StreamPosition;
+import io.switchboard.schemas.AvroTrust;
 import io.switchboard.schemas.LifecycleEvent;
 
 import java.time.Duration;
@@ -12,6 +13,11 @@ import java.util.Map;
 /** The lifecycle topic in memory: one partition, every event appended kept, readers woken as events arrive. */
 public final class InMemoryLifecycleLog implements LifecycleLog {
     private final List<LifecycleEvent> events = new ArrayList<>();
+
+    public InMemoryLifecycleLog() {
+        // As the topic's Avro deserializer does: the views copy events, which Avro allows of trusted classes only.
+        AvroTrust.install();
+    }
 
     /** Appends an event, as the processor writes it. */
     public synchronized void append(LifecycleEvent event) {

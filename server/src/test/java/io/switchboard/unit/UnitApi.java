@@ -28,6 +28,7 @@ import io.switchboard.schemas.ConnectorState;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.secrets.SecretBox;
+import io.switchboard.testing.ApiContract;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,6 +46,8 @@ import java.util.Optional;
  */
 public final class UnitApi implements AutoCloseable {
     public static final String ADVERTISED = "http://127.0.0.1";
+    /** The named secrets' routes (Redpanda's): served, but their store is Kafka's, so the app's matrix calls them. */
+    public static final String NAMED_SECRETS = "/v1/kafka-connect/clusters/{cluster_name}/secrets";
     public final UnitCore core = new UnitCore();
     public final InMemoryLifecycleLog lifecycle = new InMemoryLifecycleLog();
     public final InMemoryReplicaKeys keys = new InMemoryReplicaKeys();
@@ -106,6 +109,8 @@ public final class UnitApi implements AutoCloseable {
             config.routes.beforeMatched(access::handle);
             events.register(config);
         }).start();
+        // Every answer Http reads from here is checked against its dialect's OpenAPI document, as on a broker.
+        ApiContract.watch(url());
     }
 
     /** The server's address, {@code http://127.0.0.1:PORT}. */
