@@ -2,7 +2,7 @@ package io.switchboard;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 
 import java.util.Locale;
 import java.util.function.Supplier;

@@ -2,7 +2,7 @@ package io.switchboard;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.http.ProblemException;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.query.ConnectorQueries;

@@ -1,6 +1,6 @@
 package io.switchboard;
 
-import io.switchboard.auth.ReplicaKeys;
+import io.switchboard.kafka.KafkaReplicaKeys;
 import io.switchboard.auth.SecretHashes;
 
 import java.io.BufferedReader;
@@ -91,7 +91,7 @@ public final class Switchboard {
         SwitchboardApp app;
         try {
             app = SwitchboardApp.start(options);
-        } catch (ReplicaKeys.KeyringMismatch e) {
+        } catch (KafkaReplicaKeys.KeyringMismatch e) {
             System.err.println("switchboard: " + e.getMessage());
             System.exit(1);
             return;

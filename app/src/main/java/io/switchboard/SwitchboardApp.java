@@ -5,7 +5,6 @@ import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.auth.AccessCheck;
 import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.InternalRequests;
-import io.switchboard.auth.ReplicaKeys;
 import io.switchboard.commands.CommandGateway;
 import io.switchboard.commands.CommandSignatures;
 import io.switchboard.commands.CommandHops;
@@ -43,7 +42,9 @@ import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.KafkaAcls;
 import io.switchboard.kafka.KafkaIdentities;
+import io.switchboard.kafka.KafkaLifecycleLog;
 import io.switchboard.kafka.KafkaPrincipals;
+import io.switchboard.kafka.KafkaReplicaKeys;
 import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.kafka.TopicSetup;
@@ -79,6 +80,7 @@ import io.switchboard.secrets.SecretStore;
 import io.switchboard.secrets.SecretStoreConfigProvider;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -224,7 +226,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // Replicas sign what they ask each other with a session key they share through Kafka; a
         // replica whose keyring is not its peers' stops here, saying so,
         // before it joins the command processor's group (Kafka Streams starts once this step is done).
-        CompletableFuture<ReplicaKeys> replicaKeysStep = steps.async("replica keys", () -> own(Stage.PROCESSOR, new ReplicaKeys(bootstrapServers,
+        CompletableFuture<KafkaReplicaKeys> replicaKeysStep = steps.async("replica keys", () -> own(Stage.PROCESSOR, new KafkaReplicaKeys(bootstrapServers,
                 kafka.common(), topics.replicaKeys(), keyring, Clock.systemUTC())).start());
         // Reads only until a change is asked for: it may start before the keyring is checked.
         CompletableFuture<SecretStore> secretStoreStep = steps.async("secret store", () -> own(Stage.PROCESSOR, new SecretStore(bootstrapServers,
@@ -257,7 +259,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // On a clean stop, leave the group: its partitions move at once to the replicas holding their standby copies.
         own(Stage.PROCESSOR, () -> streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
                 .withGroupMembershipOperation(StaticMembership.onClose())));
-        ReplicaKeys replicaKeys = StartupSteps.join(replicaKeysStep);
+        KafkaReplicaKeys replicaKeys = StartupSteps.join(replicaKeysStep);
         streams.start();
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), topics.controlPlane(),
@@ -300,8 +302,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
         lagHistory = new SinkLagHistory(options.health().sinkLagEvery());
         Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
-        EventsResource events = new EventsResource(bootstrapServers, topics.lifecycle(), serdes.events().deserializer(), json)
-                .withKafkaSettings(kafka.common()).withSets(core.sets()).withViews(
+        EventsResource events = new EventsResource(new KafkaLifecycleLog(kafka, topics.lifecycle(), serdes.events().deserializer()), json)
+                .withSets(core.sets()).withViews(
                         // A viewer's traces are shaped with the connector's current config, as the status routes shape them.
                         new LifecycleViews(secretKeys, key -> queries.connector(key).map(ConnectorState::getConfig)));
         HealthResource health = new HealthResource(new ReplicaHealth(streams, decisions, options.commandTimeout(), connectClusters,
@@ -375,7 +377,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 own(Stage.PROCESSOR, new SnapshotProgressFeed(bootstrapServers, kafka.common(), topics.pipelineNotifications()).start())::of,
                 topics.pipelineNotifications());
         return new Dialects(List.<Dialect>of(
-                new ConnectDialect(core, json, options.health().flapping().window()),
+                new ConnectDialect(core, json, options.health().flapping().window())
+                        .withVersion(new ConnectDialect.Version(AppInfoParser.getVersion(), AppInfoParser.getCommitId())),
                 new ConfluentDialect(core, confluentScopes),
                 new RedpandaDialect(core, advertised),
                 new ConsoleDialect(core, access, options.health().flapping().window(),

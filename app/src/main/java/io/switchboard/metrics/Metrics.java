@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.commands.CommandGateway;
 import io.switchboard.core.Views;
 import io.switchboard.dataplane.Reconciler;

@@ -4,12 +4,15 @@ import io.switchboard.rules.CommandDecider;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.Decision;
+import io.switchboard.rules.PolicyDecider;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.SetState;
 
 import java.util.ArrayList;
@@ -21,16 +24,18 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Core's two ports, {@link CommandBus} and {@link ConnectorStore}, in memory: a command is decided at
  * once by the processor's own {@link CommandDecider} against the stored state, and the decision is
  * applied as the topology applies it (stored, or deleted with its status). No broker, no Streams:
  * the unit tier of core and of the dialects' routes runs on it in milliseconds. Every command sent
- * is kept, in order, so a test can say what reached "Kafka". Not kept: idempotent replays, history,
- * timelines and connector sets (the broker tiers prove those).
+ * is kept, in order, so a test can say what reached "Kafka". A policy's command is decided by the
+ * processor's {@link PolicyDecider}, and its versions kept as the policy stores keep them. Not kept:
+ * idempotent replays, history, timelines and connector sets (the broker tiers prove those).
  */
-public final class InMemoryConnectors implements CommandBus, ConnectorStore {
+public final class InMemoryConnectors implements CommandBus, ConnectorStore, PolicyStore {
     private final Map<ConnectorKey, ConnectorState> connectors = new TreeMap<>(
             (a, b) -> a.cluster().equals(b.cluster()) ? a.name().compareTo(b.name()) : a.cluster().compareTo(b.cluster()));
     private final Map<ConnectorKey, ConnectorObservation> statuses = new TreeMap<>(
@@ -39,8 +44,19 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
     private final Map<ConnectorKey, ConnectorHistory> histories = new java.util.HashMap<>();
     private final Map<ConnectorKey, ConnectorTimeline> timelines = new java.util.HashMap<>();
+    /** Each policy's versions, oldest first, by its command key. */
+    private final Map<ConnectorKey, List<ConnectorPolicy>> policies = new TreeMap<>(
+            (a, b) -> a.cluster().equals(b.cluster()) ? a.name().compareTo(b.name()) : a.cluster().compareTo(b.cluster()));
     /** Reads of a connector, a history, a timeline, or a cluster's timelines at once (one each). */
     public final AtomicLong reads = new AtomicLong();
+    /** Where each decision's lifecycle event goes, as the topology writes it to the lifecycle topic. */
+    private volatile Consumer<LifecycleEvent> lifecycle = event -> { };
+
+    /** Hands each decision's lifecycle event to {@code events}, in the order decided. */
+    public InMemoryConnectors publishingTo(Consumer<LifecycleEvent> events) {
+        this.lifecycle = events;
+        return this;
+    }
 
     /** Keeps a connector's history and timeline as the topology would have recorded them. */
     public synchronized void recorded(ConnectorKey key, ConnectorHistory history, ConnectorTimeline timeline) {
@@ -75,6 +91,9 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
     public synchronized CompletableFuture<CommandDecision> submit(ConnectorCommand command) {
         sent.add(command);
         ConnectorKey key = new ConnectorKey(command.getCluster(), command.getConnector());
+        if (PolicyDecider.isPolicyCommand(command)) {
+            return CompletableFuture.completedFuture(decidePolicy(command, key));
+        }
         Decision decision = CommandDecider.decide(CONTROL_PLANE, connectors.get(key), statuses.get(key), command);
         if (decision.changed()) {
             if (decision.next() == null) {
@@ -84,7 +103,45 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore {
                 connectors.put(key, decision.next());
             }
         }
+        if (decision.event() != null) {
+            lifecycle.accept(decision.event());
+        }
         return CompletableFuture.completedFuture(decision.toRecord(command.getCommandId(), key));
+    }
+
+    private CommandDecision decidePolicy(ConnectorCommand command, ConnectorKey key) {
+        List<ConnectorPolicy> versions = policies.computeIfAbsent(key, k -> new ArrayList<>());
+        PolicyDecider.PolicyDecision decision = PolicyDecider.decide(versions.isEmpty() ? null : versions.get(versions.size() - 1), command);
+        if (decision.next() != null) {
+            versions.add(decision.next());
+        }
+        return CommandDecision.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setCluster(key.cluster())
+                .setConnector(key.name())
+                .setOutcome(decision.outcome())
+                .setReason(decision.reason())
+                .setMessage(decision.message())
+                .setIssuedAt(command.getIssuedAt())
+                .setPolicyVersions(decision.next() == null ? Map.of() : Map.of(decision.next().getName(), decision.next().getVersion()))
+                .build();
+    }
+
+    @Override
+    public synchronized List<ConnectorPolicy> policies(String cluster) {
+        return policies.entrySet().stream().filter(e -> e.getKey().cluster().equals(cluster) && !e.getValue().isEmpty())
+                .map(e -> e.getValue().get(e.getValue().size() - 1)).toList();
+    }
+
+    @Override
+    public synchronized Optional<ConnectorPolicy> policy(String cluster, String name) {
+        List<ConnectorPolicy> versions = policies.getOrDefault(new ConnectorKey(cluster, PolicyDecider.PREFIX + name), List.of());
+        return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(versions.size() - 1));
+    }
+
+    @Override
+    public synchronized List<ConnectorPolicy> versions(String cluster, String name) {
+        return List.copyOf(policies.getOrDefault(new ConnectorKey(cluster, PolicyDecider.PREFIX + name), List.of()));
     }
 
     @Override

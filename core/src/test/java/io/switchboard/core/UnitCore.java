@@ -23,6 +23,7 @@ public final class UnitCore {
     public final ClusterDirectory clusters;
     private final ClusterFacts facts;
     private final ConnectorSets sets;
+    private final Policies policies;
 
     public UnitCore() {
         this(WritePreflight.THREADS, WritePreflight.QUEUED);
@@ -67,10 +68,11 @@ public final class UnitCore {
         service = new ConnectorCore(kafka, kafka, plugins, validator, watch, secrets, named, clusters, preflight);
         facts = new ClusterFacts(clusters, service, secrets, validator, Clock.systemUTC());
         sets = new ConnectorSets(kafka, kafka, validator, secrets, named, clusters, preflight);
+        policies = new Policies(kafka, kafka, kafka);
     }
 
     /** The services a dialect is built on. */
     public CoreServices services() {
-        return new CoreServices(service, null, facts, clusters, "unit-kafka", sets, null);
+        return new CoreServices(service, null, facts, clusters, "unit-kafka", sets, policies);
     }
 }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.api.SwitchboardFixture.Answer;
-import io.switchboard.auth.ReplicaKeys;
+import io.switchboard.kafka.KafkaReplicaKeys;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
@@ -330,8 +330,8 @@ class ReplicasTest {
         SwitchboardOptions own = TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("three")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withSchemaRegistryUrl(replicas.get(0).schemaRegistryUrl());
-        ReplicaKeys.KeyringMismatch refused = Assertions.assertThrows(
-                ReplicaKeys.KeyringMismatch.class, () -> SwitchboardApp.start(own).close());
+        KafkaReplicaKeys.KeyringMismatch refused = Assertions.assertThrows(
+                KafkaReplicaKeys.KeyringMismatch.class, () -> SwitchboardApp.start(own).close());
         assertTrue(refused.getMessage().contains("not the one the other replicas on this Kafka seal with"), refused.getMessage());
         assertTrue(refused.getMessage().contains("--secrets-key-file"), refused.getMessage());
         // The two replicas still answer each other.

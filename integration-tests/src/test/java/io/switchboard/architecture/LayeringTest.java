@@ -1,7 +1,12 @@
 package io.switchboard.architecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import io.switchboard.auth.ReplicaKeys;
+import io.switchboard.events.LifecycleLog;
+import io.switchboard.events.StreamPosition;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -11,13 +16,17 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameStartingWith;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The arrows inside modules, checked on the compiled classes. Between modules Maven keeps them
@@ -34,11 +43,16 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 class LayeringTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // The modules' test jars (the core and the server in memory, the test kit's HTTP helpers) are tests too.
+            .withImportOption(location -> !location.asURI().toString().contains("-tests.jar"))
             .importPackages("io.switchboard");
+    /** What the server declares for what it reads of Kafka, which the app's Kafka adapters implement. */
+    private static final DescribedPredicate<JavaClass> SERVER_PORTS = belongToAnyOf(ReplicaKeys.class, LifecycleLog.class,
+            StreamPosition.class);
 
     private static final String APP = "io.switchboard";
-    private static final String[] SERVER = {"io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..", "io.switchboard.console..",
-            "io.switchboard.events.."};
+    private static final String[] SERVER = {"io.switchboard.http..", "io.switchboard.access..", "io.switchboard.auth..",
+            "io.switchboard.dialects..", "io.switchboard.console..", "io.switchboard.events.."};
     private static final String[] ADAPTERS = {"io.switchboard.dataplane..", "io.switchboard.query..", "io.switchboard.commands..",
             "io.switchboard.kafka.."};
 
@@ -88,12 +102,39 @@ class LayeringTest {
                 .check(CLASSES);
     }
 
+    /**
+     * The server reaches Kafka only through ports ({@code auth.ReplicaKeys}, {@code events.LifecycleLog}),
+     * whose Kafka adapters the application holds: its routes, access and event streams are tested over
+     * the core's ports in memory, without a broker.
+     */
+    @Test
+    void theServerImportsNoKafkaClient() {
+        noClasses().that().resideInAnyPackage(SERVER)
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
+                .because("the server speaks HTTP over the core and its own ports; the application plugs Kafka into them")
+                .check(CLASSES);
+    }
+
+    /**
+     * No circle between the server's packages: the routes' declarations ({@code access}) are read by
+     * the HTTP server ({@code http}) and decided by the access check ({@code auth}), which uses the
+     * HTTP server's request helpers; neither is used back.
+     */
+    @Test
+    void theServersPackagesFormNoCircle() {
+        slices().matching("io.switchboard.(**)").should().beFreeOfCycles()
+                .because("a package circle makes neither side readable, testable or movable alone")
+                .check(CLASSES.that(resideInAnyPackage(SERVER)));
+    }
+
     @Test
     void theKafkaAdaptersKnowNoHttpServer() {
         noClasses().that().resideInAnyPackage("io.switchboard.query..", "io.switchboard.commands..", "io.switchboard.kafka..")
-                .should().dependOnClassesThat().resideInAnyPackage(concat(SERVER, APP, "io.javalin..", "org.eclipse.jetty.."))
+                .should().dependOnClassesThat(resideInAnyPackage(concat(SERVER, APP, "io.javalin..", "org.eclipse.jetty.."))
+                        .and(not(SERVER_PORTS)))
                 .because("the stores and the command topic are read and written the same whoever asks; the routes that"
-                        + " serve them to other replicas are the application's")
+                        + " serve them to other replicas are the application's; the server's ports to Kafka (the replicas'"
+                        + " keys, the lifecycle topic) are what the adapters implement for it")
                 .check(CLASSES);
     }
 
@@ -101,7 +142,8 @@ class LayeringTest {
     void pipelinesAreAClientOfTheCore() {
         noClasses().that().resideInAPackage("io.switchboard.pipelines..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.dataplane..", "io.switchboard.query..",
-                        "io.switchboard.commands..", "io.switchboard.http..", "io.switchboard.auth..", "io.switchboard.dialects..",
+                        "io.switchboard.commands..", "io.switchboard.http..", "io.switchboard.access..", "io.switchboard.auth..",
+                        "io.switchboard.dialects..",
                         "io.switchboard.events..", "io.switchboard.console..", APP)
                 .check(CLASSES);
     }

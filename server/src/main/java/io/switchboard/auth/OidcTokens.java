@@ -1,5 +1,7 @@
 package io.switchboard.auth;
 
+import io.switchboard.access.Role;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;

@@ -1,5 +1,8 @@
 package io.switchboard.auth;
 
+import io.switchboard.access.Action;
+import io.switchboard.access.Role;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 

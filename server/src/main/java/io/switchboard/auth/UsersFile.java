@@ -1,5 +1,7 @@
 package io.switchboard.auth;
 
+import io.switchboard.access.Role;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

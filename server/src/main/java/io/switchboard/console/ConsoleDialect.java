@@ -2,7 +2,7 @@ package io.switchboard.console;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.auth.AccessCheck;
 import io.switchboard.auth.OidcSignIn;
 import io.switchboard.core.CoreServices;

@@ -3,22 +3,19 @@ package io.switchboard.events;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.LifecycleViews;
 import io.switchboard.core.ServiceException;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.ProblemException;
 import io.switchboard.http.RequestContexts;
-import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.secrets.Redactor;
-import org.apache.kafka.common.serialization.Deserializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -32,8 +29,8 @@ import java.util.function.Predicate;
  */
 public final class EventsResource implements AutoCloseable {
     /**
-     * More clients than this at once are refused, 503 with Retry-After: each holds a Kafka consumer
-     * (and its fetch buffer) and a thread.
+     * More clients than this at once are refused, 503 with Retry-After: each holds a reader of the
+     * lifecycle topic (in Kafka, a consumer and its fetch buffer) and a thread.
      */
     public static final int MAX_STREAMS = 32;
     /**
@@ -49,10 +46,7 @@ public final class EventsResource implements AutoCloseable {
     /** Seconds a refused client is told to wait: streams are long-lived, so not just one. */
     static final int RETRY_AFTER_SECONDS = 10;
 
-    private final String bootstrapServers;
-    private Map<String, String> kafkaSettings = Map.of();
-    private final String topic;
-    private final Deserializer<LifecycleEvent> events;
+    private final LifecycleLog log;
     private final ObjectMapper json;
     private final int maxStreams;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
@@ -63,30 +57,22 @@ public final class EventsResource implements AutoCloseable {
     private ConnectorSets sets;
     private LifecycleViews views = new LifecycleViews(Redactor.DEFAULT);
 
-    public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json) {
-        this(bootstrapServers, topic, events, json, MAX_STREAMS);
+    /** @param log the lifecycle topic, each stream reading it on its own */
+    public EventsResource(LifecycleLog log, ObjectMapper json) {
+        this(log, json, MAX_STREAMS);
     }
 
     /** @param maxStreams how many clients may stream at once */
-    public EventsResource(String bootstrapServers, String topic, Deserializer<LifecycleEvent> events, ObjectMapper json,
-                          int maxStreams) {
+    public EventsResource(LifecycleLog log, ObjectMapper json, int maxStreams) {
         this.maxStreams = maxStreams;
         this.shares = new StreamShares(maxStreams, StreamShares.perPrincipalOf(maxStreams));
-        this.bootstrapServers = bootstrapServers;
-        this.topic = topic;
-        this.events = events;
+        this.log = log;
         this.json = json;
     }
 
     /** How events are shown: with the operator's key rule (the built-in rule unless given). */
     public EventsResource withViews(LifecycleViews views) {
         this.views = views;
-        return this;
-    }
-
-    /** Settings every Kafka client gets (security, for one), under the stream's own. */
-    public EventsResource withKafkaSettings(Map<String, String> settings) {
-        this.kafkaSettings = Map.copyOf(settings);
         return this;
     }
 
@@ -176,8 +162,7 @@ public final class EventsResource implements AutoCloseable {
         ctx.res().setHeader("X-Accel-Buffering", "no");
         EventStream stream;
         try {
-            stream = new EventStream(bootstrapServers, kafkaSettings, topic, events, json, start, filter, views, ctx.res().getOutputStream())
-                    .forSet(feed);
+            stream = new EventStream(log, json, start, filter, views, ctx.res().getOutputStream()).forSet(feed);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,7 +1,7 @@
 package io.switchboard.http;
 
 import io.javalin.config.JavalinConfig;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,7 +8,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.Roles;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.core.ReadConsistency;
 import jakarta.servlet.DispatcherType;
 

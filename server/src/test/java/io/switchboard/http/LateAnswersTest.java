@@ -2,7 +2,7 @@ package io.switchboard.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.core.ServiceException;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.LogEvent;

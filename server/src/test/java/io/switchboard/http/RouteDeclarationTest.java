@@ -2,8 +2,8 @@ package io.switchboard.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
-import io.switchboard.auth.Access;
-import io.switchboard.auth.Action;
+import io.switchboard.access.Access;
+import io.switchboard.access.Action;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.switchboard.dialects.confluent;
 
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.ClusterFacts;
 import io.switchboard.core.ConnectorService;
@@ -22,9 +22,9 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
-import static io.switchboard.auth.Access.edit;
-import static io.switchboard.auth.Access.operate;
-import static io.switchboard.auth.Access.view;
+import static io.switchboard.access.Access.edit;
+import static io.switchboard.access.Access.operate;
+import static io.switchboard.access.Access.view;
 
 /**
  * connect/v1's connector and plugin routes under {@code /connect/v1/environments/{environment_id}/clusters/{kafka_cluster_id}}.

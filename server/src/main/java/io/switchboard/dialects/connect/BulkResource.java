@@ -2,8 +2,8 @@ package io.switchboard.dialects.connect;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
-import io.switchboard.auth.Action;
+import io.switchboard.access.Access;
+import io.switchboard.access.Action;
 import io.switchboard.core.BulkCommands;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.RequestContext;
@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static io.switchboard.auth.Access.operate;
+import static io.switchboard.access.Access.operate;
 
 /**
  * {@code POST /connectors/bulk}: pause, resume, stop, restart or delete many connectors in one

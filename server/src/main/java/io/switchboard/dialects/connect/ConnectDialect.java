@@ -24,6 +24,12 @@ public final class ConnectDialect implements Dialect {
     private final ObjectMapper json;
     private final ConnectErrors errors = new ConnectErrors();
     private final Duration flapWindow;
+    private Version version = Version.UNKNOWN;
+
+    /** The Kafka version and commit {@code GET /} names, as a worker names its own: the Kafka clients' the app runs. */
+    public record Version(String version, String commit) {
+        static final Version UNKNOWN = new Version("unknown", "unknown");
+    }
 
     public ConnectDialect(CoreServices core, ObjectMapper json) {
         this(core, json, HealthTally.Flapping.DEFAULT.window());
@@ -34,6 +40,12 @@ public final class ConnectDialect implements Dialect {
         this.core = core;
         this.json = json;
         this.flapWindow = flapWindow;
+    }
+
+    /** Names this Kafka version at {@code GET /} (else "unknown"). */
+    public ConnectDialect withVersion(Version version) {
+        this.version = version;
+        return this;
     }
 
     @Override
@@ -49,7 +61,7 @@ public final class ConnectDialect implements Dialect {
     @Override
     public void register(JavalinConfig config) {
         ConnectScopes scopes = new ConnectScopes(ClusterDirectory.DEFAULT_CLUSTER, core.clusters()::manages);
-        RootResource root = new RootResource(core.kafkaClusterId(), scopes);
+        RootResource root = new RootResource(version, core.kafkaClusterId(), scopes);
         ConnectorsResource connectors = new ConnectorsResource(core.connectors(), new ConnectRequests(json), scopes);
         WorkerPassThrough worker = new WorkerPassThrough(core.clusters()::client, core.connectors(), scopes, core.facts());
         HistoryResource history = new HistoryResource(core.connectors(), scopes);

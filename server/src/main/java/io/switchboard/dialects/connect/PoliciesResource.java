@@ -21,8 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import static io.switchboard.auth.Access.admin;
-import static io.switchboard.auth.Access.view;
+import static io.switchboard.access.Access.admin;
+import static io.switchboard.access.Access.view;
 
 /**
  * User policies (docs/policies.md): {@code PUT /policies/{name}} stores a policy's next version

@@ -3,8 +3,8 @@ package io.switchboard.dialects.connect;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
-import io.switchboard.auth.Action;
+import io.switchboard.access.Access;
+import io.switchboard.access.Action;
 import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.DesiredState;
 import io.switchboard.core.ServiceException.InvalidRequest;
@@ -26,9 +26,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import static io.switchboard.auth.Access.edit;
-import static io.switchboard.auth.Access.operate;
-import static io.switchboard.auth.Access.view;
+import static io.switchboard.access.Access.edit;
+import static io.switchboard.access.Access.operate;
+import static io.switchboard.access.Access.view;
 
 /**
  * Connectors as code (docs/apply.md): {@code POST /sets/{set}/apply} plans a set's change

@@ -3,7 +3,7 @@ package io.switchboard.dialects.connect;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.core.ClusterFacts;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.Scope;
@@ -20,9 +20,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
-import static io.switchboard.auth.Access.admin;
-import static io.switchboard.auth.Access.edit;
-import static io.switchboard.auth.Access.view;
+import static io.switchboard.access.Access.admin;
+import static io.switchboard.access.Access.edit;
+import static io.switchboard.access.Access.view;
 
 /**
  * Read-only facts that only the Connect worker knows and that change nothing in Switchboard's

@@ -3,8 +3,8 @@ package io.switchboard.dialects.pipelines;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
-import io.switchboard.auth.Action;
+import io.switchboard.access.Access;
+import io.switchboard.access.Action;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.Visibility;
 import io.switchboard.http.AsyncAnswers;
@@ -20,9 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import static io.switchboard.auth.Access.edit;
-import static io.switchboard.auth.Access.operate;
-import static io.switchboard.auth.Access.view;
+import static io.switchboard.access.Access.edit;
+import static io.switchboard.access.Access.operate;
+import static io.switchboard.access.Access.view;
 
 /** The typed pipeline routes under {@code /api/v1}, spelled as the vendor spells them. */
 final class PipelineRoutes {

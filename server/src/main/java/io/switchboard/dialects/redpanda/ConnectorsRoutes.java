@@ -3,7 +3,7 @@ package io.switchboard.dialects.redpanda;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.ClusterFacts;
@@ -21,9 +21,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import static io.switchboard.auth.Access.edit;
-import static io.switchboard.auth.Access.operate;
-import static io.switchboard.auth.Access.view;
+import static io.switchboard.access.Access.edit;
+import static io.switchboard.access.Access.operate;
+import static io.switchboard.access.Access.view;
 
 /**
  * Redpanda's Kafka Connect routes under {@code /v1/kafka-connect/clusters}: the Connect clusters

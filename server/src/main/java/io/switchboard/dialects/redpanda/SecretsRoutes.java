@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.switchboard.auth.Access;
+import io.switchboard.access.Access;
 import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import static io.switchboard.auth.Access.edit;
-import static io.switchboard.auth.Access.view;
+import static io.switchboard.access.Access.edit;
+import static io.switchboard.access.Access.view;
 
 /**
  * Redpanda's Kafka Connect secrets under {@code /v1/kafka-connect/clusters/{cluster_name}/secrets}:

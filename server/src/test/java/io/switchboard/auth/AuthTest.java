@@ -1,23 +1,15 @@
-package io.switchboard.api;
+package io.switchboard.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import io.switchboard.SecurityOptions;
-import io.switchboard.auth.SecretHashes;
 import io.switchboard.events.EventsResource;
-import io.switchboard.secrets.Keyring;
-import io.switchboard.secrets.SecretBox;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
+import io.switchboard.unit.UnitApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,13 +19,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,25 +31,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.Date;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Who may do what, over real HTTP: API keys from a users file (re-read when it changes) and OIDC
- * bearer tokens checked against a JWKS the test serves; 401 and 403 in every dialect's shape; the
- * role matrix; viewers reading configs redacted; the recorded principal the authenticated one;
- * failed logins limited; /internal refused to outsiders.
+ * Who may do what, over real HTTP on the server's whole surface ({@link UnitApi}, the core in
+ * memory): API keys from a users file (re-read when it changes), OIDC bearer tokens checked against
+ * a JWKS the test serves; 401 and 403 in every dialect's shape; roles; viewers reading configs
+ * redacted, in answers and event streams; console sessions ended by signing out; event streams
+ * capped per principal; failed logins limited per client address, behind a trusted proxy too.
+ * What needs the app (its health and internal routes, the processor's history, the embedded
+ * registry, the keyring the app loads) is the app's AppAuthTest.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -70,10 +58,10 @@ class AuthTest {
     private static final String TRUSTED_PROXY = "127.0.0.1";
     /** Another loopback address, which is no trusted proxy. */
     private static final String UNTRUSTED_PEER = "127.0.0.2";
+    private static final HttpClient STREAMING = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private Path dir;
     private Path users;
-    private SwitchboardFixture fx;
-    private RSAKey key;
+    private UnitApi api;
     private HttpServer jwks;
     private String base;
 
@@ -88,7 +76,7 @@ class AuthTest {
         grants.put("pat", "editor@prod");
         grants.put("sam", "viewer@default");
         users = TestUsers.write(dir, grants);
-        key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
         jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] keys = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
         jwks.createContext("/jwks.json", exchange -> {
@@ -98,25 +86,26 @@ class AuthTest {
             exchange.close();
         });
         jwks.start();
-        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)
+        api = new UnitApi(UnitApi.Security.NONE.withUsersFile(users)
                 .withOidc(ISSUER, "switchboard", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json")
-                .withTrustedProxies(TRUSTED_PROXY + "/32")));
-        String kafkaClusterId = Http.call(fx.app.url(), "GET", "/", null, Map.of()).json().path("kafka_cluster_id").asText();
-        base = "/connect/v1/environments/env-default/clusters/" + kafkaClusterId;
-        Http.authorizeByDefault(fx.app.url(), TestUsers.basic("ada"));
+                .withTrustedProxies(TRUSTED_PROXY + "/32"));
+        base = api.confluentBase();
+        Http.authorizeByDefault(api.url(), TestUsers.basic("ada"));
     }
 
     @AfterAll
-    void stop() {
-        fx.close();
+    void stop() throws IOException {
+        api.close();
         jwks.stop(0);
-        SwitchboardFixture.deleteQuietly(dir);
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     private Http.Response as(String authorization, String method, String path, Object body) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", authorization);
-        return Http.call(fx.app.url(), method, path, body == null ? null : Http.json(body), headers);
+        return Http.call(api.url(), method, path, body == null ? null : Http.json(body), headers);
     }
 
     private static Map<String, Object> connector(String name) {
@@ -124,20 +113,12 @@ class AuthTest {
                 "db.user", "reader"));
     }
 
-    private String token(String subject, List<String> roles, long expiresInSeconds, RSAKey signingKey) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience("switchboard").subject(subject)
-                .expirationTime(new Date(System.currentTimeMillis() + expiresInSeconds * 1000)).claim("switchboard_roles", roles).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID()).build(), claims);
-        jwt.sign(new RSASSASigner(signingKey));
-        return "Bearer " + jwt.serialize();
-    }
-
     @Test
     void withoutCredentialsEveryDialectAnswers401InItsShape() {
         Map<String, Http.Response> answers = new LinkedHashMap<>();
         for (String path : List.of("/connectors", "/clusters/default/connectors", base + "/connectors",
                 "/v1/kafka-connect/clusters/default/connectors", "/api/v1/connectors", "/events", "/connector-plugins")) {
-            answers.put(path, Http.call(fx.app.url(), "GET", path, null, Map.of("Authorization", "")));
+            answers.put(path, Http.call(api.url(), "GET", path, null, Map.of("Authorization", "")));
         }
         answers.forEach((path, answer) -> {
             assertEquals(401, answer.status(), path + " " + answer.body());
@@ -148,8 +129,7 @@ class AuthTest {
         assertEquals(401, answers.get(base + "/connectors").json().path("error").path("code").asInt());
         assertEquals("UNAUTHENTICATED", answers.get("/v1/kafka-connect/clusters/default/connectors").json().path("code").asText());
         assertEquals(401, answers.get("/api/v1/connectors").json().path("status").asInt());
-        assertEquals(200, Http.call(fx.app.url(), "GET", "/health", null, Map.of("Authorization", "")).status());
-        assertEquals(200, Http.call(fx.app.url(), "GET", "/", null, Map.of("Authorization", "")).status());
+        assertEquals(200, Http.call(api.url(), "GET", "/", null, Map.of("Authorization", "")).status());
         assertEquals(401, as(TestUsers.basic("erin", "wrong"), "GET", "/connectors", null).status());
         assertEquals(401, as(TestUsers.basic("nobody"), "GET", "/connectors", null).status());
     }
@@ -188,55 +168,23 @@ class AuthTest {
         assertEquals(204, as(erin, "DELETE", "/connectors/matrix", null).status());
     }
 
+    /** Every event stream shows what the caller may see: pat's grant is on another cluster only. */
     @Test
-    void aViewerSeesKeysNotValuesInEveryAnswer() {
+    void anEventStreamShowsAViewerKeysNotValues() {
         String erin = TestUsers.basic("erin");
         String vera = TestUsers.basic("vera");
         assertEquals(201, as(erin, "POST", "/connectors", connector("seen")).status());
-        assertEquals(200, as(erin, "PATCH", "/connectors/seen/config", Map.of("file", "/tmp/seen-v2", "extra", "seen-extra")).status());
-        List<String> paths = List.of("/connectors/seen", "/connectors/seen/config", "/connectors/seen/tasks",
-                "/connectors/seen/history", "/connectors?expand=info", "/clusters/default/connectors/seen/history",
-                base + "/connectors/seen", base + "/connectors/seen/config", base + "/connectors?expand=info",
-                "/v1/kafka-connect/clusters/default/connectors/seen", "/v1/kafka-connect/clusters/default/connectors/seen/config",
-                "/v1/kafka-connect/clusters/default/connectors");
-        for (String path : paths) {
-            Http.Response answer = as(vera, "GET", path, null);
-            assertEquals(200, answer.status(), path + ": " + answer.body());
-            assertFalse(answer.body().contains("/tmp/seen") || answer.body().contains("seen-extra") || answer.body().contains("reader"),
-                    "a viewer reads values at " + path + ": " + answer.body());
-        }
-        // The history names what changed, for a viewer too.
-        String history = as(vera, "GET", "/connectors/seen/history", null).body();
-        assertTrue(history.contains("\"extra\"") && history.contains("\"file\""), history);
-        assertTrue(as(erin, "GET", "/connectors/seen/history", null).body().contains("/tmp/seen-v2"));
-        // Every event stream shows what the caller may see: pat's grant is on another cluster only.
         String all = firstEvent(vera, "/events?from=earliest");
         assertTrue(all.contains("\"cluster\":\"default\"") && !all.contains("/tmp/"), all);
         assertEquals(403, as(TestUsers.basic("pat"), "GET", "/events?cluster=default&from=earliest", null).status());
         assertEquals(204, as(erin, "DELETE", "/connectors/seen", null).status());
     }
 
-    @Test
-    void aRefusedPatchPrintsSealedValuesSealed() {
-        String erin = TestUsers.basic("erin");
-        SecretBox box = new SecretBox(
-                Keyring.loadOrCreate(fx.dir.resolve("replica").resolve("secrets.key")));
-        Map<String, Object> sealed = Map.of("name", "sealed-file", "config", Map.of("connector.class", "FileStreamSource",
-                "file", box.seal("file", "/tmp/opened-secret"), "topic", "t"));
-        assertEquals(201, as(erin, "POST", "/connectors", sealed).status());
-        Http.Response refused = as(erin, "PATCH", "/connectors/sealed-file/config", Collections.singletonMap("connector.class", null));
-        assertEquals(400, refused.status(), refused.body());
-        assertTrue(refused.body().contains("contains no connector type"), refused.body());
-        assertFalse(refused.body().contains("opened-secret"), refused.body());
-        assertEquals(204, as(erin, "DELETE", "/connectors/sealed-file", null).status());
-    }
-
     /** The first event's data line of a stream, read as a viewer would. */
     private String firstEvent(String authorization, String path) {
-        HttpClient client = HttpClient.newHttpClient();
         try {
-            HttpResponse<Stream<String>> response = client.send(HttpRequest
-                    .newBuilder(URI.create(fx.app.url() + path)).header("Authorization", authorization)
+            HttpResponse<Stream<String>> response = STREAMING.send(HttpRequest
+                    .newBuilder(URI.create(api.url() + path)).header("Authorization", authorization)
                     .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofLines());
             assertEquals(200, response.statusCode());
@@ -249,73 +197,6 @@ class AuthTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    @Test
-    void theRecordedPrincipalIsTheAuthenticatedOne() {
-        assertEquals(401, as(TestUsers.basic("mallory", "guess"), "POST", "/connectors", connector("forged")).status());
-        assertEquals(201, as(TestUsers.basic("erin"), "POST", "/connectors", connector("audited")).status());
-        JsonNode versions = Http.get(fx.app.url(), "/connectors/audited/history").json().path("versions");
-        assertEquals("erin", versions.get(0).path("principal").asText());
-        assertFalse(Http.get(fx.app.url(), "/connectors").body().contains("forged"));
-        assertEquals(204, as(TestUsers.basic("erin"), "DELETE", "/connectors/audited", null).status());
-    }
-
-    @Test
-    void bearerTokensFromTheIssuerAreChecked() throws Exception {
-        String viewer = token("tina", List.of("viewer@default"), 300, key);
-        assertEquals(200, as(viewer, "GET", "/connectors", null).status());
-        assertEquals(403, as(viewer, "POST", "/connectors", connector("by-token")).status());
-        String editor = token("ted", List.of("editor@*"), 300, key);
-        assertEquals(201, as(editor, "POST", "/connectors", connector("by-token")).status());
-        assertEquals("ted", Http.get(fx.app.url(), "/connectors/by-token/history").json().path("versions").get(0).path("principal").asText());
-        assertEquals(401, as(token("ted", List.of("editor@*"), -120, key), "GET", "/connectors", null).status(), "expired");
-        RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
-        assertEquals(401, as(token("ted", List.of("admin@*"), 300, stranger), "GET", "/connectors", null).status(), "not the issuer's key");
-        assertEquals(204, as(editor, "DELETE", "/connectors/by-token", null).status());
-    }
-
-    /**
-     * With credentials the API listens on every interface; the embedded registry, which takes
-     * writes and has no authentication, stays on loopback: from another address nothing answers
-     * there, so nobody can delete or replace the subjects every command is written under.
-     */
-    @Test
-    void theEmbeddedRegistryListensOnLoopbackOnly() throws Exception {
-        InetAddress outside = nonLoopbackAddress();
-        assumeTrue(outside != null, "this host has no address but loopback");
-        int registryPort = URI.create(fx.app.schemaRegistryUrl()).getPort();
-        assertEquals(200, Http.call(fx.app.schemaRegistryUrl(), "GET", "/subjects", null, Map.of()).status(),
-                "the registry answers on loopback");
-        try (Socket api = new Socket()) {
-            api.connect(new InetSocketAddress(outside, fx.app.port()), 2000);
-        }
-        try (Socket registry = new Socket()) {
-            registry.connect(new InetSocketAddress(outside, registryPort), 2000);
-            fail("the registry accepts connections at " + outside.getHostAddress() + ":" + registryPort);
-        } catch (IOException refused) {
-            // Not listening there.
-        }
-    }
-
-    private static InetAddress nonLoopbackAddress() throws SocketException {
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nic.isUp() || nic.isLoopback()) {
-                continue;
-            }
-            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
-                    return address;
-                }
-            }
-        }
-        return null;
-    }
-
-    @Test
-    void internalEndpointsRefuseOutsiders() {
-        Http.Response outsider = as(TestUsers.basic("ada"), "GET", "/internal/stores/connectors?partition=0", null);
-        assertEquals(403, outsider.status(), outsider.body());
     }
 
     @Test
@@ -336,7 +217,7 @@ class AuthTest {
         form.put("Authorization", null);
         form.put("HX-Request", "true");
         form.put("Content-Type", "application/x-www-form-urlencoded");
-        Http.Response signedIn = Http.call(fx.app.url(), "POST", "/console/sign-in", "user=erin&key=" + TestUsers.KEY, form);
+        Http.Response signedIn = Http.call(api.url(), "POST", "/console/sign-in", "user=erin&key=" + TestUsers.KEY, form);
         assertEquals(204, signedIn.status(), signedIn.body());
         String setCookie = signedIn.header("Set-Cookie");
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
@@ -344,18 +225,18 @@ class AuthTest {
         page.put("Authorization", null);
         page.put("Accept", "text/html");
         page.put("Cookie", cookie);
-        assertEquals(200, Http.call(fx.app.url(), "GET", "/console/", null, page).status());
+        assertEquals(200, Http.call(api.url(), "GET", "/console/", null, page).status());
 
         Map<String, String> signOut = new LinkedHashMap<>(page);
         signOut.put("HX-Request", "true");
-        assertEquals(204, Http.call(fx.app.url(), "POST", "/console/sign-out", null, signOut).status());
-        Http.Response copied = Http.call(fx.app.url(), "GET", "/console/", null, page);
+        assertEquals(204, Http.call(api.url(), "POST", "/console/sign-out", null, signOut).status());
+        Http.Response copied = Http.call(api.url(), "GET", "/console/", null, page);
         assertTrue(copied.status() == 303 || copied.status() == 401, "a copied cookie still works after sign-out: " + copied.status());
         // Signing in again gives a session that works.
-        Http.Response again = Http.call(fx.app.url(), "POST", "/console/sign-in", "user=erin&key=" + TestUsers.KEY, form);
+        Http.Response again = Http.call(api.url(), "POST", "/console/sign-in", "user=erin&key=" + TestUsers.KEY, form);
         String fresh = again.header("Set-Cookie");
         page.put("Cookie", fresh.substring(0, fresh.indexOf(';')));
-        assertEquals(200, Http.call(fx.app.url(), "GET", "/console/", null, page).status());
+        assertEquals(200, Http.call(api.url(), "GET", "/console/", null, page).status());
     }
 
     /** Authenticated answers are kept by no cache; no answer may be content-sniffed. */
@@ -368,34 +249,37 @@ class AuthTest {
         Http.Response refused = as(TestUsers.basic("vera"), "POST", "/connectors", connector("sniffed"));
         assertEquals(403, refused.status());
         assertEquals("nosniff", refused.header("X-Content-Type-Options"));
-        assertEquals("nosniff", Http.call(fx.app.url(), "GET", "/health", null, Map.of("Authorization", ""))
-                .header("X-Content-Type-Options"));
+        assertEquals("nosniff", Http.call(api.url(), "GET", "/", null, Map.of("Authorization", "")).header("X-Content-Type-Options"));
     }
 
     /** One principal holds at most a few event streams, and the others still get theirs. */
     @Test
     void eventStreamsAreCappedPerPrincipal() throws Exception {
-        String events = fx.app.url() + "/events?connector=capped";
-        List<HistoryAndEventsTest.SseReader> open = new java.util.ArrayList<>();
+        String events = "/events?connector=capped";
+        List<HttpResponse<InputStream>> open = new ArrayList<>();
         try {
             for (int i = 0; i < EventsResource.MAX_STREAMS_PER_PRINCIPAL; i++) {
-                HistoryAndEventsTest.SseReader reader = new HistoryAndEventsTest.SseReader(events,
-                        Map.of("Authorization", TestUsers.basic("sam")));
-                open.add(reader);
-                assertEquals(200, reader.response.statusCode());
+                HttpResponse<InputStream> stream = openStream(events, TestUsers.basic("sam"));
+                open.add(stream);
+                assertEquals(200, stream.statusCode());
             }
-            HistoryAndEventsTest.SseReader extra = new HistoryAndEventsTest.SseReader(events,
-                    Map.of("Authorization", TestUsers.basic("sam")));
+            HttpResponse<InputStream> extra = openStream(events, TestUsers.basic("sam"));
             open.add(extra);
-            assertEquals(429, extra.response.statusCode(), "one principal holds more than "
+            assertEquals(429, extra.statusCode(), "one principal holds more than "
                     + EventsResource.MAX_STREAMS_PER_PRINCIPAL + " streams");
-            HistoryAndEventsTest.SseReader other = new HistoryAndEventsTest.SseReader(events,
-                    Map.of("Authorization", TestUsers.basic("otto")));
+            HttpResponse<InputStream> other = openStream(events, TestUsers.basic("otto"));
             open.add(other);
-            assertEquals(200, other.response.statusCode());
+            assertEquals(200, other.statusCode());
         } finally {
-            open.forEach(HistoryAndEventsTest.SseReader::close);
+            for (HttpResponse<InputStream> stream : open) {
+                stream.body().close();
+            }
         }
+    }
+
+    private HttpResponse<InputStream> openStream(String path, String authorization) throws IOException, InterruptedException {
+        return STREAMING.send(HttpRequest.newBuilder(URI.create(api.url() + path)).header("Accept", "text/event-stream")
+                .header("Authorization", authorization).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     /**
@@ -438,7 +322,7 @@ class AuthTest {
 
     /** The status of a GET /connectors sent from a given local address, with an X-Forwarded-For header unless null. */
     private int get(String from, String authorization, String forwardedFor) throws IOException {
-        int port = URI.create(fx.app.url()).getPort();
+        int port = api.server.port();
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(from, 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);

@@ -1,4 +1,4 @@
-package io.switchboard.auth;
+package io.switchboard.access;
 
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * What a route needs, declared in the line that registers it (as a Javalin route role) and decided
- * by {@link AccessCheck} on the parsed request. Every HTTP route carries exactly one; the server
+ * by the access check ({@code auth.AccessCheck}) on the parsed request. Every HTTP route carries exactly one; the server
  * refuses to start otherwise.
  *
  * <ul>
@@ -57,7 +57,7 @@ public record Access(Kind kind, Action action, TargetRule target, ActionRule rai
         return raise != null ? raise : NOTHING_MORE;
     }
 
-    static void leaveRaise(Context ctx, Raise raise) {
+    public static void leaveRaise(Context ctx, Raise raise) {
         ctx.attribute(RAISE_ATTRIBUTE, raise);
     }
 
@@ -80,7 +80,7 @@ public record Access(Kind kind, Action action, TargetRule target, ActionRule rai
             return new Target(Objects.requireNonNull(cluster, "cluster"), environment, Breadth.CLUSTER);
         }
 
-        String describe() {
+        public String describe() {
             return switch (breadth) {
                 case CLUSTER -> "in Connect cluster " + cluster;
                 case EVERYWHERE -> "on every cluster";

@@ -1,4 +1,4 @@
-package io.switchboard.auth;
+package io.switchboard.access;
 
 /** What a request does, by the least role that may do it. */
 public enum Action {

@@ -1,4 +1,4 @@
-package io.switchboard.auth;
+package io.switchboard.access;
 
 import java.util.Locale;
 

@@ -1,6 +1,8 @@
-package io.switchboard.api;
+package io.switchboard.dialects.redpanda;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testing.Http;
+import io.switchboard.unit.UnitApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,17 +23,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Redpanda's paginated connector list over a few hundred connectors: every connector that exists
  * throughout is listed exactly once across the pages, in name order, while others are created and
- * deleted between page requests.
+ * deleted between page requests. Over the core in memory ({@link UnitApi}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedpandaPaginationTest {
     private static final String CONNECTORS = "/v1/kafka-connect/clusters/default/connectors";
     private static final int COUNT = 300;
-    private SwitchboardFixture fx;
+    private UnitApi api;
 
     @BeforeAll
     void start() throws Exception {
-        fx = new SwitchboardFixture();
+        api = new UnitApi(UnitApi.Security.NONE);
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<CompletableFuture<Integer>> creates = new ArrayList<>();
@@ -47,11 +49,11 @@ class RedpandaPaginationTest {
 
     @AfterAll
     void stop() {
-        fx.close();
+        api.close();
     }
 
     private int create(String name) {
-        return fx.call("POST", CONNECTORS, SwitchboardFixture.json(Map.of("name", name,
+        return Http.call(api.url(), "POST", CONNECTORS, Http.json(Map.of("name", name,
                 "config", Map.of("connector.class", "FileStreamSource", "topic", "t", "file", "/tmp/" + name)))).status();
     }
 
@@ -62,7 +64,7 @@ class RedpandaPaginationTest {
         int pages = 0;
         int churn = 0;
         do {
-            JsonNode page = fx.call("GET", CONNECTORS + "?page_size=37" + (token.isEmpty() ? "" : "&page_token=" + token), null).json();
+            JsonNode page = Http.call(api.url(), "GET", CONNECTORS + "?page_size=37" + (token.isEmpty() ? "" : "&page_token=" + token), null).json();
             page.path("connectors").forEach(c -> seen.add(c.path("name").asText()));
             token = page.path("next_page_token").asText();
             pages++;
@@ -70,7 +72,7 @@ class RedpandaPaginationTest {
             assertEquals(201, create("aaa-churn-" + churn));
             assertEquals(201, create("zzz-churn-" + churn));
             if (churn > 0) {
-                assertEquals(204, fx.call("DELETE", CONNECTORS + "/zzz-churn-" + (churn - 1), null).status());
+                assertEquals(204, Http.call(api.url(), "DELETE", CONNECTORS + "/zzz-churn-" + (churn - 1), null).status());
             }
             churn++;
         } while (!token.isEmpty() && pages < 100);
@@ -83,12 +85,12 @@ class RedpandaPaginationTest {
         assertEquals(sorted, seen, "in name order");
         assertTrue(pages >= COUNT / 37, "pages: " + pages);
 
-        JsonNode all = fx.call("GET", CONNECTORS + "?page_size=-1", null).json();
+        JsonNode all = Http.call(api.url(), "GET", CONNECTORS + "?page_size=-1", null).json();
         Set<String> everything = new HashSet<>();
         all.path("connectors").forEach(c -> everything.add(c.path("name").asText()));
         assertEquals("", all.path("next_page_token").asText());
         assertTrue(everything.size() >= COUNT + churn, "page_size=-1 lists all: " + everything.size());
-        JsonNode first = fx.call("GET", CONNECTORS, null).json();
+        JsonNode first = Http.call(api.url(), "GET", CONNECTORS, null).json();
         assertEquals(100, first.path("connectors").size(), "100 by default");
     }
 }

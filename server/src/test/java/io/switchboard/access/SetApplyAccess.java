@@ -1,4 +1,4 @@
-package io.switchboard.api;
+package io.switchboard.access;
 
 import io.switchboard.testing.TestUsers;
 
@@ -18,7 +18,7 @@ final class SetApplyAccess {
 
     /** A call as a user: method, path, body, Authorization header; answers status and body. */
     interface Caller {
-        AccessMatrixTest.Answer call(String method, String path, String body, String authorization);
+        RouteMatrix.Answer call(String method, String path, String body, String authorization);
     }
 
     private SetApplyAccess() {
@@ -41,7 +41,7 @@ final class SetApplyAccess {
                 for (String body : List.of(configs, statesOnly, "{\"connectors\":[]}", "{not json")) {
                     for (String query : List.of("", "?dry_run=true")) {
                         String path = "/clusters/" + cluster + "/sets/probe/apply" + query;
-                        AccessMatrixTest.Answer answer = caller.call("POST", path, body, authorization);
+                        RouteMatrix.Answer answer = caller.call("POST", path, body, authorization);
                         assertEquals(403, answer.status(), "POST " + path + " as " + user + ": " + answer.body());
                         refusals.add(user + ": " + answer.body().replace(cluster, "CLUSTER"));
                     }
