@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.rules.PolicyExpressions;
+import io.switchboard.rules.UserPolicies;
+import io.switchboard.schemas.ConnectorPolicy;
+import io.switchboard.schemas.PolicyAction;
+import io.switchboard.schemas.PolicySpec;
+import io.switchboard.schemas.PolicyValidation;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * create matches and obeys, the two interleaved round by round (0, P, P, 0, 0, P, ...) so that
  * neither always runs on a warmer or a fuller replica; then the time of a policy's dry run
  * ({@code PUT /policies/{name}?dry_run=true}) over D (10,000) connectors, every one of which breaks
- * it. No worker: creates are decided and answered, and a dry run reads the replica's stores only.
+ * it; and, without broker or HTTP, the CPU the decider's check of one create against the P policies
+ * takes. No worker: creates are decided and answered, and a dry run reads the replica's stores only.
  * Not a test: it reports figures and never fails because the machine is slow.
  *
  * <p>Arguments: {@code [--connectors N per round, 1000] [--rounds R per side, 3] [--concurrency C, 16]
@@ -113,6 +120,7 @@ public final class PolicyCostBenchmark {
             }
             long[] sorted = dryRunMillis.clone();
             Arrays.sort(sorted);
+            double checkMicros = checkMicros(policies);
 
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("benchmark", "policy cost");
@@ -139,6 +147,7 @@ public final class PolicyCostBenchmark {
             dry.put("min_ms", sorted[0]);
             dry.put("max_ms", sorted[sorted.length - 1]);
             report.put("dry_run", dry);
+            report.put("decider_check_us_per_create", Latencies.round(checkMicros));
 
             Path jsonFile = out.resolve("policy-cost.json");
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(jsonFile.toFile(), report);
@@ -150,7 +159,9 @@ public final class PolicyCostBenchmark {
                     + "; status codes: " + codes + "\n"
                     + "\ndry run over " + inCluster + " connectors (" + dry.get("checked") + " checked, " + dry.get("violators_listed")
                     + " listed): median " + dry.get("median_ms") + " ms, min " + sorted[0] + ", max " + sorted[sorted.length - 1]
-                    + " (" + dryRuns + " runs)\n";
+                    + " (" + dryRuns + " runs)\n"
+                    + "\nthe decider's check of one create against the " + policies + " policies, on one thread: "
+                    + Latencies.round(checkMicros) + " us (median of 20 batches of 1000)\n";
             Files.writeString(out.resolve("policy-cost.md"), table);
             System.out.println(table);
             System.out.println("Figures written to " + jsonFile.toAbsolutePath());
@@ -175,6 +186,45 @@ public final class PolicyCostBenchmark {
         };
         return JSON.writeValueAsString(Map.of("action", "deny", "match", Map.of("classes", List.of("*FileStream*")),
                 "validations", List.of(Map.of("expression", expression, "message", "rule " + i))));
+    }
+
+    /**
+     * The CPU the decider spends on one create's check against the policies, without the broker or
+     * HTTP: {@link UserPolicies#check} on one thread, the median of 20 batches of 1000 after a warm-up.
+     */
+    static double checkMicros(int count) throws IOException {
+        List<ConnectorPolicy> inForce = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            JsonNode json = JSON.readTree(policy(i));
+            JsonNode validation = json.path("validations").path(0);
+            PolicySpec spec = PolicySpec.newBuilder().setAction(PolicyAction.DENY).setMatchClasses(List.of("*FileStream*"))
+                    .setValidations(List.of(new PolicyValidation(validation.path("expression").asText(), validation.path("message").asText())))
+                    .build();
+            inForce.add(ConnectorPolicy.newBuilder().setCluster("default").setName("rule-" + i).setVersion(1).setSpec(spec)
+                    .setChangedAt(0L).setCommandId("bench-" + i).build());
+        }
+        UserPolicies policies = new UserPolicies(inForce);
+        PolicyExpressions.Subject subject = new PolicyExpressions.Subject("default", "bench-1", Map.of("connector.class", "FileStreamSource",
+                "file", "/tmp/bench-1", "topic", "bench-1", "tasks.max", "1"), Map.of());
+        for (int i = 0; i < 5000; i++) {
+            requireAccepted(policies.check(subject, null, ""));
+        }
+        double[] batches = new double[20];
+        for (int b = 0; b < batches.length; b++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                requireAccepted(policies.check(subject, null, ""));
+            }
+            batches[b] = (System.nanoTime() - start) / 1000.0 / 1000;
+        }
+        Arrays.sort(batches);
+        return batches[batches.length / 2];
+    }
+
+    private static void requireAccepted(UserPolicies.Verdict verdict) {
+        if (verdict.denial() != null) {
+            throw new IllegalStateException("the benchmark's create breaks " + verdict.denial().refusal());
+        }
     }
 
     private static void putPolicies(String url, int count) throws IOException {
