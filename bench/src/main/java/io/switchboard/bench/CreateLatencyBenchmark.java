@@ -104,7 +104,7 @@ public final class CreateLatencyBenchmark {
         }
     }
 
-    private static String row(String name, Latencies l) {
+    static String row(String name, Latencies l) {
         return "| " + name + " | " + Latencies.round(l.percentileMs(50)) + " | " + Latencies.round(l.percentileMs(90))
                 + " | " + Latencies.round(l.percentileMs(99)) + " | " + Latencies.round(l.percentileMs(100)) + " |\n";
     }

@@ -13,10 +13,12 @@ import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PolicySpec;
 import io.switchboard.schemas.PutPolicy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The user policies of a Connect cluster (docs/policies.md): stored by a policy command the
@@ -27,6 +29,9 @@ import java.util.concurrent.CompletableFuture;
 public final class Policies {
     /** At most this many violators are listed by a dry run or a policy's page. */
     public static final int MAX_VIOLATORS = 1000;
+    /** The longest a policy's answer waits for its version to be read back committed, and how often it looks. */
+    static final Duration IN_FORCE_WAIT = Duration.ofSeconds(30);
+    private static final Duration READ_BACK_EVERY = Duration.ofMillis(10);
 
     private final CommandBus bus;
     private final PolicyStore policies;
@@ -158,7 +163,43 @@ public final class Policies {
                 throw new ServiceException.InvalidRequest(decision.getMessage());
             }
             return decision;
-        });
+        }).thenCompose(decision -> committed(scope, name, decision));
+    }
+
+    /**
+     * The decision, once this replica's copy of the policies holds the version it stored. A
+     * decision is seen before its transaction commits; the copy reads only what is committed, and
+     * the version is committed with the records that put it in force in every partition of the
+     * command topic (docs/policies.md), so every command sent after this answer is decided
+     * against it, whichever replica sends it. A decision that stored nothing is answered at once.
+     */
+    private CompletableFuture<CommandDecision> committed(Scope scope, String name, CommandDecision decision) {
+        Long version = decision.getPolicyVersions().get(name);
+        if (version == null) {
+            return CompletableFuture.completedFuture(decision);
+        }
+        CompletableFuture<CommandDecision> answer = new CompletableFuture<>();
+        awaitVersion(scope.cluster(), name, version, System.nanoTime() + IN_FORCE_WAIT.toNanos(), decision, answer);
+        return answer;
+    }
+
+    private void awaitVersion(String cluster, String name, long version, long deadline, CommandDecision decision,
+                              CompletableFuture<CommandDecision> answer) {
+        boolean held;
+        try {
+            held = policies.policy(cluster, name).map(p -> p.getVersion() >= version).orElse(false);
+        } catch (StoreUnavailableException e) {
+            held = false;
+        }
+        if (held) {
+            answer.complete(decision);
+        } else if (System.nanoTime() - deadline > 0) {
+            answer.completeExceptionally(new ServiceException.Unavailable("policy " + name + " version " + version
+                    + " was decided and is in force once its transaction commits; it is not read back yet"));
+        } else {
+            CompletableFuture.runAsync(() -> awaitVersion(cluster, name, version, deadline, decision, answer),
+                    CompletableFuture.delayedExecutor(READ_BACK_EVERY.toMillis(), TimeUnit.MILLISECONDS));
+        }
     }
 
     static PolicyExpressions.Subject subject(ConnectorState state) {

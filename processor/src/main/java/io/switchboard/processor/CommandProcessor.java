@@ -14,6 +14,7 @@ import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.PolicyInForce;
 import io.switchboard.schemas.SetState;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,11 +24,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +44,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     static final String DERIVED = "sign-derived-commands";
     static final String POLICIES = "policies-sink";
     static final String POLICY_VERSIONS = "policy-versions-sink";
+    /** A policy's version stored, to every partition of the command topic ({@link PolicyInForce}), signed. */
+    static final String POLICY_IN_FORCE = "sign-policy-in-force";
     /** Header of each decision record naming its command, so readers can skip the ones they do not wait for. */
     public static final String COMMAND_ID_HEADER = "switchboard.command.id";
 
@@ -57,7 +60,9 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     private IdempotentAnswers answers;
     private KeyValueStore<String, SetState> sets;
     private KeyValueStore<String, ConnectorPolicy> policyHeads;
-    private ReadOnlyKeyValueStore<String, ConnectorPolicy> policies;
+    private KeyValueStore<String, ConnectorPolicy> policies;
+    /** Each cluster's policies in force as read from {@link #policies}, until a {@link PolicyInForce} changes them. */
+    private final Map<String, UserPolicies> policiesRead = new HashMap<>();
 
     /**
      * @param controlPlane   the deployment's control plane, whose policies every config stored obeys
@@ -79,7 +84,8 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         this.answers = new IdempotentAnswers(context.getStateStore(StoreNames.IDEMPOTENCY));
         this.sets = context.getStateStore(StoreNames.SETS);
         this.policyHeads = context.getStateStore(StoreNames.POLICY_HEADS);
-        this.policies = context.getStateStore(StoreNames.POLICIES);
+        this.policies = context.getStateStore(StoreNames.POLICIES_IN_FORCE);
+        this.policiesRead.clear();
         if (keepsTimeline) {
             this.timelines = context.getStateStore(StoreNames.TIMELINE);
         }
@@ -167,13 +173,18 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     }
 
     /**
-     * The cluster's user policies in force, as this replica's global store holds them now. The
-     * store follows the policies topic on its own thread, so a command decided again after an
-     * aborted transaction may meet newer policies: the decision that is committed records the
-     * versions it was checked against ({@link CommandDecision#getPolicyVersions}), which is what
-     * answers why it was accepted or refused.
+     * The cluster's user policies in force, as this partition's own copy holds them: the
+     * {@link PolicyInForce} records read so far from this partition, in order with its other
+     * commands. A command decided again after an aborted transaction meets the copy as it was
+     * committed, so it is decided against the same versions; the decision records them
+     * ({@link CommandDecision#getPolicyVersions}).
      */
     private UserPolicies policiesOf(String cluster) {
+        // Only this processor writes its store, so what it read stays true until it writes again.
+        return policiesRead.computeIfAbsent(cluster, this::readPolicies);
+    }
+
+    private UserPolicies readPolicies(String cluster) {
         List<ConnectorPolicy> inForce = new ArrayList<>();
         String prefix = ConnectorKey.clusterPrefix(cluster);
         try (KeyValueIterator<String, ConnectorPolicy> all = policies.prefixScan(prefix, new StringSerializer())) {
@@ -188,6 +199,18 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
      * and the versions topic (its history), all in this record's transaction.
      */
     private void decidePolicy(Record<String, ConnectorCommand> record, ConnectorCommand command, ConnectorKey key) {
+        if (command.getAction() instanceof PolicyInForce inForce) {
+            // Nobody waits on it: no decision, only this partition's copy of the policies in force.
+            ConnectorPolicy policy = inForce.getPolicy();
+            String policyKey = policy.getCluster() + ConnectorKey.SEPARATOR + policy.getName();
+            if (policy.getDeleted()) {
+                policies.delete(policyKey);
+            } else {
+                policies.put(policyKey, policy);
+            }
+            policiesRead.remove(policy.getCluster());
+            return;
+        }
         PolicyDecider.PolicyDecision decision = PolicyDecider.decide(policyHeads.get(key.toString()), command);
         ConnectorPolicy next = decision.next();
         if (next != null) {
@@ -196,6 +219,11 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             context.forward(new Record<String, Object>(policyKey, next, record.timestamp()), POLICIES);
             context.forward(new Record<String, Object>(policyKey + ConnectorKey.SEPARATOR + String.format("%019d", next.getVersion()),
                     next, record.timestamp()), POLICY_VERSIONS);
+            // In this transaction, ahead of any command sent once its decision is answered, in every partition.
+            ConnectorCommand inForce = ConnectorCommand.newBuilder().setCommandId(command.getCommandId() + "/in-force")
+                    .setCluster(command.getCluster()).setConnector(command.getConnector()).setRequestId(null)
+                    .setPrincipal(command.getPrincipal()).setIssuedAt(command.getIssuedAt()).setAction(new PolicyInForce(next)).build();
+            context.forward(new Record<String, Object>(key.toString(), inForce, record.timestamp()), POLICY_IN_FORCE);
         }
         CommandDecision decided = CommandDecision.newBuilder()
                 .setCommandId(command.getCommandId())
@@ -213,6 +241,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     /** Closed with its task, cleanly or not: the observer forgets how far it had decided the partition. */
     @Override
     public void close() {
+        policiesRead.clear();
         if (context != null) {
             observer.released(context.taskId().partition());
         }

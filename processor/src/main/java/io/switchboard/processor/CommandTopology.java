@@ -72,18 +72,27 @@ public final class CommandTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.POLICY_HEADS),
                         Serdes.String(), serdes.policies()),
                 DECIDE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.POLICIES_IN_FORCE),
+                        Serdes.String(), serdes.policies()),
+                DECIDE);
         topology.addSink(CommandProcessor.POLICIES, topics.policies(),
                 new StringSerializer(), serdes.policies().serializer(), DECIDE);
         topology.addSink(CommandProcessor.POLICY_VERSIONS, topics.policyVersions(),
                 new StringSerializer(), serdes.policies().serializer(), DECIDE);
-        // Every replica holds every policy: a connector's decider reads its cluster's, whatever partition decides it.
+        // Every replica holds every policy, for the API's reads (lists, dry runs, a set's plan); the deciders read their own copy.
         globalPolicies(topology, StoreNames.POLICIES, topics.policies(), serdes);
         globalPolicies(topology, StoreNames.POLICY_VERSIONS, topics.policyVersions(), serdes);
         // Into the topology's own input, signed: a set change's commands are decided like any other, after it.
-        topology.addProcessor(CommandProcessor.DERIVED, () -> new DerivedCommandSigner(topics, signatures, serdes.commands().serializer()),
-                DECIDE);
+        topology.addProcessor(CommandProcessor.DERIVED, () -> new DerivedCommandSigner(topics, signatures, serdes.commands().serializer(),
+                DerivedCommandSigner.SINK), DECIDE);
         topology.addSink(DerivedCommandSigner.SINK, topics.commands(), new ByteArraySerializer(), new ByteArraySerializer(),
                 CommandProcessor.DERIVED);
+        // A policy's version stored, to every partition: each decider takes it in order with the commands it decides.
+        topology.addProcessor(CommandProcessor.POLICY_IN_FORCE, () -> new DerivedCommandSigner(topics, signatures,
+                serdes.commands().serializer(), DerivedCommandSigner.EVERY_PARTITION_SINK), DECIDE);
+        topology.addSink(DerivedCommandSigner.EVERY_PARTITION_SINK, topics.commands(), new ByteArraySerializer(), new ByteArraySerializer(),
+                DerivedCommandSigner::everyPartition, CommandProcessor.POLICY_IN_FORCE);
         topology.addSink(CommandProcessor.DECISIONS, topics.decisions(),
                 new StringSerializer(), serdes.decisions().serializer(), DECIDE);
         topology.addSink(CommandProcessor.LIFECYCLE, topics.lifecycle(),

@@ -25,12 +25,19 @@ public final class StoreNames {
     public static final String POLICIES = "policies";
     /** Global: every version of every policy, keyed {@code <cluster>/<name>/<version, 19 digits>}. */
     public static final String POLICY_VERSIONS = "policy-versions";
+    /**
+     * Each task's own copy of the policies in force, keyed {@code <cluster>/<name>}: what the decider
+     * of a connector's command reads, written from the {@code PolicyInForce} records of the task's
+     * partition, so that it changes in order with the commands it decides.
+     */
+    public static final String POLICIES_IN_FORCE = "policies-in-force";
 
     /**
      * Every store above with a changelog ({@link Topics#changelog}), which only the control plane may
      * touch; the global stores have none (they read the policies topics, under the prefix).
      */
-    public static final java.util.List<String> ALL = java.util.List.of(CONNECTORS, STATUSES, IDEMPOTENCY, HISTORY, TIMELINE, SETS, POLICY_HEADS);
+    public static final java.util.List<String> ALL = java.util.List.of(CONNECTORS, STATUSES, IDEMPOTENCY, HISTORY, TIMELINE, SETS, POLICY_HEADS,
+            POLICIES_IN_FORCE);
 
     private StoreNames() {
     }

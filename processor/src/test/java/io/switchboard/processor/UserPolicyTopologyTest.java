@@ -29,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * User policies stored by policy commands on the command topic and read by the decider of every
- * connector's command from the global store, whatever partition decides it.
+ * User policies stored by policy commands on the command topic, written to the global stores the
+ * API reads and, as {@code PolicyInForce} records on the command topic, to each partition's own
+ * copy, which the decider of every connector's command reads.
  */
 class UserPolicyTopologyTest {
     private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
@@ -78,6 +79,7 @@ class UserPolicyTopologyTest {
         assertEquals("alice", second.getPrincipal());
         assertEquals("at most 2 tasks", second.getSpec().getValidations().get(0).getMessage());
         assertEquals(2L, fixture.<ConnectorPolicy>store(StoreNames.POLICIES).get("default/tasks").getVersion());
+        assertEquals(2L, fixture.<ConnectorPolicy>store(StoreNames.POLICIES_IN_FORCE).get("default/tasks").getVersion());
     }
 
     @Test
@@ -98,6 +100,7 @@ class UserPolicyTopologyTest {
         assertNotNull(fixture.<ConnectorState>store(StoreNames.CONNECTORS).get("default/big"));
 
         assertEquals(Outcome.DELETED, fixture.decide("{policy}tasks", new DeletePolicy(), null).getOutcome());
+        assertNull(fixture.<ConnectorPolicy>store(StoreNames.POLICIES_IN_FORCE).get("default/tasks"));
         CommandDecision after = fixture.decide("bigger", create("orders", "9"), null);
         assertEquals(Outcome.CREATED, after.getOutcome());
         assertTrue(after.getPolicyVersions().isEmpty(), after.getPolicyVersions().toString());

@@ -7,7 +7,9 @@ import io.switchboard.schemas.PolicyValidation;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +24,13 @@ import java.util.regex.Pattern;
 public final class UserPolicies {
     /** No user policy. */
     public static final UserPolicies NONE = new UserPolicies(List.of());
+
+    private static final Map<String, Pattern> GLOBS = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
+            return size() > PolicyExpressions.CACHED;
+        }
+    });
 
     private final List<ConnectorPolicy> inForce;
 
@@ -109,8 +118,17 @@ public final class UserPolicies {
         return globs.isEmpty() || globs.stream().anyMatch(glob -> glob(glob).matcher(value == null ? "" : value).matches());
     }
 
-    /** A glob as a pattern: {@code *} any run of characters, {@code ?} one; everything else literal. */
+    /** A glob as a pattern: {@code *} any run of characters, {@code ?} one; everything else literal. Memoised, as CEL's programs are. */
     static Pattern glob(String glob) {
+        Pattern pattern = GLOBS.get(glob);
+        if (pattern == null) {
+            pattern = compileGlob(glob);
+            GLOBS.put(glob, pattern);
+        }
+        return pattern;
+    }
+
+    private static Pattern compileGlob(String glob) {
         StringBuilder regex = new StringBuilder();
         for (String part : glob.split("(?=[*?])|(?<=[*?])")) {
             regex.append(part.equals("*") ? ".*" : part.equals("?") ? "." : Pattern.quote(part));
