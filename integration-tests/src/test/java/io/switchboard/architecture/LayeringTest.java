@@ -131,6 +131,30 @@ class LayeringTest {
     }
 
     /**
+     * Kafka has one room: its clients ({@code org.apache.kafka.clients}: consumers, producers, admin
+     * clients and their settings) are used only by kafka-io (the client factory, the topics, the one
+     * topic reader, the lease group), the application's adapters and its wiring, the processor (Kafka
+     * Streams) and the embedded schema registry (its log). Every other module reads a topic through
+     * kafka-io's {@code TopicReader} and its {@code TopicRecord}s, and the core through its ports. The
+     * test kit's broker helpers are not the product.
+     */
+    @Test
+    void onlyTheKafkaRoomUsesKafkaClients() {
+        noClasses().that().resideOutsideOfPackages(
+                        "io.switchboard.kafkaio..",
+                        APP, "io.switchboard.kafka..", "io.switchboard.commands..", "io.switchboard.query..", "io.switchboard.metrics..",
+                        "io.switchboard.processor..",
+                        "io.switchboard.registry..",
+                        // Being moved behind ports (the replica-keys log and the lifecycle feed); this line goes with them.
+                        "io.switchboard.auth..", "io.switchboard.events..",
+                        "io.switchboard.api..", "io.switchboard.testing..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.clients..")
+                .because("a topic is read through kafka-io's TopicReader, and Kafka is reached through the core's ports;"
+                        + " the data plane, pipelines, secrets, the core, the rules and the server hold no Kafka client")
+                .check(CLASSES);
+    }
+
+    /**
      * A connector's memory in the data plane has one writer: the reconcile step applies what the
      * executor, the reporter, the worker view and the reconciler answer happened, and the memories
      * only forget. Its fields are private; this keeps the ways it changes to those two classes.

@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  *   <li><b>Read to the end:</b> {@link #readToEnd} waits until it has read as far as the topic goes
  *       now (its end offsets read after the call began: with read_committed, every transaction
  *       committed before it). Calls that arrive together share one read of the end offsets.</li>
- *   <li><b>A missing topic</b> is waited for, asked for once a second; never created here.</li>
+ *   <li><b>A missing topic</b> is waited for, asked for once a second; never created here (nor by
+ *       the broker's defaults: {@code allow.auto.create.topics} is false).</li>
  *   <li><b>Failures</b> are told to the {@code onFailure} listener, and then, by its policy: read on
  *       from where it was after a pause ({@link OnFailure#RETRY}), read again from its start with a
  *       new consumer after a pause ({@link OnFailure#RESTART}), or stop ({@link OnFailure#STOP}:
@@ -104,6 +105,8 @@ public final class TopicReader<K, V> implements AutoCloseable {
         this.topic = b.topic;
         Map<String, Object> all = new HashMap<>(b.settings);
         all.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // A topic is made with its settings (Topics), never by the broker's defaults because a reader asked for it.
+        all.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         all.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.settings = Map.copyOf(all);
         this.keys = b.keys;
@@ -263,10 +266,10 @@ public final class TopicReader<K, V> implements AutoCloseable {
         // Fix the start positions now: a reader from the end sees everything written after this.
         partitions.forEach(partition -> kafka.position(partition, Duration.ofSeconds(30)));
         Map<TopicPartition, Long> start = from == From.START ? kafka.endOffsets(partitions) : null;
-        positioned.complete(null);
         if (start == null) {
             markCaughtUp();
         }
+        positioned.complete(null);
         // A read to the end under way: the last ticket it answers, and where the topic ended when it began.
         long reading = 0;
         Map<TopicPartition, Long> readingTo = null;
