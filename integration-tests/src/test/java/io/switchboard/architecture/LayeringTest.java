@@ -29,7 +29,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  * either (their modules do not have it); the Kafka adapters the application holds (query,
  * commands, kafka) are reached only through the core's ports; pipelines, a module of their
  * own, use no dialect, access, console or event stream of the server, and only the application
- * knows the dialects. Inside the data plane, one class changes a connector's memory.
+ * knows the dialects. Kafka's clients are used in Kafka's room only (kafka-io, the application's
+ * adapters, the processor, the registry). Inside the data plane, one class changes a connector's memory.
  */
 class LayeringTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
