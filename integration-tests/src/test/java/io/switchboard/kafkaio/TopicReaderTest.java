@@ -164,7 +164,7 @@ class TopicReaderTest {
         assertEquals(null, reader.client(), "its consumer is closed");
     }
 
-    private TopicReader.Builder<String, String> reader(String topic) {
+    private TopicReaderBuilder<String, String> reader(String topic) {
         return TopicReader.of(clients, topic, new StringDeserializer(), new StringDeserializer())
                 .settings(Map.of("client.id", "topic-reader-test-" + topic))
                 .pollFor(Duration.ofMillis(100))
@@ -172,7 +172,7 @@ class TopicReaderTest {
     }
 
     /** Builds and starts the reader, and closes it after the test. */
-    private TopicReader<String, String> started(TopicReader.Builder<String, String> builder) {
+    private TopicReader<String, String> started(TopicReaderBuilder<String, String> builder) {
         TopicReader<String, String> reader = builder.build();
         readers.add(reader);
         return reader.start();

@@ -100,7 +100,7 @@ public final class TopicReader<K, V> implements AutoCloseable {
     private long asked;
     private long answered;
 
-    private TopicReader(Builder<K, V> b) {
+    TopicReader(TopicReaderBuilder<K, V> b) {
         this.clients = b.clients;
         this.topic = b.topic;
         Map<String, Object> all = new HashMap<>(b.settings);
@@ -124,8 +124,8 @@ public final class TopicReader<K, V> implements AutoCloseable {
     }
 
     /** A reader of {@code topic}, from its start, retrying after a failure: see the builder's settings. */
-    public static <K, V> Builder<K, V> of(KafkaClients clients, String topic, Deserializer<K> keys, Deserializer<V> values) {
-        return new Builder<>(clients, topic, keys, values);
+    public static <K, V> TopicReaderBuilder<K, V> of(KafkaClients clients, String topic, Deserializer<K> keys, Deserializer<V> values) {
+        return new TopicReaderBuilder<>(clients, topic, keys, values);
     }
 
     public TopicReader<K, V> start() {
@@ -406,83 +406,6 @@ public final class TopicReader<K, V> implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /** A reader's settings; none is required but the handler. */
-    public static final class Builder<K, V> {
-        private final KafkaClients clients;
-        private final String topic;
-        private final Deserializer<K> keys;
-        private final Deserializer<V> values;
-        private Map<String, ?> settings = Map.of();
-        private From from = From.START;
-        private Duration pollFor = Duration.ofMillis(500);
-        private OnFailure onFailure = OnFailure.RETRY;
-        private Duration pause = Duration.ofSeconds(1);
-        private Consumer<List<TopicRecord<K, V>>> handler;
-        private Runnable onCaughtUp = () -> { };
-        private Runnable onMissingTopic = () -> { };
-        private Consumer<RuntimeException> failed = e -> { };
-        private String threadName;
-
-        private Builder(KafkaClients clients, String topic, Deserializer<K> keys, Deserializer<V> values) {
-            this.clients = Objects.requireNonNull(clients);
-            this.topic = Objects.requireNonNull(topic);
-            this.keys = keys;
-            this.values = values;
-        }
-
-        /** The consumer's own settings (client id, isolation, fetch sizes, max.poll.records); never a group. */
-        public Builder<K, V> settings(Map<String, ?> consumerSettings) {
-            this.settings = Map.copyOf(consumerSettings);
-            return this;
-        }
-
-        public Builder<K, V> from(From where) {
-            this.from = where;
-            return this;
-        }
-
-        /** How long one poll waits for records at most. */
-        public Builder<K, V> pollFor(Duration wait) {
-            this.pollFor = wait;
-            return this;
-        }
-
-        /** Each batch of records read (empty when a poll found none), on the reader's thread. */
-        public Builder<K, V> onRecords(Consumer<List<TopicRecord<K, V>>> batches) {
-            this.handler = batches;
-            return this;
-        }
-
-        /** Told once, on the reader's thread, when it has caught up (again, after a restart). */
-        public Builder<K, V> onCaughtUp(Runnable listener) {
-            this.onCaughtUp = listener;
-            return this;
-        }
-
-        /** Told once when the topic does not exist yet (it is waited for). */
-        public Builder<K, V> onMissingTopic(Runnable listener) {
-            this.onMissingTopic = listener;
-            return this;
-        }
-
-        /** After a failure: told the failure, then does as {@code policy} says, after {@code pause} unless it stops. */
-        public Builder<K, V> onFailure(OnFailure policy, Duration pauseAfter, Consumer<RuntimeException> listener) {
-            this.onFailure = policy;
-            this.pause = pauseAfter;
-            this.failed = listener;
-            return this;
-        }
-
-        public Builder<K, V> threadName(String name) {
-            this.threadName = name;
-            return this;
-        }
-
-        public TopicReader<K, V> build() {
-            return new TopicReader<>(this);
         }
     }
 }
