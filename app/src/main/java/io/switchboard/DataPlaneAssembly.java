@@ -18,7 +18,8 @@ import io.switchboard.pipelines.PipelinePhaseWatcher;
 import io.switchboard.pipelines.PipelineScheduler;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.processor.StoreNames;
-import io.switchboard.processor.Topics;
+import io.switchboard.kafkaio.Topics;
+import io.switchboard.processor.ControlPlanes;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
 import io.switchboard.rules.ConnectorKey;
@@ -144,7 +145,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                     wanted -> text -> Redactor.scrub(text, secrets.quotable(wanted.getConfig(),
                             secret -> secretStore.open(cluster, secret))))
                     // A config stored before a policy existed is reported, not given to the worker.
-                    .policedBy(topics.controlPlane());
+                    .policedBy(ControlPlanes.of(topics));
             metrics.watch(cluster, reconciler);
             metrics.watch(cluster, connectClusters.requestsTo(url));
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),

@@ -45,9 +45,9 @@ import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.kafka.KafkaLifecycleLog;
 import io.switchboard.kafka.KafkaPrincipals;
 import io.switchboard.kafka.KafkaReplicaKeys;
+import io.switchboard.kafka.KafkaSecretStore;
 import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.kafkaio.RecordSignatures;
-import io.switchboard.kafka.TopicSetup;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.metrics.SinkLagHistory;
 import io.switchboard.pipelines.ConnectionCheck;
@@ -59,7 +59,9 @@ import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.processor.StreamsSettings;
-import io.switchboard.processor.Topics;
+import io.switchboard.kafkaio.TopicSetup;
+import io.switchboard.kafkaio.Topics;
+import io.switchboard.processor.ControlPlanes;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
 import io.switchboard.query.PolicyQueries;
@@ -196,7 +198,8 @@ public final class SwitchboardApp implements AutoCloseable {
         workerKafka = new KafkaClients(bootstrapServers, KafkaPrincipals.worker(identities, options.security().workerKafkaSettings(),
                 controlPlane, DataPlaneAssembly.embedsWorker(options)));
         Admin admin = own(Stage.PROCESSOR, kafka.admin(Map.of()));
-        String kafkaClusterId = steps.time("topics", () -> TopicSetup.ensure(admin, topics, options.commandPartitions()));
+        String kafkaClusterId = steps.time("topics", () -> TopicSetup.ensure(admin, topics, options.commandPartitions(),
+                options.embeddedSchemaRegistry()));
         if (DataPlaneAssembly.embedsWorker(options) || !workerKafka.common().isEmpty()) {
             // Asked as the worker, while the rest starts: a worker that may write the commands is warned of.
             steps.async("worker principal check", () -> workerMayWriteCommands = KafkaPrincipals.workerMayWrite(workerKafka, topics.commands()));
@@ -229,8 +232,8 @@ public final class SwitchboardApp implements AutoCloseable {
         CompletableFuture<KafkaReplicaKeys> replicaKeysStep = steps.async("replica keys", () -> own(Stage.PROCESSOR, new KafkaReplicaKeys(bootstrapServers,
                 kafka.common(), topics.replicaKeys(), keyring, Clock.systemUTC())).start());
         // Reads only until a change is asked for: it may start before the keyring is checked.
-        CompletableFuture<SecretStore> secretStoreStep = steps.async("secret store", () -> own(Stage.PROCESSOR, new SecretStore(bootstrapServers,
-                kafka.common(), topics.secrets(), new SecretBox(keyring), admin)));
+        CompletableFuture<SecretStore> secretStoreStep = steps.async("secret store", () -> own(Stage.PROCESSOR, new KafkaSecretStore(kafka,
+                topics.secrets(), new SecretBox(keyring))));
         CompletableFuture<Integer> partitionsStep = steps.async("command partitions", () -> TopicSetup.partitionCount(admin, topics.commands()));
         // Its start positions are fixed before any command is sent, so no decision can be missed.
         CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
@@ -262,7 +265,7 @@ public final class SwitchboardApp implements AutoCloseable {
         KafkaReplicaKeys replicaKeys = StartupSteps.join(replicaKeysStep);
         streams.start();
 
-        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), topics.controlPlane(),
+        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), ControlPlanes.of(topics),
                 serdes.commands().serializer(), commandSignatures, decisions, options.commandTimeout(), Clock.systemUTC()));
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
@@ -318,7 +321,7 @@ public final class SwitchboardApp implements AutoCloseable {
         metrics.timeDecisions(gateway);
         metrics.countRefusedCommands(commandRefusals);
         metrics.watchWorkerPrincipal(this::workerMayWriteCommands);
-        metrics.watch(decisions.consumer());
+        metrics.watch(decisions.reader().client());
         metrics.watchReplicaReads(remoteStores::reads, List.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY,
                 StoreNames.TIMELINE, StoreNames.SETS));
         if (options.health().follow()) {

@@ -58,7 +58,7 @@ class StaticMembershipTest {
         awaitBothOwnPartitions(first, second);
         Set<String> every = new java.util.HashSet<>(activeTasks(first));
         every.addAll(activeTasks(second));
-        String group = new io.switchboard.processor.Topics(prefix).applicationId();
+        String group = new io.switchboard.kafkaio.Topics(prefix).applicationId();
         assertTrue(instanceIds(group).stream().anyMatch(id -> id.startsWith("replica-0")), () -> "members: " + instanceIds(group));
         first.close();
         running.remove(first);

@@ -1,6 +1,6 @@
 package io.switchboard;
 
-import io.switchboard.processor.Topics;
+import io.switchboard.kafkaio.Topics;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,15 +1,13 @@
 package io.switchboard.commands;
 
 import io.switchboard.kafkaio.KafkaClients;
+import io.switchboard.kafkaio.TopicReader;
+import io.switchboard.kafkaio.TopicRecord;
 import io.switchboard.processor.CommandProcessor;
 import io.switchboard.processor.CommandProgress;
 import io.switchboard.processor.DecisionObserver;
 import io.switchboard.schemas.CommandDecision;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -38,25 +36,25 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     /** How far this replica's processor has decided each command partition (see {@link CommandProgress}). */
     private final CommandProgress progress = new CommandProgress();
     private static final Logger log = LoggerFactory.getLogger(DecisionListener.class);
+    /** How long the start may take to fix the reader's positions at the topic's end. */
+    private static final Duration POSITIONED_WITHIN = Duration.ofSeconds(30);
 
     private final Map<String, CompletableFuture<CommandDecision>> waiting = new ConcurrentHashMap<>();
     private final Map<String, Long> waitingSince = new ConcurrentHashMap<>();
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicReader<byte[], byte[]> reader;
 
-    /** The consumer, for its client metrics (records-lag and the like); not to be polled by anyone else. */
-    public KafkaConsumer<byte[], byte[]> consumer() {
-        return consumer;
+    /** The reader, for its consumer's client metrics (records-lag and the like). */
+    public TopicReader<byte[], byte[]> reader() {
+        return reader;
     }
     private final Deserializer<CommandDecision> deserializer;
     private final String topic;
-    private final Thread thread;
     /** Completes futures for the stream thread, so answering a client never runs on it. */
     private final ExecutorService responders = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "switchboard-decision-responder");
         t.setDaemon(true);
         return t;
     });
-    private volatile boolean running = true;
     /** Whether anyone here wants every decision now, and who: see {@link #alsoTell}. */
     private volatile BooleanSupplier everyWanted = () -> false;
     private volatile Consumer<CommandDecision> every = decision -> { };
@@ -70,22 +68,39 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
                             Deserializer<CommandDecision> deserializer) {
         this.deserializer = deserializer;
         this.topic = topic;
-        consumer = new KafkaClients(bootstrapServers, kafkaSettings).consumer(Map.of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
-                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-decisions-" + Long.toHexString(System.nanoTime())),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(topic, info.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        // Fix the start positions now, before any command is sent, so no decision can be missed.
-        partitions.forEach(tp -> consumer.position(tp, Duration.ofSeconds(30)));
-        thread = new Thread(this::run, "switchboard-decision-listener");
-        thread.setDaemon(true);
-        thread.start();
+        String id = "switchboard-decisions-" + Long.toHexString(System.nanoTime());
+        reader = TopicReader.of(new KafkaClients(bootstrapServers, kafkaSettings), topic,
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .settings(Map.of(
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+                        ConsumerConfig.CLIENT_ID_CONFIG, id))
+                .from(TopicReader.From.END)
+                .pollFor(Duration.ofMillis(200))
+                .threadName("switchboard-decision-listener")
+                .onRecords(this::read)
+                .onFailure(TopicReader.OnFailure.RETRY, Duration.ofMillis(500),
+                        e -> log.warn("Reading decisions failed; retrying: {}", e.toString()))
+                .build()
+                .start();
+        // The start positions are fixed now, before any command is sent, so no decision can be missed.
+        boolean positioned;
+        try {
+            positioned = reader.awaitPositioned(POSITIONED_WITHIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            positioned = false;
+        } catch (RuntimeException e) {
+            reader.close();
+            responders.shutdownNow();
+            throw e;
+        }
+        if (!positioned) {
+            reader.close();
+            responders.shutdownNow();
+            throw new IllegalStateException("Cannot read the decisions topic " + topic + " from its end within "
+                    + POSITIONED_WITHIN.toSeconds() + " s");
+        }
     }
 
     /** Registers interest in a command's decision; call before the command is sent. */
@@ -152,58 +167,31 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     }
 
     /** Only decisions some request here waits for are decoded; the header names the command. */
-    private boolean isAwaited(ConsumerRecord<byte[], byte[]> record) {
+    private boolean isAwaited(TopicRecord<byte[], byte[]> record) {
         Header header = record.headers().lastHeader(CommandProcessor.COMMAND_ID_HEADER);
         return header == null || waiting.containsKey(new String(header.value(), StandardCharsets.UTF_8));
     }
 
-    private void run() {
-        while (running) {
-            try {
-                var records = consumer.poll(Duration.ofMillis(200));
-                // Decisions are decoded for every listener only while someone here wants them all.
-                boolean all = !records.isEmpty() && everyWanted.getAsBoolean();
-                Consumer<CommandDecision> everyone = every;
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    if (all || isAwaited(record)) {
-                        CommandDecision decision = deserializer.deserialize(topic, record.headers(), record.value());
-                        if (decision != null) {
-                            complete(decision);
-                            if (all) {
-                                everyone.accept(decision);
-                            }
-                        }
+    private void read(List<TopicRecord<byte[], byte[]>> records) {
+        // Decisions are decoded for every listener only while someone here wants them all.
+        boolean all = !records.isEmpty() && everyWanted.getAsBoolean();
+        Consumer<CommandDecision> everyone = every;
+        for (TopicRecord<byte[], byte[]> record : records) {
+            if (all || isAwaited(record)) {
+                CommandDecision decision = deserializer.deserialize(topic, record.headers(), record.value());
+                if (decision != null) {
+                    complete(decision);
+                    if (all) {
+                        everyone.accept(decision);
                     }
                 }
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("Reading decisions failed; retrying: {}", e.toString());
-                    sleepQuietly();
-                }
             }
-        }
-        consumer.close(Duration.ofSeconds(5));
-    }
-
-    private static void sleepQuietly() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     @Override
     public void close() {
-        running = false;
         responders.shutdownNow();
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
     }
 }

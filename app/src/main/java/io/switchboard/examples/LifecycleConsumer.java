@@ -7,18 +7,21 @@ import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.TargetStateChanged;
 import io.switchboard.schemas.wire.AvroDeserializer;
 import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.switchboard.kafkaio.KafkaClients;
+import io.switchboard.kafkaio.TopicReader;
+import io.switchboard.kafkaio.TopicRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -57,30 +60,49 @@ public final class LifecycleConsumer {
     }
 
     /**
-     * Reads events from the beginning of the topic until the handler answers false or none came for
-     * {@code idle}.
+     * Reads events from the beginning of the topic (every partition, no consumer group, nothing
+     * committed) until the handler answers false or none came for {@code idle}. The handler runs on
+     * the reader's thread; what it throws is thrown here.
      */
-    public static void consume(String bootstrapServers, String registryUrl, String topic, String groupId, Duration idle,
+    public static void consume(String bootstrapServers, String registryUrl, String topic, String clientId, Duration idle,
                                Predicate<LifecycleEvent> handler) {
         AvroDeserializer<LifecycleEvent> values = new AvroDeserializer<>(new HttpSchemaRegistryClient(registryUrl),
                 LifecycleEvent.class);
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long lastRecord = System.nanoTime();
-            while (System.nanoTime() - lastRecord < idle.toNanos()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    lastRecord = System.nanoTime();
-                    if (!handler.test(values.deserialize(topic, record.value()))) {
-                        return;
+        AtomicLong lastRecord = new AtomicLong(System.nanoTime());
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        TopicReader<String, byte[]> reader = TopicReader.of(KafkaClients.of(bootstrapServers), topic, new StringDeserializer(),
+                        new ByteArrayDeserializer())
+                .settings(Map.of("client.id", clientId, "auto.offset.reset", "earliest", "isolation.level", "read_committed"))
+                .threadName(clientId)
+                .onRecords(records -> {
+                    for (TopicRecord<String, byte[]> record : records) {
+                        if (done.getCount() == 0) {
+                            return;
+                        }
+                        lastRecord.set(System.nanoTime());
+                        if (!handler.test(values.deserialize(topic, record.value()))) {
+                            done.countDown();
+                        }
                     }
-                }
+                })
+                .onFailure(TopicReader.OnFailure.STOP, Duration.ZERO, e -> {
+                    failure.set(e);
+                    done.countDown();
+                })
+                .build()
+                .start();
+        try {
+            while (!done.await(100, TimeUnit.MILLISECONDS) && System.nanoTime() - lastRecord.get() < idle.toNanos()) {
+                // reading
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            reader.close();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
         }
     }
 

@@ -1,7 +1,7 @@
 package io.switchboard.kafka;
 
 import io.switchboard.processor.StoreNames;
-import io.switchboard.processor.Topics;
+import io.switchboard.kafkaio.Topics;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;

@@ -1,14 +1,9 @@
 package io.switchboard.metrics;
 
+import io.switchboard.kafkaio.FirstRecords;
 import io.switchboard.kafkaio.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,18 +11,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How old the oldest record a lagging sink has not consumed is: the record at its group's committed
- * offset, read with one consumer (no group, assign and seek, nothing committed) on the sink-lag
- * reader's thread, at most {@code maxPartitions} partitions a pass, and only where the committed
+ * offset, read with {@link FirstRecords} (one consumer: no group, assign and seek, nothing committed) on
+ * the sink-lag reader's thread, at most {@code maxPartitions} partitions a pass, and only where the committed
  * offset moved since the record there was read (its timestamp is kept). The fetches are small
  * ({@value #PARTITION_FETCH_BYTES} bytes a partition, {@value #FETCH_BYTES} a fetch; the broker still
  * sends a first record batch larger than that whole, up to the topic's {@code max.message.bytes}), each
@@ -40,12 +33,10 @@ final class SinkLagAges implements AutoCloseable {
     /** Positions whose record's timestamp is kept (about 100 bytes each). */
     static final int MAX_KNOWN = 100_000;
     private static final Logger log = LoggerFactory.getLogger(SinkLagAges.class);
-    private final KafkaClients clients;
-    private final Map<String, Object> settings;
+    private final FirstRecords firstRecords;
     private final int maxPartitions;
     private final Duration budget;
     private final AtomicLong partitionsRead = new AtomicLong();
-    private KafkaConsumer<byte[], byte[]> consumer;
     private int rotation;
     /**
      * The timestamp of the record at each position read, the least recently used dropped past
@@ -66,15 +57,13 @@ final class SinkLagAges implements AutoCloseable {
     }
 
     SinkLagAges(String bootstrapServers, Map<String, String> kafkaSettings, int maxPartitions, Duration budget) {
-        this.clients = new KafkaClients(bootstrapServers, kafkaSettings);
-        this.settings = Map.of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        this.firstRecords = new FirstRecords(new KafkaClients(bootstrapServers, kafkaSettings), Map.of(
                 // A committed offset the topic no longer retains: the oldest record it still has is the oldest not consumed.
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PARTITION_FETCH_BYTES,
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_BYTES,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, maxPartitions),
-                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-sink-lag-age-" + System.identityHashCode(this));
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-sink-lag-age-" + System.identityHashCode(this)));
         this.maxPartitions = maxPartitions;
         this.budget = budget;
     }
@@ -156,50 +145,16 @@ final class SinkLagAges implements AutoCloseable {
 
     /** The timestamp of the first record at or after each offset, for those read within the budget. */
     private Map<TopicPartition, Long> firstTimestamps(Map<TopicPartition, Long> offsets) {
-        Map<TopicPartition, Long> stamps = new HashMap<>();
-        if (offsets.isEmpty()) {
-            return stamps;
-        }
-        if (consumer == null) {
-            consumer = clients.consumer(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        }
-        try {
-            consumer.assign(offsets.keySet());
-            offsets.forEach(consumer::seek);
-            Set<TopicPartition> waiting = new HashSet<>(offsets.keySet());
-            long deadline = System.nanoTime() + budget.toNanos();
-            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                for (TopicPartition partition : records.partitions()) {
-                    if (waiting.remove(partition)) {
-                        ConsumerRecord<byte[], byte[]> first = records.records(partition).get(0);
-                        stamps.put(partition, first.timestamp());
-                        partitionsRead.incrementAndGet();
-                        consumer.pause(List.of(partition));
-                    }
-                }
-            }
-        } catch (InterruptException e) {
-            throw e;
-        } catch (KafkaException e) {
-            // Not allowed to read a topic, or the broker went away: the partitions read so far give their ages,
-            // the rest none; the lag in records is not held up.
-            log.debug("Reading the oldest unconsumed records failed: {}", e.toString());
-        } finally {
-            // Nothing stays assigned between passes, so nothing is fetched between them.
-            consumer.unsubscribe();
-        }
+        // Not allowed to read a topic, or the broker went away: the partitions read so far give their ages,
+        // the rest none; the lag in records is not held up.
+        Map<TopicPartition, Long> stamps = firstRecords.timestamps(offsets, budget,
+                e -> log.debug("Reading the oldest unconsumed records failed: {}", e.toString()));
+        partitionsRead.addAndGet(stamps.size());
         return stamps;
     }
 
     @Override
     public void close() {
-        if (consumer != null) {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                log.debug("Closing the sink-lag age reader: {}", e.toString());
-            }
-        }
+        firstRecords.close();
     }
 }

@@ -4,7 +4,7 @@ import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.KafkaAcls;
 import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.kafkaio.KafkaClients;
-import io.switchboard.processor.Topics;
+import io.switchboard.kafkaio.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -7,7 +7,7 @@ import io.switchboard.faults.ApplyChecker.Round;
 import io.switchboard.faults.HistoryChecker.Version;
 import io.switchboard.faults.HistoryChecker.Violation;
 import io.switchboard.faults.Op.State;
-import io.switchboard.processor.Topics;
+import io.switchboard.kafkaio.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

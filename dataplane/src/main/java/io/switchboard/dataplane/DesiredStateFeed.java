@@ -2,7 +2,7 @@ package io.switchboard.dataplane;
 
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorState;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.switchboard.kafkaio.TopicRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +61,7 @@ public final class DesiredStateFeed implements AutoCloseable {
     private final String cluster;
     private final String prefix;
     private final Deserializer<ConnectorState> values;
-    private final Function<Function<Iterable<ConsumerRecord<String, byte[]>>, Set<String>>, Source> sources;
+    private final Function<Function<Iterable<TopicRecord<String, byte[]>>, Set<String>>, Source> sources;
     private final Supplier<List<ConnectorState>> storeAll;
     private final Function<String, Optional<ConnectorState>> storeOne;
     /** The reading under way while the lease is held, else null. */
@@ -81,7 +81,7 @@ public final class DesiredStateFeed implements AutoCloseable {
     }
 
     DesiredStateFeed(String cluster, Deserializer<ConnectorState> values,
-                     Function<Function<Iterable<ConsumerRecord<String, byte[]>>, Set<String>>, Source> sources,
+                     Function<Function<Iterable<TopicRecord<String, byte[]>>, Set<String>>, Source> sources,
                      Supplier<List<ConnectorState>> storeAll, Function<String, Optional<ConnectorState>> storeOne) {
         this.cluster = cluster;
         this.prefix = ConnectorKey.clusterPrefix(cluster);
@@ -92,7 +92,7 @@ public final class DesiredStateFeed implements AutoCloseable {
     }
 
     private static Source tail(String cluster, String bootstrapServers, Map<String, String> kafkaSettings, String changelog,
-                               Function<Iterable<ConsumerRecord<String, byte[]>>, Set<String>> reader) {
+                               Function<Iterable<TopicRecord<String, byte[]>>, Set<String>> reader) {
         // The processor writes its changelogs in transactions (exactly-once): read only what committed.
         TopicTail tail = new TopicTail("desired-" + cluster, "the connectors changelog " + changelog + " for cluster " + cluster,
                 "the connectors store", bootstrapServers, kafkaSettings, changelog, "read_committed", reader);
@@ -190,9 +190,9 @@ public final class DesiredStateFeed implements AutoCloseable {
         private volatile boolean broken;
 
         /** Applies a batch of records; answers the connectors of this cluster it changed. */
-        Set<String> read(Iterable<ConsumerRecord<String, byte[]>> records) {
+        Set<String> read(Iterable<TopicRecord<String, byte[]>> records) {
             Set<String> changed = new HashSet<>();
-            for (ConsumerRecord<String, byte[]> record : records) {
+            for (TopicRecord<String, byte[]> record : records) {
                 String key = record.key();
                 if (broken || key == null || !key.startsWith(prefix)) {
                     continue;

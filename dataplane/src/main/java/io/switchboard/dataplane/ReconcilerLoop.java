@@ -1,11 +1,7 @@
 package io.switchboard.dataplane;
 
 import io.switchboard.kafkaio.KafkaClients;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import io.switchboard.kafkaio.LeaseGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Runs a cluster's reconciler on exactly one replica at a time. Kafka's group membership elects it:
- * every replica joins the group {@code <prefix>-reconciler-<cluster>} on a one-partition lease
- * topic, and the member that holds the partition reconciles. When it dies, the group hands the
- * partition to another member within the session timeout (10 s). The group assigns cooperatively
- * and sticky ({@link CooperativeStickyAssignor}): a replica joining or coming back (a rolling
- * restart) leaves the lease where it is, since Kafka's default, eager, assignment revokes it from
- * its holder at every join and may hand it to the newcomer, which stops the holder's reactive
- * threads and makes both replicas start a full pass on a worker that is still busy.
+ * Runs a cluster's reconciler on exactly one replica at a time. Kafka's group membership elects it
+ * ({@link LeaseGroup}): every replica joins the group {@code <prefix>-reconciler-<cluster>} on a
+ * one-partition lease topic, and the member that holds the partition reconciles. The lease stays
+ * where it is when a replica joins or comes back (a rolling restart): moving it would stop the
+ * holder's reactive threads and make both replicas start a full pass on a worker that is still busy.
  * <p>
  * The leader reconciles each connector as its changes are decided and watches it until the worker
  * shows it as desired ({@link ReactiveReconciler}, on threads of its own), and makes a full pass
@@ -48,7 +41,7 @@ public final class ReconcilerLoop implements AutoCloseable {
     }
     private final Reconciler reconciler;
     private final ReactiveReconciler reactive;
-    private final KafkaConsumer<byte[], byte[]> lease;
+    private final LeaseGroup lease;
     private final Duration interval;
     private final Thread thread;
     private volatile boolean running = true;
@@ -80,14 +73,7 @@ public final class ReconcilerLoop implements AutoCloseable {
         this.reconciler = reconciler;
         this.reactive = reactive;
         this.interval = interval;
-        this.lease = new KafkaClients(bootstrapServers, kafkaSettings).consumer(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000,
-                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.lease.subscribe(List.of(leaseTopic));
+        this.lease = new LeaseGroup(new KafkaClients(bootstrapServers, kafkaSettings), leaseTopic, groupId);
         this.thread = new Thread(this::run, "switchboard-reconciler-" + cluster);
         this.thread.setDaemon(true);
     }
@@ -130,8 +116,7 @@ public final class ReconcilerLoop implements AutoCloseable {
         while (running) {
             long started = System.nanoTime();
             try {
-                lease.poll(Duration.ofMillis(50));
-                boolean holds = !lease.assignment().isEmpty();
+                boolean holds = lease.holds(Duration.ofMillis(50));
                 if (holds != leader) {
                     log.info("{} the reconciler of Connect cluster {}", holds ? "This replica is now" : "This replica is no longer", cluster);
                     leader = holds;
@@ -156,7 +141,7 @@ public final class ReconcilerLoop implements AutoCloseable {
                         }
                     }
                 }
-            } catch (WakeupException e) {
+            } catch (LeaseGroup.Woken e) {
                 break;
             } catch (RuntimeException e) {
                 String failure = WorkerMessages.oneLine(String.valueOf(e.getMessage()));

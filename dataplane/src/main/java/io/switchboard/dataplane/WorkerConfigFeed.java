@@ -2,7 +2,7 @@ package io.switchboard.dataplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.switchboard.kafkaio.TopicRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,9 +99,9 @@ public final class WorkerConfigFeed implements AutoCloseable {
     }
 
     /** Applies a batch of records; answers the connectors whose committed task configs it changed. */
-    Set<String> read(Iterable<ConsumerRecord<String, byte[]>> records) {
+    Set<String> read(Iterable<TopicRecord<String, byte[]>> records) {
         Set<String> changed = new HashSet<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
+        for (TopicRecord<String, byte[]> record : records) {
             String name = read(record.key(), record.value());
             if (name != null) {
                 changed.add(name);

@@ -5,25 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import io.switchboard.kafkaio.TopicRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -162,9 +152,9 @@ public final class WorkerStatusFeed implements AutoCloseable {
     }
 
     /** Applies a batch of records; answers the connectors whose statuses it changed. */
-    Set<String> read(Iterable<ConsumerRecord<String, byte[]>> records) {
+    Set<String> read(Iterable<TopicRecord<String, byte[]>> records) {
         Set<String> changed = new HashSet<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
+        for (TopicRecord<String, byte[]> record : records) {
             if (read(record.key(), record.value())) {
                 changed.add(connectorOf(record.key()));
             }

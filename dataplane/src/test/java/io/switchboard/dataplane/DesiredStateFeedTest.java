@@ -4,7 +4,8 @@ import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.switchboard.kafkaio.TopicRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Test;
 
@@ -33,22 +34,22 @@ class DesiredStateFeedTest {
 
     /** A changelog source the test feeds by hand. */
     private static final class Records implements DesiredStateFeed.Source {
-        final Function<Iterable<ConsumerRecord<String, byte[]>>, Set<String>> reader;
+        final Function<Iterable<TopicRecord<String, byte[]>>, Set<String>> reader;
         volatile boolean caughtUp;
         volatile boolean started;
         volatile boolean closed;
         private long offset;
 
-        Records(Function<Iterable<ConsumerRecord<String, byte[]>>, Set<String>> reader) {
+        Records(Function<Iterable<TopicRecord<String, byte[]>>, Set<String>> reader) {
             this.reader = reader;
         }
 
         Set<String> write(String key, ConnectorState value) {
-            return reader.apply(List.of(new ConsumerRecord<>(CHANGELOG, 0, offset++, key, value == null ? null : bytes(value))));
+            return reader.apply(List.of(new TopicRecord<>(CHANGELOG, 0, offset++, -1, new RecordHeaders(), key, value == null ? null : bytes(value))));
         }
 
         Set<String> writeRaw(String key, byte[] value) {
-            return reader.apply(List.of(new ConsumerRecord<>(CHANGELOG, 0, offset++, key, value)));
+            return reader.apply(List.of(new TopicRecord<>(CHANGELOG, 0, offset++, -1, new RecordHeaders(), key, value)));
         }
 
         @Override

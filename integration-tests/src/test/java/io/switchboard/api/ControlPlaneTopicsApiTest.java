@@ -1,7 +1,7 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.processor.Topics;
+import io.switchboard.kafkaio.Topics;
 import io.switchboard.testing.TopicScan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -38,7 +38,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * either (their modules do not have it); the Kafka adapters the application holds (query,
  * commands, kafka) are reached only through the core's ports; pipelines, a module of their
  * own, use no dialect, access, console or event stream of the server, and only the application
- * knows the dialects. Inside the data plane, one class changes a connector's memory.
+ * knows the dialects. Kafka's clients are used in Kafka's room only (kafka-io, the application's
+ * adapters, the processor, the registry). Inside the data plane, one class changes a connector's memory.
  */
 class LayeringTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -169,6 +170,28 @@ class LayeringTest {
                 .should().callConstructorWhere(target(owner(assignableTo(KafkaConsumer.class).or(assignableTo(KafkaProducer.class)))))
                 .orShould().callMethodWhere(target(owner(assignableTo(Admin.class))).and(target(name("create"))))
                 .because("KafkaClients gives every client the bootstrap servers and the settings every client gets")
+                .check(CLASSES);
+    }
+
+    /**
+     * Kafka has one room: its clients ({@code org.apache.kafka.clients}: consumers, producers, admin
+     * clients and their settings) are used only by kafka-io (the client factory, the topics, the one
+     * topic reader, the lease group), the application's adapters and its wiring, the processor (Kafka
+     * Streams) and the embedded schema registry (its log). Every other module reads a topic through
+     * kafka-io's {@code TopicReader} and its {@code TopicRecord}s, and the core through its ports. The
+     * test kit's broker helpers are not the product.
+     */
+    @Test
+    void onlyTheKafkaRoomUsesKafkaClients() {
+        noClasses().that().resideOutsideOfPackages(
+                        "io.switchboard.kafkaio..",
+                        APP, "io.switchboard.kafka..", "io.switchboard.commands..", "io.switchboard.query..", "io.switchboard.metrics..",
+                        "io.switchboard.processor..",
+                        "io.switchboard.registry..",
+                        "io.switchboard.api..", "io.switchboard.testing..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.clients..")
+                .because("a topic is read through kafka-io's TopicReader, and Kafka is reached through the core's ports;"
+                        + " the data plane, pipelines, secrets, the core, the rules and the server hold no Kafka client")
                 .check(CLASSES);
     }
 

@@ -1,7 +1,8 @@
 package io.switchboard.dataplane;
 
 import io.switchboard.api.SharedKafka;
-import io.switchboard.processor.Topics;
+import io.switchboard.kafkaio.Topics;
+import io.switchboard.processor.ControlPlanes;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.TargetState;
@@ -67,7 +68,7 @@ class PolicyOnTheWorkerTest {
                     state("old-sink", reading, 1), state("old-source", source(topics.commands()), 1)));
             List<ConnectorObservation> reported = new CopyOnWriteArrayList<>();
             Reconciler reconciler = new Reconciler("default", client, desired::get, name -> Optional.empty(), reported::add,
-                    Clock.systemUTC()).policedBy(topics.controlPlane());
+                    Clock.systemUTC()).policedBy(ControlPlanes.of(topics));
 
             WAIT.until("old-sink stopped on the worker", () -> {
                 reconciler.reconcile();

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.Await;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.switchboard.kafkaio.TopicRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ class WorkerStatusFeedTest {
     void aBatchNamesTheConnectorsItChanged() {
         WorkerStatusFeed feed = WorkerStatusFeed.detached();
         feed.read("status-connector-same", status("RUNNING", 1));
-        List<ConsumerRecord<String, byte[]>> batch = List.of(
+        List<TopicRecord<String, byte[]>> batch = List.of(
                 record("status-connector-a", status("PAUSED", 1)),
                 record("status-task-a-0", status("PAUSED", 1)),
                 record("status-task-b-3", status("RUNNING", 1)),
@@ -71,8 +72,8 @@ class WorkerStatusFeedTest {
         assertEquals(Set.of(), feed.read(List.of()));
     }
 
-    private static ConsumerRecord<String, byte[]> record(String key, byte[] value) {
-        return new ConsumerRecord<>("connect-status", 0, 0, key, value);
+    private static TopicRecord<String, byte[]> record(String key, byte[] value) {
+        return new TopicRecord<>("connect-status", 0, 0, -1, new RecordHeaders(), key, value);
     }
 
     @Test

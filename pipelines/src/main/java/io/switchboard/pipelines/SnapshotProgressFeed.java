@@ -1,13 +1,9 @@
 package io.switchboard.pipelines;
 
 import io.switchboard.kafkaio.KafkaClients;
+import io.switchboard.kafkaio.TopicReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,33 +27,31 @@ public final class SnapshotProgressFeed implements AutoCloseable {
     static final int MAX_PIPELINES = 10_000;
     private static final Logger log = LoggerFactory.getLogger(SnapshotProgressFeed.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
+    private final TopicReader<byte[], byte[]> reader;
     private final Map<String, SnapshotProgress> progress = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SnapshotProgress> eldest) {
             return size() > MAX_PIPELINES;
         }
     };
-    private volatile boolean running = true;
 
     public SnapshotProgressFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
-        consumer = new KafkaClients(bootstrapServers, kafkaSettings).consumer(Map.of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1 << 20,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20,
-                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-pipeline-notifications-" + Long.toHexString(System.nanoTime())),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(topic, info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        thread = new Thread(this::run, "switchboard-pipeline-notifications");
-        thread.setDaemon(true);
+        reader = TopicReader.of(new KafkaClients(bootstrapServers, kafkaSettings), topic,
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .settings(Map.of(
+                        "fetch.max.bytes", 1 << 20,
+                        "max.partition.fetch.bytes", 1 << 20,
+                        "client.id", "switchboard-pipeline-notifications-" + Long.toHexString(System.nanoTime())))
+                .pollFor(Duration.ofSeconds(1))
+                .threadName("switchboard-pipeline-notifications")
+                .onRecords(records -> records.forEach(record -> accept(record.value())))
+                .onFailure(TopicReader.OnFailure.RETRY, Duration.ofSeconds(1),
+                        e -> log.warn("Reading pipeline notifications failed; trying again: {}", e.toString()))
+                .build();
     }
 
     public SnapshotProgressFeed start() {
-        thread.start();
+        reader.start();
         return this;
     }
 
@@ -67,22 +60,6 @@ public final class SnapshotProgressFeed implements AutoCloseable {
         synchronized (progress) {
             return Optional.ofNullable(progress.get(topicPrefix));
         }
-    }
-
-    private void run() {
-        while (running) {
-            try {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                    accept(record.value());
-                }
-            } catch (WakeupException e) {
-                // Closing.
-            } catch (RuntimeException e) {
-                log.warn("Reading pipeline notifications failed; trying again: {}", e.toString());
-                pause();
-            }
-        }
-        consumer.close(Duration.ofSeconds(5));
     }
 
     /** One record of the topic. */
@@ -117,23 +94,8 @@ public final class SnapshotProgressFeed implements AutoCloseable {
         return connector == null ? Optional.empty() : Optional.of(new Notification(connector, notification));
     }
 
-    private void pause() {
-        try {
-            Thread.sleep(1_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
     }
 }

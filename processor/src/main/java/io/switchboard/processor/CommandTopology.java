@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.kafkaio.Topics;
 import io.switchboard.rules.ControlPlane;
 import io.switchboard.kafkaio.RecordSignatures;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -48,7 +49,7 @@ public final class CommandTopology {
         topology.addSink(CommandVerifier.REFUSED, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 CommandVerifier.NAME);
         boolean timeline = history != null && history.timelines() != null;
-        ControlPlane controlPlane = topics.controlPlane();
+        ControlPlane controlPlane = ControlPlanes.of(topics);
         topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, observer, history != null, timeline), CommandVerifier.NAME);
         topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
         topology.addProcessor("observe", () -> new ObservationProcessor(timeline), "observations");

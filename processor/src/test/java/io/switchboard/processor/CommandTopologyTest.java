@@ -315,9 +315,9 @@ class CommandTopologyTest {
         ConnectorState state = ConnectorState.newBuilder().setCluster("default").setName("orders")
                 .setConfig(with(CONFIG, "topic", "old")).setTargetState(TargetState.RUNNING)
                 .setVersion(3L).setCreatedAt(1L).setUpdatedAt(2L).setLastCommandId("b").build();
-        assertEquals(CommandDecider.decide(TopologyFixture.TOPICS.controlPlane(), state, command), CommandDecider.decide(TopologyFixture.TOPICS.controlPlane(), state, command));
-        assertEquals(4L, CommandDecider.decide(TopologyFixture.TOPICS.controlPlane(), state, command).next().getVersion());
-        assertEquals(42L, CommandDecider.decide(TopologyFixture.TOPICS.controlPlane(), state, command).next().getUpdatedAt());
+        assertEquals(CommandDecider.decide(ControlPlanes.of(TopologyFixture.TOPICS), state, command), CommandDecider.decide(ControlPlanes.of(TopologyFixture.TOPICS), state, command));
+        assertEquals(4L, CommandDecider.decide(ControlPlanes.of(TopologyFixture.TOPICS), state, command).next().getVersion());
+        assertEquals(42L, CommandDecider.decide(ControlPlanes.of(TopologyFixture.TOPICS), state, command).next().getUpdatedAt());
     }
 
     private int countStore() {

@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.kafkaio.Topics;
 import io.switchboard.rules.HistoryReplay;
 import io.switchboard.rules.HistoryValues;
 import io.switchboard.schemas.ChangeTargetState;

@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.kafkaio.Topics;
 import io.switchboard.rules.ObservedTasks;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;

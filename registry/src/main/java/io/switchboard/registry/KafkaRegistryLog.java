@@ -1,18 +1,14 @@
 package io.switchboard.registry;
 
 import io.switchboard.kafkaio.KafkaClients;
+import io.switchboard.kafkaio.TopicReader;
+import io.switchboard.kafkaio.TopicRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -29,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The registry's log in a single-partition Kafka topic. Entries are appended with an idempotent producer
- * (acks=all); a background thread reads the partition from the start and applies each entry to the
+ * (acks=all); a {@link TopicReader} reads the partition from the start and applies each entry to the
  * view, so the log order decides between instances that write at the same time.
  */
 final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
@@ -37,24 +33,17 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
 
     private final String topic;
-    private final TopicPartition partition;
     private final Duration timeout;
     private final RegistryView view;
     private final LogEntryCodec codec = new LogEntryCodec();
     private final Map<String, CompletableFuture<Boolean>> pending = new ConcurrentHashMap<>();
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread reader;
-    private final Object positionLock = new Object();
-    private long position;
-    private volatile boolean closed;
-    private boolean readerStarted;
+    private final TopicReader<byte[], byte[]> reader;
 
     /** @param common settings every client gets besides its own (SASL, SSL); its own win */
     KafkaRegistryLog(String bootstrapServers, Map<String, String> common, String topic, Duration timeout, RegistryView view) {
         this.topic = topic;
-        this.partition = new TopicPartition(topic, 0);
         this.timeout = timeout;
         this.view = view;
         KafkaClients clients = new KafkaClients(bootstrapServers, common);
@@ -67,26 +56,26 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
                     ProducerConfig.LINGER_MS_CONFIG, 0,
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis()),
                     new ByteArraySerializer(), new ByteArraySerializer());
-            this.consumer = clients.consumer(Map.of(
-                    ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-reader",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            this.reader = TopicReader.of(clients, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                    .settings(Map.of(
+                            ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-schema-registry-reader",
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))
+                    .pollFor(POLL_TIMEOUT)
+                    .threadName("schema-registry-reader-" + topic)
+                    .onRecords(records -> records.forEach(this::applyRecord))
+                    .onFailure(TopicReader.OnFailure.RETRY, Duration.ofMillis(500),
+                            e -> log.warn("Reading schema topic {} failed; retrying", topic, e))
+                    .build();
         } catch (RuntimeException e) {
             admin.close();
             throw e;
         }
-        this.reader = new Thread(this::readLoop, "schema-registry-reader-" + topic);
-        this.reader.setDaemon(true);
     }
 
     /** Creates the topic if needed, starts reading it and returns once everything in it is applied. */
     void start() {
         RegistryTopic.ensure(admin, topic, timeout);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
         reader.start();
-        readerStarted = true;
         catchUp();
     }
 
@@ -112,71 +101,21 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         }
     }
 
-    /**
-     * The log's end offset. A topic created a moment ago may not be known to every broker yet: such
-     * retriable errors are retried until the deadline.
-     */
-    private long endOffset(long deadline) throws ExecutionException, TimeoutException, InterruptedException {
-        while (true) {
-            try {
-                return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
-                        .get(remainingMillis(deadline), TimeUnit.MILLISECONDS).offset();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException) || remainingMillis(deadline) <= 100) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
     @Override
     public void catchUp() {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean read;
         try {
-            long end = endOffset(deadline);
-            synchronized (positionLock) {
-                while (position < end && !closed) {
-                    long wait = remainingMillis(deadline);
-                    if (wait <= 0) {
-                        throw new TimeoutException();
-                    }
-                    positionLock.wait(wait);
-                }
-            }
-        } catch (TimeoutException e) {
-            throw RegistryError.timeout("Operation timed out: could not read the schema log " + topic + " to its end within " + timeout);
-        } catch (ExecutionException e) {
-            throw RegistryError.storeError("Error in the backend data store: cannot read the end of " + topic + ": " + e.getCause().getMessage());
+            read = reader.readToEnd(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RegistryError.storeError("Interrupted while reading " + topic);
         }
-    }
-
-    private void readLoop() {
-        while (!closed) {
-            try {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
-                    applyRecord(record);
-                }
-                publishPosition(consumer.position(partition, timeout));
-            } catch (WakeupException e) {
-                if (closed) {
-                    break;
-                }
-            } catch (RuntimeException e) {
-                if (closed) {
-                    break;
-                }
-                log.warn("Reading schema topic {} failed; retrying", topic, e);
-                pauseAfterFailure();
-            }
+        if (!read) {
+            throw RegistryError.timeout("Operation timed out: could not read the schema log " + topic + " to its end within " + timeout);
         }
-        consumer.close(Duration.ZERO);
     }
 
-    private void applyRecord(ConsumerRecord<byte[], byte[]> record) {
+    private void applyRecord(TopicRecord<byte[], byte[]> record) {
         LogEntry entry = codec.decode(record.value());
         if (entry == null) {
             if (record.value() != null) {
@@ -191,43 +130,13 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         }
     }
 
-    private void publishPosition(long next) {
-        synchronized (positionLock) {
-            if (next > position) {
-                position = next;
-                positionLock.notifyAll();
-            }
-        }
-    }
-
-    private void pauseAfterFailure() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static long remainingMillis(long deadlineNanos) {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
     @Override
     public void close() {
-        closed = true;
-        synchronized (positionLock) {
-            positionLock.notifyAll();
-        }
-        if (readerStarted) {
-            consumer.wakeup();
-            try {
-                reader.join(timeout.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } else {
-            consumer.close(Duration.ZERO);
-        }
+        reader.close();
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
     }

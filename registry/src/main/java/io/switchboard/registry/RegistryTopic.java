@@ -1,9 +1,9 @@
 package io.switchboard.registry;
 
+import io.switchboard.kafkaio.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -11,15 +11,17 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Makes sure the registry's topic exists: one partition, compacted, replicated up to three times. */
+/**
+ * Makes sure the registry's topic exists, as {@link Topics#schemaLog} sets it up: one partition,
+ * compacted, replicated up to three times. A replica creates it with its other topics, in one
+ * request; a registry started on its own creates it here.
+ */
 final class RegistryTopic {
     private static final Logger log = LoggerFactory.getLogger(RegistryTopic.class);
-    private static final int MAX_REPLICATION = 3;
 
     private RegistryTopic() {
     }
@@ -31,6 +33,10 @@ final class RegistryTopic {
                 create(admin, topic, timeout);
                 awaitLeader(admin, topic, timeout);
                 return;
+            }
+            if (existing.partitions().stream().anyMatch(partition -> partition.leader() == null)) {
+                // Made a moment ago, with the replica's other topics: served once it has a leader.
+                awaitLeader(admin, topic, timeout);
             }
             if (existing.partitions().size() != 1) {
                 throw new IllegalStateException("Schema topic " + topic + " has " + existing.partitions().size()
@@ -78,9 +84,8 @@ final class RegistryTopic {
     private static void create(Admin admin, String topic, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
-        short replication = (short) Math.max(1, Math.min(MAX_REPLICATION, brokers));
-        NewTopic newTopic = new NewTopic(topic, 1, replication)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        short replication = Topics.replication(brokers);
+        NewTopic newTopic = Topics.schemaLog(topic, replication);
         try {
             admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             log.info("Created schema topic {} (compacted, replication factor {})", topic, replication);

@@ -6,7 +6,7 @@ import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
-import io.switchboard.processor.Topics;
+import io.switchboard.kafkaio.Topics;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Await;

@@ -1,22 +1,22 @@
-package io.switchboard.kafka;
+package io.switchboard.kafkaio;
 
-import io.switchboard.processor.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Creates the topics Switchboard owns when they are missing; leaves existing ones as they are. */
+/**
+ * Creates the topics Switchboard owns ({@link Topics#toCreate}) when they are missing, all in one
+ * request; leaves existing ones as they are.
+ */
 public final class TopicSetup {
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
     private TopicSetup() {
@@ -32,32 +32,14 @@ public final class TopicSetup {
     /**
      * Creates the missing topics, all in one request, and answers the Kafka cluster's id (which
      * Confluent's dialect names its cluster by), read with the brokers it counts.
+     *
+     * @param withSchemas whether the embedded schema registry's topic is created too
      */
-    public static String ensure(Admin admin, Topics topics, int partitions) {
+    public static String ensure(Admin admin, Topics topics, int partitions, boolean withSchemas) {
         try {
             DescribeClusterResult cluster = cluster(admin, KAFKA_WAIT_SECONDS);
             int brokers = cluster.nodes().get(ATTEMPT_SECONDS, TimeUnit.SECONDS).size();
-            short replication = (short) Math.min(3, Math.max(1, brokers));
-            Map<String, String> durable = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)));
-            List<NewTopic> wanted = List.of(
-                    new NewTopic(topics.commands(), partitions, replication).configs(durable),
-                    new NewTopic(topics.decisions(), partitions, replication)
-                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.HOURS.toMillis(1)))),
-                    new NewTopic(topics.lifecycle(), partitions, replication).configs(durable),
-                    new NewTopic(topics.observations(), partitions, replication).configs(durable),
-                    new NewTopic(topics.deadLetters(), 1, replication),
-                    new NewTopic(topics.pipelineNotifications(), 1, replication)
-                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.DAYS.toMillis(7)))),
-                    new NewTopic(topics.reconcilerLeases(), 1, replication),
-                    new NewTopic(topics.policies(), 1, replication).configs(Map.of(
-                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)))),
-                    new NewTopic(topics.policyVersions(), 1, replication).configs(Map.of(
-                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)))),
-                    new NewTopic(topics.replicaKeys(), 1, replication).configs(Map.of(
-                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)))));
+            List<NewTopic> wanted = topics.toCreate(partitions, Topics.replication(brokers), withSchemas);
             // One request for every topic: on a restart each is answered "exists" at once.
             for (KafkaFuture<Void> created : admin.createTopics(wanted).values().values()) {
                 try {
