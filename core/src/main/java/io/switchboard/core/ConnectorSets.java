@@ -77,8 +77,8 @@ public final class ConnectorSets {
         public Request {
             selector = Map.copyOf(selector);
             connectors = List.copyOf(connectors);
-            if (connectors.size() > DesiredStateFiles.MAX_CONNECTORS) {
-                throw new ServiceException.InvalidRequest("connectors", "At most " + DesiredStateFiles.MAX_CONNECTORS
+            if (connectors.size() > DesiredState.MAX_CONNECTORS) {
+                throw new ServiceException.InvalidRequest("connectors", "At most " + DesiredState.MAX_CONNECTORS
                         + " connectors in one set, not " + connectors.size());
             }
         }
