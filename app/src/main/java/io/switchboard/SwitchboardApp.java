@@ -8,7 +8,6 @@ import io.switchboard.auth.InternalRequests;
 import io.switchboard.auth.ReplicaKeys;
 import io.switchboard.commands.CommandGateway;
 import io.switchboard.commands.CommandSignatures;
-import io.switchboard.commands.CommandHops;
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.console.ConsoleDialect;
 import io.switchboard.core.ClusterDirectory;
@@ -55,10 +54,13 @@ import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandPolls;
 import io.switchboard.processor.CommandRefusals;
 import io.switchboard.processor.CommandTopology;
+import io.switchboard.processor.DecisionSpans;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.processor.StreamsSettings;
 import io.switchboard.processor.Topics;
+import io.switchboard.tracing.HttpSpans;
+import io.switchboard.tracing.Tracing;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
 import io.switchboard.query.PolicyQueries;
@@ -244,12 +246,15 @@ public final class SwitchboardApp implements AutoCloseable {
 
         DecisionListener decisions = StartupSteps.join(decisionsStep);
         Restorations restorations = new Restorations();
+        // Tracing (off by default: the no-op OpenTelemetry): a span per hop of each command.
+        Tracing.Started tracing = own(Stage.PROCESSOR, options.tracing().start());
+        DecisionSpans decisionSpans = options.tracing().on() ? new DecisionSpans(tracing.openTelemetry()) : DecisionSpans.NONE;
         streams = steps.time("command processor created", () -> {
             KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, serdes, commandSignatures, commandRefusals, decisions,
-                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
-                    CommandHops.tracePolls(CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics,
+                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), decisionSpans),
+                    CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics,
                             bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
-                            decisions.progress(), topics.commands()), topics.commands()));
+                            decisions.progress(), topics.commands()));
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
             return created;
@@ -262,6 +267,9 @@ public final class SwitchboardApp implements AutoCloseable {
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), topics.controlPlane(),
                 serdes.commands().serializer(), commandSignatures, decisions, options.commandTimeout(), Clock.systemUTC()));
+        if (options.tracing().on()) {
+            gateway.traced(tracing.openTelemetry());
+        }
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
                 secretKeys);
@@ -344,6 +352,9 @@ public final class SwitchboardApp implements AutoCloseable {
             // matched, who is calling, how much (charged before access is decided, so that refusals
             // count too), then who may do what (as the route declared it).
             config.routes.before(clients::assign);
+            if (options.tracing().on()) {
+                HttpSpans.install(config, tracing.openTelemetry());
+            }
             metrics.register(config, dialects);
             if (rateLimits != null) {
                 access.charging(rateLimits::handle);

@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import io.opentelemetry.context.Context;
 import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.DecisionReasons;
@@ -35,12 +36,13 @@ final class ConfigPatches {
     static final int ATTEMPTS = 8;
     /** Patches of one connector waiting or under way in this replica, beyond which more are answered 409. */
     static final int PER_CONNECTOR = 64;
-    private static final Executor VALIDATION = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+    /** The trace context of a patch goes with it to these threads (a no-op when tracing is off). */
+    private static final Executor VALIDATION = Context.taskWrapping(new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(1024), runnable -> {
                 Thread thread = new Thread(runnable, "patch-validation");
                 thread.setDaemon(true);
                 return thread;
-            });
+            }));
 
     private final OneAtATime<ConnectorKey> queue = new OneAtATime<>(PER_CONNECTOR, VALIDATION);
     private final CommandBus gateway;

@@ -6,6 +6,7 @@ import io.switchboard.rules.ConnectorRules;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;
+import io.opentelemetry.context.Context;
 
 import java.util.Map;
 import java.util.Optional;
@@ -62,11 +63,13 @@ public final class WritePreflight {
         this.atHand = queries.atHand();
         this.desired = new DesiredConfig(gateway, validator, secrets, namedSecrets, clusters);
         this.queued = queued;
-        this.checks = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued), runnable -> {
-            Thread thread = new Thread(runnable, "write-preflight");
-            thread.setDaemon(true);
-            return thread;
-        });
+        // The request's trace context goes with its work (a no-op when tracing is off).
+        this.checks = Context.taskWrapping(new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "write-preflight");
+                    thread.setDaemon(true);
+                    return thread;
+                }));
     }
 
     /** What a config write sends: given the config as it will be stored (named, sealed), the action. */
