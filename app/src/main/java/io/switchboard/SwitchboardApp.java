@@ -54,12 +54,10 @@ import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandPolls;
 import io.switchboard.processor.CommandRefusals;
 import io.switchboard.processor.CommandTopology;
-import io.switchboard.processor.DecisionSpans;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.processor.StreamsSettings;
 import io.switchboard.processor.Topics;
-import io.switchboard.tracing.HttpSpans;
 import io.switchboard.tracing.Tracing;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
@@ -246,12 +244,11 @@ public final class SwitchboardApp implements AutoCloseable {
 
         DecisionListener decisions = StartupSteps.join(decisionsStep);
         Restorations restorations = new Restorations();
-        // Tracing (off by default: the no-op OpenTelemetry): a span per hop of each command.
+        // Tracing, off by default: a span per hop of each command (docs/configuration.md#tracing).
         Tracing.Started tracing = own(Stage.PROCESSOR, options.tracing().start());
-        DecisionSpans decisionSpans = options.tracing().on() ? new DecisionSpans(tracing.openTelemetry()) : DecisionSpans.NONE;
         streams = steps.time("command processor created", () -> {
             KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, serdes, commandSignatures, commandRefusals, decisions,
-                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), decisionSpans),
+                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()),
                     CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics,
                             bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
                             decisions.progress(), topics.commands()));
@@ -267,9 +264,7 @@ public final class SwitchboardApp implements AutoCloseable {
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), topics.controlPlane(),
                 serdes.commands().serializer(), commandSignatures, decisions, options.commandTimeout(), Clock.systemUTC()));
-        if (options.tracing().on()) {
-            gateway.traced(tracing.openTelemetry());
-        }
+        tracing.commands(gateway);
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
                 secretKeys);
@@ -352,9 +347,7 @@ public final class SwitchboardApp implements AutoCloseable {
             // matched, who is calling, how much (charged before access is decided, so that refusals
             // count too), then who may do what (as the route declared it).
             config.routes.before(clients::assign);
-            if (options.tracing().on()) {
-                HttpSpans.install(config, tracing.openTelemetry());
-            }
+            tracing.requests(config);
             metrics.register(config, dialects);
             if (rateLimits != null) {
                 access.charging(rateLimits::handle);

@@ -1,8 +1,11 @@
 package io.switchboard.tracing;
 
+import io.javalin.config.JavalinConfig;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.switchboard.commands.CommandGateway;
+import io.switchboard.processor.DecisionSpans;
 
 import java.util.Map;
 
@@ -74,8 +77,31 @@ public record Tracing(String mode, OpenTelemetry openTelemetry) {
         return new Started(sdk, sdk);
     }
 
-    /** A replica's OpenTelemetry, and the SDK it made itself (null: none to close). */
+    /** A replica's OpenTelemetry (the no-op one when off), and the SDK it made itself (null: none to close). */
     public record Started(OpenTelemetry openTelemetry, OpenTelemetrySdk own) implements AutoCloseable {
+        private boolean on() {
+            return openTelemetry != OpenTelemetry.noop();
+        }
+
+        /** The processor's span per decision ({@link DecisionSpans#NONE} when off). */
+        public DecisionSpans decisions() {
+            return on() ? new DecisionSpans(openTelemetry) : DecisionSpans.NONE;
+        }
+
+        /** Each command's send and answer spans, when on. */
+        public void commands(CommandGateway gateway) {
+            if (on()) {
+                gateway.traced(openTelemetry);
+            }
+        }
+
+        /** A server span per HTTP request, when on ({@link HttpSpans}). */
+        public void requests(JavalinConfig config) {
+            if (on()) {
+                HttpSpans.install(config, openTelemetry);
+            }
+        }
+
         @Override
         public void close() {
             if (own != null) {
