@@ -2,9 +2,9 @@ package io.switchboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.apply.DesiredStateException;
+import io.switchboard.apply.DesiredStateFiles;
 import io.switchboard.core.DesiredState;
-import io.switchboard.core.DesiredStateException;
-import io.switchboard.core.DesiredStateFiles;
 import io.switchboard.secrets.Redactor;
 
 import java.io.IOException;

@@ -7,7 +7,6 @@ import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.InternalRequests;
 import io.switchboard.commands.CommandGateway;
 import io.switchboard.commands.CommandSignatures;
-import io.switchboard.commands.CommandHops;
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.console.ConsoleDialect;
 import io.switchboard.core.ClusterDirectory;
@@ -62,6 +61,7 @@ import io.switchboard.processor.StreamsSettings;
 import io.switchboard.kafkaio.TopicSetup;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.processor.ControlPlanes;
+import io.switchboard.tracing.Tracing;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
 import io.switchboard.query.PolicyQueries;
@@ -249,12 +249,14 @@ public final class SwitchboardApp implements AutoCloseable {
 
         DecisionListener decisions = StartupSteps.join(decisionsStep);
         Restorations restorations = new Restorations();
+        // Tracing, off by default: a span per hop of each command (docs/configuration.md#tracing).
+        Tracing.Started tracing = own(Stage.PROCESSOR, options.tracing().start());
         streams = steps.time("command processor created", () -> {
             KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, serdes, commandSignatures, commandRefusals, decisions,
-                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines)),
-                    CommandHops.tracePolls(CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics,
+                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()),
+                    CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics,
                             bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
-                            decisions.progress(), topics.commands()), topics.commands()));
+                            decisions.progress(), topics.commands()));
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
             return created;
@@ -267,6 +269,7 @@ public final class SwitchboardApp implements AutoCloseable {
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), ControlPlanes.of(topics),
                 serdes.commands().serializer(), commandSignatures, decisions, options.commandTimeout(), Clock.systemUTC()));
+        tracing.commands(gateway);
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
                 secretKeys);
@@ -349,6 +352,7 @@ public final class SwitchboardApp implements AutoCloseable {
             // matched, who is calling, how much (charged before access is decided, so that refusals
             // count too), then who may do what (as the route declared it).
             config.routes.before(clients::assign);
+            tracing.requests(config);
             metrics.register(config, dialects);
             if (rateLimits != null) {
                 access.charging(rateLimits::handle);

@@ -1,8 +1,10 @@
 package io.switchboard;
 
 import io.switchboard.metrics.HealthOptions;
+import io.switchboard.tracing.Tracing;
 
 import java.nio.file.Path;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +37,7 @@ import java.util.Optional;
  * @param instanceId        this replica's stable identity in the command processor's group (Kafka's
  *                          static membership, {@code group.instance.id}); null: a new member each start
  * @param health            how the per-connector health series are exported
+ * @param tracing           whether each command is traced with OpenTelemetry, and where to ({@code --tracing})
  */
 public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String bootstrapServers,
                                  String schemaRegistryUrl, int schemaRegistryPort, String advertisedUrl,
@@ -42,110 +45,110 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                                  Duration commandTimeout, boolean embeddedWorker, String connectClusters,
                                  String pluginPath, Path secretsKeyFile, String secretsKey, String secretKeyPatterns,
                                  String lifecycleTopic, String confluentScopes, SecurityOptions security,
-                                 String instanceId, HealthOptions health) {
+                                 String instanceId, HealthOptions health, Tracing tracing) {
 
     public static SwitchboardOptions defaults() {
         return new SwitchboardOptions(8083, Path.of("data"), 9092, null, null, 8081, null,
                 null, "switchboard", 6, Duration.ofSeconds(30), true, null, null, null, null, null, null, null, SecurityOptions.NONE, null,
-                HealthOptions.DEFAULTS);
+                HealthOptions.DEFAULTS, Tracing.OFF);
     }
 
     public SwitchboardOptions withPort(int port) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withDataDir(Path dataDir) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withKafkaPort(int kafkaPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withBootstrapServers(String bootstrapServers) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withSchemaRegistryUrl(String schemaRegistryUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withSchemaRegistryPort(int schemaRegistryPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withAdvertisedUrl(String advertisedUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withTopicPrefix(String topicPrefix) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withCommandTimeout(Duration commandTimeout) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withEmbeddedWorker(boolean embeddedWorker) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withConnectClusters(String connectClusters) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withSecretsKeyFile(Path secretsKeyFile) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withSecretKeyPatterns(String secretKeyPatterns) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withLifecycleTopic(String lifecycleTopic) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health);
+                confluentScopes, security, instanceId, health, tracing);
     }
 
     /** The keyring file: the one given, else {@code secrets.key} under the data directory. */
@@ -228,25 +231,31 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
     public SwitchboardOptions withSecurity(SecurityOptions security) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withInstanceId(String instanceId) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withHealth(HealthOptions health) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
+    }
+
+    public SwitchboardOptions withTracing(Tracing tracing) {
+        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
+                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
     }
 
     public SwitchboardOptions withBindHost(String bindHost) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
     }
 
     /**
@@ -263,7 +272,7 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
     public SwitchboardOptions withConfluentScopes(String confluentScopes) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
     }
 
     /**
@@ -293,13 +302,13 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
 
     /** Reads flags ({@code --port 8083} or {@code --port=8083}) over environment variables over defaults. */
     public static SwitchboardOptions parse(String[] args, Map<String, String> env) {
-        SwitchboardOptions options = read(new OptionSource(args, env));
+        SwitchboardOptions options = read(new OptionSource(args, env), env);
         // A proxy list that does not read stops the start here, as any other flag that does not.
         options.security().clientAddresses();
         return options;
     }
 
-    private static SwitchboardOptions read(OptionSource source) {
+    private static SwitchboardOptions read(OptionSource source, Map<String, String> env) {
         SwitchboardOptions d = defaults();
         return new SwitchboardOptions(
                 source.integer("port", d.port()),
@@ -337,7 +346,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                         source.integer("health-flapping-failures", d.health().flapping().failures()),
                         source.integer("health-sink-lag-interval-s", (int) d.health().sinkLagEvery().toSeconds()))
                         .withSinkLagAgePartitions(source.integer("health-sink-lag-age-partitions", d.health().sinkLagAgePartitions()))
-                        .following(Boolean.parseBoolean(source.string("health-series", "true"))));
+                        .following(Boolean.parseBoolean(source.string("health-series", "true"))),
+                new Tracing(source.string("tracing", Tracing.defaultMode(env)), null));
     }
 
     public boolean embeddedKafka() {

@@ -1,5 +1,7 @@
 package io.switchboard.commands;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.core.CommandBus;
@@ -64,6 +66,14 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     });
     static final int ACKS_WAITING = 10_000;
     private volatile BiConsumer<Long, String> decided = (nanos, outcome) -> { };
+    /** Null while tracing is off: then nothing of it runs. */
+    private volatile CommandSpans spans;
+
+    /** Traces each command's send and answer in its request's trace ({@link CommandSpans}); off until called. */
+    public CommandGateway traced(OpenTelemetry openTelemetry) {
+        this.spans = new CommandSpans(openTelemetry);
+        return this;
+    }
 
     /** Told, for every command, how long its decision took (nanoseconds) and its outcome (or "failed"). */
     public void onDecided(BiConsumer<Long, String> listener) {
@@ -129,20 +139,27 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     public CompletableFuture<CommandDecision> submit(ConnectorCommand command) {
         long started = System.nanoTime();
         CompletableFuture<CommandDecision> decision = decisions.expect(command.getCommandId());
-        CommandHops.submitted(command.getCommandId(), command.getConnector());
+        RecordHeaders headers = new RecordHeaders();
+        // In the request's trace when tracing is on: the record carries the send's context to the processor.
+        CommandSpans traced = spans;
+        Span send = traced == null ? null : traced.send(command, topic, headers);
         try {
-            producer.send(signed(command),
+            producer.send(signed(command, headers),
                     (metadata, error) -> {
+                        if (send != null) {
+                            CommandSpans.sent(send, error);
+                        }
                         if (error != null) {
                             acknowledge(() -> decision.completeExceptionally(new CommandNotSentException(command, error)));
-                        } else {
-                            CommandHops.acked(command.getCommandId(), metadata.topic(), metadata.partition(), metadata.offset());
                         }
                     });
         } catch (RuntimeException e) {
+            if (send != null) {
+                CommandSpans.sent(send, e);
+            }
             decision.completeExceptionally(new CommandNotSentException(command, e));
         }
-        return decision
+        CompletableFuture<CommandDecision> answer = decision
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 // Recorded before the caller goes on with the decision, so that the answer never
                 // comes before its latency shows in the metrics.
@@ -154,6 +171,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
                     return CompletableFuture.failedFuture(
                             error instanceof TimeoutException ? new DecisionTimeoutException(command, timeout) : error);
                 });
+        return send == null ? answer : traced.answered(send, answer);
     }
 
     /**
@@ -166,7 +184,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     public CompletableFuture<Void> submitDurably(ConnectorCommand command) {
         CompletableFuture<Void> written = new CompletableFuture<>();
         try {
-            producer.send(signed(command),
+            producer.send(signed(command, new RecordHeaders()),
                     (metadata, error) -> acknowledge(() -> {
                         if (error != null) {
                             written.completeExceptionally(new CommandNotSentException(command, error));
@@ -190,8 +208,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
      * The command's record, serialized here rather than by the producer (on the same thread, once)
      * so that its signature covers the bytes sent.
      */
-    private ProducerRecord<byte[], byte[]> signed(ConnectorCommand command) {
-        RecordHeaders headers = new RecordHeaders();
+    private ProducerRecord<byte[], byte[]> signed(ConnectorCommand command, RecordHeaders headers) {
         byte[] key = (command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector()).getBytes(StandardCharsets.UTF_8);
         byte[] value = serializer.serialize(topic, headers, command);
         signatures.sign(topic, key, value, headers);

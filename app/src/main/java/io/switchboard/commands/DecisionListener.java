@@ -142,7 +142,6 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     @Override
     public void decided(CommandDecision decision) {
         if (waiting.containsKey(decision.getCommandId())) {
-            CommandHops.decided(decision.getCommandId());
             responders.execute(() -> complete(decision));
         }
     }
@@ -150,7 +149,6 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     private void complete(CommandDecision decision) {
         CompletableFuture<CommandDecision> future = waiting.get(decision.getCommandId());
         if (future != null) {
-            CommandHops.seen(decision.getCommandId());
             future.complete(decision);
         }
     }

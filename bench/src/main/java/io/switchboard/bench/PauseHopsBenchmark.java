@@ -3,8 +3,17 @@ package io.switchboard.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
-import io.switchboard.commands.CommandHops;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.tracing.Tracing;
 import io.switchboard.testing.Http;
 
 import java.io.IOException;
@@ -21,15 +30,18 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
  * Where a decided pause spends its time: Switchboard as its default command runs it (embedded
- * broker, worker and replica, here in this JVM, with {@link CommandHops} on), N FileStreamSource
- * connectors RUNNING, then rounds of N pauses and N resumes at concurrency 1 and 16. Each command's
- * hops, from {@link System#nanoTime} readings in this one JVM: the client's request sent, the
- * command handed to the gateway (after the API's routing, access check and the existence check),
- * the broker's acknowledgement, the processor's poll that returned it, its decision on the stream
- * thread, the decision seen by the waiting request, and the answer read by the client. Writes
+ * broker, worker and replica, here in this JVM, with tracing on), N FileStreamSource connectors
+ * RUNNING, then rounds of N pauses and N resumes at concurrency 1 and 16. Each command's hops are read
+ * from the replica's own OpenTelemetry spans, kept in memory in this process, timed with
+ * {@link System#nanoTime} as the client's readings are: the client's request sent, the command handed
+ * to the gateway (its send span begins, after the API's routing, access check and the existence
+ * check), the broker's acknowledgement (the send span ends), the processor taking it (its decide
+ * span begins), its decision on the stream thread (the decide span ends), the decision seen by the
+ * waiting request (the answer span begins), and the answer read by the client. Writes
  * {@code pause-hops.json} and {@code pause-hops.md} to the output directory. A benchmark, not a
  * test: nothing in it fails because a machine is slow.
  * <p>Arguments: {@code [--connectors 100] [--rounds 3] [--warmup-rounds 2] [--out bench/out]}.
@@ -38,17 +50,21 @@ public final class PauseHopsBenchmark {
     private static final String[] HOPS = {
         "request sent -> command handed to the gateway (HTTP, routing, access, existence check)",
         "handed -> acknowledged by the broker (produce, acks=all)",
-        "handed -> returned by the processor's poll",
-        "acknowledged -> returned by the poll (negative: polled first)",
-        "polled -> decided on the stream thread",
+        "handed -> taken by the processor (decide span begins)",
+        "acknowledged -> taken by the processor (negative: taken first)",
+        "taken -> decided on the stream thread",
         "decided -> seen by the waiting request (hand-off)",
         "seen -> answer read by the client (answer written, HTTP)",
         "total, as the client saw it",
     };
 
-    private record Sample(long sent, long received, CommandHops.Trace trace) {
+    /** One command's hops, in {@link System#nanoTime}, from its spans; 0 where a span was not seen. */
+    private record Trace(String connector, long submitted, long acked, long polled, long decided, long seen) {
+    }
+
+    private record Sample(long sent, long received, Trace trace) {
         long hop(int i) {
-            CommandHops.Trace t = trace;
+            Trace t = trace;
             return switch (i) {
                 case 0 -> t.submitted() - sent;
                 case 1 -> t.acked() - t.submitted();
@@ -74,7 +90,23 @@ public final class PauseHopsBenchmark {
         Path out = Path.of(opts.getOrDefault("out", "bench/out"));
         Files.createDirectories(out);
         Path dir = Files.createTempDirectory("switchboard-pause-hops");
-        CommandHops.enable(4 * connectors + 1000);
+        // The replica's spans, in memory; every time a System.nanoTime reading, as the client's are.
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        Clock nanoTime = new Clock() {
+            @Override
+            public long now() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+        };
+        OpenTelemetrySdk tracing = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().setClock(nanoTime).addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
         Map<String, Object> result = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
@@ -82,14 +114,15 @@ public final class PauseHopsBenchmark {
                      .withPort(0)
                      .withSchemaRegistryPort(0)
                      .withDataDir(dir.resolve("switchboard"))
-                     .withBootstrapServers(kafka.bootstrapServers()))) {
+                     .withBootstrapServers(kafka.bootstrapServers())
+                     .withTracing(Tracing.of(tracing)))) {
             String url = app.url();
             run(url, connectors, 16, "create", i -> "POST", i -> "/connectors", i -> createBody(dir, i));
             await(url, connectors, "RUNNING");
             for (int w = 0; w < warmups; w++) {
-                pausesAndResumes(url, connectors, 16);
+                pausesAndResumes(url, connectors, 16, spans);
             }
-            CommandHops.drain();
+            spans.reset();
             md.append("# Where a decided pause spends its time (`bench/pause-hops.sh`)\n\n")
                     .append("Measured ").append(Instant.now()).append(": ").append(connectors).append(" connectors, ")
                     .append(rounds).append(" rounds of pauses and resumes at each concurrency after ").append(warmups)
@@ -98,7 +131,7 @@ public final class PauseHopsBenchmark {
             for (int concurrency : new int[] {1, 16}) {
                 List<Sample> samples = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
-                    samples.addAll(pausesAndResumes(url, connectors, concurrency));
+                    samples.addAll(pausesAndResumes(url, connectors, concurrency, spans));
                 }
                 List<Sample> whole = samples.stream().filter(Sample::whole).toList();
                 Map<String, Object> figures = new LinkedHashMap<>();
@@ -125,24 +158,48 @@ public final class PauseHopsBenchmark {
     }
 
     /** N pauses, then N resumes, at the given concurrency; each answer's client times joined to its command's trace. */
-    private static List<Sample> pausesAndResumes(String url, int connectors, int concurrency) throws Exception {
+    private static List<Sample> pausesAndResumes(String url, int connectors, int concurrency, InMemorySpanExporter spans)
+            throws Exception {
         List<Sample> samples = new ArrayList<>();
         for (String action : new String[] {"pause", "resume"}) {
-            CommandHops.drain();
+            spans.reset();
             long[][] times = run(url, connectors, concurrency, action, i -> "PUT", i -> "/connectors/c" + i + "/" + action, i -> null);
-            Map<String, CommandHops.Trace> traces = new HashMap<>();
-            // The last answers' traces are finished before their answers are read.
-            for (CommandHops.Trace trace : CommandHops.drain()) {
-                traces.put(trace.connector(), trace);
-            }
+            // The last answers' spans are ended before their answers are read.
+            Map<String, Trace> traces = traces(spans.getFinishedSpanItems());
             for (int i = 0; i < connectors; i++) {
-                CommandHops.Trace trace = traces.get("c" + i);
+                Trace trace = traces.get("c" + i);
                 if (trace != null) {
                     samples.add(new Sample(times[i][0], times[i][1], trace));
                 }
             }
         }
         return samples;
+    }
+
+    /** Each traced command's hops by its connector, from the spans of its trace: send, decide and answer. */
+    private static Map<String, Trace> traces(List<SpanData> finished) {
+        Map<String, List<SpanData>> byTrace = new HashMap<>();
+        finished.forEach(span -> byTrace.computeIfAbsent(span.getTraceId(), t -> new ArrayList<>()).add(span));
+        Map<String, Trace> traces = new HashMap<>();
+        byTrace.values().forEach(trace -> {
+            SpanData send = first(trace, s -> s.getKind() == SpanKind.PRODUCER);
+            if (send == null) {
+                return;
+            }
+            SpanData decide = first(trace, s -> s.getName().equals("decide"));
+            SpanData answer = first(trace, s -> s.getName().equals("answer"));
+            String connector = send.getAttributes().asMap().entrySet().stream()
+                    .filter(e -> e.getKey().getKey().equals("switchboard.connector")).map(e -> String.valueOf(e.getValue()))
+                    .findFirst().orElse(null);
+            traces.put(connector, new Trace(connector, send.getStartEpochNanos(), send.getEndEpochNanos(),
+                    decide == null ? 0 : decide.getStartEpochNanos(), decide == null ? 0 : decide.getEndEpochNanos(),
+                    answer == null ? 0 : answer.getStartEpochNanos()));
+        });
+        return traces;
+    }
+
+    private static SpanData first(List<SpanData> spans, Predicate<SpanData> matches) {
+        return spans.stream().filter(matches).findFirst().orElse(null);
     }
 
     interface Part<T> {

@@ -1,17 +1,14 @@
 package io.switchboard.core;
 
+import io.opentelemetry.context.Context;
 import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.rules.ConnectorKey;
-import io.switchboard.rules.ConnectorRules;
 import io.switchboard.rules.DecisionReasons;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.PatchConnectorConfig;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -20,8 +17,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Config patches, each stored only on the version it was validated against. A patch is validated
- * against the connector's config as it stands and sent with that version ({@code baseVersion}):
+ * Config patches, each stored only on the version it was validated against. A patch's desired
+ * config is decided as every config write's is ({@link DesiredConfig#decide}), against the
+ * connector's config as it stands and sent with that version ({@code baseVersion}):
  * the decider stores it only if the connector is still at that version, so the config stored is
  * the one validated. The patches of one connector through this replica are validated and decided
  * one at a time ({@link OneAtATime}), each against what the one before left; if a change through
@@ -38,29 +36,24 @@ final class ConfigPatches {
     static final int ATTEMPTS = 8;
     /** Patches of one connector waiting or under way in this replica, beyond which more are answered 409. */
     static final int PER_CONNECTOR = 64;
-    private static final Executor VALIDATION = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+    /** The trace context of a patch goes with it to these threads (a no-op when tracing is off). */
+    private static final Executor VALIDATION = Context.taskWrapping(new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(1024), runnable -> {
                 Thread thread = new Thread(runnable, "patch-validation");
                 thread.setDaemon(true);
                 return thread;
-            });
+            }));
 
     private final OneAtATime<ConnectorKey> queue = new OneAtATime<>(PER_CONNECTOR, VALIDATION);
     private final CommandBus gateway;
     private final ConnectorStore queries;
-    private final ConnectorConfigValidator validator;
-    private final ConnectorSecrets secrets;
-    private final ClusterDirectory clusters;
-    private final NamedSecrets namedSecrets;
+    private final DesiredConfig desired;
 
-    ConfigPatches(CommandBus gateway, ConnectorStore queries, ConnectorConfigValidator validator, ConnectorSecrets secrets,
-                  ClusterDirectory clusters, NamedSecrets namedSecrets) {
-        this.namedSecrets = namedSecrets;
+    /** @param desired the one function deciding every config write's desired config (the write pre-flight's) */
+    ConfigPatches(CommandBus gateway, ConnectorStore queries, DesiredConfig desired) {
         this.gateway = gateway;
         this.queries = queries;
-        this.validator = validator;
-        this.secrets = secrets;
-        this.clusters = clusters;
+        this.desired = desired;
     }
 
     /** Patches a connector read as {@code current}; completes with the connector as the patch left it. */
@@ -83,19 +76,8 @@ final class ConfigPatches {
 
     private CompletableFuture<ConnectorState> against(Scope scope, ConnectorKey key, Map<String, String> patch,
                                                       ConnectorState base, RequestContext request, int attempt) {
-        Map<String, String> patched = ConnectorRules.patched(base.getConfig(), patch);
-        WritePreflight.requirePolicies(gateway.controlPlane(), patched);
-        // Checked on the stored form first: its refusal prints the config, whose sealed values must stay sealed there.
-        validator.requireConnectorClass(patched);
-        // Nothing goes to a worker that cannot open secrets before the refusal of what it could not open.
-        Set<String> passwords = validator.validate(scope.cluster(), secrets.openWherePossible(patched),
-                secrets.beforeSending(scope.cluster(), patch, clusters.opensSecrets(scope.cluster())));
-        Map<String, String> sealedPatch = new LinkedHashMap<>();
-        patch.forEach((k, v) -> sealedPatch.put(k, v == null ? null
-                : secrets.seal(Collections.singletonMap(k, v), passwords, base.getConfig()).get(k)));
-        secrets.requireDeliverable(scope.cluster(), sealedPatch, clusters.opensSecrets(scope.cluster()));
-        // Again once validated (which may take seconds): a named secret deleted meanwhile is seen here.
-        namedSecrets.requireKnown(scope, patch);
+        Map<String, String> sealedPatch = desired.decide(new DesiredConfig.Write(scope, key.name(), patch, DesiredConfig.Kind.PATCH,
+                base::getConfig), null);
         ConnectorCommand command = gateway.command(key, new PatchConnectorConfig(sealedPatch, base.getVersion()), request).build();
         return gateway.submit(command).thenCompose(decision -> {
             if (!DecisionReasons.CHANGED_MEANWHILE.equals(decision.getReason())) {

@@ -75,7 +75,7 @@ public final class ConnectorCore implements ConnectorService {
         this.reads = new ConnectorReads(queries, secrets, views);
         this.secrets = secrets;
         this.namedSecrets = namedSecrets;
-        this.patches = new ConfigPatches(gateway, queries, validator, secrets, clusters, namedSecrets);
+        this.patches = new ConfigPatches(gateway, queries, preflight.desired());
         this.watcher = watcher;
         this.bulk = new BulkCommands(gateway, queries);
     }

@@ -39,10 +39,8 @@ public final class ConnectorSets {
     private static final int FEW = 20;
     private final CommandBus bus;
     private final ConnectorStore store;
-    private final ConnectorConfigValidator validator;
     private final ConnectorSecrets secrets;
-    private final NamedSecrets namedSecrets;
-    private final ClusterDirectory clusters;
+    private final DesiredConfig desiredConfig;
     private final DerivedDecisions derivedDecisions;
     private final WritePreflight preflight;
     private final PolicyStore policies;
@@ -64,10 +62,8 @@ public final class ConnectorSets {
         this.policies = policies;
         this.bus = bus;
         this.store = store;
-        this.validator = validator;
         this.secrets = secrets;
-        this.namedSecrets = namedSecrets;
-        this.clusters = clusters;
+        this.desiredConfig = new DesiredConfig(bus, validator, secrets, namedSecrets, clusters);
         this.derivedDecisions = new DerivedDecisions(bus);
     }
 
@@ -77,8 +73,8 @@ public final class ConnectorSets {
         public Request {
             selector = Map.copyOf(selector);
             connectors = List.copyOf(connectors);
-            if (connectors.size() > DesiredStateFiles.MAX_CONNECTORS) {
-                throw new ServiceException.InvalidRequest("connectors", "At most " + DesiredStateFiles.MAX_CONNECTORS
+            if (connectors.size() > DesiredState.MAX_CONNECTORS) {
+                throw new ServiceException.InvalidRequest("connectors", "At most " + DesiredState.MAX_CONNECTORS
                         + " connectors in one set, not " + connectors.size());
             }
         }
@@ -252,21 +248,15 @@ public final class ConnectorSets {
         return Optional.of(new SetProgress.Change(change.get(), items));
     }
 
-    /** Checked and sealed as a single PUT of the config would be; a problem is the item's error, in the API's words. */
+    /**
+     * Checked and sealed by the function every config write's desired config passes
+     * ({@link DesiredConfig#decide}); a problem is the item's error, in the API's words.
+     */
     private Desired desired(Scope scope, DesiredState.Connector c, ConnectorState existing) {
         try {
-            // The policies first: a config they refuse goes to no worker, not even to be validated.
-            WritePreflight.requirePolicies(bus.controlPlane(), c.config());
-            // A config's name is the connector's or absent: the write pre-flight's rule, as every write path asks it.
-            Map<String, String> named = WritePreflight.requireNamed(c.name(), c.config());
-            secrets.requireOpenable(c.config());
-            namedSecrets.requireKnown(scope, c.config());
-            // Validated as the worker gets it (with its name, which a worker's validation requires), and
-            // with the same check before anything is sent as a single write has.
-            Set<String> passwords = validator.validate(scope.cluster(), named,
-                    secrets.beforeSending(scope.cluster(), c.config(), clusters.opensSecrets(scope.cluster())));
-            Map<String, String> sealed = secrets.seal(c.config(), passwords, existing == null ? Map.of() : existing.getConfig());
-            secrets.requireDeliverable(scope.cluster(), sealed, clusters.opensSecrets(scope.cluster()));
+            // Stored as declared (its name checked, and given to the worker's validation, which requires it).
+            Map<String, String> sealed = desiredConfig.decide(new DesiredConfig.Write(scope, c.name(), c.config(),
+                    DesiredConfig.Kind.DECLARED, () -> existing == null ? Map.of() : existing.getConfig()), null);
             return new Desired(c, new TreeMap<>(sealed), null);
         } catch (ServiceException.InvalidConfig invalid) {
             return new Desired(c, null, String.join("; ", invalid.violations().stream()

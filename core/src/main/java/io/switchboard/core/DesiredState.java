@@ -9,12 +9,15 @@ import java.util.Objects;
 
 /**
  * What a set of desired-state files asks for (see docs/apply.md): the set's scope and the
- * connectors it holds. Read by {@link DesiredStateFiles}; planned by {@link SetPlanner}.
+ * connectors it holds. Read from files by the apply CLI (app's {@code io.switchboard.apply}) or from a
+ * request's body; planned by {@link SetPlanner}.
  *
  * @param set        the set's scope
  * @param connectors every connector the files declare, in the order they were read
  */
 public record DesiredState(SetScope set, List<Connector> connectors) {
+    /** At most this many connectors in one set. */
+    public static final int MAX_CONNECTORS = 500;
 
     public DesiredState {
         Objects.requireNonNull(set, "set");

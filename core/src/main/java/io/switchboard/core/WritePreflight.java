@@ -2,16 +2,14 @@ package io.switchboard.core;
 
 import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.rules.ConnectorKey;
-import io.switchboard.rules.ConnectorPolicies;
-import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.ConnectorRules;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;
+import io.opentelemetry.context.Context;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -26,9 +24,10 @@ import java.util.function.Supplier;
  * decoded it. Its invariants:
  * <ol>
  *   <li>The pure rules come from the processor's rule library, the ones the decider applies: the
- *       connector's name ({@code ConnectorRules.nameProblem}), a config's {@code name} is the
- *       connector's ({@code ConnectorRules.configNameProblem}, and set when absent), and a
- *       pipeline's ownership ({@code PipelineOwnership.refusal}, on the copy at hand).</li>
+ *       connector's name ({@code ConnectorRules.nameProblem}), and a pipeline's ownership
+ *       ({@code PipelineOwnership.refusal}, on the copy at hand). The config a write stores is
+ *       decided by one function, {@link DesiredConfig#decide}, for creates, puts, patches and a
+ *       set's items alike.</li>
  *   <li>Nothing that may wait (a store on another replica, the worker's validation) runs on the
  *       caller's thread: it runs on {@link #THREADS} threads with {@link #QUEUED} writes waiting at
  *       most; past that a write is refused at once as {@link ServiceException.Unavailable} (503 with
@@ -48,10 +47,7 @@ public final class WritePreflight {
     private final CommandBus gateway;
     private final ConnectorStore queries;
     private final ConnectorStore.AtHand atHand;
-    private final ConnectorConfigValidator validator;
-    private final ConnectorSecrets secrets;
-    private final NamedSecrets namedSecrets;
-    private final ClusterDirectory clusters;
+    private final DesiredConfig desired;
     private final ExecutorService checks;
     private final int queued;
 
@@ -65,16 +61,15 @@ public final class WritePreflight {
         this.gateway = gateway;
         this.queries = queries;
         this.atHand = queries.atHand();
-        this.validator = validator;
-        this.secrets = secrets;
-        this.namedSecrets = namedSecrets;
-        this.clusters = clusters;
+        this.desired = new DesiredConfig(gateway, validator, secrets, namedSecrets, clusters);
         this.queued = queued;
-        this.checks = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued), runnable -> {
-            Thread thread = new Thread(runnable, "write-preflight");
-            thread.setDaemon(true);
-            return thread;
-        });
+        // The request's trace context goes with its work (a no-op when tracing is off).
+        this.checks = Context.taskWrapping(new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "write-preflight");
+                    thread.setDaemon(true);
+                    return thread;
+                }));
     }
 
     /** What a config write sends: given the config as it will be stored (named, sealed), the action. */
@@ -82,37 +77,33 @@ public final class WritePreflight {
     }
 
     /**
-     * A create or a put of a whole config: the rules, then (off the caller's thread) owner, secrets,
-     * the worker's validation and sealing; completes with the decision, accepted.
+     * A create or a put of a whole config: the name's rule here, then (off the caller's thread) the
+     * desired config ({@link DesiredConfig#decide}: the config's name, the policies, the early owner
+     * check, secrets, the worker's validation and sealing); completes with the decision, accepted.
      *
      * @param keepSealed whether unchanged secrets keep the sealed text the connector has now (a put)
      */
     CompletableFuture<CommandDecision> configWrite(Scope scope, String name, Map<String, String> config, Operation operation,
                                                    ConfigAction action, boolean keepSealed, RequestContext request) {
-        Map<String, String> named;
         ConnectorCommand.Builder command;
         try {
             requireAddressable(name);
-            named = requireNamed(name, config);
-            requirePolicies(gateway.controlPlane(), named);
-            command = gateway.command(key(scope, name), action.apply(named), request);
+            command = gateway.command(key(scope, name), action.apply(config), request);
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
+        DesiredConfig.Write write = new DesiredConfig.Write(scope, name, config, DesiredConfig.Kind.WHOLE,
+                keepSealed ? () -> currentConfig(scope, name) : Map::of);
         return offThread(() -> {
             // A command for the early owner check is built only when the connector is at hand to check.
-            requireOwnerAtHand(scope, name, command::build, operation);
-            secrets.requireOpenable(named);
-            namedSecrets.requireKnown(scope, named);
-            boolean opens = clusters.opensSecrets(scope.cluster());
-            Set<String> passwords = validator.validate(scope.cluster(), named, secrets.beforeSending(scope.cluster(), named, opens));
-            Map<String, String> sealed = secrets.seal(named, passwords,
-                    keepSealed ? currentConfigIfSecret(scope, name, named, passwords) : Map.of());
-            secrets.requireDeliverable(scope.cluster(), sealed, opens);
-            // Again once validated (which may take seconds): a named secret deleted meanwhile is seen here.
-            namedSecrets.requireKnown(scope, named);
+            Map<String, String> sealed = desired.decide(write, () -> requireOwnerAtHand(scope, name, command::build, operation));
             return command.setAction(action.apply(sealed)).build();
         }).thenCompose(ready -> submit(ready, operation));
+    }
+
+    /** The one function that decides the desired config of every config write. */
+    DesiredConfig desired() {
+        return desired;
     }
 
     /** Work that may wait, off the caller's thread; {@link ServiceException.Unavailable} when too many wait already. */
@@ -152,27 +143,6 @@ public final class WritePreflight {
     }
 
     /**
-     * Refuses a config that breaks a built-in policy, by the decider's own function
-     * ({@link ConnectorPolicies#refusal}), before the worker sees any of it; the decider applies it
-     * again to the command.
-     */
-    static void requirePolicies(ControlPlane controlPlane, Map<String, String> config) {
-        ConnectorPolicies.Refusal refusal = ConnectorPolicies.refusal(controlPlane, config);
-        if (refusal != null) {
-            throw new ServiceException.InvalidRequest(refusal.key(), refusal.message());
-        }
-    }
-
-    /** The config with the connector's name, by Kafka Connect's rule; refused when it names another. */
-    static Map<String, String> requireNamed(String name, Map<String, String> config) {
-        String problem = ConnectorRules.configNameProblem(name, config);
-        if (problem != null) {
-            throw new ServiceException.ConfigNameMismatch(config.get(ConnectorRules.NAME), name, problem);
-        }
-        return ConnectorRules.named(name, config);
-    }
-
-    /**
      * An early answer to a command the decider would refuse because a pipeline owns the connector
      * (see {@link DecisionAnswers#requireOwner}), when this replica has the connector at hand: the
      * same pure function on the same state, before the config is validated. The decider still decides.
@@ -185,16 +155,8 @@ public final class WritePreflight {
         atHand.ifPresent(state -> DecisionAnswers.requireOwner(state, command.get(), operation));
     }
 
-    /**
-     * The connector's current config when the new one has secrets, so that unchanged secrets keep
-     * their sealed text; else (or when it cannot be read now) nothing.
-     */
-    private Map<String, String> currentConfigIfSecret(Scope scope, String name, Map<String, String> config,
-                                                      Set<String> passwords) {
-        boolean secret = config.keySet().stream().anyMatch(k -> passwords.contains(k) || secrets.keys().matches(k));
-        if (!secret) {
-            return Map.of();
-        }
+    /** The connector's current config, to keep the sealed text of unchanged secrets; nothing when it cannot be read now. */
+    private Map<String, String> currentConfig(Scope scope, String name) {
         try {
             return queries.connector(key(scope, name)).map(ConnectorState::getConfig).orElse(Map.of());
         } catch (StoreUnavailableException e) {

@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.opentelemetry.api.trace.Span;
 import io.switchboard.rules.CommandDecider;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.ControlPlane;
@@ -51,6 +52,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
 
     private final ControlPlane controlPlane;
     private final DecisionObserver observer;
+    private final DecisionSpans spans;
     private final boolean recordsHistory;
     private final boolean keepsTimeline;
     private KeyValueStore<String, ConnectorTimeline> timelines;
@@ -70,6 +72,13 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
      * @param keepsTimeline  whether repairs asked for go to the connector's timeline, which goes with the connector
      */
     public CommandProcessor(ControlPlane controlPlane, DecisionObserver observer, boolean recordsHistory, boolean keepsTimeline) {
+        this(controlPlane, observer, recordsHistory, keepsTimeline, DecisionSpans.NONE);
+    }
+
+    /** @param spans a span per decision, in its command's trace */
+    public CommandProcessor(ControlPlane controlPlane, DecisionObserver observer, boolean recordsHistory, boolean keepsTimeline,
+                            DecisionSpans spans) {
+        this.spans = spans;
         this.controlPlane = controlPlane;
         this.observer = observer;
         this.recordsHistory = recordsHistory;
@@ -94,8 +103,21 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
                 answers::forgetBefore);
     }
 
+    /** The command decided within its span ({@link DecisionSpans}: a no-op unless tracing is on). */
     @Override
     public void process(Record<String, ConnectorCommand> record) {
+        Span span = spans.begin(record.headers(), record.value());
+        try {
+            decide(record);
+        } catch (RuntimeException e) {
+            span.recordException(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private void decide(Record<String, ConnectorCommand> record) {
         ConnectorCommand command = record.value();
         ConnectorKey key = keyOf(record.key(), command);
         String storeKey = key.toString();

@@ -41,6 +41,12 @@ public final class CommandTopology {
      */
     public static Topology build(Topics topics, TopologySerdes serdes, RecordSignatures signatures, CommandRefusals refusals,
                                  DecisionObserver observer, HistoryRecording history) {
+        return build(topics, serdes, signatures, refusals, observer, history, DecisionSpans.NONE);
+    }
+
+    /** As above, with a span for each decision, in the trace its command's record header names ({@link DecisionSpans}). */
+    public static Topology build(Topics topics, TopologySerdes serdes, RecordSignatures signatures, CommandRefusals refusals,
+                                 DecisionObserver observer, HistoryRecording history, DecisionSpans spans) {
         Topology topology = new Topology();
         // Bytes as they are on the topic: the signature is checked on them before the command is read.
         topology.addSource("commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.commands());
@@ -50,7 +56,8 @@ public final class CommandTopology {
                 CommandVerifier.NAME);
         boolean timeline = history != null && history.timelines() != null;
         ControlPlane controlPlane = ControlPlanes.of(topics);
-        topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, observer, history != null, timeline), CommandVerifier.NAME);
+        topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, observer, history != null, timeline, spans),
+                CommandVerifier.NAME);
         topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
         topology.addProcessor("observe", () -> new ObservationProcessor(timeline), "observations");
         topology.addStateStore(

@@ -1,9 +1,10 @@
-package io.switchboard.core;
+package io.switchboard.apply;
 
-import io.switchboard.secrets.Redactor;
+import io.switchboard.apply.DesiredStateFiles.Options;
+import io.switchboard.apply.DesiredStateFiles.Source;
+import io.switchboard.core.DesiredState;
 import io.switchboard.core.DesiredState.Connector;
-import io.switchboard.core.DesiredStateFiles.Options;
-import io.switchboard.core.DesiredStateFiles.Source;
+import io.switchboard.secrets.Redactor;
 import io.switchboard.schemas.TargetState;
 import org.junit.jupiter.api.Test;
 

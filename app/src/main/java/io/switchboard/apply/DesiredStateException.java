@@ -1,4 +1,4 @@
-package io.switchboard.core;
+package io.switchboard.apply;
 
 import java.util.List;
 
