@@ -3,16 +3,13 @@ package io.switchboard.kafka;
 import io.switchboard.auth.InternalRequests;
 import io.switchboard.auth.ReplicaKeys;
 import io.switchboard.kafkaio.KafkaClients;
+import io.switchboard.kafkaio.TopicReader;
+import io.switchboard.kafkaio.TopicRecord;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.SecretBox;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -30,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,8 +50,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   what they sign: it refuses to start, saying so. The first replica on an empty topic writes its
  *   ids; of two that race on an empty topic, the one written second withdraws its ids and refuses.</li>
  * </ul>
- * One reader thread keeps the topic in memory; {@link #start} returns once this replica has a
- * session key. Rotation is checked on that thread, at most once per poll.
+ * One {@link TopicReader} keeps the topic in memory; {@link #start} returns once this replica has
+ * read the topic to its end and has a session key. Rotation is checked on the reader's thread,
+ * once the start is done, at most once per poll.
  */
 public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaReplicaKeys.class);
@@ -68,21 +67,24 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
     private final Keyring keyring;
     private final SecretBox box;
     private final Clock clock;
-    private final KafkaConsumer<String, String> consumer;
+    private final TopicReader<String, String> reader;
     private final KafkaProducer<String, String> producer;
     private final SecureRandom random = new SecureRandom();
     /** Session keys read, oldest first, at most ACCEPTED. Written by the reader thread. */
     private volatile List<byte[]> sessionKeys = List.of();
     private volatile long newestCreatedAt;
-    /** Keyring records read: id to fingerprint, in the order of their offsets. Reader thread only until started. */
+    /** Keyring records read: id to fingerprint, in the order of their offsets. Guarded by itself. */
     private final Map<String, String> fingerprints = new LinkedHashMap<>();
     /**
      * When each user last signed out of the console (millis), as every replica has written it:
      * sessions issued before are ended. One entry per user who ever signed out (users of the users file only).
      */
     private final Map<String, Long> signedOut = new ConcurrentHashMap<>();
-    private final Thread reader;
-    private volatile boolean closed;
+    /** Counted down once a session key is read. */
+    private final CountDownLatch sessionKeyRead = new CountDownLatch(1);
+    /** Set once {@link #start} is done: from then on, the reader's thread rotates the session key. */
+    private volatile boolean rotating;
+    private long jitter = random.nextInt(60_000);
 
     public KafkaReplicaKeys(String bootstrapServers, Map<String, String> kafkaSettings, String topic, Keyring keyring, Clock clock) {
         this.topic = topic;
@@ -90,12 +92,15 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
         this.box = new SecretBox(keyring);
         this.clock = clock;
         KafkaClients clients = new KafkaClients(bootstrapServers, kafkaSettings);
-        this.consumer = clients.consumer(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer());
+        this.reader = TopicReader.of(clients, topic, new StringDeserializer(), new StringDeserializer())
+                .pollFor(Duration.ofMillis(200))
+                .threadName("switchboard-replica-keys")
+                .onRecords(this::read)
+                .onFailure(TopicReader.OnFailure.RETRY, Duration.ofSeconds(1),
+                        e -> log.warn("Reading {} failed ({}); reading on", topic, e.toString()))
+                .build();
         this.producer = clients.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000),
                 new StringSerializer(), new StringSerializer());
-        this.reader = new Thread(this::readOn, "switchboard-replica-keys");
-        reader.setDaemon(true);
     }
 
     /**
@@ -103,16 +108,14 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
      * (throwing {@link KeyringMismatch} if it differs), and returns once a session key is known.
      */
     public KafkaReplicaKeys start() {
-        TopicPartition partition = new TopicPartition(topic, 0);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        readToEnd(partition);
-        boolean bootstrap = fingerprints.isEmpty();
+        reader.start();
+        readToEnd();
+        boolean bootstrap = shared().isEmpty();
         requireSameKeyring();
         Map<String, String> mine = ownFingerprints();
         List<String> written = new ArrayList<>();
         mine.forEach((id, fingerprint) -> {
-            if (!fingerprints.containsKey(id)) {
+            if (!shared().containsKey(id)) {
                 send(KEYRING + id, fingerprint);
                 written.add(id);
             }
@@ -120,21 +123,17 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
         if (sessionKeys.isEmpty()) {
             writeSessionKey();
         }
-        readToEnd(partition);
-        if (bootstrap && !mine.containsKey(fingerprints.keySet().iterator().next())) {
+        readToEnd();
+        if (bootstrap && !mine.containsKey(shared().keySet().iterator().next())) {
             // Another replica with another keyring wrote first on an empty topic: take ours back.
             written.forEach(id -> send(KEYRING + id, null));
-            throw new KeyringMismatch(mismatch("none of its key ids"));
+            throw new KeyringMismatch(mismatch("none of its key ids", shared()));
         }
         requireSameKeyring();
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        while (sessionKeys.isEmpty() && System.nanoTime() < deadline) {
-            poll();
-        }
-        if (sessionKeys.isEmpty()) {
+        if (!await(sessionKeyRead)) {
             throw new IllegalStateException("No session key for replica requests could be read from " + topic);
         }
-        reader.start();
+        rotating = true;
         return this;
     }
 
@@ -160,20 +159,28 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
         }
     }
 
+    /** The keyring records read so far, as a copy. */
+    private Map<String, String> shared() {
+        synchronized (fingerprints) {
+            return new LinkedHashMap<>(fingerprints);
+        }
+    }
+
     private void requireSameKeyring() {
+        Map<String, String> fingerprints = shared();
         Map<String, String> mine = ownFingerprints();
         for (Map.Entry<String, String> own : mine.entrySet()) {
             String shared = fingerprints.get(own.getKey());
             if (shared != null && !shared.equals(own.getValue())) {
-                throw new KeyringMismatch(mismatch("key " + own.getKey() + " with another value"));
+                throw new KeyringMismatch(mismatch("key " + own.getKey() + " with another value", fingerprints));
             }
         }
         if (!fingerprints.isEmpty() && mine.keySet().stream().noneMatch(fingerprints::containsKey)) {
-            throw new KeyringMismatch(mismatch("none of its key ids"));
+            throw new KeyringMismatch(mismatch("none of its key ids", fingerprints));
         }
     }
 
-    private String mismatch(String what) {
+    private String mismatch(String what, Map<String, String> fingerprints) {
         return "This replica's secrets keyring is not the one the other replicas on this Kafka seal with: it holds "
                 + what + " (the replicas' keyring has " + String.join(", ", fingerprints.keySet()) + ", recorded in "
                 + topic + "). Give every replica the same keyring (--secrets-key-file or --secrets-key); a replica "
@@ -224,24 +231,39 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
         }
     }
 
-    private void readToEnd(TopicPartition partition) {
-        long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
-            if (System.nanoTime() > deadline) {
+    /** Waits until the reader has read the topic as far as it goes now. */
+    private void readToEnd() {
+        try {
+            if (!reader.readToEnd(READY_WITHIN)) {
                 throw new IllegalStateException("Cannot read " + topic + " to its end");
             }
-            poll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading " + topic, e);
         }
     }
 
-    private void poll() {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-            apply(record);
+    private static boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(READY_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
-    private void apply(ConsumerRecord<String, String> record) {
+    /** Each batch the reader read, on its thread; once started, the session key is rotated when due. */
+    private void read(List<TopicRecord<String, String>> records) {
+        records.forEach(this::apply);
+        if (rotating && clock.millis() - newestCreatedAt > ROTATION.toMillis() + jitter) {
+            writeSessionKey();
+            jitter = random.nextInt(60_000);
+            // Not again until this one is read back.
+            newestCreatedAt = clock.millis();
+        }
+    }
+
+    private void apply(TopicRecord<String, String> record) {
         String key = record.key();
         if (key == null) {
             return;
@@ -270,40 +292,11 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
                 keys.add(opened);
                 sessionKeys = List.copyOf(keys.subList(Math.max(0, keys.size() - ACCEPTED), keys.size()));
                 newestCreatedAt = Math.max(newestCreatedAt, createdAt);
+                sessionKeyRead.countDown();
             } catch (RuntimeException e) {
                 // Sealed with a keyring this replica does not have: its keyring check says so at start.
                 log.warn("Skipped a session key at offset {} of {} that this replica cannot open", record.offset(), topic);
             }
-        }
-    }
-
-    private void readOn() {
-        long jitter = random.nextInt(60_000);
-        while (!closed) {
-            try {
-                poll();
-                if (clock.millis() - newestCreatedAt > ROTATION.toMillis() + jitter) {
-                    writeSessionKey();
-                    jitter = random.nextInt(60_000);
-                    // Not again until this one is read back.
-                    newestCreatedAt = clock.millis();
-                }
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (!closed) {
-                    log.warn("Reading {} failed ({}); reading on", topic, e.toString());
-                    sleep(1000);
-                }
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -319,16 +312,7 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        consumer.wakeup();
-        try {
-            reader.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!reader.isAlive()) {
-            consumer.close(Duration.ofSeconds(5));
-        }
+        reader.close();
         producer.close(Duration.ofSeconds(5));
     }
 }
