@@ -36,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,10 +56,20 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                          ConnectorQueries queries, ConnectorSecrets secrets, SecretStore secretStore, Metrics metrics,
                          Pipelines pipelines, String keyringHandle, String secretStoreHandle, ShutdownOrder shutdown) {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneAssembly.class);
+    /**
+     * How often the data plane compares every connector with its worker. Decided changes are
+     * reconciled at once; this pass repairs what was changed on the worker directly.
+     */
+    static final Duration FULL_PASS_EVERY = Duration.ofSeconds(10);
 
     /** Whether the data plane runs the embedded worker: no external cluster is given, and it is not turned off. */
     static boolean embedsWorker(SwitchboardOptions options) {
         return options.connectClusterUrls().isEmpty() && options.embeddedWorker();
+    }
+
+    /** The clusters the data plane will attach: the external ones, else the embedded worker. */
+    static java.util.Set<String> plannedClusters(SwitchboardOptions options) {
+        return embedsWorker(options) ? java.util.Set.of(SwitchboardApp.DEFAULT_CLUSTER) : options.connectClusterUrls().keySet();
     }
 
     /**
@@ -149,7 +160,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             metrics.watch(cluster, reconciler);
             metrics.watch(cluster, connectClusters.requestsTo(url));
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),
-                    topics.reconcilerLeases(), topics.reconcilerGroup(cluster), SwitchboardApp.FULL_PASS_EVERY)
+                    topics.reconcilerLeases(), topics.reconcilerGroup(cluster), FULL_PASS_EVERY)
                     .onLease(desired::active);
             String statusTopic = statusTopics.get(cluster);
             if (statusTopic != null) {

@@ -2,13 +2,10 @@ package io.switchboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.ShutdownOrder.Stage;
-import io.switchboard.auth.AccessCheck;
-import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.InternalRequests;
 import io.switchboard.commands.CommandGateway;
 import io.switchboard.commands.CommandSignatures;
 import io.switchboard.commands.DecisionListener;
-import io.switchboard.console.ConsoleDialect;
 import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.ClusterFacts;
 import io.switchboard.core.LifecycleViews;
@@ -21,23 +18,14 @@ import io.switchboard.core.CoreServices;
 import io.switchboard.core.Policies;
 import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
-import io.switchboard.core.SinkLagReadings;
 import io.switchboard.secrets.Redactor;
-import io.switchboard.core.Views;
 import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.ReconcilerLoop;
-import io.switchboard.dialects.confluent.ConfluentDialect;
-import io.switchboard.dialects.connect.ConnectDialect;
-import io.switchboard.dialects.pipelines.PipelinesDialect;
-import io.switchboard.dialects.redpanda.RedpandaDialect;
 import io.switchboard.events.EventsResource;
-import io.switchboard.http.Dialect;
+import io.switchboard.auth.AccessCheck;
 import io.switchboard.http.Dialects;
 import io.switchboard.http.HttpServer;
-import io.switchboard.http.RateLimits;
-import io.switchboard.http.ClientAddresses;
-import io.switchboard.http.Tls;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.KafkaAcls;
 import io.switchboard.kafka.KafkaIdentities;
@@ -82,7 +70,6 @@ import io.switchboard.secrets.SecretStore;
 import io.switchboard.secrets.SecretStoreConfigProvider;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.common.utils.AppInfoParser;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -90,7 +77,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,9 +85,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * One Switchboard replica: optionally an embedded broker and schema registry, the command
@@ -123,15 +109,12 @@ public final class SwitchboardApp implements AutoCloseable {
      * after a replica's death) before it is answered 503 with Retry-After.
      */
     static final Duration READ_WAIT = Duration.ofSeconds(10);
-    /**
-     * How often the data plane compares every connector with its worker. Decided changes are
-     * reconciled at once; this pass repairs what was changed on the worker directly.
-     */
-    static final Duration FULL_PASS_EVERY = Duration.ofSeconds(10);
 
     private final ShutdownOrder shutdown = new ShutdownOrder();
     private final StartupSteps steps = new StartupSteps();
     private final SwitchboardOptions options;
+    /** The HTTP side: the replica's address, access, dialects and server. */
+    private final HttpAssembly httpSide;
     private String bootstrapServers;
     private String schemaRegistryUrl;
     private KafkaStreams streams;
@@ -158,6 +141,7 @@ public final class SwitchboardApp implements AutoCloseable {
 
     private SwitchboardApp(SwitchboardOptions options) {
         this.options = options;
+        this.httpSide = new HttpAssembly(options);
         this.connectClusters = new ConnectClusters(options.security().workerTrust());
     }
 
@@ -221,7 +205,8 @@ public final class SwitchboardApp implements AutoCloseable {
             }
             return new HttpSchemaRegistryClient(schemaRegistryUrl);
         });
-        TopologySerdes serdes = serdes(registryClient);
+        // The Avro serdes of the processor's topics, each schema registered and looked up in the registry.
+        TopologySerdes serdes = TopologySerdes.avro(registryClient);
         // Only replicas sign commands, with keys derived from the keyring; the processor decides no other.
         RecordSignatures commandSignatures = CommandSignatures.of(keyring);
         CommandRefusals commandRefusals = new CommandRefusals();
@@ -242,9 +227,8 @@ public final class SwitchboardApp implements AutoCloseable {
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
-        int port = reservePort();
-        String advertised = options.advertisedUrl() != null ? options.advertisedUrl()
-                : scheme() + "://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + port;
+        int port = httpSide.reservePort();
+        String advertised = options.advertisedUrl() != null ? options.advertisedUrl() : httpSide.url(port);
         URI advertisedUri = URI.create(advertised);
 
         DecisionListener decisions = StartupSteps.join(decisionsStep);
@@ -302,12 +286,12 @@ public final class SwitchboardApp implements AutoCloseable {
                 new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters, connectorService.preflight(), policyQueries),
                 new Policies(gateway, policyQueries, queries));
         ObjectMapper json = new ObjectMapper();
-        Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
-        AccessCheck access = authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
-                authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC(), replicaKeys),
-                authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
+        AccessCheck access = httpSide.access(internalRequests, replicaKeys);
         lagHistory = new SinkLagHistory(options.health().sinkLagEvery());
-        Dialects dialects = dialects(core, connectorService, queries, topics, confluentScopes(kafkaClusterId), advertised, json, access);
+        pipelines = new Pipelines(connectorService, queries, secrets, new ConnectionCheck(), DEFAULT_CLUSTER, Clock.systemUTC(),
+                own(Stage.PROCESSOR, new SnapshotProgressFeed(bootstrapServers, kafka.common(), topics.pipelineNotifications()).start())::of,
+                topics.pipelineNotifications());
+        Dialects dialects = httpSide.dialects(core, pipelines, kafkaClusterId, advertised, json, access, lagHistory);
         EventsResource events = new EventsResource(new KafkaLifecycleLog(kafka, topics.lifecycle(), serdes.events().deserializer()), json)
                 .withSets(core.sets()).withViews(
                         // A viewer's traces are shaped with the connector's current config, as the status routes shape them.
@@ -316,7 +300,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 restorations));
         // The API answers from here on, so that the replica is reachable while the data plane starts;
         // until it is attached, /health and what needs a worker answer 503 saying it is starting.
-        plannedClusters().forEach(connectClusters::starting);
+        DataPlaneAssembly.plannedClusters(options).forEach(connectClusters::starting);
         // An external cluster's workers have not Switchboard's config providers: no secret is sent to them.
         options.connectClusterUrls().keySet().forEach(connectClusters::cannotOpenSecrets);
 
@@ -331,37 +315,10 @@ public final class SwitchboardApp implements AutoCloseable {
             own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health(),
                     lagHistory, DataPlaneAssembly.clustersOnSwitchboardKafka(options)));
         }
-        metrics.countPolicyViolations(() -> {
-            Map<String, Map<String, Integer>> all = new LinkedHashMap<>();
-            connectClusters.names().forEach(cluster -> all.put(cluster, core.policies().violationCounts(new Scope(cluster))));
-            return all;
-        });
-        metrics.countConnectors(() -> {
-            Map<String, List<Views.ConnectorDetails>> all = new LinkedHashMap<>();
-            connectClusters.names().forEach(cluster -> all.put(cluster, connectorService.describeAll(new Scope(cluster))));
-            return all;
-        });
-        RateLimits rateLimits = options.security().rateLimit() == null ? null
-                : RateLimits.parse(options.security().rateLimit());
-        SecurityOptions security = options.security();
-        ClientAddresses clients = security.clientAddresses();
-        Tls tls = security.tlsKeystore() == null ? null
-                : new Tls(security.tlsKeystore(), security.tlsKeystorePassword());
-        http = steps.time("http server", () -> own(Stage.HTTP, new HttpServer(options.effectiveBindHost(), port, json, dialects, tls, config -> {
-            // Cross-cutting, in this order: who the client is (--trusted-proxies); timing; once a route
-            // matched, who is calling, how much (charged before access is decided, so that refusals
-            // count too), then who may do what (as the route declared it).
-            config.routes.before(clients::assign);
-            tracing.requests(config);
-            metrics.register(config, dialects);
-            if (rateLimits != null) {
-                access.charging(rateLimits::handle);
-            }
-            config.routes.beforeMatched(access::handle);
-            health.register(config);
-            new InternalResource(queries).register(config);
-            events.register(config);
-        }).start()));
+        metrics.countPolicyViolations(() -> perCluster(core.policies()::violationCounts));
+        metrics.countConnectors(() -> perCluster(connectorService::describeAll));
+        http = steps.time("http server", () -> own(Stage.HTTP, httpSide.server(port, json, dialects, access, tracing, metrics, health,
+                queries, events).start()));
         // Closed before the HTTP server, so that open event streams end first.
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
@@ -372,63 +329,16 @@ public final class SwitchboardApp implements AutoCloseable {
                 userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile, schemaRegistryUrl);
     }
 
-    /** The Avro serdes of the processor's topics, each schema registered and looked up in the registry. */
-    private static TopologySerdes serdes(SchemaRegistryClient registryClient) {
-        return TopologySerdes.avro(registryClient);
-    }
-
-    /** The APIs Switchboard speaks, each under its own base paths with its own error shape, all over one core. */
-    private Dialects dialects(CoreServices core, ConnectorCore connectorService, ConnectorQueries queries, Topics topics,
-                              Map<String, String> confluentScopes, String advertised, ObjectMapper json, AccessCheck access) {
-        pipelines = new Pipelines(connectorService, queries, secrets, new ConnectionCheck(), DEFAULT_CLUSTER, Clock.systemUTC(),
-                own(Stage.PROCESSOR, new SnapshotProgressFeed(bootstrapServers, kafka.common(), topics.pipelineNotifications()).start())::of,
-                topics.pipelineNotifications());
-        return new Dialects(List.<Dialect>of(
-                new ConnectDialect(core, json, options.health().flapping().window())
-                        .withVersion(new ConnectDialect.Version(AppInfoParser.getVersion(), AppInfoParser.getCommitId())),
-                new ConfluentDialect(core, confluentScopes),
-                new RedpandaDialect(core, advertised),
-                new ConsoleDialect(core, access, options.health().flapping().window(),
-                        options.health().follow() ? lagHistory : SinkLagReadings.NONE),
-                new PipelinesDialect(pipelines)));
-    }
-
-    private String scheme() {
-        return options.security().tlsKeystore() == null ? "http" : "https";
-    }
-
-    /** Confluent's (environment, Kafka cluster) pairs by Connect cluster, with cluster default as env-default and this Kafka cluster's id. */
-    private Map<String, String> confluentScopes(String kafkaClusterId) {
-        Map<String, String> scopes = new LinkedHashMap<>(options.confluentScopeMap());
-        if (!scopes.containsValue(DEFAULT_CLUSTER)) {
-            scopes.putIfAbsent("env-default/" + kafkaClusterId, DEFAULT_CLUSTER);
-        }
-        return scopes;
-    }
-
-    /** The clusters {@link DataPlaneAssembly} will attach: the external ones, else the embedded worker. */
-    private Set<String> plannedClusters() {
-        return DataPlaneAssembly.embedsWorker(options) ? Set.of(DEFAULT_CLUSTER) : options.connectClusterUrls().keySet();
+    /** What {@code each} answers of every attached Connect cluster, by cluster. */
+    private <T> Map<String, T> perCluster(Function<Scope, T> each) {
+        Map<String, T> all = new LinkedHashMap<>();
+        connectClusters.names().forEach(cluster -> all.put(cluster, each.apply(new Scope(cluster))));
+        return all;
     }
 
     /** The attached Connect clusters' worker URLs, by cluster. */
     public Map<String, String> connectClusters() {
         return connectClusters.urls();
-    }
-
-    private int reservePort() {
-        if (options.port() != 0) {
-            return options.port();
-        }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String loopbackIfWildcard(String host) {
-        return host == null || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     }
 
     private static void createDirectories(Path dir) {
@@ -444,7 +354,7 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     public String url() {
-        return scheme() + "://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + http.port();
+        return httpSide.url(http.port());
     }
 
     /** The API's route table: every route with the access it declared. */
