@@ -11,14 +11,35 @@ import java.util.Objects;
  * What a set of desired-state files asks for (see docs/apply.md): the set's scope and the
  * connectors it holds. Read by {@link DesiredStateFiles}; planned by {@link SetPlanner}.
  *
- * @param set        the set's scope
- * @param connectors every connector the files declare, in the order they were read
+ * @param set         the set's scope
+ * @param connectors  every connector the files declare, in the order they were read
+ * @param policies    every policy the files declare (docs/policies.md), in the order they were read
+ * @param setDeclared whether the files declare a set or a connector: files of policies alone plan no set
  */
-public record DesiredState(SetScope set, List<Connector> connectors) {
+public record DesiredState(SetScope set, List<Connector> connectors, List<Policy> policies, boolean setDeclared) {
 
     public DesiredState {
         Objects.requireNonNull(set, "set");
         connectors = List.copyOf(connectors);
+        policies = List.copyOf(policies);
+    }
+
+    /** A set's connectors and no policy. */
+    public DesiredState(SetScope set, List<Connector> connectors) {
+        this(set, connectors, List.of(), true);
+    }
+
+    /**
+     * A {@code kind: ConnectorPolicy} document ({@link PolicyDocuments}): a policy of the set's
+     * cluster, stored as {@code PUT /policies/{name}} would store it.
+     *
+     * @param origin where it was declared, for messages: "file, document n"
+     */
+    public record Policy(String name, String cluster, io.switchboard.schemas.PolicySpec spec, String origin) {
+        public Policy {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(spec, "spec");
+        }
     }
 
     /**

@@ -72,6 +72,7 @@ public final class DesiredStateFiles {
     private final Options options;
     private final List<Problem> problems = new ArrayList<>();
     private final List<Connector> connectors = new ArrayList<>();
+    private final PolicyDocuments policyDocuments = new PolicyDocuments();
     private SetScope set;
     private String setOrigin;
 
@@ -116,7 +117,16 @@ public final class DesiredStateFiles {
         if (!problems.isEmpty()) {
             throw new DesiredStateException(problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
         }
-        return new DesiredState(scope, connectors);
+        for (DesiredState.Policy policy : policyDocuments.policies()) {
+            if (policy.cluster() != null && !policy.cluster().equals(scope.cluster())) {
+                problems.add(new Problem(policy.origin(), 0, 0, "metadata.cluster", "policy " + policy.name() + " is in cluster "
+                        + policy.cluster() + ", but the files apply to cluster " + scope.cluster() + " (one apply, one cluster)"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new DesiredStateException(problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
+        }
+        return new DesiredState(scope, connectors, policyDocuments.policies(), set != null || !connectors.isEmpty());
     }
 
     /** Where a connector's name, cluster (null: the set's) and labels were written. */
@@ -168,11 +178,13 @@ public final class DesiredStateFiles {
         } else if (API_VERSION.equals(apiVersion) && "Connector".equals(kind)) {
             onlyFields(at, doc, "", Set.of("apiVersion", "kind", "metadata", "spec"));
             readConnector(at, doc, false);
+        } else if (API_VERSION.equals(apiVersion) && PolicyDocuments.KIND.equals(kind)) {
+            policyDocuments.read(at.file() + " document " + at.document(), plainMap(root), (field, message) -> problem(at, field, message));
         } else if (apiVersion != null && apiVersion.startsWith("kafka.strimzi.io/") && "KafkaConnector".equals(kind)) {
             readConnector(at, doc, true);
         } else {
             problem(at.at(doc.get("kind")), "kind", "not a document this reads: apiVersion " + apiVersion + ", kind " + kind
-                    + " (expected " + API_VERSION + " ConnectorSet or Connector, kafka.strimzi.io KafkaConnector, or kcctl's"
+                    + " (expected " + API_VERSION + " ConnectorSet, Connector or ConnectorPolicy, kafka.strimzi.io KafkaConnector, or kcctl's"
                     + " {\"name\", \"config\"})");
         }
     }
@@ -431,6 +443,27 @@ public final class DesiredStateFiles {
     }
 
     // ---- a tree that knows its lines ------------------------------------------------------------
+
+    /** A document as maps, lists and strings, for a reader of its own kind. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> plainMap(Node node) {
+        return (Map<String, Object>) plain(node);
+    }
+
+    private static Object plain(Node node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.value() instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((key, value) -> out.put((String) key, plain((Node) value)));
+            return out;
+        }
+        if (node.value() instanceof List<?> list) {
+            return list.stream().map(value -> plain((Node) value)).toList();
+        }
+        return node.value();
+    }
 
     /** A value (a map of nodes, a list of nodes, a scalar's text, or null) and the line it starts on (a key's, in a map). */
     private record Node(Object value, int line) {
