@@ -117,12 +117,7 @@ public final class DesiredStateFiles {
         if (!problems.isEmpty()) {
             throw new DesiredStateException(problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
         }
-        for (DesiredState.Policy policy : policyDocuments.policies()) {
-            if (policy.cluster() != null && !policy.cluster().equals(scope.cluster())) {
-                problems.add(new Problem(policy.origin(), 0, 0, "metadata.cluster", "policy " + policy.name() + " is in cluster "
-                        + policy.cluster() + ", but the files apply to cluster " + scope.cluster() + " (one apply, one cluster)"));
-            }
-        }
+        policyDocuments.inCluster(scope.cluster(), (origin, message) -> problems.add(new Problem(origin, 0, 0, "metadata.cluster", message)));
         if (!problems.isEmpty()) {
             throw new DesiredStateException(problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
         }

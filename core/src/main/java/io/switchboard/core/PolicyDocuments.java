@@ -76,6 +76,16 @@ public final class PolicyDocuments {
 
     private int count;
 
+    /** Reports each policy that names another cluster than the one the files apply to, by its origin: one apply, one cluster. */
+    public void inCluster(String cluster, java.util.function.BiConsumer<String, String> problems) {
+        for (DesiredState.Policy policy : policies) {
+            if (policy.cluster() != null && !policy.cluster().equals(cluster)) {
+                problems.accept(policy.origin(), "policy " + policy.name() + " is in cluster " + policy.cluster()
+                        + ", but the files apply to cluster " + cluster + " (one apply, one cluster)");
+            }
+        }
+    }
+
     private static PolicySpec spec(Map<String, Object> spec, Problems problems) {
         String action = spec.get("action") == null ? "deny" : text(spec.get("action"), "spec.action", problems);
         if (action != null && !Set.of("deny", "warn").contains(action.toLowerCase(Locale.ROOT))) {
