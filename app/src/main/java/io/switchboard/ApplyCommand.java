@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * (a directory: its .yaml, .yml and .json files), expands {@code ${ENV}} from the environment (in the
  * values of secret keys, and in any key for the variables named with {@code --env NAME}), asks
  * the server for the plan, prints it (every expanded value masked), and applies it with the plan's version (If-Match), so that a
- * change in between refuses it whole. Credentials: {@code SWITCHBOARD_USER} and
+ * change in between refuses it whole. {@code kind: ConnectorPolicy} documents are planned and stored
+ * before the set ({@link PolicyPlan}); files of policies alone plan no set. Credentials: {@code SWITCHBOARD_USER} and
  * {@code SWITCHBOARD_PASSWORD}, or {@code SWITCHBOARD_TOKEN}. Exit status: 0 nothing changed, 2
  * changes planned or applied, 1 any error or refusal.
  */
@@ -149,20 +150,29 @@ public final class ApplyCommand {
             }
             return value;
         }, Redactor.DEFAULT, alsoExpanded));
+        String server = url.replaceAll("/+$", "");
+        PolicyPlan policies = new PolicyPlan((method, target, body) -> send(method, target, body, null), out, server,
+                desired.set().cluster());
+        if (!policies.plan(desired.policies())) {
+            return ERROR;
+        }
         String body = JSON.writeValueAsString(body(desired));
-        String path = url.replaceAll("/+$", "") + "/clusters/" + encode(desired.set().cluster()) + "/sets/"
-                + encode(desired.set().name()) + "/apply";
-        out.println("Read " + desired.connectors().size() + " connector(s) for set " + desired.set().name() + " in cluster "
-                + desired.set().cluster() + " from " + paths.size() + " path(s).");
-        HttpResponse<String> planned = post(path + "?dry_run=true", body, null);
-        JsonNode plan = json(planned);
-        if (plan.has("text")) {
-            out.print(masked(plan.get("text").asText()));
+        String path = server + "/clusters/" + encode(desired.set().cluster()) + "/sets/" + encode(desired.set().name()) + "/apply";
+        JsonNode plan = null;
+        int changes = policies.changes();
+        if (desired.setDeclared()) {
+            out.println("Read " + desired.connectors().size() + " connector(s) for set " + desired.set().name() + " in cluster "
+                    + desired.set().cluster() + " from " + paths.size() + " path(s).");
+            HttpResponse<String> planned = send("POST", path + "?dry_run=true", body, null);
+            plan = json(planned);
+            if (plan.has("text")) {
+                out.print(masked(plan.get("text").asText()));
+            }
+            if (planned.statusCode() != 200) {
+                return refused(planned, plan);
+            }
+            changes += plan.path("changes").asInt();
         }
-        if (planned.statusCode() != 200) {
-            return refused(planned, plan);
-        }
-        int changes = plan.path("changes").asInt();
         if (dryRun) {
             out.println(changes == 0 ? "No changes." : "Dry run: nothing applied.");
             return changes == 0 ? UNCHANGED : CHANGED;
@@ -171,14 +181,21 @@ public final class ApplyCommand {
             out.println("No changes. Nothing was written.");
             return UNCHANGED;
         }
-        HttpResponse<String> applied = post(path, body, plan.path("version").asText());
+        // Policies first: the set's connectors are then decided against the policies the files declare.
+        if (!policies.apply()) {
+            return ERROR;
+        }
+        if (plan == null || plan.path("changes").asInt() == 0) {
+            return CHANGED;
+        }
+        HttpResponse<String> applied = send("POST", path, body, plan.path("version").asText());
         JsonNode result = json(applied);
         if (applied.statusCode() != 200) {
             return refused(applied, result);
         }
         out.println("Applied as change " + result.path("change_id").asText() + ": set " + desired.set().name() + " is at version "
                 + result.path("set_version").asText() + ". Connectors converge on the workers next.");
-        return "applied".equals(result.path("result").asText()) ? CHANGED : UNCHANGED;
+        return "applied".equals(result.path("result").asText()) || policies.changes() > 0 ? CHANGED : UNCHANGED;
     }
 
     private int refused(HttpResponse<String> answer, JsonNode json) {
@@ -260,14 +277,14 @@ public final class ApplyCommand {
     }
 
     /**
-     * Sent again while answered 503 with Retry-After (the server could not read its data yet, its
+     * Sent again (any method: each is idempotent, a set's apply by its If-Match, a policy's PUT by its body) while answered 503 with Retry-After (the server could not read its data yet, its
      * partition moving between replicas, say; nothing was applied), for up to 30 s: a read waits up
      * to 10 s on the server, and a replica's partitions move within its session of 10 s and a restore.
      */
-    private HttpResponse<String> post(String target, String body, String ifMatch) throws IOException, InterruptedException {
+    private HttpResponse<String> send(String method, String target, String body, String ifMatch) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(RETRY_FOR_S).toNanos();
         while (true) {
-            HttpResponse<String> answer = postOnce(target, body, ifMatch);
+            HttpResponse<String> answer = sendOnce(method, target, body, ifMatch);
             String retryAfter = answer.headers().firstValue("Retry-After").orElse(null);
             if (answer.statusCode() != 503 || retryAfter == null || System.nanoTime() > deadline) {
                 return answer;
@@ -282,10 +299,10 @@ public final class ApplyCommand {
         }
     }
 
-    private HttpResponse<String> postOnce(String target, String body, String ifMatch) throws IOException, InterruptedException {
+    private HttpResponse<String> sendOnce(String method, String target, String body, String ifMatch) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(2))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         String user = env.get("SWITCHBOARD_USER");
         String token = env.get("SWITCHBOARD_TOKEN");
         if (user != null) {

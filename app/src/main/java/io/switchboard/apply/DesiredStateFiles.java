@@ -67,6 +67,7 @@ public final class DesiredStateFiles {
     private final Documents documents = new Documents();
     private final ConfigExpansion values;
     private final List<Connector> connectors = new ArrayList<>();
+    private final PolicyDocuments policyDocuments = new PolicyDocuments();
     private SetScope set;
     private String setOrigin;
 
@@ -113,7 +114,11 @@ public final class DesiredStateFiles {
         if (!problems.isEmpty()) {
             throw new DesiredStateException(problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
         }
-        return new DesiredState(scope, connectors);
+        policyDocuments.inCluster(scope.cluster(), (origin, message) -> problems.add(new Problem(origin, 0, 0, "metadata.cluster", message)));
+        if (!problems.isEmpty()) {
+            throw new DesiredStateException(problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
+        }
+        return new DesiredState(scope, connectors, policyDocuments.policies(), set != null || !connectors.isEmpty());
     }
 
     /** Where a connector's name, cluster (null: the set's) and labels were written. */
@@ -139,11 +144,13 @@ public final class DesiredStateFiles {
         } else if (API_VERSION.equals(apiVersion) && "Connector".equals(kind)) {
             documents.onlyFields(at, doc, "", Set.of("apiVersion", "kind", "metadata", "spec"));
             readConnector(at, doc, false);
+        } else if (API_VERSION.equals(apiVersion) && PolicyDocuments.KIND.equals(kind)) {
+            policyDocuments.read(at.file() + " document " + at.document(), plainMap(root), (field, message) -> problem(at, field, message));
         } else if (apiVersion != null && apiVersion.startsWith("kafka.strimzi.io/") && "KafkaConnector".equals(kind)) {
             readConnector(at, doc, true);
         } else {
             problem(at.at(doc.get("kind")), "kind", "not a document this reads: apiVersion " + apiVersion + ", kind " + kind
-                    + " (expected " + API_VERSION + " ConnectorSet or Connector, kafka.strimzi.io KafkaConnector, or kcctl's"
+                    + " (expected " + API_VERSION + " ConnectorSet, Connector or ConnectorPolicy, kafka.strimzi.io KafkaConnector, or kcctl's"
                     + " {\"name\", \"config\"})");
         }
     }
@@ -290,5 +297,26 @@ public final class DesiredStateFiles {
 
     private void problem(Place at, String field, String message) {
         documents.problem(at, field, message);
+    }
+
+    /** A document as maps, lists and strings, for a reader of its own kind. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> plainMap(Node node) {
+        return (Map<String, Object>) plain(node);
+    }
+
+    private static Object plain(Node node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.value() instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((key, value) -> out.put((String) key, plain((Node) value)));
+            return out;
+        }
+        if (node.value() instanceof List<?> list) {
+            return list.stream().map(value -> plain((Node) value)).toList();
+        }
+        return node.value();
     }
 }

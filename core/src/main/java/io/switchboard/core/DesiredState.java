@@ -12,16 +12,37 @@ import java.util.Objects;
  * connectors it holds. Read from files by the apply CLI (app's {@code io.switchboard.apply}) or from a
  * request's body; planned by {@link SetPlanner}.
  *
- * @param set        the set's scope
- * @param connectors every connector the files declare, in the order they were read
+ * @param set         the set's scope
+ * @param connectors  every connector the files declare, in the order they were read
+ * @param policies    every policy the files declare (docs/policies.md), in the order they were read
+ * @param setDeclared whether the files declare a set or a connector: files of policies alone plan no set
  */
-public record DesiredState(SetScope set, List<Connector> connectors) {
+public record DesiredState(SetScope set, List<Connector> connectors, List<Policy> policies, boolean setDeclared) {
     /** At most this many connectors in one set. */
     public static final int MAX_CONNECTORS = 500;
 
     public DesiredState {
         Objects.requireNonNull(set, "set");
         connectors = List.copyOf(connectors);
+        policies = List.copyOf(policies);
+    }
+
+    /** A set's connectors and no policy. */
+    public DesiredState(SetScope set, List<Connector> connectors) {
+        this(set, connectors, List.of(), true);
+    }
+
+    /**
+     * A {@code kind: ConnectorPolicy} document ({@link PolicyDocuments}): a policy of the set's
+     * cluster, stored as {@code PUT /policies/{name}} would store it.
+     *
+     * @param origin where it was declared, for messages: "file, document n"
+     */
+    public record Policy(String name, String cluster, io.switchboard.schemas.PolicySpec spec, String origin) {
+        public Policy {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(spec, "spec");
+        }
     }
 
     /**

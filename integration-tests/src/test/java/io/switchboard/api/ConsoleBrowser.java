@@ -26,8 +26,8 @@ import java.util.function.UnaryOperator;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A replica with an embedded worker and three users (vera views, otto operates, erin edits, all in
- * cluster "default"), and the system's Chromium driven by Playwright, for a browser test class:
+ * A replica with an embedded worker and four users (vera views, otto operates, erin edits, ada
+ * administers, all in cluster "default"), and the system's Chromium driven by Playwright, for a browser test class:
  * pages opened as a user, each watched for what the browser refused under the page's
  * Content-Security-Policy. Skipped only where no Chromium is installed and not in CI (which
  * installs Debian's).
@@ -51,6 +51,7 @@ final class ConsoleBrowser implements AutoCloseable {
         grants.put("vera", "viewer@default");
         grants.put("otto", "operator@default");
         grants.put("erin", "editor@default");
+        grants.put("ada", "admin@default");
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-console"), grants);
         fx = new SwitchboardFixture(options -> tuning.apply(options.withEmbeddedWorker(true)
                 .withSecurity(SecurityOptions.NONE.withUsersFile(users))));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -141,6 +142,65 @@ class PoliciesApiTest {
         assertEquals(204, fx.call("DELETE", "/policies/tasks", null).status());
     }
 
+    /** {@code kind: ConnectorPolicy} documents through the command line: planned create, change or unchanged, a bad expression failing the plan. */
+    @Test
+    void policiesComeAsDocumentsThroughTheCommandLine() throws Exception {
+        Path repo = Files.createDirectories(files.resolve("repo"));
+        String document = """
+                apiVersion: switchboard.io/v1
+                kind: ConnectorPolicy
+                metadata: {name: from-files}
+                spec:
+                  action: deny
+                  match: {names: ["from-files-*"]}
+                  validations:
+                    - expression: "%s"
+                      message: "%s"
+                """;
+        List<String> args = List.of("-f", repo.toString(), "--url", fx.app.url());
+        Files.writeString(repo.resolve("p.yaml"), document.formatted("connector.config['tasks.max'] <=", "m"));
+        String bad = cli(args, 1);
+        assertTrue(bad.contains("p.yaml") && bad.contains("validations[0].expression does not compile"), bad);
+        assertEquals(404, fx.call("GET", "/policies/from-files", null).status(), "a plan that fails stores nothing");
+
+        Files.writeString(repo.resolve("p.yaml"), document.formatted(TASKS, "at most 2 tasks"));
+        String planned = cli(concat(args, "--dry-run"), 2);
+        assertTrue(planned.contains("+ policy from-files: create") && planned.contains("Dry run: nothing applied."), planned);
+        assertFalse(planned.contains("Read 0 connector(s)"), "files of policies alone plan no set: " + planned);
+        assertEquals(404, fx.call("GET", "/policies/from-files", null).status(), "a dry run stores nothing");
+
+        String applied = cli(concat(args, "--prune"), 2);
+        assertTrue(applied.contains("Stored policy from-files at version 1."), applied);
+        // The replica's copy of the policies follows the policies topic.
+        SwitchboardFixture.Answer stored = io.switchboard.testing.Await.atMost(java.time.Duration.ofSeconds(30))
+                .poll(() -> fx.call("GET", "/policies/from-files", null), answer -> answer.status() == 200);
+        assertEquals("at most 2 tasks", stored.json().path("validations").path(0).path("message").asText(), stored.body());
+        String again = cli(concat(args, "--prune"), 0);
+        assertTrue(again.contains("= policy from-files: unchanged (version 1 in force)") && again.contains("No changes."), again);
+
+        Files.writeString(repo.resolve("p.yaml"), document.formatted(TASKS, "two tasks at most"));
+        String changed = cli(args, 2);
+        assertTrue(changed.contains("~ policy from-files: change (version 1 in force)") && changed.contains("at version 2."), changed);
+        assertEquals(2, io.switchboard.testing.Await.atMost(java.time.Duration.ofSeconds(30))
+                .poll(() -> fx.call("GET", "/policies/from-files", null), answer -> answer.json().path("version").asInt() == 2)
+                .json().path("version").asInt());
+        assertEquals(204, fx.call("DELETE", "/policies/from-files", null).status());
+    }
+
+    private static String cli(List<String> args, int expected) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int status = io.switchboard.ApplyCommand.run(args, Map.of(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(expected, status, printed);
+        return printed;
+    }
+
+    private static List<String> concat(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all;
+    }
+
     @Test
     void aWarnPolicyAcceptsAndTheWarningIsInTheConnectorsHistory() throws Exception {
         assertEquals(201, fx.call("PUT", "/policies/team-prefix",
@@ -150,6 +210,15 @@ class PoliciesApiTest {
         JsonNode warnings = fx.call("GET", "/connectors/" + name + "/history", null).json().findValue("policy_warnings");
         assertTrue(warnings != null && !warnings.isEmpty(), "no warning recorded for " + name);
         assertEquals("team-prefix: names start with team-a-", warnings.path(0).asText());
+        // Time travel: the version of each policy the change was checked against, in the history and the console's.
+        JsonNode history = fx.call("GET", "/connectors/" + name + "/history", null).json();
+        JsonNode checked = history.path("versions").path(0).path("policy_versions");
+        assertEquals(1, checked.path("team-prefix").asLong(), history.toString());
+        String page = fx.call("GET", "/console/clusters/default/connectors/" + name, null).body();
+        assertTrue(page.contains("team-prefix</a> v1"), page);
+        String asItWas = fx.call("GET", "/console/clusters/default/connectors/" + name + "?at="
+                + history.path("versions").path(0).path("sequence").asText(), null).body();
+        assertTrue(asItWas.contains("Checked against policies") && asItWas.contains("team-prefix</a> v1"), asItWas);
         assertEquals(204, fx.call("DELETE", "/policies/team-prefix", null).status());
     }
 }

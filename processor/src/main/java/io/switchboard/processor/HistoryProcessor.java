@@ -231,7 +231,8 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                 .setAdded(new ArrayList<>())
                 .setRemoved(new ArrayList<>())
                 .setChanged(new ArrayList<>())
-                .setPolicyWarnings(new ArrayList<>(event.getPolicyWarnings()));
+                .setPolicyWarnings(new ArrayList<>(event.getPolicyWarnings()))
+                .setPolicyVersions(new TreeMap<>(event.getPolicyVersions()));
         Object payload = event.getEvent();
         if (payload instanceof ConnectorCreated created) {
             entry.setValues(masked(created.getConfig()))
@@ -341,7 +342,8 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                 + (entry.getPhase() == null || entry.getPhase().getCause() == null ? 0 : entry.getPhase().getCause().length())
                 + (entry.getTableLeftOut() == null ? 0 : entry.getTableLeftOut().getTable().length()
                 + entry.getTableLeftOut().getReason().length() + entry.getTableLeftOut().getFix().length())
-                + size(entry.getValues());
+                + size(entry.getValues()) + size(entry.getPolicyWarnings())
+                + entry.getPolicyVersions().keySet().stream().mapToLong(name -> name.length() + 24).sum();
         return chars + size(entry.getAdded()) + size(entry.getRemoved()) + size(entry.getChanged());
     }
 

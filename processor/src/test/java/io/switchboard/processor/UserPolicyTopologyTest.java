@@ -6,7 +6,9 @@ import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.HistoryEntry;
 import io.switchboard.schemas.DeletePolicy;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.Outcome;
@@ -104,6 +106,26 @@ class UserPolicyTopologyTest {
         CommandDecision after = fixture.decide("bigger", create("orders", "9"), null);
         assertEquals(Outcome.CREATED, after.getOutcome());
         assertTrue(after.getPolicyVersions().isEmpty(), after.getPolicyVersions().toString());
+    }
+
+    @Test
+    void eachHistoryEntryRecordsThePolicyVersionsItsChangeWasCheckedAgainst() {
+        try (TopologyFixture withHistory = TopologyFixture.withHistory()) {
+            withHistory.decide("{policy}tasks", put(PolicyAction.DENY, "true", "v1"), null);
+            withHistory.decide("{policy}tasks", put(PolicyAction.DENY, TASKS, "at most 2 tasks"), null);
+            withHistory.decide("{policy}prefix", put(PolicyAction.WARN, "connector.name.startsWith('team-a-')", "team-a- first"), null);
+            assertEquals(Outcome.CREATED, withHistory.decide("orders", create("orders", "1"), null).getOutcome());
+            assertEquals(Outcome.UPDATED, withHistory.decide("orders", new ChangeTargetState(TargetState.PAUSED), null).getOutcome());
+
+            List<HistoryEntry> entries = HistoryLayout.read(withHistory.<ConnectorHistory>store(StoreNames.HISTORY), "default/orders")
+                    .getEntries();
+            assertEquals(Map.of("tasks", 2L, "prefix", 1L), entries.get(0).getPolicyVersions());
+            assertEquals(List.of("prefix: team-a- first"), entries.get(0).getPolicyWarnings());
+            // A target state change stores no config: no policy checks it.
+            assertEquals(Map.of(), entries.get(1).getPolicyVersions());
+            List<LifecycleEvent> events = withHistory.lifecycle().readValuesToList();
+            assertTrue(events.stream().anyMatch(e -> Map.of("tasks", 2L, "prefix", 1L).equals(e.getPolicyVersions())), events.toString());
+        }
     }
 
     @Test

@@ -25,6 +25,8 @@ public final class PolicyDecider {
     /** Reason code of a policy refused as written (a bad name, an expression that does not compile). */
     public static final String INVALID_POLICY = "INVALID_POLICY";
     static final int MAX_VALIDATIONS = 32;
+    /** A refusal quotes the message: it stays short. */
+    static final int MAX_MESSAGE_CHARS = 1024;
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,98}[a-z0-9])?");
 
     private PolicyDecider() {
@@ -60,6 +62,9 @@ public final class PolicyDecider {
             }
             if (validation.getMessage() == null || validation.getMessage().isBlank()) {
                 return "validations[" + i + "].message is empty";
+            }
+            if (validation.getMessage().length() > MAX_MESSAGE_CHARS) {
+                return "validations[" + i + "].message is longer than " + MAX_MESSAGE_CHARS + " characters";
             }
         }
         return null;

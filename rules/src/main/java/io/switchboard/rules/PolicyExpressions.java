@@ -3,6 +3,7 @@ package io.switchboard.rules;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -43,6 +44,7 @@ public final class PolicyExpressions {
             .addVar("principal", SimpleType.STRING)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .setResultType(SimpleType.BOOL)
+            .setOptions(CelOptions.current().comprehensionMaxIterations(ExpressionCost.MAX_ITERATIONS).build())
             .addCompilerLibraries(CelOptionalLibrary.INSTANCE, CelExtensions.strings())
             .addRuntimeLibraries(CelOptionalLibrary.INSTANCE, CelExtensions.strings())
             .build();
@@ -63,9 +65,13 @@ public final class PolicyExpressions {
         if (expression == null || expression.isBlank()) {
             return "the expression is empty";
         }
+        String tooLong = ExpressionCost.lengthProblem(expression);
+        if (tooLong != null) {
+            return tooLong;
+        }
         try {
             program(expression);
-            return null;
+            return ExpressionCost.problem(CEL.compile(expression).getAst());
         } catch (CelValidationException e) {
             return e.getMessage();
         } catch (CelEvaluationException e) {

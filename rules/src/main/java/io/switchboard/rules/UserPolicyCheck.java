@@ -46,9 +46,10 @@ final class UserPolicyCheck {
                     versions, verdict.warnings());
         }
         LifecycleEvent event = decided.event();
-        if (event != null && !verdict.warnings().isEmpty()) {
+        if (event != null) {
             // The event was made for this decision alone; Avro's copying builder would refuse its union (see ReconcileStep).
             event.setPolicyWarnings(verdict.warnings());
+            event.setPolicyVersions(versions);
         }
         return new Decision(decided.outcome(), null, null, next, true, event, versions, verdict.warnings());
     }

@@ -68,12 +68,12 @@ final class ConnectorPage {
                 + "<div id=\"status\" hx-get=\"" + text(base) + "/status\" hx-trigger=\"" + CHANGES + "\">"
                 + status(ctx, scope, cluster, name, null) + "</div>" + actions(ctx, cluster, name) + HealthStrip.placeholder(base)
                 + ("sink".equals(connector.type()) ? LagSparkline.placeholder(base) : "")
-                + travel(ctx, connector.config(), versions)
+                + travel(ctx, cluster, connector.config(), versions)
                 + "<h2>Offsets</h2><div id=\"offsets\" hx-get=\"" + text(base) + "/offsets\" hx-trigger=\"load, "
                 + "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, "
                 + "sse:OffsetsAltered queue:last, sse:OffsetsReset queue:last\">reading…</div>" + OffsetsSection.controls(ctx, cluster, name)
                 + "<h2>Config</h2>" + config(connector.config(), versions)
-                + "<h2>History</h2>" + compareForm(versions) + history(versions, RequestContexts.mayEdit(ctx, cluster) ? base : null);
+                + "<h2>History</h2>" + compareForm(versions) + history(cluster, versions, RequestContexts.mayEdit(ctx, cluster) ? base : null);
         String events = "/events?cluster=" + url(cluster) + "&connector=" + url(name);
         ctx.contentType("text/html; charset=utf-8").result(Html.page(name, "hx-ext=\"sse\" sse-connect=\"" + text(events) + "\"", body));
     }
@@ -223,7 +223,7 @@ final class ConnectorPage {
      * ?at=2026-11-25T20:00:00Z}: the last version made by then), each a permalink, beside what has
      * changed since; or the changes between any two versions ({@code ?from=A&to=B}).
      */
-    private static String travel(Context ctx, Map<String, String> current, List<Map<String, Object>> versions) {
+    private static String travel(Context ctx, String cluster, Map<String, String> current, List<Map<String, Object>> versions) {
         String at = ctx.queryParam("at");
         String from = ctx.queryParam("from");
         String to = ctx.queryParam("to");
@@ -232,7 +232,7 @@ final class ConnectorPage {
             return "<section id=\"as-it-was\"><h2>As it was at version " + text(then.get("version")) + "</h2><p>"
                     + text(then.get("occurred_at")) + ", " + text(then.get("event")) + " by "
                     + text(then.getOrDefault("principal", "an anonymous caller")) + "; target " + text(then.get("target_state"))
-                    + "</p>" + config(configOf(then), List.of()) + "<h3>Changed since</h3>" + changes(configOf(then), current)
+                    + "</p><p>" + PolicyPages.checkedAgainst(cluster, then.get("policy_versions")) + "</p>" + config(configOf(then), List.of()) + "<h3>Changed since</h3>" + changes(configOf(then), current)
                     + "</section>";
         }
         if (from != null && to != null) {
@@ -315,7 +315,7 @@ final class ConnectorPage {
      * Every version, newest first, each with what it changed key by key, and for an editor
      * ({@code base} not null) a button that restores an earlier version's config as a new version.
      */
-    private static String history(List<Map<String, Object>> versions, String base) {
+    private static String history(String cluster, List<Map<String, Object>> versions, String base) {
         StringBuilder out = new StringBuilder("<table id=\"history\"><thead><tr><th>Version</th><th>When</th><th>Who</th>"
                 + "<th>What</th><th>Changes</th><th></th></tr></thead><tbody>");
         List<Map<String, Object>> newestFirst = new ArrayList<>(versions);
@@ -323,7 +323,8 @@ final class ConnectorPage {
         for (Map<String, Object> version : newestFirst) {
             out.append("<tr><td>").append(text(version.get("version"))).append("</td><td>").append(text(version.get("occurred_at")))
                     .append("</td><td>").append(text(version.getOrDefault("principal", ""))).append("</td><td>")
-                    .append(text(version.get("event"))).append("</td><td>").append(diff((Map<?, ?>) version.get("diff")))
+                    .append(text(version.get("event"))).append(' ').append(PolicyPages.checkedAgainst(cluster, version.get("policy_versions")))
+                    .append("</td><td>").append(diff((Map<?, ?>) version.get("diff")))
                     .append("</td><td>").append(version.get("config") == null ? ""
                             : "<a href=\"?at=" + text(version.get("sequence")) + "\">as it was</a>");
             if (base != null && version.get("config") != null && version != newestFirst.get(0) && version.get("phase") == null) {

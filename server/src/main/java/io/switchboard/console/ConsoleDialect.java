@@ -32,7 +32,8 @@ import java.util.concurrent.CompletableFuture;
  * with no rule of its own. Every route declares its access where it is registered: pages need a
  * view grant (the overview any grant, showing only the clusters it covers), pause, resume, stop and
  * restart and repair an operate grant, delete and offsets changes an edit grant, in the connector's cluster;
- * a connector set's page a view grant and its revert an edit grant, in the set's cluster.
+ * a connector set's page a view grant and its revert an edit grant, in the set's cluster; a cluster's
+ * policy pages a view grant (they change nothing).
  *
  * <p>Actions are POSTs that only the console's page sends: each must carry htmx's
  * {@code HX-Request} header, which a form or a script on another site cannot add to a request
@@ -58,6 +59,7 @@ public final class ConsoleDialect implements Dialect {
     private final CreatePage create;
     private final TimelinePage timeline;
     private final SetPage sets;
+    private final PolicyPages policies;
     private final SignInPage signIn;
     private final ConsoleErrors errors = new ConsoleErrors();
 
@@ -87,6 +89,7 @@ public final class ConsoleDialect implements Dialect {
         this.create = new CreatePage(core);
         this.timeline = new TimelinePage(core);
         this.sets = new SetPage(core);
+        this.policies = new PolicyPages(core);
         this.health = new HealthStrip(core, Clock.systemUTC(), flapWindow);
     }
 
@@ -147,6 +150,10 @@ public final class ConsoleDialect implements Dialect {
         config.routes.get(SET, sets::page, Access.view(cluster));
         config.routes.get(SET + "/progress", sets::progressFragment, Access.view(cluster));
         config.routes.post(SET + "/changes/{change}/revert", sets::revert, Access.edit(cluster));
+        // A cluster's policies, read-only: changed through the API or switchboard apply.
+        config.routes.get("/console/clusters/{cluster}/policies", policies::list, Access.view(cluster));
+        config.routes.get("/console/clusters/{cluster}/policies/{policy}", policies::page, Access.view(cluster));
+        config.routes.get("/console/clusters/{cluster}/policies/{policy}/violators", policies::violatorsFragment, Access.view(cluster));
         config.routes.post("/console/bulk", bulk::bulk, Access.operate(ctx -> Access.Target.ANY_GRANTED));
         config.routes.post("/console/bulk/progress", bulk::progress, Access.view(ctx -> Access.Target.ANY_GRANTED));
     }

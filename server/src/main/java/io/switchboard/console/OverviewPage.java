@@ -73,7 +73,10 @@ final class OverviewPage {
         String newLinks = core.clusters().names().stream().filter(cluster -> RequestContexts.mayEdit(ctx, cluster))
                 .map(cluster -> "<a href=\"" + text(CreatePage.base(cluster)) + "\">new connector in " + text(cluster) + "</a>")
                 .reduce((a, b) -> a + " · " + b).map(links -> "<p>" + links + "</p>").orElse("");
-        String body = "<h1>Connectors</h1>" + newLinks
+        String policyLinks = core.clusters().names().stream().filter(cluster -> RequestContexts.mayView(ctx, cluster))
+                .map(cluster -> "<a href=\"" + text(PolicyPages.base(cluster)) + "\">policies of " + text(cluster) + "</a>")
+                .reduce((a, b) -> a + " · " + b).map(links -> "<p id=\"policy-links\">" + links + "</p>").orElse("");
+        String body = "<h1>Connectors</h1>" + newLinks + policyLinks
                 + "<form id=\"search\" hx-get=\"/console/connectors\" hx-target=\"#table\" hx-trigger=\"input changed delay:300ms, submit\">"
                 + "<input id=\"q\" name=\"q\" type=\"search\" size=\"50\" placeholder=\"Search by name, class, topic or cluster\" value=\""
                 + text(param(ctx, "q")) + "\">"

@@ -68,6 +68,10 @@ public final class HistoryJson {
         if (!entry.getPolicyWarnings().isEmpty()) {
             json.put("policy_warnings", entry.getPolicyWarnings());
         }
+        if (!entry.getPolicyVersions().isEmpty()) {
+            // The user policies the change was checked against, by name with their version: why it was accepted then.
+            json.put("policy_versions", new TreeMap<>(entry.getPolicyVersions()));
+        }
         return json;
     }
 
