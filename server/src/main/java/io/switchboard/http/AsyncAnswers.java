@@ -44,7 +44,7 @@ public final class AsyncAnswers {
             CompletableFuture<Void> answered = new CompletableFuture<>();
             start.get().whenComplete((value, error) -> {
                 Runnable write = () -> {
-                    if (over.get()) {
+                    if (over(async, over)) {
                         log.debug("The client left before its answer was ready; dropped it", error);
                         return;
                     }
@@ -54,9 +54,16 @@ public final class AsyncAnswers {
                         } else {
                             onSuccess.accept(value);
                         }
-                        answered.complete(null);
                     } catch (RuntimeException e) {
-                        answered.completeExceptionally(e); // answered by the exception mappers, like a handler's own
+                        if (!over(async, over)) {
+                            answered.completeExceptionally(e); // answered by the exception mappers, like a handler's own
+                        }
+                        return;
+                    }
+                    // A stream writes its own answer, and its end (the client gone, or the stream closed) can
+                    // end the request: Javalin must not be handed a recycled one.
+                    if (!over(async, over)) {
+                        answered.complete(null);
                     }
                 };
                 // On a server thread, not the one that completed the future: that is often the thread
@@ -70,6 +77,27 @@ public final class AsyncAnswers {
             });
             return answered;
         });
+    }
+
+    /**
+     * Whether the request is over: a listener's event said so, or Jetty has already recycled it. A
+     * request can end without any event reaching the listener (a stream that wrote its own answer and
+     * closed it, a client that left while nothing was written); its objects then answer every call
+     * with an exception. Handing such a request back to Javalin made its after-handlers and exception
+     * mappers fail on it again and again, on one server thread, logging two stack traces each time,
+     * for as long as the process lived.
+     */
+    private static boolean over(AsyncContext async, AtomicBoolean over) {
+        if (over.get()) {
+            return true;
+        }
+        try {
+            async.getRequest().getAttribute(AsyncAnswers.class.getName());
+            return false;
+        } catch (RuntimeException recycled) { // IllegalStateException from the context, or NullPointerException from the request
+            over.set(true);
+            return true;
+        }
     }
 
     /** Marks the request over when it ends by an error, a timeout or completion. */
