@@ -15,8 +15,6 @@ import io.switchboard.schemas.OffsetsRequest;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
-import io.switchboard.schemas.PipelinePhaseChanged;
-import io.switchboard.schemas.PipelineTableLeftOut;
 import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.ReconcileConnector;
 import io.switchboard.schemas.ReconcileRequested;
@@ -34,7 +32,6 @@ import io.switchboard.secrets.Redactor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -99,9 +96,9 @@ public final class CommandDecider {
         } else if (action instanceof ReconcileConnector) {
             return reconcile(current, command);
         } else if (action instanceof RecordPipelinePhase phase) {
-            return recordPhase(current, command, phase);
+            return PipelineRecords.recordPhase(current, command, phase);
         } else if (action instanceof RecordPipelineTableLeftOut leftOut) {
-            return recordTableLeftOut(current, command, leftOut);
+            return PipelineRecords.recordTableLeftOut(current, command, leftOut);
         }
         throw new InvalidCommandException("Unknown command action " + (action == null ? null : action.getClass().getName()));
     }
@@ -303,34 +300,6 @@ public final class CommandDecider {
         return new Decision(Outcome.UPDATED, null, null, next, true, event(command, current.getVersion(), new ReconcileRequested()));
     }
 
-    /**
-     * A pipeline's phase change, recorded on the connector of the pipeline that sent it. Accepted
-     * only from the phase recorded last, so that a change seen twice (two senders, or one sent again
-     * after a restart) is recorded once: the second finds another phase recorded and is refused as
-     * stale. Config, target state, version and deciding command stay as they are, so the data plane
-     * has nothing to do for it.
-     */
-    private static Decision recordPhase(ConnectorState current, ConnectorCommand command, RecordPipelinePhase phase) {
-        if (current == null) {
-            return notFound();
-        }
-        String pipeline = PipelineOwnership.owner(current);
-        if (pipeline == null) {
-            return notAPipeline(current, command);
-        }
-        String recorded = current.getPipelinePhase();
-        if (!Objects.equals(recorded, phase.getPrevious())) {
-            return refused(Outcome.CONFLICT, DecisionReasons.PHASE_CHANGED_MEANWHILE, "the phase recorded is " + recorded
-                    + ", not " + phase.getPrevious(), current);
-        }
-        if (phase.getPhase().equals(recorded)) {
-            return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
-        }
-        ConnectorState next = copyOf(current).setPipelinePhase(phase.getPhase()).build();
-        PipelinePhaseChanged changed = new PipelinePhaseChanged(pipeline, recorded, phase.getPhase(), phase.getCause());
-        return new Decision(Outcome.UPDATED, null, null, next, true, event(command, current.getVersion(), changed));
-    }
-
     /** At most this many tables are kept as left out on one pipeline's source connector. */
     public static final int MAX_TABLES_LEFT_OUT = 1000;
 
@@ -341,41 +310,6 @@ public final class CommandDecider {
      */
     public static boolean tableLeftOutRecordable(Map<String, String> recorded, String table) {
         return recorded.containsKey(table) || recorded.size() < MAX_TABLES_LEFT_OUT;
-    }
-
-    /** A pipeline's record sent for a connector no pipeline owns. */
-    private static Decision notAPipeline(ConnectorState current, ConnectorCommand command) {
-        return refused(Outcome.REJECTED, DecisionReasons.NOT_A_PIPELINE, "connector " + command.getConnector()
-                + " belongs to no pipeline", current);
-    }
-
-    /**
-     * A table the pipeline left out of what it replicates, recorded on the connector of the pipeline
-     * that sent it once per table and reason: the same table and reason again is UNCHANGED (no
-     * event), so a report sent every few seconds, or by two replicas, is recorded once. Config,
-     * target state, version and deciding command stay as they are.
-     */
-    private static Decision recordTableLeftOut(ConnectorState current, ConnectorCommand command, RecordPipelineTableLeftOut leftOut) {
-        if (current == null) {
-            return notFound();
-        }
-        String pipeline = PipelineOwnership.owner(current);
-        if (pipeline == null) {
-            return notAPipeline(current, command);
-        }
-        Map<String, String> recorded = current.getPipelineTablesLeftOut();
-        if (leftOut.getReason().equals(recorded.get(leftOut.getTable()))) {
-            return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
-        }
-        if (!tableLeftOutRecordable(recorded, leftOut.getTable())) {
-            return refused(Outcome.REJECTED, DecisionReasons.TABLES_LEFT_OUT_FULL, MAX_TABLES_LEFT_OUT
-                    + " tables are recorded as left out of pipeline " + pipeline + " already", current);
-        }
-        Map<String, String> tables = new TreeMap<>(recorded);
-        tables.put(leftOut.getTable(), leftOut.getReason());
-        ConnectorState next = copyOf(current).setPipelineTablesLeftOut(tables).build();
-        PipelineTableLeftOut event = new PipelineTableLeftOut(pipeline, leftOut.getTable(), leftOut.getReason(), leftOut.getFix());
-        return new Decision(Outcome.UPDATED, null, null, next, true, event(command, current.getVersion(), event));
     }
 
     private static Decision delete(ConnectorState current, ConnectorCommand command) {
@@ -402,7 +336,7 @@ public final class CommandDecider {
     }
 
     /** A builder holding the current state, without Avro's reflective deep copy. */
-    private static ConnectorState.Builder copyOf(ConnectorState current) {
+    static ConnectorState.Builder copyOf(ConnectorState current) {
         return ConnectorState.newBuilder()
                 .setCluster(current.getCluster())
                 .setName(current.getName())
@@ -420,11 +354,11 @@ public final class CommandDecider {
     }
 
     /** A refusal: its reason (see {@link DecisionReasons}) and a plain description for logs. */
-    private static Decision refused(Outcome outcome, String reason, String message, ConnectorState current) {
+    static Decision refused(Outcome outcome, String reason, String message, ConnectorState current) {
         return new Decision(outcome, reason, message, current, false, null);
     }
 
-    private static Decision notFound() {
+    static Decision notFound() {
         return refused(Outcome.NOT_FOUND, DecisionReasons.NOT_FOUND, "connector not found", null);
     }
 
@@ -449,7 +383,7 @@ public final class CommandDecider {
         return Redactor.hideSealed(config);
     }
 
-    private static LifecycleEvent event(ConnectorCommand command, long version, Object payload) {
+    static LifecycleEvent event(ConnectorCommand command, long version, Object payload) {
         return LifecycleEvent.newBuilder()
                 .setCommandId(command.getCommandId())
                 .setCluster(command.getCluster())
