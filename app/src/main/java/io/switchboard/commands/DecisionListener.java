@@ -73,7 +73,6 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
                         new ByteArrayDeserializer(), new ByteArrayDeserializer())
                 .settings(Map.of(
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
                         ConsumerConfig.CLIENT_ID_CONFIG, id))
                 .from(TopicReader.From.END)
                 .pollFor(Duration.ofMillis(200))

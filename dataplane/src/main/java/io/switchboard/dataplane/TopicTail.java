@@ -55,7 +55,6 @@ final class TopicTail implements AutoCloseable {
                 .settings(Map.of(
                         "auto.offset.reset", "earliest",
                         "isolation.level", isolation,
-                        "fetch.max.wait.ms", 50,
                         "allow.auto.create.topics", false,
                         "client.id", name))
                 .threadName(name)
