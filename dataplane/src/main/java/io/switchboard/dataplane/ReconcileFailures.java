@@ -38,6 +38,13 @@ final class ReconcileFailures {
     static final String DELETED = "deleted";
     /** How many replaced desired states a failing connector remembers. */
     static final int SUPERSEDED_KEPT = 8;
+    /**
+     * How long after a desired state replaced another the older one is taken for a late read. A
+     * decision reaches the changelog within a commit (100 ms) and the feed reads it soon after; past
+     * this, a replaced state seen again is the desired one (a newer decision that was never
+     * committed), and is tried.
+     */
+    static final long LATE_READ_MS = 30_000;
 
     /**
      * One connector's failures in a row, for the desired state {@code desiredKey} identifies, and the
@@ -48,9 +55,9 @@ final class ReconcileFailures {
             return !transientOnly || record.getAttempts() >= TRANSIENT_VISIBLE_AFTER;
         }
 
-        /** Whether {@code key} names a desired state older than this failure's: one read late. */
-        boolean replaced(String key) {
-            return !key.equals(desiredKey) && superseded.contains(key);
+        /** Whether {@code key} names a desired state older than this failure's, read late. */
+        boolean replaced(String key, long now) {
+            return !key.equals(desiredKey) && superseded.contains(key) && now - record.getFirstFailedAt() < LATE_READ_MS;
         }
 
         /** The replaced keys once {@code next} replaces this failure's desired state. */
@@ -79,7 +86,7 @@ final class ReconcileFailures {
             return true;
         }
         if (!failure.desiredKey().equals(desiredKey)) {
-            return !failure.replaced(desiredKey);
+            return !failure.replaced(desiredKey, now);
         }
         Long next = failure.record().getNextAttemptAt();
         return next == null || now >= next;
@@ -91,7 +98,7 @@ final class ReconcileFailures {
         boolean transientError = isTransient(error);
         Failure previous = failures.get(name);
         Failure next = failures.compute(name, (n, before) -> {
-            if (before != null && before.replaced(desiredKey)) {
+            if (before != null && before.replaced(desiredKey, now)) {
                 // An older desired state, read late: neither a new failure nor an attempt at this one.
                 return before;
             }

@@ -93,4 +93,21 @@ class StaleDesiredStateTest {
                 .map(ReconcileFailure::getFirstFailedAt).distinct().toList();
         assertEquals(List.of(1_000_000L, 1_000_010L), began, "when each failure the status showed began");
     }
+
+    @Test
+    void aReplacedDesiredStateStillReadLongAfterIsTried() throws Exception {
+        ConnectorState stop = stopped("stop");
+        ConnectorState offsets = stopped("offsets");
+        Reconciler reconciler = new Reconciler("default", worker, () -> List.of(stop), name -> Optional.empty(),
+                reports::add, clock, UnaryOperator.identity(), name -> Optional.of(stop), QuotedSecrets.NONE);
+
+        reconciler.reconcileConnector("c1", Optional.of(stop));
+        now.addAndGet(10);
+        reconciler.reconcileConnector("c1", Optional.of(offsets));
+        // A decision that never reached the changelog: what it holds is what is desired, and is tried.
+        now.addAndGet(ReconcileFailures.LATE_READ_MS);
+        reconciler.reconcile(new HashSet<>(Set.of("c1")));
+
+        assertEquals(3, creates.get(), "the stop tried again once it is no late read");
+    }
 }
