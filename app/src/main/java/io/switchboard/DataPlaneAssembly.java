@@ -56,12 +56,6 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                          ConnectorQueries queries, ConnectorSecrets secrets, SecretStore secretStore, Metrics metrics,
                          Pipelines pipelines, String keyringHandle, String secretStoreHandle, ShutdownOrder shutdown) {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneAssembly.class);
-    /**
-     * How often the data plane compares every connector with its worker. Decided changes are
-     * reconciled at once; this pass repairs what was changed on the worker directly.
-     */
-    static final Duration FULL_PASS_EVERY = Duration.ofSeconds(10);
-
     /** Whether the data plane runs the embedded worker: no external cluster is given, and it is not turned off. */
     static boolean embedsWorker(SwitchboardOptions options) {
         return options.connectClusterUrls().isEmpty() && options.embeddedWorker();
@@ -160,7 +154,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             metrics.watch(cluster, reconciler);
             metrics.watch(cluster, connectClusters.requestsTo(url));
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),
-                    topics.reconcilerLeases(), topics.reconcilerGroup(cluster), FULL_PASS_EVERY)
+                    topics.reconcilerLeases(), topics.reconcilerGroup(cluster), options.fullPassEvery())
                     .onLease(desired::active);
             String statusTopic = statusTopics.get(cluster);
             if (statusTopic != null) {

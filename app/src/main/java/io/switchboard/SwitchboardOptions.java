@@ -38,6 +38,9 @@ import java.util.Optional;
  *                          static membership, {@code group.instance.id}); null: a new member each start
  * @param health            how the per-connector health series are exported
  * @param tracing           whether each command is traced with OpenTelemetry, and where to ({@code --tracing})
+ * @param fullPassEvery     how often the data plane compares every connector of a cluster with its worker (a full
+ *                          pass): decided changes are reconciled at once; the pass repairs what was changed on the
+ *                          worker directly ({@code --full-pass-interval-ms})
  */
 public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String bootstrapServers,
                                  String schemaRegistryUrl, int schemaRegistryPort, String advertisedUrl,
@@ -45,110 +48,110 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                                  Duration commandTimeout, boolean embeddedWorker, String connectClusters,
                                  String pluginPath, Path secretsKeyFile, String secretsKey, String secretKeyPatterns,
                                  String lifecycleTopic, String confluentScopes, SecurityOptions security,
-                                 String instanceId, HealthOptions health, Tracing tracing) {
+                                 String instanceId, HealthOptions health, Tracing tracing, Duration fullPassEvery) {
 
     public static SwitchboardOptions defaults() {
         return new SwitchboardOptions(8083, Path.of("data"), 9092, null, null, 8081, null,
                 null, "switchboard", 6, Duration.ofSeconds(30), true, null, null, null, null, null, null, null, SecurityOptions.NONE, null,
-                HealthOptions.DEFAULTS, Tracing.OFF);
+                HealthOptions.DEFAULTS, Tracing.OFF, Duration.ofSeconds(10));
     }
 
     public SwitchboardOptions withPort(int port) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withDataDir(Path dataDir) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withKafkaPort(int kafkaPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withBootstrapServers(String bootstrapServers) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withSchemaRegistryUrl(String schemaRegistryUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withSchemaRegistryPort(int schemaRegistryPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withAdvertisedUrl(String advertisedUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withTopicPrefix(String topicPrefix) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withCommandTimeout(Duration commandTimeout) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withEmbeddedWorker(boolean embeddedWorker) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withConnectClusters(String connectClusters) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withSecretsKeyFile(Path secretsKeyFile) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withSecretKeyPatterns(String secretKeyPatterns) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withLifecycleTopic(String lifecycleTopic) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     /** The keyring file: the one given, else {@code secrets.key} under the data directory. */
@@ -231,31 +234,37 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
     public SwitchboardOptions withSecurity(SecurityOptions security) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withInstanceId(String instanceId) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withHealth(HealthOptions health) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery);
+    }
+
+    public SwitchboardOptions withFullPassEvery(Duration fullPassEvery) {
+        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
+                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withTracing(Tracing tracing) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     public SwitchboardOptions withBindHost(String bindHost) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     /**
@@ -272,7 +281,7 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
     public SwitchboardOptions withConfluentScopes(String confluentScopes) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery);
     }
 
     /**
@@ -310,6 +319,10 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
 
     private static SwitchboardOptions read(OptionSource source, Map<String, String> env) {
         SwitchboardOptions d = defaults();
+        int fullPassMs = source.integer("full-pass-interval-ms", (int) d.fullPassEvery().toMillis());
+        if (fullPassMs < 100) {
+            throw new IllegalArgumentException("--full-pass-interval-ms is at least 100");
+        }
         return new SwitchboardOptions(
                 source.integer("port", d.port()),
                 Path.of(source.string("data-dir", d.dataDir().toString())),
@@ -347,7 +360,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                         source.integer("health-sink-lag-interval-s", (int) d.health().sinkLagEvery().toSeconds()))
                         .withSinkLagAgePartitions(source.integer("health-sink-lag-age-partitions", d.health().sinkLagAgePartitions()))
                         .following(Boolean.parseBoolean(source.string("health-series", "true"))),
-                new Tracing(source.string("tracing", Tracing.defaultMode(env)), null));
+                new Tracing(source.string("tracing", Tracing.defaultMode(env)), null),
+                Duration.ofMillis(fullPassMs));
     }
 
     public boolean embeddedKafka() {

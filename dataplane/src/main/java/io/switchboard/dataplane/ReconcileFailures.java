@@ -5,7 +5,9 @@ import io.switchboard.schemas.ReconcileFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * when to try again. The wait doubles from {@link #FIRST_BACKOFF_MS} up to {@link #MAX_BACKOFF_MS}
  * and starts over when the connector's desired state changes or a call succeeds. A failure is
  * logged on one line when it begins and when it ends; not per attempt.
+ *
+ * <p>A desired state the failure's has replaced is not a change: the reconciler's threads read
+ * desired states from more than one source (a decision as it is made, the changelog once it is
+ * committed), so one thread can be handed the state before the last after another was handed the
+ * last. That older state is not tried ({@link #due} says no) and begins no new failure: otherwise
+ * each such read began one, and the connector's status and lifecycle events told of a new failure
+ * for every look.
  */
 final class ReconcileFailures {
     private static final Logger log = LoggerFactory.getLogger(ReconcileFailures.class);
@@ -25,11 +34,41 @@ final class ReconcileFailures {
     static final long MAX_TRANSIENT_BACKOFF_MS = 5_000;
     /** Failures that say "not now" (a rebalance) are shown only once they repeat this often. */
     static final int TRANSIENT_VISIBLE_AFTER = 3;
+    /** The key of a connector not desired at all: it can come again, unlike a desired state's. */
+    static final String DELETED = "deleted";
+    /** How many replaced desired states a failing connector remembers. */
+    static final int SUPERSEDED_KEPT = 8;
+    /**
+     * How long after a desired state replaced another the older one is taken for a late read. A
+     * decision reaches the changelog within a commit (100 ms) and the feed reads it soon after; past
+     * this, a replaced state seen again is the desired one (a newer decision that was never
+     * committed), and is tried.
+     */
+    static final long LATE_READ_MS = 30_000;
 
-    /** One connector's failures in a row, for the desired state {@code desiredKey} identifies. */
-    record Failure(String desiredKey, ReconcileFailure record, boolean transientOnly) {
+    /**
+     * One connector's failures in a row, for the desired state {@code desiredKey} identifies, and the
+     * keys of the desired states it failed for before that one replaced them (newest last).
+     */
+    record Failure(String desiredKey, ReconcileFailure record, boolean transientOnly, List<String> superseded) {
         boolean visible() {
             return !transientOnly || record.getAttempts() >= TRANSIENT_VISIBLE_AFTER;
+        }
+
+        /** Whether {@code key} names a desired state older than this failure's, read late. */
+        boolean replaced(String key, long now) {
+            return !key.equals(desiredKey) && superseded.contains(key) && now - record.getFirstFailedAt() < LATE_READ_MS;
+        }
+
+        /** The replaced keys once {@code next} replaces this failure's desired state. */
+        List<String> supersededBy(String next) {
+            if (next.equals(desiredKey) || DELETED.equals(desiredKey)) {
+                return superseded;
+            }
+            List<String> keys = new ArrayList<>(superseded);
+            keys.remove(desiredKey);
+            keys.add(desiredKey);
+            return List.copyOf(keys.subList(Math.max(0, keys.size() - SUPERSEDED_KEPT), keys.size()));
         }
     }
 
@@ -47,7 +86,7 @@ final class ReconcileFailures {
             return true;
         }
         if (!failure.desiredKey().equals(desiredKey)) {
-            return true;
+            return !failure.replaced(desiredKey, now);
         }
         Long next = failure.record().getNextAttemptAt();
         return next == null || now >= next;
@@ -59,6 +98,10 @@ final class ReconcileFailures {
         boolean transientError = isTransient(error);
         Failure previous = failures.get(name);
         Failure next = failures.compute(name, (n, before) -> {
+            if (before != null && before.replaced(desiredKey, now)) {
+                // An older desired state, read late: neither a new failure nor an attempt at this one.
+                return before;
+            }
             boolean continues = before != null && before.desiredKey().equals(desiredKey);
             int attempts = continues ? before.record().getAttempts() + 1 : 1;
             long first = continues ? before.record().getFirstFailedAt() : now;
@@ -68,7 +111,7 @@ final class ReconcileFailures {
                     ? Math.min(MAX_TRANSIENT_BACKOFF_MS, FIRST_TRANSIENT_BACKOFF_MS << Math.min(attempts - 1, 20))
                     : Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempts - 1, 20));
             return new Failure(desiredKey, new ReconcileFailure(desired, observed, attempts, message, first, now, now + wait),
-                    transientOnly);
+                    transientOnly, before == null ? List.of() : before.supersededBy(desiredKey));
         });
         ReconcileFailure record = next.record();
         boolean began = previous == null || previous.record().getFirstFailedAt() != record.getFirstFailedAt() || !previous.visible();

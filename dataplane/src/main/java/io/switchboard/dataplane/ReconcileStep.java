@@ -247,7 +247,7 @@ final class ReconcileStep {
     /** Deletes a connector that is on the worker but not desired; answers the calls made. The caller holds its claim. */
     int deleteStray(String name) {
         long now = clock.millis();
-        if (!failures.due(name, "deleted", now)) {
+        if (!failures.due(name, ReconcileFailures.DELETED, now)) {
             return 0;
         }
         try {
@@ -258,7 +258,7 @@ final class ReconcileStep {
             return 1;
         } catch (RuntimeException e) {
             if (!isUnreachable(e)) {
-                failures.failed(name, "deleted", "DELETED", "PRESENT", e, now);
+                failures.failed(name, ReconcileFailures.DELETED, "DELETED", "PRESENT", e, now);
             }
             return 0;
         }

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.CommandHold;
 import io.switchboard.testing.CommandWriter;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,7 +107,7 @@ class ReplicasTest {
 
     /**
      * The owner of a connector's partition says it does not exist only once it has decided every
-     * command that was in the partition when the read arrived: with both processors held, a create
+     * command that was in the partition when the read arrived: with every command held, a create
      * is in the command topic, undecided; a read of it through either replica waits rather than
      * answering 404, and once the processors go on it finds the connector. (A partition's new owner
      * that had not yet decided again a create its old owner had answered denied an acknowledged
@@ -141,21 +143,18 @@ class ReplicasTest {
     }
 
     /**
-     * Sends a command straight to the command topic while both replicas' processors are paused,
-     * reads the connector through every replica meanwhile, resumes the processors, and answers what
-     * those reads answered.
+     * Sends a command straight to the command topic while every command behind a {@link CommandHold}
+     * is undecided, reads the connector through every replica meanwhile, lets the processors go on,
+     * and answers what those reads answered.
      */
     private List<Answer> readWhileUndecided(String connector, Object action) throws Exception {
         ConnectorCommand command = ConnectorCommand.newBuilder()
                 .setCommandId(UUID.randomUUID().toString()).setCluster("default").setConnector(connector)
                 .setIssuedAt(System.currentTimeMillis()).setAction(action).build();
-        // From a settled group: pausing the processors while tasks a previous resume handed back are
-        // still moving can stop a stream thread (Kafka Streams' state updater, KAFKA-20731).
-        awaitStandbysCurrent();
-        replicas.forEach(replica -> replica.streams().pause());
         List<CompletableFuture<Answer>> reads = new ArrayList<>();
-        try (CommandWriter writer = new CommandWriter(kafka.bootstrapServers(), replicas.get(0).schemaRegistryUrl(),
-                dir.resolve("shared-secrets.key"))) {
+        try (CommandHold held = CommandHold.on(kafka.bootstrapServers(), "switchboard.commands");
+             CommandWriter writer = new CommandWriter(kafka.bootstrapServers(), replicas.get(0).schemaRegistryUrl(),
+                     dir.resolve("shared-secrets.key"))) {
             writer.send("switchboard.commands", command);
             for (SwitchboardApp replica : replicas) {
                 reads.add(CompletableFuture.supplyAsync(
@@ -164,14 +163,48 @@ class ReplicasTest {
             // The reads reach the replicas and wait there while the command is undecided.
             Await.holds("every read unanswered while the command ahead of it is undecided", Duration.ofSeconds(2),
                     () -> reads.stream().noneMatch(CompletableFuture::isDone));
-        } finally {
-            replicas.forEach(replica -> replica.streams().resume());
         }
         List<Answer> answers = new ArrayList<>();
         for (CompletableFuture<Answer> read : reads) {
             answers.add(read.get(60, TimeUnit.SECONDS));
         }
+        assertNoStreamThreadReplaced();
         return answers;
+    }
+
+    /**
+     * Holding the decisions and letting them go, again and again, costs no replica its stream
+     * thread: each replica keeps the one it started with, and the group does not rebalance for a
+     * replacement. (Held with {@code KafkaStreams#pause}, the resume of the standby tasks stopped the
+     * thread on both replicas every time, KAFKA-20731, and a create was then not decided in 30 s.)
+     */
+    @Test
+    void decisionsHeldAndLetGoCostNoReplicaItsStreamThread() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            String name = "held-" + round;
+            awaitStandbysCurrent();
+            Future<Answer> created;
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try (CommandHold held = CommandHold.on(kafka.bootstrapServers(), "switchboard.commands")) {
+                created = pool.submit(() -> SwitchboardFixture.call(replicas.get(1).url(), "POST", "/connectors",
+                        ConnectApiTest.createBody(name)));
+                Await.holds("the create unanswered while it is held", Duration.ofSeconds(1), () -> !created.isDone());
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(201, created.get(60, TimeUnit.SECONDS).status(), name);
+        }
+        awaitStandbysCurrent();
+        assertNoStreamThreadReplaced();
+    }
+
+    /** Each replica still runs the one stream thread it started ({@code ...-StreamThread-1}): none failed and was replaced. */
+    private void assertNoStreamThreadReplaced() {
+        for (SwitchboardApp replica : replicas) {
+            List<String> threads = replica.streams().metadataForLocalThreads().stream().map(ThreadMetadata::threadName).toList();
+            assertTrue(threads.size() == 1 && threads.get(0).endsWith("-StreamThread-1"),
+                    "the stream threads of " + replica.url() + ": " + threads);
+        }
     }
 
     /**
@@ -241,7 +274,7 @@ class ReplicasTest {
     }
 
     /**
-     * A pause is answered once decided, through either replica: with both processors held, nothing
+     * A pause is answered once decided, through either replica: with every command held, nothing
      * is decided and no answer comes; once they go on, both answer 202 and the history shows one
      * pause. (An answer given once the command was durable, before its decision, could acknowledge
      * a pause that a delete ahead of it in the partition then made impossible.)
@@ -256,8 +289,7 @@ class ReplicasTest {
         awaitStandbysCurrent();
         ExecutorService pool = Executors.newFixedThreadPool(2 * count);
         List<Future<Answer>> answers = new ArrayList<>();
-        replicas.forEach(replica -> replica.streams().pause());
-        try {
+        try (CommandHold held = CommandHold.on(kafka.bootstrapServers(), "switchboard.commands")) {
             for (int i = 0; i < count; i++) {
                 String path = "/connectors/standby-" + i + "/pause";
                 for (SwitchboardApp replica : replicas) {
@@ -267,8 +299,6 @@ class ReplicasTest {
             // Every command is durable long before this; none may be answered while nothing is decided.
             awaitStandbysCurrent();
             assertEquals(0, answers.stream().filter(Future::isDone).count(), "answered before any decision");
-        } finally {
-            replicas.forEach(replica -> replica.streams().resume());
         }
         for (Future<Answer> answer : answers) {
             assertEquals(202, answer.get().status(), answer.get().body());
