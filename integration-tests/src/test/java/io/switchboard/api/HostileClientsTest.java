@@ -1,7 +1,8 @@
-package io.switchboard.auth;
+package io.switchboard.api;
 
+import io.switchboard.SecurityOptions;
+import io.switchboard.auth.SecretHashes;
 import io.switchboard.testing.TestUsers;
-import io.switchboard.unit.UnitApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The hostile-input suite's clients that attack with time and CPU rather than shapes (see
- * {@code http/HostileInputTest} for those), against the server with a users file over the core in
- * memory ({@link UnitApi}): slow bodies to the
+ * {@link HostileInputTest} for those), against a server with a users file: slow bodies to the
  * open sign-in form must not hold the threads that answer everyone else, and anonymous failed
  * logins with ever new names are limited per address before any key is hashed.
  */
@@ -41,22 +41,25 @@ class HostileClientsTest {
     /** More than the API's request threads. */
     private static final int SLOW_CLIENTS = 300;
 
-    private UnitApi api;
+    private Path dir;
+    private SwitchboardFixture fx;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     @BeforeAll
-    void start(@TempDir Path dir) {
+    void start() throws IOException {
+        dir = Files.createTempDirectory("switchboard-hostile-clients");
         Path users = TestUsers.write(dir, Map.of("vera", "viewer@default", "ada", "admin@*"));
-        api = new UnitApi(UnitApi.Security.NONE.withUsersFile(users));
+        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)));
     }
 
     @AfterAll
     void stop() {
-        api.close();
+        fx.close();
+        SwitchboardFixture.deleteQuietly(dir);
     }
 
     private int timedGet(String path, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.url() + path)).timeout(Duration.ofSeconds(3)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fx.app.url() + path)).timeout(Duration.ofSeconds(3)).GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -66,7 +69,7 @@ class HostileClientsTest {
     @Test
     @Order(1)
     void slowSignInBodiesDoNotStallTheApi() throws Exception {
-        URI url = URI.create(api.url());
+        URI url = URI.create(fx.app.url());
         String head = "POST /console/sign-in HTTP/1.1\r\nHost: " + url.getHost() + "\r\nHX-Request: true\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 4000\r\n\r\nuser=";
         List<Socket> slow = new ArrayList<>();
@@ -91,14 +94,14 @@ class HostileClientsTest {
                     }
                 }
                 long started = System.nanoTime();
-                assertEquals(200, timedGet("/", null), "the open root while slow bodies are sent");
+                assertEquals(200, timedGet("/health", null), "/health while slow bodies are sent");
                 assertEquals(200, timedGet("/connectors", TestUsers.basic("vera")), "a signed-in read while slow bodies are sent");
                 long tookMillis = (System.nanoTime() - started) / 1_000_000;
                 assertTrue(tookMillis < 3000, "answers took " + tookMillis + " ms");
                 rounds++;
                 Thread.sleep(1000); // on purpose: the slow clients send a byte a second
             }
-            System.out.println("Slow sign-in clients: " + SLOW_CLIENTS + "; rounds of the open root and a signed-in read answered: " + rounds);
+            System.out.println("Slow sign-in clients: " + SLOW_CLIENTS + "; rounds of /health and a signed-in read answered: " + rounds);
         } finally {
             for (Socket socket : slow) {
                 try {
@@ -109,7 +112,7 @@ class HostileClientsTest {
             }
         }
         // An oversized sign-in body is refused before it is read.
-        HttpResponse<String> big = client.send(HttpRequest.newBuilder(URI.create(api.url() + "/console/sign-in"))
+        HttpResponse<String> big = client.send(HttpRequest.newBuilder(URI.create(fx.app.url() + "/console/sign-in"))
                 .header("HX-Request", "true").header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("user=" + "x".repeat(5000) + "&key=k")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -135,7 +138,7 @@ class HostileClientsTest {
         assertTrue(limitedAt >= 0 && limitedAt <= 20, "no 429 within the first 21 random-name failed logins: " + limitedAt);
         assertTrue(hashed <= 20, "failed logins past the limit were hashed: " + hashed + " hashes for " + attempts + " attempts");
         // The sign-in form is limited the same way.
-        HttpResponse<String> form = client.send(HttpRequest.newBuilder(URI.create(api.url() + "/console/sign-in"))
+        HttpResponse<String> form = client.send(HttpRequest.newBuilder(URI.create(fx.app.url() + "/console/sign-in"))
                 .header("HX-Request", "true").header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("user=nobody&key=guess")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(429, form.statusCode(), form.body());
