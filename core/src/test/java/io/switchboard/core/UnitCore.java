@@ -50,9 +50,9 @@ public final class UnitCore {
         ConnectorPlugins plugins = ConnectorPlugins.fromClasspath();
         Function<String, WorkerClient> workers = cluster -> worker;
         ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, workers, Redactor.DEFAULT);
-        ConnectorSecrets secrets = new ConnectorSecrets(new SecretBox(Keyring.parse(Keyring.newKeyLine())), Redactor.DEFAULT);
-        // No named secret store: configs in the unit tier name no secret.
-        NamedSecrets named = new NamedSecrets(null, kafka, Clock.systemUTC());
+        SecretBox box = new SecretBox(Keyring.parse(Keyring.newKeyLine()));
+        ConnectorSecrets secrets = new ConnectorSecrets(box, Redactor.DEFAULT);
+        NamedSecrets named = new NamedSecrets(new InMemorySecretStore(box), kafka, Clock.systemUTC());
         StatusWatch watch = new StatusWatch() {
             @Override
             public void requireRoom() {

@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Confluent Cloud's connect/v1 over real HTTP, on a real broker, Kafka Streams and the embedded
  * Kafka Connect worker: every operation, Confluent's states and error shape, requests as generated
- * clients send them, and one connector seen through both dialects.
+ * clients send them, and one connector seen through both dialects. Its error shape for every kind
+ * of refusal is the server's ConfluentErrorsTest, over the core in memory.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfluentDialectTest {
@@ -303,30 +304,6 @@ class ConfluentDialectTest {
         assertEquals("PAUSED", history.path("versions").get(1).path("target_state").asText());
         assertEquals(204, fx.call("DELETE", "/clusters/default/connectors/shared", null).status());
         assertEquals(404, fx.call("GET", base + "/connectors/shared", null).status());
-    }
-
-    @Test
-    void errorsAreConfluentsShape() {
-        Map<String, SwitchboardFixture.Answer> answers = new LinkedHashMap<>();
-        answers.put("unknown scope", fx.call("GET", "/connect/v1/environments/env-nope/clusters/lkc-nope/connectors", null));
-        answers.put("unknown route", fx.call("GET", base + "/nothing-here", null));
-        answers.put("unknown connector", fx.call("GET", base + "/connectors/nope/status", null));
-        answers.put("not JSON", fx.call("POST", base + "/connectors", "{nope"));
-        answers.put("no name", fx.call("POST", base + "/connectors", "{\"config\": {}}"));
-        answers.put("config not an object", fx.call("POST", base + "/connectors", "{\"name\": \"x\", \"config\": [1]}"));
-        answers.put("name mismatch", fx.call("PUT", base + "/connectors/a/config", "{\"name\": \"b\", \"connector.class\": \"FileStreamSource\"}"));
-        answers.put("bad expand", fx.call("GET", base + "/connectors?expand=everything", null));
-        answers.put("no connector class", fx.call("POST", base + "/connectors", "{\"name\": \"x\", \"config\": {\"topic\": \"t\"}}"));
-        answers.put("bad name", fx.call("POST", base + "/connectors", "{\"name\": \"a/b\", \"config\": {\"connector.class\": \"FileStreamSource\"}}"));
-        answers.forEach((what, answer) -> {
-            assertTrue(answer.status() >= 400 && answer.status() < 500, what + ": " + answer.status() + " " + answer.body());
-            assertEquals(answer.status(), answer.json().path("error").path("code").asInt(), what + ": " + answer.body());
-            assertFalse(answer.json().path("error").path("message").asText().isEmpty(), what);
-            assertNotNull(answer.header("X-Request-Id"), what);
-        });
-        assertEquals(404, answers.get("unknown scope").status());
-        assertEquals(404, answers.get("unknown route").status());
-        assertEquals(400, answers.get("not JSON").status());
     }
 
     private static List<String> names(JsonNode list) {

@@ -6,7 +6,6 @@ import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.http.Tls;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.Keytool;
@@ -41,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsTest {
     private static final String PASSWORD = "changeit";
+    /** The replicas' topics on the JVM's broker: nothing here stops, fills or scans it. */
+    private final String prefix = SharedKafka.newPrefix();
     private Path dir;
-    private EmbeddedKafka kafka;
     private SwitchboardApp first;
     private SwitchboardApp second;
     private HttpClient trusting;
@@ -55,7 +55,6 @@ class TlsTest {
                 "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
         SecurityOptions tls = SecurityOptions.NONE.withTls(keystore, PASSWORD, null, null);
         first = SwitchboardApp.start(options("a", tls));
         second = SwitchboardApp.start(options("b", tls).withSchemaRegistryUrl(first.schemaRegistryUrl()));
@@ -65,13 +64,13 @@ class TlsTest {
 
     private SwitchboardOptions options(String name, SecurityOptions tls) {
         return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
-                .withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
+                .withBootstrapServers(SharedKafka.broker().bootstrapServers()).withTopicPrefix(prefix).withEmbeddedWorker(false)
                 .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withSecurity(tls);
     }
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {second, first, kafka}) {
+        for (AutoCloseable c : new AutoCloseable[] {second, first}) {
             try {
                 if (c != null) {
                     c.close();
@@ -80,6 +79,7 @@ class TlsTest {
                 // best effort
             }
         }
+        SharedKafka.deleteTopics(prefix);
         SwitchboardFixture.deleteQuietly(dir);
     }
 

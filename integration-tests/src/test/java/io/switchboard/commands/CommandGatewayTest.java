@@ -1,8 +1,8 @@
 package io.switchboard.commands;
 
+import io.switchboard.api.SharedKafka;
 import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.RequestContext;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ChangeTargetState;
@@ -18,11 +18,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,37 +40,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CommandGatewayTest {
     private static final Keyring KEYRING = Keyring.parse(Keyring.newKeyLine());
     private static final RecordSignatures SIGNATURES = CommandSignatures.of(KEYRING);
+    /** This test's topics on the JVM's broker: nothing here stops, fills or scans it. */
+    private final String prefix = SharedKafka.newPrefix();
+    private final String commands = prefix + ".commands";
+    private final String bootstrap = SharedKafka.broker().bootstrapServers();
+
+    @AfterEach
+    void deleteTopics() {
+        SharedKafka.deleteTopics(prefix);
+    }
 
     /** Every command it writes is signed, over its bytes on the topic, with the keyring's first key. */
     @Test
-    void everyCommandItWritesIsSignedWithTheKeyring(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0).start()) {
-            try (CommandGateway gateway = new CommandGateway(kafka.bootstrapServers(), "commands",
-                    new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
-                    SIGNATURES, null, Duration.ofSeconds(10), Clock.systemUTC())) {
-                for (int i = 0; i < 3; i++) {
-                    gateway.submitDurably(gateway.command(new ConnectorKey("default", "c" + i),
-                            new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build()).get(30, TimeUnit.SECONDS);
-                }
+    void everyCommandItWritesIsSignedWithTheKeyring() throws Exception {
+        try (CommandGateway gateway = new CommandGateway(bootstrap, commands,
+                new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
+                SIGNATURES, null, Duration.ofSeconds(10), Clock.systemUTC())) {
+            for (int i = 0; i < 3; i++) {
+                gateway.submitDurably(gateway.command(new ConnectorKey("default", "c" + i),
+                        new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build()).get(30, TimeUnit.SECONDS);
             }
-            // A replica with the same keyring, read from its text as every replica reads it, verifies them.
-            RecordSignatures peer = CommandSignatures.of(Keyring.parse(KEYRING.all().stream().map(k -> k.id() + "="
-                    + Base64.getEncoder().encodeToString(k.key().getEncoded())).reduce("", (a, b) -> a + b + "\n")));
-            List<ConsumerRecord<byte[], byte[]>> written = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                    "auto.offset.reset", "earliest", "group.id", "signed-check"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of("commands"));
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (written.size() < 3 && System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(written::add);
-                }
+        }
+        // A replica with the same keyring, read from its text as every replica reads it, verifies them.
+        RecordSignatures peer = CommandSignatures.of(Keyring.parse(KEYRING.all().stream().map(k -> k.id() + "="
+                + Base64.getEncoder().encodeToString(k.key().getEncoded())).reduce("", (a, b) -> a + b + "\n")));
+        List<ConsumerRecord<byte[], byte[]>> written = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                "auto.offset.reset", "earliest", "group.id", prefix + "-signed-check"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(commands));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (written.size() < 3 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(written::add);
             }
-            assertEquals(3, written.size());
-            for (ConsumerRecord<byte[], byte[]> record : written) {
-                assertEquals(RecordSignatures.Verdict.SIGNED, peer.verify("commands", record.key(), record.value(), record.headers()));
-                assertTrue(new String(record.headers().lastHeader(RecordSignatures.HEADER).value(), StandardCharsets.US_ASCII)
-                        .startsWith(KEYRING.current().id() + ":"), "named by the keyring's first key");
-            }
+        }
+        assertEquals(3, written.size());
+        for (ConsumerRecord<byte[], byte[]> record : written) {
+            assertEquals(RecordSignatures.Verdict.SIGNED, peer.verify(commands, record.key(), record.value(), record.headers()));
+            assertTrue(new String(record.headers().lastHeader(RecordSignatures.HEADER).value(), StandardCharsets.US_ASCII)
+                    .startsWith(KEYRING.current().id() + ":"), "named by the keyring's first key");
         }
     }
 
@@ -81,11 +87,10 @@ class CommandGatewayTest {
      * waits on.
      */
     @Test
-    void aDurableCommandIsAnsweredOffTheProducersThread(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0).start();
-             CommandGateway gateway = new CommandGateway(kafka.bootstrapServers(), "commands",
-                     new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
-                     SIGNATURES, null, Duration.ofSeconds(10), Clock.systemUTC())) {
+    void aDurableCommandIsAnsweredOffTheProducersThread() throws Exception {
+        try (CommandGateway gateway = new CommandGateway(bootstrap, commands,
+                new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
+                SIGNATURES, null, Duration.ofSeconds(10), Clock.systemUTC())) {
             for (int i = 0; i < 20; i++) {
                 ConnectorCommand command = gateway.command(new ConnectorKey("default", "c" + i),
                         new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build();
@@ -102,27 +107,24 @@ class CommandGatewayTest {
      * answer finds it there.
      */
     @Test
-    void aMissingDecisionIsATimeoutMeasuredBeforeTheCallerHearsOfIt(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0).start()) {
-            try (Admin admin = Admin.create(
-                    Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("decisions", 1, (short) 1))).all().get();
-            }
-            InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-            try (DecisionListener decisions = new DecisionListener(kafka.bootstrapServers(), "decisions",
-                    new AvroDeserializer<>(registry, CommandDecision.class));
-                 CommandGateway gateway = new CommandGateway(kafka.bootstrapServers(), "commands",
-                         new AvroSerializer<>(registry, ConnectorCommand.class, false), SIGNATURES, decisions, Duration.ofMillis(300), Clock.systemUTC())) {
-                for (int i = 0; i < 5; i++) {
-                    AtomicReference<String> measured = new AtomicReference<>("nothing");
-                    gateway.onDecided((nanos, outcome) -> measured.set(outcome));
-                    ConnectorCommand command = gateway.command(new ConnectorKey("default", "c" + i),
-                            new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build();
-                    String heard = gateway.submit(command).handle((decision, error) -> measured.get() + " then "
-                            + (error instanceof CompletionException ? error.getCause() : error).getClass().getSimpleName())
-                            .get(30, TimeUnit.SECONDS);
-                    assertEquals("failed then DecisionTimeoutException", heard);
-                }
+    void aMissingDecisionIsATimeoutMeasuredBeforeTheCallerHearsOfIt() throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(prefix + ".decisions", 1, (short) 1))).all().get();
+        }
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        try (DecisionListener decisions = new DecisionListener(bootstrap, prefix + ".decisions",
+                new AvroDeserializer<>(registry, CommandDecision.class));
+             CommandGateway gateway = new CommandGateway(bootstrap, commands,
+                     new AvroSerializer<>(registry, ConnectorCommand.class, false), SIGNATURES, decisions, Duration.ofMillis(300), Clock.systemUTC())) {
+            for (int i = 0; i < 5; i++) {
+                AtomicReference<String> measured = new AtomicReference<>("nothing");
+                gateway.onDecided((nanos, outcome) -> measured.set(outcome));
+                ConnectorCommand command = gateway.command(new ConnectorKey("default", "c" + i),
+                        new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build();
+                String heard = gateway.submit(command).handle((decision, error) -> measured.get() + " then "
+                        + (error instanceof CompletionException ? error.getCause() : error).getClass().getSimpleName())
+                        .get(30, TimeUnit.SECONDS);
+                assertEquals("failed then DecisionTimeoutException", heard);
             }
         }
     }

@@ -1,11 +1,13 @@
-package io.switchboard.api;
+package io.switchboard.http;
+
+import io.switchboard.testing.HostileAnswers;
 
 import java.io.IOException;
 import java.util.List;
 
 /**
  * Hostile requests to a sink's lag in the console ({@code /console/clusters/{cluster}/connectors/{name}/lag}):
- * a connector that is not there, a source connector (no lag), a cluster that is not there, and names
+ * a connector that is not there, a cluster that is not there, and names
  * with odd characters and encodings (percent-encoded slashes and dots, NUL, bad escapes, other scripts,
  * markup, a name of 10,000 characters), and a cluster with a slash in it (on the connector's other console
  * routes too). Each is a 4xx, as the console's problem
@@ -15,12 +17,13 @@ final class HostileLagRequests {
     private HostileLagRequests() {
     }
 
-    /** @param source the name of a source connector that exists on cluster default */
+    /**
+     * @param source the name of a connector that exists on cluster default (that a source connector's
+     *               lag is refused needs the worker to tell its type: HostileWorkerRoutesTest)
+     */
     static void send(HostileAnswers answers, String source) throws IOException {
         String base = "/console/clusters/default/connectors/";
         answers.expect(404, "GET", base + "ghost/lag", null);
-        answers.expect(400, "GET", base + source + "/lag", null);
-        answers.expect(400, "GET", base + source + "/lag?from=0", null);
         answers.expect(404, "GET", "/console/clusters/nowhere/connectors/" + source + "/lag", null);
         answers.expect(404, "GET", base + "%C3%A9t%C3%A9%20%F0%9F%98%80/lag", null);
         answers.expect(404, "GET", base + "%3Cscript%3Ealert(1)%3C%2Fscript%3E/lag", null);

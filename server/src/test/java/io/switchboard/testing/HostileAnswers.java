@@ -1,9 +1,6 @@
-package io.switchboard.api;
+package io.switchboard.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.testing.Http;
-import io.switchboard.testing.RawHttp;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +16,7 @@ import java.util.regex.Pattern;
  * or class names, HTML). Each answer that is not so is kept, with the request, for the test's one
  * assertion at the end.
  */
-final class HostileAnswers {
+public final class HostileAnswers {
     private static final Pattern HTML = Pattern.compile("<\\s*/?\\s*(html|body|head|title|h[1-6]|p|pre|br|hr|table|div)\\b",
             Pattern.CASE_INSENSITIVE);
     private final String host;
@@ -29,26 +26,26 @@ final class HostileAnswers {
     private final Map<Integer, Integer> byStatus = new TreeMap<>();
     private int sent;
 
-    HostileAnswers(String host, int port, String workerAddress) {
+    public HostileAnswers(String host, int port, String workerAddress) {
         this.host = host;
         this.port = port;
         this.workerAddress = workerAddress;
     }
 
-    List<String> failures() {
+    public List<String> failures() {
         return failures;
     }
 
-    Map<Integer, Integer> byStatus() {
+    public Map<Integer, Integer> byStatus() {
         return byStatus;
     }
 
-    int sent() {
+    public int sent() {
         return sent;
     }
 
     /** The request must be answered with exactly this status, in Kafka Connect's error format. */
-    void expect(int status, String method, String path, String body) throws IOException {
+    public void expect(int status, String method, String path, String body) throws IOException {
         RawHttp.Answer answer = send(method, path, body);
         if (answer.status() != status) {
             fail(method, path, body, answer, "expected " + status);
@@ -56,29 +53,29 @@ final class HostileAnswers {
     }
 
     /** The request must be refused with a 4xx. */
-    void expectError(String method, String path, String body) throws IOException {
+    public void expectError(String method, String path, String body) throws IOException {
         RawHttp.Answer answer = send(method, path, body);
         if (answer.status() < 400 || answer.status() >= 500) {
             fail(method, path, body, answer, "expected a 4xx");
         }
     }
 
-    void expectNoServerError(String method, String path, String body) throws IOException {
+    public void expectNoServerError(String method, String path, String body) throws IOException {
         send(method, path, body);
     }
 
-    RawHttp.Answer send(String method, String path, String body) throws IOException {
+    public RawHttp.Answer send(String method, String path, String body) throws IOException {
         String head = method + " " + path + " HTTP/1.1\r\nContent-Type: application/json\r\nAccept: application/json";
         byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
         return rawExpectBytes(head.getBytes(StandardCharsets.UTF_8), bytes, false);
     }
 
-    void rawExpect(String head, String body, boolean refused) throws IOException {
+    public void rawExpect(String head, String body, boolean refused) throws IOException {
         rawExpectBytes(head.getBytes(StandardCharsets.UTF_8), body == null ? null : body.getBytes(StandardCharsets.UTF_8), refused);
     }
 
     /** Sends the request and checks what every answer must be; {@code refused}: it must also be a 4xx. */
-    RawHttp.Answer rawExpectBytes(byte[] head, byte[] body, boolean refused) throws IOException {
+    public RawHttp.Answer rawExpectBytes(byte[] head, byte[] body, boolean refused) throws IOException {
         long started = System.nanoTime();
         RawHttp.Answer answer = RawHttp.send(host, port, head, body);
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -199,7 +196,7 @@ final class HostileAnswers {
                 + "\n    -> " + answer.status() + " " + answer.header("Content-Type") + " " + abbreviate(answer.body()));
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         String oneLine = s.replace("\r", "\\r").replace("\n", "\\n").replace("\u0000", "\\0");
         return oneLine.length() > 240 ? oneLine.substring(0, 240) + "...(" + oneLine.length() + " chars)" : oneLine;
     }

@@ -1,5 +1,6 @@
-package io.switchboard.api;
+package io.switchboard.http;
 
+import io.switchboard.testing.HostileAnswers;
 import io.switchboard.testing.RawHttp;
 
 import java.io.IOException;
