@@ -101,7 +101,8 @@ class ReadRetryCoverageTest {
                     new ReplicaRouter(app.streams(), new HostInfo(url.getHost(), url.getPort())), new RemoteStores(Duration.ofSeconds(1)),
                     new AvroSerde<>(registry, ConnectorState.class, false),
                     new AvroSerde<>(registry, ConnectorObservation.class, false),
-                    new AvroSerde<>(registry, ConnectorHistory.class, false), latest.size(), READ_WAIT, 4);
+                    new AvroSerde<>(registry, ConnectorHistory.class, false), latest.size(), READ_WAIT, 4,
+                    SessionTimers.kafkaDefaults());
             // The replica's own reads answer: its copy holds the connector.
             Await.atMost(Duration.ofSeconds(60)).until("the replica to answer the connector",
                     () -> Http.call(app.url(), "GET", "/connectors/retried", null).status() == 200);
