@@ -55,6 +55,7 @@ import io.switchboard.query.ConnectorQueries;
 import io.switchboard.query.PolicyQueries;
 import io.switchboard.query.ObservationWatcher;
 import io.switchboard.query.RemoteStores;
+import io.switchboard.query.SessionTimers;
 import io.switchboard.query.ReplicaRouter;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorState;
@@ -85,6 +86,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -235,12 +237,12 @@ public final class SwitchboardApp implements AutoCloseable {
         Restorations restorations = new Restorations();
         // Tracing, off by default: a span per hop of each command (docs/configuration.md#tracing).
         Tracing.Started tracing = own(Stage.PROCESSOR, options.tracing().start());
+        Properties processorSettings = CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(
+                topics, bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
+                decisions.progress(), topics.commands());
         streams = steps.time("command processor created", () -> {
             KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, serdes, commandSignatures, commandRefusals, decisions,
-                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()),
-                    CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(topics,
-                            bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
-                            decisions.progress(), topics.commands()));
+                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()), processorSettings);
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
             return created;
@@ -271,7 +273,9 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 remoteStores = new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                StartupSteps.join(partitionsStep), READ_WAIT, ConnectorQueries.MAX_WAITING_READS).keepsTimelines(timelines, serdes.sets());
+                StartupSteps.join(partitionsStep), READ_WAIT, ConnectorQueries.MAX_WAITING_READS,
+                // The lease and the pause fence follow the processor's own group session.
+                SessionTimers.of(processorSettings)).keepsTimelines(timelines, serdes.sets());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
         this.queries = queries;
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(

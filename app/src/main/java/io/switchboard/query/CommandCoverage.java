@@ -62,7 +62,7 @@ import java.util.function.LongSupplier;
  * owner cut from Kafka keeps its partitions in its own eyes while the group, once its session has
  * expired, hands them to another replica that decides new commands; its copy would then answer
  * reads with what is no longer so (the fault run's cut-broker caught it). The {@link KafkaLease}
- * decides from these readings, which a daemon thread renews every {@link #RENEW_EVERY_MS} whether
+ * decides from these readings, which a daemon thread renews every {@link SessionTimers#renewMs} whether
  * reads come or not, so that only a real lapse (out of reach, or frozen) ends the lease.
  */
 final class CommandCoverage {
@@ -84,9 +84,7 @@ final class CommandCoverage {
     private final Readings withCommitted = new Readings(true);
     /** The command topic's partitions, once known (asked again until known; the same whichever thread asks). */
     private volatile Map<TopicPartition, OffsetSpec> partitions;
-    /** How often the lease is renewed. */
-    static final long RENEW_EVERY_MS = 2_000;
-    private final KafkaLease lease = new KafkaLease();
+    private final KafkaLease lease;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-kafka-lease");
         t.setDaemon(true);
@@ -112,12 +110,14 @@ final class CommandCoverage {
         }
     }
 
-    CommandCoverage(CommandProgress progress, Admin admin, String commandTopic, String groupId) {
+    /** @param timers the processor's group session: how long the lease lasts, how often it is renewed */
+    CommandCoverage(CommandProgress progress, Admin admin, String commandTopic, String groupId, SessionTimers timers) {
         this.progress = progress;
         this.admin = admin;
         this.commandTopic = commandTopic;
         this.groupId = groupId;
-        renewer.scheduleWithFixedDelay(endsOnly::refresh, 0, RENEW_EVERY_MS, TimeUnit.MILLISECONDS);
+        this.lease = new KafkaLease(timers);
+        renewer.scheduleWithFixedDelay(endsOnly::refresh, 0, timers.renewMs(), TimeUnit.MILLISECONDS);
     }
 
     /** The processor's progress on the partition, taken before its copy is read. */

@@ -65,6 +65,8 @@ public final class ConnectorQueries implements ConnectorStore {
     private final CopyPolicy policy;
     private final CopyReader reader;
     private final CopyAtHand atHand;
+    /** The lease's and the pause fence's timers, from the processor's group session. */
+    private final SessionTimers timers;
     /** Null until {@link #keepsTimelines} is called: the topology keeps no timelines (and no sets). */
     private volatile Serde<ConnectorTimeline> timelines;
     private volatile Serde<SetState> sets;
@@ -74,16 +76,20 @@ public final class ConnectorQueries implements ConnectorStore {
      * @param partitions      the number of partitions of the stores (those of the command topic)
      * @param readWait        how long a read waits for some copy of its data to become available
      * @param maxWaitingReads how many reads may wait at once for their data; more are answered 503 at once
+     * @param timers          the processor's group session, which the lease and the pause fence follow
      */
     public ConnectorQueries(KafkaStreams streams, ReplicaRouter router, RemoteStores remote,
                             Serde<ConnectorState> states, Serde<ConnectorObservation> observations,
-                            Serde<ConnectorHistory> histories, int partitions, Duration readWait, int maxWaitingReads) {
+                            Serde<ConnectorHistory> histories, int partitions, Duration readWait, int maxWaitingReads,
+                            SessionTimers timers) {
+        PauseFence fence = PauseFence.ticked(timers);
+        this.timers = timers;
         this.waitingReads = new WaitingReads(maxWaitingReads);
         this.histories = histories;
-        this.local = new LocalCopies(streams, histories != null);
+        this.local = new LocalCopies(streams, histories != null, fence);
         this.policy = new CopyPolicy(local);
         this.reader = new CopyReader(new CopyLocator(router, partitions), policy, remote, waitingReads);
-        this.atHand = new CopyAtHand(streams, router.self());
+        this.atHand = new CopyAtHand(streams, router.self(), fence);
         this.states = states;
         this.observations = observations;
         this.readWait = readWait;
@@ -96,7 +102,7 @@ public final class ConnectorQueries implements ConnectorStore {
      * @param groupId the command processor's consumer group (its application id)
      */
     public void checkCoverage(CommandProgress progress, Admin admin, String commandTopic, String groupId) {
-        policy.checkCoverage(new CommandCoverage(progress, admin, commandTopic, groupId));
+        policy.checkCoverage(new CommandCoverage(progress, admin, commandTopic, groupId, timers));
     }
 
     /** See {@link ConnectorStore#changeMark}: the command topic's and the statuses changelog's end offsets, read now. */

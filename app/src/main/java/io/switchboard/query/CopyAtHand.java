@@ -43,8 +43,8 @@ final class CopyAtHand implements ConnectorStore.AtHand {
     private final BooleanSupplier trusted;
 
     /** @param self this replica's address, as Kafka Streams' metadata names it ({@code application.server}) */
-    CopyAtHand(KafkaStreams streams, HostInfo self) {
-        this(streams, self, PauseFence.JVM::trusted);
+    CopyAtHand(KafkaStreams streams, HostInfo self, PauseFence fence) {
+        this(streams, self, fence::trusted);
     }
 
     CopyAtHand(KafkaStreams streams, HostInfo self, BooleanSupplier trusted) {

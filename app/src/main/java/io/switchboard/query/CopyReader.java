@@ -75,6 +75,10 @@ final class CopyReader {
         String why = "no replica knows where it is yet";
         boolean waiting = false;
         try {
+            // When the attempt under way began: it judges the copies by readings begun since, so that a
+            // retry reads the command topic and the group's offsets again rather than reusing what the
+            // first attempt read (which may never cover, and would keep the read waiting to its deadline).
+            long asked = arrived;
             while (true) {
                 Optional<CopyLocator.Located> where = locator.locate(key);
                 if (where.isPresent()) {
@@ -82,7 +86,7 @@ final class CopyReader {
                     HostInfo active = where.get().active();
                     try {
                         if (locator.isSelf(active) || CopyLocator.usable(active)) {
-                            return this.get(active, store, key.toString(), partition, false, arrived, decode).value();
+                            return this.get(active, store, key.toString(), partition, false, asked, decode).value();
                         }
                         why = "partition " + partition + " has no running owner";
                     } catch (StoreUnavailableException e) {
@@ -90,7 +94,7 @@ final class CopyReader {
                     }
                     for (HostInfo copy : where.get().fallbacks()) {
                         try {
-                            Answer<V> answer = this.get(copy, store, key.toString(), partition, true, arrived, decode);
+                            Answer<V> answer = this.get(copy, store, key.toString(), partition, true, asked, decode);
                             // Only the owner may say a connector does not exist (absenceNeedsOwner).
                             if (answer.value().isPresent() || answer.owner() || !absenceNeedsOwner) {
                                 return answer.value();
@@ -111,6 +115,7 @@ final class CopyReader {
                     waiting = true;
                 }
                 WaitingReads.pause(RETRY_PAUSE_MS);
+                asked = System.nanoTime();
             }
         } finally {
             if (waiting) {
@@ -150,12 +155,14 @@ final class CopyReader {
         }
         boolean waiting = false;
         try {
+            // When the attempt under way began, as in read: each retry takes readings of its own.
+            long asked = arrived;
             while (true) {
                 Map<Integer, ReplicaRouter.Placement> placements = locator.placements();
                 // The active copies first, then the other copies, current enough, one level of fallback at a time.
-                gather(store, prefix, keys, locator.plan(placements, got.keySet(), -1), false, arrived, decode, got);
+                gather(store, prefix, keys, locator.plan(placements, got.keySet(), -1), false, asked, decode, got);
                 for (int level = 0; level < 3 && got.size() < partitions; level++) {
-                    gather(store, prefix, keys, locator.plan(placements, got.keySet(), level), true, arrived, decode, got);
+                    gather(store, prefix, keys, locator.plan(placements, got.keySet(), level), true, asked, decode, got);
                 }
                 if (got.size() >= partitions) {
                     List<V> all = new ArrayList<>();
@@ -177,6 +184,7 @@ final class CopyReader {
                     waiting = true;
                 }
                 WaitingReads.pause(RETRY_PAUSE_MS);
+                asked = System.nanoTime();
             }
         } finally {
             if (waiting) {

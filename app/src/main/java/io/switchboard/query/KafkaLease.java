@@ -4,21 +4,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Whether a replica may still answer as the owner of its partitions, from when it last reached
- * Kafka. The group hands a member's partitions to another only once the member's session (45 s)
- * has passed without a word from it, so a replica that reached Kafka less than {@link #LEASE_MS}
- * ago still owns what it owned. A replica that was out of reach longer than that (cut off, or its
- * process frozen) may have been replaced: when it reaches Kafka again it waits {@link #SETTLE_MS},
- * long enough for its own group member to hear that it was fenced and give the partitions up,
- * before it answers as their owner again. Pure: times are {@link System#nanoTime} values given by
- * the caller; safe for one writer and many readers.
+ * Kafka. The group hands a member's partitions to another only once the member's session has passed
+ * without a word from it, so a replica that reached Kafka less than the lease ago
+ * ({@link SessionTimers#leaseMs}, below the session by two heartbeat intervals) still owns what it
+ * owned. A replica that was out of reach longer than that (cut off, or its process frozen) may have
+ * been replaced: when it reaches Kafka again it waits {@link SessionTimers#settleMs}, long enough for
+ * its own group member to hear that it was fenced and give the partitions up, before it answers as
+ * their owner again. Pure: times are {@link System#nanoTime} values given by the caller; safe for one
+ * writer and many readers.
  */
 final class KafkaLease {
-    /** How long reaching Kafka lets the owner answer: well inside the group's session. */
-    static final long LEASE_MS = 10_000;
-    /** After a lapse, how long the replica waits before answering again: past a heartbeat's round (3 s). */
-    static final long SETTLE_MS = 4_000;
-    private static final long LEASE = TimeUnit.MILLISECONDS.toNanos(LEASE_MS);
-    private static final long SETTLE = TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
+    private final long lease;
+    private final long settle;
 
     private volatile boolean reached;
     /** When the last reading that reached Kafka began. */
@@ -26,11 +23,16 @@ final class KafkaLease {
     /** When the replica may answer again, after a lapse; before that, only a wait. */
     private volatile long answersFrom;
 
+    KafkaLease(SessionTimers timers) {
+        this.lease = TimeUnit.MILLISECONDS.toNanos(timers.leaseMs());
+        this.settle = TimeUnit.MILLISECONDS.toNanos(timers.settleMs());
+    }
+
     /** A reading begun at {@code startedAt} reached Kafka. */
     synchronized void reached(long startedAt) {
-        if (reached && startedAt - reachedAt > LEASE) {
+        if (reached && startedAt - reachedAt > lease) {
             // Out of reach past the lease: another replica may own the partitions by now.
-            answersFrom = startedAt + SETTLE;
+            answersFrom = startedAt + settle;
         }
         if (!reached || startedAt - reachedAt > 0) {
             reachedAt = startedAt;
@@ -43,12 +45,12 @@ final class KafkaLease {
 
     /** Whether the owner may answer at {@code now}. */
     boolean valid(long now) {
-        return reached && now - reachedAt < LEASE && now - answersFrom >= 0;
+        return reached && now - reachedAt < lease && now - answersFrom >= 0;
     }
 
     /** Whether the lease holds but is settling after a lapse; then it is valid from {@link #answersFrom()}. */
     boolean settling(long now) {
-        return reached && now - reachedAt < LEASE && now - answersFrom < 0;
+        return reached && now - reachedAt < lease && now - answersFrom < 0;
     }
 
     long answersFrom() {

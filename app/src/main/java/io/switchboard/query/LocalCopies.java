@@ -31,13 +31,16 @@ final class LocalCopies {
     private final KafkaStreams streams;
     private final StoreLags lags;
     private final boolean keepsHistory;
+    /** Whether this JVM's copies may answer now. */
+    private final PauseFence fence;
     /** Whether the topology keeps incident timelines (set once, before reads begin). */
     private volatile boolean keepsTimelines;
     /** Null until {@link #checkCoverage} is called: then a standby's lag alone does not make it current. */
     private volatile CommandCoverage coverage;
 
-    LocalCopies(KafkaStreams streams, boolean keepsHistory) {
+    LocalCopies(KafkaStreams streams, boolean keepsHistory, PauseFence fence) {
         this.streams = streams;
+        this.fence = fence;
         this.lags = new StoreLags(streams);
         this.keepsHistory = keepsHistory;
     }
@@ -105,7 +108,7 @@ final class LocalCopies {
                 && !(StoreNames.HISTORY.equals(name) && keepsHistory) && !(StoreNames.TIMELINE.equals(name) && keepsTimelines)) {
             throw new IllegalArgumentException("No store " + name);
         }
-        if (!PauseFence.JVM.trusted()) {
+        if (!fence.trusted()) {
             throw new StoreUnavailableException("This replica has just resumed after a pause long enough to have lost its"
                     + " partitions; its copies are not trusted until its group membership is confirmed; retry shortly.", null);
         }

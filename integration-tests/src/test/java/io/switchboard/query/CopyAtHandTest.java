@@ -37,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CopyAtHandTest {
     private static final int CONNECTORS = 8;
+    /** The pause fence of the replicas' own session (10 s, a heartbeat every 2 s). */
+    private static final PauseFence FENCE = PauseFence.ticked(new SessionTimers(10_000, 2_000));
 
     private Path dir;
     private String prefix;
@@ -70,8 +72,8 @@ class CopyAtHandTest {
             assertEquals(201, created.status(), created::toString);
             keys.add(new ConnectorKey("default", name));
         }
-        CopyAtHand atFirst = new CopyAtHand(first.streams(), self(first));
-        CopyAtHand atSecond = new CopyAtHand(second.streams(), self(second));
+        CopyAtHand atFirst = new CopyAtHand(first.streams(), self(first), FENCE);
+        CopyAtHand atSecond = new CopyAtHand(second.streams(), self(second), FENCE);
 
         // Each connector on exactly one replica: the one Kafka Streams places its active copy on. Until
         // the group has settled a connector may be at hand nowhere, never on both.
@@ -98,7 +100,7 @@ class CopyAtHandTest {
         ConnectorKey absent = new ConnectorKey("default", "never-created");
         assertTrue(atFirst.connector(absent).isEmpty() && atSecond.connector(absent).isEmpty(), "a connector never created is at hand");
         // A replica whose address is not the active copy's: nothing at hand, though the store is here.
-        CopyAtHand elsewhere = new CopyAtHand(first.streams(), new HostInfo("127.0.0.1", 1));
+        CopyAtHand elsewhere = new CopyAtHand(first.streams(), new HostInfo("127.0.0.1", 1), FENCE);
         assertTrue(keys.stream().allMatch(key -> elsewhere.connector(key).isEmpty()),
                 "at hand on a replica that is not the active copy's host");
         // Copies the pause fence distrusts (a replica just thawed): nothing at hand.

@@ -41,7 +41,8 @@ class ReadBoundsTest {
                     new ReplicaRouter(streams, new HostInfo("127.0.0.1", 1)), new RemoteStores(Duration.ofSeconds(1)),
                     new AvroSerde<>(registry, ConnectorState.class, false),
                     new AvroSerde<>(registry, ConnectorObservation.class, false),
-                    new AvroSerde<>(registry, ConnectorHistory.class, false), 6, readWait, 2);
+                    new AvroSerde<>(registry, ConnectorHistory.class, false), 6, readWait, 2,
+                    SessionTimers.kafkaDefaults());
             List<CompletableFuture<?>> waiting = new ArrayList<>();
             waiting.add(CompletableFuture.runAsync(() -> queries.connector(KEY)));
             waiting.add(CompletableFuture.runAsync(() -> queries.connectors("default")));
