@@ -11,8 +11,8 @@ import java.util.List;
  * One replica with its embedded worker per test JVM, for the pipeline classes whose replica is the
  * default's with a worker: a start (the processor's rebalance, the worker joining its group) and a
  * close (the worker stopping its tasks) per JVM rather than per class. Each class is handed it
- * clean: the pipelines and connectors a class before left are deleted, and it is handed over only
- * once the API lists none. Its {@link SwitchboardFixture#close} does nothing; the JVM's exit ends it.
+ * clean: the pipelines, connectors and policies a class before left are deleted, and it is handed
+ * over only once the API lists none. Its {@link SwitchboardFixture#close} does nothing; the JVM's exit ends it.
  * A class that tunes the replica otherwise (security, other options) starts its own.
  */
 final class SharedReplica {
@@ -35,8 +35,13 @@ final class SharedReplica {
         return replica;
     }
 
-    /** Deletes every pipeline (with its slot) and every other connector, and waits until none is listed. */
+    /** Deletes every pipeline (with its slot), every other connector and every policy stored, and waits until none is listed. */
     private static void clear(SwitchboardFixture fx) {
+        for (JsonNode policy : fx.call("GET", "/policies", null).json()) {
+            if (!policy.path("read_only").asBoolean()) {
+                fx.call("DELETE", "/policies/" + policy.path("name").asText(), null);
+            }
+        }
         for (String id : pipelines(fx)) {
             fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}");
         }
