@@ -49,7 +49,7 @@ class PipelineFailuresApiTest {
         postgres.createDatabase("dw");
         postgres.createRole(REPLICATOR, "REPLICATION");
         postgres.createRole(LOADER);
-        postgres.sql("postgres", "ALTER DATABASE shop OWNER TO " + REPLICATOR, "GRANT CREATE ON DATABASE dw TO " + LOADER);
+        postgres.sql("postgres", "ALTER DATABASE fail_shop OWNER TO " + REPLICATOR, "GRANT CREATE ON DATABASE dw TO " + LOADER);
         postgres.sql("fail_shop", "CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL)", "ALTER TABLE items OWNER TO " + REPLICATOR,
                 "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 20) g");
         Map<String, String> grants = new LinkedHashMap<>();
@@ -148,7 +148,7 @@ class PipelineFailuresApiTest {
     @Test
     void aViewerReadsTheTablesLeftOutWithoutTheSourcesUser() throws Exception {
         postgres.createDatabase("fail_depot");
-        postgres.sql("postgres", "ALTER DATABASE depot OWNER TO " + REPLICATOR);
+        postgres.sql("postgres", "ALTER DATABASE fail_depot OWNER TO " + REPLICATOR);
         postgres.sql("fail_depot", "CREATE TABLE stock (id int PRIMARY KEY)", "ALTER TABLE stock OWNER TO " + REPLICATOR);
         Http.Response created = as("erin", "POST", "/api/v1/connectors", "{\"source\": {\"postgres\": {\"connection\": "
                 + postgres.connectionJson("fail_depot", REPLICATOR) + ", \"replication_type\": {\"logical_replication\": {}}}},"
