@@ -7,6 +7,7 @@ import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
+import io.switchboard.testing.SharedPostgres;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,13 +44,13 @@ class PipelineFailuresApiTest {
 
     @BeforeAll
     void start() throws IOException {
-        postgres = Postgres.start();
-        postgres.createDatabase("shop");
+        postgres = SharedPostgres.server();
+        postgres.createDatabase("fail_shop");
         postgres.createDatabase("dw");
         postgres.createRole(REPLICATOR, "REPLICATION");
         postgres.createRole(LOADER);
-        postgres.sql("postgres", "ALTER DATABASE shop OWNER TO " + REPLICATOR, "GRANT CREATE ON DATABASE dw TO " + LOADER);
-        postgres.sql("shop", "CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL)", "ALTER TABLE items OWNER TO " + REPLICATOR,
+        postgres.sql("postgres", "ALTER DATABASE fail_shop OWNER TO " + REPLICATOR, "GRANT CREATE ON DATABASE dw TO " + LOADER);
+        postgres.sql("fail_shop", "CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL)", "ALTER TABLE items OWNER TO " + REPLICATOR,
                 "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 20) g");
         Map<String, String> grants = new LinkedHashMap<>();
         grants.put("vera", "viewer@default");
@@ -62,9 +63,6 @@ class PipelineFailuresApiTest {
     void stop() {
         if (fx != null) {
             fx.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
     }
 
@@ -93,18 +91,18 @@ class PipelineFailuresApiTest {
     @Test
     void anotherRolesPublicationOfThePipelinesNameRefusesTheEnableByName() throws Exception {
         Http.Response created = as("erin", "POST", "/api/v1/connectors", "{\"disabled\": true, \"source\": {\"postgres\": {\"connection\": "
-                + postgres.connectionJson("shop", REPLICATOR) + ", \"replication_type\": {\"logical_replication\": {}}}},"
+                + postgres.connectionJson("fail_shop", REPLICATOR) + ", \"replication_type\": {\"logical_replication\": {}}}},"
                 + " \"sink\": {\"postgres\": {\"connection\": " + postgres.connectionJson("dw", LOADER) + ", \"target_schema\": \"copies\"}}}");
         assertEquals(201, created.status(), created.body());
         String id = JSON.readTree(created.body()).path("connector").path("id").asText();
         String publication = PipelineCompiler.slotName(id);
-        postgres.sql("shop", "CREATE PUBLICATION " + publication + " FOR TABLE items");
+        postgres.sql("fail_shop", "CREATE PUBLICATION " + publication + " FOR TABLE items");
         Http.Response refused = as("erin", "PATCH", "/api/v1/connectors/" + id, "{\"disabled\": false}");
         assertEquals(400, refused.status(), refused.body());
         assertTrue(refused.body().contains("publication " + publication + " exists and belongs to role postgres"), refused.body());
         Http.Response started = as("erin", "POST", "/api/v1/connector/command/" + id, "{\"command\": \"Start\"}");
         assertEquals(400, started.status(), "Start takes the same way: " + started.body());
-        postgres.sql("shop", "DROP PUBLICATION " + publication);
+        postgres.sql("fail_shop", "DROP PUBLICATION " + publication);
         assertEquals(202, as("erin", "POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
     }
 
@@ -149,16 +147,16 @@ class PipelineFailuresApiTest {
      */
     @Test
     void aViewerReadsTheTablesLeftOutWithoutTheSourcesUser() throws Exception {
-        postgres.createDatabase("depot");
-        postgres.sql("postgres", "ALTER DATABASE depot OWNER TO " + REPLICATOR);
-        postgres.sql("depot", "CREATE TABLE stock (id int PRIMARY KEY)", "ALTER TABLE stock OWNER TO " + REPLICATOR);
+        postgres.createDatabase("fail_depot");
+        postgres.sql("postgres", "ALTER DATABASE fail_depot OWNER TO " + REPLICATOR);
+        postgres.sql("fail_depot", "CREATE TABLE stock (id int PRIMARY KEY)", "ALTER TABLE stock OWNER TO " + REPLICATOR);
         Http.Response created = as("erin", "POST", "/api/v1/connectors", "{\"source\": {\"postgres\": {\"connection\": "
-                + postgres.connectionJson("depot", REPLICATOR) + ", \"replication_type\": {\"logical_replication\": {}}}},"
+                + postgres.connectionJson("fail_depot", REPLICATOR) + ", \"replication_type\": {\"logical_replication\": {}}}},"
                 + " \"sink\": {\"postgres\": {\"connection\": " + postgres.connectionJson("dw", LOADER) + ", \"target_schema\": \"depots\"}}}");
         assertEquals(201, created.status(), created.body());
         String id = JSON.readTree(created.body()).path("connector").path("id").asText();
         eventually("realtime", () -> read("erin", id), r -> r.path("status").path("state").has("realtime"));
-        postgres.sql("depot", "CREATE TABLE audit (id int PRIMARY KEY)", "ALTER TABLE audit OWNER TO " + LOADER);
+        postgres.sql("fail_depot", "CREATE TABLE audit (id int PRIMARY KEY)", "ALTER TABLE audit OWNER TO " + LOADER);
 
         JsonNode editors = eventually("the table listed", () -> read("erin", id),
                 r -> r.path("status").path("state").path("realtime").path("tables_left_out").size() == 1);

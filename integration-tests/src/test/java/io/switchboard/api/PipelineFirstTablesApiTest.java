@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
-import org.junit.jupiter.api.AfterAll;
+import io.switchboard.testing.SharedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,7 +34,7 @@ class PipelineFirstTablesApiTest {
 
     @BeforeAll
     void start() {
-        postgres = Postgres.start();
+        postgres = SharedPostgres.server();
         postgres.createDatabase("app");
         postgres.createDatabase("wh");
         postgres.createRole(REPLICATOR, "REPLICATION");
@@ -42,17 +42,7 @@ class PipelineFirstTablesApiTest {
         postgres.createRole(STRANGER);
         postgres.sql("postgres", "ALTER DATABASE app OWNER TO " + REPLICATOR, "GRANT CREATE ON DATABASE wh TO " + LOADER);
         postgres.sql("wh", "CREATE SCHEMA locked");
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
-    }
-
-    @AfterAll
-    void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        fx = SharedReplica.withWorker();
     }
 
     private String pipeline(boolean disabled, String sinkUser, String targetSchema) {

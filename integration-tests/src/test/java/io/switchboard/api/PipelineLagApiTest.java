@@ -5,7 +5,7 @@ import io.switchboard.pipelines.HeartbeatTable;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
-import org.junit.jupiter.api.AfterAll;
+import io.switchboard.testing.SharedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -28,26 +28,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineLagApiTest {
     private static final Await WAIT = Await.atMost(Duration.ofSeconds(90));
-    private static final String REPLICATOR = "replicator";
+    private static final String REPLICATOR = "lag_replicator";
     private Postgres postgres;
     private SwitchboardFixture fx;
 
     @BeforeAll
     void start() {
-        postgres = Postgres.start();
-        postgres.createDatabase("lake");
+        postgres = SharedPostgres.server();
+        postgres.createDatabase("lag_lake");
         postgres.createRole(REPLICATOR, "REPLICATION");
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
-    }
-
-    @AfterAll
-    void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        fx = SharedReplica.withWorker();
     }
 
     private String connection(String database, String user) {
@@ -57,14 +47,14 @@ class PipelineLagApiTest {
     /** A pipeline from database {@code from}, read as the replication role, to schema {@code schema} of the lake. */
     private String pipeline(String from, String replication, String schema) {
         return "{\"source\": {\"postgres\": {\"connection\": " + connection(from, REPLICATOR) + ", \"replication_type\": "
-                + replication + "}}, \"sink\": {\"postgres\": {\"connection\": " + connection("lake", Postgres.USER)
+                + replication + "}}, \"sink\": {\"postgres\": {\"connection\": " + connection("lag_lake", Postgres.USER)
                 + ", \"target_schema\": \"" + schema + "\"}}}";
     }
 
     /** A query of the target, answered with nothing while what it reads does not exist yet. */
     private List<String> lake(String sql) {
         try {
-            return postgres.query("lake", sql);
+            return postgres.query("lag_lake", sql);
         } catch (IllegalStateException e) {
             return List.of();
         }
@@ -89,13 +79,13 @@ class PipelineLagApiTest {
         postgres.sql("ledger", "CREATE TABLE entries (id int PRIMARY KEY, amount int NOT NULL)", "INSERT INTO entries VALUES (1, 10)",
                 "ALTER TABLE entries OWNER TO " + REPLICATOR);
         postgres.sql("noise", "CREATE TABLE churn (id bigserial PRIMARY KEY, payload text)");
-        postgres.sql("lake", "CREATE SCHEMA books");
+        postgres.sql("lag_lake", "CREATE SCHEMA books");
         String body = pipeline("ledger", "{\"logical_replication\": {}}", "books");
         // Another pipeline's heartbeat, made by another role: not this pipeline's to capture, and its schema not this role's.
         postgres.sql("ledger", "CREATE SCHEMA switchboard", "CREATE TABLE switchboard.sb_heartbeat_other (id int PRIMARY KEY, at timestamptz)");
         SwitchboardFixture.Answer refused = fx.call("POST", "/api/v1/connectors", body);
         assertProblem(refused, 400, "source.postgres.connection.user");
-        assertTrue(refused.body().contains("GRANT USAGE, CREATE ON SCHEMA switchboard TO replicator"), refused.body());
+        assertTrue(refused.body().contains("GRANT USAGE, CREATE ON SCHEMA switchboard TO " + REPLICATOR), refused.body());
         postgres.sql("ledger", "GRANT USAGE, CREATE ON SCHEMA switchboard TO " + REPLICATOR);
         SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors", body);
         assertEquals(201, created.status(), created.body());
@@ -146,7 +136,7 @@ class PipelineLagApiTest {
             assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Delete\"}").status());
         }
         assertEquals(List.of("t"), postgres.query("ledger", "SELECT to_regclass('" + heartbeat + "') IS NULL"), "dropped with the slot");
-        assertEquals(List.of("t"), postgres.query("lake", "SELECT to_regclass('books." + HeartbeatTable.table(id)
+        assertEquals(List.of("t"), postgres.query("lag_lake", "SELECT to_regclass('books." + HeartbeatTable.table(id)
                 + "') IS NULL"), "its copy too");
     }
 
@@ -156,30 +146,30 @@ class PipelineLagApiTest {
      */
     @Test
     void aPipelineOnAnAdministratorsPublicationShowsLagInBytesOnly() throws Exception {
-        postgres.createDatabase("depot");
-        postgres.sql("depot", "CREATE TABLE parcels (id int PRIMARY KEY, weight int NOT NULL)", "INSERT INTO parcels VALUES (1, 3)",
+        postgres.createDatabase("lag_depot");
+        postgres.sql("lag_depot", "CREATE TABLE parcels (id int PRIMARY KEY, weight int NOT NULL)", "INSERT INTO parcels VALUES (1, 3)",
                 "CREATE PUBLICATION depot_pub FOR TABLE parcels", "GRANT SELECT ON parcels TO " + REPLICATOR);
-        postgres.sql("lake", "CREATE SCHEMA freight");
+        postgres.sql("lag_lake", "CREATE SCHEMA freight");
         SwitchboardFixture.Answer created = fx.call("POST", "/api/v1/connectors",
-                pipeline("depot", "{\"logical_replication\": {\"publication_name\": \"depot_pub\"}}", "freight"));
+                pipeline("lag_depot", "{\"logical_replication\": {\"publication_name\": \"depot_pub\"}}", "freight"));
         assertEquals(201, created.status(), created.body());
         String id = created.json().path("connector").path("id").asText();
         try {
             WAIT.until("the snapshot", () -> lake("SELECT weight FROM freight.parcels"), r -> r.equals(List.of("3")));
-            postgres.sql("depot", "INSERT INTO parcels VALUES (2, 5)");
+            postgres.sql("lag_depot", "INSERT INTO parcels VALUES (2, 5)");
             WAIT.until("the change", () -> lake("SELECT weight FROM freight.parcels WHERE id = 2"), r -> r.equals(List.of("5")));
             WAIT.until("realtime with its lag in bytes", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json()
                     .path("status").path("state").path("realtime"), r -> r.has("lag_bytes"));
             Await.holds("no lag in seconds without a heartbeat table", Duration.ofSeconds(3),
                     () -> fx.call("GET", "/api/v1/connectors/" + id, null).json().path("status").path("state").path("realtime"),
                     r -> !r.has("lag_seconds"));
-            assertEquals(List.of("t"), postgres.query("depot", "SELECT to_regclass('switchboard." + HeartbeatTable.table(id) + "') IS NULL"));
-            assertEquals(List.of("public.parcels"), postgres.query("depot", "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
+            assertEquals(List.of("t"), postgres.query("lag_depot", "SELECT to_regclass('switchboard." + HeartbeatTable.table(id) + "') IS NULL"));
+            assertEquals(List.of("public.parcels"), postgres.query("lag_depot", "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
                     + " WHERE pubname = 'depot_pub'"), "the administrator's publication as it was");
         } finally {
             assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"Delete\"}").status());
         }
-        assertEquals(List.of("1"), postgres.query("depot", "SELECT count(*) FROM pg_publication WHERE pubname = 'depot_pub'"),
+        assertEquals(List.of("1"), postgres.query("lag_depot", "SELECT count(*) FROM pg_publication WHERE pubname = 'depot_pub'"),
                 "an administrator's publication is not the pipeline's to drop");
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Postgres;
-import org.junit.jupiter.api.AfterAll;
+import io.switchboard.testing.SharedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -36,22 +36,12 @@ class PipelineOwnershipApiTest {
 
     @BeforeAll
     void start() {
-        postgres = Postgres.start();
-        postgres.createDatabase("orders");
-        postgres.createDatabase("warehouse");
-        postgres.sql("orders", "CREATE TABLE lines (id int PRIMARY KEY, item text NOT NULL)");
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        postgres = SharedPostgres.server();
+        postgres.createDatabase("own_orders");
+        postgres.createDatabase("own_warehouse");
+        postgres.sql("own_orders", "CREATE TABLE lines (id int PRIMARY KEY, item text NOT NULL)");
+        fx = SharedReplica.withWorker();
         confluentBase = "/connect/v1/environments/env-default/clusters/" + fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
-    }
-
-    @AfterAll
-    void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
     }
 
     private String connection(String database) {
@@ -60,9 +50,9 @@ class PipelineOwnershipApiTest {
     }
 
     private String pipeline() {
-        return "{\"source\": {\"postgres\": {\"connection\": " + connection("orders")
+        return "{\"source\": {\"postgres\": {\"connection\": " + connection("own_orders")
                 + ", \"replication_type\": {\"logical_replication\": {}}}}, \"sink\": {\"postgres\": {\"connection\": "
-                + connection("warehouse") + "}}}";
+                + connection("own_warehouse") + "}}}";
     }
 
     private void createPipeline(String id) {

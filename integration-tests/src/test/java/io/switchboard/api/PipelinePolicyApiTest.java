@@ -2,7 +2,7 @@ package io.switchboard.api;
 
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Postgres;
-import org.junit.jupiter.api.AfterAll;
+import io.switchboard.testing.SharedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -26,21 +26,11 @@ class PipelinePolicyApiTest {
 
     @BeforeAll
     void start() {
-        postgres = Postgres.start();
-        postgres.createDatabase("orders");
-        postgres.createDatabase("warehouse");
-        postgres.sql("orders", "CREATE TABLE lines (id int PRIMARY KEY, item text NOT NULL)");
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
-    }
-
-    @AfterAll
-    void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        postgres = SharedPostgres.server();
+        postgres.createDatabase("policy_orders");
+        postgres.createDatabase("policy_warehouse");
+        postgres.sql("policy_orders", "CREATE TABLE lines (id int PRIMARY KEY, item text NOT NULL)");
+        fx = SharedReplica.withWorker();
     }
 
     private String connection(String database) {
@@ -49,9 +39,9 @@ class PipelinePolicyApiTest {
     }
 
     private String pipeline() {
-        return "{\"source\": {\"postgres\": {\"connection\": " + connection("orders")
+        return "{\"source\": {\"postgres\": {\"connection\": " + connection("policy_orders")
                 + ", \"replication_type\": {\"logical_replication\": {}}}}, \"sink\": {\"postgres\": {\"connection\": "
-                + connection("warehouse") + "}}}";
+                + connection("policy_warehouse") + "}}}";
     }
 
     @Test

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
+import io.switchboard.testing.SharedPostgres;
 import io.switchboard.testing.SupermetalStatusTypes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -40,7 +40,7 @@ class PipelineVendorVariantsApiTest {
 
     @BeforeAll
     void start() {
-        postgres = Postgres.start();
+        postgres = SharedPostgres.server();
         postgres.createDatabase("walk");
         postgres.createDatabase("walked");
         postgres.createRole(REPLICATOR, "REPLICATION");
@@ -51,17 +51,7 @@ class PipelineVendorVariantsApiTest {
                 // A table without a primary key: left out and listed, never a reason to refuse the pipeline.
                 "CREATE TABLE nokey (at int NOT NULL, line text)", "INSERT INTO nokey VALUES (1, 'one')",
                 "ALTER TABLE orders OWNER TO " + REPLICATOR, "ALTER TABLE nokey OWNER TO " + REPLICATOR);
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
-    }
-
-    @AfterAll
-    void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        fx = SharedReplica.withWorker();
     }
 
     /** Checks a pipeline as answered and notes its state and status kinds. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
-import org.junit.jupiter.api.AfterAll;
+import io.switchboard.testing.SharedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -42,7 +42,7 @@ class PipelinesApiTest {
 
     @BeforeAll
     void start() {
-        postgres = Postgres.start();
+        postgres = SharedPostgres.server();
         postgres.createDatabase("crm");
         postgres.createDatabase("lake");
         postgres.sql("crm", "CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL)",
@@ -53,17 +53,7 @@ class PipelinesApiTest {
         postgres.sql("postgres", "ALTER DATABASE crm OWNER TO " + REPLICATOR);
         postgres.sql("crm", "ALTER TABLE customers OWNER TO " + REPLICATOR);
         postgres.sql("lake", "CREATE SCHEMA mirror");
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
-    }
-
-    @AfterAll
-    void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        fx = SharedReplica.withWorker();
     }
 
     private String connection(String database, String password) {

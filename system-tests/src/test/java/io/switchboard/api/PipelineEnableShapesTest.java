@@ -5,7 +5,6 @@ import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
 import io.switchboard.testing.SupermetalStatusTypes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,14 +41,7 @@ class PipelineEnableShapesTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
-    }
-
-    @AfterAll
-    void stop() {
-        if (fx != null) {
-            fx.close();
-        }
+        fx = SharedReplica.withWorker();
     }
 
     @Test

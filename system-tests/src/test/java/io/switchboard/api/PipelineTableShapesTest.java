@@ -3,7 +3,7 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
-import org.junit.jupiter.api.AfterAll;
+import io.switchboard.testing.SharedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,22 +32,12 @@ class PipelineTableShapesTest {
 
     @BeforeAll
     void start() {
-        postgres = Postgres.start();
+        postgres = SharedPostgres.server();
         postgres.createDatabase("wh");
         postgres.createRole(REPLICATOR, "REPLICATION");
         postgres.createRole(LOADER);
         postgres.sql("postgres", "GRANT CREATE ON DATABASE wh TO " + LOADER);
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
-    }
-
-    @AfterAll
-    void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        fx = SharedReplica.withWorker();
     }
 
     /** A database of the replicator's, with these statements run in it as the superuser, the tables then given to the replicator. */

@@ -7,7 +7,7 @@ import io.switchboard.pipelines.PostgresConnection;
 import io.switchboard.pipelines.SlotCleanup;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Postgres;
-import org.junit.jupiter.api.AfterAll;
+import io.switchboard.testing.SharedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,22 +36,12 @@ class PostgresReplicationTest {
 
     @BeforeAll
     void start() {
-        postgres = Postgres.start();
+        postgres = SharedPostgres.server();
         postgres.createDatabase("shop");
         postgres.createDatabase("warehouse");
         postgres.sql("shop", "CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL, qty int NOT NULL)",
                 "INSERT INTO orders VALUES (1, 'apple', 3), (2, 'pear', 5), (3, 'plum', 7)");
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
-    }
-
-    @AfterAll
-    void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        fx = SharedReplica.withWorker();
     }
 
     private PostgresConnection database(String name, String password) {

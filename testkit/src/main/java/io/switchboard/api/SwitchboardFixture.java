@@ -43,6 +43,8 @@ final class SwitchboardFixture implements AutoCloseable {
     SwitchboardApp app;
     /** The options the replica started with. */
     private final SwitchboardOptions started;
+    /** A replica several classes share ({@link SharedReplica}): {@link #close} leaves it running. */
+    boolean keptUntilExit;
 
     SwitchboardFixture() {
         this(UnaryOperator.identity());
@@ -175,6 +177,9 @@ final class SwitchboardFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        if (keptUntilExit) {
+            return;
+        }
         if (app != null) {
             app.close();
         }

@@ -37,15 +37,38 @@ public final class Postgres implements AutoCloseable {
 
     /** The embedded PostgreSQL. */
     public static Postgres start() {
+        EmbeddedPostgres pg = embedded();
+        Postgres started = new Postgres(pg.getPort(), pg);
+        started.requirePasswords();
+        return started;
+    }
+
+    /**
+     * An embedded PostgreSQL that {@link #close} leaves running: it stops when the JVM exits
+     * ({@link SharedPostgres}).
+     */
+    static Postgres startKeptUntilExit() {
+        EmbeddedPostgres pg = embedded();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                pg.close();
+            } catch (IOException ignored) {
+                // the JVM is going
+            }
+        }, "shared-postgres-stop"));
+        Postgres started = new Postgres(pg.getPort(), () -> { });
+        started.requirePasswords();
+        return started;
+    }
+
+    /** Slots and WAL senders for every pipeline a JVM's test classes run on one server, with room for those a failed test leaves. */
+    private static EmbeddedPostgres embedded() {
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            return EmbeddedPostgres.builder()
                     .setServerConfig("wal_level", "logical")
-                    .setServerConfig("max_replication_slots", "20")
-                    .setServerConfig("max_wal_senders", "20")
+                    .setServerConfig("max_replication_slots", "40")
+                    .setServerConfig("max_wal_senders", "40")
                     .start();
-            Postgres started = new Postgres(pg.getPort(), pg);
-            started.requirePasswords();
-            return started;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -116,11 +139,15 @@ public final class Postgres implements AutoCloseable {
     }
 
     /** Sets the superuser's password and makes TCP clients give it. */
-    private void requirePasswords() throws IOException {
+    private void requirePasswords() {
         sql("postgres", "ALTER USER postgres PASSWORD '" + PASSWORD + "'");
         Path hba = Path.of(query("postgres", "SHOW hba_file").get(0));
-        Files.writeString(hba, "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n"
+        try {
+            Files.writeString(hba, "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n"
                 + "local replication all trust\nhost replication all 127.0.0.1/32 scram-sha-256\nhost replication all ::1/128 scram-sha-256\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         query("postgres", "SELECT pg_reload_conf()");
     }
 
