@@ -112,11 +112,14 @@ public final class ClusterFacts {
      * named), with the keys the plugin declares PASSWORD learnt from its definitions, which carry no
      * value. Validation sends the config as typed, unsealed, so a secret in it would reach the
      * worker (and whatever logs or proxies its requests) in the clear. Nothing is checked for a
-     * cluster whose workers open secrets (the embedded worker, in Switchboard's own process).
+     * cluster whose workers open secrets (the embedded worker, in Switchboard's own process), but
+     * that every value in Switchboard's sealed form opens, as a create requires
+     * ({@link ConnectorSecrets#requireOpenable}): that worker would fail on it with a 500.
      *
      * @param plugin the plugin the path names, for a config without {@code connector.class}
      */
     public void requireSendable(Scope scope, String plugin, Map<String, String> config) {
+        secrets.requireOpenable(config);
         if (clusters.opensSecrets(scope.cluster())) {
             return;
         }
