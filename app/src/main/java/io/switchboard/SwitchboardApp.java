@@ -224,7 +224,8 @@ public final class SwitchboardApp implements AutoCloseable {
         CompletableFuture<Integer> partitionsStep = steps.async("command partitions", () -> TopicSetup.partitionCount(admin, topics.commands()));
         // Its start positions are fixed before any command is sent, so no decision can be missed.
         CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
-                new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer())));
+                new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
+                        topics.connectorsChangelog(), serdes.states().deserializer())));
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 

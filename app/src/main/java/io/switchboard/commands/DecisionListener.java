@@ -3,10 +3,12 @@ package io.switchboard.commands;
 import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.kafkaio.TopicReader;
 import io.switchboard.kafkaio.TopicRecord;
+import io.switchboard.processor.AnnouncedDecisions;
 import io.switchboard.processor.CommandProcessor;
 import io.switchboard.processor.CommandProgress;
 import io.switchboard.processor.DecisionObserver;
 import io.switchboard.schemas.CommandDecision;
+import io.switchboard.schemas.ConnectorState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -26,8 +28,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Reads every partition of the decisions topic and completes the future of each command this replica
- * is waiting for. It reads uncommitted records: a decision is visible as soon as the processor has
+ * Reads every partition of the decisions topic, and of the connectors store's changelog, and
+ * completes the future of each command this replica is waiting for. An accepted change to a
+ * connector is announced by its next state's changelog record, which names its command; every
+ * other decision by a decision record ({@link AnnouncedDecisions}). One consumer reads both.
+ * It reads uncommitted records: a decision is visible as soon as the processor has
  * made it, before its transaction commits. That is safe because decisions are deterministic: if the
  * transaction aborts, the command is decided again, the same way, from the same state.
  * Decisions made by this replica's own processor arrive sooner, through {@link #decided}.
@@ -49,6 +54,9 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     }
     private final Deserializer<CommandDecision> deserializer;
     private final String topic;
+    /** The connectors store's changelog, and how its values read; null: decision records only. */
+    private final String changelog;
+    private final Deserializer<ConnectorState> states;
     /** Completes futures for the stream thread, so answering a client never runs on it. */
     private final ExecutorService responders = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "switchboard-decision-responder");
@@ -59,18 +67,29 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     private volatile BooleanSupplier everyWanted = () -> false;
     private volatile Consumer<CommandDecision> every = decision -> { };
 
+    /** A listener of decision records only (no connectors changelog): for a gateway's own tests. */
     public DecisionListener(String bootstrapServers, String topic, Deserializer<CommandDecision> deserializer) {
-        this(bootstrapServers, Map.of(), topic, deserializer);
+        this(bootstrapServers, Map.of(), topic, deserializer, null, null);
     }
 
-    /** @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own */
+    /**
+     * @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own
+     * @param changelog     the connectors store's changelog, whose records announce accepted changes; it must exist
+     * @param states        its values' deserializer
+     */
     public DecisionListener(String bootstrapServers, Map<String, String> kafkaSettings, String topic,
-                            Deserializer<CommandDecision> deserializer) {
+                            Deserializer<CommandDecision> deserializer, String changelog, Deserializer<ConnectorState> states) {
         this.deserializer = deserializer;
         this.topic = topic;
+        this.changelog = changelog;
+        this.states = states;
         String id = "switchboard-decisions-" + Long.toHexString(System.nanoTime());
-        reader = TopicReader.of(new KafkaClients(bootstrapServers, kafkaSettings), topic,
-                        new ByteArrayDeserializer(), new ByteArrayDeserializer())
+        var builder = TopicReader.of(new KafkaClients(bootstrapServers, kafkaSettings), topic,
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        if (changelog != null) {
+            builder.alsoTopic(changelog);
+        }
+        reader = builder
                 .settings(Map.of(
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
                         ConsumerConfig.CLIENT_ID_CONFIG, id))
@@ -170,17 +189,28 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     }
 
     private void read(List<TopicRecord<byte[], byte[]>> records) {
-        // Decisions are decoded for every listener only while someone here wants them all.
-        boolean all = !records.isEmpty() && everyWanted.getAsBoolean();
+        if (records.isEmpty()) {
+            return;
+        }
+        // Decisions are decoded for every listener only while someone here wants them all; the
+        // changelog's records, which name their command only inside the state, while anyone waits.
+        boolean all = everyWanted.getAsBoolean();
         Consumer<CommandDecision> everyone = every;
         for (TopicRecord<byte[], byte[]> record : records) {
-            if (all || isAwaited(record)) {
-                CommandDecision decision = deserializer.deserialize(topic, record.headers(), record.value());
-                if (decision != null) {
-                    complete(decision);
-                    if (all) {
-                        everyone.accept(decision);
-                    }
+            CommandDecision decision = null;
+            if (!record.topic().equals(topic)) {
+                // A delete is announced by a decision record; its tombstone says nothing more.
+                if (record.value() != null && (all || !waiting.isEmpty())) {
+                    ConnectorState state = states.deserialize(record.topic(), record.headers(), record.value());
+                    decision = state == null ? null : AnnouncedDecisions.fromState(state);
+                }
+            } else if (all || isAwaited(record)) {
+                decision = deserializer.deserialize(topic, record.headers(), record.value());
+            }
+            if (decision != null) {
+                complete(decision);
+                if (all) {
+                    everyone.accept(decision);
                 }
             }
         }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Reads every partition of one topic on a daemon thread of its own, with no consumer group (assign
+ * Reads every partition of one topic (or of a few: {@link TopicReaderBuilder#alsoTopic}) on a daemon
+ * thread of its own, with no consumer group (assign
  * and seek, nothing committed), the way Kafka's own backing stores read theirs, and hands each batch
  * of records to its handler on that thread. The one reader of the control plane: every feed, log and
  * listener that reads a topic is a handler over one of these.
@@ -75,6 +76,8 @@ public final class TopicReader<K, V> implements AutoCloseable {
 
     private final KafkaClients clients;
     private final String topic;
+    /** The topic, and any read beside it. */
+    private final List<String> topics;
     private final Map<String, Object> settings;
     private final Deserializer<K> keys;
     private final Deserializer<V> values;
@@ -103,12 +106,16 @@ public final class TopicReader<K, V> implements AutoCloseable {
     TopicReader(TopicReaderBuilder<K, V> b) {
         this.clients = b.clients;
         this.topic = b.topic;
-        Map<String, Object> all = new HashMap<>(b.settings);
-        all.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<String> all = new ArrayList<>();
+        all.add(b.topic);
+        all.addAll(b.moreTopics);
+        this.topics = List.copyOf(all);
+        Map<String, Object> given = new HashMap<>(b.settings);
+        given.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // A topic is made with its settings (Topics), never by the broker's defaults because a reader asked for it.
-        all.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        all.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.settings = Map.copyOf(all);
+        given.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        given.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.settings = Map.copyOf(given);
         this.keys = b.keys;
         this.values = b.values;
         this.from = b.from;
@@ -349,13 +356,22 @@ public final class TopicReader<K, V> implements AutoCloseable {
         return offsets.entrySet().stream().allMatch(end -> kafka.position(end.getKey()) >= end.getValue());
     }
 
-    /** The topic's partitions, waiting (1 s apart) until it exists; null when closed. */
+    /** The topics' partitions, waiting (1 s apart) until every one exists; null when closed. */
     private List<TopicPartition> partitions(KafkaConsumer<K, V> kafka) {
         boolean told = false;
         while (!closed) {
-            List<PartitionInfo> infos = kafka.partitionsFor(topic, Duration.ofSeconds(10));
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+            List<TopicPartition> found = new ArrayList<>();
+            boolean missing = false;
+            for (String name : topics) {
+                List<PartitionInfo> infos = kafka.partitionsFor(name, Duration.ofSeconds(10));
+                if (infos == null || infos.isEmpty()) {
+                    missing = true;
+                    break;
+                }
+                infos.forEach(info -> found.add(new TopicPartition(name, info.partition())));
+            }
+            if (!missing) {
+                return found;
             }
             if (!told) {
                 told = true;

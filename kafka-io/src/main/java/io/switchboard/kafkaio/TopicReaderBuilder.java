@@ -3,6 +3,7 @@ package io.switchboard.kafkaio;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +13,7 @@ import java.util.function.Consumer;
 public final class TopicReaderBuilder<K, V> {
     final KafkaClients clients;
     final String topic;
+    final List<String> moreTopics = new ArrayList<>();
     final Deserializer<K> keys;
     final Deserializer<V> values;
     Map<String, ?> settings = Map.of();
@@ -72,6 +74,17 @@ public final class TopicReaderBuilder<K, V> {
         this.onFailure = policy;
         this.pause = pauseAfter;
         this.failed = listener;
+        return this;
+    }
+
+    /**
+     * Reads {@code other} too, with the same consumer, deserializers and handler (each record names
+     * its topic): one fetch per broker for both. Every topic must exist for the reader to start.
+     */
+    public TopicReaderBuilder<K, V> alsoTopic(String other) {
+        if (!other.equals(topic) && !moreTopics.contains(other)) {
+            moreTopics.add(Objects.requireNonNull(other));
+        }
         return this;
     }
 

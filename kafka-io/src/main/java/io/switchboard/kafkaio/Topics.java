@@ -108,7 +108,7 @@ public record Topics(String prefix, String lifecycleTopic) {
         String worker = embeddedWorkerGroup();
         return Set.of(commands(), decisions(), lifecycle(), observations(), reconcilerLeases(), replicaKeys(),
                 pipelineNotifications(), deadLetters(), policies(), policyVersions(), secrets(), schemas(), worker + "-configs",
-                worker + "-offsets", worker + "-status");
+                worker + "-offsets", worker + "-status", connectorsChangelog());
     }
 
     /** The consumer groups named above (Kafka Streams' and the embedded worker's); a connector may join neither. */
@@ -118,7 +118,8 @@ public record Topics(String prefix, String lifecycleTopic) {
 
     /**
      * The topics a replica creates at start when they are missing, with their settings: the command
-     * topic's partitions for the four partitioned topics, one partition for the others.
+     * topic's partitions for the four partitioned topics and the connectors store's changelog
+     * (compacted, as Kafka Streams would make it), one partition for the others.
      *
      * @param commandPartitions the partitions of the command, decision, lifecycle and observation topics
      * @param replication       the replication factor (the brokers, up to three)
@@ -135,6 +136,7 @@ public record Topics(String prefix, String lifecycleTopic) {
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.HOURS.toMillis(1)))),
                 new NewTopic(lifecycle(), commandPartitions, replication).configs(durable),
                 new NewTopic(observations(), commandPartitions, replication).configs(durable),
+                new NewTopic(connectorsChangelog(), commandPartitions, replication).configs(durableLog),
                 new NewTopic(deadLetters(), 1, replication),
                 new NewTopic(pipelineNotifications(), 1, replication)
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.DAYS.toMillis(7)))),
@@ -167,5 +169,17 @@ public record Topics(String prefix, String lifecycleTopic) {
     /** The changelog topic Kafka Streams keeps for one of the topology's stores. */
     public String changelog(String store) {
         return applicationId() + "-" + store + "-changelog";
+    }
+
+    /** The connectors store's name: its changelog is made here, before Kafka Streams would make it ({@link #toCreate}). */
+    public static final String CONNECTORS_STORE = "connectors";
+
+    /**
+     * The connectors store's changelog: every accepted change to a connector, whose record announces
+     * it to the replicas (the decision listener reads it from its end before any command is sent,
+     * so it is made with the topics here rather than by Kafka Streams at its first assignment).
+     */
+    public String connectorsChangelog() {
+        return changelog(CONNECTORS_STORE);
     }
 }

@@ -27,6 +27,8 @@ class TopicsTest {
                 Map.entry("sb.decisions", "6x3 {retention.ms=3600000}"),
                 Map.entry("sb.lifecycle", "6x3 {min.insync.replicas=2}"),
                 Map.entry("sb.observations", "6x3 {min.insync.replicas=2}"),
+                // Made before Kafka Streams would make it: replicas read it from its end before any command is sent.
+                Map.entry("sb-connectors-changelog", "6x3 {cleanup.policy=compact, min.insync.replicas=2}"),
                 Map.entry("sb.commands.dlq", "1x3 {}"),
                 Map.entry("sb.pipeline-notifications", "1x3 {retention.ms=604800000}"),
                 Map.entry("sb.reconciler-leases", "1x3 {}"),

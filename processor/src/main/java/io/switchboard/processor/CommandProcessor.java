@@ -35,7 +35,8 @@ import java.util.Map;
 
 /**
  * Applies each command to the connectors store: decides it against the current state, writes the
- * next state, and forwards the decision and, when something changed, a lifecycle event.
+ * next state, and forwards the decision (unless the next state's changelog record announces it:
+ * {@link AnnouncedDecisions}) and, when something changed, a lifecycle event.
  */
 public final class CommandProcessor implements Processor<String, ConnectorCommand, String, Object> {
     static final String DECISIONS = "decisions-sink";
@@ -153,9 +154,12 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             }
         }
         CommandDecision decided = answers.remember(storeKey, command, decision.toRecord(command.getCommandId(), key));
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(COMMAND_ID_HEADER, command.getCommandId().getBytes(StandardCharsets.UTF_8));
-        context.forward(record.withValue((Object) decided).withHeaders(headers), DECISIONS);
+        if (!AnnouncedDecisions.byState(decided)) {
+            // An accepted change is announced by its state's changelog record, written by the put above.
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(COMMAND_ID_HEADER, command.getCommandId().getBytes(StandardCharsets.UTF_8));
+            context.forward(record.withValue((Object) decided).withHeaders(headers), DECISIONS);
+        }
         if (decision.event() != null) {
             context.forward(record.withValue(decision.event()), LIFECYCLE);
             if (timelines != null && decision.next() != null) {

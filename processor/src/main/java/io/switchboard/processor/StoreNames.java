@@ -4,7 +4,7 @@ import io.switchboard.rules.ConnectorKey;
 /** Names of the topology's state stores, which are also the names interactive queries use. */
 public final class StoreNames {
     /** Desired state of every connector, keyed by {@link ConnectorKey}. */
-    public static final String CONNECTORS = "connectors";
+    public static final String CONNECTORS = io.switchboard.kafkaio.Topics.CONNECTORS_STORE;
     /** The last status the data plane reported for every connector, keyed by {@link ConnectorKey}. */
     public static final String STATUSES = "statuses";
     /** The first decision for each connector and Idempotency-Key, for a day. */

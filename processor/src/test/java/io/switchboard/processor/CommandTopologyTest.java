@@ -47,7 +47,7 @@ class CommandTopologyTest {
     private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private CommandInput commands;
-    private TestOutputTopic<String, CommandDecision> decisions;
+    private Announced decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
     private KeyValueStore<String, ConnectorState> store;
     private KeyValueStore<String, ConnectorObservation> statuses;

@@ -50,7 +50,7 @@ class HistoryTopologyTest {
     private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private CommandInput commands;
-    private TestOutputTopic<String, CommandDecision> decisions;
+    private Announced decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
     private KeyValueStore<String, ConnectorHistory> history;
     private int sequence;

@@ -46,7 +46,7 @@ class PipelinePhaseTopologyTest {
     private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private CommandInput commands;
-    private TestOutputTopic<String, CommandDecision> decisions;
+    private Announced decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
     private KeyValueStore<String, ConnectorState> store;
     private KeyValueStore<String, ConnectorHistory> history;

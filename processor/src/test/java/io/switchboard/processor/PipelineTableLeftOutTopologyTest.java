@@ -43,7 +43,7 @@ class PipelineTableLeftOutTopologyTest {
 
     private TopologyTestDriver driver;
     private CommandInput commands;
-    private TestOutputTopic<String, CommandDecision> decisions;
+    private Announced decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
     private KeyValueStore<String, ConnectorState> store;
     private KeyValueStore<String, ConnectorHistory> history;

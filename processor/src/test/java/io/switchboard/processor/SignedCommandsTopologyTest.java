@@ -161,7 +161,11 @@ class SignedCommandsTopologyTest {
     @Test
     void decisionsAndEventsCarryNoSignature() {
         fixture.commands().pipeInput("default/forged", create("signed-1", "alice"));
-        assertNull(fixture.decisions().readRecord().headers().lastHeader(RecordSignatures.HEADER));
+        // Accepted: announced by the state's changelog record; then refused: a decision record.
+        fixture.commands().pipeInput("default/forged", create("signed-2", "alice"));
+        assertNull(fixture.driver.createOutputTopic(TopologyFixture.TOPICS.connectorsChangelog(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).readRecord().headers().lastHeader(RecordSignatures.HEADER));
+        assertNull(fixture.decisionRecords().readRecord().headers().lastHeader(RecordSignatures.HEADER));
         assertNull(fixture.lifecycle().readRecord().headers().lastHeader(RecordSignatures.HEADER));
     }
 }

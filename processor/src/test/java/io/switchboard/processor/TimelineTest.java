@@ -45,7 +45,7 @@ class TimelineTest {
     private TopologyTestDriver driver;
     private CommandInput commands;
     private TestInputTopic<String, ConnectorObservation> observations;
-    private TestOutputTopic<String, CommandDecision> decisions;
+    private Announced decisions;
     private TestOutputTopic<String, LifecycleEvent> lifecycle;
     private KeyValueStore<String, ConnectorTimeline> timelines;
     private int sequence;

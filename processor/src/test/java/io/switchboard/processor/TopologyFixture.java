@@ -24,6 +24,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +65,29 @@ final class TopologyFixture implements AutoCloseable {
         this(masking, timelines, DecisionObserver.NONE);
     }
 
-    private TopologyFixture(HistoryMasking masking, boolean timelines, DecisionObserver observer) {
+    /** Every decision the topology made and no test read yet, in order ({@link #decisions}). */
+    private final List<CommandDecision> decided = new ArrayList<>();
+
+    private TopologyFixture(HistoryMasking masking, boolean timelines, DecisionObserver given) {
+        DecisionObserver observer = new DecisionObserver() {
+            @Override
+            public void decided(CommandDecision decision) {
+                synchronized (decided) {
+                    decided.add(decision);
+                }
+                given.decided(decision);
+            }
+
+            @Override
+            public void processed(int partition, long offset) {
+                given.processed(partition, offset);
+            }
+
+            @Override
+            public void released(int partition) {
+                given.released(partition);
+            }
+        };
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
         serdes = new TopologySerdes(
                 new AvroSerde<>(registry, ConnectorCommand.class, false),
@@ -130,7 +153,14 @@ final class TopologyFixture implements AutoCloseable {
         return driver.createInputTopic(TOPICS.observations(), new StringSerializer(), serdes.observations().serializer());
     }
 
-    TestOutputTopic<String, CommandDecision> decisions() {
+    /** The decisions made, each checked to be announced on Kafka as {@link AnnouncedDecisions} says. */
+    Announced decisions() {
+        return new Announced(decided, decisionRecords(), driver.createOutputTopic(TOPICS.connectorsChangelog(), new StringDeserializer(),
+                serdes.states().deserializer()));
+    }
+
+    /** The decisions topic itself. */
+    TestOutputTopic<String, CommandDecision> decisionRecords() {
         return driver.createOutputTopic(TOPICS.decisions(), new StringDeserializer(), serdes.decisions().deserializer());
     }
 
