@@ -278,7 +278,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 // The lease and the pause fence follow the processor's own group session.
                 SessionTimers.of(processorSettings)).keepsTimelines(timelines, serdes.sets());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
-        this.queries = queries;
+        // Its threads stop with the processor's stage, after the HTTP server and the data plane that read through it.
+        this.queries = own(Stage.PROCESSOR, queries);
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
         namedSecrets = new NamedSecrets(secretStore, queries, Clock.systemUTC());

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Static group membership ({@code --instance-id}): a replica stopped cleanly under its identity
  * leaves the group at once, so that its partitions move to the other replica without waiting out
  * its session; a second process under the same identity fences the first; an identity Kafka would
- * refuse is refused at start.
+ * refuse is refused at start. A replica closed leaves no thread of its reads running.
  */
 class StaticMembershipTest {
     private Path dir;
@@ -86,6 +86,37 @@ class StaticMembershipTest {
         System.out.println("The fenced process: " + first.streams().state() + ", /health/live " + live.body());
         // The second keeps its partitions: the first did not come back under the identity.
         Await.holds("the second process to keep its partitions", Duration.ofSeconds(3), () -> owns(second));
+    }
+
+    /**
+     * The threads a replica's reads use (the lease's renewals, the readings of the command topic's
+     * ends and of the copies' lags) stop with it, so that a JVM starting many replicas piles none up.
+     */
+    @Test
+    void aReplicaClosedLeavesNoneOfItsReadsThreadsRunning() throws Exception {
+        dir = Files.createTempDirectory("switchboard-static");
+        prefix = SharedKafka.newPrefix();
+        Set<Thread> before = readThreads();
+        SwitchboardApp app = start("a", "replica-0");
+        awaitOwns(app);
+        var read = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(app.url() + "/connectors")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, read.statusCode(), read::body);
+        Set<Thread> its = readThreads();
+        its.removeAll(before);
+        Set<String> names = its.stream().map(Thread::getName).collect(Collectors.toSet());
+        assertTrue(names.containsAll(Set.of("switchboard-kafka-lease", "switchboard-command-ends")), () -> "its reads' threads: " + names);
+        app.close();
+        running.remove(app);
+        Await.atMost(Duration.ofSeconds(10)).until("its reads' threads to stop", () -> its.stream().filter(Thread::isAlive)
+                .map(Thread::getName).sorted().toList(), List::isEmpty);
+    }
+
+    /** The live threads of the names a replica's reads give theirs. */
+    private static Set<Thread> readThreads() {
+        Set<String> names = Set.of("switchboard-kafka-lease", "switchboard-command-ends", "switchboard-store-lags");
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && names.contains(t.getName()))
+                .collect(Collectors.toCollection(java.util.HashSet::new));
     }
 
     private static void awaitOwns(SwitchboardApp app) {

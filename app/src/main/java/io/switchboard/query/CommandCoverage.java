@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -65,7 +66,7 @@ import java.util.function.LongSupplier;
  * decides from these readings, which a daemon thread renews every {@link SessionTimers#renewMs} whether
  * reads come or not, so that only a real lapse (out of reach, or frozen) ends the lease.
  */
-final class CommandCoverage {
+final class CommandCoverage implements AutoCloseable {
     private final CommandProgress progress;
     private final Admin admin;
     private final String commandTopic;
@@ -240,17 +241,23 @@ final class CommandCoverage {
             underWay.add(reading);
             latest = reading;
             latestRequestedAt = requested;
-            fetcher.execute(() -> {
-                Reading done = Reading.NONE;
-                try {
-                    done = read(committed, requested);
-                } finally {
-                    synchronized (this) {
-                        underWay.remove(reading);
+            try {
+                fetcher.execute(() -> {
+                    Reading done = Reading.NONE;
+                    try {
+                        done = read(committed, requested);
+                    } finally {
+                        synchronized (this) {
+                            underWay.remove(reading);
+                        }
+                        reading.complete(done);
                     }
-                    reading.complete(done);
-                }
-            });
+                });
+            } catch (RejectedExecutionException closed) {
+                // The replica is stopping: no reading reaches Kafka any more.
+                underWay.remove(reading);
+                reading.complete(Reading.NONE);
+            }
             return reading;
         }
 
@@ -337,6 +344,13 @@ final class CommandCoverage {
         } catch (Exception unreadable) {
             return Optional.empty();
         }
+    }
+
+    /** Stops the lease's renewals and the readings' threads: the replica is stopping. */
+    @Override
+    public void close() {
+        renewer.shutdownNow();
+        fetcher.shutdownNow();
     }
 
     /** The command topic's partitions, asked once: a topic's partitions are not taken away. */

@@ -41,7 +41,7 @@ import java.util.Optional;
  * because IQv2 queries that race the stream thread's writes can deadlock it in Kafka Streams 4.3.1
  * (KAFKA-19629).
  */
-public final class ConnectorQueries implements ConnectorStore {
+public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
     static final String TRANSFER_TOPIC = "switchboard.internal-reads";
     /** One subject per record type between replicas (the registry keeps a subject's schemas compatible); readers go by schema id. */
     private static final String STATUS_TRANSFER_TOPIC = TRANSFER_TOPIC + ".statuses";
@@ -110,6 +110,20 @@ public final class ConnectorQueries implements ConnectorStore {
     public Optional<Object> changeMark() {
         CommandCoverage coverage = policy.coverage();
         return coverage == null ? Optional.empty() : coverage.changeMark();
+    }
+
+    /**
+     * Stops the threads the reads use (the lease's renewals, the readings of the command topic's
+     * ends and of the copies' lags), which live as long as the replica: a read after it finds no
+     * copy current and answers that no copy is available.
+     */
+    @Override
+    public void close() {
+        local.close();
+        CommandCoverage coverage = policy.coverage();
+        if (coverage != null) {
+            coverage.close();
+        }
     }
 
     /** The topology keeps each connector's incident timeline, and connector sets, in values of these serdes. */

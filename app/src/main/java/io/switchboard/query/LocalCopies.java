@@ -153,6 +153,11 @@ final class LocalCopies {
         return lags.current(store, partition, ConnectorQueries.MAX_STANDBY_LAG, waitMs);
     }
 
+    /** Stops the thread that reads the lags: the replica is stopping. */
+    void close() {
+        lags.close();
+    }
+
     private StoreUnavailableException unavailable(int partition, RuntimeException e) {
         return new StoreUnavailableException("Partition " + partition + " of the connector store is not available on this replica right now ("
                 + streams.state() + "); retry shortly.", e);

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * and a read answered from it be stale). A caller waits for such a reading at most as long as it
  * says, and without one no copy is known to be current.
  */
-final class StoreLags {
+final class StoreLags implements AutoCloseable {
     private final KafkaStreams streams;
     private final ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "switchboard-store-lags");
@@ -61,6 +61,12 @@ final class StoreLags {
         } catch (Exception unknown) {
             return Reading.NONE;
         }
+    }
+
+    /** Stops the readings' thread: the replica is stopping; a caller then finds no copy current. */
+    @Override
+    public void close() {
+        fetcher.shutdownNow();
     }
 
     /** The reading under way, begun now if none is. */

@@ -45,7 +45,8 @@ public final class PipelineScheduler implements AutoCloseable {
         return this;
     }
 
-    private void tick() {
+    /** One beat: on the lease holder only. */
+    void tick() {
         if (!leader.getAsBoolean()) {
             return;
         }
