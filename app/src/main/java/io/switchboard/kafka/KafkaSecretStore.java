@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -95,16 +96,16 @@ public final class KafkaSecretStore extends SecretStore {
                     // Committed: the end of the topic is past it now, so reading to the end reads it.
                     readToTheEnd();
                     return next;
-                } catch (ProducerFencedException | InvalidProducerEpochException | TransactionAbortableException fenced) {
-                    // Another replica's writer started since this one did, so nothing was committed:
-                    // read what it wrote, and decide again.
-                    closeWriter();
-                    if (attempt == ATTEMPTS) {
-                        throw new StoreUnavailable("Secrets are being changed on other replicas; try again", fenced);
-                    }
                 } catch (KafkaException | ExecutionException | TimeoutException e) {
                     closeWriter();
-                    throw new StoreUnavailable("The secrets topic cannot be written now", e);
+                    if (!fenced(e)) {
+                        throw new StoreUnavailable("The secrets topic cannot be written now", e);
+                    }
+                    // Another replica's writer started since this one did, so nothing was committed:
+                    // read what it wrote, and decide again.
+                    if (attempt == ATTEMPTS) {
+                        throw new StoreUnavailable("Secrets are being changed on other replicas; try again", e);
+                    }
                 } catch (InterruptedException e) {
                     closeWriter();
                     Thread.currentThread().interrupt();
@@ -112,6 +113,23 @@ public final class KafkaSecretStore extends SecretStore {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a failed write failed because another replica's writer fenced this one: the producer
+     * says so directly, or as the cause of the error it ends in (a commit after a failed send throws
+     * a plain {@link KafkaException} over it; a send's future, an {@link ExecutionException}), or the
+     * coordinator had already aborted the transaction for the new writer (a commit refused as
+     * {@link InvalidTxnStateException}).
+     */
+    static boolean fenced(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
+                    || t instanceof TransactionAbortableException || t instanceof InvalidTxnStateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** This replica's writer; a new one fences every other replica's and ends the transaction any left open. */
