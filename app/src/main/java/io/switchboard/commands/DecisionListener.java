@@ -54,8 +54,7 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     }
     private final Deserializer<CommandDecision> deserializer;
     private final String topic;
-    /** The connectors store's changelog, and how its values read; null: decision records only. */
-    private final String changelog;
+    /** How the connectors changelog's values read; null: decision records only. */
     private final Deserializer<ConnectorState> states;
     /** Completes futures for the stream thread, so answering a client never runs on it. */
     private final ExecutorService responders = Executors.newFixedThreadPool(2, r -> {
@@ -81,7 +80,6 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
                             Deserializer<CommandDecision> deserializer, String changelog, Deserializer<ConnectorState> states) {
         this.deserializer = deserializer;
         this.topic = topic;
-        this.changelog = changelog;
         this.states = states;
         String id = "switchboard-decisions-" + Long.toHexString(System.nanoTime());
         var builder = TopicReader.of(new KafkaClients(bootstrapServers, kafkaSettings), topic,
