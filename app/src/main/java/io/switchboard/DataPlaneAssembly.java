@@ -156,10 +156,6 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),
                     topics.reconcilerLeases(), topics.reconcilerGroup(cluster), options.fullPassEvery())
                     .onLease(desired::active);
-            if (cluster.equals(SwitchboardApp.DEFAULT_CLUSTER)) {
-                // The pipelines' ids are known from the decisions told while the lease is held: a full listing at each change.
-                loop.onLease(held -> pipelines.leaseChanged());
-            }
             String statusTopic = statusTopics.get(cluster);
             if (statusTopic != null) {
                 // Statuses as the workers write them, rather than by asking the workers for them;
@@ -191,7 +187,6 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         // The API's consumer of the decisions topic tells the data plane too: one per replica.
         decisions.alsoTell(() -> loops.stream().anyMatch(ReconcilerLoop::isLeader), decision -> {
             loops.forEach(loop -> loop.reactive().decided(decision));
-            pipelines.decided(decision);
             phases.decided(decision);
         });
         shutdown.add(Stage.DATA_PLANE, () -> decisions.alsoTell(() -> false, decision -> { }));

@@ -45,8 +45,7 @@ public final class PipelineScheduler implements AutoCloseable {
         return this;
     }
 
-    /** One beat: on the lease holder only. */
-    void tick() {
+    private void tick() {
         if (!leader.getAsBoolean()) {
             return;
         }

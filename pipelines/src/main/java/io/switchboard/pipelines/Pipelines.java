@@ -12,7 +12,6 @@ import io.switchboard.core.ServiceException;
 import io.switchboard.core.ServiceException.Violation;
 import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Visibility;
-import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.TargetState;
 
 import org.slf4j.Logger;
@@ -48,7 +47,6 @@ public final class Pipelines {
     private final PipelineReads reads;
     private final DatabaseWork databaseWork;
     private final PublicationRefresh publications;
-    private final PipelineIndex index;
     private final String notificationsTopic;
 
     /**
@@ -67,7 +65,6 @@ public final class Pipelines {
         this.databaseWork = new DatabaseWork();
         this.publications = new PublicationRefresh(connectors, store, scope);
         this.runPath = new RunPath(check, store, notificationsTopic);
-        this.index = new PipelineIndex(store::ids, cluster, clock);
     }
 
     /**
@@ -239,26 +236,9 @@ public final class Pipelines {
                 request.forPipeline(id));
     }
 
-    /**
-     * The ids of every pipeline, in the order their source connectors are stored, as the replica
-     * holding the pipelines' cluster's lease knows them ({@link PipelineIndex}): for its periodic
-     * scans, which then list no connector while the decisions it is told keep the index current.
-     */
+    /** The ids of every pipeline, in the order their source connectors are stored. */
     public List<String> ids() {
-        return index.ids();
-    }
-
-    /**
-     * A decided command, wherever it was made (on the replica holding the lease, every accepted one):
-     * a pipeline created or deleted is known to {@link #ids} without listing the store. Cheap, any thread.
-     */
-    public void decided(CommandDecision decision) {
-        index.decided(decision);
-    }
-
-    /** This replica took or lost the pipelines' cluster's lease: the next {@link #ids} lists the store. */
-    public void leaseChanged() {
-        index.forget();
+        return store.ids();
     }
 
     /**
