@@ -134,6 +134,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private KafkaClients workerKafka;
     /** Where a user's Kafka client finds its settings for the embedded broker; null on an external Kafka. */
     private Path userKafkaFile;
+    private Path eventsKafkaFile;
     private volatile boolean workerMayWriteCommands;
     private String secretStoreHandle;
     private NamedSecrets namedSecrets;
@@ -176,6 +177,7 @@ public final class SwitchboardApp implements AutoCloseable {
                     .secured(identities, KafkaAcls.all(topics)).start()));
             bootstrapServers = broker.bootstrapServers();
             userKafkaFile = identities.writeUserFile(bootstrapServers);
+            eventsKafkaFile = identities.writeEventsFile(bootstrapServers);
         }
         // What every Kafka client Switchboard makes gets besides its own settings (SASL, SSL: --kafka-property);
         // the embedded worker and its connectors' clients are another principal, with settings of their own.
@@ -332,7 +334,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, decisions, () -> StartupSteps.join(embeddedWorker)));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
-                userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile, schemaRegistryUrl);
+                userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile
+                        + ", a lifecycle events consumer's in " + eventsKafkaFile, schemaRegistryUrl);
     }
 
     /** What {@code each} answers of every attached Connect cluster, by cluster. */

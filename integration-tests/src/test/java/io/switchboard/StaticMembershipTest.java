@@ -1,5 +1,6 @@
 package io.switchboard;
 
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.api.SharedKafka;
@@ -137,17 +138,17 @@ class StaticMembershipTest {
 
     private SwitchboardApp start(String name, String instanceId) throws IOException {
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve(name)).withBootstrapServers(SharedKafka.broker().bootstrapServers())
+        SwitchboardApp app = SwitchboardApp.start(SharedKafka.broker().replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve(name))
                 .withTopicPrefix(prefix).withEmbeddedWorker(false).withSecretsKeyFile(dir.resolve("shared-secrets.key"))
-                .withInstanceId(instanceId));
+                .withInstanceId(instanceId)));
         running.add(app);
         return app;
     }
 
     /** The group instance ids of the command processor group's members, as the broker describes them now. */
     private static Set<String> instanceIds(String group) {
-        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers()))) {
+        try (Admin admin = Admin.create(SharedKafka.broker().client(KafkaIdentities.CONTROL_PLANE))) {
             return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS).members().stream()
                     .map(member -> member.groupInstanceId().orElse("(none)")).collect(Collectors.toSet());
         } catch (Exception e) {

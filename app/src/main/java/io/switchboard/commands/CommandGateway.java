@@ -8,8 +8,6 @@ import io.switchboard.core.CommandBus;
 import io.switchboard.core.CommandNotSentException;
 import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.RequestContext;
-import io.switchboard.kafkaio.Topics;
-import io.switchboard.processor.ControlPlanes;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.ControlPlane;
 import io.switchboard.schemas.CommandDecision;
@@ -78,12 +76,6 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     /** Told, for every command, how long its decision took (nanoseconds) and its outcome (or "failed"). */
     public void onDecided(BiConsumer<Long, String> listener) {
         this.decided = listener;
-    }
-
-    /** A gateway of a deployment with the default topic prefix, its commands sent to {@code topic}. */
-    public CommandGateway(String bootstrapServers, String topic, Serializer<ConnectorCommand> serializer, RecordSignatures signatures,
-                          DecisionListener decisions, Duration timeout, Clock clock) {
-        this(bootstrapServers, Map.of(), topic, ControlPlanes.of(Topics.DEFAULT), serializer, signatures, decisions, timeout, clock);
     }
 
     /**

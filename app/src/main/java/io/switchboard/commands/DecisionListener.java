@@ -66,11 +66,6 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     private volatile BooleanSupplier everyWanted = () -> false;
     private volatile Consumer<CommandDecision> every = decision -> { };
 
-    /** A listener of decision records only (no connectors changelog): for a gateway's own tests. */
-    public DecisionListener(String bootstrapServers, String topic, Deserializer<CommandDecision> deserializer) {
-        this(bootstrapServers, Map.of(), topic, deserializer, null, null);
-    }
-
     /**
      * @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own
      * @param changelog     the connectors store's changelog, whose records announce accepted changes; it must exist

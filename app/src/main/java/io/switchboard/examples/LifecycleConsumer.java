@@ -13,10 +13,16 @@ import io.switchboard.kafkaio.TopicRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +34,14 @@ import java.util.function.Predicate;
  * An example consumer of Switchboard's lifecycle topic: it prints every event as one line.
  *
  * <pre>
- * java -cp app/target/switchboard.jar LifecycleConsumer \
- *     [bootstrap-servers=127.0.0.1:9092] [schema-registry-url=http://127.0.0.1:8081] [topic=switchboard.lifecycle]
+ * java -cp app/target/switchboard.jar io.switchboard.examples.LifecycleConsumer \
+ *     [kafka-config=data/kafka-events.properties] [bootstrap-servers=...] [schema-registry-url=http://127.0.0.1:8081]
+ *     [topic=switchboard.lifecycle]
  * </pre>
+ *
+ * {@code kafka-config} is a Kafka client settings file (the embedded broker writes
+ * {@code kafka-events.properties} beside its data for the event consumers' principal, with its
+ * address); {@code bootstrap-servers} overrides the address the file gives.
  *
  * Read the topic with isolation.level=read_committed: the processor writes it in exactly-once
  * transactions, and a reader that sees uncommitted records may see an event of an aborted
@@ -42,7 +53,7 @@ public final class LifecycleConsumer {
 
     public static void main(String[] args) {
         Map<String, String> options = new HashMap<>(Map.of(
-                "bootstrap-servers", "127.0.0.1:9092",
+                "kafka-config", "data/kafka-events.properties",
                 "schema-registry-url", "http://127.0.0.1:8081",
                 "topic", "switchboard.lifecycle"));
         for (String arg : args) {
@@ -51,7 +62,22 @@ public final class LifecycleConsumer {
                 options.put(arg.substring(0, eq).replaceFirst("^--", ""), arg.substring(eq + 1));
             }
         }
-        consume(options.get("bootstrap-servers"), options.get("schema-registry-url"), options.get("topic"),
+        Map<String, String> settings = new HashMap<>();
+        Path file = Path.of(options.get("kafka-config"));
+        if (Files.exists(file)) {
+            Properties read = new Properties();
+            try (Reader in = Files.newBufferedReader(file)) {
+                read.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+            read.stringPropertyNames().forEach(key -> settings.put(key, read.getProperty(key)));
+        } else if (java.util.Arrays.stream(args).anyMatch(arg -> arg.replaceFirst("^--", "").startsWith("kafka-config="))) {
+            throw new IllegalArgumentException("kafka-config: no file " + file);
+        }
+        String bootstrap = options.getOrDefault("bootstrap-servers", settings.getOrDefault("bootstrap.servers", "127.0.0.1:9092"));
+        settings.remove("bootstrap.servers");
+        consume(new KafkaClients(bootstrap, settings), options.get("schema-registry-url"), options.get("topic"),
                 "lifecycle-example-" + ProcessHandle.current().pid(), Duration.ofDays(365),
                 event -> {
                     System.out.println(describe(event));
@@ -64,14 +90,14 @@ public final class LifecycleConsumer {
      * committed) until the handler answers false or none came for {@code idle}. The handler runs on
      * the reader's thread; what it throws is thrown here.
      */
-    public static void consume(String bootstrapServers, String registryUrl, String topic, String clientId, Duration idle,
+    public static void consume(KafkaClients kafka, String registryUrl, String topic, String clientId, Duration idle,
                                Predicate<LifecycleEvent> handler) {
         AvroDeserializer<LifecycleEvent> values = new AvroDeserializer<>(new HttpSchemaRegistryClient(registryUrl),
                 LifecycleEvent.class);
         AtomicLong lastRecord = new AtomicLong(System.nanoTime());
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        TopicReader<String, byte[]> reader = TopicReader.of(KafkaClients.of(bootstrapServers), topic, new StringDeserializer(),
+        TopicReader<String, byte[]> reader = TopicReader.of(kafka, topic, new StringDeserializer(),
                         new ByteArrayDeserializer())
                 .settings(Map.of("client.id", clientId, "auto.offset.reset", "earliest", "isolation.level", "read_committed"))
                 .threadName(clientId)

@@ -125,7 +125,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             if (identities != null) {
-                grant();
+                grant(acls);
             }
             log.info("Embedded Kafka listening on {} ({}; data in {})", bootstrapServers(),
                     identities == null ? "PLAINTEXT, no authentication" : "SASL/PLAIN, ACLs", logDir);
@@ -191,10 +191,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("allow.everyone.if.no.acl.found", "false");
     }
 
-    /** Adds the ACLs, as the broker's own principal. */
-    private void grant() throws Exception {
+    /**
+     * Adds ACLs to a running secured broker, as the broker's own principal: those of another
+     * deployment's topic prefix sharing it ({@link KafkaAcls#all}), for one.
+     */
+    public void grant(List<AclBinding> more) throws Exception {
+        if (identities == null) {
+            throw new IllegalStateException("a plain broker authorizes nobody");
+        }
         try (Admin client = new KafkaClients(bootstrapServers(), identities.clientSettings(KafkaIdentities.BROKER)).admin(Map.of())) {
-            client.createAcls(acls).all().get(120, TimeUnit.SECONDS);
+            client.createAcls(more).all().get(120, TimeUnit.SECONDS);
         }
     }
 

@@ -23,7 +23,10 @@ import java.util.List;
  *       ({@code <prefix>-connect-*}, named so since the first release and kept, so that a data
  *       directory from before keeps its connectors and their offsets) among them;</li>
  *   <li>the user ({@value KafkaIdentities#USER}) the same, but nothing whose name starts with the
- *       prefix at all: neither Switchboard's topics nor the worker's.</li>
+ *       prefix at all: neither Switchboard's topics nor the worker's;</li>
+ *   <li>the event consumers ({@value KafkaIdentities#EVENTS}) may read the lifecycle topic, in consumer
+ *       groups whose names start with {@code Topics.eventConsumerGroups}, and nothing else (no ALLOW
+ *       beyond those, and with no ACL found Kafka refuses).</li>
  * </ul>
  * Neither gets ALTER on the cluster (which would let it grant itself ACLs), ALTER_CONFIGS, nor CREATE on
  * it (which would let it create a topic under the prefix): topics are created by their own CREATE.
@@ -56,12 +59,16 @@ public final class KafkaAcls {
         return owned;
     }
 
-    /** The ACLs of the worker's and the user's principals. */
+    /** The ACLs of the worker's, the user's and the event consumers' principals. */
     public static List<AclBinding> all(Topics topics) {
         List<AclBinding> acls = new ArrayList<>();
         String worker = "User:" + KafkaIdentities.WORKER;
         allowOrdinary(acls, worker);
         controlPlane(topics).forEach(owned -> acls.add(deny(owned, worker)));
+        // The event consumers' groups are theirs: a connector's client may not join one and take its partitions.
+        ResourcePattern eventGroups = new ResourcePattern(ResourceType.GROUP, topics.eventConsumerGroups(), PatternType.PREFIXED);
+        acls.add(deny(eventGroups, worker));
+        acls.addAll(eventConsumers(topics, "User:" + KafkaIdentities.EVENTS));
         String user = "User:" + KafkaIdentities.USER;
         allowOrdinary(acls, user);
         for (ResourceType type : List.of(ResourceType.TOPIC, ResourceType.GROUP, ResourceType.TRANSACTIONAL_ID)) {
@@ -73,17 +80,36 @@ public final class KafkaAcls {
     }
 
     /**
-     * Prints the worker's and the user's ACLs as {@code kafka-acls.sh} lines, for a Kafka of one's
-     * own: {@code KafkaAcls [TOPIC_PREFIX [WORKER_PRINCIPAL]]} (defaults {@code switchboard}, {@code User:connect}).
+     * What a consumer of lifecycle events may do: read (and describe) the lifecycle topic, and use
+     * consumer groups whose names start with the events prefix. Read-only: no WRITE anywhere.
+     */
+    public static List<AclBinding> eventConsumers(Topics topics, String principal) {
+        List<AclBinding> acls = new ArrayList<>();
+        ResourcePattern lifecycle = new ResourcePattern(ResourceType.TOPIC, topics.lifecycle(), PatternType.LITERAL);
+        ResourcePattern groups = new ResourcePattern(ResourceType.GROUP, topics.eventConsumerGroups(), PatternType.PREFIXED);
+        for (ResourcePattern pattern : List.of(lifecycle, groups)) {
+            for (AclOperation operation : List.of(AclOperation.READ, AclOperation.DESCRIBE)) {
+                acls.add(new AclBinding(pattern, new AccessControlEntry(principal, ANY_HOST, operation, AclPermissionType.ALLOW)));
+            }
+        }
+        return acls;
+    }
+
+    /**
+     * Prints the worker's and the event consumers' ACLs as {@code kafka-acls.sh} lines, for a Kafka
+     * of one's own: {@code KafkaAcls [TOPIC_PREFIX [WORKER_PRINCIPAL [EVENTS_PRINCIPAL]]]} (defaults
+     * {@code switchboard}, {@code User:connect}, {@code User:events}).
      */
     public static void main(String[] args) {
         Topics topics = new Topics(args.length > 0 ? args[0] : "switchboard");
         String worker = args.length > 1 ? args[1] : "User:" + KafkaIdentities.WORKER;
+        String events = args.length > 2 ? args[2] : "User:" + KafkaIdentities.EVENTS;
         for (AclBinding acl : all(topics)) {
             String principal = acl.entry().principal();
             if (principal.equals("User:" + KafkaIdentities.USER)) {
                 continue;
             }
+            String printed = principal.equals("User:" + KafkaIdentities.EVENTS) ? events : worker;
             ResourcePattern pattern = acl.pattern();
             String resource = switch (pattern.resourceType()) {
                 case TOPIC -> "--topic '" + pattern.name() + "'";
@@ -92,7 +118,7 @@ public final class KafkaAcls {
                 default -> "--cluster";
             };
             System.out.println("kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --"
-                    + (acl.entry().permissionType() == AclPermissionType.DENY ? "deny" : "allow") + "-principal " + worker
+                    + (acl.entry().permissionType() == AclPermissionType.DENY ? "deny" : "allow") + "-principal " + printed
                     + " --operation " + operation(acl.entry().operation()) + " " + resource
                     + (pattern.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : ""));
         }

@@ -26,22 +26,27 @@ import java.util.Properties;
  *   <li>{@value #CONTROL_PLANE}: every client of the replicas (command processor, registry, secrets,
  *       replica keys, the data plane's readers of Switchboard's and the worker's topics; a super user);</li>
  *   <li>{@value #WORKER}: the embedded Connect worker and its connectors' clients;</li>
- *   <li>{@value #USER}: a person's test client (ordinary topics only).</li>
+ *   <li>{@value #USER}: a person's test client (ordinary topics only);</li>
+ *   <li>{@value #EVENTS}: other teams' consumers of the lifecycle topic (that topic only, read-only,
+ *       with groups of their own prefix, {@code Topics.eventConsumerGroups}).</li>
  * </ul>
  * A password is never logged; beside the identities, client settings files are written for the
  * control plane ({@value #CONTROL_PLANE_FILE}, for {@code --kafka-config}), the worker
- * ({@value #WORKER_FILE}, for {@code --worker-kafka-config}) and the user ({@value #USER_FILE}).
+ * ({@value #WORKER_FILE}, for {@code --worker-kafka-config}), the user ({@value #USER_FILE}) and
+ * the event consumers ({@value #EVENTS_FILE}).
  */
 public final class KafkaIdentities {
     public static final String FILE = "kafka-identities.properties";
     public static final String CONTROL_PLANE_FILE = "kafka-switchboard.properties";
     public static final String WORKER_FILE = "kafka-worker.properties";
     public static final String USER_FILE = "kafka-client.properties";
+    public static final String EVENTS_FILE = "kafka-events.properties";
     public static final String BROKER = "broker";
     public static final String CONTROL_PLANE = "switchboard";
     public static final String WORKER = "connect";
     public static final String USER = "user";
-    static final List<String> PRINCIPALS = List.of(BROKER, CONTROL_PLANE, WORKER, USER);
+    public static final String EVENTS = "events";
+    static final List<String> PRINCIPALS = List.of(BROKER, CONTROL_PLANE, WORKER, USER, EVENTS);
     private static final String PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
     private final Path dataDir;
@@ -134,10 +139,23 @@ public final class KafkaIdentities {
      * the data (rewritten each start: the port may differ), and answers its path.
      */
     public Path writeUserFile(String bootstrapServers) {
-        Path file = dataDir.resolve(USER_FILE);
+        return writeClientFile(USER_FILE, USER, bootstrapServers,
+                "A client of the embedded Kafka for test data: ordinary topics only, never Switchboard's");
+    }
+
+    /**
+     * Writes the event consumers' client settings, with the broker's address, as {@value #EVENTS_FILE}
+     * beside the data (rewritten each start), and answers its path.
+     */
+    public Path writeEventsFile(String bootstrapServers) {
+        return writeClientFile(EVENTS_FILE, EVENTS, bootstrapServers,
+                "A consumer of Switchboard's lifecycle topic (read_committed, groups of the events prefix): nothing else");
+    }
+
+    private Path writeClientFile(String name, String principal, String bootstrapServers, String comment) {
+        Path file = dataDir.resolve(name);
         try {
-            writePrivate(file, asProperties(USER, bootstrapServers),
-                    "A client of the embedded Kafka for test data: ordinary topics only, never Switchboard's");
+            writePrivate(file, asProperties(principal, bootstrapServers), comment);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }

@@ -66,7 +66,7 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
 
     /** The control plane of a deployment with the default topic prefix. */
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("switchboard", Set.of("switchboard.commands",
-            "switchboard-connect-configs"), Set.of("switchboard-connect"), "switchboard.pipeline-notifications");
+            "switchboard-connect-configs"), Set.of("switchboard-connect"), "switchboard-pipeline-notifications");
 
     @Override
     public ControlPlane controlPlane() {

@@ -55,11 +55,6 @@ public final class ReconcilerLoop implements AutoCloseable {
     /** Told on the loop's thread, before the first pass, when this replica takes the lease, and when it loses it. */
     private final List<Consumer<Boolean>> onLease = new CopyOnWriteArrayList<>();
 
-    public ReconcilerLoop(String cluster, Reconciler reconciler, String bootstrapServers, String leaseTopic,
-                          String groupId, Duration interval) {
-        this(cluster, reconciler, new ReactiveReconciler(cluster, reconciler), bootstrapServers, Map.of(), leaseTopic, groupId, interval);
-    }
-
     public ReconcilerLoop(String cluster, Reconciler reconciler, String bootstrapServers, Map<String, String> kafkaSettings,
                           String leaseTopic, String groupId, Duration interval) {
         this(cluster, reconciler, new ReactiveReconciler(cluster, reconciler), bootstrapServers, kafkaSettings, leaseTopic, groupId,

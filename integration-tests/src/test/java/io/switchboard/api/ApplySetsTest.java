@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.kafka.KafkaIdentities;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.ApplyCommand;
 import io.switchboard.api.SwitchboardFixture.Answer;
@@ -115,7 +116,7 @@ class ApplySetsTest {
 
     /** Records now in every topic a change writes to: commands, decisions, lifecycle events. */
     private int records() {
-        String bootstrap = fx.kafka.bootstrapServers();
+        Map<String, Object> bootstrap = fx.kafka.client(KafkaIdentities.CONTROL_PLANE);
         return TopicScan.readAll(bootstrap, fx.topics().commands()).size() + TopicScan.readAll(bootstrap, fx.topics().decisions()).size()
                 + TopicScan.readAll(bootstrap, fx.topics().lifecycle()).size();
     }
@@ -351,7 +352,7 @@ class ApplySetsTest {
         for (String answer : List.of(applied.body(), plan.toString(), again.body())) {
             assertFalse(answer.contains("first-value-1234") || answer.contains("rotated-value-5678"), answer);
         }
-        Map<String, List<String>> topics = TopicScan.everyTopic(fx.kafka.bootstrapServers());
+        Map<String, List<String>> topics = TopicScan.everyTopic(fx.kafka.client(KafkaIdentities.CONTROL_PLANE));
         topics.forEach((topic, records) -> {
             if (topic.startsWith(fx.topics().prefix())) {
                 for (String record : records) {

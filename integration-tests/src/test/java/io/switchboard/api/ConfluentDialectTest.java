@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.kafka.KafkaIdentities;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Await;
@@ -244,7 +245,7 @@ class ConfluentDialectTest {
     /** The lines a FileStreamSource wrote to the topic, once at least {@code atLeast} are there (and a moment more). */
     private List<String> lines(String topic, int atLeast) {
         Properties props = new Properties();
-        props.put("bootstrap.servers", fx.app.bootstrapServers());
+        props.putAll(fx.kafka.client(KafkaIdentities.USER));
         props.put("group.id", "lines-" + UUID.randomUUID());
         props.put("auto.offset.reset", "earliest");
         List<String> lines = new ArrayList<>();

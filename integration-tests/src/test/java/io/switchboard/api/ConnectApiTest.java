@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.kafka.KafkaIdentities;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.api.SwitchboardFixture.Answer;
 import io.switchboard.examples.LifecycleConsumer;
@@ -106,7 +107,7 @@ class ConnectApiTest {
         assertEquals(204, fx.call("DELETE", "/connectors/evented", null).status());
 
         List<String> lines = new ArrayList<>();
-        LifecycleConsumer.consume(fx.kafka.bootstrapServers(), fx.app.schemaRegistryUrl(),
+        LifecycleConsumer.consume(fx.kafka.clients(KafkaIdentities.EVENTS), fx.app.schemaRegistryUrl(),
                 fx.topics().lifecycle(), "events-test", Duration.ofSeconds(10), event -> {
                     if (event.getConnector().equals("evented")) {
                         lines.add(LifecycleConsumer.describe(event));
@@ -348,7 +349,7 @@ class ConnectApiTest {
 
     @Test
     void recordsThatAreNotCommandsGoToTheDeadLetterTopicAndProcessingGoesOn() throws Exception {
-        Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers());
+        Map<String, Object> producerConfig = fx.kafka.client(KafkaIdentities.CONTROL_PLANE);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(fx.topics().commands(), "default/garbage",
                     "definitely not a command".getBytes(StandardCharsets.UTF_8))).get();
@@ -357,11 +358,9 @@ class ConnectApiTest {
         }
         assertEquals(201, fx.call("POST", "/connectors", createBody("after-garbage")).status());
 
-        Map<String, Object> consumerConfig = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-check",
+        Map<String, Object> consumerConfig = fx.kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of(ConsumerConfig.GROUP_ID_CONFIG, "dlq-check",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         List<byte[]> deadLetters = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(fx.topics().deadLetters()));

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.kafka.KafkaIdentities;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.testing.TopicScan;
@@ -107,7 +108,7 @@ class ControlPlaneTopicsApiTest {
             assertEquals(404, fx.call("GET", "/connectors/" + refused, null).status(), refused);
         }
         // No command for a refused connector reached the command topic, and none of the forged lines did.
-        String commands = TopicScan.text(fx.app.bootstrapServers(), topics.commands());
+        String commands = TopicScan.text(fx.kafka.client(KafkaIdentities.CONTROL_PLANE), topics.commands());
         assertTrue(commands.contains("alike"), "the accepted ones are there");
         for (String refused : new String[] {"forge", "copy-keys", "copy-all", "copy-dlq", "elsewhere", "forged"}) {
             assertFalse(commands.contains(refused), refused);

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.api.SwitchboardFixture.Answer;
 import io.switchboard.commands.CommandSignatures;
 import io.switchboard.kafkaio.RecordSignatures;
@@ -77,7 +78,7 @@ class ForgedCommandsTest {
     @Test
     void aCommandNoReplicaSignedIsNeverDecided() throws Exception {
         String topic = fx.topics().commands();
-        Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.app.bootstrapServers());
+        Map<String, Object> settings = fx.kafka.client(KafkaIdentities.CONTROL_PLANE);
         // The project's own schema classes and wire format, with a plain producer: a create in admin's name.
         try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(settings, new StringSerializer(),
                 new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
@@ -114,11 +115,9 @@ class ForgedCommandsTest {
     }
 
     private List<String> deadLetterReasons(int expected) {
-        Map<String, Object> settings = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.app.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "forged-check",
+        Map<String, Object> settings = fx.kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of(ConsumerConfig.GROUP_ID_CONFIG, "forged-check",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         List<String> reasons = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(fx.topics().deadLetters()));

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.kafka.KafkaIdentities;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -74,8 +75,7 @@ class HealthInTheConsoleTest {
     }
 
     private void send(int records) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                fx.kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(fx.kafka.client(KafkaIdentities.USER), new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < records; i++) {
                 // JSON, which the worker's converter reads.
                 producer.send(new ProducerRecord<>("drain-lines", "{\"n\":" + i + "}"));

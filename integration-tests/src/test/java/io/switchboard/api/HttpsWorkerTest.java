@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SecurityOptions;
@@ -7,9 +8,9 @@ import io.switchboard.SwitchboardApp;
 import io.switchboard.core.WorkerClient;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.http.Tls;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.ConnectWorker;
 import io.switchboard.testing.PrivateCa;
+import io.switchboard.testing.SecuredKafka;
 import io.switchboard.testing.TopicScan;
 import io.switchboard.testing.Await;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +45,7 @@ class HttpsWorkerTest {
     private static final Await WAIT = Await.atMost(Duration.ofSeconds(90));
     private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
     private Path dir;
-    private EmbeddedKafka kafka;
+    private SecuredKafka kafka;
     private ConnectWorker worker;
     private SwitchboardApp app;
 
@@ -52,12 +53,12 @@ class HttpsWorkerTest {
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-https-worker");
         PrivateCa ca = PrivateCa.create(dir);
-        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-        worker = ConnectWorker.startHttps(kafka.bootstrapServers(), ca.serverKeystore(), ca.password(), Tls.trusting(ca.caPem(), null));
-        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
+        kafka = SecuredKafka.start(dir.resolve("broker"));
+        worker = ConnectWorker.startHttps(kafka, ca.serverKeystore(), ca.password(), Tls.trusting(ca.caPem(), null));
+        app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica")).withEmbeddedWorker(false)
                 .withConnectClusters("secure=" + worker.url()).withConfluentScopes("secure=env-secure/lkc-secure")
-                .withSecurity(SecurityOptions.NONE.withTls(null, null, ca.caPem(), null)));
+                .withSecurity(SecurityOptions.NONE.withTls(null, null, ca.caPem(), null))));
     }
 
     @AfterAll
@@ -223,7 +224,7 @@ class HttpsWorkerTest {
         assertTrue(restarted.status() == 202 || restarted.status() == 204, restarted.body());
         awaitTask("scanned", task -> "RUNNING".equals(task.path("state").asText()) ? task : null);
 
-        Map<String, List<String>> topics = TopicScan.everyTopic(kafka.bootstrapServers());
+        Map<String, List<String>> topics = TopicScan.everyTopic(kafka.client(KafkaIdentities.CONTROL_PLANE));
         String workerConfigs = String.join("\n", topics.getOrDefault(worker.groupId() + "-configs", List.of()));
         assertTrue(workerConfigs.contains(newFile), "the scan reads the worker's config topic after the update: " + topics.keySet());
         String encoded = Base64.getEncoder().encodeToString(named.getBytes(StandardCharsets.UTF_8));

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A data directory of the embedded default from before its broker authenticated (a plain broker on
  * the same directory, as the embedded default then ran it) starts on the secured broker with its
  * connector: the worker keeps its config, offset and status topics, now as a principal of its own,
- * and the connector runs again from its offset (the file's lines are not sent twice).
+ * and the connector runs again from its offset (the file's lines are not sent twice). Its first
+ * broker is a plain one on purpose: it is the embedded default of the release before the principals.
  */
 class KafkaPrincipalsUpgradeTest {
 

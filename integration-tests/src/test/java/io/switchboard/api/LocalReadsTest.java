@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.api.SwitchboardFixture.Answer;
 import io.switchboard.testing.Await;
 import org.apache.kafka.clients.admin.Admin;
@@ -87,7 +88,7 @@ class LocalReadsTest {
     /** The sum of the command topic's end offsets: it grows with each command written. */
     private long commandsEnd() throws Exception {
         String topic = fx.topics().commands();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(fx.kafka.client(KafkaIdentities.CONTROL_PLANE))) {
             Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
             admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
                     .forEach(partition -> ends.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));

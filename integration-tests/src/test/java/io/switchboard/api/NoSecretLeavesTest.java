@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.SecurityOptions;
 import io.switchboard.http.HttpServer.Route;
 import io.switchboard.schemas.LifecycleEvent;
@@ -146,7 +147,7 @@ class NoSecretLeavesTest {
 
     @Test
     void theLifecycleTopicHoldsNoSecret() {
-        List<LifecycleEvent> events = LifecycleEvents.upToNow(fx.kafka.bootstrapServers(), fx.app.schemaRegistryUrl(),
+        List<LifecycleEvent> events = LifecycleEvents.upToNow(fx.kafka.client(KafkaIdentities.EVENTS), fx.app.schemaRegistryUrl(),
                 fx.topics().lifecycle());
         List<String> ours = events.stream().filter(e -> e.getConnector().equals(CONNECTOR)).map(String::valueOf).toList();
         assertTrue(ours.size() >= 2, "the create and the change: " + ours);

@@ -1,8 +1,8 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.SecuredKafka;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.secrets.Keyring;
@@ -42,13 +42,13 @@ class PolicyReplicasTest {
     private static final int ROUNDS = 12;
     private static final int NAMES_PER_ROUND = 4;
     private Path dir;
-    private EmbeddedKafka kafka;
+    private SecuredKafka kafka;
     private final List<SwitchboardApp> replicas = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-policy-replicas");
-        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        kafka = SecuredKafka.start(dir.resolve("broker"));
         SwitchboardApp first = SwitchboardApp.start(options("one"));
         replicas.add(first);
         replicas.add(SwitchboardApp.start(options("two").withSchemaRegistryUrl(first.schemaRegistryUrl())));
@@ -60,9 +60,9 @@ class PolicyReplicasTest {
 
     private SwitchboardOptions options(String name) {
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve(name)).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
-                .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withCommandTimeout(Duration.ofSeconds(60));
+        return kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve(name)).withEmbeddedWorker(false)
+                .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withCommandTimeout(Duration.ofSeconds(60)));
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.SecuredKafka;
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.CommandHold;
 import io.switchboard.testing.CommandWriter;
 import io.switchboard.testing.TestReplicas;
@@ -8,7 +10,6 @@ import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.api.SwitchboardFixture.Answer;
 import io.switchboard.kafka.KafkaReplicaKeys;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.CreateConnector;
@@ -59,13 +60,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicasTest {
     private Path dir;
-    private EmbeddedKafka kafka;
+    private SecuredKafka kafka;
     private final List<SwitchboardApp> replicas = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-replicas");
-        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        kafka = SecuredKafka.start(dir.resolve("broker"));
         SwitchboardApp first = SwitchboardApp.start(options("one"));
         replicas.add(first);
         replicas.add(SwitchboardApp.start(options("two").withSchemaRegistryUrl(first.schemaRegistryUrl())));
@@ -79,9 +80,9 @@ class ReplicasTest {
     private SwitchboardOptions options(String name) {
         // Replicas share one keyring, as they must (it opens sealed values and signs their requests to each other).
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve(name)).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
-                .withSecretsKeyFile(dir.resolve("shared-secrets.key"));
+        return kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve(name)).withEmbeddedWorker(false)
+                .withSecretsKeyFile(dir.resolve("shared-secrets.key")));
     }
 
     @AfterAll
@@ -152,8 +153,8 @@ class ReplicasTest {
                 .setCommandId(UUID.randomUUID().toString()).setCluster("default").setConnector(connector)
                 .setIssuedAt(System.currentTimeMillis()).setAction(action).build();
         List<CompletableFuture<Answer>> reads = new ArrayList<>();
-        try (CommandHold held = CommandHold.on(kafka.bootstrapServers(), "switchboard.commands");
-             CommandWriter writer = new CommandWriter(kafka.bootstrapServers(), replicas.get(0).schemaRegistryUrl(),
+        try (CommandHold held = CommandHold.on(kafka.client(KafkaIdentities.CONTROL_PLANE), "switchboard.commands");
+             CommandWriter writer = new CommandWriter(kafka.client(KafkaIdentities.CONTROL_PLANE), replicas.get(0).schemaRegistryUrl(),
                      dir.resolve("shared-secrets.key"))) {
             writer.send("switchboard.commands", command);
             for (SwitchboardApp replica : replicas) {
@@ -185,7 +186,7 @@ class ReplicasTest {
             awaitStandbysCurrent();
             Future<Answer> created;
             ExecutorService pool = Executors.newSingleThreadExecutor();
-            try (CommandHold held = CommandHold.on(kafka.bootstrapServers(), "switchboard.commands")) {
+            try (CommandHold held = CommandHold.on(kafka.client(KafkaIdentities.CONTROL_PLANE), "switchboard.commands")) {
                 created = pool.submit(() -> SwitchboardFixture.call(replicas.get(1).url(), "POST", "/connectors",
                         ConnectApiTest.createBody(name)));
                 Await.holds("the create unanswered while it is held", Duration.ofSeconds(1), () -> !created.isDone());
@@ -220,7 +221,7 @@ class ReplicasTest {
             assertEquals(201, created.status(), created.body());
         }
         try (KafkaProducer<String, ConnectorObservation> producer =
-                     new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                     new KafkaProducer<>(kafka.client(KafkaIdentities.CONTROL_PLANE),
                              new StringSerializer(),
                              new AvroSerializer<>(new HttpSchemaRegistryClient(
                                      replicas.get(0).schemaRegistryUrl()), ConnectorObservation.class, false))) {
@@ -289,7 +290,7 @@ class ReplicasTest {
         awaitStandbysCurrent();
         ExecutorService pool = Executors.newFixedThreadPool(2 * count);
         List<Future<Answer>> answers = new ArrayList<>();
-        try (CommandHold held = CommandHold.on(kafka.bootstrapServers(), "switchboard.commands")) {
+        try (CommandHold held = CommandHold.on(kafka.client(KafkaIdentities.CONTROL_PLANE), "switchboard.commands")) {
             for (int i = 0; i < count; i++) {
                 String path = "/connectors/standby-" + i + "/pause";
                 for (SwitchboardApp replica : replicas) {
@@ -357,9 +358,9 @@ class ReplicasTest {
     /** History is read on the replica that owns the connector, whichever replica is asked. */
     @Test
     void aReplicaWithAnotherKeyringRefusesToStartSayingSo() {
-        SwitchboardOptions own = TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("three")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
-                .withSchemaRegistryUrl(replicas.get(0).schemaRegistryUrl());
+        SwitchboardOptions own = kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("three")).withEmbeddedWorker(false)
+                .withSchemaRegistryUrl(replicas.get(0).schemaRegistryUrl()));
         KafkaReplicaKeys.KeyringMismatch refused = Assertions.assertThrows(
                 KafkaReplicaKeys.KeyringMismatch.class, () -> SwitchboardApp.start(own).close());
         assertTrue(refused.getMessage().contains("not the one the other replicas on this Kafka seal with"), refused.getMessage());

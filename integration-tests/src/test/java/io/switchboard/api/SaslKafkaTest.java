@@ -33,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * processor, the embedded schema registry, the secrets and replica keys, the data plane) must carry
  * the first, and the worker and its connectors' clients the second, or it does not start or its
  * connector never runs; a worker given none is refused at start rather than given the replica's.
+ * Its broker is not the secured default ({@code SecuredKafka}) on purpose: it stands for a managed
+ * Kafka whose credentials are whatever the operator is given, passed as flags rather than files.
  */
 class SaslKafkaTest {
     private static final String USER = "switchboard";

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.kafka.KafkaIdentities;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.metrics.HealthOptions;
 import io.switchboard.testing.Await;
@@ -46,7 +47,7 @@ class SinkLagTest {
     @BeforeAll
     void start() throws IOException {
         fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withHealth(HealthOptions.of(10_000, 3600, 3, 1)));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers()),
+        producer = new KafkaProducer<>(fx.kafka.client(KafkaIdentities.USER),
                 new StringSerializer(), new StringSerializer());
         file = Files.createTempFile("switchboard-sink", ".txt");
     }

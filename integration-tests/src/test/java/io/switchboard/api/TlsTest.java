@@ -63,9 +63,9 @@ class TlsTest {
     }
 
     private SwitchboardOptions options(String name, SecurityOptions tls) {
-        return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
-                .withBootstrapServers(SharedKafka.broker().bootstrapServers()).withTopicPrefix(prefix).withEmbeddedWorker(false)
-                .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withSecurity(tls);
+        return SharedKafka.broker().replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
+                .withTopicPrefix(prefix).withEmbeddedWorker(false)
+                .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withSecurity(tls));
     }
 
     @AfterAll

@@ -1,5 +1,8 @@
 package io.switchboard.commands;
 
+import io.switchboard.processor.ControlPlanes;
+import io.switchboard.kafkaio.Topics;
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.api.SharedKafka;
 import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.RequestContext;
@@ -44,6 +47,7 @@ class CommandGatewayTest {
     private final String prefix = SharedKafka.newPrefix();
     private final String commands = prefix + ".commands";
     private final String bootstrap = SharedKafka.broker().bootstrapServers();
+    private static final Map<String, String> SETTINGS = SharedKafka.broker().clients(KafkaIdentities.CONTROL_PLANE).common();
 
     @AfterEach
     void deleteTopics() {
@@ -53,7 +57,7 @@ class CommandGatewayTest {
     /** Every command it writes is signed, over its bytes on the topic, with the keyring's first key. */
     @Test
     void everyCommandItWritesIsSignedWithTheKeyring() throws Exception {
-        try (CommandGateway gateway = new CommandGateway(bootstrap, commands,
+        try (CommandGateway gateway = new CommandGateway(bootstrap, SETTINGS, commands, ControlPlanes.of(Topics.DEFAULT),
                 new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
                 SIGNATURES, null, Duration.ofSeconds(10), Clock.systemUTC())) {
             for (int i = 0; i < 3; i++) {
@@ -65,8 +69,7 @@ class CommandGatewayTest {
         RecordSignatures peer = CommandSignatures.of(Keyring.parse(KEYRING.all().stream().map(k -> k.id() + "="
                 + Base64.getEncoder().encodeToString(k.key().getEncoded())).reduce("", (a, b) -> a + b + "\n")));
         List<ConsumerRecord<byte[], byte[]>> written = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                "auto.offset.reset", "earliest", "group.id", prefix + "-signed-check"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(SharedKafka.broker().client(KafkaIdentities.CONTROL_PLANE, Map.of(                "auto.offset.reset", "earliest", "group.id", prefix + "-signed-check")), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(commands));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (written.size() < 3 && System.nanoTime() < deadline) {
@@ -88,7 +91,7 @@ class CommandGatewayTest {
      */
     @Test
     void aDurableCommandIsAnsweredOffTheProducersThread() throws Exception {
-        try (CommandGateway gateway = new CommandGateway(bootstrap, commands,
+        try (CommandGateway gateway = new CommandGateway(bootstrap, SETTINGS, commands, ControlPlanes.of(Topics.DEFAULT),
                 new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
                 SIGNATURES, null, Duration.ofSeconds(10), Clock.systemUTC())) {
             for (int i = 0; i < 20; i++) {
@@ -108,13 +111,13 @@ class CommandGatewayTest {
      */
     @Test
     void aMissingDecisionIsATimeoutMeasuredBeforeTheCallerHearsOfIt() throws Exception {
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(SharedKafka.broker().client(KafkaIdentities.CONTROL_PLANE))) {
             admin.createTopics(List.of(new NewTopic(prefix + ".decisions", 1, (short) 1))).all().get();
         }
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-        try (DecisionListener decisions = new DecisionListener(bootstrap, prefix + ".decisions",
-                new AvroDeserializer<>(registry, CommandDecision.class));
-             CommandGateway gateway = new CommandGateway(bootstrap, commands,
+        try (DecisionListener decisions = new DecisionListener(bootstrap, SETTINGS, prefix + ".decisions",
+                new AvroDeserializer<>(registry, CommandDecision.class), null, null);
+             CommandGateway gateway = new CommandGateway(bootstrap, SETTINGS, commands, ControlPlanes.of(Topics.DEFAULT),
                      new AvroSerializer<>(registry, ConnectorCommand.class, false), SIGNATURES, decisions, Duration.ofMillis(300), Clock.systemUTC())) {
             for (int i = 0; i < 5; i++) {
                 AtomicReference<String> measured = new AtomicReference<>("nothing");

@@ -1,9 +1,9 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.SecuredKafka;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -37,11 +37,11 @@ class ConcurrentPatchTest {
     @Test
     void concurrentConflictingPatchesOnlyEverStoreConfigsTheWorkerValidates() throws Exception {
         Path dir = Files.createTempDirectory("switchboard-patches");
-        try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start()) {
-            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "patches-connect");
-            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                    .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers())
-                    .withConnectClusters("default=" + worker.url()))) {
+        try (SecuredKafka kafka = SecuredKafka.start(dir.resolve("broker"))) {
+            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "patches-connect", 0, kafka.workerProperties(Map.of()));
+            try (SwitchboardApp app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                    .withDataDir(dir.resolve("replica"))
+                    .withConnectClusters("default=" + worker.url())))) {
                 String created = "{\"name\":\"contested\",\"config\":{\"connector.class\":\"FileStreamSink\","
                         + "\"file\":\"/tmp/contested.txt\",\"topics\":\"start\",\"tasks.max\":\"1\"}}";
                 assertEquals(201, call(app.url(), "POST", "/connectors", created).status());

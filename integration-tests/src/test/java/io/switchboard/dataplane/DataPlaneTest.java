@@ -1,10 +1,11 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.kafka.KafkaIdentities;
+import io.switchboard.testing.SecuredKafka;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.examples.LifecycleConsumer;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.DriftRepaired;
 import io.switchboard.schemas.wire.AvroDeserializer;
@@ -41,16 +42,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DataPlaneTest {
     private Path dir;
-    private EmbeddedKafka kafka;
+    private SecuredKafka kafka;
     private SwitchboardApp app;
     private String workerUrl;
 
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-dataplane");
-        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
+        kafka = SecuredKafka.start(dir.resolve("broker"));
+        app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica"))));
         workerUrl = app.connectClusters().get("default");
         ApiContract.watch(app.url());
     }
@@ -87,7 +88,7 @@ class DataPlaneTest {
                 s -> "RUNNING".equals(s.path("connector").path("state").asText()) && s.path("tasks").size() == 1
                         && "RUNNING".equals(s.path("tasks").get(0).path("state").asText()));
         JsonNode rest = call(workerUrl, "GET", "/connectors/fed/status", null).json();
-        try (WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), Map.of(), "switchboard-connect-status").start()) {
+        try (WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), kafka.clients(KafkaIdentities.CONTROL_PLANE).common(), "switchboard-connect-status").start()) {
             JsonNode fed = eventually("the status topic read", () -> feed.status("fed").orElse(null), s -> s != null);
             assertEquals(rest.path("name"), fed.path("name"));
             assertEquals(rest.path("connector"), fed.path("connector"), "connector status: REST " + rest + ", topic " + fed);
@@ -229,7 +230,7 @@ class DataPlaneTest {
         assertEquals("The offsets for this connector have been reset successfully", reset.json().path("message").asText());
 
         List<String> kinds = new ArrayList<>();
-        LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+        LifecycleConsumer.consume(kafka.clients(KafkaIdentities.EVENTS), app.schemaRegistryUrl(),
                 "switchboard.lifecycle", "offsets-" + System.nanoTime(), Duration.ofSeconds(15), event -> {
                     if (event.getConnector().equals("feed")) {
                         kinds.add(event.getEvent().getClass().getSimpleName());
@@ -274,7 +275,7 @@ class DataPlaneTest {
 
         // Each repair is a lifecycle event.
         List<String> repairs = new ArrayList<>();
-        LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+        LifecycleConsumer.consume(kafka.clients(KafkaIdentities.EVENTS), app.schemaRegistryUrl(),
                 "switchboard.lifecycle", "repairs-" + System.nanoTime(), Duration.ofSeconds(15), event -> {
                     if (event.getEvent() instanceof DriftRepaired r) {
                         r.getRepairs().forEach(repair -> repairs.add(event.getConnector() + ":" + repair));
@@ -290,10 +291,8 @@ class DataPlaneTest {
     private String restartApplied(String name) {
         var registry = new HttpSchemaRegistryClient(app.schemaRegistryUrl());
         var deserializer = new AvroDeserializer<>(registry, ConnectorObservation.class);
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "observations-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, Object> config = kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of(ConsumerConfig.GROUP_ID_CONFIG, "observations-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         String applied = null;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -312,10 +311,8 @@ class DataPlaneTest {
     }
 
     private List<String> readTopic(String topic, int count) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, Object> config = kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));

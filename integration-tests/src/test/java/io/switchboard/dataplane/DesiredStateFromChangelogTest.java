@@ -1,8 +1,9 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.SecuredKafka;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
-import io.switchboard.kafka.EmbeddedKafka;
+import java.util.Map;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.testing.Await;
@@ -47,8 +48,8 @@ class DesiredStateFromChangelogTest {
     void theLeaseHoldersFullPassesReadNoOtherReplicaAndStillReconcile() throws Exception {
         Path dir = Files.createTempDirectory("switchboard-desired-changelog");
         List<SwitchboardApp> replicas = new ArrayList<>();
-        try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start()) {
-            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "changelog-connect");
+        try (SecuredKafka kafka = SecuredKafka.start(dir.resolve("broker"))) {
+            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "changelog-connect", 0, kafka.workerProperties(Map.of()));
             try {
                 SwitchboardApp one = SwitchboardApp.start(options(dir, "one", kafka, worker));
                 replicas.add(one);
@@ -128,12 +129,12 @@ class DesiredStateFromChangelogTest {
         }
     }
 
-    private static SwitchboardOptions options(Path dir, String name, EmbeddedKafka kafka, EmbeddedConnectWorker worker) {
+    private static SwitchboardOptions options(Path dir, String name, SecuredKafka kafka, EmbeddedConnectWorker worker) {
         // Replicas share one keyring, as they must (it signs their requests to each other).
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
-                .withBootstrapServers(kafka.bootstrapServers()).withConnectClusters(CLUSTER + "=" + worker.url())
-                .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withFullPassEvery(FULL_PASS_EVERY);
+        return kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
+                .withConnectClusters(CLUSTER + "=" + worker.url())
+                .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withFullPassEvery(FULL_PASS_EVERY));
     }
 
     /** The replica's Kafka Connect API for the cluster. */

@@ -36,7 +36,7 @@ class PolicyOnTheWorkerTest {
     @Test
     void theEmbeddedWorkerRefusesAClientOverrideOutsideItsAllowList() {
         String group = SharedKafka.newPrefix() + "-connect";
-        try (EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(SharedKafka.broker().bootstrapServers(), null, group)) {
+        try (EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(SharedKafka.broker().bootstrapServers(), null, group, 0, SharedKafka.broker().workerProperties(Map.of()))) {
             String config = Http.json(Map.of("name", "leaky", "config", Map.of(
                     "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "topics", "orders", "file", "/tmp/leaky.txt",
                     "consumer.override.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required;")));
@@ -57,7 +57,7 @@ class PolicyOnTheWorkerTest {
     void aConnectorStoredBeforeThePolicyIsReportedAndStoppedNotRunOrDeleted() {
         String prefix = SharedKafka.newPrefix();
         Topics topics = new Topics(prefix);
-        try (EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(SharedKafka.broker().bootstrapServers(), null, prefix + "-worker");
+        try (EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(SharedKafka.broker().bootstrapServers(), null, prefix + "-worker", 0, SharedKafka.broker().workerProperties(Map.of()));
              ConnectClusterClient client = new ConnectClusterClient(worker.url())) {
             // As an older version left them: one the worker runs already, one it has not got yet.
             Map<String, String> reading = sink(topics.replicaKeys());

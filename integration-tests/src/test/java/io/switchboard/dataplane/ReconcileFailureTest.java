@@ -1,12 +1,13 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.SecuredKafka;
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.CommandWriter;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.api.LifecycleEvents;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.TargetState;
@@ -38,16 +39,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReconcileFailureTest {
     private Path dir;
-    private EmbeddedKafka kafka;
+    private SecuredKafka kafka;
     private SwitchboardApp app;
     private String workerUrl;
 
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-reconcile-failures");
-        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
+        kafka = SecuredKafka.start(dir.resolve("broker"));
+        app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica"))));
         workerUrl = app.connectClusters().get("default");
     }
 
@@ -114,7 +115,7 @@ class ReconcileFailureTest {
         assertEquals(409, offsets.status(), offsets.body());
         assertTrue(offsets.json().path("message").asText().contains("did not stop it"), offsets.body());
 
-        List<String> kinds = LifecycleEvents.upToNow(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+        List<String> kinds = LifecycleEvents.upToNow(kafka.client(KafkaIdentities.EVENTS), app.schemaRegistryUrl(),
                 "switchboard.lifecycle").stream().filter(event -> event.getConnector().equals("refused"))
                 .map(event -> event.getEvent().getClass().getSimpleName()).toList();
         // Once when it began, again after each change of desired state (the stop, the offsets change): not per attempt.
@@ -162,7 +163,7 @@ class ReconcileFailureTest {
                 .setAction(new CreateConnector(new HashMap<>(config), TargetState.RUNNING, null))
                 .build();
         // The replica's keyring is the one it created under its data directory.
-        try (CommandWriter writer = new CommandWriter(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+        try (CommandWriter writer = new CommandWriter(kafka.client(KafkaIdentities.CONTROL_PLANE), app.schemaRegistryUrl(),
                 dir.resolve("replica").resolve("secrets.key"))) {
             writer.send("switchboard.commands", command);
         }

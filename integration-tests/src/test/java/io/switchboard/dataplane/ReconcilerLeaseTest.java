@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.api.SharedKafka;
 import io.switchboard.testing.Await;
 import org.apache.kafka.clients.admin.Admin;
@@ -65,7 +66,8 @@ class ReconcilerLeaseTest {
         ConnectClusterClient worker = new ConnectClusterClient("http://127.0.0.1:9");
         Reconciler reconciler = new Reconciler("lease", worker, List::of, name -> Optional.empty(), observation -> { },
                 Clock.systemUTC(), UnaryOperator.identity(), name -> Optional.empty(), QuotedSecrets.NONE);
-        ReconcilerLoop loop = new ReconcilerLoop("lease", reconciler, SharedKafka.broker().bootstrapServers(), leaseTopic, group,
+        ReconcilerLoop loop = new ReconcilerLoop("lease", reconciler, SharedKafka.broker().bootstrapServers(),
+                SharedKafka.broker().clients(KafkaIdentities.CONTROL_PLANE).common(), leaseTopic, group,
                 Duration.ofMinutes(10));
         loops.add(loop);
         return loop.start();
@@ -84,6 +86,6 @@ class ReconcilerLeaseTest {
     }
 
     private static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers()));
+        return Admin.create(SharedKafka.broker().client(KafkaIdentities.CONTROL_PLANE));
     }
 }

@@ -1,8 +1,9 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.SecuredKafka;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.kafka.EmbeddedKafka;
+import java.util.Map;
 import io.switchboard.processor.StoreNames;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
@@ -44,11 +45,11 @@ class WorkerOutageTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start()) {
-            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port);
-            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                    .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers())
-                    .withConnectClusters("default=" + worker.url()))) {
+        try (SecuredKafka kafka = SecuredKafka.start(dir.resolve("broker"))) {
+            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port, kafka.workerProperties(Map.of()));
+            try (SwitchboardApp app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                    .withDataDir(dir.resolve("replica"))
+                    .withConnectClusters("default=" + worker.url())))) {
                 ApiContract.watch(app.url());
                 String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/outage.txt\",\"topic\":\"outage\"}";
 
@@ -112,7 +113,7 @@ class WorkerOutageTest {
                 assertTrue(another.json().path("message").asText().contains("under way"), another.body());
                 assertEquals(202, call(app.url(), "PUT", "/connectors/held/resume", null).status());
 
-                worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port);
+                worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port, kafka.workerProperties(Map.of()));
                 String url = worker.url();
                 eventually("during created on the returned worker", () -> call(url, "GET", "/connectors/during", null).status(),
                         s -> s == 200);

@@ -1,9 +1,9 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.SecuredKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,15 +47,15 @@ class WorkerRequestsPerCreateTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Path dir;
-    private EmbeddedKafka kafka;
+    private SecuredKafka kafka;
     private SwitchboardApp app;
 
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-requests-per-create");
-        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-        app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
+        kafka = SecuredKafka.start(dir.resolve("broker"));
+        app = SwitchboardApp.start(kafka.replica(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica"))));
     }
 
     @AfterAll

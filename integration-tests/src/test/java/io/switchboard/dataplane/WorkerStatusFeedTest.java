@@ -1,7 +1,8 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.kafka.KafkaIdentities;
+import io.switchboard.testing.SecuredKafka;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.Await;
 import org.apache.kafka.clients.admin.Admin;
 import io.switchboard.kafkaio.TopicRecord;
@@ -111,10 +112,9 @@ class WorkerStatusFeedTest {
     @Test
     void waitingForTheTopicNeverMakesIt() throws Exception {
         Path dir = Files.createTempDirectory("status-feed");
-        try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0).start();
-             WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), Map.of(), "not-made-yet").start();
-             Admin admin = Admin.create(Map.of(
-                     "bootstrap.servers", kafka.bootstrapServers()))) {
+        try (SecuredKafka kafka = SecuredKafka.start(dir);
+             WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), kafka.clients(KafkaIdentities.CONTROL_PLANE).common(), "not-made-yet").start();
+             Admin admin = Admin.create(kafka.client(KafkaIdentities.CONTROL_PLANE))) {
             Await.holds("the feed waiting for the topic without making it", Duration.ofSeconds(3),
                     () -> !feed.caughtUp() && !admin.listTopics().names().get().contains("not-made-yet"));
         }

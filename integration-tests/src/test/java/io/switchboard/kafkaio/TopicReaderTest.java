@@ -1,5 +1,6 @@
 package io.switchboard.kafkaio;
 
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.api.SharedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -42,7 +43,7 @@ class TopicReaderTest {
     @BeforeAll
     static void broker() {
         prefix = SharedKafka.newPrefix();
-        clients = KafkaClients.of(SharedKafka.broker().bootstrapServers());
+        clients = SharedKafka.broker().clients(KafkaIdentities.CONTROL_PLANE);
         admin = clients.admin(Map.of());
         producer = clients.producer(Map.of("acks", "all"), new StringSerializer(), new StringSerializer());
     }

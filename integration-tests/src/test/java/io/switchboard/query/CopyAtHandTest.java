@@ -130,10 +130,10 @@ class CopyAtHandTest {
 
     private SwitchboardApp start(String name) throws IOException {
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve(name)).withBootstrapServers(SharedKafka.broker().bootstrapServers())
+        SwitchboardApp app = SwitchboardApp.start(SharedKafka.broker().replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve(name))
                 .withTopicPrefix(prefix).withEmbeddedWorker(false).withSecretsKeyFile(dir.resolve("shared-secrets.key"))
-                .withCommandTimeout(Duration.ofSeconds(60)));
+                .withCommandTimeout(Duration.ofSeconds(60))));
         running.add(app);
         return app;
     }

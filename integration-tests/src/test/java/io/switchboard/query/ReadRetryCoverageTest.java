@@ -1,5 +1,6 @@
 package io.switchboard.query;
 
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.api.SharedKafka;
 import io.switchboard.kafkaio.Topics;
@@ -79,10 +80,10 @@ class ReadRetryCoverageTest {
         dir = Files.createTempDirectory("switchboard-read-retry");
         prefix = SharedKafka.newPrefix();
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("a")).withBootstrapServers(SharedKafka.broker().bootstrapServers())
+        app = SwitchboardApp.start(SharedKafka.broker().replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("a"))
                 .withTopicPrefix(prefix).withEmbeddedWorker(false).withSecretsKeyFile(dir.resolve("shared-secrets.key"))
-                .withCommandTimeout(Duration.ofSeconds(60)));
+                .withCommandTimeout(Duration.ofSeconds(60))));
         Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"retried\",\"config\":"
                 + "{\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSinkConnector\",\"topics\":\"t\"}}");
         assertEquals(201, created.status(), created::toString);
@@ -90,8 +91,7 @@ class ReadRetryCoverageTest {
 
         String commands = new Topics(prefix).commands();
         String group = prefix + "-read-retry-test";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                SharedKafka.broker().bootstrapServers()))) {
+        try (Admin admin = Admin.create(SharedKafka.broker().client(KafkaIdentities.CONTROL_PLANE))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             admin.describeTopics(List.of(commands)).allTopicNames().get(30, TimeUnit.SECONDS).get(commands).partitions()
                     .forEach(p -> latest.put(new TopicPartition(commands, p.partition()), OffsetSpec.latest()));

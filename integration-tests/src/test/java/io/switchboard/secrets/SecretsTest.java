@@ -1,10 +1,11 @@
 package io.switchboard.secrets;
 
+import io.switchboard.testing.SecuredKafka;
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.examples.LifecycleConsumer;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Await;
@@ -64,7 +65,7 @@ class SecretsTest {
     private final String placeholder = "${file:/etc/switchboard/creds.properties:api.token}";
     private final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
     private Path dir;
-    private EmbeddedKafka kafka;
+    private SecuredKafka kafka;
     private SwitchboardApp app;
     private AbstractAppender capture;
 
@@ -85,13 +86,13 @@ class SecretsTest {
         // Everything Switchboard and the worker log at INFO and above is captured.
         Configurator.setLevel("io.switchboard", Level.DEBUG);
         Configurator.setLevel("org.apache.kafka.connect", Level.INFO);
-        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
+        kafka = SecuredKafka.start(dir.resolve("broker"));
         app = startApp();
     }
 
     private SwitchboardApp startApp() {
-        SwitchboardApp started = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
+        SwitchboardApp started = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                .withDataDir(dir.resolve("replica"))));
         ApiContract.watch(started.url());
         return started;
     }
@@ -155,7 +156,7 @@ class SecretsTest {
 
         List<String> kinds = new ArrayList<>();
         List<String> changedKeys = new ArrayList<>();
-        LifecycleConsumer.consume(kafka.bootstrapServers(), app.schemaRegistryUrl(),
+        LifecycleConsumer.consume(kafka.clients(KafkaIdentities.EVENTS), app.schemaRegistryUrl(),
                 "switchboard.lifecycle", "secrets-" + System.nanoTime(), Duration.ofSeconds(15), event -> {
                     if (event.getConnector().equals("vault")) {
                         kinds.add(event.getEvent().getClass().getSimpleName());
@@ -336,7 +337,7 @@ class SecretsTest {
             assertFalse(timeline.contains(connector.getValue()), name + ": the timeline quotes the secret");
         }
         // Switchboard's own topics; the worker's status topic holds its traces as the worker wrote them.
-        TopicScan.everyTopic(kafka.bootstrapServers()).forEach((topic, records) -> {
+        TopicScan.everyTopic(kafka.client(KafkaIdentities.CONTROL_PLANE)).forEach((topic, records) -> {
             if (!topic.contains("connect-")) {
                 records.forEach(text -> quoted.values().forEach(secret ->
                         assertFalse(text.contains(secret), "topic " + topic + " holds a quoted secret")));
@@ -393,7 +394,7 @@ class SecretsTest {
         assertEquals("FAILED_PRECONDITION", inUse.json().path("code").asText(), "a secret in use stays: " + inUse.body());
         assertTrue(inUse.json().path("message").asText().contains("sec-3part"), inUse.body());
 
-        TopicScan.everyTopic(kafka.bootstrapServers()).forEach((topic, records) -> {
+        TopicScan.everyTopic(kafka.client(KafkaIdentities.CONTROL_PLANE)).forEach((topic, records) -> {
             if (!topic.contains("connect-")) {
                 records.forEach(text -> List.of(named, echoPhrase, dbPassword).forEach(secret ->
                         assertFalse(text.contains(secret), "topic " + topic + " holds a secret in plain text")));
@@ -423,7 +424,7 @@ class SecretsTest {
     /** Reads every record of every topic on the broker and checks none holds a secret; answers records per topic. */
     private Map<String, Integer> scanAllTopics() {
         Map<String, Integer> counts = new TreeMap<>();
-        TopicScan.everyTopic(kafka.bootstrapServers()).forEach((topic, records) -> {
+        TopicScan.everyTopic(kafka.client(KafkaIdentities.CONTROL_PLANE)).forEach((topic, records) -> {
             counts.put(topic, records.size());
             records.forEach(text -> assertNoPlainSecrets("topic " + topic, text));
         });
@@ -431,13 +432,13 @@ class SecretsTest {
     }
 
     private String topicText(String topic) {
-        return TopicScan.text(kafka.bootstrapServers(), topic);
+        return TopicScan.text(kafka.client(KafkaIdentities.CONTROL_PLANE), topic);
     }
 
     /** Polls the topic's text until the condition holds (up to two minutes). */
     private boolean readUntil(String topic, Predicate<String> done) {
         Supplier<String> text = () -> {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin = Admin.create(kafka.client(KafkaIdentities.CONTROL_PLANE))) {
                 if (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
                     return "";
                 }

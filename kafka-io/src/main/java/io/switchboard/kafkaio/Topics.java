@@ -67,10 +67,20 @@ public record Topics(String prefix, String lifecycleTopic) {
 
     /**
      * Debezium's notifications from the pipelines' source connectors (their initial snapshot's
-     * start, each table begun and finished with its rows, the end), read by every replica.
+     * start, each table begun and finished with its rows, the end), read by every replica. The
+     * connectors write it as the worker's principal, so it is named outside the control plane's
+     * {@code <prefix>.} namespace, beside the worker's own topics.
      */
     public String pipelineNotifications() {
-        return prefix + ".pipeline-notifications";
+        return prefix + "-pipeline-notifications";
+    }
+
+    /**
+     * The consumer groups other teams' readers of the lifecycle topic may use (the events principal
+     * of the embedded broker): any group whose name starts with this.
+     */
+    public String eventConsumerGroups() {
+        return prefix + "-events-";
     }
 
     /** Records of the command topic that are not valid commands. */

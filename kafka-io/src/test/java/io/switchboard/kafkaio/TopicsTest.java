@@ -30,7 +30,7 @@ class TopicsTest {
                 // Made before Kafka Streams would make it: replicas read it from its end before any command is sent.
                 Map.entry("sb-connectors-changelog", "6x3 {cleanup.policy=compact, min.insync.replicas=2}"),
                 Map.entry("sb.commands.dlq", "1x3 {}"),
-                Map.entry("sb.pipeline-notifications", "1x3 {retention.ms=604800000}"),
+                Map.entry("sb-pipeline-notifications", "1x3 {retention.ms=604800000}"),
                 Map.entry("sb.reconciler-leases", "1x3 {}"),
                 Map.entry("sb.policies", "1x3 {cleanup.policy=compact, min.insync.replicas=2}"),
                 Map.entry("sb.policy-versions", "1x3 {cleanup.policy=compact, min.insync.replicas=2}"),

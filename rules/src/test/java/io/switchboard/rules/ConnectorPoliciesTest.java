@@ -25,7 +25,7 @@ class ConnectorPoliciesTest {
             Set.of("switchboard.commands", "switchboard.decisions", "switchboard.lifecycle", "switchboard.observations",
                     "switchboard.replica-keys", "switchboard.secrets", "switchboard-connectors-changelog",
                     "switchboard-connect-configs", "switchboard-connect-offsets", "switchboard-connect-status"),
-            Set.of("switchboard-connect"), "switchboard.pipeline-notifications");
+            Set.of("switchboard-connect"), "switchboard-pipeline-notifications");
     private static final String SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
     private static final String SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
 
@@ -166,8 +166,8 @@ class ConnectorPoliciesTest {
     @Test
     void aPipelinesSourceNamesTheNotificationsTopicAndNoOtherConnectorDoes() {
         Map<String, String> source = config("io.debezium.connector.postgresql.PostgresConnector", "topic.prefix", "pl_p1",
-                "notification.sink.topic.name", "switchboard.pipeline-notifications");
-        assertRefused("control-plane-topics", "notification.sink.topic.name", "switchboard.pipeline-notifications", source);
+                "notification.sink.topic.name", "switchboard-pipeline-notifications");
+        assertRefused("control-plane-topics", "notification.sink.topic.name", "switchboard-pipeline-notifications", source);
         source.put(PipelineOwnership.PIPELINE_ID, "p1");
         assertNull(refusal(source));
         source.put("notification.sink.topic.name", "switchboard.commands");
@@ -176,7 +176,7 @@ class ConnectorPoliciesTest {
 
     @Test
     void thePrefixIsTheDeploymentsOwn() {
-        ControlPlane other = new ControlPlane("team-a-sb", Set.of("team-a-sb.commands"), Set.of(), "team-a-sb.pipeline-notifications");
+        ControlPlane other = new ControlPlane("team-a-sb", Set.of("team-a-sb.commands"), Set.of(), "team-a-sb-pipeline-notifications");
         assertNull(ConnectorPolicies.refusal(other, config(SOURCE, "topic", "switchboard.commands")));
         assertEquals("topic", ConnectorPolicies.refusal(other, config(SOURCE, "topic", "team-a-sb.commands")).key());
     }

@@ -89,7 +89,7 @@ public final class UnitApi implements AutoCloseable {
                 authenticator.sessions(keys::signingKey, keys::acceptedKeys, Clock.systemUTC(), keys), null);
         Pipelines pipelines = new Pipelines(services.connectors(), core.kafka, new ConnectorSecrets(
                 new SecretBox(Keyring.parse(Keyring.newKeyLine())), Redactor.DEFAULT), new ConnectionCheck(), "default",
-                Clock.systemUTC(), name -> Optional.empty(), "switchboard.pipeline-notifications");
+                Clock.systemUTC(), name -> Optional.empty(), "switchboard-pipeline-notifications");
         Dialects dialects = new Dialects(List.of(
                 new ConnectDialect(services, json, HealthTally.Flapping.DEFAULT.window()),
                 new ConfluentDialect(services, Map.of("env-default/" + services.kafkaClusterId(), "default")),

@@ -2,7 +2,7 @@ package io.switchboard.difftest;
 
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.SecuredKafka;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.ConnectWorker;
 import io.switchboard.testing.Await;
@@ -39,10 +39,10 @@ final class DifferentialTargets implements AutoCloseable {
 
     static DifferentialTargets start() throws IOException {
         DifferentialTargets targets = new DifferentialTargets();
-        EmbeddedKafka kafka = targets.own(new EmbeddedKafka(targets.dir.resolve("broker"), 0).start());
-        ConnectWorker worker = targets.own(ConnectWorker.start(kafka.bootstrapServers()));
+        SecuredKafka kafka = targets.own(SecuredKafka.start(targets.dir.resolve("broker")));
+        ConnectWorker worker = targets.own(ConnectWorker.start(kafka));
         targets.differ = new Differ(new Differ.Target("Kafka Connect", worker.url()),
-                targets.startCandidate(kafka.bootstrapServers(), targets.dir.resolve("candidate")));
+                targets.startCandidate(kafka, targets.dir.resolve("candidate")));
         return targets;
     }
 
@@ -55,17 +55,16 @@ final class DifferentialTargets implements AutoCloseable {
         return inputFile;
     }
 
-    private Differ.Target startCandidate(String bootstrapServers, Path dataDir) {
+    private Differ.Target startCandidate(SecuredKafka kafka, Path dataDir) {
         if ("kafka-connect".equals(System.getProperty("difftest.candidate"))) {
-            return new Differ.Target("Kafka Connect #2", own(ConnectWorker.start(bootstrapServers)).url());
+            return new Differ.Target("Kafka Connect #2", own(ConnectWorker.start(kafka)).url());
         }
         boolean worker = !"false".equals(System.getProperty("difftest.switchboard.worker"));
-        SwitchboardApp app = own(SwitchboardApp.start(TestReplicas.defaults()
+        SwitchboardApp app = own(SwitchboardApp.start(kafka.replica(TestReplicas.defaults()
                 .withPort(0)
                 .withSchemaRegistryPort(0)
                 .withDataDir(dataDir)
-                .withBootstrapServers(bootstrapServers)
-                .withEmbeddedWorker(worker)));
+                .withEmbeddedWorker(worker))));
         ApiContract.watch(app.url());
         return new Differ.Target("Switchboard", app.url());
     }

@@ -1,8 +1,10 @@
 package io.switchboard.replicas;
 
+import io.switchboard.kafkaio.Topics;
+import io.switchboard.testing.SecuredKafka;
+import io.switchboard.kafka.KafkaIdentities;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.api.LifecycleEvents;
-import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.registry.EmbeddedSchemaRegistry;
@@ -59,7 +61,7 @@ class SeparateProcessReplicasTest {
     private static final String LIFECYCLE_TOPIC = "switchboard.lifecycle";
 
     private Path dir;
-    private EmbeddedKafka kafka;
+    private SecuredKafka kafka;
     private EmbeddedSchemaRegistry registry;
     private final List<ReplicaProcess> replicas = new ArrayList<>();
     /** 503s that reads honouring Retry-After met before their answer, per test. */
@@ -68,8 +70,9 @@ class SeparateProcessReplicasTest {
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-processes");
-        kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-        registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), "switchboard._schemas", "127.0.0.1", 0).start();
+        kafka = SecuredKafka.start(dir.resolve("broker"));
+        registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), "switchboard._schemas", "127.0.0.1", 0)
+                .withKafkaSettings(kafka.clients(KafkaIdentities.CONTROL_PLANE).common()).start();
         // With credentials on: replicas still read each other (their requests are signed), clients need a key.
         Path users = TestUsers.write(dir.resolve("users"), Map.of("load", "admin@*"));
         // One after another: three JVMs starting at once on two cores each take three times as long,
@@ -77,7 +80,8 @@ class SeparateProcessReplicasTest {
         for (int i = 1; i <= 3; i++) {
             ReplicaProcess replica = ReplicaProcess.start("replica-" + i, dir.resolve("replica-" + i),
                     "--users-file", users.toString(),
-                    "--bootstrap-servers", kafka.bootstrapServers(),
+                    // Kafka as a user's replicas reach it: the control plane's settings file (SASL/PLAIN).
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--kafka-config", kafka.controlPlaneFile().toString(),
                     "--schema-registry-url", registry.url(),
                     "--embedded-worker", "false",
                     // Short enough that commands sent while the broker is away are answered 503 within
@@ -202,10 +206,10 @@ class SeparateProcessReplicasTest {
         Load load = new Load("outage-", replicas, 3, 2);
         try {
             Await.atMost(Duration.ofSeconds(120)).until("some commands acknowledged", () -> load.acknowledged.size() >= 10);
-            int port = kafka.port();
+            int port = kafka.broker().port();
             kafka.close();
             hold(Duration.ofSeconds(20)); // longer than the command timeout: commands sent meanwhile are told to retry
-            kafka = new EmbeddedKafka(dir.resolve("broker"), port).start();
+            kafka = SecuredKafka.start(dir.resolve("broker"), port, Topics.DEFAULT);
             long restarted = System.nanoTime();
             // Recovered: every replica has acknowledged a command sent after the broker came back.
             Await.atMost(Duration.ofSeconds(120)).until("every replica acknowledges commands again", () -> replicas.stream()
@@ -326,7 +330,7 @@ class SeparateProcessReplicasTest {
     /** ConnectorCreated events on the lifecycle topic (read_committed, up to its end now) per connector name. */
     private Map<String, Integer> createdEvents(String prefix) {
         Map<String, Integer> counts = new HashMap<>();
-        for (LifecycleEvent event : LifecycleEvents.upToNow(kafka.bootstrapServers(), registry.url(), LIFECYCLE_TOPIC)) {
+        for (LifecycleEvent event : LifecycleEvents.upToNow(kafka.client(KafkaIdentities.EVENTS), registry.url(), LIFECYCLE_TOPIC)) {
             if (event.getConnector().startsWith(prefix) && event.getEvent() instanceof ConnectorCreated) {
                 counts.merge(event.getConnector(), 1, Integer::sum);
             }

@@ -22,12 +22,12 @@ public final class LifecycleEvents {
     private LifecycleEvents() {
     }
 
-    public static List<LifecycleEvent> upToNow(String bootstrapServers, String registryUrl, String topic) {
+    /** @param client a client's settings, bootstrap servers and credentials (the event consumers' principal reads it) */
+    public static List<LifecycleEvent> upToNow(Map<String, Object> client, String registryUrl, String topic) {
         AvroDeserializer<LifecycleEvent> values = new AvroDeserializer<>(new HttpSchemaRegistryClient(registryUrl), LifecycleEvent.class);
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> config = new java.util.HashMap<>(client);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<LifecycleEvent> events = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()

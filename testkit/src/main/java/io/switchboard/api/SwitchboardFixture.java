@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
-import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.CommandWriter;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.SecuredKafka;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.testing.TestUsers;
 
@@ -30,7 +31,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A Switchboard replica on the test JVM's broker ({@link SharedKafka}), driven over real HTTP. Its
- * topics carry a prefix of their own ({@link #topics()}); they are deleted when it closes.
+ * topics carry a prefix of their own ({@link #topics()}); they are deleted when it closes. It
+ * connects as a user's replica does, with the control plane's and the worker's settings files.
  */
 final class SwitchboardFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +40,7 @@ final class SwitchboardFixture implements AutoCloseable {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     final Path dir;
-    final EmbeddedKafka kafka;
+    final SecuredKafka kafka;
     private final String prefix = SharedKafka.newPrefix();
     SwitchboardApp app;
     /** The options the replica started with. */
@@ -67,6 +69,8 @@ final class SwitchboardFixture implements AutoCloseable {
         if (grants != null) {
             options = options.withSecurity(SecurityOptions.NONE.withUsersFile(TestUsers.write(dir.resolve("users"), grants)));
         }
+        // After the tuning, which may give security options of its own: the Kafka credentials stay.
+        options = kafka.replica(options);
         started = options;
         app = SwitchboardApp.start(options);
         ApiContract.watch(app.url());
@@ -83,23 +87,23 @@ final class SwitchboardFixture implements AutoCloseable {
     }
 
     SwitchboardOptions options() {
-        return TestReplicas.defaults()
+        return kafka.replica(TestReplicas.defaults()
                 .withPort(0)
                 .withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica"))
-                .withBootstrapServers(kafka.bootstrapServers())
                 .withTopicPrefix(prefix)
                 .withEmbeddedWorker(false)
                 // A decision is what these tests look at; on a loaded machine it can come later than the
                 // default's 30 s, and the 503 "accepted, will be applied" would hide it.
-                .withCommandTimeout(Duration.ofSeconds(60));
+                .withCommandTimeout(Duration.ofSeconds(60)));
     }
 
     /** Writes commands straight to this replica's command topic, signed with its keyring as a replica signs them. */
     CommandWriter commandWriter() {
         Keyring keyring = started.secretsKey() != null ? Keyring.parse(started.secretsKey())
                 : Keyring.loadOrCreate(started.keyringFile().toAbsolutePath());
-        return new CommandWriter(app.bootstrapServers(), app.schemaRegistryUrl(), keyring, Map.of());
+        return new CommandWriter(app.bootstrapServers(), app.schemaRegistryUrl(), keyring,
+                kafka.client(KafkaIdentities.CONTROL_PLANE));
     }
 
     /** The names of this replica's topics. */

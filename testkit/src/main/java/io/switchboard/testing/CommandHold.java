@@ -31,12 +31,12 @@ public final class CommandHold implements AutoCloseable {
     }
 
     /** Opens the hold: once this returns, no command written to {@code topic} afterwards is decided. */
-    public static CommandHold on(String bootstrapServers, String topic) {
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "command-hold-" + UUID.randomUUID(),
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000),
-                new ByteArraySerializer(), new ByteArraySerializer());
+    /** @param client a client's settings that may write the command topic (the control plane's) */
+    public static CommandHold on(Map<String, Object> client, String topic) {
+        Map<String, Object> settings = new java.util.HashMap<>(client);
+        settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "command-hold-" + UUID.randomUUID());
+        settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();
             producer.beginTransaction();

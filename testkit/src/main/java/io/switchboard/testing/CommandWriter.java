@@ -44,9 +44,12 @@ public final class CommandWriter implements AutoCloseable {
         this.signatures = CommandSignatures.of(keyring);
     }
 
-    /** @param keyringFile the keyring file the replicas read */
-    public CommandWriter(String bootstrapServers, String schemaRegistryUrl, Path keyringFile) {
-        this(bootstrapServers, schemaRegistryUrl, Keyring.loadOrCreate(keyringFile), Map.of());
+    /**
+     * @param client      a client's settings, bootstrap servers and credentials ({@link SecuredKafka#client})
+     * @param keyringFile the keyring file the replicas read
+     */
+    public CommandWriter(Map<String, Object> client, String schemaRegistryUrl, Path keyringFile) {
+        this((String) client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), schemaRegistryUrl, Keyring.loadOrCreate(keyringFile), client);
     }
 
     /** Sends the command, signed, without waiting. */

@@ -49,6 +49,18 @@ public final class ConnectWorker implements AutoCloseable {
         return start(bootstrapServers, Map.of());
     }
 
+    /** A worker on a secured broker, as the worker's principal (its clients' and its connectors'). */
+    public static ConnectWorker start(SecuredKafka kafka) {
+        return start(kafka.bootstrapServers(), kafka.workerProperties(Map.of()));
+    }
+
+    /** The same over HTTPS ({@link #startHttps(String, Path, String, SSLContext)}). */
+    public static ConnectWorker startHttps(SecuredKafka kafka, Path keystore, String password, SSLContext trust) {
+        Map<String, String> https = new HashMap<>(kafka.workerProperties(Map.of()));
+        https.putAll(httpsListener(keystore, password));
+        return start(kafka.bootstrapServers(), https, trust);
+    }
+
     /** Like {@link #start(String)}, with worker properties that replace the defaults. */
     public static ConnectWorker start(String bootstrapServers, Map<String, String> overrides) {
         return start(bootstrapServers, overrides, null);
@@ -59,6 +71,10 @@ public final class ConnectWorker implements AutoCloseable {
      * keystore; it is ready once a client trusting {@code trust} gets its answers.
      */
     public static ConnectWorker startHttps(String bootstrapServers, Path keystore, String password, SSLContext trust) {
+        return start(bootstrapServers, httpsListener(keystore, password), trust);
+    }
+
+    private static Map<String, String> httpsListener(Path keystore, String password) {
         Map<String, String> https = new HashMap<>();
         https.put("listeners", "https://127.0.0.1:0");
         https.put("rest.advertised.listener", "https");
@@ -66,7 +82,7 @@ public final class ConnectWorker implements AutoCloseable {
         https.put("listeners.https.ssl.keystore.location", keystore.toString());
         https.put("listeners.https.ssl.keystore.password", password);
         https.put("listeners.https.ssl.key.password", password);
-        return start(bootstrapServers, https, trust);
+        return https;
     }
 
     /** @param trust what an HTTPS worker's certificate chains to, for the readiness checks; null: plain HTTP */

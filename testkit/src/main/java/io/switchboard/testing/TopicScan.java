@@ -22,19 +22,20 @@ import java.util.function.Consumer;
 
 /**
  * What a broker holds, read as an attacker with access to its topics would: every key, value and
- * header of every record, aborted transactions' records included.
+ * header of every record, aborted transactions' records included. {@code client} is a client's
+ * settings, bootstrap servers and credentials ({@link SecuredKafka#client}).
  */
 public final class TopicScan {
     private TopicScan() {
     }
 
     /** Every record's bytes, as text (ISO-8859-1, so that any byte reads), by topic, internal topics included. */
-    public static Map<String, List<String>> everyTopic(String bootstrapServers) {
+    public static Map<String, List<String>> everyTopic(Map<String, Object> client) {
         Map<String, List<String>> byTopic = new TreeMap<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(client)) {
             Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
             for (String topic : topics) {
-                byTopic.put(topic, texts(bootstrapServers, topic));
+                byTopic.put(topic, texts(client, topic));
             }
         } catch (Exception e) {
             throw new AssertionError("Could not list the broker's topics", e);
@@ -43,20 +44,20 @@ public final class TopicScan {
     }
 
     /** The topic's records as one text, a line per key, value and header. */
-    public static String text(String bootstrapServers, String topic) {
-        return String.join("\n", texts(bootstrapServers, topic));
+    public static String text(Map<String, Object> client, String topic) {
+        return String.join("\n", texts(client, topic));
     }
 
-    private static List<String> texts(String bootstrapServers, String topic) {
+    private static List<String> texts(Map<String, Object> client, String topic) {
         List<String> out = new ArrayList<>();
-        readAll(bootstrapServers, topic).forEach(bytes -> out.add(new String(bytes, StandardCharsets.ISO_8859_1)));
+        readAll(client, topic).forEach(bytes -> out.add(new String(bytes, StandardCharsets.ISO_8859_1)));
         return out;
     }
 
     /** Keys, values and header values of every record now in the topic, read_uncommitted so aborted ones count too. */
-    public static List<byte[]> readAll(String bootstrapServers, String topic) {
+    public static List<byte[]> readAll(Map<String, Object> client, String topic) {
         List<byte[]> out = new ArrayList<>();
-        forEachPart(bootstrapServers, topic, out::add);
+        forEachPart(client, topic, out::add);
         return out;
     }
 
@@ -65,12 +66,12 @@ public final class TopicScan {
      * keeping none (a long run's topics need not fit in memory); answers how many records each
      * topic holds.
      */
-    public static Map<String, Integer> scanEveryTopic(String bootstrapServers, BiConsumer<String, byte[]> part) {
+    public static Map<String, Integer> scanEveryTopic(Map<String, Object> client, BiConsumer<String, byte[]> part) {
         Map<String, Integer> records = new TreeMap<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(client)) {
             Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
             for (String topic : topics) {
-                records.put(topic, forEachPart(bootstrapServers, topic, bytes -> part.accept(topic, bytes)));
+                records.put(topic, forEachPart(client, topic, bytes -> part.accept(topic, bytes)));
             }
         } catch (Exception e) {
             throw new AssertionError("Could not scan the broker's topics", e);
@@ -78,11 +79,17 @@ public final class TopicScan {
         return records;
     }
 
+    /** A client's settings with one more. */
+    static Map<String, Object> with(Map<String, Object> client, String key, Object value) {
+        Map<String, Object> all = new java.util.HashMap<>(client);
+        all.put(key, value);
+        return all;
+    }
+
     /** Each key, value and header value of every record now in the topic; answers the number of records. */
-    private static int forEachPart(String bootstrapServers, String topic, Consumer<byte[]> part) {
+    private static int forEachPart(Map<String, Object> client, String topic, Consumer<byte[]> part) {
         int records = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(with(client,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
