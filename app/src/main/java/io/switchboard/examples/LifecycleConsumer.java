@@ -62,8 +62,25 @@ public final class LifecycleConsumer {
                 options.put(arg.substring(0, eq).replaceFirst("^--", ""), arg.substring(eq + 1));
             }
         }
-        Map<String, String> settings = new HashMap<>();
         Path file = Path.of(options.get("kafka-config"));
+        if (!Files.exists(file) && java.util.Arrays.stream(args).anyMatch(arg -> arg.replaceFirst("^--", "").startsWith("kafka-config="))) {
+            throw new IllegalArgumentException("kafka-config: no file " + file);
+        }
+        consume(clients(file, options.get("bootstrap-servers")), options.get("schema-registry-url"), options.get("topic"),
+                "lifecycle-example-" + ProcessHandle.current().pid(), Duration.ofDays(365),
+                event -> {
+                    System.out.println(describe(event));
+                    return true;
+                });
+    }
+
+    /**
+     * The Kafka clients of a settings file ({@code kafka-events.properties}; none when it does not
+     * exist), at {@code bootstrapServers} when given, else at the file's {@code bootstrap.servers}
+     * (else 127.0.0.1:9092).
+     */
+    public static KafkaClients clients(Path file, String bootstrapServers) {
+        Map<String, String> settings = new HashMap<>();
         if (Files.exists(file)) {
             Properties read = new Properties();
             try (Reader in = Files.newBufferedReader(file)) {
@@ -72,17 +89,9 @@ public final class LifecycleConsumer {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
             read.stringPropertyNames().forEach(key -> settings.put(key, read.getProperty(key)));
-        } else if (java.util.Arrays.stream(args).anyMatch(arg -> arg.replaceFirst("^--", "").startsWith("kafka-config="))) {
-            throw new IllegalArgumentException("kafka-config: no file " + file);
         }
-        String bootstrap = options.getOrDefault("bootstrap-servers", settings.getOrDefault("bootstrap.servers", "127.0.0.1:9092"));
-        settings.remove("bootstrap.servers");
-        consume(new KafkaClients(bootstrap, settings), options.get("schema-registry-url"), options.get("topic"),
-                "lifecycle-example-" + ProcessHandle.current().pid(), Duration.ofDays(365),
-                event -> {
-                    System.out.println(describe(event));
-                    return true;
-                });
+        String bootstrap = settings.remove("bootstrap.servers");
+        return new KafkaClients(bootstrapServers != null ? bootstrapServers : bootstrap != null ? bootstrap : "127.0.0.1:9092", settings);
     }
 
     /**

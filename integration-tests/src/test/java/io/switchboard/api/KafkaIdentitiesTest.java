@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
+import io.switchboard.examples.LifecycleConsumer;
 import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.TestReplicas;
@@ -205,6 +206,85 @@ class KafkaIdentitiesTest {
         }
     }
 
+    /**
+     * Another team's consumer of lifecycle events, as docs/events.md runs it: the settings file the
+     * replica writes beside its data reads the lifecycle topic (read_committed, no group, or a group
+     * of the events prefix), and nothing else of the control plane's.
+     */
+    @Test
+    void anEventConsumerReadsTheLifecycleTopicWithItsSettingsFileAndNothingElse() throws Exception {
+        Path file = dir.resolve(KafkaIdentities.EVENTS_FILE);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        Path input = Files.writeString(dir.resolve("evented.txt"), "a line\n");
+        SwitchboardFixture.Answer created = SwitchboardFixture.call(app.url(), "POST", "/connectors",
+                "{\"name\":\"evented\",\"initial_state\":\"PAUSED\",\"config\":{\"connector.class\":"
+                        + "\"org.apache.kafka.connect.file.FileStreamSourceConnector\",\"file\":\"" + input
+                        + "\",\"topic\":\"evented-lines\",\"tasks.max\":\"1\"}}");
+        assertEquals(201, created.status(), created.body());
+        List<String> seen = new ArrayList<>();
+        LifecycleConsumer.consume(LifecycleConsumer.clients(file, null), app.schemaRegistryUrl(), "switchboard.lifecycle",
+                "events-principal-test", Duration.ofSeconds(30), event -> {
+                    if (event.getConnector().equals("evented")) {
+                        seen.add(LifecycleConsumer.describe(event));
+                    }
+                    return seen.isEmpty();
+                });
+        assertEquals(1, seen.size(), "the create's event, read with the events principal's file");
+        assertTrue(seen.get(0).contains("ConnectorCreated"), seen.get(0));
+
+        Map<String, Object> events = kept(KafkaIdentities.EVENTS_FILE);
+        Map<String, Object> inGroup = new HashMap<>(events);
+        inGroup.put(ConsumerConfig.GROUP_ID_CONFIG, "switchboard-events-audit");
+        inGroup.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        inGroup.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(inGroup, new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("switchboard.lifecycle"));
+            List<String> keys = new ArrayList<>();
+            Await.atMost(Duration.ofSeconds(60)).until("the create's event read in a group of the events prefix", () -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(record -> keys.add(record.key()));
+                return keys.contains("default/evented");
+            });
+            consumer.commitSync();
+        }
+        Map<String, Object> otherGroup = new HashMap<>(inGroup);
+        otherGroup.put(ConsumerConfig.GROUP_ID_CONFIG, "not-the-events-prefix");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(otherGroup, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("switchboard.lifecycle"));
+            assertThrows(org.apache.kafka.common.errors.GroupAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)),
+                    "the events principal used a group outside its prefix");
+        }
+        Map<String, Object> noGroup = new HashMap<>(events);
+        noGroup.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        for (String owned : List.of("switchboard.commands", "switchboard.decisions", "switchboard-connect-configs",
+                "switchboard-connectors-changelog")) {
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(noGroup, new StringDeserializer(), new StringDeserializer())) {
+                consumer.assign(List.of(new TopicPartition(owned, 0)));
+                consumer.seekToBeginning(consumer.assignment());
+                assertThrows(TopicAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)),
+                        "the events principal read " + owned);
+            }
+        }
+        try (KafkaProducer<String, String> producer = producer(events)) {
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> producer.send(
+                    new ProducerRecord<>("switchboard.lifecycle", "default/evented", "forged")).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(TopicAuthorizationException.class, refused.getCause(), refused.toString());
+        }
+        // The user's test client is no reader of events.
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(withoutGroup(kept(KafkaIdentities.USER_FILE)),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(new TopicPartition("switchboard.lifecycle", 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            assertThrows(TopicAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)), "the user read lifecycle events");
+        }
+    }
+
+    private static Map<String, Object> withoutGroup(Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(settings);
+        all.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return all;
+    }
+
     @Test
     void aReplicaWhoseWorkerMayWriteTheCommandTopicWarnsAtStart() throws Exception {
         // The control plane's own settings given as the worker's: that principal may write everything.
@@ -233,7 +313,7 @@ class KafkaIdentitiesTest {
         try (Reader in = Files.newBufferedReader(dir.resolve(KafkaIdentities.FILE))) {
             identities.load(in);
         }
-        assertEquals(4, identities.size(), identities.keySet().toString());
+        assertEquals(5, identities.size(), identities.keySet().toString());
         List<String> snapshot = List.copyOf(logLines);
         assertTrue(snapshot.size() > 50, "the start was logged: " + snapshot.size());
         for (String key : identities.stringPropertyNames()) {

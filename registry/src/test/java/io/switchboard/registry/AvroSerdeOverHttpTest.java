@@ -38,7 +38,8 @@ class AvroSerdeOverHttpTest {
 
     @BeforeAll
     static void start() {
-        registry = new EmbeddedSchemaRegistry(TestKafka.shared().bootstrapServers(), "_schemas_serde_test", "127.0.0.1", 0).start();
+        registry = new EmbeddedSchemaRegistry(TestKafka.shared().bootstrapServers(), "_schemas_serde_test", "127.0.0.1", 0)
+                .withKafkaSettings(TestKafka.shared().registrySettings()).start();
     }
 
     @AfterAll

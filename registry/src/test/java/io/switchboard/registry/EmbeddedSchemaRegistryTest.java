@@ -33,7 +33,8 @@ class EmbeddedSchemaRegistryTest {
 
     @BeforeAll
     static void start() {
-        registry = new EmbeddedSchemaRegistry(TestKafka.shared().bootstrapServers(), TOPIC, "127.0.0.1", 0).start();
+        registry = new EmbeddedSchemaRegistry(TestKafka.shared().bootstrapServers(), TOPIC, "127.0.0.1", 0)
+                .withKafkaSettings(TestKafka.shared().registrySettings()).start();
         http = new RegistryHttp(registry.url());
     }
 
@@ -65,7 +66,7 @@ class EmbeddedSchemaRegistryTest {
 
     @Test
     void createsACompactedSinglePartitionTopic() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.shared().bootstrapServers()))) {
+        try (Admin admin = Admin.create(TestKafka.shared().client())) {
             TopicDescription topic = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(60, TimeUnit.SECONDS).get(TOPIC);
             assertEquals(1, topic.partitions().size());
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);

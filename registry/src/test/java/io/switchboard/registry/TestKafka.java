@@ -22,11 +22,16 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A single-node KRaft Kafka (broker and controller in one) for tests, in a temporary directory.
- * {@link #shared()} starts one per test JVM, shared by every test class and stopped at exit;
- * tests keep apart by using topics of their own.
+ * A single-node KRaft Kafka (broker and controller in one) for tests, in a temporary directory,
+ * secured as Switchboard's embedded broker is: SASL/PLAIN on every listener and Kafka's
+ * StandardAuthorizer, the registry's clients a super user ({@link #registrySettings}), a client
+ * without credentials or ACLs refused. {@link #shared()} starts one per test JVM, shared by every
+ * test class and stopped at exit; tests keep apart by using topics of their own.
  */
 public final class TestKafka implements AutoCloseable {
+    private static final String PLAIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
+    private static final String BROKER_PASSWORD = java.util.UUID.randomUUID().toString();
+    private static final String REGISTRY_PASSWORD = java.util.UUID.randomUUID().toString();
     private static TestKafka shared;
 
     private final Path logDir;
@@ -59,10 +64,20 @@ public final class TestKafka implements AutoCloseable {
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listeners", "CLIENTS://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "CLIENTS://127.0.0.1:" + port);
+        props.put("listener.security.protocol.map", "CLIENTS:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        props.put("inter.broker.listener.name", "CLIENTS");
+        props.put("sasl.enabled.mechanisms", "PLAIN");
+        props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        props.put("sasl.mechanism.controller.protocol", "PLAIN");
+        String jaas = PLAIN + " required username=\"broker\" password=\"" + BROKER_PASSWORD + "\" user_broker=\""
+                + BROKER_PASSWORD + "\" user_registry=\"" + REGISTRY_PASSWORD + "\";";
+        props.put("listener.name.clients.plain.sasl.jaas.config", jaas);
+        props.put("listener.name.controller.plain.sasl.jaas.config", jaas);
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("super.users", "User:broker;User:registry");
+        props.put("allow.everyone.if.no.acl.found", "false");
         props.put("log.dirs", logDir.toString());
         props.put("num.partitions", "1");
         props.put("offsets.topic.replication.factor", "1");
@@ -95,6 +110,19 @@ public final class TestKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The registry's Kafka client settings (SASL/PLAIN, a super user), as a replica gives them. */
+    public Map<String, String> registrySettings() {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", PLAIN + " required username=\"registry\" password=\"" + REGISTRY_PASSWORD + "\";");
+    }
+
+    /** The same with the bootstrap servers, for a client of a test's own. */
+    public Map<String, Object> client() {
+        Map<String, Object> all = new HashMap<>(registrySettings());
+        all.put("bootstrap.servers", bootstrapServers());
+        return all;
     }
 
     @Override
