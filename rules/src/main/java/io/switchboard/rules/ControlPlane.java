@@ -38,7 +38,12 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
         if (prefix == null || prefix.isBlank()) {
             throw new IllegalArgumentException("A control plane needs its topic prefix");
         }
-        topics = Set.copyOf(topics);
+        // The notifications topic is named outside the prefix (the worker writes it) but is the control plane's.
+        Set<String> all = new java.util.HashSet<>(topics);
+        if (pipelineNotifications != null) {
+            all.add(pipelineNotifications);
+        }
+        topics = Set.copyOf(all);
         groups = Set.copyOf(groups);
     }
 
