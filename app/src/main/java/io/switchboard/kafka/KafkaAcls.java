@@ -22,13 +22,15 @@ import java.util.List;
  *       that is not the control plane's, its own config, offset and status topics
  *       ({@code <prefix>-connect-*}, named so since the first release and kept, so that a data
  *       directory from before keeps its connectors and their offsets) among them;</li>
+ *   <li>its connectors' clients ({@value KafkaIdentities#CONNECTORS}) the same, but not the worker's
+ *       own topics and group ({@link #workersOwn});</li>
  *   <li>the user ({@value KafkaIdentities#USER}) the same, but nothing whose name starts with the
  *       prefix at all: neither Switchboard's topics nor the worker's;</li>
  *   <li>the event consumers ({@value KafkaIdentities#EVENTS}) may read the lifecycle topic, in consumer
  *       groups whose names start with {@code Topics.eventConsumerGroups}, and nothing else (no ALLOW
  *       beyond those, and with no ACL found Kafka refuses).</li>
  * </ul>
- * Neither gets ALTER on the cluster (which would let it grant itself ACLs), ALTER_CONFIGS, nor CREATE on
+ * None gets ALTER on the cluster (which would let it grant itself ACLs), ALTER_CONFIGS, nor CREATE on
  * it (which would let it create a topic under the prefix): topics are created by their own CREATE.
  */
 public final class KafkaAcls {
@@ -59,7 +61,22 @@ public final class KafkaAcls {
         return owned;
     }
 
-    /** The ACLs of the worker's, the user's and the event consumers' principals. */
+    /**
+     * What only the embedded worker's own clients may touch, besides the control plane: its config,
+     * offset and status topics and its group. Its connectors, another principal, may not: one could
+     * otherwise stop, reconfigure or rewind another team's connectors by writing them.
+     */
+    public static List<ResourcePattern> workersOwn(Topics topics) {
+        String group = topics.embeddedWorkerGroup();
+        List<ResourcePattern> own = new ArrayList<>();
+        for (String topic : List.of(group + "-configs", group + "-offsets", group + "-status")) {
+            own.add(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL));
+        }
+        own.add(new ResourcePattern(ResourceType.GROUP, group, PatternType.LITERAL));
+        return own;
+    }
+
+    /** The ACLs of the worker's, its connectors', the user's and the event consumers' principals. */
     public static List<AclBinding> all(Topics topics) {
         List<AclBinding> acls = new ArrayList<>();
         String worker = "User:" + KafkaIdentities.WORKER;
@@ -68,6 +85,12 @@ public final class KafkaAcls {
         // The event consumers' groups are theirs: a connector's client may not join one and take its partitions.
         ResourcePattern eventGroups = new ResourcePattern(ResourceType.GROUP, topics.eventConsumerGroups(), PatternType.PREFIXED);
         acls.add(deny(eventGroups, worker));
+        // The worker's connectors: what the worker may, but never the worker's own topics or group.
+        String connectors = "User:" + KafkaIdentities.CONNECTORS;
+        allowOrdinary(acls, connectors);
+        controlPlane(topics).forEach(owned -> acls.add(deny(owned, connectors)));
+        acls.add(deny(eventGroups, connectors));
+        workersOwn(topics).forEach(owned -> acls.add(deny(owned, connectors)));
         acls.addAll(eventConsumers(topics, "User:" + KafkaIdentities.EVENTS));
         String user = "User:" + KafkaIdentities.USER;
         allowOrdinary(acls, user);
@@ -96,20 +119,23 @@ public final class KafkaAcls {
     }
 
     /**
-     * Prints the worker's and the event consumers' ACLs as {@code kafka-acls.sh} lines, for a Kafka
-     * of one's own: {@code KafkaAcls [TOPIC_PREFIX [WORKER_PRINCIPAL [EVENTS_PRINCIPAL]]]} (defaults
-     * {@code switchboard}, {@code User:connect}, {@code User:events}).
+     * Prints the worker's, its connectors' and the event consumers' ACLs as {@code kafka-acls.sh}
+     * lines, for a Kafka of one's own:
+     * {@code KafkaAcls [TOPIC_PREFIX [WORKER_PRINCIPAL [CONNECTORS_PRINCIPAL [EVENTS_PRINCIPAL]]]]}
+     * (defaults {@code switchboard}, {@code User:connect}, {@code User:connectors}, {@code User:events}).
      */
     public static void main(String[] args) {
         Topics topics = new Topics(args.length > 0 ? args[0] : "switchboard");
         String worker = args.length > 1 ? args[1] : "User:" + KafkaIdentities.WORKER;
-        String events = args.length > 2 ? args[2] : "User:" + KafkaIdentities.EVENTS;
+        String connectors = args.length > 2 ? args[2] : "User:" + KafkaIdentities.CONNECTORS;
+        String events = args.length > 3 ? args[3] : "User:" + KafkaIdentities.EVENTS;
         for (AclBinding acl : all(topics)) {
             String principal = acl.entry().principal();
             if (principal.equals("User:" + KafkaIdentities.USER)) {
                 continue;
             }
-            String printed = principal.equals("User:" + KafkaIdentities.EVENTS) ? events : worker;
+            String printed = principal.equals("User:" + KafkaIdentities.EVENTS) ? events
+                    : principal.equals("User:" + KafkaIdentities.CONNECTORS) ? connectors : worker;
             ResourcePattern pattern = acl.pattern();
             String resource = switch (pattern.resourceType()) {
                 case TOPIC -> "--topic '" + pattern.name() + "'";

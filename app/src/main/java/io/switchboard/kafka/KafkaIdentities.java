@@ -25,14 +25,17 @@ import java.util.Properties;
  *   <li>{@value #BROKER}: the broker itself, on its controller and inter-broker listeners (a super user);</li>
  *   <li>{@value #CONTROL_PLANE}: every client of the replicas (command processor, registry, secrets,
  *       replica keys, the data plane's readers of Switchboard's and the worker's topics; a super user);</li>
- *   <li>{@value #WORKER}: the embedded Connect worker and its connectors' clients;</li>
+ *   <li>{@value #WORKER}: the embedded Connect worker's own clients (its config, offset and status
+ *       topics, its group);</li>
+ *   <li>{@value #CONNECTORS}: its connectors' clients (Connect's {@code producer.}, {@code consumer.}
+ *       and {@code admin.} settings), which may not touch the worker's topics or group;</li>
  *   <li>{@value #USER}: a person's test client (ordinary topics only);</li>
  *   <li>{@value #EVENTS}: other teams' consumers of the lifecycle topic (that topic only, read-only,
  *       with groups of their own prefix, {@code Topics.eventConsumerGroups}).</li>
  * </ul>
  * A password is never logged; beside the identities, client settings files are written for the
- * control plane ({@value #CONTROL_PLANE_FILE}, for {@code --kafka-config}), the worker
- * ({@value #WORKER_FILE}, for {@code --worker-kafka-config}), the user ({@value #USER_FILE}) and
+ * control plane ({@value #CONTROL_PLANE_FILE}, for {@code --kafka-config}), the worker and its
+ * connectors ({@value #WORKER_FILE}, for {@code --worker-kafka-config}: {@link #workerSettings}), the user ({@value #USER_FILE}) and
  * the event consumers ({@value #EVENTS_FILE}).
  */
 public final class KafkaIdentities {
@@ -44,9 +47,12 @@ public final class KafkaIdentities {
     public static final String BROKER = "broker";
     public static final String CONTROL_PLANE = "switchboard";
     public static final String WORKER = "connect";
+    public static final String CONNECTORS = "connectors";
     public static final String USER = "user";
     public static final String EVENTS = "events";
-    static final List<String> PRINCIPALS = List.of(BROKER, CONTROL_PLANE, WORKER, USER, EVENTS);
+    static final List<String> PRINCIPALS = List.of(BROKER, CONTROL_PLANE, WORKER, CONNECTORS, USER, EVENTS);
+    /** The prefixes under which a Connect worker gives its connectors' clients their settings. */
+    private static final List<String> CONNECTOR_CLIENTS = List.of("producer.", "consumer.", "admin.");
     private static final String PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
     private final Path dataDir;
@@ -90,8 +96,9 @@ public final class KafkaIdentities {
             if (added || !Files.exists(dataDir.resolve(CONTROL_PLANE_FILE)) || !Files.exists(dataDir.resolve(WORKER_FILE))) {
                 writePrivate(dataDir.resolve(CONTROL_PLANE_FILE), identities.asProperties(CONTROL_PLANE, null),
                         "Switchboard's own Kafka clients on the embedded broker (--kafka-config)");
-                writePrivate(dataDir.resolve(WORKER_FILE), identities.asProperties(WORKER, null),
-                        "The Connect worker and its connectors' clients on the embedded broker (--worker-kafka-config)");
+                writePrivate(dataDir.resolve(WORKER_FILE), identities.asProperties(identities.workerSettings(), null),
+                        "The Connect worker (its own clients) and its connectors' clients (producer., consumer., admin.)"
+                                + " on the embedded broker (--worker-kafka-config)");
             }
             return identities;
         } catch (IOException e) {
@@ -120,6 +127,17 @@ public final class KafkaIdentities {
         settings.put("security.protocol", "SASL_PLAINTEXT");
         settings.put("sasl.mechanism", "PLAIN");
         settings.put("sasl.jaas.config", PLAIN_LOGIN + " required username=\"" + principal + "\" password=\"" + password + "\";");
+        return settings;
+    }
+
+    /**
+     * A Connect worker's settings: its own clients as {@value #WORKER}, and its connectors' clients
+     * (the {@code producer.}, {@code consumer.} and {@code admin.} settings Connect gives them) as
+     * {@value #CONNECTORS}, which the ACLs keep off the worker's own topics and group.
+     */
+    public Map<String, String> workerSettings() {
+        Map<String, String> settings = new LinkedHashMap<>(clientSettings(WORKER));
+        clientSettings(CONNECTORS).forEach((key, value) -> CONNECTOR_CLIENTS.forEach(prefix -> settings.put(prefix + key, value)));
         return settings;
     }
 
@@ -163,11 +181,15 @@ public final class KafkaIdentities {
     }
 
     private Properties asProperties(String principal, String bootstrapServers) {
+        return asProperties(clientSettings(principal), bootstrapServers);
+    }
+
+    private static Properties asProperties(Map<String, String> settings, String bootstrapServers) {
         Properties p = new Properties();
         if (bootstrapServers != null) {
             p.setProperty("bootstrap.servers", bootstrapServers);
         }
-        clientSettings(principal).forEach(p::setProperty);
+        settings.forEach(p::setProperty);
         return p;
     }
 

@@ -55,7 +55,7 @@ public final class KafkaPrincipals {
                                              boolean embedsWorker) {
         Map<String, String> settings = new LinkedHashMap<>();
         if (identities != null) {
-            settings.putAll(identities.clientSettings(KafkaIdentities.WORKER));
+            settings.putAll(identities.workerSettings());
         }
         settings.putAll(given);
         if (embedsWorker && settings.isEmpty() && controlPlane.keySet().stream().anyMatch(KafkaPrincipals::isCredential)) {

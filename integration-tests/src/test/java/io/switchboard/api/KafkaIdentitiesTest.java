@@ -138,6 +138,36 @@ class KafkaIdentitiesTest {
         assertFalse(app.workerMayWriteCommands(), "the start check found the worker may write the command topic");
     }
 
+    /**
+     * The worker's connectors are a principal of their own (the settings Connect gives their clients,
+     * {@code producer.}, {@code consumer.}, {@code admin.}, in the worker's settings file): they may
+     * write ordinary topics but not the worker's config, offset or status topics, which would let one
+     * stop, reconfigure or rewind another team's connectors.
+     */
+    @Test
+    void theWorkersConnectorsAreKeptOffTheWorkersOwnTopics() throws Exception {
+        Map<String, Object> file = kept(KafkaIdentities.WORKER_FILE);
+        Map<String, Object> connectors = new HashMap<>();
+        file.forEach((key, value) -> {
+            if (key.startsWith("producer.")) {
+                connectors.put(key.substring("producer.".length()), value);
+            }
+        });
+        assertTrue(String.valueOf(connectors.get("sasl.jaas.config")).contains("username=\"" + KafkaIdentities.CONNECTORS + "\""),
+                "a connector's producer logs in as the connectors' principal");
+        assertTrue(String.valueOf(file.get("sasl.jaas.config")).contains("username=\"" + KafkaIdentities.WORKER + "\""),
+                "the worker's own clients as the worker");
+        connectors.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers());
+        try (KafkaProducer<String, String> producer = producer(connectors)) {
+            producer.send(new ProducerRecord<>("connectors-ordinary", "k", "v")).get(60, TimeUnit.SECONDS);
+            for (String workers : List.of("switchboard-connect-configs", "switchboard-connect-offsets", "switchboard-connect-status")) {
+                ExecutionException refused = assertThrows(ExecutionException.class,
+                        () -> producer.send(new ProducerRecord<>(workers, "target-state-victim", "{}")).get(30, TimeUnit.SECONDS), workers);
+                assertInstanceOf(TopicAuthorizationException.class, refused.getCause(), refused.toString());
+            }
+        }
+    }
+
     @Test
     void theEmbeddedWorkerRunsAFileStreamConnectorUnderItsOwnPrincipal() throws Exception {
         Path input = dir.resolve("in.txt");
@@ -314,7 +344,7 @@ class KafkaIdentitiesTest {
         try (Reader in = Files.newBufferedReader(dir.resolve(KafkaIdentities.FILE))) {
             identities.load(in);
         }
-        assertEquals(5, identities.size(), identities.keySet().toString());
+        assertEquals(6, identities.size(), identities.keySet().toString());
         List<String> snapshot = List.copyOf(logLines);
         assertTrue(snapshot.size() > 50, "the start was logged: " + snapshot.size());
         for (String key : identities.stringPropertyNames()) {

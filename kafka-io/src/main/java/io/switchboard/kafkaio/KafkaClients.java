@@ -89,14 +89,15 @@ public final class KafkaClients {
     /**
      * A Kafka Connect worker's settings: the common ones as they are for its own clients, and with
      * the {@code producer.}, {@code consumer.} and {@code admin.} prefixes for its connectors'
-     * clients; the worker's own settings over them, and the bootstrap servers.
+     * clients, unless the common ones give those prefixed settings themselves (the connectors as a
+     * principal of their own); the worker's own settings over them, and the bootstrap servers.
      */
     public Map<String, String> forWorker(Map<String, String> own) {
-        Map<String, String> all = new LinkedHashMap<>();
+        List<String> prefixes = List.of("producer.", "consumer.", "admin.");
+        Map<String, String> all = new LinkedHashMap<>(common);
         common.forEach((key, value) -> {
-            all.put(key, value);
-            for (String prefix : List.of("producer.", "consumer.", "admin.")) {
-                all.put(prefix + key, value);
+            if (prefixes.stream().noneMatch(key::startsWith)) {
+                prefixes.forEach(prefix -> all.putIfAbsent(prefix + key, value));
             }
         });
         all.putAll(own);

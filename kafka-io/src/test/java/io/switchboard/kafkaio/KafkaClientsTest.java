@@ -34,6 +34,18 @@ class KafkaClientsTest {
     }
 
     @Test
+    void connectorsGivenTheirOwnSettingsKeepThem() {
+        KafkaClients worker = new KafkaClients("broker:9093", Map.of("sasl.jaas.config", "worker's",
+                "producer.sasl.jaas.config", "connectors'", "consumer.sasl.jaas.config", "connectors'",
+                "admin.sasl.jaas.config", "connectors'"));
+        Map<String, String> settings = worker.forWorker(Map.of());
+        assertEquals("worker's", settings.get("sasl.jaas.config"));
+        for (String prefix : new String[]{"producer.", "consumer.", "admin."}) {
+            assertEquals("connectors'", settings.get(prefix + "sasl.jaas.config"), prefix);
+        }
+    }
+
+    @Test
     void theBootstrapServersAreNotACommonSetting() {
         assertThrows(IllegalArgumentException.class, () -> new KafkaClients("a:1", Map.of("bootstrap.servers", "b:2")));
         assertThrows(IllegalArgumentException.class, () -> new KafkaClients(" ", Map.of()));

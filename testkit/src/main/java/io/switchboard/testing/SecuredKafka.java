@@ -129,9 +129,12 @@ public final class SecuredKafka implements AutoCloseable {
                 "--worker-kafka-config", workerFile().toString());
     }
 
-    /** A Connect worker's properties as the worker's principal: its own clients' and its connectors' (as {@code KafkaClients.forWorker}). */
+    /**
+     * A Connect worker's properties as a user's worker is given them: its own clients as the worker's
+     * principal, its connectors' as theirs ({@link KafkaIdentities#workerSettings}).
+     */
     public Map<String, String> workerProperties(Map<String, String> own) {
-        return clients(KafkaIdentities.WORKER).forWorker(own);
+        return new KafkaClients(bootstrapServers(), identities.workerSettings()).forWorker(own);
     }
 
     @Override
