@@ -10,11 +10,13 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.values.NullValue;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.extensions.CelOptionalLibrary;
+import dev.cel.extensions.CelStringExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,8 +34,9 @@ import java.util.Map;
  * An expression must be a boolean, true when the connector obeys. CEL's optional values
  * ({@code connector.config[?'errors.tolerance'].orValue('none')}), the standard macros ({@code has}, {@code all},
  * {@code exists}) and string extensions are on.
- * Evaluation is a pure function of the expression and the variables; the compiled programs are
- * memoised, keyed by expression, at most {@value #CACHED} of them.
+ * Evaluation is a pure function of the expression and the variables, bounded in time and in what it
+ * makes ({@link EvaluationBudget}); the compiled programs are memoised, keyed by expression, at most
+ * {@value #CACHED} of them.
  */
 public final class PolicyExpressions {
     static final int CACHED = 4096;
@@ -46,7 +49,9 @@ public final class PolicyExpressions {
             .setResultType(SimpleType.BOOL)
             .setOptions(CelOptions.current().comprehensionMaxIterations(ExpressionCost.MAX_ITERATIONS).build())
             .addCompilerLibraries(CelOptionalLibrary.INSTANCE, CelExtensions.strings())
-            .addRuntimeLibraries(CelOptionalLibrary.INSTANCE, CelExtensions.strings())
+            .addRuntimeLibraries(CelOptionalLibrary.INSTANCE, CelExtensions.strings(EnumSet.complementOf(
+                    EnumSet.of(CelStringExtensions.Function.REPLACE))))
+            .addFunctionBindings(EvaluationBudget.BINDINGS)
             .build();
 
     private static final Map<String, CelRuntime.Program> PROGRAMS = Collections.synchronizedMap(
@@ -83,7 +88,8 @@ public final class PolicyExpressions {
      * Whether the connector obeys the expression.
      *
      * @return null when it does; else why not: "" when the expression was false, or the evaluation
-     *         error (a missing key, a wrong type), which counts as a breach too
+     *         error (a missing key, a wrong type, a budget of {@link EvaluationBudget} spent, or any
+     *         other failure), which counts as a breach too
      */
     public static String breach(String expression, Subject connector, Subject old, String principal) {
         Map<String, Object> variables = new HashMap<>();
@@ -91,10 +97,12 @@ public final class PolicyExpressions {
         variables.put("old", old == null ? NullValue.NULL_VALUE : old.asMap());
         variables.put("principal", principal == null ? "" : principal);
         try {
-            Object result = program(expression).eval(variables);
+            Object result = program(expression).trace(variables, new EvaluationBudget());
             return Boolean.TRUE.equals(result) ? null : "";
-        } catch (CelValidationException | CelEvaluationException e) {
+        } catch (CelValidationException | CelEvaluationException | EvaluationBudget.Exceeded e) {
             return e.getMessage();
+        } catch (Throwable e) { // an expression's failure is the connector's breach, never its caller's
+            return "the evaluation failed: " + e.getClass().getSimpleName();
         }
     }
 
