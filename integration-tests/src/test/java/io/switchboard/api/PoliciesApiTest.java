@@ -221,4 +221,14 @@ class PoliciesApiTest {
         assertTrue(asItWas.contains("Checked against policies") && asItWas.contains("team-prefix</a> v1"), asItWas);
         assertEquals(204, fx.call("DELETE", "/policies/team-prefix", null).status());
     }
+
+    @Test
+    void aDryRunFlagIsTrueOrFalseAndAnythingElseIsA400StoringNothing() {
+        for (String flag : List.of("1", "yes", "on", "true&dry_run=false")) {
+            SwitchboardFixture.Answer answer = fx.call("PUT", "/policies/trial?dry_run=" + flag, policy("deny", "false", "trial"));
+            assertEquals(400, answer.status(), flag + ": " + answer.body());
+            assertTrue(answer.json().path("message").asText().contains("dry_run must be given once, as true or false"), answer.body());
+        }
+        assertEquals(404, fx.call("GET", "/policies/trial", null).status(), "nothing stored");
+    }
 }
