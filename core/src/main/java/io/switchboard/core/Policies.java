@@ -104,7 +104,7 @@ public final class Policies {
         List<Violator> violators = new ArrayList<>();
         List<ConnectorState> all = connectors.connectors(scope.cluster());
         for (ConnectorState connector : all) {
-            List<UserPolicies.Breach> breaches = UserPolicies.breaches(policy, subject(connector), null, principal);
+            List<UserPolicies.Breach> breaches = UserPolicies.breaches(policy, PolicyExpressions.Subject.of(connector), null, principal);
             if (!breaches.isEmpty() && violators.size() < MAX_VIOLATORS) {
                 violators.add(new Violator(connector.getName(), breaches.stream().map(UserPolicies.Breach::message).toList()));
             }
@@ -123,7 +123,7 @@ public final class Policies {
         for (ConnectorPolicy policy : inForce) {
             int count = 0;
             for (ConnectorState connector : all) {
-                if (!UserPolicies.breaches(policy, subject(connector), null, null).isEmpty()) {
+                if (!UserPolicies.breaches(policy, PolicyExpressions.Subject.of(connector), null, null).isEmpty()) {
                     count++;
                 }
             }
@@ -200,10 +200,6 @@ public final class Policies {
             CompletableFuture.runAsync(() -> awaitVersion(cluster, name, version, deadline, decision, answer),
                     CompletableFuture.delayedExecutor(READ_BACK_EVERY.toMillis(), TimeUnit.MILLISECONDS));
         }
-    }
-
-    static PolicyExpressions.Subject subject(ConnectorState state) {
-        return new PolicyExpressions.Subject(state.getCluster(), state.getName(), state.getConfig(), java.util.Map.of());
     }
 
     /** The policy in force, when there is one: what a caller reads back after a put. */

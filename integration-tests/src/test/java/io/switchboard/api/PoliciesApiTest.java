@@ -231,4 +231,30 @@ class PoliciesApiTest {
         }
         assertEquals(404, fx.call("GET", "/policies/trial", null).status(), "nothing stored");
     }
+
+    @Test
+    void aSetsLabelsAreSeenByTheDryRunTheViolatorsAndADirectWrite() throws Exception {
+        Path lines = Files.writeString(files.resolve("labelled.txt"), "a\n");
+        Map<String, Object> item = Map.of("name", "labelled-1", "labels", Map.of("team", "orders"), "config",
+                Map.of("connector.class", "FileStreamSource", "file", lines.toString(), "topic", "orders", "tasks.max", "1"));
+        SwitchboardFixture.Answer applied = fx.call("POST", "/sets/orders-team/apply",
+                SwitchboardFixture.json(Map.of("connectors", List.of(item))));
+        assertEquals(200, applied.status(), applied.body());
+        String frozen = SwitchboardFixture.json(Map.of("action", "deny", "match", Map.of("labels", Map.of("team", "orders")),
+                "validations", List.of(Map.of("expression", "false", "message", "orders is frozen"))));
+
+        SwitchboardFixture.Answer dryRun = fx.call("PUT", "/policies/orders-frozen?dry_run=true", frozen);
+        assertEquals(200, dryRun.status(), dryRun.body());
+        List<String> violators = new ArrayList<>();
+        dryRun.json().path("violators").forEach(v -> violators.add(v.path("connector").asText()));
+        assertEquals(List.of("labelled-1"), violators, dryRun.body());
+
+        assertEquals(201, fx.call("PUT", "/policies/orders-frozen", frozen).status());
+        assertTrue(fx.call("GET", "/policies/orders-frozen", null).body().contains("labelled-1"));
+        SwitchboardFixture.Answer write = fx.call("PUT", "/connectors/labelled-1/config", SwitchboardFixture.json(
+                Map.of("connector.class", "FileStreamSource", "file", lines.toString(), "topic", "orders", "tasks.max", "2")));
+        assertEquals(400, write.status(), write.body());
+        assertEquals("Connector config refused by policy orders-frozen: orders is frozen", write.json().path("message").asText());
+        assertEquals(204, fx.call("DELETE", "/policies/orders-frozen", null).status());
+    }
 }

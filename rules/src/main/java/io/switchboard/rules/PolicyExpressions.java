@@ -14,6 +14,7 @@ import dev.cel.extensions.CelStringExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import io.switchboard.schemas.ConnectorState;
 
 import java.util.Collections;
 import java.util.EnumSet;
@@ -121,6 +122,11 @@ public final class PolicyExpressions {
         public Subject {
             config = config == null ? Map.of() : config;
             labels = labels == null ? Map.of() : labels;
+        }
+
+        /** A stored connector as policies see it: its config and the labels its state carries (a set's). */
+        public static Subject of(ConnectorState state) {
+            return new Subject(state.getCluster(), state.getName(), state.getConfig(), state.getLabels());
         }
 
         public String connectorClass() {
