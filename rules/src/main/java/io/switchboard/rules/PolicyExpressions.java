@@ -28,7 +28,8 @@ import java.util.Map;
  * names them:
  * <ul>
  *   <li>{@code connector}: the connector as it would be after the change, a map with {@code name},
- *       {@code cluster}, {@code class}, {@code config} (a map of strings) and {@code labels};</li>
+ *       {@code cluster}, {@code class} (the class the worker loads, {@link ConnectorClasses}), {@code config}
+ *       (a map of strings) and {@code labels};</li>
  *   <li>{@code old}: the same of the connector before the change, or null on create;</li>
  *   <li>{@code principal}: who asks (an empty string when nobody is named).</li>
  * </ul>
@@ -129,9 +130,9 @@ public final class PolicyExpressions {
             return new Subject(state.getCluster(), state.getName(), state.getConfig(), state.getLabels());
         }
 
+        /** The class the worker will load for its {@code connector.class} (an alias of a bundled plugin is that plugin's class). */
         public String connectorClass() {
-            String value = config.get("connector.class");
-            return value == null ? "" : value;
+            return ConnectorClasses.canonical(config.get("connector.class"));
         }
 
         Map<String, Object> asMap() {

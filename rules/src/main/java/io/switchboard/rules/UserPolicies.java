@@ -107,11 +107,33 @@ public final class UserPolicies {
         return breaches;
     }
 
-    /** Whether the policy's match (classes, names by glob; labels, all of them) selects the connector. */
+    /** Whether the policy's match (classes of the class the worker loads, names by glob; labels, all of them) selects the connector. */
     public static boolean matches(PolicySpec spec, PolicyExpressions.Subject connector) {
-        return anyGlob(spec.getMatchClasses(), connector.connectorClass())
+        return anyClassGlob(spec.getMatchClasses(), connector.config().get("connector.class"))
                 && anyGlob(spec.getMatchNames(), connector.name())
                 && spec.getMatchLabels().entrySet().stream().allMatch(e -> e.getValue().equals(connector.labels().get(e.getKey())));
+    }
+
+    /**
+     * Whether a class glob matches the class the worker loads ({@link ConnectorClasses#canonical}); for an
+     * alias of a plugin not bundled, a glob with a package matches when its last segment matches the alias's
+     * simple names (the package is the worker's to know).
+     */
+    private static boolean anyClassGlob(List<String> globs, String value) {
+        if (globs.isEmpty()) {
+            return true;
+        }
+        List<String> names = ConnectorClasses.globbed(value);
+        boolean alias = !names.get(0).contains(".");
+        for (String glob : globs) {
+            String last = alias && glob.contains(".") ? glob.substring(glob.lastIndexOf('.') + 1) : null;
+            for (String name : names) {
+                if (glob(glob).matcher(name).matches() || (last != null && glob(last).matcher(name).matches())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean anyGlob(List<String> globs, String value) {
