@@ -1,8 +1,6 @@
 package io.switchboard.rules;
 
 import dev.cel.common.ast.CelExpr;
-import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelEvaluationExceptionBuilder;
 import dev.cel.runtime.CelEvaluationListener;
 import dev.cel.runtime.CelFunctionBinding;
 
@@ -63,7 +61,7 @@ final class EvaluationBudget implements CelEvaluationListener {
      * {@code text.replace(old, with, limit)}: at most {@code limit} occurrences, all when negative; an empty
      * {@code old} matches before each character and at the end, as in CEL's strings extension.
      */
-    static String replace(String text, String old, String with, long limit) throws CelEvaluationException {
+    static String replace(String text, String old, String with, long limit) {
         if (old.equals(with) || limit == 0) {
             return text;
         }
@@ -79,8 +77,7 @@ final class EvaluationBudget implements CelEvaluationListener {
         long replaced = 0;
         while (at >= 0) {
             if ((long) out.length() + (at - previous) + with.length() + (text.length() - at - old.length()) > MAX_STRING) {
-                throw CelEvaluationExceptionBuilder.newBuilder(
-                        "replace failure: the result would be longer than %d characters", MAX_STRING).build();
+                throw new Exceeded("replace failure: the result would be longer than " + MAX_STRING + " characters");
             }
             out.append(text, previous, at).append(with);
             previous = at + old.length();

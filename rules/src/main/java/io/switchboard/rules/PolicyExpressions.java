@@ -3,6 +3,7 @@ package io.switchboard.rules;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelException;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.MapType;
@@ -101,11 +102,31 @@ public final class PolicyExpressions {
         try {
             Object result = program(expression).trace(variables, new EvaluationBudget());
             return Boolean.TRUE.equals(result) ? null : "";
-        } catch (CelValidationException | CelEvaluationException | EvaluationBudget.Exceeded e) {
+        } catch (CelValidationException e) {
             return e.getMessage();
         } catch (Throwable e) { // an expression's failure is the connector's breach, never its caller's
-            return "the evaluation failed: " + e.getClass().getSimpleName();
+            return failure(e);
         }
+    }
+
+    private static final java.util.regex.Pattern AT = java.util.regex.Pattern.compile("^evaluation error at (<input>:\\d+)");
+
+    /**
+     * Why an evaluation failed, in words that quote no value: a refusal, a policy's violators and a
+     * history's {@code policy_warnings} are read by viewers, who see a config's keys only, while CEL's
+     * own text quotes what it read ({@code For input string: "..."}). So: where, and CEL's error code.
+     */
+    static String failure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EvaluationBudget.Exceeded exceeded) {
+                return exceeded.getMessage();
+            }
+        }
+        if (e instanceof CelException cel) {
+            java.util.regex.Matcher at = AT.matcher(String.valueOf(e.getMessage()));
+            return (at.find() ? "at " + at.group(1) + ": " : "") + cel.getErrorCode().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        }
+        return "the evaluation failed: " + e.getClass().getSimpleName();
     }
 
     private static CelRuntime.Program program(String expression) throws CelValidationException, CelEvaluationException {

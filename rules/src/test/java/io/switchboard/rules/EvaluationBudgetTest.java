@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,5 +72,21 @@ class EvaluationBudgetTest {
         assertNull(PolicyExpressions.breach("connector.name.replace('', '_', 2) == '_h_ello'", subject, null, null));
         assertNull(PolicyExpressions.breach("''.replace('', 'x') == 'x' && ''.replace('a', 'x') == ''", subject, null, null));
         assertNull(PolicyExpressions.breach("'a😀b'.replace('', '-') == '-a-😀-b-'", subject, null, null));
+    }
+
+    @Test
+    void anEvaluationErrorQuotesNoConfigValueOnlyWhereAndWhatKind() {
+        PolicySpec levels = PolicySpec.newBuilder().setAction(PolicyAction.WARN)
+                .setValidations(List.of(new PolicyValidation("int(connector.config[?\"x.level\"].orValue(\"0\")) < 5", "level"))).build();
+        PolicyExpressions.Subject lv = new PolicyExpressions.Subject("default", "lv",
+                Map.of("connector.class", "FileStreamSink", "x.level", "s3cret-ish"), Map.of());
+        List<UserPolicies.Breach> breaches = UserPolicies.breaches(UserPoliciesTest.policy("levels", 1, levels), lv, null, null);
+        assertEquals(1, breaches.size());
+        String warning = breaches.get(0).warning();
+        assertFalse(warning.contains("s3cret"), warning);
+        assertEquals("levels: level (the expression could not be evaluated: at <input>:3: bad format)", warning);
+
+        String missing = PolicyExpressions.breach("connector.config['k' + connector.config['x.level']] == ''", lv, null, null);
+        assertFalse(missing.contains("s3cret"), missing);
     }
 }
