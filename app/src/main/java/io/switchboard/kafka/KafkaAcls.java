@@ -78,7 +78,12 @@ public final class KafkaAcls {
      */
     public static void main(String[] args) {
         Topics topics = new Topics(args.length > 0 ? args[0] : "switchboard");
-        String worker = args.length > 1 ? args[1] : "User:" + KafkaIdentities.WORKER;
+        lines(topics, args.length > 1 ? args[1] : "User:" + KafkaIdentities.WORKER).forEach(System.out::println);
+    }
+
+    /** The worker's ACLs as {@code kafka-acls.sh} lines for this principal: what {@link #main} prints, and docs/security.md lists. */
+    public static List<String> lines(Topics topics, String worker) {
+        List<String> lines = new ArrayList<>();
         for (AclBinding acl : all(topics)) {
             String principal = acl.entry().principal();
             if (principal.equals("User:" + KafkaIdentities.USER)) {
@@ -91,11 +96,12 @@ public final class KafkaAcls {
                 case TRANSACTIONAL_ID -> "--transactional-id '" + pattern.name() + "'";
                 default -> "--cluster";
             };
-            System.out.println("kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --"
+            lines.add("kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --"
                     + (acl.entry().permissionType() == AclPermissionType.DENY ? "deny" : "allow") + "-principal " + worker
                     + " --operation " + operation(acl.entry().operation()) + " " + resource
                     + (pattern.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : ""));
         }
+        return lines;
     }
 
     /** An operation as kafka-acls.sh names it: IDEMPOTENT_WRITE is IdempotentWrite. */
