@@ -2,6 +2,7 @@ package io.switchboard.core;
 
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.ConnectorPolicies;
+import io.switchboard.rules.JdbcDriverProperties;
 import io.switchboard.rules.PolicyDecider;
 import io.switchboard.rules.PolicyExpressions;
 import io.switchboard.rules.UserPolicies;
@@ -60,6 +61,7 @@ public final class Policies {
         List<Listed> listed = new ArrayList<>();
         listed.add(new Listed(ConnectorPolicies.CLIENT_OVERRIDES, true, null));
         listed.add(new Listed(ConnectorPolicies.CONTROL_PLANE_TOPICS, true, null));
+        listed.add(new Listed(JdbcDriverProperties.POLICY, true, null));
         for (ConnectorPolicy policy : policies.policies(scope.cluster())) {
             if (!policy.getDeleted()) {
                 listed.add(new Listed(policy.getName(), false, policy));
