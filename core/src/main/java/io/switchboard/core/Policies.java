@@ -38,10 +38,13 @@ public final class Policies {
     private final PolicyStore policies;
     private final ConnectorStore connectors;
 
+    private final PolicyViolations violations;
+
     public Policies(CommandBus bus, PolicyStore policies, ConnectorStore connectors) {
         this.bus = bus;
         this.policies = policies;
         this.connectors = connectors;
+        this.violations = new PolicyViolations(policies, connectors::connectors, System::nanoTime);
     }
 
     /** A policy as listed: a user's, or a built-in one (read-only, no spec, version 0). */
@@ -114,33 +117,21 @@ public final class Policies {
         return new DryRun(violators, all.size());
     }
 
-    /** Each user policy in force in the cluster with how many of its connectors break it now (the metric's values). */
+    /**
+     * Each user policy in force in the cluster with how many of its connectors break it (the metric's
+     * values), as last counted ({@link PolicyViolations}: at most {@link PolicyViolations#REFRESH} old).
+     */
     public java.util.Map<String, Integer> violationCounts(Scope scope) {
-        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
-        List<ConnectorPolicy> inForce = policies.policies(scope.cluster()).stream().filter(p -> !p.getDeleted()).toList();
-        if (inForce.isEmpty()) {
-            return counts;
-        }
-        List<ConnectorState> all = connectors.connectors(scope.cluster());
-        for (ConnectorPolicy policy : inForce) {
-            int count = 0;
-            for (ConnectorState connector : all) {
-                if (!UserPolicies.breaches(policy, PolicyExpressions.Subject.of(connector), null, null).isEmpty()) {
-                    count++;
-                }
-            }
-            counts.put(policy.getName(), count);
-        }
-        return counts;
+        return violations.of(scope.cluster()).counts();
     }
 
-    /** The connectors of the cluster that break the policy in force now. */
+    /** The connectors of the cluster that break the policy in force, as last counted (at most {@link #MAX_VIOLATORS}). */
     public List<Violator> violators(Scope scope, String name) {
         Listed listed = get(scope, name);
         if (listed.builtIn()) {
             return List.of();
         }
-        return dryRun(scope, name, listed.policy().getSpec(), null).violators();
+        return violations.of(scope.cluster()).violators().getOrDefault(name, List.of());
     }
 
     public CompletableFuture<CommandDecision> put(Scope scope, String name, PolicySpec spec, RequestContext context) {
