@@ -202,11 +202,12 @@ public final class SetPlanner {
         }
         TargetState target = c.state() != null ? c.state() : existing != null ? existing.getTargetState() : TargetState.RUNNING;
         SetItem item = item(c, d.sealedConfig(), target, existing, false);
-        // The processor's own decision on the command the set would write: a config it would keep is no change.
+        // The processor's own decision on the command the set would write: a config it would keep is no change
+        // (labels apart: a change of them alone is an adopt, below).
         ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId("plan").setCluster(scope.cluster())
                 .setConnector(c.name()).setIssuedAt(0L)
-                .setAction(SetConnector.newBuilder().setConfig(d.sealedConfig()).setInitialState(target).setSet(scope.name())
-                        .setLabels(c.labels()).build()).build();
+                .setAction(new SetConnector(d.sealedConfig(), target, scope.name(),
+                        existing == null ? Map.of() : existing.getLabels())).build();
         Decision decision = CommandDecider.decide(controlPlane, existing, command);
         if (decision.reason() != null) {
             return new Item(c.name(), existing == null ? Action.CREATE : Action.UPDATE, List.of(), stateFrom, null,

@@ -169,7 +169,7 @@ public final class SetDecider {
     /**
      * The per-connector commands a set's command writes when it is accepted with these items, in
      * order: a delete, a config with the set's labels (a new connector in the state asked), a target
-     * state. Adopted items write none, or only their labels.
+     * state. Adopted items write their labels only (a config equal to the one kept).
      */
     public static List<ConnectorCommand> commands(ConnectorCommand change, List<SetItem> items) {
         List<ConnectorCommand> derived = new ArrayList<>();
@@ -178,7 +178,12 @@ public final class SetDecider {
                 derived.add(derived(change, item, derived.size(), new DeleteConnector()));
                 continue;
             }
-            if (item.getAdopt() && item.getLabels().isEmpty()) {
+            if (item.getAdopt()) {
+                // Adopted as it is: only the labels are written (the decider keeps a config and labels it has).
+                derived.add(derived(change, item, derived.size(), SetConnector.newBuilder().setConfig(item.getConfig())
+                        .setInitialState(item.getTargetState() == null ? TargetState.RUNNING : item.getTargetState())
+                        .setSet(change.getConnector().substring(PREFIX.length()))
+                        .setLabels(item.getLabels()).build()));
                 continue;
             }
             boolean exists = item.getPreviousConfig() != null;
