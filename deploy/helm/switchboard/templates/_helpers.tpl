@@ -192,6 +192,14 @@ Rules across values, refused before anything renders (values.schema.json checks 
 {{- fail (printf "%s is in both extraEnv and extraSecretEnv: give it once" $name) -}}
 {{- end -}}
 {{- end -}}
+{{- if .Values.networkPolicy.enabled -}}
+{{- if and (not .Values.kafka.embedded) (not .Values.kafka.networkPeers) -}}
+{{- fail "kafka.networkPeers: name where the Kafka brokers and the schema registry are (NetworkPolicy peers); the replicas' egress goes only to named peers" -}}
+{{- end -}}
+{{- if and (include "switchboard.hasConnect" .) (not .Values.connect.networkPeers) -}}
+{{- fail "connect.networkPeers: name where the Connect workers are (NetworkPolicy peers); the replicas' egress goes only to named peers" -}}
+{{- end -}}
+{{- end -}}
 {{- if and .Values.tls.enabled (not .Values.tls.existingSecret) -}}
 {{- fail "tls.enabled needs tls.existingSecret: a Secret with keystore.p12 and keystore-password" -}}
 {{- end -}}

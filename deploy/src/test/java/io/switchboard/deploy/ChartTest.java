@@ -369,6 +369,29 @@ class ChartTest {
         assertEquals("http://registry:8081", new Rendering(Chart.parse(rendering)).config().get("SWITCHBOARD_HEALTH_URL_NOTE"));
     }
 
+    /** Every egress rule names its peers: DNS the cluster's DNS pods, Kafka and Connect where they are (required). */
+    @Test
+    void egressGoesOnlyToNamedPeers(@TempDir Path scratch) throws IOException {
+        for (Map.Entry<String, Path> values : Chart.valuesFiles().entrySet()) {
+            NetworkPolicy policy = new Rendering(Chart.parse(rendered(values.getValue()))).one(NetworkPolicy.class);
+            policy.getSpec().getEgress().forEach(rule -> {
+                assertFalse(rule.getTo() == null || rule.getTo().isEmpty(), () -> values.getKey() + ": egress to anywhere: " + rule);
+                rule.getTo().forEach(peer -> assertNull(peer.getIpBlock(), () -> values.getKey() + ": " + peer));
+            });
+        }
+        String external = Files.readString(Chart.valuesFiles().get("external-kafka"));
+        String peers = "  networkPeers:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kafka\n";
+        int kafka = external.indexOf(peers);
+        int connect = external.indexOf(peers, kafka + 1);
+        assertTrue(kafka > 0 && connect > kafka, external);
+        Path noKafkaPeers = Files.writeString(scratch.resolve("no-kafka-peers.yaml"),
+                external.substring(0, kafka) + external.substring(kafka + peers.length()));
+        Path noConnectPeers = Files.writeString(scratch.resolve("no-connect-peers.yaml"),
+                external.substring(0, connect) + external.substring(connect + peers.length()));
+        assertRefused(noKafkaPeers, Map.of(), "kafka.networkPeers: name where the Kafka brokers");
+        assertRefused(noConnectPeers, Map.of(), "connect.networkPeers: name where the Connect workers");
+    }
+
     @Test
     void secretEnvironmentGoesToASecretNeverTheConfigMap() {
         Path values = Chart.valuesFiles().get("external-kafka");
