@@ -44,7 +44,7 @@ public final class Policies {
         this.bus = bus;
         this.policies = policies;
         this.connectors = connectors;
-        this.violations = new PolicyViolations(policies, connectors::connectors, System::nanoTime);
+        this.violations = new PolicyViolations(policies, connectors::connectors);
     }
 
     /** A policy as listed: a user's, or a built-in one (read-only, no spec, version 0). */
@@ -118,14 +118,14 @@ public final class Policies {
     }
 
     /**
-     * Each user policy in force in the cluster with how many of its connectors break it (the metric's
-     * values), as last counted ({@link PolicyViolations}: at most {@link PolicyViolations#REFRESH} old).
+     * Each user policy in force in the cluster with how many of its connectors break it now (the
+     * metric's values), evaluated only for the connectors changed since the last count ({@link PolicyViolations}).
      */
     public java.util.Map<String, Integer> violationCounts(Scope scope) {
         return violations.of(scope.cluster()).counts();
     }
 
-    /** The connectors of the cluster that break the policy in force, as last counted (at most {@link #MAX_VIOLATORS}). */
+    /** The connectors of the cluster that break the policy in force now (at most {@link #MAX_VIOLATORS}), as {@link #violationCounts} counts them. */
     public List<Violator> violators(Scope scope, String name) {
         Listed listed = get(scope, name);
         if (listed.builtIn()) {

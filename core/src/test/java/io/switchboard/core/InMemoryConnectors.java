@@ -49,8 +49,6 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
             (a, b) -> a.cluster().equals(b.cluster()) ? a.name().compareTo(b.name()) : a.cluster().compareTo(b.cluster()));
     /** Reads of a connector, a history, a timeline, or a cluster's timelines at once (one each). */
     public final AtomicLong reads = new AtomicLong();
-    /** Listings of a cluster's connectors, all of them at once. */
-    public final AtomicLong listings = new AtomicLong();
     /** Where each decision's lifecycle event goes, as the topology writes it to the lifecycle topic. */
     private volatile Consumer<LifecycleEvent> lifecycle = event -> { };
 
@@ -180,7 +178,6 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
 
     @Override
     public synchronized List<ConnectorState> connectors(String cluster) {
-        listings.incrementAndGet();
         return connectors.values().stream().filter(s -> s.getCluster().equals(cluster)).toList();
     }
 
