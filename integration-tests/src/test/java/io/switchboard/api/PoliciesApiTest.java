@@ -257,4 +257,22 @@ class PoliciesApiTest {
         assertEquals("Connector config refused by policy orders-frozen: orders is frozen", write.json().path("message").asText());
         assertEquals(204, fx.call("DELETE", "/policies/orders-frozen", null).status());
     }
+
+    /** The review's recipe: a policy chaining replace('', ...) eight times refuses its connector quickly; the next create is answered. */
+    @Test
+    void aPolicyThatWouldGrowAStringWithoutBoundRefusesQuicklyAndTheReplicaGoesOn() throws Exception {
+        String boom = "connector.name" + ".replace('', 'aaaaaaaaaaaaaaaa')".repeat(8) + ".size() > 0";
+        String body = SwitchboardFixture.json(Map.of("action", "deny", "match", Map.of("names", List.of("boom-*")),
+                "validations", List.of(Map.of("expression", boom, "message", "x"))));
+        assertEquals(201, fx.call("PUT", "/policies/boom", body).status());
+        long started = System.nanoTime();
+        SwitchboardFixture.Answer refused = fx.call("POST", "/connectors", connector("boom-1", "1", false));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(400, refused.status(), refused.body());
+        assertTrue(refused.json().path("message").asText().startsWith("Connector config refused by policy boom: x (the expression "
+                + "could not be evaluated: replace failure: the result would be longer than 65536 characters"), refused.body());
+        assertTrue(millis < 10_000, "answered in " + millis + " ms");
+        assertEquals(201, fx.call("POST", "/connectors", connector("after-boom", "1", false)).status(), "the next create is answered");
+        assertEquals(204, fx.call("DELETE", "/policies/boom", null).status());
+    }
 }
