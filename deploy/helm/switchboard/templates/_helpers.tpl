@@ -64,16 +64,21 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 Environment variables that hold a secret go to the Secret <fullname>-env, never to the ConfigMap:
 every extraSecretEnv entry, and an extraEnv entry whose name says it is a key, password, token,
 credential or Kafka client setting (SWITCHBOARD_SECRETS_KEY, SWITCHBOARD_TLS_KEYSTORE_PASSWORD,
-SWITCHBOARD_KAFKA_PROPERTY) or carries JVM options (JAVA_OPTS).
+SWITCHBOARD_KAFKA_PROPERTY) or carries JVM options (JAVA_OPTS), or whose value is a URL with
+credentials in it (SWITCHBOARD_CONNECT_CLUSTER=default=https://user:pass@connect:8083).
 */}}
 {{- define "switchboard.secretEnvName" -}}
 {{- if regexMatch "(KEY|PASSWORD|SECRET|TOKEN|CREDENTIAL|PROPERT|^JAVA_OPTS$)" . }}true{{ end -}}
+{{- end -}}
+{{/* An extraEnv entry ({name, value}) that holds a secret: by its name, or a URL with credentials in it (https://user:pass@host). */}}
+{{- define "switchboard.secretEnvEntry" -}}
+{{- if or (include "switchboard.secretEnvName" .name) (regexMatch "[A-Za-z][A-Za-z0-9+.-]*://[^/@\\s]+@" (toString .value)) }}true{{ end -}}
 {{- end -}}
 {{/* The secret environment as a map (JSON), empty when there is none. */}}
 {{- define "switchboard.secretEnv" -}}
 {{- $env := dict -}}
 {{- range $name, $value := .Values.extraEnv -}}
-{{- if include "switchboard.secretEnvName" $name -}}{{- $_ := set $env $name (toString $value) -}}{{- end -}}
+{{- if include "switchboard.secretEnvEntry" (dict "name" $name "value" $value) -}}{{- $_ := set $env $name (toString $value) -}}{{- end -}}
 {{- end -}}
 {{- range $name, $value := .Values.extraSecretEnv -}}
 {{- $_ := set $env $name (toString $value) -}}
@@ -93,10 +98,26 @@ SWITCHBOARD_KAFKA_PROPERTY) or carries JVM options (JAVA_OPTS).
 Whether a NetworkPolicy peer names whom it admits: an ipBlock, or selectors with labels or
 expressions. An empty selector (podSelector: {}) admits every pod of the namespace.
 */}}
+{{/*
+A peer that names who it admits: a selector by labels, or by expressions of which one is "In" (DoesNotExist,
+NotIn or Exists alone admit what carries no such label, or every value); an ipBlock of at least /8 (IPv4)
+or /32 (IPv6), never 0.0.0.0/0.
+*/}}
 {{- define "switchboard.namedPeer" -}}
 {{- $named := or (kindIs "map" .ipBlock) (kindIs "map" .podSelector) (kindIs "map" .namespaceSelector) -}}
 {{- range $selector := list .podSelector .namespaceSelector -}}
-{{- if and (kindIs "map" $selector) (not (or $selector.matchLabels $selector.matchExpressions)) -}}{{- $named = false -}}{{- end -}}
+{{- if kindIs "map" $selector -}}
+{{- $in := false -}}
+{{- range $selector.matchExpressions -}}{{- if eq (toString .operator) "In" -}}{{- $in = true -}}{{- end -}}{{- end -}}
+{{- if not (or $selector.matchLabels $in) -}}{{- $named = false -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if kindIs "map" .ipBlock -}}
+{{- $cidr := toString .ipBlock.cidr -}}
+{{- $parts := splitList "/" $cidr -}}
+{{- $bits := 0 -}}
+{{- if eq (len $parts) 2 -}}{{- $bits = atoi (index $parts 1) -}}{{- else -}}{{- $bits = 128 -}}{{- end -}}
+{{- if lt $bits (ternary 32 8 (contains ":" $cidr)) -}}{{- $named = false -}}{{- end -}}
 {{- end -}}
 {{- if $named }}true{{ end -}}
 {{- end -}}
@@ -159,13 +180,24 @@ Rules across values, refused before anything renders (values.schema.json checks 
 {{- end -}}
 {{- range .Values.networkPolicy.apiFrom -}}
 {{- if not (include "switchboard.namedPeer" .) -}}
-{{- fail (printf "auth.allowAnonymous: networkPolicy.apiFrom may only name peers (labels, expressions or an ipBlock); %s admits every pod" (toJson .)) -}}
+{{- fail (printf "auth.allowAnonymous: networkPolicy.apiFrom may only name peers (labels, an In expression, or an ipBlock of at least /8 or /32 for IPv6); %s admits every pod, or much of a network" (toJson .)) -}}
 {{- end -}}
+{{- end -}}
+{{- if .Values.metrics.serviceMonitor.enabled -}}
+{{- fail "auth.allowAnonymous with metrics.serviceMonitor.enabled would make every pod with Prometheus's labels in its namespace an anonymous admin: give Prometheus an API key instead (auth.users, metrics.serviceMonitor.basicAuthSecret)" -}}
 {{- end -}}
 {{- end -}}
 {{- range $name, $value := .Values.extraSecretEnv -}}
 {{- if hasKey $.Values.extraEnv $name -}}
 {{- fail (printf "%s is in both extraEnv and extraSecretEnv: give it once" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- if .Values.networkPolicy.enabled -}}
+{{- if and (not .Values.kafka.embedded) (not .Values.kafka.networkPeers) -}}
+{{- fail "kafka.networkPeers: name where the Kafka brokers and the schema registry are (NetworkPolicy peers); the replicas' egress goes only to named peers" -}}
+{{- end -}}
+{{- if and (include "switchboard.hasConnect" .) (not .Values.connect.networkPeers) -}}
+{{- fail "connect.networkPeers: name where the Connect workers are (NetworkPolicy peers); the replicas' egress goes only to named peers" -}}
 {{- end -}}
 {{- end -}}
 {{- if and .Values.tls.enabled (not .Values.tls.existingSecret) -}}

@@ -149,7 +149,7 @@ public final class ApplyCommand {
                 expanded.put(name, value);
             }
             return value;
-        }, Redactor.DEFAULT, alsoExpanded));
+        }, Redactor.DEFAULT, alsoExpanded, dryRun));
         String server = url.replaceAll("/+$", "");
         PolicyPlan policies = new PolicyPlan((method, target, body) -> send(method, target, body, null), out, server,
                 desired.set().cluster());

@@ -11,7 +11,7 @@ final class OptionSource {
             "schema-registry-url", "schema-registry-port", "advertised-url", "bind-host", "topic-prefix",
             "command-partitions", "command-timeout-ms", "embedded-worker", "connect-cluster", "plugin-path",
             "secrets-key-file", "secrets-key", "secret-key-patterns", "lifecycle-topic", "confluent-scope",
-            "users-file", "oidc-issuer", "oidc-audience", "oidc-jwks-url", "oidc-roles-claim", "oidc-client-id", "rate-limit", "trusted-proxies", "kafka-property",
+            "users-file", "oidc-issuer", "oidc-audience", "oidc-jwks-url", "oidc-roles-claim", "oidc-client-id", "rate-limit", "trusted-proxies", "ipv6-limit-prefix", "kafka-property",
             "kafka-config", "worker-kafka-property", "worker-kafka-config",
             "tls-keystore", "tls-keystore-password", "tls-truststore", "tls-truststore-password", "instance-id",
             "health-max-connectors", "health-flapping-window-s", "health-flapping-failures",

@@ -25,16 +25,18 @@ import javax.net.ssl.SSLContext;
  *                       null: none, the client is the TCP peer
  * @param workerKafkaProperties KEY=VALUE lines the Connect worker Switchboard embeds, and its connectors' clients, get
  *                       instead of {@code kafkaProperties} (the worker is a Kafka principal of its own); null: none
+ * @param ipv6LimitPrefix the prefix length an IPv6 client is counted by in the limits kept per client (default 64)
  */
 public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudience, String oidcJwksUrl, String oidcRolesClaim,
                               String rateLimit, String kafkaProperties, Path tlsKeystore, String tlsKeystorePassword,
                               Path tlsTruststore, String tlsTruststorePassword, String oidcClientId, String trustedProxies,
-                              String workerKafkaProperties) {
-    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                              String workerKafkaProperties, int ipv6LimitPrefix) {
+    public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            ClientAddresses.DEFAULT_IPV6_PREFIX);
 
     public SecurityOptions withTls(Path keystore, String password, Path truststore, String truststorePassword) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                keystore, password, truststore, truststorePassword, oidcClientId, trustedProxies, workerKafkaProperties);
+                keystore, password, truststore, truststorePassword, oidcClientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
     }
 
     /** The Kafka client settings of Switchboard's own clients, from KEY=VALUE lines. */
@@ -53,7 +55,7 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
     /** @param properties KEY=VALUE lines, one per setting, the embedded worker and its connectors' clients get */
     public SecurityOptions withWorkerKafkaProperties(String properties) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, properties);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, properties, ipv6LimitPrefix);
     }
 
     private static Map<String, String> kafkaSettings(String lines, String flag) {
@@ -85,39 +87,39 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
     /** @param properties KEY=VALUE lines, one per setting, every Kafka client gets */
     public SecurityOptions withKafkaProperties(String properties) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, properties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
     }
 
     public SecurityOptions withUsersFile(Path file) {
         return new SecurityOptions(file, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
     }
 
     public SecurityOptions withOidc(String issuer, String audience, String jwksUrl) {
         return new SecurityOptions(usersFile, issuer, audience, jwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
     }
 
     /** The console signs users in at the OIDC issuer as this client. */
     public SecurityOptions withOidcClientId(String clientId) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, clientId, trustedProxies, workerKafkaProperties);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, clientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
     }
 
     /** Reverse proxies whose X-Forwarded-For is believed ({@link ClientAddresses}). */
     public SecurityOptions withTrustedProxies(String proxies) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, proxies, workerKafkaProperties);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, proxies, workerKafkaProperties, ipv6LimitPrefix);
     }
 
     /** Who the client of a request is; an {@link IllegalArgumentException} for a list that does not read. */
     public ClientAddresses clientAddresses() {
-        return ClientAddresses.parse(trustedProxies);
+        return ClientAddresses.parse(trustedProxies).withIpv6Prefix(ipv6LimitPrefix);
     }
 
     public SecurityOptions withRateLimit(String limit) {
         return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, limit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties);
+                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
     }
 
     /**

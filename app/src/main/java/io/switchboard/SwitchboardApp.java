@@ -81,12 +81,15 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -352,9 +355,43 @@ public final class SwitchboardApp implements AutoCloseable {
 
     private static void createDirectories(Path dir) {
         try {
-            Files.createDirectories(dir);
+            ownerOnly(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the data directory " + dir, e);
+        }
+    }
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    /**
+     * The data directory, made owner-only (0700): created so, or narrowed to it when it is there from
+     * before and this user owns it. What the replica keeps below it (the broker's logs and segments,
+     * the Streams state, the keys and settings) is then closed to other local users, whatever
+     * permissions the broker or Streams give their own files (a Java process has no umask of its own).
+     */
+    static void ownerOnly(Path dir) throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(dir);
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            Path parent = dir.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // made meanwhile: narrowed below
+            }
+        }
+        if (!Files.getPosixFilePermissions(dir).equals(OWNER_ONLY)) {
+            try {
+                Files.setPosixFilePermissions(dir, OWNER_ONLY);
+            } catch (java.nio.file.FileSystemException notOurs) {
+                log.warn("The data directory {} is not this user's and stays {}: other local users may read what the replica keeps there",
+                        dir, PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+            }
         }
     }
 

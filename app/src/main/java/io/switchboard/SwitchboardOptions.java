@@ -1,5 +1,6 @@
 package io.switchboard;
 
+import io.switchboard.http.ClientAddresses;
 import io.switchboard.metrics.HealthOptions;
 import io.switchboard.tracing.Tracing;
 
@@ -352,7 +353,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                         Optional.ofNullable(source.string("tls-truststore", null)).map(Path::of).orElse(null),
                         source.string("tls-truststore-password", null), source.string("oidc-client-id", null),
                         source.string("trusted-proxies", null),
-                        source.kafkaLines("worker-kafka-config", "worker-kafka-property")),
+                        source.kafkaLines("worker-kafka-config", "worker-kafka-property"),
+                        source.integer("ipv6-limit-prefix", ClientAddresses.DEFAULT_IPV6_PREFIX)),
                 source.string("instance-id", null),
                 HealthOptions.of(source.integer("health-max-connectors", d.health().maxConnectors()),
                         source.integer("health-flapping-window-s", (int) d.health().flapping().window().toSeconds()),

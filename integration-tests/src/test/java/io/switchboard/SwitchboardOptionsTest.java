@@ -66,4 +66,16 @@ class SwitchboardOptionsTest {
                 () -> SwitchboardOptions.parse(new String[]{"--lifecycle", "x"}, Map.of()));
         assertTrue(e.getMessage().contains("--lifecycle-topic"), e.getMessage());
     }
+
+    @Test
+    void theIpv6PrefixTheLimitsCountIsASettingOf1To128() {
+        assertEquals(64, SwitchboardOptions.parse(new String[0], Map.of()).security().clientAddresses().ipv6Prefix());
+        assertEquals(128, SwitchboardOptions.parse(new String[] {"--ipv6-limit-prefix", "128"}, Map.of())
+                .security().clientAddresses().ipv6Prefix());
+        assertEquals(56, SwitchboardOptions.parse(new String[0], Map.of("SWITCHBOARD_IPV6_LIMIT_PREFIX", "56"))
+                .security().clientAddresses().ipv6Prefix());
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SwitchboardOptions.parse(new String[] {"--ipv6-limit-prefix", "129"}, Map.of()));
+        assertEquals("--ipv6-limit-prefix takes a prefix length from 1 to 128, not 129", refused.getMessage());
+    }
 }

@@ -55,7 +55,9 @@ final class ConfigExpansion {
     /**
      * {@code ${NAME}} expanded: in a secret key's value, or a variable the options name; anywhere
      * else it is a problem, so that a file cannot copy the environment (CI's own credentials) into a
-     * value that is shown in the plan or sent where a secret is not expected.
+     * value that is shown in the plan or sent where a secret is not expected. On a plan only the
+     * variables the options name are expanded, in secret keys too: the plan's worker validation
+     * connects where the files say.
      */
     private String expand(Place at, String field, String raw, boolean secretKey) {
         Matcher m = ENV.matcher(raw);
@@ -65,6 +67,14 @@ final class ConfigExpansion {
             if (!secretKey && !options.alsoExpanded().contains(m.group(1))) {
                 documents.problem(at, field, "${" + m.group(1) + "} is expanded only in the value of a secret key; to expand it in "
                         + field + " too, name it with --env " + m.group(1));
+                missing = true;
+                continue;
+            }
+            if (options.plan() && !options.alsoExpanded().contains(m.group(1))) {
+                // A plan's worker validation sends the config where the files say: files under review choose the host.
+                documents.problem(at, field, "${" + m.group(1) + "} is not expanded on a plan (--dry-run) unless named with --env "
+                        + m.group(1) + ": the worker's validation would send it to the host the files name; where the files "
+                        + "are not trusted (a pull request), plan with a placeholder value");
                 missing = true;
                 continue;
             }

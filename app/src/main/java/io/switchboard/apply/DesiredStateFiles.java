@@ -51,11 +51,18 @@ public final class DesiredStateFiles {
      * @param environment    the value of an environment variable, or null when it is not set
      * @param secretKeys     the keys whose values are secret: only there is {@code ${NAME}} expanded
      * @param alsoExpanded   variables expanded in any key too (the CLI's {@code --env NAME})
+     * @param plan           the files are read for a plan ({@code --dry-run}): only the variables of
+     *                       {@code alsoExpanded} are expanded, in secret keys too
      */
     public record Options(String setName, String defaultCluster, Function<String, String> environment, Redactor secretKeys,
-                          Set<String> alsoExpanded) {
+                          Set<String> alsoExpanded, boolean plan) {
         public Options {
             alsoExpanded = Set.copyOf(alsoExpanded);
+        }
+
+        public Options(String setName, String defaultCluster, Function<String, String> environment, Redactor secretKeys,
+                       Set<String> alsoExpanded) {
+            this(setName, defaultCluster, environment, secretKeys, alsoExpanded, false);
         }
 
         public Options(String setName, String defaultCluster, Function<String, String> environment, Redactor secretKeys) {

@@ -5,6 +5,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapSetter;
@@ -19,7 +20,7 @@ import java.util.concurrent.CompletionException;
 /**
  * The command's hops in its request's trace: its send (a producer span, from the hand-off to the
  * broker's acknowledgement, whose context the record carries as a W3C {@code traceparent} header
- * for the processor's decision span), and its answer (from the decision reaching the waiting
+ * for the processor's decision span, and no baggage), and its answer (from the decision reaching the waiting
  * request until the caller's continuation, writing the answer, has run). With tracing off the
  * gateway has none: nothing is made, no header written and no future added.
  */
@@ -32,11 +33,9 @@ final class CommandSpans {
         }
     };
 
-    private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
 
     CommandSpans(OpenTelemetry openTelemetry) {
-        this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.getTracer("io.switchboard.commands");
     }
 
@@ -48,7 +47,8 @@ final class CommandSpans {
                 .setAttribute("switchboard.command.id", command.getCommandId())
                 .setAttribute("switchboard.connector", command.getConnector())
                 .startSpan();
-        openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current().with(span), headers, HEADERS);
+        // The trace context only: no baggage rides into a command's headers, and so into the records made of it.
+        W3CTraceContextPropagator.getInstance().inject(Context.current().with(span), headers, HEADERS);
         return span;
     }
 

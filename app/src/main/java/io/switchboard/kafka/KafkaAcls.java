@@ -126,9 +126,17 @@ public final class KafkaAcls {
      */
     public static void main(String[] args) {
         Topics topics = new Topics(args.length > 0 ? args[0] : "switchboard");
-        String worker = args.length > 1 ? args[1] : "User:" + KafkaIdentities.WORKER;
-        String connectors = args.length > 2 ? args[2] : "User:" + KafkaIdentities.CONNECTORS;
-        String events = args.length > 3 ? args[3] : "User:" + KafkaIdentities.EVENTS;
+        lines(topics, args.length > 1 ? args[1] : "User:" + KafkaIdentities.WORKER,
+                args.length > 2 ? args[2] : "User:" + KafkaIdentities.CONNECTORS,
+                args.length > 3 ? args[3] : "User:" + KafkaIdentities.EVENTS).forEach(System.out::println);
+    }
+
+    /**
+     * The worker's, its connectors' and the event consumers' ACLs as {@code kafka-acls.sh} lines for
+     * these principals: what {@link #main} prints, and docs/security.md lists.
+     */
+    public static List<String> lines(Topics topics, String worker, String connectors, String events) {
+        List<String> lines = new ArrayList<>();
         for (AclBinding acl : all(topics)) {
             String principal = acl.entry().principal();
             if (principal.equals("User:" + KafkaIdentities.USER)) {
@@ -143,11 +151,12 @@ public final class KafkaAcls {
                 case TRANSACTIONAL_ID -> "--transactional-id '" + pattern.name() + "'";
                 default -> "--cluster";
             };
-            System.out.println("kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --"
+            lines.add("kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --"
                     + (acl.entry().permissionType() == AclPermissionType.DENY ? "deny" : "allow") + "-principal " + printed
                     + " --operation " + operation(acl.entry().operation()) + " " + resource
                     + (pattern.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : ""));
         }
+        return lines;
     }
 
     /** An operation as kafka-acls.sh names it: IDEMPOTENT_WRITE is IdempotentWrite. */

@@ -4,9 +4,12 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.router.Endpoint;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
@@ -31,11 +34,12 @@ import java.util.EnumSet;
  * to other threads, and the command it sends, are in its trace), ended once the answer is written:
  * at once for a synchronous answer, when the asynchronous one completes otherwise. Named by the
  * route that matched ({@code PUT /connectors/{connector}/pause}), never by the path, so that names
- * stay few. Installed only when tracing is on.
+ * stay few. Each request's span is a new root: a client's {@code traceparent} is a link, and its
+ * {@code baggage} is dropped. Installed only when tracing is on.
  */
 public final class HttpSpans implements Filter {
     private static final String SPAN = "switchboard.span";
-    /** A client's own {@code traceparent}, if it sent one: the request's span joins its trace. */
+    /** A client's own {@code traceparent}, if it sent one: the request's span links to it. */
     private static final TextMapGetter<HttpServletRequest> HEADERS = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(HttpServletRequest request) {
@@ -47,11 +51,9 @@ public final class HttpSpans implements Filter {
             return request == null ? null : request.getHeader(key);
         }
     };
-    private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
 
     private HttpSpans(OpenTelemetry openTelemetry) {
-        this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.getTracer("io.switchboard.http");
     }
 
@@ -77,8 +79,15 @@ public final class HttpSpans implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        Context parent = openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), http, HEADERS);
-        Span span = tracer.spanBuilder(http.getMethod()).setParent(parent).setSpanKind(SpanKind.SERVER)
+        // A client is not trusted with the trace: its span is linked to, never a parent (so it decides no
+        // sampling), and its baggage is never read (so nothing it says rides into commands or records).
+        SpanContext client = Span.fromContext(W3CTraceContextPropagator.getInstance().extract(Context.root(), http, HEADERS))
+                .getSpanContext();
+        SpanBuilder building = tracer.spanBuilder(http.getMethod()).setNoParent().setSpanKind(SpanKind.SERVER);
+        if (client.isValid()) {
+            building.addLink(client);
+        }
+        Span span = building
                 .setAttribute("http.request.method", http.getMethod())
                 .setAttribute("url.path", http.getRequestURI())
                 .startSpan();

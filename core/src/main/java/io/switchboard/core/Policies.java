@@ -2,6 +2,7 @@ package io.switchboard.core;
 
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.ConnectorPolicies;
+import io.switchboard.rules.JdbcDriverProperties;
 import io.switchboard.rules.PolicyDecider;
 import io.switchboard.rules.PolicyExpressions;
 import io.switchboard.rules.UserPolicies;
@@ -37,10 +38,13 @@ public final class Policies {
     private final PolicyStore policies;
     private final ConnectorStore connectors;
 
+    private final PolicyViolations violations;
+
     public Policies(CommandBus bus, PolicyStore policies, ConnectorStore connectors) {
         this.bus = bus;
         this.policies = policies;
         this.connectors = connectors;
+        this.violations = new PolicyViolations(policies, connectors::connectors);
     }
 
     /** A policy as listed: a user's, or a built-in one (read-only, no spec, version 0). */
@@ -60,6 +64,7 @@ public final class Policies {
         List<Listed> listed = new ArrayList<>();
         listed.add(new Listed(ConnectorPolicies.CLIENT_OVERRIDES, true, null));
         listed.add(new Listed(ConnectorPolicies.CONTROL_PLANE_TOPICS, true, null));
+        listed.add(new Listed(JdbcDriverProperties.POLICY, true, null));
         for (ConnectorPolicy policy : policies.policies(scope.cluster())) {
             if (!policy.getDeleted()) {
                 listed.add(new Listed(policy.getName(), false, policy));
@@ -104,7 +109,7 @@ public final class Policies {
         List<Violator> violators = new ArrayList<>();
         List<ConnectorState> all = connectors.connectors(scope.cluster());
         for (ConnectorState connector : all) {
-            List<UserPolicies.Breach> breaches = UserPolicies.breaches(policy, subject(connector), null, principal);
+            List<UserPolicies.Breach> breaches = UserPolicies.breaches(policy, PolicyExpressions.Subject.of(connector), null, principal);
             if (!breaches.isEmpty() && violators.size() < MAX_VIOLATORS) {
                 violators.add(new Violator(connector.getName(), breaches.stream().map(UserPolicies.Breach::message).toList()));
             }
@@ -112,33 +117,21 @@ public final class Policies {
         return new DryRun(violators, all.size());
     }
 
-    /** Each user policy in force in the cluster with how many of its connectors break it now (the metric's values). */
+    /**
+     * Each user policy in force in the cluster with how many of its connectors break it now (the
+     * metric's values), evaluated only for the connectors changed since the last count ({@link PolicyViolations}).
+     */
     public java.util.Map<String, Integer> violationCounts(Scope scope) {
-        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
-        List<ConnectorPolicy> inForce = policies.policies(scope.cluster()).stream().filter(p -> !p.getDeleted()).toList();
-        if (inForce.isEmpty()) {
-            return counts;
-        }
-        List<ConnectorState> all = connectors.connectors(scope.cluster());
-        for (ConnectorPolicy policy : inForce) {
-            int count = 0;
-            for (ConnectorState connector : all) {
-                if (!UserPolicies.breaches(policy, subject(connector), null, null).isEmpty()) {
-                    count++;
-                }
-            }
-            counts.put(policy.getName(), count);
-        }
-        return counts;
+        return violations.of(scope.cluster()).counts();
     }
 
-    /** The connectors of the cluster that break the policy in force now. */
+    /** The connectors of the cluster that break the policy in force now (at most {@link #MAX_VIOLATORS}), as {@link #violationCounts} counts them. */
     public List<Violator> violators(Scope scope, String name) {
         Listed listed = get(scope, name);
         if (listed.builtIn()) {
             return List.of();
         }
-        return dryRun(scope, name, listed.policy().getSpec(), null).violators();
+        return violations.of(scope.cluster()).violators().getOrDefault(name, List.of());
     }
 
     public CompletableFuture<CommandDecision> put(Scope scope, String name, PolicySpec spec, RequestContext context) {
@@ -200,10 +193,6 @@ public final class Policies {
             CompletableFuture.runAsync(() -> awaitVersion(cluster, name, version, deadline, decision, answer),
                     CompletableFuture.delayedExecutor(READ_BACK_EVERY.toMillis(), TimeUnit.MILLISECONDS));
         }
-    }
-
-    static PolicyExpressions.Subject subject(ConnectorState state) {
-        return new PolicyExpressions.Subject(state.getCluster(), state.getName(), state.getConfig(), java.util.Map.of());
     }
 
     /** The policy in force, when there is one: what a caller reads back after a put. */

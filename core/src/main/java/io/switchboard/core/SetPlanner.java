@@ -202,10 +202,12 @@ public final class SetPlanner {
         }
         TargetState target = c.state() != null ? c.state() : existing != null ? existing.getTargetState() : TargetState.RUNNING;
         SetItem item = item(c, d.sealedConfig(), target, existing, false);
-        // The processor's own decision on the command the set would write: a config it would keep is no change.
+        // The processor's own decision on the command the set would write: a config it would keep is no change
+        // (labels apart: a change of them alone is an adopt, below).
         ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId("plan").setCluster(scope.cluster())
                 .setConnector(c.name()).setIssuedAt(0L)
-                .setAction(new SetConnector(d.sealedConfig(), target, scope.name())).build();
+                .setAction(new SetConnector(d.sealedConfig(), target, scope.name(),
+                        existing == null ? Map.of() : existing.getLabels())).build();
         Decision decision = CommandDecider.decide(controlPlane, existing, command);
         if (decision.reason() != null) {
             return new Item(c.name(), existing == null ? Action.CREATE : Action.UPDATE, List.of(), stateFrom, null,
@@ -214,7 +216,7 @@ public final class SetPlanner {
         // The user policies as the set's decider checks its items: with the item's labels.
         UserPolicies.Breach denial = decision.outcome() == Outcome.UNCHANGED ? null : policies.check(
                 new PolicyExpressions.Subject(scope.cluster(), c.name(), d.sealedConfig(), c.labels()),
-                existing == null ? null : new PolicyExpressions.Subject(scope.cluster(), c.name(), existing.getConfig(), c.labels()),
+                existing == null ? null : PolicyExpressions.Subject.of(existing),
                 null).denial();
         if (denial != null) {
             return new Item(c.name(), existing == null ? Action.CREATE : Action.UPDATE, List.of(), stateFrom, null, denial.refusal(), null);

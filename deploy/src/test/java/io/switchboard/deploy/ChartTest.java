@@ -335,6 +335,63 @@ class ChartTest {
         assertEquals(2, named.one(NetworkPolicy.class).getSpec().getIngress().get(0).getFrom().size());
     }
 
+    /** A peer named by a /0, a DoesNotExist or NotIn expression names no one; Prometheus is never an anonymous admin. */
+    @Test
+    void anonymousPeersAreNamedNarrowlyAndPrometheusIsNeverOne(@TempDir Path scratch) throws IOException {
+        Map<String, Object> demo = Map.of("kafka.embedded", true, "replicas", 1, "auth.allowAnonymous", true);
+        for (String peer : List.of("{ipBlock: {cidr: 0.0.0.0/0}}", "{ipBlock: {cidr: \"::/0\"}}", "{ipBlock: {cidr: 10.0.0.0/7}}",
+                "{podSelector: {matchExpressions: [{key: x, operator: DoesNotExist}]}}",
+                "{namespaceSelector: {matchExpressions: [{key: team, operator: NotIn, values: [a]}]}}")) {
+            Path values = scratch.resolve("peer-" + Math.abs(peer.hashCode()) + ".yaml");
+            Files.writeString(values, "networkPolicy: {apiFrom: [" + peer + "]}\n");
+            assertRefused(values, demo, "networkPolicy.apiFrom may only name peers");
+        }
+        Path named = scratch.resolve("named.yaml");
+        Files.writeString(named, "networkPolicy: {apiFrom: [{ipBlock: {cidr: 10.1.0.0/16}}, "
+                + "{podSelector: {matchExpressions: [{key: role, operator: In, values: [client]}]}}]}\n");
+        assertEquals(3, new Rendering(Chart.parse(Chart.render(Chart.DIR, named, demo))).one(NetworkPolicy.class).getSpec()
+                .getIngress().get(0).getFrom().size());
+        Map<String, Object> withPrometheus = new java.util.HashMap<>(demo);
+        withPrometheus.put("metrics.serviceMonitor.enabled", true);
+        assertRefused(null, withPrometheus, "auth.allowAnonymous with metrics.serviceMonitor.enabled");
+    }
+
+    @Test
+    void aUrlWithCredentialsInExtraEnvGoesToTheSecret() {
+        Path values = Chart.valuesFiles().get("external-kafka");
+        String rendering = Chart.render(Chart.DIR, values, Map.of(
+                "extraEnv.SWITCHBOARD_CONNECT_CLUSTER", "default=https://admin:hunter2-url@connect:8083",
+                "extraEnv.SWITCHBOARD_HEALTH_URL_NOTE", "http://registry:8081"));
+        for (HasMetadata object : Chart.parse(rendering)) {
+            assertFalse(!(object instanceof Secret) && SERIALIZATION.asYaml(object).contains("hunter2-url"),
+                    () -> "the URL's password is in " + object.getKind() + "/" + object.getMetadata().getName());
+        }
+        assertEquals("http://registry:8081", new Rendering(Chart.parse(rendering)).config().get("SWITCHBOARD_HEALTH_URL_NOTE"));
+    }
+
+    /** Every egress rule names its peers: DNS the cluster's DNS pods, Kafka and Connect where they are (required). */
+    @Test
+    void egressGoesOnlyToNamedPeers(@TempDir Path scratch) throws IOException {
+        for (Map.Entry<String, Path> values : Chart.valuesFiles().entrySet()) {
+            NetworkPolicy policy = new Rendering(Chart.parse(rendered(values.getValue()))).one(NetworkPolicy.class);
+            policy.getSpec().getEgress().forEach(rule -> {
+                assertFalse(rule.getTo() == null || rule.getTo().isEmpty(), () -> values.getKey() + ": egress to anywhere: " + rule);
+                rule.getTo().forEach(peer -> assertNull(peer.getIpBlock(), () -> values.getKey() + ": " + peer));
+            });
+        }
+        String external = Files.readString(Chart.valuesFiles().get("external-kafka"));
+        String peers = "  networkPeers:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kafka\n";
+        int kafka = external.indexOf(peers);
+        int connect = external.indexOf(peers, kafka + 1);
+        assertTrue(kafka > 0 && connect > kafka, external);
+        Path noKafkaPeers = Files.writeString(scratch.resolve("no-kafka-peers.yaml"),
+                external.substring(0, kafka) + external.substring(kafka + peers.length()));
+        Path noConnectPeers = Files.writeString(scratch.resolve("no-connect-peers.yaml"),
+                external.substring(0, connect) + external.substring(connect + peers.length()));
+        assertRefused(noKafkaPeers, Map.of(), "kafka.networkPeers: name where the Kafka brokers");
+        assertRefused(noConnectPeers, Map.of(), "connect.networkPeers: name where the Connect workers");
+    }
+
     @Test
     void secretEnvironmentGoesToASecretNeverTheConfigMap() {
         Path values = Chart.valuesFiles().get("external-kafka");

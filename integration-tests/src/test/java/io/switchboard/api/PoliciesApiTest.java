@@ -221,4 +221,58 @@ class PoliciesApiTest {
         assertTrue(asItWas.contains("Checked against policies") && asItWas.contains("team-prefix</a> v1"), asItWas);
         assertEquals(204, fx.call("DELETE", "/policies/team-prefix", null).status());
     }
+
+    @Test
+    void aDryRunFlagIsTrueOrFalseAndAnythingElseIsA400StoringNothing() {
+        for (String flag : List.of("1", "yes", "on", "true&dry_run=false")) {
+            SwitchboardFixture.Answer answer = fx.call("PUT", "/policies/trial?dry_run=" + flag, policy("deny", "false", "trial"));
+            assertEquals(400, answer.status(), flag + ": " + answer.body());
+            assertTrue(answer.json().path("message").asText().contains("dry_run must be given once, as true or false"), answer.body());
+        }
+        assertEquals(404, fx.call("GET", "/policies/trial", null).status(), "nothing stored");
+    }
+
+    @Test
+    void aSetsLabelsAreSeenByTheDryRunTheViolatorsAndADirectWrite() throws Exception {
+        Path lines = Files.writeString(files.resolve("labelled.txt"), "a\n");
+        Map<String, Object> item = Map.of("name", "labelled-1", "labels", Map.of("team", "orders"), "config",
+                Map.of("connector.class", "FileStreamSource", "file", lines.toString(), "topic", "orders", "tasks.max", "1"));
+        SwitchboardFixture.Answer applied = fx.call("POST", "/sets/orders-team/apply",
+                SwitchboardFixture.json(Map.of("connectors", List.of(item))));
+        assertEquals(200, applied.status(), applied.body());
+        String frozen = SwitchboardFixture.json(Map.of("action", "deny", "match", Map.of("labels", Map.of("team", "orders")),
+                "validations", List.of(Map.of("expression", "false", "message", "orders is frozen"))));
+
+        SwitchboardFixture.Answer dryRun = fx.call("PUT", "/policies/orders-frozen?dry_run=true", frozen);
+        assertEquals(200, dryRun.status(), dryRun.body());
+        List<String> violators = new ArrayList<>();
+        dryRun.json().path("violators").forEach(v -> violators.add(v.path("connector").asText()));
+        assertEquals(List.of("labelled-1"), violators, dryRun.body());
+
+        assertEquals(201, fx.call("PUT", "/policies/orders-frozen", frozen).status());
+        assertTrue(fx.call("GET", "/policies/orders-frozen", null).body().contains("labelled-1"));
+        SwitchboardFixture.Answer write = fx.call("PUT", "/connectors/labelled-1/config", SwitchboardFixture.json(
+                Map.of("connector.class", "FileStreamSource", "file", lines.toString(), "topic", "orders", "tasks.max", "2")));
+        assertEquals(400, write.status(), write.body());
+        assertEquals("Connector config refused by policy orders-frozen: orders is frozen", write.json().path("message").asText());
+        assertEquals(204, fx.call("DELETE", "/policies/orders-frozen", null).status());
+    }
+
+    /** The review's recipe: a policy chaining replace('', ...) eight times refuses its connector quickly; the next create is answered. */
+    @Test
+    void aPolicyThatWouldGrowAStringWithoutBoundRefusesQuicklyAndTheReplicaGoesOn() throws Exception {
+        String boom = "connector.name" + ".replace('', 'aaaaaaaaaaaaaaaa')".repeat(8) + ".size() > 0";
+        String body = SwitchboardFixture.json(Map.of("action", "deny", "match", Map.of("names", List.of("boom-*")),
+                "validations", List.of(Map.of("expression", boom, "message", "x"))));
+        assertEquals(201, fx.call("PUT", "/policies/boom", body).status());
+        long started = System.nanoTime();
+        SwitchboardFixture.Answer refused = fx.call("POST", "/connectors", connector("boom-1", "1", false));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(400, refused.status(), refused.body());
+        assertTrue(refused.json().path("message").asText().startsWith("Connector config refused by policy boom: x (the expression "
+                + "could not be evaluated: replace failure: the result would be longer than 65536 characters"), refused.body());
+        assertTrue(millis < 10_000, "answered in " + millis + " ms");
+        assertEquals(201, fx.call("POST", "/connectors", connector("after-boom", "1", false)).status(), "the next create is answered");
+        assertEquals(204, fx.call("DELETE", "/policies/boom", null).status());
+    }
 }

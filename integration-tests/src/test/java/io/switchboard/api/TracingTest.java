@@ -1,22 +1,35 @@
 package io.switchboard.api;
 
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.Http;
 import io.switchboard.tracing.Tracing;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * With tracing on, one request is one trace through its hops: the HTTP request's span, the command's
@@ -47,6 +60,41 @@ class TracingTest {
             assertEquals(send.getSpanId(), decide.getParentSpanId(), "the decision is a child of the send, by the record's header");
             assertEquals(201L, http.getAttributes().asMap().entrySet().stream()
                     .filter(e -> e.getKey().getKey().equals("http.response.status_code")).findFirst().orElseThrow().getValue());
+        } finally {
+            sdk.close();
+        }
+    }
+
+    /** A client's trace context is not trusted: the request's span is a new root linking to the client's, and its baggage rides nowhere. */
+    @Test
+    void aClientsTraceparentIsALinkAndItsBaggageIsDropped() {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+                .setPropagators(ContextPropagators.create(TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(),
+                        W3CBaggagePropagator.getInstance())))
+                .build();
+        String clientTrace = "0123456789abcdef0123456789abcdef";
+        try (SwitchboardFixture fx = new SwitchboardFixture(options -> options.withTracing(Tracing.of(sdk)))) {
+            Http.Response created = Http.call(fx.app.url(), "POST", "/connectors", ConnectApiTest.createBody("traced-client"),
+                    Map.of("traceparent", "00-" + clientTrace + "-0123456789abcdef-01", "baggage", "role=admin",
+                            "Content-Type", "application/json"));
+            assertEquals(201, created.status(), created.body());
+            SpanData http = span(exporter, s -> s.getKind() == SpanKind.SERVER && s.getName().equals("POST /connectors"));
+            assertNotEquals(clientTrace, http.getTraceId(), "a new trace, not the client's");
+            assertFalse(http.getParentSpanContext().isValid(), "a root span");
+            assertEquals(List.of(clientTrace), http.getLinks().stream().map(l -> l.getSpanContext().getTraceId()).toList());
+            SpanData send = span(exporter, s -> s.getKind() == SpanKind.PRODUCER && "traced-client".equals(connector(s)));
+            assertEquals(http.getTraceId(), send.getTraceId());
+
+            // What a command's record carries: the trace context, never the request's baggage.
+            Context withBaggage = Baggage.builder().put("role", "admin").build().storeInContext(Context.current());
+            Headers headers = new RecordHeaders();
+            try (Scope ignored = withBaggage.makeCurrent()) {
+                io.switchboard.commands.CommandSpansProbe.send(sdk, headers);
+            }
+            assertTrue(headers.lastHeader("traceparent") != null, "the trace context is carried");
+            assertNull(headers.lastHeader("baggage"), "no baggage in a command's headers");
         } finally {
             sdk.close();
         }

@@ -183,6 +183,38 @@ class DesiredStateFilesTest {
         assertEquals("leak-s3cret", named.connectors().get(0).config().get("topics"));
     }
 
+    /** A plan expands only what --env names, secret keys included: its worker validation connects where the files say. */
+    @Test
+    void aPlanExpandsOnlyTheVariablesNamedWithEnvEvenInSecretKeys() throws Exception {
+        java.nio.file.Path pr = java.nio.file.Files.createTempDirectory("pr");
+        java.nio.file.Files.writeString(pr.resolve("x.yaml"), """
+                apiVersion: switchboard.io/v1
+                kind: Connector
+                metadata: {name: exfil, cluster: default}
+                spec:
+                  class: io.debezium.connector.postgresql.PostgresConnector
+                  config: {database.hostname: 127.0.0.1, database.port: "15432", database.user: x, database.dbname: x, topic.prefix: exfil, database.password: "${SWITCHBOARD_PASSWORD}"}
+                """);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        // Nothing listens there: nothing is sent before the files read without error.
+        int status = io.switchboard.ApplyCommand.run(List.of("-f", pr.toString(), "--url", "http://127.0.0.1:9", "--dry-run"),
+                Map.of("SWITCHBOARD_USER", "erin", "SWITCHBOARD_PASSWORD", "erin-key"),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, status, printed);
+        assertTrue(printed.contains("spec.config.database.password: ${SWITCHBOARD_PASSWORD} is not expanded on a plan (--dry-run) "
+                + "unless named with --env SWITCHBOARD_PASSWORD"), printed);
+        assertTrue(!printed.contains("erin-key"), printed);
+
+        Source file = new Source("x.yaml", java.nio.file.Files.readString(pr.resolve("x.yaml")));
+        Map<String, String> env = Map.of("SWITCHBOARD_PASSWORD", "placeholder");
+        DesiredState named = DesiredStateFiles.read(List.of(file),
+                new Options(null, "default", env::get, Redactor.DEFAULT, Set.of("SWITCHBOARD_PASSWORD"), true));
+        assertEquals("placeholder", named.connectors().get(0).config().get("database.password"), "named with --env: expanded");
+        DesiredState applied = DesiredStateFiles.read(List.of(file), new Options(null, "default", env::get, Redactor.DEFAULT, Set.of()));
+        assertEquals("placeholder", applied.connectors().get(0).config().get("database.password"), "an apply expands secret keys");
+    }
+
     @Test
     void aConnectorOutsideTheSetsScopeOrClusterIsRefused() {
         DesiredStateException e = problems(new Source("x.yaml", """

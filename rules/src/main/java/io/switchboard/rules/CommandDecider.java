@@ -78,9 +78,10 @@ public final class CommandDecider {
             return putConfig(controlPlane, current, command, put.getConfig());
         } else if (action instanceof SetConnector set) {
             // A set's change: a new connector starts in the state the set asks for.
-            return current == null && set.getInitialState() != TargetState.RUNNING
+            Decision decided = current == null && set.getInitialState() != TargetState.RUNNING
                     ? create(controlPlane, null, command, new CreateConnector(set.getConfig(), set.getInitialState(), null))
-                    : putConfig(controlPlane, current, command, set.getConfig());
+                    : putConfig(controlPlane, current, command, set.getConfig(), set.getLabels());
+            return current == null && decided.next() != null ? labelled(decided, set.getLabels()) : decided;
         } else if (action instanceof PatchConnectorConfig patch) {
             return patchConfig(controlPlane, current, command, patch);
         } else if (action instanceof ChangeTargetState change) {
@@ -124,6 +125,12 @@ public final class CommandDecider {
     }
 
     private static Decision putConfig(ControlPlane controlPlane, ConnectorState current, ConnectorCommand command, Map<String, String> config) {
+        return putConfig(controlPlane, current, command, config, current == null ? Map.of() : current.getLabels());
+    }
+
+    /** A new config, with the labels the connector then carries (a set's, else the ones it has). */
+    private static Decision putConfig(ControlPlane controlPlane, ConnectorState current, ConnectorCommand command, Map<String, String> config,
+                                      Map<String, String> labels) {
         if (current == null) {
             Decision invalid = invalidNewConnector(controlPlane, command, config);
             return invalid != null ? invalid : created(command, config, TargetState.RUNNING);
@@ -133,7 +140,7 @@ public final class CommandDecider {
         if (breaksPolicy != null) {
             return breaksPolicy;
         }
-        if (current.getConfig().equals(config)) {
+        if (current.getConfig().equals(config) && current.getLabels().equals(labels)) {
             return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
         }
         if (!ConnectorRules.hasConnectorClass(config)) {
@@ -142,6 +149,7 @@ public final class CommandDecider {
         // A new config (for a pipeline, a new run) records the tables it leaves out anew.
         ConnectorState next = copyOf(current)
                 .setConfig(new TreeMap<>(config))
+                .setLabels(new TreeMap<>(labels))
                 .setPipelineTablesLeftOut(new TreeMap<>())
                 .setVersion(current.getVersion() + 1)
                 .setUpdatedAt(command.getIssuedAt())
@@ -350,7 +358,17 @@ public final class CommandDecider {
                 .setPendingOffsets(current.getPendingOffsets())
                 .setPendingTopicsReset(current.getPendingTopicsReset())
                 .setPipelinePhase(current.getPipelinePhase())
-                .setPipelineTablesLeftOut(current.getPipelineTablesLeftOut());
+                .setPipelineTablesLeftOut(current.getPipelineTablesLeftOut())
+                .setLabels(current.getLabels());
+    }
+
+    /** A set's new connector carries the set's labels. */
+    private static Decision labelled(Decision created, Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return created;
+        }
+        ConnectorState next = copyOf(created.next()).setLabels(new TreeMap<>(labels)).build();
+        return new Decision(created.outcome(), created.reason(), created.message(), next, created.changed(), created.event());
     }
 
     /** A refusal: its reason (see {@link DecisionReasons}) and a plain description for logs. */

@@ -67,7 +67,7 @@ public final class ConnectorPolicies {
         if (config == null) {
             return null;
         }
-        Refusal overrides = clientOverrides(config);
+        Refusal overrides = java.util.Optional.ofNullable(clientOverrides(config)).orElseGet(() -> JdbcDriverProperties.refusal(config));
         if (overrides != null) {
             return overrides;
         }

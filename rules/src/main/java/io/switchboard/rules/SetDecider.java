@@ -168,8 +168,8 @@ public final class SetDecider {
 
     /**
      * The per-connector commands a set's command writes when it is accepted with these items, in
-     * order: a delete, a config (a new connector in the state asked), a target state. Adopted
-     * items write none.
+     * order: a delete, a config with the set's labels (a new connector in the state asked), a target
+     * state. Adopted items write their labels only (a config equal to the one kept).
      */
     public static List<ConnectorCommand> commands(ConnectorCommand change, List<SetItem> items) {
         List<ConnectorCommand> derived = new ArrayList<>();
@@ -179,13 +179,23 @@ public final class SetDecider {
                 continue;
             }
             if (item.getAdopt()) {
+                // Adopted as it is: only the labels are written (the decider keeps a config and labels it has).
+                derived.add(derived(change, item, derived.size(), SetConnector.newBuilder().setConfig(item.getConfig())
+                        .setInitialState(item.getTargetState() == null ? TargetState.RUNNING : item.getTargetState())
+                        .setSet(change.getConnector().substring(PREFIX.length()))
+                        .setLabels(item.getLabels()).build()));
                 continue;
             }
             boolean exists = item.getPreviousConfig() != null;
             TargetState state = item.getTargetState();
-            if (!exists || !item.getConfig().equals(item.getPreviousConfig())) {
-                derived.add(derived(change, item, derived.size(), new SetConnector(item.getConfig(),
-                        exists || state == null ? TargetState.RUNNING : state, change.getConnector().substring(PREFIX.length()))));
+            // The labels ride on the config's command: written whenever the item gives labels, or when nothing else
+            // of it changes (then it is in the change for its labels); the decider keeps a config and labels it has.
+            boolean labelsOnly = exists && item.getConfig().equals(item.getPreviousConfig())
+                    && (state == null || state == item.getPreviousTargetState());
+            if (!exists || !item.getConfig().equals(item.getPreviousConfig()) || !item.getLabels().isEmpty() || labelsOnly) {
+                derived.add(derived(change, item, derived.size(), SetConnector.newBuilder().setConfig(item.getConfig())
+                        .setInitialState(exists || state == null ? TargetState.RUNNING : state)
+                        .setSet(change.getConnector().substring(PREFIX.length())).setLabels(item.getLabels()).build()));
             }
             if (exists && state != null && state != item.getPreviousTargetState()) {
                 derived.add(derived(change, item, derived.size(), new ChangeTargetState(state)));

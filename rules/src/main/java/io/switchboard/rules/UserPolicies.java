@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * The user policies in force in one Connect cluster, and the pure check of a connector against
@@ -107,18 +107,40 @@ public final class UserPolicies {
         return breaches;
     }
 
-    /** Whether the policy's match (classes, names by glob; labels, all of them) selects the connector. */
+    /** Whether the policy's match (classes of the class the worker loads, names by glob; labels, all of them) selects the connector. */
     public static boolean matches(PolicySpec spec, PolicyExpressions.Subject connector) {
-        return anyGlob(spec.getMatchClasses(), connector.connectorClass())
+        return anyClassGlob(spec.getMatchClasses(), connector.config().get("connector.class"))
                 && anyGlob(spec.getMatchNames(), connector.name())
                 && spec.getMatchLabels().entrySet().stream().allMatch(e -> e.getValue().equals(connector.labels().get(e.getKey())));
+    }
+
+    /**
+     * Whether a class glob matches the class the worker loads ({@link ConnectorClasses#canonical}); for an
+     * alias of a plugin not bundled, a glob with a package matches when its last segment matches the alias's
+     * simple names (the package is the worker's to know).
+     */
+    private static boolean anyClassGlob(List<String> globs, String value) {
+        if (globs.isEmpty()) {
+            return true;
+        }
+        List<String> names = ConnectorClasses.globbed(value);
+        boolean alias = !names.get(0).contains(".");
+        for (String glob : globs) {
+            String last = alias && glob.contains(".") ? glob.substring(glob.lastIndexOf('.') + 1) : null;
+            for (String name : names) {
+                if (glob(glob).matcher(name).matches() || (last != null && glob(last).matcher(name).matches())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean anyGlob(List<String> globs, String value) {
         return globs.isEmpty() || globs.stream().anyMatch(glob -> glob(glob).matcher(value == null ? "" : value).matches());
     }
 
-    /** A glob as a pattern: {@code *} any run of characters, {@code ?} one; everything else literal. Memoised, as CEL's programs are. */
+    /** A glob as a pattern: {@code *} any run of characters, {@code ?} one; everything else literal. Matched by RE2/J, in time linear in the name; memoised, as CEL's programs are. */
     static Pattern glob(String glob) {
         Pattern pattern = GLOBS.get(glob);
         if (pattern == null) {

@@ -40,7 +40,7 @@ final class UserPolicyCheck {
                     versions, decided.warnings());
         }
         ConnectorState next = decided.next();
-        UserPolicies.Verdict verdict = policies.check(subject(next), current == null ? null : subject(current), command.getPrincipal());
+        UserPolicies.Verdict verdict = policies.check(PolicyExpressions.Subject.of(next), current == null ? null : PolicyExpressions.Subject.of(current), command.getPrincipal());
         if (verdict.denial() != null) {
             return new Decision(Outcome.REJECTED, DecisionReasons.REFUSED_BY_POLICY, verdict.denial().refusal(), current, false, null,
                     versions, verdict.warnings());
@@ -52,9 +52,5 @@ final class UserPolicyCheck {
             event.setPolicyVersions(versions);
         }
         return new Decision(decided.outcome(), null, null, next, true, event, versions, verdict.warnings());
-    }
-
-    static PolicyExpressions.Subject subject(ConnectorState state) {
-        return new PolicyExpressions.Subject(state.getCluster(), state.getName(), state.getConfig(), Map.of());
     }
 }

@@ -248,7 +248,7 @@ public final class AccessCheck {
      * failed logins only a key verified before passes, and anything else is refused with 429.
      */
     private Optional<Principal> check(Context ctx, String authorization) {
-        if (!limits.limited(ClientAddresses.of(ctx))) {
+        if (!limits.limited(ClientAddresses.limitKeyOf(ctx))) {
             return authenticator.authenticate(authorization);
         }
         Optional<Principal> known = authenticator.authenticateWithoutHashing(authorization);
@@ -261,7 +261,7 @@ public final class AccessCheck {
 
     private void failed(String address, Context ctx, String authorization) {
         if (authenticator.checksCredentials(authorization)) {
-            limits.failed(address);
+            limits.failed(ClientAddresses.limitKeyOf(ctx));
         }
         long now = System.currentTimeMillis();
         if (logged.size() > MAX_TRACKED_ADDRESSES) {

@@ -33,16 +33,40 @@ public final class ClientAddresses {
     static final String ATTRIBUTE = "switchboard.clientAddress";
     /** Hops of a header read at most, from the right: a longer chain names no client this replica can trust further. */
     static final int MAX_HOPS = 32;
-    private static final ClientAddresses NONE = new ClientAddresses(null, List.of());
+    /** The IPv6 prefix a client is counted by in the limits, unless told otherwise ({@code --ipv6-limit-prefix}). */
+    public static final int DEFAULT_IPV6_PREFIX = 64;
+    /** Request attribute holding the key the limits count the client by, once {@link #assign} ran. */
+    static final String LIMIT_ATTRIBUTE = "switchboard.clientLimitKey";
+    private static final ClientAddresses NONE = new ClientAddresses(null, List.of(), DEFAULT_IPV6_PREFIX);
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final InetAddressSet trusted;
     private final List<String> given;
+    private final int ipv6Prefix;
 
-    private ClientAddresses(InetAddressSet trusted, List<String> given) {
+    private ClientAddresses(InetAddressSet trusted, List<String> given, int ipv6Prefix) {
         this.trusted = trusted;
         this.given = given;
+        this.ipv6Prefix = ipv6Prefix;
+    }
+
+    /**
+     * The same, counting an IPv6 client in the limits by its {@code /prefix} (1 to 128; 128: each
+     * address on its own).
+     *
+     * @throws IllegalArgumentException for a prefix out of range, naming the flag
+     */
+    public ClientAddresses withIpv6Prefix(int prefix) {
+        if (prefix < 1 || prefix > 128) {
+            throw new IllegalArgumentException("--ipv6-limit-prefix takes a prefix length from 1 to 128, not " + prefix);
+        }
+        return new ClientAddresses(trusted, given, prefix);
+    }
+
+    /** The IPv6 prefix length a client is counted by in the limits. */
+    public int ipv6Prefix() {
+        return ipv6Prefix;
     }
 
     /**
@@ -72,7 +96,7 @@ public final class ClientAddresses {
             set.add(slash < 0 ? parsed.getHostAddress() : parsed.getHostAddress() + entry.substring(slash));
             given.add(entry);
         }
-        return given.isEmpty() ? NONE : new ClientAddresses(set, List.copyOf(given));
+        return given.isEmpty() ? NONE : new ClientAddresses(set, List.copyOf(given), DEFAULT_IPV6_PREFIX);
     }
 
     /** Whether any proxy is trusted. */
@@ -115,33 +139,74 @@ public final class ClientAddresses {
 
     /** Records the request's client address, for {@link #of}: the first thing done with every request. */
     public void assign(Context ctx) {
+        String client = ctx.req().getRemoteAddr();
         if (trusted != null) {
-            ctx.attribute(ATTRIBUTE, client(ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders(HEADER))));
+            client = client(client, Collections.list(ctx.req().getHeaders(HEADER)));
+            ctx.attribute(ATTRIBUTE, client);
         }
+        ctx.attribute(LIMIT_ATTRIBUTE, limitKey(client, ipv6Prefix));
+    }
+
+    /** The key a client is limited by, for {@code address}, by the default IPv6 prefix ({@link #limitKey(String, int)}). */
+    public static String limitKey(String address) {
+        return limitKey(address, DEFAULT_IPV6_PREFIX);
     }
 
     /**
      * The key a client is limited by, for {@code address}: an IPv4 address itself; an IPv6 address's
-     * /64 (written {@code 2001:db8:1:2::/64}), since one client is given a whole /64 and can rotate
-     * through it. Anything else as it is.
+     * {@code /prefix} (written {@code 2001:db8:1:2::/64}), since one client may be given a whole
+     * prefix and rotate through it; a /128 is the address itself. Anything else as it is.
      */
-    public static String limitKey(String address) {
+    public static String limitKey(String address, int prefix) {
         InetAddress parsed = literal(address);
         if (!(parsed instanceof Inet6Address)) {
             return parsed == null ? address : parsed.getHostAddress();
         }
         byte[] bytes = Arrays.copyOf(parsed.getAddress(), 16);
-        Arrays.fill(bytes, 8, 16, (byte) 0);
-        try {
-            return InetAddress.getByAddress(bytes).getHostAddress().replaceFirst("(:0)+$", "::") + "/64";
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
+        for (int bit = prefix; bit < 128; bit++) {
+            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
         }
+        return compressed(bytes) + "/" + prefix;
     }
 
-    /** The request's client, as the limits kept per client count it ({@link #limitKey}). */
+    /** An IPv6 address as RFC 5952 writes it: lower-case groups, the longest run of two or more zero groups as {@code ::}. */
+    private static String compressed(byte[] bytes) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
+    }
+
+    /** The request's client, as the limits kept per client count it: as {@link #assign} keyed it, else by the default prefix. */
     public static String limitKeyOf(Context ctx) {
-        return limitKey(of(ctx));
+        String assigned = ctx.attribute(LIMIT_ATTRIBUTE);
+        return assigned != null ? assigned : limitKey(of(ctx));
     }
 
     /** The request's client address: as {@link #assign} found it, else the TCP peer. */

@@ -90,4 +90,16 @@ class ClientAddressesTest {
         assertEquals("203.0.113.7", ClientAddresses.limitKey("::ffff:203.0.113.7"));
         assertEquals("not-an-address", ClientAddresses.limitKey("not-an-address"));
     }
+
+    @Test
+    void theIpv6PrefixCountedIsASetting() {
+        assertEquals("2001:db8:1:2::10/128", ClientAddresses.limitKey("2001:db8:1:2::10", 128));
+        assertEquals("2001:db8:1:2::20/128", ClientAddresses.limitKey("2001:db8:1:2::20", 128));
+        assertEquals("2001:db8:1::/56", ClientAddresses.limitKey("2001:db8:1:ff::1", 56));
+        assertEquals("2001:db8:1:2::/64", ClientAddresses.limitKey("2001:db8:1:2::10", ClientAddresses.DEFAULT_IPV6_PREFIX));
+        assertEquals(128, ClientAddresses.parse(null).withIpv6Prefix(128).ipv6Prefix());
+        assertEquals(64, ClientAddresses.parse("10.0.0.1").ipv6Prefix());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ClientAddresses.parse(null).withIpv6Prefix(0));
+        assertEquals("--ipv6-limit-prefix takes a prefix length from 1 to 128, not 0", refused.getMessage());
+    }
 }

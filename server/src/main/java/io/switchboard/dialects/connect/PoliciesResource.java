@@ -69,10 +69,11 @@ final class PoliciesResource {
     }
 
     private void put(Context ctx) {
+        boolean dryRun = ConnectRequests.flag("dry_run", ctx.queryParams("dry_run"));
         var scope = scopes.of(ctx);
         String name = ctx.pathParam("policy");
         PolicySpec spec = spec(JsonBodies.parse(ctx.bodyAsBytes()), name);
-        if (Boolean.parseBoolean(ctx.queryParam("dry_run"))) {
+        if (dryRun) {
             Policies.DryRun run = policies.dryRun(scope, name, spec, RequestContexts.of(ctx).principal());
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("dry_run", true);
