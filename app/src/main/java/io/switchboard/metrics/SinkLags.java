@@ -1,6 +1,7 @@
 package io.switchboard.metrics;
 
 import io.switchboard.core.Views;
+import io.switchboard.kafkaio.KafkaRefusals;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -62,6 +63,8 @@ public final class SinkLags implements AutoCloseable {
     private final SinkLagHistory history;
     private final SinkLagAges ageReader;
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private final KafkaRefusals.Reporter refusals = new KafkaRefusals.Reporter(log, "The sink-lag reader",
+            KafkaRefusals.CONTROL_PLANE_SETTINGS, Duration.ofMinutes(1));
     /** When a failed pass was last said at WARN (System.nanoTime); the reader's thread only. */
     private long lastWarned = System.nanoTime() - WARN_EVERY_NANOS - 1;
 
@@ -174,6 +177,10 @@ public final class SinkLags implements AutoCloseable {
             history.record(all, allAges, Instant.now());
             passes.incrementAndGet();
         } catch (Exception e) {
+            if (refusals.report(e)) {
+                // Kafka refusing the reader (its credentials, or its principal's ACLs on a sink's group or topics): said at ERROR, naming the setting.
+                return;
+            }
             // The last figures stay; the next pass tries again. Said at WARN at most once a minute, so
             // that figures held by passes failing one after another are seen, without a line a pass.
             long now = System.nanoTime();

@@ -1,0 +1,107 @@
+package io.switchboard.api;
+
+import io.switchboard.SecurityOptions;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.kafka.KafkaIdentities;
+import io.switchboard.testing.TestReplicas;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Kafka refusing a replica at its door, on the embedded default's broker (SASL/PLAIN on every
+ * listener, ACLs by principal, as {@code java -jar switchboard.jar} starts it): a second replica
+ * given its {@code --bootstrap-servers} and no credentials stops within seconds, saying the broker
+ * asks for SASL credentials and naming {@code --kafka-config}, where it used to wait five minutes
+ * for a broker that "does not answer"; one with valid credentials of a principal the ACLs do not
+ * let near Switchboard's topics stops saying which topics were refused, and the same setting.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KafkaRefusalsTest {
+    private static final Duration WITHIN = Duration.ofSeconds(45);
+    private final List<Path> dirs = new ArrayList<>();
+    private SwitchboardApp first;
+    private Path firstDir;
+
+    @BeforeAll
+    void start() throws IOException {
+        firstDir = dir();
+        first = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withKafkaPort(0).withSchemaRegistryPort(0)
+                .withDataDir(firstDir).withEmbeddedWorker(false).withCommandTimeout(Duration.ofSeconds(60)));
+    }
+
+    @AfterAll
+    void stop() {
+        if (first != null) {
+            first.close();
+        }
+        dirs.forEach(SwitchboardFixture::deleteQuietly);
+    }
+
+    private Path dir() throws IOException {
+        Path dir = Files.createTempDirectory("switchboard-refusals");
+        dirs.add(dir);
+        return dir;
+    }
+
+    /** Every message of the failure and its causes, as the start's one line gives them. */
+    private static String said(Throwable failure) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = failure; t != null && messages.size() < 20; t = t.getCause()) {
+            messages.add(String.valueOf(t.getMessage()));
+        }
+        return messages.stream().collect(Collectors.joining(": "));
+    }
+
+    private String secondReplicaFails(SecurityOptions security) throws IOException {
+        Path dir = dir();
+        long began = System.nanoTime();
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> {
+            SwitchboardApp second = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withDataDir(dir)
+                    .withBootstrapServers(first.bootstrapServers()).withSchemaRegistryUrl(first.schemaRegistryUrl())
+                    .withEmbeddedWorker(false).withSecurity(security));
+            second.close();
+        }, "a second replica started on a broker that refuses it");
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        String message = said(failed);
+        System.out.println("[refusals] after " + took.toMillis() + " ms: " + message);
+        assertTrue(took.compareTo(WITHIN) < 0, "said after " + took + ", not within " + WITHIN + ": " + message);
+        return message;
+    }
+
+    @Test
+    void aReplicaWithoutCredentialsIsToldTheBrokerAsksForThemWithinSeconds() throws IOException {
+        String message = secondReplicaFails(SecurityOptions.NONE);
+        assertTrue(message.contains("asks for SASL credentials") && message.contains("--kafka-config FILE"), message);
+    }
+
+    @Test
+    void aPrincipalTheAclsRefuseIsToldWhichTopicsAndTheSetting() throws IOException {
+        // The user principal's own settings (valid credentials), without the bootstrap servers given on their own.
+        Properties user = new Properties();
+        try (Reader in = Files.newBufferedReader(firstDir.resolve(KafkaIdentities.USER_FILE))) {
+            user.load(in);
+        }
+        String lines = user.stringPropertyNames().stream().filter(key -> !key.equals("bootstrap.servers"))
+                .map(key -> key + "=" + user.getProperty(key)).collect(Collectors.joining("\n"));
+        String message = secondReplicaFails(SecurityOptions.NONE.withKafkaProperties(lines));
+        assertTrue(message.contains("ACLs refuse this client's principal") && message.contains("switchboard.")
+                && message.contains("--kafka-config FILE"), message);
+    }
+}
