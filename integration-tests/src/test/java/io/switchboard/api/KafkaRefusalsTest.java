@@ -3,7 +3,17 @@ package io.switchboard.api;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.kafka.KafkaIdentities;
+import io.switchboard.kafkaio.KafkaClients;
+import io.switchboard.kafkaio.TopicReader;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.TestReplicas;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,12 +25,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * given its {@code --bootstrap-servers} and no credentials stops within seconds, saying the broker
  * asks for SASL credentials and naming {@code --kafka-config}, where it used to wait five minutes
  * for a broker that "does not answer"; one with valid credentials of a principal the ACLs do not
- * let near Switchboard's topics stops saying which topics were refused, and the same setting.
+ * let near Switchboard's topics stops saying which topics were refused, and the same setting; at
+ * run time a reader that principal is refused says so once, in one ERROR line naming the setting.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaRefusalsTest {
@@ -91,17 +107,55 @@ class KafkaRefusalsTest {
         assertTrue(message.contains("asks for SASL credentials") && message.contains("--kafka-config FILE"), message);
     }
 
-    @Test
-    void aPrincipalTheAclsRefuseIsToldWhichTopicsAndTheSetting() throws IOException {
-        // The user principal's own settings (valid credentials), without the bootstrap servers given on their own.
+    /** The user principal's own settings (valid credentials), without the bootstrap servers given on their own. */
+    private Map<String, String> userSettings() throws IOException {
         Properties user = new Properties();
         try (Reader in = Files.newBufferedReader(firstDir.resolve(KafkaIdentities.USER_FILE))) {
             user.load(in);
         }
-        String lines = user.stringPropertyNames().stream().filter(key -> !key.equals("bootstrap.servers"))
-                .map(key -> key + "=" + user.getProperty(key)).collect(Collectors.joining("\n"));
+        Map<String, String> settings = new TreeMap<>();
+        user.stringPropertyNames().stream().filter(key -> !key.equals("bootstrap.servers")).forEach(key -> settings.put(key, user.getProperty(key)));
+        return settings;
+    }
+
+    @Test
+    void aPrincipalTheAclsRefuseIsToldWhichTopicsAndTheSetting() throws IOException {
+        String lines = userSettings().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
         String message = secondReplicaFails(SecurityOptions.NONE.withKafkaProperties(lines));
         assertTrue(message.contains("ACLs refuse this client's principal") && message.contains("switchboard.")
                 && message.contains("--kafka-config FILE"), message);
+    }
+
+    /** At run time: a reader the ACLs refuse, retrying, says so in one ERROR line naming the setting, without a stack trace. */
+    @Test
+    void aReaderRefusedAtRunTimeSaysSoOnceNamingTheSetting() throws Exception {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        AbstractAppender capture = new AbstractAppender("refusals-capture", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                if (event.getLevel().isMoreSpecificThan(Level.WARN) && event.getLoggerName().startsWith("io.switchboard")) {
+                    lines.add(event.getLevel() + " " + event.getMessage().getFormattedMessage() + (event.getThrown() == null ? "" : " +trace"));
+                }
+            }
+        };
+        capture.start();
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
+        context.updateLoggers();
+        AtomicInteger failures = new AtomicInteger();
+        try (TopicReader<byte[], byte[]> reader = TopicReader.of(new KafkaClients(first.bootstrapServers(), userSettings()), "switchboard.commands",
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .onRecords(records -> { })
+                .onFailure(TopicReader.OnFailure.RETRY, Duration.ofMillis(200), e -> failures.incrementAndGet())
+                .build().start()) {
+            Await.atMost(Duration.ofSeconds(45)).until("the reader refused three times", failures::get, n -> n >= 3);
+        } finally {
+            context.getConfiguration().getRootLogger().removeAppender("refusals-capture");
+            context.updateLoggers();
+        }
+        List<String> refusals = lines.stream().filter(l -> l.contains("The reader of switchboard.commands")).toList();
+        assertEquals(1, refusals.size(), lines.toString());
+        assertTrue(refusals.get(0).startsWith("ERROR ") && refusals.get(0).contains("the topics [switchboard.commands]")
+                && refusals.get(0).contains("--kafka-config FILE") && !refusals.get(0).contains("+trace"), refusals.get(0));
     }
 }
