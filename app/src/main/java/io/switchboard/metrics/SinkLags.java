@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,7 +218,8 @@ public final class SinkLags implements AutoCloseable {
             topicsBySink.put(sink.getKey(), topics);
             allTopics.addAll(topics);
         }
-        Map<String, List<TopicPartition>> partitionsByTopic = partitions(allTopics);
+        Set<String> refusedTopics = new TreeSet<>();
+        Map<String, List<TopicPartition>> partitionsByTopic = partitions(allTopics, refusedTopics);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         partitionsByTopic.values().forEach(list -> list.forEach(tp -> {
@@ -232,8 +234,9 @@ public final class SinkLags implements AutoCloseable {
             String name = sink.getKey();
             List<TopicPartition> partitions = new ArrayList<>();
             topicsBySink.get(name).forEach(topic -> partitions.addAll(partitionsByTopic.getOrDefault(topic, List.of())));
-            if (partitions.isEmpty()) {
-                // Nothing it reads exists (yet): no figure rather than a 0 that says "all read".
+            if (partitions.isEmpty() || topicsBySink.get(name).stream().anyMatch(refusedTopics::contains)) {
+                // Nothing it reads exists (yet), or a topic it reads may not be described here: no figure
+                // rather than a 0 that says "all read", or a part of its lag.
                 continue;
             }
             Map<TopicPartition, Long> at = new HashMap<>();
@@ -254,8 +257,8 @@ public final class SinkLags implements AutoCloseable {
         return lag;
     }
 
-    /** The partitions of each of {@code topics} that exists, in one request. */
-    private Map<String, List<TopicPartition>> partitions(Set<String> topics) throws Exception {
+    /** The partitions of each of {@code topics} that exists and this replica may describe, in one request. */
+    private Map<String, List<TopicPartition>> partitions(Set<String> topics, Set<String> refused) throws Exception {
         Map<String, List<TopicPartition>> partitions = new HashMap<>();
         if (topics.isEmpty()) {
             return partitions;
@@ -267,7 +270,11 @@ public final class SinkLags implements AutoCloseable {
                 partitions.put(topic.getKey(), description.partitions().stream()
                         .map(p -> new TopicPartition(topic.getKey(), p.partition())).toList());
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    // A topic this replica may not describe gives its sinks no figure; the others are read on.
+                    refused.add(topic.getKey());
+                    refusals.report(new TopicAuthorizationException(e.getCause().getMessage(), Set.of(topic.getKey())));
+                } else if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
             }

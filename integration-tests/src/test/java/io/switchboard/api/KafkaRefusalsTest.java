@@ -2,12 +2,20 @@ package io.switchboard.api;
 
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
+import io.switchboard.core.Views;
 import io.switchboard.kafka.KafkaIdentities;
+import io.switchboard.metrics.SinkLagHistory;
+import io.switchboard.metrics.SinkLags;
+import io.switchboard.schemas.TargetState;
 import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.kafkaio.TopicReader;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.TestReplicas;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -24,6 +32,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -32,10 +41,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,9 +138,8 @@ class KafkaRefusalsTest {
                 && message.contains("--kafka-config FILE"), message);
     }
 
-    /** At run time: a reader the ACLs refuse, retrying, says so in one ERROR line naming the setting, without a stack trace. */
-    @Test
-    void aReaderRefusedAtRunTimeSaysSoOnceNamingTheSetting() throws Exception {
+    /** Lines of io.switchboard's loggers at WARN and above while {@code body} runs (" +trace" when one had a stack trace). */
+    private static List<String> logged(ThrowingRunnable body) throws Exception {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         AbstractAppender capture = new AbstractAppender("refusals-capture", null, null, true, Property.EMPTY_ARRAY) {
             @Override
@@ -142,20 +153,70 @@ class KafkaRefusalsTest {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
         context.updateLoggers();
-        AtomicInteger failures = new AtomicInteger();
-        try (TopicReader<byte[], byte[]> reader = TopicReader.of(new KafkaClients(first.bootstrapServers(), userSettings()), "switchboard.commands",
-                        new ByteArrayDeserializer(), new ByteArrayDeserializer())
-                .onRecords(records -> { })
-                .onFailure(TopicReader.OnFailure.RETRY, Duration.ofMillis(200), e -> failures.incrementAndGet())
-                .build().start()) {
-            Await.atMost(Duration.ofSeconds(45)).until("the reader refused three times", failures::get, n -> n >= 3);
+        try {
+            body.run();
         } finally {
             context.getConfiguration().getRootLogger().removeAppender("refusals-capture");
             context.updateLoggers();
         }
+        return List.copyOf(lines);
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** At run time: a reader the ACLs refuse, retrying, says so in one ERROR line naming the setting, without a stack trace. */
+    @Test
+    void aReaderRefusedAtRunTimeSaysSoOnceNamingTheSetting() throws Exception {
+        AtomicInteger failures = new AtomicInteger();
+        List<String> lines = logged(() -> {
+            try (TopicReader<byte[], byte[]> reader = TopicReader.of(new KafkaClients(first.bootstrapServers(), userSettings()),
+                            "switchboard.commands", new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                    .onRecords(records -> { })
+                    .onFailure(TopicReader.OnFailure.RETRY, Duration.ofMillis(200), e -> failures.incrementAndGet())
+                    .build().start()) {
+                Await.atMost(Duration.ofSeconds(45)).until("the reader refused three times", failures::get, n -> n >= 3);
+            }
+        });
         List<String> refusals = lines.stream().filter(l -> l.contains("The reader of switchboard.commands")).toList();
         assertEquals(1, refusals.size(), lines.toString());
         assertTrue(refusals.get(0).startsWith("ERROR ") && refusals.get(0).contains("the topics [switchboard.commands]")
                 && refusals.get(0).contains("--kafka-config FILE") && !refusals.get(0).contains("+trace"), refusals.get(0));
+    }
+
+    private static Views.ConnectorDetails sink(String name, String topic) {
+        return new Views.ConnectorDetails(new Views.ConnectorView("default", name, Map.of("topics", topic), 1, "sink", TargetState.RUNNING,
+                1, Instant.now(), Instant.now()),
+                new Views.StatusView(name, "RUNNING", "w", null, null, List.of(), "sink", TargetState.RUNNING, null, null, Instant.now()));
+    }
+
+    /**
+     * The sink-lag reader on a Kafka that lets it describe one sink's topic and not another's: the
+     * first is read, the second has no figure, and which topic was refused is said once, naming the
+     * setting; the pass is not lost for all.
+     */
+    @Test
+    void theSinkLagReaderRefusedOneTopicReadsTheOthersAndSaysWhich() throws Exception {
+        KafkaClients user = new KafkaClients(first.bootstrapServers(), userSettings());
+        try (KafkaProducer<byte[], byte[]> producer = user.producer(Map.of(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>("refusals-orders", new byte[]{(byte) i})).get(30, TimeUnit.SECONDS);
+            }
+        }
+        List<Views.ConnectorDetails> sinks = List.of(sink("ordinary", "refusals-orders"), sink("owned", "switchboard.commands"));
+        AtomicReference<Map<String, Long>> read = new AtomicReference<>();
+        List<String> lines = logged(() -> {
+            try (Admin admin = user.admin(Map.of());
+                 SinkLags lags = SinkLags.of(admin, () -> Map.of("default", sinks), Set.of("default"), new SinkLagHistory(Duration.ofSeconds(1)),
+                         first.bootstrapServers(), userSettings(), 0).start(Duration.ofMillis(500))) {
+                read.set(Await.atMost(Duration.ofSeconds(45)).until("the ordinary sink's lag",
+                        () -> lags.lags().getOrDefault("default", Map.of()), l -> Long.valueOf(3).equals(l.get("ordinary"))));
+            }
+        });
+        assertFalse(read.get().containsKey("owned"), read.get().toString());
+        List<String> refusals = lines.stream().filter(l -> l.contains("The sink-lag reader")).toList();
+        assertTrue(!refusals.isEmpty() && refusals.get(0).startsWith("ERROR ") && refusals.get(0).contains("the topics [switchboard.commands]")
+                && refusals.get(0).contains("--kafka-config FILE") && !refusals.get(0).contains("+trace"), lines.toString());
     }
 }
