@@ -1,6 +1,7 @@
 package io.switchboard;
 
 import io.switchboard.kafkaio.KafkaClients;
+import io.switchboard.kafkaio.KafkaRefusals;
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.core.ConnectorSecrets;
@@ -96,14 +97,22 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         }
         // The embedded worker opens sealed secrets itself, when a connector starts: its config
         // topic and REST answers keep them sealed.
-        return shutdown.add(Stage.WORKER, EmbeddedConnectWorker.start(bootstrapServers, BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
-                new Topics(options.topicPrefix()).embeddedWorkerGroup(), 0, kafka.forWorker(Map.of(
-                        "config.providers", "switchboard,secretsManager",
-                        "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
-                        "config.providers.switchboard.param.keyring.handle", keyringHandle,
-                        "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
-                        "config.providers.secretsManager.param.store.handle", secretStoreHandle,
-                        "config.providers.secretsManager.param.cluster", SwitchboardApp.DEFAULT_CLUSTER))));
+        EmbeddedConnectWorker worker;
+        try {
+            worker = EmbeddedConnectWorker.start(bootstrapServers, BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
+                    new Topics(options.topicPrefix()).embeddedWorkerGroup(), 0, kafka.forWorker(Map.of(
+                            "config.providers", "switchboard,secretsManager",
+                            "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
+                            "config.providers.switchboard.param.keyring.handle", keyringHandle,
+                            "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
+                            "config.providers.secretsManager.param.store.handle", secretStoreHandle,
+                            "config.providers.secretsManager.param.cluster", SwitchboardApp.DEFAULT_CLUSTER)));
+        } catch (RuntimeException e) {
+            // Kafka refusing the worker's principal: said with the worker's own settings.
+            throw KafkaRefusals.explain(e, kafka.settingsName()).<RuntimeException>map(m -> new IllegalStateException(
+                    "The embedded Connect worker cannot start: " + m, e)).orElse(e);
+        }
+        return shutdown.add(Stage.WORKER, worker);
     }
 
     /**

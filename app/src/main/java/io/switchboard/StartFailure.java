@@ -1,5 +1,7 @@
 package io.switchboard;
 
+import io.switchboard.kafkaio.TopicSetup;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,6 +25,10 @@ final class StartFailure {
             diskFull |= message.contains("No space left on device");
             if (messages.size() < MAX_CAUSES) {
                 messages.add(message);
+            }
+            if (t instanceof TopicSetup.Refused) {
+                // Kafka refused the replica: what it refused and the setting are said whole; its causes repeat them.
+                break;
             }
         }
         String described = String.join(": ", messages);

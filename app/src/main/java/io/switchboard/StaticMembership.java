@@ -5,8 +5,11 @@ import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import io.switchboard.kafkaio.KafkaRefusals;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -24,6 +27,9 @@ import java.util.regex.Pattern;
  */
 final class StaticMembership {
     /** What Kafka accepts in a group instance id. */
+    /** Kafka refusing the command processor's principal: at most one ERROR line a minute. */
+    private static final KafkaRefusals.Reporter REFUSALS = new KafkaRefusals.Reporter(LoggerFactory.getLogger(StaticMembership.class),
+            "The command processor", KafkaRefusals.CONTROL_PLANE_SETTINGS, Duration.ofMinutes(1));
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private StaticMembership() {
@@ -69,6 +75,10 @@ final class StaticMembership {
                         + " this one stops its command processor (an identity belongs to one running process)");
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
+        }
+        if (REFUSALS.report(failure)) {
+            // Kafka refusing the processor's principal: one line naming the setting, not a stack trace a thread.
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
         log.error("Command processor thread failed; replacing it", failure);
         return StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -34,6 +34,7 @@ import io.switchboard.kafka.KafkaPrincipals;
 import io.switchboard.kafka.KafkaReplicaKeys;
 import io.switchboard.kafka.KafkaSecretStore;
 import io.switchboard.kafkaio.KafkaClients;
+import io.switchboard.kafkaio.KafkaRefusals;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.metrics.SinkLagHistory;
@@ -187,9 +188,11 @@ public final class SwitchboardApp implements AutoCloseable {
         Map<String, String> controlPlane = KafkaPrincipals.controlPlane(identities, options.security().kafkaSettings());
         kafka = new KafkaClients(bootstrapServers, controlPlane);
         workerKafka = new KafkaClients(bootstrapServers, KafkaPrincipals.worker(identities, options.security().workerKafkaSettings(),
-                controlPlane, DataPlaneAssembly.embedsWorker(options)));
-        Admin admin = own(Stage.PROCESSOR, kafka.admin(Map.of()));
-        String kafkaClusterId = steps.time("topics", () -> TopicSetup.ensure(admin, topics, options.commandPartitions(),
+                controlPlane, DataPlaneAssembly.embedsWorker(options))).named(KafkaRefusals.WORKER_SETTINGS);
+        Admin admin = kafka.admin(Map.of());
+        // Closed without waiting out its calls still pending (a start that stops because Kafka refused it has some, up to a minute each).
+        own(Stage.PROCESSOR, () -> admin.close(Duration.ofSeconds(5)));
+        String kafkaClusterId = steps.time("topics", () -> TopicSetup.ensure(kafka, admin, topics, options.commandPartitions(),
                 options.embeddedSchemaRegistry()));
         if (DataPlaneAssembly.embedsWorker(options) || !workerKafka.common().isEmpty()) {
             // Asked as the worker, while the rest starts: a worker that may write the commands is warned of.

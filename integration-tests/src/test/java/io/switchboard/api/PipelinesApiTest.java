@@ -451,9 +451,7 @@ class PipelinesApiTest {
         assertNotEquals(firstRun, later.path("run_id").asText(), "each run has its id");
         assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
 
-        // A schedule is for snapshot replication only, and must be one.
-        assertProblem(fx.call("POST", "/api/v1/connectors", pipeline(Postgres.PASSWORD, Postgres.PASSWORD)
-                .replace("\"limits\"", "\"schedule\": {\"rate\": {\"unit\": \"Hour\", \"value\": 1}}, \"limits\"")), 400, "schedule");
+        // A schedule must be one (on logical replication it is taken too: PipelineVendorStatesApiTest).
         assertProblem(fx.call("POST", "/api/v1/connectors", body.replace("0/10 * * * * ?", "every tuesday")), 400, "schedule.cron.expression");
     }
 

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.metrics.HealthOptions;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +22,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * both fall back to 0. Stopped, not paused: a paused sink's task was seen taking all 50 records sent
  * after the worker reported it PAUSED (1 run in 10 on a loaded machine; its file held them all and
  * the lag rightly read 0), which Kafka Connect's pause does not rule out; a stopped connector has no
- * task left to consume, so what the reader must see is certain.
+ * task left to consume once its group has no member (the worker reports it stopped before its task
+ * has closed), so what the reader must see is certain. "All read" is read only once the sink has
+ * committed what it read: before its first commit it lags by every record its topic holds.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SinkLagTest {
@@ -69,14 +79,46 @@ class SinkLagTest {
 
     /** Records stamped {@code timestamp} (epoch milliseconds; null: the producer's clock). */
     private void send(int records, Long timestamp) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (int i = 0; i < records; i++) {
-            producer.send(new ProducerRecord<>(topic, null, timestamp, null, "{\"n\":" + i + "}"));
+            sent.add(producer.send(new ProducerRecord<>(topic, null, timestamp, null, "{\"n\":" + i + "}")));
         }
         producer.flush();
+        // A record the broker refused would leave the lag where it was: each is known written.
+        for (Future<RecordMetadata> record : sent) {
+            try {
+                record.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("a record was not written: " + e, e);
+            }
+        }
+    }
+
+    /**
+     * The sink's consumer group has no member left: the worker reports a stopped connector with no
+     * task as soon as its task configs are gone, while the task it ran may still be closing, and
+     * may still read (and commit) what is sent meanwhile on a slow machine.
+     */
+    private void awaitNoConsumer() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers()))) {
+            WAIT.until("the sink's consumer group without members", () -> {
+                try {
+                    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("connect-lagging")).all()
+                            .get(10, TimeUnit.SECONDS).get("connect-lagging");
+                    return group.members().size();
+                } catch (Exception e) {
+                    return -1;
+                }
+            }, members -> members == 0);
+        }
     }
 
     private double lagUntil(String what, DoublePredicate condition) {
-        return seriesUntil("switchboard_connector_sink_lag_records{cluster=\"default\",connector=\"lagging\"}", what, condition);
+        return lagUntil("lagging", what, condition);
+    }
+
+    private double lagUntil(String connector, String what, DoublePredicate condition) {
+        return seriesUntil("switchboard_connector_sink_lag_records{cluster=\"default\",connector=\"" + connector + "\"}", what, condition);
     }
 
     private double secondsUntil(String what, DoublePredicate condition) {
@@ -116,6 +158,7 @@ class SinkLagTest {
 
         assertEquals(204, Http.call(fx.app.url(), "PUT", "/connectors/lagging/stop", null).status());
         awaitState("STOPPED");
+        awaitNoConsumer();
         send(50, System.currentTimeMillis() - 600_000);
         double first = lagUntil("50 records behind", lag -> lag >= 50);
         double old = secondsUntil("the oldest unconsumed record over ten minutes old", seconds -> seconds >= 600 && seconds < 3600);
@@ -128,5 +171,32 @@ class SinkLagTest {
         assertEquals(202, Http.call(fx.app.url(), "PUT", "/connectors/lagging/resume", null).status());
         lagUntil("caught up again", lag -> lag == 0);
         secondsUntil("caught up again, in seconds", seconds -> seconds == 0);
+    }
+
+    /** A sink stuck before its first commit (here: created stopped) lags by every record its topic holds, not by none. */
+    @Test
+    void aSinkThatNeverCommittedLagsByAllItsTopicHolds() throws IOException {
+        String neverRead = topic + "-never";
+        for (int i = 0; i < 7; i++) {
+            try {
+                producer.send(new ProducerRecord<>(neverRead, null, "{\"n\":" + i + "}")).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("a record was not written: " + e, e);
+            }
+        }
+        Path out = Files.createTempFile("switchboard-sink-never", ".txt");
+        try {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
+            config.put("topics", neverRead);
+            config.put("file", out.toString());
+            Http.Response created = Http.call(fx.app.url(), "POST", "/connectors",
+                    Http.json(Map.of("name", "never-read", "config", config, "initial_state", "STOPPED")));
+            assertEquals(201, created.status(), created.body());
+            assertEquals(7.0, lagUntil("never-read", "every record of its topic behind", lag -> lag == 7));
+        } finally {
+            Http.call(fx.app.url(), "DELETE", "/connectors/never-read", null);
+            Files.deleteIfExists(out);
+        }
     }
 }

@@ -27,12 +27,17 @@ import java.util.Properties;
 public final class KafkaClients {
     private final String bootstrapServers;
     private final Map<String, String> common;
+    private final String settingsName;
 
     /**
      * @param bootstrapServers where the clients reach Kafka
      * @param common           settings every client gets under its own (security, for one)
      */
     public KafkaClients(String bootstrapServers, Map<String, String> common) {
+        this(bootstrapServers, common, KafkaRefusals.CONTROL_PLANE_SETTINGS);
+    }
+
+    private KafkaClients(String bootstrapServers, Map<String, String> common, String settingsName) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("Kafka clients need the bootstrap servers");
         }
@@ -41,6 +46,20 @@ public final class KafkaClients {
         }
         this.bootstrapServers = bootstrapServers;
         this.common = Map.copyOf(common);
+        this.settingsName = settingsName;
+    }
+
+    /**
+     * These clients, with the options that give them their settings named {@code settingsName}
+     * (what a refusal by Kafka tells the operator to set); {@link KafkaRefusals#CONTROL_PLANE_SETTINGS} unless said.
+     */
+    public KafkaClients named(String settingsName) {
+        return new KafkaClients(bootstrapServers, common, settingsName);
+    }
+
+    /** The options that give these clients their settings, as a refusal names them. */
+    public String settingsName() {
+        return settingsName;
     }
 
     /** Clients with no settings beyond their own (a broker that asks for none). */

@@ -8,6 +8,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +76,7 @@ public final class TopicReader<K, V> implements AutoCloseable {
     /** How long a poll waits while a read to the end is under way. */
     private static final Duration POLL_WHILE_READING_TO_END = Duration.ofMillis(20);
 
+    private static final Logger log = LoggerFactory.getLogger(TopicReader.class);
     private final KafkaClients clients;
     private final String topic;
     /** The topic, and any read beside it. */
@@ -89,6 +92,8 @@ public final class TopicReader<K, V> implements AutoCloseable {
     private final Runnable onCaughtUp;
     private final Runnable onMissingTopic;
     private final Consumer<RuntimeException> failed;
+    /** Kafka refusing this reader (its credentials, its ACLs): one ERROR line a minute at most, naming the setting. */
+    private final KafkaRefusals.Reporter refusals;
     private final Thread thread;
     /** Done once the start positions are fixed; failed by the first failure before that, or when reading stops first. */
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
@@ -126,6 +131,7 @@ public final class TopicReader<K, V> implements AutoCloseable {
         this.onCaughtUp = b.onCaughtUp;
         this.onMissingTopic = b.onMissingTopic;
         this.failed = b.failed;
+        this.refusals = new KafkaRefusals.Reporter(log, "The reader of " + topic, clients.settingsName(), Duration.ofMinutes(1));
         this.thread = new Thread(this::run, b.threadName != null ? b.threadName : "switchboard-reader-" + topic);
         thread.setDaemon(true);
     }
@@ -255,6 +261,7 @@ public final class TopicReader<K, V> implements AutoCloseable {
     private boolean failedAndGoOn(RuntimeException e) {
         caughtUp = false;
         positioned.completeExceptionally(e);
+        refusals.report(e);
         failed.accept(e);
         return onFailure != OnFailure.STOP && !pause();
     }
@@ -314,6 +321,7 @@ public final class TopicReader<K, V> implements AutoCloseable {
                 if (closed || onFailure != OnFailure.RETRY) {
                     throw e;
                 }
+                refusals.report(e);
                 failed.accept(e);
                 if (pause()) {
                     return;

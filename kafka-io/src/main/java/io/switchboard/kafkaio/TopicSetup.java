@@ -4,14 +4,20 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Creates the topics Switchboard owns ({@link Topics#toCreate}) when they are missing, all in one
@@ -28,23 +34,35 @@ public final class TopicSetup {
      */
     static final long KAFKA_WAIT_SECONDS = 300;
     private static final long ATTEMPT_SECONDS = 15;
+    private static final long FIRST_ATTEMPT_SECONDS = 5;
+    /** How long the probe for a broker that asks for SASL waits for its answer. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * Creates the missing topics, all in one request, and answers the Kafka cluster's id (which
-     * Confluent's dialect names its cluster by), read with the brokers it counts.
+     * Confluent's dialect names its cluster by), read with the brokers it counts. A Kafka that
+     * refuses the client (its credentials, or its principal's ACLs) stops the start within seconds,
+     * saying what it refused and naming {@link KafkaRefusals#CONTROL_PLANE_SETTINGS}.
      *
+     * @param clients     how {@code admin} was made: a Kafka that does not answer is asked with them
+     *                    whether it wants SASL credentials they do not give
      * @param withSchemas whether the embedded schema registry's topic is created too
      */
-    public static String ensure(Admin admin, Topics topics, int partitions, boolean withSchemas) {
+    public static String ensure(KafkaClients clients, Admin admin, Topics topics, int partitions, boolean withSchemas) {
         try {
-            DescribeClusterResult cluster = cluster(admin, KAFKA_WAIT_SECONDS);
+            DescribeClusterResult cluster = cluster(admin, KAFKA_WAIT_SECONDS,
+                    () -> KafkaRefusals.saslAsked(clients.settings(Map.of()), PROBE_TIMEOUT, KafkaRefusals.CONTROL_PLANE_SETTINGS));
             int brokers = cluster.nodes().get(ATTEMPT_SECONDS, TimeUnit.SECONDS).size();
             List<NewTopic> wanted = topics.toCreate(partitions, Topics.replication(brokers), withSchemas);
             // One request for every topic: on a restart each is answered "exists" at once.
-            for (KafkaFuture<Void> created : admin.createTopics(wanted).values().values()) {
+            for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(wanted).values().entrySet()) {
                 try {
-                    created.get(30, TimeUnit.SECONDS);
+                    created.getValue().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TopicAuthorizationException refused && refused.unauthorizedTopics().isEmpty()) {
+                        // The admin client's per-topic error names no topic: this one was refused.
+                        throw new ExecutionException(new TopicAuthorizationException(refused.getMessage(), Set.of(created.getKey())));
+                    }
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
                     }
@@ -54,25 +72,51 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
+        } catch (Refused e) {
+            throw e;
         } catch (Exception e) {
+            Optional<String> refused = KafkaRefusals.explain(e, KafkaRefusals.CONTROL_PLANE_SETTINGS);
+            if (refused.isPresent()) {
+                throw new Refused(refused.get(), e);
+            }
             throw new IllegalStateException("Cannot create Switchboard's topics: " + e.getMessage(), e);
         }
     }
 
-    /** The cluster as described once Kafka answers; waits up to {@code waitSeconds}, saying so. */
-    static DescribeClusterResult cluster(Admin admin, long waitSeconds) throws InterruptedException, ExecutionException, TimeoutException {
+    /** Kafka refused the client at its door: the message says what, and the setting that fixes it, whole. */
+    public static final class Refused extends IllegalStateException {
+        Refused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The cluster as described once Kafka answers; waits up to {@code waitSeconds}, saying so. The
+     * first attempt waits {@value #FIRST_ATTEMPT_SECONDS} s; whenever an attempt gets no answer, {@code
+     * refusal} is asked whether the broker refuses the client without a word (a SASL listener closes
+     * the connection of a client that offers no SASL): if it says so, the wait ends there.
+     */
+    static DescribeClusterResult cluster(Admin admin, long waitSeconds, Supplier<Optional<String>> refusal)
+            throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
+        long attempt = FIRST_ATTEMPT_SECONDS;
         while (true) {
             DescribeClusterResult cluster = admin.describeCluster();
             try {
-                cluster.nodes().get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
+                cluster.nodes().get(attempt, TimeUnit.SECONDS);
                 return cluster;
             } catch (TimeoutException e) {
+                Optional<String> refused = refusal.get();
+                if (refused.isPresent()) {
+                    // The message is the whole story: the attempt's time-out says nothing more.
+                    throw new Refused(refused.get(), null);
+                }
                 long left = TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime());
                 if (left <= 0) {
                     throw new TimeoutException("Kafka did not answer within " + waitSeconds + " s");
                 }
                 log.warn("Kafka does not answer yet; waiting up to {} s more before giving up", left);
+                attempt = ATTEMPT_SECONDS;
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.switchboard.pipelines;
 
+import io.switchboard.kafkaio.KafkaRefusals;
+
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +34,11 @@ public final class FailureReasons {
         if (trace == null || trace.isBlank()) {
             return null;
         }
+        String kafka = kafkaRefusal(trace);
+        if (kafka != null) {
+            // Before the database's causes: Kafka's "Authentication failed" is not the database's password.
+            return kafka;
+        }
         String lower = trace.toLowerCase(Locale.ROOT);
         if (lower.contains("password authentication failed") || lower.contains("authentication failed")
                 || lower.contains("no password was provided")) {
@@ -61,6 +68,27 @@ public final class FailureReasons {
         int colon = first.indexOf(": ");
         String message = colon > 0 && first.substring(0, colon).matches("[\\w.$]+") ? first.substring(colon + 2) : first;
         return message.length() > 300 ? message.substring(0, 300) + "..." : message;
+    }
+
+    private static final Pattern KAFKA_REFUSAL = Pattern.compile(
+            "org\\.apache\\.kafka\\.common\\.errors\\.(\\w*(Authorization|Authentication|SaslState|SaslMechanism)\\w*Exception)(: (.*))?");
+
+    /**
+     * Kafka refusing the worker's principal (a part's own clients are the worker's): what it refused,
+     * in Kafka's words, and the setting that gives the worker its principal; null when the trace holds no such refusal.
+     */
+    private static String kafkaRefusal(String trace) {
+        Matcher refusal = KAFKA_REFUSAL.matcher(trace);
+        if (!refusal.find()) {
+            return null;
+        }
+        String said = refusal.group(4) == null ? refusal.group(1) : refusal.group(4).trim();
+        String words = said.length() > 300 ? said.substring(0, 300) + "..." : said;
+        return refusal.group(2).equals("Authorization")
+                ? "Kafka's ACLs refuse the Connect worker's principal: " + words + "; grant it the ACLs docs/security.md lists, or give"
+                + " the worker the principal they are for with " + KafkaRefusals.WORKER_SETTINGS
+                : "Kafka refused to authenticate the Connect worker: " + words + "; give it its credentials with "
+                + KafkaRefusals.WORKER_SETTINGS;
     }
 
     /**

@@ -105,9 +105,6 @@ public record PipelineSpec(String id, String name, boolean disabled, PostgresCon
             v.add(new Violation("sink.postgres.target_schema", "must be a PostgreSQL identifier"));
         }
         Limits limits = limits(body.path("limits"), v);
-        if (body.hasNonNull("schedule") && !snapshotOnly && source.isObject() && type.has("logical_replication")) {
-            v.add(new Violation("schedule", "a schedule applies to snapshot replication only; logical replication runs continuously"));
-        }
         if (!v.isEmpty()) {
             throw new Invalid(v);
         }

@@ -69,8 +69,9 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
     /**
      * The pipeline's state and status from its connectors':
      * <ul>
-     *   <li>disabled, and the worker shows both connectors stopped: state disabled, status complete;
-     *       disabled but not stopped yet: state shutdown (sub_state disabling), status start;</li>
+     *   <li>disabled, and no part runs (both stopped, or never started): state disabled, status complete;
+     *       disabled while a part or a task of it still runs (a stop under way): state shutdown
+     *       (sub_state disabling), status start;</li>
      *   <li>a part that failed (the connector or a task), or a source whose database refuses its stream
      *       (its publication gone, a table no longer readable: the source connector retries those while
      *       it reads RUNNING): state shutdown, status failed, with which part and why in plain words;</li>
@@ -109,10 +110,11 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
         StatusView source = view.source();
         StatusView sink = view.sink();
         if (view.spec().disabled()) {
-            // Disabled once the worker shows both stopped, not when it was asked: until then, on its way.
-            return stopped(source) && stopped(sink)
-                    ? new PipelineStatus(Map.of("disabled", Map.of()), Map.of("complete", Map.of()))
-                    : ofPhase(DISABLING, Map.of(), null);
+            // Disabled while no part runs: both stopped, or never started (created disabled, each part created
+            // stopped). A stop under way, while a part or one of its tasks still runs: shutdown.
+            return stillRunning(source) || stillRunning(sink)
+                    ? ofPhase(DISABLING, Map.of(), null)
+                    : new PipelineStatus(Map.of("disabled", Map.of()), Map.of("complete", Map.of()));
         }
         String failed = failure("source", source, view.oversizedTable(), PipelineCompiler.slotName(view.spec().id()));
         if (failed == null) {
@@ -199,8 +201,16 @@ public record PipelineStatus(Map<String, Object> state, Map<String, Object> stat
         return "RUNNING".equals(s.state()) && s.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
     }
 
-    private static boolean stopped(StatusView s) {
-        return s != null && "STOPPED".equals(s.state());
+    /**
+     * Whether a part still carries data or may: its connector in any state but stopped, failed or not
+     * assigned to a worker, or any of its tasks running. A part with no status yet runs nothing.
+     */
+    private static boolean stillRunning(StatusView s) {
+        if (s == null) {
+            return false;
+        }
+        boolean connectorIdle = "STOPPED".equals(s.state()) || "FAILED".equals(s.state()) || "UNASSIGNED".equals(s.state());
+        return !connectorIdle || s.tasks().stream().anyMatch(t -> "RUNNING".equals(t.state()));
     }
 
     private static boolean running(StatusView s) {

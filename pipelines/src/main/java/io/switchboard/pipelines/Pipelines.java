@@ -259,8 +259,9 @@ public final class Pipelines {
         return switch (known) {
             case Start -> start(spec, request);
             case Stop -> write(StoredPipelines.withDisabled(spec, true), store.runId(id), store.runStarted(id), request);
-            // Running, it takes the way into running again (the same publication built) before its parts restart.
-            case Restart -> (spec.disabled() ? CompletableFuture.<Void>completedFuture(null) : write(spec, store.runId(id), store.runStarted(id), request))
+            // Running, it takes the way into running again (the same publication built) as a new run, before its parts
+            // restart; disabled, its parts are restarted as they are (stopped), and no run begins.
+            case Restart -> (spec.disabled() ? CompletableFuture.<Void>completedFuture(null) : write(spec, StoredPipelines.newRunId(), clock.millis(), request))
                     .thenCompose(v -> both(name -> connectors.restart(scope, name, true, false, request.forPipeline(id)).thenApply(w -> null), source, sink));
             case Delete, ForceDelete -> delete(spec, known == PipelineCommand.ForceDelete, request);
             case ReIntialize -> reinitialize(spec, request);
@@ -372,10 +373,20 @@ public final class Pipelines {
         // The sink first, so that nothing the source writes waits for a reader; disabled: both stopped, the slot kept.
         // Both configs before either target state, so that the spec the source keeps says disabled before
         // any part stops: a pipeline being disabled reads (and records) disabling, never a part stopped first.
-        return ready.thenCompose(compiled -> connectors.putConfig(scope, compiled.sinkName(), compiled.sink(), request)
-                .thenCompose(w -> connectors.putConfig(scope, compiled.sourceName(), compiled.source(), request))
+        return ready.thenCompose(compiled -> put(compiled.sinkName(), compiled.sink(), target, request)
+                .thenCompose(w -> put(compiled.sourceName(), compiled.source(), target, request))
                 .thenCompose(v -> connectors.changeTargetState(scope, compiled.sinkName(), target, request))
                 .thenCompose(w -> connectors.changeTargetState(scope, compiled.sourceName(), target, request)));
+    }
+
+    /**
+     * A part's config: a part of a pipeline created disabled is created stopped, so that it never
+     * starts (and the pipeline reads disabled, not a stop under way); otherwise the config replaces the one stored.
+     */
+    private CompletableFuture<io.switchboard.core.Views.Written> put(String name, Map<String, String> config, TargetState target, RequestContext request) {
+        return target == TargetState.STOPPED && store.state(name).isEmpty()
+                ? connectors.create(scope, name, config, TargetState.STOPPED, request)
+                : connectors.putConfig(scope, name, config, request);
     }
 
     /** The compiled pipeline with the source's table and column settings it has now, if it has a source already. */

@@ -44,4 +44,21 @@ class FailureReasonsTest {
         assertEquals("Cannot ALTER table 'sales.orders' because field 'product' is not optional but has no default value",
                 FailureReasons.of(trace));
     }
+
+    /** A part's Kafka clients are the worker's: Kafka refusing them names the worker's setting, never a database password. */
+    @Test
+    void kafkaRefusingTheWorkersPrincipalNamesItsSetting() {
+        String denied = FailureReasons.of("""
+                org.apache.kafka.connect.errors.ConnectException: Unrecoverable exception from producer send callback
+                \tat org.apache.kafka.connect.runtime.WorkerSourceTask.maybeThrowProducerSendException(WorkerSourceTask.java:312)
+                Caused by: org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [switchboard.pipeline-notifications]
+                """);
+        assertEquals("Kafka's ACLs refuse the Connect worker's principal: Not authorized to access topics: [switchboard.pipeline-notifications];"
+                + " grant it the ACLs docs/security.md lists, or give the worker the principal they are for with"
+                + " --worker-kafka-config FILE or --worker-kafka-property KEY=VALUE", denied);
+        String unauthenticated = FailureReasons.of("org.apache.kafka.connect.errors.ConnectException: failed\n"
+                + "Caused by: org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed: Invalid username or password");
+        assertEquals("Kafka refused to authenticate the Connect worker: Authentication failed: Invalid username or password;"
+                + " give it its credentials with --worker-kafka-config FILE or --worker-kafka-property KEY=VALUE", unauthenticated);
+    }
 }

@@ -59,6 +59,23 @@ class PipelineStatusTest {
         assertFalse(of(disabled, stopped, stopped, null).status().containsKey(PipelineStatus.FAILED));
     }
 
+    /** The vendor's disabled is a pipeline that does not run, whether it stopped or never started; shutdown is a stop under way. */
+    @Test
+    void aDisabledPipelineThatNeverRanIsDisabledAndAStopUnderWayIsShutdown() throws Exception {
+        PipelineSpec disabled = spec(true);
+        PipelineStatus neverRan = of(disabled, null, null, null);
+        assertEquals(Map.of("disabled", Map.of()), neverRan.state());
+        assertEquals(Map.of("complete", Map.of()), neverRan.status());
+        StatusView unassigned = new StatusView("c", "UNASSIGNED", null, null, null, List.of(), "source", null, null, null, Instant.EPOCH);
+        StatusView stopped = new StatusView("c", "STOPPED", "w", null, null, List.of(), "source", null, null, null, Instant.EPOCH);
+        assertEquals("disabled", of(disabled, unassigned, stopped, null).phase());
+        assertEquals("disabled", of(disabled, stopped, null, null).phase());
+        PipelineStatus stopping = of(disabled, status("RUNNING", "RUNNING", null), stopped, null);
+        assertEquals(Map.of("shutdown", Map.of("sub_state", "disabling")), stopping.state());
+        assertEquals("disabling", of(disabled, status("PAUSED", "PAUSED", null), stopped, null).phase());
+        assertEquals("disabling", of(disabled, stopped, status("STOPPED", "RUNNING", null), null).phase());
+    }
+
     @Test
     void realtimeListsTheTablesLeftOutWithReasonAndFixAtMostAHundredAndHowManyInAll() throws Exception {
         PipelineSpec enabled = spec(false);
