@@ -66,7 +66,9 @@ class HealthInTheConsoleTest {
         if (console != null) {
             console.close();
         }
-        Files.deleteIfExists(sinkFile);
+        if (sinkFile != null) {
+            Files.deleteIfExists(sinkFile);
+        }
     }
 
     @AfterEach
