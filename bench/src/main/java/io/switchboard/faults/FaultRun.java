@@ -151,7 +151,7 @@ public final class FaultRun {
             violations.add(new Violation("NOT_CONVERGED", difference.substring(0, difference.indexOf(':')), -1, difference));
         }
         LeakScan scan = new LeakScan(clients.secretValues());
-        Map<String, Integer> recordsByTopic = TopicScan.scanEveryTopic(bootstrap,
+        Map<String, Integer> recordsByTopic = TopicScan.scanEveryTopic(Map.<String, Object>of("bootstrap.servers", bootstrap),
                 (topic, bytes) -> scan.check("topic " + topic, new String(bytes, StandardCharsets.ISO_8859_1)));
         for (JavaProcess process : logs()) {
             scan.checkFile("log of " + process.name(), process.log());

@@ -140,10 +140,10 @@ class ConnectorHealthTest {
         // A second replica, started now, folds the same events into the same figures and answers the same window.
         String from = "?from=" + before.minusSeconds(1) + "&to=" + Instant.now().minusSeconds(1);
         String window = as("vera", "GET", "/connectors/flaky/health" + from, null).body();
-        SwitchboardApp second = SwitchboardApp.start(fx.options().withDataDir(fx.dir.resolve("second"))
+        SwitchboardApp second = SwitchboardApp.start(fx.kafka.replica(fx.options().withDataDir(fx.dir.resolve("second"))
                 .withSecretsKeyFile(fx.dir.resolve("replica").resolve("secrets.key"))
                 .withSchemaRegistryUrl(fx.app.schemaRegistryUrl()).withSecurity(SecurityOptions.NONE.withUsersFile(users))
-                .withHealth(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30)));
+                .withHealth(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30))));
         try {
             // Theirs, then mine: read until they agree (for up to 60 s), then compared.
             List<String> both = WAIT.poll(() -> List.of(figures(as(second.url(), "vera", "GET", "/metrics/connectors", null).body()),
