@@ -141,6 +141,34 @@ class ControlPlaneTopicsApiTest {
                 + topics.observations()), redpanda.body());
     }
 
+    /**
+     * Eight creates whose {@code topics.regex} would take java.util.regex longer than any request
+     * may, sent together, hold none of the write pre-flight's threads: a plain create sent after
+     * them is answered within a second.
+     */
+    @Test
+    void catastrophicRegexesDoNotHoldTheWritePreflight() throws Exception {
+        assertEquals(201, fx.call("POST", "/connectors", spec("warm", fileSink("topics", "warm"))).status());
+        String catastrophic = ".*".repeat(24) + "Z";
+        java.util.List<java.util.concurrent.CompletableFuture<SwitchboardFixture.Answer>> creates = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String name = "backtrack-" + i;
+            creates.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> fx.call("POST", "/connectors", spec(name, fileSink("topics.regex", catastrophic)))));
+        }
+        Thread.sleep(300);
+        long start = System.nanoTime();
+        var plain = java.util.concurrent.CompletableFuture.supplyAsync(() -> fx.call("POST", "/connectors", spec("plain", fileSink("topics", "plain"))));
+        SwitchboardFixture.Answer answer = plain.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(201, answer.status(), answer.body());
+        assertTrue(millis < 1000, "the plain create was answered after " + millis + " ms");
+        for (var create : creates) {
+            SwitchboardFixture.Answer created = create.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(201, created.status(), created.body());
+        }
+    }
+
     @Test
     void aSetWithAnItemNamingTheControlPlaneIsRefused() throws Exception {
         SwitchboardFixture.Answer applied = fx.call("POST", "/sets/guarded/apply", SwitchboardFixture.json(Map.of("connectors",

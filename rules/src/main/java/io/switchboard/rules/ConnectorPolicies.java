@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The built-in, read-only policies every connector config obeys, by name; a pure function of the
@@ -110,14 +108,16 @@ public final class ConnectorPolicies {
         }
         String regex = config.get("topics.regex");
         if (regex != null && !regex.isBlank()) {
-            try {
-                String matched = controlPlane.matchedBy(Pattern.compile(regex));
-                if (matched != null) {
-                    return new Refusal(CONTROL_PLANE_TOPICS, "topics.regex", "topic " + matched
-                            + " belongs to the control plane, and topics.regex (" + regex + ") matches it");
-                }
-            } catch (PatternSyntaxException e) {
-                // Not a pattern: the worker refuses it in its own words.
+            LinearPatterns.Judged judged = LinearPatterns.compile(regex);
+            if (judged.problem() != null) {
+                return new Refusal(CONTROL_PLANE_TOPICS, "topics.regex", "topics.regex cannot be checked against the control plane's topics: "
+                        + judged.problem());
+            }
+            // A pattern Kafka Connect cannot compile either: the worker refuses it in its own words.
+            String matched = judged.pattern() == null ? null : controlPlane.matchedBy(judged.pattern());
+            if (matched != null) {
+                return new Refusal(CONTROL_PLANE_TOPICS, "topics.regex", "topic " + matched
+                        + " belongs to the control plane, and topics.regex (" + regex + ") matches it");
             }
         }
         String delimiter = config.getOrDefault("topic.delimiter", ".");

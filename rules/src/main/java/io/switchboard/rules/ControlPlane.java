@@ -1,10 +1,11 @@
 package io.switchboard.rules;
 
+import com.google.re2j.Pattern;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The Kafka names the control plane of one deployment owns, which no connector may name: every
@@ -69,7 +70,8 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
 
     /**
      * A control-plane topic the pattern matches whole (as Kafka Connect matches {@code topics.regex}),
-     * or null: each known topic, and a name from each part of the namespace, are tried.
+     * or null: each known topic, and a name from each part of the namespace, are tried, in time linear
+     * in each name (RE2/J, see {@link LinearPatterns}).
      */
     public String matchedBy(Pattern pattern) {
         for (String name : examples()) {

@@ -112,9 +112,15 @@ class ConnectorPoliciesTest {
         assertRefused("control-plane-topics", "transforms.o.route.topic.replacement", "switchboard.", config(SOURCE, "topic", "orders",
                 "transforms", "o", "transforms.o.type", "io.debezium.transforms.outbox.EventRouter",
                 "transforms.o.route.topic.replacement", "switchboard.${routedByValue}"));
-        // The default formats reach no control-plane topic.
+        // A template that begins with the record's own text may make any name, a control plane's too.
+        assertRefused("control-plane-topics", "transforms.t.topic.format", "${topic}-${timestamp}", config(SOURCE, "topic", "orders",
+                "transforms", "t", "transforms.t.type", "org.apache.kafka.connect.transforms.TimestampRouter"));
+        assertRefused("control-plane-topics", "transforms.r.replacement", "$1-copy", config(SOURCE, "topic", "orders",
+                "transforms", "r", "transforms.r.type", "org.apache.kafka.connect.transforms.RegexRouter",
+                "transforms.r.regex", "(.*)", "transforms.r.replacement", "$1-copy"));
+        // A literal start outside the namespace reaches no control-plane topic, whatever follows; nor do the defaults.
         assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "t", "transforms.t.type",
-                "org.apache.kafka.connect.transforms.TimestampRouter")));
+                "org.apache.kafka.connect.transforms.TimestampRouter", "transforms.t.topic.format", "archive.${topic}-${timestamp}")));
         assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "o", "transforms.o.type", "io.debezium.transforms.outbox.EventRouter")));
         assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "r", "transforms.r.type",
                 "org.apache.kafka.connect.transforms.RegexRouter", "transforms.r.regex", "orders-(.*)", "transforms.r.replacement", "archive-$1")));
