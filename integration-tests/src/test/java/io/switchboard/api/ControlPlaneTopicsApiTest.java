@@ -95,6 +95,19 @@ class ControlPlaneTopicsApiTest {
         assertConnect400(fx.call("POST", "/connectors", spec("elsewhere", fileSinkWith("consumer.override.bootstrap.servers", "127.0.0.1:1"))),
                 "client-overrides", "consumer.override.bootstrap.servers");
 
+        // A reference is resolved by the worker only, after every check: refused where it would choose code or a topic,
+        // although the named secrets exist (an editor creates and changes them).
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        assertEquals(201, fx.call("POST", "/v1/kafka-connect/clusters/default/secrets", SwitchboardFixture.json(Map.of("name", "T",
+                "secret_data", base64.encodeToString((topics.embeddedWorkerGroup() + "-configs").getBytes())))).status());
+        assertEquals(201, fx.call("POST", "/v1/kafka-connect/clusters/default/secrets", SwitchboardFixture.json(Map.of("name", "C",
+                "secret_data", base64.encodeToString("org.apache.kafka.connect.file.FileStreamSourceConnector".getBytes())))).status());
+        assertConnect400(fx.call("POST", "/connectors", spec("peek", fileSink("topics", "${secretsManager:T}"))),
+                "config-references", "topics holds a config provider reference");
+        Map<String, String> classByReference = fileSink("topics", "orders");
+        classByReference.put("connector.class", "${secretsManager:C}");
+        assertConnect400(fx.call("POST", "/connectors", spec("fs2", classByReference)), "config-references", "connector.class");
+
         // A config that obeys, then a patch that would not: the patch is refused, the connector kept as it was.
         assertEquals(201, fx.call("POST", "/connectors", spec("fine", fileSink("topics", "orders"))).status());
         assertConnect400(fx.call("PATCH", "/connectors/fine/config", "{\"topics\": \"" + topics.lifecycle() + "\"}"),
@@ -103,7 +116,7 @@ class ControlPlaneTopicsApiTest {
         // Names that merely look alike are the users'.
         assertEquals(201, fx.call("POST", "/connectors", spec("alike", fileSink("topics", topics.prefix() + "x"))).status());
 
-        for (String refused : new String[] {"forge", "forge-routed", "copy-keys", "copy-all", "copy-dlq", "group", "elsewhere"}) {
+        for (String refused : new String[] {"forge", "forge-routed", "copy-keys", "copy-all", "copy-dlq", "group", "elsewhere", "peek", "fs2"}) {
             assertEquals(404, fx.call("GET", "/connectors/" + refused, null).status(), refused);
         }
         // No command for a refused connector reached the command topic, and none of the forged lines did.
@@ -139,6 +152,19 @@ class ControlPlaneTopicsApiTest {
         assertEquals("topics", violation.path("field").asText(), redpanda.body());
         assertTrue(violation.path("description").asText().startsWith("Connector config refused by policy control-plane-topics: topic "
                 + topics.observations()), redpanda.body());
+
+        SwitchboardFixture.Answer referenced = fx.call("POST", "/v1/kafka-connect/clusters/default/connectors",
+                spec("rp-peek", fileSink("topics", "${secretsManager:T}")));
+        assertEquals(400, referenced.status(), referenced.body());
+        JsonNode refusedKey = referenced.json().path("details").get(1).path("field_violations").get(0);
+        assertEquals("topics", refusedKey.path("field").asText(), referenced.body());
+        assertTrue(refusedKey.path("description").asText().startsWith("Connector config refused by policy config-references: topics"),
+                referenced.body());
+        SwitchboardFixture.Answer confluentReference = fx.call("POST", "/connect/v1/environments/env-default/clusters/" + kafkaClusterId
+                + "/connectors", spec("cc-peek", fileSink("topics", "${secretsManager:T}")));
+        assertEquals(400, confluentReference.status(), confluentReference.body());
+        assertTrue(confluentReference.json().path("error").path("message").asText().contains("refused by policy config-references: topics"),
+                confluentReference.body());
     }
 
     /**

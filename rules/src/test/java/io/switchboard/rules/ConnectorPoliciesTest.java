@@ -127,6 +127,31 @@ class ConnectorPoliciesTest {
     }
 
     @Test
+    void referencesAreRefusedInKeysThatChooseCodeOrRouteData() {
+        ConnectorPolicies.Refusal topics = refusal(config(SINK, "file", "/tmp/x", "topics", "${secretsManager:T}"));
+        assertEquals("Connector config refused by policy config-references: topics holds a config provider reference "
+                + "(${provider:...}): a worker resolves it only when it runs the connector, after every policy judged the config, "
+                + "so a key that chooses code or where data goes must hold its value itself", topics.message());
+        assertEquals("topics", topics.key());
+        for (String key : new String[] {"connector.class", "topic", "topics.regex", "transforms", "transforms.r.type",
+                "transforms.r.x.replacement", "predicates.p.type", "errors.deadletterqueue.topic.name", "consumer.override.group.id",
+                "group.id", "topic.prefix", "topic.naming.strategy", "topic.heartbeat.prefix", "topic.transaction",
+                "schema.history.internal.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name", "value.converter"}) {
+            Map<String, String> config = config(SOURCE, "topic", "orders");
+            config.put(key, "a-${file:/etc/passwd:x}");
+            assertRefused("config-references", key, key, config);
+            config.put(key, "${env:X}");
+            assertRefused("config-references", key, key, config);
+        }
+        // Passwords and other values are what references are for; a ${...} without a provider is no reference.
+        assertNull(refusal(config(SINK, "topics", "orders", "connection.password", "${secretsManager:DB_PW}",
+                "connection.user", "${switchboard:k1:abc}")));
+        assertNull(refusal(config(SINK, "topics", "orders-${x}")));
+        assertTrue(ConnectorPolicies.holdsReference("x${a}${b:c}"));
+        assertTrue(!ConnectorPolicies.holdsReference("${a}:b}") && !ConnectorPolicies.holdsReference("${a:b") && !ConnectorPolicies.holdsReference("$"));
+    }
+
+    @Test
     void controlPlaneGroupsAreRefused() {
         assertRefused("control-plane-topics", "consumer.override.group.id", "switchboard",
                 config(SINK, "topics", "orders", "consumer.override.group.id", "switchboard"));
