@@ -84,6 +84,19 @@ class ControlPlaneTopicsApiTest {
         routed.put("transforms.r.replacement", topics.commands());
         assertConnect400(fx.call("POST", "/connectors", spec("forge-routed", routed)), "control-plane-topics", topics.commands());
 
+        // The worker's own config topic, through the same router under a dotted alias, or a type with a trailing space.
+        String workerConfigs = topics.embeddedWorkerGroup() + "-configs";
+        Map<String, String> dotted = fileSource("plain");
+        dotted.put("transforms", "r.x");
+        dotted.put("transforms.r.x.type", "org.apache.kafka.connect.transforms.RegexRouter");
+        dotted.put("transforms.r.x.regex", ".*");
+        dotted.put("transforms.r.x.replacement", workerConfigs);
+        assertConnect400(fx.call("POST", "/connectors", spec("rr1", dotted)), "control-plane-topics", "transforms.r.x.replacement");
+        Map<String, String> spaced = new LinkedHashMap<>(routed);
+        spaced.put("transforms.r.type", "org.apache.kafka.connect.transforms.RegexRouter ");
+        spaced.put("transforms.r.replacement", workerConfigs);
+        assertConnect400(fx.call("POST", "/connectors", spec("rr2", spaced)), "control-plane-topics", workerConfigs);
+
         assertConnect400(fx.call("POST", "/connectors", spec("copy-keys", fileSink("topics", topics.replicaKeys()))),
                 "control-plane-topics", topics.replicaKeys());
         assertConnect400(fx.call("POST", "/connectors", spec("copy-all", fileSink("topics.regex", topics.prefix() + "\\..*"))),
@@ -116,7 +129,7 @@ class ControlPlaneTopicsApiTest {
         // Names that merely look alike are the users'.
         assertEquals(201, fx.call("POST", "/connectors", spec("alike", fileSink("topics", topics.prefix() + "x"))).status());
 
-        for (String refused : new String[] {"forge", "forge-routed", "copy-keys", "copy-all", "copy-dlq", "group", "elsewhere", "peek", "fs2"}) {
+        for (String refused : new String[] {"forge", "forge-routed", "copy-keys", "copy-all", "copy-dlq", "group", "elsewhere", "peek", "fs2", "rr1", "rr2"}) {
             assertEquals(404, fx.call("GET", "/connectors/" + refused, null).status(), refused);
         }
         // No command for a refused connector reached the command topic, and none of the forged lines did.

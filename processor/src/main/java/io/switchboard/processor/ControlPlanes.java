@@ -3,6 +3,9 @@ package io.switchboard.processor;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.rules.ControlPlane;
 
+import java.util.Set;
+import java.util.TreeSet;
+
 /** The control plane as the connector policies see it, from the topics and groups it owns. */
 public final class ControlPlanes {
     private ControlPlanes() {
@@ -10,9 +13,12 @@ public final class ControlPlanes {
 
     /**
      * Every topic and group of {@code topics} ({@link ControlPlane}): no connector may name one.
-     * Topics created later under the prefix are covered by its pattern.
+     * Topics created later under the prefix are covered by its pattern; the changelog of every
+     * store of the topology is named outright, so that a pattern is tried against each.
      */
     public static ControlPlane of(Topics topics) {
-        return new ControlPlane(topics.prefix(), topics.owned(), topics.groups(), topics.pipelineNotifications());
+        Set<String> owned = new TreeSet<>(topics.owned());
+        StoreNames.ALL.forEach(store -> owned.add(topics.changelog(store)));
+        return new ControlPlane(topics.prefix(), owned, topics.groups(), topics.pipelineNotifications());
     }
 }

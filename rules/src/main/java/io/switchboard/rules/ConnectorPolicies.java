@@ -46,9 +46,11 @@ public final class ConnectorPolicies {
 
     /** Keys naming one topic a connector reads or writes. */
     static final List<String> TOPIC_KEYS = List.of("topic", "errors.deadletterqueue.topic.name", "offsets.storage.topic",
-            "schema.history.internal.kafka.topic", "database.history.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name");
+            "schema.history.internal.kafka.topic", "database.history.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name",
+            "topic.heartbeat.name", "topic.transaction");
     /** Keys naming the start of the topics a connector writes ({@code <prefix><delimiter><anything>}). */
-    static final List<String> TOPIC_PREFIX_KEYS = List.of("topic.prefix", "database.server.name", "heartbeat.topics.prefix");
+    static final List<String> TOPIC_PREFIX_KEYS = List.of("topic.prefix", "database.server.name", "heartbeat.topics.prefix",
+            "topic.heartbeat.prefix");
     /** The key of a pipeline's source naming the notifications topic (see {@link ControlPlane#pipelineNotifications}). */
     static final String NOTIFICATIONS_KEY = "notification.sink.topic.name";
     /** The prefixes of a connector's own Kafka clients' settings. */

@@ -1,7 +1,8 @@
 package io.switchboard.rules;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Where a connector's routing transforms may send its records: each routing transform the worker's
@@ -14,7 +15,8 @@ import java.util.TreeMap;
  * the judgement is linear in the template. A pure function of the config.
  */
 final class RoutedTopics {
-    private static final java.util.regex.Pattern TYPE_KEY = java.util.regex.Pattern.compile("transforms\\.([^.]+)\\.type");
+    /** What EventRouter's {@code route.topic.regex} must be: a match of the whole value, else the topic is the value itself. */
+    private static final java.util.regex.Pattern MATCH_ALL = java.util.regex.Pattern.compile("\\(\\?<[A-Za-z][A-Za-z0-9]*>\\.\\*\\)|\\(\\.\\*\\)|\\.\\*");
 
     private RoutedTopics() {
     }
@@ -28,15 +30,34 @@ final class RoutedTopics {
     record Template(String literal, boolean whole) {
     }
 
+    /**
+     * The transforms' aliases as Kafka Connect reads them: the {@code transforms} list, split at
+     * commas, each trimmed; an alias may hold dots ({@code transforms.r.x.type} is alias {@code r.x}'s type).
+     */
+    static List<String> aliases(String transforms) {
+        if (transforms == null || transforms.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(transforms.trim().split(",")).map(String::trim).filter(alias -> !alias.isEmpty()).distinct().toList();
+    }
+
+    /** The simple name of the class a {@code type} names, as Connect loads it (trimmed); null when none. */
+    static String simpleName(String type) {
+        if (type == null || type.isBlank()) {
+            return null;
+        }
+        String trimmed = type.trim();
+        return trimmed.substring(Math.max(trimmed.lastIndexOf('.'), trimmed.lastIndexOf('$')) + 1);
+    }
+
     /** A control-plane topic one of the config's routing transforms may send records to, as a refusal's reason; null if none. */
     static ConnectorPolicies.Refusal refusal(ControlPlane controlPlane, Map<String, String> config) {
-        for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
-            var type = TYPE_KEY.matcher(entry.getKey());
-            if (!type.matches() || entry.getValue() == null) {
+        for (String alias : aliases(config.get("transforms"))) {
+            String at = "transforms." + alias + ".";
+            String simpleName = simpleName(config.get(at + "type"));
+            if (simpleName == null) {
                 continue;
             }
-            String at = "transforms." + type.group(1) + ".";
-            String simpleName = entry.getValue().substring(Math.max(entry.getValue().lastIndexOf('.'), entry.getValue().lastIndexOf('$')) + 1);
             ConnectorPolicies.Refusal refused = switch (simpleName) {
                 case "RegexRouter" -> template(controlPlane, at + "replacement", config.get(at + "replacement"),
                         regexReplacement(config.get(at + "replacement")));
@@ -47,9 +68,23 @@ final class RoutedTopics {
                     yield template(controlPlane, at + "topic.format", format, placeholders(format, "${topic}", "${timestamp}"));
                 }
                 case "EventRouter" -> {
-                    // Debezium hands the replacement to a RegexRouter: ${routedByValue} is a named group, as $1 is a numbered one.
+                    // Debezium hands regex and replacement to a RegexRouter applied to the routed value:
+                    // ${routedByValue} is a named group, as $1 is a numbered one; a value the regex
+                    // does not match stays the topic as it is, the record's own text.
+                    String regex = config.get(at + "route.topic.regex");
+                    if (regex != null && !MATCH_ALL.matcher(regex.trim()).matches()) {
+                        yield new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS, at + "route.topic.regex", at
+                                + "route.topic.regex (" + regex + ") may leave a record's routed value, any text, as its topic: "
+                                + "only a match of the whole value, (?<routedByValue>.*), is allowed");
+                    }
                     String replacement = config.getOrDefault(at + "route.topic.replacement", "outbox.event.${routedByValue}");
                     yield template(controlPlane, at + "route.topic.replacement", replacement, regexReplacement(replacement));
+                }
+                case "ExtractNewRecordState", "ExtractNewDocumentState" -> {
+                    String field = config.get(at + "route.by.field");
+                    yield field == null || field.isBlank() ? null : new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS,
+                            at + "route.by.field", at + "route.by.field (" + field.trim() + ") takes each record's topic from its data, "
+                            + "which may name a topic of the control plane");
                 }
                 case "TimescaleDb" -> {
                     String prefix = config.getOrDefault(at + "target.topic.prefix", "timescaledb");
@@ -63,7 +98,29 @@ final class RoutedTopics {
                 return refused;
             }
         }
-        return null;
+        return topicNaming(controlPlane, config);
+    }
+
+    /**
+     * Debezium's regex topic naming strategies ({@code topic.naming.strategy} of a
+     * {@code *Regex*TopicNamingStrategy}) replace the first match of {@code topic.regex} in each
+     * name with {@code topic.replacement}: the name then begins with the replacement only when the
+     * regex is anchored at its start, and the replacement is judged by its literal start as a
+     * router's template is.
+     */
+    private static ConnectorPolicies.Refusal topicNaming(ControlPlane controlPlane, Map<String, String> config) {
+        String strategy = simpleName(config.get("topic.naming.strategy"));
+        if (strategy == null || !strategy.contains("Regex")) {
+            return null;
+        }
+        String regex = config.get("topic.regex");
+        if (regex != null && !regex.trim().startsWith("^")) {
+            return new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS, "topic.regex", "topic.regex (" + regex
+                    + ") of " + strategy + " may replace text in the middle of a topic name, making a name of the control plane "
+                    + "from the start of another: anchor it at the start (^)");
+        }
+        String replacement = config.get("topic.replacement");
+        return template(controlPlane, "topic.replacement", replacement, regexReplacement(replacement));
     }
 
     /** The refusal of a template whose names may be a control-plane topic, or null. */

@@ -151,6 +151,67 @@ class ConnectorPoliciesTest {
         assertTrue(!ConnectorPolicies.holdsReference("${a}:b}") && !ConnectorPolicies.holdsReference("${a:b") && !ConnectorPolicies.holdsReference("$"));
     }
 
+    /** A RegexRouter to the worker's config topic, as an editor would write it. */
+    private static Map<String, String> routedTo(String alias, String type, String target) {
+        return config(SOURCE, "file", "/tmp/x", "topic", "plain", "transforms", alias,
+                "transforms." + alias + ".type", type, "transforms." + alias + ".regex", ".*", "transforms." + alias + ".replacement", target);
+    }
+
+    @Test
+    void transformsAreJudgedByTheClassConnectWillLoadUnderAnyAlias() {
+        String router = "org.apache.kafka.connect.transforms.RegexRouter";
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard-connect-configs",
+                routedTo("r", router, "switchboard-connect-configs"));
+        // An alias with dots, a type with spaces around it, an alias with spaces in the list: Connect loads the router all the same.
+        assertRefused("control-plane-topics", "transforms.r.x.replacement", "switchboard-connect-configs",
+                routedTo("r.x", router, "switchboard-connect-configs"));
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard-connect-status",
+                routedTo("r", router + " ", "switchboard-connect-status"));
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard-connect-status",
+                routedTo("r", " " + router + "\t", "switchboard-connect-status"));
+        Map<String, String> spaced = routedTo("r", router, "switchboard-connect-offsets");
+        spaced.put("transforms", " h , r ");
+        spaced.put("transforms.h.type", "org.apache.kafka.connect.transforms.HoistField$Value");
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard-connect-offsets", spaced);
+        // Keys of an alias the list does not name are not loaded.
+        Map<String, String> unlisted = routedTo("r", router, "switchboard-connect-configs");
+        unlisted.put("transforms", "");
+        assertNull(refusal(unlisted));
+    }
+
+    @Test
+    void debeziumsTopicSettingKeysAreJudged() {
+        String outbox = "io.debezium.transforms.outbox.EventRouter";
+        assertRefused("control-plane-topics", "transforms.o.route.topic.replacement", "${x}", config(SOURCE, "topic", "orders",
+                "transforms", "o", "transforms.o.type", outbox, "transforms.o.route.topic.regex", "(?<x>.*)",
+                "transforms.o.route.topic.replacement", "${x}"));
+        assertRefused("control-plane-topics", "transforms.o.route.topic.replacement", "$1", config(SOURCE, "topic", "orders",
+                "transforms", "o", "transforms.o.type", outbox, "transforms.o.route.topic.replacement", "$1"));
+        assertRefused("control-plane-topics", "transforms.o.route.topic.regex", "routed value", config(SOURCE, "topic", "orders",
+                "transforms", "o", "transforms.o.type", outbox, "transforms.o.route.topic.regex", "orders-(.*)",
+                "transforms.o.route.topic.replacement", "outbox.$1"));
+        assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "o", "transforms.o.type", outbox,
+                "transforms.o.route.topic.regex", "(?<routedByValue>.*)", "transforms.o.route.topic.replacement", "outbox.${routedByValue}")));
+        assertRefused("control-plane-topics", "transforms.u.route.by.field", "from its data", config(SOURCE, "topic", "orders",
+                "transforms", "u", "transforms.u.type", "io.debezium.transforms.ExtractNewRecordState", "transforms.u.route.by.field", "t"));
+        assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "u", "transforms.u.type", "io.debezium.transforms.ExtractNewRecordState")));
+
+        String pg = "io.debezium.connector.postgresql.PostgresConnector";
+        assertRefused("control-plane-topics", "topic.replacement", "switchboard.commands", config(pg, "topic.prefix", "pg",
+                "topic.naming.strategy", "io.debezium.schema.DefaultRegexTopicNamingStrategy", "topic.regex", "^.*",
+                "topic.replacement", "switchboard.commands"));
+        assertRefused("control-plane-topics", "topic.regex", "anchor", config(pg, "topic.prefix", "s",
+                "topic.naming.strategy", "io.debezium.schema.DefaultRegexTopicNamingStrategy", "topic.regex", "\\..*",
+                "topic.replacement", "witchboard.commands"));
+        assertNull(refusal(config(pg, "topic.prefix", "pg", "topic.naming.strategy", "io.debezium.schema.DefaultRegexTopicNamingStrategy",
+                "topic.regex", "^pg\\.(.*)_shard_[0-9]+", "topic.replacement", "pg.$1")));
+        assertRefused("control-plane-topics", "topic.heartbeat.name", "switchboard-connect-status",
+                config(pg, "topic.prefix", "pg", "topic.heartbeat.name", "switchboard-connect-status"));
+        assertRefused("control-plane-topics", "topic.heartbeat.prefix", "switchboard",
+                config(pg, "topic.prefix", "pg", "topic.heartbeat.prefix", "switchboard"));
+        assertNull(refusal(config(pg, "topic.prefix", "pg", "topic.heartbeat.prefix", "__debezium-heartbeat")));
+    }
+
     @Test
     void controlPlaneGroupsAreRefused() {
         assertRefused("control-plane-topics", "consumer.override.group.id", "switchboard",
