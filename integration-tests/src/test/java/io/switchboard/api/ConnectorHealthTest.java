@@ -55,7 +55,7 @@ class ConnectorHealthTest {
         grants.put("sam", "viewer@*");
         users = TestUsers.write(Files.createTempDirectory("switchboard-health"), grants);
         // A flapping window of its own, which the window endpoint takes as its flap_window_s unless asked.
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withHealth(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30))
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withHealth(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30))
                 .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
     }
 

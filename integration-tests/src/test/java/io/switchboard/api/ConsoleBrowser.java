@@ -53,7 +53,7 @@ final class ConsoleBrowser implements AutoCloseable {
         grants.put("erin", "editor@default");
         grants.put("ada", "admin@default");
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-console"), grants);
-        fx = new SwitchboardFixture(options -> tuning.apply(options.withEmbeddedWorker(true)
+        fx = new SwitchboardFixture(options -> tuning.apply(options.withEmbeddedWorker(true).withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
                 .withSecurity(SecurityOptions.NONE.withUsersFile(users))));
         // The worker's confirmation takes the time it takes on a loaded machine.
         PlaywrightAssertions.setDefaultAssertionTimeout(60_000);

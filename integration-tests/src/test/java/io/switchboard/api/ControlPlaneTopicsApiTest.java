@@ -31,9 +31,9 @@ class ControlPlaneTopicsApiTest {
 
     @BeforeAll
     void start() throws Exception {
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
-        topics = fx.topics();
         files = Files.createTempDirectory("control-plane-topics");
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withFileConnectorsDir(files));
+        topics = fx.topics();
     }
 
     @AfterAll
@@ -206,6 +206,44 @@ class ControlPlaneTopicsApiTest {
             SwitchboardFixture.Answer created = create.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(201, created.status(), created.body());
         }
+    }
+
+    /**
+     * A FileStream connector reads and writes under the directory given for file connectors only:
+     * the replica's own files (its Kafka identities under the data directory) are refused, by name,
+     * in Kafka Connect's format; a file under the directory is accepted.
+     */
+    @Test
+    void fileConnectorsReadOnlyUnderTheirDirectory() throws Exception {
+        Path identities = fx.dir.resolve("replica").resolve("kafka-identities.properties");
+        SwitchboardFixture.Answer refused = fx.call("POST", "/connectors", spec("rd-src", fileSourceOf(identities.toString(), "rd-lines")));
+        assertConnect400(refused, "file-connectors", "file (" + identities + ") is outside " + files.toRealPath());
+        assertConnect400(fx.call("POST", "/connectors", spec("rd-rel", fileSourceOf("data/secrets.key", "rd-lines"))),
+                "file-connectors", "relative");
+        assertConnect400(fx.call("POST", "/connectors", spec("rd-up", fileSourceOf(files + "/../" + fx.dir.getFileName()
+                + "/replica/kafka-identities.properties", "rd-lines"))),
+                "file-connectors", "'..'");
+        // A link under the directory to the replica's keyring: judged where it leads.
+        Path keyring = fx.dir.resolve("replica").resolve("secrets.key");
+        assertTrue(Files.exists(keyring), "the keyring is under the data directory");
+        Path link = Files.createSymbolicLink(files.resolve("innocent.txt"), keyring);
+        assertConnect400(fx.call("POST", "/connectors", spec("rd-link", fileSourceOf(link.toString(), "rd-lines"))),
+                "file-connectors", "which is " + keyring.toRealPath() + ", is outside");
+        for (String name : new String[] {"rd-src", "rd-rel", "rd-up", "rd-link"}) {
+            assertEquals(404, fx.call("GET", "/connectors/" + name, null).status(), name);
+        }
+
+        Path inside = Files.writeString(files.resolve("orders.txt"), "one\ntwo\n");
+        SwitchboardFixture.Answer accepted = fx.call("POST", "/connectors", spec("in-dir", fileSourceOf(inside.toString(), "in-dir-lines")));
+        assertEquals(201, accepted.status(), accepted.body());
+    }
+
+    private static Map<String, String> fileSourceOf(String file, String topic) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "FileStreamSource");
+        config.put("file", file);
+        config.put("topic", topic);
+        return config;
     }
 
     @Test

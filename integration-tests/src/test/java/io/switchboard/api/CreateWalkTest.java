@@ -78,7 +78,7 @@ class CreateWalkTest {
     @BeforeAll
     void start() {
         WalkRecorder.install();
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))));
         confluentBase = "/connect/v1/environments/env-default/clusters/"
                 + fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
     }

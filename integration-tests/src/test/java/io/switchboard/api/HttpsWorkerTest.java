@@ -54,7 +54,7 @@ class HttpsWorkerTest {
         PrivateCa ca = PrivateCa.create(dir);
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
         worker = ConnectWorker.startHttps(kafka.bootstrapServers(), ca.serverKeystore(), ca.password(), Tls.trusting(ca.caPem(), null));
-        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+        app = SwitchboardApp.start(TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withConnectClusters("secure=" + worker.url()).withConfluentScopes("secure=env-secure/lkc-secure")
                 .withSecurity(SecurityOptions.NONE.withTls(null, null, ca.caPem(), null)));

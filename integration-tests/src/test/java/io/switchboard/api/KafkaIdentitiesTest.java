@@ -83,7 +83,7 @@ class KafkaIdentitiesTest {
         Configurator.setLevel("io.switchboard", Level.INFO);
         Configurator.setLevel("org.apache.kafka", Level.INFO);
         Configurator.setLevel("kafka", Level.INFO);
-        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withKafkaPort(0).withSchemaRegistryPort(0)
+        app = SwitchboardApp.start(TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withKafkaPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir).withEmbeddedWorker(true).withCommandTimeout(Duration.ofSeconds(60)));
     }
 
@@ -215,7 +215,7 @@ class KafkaIdentitiesTest {
             }
         });
         Path second = dir.resolve("second");
-        try (SwitchboardApp careless = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+        try (SwitchboardApp careless = SwitchboardApp.start(TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(second).withBootstrapServers(app.bootstrapServers()).withTopicPrefix("careless")
                 .withEmbeddedWorker(false).withSecurity(SecurityOptions.NONE.withKafkaProperties(lines.toString())
                         .withWorkerKafkaProperties(lines.toString())))) {

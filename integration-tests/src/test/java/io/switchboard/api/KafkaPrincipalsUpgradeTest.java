@@ -38,7 +38,7 @@ class KafkaPrincipalsUpgradeTest {
         Path dir = Files.createTempDirectory("switchboard-upgrade");
         Path input = dir.resolve("in.txt");
         Files.writeString(input, "before\n");
-        SwitchboardOptions options = TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir)
+        SwitchboardOptions options = TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0).withDataDir(dir)
                 .withEmbeddedWorker(true).withCommandTimeout(Duration.ofSeconds(60));
         try {
             try (EmbeddedKafka plain = new EmbeddedKafka(dir, 0).start();

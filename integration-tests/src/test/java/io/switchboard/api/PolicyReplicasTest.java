@@ -60,7 +60,7 @@ class PolicyReplicasTest {
 
     private SwitchboardOptions options(String name) {
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+        return TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve(name)).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withCommandTimeout(Duration.ofSeconds(60));
     }

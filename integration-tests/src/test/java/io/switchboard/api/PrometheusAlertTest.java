@@ -51,7 +51,7 @@ class PrometheusAlertTest {
                 "prometheus is not installed (Debian: apt-get install prometheus): no real Prometheus scrapes a replica here");
         dir = Files.createTempDirectory("switchboard-prometheus");
         Path users = TestUsers.write(dir, Map.of("erin", "editor@default", "scraper", "viewer@default"));
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withHealth(HealthOptions.DEFAULTS)
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withHealth(HealthOptions.DEFAULTS)
                 .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
         String rules = Files.readString(Path.of("..", "deploy", "prometheus", "switchboard-alerts.yml"));
         String quick = rules.replace("for: 5m", "for: 3s");

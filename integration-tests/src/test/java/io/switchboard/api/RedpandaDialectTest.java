@@ -40,7 +40,7 @@ class RedpandaDialectTest {
 
     @BeforeAll
     void start() throws Exception {
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))));
         files = Files.createTempDirectory("redpanda-dialect");
     }
 

@@ -79,7 +79,7 @@ class ReplicasTest {
     private SwitchboardOptions options(String name) {
         // Replicas share one keyring, as they must (it opens sealed values and signs their requests to each other).
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+        return TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve(name)).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withSecretsKeyFile(dir.resolve("shared-secrets.key"));
     }
@@ -357,7 +357,7 @@ class ReplicasTest {
     /** History is read on the replica that owns the connector, whichever replica is asked. */
     @Test
     void aReplicaWithAnotherKeyringRefusesToStartSayingSo() {
-        SwitchboardOptions own = TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+        SwitchboardOptions own = TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("three")).withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false)
                 .withSchemaRegistryUrl(replicas.get(0).schemaRegistryUrl());
         KafkaReplicaKeys.KeyringMismatch refused = Assertions.assertThrows(

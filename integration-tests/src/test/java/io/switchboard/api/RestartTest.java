@@ -24,7 +24,7 @@ class RestartTest {
     @Test
     void stateSurvivesARestartOnTheSameDataDirectory() throws Exception {
         Path dir = Files.createTempDirectory("switchboard-restart");
-        SwitchboardOptions options = TestReplicas.defaults()
+        SwitchboardOptions options = TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
                 .withPort(0).withKafkaPort(0).withSchemaRegistryPort(0).withDataDir(dir).withEmbeddedWorker(false);
         try {
             SwitchboardApp first = SwitchboardApp.start(options);

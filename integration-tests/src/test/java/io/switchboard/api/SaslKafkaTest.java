@@ -68,7 +68,7 @@ class SaslKafkaTest {
     }
 
     private static io.switchboard.SwitchboardOptions options() {
-        return TestReplicas.defaults()
+        return TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
                 .withPort(0)
                 .withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica"))

@@ -45,7 +45,7 @@ class SinkLagTest {
 
     @BeforeAll
     void start() throws IOException {
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withHealth(HealthOptions.of(10_000, 3600, 3, 1)));
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withHealth(HealthOptions.of(10_000, 3600, 3, 1)));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers()),
                 new StringSerializer(), new StringSerializer());
         file = Files.createTempFile("switchboard-sink", ".txt");

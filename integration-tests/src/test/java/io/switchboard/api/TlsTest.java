@@ -63,7 +63,7 @@ class TlsTest {
     }
 
     private SwitchboardOptions options(String name, SecurityOptions tls) {
-        return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
+        return TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
                 .withBootstrapServers(SharedKafka.broker().bootstrapServers()).withTopicPrefix(prefix).withEmbeddedWorker(false)
                 .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withSecurity(tls);
     }

@@ -51,7 +51,7 @@ class ViewerTracesTest {
         grants.put("vera", "viewer@default");
         grants.put("erin", "editor@default");
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-viewer-traces"), grants);
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
                 .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
     }
 

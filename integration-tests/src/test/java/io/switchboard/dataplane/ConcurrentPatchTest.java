@@ -39,7 +39,7 @@ class ConcurrentPatchTest {
         Path dir = Files.createTempDirectory("switchboard-patches");
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start()) {
             EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "patches-connect");
-            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
                     .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers())
                     .withConnectClusters("default=" + worker.url()))) {
                 String created = "{\"name\":\"contested\",\"config\":{\"connector.class\":\"FileStreamSink\","

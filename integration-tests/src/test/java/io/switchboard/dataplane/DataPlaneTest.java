@@ -49,7 +49,7 @@ class DataPlaneTest {
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-dataplane");
         kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+        app = SwitchboardApp.start(TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
         workerUrl = app.connectClusters().get("default");
         ApiContract.watch(app.url());

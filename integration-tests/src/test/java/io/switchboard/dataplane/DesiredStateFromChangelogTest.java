@@ -131,7 +131,7 @@ class DesiredStateFromChangelogTest {
     private static SwitchboardOptions options(Path dir, String name, EmbeddedKafka kafka, EmbeddedConnectWorker worker) {
         // Replicas share one keyring, as they must (it signs their requests to each other).
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        return TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
+        return TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
                 .withBootstrapServers(kafka.bootstrapServers()).withConnectClusters(CLUSTER + "=" + worker.url())
                 .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withFullPassEvery(FULL_PASS_EVERY);
     }

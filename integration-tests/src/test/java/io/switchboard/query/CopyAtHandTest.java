@@ -130,7 +130,7 @@ class CopyAtHandTest {
 
     private SwitchboardApp start(String name) throws IOException {
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+        SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve(name)).withBootstrapServers(SharedKafka.broker().bootstrapServers())
                 .withTopicPrefix(prefix).withEmbeddedWorker(false).withSecretsKeyFile(dir.resolve("shared-secrets.key"))
                 .withCommandTimeout(Duration.ofSeconds(60)));

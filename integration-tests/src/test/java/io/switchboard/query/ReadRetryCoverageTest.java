@@ -79,7 +79,7 @@ class ReadRetryCoverageTest {
         dir = Files.createTempDirectory("switchboard-read-retry");
         prefix = SharedKafka.newPrefix();
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+        app = SwitchboardApp.start(TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("a")).withBootstrapServers(SharedKafka.broker().bootstrapServers())
                 .withTopicPrefix(prefix).withEmbeddedWorker(false).withSecretsKeyFile(dir.resolve("shared-secrets.key"))
                 .withCommandTimeout(Duration.ofSeconds(60)));

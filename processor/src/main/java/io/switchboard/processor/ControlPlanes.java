@@ -2,6 +2,7 @@ package io.switchboard.processor;
 
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.rules.ControlPlane;
+import io.switchboard.rules.ControlPlane.FileConnectors;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,5 +21,10 @@ public final class ControlPlanes {
         Set<String> owned = new TreeSet<>(topics.owned());
         StoreNames.ALL.forEach(store -> owned.add(topics.changelog(store)));
         return new ControlPlane(topics.prefix(), owned, topics.groups(), topics.pipelineNotifications());
+    }
+
+    /** As {@link #of(Topics)}, with the embedded worker's file connectors confined as {@code files} says. */
+    public static ControlPlane of(Topics topics, FileConnectors files) {
+        return of(topics).withFiles(files);
     }
 }

@@ -24,6 +24,9 @@ import java.util.TreeMap;
  *       history, signal and notification topics, a group id override) or through a routing
  *       transform ({@link RoutedTopics}). A typed pipeline's own source names the pipeline
  *       notifications topic, and only that one.</li>
+ *   <li>{@value #FILE_CONNECTORS}: on the embedded worker, Kafka's FileStream connectors are off
+ *       unless the replica was given a directory for them, and then read and write only under it
+ *       ({@link ControlPlane.FileConnectors}).</li>
  *   <li>{@value #CLIENT_OVERRIDES}: the config overrides nothing of where or as whom the
  *       connector's Kafka clients connect ({@code producer.override.}, {@code consumer.override.},
  *       {@code admin.override.} of {@code bootstrap.servers}, {@code client.dns.lookup},
@@ -34,8 +37,9 @@ public final class ConnectorPolicies {
     public static final String CONTROL_PLANE_TOPICS = "control-plane-topics";
     public static final String CLIENT_OVERRIDES = "client-overrides";
     public static final String CONFIG_REFERENCES = "config-references";
+    public static final String FILE_CONNECTORS = "file-connectors";
     /** Every built-in policy, in the order they are listed. */
-    public static final List<String> BUILT_IN = List.of(CLIENT_OVERRIDES, CONFIG_REFERENCES, CONTROL_PLANE_TOPICS);
+    public static final List<String> BUILT_IN = List.of(CLIENT_OVERRIDES, CONFIG_REFERENCES, CONTROL_PLANE_TOPICS, FILE_CONNECTORS);
     /** Keys that choose code or route data, by name. */
     static final Set<String> CODE_OR_ROUTE_KEYS = Set.of(ConnectorRules.CONNECTOR_CLASS, "topic", "topics", "topics.regex",
             "transforms", "predicates", "key.converter", "value.converter", "header.converter", "offsets.storage.topic",
@@ -89,6 +93,10 @@ public final class ConnectorPolicies {
         Refusal overrides = clientOverrides(config);
         if (overrides != null) {
             return overrides;
+        }
+        Refusal files = controlPlane.files().refusal(config);
+        if (files != null) {
+            return files;
         }
         Refusal named = namedTopicsAndGroups(controlPlane, config);
         return named != null ? named : RoutedTopics.refusal(controlPlane, config);

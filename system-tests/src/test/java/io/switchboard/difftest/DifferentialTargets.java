@@ -60,7 +60,7 @@ final class DifferentialTargets implements AutoCloseable {
             return new Differ.Target("Kafka Connect #2", own(ConnectWorker.start(bootstrapServers)).url());
         }
         boolean worker = !"false".equals(System.getProperty("difftest.switchboard.worker"));
-        SwitchboardApp app = own(SwitchboardApp.start(TestReplicas.defaults()
+        SwitchboardApp app = own(SwitchboardApp.start(TestReplicas.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
                 .withPort(0)
                 .withSchemaRegistryPort(0)
                 .withDataDir(dataDir)
