@@ -12,7 +12,8 @@ work=$(mktemp -d)
 block=$(awk '/^## Several replicas/{found=1} found && /^```sh/{inside=1; next} inside && /^```/{exit} inside{print}' docs/operations.md)
 [ -n "$block" ] || { echo "no command block under 'Several replicas' in docs/operations.md" >&2; exit 2; }
 # The build only when there is no jar yet; the list is read below, timed, rather than by the last line.
-script=$(printf '%s\n' "$block" | sed -e "s#/tmp/sb#$work/sb#g" -e '/^curl /d')
+# The check's FileStream connector reads under a directory given for file connectors (they are off otherwise).
+script=$(printf '%s\n' "$block" | sed -e "s#/tmp/sb#$work/sb#g" -e '/^curl /d' -e "s#-jar app/target/switchboard.jar#-jar app/target/switchboard.jar --file-connectors-dir $work/files#")
 if [ -f app/target/switchboard.jar ]; then script=$(printf '%s\n' "$script" | sed '/^mvn /d'); fi
 
 cleanup() {
@@ -47,7 +48,7 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' localhost:8083/health || true)
   sleep 0.5
 done
 healthy=$(since)
-body='{"name":"documented","config":{"connector.class":"FileStreamSource","file":"/dev/null","topic":"documented"}}'
+body="{\"name\":\"documented\",\"config\":{\"connector.class\":\"FileStreamSource\",\"file\":\"$work/files/documented.txt\",\"topic\":\"documented\"}}"
 created=$(curl -s -o "$work/created.json" -w '%{http_code}' -H 'Content-Type: application/json' -d "$body" localhost:8083/connectors)
 [ "$created" = "201" ] || echo "create through 8083 answered $created: $(cat "$work/created.json")" >&2
 # A 503 "accepted, will be applied" is read until it shows, as the answer says to; at most a minute.

@@ -24,6 +24,7 @@ import io.switchboard.processor.ControlPlanes;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
 import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ControlPlane.FileConnectors;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.secrets.SecretConfigProvider;
@@ -60,6 +61,15 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
     /** Whether the data plane runs the embedded worker: no external cluster is given, and it is not turned off. */
     static boolean embedsWorker(SwitchboardOptions options) {
         return options.connectClusterUrls().isEmpty() && options.embeddedWorker();
+    }
+
+    /**
+     * The control plane the policies decide for: the deployment's topics, and, with the embedded
+     * worker, where its FileStream connectors may read and write ({@code --file-connectors-dir};
+     * without it they are off). Every replica of a deployment must be given the same directory.
+     */
+    static io.switchboard.rules.ControlPlane controlPlane(SwitchboardOptions options, Topics topics) {
+        return ControlPlanes.of(topics, embedsWorker(options) ? FileConnectors.embedded(options.fileConnectorsDir()) : FileConnectors.NOT_EMBEDDED);
     }
 
     /** The clusters the data plane will attach: the external ones, else the embedded worker. */
@@ -100,13 +110,14 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         EmbeddedConnectWorker worker;
         try {
             worker = EmbeddedConnectWorker.start(bootstrapServers, BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
-                    new Topics(options.topicPrefix()).embeddedWorkerGroup(), 0, kafka.forWorker(Map.of(
+                    new Topics(options.topicPrefix()).embeddedWorkerGroup(), 0, EmbeddedConnectWorker.confinedProviders(kafka.forWorker(Map.of(
                             "config.providers", "switchboard,secretsManager",
                             "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
                             "config.providers.switchboard.param.keyring.handle", keyringHandle,
                             "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
                             "config.providers.secretsManager.param.store.handle", secretStoreHandle,
-                            "config.providers.secretsManager.param.cluster", SwitchboardApp.DEFAULT_CLUSTER)));
+                            "config.providers.secretsManager.param.cluster", SwitchboardApp.DEFAULT_CLUSTER)),
+                            controlPlane(options, new Topics(options.topicPrefix())).files().directory()));
         } catch (RuntimeException e) {
             // Kafka refusing the worker's principal: said with the worker's own settings.
             throw KafkaRefusals.explain(e, kafka.settingsName()).<RuntimeException>map(m -> new IllegalStateException(
@@ -159,7 +170,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                     wanted -> text -> Redactor.scrub(text, secrets.quotable(wanted.getConfig(),
                             secret -> secretStore.open(cluster, secret))))
                     // A config stored before a policy existed is reported, not given to the worker.
-                    .policedBy(ControlPlanes.of(topics));
+                    .policedBy(controlPlane(options, topics));
             metrics.watch(cluster, reconciler);
             metrics.watch(cluster, connectClusters.requestsTo(url));
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),

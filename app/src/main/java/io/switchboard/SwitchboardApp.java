@@ -49,7 +49,6 @@ import io.switchboard.processor.StoreNames;
 import io.switchboard.processor.StreamsSettings;
 import io.switchboard.kafkaio.TopicSetup;
 import io.switchboard.kafkaio.Topics;
-import io.switchboard.processor.ControlPlanes;
 import io.switchboard.tracing.Tracing;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
@@ -250,7 +249,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 topics, bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
                 decisions.progress(), topics.commands());
         streams = steps.time("command processor created", () -> {
-            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, serdes, commandSignatures, commandRefusals, decisions,
+            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures, commandRefusals, decisions,
                     new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()), processorSettings);
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
@@ -262,7 +261,7 @@ public final class SwitchboardApp implements AutoCloseable {
         KafkaReplicaKeys replicaKeys = StartupSteps.join(replicaKeysStep);
         streams.start();
 
-        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), ControlPlanes.of(topics),
+        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), DataPlaneAssembly.controlPlane(options, topics),
                 serdes.commands().serializer(), commandSignatures, decisions, options.commandTimeout(), Clock.systemUTC()));
         tracing.commands(gateway);
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);

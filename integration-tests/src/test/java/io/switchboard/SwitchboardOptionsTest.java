@@ -44,6 +44,15 @@ class SwitchboardOptionsTest {
     }
 
     @Test
+    void fileConnectorsAreOffUntilADirectoryIsGiven() {
+        assertNull(SwitchboardOptions.parse(new String[0], Map.of()).fileConnectorsDir());
+        assertEquals(java.nio.file.Path.of("/srv/connect-files"), SwitchboardOptions.parse(new String[0],
+                Map.of("SWITCHBOARD_FILE_CONNECTORS_DIR", "/srv/connect-files")).fileConnectorsDir());
+        assertEquals(java.nio.file.Path.of("/srv/a"), SwitchboardOptions.parse(new String[]{"--file-connectors-dir", "/srv/a"},
+                Map.of("SWITCHBOARD_FILE_CONNECTORS_DIR", "/srv/b")).fileConnectorsDir());
+    }
+
+    @Test
     void aConnectClusterMayNameItsStatusTopic() {
         SwitchboardOptions options = SwitchboardOptions.parse(new String[]{
                 "--connect-cluster", "prod=http://connect:8083;status-topic=connect-status",

@@ -40,7 +40,7 @@ public final class BulkBenchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
              ConnectWorker worker = ConnectWorker.start(kafka.bootstrapServers(), Map.of("offset.flush.interval.ms", "60000"));
-             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults()
+             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
                      .withPort(0)
                      .withSchemaRegistryPort(0)
                      .withDataDir(dir.resolve("switchboard"))

@@ -50,7 +50,7 @@ public final class HistoryCostBenchmark {
         Path dir = Files.createTempDirectory("switchboard-history-cost");
         Map<String, Object> result = new LinkedHashMap<>();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults()
+             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
                      .withPort(0).withSchemaRegistryPort(0).withEmbeddedWorker(false)
                      .withDataDir(dir.resolve("switchboard")).withBootstrapServers(kafka.bootstrapServers()));
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {

@@ -110,7 +110,7 @@ public final class PauseHopsBenchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults()
+             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
                      .withPort(0)
                      .withSchemaRegistryPort(0)
                      .withDataDir(dir.resolve("switchboard"))

@@ -49,7 +49,7 @@ public final class PauseWritesBenchmark {
         Path dir = Files.createTempDirectory("switchboard-pause-writes");
         Map<String, Object> result = new LinkedHashMap<>();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults()
+             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
                      .withPort(0)
                      .withSchemaRegistryPort(0)
                      .withDataDir(dir.resolve("switchboard"))

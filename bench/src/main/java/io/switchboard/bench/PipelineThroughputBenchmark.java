@@ -31,7 +31,7 @@ public final class PipelineThroughputBenchmark {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         Path dir = Files.createTempDirectory("switchboard-pipeline-bench");
         try (Postgres postgres = Postgres.start(); EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start()) {
-            SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+            SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
                     .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
             try {
                 StringBuilder report = new StringBuilder("# Rows per second through one Postgres-to-Postgres pipeline, "

@@ -62,7 +62,7 @@ public final class PolicyCostBenchmark {
 
         Path dir = Files.createTempDirectory("switchboard-policy-bench");
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withPort(0)
+             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0)
                      .withSchemaRegistryPort(0).withDataDir(dir.resolve("replica"))
                      .withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false))) {
             String url = app.url();

@@ -62,9 +62,7 @@ public final class Policies {
     /** The built-in policies first, then the cluster's policies in force, by name. */
     public List<Listed> list(Scope scope) {
         List<Listed> listed = new ArrayList<>();
-        listed.add(new Listed(ConnectorPolicies.CLIENT_OVERRIDES, true, null));
-        listed.add(new Listed(ConnectorPolicies.CONTROL_PLANE_TOPICS, true, null));
-        listed.add(new Listed(JdbcDriverProperties.POLICY, true, null));
+        ConnectorPolicies.BUILT_IN.forEach(name -> listed.add(new Listed(name, true, null)));
         for (ConnectorPolicy policy : policies.policies(scope.cluster())) {
             if (!policy.getDeleted()) {
                 listed.add(new Listed(policy.getName(), false, policy));

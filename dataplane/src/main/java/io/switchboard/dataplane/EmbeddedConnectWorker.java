@@ -191,6 +191,36 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         return props;
     }
 
+    /**
+     * The worker's properties with its file, directory and environment config providers confined,
+     * if any is configured: Kafka's {@code FileConfigProvider} and {@code DirectoryConfigProvider}
+     * read only under {@code fileDir} ({@code allowed.paths}; without a directory such a provider is
+     * refused), {@code EnvVarConfigProvider} only the variables its {@code allowlist.pattern} names
+     * (none unless the operator gives one). A connector's references would otherwise read any file
+     * or variable of the replica's process.
+     */
+    public static Map<String, String> confinedProviders(Map<String, String> props, java.nio.file.Path fileDir) {
+        Map<String, String> confined = new HashMap<>(props);
+        String providers = props.get("config.providers");
+        if (providers == null || providers.isBlank()) {
+            return confined;
+        }
+        for (String provider : providers.split(",")) {
+            String at = "config.providers." + provider.trim() + ".";
+            String type = props.getOrDefault(at + "class", "").trim();
+            if (type.endsWith(".FileConfigProvider") || type.endsWith(".DirectoryConfigProvider")) {
+                if (fileDir == null) {
+                    throw new IllegalArgumentException("Config provider " + provider.trim() + " (" + type + ") would read any file of the "
+                            + "replica on the embedded worker: give --file-connectors-dir, under which it may read");
+                }
+                confined.put(at + "param.allowed.paths", fileDir.toAbsolutePath().toString());
+            } else if (type.endsWith(".EnvVarConfigProvider")) {
+                confined.putIfAbsent(at + "param.allowlist.pattern", "^$");
+            }
+        }
+        return confined;
+    }
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

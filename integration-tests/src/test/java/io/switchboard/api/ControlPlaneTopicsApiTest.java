@@ -32,9 +32,9 @@ class ControlPlaneTopicsApiTest {
 
     @BeforeAll
     void start() throws Exception {
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
-        topics = fx.topics();
         files = Files.createTempDirectory("control-plane-topics");
+        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withFileConnectorsDir(files));
+        topics = fx.topics();
     }
 
     @AfterAll
@@ -85,6 +85,19 @@ class ControlPlaneTopicsApiTest {
         routed.put("transforms.r.replacement", topics.commands());
         assertConnect400(fx.call("POST", "/connectors", spec("forge-routed", routed)), "control-plane-topics", topics.commands());
 
+        // The worker's own config topic, through the same router under a dotted alias, or a type with a trailing space.
+        String workerConfigs = topics.embeddedWorkerGroup() + "-configs";
+        Map<String, String> dotted = fileSource("plain");
+        dotted.put("transforms", "r.x");
+        dotted.put("transforms.r.x.type", "org.apache.kafka.connect.transforms.RegexRouter");
+        dotted.put("transforms.r.x.regex", ".*");
+        dotted.put("transforms.r.x.replacement", workerConfigs);
+        assertConnect400(fx.call("POST", "/connectors", spec("rr1", dotted)), "control-plane-topics", "transforms.r.x.replacement");
+        Map<String, String> spaced = new LinkedHashMap<>(routed);
+        spaced.put("transforms.r.type", "org.apache.kafka.connect.transforms.RegexRouter ");
+        spaced.put("transforms.r.replacement", workerConfigs);
+        assertConnect400(fx.call("POST", "/connectors", spec("rr2", spaced)), "control-plane-topics", workerConfigs);
+
         assertConnect400(fx.call("POST", "/connectors", spec("copy-keys", fileSink("topics", topics.replicaKeys()))),
                 "control-plane-topics", topics.replicaKeys());
         assertConnect400(fx.call("POST", "/connectors", spec("copy-all", fileSink("topics.regex", topics.prefix() + "\\..*"))),
@@ -96,6 +109,19 @@ class ControlPlaneTopicsApiTest {
         assertConnect400(fx.call("POST", "/connectors", spec("elsewhere", fileSinkWith("consumer.override.bootstrap.servers", "127.0.0.1:1"))),
                 "client-overrides", "consumer.override.bootstrap.servers");
 
+        // A reference is resolved by the worker only, after every check: refused where it would choose code or a topic,
+        // although the named secrets exist (an editor creates and changes them).
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        assertEquals(201, fx.call("POST", "/v1/kafka-connect/clusters/default/secrets", SwitchboardFixture.json(Map.of("name", "T",
+                "secret_data", base64.encodeToString((topics.embeddedWorkerGroup() + "-configs").getBytes())))).status());
+        assertEquals(201, fx.call("POST", "/v1/kafka-connect/clusters/default/secrets", SwitchboardFixture.json(Map.of("name", "C",
+                "secret_data", base64.encodeToString("org.apache.kafka.connect.file.FileStreamSourceConnector".getBytes())))).status());
+        assertConnect400(fx.call("POST", "/connectors", spec("peek", fileSink("topics", "${secretsManager:T}"))),
+                "config-references", "topics holds a config provider reference");
+        Map<String, String> classByReference = fileSink("topics", "orders");
+        classByReference.put("connector.class", "${secretsManager:C}");
+        assertConnect400(fx.call("POST", "/connectors", spec("fs2", classByReference)), "config-references", "connector.class");
+
         // A config that obeys, then a patch that would not: the patch is refused, the connector kept as it was.
         assertEquals(201, fx.call("POST", "/connectors", spec("fine", fileSink("topics", "orders"))).status());
         assertConnect400(fx.call("PATCH", "/connectors/fine/config", "{\"topics\": \"" + topics.lifecycle() + "\"}"),
@@ -104,7 +130,7 @@ class ControlPlaneTopicsApiTest {
         // Names that merely look alike are the users'.
         assertEquals(201, fx.call("POST", "/connectors", spec("alike", fileSink("topics", topics.prefix() + "x"))).status());
 
-        for (String refused : new String[] {"forge", "forge-routed", "copy-keys", "copy-all", "copy-dlq", "group", "elsewhere"}) {
+        for (String refused : new String[] {"forge", "forge-routed", "copy-keys", "copy-all", "copy-dlq", "group", "elsewhere", "peek", "fs2", "rr1", "rr2"}) {
             assertEquals(404, fx.call("GET", "/connectors/" + refused, null).status(), refused);
         }
         // No command for a refused connector reached the command topic, and none of the forged lines did.
@@ -140,6 +166,85 @@ class ControlPlaneTopicsApiTest {
         assertEquals("topics", violation.path("field").asText(), redpanda.body());
         assertTrue(violation.path("description").asText().startsWith("Connector config refused by policy control-plane-topics: topic "
                 + topics.observations()), redpanda.body());
+
+        SwitchboardFixture.Answer referenced = fx.call("POST", "/v1/kafka-connect/clusters/default/connectors",
+                spec("rp-peek", fileSink("topics", "${secretsManager:T}")));
+        assertEquals(400, referenced.status(), referenced.body());
+        JsonNode refusedKey = referenced.json().path("details").get(1).path("field_violations").get(0);
+        assertEquals("topics", refusedKey.path("field").asText(), referenced.body());
+        assertTrue(refusedKey.path("description").asText().startsWith("Connector config refused by policy config-references: topics"),
+                referenced.body());
+        SwitchboardFixture.Answer confluentReference = fx.call("POST", "/connect/v1/environments/env-default/clusters/" + kafkaClusterId
+                + "/connectors", spec("cc-peek", fileSink("topics", "${secretsManager:T}")));
+        assertEquals(400, confluentReference.status(), confluentReference.body());
+        assertTrue(confluentReference.json().path("error").path("message").asText().contains("refused by policy config-references: topics"),
+                confluentReference.body());
+    }
+
+    /**
+     * Eight creates whose {@code topics.regex} would take java.util.regex longer than any request
+     * may, sent together, hold none of the write pre-flight's threads: a plain create sent after
+     * them is answered within a second.
+     */
+    @Test
+    void catastrophicRegexesDoNotHoldTheWritePreflight() throws Exception {
+        assertEquals(201, fx.call("POST", "/connectors", spec("warm", fileSink("topics", "warm"))).status());
+        String catastrophic = ".*".repeat(24) + "Z";
+        java.util.List<java.util.concurrent.CompletableFuture<SwitchboardFixture.Answer>> creates = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String name = "backtrack-" + i;
+            creates.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> fx.call("POST", "/connectors", spec(name, fileSink("topics.regex", catastrophic)))));
+        }
+        Thread.sleep(300);
+        long start = System.nanoTime();
+        var plain = java.util.concurrent.CompletableFuture.supplyAsync(() -> fx.call("POST", "/connectors", spec("plain", fileSink("topics", "plain"))));
+        SwitchboardFixture.Answer answer = plain.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(201, answer.status(), answer.body());
+        assertTrue(millis < 1000, "the plain create was answered after " + millis + " ms");
+        for (var create : creates) {
+            SwitchboardFixture.Answer created = create.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(201, created.status(), created.body());
+        }
+    }
+
+    /**
+     * A FileStream connector reads and writes under the directory given for file connectors only:
+     * the replica's own files (its Kafka identities under the data directory) are refused, by name,
+     * in Kafka Connect's format; a file under the directory is accepted.
+     */
+    @Test
+    void fileConnectorsReadOnlyUnderTheirDirectory() throws Exception {
+        Path identities = fx.dir.resolve("replica").resolve("kafka-identities.properties");
+        SwitchboardFixture.Answer refused = fx.call("POST", "/connectors", spec("rd-src", fileSourceOf(identities.toString(), "rd-lines")));
+        assertConnect400(refused, "file-connectors", "file (" + identities + ") is outside " + files.toRealPath());
+        assertConnect400(fx.call("POST", "/connectors", spec("rd-rel", fileSourceOf("data/secrets.key", "rd-lines"))),
+                "file-connectors", "relative");
+        assertConnect400(fx.call("POST", "/connectors", spec("rd-up", fileSourceOf(files + "/../" + fx.dir.getFileName()
+                + "/replica/kafka-identities.properties", "rd-lines"))),
+                "file-connectors", "'..'");
+        // A link under the directory to the replica's keyring: judged where it leads.
+        Path keyring = fx.dir.resolve("replica").resolve("secrets.key");
+        assertTrue(Files.exists(keyring), "the keyring is under the data directory");
+        Path link = Files.createSymbolicLink(files.resolve("innocent.txt"), keyring);
+        assertConnect400(fx.call("POST", "/connectors", spec("rd-link", fileSourceOf(link.toString(), "rd-lines"))),
+                "file-connectors", "which is " + keyring.toRealPath() + ", is outside");
+        for (String name : new String[] {"rd-src", "rd-rel", "rd-up", "rd-link"}) {
+            assertEquals(404, fx.call("GET", "/connectors/" + name, null).status(), name);
+        }
+
+        Path inside = Files.writeString(files.resolve("orders.txt"), "one\ntwo\n");
+        SwitchboardFixture.Answer accepted = fx.call("POST", "/connectors", spec("in-dir", fileSourceOf(inside.toString(), "in-dir-lines")));
+        assertEquals(201, accepted.status(), accepted.body());
+    }
+
+    private static Map<String, String> fileSourceOf(String file, String topic) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "FileStreamSource");
+        config.put("file", file);
+        config.put("topic", topic);
+        return config;
     }
 
     @Test

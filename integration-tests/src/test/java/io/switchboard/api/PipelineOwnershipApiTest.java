@@ -87,7 +87,7 @@ class PipelineOwnershipApiTest {
         List<String[]> writes = List.of(
                 new String[] {"DELETE", "/connectors/" + sink, null},
                 new String[] {"PUT", "/connectors/" + sink + "/config",
-                        "{\"connector.class\": \"org.apache.kafka.connect.file.FileStreamSinkConnector\", \"topics\": \"t\"}"},
+                        "{\"connector.class\": \"io.switchboard.api.RecordingSource\", \"topic\": \"t\"}"},
                 new String[] {"PATCH", "/connectors/" + sink + "/config", "{\"tasks.max\": \"4\"}"},
                 new String[] {"PATCH", "/connectors/" + sink + "/config", "{\"" + PipelineCompiler.PIPELINE_ID + "\": null}"},
                 new String[] {"PUT", "/connectors/" + sink + "/pause", null},
@@ -97,7 +97,7 @@ class PipelineOwnershipApiTest {
                 new String[] {"DELETE", "/connectors/" + sink + "/offsets", null},
                 new String[] {"PUT", "/connectors/" + sink + "/topics/reset", null},
                 new String[] {"POST", "/connectors", "{\"name\": \"" + sink + "\", \"config\": "
-                        + "{\"connector.class\": \"org.apache.kafka.connect.file.FileStreamSinkConnector\", \"topics\": \"t\"}}"});
+                        + "{\"connector.class\": \"io.switchboard.api.RecordingSource\", \"topic\": \"t\"}}"});
         for (String[] write : writes) {
             SwitchboardFixture.Answer answer = fx.call(write[0], write[1], write[2]);
             assertConflictNaming(answer, belongs, write[0] + " " + write[1]);
@@ -129,7 +129,7 @@ class PipelineOwnershipApiTest {
     @Test
     void aConfigCannotClaimAPipelineAndAPipelineCannotTakeAConnectorMadeElsewhere() {
         SwitchboardFixture.Answer claimed = fx.call("POST", "/connectors", "{\"name\": \"claims\", \"config\": "
-                + "{\"connector.class\": \"org.apache.kafka.connect.file.FileStreamSinkConnector\", \"topics\": \"t\", \""
+                + "{\"connector.class\": \"io.switchboard.api.RecordingSource\", \"topic\": \"t\", \""
                 + PipelineCompiler.PIPELINE_ID + "\": \"someone\"}}");
         assertEquals(400, claimed.status(), claimed.body());
         assertTrue(claimed.body().contains(PipelineCompiler.PIPELINE_ID), claimed.body());
@@ -137,12 +137,12 @@ class PipelineOwnershipApiTest {
 
         String squatted = PipelineCompiler.sinkName("squatted");
         assertEquals(201, fx.call("PUT", "/connectors/" + squatted + "/config",
-                "{\"connector.class\": \"org.apache.kafka.connect.file.FileStreamSinkConnector\", \"topics\": \"t\"}").status());
+                "{\"connector.class\": \"io.switchboard.api.RecordingSource\", \"topic\": \"t\"}").status());
         SwitchboardFixture.Answer taken = fx.call("POST", "/api/v1/connectors/squatted", pipeline());
         assertEquals(409, taken.status(), taken.body());
         assertTrue(taken.header("Content-Type").startsWith("application/problem+json"), taken.header("Content-Type"));
         assertTrue(taken.body().contains("does not belong to the pipeline"), taken.body());
-        assertEquals("org.apache.kafka.connect.file.FileStreamSinkConnector",
+        assertEquals("io.switchboard.api.RecordingSource",
                 fx.call("GET", "/connectors/" + squatted + "/config", null).json().path("connector.class").asText(), "left as it was");
         assertEquals(204, fx.call("DELETE", "/connectors/" + squatted, null).status());
     }

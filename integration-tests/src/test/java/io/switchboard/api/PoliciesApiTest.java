@@ -135,7 +135,8 @@ class PoliciesApiTest {
 
         List<String> names = new ArrayList<>();
         fx.call("GET", "/policies", null).json().forEach(p -> names.add(p.path("name").asText() + ":" + p.path("read_only").asBoolean()));
-        assertEquals(List.of("client-overrides:true", "control-plane-topics:true"), names.subList(0, 2));
+        assertEquals(List.of("client-overrides:true", "config-references:true", "control-plane-topics:true", "file-connectors:true"),
+                names.subList(0, 4));
         assertTrue(names.contains("tasks:false"), names.toString());
         assertEquals(400, fx.call("PUT", "/policies/client-overrides", policy("deny", "true", "m")).status());
 

@@ -352,19 +352,19 @@ class SecretsTest {
      * Kafka Connect's three-part form of a named secret's reference, ${secretsManager:PATH:NAME},
      * which the worker resolves, and values shaped like a placeholder without being one
      * (${env:X}...}), are secrets like any other: sealed, hidden, scrubbed from what the worker
-     * quotes (a FileStreamSink that cannot open its file quotes the resolved path), and the secret
-     * cannot be deleted while a connector names it so.
+     * quotes (a task that fails quotes the resolved value), and the secret cannot be deleted while a
+     * connector names it so.
      */
     @Test
     void aThreePartReferenceAndAPlaceholderShapedValueAreSecretsLikeAnyOther() throws Exception {
-        String named = "s3cr3t-" + UUID.randomUUID();
+        String named = SecretEchoSource.FAIL + "s3cr3t-" + UUID.randomUUID();
         String shapedPhrase = "${env:X}" + SecretEchoSource.FAIL + UUID.randomUUID() + "}";
         String dbPassword = "${env:Y}hunter2-" + UUID.randomUUID() + "}";
         assertEquals(201, Http.call(app.url(), "POST", SECRETS, "{\"name\": \"LEAK3\", \"secret_data\": \""
                 + Base64.getEncoder().encodeToString(named.getBytes(StandardCharsets.UTF_8)) + "\"}").status());
         Http.Response threePart = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"sec-3part\",\"config\":{"
-                + "\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSinkConnector\",\"topics\":\"t-s\","
-                + "\"file\":\"/nonexistent-dir/\u0024{secretsManager:x:LEAK3}\"}}");
+                + "\"connector.class\":\"" + SecretEchoSource.class.getName() + "\",\"topic\":\"leaky3-3part\","
+                + "\"echo.phrase\":\"\u0024{secretsManager:x:LEAK3}\"}}");
         assertEquals(201, threePart.status(), threePart.body());
         Http.Response shaped = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"sec-shaped\",\"config\":{"
                 + "\"connector.class\":\"" + SecretEchoSource.class.getName() + "\",\"topic\":\"leaky3\","
@@ -374,10 +374,10 @@ class SecretsTest {
         JsonNode config = Http.get(app.url(), "/connectors/sec-shaped/config").json();
         assertEquals(HIDDEN, config.path("echo.phrase").asText(), "a PASSWORD shaped like a placeholder is a secret: " + config);
         assertEquals(HIDDEN, config.path("db.password").asText(), "a secret key's value shaped like a placeholder: " + config);
-        assertEquals("/nonexistent-dir/${secretsManager:x:LEAK3}",
-                Http.get(app.url(), "/connectors/sec-3part/config").json().path("file").asText(), "a reference is shown as written");
+        assertEquals("${secretsManager:x:LEAK3}",
+                Http.get(app.url(), "/connectors/sec-3part/config").json().path("echo.phrase").asText(), "a reference is shown as written");
 
-        Map<String, String> failures = Map.of("sec-3part", "Couldn't find or create file", "sec-shaped", "Cannot sign in with");
+        Map<String, String> failures = Map.of("sec-3part", "Cannot sign in with", "sec-shaped", "Cannot sign in with");
         for (Map.Entry<String, String> failure : failures.entrySet()) {
             String status = Await.atMost(Duration.ofSeconds(90)).poll(
                     () -> Http.get(app.url(), "/connectors/" + failure.getKey() + "/status").body(), body -> body.contains(failure.getValue()));
@@ -388,7 +388,7 @@ class SecretsTest {
                 assertFalse(timeline.contains(secret), failure.getKey() + ": the timeline quotes a secret: " + timeline);
             }
         }
-        assertTrue(Http.get(app.url(), "/connectors/sec-3part/status").body().contains("/nonexistent-dir/" + HIDDEN));
+        assertTrue(Http.get(app.url(), "/connectors/sec-3part/status").body().contains("Cannot sign in with " + HIDDEN));
 
         Http.Response inUse = Http.call(app.url(), "DELETE", SECRETS + "/LEAK3", null);
         assertEquals("FAILED_PRECONDITION", inUse.json().path("code").asText(), "a secret in use stays: " + inUse.body());

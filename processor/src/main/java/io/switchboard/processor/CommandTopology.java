@@ -47,6 +47,12 @@ public final class CommandTopology {
     /** As above, with a span for each decision, in the trace its command's record header names ({@link DecisionSpans}). */
     public static Topology build(Topics topics, TopologySerdes serdes, RecordSignatures signatures, CommandRefusals refusals,
                                  DecisionObserver observer, HistoryRecording history, DecisionSpans spans) {
+        return build(topics, ControlPlanes.of(topics), serdes, signatures, refusals, observer, history, spans);
+    }
+
+    /** As above, deciding for {@code controlPlane} (the deployment's topics, and where its embedded worker's file connectors may go). */
+    public static Topology build(Topics topics, ControlPlane controlPlane, TopologySerdes serdes, RecordSignatures signatures,
+                                 CommandRefusals refusals, DecisionObserver observer, HistoryRecording history, DecisionSpans spans) {
         Topology topology = new Topology();
         // Bytes as they are on the topic: the signature is checked on them before the command is read.
         topology.addSource("commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.commands());
@@ -55,7 +61,6 @@ public final class CommandTopology {
         topology.addSink(CommandVerifier.REFUSED, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 CommandVerifier.NAME);
         boolean timeline = history != null && history.timelines() != null;
-        ControlPlane controlPlane = ControlPlanes.of(topics);
         topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, observer, history != null, timeline, spans),
                 CommandVerifier.NAME);
         topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());

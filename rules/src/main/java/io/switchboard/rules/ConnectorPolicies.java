@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The built-in, read-only policies every connector config obeys, by name; a pure function of the
@@ -15,12 +13,20 @@ import java.util.regex.PatternSyntaxException;
  * answer, and the data plane before it gives a config to a worker (a config stored before a policy
  * existed is reported there, not run).
  * <ul>
+ *   <li>{@value #CONFIG_REFERENCES}: no key that chooses the code a worker runs or where data goes
+ *       ({@link #choosesCodeOrRoute}) holds a config provider reference ({@code ${secretsManager:T}},
+ *       {@code ${file:...}}, any {@code ${provider:...}}): the worker resolves a reference only
+ *       when it starts the connector, after every policy judged the config, and its value can change
+ *       later with no check at all.</li>
  *   <li>{@value #CONTROL_PLANE_TOPICS}: the config names no topic or consumer group of the control
  *       plane, directly ({@code topic}, {@code topics}, {@code topics.regex}, a dead letter queue,
  *       an exactly-once source's offsets topic, Debezium's topic and heartbeat prefixes, schema
  *       history, signal and notification topics, a group id override) or through a routing
  *       transform ({@link RoutedTopics}). A typed pipeline's own source names the pipeline
  *       notifications topic, and only that one.</li>
+ *   <li>{@value #FILE_CONNECTORS}: on the embedded worker, Kafka's FileStream connectors are off
+ *       unless the replica was given a directory for them, and then read and write only under it
+ *       ({@link ControlPlane.FileConnectors}).</li>
  *   <li>{@value #CLIENT_OVERRIDES}: the config overrides nothing of where or as whom the
  *       connector's Kafka clients connect ({@code producer.override.}, {@code consumer.override.},
  *       {@code admin.override.} of {@code bootstrap.servers}, {@code client.dns.lookup},
@@ -30,12 +36,26 @@ import java.util.regex.PatternSyntaxException;
 public final class ConnectorPolicies {
     public static final String CONTROL_PLANE_TOPICS = "control-plane-topics";
     public static final String CLIENT_OVERRIDES = "client-overrides";
+    public static final String CONFIG_REFERENCES = "config-references";
+    public static final String FILE_CONNECTORS = "file-connectors";
+    /** Every built-in policy, in the order they are listed. */
+    public static final List<String> BUILT_IN = List.of(CLIENT_OVERRIDES, CONFIG_REFERENCES, CONTROL_PLANE_TOPICS, FILE_CONNECTORS,
+            JdbcDriverProperties.POLICY);
+    /** Keys that choose code or route data, by name. */
+    static final Set<String> CODE_OR_ROUTE_KEYS = Set.of(ConnectorRules.CONNECTOR_CLASS, "topic", "topics", "topics.regex",
+            "transforms", "predicates", "key.converter", "value.converter", "header.converter", "offsets.storage.topic",
+            "database.server.name", "heartbeat.topics.prefix", "schema.history.internal", "schema.history.internal.kafka.topic",
+            "database.history", "database.history.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name");
+    /** Keys that choose code or route data, by prefix: transforms and predicates, the dead letter queue, Debezium's topic naming. */
+    static final List<String> CODE_OR_ROUTE_PREFIXES = List.of("transforms.", "predicates.", "errors.deadletterqueue.", "topic.");
 
     /** Keys naming one topic a connector reads or writes. */
     static final List<String> TOPIC_KEYS = List.of("topic", "errors.deadletterqueue.topic.name", "offsets.storage.topic",
-            "schema.history.internal.kafka.topic", "database.history.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name");
+            "schema.history.internal.kafka.topic", "database.history.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name",
+            "topic.heartbeat.name", "topic.transaction");
     /** Keys naming the start of the topics a connector writes ({@code <prefix><delimiter><anything>}). */
-    static final List<String> TOPIC_PREFIX_KEYS = List.of("topic.prefix", "database.server.name", "heartbeat.topics.prefix");
+    static final List<String> TOPIC_PREFIX_KEYS = List.of("topic.prefix", "database.server.name", "heartbeat.topics.prefix",
+            "topic.heartbeat.prefix");
     /** The key of a pipeline's source naming the notifications topic (see {@link ControlPlane#pipelineNotifications}). */
     static final String NOTIFICATIONS_KEY = "notification.sink.topic.name";
     /** The prefixes of a connector's own Kafka clients' settings. */
@@ -67,9 +87,17 @@ public final class ConnectorPolicies {
         if (config == null) {
             return null;
         }
+        Refusal references = references(config);
+        if (references != null) {
+            return references;
+        }
         Refusal overrides = java.util.Optional.ofNullable(clientOverrides(config)).orElseGet(() -> JdbcDriverProperties.refusal(config));
         if (overrides != null) {
             return overrides;
+        }
+        Refusal files = controlPlane.files().refusal(config);
+        if (files != null) {
+            return files;
         }
         Refusal named = namedTopicsAndGroups(controlPlane, config);
         return named != null ? named : RoutedTopics.refusal(controlPlane, config);
@@ -78,6 +106,56 @@ public final class ConnectorPolicies {
     /** Whether a connector's client setting ({@code bootstrap.servers}, {@code sasl.jaas.config}) says where or as whom it connects. */
     public static boolean isConnectionSetting(String clientKey) {
         return CONNECTION_KEYS.contains(clientKey) || CONNECTION_PREFIXES.stream().anyMatch(clientKey::startsWith);
+    }
+
+    /**
+     * Whether the key's value chooses the code a worker loads (the connector, a converter, a
+     * transform or predicate, Debezium's schema history or topic naming strategy) or where records
+     * go (topics, a dead letter queue, a consumer group, Debezium's topic naming keys).
+     */
+    public static boolean choosesCodeOrRoute(String key) {
+        return CODE_OR_ROUTE_KEYS.contains(key) || CODE_OR_ROUTE_PREFIXES.stream().anyMatch(key::startsWith)
+                || key.endsWith("group.id") || key.endsWith("groupId");
+    }
+
+    private static Refusal references(Map<String, String> config) {
+        for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
+            if (choosesCodeOrRoute(entry.getKey()) && holdsReference(entry.getValue())) {
+                return new Refusal(CONFIG_REFERENCES, entry.getKey(), entry.getKey() + " holds a config provider reference (${provider:...}): "
+                        + "a worker resolves it only when it runs the connector, after every policy judged the config, so a key that "
+                        + "chooses code or where data goes must hold its value itself");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a worker would resolve anything in the value: Kafka's {@code ${provider:[path:]key}}
+     * ({@code ConfigTransformer}), a {@code ${} with a {@code :} before the next {@code }}. One pass,
+     * linear in the value.
+     */
+    static boolean holdsReference(String value) {
+        if (value == null) {
+            return false;
+        }
+        boolean open = false;
+        boolean colon = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!open && c == '$' && i + 1 < value.length() && value.charAt(i + 1) == '{') {
+                open = true;
+                colon = false;
+                i++;
+            } else if (open && c == ':') {
+                colon = true;
+            } else if (open && c == '}') {
+                if (colon) {
+                    return true;
+                }
+                open = false;
+            }
+        }
+        return false;
     }
 
     private static Refusal clientOverrides(Map<String, String> config) {
@@ -110,14 +188,16 @@ public final class ConnectorPolicies {
         }
         String regex = config.get("topics.regex");
         if (regex != null && !regex.isBlank()) {
-            try {
-                String matched = controlPlane.matchedBy(Pattern.compile(regex));
-                if (matched != null) {
-                    return new Refusal(CONTROL_PLANE_TOPICS, "topics.regex", "topic " + matched
-                            + " belongs to the control plane, and topics.regex (" + regex + ") matches it");
-                }
-            } catch (PatternSyntaxException e) {
-                // Not a pattern: the worker refuses it in its own words.
+            LinearPatterns.Judged judged = LinearPatterns.compile(regex);
+            if (judged.problem() != null) {
+                return new Refusal(CONTROL_PLANE_TOPICS, "topics.regex", "topics.regex cannot be checked against the control plane's topics: "
+                        + judged.problem());
+            }
+            // A pattern Kafka Connect cannot compile either: the worker refuses it in its own words.
+            String matched = judged.pattern() == null ? null : controlPlane.matchedBy(judged.pattern());
+            if (matched != null) {
+                return new Refusal(CONTROL_PLANE_TOPICS, "topics.regex", "topic " + matched
+                        + " belongs to the control plane, and topics.regex (" + regex + ") matches it");
             }
         }
         String delimiter = config.getOrDefault("topic.delimiter", ".");

@@ -1,10 +1,17 @@
 package io.switchboard.rules;
 
+import com.google.re2j.Pattern;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The Kafka names the control plane of one deployment owns, which no connector may name: every
@@ -29,8 +36,9 @@ import java.util.regex.Pattern;
  * @param groups further consumer groups it owns
  * @param pipelineNotifications the topic the typed pipelines' sources write their notifications to
  *                              (one of the control plane's): a pipeline's own connector names it
+ * @param files                 where the embedded worker's file connectors may read and write ({@link FileConnectors})
  */
-public record ControlPlane(String prefix, Set<String> topics, Set<String> groups, String pipelineNotifications) {
+public record ControlPlane(String prefix, Set<String> topics, Set<String> groups, String pipelineNotifications, FileConnectors files) {
     /** Names tried against a pattern for each part of the namespace no finite list covers. */
     private static final String PROBE = "x";
 
@@ -45,6 +53,17 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
         }
         topics = Set.copyOf(all);
         groups = Set.copyOf(groups);
+        files = files == null ? FileConnectors.NOT_EMBEDDED : files;
+    }
+
+    /** A deployment whose connectors run on external workers only. */
+    public ControlPlane(String prefix, Set<String> topics, Set<String> groups, String pipelineNotifications) {
+        this(prefix, topics, groups, pipelineNotifications, FileConnectors.NOT_EMBEDDED);
+    }
+
+    /** The same control plane, with its embedded worker's file connectors confined so. */
+    public ControlPlane withFiles(FileConnectors files) {
+        return new ControlPlane(prefix, topics, groups, pipelineNotifications, files);
     }
 
     /** Whether the topic belongs to the control plane. */
@@ -74,7 +93,8 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
 
     /**
      * A control-plane topic the pattern matches whole (as Kafka Connect matches {@code topics.regex}),
-     * or null: each known topic, and a name from each part of the namespace, are tried.
+     * or null: each known topic, and a name from each part of the namespace, are tried, in time linear
+     * in each name (RE2/J, see {@link LinearPatterns}).
      */
     public String matchedBy(Pattern pattern) {
         for (String name : examples()) {
@@ -92,5 +112,113 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
         names.add(prefix + "-" + PROBE + "-changelog");
         names.add(prefix + "-" + PROBE + "-repartition");
         return names;
+    }
+
+    /**
+     * Where Kafka's FileStream connectors ({@code FileStreamSource}, {@code FileStreamSink}) may read
+     * and write, as the built-in policy {@value ConnectorPolicies#FILE_CONNECTORS} decides it. The
+     * embedded worker runs connectors in the replica's own process, as its user: a file connector could
+     * read or write every file the replica can (its keyring, its Kafka identities, its users file, the
+     * broker's log segments). So on the embedded worker they are off unless the replica was given a
+     * directory for them, and then each {@code file} must be under that directory: an absolute path,
+     * no {@code ..}, links resolved (the longest part of the path that exists, made real). An external
+     * worker's files are its operator's: the policy does not apply to a deployment without the
+     * embedded worker.
+     *
+     * @param embedded  whether this deployment's connectors run on the embedded worker
+     * @param directory the directory given for file connectors, canonical; null: they are off
+     */
+    public record FileConnectors(boolean embedded, Path directory) {
+        /** A deployment whose connectors run on external workers only. */
+        public static final FileConnectors NOT_EMBEDDED = new FileConnectors(false, null);
+        /** The flag that gives the directory, as refusals name it. */
+        public static final String FLAG = "--file-connectors-dir";
+
+        /**
+         * The embedded worker's, with the directory given for file connectors (made if missing, and
+         * canonical), or with none: they are off.
+         */
+        public static FileConnectors embedded(Path directory) {
+            if (directory == null) {
+                return new FileConnectors(true, null);
+            }
+            try {
+                Files.createDirectories(directory);
+                return new FileConnectors(true, directory.toRealPath());
+            } catch (IOException e) {
+                throw new IllegalArgumentException(FLAG + " " + directory + " is no directory that can be used: " + e.getMessage(), e);
+            }
+        }
+
+        /** Whether the class (a name or an alias, as Connect takes it) is one of Kafka's FileStream connectors. */
+        public static boolean isFileConnector(String connectorClass) {
+            if (connectorClass == null) {
+                return false;
+            }
+            String name = connectorClass.trim();
+            name = name.substring(name.lastIndexOf('.') + 1);
+            if (name.endsWith("Connector")) {
+                name = name.substring(0, name.length() - "Connector".length());
+            }
+            return name.equals("FileStreamSource") || name.equals("FileStreamSink");
+        }
+
+        /** Why the config's file connector may not run here, or null. */
+        ConnectorPolicies.Refusal refusal(Map<String, String> config) {
+            if (!embedded || !isFileConnector(config.get(ConnectorRules.CONNECTOR_CLASS))) {
+                return null;
+            }
+            if (directory == null) {
+                return new ConnectorPolicies.Refusal(ConnectorPolicies.FILE_CONNECTORS, ConnectorRules.CONNECTOR_CLASS,
+                        "the FileStream connectors are off on the embedded worker, which runs in the replica's process and could reach "
+                                + "its files; a replica started with " + FLAG + " DIR allows them files under DIR");
+            }
+            String problem = problem(config.get("file"));
+            return problem == null ? null : new ConnectorPolicies.Refusal(ConnectorPolicies.FILE_CONNECTORS, "file", problem);
+        }
+
+        private String problem(String file) {
+            String within = "name a file under " + directory + " (" + FLAG + ") by its absolute path";
+            if (file == null || file.isBlank()) {
+                return "file is empty, so the connector would read the replica's standard input or write its standard output: " + within;
+            }
+            if (ConnectorPolicies.holdsReference(file)) {
+                return "file holds a config provider reference, which the worker resolves after every check: " + within;
+            }
+            Path path;
+            try {
+                path = Path.of(file);
+            } catch (InvalidPathException e) {
+                return "file (" + file + ") is no path: " + within;
+            }
+            if (!path.isAbsolute()) {
+                return "file (" + file + ") is relative to the replica's working directory: " + within;
+            }
+            for (Path part : path) {
+                if (part.toString().equals("..")) {
+                    return "file (" + file + ") steps up with '..': " + within;
+                }
+            }
+            Path real;
+            try {
+                real = resolved(path.normalize());
+            } catch (IOException e) {
+                return "file (" + file + ") cannot be resolved (" + e.getMessage() + "): " + within;
+            }
+            if (!real.startsWith(directory) || real.equals(directory)) {
+                return "file (" + file + ")" + (real.equals(path) ? "" : ", which is " + real + ",") + " is outside " + directory
+                        + ", the directory given for file connectors (" + FLAG + ")";
+            }
+            return null;
+        }
+
+        /** The path with its links resolved: the longest part of it that exists (a link too), made real, then the rest. */
+        private static Path resolved(Path path) throws IOException {
+            Path existing = path;
+            while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+                existing = existing.getParent();
+            }
+            return existing == null ? path : existing.toRealPath().resolve(existing.relativize(path));
+        }
     }
 }

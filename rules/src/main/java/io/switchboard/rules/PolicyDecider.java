@@ -21,8 +21,7 @@ public final class PolicyDecider {
     /** The start of a policy command's connector field: no connector name starts so. */
     public static final String PREFIX = "{policy}";
     /** The names of the built-in policies ({@link ConnectorPolicies}): listed, never stored. */
-    public static final Set<String> BUILT_IN = Set.of(ConnectorPolicies.CONTROL_PLANE_TOPICS, ConnectorPolicies.CLIENT_OVERRIDES,
-            JdbcDriverProperties.POLICY);
+    public static final Set<String> BUILT_IN = Set.copyOf(ConnectorPolicies.BUILT_IN);
     /** Reason code of a policy refused as written (a bad name, an expression that does not compile). */
     public static final String INVALID_POLICY = "INVALID_POLICY";
     static final int MAX_VALIDATIONS = 32;

@@ -1,51 +1,90 @@
 package io.switchboard.rules;
 
-import java.text.SimpleDateFormat;
-import java.util.Date;
-import java.util.Locale;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
-import java.util.TimeZone;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Where a connector's routing transforms may send its records: each routing transform the worker's
  * plugin path holds (Kafka's {@code RegexRouter} and {@code TimestampRouter}; Debezium's
  * {@code ByLogicalTableRouter}, outbox {@code EventRouter} and {@code TimescaleDb}) makes a topic
- * name from a template; the parts the template takes from the record (a group of the regex, the
- * topic, a field) are unknown here, so each counts as any text, and the template as the pattern of
- * every name it can make. A pure function of the config.
+ * name from a template. The parts a template takes from the record (a group of the regex, the
+ * topic, a field, the timestamp) may be any text, so a template that takes any is judged by its
+ * literal prefix, the text before the first of them: it is refused unless that prefix already
+ * differs from every control-plane name ({@link ControlPlane#couldBegin}). No pattern is matched, so
+ * the judgement is linear in the template. A pure function of the config.
  */
 final class RoutedTopics {
-    /** Any text the record supplies. */
-    private static final String ANY = ".*";
-    private static final Pattern TYPE_KEY = Pattern.compile("transforms\\.([^.]+)\\.type");
+    /** What EventRouter's {@code route.topic.regex} must be: a match of the whole value, else the topic is the value itself. */
+    private static final java.util.regex.Pattern MATCH_ALL = java.util.regex.Pattern.compile("\\(\\?<[A-Za-z][A-Za-z0-9]*>\\.\\*\\)|\\(\\.\\*\\)|\\.\\*");
 
     private RoutedTopics() {
     }
 
+    /**
+     * A router's template as what it writes before the record's own text.
+     *
+     * @param literal the text before the first reference to the record (the whole template when it has none)
+     * @param whole   whether the template takes nothing from the record: {@code literal} is the name it makes
+     */
+    record Template(String literal, boolean whole) {
+    }
+
+    /**
+     * The transforms' aliases as Kafka Connect reads them: the {@code transforms} list, split at
+     * commas, each trimmed; an alias may hold dots ({@code transforms.r.x.type} is alias {@code r.x}'s type).
+     */
+    static List<String> aliases(String transforms) {
+        if (transforms == null || transforms.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(transforms.trim().split(",")).map(String::trim).filter(alias -> !alias.isEmpty()).distinct().toList();
+    }
+
+    /** The simple name of the class a {@code type} names, as Connect loads it (trimmed); null when none. */
+    static String simpleName(String type) {
+        if (type == null || type.isBlank()) {
+            return null;
+        }
+        String trimmed = type.trim();
+        return trimmed.substring(Math.max(trimmed.lastIndexOf('.'), trimmed.lastIndexOf('$')) + 1);
+    }
+
     /** A control-plane topic one of the config's routing transforms may send records to, as a refusal's reason; null if none. */
     static ConnectorPolicies.Refusal refusal(ControlPlane controlPlane, Map<String, String> config) {
-        for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
-            var type = TYPE_KEY.matcher(entry.getKey());
-            if (!type.matches() || entry.getValue() == null) {
+        for (String alias : aliases(config.get("transforms"))) {
+            String at = "transforms." + alias + ".";
+            String simpleName = simpleName(config.get(at + "type"));
+            if (simpleName == null) {
                 continue;
             }
-            String at = "transforms." + type.group(1) + ".";
-            String simpleName = entry.getValue().substring(Math.max(entry.getValue().lastIndexOf('.'), entry.getValue().lastIndexOf('$')) + 1);
             ConnectorPolicies.Refusal refused = switch (simpleName) {
-                case "RegexRouter" -> template(controlPlane, at + "replacement", config.get(at + "replacement"), regexReplacement(config.get(at + "replacement")));
+                case "RegexRouter" -> template(controlPlane, at + "replacement", config.get(at + "replacement"),
+                        regexReplacement(config.get(at + "replacement")));
                 case "ByLogicalTableRouter" -> template(controlPlane, at + "topic.replacement", config.get(at + "topic.replacement"),
                         regexReplacement(config.get(at + "topic.replacement")));
                 case "TimestampRouter" -> {
                     String format = config.getOrDefault(at + "topic.format", "${topic}-${timestamp}");
-                    String timestamp = timestampPattern(config.getOrDefault(at + "timestamp.format", "yyyyMMdd"));
-                    yield template(controlPlane, at + "topic.format", format, placeholders(format, Map.of("${topic}", ANY, "${timestamp}", timestamp)));
+                    yield template(controlPlane, at + "topic.format", format, placeholders(format, "${topic}", "${timestamp}"));
                 }
                 case "EventRouter" -> {
+                    // Debezium hands regex and replacement to a RegexRouter applied to the routed value:
+                    // ${routedByValue} is a named group, as $1 is a numbered one; a value the regex
+                    // does not match stays the topic as it is, the record's own text.
+                    String regex = config.get(at + "route.topic.regex");
+                    if (regex != null && !MATCH_ALL.matcher(regex.trim()).matches()) {
+                        yield new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS, at + "route.topic.regex", at
+                                + "route.topic.regex (" + regex + ") may leave a record's routed value, any text, as its topic: "
+                                + "only a match of the whole value, (?<routedByValue>.*), is allowed");
+                    }
                     String replacement = config.getOrDefault(at + "route.topic.replacement", "outbox.event.${routedByValue}");
-                    yield template(controlPlane, at + "route.topic.replacement", replacement, placeholders(replacement, Map.of("${routedByValue}", ANY)));
+                    yield template(controlPlane, at + "route.topic.replacement", replacement, regexReplacement(replacement));
+                }
+                case "ExtractNewRecordState", "ExtractNewDocumentState" -> {
+                    String field = config.get(at + "route.by.field");
+                    yield field == null || field.isBlank() ? null : new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS,
+                            at + "route.by.field", at + "route.by.field (" + field.trim() + ") takes each record's topic from its data, "
+                            + "which may name a topic of the control plane");
                 }
                 case "TimescaleDb" -> {
                     String prefix = config.getOrDefault(at + "target.topic.prefix", "timescaledb");
@@ -59,129 +98,74 @@ final class RoutedTopics {
                 return refused;
             }
         }
-        return null;
-    }
-
-    /** The refusal of a template whose names may be a control-plane topic, or null (also when it is no valid template). */
-    private static ConnectorPolicies.Refusal template(ControlPlane controlPlane, String key, String template, String pattern) {
-        if (template == null || pattern == null) {
-            return null;
-        }
-        String named;
-        try {
-            named = controlPlane.matchedBy(Pattern.compile(pattern));
-        } catch (PatternSyntaxException e) {
-            return null;
-        }
-        if (named == null && Pattern.quote(template).equals(pattern) && controlPlane.isTopic(template)) {
-            named = template;
-        }
-        return named == null ? null : new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS, key,
-                "topic " + named + " belongs to the control plane, and " + key + " (" + template + ") may route records to it");
+        return topicNaming(controlPlane, config);
     }
 
     /**
-     * A regex replacement ({@code $1}, {@code ${name}}, {@code \} escaping) as the pattern of what it makes;
-     * the literal template quoted whole when it takes nothing from the record.
+     * Debezium's regex topic naming strategies ({@code topic.naming.strategy} of a
+     * {@code *Regex*TopicNamingStrategy}) replace the first match of {@code topic.regex} in each
+     * name with {@code topic.replacement}: the name then begins with the replacement only when the
+     * regex is anchored at its start, and the replacement is judged by its literal start as a
+     * router's template is.
      */
-    static String regexReplacement(String replacement) {
+    private static ConnectorPolicies.Refusal topicNaming(ControlPlane controlPlane, Map<String, String> config) {
+        String strategy = simpleName(config.get("topic.naming.strategy"));
+        if (strategy == null || !strategy.contains("Regex")) {
+            return null;
+        }
+        String regex = config.get("topic.regex");
+        if (regex != null && !regex.trim().startsWith("^")) {
+            return new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS, "topic.regex", "topic.regex (" + regex
+                    + ") of " + strategy + " may replace text in the middle of a topic name, making a name of the control plane "
+                    + "from the start of another: anchor it at the start (^)");
+        }
+        String replacement = config.get("topic.replacement");
+        return template(controlPlane, "topic.replacement", replacement, regexReplacement(replacement));
+    }
+
+    /** The refusal of a template whose names may be a control-plane topic, or null. */
+    private static ConnectorPolicies.Refusal template(ControlPlane controlPlane, String key, String template, Template made) {
+        if (template == null || made == null) {
+            return null;
+        }
+        if (made.whole()) {
+            return controlPlane.isTopic(made.literal()) ? new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS, key,
+                    "topic " + made.literal() + " belongs to the control plane, and " + key + " (" + template + ") routes records to it")
+                    : null;
+        }
+        return controlPlane.couldBegin(made.literal()) ? new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS, key,
+                key + " (" + template + ") takes text from the record after '" + made.literal() + "', so it may make a topic of the "
+                        + "control plane (under " + controlPlane.prefix() + "): begin it with literal text that is no start of one") : null;
+    }
+
+    /** A regex replacement ({@code $1}, {@code ${name}}, {@code \} escaping) as the literal text it writes first. */
+    static Template regexReplacement(String replacement) {
         if (replacement == null) {
             return null;
         }
-        StringBuilder pattern = new StringBuilder();
         StringBuilder literal = new StringBuilder();
-        boolean references = false;
         for (int i = 0; i < replacement.length(); i++) {
             char c = replacement.charAt(i);
             if (c == '\\' && i + 1 < replacement.length()) {
                 literal.append(replacement.charAt(++i));
             } else if (c == '$') {
-                int end = i + 1;
-                if (end < replacement.length() && replacement.charAt(end) == '{') {
-                    int close = replacement.indexOf('}', end);
-                    end = close < 0 ? replacement.length() : close + 1;
-                } else {
-                    while (end < replacement.length() && Character.isDigit(replacement.charAt(end))) {
-                        end++;
-                    }
-                }
-                flush(pattern, literal);
-                pattern.append(ANY);
-                references = true;
-                i = end - 1;
+                return new Template(literal.toString(), false);
             } else {
                 literal.append(c);
             }
         }
-        flush(pattern, literal);
-        return references ? pattern.toString() : Pattern.quote(replacement);
+        return new Template(literal.toString(), true);
     }
 
-    /** A template with {@code ${...}} placeholders, each replaced by its pattern; quoted whole when it has none. */
-    private static String placeholders(String template, Map<String, String> patterns) {
-        StringBuilder pattern = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        boolean references = false;
-        for (int i = 0; i < template.length(); ) {
-            String found = null;
-            for (String placeholder : patterns.keySet()) {
-                if (template.startsWith(placeholder, i)) {
-                    found = placeholder;
-                }
-            }
-            if (found == null) {
-                literal.append(template.charAt(i++));
-                continue;
-            }
-            flush(pattern, literal);
-            pattern.append(patterns.get(found));
-            references = true;
-            i += found.length();
-        }
-        flush(pattern, literal);
-        return references ? pattern.toString() : Pattern.quote(template);
-    }
-
-    /**
-     * What a date format writes, as a pattern: a date written with it, each run of digits any
-     * digits and each run of letters any letters (a month's name, or a quoted literal), the rest as
-     * it is. Any text when it is no valid format.
-     */
-    private static String timestampPattern(String format) {
-        String written;
-        try {
-            SimpleDateFormat dates = new SimpleDateFormat(format, Locale.ROOT);
-            dates.setTimeZone(TimeZone.getTimeZone("UTC"));
-            written = dates.format(new Date(0));
-        } catch (IllegalArgumentException e) {
-            return ANY;
-        }
-        StringBuilder pattern = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (int i = 0; i < written.length(); ) {
-            char c = written.charAt(i);
-            int end = i;
-            if (Character.isDigit(c) || Character.isLetter(c)) {
-                boolean digits = Character.isDigit(c);
-                while (end < written.length() && (digits ? Character.isDigit(written.charAt(end)) : Character.isLetter(written.charAt(end)))) {
-                    end++;
-                }
-                flush(pattern, literal);
-                pattern.append(digits ? "[0-9]+" : "\\p{L}+");
-                i = end;
-            } else {
-                literal.append(c);
-                i++;
+    /** A template with {@code ${...}} placeholders as the literal text before the first of them. */
+    private static Template placeholders(String template, String... placeholders) {
+        int first = template.length();
+        for (String placeholder : placeholders) {
+            int at = template.indexOf(placeholder);
+            if (at >= 0) {
+                first = Math.min(first, at);
             }
         }
-        flush(pattern, literal);
-        return pattern.toString();
-    }
-
-    private static void flush(StringBuilder pattern, StringBuilder literal) {
-        if (!literal.isEmpty()) {
-            pattern.append(Pattern.quote(literal.toString()));
-            literal.setLength(0);
-        }
+        return new Template(template.substring(0, first), first == template.length());
     }
 }

@@ -112,12 +112,104 @@ class ConnectorPoliciesTest {
         assertRefused("control-plane-topics", "transforms.o.route.topic.replacement", "switchboard.", config(SOURCE, "topic", "orders",
                 "transforms", "o", "transforms.o.type", "io.debezium.transforms.outbox.EventRouter",
                 "transforms.o.route.topic.replacement", "switchboard.${routedByValue}"));
-        // The default formats reach no control-plane topic.
+        // A template that begins with the record's own text may make any name, a control plane's too.
+        assertRefused("control-plane-topics", "transforms.t.topic.format", "${topic}-${timestamp}", config(SOURCE, "topic", "orders",
+                "transforms", "t", "transforms.t.type", "org.apache.kafka.connect.transforms.TimestampRouter"));
+        assertRefused("control-plane-topics", "transforms.r.replacement", "$1-copy", config(SOURCE, "topic", "orders",
+                "transforms", "r", "transforms.r.type", "org.apache.kafka.connect.transforms.RegexRouter",
+                "transforms.r.regex", "(.*)", "transforms.r.replacement", "$1-copy"));
+        // A literal start outside the namespace reaches no control-plane topic, whatever follows; nor do the defaults.
         assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "t", "transforms.t.type",
-                "org.apache.kafka.connect.transforms.TimestampRouter")));
+                "org.apache.kafka.connect.transforms.TimestampRouter", "transforms.t.topic.format", "archive.${topic}-${timestamp}")));
         assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "o", "transforms.o.type", "io.debezium.transforms.outbox.EventRouter")));
         assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "r", "transforms.r.type",
                 "org.apache.kafka.connect.transforms.RegexRouter", "transforms.r.regex", "orders-(.*)", "transforms.r.replacement", "archive-$1")));
+    }
+
+    @Test
+    void referencesAreRefusedInKeysThatChooseCodeOrRouteData() {
+        ConnectorPolicies.Refusal topics = refusal(config(SINK, "file", "/tmp/x", "topics", "${secretsManager:T}"));
+        assertEquals("Connector config refused by policy config-references: topics holds a config provider reference "
+                + "(${provider:...}): a worker resolves it only when it runs the connector, after every policy judged the config, "
+                + "so a key that chooses code or where data goes must hold its value itself", topics.message());
+        assertEquals("topics", topics.key());
+        for (String key : new String[] {"connector.class", "topic", "topics.regex", "transforms", "transforms.r.type",
+                "transforms.r.x.replacement", "predicates.p.type", "errors.deadletterqueue.topic.name", "consumer.override.group.id",
+                "group.id", "topic.prefix", "topic.naming.strategy", "topic.heartbeat.prefix", "topic.transaction",
+                "schema.history.internal.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name", "value.converter"}) {
+            Map<String, String> config = config(SOURCE, "topic", "orders");
+            config.put(key, "a-${file:/etc/passwd:x}");
+            assertRefused("config-references", key, key, config);
+            config.put(key, "${env:X}");
+            assertRefused("config-references", key, key, config);
+        }
+        // Passwords and other values are what references are for; a ${...} without a provider is no reference.
+        assertNull(refusal(config(SINK, "topics", "orders", "connection.password", "${secretsManager:DB_PW}",
+                "connection.user", "${switchboard:k1:abc}")));
+        assertNull(refusal(config(SINK, "topics", "orders-${x}")));
+        assertTrue(ConnectorPolicies.holdsReference("x${a}${b:c}"));
+        assertTrue(!ConnectorPolicies.holdsReference("${a}:b}") && !ConnectorPolicies.holdsReference("${a:b") && !ConnectorPolicies.holdsReference("$"));
+    }
+
+    /** A RegexRouter to the worker's config topic, as an editor would write it. */
+    private static Map<String, String> routedTo(String alias, String type, String target) {
+        return config(SOURCE, "file", "/tmp/x", "topic", "plain", "transforms", alias,
+                "transforms." + alias + ".type", type, "transforms." + alias + ".regex", ".*", "transforms." + alias + ".replacement", target);
+    }
+
+    @Test
+    void transformsAreJudgedByTheClassConnectWillLoadUnderAnyAlias() {
+        String router = "org.apache.kafka.connect.transforms.RegexRouter";
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard-connect-configs",
+                routedTo("r", router, "switchboard-connect-configs"));
+        // An alias with dots, a type with spaces around it, an alias with spaces in the list: Connect loads the router all the same.
+        assertRefused("control-plane-topics", "transforms.r.x.replacement", "switchboard-connect-configs",
+                routedTo("r.x", router, "switchboard-connect-configs"));
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard-connect-status",
+                routedTo("r", router + " ", "switchboard-connect-status"));
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard-connect-status",
+                routedTo("r", " " + router + "\t", "switchboard-connect-status"));
+        Map<String, String> spaced = routedTo("r", router, "switchboard-connect-offsets");
+        spaced.put("transforms", " h , r ");
+        spaced.put("transforms.h.type", "org.apache.kafka.connect.transforms.HoistField$Value");
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard-connect-offsets", spaced);
+        // Keys of an alias the list does not name are not loaded.
+        Map<String, String> unlisted = routedTo("r", router, "switchboard-connect-configs");
+        unlisted.put("transforms", "");
+        assertNull(refusal(unlisted));
+    }
+
+    @Test
+    void debeziumsTopicSettingKeysAreJudged() {
+        String outbox = "io.debezium.transforms.outbox.EventRouter";
+        assertRefused("control-plane-topics", "transforms.o.route.topic.replacement", "${x}", config(SOURCE, "topic", "orders",
+                "transforms", "o", "transforms.o.type", outbox, "transforms.o.route.topic.regex", "(?<x>.*)",
+                "transforms.o.route.topic.replacement", "${x}"));
+        assertRefused("control-plane-topics", "transforms.o.route.topic.replacement", "$1", config(SOURCE, "topic", "orders",
+                "transforms", "o", "transforms.o.type", outbox, "transforms.o.route.topic.replacement", "$1"));
+        assertRefused("control-plane-topics", "transforms.o.route.topic.regex", "routed value", config(SOURCE, "topic", "orders",
+                "transforms", "o", "transforms.o.type", outbox, "transforms.o.route.topic.regex", "orders-(.*)",
+                "transforms.o.route.topic.replacement", "outbox.$1"));
+        assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "o", "transforms.o.type", outbox,
+                "transforms.o.route.topic.regex", "(?<routedByValue>.*)", "transforms.o.route.topic.replacement", "outbox.${routedByValue}")));
+        assertRefused("control-plane-topics", "transforms.u.route.by.field", "from its data", config(SOURCE, "topic", "orders",
+                "transforms", "u", "transforms.u.type", "io.debezium.transforms.ExtractNewRecordState", "transforms.u.route.by.field", "t"));
+        assertNull(refusal(config(SOURCE, "topic", "orders", "transforms", "u", "transforms.u.type", "io.debezium.transforms.ExtractNewRecordState")));
+
+        String pg = "io.debezium.connector.postgresql.PostgresConnector";
+        assertRefused("control-plane-topics", "topic.replacement", "switchboard.commands", config(pg, "topic.prefix", "pg",
+                "topic.naming.strategy", "io.debezium.schema.DefaultRegexTopicNamingStrategy", "topic.regex", "^.*",
+                "topic.replacement", "switchboard.commands"));
+        assertRefused("control-plane-topics", "topic.regex", "anchor", config(pg, "topic.prefix", "s",
+                "topic.naming.strategy", "io.debezium.schema.DefaultRegexTopicNamingStrategy", "topic.regex", "\\..*",
+                "topic.replacement", "witchboard.commands"));
+        assertNull(refusal(config(pg, "topic.prefix", "pg", "topic.naming.strategy", "io.debezium.schema.DefaultRegexTopicNamingStrategy",
+                "topic.regex", "^pg\\.(.*)_shard_[0-9]+", "topic.replacement", "pg.$1")));
+        assertRefused("control-plane-topics", "topic.heartbeat.name", "switchboard-connect-status",
+                config(pg, "topic.prefix", "pg", "topic.heartbeat.name", "switchboard-connect-status"));
+        assertRefused("control-plane-topics", "topic.heartbeat.prefix", "switchboard",
+                config(pg, "topic.prefix", "pg", "topic.heartbeat.prefix", "switchboard"));
+        assertNull(refusal(config(pg, "topic.prefix", "pg", "topic.heartbeat.prefix", "__debezium-heartbeat")));
     }
 
     @Test
