@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -43,6 +44,8 @@ public final class KafkaSecretStore extends SecretStore {
     private static final Duration WRITE_VISIBLE_WITHIN = Duration.ofSeconds(10);
     /** Times a change is decided again after another replica wrote first; contention is rare, and bounded. */
     private static final int ATTEMPTS = 10;
+    /** The shortest pause before a write fenced by another replica's writer is tried again, in milliseconds. */
+    private static final long FENCED_PAUSE_MS = 20;
 
     private final String topic;
     private final KafkaClients clients;
@@ -106,12 +109,24 @@ public final class KafkaSecretStore extends SecretStore {
                     if (attempt == ATTEMPTS) {
                         throw new StoreUnavailable("Secrets are being changed on other replicas; try again", e);
                     }
+                    // Two replicas writing at once fence each other in turn: a random pause, longer with each
+                    // attempt, lets one of them commit before the other's next writer fences it.
+                    pauseAfterFencing(attempt);
                 } catch (InterruptedException e) {
                     closeWriter();
                     Thread.currentThread().interrupt();
                     throw new StoreUnavailable("Interrupted", e);
                 }
             }
+        }
+    }
+
+    private static void pauseAfterFencing(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(FENCED_PAUSE_MS, FENCED_PAUSE_MS * (attempt + 1)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailable("Interrupted", e);
         }
     }
 

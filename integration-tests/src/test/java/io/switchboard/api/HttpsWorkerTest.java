@@ -164,13 +164,14 @@ class HttpsWorkerTest {
         Map<String, String> secret = new LinkedHashMap<>(plain);
         secret.put("db.password", byName);
         secret.put("login.phrase", declared);
-        secret.put("topic", "t-${secretsManager:x:NOT_SENT}");
+        // A reference in a key that neither chooses code nor routes data (config-references refuses those first).
+        secret.put("banner.text", "t-${secretsManager:x:NOT_SENT}");
         for (String path : List.of("/clusters/secure/connector-plugins/" + plugin + "/config/validate",
                 "/clusters/secure/connector-plugins/RecordingSource/config/validate",
                 "/connect/v1/environments/env-secure/clusters/lkc-secure/connector-plugins/" + plugin + "/config/validate")) {
             SwitchboardFixture.Answer refused = call("PUT", path, secret);
             assertEquals(400, refused.status(), path + ": " + refused.body());
-            for (String key : List.of("db.password", "login.phrase", "topic")) {
+            for (String key : List.of("db.password", "login.phrase", "banner.text")) {
                 assertTrue(refused.body().contains(key), path + " names " + key + ": " + refused.body());
             }
             assertTrue(refused.body().contains("never sends them a secret in the clear"), refused.body());

@@ -100,7 +100,7 @@ class SinkLagTest {
      * may still read (and commit) what is sent meanwhile on a slow machine.
      */
     private void awaitNoConsumer() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(fx.kafka.client(KafkaIdentities.CONTROL_PLANE))) {
             WAIT.until("the sink's consumer group without members", () -> {
                 try {
                     ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("connect-lagging")).all()

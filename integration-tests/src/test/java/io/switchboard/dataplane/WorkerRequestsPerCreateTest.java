@@ -1,6 +1,7 @@
 package io.switchboard.dataplane;
 
 import io.switchboard.testing.SecuredKafka;
+import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
@@ -54,7 +55,7 @@ class WorkerRequestsPerCreateTest {
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-requests-per-create");
         kafka = SecuredKafka.start(dir.resolve("broker"));
-        app = SwitchboardApp.start(kafka.replica(SwitchboardOptions.defaults().withPort(0).withSchemaRegistryPort(0)
+        app = SwitchboardApp.start(kafka.replica(SwitchboardOptions.defaults().withFileConnectorsDir(TestReplicas.FILES).withPort(0).withSchemaRegistryPort(0)
                 .withDataDir(dir.resolve("replica"))));
     }
 
