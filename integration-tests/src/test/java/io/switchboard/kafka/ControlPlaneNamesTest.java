@@ -106,4 +106,14 @@ class ControlPlaneNamesTest {
         assertEquals(printed, documented, "docs/security.md's User:connect, User:connectors and User:events lines, against KafkaAcls' output");
         assertTrue(printed.stream().anyMatch(l -> l.contains("switchboard-policies-in-force-changelog")), printed.toString());
     }
+
+    @Test
+    void theDocsTableOfPrincipalsIsTheIdentitiesTheBrokerIsMadeWith() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "security.md"));
+        List<String> documented = doc.lines().filter(l -> l.startsWith("| `User:"))
+                .map(l -> l.substring("| `User:".length(), l.indexOf('`', "| `User:".length()))).toList();
+        assertEquals(new TreeSet<>(KafkaIdentities.PRINCIPALS), new TreeSet<>(documented),
+                "docs/security.md's table of principals, against KafkaIdentities");
+        assertEquals(KafkaIdentities.PRINCIPALS.size(), documented.size(), "each principal once: " + documented);
+    }
 }
