@@ -1,5 +1,8 @@
 package io.switchboard.api;
 
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.Admin;
 import io.switchboard.kafka.KafkaIdentities;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(OneBrowserAtATime.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HealthInTheConsoleTest {
+    /** The probe records sent to see the paused sink read no more. */
+    private static final java.util.concurrent.atomic.AtomicInteger PROBES = new java.util.concurrent.atomic.AtomicInteger();
     private ConsoleBrowser console;
     private SwitchboardFixture fx;
     private Path sinkFile;
@@ -83,6 +89,44 @@ class HealthInTheConsoleTest {
                 producer.send(new ProducerRecord<>("drain-lines", "{\"n\":" + i + "}"));
             }
             producer.flush();
+        }
+    }
+
+    /**
+     * Sends probe records until one stays unread for five seconds: the paused sink reads no more.
+     * Each probe counts towards the lag the page shows ({@link #PROBES}).
+     */
+    private void awaitNothingRead() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        try (Admin admin = Admin.create(fx.kafka.client(KafkaIdentities.CONTROL_PLANE))) {
+            while (System.nanoTime() < deadline) {
+                send(1);
+                PROBES.incrementAndGet();
+                long quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                long lag = lag(admin);
+                while (lag != 0 && System.nanoTime() < quietUntil) {
+                    Thread.sleep(250);
+                    lag = lag(admin);
+                }
+                if (lag > 0) {
+                    PROBES.set((int) lag);
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("the paused sink kept reading for 90 s");
+    }
+
+    /** Records of drain-lines the sink's group has not committed, or -1 when they cannot be read now. */
+    private static long lag(Admin admin) {
+        try {
+            TopicPartition partition = new TopicPartition("drain-lines", 0);
+            var committed = admin.listConsumerGroupOffsets("connect-drain").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                    .get(partition);
+            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get(10, TimeUnit.SECONDS).get(partition).offset();
+            return end - (committed == null ? 0 : committed.offset());
+        } catch (Exception e) {
+            return -1;
         }
     }
 
@@ -122,7 +166,7 @@ class HealthInTheConsoleTest {
     }
 
     @Test
-    void aFailureMadeWhileWatchingShowsOnTheStripInTheHealthColumnAndFirstWhenLeastHealthyFirst() throws IOException {
+    void aFailureMadeWhileWatchingShowsOnTheStripInTheHealthColumnAndFirstWhenLeastHealthyFirst() throws IOException, InterruptedException {
         // The sink's topic holds records before it starts, so that its group commits offsets: a lag to read.
         send(5);
         create("drain", Map.of("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "topics", "drain-lines",
@@ -187,11 +231,15 @@ class HealthInTheConsoleTest {
         assertThat(page.locator("#lag .lag-now")).hasText("0 records", new LocatorAssertions.HasTextOptions().setTimeout(120_000));
         assertEquals(202, as("otto", "PUT", "/connectors/drain/pause", null).status());
         awaitState("drain", "PAUSED");
+        // The worker reports PAUSED before its task has stopped fetching: what is sent while it still
+        // does is read and committed, and never lags. Records are sent once a batch would stay unread.
+        awaitNothingRead();
         page.evaluate("() => { window.notReloaded = true; }");
         // Each batch shown before the next is sent: the sparkline climbs over several readings.
         for (int i = 1; i <= 3; i++) {
             send(10);
-            assertThat(page.locator("#lag .lag-now")).hasText(i * 10 + " records", new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+            assertThat(page.locator("#lag .lag-now")).hasText((i * 10 + PROBES.get()) + " records",
+                    new LocatorAssertions.HasTextOptions().setTimeout(60_000));
         }
         assertEquals(true, page.evaluate("() => window.notReloaded === true"), "the page was not reloaded");
         ConsoleBrowser.screenshot(page, "console-sink-lag");
