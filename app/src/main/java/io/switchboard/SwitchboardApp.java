@@ -20,7 +20,7 @@ import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.dataplane.ConnectClusters;
-import io.switchboard.dataplane.EmbeddedConnectWorker;
+import io.switchboard.dataplane.WorkerProcess;
 import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.events.EventsResource;
 import io.switchboard.auth.AccessCheck;
@@ -66,9 +66,7 @@ import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.schemas.wire.SchemaRegistryClient;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.SecretBox;
-import io.switchboard.secrets.SecretConfigProvider;
 import io.switchboard.secrets.SecretStore;
-import io.switchboard.secrets.SecretStoreConfigProvider;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -90,7 +88,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -127,7 +124,6 @@ public final class SwitchboardApp implements AutoCloseable {
     private final ConnectClusters connectClusters;
     private HttpServer http;
     private ConnectorSecrets secrets;
-    private String keyringHandle;
     private Metrics metrics;
     /** Each sink's recent lag readings, kept by the sink-lag reader and drawn by the console. */
     private SinkLagHistory lagHistory;
@@ -139,7 +135,6 @@ public final class SwitchboardApp implements AutoCloseable {
     private Path userKafkaFile;
     private Path eventsKafkaFile;
     private volatile boolean workerMayWriteCommands;
-    private String secretStoreHandle;
     private NamedSecrets namedSecrets;
     private SecretStore secretStore;
     private RemoteStores remoteStores;
@@ -152,10 +147,6 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     public static SwitchboardApp start(SwitchboardOptions options) {
-        if (options.embeddedWorker()) {
-            // Its plugins log in this process: what they quote of resolved secrets is masked.
-            SecretLogRewrite.install();
-        }
         SwitchboardApp app = new SwitchboardApp(options);
         try {
             app.startAll();
@@ -267,15 +258,11 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
                 secretKeys);
-        keyringHandle = SecretConfigProvider.register(
-                "replica-" + UUID.randomUUID(), keyring);
         secretStore = StartupSteps.join(secretStoreStep);
-        secretStoreHandle = SecretStoreConfigProvider.register(
-                "replica-" + UUID.randomUUID(), secretStore);
         // The embedded worker needs nothing of the command processor: it starts while the processor joins.
-        CompletableFuture<EmbeddedConnectWorker> embeddedWorker = DataPlaneAssembly.embedsWorker(options)
+        CompletableFuture<WorkerProcess> embeddedWorker = DataPlaneAssembly.embedsWorker(options)
                 ? steps.async("embedded worker", () -> DataPlaneAssembly.startEmbeddedWorker(options, bootstrapServers, workerKafka,
-                        secretStore, keyringHandle, secretStoreHandle, shutdown))
+                        secretStore, new SecretBox(keyring), shutdown))
                 : null;
         InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
@@ -336,7 +323,7 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
         reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, decisions, () -> StartupSteps.join(embeddedWorker)));
+                shutdown).start(topics, serdes, decisions, () -> StartupSteps.join(embeddedWorker)));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
                 userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile
