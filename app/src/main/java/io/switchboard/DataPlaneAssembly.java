@@ -126,10 +126,16 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                         "config.providers.secretsManager.param.replica.url", channel.url(),
                         "config.providers.secretsManager.param.token", channel.token())),
                         controlPlane(options, new Topics(options.topicPrefix())).files().directory()));
-        String javaOptions = System.getenv().getOrDefault("SWITCHBOARD_WORKER_JAVA_OPTIONS", WORKER_JAVA_OPTIONS);
-        WorkerProcess.Launch launch = new WorkerProcess.Launch(WorkerProcess.javaCommand(
-                List.of(javaOptions.trim().split("\\s+")), EmbeddedWorkerMain.class.getName()),
-                options.dataDir().toAbsolutePath().resolve("worker"), properties);
+        WorkerProcess.Launch launch;
+        if (options.workerHandoffDir() != null) {
+            // The worker is another container's, which waits for these settings in the directory it shares.
+            launch = new WorkerProcess.Launch(List.of(), options.workerHandoffDir().toAbsolutePath(), properties);
+        } else {
+            String javaOptions = System.getenv().getOrDefault("SWITCHBOARD_WORKER_JAVA_OPTIONS", WORKER_JAVA_OPTIONS);
+            launch = new WorkerProcess.Launch(WorkerProcess.javaCommand(
+                    List.of(javaOptions.trim().split("\\s+")), EmbeddedWorkerMain.class.getName()),
+                    options.dataDir().toAbsolutePath().resolve("worker"), properties);
+        }
         try {
             return shutdown.add(Stage.WORKER, WorkerProcess.start(launch, Duration.ofSeconds(120)));
         } catch (RuntimeException e) {

@@ -68,6 +68,42 @@ class EmbeddedWorkerProcessTest {
         assertTrue(workerOf(data).isEmpty());
     }
 
+    /**
+     * The chart's way: the worker is another container's, sharing a directory with the replica's.
+     * It waits there for the replica's settings, runs the connectors, and stops when the replica
+     * takes the settings back; the replica starts no process of its own.
+     */
+    @Test
+    void aWorkerInAnotherContainerTakesTheSettingsHandedToItAndStopsWhenTheyGo() throws Exception {
+        Path data = dir.resolve("data");
+        Path handoff = dir.resolve("handoff");
+        java.util.List<String> command = new java.util.ArrayList<>(io.switchboard.dataplane.WorkerProcess.javaCommand(
+                List.of("-Xmx512m"), EmbeddedWorkerMain.class.getName()));
+        command.addAll(List.of("--await", handoff.toString()));
+        ProcessBuilder container = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("worker-container.log").toFile());
+        container.environment().clear();
+        Process worker = container.start();
+        try {
+            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+                    .withDataDir(data).withWorkerHandoffDir(handoff))) {
+                assertTrue(workerOf(data).isEmpty(), "the replica started no worker of its own");
+                Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"survivor\",\"config\":{"
+                        + "\"connector.class\":\"" + io.switchboard.testing.HalfFailingSource.class.getName() + "\",\"tasks.max\":\"1\"}}");
+                assertEquals(201, created.status(), created.body());
+                awaitRunning(app);
+                assertTrue(worker.isAlive());
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(handoff.resolve("worker.properties"))));
+            }
+            assertTrue(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS),
+                    "the worker stops once the replica took its settings back: " + Files.readString(dir.resolve("worker-container.log")));
+            assertEquals(0, worker.exitValue());
+        } finally {
+            worker.destroyForcibly();
+        }
+    }
+
     private static void awaitRunning(SwitchboardApp app) {
         Await.atMost(Duration.ofSeconds(90)).until("the connector runs", () ->
                 Http.get(app.url(), "/connectors/survivor/status").body().contains("\"state\":\"RUNNING\""));

@@ -62,7 +62,11 @@ public final class WorkerProcess implements AutoCloseable {
 
     /**
      * What to run: {@code command} is the java command line up to and including the main class,
-     * which is given the settings file's path as its one argument.
+     * which is given the settings file's path as its one argument. Without a command the worker is
+     * another container's, which shares {@code directory} and runs the main class with
+     * {@code --await DIRECTORY}: the settings are handed to it there and the file is kept (its
+     * container may start again); the container stops when the file changes or goes, and its
+     * restarts are its orchestrator's.
      */
     public record Launch(List<String> command, Path directory, Map<String, String> properties) {
         public Launch {
@@ -99,9 +103,11 @@ public final class WorkerProcess implements AutoCloseable {
             worker.close();
             throw e;
         }
-        worker.supervisor = new Thread(worker::supervise, "embedded-worker-supervisor");
-        worker.supervisor.setDaemon(true);
-        worker.supervisor.start();
+        if (!worker.handedOff()) {
+            worker.supervisor = new Thread(worker::supervise, "embedded-worker-supervisor");
+            worker.supervisor.setDaemon(true);
+            worker.supervisor.start();
+        }
         return worker;
     }
 
@@ -138,13 +144,6 @@ public final class WorkerProcess implements AutoCloseable {
         return launch.properties().get("status.storage.topic");
     }
 
-    /** The process running the worker now (it changes when the worker is started again). */
-    public ProcessHandle handle() {
-        synchronized (lock) {
-            return process.toHandle();
-        }
-    }
-
     /** How many times the worker was started, the first included. */
     public int starts() {
         synchronized (lock) {
@@ -152,17 +151,35 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    private boolean handedOff() {
+        return launch.command().isEmpty();
+    }
+
+    /** Writes the settings file, owner-only, whole or not at all: a worker waiting for it never reads half. */
+    private Path writeSettings() throws IOException {
+        Files.createDirectories(launch.directory());
+        Files.setPosixFilePermissions(launch.directory(), PosixFilePermissions.fromString("rwx------"));
+        Path settings = launch.directory().resolve(SETTINGS_FILE);
+        Path partial = launch.directory().resolve(SETTINGS_FILE + ".partial");
+        Files.deleteIfExists(partial);
+        Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Properties properties = new Properties();
+        properties.putAll(new TreeMap<>(launch.properties()));
+        try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
+            properties.store(out, null);
+        }
+        Files.move(partial, settings, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return settings;
+    }
+
     private void launch() {
         try {
-            Files.createDirectories(launch.directory());
-            Files.setPosixFilePermissions(launch.directory(), PosixFilePermissions.fromString("rwx------"));
-            Path settings = launch.directory().resolve(SETTINGS_FILE);
-            Files.deleteIfExists(settings);
-            Files.createFile(settings, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Properties properties = new Properties();
-            properties.putAll(new TreeMap<>(launch.properties()));
-            try (Writer out = Files.newBufferedWriter(settings, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
-                properties.store(out, null);
+            Path settings = writeSettings();
+            if (handedOff()) {
+                synchronized (lock) {
+                    starts++;
+                }
+                return;
             }
             List<String> command = new ArrayList<>(launch.command());
             command.add(settings.toString());
@@ -244,7 +261,7 @@ public final class WorkerProcess implements AutoCloseable {
             started = process;
         }
         while (System.nanoTime() < deadline) {
-            if (!started.isAlive()) {
+            if (started != null && !started.isAlive()) {
                 throw new IllegalStateException("The embedded Connect worker exited with " + started.exitValue()
                         + " before it served requests; its last lines:\n" + lastLines());
             }
@@ -261,6 +278,10 @@ public final class WorkerProcess implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             pause(Duration.ofMillis(200));
+        }
+        if (handedOff()) {
+            throw new IllegalStateException("No embedded Connect worker took its settings in " + launch.directory() + " and served requests at "
+                    + url + " within " + timeout + ": is the worker's container running with --await " + launch.directory() + "?");
         }
         throw new IllegalStateException("The embedded Connect worker at " + url + " did not serve requests within " + timeout
                 + "; its last lines:\n" + lastLines());
@@ -338,6 +359,12 @@ public final class WorkerProcess implements AutoCloseable {
             supervisor.interrupt();
         }
         if (stopping == null) {
+            // Another container's worker stops when its settings go.
+            try {
+                Files.deleteIfExists(launch.directory().resolve(SETTINGS_FILE));
+            } catch (IOException e) {
+                log.warn("Cannot remove the embedded worker's settings from {}: {}", launch.directory(), e.getMessage());
+            }
             return;
         }
         try {
