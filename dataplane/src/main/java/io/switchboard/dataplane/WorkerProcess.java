@@ -157,8 +157,15 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Writes the settings file, owner-only, whole or not at all: a worker waiting for it never reads half. */
     private Path writeSettings() throws IOException {
-        Files.createDirectories(launch.directory());
-        Files.setPosixFilePermissions(launch.directory(), PosixFilePermissions.fromString("rwx------"));
+        if (Files.isDirectory(launch.directory())) {
+            try {
+                Files.setPosixFilePermissions(launch.directory(), PosixFilePermissions.fromString("rwx------"));
+            } catch (IOException e) {
+                // A directory another made for both containers (a volume's mount point): the file is owner-only.
+            }
+        } else {
+            Files.createDirectories(launch.directory(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
         Path settings = launch.directory().resolve(SETTINGS_FILE);
         Path partial = launch.directory().resolve(SETTINGS_FILE + ".partial");
         Files.deleteIfExists(partial);
