@@ -34,7 +34,7 @@ class EmbeddedWorkerProcessTest {
     void theWorkerIsAProcessOfItsOwnRestartedWhenItDiesAndStoppedWithTheReplica() throws Exception {
         Path data = dir.resolve("data");
         ProcessHandle worker;
-        try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+        try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withKafkaPort(0)
                 .withDataDir(data))) {
             worker = workerOf(data).orElseThrow(() -> new AssertionError("no worker process of this replica"));
             assertNotEquals(ProcessHandle.current().pid(), worker.pid());
@@ -85,7 +85,7 @@ class EmbeddedWorkerProcessTest {
         container.environment().clear();
         Process worker = container.start();
         try {
-            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withKafkaPort(0)
                     .withDataDir(data).withWorkerHandoffDir(handoff))) {
                 assertTrue(workerOf(data).isEmpty(), "the replica started no worker of its own");
                 Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"survivor\",\"config\":{"
