@@ -248,8 +248,11 @@ public final class SwitchboardApp implements AutoCloseable {
         Properties processorSettings = CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(
                 topics, bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
                 decisions.progress(), topics.commands());
+        // A command is decided only in the partition its key names, of this many.
+        int commandPartitions = StartupSteps.join(partitionsStep);
         streams = steps.time("command processor created", () -> {
-            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures, commandRefusals, decisions,
+            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures,
+                    commandPartitions, commandRefusals, decisions,
                     new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()), processorSettings);
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
@@ -262,7 +265,7 @@ public final class SwitchboardApp implements AutoCloseable {
         streams.start();
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), DataPlaneAssembly.controlPlane(options, topics),
-                serdes.commands().serializer(), commandSignatures, decisions, options.commandTimeout(), Clock.systemUTC()));
+                serdes.commands().serializer(), commandSignatures, commandPartitions, decisions, options.commandTimeout(), Clock.systemUTC()));
         tracing.commands(gateway);
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
@@ -281,7 +284,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 remoteStores = new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                StartupSteps.join(partitionsStep), READ_WAIT, ConnectorQueries.MAX_WAITING_READS,
+                commandPartitions, READ_WAIT, ConnectorQueries.MAX_WAITING_READS,
                 // The lease and the pause fence follow the processor's own group session.
                 SessionTimers.of(processorSettings)).keepsTimelines(timelines, serdes.sets());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());

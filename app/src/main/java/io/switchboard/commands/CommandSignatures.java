@@ -14,8 +14,11 @@ import java.util.Map;
  * keyring no longer verifies what it signed.
  */
 public final class CommandSignatures {
-    /** What the keyring's keys are derived for: a derived key signs commands and nothing else. */
-    static final String PURPOSE = "switchboard command signing v1";
+    /**
+     * What the keyring's keys are derived for: a derived key signs commands and nothing else. Version 2
+     * signs every header too (the issue time among them): what version 1 signed does not verify.
+     */
+    static final String PURPOSE = "switchboard command signing v2";
 
     private CommandSignatures() {
     }
