@@ -43,6 +43,7 @@ import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandPolls;
 import io.switchboard.processor.CommandRefusals;
+import io.switchboard.schemas.SignedStates;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StoreNames;
@@ -218,6 +219,8 @@ public final class SwitchboardApp implements AutoCloseable {
         TopologySerdes serdes = TopologySerdes.avro(registryClient);
         // Only replicas sign commands, with keys derived from the keyring; the processor decides no other.
         RecordSignatures commandSignatures = CommandSignatures.of(keyring);
+        // The processor signs the states it stores; what acts on their changelog acts only on those.
+        SignedStates signedStates = CommandSignatures.states(keyring, topics.connectorsChangelog());
         CommandRefusals commandRefusals = new CommandRefusals();
         // The steps below each wait on Kafka, and none needs another's result: they run at once.
         // Replicas sign what they ask each other with a session key they share through Kafka; a
@@ -232,7 +235,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // Its start positions are fixed before any command is sent, so no decision can be missed.
         CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
                 new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
-                        topics.connectorsChangelog(), serdes.states().deserializer())));
+                        topics.connectorsChangelog(), signedStates.signedOnly(serdes.states().deserializer()))));
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 
@@ -252,7 +255,7 @@ public final class SwitchboardApp implements AutoCloseable {
         int commandPartitions = StartupSteps.join(partitionsStep);
         streams = steps.time("command processor created", () -> {
             KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures,
-                    commandPartitions, commandRefusals, decisions,
+                    signedStates, commandPartitions, commandRefusals, decisions,
                     new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()), processorSettings);
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
@@ -339,7 +342,7 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
         reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, decisions, () -> StartupSteps.join(embeddedWorker)));
+                keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, signedStates, decisions, () -> StartupSteps.join(embeddedWorker)));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
                 userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile

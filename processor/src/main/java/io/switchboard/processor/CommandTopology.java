@@ -3,6 +3,7 @@ package io.switchboard.processor;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.rules.ControlPlane;
 import io.switchboard.kafkaio.RecordSignatures;
+import io.switchboard.schemas.SignedStates;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,11 +34,12 @@ public final class CommandTopology {
      * decision, in the trace its command's record header names ({@link DecisionSpans}).
      *
      * @param controlPlane      the deployment's topics, and where its embedded worker's file connectors may go
+     * @param states            signs every state the connectors store holds, as what acts on its changelog verifies
      * @param commandPartitions the command topic's partitions
      */
     public static Topology build(Topics topics, ControlPlane controlPlane, TopologySerdes serdes, RecordSignatures signatures,
-                                 int commandPartitions, CommandRefusals refusals, DecisionObserver observer, HistoryRecording history,
-                                 DecisionSpans spans) {
+                                 SignedStates states, int commandPartitions, CommandRefusals refusals, DecisionObserver observer,
+                                 HistoryRecording history, DecisionSpans spans) {
         Topology topology = new Topology();
         // Bytes as they are on the topic: the signature is checked on them before the command is read.
         topology.addSource("commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.commands());
@@ -49,7 +51,7 @@ public final class CommandTopology {
         topology.addSink(CommandVerifier.REFUSED, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 CommandVerifier.NAME);
         boolean timeline = history != null && history.timelines() != null;
-        topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, observer, history != null, timeline, spans),
+        topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, states, observer, history != null, timeline, spans),
                 CommandVerifier.NAME);
         topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
         topology.addProcessor("observe", () -> new ObservationProcessor(timeline), "observations");

@@ -191,6 +191,17 @@ class ReplayedCommandsTopologyTest {
         assertEquals(1, event.headers().toArray().length, "the trace context alone: " + List.of(event.headers().toArray()));
     }
 
+    /** Every state the processor stores is signed for its key, as the data plane checks it on the changelog. */
+    @Test
+    void everyStoredStateIsSignedForItsKey() {
+        fixture.commands().pipeIssued(KEY, create("create-1", "alice", T0), T0, T0);
+        assertEquals(io.switchboard.kafkaio.RecordSignatures.Verdict.SIGNED, TopologyFixture.STATES.verify(KEY, stored()));
+        ConnectorState announced = fixture.driver.createOutputTopic(TopologyFixture.TOPICS.connectorsChangelog(),
+                new org.apache.kafka.common.serialization.StringDeserializer(), fixture.serdes.states().deserializer()).readValue();
+        assertEquals(io.switchboard.kafkaio.RecordSignatures.Verdict.SIGNED, TopologyFixture.STATES.verify(KEY, announced),
+                "as read from the changelog");
+    }
+
     /** The ids of admitted commands are forgotten once a copy of them would be stale anyway. */
     @Test
     void admittedIdsAreForgottenOnceStale() {

@@ -11,6 +11,7 @@ import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.SetState;
+import io.switchboard.schemas.SignedStates;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -44,6 +45,9 @@ final class TopologyFixture implements AutoCloseable {
     /** The replicas' keys: ids k2 (which signs) and k1. */
     static final Map<String, byte[]> KEYRING = keys("k2", 2, "k1", 1);
     static final RecordSignatures SIGNATURES = RecordSignatures.derived(KEYRING, "switchboard command signing v2");
+    /** The processor's signatures of the states it stores, from the same keyring. */
+    static final SignedStates STATES = new SignedStates(RecordSignatures.derived(KEYRING, "switchboard state signing v1"),
+            TOPICS.connectorsChangelog());
 
     /** Keys by id, each 32 bytes of its seed, in order. */
     static Map<String, byte[]> keys(Object... idsAndSeeds) {
@@ -107,7 +111,7 @@ final class TopologyFixture implements AutoCloseable {
         if (timelines) {
             recording = recording.withTimelines(new AvroSerde<>(registry, ConnectorTimeline.class, false));
         }
-        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, ControlPlanes.of(TOPICS), serdes, SIGNATURES, partitions, refusals,
+        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, ControlPlanes.of(TOPICS), serdes, SIGNATURES, STATES, partitions, refusals,
                 observer, recording, DecisionSpans.NONE), props);
     }
 
