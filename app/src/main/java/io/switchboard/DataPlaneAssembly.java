@@ -9,6 +9,9 @@ import io.switchboard.dataplane.BundledPlugins;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dataplane.DesiredStateFeed;
+import io.switchboard.schemas.SignedStates;
+import io.switchboard.kafkaio.RecordSignatures.Verdict;
+import io.switchboard.schemas.CommandDecision;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
@@ -149,7 +152,8 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
      * Starts the data plane, with the embedded worker {@code embedded} gives when {@link #embedsWorker};
      * everything it starts is owned by the shutdown order, in its stage. Answers each cluster's loop.
      */
-    List<ReconcilerLoop> start(Topics topics, TopologySerdes serdes, DecisionListener decisions, Supplier<WorkerProcess> embedded) {
+    List<ReconcilerLoop> start(Topics topics, TopologySerdes serdes, SignedStates signedStates, DecisionListener decisions,
+                               Supplier<WorkerProcess> embedded) {
         Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
         Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
         Map<String, String> configTopics = new HashMap<>(options.connectClusterConfigTopics());
@@ -174,7 +178,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             // The desired state, on the replica holding the lease, from the connectors store's changelog
             // rather than from the replicas that own its partitions; the store until the feed has read it.
             DesiredStateFeed desired = shutdown.add(Stage.DATA_PLANE, new DesiredStateFeed(cluster, bootstrapServers, kafka.common(),
-                    topics.changelog(StoreNames.CONNECTORS), serdes.states().deserializer(),
+                    topics.changelog(StoreNames.CONNECTORS), serdes.states().deserializer(), signedStates,
                     () -> queries.connectors(cluster), name -> queries.connector(new ConnectorKey(cluster, name))));
             Reconciler reconciler = new Reconciler(cluster, worker,
                     desired::connectors,
@@ -224,8 +228,13 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         PipelinePhaseWatcher phases = shutdown.add(Stage.DATA_PLANE, new PipelinePhaseWatcher(pipelines, pipelinesLeader).start());
         // Each decided change is reconciled at once by the replica that holds its cluster's lease.
         // The API's consumer of the decisions topic tells the data plane too: one per replica.
+        // A state the decision carries is acted on only when a replica's processor signed it (the decisions
+        // topic is not signed); without it, the connector's desired state is read when its turn comes.
         decisions.alsoTell(() -> loops.stream().anyMatch(ReconcilerLoop::isLeader), decision -> {
-            loops.forEach(loop -> loop.reactive().decided(decision));
+            CommandDecision acted = decision.getState() == null || signedStates.verify(
+                    new ConnectorKey(decision.getCluster(), decision.getConnector()).toString(), decision.getState()) == Verdict.SIGNED
+                    ? decision : CommandDecision.newBuilder(decision).setState(null).build();
+            loops.forEach(loop -> loop.reactive().decided(acted));
             phases.decided(decision);
         });
         shutdown.add(Stage.DATA_PLANE, () -> decisions.alsoTell(() -> false, decision -> { }));

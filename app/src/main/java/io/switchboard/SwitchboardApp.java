@@ -43,6 +43,7 @@ import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandPolls;
 import io.switchboard.processor.CommandRefusals;
+import io.switchboard.schemas.SignedStates;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StoreNames;
@@ -209,6 +210,8 @@ public final class SwitchboardApp implements AutoCloseable {
         TopologySerdes serdes = TopologySerdes.avro(registryClient);
         // Only replicas sign commands, with keys derived from the keyring; the processor decides no other.
         RecordSignatures commandSignatures = CommandSignatures.of(keyring);
+        // The processor signs the states it stores; what acts on their changelog acts only on those.
+        SignedStates signedStates = CommandSignatures.states(keyring, topics.connectorsChangelog());
         CommandRefusals commandRefusals = new CommandRefusals();
         // The steps below each wait on Kafka, and none needs another's result: they run at once.
         // Replicas sign what they ask each other with a session key they share through Kafka; a
@@ -223,7 +226,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // Its start positions are fixed before any command is sent, so no decision can be missed.
         CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
                 new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
-                        topics.connectorsChangelog(), serdes.states().deserializer())));
+                        topics.connectorsChangelog(), signedStates.signedOnly(serdes.states().deserializer()))));
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 
@@ -239,8 +242,11 @@ public final class SwitchboardApp implements AutoCloseable {
         Properties processorSettings = CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(
                 topics, bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
                 decisions.progress(), topics.commands());
+        // A command is decided only in the partition its key names, of this many.
+        int commandPartitions = StartupSteps.join(partitionsStep);
         streams = steps.time("command processor created", () -> {
-            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures, commandRefusals, decisions,
+            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures,
+                    signedStates, commandPartitions, commandRefusals, decisions,
                     new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()), processorSettings);
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
@@ -253,7 +259,7 @@ public final class SwitchboardApp implements AutoCloseable {
         streams.start();
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), DataPlaneAssembly.controlPlane(options, topics),
-                serdes.commands().serializer(), commandSignatures, decisions, options.commandTimeout(), Clock.systemUTC()));
+                serdes.commands().serializer(), commandSignatures, commandPartitions, decisions, options.commandTimeout(), Clock.systemUTC()));
         tracing.commands(gateway);
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
@@ -268,7 +274,7 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 remoteStores = new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                StartupSteps.join(partitionsStep), READ_WAIT, ConnectorQueries.MAX_WAITING_READS,
+                commandPartitions, READ_WAIT, ConnectorQueries.MAX_WAITING_READS,
                 // The lease and the pause fence follow the processor's own group session.
                 SessionTimers.of(processorSettings)).keepsTimelines(timelines, serdes.sets());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
@@ -323,7 +329,7 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
         reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                shutdown).start(topics, serdes, decisions, () -> StartupSteps.join(embeddedWorker)));
+                shutdown).start(topics, serdes, signedStates, decisions, () -> StartupSteps.join(embeddedWorker)));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
                 userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile

@@ -1,9 +1,14 @@
 package io.switchboard.kafkaio;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -68,6 +73,7 @@ public final class TopicSetup {
                     }
                 }
             }
+            appendTimes(admin, topics.commands());
             return cluster.clusterId().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -119,6 +125,25 @@ public final class TopicSetup {
                 attempt = ATTEMPT_SECONDS;
             }
         }
+    }
+
+    /**
+     * Makes the command topic's timestamps the broker's append time ({@link Topics#COMMAND_TIMESTAMPS})
+     * when it was made before they were: the processor bounds a command's signed issue time by the
+     * time the broker appended it, which a writer of the topic cannot choose.
+     */
+    static void appendTimes(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        ConfigEntry type = config == null ? null : config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        if (type != null && Topics.COMMAND_TIMESTAMPS.equals(type.value())) {
+            return;
+        }
+        log.info("Setting {}={} on {}: commands are bounded by the time Kafka appended them", TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                Topics.COMMAND_TIMESTAMPS, topic);
+        admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, Topics.COMMAND_TIMESTAMPS), AlterConfigOp.OpType.SET))))
+                .all().get(30, TimeUnit.SECONDS);
     }
 
     /** The stores have one partition per partition of the command topic. */
