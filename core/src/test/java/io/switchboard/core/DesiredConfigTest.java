@@ -45,7 +45,7 @@ class DesiredConfigTest {
     private Item planned(String connector, Map<String, String> config) {
         ConnectorSets.Request request = new ConnectorSets.Request(Map.of(),
                 List.of(new DesiredState.Connector(connector, Map.of(), config, null, "test")), false, 0, false);
-        return core.services().sets().plan(SCOPE, "s", request).items().get(0);
+        return core.services().sets().plan(SCOPE, "s", request, REQUEST).items().get(0);
     }
 
     @Test
