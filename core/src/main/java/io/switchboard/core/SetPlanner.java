@@ -32,7 +32,9 @@ import java.util.function.Predicate;
  * The plan of a set's change: a pure function of what is desired (configs already sealed, as the
  * API stores them), what the stores hold now, and the set's own state. Whether a connector's config
  * changes is decided by the processor's own function ({@link CommandDecider} on the command the set
- * would write), so a re-apply of the same files plans nothing. Secret values are never shown: a
+ * would write), so a re-apply of the same files plans nothing; whether the set's decider refuses an
+ * item it carries, by that decider's own check ({@link SetDecider.Checks}), so a plan without
+ * problems is a change it accepts. Secret values are never shown: a
  * secret key shows {@code sealed: changed} or {@code sealed: unchanged}, compared on their sealed
  * text, which the API keeps when the value is the same.
  */
