@@ -60,10 +60,14 @@ public final class TopicSetup {
             int brokers = cluster.nodes().get(ATTEMPT_SECONDS, TimeUnit.SECONDS).size();
             List<NewTopic> wanted = topics.toCreate(partitions, Topics.replication(brokers), withSchemas);
             // One request for every topic: on a restart each is answered "exists" at once.
+            boolean commandsExisted = false;
             for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(wanted).values().entrySet()) {
                 try {
                     created.getValue().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TopicExistsException && created.getKey().equals(topics.commands())) {
+                        commandsExisted = true;
+                    }
                     if (e.getCause() instanceof TopicAuthorizationException refused && refused.unauthorizedTopics().isEmpty()) {
                         // The admin client's per-topic error names no topic: this one was refused.
                         throw new ExecutionException(new TopicAuthorizationException(refused.getMessage(), Set.of(created.getKey())));
@@ -73,7 +77,10 @@ public final class TopicSetup {
                     }
                 }
             }
-            appendTimes(admin, topics.commands());
+            if (commandsExisted) {
+                // Made just now, it was made with them; made before (or by another replica a moment ago), it is checked.
+                appendTimes(admin, topics.commands());
+            }
             return cluster.clusterId().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -134,7 +141,20 @@ public final class TopicSetup {
      */
     static void appendTimes(Admin admin, String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        Config config = null;
+        // A topic another replica made a moment ago may not be known to every broker yet: asked again, for 10 s at most.
+        for (long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); ; ) {
+            try {
+                config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+                break;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() - giveUpAt >= 0) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
         ConfigEntry type = config == null ? null : config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
         if (type != null && Topics.COMMAND_TIMESTAMPS.equals(type.value())) {
             return;
