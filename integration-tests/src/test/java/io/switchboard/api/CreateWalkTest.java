@@ -151,7 +151,7 @@ class CreateWalkTest {
         assertEquals(created, create.send("warm-" + slug).status());
         WalkRecorder.open(handler, CORE);
         SwitchboardFixture.Answer answer = create.send("walk-" + slug);
-        assertTrue(WalkRecorder.awaitSend(30), dialect + ": no command was sent");
+        assertTrue(WalkRecorder.awaitSend(30), dialect + ": no command was sent; answered " + answer.status() + " " + answer.body());
         assertEquals(created, answer.status(), answer.body());
 
         Map<String, List<String>> walked = WalkRecorder.walk();
