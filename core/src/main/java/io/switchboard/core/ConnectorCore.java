@@ -157,7 +157,7 @@ public final class ConnectorCore implements ConnectorService {
                                                                     RequestContext request) {
         watcher.requireRoom();
         ConnectorKey key = key(scope, name);
-        return preflight.submit(scope, name, new ModifyOffsets(offsets, false), Operation.OFFSETS, request)
+        return preflight.submit(scope, name, new ModifyOffsets(offsets, false, null, null), Operation.OFFSETS, request)
                 .thenCompose(decided -> {
                     // The change this command recorded, or, for a retry with the same Idempotency-Key, the first one.
                     String id = decided.getState().getPendingOffsets().getId();
@@ -202,7 +202,7 @@ public final class ConnectorCore implements ConnectorService {
     @Override
     public CompletableFuture<Views.OffsetsRequestView> requestOffsetsChange(Scope scope, String name, String offsets,
                                                                            RequestContext request) {
-        return preflight.submit(scope, name, new ModifyOffsets(offsets, true), Operation.OFFSETS, request)
+        return preflight.submit(scope, name, new ModifyOffsets(offsets, true, null, null), Operation.OFFSETS, request)
                 .thenApply(d -> ConnectorViews.offsetsRequest(d.getState().getPendingOffsets(), Optional.empty()));
     }
 

@@ -145,7 +145,6 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         if (decision.changed()) {
             if (decision.next() == null) {
                 connectors.delete(storeKey);
-                statuses.delete(storeKey);
                 if (timelines != null) {
                     timelines.delete(storeKey);
                 }
@@ -168,6 +167,10 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             if (recordsHistory) {
                 context.forward(record.withValue(decision.event()), HISTORY);
             }
+        }
+        if (decision.changed() && decision.next() == null) {
+            // After the history took the offsets last read of the deleted connector.
+            statuses.delete(storeKey);
         }
         observer.decided(decided);
         processed();

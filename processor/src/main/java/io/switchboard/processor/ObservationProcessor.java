@@ -4,6 +4,7 @@ import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.InvalidCommandException;
 import io.switchboard.rules.ObservedTasks;
 import io.switchboard.schemas.AutoRestarted;
+import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorStatusChanged;
@@ -37,6 +38,8 @@ import java.util.TreeMap;
  */
 final class ObservationProcessor implements Processor<String, ConnectorObservation, String, Object> {
     private final boolean keepsTimeline;
+    private final boolean keepsHistory;
+    private KeyValueStore<String, ConnectorHistory> histories;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorObservation> statuses;
@@ -48,7 +51,13 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
 
     /** @param keepsTimeline whether the topology has a timeline store to append each event to */
     ObservationProcessor(boolean keepsTimeline) {
+        this(keepsTimeline, false);
+    }
+
+    /** @param keepsHistory whether the topology keeps histories: offsets changes are entries, and offsets readings settle them */
+    ObservationProcessor(boolean keepsTimeline, boolean keepsHistory) {
         this.keepsTimeline = keepsTimeline;
+        this.keepsHistory = keepsHistory;
     }
 
     @Override
@@ -58,6 +67,9 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
         this.statuses = context.getStateStore(StoreNames.STATUSES);
         if (keepsTimeline) {
             this.timelines = context.getStateStore(StoreNames.TIMELINE);
+        }
+        if (keepsHistory) {
+            this.histories = context.getStateStore(StoreNames.HISTORY);
         }
     }
 
@@ -114,7 +126,16 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
         if (!observed.getRepairs().isEmpty()) {
             publish(record, event(observed, connector, new DriftRepaired(observed.getRepairs())), observed, connector);
         }
-        offsetsEvent(previous, observed, connector).ifPresent(event -> publish(record, event, observed, connector));
+        offsetsEvent(previous, observed, connector).ifPresent(event -> {
+            publish(record, event, observed, connector);
+            if (histories != null) {
+                context.forward(record.withValue(event), CommandProcessor.HISTORY);
+            }
+        });
+        if (histories != null && observed.getDetailsObservedAt() != null
+                && (previous == null || !observed.getDetailsObservedAt().equals(previous.getDetailsObservedAt()))) {
+            HistoryProcessor.settleOffsets(histories, key, observed);
+        }
         if (observed.getLastAutoRestart() != null
                 && (previous == null || !observed.getLastAutoRestart().equals(previous.getLastAutoRestart()))) {
             publish(record, event(observed, connector, new AutoRestarted(observed.getAutoRestarts())), observed, connector);
@@ -147,8 +168,9 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
         if (request == null || !request.getId().equals(result.getId())) {
             return Optional.empty();
         }
-        Object payload = request.getOffsets() == null ? new OffsetsReset(result.getMessage())
-                : new OffsetsAltered(request.getOffsets(), result.getMessage());
+        Object payload = request.getOffsets() == null
+                ? new OffsetsReset(result.getMessage(), result.getPreviousOffsets(), request.getRestoredFrom())
+                : new OffsetsAltered(request.getOffsets(), result.getMessage(), result.getPreviousOffsets(), request.getRestoredFrom());
         return Optional.of(LifecycleEvent.newBuilder(event(observed, connector, payload))
                 .setCommandId(request.getId())
                 .setPrincipal(request.getPrincipal())
