@@ -211,10 +211,11 @@ public final class ConnectorCore implements ConnectorService {
      * new version; the history is never rewritten). History keeps no secret: a secret key's value
      * is taken from the connector as it is now, and a restore that needs a secret the connector no
      * longer has, or a value the history kept only as its digest, is refused with what to do. The
-     * target state is left as it is.
+     * target state is left as it is. With offsets, the entry's offsets are put back in the same
+     * decided change ({@link RestoredOffsets}).
      */
     @Override
-    public CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, RequestContext request) {
+    public CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, boolean withOffsets, RequestContext request) {
         HistoryReplay.Step step = HistoryReplay.replay(reads.history(scope, name)).stream()
                 .filter(s -> s.entry().getSequence() == sequence).findFirst()
                 .orElseThrow(() -> new ServiceException.InvalidRequest("No version with sequence " + sequence + " in this history"));
@@ -239,7 +240,13 @@ public final class ConnectorCore implements ConnectorService {
                 restored.put(k, v);
             }
         });
-        return putConfig(scope, name, restored, request);
+        if (!withOffsets) {
+            return putConfig(scope, name, restored, request);
+        }
+        String offsets = RestoredOffsets.of(step.entry());
+        return preflight.configWrite(scope, name, restored, Operation.OFFSETS,
+                        stored -> new ModifyOffsets(offsets, true, stored, sequence), true, request)
+                .thenApply(d -> new Written(false, views.view(d.getState())));
     }
 
     @Override

@@ -313,7 +313,8 @@ final class ConnectorPage {
 
     /**
      * Every version, newest first, each with what it changed key by key, and for an editor
-     * ({@code base} not null) a button that restores an earlier version's config as a new version.
+     * ({@code base} not null) a button that restores an earlier version's config as a new version,
+     * and on an entry that keeps offsets one that restores its config and offsets as one change.
      */
     private static String history(String cluster, List<Map<String, Object>> versions, String base) {
         StringBuilder out = new StringBuilder("<table id=\"history\"><thead><tr><th>Version</th><th>When</th><th>Who</th>"
@@ -331,6 +332,14 @@ final class ConnectorPage {
                 out.append(" <button class=\"restore\" hx-post=\"").append(text(base)).append("/versions/")
                         .append(text(version.get("sequence"))).append("/restore\" hx-target=\"#status\" hx-confirm=\"Restore the config of version ")
                         .append(text(version.get("version"))).append(" as a new version?\">restore</button>");
+            }
+            if (base != null && version.get("config") != null && version.get("offsets") instanceof Map<?, ?> offsets
+                    && offsets.get("offsets") instanceof List<?>) {
+                // The offsets kept with a pause, a stop or an offsets change: put back with the config, as one change.
+                out.append(" <button class=\"restore-offsets\" hx-post=\"").append(text(base)).append("/versions/")
+                        .append(text(version.get("sequence"))).append("/restore?offsets=true\" hx-target=\"#status\" hx-confirm=\"Stop the connector, put back the config and offsets of version ")
+                        .append(text(version.get("version"))).append(" (sequence ").append(text(version.get("sequence")))
+                        .append("), then return it to its target state?\">restore with offsets</button>");
             }
             out.append("</td></tr>");
         }
