@@ -97,9 +97,9 @@ public final class CommandTopology {
         // Every replica holds every policy, for the API's reads (lists, dry runs, a set's plan); the deciders read their own copy.
         globalPolicies(topology, StoreNames.POLICIES, topics.policies(), serdes);
         globalPolicies(topology, StoreNames.POLICY_VERSIONS, topics.policyVersions(), serdes);
-        // Into the topology's own input, signed: a set change's commands are decided like any other, after it.
+        // Into the topology's own input, signed: a set change's commands, and a move's next steps, are decided like any other, after it.
         topology.addProcessor(CommandProcessor.DERIVED, () -> new DerivedCommandSigner(topics, signatures, serdes.commands().serializer(),
-                DerivedCommandSigner.SINK), DECIDE);
+                DerivedCommandSigner.SINK), DECIDE, OBSERVE);
         topology.addSink(DerivedCommandSigner.SINK, topics.commands(), new ByteArraySerializer(), new ByteArraySerializer(),
                 CommandProcessor.DERIVED);
         // A policy's version stored, to every partition: each decider takes it in order with the commands it decides.

@@ -222,20 +222,21 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
      * A pause or a stop that holds the offsets read before it takes the reading the data plane made
      * once the worker showed it made ({@link OffsetsInHistory#settled}): the one record of the
      * connector's last entry is written again. Called by the observations' processor, in the same
-     * task as the history store.
+     * task as the history store. Answers whether it took one.
      */
-    static void settleOffsets(KeyValueStore<String, ConnectorHistory> histories, String key, ConnectorObservation observed) {
+    static boolean settleOffsets(KeyValueStore<String, ConnectorHistory> histories, String key, ConnectorObservation observed) {
         HistoryEntry last = HistoryLayout.lastEntry(histories, key);
         if (last == null) {
-            return;
+            return false;
         }
         String entryKey = HistoryLayout.entryKey(key, last.getSequence());
         if (histories.get(entryKey) == null) {
             // Still in a history kept in its head: the splitter has not reached it; the entry keeps what it has.
-            return;
+            return false;
         }
         Optional<HistoryOffsets> settled = OffsetsInHistory.settled(last, observed);
         settled.ifPresent(offsets -> histories.put(entryKey, single(key, fitted(HistoryEntry.newBuilder(last).setOffsets(offsets).build()))));
+        return settled.isPresent();
     }
 
     /**
@@ -304,7 +305,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
             entry.setRemoved(!exists ? new ArrayList<>() : new ArrayList<>(replayedConfig(key).keySet()))
                     .setTargetState(null);
         }
-        return entry.setOffsets(OffsetsInHistory.of(payload, statuses.get(key))).build();
+        return entry.setOffsets(OffsetsInHistory.of(payload, statuses.get(key))).setMove(event.getMove()).build();
     }
 
     private Map<String, String> storedConfig(String key) {

@@ -133,9 +133,12 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
             }
         });
         if (histories != null && observed.getDetailsObservedAt() != null
-                && (previous == null || !observed.getDetailsObservedAt().equals(previous.getDetailsObservedAt()))) {
-            HistoryProcessor.settleOffsets(histories, key, observed);
+                && (previous == null || !observed.getDetailsObservedAt().equals(previous.getDetailsObservedAt()))
+                && HistoryProcessor.settleOffsets(histories, key, observed)) {
+            // A moving connector's stop, its offsets read once stopped: the target is created with them.
+            derived(record, MoveSteps.afterStop(connector, observed.getOffsets(), observed.getObservedAt()));
         }
+        derived(record, MoveSteps.afterOffsets(connector, previous, observed));
         if (observed.getLastAutoRestart() != null
                 && (previous == null || !observed.getLastAutoRestart().equals(previous.getLastAutoRestart()))) {
             publish(record, event(observed, connector, new AutoRestarted(observed.getAutoRestarts())), observed, connector);
@@ -148,6 +151,13 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
                     previous == null ? null : previous.getState(), observed.getState(),
                     observed.getWorkerId(), observed.getTrace(), taskStates(observed));
             publish(record, event(observed, connector, changed), observed, connector, incident(previous, observed));
+        }
+    }
+
+    /** The next steps of a move, to the command topic (signed there). */
+    private void derived(Record<String, ConnectorObservation> record, java.util.List<io.switchboard.schemas.ConnectorCommand> steps) {
+        for (io.switchboard.schemas.ConnectorCommand step : steps) {
+            context.forward(new Record<String, Object>(MoveSteps.keyOf(step), step, record.timestamp()), CommandProcessor.DERIVED);
         }
     }
 

@@ -66,12 +66,25 @@ public final class CommandDecider {
      */
     public static Decision decide(ControlPlane controlPlane, ConnectorState current, ConnectorObservation observed,
                                   ConnectorCommand command) {
-        Object action = command.getAction();
         // Ownership first: a command a pipeline's connector must not take is refused whatever it asks.
         Decision notTheOwner = PipelineOwnership.refusal(current, command);
         if (notTheOwner != null) {
             return notTheOwner;
         }
+        Decision moving = ConnectorMoves.refusedWhileMoving(current, command);
+        if (moving != null) {
+            return moving;
+        }
+        if (command.getMove() != null) {
+            return ConnectorMoves.decide(current, observed, command, alone -> decideAction(controlPlane, current, observed, alone));
+        }
+        return decideAction(controlPlane, current, observed, command);
+    }
+
+    /** The command's action decided, its sender allowed to send it. */
+    private static Decision decideAction(ControlPlane controlPlane, ConnectorState current, ConnectorObservation observed,
+                                         ConnectorCommand command) {
+        Object action = command.getAction();
         if (action instanceof CreateConnector create) {
             return create(controlPlane, current, command, create);
         } else if (action instanceof PutConnectorConfig put) {
@@ -386,7 +399,8 @@ public final class CommandDecider {
                 .setPendingTopicsReset(current.getPendingTopicsReset())
                 .setPipelinePhase(current.getPipelinePhase())
                 .setPipelineTablesLeftOut(current.getPipelineTablesLeftOut())
-                .setLabels(current.getLabels());
+                .setLabels(current.getLabels())
+                .setMove(current.getMove());
     }
 
     /** A set's new connector carries the set's labels. */
