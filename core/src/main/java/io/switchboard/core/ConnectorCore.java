@@ -29,6 +29,9 @@ import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.secrets.Redactor;
+import io.switchboard.rules.ConnectorMoves;
+import io.switchboard.schemas.MoveStep;
+import io.switchboard.schemas.CommandDecision;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +61,7 @@ public final class ConnectorCore implements ConnectorService {
     private final ConfigPatches patches;
     private final StatusWatch watcher;
     private final BulkCommands bulk;
+    private final ClusterDirectory clusters;
 
     public ConnectorCore(CommandBus gateway, ConnectorStore queries, ConnectorPlugins plugins,
                          ConnectorConfigValidator validator, StatusWatch watcher, ConnectorSecrets secrets,
@@ -78,6 +82,7 @@ public final class ConnectorCore implements ConnectorService {
         this.patches = new ConfigPatches(gateway, queries, preflight.desired());
         this.watcher = watcher;
         this.bulk = new BulkCommands(gateway, queries);
+        this.clusters = clusters;
     }
 
     /** The one pre-flight of this core's writes, whose bounded pool a set's plan runs in too. */
@@ -247,6 +252,28 @@ public final class ConnectorCore implements ConnectorService {
         return preflight.configWrite(scope, name, restored, Operation.OFFSETS,
                         stored -> new ModifyOffsets(offsets, true, stored, sequence), true, request)
                 .thenApply(d -> new Written(false, views.view(d.getState())));
+    }
+
+    /**
+     * Moves the connector to another Connect cluster this deployment manages, as steps the processor
+     * decides one after the other (see {@code rules/ConnectorMoves}); answers the move's id once its
+     * first step (the stop) is decided.
+     */
+    @Override
+    public CompletableFuture<String> move(Scope scope, String name, String to, RequestContext request) {
+        if (to == null || to.isBlank()) {
+            throw new ServiceException.InvalidRequest("to", "A move names the cluster it goes to: {\"to\": \"<cluster>\"}");
+        }
+        if (to.equals(scope.cluster())) {
+            throw new ServiceException.InvalidRequest("to", "Connector " + name + " is in cluster " + to + " already");
+        }
+        if (!clusters.manages(to)) {
+            throw new ServiceException.NotFound(ServiceException.Subject.CLUSTER, to, null, Operation.CHANGE_TARGET_STATE);
+        }
+        return preflight.submit(scope, name, new ChangeTargetState(TargetState.STOPPED), Operation.CHANGE_TARGET_STATE, request,
+                        command -> command.setMove(MoveStep.newBuilder().setMoveId(command.getCommandId()).setStep(ConnectorMoves.START)
+                                .setFrom(scope.cluster()).setTo(to).build()))
+                .thenApply(CommandDecision::getCommandId);
     }
 
     @Override

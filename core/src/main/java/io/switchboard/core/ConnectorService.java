@@ -50,6 +50,13 @@ public interface ConnectorService {
      */
     CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, boolean offsets, RequestContext request);
 
+    /**
+     * Moves the connector to Connect cluster {@code to} with its offsets: stopped here, created
+     * stopped there with the offsets its stop kept, started there once they are set, deleted here.
+     * Answers the move's id once the stop is decided; the rest follows as the processor decides it.
+     */
+    CompletableFuture<String> move(Scope scope, String name, String to, RequestContext request);
+
     /** Changes the given keys; a null value removes its key. */
     CompletableFuture<ConnectorView> patchConfig(Scope scope, String name, Map<String, String> patch, RequestContext request);
 

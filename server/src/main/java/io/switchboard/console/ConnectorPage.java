@@ -324,7 +324,8 @@ final class ConnectorPage {
         for (Map<String, Object> version : newestFirst) {
             out.append("<tr><td>").append(text(version.get("version"))).append("</td><td>").append(text(version.get("occurred_at")))
                     .append("</td><td>").append(text(version.getOrDefault("principal", ""))).append("</td><td>")
-                    .append(text(version.get("event"))).append(' ').append(PolicyPages.checkedAgainst(cluster, version.get("policy_versions")))
+                    .append(text(version.get("event"))).append(moveStep(version.get("move"))).append(' ')
+                    .append(PolicyPages.checkedAgainst(cluster, version.get("policy_versions")))
                     .append("</td><td>").append(diff((Map<?, ?>) version.get("diff")))
                     .append("</td><td>").append(version.get("config") == null ? ""
                             : "<a href=\"?at=" + text(version.get("sequence")) + "\">as it was</a>");
@@ -344,6 +345,15 @@ final class ConnectorPage {
             out.append("</td></tr>");
         }
         return out.append("</tbody></table>").toString();
+    }
+
+    /** A move's step, as the history names it: "(move start: default → east)", and a refusal's reason. */
+    private static String moveStep(Object move) {
+        if (!(move instanceof Map<?, ?> step)) {
+            return "";
+        }
+        return " <span class=\"move\">(move " + text(step.get("step")) + ": " + text(step.get("from")) + " \u2192 " + text(step.get("to"))
+                + (step.get("reason") == null ? "" : "; " + text(step.get("reason"))) + ")</span>";
     }
 
     private static String diff(Map<?, ?> diff) {

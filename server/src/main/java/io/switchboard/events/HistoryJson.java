@@ -73,6 +73,15 @@ public final class HistoryJson {
         if (entry.getOffsets() != null) {
             json.put("offsets", offsets(entry.getOffsets()));
         }
+        if (entry.getMove() != null) {
+            Map<String, Object> move = new LinkedHashMap<>();
+            move.put("move_id", entry.getMove().getMoveId());
+            move.put("step", entry.getMove().getStep());
+            move.put("from", entry.getMove().getFrom());
+            move.put("to", entry.getMove().getTo());
+            move.put("reason", entry.getMove().getReason());
+            json.put("move", move);
+        }
         if (!entry.getPolicyWarnings().isEmpty()) {
             json.put("policy_warnings", entry.getPolicyWarnings());
         }
