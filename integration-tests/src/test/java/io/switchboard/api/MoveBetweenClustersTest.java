@@ -172,4 +172,55 @@ class MoveBetweenClustersTest {
         assertEquals("default", target.get(0).path("move").path("from").asText(), target.toString());
         assertFalse(target.toString().contains("\"refused\""), target.toString());
     }
+
+    private static void produce(String topic, int from, int to) {
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                fx.kafka.client(KafkaIdentities.USER), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int n = from; n <= to; n++) {
+                // A JSON string, which the workers' converter reads as the line the sink writes.
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "\"" + line(n) + "\""));
+            }
+            producer.flush();
+        }
+    }
+
+    private static Map<String, Integer> written(Path file) throws IOException {
+        Map<String, Integer> counts = new TreeMap<>();
+        if (Files.exists(file)) {
+            for (String text : Files.readAllLines(file)) {
+                if (text.startsWith("moved-line-")) {
+                    counts.merge(text, 1, Integer::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** A sink moves with its consumer group's offsets: the records before and after the move, each written once. */
+    @Test
+    void aSinkMovesWithItsGroupsOffsetsSoEachRecordIsWrittenOnce() throws Exception {
+        String name = "moving-sink";
+        String topic = "moved-sink-" + System.nanoTime();
+        Path output = TestReplicas.FILES.resolve(topic + ".out");
+        FILES.add(output);
+        produce(topic, 1, LINES);
+        String config = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + output + "\",\"topics\":\"" + topic + "\"}";
+        assertEquals(201, fx.call("POST", "/connectors", "{\"name\":\"" + name + "\",\"config\":" + config + "}").status());
+        Await.atMost(WITHIN).until("the first records written", () -> total(written(output)), n -> n == LINES);
+
+        assertEquals(202, fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"east\"}").status());
+        Await.atMost(WITHIN).until("running on east", () -> fx.call("GET", "/clusters/east/connectors/" + name + "/status", null)
+                .json().path("connector").path("state").asText(), "RUNNING"::equals);
+        Await.atMost(WITHIN).until("gone from default", () -> fx.call("GET", "/connectors/" + name, null).status(), s -> s == 404);
+        JsonNode source = fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions");
+        JsonNode kept = source.get(source.size() - 2).path("offsets").path("offsets");
+        assertEquals(LINES, kept.path(0).path("offset").path("kafka_offset").asLong(), "the group's offsets, kept: " + kept);
+
+        produce(topic, LINES + 1, 2 * LINES);
+        Map<String, Integer> all = Await.atMost(WITHIN).until("every record written", () -> written(output),
+                counts -> total(counts) >= 2 * LINES);
+        assertEquals(2 * LINES, all.size(), "each record once");
+        assertTrue(all.values().stream().allMatch(count -> count == 1), "each record once");
+    }
 }
