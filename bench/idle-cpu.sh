@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# What an idle Switchboard costs: the runnable jar on the embedded default (broker, worker and replica in
-# one JVM, a fresh data dir), left alone to settle, then the CPU each of its threads used over a window,
-# read from /proc/<pid>/task/*/stat and summed by thread name (digits folded). Figures go to
+# What an idle Switchboard costs: the runnable jar on the embedded default (broker and replica in one
+# JVM, the Connect worker in a child process of its own; a fresh data dir), left alone to settle, then
+# the CPU each of their threads used over a window, read from /proc/<pid>/task/*/stat of the replica
+# and of its child processes, and summed by thread name (digits folded; the worker's prefixed "worker:"). Figures go to
 # bench/out/idle-cpu.md. The JIT compilers' share is listed apart: it is warm-up, not idle work.
 # Usage: bench/idle-cpu.sh [--settle-s 120] [--window-s 60] [--no-build]
 set -euo pipefail
@@ -24,10 +25,14 @@ java -jar app/target/switchboard.jar --data-dir "$data/data" --port "$base" --ka
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 sleep "$settle"
-ticks() { for t in /proc/$pid/task/*; do
-    s=$(cat "$t/stat" 2>/dev/null) || continue
-    name=${s#*(}; name=${name%)*}; rest=${s##*) }
-    echo "$(basename "$t") $(awk '{print $12 + $13}' <<< "$rest") ${name// /_}"
+ticks() {
+  for p in $pid $(pgrep -P "$pid"); do
+    prefix=""; [[ $p != "$pid" ]] && prefix="worker:"
+    for t in /proc/$p/task/*; do
+      s=$(cat "$t/stat" 2>/dev/null) || continue
+      name=${s#*(}; name=${name%)*}; rest=${s##*) }
+      echo "$(basename "$t") $(awk '{print $12 + $13}' <<< "$rest") ${prefix}${name// /_}"
+    done
   done; }
 ticks > "$data/a"; sleep "$window"; ticks > "$data/b"
 hz=$(getconf CLK_TCK)

@@ -204,3 +204,8 @@ Rules across values, refused before anything renders (values.schema.json checks 
 {{- fail "tls.enabled needs tls.existingSecret: a Secret with keystore.p12 and keystore-password" -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The embedded worker container's JVM options. */}}
+{{- define "switchboard.workerJavaOptions" -}}
+{{- printf "-XX:MaxRAMPercentage=%v -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp %s" .Values.worker.maxRamPercentage .Values.worker.extraOptions | trim -}}
+{{- end -}}

@@ -9,11 +9,15 @@ import io.switchboard.dataplane.BundledPlugins;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dataplane.DesiredStateFeed;
+import io.switchboard.schemas.SignedStates;
+import io.switchboard.kafkaio.RecordSignatures.Verdict;
+import io.switchboard.schemas.CommandDecision;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.dataplane.WorkerConfigFeed;
 import io.switchboard.dataplane.WorkerStatusFeed;
+import io.switchboard.dataplane.WorkerProcess;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.pipelines.PipelinePhaseWatcher;
 import io.switchboard.pipelines.PipelineScheduler;
@@ -30,6 +34,8 @@ import io.switchboard.secrets.Redactor;
 import io.switchboard.secrets.SecretConfigProvider;
 import io.switchboard.secrets.SecretStore;
 import io.switchboard.secrets.SecretStoreConfigProvider;
+import io.switchboard.secrets.SecretBox;
+import io.switchboard.secrets.WorkerSecretsChannel;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -56,7 +62,7 @@ import java.util.function.UnaryOperator;
  */
 record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka, ConnectClusters connectClusters,
                          ConnectorQueries queries, ConnectorSecrets secrets, SecretStore secretStore, Metrics metrics,
-                         Pipelines pipelines, String keyringHandle, String secretStoreHandle, ShutdownOrder shutdown) {
+                         Pipelines pipelines, ShutdownOrder shutdown) {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneAssembly.class);
     /** Whether the data plane runs the embedded worker: no external cluster is given, and it is not turned off. */
     static boolean embedsWorker(SwitchboardOptions options) {
@@ -92,50 +98,67 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         return here;
     }
 
+    /** The embedded worker's JVM options when {@code SWITCHBOARD_WORKER_JAVA_OPTIONS} gives none. */
+    static final String WORKER_JAVA_OPTIONS = "-Xmx1g -XX:+ExitOnOutOfMemoryError";
+
     /**
-     * Starts the embedded worker, once the secret store has read what its topic held: the worker
-     * opens named secrets with it as soon as it starts a connector. It needs nothing of the command
-     * processor, so it starts while the processor joins its group.
+     * Starts the embedded worker in a process of its own, once the secret store has read what its
+     * topic held: the worker opens named secrets as soon as it starts a connector. It needs nothing
+     * of the command processor, so it starts while the processor joins its group. It runs in
+     * {@code <data-dir>/worker} with the worker's Kafka settings only, and opens sealed values and
+     * named secrets of cluster "default" through a loopback channel with a token of its own: never
+     * with the keyring, which stays here.
      */
-    static EmbeddedConnectWorker startEmbeddedWorker(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka,
-                                                     SecretStore secretStore, String keyringHandle, String secretStoreHandle,
-                                                     ShutdownOrder shutdown) {
+    static WorkerProcess startEmbeddedWorker(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka,
+                                             SecretStore secretStore, SecretBox box, ShutdownOrder shutdown) {
         try {
             secretStore.awaitCaughtUp();
         } catch (SecretStore.StoreUnavailable e) {
             log.warn("The embedded worker starts before the secrets topic was read to its end: {}", e.getMessage());
         }
-        // The embedded worker opens sealed secrets itself, when a connector starts: its config
-        // topic and REST answers keep them sealed.
-        EmbeddedConnectWorker worker;
+        WorkerSecretsChannel channel = shutdown.add(Stage.WORKER, WorkerSecretsChannel.start(box,
+                name -> secretStore.open(SwitchboardApp.DEFAULT_CLUSTER, name)));
+        Map<String, String> properties = EmbeddedConnectWorker.properties(bootstrapServers,
+                BundledPlugins.withBundled(Switchboard.class, options.pluginPath()), new Topics(options.topicPrefix()).embeddedWorkerGroup(),
+                EmbeddedConnectWorker.freePort(), EmbeddedConnectWorker.confinedProviders(kafka.forWorker(Map.of(
+                        "config.providers", "switchboard,secretsManager",
+                        "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
+                        "config.providers.switchboard.param.replica.url", channel.url(),
+                        "config.providers.switchboard.param.token", channel.token(),
+                        "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
+                        "config.providers.secretsManager.param.replica.url", channel.url(),
+                        "config.providers.secretsManager.param.token", channel.token())),
+                        controlPlane(options, new Topics(options.topicPrefix())).files().directory()));
+        WorkerProcess.Launch launch;
+        if (options.workerHandoffDir() != null) {
+            // The worker is another container's, which waits for these settings in the directory it shares.
+            launch = new WorkerProcess.Launch(List.of(), options.workerHandoffDir().toAbsolutePath(), properties);
+        } else {
+            String javaOptions = System.getenv().getOrDefault("SWITCHBOARD_WORKER_JAVA_OPTIONS", WORKER_JAVA_OPTIONS);
+            launch = new WorkerProcess.Launch(WorkerProcess.javaCommand(
+                    List.of(javaOptions.trim().split("\\s+")), EmbeddedWorkerMain.class.getName()),
+                    options.dataDir().toAbsolutePath().resolve("worker"), properties);
+        }
         try {
-            worker = EmbeddedConnectWorker.start(bootstrapServers, BundledPlugins.withBundled(Switchboard.class, options.pluginPath()),
-                    new Topics(options.topicPrefix()).embeddedWorkerGroup(), 0, EmbeddedConnectWorker.confinedProviders(kafka.forWorker(Map.of(
-                            "config.providers", "switchboard,secretsManager",
-                            "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
-                            "config.providers.switchboard.param.keyring.handle", keyringHandle,
-                            "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
-                            "config.providers.secretsManager.param.store.handle", secretStoreHandle,
-                            "config.providers.secretsManager.param.cluster", SwitchboardApp.DEFAULT_CLUSTER)),
-                            controlPlane(options, new Topics(options.topicPrefix())).files().directory()));
+            return shutdown.add(Stage.WORKER, WorkerProcess.start(launch, Duration.ofSeconds(120)));
         } catch (RuntimeException e) {
             // Kafka refusing the worker's principal: said with the worker's own settings.
             throw KafkaRefusals.explain(e, kafka.settingsName()).<RuntimeException>map(m -> new IllegalStateException(
                     "The embedded Connect worker cannot start: " + m, e)).orElse(e);
         }
-        return shutdown.add(Stage.WORKER, worker);
     }
 
     /**
      * Starts the data plane, with the embedded worker {@code embedded} gives when {@link #embedsWorker};
      * everything it starts is owned by the shutdown order, in its stage. Answers each cluster's loop.
      */
-    List<ReconcilerLoop> start(Topics topics, TopologySerdes serdes, DecisionListener decisions, Supplier<EmbeddedConnectWorker> embedded) {
+    List<ReconcilerLoop> start(Topics topics, TopologySerdes serdes, SignedStates signedStates, DecisionListener decisions,
+                               Supplier<WorkerProcess> embedded) {
         Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
         Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
         Map<String, String> configTopics = new HashMap<>(options.connectClusterConfigTopics());
         if (embedsWorker(options)) {
-            EmbeddedConnectWorker worker = embedded.get();
+            WorkerProcess worker = embedded.get();
             clusters.put(SwitchboardApp.DEFAULT_CLUSTER, worker.url());
             statusTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.statusTopic());
             configTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.configTopic());
@@ -155,7 +178,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             // The desired state, on the replica holding the lease, from the connectors store's changelog
             // rather than from the replicas that own its partitions; the store until the feed has read it.
             DesiredStateFeed desired = shutdown.add(Stage.DATA_PLANE, new DesiredStateFeed(cluster, bootstrapServers, kafka.common(),
-                    topics.changelog(StoreNames.CONNECTORS), serdes.states().deserializer(),
+                    topics.changelog(StoreNames.CONNECTORS), serdes.states().deserializer(), signedStates,
                     () -> queries.connectors(cluster), name -> queries.connector(new ConnectorKey(cluster, name))));
             Reconciler reconciler = new Reconciler(cluster, worker,
                     desired::connectors,
@@ -205,8 +228,13 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         PipelinePhaseWatcher phases = shutdown.add(Stage.DATA_PLANE, new PipelinePhaseWatcher(pipelines, pipelinesLeader).start());
         // Each decided change is reconciled at once by the replica that holds its cluster's lease.
         // The API's consumer of the decisions topic tells the data plane too: one per replica.
+        // A state the decision carries is acted on only when a replica's processor signed it (the decisions
+        // topic is not signed); without it, the connector's desired state is read when its turn comes.
         decisions.alsoTell(() -> loops.stream().anyMatch(ReconcilerLoop::isLeader), decision -> {
-            loops.forEach(loop -> loop.reactive().decided(decision));
+            CommandDecision acted = decision.getState() == null || signedStates.verify(
+                    new ConnectorKey(decision.getCluster(), decision.getConnector()).toString(), decision.getState()) == Verdict.SIGNED
+                    ? decision : CommandDecision.newBuilder(decision).setState(null).build();
+            loops.forEach(loop -> loop.reactive().decided(acted));
             phases.decided(decision);
         });
         shutdown.add(Stage.DATA_PLANE, () -> decisions.alsoTell(() -> false, decision -> { }));

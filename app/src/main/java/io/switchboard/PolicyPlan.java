@@ -3,6 +3,8 @@ package io.switchboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.core.DesiredState;
+import io.switchboard.core.PolicyWire;
+import io.switchboard.rules.PolicyDecider;
 import io.switchboard.schemas.PolicySpec;
 
 import java.io.IOException;
@@ -13,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -54,7 +55,7 @@ final class PolicyPlan {
         }
         out.println("Policies:");
         for (DesiredState.Policy policy : policies) {
-            String body = JSON.writeValueAsString(body(policy.spec()));
+            String body = JSON.writeValueAsString(PolicyWire.render(policy.spec()));
             HttpResponse<String> current = server.send("GET", base + encode(policy.name()), null);
             if (current.statusCode() != 200 && current.statusCode() != 404) {
                 return refused(policy, current);
@@ -64,7 +65,7 @@ final class PolicyPlan {
                 return refused(policy, dryRun);
             }
             String action = current.statusCode() == 404 ? "create"
-                    : sameSpec(JSON.readTree(current.body()), JSON.readTree(body)) ? "unchanged" : "change";
+                    : sameSpec(JSON.readTree(current.body()), policy.spec()) ? "unchanged" : "change";
             items.add(new Item(policy, action, body));
             out.println("  " + symbol(action) + " policy " + policy.name() + ": " + action
                     + (current.statusCode() == 200 ? " (version " + JSON.readTree(current.body()).path("version").asText() + " in force)" : "")
@@ -123,30 +124,19 @@ final class PolicyPlan {
         };
     }
 
-    /** Whether the policy in force says what the file says: action, match and validations. */
-    private static boolean sameSpec(JsonNode current, JsonNode desired) {
-        return current.path("action").equals(desired.path("action")) && current.path("match").equals(desired.path("match"))
-                && current.path("validations").equals(desired.path("validations"));
-    }
-
-    /** The spec as {@code PUT /policies/{name}} takes it, and as {@code GET} answers it. */
-    static Map<String, Object> body(PolicySpec spec) {
-        Map<String, Object> match = new LinkedHashMap<>();
-        match.put("classes", spec.getMatchClasses());
-        match.put("names", spec.getMatchNames());
-        match.put("labels", new java.util.TreeMap<>(spec.getMatchLabels()));
-        List<Map<String, String>> validations = new ArrayList<>();
-        spec.getValidations().forEach(v -> {
-            Map<String, String> validation = new LinkedHashMap<>();
-            validation.put("expression", v.getExpression());
-            validation.put("message", v.getMessage());
-            validations.add(validation);
+    /**
+     * Whether the policy in force says what the file says, as the decider judges it
+     * ({@link PolicyDecider#sameSpec}) on the spec {@code GET} answers read back by {@link PolicyWire}.
+     */
+    private static boolean sameSpec(JsonNode current, PolicySpec desired) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        PolicyWire.FIELDS.forEach(field -> {
+            if (current.has(field)) {
+                spec.put(field, JSON.convertValue(current.get(field), Object.class));
+            }
         });
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("action", spec.getAction().name().toLowerCase(Locale.ROOT));
-        body.put("match", match);
-        body.put("validations", validations);
-        return body;
+        PolicySpec inForce = PolicyWire.read(spec, (field, message) -> { });
+        return inForce != null && PolicyDecider.sameSpec(inForce, desired);
     }
 
     private static String encode(String segment) {

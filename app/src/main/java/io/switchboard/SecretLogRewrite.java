@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The embedded Kafka Connect worker runs in this process, so what its plugins log of the secrets
- * the config providers resolved for them reaches this log: every appender a logger writes to is
+ * Installed in the embedded Kafka Connect worker's process ({@link EmbeddedWorkerMain}), whose
+ * output the replica logs: so that what its plugins log of the secrets the config providers
+ * resolved for them never reaches a log, every appender a logger writes to is
  * put behind a log4j2 rewrite that replaces those values ({@link ResolvedSecrets}) by the mask, in
  * the message and in a thrown exception's text. Set up in code, since the shaded jar carries no
  * merged plugin cache for a configured RewritePolicy.

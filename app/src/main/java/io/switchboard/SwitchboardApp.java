@@ -20,7 +20,7 @@ import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.dataplane.ConnectClusters;
-import io.switchboard.dataplane.EmbeddedConnectWorker;
+import io.switchboard.dataplane.WorkerProcess;
 import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.events.EventsResource;
 import io.switchboard.auth.AccessCheck;
@@ -43,6 +43,7 @@ import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandPolls;
 import io.switchboard.processor.CommandRefusals;
+import io.switchboard.schemas.SignedStates;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StoreNames;
@@ -66,9 +67,7 @@ import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.schemas.wire.SchemaRegistryClient;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.SecretBox;
-import io.switchboard.secrets.SecretConfigProvider;
 import io.switchboard.secrets.SecretStore;
-import io.switchboard.secrets.SecretStoreConfigProvider;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -90,7 +89,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -127,7 +125,6 @@ public final class SwitchboardApp implements AutoCloseable {
     private final ConnectClusters connectClusters;
     private HttpServer http;
     private ConnectorSecrets secrets;
-    private String keyringHandle;
     private Metrics metrics;
     /** Each sink's recent lag readings, kept by the sink-lag reader and drawn by the console. */
     private SinkLagHistory lagHistory;
@@ -139,7 +136,6 @@ public final class SwitchboardApp implements AutoCloseable {
     private Path userKafkaFile;
     private Path eventsKafkaFile;
     private volatile boolean workerMayWriteCommands;
-    private String secretStoreHandle;
     private NamedSecrets namedSecrets;
     private SecretStore secretStore;
     private RemoteStores remoteStores;
@@ -152,10 +148,6 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     public static SwitchboardApp start(SwitchboardOptions options) {
-        if (options.embeddedWorker()) {
-            // Its plugins log in this process: what they quote of resolved secrets is masked.
-            SecretLogRewrite.install();
-        }
         SwitchboardApp app = new SwitchboardApp(options);
         try {
             app.startAll();
@@ -218,6 +210,8 @@ public final class SwitchboardApp implements AutoCloseable {
         TopologySerdes serdes = TopologySerdes.avro(registryClient);
         // Only replicas sign commands, with keys derived from the keyring; the processor decides no other.
         RecordSignatures commandSignatures = CommandSignatures.of(keyring);
+        // The processor signs the states it stores; what acts on their changelog acts only on those.
+        SignedStates signedStates = CommandSignatures.states(keyring, topics.connectorsChangelog());
         CommandRefusals commandRefusals = new CommandRefusals();
         // The steps below each wait on Kafka, and none needs another's result: they run at once.
         // Replicas sign what they ask each other with a session key they share through Kafka; a
@@ -232,7 +226,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // Its start positions are fixed before any command is sent, so no decision can be missed.
         CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
                 new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
-                        topics.connectorsChangelog(), serdes.states().deserializer())));
+                        topics.connectorsChangelog(), signedStates.signedOnly(serdes.states().deserializer()))));
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 
@@ -248,8 +242,11 @@ public final class SwitchboardApp implements AutoCloseable {
         Properties processorSettings = CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(
                 topics, bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
                 decisions.progress(), topics.commands());
+        // A command is decided only in the partition its key names, of this many.
+        int commandPartitions = StartupSteps.join(partitionsStep);
         streams = steps.time("command processor created", () -> {
-            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures, commandRefusals, decisions,
+            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures,
+                    signedStates, commandPartitions, commandRefusals, decisions,
                     new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()), processorSettings);
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
@@ -262,26 +259,22 @@ public final class SwitchboardApp implements AutoCloseable {
         streams.start();
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), DataPlaneAssembly.controlPlane(options, topics),
-                serdes.commands().serializer(), commandSignatures, decisions, options.commandTimeout(), Clock.systemUTC()));
+                serdes.commands().serializer(), commandSignatures, commandPartitions, decisions, options.commandTimeout(), Clock.systemUTC()));
         tracing.commands(gateway);
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
                 secretKeys);
-        keyringHandle = SecretConfigProvider.register(
-                "replica-" + UUID.randomUUID(), keyring);
         secretStore = StartupSteps.join(secretStoreStep);
-        secretStoreHandle = SecretStoreConfigProvider.register(
-                "replica-" + UUID.randomUUID(), secretStore);
         // The embedded worker needs nothing of the command processor: it starts while the processor joins.
-        CompletableFuture<EmbeddedConnectWorker> embeddedWorker = DataPlaneAssembly.embedsWorker(options)
+        CompletableFuture<WorkerProcess> embeddedWorker = DataPlaneAssembly.embedsWorker(options)
                 ? steps.async("embedded worker", () -> DataPlaneAssembly.startEmbeddedWorker(options, bootstrapServers, workerKafka,
-                        secretStore, keyringHandle, secretStoreHandle, shutdown))
+                        secretStore, new SecretBox(keyring), shutdown))
                 : null;
         InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
                 remoteStores = new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
-                StartupSteps.join(partitionsStep), READ_WAIT, ConnectorQueries.MAX_WAITING_READS,
+                commandPartitions, READ_WAIT, ConnectorQueries.MAX_WAITING_READS,
                 // The lease and the pause fence follow the processor's own group session.
                 SessionTimers.of(processorSettings)).keepsTimelines(timelines, serdes.sets());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
@@ -336,7 +329,7 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
         reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                keyringHandle, secretStoreHandle, shutdown).start(topics, serdes, decisions, () -> StartupSteps.join(embeddedWorker)));
+                shutdown).start(topics, serdes, signedStates, decisions, () -> StartupSteps.join(embeddedWorker)));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
                 userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile

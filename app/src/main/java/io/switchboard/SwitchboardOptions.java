@@ -44,6 +44,9 @@ import java.util.Optional;
  *                          worker directly ({@code --full-pass-interval-ms})
  * @param fileConnectorsDir the directory the embedded worker's FileStream connectors may read and write under
  *                          ({@code --file-connectors-dir}); null: they are off
+ * @param workerHandoffDir  where the embedded worker's settings are handed to a worker in another container
+ *                          that shares the directory ({@code --worker-handoff-dir}); null: the replica
+ *                          starts the worker's process itself
  */
 public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String bootstrapServers,
                                  String schemaRegistryUrl, int schemaRegistryPort, String advertisedUrl,
@@ -52,110 +55,110 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                                  String pluginPath, Path secretsKeyFile, String secretsKey, String secretKeyPatterns,
                                  String lifecycleTopic, String confluentScopes, SecurityOptions security,
                                  String instanceId, HealthOptions health, Tracing tracing, Duration fullPassEvery,
-                                 Path fileConnectorsDir) {
+                                 Path fileConnectorsDir, Path workerHandoffDir) {
 
     public static SwitchboardOptions defaults() {
         return new SwitchboardOptions(8083, Path.of("data"), 9092, null, null, 8081, null,
                 null, "switchboard", 6, Duration.ofSeconds(30), true, null, null, null, null, null, null, null, SecurityOptions.NONE, null,
-                HealthOptions.DEFAULTS, Tracing.OFF, Duration.ofSeconds(10), null);
+                HealthOptions.DEFAULTS, Tracing.OFF, Duration.ofSeconds(10), null, null);
     }
 
     public SwitchboardOptions withPort(int port) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withDataDir(Path dataDir) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withKafkaPort(int kafkaPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withBootstrapServers(String bootstrapServers) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withSchemaRegistryUrl(String schemaRegistryUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withSchemaRegistryPort(int schemaRegistryPort) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withAdvertisedUrl(String advertisedUrl) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withTopicPrefix(String topicPrefix) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withCommandTimeout(Duration commandTimeout) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withEmbeddedWorker(boolean embeddedWorker) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withConnectClusters(String connectClusters) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withSecretsKeyFile(Path secretsKeyFile) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withSecretKeyPatterns(String secretKeyPatterns) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withLifecycleTopic(String lifecycleTopic) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
                 schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
                 embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     /** The keyring file: the one given, else {@code secrets.key} under the data directory. */
@@ -238,43 +241,50 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
     public SwitchboardOptions withSecurity(SecurityOptions security) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withInstanceId(String instanceId) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withHealth(HealthOptions health) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withFullPassEvery(Duration fullPassEvery) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withTracing(Tracing tracing) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withFileConnectorsDir(Path fileConnectorsDir) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
+    }
+
+    public SwitchboardOptions withWorkerHandoffDir(Path workerHandoffDir) {
+        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
+                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
+                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
+                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     public SwitchboardOptions withBindHost(String bindHost) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     /**
@@ -291,7 +301,7 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
     public SwitchboardOptions withConfluentScopes(String confluentScopes) {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir);
+                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     /**
@@ -373,7 +383,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                         .following(Boolean.parseBoolean(source.string("health-series", "true"))),
                 new Tracing(source.string("tracing", Tracing.defaultMode(env)), null),
                 Duration.ofMillis(fullPassMs),
-                Optional.ofNullable(source.string("file-connectors-dir", null)).map(String::trim).map(Path::of).orElse(null));
+                Optional.ofNullable(source.string("file-connectors-dir", null)).map(String::trim).map(Path::of).orElse(null),
+                Optional.ofNullable(source.string("worker-handoff-dir", null)).map(String::trim).filter(dir -> !dir.isEmpty()).map(Path::of).orElse(null));
     }
 
     public boolean embeddedKafka() {

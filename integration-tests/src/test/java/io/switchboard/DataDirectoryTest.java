@@ -27,7 +27,7 @@ class DataDirectoryTest {
     @Test
     void aReplicasDataDirectoryIsOwnerOnlyWithTheBrokersLogsBelowIt() throws Exception {
         Path data = dir.resolve("fresh").resolve("data");
-        try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
+        try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withKafkaPort(0)
                 .withDataDir(data).withEmbeddedWorker(false))) {
             assertEquals("rwx------", permissions(data));
             assertTrue(Files.isDirectory(data.resolve("kafka")), "the broker's logs are below it");

@@ -1,16 +1,13 @@
 package io.switchboard.apply;
 
 import io.switchboard.rules.PolicyDecider;
-import io.switchboard.schemas.PolicyAction;
 import io.switchboard.schemas.PolicySpec;
-import io.switchboard.schemas.PolicyValidation;
 
 import io.switchboard.core.DesiredState;
+import io.switchboard.core.PolicyWire;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,7 +15,7 @@ import java.util.TreeSet;
 /**
  * Reads {@code kind: ConnectorPolicy} documents of desired-state files (docs/policies.md), given
  * as a plain tree (maps, lists and strings) by the files' reader: a policy's name and cluster, and
- * its spec as {@code PUT /policies/{name}} takes it. The decider's own checks run here, so that a
+ * its spec as {@code PUT /policies/{name}} takes it ({@link PolicyWire}). The decider's own checks run here, so that a
  * name it would refuse or an expression that does not compile is a problem of the files, named
  * with CEL's error, before anything is sent. Nothing is expanded from the environment: a policy
  * holds no secret.
@@ -51,20 +48,17 @@ public final class PolicyDocuments {
             return;
         }
         only(metadata, "metadata.", Set.of("name", "cluster"), counted);
-        only(spec, "spec.", Set.of("action", "match", "validations"), counted);
         String name = text(metadata.get("name"), "metadata.name", counted);
         String cluster = metadata.get("cluster") == null ? null : text(metadata.get("cluster"), "metadata.cluster", counted);
         if (name != null) {
             String nameProblem = PolicyDecider.nameProblem(name);
             if (nameProblem != null) {
                 counted.add("metadata.name", nameProblem);
-            } else if (PolicyDecider.BUILT_IN.contains(name)) {
-                counted.add("metadata.name", "policy " + name + " is built in and read-only");
             } else if (policies.stream().anyMatch(p -> p.name().equals(name))) {
                 counted.add("metadata.name", "policy " + name + " is declared twice");
             }
         }
-        PolicySpec read = spec(spec, counted);
+        PolicySpec read = PolicyWire.read(spec, (field, message) -> counted.add("spec." + field, message));
         if (read != null && count == before) {
             String problem = PolicyDecider.specProblem(read);
             if (problem != null) {
@@ -88,54 +82,6 @@ public final class PolicyDocuments {
         }
     }
 
-    private static PolicySpec spec(Map<String, Object> spec, Problems problems) {
-        String action = spec.get("action") == null ? "deny" : text(spec.get("action"), "spec.action", problems);
-        if (action != null && !Set.of("deny", "warn").contains(action.toLowerCase(Locale.ROOT))) {
-            problems.add("spec.action", "must be deny or warn, not " + action);
-            action = null;
-        }
-        Map<String, Object> match = spec.get("match") == null ? Map.of() : map(spec.get("match"), "spec.match", false, problems);
-        if (match == null) {
-            return null;
-        }
-        only(match, "spec.match.", Set.of("classes", "names", "labels"), problems);
-        List<String> classes = strings(match.get("classes"), "spec.match.classes", problems);
-        List<String> names = strings(match.get("names"), "spec.match.names", problems);
-        Map<String, String> labels = new LinkedHashMap<>();
-        Map<String, Object> labelNodes = match.get("labels") == null ? Map.of() : map(match.get("labels"), "spec.match.labels", false, problems);
-        if (labelNodes != null) {
-            labelNodes.forEach((key, value) -> {
-                String text = text(value, "spec.match.labels." + key, problems);
-                if (text != null) {
-                    labels.put(key, text);
-                }
-            });
-        }
-        List<PolicyValidation> validations = new ArrayList<>();
-        if (!(spec.get("validations") instanceof List<?> list)) {
-            problems.add("spec.validations", "must be a list of {expression, message}");
-            return null;
-        }
-        for (int i = 0; i < list.size(); i++) {
-            String field = "spec.validations[" + i + "]";
-            Map<String, Object> validation = map(list.get(i), field, false, problems);
-            if (validation == null) {
-                continue;
-            }
-            only(validation, field + ".", Set.of("expression", "message"), problems);
-            String expression = text(validation.get("expression"), field + ".expression", problems);
-            String message = text(validation.get("message"), field + ".message", problems);
-            if (expression != null && message != null) {
-                validations.add(new PolicyValidation(expression, message));
-            }
-        }
-        if (action == null || classes == null || names == null) {
-            return null;
-        }
-        return PolicySpec.newBuilder().setAction(PolicyAction.valueOf(action.toUpperCase(Locale.ROOT))).setMatchClasses(classes)
-                .setMatchNames(names).setMatchLabels(labels).setValidations(validations).build();
-    }
-
     private static void only(Map<String, Object> map, String prefix, Set<String> allowed, Problems problems) {
         map.keySet().stream().filter(key -> !allowed.contains(key)).forEach(key -> problems.add(prefix + key,
                 "unknown field (expected " + String.join(", ", new TreeSet<>(allowed)) + ")"));
@@ -156,16 +102,5 @@ public final class PolicyDocuments {
         }
         problems.add(field, node == null ? "missing" : "must be a single value");
         return null;
-    }
-
-    private static List<String> strings(Object node, String field, Problems problems) {
-        if (node == null) {
-            return List.of();
-        }
-        if (!(node instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
-            problems.add(field, "must be a list of globs");
-            return null;
-        }
-        return list.stream().map(String.class::cast).toList();
     }
 }

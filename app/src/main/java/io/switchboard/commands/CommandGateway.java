@@ -2,6 +2,7 @@ package io.switchboard.commands;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.switchboard.kafkaio.CommandRecords;
 import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.core.CommandBus;
@@ -38,7 +39,8 @@ import java.util.function.BiConsumer;
  * Turns a request into a command on the command topic and waits for the processor's decision.
  * The command is keyed by connector so one partition orders everything done to a connector; the
  * producer is idempotent with acks=all, so a command that was acknowledged is in Kafka for good.
- * Each command is signed as only replicas can ({@link CommandSignatures}): the processor decides no other.
+ * Each command is signed as only replicas can ({@link CommandSignatures}), stamped with the time it is sent and
+ * in the partition its key names ({@link CommandRecords}): the processor decides no other, and no copy of it.
  */
 public final class CommandGateway implements CommandBus, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
@@ -46,6 +48,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     private final RecordSignatures signatures;
     private final DecisionListener decisions;
     private final String topic;
+    private final int partitions;
     private final Duration timeout;
     private final ControlPlane controlPlane;
     private final Clock clock;
@@ -82,9 +85,10 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
      * @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own
      * @param controlPlane  the deployment's control plane, which the processor behind the topic decides for
      * @param signatures    the replicas' signatures of commands ({@link CommandSignatures})
+     * @param partitions    the command topic's partitions
      */
     public CommandGateway(String bootstrapServers, Map<String, String> kafkaSettings, String topic, ControlPlane controlPlane,
-                          Serializer<ConnectorCommand> serializer, RecordSignatures signatures, DecisionListener decisions,
+                          Serializer<ConnectorCommand> serializer, RecordSignatures signatures, int partitions, DecisionListener decisions,
                           Duration timeout, Clock clock) {
         this.controlPlane = controlPlane;
         this.producer = new KafkaClients(bootstrapServers, kafkaSettings).producer(Map.of(
@@ -98,6 +102,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
         this.signatures = signatures;
         this.decisions = decisions;
         this.topic = topic;
+        this.partitions = partitions;
         this.timeout = timeout;
         this.clock = clock;
     }
@@ -198,13 +203,13 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
 
     /**
      * The command's record, serialized here rather than by the producer (on the same thread, once)
-     * so that its signature covers the bytes sent.
+     * so that its signature covers the bytes sent, stamped with the time it is sent, in its key's partition.
      */
     private ProducerRecord<byte[], byte[]> signed(ConnectorCommand command, RecordHeaders headers) {
         byte[] key = (command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector()).getBytes(StandardCharsets.UTF_8);
         byte[] value = serializer.serialize(topic, headers, command);
-        signatures.sign(topic, key, value, headers);
-        return new ProducerRecord<>(topic, null, key, value, headers);
+        CommandRecords.stampAndSign(signatures, topic, key, value, headers, clock.millis());
+        return new ProducerRecord<>(topic, CommandRecords.partition(key, partitions), key, value, headers);
     }
 
     private void acknowledge(Runnable answer) {

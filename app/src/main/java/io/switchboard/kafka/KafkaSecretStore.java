@@ -42,10 +42,16 @@ import java.util.concurrent.TimeoutException;
 public final class KafkaSecretStore extends SecretStore {
     private static final Logger log = LoggerFactory.getLogger(KafkaSecretStore.class);
     private static final Duration WRITE_VISIBLE_WITHIN = Duration.ofSeconds(10);
-    /** Times a change is decided again after another replica wrote first; contention is rare, and bounded. */
-    private static final int ATTEMPTS = 10;
+    /**
+     * How long a change is decided again after other replicas' writers fenced this one's: contention
+     * is rare, and bounded in time (well inside a request's answer window), not in attempts, which a
+     * busy machine spends faster than the writers get through.
+     */
+    private static final Duration FENCED_FOR_AT_MOST = Duration.ofSeconds(15);
     /** The shortest pause before a write fenced by another replica's writer is tried again, in milliseconds. */
-    private static final long FENCED_PAUSE_MS = 20;
+    private static final long FENCED_PAUSE_MS = 25;
+    /** The longest such pause, in milliseconds. */
+    private static final long FENCED_PAUSE_MAX_MS = 2_000;
 
     private final String topic;
     private final KafkaClients clients;
@@ -84,6 +90,7 @@ public final class KafkaSecretStore extends SecretStore {
     public StoredSecret change(String cluster, String name, Change change) {
         String key = key(cluster, name);
         synchronized (writeLock) {
+            long giveUpAt = System.nanoTime() + FENCED_FOR_AT_MOST.toNanos();
             for (int attempt = 1; ; attempt++) {
                 KafkaProducer<String, String> producer = writer();
                 readToTheEnd();
@@ -106,11 +113,11 @@ public final class KafkaSecretStore extends SecretStore {
                     }
                     // Another replica's writer started since this one did, so nothing was committed:
                     // read what it wrote, and decide again.
-                    if (attempt == ATTEMPTS) {
+                    if (System.nanoTime() - giveUpAt >= 0) {
                         throw new StoreUnavailable("Secrets are being changed on other replicas; try again", e);
                     }
-                    // Two replicas writing at once fence each other in turn: a random pause, longer with each
-                    // attempt, lets one of them commit before the other's next writer fences it.
+                    // Two replicas writing at once fence each other in turn: a random pause, doubling in
+                    // range with each attempt, lets one of them commit before the other's next writer fences it.
                     pauseAfterFencing(attempt);
                 } catch (InterruptedException e) {
                     closeWriter();
@@ -123,7 +130,8 @@ public final class KafkaSecretStore extends SecretStore {
 
     private static void pauseAfterFencing(int attempt) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(FENCED_PAUSE_MS, FENCED_PAUSE_MS * (attempt + 1)));
+            long longest = Math.min(FENCED_PAUSE_MAX_MS, FENCED_PAUSE_MS << Math.min(attempt, 10));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(FENCED_PAUSE_MS, longest + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailable("Interrupted", e);

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
+import io.switchboard.core.PolicyWire;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.rules.PolicyExpressions;
 import io.switchboard.rules.UserPolicies;
 import io.switchboard.schemas.ConnectorPolicy;
-import io.switchboard.schemas.PolicyAction;
 import io.switchboard.schemas.PolicySpec;
-import io.switchboard.schemas.PolicyValidation;
 
 import java.io.IOException;
 import java.net.URI;
@@ -195,11 +194,9 @@ public final class PolicyCostBenchmark {
     static double checkMicros(int count) throws IOException {
         List<ConnectorPolicy> inForce = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            JsonNode json = JSON.readTree(policy(i));
-            JsonNode validation = json.path("validations").path(0);
-            PolicySpec spec = PolicySpec.newBuilder().setAction(PolicyAction.DENY).setMatchClasses(List.of("*FileStream*"))
-                    .setValidations(List.of(new PolicyValidation(validation.path("expression").asText(), validation.path("message").asText())))
-                    .build();
+            PolicySpec spec = PolicyWire.read(JSON.readValue(policy(i), Map.class), (field, message) -> {
+                throw new IllegalStateException(field + ": " + message);
+            });
             inForce.add(ConnectorPolicy.newBuilder().setCluster("default").setName("rule-" + i).setVersion(1).setSpec(spec)
                     .setChangedAt(0L).setCommandId("bench-" + i).build());
         }

@@ -1,6 +1,5 @@
 package io.switchboard.core;
 
-import io.opentelemetry.context.Context;
 import io.switchboard.core.ServiceException.Operation;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.DecisionReasons;
@@ -9,12 +8,9 @@ import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.PatchConnectorConfig;
 
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Config patches, each stored only on the version it was validated against. A patch's desired
@@ -28,32 +24,31 @@ import java.util.concurrent.TimeUnit;
  * caller is told to send it again (409).
  *
  * <p>Bounded: {@link #PER_CONNECTOR} patches of one connector wait or run at once; patches that
- * waited, or are validated again, are validated on {@link #VALIDATION}'s 4 threads with 1,024 queued
- * at most, never on the thread that delivers decisions.
+ * waited, or are validated again, are validated in the write pre-flight's bounded pool
+ * ({@link WritePreflight#THREADS} threads, {@link WritePreflight#QUEUED} queued), never on the
+ * thread that delivers decisions.
  */
 final class ConfigPatches {
     /** How many times a patch is validated and sent before the caller is told the connector keeps changing. */
     static final int ATTEMPTS = 8;
     /** Patches of one connector waiting or under way in this replica, beyond which more are answered 409. */
     static final int PER_CONNECTOR = 64;
-    /** The trace context of a patch goes with it to these threads (a no-op when tracing is off). */
-    private static final Executor VALIDATION = Context.taskWrapping(new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(1024), runnable -> {
-                Thread thread = new Thread(runnable, "patch-validation");
-                thread.setDaemon(true);
-                return thread;
-            }));
-
-    private final OneAtATime<ConnectorKey> queue = new OneAtATime<>(PER_CONNECTOR, VALIDATION);
+    private final OneAtATime<ConnectorKey> queue;
     private final CommandBus gateway;
     private final ConnectorStore queries;
     private final DesiredConfig desired;
+    private final Executor validation;
 
-    /** @param desired the one function deciding every config write's desired config (the write pre-flight's) */
-    ConfigPatches(CommandBus gateway, ConnectorStore queries, DesiredConfig desired) {
+    /**
+     * @param desired    the one function deciding every config write's desired config (the write pre-flight's)
+     * @param validation the write pre-flight's bounded pool, where patches that waited or are validated again run
+     */
+    ConfigPatches(CommandBus gateway, ConnectorStore queries, DesiredConfig desired, Executor validation) {
         this.gateway = gateway;
         this.queries = queries;
         this.desired = desired;
+        this.validation = validation;
+        this.queue = new OneAtATime<>(PER_CONNECTOR, validation);
     }
 
     /** Patches a connector read as {@code current}; completes with the connector as the patch left it. */
@@ -76,9 +71,11 @@ final class ConfigPatches {
 
     private CompletableFuture<ConnectorState> against(Scope scope, ConnectorKey key, Map<String, String> patch,
                                                       ConnectorState base, RequestContext request, int attempt) {
+        ConnectorCommand.Builder stamped = gateway.command(key, new PatchConnectorConfig(patch, base.getVersion()), request);
+        // As a put's: the early owner check on the connector the patch applies to, once the patched config is within the policies.
         Map<String, String> sealedPatch = desired.decide(new DesiredConfig.Write(scope, key.name(), patch, DesiredConfig.Kind.PATCH,
-                base::getConfig), null);
-        ConnectorCommand command = gateway.command(key, new PatchConnectorConfig(sealedPatch, base.getVersion()), request).build();
+                base::getConfig), () -> DecisionAnswers.requireOwner(base, stamped.build(), Operation.PATCH_CONFIG));
+        ConnectorCommand command = stamped.setAction(new PatchConnectorConfig(sealedPatch, base.getVersion())).build();
         return gateway.submit(command).thenCompose(decision -> {
             if (!DecisionReasons.CHANGED_MEANWHILE.equals(decision.getReason())) {
                 return CompletableFuture.completedFuture(DecisionAnswers.accepted(decision, Operation.PATCH_CONFIG).getState());
@@ -90,7 +87,7 @@ final class ConfigPatches {
             // Validating can wait on the worker: not on the thread that delivers decisions.
             try {
                 return CompletableFuture.supplyAsync(() -> against(scope, key, patch, decision.getState(), request, attempt + 1),
-                        VALIDATION).thenCompose(f -> f);
+                        validation).thenCompose(f -> f);
             } catch (RejectedExecutionException full) {
                 throw new ServiceException.Busy("Connector " + key.name() + " changed while this patch was being validated; send it again");
             }

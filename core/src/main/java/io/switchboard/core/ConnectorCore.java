@@ -20,7 +20,6 @@ import io.switchboard.schemas.DeleteConnector;
 import io.switchboard.schemas.ModifyOffsets;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.Outcome;
-import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.ReconcileConnector;
 import io.switchboard.schemas.RecordPipelinePhase;
@@ -56,8 +55,6 @@ public final class ConnectorCore implements ConnectorService {
     private final WritePreflight preflight;
     private final ConnectorReads reads;
     private final ConnectorViews views;
-    private final ConnectorSecrets secrets;
-    private final NamedSecrets namedSecrets;
     private final ConfigPatches patches;
     private final StatusWatch watcher;
     private final BulkCommands bulk;
@@ -77,9 +74,7 @@ public final class ConnectorCore implements ConnectorService {
         this.preflight = preflight;
         this.views = new ConnectorViews(queries, plugins, secrets);
         this.reads = new ConnectorReads(queries, secrets, views);
-        this.secrets = secrets;
-        this.namedSecrets = namedSecrets;
-        this.patches = new ConfigPatches(gateway, queries, preflight.desired());
+        this.patches = new ConfigPatches(gateway, queries, preflight.desired(), preflight.pool());
         this.watcher = watcher;
         this.bulk = new BulkCommands(gateway, queries);
         this.clusters = clusters;
@@ -115,14 +110,9 @@ public final class ConnectorCore implements ConnectorService {
     @Override
     public CompletableFuture<ConnectorView> patchConfig(Scope scope, String name, Map<String, String> patch,
                                                         RequestContext request) {
-        return preflight.offThread(() -> {
-            ConnectorState current = reads.existing(scope, name, Operation.PATCH_CONFIG);
-            DecisionAnswers.requireOwner(current, gateway.command(key(scope, name), new PatchConnectorConfig(patch, null), request).build(),
-                    Operation.PATCH_CONFIG);
-            secrets.requireOpenable(patch);
-            namedSecrets.requireKnown(scope, patch);
-            return patches.patch(scope, name, patch, current, request);
-        }).thenCompose(patched -> patched).thenApply(views::view);
+        // The connector must exist; then the checks run in a put's order, inside the patch's own pre-flight.
+        return preflight.offThread(() -> patches.patch(scope, name, patch, reads.existing(scope, name, Operation.PATCH_CONFIG), request))
+                .thenCompose(patched -> patched).thenApply(views::view);
     }
 
     @Override

@@ -121,8 +121,8 @@ public final class ConnectorSets {
      * The plan, made in the write pre-flight's bounded pool (store reads and a worker validation per
      * item may wait): past its bound, {@link ServiceException.Unavailable} (503) at once. Sends nothing.
      */
-    public CompletableFuture<Plan> planLater(Scope scope, String name, Request request) {
-        return preflight.offThread(() -> plan(scope, name, request));
+    public CompletableFuture<Plan> planLater(Scope scope, String name, Request request, RequestContext context) {
+        return preflight.offThread(() -> plan(scope, name, request, context));
     }
 
     /** What the request needs before it is planned (a secret given in the clear needs edit): {@link SetPlanner#needsBeforePlanning}. */
@@ -130,8 +130,12 @@ public final class ConnectorSets {
         return SetPlanner.needsBeforePlanning(request.connectors(), secrets.keys()::matches);
     }
 
-    /** The plan, read and validated now, on this thread; sends nothing. */
-    public Plan plan(Scope scope, String name, Request request) {
+    /**
+     * The plan, read and validated now, on this thread; sends nothing.
+     *
+     * @param context the request the change would be issued for: its principal is the one the decider's policies see
+     */
+    public Plan plan(Scope scope, String name, Request request, RequestContext context) {
         requireSetName(name);
         DesiredState.SetScope setScope = new DesiredState.SetScope(name, scope.cluster(), request.selector());
         SetState set = store.set(SetPlanner.key(scope.cluster(), name)).orElse(null);
@@ -150,7 +154,8 @@ public final class ConnectorSets {
                     : new Desired(c, null, "outside set " + name + "'s scope: its labels do not match the selector"));
         }
         UserPolicies inForce = policies == null ? UserPolicies.NONE : new UserPolicies(policies.policies(scope.cluster()));
-        Plan plan = SetPlanner.plan(bus.controlPlane(), inForce, setScope, desired, current, set, request.prune(), request.maxDeletes(),
+        SetDecider.Checks checks = new SetDecider.Checks(bus.controlPlane(), inForce, context == null ? null : context.principal());
+        Plan plan = SetPlanner.plan(checks, setScope, desired, current, set, request.prune(), request.maxDeletes(),
                 request.force(), secrets.keys()::matches);
         return plan.withWorkers(workers(scope.cluster(), current));
     }
@@ -281,7 +286,7 @@ public final class ConnectorSets {
      */
     public CompletableFuture<Applied> apply(Scope scope, String name, Request request, String ifMatch, RequestContext context,
                                             Plan planned) {
-        Plan plan = planned != null ? planned : plan(scope, name, request);
+        Plan plan = planned != null ? planned : plan(scope, name, request, context);
         if (ifMatch != null && !ifMatch.equals(plan.version())) {
             return done(new Applied(plan, Result.STALE, null, plan.setVersion(), "the set's scope changed since the plan (version "
                     + ifMatch + ", now " + plan.version() + "): plan again"));

@@ -1,7 +1,6 @@
 package io.switchboard.core;
 
 import io.switchboard.rules.ConnectorKey;
-import io.switchboard.rules.ConnectorPolicies;
 import io.switchboard.rules.JdbcDriverProperties;
 import io.switchboard.rules.PolicyDecider;
 import io.switchboard.rules.PolicyExpressions;
@@ -62,7 +61,7 @@ public final class Policies {
     /** The built-in policies first, then the cluster's policies in force, by name. */
     public List<Listed> list(Scope scope) {
         List<Listed> listed = new ArrayList<>();
-        ConnectorPolicies.BUILT_IN.forEach(name -> listed.add(new Listed(name, true, null)));
+        PolicyDecider.BUILT_IN.forEach(name -> listed.add(new Listed(name, true, null)));
         for (ConnectorPolicy policy : policies.policies(scope.cluster())) {
             if (!policy.getDeleted()) {
                 listed.add(new Listed(policy.getName(), false, policy));
@@ -138,8 +137,9 @@ public final class Policies {
     }
 
     public CompletableFuture<CommandDecision> delete(Scope scope, String name, RequestContext context) {
-        if (PolicyDecider.BUILT_IN.contains(name)) {
-            throw new ServiceException.InvalidRequest("name", "policy " + name + " is built in and read-only");
+        String builtIn = PolicyDecider.builtInProblem(name);
+        if (builtIn != null) {
+            throw new ServiceException.InvalidRequest("name", builtIn);
         }
         return submit(scope, name, new DeletePolicy(), context);
     }

@@ -2,12 +2,9 @@ package io.switchboard.core;
 
 import io.switchboard.secrets.Redactor;
 import io.switchboard.rules.CommandDecider;
-import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.Decision;
-import io.switchboard.rules.PolicyExpressions;
 import io.switchboard.rules.SetDecider;
-import io.switchboard.rules.UserPolicies;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorState;
@@ -35,7 +32,9 @@ import java.util.function.Predicate;
  * The plan of a set's change: a pure function of what is desired (configs already sealed, as the
  * API stores them), what the stores hold now, and the set's own state. Whether a connector's config
  * changes is decided by the processor's own function ({@link CommandDecider} on the command the set
- * would write), so a re-apply of the same files plans nothing. Secret values are never shown: a
+ * would write), so a re-apply of the same files plans nothing; whether the set's decider refuses an
+ * item it carries, by that decider's own check ({@link SetDecider.Checks}), so a plan without
+ * problems is a change it accepts. Secret values are never shown: a
  * secret key shows {@code sealed: changed} or {@code sealed: unchanged}, compared on their sealed
  * text, which the API keeps when the value is the same.
  */
@@ -119,17 +118,12 @@ public final class SetPlanner {
     }
 
     /**
+     * @param checks   what the set's decider checks of each item (its control plane, the user policies in force in
+     *                 the set's cluster, who would issue the change): an item it would refuse has that as its problem
      * @param current  each connector the plan reads (desired ones and those the set manages) as the store holds it
      * @param isSecret whether a key's value is a secret (shown only as sealed: changed or unchanged)
-     * @param controlPlane the control plane the decider decides for, whose policies each item obeys
      */
-    public static Plan plan(ControlPlane controlPlane, DesiredState.SetScope scope, List<Desired> desired, Map<String, ConnectorState> current, SetState set,
-                            boolean prune, int maxDeletes, boolean force, Predicate<String> isSecret) {
-        return plan(controlPlane, UserPolicies.NONE, scope, desired, current, set, prune, maxDeletes, force, isSecret);
-    }
-
-    /** @param policies the user policies in force in the set's cluster: an item that breaks a deny policy has it as its problem */
-    public static Plan plan(ControlPlane controlPlane, UserPolicies policies, DesiredState.SetScope scope, List<Desired> desired,
+    public static Plan plan(SetDecider.Checks checks, DesiredState.SetScope scope, List<Desired> desired,
                             Map<String, ConnectorState> current, SetState set, boolean prune, int maxDeletes, boolean force,
                             Predicate<String> isSecret) {
         List<Item> items = new ArrayList<>();
@@ -139,7 +133,7 @@ public final class SetPlanner {
         for (Desired d : desired) {
             givesSecrets |= givesSecret(d);
             named.add(d.connector().name());
-            items.add(item(controlPlane, policies, scope, d, current.get(d.connector().name()), managed, isSecret));
+            items.add(item(checks, scope, d, current.get(d.connector().name()), managed, isSecret));
         }
         List<String> problems = new ArrayList<>();
         if (prune) {
@@ -154,7 +148,9 @@ public final class SetPlanner {
                         .setPreviousTargetState(existing.getTargetState()).setAdopt(false).build();
                 List<KeyChange> keys = new ArrayList<>();
                 new TreeMap<>(existing.getConfig()).forEach((k, v) -> keys.add(change("-", k, v, null, isSecret)));
-                deletes.add(new Item(m.getKey(), Action.DELETE, keys, existing.getTargetState().name(), null, null, item));
+                String problem = checks.problem(scope.cluster(), item, managed);
+                deletes.add(problem == null ? new Item(m.getKey(), Action.DELETE, keys, existing.getTargetState().name(), null, null, item)
+                        : new Item(m.getKey(), Action.DELETE, List.of(), existing.getTargetState().name(), null, problem, null));
             }
             if (deletes.size() > maxDeletes && !force) {
                 problems.add(deletes.size() + " connectors would be deleted, more than max_deletes " + maxDeletes
@@ -193,12 +189,13 @@ public final class SetPlanner {
         return gives ? Needs.EDIT : Needs.VIEW;
     }
 
-    private static Item item(ControlPlane controlPlane, UserPolicies policies, DesiredState.SetScope scope, Desired d, ConnectorState existing, Map<String, Map<String, String>> managed,
-                             Predicate<String> isSecret) {
+    private static Item item(SetDecider.Checks checks, DesiredState.SetScope scope, Desired d,
+                             ConnectorState existing, Map<String, Map<String, String>> managed, Predicate<String> isSecret) {
         DesiredState.Connector c = d.connector();
         String stateFrom = existing == null ? null : existing.getTargetState().name();
+        Action attempted = existing == null ? Action.CREATE : Action.UPDATE;
         if (d.error() != null) {
-            return new Item(c.name(), existing == null ? Action.CREATE : Action.UPDATE, List.of(), stateFrom, null, d.error(), null);
+            return new Item(c.name(), attempted, List.of(), stateFrom, null, d.error(), null);
         }
         TargetState target = c.state() != null ? c.state() : existing != null ? existing.getTargetState() : TargetState.RUNNING;
         SetItem item = item(c, d.sealedConfig(), target, existing, false);
@@ -208,36 +205,43 @@ public final class SetPlanner {
                 .setConnector(c.name()).setIssuedAt(0L)
                 .setAction(new SetConnector(d.sealedConfig(), target, scope.name(),
                         existing == null ? Map.of() : existing.getLabels())).build();
-        Decision decision = CommandDecider.decide(controlPlane, existing, command);
+        Decision decision = CommandDecider.decide(checks.controlPlane(), existing, command);
         if (decision.reason() != null) {
-            return new Item(c.name(), existing == null ? Action.CREATE : Action.UPDATE, List.of(), stateFrom, null,
-                    decision.message(), null);
+            // The set's decider refuses whatever the connector's refuses, in its own words.
+            String problem = checks.problem(scope.cluster(), item, managed);
+            return new Item(c.name(), attempted, List.of(), stateFrom, null, problem != null ? problem : decision.message(), null);
         }
-        // The user policies as the set's decider checks its items: with the item's labels.
-        UserPolicies.Breach denial = decision.outcome() == Outcome.UNCHANGED ? null : policies.check(
-                new PolicyExpressions.Subject(scope.cluster(), c.name(), d.sealedConfig(), c.labels()),
-                existing == null ? null : PolicyExpressions.Subject.of(existing),
-                null).denial();
-        if (denial != null) {
-            return new Item(c.name(), existing == null ? Action.CREATE : Action.UPDATE, List.of(), stateFrom, null, denial.refusal(), null);
+        Item planned = planned(c, d.sealedConfig(), target, existing, decision, item, managed, isSecret);
+        if (planned.action() == Action.UNCHANGED) {
+            return planned;
         }
+        // What the set's decider refuses of the item the change carries: its own function, so the plan is the decision.
+        String problem = checks.problem(scope.cluster(), planned.item(), managed);
+        return problem == null ? planned
+                : new Item(c.name(), planned.action(), List.of(), stateFrom, null, problem, null);
+    }
+
+    /** What the item does to a connector the connector's decider does not refuse. */
+    private static Item planned(DesiredState.Connector c, Map<String, String> sealedConfig, TargetState target, ConnectorState existing,
+                                Decision decision, SetItem item, Map<String, Map<String, String>> managed, Predicate<String> isSecret) {
         if (existing == null) {
             List<KeyChange> keys = new ArrayList<>();
-            new TreeMap<>(d.sealedConfig()).forEach((k, v) -> keys.add(change("+", k, null, v, isSecret)));
+            new TreeMap<>(sealedConfig).forEach((k, v) -> keys.add(change("+", k, null, v, isSecret)));
             return new Item(c.name(), Action.CREATE, keys, null, target.name(), null, item);
         }
+        String stateFrom = existing.getTargetState().name();
         boolean configChanges = decision.outcome() != Outcome.UNCHANGED;
         boolean stateChanges = target != existing.getTargetState();
         boolean labelsDiffer = !c.labels().equals(managed.get(c.name()));
         String stateTo = stateChanges ? target.name() : null;
         if (configChanges) {
-            return new Item(c.name(), Action.UPDATE, keys(existing.getConfig(), d.sealedConfig(), isSecret), stateFrom, stateTo, null, item);
+            return new Item(c.name(), Action.UPDATE, keys(existing.getConfig(), sealedConfig, isSecret), stateFrom, stateTo, null, item);
         }
         if (stateChanges) {
             return new Item(c.name(), Action.STATE, List.of(), stateFrom, stateTo, null, item);
         }
         if (!managed.containsKey(c.name()) || labelsDiffer) {
-            return new Item(c.name(), Action.ADOPT, List.of(), stateFrom, null, null, item(c, d.sealedConfig(), target, existing, true));
+            return new Item(c.name(), Action.ADOPT, List.of(), stateFrom, null, null, item(c, sealedConfig, target, existing, true));
         }
         return new Item(c.name(), Action.UNCHANGED, List.of(), stateFrom, null, null, item);
     }

@@ -106,6 +106,11 @@ public final class WritePreflight {
         return desired;
     }
 
+    /** The bounded pool of this pre-flight's work (a patch's later attempts run there too); a full pool rejects. */
+    java.util.concurrent.Executor pool() {
+        return checks;
+    }
+
     /** Work that may wait, off the caller's thread; {@link ServiceException.Unavailable} when too many wait already. */
     <T> CompletableFuture<T> offThread(Supplier<T> work) {
         try {

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Creates, puts, patches and a set's items pass one function for their desired config
@@ -45,7 +46,7 @@ class DesiredConfigTest {
     private Item planned(String connector, Map<String, String> config) {
         ConnectorSets.Request request = new ConnectorSets.Request(Map.of(),
                 List.of(new DesiredState.Connector(connector, Map.of(), config, null, "test")), false, 0, false);
-        return core.services().sets().plan(SCOPE, "s", request).items().get(0);
+        return core.services().sets().plan(SCOPE, "s", request, REQUEST).items().get(0);
     }
 
     @Test
@@ -70,6 +71,20 @@ class DesiredConfigTest {
                 Map.of(OVERRIDE, "elsewhere:9092"), REQUEST)).getMessage());
         assertEquals(create.getMessage(), planned("orders-sink", broken).error());
         assertEquals(1, core.kafka.sent().size(), "only the first create reached Kafka: " + core.kafka.sent());
+    }
+
+    @Test
+    void aPatchIsRefusedByTheSameRuleFirstAsAPutOfTheConfigItMakes() throws Exception {
+        core.service.create(SCOPE, "orders-sink", config(), null, REQUEST).get(5, TimeUnit.SECONDS);
+        // Both wrong: it breaks a built-in policy, and it names a secret the cluster does not have.
+        Map<String, String> patch = Map.of(OVERRIDE, "elsewhere:9092", "db.password", "${secretsManager:missing}");
+        Map<String, String> whole = new TreeMap<>(config());
+        whole.putAll(patch);
+        Exception put = refusal(core.service.putConfig(SCOPE, "orders-sink", whole, REQUEST));
+        Exception patched = refusal(core.service.patchConfig(SCOPE, "orders-sink", patch, REQUEST));
+        assertTrue(put.getMessage().contains("policy"), put.getMessage());
+        assertEquals(put.getMessage(), patched.getMessage(), "the policy first, then the secrets, as a put");
+        assertEquals(1, core.kafka.sent().size(), "only the create reached Kafka: " + core.kafka.sent());
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.switchboard.core.SetPlanner.Action;
 import io.switchboard.core.SetPlanner.Desired;
 import io.switchboard.core.SetPlanner.KeyChange;
 import io.switchboard.core.SetPlanner.Plan;
+import io.switchboard.rules.SetDecider;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.SetState;
 import io.switchboard.schemas.TargetState;
@@ -49,7 +50,7 @@ class SetPlannerTest {
     }
 
     private static Plan plan(List<Desired> desired, Map<String, ConnectorState> current, SetState set, boolean prune, int maxDeletes) {
-        return SetPlanner.plan(InMemoryConnectors.CONTROL_PLANE, ORDERS, desired, current, set, prune, maxDeletes, false, Redactor.DEFAULT::matches);
+        return SetPlanner.plan(SetDecider.Checks.builtIn(InMemoryConnectors.CONTROL_PLANE), ORDERS, desired, current, set, prune, maxDeletes, false, Redactor.DEFAULT::matches);
     }
 
     @Test
@@ -102,7 +103,7 @@ class SetPlannerTest {
 
         Plan guarded = plan(List.of(desired("a", A, null)), current, set(2, "a", "gone"), true, 0);
         assertFalse(guarded.valid(), "above max_deletes");
-        Plan forced = SetPlanner.plan(InMemoryConnectors.CONTROL_PLANE, ORDERS, List.of(desired("a", A, null)), current, set(2, "a", "gone"), true, 0, true,
+        Plan forced = SetPlanner.plan(SetDecider.Checks.builtIn(InMemoryConnectors.CONTROL_PLANE), ORDERS, List.of(desired("a", A, null)), current, set(2, "a", "gone"), true, 0, true,
                 Redactor.DEFAULT::matches);
         assertTrue(forced.valid());
         Plan noPrune = plan(List.of(desired("a", A, null)), current, set(2, "a", "gone"), false, 10);
@@ -121,7 +122,7 @@ class SetPlannerTest {
         Plan later = plan(List.of(desired("a", A, null)), current, null, false, 10);
         assertNotEquals(adopt.version(), later.version(), "a change to the connector since is a new plan version");
 
-        Plan invalid = SetPlanner.plan(InMemoryConnectors.CONTROL_PLANE, ORDERS, List.of(new Desired(new Connector("b", LABELS, Map.of("topic", "t"), null, "t"),
+        Plan invalid = SetPlanner.plan(SetDecider.Checks.builtIn(InMemoryConnectors.CONTROL_PLANE), ORDERS, List.of(new Desired(new Connector("b", LABELS, Map.of("topic", "t"), null, "t"),
                 null, "the worker says no")), current, null, false, 10, false, k -> false);
         assertFalse(invalid.valid());
         assertEquals("the worker says no", invalid.items().get(0).error());
@@ -145,7 +146,7 @@ class SetPlannerTest {
         Map<String, String> sealed = Map.of("connector.class", "X", "db.password", "${switchboard:k1:AAAA}");
         ConnectorState existing = state("a", sealed, TargetState.RUNNING, 1);
         // The sealed text kept (the value equals the stored one): an adopt, which alone needs operate.
-        Plan plan = SetPlanner.plan(InMemoryConnectors.CONTROL_PLANE, ORDERS, List.of(new Desired(new Connector("a", LABELS, given, null, "test"), sealed, null)),
+        Plan plan = SetPlanner.plan(SetDecider.Checks.builtIn(InMemoryConnectors.CONTROL_PLANE), ORDERS, List.of(new Desired(new Connector("a", LABELS, given, null, "test"), sealed, null)),
                 Map.of("a", existing), null, false, 10, false, Redactor.DEFAULT::matches);
         assertEquals(Action.ADOPT, plan.items().get(0).action());
         assertEquals(SetPlanner.Needs.EDIT, plan.needs(), "whether the guess was right is not the operator's to learn");

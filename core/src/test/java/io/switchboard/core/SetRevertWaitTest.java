@@ -1,6 +1,7 @@
 package io.switchboard.core;
 
 import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.SetDecider;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;
@@ -91,7 +92,7 @@ class SetRevertWaitTest {
         List<SetPlanner.Desired> desired = List.of(
                 new SetPlanner.Desired(new DesiredState.Connector("a", Map.of(), AFTER, null, "test"), AFTER, null),
                 new SetPlanner.Desired(new DesiredState.Connector("b", Map.of(), BEFORE, TargetState.PAUSED, "test"), BEFORE, null));
-        SetPlanner.Plan plan = SetPlanner.plan(InMemoryConnectors.CONTROL_PLANE, scope, desired, Map.of("b", b), null, false, 0, false, key -> false);
+        SetPlanner.Plan plan = SetPlanner.plan(SetDecider.Checks.builtIn(InMemoryConnectors.CONTROL_PLANE), scope, desired, Map.of("b", b), null, false, 0, false, key -> false);
         ConnectorSets.Request request = new ConnectorSets.Request(Map.of(), List.of(), false, 0, false);
 
         CompletableFuture<ConnectorSets.Applied> answer = sets.apply(new Scope("default"), "s", request, null,

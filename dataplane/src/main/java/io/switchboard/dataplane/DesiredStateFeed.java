@@ -1,7 +1,9 @@
 package io.switchboard.dataplane;
 
 import io.switchboard.rules.ConnectorKey;
+import io.switchboard.kafkaio.RecordSignatures.Verdict;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.SignedStates;
 import io.switchboard.kafkaio.TopicRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -25,6 +27,12 @@ import java.util.function.Supplier;
  * connector's Avro {@link ConnectorState}, a null value a delete), rather than by asking the
  * replicas that own the store's partitions over HTTP on every full pass. The changelog is written
  * under exactly-once, so only committed records are read.
+ * <p>
+ * Only what a replica's processor wrote is acted on: a state whose signature ({@link SignedStates})
+ * does not verify for its key (written to the changelog by someone else, or stored before states were
+ * signed), a signed state older than the one held (a copy written again), and a delete of a connector
+ * the feed holds (a tombstone carries no signature), are taken as the store answers for that connector
+ * at that moment; when the store cannot answer, the feed gives up as for a value it cannot read.
  * <p>
  * The feed reads only while this replica holds the lease ({@link #active}): it starts from the
  * beginning of the topic when the lease is taken and stops when it is lost, as the reactive
@@ -61,6 +69,7 @@ public final class DesiredStateFeed implements AutoCloseable {
     private final String cluster;
     private final String prefix;
     private final Deserializer<ConnectorState> values;
+    private final SignedStates signed;
     private final Function<Function<Iterable<TopicRecord<String, byte[]>>, Set<String>>, Source> sources;
     private final Supplier<List<ConnectorState>> storeAll;
     private final Function<String, Optional<ConnectorState>> storeOne;
@@ -71,21 +80,23 @@ public final class DesiredStateFeed implements AutoCloseable {
     /**
      * @param changelog the connectors store's changelog topic
      * @param values    reads a changelog value (the store's serde)
+     * @param signed    the processor's signatures of the states it stores
      * @param storeAll  the cluster's connectors as the store answers them, asked while the feed cannot answer
-     * @param storeOne  one connector as the store answers it, likewise
+     * @param storeOne  one connector as the store answers it, likewise, and for a record the feed does not take as it is
      */
     public DesiredStateFeed(String cluster, String bootstrapServers, Map<String, String> kafkaSettings, String changelog,
-                            Deserializer<ConnectorState> values, Supplier<List<ConnectorState>> storeAll,
+                            Deserializer<ConnectorState> values, SignedStates signed, Supplier<List<ConnectorState>> storeAll,
                             Function<String, Optional<ConnectorState>> storeOne) {
-        this(cluster, values, reader -> tail(cluster, bootstrapServers, kafkaSettings, changelog, reader), storeAll, storeOne);
+        this(cluster, values, signed, reader -> tail(cluster, bootstrapServers, kafkaSettings, changelog, reader), storeAll, storeOne);
     }
 
-    DesiredStateFeed(String cluster, Deserializer<ConnectorState> values,
+    DesiredStateFeed(String cluster, Deserializer<ConnectorState> values, SignedStates signed,
                      Function<Function<Iterable<TopicRecord<String, byte[]>>, Set<String>>, Source> sources,
                      Supplier<List<ConnectorState>> storeAll, Function<String, Optional<ConnectorState>> storeOne) {
         this.cluster = cluster;
         this.prefix = ConnectorKey.clusterPrefix(cluster);
         this.values = values;
+        this.signed = signed;
         this.sources = sources;
         this.storeAll = storeAll;
         this.storeOne = storeOne;
@@ -199,8 +210,9 @@ public final class DesiredStateFeed implements AutoCloseable {
                 }
                 String name = key.substring(prefix.length());
                 if (record.value() == null) {
-                    if (states.remove(name) != null) {
-                        changed.add(name);
+                    // A tombstone carries no signature: a connector held is taken as deleted when the store says so.
+                    if (states.containsKey(name)) {
+                        asStored(name, record, changed);
                     }
                     continue;
                 }
@@ -216,6 +228,11 @@ public final class DesiredStateFeed implements AutoCloseable {
                 if (state == null) {
                     continue;
                 }
+                ConnectorState held = states.get(name);
+                if (signed.verify(key, state) != Verdict.SIGNED || held != null && !advances(held, state)) {
+                    asStored(name, record, changed);
+                    continue;
+                }
                 if (!states.containsKey(name) && states.size() >= MAX_CONNECTORS) {
                     giveUp("more than " + MAX_CONNECTORS + " connectors");
                     continue;
@@ -224,6 +241,38 @@ public final class DesiredStateFeed implements AutoCloseable {
                 changed.add(name);
             }
             return changed;
+        }
+
+        /**
+         * Whether a state comes after the one held, as the processor writes a connector's states: the same
+         * connector at the same or a later version, or one made again later. An older state written again
+         * (a copy of a signed record) does not.
+         */
+        private static boolean advances(ConnectorState held, ConnectorState next) {
+            return next.getCreatedAt() > held.getCreatedAt()
+                    || next.getCreatedAt() == held.getCreatedAt() && next.getVersion() >= held.getVersion();
+        }
+
+        /** The connector as the store answers for it now, in place of a record the feed does not take as it is. */
+        private void asStored(String name, TopicRecord<String, byte[]> record, Set<String> changed) {
+            Optional<ConnectorState> stored;
+            try {
+                stored = storeOne.apply(name);
+            } catch (RuntimeException e) {
+                giveUp("a record it cannot check with the store at " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                        + " (" + WorkerMessages.oneLine(e.toString()) + ")");
+                return;
+            }
+            if (stored.isEmpty()) {
+                if (states.remove(name) != null) {
+                    changed.add(name);
+                }
+            } else if (states.containsKey(name) || states.size() < MAX_CONNECTORS) {
+                states.put(name, stored.get());
+                changed.add(name);
+            } else {
+                giveUp("more than " + MAX_CONNECTORS + " connectors");
+            }
         }
 
         private void giveUp(String why) {

@@ -19,7 +19,9 @@ import java.util.UUID;
 
 /**
  * A real Apache Kafka Connect distributed worker running in this JVM, with its REST listener on
- * loopback. Plugins are found by service loading from the classpath (connect-file's FileStream
+ * loopback: the worker's settings as the replica gives them ({@link #properties}), and a worker
+ * for tests to drive. The replica runs its embedded worker in a process of its own
+ * ({@link WorkerProcess}), never in its own JVM. Plugins are found by service loading from the classpath (connect-file's FileStream
  * connectors, connect-json's converter) and from {@code plugin.path} when one is given.
  */
 public final class EmbeddedConnectWorker implements AutoCloseable {
@@ -152,7 +154,7 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
     }
 
     /** The embedded worker's properties: Switchboard's defaults, then {@code extra} over them. */
-    static Map<String, String> properties(String bootstrapServers, String pluginPath, String groupId, int port,
+    public static Map<String, String> properties(String bootstrapServers, String pluginPath, String groupId, int port,
                                           Map<String, String> extra) {
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
@@ -221,7 +223,8 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         return confined;
     }
 
-    private static int freePort() {
+    /** A port free on this host now, for a worker's REST listener. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

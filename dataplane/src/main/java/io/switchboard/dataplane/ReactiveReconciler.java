@@ -150,11 +150,8 @@ public final class ReactiveReconciler implements AutoCloseable {
             return;
         }
         switch (decision.getOutcome()) {
-            case CREATED, UPDATED -> {
-                if (decision.getState() != null) {
-                    offer(decision.getConnector(), Optional.of(decision.getState()));
-                }
-            }
+            // Without a state (or one the data plane does not take as it is): read when its turn comes.
+            case CREATED, UPDATED -> offer(decision.getConnector(), decision.getState() == null ? null : Optional.of(decision.getState()));
             case DELETED -> offer(decision.getConnector(), Optional.empty());
             default -> {
                 // Refused or unchanged: nothing to do on the worker.

@@ -1,6 +1,8 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.SignedStates;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +47,13 @@ class DesiredStateFeedTest {
             this.reader = reader;
         }
 
+        /** The state as the processor writes it: signed for its key. */
         Set<String> write(String key, ConnectorState value) {
+            return writeAsIs(key, value == null ? null : REPLICAS.sign(key, value));
+        }
+
+        /** The state as it is, signed or not. */
+        Set<String> writeAsIs(String key, ConnectorState value) {
             return reader.apply(List.of(new TopicRecord<>(CHANGELOG, 0, offset++, -1, new RecordHeaders(), key, value == null ? null : bytes(value))));
         }
 
@@ -72,23 +81,26 @@ class DesiredStateFeedTest {
     private final AtomicInteger storeReads = new AtomicInteger();
     private final AtomicInteger deserialized = new AtomicInteger();
     /** What the store answers: the connectors the processor decided, whatever the feed has read. */
-    private final List<ConnectorState> store = List.of(state("a", 1), state("b", 1), state("c", 1));
+    private final Map<String, ConnectorState> store = new LinkedHashMap<>(Map.of("a", state("a", 1), "b", state("b", 1), "c", state("c", 1)));
+    /** The replicas' signatures of the states their processors store. */
+    private static final SignedStates REPLICAS = new SignedStates(RecordSignatures.derived(Map.of("k1", new byte[32]),
+            "switchboard state signing v1"), CHANGELOG);
     /** The store's serde, as the processor writes the changelog: Confluent's wire format, the schema in a registry. */
     private static final AvroSerde<ConnectorState> SERDE = new AvroSerde<>(new InMemorySchemaRegistryClient(), ConnectorState.class, false);
     private final Deserializer<ConnectorState> values = (topic, data) -> {
         deserialized.incrementAndGet();
         return SERDE.deserializer().deserialize(topic, data);
     };
-    private final DesiredStateFeed feed = new DesiredStateFeed("default", values, reader -> {
+    private final DesiredStateFeed feed = new DesiredStateFeed("default", values, REPLICAS, reader -> {
         Records records = new Records(reader);
         sources.add(records);
         return records;
     }, () -> {
         storeReads.incrementAndGet();
-        return store;
+        return store.values().stream().sorted(java.util.Comparator.comparing(ConnectorState::getName)).toList();
     }, name -> {
         storeReads.incrementAndGet();
-        return store.stream().filter(s -> s.getName().equals(name)).findFirst();
+        return Optional.ofNullable(store.get(name));
     });
 
     private static ConnectorState state(String name, int version) {
@@ -119,7 +131,6 @@ class DesiredStateFeedTest {
         assertEquals(Set.of("a"), changelog.write("default/a", state("a", 1)));
         assertEquals(List.of("a@1", "b@1", "c@1"), names(feed.connectors()), "before catching up the store answers");
         assertEquals(Optional.of(state("b", 1)), feed.connector("b"));
-        int readsBefore = storeReads.get();
 
         assertEquals(Set.of("b"), changelog.write("default/b", state("b", 1)));
         assertEquals(Set.of("c"), changelog.write("default/c", state("c", 1)));
@@ -128,9 +139,13 @@ class DesiredStateFeedTest {
         assertEquals(Set.of(), changelog.writeRaw("prod/y", new byte[] {0, 1, 2}), "nor one it could not even read");
         assertEquals(deserializedBefore, deserialized.get(), "other clusters' values are not deserialized");
         assertEquals(Set.of("a"), changelog.write("default/a", state("a", 2)));
+        store.put("a", state("a", 2));
+        // The processor deletes b from its store, and its changelog has the tombstone.
+        store.remove("b");
         assertEquals(Set.of("b"), changelog.write("default/b", null));
         assertEquals(Set.of(), changelog.write("default/gone", null), "a tombstone of a connector never read changes nothing");
         changelog.caughtUp = true;
+        int readsBefore = storeReads.get();
 
         assertEquals(List.of("a@2", "c@1"), names(feed.connectors()), "an update replaces, a tombstone deletes");
         assertEquals(Optional.empty(), feed.connector("b"));
@@ -140,14 +155,14 @@ class DesiredStateFeedTest {
 
         // A question the feed cannot answer in time (its read to the end did not finish): the store answers.
         changelog.caughtUp = false;
-        assertEquals(List.of("a@1", "b@1", "c@1"), names(feed.connectors()));
+        assertEquals(List.of("a@2", "c@1"), names(feed.connectors()));
         changelog.caughtUp = true;
 
         // The lease lost: the reading stops, the store answers; taken again, the changelog is read from its beginning.
         feed.active(false);
         assertTrue(changelog.closed);
         assertFalse(feed.active());
-        assertEquals(List.of("a@1", "b@1", "c@1"), names(feed.connectors()));
+        assertEquals(List.of("a@2", "c@1"), names(feed.connectors()));
         feed.active(true);
         Records again = sources.get(1);
         again.caughtUp = true;
@@ -173,6 +188,51 @@ class DesiredStateFeedTest {
         changelog.write("default/c", state("c", 1));
         assertEquals(List.of("a@1", "b@1", "c@1"), names(feed.connectors()));
         assertNull(feed.connector("zzz").orElse(null));
+        feed.close();
+    }
+
+    /**
+     * What someone else wrote to the changelog is not acted on: a state no replica's processor signed
+     * (or signed for another key), and a delete of a connector the store still holds, are taken as the
+     * store answers them.
+     */
+    @Test
+    void aRecordNoProcessorWroteIsTakenAsTheStoreAnswersIt() {
+        feed.active(true);
+        Records changelog = sources.get(0);
+        changelog.write("default/a", state("a", 1));
+        changelog.write("default/b", state("b", 1));
+        changelog.caughtUp = true;
+        assertEquals(List.of("a@1", "b@1"), names(feed.connectors()));
+
+        ConnectorState forged = ConnectorState.newBuilder(state("a", 9)).setConfig(Map.of("connector.class", "FileStreamSink",
+                "file", "/etc/passwd")).build();
+        changelog.writeAsIs("default/a", forged);
+        assertEquals(state("a", 1), feed.connector("a").orElseThrow(), "unsigned: the store's a");
+        changelog.writeAsIs("default/a", REPLICAS.sign("default/b", forged));
+        assertEquals(state("a", 1), feed.connector("a").orElseThrow(), "signed for another key: the store's a");
+        SignedStates stranger = new SignedStates(RecordSignatures.derived(Map.of("k1", new byte[] {1}), "x"), CHANGELOG);
+        changelog.writeAsIs("default/a", stranger.sign("default/a", forged));
+        assertEquals(state("a", 1), feed.connector("a").orElseThrow(), "signed with another key under a known id: the store's a");
+        changelog.writeAsIs("default/x", forged);
+        assertEquals(Optional.empty(), feed.connector("x"), "a connector the store does not hold is not made up");
+        // A signed state of a, written again once a has moved on: the store's a.
+        ConnectorState a2 = state("a", 2);
+        store.put("a", a2);
+        changelog.write("default/a", a2);
+        changelog.write("default/a", state("a", 1));
+        assertEquals(2, feed.connector("a").orElseThrow().getVersion(), "an older state copied again: the store's a");
+
+        changelog.write("default/b", null);
+        assertEquals(List.of("a@2", "b@1"), names(feed.connectors()), "a forged delete: the store still holds b");
+        store.remove("b");
+        changelog.write("default/b", null);
+        assertEquals(List.of("a@2"), names(feed.connectors()), "deleted in the store: deleted here");
+
+        // A state stored before states were signed is what the store holds: taken as such.
+        store.put("c", state("c", 1));
+        changelog.writeAsIs("default/c", state("c", 1));
+        assertEquals(List.of("a@2", "c@1"), names(feed.connectors()));
         feed.close();
     }
 }

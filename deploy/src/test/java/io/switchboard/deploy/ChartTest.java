@@ -242,6 +242,28 @@ class ChartTest {
             assertEquals("/etc/switchboard/keyring/keyring", r.config().get("SWITCHBOARD_SECRETS_KEY_FILE"), name);
             assertEquals("/etc/switchboard/keyring", mount(container, "keyring"));
         }
+        // Without Connect clusters, the embedded worker is a container of its own, sharing nothing with
+        // the replica's but the directory its settings are handed over in (in memory).
+        boolean embeddedWorker = name.equals("embedded-demo");
+        assertEquals(embeddedWorker ? 2 : 1, pod.getContainers().size(), name);
+        if (embeddedWorker) {
+            Container worker = pod.getContainers().get(1);
+            assertEquals("worker", worker.getName());
+            assertEquals(container.getImage(), worker.getImage());
+            List<String> command = worker.getCommand();
+            assertEquals(List.of("io.switchboard.EmbeddedWorkerMain", "--await", "/var/run/switchboard-worker"),
+                    command.subList(command.size() - 3, command.size()), command::toString);
+            assertEquals("/var/run/switchboard-worker", env(container, "SWITCHBOARD_WORKER_HANDOFF_DIR").getValue());
+            assertEquals("/var/run/switchboard-worker", mount(container, "worker-handoff"));
+            assertEquals(Set.of("worker-handoff", "worker-tmp"), worker.getVolumeMounts().stream().map(m -> m.getName())
+                    .collect(Collectors.toSet()), "the worker mounts none of the replica's volumes or Secrets");
+            assertTrue(worker.getEnv().isEmpty() && worker.getEnvFrom().isEmpty(), "the worker gets none of the replica's environment");
+            assertEquals("Memory", volume(pod, "worker-handoff").getEmptyDir().getMedium());
+            assertTrue(worker.getSecurityContext().getReadOnlyRootFilesystem());
+            assertFalse(worker.getSecurityContext().getAllowPrivilegeEscalation());
+            assertNotNull(worker.getResources().getLimits().get("memory"), "the worker's memory limit");
+            assertTrue(command.stream().anyMatch(o -> o.startsWith("-XX:MaxRAMPercentage=")), command::toString);
+        }
         if (name.equals("tls-users") || name.equals("metrics")) {
             assertEquals("/etc/switchboard/users/users", r.config().get("SWITCHBOARD_USERS_FILE"), name);
             assertEquals("/etc/switchboard/users", mount(container, "users"));

@@ -53,15 +53,16 @@ class CreateWalkTest {
      * (CommandHops) is gone: the hops are OpenTelemetry spans, of which nothing runs here while
      * tracing is off; the desired config is decided in one file (DesiredConfig) for every write.
      * 36 since the built-in policy on JDBC URLs' driver properties, a rule of its own
-     * (JdbcDriverProperties) beside the control plane's.
+     * (JdbcDriverProperties) beside the control plane's. 37 since commands are bound to their
+     * partition: the gateway sends each to the partition its key maps to (CommandRecords).
      */
-    private static final int MOST_FILES = 36;
+    private static final int MOST_FILES = 37;
     /**
      * The most files from the core's service on (the walk after decoding, data included; 26 before
      * the direct copy at hand, 22 before the boundary policies and the signature's six files; 29
-     * with the JDBC driver properties' policy).
+     * with the JDBC driver properties' policy; 30 with the command's partition).
      */
-    private static final int MOST_AFTER_DECODING = 29;
+    private static final int MOST_AFTER_DECODING = 30;
     /** The most layers: the handler, the connector service, the pre-flight and the command bus. */
     private static final int MOST_LAYERS = 4;
     private static final Pattern MODULE = Pattern.compile("/([a-z-]+)/target/(?:test-)?classes/?$|/switchboard-([a-z-]+)-[^/]*\\.jar$");

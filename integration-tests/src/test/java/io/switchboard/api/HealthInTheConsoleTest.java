@@ -57,10 +57,13 @@ class HealthInTheConsoleTest {
     private ConsoleBrowser console;
     private SwitchboardFixture fx;
     private Path sinkFile;
+    /** While it exists, the wobbly source's task fails (the worker runs in a process of its own). */
+    private Path failFile;
 
     @BeforeAll
     void start() throws IOException {
-        FailOnDemandSource.failing(false);
+        failFile = Files.createTempFile("switchboard-wobbly", ".fail");
+        FailOnDemandSource.failing(failFile, false);
         console = new ConsoleBrowser(options -> options.withHealth(HealthOptions.of(10_000, 3600, 3, 1)));
         fx = console.fx;
         sinkFile = Files.createTempFile("switchboard-drain", ".txt");
@@ -68,7 +71,7 @@ class HealthInTheConsoleTest {
 
     @AfterAll
     void stop() throws IOException {
-        FailOnDemandSource.failing(false);
+        FailOnDemandSource.failing(failFile, false);
         if (console != null) {
             console.close();
         }
@@ -173,7 +176,8 @@ class HealthInTheConsoleTest {
                 "file", sinkFile.toString()));
         create("steady", Map.of("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector", "topic", "steady-lines",
                 "file", "/tmp/steady.txt"));
-        create("wobbly", Map.of("connector.class", FailOnDemandSource.class.getName(), "tasks.max", "1"));
+        create("wobbly", Map.of("connector.class", FailOnDemandSource.class.getName(), "tasks.max", "1",
+                FailOnDemandSource.FAIL_FILE, failFile.toString()));
         awaitState("wobbly", "RUNNING");
 
         Page page = signIn("otto");
@@ -185,7 +189,7 @@ class HealthInTheConsoleTest {
         page.evaluate("() => { window.notReloaded = true; }");
 
         // Made to fail while the page is open: the strip draws it live, the failure a mark linked to its timeline entry.
-        FailOnDemandSource.failing(true);
+        FailOnDemandSource.failing(failFile, true);
         assertThat(page.locator("#health rect.failed")).not().hasCount(0);
         assertThat(page.locator("#health a.failure")).hasCount(1);
         assertThat(page.locator("#health .figures")).containsText("1 failure");
@@ -203,7 +207,7 @@ class HealthInTheConsoleTest {
         assertThat(page.locator("tr[data-connector='steady'] td.health")).containsText("no failure this week");
 
         // Running again, it is listed last in the usual order (running, by name) and first when least healthy first.
-        FailOnDemandSource.failing(false);
+        FailOnDemandSource.failing(failFile, false);
         assertEquals(2, as("otto", "POST", "/connectors/wobbly/restart?includeTasks=true&onlyFailed=true", null).status() / 100);
         assertThat(wobbly).not().containsText("failed now");
         assertThat(wobbly).containsText("1 failure");

@@ -87,7 +87,6 @@ class IncidentsInTheConsoleTest {
 
     @AfterAll
     void stop() {
-        RefusingSource.refusing = true;
         if (console != null) {
             console.close();
         }
@@ -185,11 +184,13 @@ class IncidentsInTheConsoleTest {
 
     @Test
     void anOperatorRepairsDriftAtOnceAndSeesTheWorkerConfirmItWhileAViewerCannot() throws Exception {
-        RefusingSource.refusing = true;
+        java.nio.file.Path gate = java.nio.file.Files.createTempFile("switchboard-gate", ".closed");
+        RefusingSource.refusing(gate, true);
         // The API would check the config with the worker first; a command sent to Kafka directly reaches the data plane as it is.
         ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId(UUID.randomUUID().toString()).setCluster("default")
                 .setConnector("repairable").setIssuedAt(System.currentTimeMillis())
-                .setAction(new CreateConnector(new HashMap<>(Map.of("connector.class", RefusingSource.class.getName(), "tasks.max", "1")),
+                .setAction(new CreateConnector(new HashMap<>(Map.of("connector.class", RefusingSource.class.getName(), "tasks.max", "1",
+                        RefusingSource.GATE_FILE, gate.toString())),
                         TargetState.RUNNING, null))
                 .build();
         try (CommandWriter writer = fx.commandWriter()) {
@@ -227,7 +228,7 @@ class IncidentsInTheConsoleTest {
             return nextAttemptSeen[0].isAfter(Instant.now().plusSeconds(10));
         }, new Page.WaitForConditionOptions().setTimeout(180_000));
         Instant nextAttempt = nextAttemptSeen[0];
-        RefusingSource.refusing = false;
+        RefusingSource.refusing(gate, false);
 
         // Clicked as a quick operator would: the moment a live refresh of the status has brought the button.
         List<String> seen = new CopyOnWriteArrayList<>();

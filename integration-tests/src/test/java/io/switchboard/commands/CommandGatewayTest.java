@@ -59,7 +59,7 @@ class CommandGatewayTest {
     void everyCommandItWritesIsSignedWithTheKeyring() throws Exception {
         try (CommandGateway gateway = new CommandGateway(bootstrap, SETTINGS, commands, ControlPlanes.of(Topics.DEFAULT),
                 new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
-                SIGNATURES, null, Duration.ofSeconds(10), Clock.systemUTC())) {
+                SIGNATURES, 1, null, Duration.ofSeconds(10), Clock.systemUTC())) {
             for (int i = 0; i < 3; i++) {
                 gateway.submitDurably(gateway.command(new ConnectorKey("default", "c" + i),
                         new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build()).get(30, TimeUnit.SECONDS);
@@ -93,7 +93,7 @@ class CommandGatewayTest {
     void aDurableCommandIsAnsweredOffTheProducersThread() throws Exception {
         try (CommandGateway gateway = new CommandGateway(bootstrap, SETTINGS, commands, ControlPlanes.of(Topics.DEFAULT),
                 new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
-                SIGNATURES, null, Duration.ofSeconds(10), Clock.systemUTC())) {
+                SIGNATURES, 1, null, Duration.ofSeconds(10), Clock.systemUTC())) {
             for (int i = 0; i < 20; i++) {
                 ConnectorCommand command = gateway.command(new ConnectorKey("default", "c" + i),
                         new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-" + i, "alice")).build();
@@ -118,7 +118,7 @@ class CommandGatewayTest {
         try (DecisionListener decisions = new DecisionListener(bootstrap, SETTINGS, prefix + ".decisions",
                 new AvroDeserializer<>(registry, CommandDecision.class), null, null);
              CommandGateway gateway = new CommandGateway(bootstrap, SETTINGS, commands, ControlPlanes.of(Topics.DEFAULT),
-                     new AvroSerializer<>(registry, ConnectorCommand.class, false), SIGNATURES, decisions, Duration.ofMillis(300), Clock.systemUTC())) {
+                     new AvroSerializer<>(registry, ConnectorCommand.class, false), SIGNATURES, 1, decisions, Duration.ofMillis(300), Clock.systemUTC())) {
             for (int i = 0; i < 5; i++) {
                 AtomicReference<String> measured = new AtomicReference<>("nothing");
                 gateway.onDecided((nanos, outcome) -> measured.set(outcome));

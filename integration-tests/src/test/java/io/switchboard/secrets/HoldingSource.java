@@ -6,43 +6,68 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceConnector;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A test connector whose validation, once {@link #hold} is called, waits until {@link #release}
+ * A test connector whose validation, while {@link #hold} holds, waits until {@link #release}
  * (20 s at most): a worker that takes its time to validate, during which a test does something else.
- * The embedded worker runs in the test's JVM and loads it from the classpath, so it sees the latches
- * the test sets.
+ * The embedded worker runs in a process of its own, so the test and the plugin speak through files
+ * in the directory the config names ({@value #DIR}): {@code hold}, which the test makes;
+ * {@code entered}, which a validation makes as it begins to wait; {@code released}, which the test makes.
  */
 public class HoldingSource extends SourceConnector {
-    private static volatile CountDownLatch entered = new CountDownLatch(0);
-    private static volatile CountDownLatch released = new CountDownLatch(0);
+    /** The config key naming the directory of the signal files. */
+    public static final String DIR = "hold.dir";
 
     /** The next validations wait for {@link #release}. */
-    static void hold() {
-        entered = new CountDownLatch(1);
-        released = new CountDownLatch(1);
+    static void hold(Path dir) {
+        touch(dir.resolve("hold"));
     }
 
     /** Whether a validation began waiting within the time given. */
-    static boolean awaitHeld(long seconds) throws InterruptedException {
-        return entered.await(seconds, TimeUnit.SECONDS);
+    static boolean awaitHeld(Path dir, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(dir.resolve("entered"))) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
-    static void release() {
-        released.countDown();
+    static void release(Path dir) {
+        touch(dir.resolve("released"));
+    }
+
+    private static void touch(Path file) {
+        try {
+            Files.writeString(file, "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
     public Config validate(Map<String, String> props) {
-        entered.countDown();
-        try {
-            released.await(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        String named = props.get(DIR);
+        Path dir = named == null ? null : Path.of(named);
+        if (dir != null && Files.exists(dir.resolve("hold"))) {
+            touch(dir.resolve("entered"));
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!Files.exists(dir.resolve("released")) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         return super.validate(props);
     }

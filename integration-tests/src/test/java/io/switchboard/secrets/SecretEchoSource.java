@@ -84,7 +84,7 @@ public class SecretEchoSource extends SourceConnector {
                 throw new ConnectException("Cannot sign in with " + phrase);
             }
             // As a careless plugin does: the resolved credential in the worker's log.
-            LoggerFactory.getLogger(SecretEchoSource.class).info("Echo task signing in with {}", phrase);
+            LoggerFactory.getLogger(SecretEchoSource.class).warn("Echo task signing in with {}", phrase);
             digest = digest(phrase);
         }
 

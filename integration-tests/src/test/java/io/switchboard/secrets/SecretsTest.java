@@ -267,16 +267,17 @@ class SecretsTest {
     void aSecretDeletedWhileAWriteNamingItIsValidatedRefusesTheWrite() throws Exception {
         assertEquals(201, Http.call(app.url(), "POST", SECRETS, "{\"name\": \"RACED\", \"secret_data\": \""
                 + Base64.getEncoder().encodeToString("raced-value".getBytes(StandardCharsets.UTF_8)) + "\"}").status());
-        HoldingSource.hold();
+        Path signals = Files.createTempDirectory(dir, "hold");
+        HoldingSource.hold(signals);
         CompletableFuture<Http.Response> created;
         try {
             created = CompletableFuture.supplyAsync(() -> Http.call(app.url(), "POST", "/connectors",
                     "{\"name\":\"races-a-delete\",\"config\":{\"connector.class\":\"" + HoldingSource.class.getName()
-                            + "\",\"login\":\"\u0024{secretsManager:RACED}\"}}"));
-            assertTrue(HoldingSource.awaitHeld(30), "the worker never began validating the write");
+                            + "\",\"" + HoldingSource.DIR + "\":\"" + signals + "\",\"login\":\"\u0024{secretsManager:RACED}\"}}"));
+            assertTrue(HoldingSource.awaitHeld(signals, 30), "the worker never began validating the write");
             assertEquals(204, Http.call(app.url(), "DELETE", SECRETS + "/RACED", null).status(), "no connector uses it yet");
         } finally {
-            HoldingSource.release();
+            HoldingSource.release(signals);
         }
         Http.Response answer = created.get(60, TimeUnit.SECONDS);
         assertEquals(400, answer.status(), "a write naming a secret deleted while it was validated: " + answer.body());
@@ -285,8 +286,8 @@ class SecretsTest {
     }
 
     /**
-     * The embedded worker runs in Switchboard's process: a plugin that logs the secret the config
-     * providers resolved for it (a sealed value, a named secret) leaves only the mask in the log.
+     * The embedded worker's process, whose output the replica logs: a plugin that logs the secret the
+     * config providers resolved for it (a sealed value, a named secret) leaves only the mask in the log.
      */
     @Test
     void whatAPluginLogsOfItsResolvedSecretIsMaskedInTheLog() throws Exception {

@@ -6,15 +6,18 @@ import org.apache.kafka.common.header.Headers;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs records and checks their signatures: an HMAC-SHA256 over the topic's name and the record's
- * key and value bytes, exactly as they are on the topic, carried in the header {@value #HEADER} as
+ * Signs records and checks their signatures: an HMAC-SHA256 over the topic's name, the record's
+ * key and value bytes, exactly as they are on the topic, and every header but the signature's (names and
+ * values, in order: a header added, removed or changed breaks it), carried in the header {@value #HEADER} as
  * {@code <key id>:<base64url of the 32-byte MAC>}. Only holders of the keys can sign; a record with
  * no signature, a signature by a key id not held here, or one that does not match its bytes is told
  * apart ({@link Verdict}). Deterministic (the same bytes are signed the same way every time) and
@@ -90,15 +93,15 @@ public final class RecordSignatures {
         return signingId;
     }
 
-    /** Signs the record: replaces any signature header with this key's signature of these bytes. */
+    /** Signs the record: replaces any signature header with this key's signature of these bytes and the other headers. */
     public void sign(String topic, byte[] key, byte[] value, Headers headers) {
-        byte[] signature = compute(macs.get(signingId), topic, key, value);
         headers.remove(HEADER);
+        byte[] signature = compute(macs.get(signingId), topic, key, value, headers);
         headers.add(HEADER, (signingId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(signature))
                 .getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Checks the record's signature (its last signature header) against its bytes. */
+    /** Checks the record's signature (its last signature header) against its bytes and its other headers. */
     public Verdict verify(String topic, byte[] key, byte[] value, Headers headers) {
         Header header = headers == null ? null : headers.lastHeader(HEADER);
         if (header == null || header.value() == null || header.value().length == 0) {
@@ -122,28 +125,47 @@ public final class RecordSignatures {
         if (claimed.length != MAC_LENGTH) {
             return Verdict.BAD_SIGNATURE;
         }
-        return MessageDigest.isEqual(claimed, compute(mac, topic, key, value)) ? Verdict.SIGNED : Verdict.BAD_SIGNATURE;
+        return MessageDigest.isEqual(claimed, compute(mac, topic, key, value, headers)) ? Verdict.SIGNED : Verdict.BAD_SIGNATURE;
     }
 
-    /** The MAC of the topic, key and value, each length-prefixed (-1 for a null key or value), so no two records sign alike. */
-    private static byte[] compute(Mac prototype, String topic, byte[] key, byte[] value) {
+    /**
+     * The MAC of the topic, key, value and the headers but the signature's (their number, then each
+     * name and value), each length-prefixed (-1 for a null key or value), so no two records sign alike.
+     */
+    private static byte[] compute(Mac prototype, String topic, byte[] key, byte[] value, Headers headers) {
         Mac mac = copy(prototype);
         byte[] name = topic.getBytes(StandardCharsets.UTF_8);
         update(mac, name);
         update(mac, key);
         update(mac, value);
+        List<Header> signed = new ArrayList<>();
+        if (headers != null) {
+            for (Header header : headers) {
+                if (!HEADER.equals(header.key())) {
+                    signed.add(header);
+                }
+            }
+        }
+        length(mac, signed.size());
+        for (Header header : signed) {
+            update(mac, header.key().getBytes(StandardCharsets.UTF_8));
+            update(mac, header.value());
+        }
         return mac.doFinal();
     }
 
     private static void update(Mac mac, byte[] bytes) {
-        int length = bytes == null ? -1 : bytes.length;
+        length(mac, bytes == null ? -1 : bytes.length);
+        if (bytes != null) {
+            mac.update(bytes);
+        }
+    }
+
+    private static void length(Mac mac, int length) {
         mac.update((byte) (length >>> 24));
         mac.update((byte) (length >>> 16));
         mac.update((byte) (length >>> 8));
         mac.update((byte) length);
-        if (bytes != null) {
-            mac.update(bytes);
-        }
     }
 
     private static Mac copy(Mac prototype) {

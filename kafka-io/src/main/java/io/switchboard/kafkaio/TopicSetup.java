@@ -1,9 +1,14 @@
 package io.switchboard.kafkaio;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -55,10 +60,14 @@ public final class TopicSetup {
             int brokers = cluster.nodes().get(ATTEMPT_SECONDS, TimeUnit.SECONDS).size();
             List<NewTopic> wanted = topics.toCreate(partitions, Topics.replication(brokers), withSchemas);
             // One request for every topic: on a restart each is answered "exists" at once.
+            boolean commandsExisted = false;
             for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(wanted).values().entrySet()) {
                 try {
                     created.getValue().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TopicExistsException && created.getKey().equals(topics.commands())) {
+                        commandsExisted = true;
+                    }
                     if (e.getCause() instanceof TopicAuthorizationException refused && refused.unauthorizedTopics().isEmpty()) {
                         // The admin client's per-topic error names no topic: this one was refused.
                         throw new ExecutionException(new TopicAuthorizationException(refused.getMessage(), Set.of(created.getKey())));
@@ -67,6 +76,10 @@ public final class TopicSetup {
                         throw e;
                     }
                 }
+            }
+            if (commandsExisted) {
+                // Made just now, it was made with them; made before (or by another replica a moment ago), it is checked.
+                appendTimes(admin, topics.commands());
             }
             return cluster.clusterId().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -119,6 +132,38 @@ public final class TopicSetup {
                 attempt = ATTEMPT_SECONDS;
             }
         }
+    }
+
+    /**
+     * Makes the command topic's timestamps the broker's append time ({@link Topics#COMMAND_TIMESTAMPS})
+     * when it was made before they were: the processor bounds a command's signed issue time by the
+     * time the broker appended it, which a writer of the topic cannot choose.
+     */
+    static void appendTimes(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = null;
+        // A topic another replica made a moment ago may not be known to every broker yet: asked again, for 10 s at most.
+        for (long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); ; ) {
+            try {
+                config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+                break;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() - giveUpAt >= 0) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+        ConfigEntry type = config == null ? null : config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        if (type != null && Topics.COMMAND_TIMESTAMPS.equals(type.value())) {
+            return;
+        }
+        log.info("Setting {}={} on {}: commands are bounded by the time Kafka appended them", TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                Topics.COMMAND_TIMESTAMPS, topic);
+        admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, Topics.COMMAND_TIMESTAMPS), AlterConfigOp.OpType.SET))))
+                .all().get(30, TimeUnit.SECONDS);
     }
 
     /** The stores have one partition per partition of the command topic. */

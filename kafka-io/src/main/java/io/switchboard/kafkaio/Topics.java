@@ -141,7 +141,7 @@ public record Topics(String prefix, String lifecycleTopic) {
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync(replication));
         List<NewTopic> wanted = new ArrayList<>(List.of(
-                new NewTopic(commands(), commandPartitions, replication).configs(durable),
+                new NewTopic(commands(), commandPartitions, replication).configs(commandTopic(replication)),
                 new NewTopic(decisions(), commandPartitions, replication)
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.HOURS.toMillis(1)))),
                 new NewTopic(lifecycle(), commandPartitions, replication).configs(durable),
@@ -160,6 +160,19 @@ public record Topics(String prefix, String lifecycleTopic) {
         }
         return wanted;
     }
+
+    /**
+     * The command topic's settings: durable, and each record's timestamp the time the broker appended it
+     * ({@link #COMMAND_TIMESTAMPS}), which no writer chooses: the processor compares it with the
+     * command's signed issue time ({@link CommandRecords}).
+     */
+    static Map<String, String> commandTopic(short replication) {
+        return Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync(replication),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, COMMAND_TIMESTAMPS);
+    }
+
+    /** The command topic's timestamps: the broker's append time. */
+    public static final String COMMAND_TIMESTAMPS = "LogAppendTime";
 
     /** A schema registry's log: one partition (its order decides between writers), compacted. */
     public static NewTopic schemaLog(String name, short replication) {

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The topics a replica creates, their names and settings exactly as data directories were made with
  * them before they were gathered here (from the application's topic setup, the secret store and the
  * schema registry): a replica started on old data finds each as it expects, and the ACLs grant by
- * these names.
+ * these names. The command topic's timestamps became the broker's append time later; a replica sets them
+ * on a command topic made before ({@code TopicSetup}).
  */
 class TopicsTest {
     private static final Topics TOPICS = new Topics("sb");
@@ -23,7 +24,8 @@ class TopicsTest {
     void everyTopicIsCreatedWithTheSettingsItAlwaysHad() {
         Map<String, String> created = describe(TOPICS.toCreate(6, (short) 3, true));
         assertEquals(new TreeMap<>(Map.ofEntries(
-                Map.entry("sb.commands", "6x3 {min.insync.replicas=2}"),
+                // Its timestamps are the broker's: a command's signed issue time is bounded by when it was appended.
+                Map.entry("sb.commands", "6x3 {message.timestamp.type=LogAppendTime, min.insync.replicas=2}"),
                 Map.entry("sb.decisions", "6x3 {retention.ms=3600000}"),
                 Map.entry("sb.lifecycle", "6x3 {min.insync.replicas=2}"),
                 Map.entry("sb.observations", "6x3 {min.insync.replicas=2}"),
@@ -42,7 +44,7 @@ class TopicsTest {
     @Test
     void onOneBrokerEveryTopicHasOneCopyAndWaitsForOne() {
         Map<String, String> created = describe(TOPICS.toCreate(2, Topics.replication(1), false));
-        assertEquals("2x1 {min.insync.replicas=1}", created.get("sb.commands"));
+        assertEquals("2x1 {message.timestamp.type=LogAppendTime, min.insync.replicas=1}", created.get("sb.commands"));
         assertEquals("1x1 {cleanup.policy=compact, min.insync.replicas=1}", created.get("sb.secrets"));
         assertEquals(false, created.containsKey("sb._schemas"), "the schema registry's topic only with the embedded registry");
         assertEquals((short) 3, Topics.replication(5), "three copies at most");

@@ -20,6 +20,7 @@ import io.switchboard.schemas.MoveStep;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PolicyInForce;
 import io.switchboard.schemas.SetState;
+import io.switchboard.schemas.SignedStates;
 import io.switchboard.schemas.TargetState;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -56,6 +57,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     public static final String COMMAND_ID_HEADER = "switchboard.command.id";
 
     private final ControlPlane controlPlane;
+    private final SignedStates states;
     private final DecisionObserver observer;
     private final DecisionSpans spans;
     private final boolean recordsHistory;
@@ -73,18 +75,16 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
 
     /**
      * @param controlPlane   the deployment's control plane, whose policies every config stored obeys
+     * @param states         signs every state stored, for what acts on the store's changelog ({@link SignedStates})
      * @param recordsHistory whether each lifecycle event is also handed to the history processor
      * @param keepsTimeline  whether repairs asked for go to the connector's timeline, which goes with the connector
+     * @param spans          a span per decision, in its command's trace
      */
-    public CommandProcessor(ControlPlane controlPlane, DecisionObserver observer, boolean recordsHistory, boolean keepsTimeline) {
-        this(controlPlane, observer, recordsHistory, keepsTimeline, DecisionSpans.NONE);
-    }
-
-    /** @param spans a span per decision, in its command's trace */
-    public CommandProcessor(ControlPlane controlPlane, DecisionObserver observer, boolean recordsHistory, boolean keepsTimeline,
-                            DecisionSpans spans) {
+    public CommandProcessor(ControlPlane controlPlane, SignedStates states, DecisionObserver observer, boolean recordsHistory,
+                            boolean keepsTimeline, DecisionSpans spans) {
         this.spans = spans;
         this.controlPlane = controlPlane;
+        this.states = states;
         this.observer = observer;
         this.recordsHistory = recordsHistory;
         this.keepsTimeline = keepsTimeline;
@@ -147,17 +147,23 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         ConnectorState before = connectors.get(storeKey);
         Decision decision = CommandDecider.decide(controlPlane, policiesOf(key.cluster()), before, statuses.get(storeKey),
                 command);
+        // Signed once: the store, its changelog and the decision carry the same state, which the data plane verifies.
+        ConnectorState next = decision.next() == null ? null : states.sign(storeKey, decision.next());
         if (decision.changed()) {
-            if (decision.next() == null) {
+            if (next == null) {
                 connectors.delete(storeKey);
                 if (timelines != null) {
                     timelines.delete(storeKey);
                 }
             } else {
-                connectors.put(storeKey, decision.next());
+                connectors.put(storeKey, next);
             }
         }
-        CommandDecision decided = answers.remember(storeKey, command, decision.toRecord(command.getCommandId(), key));
+        CommandDecision made = decision.toRecord(command.getCommandId(), key);
+        if (next != null && decision.next().equals(made.getState())) {
+            made = CommandDecision.newBuilder(made).setState(next).build();
+        }
+        CommandDecision decided = answers.remember(storeKey, command, made);
         if (!AnnouncedDecisions.byState(decided)) {
             // An accepted change is announced by its state's changelog record, written by the put above.
             RecordHeaders headers = new RecordHeaders();

@@ -3,6 +3,7 @@ package io.switchboard.processor;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.rules.ControlPlane;
 import io.switchboard.kafkaio.RecordSignatures;
+import io.switchboard.schemas.SignedStates;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -12,7 +13,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * commands → verify (only what a replica signed) → decide (connectors store) → decisions + lifecycle
+ * commands → verify (only what a replica signed, in its key's partition, fresh, not decided before) → decide (connectors store) → decisions + lifecycle
  * events, and a set's commands, signed, back to the commands; what no replica signed → the dead-letter topic;
  * observations → observe (statuses store) → lifecycle events when a status changes.
  */
@@ -23,46 +24,35 @@ public final class CommandTopology {
     private CommandTopology() {
     }
 
-    public static Topology build(Topics topics, TopologySerdes serdes, RecordSignatures signatures, CommandRefusals refusals) {
-        return build(topics, serdes, signatures, refusals, DecisionObserver.NONE);
-    }
-
-    public static Topology build(Topics topics, TopologySerdes serdes, RecordSignatures signatures, CommandRefusals refusals,
-                                 DecisionObserver observer) {
-        return build(topics, serdes, signatures, refusals, observer, null);
-    }
-
     /**
-     * Only commands signed with {@code signatures} (the replicas') are decided; the others are
-     * counted in {@code refusals} and go to the dead-letter topic. The commands the processor writes
-     * back to the command topic are signed with them too.
+     * Only commands signed with {@code signatures} (the replicas'), in the partition their key names of
+     * {@code commandPartitions}, fresh and not decided before ({@link CommandAdmission}) are decided;
+     * the others are counted in {@code refusals} and go to the dead-letter topic. The commands the
+     * processor writes back to the command topic are signed with them too.
      * With a history recording, each lifecycle event the decider emits is also appended to the
      * connector's history in the history store, in the same task as the connectors store; and,
-     * when it keeps timelines, each incident to the connector's {@link Timeline}.
+     * when it keeps timelines, each incident to the connector's {@link Timeline}. A span for each
+     * decision, in the trace its command's record header names ({@link DecisionSpans}).
+     *
+     * @param controlPlane      the deployment's topics, and where its embedded worker's file connectors may go
+     * @param states            signs every state the connectors store holds, as what acts on its changelog verifies
+     * @param commandPartitions the command topic's partitions
      */
-    public static Topology build(Topics topics, TopologySerdes serdes, RecordSignatures signatures, CommandRefusals refusals,
-                                 DecisionObserver observer, HistoryRecording history) {
-        return build(topics, serdes, signatures, refusals, observer, history, DecisionSpans.NONE);
-    }
-
-    /** As above, with a span for each decision, in the trace its command's record header names ({@link DecisionSpans}). */
-    public static Topology build(Topics topics, TopologySerdes serdes, RecordSignatures signatures, CommandRefusals refusals,
-                                 DecisionObserver observer, HistoryRecording history, DecisionSpans spans) {
-        return build(topics, ControlPlanes.of(topics), serdes, signatures, refusals, observer, history, spans);
-    }
-
-    /** As above, deciding for {@code controlPlane} (the deployment's topics, and where its embedded worker's file connectors may go). */
     public static Topology build(Topics topics, ControlPlane controlPlane, TopologySerdes serdes, RecordSignatures signatures,
-                                 CommandRefusals refusals, DecisionObserver observer, HistoryRecording history, DecisionSpans spans) {
+                                 SignedStates states, int commandPartitions, CommandRefusals refusals, DecisionObserver observer,
+                                 HistoryRecording history, DecisionSpans spans) {
         Topology topology = new Topology();
         // Bytes as they are on the topic: the signature is checked on them before the command is read.
         topology.addSource("commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.commands());
         topology.addProcessor(CommandVerifier.NAME, () -> new CommandVerifier(topics, signatures, serdes.commands().deserializer(),
-                refusals, observer), "commands");
+                refusals, observer, commandPartitions), "commands");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DECIDED_COMMANDS), Serdes.String(), Serdes.Long()),
+                CommandVerifier.NAME);
         topology.addSink(CommandVerifier.REFUSED, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 CommandVerifier.NAME);
         boolean timeline = history != null && history.timelines() != null;
-        topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, observer, history != null, timeline, spans),
+        topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, states, observer, history != null, timeline, spans),
                 CommandVerifier.NAME);
         topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
         topology.addProcessor(OBSERVE, () -> new ObservationProcessor(timeline, history != null), "observations");
@@ -101,7 +91,7 @@ public final class CommandTopology {
         topology.addProcessor(CommandProcessor.DERIVED, () -> new DerivedCommandSigner(topics, signatures, serdes.commands().serializer(),
                 DerivedCommandSigner.SINK), DECIDE, OBSERVE);
         topology.addSink(DerivedCommandSigner.SINK, topics.commands(), new ByteArraySerializer(), new ByteArraySerializer(),
-                CommandProcessor.DERIVED);
+                DerivedCommandSigner::keyed, CommandProcessor.DERIVED);
         // A policy's version stored, to every partition: each decider takes it in order with the commands it decides.
         topology.addProcessor(CommandProcessor.POLICY_IN_FORCE, () -> new DerivedCommandSigner(topics, signatures,
                 serdes.commands().serializer(), DerivedCommandSigner.EVERY_PARTITION_SINK), DECIDE);

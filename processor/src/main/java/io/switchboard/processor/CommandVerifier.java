@@ -1,32 +1,46 @@
 package io.switchboard.processor;
 
+import io.switchboard.kafkaio.CommandRecords;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.kafkaio.RecordSignatures.Verdict;
+import io.switchboard.processor.CommandAdmission.Refusal;
 import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.PolicyInForce;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The first step of every record of the command topic: only a command a replica signed
- * ({@link RecordSignatures}, over the record's bytes as they are on the topic) is read and handed to
- * the decider. Any other record (no signature, one by a key id this replica does not hold, one that
- * does not match) is never decided: it goes, as it was, to the dead-letter topic with the reason in
- * {@value #REASON_HEADER}, and is counted and logged ({@link CommandRefusals}). Nothing else happens:
- * no store is written, no decision or event is sent, so a request waiting on such a command is not
- * answered by it.
+ * ({@link RecordSignatures}, over the record's bytes and headers as they are on the topic), in its
+ * key's partition, fresh and not decided before ({@link CommandAdmission}) is read and handed to the
+ * decider. Any other record is never decided: it goes, as it was, to the dead-letter topic with the
+ * reason in {@value #REASON_HEADER}, and is counted and logged ({@link CommandRefusals}). Nothing else
+ * happens: no store but the admitted ids is written, no decision or event is sent, so a request
+ * waiting on such a command is not answered by it. The decider gets only the headers it reads and
+ * the records it makes may carry: the W3C trace context ({@link #KEPT_HEADERS}), signed with the rest.
  */
 final class CommandVerifier implements Processor<byte[], byte[], Object, Object> {
     static final String NAME = "verify";
     static final String REFUSED = "refused-commands-sink";
     /** The header of a refused record in the dead-letter topic that says why it was refused. */
     static final String REASON_HEADER = "switchboard.refused.reason";
+    /** The headers of a command the decider reads (its span's parent) and the records made of it carry on. */
+    static final Set<String> KEPT_HEADERS = Set.of("traceparent", "tracestate");
+    /** How often the admitted ids past {@link CommandAdmission#forgetBefore} are forgotten. */
+    static final Duration FORGET_EVERY = Duration.ofMinutes(1);
 
     private final String topic;
     private final String deadLetters;
@@ -34,47 +48,83 @@ final class CommandVerifier implements Processor<byte[], byte[], Object, Object>
     private final Deserializer<ConnectorCommand> commands;
     private final CommandRefusals refusals;
     private final DecisionObserver observer;
+    private final int partitions;
     private ProcessorContext<Object, Object> context;
+    private DecidedCommands decided;
+    /** The latest append time of a command this task admitted; the admitted ids are forgotten by it. */
+    private long latestAppendedAt = Long.MIN_VALUE;
 
+    /** @param partitions the command topic's partitions, by which a key names its partition */
     CommandVerifier(Topics topics, RecordSignatures signatures, Deserializer<ConnectorCommand> commands,
-                    CommandRefusals refusals, DecisionObserver observer) {
+                    CommandRefusals refusals, DecisionObserver observer, int partitions) {
         this.topic = topics.commands();
         this.deadLetters = topics.deadLetters();
         this.signatures = signatures;
         this.commands = commands;
         this.refusals = refusals;
         this.observer = observer;
+        this.partitions = partitions;
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
+        this.decided = new DecidedCommands(context.getStateStore(StoreNames.DECIDED_COMMANDS));
+        this.latestAppendedAt = Long.MIN_VALUE;
+        // Whenever it runs, the ids it forgets are of commands a copy of which is stale: the admission is the same.
+        context.schedule(FORGET_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (latestAppendedAt != Long.MIN_VALUE) {
+                decided.forgetBefore(CommandAdmission.forgetBefore(latestAppendedAt));
+            }
+        });
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         Verdict verdict = signatures.verify(topic, record.key(), record.value(), record.headers());
         if (verdict != Verdict.SIGNED) {
-            refuse(record, verdict);
+            refuse(record, Refusal.of(verdict));
             return;
         }
-        // What follows the decider sends on (decisions, events) carries no signature.
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.remove(RecordSignatures.HEADER);
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         // A signed record that is no command fails here, and goes to the dead-letter topic as before.
-        ConnectorCommand command = commands.deserialize(topic, headers, record.value());
-        context.forward(new Record<Object, Object>(key, command, record.timestamp(), headers), CommandTopology.DECIDE);
+        ConnectorCommand command = commands.deserialize(topic, record.headers(), record.value());
+        int partition = context.recordMetadata().map(at -> at.partition()).orElse(context.taskId().partition());
+        // A policy's version in force goes to every partition; every other command to its key's.
+        Optional<Integer> expected = command != null && command.getAction() instanceof PolicyInForce || record.key() == null
+                ? Optional.empty() : Optional.of(CommandRecords.partition(record.key(), partitions));
+        OptionalLong issuedAt = CommandRecords.issuedAt(record.headers());
+        Optional<Refusal> refusal = CommandAdmission.placedAndFresh(partition, expected, issuedAt, record.timestamp());
+        if (refusal.isEmpty() && command != null) {
+            refusal = CommandAdmission.seen(decided.seenElseRemember(issuedAt.getAsLong(), key, command.getCommandId()));
+        }
+        if (refusal.isPresent()) {
+            refuse(record, refusal.get());
+            return;
+        }
+        latestAppendedAt = Math.max(latestAppendedAt, record.timestamp());
+        context.forward(new Record<Object, Object>(key, command, record.timestamp(), kept(record.headers())), CommandTopology.DECIDE);
     }
 
-    private void refuse(Record<byte[], byte[]> record, Verdict verdict) {
+    /** The trace context alone: any other header (a client's baggage, the signature, the issue time) stops here. */
+    private static Headers kept(Headers headers) {
+        Headers kept = new RecordHeaders();
+        for (Header header : headers) {
+            if (KEPT_HEADERS.contains(header.key())) {
+                kept.add(header);
+            }
+        }
+        return kept;
+    }
+
+    private void refuse(Record<byte[], byte[]> record, Refusal refusal) {
         Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.add(REASON_HEADER, verdict.reason().getBytes(StandardCharsets.UTF_8));
+        headers.add(REASON_HEADER, refusal.reason().getBytes(StandardCharsets.UTF_8));
         context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), REFUSED);
         context.recordMetadata().ifPresentOrElse(at -> {
-            refusals.refused(verdict, at.topic(), at.partition(), at.offset(), deadLetters);
+            refusals.refused(refusal, at.topic(), at.partition(), at.offset(), deadLetters);
             // Nothing to decide: the partition counts as processed past it.
             observer.processed(at.partition(), at.offset());
-        }, () -> refusals.refused(verdict, topic, -1, -1, deadLetters));
+        }, () -> refusals.refused(refusal, topic, -1, -1, deadLetters));
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.kafkaio.CommandRecords;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.schemas.ConnectorCommand;
@@ -19,8 +20,12 @@ import java.util.stream.IntStream;
 /**
  * Signs the commands the processor writes back to the command topic (a set change's per-connector
  * commands, a policy's version in force), as a replica's API signs the commands it sends: serialized here rather than by the
- * sink (once, as the sink would), so that the signature covers the bytes that reach the topic.
- * Deterministic, so a transaction replayed after an abort writes the same records.
+ * sink (once, as the sink would), so that the signature covers the bytes that reach the topic, and
+ * stamped with the time they are issued ({@link CommandRecords}): now, by the stream thread's clock,
+ * since they are written now, however long ago the command they follow from was issued (a backlog
+ * decided after a stop). The stamp is the one thing that differs when a transaction is replayed after
+ * an abort: what the aborted one wrote was never read, and the commands' ids and contents are the same.
+ * A keyed command goes to its key's partition ({@link #keyed}), as the API's do.
  */
 final class DerivedCommandSigner implements Processor<String, ConnectorCommand, byte[], byte[]> {
     static final String SINK = "derived-commands-sink";
@@ -51,8 +56,14 @@ final class DerivedCommandSigner implements Processor<String, ConnectorCommand, 
         Headers headers = new RecordHeaders();
         byte[] key = record.key().getBytes(StandardCharsets.UTF_8);
         byte[] value = commands.serialize(topic, headers, record.value());
-        signatures.sign(topic, key, value, headers);
-        context.forward(new Record<>(key, value, record.timestamp(), headers), sink);
+        long now = context.currentSystemTimeMs();
+        CommandRecords.stampAndSign(signatures, topic, key, value, headers, now);
+        context.forward(new Record<>(key, value, now, headers), sink);
+    }
+
+    /** Its key's partition ({@link CommandRecords#partition}), whatever partitioner the processor's producer is given. */
+    static Optional<Set<Integer>> keyed(String topic, byte[] key, byte[] value, int partitions) {
+        return Optional.of(Set.of(CommandRecords.partition(key, partitions)));
     }
 
     /** Every partition of the topic, whatever the key: a policy's version reaches the decider of every partition. */

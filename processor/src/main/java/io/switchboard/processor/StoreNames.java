@@ -31,13 +31,18 @@ public final class StoreNames {
      * partition, so that it changes in order with the commands it decides.
      */
     public static final String POLICIES_IN_FORCE = "policies-in-force";
+    /**
+     * The ids of the commands each partition admitted within the last minutes, by issue time
+     * ({@link DecidedCommands}): a copy of one is refused, never decided again.
+     */
+    public static final String DECIDED_COMMANDS = "decided-commands";
 
     /**
      * Every store above with a changelog ({@link Topics#changelog}), which only the control plane may
      * touch; the global stores have none (they read the policies topics, under the prefix).
      */
     public static final java.util.List<String> ALL = java.util.List.of(CONNECTORS, STATUSES, IDEMPOTENCY, HISTORY, TIMELINE, SETS, POLICY_HEADS,
-            POLICIES_IN_FORCE);
+            POLICIES_IN_FORCE, DECIDED_COMMANDS);
 
     private StoreNames() {
     }

@@ -11,6 +11,7 @@ import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.SetState;
+import io.switchboard.schemas.SignedStates;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.InMemorySchemaRegistryClient;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -43,7 +44,10 @@ final class TopologyFixture implements AutoCloseable {
     static final Topics TOPICS = Topics.DEFAULT;
     /** The replicas' keys: ids k2 (which signs) and k1. */
     static final Map<String, byte[]> KEYRING = keys("k2", 2, "k1", 1);
-    static final RecordSignatures SIGNATURES = RecordSignatures.derived(KEYRING, "switchboard command signing v1");
+    static final RecordSignatures SIGNATURES = RecordSignatures.derived(KEYRING, "switchboard command signing v2");
+    /** The processor's signatures of the states it stores, from the same keyring. */
+    static final SignedStates STATES = new SignedStates(RecordSignatures.derived(KEYRING, "switchboard state signing v1"),
+            TOPICS.connectorsChangelog());
 
     /** Keys by id, each 32 bytes of its seed, in order. */
     static Map<String, byte[]> keys(Object... idsAndSeeds) {
@@ -62,13 +66,14 @@ final class TopologyFixture implements AutoCloseable {
     final CommandRefusals refusals = new CommandRefusals();
 
     private TopologyFixture(HistoryMasking masking, boolean timelines) {
-        this(masking, timelines, DecisionObserver.NONE);
+        this(masking, timelines, DecisionObserver.NONE, 1);
     }
 
     /** Every decision the topology made and no test read yet, in order ({@link #decisions}). */
     private final List<CommandDecision> decided = new ArrayList<>();
 
-    private TopologyFixture(HistoryMasking masking, boolean timelines, DecisionObserver given) {
+    /** @param partitions the command topic's partitions as the topology is told them (the driver has one, partition 0) */
+    private TopologyFixture(HistoryMasking masking, boolean timelines, DecisionObserver given, int partitions) {
         DecisionObserver observer = new DecisionObserver() {
             @Override
             public void decided(CommandDecision decision) {
@@ -106,7 +111,8 @@ final class TopologyFixture implements AutoCloseable {
         if (timelines) {
             recording = recording.withTimelines(new AvroSerde<>(registry, ConnectorTimeline.class, false));
         }
-        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, serdes, SIGNATURES, refusals, observer, recording), props);
+        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, ControlPlanes.of(TOPICS), serdes, SIGNATURES, STATES, partitions, refusals,
+                observer, recording, DecisionSpans.NONE), props);
     }
 
     /** How history hides values and how many entries it keeps. */
@@ -120,7 +126,15 @@ final class TopologyFixture implements AutoCloseable {
 
     /** The topology without history, telling {@code observer} of each decision as a replica's listener is told. */
     static TopologyFixture observedBy(DecisionObserver observer) {
-        return new TopologyFixture(null, false, observer);
+        return new TopologyFixture(null, false, observer, 1);
+    }
+
+    /**
+     * The topology without history, told the command topic has {@code partitions}: the driver's records
+     * are all in partition 0, so a command whose key names another is in the wrong one.
+     */
+    static TopologyFixture withPartitions(int partitions) {
+        return new TopologyFixture(null, false, DecisionObserver.NONE, partitions);
     }
 
     /** The topology recording each connector's history, values as they are, at the default bound. */

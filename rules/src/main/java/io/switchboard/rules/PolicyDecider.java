@@ -9,7 +9,6 @@ import io.switchboard.schemas.PolicyValidation;
 import io.switchboard.schemas.PutPolicy;
 
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -20,8 +19,8 @@ import java.util.regex.Pattern;
 public final class PolicyDecider {
     /** The start of a policy command's connector field: no connector name starts so. */
     public static final String PREFIX = "{policy}";
-    /** The names of the built-in policies ({@link ConnectorPolicies}): listed, never stored. */
-    public static final Set<String> BUILT_IN = Set.copyOf(ConnectorPolicies.BUILT_IN);
+    /** The names of the built-in policies ({@link ConnectorPolicies}), in the order they are listed: never stored. */
+    public static final List<String> BUILT_IN = ConnectorPolicies.BUILT_IN;
     /** Reason code of a policy refused as written (a bad name, an expression that does not compile). */
     public static final String INVALID_POLICY = "INVALID_POLICY";
     static final int MAX_VALIDATIONS = 32;
@@ -45,7 +44,17 @@ public final class PolicyDecider {
         if (name == null || !NAME.matcher(name).matches()) {
             return "a policy's name is 1 to 100 lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit";
         }
+        return builtInProblem(name);
+    }
+
+    /** That the name is a built-in policy's, which is read-only (neither stored nor deleted), or null. */
+    public static String builtInProblem(String name) {
         return BUILT_IN.contains(name) ? "policy " + name + " is built in and read-only" : null;
+    }
+
+    /** Whether a policy's next spec says what the current one says: a put of it changes nothing. */
+    public static boolean sameSpec(PolicySpec current, PolicySpec next) {
+        return current.equals(next);
     }
 
     /** Why the spec cannot be stored (the first expression that does not compile, in CEL's words), or null. */
@@ -83,7 +92,7 @@ public final class PolicyDecider {
             if (problem != null) {
                 return new PolicyDecision(Outcome.REJECTED, INVALID_POLICY, problem, null);
             }
-            if (exists && current.getSpec().equals(put.getSpec())) {
+            if (exists && sameSpec(current.getSpec(), put.getSpec())) {
                 return new PolicyDecision(Outcome.UNCHANGED, null, null, null);
             }
             return new PolicyDecision(exists ? Outcome.UPDATED : Outcome.CREATED, null, null,

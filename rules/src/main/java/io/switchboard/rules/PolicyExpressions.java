@@ -78,8 +78,12 @@ public final class PolicyExpressions {
             return tooLong;
         }
         try {
-            program(expression);
-            return ExpressionCost.problem(CEL.compile(expression).getAst());
+            // Compiled once: its cost checked on the tree, and its program kept for the evaluations that follow.
+            CelAbstractSyntaxTree ast = CEL.compile(expression).getAst();
+            if (!PROGRAMS.containsKey(expression)) {
+                PROGRAMS.put(expression, CEL.createProgram(ast));
+            }
+            return ExpressionCost.problem(ast);
         } catch (CelValidationException e) {
             return e.getMessage();
         } catch (CelEvaluationException e) {

@@ -127,8 +127,9 @@ public final class SetDecider {
                     + " connectors, not " + items.size(), current);
         }
         Map<String, Map<String, String>> managed = new TreeMap<>(current == null ? Map.of() : current.getManaged());
+        Checks checks = new Checks(controlPlane, policies, command.getPrincipal());
         for (SetItem item : items) {
-            String problem = problem(controlPlane, policies, command, item, managed);
+            String problem = checks.problem(command.getCluster(), item, managed);
             if (problem != null) {
                 return refused(Outcome.REJECTED, DecisionReasons.INVALID_SET_CHANGE, item.getConnector() + ": " + problem, current);
             }
@@ -204,8 +205,33 @@ public final class SetDecider {
         return derived;
     }
 
-    /** Why the item cannot be part of an accepted change, or null: what the decider would refuse of it, checked first. */
-    private static String problem(ControlPlane controlPlane, UserPolicies policies, ConnectorCommand command, SetItem item,
+    /**
+     * What the decider checks of each item of a change: the deployment's control plane, the user
+     * policies in force in the set's cluster and who issues the change, as its command will say. A
+     * plan ({@code SetPlanner}) asks {@link #problem} of each item it would carry, so that a plan
+     * without problems is a change the decider accepts.
+     */
+    public record Checks(ControlPlane controlPlane, UserPolicies policies, String principal) {
+        public Checks {
+            policies = policies == null ? UserPolicies.NONE : policies;
+        }
+
+        /** The built-in policies only: no user policy, no principal. */
+        public static Checks builtIn(ControlPlane controlPlane) {
+            return new Checks(controlPlane, UserPolicies.NONE, null);
+        }
+
+        /**
+         * Why the item cannot be part of an accepted change, or null: what the decider refuses of it.
+         *
+         * @param managed the connectors the set manages now, with their labels
+         */
+        public String problem(String cluster, SetItem item, Map<String, Map<String, String>> managed) {
+            return SetDecider.problem(controlPlane, policies, cluster, principal, item, managed);
+        }
+    }
+
+    private static String problem(ControlPlane controlPlane, UserPolicies policies, String cluster, String principal, SetItem item,
                                   Map<String, Map<String, String>> managed) {
         String nameProblem = ConnectorRules.nameProblem(item.getConnector());
         if (nameProblem != null) {
@@ -233,10 +259,10 @@ public final class SetDecider {
         if (item.getConfig() == null || item.getAdopt()) {
             return null;
         }
-        PolicyExpressions.Subject next = new PolicyExpressions.Subject(command.getCluster(), item.getConnector(), item.getConfig(), item.getLabels());
+        PolicyExpressions.Subject next = new PolicyExpressions.Subject(cluster, item.getConnector(), item.getConfig(), item.getLabels());
         PolicyExpressions.Subject old = item.getPreviousConfig() == null ? null
-                : new PolicyExpressions.Subject(command.getCluster(), item.getConnector(), item.getPreviousConfig(), item.getLabels());
-        UserPolicies.Breach denial = policies.check(next, old, command.getPrincipal()).denial();
+                : new PolicyExpressions.Subject(cluster, item.getConnector(), item.getPreviousConfig(), item.getLabels());
+        UserPolicies.Breach denial = policies.check(next, old, principal).denial();
         return denial == null ? null : denial.refusal();
     }
 

@@ -6,37 +6,30 @@ import org.apache.kafka.common.config.provider.ConfigProvider;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Kafka Connect config provider that opens named secrets: a connector config value
  * {@code ${secretsManager:NAME}} becomes the value of secret NAME of the worker's Connect cluster
  * when the connector starts. The provider has no paths: {@code ${secretsManager:PATH:NAME}} (Kafka
  * Connect's three-part form) opens NAME too, whatever PATH is, and Switchboard's secret rules read
- * it as a reference to NAME ({@link ConfigReferences#namedSecrets}). For a worker in Switchboard's own process: configured with
- * {@code config.providers.secretsManager.class=io.switchboard.secrets.SecretStoreConfigProvider},
- * {@code ...param.store.handle} naming the replica's store and {@code ...param.cluster}.
+ * it as a reference to NAME ({@link ConfigReferences#namedSecrets}). For the embedded worker:
+ * configured with {@code config.providers.secretsManager.class=io.switchboard.secrets.SecretStoreConfigProvider},
+ * {@code ...param.replica.url} and {@code ...param.token}, the replica's {@link WorkerSecretsChannel},
+ * which opens the named secrets of the worker's cluster only.
  */
 public final class SecretStoreConfigProvider implements ConfigProvider {
-    private static final Map<String, SecretStore> IN_PROCESS = new ConcurrentHashMap<>();
-    private SecretStore store;
-    private String cluster;
-
-    /** Makes a store known to workers in this process under a handle; answers the handle. */
-    public static String register(String handle, SecretStore store) {
-        IN_PROCESS.put(handle, store);
-        return handle;
-    }
+    private String replicaUrl;
+    private String token;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Object handle = configs.get("store.handle");
-        Object named = configs.get("cluster");
-        store = handle == null ? null : IN_PROCESS.get(handle.toString());
-        if (store == null || named == null) {
-            throw new IllegalStateException("The secretsManager config provider needs store.handle and cluster");
+        Object url = configs.get("replica.url");
+        Object given = configs.get("token");
+        if (url == null || given == null) {
+            throw new IllegalStateException("The secretsManager config provider needs replica.url and token");
         }
-        cluster = named.toString();
+        replicaUrl = url.toString();
+        token = given.toString();
     }
 
     @Override
@@ -50,17 +43,13 @@ public final class SecretStoreConfigProvider implements ConfigProvider {
      */
     @Override
     public ConfigData get(String path, Set<String> keys) {
-        Map<String, String> opened = new HashMap<>();
-        for (String name : keys) {
-            store.open(cluster, name).ifPresent(value -> {
-                ResolvedSecrets.remember(value);
-                opened.put(name, value);
-            });
-        }
+        Map<String, String> opened = new HashMap<>(WorkerSecretsChannel.open(replicaUrl, token, WorkerSecretsChannel.NAMED, "", keys));
+        opened.values().forEach(ResolvedSecrets::remember);
         return new ConfigData(opened);
     }
 
     @Override
     public void close() {
+        // nothing held
     }
 }

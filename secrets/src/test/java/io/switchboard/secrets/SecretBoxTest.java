@@ -67,8 +67,27 @@ class SecretBoxTest {
         String body = sealed.substring(SecretBox.PREFIX.length(), sealed.length() - 1);
         String id = body.substring(0, body.indexOf(':'));
         String ciphertext = body.substring(body.indexOf(':') + 1);
-        SecretConfigProvider provider = new SecretConfigProvider();
-        provider.configure(Map.of("keyring.handle", SecretConfigProvider.register("test-" + System.nanoTime(), keyring)));
-        assertEquals("opened by the worker", provider.get(id, Set.of(ciphertext)).data().get(ciphertext));
+        try (WorkerSecretsChannel channel = WorkerSecretsChannel.start(new SecretBox(keyring), name -> java.util.Optional.empty())) {
+            SecretConfigProvider provider = new SecretConfigProvider();
+            provider.configure(Map.of("replica.url", channel.url(), "token", channel.token()));
+            assertEquals("opened by the worker", provider.get(id, Set.of(ciphertext)).data().get(ciphertext));
+            assertEquals(Map.of(), provider.get(id, Set.of("not-a-ciphertext")).data(), "what does not open is left out");
+        }
+    }
+
+    @Test
+    void theChannelOpensForItsOwnWorkerOnlyAndNamedSecretsOfItsCluster() {
+        Keyring keyring = Keyring.parse(oldLine);
+        try (WorkerSecretsChannel channel = WorkerSecretsChannel.start(new SecretBox(keyring),
+                name -> "DB".equals(name) ? java.util.Optional.of("named value") : java.util.Optional.empty())) {
+            assertTrue(channel.url().startsWith("http://127.0.0.1:"), channel.url());
+            SecretStoreConfigProvider named = new SecretStoreConfigProvider();
+            named.configure(Map.of("replica.url", channel.url(), "token", channel.token()));
+            assertEquals(Map.of("DB", "named value"), named.get("", Set.of("DB", "OTHER")).data());
+            SecretStoreConfigProvider forged = new SecretStoreConfigProvider();
+            forged.configure(Map.of("replica.url", channel.url(), "token", channel.token().substring(1) + "A"));
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> forged.get("", Set.of("DB")));
+            assertTrue(refused.getMessage().contains("401"), refused.getMessage());
+        }
     }
 }

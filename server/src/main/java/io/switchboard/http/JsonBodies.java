@@ -95,6 +95,12 @@ public final class JsonBodies {
         }
     }
 
+    /** A JSON object as a plain tree: maps, lists, strings, numbers, booleans and nulls. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> tree(JsonNode object) {
+        return JSON.convertValue(object, Map.class);
+    }
+
     /** Compact JSON text of a value. */
     public static String text(Object value) {
         return JSON.valueToTree(value).toString();

@@ -1,6 +1,7 @@
 package io.switchboard.testing;
 
 import io.switchboard.commands.CommandSignatures;
+import io.switchboard.kafkaio.CommandRecords;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorCommand;
@@ -57,7 +58,8 @@ public final class CommandWriter implements AutoCloseable {
         RecordHeaders headers = new RecordHeaders();
         byte[] key = (command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector()).getBytes(StandardCharsets.UTF_8);
         byte[] value = serializer.serialize(topic, headers, command);
-        signatures.sign(topic, key, value, headers);
+        // Stamped now: a command the processor takes is one issued within minutes of reaching the topic.
+        CommandRecords.stampAndSign(signatures, topic, key, value, headers, System.currentTimeMillis());
         return producer.send(new ProducerRecord<>(topic, null, key, value, headers));
     }
 

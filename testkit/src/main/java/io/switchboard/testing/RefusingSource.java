@@ -11,22 +11,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A test connector the worker refuses while {@link #refusing} is set (its validation reports an
- * error), and takes once it is cleared: a refusal that goes away with nothing changed in
- * Switchboard, as when a database the connector checks comes back. The embedded worker runs in the
- * test's JVM and loads it from the classpath, so it sees the flag the test sets.
+ * A test connector the worker refuses while the file its config names in {@value #GATE_FILE} exists
+ * (its validation reports an error), and takes once the file is gone: a refusal that goes away with
+ * nothing changed in Switchboard, as when a database the connector checks comes back. The embedded
+ * worker runs in a process of its own, so the test speaks to it through that file ({@link #refusing}).
  */
 public class RefusingSource extends SourceConnector {
-    public static volatile boolean refusing = true;
+    /** The config key naming the file whose presence makes the worker refuse the connector. */
+    public static final String GATE_FILE = "gate.file";
+
+    /** Makes the connectors whose {@value #GATE_FILE} is {@code gate} refused ({@code true}) or taken. */
+    public static void refusing(java.nio.file.Path gate, boolean refused) {
+        try {
+            if (refused) {
+                java.nio.file.Files.writeString(gate, "closed");
+            } else {
+                java.nio.file.Files.deleteIfExists(gate);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Override
     public Config validate(Map<String, String> props) {
         Config config = super.validate(props);
-        if (refusing) {
-            ConfigValue gate = new ConfigValue("gate");
-            gate.addErrorMessage("The source is unreachable: connection refused");
+        String gate = props.get(GATE_FILE);
+        if (gate != null && java.nio.file.Files.exists(java.nio.file.Path.of(gate))) {
+            ConfigValue closed = new ConfigValue("gate");
+            closed.addErrorMessage("The source is unreachable: connection refused");
             List<ConfigValue> values = new ArrayList<>(config.configValues());
-            values.add(gate);
+            values.add(closed);
             return new Config(values);
         }
         return config;

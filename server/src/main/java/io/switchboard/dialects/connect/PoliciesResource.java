@@ -4,22 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.switchboard.core.Policies;
+import io.switchboard.core.PolicyWire;
+import io.switchboard.core.ServiceException;
 import io.switchboard.core.ServiceException.InvalidRequest;
 import io.switchboard.http.AsyncAnswers;
 import io.switchboard.http.JsonBodies;
 import io.switchboard.http.RequestContexts;
 import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.Outcome;
-import io.switchboard.schemas.PolicyAction;
 import io.switchboard.schemas.PolicySpec;
-import io.switchboard.schemas.PolicyValidation;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import static io.switchboard.access.Access.admin;
 import static io.switchboard.access.Access.view;
@@ -31,7 +30,6 @@ import static io.switchboard.access.Access.view;
  * {@code DELETE}, and {@code GET /policies/{name}/history}. Admin to change, viewer to read.
  */
 final class PoliciesResource {
-    private static final Set<String> FIELDS = Set.of("name", "action", "match", "validations");
     private final Policies policies;
     private final ConnectScopes scopes;
 
@@ -97,76 +95,22 @@ final class PoliciesResource {
                 decision -> ctx.status(204));
     }
 
+    /** The spec of the body ({@link PolicyWire}), refused as a 400 naming every problem; the body may repeat the path's name. */
     static PolicySpec spec(JsonNode root, String name) {
         if (root == null || !root.isObject()) {
             throw new InvalidRequest("a policy is an object with action, match and validations");
         }
-        JsonBodies.onlyFields(root, FIELDS, "a policy", "name, action, match and validations");
         if (root.has("name") && !name.equals(root.get("name").asText())) {
             throw new InvalidRequest("name", "the policy's name in the body (" + root.get("name").asText() + ") is not the one in the path (" + name + ")");
         }
-        String action = root.path("action").asText("deny").toUpperCase(Locale.ROOT);
-        if (!action.equals("DENY") && !action.equals("WARN")) {
-            throw new InvalidRequest("action", "action is deny or warn");
+        Map<String, Object> tree = new LinkedHashMap<>(JsonBodies.tree(root));
+        tree.remove("name");
+        List<ServiceException.Violation> problems = new ArrayList<>();
+        PolicySpec spec = PolicyWire.read(tree, (field, message) -> problems.add(new ServiceException.Violation(field, message)));
+        if (spec == null) {
+            throw new InvalidRequest(String.join("; ", problems.stream().map(p -> p.key() + ": " + p.message()).toList()), problems);
         }
-        JsonNode match = root.path("match");
-        if (!match.isMissingNode() && !match.isObject()) {
-            throw new InvalidRequest("match", "match is an object with classes, names and labels");
-        }
-        if (match.isObject()) {
-            JsonBodies.onlyFields(match, Set.of("classes", "names", "labels"), "a policy's match", "classes, names and labels");
-        }
-        JsonNode validations = root.get("validations");
-        if (validations == null || !validations.isArray()) {
-            throw new InvalidRequest("validations", "validations is a list of {expression, message}");
-        }
-        List<PolicyValidation> list = new ArrayList<>();
-        for (JsonNode v : validations) {
-            if (!v.isObject() || !v.path("expression").isTextual() || !v.path("message").isTextual()) {
-                throw new InvalidRequest("validations", "each validation has an expression and a message, both strings");
-            }
-            JsonBodies.onlyFields(v, Set.of("expression", "message"), "a validation", "expression and message");
-            list.add(new PolicyValidation(v.get("expression").asText(), v.get("message").asText()));
-        }
-        return PolicySpec.newBuilder().setAction(PolicyAction.valueOf(action))
-                .setMatchClasses(strings(match.path("classes"), "match.classes"))
-                .setMatchNames(strings(match.path("names"), "match.names"))
-                .setMatchLabels(labels(match.path("labels")))
-                .setValidations(list).build();
-    }
-
-    private static List<String> strings(JsonNode node, String field) {
-        if (node.isMissingNode() || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray()) {
-            throw new InvalidRequest(field, field + " is a list of globs");
-        }
-        List<String> values = new ArrayList<>();
-        for (JsonNode value : node) {
-            if (!value.isTextual()) {
-                throw new InvalidRequest(field, field + " is a list of globs");
-            }
-            values.add(value.asText());
-        }
-        return values;
-    }
-
-    private static Map<String, String> labels(JsonNode node) {
-        if (node.isMissingNode() || node.isNull()) {
-            return Map.of();
-        }
-        if (!node.isObject()) {
-            throw new InvalidRequest("match.labels", "match.labels is an object of strings");
-        }
-        Map<String, String> labels = new LinkedHashMap<>();
-        for (var entry : node.properties()) {
-            if (!entry.getValue().isTextual()) {
-                throw new InvalidRequest("match.labels", "match.labels is an object of strings");
-            }
-            labels.put(entry.getKey(), entry.getValue().asText());
-        }
-        return labels;
+        return spec;
     }
 
     private static Map<String, Object> json(Policies.Listed listed) {
@@ -187,15 +131,7 @@ final class PoliciesResource {
         json.put("cluster", policy.getCluster());
         json.put("version", policy.getVersion());
         json.put("read_only", false);
-        json.put("action", policy.getSpec().getAction().name().toLowerCase(Locale.ROOT));
-        Map<String, Object> match = new LinkedHashMap<>();
-        match.put("classes", policy.getSpec().getMatchClasses());
-        match.put("names", policy.getSpec().getMatchNames());
-        match.put("labels", policy.getSpec().getMatchLabels());
-        json.put("match", match);
-        List<Map<String, String>> validations = new ArrayList<>();
-        policy.getSpec().getValidations().forEach(v -> validations.add(Map.of("expression", v.getExpression(), "message", v.getMessage())));
-        json.put("validations", validations);
+        json.putAll(PolicyWire.render(policy.getSpec()));
         json.put("deleted", policy.getDeleted());
         json.put("principal", policy.getPrincipal());
         json.put("changed_at", policy.getChangedAt());

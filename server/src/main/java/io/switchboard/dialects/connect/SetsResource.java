@@ -70,7 +70,7 @@ final class SetsResource {
         String name = ctx.pathParam("set");
         String ifMatch = ctx.header("If-Match");
         RequestContext context = RequestContexts.of(ctx);
-        CompletableFuture<Plan> planned = sets.planLater(scope, name, request).thenApply(plan -> {
+        CompletableFuture<Plan> planned = sets.planLater(scope, name, request, context).thenApply(plan -> {
             if (plan.needs() == SetPlanner.Needs.EDIT) {
                 raise.require(Action.EDIT);
             }

@@ -1,0 +1,125 @@
+package io.switchboard;
+
+import io.switchboard.dataplane.WorkerProcess;
+import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.connect.cli.ConnectDistributed;
+import org.apache.kafka.connect.runtime.Connect;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The embedded Kafka Connect worker's process. Two ways to run it:
+ * <ul>
+ *   <li>{@code EmbeddedWorkerMain FILE}: started by the replica ({@link WorkerProcess}); reads its
+ *   settings file and deletes it, so that no connector finds it on disk, and runs until its standard
+ *   input ends (the replica stopped or died) or it is signalled.</li>
+ *   <li>{@code EmbeddedWorkerMain --await DIR}: a container of its own beside the replica's, sharing
+ *   DIR; waits for the replica to hand it its settings there, and runs until they change or go (a
+ *   new replica start, a stopped replica) or it is signalled, so that its container starts again
+ *   with the replica's settings of the moment.</li>
+ * </ul>
+ * Either way it masks in its log what its config providers resolve, runs the worker as
+ * {@code connect-distributed.sh} does, and stops through Kafka Connect's own shutdown hook, bounded
+ * by {@value #STOP_BOUND_MS} ms.
+ */
+public final class EmbeddedWorkerMain {
+    /** How long the worker may take to stop once told to, before it is halted. */
+    private static final long STOP_BOUND_MS = 40_000;
+    private static final long POLL_MS = 500;
+
+    private EmbeddedWorkerMain() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        boolean awaiting = args.length == 2 && "--await".equals(args[0]);
+        if (!awaiting && args.length != 1) {
+            System.err.println("Usage: EmbeddedWorkerMain SETTINGS-FILE | EmbeddedWorkerMain --await DIRECTORY");
+            Exit.exit(2);
+            return;
+        }
+        Path file = awaiting ? Path.of(args[1]).resolve(WorkerProcess.SETTINGS_FILE) : Path.of(args[0]);
+        byte[] read;
+        if (awaiting) {
+            System.err.println("INFO  [main] EmbeddedWorkerMain - waiting for the replica's settings in " + file);
+            while ((read = readIfThere(file)) == null) {
+                Thread.sleep(POLL_MS);
+            }
+        } else {
+            read = Files.readAllBytes(file);
+            Files.delete(file);
+        }
+        Properties properties = new Properties();
+        properties.load(new StringReader(new String(read, StandardCharsets.UTF_8)));
+        Map<String, String> settings = new HashMap<>();
+        properties.stringPropertyNames().forEach(name -> settings.put(name, properties.getProperty(name)));
+        // Its plugins log in this process: what they quote of resolved secrets is masked.
+        SecretLogRewrite.install();
+        byte[] handedOver = read;
+        Thread watch = new Thread(() -> {
+            if (awaiting) {
+                awaitChange(file, handedOver);
+            } else {
+                awaitEndOfInput();
+            }
+            stop();
+        }, "replica-watch");
+        watch.setDaemon(true);
+        watch.start();
+        Connect<?> connect = new ConnectDistributed().startConnect(settings);
+        connect.awaitStop();
+    }
+
+    private static byte[] readIfThere(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Returns when the replica closes the worker's standard input, or the pipe breaks with it. */
+    private static void awaitEndOfInput() {
+        try {
+            while (System.in.read() >= 0) {
+                // nothing is sent; the end of the stream is the message
+            }
+        } catch (IOException e) {
+            // the pipe broke: the replica is gone
+        }
+    }
+
+    /** Returns when the settings handed over change or go. */
+    private static void awaitChange(Path file, byte[] handedOver) {
+        while (Arrays.equals(handedOver, readIfThere(file))) {
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        System.err.println("INFO  [replica-watch] EmbeddedWorkerMain - the replica's settings changed or went: stopping");
+    }
+
+    /** A clean stop when the broker answers; bounded when it is gone with the replica. */
+    private static void stop() {
+        Thread bound = new Thread(() -> {
+            try {
+                Thread.sleep(STOP_BOUND_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(1);
+        }, "stop-bound");
+        bound.setDaemon(true);
+        bound.start();
+        Exit.exit(0);
+    }
+}

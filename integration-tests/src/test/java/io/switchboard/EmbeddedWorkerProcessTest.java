@@ -1,0 +1,129 @@
+package io.switchboard;
+
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.TestReplicas;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * On the README's default (embedded broker, embedded worker), the worker that runs connectors is a
+ * process of the replica's own making and nothing more: not the replica's JVM, none of its
+ * environment (where the keyring may be), its own working directory, no settings left on disk;
+ * started again when it dies, with the connectors it ran; stopped with the replica. Found as a user
+ * finds it, among the replica's child processes.
+ */
+class EmbeddedWorkerProcessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theWorkerIsAProcessOfItsOwnRestartedWhenItDiesAndStoppedWithTheReplica() throws Exception {
+        Path data = dir.resolve("data");
+        ProcessHandle worker;
+        try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withKafkaPort(0)
+                .withDataDir(data))) {
+            worker = workerOf(data).orElseThrow(() -> new AssertionError("no worker process of this replica"));
+            assertNotEquals(ProcessHandle.current().pid(), worker.pid());
+            Path proc = Path.of("/proc", Long.toString(worker.pid()));
+            List<String> environment = Arrays.stream(new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8)
+                    .split("\0")).filter(s -> !s.isEmpty()).map(s -> s.substring(0, s.indexOf('='))).toList();
+            assertTrue(environment.stream().allMatch("PATH"::equals), "the worker inherits nothing but PATH: " + environment);
+            assertEquals(data.resolve("worker").toAbsolutePath(), Files.readSymbolicLink(proc.resolve("cwd")));
+            assertFalse(Files.exists(data.resolve("worker").resolve("worker.properties")), "the worker deleted its settings once read");
+            String keyring = Files.readString(data.resolve("secrets.key")).strip();
+            String commandLine = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+            assertFalse(commandLine.contains(keyring.substring(keyring.indexOf('=') + 1)), "the keyring is not on its command line");
+
+            Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"survivor\",\"config\":{"
+                    + "\"connector.class\":\"" + io.switchboard.testing.HalfFailingSource.class.getName() + "\",\"tasks.max\":\"1\"}}");
+            assertEquals(201, created.status(), created.body());
+            awaitRunning(app);
+
+            worker.destroyForcibly();
+            ProcessHandle killed = worker;
+            ProcessHandle again = Await.atMost(Duration.ofSeconds(60)).poll(() -> workerOf(data).orElse(null),
+                    next -> next != null && next.pid() != killed.pid() && next.isAlive());
+            assertFalse(killed.isAlive());
+            // Asked of the worker itself, whose REST address is the one before: not a status folded before the kill.
+            String workerId = Http.get(app.url(), "/connectors/survivor/status").json().path("connector").path("worker_id").asText();
+            Await.atMost(Duration.ofSeconds(90)).until("the restarted worker runs the connector again", () ->
+                    again.isAlive() && Http.get("http://" + workerId, "/connectors/survivor/status").body().contains("\"RUNNING\""));
+            worker = again;
+        }
+        assertTrue(worker.onExit().toCompletableFuture().isDone() || !worker.isAlive(), "the worker stopped with the replica");
+        assertTrue(workerOf(data).isEmpty());
+    }
+
+    /**
+     * The chart's way: the worker is another container's, sharing a directory with the replica's.
+     * It waits there for the replica's settings, runs the connectors, and stops when the replica
+     * takes the settings back; the replica starts no process of its own.
+     */
+    @Test
+    void aWorkerInAnotherContainerTakesTheSettingsHandedToItAndStopsWhenTheyGo() throws Exception {
+        Path data = dir.resolve("data");
+        Path handoff = dir.resolve("handoff");
+        java.util.List<String> command = new java.util.ArrayList<>(io.switchboard.dataplane.WorkerProcess.javaCommand(
+                List.of("-Xmx512m"), EmbeddedWorkerMain.class.getName()));
+        command.addAll(List.of("--await", handoff.toString()));
+        ProcessBuilder container = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("worker-container.log").toFile());
+        container.environment().clear();
+        Process worker = container.start();
+        try {
+            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withKafkaPort(0)
+                    .withDataDir(data).withWorkerHandoffDir(handoff))) {
+                assertTrue(workerOf(data).isEmpty(), "the replica started no worker of its own");
+                Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"survivor\",\"config\":{"
+                        + "\"connector.class\":\"" + io.switchboard.testing.HalfFailingSource.class.getName() + "\",\"tasks.max\":\"1\"}}");
+                assertEquals(201, created.status(), created.body());
+                awaitRunning(app);
+                assertTrue(worker.isAlive());
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(handoff.resolve("worker.properties"))));
+            }
+            assertTrue(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS),
+                    "the worker stops once the replica took its settings back: " + Files.readString(dir.resolve("worker-container.log")));
+            assertEquals(0, worker.exitValue());
+        } finally {
+            worker.destroyForcibly();
+        }
+    }
+
+    private static void awaitRunning(SwitchboardApp app) {
+        Await.atMost(Duration.ofSeconds(90)).until("the connector runs", () ->
+                Http.get(app.url(), "/connectors/survivor/status").body().contains("\"state\":\"RUNNING\""));
+    }
+
+    /** The replica's worker: a child process running the embedded worker's main in this data directory. */
+    private static Optional<ProcessHandle> workerOf(Path data) {
+        String workerDir = data.resolve("worker").toAbsolutePath().toString();
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).filter(p -> {
+            List<String> args = commandLine(p);
+            return args.contains(EmbeddedWorkerMain.class.getName()) && args.stream().anyMatch(a -> a.startsWith(workerDir));
+        }).findFirst();
+    }
+
+    private static List<String> commandLine(ProcessHandle process) {
+        try {
+            return Arrays.asList(new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                    StandardCharsets.UTF_8).split("\0"));
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+}
