@@ -4,6 +4,7 @@ import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.InvalidCommandException;
 import io.switchboard.rules.ObservedTasks;
 import io.switchboard.schemas.AutoRestarted;
+import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
@@ -24,6 +25,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -155,8 +157,8 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
     }
 
     /** The next steps of a move, to the command topic (signed there). */
-    private void derived(Record<String, ConnectorObservation> record, java.util.List<io.switchboard.schemas.ConnectorCommand> steps) {
-        for (io.switchboard.schemas.ConnectorCommand step : steps) {
+    private void derived(Record<String, ConnectorObservation> record, List<ConnectorCommand> steps) {
+        for (ConnectorCommand step : steps) {
             context.forward(new Record<String, Object>(MoveSteps.keyOf(step), step, record.timestamp()), CommandProcessor.DERIVED);
         }
     }
