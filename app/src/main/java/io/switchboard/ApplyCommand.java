@@ -143,13 +143,24 @@ public final class ApplyCommand {
     }
 
     private int apply() throws IOException, InterruptedException {
-        DesiredState desired = DesiredStateFiles.read(sources(), new DesiredStateFiles.Options(set, cluster, name -> {
+        DesiredStateFiles.Read read = DesiredStateFiles.readAll(sources(), new DesiredStateFiles.Options(set, cluster, name -> {
             String value = env.get(name);
             if (value != null) {
                 expanded.put(name, value);
             }
             return value;
         }, Redactor.DEFAULT, alsoExpanded, dryRun));
+        int applied = applySet(read.desired());
+        if (applied == ERROR || read.offsets().isEmpty()) {
+            return applied;
+        }
+        // Strimzi's offsets operations, once the set is as the files say (an alter needs the connector stopped).
+        int offsets = new ApplyOffsets((method, target, body) -> send(method, target, body, null), out, url.replaceAll("/+$", ""))
+                .run(read.offsets(), dryRun);
+        return offsets == ERROR ? ERROR : Math.max(applied, offsets);
+    }
+
+    private int applySet(DesiredState desired) throws IOException, InterruptedException {
         String server = url.replaceAll("/+$", "");
         PolicyPlan policies = new PolicyPlan((method, target, body) -> send(method, target, body, null), out, server,
                 desired.set().cluster());

@@ -75,6 +75,7 @@ public final class DesiredStateFiles {
     private final ConfigExpansion values;
     private final List<Connector> connectors = new ArrayList<>();
     private final PolicyDocuments policyDocuments = new PolicyDocuments();
+    private final OffsetsOperations offsets = new OffsetsOperations(documents);
     private SetScope set;
     private String setOrigin;
 
@@ -85,11 +86,21 @@ public final class DesiredStateFiles {
 
     /** The desired state the files declare; a {@link DesiredStateException} with every problem otherwise. */
     public static DesiredState read(List<Source> files, Options options) {
+        return readAll(files, options).desired();
+    }
+
+    /** What the files declare, and the offsets operations Strimzi's annotations ask for ({@link OffsetsOperations}). */
+    public record Read(DesiredState desired, List<OffsetsOperations.Operation> offsets) {
+    }
+
+    /** As {@link #read}, with the offsets operations the files ask for. */
+    public static Read readAll(List<Source> files, Options options) {
         DesiredStateFiles reader = new DesiredStateFiles(options);
         for (Source file : files) {
             reader.documents.readFile(file, reader::readDocument);
         }
-        return reader.result();
+        DesiredState desired = reader.result();
+        return new Read(desired, reader.offsets.operations());
     }
 
     private DesiredState result() {
@@ -220,6 +231,9 @@ public final class DesiredStateFiles {
             } else {
                 put(at, tasksMax, config, "tasks.max", tasks, "spec.tasksMax");
             }
+        }
+        if (strimzi) {
+            offsets.read(at, metadata, spec, cluster, name);
         }
         TargetState state = state(at, spec.get("state"));
         Node pause = spec.get("pause");

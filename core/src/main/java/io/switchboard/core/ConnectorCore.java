@@ -28,6 +28,9 @@ import io.switchboard.schemas.ResetActiveTopics;
 import io.switchboard.schemas.RestartConnector;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.secrets.Redactor;
+import io.switchboard.rules.ConnectorMoves;
+import io.switchboard.schemas.MoveStep;
+import io.switchboard.schemas.CommandDecision;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +58,7 @@ public final class ConnectorCore implements ConnectorService {
     private final ConfigPatches patches;
     private final StatusWatch watcher;
     private final BulkCommands bulk;
+    private final ClusterDirectory clusters;
 
     public ConnectorCore(CommandBus gateway, ConnectorStore queries, ConnectorPlugins plugins,
                          ConnectorConfigValidator validator, StatusWatch watcher, ConnectorSecrets secrets,
@@ -73,6 +77,7 @@ public final class ConnectorCore implements ConnectorService {
         this.patches = new ConfigPatches(gateway, queries, preflight.desired(), preflight.pool());
         this.watcher = watcher;
         this.bulk = new BulkCommands(gateway, queries);
+        this.clusters = clusters;
     }
 
     /** The one pre-flight of this core's writes, whose bounded pool a set's plan runs in too. */
@@ -147,7 +152,7 @@ public final class ConnectorCore implements ConnectorService {
                                                                     RequestContext request) {
         watcher.requireRoom();
         ConnectorKey key = key(scope, name);
-        return preflight.submit(scope, name, new ModifyOffsets(offsets, false), Operation.OFFSETS, request)
+        return preflight.submit(scope, name, new ModifyOffsets(offsets, false, null, null), Operation.OFFSETS, request)
                 .thenCompose(decided -> {
                     // The change this command recorded, or, for a retry with the same Idempotency-Key, the first one.
                     String id = decided.getState().getPendingOffsets().getId();
@@ -192,7 +197,7 @@ public final class ConnectorCore implements ConnectorService {
     @Override
     public CompletableFuture<Views.OffsetsRequestView> requestOffsetsChange(Scope scope, String name, String offsets,
                                                                            RequestContext request) {
-        return preflight.submit(scope, name, new ModifyOffsets(offsets, true), Operation.OFFSETS, request)
+        return preflight.submit(scope, name, new ModifyOffsets(offsets, true, null, null), Operation.OFFSETS, request)
                 .thenApply(d -> ConnectorViews.offsetsRequest(d.getState().getPendingOffsets(), Optional.empty()));
     }
 
@@ -201,10 +206,11 @@ public final class ConnectorCore implements ConnectorService {
      * new version; the history is never rewritten). History keeps no secret: a secret key's value
      * is taken from the connector as it is now, and a restore that needs a secret the connector no
      * longer has, or a value the history kept only as its digest, is refused with what to do. The
-     * target state is left as it is.
+     * target state is left as it is. With offsets, the entry's offsets are put back in the same
+     * decided change ({@link RestoredOffsets}).
      */
     @Override
-    public CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, RequestContext request) {
+    public CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, boolean withOffsets, RequestContext request) {
         HistoryReplay.Step step = HistoryReplay.replay(reads.history(scope, name)).stream()
                 .filter(s -> s.entry().getSequence() == sequence).findFirst()
                 .orElseThrow(() -> new ServiceException.InvalidRequest("No version with sequence " + sequence + " in this history"));
@@ -229,7 +235,35 @@ public final class ConnectorCore implements ConnectorService {
                 restored.put(k, v);
             }
         });
-        return putConfig(scope, name, restored, request);
+        if (!withOffsets) {
+            return putConfig(scope, name, restored, request);
+        }
+        String offsets = RestoredOffsets.of(step.entry());
+        return preflight.configWrite(scope, name, restored, Operation.OFFSETS,
+                        stored -> new ModifyOffsets(offsets, true, stored, sequence), true, request)
+                .thenApply(d -> new Written(false, views.view(d.getState())));
+    }
+
+    /**
+     * Moves the connector to another Connect cluster this deployment manages, as steps the processor
+     * decides one after the other (see {@code rules/ConnectorMoves}); answers the move's id once its
+     * first step (the stop) is decided.
+     */
+    @Override
+    public CompletableFuture<String> move(Scope scope, String name, String to, RequestContext request) {
+        if (to == null || to.isBlank()) {
+            throw new ServiceException.InvalidRequest("to", "A move names the cluster it goes to: {\"to\": \"<cluster>\"}");
+        }
+        if (to.equals(scope.cluster())) {
+            throw new ServiceException.InvalidRequest("to", "Connector " + name + " is in cluster " + to + " already");
+        }
+        if (!clusters.manages(to)) {
+            throw new ServiceException.NotFound(ServiceException.Subject.CLUSTER, to, null, Operation.CHANGE_TARGET_STATE);
+        }
+        return preflight.submit(scope, name, new ChangeTargetState(TargetState.STOPPED), Operation.CHANGE_TARGET_STATE, request,
+                        command -> command.setMove(MoveStep.newBuilder().setMoveId(command.getCommandId()).setStep(ConnectorMoves.START)
+                                .setFrom(scope.cluster()).setTo(to).build()))
+                .thenApply(CommandDecision::getCommandId);
     }
 
     @Override

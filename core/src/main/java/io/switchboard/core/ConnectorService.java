@@ -40,7 +40,22 @@ public interface ConnectorService {
     CompletableFuture<Written> putConfig(Scope scope, String name, Map<String, String> config, RequestContext request);
 
     /** Puts back the config of one version of the connector's history (by its sequence), as a new version. */
-    CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, RequestContext request);
+    default CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, RequestContext request) {
+        return restoreVersion(scope, name, sequence, false, request);
+    }
+
+    /**
+     * As above; with {@code offsets}, the offsets the entry keeps are put back too, in the same
+     * decided change: the connector is stopped, its offsets set, then returned to its target state.
+     */
+    CompletableFuture<Written> restoreVersion(Scope scope, String name, long sequence, boolean offsets, RequestContext request);
+
+    /**
+     * Moves the connector to Connect cluster {@code to} with its offsets: stopped here, created
+     * stopped there with the offsets its stop kept, started there once they are set, deleted here.
+     * Answers the move's id once the stop is decided; the rest follows as the processor decides it.
+     */
+    CompletableFuture<String> move(Scope scope, String name, String to, RequestContext request);
 
     /** Changes the given keys; a null value removes its key. */
     CompletableFuture<ConnectorView> patchConfig(Scope scope, String name, Map<String, String> patch, RequestContext request);

@@ -55,6 +55,10 @@ final class DecisionAnswers {
             return new ServiceException.Busy("An offsets request for connector " + decision.getConnector()
                     + " is under way; it must end before another is made");
         }
+        if (DecisionReasons.MOVE_UNDER_WAY.equals(decision.getReason())) {
+            return new ServiceException.Busy("Connector " + decision.getConnector() + " is moving between clusters: "
+                    + decision.getMessage());
+        }
         if (DecisionReasons.PHASE_CHANGED_MEANWHILE.equals(decision.getReason())) {
             return new ServiceException.Busy("The phase recorded for connector " + decision.getConnector() + " changed meanwhile: "
                     + decision.getMessage());

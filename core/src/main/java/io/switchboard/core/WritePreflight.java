@@ -126,6 +126,12 @@ public final class WritePreflight {
         return submit(gateway.command(key(scope, name), action, request).build(), operation);
     }
 
+    /** As above, with what the command carries beyond its action (a move's step). */
+    CompletableFuture<CommandDecision> submit(Scope scope, String name, Object action, Operation operation, RequestContext request,
+                                              java.util.function.UnaryOperator<ConnectorCommand.Builder> more) {
+        return submit(more.apply(gateway.command(key(scope, name), action, request)).build(), operation);
+    }
+
     private CompletableFuture<CommandDecision> submit(ConnectorCommand command, Operation operation) {
         return gateway.submit(command).thenApply(d -> DecisionAnswers.accepted(d, operation));
     }

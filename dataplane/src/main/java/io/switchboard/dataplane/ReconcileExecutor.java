@@ -224,8 +224,8 @@ final class ReconcileExecutor {
         out.add(new MemoryChange.OffsetsAsked());
         OffsetsResult result;
         try {
-            // A request that stopped the connector for the change says what the offsets were before it.
-            String previous = pending.getStopFirst() ? worker.offsets(name) : null;
+            // Every change says what the offsets were before it (the history keeps them with it).
+            String previous = worker.offsets(name);
             String message = worker.modifyOffsets(name, pending.getOffsets());
             result = new OffsetsResult(pending.getId(), 200, message, previous, clock.millis());
         } catch (WorkerRejection e) {

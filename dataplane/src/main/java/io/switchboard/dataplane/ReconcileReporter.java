@@ -282,8 +282,18 @@ final class ReconcileReporter {
      * every {@link #DETAILS_EVERY_MS} regardless, and the topics and offsets routes ask the worker).
      */
     static String detailsShape(ConnectorObservation observation) {
-        return ("STOPPED".equals(observation.getState()) ? "stopped" : "live") + '|' + observation.getOffsetsApplied()
+        String state = observation.getState();
+        return ("STOPPED".equals(state) ? "stopped" : "PAUSED".equals(state) ? "paused" : "live") + '|' + observation.getOffsetsApplied()
                 + '|' + observation.getTopicsResetApplied();
+    }
+
+    /**
+     * Whether the shape changed only from paused to running: a pause is read (its history entry
+     * keeps the offsets the worker reports once it is paused), a resume is not.
+     */
+    static boolean resumedOnly(String before, String after) {
+        return before.startsWith("paused|") && after.startsWith("live|")
+                && before.substring("paused".length()).equals(after.substring("live".length()));
     }
 
     private Details detailsOf(String name, String statusFingerprint, String shape, boolean fullPass, ConnectorMemory memory,
@@ -306,6 +316,12 @@ final class ReconcileReporter {
         }
         boolean statusChanged = (reported == null || !reported.startsWith(statusFingerprint + "|"))
                 && !shape.equals(knownShape);
+        if (statusChanged && resumedOnly(knownShape, shape)) {
+            // A resume changes no offsets: the shape is noted (a pause after it is read again), nothing is read.
+            statusChanged = false;
+            knownShape = shape;
+            noted.add(new MemoryChange.DetailsFirstSeen(shape, null));
+        }
         if (statusChanged) {
             // A new reason to read them: neither the first sighting's wait for the periodic read
             // nor an earlier failed read's back-off holds this one back.

@@ -25,6 +25,7 @@ import java.util.Objects;
  * keys only reads them hidden, as in the pipeline's status.
  */
 final class PipelineHistory {
+    private static final java.util.Set<String> OFFSETS_CHANGES = java.util.Set.of("OffsetsAltered", "OffsetsReset");
     private PipelineHistory() {
     }
 
@@ -44,7 +45,10 @@ final class PipelineHistory {
                 if (step.configAfter() != null) {
                     step.configAfter().forEach((key, value) -> quoted.put(component + "." + key, value));
                 }
-                items.add(item(component, step));
+                if (!OFFSETS_CHANGES.contains(step.entry().getKind())) {
+                    // An offsets change (a new run's reset) is the connector's detail, not a state of the pipeline.
+                    items.add(item(component, step));
+                }
             }
         }
         // Stable: a phase change keeps its place after the version it was recorded on.

@@ -3,6 +3,7 @@ package io.switchboard.processor;
 import io.opentelemetry.api.trace.Span;
 import io.switchboard.rules.CommandDecider;
 import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.ConnectorMoves;
 import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.Decision;
 import io.switchboard.rules.InvalidCommandException;
@@ -15,9 +16,12 @@ import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.MoveStep;
+import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PolicyInForce;
 import io.switchboard.schemas.SetState;
 import io.switchboard.schemas.SignedStates;
+import io.switchboard.schemas.TargetState;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -140,14 +144,14 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             processed();
             return;
         }
-        Decision decision = CommandDecider.decide(controlPlane, policiesOf(key.cluster()), connectors.get(storeKey), statuses.get(storeKey),
+        ConnectorState before = connectors.get(storeKey);
+        Decision decision = CommandDecider.decide(controlPlane, policiesOf(key.cluster()), before, statuses.get(storeKey),
                 command);
         // Signed once: the store, its changelog and the decision carry the same state, which the data plane verifies.
         ConnectorState next = decision.next() == null ? null : states.sign(storeKey, decision.next());
         if (decision.changed()) {
             if (next == null) {
                 connectors.delete(storeKey);
-                statuses.delete(storeKey);
                 if (timelines != null) {
                     timelines.delete(storeKey);
                 }
@@ -175,8 +179,40 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
                 context.forward(record.withValue(decision.event()), HISTORY);
             }
         }
+        for (ConnectorCommand step : moveSteps(command, before, decision, storeKey)) {
+            context.forward(new Record<String, Object>(MoveSteps.keyOf(step), step, record.timestamp()), DERIVED);
+        }
+        if (decision.changed() && decision.next() == null) {
+            // After the history took the offsets last read of the deleted connector.
+            statuses.delete(storeKey);
+        }
         observer.decided(decided);
         processed();
+    }
+
+    /**
+     * The steps of a move that this decision makes due ({@link MoveSteps}): a connector stopped
+     * already when its move started hands the target its offsets at once (a stopped connector's
+     * stay as last read); a target's create refused sends the source back to its state; one created
+     * with no offsets to set runs at once.
+     */
+    private List<ConnectorCommand> moveSteps(ConnectorCommand command, ConnectorState before, Decision decision, String storeKey) {
+        MoveStep move = command.getMove();
+        if (move == null) {
+            return List.of();
+        }
+        if (ConnectorMoves.START.equals(move.getStep()) && decision.outcome() == Outcome.UPDATED
+                && before != null && before.getTargetState() == TargetState.STOPPED) {
+            ConnectorObservation last = statuses.get(storeKey);
+            return MoveSteps.afterStop(decision.next(), last == null ? null : last.getOffsets(), command.getIssuedAt());
+        }
+        if (ConnectorMoves.CREATE.equals(move.getStep())) {
+            return decision.outcome() == Outcome.CREATED
+                    ? MoveSteps.afterCreatedWithoutOffsets(decision.next(), command.getIssuedAt())
+                    : MoveSteps.afterCreateRefused(command, decision.message() != null ? decision.message() : decision.reason(),
+                            command.getIssuedAt());
+        }
+        return List.of();
     }
 
     /**

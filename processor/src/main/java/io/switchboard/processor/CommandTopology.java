@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class CommandTopology {
     static final String DECIDE = "decide";
+    static final String OBSERVE = "observe";
 
     private CommandTopology() {
     }
@@ -54,15 +55,15 @@ public final class CommandTopology {
         topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, states, observer, history != null, timeline, spans),
                 CommandVerifier.NAME);
         topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
-        topology.addProcessor("observe", () -> new ObservationProcessor(timeline), "observations");
+        topology.addProcessor(OBSERVE, () -> new ObservationProcessor(timeline, history != null), "observations");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CONNECTORS),
                         Serdes.String(), serdes.states()),
-                DECIDE, "observe");
+                DECIDE, OBSERVE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STATUSES),
                         Serdes.String(), serdes.observations()),
-                DECIDE, "observe");
+                DECIDE, OBSERVE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.IDEMPOTENCY),
                         Serdes.String(), serdes.decisions()),
@@ -86,9 +87,9 @@ public final class CommandTopology {
         // Every replica holds every policy, for the API's reads (lists, dry runs, a set's plan); the deciders read their own copy.
         globalPolicies(topology, StoreNames.POLICIES, topics.policies(), serdes);
         globalPolicies(topology, StoreNames.POLICY_VERSIONS, topics.policyVersions(), serdes);
-        // Into the topology's own input, signed: a set change's commands are decided like any other, after it.
+        // Into the topology's own input, signed: a set change's commands, and a move's next steps, are decided like any other, after it.
         topology.addProcessor(CommandProcessor.DERIVED, () -> new DerivedCommandSigner(topics, signatures, serdes.commands().serializer(),
-                DerivedCommandSigner.SINK), DECIDE);
+                DerivedCommandSigner.SINK), DECIDE, OBSERVE);
         topology.addSink(DerivedCommandSigner.SINK, topics.commands(), new ByteArraySerializer(), new ByteArraySerializer(),
                 DerivedCommandSigner::keyed, CommandProcessor.DERIVED);
         // A policy's version stored, to every partition: each decider takes it in order with the commands it decides.
@@ -99,21 +100,22 @@ public final class CommandTopology {
         topology.addSink(CommandProcessor.DECISIONS, topics.decisions(),
                 new StringSerializer(), serdes.decisions().serializer(), DECIDE);
         topology.addSink(CommandProcessor.LIFECYCLE, topics.lifecycle(),
-                new StringSerializer(), serdes.events().serializer(), DECIDE, "observe");
+                new StringSerializer(), serdes.events().serializer(), DECIDE, OBSERVE);
         if (history != null) {
-            topology.addProcessor(CommandProcessor.HISTORY, () -> new HistoryProcessor(history), DECIDE);
+            // Offsets changes the worker made are entries too; the observations settle a pause's or a stop's offsets.
+            topology.addProcessor(CommandProcessor.HISTORY, () -> new HistoryProcessor(history), DECIDE, OBSERVE);
             topology.addStateStore(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HISTORY),
                             Serdes.String(), history.serde()),
-                    CommandProcessor.HISTORY);
-            topology.connectProcessorAndStateStores(CommandProcessor.HISTORY, StoreNames.CONNECTORS);
+                    CommandProcessor.HISTORY, OBSERVE);
+            topology.connectProcessorAndStateStores(CommandProcessor.HISTORY, StoreNames.CONNECTORS, StoreNames.STATUSES);
         }
         if (timeline) {
             // Written where the events it records are made: observations, and the repairs asked for.
             topology.addStateStore(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TIMELINE),
                             Serdes.String(), history.timelines()),
-                    DECIDE, "observe");
+                    DECIDE, OBSERVE);
         }
         return topology;
     }

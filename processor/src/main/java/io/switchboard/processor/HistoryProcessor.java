@@ -3,6 +3,8 @@ package io.switchboard.processor;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.HistoryReplay;
 import io.switchboard.rules.HistoryValues;
+import io.switchboard.rules.OffsetsInHistory;
+import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.ConnectorDeleted;
@@ -12,7 +14,10 @@ import io.switchboard.schemas.HistoryEntry;
 import io.switchboard.schemas.HistoryPhase;
 import io.switchboard.schemas.HistoryTableLeftOut;
 import io.switchboard.schemas.HistoryRestart;
+import io.switchboard.schemas.HistoryOffsets;
 import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.OffsetsAltered;
+import io.switchboard.schemas.OffsetsReset;
 import io.switchboard.schemas.PipelinePhaseChanged;
 import io.switchboard.schemas.PipelineTableLeftOut;
 import io.switchboard.schemas.RestartRequested;
@@ -31,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
@@ -62,6 +68,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
     private final HistoryRecording recording;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorHistory> histories;
+    private KeyValueStore<String, ConnectorObservation> statuses;
     private Cancellable splitter;
     /** Where the splitter goes on from; null to start (or when done). */
     private String splitFrom;
@@ -74,6 +81,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
     public void init(ProcessorContext<Void, Void> context) {
         this.connectors = context.getStateStore(StoreNames.CONNECTORS);
         this.histories = context.getStateStore(StoreNames.HISTORY);
+        this.statuses = context.getStateStore(StoreNames.STATUSES);
         // Histories written when a history was one record are split soon after start, a bounded
         // batch at a time, in the stream thread that owns the store; reads understand both layouts
         // meanwhile, and a change to a history not yet split splits it first.
@@ -207,7 +215,28 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
         return payload instanceof ConnectorCreated || payload instanceof ConnectorConfigChanged
                 || payload instanceof TargetStateChanged || payload instanceof RestartRequested
                 || payload instanceof ConnectorDeleted || payload instanceof PipelinePhaseChanged
-                || payload instanceof PipelineTableLeftOut;
+                || payload instanceof PipelineTableLeftOut || payload instanceof OffsetsAltered || payload instanceof OffsetsReset;
+    }
+
+    /**
+     * A pause or a stop that holds the offsets read before it takes the reading the data plane made
+     * once the worker showed it made ({@link OffsetsInHistory#settled}): the one record of the
+     * connector's last entry is written again. Called by the observations' processor, in the same
+     * task as the history store. Answers whether it took one.
+     */
+    static boolean settleOffsets(KeyValueStore<String, ConnectorHistory> histories, String key, ConnectorObservation observed) {
+        HistoryEntry last = HistoryLayout.lastEntry(histories, key);
+        if (last == null) {
+            return false;
+        }
+        String entryKey = HistoryLayout.entryKey(key, last.getSequence());
+        if (histories.get(entryKey) == null) {
+            // Still in a history kept in its head: the splitter has not reached it; the entry keeps what it has.
+            return false;
+        }
+        Optional<HistoryOffsets> settled = OffsetsInHistory.settled(last, observed);
+        settled.ifPresent(offsets -> histories.put(entryKey, single(key, fitted(HistoryEntry.newBuilder(last).setOffsets(offsets).build()))));
+        return settled.isPresent();
     }
 
     /**
@@ -268,11 +297,15 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
             entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
                     .setTargetState(currentTarget != null ? currentTarget : storedTargetState(key))
                     .setTableLeftOut(new HistoryTableLeftOut(leftOut.getTable(), leftOut.getReason(), leftOut.getFix()));
+        } else if (payload instanceof OffsetsAltered || payload instanceof OffsetsReset) {
+            // Like a restart request: config and target state as they were.
+            entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
+                    .setTargetState(currentTarget != null ? currentTarget : storedTargetState(key));
         } else {
             entry.setRemoved(!exists ? new ArrayList<>() : new ArrayList<>(replayedConfig(key).keySet()))
                     .setTargetState(null);
         }
-        return entry.build();
+        return entry.setOffsets(OffsetsInHistory.of(payload, statuses.get(key))).setMove(event.getMove()).build();
     }
 
     private Map<String, String> storedConfig(String key) {
@@ -342,7 +375,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                 + (entry.getPhase() == null || entry.getPhase().getCause() == null ? 0 : entry.getPhase().getCause().length())
                 + (entry.getTableLeftOut() == null ? 0 : entry.getTableLeftOut().getTable().length()
                 + entry.getTableLeftOut().getReason().length() + entry.getTableLeftOut().getFix().length())
-                + size(entry.getValues()) + size(entry.getPolicyWarnings())
+                + size(entry.getValues()) + size(entry.getPolicyWarnings()) + OffsetsInHistory.size(entry.getOffsets())
                 + entry.getPolicyVersions().keySet().stream().mapToLong(name -> name.length() + 24).sum();
         return chars + size(entry.getAdded()) + size(entry.getRemoved()) + size(entry.getChanged());
     }

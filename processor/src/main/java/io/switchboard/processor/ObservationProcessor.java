@@ -4,6 +4,8 @@ import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.InvalidCommandException;
 import io.switchboard.rules.ObservedTasks;
 import io.switchboard.schemas.AutoRestarted;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorStatusChanged;
@@ -23,6 +25,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,6 +40,8 @@ import java.util.TreeMap;
  */
 final class ObservationProcessor implements Processor<String, ConnectorObservation, String, Object> {
     private final boolean keepsTimeline;
+    private final boolean keepsHistory;
+    private KeyValueStore<String, ConnectorHistory> histories;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ConnectorState> connectors;
     private KeyValueStore<String, ConnectorObservation> statuses;
@@ -48,7 +53,13 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
 
     /** @param keepsTimeline whether the topology has a timeline store to append each event to */
     ObservationProcessor(boolean keepsTimeline) {
+        this(keepsTimeline, false);
+    }
+
+    /** @param keepsHistory whether the topology keeps histories: offsets changes are entries, and offsets readings settle them */
+    ObservationProcessor(boolean keepsTimeline, boolean keepsHistory) {
         this.keepsTimeline = keepsTimeline;
+        this.keepsHistory = keepsHistory;
     }
 
     @Override
@@ -58,6 +69,9 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
         this.statuses = context.getStateStore(StoreNames.STATUSES);
         if (keepsTimeline) {
             this.timelines = context.getStateStore(StoreNames.TIMELINE);
+        }
+        if (keepsHistory) {
+            this.histories = context.getStateStore(StoreNames.HISTORY);
         }
     }
 
@@ -114,7 +128,19 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
         if (!observed.getRepairs().isEmpty()) {
             publish(record, event(observed, connector, new DriftRepaired(observed.getRepairs())), observed, connector);
         }
-        offsetsEvent(previous, observed, connector).ifPresent(event -> publish(record, event, observed, connector));
+        offsetsEvent(previous, observed, connector).ifPresent(event -> {
+            publish(record, event, observed, connector);
+            if (histories != null) {
+                context.forward(record.withValue(event), CommandProcessor.HISTORY);
+            }
+        });
+        if (histories != null && observed.getDetailsObservedAt() != null
+                && (previous == null || !observed.getDetailsObservedAt().equals(previous.getDetailsObservedAt()))
+                && HistoryProcessor.settleOffsets(histories, key, observed)) {
+            // A moving connector's stop, its offsets read once stopped: the target is created with them.
+            derived(record, MoveSteps.afterStop(connector, observed.getOffsets(), observed.getObservedAt()));
+        }
+        derived(record, MoveSteps.afterOffsets(connector, previous, observed));
         if (observed.getLastAutoRestart() != null
                 && (previous == null || !observed.getLastAutoRestart().equals(previous.getLastAutoRestart()))) {
             publish(record, event(observed, connector, new AutoRestarted(observed.getAutoRestarts())), observed, connector);
@@ -127,6 +153,13 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
                     previous == null ? null : previous.getState(), observed.getState(),
                     observed.getWorkerId(), observed.getTrace(), taskStates(observed));
             publish(record, event(observed, connector, changed), observed, connector, incident(previous, observed));
+        }
+    }
+
+    /** The next steps of a move, to the command topic (signed there). */
+    private void derived(Record<String, ConnectorObservation> record, List<ConnectorCommand> steps) {
+        for (ConnectorCommand step : steps) {
+            context.forward(new Record<String, Object>(MoveSteps.keyOf(step), step, record.timestamp()), CommandProcessor.DERIVED);
         }
     }
 
@@ -147,8 +180,9 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
         if (request == null || !request.getId().equals(result.getId())) {
             return Optional.empty();
         }
-        Object payload = request.getOffsets() == null ? new OffsetsReset(result.getMessage())
-                : new OffsetsAltered(request.getOffsets(), result.getMessage());
+        Object payload = request.getOffsets() == null
+                ? new OffsetsReset(result.getMessage(), result.getPreviousOffsets(), request.getRestoredFrom())
+                : new OffsetsAltered(request.getOffsets(), result.getMessage(), result.getPreviousOffsets(), request.getRestoredFrom());
         return Optional.of(LifecycleEvent.newBuilder(event(observed, connector, payload))
                 .setCommandId(request.getId())
                 .setPrincipal(request.getPrincipal())

@@ -155,19 +155,19 @@ class DataPlaneTopologyTest {
     @Test
     void offsetsChangeOnlyForAStoppedConnectorAndTheWorkersAnswerIsAnEvent() {
         String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":0}}]}";
-        CommandDecision unknown = send("orders", new ModifyOffsets(offsets, false));
+        CommandDecision unknown = send("orders", new ModifyOffsets(offsets, false, null, null));
         assertEquals(Outcome.NOT_FOUND, unknown.getOutcome());
         assertEquals(DecisionReasons.NOT_FOUND, unknown.getReason());
 
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
-        CommandDecision running = send("orders", new ModifyOffsets(offsets, false));
+        CommandDecision running = send("orders", new ModifyOffsets(offsets, false, null, null));
         assertEquals(Outcome.REJECTED, running.getOutcome());
         assertEquals(DecisionReasons.NOT_STOPPED, running.getReason());
         assertNull(store.get("default/orders").getPendingOffsets(), "a refused change records nothing");
 
         send("orders", new ChangeTargetState(TargetState.STOPPED));
         lifecycle.readValuesToList();
-        CommandDecision accepted = send("orders", new ModifyOffsets(offsets, false));
+        CommandDecision accepted = send("orders", new ModifyOffsets(offsets, false, null, null));
         assertEquals(Outcome.UPDATED, accepted.getOutcome());
         ConnectorState stored = store.get("default/orders");
         assertEquals(accepted.getCommandId(), stored.getPendingOffsets().getId());
@@ -191,7 +191,7 @@ class DataPlaneTopologyTest {
         assertTrue(lifecycle.readValuesToList().stream()
                 .noneMatch(e -> e.getEvent() instanceof OffsetsAltered), "reported once");
 
-        CommandDecision reset = send("orders", new ModifyOffsets(null, false));
+        CommandDecision reset = send("orders", new ModifyOffsets(null, false, null, null));
         ConnectorObservation refused = observation("orders", "STOPPED", 60L);
         refused.setOffsetsApplied(new OffsetsResult(reset.getCommandId(), 500, "cannot", null, null));
         observations.pipeInput("default/orders", refused);
@@ -208,11 +208,11 @@ class DataPlaneTopologyTest {
     void aConnectorResumedBeforeItsOffsetsChangeIsAnsweredKeepsTheChangeWhichStopsItFirst() {
         String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":0}}]}";
         send("orders", new CreateConnector(CONFIG, TargetState.STOPPED, null));
-        CommandDecision asked = send("orders", new ModifyOffsets(offsets, false));
+        CommandDecision asked = send("orders", new ModifyOffsets(offsets, false, null, null));
         assertEquals(Outcome.UPDATED, asked.getOutcome());
         assertFalse(store.get("default/orders").getPendingOffsets().getStopFirst());
 
-        CommandDecision again = send("orders", new ModifyOffsets(null, false));
+        CommandDecision again = send("orders", new ModifyOffsets(null, false, null, null));
         assertEquals(Outcome.CONFLICT, again.getOutcome(), "one offsets request at a time");
         assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING, again.getReason());
 
@@ -226,7 +226,7 @@ class DataPlaneTopologyTest {
         done.setOffsetsApplied(new OffsetsResult(asked.getCommandId(), 200, "altered", null, 60L));
         observations.pipeInput("default/orders", done);
         assertEquals(Outcome.UPDATED, send("orders", new ChangeTargetState(TargetState.STOPPED)).getOutcome());
-        assertEquals(Outcome.UPDATED, send("orders", new ModifyOffsets(null, false)).getOutcome(), "answered: the next may come");
+        assertEquals(Outcome.UPDATED, send("orders", new ModifyOffsets(null, false, null, null)).getOutcome(), "answered: the next may come");
         observations.pipeInput("default/orders", done);
         assertEquals(Outcome.UPDATED, send("orders", new ChangeTargetState(TargetState.PAUSED)).getOutcome());
         assertTrue(store.get("default/orders").getPendingOffsets().getStopFirst(),
@@ -237,7 +237,7 @@ class DataPlaneTopologyTest {
     void anOffsetsRequestThatStopsFirstIsOneAtATimeWhateverTheState() {
         String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":3}}]}";
         send("orders", new CreateConnector(CONFIG, TargetState.RUNNING, null));
-        CommandDecision first = send("orders", new ModifyOffsets(offsets, true));
+        CommandDecision first = send("orders", new ModifyOffsets(offsets, true, null, null));
         assertEquals(Outcome.UPDATED, first.getOutcome());
         ConnectorState stored = store.get("default/orders");
         assertEquals(TargetState.RUNNING, stored.getTargetState(), "the target state is kept: the data plane returns to it");
@@ -245,12 +245,12 @@ class DataPlaneTopologyTest {
         assertNotNull(stored.getPendingOffsets().getRequestedAt());
 
         // Another request of either kind waits for the first to end.
-        CommandDecision second = send("orders", new ModifyOffsets(null, true));
+        CommandDecision second = send("orders", new ModifyOffsets(null, true, null, null));
         assertEquals(Outcome.CONFLICT, second.getOutcome());
         assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING, second.getReason());
         send("orders", new ChangeTargetState(TargetState.STOPPED));
         assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING,
-                send("orders", new ModifyOffsets(offsets, false)).getReason());
+                send("orders", new ModifyOffsets(offsets, false, null, null)).getReason());
         assertEquals(first.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
 
         // Once the data plane reports its outcome, the next may come.
@@ -258,7 +258,7 @@ class DataPlaneTopologyTest {
         done.setOffsetsApplied(new OffsetsResult(first.getCommandId(), 200, "altered",
                 "{\"offsets\":[]}", 60L));
         observations.pipeInput("default/orders", done);
-        assertEquals(Outcome.UPDATED, send("orders", new ModifyOffsets(null, true)).getOutcome());
+        assertEquals(Outcome.UPDATED, send("orders", new ModifyOffsets(null, true, null, null)).getOutcome());
     }
 
     @Test
@@ -266,7 +266,7 @@ class DataPlaneTopologyTest {
         String offsets = "{\"offsets\":[{\"partition\":{\"filename\":\"/tmp/in.txt\"},\"offset\":{\"position\":\"x\"}}]}";
         send("orders", new CreateConnector(CONFIG, TargetState.PAUSED, null));
         lifecycle.readValuesToList();
-        CommandDecision request = send("orders", new ModifyOffsets(offsets, true));
+        CommandDecision request = send("orders", new ModifyOffsets(offsets, true, null, null));
         assertEquals(Outcome.UPDATED, request.getOutcome());
         assertEquals(request.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
         assertEquals(1_000L * 2, store.get("default/orders").getPendingOffsets().getRequestedAt(),
@@ -289,7 +289,7 @@ class DataPlaneTopologyTest {
                 "a change the worker refused is no event");
 
         // An outcome, failed or not, ends the request: the next one is decided.
-        CommandDecision next = send("orders", new ModifyOffsets(null, true));
+        CommandDecision next = send("orders", new ModifyOffsets(null, true, null, null));
         assertEquals(Outcome.UPDATED, next.getOutcome());
         assertEquals(next.getCommandId(), store.get("default/orders").getPendingOffsets().getId());
         assertEquals(TargetState.PAUSED, store.get("default/orders").getTargetState());

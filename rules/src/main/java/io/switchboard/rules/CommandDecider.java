@@ -66,12 +66,25 @@ public final class CommandDecider {
      */
     public static Decision decide(ControlPlane controlPlane, ConnectorState current, ConnectorObservation observed,
                                   ConnectorCommand command) {
-        Object action = command.getAction();
         // Ownership first: a command a pipeline's connector must not take is refused whatever it asks.
         Decision notTheOwner = PipelineOwnership.refusal(current, command);
         if (notTheOwner != null) {
             return notTheOwner;
         }
+        Decision moving = ConnectorMoves.refusedWhileMoving(current, command);
+        if (moving != null) {
+            return moving;
+        }
+        if (command.getMove() != null) {
+            return ConnectorMoves.decide(current, observed, command, alone -> decideAction(controlPlane, current, observed, alone));
+        }
+        return decideAction(controlPlane, current, observed, command);
+    }
+
+    /** The command's action decided, its sender allowed to send it. */
+    private static Decision decideAction(ControlPlane controlPlane, ConnectorState current, ConnectorObservation observed,
+                                         ConnectorCommand command) {
+        Object action = command.getAction();
         if (action instanceof CreateConnector create) {
             return create(controlPlane, current, command, create);
         } else if (action instanceof PutConnectorConfig put) {
@@ -91,7 +104,7 @@ public final class CommandDecider {
         } else if (action instanceof RestartConnector restart) {
             return restart(current, command, restart);
         } else if (action instanceof ModifyOffsets modify) {
-            return modifyOffsets(current, observed, command, modify);
+            return modifyOffsets(controlPlane, current, observed, command, modify);
         } else if (action instanceof ResetActiveTopics) {
             return resetActiveTopics(current, command);
         } else if (action instanceof ReconcileConnector) {
@@ -119,7 +132,7 @@ public final class CommandDecider {
         // Applied before the connector first runs: the data plane creates it stopped, then brings it to its state.
         ConnectorState withOffsets = copyOf(created.next())
                 .setPendingOffsets(new OffsetsRequest(command.getCommandId(), create.getInitialOffsets(), command.getPrincipal(),
-                        command.getRequestId(), true, command.getIssuedAt()))
+                        command.getRequestId(), true, command.getIssuedAt(), null))
                 .build();
         return new Decision(created.outcome(), null, null, withOffsets, true, created.event());
     }
@@ -211,8 +224,7 @@ public final class CommandDecider {
                 .setLastCommandId(command.getCommandId());
         OffsetsRequest pending = current.getPendingOffsets();
         if (pending != null && !pending.getStopFirst() && offsetsRequestUnderWay(current, observed)) {
-            building.setPendingOffsets(new OffsetsRequest(pending.getId(), pending.getOffsets(), pending.getPrincipal(),
-                    pending.getRequestId(), true, pending.getRequestedAt()));
+            building.setPendingOffsets(OffsetsRequest.newBuilder(pending).setStopFirst(true).build());
         }
         ConnectorState next = building.build();
         TargetStateChanged changed = new TargetStateChanged(current.getTargetState(), target);
@@ -243,7 +255,8 @@ public final class CommandDecider {
      * state are unchanged. A connector resumed or paused before the answer stays stopped for the
      * change ({@link #changeTargetState}).
      */
-    private static Decision modifyOffsets(ConnectorState current, ConnectorObservation observed, ConnectorCommand command,
+    private static Decision modifyOffsets(ControlPlane controlPlane, ConnectorState current, ConnectorObservation observed,
+                                          ConnectorCommand command,
                                           ModifyOffsets modify) {
         if (current == null) {
             return notFound();
@@ -257,13 +270,40 @@ public final class CommandDecider {
                     "offsets can change only while the connector is stopped", current);
         }
         OffsetsRequest request = new OffsetsRequest(command.getCommandId(), modify.getOffsets(),
-                command.getPrincipal(), command.getRequestId(), modify.getStopFirst(), command.getIssuedAt());
+                command.getPrincipal(), command.getRequestId(), modify.getStopFirst(), command.getIssuedAt(), modify.getRestoredFrom());
+        if (modify.getConfig() != null) {
+            return restoreWithOffsets(controlPlane, current, command, modify, request);
+        }
         ConnectorState next = copyOf(current)
                 .setPendingOffsets(request)
                 .setUpdatedAt(command.getIssuedAt())
                 .setLastCommandId(command.getCommandId())
                 .build();
         return new Decision(Outcome.UPDATED, null, null, next, true, null);
+    }
+
+    /**
+     * A restore with offsets: the config of a history entry and its offsets, as one change. The
+     * config is decided as a config change (a new version when it differs, refused as one would
+     * be); the offsets are an offsets request that stops the connector first, so the data plane
+     * stops it, sets them, and returns it to its target state.
+     */
+    private static Decision restoreWithOffsets(ControlPlane controlPlane, ConnectorState current, ConnectorCommand command,
+                                               ModifyOffsets modify, OffsetsRequest request) {
+        if (!modify.getStopFirst()) {
+            return refused(Outcome.REJECTED, DecisionReasons.NOT_STOPPED,
+                    "a restore with offsets stops the connector first", current);
+        }
+        Decision configured = putConfig(controlPlane, current, command, modify.getConfig());
+        if (configured.outcome() != Outcome.UPDATED && configured.outcome() != Outcome.UNCHANGED) {
+            return configured;
+        }
+        ConnectorState next = copyOf(configured.next())
+                .setPendingOffsets(request)
+                .setUpdatedAt(command.getIssuedAt())
+                .setLastCommandId(command.getCommandId())
+                .build();
+        return new Decision(Outcome.UPDATED, null, null, next, true, configured.event());
     }
 
     /**
@@ -359,7 +399,8 @@ public final class CommandDecider {
                 .setPendingTopicsReset(current.getPendingTopicsReset())
                 .setPipelinePhase(current.getPipelinePhase())
                 .setPipelineTablesLeftOut(current.getPipelineTablesLeftOut())
-                .setLabels(current.getLabels());
+                .setLabels(current.getLabels())
+                .setMove(current.getMove());
     }
 
     /** A set's new connector carries the set's labels. */

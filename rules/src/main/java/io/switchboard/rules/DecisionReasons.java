@@ -13,6 +13,10 @@ public final class DecisionReasons {
     public static final String NOT_STOPPED = "NOT_STOPPED";
     /** An offsets change while another offsets request is still under way (the data plane has not answered it yet). */
     public static final String OFFSETS_REQUEST_PENDING = "OFFSETS_REQUEST_PENDING";
+    /** The connector is moving between clusters: it takes no other change until the move ends. */
+    public static final String MOVE_UNDER_WAY = "MOVE_UNDER_WAY";
+    /** A move to the cluster the connector is in, or from one it is not in. */
+    public static final String INVALID_MOVE = "INVALID_MOVE";
     /** A command for a connector a pipeline owns, from anywhere but that pipeline (see {@link PipelineOwnership}). */
     public static final String OWNED_BY_PIPELINE = "OWNED_BY_PIPELINE";
     /** A pipeline's command for a connector that exists and is not that pipeline's. */

@@ -5,6 +5,7 @@ import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.ModifyOffsets;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
 import io.switchboard.schemas.SetConnector;
@@ -28,7 +29,8 @@ final class UserPolicyCheck {
     static Decision apply(UserPolicies policies, ConnectorState current, ConnectorCommand command, Decision decided) {
         Object action = command.getAction();
         boolean writesConfig = action instanceof CreateConnector || action instanceof PutConnectorConfig
-                || action instanceof PatchConnectorConfig || action instanceof SetConnector;
+                || action instanceof PatchConnectorConfig || action instanceof SetConnector
+                || action instanceof ModifyOffsets restore && restore.getConfig() != null;
         if (!writesConfig || policies.inForce().isEmpty()) {
             return decided;
         }

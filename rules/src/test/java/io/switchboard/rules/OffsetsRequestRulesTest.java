@@ -48,7 +48,7 @@ class OffsetsRequestRulesTest {
 
     /** The stopped connector with a change of its offsets asked (not stopping it first). */
     private static ConnectorState asked() {
-        Decision asked = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, stopped(), null, command("offsets-1", new ModifyOffsets(OFFSETS, false)));
+        Decision asked = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, stopped(), null, command("offsets-1", new ModifyOffsets(OFFSETS, false, null, null)));
         assertEquals(Outcome.UPDATED, asked.outcome());
         assertFalse(asked.next().getPendingOffsets().getStopFirst());
         return asked.next();
@@ -86,14 +86,14 @@ class OffsetsRequestRulesTest {
     @Test
     void anotherOffsetsRequestWaitsForTheFirstToBeAnswered() {
         ConnectorState asked = asked();
-        for (ModifyOffsets another : List.of(new ModifyOffsets(null, false), new ModifyOffsets(OFFSETS, true))) {
+        for (ModifyOffsets another : List.of(new ModifyOffsets(null, false, null, null), new ModifyOffsets(OFFSETS, true, null, null))) {
             Decision second = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, asked, null, command("offsets-2", another));
             assertEquals(Outcome.CONFLICT, second.outcome(), another.toString());
             assertEquals(DecisionReasons.OFFSETS_REQUEST_PENDING, second.reason());
             assertFalse(second.changed());
             assertSame(asked, second.next(), "the first request stays the pending one");
         }
-        Decision afterAnswer = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, asked, answered("offsets-1"), command("offsets-2", new ModifyOffsets(null, false)));
+        Decision afterAnswer = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, asked, answered("offsets-1"), command("offsets-2", new ModifyOffsets(null, false, null, null)));
         assertEquals(Outcome.UPDATED, afterAnswer.outcome());
         assertEquals("offsets-2", afterAnswer.next().getPendingOffsets().getId());
     }

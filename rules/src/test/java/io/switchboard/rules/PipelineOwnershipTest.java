@@ -49,8 +49,8 @@ class PipelineOwnershipTest {
         return List.of(new CreateConnector(OWNED, TargetState.RUNNING, null), new PutConnectorConfig(OWNED),
                 new PutConnectorConfig(PLAIN), new PatchConnectorConfig(Map.of("tasks.max", "2"), null), new PatchConnectorConfig(removeKey, null),
                 new ChangeTargetState(TargetState.PAUSED), new ChangeTargetState(TargetState.STOPPED), new DeleteConnector(),
-                new RestartConnector(true, false, null), new RestartConnector(false, false, 0), new ModifyOffsets(null, true),
-                new ModifyOffsets(null, false), new ResetActiveTopics());
+                new RestartConnector(true, false, null), new RestartConnector(false, false, 0), new ModifyOffsets(null, true, null, null),
+                new ModifyOffsets(null, false, null, null), new ResetActiveTopics());
     }
 
     @Test
@@ -78,7 +78,7 @@ class PipelineOwnershipTest {
         assertEquals(Outcome.UPDATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new PutConnectorConfig(changed), "p1")).outcome());
         assertEquals(Outcome.UPDATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new ChangeTargetState(TargetState.STOPPED), "p1")).outcome());
         assertEquals(Outcome.UPDATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new RestartConnector(true, false, null), "p1")).outcome());
-        assertEquals(Outcome.UPDATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new ModifyOffsets(null, true), "p1")).outcome());
+        assertEquals(Outcome.UPDATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new ModifyOffsets(null, true, null, null), "p1")).outcome());
         assertEquals(Outcome.DELETED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, owned, command(SINK, new DeleteConnector(), "p1")).outcome());
         assertEquals(Outcome.CREATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, null, command(SINK, new PutConnectorConfig(OWNED), "p1")).outcome());
         assertEquals(Outcome.CREATED, CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, null, command(SINK, new CreateConnector(OWNED, TargetState.RUNNING, null), "p1"))

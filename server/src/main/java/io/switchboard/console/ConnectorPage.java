@@ -313,7 +313,8 @@ final class ConnectorPage {
 
     /**
      * Every version, newest first, each with what it changed key by key, and for an editor
-     * ({@code base} not null) a button that restores an earlier version's config as a new version.
+     * ({@code base} not null) a button that restores an earlier version's config as a new version,
+     * and on an entry that keeps offsets one that restores its config and offsets as one change.
      */
     private static String history(String cluster, List<Map<String, Object>> versions, String base) {
         StringBuilder out = new StringBuilder("<table id=\"history\"><thead><tr><th>Version</th><th>When</th><th>Who</th>"
@@ -323,7 +324,8 @@ final class ConnectorPage {
         for (Map<String, Object> version : newestFirst) {
             out.append("<tr><td>").append(text(version.get("version"))).append("</td><td>").append(text(version.get("occurred_at")))
                     .append("</td><td>").append(text(version.getOrDefault("principal", ""))).append("</td><td>")
-                    .append(text(version.get("event"))).append(' ').append(PolicyPages.checkedAgainst(cluster, version.get("policy_versions")))
+                    .append(text(version.get("event"))).append(moveStep(version.get("move"))).append(' ')
+                    .append(PolicyPages.checkedAgainst(cluster, version.get("policy_versions")))
                     .append("</td><td>").append(diff((Map<?, ?>) version.get("diff")))
                     .append("</td><td>").append(version.get("config") == null ? ""
                             : "<a href=\"?at=" + text(version.get("sequence")) + "\">as it was</a>");
@@ -332,9 +334,26 @@ final class ConnectorPage {
                         .append(text(version.get("sequence"))).append("/restore\" hx-target=\"#status\" hx-confirm=\"Restore the config of version ")
                         .append(text(version.get("version"))).append(" as a new version?\">restore</button>");
             }
+            if (base != null && version.get("config") != null && version.get("offsets") instanceof Map<?, ?> offsets
+                    && offsets.get("offsets") instanceof List<?>) {
+                // The offsets kept with a pause, a stop or an offsets change: put back with the config, as one change.
+                out.append(" <button class=\"restore-offsets\" hx-post=\"").append(text(base)).append("/versions/")
+                        .append(text(version.get("sequence"))).append("/restore?offsets=true\" hx-target=\"#status\" hx-confirm=\"Stop the connector, put back the config and offsets of version ")
+                        .append(text(version.get("version"))).append(" (sequence ").append(text(version.get("sequence")))
+                        .append("), then return it to its target state?\">restore with offsets</button>");
+            }
             out.append("</td></tr>");
         }
         return out.append("</tbody></table>").toString();
+    }
+
+    /** A move's step, as the history names it: "(move start: default → east)", and a refusal's reason. */
+    private static String moveStep(Object move) {
+        if (!(move instanceof Map<?, ?> step)) {
+            return "";
+        }
+        return " <span class=\"move\">(move " + text(step.get("step")) + ": " + text(step.get("from")) + " \u2192 " + text(step.get("to"))
+                + (step.get("reason") == null ? "" : "; " + text(step.get("reason"))) + ")</span>";
     }
 
     private static String diff(Map<?, ?> diff) {

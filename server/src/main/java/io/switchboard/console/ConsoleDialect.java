@@ -186,8 +186,14 @@ public final class ConsoleDialect implements Dialect {
         } catch (NumberFormatException e) {
             throw new ServiceException.InvalidRequest("A version's sequence is a number, not " + ctx.pathParam("sequence"));
         }
-        answer(ctx, scope, core.connectors().restoreVersion(scope, name(ctx), sequence, RequestContexts.of(ctx)),
-                "restore accepted: the config of that version is the connector's new version");
+        String offsets = ctx.queryParam("offsets");
+        if (offsets != null && !offsets.equals("true") && !offsets.equals("false")) {
+            throw new ServiceException.InvalidRequest("offsets is true or false");
+        }
+        boolean withOffsets = "true".equals(offsets);
+        answer(ctx, scope, core.connectors().restoreVersion(scope, name(ctx), sequence, withOffsets, RequestContexts.of(ctx)),
+                withOffsets ? "restore accepted: the connector is stopped, its config and offsets put back, then returned to its target state"
+                        : "restore accepted: the config of that version is the connector's new version");
     }
 
     private void delete(Context ctx) {

@@ -1,8 +1,12 @@
 package io.switchboard.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.rules.HistoryReplay;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.HistoryEntry;
+import io.switchboard.schemas.HistoryOffsets;
 import io.switchboard.schemas.TargetState;
 
 import java.util.LinkedHashMap;
@@ -17,6 +21,7 @@ import java.util.TreeMap;
  * config diff, and {@code phase} (previous, phase, cause) also shown in the diff.
  */
 public final class HistoryJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private HistoryJson() {
     }
 
@@ -65,6 +70,18 @@ public final class HistoryJson {
             leftOut.put("fix", entry.getTableLeftOut().getFix());
             json.put("table_left_out", leftOut);
         }
+        if (entry.getOffsets() != null) {
+            json.put("offsets", offsets(entry.getOffsets()));
+        }
+        if (entry.getMove() != null) {
+            Map<String, Object> move = new LinkedHashMap<>();
+            move.put("move_id", entry.getMove().getMoveId());
+            move.put("step", entry.getMove().getStep());
+            move.put("from", entry.getMove().getFrom());
+            move.put("to", entry.getMove().getTo());
+            move.put("reason", entry.getMove().getReason());
+            json.put("move", move);
+        }
         if (!entry.getPolicyWarnings().isEmpty()) {
             json.put("policy_warnings", entry.getPolicyWarnings());
         }
@@ -102,6 +119,34 @@ public final class HistoryJson {
             diff.put("phase", oldAndNew(entry.getPhase().getPrevious(), entry.getPhase().getPhase()));
         }
         return diff;
+    }
+
+    /**
+     * The offsets kept with an entry: Kafka Connect's offsets body as the worker answered it (a
+     * digest or the mask as a string), when it was read, and which reading it is.
+     */
+    private static Map<String, Object> offsets(HistoryOffsets offsets) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("offsets", body(offsets.getOffsets()));
+        json.put("observed_at", offsets.getObservedAt() == null ? null : LifecycleJson.time(offsets.getObservedAt()));
+        json.put("reading", offsets.getReading());
+        if (offsets.getPrevious() != null) {
+            json.put("previous", body(offsets.getPrevious()));
+        }
+        if (offsets.getRestoredFrom() != null) {
+            json.put("restored_from", offsets.getRestoredFrom());
+        }
+        return json;
+    }
+
+    /** The worker's offsets list when the kept body is JSON; else the text kept (a digest, or the mask). */
+    private static Object body(String kept) {
+        try {
+            JsonNode parsed = JSON.readTree(kept);
+            return parsed != null && parsed.has("offsets") ? parsed.get("offsets") : kept;
+        } catch (JsonProcessingException e) {
+            return kept;
+        }
     }
 
     private static Map<String, Object> oldAndNew(Object old, Object now) {

@@ -40,6 +40,10 @@ public final class LifecycleJson {
         json.put("request_id", event.getRequestId());
         json.put("command_id", event.getCommandId());
         json.put("details", value(event.getEvent()));
+        if (event.getMove() != null) {
+            // A step of a move between clusters (docs/offsets.md).
+            json.put("move", value(event.getMove()));
+        }
         return json;
     }
 

@@ -154,7 +154,8 @@ public final class RouteMatrix {
         Action action = access.action();
         // Every path in the matrix addresses cluster default, or every cluster, or lists what the grants cover.
         boolean allowed;
-        if (route.path().equals("/metrics")) {
+        if (route.path().equals("/metrics") || route.path().endsWith("/connectors/{connector}/move")) {
+            // A role on every cluster: the metrics of all, a move that changes two.
             allowed = caller.everywhere() != null && caller.everywhere().allows(action);
         } else if (List.of("/v1/kafka-connect/clusters", "/events", "/metrics/connectors", "/console/", "/console/connectors",
                 "/console/bulk", "/console/bulk/progress")

@@ -65,6 +65,7 @@ public final class ConnectDialect implements Dialect {
         ConnectorsResource connectors = new ConnectorsResource(core.connectors(), new ConnectRequests(json), scopes);
         WorkerPassThrough worker = new WorkerPassThrough(core.clusters()::client, core.connectors(), scopes, core.facts());
         HistoryResource history = new HistoryResource(core.connectors(), scopes);
+        MoveResource move = new MoveResource(core.connectors(), scopes);
         TimelineResource timeline = new TimelineResource(core.connectors(), scopes);
         ConnectorHealthResource health = new ConnectorHealthResource(core.connectors(), scopes, Clock.systemUTC(), flapWindow);
         BulkResource bulk = new BulkResource(core.connectors(), scopes);
@@ -79,6 +80,7 @@ public final class ConnectDialect implements Dialect {
             connectors.register(config, base);
             worker.register(config, base);
             history.register(config, base);
+            move.register(config, base);
             timeline.register(config, base);
             health.register(config, base);
         }

@@ -1,0 +1,226 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.kafka.KafkaIdentities;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.ConnectWorker;
+import io.switchboard.testing.TestReplicas;
+import io.switchboard.testing.TopicScan;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A move between two real Connect clusters on one broker, each with its own topics: two
+ * {@code ConnectDistributed} workers (clusters default and east; a replica given external clusters
+ * runs no embedded worker). A
+ * FileStream source reads 5,000 lines on default, is moved to east with the offsets its stop kept,
+ * and 5,000 more lines are appended: the topic holds each of the 10,000 lines once, and a poll of
+ * both workers every 100 ms never sees two running copies.
+ */
+class MoveBetweenClustersTest {
+    private static final Duration WITHIN = Duration.ofSeconds(120);
+    private static final int LINES = 5_000;
+    private static ConnectWorker west;
+    private static ConnectWorker east;
+    private static SwitchboardFixture fx;
+    private static final List<Path> FILES = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        west = ConnectWorker.start(SharedKafka.broker());
+        east = ConnectWorker.start(SharedKafka.broker());
+        fx = new SwitchboardFixture(options -> options.withConnectClusters("default=" + west.url() + ",east=" + east.url()));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (fx != null) {
+            fx.close();
+        }
+        if (east != null) {
+            east.close();
+        }
+        if (west != null) {
+            west.close();
+        }
+        for (Path file : FILES) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static String line(int n) {
+        return String.format("moved-line-%05d", n);
+    }
+
+    private static void append(Path input, int from, int to) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (int n = from; n <= to; n++) {
+            lines.append(line(n)).append('\n');
+        }
+        Files.writeString(input, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static Map<String, Integer> emitted(String topic) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (byte[] part : TopicScan.readAll(fx.kafka.client(KafkaIdentities.USER), topic)) {
+            String text = new String(part, StandardCharsets.UTF_8);
+            int at = text.indexOf("moved-line-");
+            if (at >= 0) {
+                counts.merge(text.substring(at, at + "moved-line-00000".length()), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static int total(Map<String, Integer> counts) {
+        return counts.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private static String stateOn(String workerUrl, String name) {
+        SwitchboardFixture.Answer status = SwitchboardFixture.call(workerUrl, "GET", "/connectors/" + name + "/status", null);
+        return status.status() == 200 ? status.json().path("connector").path("state").asText() : "ABSENT";
+    }
+
+    @Test
+    void aSourceMovesWithItsOffsetsSoEachLineIsInTheTopicOnceAndNeverRunsTwice() throws Exception {
+        String name = "moving-source";
+        String topic = "moved-" + System.nanoTime();
+        Path input = TestReplicas.FILES.resolve(topic + ".txt");
+        FILES.add(input);
+        append(input, 1, LINES);
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"" + topic + "\"}";
+        assertEquals(201, fx.call("POST", "/connectors", "{\"name\":\"" + name + "\",\"config\":" + config + "}").status());
+        Await.atMost(WITHIN).until("the first lines in the topic", () -> total(emitted(topic)), n -> n == LINES);
+
+        // Refused, and nothing changes: unknown cluster, the cluster it is in, a body that is not {"to": ...}, no such connector.
+        assertEquals(404, fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"west\"}").status());
+        assertEquals(400, fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"default\"}").status());
+        for (String bad : new String[]{"{}", "{\"to\":7}", "[]", "{\"to\":\"east\",\"from\":\"x\"}", "{\"to\":"}) {
+            SwitchboardFixture.Answer refused = fx.call("POST", "/connectors/" + name + "/move", bad);
+            assertEquals(400, refused.status(), bad + ": " + refused.body());
+            assertEquals(400, refused.json().path("error_code").asInt(), refused.body());
+        }
+        assertEquals(404, fx.call("POST", "/connectors/ghost/move", "{\"to\":\"east\"}").status());
+
+        String defaultWorker = west.url();
+        AtomicBoolean polling = new AtomicBoolean(true);
+        AtomicInteger bothRunning = new AtomicInteger();
+        AtomicInteger polls = new AtomicInteger();
+        Thread poller = new Thread(() -> {
+            while (polling.get()) {
+                if ("RUNNING".equals(stateOn(defaultWorker, name)) && "RUNNING".equals(stateOn(east.url(), name))) {
+                    bothRunning.incrementAndGet();
+                }
+                polls.incrementAndGet();
+                try {
+                    Thread.sleep(100); // the poll's period the test promises
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "two-copies-poller");
+        poller.start();
+        try {
+            SwitchboardFixture.Answer moved = fx.call("POST", "/clusters/default/connectors/" + name + "/move", "{\"to\":\"east\"}");
+            assertEquals(202, moved.status(), moved.body());
+            assertEquals("east", moved.json().path("to").asText(), moved.body());
+            SwitchboardFixture.Answer during = fx.call("PUT", "/connectors/" + name + "/resume", null);
+            assertTrue(during.status() == 409 || during.status() == 404, "no other change while it moves: " + during.body());
+
+            Await.atMost(WITHIN).until("running on east", () -> fx.call("GET", "/clusters/east/connectors/" + name + "/status", null)
+                    .json().path("connector").path("state").asText(), "RUNNING"::equals);
+            Await.atMost(WITHIN).until("gone from default", () -> fx.call("GET", "/connectors/" + name, null).status(), s -> s == 404);
+            Await.atMost(WITHIN).until("gone from default's worker", () -> stateOn(defaultWorker, name), "ABSENT"::equals);
+            append(input, LINES + 1, 2 * LINES);
+            Map<String, Integer> all = Await.atMost(WITHIN).until("every line in the topic", () -> emitted(topic),
+                    counts -> total(counts) >= 2 * LINES);
+            Await.holds("no line emitted twice", Duration.ofSeconds(3), () -> total(emitted(topic)) == 2 * LINES);
+            assertEquals(2 * LINES, all.size(), "each line once");
+            assertTrue(all.values().stream().allMatch(count -> count == 1), "each line once");
+        } finally {
+            polling.set(false);
+            poller.join();
+        }
+        assertEquals(0, bothRunning.get(), "two running copies seen in " + polls.get() + " polls");
+        assertTrue(polls.get() > 10, "the poll ran: " + polls.get());
+
+        JsonNode source = fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions");
+        JsonNode stop = source.get(source.size() - 2);
+        assertEquals("start", stop.path("move").path("step").asText(), source.toString());
+        assertEquals("after", stop.path("offsets").path("reading").asText(), stop.toString());
+        assertEquals("finish", source.get(source.size() - 1).path("move").path("step").asText(), source.toString());
+        JsonNode target = fx.call("GET", "/clusters/east/connectors/" + name + "/history", null).json().path("versions");
+        assertEquals("create", target.get(0).path("move").path("step").asText(), target.toString());
+        assertEquals("default", target.get(0).path("move").path("from").asText(), target.toString());
+        assertFalse(target.toString().contains("\"refused\""), target.toString());
+    }
+
+    private static void produce(String topic, int from, int to) {
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                fx.kafka.client(KafkaIdentities.USER), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int n = from; n <= to; n++) {
+                // A JSON string, which the workers' converter reads as the line the sink writes.
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "\"" + line(n) + "\""));
+            }
+            producer.flush();
+        }
+    }
+
+    private static Map<String, Integer> written(Path file) throws IOException {
+        Map<String, Integer> counts = new TreeMap<>();
+        if (Files.exists(file)) {
+            for (String text : Files.readAllLines(file)) {
+                if (text.startsWith("moved-line-")) {
+                    counts.merge(text, 1, Integer::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** A sink moves with its consumer group's offsets: the records before and after the move, each written once. */
+    @Test
+    void aSinkMovesWithItsGroupsOffsetsSoEachRecordIsWrittenOnce() throws Exception {
+        String name = "moving-sink";
+        String topic = "moved-sink-" + System.nanoTime();
+        Path output = TestReplicas.FILES.resolve(topic + ".out");
+        FILES.add(output);
+        produce(topic, 1, LINES);
+        String config = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + output + "\",\"topics\":\"" + topic + "\"}";
+        assertEquals(201, fx.call("POST", "/connectors", "{\"name\":\"" + name + "\",\"config\":" + config + "}").status());
+        Await.atMost(WITHIN).until("the first records written", () -> total(written(output)), n -> n == LINES);
+
+        assertEquals(202, fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"east\"}").status());
+        Await.atMost(WITHIN).until("running on east", () -> fx.call("GET", "/clusters/east/connectors/" + name + "/status", null)
+                .json().path("connector").path("state").asText(), "RUNNING"::equals);
+        Await.atMost(WITHIN).until("gone from default", () -> fx.call("GET", "/connectors/" + name, null).status(), s -> s == 404);
+        JsonNode source = fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions");
+        JsonNode kept = source.get(source.size() - 2).path("offsets").path("offsets");
+        assertEquals(LINES, kept.path(0).path("offset").path("kafka_offset").asLong(), "the group's offsets, kept: " + kept);
+
+        produce(topic, LINES + 1, 2 * LINES);
+        Map<String, Integer> all = Await.atMost(WITHIN).until("every record written", () -> written(output),
+                counts -> total(counts) >= 2 * LINES);
+        assertEquals(2 * LINES, all.size(), "each record once");
+        assertTrue(all.values().stream().allMatch(count -> count == 1), "each record once");
+    }
+}

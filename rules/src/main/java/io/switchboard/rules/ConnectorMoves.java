@@ -1,0 +1,153 @@
+package io.switchboard.rules;
+
+import io.switchboard.schemas.ChangeTargetState;
+import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorObservation;
+import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.DeleteConnector;
+import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.MoveStep;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.ReconcileConnector;
+import io.switchboard.schemas.RecordPipelinePhase;
+import io.switchboard.schemas.RecordPipelineTableLeftOut;
+import io.switchboard.schemas.TargetState;
+import io.switchboard.schemas.TargetStateChanged;
+
+/**
+ * A move of a connector from one Connect cluster to another, as steps each decided on one key
+ * (the connector in one cluster), so that whichever replica holds a partition carries on a move
+ * another began: start (the source stops), create (the target is created stopped with the offsets
+ * the source's stop kept), run (the target, its offsets set, goes to the state the source had),
+ * finish (the source is deleted); or refused (the target did not take it: the source goes back to
+ * its state) and undo (the target's worker refused the offsets: the target is deleted). The
+ * processor writes each step after the one before (see the processor's {@code MoveSteps}); a step
+ * that no longer matches the connector's move (a step written twice, a connector gone) changes
+ * nothing. While a move is under way the connector takes no other change. Pure, like the decider.
+ */
+public final class ConnectorMoves {
+    public static final String START = "start";
+    public static final String CREATE = "create";
+    public static final String RUN = "run";
+    public static final String FINISH = "finish";
+    public static final String UNDO = "undo";
+    public static final String REFUSED = "refused";
+
+    private ConnectorMoves() {
+    }
+
+    /** Whether a change to a connector moving between clusters is refused: anything but a move's own steps, a repair and a pipeline's records. */
+    static Decision refusedWhileMoving(ConnectorState current, ConnectorCommand command) {
+        Object action = command.getAction();
+        if (current == null || current.getMove() == null || command.getMove() != null || action instanceof ReconcileConnector
+                || action instanceof RecordPipelinePhase || action instanceof RecordPipelineTableLeftOut) {
+            return null;
+        }
+        return CommandDecider.refused(Outcome.CONFLICT, DecisionReasons.MOVE_UNDER_WAY, "connector " + current.getName()
+                + " is moving to cluster " + current.getMove().getTo() + "; it takes changes again once the move ends", current);
+    }
+
+    /**
+     * Decides a command that is a step of a move.
+     *
+     * @param plain decides the same command as it would be without the move (a create, a delete, a target state)
+     */
+    static Decision decide(ConnectorState current, ConnectorObservation observed, ConnectorCommand command,
+                           java.util.function.Function<ConnectorCommand, Decision> plain) {
+        MoveStep step = command.getMove();
+        ConnectorCommand alone = ConnectorCommand.newBuilder(command).setMove(null).build();
+        return switch (step.getStep()) {
+            case START -> start(current, observed, command, step);
+            case CREATE -> {
+                if (!(command.getAction() instanceof CreateConnector)) {
+                    throw new InvalidCommandException("A move's create step is a CreateConnector");
+                }
+                Decision created = plain.apply(alone);
+                yield created.outcome() != Outcome.CREATED ? created
+                        : marked(created, ConnectorState.newBuilder(created.next()).setMove(step).build(), step);
+            }
+            case RUN -> {
+                if (!matches(current, step)) {
+                    yield unchanged(current);
+                }
+                yield toState(current, command, step, step.getTargetState());
+            }
+            case REFUSED -> {
+                if (!matches(current, step)) {
+                    yield unchanged(current);
+                }
+                yield toState(current, command, step, current.getMove().getTargetState());
+            }
+            case FINISH, UNDO -> {
+                if (!(command.getAction() instanceof DeleteConnector)) {
+                    throw new InvalidCommandException("A move's " + step.getStep() + " step is a DeleteConnector");
+                }
+                yield matches(current, step) ? marked(plain.apply(alone), null, step) : unchanged(current);
+            }
+            default -> throw new InvalidCommandException("Unknown step of a move: " + step.getStep());
+        };
+    }
+
+    private static Decision start(ConnectorState current, ConnectorObservation observed, ConnectorCommand command, MoveStep step) {
+        if (!(command.getAction() instanceof ChangeTargetState change) || change.getTargetState() != TargetState.STOPPED) {
+            throw new InvalidCommandException("A move starts with a ChangeTargetState to STOPPED");
+        }
+        if (current == null) {
+            return CommandDecider.notFound();
+        }
+        if (step.getTo().equals(current.getCluster()) || !step.getFrom().equals(current.getCluster())) {
+            return CommandDecider.refused(Outcome.REJECTED, DecisionReasons.INVALID_MOVE,
+                    "connector " + current.getName() + " is in cluster " + current.getCluster() + " already", current);
+        }
+        if (current.getMove() != null) {
+            return CommandDecider.refused(Outcome.CONFLICT, DecisionReasons.MOVE_UNDER_WAY, "connector " + current.getName()
+                    + " is moving to cluster " + current.getMove().getTo() + " already", current);
+        }
+        if (CommandDecider.offsetsRequestUnderWay(current, observed)) {
+            return CommandDecider.refused(Outcome.CONFLICT, DecisionReasons.OFFSETS_REQUEST_PENDING,
+                    "an offsets request for the connector is under way", current);
+        }
+        MoveStep started = MoveStep.newBuilder(step).setMoveId(command.getCommandId()).setTargetState(current.getTargetState())
+                .setPrincipal(command.getPrincipal()).setRequestId(command.getRequestId()).build();
+        ConnectorState next = CommandDecider.copyOf(current)
+                .setTargetState(TargetState.STOPPED)
+                .setVersion(current.getVersion() + 1)
+                .setUpdatedAt(command.getIssuedAt())
+                .setLastCommandId(command.getCommandId())
+                .setMove(started)
+                .build();
+        LifecycleEvent event = CommandDecider.event(command, next.getVersion(),
+                new TargetStateChanged(current.getTargetState(), TargetState.STOPPED));
+        return marked(new Decision(Outcome.UPDATED, null, null, next, true, event), next, started);
+    }
+
+    /** The connector to a target state, its move over (run on the target, refused on the source). */
+    private static Decision toState(ConnectorState current, ConnectorCommand command, MoveStep step, TargetState target) {
+        ConnectorState next = CommandDecider.copyOf(current)
+                .setTargetState(target)
+                .setVersion(current.getVersion() + 1)
+                .setUpdatedAt(command.getIssuedAt())
+                .setLastCommandId(command.getCommandId())
+                .setMove(null)
+                .build();
+        LifecycleEvent event = CommandDecider.event(command, next.getVersion(), new TargetStateChanged(current.getTargetState(), target));
+        return marked(new Decision(Outcome.UPDATED, null, null, next, true, event), next, step);
+    }
+
+    /** Whether a step belongs to the move the connector is in. */
+    private static boolean matches(ConnectorState current, MoveStep step) {
+        return current != null && current.getMove() != null && current.getMove().getMoveId().equals(step.getMoveId());
+    }
+
+    private static Decision unchanged(ConnectorState current) {
+        return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
+    }
+
+    /** The decision with its next state, and its event naming the step. */
+    private static Decision marked(Decision decided, ConnectorState next, MoveStep step) {
+        LifecycleEvent event = decided.event() == null ? null : LifecycleEvent.newBuilder(decided.event()).setMove(step).build();
+        return new Decision(decided.outcome(), decided.reason(), decided.message(), next, decided.changed(), event,
+                decided.policyVersions(), decided.warnings());
+    }
+}
