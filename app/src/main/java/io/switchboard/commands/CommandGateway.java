@@ -9,6 +9,8 @@ import io.switchboard.core.CommandBus;
 import io.switchboard.core.CommandNotSentException;
 import io.switchboard.core.DecisionTimeoutException;
 import io.switchboard.core.RequestContext;
+import io.switchboard.core.ServiceException;
+import io.switchboard.processor.CommandAdmission;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.ControlPlane;
 import io.switchboard.schemas.CommandDecision;
@@ -140,14 +142,18 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
         // In the request's trace when tracing is on: the record carries the send's context to the processor.
         CommandSpans traced = spans;
         Span send = traced == null ? null : traced.send(command, topic, headers);
+        long issuedAt = clock.millis();
         try {
-            producer.send(signed(command, headers),
+            producer.send(signed(command, headers, issuedAt),
                     (metadata, error) -> {
                         if (send != null) {
                             CommandSpans.sent(send, error);
                         }
                         if (error != null) {
                             acknowledge(() -> decision.completeExceptionally(new CommandNotSentException(command, error)));
+                        } else if (metadata.hasTimestamp() && !CommandAdmission.appendedInTime(issuedAt, metadata.timestamp())) {
+                            // The processor refuses it as stale, by the same rule: nothing will be applied, and waiting says nothing.
+                            acknowledge(() -> decision.completeExceptionally(clockOff(issuedAt, metadata.timestamp())));
                         }
                     });
         } catch (RuntimeException e) {
@@ -181,10 +187,13 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
     public CompletableFuture<Void> submitDurably(ConnectorCommand command) {
         CompletableFuture<Void> written = new CompletableFuture<>();
         try {
-            producer.send(signed(command, new RecordHeaders()),
+            long issuedAt = clock.millis();
+            producer.send(signed(command, new RecordHeaders(), issuedAt),
                     (metadata, error) -> acknowledge(() -> {
                         if (error != null) {
                             written.completeExceptionally(new CommandNotSentException(command, error));
+                        } else if (metadata.hasTimestamp() && !CommandAdmission.appendedInTime(issuedAt, metadata.timestamp())) {
+                            written.completeExceptionally(clockOff(issuedAt, metadata.timestamp()));
                         } else {
                             written.complete(null);
                         }
@@ -205,11 +214,22 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
      * The command's record, serialized here rather than by the producer (on the same thread, once)
      * so that its signature covers the bytes sent, stamped with the time it is sent, in its key's partition.
      */
-    private ProducerRecord<byte[], byte[]> signed(ConnectorCommand command, RecordHeaders headers) {
+    private ProducerRecord<byte[], byte[]> signed(ConnectorCommand command, RecordHeaders headers, long issuedAt) {
         byte[] key = (command.getCluster() + ConnectorKey.SEPARATOR + command.getConnector()).getBytes(StandardCharsets.UTF_8);
         byte[] value = serializer.serialize(topic, headers, command);
-        CommandRecords.stampAndSign(signatures, topic, key, value, headers, clock.millis());
+        CommandRecords.stampAndSign(signatures, topic, key, value, headers, issuedAt);
         return new ProducerRecord<>(topic, CommandRecords.partition(key, partitions), key, value, headers);
+    }
+
+    /** Seconds a client is told to wait before it retries a request this replica could not serve. */
+    private static final int RETRY_AFTER_SECONDS = 1;
+
+    /** The answer when Kafka appended a command outside the window around its issue time: this replica's clock is off. */
+    private static ServiceException.Unavailable clockOff(long issuedAt, long appendedAt) {
+        long seconds = Math.abs(appendedAt - issuedAt) / 1000;
+        return new ServiceException.Unavailable("This replica's clock is about " + seconds + " s " + (issuedAt > appendedAt ? "ahead of" : "behind")
+                + " Kafka's: commands issued by it are refused as stale, so nothing was applied. Set its clock right (NTP), or send the"
+                + " request to another replica", RETRY_AFTER_SECONDS);
     }
 
     private void acknowledge(Runnable answer) {

@@ -85,6 +85,38 @@ class CommandGatewayTest {
     }
 
     /**
+     * A replica whose clock is minutes off Kafka's issues commands the processor refuses as stale:
+     * once Kafka says when it appended one (the command topic keeps the broker's append time), the
+     * replica answers at once that nothing was applied, and why, rather than waiting for a decision.
+     */
+    @Test
+    void aReplicaWhoseClockIsOffSaysSoOnceKafkaAppendedItsCommand() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                new java.util.HashMap<String, Object>(SharedKafka.broker().client(KafkaIdentities.CONTROL_PLANE, Map.of())))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(commands, 1, (short) 1).configs(
+                    Map.of("message.timestamp.type", "LogAppendTime")))).all().get(30, TimeUnit.SECONDS);
+        }
+        Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5));
+        try (CommandGateway gateway = new CommandGateway(bootstrap, SETTINGS, commands, ControlPlanes.of(Topics.DEFAULT),
+                new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
+                SIGNATURES, 1, null, Duration.ofSeconds(10), ahead)) {
+            ConnectorCommand command = gateway.command(new ConnectorKey("default", "skewed"),
+                    new ChangeTargetState(TargetState.PAUSED), new RequestContext("req-skewed", "alice")).build();
+            java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> gateway.submitDurably(command).get(30, TimeUnit.SECONDS));
+            assertTrue(refused.getCause() instanceof io.switchboard.core.ServiceException.Unavailable, refused.toString());
+            assertTrue(refused.getCause().getMessage().contains("clock is about 300 s ahead of Kafka's")
+                    || refused.getCause().getMessage().contains("clock is about 299 s ahead of Kafka's"), refused.getCause().getMessage());
+        }
+        try (CommandGateway gateway = new CommandGateway(bootstrap, SETTINGS, commands, ControlPlanes.of(Topics.DEFAULT),
+                new AvroSerializer<>(new InMemorySchemaRegistryClient(), ConnectorCommand.class, false),
+                SIGNATURES, 1, null, Duration.ofSeconds(10), Clock.systemUTC())) {
+            gateway.submitDurably(gateway.command(new ConnectorKey("default", "on-time"), new ChangeTargetState(TargetState.PAUSED),
+                    new RequestContext("req-on-time", "alice")).build()).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
      * What a request does once its command is durable (the rest of its handling, its response) runs
      * on the gateway's own threads, never on the producer's I/O thread, which every other command
      * waits on.

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * is the writer's choice; no clock is read, so a command decided again after an aborted transaction is
  * admitted or refused the same way.
  */
-final class CommandAdmission {
+public final class CommandAdmission {
     /** How far a command's issue time may be after Kafka appended it: the issuing replica's clock ahead of the broker's. */
     static final Duration EARLY = Duration.ofMinutes(1);
     /**
@@ -75,6 +75,16 @@ final class CommandAdmission {
     }
 
     /**
+     * Whether a command issued at {@code issuedAt} (the issuing replica's clock) and appended by Kafka
+     * at {@code appendedAt} (the broker's) is within the window: the rule the processor decides by,
+     * which a replica also applies to its own send once Kafka says when it appended it, so that a
+     * replica whose clock is off says so at once rather than waiting for a decision that never comes.
+     */
+    public static boolean appendedInTime(long issuedAt, long appendedAt) {
+        return appendedAt >= issuedAt - EARLY.toMillis() && appendedAt <= issuedAt + LATE.toMillis();
+    }
+
+    /**
      * @param partition         the partition the record is in
      * @param expectedPartition the partition its key names, or empty for a command every partition gets
      * @param issuedAt          its signed issue time, when it has one
@@ -89,8 +99,7 @@ final class CommandAdmission {
         if (issuedAt.isEmpty()) {
             return Optional.of(Refusal.STALE);
         }
-        long issued = issuedAt.getAsLong();
-        if (appendedAt < issued - EARLY.toMillis() || appendedAt > issued + LATE.toMillis()) {
+        if (!appendedInTime(issuedAt.getAsLong(), appendedAt)) {
             return Optional.of(Refusal.STALE);
         }
         return Optional.empty();
