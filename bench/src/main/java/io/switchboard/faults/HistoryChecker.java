@@ -34,6 +34,13 @@ import java.util.function.Predicate;
  *   <li>the connector as finally read is the fold of its history: else {@code FINAL_STATE}.</li>
  * </ul>
  *
+ * <p>An offsets reset or alter is kept in the history as the record of its effect, written when
+ * the worker has done it (with the offsets it then reported), which may be after later changes of
+ * the connector were decided; it changes nothing of the state above. So those entries are no
+ * positions in the order: each is checked apart, to name a request of an offsets op of a client
+ * ({@code PHANTOM}, {@code WRONG_EFFECT}), one at most per op ({@code APPLIED_TWICE}), none for a
+ * refused op ({@code REFUSED_APPLIED}).
+ *
  * <p>The window of an op is bounded below by the last version of any command acknowledged before
  * it was invoked, and above by the first version of any command invoked after it completed. A
  * command whose outcome is unknown bounds nothing below: it may have been applied after its client
@@ -71,10 +78,50 @@ public final class HistoryChecker {
         }
         List<Violation> violations = new ArrayList<>();
         for (var entry : byConnector.entrySet()) {
-            List<Version> history = histories.getOrDefault(entry.getKey(), List.of());
-            new OneConnector(entry.getKey(), entry.getValue(), history, violations).check(finalReads.get(entry.getKey()));
+            List<Version> states = new ArrayList<>();
+            List<Version> offsets = new ArrayList<>();
+            for (Version version : histories.getOrDefault(entry.getKey(), List.of())) {
+                (OFFSETS_EVENTS.contains(version.event()) ? offsets : states).add(version);
+            }
+            new OneConnector(entry.getKey(), entry.getValue(), states, violations).check(finalReads.get(entry.getKey()));
+            checkOffsets(entry.getKey(), entry.getValue(), offsets, violations);
         }
         return violations;
+    }
+
+    /** The history's records of offsets changes, which are no versions of the connector's state. */
+    static final Set<String> OFFSETS_EVENTS = Set.of("OffsetsReset", "OffsetsAltered");
+
+    /** Each offsets entry names one offsets op of a client, at most once, and never a refused one. */
+    private static void checkOffsets(String connector, List<Op> ops, List<Version> entries, List<Violation> violations) {
+        Map<String, Op> byRequest = new HashMap<>();
+        for (Op op : ops) {
+            op.requestIds().forEach(id -> byRequest.put(id, op));
+        }
+        Map<Long, List<Long>> made = new HashMap<>();
+        for (Version entry : entries) {
+            Op op = byRequest.get(entry.requestId());
+            if (op == null) {
+                if (entry.requestId() != null && entry.requestId().startsWith(CLIENT_REQUEST_PREFIX)) {
+                    violations.add(new Violation("PHANTOM", connector, -1, "entry " + entry.sequence() + " names request "
+                            + entry.requestId() + ", which no client sent for it"));
+                }
+                continue;
+            }
+            if (op.kind() != Kind.OFFSETS_RESET) {
+                violations.add(new Violation("WRONG_EFFECT", connector, op.id(), op + " made a " + entry.event() + " (entry " + entry.sequence() + ")"));
+                continue;
+            }
+            made.computeIfAbsent(op.id(), k -> new ArrayList<>()).add(entry.sequence());
+            if (op.outcome() == Outcome.REFUSED) {
+                violations.add(new Violation("REFUSED_APPLIED", connector, op.id(), op + " was refused but made entry " + entry.sequence()));
+            }
+        }
+        made.forEach((opId, sequences) -> {
+            if (sequences.size() > 1) {
+                violations.add(new Violation("APPLIED_TWICE", connector, opId, "op " + opId + " made offsets entries " + sequences));
+            }
+        });
     }
 
     /** The check of one connector: its ops against its history. */

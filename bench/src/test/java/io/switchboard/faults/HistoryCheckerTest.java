@@ -72,6 +72,26 @@ class HistoryCheckerTest {
         assertEquals(List.of("APPLIED_TWICE"), kinds());
     }
 
+    /**
+     * An offsets reset is recorded when the worker has done it, which may be after a change decided
+     * later: no position in the order, yet still one entry per reset, and none for a refused one.
+     */
+    @Test
+    void anOffsetsResetRecordedAfterALaterChangeIsNoViolationButTwoEntriesOrARefusedOneAre() {
+        ops.add(2, op(5, Kind.OFFSETS_RESET, 12, 15, Outcome.OK, null, null, null));
+        history.add(version(4, "OffsetsReset", "op-5-0", "m2", "PAUSED"));
+        assertEquals(List.of(), kinds());
+        history.add(version(5, "OffsetsReset", "op-5-0", "m2", "PAUSED"));
+        assertEquals(List.of("APPLIED_TWICE"), kinds());
+        history.remove(history.size() - 1);
+        ops.add(op(6, Kind.OFFSETS_RESET, 80, 90, Outcome.REFUSED, null, null, null));
+        history.add(version(5, "OffsetsReset", "op-6-0", "m2", "PAUSED"));
+        assertEquals(List.of("REFUSED_APPLIED"), kinds());
+        history.remove(history.size() - 1);
+        history.add(version(5, "OffsetsReset", "op-2-0", "m2", "PAUSED"));
+        assertEquals(List.of("WRONG_EFFECT"), kinds());
+    }
+
     @Test
     void aRefusedCommandThatMadeAVersionIsCaught() {
         ops.add(op(5, Kind.CONFIG, 80, 90, Outcome.REFUSED, "m5", null, null));
