@@ -39,14 +39,15 @@ class ModuleArrowsTest {
             // The Kafka Streams topology that runs the rules; only the application starts it.
             Map.entry("processor", Set.of("rules", "schemas")),
             Map.entry("core", Set.of("rules", "schemas", "secrets")),
-            Map.entry("dataplane", Set.of("core")),
+            // The schemas' test jar (the in-memory registry client) for its tests; its code sees the core only.
+            Map.entry("dataplane", Set.of("core", "schemas")),
             // Pipelines are a client of the core; the server serves them (their dialect), never the reverse.
             Map.entry("pipelines", Set.of("core")),
             Map.entry("server", Set.of("pipelines", "core")),
             Map.entry("app", Set.of("server", "dataplane", "processor", "registry")),
             Map.entry("testkit", Set.of("app", "server", "dataplane")),
             // The core's test jar (its ports in memory): the server's route table without a broker, which the app's is compared with.
-            Map.entry("integration-tests", Set.of("app", "testkit", "core")),
+            Map.entry("integration-tests", Set.of("app", "testkit", "core", "schemas")),
             Map.entry("system-tests", Set.of("app", "testkit")),
             Map.entry("bench", Set.of("app", "testkit")),
             // The Helm chart and its offline checks: no Java module of the product.
