@@ -12,7 +12,6 @@ import io.switchboard.schemas.DeleteConnector;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.ModifyOffsets;
 import io.switchboard.schemas.OffsetsRequest;
-import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
@@ -104,9 +103,9 @@ public final class CommandDecider {
         } else if (action instanceof RestartConnector restart) {
             return restart(current, command, restart);
         } else if (action instanceof ModifyOffsets modify) {
-            return modifyOffsets(controlPlane, current, observed, command, modify);
+            return OffsetsDecisions.modify(controlPlane, current, observed, command, modify);
         } else if (action instanceof ResetActiveTopics) {
-            return resetActiveTopics(current, command);
+            return OffsetsDecisions.resetActiveTopics(current, command);
         } else if (action instanceof ReconcileConnector) {
             return reconcile(current, command);
         } else if (action instanceof RecordPipelinePhase phase) {
@@ -137,7 +136,7 @@ public final class CommandDecider {
         return new Decision(created.outcome(), null, null, withOffsets, true, created.event());
     }
 
-    private static Decision putConfig(ControlPlane controlPlane, ConnectorState current, ConnectorCommand command, Map<String, String> config) {
+    static Decision putConfig(ControlPlane controlPlane, ConnectorState current, ConnectorCommand command, Map<String, String> config) {
         return putConfig(controlPlane, current, command, config, current == null ? Map.of() : current.getLabels());
     }
 
@@ -223,7 +222,7 @@ public final class CommandDecider {
                 .setUpdatedAt(command.getIssuedAt())
                 .setLastCommandId(command.getCommandId());
         OffsetsRequest pending = current.getPendingOffsets();
-        if (pending != null && !pending.getStopFirst() && offsetsRequestUnderWay(current, observed)) {
+        if (pending != null && !pending.getStopFirst() && OffsetsDecisions.requestUnderWay(current, observed)) {
             building.setPendingOffsets(OffsetsRequest.newBuilder(pending).setStopFirst(true).build());
         }
         ConnectorState next = building.build();
@@ -246,90 +245,6 @@ public final class CommandDecider {
                 .build();
         RestartRequested requested = new RestartRequested(restart.getIncludeTasks(), restart.getOnlyFailed(), restart.getTask());
         return new Decision(Outcome.UPDATED, null, null, next, true, event(command, next.getVersion(), requested));
-    }
-
-    /**
-     * Offsets may change only while the connector is stopped (Kafka Connect's rule), and one
-     * request at a time. The change is recorded in the desired state; the data plane makes it once,
-     * and its answer is observed. It is not a new version of the connector: config and target
-     * state are unchanged. A connector resumed or paused before the answer stays stopped for the
-     * change ({@link #changeTargetState}).
-     */
-    private static Decision modifyOffsets(ControlPlane controlPlane, ConnectorState current, ConnectorObservation observed,
-                                          ConnectorCommand command,
-                                          ModifyOffsets modify) {
-        if (current == null) {
-            return notFound();
-        }
-        if (offsetsRequestUnderWay(current, observed)) {
-            return refused(Outcome.CONFLICT, DecisionReasons.OFFSETS_REQUEST_PENDING,
-                    "an offsets request for the connector is under way", current);
-        }
-        if (!modify.getStopFirst() && current.getTargetState() != TargetState.STOPPED) {
-            return refused(Outcome.REJECTED, DecisionReasons.NOT_STOPPED,
-                    "offsets can change only while the connector is stopped", current);
-        }
-        OffsetsRequest request = new OffsetsRequest(command.getCommandId(), modify.getOffsets(),
-                command.getPrincipal(), command.getRequestId(), modify.getStopFirst(), command.getIssuedAt(), modify.getRestoredFrom());
-        if (modify.getConfig() != null) {
-            return restoreWithOffsets(controlPlane, current, command, modify, request);
-        }
-        ConnectorState next = copyOf(current)
-                .setPendingOffsets(request)
-                .setUpdatedAt(command.getIssuedAt())
-                .setLastCommandId(command.getCommandId())
-                .build();
-        return new Decision(Outcome.UPDATED, null, null, next, true, null);
-    }
-
-    /**
-     * A restore with offsets: the config of a history entry and its offsets, as one change. The
-     * config is decided as a config change (a new version when it differs, refused as one would
-     * be); the offsets are an offsets request that stops the connector first, so the data plane
-     * stops it, sets them, and returns it to its target state.
-     */
-    private static Decision restoreWithOffsets(ControlPlane controlPlane, ConnectorState current, ConnectorCommand command,
-                                               ModifyOffsets modify, OffsetsRequest request) {
-        if (!modify.getStopFirst()) {
-            return refused(Outcome.REJECTED, DecisionReasons.NOT_STOPPED,
-                    "a restore with offsets stops the connector first", current);
-        }
-        Decision configured = putConfig(controlPlane, current, command, modify.getConfig());
-        if (configured.outcome() != Outcome.UPDATED && configured.outcome() != Outcome.UNCHANGED) {
-            return configured;
-        }
-        ConnectorState next = copyOf(configured.next())
-                .setPendingOffsets(request)
-                .setUpdatedAt(command.getIssuedAt())
-                .setLastCommandId(command.getCommandId())
-                .build();
-        return new Decision(Outcome.UPDATED, null, null, next, true, configured.event());
-    }
-
-    /**
-     * Whether the connector's last offsets request is still to be carried out: the data plane has
-     * not reported an outcome for it yet. One request at a time per connector, of either kind.
-     */
-    static boolean offsetsRequestUnderWay(ConnectorState current, ConnectorObservation observed) {
-        OffsetsRequest pending = current.getPendingOffsets();
-        if (pending == null) {
-            return false;
-        }
-        OffsetsResult result = observed == null ? null : observed.getOffsetsApplied();
-        return result == null || !result.getId().equals(pending.getId());
-    }
-
-    /** Recorded in the desired state; the data plane resets the worker's record of active topics once. */
-    private static Decision resetActiveTopics(ConnectorState current, ConnectorCommand command) {
-        if (current == null) {
-            return notFound();
-        }
-        ConnectorState next = copyOf(current)
-                .setPendingTopicsReset(command.getCommandId())
-                .setUpdatedAt(command.getIssuedAt())
-                .setLastCommandId(command.getCommandId())
-                .build();
-        return new Decision(Outcome.UPDATED, null, null, next, true, null);
     }
 
     /**

@@ -104,7 +104,7 @@ public final class ConnectorMoves {
             return CommandDecider.refused(Outcome.CONFLICT, DecisionReasons.MOVE_UNDER_WAY, "connector " + current.getName()
                     + " is moving to cluster " + current.getMove().getTo() + " already", current);
         }
-        if (CommandDecider.offsetsRequestUnderWay(current, observed)) {
+        if (OffsetsDecisions.requestUnderWay(current, observed)) {
             return CommandDecider.refused(Outcome.CONFLICT, DecisionReasons.OFFSETS_REQUEST_PENDING,
                     "an offsets request for the connector is under way", current);
         }
