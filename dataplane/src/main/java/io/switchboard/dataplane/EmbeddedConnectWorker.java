@@ -108,20 +108,11 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url + "/connectors"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+            if (servesRequests(client, url)) {
+                return;
             }
             try {
                 Thread.sleep(200);
@@ -131,6 +122,23 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Kafka Connect worker at " + url + " did not become ready within " + timeout);
+    }
+
+    /**
+     * Whether the worker at {@code url} serves requests now: it lists its connectors (200), which it
+     * does once it has joined its group and read its config topic. One request, 5 s at most.
+     */
+    static boolean servesRequests(HttpClient client, String url) {
+        try {
+            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url + "/connectors"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public String url() {

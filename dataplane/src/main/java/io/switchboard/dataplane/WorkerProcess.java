@@ -9,10 +9,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +80,6 @@ public final class WorkerProcess implements AutoCloseable {
     private OutputStream stdin;
     private volatile boolean closing;
     private Thread supervisor;
-    private int starts;
 
     private WorkerProcess(Launch launch) {
         this.launch = launch;
@@ -144,13 +140,6 @@ public final class WorkerProcess implements AutoCloseable {
         return launch.properties().get("status.storage.topic");
     }
 
-    /** How many times the worker was started, the first included. */
-    public int starts() {
-        synchronized (lock) {
-            return starts;
-        }
-    }
-
     private boolean handedOff() {
         return launch.command().isEmpty();
     }
@@ -183,9 +172,6 @@ public final class WorkerProcess implements AutoCloseable {
         try {
             Path settings = writeSettings();
             if (handedOff()) {
-                synchronized (lock) {
-                    starts++;
-                }
                 return;
             }
             List<String> command = new ArrayList<>(launch.command());
@@ -201,7 +187,6 @@ public final class WorkerProcess implements AutoCloseable {
                 Process started = builder.start();
                 process = started;
                 stdin = started.getOutputStream();
-                starts++;
                 Thread reader = new Thread(() -> relay(started), "embedded-worker-log");
                 reader.setDaemon(true);
                 reader.start();
@@ -272,17 +257,8 @@ public final class WorkerProcess implements AutoCloseable {
                 throw new IllegalStateException("The embedded Connect worker exited with " + started.exitValue()
                         + " before it served requests; its last lines:\n" + lastLines());
             }
-            try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url + "/connectors"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+            if (EmbeddedConnectWorker.servesRequests(client, url)) {
+                return;
             }
             pause(Duration.ofMillis(200));
         }

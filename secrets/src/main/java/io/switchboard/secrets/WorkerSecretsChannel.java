@@ -45,6 +45,11 @@ public final class WorkerSecretsChannel implements AutoCloseable {
     static final int MAX_BODY = 256 * 1024;
     static final int MAX_KEYS = 1024;
     private static final int QUEUED = 64;
+    /** The worker's one client of the channel, made on first use there: one selector thread for every provider of its process. */
+    private static final class Client {
+        static final java.net.http.HttpClient CLIENT = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -182,7 +187,6 @@ public final class WorkerSecretsChannel implements AutoCloseable {
         lines.add(kind);
         lines.add(path == null ? "" : path.replace("\n", ""));
         keys.forEach(key -> lines.add(Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8))));
-        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/open"))
                 .timeout(java.time.Duration.ofSeconds(15))
                 .header("Authorization", "Bearer " + token)
@@ -190,7 +194,7 @@ public final class WorkerSecretsChannel implements AutoCloseable {
                 .build();
         java.net.http.HttpResponse<String> response;
         try {
-            response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = Client.CLIENT.send(request, java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException("The replica's secrets channel does not answer: " + e.getMessage(), e);
         } catch (InterruptedException e) {
