@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * both workers every 100 ms never sees two running copies.
  */
 class MoveBetweenClustersTest {
+    private static final NumberedLines NUMBERED = new NumberedLines("moved-line-");
     private static final Duration WITHIN = Duration.ofSeconds(120);
     private static final int LINES = 5_000;
     private static ConnectWorker west;
@@ -66,34 +67,6 @@ class MoveBetweenClustersTest {
         }
     }
 
-    private static String line(int n) {
-        return String.format("moved-line-%05d", n);
-    }
-
-    private static void append(Path input, int from, int to) throws IOException {
-        StringBuilder lines = new StringBuilder();
-        for (int n = from; n <= to; n++) {
-            lines.append(line(n)).append('\n');
-        }
-        Files.writeString(input, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    private static Map<String, Integer> emitted(String topic) {
-        Map<String, Integer> counts = new TreeMap<>();
-        for (byte[] part : TopicScan.readAll(fx.kafka.client(KafkaIdentities.USER), topic)) {
-            String text = new String(part, StandardCharsets.UTF_8);
-            int at = text.indexOf("moved-line-");
-            if (at >= 0) {
-                counts.merge(text.substring(at, at + "moved-line-00000".length()), 1, Integer::sum);
-            }
-        }
-        return counts;
-    }
-
-    private static int total(Map<String, Integer> counts) {
-        return counts.values().stream().mapToInt(Integer::intValue).sum();
-    }
-
     private static String stateOn(String workerUrl, String name) {
         SwitchboardFixture.Answer status = SwitchboardFixture.call(workerUrl, "GET", "/connectors/" + name + "/status", null);
         return status.status() == 200 ? status.json().path("connector").path("state").asText() : "ABSENT";
@@ -105,10 +78,10 @@ class MoveBetweenClustersTest {
         String topic = "moved-" + System.nanoTime();
         Path input = TestReplicas.FILES.resolve(topic + ".txt");
         FILES.add(input);
-        append(input, 1, LINES);
+        NUMBERED.append(input, 1, LINES);
         String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"" + topic + "\"}";
         assertEquals(201, fx.call("POST", "/connectors", "{\"name\":\"" + name + "\",\"config\":" + config + "}").status());
-        Await.atMost(WITHIN).until("the first lines in the topic", () -> total(emitted(topic)), n -> n == LINES);
+        Await.atMost(WITHIN).until("the first lines in the topic", () -> NumberedLines.total(NUMBERED.emitted(fx.kafka.client(KafkaIdentities.USER), topic)), n -> n == LINES);
 
         // Refused, and nothing changes: unknown cluster, the cluster it is in, a body that is not {"to": ...}, no such connector.
         assertEquals(404, fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"west\"}").status());
@@ -149,10 +122,10 @@ class MoveBetweenClustersTest {
                     .json().path("connector").path("state").asText(), "RUNNING"::equals);
             Await.atMost(WITHIN).until("gone from default", () -> fx.call("GET", "/connectors/" + name, null).status(), s -> s == 404);
             Await.atMost(WITHIN).until("gone from default's worker", () -> stateOn(defaultWorker, name), "ABSENT"::equals);
-            append(input, LINES + 1, 2 * LINES);
-            Map<String, Integer> all = Await.atMost(WITHIN).until("every line in the topic", () -> emitted(topic),
-                    counts -> total(counts) >= 2 * LINES);
-            Await.holds("no line emitted twice", Duration.ofSeconds(3), () -> total(emitted(topic)) == 2 * LINES);
+            NUMBERED.append(input, LINES + 1, 2 * LINES);
+            Map<String, Integer> all = Await.atMost(WITHIN).until("every line in the topic", () -> NUMBERED.emitted(fx.kafka.client(KafkaIdentities.USER), topic),
+                    counts -> NumberedLines.total(counts) >= 2 * LINES);
+            Await.holds("no line emitted twice", Duration.ofSeconds(3), () -> NumberedLines.total(NUMBERED.emitted(fx.kafka.client(KafkaIdentities.USER), topic)) == 2 * LINES);
             assertEquals(2 * LINES, all.size(), "each line once");
             assertTrue(all.values().stream().allMatch(count -> count == 1), "each line once");
         } finally {
@@ -179,7 +152,7 @@ class MoveBetweenClustersTest {
                 new org.apache.kafka.common.serialization.StringSerializer())) {
             for (int n = from; n <= to; n++) {
                 // A JSON string, which the workers' converter reads as the line the sink writes.
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "\"" + line(n) + "\""));
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "\"" + NUMBERED.line(n) + "\""));
             }
             producer.flush();
         }
@@ -207,7 +180,7 @@ class MoveBetweenClustersTest {
         produce(topic, 1, LINES);
         String config = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + output + "\",\"topics\":\"" + topic + "\"}";
         assertEquals(201, fx.call("POST", "/connectors", "{\"name\":\"" + name + "\",\"config\":" + config + "}").status());
-        Await.atMost(WITHIN).until("the first records written", () -> total(written(output)), n -> n == LINES);
+        Await.atMost(WITHIN).until("the first records written", () -> NumberedLines.total(written(output)), n -> n == LINES);
 
         assertEquals(202, fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"east\"}").status());
         Await.atMost(WITHIN).until("running on east", () -> fx.call("GET", "/clusters/east/connectors/" + name + "/status", null)
@@ -219,7 +192,7 @@ class MoveBetweenClustersTest {
 
         produce(topic, LINES + 1, 2 * LINES);
         Map<String, Integer> all = Await.atMost(WITHIN).until("every record written", () -> written(output),
-                counts -> total(counts) >= 2 * LINES);
+                counts -> NumberedLines.total(counts) >= 2 * LINES);
         assertEquals(2 * LINES, all.size(), "each record once");
         assertTrue(all.values().stream().allMatch(count -> count == 1), "each record once");
     }

@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * puts them back and runs it again, so it emits again exactly the lines after the pause.
  */
 class OffsetsInHistoryTest {
+    private static final NumberedLines NUMBERED = new NumberedLines("offsets-line-");
     private static final Duration WITHIN = Duration.ofSeconds(90);
     private static SwitchboardFixture fx;
     private static final List<Path> FILES = new ArrayList<>();
@@ -52,35 +53,6 @@ class OffsetsInHistoryTest {
         return file;
     }
 
-    private static String line(int n) {
-        return String.format("offsets-line-%05d", n);
-    }
-
-    private static void append(Path input, int from, int to) throws IOException {
-        StringBuilder lines = new StringBuilder();
-        for (int n = from; n <= to; n++) {
-            lines.append(line(n)).append('\n');
-        }
-        Files.writeString(input, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    /** How many times each line is in the topic now. */
-    private static Map<String, Integer> emitted(String topic) {
-        Map<String, Integer> counts = new TreeMap<>();
-        for (byte[] part : TopicScan.readAll(fx.kafka.client(KafkaIdentities.USER), topic)) {
-            String text = new String(part, StandardCharsets.UTF_8);
-            int at = text.indexOf("offsets-line-");
-            if (at >= 0) {
-                counts.merge(text.substring(at, at + "offsets-line-00000".length()), 1, Integer::sum);
-            }
-        }
-        return counts;
-    }
-
-    private static int total(Map<String, Integer> counts) {
-        return counts.values().stream().mapToInt(Integer::intValue).sum();
-    }
-
     private static JsonNode entry(String name, long sequence) {
         for (JsonNode version : fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions")) {
             if (version.path("sequence").asLong() == sequence) {
@@ -95,11 +67,11 @@ class OffsetsInHistoryTest {
         String name = "offsets-restore";
         String topic = "offsets-restore-" + System.nanoTime();
         Path input = input(topic);
-        append(input, 1, 20);
+        NUMBERED.append(input, 1, 20);
         long afterTwenty = Files.size(input);
         String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"" + topic + "\"}";
         assertEquals(201, fx.call("POST", "/connectors", "{\"name\":\"" + name + "\",\"config\":" + config + "}").status());
-        Await.atMost(WITHIN).until("the 20 lines in the topic", () -> total(emitted(topic)), n -> n == 20);
+        Await.atMost(WITHIN).until("the 20 lines in the topic", () -> NumberedLines.total(NUMBERED.emitted(fx.kafka.client(KafkaIdentities.USER), topic)), n -> n == 20);
         // The worker commits offsets each second: pause once all 20 are committed, so the pause's are at the 20th.
         Await.atMost(WITHIN).until("the offsets at the 20th line", () -> fx.call("GET", "/connectors/" + name + "/offsets", null).json()
                 .path("offsets").path(0).path("offset").path("position").asLong(), position -> position == afterTwenty);
@@ -114,9 +86,9 @@ class OffsetsInHistoryTest {
         assertEquals(input.toString(), kept.path("offsets").path(0).path("partition").path("filename").asText(), kept.toString());
         assertTrue(entry(name, 1).path("offsets").isMissingNode(), "a create keeps no offsets");
 
-        append(input, 21, 30);
+        NUMBERED.append(input, 21, 30);
         assertEquals(202, fx.call("PUT", "/connectors/" + name + "/resume", null).status());
-        Await.atMost(WITHIN).until("the 30 lines in the topic", () -> total(emitted(topic)), n -> n == 30);
+        Await.atMost(WITHIN).until("the 30 lines in the topic", () -> NumberedLines.total(NUMBERED.emitted(fx.kafka.client(KafkaIdentities.USER), topic)), n -> n == 30);
 
         // What cannot be restored is refused in Kafka Connect's words, and changes nothing.
         String restore = "/connectors/" + name + "/history/";
@@ -133,11 +105,11 @@ class OffsetsInHistoryTest {
         assertEquals(202, restored.status(), restored.body());
         assertEquals(name, restored.json().path("name").asText(), restored.body());
         Map<String, Integer> again = Await.atMost(WITHIN).until("the lines after the pause emitted again",
-                () -> emitted(topic), counts -> total(counts) >= 40);
+                () -> NUMBERED.emitted(fx.kafka.client(KafkaIdentities.USER), topic), counts -> NumberedLines.total(counts) >= 40);
         for (int n = 1; n <= 30; n++) {
-            assertEquals(n <= 20 ? 1 : 2, again.getOrDefault(line(n), 0), line(n) + " in " + again);
+            assertEquals(n <= 20 ? 1 : 2, again.getOrDefault(NUMBERED.line(n), 0), NUMBERED.line(n) + " in " + again);
         }
-        Await.holds("nothing more emitted", Duration.ofSeconds(3), () -> total(emitted(topic)) == 40);
+        Await.holds("nothing more emitted", Duration.ofSeconds(3), () -> NumberedLines.total(NUMBERED.emitted(fx.kafka.client(KafkaIdentities.USER), topic)) == 40);
 
         JsonNode altered = Await.atMost(WITHIN).until("the restore's offsets change in the history", () -> {
             JsonNode versions = fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions");
@@ -183,7 +155,7 @@ class OffsetsInHistoryTest {
         String name = "offsets-apply";
         String topic = "offsets-apply-" + System.nanoTime();
         Path input = input(topic);
-        append(input, 1, 5);
+        NUMBERED.append(input, 1, 5);
         long afterFive = Files.size(input);
         Path dir = Files.createTempDirectory("offsets-apply");
         Path file = dir.resolve("connector.yaml");
@@ -193,7 +165,7 @@ class OffsetsInHistoryTest {
 
         Files.writeString(file, strimzi(name, input, topic, "running", null));
         apply(file, 2);
-        Await.atMost(WITHIN).until("the 5 lines in the topic", () -> total(emitted(topic)), n -> n == 5);
+        Await.atMost(WITHIN).until("the 5 lines in the topic", () -> NumberedLines.total(NUMBERED.emitted(fx.kafka.client(KafkaIdentities.USER), topic)), n -> n == 5);
         Await.atMost(WITHIN).until("the offsets at the 5th line", () -> fx.call("GET", "/connectors/" + name + "/offsets", null).json()
                 .path("offsets").path(0).path("offset").path("position").asLong(), position -> position == afterFive);
 
@@ -222,9 +194,9 @@ class OffsetsInHistoryTest {
         // Running again from the altered offsets: the 5 lines once more.
         Files.writeString(file, strimzi(name, input, topic, "running", null));
         apply(file, 2);
-        Map<String, Integer> again = Await.atMost(WITHIN).until("the 5 lines again", () -> emitted(topic), counts -> total(counts) >= 10);
+        Map<String, Integer> again = Await.atMost(WITHIN).until("the 5 lines again", () -> NUMBERED.emitted(fx.kafka.client(KafkaIdentities.USER), topic), counts -> NumberedLines.total(counts) >= 10);
         for (int n = 1; n <= 5; n++) {
-            assertEquals(2, again.getOrDefault(line(n), 0), line(n) + " in " + again);
+            assertEquals(2, again.getOrDefault(NUMBERED.line(n), 0), NUMBERED.line(n) + " in " + again);
         }
     }
 }
