@@ -10,8 +10,8 @@ import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dataplane.DesiredStateFeed;
 import io.switchboard.schemas.SignedStates;
-import io.switchboard.kafkaio.RecordSignatures.Verdict;
-import io.switchboard.schemas.CommandDecision;
+import io.switchboard.kafkaio.CommandRecords;
+import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
@@ -39,10 +39,14 @@ import io.switchboard.secrets.WorkerSecretsChannel;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -51,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -152,8 +157,8 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
      * Starts the data plane, with the embedded worker {@code embedded} gives when {@link #embedsWorker};
      * everything it starts is owned by the shutdown order, in its stage. Answers each cluster's loop.
      */
-    List<ReconcilerLoop> start(Topics topics, TopologySerdes serdes, SignedStates signedStates, DecisionListener decisions,
-                               Supplier<WorkerProcess> embedded) {
+    List<ReconcilerLoop> start(Topics topics, TopologySerdes serdes, SignedStates signedStates, RecordSignatures records,
+                               DecisionListener decisions, Supplier<WorkerProcess> embedded) {
         Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
         Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
         Map<String, String> configTopics = new HashMap<>(options.connectClusterConfigTopics());
@@ -167,10 +172,20 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         if (clusters.isEmpty()) {
             return List.of();
         }
-        KafkaProducer<String, ConnectorObservation> observations = shutdown.add(Stage.DATA_PLANE, kafka.producer(Map.of(
+        KafkaProducer<byte[], byte[]> observations = shutdown.add(Stage.DATA_PLANE, kafka.producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                new StringSerializer(), serdes.observations().serializer()));
+                new ByteArraySerializer(), new ByteArraySerializer()));
+        // Signed, as the processor takes only observations a replica's data plane wrote.
+        Serializer<ConnectorObservation> observationValues = serdes.observations().serializer();
+        Consumer<ConnectorObservation> observe = observation -> {
+            String topic = topics.observations();
+            Headers headers = new RecordHeaders();
+            byte[] key = (observation.getCluster() + "/" + observation.getConnector()).getBytes(StandardCharsets.UTF_8);
+            byte[] value = observationValues.serialize(topic, headers, observation);
+            CommandRecords.stampAndSign(records, topic, key, value, headers, System.currentTimeMillis());
+            observations.send(new ProducerRecord<>(topic, null, key, value, headers));
+        };
         List<ReconcilerLoop> loops = new CopyOnWriteArrayList<>();
         clusters.forEach((cluster, url) -> {
             // Owned before the loop that calls it, so it stops after the loop does.
@@ -183,8 +198,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             Reconciler reconciler = new Reconciler(cluster, worker,
                     desired::connectors,
                     name -> queries.status(new ConnectorKey(cluster, name)),
-                    observation -> observations.send(new ProducerRecord<>(topics.observations(),
-                            cluster + "/" + observation.getConnector(), observation)),
+                    observe,
                     Clock.systemUTC(),
                     // Workers get configs as stored: sealed values and named secrets stay references, which only
                     // a worker with Switchboard's config providers opens (the core refuses them for the others).
@@ -228,13 +242,9 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         PipelinePhaseWatcher phases = shutdown.add(Stage.DATA_PLANE, new PipelinePhaseWatcher(pipelines, pipelinesLeader).start());
         // Each decided change is reconciled at once by the replica that holds its cluster's lease.
         // The API's consumer of the decisions topic tells the data plane too: one per replica.
-        // A state the decision carries is acted on only when a replica's processor signed it (the decisions
-        // topic is not signed); without it, the connector's desired state is read when its turn comes.
+        // The consumer tells only of decisions a replica's processor signed, once (DecisionChecks).
         decisions.alsoTell(() -> loops.stream().anyMatch(ReconcilerLoop::isLeader), decision -> {
-            CommandDecision acted = decision.getState() == null || signedStates.verify(
-                    new ConnectorKey(decision.getCluster(), decision.getConnector()).toString(), decision.getState()) == Verdict.SIGNED
-                    ? decision : CommandDecision.newBuilder(decision).setState(null).build();
-            loops.forEach(loop -> loop.reactive().decided(acted));
+            loops.forEach(loop -> loop.reactive().decided(decision));
             phases.decided(decision);
         });
         shutdown.add(Stage.DATA_PLANE, () -> decisions.alsoTell(() -> false, decision -> { }));

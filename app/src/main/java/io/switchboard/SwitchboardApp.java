@@ -43,6 +43,8 @@ import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandPolls;
 import io.switchboard.processor.CommandRefusals;
+import io.switchboard.kafkaio.RecordRefusals;
+import io.switchboard.commands.DecisionChecks;
 import io.switchboard.schemas.SignedStates;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
@@ -213,6 +215,10 @@ public final class SwitchboardApp implements AutoCloseable {
         // The processor signs the states it stores; what acts on their changelog acts only on those.
         SignedStates signedStates = CommandSignatures.states(keyring, topics.connectorsChangelog());
         CommandRefusals commandRefusals = new CommandRefusals();
+        // The processor signs the decisions and the policies it writes, the data plane its observations; their readers
+        // act only on what verifies, and count the rest.
+        RecordSignatures recordSignatures = CommandSignatures.records(keyring);
+        RecordRefusals recordRefusals = new RecordRefusals();
         // The steps below each wait on Kafka, and none needs another's result: they run at once.
         // Replicas sign what they ask each other with a session key they share through Kafka; a
         // replica whose keyring is not its peers' stops here, saying so,
@@ -226,7 +232,8 @@ public final class SwitchboardApp implements AutoCloseable {
         // Its start positions are fixed before any command is sent, so no decision can be missed.
         CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
                 new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
-                        topics.connectorsChangelog(), signedStates.signedOnly(serdes.states().deserializer()))));
+                        topics.connectorsChangelog(), serdes.states().deserializer(),
+                        new DecisionChecks(topics.decisions(), recordSignatures, signedStates, recordRefusals))));
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 
@@ -246,7 +253,7 @@ public final class SwitchboardApp implements AutoCloseable {
         int commandPartitions = StartupSteps.join(partitionsStep);
         streams = steps.time("command processor created", () -> {
             KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures,
-                    signedStates, commandPartitions, commandRefusals, decisions,
+                    signedStates, recordSignatures, recordRefusals, commandPartitions, commandRefusals, decisions,
                     new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()), processorSettings);
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
@@ -313,6 +320,7 @@ public final class SwitchboardApp implements AutoCloseable {
         metrics = own(Stage.PROCESSOR, new Metrics(streams));
         metrics.timeDecisions(gateway);
         metrics.countRefusedCommands(commandRefusals);
+        metrics.countRefusedRecords(recordRefusals);
         metrics.watchWorkerPrincipal(this::workerMayWriteCommands);
         metrics.watch(decisions.reader().client());
         metrics.watchReplicaReads(remoteStores::reads, List.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY,
@@ -329,7 +337,7 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
         reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                shutdown).start(topics, serdes, signedStates, decisions, () -> StartupSteps.join(embeddedWorker)));
+                shutdown).start(topics, serdes, signedStates, recordSignatures, decisions, () -> StartupSteps.join(embeddedWorker)));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
                 userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * How replicas sign the commands they write and the processor checks them (and how the processor signs the
- * states it stores, which the data plane checks: {@link #states}): with a key derived from
+ * states it stores, which the data plane checks: {@link #states}; and the other records replicas act on:
+ * {@link #records}): with a key derived from
  * each key of the secrets keyring (HMAC-SHA256 of the keyring key over {@value #PURPOSE}), named by
  * the keyring key's id. Every replica holds the same keyring, so every replica signs and verifies
  * alike without reading anything; the keyring's first key signs, and a key id removed from the
@@ -22,8 +23,18 @@ public final class CommandSignatures {
      */
     static final String PURPOSE = "switchboard command signing v2";
 
-    /** What the keyring's keys are derived for to sign the connectors store's states, and nothing else. */
-    static final String STATES_PURPOSE = "switchboard state signing v1";
+    /**
+     * What the keyring's keys are derived for to sign the connectors store's states, and nothing else. Version 2
+     * binds a state to its partition of the changelog and its sequence: what version 1 signed does not verify.
+     */
+    static final String STATES_PURPOSE = "switchboard state signing v2";
+
+    /**
+     * What the keyring's keys are derived for to sign the records replicas write for each other to act on,
+     * and nothing else: decisions, the policies and their versions (the processor's), observations (the data
+     * plane's). Each signature covers its topic's name, so one topic's record verifies on no other.
+     */
+    static final String RECORDS_PURPOSE = "switchboard record signing v1";
 
     private CommandSignatures() {
     }
@@ -39,6 +50,11 @@ public final class CommandSignatures {
             keys.put(key.id(), key.key().getEncoded());
         }
         return keys;
+    }
+
+    /** The signatures of decisions, policies, policy versions and observations under this keyring. */
+    public static RecordSignatures records(Keyring keyring) {
+        return RecordSignatures.derived(baseKeys(keyring), RECORDS_PURPOSE);
     }
 
     /** The signatures of commands under this keyring. */

@@ -31,7 +31,8 @@ import java.util.concurrent.Executors;
  * Reads every partition of the decisions topic, and of the connectors store's changelog, and
  * completes the future of each command this replica is waiting for. An accepted change to a
  * connector is announced by its next state's changelog record, which names its command; every
- * other decision by a decision record ({@link AnnouncedDecisions}). One consumer reads both.
+ * other decision by a decision record ({@link AnnouncedDecisions}). One consumer reads both, and acts
+ * only on what a replica's processor signed, once ({@link DecisionChecks}).
  * It reads uncommitted records: a decision is visible as soon as the processor has
  * made it, before its transaction commits. That is safe because decisions are deterministic: if the
  * transaction aborts, the command is decided again, the same way, from the same state.
@@ -56,6 +57,8 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
     private final String topic;
     /** How the connectors changelog's values read; null: decision records only. */
     private final Deserializer<ConnectorState> states;
+    /** Which records are acted on: only what a replica's processor signed, once. */
+    private final DecisionChecks checks;
     /** Completes futures for the stream thread, so answering a client never runs on it. */
     private final ExecutorService responders = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "switchboard-decision-responder");
@@ -70,12 +73,15 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
      * @param kafkaSettings settings every Kafka client gets (security, for one), under Switchboard's own
      * @param changelog     the connectors store's changelog, whose records announce accepted changes; it must exist
      * @param states        its values' deserializer
+     * @param checks        which records of both are acted on ({@link DecisionChecks})
      */
     public DecisionListener(String bootstrapServers, Map<String, String> kafkaSettings, String topic,
-                            Deserializer<CommandDecision> deserializer, String changelog, Deserializer<ConnectorState> states) {
+                            Deserializer<CommandDecision> deserializer, String changelog, Deserializer<ConnectorState> states,
+                            DecisionChecks checks) {
         this.deserializer = deserializer;
         this.topic = topic;
         this.states = states;
+        this.checks = checks;
         String id = "switchboard-decisions-" + Long.toHexString(System.nanoTime());
         var builder = TopicReader.of(new KafkaClients(bootstrapServers, kafkaSettings), topic,
                         new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -192,12 +198,13 @@ public final class DecisionListener implements AutoCloseable, DecisionObserver {
         for (TopicRecord<byte[], byte[]> record : records) {
             CommandDecision decision = null;
             if (!record.topic().equals(topic)) {
-                // A delete is announced by a decision record; its tombstone says nothing more.
-                if (record.value() != null && (all || !waiting.isEmpty())) {
-                    ConnectorState state = states.deserialize(record.topic(), record.headers(), record.value());
-                    decision = state == null ? null : AnnouncedDecisions.fromState(state);
+                // A delete is announced by a decision record; its tombstone says nothing more. Every state is
+                // read, so that a copy of an earlier one is known as such whoever waits.
+                if (record.value() != null) {
+                    ConnectorState state = checks.state(record, states);
+                    decision = state == null || !(all || !waiting.isEmpty()) ? null : AnnouncedDecisions.fromState(state);
                 }
-            } else if (all || isAwaited(record)) {
+            } else if ((all || isAwaited(record)) && checks.decision(record)) {
                 decision = deserializer.deserialize(topic, record.headers(), record.value());
             }
             if (decision != null) {

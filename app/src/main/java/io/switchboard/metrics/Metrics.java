@@ -23,6 +23,7 @@ import io.switchboard.dataplane.WorkerRequestCounts;
 import io.switchboard.http.Dialects;
 import io.switchboard.http.RequestContexts;
 import io.switchboard.processor.CommandRefusals;
+import io.switchboard.kafkaio.RecordRefusals;
 import io.switchboard.rules.HealthTracker;
 import io.switchboard.schemas.LifecycleEvent;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -102,6 +103,21 @@ public final class Metrics implements AutoCloseable {
             FunctionCounter.builder("switchboard.commands.refused", refusals, r -> r.count(reason))
                     .description("Records of the command topic refused undecided, by why: no replica signed them")
                     .tag("reason", reason).register(registry);
+        }
+    }
+
+    /**
+     * Records of the control plane's other topics a reader did not act on, because no replica signed them or
+     * they copy an earlier one, by topic and reason ({@code switchboard_records_refused_total{topic,reason}}).
+     */
+    public void countRefusedRecords(RecordRefusals refusals) {
+        for (String topic : RecordRefusals.TOPICS) {
+            for (String reason : RecordRefusals.REASONS) {
+                FunctionCounter.builder("switchboard.records.refused", refusals, r -> r.count(topic, reason))
+                        .description("Records of the decisions, observations, policies and policy-versions topics and the connectors"
+                                + " changelog not acted on, by why: no replica signed them, or they copy an earlier one")
+                        .tag("topic", topic).tag("reason", reason).register(registry);
+            }
         }
     }
 

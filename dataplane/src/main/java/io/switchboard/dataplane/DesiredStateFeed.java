@@ -29,10 +29,12 @@ import java.util.function.Supplier;
  * under exactly-once, so only committed records are read.
  * <p>
  * Only what a replica's processor wrote is acted on: a state whose signature ({@link SignedStates})
- * does not verify for its key (written to the changelog by someone else, or stored before states were
- * signed), a signed state older than the one held (a copy written again), and a delete of a connector
- * the feed holds (a tombstone carries no signature), are taken as the store answers for that connector
- * at that moment; when the store cannot answer, the feed gives up as for a value it cannot read.
+ * does not verify for its key and partition (written to the changelog by someone else, or stored before
+ * states were signed), a signed state that does not come after every state read before from its
+ * partition ({@link SignedStates.Order}: a copy written again, of a live connector's or of one deleted
+ * since, whose tombstone carries nothing), and a delete of a connector the feed holds (a tombstone
+ * carries no signature), are taken as the store answers for that connector at that moment; when the
+ * store cannot answer, the feed gives up as for a value it cannot read.
  * <p>
  * The feed reads only while this replica holds the lease ({@link #active}): it starts from the
  * beginning of the topic when the lease is taken and stops when it is lost, as the reactive
@@ -197,6 +199,8 @@ public final class DesiredStateFeed implements AutoCloseable {
     /** One reading of the changelog from its beginning, with what it read; the records come on the source's thread. */
     private final class Reading {
         private final Map<String, ConnectorState> states = new ConcurrentHashMap<>();
+        /** The latest state read from each partition: a state is taken as it is only after it (read on the source's thread). */
+        private final SignedStates.Order order = new SignedStates.Order();
         private Source source;
         private volatile boolean broken;
 
@@ -228,8 +232,7 @@ public final class DesiredStateFeed implements AutoCloseable {
                 if (state == null) {
                     continue;
                 }
-                ConnectorState held = states.get(name);
-                if (signed.verify(key, state) != Verdict.SIGNED || held != null && !advances(held, state)) {
+                if (signed.verify(key, record.partition(), state) != Verdict.SIGNED || !order.advances(record.partition(), state)) {
                     asStored(name, record, changed);
                     continue;
                 }
@@ -241,16 +244,6 @@ public final class DesiredStateFeed implements AutoCloseable {
                 changed.add(name);
             }
             return changed;
-        }
-
-        /**
-         * Whether a state comes after the one held, as the processor writes a connector's states: the same
-         * connector at the same or a later version, or one made again later. An older state written again
-         * (a copy of a signed record) does not.
-         */
-        private static boolean advances(ConnectorState held, ConnectorState next) {
-            return next.getCreatedAt() > held.getCreatedAt()
-                    || next.getCreatedAt() == held.getCreatedAt() && next.getVersion() >= held.getVersion();
         }
 
         /** The connector as the store answers for it now, in place of a record the feed does not take as it is. */

@@ -47,14 +47,26 @@ class DesiredStateFeedTest {
             this.reader = reader;
         }
 
-        /** The state as the processor writes it: signed for its key. */
+        /** The last state {@link #write} signed. */
+        ConnectorState lastSigned;
+
+        /** The state as the processor writes it: signed for its key and partition 0, its sequence the record's offset. */
         Set<String> write(String key, ConnectorState value) {
-            return writeAsIs(key, value == null ? null : REPLICAS.sign(key, value));
+            if (value != null) {
+                lastSigned = REPLICAS.sign(key, 0, offset, value);
+            }
+            return writeAsIs(key, value == null ? null : lastSigned);
         }
 
         /** The state as it is, signed or not. */
         Set<String> writeAsIs(String key, ConnectorState value) {
-            return reader.apply(List.of(new TopicRecord<>(CHANGELOG, 0, offset++, -1, new RecordHeaders(), key, value == null ? null : bytes(value))));
+            return writeAsIs(key, 0, value);
+        }
+
+        /** The state as it is, in this partition. */
+        Set<String> writeAsIs(String key, int partition, ConnectorState value) {
+            return reader.apply(List.of(new TopicRecord<>(CHANGELOG, partition, offset++, -1, new RecordHeaders(), key,
+                    value == null ? null : bytes(value))));
         }
 
         Set<String> writeRaw(String key, byte[] value) {
@@ -84,7 +96,7 @@ class DesiredStateFeedTest {
     private final Map<String, ConnectorState> store = new LinkedHashMap<>(Map.of("a", state("a", 1), "b", state("b", 1), "c", state("c", 1)));
     /** The replicas' signatures of the states their processors store. */
     private static final SignedStates REPLICAS = new SignedStates(RecordSignatures.derived(Map.of("k1", new byte[32]),
-            "switchboard state signing v1"), CHANGELOG);
+            "switchboard state signing v2"), CHANGELOG);
     /** The store's serde, as the processor writes the changelog: Confluent's wire format, the schema in a registry. */
     private static final AvroSerde<ConnectorState> SERDE = new AvroSerde<>(new InMemorySchemaRegistryClient(), ConnectorState.class, false);
     private final Deserializer<ConnectorState> values = (topic, data) -> {
@@ -201,6 +213,7 @@ class DesiredStateFeedTest {
         feed.active(true);
         Records changelog = sources.get(0);
         changelog.write("default/a", state("a", 1));
+        ConnectorState first = changelog.lastSigned;
         changelog.write("default/b", state("b", 1));
         changelog.caughtUp = true;
         assertEquals(List.of("a@1", "b@1"), names(feed.connectors()));
@@ -209,10 +222,12 @@ class DesiredStateFeedTest {
                 "file", "/etc/passwd")).build();
         changelog.writeAsIs("default/a", forged);
         assertEquals(state("a", 1), feed.connector("a").orElseThrow(), "unsigned: the store's a");
-        changelog.writeAsIs("default/a", REPLICAS.sign("default/b", forged));
+        changelog.writeAsIs("default/a", REPLICAS.sign("default/b", 0, 100, forged));
         assertEquals(state("a", 1), feed.connector("a").orElseThrow(), "signed for another key: the store's a");
+        changelog.writeAsIs("default/a", 1, REPLICAS.sign("default/a", 0, 101, forged));
+        assertEquals(state("a", 1), feed.connector("a").orElseThrow(), "signed for another partition: the store's a");
         SignedStates stranger = new SignedStates(RecordSignatures.derived(Map.of("k1", new byte[] {1}), "x"), CHANGELOG);
-        changelog.writeAsIs("default/a", stranger.sign("default/a", forged));
+        changelog.writeAsIs("default/a", stranger.sign("default/a", 0, 102, forged));
         assertEquals(state("a", 1), feed.connector("a").orElseThrow(), "signed with another key under a known id: the store's a");
         changelog.writeAsIs("default/x", forged);
         assertEquals(Optional.empty(), feed.connector("x"), "a connector the store does not hold is not made up");
@@ -220,8 +235,14 @@ class DesiredStateFeedTest {
         ConnectorState a2 = state("a", 2);
         store.put("a", a2);
         changelog.write("default/a", a2);
-        changelog.write("default/a", state("a", 1));
+        ConnectorState signedA2 = changelog.lastSigned;
+        changelog.writeAsIs("default/a", first);
         assertEquals(2, feed.connector("a").orElseThrow().getVersion(), "an older state copied again: the store's a");
+        store.put("a", ConnectorState.newBuilder(a2).setConfig(Map.of("connector.class", "FileStreamSource", "file", "/tmp/a-3")).build());
+        changelog.writeAsIs("default/a", signedA2);
+        assertEquals("/tmp/a-3", feed.connector("a").orElseThrow().getConfig().get("file"), "the latest state copied again: the store's a");
+        store.put("a", a2);
+        changelog.write("default/a", a2);
 
         changelog.write("default/b", null);
         assertEquals(List.of("a@2", "b@1"), names(feed.connectors()), "a forged delete: the store still holds b");
@@ -233,6 +254,37 @@ class DesiredStateFeedTest {
         store.put("c", state("c", 1));
         changelog.writeAsIs("default/c", state("c", 1));
         assertEquals(List.of("a@2", "c@1"), names(feed.connectors()));
+        feed.close();
+    }
+
+    /**
+     * A deleted connector's signed state, copied back into the changelog after its tombstone (whose
+     * record carries nothing), is not taken as desired: it comes before what the partition holds since.
+     */
+    @Test
+    void aDeletedConnectorsStateCopiedBackAfterItsTombstoneIsNotTaken() {
+        feed.active(true);
+        Records changelog = sources.get(0);
+        changelog.write("default/a", state("a", 1));
+        ConnectorState deleted = changelog.lastSigned;
+        changelog.write("default/c", state("c", 1));
+        changelog.caughtUp = true;
+        store.remove("a");
+        store.remove("b");
+        changelog.write("default/a", null);
+        assertEquals(List.of("c@1"), names(feed.connectors()));
+        int readsBefore = storeReads.get();
+
+        assertEquals(Set.of(), changelog.writeAsIs("default/a", deleted), "nothing changes");
+        assertEquals(List.of("c@1"), names(feed.connectors()), "the copy is not desired: the store has no a");
+        assertEquals(Optional.empty(), feed.connector("a"));
+        assertEquals(readsBefore + 1, storeReads.get(), "the store was asked about it, once");
+
+        // The connector made again is taken at once.
+        store.put("a", state("a", 1));
+        changelog.write("default/a", state("a", 1));
+        assertEquals(List.of("a@1", "c@1"), names(feed.connectors()));
+        assertEquals(readsBefore + 1, storeReads.get());
         feed.close();
     }
 }

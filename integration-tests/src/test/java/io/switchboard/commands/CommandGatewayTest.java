@@ -148,7 +148,9 @@ class CommandGatewayTest {
         }
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
         try (DecisionListener decisions = new DecisionListener(bootstrap, SETTINGS, prefix + ".decisions",
-                new AvroDeserializer<>(registry, CommandDecision.class), null, null);
+                new AvroDeserializer<>(registry, CommandDecision.class), null, null, new DecisionChecks(prefix + ".decisions",
+                        CommandSignatures.records(KEYRING), CommandSignatures.states(KEYRING, prefix + "-connectors-changelog"),
+                        new io.switchboard.kafkaio.RecordRefusals()));
              CommandGateway gateway = new CommandGateway(bootstrap, SETTINGS, commands, ControlPlanes.of(Topics.DEFAULT),
                      new AvroSerializer<>(registry, ConnectorCommand.class, false), SIGNATURES, 1, decisions, Duration.ofMillis(300), Clock.systemUTC())) {
             for (int i = 0; i < 5; i++) {

@@ -44,13 +44,14 @@ import java.util.Map;
  * {@link AnnouncedDecisions}) and, when something changed, a lifecycle event.
  */
 public final class CommandProcessor implements Processor<String, ConnectorCommand, String, Object> {
-    static final String DECISIONS = "decisions-sink";
+    /** The decisions, signed on their way to the decisions topic ({@link RecordSigner}). */
+    static final String DECISIONS = "sign-decisions";
     static final String LIFECYCLE = "lifecycle-sink";
     static final String HISTORY = "history";
     /** The commands an accepted set change writes, signed, to the command topic, in the transaction of its decision. */
     static final String DERIVED = "sign-derived-commands";
-    static final String POLICIES = "policies-sink";
-    static final String POLICY_VERSIONS = "policy-versions-sink";
+    static final String POLICIES = "sign-policies";
+    static final String POLICY_VERSIONS = "sign-policy-versions";
     /** A policy's version stored, to every partition of the command topic ({@link PolicyInForce}), signed. */
     static final String POLICY_IN_FORCE = "sign-policy-in-force";
     /** Header of each decision record naming its command, so readers can skip the ones they do not wait for. */
@@ -147,8 +148,11 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         ConnectorState before = connectors.get(storeKey);
         Decision decision = CommandDecider.decide(controlPlane, policiesOf(key.cluster()), before, statuses.get(storeKey),
                 command);
-        // Signed once: the store, its changelog and the decision carry the same state, which the data plane verifies.
-        ConnectorState next = decision.next() == null ? null : states.sign(storeKey, decision.next());
+        // Signed once: the store, its changelog and the decision carry the same state, which the data plane verifies,
+        // bound to the store's partition and to this command's offset in it (which grows with every state written there).
+        // A state not changed is the one stored, as it was signed then.
+        ConnectorState next = decision.next() == null || !decision.changed() ? decision.next() : states.sign(storeKey,
+                context.taskId().partition(), context.recordMetadata().map(at -> at.offset()).orElseThrow(), decision.next());
         if (decision.changed()) {
             if (next == null) {
                 connectors.delete(storeKey);

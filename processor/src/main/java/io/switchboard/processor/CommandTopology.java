@@ -2,24 +2,29 @@ package io.switchboard.processor;
 
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.rules.ControlPlane;
+import io.switchboard.kafkaio.RecordRefusals;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.schemas.SignedStates;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * commands → verify (only what a replica signed, in its key's partition, fresh, not decided before) → decide (connectors store) → decisions + lifecycle
- * events, and a set's commands, signed, back to the commands; what no replica signed → the dead-letter topic;
- * observations → observe (statuses store) → lifecycle events when a status changes.
+ * commands → verify (only what a replica signed, in its key's partition, fresh, not decided before) → decide (connectors store) → decisions
+ * (signed) + lifecycle events, and a set's commands, signed, back to the commands; what no replica signed → the dead-letter topic;
+ * observations → verify (only what a replica's data plane signed) → observe (statuses store) → lifecycle events when a status changes;
+ * a policy stored → the policies and policy-versions topics (signed) → every replica's global stores (only what verifies).
  */
 public final class CommandTopology {
     static final String DECIDE = "decide";
     static final String OBSERVE = "observe";
+    static final String VERIFY_OBSERVATIONS = "verify-observations";
+    static final String DECISIONS_SINK = "decisions-sink";
+    static final String POLICIES_SINK = "policies-sink";
+    static final String POLICY_VERSIONS_SINK = "policy-versions-sink";
 
     private CommandTopology() {
     }
@@ -36,11 +41,14 @@ public final class CommandTopology {
      *
      * @param controlPlane      the deployment's topics, and where its embedded worker's file connectors may go
      * @param states            signs every state the connectors store holds, as what acts on its changelog verifies
+     * @param records           the replicas' signatures of the records of the decisions, policies, policy-versions and
+     *                          observations topics: the processor signs what it writes to the first three, and takes
+     *                          only observations and policies that verify ({@code refused} counts the others)
      * @param commandPartitions the command topic's partitions
      */
     public static Topology build(Topics topics, ControlPlane controlPlane, TopologySerdes serdes, RecordSignatures signatures,
-                                 SignedStates states, int commandPartitions, CommandRefusals refusals, DecisionObserver observer,
-                                 HistoryRecording history, DecisionSpans spans) {
+                                 SignedStates states, RecordSignatures records, RecordRefusals refused, int commandPartitions,
+                                 CommandRefusals refusals, DecisionObserver observer, HistoryRecording history, DecisionSpans spans) {
         Topology topology = new Topology();
         // Bytes as they are on the topic: the signature is checked on them before the command is read.
         topology.addSource("commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.commands());
@@ -54,8 +62,11 @@ public final class CommandTopology {
         boolean timeline = history != null && history.timelines() != null;
         topology.addProcessor(DECIDE, () -> new CommandProcessor(controlPlane, states, observer, history != null, timeline, spans),
                 CommandVerifier.NAME);
-        topology.addSource("observations", new StringDeserializer(), serdes.observations().deserializer(), topics.observations());
-        topology.addProcessor(OBSERVE, () -> new ObservationProcessor(timeline, history != null), "observations");
+        // Bytes as they are on the topic: the data plane's signature is checked on them before the observation is read.
+        topology.addSource("observations", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.observations());
+        topology.addProcessor(VERIFY_OBSERVATIONS, () -> new RecordVerifier<>(topics.observations(), RecordRefusals.OBSERVATIONS, records,
+                serdes.observations().deserializer(), refused, OBSERVE), "observations");
+        topology.addProcessor(OBSERVE, () -> new ObservationProcessor(timeline, history != null), VERIFY_OBSERVATIONS);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CONNECTORS),
                         Serdes.String(), serdes.states()),
@@ -80,13 +91,13 @@ public final class CommandTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.POLICIES_IN_FORCE),
                         Serdes.String(), serdes.policies()),
                 DECIDE);
-        topology.addSink(CommandProcessor.POLICIES, topics.policies(),
-                new StringSerializer(), serdes.policies().serializer(), DECIDE);
-        topology.addSink(CommandProcessor.POLICY_VERSIONS, topics.policyVersions(),
-                new StringSerializer(), serdes.policies().serializer(), DECIDE);
+        signed(topology, CommandProcessor.POLICIES, POLICIES_SINK, topics.policies(), records, serdes.policies().serializer());
+        signed(topology, CommandProcessor.POLICY_VERSIONS, POLICY_VERSIONS_SINK, topics.policyVersions(), records,
+                serdes.policies().serializer());
         // Every replica holds every policy, for the API's reads (lists, dry runs, a set's plan); the deciders read their own copy.
-        globalPolicies(topology, StoreNames.POLICIES, topics.policies(), serdes);
-        globalPolicies(topology, StoreNames.POLICY_VERSIONS, topics.policyVersions(), serdes);
+        globalPolicies(topology, StoreNames.POLICIES, topics.policies(), RecordRefusals.POLICIES, records, refused, serdes);
+        globalPolicies(topology, StoreNames.POLICY_VERSIONS, topics.policyVersions(), RecordRefusals.POLICY_VERSIONS, records, refused,
+                serdes);
         // Into the topology's own input, signed: a set change's commands, and a move's next steps, are decided like any other, after it.
         topology.addProcessor(CommandProcessor.DERIVED, () -> new DerivedCommandSigner(topics, signatures, serdes.commands().serializer(),
                 DerivedCommandSigner.SINK), DECIDE, OBSERVE);
@@ -97,8 +108,7 @@ public final class CommandTopology {
                 serdes.commands().serializer(), DerivedCommandSigner.EVERY_PARTITION_SINK), DECIDE);
         topology.addSink(DerivedCommandSigner.EVERY_PARTITION_SINK, topics.commands(), new ByteArraySerializer(), new ByteArraySerializer(),
                 DerivedCommandSigner::everyPartition, CommandProcessor.POLICY_IN_FORCE);
-        topology.addSink(CommandProcessor.DECISIONS, topics.decisions(),
-                new StringSerializer(), serdes.decisions().serializer(), DECIDE);
+        signed(topology, CommandProcessor.DECISIONS, DECISIONS_SINK, topics.decisions(), records, serdes.decisions().serializer());
         topology.addSink(CommandProcessor.LIFECYCLE, topics.lifecycle(),
                 new StringSerializer(), serdes.events().serializer(), DECIDE, OBSERVE);
         if (history != null) {
@@ -120,10 +130,18 @@ public final class CommandTopology {
         return topology;
     }
 
-    private static void globalPolicies(Topology topology, String store, String topic, TopologySerdes serdes) {
+    /** The decider's records for {@code topic} go through a signer, named {@code signer}, to the sink {@code sink}. */
+    private static <V> void signed(Topology topology, String signer, String sink, String topic, RecordSignatures records,
+                                   org.apache.kafka.common.serialization.Serializer<V> values) {
+        topology.addProcessor(signer, () -> new RecordSigner<>(topic, records, values, sink), DECIDE);
+        topology.addSink(sink, topic, new ByteArraySerializer(), new ByteArraySerializer(), signer);
+    }
+
+    private static void globalPolicies(Topology topology, String store, String topic, String counted, RecordSignatures records,
+                                       RecordRefusals refused, TopologySerdes serdes) {
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), serdes.policies()).withLoggingDisabled(),
-                store + "-source", new StringDeserializer(), serdes.policies().deserializer(), topic, store + "-update",
-                () -> new GlobalStoreUpdate<>(store));
+                store + "-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic, store + "-update",
+                () -> new GlobalStoreUpdate(store, topic, counted, records, serdes.policies().deserializer(), refused));
     }
 }

@@ -195,10 +195,10 @@ class ReplayedCommandsTopologyTest {
     @Test
     void everyStoredStateIsSignedForItsKey() {
         fixture.commands().pipeIssued(KEY, create("create-1", "alice", T0), T0, T0);
-        assertEquals(io.switchboard.kafkaio.RecordSignatures.Verdict.SIGNED, TopologyFixture.STATES.verify(KEY, stored()));
+        assertEquals(io.switchboard.kafkaio.RecordSignatures.Verdict.SIGNED, TopologyFixture.STATES.verify(KEY, 0, stored()));
         ConnectorState announced = fixture.driver.createOutputTopic(TopologyFixture.TOPICS.connectorsChangelog(),
                 new org.apache.kafka.common.serialization.StringDeserializer(), fixture.serdes.states().deserializer()).readValue();
-        assertEquals(io.switchboard.kafkaio.RecordSignatures.Verdict.SIGNED, TopologyFixture.STATES.verify(KEY, announced),
+        assertEquals(io.switchboard.kafkaio.RecordSignatures.Verdict.SIGNED, TopologyFixture.STATES.verify(KEY, 0, announced),
                 "as read from the changelog");
     }
 

@@ -1,6 +1,7 @@
 package io.switchboard.processor;
 
 import io.switchboard.kafkaio.Topics;
+import io.switchboard.kafkaio.RecordRefusals;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
@@ -46,8 +47,10 @@ final class TopologyFixture implements AutoCloseable {
     static final Map<String, byte[]> KEYRING = keys("k2", 2, "k1", 1);
     static final RecordSignatures SIGNATURES = RecordSignatures.derived(KEYRING, "switchboard command signing v2");
     /** The processor's signatures of the states it stores, from the same keyring. */
-    static final SignedStates STATES = new SignedStates(RecordSignatures.derived(KEYRING, "switchboard state signing v1"),
+    static final SignedStates STATES = new SignedStates(RecordSignatures.derived(KEYRING, "switchboard state signing v2"),
             TOPICS.connectorsChangelog());
+    /** The replicas' signatures of decisions, policies and observations, from the same keyring. */
+    static final RecordSignatures RECORDS = RecordSignatures.derived(KEYRING, "switchboard record signing v1");
 
     /** Keys by id, each 32 bytes of its seed, in order. */
     static Map<String, byte[]> keys(Object... idsAndSeeds) {
@@ -64,6 +67,8 @@ final class TopologyFixture implements AutoCloseable {
     final AvroSerde<ConnectorHistory> historySerde;
     final TopologyTestDriver driver;
     final CommandRefusals refusals = new CommandRefusals();
+    /** The records of the other topics the topology refused. */
+    final RecordRefusals refused = new RecordRefusals();
 
     private TopologyFixture(HistoryMasking masking, boolean timelines) {
         this(masking, timelines, DecisionObserver.NONE, 1);
@@ -111,7 +116,8 @@ final class TopologyFixture implements AutoCloseable {
         if (timelines) {
             recording = recording.withTimelines(new AvroSerde<>(registry, ConnectorTimeline.class, false));
         }
-        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, ControlPlanes.of(TOPICS), serdes, SIGNATURES, STATES, partitions, refusals,
+        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, ControlPlanes.of(TOPICS), serdes, SIGNATURES, STATES, RECORDS, refused,
+                partitions, refusals,
                 observer, recording, DecisionSpans.NONE), props);
     }
 
@@ -163,7 +169,18 @@ final class TopologyFixture implements AutoCloseable {
         return driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** The observations topic, each observation signed as a replica's data plane signs it. */
     TestInputTopic<String, ConnectorObservation> observations() {
+        return observations(RECORDS);
+    }
+
+    /** The observations topic, each observation signed with these signatures (another key, say). */
+    TestInputTopic<String, ConnectorObservation> observations(RecordSignatures by) {
+        return SignedInput.topic(driver, TOPICS.observations(), serdes.observations().serializer(), by);
+    }
+
+    /** The observations topic, unsigned. */
+    TestInputTopic<String, ConnectorObservation> unsignedObservations() {
         return driver.createInputTopic(TOPICS.observations(), new StringSerializer(), serdes.observations().serializer());
     }
 

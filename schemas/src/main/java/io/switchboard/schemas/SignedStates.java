@@ -9,9 +9,6 @@ import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -21,10 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The connectors store's states, signed by the processor that writes them, so that what reads the
@@ -32,10 +29,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * acts only on states a replica's processor decided: a record written to the changelog by anyone
  * else carries no signature that verifies. The signature ({@link ConnectorState#getSignature}, as
  * {@code <key id>:<base64url MAC>}) is an HMAC-SHA256, under keys only replicas hold, over the
- * changelog's name, the record's key and a canonical encoding of every field of the state but the
- * signature (each value typed and length-prefixed, maps in key order), so it reads the same whatever
- * order a map was read in. A state read with another version of the schema than the one that
- * signed it does not verify (a rolling upgrade that adds a field), and is treated as unsigned.
+ * changelog partition's name ({@code <changelog>-<partition>}), the record's key and a canonical
+ * encoding of every field of the state but the signature (each value typed and length-prefixed, maps
+ * in key order), so it reads the same whatever order a map was read in. Among those fields is the
+ * state's {@link ConnectorState#getSequence sequence}, the offset of the command that wrote it in its
+ * partition of the command topic, which is the changelog's partition too: every state the processor
+ * writes to a partition has a greater sequence than the ones it wrote there before, across deletes,
+ * so a reader that keeps each partition's latest ({@link Order}) refuses a signed state copied back
+ * after a later one, and one copied into another partition does not verify. A state read with another
+ * version of the schema than the one that signed it does not verify (a rolling upgrade that adds a
+ * field), and is treated as unsigned.
  */
 public final class SignedStates {
     private static final String SIGNATURE_FIELD = "signature";
@@ -45,12 +48,8 @@ public final class SignedStates {
         AvroTrust.install();
     }
 
-    private static final Logger log = LoggerFactory.getLogger(SignedStates.class);
-    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
-
     private final RecordSignatures signatures;
     private final String changelog;
-    private final AtomicLong nextLogAt = new AtomicLong(System.nanoTime());
 
     /**
      * @param signatures keys derived for states only, the first signs
@@ -61,57 +60,58 @@ public final class SignedStates {
         this.changelog = changelog;
     }
 
-    /** A copy of the state, signed as stored under {@code key}. */
-    public ConnectorState sign(String key, ConnectorState state) {
+    /**
+     * A copy of the state with this sequence, signed as stored under {@code key} in {@code partition}
+     * of the changelog.
+     *
+     * @param sequence the offset of the command that wrote it, in that partition of the command topic
+     */
+    public ConnectorState sign(String key, int partition, long sequence, ConnectorState state) {
+        ConnectorState sequenced = ConnectorState.newBuilder(state).setSequence(sequence).setSignature(null).build();
         Headers headers = new RecordHeaders();
-        signatures.sign(changelog, key.getBytes(StandardCharsets.UTF_8), canonical(state), headers);
+        signatures.sign(partitionName(partition), key.getBytes(StandardCharsets.UTF_8), canonical(sequenced), headers);
         String signature = new String(headers.lastHeader(RecordSignatures.HEADER).value(), StandardCharsets.US_ASCII);
-        return ConnectorState.newBuilder(state).setSignature(signature).build();
+        return ConnectorState.newBuilder(sequenced).setSignature(signature).build();
     }
 
-    /** What the state's signature says of it, as stored under {@code key} (the changelog record's key, which it must be signed for). */
-    public Verdict verify(String key, ConnectorState state) {
+    /**
+     * What the state's signature says of it, as stored under {@code key} (the changelog record's key,
+     * which it must be signed for) in {@code partition} of the changelog (the record's partition).
+     */
+    public Verdict verify(String key, int partition, ConnectorState state) {
         Headers headers = new RecordHeaders();
         if (state.getSignature() != null) {
             headers.add(RecordSignatures.HEADER, state.getSignature().getBytes(StandardCharsets.US_ASCII));
         }
-        return signatures.verify(changelog, key == null ? null : key.getBytes(StandardCharsets.UTF_8), canonical(state), headers);
+        return signatures.verify(partitionName(partition), key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                canonical(state), headers);
+    }
+
+    private String partitionName(int partition) {
+        return changelog + "-" + partition;
     }
 
     /**
-     * Reads the changelog's values as {@code values} does, but a state whose signature does not verify
-     * for its own connector's key as nothing (null), logged at most once every 10 s: for a reader that
-     * acts on each state by the connector it names (the decisions it announces).
+     * The latest sequence taken from each partition of the changelog, as one reader reads it in
+     * order: a state verified is taken only when it {@link #advances} past it. A long per partition;
+     * not safe for several threads (each reader has its own).
      */
-    public Deserializer<ConnectorState> signedOnly(Deserializer<ConnectorState> values) {
-        return new Deserializer<>() {
-            @Override
-            public ConnectorState deserialize(String topic, byte[] data) {
-                return signedOnly(values.deserialize(topic, data));
-            }
+    public static final class Order {
+        private final Map<Integer, Long> latest = new HashMap<>();
 
-            @Override
-            public ConnectorState deserialize(String topic, Headers headers, byte[] data) {
-                return signedOnly(values.deserialize(topic, headers, data));
+        /**
+         * Whether the state comes after every state taken from its partition (its sequence is greater);
+         * if so it is taken, and it is the latest of the partition from now on. A copy of an earlier
+         * state, or of the latest one, does not.
+         */
+        public boolean advances(int partition, ConnectorState state) {
+            Long before = latest.get(partition);
+            if (before != null && state.getSequence() <= before) {
+                return false;
             }
-        };
-    }
-
-    private ConnectorState signedOnly(ConnectorState state) {
-        if (state == null) {
-            return null;
+            latest.put(partition, state.getSequence());
+            return true;
         }
-        Verdict verdict = verify(state.getCluster() + "/" + state.getName(), state);
-        if (verdict == Verdict.SIGNED) {
-            return state;
-        }
-        long now = System.nanoTime();
-        long due = nextLogAt.get();
-        if (now - due >= 0 && nextLogAt.compareAndSet(due, now + LOG_EVERY_NANOS)) {
-            log.warn("A state of {} that no replica's processor signed ({}), for connector {}/{}: not acted on", changelog,
-                    verdict.reason(), state.getCluster(), state.getName());
-        }
-        return null;
     }
 
     /** Every field of the state but its signature, typed and length-prefixed, maps in key order. */

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 class SignedStatesTest {
@@ -19,7 +21,7 @@ class SignedStatesTest {
     private static RecordSignatures keys(String id, int seed) {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) seed);
-        return RecordSignatures.derived(Map.of(id, key), "switchboard state signing v1");
+        return RecordSignatures.derived(Map.of(id, key), "switchboard state signing v2");
     }
 
     private static final SignedStates REPLICA = new SignedStates(keys("k1", 1), CHANGELOG);
@@ -39,25 +41,42 @@ class SignedStatesTest {
 
     @Test
     void aSignedStateVerifiesAsReadFromTheChangelogWhateverItsMapsOrder() {
-        ConnectorState signed = REPLICA.sign("default/orders", state(config("b", "2", "a", "1", "connector.class", "X")));
+        ConnectorState signed = REPLICA.sign("default/orders", 0, 7, state(config("b", "2", "a", "1", "connector.class", "X")));
         assertNotNull(signed.getSignature());
         AvroSerde<ConnectorState> serde = new AvroSerde<>(new InMemorySchemaRegistryClient(), ConnectorState.class, false);
         ConnectorState read = serde.deserializer().deserialize(CHANGELOG, serde.serializer().serialize(CHANGELOG, signed));
-        assertEquals(Verdict.SIGNED, REPLICA.verify("default/orders", read));
+        assertEquals(Verdict.SIGNED, REPLICA.verify("default/orders", 0, read));
         ConnectorState reordered = ConnectorState.newBuilder(signed).setConfig(config("connector.class", "X", "a", "1", "b", "2")).build();
-        assertEquals(Verdict.SIGNED, REPLICA.verify("default/orders", reordered));
+        assertEquals(Verdict.SIGNED, REPLICA.verify("default/orders", 0, reordered));
     }
 
     @Test
     void anUnsignedAChangedOrAMovedStateDoesNotVerify() {
-        ConnectorState signed = REPLICA.sign("default/orders", state(config("connector.class", "X")));
-        assertEquals(Verdict.UNSIGNED, REPLICA.verify("default/orders", state(config("connector.class", "X"))));
-        assertEquals(Verdict.BAD_SIGNATURE, REPLICA.verify("default/orders",
+        ConnectorState signed = REPLICA.sign("default/orders", 0, 7, state(config("connector.class", "X")));
+        assertEquals(Verdict.UNSIGNED, REPLICA.verify("default/orders", 0, state(config("connector.class", "X"))));
+        assertEquals(Verdict.BAD_SIGNATURE, REPLICA.verify("default/orders", 0,
                 ConnectorState.newBuilder(signed).setConfig(config("connector.class", "Y")).build()), "config changed");
-        assertEquals(Verdict.BAD_SIGNATURE, REPLICA.verify("default/orders",
+        assertEquals(Verdict.BAD_SIGNATURE, REPLICA.verify("default/orders", 0,
                 ConnectorState.newBuilder(signed).setTargetState(TargetState.STOPPED).build()), "target state changed");
-        assertEquals(Verdict.BAD_SIGNATURE, REPLICA.verify("default/billing", signed), "under another key");
-        assertEquals(Verdict.UNKNOWN_KEY, new SignedStates(keys("k9", 9), CHANGELOG).verify("default/orders", signed));
-        assertEquals(Verdict.BAD_SIGNATURE, new SignedStates(keys("k1", 1), "other-changelog").verify("default/orders", signed));
+        assertEquals(Verdict.BAD_SIGNATURE, REPLICA.verify("default/billing", 0, signed), "under another key");
+        assertEquals(Verdict.UNKNOWN_KEY, new SignedStates(keys("k9", 9), CHANGELOG).verify("default/orders", 0, signed));
+        assertEquals(Verdict.BAD_SIGNATURE, new SignedStates(keys("k1", 1), "other-changelog").verify("default/orders", 0, signed));
+        assertEquals(Verdict.BAD_SIGNATURE, REPLICA.verify("default/orders", 1, signed), "in another partition");
+        assertEquals(Verdict.BAD_SIGNATURE, REPLICA.verify("default/orders", 0, ConnectorState.newBuilder(signed).setSequence(8).build()),
+                "with another sequence");
+    }
+
+    @Test
+    void aStateIsTakenOnlyAfterTheLatestOfItsPartition() {
+        SignedStates.Order order = new SignedStates.Order();
+        ConnectorState first = REPLICA.sign("default/orders", 0, 7, state(config("connector.class", "X")));
+        ConnectorState later = REPLICA.sign("default/orders", 0, 9, state(config("connector.class", "Y")));
+        assertEquals(7, first.getSequence());
+        assertTrue(order.advances(0, first));
+        assertTrue(order.advances(1, REPLICA.sign("default/billing", 1, 3, state(config()))), "each partition on its own");
+        assertTrue(order.advances(0, later));
+        assertFalse(order.advances(0, first), "an earlier state copied back");
+        assertFalse(order.advances(0, later), "the latest one copied again");
+        assertTrue(order.advances(0, REPLICA.sign("default/other", 0, 10, state(config()))));
     }
 }
