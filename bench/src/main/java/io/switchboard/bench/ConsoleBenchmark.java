@@ -10,7 +10,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import io.switchboard.secrets.Keyring;
+import io.switchboard.testing.SignedRecordsProducer;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ public final class ConsoleBenchmark {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 ScaleBenchmark.awaitDecisions(admin, connectors, 1_800);
             }
-            try (KafkaProducer<String, ConnectorObservation> observations = producer(bootstrap, registry)) {
+            try (KafkaProducer<String, ConnectorObservation> observations = producer(bootstrap, registry, work.resolve("shared-secrets.key"))) {
                 for (int i = 0; i < connectors; i++) {
                     String name = ScaleBenchmark.name(i);
                     observations.send(record(name, failed(i) ? "FAILED" : "RUNNING"));
@@ -245,11 +246,12 @@ public final class ConsoleBenchmark {
         return samples;
     }
 
-    static KafkaProducer<String, ConnectorObservation> producer(String bootstrap, String registry) {
+    /** Observations signed with the replicas' keyring, as their data plane signs them. */
+    static KafkaProducer<String, ConnectorObservation> producer(String bootstrap, String registry, Path keyringFile) {
         Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0);
-        return new KafkaProducer<>(settings, new StringSerializer(),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(registry), ConnectorObservation.class, false));
+        return SignedRecordsProducer.of(settings, new AvroSerializer<>(new HttpSchemaRegistryClient(registry), ConnectorObservation.class,
+                false), Keyring.loadOrCreate(keyringFile));
     }
 
     /** An observation as the data plane writes it: the connector and its one task in {@code state}. */

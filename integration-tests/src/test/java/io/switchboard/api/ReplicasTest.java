@@ -5,6 +5,7 @@ import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.CommandHold;
 import io.switchboard.testing.CommandWriter;
 import io.switchboard.testing.TestReplicas;
+import io.switchboard.testing.SignedRecordsProducer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
@@ -23,7 +24,6 @@ import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Await;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.junit.jupiter.api.AfterAll;
@@ -220,11 +220,10 @@ class ReplicasTest {
             Answer created = SwitchboardFixture.call(replicas.get(i % 2).url(), "POST", "/connectors", ConnectApiTest.createBody("incident-" + i));
             assertEquals(201, created.status(), created.body());
         }
-        try (KafkaProducer<String, ConnectorObservation> producer =
-                     new KafkaProducer<>(kafka.client(KafkaIdentities.CONTROL_PLANE),
-                             new StringSerializer(),
-                             new AvroSerializer<>(new HttpSchemaRegistryClient(
-                                     replicas.get(0).schemaRegistryUrl()), ConnectorObservation.class, false))) {
+        // Signed with the replicas' keyring, as a data plane signs them.
+        try (KafkaProducer<String, ConnectorObservation> producer = SignedRecordsProducer.of(kafka.client(KafkaIdentities.CONTROL_PLANE),
+                new AvroSerializer<>(new HttpSchemaRegistryClient(replicas.get(0).schemaRegistryUrl()), ConnectorObservation.class, false),
+                Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))) {
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>("switchboard.observations", "default/incident-" + i,
                         ConnectorObservation.newBuilder().setCluster("default").setConnector("incident-" + i)
