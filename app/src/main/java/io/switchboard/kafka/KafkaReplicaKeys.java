@@ -2,6 +2,7 @@ package io.switchboard.kafka;
 
 import io.switchboard.auth.InternalRequests;
 import io.switchboard.auth.ReplicaKeys;
+import io.switchboard.kafkaio.Hmacs;
 import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.kafkaio.TopicReader;
 import io.switchboard.kafkaio.TopicRecord;
@@ -15,8 +16,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +30,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The replicas' {@link ReplicaKeys} shared through Kafka, in the compacted one-partition topic
@@ -191,7 +188,7 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
         Map<String, String> own = new LinkedHashMap<>();
         for (Keyring.Key key : keyring.all()) {
             own.put(key.id(), Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    hmac(key.key().getEncoded(), "switchboard keyring fingerprint v1")));
+                    Hmacs.of(key.key().getEncoded(), "switchboard keyring fingerprint v1")));
         }
         return own;
     }
@@ -297,16 +294,6 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
                 // Sealed with a keyring this replica does not have: its keyring check says so at start.
                 log.warn("Skipped a session key at offset {} of {} that this replica cannot open", record.offset(), topic);
             }
-        }
-    }
-
-    static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.switchboard.kafka;
 import io.switchboard.auth.ConsoleSessions;
 import io.switchboard.auth.InternalRequests;
 import io.switchboard.auth.UsersFile;
+import io.switchboard.kafkaio.Hmacs;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.SecretBox;
@@ -53,7 +54,7 @@ class KeyedHashesTest {
     void sealedValuesAndTheKeyringsFingerprint() {
         assertEquals("${switchboard:k1:CQ7Kb7Weg68NAJh0xwi-8oZlTp--mKFaxm9QJxAOS9nZtw}", new SecretBox(KEYRING).seal("database.password", "s3cret"));
         assertEquals("7a3L3hs3V7Q458BIpazApZuTsaGPpwxZRs42k42A6w8", Base64.getUrlEncoder().withoutPadding().encodeToString(
-                KafkaReplicaKeys.hmac(KEY, "switchboard keyring fingerprint v1")));
+                Hmacs.of(KEY, "switchboard keyring fingerprint v1")));
     }
 
     @Test

@@ -4,7 +4,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,10 +11,9 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs records and checks their signatures: an HMAC-SHA256 over the topic's name, the record's
+ * Signs records and checks their signatures: an HMAC-SHA256 ({@link Hmacs}) over the topic's name, the record's
  * key and value bytes, exactly as they are on the topic, and every header but the signature's (names and
  * values, in order: a header added, removed or changed breaks it), carried in the header {@value #HEADER} as
  * {@code <key id>:<base64url of the 32-byte MAC>}. Only holders of the keys can sign; a record with
@@ -26,8 +24,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class RecordSignatures {
     /** The header that carries a record's signature. */
     public static final String HEADER = "switchboard.signature";
-    private static final String ALGORITHM = "HmacSHA256";
-    private static final int MAC_LENGTH = 32;
+    private static final int MAC_LENGTH = Hmacs.LENGTH;
 
     /** What a record's signature says of it; {@link #reason()} is a bounded label. */
     public enum Verdict {
@@ -66,7 +63,7 @@ public final class RecordSignatures {
             if (id.isEmpty() || id.indexOf(':') >= 0) {
                 throw new IllegalArgumentException("A signing key id is not empty and has no ':'");
             }
-            initialised.put(id, mac(key));
+            initialised.put(id, Hmacs.keyed(key));
         });
         this.macs = Map.copyOf(initialised);
         this.signingId = keys.keySet().iterator().next();
@@ -81,10 +78,7 @@ public final class RecordSignatures {
      */
     public static RecordSignatures derived(Map<String, byte[]> baseKeys, String purpose) {
         Map<String, byte[]> derived = new LinkedHashMap<>();
-        baseKeys.forEach((id, key) -> {
-            Mac mac = mac(key);
-            derived.put(id, mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8)));
-        });
+        baseKeys.forEach((id, key) -> derived.put(id, Hmacs.derive(key, purpose)));
         return new RecordSignatures(derived);
     }
 
@@ -172,17 +166,7 @@ public final class RecordSignatures {
         try {
             return (Mac) prototype.clone();
         } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("This JVM's " + ALGORITHM + " cannot be copied", e);
-        }
-    }
-
-    private static Mac mac(byte[] key) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(new SecretKeySpec(key, ALGORITHM));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(ALGORITHM + " is not available", e);
+            throw new IllegalStateException("This JVM's " + Hmacs.ALGORITHM + " cannot be copied", e);
         }
     }
 

@@ -1,7 +1,8 @@
 package io.switchboard.secrets;
 
+import io.switchboard.kafkaio.Hmacs;
+
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
@@ -84,15 +85,9 @@ public final class SecretBox {
         }
     }
 
-    private static byte[] nonceMac(SecretKeySpec key, String field, byte[] clear) throws GeneralSecurityException {
-        Mac derive = Mac.getInstance("HmacSHA256");
-        derive.init(key);
-        byte[] macKey = derive.doFinal("switchboard-nonce".getBytes(StandardCharsets.UTF_8));
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
-        mac.update(field.getBytes(StandardCharsets.UTF_8));
-        mac.update((byte) 0);
-        return mac.doFinal(clear);
+    /** The MAC of the key name, a zero byte and the value, under a key derived from the sealing key for nonces. */
+    private static byte[] nonceMac(SecretKeySpec key, String field, byte[] clear) {
+        return Hmacs.of(Hmacs.derive(key.getEncoded(), "switchboard-nonce"), field.getBytes(StandardCharsets.UTF_8), new byte[] {0}, clear);
     }
 
     /** A value that cannot be sealed or opened; its message never quotes the value. */

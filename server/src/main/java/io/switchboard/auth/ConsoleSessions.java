@@ -1,9 +1,8 @@
 package io.switchboard.auth;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.switchboard.kafkaio.Hmacs;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +27,7 @@ import java.util.function.Supplier;
 public final class ConsoleSessions {
     public static final String COOKIE = "switchboard_session";
     static final Duration LIFETIME = Duration.ofHours(8);
-    private static final byte[] PURPOSE = "switchboard console sessions v1".getBytes(StandardCharsets.UTF_8);
+    private static final String PURPOSE = "switchboard console sessions v1";
 
     private final UsersFile users;
     private final Supplier<byte[]> signingKey;
@@ -114,16 +113,7 @@ public final class ConsoleSessions {
     }
 
     private static String mac(byte[] replicaKey, String user, String expires, String stamp) {
-        try {
-            Mac derive = Mac.getInstance("HmacSHA256");
-            derive.init(new SecretKeySpec(replicaKey, "HmacSHA256"));
-            byte[] sessionKey = derive.doFinal(PURPOSE);
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(sessionKey, "HmacSHA256"));
-            byte[] signed = mac.doFinal((user + "\n" + expires + "\n" + stamp).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(signed);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] signed = Hmacs.of(Hmacs.derive(replicaKey, PURPOSE), user + "\n" + expires + "\n" + stamp);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(signed);
     }
 }

@@ -1,9 +1,8 @@
 package io.switchboard.auth;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.switchboard.kafkaio.Hmacs;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
@@ -76,17 +75,7 @@ public final class InternalRequests {
     }
 
     private static String signature(byte[] key, String target, String method, String pathAndQuery, String timestamp) {
-        byte[] mac = hmac(key, (target + "\n" + method + "\n" + pathAndQuery + "\n" + timestamp).getBytes(StandardCharsets.UTF_8));
+        byte[] mac = Hmacs.of(key, target + "\n" + method + "\n" + pathAndQuery + "\n" + timestamp);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
-    }
-
-    private static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
