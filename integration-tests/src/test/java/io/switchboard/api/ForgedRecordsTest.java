@@ -47,13 +47,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The records the data plane and the replicas act on, besides commands, are taken only as a
  * replica wrote them: a {@code DELETED} decision written to the decisions topic by someone who may
  * write it (unsigned, signed with another keyring, or a replica's own decision copied again after the
- * connector was made again) does not stop or delete the connector on a real worker, and a forged
- * observation is not taken as the connector's status. Full passes are far apart here, so what the
- * worker shows is what the decisions made it do.
+ * connector was made again) does not stop or delete the connector on a real worker, not even for a
+ * moment; a forged observation is not taken as the connector's status; and a deleted connector's
+ * state, copied back into the connectors changelog after its tombstone, does not make it again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ForgedRecordsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Full passes, which take the desired state from the connectors changelog, often: a few within each check. */
+    private static final Duration FULL_PASS_EVERY = Duration.ofSeconds(2);
     private EmbeddedConnectWorker worker;
     private SwitchboardFixture fx;
 
@@ -63,7 +65,7 @@ class ForgedRecordsTest {
         worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "forged-records-" + UUID.randomUUID().toString().substring(0, 8),
                 0, kafka.workerProperties(Map.of()));
         fx = new SwitchboardFixture(options -> options.withConnectClusters("default=" + worker.url())
-                .withFullPassEvery(Duration.ofMinutes(10)));
+                .withFullPassEvery(FULL_PASS_EVERY));
     }
 
     @AfterAll
@@ -136,6 +138,46 @@ class ForgedRecordsTest {
                 status -> status.contains("\"RUNNING\"") && !status.contains("forged-trace") && !status.contains("FAILED"));
         Await.atMost(Duration.ofSeconds(60)).until("refused and counted", () -> refused("observations", "unsigned") == 1);
         assertEquals("RUNNING", workerState("observed"));
+    }
+
+    @Test
+    void aDeletedConnectorsStateCopiedBackIntoTheChangelogDoesNotMakeItAgain() throws Exception {
+        assertEquals(201, fx.call("POST", "/connectors", ConnectApiTest.createBody("ghost")).status());
+        awaitOnWorker("ghost", "RUNNING");
+        ConsumerRecord<byte[], byte[]> state = lastRecord(fx.topics().connectorsChangelog(), "default/ghost");
+        assertEquals(204, fx.call("DELETE", "/connectors/ghost", null).status());
+        Await.atMost(Duration.ofSeconds(60)).until("ghost gone from the worker", () -> worker("ghost").statusCode() == 404);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fx.kafka.client(KafkaIdentities.CONTROL_PLANE),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(state.topic(), state.partition(), state.key(), state.value(), state.headers())).get();
+        }
+        Await.holds("ghost not on the worker, through full passes", FULL_PASS_EVERY.multipliedBy(4), () -> worker("ghost").statusCode(),
+                status -> status == 404);
+        assertEquals(404, fx.call("GET", "/connectors/ghost", null).status());
+        Await.atMost(Duration.ofSeconds(60)).until("the copy refused and counted", () -> refused("connectors-changelog", "replayed") >= 1);
+    }
+
+    /** The last record of the topic with this key, as it is on the topic. */
+    private ConsumerRecord<byte[], byte[]> lastRecord(String topic, String key) {
+        Map<String, Object> settings = fx.kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of(ConsumerConfig.GROUP_ID_CONFIG,
+                "state-capture-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        ConsumerRecord<byte[], byte[]> last = null;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline && (last == null || System.nanoTime() < deadline - Duration.ofSeconds(15).toNanos())) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.key() != null && key.equals(new String(record.key(), StandardCharsets.UTF_8)) && record.value() != null) {
+                        last = record;
+                    }
+                }
+            }
+        }
+        if (last == null) {
+            throw new AssertionError("No record of " + key + " in " + topic);
+        }
+        return last;
     }
 
     private static CommandDecision forgedDelete() {
