@@ -56,6 +56,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -178,10 +179,10 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                 new ByteArraySerializer(), new ByteArraySerializer()));
         // Signed, as the processor takes only observations a replica's data plane wrote.
         Serializer<ConnectorObservation> observationValues = serdes.observations().serializer();
-        Consumer<ConnectorObservation> observe = observation -> {
+        Function<String, Consumer<ConnectorObservation>> observe = cluster -> observation -> {
             String topic = topics.observations();
             Headers headers = new RecordHeaders();
-            byte[] key = (observation.getCluster() + "/" + observation.getConnector()).getBytes(StandardCharsets.UTF_8);
+            byte[] key = (cluster + "/" + observation.getConnector()).getBytes(StandardCharsets.UTF_8);
             byte[] value = observationValues.serialize(topic, headers, observation);
             CommandRecords.stampAndSign(records, topic, key, value, headers, System.currentTimeMillis());
             observations.send(new ProducerRecord<>(topic, null, key, value, headers));
@@ -198,7 +199,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             Reconciler reconciler = new Reconciler(cluster, worker,
                     desired::connectors,
                     name -> queries.status(new ConnectorKey(cluster, name)),
-                    observe,
+                    observe.apply(cluster),
                     Clock.systemUTC(),
                     // Workers get configs as stored: sealed values and named secrets stay references, which only
                     // a worker with Switchboard's config providers opens (the core refuses them for the others).
