@@ -1,5 +1,6 @@
 package io.switchboard.processor;
 
+import io.switchboard.kafkaio.TopicReader;
 import io.switchboard.kafkaio.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -60,6 +61,9 @@ public final class StreamsSettings {
         // partition to it; retry them at once rather than after the default 100 ms.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // A fetch is answered as soon as commands (or a standby's changelog records) arrive; the wait
+        // bounds only how often an idle replica's consumers ask again.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), TopicReader.IDLE_FETCH_WAIT_MS);
         // Commands and observations share a task (the decider reads the statuses store), but nothing
         // needs them interleaved by timestamp: process what has arrived rather than wait to learn
         // whether the other partition has something older.
