@@ -322,6 +322,30 @@ public final class Reconciler {
         reporter.readTaskConfigsFrom(feed);
     }
 
+    /**
+     * Where source connectors' committed offsets are read as they are committed (the worker's offsets
+     * topic), or null: then the worker's REST API is asked for them. Set before the reconciler is used.
+     */
+    public void readSourceOffsetsFrom(WorkerOffsetsFeed feed) {
+        reporter.readSourceOffsetsFrom(feed);
+    }
+
+    /**
+     * Of these connectors, those last seen paused or stopped: a change of their committed offsets is
+     * reported (a running connector's commit every flush interval is not).
+     */
+    public Set<String> pausedOrStopped(Set<String> names) {
+        Set<String> still = new HashSet<>();
+        for (String name : names) {
+            ConnectorMemory memory = memories.peek(name);
+            String shape = memory == null ? null : memory.detailsShape();
+            if (shape != null && !ReconcileReporter.live(shape)) {
+                still.add(name);
+            }
+        }
+        return still;
+    }
+
     /** Whether statuses are read without calling the worker (its status topic is read as it is written). */
     boolean readsStatusesFreely() {
         return view.readsStatusesFreely();

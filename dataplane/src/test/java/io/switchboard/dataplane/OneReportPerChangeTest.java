@@ -283,6 +283,46 @@ class OneReportPerChangeTest {
         }
     }
 
+    /**
+     * Where the worker's offsets topic is read, a pause costs the worker the pause alone: the report
+     * of the paused status carries the offsets committed then, and a commit after it (the flush of
+     * what the task produced before it paused) is reported too; neither asks the worker.
+     */
+    @Test
+    void whereTheOffsetsTopicIsReadAPauseCostsTheWorkerThePauseAlone() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        WorkerOffsetsFeed offsets = WorkerOffsetsFeed.detached();
+        reconciler.readSourceOffsetsFrom(offsets);
+        String partition = "{\"filename\":\"f\"}";
+        try {
+            offsets.read(WorkerOffsetsFeed.key("c1", partition), WorkerOffsetsFeed.value("{\"position\":20}"));
+            desired = state(TargetState.PAUSED, 3);
+            reconciler.reconcileConnector("c1", Optional.of(desired));
+            connectorWritten("PAUSED");
+            taskWritten("PAUSED", null);
+            watcherLooks(reconciler, 50);
+            ConnectorObservation paused = reports.get(reports.size() - 1);
+            assertEquals("PAUSED", paused.getState(), reports.toString());
+            assertEquals("{\"offsets\":[{\"partition\":" + partition + ",\"offset\":{\"position\":20}}]}", paused.getOffsets());
+            assertEquals(Set.of("c1"), reconciler.pausedOrStopped(Set.of("c1", "unknown")), "a commit now is reported");
+            String flushed = offsets.read(WorkerOffsetsFeed.key("c1", partition), WorkerOffsetsFeed.value("{\"position\":25}"));
+            assertEquals("c1", flushed, "a commit after the pause is a change");
+            watcherLooks(reconciler, 50);
+            assertEquals("{\"offsets\":[{\"partition\":" + partition + ",\"offset\":{\"position\":25}}]}",
+                    reports.get(reports.size() - 1).getOffsets(), reports.toString());
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            Thread.sleep(1_000); // the details thread's window: it has nothing to read
+            assertEquals(3, reports.size(), "the first report, the pause and the commit after it: " + reports);
+            Map<String, Long> requests = worker.requests().snapshot();
+            assertEquals(null, requests.get("GET /connectors/{name}/offsets"), requests.toString());
+            assertEquals(null, requests.get("GET /connectors/{name}/topics"), requests.toString());
+            assertEquals(1L, requests.get("PUT /connectors/{name}/pause"), requests.toString());
+        } finally {
+            reconciler.close();
+        }
+    }
+
     /** The worker's request counts once they stayed the same for half a second (the details thread may still be reading). */
     private Map<String, Long> settledRequests() throws InterruptedException {
         Map<String, Long> last = worker.requests().snapshot();
