@@ -73,7 +73,9 @@ public final class TopicReader<K, V> implements AutoCloseable {
     /**
      * How long the broker holds an idle reader's fetch: records end it at once, so it costs no
      * latency, and an idle replica's readers ask the broker a tenth as often as at Kafka's 500 ms
-     * (below the clients' 30 s request timeout).
+     * (below the clients' 30 s request timeout). Only for consumers whose partitions stay as first
+     * assigned, as a reader's do: a consumer sends no fetch to a broker while one is held there, so
+     * a partition added later would wait out the held fetch.
      */
     public static final int IDLE_FETCH_WAIT_MS = 5_000;
     private static final Duration JOIN = Duration.ofSeconds(10);
