@@ -320,6 +320,7 @@ public final class Reconciler {
      */
     public void readTaskConfigsFrom(WorkerConfigFeed feed) {
         reporter.readTaskConfigsFrom(feed);
+        view.readConfigsFrom(feed);
     }
 
     /**

@@ -323,6 +323,40 @@ class OneReportPerChangeTest {
         }
     }
 
+    /**
+     * Where the worker's config and status topics are read, a full pass lists the connectors from
+     * them, asking the worker only every {@link WorkerView#ASK_EVERY}th pass; a connector the
+     * worker has and nobody wants shows there, and is deleted.
+     */
+    @Test
+    void fullPassesReadTheWorkersTopicsAndAskTheWorkerOnlyNowAndThen() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        WorkerConfigFeed configs = WorkerConfigFeed.detached();
+        byte[] config = "{\"properties\":{\"connector.class\":\"FileStreamSource\",\"topic\":\"t\"}}".getBytes(StandardCharsets.UTF_8);
+        configs.read(WorkerConfigFeed.CONNECTOR_PREFIX + "c1", config);
+        reconciler.readTaskConfigsFrom(configs);
+        try {
+            long asked = worker.requests().snapshot().getOrDefault("GET /connectors", 0L);
+            for (int pass = 1; pass < WorkerView.ASK_EVERY; pass++) {
+                now.addAndGet(10_000);
+                reconciler.reconcile();
+            }
+            assertEquals(asked, worker.requests().snapshot().getOrDefault("GET /connectors", 0L), "no pass asked the worker");
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            assertEquals(asked + 1, worker.requests().snapshot().getOrDefault("GET /connectors", 0L), "this one did");
+            // The topics show what the worker shows: nothing but the periodic read of its topics and offsets.
+            Assertions.assertTrue(reports.stream().allMatch(report -> "RUNNING".equals(report.getState())), reports.toString());
+            configs.read(WorkerConfigFeed.CONNECTOR_PREFIX + "stray", config);
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            assertEquals(asked + 1, worker.requests().snapshot().getOrDefault("GET /connectors", 0L));
+            assertEquals(1L, worker.requests().snapshot().get("DELETE /connectors/{name}"), "the stray the topic shows is deleted");
+        } finally {
+            reconciler.close();
+        }
+    }
+
     /** The worker's request counts once they stayed the same for half a second (the details thread may still be reading). */
     private Map<String, Long> settledRequests() throws InterruptedException {
         Map<String, Long> last = worker.requests().snapshot();
