@@ -222,9 +222,9 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             String offsetsTopic = offsetsTopics.get(cluster);
             if (offsetsTopic != null) {
                 // Source offsets as the workers commit them, rather than by asking a worker (which reads
-                // the whole topic for each request); a paused or stopped connector's change is reported.
+                // the whole topic for each request); a paused connector's change is reported.
                 WorkerOffsetsFeed feed = new WorkerOffsetsFeed(bootstrapServers, kafka.common(), offsetsTopic);
-                feed.onChange(names -> loop.reactive().statusesChanged(reconciler.pausedOrStopped(names)));
+                feed.onChange(names -> loop.reactive().statusesChanged(reconciler.paused(names)));
                 reconciler.readSourceOffsetsFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
             }
             // Owned after its feeds, so it stops before they do.

@@ -54,8 +54,8 @@ final class ReconcileReporter {
     /** The worker's config topic, when it is read; else task configs are asked of the worker. */
     private volatile WorkerConfigFeed taskFeed;
     private volatile WorkerOffsetsFeed offsetsFeed;
-    /** The start of the details shape of a connector neither paused nor stopped. */
-    private static final String LIVE = "live|";
+    /** The start of the details shape of a paused connector. */
+    private static final String PAUSED = "paused|";
 
     ReconcileReporter(String cluster, ConnectClusterClient worker, Clock clock, Consumer<ConnectorObservation> observations,
                       ReconcileFailures failures, DetailsReader detailsReader,
@@ -74,9 +74,9 @@ final class ReconcileReporter {
         this.taskFeed = feed;
     }
 
-    /** Whether a details shape is that of a connector neither paused nor stopped. */
-    static boolean live(String shape) {
-        return shape.startsWith(LIVE);
+    /** Whether a details shape is that of a paused connector. */
+    static boolean paused(String shape) {
+        return shape.startsWith(PAUSED);
     }
 
     /** Reads source connectors' committed offsets from the worker's offsets topic from now on (when the feed can answer). */
@@ -343,12 +343,13 @@ final class ReconcileReporter {
             noted.add(new MemoryChange.DetailsDue(shape));
         }
         WorkerOffsetsFeed feed = offsetsFeed;
-        Optional<String> committed = feed == null || live(shape) ? Optional.empty() : feed.offsets(name);
+        Optional<String> committed = feed == null || !paused(shape) ? Optional.empty() : feed.offsets(name);
         if (committed.isPresent()) {
-            // Paused or stopped, or its offsets changed: the offsets its workers committed are read from
-            // their topic, with the status and asking the worker nothing; a commit after the change (a
-            // flush that follows the pause) is reported when the feed shows it. The active topics do
-            // not change with it: they are kept as last read.
+            // Paused: the offsets its workers committed are read from their topic, with the status and
+            // asking the worker nothing; a commit after the pause (the flush of what its tasks sent
+            // before it) is reported when the feed shows it. The active topics do not change with it:
+            // they are kept as last read. A stop is read of the worker: a move and a restore take its
+            // reading as final, and the worker answers it once the tasks have stopped and committed.
             if (due || known == null || !committed.get().equals(known.offsets())) {
                 Details fresh = new Details(known == null ? null : known.topics(), committed.get(), now);
                 noted.add(new MemoryChange.DetailsRead(fresh));

@@ -332,15 +332,15 @@ public final class Reconciler {
     }
 
     /**
-     * Of these connectors, those last seen paused or stopped: a change of their committed offsets is
-     * reported (a running connector's commit every flush interval is not).
+     * Of these connectors, those last seen paused: a change of their committed offsets is reported
+     * (a running connector's commit every flush interval is not).
      */
-    public Set<String> pausedOrStopped(Set<String> names) {
+    public Set<String> paused(Set<String> names) {
         Set<String> still = new HashSet<>();
         for (String name : names) {
             ConnectorMemory memory = memories.peek(name);
             String shape = memory == null ? null : memory.detailsShape();
-            if (shape != null && !ReconcileReporter.live(shape)) {
+            if (shape != null && ReconcileReporter.paused(shape)) {
                 still.add(name);
             }
         }

@@ -304,7 +304,7 @@ class OneReportPerChangeTest {
             ConnectorObservation paused = reports.get(reports.size() - 1);
             assertEquals("PAUSED", paused.getState(), reports.toString());
             assertEquals("{\"offsets\":[{\"partition\":" + partition + ",\"offset\":{\"position\":20}}]}", paused.getOffsets());
-            assertEquals(Set.of("c1"), reconciler.pausedOrStopped(Set.of("c1", "unknown")), "a commit now is reported");
+            assertEquals(Set.of("c1"), reconciler.paused(Set.of("c1", "unknown")), "a commit now is reported");
             String flushed = offsets.read(WorkerOffsetsFeed.key("c1", partition), WorkerOffsetsFeed.value("{\"position\":25}"));
             assertEquals("c1", flushed, "a commit after the pause is a change");
             watcherLooks(reconciler, 50);
