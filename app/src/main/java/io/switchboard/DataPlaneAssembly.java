@@ -16,6 +16,7 @@ import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.dataplane.WorkerConfigFeed;
+import io.switchboard.dataplane.WorkerOffsetsFeed;
 import io.switchboard.dataplane.WorkerStatusFeed;
 import io.switchboard.dataplane.WorkerProcess;
 import io.switchboard.metrics.Metrics;
@@ -163,11 +164,13 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
         Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
         Map<String, String> configTopics = new HashMap<>(options.connectClusterConfigTopics());
+        Map<String, String> offsetsTopics = new HashMap<>(options.connectClusterOffsetsTopics());
         if (embedsWorker(options)) {
             WorkerProcess worker = embedded.get();
             clusters.put(SwitchboardApp.DEFAULT_CLUSTER, worker.url());
             statusTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.statusTopic());
             configTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.configTopic());
+            offsetsTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.offsetsTopic());
             log.info("Embedded Kafka Connect worker listening on {}", worker.url());
         }
         if (clusters.isEmpty()) {
@@ -230,6 +233,14 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                 WorkerConfigFeed feed = new WorkerConfigFeed(bootstrapServers, kafka.common(), configTopic);
                 feed.onChange(loop.reactive()::statusesChanged);
                 reconciler.readTaskConfigsFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
+            }
+            String offsetsTopic = offsetsTopics.get(cluster);
+            if (offsetsTopic != null) {
+                // Source offsets as the workers commit them, rather than by asking a worker (which reads
+                // the whole topic for each request); a paused connector's change is reported.
+                WorkerOffsetsFeed feed = new WorkerOffsetsFeed(bootstrapServers, kafka.common(), offsetsTopic);
+                feed.onChange(names -> loop.reactive().statusesChanged(reconciler.paused(names)));
+                reconciler.readSourceOffsetsFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
             }
             // Owned after its feeds, so it stops before they do.
             loops.add(shutdown.add(Stage.DATA_PLANE, loop).start());

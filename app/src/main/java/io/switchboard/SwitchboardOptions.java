@@ -204,7 +204,22 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
         return topics;
     }
 
-    /** Each cluster's {URL, status topic or null, config topic or null}, by name. */
+    /**
+     * The offsets topic ({@code offset.storage.topic}, on Switchboard's Kafka) of each external
+     * Connect cluster that names one ({@code NAME=URL;offsets-topic=TOPIC}): source connectors'
+     * committed offsets are then read from it rather than by asking a worker.
+     */
+    public Map<String, String> connectClusterOffsetsTopics() {
+        Map<String, String> topics = new LinkedHashMap<>();
+        connectClusterEntries().forEach((name, parts) -> {
+            if (parts[3] != null) {
+                topics.put(name, parts[3]);
+            }
+        });
+        return topics;
+    }
+
+    /** Each cluster's {URL, status topic or null, config topic or null, offsets topic or null}, by name. */
     private Map<String, String[]> connectClusterEntries() {
         Map<String, String[]> clusters = new LinkedHashMap<>();
         if (connectClusters == null || connectClusters.isBlank()) {
@@ -214,7 +229,7 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
             String[] parts = entry.split(";");
             int eq = parts[0].indexOf('=');
             if (eq <= 0 || eq == parts[0].length() - 1) {
-                throw new IllegalArgumentException("--connect-cluster takes NAME=URL[;status-topic=TOPIC][;config-topic=TOPIC], not '" + entry + "'");
+                throw new IllegalArgumentException("--connect-cluster takes NAME=URL[;status-topic=TOPIC][;config-topic=TOPIC][;offsets-topic=TOPIC], not '" + entry + "'");
             }
             String name = parts[0].substring(0, eq).trim();
             if (name.contains("/")) {
@@ -222,18 +237,21 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
             }
             String statusTopic = null;
             String configTopic = null;
+            String offsetsTopic = null;
             for (int i = 1; i < parts.length; i++) {
                 String option = parts[i].trim();
                 if (option.startsWith("status-topic=") && option.length() > "status-topic=".length()) {
                     statusTopic = option.substring("status-topic=".length()).trim();
                 } else if (option.startsWith("config-topic=") && option.length() > "config-topic=".length()) {
                     configTopic = option.substring("config-topic=".length()).trim();
+                } else if (option.startsWith("offsets-topic=") && option.length() > "offsets-topic=".length()) {
+                    offsetsTopic = option.substring("offsets-topic=".length()).trim();
                 } else {
-                    throw new IllegalArgumentException("--connect-cluster takes NAME=URL[;status-topic=TOPIC][;config-topic=TOPIC]; '"
-                            + option + "' is neither");
+                    throw new IllegalArgumentException("--connect-cluster takes NAME=URL[;status-topic=TOPIC][;config-topic=TOPIC][;offsets-topic=TOPIC]; '"
+                            + option + "' is none of them");
                 }
             }
-            clusters.put(name, new String[]{parts[0].substring(eq + 1).trim(), statusTopic, configTopic});
+            clusters.put(name, new String[]{parts[0].substring(eq + 1).trim(), statusTopic, configTopic, offsetsTopic});
         }
         return clusters;
     }

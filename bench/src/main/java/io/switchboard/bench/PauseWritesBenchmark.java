@@ -72,6 +72,7 @@ public final class PauseWritesBenchmark {
 
             Map<String, Long> recordsBefore = endOffsets(admin);
             Map<String, Long> requestsBefore = brokerRequests();
+            long[] cpuBefore = cpuNanos();
             long began = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(concurrency);
             try {
@@ -89,7 +90,11 @@ public final class PauseWritesBenchmark {
                 pool.shutdown();
             }
             double pausedAfter = (await(url, connectors, "PAUSED") - began) / 1e9;
-            Thread.sleep(settleSeconds * 1000L);
+            // What the pauses cost each process: until all were PAUSED, and a second for their reports.
+            Thread.sleep(1_000);
+            long[] cpuAfter = cpuNanos();
+            long windowNanos = System.nanoTime() - began;
+            Thread.sleep(Math.max(0, settleSeconds * 1000L - 1_000));
             Map<String, Long> recordsAfter = endOffsets(admin);
             Map<String, Double> records = perPause(recordsBefore, recordsAfter, connectors);
             Map<String, Double> requests = perPause(requestsBefore, brokerRequests(), connectors);
@@ -99,6 +104,10 @@ public final class PauseWritesBenchmark {
             result.put("concurrency", concurrency);
             result.put("settle_seconds", settleSeconds);
             result.put("all_paused_after_seconds", Latencies.round(pausedAfter));
+            result.put("cpu_ms_per_pause", Map.of(
+                    "worker", Latencies.round((cpuAfter[1] - cpuBefore[1]) / 1e6 / connectors),
+                    "replica_and_broker", Latencies.round((cpuAfter[0] - cpuBefore[0]) / 1e6 / connectors),
+                    "window_seconds", Latencies.round(windowNanos / 1e9)));
             result.put("records_per_pause_by_topic", records);
             result.put("switchboard_records_per_pause", switchboardPerPause(recordsBefore, recordsAfter, connectors));
             result.put("broker_requests_per_pause_by_type", requests);
@@ -134,6 +143,26 @@ public final class PauseWritesBenchmark {
             Thread.sleep(100);
         }
         throw new IllegalStateException("not all " + connectors + " connectors " + state + " within 180 s");
+    }
+
+    /**
+     * CPU time used so far, in nanoseconds: this JVM's (the broker, the replica and the benchmark's
+     * own clients) and its child processes' (the embedded worker), from /proc.
+     */
+    private static long[] cpuNanos() throws java.io.IOException {
+        long self = procCpuNanos(ProcessHandle.current().pid());
+        long children = 0;
+        for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+            children += procCpuNanos(child.pid());
+        }
+        return new long[]{self, children};
+    }
+
+    /** utime + stime of /proc/PID/stat, at Linux's 100 ticks a second. */
+    private static long procCpuNanos(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
     }
 
     /** Every topic's end offsets summed over its partitions. */
@@ -220,6 +249,11 @@ public final class PauseWritesBenchmark {
         kinds.addAll(perPause.keySet());
         kinds.forEach(k -> md.append("| ").append(k).append(" | ").append(perCreate.getOrDefault(k, 0.0)).append(" | ")
                 .append(perPause.getOrDefault(k, 0.0)).append(" |\n"));
+        Map<String, Object> cpu = (Map<String, Object>) result.get("cpu_ms_per_pause");
+        md.append("\nCPU per pause, from the first pause sent until a second after all were PAUSED (")
+                .append(cpu.get("window_seconds")).append(" s, idle work included): the worker ")
+                .append(cpu.get("worker")).append(" ms, the broker with the replica (one JVM, the benchmark's clients in it) ")
+                .append(cpu.get("replica_and_broker")).append(" ms.\n");
         md.append("\n| broker request | count |\n|---|---|\n");
         ((Map<String, Double>) result.get("broker_requests_per_pause_by_type")).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         return md.toString();

@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.kafkaio.TopicReader;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
@@ -197,6 +198,9 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         // config, its task configs, their commit), so it would idle 5 ms on each. Connectors' own
         // producers take "producer." settings and keep their defaults.
         props.put("linger.ms", "0");
+        // Its consumers of those topics: a fetch is answered as soon as records arrive, so the wait
+        // bounds only how often an idle worker asks again (Kafka's 500 ms is twice a second, per log).
+        props.put("fetch.max.wait.ms", Integer.toString(TopicReader.IDLE_FETCH_WAIT_MS));
         props.putAll(extra);
         return props;
     }

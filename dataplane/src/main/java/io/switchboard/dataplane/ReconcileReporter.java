@@ -53,6 +53,9 @@ final class ReconcileReporter {
     private final QuotedSecrets quotedSecrets;
     /** The worker's config topic, when it is read; else task configs are asked of the worker. */
     private volatile WorkerConfigFeed taskFeed;
+    private volatile WorkerOffsetsFeed offsetsFeed;
+    /** The start of the details shape of a paused connector. */
+    private static final String PAUSED = "paused|";
 
     ReconcileReporter(String cluster, ConnectClusterClient worker, Clock clock, Consumer<ConnectorObservation> observations,
                       ReconcileFailures failures, DetailsReader detailsReader,
@@ -69,6 +72,16 @@ final class ReconcileReporter {
     /** Reads task configs from the worker's config topic from now on (when the feed can answer). */
     void readTaskConfigsFrom(WorkerConfigFeed feed) {
         this.taskFeed = feed;
+    }
+
+    /** Whether a details shape is that of a paused connector. */
+    static boolean paused(String shape) {
+        return shape.startsWith(PAUSED);
+    }
+
+    /** Reads source connectors' committed offsets from the worker's offsets topic from now on (when the feed can answer). */
+    void readSourceOffsetsFrom(WorkerOffsetsFeed feed) {
+        this.offsetsFeed = feed;
     }
 
     /** What the reconciler carried out for a connector, which requests wait to see reported. */
@@ -328,6 +341,21 @@ final class ReconcileReporter {
             due = true;
             notBefore = 0;
             noted.add(new MemoryChange.DetailsDue(shape));
+        }
+        WorkerOffsetsFeed feed = offsetsFeed;
+        Optional<String> committed = feed == null || !paused(shape) ? Optional.empty() : feed.offsets(name);
+        if (committed.isPresent()) {
+            // Paused: the offsets its workers committed are read from their topic, with the status and
+            // asking the worker nothing; a commit after the pause (the flush of what its tasks sent
+            // before it) is reported when the feed shows it. The active topics do not change with it:
+            // they are kept as last read. A stop is read of the worker: a move and a restore take its
+            // reading as final, and the worker answers it once the tasks have stopped and committed.
+            if (due || known == null || !committed.get().equals(known.offsets())) {
+                Details fresh = new Details(known == null ? null : known.topics(), committed.get(), now);
+                noted.add(new MemoryChange.DetailsRead(fresh));
+                return fresh;
+            }
+            return known;
         }
         // Offsets cost the worker an offset store per read: off a full pass they are read on a
         // thread of their own after the status is reported, never on the way to reporting it.

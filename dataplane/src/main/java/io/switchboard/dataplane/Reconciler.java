@@ -320,6 +320,31 @@ public final class Reconciler {
      */
     public void readTaskConfigsFrom(WorkerConfigFeed feed) {
         reporter.readTaskConfigsFrom(feed);
+        view.readConfigsFrom(feed);
+    }
+
+    /**
+     * Where source connectors' committed offsets are read as they are committed (the worker's offsets
+     * topic), or null: then the worker's REST API is asked for them. Set before the reconciler is used.
+     */
+    public void readSourceOffsetsFrom(WorkerOffsetsFeed feed) {
+        reporter.readSourceOffsetsFrom(feed);
+    }
+
+    /**
+     * Of these connectors, those last seen paused: a change of their committed offsets is reported
+     * (a running connector's commit every flush interval is not).
+     */
+    public Set<String> paused(Set<String> names) {
+        Set<String> still = new HashSet<>();
+        for (String name : names) {
+            ConnectorMemory memory = memories.peek(name);
+            String shape = memory == null ? null : memory.detailsShape();
+            if (shape != null && ReconcileReporter.paused(shape)) {
+                still.add(name);
+            }
+        }
+        return still;
     }
 
     /** Whether statuses are read without calling the worker (its status topic is read as it is written). */

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,9 +26,9 @@ import java.util.function.Consumer;
  * every create and every task change. Records are read as Kafka Connect's config backing store
  * reads them: {@code task-NAME-ID} records hold a task's config ({@code {"properties": {...}}}) and
  * count only once a {@code commit-NAME} record ({@code {"tasks": N}}) commits the set, written whole
- * (tasks 0 to N-1) since the commit before; a null
- * {@code connector-NAME} record removes the connector and its tasks. Every other record (the
- * connector's own config, target states, restart requests, session keys, fencing) is not read.
+ * (tasks 0 to N-1) since the commit before; a {@code connector-NAME} record holds the connector's own
+ * config, and a null one removes the connector and its tasks. Every other record (target states,
+ * restart requests, session keys, fencing) is not read.
  * <p>
  * Until it has read the topic up to where it ended when the feed started, or for a connector whose
  * committed set is missing a task, the feed answers nothing and the worker's REST API is asked as
@@ -47,6 +48,8 @@ public final class WorkerConfigFeed implements AutoCloseable {
     private final String topic;
     /** Each connector's committed task configs, in task order; read from any thread. */
     private final Map<String, List<Map<String, String>>> committed = new ConcurrentHashMap<>();
+    /** Each connector's own config as last written, by name; read from any thread. */
+    private final Map<String, Map<String, String>> connectorConfigs = new ConcurrentHashMap<>();
     /** Task configs written since their connector's last commit; only the tail's thread touches it. */
     private final Map<String, Map<Integer, Map<String, String>>> written = new HashMap<>();
     /** Null for a detached feed. */
@@ -98,6 +101,18 @@ public final class WorkerConfigFeed implements AutoCloseable {
         return Optional.ofNullable(committed.get(name));
     }
 
+    /**
+     * Every connector the cluster has, with its config as written ({@code connector-NAME}): what its
+     * REST API answers for {@code GET /connectors?expand=info}'s configs; empty when the feed has
+     * not caught up or gave up. A copy, taken while the feed reads on.
+     */
+    public Optional<Map<String, Map<String, String>>> connectorConfigs() {
+        if (!caughtUp()) {
+            return Optional.empty();
+        }
+        return Optional.of(Map.copyOf(connectorConfigs));
+    }
+
     /** Applies a batch of records; answers the connectors whose committed task configs it changed. */
     Set<String> read(Iterable<TopicRecord<String, byte[]>> records) {
         Set<String> changed = new HashSet<>();
@@ -117,9 +132,22 @@ public final class WorkerConfigFeed implements AutoCloseable {
         }
         if (key.startsWith(CONNECTOR_PREFIX)) {
             String name = key.substring(CONNECTOR_PREFIX.length());
-            if (value != null || name.isEmpty()) {
+            if (name.isEmpty()) {
                 return null;
             }
+            if (value != null) {
+                Map<String, String> properties = properties(value);
+                if (properties == null) {
+                    return null;
+                }
+                if (connectorConfigs.size() >= MAX_CONNECTORS && !connectorConfigs.containsKey(name)) {
+                    overflow();
+                    return null;
+                }
+                connectorConfigs.put(name, Collections.unmodifiableMap(properties));
+                return null;
+            }
+            connectorConfigs.remove(name);
             written.remove(name);
             return committed.remove(name) != null ? name : null;
         }
@@ -179,6 +207,7 @@ public final class WorkerConfigFeed implements AutoCloseable {
             overflowed = true;
             committed.clear();
             written.clear();
+            connectorConfigs.clear();
             log.warn("Kafka Connect config topic {} holds more task configs than the feed keeps ({} connectors, {} tasks each);"
                     + " the worker's REST API is read instead", topic, MAX_CONNECTORS, MAX_TASKS);
         }

@@ -135,6 +135,11 @@ public final class WorkerProcess implements AutoCloseable {
         return launch.properties().get("config.storage.topic");
     }
 
+    /** The topic its source connectors' offsets are committed to ({@code offset.storage.topic}). */
+    public String offsetsTopic() {
+        return launch.properties().get("offset.storage.topic");
+    }
+
     /** The topic its statuses are written to ({@code status.storage.topic}). */
     public String statusTopic() {
         return launch.properties().get("status.storage.topic");

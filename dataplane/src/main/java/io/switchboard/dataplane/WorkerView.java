@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * How the reconciler reads connectors from the worker, as cheaply as it can: statuses from the
  * worker's status topic when a {@link WorkerStatusFeed} has caught up with it (which costs the worker
  * nothing), otherwise from its REST API; configs as the reconciler last saw or gave them (kept in
- * {@link ConnectorMemory#workerConfig}), read from the worker only when not known.
+ * {@link ConnectorMemory#workerConfig}), read from the worker only when not known; a full pass's
+ * list from the worker's config and status topics (see {@link #all}).
  *
  * <p>Concurrency: safe for concurrent use; the feed is set once before use, the types learnt are
  * in a concurrent map, and it changes no connector's memory (the {@link ReconcileStep} remembers
@@ -26,6 +27,14 @@ final class WorkerView {
     private final ConnectClusterClient worker;
     private final ConnectorMemories memories;
     private volatile WorkerStatusFeed statusFeed;
+    private volatile WorkerConfigFeed configFeed;
+    /**
+     * Every this many full passes one asks the worker itself, whatever the feeds show: a check of
+     * the feeds against the worker (every 5 minutes at the default 10 s between passes).
+     */
+    static final int ASK_EVERY = 30;
+    /** Full passes read from the feeds since the worker was last asked; only the pass's thread touches it. */
+    private int passesFromFeeds;
     /**
      * The type each connector class has, as the worker's REST answers last showed it: the status
      * topic does not hold a connector's type.
@@ -42,6 +51,10 @@ final class WorkerView {
         this.statusFeed = feed;
     }
 
+    void readConfigsFrom(WorkerConfigFeed feed) {
+        this.configFeed = feed;
+    }
+
     /** Whether statuses are read without calling the worker (its status topic is read as it is written). */
     boolean readsStatusesFreely() {
         WorkerStatusFeed feed = statusFeed;
@@ -53,9 +66,45 @@ final class WorkerView {
         return lastStatusesRead;
     }
 
-    /** Every connector on the worker, with its config and status: one call. */
+    /**
+     * Every connector on the worker, with its config and status. From the worker's config and status
+     * topics when both feeds have caught up and every connector's class has a known type, which asks
+     * the worker nothing; otherwise, and on every {@link #ASK_EVERY}th pass regardless, in one call
+     * to its REST API ({@code expand=info}, which the worker answers one connector at a time on its
+     * herder thread).
+     */
     Map<String, WorkerConnector> all() {
-        return worker.connectors();
+        Map<String, WorkerConnector> fed = passesFromFeeds < ASK_EVERY - 1 ? fromFeeds() : null;
+        if (fed != null) {
+            passesFromFeeds++;
+            return fed;
+        }
+        Map<String, WorkerConnector> asked = worker.connectors();
+        passesFromFeeds = 0;
+        return asked;
+    }
+
+    /** Every connector as the feeds show it, or null when they cannot show all of them. */
+    private Map<String, WorkerConnector> fromFeeds() {
+        WorkerStatusFeed statuses = statusFeed;
+        WorkerConfigFeed configs = configFeed;
+        if (statuses == null || configs == null || !statuses.caughtUp()) {
+            return null;
+        }
+        Optional<Map<String, Map<String, String>>> written = configs.connectorConfigs();
+        if (written.isEmpty()) {
+            return null;
+        }
+        Map<String, WorkerConnector> out = new HashMap<>();
+        for (Map.Entry<String, Map<String, String>> connector : written.get().entrySet()) {
+            String connectorClass = connector.getValue().get("connector.class");
+            if (connectorClass == null || !typeByClass.containsKey(connectorClass)) {
+                return null;
+            }
+            String name = connector.getKey();
+            out.put(name, fromFeed(name, connector.getValue(), statuses.status(name).orElse(null)));
+        }
+        return out;
     }
 
     /**

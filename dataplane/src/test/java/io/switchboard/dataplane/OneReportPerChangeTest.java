@@ -283,6 +283,80 @@ class OneReportPerChangeTest {
         }
     }
 
+    /**
+     * Where the worker's offsets topic is read, a pause costs the worker the pause alone: the report
+     * of the paused status carries the offsets committed then, and a commit after it (the flush of
+     * what the task produced before it paused) is reported too; neither asks the worker.
+     */
+    @Test
+    void whereTheOffsetsTopicIsReadAPauseCostsTheWorkerThePauseAlone() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        WorkerOffsetsFeed offsets = WorkerOffsetsFeed.detached();
+        reconciler.readSourceOffsetsFrom(offsets);
+        String partition = "{\"filename\":\"f\"}";
+        try {
+            offsets.read(WorkerOffsetsFeed.key("c1", partition), WorkerOffsetsFeed.value("{\"position\":20}"));
+            desired = state(TargetState.PAUSED, 3);
+            reconciler.reconcileConnector("c1", Optional.of(desired));
+            connectorWritten("PAUSED");
+            taskWritten("PAUSED", null);
+            watcherLooks(reconciler, 50);
+            ConnectorObservation paused = reports.get(reports.size() - 1);
+            assertEquals("PAUSED", paused.getState(), reports.toString());
+            assertEquals("{\"offsets\":[{\"partition\":" + partition + ",\"offset\":{\"position\":20}}]}", paused.getOffsets());
+            assertEquals(Set.of("c1"), reconciler.paused(Set.of("c1", "unknown")), "a commit now is reported");
+            String flushed = offsets.read(WorkerOffsetsFeed.key("c1", partition), WorkerOffsetsFeed.value("{\"position\":25}"));
+            assertEquals("c1", flushed, "a commit after the pause is a change");
+            watcherLooks(reconciler, 50);
+            assertEquals("{\"offsets\":[{\"partition\":" + partition + ",\"offset\":{\"position\":25}}]}",
+                    reports.get(reports.size() - 1).getOffsets(), reports.toString());
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            Thread.sleep(1_000); // the details thread's window: it has nothing to read
+            assertEquals(3, reports.size(), "the first report, the pause and the commit after it: " + reports);
+            Map<String, Long> requests = worker.requests().snapshot();
+            assertEquals(null, requests.get("GET /connectors/{name}/offsets"), requests.toString());
+            assertEquals(null, requests.get("GET /connectors/{name}/topics"), requests.toString());
+            assertEquals(1L, requests.get("PUT /connectors/{name}/pause"), requests.toString());
+        } finally {
+            reconciler.close();
+        }
+    }
+
+    /**
+     * Where the worker's config and status topics are read, a full pass lists the connectors from
+     * them, asking the worker only every {@link WorkerView#ASK_EVERY}th pass; a connector the
+     * worker has and nobody wants shows there, and is deleted.
+     */
+    @Test
+    void fullPassesReadTheWorkersTopicsAndAskTheWorkerOnlyNowAndThen() throws Exception {
+        Reconciler reconciler = reconcilerOfARunningConnector();
+        WorkerConfigFeed configs = WorkerConfigFeed.detached();
+        byte[] config = "{\"properties\":{\"connector.class\":\"FileStreamSource\",\"topic\":\"t\"}}".getBytes(StandardCharsets.UTF_8);
+        configs.read(WorkerConfigFeed.CONNECTOR_PREFIX + "c1", config);
+        reconciler.readTaskConfigsFrom(configs);
+        try {
+            long asked = worker.requests().snapshot().getOrDefault("GET /connectors", 0L);
+            for (int pass = 1; pass < WorkerView.ASK_EVERY; pass++) {
+                now.addAndGet(10_000);
+                reconciler.reconcile();
+            }
+            assertEquals(asked, worker.requests().snapshot().getOrDefault("GET /connectors", 0L), "no pass asked the worker");
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            assertEquals(asked + 1, worker.requests().snapshot().getOrDefault("GET /connectors", 0L), "this one did");
+            // The topics show what the worker shows: nothing but the periodic read of its topics and offsets.
+            Assertions.assertTrue(reports.stream().allMatch(report -> "RUNNING".equals(report.getState())), reports.toString());
+            configs.read(WorkerConfigFeed.CONNECTOR_PREFIX + "stray", config);
+            now.addAndGet(10_000);
+            reconciler.reconcile();
+            assertEquals(asked + 1, worker.requests().snapshot().getOrDefault("GET /connectors", 0L));
+            assertEquals(1L, worker.requests().snapshot().get("DELETE /connectors/{name}"), "the stray the topic shows is deleted");
+        } finally {
+            reconciler.close();
+        }
+    }
+
     /** The worker's request counts once they stayed the same for half a second (the details thread may still be reading). */
     private Map<String, Long> settledRequests() throws InterruptedException {
         Map<String, Long> last = worker.requests().snapshot();

@@ -17,8 +17,9 @@ import java.util.Optional;
  * transaction holds the same offsets.
  * <p>A pause, a stop and a delete keep the last offsets the data plane read of the worker before the
  * change ({@link #READ_BEFORE}); a pause or a stop then takes the first reading the data plane makes
- * once the worker shows the change made ({@link #READ_AFTER}), which is where the connector stands
- * while it stays there. An offsets change keeps the offsets it set ({@link #APPLIED}) and the ones
+ * once the worker shows the change made ({@link #READ_AFTER}), and any later reading while it stays
+ * there that differs (offsets its tasks produced before the change and the worker committed after
+ * it), which is where the connector stands. An offsets change keeps the offsets it set ({@link #APPLIED}) and the ones
  * it replaced. Offsets are kept bounded like config values: past {@link #MAX_CHARS}, as their
  * length and digest ({@link HistoryValues#shortened}), which a restore cannot put back.
  */
@@ -68,8 +69,7 @@ public final class OffsetsInHistory {
      */
     public static Optional<HistoryOffsets> settled(HistoryEntry last, ConnectorObservation observed) {
         if (last == null || !TargetStateChanged.class.getSimpleName().equals(last.getKind())
-                || last.getTargetState() == null || last.getTargetState() == TargetState.RUNNING
-                || last.getOffsets() != null && READ_AFTER.equals(last.getOffsets().getReading())) {
+                || last.getTargetState() == null || last.getTargetState() == TargetState.RUNNING) {
             return Optional.empty();
         }
         Long readAt = observed.getDetailsObservedAt();
@@ -77,7 +77,15 @@ public final class OffsetsInHistory {
                 || !last.getTargetState().name().equals(observed.getState())) {
             return Optional.empty();
         }
-        return Optional.of(new HistoryOffsets(bounded(observed.getOffsets()), readAt, READ_AFTER, null, null));
+        HistoryOffsets kept = last.getOffsets();
+        String offsets = bounded(observed.getOffsets());
+        if (kept != null && READ_AFTER.equals(kept.getReading())
+                && (offsets.equals(kept.getOffsets()) || kept.getObservedAt() != null && readAt <= kept.getObservedAt())) {
+            // Read after the change already: a later reading replaces it only when the worker committed
+            // offsets since (the last flush of what its tasks produced before they paused or stopped).
+            return Optional.empty();
+        }
+        return Optional.of(new HistoryOffsets(offsets, readAt, READ_AFTER, null, null));
     }
 
     /** Offsets as kept: whole up to {@link #MAX_CHARS}, else their length and digest. */

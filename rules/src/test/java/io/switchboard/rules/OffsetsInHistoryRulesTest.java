@@ -55,15 +55,21 @@ class OffsetsInHistoryRulesTest {
     }
 
     @Test
-    void aPauseTakesTheFirstReadingMadeAtOrAfterItWithTheWorkerShowingItThenKeepsIt() {
+    void aPauseTakesTheFirstReadingMadeAtOrAfterItWithTheWorkerShowingItThenALaterCommitOnly() {
         HistoryEntry pause = entry("TargetStateChanged", TargetState.PAUSED, 1_000, null);
         assertEquals(Optional.empty(), OffsetsInHistory.settled(pause, observed("RUNNING", AT_3, 1_500L)), "not paused yet");
         assertEquals(Optional.empty(), OffsetsInHistory.settled(pause, observed("PAUSED", AT_3, 999L)), "read before the pause");
         assertEquals(Optional.empty(), OffsetsInHistory.settled(pause, observed("PAUSED", null, null)), "not read");
         HistoryOffsets after = OffsetsInHistory.settled(pause, observed("PAUSED", AT_3, 1_000L)).orElseThrow();
         assertEquals(new HistoryOffsets(AT_3, 1_000L, OffsetsInHistory.READ_AFTER, null, null), after);
-        assertEquals(Optional.empty(), OffsetsInHistory.settled(entry("TargetStateChanged", TargetState.PAUSED, 1_000, after),
-                observed("PAUSED", "{\"offsets\":[]}", 5_000L)), "kept once taken");
+        HistoryEntry taken = entry("TargetStateChanged", TargetState.PAUSED, 1_000, after);
+        assertEquals(Optional.empty(), OffsetsInHistory.settled(taken, observed("PAUSED", AT_3, 5_000L)), "the same offsets read again");
+        String at7 = AT_3.replace("3", "7");
+        assertEquals(Optional.empty(), OffsetsInHistory.settled(taken, observed("PAUSED", at7, 1_000L)), "not read after the kept one");
+        // The worker committed what its tasks produced before they paused after it showed them paused.
+        assertEquals(Optional.of(new HistoryOffsets(at7, 1_400L, OffsetsInHistory.READ_AFTER, null, null)),
+                OffsetsInHistory.settled(taken, observed("PAUSED", at7, 1_400L)));
+        assertEquals(Optional.empty(), OffsetsInHistory.settled(taken, observed("RUNNING", at7, 1_400L)), "resumed since");
         assertEquals(Optional.empty(), OffsetsInHistory.settled(entry("TargetStateChanged", TargetState.RUNNING, 1_000, null),
                 observed("RUNNING", AT_3, 5_000L)), "a resume keeps none");
         assertEquals(Optional.empty(), OffsetsInHistory.settled(entry("RestartRequested", TargetState.PAUSED, 1_000, null),
