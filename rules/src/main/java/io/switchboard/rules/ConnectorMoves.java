@@ -37,6 +37,17 @@ public final class ConnectorMoves {
     private ConnectorMoves() {
     }
 
+    /**
+     * Whether the move the connector is in waits on a reading of its offsets now that it shows
+     * stopped: it has begun, and the target is created with the offsets the worker reports once
+     * the source stopped. A data plane that first sees such a connector (a replica that took the
+     * cluster over from one stopped mid-move) reads them at once rather than on its periodic read.
+     */
+    public static boolean awaitsOffsets(ConnectorState state) {
+        return state != null && state.getMove() != null && START.equals(state.getMove().getStep())
+                && state.getTargetState() == TargetState.STOPPED;
+    }
+
     /** Whether a change to a connector moving between clusters is refused: anything but a move's own steps, a repair and a pipeline's records. */
     static Decision refusedWhileMoving(ConnectorState current, ConnectorCommand command) {
         Object action = command.getAction();
