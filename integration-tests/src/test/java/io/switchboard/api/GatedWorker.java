@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A Connect worker's REST API behind a gate: every request goes on to the worker, but while the
- * gate is shut on a method and path, those requests are answered 503 and the worker never sees
- * them. A test holds one step of the data plane's work on the worker this way (a delete, an offsets
- * read) to act at the moment between two steps.
+ * gate is shut on a method and path, those requests are answered 503 (or as the test says) and the
+ * worker never sees them. A test holds one step of the data plane's work on the worker this way (a
+ * delete, an offsets read) to act at the moment between two steps, or has the worker refuse one.
  */
 final class GatedWorker implements AutoCloseable {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -32,6 +32,7 @@ final class GatedWorker implements AutoCloseable {
     private final HttpServer server;
     private final AtomicReference<String> shut = new AtomicReference<>();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicReference<Refusal> answer = new AtomicReference<>();
 
     private GatedWorker(String worker, HttpServer server) {
         this.worker = worker;
@@ -58,8 +59,17 @@ final class GatedWorker implements AutoCloseable {
 
     /** From now on, {@code method path} (the path alone, no query) is answered 503. */
     void shut(String method, String path) {
+        shut(method, path, 503, "{\"error_code\":503,\"message\":\"held by the test\"}");
+    }
+
+    /** From now on, {@code method path} is answered {@code status} with {@code body}, as the worker would refuse it. */
+    void shut(String method, String path, int status, String body) {
         refused.set(0);
+        answer.set(new Refusal(status, body.getBytes(StandardCharsets.UTF_8)));
         shut.set(method + " " + path);
+    }
+
+    private record Refusal(int status, byte[] body) {
     }
 
     /** Every request goes on to the worker again. */
@@ -81,7 +91,8 @@ final class GatedWorker implements AutoCloseable {
             }
             if ((exchange.getRequestMethod() + " " + uri.getPath()).equals(shut.get())) {
                 refused.incrementAndGet();
-                answer(exchange, 503, "{\"error_code\":503,\"message\":\"held by the test\"}".getBytes(StandardCharsets.UTF_8));
+                Refusal refusal = answer.get();
+                answer(exchange, refusal.status(), refusal.body());
                 return;
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(worker + uri.getRawPath()

@@ -4,22 +4,30 @@ import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorMoved;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.DeleteConnector;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.MoveStep;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.ReconcileFailure;
 import io.switchboard.schemas.ReconcileConnector;
 import io.switchboard.schemas.RecordPipelinePhase;
 import io.switchboard.schemas.RecordPipelineTableLeftOut;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TargetStateChanged;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * A move of a connector from one Connect cluster to another, as steps each decided on one key
  * (the connector in one cluster), so that whichever replica holds a partition carries on a move
  * another began: start (the source stops), create (the target is created stopped with the offsets
- * the source's stop kept), run (the target, its offsets set, goes to the state the source had),
+ * the source's stop kept), run (the target, its offsets set, goes to the state the source had: a
+ * {@link ConnectorMoved} event),
  * finish (the source is deleted); or refused (the target did not take it: the source goes back to
  * its state) and undo (the target's worker refused the offsets: the target is deleted). The
  * processor writes each step after the one before (see the processor's {@code MoveSteps}); a step
@@ -47,6 +55,53 @@ public final class ConnectorMoves {
         return state != null && state.getMove() != null && START.equals(state.getMove().getStep())
                 && state.getTargetState() == TargetState.STOPPED;
     }
+
+    /**
+     * Why the target's workers refused a move's target, when the data plane's report of it says
+     * so: the connector is the target of a move still at its create step (created stopped, its
+     * offsets not yet set), and the data plane reports its create failing, the worker not having
+     * it (a class its workers lack, a config they refuse). Newly so only: a report that repeats the
+     * failure already reported answers null, as does any other report. The move is then undone
+     * (the target deleted, the source back to the state it had), so that a connector the target
+     * cannot run keeps running where it was.
+     *
+     * @param previous the data plane's report before this one (null: none)
+     */
+    public static String refusedByTargetWorkers(ConnectorState target, ConnectorObservation previous, ConnectorObservation observed) {
+        if (target == null || target.getMove() == null || !CREATE.equals(target.getMove().getStep()) || observed == null) {
+            return null;
+        }
+        ReconcileFailure failure = observed.getReconcileFailure();
+        if (failure == null || !ABSENT.equals(failure.getObserved())) {
+            return null;
+        }
+        ReconcileFailure before = previous == null ? null : previous.getReconcileFailure();
+        if (before != null && ABSENT.equals(before.getObserved()) && before.getFirstFailedAt() == failure.getFirstFailedAt()) {
+            return null;
+        }
+        return "the workers of cluster " + target.getMove().getTo() + " refused the connector: " + failure.getError();
+    }
+
+    /**
+     * Whether a move's target with no offsets to set (the source had none) is on its workers now:
+     * the data plane reports it stopped, as created, and not failing, where its report before did
+     * not. Only then does it run and the source go, so that a target its workers cannot create
+     * ({@link #refusedByTargetWorkers}) is found while the source is still there to go back to. A
+     * target with offsets to set waits on its worker's answer to them instead.
+     *
+     * @param previous the data plane's report before this one (null: none)
+     */
+    public static boolean createdOnTargetWorkers(ConnectorState target, ConnectorObservation previous, ConnectorObservation observed) {
+        return target != null && target.getMove() != null && CREATE.equals(target.getMove().getStep())
+                && target.getPendingOffsets() == null && shownCreated(observed) && !shownCreated(previous);
+    }
+
+    private static boolean shownCreated(ConnectorObservation observed) {
+        return observed != null && "STOPPED".equals(observed.getState()) && observed.getReconcileFailure() == null;
+    }
+
+    /** What the data plane reports as a connector's state on the worker when the worker does not have it. */
+    private static final String ABSENT = "ABSENT";
 
     /** Whether a change to a connector moving between clusters is refused: anything but a move's own steps, a repair and a pipeline's records. */
     static Decision refusedWhileMoving(ConnectorState current, ConnectorCommand command) {
@@ -82,13 +137,15 @@ public final class ConnectorMoves {
                 if (!matches(current, step)) {
                     yield unchanged(current);
                 }
-                yield toState(current, command, step, step.getTargetState());
+                yield toState(current, command, step, step.getTargetState(), new ConnectorMoved(step.getMoveId(), step.getFrom(),
+                        step.getTo(), current.getTargetState(), step.getTargetState(), offsetsDigest(current)));
             }
             case REFUSED -> {
                 if (!matches(current, step)) {
                     yield unchanged(current);
                 }
-                yield toState(current, command, step, current.getMove().getTargetState());
+                TargetState back = current.getMove().getTargetState();
+                yield toState(current, command, step, back, new TargetStateChanged(current.getTargetState(), back));
             }
             case FINISH, UNDO -> {
                 if (!(command.getAction() instanceof DeleteConnector)) {
@@ -133,8 +190,24 @@ public final class ConnectorMoves {
         return marked(new Decision(Outcome.UPDATED, null, null, next, true, event), next, started);
     }
 
-    /** The connector to a target state, its move over (run on the target, refused on the source). */
-    private static Decision toState(ConnectorState current, ConnectorCommand command, MoveStep step, TargetState target) {
+    /**
+     * The SHA-256 (hex) of the offsets a move's target was created with, which its worker set: the
+     * offsets the source's stop kept. Null when it moved with none.
+     */
+    static String offsetsDigest(ConnectorState target) {
+        String offsets = target.getPendingOffsets() == null ? null : target.getPendingOffsets().getOffsets();
+        if (offsets == null) {
+            return null;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(offsets.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /** The connector to a target state, its move over (run on the target, refused on the source), with the event that says so. */
+    private static Decision toState(ConnectorState current, ConnectorCommand command, MoveStep step, TargetState target, Object payload) {
         ConnectorState next = CommandDecider.copyOf(current)
                 .setTargetState(target)
                 .setVersion(current.getVersion() + 1)
@@ -142,7 +215,7 @@ public final class ConnectorMoves {
                 .setLastCommandId(command.getCommandId())
                 .setMove(null)
                 .build();
-        LifecycleEvent event = CommandDecider.event(command, next.getVersion(), new TargetStateChanged(current.getTargetState(), target));
+        LifecycleEvent event = CommandDecider.event(command, next.getVersion(), payload);
         return marked(new Decision(Outcome.UPDATED, null, null, next, true, event), next, step);
     }
 
