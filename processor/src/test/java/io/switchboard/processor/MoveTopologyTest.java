@@ -15,6 +15,10 @@ import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.MoveStep;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.PolicyAction;
+import io.switchboard.schemas.PolicySpec;
+import io.switchboard.schemas.PolicyValidation;
+import io.switchboard.schemas.PutPolicy;
 import io.switchboard.schemas.ReconcileFailure;
 import io.switchboard.schemas.TargetState;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -154,6 +158,27 @@ class MoveTopologyTest {
         assertEquals(ConnectorMoves.REFUSED, refused.getMove().getStep());
         assertEquals("cluster east refused the connector: connector already exists", refused.getMove().getReason());
         assertEquals(1, history("east").size(), "the target's own connector is untouched");
+    }
+
+    /** A policy of the target's cluster refuses the connector: the source runs again where it was, the policy named as why. */
+    @Test
+    void aTargetClustersPolicyRefusesTheConnectorAndTheSourceRunsAgainWhereItWas() {
+        ConnectorCommand policy = ConnectorCommand.newBuilder().setCommandId("policy-1").setCluster("east").setConnector("{policy}no-files")
+                .setPrincipal("alice").setIssuedAt(500L).setAction(new PutPolicy(PolicySpec.newBuilder().setAction(PolicyAction.DENY)
+                        .setMatchClasses(List.of("*FileStream*")).setValidations(List.of(new PolicyValidation("false", "no file connectors here")))
+                        .build())).build();
+        fixture.commands().pipeInput("east/{policy}no-files", policy);
+        send("default", new CreateConnector(CONFIG, TargetState.RUNNING, null), null);
+        send("default", new ChangeTargetState(TargetState.STOPPED), move("default", "east"));
+        observe("default", ConnectorObservation.newBuilder().setObservedAt(9_000).setState("STOPPED").setOffsets(AT_3)
+                .setDetailsObservedAt(9_000L));
+        assertNull(state("east"), "nothing on the target");
+        assertEquals(TargetState.RUNNING, state("default").getTargetState(), "running again where it was");
+        assertNull(state("default").getMove());
+        HistoryEntry refused = history("default").get(history("default").size() - 1);
+        assertEquals(ConnectorMoves.REFUSED, refused.getMove().getStep());
+        assertEquals("cluster east refused the connector: Connector config refused by policy no-files: no file connectors here",
+                refused.getMove().getReason());
     }
 
     /**
