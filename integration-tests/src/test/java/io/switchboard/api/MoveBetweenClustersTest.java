@@ -98,6 +98,18 @@ class MoveBetweenClustersTest {
             assertEquals(400, refused.json().path("error_code").asInt(), refused.body());
         }
         assertEquals(404, fx.call("POST", "/connectors/ghost/move", "{\"to\":\"east\"}").status());
+        // A connector of that name on east: the target would refuse the create, so the move is refused at once and nothing stops.
+        String elsewhere = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + ".other\",\"topic\":\"" + topic + "-other\"}";
+        assertEquals(201, fx.call("POST", "/clusters/east/connectors", "{\"name\":\"" + name + "\",\"config\":" + elsewhere
+                + ",\"initial_state\":\"STOPPED\"}").status());
+        int entries = fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions").size();
+        SwitchboardFixture.Answer taken = fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"east\"}");
+        assertEquals(409, taken.status(), taken.body());
+        assertEquals("Connector " + name + " exists in cluster east already: cluster east refused the connector",
+                taken.json().path("message").asText(), taken.body());
+        assertEquals(entries, fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions").size(), "nothing stopped");
+        assertEquals(204, fx.call("DELETE", "/clusters/east/connectors/" + name, null).status());
+        Await.atMost(WITHIN).until("the other one gone from east's worker", () -> stateOn(east.url(), name), "ABSENT"::equals);
 
         String defaultWorker = west.url();
         AtomicBoolean polling = new AtomicBoolean(true);
@@ -147,8 +159,10 @@ class MoveBetweenClustersTest {
         assertEquals("after", stop.path("offsets").path("reading").asText(), stop.toString());
         assertEquals("finish", source.get(source.size() - 1).path("move").path("step").asText(), source.toString());
         JsonNode target = fx.call("GET", "/clusters/east/connectors/" + name + "/history", null).json().path("versions");
-        assertEquals("create", target.get(0).path("move").path("step").asText(), target.toString());
-        assertEquals("default", target.get(0).path("move").path("from").asText(), target.toString());
+        // After the other connector of that name that east had (created, deleted): the move's create, its offsets set, its arrival.
+        JsonNode created = target.get(target.size() - 3);
+        assertEquals("create", created.path("move").path("step").asText(), target.toString());
+        assertEquals("default", created.path("move").path("from").asText(), target.toString());
         assertFalse(target.toString().contains("\"refused\""), target.toString());
         // Its arrival: a ConnectorMoved entry on the target, with the target state it took there, and in the console's timeline.
         JsonNode arrived = target.get(target.size() - 1);

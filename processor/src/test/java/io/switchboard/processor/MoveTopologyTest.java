@@ -254,6 +254,11 @@ class MoveTopologyTest {
         ConnectorObservation created = ConnectorObservation.newBuilder(failing)
                 .setReconcileFailure(new ReconcileFailure("STOPPED", "RUNNING", 1, "offsets", 10L, 10L, 20L)).build();
         assertNull(ConnectorMoves.refusedByTargetWorkers(target, null, created), "the worker has it: not a refused create");
+
+        // What the API asks before a move: the create step's own decision against the target as it stands.
+        ConnectorState source = ConnectorState.newBuilder(target).setCluster("default").setMove(null).build();
+        assertNull(ConnectorMoves.refusedByTarget(ControlPlanes.of(TopologyFixture.TOPICS), source, null, "east", "check", 1L));
+        assertEquals(Outcome.CONFLICT, ConnectorMoves.refusedByTarget(ControlPlanes.of(TopologyFixture.TOPICS), source, target, "east", "check", 1L).outcome());
     }
 
     @Test

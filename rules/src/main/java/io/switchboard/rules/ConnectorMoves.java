@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * A move of a connector from one Connect cluster to another, as steps each decided on one key
@@ -98,6 +99,23 @@ public final class ConnectorMoves {
 
     private static boolean shownCreated(ConnectorObservation observed) {
         return observed != null && "STOPPED".equals(observed.getState()) && observed.getReconcileFailure() == null;
+    }
+
+    /**
+     * What the target cluster would answer the move's create, decided now by the decider's own
+     * function on the command the create step writes (the source's config, stopped), against the
+     * target as it stands: the refusal (a connector of that name there, a built-in policy), or null
+     * when it would take it. The API asks it before the source is stopped, so a move the target
+     * refuses is answered at once and changes nothing; the processor decides the create step again
+     * when it comes (the target may have changed meanwhile, and its user policies are the
+     * processor's to apply).
+     */
+    public static Decision refusedByTarget(ControlPlane controlPlane, ConnectorState source, ConnectorState target, String to,
+                                           String commandId, long at) {
+        ConnectorCommand create = ConnectorCommand.newBuilder().setCommandId(commandId).setCluster(to).setConnector(source.getName())
+                .setIssuedAt(at).setAction(new CreateConnector(Map.copyOf(source.getConfig()), TargetState.STOPPED, null)).build();
+        Decision decided = CommandDecider.decide(controlPlane, target, create);
+        return decided.outcome() == Outcome.CREATED ? null : decided;
     }
 
     /** What the data plane reports as a connector's state on the worker when the worker does not have it. */
