@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A move between two real Connect clusters with two replicas, one of which is stopped mid-move:
- * the replica that reconciles the source's cluster (it holds that cluster's lease), at the moment
- * between two of the move's steps. The other replica finishes the move: a FileStream source that
+ * the replica that reconciles the source's (or the target's) cluster (it holds that cluster's lease),
+ * at the moment between two of the move's steps. The other replica finishes the move: a FileStream source that
  * read 5,000 lines before the move and 5,000 after has each of the 10,000 lines in the topic
  * once, and a poll of both workers every 100 ms never sees two running copies.
  *
@@ -43,6 +43,8 @@ class MoveWithAReplicaKilledTest {
     private static ConnectWorker west;
     private static ConnectWorker east;
     private static GatedWorker gate;
+    /** The same in front of the target cluster's worker. */
+    private static GatedWorker eastGate;
     /** The replicas' schema registry, of neither of them: it outlives the replica stopped. */
     private static EmbeddedSchemaRegistry registry;
     private static final List<Path> FILES = new ArrayList<>();
@@ -54,6 +56,7 @@ class MoveWithAReplicaKilledTest {
         west = ConnectWorker.start(SharedKafka.broker());
         east = ConnectWorker.start(SharedKafka.broker());
         gate = GatedWorker.in(west.url());
+        eastGate = GatedWorker.in(east.url());
         Map<String, String> settings = new java.util.HashMap<>();
         SharedKafka.broker().client(KafkaIdentities.CONTROL_PLANE).forEach((k, v) -> settings.put(k, String.valueOf(v)));
         settings.remove("bootstrap.servers");
@@ -65,6 +68,9 @@ class MoveWithAReplicaKilledTest {
     static void stopWorkers() throws IOException {
         if (gate != null) {
             gate.close();
+        }
+        if (eastGate != null) {
+            eastGate.close();
         }
         if (registry != null) {
             registry.close();
@@ -83,6 +89,7 @@ class MoveWithAReplicaKilledTest {
     @AfterEach
     void stopReplicas() {
         gate.open();
+        eastGate.open();
         if (second != null) {
             second.close();
         }
@@ -93,7 +100,7 @@ class MoveWithAReplicaKilledTest {
 
     /** Two replicas of one deployment, both reconciling default (through the gate) and east when they hold their leases. */
     private List<SwitchboardApp> startReplicas() {
-        String clusters = "default=" + gate.url() + ",east=" + east.url();
+        String clusters = "default=" + gate.url() + ",east=" + eastGate.url();
         fx = new SwitchboardFixture(options -> options.withConnectClusters(clusters).withSchemaRegistryUrl(registry.url()));
         second = SwitchboardApp.start(fx.kafka.replica(fx.options().withDataDir(fx.dir.resolve("second"))
                 .withSecretsKeyFile(fx.dir.resolve("replica").resolve("secrets.key"))
@@ -121,7 +128,7 @@ class MoveWithAReplicaKilledTest {
     @Test
     void aReplicaStoppedBetweenTheTargetsStartAndTheSourcesDeleteLosesNothing() throws Exception {
         String name = "killed-after-start";
-        moveWithAReplicaStopped(name, "DELETE", "/connectors/" + name,
+        moveWithAReplicaStopped(name, gate, "default", "DELETE", "/connectors/" + name,
                 () -> "RUNNING".equals(stateOn(east.url(), name)) && "STOPPED".equals(stateOn(west.url(), name)) && gate.refused() > 0);
     }
 
@@ -132,12 +139,27 @@ class MoveWithAReplicaKilledTest {
     @Test
     void aReplicaStoppedBeforeTheStoppedSourcesOffsetsAreReadLosesNothing() throws Exception {
         String name = "killed-after-stop";
-        moveWithAReplicaStopped(name, "GET", "/connectors/" + name + "/offsets",
+        moveWithAReplicaStopped(name, gate, "default", "GET", "/connectors/" + name + "/offsets",
                 () -> "STOPPED".equals(stateOn(west.url(), name)) && "ABSENT".equals(stateOn(east.url(), name)) && gate.refused() > 0);
     }
 
-    private void moveWithAReplicaStopped(String name, String heldMethod, String heldPath, java.util.function.BooleanSupplier moment)
-            throws Exception {
+    /**
+     * Between the target's create and its offsets set: the target exists on east, stopped, and the
+     * worker's change of its offsets is held at east's gate when the replica reconciling east stops.
+     */
+    @Test
+    void aReplicaStoppedBeforeTheTargetsOffsetsAreSetLosesNothing() throws Exception {
+        String name = "killed-after-create";
+        moveWithAReplicaStopped(name, eastGate, "east", "PATCH", "/connectors/" + name + "/offsets",
+                () -> "STOPPED".equals(stateOn(east.url(), name)) && "STOPPED".equals(stateOn(west.url(), name)) && eastGate.refused() > 0);
+    }
+
+    /**
+     * @param held    the gate that holds the step back
+     * @param cluster the cluster whose lease holder is stopped (the one behind {@code held})
+     */
+    private void moveWithAReplicaStopped(String name, GatedWorker held, String cluster, String heldMethod, String heldPath,
+                                         java.util.function.BooleanSupplier moment) throws Exception {
         List<SwitchboardApp> replicas = startReplicas();
         NumberedLines numbered = new NumberedLines(name + "-line-");
         String topic = name + "-" + System.nanoTime();
@@ -169,17 +191,17 @@ class MoveWithAReplicaKilledTest {
         }, "two-copies-poller");
         poller.start();
         try {
-            gate.shut(heldMethod, heldPath);
+            held.shut(heldMethod, heldPath);
             SwitchboardFixture.Answer moved = SwitchboardFixture.call(fx.app.url(), "POST", "/clusters/default/connectors/" + name + "/move",
                     "{\"to\":\"east\"}");
             assertEquals(202, moved.status(), moved.body());
             Await.atMost(WITHIN).until("the moment to stop a replica (" + heldMethod + " " + heldPath + " held)", moment::getAsBoolean);
-            SwitchboardApp stopped = Await.atMost(WITHIN).until("one replica to reconcile default",
-                    () -> replicas.stream().filter(r -> reconciles(r, "default")).toList(), holders -> holders.size() == 1).get(0);
+            SwitchboardApp stopped = Await.atMost(WITHIN).until("one replica to reconcile " + cluster,
+                    () -> replicas.stream().filter(r -> reconciles(r, cluster)).toList(), holders -> holders.size() == 1).get(0);
             SwitchboardApp survivor = stopped == fx.app ? second : fx.app;
             stopped.close();
-            gate.open();
-            System.out.printf("stopped the replica reconciling default at %s %s (%d held)%n", heldMethod, heldPath, gate.refused());
+            held.open();
+            System.out.printf("stopped the replica reconciling %s at %s %s (%d held)%n", cluster, heldMethod, heldPath, held.refused());
 
             Await.atMost(WITHIN).until("running on east", () -> SwitchboardFixture.call(survivor.url(), "GET",
                     "/clusters/east/connectors/" + name + "/status", null).json().path("connector").path("state").asText(), "RUNNING"::equals);
