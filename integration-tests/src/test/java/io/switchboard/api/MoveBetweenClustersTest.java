@@ -175,6 +175,36 @@ class MoveBetweenClustersTest {
     }
 
     /**
+     * A source that read nothing has no offsets to set on the target: it runs there, and the source
+     * goes, once the target's workers show it created; the lines it reads after are each in the topic once.
+     */
+    @Test
+    void aSourceWithNoOffsetsMovesOnceTheTargetsWorkersHaveIt() throws Exception {
+        String name = "fresh-source";
+        String topic = "fresh-" + System.nanoTime();
+        Path input = TestReplicas.FILES.resolve(topic + ".txt");
+        FILES.add(input);
+        Files.writeString(input, "");
+        NumberedLines numbered = new NumberedLines("fresh-line-");
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"" + topic + "\"}";
+        assertEquals(201, fx.call("POST", "/connectors", "{\"name\":\"" + name + "\",\"config\":" + config + "}").status());
+        Await.atMost(WITHIN).until("running on default's worker", () -> stateOn(west.url(), name), "RUNNING"::equals);
+
+        assertEquals(202, fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"east\"}").status());
+        Await.atMost(WITHIN).until("running on east's worker", () -> stateOn(east.url(), name), "RUNNING"::equals);
+        Await.atMost(WITHIN).until("gone from default's worker", () -> stateOn(west.url(), name), "ABSENT"::equals);
+        JsonNode target = fx.call("GET", "/clusters/east/connectors/" + name + "/history", null).json().path("versions");
+        JsonNode arrived = target.get(target.size() - 1);
+        assertEquals("ConnectorMoved", arrived.path("event").asText(), target.toString());
+        Map<String, Object> reader = fx.kafka.client(KafkaIdentities.USER);
+        numbered.append(input, 1, LINES);
+        Map<String, Integer> all = Await.atMost(WITHIN).until("every line in the topic", () -> numbered.emitted(reader, topic),
+                counts -> NumberedLines.total(counts) >= LINES);
+        assertEquals(LINES, all.size(), "each line once");
+        assertTrue(all.values().stream().allMatch(count -> count == 1), "each line once");
+    }
+
+    /**
      * The target's workers refuse to create it (as a worker lacking the connector's class answers,
      * here through a gate in front of east's worker): the move is undone, and the source runs again
      * where it was, its history saying why. The source has read nothing yet, so there are no
