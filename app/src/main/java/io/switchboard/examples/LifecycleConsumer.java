@@ -2,6 +2,7 @@ package io.switchboard.examples;
 
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorCreated;
+import io.switchboard.schemas.ConnectorMoved;
 import io.switchboard.schemas.ConnectorStatusChanged;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.TargetStateChanged;
@@ -151,6 +152,9 @@ public final class LifecycleConsumer {
             what = "added " + changed.getAdded() + ", removed " + changed.getRemoved() + ", changed " + changed.getChanged();
         } else if (payload instanceof TargetStateChanged target) {
             what = target.getPrevious() + " -> " + target.getCurrent();
+        } else if (payload instanceof ConnectorMoved moved) {
+            what = "from " + moved.getFrom() + " to " + moved.getTo() + ", " + moved.getPrevious() + " -> " + moved.getCurrent()
+                    + (moved.getOffsetsDigest() == null ? ", no offsets" : ", offsets sha-256 " + moved.getOffsetsDigest());
         } else if (payload instanceof ConnectorStatusChanged status) {
             what = status.getPrevious() + " -> " + status.getCurrent() + " tasks " + status.getTaskStates();
         }

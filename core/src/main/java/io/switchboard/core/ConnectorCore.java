@@ -31,6 +31,7 @@ import io.switchboard.secrets.Redactor;
 import io.switchboard.rules.ConnectorMoves;
 import io.switchboard.schemas.MoveStep;
 import io.switchboard.schemas.CommandDecision;
+import io.switchboard.rules.Decision;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,7 @@ public final class ConnectorCore implements ConnectorService {
     private final StatusWatch watcher;
     private final BulkCommands bulk;
     private final ClusterDirectory clusters;
+    private final ConnectorStore queries;
 
     public ConnectorCore(CommandBus gateway, ConnectorStore queries, ConnectorPlugins plugins,
                          ConnectorConfigValidator validator, StatusWatch watcher, ConnectorSecrets secrets,
@@ -78,6 +80,7 @@ public final class ConnectorCore implements ConnectorService {
         this.watcher = watcher;
         this.bulk = new BulkCommands(gateway, queries);
         this.clusters = clusters;
+        this.queries = queries;
     }
 
     /** The one pre-flight of this core's writes, whose bounded pool a set's plan runs in too. */
@@ -260,10 +263,38 @@ public final class ConnectorCore implements ConnectorService {
         if (!clusters.manages(to)) {
             throw new ServiceException.NotFound(ServiceException.Subject.CLUSTER, to, null, Operation.CHANGE_TARGET_STATE);
         }
-        return preflight.submit(scope, name, new ChangeTargetState(TargetState.STOPPED), Operation.CHANGE_TARGET_STATE, request,
-                        command -> command.setMove(MoveStep.newBuilder().setMoveId(command.getCommandId()).setStep(ConnectorMoves.START)
-                                .setFrom(scope.cluster()).setTo(to).build()))
+        // Off the caller's thread (the reads may wait): what the target would answer its create, before anything stops.
+        return preflight.offThread(() -> {
+                    requireTargetTakes(scope, name, to);
+                    return name;
+                })
+                .thenCompose(checked -> preflight.submit(scope, name, new ChangeTargetState(TargetState.STOPPED), Operation.CHANGE_TARGET_STATE,
+                        request, command -> command.setMove(MoveStep.newBuilder().setMoveId(command.getCommandId())
+                                .setStep(ConnectorMoves.START).setFrom(scope.cluster()).setTo(to).build())))
                 .thenApply(CommandDecision::getCommandId);
+    }
+
+    /**
+     * Refuses a move the target cluster would refuse the create of ({@link ConnectorMoves#refusedByTarget},
+     * the processor's own decision), in the dialect's shape: 409 for a connector of that name there,
+     * 400 for a config it refuses. A source that does not exist is left to the processor's 404.
+     */
+    private void requireTargetTakes(Scope scope, String name, String to) {
+        ConnectorState source = queries.connector(new ConnectorKey(scope.cluster(), name)).orElse(null);
+        if (source == null) {
+            return;
+        }
+        ConnectorState target = queries.connector(new ConnectorKey(to, name)).orElse(null);
+        Decision refused = ConnectorMoves.refusedByTarget(gateway.controlPlane(), source, target, to, "move-check", System.currentTimeMillis());
+        if (refused == null) {
+            return;
+        }
+        if (refused.outcome() == Outcome.CONFLICT) {
+            throw new ServiceException.Busy("Connector " + name + " exists in cluster " + to + " already: cluster " + to
+                    + " refused the connector");
+        }
+        throw new ServiceException.InvalidRequest("to", "Cluster " + to + " refused the connector: "
+                + (refused.message() != null ? refused.message() : refused.reason()));
     }
 
     @Override

@@ -153,7 +153,7 @@ public final class ConnectorHealth {
             switch (entry.getKind()) {
                 case "ConnectorCreated" -> events.add(HealthEvent.created(at, entry.getTargetState() == null ? "RUNNING"
                         : entry.getTargetState().name()));
-                case "TargetStateChanged" -> events.add(HealthEvent.targetChanged(at, entry.getTargetState().name()));
+                case "TargetStateChanged", "ConnectorMoved" -> events.add(HealthEvent.targetChanged(at, entry.getTargetState().name()));
                 case "RestartRequested" -> events.add(HealthEvent.of(at, HealthEvent.Kind.ASKED_RESTART));
                 case "ConnectorDeleted" -> events.add(HealthEvent.of(at, HealthEvent.Kind.DELETED));
                 default -> {

@@ -215,10 +215,13 @@ final class ReconcileExecutor {
         throw new IllegalArgumentException("Not a step that only remembers: " + action);
     }
 
+    /** A worker's "not now" that is no answer about the request (a worker starting, a proxy in front of it). */
+    private static final int SERVICE_UNAVAILABLE = 503;
+
     /**
      * Makes the offsets change asked for and answers the worker's answer. Answers that say "not
-     * now" (a rebalance, a stop still under way, a connector not yet created there, a timeout) are
-     * tried again on the next look; a refusal of the offsets themselves is the answer.
+     * now" (a rebalance, a stop still under way, a connector not yet created there, a timeout, a
+     * 503) are tried again on the next look; a refusal of the offsets themselves is the answer.
      */
     private int modifyOffsets(String name, OffsetsRequest pending, List<MemoryChange> out) {
         out.add(new MemoryChange.OffsetsAsked());
@@ -235,7 +238,9 @@ final class ReconcileExecutor {
             result = new OffsetsResult(pending.getId(), e.status(), e.getMessage(), null, clock.millis());
         } catch (ConnectCallException e) {
             String message = e.workerMessage();
-            if (e.status() < 500 || message == null || message.toLowerCase(Locale.ROOT).contains("timed out")) {
+            // 503: the worker (or what is in front of it) cannot serve now, which says nothing of the offsets.
+            if (e.status() < 500 || e.status() == SERVICE_UNAVAILABLE || message == null
+                    || message.toLowerCase(Locale.ROOT).contains("timed out")) {
                 throw e;
             }
             // The plugin refused the offsets: the worker reports that as a server error.

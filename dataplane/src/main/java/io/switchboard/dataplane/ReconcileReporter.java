@@ -6,6 +6,7 @@ import io.switchboard.dataplane.ConnectClusterClient.WorkerConnector;
 import io.switchboard.dataplane.ConnectorMemory.Details;
 import io.switchboard.dataplane.ConnectorMemory.Restarts;
 import io.switchboard.dataplane.ConnectorMemory.StaleTasks;
+import io.switchboard.rules.ConnectorMoves;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ReconcileFailure;
@@ -184,7 +185,8 @@ final class ReconcileReporter {
                 .build();
         String shown = statusOf(running);
         Details known = status == null ? memory.details()
-                : detailsOf(name, fingerprintOf(shown, observation), detailsShape(observation), fullPass, memory, noted);
+                : detailsOf(name, fingerprintOf(shown, observation), detailsShape(observation), fullPass, memory, noted,
+                        ConnectorMoves.awaitsOffsets(state));
         if (known != null) {
             observation.setActiveTopics(known.topics());
             observation.setOffsets(known.offsets());
@@ -284,10 +286,6 @@ final class ReconcileReporter {
     }
 
     /**
-     * The connector's active topics and offsets: read again when its status changed or the last
-     * reading is {@link #DETAILS_EVERY_MS} old; kept as they were when the worker cannot say now.
-     */
-    /**
      * What, when it changes, makes the active topics and offsets worth reading again: whether the
      * connector is stopped (offsets are final then, and may be changed), and the offsets and topics
      * changes the reconciler carried out. A create, a pause, a resume or a task starting changes
@@ -309,15 +307,23 @@ final class ReconcileReporter {
                 && before.substring("paused".length()).equals(after.substring("live".length()));
     }
 
+    /**
+     * The connector's active topics and offsets: read again when its status changed or the last
+     * reading is {@link #DETAILS_EVERY_MS} old; kept as they were when the worker cannot say now.
+     *
+     * @param awaited whether the connector's offsets are awaited once it shows stopped (a move's
+     *                target is created with them): first seen stopped, they are read now
+     */
     private Details detailsOf(String name, String statusFingerprint, String shape, boolean fullPass, ConnectorMemory memory,
-                              Noted noted) {
+                              Noted noted, boolean awaited) {
         Details known = memory.details();
         String reported = memory.lastReported();
         long now = clock.millis();
         String knownShape = memory.detailsShape();
         long notBefore = memory.detailsNotBefore();
         boolean due = memory.detailsDue();
-        if (knownShape == null) {
+        boolean firstSeen = knownShape == null;
+        if (firstSeen) {
             // First seen here (just created, or by a new leader): its topics and offsets are the
             // worker's to answer when someone reads them; they are read here on the periodic refresh.
             knownShape = shape;
@@ -328,7 +334,9 @@ final class ReconcileReporter {
             noted.add(new MemoryChange.DetailsFirstSeen(shape, wait));
         }
         boolean statusChanged = (reported == null || !reported.startsWith(statusFingerprint + "|"))
-                && !shape.equals(knownShape);
+                && !shape.equals(knownShape)
+                // A move stopped it and waits on the reading the replica that stopped it did not make.
+                || firstSeen && awaited && shape.startsWith("stopped|");
         if (statusChanged && resumedOnly(knownShape, shape)) {
             // A resume changes no offsets: the shape is noted (a pause after it is read again), nothing is read.
             statusChanged = false;

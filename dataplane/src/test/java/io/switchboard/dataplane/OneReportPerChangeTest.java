@@ -393,6 +393,40 @@ class OneReportPerChangeTest {
         }
     }
 
+    /**
+     * A replica that takes a cluster over from one stopped mid-move first sees the moving connector
+     * stopped: the move waits on its offsets (the target is created with them), so its first pass
+     * reads them rather than leaving them to the periodic read five minutes later. A connector
+     * stopped and not moving is first seen without a read, as before.
+     */
+    @Test
+    void aMovingConnectorFirstSeenStoppedHasItsOffsetsReadAtOnce() {
+        connectorState = "STOPPED";
+        taskState = "STOPPED";
+        desired = state(TargetState.STOPPED, 3);
+        Reconciler still = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
+                clock, UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
+        try {
+            still.reconcile();
+            assertEquals(null, reports.get(reports.size() - 1).getDetailsObservedAt(), "a stopped connector, not moving: " + reports);
+        } finally {
+            still.close();
+        }
+        desired = ConnectorState.newBuilder().setCluster("default").setName("c1").setConfig(CONFIG).setTargetState(TargetState.STOPPED)
+                .setVersion(3).setCreatedAt(1).setUpdatedAt(1).setLastCommandId("cmd-3").setMove(io.switchboard.schemas.MoveStep.newBuilder()
+                .setMoveId("move-1").setStep("start").setFrom("default").setTo("east").setTargetState(TargetState.RUNNING).build()).build();
+        Reconciler takingOver = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
+                clock, UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
+        try {
+            takingOver.reconcile();
+            ConnectorObservation first = reports.get(reports.size() - 1);
+            Assertions.assertNotNull(first.getDetailsObservedAt(), "the moving connector's offsets, read on the first pass: " + first);
+            assertEquals("{\"offsets\":[]}", first.getOffsets());
+        } finally {
+            takingOver.close();
+        }
+    }
+
     @Test
     void whatMakesOffsetsAndTopicsWorthReadingAgain() {
         ConnectorObservation running = observation("RUNNING", 0);

@@ -54,8 +54,13 @@ class ReconcileExecutorTest {
 
     private void answer(HttpExchange exchange) throws IOException {
         exchange.getRequestBody().readAllBytes();
-        if (exchange.getRequestURI().getPath().endsWith("/config")) {
+        String path = exchange.getRequestURI().getPath();
+        if (path.endsWith("/config")) {
             FakeWorker.send(exchange, 200, "{}");
+        } else if (path.equals("/connectors/c/offsets") && "GET".equals(exchange.getRequestMethod())) {
+            FakeWorker.send(exchange, 200, "{\"offsets\":[]}");
+        } else if (path.equals("/connectors/c/offsets")) {
+            FakeWorker.send(exchange, offsetsStatus, "{\"error_code\":" + offsetsStatus + ",\"message\":\"" + offsetsMessage + "\"}");
         } else {
             FakeWorker.send(exchange, 409, "{\"error_code\":409,\"message\":\"rebalance in progress\"}");
         }
@@ -78,6 +83,29 @@ class ReconcileExecutorTest {
         assertEquals(CONFIG, memory.workerConfig());
         assertEquals(List.of("config"), memory.pendingRepairs());
         assertEquals(List.of(), memory.staleTasks().before());
+    }
+
+    private volatile int offsetsStatus = 503;
+    private volatile String offsetsMessage = "Service Unavailable";
+
+    /**
+     * A 503 to an offsets change (a worker starting, a proxy in front of it) says nothing of the
+     * offsets: it is tried again, not answered (an answer would end the request, and a move's target
+     * would be undone); a plugin's refusal (a 500 with its message) is the answer.
+     */
+    @Test
+    void anOffsetsChangeAnswered503IsTriedAgainAndAPluginsRefusalIsTheAnswer() {
+        io.switchboard.schemas.OffsetsRequest request = io.switchboard.schemas.OffsetsRequest.newBuilder().setId("move:create")
+                .setOffsets("{\"offsets\":[]}").build();
+        Executed unavailable = executor.execute("c", List.of(new ReconcileAction.ModifyOffsets(request)), memory);
+        assertNotNull(unavailable.stopped(), "tried again on the next look");
+        assertEquals(List.of(new MemoryChange.OffsetsAsked()), unavailable.changes());
+
+        offsetsStatus = 500;
+        offsetsMessage = "the plugin refused the offsets";
+        Executed refused = executor.execute("c", List.of(new ReconcileAction.ModifyOffsets(request)), memory);
+        MemoryChange.OffsetsAnswered answered = assertInstanceOf(MemoryChange.OffsetsAnswered.class, refused.changes().get(1));
+        assertEquals(500, answered.result().getCode());
     }
 
     @Test

@@ -41,6 +41,8 @@ class MoveBetweenClustersTest {
     private static final int LINES = 5_000;
     private static ConnectWorker west;
     private static ConnectWorker east;
+    /** East's worker as the replica reaches it: a test makes it refuse creates as a worker lacking the class does. */
+    private static GatedWorker eastGate;
     private static SwitchboardFixture fx;
     private static final List<Path> FILES = new ArrayList<>();
 
@@ -48,13 +50,17 @@ class MoveBetweenClustersTest {
     static void start() {
         west = ConnectWorker.start(SharedKafka.broker());
         east = ConnectWorker.start(SharedKafka.broker());
-        fx = new SwitchboardFixture(options -> options.withConnectClusters("default=" + west.url() + ",east=" + east.url()));
+        eastGate = GatedWorker.in(east.url());
+        fx = new SwitchboardFixture(options -> options.withConnectClusters("default=" + west.url() + ",east=" + eastGate.url()));
     }
 
     @AfterAll
     static void stop() throws IOException {
         if (fx != null) {
             fx.close();
+        }
+        if (eastGate != null) {
+            eastGate.close();
         }
         if (east != null) {
             east.close();
@@ -92,6 +98,18 @@ class MoveBetweenClustersTest {
             assertEquals(400, refused.json().path("error_code").asInt(), refused.body());
         }
         assertEquals(404, fx.call("POST", "/connectors/ghost/move", "{\"to\":\"east\"}").status());
+        // A connector of that name on east: the target would refuse the create, so the move is refused at once and nothing stops.
+        String elsewhere = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + ".other\",\"topic\":\"" + topic + "-other\"}";
+        assertEquals(201, fx.call("POST", "/clusters/east/connectors", "{\"name\":\"" + name + "\",\"config\":" + elsewhere
+                + ",\"initial_state\":\"STOPPED\"}").status());
+        int entries = fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions").size();
+        SwitchboardFixture.Answer taken = fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"east\"}");
+        assertEquals(409, taken.status(), taken.body());
+        assertEquals("Connector " + name + " exists in cluster east already: cluster east refused the connector",
+                taken.json().path("message").asText(), taken.body());
+        assertEquals(entries, fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions").size(), "nothing stopped");
+        assertEquals(204, fx.call("DELETE", "/clusters/east/connectors/" + name, null).status());
+        Await.atMost(WITHIN).until("the other one gone from east's worker", () -> stateOn(east.url(), name), "ABSENT"::equals);
 
         String defaultWorker = west.url();
         AtomicBoolean polling = new AtomicBoolean(true);
@@ -141,9 +159,93 @@ class MoveBetweenClustersTest {
         assertEquals("after", stop.path("offsets").path("reading").asText(), stop.toString());
         assertEquals("finish", source.get(source.size() - 1).path("move").path("step").asText(), source.toString());
         JsonNode target = fx.call("GET", "/clusters/east/connectors/" + name + "/history", null).json().path("versions");
-        assertEquals("create", target.get(0).path("move").path("step").asText(), target.toString());
-        assertEquals("default", target.get(0).path("move").path("from").asText(), target.toString());
+        // After the other connector of that name that east had (created, deleted): the move's create, its offsets set, its arrival.
+        JsonNode created = target.get(target.size() - 3);
+        assertEquals("create", created.path("move").path("step").asText(), target.toString());
+        assertEquals("default", created.path("move").path("from").asText(), target.toString());
         assertFalse(target.toString().contains("\"refused\""), target.toString());
+        // Its arrival: a ConnectorMoved entry on the target, with the target state it took there, and in the console's timeline.
+        JsonNode arrived = target.get(target.size() - 1);
+        assertEquals("ConnectorMoved", arrived.path("event").asText(), target.toString());
+        assertEquals("RUNNING", arrived.path("target_state").asText(), arrived.toString());
+        assertEquals("run", arrived.path("move").path("step").asText(), arrived.toString());
+        SwitchboardFixture.Answer timeline = fx.call("GET", "/console/clusters/east/connectors/" + name + "/timeline", null);
+        assertEquals(200, timeline.status(), timeline.body());
+        assertTrue(timeline.body().contains("Moved from cluster default to east, RUNNING, offsets sha-256 "), timeline.body());
+    }
+
+    /**
+     * A source that read nothing has no offsets to set on the target: it runs there, and the source
+     * goes, once the target's workers show it created; the lines it reads after are each in the topic once.
+     */
+    @Test
+    void aSourceWithNoOffsetsMovesOnceTheTargetsWorkersHaveIt() throws Exception {
+        String name = "fresh-source";
+        String topic = "fresh-" + System.nanoTime();
+        Path input = TestReplicas.FILES.resolve(topic + ".txt");
+        FILES.add(input);
+        Files.writeString(input, "");
+        NumberedLines numbered = new NumberedLines("fresh-line-");
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"" + topic + "\"}";
+        assertEquals(201, fx.call("POST", "/connectors", "{\"name\":\"" + name + "\",\"config\":" + config + "}").status());
+        Await.atMost(WITHIN).until("running on default's worker", () -> stateOn(west.url(), name), "RUNNING"::equals);
+
+        assertEquals(202, fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"east\"}").status());
+        Await.atMost(WITHIN).until("running on east's worker", () -> stateOn(east.url(), name), "RUNNING"::equals);
+        Await.atMost(WITHIN).until("gone from default's worker", () -> stateOn(west.url(), name), "ABSENT"::equals);
+        JsonNode target = fx.call("GET", "/clusters/east/connectors/" + name + "/history", null).json().path("versions");
+        JsonNode arrived = target.get(target.size() - 1);
+        assertEquals("ConnectorMoved", arrived.path("event").asText(), target.toString());
+        Map<String, Object> reader = fx.kafka.client(KafkaIdentities.USER);
+        numbered.append(input, 1, LINES);
+        Map<String, Integer> all = Await.atMost(WITHIN).until("every line in the topic", () -> numbered.emitted(reader, topic),
+                counts -> NumberedLines.total(counts) >= LINES);
+        assertEquals(LINES, all.size(), "each line once");
+        assertTrue(all.values().stream().allMatch(count -> count == 1), "each line once");
+    }
+
+    /**
+     * The target's workers refuse to create it (as a worker lacking the connector's class answers,
+     * here through a gate in front of east's worker): the move is undone, and the source runs again
+     * where it was, its history saying why. The source has read nothing yet, so there are no
+     * offsets to set on the target whose answer would show the refusal: the target's create alone does.
+     */
+    @Test
+    void aConnectorTheTargetsWorkersRefuseRunsAgainWhereItWasWithTheReason() throws Exception {
+        String name = "unmovable-source";
+        String topic = "unmoved-" + System.nanoTime();
+        Path input = TestReplicas.FILES.resolve(topic + ".txt");
+        FILES.add(input);
+        Files.writeString(input, "");
+        NumberedLines numbered = new NumberedLines("unmoved-line-");
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"" + topic + "\"}";
+        assertEquals(201, fx.call("POST", "/connectors", "{\"name\":\"" + name + "\",\"config\":" + config + "}").status());
+        Map<String, Object> reader = fx.kafka.client(KafkaIdentities.USER);
+        Await.atMost(WITHIN).until("running on default's worker", () -> stateOn(west.url(), name), "RUNNING"::equals);
+
+        String missing = "Failed to find any class that implements Connector and which name matches FileStreamSource";
+        eastGate.shut("POST", "/connectors", 500, "{\"error_code\":500,\"message\":\"" + missing + "\"}");
+        try {
+            assertEquals(202, fx.call("POST", "/connectors/" + name + "/move", "{\"to\":\"east\"}").status());
+            JsonNode refused = Await.atMost(WITHIN).until("the move refused", () -> {
+                JsonNode versions = fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions");
+                return versions.get(versions.size() - 1);
+            }, last -> "refused".equals(last.path("move").path("step").asText()));
+            assertTrue(refused.path("move").path("reason").asText().startsWith("the workers of cluster east refused the connector: "),
+                    refused.toString());
+            assertTrue(refused.path("move").path("reason").asText().contains(missing), refused.toString());
+            assertEquals("RUNNING", refused.path("target_state").asText(), refused.toString());
+        } finally {
+            eastGate.open();
+        }
+        Await.atMost(WITHIN).until("running again on default's worker", () -> stateOn(west.url(), name), "RUNNING"::equals);
+        Await.atMost(WITHIN).until("nothing on east", () -> fx.call("GET", "/clusters/east/connectors/" + name, null).status(), s -> s == 404);
+        assertEquals("ABSENT", stateOn(east.url(), name));
+        numbered.append(input, 1, LINES);
+        Map<String, Integer> all = Await.atMost(WITHIN).until("every line in the topic", () -> numbered.emitted(reader, topic),
+                counts -> NumberedLines.total(counts) >= LINES);
+        assertEquals(LINES, all.size(), "each line once");
+        assertTrue(all.values().stream().allMatch(count -> count == 1), "each line once");
     }
 
     private static void produce(String topic, int from, int to) {

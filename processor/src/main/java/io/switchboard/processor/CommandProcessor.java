@@ -197,8 +197,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     /**
      * The steps of a move that this decision makes due ({@link MoveSteps}): a connector stopped
      * already when its move started hands the target its offsets at once (a stopped connector's
-     * stay as last read); a target's create refused sends the source back to its state; one created
-     * with no offsets to set runs at once.
+     * stay as last read); a target's create refused sends the source back to its state.
      */
     private List<ConnectorCommand> moveSteps(ConnectorCommand command, ConnectorState before, Decision decision, String storeKey) {
         MoveStep move = command.getMove();
@@ -210,11 +209,10 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
             ConnectorObservation last = statuses.get(storeKey);
             return MoveSteps.afterStop(decision.next(), last == null ? null : last.getOffsets(), command.getIssuedAt());
         }
-        if (ConnectorMoves.CREATE.equals(move.getStep())) {
-            return decision.outcome() == Outcome.CREATED
-                    ? MoveSteps.afterCreatedWithoutOffsets(decision.next(), command.getIssuedAt())
-                    : MoveSteps.afterCreateRefused(command, decision.message() != null ? decision.message() : decision.reason(),
-                            command.getIssuedAt());
+        if (ConnectorMoves.CREATE.equals(move.getStep()) && decision.outcome() != Outcome.CREATED) {
+            // Created, it waits on its worker (its offsets set, or it shown created): the observations make the next step due.
+            return MoveSteps.afterCreateRefused(command, decision.message() != null ? decision.message() : decision.reason(),
+                    command.getIssuedAt());
         }
         return List.of();
     }

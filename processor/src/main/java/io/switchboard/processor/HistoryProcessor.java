@@ -8,6 +8,7 @@ import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.ConnectorDeleted;
+import io.switchboard.schemas.ConnectorMoved;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.HistoryEntry;
@@ -41,7 +42,7 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
- * Appends each accepted change of a connector (create, config change, target state change, restart
+ * Appends each accepted change of a connector (create, config change, target state change, a move's arrival, restart
  * request, delete, and for a pipeline's source connector its pipeline's phase changes) to its history in the history store, in the same task and transaction as the
  * connectors store, so a change and its history entry are committed together. Histories outlive
  * deletes: a re-created connector's history shows the delete and then its new versions. Config
@@ -213,7 +214,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
 
     private static boolean recorded(Object payload) {
         return payload instanceof ConnectorCreated || payload instanceof ConnectorConfigChanged
-                || payload instanceof TargetStateChanged || payload instanceof RestartRequested
+                || payload instanceof TargetStateChanged || payload instanceof ConnectorMoved || payload instanceof RestartRequested
                 || payload instanceof ConnectorDeleted || payload instanceof PipelinePhaseChanged
                 || payload instanceof PipelineTableLeftOut || payload instanceof OffsetsAltered || payload instanceof OffsetsReset;
     }
@@ -283,6 +284,10 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
         } else if (payload instanceof TargetStateChanged target) {
             entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
                     .setTargetState(target.getCurrent());
+        } else if (payload instanceof ConnectorMoved moved) {
+            // The target state it takes on the target, as a target state change records it.
+            entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
+                    .setTargetState(moved.getCurrent());
         } else if (payload instanceof RestartRequested restart) {
             entry.setValues(!exists ? masked(storedConfig(key)) : new TreeMap<>())
                     .setTargetState(currentTarget != null ? currentTarget : storedTargetState(key))

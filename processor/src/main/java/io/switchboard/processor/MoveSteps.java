@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * The next steps of a move between clusters ({@link ConnectorMoves}), as the commands the processor
  * writes back to the command topic, each keyed to the connector in the cluster it is for: written
  * in the transaction of what made them due (the source's stop, once its offsets were read; the
- * target's create decided; the target's offsets set or refused). Deterministic: each step's command
+ * target's create refused; the target's offsets set or refused, or, with none to set, the target
+ * shown created on its workers or refused by them). Deterministic: each step's command
  * id and Idempotency-Key are the move's and the step's, so a step written again is answered with
  * its first decision and changes nothing.
  */
@@ -52,9 +53,13 @@ final class MoveSteps {
                 new ChangeTargetState(TargetState.STOPPED), at, "cluster " + move.getTo() + " refused the connector: " + why));
     }
 
-    /** The target was created with no offsets to set: it runs, and the source is deleted. */
-    static List<ConnectorCommand> afterCreatedWithoutOffsets(ConnectorState target, long at) {
-        return target.getMove() == null || target.getPendingOffsets() != null ? List.of() : done(target, at);
+    /**
+     * The target, created with no offsets to set, is on its workers now
+     * ({@link ConnectorMoves#createdOnTargetWorkers}): it runs, and the source is deleted.
+     */
+    static List<ConnectorCommand> afterCreatedWithoutOffsets(ConnectorState target, ConnectorObservation previous,
+                                                             ConnectorObservation observed) {
+        return ConnectorMoves.createdOnTargetWorkers(target, previous, observed) ? done(target, observed.getObservedAt()) : List.of();
     }
 
     /** The target's worker answered the offsets it was created with: run it and delete the source, or undo the move. */
@@ -69,10 +74,23 @@ final class MoveSteps {
         if (result.getCode() < 300) {
             return done(target, observed.getObservedAt());
         }
+        return undo(target, observed.getObservedAt(), "the worker of cluster " + move.getTo() + " refused the offsets: " + result.getMessage());
+    }
+
+    /**
+     * The target's workers refused to create it ({@link ConnectorMoves#refusedByTargetWorkers}): the
+     * target is deleted and the source goes back to its state, with why.
+     */
+    static List<ConnectorCommand> afterTargetRefused(ConnectorState target, ConnectorObservation previous, ConnectorObservation observed) {
+        String why = ConnectorMoves.refusedByTargetWorkers(target, previous, observed);
+        return why == null ? List.of() : undo(target, observed.getObservedAt(), why);
+    }
+
+    private static List<ConnectorCommand> undo(ConnectorState target, long at, String why) {
+        MoveStep move = target.getMove();
         List<ConnectorCommand> undo = new ArrayList<>();
-        undo.add(command(move, ConnectorMoves.UNDO, move.getTo(), target.getName(), new DeleteConnector(), observed.getObservedAt(), null));
-        undo.add(command(move, ConnectorMoves.REFUSED, move.getFrom(), target.getName(), new ChangeTargetState(TargetState.STOPPED),
-                observed.getObservedAt(), "the worker of cluster " + move.getTo() + " refused the offsets: " + result.getMessage()));
+        undo.add(command(move, ConnectorMoves.UNDO, move.getTo(), target.getName(), new DeleteConnector(), at, null));
+        undo.add(command(move, ConnectorMoves.REFUSED, move.getFrom(), target.getName(), new ChangeTargetState(TargetState.STOPPED), at, why));
         return undo;
     }
 

@@ -141,6 +141,9 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
             derived(record, MoveSteps.afterStop(connector, observed.getOffsets(), observed.getObservedAt()));
         }
         derived(record, MoveSteps.afterOffsets(connector, previous, observed));
+        derived(record, MoveSteps.afterCreatedWithoutOffsets(connector, previous, observed));
+        // A move's target its workers would not create: undone, the source back where it was.
+        derived(record, MoveSteps.afterTargetRefused(connector, previous, observed));
         if (observed.getLastAutoRestart() != null
                 && (previous == null || !observed.getLastAutoRestart().equals(previous.getLastAutoRestart()))) {
             publish(record, event(observed, connector, new AutoRestarted(observed.getAutoRestarts())), observed, connector);

@@ -3,6 +3,7 @@ package io.switchboard.processor;
 import io.switchboard.rules.AutoRestart;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.AutoRestarted;
+import io.switchboard.schemas.ConnectorMoved;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorStatusChanged;
@@ -45,7 +46,8 @@ public final class Timeline {
     /** Whether an event is one the timeline records. */
     static boolean recorded(Object payload) {
         return payload instanceof ConnectorStatusChanged || payload instanceof AutoRestarted || payload instanceof ReconcileFailed
-                || payload instanceof ReconcileRecovered || payload instanceof DriftRepaired || payload instanceof ReconcileRequested;
+                || payload instanceof ReconcileRecovered || payload instanceof DriftRepaired || payload instanceof ReconcileRequested
+                || payload instanceof ConnectorMoved;
     }
 
     /**
@@ -107,6 +109,9 @@ public final class Timeline {
             entry.setDetail("wanted " + failed.getDesired() + ", the worker has " + failed.getObserved() + ": " + failed.getError());
         } else if (payload instanceof ReconcileRecovered recovered) {
             entry.setDetail("as asked again after " + recovered.getAttempts() + " failed attempts");
+        } else if (payload instanceof ConnectorMoved moved) {
+            entry.setDetail("from cluster " + moved.getFrom() + " to " + moved.getTo() + ", " + moved.getCurrent()
+                    + (moved.getOffsetsDigest() == null ? ", with no offsets" : ", offsets sha-256 " + moved.getOffsetsDigest()));
         } else if (payload instanceof DriftRepaired repaired) {
             entry.setDetail("put back: " + String.join(", ", repaired.getRepairs()));
         }

@@ -6,13 +6,20 @@ import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorHistory;
+import io.switchboard.schemas.ConnectorMoved;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.HistoryEntry;
+import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.MoveStep;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.PolicyAction;
+import io.switchboard.schemas.PolicySpec;
+import io.switchboard.schemas.PolicyValidation;
+import io.switchboard.schemas.PutPolicy;
+import io.switchboard.schemas.ReconcileFailure;
 import io.switchboard.schemas.TargetState;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -79,7 +86,7 @@ class MoveTopologyTest {
     }
 
     @Test
-    void aSourceMovesWithTheOffsetsItsStopKeptAndRunsOnTheTargetOnlyOnceTheyAreSet() {
+    void aSourceMovesWithTheOffsetsItsStopKeptAndRunsOnTheTargetOnlyOnceTheyAreSet() throws Exception {
         send("default", new CreateConnector(CONFIG, TargetState.RUNNING, null), null);
         CommandDecision started = send("default", new ChangeTargetState(TargetState.STOPPED), move("default", "east"));
         assertEquals(Outcome.UPDATED, started.getOutcome());
@@ -113,9 +120,24 @@ class MoveTopologyTest {
         assertEquals(AT_3, source.get(1).getOffsets().getOffsets(), "the stop keeps the offsets it moved with");
         assertEquals(ConnectorMoves.FINISH, source.get(2).getMove().getStep());
         List<HistoryEntry> moved = history("east");
-        assertEquals(List.of("ConnectorCreated", "OffsetsAltered", "TargetStateChanged"), moved.stream().map(HistoryEntry::getKind).toList());
+        assertEquals(List.of("ConnectorCreated", "OffsetsAltered", "ConnectorMoved"), moved.stream().map(HistoryEntry::getKind).toList());
         assertEquals("default", moved.get(0).getMove().getFrom());
         assertEquals(ConnectorMoves.RUN, moved.get(2).getMove().getStep());
+        assertEquals(TargetState.RUNNING, moved.get(2).getTargetState(), "the target state it took on the target");
+
+        // One ConnectorMoved, on the target, naming where it came from and the offsets it moved with.
+        List<LifecycleEvent> arrivals = fixture.lifecycle().readValuesToList().stream()
+                .filter(event -> event.getEvent() instanceof ConnectorMoved).toList();
+        assertEquals(1, arrivals.size(), arrivals.toString());
+        assertEquals("east", arrivals.get(0).getCluster());
+        ConnectorMoved arrival = (ConnectorMoved) arrivals.get(0).getEvent();
+        assertEquals("default", arrival.getFrom());
+        assertEquals("east", arrival.getTo());
+        assertEquals(started.getCommandId(), arrival.getMoveId());
+        assertEquals(TargetState.STOPPED, arrival.getPrevious());
+        assertEquals(TargetState.RUNNING, arrival.getCurrent());
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(AT_3.getBytes(java.nio.charset.StandardCharsets.UTF_8))), arrival.getOffsetsDigest());
 
         // Steps written again (a replica taking over) change nothing.
         observe("east", ConnectorObservation.newBuilder().setObservedAt(3_100).setState("RUNNING")
@@ -136,6 +158,107 @@ class MoveTopologyTest {
         assertEquals(ConnectorMoves.REFUSED, refused.getMove().getStep());
         assertEquals("cluster east refused the connector: connector already exists", refused.getMove().getReason());
         assertEquals(1, history("east").size(), "the target's own connector is untouched");
+    }
+
+    /** A policy of the target's cluster refuses the connector: the source runs again where it was, the policy named as why. */
+    @Test
+    void aTargetClustersPolicyRefusesTheConnectorAndTheSourceRunsAgainWhereItWas() {
+        ConnectorCommand policy = ConnectorCommand.newBuilder().setCommandId("policy-1").setCluster("east").setConnector("{policy}no-files")
+                .setPrincipal("alice").setIssuedAt(500L).setAction(new PutPolicy(PolicySpec.newBuilder().setAction(PolicyAction.DENY)
+                        .setMatchClasses(List.of("*FileStream*")).setValidations(List.of(new PolicyValidation("false", "no file connectors here")))
+                        .build())).build();
+        fixture.commands().pipeInput("east/{policy}no-files", policy);
+        send("default", new CreateConnector(CONFIG, TargetState.RUNNING, null), null);
+        send("default", new ChangeTargetState(TargetState.STOPPED), move("default", "east"));
+        observe("default", ConnectorObservation.newBuilder().setObservedAt(9_000).setState("STOPPED").setOffsets(AT_3)
+                .setDetailsObservedAt(9_000L));
+        assertNull(state("east"), "nothing on the target");
+        assertEquals(TargetState.RUNNING, state("default").getTargetState(), "running again where it was");
+        assertNull(state("default").getMove());
+        HistoryEntry refused = history("default").get(history("default").size() - 1);
+        assertEquals(ConnectorMoves.REFUSED, refused.getMove().getStep());
+        assertEquals("cluster east refused the connector: Connector config refused by policy no-files: no file connectors here",
+                refused.getMove().getReason());
+    }
+
+    /**
+     * The target's workers lack the connector's class: the target's data plane reports its create
+     * failing, the worker not having it. The move is undone: the target is deleted, and the source
+     * runs again where it was, its history entry saying why; the failure reported again changes nothing.
+     */
+    @Test
+    void aTargetWhoseWorkersRefuseToCreateItIsDeletedAndTheSourceRunsAgainWithTheReason() {
+        send("default", new CreateConnector(CONFIG, TargetState.RUNNING, null), null);
+        send("default", new ChangeTargetState(TargetState.STOPPED), move("default", "east"));
+        // It read nothing yet: no offsets to set on the target, so nothing waits on its worker's answer to them.
+        observe("default", ConnectorObservation.newBuilder().setObservedAt(3_000).setState("STOPPED").setOffsets("{\"offsets\":[]}")
+                .setDetailsObservedAt(3_000L));
+        assertNotNull(state("east"), "created on the target");
+        assertNull(state("east").getPendingOffsets());
+        assertNotNull(state("default"), "the source stays until the target's workers have it");
+        String error = "POST /connectors answered 500: Failed to find any class that implements Connector and which name matches FileStreamSource";
+        observe("east", ConnectorObservation.newBuilder().setObservedAt(4_000).setState("UNASSIGNED")
+                .setReconcileFailure(new ReconcileFailure("STOPPED", "ABSENT", 1, error, 4_000L, 4_000L, 5_000L)));
+        assertNull(state("east"), "the target its workers refused is deleted");
+        assertEquals(TargetState.RUNNING, state("default").getTargetState(), "the source runs again where it was");
+        assertNull(state("default").getMove());
+        List<HistoryEntry> source = history("default");
+        HistoryEntry refused = source.get(source.size() - 1);
+        assertEquals(ConnectorMoves.REFUSED, refused.getMove().getStep());
+        assertEquals(TargetState.RUNNING, refused.getTargetState());
+        assertEquals("the workers of cluster east refused the connector: " + error, refused.getMove().getReason());
+        assertEquals(ConnectorMoves.UNDO, history("east").get(history("east").size() - 1).getMove().getStep());
+
+        observe("east", ConnectorObservation.newBuilder().setObservedAt(6_000).setState("UNASSIGNED")
+                .setReconcileFailure(new ReconcileFailure("STOPPED", "ABSENT", 2, error, 4_000L, 6_000L, 8_000L)));
+        assertEquals(source.size(), history("default").size(), "the failure reported again changes nothing");
+    }
+
+    /**
+     * A source with no offsets moves too: the target, created with none to set, runs and the source
+     * goes once the target's data plane shows it created (stopped) on its workers, not before.
+     */
+    @Test
+    void aTargetWithNoOffsetsToSetRunsOnceItsWorkersShowItCreated() {
+        send("default", new CreateConnector(CONFIG, TargetState.PAUSED, null), null);
+        send("default", new ChangeTargetState(TargetState.STOPPED), move("default", "east"));
+        observe("default", ConnectorObservation.newBuilder().setObservedAt(3_000).setState("STOPPED").setOffsets("{\"offsets\":[]}")
+                .setDetailsObservedAt(3_000L));
+        assertEquals(TargetState.STOPPED, state("east").getTargetState());
+        assertNotNull(state("default"), "the source stays while the target's worker has not shown it");
+        observe("east", ConnectorObservation.newBuilder().setObservedAt(4_000).setState("STOPPED"));
+        assertEquals(TargetState.PAUSED, state("east").getTargetState(), "the state it had");
+        assertNull(state("east").getMove());
+        assertNull(state("default"), "the source is gone");
+        LifecycleEvent arrival = fixture.lifecycle().readValuesToList().stream()
+                .filter(event -> event.getEvent() instanceof ConnectorMoved).findFirst().orElseThrow();
+        assertNull(((ConnectorMoved) arrival.getEvent()).getOffsetsDigest(), "it moved with no offsets");
+    }
+
+    /** The pure rule: a move's target at its create step, newly reported failing to be created; nothing else. */
+    @Test
+    void onlyAMovesTargetNewlyFailingToBeCreatedIsRefusedByItsWorkers() {
+        MoveStep creating = MoveStep.newBuilder().setMoveId("m").setStep(ConnectorMoves.CREATE).setFrom("default").setTo("east").build();
+        ConnectorState target = ConnectorState.newBuilder().setCluster("east").setName("orders").setConfig(CONFIG)
+                .setTargetState(TargetState.STOPPED).setVersion(1).setCreatedAt(1).setUpdatedAt(1).setLastCommandId("m:create")
+                .setMove(creating).build();
+        ReconcileFailure absent = new ReconcileFailure("STOPPED", "ABSENT", 1, "no class", 10L, 10L, 20L);
+        ConnectorObservation failing = ConnectorObservation.newBuilder().setCluster("east").setConnector("orders").setObservedAt(10)
+                .setState("UNASSIGNED").setTasks(List.of()).setReconcileFailure(absent).build();
+        assertEquals("the workers of cluster east refused the connector: no class", ConnectorMoves.refusedByTargetWorkers(target, null, failing));
+        assertNull(ConnectorMoves.refusedByTargetWorkers(target, failing, failing), "reported already");
+        assertNull(ConnectorMoves.refusedByTargetWorkers(ConnectorState.newBuilder(target).setMove(null).build(), null, failing),
+                "a connector not moving: the reconciler's failure as usual");
+        assertNull(ConnectorMoves.refusedByTargetWorkers(ConnectorState.newBuilder(target)
+                .setMove(MoveStep.newBuilder(creating).setStep(ConnectorMoves.RUN).build()).build(), null, failing), "past its create");
+        ConnectorObservation created = ConnectorObservation.newBuilder(failing)
+                .setReconcileFailure(new ReconcileFailure("STOPPED", "RUNNING", 1, "offsets", 10L, 10L, 20L)).build();
+        assertNull(ConnectorMoves.refusedByTargetWorkers(target, null, created), "the worker has it: not a refused create");
+
+        // What the API asks before a move: the create step's own decision against the target as it stands.
+        ConnectorState source = ConnectorState.newBuilder(target).setCluster("default").setMove(null).build();
+        assertNull(ConnectorMoves.refusedByTarget(ControlPlanes.of(TopologyFixture.TOPICS), source, null, "east", "check", 1L));
+        assertEquals(Outcome.CONFLICT, ConnectorMoves.refusedByTarget(ControlPlanes.of(TopologyFixture.TOPICS), source, target, "east", "check", 1L).outcome());
     }
 
     @Test

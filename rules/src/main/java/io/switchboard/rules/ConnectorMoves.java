@@ -4,22 +4,31 @@ import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.ConnectorMoved;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.DeleteConnector;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.MoveStep;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.ReconcileFailure;
 import io.switchboard.schemas.ReconcileConnector;
 import io.switchboard.schemas.RecordPipelinePhase;
 import io.switchboard.schemas.RecordPipelineTableLeftOut;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.TargetStateChanged;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
 /**
  * A move of a connector from one Connect cluster to another, as steps each decided on one key
  * (the connector in one cluster), so that whichever replica holds a partition carries on a move
  * another began: start (the source stops), create (the target is created stopped with the offsets
- * the source's stop kept), run (the target, its offsets set, goes to the state the source had),
+ * the source's stop kept), run (the target, its offsets set, goes to the state the source had: a
+ * {@link ConnectorMoved} event),
  * finish (the source is deleted); or refused (the target did not take it: the source goes back to
  * its state) and undo (the target's worker refused the offsets: the target is deleted). The
  * processor writes each step after the one before (see the processor's {@code MoveSteps}); a step
@@ -36,6 +45,81 @@ public final class ConnectorMoves {
 
     private ConnectorMoves() {
     }
+
+    /**
+     * Whether the move the connector is in waits on a reading of its offsets now that it shows
+     * stopped: it has begun, and the target is created with the offsets the worker reports once
+     * the source stopped. A data plane that first sees such a connector (a replica that took the
+     * cluster over from one stopped mid-move) reads them at once rather than on its periodic read.
+     */
+    public static boolean awaitsOffsets(ConnectorState state) {
+        return state != null && state.getMove() != null && START.equals(state.getMove().getStep())
+                && state.getTargetState() == TargetState.STOPPED;
+    }
+
+    /**
+     * Why the target's workers refused a move's target, when the data plane's report of it says
+     * so: the connector is the target of a move still at its create step (created stopped, its
+     * offsets not yet set), and the data plane reports its create failing, the worker not having
+     * it (a class its workers lack, a config they refuse). Newly so only: a report that repeats the
+     * failure already reported answers null, as does any other report. The move is then undone
+     * (the target deleted, the source back to the state it had), so that a connector the target
+     * cannot run keeps running where it was.
+     *
+     * @param previous the data plane's report before this one (null: none)
+     */
+    public static String refusedByTargetWorkers(ConnectorState target, ConnectorObservation previous, ConnectorObservation observed) {
+        if (target == null || target.getMove() == null || !CREATE.equals(target.getMove().getStep()) || observed == null) {
+            return null;
+        }
+        ReconcileFailure failure = observed.getReconcileFailure();
+        if (failure == null || !ABSENT.equals(failure.getObserved())) {
+            return null;
+        }
+        ReconcileFailure before = previous == null ? null : previous.getReconcileFailure();
+        if (before != null && ABSENT.equals(before.getObserved()) && before.getFirstFailedAt() == failure.getFirstFailedAt()) {
+            return null;
+        }
+        return "the workers of cluster " + target.getMove().getTo() + " refused the connector: " + failure.getError();
+    }
+
+    /**
+     * Whether a move's target with no offsets to set (the source had none) is on its workers now:
+     * the data plane reports it stopped, as created, and not failing, where its report before did
+     * not. Only then does it run and the source go, so that a target its workers cannot create
+     * ({@link #refusedByTargetWorkers}) is found while the source is still there to go back to. A
+     * target with offsets to set waits on its worker's answer to them instead.
+     *
+     * @param previous the data plane's report before this one (null: none)
+     */
+    public static boolean createdOnTargetWorkers(ConnectorState target, ConnectorObservation previous, ConnectorObservation observed) {
+        return target != null && target.getMove() != null && CREATE.equals(target.getMove().getStep())
+                && target.getPendingOffsets() == null && shownCreated(observed) && !shownCreated(previous);
+    }
+
+    private static boolean shownCreated(ConnectorObservation observed) {
+        return observed != null && "STOPPED".equals(observed.getState()) && observed.getReconcileFailure() == null;
+    }
+
+    /**
+     * What the target cluster would answer the move's create, decided now by the decider's own
+     * function on the command the create step writes (the source's config, stopped), against the
+     * target as it stands: the refusal (a connector of that name there, a built-in policy), or null
+     * when it would take it. The API asks it before the source is stopped, so a move the target
+     * refuses is answered at once and changes nothing; the processor decides the create step again
+     * when it comes (the target may have changed meanwhile, and its user policies are the
+     * processor's to apply).
+     */
+    public static Decision refusedByTarget(ControlPlane controlPlane, ConnectorState source, ConnectorState target, String to,
+                                           String commandId, long at) {
+        ConnectorCommand create = ConnectorCommand.newBuilder().setCommandId(commandId).setCluster(to).setConnector(source.getName())
+                .setIssuedAt(at).setAction(new CreateConnector(Map.copyOf(source.getConfig()), TargetState.STOPPED, null)).build();
+        Decision decided = CommandDecider.decide(controlPlane, target, create);
+        return decided.outcome() == Outcome.CREATED ? null : decided;
+    }
+
+    /** What the data plane reports as a connector's state on the worker when the worker does not have it. */
+    private static final String ABSENT = "ABSENT";
 
     /** Whether a change to a connector moving between clusters is refused: anything but a move's own steps, a repair and a pipeline's records. */
     static Decision refusedWhileMoving(ConnectorState current, ConnectorCommand command) {
@@ -71,13 +155,15 @@ public final class ConnectorMoves {
                 if (!matches(current, step)) {
                     yield unchanged(current);
                 }
-                yield toState(current, command, step, step.getTargetState());
+                yield toState(current, command, step, step.getTargetState(), new ConnectorMoved(step.getMoveId(), step.getFrom(),
+                        step.getTo(), current.getTargetState(), step.getTargetState(), offsetsDigest(current)));
             }
             case REFUSED -> {
                 if (!matches(current, step)) {
                     yield unchanged(current);
                 }
-                yield toState(current, command, step, current.getMove().getTargetState());
+                TargetState back = current.getMove().getTargetState();
+                yield toState(current, command, step, back, new TargetStateChanged(current.getTargetState(), back));
             }
             case FINISH, UNDO -> {
                 if (!(command.getAction() instanceof DeleteConnector)) {
@@ -122,8 +208,24 @@ public final class ConnectorMoves {
         return marked(new Decision(Outcome.UPDATED, null, null, next, true, event), next, started);
     }
 
-    /** The connector to a target state, its move over (run on the target, refused on the source). */
-    private static Decision toState(ConnectorState current, ConnectorCommand command, MoveStep step, TargetState target) {
+    /**
+     * The SHA-256 (hex) of the offsets a move's target was created with, which its worker set: the
+     * offsets the source's stop kept. Null when it moved with none.
+     */
+    static String offsetsDigest(ConnectorState target) {
+        String offsets = target.getPendingOffsets() == null ? null : target.getPendingOffsets().getOffsets();
+        if (offsets == null) {
+            return null;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(offsets.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /** The connector to a target state, its move over (run on the target, refused on the source), with the event that says so. */
+    private static Decision toState(ConnectorState current, ConnectorCommand command, MoveStep step, TargetState target, Object payload) {
         ConnectorState next = CommandDecider.copyOf(current)
                 .setTargetState(target)
                 .setVersion(current.getVersion() + 1)
@@ -131,7 +233,7 @@ public final class ConnectorMoves {
                 .setLastCommandId(command.getCommandId())
                 .setMove(null)
                 .build();
-        LifecycleEvent event = CommandDecider.event(command, next.getVersion(), new TargetStateChanged(current.getTargetState(), target));
+        LifecycleEvent event = CommandDecider.event(command, next.getVersion(), payload);
         return marked(new Decision(Outcome.UPDATED, null, null, next, true, event), next, step);
     }
 

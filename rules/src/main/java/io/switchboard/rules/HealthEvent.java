@@ -3,6 +3,7 @@ package io.switchboard.rules;
 import io.switchboard.schemas.AutoRestarted;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.ConnectorDeleted;
+import io.switchboard.schemas.ConnectorMoved;
 import io.switchboard.schemas.ConnectorStatusChanged;
 import io.switchboard.schemas.DriftRepaired;
 import io.switchboard.schemas.LifecycleEvent;
@@ -64,6 +65,8 @@ public record HealthEvent(long at, Kind kind, String state, List<String> taskSta
             return Optional.of(created(at, created.getTargetState().name()));
         } else if (payload instanceof TargetStateChanged changed) {
             return Optional.of(targetChanged(at, changed.getCurrent().name()));
+        } else if (payload instanceof ConnectorMoved moved) {
+            return Optional.of(targetChanged(at, moved.getCurrent().name()));
         } else if (payload instanceof ConnectorStatusChanged status) {
             return Optional.of(status(at, status.getCurrent(), List.copyOf(status.getTaskStates().values())));
         } else if (payload instanceof ConnectorDeleted) {

@@ -43,7 +43,7 @@ final class ConnectorPage {
      */
     private static final String CHANGES = "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, sse:TargetStateChanged queue:last, "
             + "sse:RestartRequested queue:last, sse:ConnectorConfigChanged queue:last, sse:ReconcileFailed queue:last, "
-            + "sse:ReconcileRecovered queue:last, sse:DriftRepaired queue:last, sse:AutoRestarted queue:last, "
+            + "sse:ReconcileRecovered queue:last, sse:DriftRepaired queue:last, sse:AutoRestarted queue:last, sse:ConnectorMoved queue:last, "
             + "sse:ReconcileRequested queue:last";
     /** The timeline entries that say how the last repair went, the data plane's own ones included. */
     private static final Set<String> REPAIRS = Set.of("ReconcileRequested", "ReconcileRecovered", "DriftRepaired",

@@ -27,7 +27,7 @@ import static io.switchboard.console.Html.url;
 final class TimelinePage {
     static final int PAGE = 20;
     private static final String CHANGES = "htmx:sseOpen from:body, sse:ConnectorStatusChanged queue:last, sse:AutoRestarted queue:last, "
-            + "sse:ReconcileFailed queue:last, sse:ReconcileRecovered queue:last, sse:DriftRepaired queue:last, "
+            + "sse:ReconcileFailed queue:last, sse:ReconcileRecovered queue:last, sse:DriftRepaired queue:last, sse:ConnectorMoved queue:last, "
             + "sse:ReconcileRequested queue:last";
 
     private final CoreServices core;
@@ -121,7 +121,7 @@ final class TimelinePage {
     private static String tone(TimelineEntryView entry) {
         boolean failed = "FAILED".equals(entry.state()) || "ReconcileFailed".equals(entry.kind())
                 || entry.tasks().stream().anyMatch(t -> "FAILED".equals(t.state()));
-        boolean fine = "ReconcileRecovered".equals(entry.kind()) || "DriftRepaired".equals(entry.kind());
+        boolean fine = "ReconcileRecovered".equals(entry.kind()) || "DriftRepaired".equals(entry.kind()) || "ConnectorMoved".equals(entry.kind());
         return failed && !fine ? "bad" : fine || "RUNNING".equals(entry.state()) && "ConnectorStatusChanged".equals(entry.kind()) ? "good" : "info";
     }
 
@@ -138,6 +138,7 @@ final class TimelinePage {
             case "ReconcileFailed" -> "Not as asked: " + entry.detail();
             case "ReconcileRecovered" -> "Recovered: " + entry.detail();
             case "DriftRepaired" -> "Drift repaired, " + entry.detail();
+            case "ConnectorMoved" -> "Moved " + entry.detail() + (entry.principal() == null ? "" : ", asked by " + entry.principal());
             case "ReconcileRequested" -> "Repair asked by " + (entry.principal() == null ? "an anonymous caller" : entry.principal());
             default -> entry.kind();
         };
