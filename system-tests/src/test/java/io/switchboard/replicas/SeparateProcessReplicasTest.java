@@ -274,7 +274,15 @@ class SeparateProcessReplicasTest {
         finalNames.addAll(listed);
         assertEquals(finalNames.size(), listed.size(), "no connector listed twice");
 
-        Map<String, Integer> created = createdEvents("load-");
+        // The killed replica's open transaction holds the lifecycle topic's last stable offset until
+        // the broker aborts it (its timeout, 10 s, found by a check every 10 s): a read_committed read
+        // ends there until then, short of events the survivors committed after it began.
+        Map<String, Map<String, Integer>> seen = new HashMap<>();
+        Await.atMost(Duration.ofSeconds(90)).until("the lifecycle topic readable past the killed replica's transaction", () -> {
+            seen.put("created", createdEvents("load-"));
+            return load.acknowledged.stream().allMatch(name -> seen.get("created").containsKey(name));
+        });
+        Map<String, Integer> created = seen.get("created");
         int acknowledged = 0;
         int failed = 0;
         int failedButApplied = 0;
