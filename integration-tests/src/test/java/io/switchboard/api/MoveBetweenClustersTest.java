@@ -48,7 +48,7 @@ class MoveBetweenClustersTest {
     static void start() {
         west = ConnectWorker.start(SharedKafka.broker());
         east = ConnectWorker.start(SharedKafka.broker());
-        fx = new SwitchboardFixture(options -> options.withConnectClusters("default=" + west.url() + ",east=" + east.url()));
+        fx = new SwitchboardFixture(options -> options.connectClusters("default=" + west.url() + ",east=" + east.url()));
     }
 
     @AfterAll
