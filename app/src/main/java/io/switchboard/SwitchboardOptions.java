@@ -63,104 +63,6 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 HealthOptions.DEFAULTS, Tracing.OFF, Duration.ofSeconds(10), null, null);
     }
 
-    public SwitchboardOptions withPort(int port) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withDataDir(Path dataDir) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withKafkaPort(int kafkaPort) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withBootstrapServers(String bootstrapServers) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withSchemaRegistryUrl(String schemaRegistryUrl) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withSchemaRegistryPort(int schemaRegistryPort) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withAdvertisedUrl(String advertisedUrl) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withTopicPrefix(String topicPrefix) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withCommandTimeout(Duration commandTimeout) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withEmbeddedWorker(boolean embeddedWorker) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withConnectClusters(String connectClusters) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withSecretsKeyFile(Path secretsKeyFile) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withSecretKeyPatterns(String secretKeyPatterns) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withLifecycleTopic(String lifecycleTopic) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
     /** The keyring file: the one given, else {@code secrets.key} under the data directory. */
     public Path keyringFile() {
         return secretsKeyFile != null ? secretsKeyFile : dataDir.resolve("secrets.key");
@@ -256,55 +158,6 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
         return clusters;
     }
 
-    public SwitchboardOptions withSecurity(SecurityOptions security) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
-                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withInstanceId(String instanceId) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
-                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withHealth(HealthOptions health) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
-                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withFullPassEvery(Duration fullPassEvery) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
-                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withTracing(Tracing tracing) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
-                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withFileConnectorsDir(Path fileConnectorsDir) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
-                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withWorkerHandoffDir(Path workerHandoffDir) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl,
-                schemaRegistryPort, advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout,
-                embeddedWorker, connectClusters, pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic,
-                confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
-    public SwitchboardOptions withBindHost(String bindHost) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
-                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
-    }
-
     /**
      * The address the API binds to: the one given; else, with credentials configured, every
      * interface; without, loopback only, so that an open API is not reachable from elsewhere by default.
@@ -314,12 +167,6 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
             return bindHost;
         }
         return security.credentialsConfigured() ? "0.0.0.0" : "127.0.0.1";
-    }
-
-    public SwitchboardOptions withConfluentScopes(String confluentScopes) {
-        return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
-                advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
-                pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security, instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
     }
 
     /**

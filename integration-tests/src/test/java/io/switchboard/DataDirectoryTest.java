@@ -27,8 +27,8 @@ class DataDirectoryTest {
     @Test
     void aReplicasDataDirectoryIsOwnerOnlyWithTheBrokersLogsBelowIt() throws Exception {
         Path data = dir.resolve("fresh").resolve("data");
-        try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withKafkaPort(0)
-                .withDataDir(data).withEmbeddedWorker(false))) {
+        try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0)
+                .dataDir(data).embeddedWorker(false).build())) {
             assertEquals("rwx------", permissions(data));
             assertTrue(Files.isDirectory(data.resolve("kafka")), "the broker's logs are below it");
         }

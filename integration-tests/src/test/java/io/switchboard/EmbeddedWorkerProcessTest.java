@@ -34,8 +34,8 @@ class EmbeddedWorkerProcessTest {
     void theWorkerIsAProcessOfItsOwnRestartedWhenItDiesAndStoppedWithTheReplica() throws Exception {
         Path data = dir.resolve("data");
         ProcessHandle worker;
-        try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withKafkaPort(0)
-                .withDataDir(data))) {
+        try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0)
+                .dataDir(data).build())) {
             worker = workerOf(data).orElseThrow(() -> new AssertionError("no worker process of this replica"));
             assertNotEquals(ProcessHandle.current().pid(), worker.pid());
             Path proc = Path.of("/proc", Long.toString(worker.pid()));
@@ -85,8 +85,8 @@ class EmbeddedWorkerProcessTest {
         container.environment().clear();
         Process worker = container.start();
         try {
-            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withKafkaPort(0)
-                    .withDataDir(data).withWorkerHandoffDir(handoff))) {
+            try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0)
+                    .dataDir(data).workerHandoffDir(handoff).build())) {
                 assertTrue(workerOf(data).isEmpty(), "the replica started no worker of its own");
                 Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"survivor\",\"config\":{"
                         + "\"connector.class\":\"" + io.switchboard.testing.HalfFailingSource.class.getName() + "\",\"tasks.max\":\"1\"}}");

@@ -138,10 +138,10 @@ class StaticMembershipTest {
 
     private SwitchboardApp start(String name, String instanceId) throws IOException {
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        SwitchboardApp app = SwitchboardApp.start(SharedKafka.broker().replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve(name))
-                .withTopicPrefix(prefix).withEmbeddedWorker(false).withSecretsKeyFile(dir.resolve("shared-secrets.key"))
-                .withInstanceId(instanceId)));
+        SwitchboardApp app = SwitchboardApp.start(SharedKafka.broker().replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve(name))
+                .topicPrefix(prefix).embeddedWorker(false).secretsKeyFile(dir.resolve("shared-secrets.key"))
+                .instanceId(instanceId).build()));
         running.add(app);
         return app;
     }

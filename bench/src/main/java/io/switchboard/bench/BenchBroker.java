@@ -2,7 +2,9 @@ package io.switchboard.bench;
 
 import io.switchboard.kafka.EmbeddedKafka;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -15,6 +17,15 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class BenchBroker {
     private BenchBroker() {
+    }
+
+    /**
+     * Starts the broker as a process named {@code broker} (1 GiB of heap), its data under
+     * {@code dataDir} and its log under {@code logs}; {@link ChildProcess#awaitReady} gives its bootstrap servers.
+     */
+    static ChildProcess start(Path dataDir, Path logs) throws IOException {
+        return ChildProcess.start("broker", "broker", List.of("-Xmx1g"), List.of("-cp", System.getProperty("java.class.path"),
+                BenchBroker.class.getName(), dataDir.toString(), String.valueOf(ScaleBenchmark.freePort())), logs);
     }
 
     public static void main(String[] args) throws InterruptedException {

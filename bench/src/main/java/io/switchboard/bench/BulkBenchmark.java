@@ -2,10 +2,10 @@ package io.switchboard.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.ConnectWorker;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.OptionsBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,11 +40,11 @@ public final class BulkBenchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
              ConnectWorker worker = ConnectWorker.start(kafka.bootstrapServers(), Map.of("offset.flush.interval.ms", "60000"));
-             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
-                     .withPort(0)
-                     .withSchemaRegistryPort(0)
-                     .withDataDir(dir.resolve("switchboard"))
-                     .withBootstrapServers(kafka.bootstrapServers()))) {
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
+                     .port(0)
+                     .schemaRegistryPort(0)
+                     .dataDir(dir.resolve("switchboard"))
+                     .bootstrapServers(kafka.bootstrapServers()).build())) {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < connectors; i++) {
                 names.add("b" + i);

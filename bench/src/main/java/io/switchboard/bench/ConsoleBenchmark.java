@@ -82,17 +82,10 @@ public final class ConsoleBenchmark {
         result.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         List<ChildProcess> children = new ArrayList<>();
         try {
-            ChildProcess broker = ChildProcess.start("broker", "broker", List.of("-Xmx1g"),
-                    List.of("-cp", CLASS_PATH, BenchBroker.class.getName(), work.resolve("broker").toString(),
-                            String.valueOf(ScaleBenchmark.freePort())), logs);
-            children.add(broker);
-            String bootstrap = broker.awaitReady(120_000);
-            int registryPort = ScaleBenchmark.freePort();
-            String registry = "http://127.0.0.1:" + registryPort;
-            ScaleBenchmark.Replica replica = ScaleBenchmark.Replica.start("replica", work.resolve("replica"), bootstrap,
-                    registryPort, true, jvmOpts, logs);
-            children.add(replica.process());
-            replica.awaitHealthy(180);
+            ScaleBenchmark.Started started = ScaleBenchmark.Started.brokerAndReplica(work, jvmOpts, logs, children);
+            String bootstrap = started.bootstrap();
+            String registry = started.registryUrl();
+            ScaleBenchmark.Replica replica = started.replica();
             String url = replica.url();
 
             log("writing " + connectors + " creates and their observations");

@@ -3,8 +3,8 @@ package io.switchboard.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.OptionsBuilder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -54,9 +54,9 @@ public final class CreateLatencyBenchmark {
 
         Path dir = Files.createTempDirectory("switchboard-bench");
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0)
-                     .withSchemaRegistryPort(0).withDataDir(dir.resolve("replica"))
-                     .withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false))) {
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).port(0)
+                     .schemaRegistryPort(0).dataDir(dir.resolve("replica"))
+                     .bootstrapServers(kafka.bootstrapServers()).embeddedWorker(false).build())) {
 
             Latencies floor = produceRoundTrips(kafka.bootstrapServers(), warmup, connectors, concurrency);
             Map<Integer, AtomicInteger> codes = new ConcurrentHashMap<>();

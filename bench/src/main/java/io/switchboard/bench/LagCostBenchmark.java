@@ -51,7 +51,6 @@ import java.util.function.Supplier;
  * Writes {@code lag-cost.json} and prints a table.
  */
 public final class LagCostBenchmark {
-    private static final String CLASS_PATH = System.getProperty("java.class.path");
     /** Enough for the committed offsets to move by one each pass for the whole run. */
     private static final int RECORDS = 100;
     private static final long COMMITTED = 5;
@@ -76,9 +75,7 @@ public final class LagCostBenchmark {
         result.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         List<Map<String, Object>> runs = new ArrayList<>();
-        ChildProcess broker = ChildProcess.start("broker", "broker", List.of("-Xmx1g"),
-                List.of("-cp", CLASS_PATH, BenchBroker.class.getName(), work.resolve("broker").toString(),
-                        String.valueOf(ScaleBenchmark.freePort())), out.resolve("lag-cost-logs"));
+        ChildProcess broker = BenchBroker.start(work.resolve("broker"), out.resolve("lag-cost-logs"));
         try {
             String bootstrap = broker.awaitReady(120_000);
             for (int sinks : sizes) {

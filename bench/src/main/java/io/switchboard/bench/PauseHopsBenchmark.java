@@ -2,7 +2,6 @@ package io.switchboard.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -13,6 +12,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.switchboard.kafka.EmbeddedKafka;
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.tracing.Tracing;
 import io.switchboard.testing.Http;
 
@@ -110,12 +110,12 @@ public final class PauseHopsBenchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
-                     .withPort(0)
-                     .withSchemaRegistryPort(0)
-                     .withDataDir(dir.resolve("switchboard"))
-                     .withBootstrapServers(kafka.bootstrapServers())
-                     .withTracing(Tracing.of(tracing)))) {
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
+                     .port(0)
+                     .schemaRegistryPort(0)
+                     .dataDir(dir.resolve("switchboard"))
+                     .bootstrapServers(kafka.bootstrapServers())
+                     .tracing(Tracing.of(tracing)).build())) {
             String url = app.url();
             run(url, connectors, 16, "create", i -> "POST", i -> "/connectors", i -> createBody(dir, i));
             await(url, connectors, "RUNNING");

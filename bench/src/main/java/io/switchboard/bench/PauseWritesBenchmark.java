@@ -2,9 +2,9 @@ package io.switchboard.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.OptionsBuilder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -49,11 +49,11 @@ public final class PauseWritesBenchmark {
         Path dir = Files.createTempDirectory("switchboard-pause-writes");
         Map<String, Object> result = new LinkedHashMap<>();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
-                     .withPort(0)
-                     .withSchemaRegistryPort(0)
-                     .withDataDir(dir.resolve("switchboard"))
-                     .withBootstrapServers(kafka.bootstrapServers()));
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
+                     .port(0)
+                     .schemaRegistryPort(0)
+                     .dataDir(dir.resolve("switchboard"))
+                     .bootstrapServers(kafka.bootstrapServers()).build());
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             String url = app.url();
             Map<String, Long> workerBeforeCreates = workerRequests(url);

@@ -1,12 +1,12 @@
 package io.switchboard.bench;
 
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.pipelines.PostgresConnection;
 import io.switchboard.testing.ConnectWorker;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.Postgres;
 
 import java.nio.file.Files;
@@ -31,8 +31,8 @@ public final class PipelineThroughputBenchmark {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         Path dir = Files.createTempDirectory("switchboard-pipeline-bench");
         try (Postgres postgres = Postgres.start(); EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start()) {
-            SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0).withSchemaRegistryPort(0)
-                    .withDataDir(dir.resolve("replica")).withBootstrapServers(kafka.bootstrapServers()));
+            SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).port(0).schemaRegistryPort(0)
+                    .dataDir(dir.resolve("replica")).bootstrapServers(kafka.bootstrapServers()).build());
             try {
                 StringBuilder report = new StringBuilder("# Rows per second through one Postgres-to-Postgres pipeline, "
                         + rows + " rows each phase\n");

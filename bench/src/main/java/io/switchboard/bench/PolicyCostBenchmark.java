@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.core.PolicyWire;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.rules.PolicyExpressions;
 import io.switchboard.rules.UserPolicies;
 import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.PolicySpec;
+import io.switchboard.testing.OptionsBuilder;
 
 import java.io.IOException;
 import java.net.URI;
@@ -61,9 +61,9 @@ public final class PolicyCostBenchmark {
 
         Path dir = Files.createTempDirectory("switchboard-policy-bench");
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(SwitchboardOptions.defaults().withFileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).withPort(0)
-                     .withSchemaRegistryPort(0).withDataDir(dir.resolve("replica"))
-                     .withBootstrapServers(kafka.bootstrapServers()).withEmbeddedWorker(false))) {
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).port(0)
+                     .schemaRegistryPort(0).dataDir(dir.resolve("replica"))
+                     .bootstrapServers(kafka.bootstrapServers()).embeddedWorker(false).build())) {
             String url = app.url();
             Map<Integer, AtomicInteger> codes = new ConcurrentHashMap<>();
             AtomicInteger created = new AtomicInteger();

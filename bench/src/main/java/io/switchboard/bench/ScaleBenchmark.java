@@ -51,8 +51,7 @@ public final class ScaleBenchmark {
         result.put("replica_jvm_options", String.join(" ", jvmOpts));
         List<ChildProcess> children = new ArrayList<>();
         try {
-            ChildProcess broker = ChildProcess.start("broker", "broker", List.of("-Xmx1g"),
-                    List.of("-cp", CLASS_PATH, BenchBroker.class.getName(), work.resolve("broker").toString(), String.valueOf(freePort())), logs);
+            ChildProcess broker = BenchBroker.start(work.resolve("broker"), logs);
             children.add(broker);
             String bootstrap = broker.awaitReady(120_000);
             int registryPort = freePort();
@@ -147,6 +146,23 @@ public final class ScaleBenchmark {
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * A broker and a replica that serves the schema registry, each a process of its own (added to
+     * {@code children}), the replica healthy: what the benchmarks that fill one replica start from.
+     */
+    record Started(String bootstrap, String registryUrl, Replica replica) {
+        static Started brokerAndReplica(Path work, List<String> jvmOpts, Path logs, List<ChildProcess> children) throws Exception {
+            ChildProcess broker = BenchBroker.start(work.resolve("broker"), logs);
+            children.add(broker);
+            String bootstrap = broker.awaitReady(120_000);
+            int registryPort = freePort();
+            Replica replica = Replica.start("replica", work.resolve("replica"), bootstrap, registryPort, true, jvmOpts, logs);
+            children.add(replica.process());
+            replica.awaitHealthy(180);
+            return new Started(bootstrap, "http://127.0.0.1:" + registryPort, replica);
         }
     }
 

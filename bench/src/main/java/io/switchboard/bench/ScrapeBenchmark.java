@@ -26,7 +26,8 @@ import java.util.Map;
  * {@code --health-max-connectors M} and scraped again. Writes {@code scrape.json} and {@code .md}.
  *
  * <p>Arguments: {@code [--connectors 10000] [--clusters 3] [--scrapes 10] [--warmups 3]
- * [--bounded 1000] [--jvm-opts "-Xmx512m -XX:+ExitOnOutOfMemoryError"] [--jfr true] [--out bench/out]}.
+ * [--bounded 1000] [--jvm-opts "-Xmx512m -XX:+ExitOnOutOfMemoryError"] [--jfr true] [--out bench/out]}. With
+ * {@code --policies P}, what {@code GET /metrics} costs with P user policies in force instead ({@link PolicyScrapeBenchmark}).
  */
 public final class ScrapeBenchmark {
     private static final String CLASS_PATH = System.getProperty("java.class.path");
@@ -34,6 +35,10 @@ public final class ScrapeBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = BenchSupport.options(args);
+        if (opts.containsKey("policies")) {
+            PolicyScrapeBenchmark.run(opts);
+            return;
+        }
         int connectors = Integer.parseInt(opts.getOrDefault("connectors", "10000"));
         int clusterCount = Integer.parseInt(opts.getOrDefault("clusters", "3"));
         int scrapes = Integer.parseInt(opts.getOrDefault("scrapes", "10"));
@@ -61,9 +66,7 @@ public final class ScrapeBenchmark {
         result.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         List<ChildProcess> children = new ArrayList<>();
         try {
-            ChildProcess broker = ChildProcess.start("broker", "broker", List.of("-Xmx1g"),
-                    List.of("-cp", CLASS_PATH, BenchBroker.class.getName(), work.resolve("broker").toString(),
-                            String.valueOf(ScaleBenchmark.freePort())), logs);
+            ChildProcess broker = BenchBroker.start(work.resolve("broker"), logs);
             children.add(broker);
             String bootstrap = broker.awaitReady(120_000);
             int registryPort = ScaleBenchmark.freePort();

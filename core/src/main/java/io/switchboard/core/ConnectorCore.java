@@ -66,7 +66,8 @@ public final class ConnectorCore implements ConnectorService {
                          ConnectorConfigValidator validator, StatusWatch watcher, ConnectorSecrets secrets,
                          NamedSecrets namedSecrets, ClusterDirectory clusters) {
         this(gateway, queries, plugins, validator, watcher, secrets, namedSecrets, clusters,
-                new WritePreflight(gateway, queries, validator, secrets, namedSecrets, clusters));
+                new WritePreflight(gateway, queries, validator, secrets, namedSecrets, clusters,
+                        WritePreflight.THREADS, WritePreflight.QUEUED));
     }
 
     ConnectorCore(CommandBus gateway, ConnectorStore queries, ConnectorPlugins plugins,

@@ -51,11 +51,10 @@ public final class WritePreflight {
     private final ExecutorService checks;
     private final int queued;
 
-    WritePreflight(CommandBus gateway, ConnectorStore queries, ConnectorConfigValidator validator, ConnectorSecrets secrets,
-                   NamedSecrets namedSecrets, ClusterDirectory clusters) {
-        this(gateway, queries, validator, secrets, namedSecrets, clusters, THREADS, QUEUED);
-    }
-
+    /**
+     * @param threads writes validated at once ({@link #THREADS} in a replica)
+     * @param queued  writes waiting for a thread, beyond which a write is refused ({@link #QUEUED} in a replica)
+     */
     WritePreflight(CommandBus gateway, ConnectorStore queries, ConnectorConfigValidator validator, ConnectorSecrets secrets,
                    NamedSecrets namedSecrets, ClusterDirectory clusters, int threads, int queued) {
         this.gateway = gateway;

@@ -83,7 +83,7 @@ class AppAuthTest {
             exchange.close();
         });
         jwks.start();
-        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)
+        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withUsersFile(users)
                 .withOidc(ISSUER, "switchboard", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json")));
         kafkaClusterId = Http.call(fx.app.url(), "GET", "/", null, Map.of()).json().path("kafka_cluster_id").asText();
         base = "/connect/v1/environments/env-default/clusters/" + kafkaClusterId;

@@ -27,7 +27,7 @@ class ClusterScopesTest {
     @BeforeAll
     void start() {
         // A second cluster whose worker is not there: its connectors are still kept, decided and listed.
-        fx = new SwitchboardFixture(options -> options.withConnectClusters("prod=http://127.0.0.1:9"));
+        fx = new SwitchboardFixture(options -> options.connectClusters("prod=http://127.0.0.1:9"));
     }
 
     @AfterAll

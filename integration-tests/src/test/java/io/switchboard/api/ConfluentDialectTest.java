@@ -52,7 +52,7 @@ class ConfluentDialectTest {
 
     @BeforeAll
     void start() throws Exception {
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
         String kafkaClusterId = fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
         base = "/connect/v1/environments/env-default/clusters/" + kafkaClusterId;
         files = Files.createTempDirectory("confluent-dialect");

@@ -55,8 +55,8 @@ class ConnectorHealthTest {
         grants.put("sam", "viewer@*");
         users = TestUsers.write(Files.createTempDirectory("switchboard-health"), grants);
         // A flapping window of its own, which the window endpoint takes as its flap_window_s unless asked.
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withHealth(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30))
-                .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true).health(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30))
+                .security(SecurityOptions.NONE.withUsersFile(users)));
     }
 
     @AfterAll
@@ -140,10 +140,10 @@ class ConnectorHealthTest {
         // A second replica, started now, folds the same events into the same figures and answers the same window.
         String from = "?from=" + before.minusSeconds(1) + "&to=" + Instant.now().minusSeconds(1);
         String window = as("vera", "GET", "/connectors/flaky/health" + from, null).body();
-        SwitchboardApp second = SwitchboardApp.start(fx.kafka.replica(fx.options().withDataDir(fx.dir.resolve("second"))
-                .withSecretsKeyFile(fx.dir.resolve("replica").resolve("secrets.key"))
-                .withSchemaRegistryUrl(fx.app.schemaRegistryUrl()).withSecurity(SecurityOptions.NONE.withUsersFile(users))
-                .withHealth(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30))));
+        SwitchboardApp second = SwitchboardApp.start(fx.kafka.replica(fx.options().dataDir(fx.dir.resolve("second"))
+                .secretsKeyFile(fx.dir.resolve("replica").resolve("secrets.key"))
+                .schemaRegistryUrl(fx.app.schemaRegistryUrl()).security(SecurityOptions.NONE.withUsersFile(users))
+                .health(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30)).build()));
         try {
             // Theirs, then mine: read until they agree (for up to 60 s), then compared.
             List<String> both = WAIT.poll(() -> List.of(figures(as(second.url(), "vera", "GET", "/metrics/connectors", null).body()),

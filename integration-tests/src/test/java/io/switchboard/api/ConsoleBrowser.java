@@ -8,8 +8,8 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.ScreenshotCaret;
 import io.switchboard.SecurityOptions;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.TestUsers;
 
 import java.io.IOException;
@@ -45,7 +45,7 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     /** @param tuning more changes to the replica's options, after the worker and the users */
-    ConsoleBrowser(UnaryOperator<SwitchboardOptions> tuning) throws IOException {
+    ConsoleBrowser(UnaryOperator<OptionsBuilder> tuning) throws IOException {
         assumeTrue(Files.isExecutable(Paths.get(CHROMIUM)) || System.getenv("CI") != null, CHROMIUM + " is not installed");
         Map<String, String> grants = new LinkedHashMap<>();
         grants.put("vera", "viewer@default");
@@ -53,8 +53,8 @@ final class ConsoleBrowser implements AutoCloseable {
         grants.put("erin", "editor@default");
         grants.put("ada", "admin@default");
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-console"), grants);
-        fx = new SwitchboardFixture(options -> tuning.apply(options.withEmbeddedWorker(true)
-                .withSecurity(SecurityOptions.NONE.withUsersFile(users))));
+        fx = new SwitchboardFixture(options -> tuning.apply(options.embeddedWorker(true)
+                .security(SecurityOptions.NONE.withUsersFile(users))));
         // The worker's confirmation takes the time it takes on a loaded machine.
         PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));

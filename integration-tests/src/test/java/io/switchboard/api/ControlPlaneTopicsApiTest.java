@@ -33,7 +33,7 @@ class ControlPlaneTopicsApiTest {
     @BeforeAll
     void start() throws Exception {
         files = Files.createTempDirectory("control-plane-topics");
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withFileConnectorsDir(files));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true).fileConnectorsDir(files));
         topics = fx.topics();
     }
 

@@ -82,7 +82,7 @@ class CreateWalkTest {
     @BeforeAll
     void start() {
         WalkRecorder.install();
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
         confluentBase = "/connect/v1/environments/env-default/clusters/"
                 + fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
     }

@@ -45,7 +45,7 @@ class ExternalWorkerSecretsTest {
         worker.setExecutor(Executors.newFixedThreadPool(4));
         worker.createContext("/", this::answer);
         worker.start();
-        fx = new SwitchboardFixture(options -> options.withConnectClusters("ext=http://127.0.0.1:" + worker.getAddress().getPort()));
+        fx = new SwitchboardFixture(options -> options.connectClusters("ext=http://127.0.0.1:" + worker.getAddress().getPort()));
     }
 
     @AfterAll

@@ -64,8 +64,8 @@ class ForgedRecordsTest {
         SecuredKafka kafka = SharedKafka.broker();
         worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "forged-records-" + UUID.randomUUID().toString().substring(0, 8),
                 0, kafka.workerProperties(Map.of()));
-        fx = new SwitchboardFixture(options -> options.withConnectClusters("default=" + worker.url())
-                .withFullPassEvery(FULL_PASS_EVERY));
+        fx = new SwitchboardFixture(options -> options.connectClusters("default=" + worker.url())
+                .fullPassEvery(FULL_PASS_EVERY));
     }
 
     @AfterAll

@@ -64,7 +64,7 @@ class HealthInTheConsoleTest {
     void start() throws IOException {
         failFile = Files.createTempFile("switchboard-wobbly", ".fail");
         FailOnDemandSource.failing(failFile, false);
-        console = new ConsoleBrowser(options -> options.withHealth(HealthOptions.of(10_000, 3600, 3, 1)));
+        console = new ConsoleBrowser(options -> options.health(HealthOptions.of(10_000, 3600, 3, 1)));
         fx = console.fx;
         sinkFile = Files.createTempFile("switchboard-drain", ".txt");
     }

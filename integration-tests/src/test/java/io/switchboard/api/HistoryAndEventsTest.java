@@ -56,7 +56,7 @@ class HistoryAndEventsTest {
         // Principals are recorded only when authenticated: these are the test's users.
         Path users = TestUsers.write(Path.of(System.getProperty("java.io.tmpdir"),
                 "switchboard-users-" + UUID.randomUUID()), Map.of("alice", "editor@*", "bob", "editor@*", "carol", "editor@*", "dave", "editor@*", "erin", "editor@*", "admin", "admin@*"));
-        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withUsersFile(users)));
         Http.authorizeByDefault(fx.app.url(), TestUsers.basic("admin"));
     }
 

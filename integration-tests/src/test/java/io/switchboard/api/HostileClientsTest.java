@@ -49,7 +49,7 @@ class HostileClientsTest {
     void start() throws IOException {
         dir = Files.createTempDirectory("switchboard-hostile-clients");
         Path users = TestUsers.write(dir, Map.of("vera", "viewer@default", "ada", "admin@*"));
-        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withUsersFile(users)));
     }
 
     @AfterAll

@@ -55,10 +55,10 @@ class HttpsWorkerTest {
         PrivateCa ca = PrivateCa.create(dir);
         kafka = SecuredKafka.start(dir.resolve("broker"));
         worker = ConnectWorker.startHttps(kafka, ca.serverKeystore(), ca.password(), Tls.trusting(ca.caPem(), null));
-        app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica")).withEmbeddedWorker(false)
-                .withConnectClusters("secure=" + worker.url()).withConfluentScopes("secure=env-secure/lkc-secure")
-                .withSecurity(SecurityOptions.NONE.withTls(null, null, ca.caPem(), null))));
+        app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve("replica")).embeddedWorker(false)
+                .connectClusters("secure=" + worker.url()).confluentScopes("secure=env-secure/lkc-secure")
+                .security(SecurityOptions.NONE.withTls(null, null, ca.caPem(), null)).build()));
     }
 
     @AfterAll

@@ -85,8 +85,8 @@ class KafkaIdentitiesTest {
         Configurator.setLevel("io.switchboard", Level.INFO);
         Configurator.setLevel("org.apache.kafka", Level.INFO);
         Configurator.setLevel("kafka", Level.INFO);
-        app = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withKafkaPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir).withEmbeddedWorker(true).withCommandTimeout(Duration.ofSeconds(60)));
+        app = SwitchboardApp.start(TestReplicas.defaults().port(0).kafkaPort(0).schemaRegistryPort(0)
+                .dataDir(dir).embeddedWorker(true).commandTimeout(Duration.ofSeconds(60)).build());
     }
 
     @AfterAll
@@ -332,10 +332,10 @@ class KafkaIdentitiesTest {
             }
         });
         Path second = dir.resolve("second");
-        try (SwitchboardApp careless = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(second).withBootstrapServers(app.bootstrapServers()).withTopicPrefix("careless")
-                .withEmbeddedWorker(false).withSecurity(SecurityOptions.NONE.withKafkaProperties(lines.toString())
-                        .withWorkerKafkaProperties(lines.toString())))) {
+        try (SwitchboardApp careless = SwitchboardApp.start(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(second).bootstrapServers(app.bootstrapServers()).topicPrefix("careless")
+                .embeddedWorker(false).security(SecurityOptions.NONE.withKafkaProperties(lines.toString())
+                        .withWorkerKafkaProperties(lines.toString())).build())) {
             Await.atMost(Duration.ofSeconds(60)).until("the start check's answer", careless::workerMayWriteCommands);
             List<String> logged = List.copyOf(logLines); // the app logs on other threads meanwhile
             assertTrue(logged.stream().anyMatch(line -> line.startsWith("WARN ")

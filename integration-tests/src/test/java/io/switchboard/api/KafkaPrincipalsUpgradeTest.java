@@ -5,6 +5,7 @@ import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.TestReplicas;
 import org.junit.jupiter.api.Test;
 
@@ -39,11 +40,12 @@ class KafkaPrincipalsUpgradeTest {
         Path dir = Files.createTempDirectory("switchboard-upgrade");
         Path input = dir.resolve("in.txt");
         Files.writeString(input, "before\n");
-        SwitchboardOptions options = TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir)
-                .withEmbeddedWorker(true).withCommandTimeout(Duration.ofSeconds(60));
+        SwitchboardOptions options = TestReplicas.defaults().port(0).schemaRegistryPort(0).dataDir(dir)
+                .embeddedWorker(true).commandTimeout(Duration.ofSeconds(60)).build();
         try {
             try (EmbeddedKafka plain = new EmbeddedKafka(dir, 0).start();
-                 SwitchboardApp before = SwitchboardApp.start(options.withBootstrapServers(plain.bootstrapServers()))) {
+                 SwitchboardApp before = SwitchboardApp.start(OptionsBuilder.from(options)
+                         .bootstrapServers(plain.bootstrapServers()).build())) {
                 SwitchboardFixture.Answer created = SwitchboardFixture.call(before.url(), "POST", "/connectors",
                         "{\"name\":\"kept\",\"config\":{\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSourceConnector\","
                                 + "\"file\":\"" + input + "\",\"topic\":\"kept-lines\",\"tasks.max\":\"1\"}}");
@@ -53,7 +55,7 @@ class KafkaPrincipalsUpgradeTest {
             }
             assertFalse(Files.exists(dir.resolve(KafkaIdentities.FILE)), "the plain broker made identities");
             Files.writeString(input, "before\nafter\n");
-            try (SwitchboardApp after = SwitchboardApp.start(options.withKafkaPort(0))) {
+            try (SwitchboardApp after = SwitchboardApp.start(OptionsBuilder.from(options).kafkaPort(0).build())) {
                 assertTrue(Files.exists(dir.resolve(KafkaIdentities.FILE)));
                 awaitRunning(after);
                 List<String> lines = new ArrayList<>();

@@ -70,8 +70,8 @@ class KafkaRefusalsTest {
     @BeforeAll
     void start() throws IOException {
         firstDir = dir();
-        first = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withKafkaPort(0).withSchemaRegistryPort(0)
-                .withDataDir(firstDir).withEmbeddedWorker(false).withCommandTimeout(Duration.ofSeconds(60)));
+        first = SwitchboardApp.start(TestReplicas.defaults().port(0).kafkaPort(0).schemaRegistryPort(0)
+                .dataDir(firstDir).embeddedWorker(false).commandTimeout(Duration.ofSeconds(60)).build());
     }
 
     @AfterAll
@@ -101,9 +101,9 @@ class KafkaRefusalsTest {
         Path dir = dir();
         long began = System.nanoTime();
         RuntimeException failed = assertThrows(RuntimeException.class, () -> {
-            SwitchboardApp second = SwitchboardApp.start(TestReplicas.defaults().withPort(0).withDataDir(dir)
-                    .withBootstrapServers(first.bootstrapServers()).withSchemaRegistryUrl(first.schemaRegistryUrl())
-                    .withEmbeddedWorker(false).withSecurity(security));
+            SwitchboardApp second = SwitchboardApp.start(TestReplicas.defaults().port(0).dataDir(dir)
+                    .bootstrapServers(first.bootstrapServers()).schemaRegistryUrl(first.schemaRegistryUrl())
+                    .embeddedWorker(false).security(security).build());
             second.close();
         }, "a second replica started on a broker that refuses it");
         Duration took = Duration.ofNanos(System.nanoTime() - began);

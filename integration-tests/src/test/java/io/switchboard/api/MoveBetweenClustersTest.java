@@ -51,7 +51,7 @@ class MoveBetweenClustersTest {
         west = ConnectWorker.start(SharedKafka.broker());
         east = ConnectWorker.start(SharedKafka.broker());
         eastGate = GatedWorker.in(east.url());
-        fx = new SwitchboardFixture(options -> options.withConnectClusters("default=" + west.url() + ",east=" + eastGate.url()));
+        fx = new SwitchboardFixture(options -> options.connectClusters("default=" + west.url() + ",east=" + eastGate.url()));
     }
 
     @AfterAll

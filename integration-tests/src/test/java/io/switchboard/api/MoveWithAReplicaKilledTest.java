@@ -101,10 +101,10 @@ class MoveWithAReplicaKilledTest {
     /** Two replicas of one deployment, both reconciling default (through the gate) and east when they hold their leases. */
     private List<SwitchboardApp> startReplicas() {
         String clusters = "default=" + gate.url() + ",east=" + eastGate.url();
-        fx = new SwitchboardFixture(options -> options.withConnectClusters(clusters).withSchemaRegistryUrl(registry.url()));
-        second = SwitchboardApp.start(fx.kafka.replica(fx.options().withDataDir(fx.dir.resolve("second"))
-                .withSecretsKeyFile(fx.dir.resolve("replica").resolve("secrets.key"))
-                .withSchemaRegistryUrl(registry.url()).withConnectClusters(clusters)));
+        fx = new SwitchboardFixture(options -> options.connectClusters(clusters).schemaRegistryUrl(registry.url()));
+        second = SwitchboardApp.start(fx.kafka.replica(fx.options().dataDir(fx.dir.resolve("second"))
+                .secretsKeyFile(fx.dir.resolve("replica").resolve("secrets.key"))
+                .schemaRegistryUrl(registry.url()).connectClusters(clusters).build()));
         List<SwitchboardApp> replicas = List.of(fx.app, second);
         Await.atMost(WITHIN).until("both replicas RUNNING in one group",
                 () -> replicas.stream().allMatch(r -> r.streams().state() == KafkaStreams.State.RUNNING)

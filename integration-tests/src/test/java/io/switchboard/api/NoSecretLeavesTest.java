@@ -68,8 +68,8 @@ class NoSecretLeavesTest {
         Path dir = Files.createTempDirectory("switchboard-no-secret");
         Path users = TestUsers.write(dir, Map.of("vera", "viewer@default", "otto", "operator@default",
                 "erin", "editor@default", "ada", "admin@default"));
-        fx = new SwitchboardFixture(options -> options.withSecretKeyPatterns("*.dsn")
-                .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.secretKeyPatterns("*.dsn")
+                .security(SecurityOptions.NONE.withUsersFile(users)));
         kafkaClusterId = SwitchboardFixture.JSON.readTree(call("GET", "/", null, "erin").body()).path("kafka_cluster_id").asText();
         // A sealed value as Switchboard seals it, pasted after some text under a key that is not secret.
         Keyring keyring = Keyring.loadOrCreate(fx.dir.resolve("replica").resolve("secrets.key"));

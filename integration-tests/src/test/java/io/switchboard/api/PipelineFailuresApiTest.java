@@ -56,7 +56,7 @@ class PipelineFailuresApiTest {
         grants.put("vera", "viewer@default");
         grants.put("erin", "editor@default");
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-pipeline-failures"), grants);
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true).security(SecurityOptions.NONE.withUsersFile(users)));
     }
 
     @AfterAll

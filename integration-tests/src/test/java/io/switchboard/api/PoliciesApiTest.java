@@ -31,7 +31,7 @@ class PoliciesApiTest {
 
     @BeforeAll
     void start() throws Exception {
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
         files = Files.createTempDirectory("policies");
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.SecuredKafka;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
@@ -51,7 +52,7 @@ class PolicyReplicasTest {
         kafka = SecuredKafka.start(dir.resolve("broker"));
         SwitchboardApp first = SwitchboardApp.start(options("one"));
         replicas.add(first);
-        replicas.add(SwitchboardApp.start(options("two").withSchemaRegistryUrl(first.schemaRegistryUrl())));
+        replicas.add(SwitchboardApp.start(OptionsBuilder.from(options("two")).schemaRegistryUrl(first.schemaRegistryUrl()).build()));
         replicas.forEach(replica -> ApiContract.watch(replica.url()));
         Await.atMost(Duration.ofSeconds(120)).until("both replicas RUNNING in one group",
                 () -> replicas.stream().allMatch(r -> r.streams().state() == KafkaStreams.State.RUNNING)
@@ -60,9 +61,9 @@ class PolicyReplicasTest {
 
     private SwitchboardOptions options(String name) {
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        return kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve(name)).withEmbeddedWorker(false)
-                .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withCommandTimeout(Duration.ofSeconds(60)));
+        return kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve(name)).embeddedWorker(false)
+                .secretsKeyFile(dir.resolve("shared-secrets.key")).commandTimeout(Duration.ofSeconds(60)).build());
     }
 
     @AfterAll

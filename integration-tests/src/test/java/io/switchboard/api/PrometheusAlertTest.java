@@ -51,8 +51,8 @@ class PrometheusAlertTest {
                 "prometheus is not installed (Debian: apt-get install prometheus): no real Prometheus scrapes a replica here");
         dir = Files.createTempDirectory("switchboard-prometheus");
         Path users = TestUsers.write(dir, Map.of("erin", "editor@default", "scraper", "viewer@default"));
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withHealth(HealthOptions.DEFAULTS)
-                .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true).health(HealthOptions.DEFAULTS)
+                .security(SecurityOptions.NONE.withUsersFile(users)));
         String rules = Files.readString(Path.of("..", "deploy", "prometheus", "switchboard-alerts.yml"));
         String quick = rules.replace("for: 5m", "for: 3s");
         assertNotEquals(rules, quick, "the rules wait 5 minutes for a failure");

@@ -24,7 +24,7 @@ class RateLimitAndMetricsTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withRateLimit("20/60")));
+        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withRateLimit("20/60")));
     }
 
     @AfterAll

@@ -40,7 +40,7 @@ class RedpandaDialectTest {
 
     @BeforeAll
     void start() throws Exception {
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
         files = Files.createTempDirectory("redpanda-dialect");
     }
 

@@ -30,7 +30,7 @@ class RefusalsAreChargedTest {
     @BeforeAll
     void start() throws IOException {
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-charged"), Map.of("pat", "editor@prod", "erin", "editor@default"));
-        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users).withRateLimit("10/600")));
+        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withUsersFile(users).withRateLimit("10/600")));
     }
 
     @AfterAll

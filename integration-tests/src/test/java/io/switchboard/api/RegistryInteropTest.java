@@ -67,7 +67,7 @@ class RegistryInteropTest {
         // Principals are recorded only when authenticated: these are the test's users.
         Path users = TestUsers.write(Path.of(System.getProperty("java.io.tmpdir"),
                 "switchboard-users-" + UUID.randomUUID()), Map.of("alice", "editor@*", "admin", "admin@*"));
-        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withUsersFile(users)));
         Http.authorizeByDefault(fx.app.url(), TestUsers.basic("admin"));
         topic = fx.topics().lifecycle();
     }

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.SecuredKafka;
 import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.CommandHold;
@@ -69,7 +70,7 @@ class ReplicasTest {
         kafka = SecuredKafka.start(dir.resolve("broker"));
         SwitchboardApp first = SwitchboardApp.start(options("one"));
         replicas.add(first);
-        replicas.add(SwitchboardApp.start(options("two").withSchemaRegistryUrl(first.schemaRegistryUrl())));
+        replicas.add(SwitchboardApp.start(OptionsBuilder.from(options("two")).schemaRegistryUrl(first.schemaRegistryUrl()).build()));
         replicas.forEach(replica -> ApiContract.watch(replica.url()));
         // Wait until both replicas own partitions: the list answers the same on each.
         Await.atMost(Duration.ofSeconds(120)).until("both replicas RUNNING in one group",
@@ -80,9 +81,9 @@ class ReplicasTest {
     private SwitchboardOptions options(String name) {
         // Replicas share one keyring, as they must (it opens sealed values and signs their requests to each other).
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        return kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve(name)).withEmbeddedWorker(false)
-                .withSecretsKeyFile(dir.resolve("shared-secrets.key")));
+        return kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve(name)).embeddedWorker(false)
+                .secretsKeyFile(dir.resolve("shared-secrets.key")).build());
     }
 
     @AfterAll
@@ -357,9 +358,9 @@ class ReplicasTest {
     /** History is read on the replica that owns the connector, whichever replica is asked. */
     @Test
     void aReplicaWithAnotherKeyringRefusesToStartSayingSo() {
-        SwitchboardOptions own = kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("three")).withEmbeddedWorker(false)
-                .withSchemaRegistryUrl(replicas.get(0).schemaRegistryUrl()));
+        SwitchboardOptions own = kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve("three")).embeddedWorker(false)
+                .schemaRegistryUrl(replicas.get(0).schemaRegistryUrl()).build());
         KafkaReplicaKeys.KeyringMismatch refused = Assertions.assertThrows(
                 KafkaReplicaKeys.KeyringMismatch.class, () -> SwitchboardApp.start(own).close());
         assertTrue(refused.getMessage().contains("not the one the other replicas on this Kafka seal with"), refused.getMessage());

@@ -25,7 +25,7 @@ class RestartTest {
     void stateSurvivesARestartOnTheSameDataDirectory() throws Exception {
         Path dir = Files.createTempDirectory("switchboard-restart");
         SwitchboardOptions options = TestReplicas.defaults()
-                .withPort(0).withKafkaPort(0).withSchemaRegistryPort(0).withDataDir(dir).withEmbeddedWorker(false);
+                .port(0).kafkaPort(0).schemaRegistryPort(0).dataDir(dir).embeddedWorker(false).build();
         try {
             SwitchboardApp first = SwitchboardApp.start(options);
             ApiContract.watch(first.url());

@@ -4,6 +4,7 @@ import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.TestReplicas;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -55,10 +56,11 @@ class SaslKafkaTest {
         saslBootstrap = "127.0.0.1:" + saslPort;
         String credentials = credentials(USER, PASSWORD);
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> SwitchboardApp.start(options()
-                .withSecurity(SecurityOptions.NONE.withKafkaProperties(credentials))), "a worker started without credentials of its own");
+                .security(SecurityOptions.NONE.withKafkaProperties(credentials)).build()),
+                "a worker started without credentials of its own");
         assertTrue(refused.getMessage().contains("--worker-kafka-property"), refused.getMessage());
-        app = SwitchboardApp.start(options().withSecurity(SecurityOptions.NONE.withKafkaProperties(credentials)
-                .withWorkerKafkaProperties(credentials(WORKER, WORKER_PASSWORD))));
+        app = SwitchboardApp.start(options().security(SecurityOptions.NONE.withKafkaProperties(credentials)
+                .withWorkerKafkaProperties(credentials(WORKER, WORKER_PASSWORD))).build());
     }
 
     private static String credentials(String user, String password) {
@@ -69,15 +71,15 @@ class SaslKafkaTest {
                         + "\" password=\"" + password + "\";");
     }
 
-    private static io.switchboard.SwitchboardOptions options() {
+    private static OptionsBuilder options() {
         return TestReplicas.defaults()
-                .withPort(0)
-                .withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica"))
-                .withBootstrapServers(saslBootstrap)
-                .withTopicPrefix("sasl")
-                .withEmbeddedWorker(true)
-                .withCommandTimeout(Duration.ofSeconds(60));
+                .port(0)
+                .schemaRegistryPort(0)
+                .dataDir(dir.resolve("replica"))
+                .bootstrapServers(saslBootstrap)
+                .topicPrefix("sasl")
+                .embeddedWorker(true)
+                .commandTimeout(Duration.ofSeconds(60));
     }
 
     @AfterAll

@@ -48,7 +48,7 @@ class SetProgressTest {
     @BeforeAll
     void start() {
         fx = SwitchboardFixture.withUsers(Map.of("erin", "editor@default", "vera", "viewer@default"), "erin",
-                options -> options.withEmbeddedWorker(true));
+                options -> options.embeddedWorker(true));
     }
 
     @AfterAll

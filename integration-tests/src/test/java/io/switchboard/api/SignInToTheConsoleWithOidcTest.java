@@ -83,7 +83,7 @@ class SignInToTheConsoleWithOidcTest {
         idp.createContext("/authorize", this::authorize);
         idp.createContext("/token", this::token);
         idp.start();
-        fx = new SwitchboardFixture(options -> options.withSecurity(SecurityOptions.NONE
+        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE
                 .withOidc(issuer, "switchboard", null).withOidcClientId(CLIENT)));
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get(CHROMIUM))

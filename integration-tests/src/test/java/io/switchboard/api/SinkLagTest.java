@@ -56,7 +56,7 @@ class SinkLagTest {
 
     @BeforeAll
     void start() throws IOException {
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true).withHealth(HealthOptions.of(10_000, 3600, 3, 1)));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true).health(HealthOptions.of(10_000, 3600, 3, 1)));
         producer = new KafkaProducer<>(fx.kafka.client(KafkaIdentities.USER),
                 new StringSerializer(), new StringSerializer());
         file = Files.createTempFile("switchboard-sink", ".txt");

@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import io.switchboard.testing.Await;
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
@@ -57,15 +58,15 @@ class TlsTest {
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
         SecurityOptions tls = SecurityOptions.NONE.withTls(keystore, PASSWORD, null, null);
         first = SwitchboardApp.start(options("a", tls));
-        second = SwitchboardApp.start(options("b", tls).withSchemaRegistryUrl(first.schemaRegistryUrl()));
+        second = SwitchboardApp.start(OptionsBuilder.from(options("b", tls)).schemaRegistryUrl(first.schemaRegistryUrl()).build());
         SSLContext trust = Tls.trusting(keystore, PASSWORD);
         trusting = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private SwitchboardOptions options(String name, SecurityOptions tls) {
-        return SharedKafka.broker().replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
-                .withTopicPrefix(prefix).withEmbeddedWorker(false)
-                .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withSecurity(tls));
+        return SharedKafka.broker().replica(TestReplicas.defaults().port(0).schemaRegistryPort(0).dataDir(dir.resolve(name))
+                .topicPrefix(prefix).embeddedWorker(false)
+                .secretsKeyFile(dir.resolve("shared-secrets.key")).security(tls).build());
     }
 
     @AfterAll
@@ -102,8 +103,9 @@ class TlsTest {
                 + "-----BEGIN CERTIFICATE-----\n" + mime.encodeToString(keys.getCertificate("switchboard").getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
         Path file = Files.writeString(dir.resolve("api.pem"), pem);
-        try (SwitchboardApp third = SwitchboardApp.start(options("c", SecurityOptions.NONE.withTls(file, null, null, null))
-                .withSchemaRegistryUrl(first.schemaRegistryUrl()))) {
+        SecurityOptions pemTls = SecurityOptions.NONE.withTls(file, null, null, null);
+        try (SwitchboardApp third = SwitchboardApp.start(OptionsBuilder.from(options("c", pemTls))
+                .schemaRegistryUrl(first.schemaRegistryUrl()).build())) {
             assertEquals(200, send(trusting, third.url() + "/", "GET", null).statusCode());
         }
     }

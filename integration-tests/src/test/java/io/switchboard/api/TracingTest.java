@@ -46,7 +46,7 @@ class TracingTest {
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
-        try (SwitchboardFixture fx = new SwitchboardFixture(options -> options.withTracing(Tracing.of(sdk)))) {
+        try (SwitchboardFixture fx = new SwitchboardFixture(options -> options.tracing(Tracing.of(sdk)))) {
             assertEquals(201, fx.call("POST", "/connectors", ConnectApiTest.createBody(CONNECTOR)).status());
             SpanData http = span(exporter, s -> s.getKind() == SpanKind.SERVER && s.getName().equals("POST /connectors"));
             SpanData send = span(exporter, s -> s.getKind() == SpanKind.PRODUCER && CONNECTOR.equals(connector(s)));
@@ -75,7 +75,7 @@ class TracingTest {
                         W3CBaggagePropagator.getInstance())))
                 .build();
         String clientTrace = "0123456789abcdef0123456789abcdef";
-        try (SwitchboardFixture fx = new SwitchboardFixture(options -> options.withTracing(Tracing.of(sdk)))) {
+        try (SwitchboardFixture fx = new SwitchboardFixture(options -> options.tracing(Tracing.of(sdk)))) {
             Http.Response created = Http.call(fx.app.url(), "POST", "/connectors", ConnectApiTest.createBody("traced-client"),
                     Map.of("traceparent", "00-" + clientTrace + "-0123456789abcdef-01", "baggage", "role=admin",
                             "Content-Type", "application/json"));

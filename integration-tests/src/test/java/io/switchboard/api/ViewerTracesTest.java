@@ -51,8 +51,8 @@ class ViewerTracesTest {
         grants.put("vera", "viewer@default");
         grants.put("erin", "editor@default");
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-viewer-traces"), grants);
-        fx = new SwitchboardFixture(options -> options.withEmbeddedWorker(true)
-                .withSecurity(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true)
+                .security(SecurityOptions.NONE.withUsersFile(users)));
     }
 
     @AfterAll

@@ -39,9 +39,9 @@ class ConcurrentPatchTest {
         Path dir = Files.createTempDirectory("switchboard-patches");
         try (SecuredKafka kafka = SecuredKafka.start(dir.resolve("broker"))) {
             EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "patches-connect", 0, kafka.workerProperties(Map.of()));
-            try (SwitchboardApp app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                    .withDataDir(dir.resolve("replica"))
-                    .withConnectClusters("default=" + worker.url())))) {
+            try (SwitchboardApp app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                    .dataDir(dir.resolve("replica"))
+                    .connectClusters("default=" + worker.url()).build()))) {
                 String created = "{\"name\":\"contested\",\"config\":{\"connector.class\":\"FileStreamSink\","
                         + "\"file\":\"/tmp/contested.txt\",\"topics\":\"start\",\"tasks.max\":\"1\"}}";
                 assertEquals(201, call(app.url(), "POST", "/connectors", created).status());

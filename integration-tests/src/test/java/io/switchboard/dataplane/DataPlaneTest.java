@@ -50,8 +50,8 @@ class DataPlaneTest {
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-dataplane");
         kafka = SecuredKafka.start(dir.resolve("broker"));
-        app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica"))));
+        app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve("replica")).build()));
         workerUrl = app.connectClusters().get("default");
         ApiContract.watch(app.url());
     }

@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.SecuredKafka;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
@@ -53,7 +54,7 @@ class DesiredStateFromChangelogTest {
             try {
                 SwitchboardApp one = SwitchboardApp.start(options(dir, "one", kafka, worker));
                 replicas.add(one);
-                replicas.add(SwitchboardApp.start(options(dir, "two", kafka, worker).withSchemaRegistryUrl(one.schemaRegistryUrl())));
+                replicas.add(SwitchboardApp.start(OptionsBuilder.from(options(dir, "two", kafka, worker)).schemaRegistryUrl(one.schemaRegistryUrl()).build()));
                 Await.atMost(Duration.ofSeconds(120)).until("both replicas RUNNING in one group",
                         () -> replicas.stream().allMatch(r -> r.streams().state() == KafkaStreams.State.RUNNING)
                                 && one.streams().metadataForAllStreamsClients().size() == 2);
@@ -132,9 +133,9 @@ class DesiredStateFromChangelogTest {
     private static SwitchboardOptions options(Path dir, String name, SecuredKafka kafka, EmbeddedConnectWorker worker) {
         // Replicas share one keyring, as they must (it signs their requests to each other).
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        return kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0).withDataDir(dir.resolve(name))
-                .withConnectClusters(CLUSTER + "=" + worker.url())
-                .withSecretsKeyFile(dir.resolve("shared-secrets.key")).withFullPassEvery(FULL_PASS_EVERY));
+        return kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0).dataDir(dir.resolve(name))
+                .connectClusters(CLUSTER + "=" + worker.url())
+                .secretsKeyFile(dir.resolve("shared-secrets.key")).fullPassEvery(FULL_PASS_EVERY).build());
     }
 
     /** The replica's Kafka Connect API for the cluster. */

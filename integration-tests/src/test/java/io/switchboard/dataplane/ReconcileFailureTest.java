@@ -47,8 +47,8 @@ class ReconcileFailureTest {
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-reconcile-failures");
         kafka = SecuredKafka.start(dir.resolve("broker"));
-        app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica"))));
+        app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve("replica")).build()));
         workerUrl = app.connectClusters().get("default");
     }
 

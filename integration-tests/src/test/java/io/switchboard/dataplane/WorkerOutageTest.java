@@ -47,9 +47,9 @@ class WorkerOutageTest {
         }
         try (SecuredKafka kafka = SecuredKafka.start(dir.resolve("broker"))) {
             EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port, kafka.workerProperties(Map.of()));
-            try (SwitchboardApp app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                    .withDataDir(dir.resolve("replica"))
-                    .withConnectClusters("default=" + worker.url())))) {
+            try (SwitchboardApp app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                    .dataDir(dir.resolve("replica"))
+                    .connectClusters("default=" + worker.url()).build()))) {
                 ApiContract.watch(app.url());
                 String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/outage.txt\",\"topic\":\"outage\"}";
 

@@ -1,10 +1,10 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.SecuredKafka;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SwitchboardApp;
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,8 +55,8 @@ class WorkerRequestsPerCreateTest {
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-requests-per-create");
         kafka = SecuredKafka.start(dir.resolve("broker"));
-        app = SwitchboardApp.start(kafka.replica(SwitchboardOptions.defaults().withFileConnectorsDir(TestReplicas.FILES).withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica"))));
+        app = SwitchboardApp.start(kafka.replica(OptionsBuilder.defaults().fileConnectorsDir(TestReplicas.FILES).port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve("replica")).build()));
     }
 
     @AfterAll

@@ -130,10 +130,10 @@ class CopyAtHandTest {
 
     private SwitchboardApp start(String name) throws IOException {
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        SwitchboardApp app = SwitchboardApp.start(SharedKafka.broker().replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve(name))
-                .withTopicPrefix(prefix).withEmbeddedWorker(false).withSecretsKeyFile(dir.resolve("shared-secrets.key"))
-                .withCommandTimeout(Duration.ofSeconds(60))));
+        SwitchboardApp app = SwitchboardApp.start(SharedKafka.broker().replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve(name))
+                .topicPrefix(prefix).embeddedWorker(false).secretsKeyFile(dir.resolve("shared-secrets.key"))
+                .commandTimeout(Duration.ofSeconds(60)).build()));
         running.add(app);
         return app;
     }

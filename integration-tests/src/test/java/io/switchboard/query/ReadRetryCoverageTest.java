@@ -80,10 +80,10 @@ class ReadRetryCoverageTest {
         dir = Files.createTempDirectory("switchboard-read-retry");
         prefix = SharedKafka.newPrefix();
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        app = SwitchboardApp.start(SharedKafka.broker().replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("a"))
-                .withTopicPrefix(prefix).withEmbeddedWorker(false).withSecretsKeyFile(dir.resolve("shared-secrets.key"))
-                .withCommandTimeout(Duration.ofSeconds(60))));
+        app = SwitchboardApp.start(SharedKafka.broker().replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve("a"))
+                .topicPrefix(prefix).embeddedWorker(false).secretsKeyFile(dir.resolve("shared-secrets.key"))
+                .commandTimeout(Duration.ofSeconds(60)).build()));
         Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"retried\",\"config\":"
                 + "{\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSinkConnector\",\"topics\":\"t\"}}");
         assertEquals(201, created.status(), created::toString);

@@ -91,8 +91,8 @@ class SecretsTest {
     }
 
     private SwitchboardApp startApp() {
-        SwitchboardApp started = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().withPort(0).withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica"))));
+        SwitchboardApp started = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
+                .dataDir(dir.resolve("replica")).build()));
         ApiContract.watch(started.url());
         return started;
     }

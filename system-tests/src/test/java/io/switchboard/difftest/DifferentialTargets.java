@@ -61,10 +61,10 @@ final class DifferentialTargets implements AutoCloseable {
         }
         boolean worker = !"false".equals(System.getProperty("difftest.switchboard.worker"));
         SwitchboardApp app = own(SwitchboardApp.start(kafka.replica(TestReplicas.defaults()
-                .withPort(0)
-                .withSchemaRegistryPort(0)
-                .withDataDir(dataDir)
-                .withEmbeddedWorker(worker))));
+                .port(0)
+                .schemaRegistryPort(0)
+                .dataDir(dataDir)
+                .embeddedWorker(worker).build())));
         ApiContract.watch(app.url());
         return new Differ.Target("Switchboard", app.url());
     }

@@ -25,7 +25,7 @@ final class SharedReplica {
     /** The JVM's replica with an embedded worker, started on first use, with no pipeline and no connector. */
     static synchronized SwitchboardFixture withWorker() {
         if (replica == null) {
-            SwitchboardFixture started = new SwitchboardFixture(options -> options.withEmbeddedWorker(true));
+            SwitchboardFixture started = new SwitchboardFixture(options -> options.embeddedWorker(true));
             started.keptUntilExit = true;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> SwitchboardFixture.deleteQuietly(started.dir), "shared-replica-dir"));
             replica = started;

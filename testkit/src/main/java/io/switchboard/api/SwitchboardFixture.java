@@ -12,6 +12,7 @@ import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.CommandWriter;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.SecuredKafka;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.testing.TestUsers;
@@ -53,26 +54,25 @@ final class SwitchboardFixture implements AutoCloseable {
     }
 
     /** @param tuning changes to the test's default options */
-    SwitchboardFixture(UnaryOperator<SwitchboardOptions> tuning) {
+    SwitchboardFixture(UnaryOperator<OptionsBuilder> tuning) {
         this(null, tuning);
     }
 
     /** @param grants users and their grants ({@link TestUsers}), checked on every request; null: security as tuned */
-    private SwitchboardFixture(Map<String, String> grants, UnaryOperator<SwitchboardOptions> tuning) {
+    private SwitchboardFixture(Map<String, String> grants, UnaryOperator<OptionsBuilder> tuning) {
         try {
             dir = Files.createTempDirectory("switchboard-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         kafka = SharedKafka.broker();
-        SwitchboardOptions options = tuning.apply(options());
+        OptionsBuilder options = tuning.apply(options());
         if (grants != null) {
-            options = options.withSecurity(SecurityOptions.NONE.withUsersFile(TestUsers.write(dir.resolve("users"), grants)));
+            options.security(SecurityOptions.NONE.withUsersFile(TestUsers.write(dir.resolve("users"), grants)));
         }
         // After the tuning, which may give security options of its own: the Kafka credentials stay.
-        options = kafka.replica(options);
-        started = options;
-        app = SwitchboardApp.start(options);
+        started = kafka.replica(options.build());
+        app = SwitchboardApp.start(started);
         ApiContract.watch(app.url());
     }
 
@@ -80,22 +80,24 @@ final class SwitchboardFixture implements AutoCloseable {
      * A replica that checks these users' grants (user to {@code ROLE@SCOPE}, each with the key
      * {@link TestUsers#KEY}), whose requests go as {@code asUser} unless they name someone else.
      */
-    static SwitchboardFixture withUsers(Map<String, String> grants, String asUser, UnaryOperator<SwitchboardOptions> tuning) {
+    static SwitchboardFixture withUsers(Map<String, String> grants, String asUser, UnaryOperator<OptionsBuilder> tuning) {
         SwitchboardFixture fx = new SwitchboardFixture(grants, tuning);
         Http.authorizeByDefault(fx.app.url(), TestUsers.basic(asUser));
         return fx;
     }
 
-    SwitchboardOptions options() {
-        return kafka.replica(TestReplicas.defaults()
-                .withPort(0)
-                .withSchemaRegistryPort(0)
-                .withDataDir(dir.resolve("replica"))
-                .withTopicPrefix(prefix)
-                .withEmbeddedWorker(false)
+    /** The test's default options, on this fixture's broker, for a test to change and build. */
+    OptionsBuilder options() {
+        return OptionsBuilder.from(kafka.replica(TestReplicas.defaults()
+                .port(0)
+                .schemaRegistryPort(0)
+                .dataDir(dir.resolve("replica"))
+                .topicPrefix(prefix)
+                .embeddedWorker(false)
                 // A decision is what these tests look at; on a loaded machine it can come later than the
                 // default's 30 s, and the 503 "accepted, will be applied" would hide it.
-                .withCommandTimeout(Duration.ofSeconds(60)));
+                .commandTimeout(Duration.ofSeconds(60))
+                .build()));
     }
 
     /** Writes commands straight to this replica's command topic, signed with its keyring as a replica signs them. */

@@ -120,7 +120,7 @@ public final class SecuredKafka implements AutoCloseable {
         if (security.workerKafkaProperties() == null) {
             security = security.withWorkerKafkaProperties(read.workerKafkaProperties());
         }
-        return options.withBootstrapServers(bootstrapServers()).withSecurity(security);
+        return OptionsBuilder.from(options).bootstrapServers(bootstrapServers()).security(security).build();
     }
 
     /** The command-line flags a replica process is started with on this broker. */

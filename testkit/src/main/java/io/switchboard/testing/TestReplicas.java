@@ -1,6 +1,5 @@
 package io.switchboard.testing;
 
-import io.switchboard.SwitchboardOptions;
 import io.switchboard.metrics.HealthOptions;
 
 import java.nio.file.Path;
@@ -15,10 +14,10 @@ public final class TestReplicas {
 
     /**
      * The product's defaults without the health series: following the lifecycle topic into them is
-     * one more consumer per replica, which only the tests of health need (they set {@code withHealth});
+     * one more consumer per replica, which only the tests of health need (they set {@code health});
      * the FileStream connectors of an embedded worker read and write under {@link #FILES}.
      */
-    public static SwitchboardOptions defaults() {
-        return SwitchboardOptions.defaults().withHealth(HealthOptions.DEFAULTS.following(false)).withFileConnectorsDir(FILES);
+    public static OptionsBuilder defaults() {
+        return OptionsBuilder.defaults().health(HealthOptions.DEFAULTS.following(false)).fileConnectorsDir(FILES);
     }
 }
