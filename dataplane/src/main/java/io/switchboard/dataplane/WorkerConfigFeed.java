@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * The task configs a Kafka Connect cluster's workers write to its config topic
@@ -36,7 +35,7 @@ import java.util.function.Consumer;
  * at most {@link #MAX_CONNECTORS} connectors of {@link #MAX_TASKS} tasks; past that the feed gives
  * up and the REST API is read.
  */
-public final class WorkerConfigFeed implements AutoCloseable {
+public final class WorkerConfigFeed extends WorkerTopicFeed {
     private static final Logger log = LoggerFactory.getLogger(WorkerConfigFeed.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String TASK_PREFIX = "task-";
@@ -52,20 +51,16 @@ public final class WorkerConfigFeed implements AutoCloseable {
     private final Map<String, Map<String, String>> connectorConfigs = new ConcurrentHashMap<>();
     /** Task configs written since their connector's last commit; only the tail's thread touches it. */
     private final Map<String, Map<Integer, Map<String, String>>> written = new HashMap<>();
-    /** Null for a detached feed. */
-    private final TopicTail tail;
-    private volatile boolean overflowed;
 
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
     public WorkerConfigFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
-        this.topic = topic;
         // Workers with exactly-once source support write configs in transactions: read only what committed.
-        this.tail = new TopicTail("config", bootstrapServers, kafkaSettings, topic, "read_committed", this::read);
+        super("config", bootstrapServers, kafkaSettings, topic, "read_committed");
+        this.topic = topic;
     }
 
     private WorkerConfigFeed() {
         this.topic = "(detached)";
-        this.tail = null;
     }
 
     /** A feed that reads no topic: its records are given to {@link #read}; it counts as caught up. For tests. */
@@ -74,19 +69,8 @@ public final class WorkerConfigFeed implements AutoCloseable {
     }
 
     public WorkerConfigFeed start() {
-        tail.start();
+        startTail();
         return this;
-    }
-
-    /** Called (on the feed's thread, once it has caught up) with the connectors whose committed task configs changed. */
-    public void onChange(Consumer<Set<String>> listener) {
-        if (tail != null) {
-            tail.onChange(listener);
-        }
-    }
-
-    public boolean caughtUp() {
-        return (tail == null || tail.caughtUp()) && !overflowed;
     }
 
     /**
@@ -114,6 +98,7 @@ public final class WorkerConfigFeed implements AutoCloseable {
     }
 
     /** Applies a batch of records; answers the connectors whose committed task configs it changed. */
+    @Override
     Set<String> read(Iterable<TopicRecord<String, byte[]>> records) {
         Set<String> changed = new HashSet<>();
         for (TopicRecord<String, byte[]> record : records) {
@@ -127,7 +112,7 @@ public final class WorkerConfigFeed implements AutoCloseable {
 
     /** Applies one record; answers the connector whose committed task configs it changed, or null. */
     String read(String key, byte[] value) {
-        if (key == null || overflowed) {
+        if (key == null || overflowed()) {
             return null;
         }
         if (key.startsWith(CONNECTOR_PREFIX)) {
@@ -203,8 +188,7 @@ public final class WorkerConfigFeed implements AutoCloseable {
     }
 
     private void overflow() {
-        if (!overflowed) {
-            overflowed = true;
+        if (giveUp()) {
             committed.clear();
             written.clear();
             connectorConfigs.clear();
@@ -238,10 +222,4 @@ public final class WorkerConfigFeed implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        if (tail != null) {
-            tail.close();
-        }
-    }
 }

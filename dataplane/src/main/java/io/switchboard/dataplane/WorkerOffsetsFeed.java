@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * The source offsets a Kafka Connect cluster's workers commit to its offsets topic
@@ -34,7 +33,7 @@ import java.util.function.Consumer;
  * {@link #MAX_CONNECTORS} connectors of {@link #MAX_PARTITIONS} partitions, each offsets body at most
  * {@link #MAX_CHARS} characters; past any of them the feed gives up and the worker is asked.
  */
-public final class WorkerOffsetsFeed implements AutoCloseable {
+public final class WorkerOffsetsFeed extends WorkerTopicFeed {
     private static final Logger log = LoggerFactory.getLogger(WorkerOffsetsFeed.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_CONNECTORS = WorkerStatusFeed.MAX_CONNECTORS;
@@ -52,20 +51,16 @@ public final class WorkerOffsetsFeed implements AutoCloseable {
 
     private final String topic;
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
-    /** Null for a detached feed. */
-    private final TopicTail tail;
-    private volatile boolean overflowed;
 
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
     public WorkerOffsetsFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
-        this.topic = topic;
         // Exactly-once source tasks commit offsets in their transactions: read only what committed.
-        this.tail = new TopicTail("offsets", bootstrapServers, kafkaSettings, topic, "read_committed", this::read);
+        super("offsets", bootstrapServers, kafkaSettings, topic, "read_committed");
+        this.topic = topic;
     }
 
     private WorkerOffsetsFeed() {
         this.topic = "(detached)";
-        this.tail = null;
     }
 
     /** A feed that reads no topic: its records are given to {@link #read}; it counts as caught up. For tests. */
@@ -74,19 +69,8 @@ public final class WorkerOffsetsFeed implements AutoCloseable {
     }
 
     public WorkerOffsetsFeed start() {
-        tail.start();
+        startTail();
         return this;
-    }
-
-    /** Called (on the feed's thread, once it has caught up) with the connectors whose offsets changed. */
-    public void onChange(Consumer<Set<String>> listener) {
-        if (tail != null) {
-            tail.onChange(listener);
-        }
-    }
-
-    public boolean caughtUp() {
-        return (tail == null || tail.caughtUp()) && !overflowed;
     }
 
     /**
@@ -108,6 +92,7 @@ public final class WorkerOffsetsFeed implements AutoCloseable {
     }
 
     /** Applies a batch of records; answers the connectors whose offsets it changed. */
+    @Override
     Set<String> read(Iterable<TopicRecord<String, byte[]>> records) {
         Set<String> changed = new HashSet<>();
         for (TopicRecord<String, byte[]> record : records) {
@@ -121,7 +106,7 @@ public final class WorkerOffsetsFeed implements AutoCloseable {
 
     /** Applies one record; answers the connector whose offsets it changed, or null. */
     String read(String key, byte[] value) {
-        if (key == null || overflowed) {
+        if (key == null || overflowed()) {
             return null;
         }
         JsonNode parsed;
@@ -193,18 +178,10 @@ public final class WorkerOffsetsFeed implements AutoCloseable {
     }
 
     private void overflow(String what) {
-        if (!overflowed) {
-            overflowed = true;
+        if (giveUp()) {
             connectors.clear();
             log.warn("Kafka Connect offsets topic {} holds more {} than the feed keeps ({} connectors, {} partitions,"
                     + " {} characters each); the worker's REST API is read instead", topic, what, MAX_CONNECTORS, MAX_PARTITIONS, MAX_CHARS);
-        }
-    }
-
-    @Override
-    public void close() {
-        if (tail != null) {
-            tail.close();
         }
     }
 

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Consumer;
 
 /**
  * The statuses a Kafka Connect cluster's workers write to its status topic
@@ -34,7 +33,7 @@ import java.util.function.Consumer;
  * the cluster has, at most {@link #MAX_CONNECTORS} connectors of {@link #MAX_TASKS} tasks; past that
  * the feed gives up and the REST API is read.
  */
-public final class WorkerStatusFeed implements AutoCloseable {
+public final class WorkerStatusFeed extends WorkerTopicFeed {
     private static final Logger log = LoggerFactory.getLogger(WorkerStatusFeed.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String CONNECTOR_PREFIX = "status-connector-";
@@ -43,7 +42,6 @@ public final class WorkerStatusFeed implements AutoCloseable {
     static final int MAX_CONNECTORS = 100_000;
     /** The most tasks it keeps of one connector, with the same consequence. */
     static final int MAX_TASKS = 10_000;
-    private volatile boolean overflowed;
 
     /** One connector's statuses as last written: its own, and its tasks' by id. */
     private static final class Entry {
@@ -53,14 +51,12 @@ public final class WorkerStatusFeed implements AutoCloseable {
 
     private final String topic;
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
-    /** Null for a detached feed. */
-    private final TopicTail tail;
 
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
     public WorkerStatusFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
-        this.topic = topic;
         // Kafka Connect writes statuses without a transaction; read them as soon as they are written.
-        this.tail = new TopicTail("status", bootstrapServers, kafkaSettings, topic, "read_uncommitted", this::read);
+        super("status", bootstrapServers, kafkaSettings, topic, "read_uncommitted");
+        this.topic = topic;
     }
 
     /** A feed that reads no topic: its records are given to {@link #read}; it counts as caught up. For tests. */
@@ -70,27 +66,11 @@ public final class WorkerStatusFeed implements AutoCloseable {
 
     private WorkerStatusFeed() {
         this.topic = "(detached)";
-        this.tail = null;
     }
 
     public WorkerStatusFeed start() {
-        tail.start();
+        startTail();
         return this;
-    }
-
-    /**
-     * Called (on the feed's thread, once it has caught up) after each batch of records that changed
-     * something, with the connectors whose statuses they changed.
-     */
-    public void onChange(Consumer<Set<String>> listener) {
-        if (tail != null) {
-            tail.onChange(listener);
-        }
-    }
-
-    /** Whether the feed has read the topic as far as it went when the feed started. */
-    public boolean caughtUp() {
-        return (tail == null || tail.caughtUp()) && !overflowed;
     }
 
     /**
@@ -152,6 +132,7 @@ public final class WorkerStatusFeed implements AutoCloseable {
     }
 
     /** Applies a batch of records; answers the connectors whose statuses it changed. */
+    @Override
     Set<String> read(Iterable<TopicRecord<String, byte[]>> records) {
         Set<String> changed = new HashSet<>();
         for (TopicRecord<String, byte[]> record : records) {
@@ -227,8 +208,7 @@ public final class WorkerStatusFeed implements AutoCloseable {
     }
 
     private void overflow() {
-        if (!overflowed) {
-            overflowed = true;
+        if (giveUp()) {
             connectors.clear();
             log.warn("Kafka Connect status topic {} holds more statuses than the feed keeps ({} connectors, {} tasks each);"
                     + " the worker's REST API is read instead", topic, MAX_CONNECTORS, MAX_TASKS);
@@ -258,10 +238,4 @@ public final class WorkerStatusFeed implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        if (tail != null) {
-            tail.close();
-        }
-    }
 }
