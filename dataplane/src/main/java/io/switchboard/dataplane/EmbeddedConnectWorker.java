@@ -1,6 +1,6 @@
 package io.switchboard.dataplane;
 
-import io.switchboard.kafkaio.TopicReader;
+import io.switchboard.kafkaio.ReaderConsumerSettings;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
@@ -201,7 +201,7 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         // Its consumers of those topics (read_uncommitted: it runs no exactly-once sources): a fetch is
         // answered as soon as records arrive, so the wait bounds only how often an idle worker asks
         // again (Kafka's 500 ms is twice a second, per log).
-        props.put("fetch.max.wait.ms", Integer.toString(TopicReader.IDLE_FETCH_WAIT_MS));
+        props.put("fetch.max.wait.ms", Integer.toString(ReaderConsumerSettings.IDLE_FETCH_WAIT_MS));
         props.putAll(extra);
         return props;
     }

@@ -1,6 +1,5 @@
 package io.switchboard.kafkaio;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -13,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,14 +68,6 @@ public final class TopicReader<K, V> implements AutoCloseable {
     }
 
     private static final Duration CLOSE_CONSUMER = Duration.ofSeconds(2);
-    /**
-     * How long the broker holds an idle read_uncommitted reader's fetch: records end it at once, so
-     * it costs no latency, and an idle replica's readers ask the broker a tenth as often as at
-     * Kafka's 500 ms (below the clients' 30 s request timeout). Only for consumers whose partitions
-     * stay as first assigned, as a reader's do: a consumer sends no fetch to a broker while one is
-     * held there, so a partition added later would wait out the held fetch.
-     */
-    public static final int IDLE_FETCH_WAIT_MS = 5_000;
     private static final Duration JOIN = Duration.ofSeconds(10);
     /** How often a topic that does not exist yet is asked for. */
     private static final long MISSING_TOPIC_PAUSE_MS = 1_000;
@@ -123,19 +113,7 @@ public final class TopicReader<K, V> implements AutoCloseable {
         all.add(b.topic);
         all.addAll(b.moreTopics);
         this.topics = List.copyOf(all);
-        Map<String, Object> given = new HashMap<>(b.settings);
-        given.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // A topic is made with its settings (Topics), never by the broker's defaults because a reader asked for it.
-        given.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        // A read_uncommitted fetch is answered as soon as records arrive; the wait bounds only how
-        // often an idle reader asks again. A read_committed one keeps Kafka's 500 ms: held longer, it
-        // was seen waiting out its whole time after the transaction it waited for had committed
-        // (60 pauses took 11 s to show rather than 6, bench/pause-writes.sh).
-        if (!"read_committed".equals(String.valueOf(given.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG)))) {
-            given.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IDLE_FETCH_WAIT_MS);
-        }
-        given.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.settings = Map.copyOf(given);
+        this.settings = ReaderConsumerSettings.of(b.settings);
         this.keys = b.keys;
         this.values = b.values;
         this.from = b.from;

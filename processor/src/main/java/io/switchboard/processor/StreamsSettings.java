@@ -60,7 +60,7 @@ public final class StreamsSettings {
         // partition to it; retry them at once rather than after the default 100 ms.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        // Kafka's 500 ms fetch wait, not the readers' longer one (TopicReader.IDLE_FETCH_WAIT_MS): a
+        // Kafka's 500 ms fetch wait, not the readers' longer one (ReaderConsumerSettings.IDLE_FETCH_WAIT_MS): a
         // consumer sends no fetch to a broker while one is held there, so partitions a rebalance adds
         // would wait out the held fetch before they are read, and a failover would take that longer.
         // Commands and observations share a task (the decider reads the statuses store), but nothing
