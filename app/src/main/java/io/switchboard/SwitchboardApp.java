@@ -46,6 +46,7 @@ import io.switchboard.processor.CommandRefusals;
 import io.switchboard.kafkaio.RecordRefusals;
 import io.switchboard.commands.DecisionChecks;
 import io.switchboard.schemas.SignedStates;
+import io.switchboard.processor.CommandLog;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StoreNames;
@@ -134,9 +135,8 @@ public final class SwitchboardApp implements AutoCloseable {
     private KafkaClients kafka;
     /** The settings of the embedded worker's and its connectors' Kafka clients: another principal than {@link #kafka}'s. */
     private KafkaClients workerKafka;
-    /** Where a user's Kafka client finds its settings for the embedded broker; null on an external Kafka. */
-    private Path userKafkaFile;
-    private Path eventsKafkaFile;
+    /** Where a user's Kafka client, and an event consumer, find their settings for the embedded broker; null on an external Kafka. */
+    private Path userKafkaFile, eventsKafkaFile;
     private volatile boolean workerMayWriteCommands;
     private NamedSecrets namedSecrets;
     private SecretStore secretStore;
@@ -253,8 +253,8 @@ public final class SwitchboardApp implements AutoCloseable {
         int commandPartitions = StartupSteps.join(partitionsStep);
         streams = steps.time("command processor created", () -> {
             KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures,
-                    signedStates, recordSignatures, recordRefusals, commandPartitions, commandRefusals, decisions,
-                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions()), processorSettings);
+                    signedStates, recordSignatures, recordRefusals, commandPartitions, commandRefusals, decisions, new HistoryRecording(
+                    histories, secretKeys::hide).withTimelines(timelines), tracing.decisions(), CommandLog.of(kafka, topics.commands())), processorSettings);
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
             return created;

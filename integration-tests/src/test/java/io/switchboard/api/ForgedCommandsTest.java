@@ -148,15 +148,45 @@ class ForgedCommandsTest {
         assertTrue(reasons.containsAll(List.of("replayed", "wrong_partition")), "both copies in the dead-letter topic: " + reasons);
     }
 
+    /**
+     * A copy written after the replica restarted: the ids of the commands decided lately are held in
+     * memory only, and read again from the command topic before the restarted replica decides
+     * anything, so a captured pause written again after the connector was resumed is refused as a
+     * replay, and the connector keeps running.
+     */
+    @Test
+    void aCapturedPauseWrittenAgainAfterTheReplicaRestartedIsNeverDecided() throws Exception {
+        String topic = fx.topics().commands();
+        assertEquals(201, fx.call("POST", "/connectors", ConnectApiTest.createBody("restarted")).status());
+        assertEquals(202, fx.call("PUT", "/connectors/restarted/pause", null).status());
+        ConsumerRecord<byte[], byte[]> pause = commandsOf("default/restarted", topic, 2).get(1);
+        assertEquals(202, fx.call("PUT", "/connectors/restarted/resume", null).status());
+        fx.restart();
+        String history = fx.call("GET", "/connectors/restarted/history", null).body();
+        long before = Math.max(0, refused("replayed"));
+
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fx.kafka.client(KafkaIdentities.CONTROL_PLANE),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, pause.partition(), pause.key(), pause.value(), pause.headers())).get();
+        }
+        Await.atMost(Duration.ofSeconds(60)).until("the copy refused as a replay", () -> refused("replayed") == before + 1);
+        assertEquals(history, fx.call("GET", "/connectors/restarted/history", null).body(), "no entry for the copy");
+    }
+
     /** The last record of the command topic with this key, as it is on the topic. */
     private ConsumerRecord<byte[], byte[]> lastCommandOf(String key, String topic) {
+        return commandsOf(key, topic, 2).get(1);
+    }
+
+    /** The first {@code count} records of the command topic with this key, as they are on the topic. */
+    private List<ConsumerRecord<byte[], byte[]>> commandsOf(String key, String topic, int count) {
         Map<String, Object> settings = fx.kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of(ConsumerConfig.GROUP_ID_CONFIG,
                 "replay-capture", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         List<ConsumerRecord<byte[], byte[]>> of = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (of.size() < 2 && System.nanoTime() < deadline) {
+            while (of.size() < count && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.key() != null && key.equals(new String(record.key(), StandardCharsets.UTF_8))) {
                         of.add(record);
@@ -164,8 +194,8 @@ class ForgedCommandsTest {
                 }
             }
         }
-        assertEquals(2, of.size(), "the create and the delete");
-        return of.get(1);
+        assertTrue(of.size() >= count, "the connector's first " + count + " commands: " + of.size());
+        return of.subList(0, count);
     }
 
     /** The reasons of the dead-letter topic's records, read until they hold {@code wanted} (or a minute passed). */

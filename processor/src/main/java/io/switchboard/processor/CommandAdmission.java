@@ -117,4 +117,14 @@ public final class CommandAdmission {
     static long forgetBefore(long latestAppendedAt) {
         return latestAppendedAt - LATE.toMillis() - MARGIN.toMillis();
     }
+
+    /**
+     * The append time from which the commands of a partition are read again to rebuild the ids it
+     * remembers, before a command appended at {@code appendedAt} is decided: every id not forgotten by
+     * then ({@link #forgetBefore}) is of a command issued since, appended at most {@link #EARLY} before
+     * its issue time.
+     */
+    static long rememberedSince(long appendedAt) {
+        return forgetBefore(appendedAt) - EARLY.toMillis();
+    }
 }

@@ -45,17 +45,21 @@ public final class CommandTopology {
      *                          observations topics: the processor signs what it writes to the first three, and takes
      *                          only observations and policies that verify ({@code refused} counts the others)
      * @param commandPartitions the command topic's partitions
+     * @param commandLog        the command topic read again, from which each task rebuilds the ids it admitted lately
      */
     public static Topology build(Topics topics, ControlPlane controlPlane, TopologySerdes serdes, RecordSignatures signatures,
                                  SignedStates states, RecordSignatures records, RecordRefusals refused, int commandPartitions,
-                                 CommandRefusals refusals, DecisionObserver observer, HistoryRecording history, DecisionSpans spans) {
+                                 CommandRefusals refusals, DecisionObserver observer, HistoryRecording history, DecisionSpans spans,
+                                 CommandLog commandLog) {
         Topology topology = new Topology();
         // Bytes as they are on the topic: the signature is checked on them before the command is read.
         topology.addSource("commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.commands());
         topology.addProcessor(CommandVerifier.NAME, () -> new CommandVerifier(topics, signatures, serdes.commands().deserializer(),
-                refusals, observer, commandPartitions), "commands");
+                refusals, observer, commandPartitions, commandLog), "commands");
+        // Rebuilt from the command topic when a task starts (CommandVerifier): no changelog of its own.
         topology.addStateStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DECIDED_COMMANDS), Serdes.String(), Serdes.Long()),
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.DECIDED_COMMANDS), Serdes.String(), Serdes.Long())
+                        .withLoggingDisabled(),
                 CommandVerifier.NAME);
         topology.addSink(CommandVerifier.REFUSED, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 CommandVerifier.NAME);

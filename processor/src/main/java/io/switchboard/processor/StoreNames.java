@@ -33,7 +33,8 @@ public final class StoreNames {
     public static final String POLICIES_IN_FORCE = "policies-in-force";
     /**
      * The ids of the commands each partition admitted within the last minutes, by issue time
-     * ({@link DecidedCommands}): a copy of one is refused, never decided again.
+     * ({@link DecidedCommands}): a copy of one is refused, never decided again. In memory, without a
+     * changelog: rebuilt from the command topic when a task starts ({@link CommandLog}).
      */
     public static final String DECIDED_COMMANDS = "decided-commands";
 
@@ -42,7 +43,7 @@ public final class StoreNames {
      * touch; the global stores have none (they read the policies topics, under the prefix).
      */
     public static final java.util.List<String> ALL = java.util.List.of(CONNECTORS, STATUSES, IDEMPOTENCY, HISTORY, TIMELINE, SETS, POLICY_HEADS,
-            POLICIES_IN_FORCE, DECIDED_COMMANDS);
+            POLICIES_IN_FORCE);
 
     private StoreNames() {
     }

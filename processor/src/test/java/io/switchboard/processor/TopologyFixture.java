@@ -69,6 +69,8 @@ final class TopologyFixture implements AutoCloseable {
     final CommandRefusals refusals = new CommandRefusals();
     /** The records of the other topics the topology refused. */
     final RecordRefusals refused = new RecordRefusals();
+    /** The command topic as read again when a task starts: a driver's task starts at its first record, with nothing before it. */
+    private final CommandLog commandLog = (partition, since, before, each) -> { };
 
     private TopologyFixture(HistoryMasking masking, boolean timelines) {
         this(masking, timelines, DecisionObserver.NONE, 1);
@@ -118,7 +120,7 @@ final class TopologyFixture implements AutoCloseable {
         }
         driver = new TopologyTestDriver(CommandTopology.build(TOPICS, ControlPlanes.of(TOPICS), serdes, SIGNATURES, STATES, RECORDS, refused,
                 partitions, refusals,
-                observer, recording, DecisionSpans.NONE), props);
+                observer, recording, DecisionSpans.NONE, commandLog), props);
     }
 
     /** How history hides values and how many entries it keeps. */

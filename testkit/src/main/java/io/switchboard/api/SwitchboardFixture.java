@@ -100,6 +100,16 @@ final class SwitchboardFixture implements AutoCloseable {
                 .build()));
     }
 
+    /**
+     * Stops the replica and starts it again with the same options and data directory (on a new
+     * port): what it held in memory only is gone, what it keeps on disk and in Kafka is not.
+     */
+    void restart() {
+        app.close();
+        app = SwitchboardApp.start(started);
+        ApiContract.watch(app.url());
+    }
+
     /** Writes commands straight to this replica's command topic, signed with its keyring as a replica signs them. */
     CommandWriter commandWriter() {
         Keyring keyring = started.secretsKey() != null ? Keyring.parse(started.secretsKey())
