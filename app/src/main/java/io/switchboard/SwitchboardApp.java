@@ -241,7 +241,6 @@ public final class SwitchboardApp implements AutoCloseable {
         int port = httpSide.reservePort();
         String advertised = options.advertisedUrl() != null ? options.advertisedUrl() : httpSide.url(port);
         URI advertisedUri = URI.create(advertised);
-
         DecisionListener decisions = StartupSteps.join(decisionsStep);
         Restorations restorations = new Restorations();
         // Tracing, off by default: a span per hop of each command (docs/configuration.md#tracing).
@@ -251,10 +250,11 @@ public final class SwitchboardApp implements AutoCloseable {
                 decisions.progress(), topics.commands());
         // A command is decided only in the partition its key names, of this many.
         int commandPartitions = StartupSteps.join(partitionsStep);
+        CommandLog commandLog = own(Stage.PROCESSOR, CommandLog.of(kafka, topics.commands()));
         streams = steps.time("command processor created", () -> {
             KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures,
-                    signedStates, recordSignatures, recordRefusals, commandPartitions, commandRefusals, decisions, new HistoryRecording(
-                    histories, secretKeys::hide).withTimelines(timelines), tracing.decisions(), CommandLog.of(kafka, topics.commands())), processorSettings);
+                    signedStates, recordSignatures, recordRefusals, commandPartitions, commandRefusals, decisions, new HistoryRecording(histories,
+                    secretKeys::hide).withTimelines(timelines), tracing.decisions(), commandLog), processorSettings);
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
             return created;

@@ -1,9 +1,8 @@
 package io.switchboard.processor;
 
 import io.switchboard.kafkaio.KafkaClients;
-import io.switchboard.kafkaio.PartitionSpan;
+import io.switchboard.kafkaio.PartitionSpans;
 import io.switchboard.kafkaio.TopicRecord;
-import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -14,7 +13,7 @@ import java.util.function.Consumer;
  * store with a changelog of its own (one record more for every command).
  */
 @FunctionalInterface
-public interface CommandLog {
+public interface CommandLog extends AutoCloseable {
     /** How long one rebuild may read before it is given up (and tried again at the next record). */
     Duration READ_WITHIN = Duration.ofSeconds(60);
 
@@ -25,9 +24,24 @@ public interface CommandLog {
      */
     void read(int partition, long since, long before, Consumer<TopicRecord<byte[], byte[]>> each);
 
-    /** The command topic on Kafka, each read with a consumer of its own. */
+    /** Closes what it reads with; nothing by default. */
+    @Override
+    default void close() {
+    }
+
+    /** The command topic on Kafka, read with one consumer kept between reads ({@link PartitionSpans}), closed with it. */
     static CommandLog of(KafkaClients clients, String topic) {
-        return (partition, since, before, each) ->
-                PartitionSpan.read(clients, new TopicPartition(topic, partition), since, before, READ_WITHIN, each);
+        PartitionSpans spans = new PartitionSpans(clients, topic);
+        return new CommandLog() {
+            @Override
+            public void read(int partition, long since, long before, java.util.function.Consumer<TopicRecord<byte[], byte[]>> each) {
+                spans.read(partition, since, before, READ_WITHIN, each);
+            }
+
+            @Override
+            public void close() {
+                spans.close();
+            }
+        };
     }
 }

@@ -146,6 +146,7 @@ final class CommandVerifier implements Processor<byte[], byte[], Object, Object>
     private void rebuild(int partition, long before, long appendedAt) {
         long since = CommandAdmission.rememberedSince(appendedAt);
         int[] remembered = {0};
+        long started = System.nanoTime();
         try {
             read(partition, since, before, remembered);
         } catch (RuntimeException e) {
@@ -155,8 +156,8 @@ final class CommandVerifier implements Processor<byte[], byte[], Object, Object>
             throw new TaskCorruptedException(Set.of(context.taskId()));
         }
         rebuilt = true;
-        LOG.info("Partition {} of {}: {} commands admitted since {} remembered, read again from the topic before offset {}",
-                partition, topic, remembered[0], java.time.Instant.ofEpochMilli(since), before);
+        LOG.info("Partition {} of {}: {} commands admitted since {} remembered, read again before offset {} in {} ms",
+                partition, topic, remembered[0], java.time.Instant.ofEpochMilli(since), before, (System.nanoTime() - started) / 1_000_000);
     }
 
     private void read(int partition, long since, long before, int[] remembered) {
