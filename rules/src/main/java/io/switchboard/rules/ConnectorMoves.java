@@ -148,15 +148,17 @@ public final class ConnectorMoves {
                     throw new InvalidCommandException("A move's create step is a CreateConnector");
                 }
                 Decision created = plain.apply(alone);
-                yield created.outcome() != Outcome.CREATED ? created
-                        : marked(created, ConnectorState.newBuilder(created.next()).setMove(step).build(), step);
+                // A set's move: the target has the set's labels, as the set's own commands would give it.
+                yield created.outcome() != Outcome.CREATED ? created : marked(created, ConnectorState.newBuilder(created.next())
+                        .setMove(step).setLabels(step.getSet() == null ? created.next().getLabels() : step.getLabels()).build(), step);
             }
             case RUN -> {
                 if (!matches(current, step)) {
                     yield unchanged(current);
                 }
-                yield toState(current, command, step, step.getTargetState(), new ConnectorMoved(step.getMoveId(), step.getFrom(),
-                        step.getTo(), current.getTargetState(), step.getTargetState(), offsetsDigest(current)));
+                TargetState state = SetMoves.stateOnTarget(step);
+                yield toState(current, command, step, state, new ConnectorMoved(step.getMoveId(), step.getFrom(),
+                        step.getTo(), current.getTargetState(), state, offsetsDigest(current)));
             }
             case REFUSED -> {
                 if (!matches(current, step)) {
