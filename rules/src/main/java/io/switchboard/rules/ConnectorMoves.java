@@ -112,8 +112,14 @@ public final class ConnectorMoves {
      */
     public static Decision refusedByTarget(ControlPlane controlPlane, ConnectorState source, ConnectorState target, String to,
                                            String commandId, long at) {
-        ConnectorCommand create = ConnectorCommand.newBuilder().setCommandId(commandId).setCluster(to).setConnector(source.getName())
-                .setIssuedAt(at).setAction(new CreateConnector(Map.copyOf(source.getConfig()), TargetState.STOPPED, null)).build();
+        return refusedByTarget(controlPlane, source.getName(), source.getConfig(), target, to, commandId, at);
+    }
+
+    /** As above, for a move whose target is created with another config than the source's (a set's: {@link SetMoves}). */
+    public static Decision refusedByTarget(ControlPlane controlPlane, String name, Map<String, String> config, ConnectorState target,
+                                           String to, String commandId, long at) {
+        ConnectorCommand create = ConnectorCommand.newBuilder().setCommandId(commandId).setCluster(to).setConnector(name)
+                .setIssuedAt(at).setAction(new CreateConnector(Map.copyOf(config), TargetState.STOPPED, null)).build();
         Decision decided = CommandDecider.decide(controlPlane, target, create);
         return decided.outcome() == Outcome.CREATED ? null : decided;
     }
