@@ -44,6 +44,7 @@ public final class ConnectorSets {
     private final DerivedDecisions derivedDecisions;
     private final WritePreflight preflight;
     private final PolicyStore policies;
+    private final ClusterDirectory clusters;
 
     /**
      * @param preflight the write pre-flight whose bounded pool plans run in (the one every config
@@ -60,6 +61,7 @@ public final class ConnectorSets {
                          NamedSecrets namedSecrets, ClusterDirectory clusters, WritePreflight preflight, PolicyStore policies) {
         this.preflight = preflight;
         this.policies = policies;
+        this.clusters = clusters;
         this.bus = bus;
         this.store = store;
         this.secrets = secrets;
@@ -148,14 +150,18 @@ public final class ConnectorSets {
         for (String connector : read) {
             current.put(connector, store.connector(new ConnectorKey(scope.cluster(), connector)).orElse(null));
         }
+        // A connector not here that the set of the same name manages in another cluster moves here (sealed against its config there).
+        List<String> absent = request.connectors().stream().map(DesiredState.Connector::name).filter(n -> current.get(n) == null).toList();
+        Map<String, ConnectorState> sources = SetMovePlans.sources(store, clusters == null ? List.of() : clusters.names(), scope.cluster(), name, absent);
         List<Desired> desired = new ArrayList<>();
         for (DesiredState.Connector c : request.connectors()) {
-            desired.add(setScope.selects(c.labels()) ? desired(scope, c, current.get(c.name()))
+            ConnectorState sealedWith = current.get(c.name()) != null ? current.get(c.name()) : sources.get(c.name());
+            desired.add(setScope.selects(c.labels()) ? desired(scope, c, sealedWith)
                     : new Desired(c, null, "outside set " + name + "'s scope: its labels do not match the selector"));
         }
         UserPolicies inForce = policies == null ? UserPolicies.NONE : new UserPolicies(policies.policies(scope.cluster()));
         SetDecider.Checks checks = new SetDecider.Checks(bus.controlPlane(), inForce, context == null ? null : context.principal());
-        Plan plan = SetPlanner.plan(checks, setScope, desired, current, set, request.prune(), request.maxDeletes(),
+        Plan plan = SetPlanner.plan(checks, setScope, desired, current, sources, set, request.prune(), request.maxDeletes(),
                 request.force(), secrets.keys()::matches);
         return plan.withWorkers(workers(scope.cluster(), current));
     }
@@ -203,6 +209,24 @@ public final class ConnectorSets {
                 k.to() == null ? null : Redactor.MASK, k.sealed())).toList();
     }
 
+    /**
+     * The connectors the set lists as managed here: those it manages that are in its cluster, and
+     * those a change it keeps moves here (while they move). A connector it managed that moved to
+     * another cluster (a set file whose connector changed {@code cluster}) is no longer listed.
+     */
+    public List<String> listed(Scope scope, SetState set) {
+        Set<String> movingHere = new java.util.TreeSet<>();
+        set.getChanges().forEach(c -> c.getItems().forEach(i -> {
+            if (io.switchboard.rules.SetMoves.moves(i)) {
+                movingHere.add(i.getConnector());
+            }
+        }));
+        Set<String> managed = new java.util.TreeSet<>(set.getManaged().keySet());
+        Set<String> here = managed.size() > FEW ? new java.util.HashSet<>(store.names(scope.cluster())) : null;
+        return managed.stream().filter(n -> movingHere.contains(n)
+                || (here != null ? here.contains(n) : store.connector(new ConnectorKey(scope.cluster(), n)).isPresent())).toList();
+    }
+
     /** The connectors a set manages and those its latest change touched (deleted ones too); empty when it has no change. */
     public Set<String> members(Scope scope, String name) {
         Set<String> members = new java.util.TreeSet<>();
@@ -224,7 +248,8 @@ public final class ConnectorSets {
             return Optional.empty();
         }
         ConnectorKey key = new ConnectorKey(scope.cluster(), connector);
-        return Optional.of(SetProgress.of(latest.get(), item.get(), store.connector(key).orElse(null), store.status(key).orElse(null)));
+        return Optional.of(itemProgress(scope.cluster(), latest.get(), item.get(), store.connector(key).orElse(null),
+                store.status(key).orElse(null)));
     }
 
     /**
@@ -249,8 +274,16 @@ public final class ConnectorSets {
         }
         Map<String, ConnectorObservation> statuses = statuses(scope.cluster(), names);
         List<SetProgress.Item> items = change.get().getItems().stream()
-                .map(i -> SetProgress.of(change.get(), i, states.get(i.getConnector()), statuses.get(i.getConnector()))).toList();
+                .map(i -> itemProgress(scope.cluster(), change.get(), i, states.get(i.getConnector()), statuses.get(i.getConnector())))
+                .toList();
         return Optional.of(new SetProgress.Change(change.get(), items));
+    }
+
+    /** An item's progress; a move's reads its source too ({@link SetMoveProgress}). */
+    private SetProgress.Item itemProgress(String cluster, SetChange change, io.switchboard.schemas.SetItem item, ConnectorState state,
+                                          ConnectorObservation status) {
+        return io.switchboard.rules.SetMoves.moves(item) ? SetMoveProgress.of(store, cluster, change, item, state, status)
+                : SetProgress.of(change, item, state, status);
     }
 
     /**

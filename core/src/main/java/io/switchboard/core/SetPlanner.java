@@ -46,7 +46,7 @@ public final class SetPlanner {
     }
 
     /** What a plan does to one connector. */
-    public enum Action { DELETE, CREATE, UPDATE, STATE, ADOPT, UNCHANGED }
+    public enum Action { DELETE, CREATE, MOVE, UPDATE, STATE, ADOPT, UNCHANGED }
 
     /** What the caller needs for the plan: operate for target states and adopting, edit for configs and deletes. */
     public enum Needs { VIEW, OPERATE, EDIT }
@@ -60,7 +60,10 @@ public final class SetPlanner {
      * refuses the plan (a worker's validation, say), and the item the set's command carries.
      */
     public record Item(String name, Action action, List<KeyChange> keys, String stateFrom, String stateTo, String error,
-                       SetItem item) {
+                       SetItem item, String from) {
+        public Item(String name, Action action, List<KeyChange> keys, String stateFrom, String stateTo, String error, SetItem item) {
+            this(name, action, keys, stateFrom, stateTo, error, item, null);
+        }
     }
 
     /**
@@ -103,13 +106,18 @@ public final class SetPlanner {
             Needs needs = Needs.VIEW;
             for (Item item : items) {
                 Needs one = switch (item.action()) {
-                    case CREATE, UPDATE, DELETE -> Needs.EDIT;
+                    case CREATE, MOVE, UPDATE, DELETE -> Needs.EDIT;
                     case STATE, ADOPT -> Needs.OPERATE;
                     case UNCHANGED -> Needs.VIEW;
                 };
                 needs = one.ordinal() > needs.ordinal() ? one : needs;
             }
             return needs;
+        }
+
+        /** Whether the plan moves a connector here from another cluster: that needs edit on every cluster, as a move does. */
+        public boolean moves() {
+            return items.stream().anyMatch(i -> i.action() == Action.MOVE);
         }
     }
 
@@ -126,6 +134,17 @@ public final class SetPlanner {
     public static Plan plan(SetDecider.Checks checks, DesiredState.SetScope scope, List<Desired> desired,
                             Map<String, ConnectorState> current, SetState set, boolean prune, int maxDeletes, boolean force,
                             Predicate<String> isSecret) {
+        return plan(checks, scope, desired, current, Map.of(), set, prune, maxDeletes, force, isSecret);
+    }
+
+    /**
+     * @param sources each desired connector that is not in the set's cluster but in another, where the set of the
+     *                same name manages it ({@link SetMovePlans#sources}): as that cluster's store holds it. Such an
+     *                item moves it here rather than creating a second copy.
+     */
+    public static Plan plan(SetDecider.Checks checks, DesiredState.SetScope scope, List<Desired> desired,
+                            Map<String, ConnectorState> current, Map<String, ConnectorState> sources, SetState set, boolean prune,
+                            int maxDeletes, boolean force, Predicate<String> isSecret) {
         List<Item> items = new ArrayList<>();
         Set<String> named = new TreeSet<>();
         Map<String, Map<String, String>> managed = set == null ? Map.of() : set.getManaged();
@@ -133,7 +152,10 @@ public final class SetPlanner {
         for (Desired d : desired) {
             givesSecrets |= givesSecret(d);
             named.add(d.connector().name());
-            items.add(item(checks, scope, d, current.get(d.connector().name()), managed, isSecret));
+            ConnectorState existing = current.get(d.connector().name());
+            ConnectorState source = existing == null ? sources.get(d.connector().name()) : null;
+            items.add(source != null ? SetMovePlans.item(checks, scope, d, source, managed, isSecret)
+                    : item(checks, scope, d, existing, managed, isSecret));
         }
         List<String> problems = new ArrayList<>();
         if (prune) {
@@ -159,8 +181,8 @@ public final class SetPlanner {
             items.addAll(0, deletes);
         }
         long setVersion = set == null ? 0 : set.getVersion();
-        return new Plan(scope.name(), scope.cluster(), setVersion, version(setVersion, current), items, problems, Map.of(),
-                givesSecrets);
+        return new Plan(scope.name(), scope.cluster(), setVersion, version(setVersion, SetMovePlans.read(current, sources)), items,
+                problems, Map.of(), givesSecrets);
     }
 
     /**
@@ -256,7 +278,7 @@ public final class SetPlanner {
     }
 
     /** The keys a config change adds, changes and removes, as the processor's event lists them, and secrets' too. */
-    static List<KeyChange> keys(Map<String, String> before, Map<String, String> after, Predicate<String> isSecret) {
+    public static List<KeyChange> keys(Map<String, String> before, Map<String, String> after, Predicate<String> isSecret) {
         ConnectorConfigChanged diff = CommandDecider.configDiff(before, after);
         List<KeyChange> keys = new ArrayList<>();
         diff.getAdded().forEach(k -> keys.add(change("+", k, null, after.get(k), isSecret)));

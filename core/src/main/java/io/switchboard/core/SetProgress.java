@@ -53,13 +53,16 @@ public final class SetProgress {
         }
     }
 
-    /** What a change's item does: delete, create, update, state or adopt. */
+    /** What a change's item does: delete, create, move, update, state or adopt. */
     public static String action(SetItem item) {
         if (item.getConfig() == null) {
             return "delete";
         }
         if (item.getAdopt()) {
             return "adopt";
+        }
+        if (item.getFrom() != null) {
+            return "move";
         }
         if (item.getPreviousConfig() == null) {
             return "create";

@@ -2,6 +2,7 @@ package io.switchboard.processor;
 
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.ConnectorMoves;
+import io.switchboard.rules.SetMoves;
 import io.switchboard.schemas.ChangeTargetState;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
@@ -42,7 +43,9 @@ final class MoveSteps {
             return List.of();
         }
         String given = offsets == null || NO_OFFSETS.matcher(offsets).matches() ? null : offsets;
-        CreateConnector create = new CreateConnector(Map.copyOf(source.getConfig()), TargetState.STOPPED, given);
+        // A set's move creates the target with the set's config; any other, with the source's.
+        Map<String, String> config = move.getConfig() != null ? move.getConfig() : source.getConfig();
+        CreateConnector create = new CreateConnector(Map.copyOf(config), TargetState.STOPPED, given);
         return List.of(command(move, ConnectorMoves.CREATE, move.getTo(), source.getName(), create, at, null));
     }
 
@@ -97,7 +100,7 @@ final class MoveSteps {
     private static List<ConnectorCommand> done(ConnectorState target, long at) {
         MoveStep move = target.getMove();
         return List.of(
-                command(move, ConnectorMoves.RUN, move.getTo(), target.getName(), new ChangeTargetState(move.getTargetState()), at, null),
+                command(move, ConnectorMoves.RUN, move.getTo(), target.getName(), new ChangeTargetState(SetMoves.stateOnTarget(move)), at, null),
                 command(move, ConnectorMoves.FINISH, move.getFrom(), target.getName(), new DeleteConnector(), at, null));
     }
 

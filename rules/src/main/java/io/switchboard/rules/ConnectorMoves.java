@@ -112,8 +112,14 @@ public final class ConnectorMoves {
      */
     public static Decision refusedByTarget(ControlPlane controlPlane, ConnectorState source, ConnectorState target, String to,
                                            String commandId, long at) {
-        ConnectorCommand create = ConnectorCommand.newBuilder().setCommandId(commandId).setCluster(to).setConnector(source.getName())
-                .setIssuedAt(at).setAction(new CreateConnector(Map.copyOf(source.getConfig()), TargetState.STOPPED, null)).build();
+        return refusedByTarget(controlPlane, source.getName(), source.getConfig(), target, to, commandId, at);
+    }
+
+    /** As above, for a move whose target is created with another config than the source's (a set's: {@link SetMoves}). */
+    public static Decision refusedByTarget(ControlPlane controlPlane, String name, Map<String, String> config, ConnectorState target,
+                                           String to, String commandId, long at) {
+        ConnectorCommand create = ConnectorCommand.newBuilder().setCommandId(commandId).setCluster(to).setConnector(name)
+                .setIssuedAt(at).setAction(new CreateConnector(Map.copyOf(config), TargetState.STOPPED, null)).build();
         Decision decided = CommandDecider.decide(controlPlane, target, create);
         return decided.outcome() == Outcome.CREATED ? null : decided;
     }
@@ -148,15 +154,17 @@ public final class ConnectorMoves {
                     throw new InvalidCommandException("A move's create step is a CreateConnector");
                 }
                 Decision created = plain.apply(alone);
-                yield created.outcome() != Outcome.CREATED ? created
-                        : marked(created, ConnectorState.newBuilder(created.next()).setMove(step).build(), step);
+                // A set's move: the target has the set's labels, as the set's own commands would give it.
+                yield created.outcome() != Outcome.CREATED ? created : marked(created, ConnectorState.newBuilder(created.next())
+                        .setMove(step).setLabels(step.getSet() == null ? created.next().getLabels() : step.getLabels()).build(), step);
             }
             case RUN -> {
                 if (!matches(current, step)) {
                     yield unchanged(current);
                 }
-                yield toState(current, command, step, step.getTargetState(), new ConnectorMoved(step.getMoveId(), step.getFrom(),
-                        step.getTo(), current.getTargetState(), step.getTargetState(), offsetsDigest(current)));
+                TargetState state = SetMoves.stateOnTarget(step);
+                yield toState(current, command, step, state, new ConnectorMoved(step.getMoveId(), step.getFrom(),
+                        step.getTo(), current.getTargetState(), state, offsetsDigest(current)));
             }
             case REFUSED -> {
                 if (!matches(current, step)) {

@@ -101,6 +101,12 @@ public final class SetDecider {
             return refused(Outcome.NOT_FOUND, DecisionReasons.NOT_FOUND, "the set keeps no change " + revert.getChangeId()
                     + " (it keeps its last " + KEPT_CHANGES + ")", current);
         }
+        String moved = SetMoves.movedIn(change);
+        if (moved != null) {
+            return refused(Outcome.CONFLICT, DecisionReasons.INVALID_SET_CHANGE, "change " + change.getChangeId()
+                    + " moved connectors between clusters (" + moved + "); a revert does not move them back: apply the"
+                    + " previous files (their cluster) to move them back", current);
+        }
         List<SetItem> items = new ArrayList<>();
         // What the change made, undone: deletions first, as in any change.
         for (SetItem item : change.getItems()) {
@@ -177,6 +183,11 @@ public final class SetDecider {
         for (SetItem item : items) {
             if (item.getConfig() == null) {
                 derived.add(derived(change, item, derived.size(), new DeleteConnector()));
+                continue;
+            }
+            if (item.getFrom() != null) {
+                // Moved here by the move's own steps, the first of them keyed to the connector where it is.
+                derived.add(SetMoves.start(change, item));
                 continue;
             }
             if (item.getAdopt()) {
@@ -259,8 +270,15 @@ public final class SetDecider {
         if (item.getConfig() == null || item.getAdopt()) {
             return null;
         }
+        if (item.getFrom() != null) {
+            String moveProblem = SetMoves.problem(cluster, item);
+            if (moveProblem != null) {
+                return moveProblem;
+            }
+        }
         PolicyExpressions.Subject next = new PolicyExpressions.Subject(cluster, item.getConnector(), item.getConfig(), item.getLabels());
-        PolicyExpressions.Subject old = item.getPreviousConfig() == null ? null
+        // A move is a create in this cluster: what it had in the other is no old config here.
+        PolicyExpressions.Subject old = item.getPreviousConfig() == null || item.getFrom() != null ? null
                 : new PolicyExpressions.Subject(cluster, item.getConnector(), item.getPreviousConfig(), item.getLabels());
         UserPolicies.Breach denial = policies.check(next, old, principal).denial();
         return denial == null ? null : denial.refusal();

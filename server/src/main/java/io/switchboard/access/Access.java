@@ -44,11 +44,21 @@ public record Access(Kind kind, Action action, TargetRule target, ActionRule rai
      */
     @FunctionalInterface
     public interface Raise {
-        void require(Action needed);
+        /** @param everywhere on every cluster (a grant on {@code *}) rather than the route's target */
+        void require(Action needed, boolean everywhere);
+
+        default void require(Action needed) {
+            require(needed, false);
+        }
+
+        /** The action on every cluster (a grant on {@code *}): work that changes more clusters than the route's. */
+        default void requireEverywhere(Action needed) {
+            require(needed, true);
+        }
     }
 
     private static final String RAISE_ATTRIBUTE = "switchboard.access-raise";
-    private static final Raise NOTHING_MORE = needed -> {
+    private static final Raise NOTHING_MORE = (needed, everywhere) -> {
     };
 
     /** The raise of this request: what the caller's role allows, as decided by the access check. */

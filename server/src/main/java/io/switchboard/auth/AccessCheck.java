@@ -203,7 +203,7 @@ public final class AccessCheck {
         if (action != access.action()) {
             require(principal, target, action);
         }
-        Access.leaveRaise(ctx, needed -> require(principal, target, needed));
+        Access.leaveRaise(ctx, (needed, everywhere) -> require(principal, everywhere ? Access.Target.EVERYWHERE : target, needed));
         String environment = target.environment();
         ctx.attribute(RequestContexts.MAY_VIEW_ATTRIBUTE, (Predicate<String>) cluster ->
                 principal.may(Action.VIEW, cluster, environment));

@@ -48,7 +48,7 @@ final class SetPage {
         StringBuilder body = new StringBuilder();
         body.append("<h1>Set ").append(text(name)).append(" <small>in ").append(text(cluster)).append("</small></h1>")
                 .append("<p>Version ").append(set.getVersion()).append(" · selector ").append(text(selector(set.getSelector())))
-                .append(" · manages ").append(set.getManaged().size()).append(" connectors</p>")
+                .append(" · manages ").append(core.sets().listed(scope, set).size()).append(" connectors</p>")
                 .append("<h2>Latest change</h2><div id=\"progress\" hx-get=\"").append(text(base)).append("/progress\" hx-trigger=\"")
                 .append(CHANGES).append("\">").append(progress(scope, cluster, name)).append("</div>")
                 .append("<h2>Changes</h2>").append(changes(ctx, scope, cluster, set));

@@ -42,7 +42,12 @@ public final class LifecycleJson {
         json.put("details", value(event.getEvent()));
         if (event.getMove() != null) {
             // A step of a move between clusters (docs/offsets.md).
-            json.put("move", value(event.getMove()));
+            // Without the config a set's move carries to the target: the event says where it went, not what it holds.
+            Object move = value(event.getMove());
+            if (move instanceof Map<?, ?> fields) {
+                fields.remove("config");
+            }
+            json.put("move", move);
         }
         return json;
     }

@@ -44,6 +44,9 @@ final class SetPlanAnswers {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", item.name());
         json.put("action", item.action().name().toLowerCase(Locale.ROOT));
+        if (item.from() != null) {
+            json.put("from", item.from());
+        }
         if (item.stateFrom() != null) {
             json.put("state_from", item.stateFrom());
         }
@@ -94,6 +97,9 @@ final class SetPlanAnswers {
             };
             out.append("  ").append(mark).append(' ').append(item.name()).append(": ")
                     .append(item.action().name().toLowerCase(Locale.ROOT));
+            if (item.from() != null) {
+                out.append(" from ").append(item.from());
+            }
             if (item.stateTo() != null) {
                 out.append(" (state ").append(item.stateFrom() == null ? "" : item.stateFrom() + " -> ").append(item.stateTo()).append(')');
             }
@@ -125,7 +131,8 @@ final class SetPlanAnswers {
         for (String problem : plan.problems()) {
             out.append("  ! ").append(problem).append('\n');
         }
-        out.append("Plan: ").append(plan.count(Action.CREATE)).append(" to create, ").append(plan.count(Action.UPDATE))
+        out.append("Plan: ").append(plan.count(Action.CREATE)).append(" to create, ").append(plan.count(Action.MOVE))
+                .append(" to move, ").append(plan.count(Action.UPDATE))
                 .append(" to update, ").append(plan.count(Action.STATE)).append(" state changes, ").append(plan.count(Action.DELETE))
                 .append(" to delete, ").append(plan.count(Action.ADOPT)).append(" to adopt, ").append(plan.count(Action.UNCHANGED))
                 .append(" unchanged.\n");
@@ -159,13 +166,13 @@ final class SetPlanAnswers {
     }
 
     /** A set as the processor holds it: version, scope, what it manages, and its latest changes (without configs). */
-    static Map<String, Object> set(SetState set) {
+    static Map<String, Object> set(SetState set, List<String> managed) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("set", set.getName());
         json.put("cluster", set.getCluster());
         json.put("set_version", set.getVersion());
         json.put("selector", set.getSelector());
-        json.put("managed", List.copyOf(new java.util.TreeSet<>(set.getManaged().keySet())));
+        json.put("managed", List.copyOf(new java.util.TreeSet<>(managed)));
         json.put("changes", set.getChanges().stream().map(SetPlanAnswers::change).toList());
         return json;
     }

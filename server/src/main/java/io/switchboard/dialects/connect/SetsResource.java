@@ -53,7 +53,8 @@ final class SetsResource {
 
     void register(JavalinConfig config, String base) {
         config.routes.post(base + "/sets/{set}/apply", this::apply, operate(scopes::target).raisedByWork(
-                "edit when the request gives a secret's value, or its plan creates, changes or deletes a connector's config"));
+                "edit when the request gives a secret's value, or its plan creates, changes or deletes a connector's config;"
+                + " edit on every cluster (a grant on `*`) when it moves a connector from another cluster"));
         config.routes.get(base + "/sets/{set}", this::show, view(scopes::target));
         config.routes.get(base + "/sets/{set}/changes/{change}", this::change, view(scopes::target));
         config.routes.post(base + "/sets/{set}/changes/{change}/revert", this::revert, edit(scopes::target));
@@ -73,6 +74,10 @@ final class SetsResource {
         CompletableFuture<Plan> planned = sets.planLater(scope, name, request, context).thenApply(plan -> {
             if (plan.needs() == SetPlanner.Needs.EDIT) {
                 raise.require(Action.EDIT);
+            }
+            if (plan.moves()) {
+                // As the move route: a move changes two clusters, so it needs edit on every cluster (a grant on `*`).
+                raise.requireEverywhere(Action.EDIT);
             }
             return plan;
         });
@@ -121,7 +126,7 @@ final class SetsResource {
         String name = ctx.pathParam("set");
         var set = sets.set(scopes.of(ctx), name)
                 .orElseThrow(() -> ConnectRestException.notFound("Set " + name + " has no applied change"));
-        Map<String, Object> json = SetPlanAnswers.set(set);
+        Map<String, Object> json = SetPlanAnswers.set(set, sets.listed(scopes.of(ctx), set));
         sets.progress(scopes.of(ctx), name, null).ifPresent(p -> json.put("progress", SetPlanAnswers.progress(p)));
         ctx.json(json);
     }
