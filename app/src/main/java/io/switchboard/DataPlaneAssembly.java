@@ -18,6 +18,7 @@ import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.dataplane.WorkerConfigFeed;
 import io.switchboard.dataplane.WorkerOffsetsFeed;
 import io.switchboard.dataplane.WorkerStatusFeed;
+import io.switchboard.dataplane.WorkerTopics;
 import io.switchboard.dataplane.WorkerProcess;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.pipelines.PipelinePhaseWatcher;
@@ -217,31 +218,34 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),
                     topics.reconcilerLeases(), topics.reconcilerGroup(cluster), options.fullPassEvery())
                     .onLease(desired::active);
+            // The cluster's own topics, read by one consumer for all its feeds: a change its workers write
+            // to several of them (a pause writes a target state and statuses) is one fetch per broker.
+            WorkerTopics workerTopics = new WorkerTopics(cluster, bootstrapServers, kafka.common());
             String statusTopic = statusTopics.get(cluster);
             if (statusTopic != null) {
                 // Statuses as the workers write them, rather than by asking the workers for them;
                 // a change to a connector the data plane watches is reported at once.
-                WorkerStatusFeed feed = new WorkerStatusFeed(
-                        bootstrapServers, kafka.common(), statusTopic);
+                WorkerStatusFeed feed = new WorkerStatusFeed(workerTopics, statusTopic);
                 feed.onChange(loop.reactive()::statusesChanged);
-                reconciler.readStatusesFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
+                reconciler.readStatusesFrom(feed);
             }
             String configTopic = configTopics.get(cluster);
             if (configTopic != null) {
                 // Task configs as the workers commit them, rather than by asking a worker after each
                 // create or task change; a committed change is reported at once, like a status.
-                WorkerConfigFeed feed = new WorkerConfigFeed(bootstrapServers, kafka.common(), configTopic);
+                WorkerConfigFeed feed = new WorkerConfigFeed(workerTopics, configTopic);
                 feed.onChange(loop.reactive()::statusesChanged);
-                reconciler.readTaskConfigsFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
+                reconciler.readTaskConfigsFrom(feed);
             }
             String offsetsTopic = offsetsTopics.get(cluster);
             if (offsetsTopic != null) {
                 // Source offsets as the workers commit them, rather than by asking a worker (which reads
                 // the whole topic for each request); a paused connector's change is reported.
-                WorkerOffsetsFeed feed = new WorkerOffsetsFeed(bootstrapServers, kafka.common(), offsetsTopic);
+                WorkerOffsetsFeed feed = new WorkerOffsetsFeed(workerTopics, offsetsTopic);
                 feed.onChange(names -> loop.reactive().statusesChanged(reconciler.paused(names)));
-                reconciler.readSourceOffsetsFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
+                reconciler.readSourceOffsetsFrom(feed);
             }
+            shutdown.add(Stage.DATA_PLANE, workerTopics.start());
             // Owned after its feeds, so it stops before they do.
             loops.add(shutdown.add(Stage.DATA_PLANE, loop).start());
             connectClusters.attached(cluster, url);

@@ -15,32 +15,19 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A data-plane feed's reading of a compacted topic (a Kafka Connect cluster's statuses or configs,
- * the changelog of the processor's connectors store): a {@link TopicReader} from the topic's start
- * that stops at its first failure. Each batch of records goes to the feed's reader, which answers
- * the connectors the batch changed; once the reader has caught up, the feed's listener is told of
- * each change after that. A topic that does not exist yet is waited for (never created here: a
- * worker refuses to start with a topic made by the broker's defaults). When reading stops on an
- * error, the tail is no longer caught up, and the feed answers nothing from then on: what it stands
- * for ({@code instead}) is read instead.
+ * A data-plane feed's reading of a compacted topic (the changelog of the processor's connectors
+ * store; a Kafka Connect cluster's own topics are read by its {@link WorkerTopics}): a
+ * {@link TopicReader} from the topic's start that stops at its first failure. Each batch of records
+ * goes to the feed's reader, which answers the connectors the batch changed; once the reader has
+ * caught up, the feed's listener is told of each change after that. A topic that does not exist yet
+ * is waited for (never created here). When reading stops on an error, the tail is no longer caught
+ * up, and the feed answers nothing from then on: what it stands for ({@code instead}) is read instead.
  */
 final class TopicTail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TopicTail.class);
 
     private final TopicReader<String, byte[]> reader;
     private volatile Consumer<Set<String>> onChange = names -> { };
-
-    /**
-     * @param what          what the topic holds, for the log ("status", "config")
-     * @param kafkaSettings settings every Kafka client gets (security, for one), under the tail's own
-     * @param isolation     the consumer's isolation level
-     * @param reader        applies a batch of records; answers the connectors it changed
-     */
-    TopicTail(String what, String bootstrapServers, Map<String, String> kafkaSettings, String topic, String isolation,
-              Function<Iterable<TopicRecord<String, byte[]>>, Set<String>> reader) {
-        this(what, "Kafka Connect " + what + " topic " + topic, "the worker's REST API", bootstrapServers, kafkaSettings, topic,
-                isolation, reader);
-    }
 
     /**
      * @param what      a short name, for the thread and the client id
