@@ -104,8 +104,10 @@ public final class WorkerTopics implements AutoCloseable {
                         "client.id", name))
                 .threadName(name)
                 .onRecords(this::read)
-                .onCaughtUp(() -> log.info("Reading {} as they are written, with one consumer", which))
-                .onMissingTopic(() -> log.info("Not all of {} exist yet; the worker's REST API is read for all of them until they do", which))
+                .onCaughtUp(() -> log.info(topics.size() == 1 ? "Reading {} as it is written" : "Reading {} as they are written, with one consumer",
+                        which))
+                .onMissingTopic(() -> log.info(topics.size() == 1 ? "{} does not exist yet; the worker's REST API is read until it does"
+                        : "Not all of {} exist yet; the worker's REST API is read for all of them until they do", which))
                 .onFailure(TopicReader.OnFailure.STOP, Duration.ZERO, e -> log.warn("Stopped reading {}; the worker's REST API is read instead: {}",
                         which, WorkerMessages.oneLine(e.toString())));
         topics.subList(1, topics.size()).forEach(builder::alsoTopic);
