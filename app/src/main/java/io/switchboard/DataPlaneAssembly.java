@@ -8,6 +8,7 @@ import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.dataplane.BundledPlugins;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
+import io.switchboard.dataplane.DesiredStateChangelog;
 import io.switchboard.dataplane.DesiredStateFeed;
 import io.switchboard.schemas.SignedStates;
 import io.switchboard.kafkaio.CommandRecords;
@@ -192,13 +193,17 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             observations.send(new ProducerRecord<>(topic, null, key, value, headers));
         };
         List<ReconcilerLoop> loops = new CopyOnWriteArrayList<>();
+        // One reader of the connectors store's changelog for every cluster's desired state: owned before
+        // the feeds, so it stops after them.
+        DesiredStateChangelog changelog = shutdown.add(Stage.DATA_PLANE, new DesiredStateChangelog(bootstrapServers, kafka.common(),
+                topics.changelog(StoreNames.CONNECTORS)));
         clusters.forEach((cluster, url) -> {
             // Owned before the loop that calls it, so it stops after the loop does.
             ConnectClusterClient worker = shutdown.add(Stage.DATA_PLANE, connectClusters.newClient(url));
             // The desired state, on the replica holding the lease, from the connectors store's changelog
             // rather than from the replicas that own its partitions; the store until the feed has read it.
-            DesiredStateFeed desired = shutdown.add(Stage.DATA_PLANE, new DesiredStateFeed(cluster, bootstrapServers, kafka.common(),
-                    topics.changelog(StoreNames.CONNECTORS), serdes.states().deserializer(), signedStates,
+            DesiredStateFeed desired = shutdown.add(Stage.DATA_PLANE, new DesiredStateFeed(cluster, changelog,
+                    serdes.states().deserializer(), signedStates,
                     () -> queries.connectors(cluster), name -> queries.connector(new ConnectorKey(cluster, name))));
             Reconciler reconciler = new Reconciler(cluster, worker,
                     desired::connectors,

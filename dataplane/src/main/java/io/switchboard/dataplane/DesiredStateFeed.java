@@ -40,7 +40,9 @@ import java.util.function.Supplier;
  * beginning of the topic when the lease is taken and stops when it is lost, as the reactive
  * reconciler's threads do. A replica that does not reconcile the cluster then holds none of its
  * connectors and reads no changelog; the cost is a read of the changelog from its beginning at each
- * takeover, meanwhile the store is asked as before.
+ * takeover, meanwhile the store is asked as before. The replica's feeds share one reader of the
+ * changelog ({@link DesiredStateChangelog}), which starts again from the beginning for a feed that
+ * starts reading while others read; they skip what they had read, and ask the store meanwhile.
  * <p>
  * The gate: the feed answers only once it has read the changelog as far as it went when the feed
  * started, and then only after reading it as far as it goes at the moment of the question (every
@@ -90,6 +92,15 @@ public final class DesiredStateFeed implements AutoCloseable {
                             Deserializer<ConnectorState> values, SignedStates signed, Supplier<List<ConnectorState>> storeAll,
                             Function<String, Optional<ConnectorState>> storeOne) {
         this(cluster, values, signed, reader -> tail(cluster, bootstrapServers, kafkaSettings, changelog, reader), storeAll, storeOne);
+    }
+
+    /**
+     * A feed whose readings are the replica's one reader of the changelog ({@code changelog}), which
+     * every cluster's feed shares: one consumer however many clusters' leases the replica holds.
+     */
+    public DesiredStateFeed(String cluster, DesiredStateChangelog changelog, Deserializer<ConnectorState> values, SignedStates signed,
+                            Supplier<List<ConnectorState>> storeAll, Function<String, Optional<ConnectorState>> storeOne) {
+        this(cluster, values, signed, changelog::source, storeAll, storeOne);
     }
 
     DesiredStateFeed(String cluster, Deserializer<ConnectorState> values, SignedStates signed,
