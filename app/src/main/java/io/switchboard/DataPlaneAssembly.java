@@ -8,6 +8,7 @@ import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.dataplane.BundledPlugins;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
+import io.switchboard.dataplane.DesiredStateChangelog;
 import io.switchboard.dataplane.DesiredStateFeed;
 import io.switchboard.schemas.SignedStates;
 import io.switchboard.kafkaio.CommandRecords;
@@ -18,6 +19,7 @@ import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.dataplane.WorkerConfigFeed;
 import io.switchboard.dataplane.WorkerOffsetsFeed;
 import io.switchboard.dataplane.WorkerStatusFeed;
+import io.switchboard.dataplane.WorkerTopics;
 import io.switchboard.dataplane.WorkerProcess;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.pipelines.PipelinePhaseWatcher;
@@ -191,13 +193,17 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             observations.send(new ProducerRecord<>(topic, null, key, value, headers));
         };
         List<ReconcilerLoop> loops = new CopyOnWriteArrayList<>();
+        // One reader of the connectors store's changelog for every cluster's desired state: owned before
+        // the feeds, so it stops after them.
+        DesiredStateChangelog changelog = shutdown.add(Stage.DATA_PLANE, new DesiredStateChangelog(bootstrapServers, kafka.common(),
+                topics.changelog(StoreNames.CONNECTORS)));
         clusters.forEach((cluster, url) -> {
             // Owned before the loop that calls it, so it stops after the loop does.
             ConnectClusterClient worker = shutdown.add(Stage.DATA_PLANE, connectClusters.newClient(url));
             // The desired state, on the replica holding the lease, from the connectors store's changelog
             // rather than from the replicas that own its partitions; the store until the feed has read it.
-            DesiredStateFeed desired = shutdown.add(Stage.DATA_PLANE, new DesiredStateFeed(cluster, bootstrapServers, kafka.common(),
-                    topics.changelog(StoreNames.CONNECTORS), serdes.states().deserializer(), signedStates,
+            DesiredStateFeed desired = shutdown.add(Stage.DATA_PLANE, new DesiredStateFeed(cluster, changelog,
+                    serdes.states().deserializer(), signedStates,
                     () -> queries.connectors(cluster), name -> queries.connector(new ConnectorKey(cluster, name))));
             Reconciler reconciler = new Reconciler(cluster, worker,
                     desired::connectors,
@@ -217,31 +223,34 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             ReconcilerLoop loop = new ReconcilerLoop(cluster, reconciler, bootstrapServers, kafka.common(),
                     topics.reconcilerLeases(), topics.reconcilerGroup(cluster), options.fullPassEvery())
                     .onLease(desired::active);
+            // The cluster's own topics, read by one consumer for all its feeds: a change its workers write
+            // to several of them (a pause writes a target state and statuses) is one fetch per broker.
+            WorkerTopics workerTopics = new WorkerTopics(cluster, bootstrapServers, kafka.common());
             String statusTopic = statusTopics.get(cluster);
             if (statusTopic != null) {
                 // Statuses as the workers write them, rather than by asking the workers for them;
                 // a change to a connector the data plane watches is reported at once.
-                WorkerStatusFeed feed = new WorkerStatusFeed(
-                        bootstrapServers, kafka.common(), statusTopic);
+                WorkerStatusFeed feed = new WorkerStatusFeed(workerTopics, statusTopic);
                 feed.onChange(loop.reactive()::statusesChanged);
-                reconciler.readStatusesFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
+                reconciler.readStatusesFrom(feed);
             }
             String configTopic = configTopics.get(cluster);
             if (configTopic != null) {
                 // Task configs as the workers commit them, rather than by asking a worker after each
                 // create or task change; a committed change is reported at once, like a status.
-                WorkerConfigFeed feed = new WorkerConfigFeed(bootstrapServers, kafka.common(), configTopic);
+                WorkerConfigFeed feed = new WorkerConfigFeed(workerTopics, configTopic);
                 feed.onChange(loop.reactive()::statusesChanged);
-                reconciler.readTaskConfigsFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
+                reconciler.readTaskConfigsFrom(feed);
             }
             String offsetsTopic = offsetsTopics.get(cluster);
             if (offsetsTopic != null) {
                 // Source offsets as the workers commit them, rather than by asking a worker (which reads
                 // the whole topic for each request); a paused connector's change is reported.
-                WorkerOffsetsFeed feed = new WorkerOffsetsFeed(bootstrapServers, kafka.common(), offsetsTopic);
+                WorkerOffsetsFeed feed = new WorkerOffsetsFeed(workerTopics, offsetsTopic);
                 feed.onChange(names -> loop.reactive().statusesChanged(reconciler.paused(names)));
-                reconciler.readSourceOffsetsFrom(shutdown.add(Stage.DATA_PLANE, feed.start()));
+                reconciler.readSourceOffsetsFrom(feed);
             }
+            shutdown.add(Stage.DATA_PLANE, workerTopics.start());
             // Owned after its feeds, so it stops before they do.
             loops.add(shutdown.add(Stage.DATA_PLANE, loop).start());
             connectClusters.attached(cluster, url);

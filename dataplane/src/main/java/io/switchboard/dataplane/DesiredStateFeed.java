@@ -40,7 +40,9 @@ import java.util.function.Supplier;
  * beginning of the topic when the lease is taken and stops when it is lost, as the reactive
  * reconciler's threads do. A replica that does not reconcile the cluster then holds none of its
  * connectors and reads no changelog; the cost is a read of the changelog from its beginning at each
- * takeover, meanwhile the store is asked as before.
+ * takeover, meanwhile the store is asked as before. The replica's feeds share one reader of the
+ * changelog ({@link DesiredStateChangelog}), which starts again from the beginning for a feed that
+ * starts reading while others read; they skip what they had read, and ask the store meanwhile.
  * <p>
  * The gate: the feed answers only once it has read the changelog as far as it went when the feed
  * started, and then only after reading it as far as it goes at the moment of the question (every
@@ -57,7 +59,7 @@ public final class DesiredStateFeed implements AutoCloseable {
     /** How long a question waits for the feed to read the changelog to its end before the store is asked instead. */
     static final Duration READ_TO_END_WAIT = Duration.ofSeconds(5);
 
-    /** Where a reading's records come from: a tail of the changelog, or a test's records. */
+    /** Where a reading's records come from: the replica's reader of the changelog, or a test's records. */
     interface Source extends AutoCloseable {
         void start();
 
@@ -80,16 +82,18 @@ public final class DesiredStateFeed implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param changelog the connectors store's changelog topic
+     * A feed whose readings are the replica's one reader of the changelog, which every cluster's feed
+     * shares: one consumer however many clusters' leases the replica holds.
+     *
+     * @param changelog the reader of the connectors store's changelog
      * @param values    reads a changelog value (the store's serde)
      * @param signed    the processor's signatures of the states it stores
      * @param storeAll  the cluster's connectors as the store answers them, asked while the feed cannot answer
      * @param storeOne  one connector as the store answers it, likewise, and for a record the feed does not take as it is
      */
-    public DesiredStateFeed(String cluster, String bootstrapServers, Map<String, String> kafkaSettings, String changelog,
-                            Deserializer<ConnectorState> values, SignedStates signed, Supplier<List<ConnectorState>> storeAll,
-                            Function<String, Optional<ConnectorState>> storeOne) {
-        this(cluster, values, signed, reader -> tail(cluster, bootstrapServers, kafkaSettings, changelog, reader), storeAll, storeOne);
+    public DesiredStateFeed(String cluster, DesiredStateChangelog changelog, Deserializer<ConnectorState> values, SignedStates signed,
+                            Supplier<List<ConnectorState>> storeAll, Function<String, Optional<ConnectorState>> storeOne) {
+        this(cluster, values, signed, changelog::source, storeAll, storeOne);
     }
 
     DesiredStateFeed(String cluster, Deserializer<ConnectorState> values, SignedStates signed,
@@ -102,29 +106,6 @@ public final class DesiredStateFeed implements AutoCloseable {
         this.sources = sources;
         this.storeAll = storeAll;
         this.storeOne = storeOne;
-    }
-
-    private static Source tail(String cluster, String bootstrapServers, Map<String, String> kafkaSettings, String changelog,
-                               Function<Iterable<TopicRecord<String, byte[]>>, Set<String>> reader) {
-        // The processor writes its changelogs in transactions (exactly-once): read only what committed.
-        TopicTail tail = new TopicTail("desired-" + cluster, "the connectors changelog " + changelog + " for cluster " + cluster,
-                "the connectors store", bootstrapServers, kafkaSettings, changelog, "read_committed", reader);
-        return new Source() {
-            @Override
-            public void start() {
-                tail.start();
-            }
-
-            @Override
-            public boolean readToEnd(Duration wait) throws InterruptedException {
-                return tail.readToEnd(wait);
-            }
-
-            @Override
-            public void close() {
-                tail.close();
-            }
-        };
     }
 
     /**

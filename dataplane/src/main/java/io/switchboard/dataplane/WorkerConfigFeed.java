@@ -44,6 +44,7 @@ public final class WorkerConfigFeed extends WorkerTopicFeed {
     static final int MAX_CONNECTORS = WorkerStatusFeed.MAX_CONNECTORS;
     static final int MAX_TASKS = WorkerStatusFeed.MAX_TASKS;
 
+    private static final String ISOLATION = "read_committed";
     private final String topic;
     /** Each connector's committed task configs, in task order; read from any thread. */
     private final Map<String, List<Map<String, String>>> committed = new ConcurrentHashMap<>();
@@ -55,7 +56,13 @@ public final class WorkerConfigFeed extends WorkerTopicFeed {
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
     public WorkerConfigFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
         // Workers with exactly-once source support write configs in transactions: read only what committed.
-        super("config", bootstrapServers, kafkaSettings, topic, "read_committed");
+        super("config", bootstrapServers, kafkaSettings, topic, ISOLATION);
+        this.topic = topic;
+    }
+
+    /** The feed of {@code topic} as the cluster's {@code topics} read it, with its other topics; started and closed with them. */
+    public WorkerConfigFeed(WorkerTopics topics, String topic) {
+        super("config", topics, topic, ISOLATION);
         this.topic = topic;
     }
 

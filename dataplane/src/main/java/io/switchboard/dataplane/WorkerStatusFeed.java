@@ -49,13 +49,20 @@ public final class WorkerStatusFeed extends WorkerTopicFeed {
         final ConcurrentSkipListMap<Integer, JsonNode> tasks = new ConcurrentSkipListMap<>();
     }
 
+    private static final String ISOLATION = "read_uncommitted";
     private final String topic;
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
 
     /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
     public WorkerStatusFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
         // Kafka Connect writes statuses without a transaction; read them as soon as they are written.
-        super("status", bootstrapServers, kafkaSettings, topic, "read_uncommitted");
+        super("status", bootstrapServers, kafkaSettings, topic, ISOLATION);
+        this.topic = topic;
+    }
+
+    /** The feed of {@code topic} as the cluster's {@code topics} read it, with its other topics; started and closed with them. */
+    public WorkerStatusFeed(WorkerTopics topics, String topic) {
+        super("status", topics, topic, ISOLATION);
         this.topic = topic;
     }
 

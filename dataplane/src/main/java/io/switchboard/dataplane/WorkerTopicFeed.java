@@ -8,48 +8,69 @@ import java.util.function.Consumer;
 
 /**
  * What the feeds of a Kafka Connect cluster's own topics share (its statuses, configs and source
- * offsets, read as its workers write them): one {@link TopicTail} from the topic's start, caught up
- * once it has read as far as the topic went when it started, and giving up for good once the topic
- * holds more than the feed keeps, after which the feed answers nothing and the worker's REST API is
- * asked instead. A detached feed reads no topic (its records are given to it by hand) and counts as
- * caught up.
+ * offsets, read as its workers write them): their topic read from its start by a {@link WorkerTopics}
+ * (the cluster's, which reads all of them with one consumer, or one of the feed's own), caught up
+ * once that reading has read as far as the topics went when it started, and giving up for good once
+ * the topic holds more than the feed keeps, after which the feed answers nothing and the worker's
+ * REST API is asked instead (the cluster's other feeds read on). A detached feed reads no topic (its
+ * records are given to it by hand) and counts as caught up.
  */
 abstract class WorkerTopicFeed implements AutoCloseable {
     /** Null for a detached feed. */
-    private final TopicTail tail;
+    private final WorkerTopics topics;
+    /** Whether the feed started {@link #topics} (a reading of its topic alone) and closes it. */
+    private final boolean owns;
     private volatile boolean overflowed;
+    private volatile Consumer<Set<String>> onChange = names -> { };
 
     /**
-     * @param what          the topic's kind, for the tail's thread and the log ("status", "config", "offsets")
+     * A feed reading its topic alone, with a consumer of its own.
+     *
+     * @param what          the topic's kind, for the reader's thread and the log ("status", "config", "offsets")
      * @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own
      */
     WorkerTopicFeed(String what, String bootstrapServers, Map<String, String> kafkaSettings, String topic, String isolation) {
-        this.tail = new TopicTail(what, bootstrapServers, kafkaSettings, topic, isolation, this::read);
+        this.topics = new WorkerTopics("switchboard-" + what + "-feed-" + topic, "Kafka Connect", bootstrapServers, kafkaSettings);
+        this.owns = true;
+        topics.add(what, topic, this, isolation);
+    }
+
+    /** A feed of {@code topic} as {@code topics} reads it, beside the cluster's other topics; started and closed with them. */
+    WorkerTopicFeed(String what, WorkerTopics topics, String topic, String isolation) {
+        this.topics = topics;
+        this.owns = false;
+        topics.add(what, topic, this, isolation);
     }
 
     /** A detached feed. */
     WorkerTopicFeed() {
-        this.tail = null;
+        this.topics = null;
+        this.owns = false;
     }
 
-    /** Applies a batch of records, on the tail's thread; answers the connectors whose entries it changed. */
+    /** Applies a batch of records, on the reader's thread; answers the connectors whose entries it changed. */
     abstract Set<String> read(Iterable<TopicRecord<String, byte[]>> records);
 
-    /** Starts reading the topic. */
+    /** Starts reading the topic, when the feed reads it alone; a cluster's feeds start with its {@link WorkerTopics}. */
     final void startTail() {
-        tail.start();
+        if (owns) {
+            topics.start();
+        }
     }
 
-    /** Called (on the feed's thread, once it has caught up) with the connectors each batch of records changed. */
+    /** Called (on the reader's thread, once it has caught up) with the connectors each batch of records changed. */
     public void onChange(Consumer<Set<String>> listener) {
-        if (tail != null) {
-            tail.onChange(listener);
-        }
+        this.onChange = listener;
+    }
+
+    /** Tells the listener of the connectors a batch changed, once caught up (on the reader's thread). */
+    final void changed(Set<String> names) {
+        onChange.accept(names);
     }
 
     /** Whether the feed has read the topic as far as it went when the feed started, and answers. */
     public boolean caughtUp() {
-        return (tail == null || tail.caughtUp()) && !overflowed;
+        return (topics == null || topics.caughtUp()) && !overflowed;
     }
 
     /** Whether the feed gave up ({@link #giveUp}). */
@@ -66,10 +87,11 @@ abstract class WorkerTopicFeed implements AutoCloseable {
         return true;
     }
 
+    /** Stops reading the topic, when the feed reads it alone; a cluster's feeds stop with its {@link WorkerTopics}. */
     @Override
     public void close() {
-        if (tail != null) {
-            tail.close();
+        if (owns) {
+            topics.close();
         }
     }
 }

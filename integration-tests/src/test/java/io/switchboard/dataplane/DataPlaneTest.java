@@ -96,6 +96,20 @@ class DataPlaneTest {
         }
     }
 
+    /**
+     * The replica reads the embedded worker's status, config and offsets topics with one consumer (one
+     * fetch per broker when a pause writes to several of them), not one consumer a topic.
+     */
+    @Test
+    void theWorkersTopicsAreReadByOneConsumer() throws Exception {
+        java.util.Set<String> consumers = java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                .queryNames(new javax.management.ObjectName("kafka.consumer:type=app-info,id=*"), null).stream()
+                .map(name -> name.getKeyProperty("id")).collect(java.util.stream.Collectors.toSet());
+        assertEquals(List.of(), consumers.stream().filter(id -> id.matches("switchboard-(status|config|offsets)-feed-.*")).toList(),
+                "no consumer of one worker topic alone: " + consumers);
+        assertTrue(consumers.contains("switchboard-worker-topics-default"), "the cluster's one consumer: " + consumers);
+    }
+
     @Test
     void aFileSourceCreatedThroughSwitchboardRunsOnTheWorkerAndFollowsItsTargetState() throws Exception {
         Path input = dir.resolve("lines.txt");
