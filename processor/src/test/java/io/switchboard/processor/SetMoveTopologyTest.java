@@ -7,6 +7,7 @@ import io.switchboard.schemas.CommandDecision;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
+import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.SetItem;
@@ -20,6 +21,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A set's change in cluster east whose item moves a connector the set of the same name manages in
@@ -98,6 +100,10 @@ class SetMoveTopologyTest {
             assertNull(connector(topology, "east").getMove());
             assertEquals("chg-b/move:orders-src:run", connector(topology, "east").getLastCommandId());
             assertNull(connector(topology, "default"), "and the source is gone");
+            // The events (the lifecycle topic, the history) name the steps, never the config the move carried.
+            List<LifecycleEvent> events = topology.lifecycle().readValuesToList();
+            assertTrue(events.stream().anyMatch(e -> e.getMove() != null && e.getMove().getSet() != null), "the set's move's steps");
+            events.stream().filter(e -> e.getMove() != null).forEach(e -> assertNull(e.getMove().getConfig(), e.toString()));
         }
     }
 }

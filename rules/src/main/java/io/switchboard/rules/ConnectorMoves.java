@@ -254,9 +254,14 @@ public final class ConnectorMoves {
         return new Decision(Outcome.UNCHANGED, null, null, current, false, null);
     }
 
-    /** The decision with its next state, and its event naming the step. */
+    /**
+     * The decision with its next state, and its event naming the step: where it goes, not what it
+     * carries (a set's move's config stays in the state and the commands, which only the control plane
+     * reads; the event goes to the lifecycle topic and the history).
+     */
     private static Decision marked(Decision decided, ConnectorState next, MoveStep step) {
-        LifecycleEvent event = decided.event() == null ? null : LifecycleEvent.newBuilder(decided.event()).setMove(step).build();
+        LifecycleEvent event = decided.event() == null ? null : LifecycleEvent.newBuilder(decided.event())
+                .setMove(MoveStep.newBuilder(step).setConfig(null).build()).build();
         return new Decision(decided.outcome(), decided.reason(), decided.message(), next, decided.changed(), event,
                 decided.policyVersions(), decided.warnings());
     }

@@ -42,12 +42,7 @@ public final class LifecycleJson {
         json.put("details", value(event.getEvent()));
         if (event.getMove() != null) {
             // A step of a move between clusters (docs/offsets.md).
-            // Without the config a set's move carries to the target: the event says where it went, not what it holds.
-            Object move = value(event.getMove());
-            if (move instanceof Map<?, ?> fields) {
-                fields.remove("config");
-            }
-            json.put("move", move);
+            json.put("move", value(event.getMove()));
         }
         return json;
     }
