@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,8 +72,7 @@ class MoveBetweenClustersTest {
     }
 
     private static String stateOn(String workerUrl, String name) {
-        SwitchboardFixture.Answer status = SwitchboardFixture.call(workerUrl, "GET", "/connectors/" + name + "/status", null);
-        return status.status() == 200 ? status.json().path("connector").path("state").asText() : "ABSENT";
+        return TwoCopiesPoll.stateOn(workerUrl, name);
     }
 
     @Test
@@ -112,23 +109,7 @@ class MoveBetweenClustersTest {
         Await.atMost(WITHIN).until("the other one gone from east's worker", () -> stateOn(east.url(), name), "ABSENT"::equals);
 
         String defaultWorker = west.url();
-        AtomicBoolean polling = new AtomicBoolean(true);
-        AtomicInteger bothRunning = new AtomicInteger();
-        AtomicInteger polls = new AtomicInteger();
-        Thread poller = new Thread(() -> {
-            while (polling.get()) {
-                if ("RUNNING".equals(stateOn(defaultWorker, name)) && "RUNNING".equals(stateOn(east.url(), name))) {
-                    bothRunning.incrementAndGet();
-                }
-                polls.incrementAndGet();
-                try {
-                    Thread.sleep(100); // the poll's period the test promises
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "two-copies-poller");
-        poller.start();
+        TwoCopiesPoll twoCopies = TwoCopiesPoll.start(defaultWorker, east.url(), name);
         try {
             SwitchboardFixture.Answer moved = fx.call("POST", "/clusters/default/connectors/" + name + "/move", "{\"to\":\"east\"}");
             assertEquals(202, moved.status(), moved.body());
@@ -147,11 +128,9 @@ class MoveBetweenClustersTest {
             assertEquals(2 * LINES, all.size(), "each line once");
             assertTrue(all.values().stream().allMatch(count -> count == 1), "each line once");
         } finally {
-            polling.set(false);
-            poller.join();
+            twoCopies.close();
         }
-        assertEquals(0, bothRunning.get(), "two running copies seen in " + polls.get() + " polls");
-        assertTrue(polls.get() > 10, "the poll ran: " + polls.get());
+        twoCopies.assertNeverTwo();
 
         JsonNode source = fx.call("GET", "/connectors/" + name + "/history", null).json().path("versions");
         JsonNode stop = source.get(source.size() - 2);

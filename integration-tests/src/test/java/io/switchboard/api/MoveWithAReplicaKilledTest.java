@@ -20,8 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,8 +115,7 @@ class MoveWithAReplicaKilledTest {
     }
 
     private static String stateOn(String workerUrl, String name) {
-        SwitchboardFixture.Answer status = SwitchboardFixture.call(workerUrl, "GET", "/connectors/" + name + "/status", null);
-        return status.status() == 200 ? status.json().path("connector").path("state").asText() : "ABSENT";
+        return TwoCopiesPoll.stateOn(workerUrl, name);
     }
 
     /**
@@ -173,23 +170,7 @@ class MoveWithAReplicaKilledTest {
         Map<String, Object> reader = fx.kafka.client(KafkaIdentities.USER);
         Await.atMost(WITHIN).until("the first lines in the topic", () -> NumberedLines.total(numbered.emitted(reader, topic)), n -> n == LINES);
 
-        AtomicBoolean polling = new AtomicBoolean(true);
-        AtomicInteger bothRunning = new AtomicInteger();
-        AtomicInteger polls = new AtomicInteger();
-        Thread poller = new Thread(() -> {
-            while (polling.get()) {
-                if ("RUNNING".equals(stateOn(west.url(), name)) && "RUNNING".equals(stateOn(east.url(), name))) {
-                    bothRunning.incrementAndGet();
-                }
-                polls.incrementAndGet();
-                try {
-                    Thread.sleep(100); // the poll's period the test promises
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "two-copies-poller");
-        poller.start();
+        TwoCopiesPoll twoCopies = TwoCopiesPoll.start(west.url(), east.url(), name);
         try {
             held.shut(heldMethod, heldPath);
             SwitchboardFixture.Answer moved = SwitchboardFixture.call(fx.app.url(), "POST", "/clusters/default/connectors/" + name + "/move",
@@ -216,10 +197,8 @@ class MoveWithAReplicaKilledTest {
             assertEquals(2 * LINES, all.size(), "each line once");
             assertTrue(all.values().stream().allMatch(count -> count == 1), "each line once");
         } finally {
-            polling.set(false);
-            poller.join();
+            twoCopies.close();
         }
-        assertEquals(0, bothRunning.get(), "two running copies seen in " + polls.get() + " polls");
-        assertTrue(polls.get() > 10, "the poll ran: " + polls.get());
+        twoCopies.assertNeverTwo();
     }
 }

@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,8 +65,7 @@ class SetMoveBetweenClustersTest {
     }
 
     private static String stateOn(String workerUrl, String name) {
-        SwitchboardFixture.Answer status = SwitchboardFixture.call(workerUrl, "GET", "/connectors/" + name + "/status", null);
-        return status.status() == 200 ? status.json().path("connector").path("state").asText() : "ABSENT";
+        return TwoCopiesPoll.stateOn(workerUrl, name);
     }
 
     private static String files(String name, String topic, String extra) {
@@ -113,23 +110,7 @@ class SetMoveBetweenClustersTest {
         assertEquals("RUNNING", stateOn(west.url(), name), "nothing stopped");
         assertEquals(404, fx.call("GET", "/clusters/east/sets/orders", null).status(), "nothing applied in east");
 
-        AtomicBoolean polling = new AtomicBoolean(true);
-        AtomicInteger bothRunning = new AtomicInteger();
-        AtomicInteger polls = new AtomicInteger();
-        Thread poller = new Thread(() -> {
-            while (polling.get()) {
-                if ("RUNNING".equals(stateOn(west.url(), name)) && "RUNNING".equals(stateOn(east.url(), name))) {
-                    bothRunning.incrementAndGet();
-                }
-                polls.incrementAndGet();
-                try {
-                    Thread.sleep(100); // the poll's period the test promises
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "two-copies-poller");
-        poller.start();
+        TwoCopiesPoll twoCopies = TwoCopiesPoll.start(west.url(), east.url(), name);
         String change;
         try {
             SwitchboardFixture.Answer applied = fx.call("POST", "/clusters/east/sets/orders/apply", moved);
@@ -149,11 +130,9 @@ class SetMoveBetweenClustersTest {
             assertEquals(2 * LINES, all.size(), "each line once");
             assertTrue(all.values().stream().allMatch(count -> count == 1), "each line once");
         } finally {
-            polling.set(false);
-            poller.join();
+            twoCopies.close();
         }
-        assertEquals(0, bothRunning.get(), "two running copies seen in " + polls.get() + " polls");
-        assertTrue(polls.get() > 10, "the poll ran: " + polls.get());
+        twoCopies.assertNeverTwo();
 
         // East has it with the file's config; the change's progress converges; the set in default no longer lists it.
         JsonNode config = fx.call("GET", "/clusters/east/connectors/" + name + "/config", null).json();
