@@ -20,6 +20,7 @@ import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.OffsetsRequest;
 import io.switchboard.schemas.OffsetsResult;
 import io.switchboard.schemas.RestartRequest;
+import io.switchboard.schemas.TargetState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -45,8 +47,10 @@ import java.util.function.Supplier;
  * not started yet, an offsets change during a rebalance) change nothing and are tried again on a
  * later look.
  *
- * <p>Concurrency: it holds no state of its own; the caller holds the connector's claim, so one
- * thread at a time carries out a plan for a given connector.
+ * <p>Concurrency: it holds no state of a connector; the caller holds the connector's claim, so one
+ * thread at a time carries out a plan for a given connector. Its one shared state bounds the pause,
+ * resume and stop calls in flight to the worker ({@link #TARGET_STATE_CALLS_AT_ONCE}); a thread
+ * waits for a place, interruptibly.
  */
 final class ReconcileExecutor {
     private static final Logger log = LoggerFactory.getLogger(ReconcileExecutor.class);
@@ -59,6 +63,18 @@ final class ReconcileExecutor {
     record Executed(int calls, List<MemoryChange> changes, List<RuntimeException> attemptFailures, RuntimeException stopped) {
     }
 
+    /**
+     * How many pause, resume and stop calls to the cluster's worker this replica has in flight at
+     * once, whatever the reconciler's threads. Each is a quick write to the worker's config topic that
+     * starts no rebalance; config changes, creates and deletes do, and the worker's herder takes them
+     * together when more are queued, which is what the reconciler's 32 threads are for
+     * ({@link ReactiveReconciler#THREADS}).
+     * Chosen by measurement (bench/RESULTS.md, "The reconciler's threads against the worker's CPU"):
+     * with 4 in flight the worker spent less CPU per pause or resume than with 32.
+     */
+    static final int TARGET_STATE_CALLS_AT_ONCE = 4;
+
+    private final Semaphore targetStateCalls = new Semaphore(TARGET_STATE_CALLS_AT_ONCE, true);
     private final String cluster;
     private final ConnectClusterClient worker;
     private final Clock clock;
@@ -147,6 +163,27 @@ final class ReconcileExecutor {
     }
 
     /** One step other than a create; answers 1 when it changed something on the worker. */
+    /** Asks the worker for {@code target} once a place among {@link #TARGET_STATE_CALLS_AT_ONCE} is free; answers when it asked. */
+    private long askTargetState(String name, TargetState target) {
+        try {
+            targetStateCalls.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Stopped before asking the worker of cluster " + cluster + " to make " + name + " " + target, e);
+        }
+        try {
+            long now = clock.millis();
+            switch (target) {
+                case RUNNING -> worker.resume(name);
+                case PAUSED -> worker.pause(name);
+                default -> worker.stop(name);
+            }
+            return now;
+        } finally {
+            targetStateCalls.release();
+        }
+    }
+
     private int carryOut(String name, ReconcileAction action, ConnectorMemory memory, List<MemoryChange> out) {
         if (action instanceof PutConfig put) {
             worker.putConfig(name, put.config());
@@ -159,15 +196,10 @@ final class ReconcileExecutor {
         } else if (action instanceof ModifyOffsets modify) {
             return modifyOffsets(name, modify.request(), out);
         } else if (action instanceof SetTargetState set) {
-            long now = clock.millis();
-            switch (set.target()) {
-                case RUNNING -> worker.resume(name);
-                case PAUSED -> worker.pause(name);
-                case STOPPED -> worker.stop(name);
-                default -> {
-                    return 0;
-                }
+            if (set.target() != TargetState.RUNNING && set.target() != TargetState.PAUSED && set.target() != TargetState.STOPPED) {
+                return 0;
             }
+            long now = askTargetState(name, set.target());
             repaired(name, set.repair());
             out.add(new MemoryChange.TargetStateAsked(set.target(), now, set.repair()));
             return 1;
