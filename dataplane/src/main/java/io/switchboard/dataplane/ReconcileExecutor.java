@@ -69,7 +69,7 @@ final class ReconcileExecutor {
      * starts no rebalance; config changes, creates and deletes do, and the worker's herder takes them
      * together when more are queued, which is what the reconciler's 32 threads are for
      * ({@link ReactiveReconciler#THREADS}).
-     * Chosen by measurement (bench/RESULTS.md, "The reconciler's threads against the worker's CPU"):
+     * Chosen by measurement (bench/RESULTS.md, "The reconciler's calls in flight against the worker's CPU"):
      * with 4 in flight the worker spent less CPU per pause or resume than with 32.
      */
     static final int TARGET_STATE_CALLS_AT_ONCE = 4;
@@ -162,7 +162,6 @@ final class ReconcileExecutor {
         return 1;
     }
 
-    /** One step other than a create; answers 1 when it changed something on the worker. */
     /** Asks the worker for {@code target} once a place among {@link #TARGET_STATE_CALLS_AT_ONCE} is free; answers when it asked. */
     private long askTargetState(String name, TargetState target) {
         try {
@@ -184,6 +183,7 @@ final class ReconcileExecutor {
         }
     }
 
+    /** One step other than a create; answers 1 when it changed something on the worker. */
     private int carryOut(String name, ReconcileAction action, ConnectorMemory memory, List<MemoryChange> out) {
         if (action instanceof PutConfig put) {
             worker.putConfig(name, put.config());
