@@ -37,6 +37,8 @@ import java.util.TreeMap;
  * connector or task state or of the connector's trace is published as a lifecycle event.
  * Observations of connectors that no longer exist are dropped. With a timeline store, each event
  * is also an entry of the connector's {@link Timeline}, with the traces the observation holds.
+ * The timeline's entries are written before the status that made them, so an interactive query
+ * that sees a status also sees its entries (each store is read as last written, not in a snapshot).
  */
 final class ObservationProcessor implements Processor<String, ConnectorObservation, String, Object> {
     private final boolean keepsTimeline;
@@ -75,18 +77,9 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
         }
     }
 
-    /** Publishes an event, and records it in the connector's timeline with what was observed. */
-    private void publish(Record<String, ConnectorObservation> record, LifecycleEvent event, ConnectorObservation observed,
-                         ConnectorState connector) {
-        publish(record, event, observed, connector, true);
-    }
-
-    private void publish(Record<String, ConnectorObservation> record, LifecycleEvent event, ConnectorObservation observed,
-                         ConnectorState connector, boolean incident) {
+    /** Publishes an event (its timeline entry is written before the status, in {@link #process}). */
+    private void publish(Record<String, ConnectorObservation> record, LifecycleEvent event) {
         context.forward(record.withValue(event), CommandProcessor.LIFECYCLE);
-        if (timelines != null && incident) {
-            Timeline.append(timelines, event, observed, connector);
-        }
     }
 
     /**
@@ -120,16 +113,31 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
             return;
         }
         ConnectorObservation previous = statuses.get(key);
+        Optional<LifecycleEvent> repaired = observed.getRepairs().isEmpty() ? Optional.empty()
+                : Optional.of(event(observed, connector, new DriftRepaired(observed.getRepairs())));
+        Optional<LifecycleEvent> offsets = offsetsEvent(previous, observed, connector);
+        Optional<LifecycleEvent> restarted = observed.getLastAutoRestart() != null
+                && (previous == null || !observed.getLastAutoRestart().equals(previous.getLastAutoRestart()))
+                ? Optional.of(event(observed, connector, new AutoRestarted(observed.getAutoRestarts()))) : Optional.empty();
+        Optional<LifecycleEvent> reconcile = reconcileEvent(previous, observed).map(payload -> event(observed, connector, payload));
+        Optional<LifecycleEvent> changed = statusEvent(previous, observed, connector);
+        if (timelines != null) {
+            // The timeline before the status: a read that sees this status sees the entries it made.
+            for (Optional<LifecycleEvent> event : List.of(repaired, offsets, restarted, reconcile)) {
+                event.ifPresent(entry -> Timeline.append(timelines, entry, observed, connector));
+            }
+            if (incident(previous, observed)) {
+                changed.ifPresent(entry -> Timeline.append(timelines, entry, observed, connector));
+            }
+        }
         if (!sameButForTime(previous, observed)) {
             // An observation that says nothing new (one a new leader's first look sends again)
             // would only rewrite the store and its changelog.
             statuses.put(key, observed);
         }
-        if (!observed.getRepairs().isEmpty()) {
-            publish(record, event(observed, connector, new DriftRepaired(observed.getRepairs())), observed, connector);
-        }
-        offsetsEvent(previous, observed, connector).ifPresent(event -> {
-            publish(record, event, observed, connector);
+        repaired.ifPresent(event -> publish(record, event));
+        offsets.ifPresent(event -> {
+            publish(record, event);
             if (histories != null) {
                 context.forward(record.withValue(event), CommandProcessor.HISTORY);
             }
@@ -144,19 +152,22 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
         derived(record, MoveSteps.afterCreatedWithoutOffsets(connector, previous, observed));
         // A move's target its workers would not create: undone, the source back where it was.
         derived(record, MoveSteps.afterTargetRefused(connector, previous, observed));
-        if (observed.getLastAutoRestart() != null
-                && (previous == null || !observed.getLastAutoRestart().equals(previous.getLastAutoRestart()))) {
-            publish(record, event(observed, connector, new AutoRestarted(observed.getAutoRestarts())), observed, connector);
+        restarted.ifPresent(event -> publish(record, event));
+        reconcile.ifPresent(event -> publish(record, event));
+        changed.ifPresent(event -> publish(record, event));
+    }
+
+    /** A change of the connector's state, of a task's state or of the connector's trace. */
+    private static Optional<LifecycleEvent> statusEvent(ConnectorObservation previous, ConnectorObservation observed,
+                                                        ConnectorState connector) {
+        if (previous != null && previous.getState().equals(observed.getState())
+                && taskStates(previous).equals(taskStates(observed))
+                && Objects.equals(previous.getTrace(), observed.getTrace())) {
+            return Optional.empty();
         }
-        reconcileEvent(previous, observed).ifPresent(payload -> publish(record, event(observed, connector, payload), observed, connector));
-        if (previous == null || !previous.getState().equals(observed.getState())
-                || !taskStates(previous).equals(taskStates(observed))
-                || !Objects.equals(previous.getTrace(), observed.getTrace())) {
-            ConnectorStatusChanged changed = new ConnectorStatusChanged(
-                    previous == null ? null : previous.getState(), observed.getState(),
-                    observed.getWorkerId(), observed.getTrace(), taskStates(observed));
-            publish(record, event(observed, connector, changed), observed, connector, incident(previous, observed));
-        }
+        return Optional.of(event(observed, connector, new ConnectorStatusChanged(
+                previous == null ? null : previous.getState(), observed.getState(),
+                observed.getWorkerId(), observed.getTrace(), taskStates(observed))));
     }
 
     /** The next steps of a move, to the command topic (signed there). */
