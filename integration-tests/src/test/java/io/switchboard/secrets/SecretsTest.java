@@ -350,9 +350,9 @@ class SecretsTest {
     }
 
     /**
-     * A connector's timeline once it holds the failure its status shows. The status and the
-     * timeline entry are written by one record's processing but are two stores, read one after
-     * the other: a read that lands between the two writes sees the status without the entry.
+     * A connector's timeline once it holds the failure its status shows. The processor writes the
+     * entry before the status (ObservationWriteOrderTest checks that order); this waits rather than
+     * reading once, so that what it checks here is what the entry hides, whatever the order.
      */
     private String failureInTimeline(String name) {
         return Await.atMost(Duration.ofSeconds(30)).poll(() -> Http.get(app.url(), "/connectors/" + name + "/timeline").body(),
