@@ -57,13 +57,16 @@ class WritesOffTheRequestThreadTest {
         Await.atMost(Duration.ofSeconds(10)).until("six creates refused", () -> answered(creates), n -> n >= 6);
         Await.holds("two validating and four queued; the rest refused at once", Duration.ofMillis(500),
                 () -> answered(creates), n -> n == 6);
+        int refused = 0;
         for (CompletableFuture<HttpResponse<String>> create : creates) {
             if (create.isDone()) {
                 HttpResponse<String> answer = create.get();
                 assertEquals(503, answer.statusCode(), answer.body());
                 assertTrue(answer.body().startsWith("{\"error_code\":503,\"message\":"), answer.body());
+                refused++;
             }
         }
+        assertEquals(6, refused, "two validating and four queued; the rest refused at once");
         core.worker.release();
         int created = 0;
         for (CompletableFuture<HttpResponse<String>> create : creates) {
