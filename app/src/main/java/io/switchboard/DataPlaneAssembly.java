@@ -21,6 +21,12 @@ import io.switchboard.dataplane.WorkerOffsetsFeed;
 import io.switchboard.dataplane.WorkerStatusFeed;
 import io.switchboard.dataplane.WorkerTopics;
 import io.switchboard.dataplane.WorkerProcess;
+import io.switchboard.dataplane.WorkerClassPath;
+import io.switchboard.dataplane.WorkerWall;
+import io.switchboard.worker.EmbeddedWorkerMain;
+import io.switchboard.worker.RestToken;
+import io.switchboard.worker.SecretConfigProvider;
+import io.switchboard.worker.SecretStoreConfigProvider;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.pipelines.PipelinePhaseWatcher;
 import io.switchboard.pipelines.PipelineScheduler;
@@ -34,9 +40,7 @@ import io.switchboard.rules.ConnectorKey;
 import io.switchboard.rules.ControlPlane.FileConnectors;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.secrets.Redactor;
-import io.switchboard.secrets.SecretConfigProvider;
 import io.switchboard.secrets.SecretStore;
-import io.switchboard.secrets.SecretStoreConfigProvider;
 import io.switchboard.secrets.SecretBox;
 import io.switchboard.secrets.WorkerSecretsChannel;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,7 +53,14 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -110,16 +121,25 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
     /** The embedded worker's JVM options when {@code SWITCHBOARD_WORKER_JAVA_OPTIONS} gives none. */
     static final String WORKER_JAVA_OPTIONS = "-Xmx1g -XX:+ExitOnOutOfMemoryError";
 
+    /** What the worker's REST token is derived for, from the keyring every replica shares. */
+    static final String REST_TOKEN_PURPOSE = "switchboard embedded worker REST v1";
+    /** The worker's REST token, in the data directory (owner-only), for its operator's own calls. */
+    static final String REST_TOKEN_FILE = "worker.token";
+
     /**
      * Starts the embedded worker in a process of its own, once the secret store has read what its
      * topic held: the worker opens named secrets as soon as it starts a connector. It needs nothing
      * of the command processor, so it starts while the processor joins its group. It runs in
-     * {@code <data-dir>/worker} with the worker's Kafka settings only, and opens sealed values and
-     * named secrets of cluster "default" through a loopback channel with a token of its own: never
-     * with the keyring, which stays here.
+     * {@code <data-dir>/worker} behind the {@link WorkerWall} where the host draws one (what it found is
+     * told to {@code connectClusters}), with the worker's Kafka settings only, on Kafka Connect's class path only, and opens
+     * sealed values and named secrets of cluster "default" through a loopback channel with a token
+     * of its own: never with the keyring, which stays here. Its REST API answers only requests with
+     * the token every replica derives from the keyring ({@link #REST_TOKEN_PURPOSE}), which
+     * {@code connectClusters} is given for it.
      */
     static WorkerProcess startEmbeddedWorker(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka,
-                                             SecretStore secretStore, SecretBox box, ShutdownOrder shutdown) {
+                                             SecretStore secretStore, SecretBox box, ConnectClusters connectClusters,
+                                             ShutdownOrder shutdown) {
         try {
             secretStore.awaitCaughtUp();
         } catch (SecretStore.StoreUnavailable e) {
@@ -127,26 +147,37 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         }
         WorkerSecretsChannel channel = shutdown.add(Stage.WORKER, WorkerSecretsChannel.start(box,
                 name -> secretStore.open(SwitchboardApp.DEFAULT_CLUSTER, name)));
+        String restToken = box.derivedToken(REST_TOKEN_PURPOSE);
+        Path files = controlPlane(options, new Topics(options.topicPrefix())).files().directory();
+        String pluginPath = BundledPlugins.withBundled(Switchboard.class, options.pluginPath());
+        int port = EmbeddedConnectWorker.freePort();
         Map<String, String> properties = EmbeddedConnectWorker.properties(bootstrapServers,
-                BundledPlugins.withBundled(Switchboard.class, options.pluginPath()), new Topics(options.topicPrefix()).embeddedWorkerGroup(),
-                EmbeddedConnectWorker.freePort(), EmbeddedConnectWorker.confinedProviders(kafka.forWorker(Map.of(
+                pluginPath, new Topics(options.topicPrefix()).embeddedWorkerGroup(),
+                port, EmbeddedConnectWorker.confinedProviders(kafka.forWorker(Map.of(
                         "config.providers", "switchboard,secretsManager",
                         "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
                         "config.providers.switchboard.param.replica.url", channel.url(),
                         "config.providers.switchboard.param.token", channel.token(),
                         "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
                         "config.providers.secretsManager.param.replica.url", channel.url(),
-                        "config.providers.secretsManager.param.token", channel.token())),
-                        controlPlane(options, new Topics(options.topicPrefix())).files().directory()));
+                        "config.providers.secretsManager.param.token", channel.token(),
+                        "rest.extension.classes", RestToken.class.getName(),
+                        RestToken.TOKEN_CONFIG, restToken)),
+                        files));
+        connectClusters.authorize("http://127.0.0.1:" + port, restToken);
+        writeOwnerOnly(options.dataDir().resolve(REST_TOKEN_FILE), restToken);
         WorkerProcess.Launch launch;
         if (options.workerHandoffDir() != null) {
             // The worker is another container's, which waits for these settings in the directory it shares.
             launch = new WorkerProcess.Launch(List.of(), options.workerHandoffDir().toAbsolutePath(), properties);
         } else {
             String javaOptions = System.getenv().getOrDefault("SWITCHBOARD_WORKER_JAVA_OPTIONS", WORKER_JAVA_OPTIONS);
-            launch = new WorkerProcess.Launch(WorkerProcess.javaCommand(
-                    List.of(javaOptions.trim().split("\\s+")), EmbeddedWorkerMain.class.getName()),
-                    options.dataDir().toAbsolutePath().resolve("worker"), properties);
+            Path directory = options.dataDir().toAbsolutePath().resolve("worker");
+            List<String> command = WorkerProcess.javaCommand(List.of(javaOptions.trim().split("\\s+")), EmbeddedWorkerMain.class.getName());
+            WorkerWall wall = wall(options, directory, pluginPath, files);
+            WorkerWall.Isolation isolation = wall.probe();
+            connectClusters.isolated(SwitchboardApp.DEFAULT_CLUSTER, isolation);
+            launch = new WorkerProcess.Launch(wall.command(command, isolation), directory, properties);
         }
         try {
             return shutdown.add(Stage.WORKER, WorkerProcess.start(launch, Duration.ofSeconds(120)));
@@ -154,6 +185,35 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             // Kafka refusing the worker's principal: said with the worker's own settings.
             throw KafkaRefusals.explain(e, kafka.settingsName()).<RuntimeException>map(m -> new IllegalStateException(
                     "The embedded Connect worker cannot start: " + m, e)).orElse(e);
+        }
+    }
+
+    /**
+     * The embedded worker's wall: it reads the JVM, its class path and its plugins, writes its own
+     * directory and the file connectors' one, and must not reach the data directory, the users file or
+     * the keyring.
+     */
+    static WorkerWall wall(SwitchboardOptions options, Path directory, String pluginPath, Path files) {
+        List<Path> readOnly = new ArrayList<>();
+        readOnly.add(Path.of(System.getProperty("java.home")));
+        readOnly.addAll(WorkerClassPath.toBind(WorkerClassPath.current()));
+        if (pluginPath != null) {
+            Arrays.stream(pluginPath.split(",")).map(String::trim).filter(p -> !p.isEmpty()).map(Path::of).forEach(readOnly::add);
+        }
+        List<Path> hidden = new ArrayList<>(List.of(options.dataDir(), options.keyringFile()));
+        if (options.security().usersFile() != null) {
+            hidden.add(options.security().usersFile());
+        }
+        return new WorkerWall(directory, readOnly, files == null ? List.of() : List.of(files), hidden);
+    }
+
+    private static void writeOwnerOnly(Path file, String text) {
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the embedded worker's token to " + file, e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.switchboard;
 
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.dataplane.ConnectClusters;
+import io.switchboard.dataplane.WorkerWall;
 import org.apache.kafka.streams.KafkaStreams;
 
 import java.time.Duration;
@@ -70,7 +71,11 @@ public final class ReplicaHealth {
         if (!starting.isEmpty()) {
             return new Report(Status.STARTING, ConnectClusters.startingMessage(starting.get(0)));
         }
-        return new Report(Status.HEALTHY, "Worker has completed startup and is ready to handle requests.");
+        // Kafka Connect's words; an embedded worker with no wall around it is said after them (docs/security.md).
+        List<String> unwalled = clusters.unwalled();
+        return new Report(Status.HEALTHY, "Worker has completed startup and is ready to handle requests." + (unwalled.isEmpty() ? ""
+                : " Worker isolation: none for cluster " + String.join(", ", unwalled) + " (" + clusters.isolation(unwalled.get(0))
+                        .map(WorkerWall.Isolation::description).orElse("") + "): its connectors can read this replica's files."));
     }
 
     /**

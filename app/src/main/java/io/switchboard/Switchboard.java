@@ -107,6 +107,7 @@ public final class Switchboard {
         System.out.println("  Kafka bootstrap servers: " + app.bootstrapServers()
                 + (options.embeddedKafka() ? " (embedded, data in " + options.dataDir().toAbsolutePath() + ")" : ""));
         System.out.println("  Schema Registry: " + app.schemaRegistryUrl() + (options.embeddedSchemaRegistry() ? " (embedded)" : ""));
-        app.connectClusters().forEach((name, url) -> System.out.println("  Connect cluster " + name + ": " + url));
+        app.connectClusters().forEach((name, url) -> System.out.println("  Connect cluster " + name + ": " + url
+                + app.workerIsolation(name).map(i -> " (embedded; worker isolation: " + i.mode() + ", " + i.description() + ")").orElse("")));
     }
 }

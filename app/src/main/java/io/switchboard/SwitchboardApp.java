@@ -104,16 +104,11 @@ public final class SwitchboardApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardApp.class);
     /** The Connect cluster that Kafka Connect's root API works on. */
     public static final String DEFAULT_CLUSTER = ClusterDirectory.DEFAULT_CLUSTER;
-    /**
-     * One standby copy of every store partition on another replica, so a replica's death hands its
-     * partitions to one that is already current. With a single replica there is nowhere to put it
-     * and Kafka Streams keeps none.
-     */
+    /** One standby copy of every store partition on another replica, so a replica's death hands its partitions to one
+     * that is already current. With a single replica there is nowhere to put it and Kafka Streams keeps none. */
     static final int STANDBY_REPLICAS = 1;
-    /**
-     * How long a read waits for some replica to hold a usable copy of its data (a partition moving
-     * after a replica's death) before it is answered 503 with Retry-After.
-     */
+    /** How long a read waits for some replica to hold a usable copy of its data (a partition moving after a replica's
+     * death) before it is answered 503 with Retry-After. */
     static final Duration READ_WAIT = Duration.ofSeconds(10);
 
     private final ShutdownOrder shutdown = new ShutdownOrder();
@@ -121,8 +116,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private final SwitchboardOptions options;
     /** The HTTP side: the replica's address, access, dialects and server. */
     private final HttpAssembly httpSide;
-    private String bootstrapServers;
-    private String schemaRegistryUrl;
+    private String bootstrapServers, schemaRegistryUrl;
     private KafkaStreams streams;
     private ConnectorQueries queries;
     private final ConnectClusters connectClusters;
@@ -275,7 +269,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // The embedded worker needs nothing of the command processor: it starts while the processor joins.
         CompletableFuture<WorkerProcess> embeddedWorker = DataPlaneAssembly.embedsWorker(options)
                 ? steps.async("embedded worker", () -> DataPlaneAssembly.startEmbeddedWorker(options, bootstrapServers, workerKafka,
-                        secretStore, new SecretBox(keyring), shutdown))
+                        secretStore, new SecretBox(keyring), connectClusters, shutdown))
                 : null;
         InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
@@ -354,6 +348,11 @@ public final class SwitchboardApp implements AutoCloseable {
     /** The attached Connect clusters' worker URLs, by cluster. */
     public Map<String, String> connectClusters() {
         return connectClusters.urls();
+    }
+
+    /** How the embedded worker of {@code cluster} is walled off from this replica; empty for external workers. */
+    public java.util.Optional<io.switchboard.dataplane.WorkerWall.Isolation> workerIsolation(String cluster) {
+        return connectClusters.isolation(cluster);
     }
 
     private static void createDirectories(Path dir) {

@@ -1,6 +1,7 @@
 package io.switchboard;
 
 import io.switchboard.testing.Await;
+import io.switchboard.worker.EmbeddedWorkerMain;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestReplicas;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class EmbeddedWorkerProcessTest {
         ProcessHandle worker;
         try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0)
                 .dataDir(data).build())) {
+            TestReplicas.authorizeWorker(app, data);
             worker = workerOf(data).orElseThrow(() -> new AssertionError("no worker process of this replica"));
             assertNotEquals(ProcessHandle.current().pid(), worker.pid());
             Path proc = Path.of("/proc", Long.toString(worker.pid()));
@@ -109,12 +111,13 @@ class EmbeddedWorkerProcessTest {
                 Http.get(app.url(), "/connectors/survivor/status").body().contains("\"state\":\"RUNNING\""));
     }
 
-    /** The replica's worker: a child process running the embedded worker's main in this data directory. */
+    /** The replica's worker: a process it started (behind the wall, a grandchild) running the worker's JVM in this data directory. */
     private static Optional<ProcessHandle> workerOf(Path data) {
         String workerDir = data.resolve("worker").toAbsolutePath().toString();
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).filter(p -> {
             List<String> args = commandLine(p);
-            return args.contains(EmbeddedWorkerMain.class.getName()) && args.stream().anyMatch(a -> a.startsWith(workerDir));
+            return !args.isEmpty() && args.get(0).endsWith("/java") && args.contains(EmbeddedWorkerMain.class.getName())
+                    && args.stream().anyMatch(a -> a.startsWith(workerDir));
         }).findFirst();
     }
 

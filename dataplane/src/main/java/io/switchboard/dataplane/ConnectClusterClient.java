@@ -85,6 +85,8 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
     private final ValidationGate validations;
     /** Shared by every client of this worker that {@link ConnectClusters} made. */
     private volatile WorkerRequestCounts requests = new WorkerRequestCounts();
+    /** The {@code Authorization} every request carries (the embedded worker's token), or null. */
+    private volatile String authorization;
 
     public ConnectClusterClient(String url) {
         this(url, (SSLContext) null);
@@ -361,8 +363,12 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
             request = http.newRequest(URI.create(url + path))
                     .method(method)
                     .timeout(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .headers(headers -> headers.put(HttpHeader.CONTENT_TYPE, "application/json")
-                            .put(HttpHeader.ACCEPT, "application/json"));
+                    .headers(headers -> {
+                        headers.put(HttpHeader.CONTENT_TYPE, "application/json").put(HttpHeader.ACCEPT, "application/json");
+                        if (authorization != null) {
+                            headers.put(HttpHeader.AUTHORIZATION, authorization);
+                        }
+                    });
             if (jsonBody != null) {
                 request.body(new BytesRequestContent("application/json", jsonBody));
             }
@@ -384,6 +390,12 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ConnectCallException("Interrupted calling " + url, e);
         }
+    }
+
+    /** Sends {@code authorization} ({@code Bearer TOKEN}) with every request from now on; null sends none. */
+    ConnectClusterClient authorizedBy(String authorization) {
+        this.authorization = authorization;
+        return this;
     }
 
     /** Counts this client's requests with (and from now on only with) the given counts. */

@@ -55,9 +55,38 @@ public final class ConnectClusters implements ClusterDirectory {
     /** Every client of one worker counts its requests in one place. */
     private final Map<String, WorkerRequestCounts> requests = new ConcurrentHashMap<>();
 
-    /** A new client of a worker, with the trust its certificate is checked against. */
+    /** How each embedded worker's process is walled off from the replica ({@link WorkerWall}). */
+    private final Map<String, WorkerWall.Isolation> isolations = new ConcurrentHashMap<>();
+
+    /** Records how the embedded worker of {@code cluster} is walled off, for the start line and {@code /health}. */
+    public void isolated(String cluster, WorkerWall.Isolation isolation) {
+        isolations.put(cluster, isolation);
+    }
+
+    /** How the embedded worker of {@code cluster} is walled off; empty for a cluster of external workers. */
+    public java.util.Optional<WorkerWall.Isolation> isolation(String cluster) {
+        return java.util.Optional.ofNullable(isolations.get(cluster));
+    }
+
+    /** The clusters whose embedded worker runs with no wall around it. */
+    public List<String> unwalled() {
+        return isolations.entrySet().stream().filter(e -> !e.getValue().walled()).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** The {@code Authorization} each worker URL demands (the embedded worker's token). */
+    private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+
+    /**
+     * Every client of the worker at {@code url} made from now on sends {@code Bearer TOKEN}: the
+     * embedded worker answers nothing else ({@code io.switchboard.worker.RestToken}).
+     */
+    public void authorize(String url, String token) {
+        authorizations.put(url, "Bearer " + token);
+    }
+
+    /** A new client of a worker, with the trust its certificate is checked against and the token it demands. */
     public ConnectClusterClient newClient(String url) {
-        return new ConnectClusterClient(url, trust).countingIn(requestsTo(url));
+        return new ConnectClusterClient(url, trust).countingIn(requestsTo(url)).authorizedBy(authorizations.get(url));
     }
 
     /** The requests of each kind this replica made of the worker at {@code url}, through every client of it. */

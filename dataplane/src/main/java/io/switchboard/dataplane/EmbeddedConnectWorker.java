@@ -130,9 +130,17 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
      * does once it has joined its group and read its config topic. One request, 5 s at most.
      */
     static boolean servesRequests(HttpClient client, String url) {
+        return servesRequests(client, url, null);
+    }
+
+    /** @param token the token the worker demands ({@code io.switchboard.worker.RestToken}), or null */
+    static boolean servesRequests(HttpClient client, String url, String token) {
         try {
-            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url + "/connectors"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/connectors")).timeout(Duration.ofSeconds(5));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false; // not listening yet

@@ -55,7 +55,7 @@ public final class WorkerProcess implements AutoCloseable {
     /** The log pattern the worker's process writes, so that its lines read without a second timestamp. */
     public static final String LOG_PATTERN = "%-5level [%t] %c{1} - %msg%n";
     /** The settings file, in the worker's directory. */
-    public static final String SETTINGS_FILE = "worker.properties";
+    public static final String SETTINGS_FILE = io.switchboard.worker.EmbeddedWorkerMain.SETTINGS_FILE;
 
     /**
      * What to run: {@code command} is the java command line up to and including the main class,
@@ -107,21 +107,17 @@ public final class WorkerProcess implements AutoCloseable {
         return worker;
     }
 
-    /** The java command that runs {@code mainClass} on this process's class path, with {@code jvmOptions}. */
+    /**
+     * The java command that runs {@code mainClass} on the worker's class path ({@link WorkerClassPath}),
+     * with {@code jvmOptions}, logging with the worker's own configuration.
+     */
     public static List<String> javaCommand(List<String> jvmOptions, String mainClass) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-Dswitchboard.log.pattern=" + LOG_PATTERN);
         command.add("-cp");
-        // Absolute: the worker runs in a directory of its own.
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (!entry.isBlank()) {
-                entries.add(Path.of(entry).toAbsolutePath().toString());
-            }
-        }
-        command.add(String.join(java.io.File.pathSeparator, entries));
+        command.add(String.join(java.io.File.pathSeparator, WorkerClassPath.current().stream().map(Path::toString).toList()));
         command.add(mainClass);
         return command;
     }
@@ -262,7 +258,7 @@ public final class WorkerProcess implements AutoCloseable {
                 throw new IllegalStateException("The embedded Connect worker exited with " + started.exitValue()
                         + " before it served requests; its last lines:\n" + lastLines());
             }
-            if (EmbeddedConnectWorker.servesRequests(client, url)) {
+            if (EmbeddedConnectWorker.servesRequests(client, url, launch.properties().get(io.switchboard.worker.RestToken.TOKEN_CONFIG))) {
                 return;
             }
             pause(Duration.ofMillis(200));

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmbeddedWorkerProvidersTest {
     private static final Map<String, String> PROVIDERS = Map.of(
             "config.providers", "switchboard, file,dir,env",
-            "config.providers.switchboard.class", "io.switchboard.secrets.SecretConfigProvider",
+            "config.providers.switchboard.class", "io.switchboard.worker.SecretConfigProvider",
             "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider",
             "config.providers.dir.class", " org.apache.kafka.common.config.provider.DirectoryConfigProvider",
             "config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");

@@ -251,8 +251,9 @@ class ChartTest {
             assertEquals("worker", worker.getName());
             assertEquals(container.getImage(), worker.getImage());
             List<String> command = worker.getCommand();
-            assertEquals(List.of("io.switchboard.EmbeddedWorkerMain", "--await", "/var/run/switchboard-worker"),
-                    command.subList(command.size() - 3, command.size()), command::toString);
+            assertEquals(List.of("/opt/switchboard/switchboard-worker.jar", "io.switchboard.worker.EmbeddedWorkerMain", "--await",
+                    "/var/run/switchboard-worker"),
+                    command.subList(command.size() - 4, command.size()), command::toString);
             assertEquals("/var/run/switchboard-worker", env(container, "SWITCHBOARD_WORKER_HANDOFF_DIR").getValue());
             assertEquals("/var/run/switchboard-worker", mount(container, "worker-handoff"));
             assertEquals(Set.of("worker-handoff", "worker-tmp"), worker.getVolumeMounts().stream().map(m -> m.getName())

@@ -28,20 +28,24 @@ class ModuleArrowsTest {
             // Kafka's room: how every Kafka client is made, the topics, the one topic reader and the lease
             // group: below everything that reads or writes Kafka.
             Map.entry("kafka-io", Set.of()),
+            // The embedded worker's own process: Kafka Connect only, so that no control-plane class is on its class path.
+            Map.entry("worker", Set.of()),
             Map.entry("schemas", Set.of("kafka-io")),
             // The embedded Schema Registry (an HTTP server): beside the schemas, not under them, so that
             // nothing below the app sees Javalin through it. Its tests use the schemas' records.
             Map.entry("registry", Set.of("kafka-io", "schemas")),
             // Pure: sealing, the redactor, config references and the secret store's memory; its Kafka log is the app's.
             // kafka-io for the one keyed hash (Hmacs) that every signature, and the sealing's nonce, are made with.
-            Map.entry("secrets", Set.of("kafka-io")),
+            // worker for the secrets channel's wire and the mask, which the worker's side defines (constants only).
+            Map.entry("secrets", Set.of("kafka-io", "worker")),
             // The pure decisions about a connector: no Kafka Streams, so the core, which calls them, has none either.
             Map.entry("rules", Set.of("schemas", "secrets")),
             // The Kafka Streams topology that runs the rules; only the application starts it.
             Map.entry("processor", Set.of("rules", "schemas")),
             Map.entry("core", Set.of("rules", "schemas", "secrets")),
             // The schemas' test jar (the in-memory registry client) for its tests; its code sees the core only.
-            Map.entry("dataplane", Set.of("core", "schemas")),
+            // worker for the entry point and settings it starts the embedded worker with.
+            Map.entry("dataplane", Set.of("core", "schemas", "worker")),
             // Pipelines are a client of the core; the server serves them (their dialect), never the reverse.
             Map.entry("pipelines", Set.of("core")),
             Map.entry("server", Set.of("pipelines", "core")),

@@ -53,6 +53,7 @@ class DataPlaneTest {
         app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
                 .dataDir(dir.resolve("replica")).build()));
         workerUrl = app.connectClusters().get("default");
+        TestReplicas.authorizeWorker(app, dir.resolve("replica"));
         ApiContract.watch(app.url());
     }
 

@@ -29,7 +29,12 @@ final class Probe {
     /** One call; a connection failure is answered with status -1 so a poll can go on. */
     static Answer call(String base, String method, String path, String body) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+            String authorization = io.switchboard.testing.Http.defaultAuthorization(base);
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            HttpResponse<String> r = HTTP.send(request
                     .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofString());

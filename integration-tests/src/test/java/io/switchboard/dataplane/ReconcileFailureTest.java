@@ -50,6 +50,7 @@ class ReconcileFailureTest {
         app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
                 .dataDir(dir.resolve("replica")).build()));
         workerUrl = app.connectClusters().get("default");
+        TestReplicas.authorizeWorker(app, dir.resolve("replica"));
     }
 
     @AfterAll

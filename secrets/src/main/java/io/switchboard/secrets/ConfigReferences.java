@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
 public final class ConfigReferences {
     /** Kafka Connect's own grammar: provider, then an optional path, then the key. */
     public static final Pattern PATTERN = ConfigTransformer.DEFAULT_PATTERN;
-    /** The provider of named secrets ({@link SecretStoreConfigProvider}). */
+    /** The provider of named secrets ({@code io.switchboard.worker.SecretStoreConfigProvider}). */
     public static final String NAMED_SECRETS = "secretsManager";
-    /** The provider of sealed values ({@link SecretConfigProvider}). */
+    /** The provider of sealed values ({@code io.switchboard.worker.SecretConfigProvider}). */
     public static final String SEALED = "switchboard";
 
     private ConfigReferences() {

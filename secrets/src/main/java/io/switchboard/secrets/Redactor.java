@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  */
 public final class Redactor {
     /** What a hidden value shows as, everywhere. */
-    public static final String MASK = "****************";
+    public static final String MASK = io.switchboard.worker.ResolvedSecrets.MASK;
     private static final Pattern BUILT_IN = Pattern.compile(
             "(^|[._-])(password|passwd|secret|credentials?)([._-]|$)|api[._-]?key|private[._-]?key|token($|[._-])");
     /** The built-in key rule alone. */
@@ -37,7 +37,7 @@ public final class Redactor {
      * Values shorter than this are left in a text by {@link #scrubValues}: a trace's own words and
      * numbers ({@code 1}, {@code sink}) cannot be told from them, and hiding them would hide the whole trace.
      */
-    public static final int SHORTEST_HIDDEN_IN_TEXT = 4;
+    public static final int SHORTEST_HIDDEN_IN_TEXT = io.switchboard.worker.ResolvedSecrets.SHORTEST_HIDDEN_IN_TEXT;
 
     private final Pattern pattern;
     private final String description;

@@ -14,7 +14,7 @@ import java.util.Base64;
 /**
  * Seals a secret config value as {@code ${switchboard:KEY-ID:CIPHERTEXT}}: AES-256-GCM under the
  * keyring's current key, in the form of a Kafka Connect config provider placeholder, so a worker
- * with {@link SecretConfigProvider} opens it only when a connector starts.
+ * with {@code io.switchboard.worker.SecretConfigProvider} opens it only when a connector starts.
  *
  * <p>Sealing is deterministic: the nonce is an HMAC of the key name and value, so sealing the same
  * value for the same key again gives the same text, and a config that changes nothing compares
@@ -39,6 +39,16 @@ public final class SecretBox {
     /** The id of the key that sealed a value. */
     public static String keyIdOf(String sealed) {
         return ConfigReferences.whole(sealed).map(ConfigReferences.Reference::path).orElse("");
+    }
+
+    /**
+     * A token for one purpose, derived from the keyring's current key (base64url, 256 bits): every
+     * replica of a deployment, holding the same keyring, derives the same one, and it reveals nothing
+     * of the key.
+     */
+    public String derivedToken(String purpose) {
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(io.switchboard.kafkaio.Hmacs.derive(keyring.current().key().getEncoded(), purpose));
     }
 
     public String seal(String field, String plaintext) {

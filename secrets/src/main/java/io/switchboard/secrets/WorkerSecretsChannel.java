@@ -1,5 +1,7 @@
 package io.switchboard.secrets;
 
+import io.switchboard.worker.SecretsChannelClient;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -25,7 +27,7 @@ import java.util.function.BiFunction;
 /**
  * How the embedded worker, which runs in a process of its own, opens what Switchboard sealed: a
  * listener on loopback that the replica serves for its own worker only. The worker's config
- * providers ({@link SecretConfigProvider}, {@link SecretStoreConfigProvider}) ask it for the values
+ * providers ({@code io.switchboard.worker.SecretConfigProvider}, {@code SecretStoreConfigProvider}) ask it for the values
  * of a connector's sealed values and named secrets when the connector starts, with a token the
  * replica made for this worker; the keyring and the secrets topic stay in the replica, and the
  * worker is given nothing it could open anything else with.
@@ -40,16 +42,11 @@ import java.util.function.BiFunction;
  * {@value #MAX_BODY} bytes and {@value #MAX_KEYS} keys; the token is compared in constant time.
  */
 public final class WorkerSecretsChannel implements AutoCloseable {
-    public static final String SEALED = "sealed";
-    public static final String NAMED = "named";
+    public static final String SEALED = SecretsChannelClient.SEALED;
+    public static final String NAMED = SecretsChannelClient.NAMED;
     static final int MAX_BODY = 256 * 1024;
     static final int MAX_KEYS = 1024;
     private static final int QUEUED = 64;
-    /** The worker's one client of the channel, made on first use there: one selector thread for every provider of its process. */
-    private static final class Client {
-        static final java.net.http.HttpClient CLIENT = java.net.http.HttpClient.newBuilder()
-                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
-    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -176,42 +173,5 @@ public final class WorkerSecretsChannel implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
-    }
-
-    /**
-     * The worker's side: asks the channel at {@code url} to open {@code keys}; answers what opened.
-     * Used by the config providers in the worker's process.
-     */
-    static Map<String, String> open(String url, String token, String kind, String path, java.util.Collection<String> keys) {
-        List<String> lines = new ArrayList<>();
-        lines.add(kind);
-        lines.add(path == null ? "" : path.replace("\n", ""));
-        keys.forEach(key -> lines.add(Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8))));
-        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/open"))
-                .timeout(java.time.Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + token)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(String.join("\n", lines), StandardCharsets.UTF_8))
-                .build();
-        java.net.http.HttpResponse<String> response;
-        try {
-            response = Client.CLIENT.send(request, java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("The replica's secrets channel does not answer: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while opening secrets", e);
-        }
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("The replica's secrets channel answered " + response.statusCode());
-        }
-        Map<String, String> opened = new LinkedHashMap<>();
-        for (String line : response.body().split("\n")) {
-            int space = line.indexOf(' ');
-            if (space > 0) {
-                opened.put(new String(Base64.getDecoder().decode(line.substring(0, space)), StandardCharsets.UTF_8),
-                        new String(Base64.getDecoder().decode(line.substring(space + 1)), StandardCharsets.UTF_8));
-            }
-        }
-        return opened;
     }
 }

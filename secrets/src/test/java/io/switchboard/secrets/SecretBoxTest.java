@@ -1,5 +1,8 @@
 package io.switchboard.secrets;
 
+import io.switchboard.worker.SecretConfigProvider;
+import io.switchboard.worker.SecretStoreConfigProvider;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -73,6 +73,7 @@ final class SwitchboardFixture implements AutoCloseable {
         // After the tuning, which may give security options of its own: the Kafka credentials stay.
         started = kafka.replica(options.build());
         app = SwitchboardApp.start(started);
+        TestReplicas.authorizeWorker(app, started);
         ApiContract.watch(app.url());
     }
 
@@ -107,6 +108,7 @@ final class SwitchboardFixture implements AutoCloseable {
     void restart() {
         app.close();
         app = SwitchboardApp.start(started);
+        TestReplicas.authorizeWorker(app, started);
         ApiContract.watch(app.url());
     }
 

@@ -1,16 +1,26 @@
 package io.switchboard.testing;
 
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
 import io.switchboard.metrics.HealthOptions;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** The options a test replica starts from. */
 public final class TestReplicas {
     private TestReplicas() {
     }
 
-    /** Where the FileStream connectors of test replicas' embedded workers read and write: the temporary directory. */
-    public static final Path FILES = Path.of(System.getProperty("java.io.tmpdir"));
+    /**
+     * Where the FileStream connectors of test replicas' embedded workers read and write: a directory
+     * of this JVM's own under the temporary directory, owner-only, which holds no replica's data.
+     */
+    public static final Path FILES = files();
 
     /**
      * The product's defaults without the health series: following the lifecycle topic into them is
@@ -19,5 +29,39 @@ public final class TestReplicas {
      */
     public static OptionsBuilder defaults() {
         return OptionsBuilder.defaults().health(HealthOptions.DEFAULTS.following(false)).fileConnectorsDir(FILES);
+    }
+
+    /**
+     * Lets this JVM's test calls ({@code Http}) reach {@code app}'s embedded worker directly, as its
+     * operator would: its REST API answers only the token the replica left in its data directory.
+     */
+    public static void authorizeWorker(SwitchboardApp app, SwitchboardOptions options) {
+        authorizeWorker(app, options.dataDir());
+    }
+
+    /** {@link #authorizeWorker(SwitchboardApp, SwitchboardOptions)} for a replica of data directory {@code dataDir}. */
+    public static void authorizeWorker(SwitchboardApp app, Path dataDir) {
+        String url = app.connectClusters().get(SwitchboardApp.DEFAULT_CLUSTER);
+        Path token = dataDir.resolve("worker.token");
+        if (url == null || !Files.isRegularFile(token)) {
+            return;
+        }
+        try {
+            Http.authorizeByDefault(url, "Bearer " + Files.readString(token, StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path files() {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "switchboard-test-files-" + ProcessHandle.current().pid());
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

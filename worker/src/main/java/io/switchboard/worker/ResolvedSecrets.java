@@ -1,4 +1,4 @@
-package io.switchboard.secrets;
+package io.switchboard.worker;
 
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -9,11 +9,15 @@ import java.util.Map;
  * The secret values the config providers of this process resolved for a worker (sealed values and
  * named secrets), so that what a plugin quotes of them in the process's log can be replaced by the
  * mask ({@link #scrub}). Bounded: the {@value #MAX} values resolved last; values shorter than
- * {@value Redactor#SHORTEST_HIDDEN_IN_TEXT} characters are not kept (they cannot be told from a
+ * {@value #SHORTEST_HIDDEN_IN_TEXT} characters are not kept (they cannot be told from a
  * log line's own words).
  */
 public final class ResolvedSecrets {
     public static final int MAX = 1024;
+    /** What every answer, log line and event shows in place of a secret value. */
+    public static final String MASK = "****************";
+    /** Values shorter than this are not hidden inside a longer text: they cannot be told from its own words. */
+    public static final int SHORTEST_HIDDEN_IN_TEXT = 4;
     private static final Map<String, Boolean> VALUES = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -26,8 +30,8 @@ public final class ResolvedSecrets {
     private ResolvedSecrets() {
     }
 
-    static void remember(String value) {
-        if (value == null || value.length() < Redactor.SHORTEST_HIDDEN_IN_TEXT) {
+    public static void remember(String value) {
+        if (value == null || value.length() < SHORTEST_HIDDEN_IN_TEXT) {
             return;
         }
         synchronized (VALUES) {
@@ -42,7 +46,7 @@ public final class ResolvedSecrets {
         return longestFirst.size();
     }
 
-    /** The text with every resolved secret value in it replaced by {@value Redactor#MASK}; the text itself when none is. */
+    /** The text with every resolved secret value in it replaced by {@value #MASK}; the text itself when none is. */
     public static String scrub(String text) {
         List<String> values = longestFirst;
         if (text == null || values.isEmpty()) {
@@ -51,7 +55,7 @@ public final class ResolvedSecrets {
         String scrubbed = text;
         for (String value : values) {
             if (scrubbed.contains(value)) {
-                scrubbed = scrubbed.replace(value, Redactor.MASK);
+                scrubbed = scrubbed.replace(value, MASK);
             }
         }
         return scrubbed;

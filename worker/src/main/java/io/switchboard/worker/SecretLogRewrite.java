@@ -1,6 +1,5 @@
-package io.switchboard;
+package io.switchboard.worker;
 
-import io.switchboard.secrets.ResolvedSecrets;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LogEvent;

@@ -1,4 +1,4 @@
-package io.switchboard.secrets;
+package io.switchboard.worker;
 
 import org.apache.kafka.common.config.ConfigData;
 import org.apache.kafka.common.config.provider.ConfigProvider;
@@ -12,9 +12,9 @@ import java.util.Set;
  * {@code ${secretsManager:NAME}} becomes the value of secret NAME of the worker's Connect cluster
  * when the connector starts. The provider has no paths: {@code ${secretsManager:PATH:NAME}} (Kafka
  * Connect's three-part form) opens NAME too, whatever PATH is, and Switchboard's secret rules read
- * it as a reference to NAME ({@link ConfigReferences#namedSecrets}). For the embedded worker:
- * configured with {@code config.providers.secretsManager.class=io.switchboard.secrets.SecretStoreConfigProvider},
- * {@code ...param.replica.url} and {@code ...param.token}, the replica's {@link WorkerSecretsChannel},
+ * it as a reference to NAME ({@code ConfigReferences.namedSecrets}). For the embedded worker:
+ * configured with {@code config.providers.secretsManager.class=io.switchboard.worker.SecretStoreConfigProvider},
+ * {@code ...param.replica.url} and {@code ...param.token}, the replica's secrets channel ({@link SecretsChannelClient}),
  * which opens the named secrets of the worker's cluster only.
  */
 public final class SecretStoreConfigProvider implements ConfigProvider {
@@ -39,11 +39,11 @@ public final class SecretStoreConfigProvider implements ConfigProvider {
 
     /**
      * keys: secret names; a name the cluster does not have is left out (Kafka Connect then keeps the
-     * text). path: ignored, as {@link ConfigReferences#namedSecrets} reads it.
+     * text). path: ignored, as {@code ConfigReferences.namedSecrets} reads it.
      */
     @Override
     public ConfigData get(String path, Set<String> keys) {
-        Map<String, String> opened = new HashMap<>(WorkerSecretsChannel.open(replicaUrl, token, WorkerSecretsChannel.NAMED, "", keys));
+        Map<String, String> opened = new HashMap<>(SecretsChannelClient.open(replicaUrl, token, SecretsChannelClient.NAMED, "", keys));
         opened.values().forEach(ResolvedSecrets::remember);
         return new ConfigData(opened);
     }

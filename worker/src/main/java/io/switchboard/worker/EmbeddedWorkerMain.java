@@ -1,6 +1,5 @@
-package io.switchboard;
+package io.switchboard.worker;
 
-import io.switchboard.dataplane.WorkerProcess;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
@@ -18,7 +17,7 @@ import java.util.Properties;
 /**
  * The embedded Kafka Connect worker's process. Two ways to run it:
  * <ul>
- *   <li>{@code EmbeddedWorkerMain FILE}: started by the replica ({@link WorkerProcess}); reads its
+ *   <li>{@code EmbeddedWorkerMain FILE}: started by the replica ({@code io.switchboard.dataplane.WorkerProcess}); reads its
  *   settings file and deletes it, so that no connector finds it on disk, and runs until its standard
  *   input ends (the replica stopped or died) or it is signalled.</li>
  *   <li>{@code EmbeddedWorkerMain --await DIR}: a container of its own beside the replica's, sharing
@@ -34,18 +33,27 @@ public final class EmbeddedWorkerMain {
     /** How long the worker may take to stop once told to, before it is halted. */
     private static final long STOP_BOUND_MS = 40_000;
     private static final long POLL_MS = 500;
+    /** The settings file, in the worker's directory. */
+    public static final String SETTINGS_FILE = "worker.properties";
 
     private EmbeddedWorkerMain() {
     }
 
+    /** The worker's log configuration, on its class path. */
+    static final String LOG_CONFIGURATION = "switchboard-worker-log4j2.xml";
+
     public static void main(String[] args) throws IOException, InterruptedException {
+        // Before anything logs: the worker's own configuration, whatever else its class path holds.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", LOG_CONFIGURATION);
+        }
         boolean awaiting = args.length == 2 && "--await".equals(args[0]);
         if (!awaiting && args.length != 1) {
             System.err.println("Usage: EmbeddedWorkerMain SETTINGS-FILE | EmbeddedWorkerMain --await DIRECTORY");
             Exit.exit(2);
             return;
         }
-        Path file = awaiting ? Path.of(args[1]).resolve(WorkerProcess.SETTINGS_FILE) : Path.of(args[0]);
+        Path file = awaiting ? Path.of(args[1]).resolve(SETTINGS_FILE) : Path.of(args[0]);
         byte[] read;
         if (awaiting) {
             System.err.println("INFO  [main] EmbeddedWorkerMain - waiting for the replica's settings in " + file);

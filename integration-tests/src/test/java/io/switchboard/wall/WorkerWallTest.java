@@ -1,0 +1,129 @@
+package io.switchboard.wall;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.SecurityOptions;
+import io.switchboard.SwitchboardApp;
+import io.switchboard.SwitchboardOptions;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.TestReplicas;
+import io.switchboard.testing.TestUsers;
+import io.switchboard.worker.EmbeddedWorkerMain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The wall around the embedded worker, whatever the policies say: on the default (embedded broker
+ * and worker, a users file, FileStream connectors on), a connector that tries to read the
+ * replica's keyring, Kafka identities, the worker's REST token, the users file and the replica's
+ * {@code /proc/<pid>/environ} and {@code cmdline} reads none of them, while it reads a file of the
+ * directory it is given; the worker's class path holds none of the control plane's classes; and
+ * the worker's REST API answers no-one without the replica's token.
+ */
+class WorkerWallTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aConnectorReadsNothingOfTheReplicaAndTheWorkerAnswersOnlyItsReplica() throws Exception {
+        Path data = dir.resolve("data");
+        Path users = TestUsers.write(dir.resolve("etc"), Map.of("admin", "admin@*"));
+        SwitchboardOptions options = TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0).dataDir(data)
+                .security(SecurityOptions.NONE.withUsersFile(users)).build();
+        Path control = Files.writeString(TestReplicas.FILES.resolve("wall-control-" + ProcessHandle.current().pid()), "mine");
+        try (SwitchboardApp app = SwitchboardApp.start(options)) {
+            assertTrue(app.workerIsolation(SwitchboardApp.DEFAULT_CLUSTER).orElseThrow().walled(),
+                    "this host draws the wall: " + app.workerIsolation(SwitchboardApp.DEFAULT_CLUSTER));
+            Http.authorizeByDefault(app.url(), TestUsers.basic("admin"));
+            String replica = Long.toString(ProcessHandle.current().pid());
+            List<String> secrets = List.of(data.resolve("secrets.key").toString(), data.resolve("kafka-identities.properties").toString(),
+                    data.resolve("worker.token").toString(), users.toString(), "/proc/" + replica + "/environ", "/proc/" + replica + "/cmdline");
+            for (String secret : secrets) {
+                assertTrue(secret.startsWith("/proc") || Files.isRegularFile(Path.of(secret)), "the replica has " + secret);
+            }
+            List<String> tried = new ArrayList<>(secrets);
+            tried.add(control.toString());
+            Http.Response created = Http.call(app.url(), "POST", "/connectors", Http.json(Map.of("name", "wall-probe", "config", Map.of(
+                    "connector.class", WallProbeSource.class.getName(), "tasks.max", "1", WallProbeSource.PATHS, String.join(",", tried)))));
+            assertEquals(201, created.status(), created.body());
+            String trace = Await.atMost(Duration.ofSeconds(120)).poll(() -> {
+                JsonNode status = Http.get(app.url(), "/connectors/wall-probe/status").json();
+                return status.path("tasks").path(0).path("trace").asText("");
+            }, t -> t.contains("opened ["));
+            assertTrue(trace.contains("opened [" + control + "] of "), "the connector read only the file it was given: " + trace);
+
+            // The worker's process: its class path, as /proc shows it, holds no class of the control plane.
+            ProcessHandle worker = workerOf(data).orElseThrow(() -> new AssertionError("no worker process"));
+            List<String> commandLine = commandLine(worker);
+            String classPath = commandLine.get(commandLine.indexOf("-cp") + 1);
+            for (String entry : classPath.split(":")) {
+                for (String marker : List.of("io/switchboard/SwitchboardApp.class", "io/switchboard/secrets/Keyring.class",
+                        "io/switchboard/secrets/SecretBox.class", "io/switchboard/rules/CommandDecider.class",
+                        "io/switchboard/dataplane/WorkerProcess.class", "io/switchboard/kafkaio/Hmacs.class")) {
+                    assertFalse(holds(Path.of(entry), marker), entry + " on the worker's class path holds " + marker);
+                }
+            }
+            assertTrue(holds(Path.of(classPath.split(":")[0]), "io/switchboard/worker/EmbeddedWorkerMain.class")
+                    || Arrays.stream(classPath.split(":")).anyMatch(e -> holds(Path.of(e), "io/switchboard/worker/EmbeddedWorkerMain.class")));
+
+            // Loopback is no trust boundary: the worker answers no request without the replica's token.
+            String workerUrl = app.connectClusters().get(SwitchboardApp.DEFAULT_CLUSTER);
+            Http.Response anonymous = Http.call(workerUrl, "GET", "/connectors?expand=info", null);
+            assertEquals(401, anonymous.status(), anonymous.body());
+            assertEquals(401, Http.call(workerUrl, "POST", "/connectors", "{\"name\":\"direct\",\"config\":{\"connector.class\":"
+                    + "\"FileStreamSource\",\"file\":\"" + data.resolve("secrets.key") + "\",\"topic\":\"direct\"}}").status());
+            assertEquals(401, Http.call(workerUrl, "GET", "/connectors", null, Map.of("Authorization", "Bearer not-the-token")).status());
+            TestReplicas.authorizeWorker(app, data);
+            assertEquals(200, Http.call(workerUrl, "GET", "/connectors", null).status(), "the replica's token opens it");
+        } finally {
+            Files.deleteIfExists(control);
+        }
+    }
+
+    private static boolean holds(Path entry, String resource) {
+        if (Files.isDirectory(entry)) {
+            return Files.exists(entry.resolve(resource));
+        }
+        if (!Files.isRegularFile(entry)) {
+            return false;
+        }
+        try (ZipFile jar = new ZipFile(entry.toFile())) {
+            return jar.getEntry(resource) != null;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static Optional<ProcessHandle> workerOf(Path data) {
+        String workerDir = data.resolve("worker").toAbsolutePath().toString();
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).filter(p -> {
+            List<String> args = commandLine(p);
+            return !args.isEmpty() && args.get(0).endsWith("/java") && args.contains(EmbeddedWorkerMain.class.getName())
+                    && args.stream().anyMatch(a -> a.startsWith(workerDir));
+        }).findFirst();
+    }
+
+    private static List<String> commandLine(ProcessHandle process) {
+        try {
+            return Arrays.asList(new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                    StandardCharsets.UTF_8).split("\0"));
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+}
