@@ -52,33 +52,37 @@ public final class WorkerWall {
     private final Path directory;
     private final List<String> readOnly;
     private final List<String> writable;
+    /** What a bound path holds that the worker must not see: hidden in place, before its own directory is bound. */
+    private final List<String> hidden;
 
     /**
      * @param directory the worker's own directory (its working directory, writable)
      * @param readOnly  what it reads beside the system: the JVM, its class path, its plugins
      * @param writable  what it writes beside its directory: the file connectors' directory
-     * @param hidden    what must stay out of its reach, the replica's data directory and users file:
-     *                  a path given to bind that holds one of them is refused
-     * @throws IllegalArgumentException when a path to bind holds a hidden one
+     * @param hidden    what must stay out of its reach, the replica's data directory, keyring and users
+     *                  file: where a path given to bind holds one, it is hidden there (an empty
+     *                  directory or file in its place), and the worker's own directory bound again
+     * @throws IllegalArgumentException when a path to bind lies inside a hidden one (but the worker's directory)
      */
     public WorkerWall(Path directory, Collection<Path> readOnly, Collection<Path> writable, Collection<Path> hidden) {
         this.directory = directory.toAbsolutePath().normalize();
         this.writable = distinct(writable);
         // Made before each start (WorkerProcess), so bound whether or not it is there yet.
         this.writable.removeIf(path -> under(path, List.of(this.directory.toString())));
-        this.writable.add(0, this.directory.toString());
         this.readOnly = distinct(readOnly);
         this.readOnly.removeIf(path -> under(path, this.writable) || under(path, SYSTEM));
+        this.hidden = new ArrayList<>();
         for (Path secret : hidden) {
             String kept = secret.toAbsolutePath().normalize().toString();
             List<String> bound = new ArrayList<>(this.readOnly);
             bound.addAll(this.writable);
-            bound.addAll(SYSTEM);
-            bound.stream().filter(path -> under(kept, List.of(path))).findFirst().ifPresent(path -> {
-                throw new IllegalArgumentException("The embedded worker would see " + kept + " through " + path
-                        + ", which it is given: keep the data directory and the users file out of the plugin path, the class path and "
-                        + "the file connectors' directory");
+            bound.stream().filter(path -> under(path, List.of(kept))).findFirst().ifPresent(path -> {
+                throw new IllegalArgumentException("The embedded worker would be given " + path + ", which lies in " + kept
+                        + ": keep the plugin path, the class path and the file connectors' directory out of the data directory");
             });
+            if (under(kept, bound) || under(kept, SYSTEM)) {
+                this.hidden.add(kept);
+            }
         }
     }
 
@@ -88,6 +92,8 @@ public final class WorkerWall {
                 "--fork", "--kill-child", "sh", "-c", SCRIPT, "worker-wall", directory.resolve(ROOT).toString(), directory.toString()));
         readOnly.forEach(path -> wrapped.addAll(List.of("r", path)));
         writable.forEach(path -> wrapped.addAll(List.of("w", path)));
+        hidden.forEach(path -> wrapped.addAll(List.of("h", path)));
+        wrapped.addAll(List.of("w", directory.toString()));
         wrapped.add("--");
         wrapped.addAll(command);
         return wrapped;

@@ -1,7 +1,8 @@
 # The embedded worker's wall (WorkerWall): run by unshare in a user, mount, PID, IPC and UTS
 # namespace of its own, as root of that user namespace only (the replica's user outside it).
-# Arguments: ROOT WORKDIR, then pairs MODE PATH (r: read-only, w: writable) up to "--", then the
-# command. It builds a root file system on a tmpfs at ROOT that holds the system's programs and
+# Arguments: ROOT WORKDIR, then pairs MODE PATH up to "--", then the command. MODE r binds PATH
+# read-only, w writable, and h hides it (an empty directory, or an empty file, in its place) where
+# one of those holds it. It builds a root file system on a tmpfs at ROOT that holds the system's programs and
 # libraries (read-only), a /proc of the new PID namespace, its own /tmp and a few devices, and each
 # PATH given at the same place; makes it the root, drops the old one, and runs the command in
 # WORKDIR with no capability left and no way to gain one.
@@ -28,6 +29,16 @@ ln -s /proc/self/fd/0 "$root/dev/stdin"; ln -s /proc/self/fd/1 "$root/dev/stdout
 mkdir "$root/dev/shm"; mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/dev/shm"
 while [ "$1" != "--" ]; do
   mode=$1; path=$2; shift 2
+  if [ "$mode" = h ]; then
+    # A directory becomes an empty one that can be passed through (to the worker's own) but not
+    # listed; a file, an empty one that cannot be opened.
+    if [ -d "$root$path" ]; then mount -t tmpfs -o mode=0111,size=4k,nosuid,nodev tmpfs "$root$path"
+    elif [ -e "$root$path" ]; then
+      [ -e "$root/.hidden" ] || { : > "$root/.hidden"; chmod 000 "$root/.hidden"; }
+      mount --bind "$root/.hidden" "$root$path"
+    fi
+    continue
+  fi
   if [ -d "$path" ]; then mkdir -p "$root$path"; else mkdir -p "$root${path%/*}"; : > "$root$path"; fi
   mount --bind "$path" "$root$path"
   if [ "$mode" = r ]; then mount -o remount,bind,ro "$root$path"; fi

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /** The options a test replica starts from. */
 public final class TestReplicas {
@@ -17,10 +16,10 @@ public final class TestReplicas {
     }
 
     /**
-     * Where the FileStream connectors of test replicas' embedded workers read and write: a directory
-     * of this JVM's own under the temporary directory, owner-only, which holds no replica's data.
+     * Where the FileStream connectors of test replicas' embedded workers read and write: the temporary
+     * directory, where the tests' data directories are too (the worker's wall hides each replica's own).
      */
-    public static final Path FILES = files();
+    public static final Path FILES = Path.of(System.getProperty("java.io.tmpdir"));
 
     /**
      * The product's defaults without the health series: following the lifecycle topic into them is
@@ -48,18 +47,6 @@ public final class TestReplicas {
         }
         try {
             Http.authorizeByDefault(url, "Bearer " + Files.readString(token, StandardCharsets.UTF_8).strip());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path files() {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "switchboard-test-files-" + ProcessHandle.current().pid());
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-            return dir.toRealPath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
