@@ -1,26 +1,18 @@
 package io.switchboard;
 
-import java.util.HashMap;
-import java.util.Locale;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** Command-line flags over {@code SWITCHBOARD_*} environment variables. */
+/** Command-line flags over {@code SWITCHBOARD_*} environment variables: only those {@link Flag} defines. */
 final class OptionSource {
-    static final Set<String> KNOWN = Set.of("port", "data-dir", "kafka-port", "bootstrap-servers",
-            "schema-registry-url", "schema-registry-port", "advertised-url", "bind-host", "topic-prefix",
-            "command-partitions", "command-timeout-ms", "embedded-worker", "connect-cluster", "plugin-path",
-            "secrets-key-file", "secrets-key", "secret-key-patterns", "lifecycle-topic", "confluent-scope",
-            "users-file", "oidc-issuer", "oidc-audience", "oidc-jwks-url", "oidc-roles-claim", "oidc-client-id", "rate-limit", "trusted-proxies", "ipv6-limit-prefix", "kafka-property",
-            "kafka-config", "worker-kafka-property", "worker-kafka-config",
-            "tls-keystore", "tls-keystore-password", "tls-truststore", "tls-truststore-password", "instance-id",
-            "health-max-connectors", "health-flapping-window-s", "health-flapping-failures",
-            "health-sink-lag-interval-s", "health-sink-lag-age-partitions", "health-series", "full-pass-interval-ms",
-            "file-connectors-dir", "worker-handoff-dir");
-    /** Flags that may be given more than once; their values are joined with commas. */
-    static final Set<String> REPEATABLE = Set.of("connect-cluster", "confluent-scope", "kafka-property", "worker-kafka-property");
+    /** The names of the flags the parser takes ({@link Flag}). */
+    static final Set<String> KNOWN = Arrays.stream(Flag.values()).map(Flag::flagName)
+            .collect(Collectors.toUnmodifiableSet());
 
-    private final Map<String, String> flags = new HashMap<>();
+    private final Map<Flag, String> flags = new EnumMap<>(Flag.class);
     private final Map<String, String> env;
 
     OptionSource(String[] args, Map<String, String> env) {
@@ -41,21 +33,19 @@ final class OptionSource {
             } else {
                 throw new IllegalArgumentException("Flag --" + name + " needs a value");
             }
-            if (!KNOWN.contains(name)) {
-                throw new IllegalArgumentException("Unknown flag --" + name + "; known flags: --" + String.join(", --", KNOWN));
-            }
-            if (REPEATABLE.contains(name) && flags.containsKey(name)) {
+            Flag flag = Flag.named(name);
+            if (flag.repeatable() && flags.containsKey(flag)) {
                 // Kafka settings may hold commas (ssl.enabled.protocols): they are kept a line each.
-                value = flags.get(name) + (name.endsWith("kafka-property") ? "\n" : ",") + value;
+                value = flags.get(flag) + (flag.type() == Flag.Type.PROPERTIES ? "\n" : ",") + value;
             }
-            flags.put(name, value);
+            flags.put(flag, value);
         }
     }
 
-    String string(String name, String fallback) {
-        String value = flags.get(name);
+    String string(Flag flag, String fallback) {
+        String value = flags.get(flag);
         if (value == null) {
-            value = env.get("SWITCHBOARD_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
+            value = env.get(flag.environmentVariable());
         }
         return value == null || value.isBlank() ? fallback : value;
     }
@@ -65,7 +55,7 @@ final class OptionSource {
      * names (as Kafka's tools take {@code --command-config}; a password kept there is not on the
      * command line), then those of {@code --<flag>} over them; null when neither is given.
      */
-    String kafkaLines(String fileFlag, String flag) {
+    String kafkaLines(Flag fileFlag, Flag flag) {
         String file = string(fileFlag, null);
         String lines = string(flag, null);
         if (file == null) {
@@ -75,7 +65,7 @@ final class OptionSource {
         try (java.io.Reader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file.trim()))) {
             read.load(in);
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--" + fileFlag + ": cannot read " + file.trim() + " (" + e.getMessage() + ")");
+            throw new IllegalArgumentException("--" + fileFlag.flagName() + ": cannot read " + file.trim() + " (" + e.getMessage() + ")");
         }
         StringBuilder all = new StringBuilder();
         read.stringPropertyNames().stream().sorted().filter(key -> !key.equals("bootstrap.servers"))
@@ -83,15 +73,15 @@ final class OptionSource {
         return lines == null ? all.toString() : all + lines;
     }
 
-    int integer(String name, int fallback) {
-        String value = string(name, null);
+    int integer(Flag flag, int fallback) {
+        String value = string(flag, null);
         if (value == null) {
             return fallback;
         }
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a whole number, not '" + value + "'");
+            throw new IllegalArgumentException("--" + flag.flagName() + " must be a whole number, not '" + value + "'");
         }
     }
 }

@@ -5,12 +5,9 @@ import io.switchboard.auth.SecretHashes;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.TreeSet;
 
 /**
  * {@code java -jar switchboard.jar [--port 8083] [--data-dir data] [--kafka-port 9092]
@@ -42,28 +39,10 @@ public final class Switchboard {
         }
     }
 
-    /**
-     * The flags, as docs/configuration.md describes them (the page is in the jar): its table, one
-     * flag a line, for {@code --help}.
-     */
+    /** What {@code --help} prints: the commands, then every flag as {@link Flag} defines it. */
     static String usage() {
-        StringBuilder text = new StringBuilder("Usage: java -jar switchboard.jar [--FLAG VALUE]...  |  hash-secret  |  apply -f PATH... --url URL\n"
-                + "Each flag can also be given as SWITCHBOARD_<FLAG> (capitals, _ for -) in the environment.\n\n");
-        try (InputStream page = Switchboard.class.getResourceAsStream("configuration.md")) {
-            if (page == null) {
-                return text.append("Flags: --").append(String.join(", --", new TreeSet<>(OptionSource.KNOWN))).append('\n').toString();
-            }
-            for (String line : new String(page.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                String[] cells = line.split("\\s*\\|\\s*");
-                if (line.startsWith("| `--") && cells.length >= 4) {
-                    text.append(String.format("  %s%n      default %s: %s%n", cells[1].replace("`", ""), cells[2].replace("`", ""),
-                            cells[3].replace("`", "")));
-                }
-            }
-            return text.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return "Usage: java -jar switchboard.jar [--FLAG VALUE]...  |  hash-secret  |  apply -f PATH... --url URL\n"
+                + "Each flag can also be given as SWITCHBOARD_<FLAG> (capitals, _ for -) in the environment.\n\n" + Flag.usage();
     }
 
     public static void main(String[] args) {

@@ -57,10 +57,14 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                                  String instanceId, HealthOptions health, Tracing tracing, Duration fullPassEvery,
                                  Path fileConnectorsDir, Path workerHandoffDir) {
 
+    /** The options of a replica given no flag and no environment variable: the defaults {@link Flag} defines. */
     public static SwitchboardOptions defaults() {
-        return new SwitchboardOptions(8083, Path.of("data"), 9092, null, null, 8081, null,
-                null, "switchboard", 6, Duration.ofSeconds(30), true, null, null, null, null, null, null, null, SecurityOptions.NONE, null,
-                HealthOptions.DEFAULTS, Tracing.OFF, Duration.ofSeconds(10), null, null);
+        return new SwitchboardOptions(Flag.PORT.defaultInt(), Path.of(Flag.DATA_DIR.defaultValue()), Flag.KAFKA_PORT.defaultInt(),
+                null, null, Flag.SCHEMA_REGISTRY_PORT.defaultInt(), null, null, Flag.TOPIC_PREFIX.defaultValue(),
+                Flag.COMMAND_PARTITIONS.defaultInt(), Duration.ofMillis(Flag.COMMAND_TIMEOUT_MS.defaultInt()),
+                Boolean.parseBoolean(Flag.EMBEDDED_WORKER.defaultValue()), null, null, null, null, null, null, null,
+                SecurityOptions.NONE, null, HealthOptions.DEFAULTS, new Tracing(Flag.TRACING.defaultValue(), null),
+                Duration.ofMillis(Flag.FULL_PASS_INTERVAL_MS.defaultInt()), null, null);
     }
 
     /** The keyring file: the one given, else {@code secrets.key} under the data directory. */
@@ -196,60 +200,88 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
 
     /** Reads flags ({@code --port 8083} or {@code --port=8083}) over environment variables over defaults. */
     public static SwitchboardOptions parse(String[] args, Map<String, String> env) {
-        SwitchboardOptions options = read(new OptionSource(args, env), env);
+        SwitchboardOptions d = defaults();
+        SwitchboardOptions base = new SwitchboardOptions(d.port, d.dataDir, d.kafkaPort, d.bootstrapServers, d.schemaRegistryUrl,
+                d.schemaRegistryPort, d.advertisedUrl, d.bindHost, d.topicPrefix, d.commandPartitions, d.commandTimeout,
+                d.embeddedWorker, d.connectClusters, d.pluginPath, d.secretsKeyFile, d.secretsKey, d.secretKeyPatterns,
+                d.lifecycleTopic, d.confluentScopes, d.security, d.instanceId, d.health,
+                new Tracing(Tracing.defaultMode(env), null), d.fullPassEvery, d.fileConnectorsDir, d.workerHandoffDir);
+        return read(new OptionSource(args, env), base);
+    }
+
+    /**
+     * These options with what {@code args} set over them, read as {@link #parse} reads flags (no
+     * environment variable is read): for options built in code (tests, benchmarks) with a few flags
+     * as a replica is given them; a flag {@link Flag} does not define is refused.
+     */
+    public SwitchboardOptions withFlags(String... args) {
+        return read(new OptionSource(args, Map.of()), this);
+    }
+
+    /** Each option from its flag or variable in {@code source}, else as it is in {@code base}. */
+    private static SwitchboardOptions read(OptionSource source, SwitchboardOptions base) {
+        int fullPassMs = source.integer(Flag.FULL_PASS_INTERVAL_MS, (int) base.fullPassEvery().toMillis());
+        if (fullPassMs < 100) {
+            throw new IllegalArgumentException("--full-pass-interval-ms is at least 100");
+        }
+        SecurityOptions s = base.security();
+        HealthOptions h = base.health();
+        String kafkaLines = source.kafkaLines(Flag.KAFKA_CONFIG, Flag.KAFKA_PROPERTY);
+        String workerKafkaLines = source.kafkaLines(Flag.WORKER_KAFKA_CONFIG, Flag.WORKER_KAFKA_PROPERTY);
+        String tracing = source.string(Flag.TRACING, null);
+        SwitchboardOptions options = new SwitchboardOptions(
+                source.integer(Flag.PORT, base.port()),
+                Path.of(source.string(Flag.DATA_DIR, base.dataDir().toString())),
+                source.integer(Flag.KAFKA_PORT, base.kafkaPort()),
+                source.string(Flag.BOOTSTRAP_SERVERS, base.bootstrapServers()),
+                source.string(Flag.SCHEMA_REGISTRY_URL, base.schemaRegistryUrl()),
+                source.integer(Flag.SCHEMA_REGISTRY_PORT, base.schemaRegistryPort()),
+                source.string(Flag.ADVERTISED_URL, base.advertisedUrl()),
+                source.string(Flag.BIND_HOST, base.bindHost()),
+                source.string(Flag.TOPIC_PREFIX, base.topicPrefix()),
+                source.integer(Flag.COMMAND_PARTITIONS, base.commandPartitions()),
+                Duration.ofMillis(source.integer(Flag.COMMAND_TIMEOUT_MS, (int) base.commandTimeout().toMillis())),
+                Boolean.parseBoolean(source.string(Flag.EMBEDDED_WORKER, String.valueOf(base.embeddedWorker()))),
+                source.string(Flag.CONNECT_CLUSTER, base.connectClusters()),
+                source.string(Flag.PLUGIN_PATH, base.pluginPath()),
+                path(source, Flag.SECRETS_KEY_FILE, base.secretsKeyFile()),
+                source.string(Flag.SECRETS_KEY, base.secretsKey()),
+                source.string(Flag.SECRET_KEY_PATTERNS, base.secretKeyPatterns()),
+                source.string(Flag.LIFECYCLE_TOPIC, base.lifecycleTopic()),
+                source.string(Flag.CONFLUENT_SCOPE, base.confluentScopes()),
+                new SecurityOptions(path(source, Flag.USERS_FILE, s.usersFile()),
+                        source.string(Flag.OIDC_ISSUER, s.oidcIssuer()), source.string(Flag.OIDC_AUDIENCE, s.oidcAudience()),
+                        source.string(Flag.OIDC_JWKS_URL, s.oidcJwksUrl()), source.string(Flag.OIDC_ROLES_CLAIM, s.oidcRolesClaim()),
+                        source.string(Flag.RATE_LIMIT, s.rateLimit()),
+                        kafkaLines != null ? kafkaLines : s.kafkaProperties(),
+                        path(source, Flag.TLS_KEYSTORE, s.tlsKeystore()),
+                        source.string(Flag.TLS_KEYSTORE_PASSWORD, s.tlsKeystorePassword()),
+                        path(source, Flag.TLS_TRUSTSTORE, s.tlsTruststore()),
+                        source.string(Flag.TLS_TRUSTSTORE_PASSWORD, s.tlsTruststorePassword()),
+                        source.string(Flag.OIDC_CLIENT_ID, s.oidcClientId()),
+                        source.string(Flag.TRUSTED_PROXIES, s.trustedProxies()),
+                        workerKafkaLines != null ? workerKafkaLines : s.workerKafkaProperties(),
+                        source.integer(Flag.IPV6_LIMIT_PREFIX, s.ipv6LimitPrefix())),
+                source.string(Flag.INSTANCE_ID, base.instanceId()),
+                HealthOptions.of(source.integer(Flag.HEALTH_MAX_CONNECTORS, h.maxConnectors()),
+                        source.integer(Flag.HEALTH_FLAPPING_WINDOW_S, (int) h.flapping().window().toSeconds()),
+                        source.integer(Flag.HEALTH_FLAPPING_FAILURES, h.flapping().failures()),
+                        source.integer(Flag.HEALTH_SINK_LAG_INTERVAL_S, (int) h.sinkLagEvery().toSeconds()))
+                        .withSinkLagAgePartitions(source.integer(Flag.HEALTH_SINK_LAG_AGE_PARTITIONS, h.sinkLagAgePartitions()))
+                        .following(Boolean.parseBoolean(source.string(Flag.HEALTH_SERIES, String.valueOf(h.follow())))),
+                tracing == null ? base.tracing() : new Tracing(tracing, null),
+                Duration.ofMillis(fullPassMs),
+                Optional.ofNullable(source.string(Flag.FILE_CONNECTORS_DIR, null)).map(String::trim).map(Path::of)
+                        .orElse(base.fileConnectorsDir()),
+                Optional.ofNullable(source.string(Flag.WORKER_HANDOFF_DIR, null)).map(String::trim).filter(dir -> !dir.isEmpty())
+                        .map(Path::of).orElse(base.workerHandoffDir()));
         // A proxy list that does not read stops the start here, as any other flag that does not.
         options.security().clientAddresses();
         return options;
     }
 
-    private static SwitchboardOptions read(OptionSource source, Map<String, String> env) {
-        SwitchboardOptions d = defaults();
-        int fullPassMs = source.integer("full-pass-interval-ms", (int) d.fullPassEvery().toMillis());
-        if (fullPassMs < 100) {
-            throw new IllegalArgumentException("--full-pass-interval-ms is at least 100");
-        }
-        return new SwitchboardOptions(
-                source.integer("port", d.port()),
-                Path.of(source.string("data-dir", d.dataDir().toString())),
-                source.integer("kafka-port", d.kafkaPort()),
-                source.string("bootstrap-servers", null),
-                source.string("schema-registry-url", null),
-                source.integer("schema-registry-port", d.schemaRegistryPort()),
-                source.string("advertised-url", null),
-                source.string("bind-host", null),
-                source.string("topic-prefix", d.topicPrefix()),
-                source.integer("command-partitions", d.commandPartitions()),
-                Duration.ofMillis(source.integer("command-timeout-ms", (int) d.commandTimeout().toMillis())),
-                Boolean.parseBoolean(source.string("embedded-worker", "true")),
-                source.string("connect-cluster", null),
-                source.string("plugin-path", null),
-                Optional.ofNullable(source.string("secrets-key-file", null)).map(Path::of).orElse(null),
-                source.string("secrets-key", null),
-                source.string("secret-key-patterns", null),
-                source.string("lifecycle-topic", null),
-                source.string("confluent-scope", null),
-                new SecurityOptions(Optional.ofNullable(source.string("users-file", null)).map(Path::of).orElse(null),
-                        source.string("oidc-issuer", null), source.string("oidc-audience", null), source.string("oidc-jwks-url", null),
-                        source.string("oidc-roles-claim", null), source.string("rate-limit", null),
-                        source.kafkaLines("kafka-config", "kafka-property"),
-                        Optional.ofNullable(source.string("tls-keystore", null)).map(Path::of).orElse(null),
-                        source.string("tls-keystore-password", null),
-                        Optional.ofNullable(source.string("tls-truststore", null)).map(Path::of).orElse(null),
-                        source.string("tls-truststore-password", null), source.string("oidc-client-id", null),
-                        source.string("trusted-proxies", null),
-                        source.kafkaLines("worker-kafka-config", "worker-kafka-property"),
-                        source.integer("ipv6-limit-prefix", ClientAddresses.DEFAULT_IPV6_PREFIX)),
-                source.string("instance-id", null),
-                HealthOptions.of(source.integer("health-max-connectors", d.health().maxConnectors()),
-                        source.integer("health-flapping-window-s", (int) d.health().flapping().window().toSeconds()),
-                        source.integer("health-flapping-failures", d.health().flapping().failures()),
-                        source.integer("health-sink-lag-interval-s", (int) d.health().sinkLagEvery().toSeconds()))
-                        .withSinkLagAgePartitions(source.integer("health-sink-lag-age-partitions", d.health().sinkLagAgePartitions()))
-                        .following(Boolean.parseBoolean(source.string("health-series", "true"))),
-                new Tracing(source.string("tracing", Tracing.defaultMode(env)), null),
-                Duration.ofMillis(fullPassMs),
-                Optional.ofNullable(source.string("file-connectors-dir", null)).map(String::trim).map(Path::of).orElse(null),
-                Optional.ofNullable(source.string("worker-handoff-dir", null)).map(String::trim).filter(dir -> !dir.isEmpty()).map(Path::of).orElse(null));
+    private static Path path(OptionSource source, Flag flag, Path fallback) {
+        return Optional.ofNullable(source.string(flag, null)).map(Path::of).orElse(fallback);
     }
 
     public boolean embeddedKafka() {

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code --help} prints every flag Switchboard takes, from the same page the docs are. */
+/** {@code --help} prints every flag Switchboard takes, from the flags' one definition ({@link Flag}), as the docs' table is. */
 class HelpTest {
     @Test
     void helpNamesEveryFlagAsTheDocsDescribeIt() {

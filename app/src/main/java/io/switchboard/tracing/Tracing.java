@@ -65,10 +65,12 @@ public record Tracing(String mode, OpenTelemetry openTelemetry) {
             return new Started(openTelemetry, null);
         }
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                // Defaults under the OTEL_* variables: traces only, by OTLP, as "switchboard".
+                // Defaults under the OTEL_* variables: traces only, by OTLP over HTTP, as "switchboard". The SDK's
+                // own default protocol is gRPC, whose sender the replica does not carry: it would not start.
                 .addPropertiesSupplier(() -> Map.of(
                         "otel.service.name", "switchboard",
                         "otel.traces.exporter", "otlp",
+                        "otel.exporter.otlp.protocol", "http/protobuf",
                         "otel.metrics.exporter", "none",
                         "otel.logs.exporter", "none"))
                 .disableShutdownHook()

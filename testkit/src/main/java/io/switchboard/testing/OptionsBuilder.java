@@ -11,8 +11,8 @@ import java.time.Duration;
 /**
  * A test's or a benchmark's replica options, set one at a time over options given (the product's
  * defaults, or {@link TestReplicas#defaults()}); a replica in production gets its options from its
- * flags and environment ({@link SwitchboardOptions#parse}). Each setter changes this builder and
- * returns it; {@link #build()} makes the options.
+ * flags and environment ({@link SwitchboardOptions#parse}), and {@link #flags} sets options as those
+ * flags do. Each setter changes this builder and returns it; {@link #build()} makes the options.
  */
 public final class OptionsBuilder {
     private int port;
@@ -43,6 +43,10 @@ public final class OptionsBuilder {
     private Path workerHandoffDir;
 
     private OptionsBuilder(SwitchboardOptions options) {
+        load(options);
+    }
+
+    private void load(SwitchboardOptions options) {
         port = options.port();
         dataDir = options.dataDir();
         kafkaPort = options.kafkaPort();
@@ -79,6 +83,16 @@ public final class OptionsBuilder {
     /** A builder that starts from the product's defaults ({@link SwitchboardOptions#defaults()}). */
     public static OptionsBuilder defaults() {
         return from(SwitchboardOptions.defaults());
+    }
+
+    /**
+     * Sets what these flags set, read as a replica reads its flags ({@link SwitchboardOptions#withFlags}):
+     * {@code flags("--tracing", "otlp")}. A flag the product does not define ({@link io.switchboard.Flag})
+     * fails here, as it would fail the replica's start; what no flag names stays as it is.
+     */
+    public OptionsBuilder flags(String... args) {
+        load(build().withFlags(args));
+        return this;
     }
 
     public SwitchboardOptions build() {

@@ -39,14 +39,16 @@ public final class ReplicaProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final List<String> flags;
+    private final Map<String, String> environment;
     private Process process;
 
-    private ReplicaProcess(String name, Path dataDir, int port, List<String> flags) {
+    private ReplicaProcess(String name, Path dataDir, int port, List<String> flags, Map<String, String> environment) {
         this.name = name;
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(name + ".log");
         this.port = port;
         this.flags = flags;
+        this.environment = environment;
     }
 
     /**
@@ -66,7 +68,12 @@ public final class ReplicaProcess implements AutoCloseable {
      * {@code flags} are further command-line flags ({@code --bootstrap-servers ...}).
      */
     public static ReplicaProcess start(String name, Path dataDir, String... flags) {
-        ReplicaProcess replica = new ReplicaProcess(name, dataDir, freePort(), List.of(flags));
+        return start(name, dataDir, Map.of(), flags);
+    }
+
+    /** As {@link #start(String, Path, String...)}, with these variables added to the replica's environment ({@code OTEL_*}). */
+    public static ReplicaProcess start(String name, Path dataDir, Map<String, String> environment, String... flags) {
+        ReplicaProcess replica = new ReplicaProcess(name, dataDir, freePort(), List.of(flags), Map.copyOf(environment));
         replica.launch();
         return replica;
     }
@@ -97,6 +104,7 @@ public final class ReplicaProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // The replica reads SWITCHBOARD_* variables as flags; the test's own environment must not leak in.
         builder.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
+        builder.environment().putAll(environment);
         try {
             process = builder.start();
         } catch (IOException e) {
