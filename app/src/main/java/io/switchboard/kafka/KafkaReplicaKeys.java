@@ -62,6 +62,8 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
 
     private final String topic;
     private final Keyring keyring;
+    /** What the session key is sealed for: it opens for this purpose only, so no connector's channel opens it. */
+    static final String SESSION_KEY_PURPOSE = "switchboard replica session key";
     private final SecretBox box;
     private final Clock clock;
     private final TopicReader<String, String> reader;
@@ -213,7 +215,7 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
     private void writeSessionKey() {
         byte[] key = new byte[32];
         random.nextBytes(key);
-        String sealed = box.seal("replica-session-key", Base64.getEncoder().encodeToString(key));
+        String sealed = box.sealFor(SESSION_KEY_PURPOSE, Base64.getEncoder().encodeToString(key));
         send(SESSION, clock.millis() + " " + sealed);
     }
 
@@ -284,7 +286,7 @@ public final class KafkaReplicaKeys implements ReplicaKeys, AutoCloseable {
             int space = record.value().indexOf(' ');
             try {
                 long createdAt = Long.parseLong(record.value().substring(0, space));
-                byte[] opened = Base64.getDecoder().decode(box.open(record.value().substring(space + 1)));
+                byte[] opened = Base64.getDecoder().decode(box.openFor(SESSION_KEY_PURPOSE, record.value().substring(space + 1)));
                 List<byte[]> keys = new ArrayList<>(sessionKeys);
                 keys.add(opened);
                 sessionKeys = List.copyOf(keys.subList(Math.max(0, keys.size() - ACCEPTED), keys.size()));

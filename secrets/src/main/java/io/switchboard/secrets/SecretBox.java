@@ -22,6 +22,10 @@ import java.util.Base64;
  */
 public final class SecretBox {
     public static final String PREFIX = "${switchboard:";
+    /** The key name the replicas' session key was sealed under before values of the control plane were bound to a purpose. */
+    static final String LEGACY_SESSION_KEY_FIELD = "replica-session-key";
+    /** Marks a ciphertext sealed for a purpose ({@link #sealFor}); base64url has no dot. */
+    private static final String BOUND = "2.";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -93,6 +97,75 @@ public final class SecretBox {
         } catch (GeneralSecurityException e) {
             throw new SecretException("A sealed value does not open with key " + keyId + " (altered, or another key)");
         }
+    }
+
+    /**
+     * Seals a value of the control plane's own (the replicas' session key), bound to its purpose as
+     * the cipher's associated data: it opens only with {@link #openFor} and the same purpose, never
+     * as a connector's value ({@link #openConnectorValue}), so a worker asked to open it opens nothing.
+     */
+    public String sealFor(String purpose, String plaintext) {
+        Keyring.Key key = keyring.current();
+        byte[] clear = plaintext.getBytes(StandardCharsets.UTF_8);
+        try {
+            byte[] nonce = Arrays.copyOf(nonceMac(key.key(), "purpose:" + purpose, clear), NONCE_BYTES);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(clear);
+            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
+            return PREFIX + key.id() + ":" + BOUND + Base64.getUrlEncoder().withoutPadding().encodeToString(out) + "}";
+        } catch (GeneralSecurityException e) {
+            throw new SecretException("Cannot seal a value for " + purpose + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Opens what {@link #sealFor} sealed for {@code purpose}; a value sealed before purposes (with
+     * {@link #seal}) opens as it was sealed.
+     */
+    public String openFor(String purpose, String sealed) {
+        ConfigReferences.Reference reference = ConfigReferences.whole(sealed)
+                .filter(ConfigReferences.Reference::isSealed).orElseThrow(() -> new SecretException("Not a sealed value"));
+        if (!reference.key().startsWith(BOUND)) {
+            return open(reference.path(), reference.key());
+        }
+        Keyring.Key key = keyring.byId(reference.path()).orElseThrow(() -> new SecretException(
+                "The key " + reference.path() + " that sealed this value is not in the keyring"));
+        try {
+            byte[] in = Base64.getUrlDecoder().decode(reference.key().substring(BOUND.length()));
+            if (in.length < NONCE_BYTES + TAG_BITS / 8) {
+                throw new SecretException("A sealed value is too short");
+            }
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+            return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new SecretException("A sealed value is not base64");
+        } catch (GeneralSecurityException e) {
+            throw new SecretException("A sealed value does not open for " + purpose + " with key " + reference.path());
+        }
+    }
+
+    /**
+     * What the embedded worker's channel opens: a connector's sealed value, and nothing sealed for
+     * the control plane. A value bound to a purpose ({@link #sealFor}) is refused, and so is the
+     * replicas' session key sealed before purposes were, told exactly by its nonce (derived from
+     * the key name it was sealed under and the value).
+     */
+    public String openConnectorValue(String keyId, String ciphertext) {
+        if (ciphertext.startsWith(BOUND)) {
+            throw new SecretException("A value sealed for the control plane is not a connector's");
+        }
+        String clear = open(keyId, ciphertext);
+        Keyring.Key key = keyring.byId(keyId).orElseThrow();
+        byte[] nonce = Arrays.copyOf(Base64.getUrlDecoder().decode(ciphertext), NONCE_BYTES);
+        byte[] sessionNonce = Arrays.copyOf(nonceMac(key.key(), LEGACY_SESSION_KEY_FIELD, clear.getBytes(StandardCharsets.UTF_8)), NONCE_BYTES);
+        if (java.security.MessageDigest.isEqual(nonce, sessionNonce)) {
+            throw new SecretException("A value sealed for the control plane is not a connector's");
+        }
+        return clear;
     }
 
     /** The MAC of the key name, a zero byte and the value, under a key derived from the sealing key for nonces. */

@@ -80,7 +80,7 @@ public final class WorkerSecretsChannel implements AutoCloseable {
                 return thread;
             }, new ThreadPoolExecutor.DiscardPolicy());
             WorkerSecretsChannel channel = new WorkerSecretsChannel(server, executor,
-                    Base64.getUrlEncoder().withoutPadding().encode(token), box::open, named);
+                    Base64.getUrlEncoder().withoutPadding().encode(token), box::openConnectorValue, named);
             server.createContext("/open", channel::handle);
             server.setExecutor(executor);
             server.start();

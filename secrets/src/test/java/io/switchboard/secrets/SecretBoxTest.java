@@ -5,6 +5,7 @@ import io.switchboard.worker.SecretStoreConfigProvider;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -91,6 +92,34 @@ class SecretBoxTest {
             forged.configure(Map.of("replica.url", channel.url(), "token", channel.token().substring(1) + "A"));
             IllegalStateException refused = assertThrows(IllegalStateException.class, () -> forged.get("", Set.of("DB")));
             assertTrue(refused.getMessage().contains("401"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void whatIsSealedForTheControlPlaneOpensForItsPurposeOnlyAndNeverThroughTheWorkersChannel() {
+        Keyring keyring = Keyring.parse(oldLine);
+        SecretBox box = new SecretBox(keyring);
+        String session = box.sealFor("switchboard replica session key", "the session key");
+        assertEquals("the session key", box.openFor("switchboard replica session key", session));
+        assertThrows(SecretBox.SecretException.class, () -> box.openFor("another purpose", session));
+        // The same key sealed before purposes existed (still in a replica-keys topic) opens for the replica, not for a worker.
+        String legacy = box.seal(SecretBox.LEGACY_SESSION_KEY_FIELD, "the session key");
+        assertEquals("the session key", box.openFor("switchboard replica session key", legacy));
+        String connectorValue = box.seal("database.password", "the session key");
+        for (String sealed : List.of(session, legacy, connectorValue)) {
+            String body = sealed.substring(SecretBox.PREFIX.length(), sealed.length() - 1);
+            String id = body.substring(0, body.indexOf(':'));
+            String ciphertext = body.substring(body.indexOf(':') + 1);
+            try (WorkerSecretsChannel channel = WorkerSecretsChannel.start(box, name -> java.util.Optional.empty())) {
+                SecretConfigProvider provider = new SecretConfigProvider();
+                provider.configure(Map.of("replica.url", channel.url(), "token", channel.token()));
+                Map<String, String> opened = provider.get(id, Set.of(ciphertext)).data();
+                if (sealed.equals(connectorValue)) {
+                    assertEquals("the session key", opened.get(ciphertext), "a connector's value opens");
+                } else {
+                    assertEquals(Map.of(), opened, "the channel opens nothing sealed for the control plane: " + sealed);
+                }
+            }
         }
     }
 }
