@@ -79,7 +79,7 @@ public enum Flag {
     WORKER_HANDOFF_DIR("worker-handoff-dir", Type.PATH, null, "(none: the replica starts the embedded worker's process itself)",
             "a directory shared with a container that runs `io.switchboard.worker.EmbeddedWorkerMain --await DIR` from `switchboard-worker.jar` (the chart's"
             + " `worker` container): the replica hands the embedded worker its settings there (`worker.properties`, 0600)"
-            + " rather than starting it, and takes them back when it stops; the worker stops when they change or go, and its"
+            + " rather than starting it; the worker deletes them once read and stops when the replica starts again or stops, and its"
             + " container's restarts are the orchestrator's"),
     PLUGIN_PATH("plugin-path", Type.STRING, null, null, "plugin directories for the embedded worker (which runs in a process of"
             + " its own, on the replica's class path plus these; its JVM options are `SWITCHBOARD_WORKER_JAVA_OPTIONS`,"

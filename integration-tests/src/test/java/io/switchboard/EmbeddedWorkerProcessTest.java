@@ -72,8 +72,9 @@ class EmbeddedWorkerProcessTest {
 
     /**
      * The chart's way: the worker is another container's, sharing a directory with the replica's.
-     * It waits there for the replica's settings, runs the connectors, and stops when the replica
-     * takes the settings back; the replica starts no process of its own.
+     * It waits there for the replica's settings, deletes them once read (a connector there finds
+     * none), runs the connectors, and stops when the replica stops; the replica starts no process
+     * of its own.
      */
     @Test
     void aWorkerInAnotherContainerTakesTheSettingsHandedToItAndStopsWhenTheyGo() throws Exception {
@@ -95,8 +96,9 @@ class EmbeddedWorkerProcessTest {
                 assertEquals(201, created.status(), created.body());
                 awaitRunning(app);
                 assertTrue(worker.isAlive());
-                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                        Files.getPosixFilePermissions(handoff.resolve("worker.properties"))));
+                assertFalse(Files.exists(handoff.resolve("worker.properties")), "the worker deleted its settings once read");
+                String start = Files.readString(handoff.resolve("replica.start"));
+                assertTrue(start.strip().matches("[0-9a-f-]{36}"), "the start's id, and no secret: " + start);
             }
             assertTrue(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS),
                     "the worker stops once the replica took its settings back: " + Files.readString(dir.resolve("worker-container.log")));

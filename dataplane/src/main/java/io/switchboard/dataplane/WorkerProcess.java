@@ -56,6 +56,10 @@ public final class WorkerProcess implements AutoCloseable {
     public static final String LOG_PATTERN = "%-5level [%t] %c{1} - %msg%n";
     /** The settings file, in the worker's directory. */
     public static final String SETTINGS_FILE = io.switchboard.worker.EmbeddedWorkerMain.SETTINGS_FILE;
+    /** Handed over: this replica start's id, which the worker's container stops on when it changes or goes. */
+    public static final String START_FILE = io.switchboard.worker.EmbeddedWorkerMain.START_FILE;
+    /** Handed over: how long the worker may not answer before its settings are handed over again. */
+    static final Duration HANDOFF_AGAIN_AFTER = Duration.ofSeconds(20);
 
     /**
      * What to run: {@code command} is the java command line up to and including the main class,
@@ -80,6 +84,7 @@ public final class WorkerProcess implements AutoCloseable {
     private OutputStream stdin;
     private volatile boolean closing;
     private Thread supervisor;
+    private final String startId = java.util.UUID.randomUUID().toString();
 
     private WorkerProcess(Launch launch) {
         this.launch = launch;
@@ -99,11 +104,9 @@ public final class WorkerProcess implements AutoCloseable {
             worker.close();
             throw e;
         }
-        if (!worker.handedOff()) {
-            worker.supervisor = new Thread(worker::supervise, "embedded-worker-supervisor");
-            worker.supervisor.setDaemon(true);
-            worker.supervisor.start();
-        }
+        worker.supervisor = new Thread(worker.handedOff() ? worker::superviseHandoff : worker::supervise, "embedded-worker-supervisor");
+        worker.supervisor.setDaemon(true);
+        worker.supervisor.start();
         return worker;
     }
 
@@ -145,7 +148,12 @@ public final class WorkerProcess implements AutoCloseable {
         return launch.command().isEmpty();
     }
 
-    /** Writes the settings file, owner-only, whole or not at all: a worker waiting for it never reads half. */
+    /**
+     * Writes the settings file, owner-only, whole or not at all: a worker waiting for it never reads
+     * half. Written under a random name that must not exist and is never followed if it is a link (the
+     * directory may be shared with the worker's container), then moved into place. Handed over, the
+     * {@value #START_FILE} file (no secret in it: this start's random id) is written first.
+     */
     private Path writeSettings() throws IOException {
         if (Files.isDirectory(launch.directory())) {
             try {
@@ -156,17 +164,57 @@ public final class WorkerProcess implements AutoCloseable {
         } else {
             Files.createDirectories(launch.directory(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        Path settings = launch.directory().resolve(SETTINGS_FILE);
-        Path partial = launch.directory().resolve(SETTINGS_FILE + ".partial");
-        Files.deleteIfExists(partial);
-        Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        if (handedOff()) {
+            writeWhole(START_FILE, startId + "\n");
+        }
         Properties properties = new Properties();
         properties.putAll(new TreeMap<>(launch.properties()));
-        try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
-            properties.store(out, null);
+        java.io.StringWriter text = new java.io.StringWriter();
+        properties.store(text, null);
+        return writeWhole(SETTINGS_FILE, text.toString());
+    }
+
+    private Path writeWhole(String name, String text) throws IOException {
+        Path target = launch.directory().resolve(name);
+        Path partial = launch.directory().resolve(name + "." + java.util.UUID.randomUUID() + ".partial");
+        try (java.nio.channels.SeekableByteChannel out = Files.newByteChannel(partial,
+                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
         }
-        Files.move(partial, settings, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return settings;
+        Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    /**
+     * Handed over: the worker's container deletes the settings once read, so that no file read from a
+     * connector there finds them; when it starts again (its own restart) it waits for them, so they
+     * are written again once the worker has not answered for {@link #HANDOFF_AGAIN_AFTER}.
+     */
+    private void superviseHandoff() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long silentSince = System.nanoTime();
+        while (!closing) {
+            if (!pause(Duration.ofSeconds(2))) {
+                return;
+            }
+            if (EmbeddedConnectWorker.servesRequests(client, url, launch.properties().get(io.switchboard.worker.RestToken.TOKEN_CONFIG))) {
+                silentSince = System.nanoTime();
+            } else if (System.nanoTime() - silentSince > HANDOFF_AGAIN_AFTER.toNanos()
+                    && !Files.exists(launch.directory().resolve(SETTINGS_FILE)) && !closing) {
+                try {
+                    writeSettings();
+                    log.warn("The embedded worker's container has not answered for {} s: its settings are handed over again",
+                            HANDOFF_AGAIN_AFTER.toSeconds());
+                } catch (IOException e) {
+                    log.warn("Cannot hand the embedded worker its settings again: {}", e.getMessage());
+                }
+                silentSince = System.nanoTime();
+            }
+        }
     }
 
     private void launch() {
@@ -343,9 +391,10 @@ public final class WorkerProcess implements AutoCloseable {
             supervisor.interrupt();
         }
         if (stopping == null) {
-            // Another container's worker stops when its settings go.
+            // Another container's worker stops when this start's id goes.
             try {
                 Files.deleteIfExists(launch.directory().resolve(SETTINGS_FILE));
+                Files.deleteIfExists(launch.directory().resolve(START_FILE));
             } catch (IOException e) {
                 log.warn("Cannot remove the embedded worker's settings from {}: {}", launch.directory(), e.getMessage());
             }

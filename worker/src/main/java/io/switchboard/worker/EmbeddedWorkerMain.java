@@ -21,9 +21,10 @@ import java.util.Properties;
  *   settings file and deletes it, so that no connector finds it on disk, and runs until its standard
  *   input ends (the replica stopped or died) or it is signalled.</li>
  *   <li>{@code EmbeddedWorkerMain --await DIR}: a container of its own beside the replica's, sharing
- *   DIR; waits for the replica to hand it its settings there, and runs until they change or go (a
- *   new replica start, a stopped replica) or it is signalled, so that its container starts again
- *   with the replica's settings of the moment.</li>
+ *   DIR; waits for the replica to hand it its settings there, reads and deletes them, and runs until
+ *   the replica's start id ({@value #START_FILE}) changes or goes (a new replica start, a stopped
+ *   replica) or it is signalled, so that its container starts again with the replica's settings of
+ *   the moment.</li>
  * </ul>
  * Either way it masks in its log what its config providers resolve, runs the worker as
  * {@code connect-distributed.sh} does, and stops through Kafka Connect's own shutdown hook, bounded
@@ -35,6 +36,8 @@ public final class EmbeddedWorkerMain {
     private static final long POLL_MS = 500;
     /** The settings file, in the worker's directory. */
     public static final String SETTINGS_FILE = "worker.properties";
+    /** Handed over ({@code --await}): the replica's start id, no secret; the worker stops when it changes or goes. */
+    public static final String START_FILE = "replica.start";
 
     private EmbeddedWorkerMain() {
     }
@@ -54,26 +57,29 @@ public final class EmbeddedWorkerMain {
             return;
         }
         Path file = awaiting ? Path.of(args[1]).resolve(SETTINGS_FILE) : Path.of(args[0]);
+        Path start = awaiting ? Path.of(args[1]).resolve(START_FILE) : null;
         byte[] read;
+        byte[] startId = null;
         if (awaiting) {
             System.err.println("INFO  [main] EmbeddedWorkerMain - waiting for the replica's settings in " + file);
-            while ((read = readIfThere(file)) == null) {
+            while ((read = readIfThere(file)) == null || (startId = readIfThere(start)) == null) {
                 Thread.sleep(POLL_MS);
             }
         } else {
             read = Files.readAllBytes(file);
-            Files.delete(file);
         }
+        // Read once, then gone: no connector of this process finds them on disk.
+        Files.delete(file);
         Properties properties = new Properties();
         properties.load(new StringReader(new String(read, StandardCharsets.UTF_8)));
         Map<String, String> settings = new HashMap<>();
         properties.stringPropertyNames().forEach(name -> settings.put(name, properties.getProperty(name)));
         // Its plugins log in this process: what they quote of resolved secrets is masked.
         SecretLogRewrite.install();
-        byte[] handedOver = read;
+        byte[] thisStart = startId;
         Thread watch = new Thread(() -> {
             if (awaiting) {
-                awaitChange(file, handedOver);
+                awaitChange(start, thisStart);
             } else {
                 awaitEndOfInput();
             }
@@ -104,16 +110,16 @@ public final class EmbeddedWorkerMain {
         }
     }
 
-    /** Returns when the settings handed over change or go. */
-    private static void awaitChange(Path file, byte[] handedOver) {
-        while (Arrays.equals(handedOver, readIfThere(file))) {
+    /** Returns when the replica's start id changes (it started again) or goes (it stopped). */
+    private static void awaitChange(Path file, byte[] startId) {
+        while (Arrays.equals(startId, readIfThere(file))) {
             try {
                 Thread.sleep(POLL_MS);
             } catch (InterruptedException e) {
                 return;
             }
         }
-        System.err.println("INFO  [replica-watch] EmbeddedWorkerMain - the replica's settings changed or went: stopping");
+        System.err.println("INFO  [replica-watch] EmbeddedWorkerMain - the replica started again or stopped: stopping");
     }
 
     /** A clean stop when the broker answers; bounded when it is gone with the replica. */
