@@ -186,8 +186,9 @@ public final class ConnectorPolicies {
                 }
             }
         }
-        String regex = config.get("topics.regex");
-        if (regex != null && !regex.isBlank()) {
+        // Kafka Connect trims it (a STRING config) before it compiles it.
+        String regex = trimmed(config.get("topics.regex"));
+        if (regex != null) {
             LinearPatterns.Judged judged = LinearPatterns.compile(regex);
             if (judged.problem() != null) {
                 return new Refusal(CONTROL_PLANE_TOPICS, "topics.regex", "topics.regex cannot be checked against the control plane's topics: "

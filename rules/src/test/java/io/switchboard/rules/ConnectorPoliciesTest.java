@@ -180,6 +180,34 @@ class ConnectorPoliciesTest {
     }
 
     @Test
+    void valuesAreJudgedAsTheWorkerReadsThemTrimmedAndInItsRegexDialect() {
+        String router = "org.apache.kafka.connect.transforms.RegexRouter";
+        // Connect trims a STRING config: the router writes to the notifications topic, leading space or not.
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard-pipeline-notifications",
+                routedTo("r", router, " switchboard-pipeline-notifications"));
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard.",
+                config(SOURCE, "topic", "orders", "transforms", "r", "transforms.r.type", router, "transforms.r.regex", "(.*)",
+                        "transforms.r.replacement", "\tswitchboard.$1"));
+        assertRefused("control-plane-topics", "transforms.t.topic.format", "switchboard.commands", config(SOURCE, "topic", "orders",
+                "transforms", "t", "transforms.t.type", "org.apache.kafka.connect.transforms.TimestampRouter",
+                "transforms.t.topic.format", "switchboard.commands "));
+        assertRefused("control-plane-topics", "topics.regex", "switchboard.", config(SINK, "topics.regex", " switchboard\\..*"));
+        // Debezium reads EventRouter's regex as given: a space makes it match no value, which then is the topic.
+        assertRefused("control-plane-topics", "transforms.o.route.topic.regex", "routed value", config(SOURCE, "topic", "orders",
+                "transforms", "o", "transforms.o.type", "io.debezium.transforms.outbox.EventRouter",
+                "transforms.o.route.topic.regex", " (?<routedByValue>.*)"));
+        // java.util.regex reads [[:space:]] as one of ":space", RE2/J as whitespace: it would match switchboard.commands.
+        ConnectorPolicies.Refusal posix = refusal(config(SINK, "topics.regex", "[[:space:]]witchboard\\..*"));
+        assertEquals("topics.regex", posix.key());
+        assertTrue(posix.message().contains("differently"), posix.message());
+        assertRefused("control-plane-topics", "topics.regex", "differently", config(SINK, "topics.regex", "[a-z&&[^x]]witchboard\\..*"));
+        assertRefused("control-plane-topics", "topics.regex", "differently", config(SINK, "topics.regex", "orders\\1"));
+        // What both read alike is judged as before.
+        assertNull(refusal(config(SINK, "topics.regex", "\\Qorders.\\E[a-z]+")));
+        assertNull(refusal(config(SINK, "topics.regex", "[]a-z]+-orders")));
+    }
+
+    @Test
     void debeziumsTopicSettingKeysAreJudged() {
         String outbox = "io.debezium.transforms.outbox.EventRouter";
         assertRefused("control-plane-topics", "transforms.o.route.topic.replacement", "${x}", config(SOURCE, "topic", "orders",
