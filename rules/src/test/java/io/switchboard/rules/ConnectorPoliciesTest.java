@@ -131,7 +131,8 @@ class ConnectorPoliciesTest {
         ConnectorPolicies.Refusal topics = refusal(config(SINK, "file", "/tmp/x", "topics", "${secretsManager:T}"));
         assertEquals("Connector config refused by policy config-references: topics holds a config provider reference "
                 + "(${provider:...}): a worker resolves it only when it runs the connector, after every policy judged the config, "
-                + "so a key that chooses code or where data goes must hold its value itself", topics.message());
+                + "so a key whose value a built-in policy reads (code, where data goes, a JDBC URL or driver property, a file, "
+                + "a class) must hold its value itself", topics.message());
         assertEquals("topics", topics.key());
         for (String key : new String[] {"connector.class", "topic", "topics.regex", "transforms", "transforms.r.type",
                 "transforms.r.x.replacement", "predicates.p.type", "errors.deadletterqueue.topic.name", "consumer.override.group.id",
