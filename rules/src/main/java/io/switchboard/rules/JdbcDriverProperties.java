@@ -54,7 +54,8 @@ public final class JdbcDriverProperties {
     static final Set<String> DATABASE_KEYS = Set.of("hostname", "port", "user", "password", "dbname", "names", "server.name",
             "server.id", "include.list", "exclude.list", "initial.statements", "query.timeout.ms", "ssl.mode", "ssl.keystore",
             "ssl.keystore.password", "ssl.truststore", "ssl.truststore.password", "encrypt", "instance", "pdb.name",
-            "connection.adapter", "url", "time_zone", "history.kafka.topic");
+            "connection.adapter", "url", "time_zone", "history.kafka.topic", "tablename.case.insensitive", "oracle.version",
+            "out.server.name", "cdcschema");
     /** Keys of Hibernate's own under {@code hibernate.connection.}, lower case (never its provider, data source, URL or driver class). */
     static final Set<String> HIBERNATE_CONNECTION_KEYS = Set.of("isolation", "autocommit", "provider_disables_autocommit",
             "username", "user", "password");
