@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * {@code idTokenFile}, {@code loggerFile}), load a class the config names ({@code socketFactory},
  * {@code sslfactory}, {@code authenticationPlugins}, {@code socketFactoryClass}), fetch a URL
  * ({@code trustCertificateKeyStoreUrl}), deserialize ({@code autoDeserialize}), or any a later
- * driver adds. Names are compared ignoring case. A pure function.
+ * driver adds. Names are compared ignoring case. PostgreSQL's {@code sslcert}, {@code sslkey} and
+ * {@code sslrootcert} name files of the worker's, which the driver reads as a certificate or a key
+ * for the TLS handshake (a file that is none fails it) and never sends as text. A pure function.
  */
 final class JdbcUrls {
     /** The properties any of the drivers below may be given, lower case: as URL parameters, and by key ({@code driver.*}). */
