@@ -289,7 +289,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 connectClusters);
         PolicyQueries policyQueries = new PolicyQueries(streams);
         CoreServices core = new CoreServices(connectorService, namedSecrets,
-                new ClusterFacts(connectClusters, connectorService, secrets, validator, Clock.systemUTC()), connectClusters, kafkaClusterId,
+                new ClusterFacts(connectClusters, connectorService, secrets, validator, gateway::controlPlane, Clock.systemUTC()), connectClusters, kafkaClusterId,
                 new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters, connectorService.preflight(), policyQueries),
                 new Policies(gateway, policyQueries, queries));
         ObjectMapper json = new ObjectMapper();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.core.Views.ObservedDetails;
+import io.switchboard.rules.ControlPlane;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What only a cluster's Kafka Connect worker knows and that changes nothing in Switchboard's state:
@@ -28,13 +30,17 @@ public final class ClusterFacts {
     private final Redactor secretKeys;
     private final ConnectorSecrets secrets;
     private final ConnectorConfigValidator validator;
+    private final Supplier<ControlPlane> controlPlane;
 
     /**
-     * @param secrets   the secret policy a config to validate is held to before it is sent
-     * @param validator where the plugin's PASSWORD keys are learnt from its definitions
+     * @param secrets      the secret policy a config to validate is held to before it is sent
+     * @param validator    where the plugin's PASSWORD keys are learnt from its definitions
+     * @param controlPlane the deployment's control plane, which the built-in policies a config to
+     *                     validate is held to read
      */
     public ClusterFacts(ClusterDirectory clusters, ConnectorService connectors, ConnectorSecrets secrets,
-                        ConnectorConfigValidator validator, Clock clock) {
+                        ConnectorConfigValidator validator, Supplier<ControlPlane> controlPlane, Clock clock) {
+        this.controlPlane = controlPlane;
         this.secretKeys = secrets.keys();
         this.secrets = secrets;
         this.validator = validator;
@@ -106,7 +112,18 @@ public final class ClusterFacts {
     }
 
     /**
-     * Refuses, before any of it goes to the worker, a config to validate on a cluster whose workers
+     * Refuses a config to validate that breaks a built-in policy, with the 400 of a create of it
+     * ({@link DesiredConfig#requirePolicies}, the decider's own function): a validation makes the
+     * plugin load the classes, open the URLs and resolve the references the config names, so it is
+     * sent a worker only when a create of it would be.
+     */
+    public void requirePolicies(Map<String, String> config) {
+        DesiredConfig.requirePolicies(controlPlane.get(), config);
+    }
+
+    /**
+     * Refuses, before any of it goes to the worker, a config that breaks a built-in policy
+     * ({@link #requirePolicies}); then a config to validate on a cluster whose workers
      * cannot open Switchboard's secrets when it holds a secret: the rule and the 400 of a create
      * ({@link ConnectorSecrets#requireDeliverable(String, Map, boolean, Set)}, every key at fault
      * named), with the keys the plugin declares PASSWORD learnt from its definitions, which carry no
@@ -119,6 +136,7 @@ public final class ClusterFacts {
      * @param plugin the plugin the path names, for a config without {@code connector.class}
      */
     public void requireSendable(Scope scope, String plugin, Map<String, String> config) {
+        requirePolicies(config);
         secrets.requireOpenable(config);
         if (clusters.opensSecrets(scope.cluster())) {
             return;

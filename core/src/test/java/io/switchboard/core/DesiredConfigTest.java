@@ -74,6 +74,15 @@ class DesiredConfigTest {
     }
 
     @Test
+    void aValidationAskedForItselfIsRefusedByTheSamePolicyInTheSameWordsBeforeAnyWorker() {
+        Map<String, String> broken = with(config(), OVERRIDE, "elsewhere:9092");
+        Exception create = refusal(core.service.create(SCOPE, "orders-sink", broken, null, REQUEST));
+        ServiceException.InvalidRequest validated = assertThrows(ServiceException.InvalidRequest.class,
+                () -> core.services().facts().validate(SCOPE, "org.example.Sink", broken));
+        assertEquals(create.getMessage(), validated.getMessage());
+    }
+
+    @Test
     void aPatchIsRefusedByTheSameRuleFirstAsAPutOfTheConfigItMakes() throws Exception {
         core.service.create(SCOPE, "orders-sink", config(), null, REQUEST).get(5, TimeUnit.SECONDS);
         // Both wrong: it breaks a built-in policy, and it names a secret the cluster does not have.

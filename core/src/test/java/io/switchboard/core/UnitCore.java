@@ -66,7 +66,7 @@ public final class UnitCore {
         };
         WritePreflight preflight = new WritePreflight(kafka, kafka, validator, secrets, named, clusters, threads, queued);
         service = new ConnectorCore(kafka, kafka, plugins, validator, watch, secrets, named, clusters, preflight);
-        facts = new ClusterFacts(clusters, service, secrets, validator, Clock.systemUTC());
+        facts = new ClusterFacts(clusters, service, secrets, validator, kafka::controlPlane, Clock.systemUTC());
         sets = new ConnectorSets(kafka, kafka, validator, secrets, named, clusters, preflight);
         policies = new Policies(kafka, kafka, kafka);
     }

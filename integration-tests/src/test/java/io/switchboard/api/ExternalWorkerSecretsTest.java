@@ -144,4 +144,21 @@ class ExternalWorkerSecretsTest {
                 Map.of("name", "with-placeholder", "config", config("db.password", "${file:/etc/creds.properties:pw}")));
         assertEquals(201, placeholder.status(), placeholder.body());
     }
+
+    @Test
+    void aConfigACreateWouldRefuseIsNotValidatedEither() throws Exception {
+        SwitchboardFixture.Answer plain = send("POST", "/clusters/ext/connectors", Map.of("name", "plain-v", "config", config(null, null)));
+        assertTrue(plain.status() == 201 || plain.status() == 409, plain.body());
+        String commands = fx.topics().commands();
+        Map<String, Object> config = config("topic", commands);
+        SwitchboardFixture.Answer validated = send("PUT", "/clusters/ext/connector-plugins/" + PLUGIN + "/config/validate", config);
+        assertEquals(400, validated.status(), validated.body());
+        assertEquals(400, validated.json().path("error_code").asInt(), validated.body());
+        assertTrue(validated.json().path("message").asText().startsWith("Connector config refused by policy control-plane-topics"),
+                validated.body());
+        SwitchboardFixture.Answer created = send("POST", "/clusters/ext/connectors", Map.of("name", "v2", "config", config));
+        assertEquals(400, created.status(), created.body());
+        assertEquals(created.json().path("message").asText(), validated.json().path("message").asText(), "in a create's words");
+        assertNeverSent(commands);
+    }
 }

@@ -13,11 +13,14 @@ import java.util.TreeMap;
  * answer, and the data plane before it gives a config to a worker (a config stored before a policy
  * existed is reported there, not run).
  * <ul>
- *   <li>{@value #CONFIG_REFERENCES}: no key that chooses the code a worker runs or where data goes
- *       ({@link #choosesCodeOrRoute}) holds a config provider reference ({@code ${secretsManager:T}},
- *       {@code ${file:...}}, any {@code ${provider:...}}): the worker resolves a reference only
- *       when it starts the connector, after every policy judged the config, and its value can change
- *       later with no check at all.</li>
+ *   <li>{@value #CONFIG_REFERENCES}: no key whose value a built-in policy reads holds a config
+ *       provider reference ({@code ${secretsManager:T}}, {@code ${file:...}}, any
+ *       {@code ${provider:...}}): keys that choose the code a worker runs or where data goes
+ *       ({@link #choosesCodeOrRoute}), a JDBC URL and every driver, {@code database.*} or
+ *       {@code hibernate.*} key but credentials ({@link JdbcDriverProperties#readsValue}), Debezium's
+ *       channel, file and class keys ({@link DebeziumKeys#readsValue}); a FileStream connector's
+ *       {@code file} is {@value #FILE_CONNECTORS}'s. The worker resolves a reference only when it starts the connector, after every
+ *       policy judged the config, and its value can change later with no check at all.</li>
  *   <li>{@value #CONTROL_PLANE_TOPICS}: the config names no topic or consumer group of the control
  *       plane, directly ({@code topic}, {@code topics}, {@code topics.regex}, a dead letter queue,
  *       an exactly-once source's offsets topic, Debezium's topic and heartbeat prefixes, schema
@@ -31,6 +34,10 @@ import java.util.TreeMap;
  *       connector's Kafka clients connect ({@code producer.override.}, {@code consumer.override.},
  *       {@code admin.override.} of {@code bootstrap.servers}, {@code client.dns.lookup},
  *       {@code security.*}, {@code sasl.*}, {@code ssl.*}).</li>
+ *   <li>{@value JdbcDriverProperties#POLICY}: JDBC URLs, driver properties and Hibernate settings
+ *       within allowlists ({@link JdbcDriverProperties}).</li>
+ *   <li>{@value DebeziumKeys#POLICY}: Debezium's signal channels, file and class keys within
+ *       allowlists ({@link DebeziumKeys}).</li>
  * </ul>
  */
 public final class ConnectorPolicies {
@@ -40,7 +47,7 @@ public final class ConnectorPolicies {
     public static final String FILE_CONNECTORS = "file-connectors";
     /** Every built-in policy, in the order they are listed. */
     public static final List<String> BUILT_IN = List.of(CLIENT_OVERRIDES, CONFIG_REFERENCES, CONTROL_PLANE_TOPICS, FILE_CONNECTORS,
-            JdbcDriverProperties.POLICY);
+            JdbcDriverProperties.POLICY, DebeziumKeys.POLICY);
     /** Keys that choose code or route data, by name. */
     static final Set<String> CODE_OR_ROUTE_KEYS = Set.of(ConnectorRules.CONNECTOR_CLASS, "topic", "topics", "topics.regex",
             "transforms", "predicates", "key.converter", "value.converter", "header.converter", "offsets.storage.topic",
@@ -95,6 +102,10 @@ public final class ConnectorPolicies {
         if (overrides != null) {
             return overrides;
         }
+        Refusal debezium = DebeziumKeys.refusal(config);
+        if (debezium != null) {
+            return debezium;
+        }
         Refusal files = controlPlane.files().refusal(config);
         if (files != null) {
             return files;
@@ -118,12 +129,19 @@ public final class ConnectorPolicies {
                 || key.endsWith("group.id") || key.endsWith("groupId");
     }
 
+    /** Whether a built-in policy reads the key's value in this config (see {@value #CONFIG_REFERENCES}). */
+    static boolean readByPolicy(String key, String value, Map<String, String> config) {
+        return choosesCodeOrRoute(key) || JdbcDriverProperties.readsValue(key, value)
+                || DebeziumKeys.readsValue(key, config.get(ConnectorRules.CONNECTOR_CLASS));
+    }
+
     private static Refusal references(Map<String, String> config) {
         for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
-            if (choosesCodeOrRoute(entry.getKey()) && holdsReference(entry.getValue())) {
+            if (holdsReference(entry.getValue()) && readByPolicy(entry.getKey(), entry.getValue(), config)) {
                 return new Refusal(CONFIG_REFERENCES, entry.getKey(), entry.getKey() + " holds a config provider reference (${provider:...}): "
-                        + "a worker resolves it only when it runs the connector, after every policy judged the config, so a key that "
-                        + "chooses code or where data goes must hold its value itself");
+                        + "a worker resolves it only when it runs the connector, after every policy judged the config, so a key whose "
+                        + "value a built-in policy reads (code, where data goes, a JDBC URL or driver property, a file, a class) must "
+                        + "hold its value itself");
             }
         }
         return null;
@@ -186,8 +204,9 @@ public final class ConnectorPolicies {
                 }
             }
         }
-        String regex = config.get("topics.regex");
-        if (regex != null && !regex.isBlank()) {
+        // Kafka Connect trims it (a STRING config) before it compiles it.
+        String regex = trimmed(config.get("topics.regex"));
+        if (regex != null) {
             LinearPatterns.Judged judged = LinearPatterns.compile(regex);
             if (judged.problem() != null) {
                 return new Refusal(CONTROL_PLANE_TOPICS, "topics.regex", "topics.regex cannot be checked against the control plane's topics: "

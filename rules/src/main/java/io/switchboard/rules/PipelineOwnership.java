@@ -3,6 +3,7 @@ package io.switchboard.rules;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.CreateConnector;
+import io.switchboard.schemas.ModifyOffsets;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.PutConnectorConfig;
@@ -22,7 +23,8 @@ import java.util.TreeMap;
  *       state, restart, offsets, topics, delete; a create of its name) only from pipeline P;</li>
  *   <li>a command of pipeline P changes only connectors that do not exist yet or that P owns, so a
  *       pipeline never takes over a connector made elsewhere;</li>
- *   <li>the config a command leaves (create, put, patch) names exactly the pipeline that issued it,
+ *   <li>the config a command leaves (create, put, patch, a restore with offsets: a
+ *       {@code ModifyOffsets} carrying a config) names exactly the pipeline that issued it,
  *       or none: a config that claims a pipeline cannot come from anywhere else.</li>
  * </ul>
  * A pure function of the stored state and the command.
@@ -70,6 +72,9 @@ public final class PipelineOwnership {
             return set.getConfig();
         } else if (action instanceof PutConnectorConfig put) {
             return put.getConfig();
+        } else if (action instanceof ModifyOffsets restore && restore.getConfig() != null) {
+            // A restore with offsets stores its config with the offsets' change.
+            return restore.getConfig();
         } else if (action instanceof PatchConnectorConfig patch && current != null) {
             Map<String, String> patched = new TreeMap<>(current.getConfig());
             patch.getPatch().forEach((key, value) -> {

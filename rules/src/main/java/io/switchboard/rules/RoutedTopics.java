@@ -59,26 +59,24 @@ final class RoutedTopics {
                 continue;
             }
             ConnectorPolicies.Refusal refused = switch (simpleName) {
-                case "RegexRouter" -> template(controlPlane, at + "replacement", config.get(at + "replacement"),
-                        regexReplacement(config.get(at + "replacement")));
+                case "RegexRouter" -> template(controlPlane, at + "replacement", config.get(at + "replacement"), RoutedTopics::regexReplacement);
                 case "ByLogicalTableRouter" -> template(controlPlane, at + "topic.replacement", config.get(at + "topic.replacement"),
-                        regexReplacement(config.get(at + "topic.replacement")));
-                case "TimestampRouter" -> {
-                    String format = config.getOrDefault(at + "topic.format", "${topic}-${timestamp}");
-                    yield template(controlPlane, at + "topic.format", format, placeholders(format, "${topic}", "${timestamp}"));
-                }
+                        RoutedTopics::regexReplacement);
+                case "TimestampRouter" -> template(controlPlane, at + "topic.format", config.getOrDefault(at + "topic.format",
+                        "${topic}-${timestamp}"), format -> placeholders(format, "${topic}", "${timestamp}"));
                 case "EventRouter" -> {
                     // Debezium hands regex and replacement to a RegexRouter applied to the routed value:
                     // ${routedByValue} is a named group, as $1 is a numbered one; a value the regex
-                    // does not match stays the topic as it is, the record's own text.
+                    // does not match stays the topic as it is, the record's own text. Debezium reads
+                    // the regex as given, so it is judged as given: whitespace would make it match nothing.
                     String regex = config.get(at + "route.topic.regex");
-                    if (regex != null && !MATCH_ALL.matcher(regex.trim()).matches()) {
+                    if (regex != null && !MATCH_ALL.matcher(regex).matches()) {
                         yield new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS, at + "route.topic.regex", at
                                 + "route.topic.regex (" + regex + ") may leave a record's routed value, any text, as its topic: "
                                 + "only a match of the whole value, (?<routedByValue>.*), is allowed");
                     }
-                    String replacement = config.getOrDefault(at + "route.topic.replacement", "outbox.event.${routedByValue}");
-                    yield template(controlPlane, at + "route.topic.replacement", replacement, regexReplacement(replacement));
+                    yield template(controlPlane, at + "route.topic.replacement", config.getOrDefault(at + "route.topic.replacement",
+                            "outbox.event.${routedByValue}"), RoutedTopics::regexReplacement);
                 }
                 case "ExtractNewRecordState", "ExtractNewDocumentState" -> {
                     String field = config.get(at + "route.by.field");
@@ -86,12 +84,8 @@ final class RoutedTopics {
                             at + "route.by.field", at + "route.by.field (" + field.trim() + ") takes each record's topic from its data, "
                             + "which may name a topic of the control plane");
                 }
-                case "TimescaleDb" -> {
-                    String prefix = config.getOrDefault(at + "target.topic.prefix", "timescaledb");
-                    yield controlPlane.couldBegin(prefix + ".") ? new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS,
-                            at + "target.topic.prefix", "topic prefix " + prefix + " (" + at + "target.topic.prefix) makes topics under the control plane's")
-                            : null;
-                }
+                case "TimescaleDb" -> template(controlPlane, at + "target.topic.prefix", config.getOrDefault(at + "target.topic.prefix",
+                        "timescaledb"), prefix -> new Template(prefix + ".", false));
                 default -> null;
             };
             if (refused != null) {
@@ -119,15 +113,36 @@ final class RoutedTopics {
                     + ") of " + strategy + " may replace text in the middle of a topic name, making a name of the control plane "
                     + "from the start of another: anchor it at the start (^)");
         }
-        String replacement = config.get("topic.replacement");
-        return template(controlPlane, "topic.replacement", replacement, regexReplacement(replacement));
+        return template(controlPlane, "topic.replacement", config.get("topic.replacement"), RoutedTopics::regexReplacement);
     }
 
-    /** The refusal of a template whose names may be a control-plane topic, or null. */
-    private static ConnectorPolicies.Refusal template(ControlPlane controlPlane, String key, String template, Template made) {
-        if (template == null || made == null) {
+    /**
+     * The refusal of a template whose names may be a control-plane topic, or null. It is judged as
+     * given and trimmed: Kafka Connect trims a STRING config before a transform sees it (Kafka's
+     * routers read the trimmed text), while Debezium's read the text as given.
+     */
+    private static ConnectorPolicies.Refusal template(ControlPlane controlPlane, String key, String template,
+                                                      java.util.function.Function<String, Template> parse) {
+        if (template == null) {
             return null;
         }
+        for (String form : forms(template)) {
+            Template made = parse.apply(form);
+            ConnectorPolicies.Refusal refused = made == null ? null : template(controlPlane, key, form, made);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        return null;
+    }
+
+    /** A value as given and, when it differs, as Kafka Connect trims it. */
+    static List<String> forms(String value) {
+        String trimmed = value.trim();
+        return trimmed.equals(value) ? List.of(value) : List.of(value, trimmed);
+    }
+
+    private static ConnectorPolicies.Refusal template(ControlPlane controlPlane, String key, String template, Template made) {
         if (made.whole()) {
             return controlPlane.isTopic(made.literal()) ? new ConnectorPolicies.Refusal(ConnectorPolicies.CONTROL_PLANE_TOPICS, key,
                     "topic " + made.literal() + " belongs to the control plane, and " + key + " (" + template + ") routes records to it")

@@ -131,7 +131,8 @@ class ConnectorPoliciesTest {
         ConnectorPolicies.Refusal topics = refusal(config(SINK, "file", "/tmp/x", "topics", "${secretsManager:T}"));
         assertEquals("Connector config refused by policy config-references: topics holds a config provider reference "
                 + "(${provider:...}): a worker resolves it only when it runs the connector, after every policy judged the config, "
-                + "so a key that chooses code or where data goes must hold its value itself", topics.message());
+                + "so a key whose value a built-in policy reads (code, where data goes, a JDBC URL or driver property, a file, "
+                + "a class) must hold its value itself", topics.message());
         assertEquals("topics", topics.key());
         for (String key : new String[] {"connector.class", "topic", "topics.regex", "transforms", "transforms.r.type",
                 "transforms.r.x.replacement", "predicates.p.type", "errors.deadletterqueue.topic.name", "consumer.override.group.id",
@@ -177,6 +178,34 @@ class ConnectorPoliciesTest {
         Map<String, String> unlisted = routedTo("r", router, "switchboard-connect-configs");
         unlisted.put("transforms", "");
         assertNull(refusal(unlisted));
+    }
+
+    @Test
+    void valuesAreJudgedAsTheWorkerReadsThemTrimmedAndInItsRegexDialect() {
+        String router = "org.apache.kafka.connect.transforms.RegexRouter";
+        // Connect trims a STRING config: the router writes to the notifications topic, leading space or not.
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard-pipeline-notifications",
+                routedTo("r", router, " switchboard-pipeline-notifications"));
+        assertRefused("control-plane-topics", "transforms.r.replacement", "switchboard.",
+                config(SOURCE, "topic", "orders", "transforms", "r", "transforms.r.type", router, "transforms.r.regex", "(.*)",
+                        "transforms.r.replacement", "\tswitchboard.$1"));
+        assertRefused("control-plane-topics", "transforms.t.topic.format", "switchboard.commands", config(SOURCE, "topic", "orders",
+                "transforms", "t", "transforms.t.type", "org.apache.kafka.connect.transforms.TimestampRouter",
+                "transforms.t.topic.format", "switchboard.commands "));
+        assertRefused("control-plane-topics", "topics.regex", "switchboard.", config(SINK, "topics.regex", " switchboard\\..*"));
+        // Debezium reads EventRouter's regex as given: a space makes it match no value, which then is the topic.
+        assertRefused("control-plane-topics", "transforms.o.route.topic.regex", "routed value", config(SOURCE, "topic", "orders",
+                "transforms", "o", "transforms.o.type", "io.debezium.transforms.outbox.EventRouter",
+                "transforms.o.route.topic.regex", " (?<routedByValue>.*)"));
+        // java.util.regex reads [[:space:]] as one of ":space", RE2/J as whitespace: it would match switchboard.commands.
+        ConnectorPolicies.Refusal posix = refusal(config(SINK, "topics.regex", "[[:space:]]witchboard\\..*"));
+        assertEquals("topics.regex", posix.key());
+        assertTrue(posix.message().contains("differently"), posix.message());
+        assertRefused("control-plane-topics", "topics.regex", "differently", config(SINK, "topics.regex", "[a-z&&[^x]]witchboard\\..*"));
+        assertRefused("control-plane-topics", "topics.regex", "differently", config(SINK, "topics.regex", "orders\\1"));
+        // What both read alike is judged as before.
+        assertNull(refusal(config(SINK, "topics.regex", "\\Qorders.\\E[a-z]+")));
+        assertNull(refusal(config(SINK, "topics.regex", "[]a-z]+-orders")));
     }
 
     @Test

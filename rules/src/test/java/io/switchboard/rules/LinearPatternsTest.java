@@ -69,6 +69,19 @@ class LinearPatternsTest {
     }
 
     @Test
+    void constructsTheTwoEnginesReadDifferentlyAreNamed() {
+        for (String regex : new String[] {"[[:digit:]]", "[a[b]]", "[^a[b]]", "[a-z&&[^x]]", "(a)\\1", "\\0101", "\\101", "a\\v",
+                "(?U)a+", "(?iU:a)"}) {
+            assertNotNull(LinearPatterns.readDifferently(regex), regex);
+            assertTrue(LinearPatterns.compile(regex).problem() == null || LinearPatterns.compile(regex).problem().contains("differently"), regex);
+        }
+        for (String regex : new String[] {"[]a]", "[^]a]", "\\[\\[:digit:]]", "\\Q[[:digit:]]\\E", "[a-]", "(?i)orders", "(?<name>a)",
+                "\\d+", "a&&b", "[\\[]"}) {
+            assertNull(LinearPatterns.readDifferently(regex), regex);
+        }
+    }
+
+    @Test
     void manyStarredGlobsMatchInLinearTime() {
         String glob = "*a".repeat(30) + "b";
         assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {

@@ -104,6 +104,21 @@ class PipelineOwnershipTest {
     }
 
     @Test
+    void aRestoreWithOffsetsIsAConfigChangeAndMayNotClaimAPipeline() {
+        ConnectorState plain = state(SINK, PLAIN, TargetState.STOPPED);
+        Decision d = CommandDecider.decide(ConnectorPoliciesTest.CONTROL_PLANE, plain, command(SINK, new ModifyOffsets(null, true, OWNED, 4L), null));
+        assertEquals(Outcome.REJECTED, d.outcome());
+        assertEquals(DecisionReasons.PIPELINE_ID_RESERVED, d.reason());
+        assertFalse(d.changed());
+        assertSame(plain, d.next());
+        assertEquals(DecisionReasons.PIPELINE_ID_RESERVED, PipelineOwnership.refusal(plain,
+                command(SINK, new ModifyOffsets(null, true, OWNED, 4L), null)).reason());
+        // Without a config, or with one that claims nothing, the rule has nothing to say.
+        assertNull(PipelineOwnership.refusal(plain, command(SINK, new ModifyOffsets(null, true, PLAIN, 4L), null)));
+        assertNull(PipelineOwnership.refusal(plain, command(SINK, new ModifyOffsets(null, true, null, null), null)));
+    }
+
+    @Test
     void aPipelineNeverTakesOverAConnectorMadeElsewhere() {
         ConnectorState squatter = state(SINK, PLAIN, TargetState.RUNNING);
         for (Object action : List.of(new PutConnectorConfig(OWNED), new DeleteConnector(), new ChangeTargetState(TargetState.STOPPED))) {

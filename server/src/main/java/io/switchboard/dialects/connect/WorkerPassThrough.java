@@ -77,13 +77,16 @@ final class WorkerPassThrough {
 
     /**
      * The worker's validation, with the values it resolved from references shown as they were given.
-     * For a cluster whose workers cannot open Switchboard's secrets, a config holding one is refused
+     * A config that breaks a built-in policy is refused first, as a create of it is
+     * ({@link ClusterFacts#requirePolicies}). For a cluster whose workers cannot open Switchboard's secrets, a config holding one is refused
      * first, as a create of it is, and nothing is sent ({@link ClusterFacts#requireSendable}).
      */
     private void validate(Context ctx) {
         Map<String, String> given = requests.configBody(ctx.bodyAsBytes());
         String plugin = ctx.pathParam("plugin");
         String body = requests.configToValidate(given, plugin);
+        // A config a create would refuse is refused here too, before anything reaches a worker.
+        facts.requirePolicies(given);
         if (workers.apply(scopes.of(ctx).cluster()) != null) {
             facts.requireSendable(scopes.of(ctx), plugin, given);
         }
