@@ -138,6 +138,8 @@ public final class ClusterFacts {
     public void requireSendable(Scope scope, String plugin, Map<String, String> config) {
         requirePolicies(config);
         secrets.requireOpenable(config);
+        // A validation has no connector: no sealed value is its to give (it would be opened for the worker, an oracle).
+        secrets.requireHeld(config, Map::of);
         if (clusters.opensSecrets(scope.cluster())) {
             return;
         }

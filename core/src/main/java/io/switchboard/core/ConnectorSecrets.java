@@ -48,6 +48,35 @@ public final class ConnectorSecrets {
     }
 
     /**
+     * Refuses a sealed value that the connector's current config does not hold already. No answer
+     * shows one, so a sealed text given is either an unchanged value sent back, which is kept, or one
+     * copied from elsewhere (another connector's, a value the control plane sealed for itself): stored,
+     * it would be opened for this connector's worker. A value is given as itself, and sealed here.
+     *
+     * @param current the connector's current (sealed) config; asked only when a sealed value is given
+     */
+    public void requireHeld(Map<String, String> config, java.util.function.Supplier<Map<String, String>> current) {
+        Set<String> held = null;
+        for (Map.Entry<String, String> entry : config.entrySet()) {
+            for (ConfigReferences.Reference sealed : sealedIn(entry.getValue())) {
+                if (held == null) {
+                    held = new java.util.HashSet<>();
+                    for (String value : current.get().values()) {
+                        for (ConfigReferences.Reference kept : sealedIn(value)) {
+                            held.add(kept.path() + ":" + kept.key());
+                        }
+                    }
+                }
+                if (!held.contains(sealed.path() + ":" + sealed.key())) {
+                    throw new ServiceException.InvalidRequest(entry.getKey(), "The value of " + entry.getKey() + " holds a value in "
+                            + "Switchboard's sealed form that this connector does not hold: a sealed value can be kept, never given. "
+                            + "Give the value itself, which is sealed here");
+                }
+            }
+        }
+    }
+
+    /**
      * The config with its secret values sealed. A value equal to what the current config holds keeps
      * the current sealed text, so an update that changes nothing stays a no-op across key rotations.
      *

@@ -96,6 +96,7 @@ final class DesiredConfig {
             early.run();
         }
         secrets.requireOpenable(sent);
+        secrets.requireHeld(sent, write.current());
         namedSecrets.requireKnown(write.scope(), sent);
         // On the stored form first: the refusal prints the config, whose sealed values must stay sealed there.
         validator.requireConnectorClass(whole);

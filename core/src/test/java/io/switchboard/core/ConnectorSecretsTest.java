@@ -98,4 +98,22 @@ class ConnectorSecretsTest {
         assertTrue(shown.contains("(repayment)"), () -> "a short value hidden inside a longer word: " + shown);
         assertTrue(shown.contains("Task.java:1") && shown.contains("pg-sink"), shown);
     }
+
+    /** G6: a sealed text given is kept only when the connector holds it already; one copied from elsewhere is refused. */
+    @Test
+    void aSealedValueIsKeptNeverGiven() {
+        String held = box.seal("db.password", "the connector's own");
+        String copied = box.seal("db.password", "another connector's, or the control plane's");
+        Map<String, String> current = Map.of("connector.class", "X", "db.password", held);
+        assertDoesNotThrow(() -> secrets.requireHeld(Map.of("db.password", held), () -> current), "sent back unchanged");
+        ServiceException.InvalidRequest refused = assertThrows(ServiceException.InvalidRequest.class,
+                () -> secrets.requireHeld(Map.of("database.password", copied), () -> current));
+        assertTrue(refused.getMessage().contains("never given"), refused.getMessage());
+        assertFalse(refused.getMessage().contains(copied.substring(SecretBox.PREFIX.length())), "the refusal quotes no ciphertext");
+        assertThrows(ServiceException.InvalidRequest.class, () -> secrets.requireHeld(Map.of("url", "jdbc:x?p=" + copied), Map::of),
+                "inside a longer value too, and with no connector at all (a validation)");
+        assertDoesNotThrow(() -> secrets.requireHeld(Map.of("db.password", "plain"), () -> {
+            throw new AssertionError("the current config is read only when a sealed value is given");
+        }));
+    }
 }

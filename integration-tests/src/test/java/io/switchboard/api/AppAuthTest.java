@@ -13,8 +13,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.switchboard.SecurityOptions;
 import io.switchboard.access.RouteMatrix;
 import io.switchboard.http.HttpServer.Route;
-import io.switchboard.secrets.Keyring;
-import io.switchboard.secrets.SecretBox;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import io.switchboard.unit.UnitApi;
@@ -202,10 +200,9 @@ class AppAuthTest {
     @Test
     void aRefusedPatchPrintsSealedValuesSealed() {
         String erin = TestUsers.basic("erin");
-        SecretBox box = new SecretBox(
-                Keyring.loadOrCreate(fx.dir.resolve("replica").resolve("secrets.key")));
+        // Sealed by Switchboard as it stores it (a secret key's value); a sealed value pasted in is refused.
         Map<String, Object> sealed = Map.of("name", "sealed-file", "config", Map.of("connector.class", "FileStreamSource",
-                "file", box.seal("file", "/tmp/opened-secret"), "topic", "t"));
+                "file", "/tmp/sealed-file.txt", "db.password", "/tmp/opened-secret", "topic", "t"));
         assertEquals(201, as(erin, "POST", "/connectors", sealed).status());
         Http.Response refused = as(erin, "PATCH", "/connectors/sealed-file/config", Collections.singletonMap("connector.class", null));
         assertEquals(400, refused.status(), refused.body());

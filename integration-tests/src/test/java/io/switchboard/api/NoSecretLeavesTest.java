@@ -86,7 +86,12 @@ class NoSecretLeavesTest {
         config.put("topic", "leaky");
         config.put("database.password", PASSWORD);
         config.put("mongo.dsn", DSN);
-        config.put("leak.note", "note: " + sealed);
+        // A sealed value pasted, even after some text under a key that is not secret, is refused (it is kept, never given).
+        Map<String, String> pasted = new LinkedHashMap<>(config);
+        pasted.put("leak.note", "note: " + sealed);
+        Answer refused = call("POST", "/connectors", SwitchboardFixture.json(Map.of("name", CONNECTOR, "config", pasted)), "erin");
+        assertEquals(400, refused.status(), refused.body());
+        assertNoSecret("the refusal of a pasted sealed value", refused.body());
         Answer created = call("POST", "/connectors", SwitchboardFixture.json(Map.of("name", CONNECTOR, "config", config)), "erin");
         assertEquals(201, created.status(), created.body());
         config.put("database.password", NEW_PASSWORD);
