@@ -135,7 +135,7 @@ class NoSecretLeavesTest {
             Answer history = call("GET", "/connectors/" + CONNECTOR + "/history", null, user);
             assertEquals(200, history.status(), history.body());
             assertTrue(history.body().contains("database.password"), history.body());
-            assertTrue(history.body().contains("leak.note"), history.body());
+            assertTrue(history.body().contains("mongo.dsn"), history.body());
             assertNoSecret("the history as " + user, history.body());
         }
     }
@@ -145,7 +145,7 @@ class NoSecretLeavesTest {
         for (String user : ROLES) {
             String events = events(user);
             assertTrue(events.contains("ConnectorCreated") && events.contains("ConnectorConfigChanged"), user + ": " + events);
-            assertTrue(events.contains("leak.note"), events);
+            assertTrue(events.contains("mongo.dsn"), events);
             assertNoSecret("/events as " + user, events);
         }
     }
