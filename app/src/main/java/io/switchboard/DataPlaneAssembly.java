@@ -196,6 +196,15 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
     static WorkerWall wall(SwitchboardOptions options, Path directory, String pluginPath, Path files) {
         List<Path> readOnly = new ArrayList<>();
         readOnly.add(Path.of(System.getProperty("java.home")));
+        // Name resolution where /etc/resolv.conf is a link out of /etc (systemd-resolved's stub under /run).
+        try {
+            Path resolver = Path.of("/etc/resolv.conf").toRealPath();
+            if (!resolver.startsWith("/etc/") && resolver.getParent() != null) {
+                readOnly.add(resolver.getParent());
+            }
+        } catch (IOException e) {
+            // no resolver configuration: nothing to bind
+        }
         readOnly.addAll(WorkerClassPath.toBind(WorkerClassPath.current()));
         if (pluginPath != null) {
             Arrays.stream(pluginPath.split(",")).map(String::trim).filter(p -> !p.isEmpty()).map(Path::of).forEach(readOnly::add);
