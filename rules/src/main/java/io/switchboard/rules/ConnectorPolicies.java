@@ -120,42 +120,13 @@ public final class ConnectorPolicies {
 
     private static Refusal references(Map<String, String> config) {
         for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
-            if (choosesCodeOrRoute(entry.getKey()) && holdsReference(entry.getValue())) {
+            if (choosesCodeOrRoute(entry.getKey()) && io.switchboard.secrets.ConfigReferences.holdsReference(entry.getValue())) {
                 return new Refusal(CONFIG_REFERENCES, entry.getKey(), entry.getKey() + " holds a config provider reference (${provider:...}): "
                         + "a worker resolves it only when it runs the connector, after every policy judged the config, so a key that "
                         + "chooses code or where data goes must hold its value itself");
             }
         }
         return null;
-    }
-
-    /**
-     * Whether a worker would resolve anything in the value: Kafka's {@code ${provider:[path:]key}}
-     * ({@code ConfigTransformer}), a {@code ${} with a {@code :} before the next {@code }}. One pass,
-     * linear in the value.
-     */
-    static boolean holdsReference(String value) {
-        if (value == null) {
-            return false;
-        }
-        boolean open = false;
-        boolean colon = false;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (!open && c == '$' && i + 1 < value.length() && value.charAt(i + 1) == '{') {
-                open = true;
-                colon = false;
-                i++;
-            } else if (open && c == ':') {
-                colon = true;
-            } else if (open && c == '}') {
-                if (colon) {
-                    return true;
-                }
-                open = false;
-            }
-        }
-        return false;
     }
 
     private static Refusal clientOverrides(Map<String, String> config) {

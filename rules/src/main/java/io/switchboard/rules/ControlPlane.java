@@ -182,7 +182,7 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
             if (file == null || file.isBlank()) {
                 return "file is empty, so the connector would read the replica's standard input or write its standard output: " + within;
             }
-            if (ConnectorPolicies.holdsReference(file)) {
+            if (io.switchboard.secrets.ConfigReferences.holdsReference(file)) {
                 return "file holds a config provider reference, which the worker resolves after every check: " + within;
             }
             Path path;
