@@ -81,10 +81,12 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
     /**
      * The control plane the policies decide for: the deployment's topics, and, with the embedded
      * worker, where its FileStream connectors may read and write ({@code --file-connectors-dir};
-     * without it they are off). Every replica of a deployment must be given the same directory.
+     * without it they are off), and the bounds on {@code tasks.max}. Every replica of a deployment
+     * must be given the same directory and bounds.
      */
     static io.switchboard.rules.ControlPlane controlPlane(SwitchboardOptions options, Topics topics) {
-        return ControlPlanes.of(topics, embedsWorker(options) ? FileConnectors.embedded(options.fileConnectorsDir()) : FileConnectors.NOT_EMBEDDED);
+        return ControlPlanes.of(topics, embedsWorker(options) ? FileConnectors.embedded(options.fileConnectorsDir()) : FileConnectors.NOT_EMBEDDED)
+                .withBounds(options.connectorBounds());
     }
 
     /** The clusters the data plane will attach: the external ones, else the embedded worker. */

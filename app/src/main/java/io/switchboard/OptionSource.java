@@ -16,7 +16,8 @@ final class OptionSource {
             "tls-keystore", "tls-keystore-password", "tls-truststore", "tls-truststore-password", "instance-id",
             "health-max-connectors", "health-flapping-window-s", "health-flapping-failures",
             "health-sink-lag-interval-s", "health-sink-lag-age-partitions", "health-series", "full-pass-interval-ms",
-            "file-connectors-dir", "worker-handoff-dir");
+            "file-connectors-dir", "worker-handoff-dir",
+            "max-tasks-per-connector", "max-tasks-per-cluster", "max-secret-bytes", "max-secrets-per-cluster");
     /** Flags that may be given more than once; their values are joined with commas. */
     static final Set<String> REPEATABLE = Set.of("connect-cluster", "confluent-scope", "kafka-property", "worker-kafka-property");
 

@@ -289,7 +289,7 @@ public final class SwitchboardApp implements AutoCloseable {
         this.queries = own(Stage.PROCESSOR, queries);
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
-        namedSecrets = new NamedSecrets(secretStore, queries, Clock.systemUTC());
+        namedSecrets = new NamedSecrets(secretStore, queries, Clock.systemUTC(), options.secretBounds());
         ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys());
         ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins, validator, watcher, secrets, namedSecrets,
                 connectClusters);

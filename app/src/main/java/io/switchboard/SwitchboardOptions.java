@@ -2,6 +2,8 @@ package io.switchboard;
 
 import io.switchboard.http.ClientAddresses;
 import io.switchboard.metrics.HealthOptions;
+import io.switchboard.rules.ResourceBounds;
+import io.switchboard.secrets.SecretBounds;
 import io.switchboard.tracing.Tracing;
 
 import java.nio.file.Path;
@@ -47,6 +49,10 @@ import java.util.Optional;
  * @param workerHandoffDir  where the embedded worker's settings are handed to a worker in another container
  *                          that shares the directory ({@code --worker-handoff-dir}); null: the replica
  *                          starts the worker's process itself
+ * @param connectorBounds   {@code tasks.max} of one connector and of a cluster's connectors together
+ *                          ({@code --max-tasks-per-connector}, {@code --max-tasks-per-cluster})
+ * @param secretBounds      the size of a named secret and the number of a cluster's
+ *                          ({@code --max-secret-bytes}, {@code --max-secrets-per-cluster})
  */
 public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String bootstrapServers,
                                  String schemaRegistryUrl, int schemaRegistryPort, String advertisedUrl,
@@ -55,12 +61,14 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                                  String pluginPath, Path secretsKeyFile, String secretsKey, String secretKeyPatterns,
                                  String lifecycleTopic, String confluentScopes, SecurityOptions security,
                                  String instanceId, HealthOptions health, Tracing tracing, Duration fullPassEvery,
-                                 Path fileConnectorsDir, Path workerHandoffDir) {
+                                 Path fileConnectorsDir, Path workerHandoffDir, ResourceBounds connectorBounds,
+                                 SecretBounds secretBounds) {
 
     public static SwitchboardOptions defaults() {
         return new SwitchboardOptions(8083, Path.of("data"), 9092, null, null, 8081, null,
                 null, "switchboard", 6, Duration.ofSeconds(30), true, null, null, null, null, null, null, null, SecurityOptions.NONE, null,
-                HealthOptions.DEFAULTS, Tracing.OFF, Duration.ofSeconds(10), null, null);
+                HealthOptions.DEFAULTS, Tracing.OFF, Duration.ofSeconds(10), null, null,
+                ResourceBounds.DEFAULT, SecretBounds.DEFAULT);
     }
 
     /** The keyring file: the one given, else {@code secrets.key} under the data directory. */
@@ -249,7 +257,11 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 new Tracing(source.string("tracing", Tracing.defaultMode(env)), null),
                 Duration.ofMillis(fullPassMs),
                 Optional.ofNullable(source.string("file-connectors-dir", null)).map(String::trim).map(Path::of).orElse(null),
-                Optional.ofNullable(source.string("worker-handoff-dir", null)).map(String::trim).filter(dir -> !dir.isEmpty()).map(Path::of).orElse(null));
+                Optional.ofNullable(source.string("worker-handoff-dir", null)).map(String::trim).filter(dir -> !dir.isEmpty()).map(Path::of).orElse(null),
+                new ResourceBounds(source.integer("max-tasks-per-connector", d.connectorBounds().maxTasksPerConnector()),
+                        source.integer("max-tasks-per-cluster", d.connectorBounds().maxTasksPerCluster())),
+                new SecretBounds(source.integer("max-secret-bytes", d.secretBounds().maxSecretBytes()),
+                        source.integer("max-secrets-per-cluster", d.secretBounds().maxSecretsPerCluster())));
     }
 
     public boolean embeddedKafka() {

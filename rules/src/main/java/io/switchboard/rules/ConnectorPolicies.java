@@ -27,6 +27,8 @@ import java.util.TreeMap;
  *   <li>{@value #FILE_CONNECTORS}: on the embedded worker, Kafka's FileStream connectors are off
  *       unless the replica was given a directory for them, and then read and write only under it
  *       ({@link ControlPlane.FileConnectors}).</li>
+ *   <li>{@value ResourceBounds#POLICY}: the config's size, and its {@code tasks.max}, within the
+ *       deployment's bounds ({@link ResourceBounds}); checked first.</li>
  *   <li>{@value #CLIENT_OVERRIDES}: the config overrides nothing of where or as whom the
  *       connector's Kafka clients connect ({@code producer.override.}, {@code consumer.override.},
  *       {@code admin.override.} of {@code bootstrap.servers}, {@code client.dns.lookup},
@@ -40,7 +42,7 @@ public final class ConnectorPolicies {
     public static final String FILE_CONNECTORS = "file-connectors";
     /** Every built-in policy, in the order they are listed. */
     public static final List<String> BUILT_IN = List.of(CLIENT_OVERRIDES, CONFIG_REFERENCES, CONTROL_PLANE_TOPICS, FILE_CONNECTORS,
-            JdbcDriverProperties.POLICY);
+            JdbcDriverProperties.POLICY, ResourceBounds.POLICY);
     /** Keys that choose code or route data, by name. */
     static final Set<String> CODE_OR_ROUTE_KEYS = Set.of(ConnectorRules.CONNECTOR_CLASS, "topic", "topics", "topics.regex",
             "transforms", "predicates", "key.converter", "value.converter", "header.converter", "offsets.storage.topic",
@@ -86,6 +88,11 @@ public final class ConnectorPolicies {
     public static Refusal refusal(ControlPlane controlPlane, Map<String, String> config) {
         if (config == null) {
             return null;
+        }
+        // First: every later check reads a config of bounded size.
+        Refusal bounds = controlPlane.bounds().refusal(config);
+        if (bounds != null) {
+            return bounds;
         }
         Refusal references = references(config);
         if (references != null) {

@@ -37,8 +37,10 @@ import java.util.TreeSet;
  * @param pipelineNotifications the topic the typed pipelines' sources write their notifications to
  *                              (one of the control plane's): a pipeline's own connector names it
  * @param files                 where the embedded worker's file connectors may read and write ({@link FileConnectors})
+ * @param bounds                what one connector, and a cluster's connectors together, may ask of the worker ({@link ResourceBounds})
  */
-public record ControlPlane(String prefix, Set<String> topics, Set<String> groups, String pipelineNotifications, FileConnectors files) {
+public record ControlPlane(String prefix, Set<String> topics, Set<String> groups, String pipelineNotifications, FileConnectors files,
+                           ResourceBounds bounds) {
     /** Names tried against a pattern for each part of the namespace no finite list covers. */
     private static final String PROBE = "x";
 
@@ -54,6 +56,12 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
         topics = Set.copyOf(all);
         groups = Set.copyOf(groups);
         files = files == null ? FileConnectors.NOT_EMBEDDED : files;
+        bounds = bounds == null ? ResourceBounds.DEFAULT : bounds;
+    }
+
+    /** With the default {@link ResourceBounds}. */
+    public ControlPlane(String prefix, Set<String> topics, Set<String> groups, String pipelineNotifications, FileConnectors files) {
+        this(prefix, topics, groups, pipelineNotifications, files, ResourceBounds.DEFAULT);
     }
 
     /** A deployment whose connectors run on external workers only. */
@@ -63,7 +71,12 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
 
     /** The same control plane, with its embedded worker's file connectors confined so. */
     public ControlPlane withFiles(FileConnectors files) {
-        return new ControlPlane(prefix, topics, groups, pipelineNotifications, files);
+        return new ControlPlane(prefix, topics, groups, pipelineNotifications, files, bounds);
+    }
+
+    /** The same control plane, with these bounds on what connectors ask of the worker. */
+    public ControlPlane withBounds(ResourceBounds bounds) {
+        return new ControlPlane(prefix, topics, groups, pipelineNotifications, files, bounds);
     }
 
     /** Whether the topic belongs to the control plane. */
