@@ -210,7 +210,7 @@ public final class ReplicaReadBenchmark {
 
     private static long create(String url, String name, Map<Integer, AtomicInteger> codes) {
         String body = "{\"name\":\"" + name + "\",\"config\":{\"connector.class\":\"FileStreamSource\","
-                + "\"file\":\"/tmp/" + name + "\",\"topic\":\"" + name + "\"}}";
+                + "\"file\":\"/tmp/switchboard-test-files/" + name + "\",\"topic\":\"" + name + "\"}}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/connectors"))
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(60))

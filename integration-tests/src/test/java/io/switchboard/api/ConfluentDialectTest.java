@@ -283,11 +283,11 @@ class ConfluentDialectTest {
         assertTrue(plugins.toString().contains("org.apache.kafka.connect.file.FileStreamSourceConnector"), plugins.toString());
         plugins.forEach(p -> assertTrue(p.path("type").asText().matches("source|sink"), p.toString()));
         SwitchboardFixture.Answer validated = fx.call("PUT", base + "/connector-plugins/FileStreamSource/config/validate",
-                "{\"name\": \"v\", \"topic\": \"t\", \"file\": \"/tmp/x\"}");
+                "{\"name\": \"v\", \"topic\": \"t\", \"file\": \"/tmp/switchboard-test-files/x\"}");
         assertEquals(200, validated.status(), validated.body());
         assertEquals(0, validated.json().path("error_count").asInt(), validated.json().path("error_count").asText());
         SwitchboardFixture.Answer invalid = fx.call("PUT", base + "/connector-plugins/FileStreamSource/config/validate",
-                "{\"file\": \"/tmp/x\"}");
+                "{\"file\": \"/tmp/switchboard-test-files/x\"}");
         assertEquals(200, invalid.status(), invalid.body());
         assertTrue(invalid.json().path("error_count").asInt() > 0, invalid.json().path("error_count").asText());
     }

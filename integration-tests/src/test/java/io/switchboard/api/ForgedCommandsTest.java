@@ -64,7 +64,7 @@ class ForgedCommandsTest {
     private static ConnectorCommand forgedCreate(String connector) {
         Map<String, String> config = new HashMap<>(Map.of(
                 "connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector",
-                "file", "/tmp/forged.txt", "topic", "forged-lines", "name", connector));
+                "file", "/tmp/switchboard-test-files/forged.txt", "topic", "forged-lines", "name", connector));
         return ConnectorCommand.newBuilder().setCommandId(UUID.randomUUID().toString()).setCluster("default")
                 .setConnector(connector).setPrincipal("admin").setRequestId("forged-request").setIssuedAt(System.currentTimeMillis())
                 .setAction(new CreateConnector(config, TargetState.RUNNING, null)).build();

@@ -266,7 +266,7 @@ class DataPlaneTest {
 
     @Test
     void changesMadeDirectlyOnTheWorkerAreRepaired() {
-        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/drift.txt\",\"topic\":\"drift\"}";
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/drift.txt\",\"topic\":\"drift\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"drift\",\"config\":" + config + "}").status());
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"dropped\",\"config\":"
                 + config.replace("drift", "dropped") + "}").status());
@@ -275,7 +275,7 @@ class DataPlaneTest {
 
         // Three changes made on the worker at once, each repaired by the next full pass:
         // someone edits a config (the desired one is put back), ...
-        String edited = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/edited.txt\",\"topic\":\"drift\"}";
+        String edited = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/edited.txt\",\"topic\":\"drift\"}";
         call(workerUrl, "PUT", "/connectors/drift/config", edited);
         // ... creates a connector nobody asked Switchboard for (it is removed), ...
         call(workerUrl, "POST", "/connectors", "{\"name\":\"stray\",\"config\":" + config.replace("drift", "stray") + "}");
@@ -283,7 +283,7 @@ class DataPlaneTest {
         // starting, and no grace after its creation holds it back).
         assertEquals(204, call(workerUrl, "DELETE", "/connectors/dropped", null).status());
         eventually("config put back", () -> call(workerUrl, "GET", "/connectors/drift/config", null).json().path("file").asText(),
-                "/tmp/drift.txt"::equals);
+                "/tmp/switchboard-test-files/drift.txt"::equals);
         eventually("stray removed", () -> call(workerUrl, "GET", "/connectors/stray", null).status(), s -> s == 404);
         eventually("recreated on the worker", () -> call(workerUrl, "GET", "/connectors/dropped", null).status(), s -> s == 200);
 

@@ -124,7 +124,7 @@ class ReconcileFailureTest {
 
         // Fixed by a new config, it is created and the failure is over.
         assertEquals(200, call(app.url(), "PUT", "/connectors/refused/config",
-                "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/refused.txt\",\"topic\":\"refused\"}").status());
+                "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/refused.txt\",\"topic\":\"refused\"}").status());
         assertEquals(202, call(app.url(), "PUT", "/connectors/refused/resume", null).status());
         JsonNode recovered = eventually("created and RUNNING", () -> status("refused"),
                 s -> "RUNNING".equals(s.path("connector").path("state").asText()));

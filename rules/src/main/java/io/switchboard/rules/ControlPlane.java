@@ -148,19 +148,23 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
         public static final String FLAG = "--file-connectors-dir";
 
         /**
-         * The embedded worker's, with the directory given for file connectors (made if missing, and
-         * canonical), or with none: they are off.
+         * The embedded worker's, with the directory given for file connectors (made 0700 if missing,
+         * and canonical), or with none: they are off. The directory is checked as
+         * {@link FileConnectorsDirectory} says.
          */
         public static FileConnectors embedded(Path directory) {
+            return embedded(directory, List.of());
+        }
+
+        /**
+         * As {@link #embedded(Path)}, the directory also kept apart from these paths (the data
+         * directory, the keyring, the users file): neither inside nor above any of them.
+         */
+        public static FileConnectors embedded(Path directory, java.util.Collection<Path> keptApart) {
             if (directory == null) {
                 return new FileConnectors(true, null);
             }
-            try {
-                Files.createDirectories(directory);
-                return new FileConnectors(true, directory.toRealPath());
-            } catch (IOException e) {
-                throw new IllegalArgumentException(FLAG + " " + directory + " is no directory that can be used: " + e.getMessage(), e);
-            }
+            return new FileConnectors(true, FileConnectorsDirectory.require(directory, keptApart));
         }
 
         /** Whether the class (a name or an alias, as Connect takes it) is one of Kafka's FileStream connectors. */
