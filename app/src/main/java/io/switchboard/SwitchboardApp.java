@@ -203,10 +203,10 @@ public final class SwitchboardApp implements AutoCloseable {
             if (options.embeddedSchemaRegistry()) {
                 EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
                         topics.schemas(), EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort())
-                        .withKafkaSettings(kafka.common()).start());
+                        .withKafkaSettings(kafka.common()).withWriters(RegistryCredentials.accepted(keyring)).start());
                 schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
             }
-            return new HttpSchemaRegistryClient(schemaRegistryUrl);
+            return new HttpSchemaRegistryClient(schemaRegistryUrl).withUserInfo(RegistryCredentials.userInfo(keyring));
         });
         // The Avro serdes of the processor's topics, each schema registered and looked up in the registry.
         TopologySerdes serdes = TopologySerdes.avro(registryClient);

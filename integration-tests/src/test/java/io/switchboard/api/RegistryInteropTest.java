@@ -158,6 +158,9 @@ class RegistryInteropTest {
 
         ObjectNode request = Http.JSON.createObjectNode();
         request.put("registry", fx.app.schemaRegistryUrl());
+        // The registry takes writes with the deployment's writer credentials only (HTTP Basic, as Confluent's clients send them).
+        String[] userInfo = fx.registryUserInfo().split(":", 2);
+        request.putObject("auth").put("username", userInfo[0]).put("password", userInfo[1]);
         ArrayNode decode = request.putArray("decode");
         raw.forEach(bytes -> decode.add(Base64.getEncoder().encodeToString(bytes)));
         request.putObject("register")
