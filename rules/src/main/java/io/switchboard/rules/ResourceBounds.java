@@ -12,7 +12,9 @@ import java.util.TreeMap;
  * {@code tasks.max} is a whole number no greater than the operator's {@link #maxTasksPerConnector}
  * (a reference there is refused: the worker would resolve it after every check), and the
  * {@code tasks.max} of a cluster's connectors add up to at most {@link #maxTasksPerCluster}
- * ({@link #clusterRefusal}). A {@code tasks.max} that is no whole number at all is left to the
+ * ({@link #clusterRefusal}). A value on which Kafka's own config-reference pattern, which the worker
+ * runs on every value, would backtrack for long (a {@code ${} with no {@code }} after it and
+ * hundreds of {@code :} after that) is refused. A {@code tasks.max} that is no whole number at all is left to the
  * worker's validation, which refuses it; it counts as one task here.
  *
  * @param maxTasksPerConnector the largest {@code tasks.max} of one connector ({@code --max-tasks-per-connector})
@@ -48,6 +50,11 @@ public record ResourceBounds(int maxTasksPerConnector, int maxTasksPerCluster) {
                 return refused(entry.getKey(), entry.getKey() + " is " + value + " bytes long; a value has at most " + MAX_VALUE_BYTES + " bytes");
             }
             total += utf8Length(entry.getKey()) + value;
+            if (backtracking(entry.getValue()) > MAX_BACKTRACKING) {
+                return refused(entry.getKey(), entry.getKey() + " holds '${' with no '}' after it and many ':' after that: no reference, but "
+                        + "a Kafka Connect worker reads such a value with Kafka's config-reference pattern in time that grows with the "
+                        + "cube of those ':' (close the '${' or write it otherwise)");
+            }
         }
         if (total > MAX_CONFIG_BYTES) {
             return refused(null, "the config is " + total + " bytes long; a connector config has at most " + MAX_CONFIG_BYTES + " bytes");
@@ -96,6 +103,33 @@ public record ResourceBounds(int maxTasksPerConnector, int maxTasksPerCluster) {
             return 1;
         }
     }
+
+    /**
+     * The steps Kafka's config-reference pattern ({@code ConfigTransformer.DEFAULT_PATTERN}), which
+     * the worker runs on every value, backtracks through on the value, roughly: a {@code ${} with no
+     * {@code }} after it fails only after trying every pair of the {@code :} that follow it, about
+     * c³/6 steps for c of them; a {@code ${} closed later matches in linear time. Linear in the value.
+     */
+    static long backtracking(String value) {
+        if (value == null) {
+            return 0;
+        }
+        long steps = 0;
+        long colons = 0;
+        // Only what follows the last '}' holds a '${' with no '}' after it.
+        for (int i = value.length() - 1; i >= 0 && value.charAt(i) != '}'; i--) {
+            char c = value.charAt(i);
+            if (c == ':') {
+                colons++;
+            } else if (c == '$' && i + 1 < value.length() && value.charAt(i + 1) == '{') {
+                steps = Math.min(Long.MAX_VALUE / 2, steps + colons * colons * colons / 6);
+            }
+        }
+        return steps;
+    }
+
+    /** The most backtracking ({@link #backtracking}) a value may cost a worker: milliseconds. */
+    static final long MAX_BACKTRACKING = 10_000_000L;
 
     private static ConnectorPolicies.Refusal refused(String key, String reason) {
         return new ConnectorPolicies.Refusal(POLICY, key, reason);

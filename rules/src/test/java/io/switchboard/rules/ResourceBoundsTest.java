@@ -58,6 +58,24 @@ class ResourceBoundsTest {
         assertRefused(null, "a connector config has at most 524288 bytes", refusal(large));
     }
 
+    /** The worker runs Kafka's backtracking pattern on every value: a value that would hold its thread is refused. */
+    @Test
+    void aValueKafkasPatternWouldBacktrackThroughIsRefused() {
+        assertRefused("x", "holds '${' with no '}' after it", refusal(sink("x", "${" + ":".repeat(30_000))));
+        assertRefused("x", "cube", refusal(sink("x", "a}" + "${".repeat(2_000) + ":".repeat(300))));
+        // Closed, or few ':': read in linear time by the worker too.
+        assertNull(refusal(sink("x", "${" + ":".repeat(30_000) + "}")));
+        assertNull(refusal(sink("x", "${" + ":".repeat(300))));
+        assertNull(refusal(sink("x", "jdbc:postgresql://db:5432/x?a=b:c:d")));
+        java.util.regex.Pattern kafka = org.apache.kafka.common.config.ConfigTransformer.DEFAULT_PATTERN;
+        // Within the bound, Kafka's pattern itself answers at once.
+        String allowed = "${" + ":".repeat(390);
+        assertTrue(ResourceBounds.backtracking(allowed) <= ResourceBounds.MAX_BACKTRACKING);
+        long started = System.nanoTime();
+        assertTrue(!kafka.matcher(allowed).find());
+        assertTrue((System.nanoTime() - started) / 1_000_000 < 2_000, "Kafka's pattern on the most allowed");
+    }
+
     @Test
     void tasksMaxIsBoundedPerConnectorAndAReferenceThereIsRefused() {
         assertNull(refusal(sink("tasks.max", "8")));
