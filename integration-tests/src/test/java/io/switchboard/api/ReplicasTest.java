@@ -223,9 +223,8 @@ class ReplicasTest {
         }
         // Signed with the replicas' keyring, as a data plane signs them.
         try (KafkaProducer<String, ConnectorObservation> producer = SignedRecordsProducer.of(kafka.client(KafkaIdentities.CONTROL_PLANE),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(replicas.get(0).schemaRegistryUrl()).withUserInfo(
-                        io.switchboard.RegistryCredentials.userInfo(Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))),
-                        ConnectorObservation.class, false),
+                new AvroSerializer<>(new HttpSchemaRegistryClient(replicas.get(0).schemaRegistryUrl()).withUserInfo(io.switchboard.RegistryCredentials
+                        .userInfo(Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))), ConnectorObservation.class, false),
                 Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))) {
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>("switchboard.observations", "default/incident-" + i,
