@@ -55,7 +55,7 @@ class ConfluentDialectTest {
         fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
         String kafkaClusterId = fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
         base = "/connect/v1/environments/env-default/clusters/" + kafkaClusterId;
-        files = Files.createTempDirectory("confluent-dialect");
+        files = Files.createTempDirectory(io.switchboard.testing.TestReplicas.FILES, "confluent-dialect");
     }
 
     @AfterAll

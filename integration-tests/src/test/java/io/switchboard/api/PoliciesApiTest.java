@@ -32,7 +32,7 @@ class PoliciesApiTest {
     @BeforeAll
     void start() throws Exception {
         fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
-        files = Files.createTempDirectory("policies");
+        files = Files.createTempDirectory(io.switchboard.testing.TestReplicas.FILES, "policies");
     }
 
     @AfterAll

@@ -80,7 +80,7 @@ class DataPlaneTest {
      */
     @Test
     void theStatusTopicShowsWhatTheWorkersRestApiShows() throws Exception {
-        Path input = dir.resolve("fed.txt");
+        Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-fed.txt");
         Files.writeString(input, "one\n");
         String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"fed\",\"tasks.max\":\"1\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"fed\",\"config\":" + config + "}").status());
@@ -112,7 +112,7 @@ class DataPlaneTest {
 
     @Test
     void aFileSourceCreatedThroughSwitchboardRunsOnTheWorkerAndFollowsItsTargetState() throws Exception {
-        Path input = dir.resolve("lines.txt");
+        Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-lines.txt");
         Files.writeString(input, "first\nsecond\n");
         String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"lines\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"lines\",\"config\":" + config + "}").status());
@@ -188,8 +188,8 @@ class DataPlaneTest {
      */
     @Test
     void offsetsAlteredThroughSwitchboardRewindASourceAndTheSinkSeesTheLinesAgain() throws Exception {
-        Path input = dir.resolve("feed.txt");
-        Path output = dir.resolve("feed-out.txt");
+        Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-feed.txt");
+        Path output = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-feed-out.txt");
         Files.writeString(input, "alpha\nbeta\n");
         String source = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"feed\"}";
         String sink = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + output + "\",\"topics\":\"feed\"}";
@@ -344,7 +344,7 @@ class DataPlaneTest {
     @Test
     void aConnectorThatOptedInIsRestartedWhenItsTaskFails() {
         // A sink whose file cannot be opened: its task fails as it starts.
-        String config = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + dir.resolve("no/such/dir/out.txt")
+        String config = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-no/such/dir/out.txt")
                 + "\",\"topics\":\"lines\",\"switchboard.auto.restart.enabled\":\"true\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"flaky\",\"config\":" + config + "}").status());
         JsonNode status = eventually("an auto-restart in the status", () -> call(app.url(), "GET", "/connectors/flaky/status", null).json(),

@@ -134,7 +134,7 @@ class ReconcileFailureTest {
 
     @Test
     void tasksShowAConfigChangeAsSoonAsTheWorkerRunsIt() throws Exception {
-        Path input = dir.resolve("batch.txt");
+        Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-batch.txt");
         Files.writeString(input, "one\n");
         String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"batch\",\"batch.size\":\"%d\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"batch\",\"config\":" + config.formatted(100) + "}").status());
