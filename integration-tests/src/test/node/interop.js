@@ -1,6 +1,6 @@
 // Reads one JSON request on stdin and prints one JSON answer on stdout, using the independent
 // @kafkajs/confluent-schema-registry client against a Confluent-compatible registry:
-//   {"registry": URL,
+//   {"registry": URL, "auth": {"username": U, "password": P} (optional: HTTP Basic, for writes),
 //    "decode": [base64 Confluent-framed messages],
 //    "register": {"subject": S, "schema": Avro schema text},
 //    "encode": [values to encode with the schema registered above]}
@@ -20,7 +20,7 @@ function readStdin() {
 
 async function main() {
   const request = JSON.parse(await readStdin());
-  const registry = new SchemaRegistry({ host: request.registry });
+  const registry = new SchemaRegistry(request.auth ? { host: request.registry, auth: request.auth } : { host: request.registry });
   const answer = { decoded: [], encoded: [] };
 
   for (const message of request.decode || []) {

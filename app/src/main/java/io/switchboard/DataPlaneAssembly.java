@@ -91,11 +91,23 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
 
     /**
      * The control plane the policies decide for: the deployment's topics, and, with the embedded
-     * worker, where its FileStream connectors may read and write ({@code --file-connectors-dir};
-     * without it they are off). Every replica of a deployment must be given the same directory.
+     * worker, where its FileStream connectors may read and write ({@code --file-connectors-dir},
+     * checked as {@code FileConnectorsDirectory} says: refused, at start, unless private to the
+     * service user and apart from the data directory; without it they are off), and the bounds on {@code tasks.max}. Every replica of a deployment
+     * must be given the same directory and bounds.
      */
     static io.switchboard.rules.ControlPlane controlPlane(SwitchboardOptions options, Topics topics) {
-        return ControlPlanes.of(topics, embedsWorker(options) ? FileConnectors.embedded(options.fileConnectorsDir()) : FileConnectors.NOT_EMBEDDED);
+        return ControlPlanes.of(topics, embedsWorker(options) ? FileConnectors.embedded(options.fileConnectorsDir(), keptApart(options))
+                : FileConnectors.NOT_EMBEDDED).withBounds(options.connectorBounds());
+    }
+
+    /** What the file connectors' directory may be neither inside nor above: the data directory, the keyring, the users file. */
+    private static java.util.List<java.nio.file.Path> keptApart(SwitchboardOptions options) {
+        java.util.List<java.nio.file.Path> kept = new java.util.ArrayList<>(java.util.List.of(options.dataDir(), options.keyringFile()));
+        if (options.security().usersFile() != null) {
+            kept.add(options.security().usersFile());
+        }
+        return kept;
     }
 
     /** The clusters the data plane will attach: the external ones, else the embedded worker. */

@@ -86,8 +86,24 @@ public enum Flag {
             + " default `-Xmx1g -XX:+ExitOnOutOfMemoryError`)"),
     FILE_CONNECTORS_DIR("file-connectors-dir", Type.PATH, null, "(none: FileStream connectors are off on the embedded worker)",
             "the directory under which the embedded worker's `FileStreamSource` and `FileStreamSink` may read and write (made"
-            + " if missing); each `file` must be an absolute path under it, links resolved (built-in policy `file-connectors`,"
-            + " see [security.md](security.md#what-a-connector-can-reach)). Give every replica the same one, holding nothing else"),
+            + " 0700 if missing). At start it is refused unless owned by the user the replica runs as and writable by no one"
+            + " else, under directories only that user or root can change (or sticky ones), and neither inside nor above the data"
+            + " directory, the keyring or the users file; each `file` must be an absolute path under it, links resolved (built-in"
+            + " policy `file-connectors`, see [security.md](security.md#what-a-connector-can-reach)). Give every replica the same"
+            + " one, holding nothing else"),
+    MAX_TASKS_PER_CONNECTOR("max-tasks-per-connector", Type.INTEGER,
+            String.valueOf(io.switchboard.rules.ResourceBounds.DEFAULT_MAX_TASKS_PER_CONNECTOR), null,
+            "the largest `tasks.max` a connector may have (built-in policy `resource-bounds`, see [security.md](security.md#bounds));"
+            + " every replica of a deployment is given the same"),
+    MAX_TASKS_PER_CLUSTER("max-tasks-per-cluster", Type.INTEGER,
+            String.valueOf(io.switchboard.rules.ResourceBounds.DEFAULT_MAX_TASKS_PER_CLUSTER), null,
+            "the largest sum of `tasks.max` over a Connect cluster's connectors (at least `--max-tasks-per-connector`); a write"
+            + " that would pass it is refused with a 400"),
+    MAX_SECRET_BYTES("max-secret-bytes", Type.INTEGER, String.valueOf(io.switchboard.secrets.SecretBounds.DEFAULT_MAX_SECRET_BYTES),
+            null, "the largest named secret, in bytes of its value (UTF-8)"),
+    MAX_SECRETS_PER_CLUSTER("max-secrets-per-cluster", Type.INTEGER,
+            String.valueOf(io.switchboard.secrets.SecretBounds.DEFAULT_MAX_SECRETS_PER_CLUSTER), null,
+            "the most named secrets a Connect cluster holds"),
     CONNECT_CLUSTER("connect-cluster", Type.LIST, null, null, "`NAME=URL` of an external Connect cluster, repeatable; given, no"
             + " worker is embedded. `NAME=URL;status-topic=TOPIC` also names its status topic (on Switchboard's Kafka), which is"
             + " then read instead of polling the workers for statuses; `;config-topic=TOPIC` names its config topic, from which"

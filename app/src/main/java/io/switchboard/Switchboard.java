@@ -62,6 +62,8 @@ public final class Switchboard {
         SwitchboardOptions options;
         try {
             options = SwitchboardOptions.parse(args, System.getenv());
+            // Checked before anything starts: the file connectors' directory must be the service user's alone.
+            DataPlaneAssembly.controlPlane(options, new io.switchboard.kafkaio.Topics(options.topicPrefix()));
         } catch (IllegalArgumentException e) {
             System.err.println("switchboard: " + e.getMessage());
             System.exit(2);

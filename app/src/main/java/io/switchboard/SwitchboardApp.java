@@ -197,10 +197,10 @@ public final class SwitchboardApp implements AutoCloseable {
             if (options.embeddedSchemaRegistry()) {
                 EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
                         topics.schemas(), EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort())
-                        .withKafkaSettings(kafka.common()).start());
+                        .withKafkaSettings(kafka.common()).withWriters(RegistryCredentials.accepted(keyring)).start());
                 schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
             }
-            return new HttpSchemaRegistryClient(schemaRegistryUrl);
+            return new HttpSchemaRegistryClient(schemaRegistryUrl).withUserInfo(RegistryCredentials.userInfo(keyring));
         });
         // The Avro serdes of the processor's topics, each schema registered and looked up in the registry.
         TopologySerdes serdes = TopologySerdes.avro(registryClient);
@@ -283,7 +283,7 @@ public final class SwitchboardApp implements AutoCloseable {
         this.queries = own(Stage.PROCESSOR, queries);
         ObservationWatcher watcher = own(Stage.HTTP, new ObservationWatcher(
                 queries::statusNow, options.commandTimeout(), Duration.ofMillis(100)));
-        namedSecrets = new NamedSecrets(secretStore, queries, Clock.systemUTC());
+        namedSecrets = new NamedSecrets(secretStore, queries, Clock.systemUTC(), options.secretBounds());
         ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, connectClusters::client, secrets.keys());
         ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins, validator, watcher, secrets, namedSecrets,
                 connectClusters);

@@ -2,6 +2,8 @@ package io.switchboard;
 
 import io.switchboard.http.ClientAddresses;
 import io.switchboard.metrics.HealthOptions;
+import io.switchboard.rules.ResourceBounds;
+import io.switchboard.secrets.SecretBounds;
 import io.switchboard.tracing.Tracing;
 
 import java.nio.file.Path;
@@ -44,6 +46,10 @@ import java.util.Optional;
  *                          worker directly ({@code --full-pass-interval-ms})
  * @param fileConnectorsDir the directory the embedded worker's FileStream connectors may read and write under
  *                          ({@code --file-connectors-dir}); null: they are off
+ * @param connectorBounds   {@code tasks.max} of one connector and of a cluster's connectors together
+ *                          ({@code --max-tasks-per-connector}, {@code --max-tasks-per-cluster})
+ * @param secretBounds      the size of a named secret and the number of a cluster's
+ *                          ({@code --max-secret-bytes}, {@code --max-secrets-per-cluster})
  * @param workerHandoffDir  where the embedded worker's settings are handed to a worker in another container
  *                          that shares the directory ({@code --worker-handoff-dir}); null: the replica
  *                          starts the worker's process itself
@@ -55,7 +61,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                                  String pluginPath, Path secretsKeyFile, String secretsKey, String secretKeyPatterns,
                                  String lifecycleTopic, String confluentScopes, SecurityOptions security,
                                  String instanceId, HealthOptions health, Tracing tracing, Duration fullPassEvery,
-                                 Path fileConnectorsDir, Path workerHandoffDir) {
+                                 Path fileConnectorsDir, Path workerHandoffDir, ResourceBounds connectorBounds,
+                                 SecretBounds secretBounds) {
 
     /** The options of a replica given no flag and no environment variable: the defaults {@link Flag} defines. */
     public static SwitchboardOptions defaults() {
@@ -64,7 +71,9 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 Flag.COMMAND_PARTITIONS.defaultInt(), Duration.ofMillis(Flag.COMMAND_TIMEOUT_MS.defaultInt()),
                 Boolean.parseBoolean(Flag.EMBEDDED_WORKER.defaultValue()), null, null, null, null, null, null, null,
                 SecurityOptions.NONE, null, HealthOptions.DEFAULTS, new Tracing(Flag.TRACING.defaultValue(), null),
-                Duration.ofMillis(Flag.FULL_PASS_INTERVAL_MS.defaultInt()), null, null);
+                Duration.ofMillis(Flag.FULL_PASS_INTERVAL_MS.defaultInt()), null, null,
+                new ResourceBounds(Flag.MAX_TASKS_PER_CONNECTOR.defaultInt(), Flag.MAX_TASKS_PER_CLUSTER.defaultInt()),
+                new SecretBounds(Flag.MAX_SECRET_BYTES.defaultInt(), Flag.MAX_SECRETS_PER_CLUSTER.defaultInt()));
     }
 
     /** The keyring file: the one given, else {@code secrets.key} under the data directory. */
@@ -205,7 +214,8 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 d.schemaRegistryPort, d.advertisedUrl, d.bindHost, d.topicPrefix, d.commandPartitions, d.commandTimeout,
                 d.embeddedWorker, d.connectClusters, d.pluginPath, d.secretsKeyFile, d.secretsKey, d.secretKeyPatterns,
                 d.lifecycleTopic, d.confluentScopes, d.security, d.instanceId, d.health,
-                new Tracing(Tracing.defaultMode(env), null), d.fullPassEvery, d.fileConnectorsDir, d.workerHandoffDir);
+                new Tracing(Tracing.defaultMode(env), null), d.fullPassEvery, d.fileConnectorsDir, d.workerHandoffDir,
+                d.connectorBounds, d.secretBounds);
         return read(new OptionSource(args, env), base);
     }
 
@@ -274,7 +284,11 @@ public record SwitchboardOptions(int port, Path dataDir, int kafkaPort, String b
                 Optional.ofNullable(source.string(Flag.FILE_CONNECTORS_DIR, null)).map(String::trim).map(Path::of)
                         .orElse(base.fileConnectorsDir()),
                 Optional.ofNullable(source.string(Flag.WORKER_HANDOFF_DIR, null)).map(String::trim).filter(dir -> !dir.isEmpty())
-                        .map(Path::of).orElse(base.workerHandoffDir()));
+                        .map(Path::of).orElse(base.workerHandoffDir()),
+                new ResourceBounds(source.integer(Flag.MAX_TASKS_PER_CONNECTOR, base.connectorBounds().maxTasksPerConnector()),
+                        source.integer(Flag.MAX_TASKS_PER_CLUSTER, base.connectorBounds().maxTasksPerCluster())),
+                new SecretBounds(source.integer(Flag.MAX_SECRET_BYTES, base.secretBounds().maxSecretBytes()),
+                        source.integer(Flag.MAX_SECRETS_PER_CLUSTER, base.secretBounds().maxSecretsPerCluster())));
         // A proxy list that does not read stops the start here, as any other flag that does not.
         options.security().clientAddresses();
         return options;

@@ -36,7 +36,9 @@ class FlagTest {
             Map.entry(Flag.KAFKA_PROPERTY, "security.protocol=SASL_SSL"),
             Map.entry(Flag.WORKER_KAFKA_PROPERTY, "security.protocol=SASL_SSL"),
             Map.entry(Flag.RATE_LIMIT, "100/60"), Map.entry(Flag.TRUSTED_PROXIES, "10.0.12.0/24"),
-            Map.entry(Flag.ADVERTISED_URL, "http://replica-1:8083"), Map.entry(Flag.OIDC_ISSUER, "https://issuer.example"));
+            Map.entry(Flag.ADVERTISED_URL, "http://replica-1:8083"), Map.entry(Flag.OIDC_ISSUER, "https://issuer.example"),
+            Map.entry(Flag.MAX_TASKS_PER_CONNECTOR, "8"), Map.entry(Flag.MAX_TASKS_PER_CLUSTER, "80"),
+            Map.entry(Flag.MAX_SECRET_BYTES, "1024"), Map.entry(Flag.MAX_SECRETS_PER_CLUSTER, "10"));
 
     @TempDir
     Path dir;

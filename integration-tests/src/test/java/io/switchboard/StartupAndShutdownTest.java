@@ -39,7 +39,7 @@ class StartupAndShutdownTest {
     /** Generous, so that a slow machine does not fail the test; a stop takes a few seconds. */
     private static final Duration STOP_BOUND = Duration.ofSeconds(30);
     private static final String VALIDATE = "/connector-plugins/FileStreamSource/config/validate";
-    private static final String FILE_SOURCE = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-lifecycle-lines.txt\",\"topic\":\"t\"}";
+    private static final String FILE_SOURCE = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/switchboard-lifecycle-lines.txt\",\"topic\":\"t\"}";
 
     private Path dir;
     private ReplicaProcess replica;
@@ -54,7 +54,7 @@ class StartupAndShutdownTest {
     void start() throws IOException {
         dir = Files.createTempDirectory("switchboard-lifecycle");
         replica = ReplicaProcess.start("embedded-default", dir.resolve("data"),
-                "--kafka-port", "0", "--schema-registry-port", "0", "--file-connectors-dir", System.getProperty("java.io.tmpdir"));
+                "--kafka-port", "0", "--schema-registry-port", "0", "--file-connectors-dir", io.switchboard.testing.TestReplicas.FILES.toString());
     }
 
     @AfterAll

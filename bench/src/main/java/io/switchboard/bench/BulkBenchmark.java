@@ -40,7 +40,7 @@ public final class BulkBenchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
              ConnectWorker worker = ConnectWorker.start(kafka.bootstrapServers(), Map.of("offset.flush.interval.ms", "60000"));
-             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(io.switchboard.testing.TestReplicas.FILES)
                      .port(0)
                      .schemaRegistryPort(0)
                      .dataDir(dir.resolve("switchboard"))

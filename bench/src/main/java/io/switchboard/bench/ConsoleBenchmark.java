@@ -243,8 +243,9 @@ public final class ConsoleBenchmark {
     static KafkaProducer<String, ConnectorObservation> producer(String bootstrap, String registry, Path keyringFile) {
         Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0);
-        return SignedRecordsProducer.of(settings, new AvroSerializer<>(new HttpSchemaRegistryClient(registry), ConnectorObservation.class,
-                false), Keyring.loadOrCreate(keyringFile));
+        Keyring keyring = Keyring.loadOrCreate(keyringFile);
+        return SignedRecordsProducer.of(settings, new AvroSerializer<>(new HttpSchemaRegistryClient(registry)
+                .withUserInfo(io.switchboard.RegistryCredentials.userInfo(keyring)), ConnectorObservation.class, false), keyring);
     }
 
     /** An observation as the data plane writes it: the connector and its one task in {@code state}. */

@@ -54,7 +54,7 @@ public final class CreateLatencyBenchmark {
 
         Path dir = Files.createTempDirectory("switchboard-bench");
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).port(0)
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(io.switchboard.testing.TestReplicas.FILES).port(0)
                      .schemaRegistryPort(0).dataDir(dir.resolve("replica"))
                      .bootstrapServers(kafka.bootstrapServers()).embeddedWorker(false).build())) {
 
@@ -111,7 +111,7 @@ public final class CreateLatencyBenchmark {
 
     private static long create(String url, String name, Map<Integer, AtomicInteger> codes) {
         String body = "{\"name\":\"" + name + "\",\"config\":{\"connector.class\":\"FileStreamSource\","
-                + "\"file\":\"/tmp/" + name + "\",\"topic\":\"" + name + "\"}}";
+                + "\"file\":\"/tmp/switchboard-test-files/" + name + "\",\"topic\":\"" + name + "\"}}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/connectors"))
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(60))

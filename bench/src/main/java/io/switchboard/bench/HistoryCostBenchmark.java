@@ -50,7 +50,7 @@ public final class HistoryCostBenchmark {
         Path dir = Files.createTempDirectory("switchboard-history-cost");
         Map<String, Object> result = new LinkedHashMap<>();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(io.switchboard.testing.TestReplicas.FILES)
                      .port(0).schemaRegistryPort(0).embeddedWorker(false)
                      .dataDir(dir.resolve("switchboard")).bootstrapServers(kafka.bootstrapServers()).build());
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -102,7 +102,7 @@ public final class HistoryCostBenchmark {
     }
 
     private static String config(String name, String tasks) {
-        return "{\"connector.class\":\"FileStreamSource\",\"tasks.max\":\"" + tasks + "\",\"file\":\"/tmp/" + name
+        return "{\"connector.class\":\"FileStreamSource\",\"tasks.max\":\"" + tasks + "\",\"file\":\"/tmp/switchboard-test-files/" + name
                 + ".txt\",\"topic\":\"history-cost\"}";
     }
 

@@ -110,7 +110,7 @@ public final class PauseHopsBenchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(io.switchboard.testing.TestReplicas.FILES)
                      .port(0)
                      .schemaRegistryPort(0)
                      .dataDir(dir.resolve("switchboard"))

@@ -49,7 +49,7 @@ public final class PauseWritesBenchmark {
         Path dir = Files.createTempDirectory("switchboard-pause-writes");
         Map<String, Object> result = new LinkedHashMap<>();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(io.switchboard.testing.TestReplicas.FILES)
                      .port(0)
                      .schemaRegistryPort(0)
                      .dataDir(dir.resolve("switchboard"))

@@ -31,7 +31,7 @@ public final class PipelineThroughputBenchmark {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         Path dir = Files.createTempDirectory("switchboard-pipeline-bench");
         try (Postgres postgres = Postgres.start(); EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start()) {
-            SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).port(0).schemaRegistryPort(0)
+            SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(io.switchboard.testing.TestReplicas.FILES).port(0).schemaRegistryPort(0)
                     .dataDir(dir.resolve("replica")).bootstrapServers(kafka.bootstrapServers()).build());
             try {
                 StringBuilder report = new StringBuilder("# Rows per second through one Postgres-to-Postgres pipeline, "

@@ -61,7 +61,7 @@ public final class PolicyCostBenchmark {
 
         Path dir = Files.createTempDirectory("switchboard-policy-bench");
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).port(0)
+             SwitchboardApp app = SwitchboardApp.start(OptionsBuilder.defaults().fileConnectorsDir(io.switchboard.testing.TestReplicas.FILES).port(0)
                      .schemaRegistryPort(0).dataDir(dir.resolve("replica"))
                      .bootstrapServers(kafka.bootstrapServers()).embeddedWorker(false).build())) {
             String url = app.url();
@@ -202,7 +202,7 @@ public final class PolicyCostBenchmark {
         }
         UserPolicies policies = new UserPolicies(inForce);
         PolicyExpressions.Subject subject = new PolicyExpressions.Subject("default", "bench-1", Map.of("connector.class", "FileStreamSource",
-                "file", "/tmp/bench-1", "topic", "bench-1", "tasks.max", "1"), Map.of());
+                "file", "/tmp/switchboard-test-files/bench-1", "topic", "bench-1", "tasks.max", "1"), Map.of());
         for (int i = 0; i < 5000; i++) {
             requireAccepted(policies.check(subject, null, ""));
         }
@@ -244,7 +244,7 @@ public final class PolicyCostBenchmark {
 
     private static long create(String url, String name, Map<Integer, AtomicInteger> codes, AtomicInteger created) {
         String body = "{\"name\":\"" + name + "\",\"config\":{\"connector.class\":\"FileStreamSource\","
-                + "\"file\":\"/tmp/" + name + "\",\"topic\":\"" + name + "\",\"tasks.max\":\"1\"}}";
+                + "\"file\":\"/tmp/switchboard-test-files/" + name + "\",\"topic\":\"" + name + "\",\"tasks.max\":\"1\"}}";
         long start = System.nanoTime();
         try {
             HttpResponse<String> response = send(url, "POST", "/connectors", body);

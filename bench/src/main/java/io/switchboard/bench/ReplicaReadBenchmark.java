@@ -59,7 +59,8 @@ public final class ReplicaReadBenchmark {
         List<ReplicaProcess> replicas = new ArrayList<>();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(),
-                     "switchboard._schemas", "127.0.0.1", 0).start()) {
+                     "switchboard._schemas", "127.0.0.1", 0).withWriters(io.switchboard.RegistryCredentials.accepted(
+                             io.switchboard.secrets.Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))).start()) {
             String[] flags = {"--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", registry.url(),
                     "--embedded-worker", "false", "--command-partitions", String.valueOf(PARTITIONS)};
             for (int i = 1; i <= 3; i++) {
@@ -210,7 +211,7 @@ public final class ReplicaReadBenchmark {
 
     private static long create(String url, String name, Map<Integer, AtomicInteger> codes) {
         String body = "{\"name\":\"" + name + "\",\"config\":{\"connector.class\":\"FileStreamSource\","
-                + "\"file\":\"/tmp/" + name + "\",\"topic\":\"" + name + "\"}}";
+                + "\"file\":\"/tmp/switchboard-test-files/" + name + "\",\"topic\":\"" + name + "\"}}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/connectors"))
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(60))

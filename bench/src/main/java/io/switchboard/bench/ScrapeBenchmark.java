@@ -77,7 +77,8 @@ public final class ScrapeBenchmark {
             log("writing the lifecycle events of " + connectors + " connectors");
             long filling = System.nanoTime();
             ScrapeWorkload.Expected expected = new ScrapeWorkload(connectors, clusters, System.currentTimeMillis())
-                    .write(bootstrap, "http://127.0.0.1:" + registryPort);
+                    .write(bootstrap, "http://127.0.0.1:" + registryPort, io.switchboard.RegistryCredentials.userInfo(
+                            io.switchboard.secrets.Keyring.loadOrCreate(work.resolve("shared-secrets.key"))));
             result.put("events_written", expected.events());
             result.put("events_written_in_seconds", Latencies.round((System.nanoTime() - filling) / 1e9));
             replica.awaitSeries(connectors, expected, 600);

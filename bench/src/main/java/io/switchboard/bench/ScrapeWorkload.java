@@ -61,8 +61,12 @@ final class ScrapeWorkload {
         return clusters.get(i % clusters.size());
     }
 
-    /** Writes every event (acks=all) and answers what the series must show. */
-    Expected write(String bootstrap, String registryUrl) throws Exception {
+    /**
+     * Writes every event (acks=all) and answers what the series must show.
+     *
+     * @param registryUserInfo the replicas' registry writer credentials ({@code USER:PASSWORD})
+     */
+    Expected write(String bootstrap, String registryUrl, String registryUserInfo) throws Exception {
         Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
         long failures = 0;
@@ -71,7 +75,7 @@ final class ScrapeWorkload {
         long failedNow = 0;
         long events = 0;
         try (KafkaProducer<String, LifecycleEvent> producer = new KafkaProducer<>(settings, new StringSerializer(),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(registryUrl), LifecycleEvent.class, false))) {
+                new AvroSerializer<>(new HttpSchemaRegistryClient(registryUrl).withUserInfo(registryUserInfo), LifecycleEvent.class, false))) {
             for (int i = 0; i < connectors; i++) {
                 Events e = new Events(cluster(i), name(i));
                 long t0 = now - 6 * 60 * MINUTE + i;

@@ -44,7 +44,9 @@ final class ApplyFaultParts implements AutoCloseable {
         broker = new JavaProcess("broker", List.of("-Xmx512m", "-XX:+UseSerialGC"), "io.switchboard.bench.BenchBroker",
                 List.of(work.resolve("broker").toString(), String.valueOf(JavaProcess.freePort())), logs).start();
         bootstrap = broker.awaitLine("READY ", 0, 120_000);
-        registry = new EmbeddedSchemaRegistry(bootstrap, "switchboard._schemas", "127.0.0.1", 0).start();
+        // The replicas' keyring, from which the registry's writer credentials derive.
+        registry = new EmbeddedSchemaRegistry(bootstrap, "switchboard._schemas", "127.0.0.1", 0)
+                .withWriters(io.switchboard.RegistryCredentials.accepted(Keyring.loadOrCreate(work.resolve("shared-secrets.key")))).start();
         int workerPort = JavaProcess.freePort();
         worker = new JavaProcess("worker", List.of("-Xmx768m", "-XX:+UseSerialGC"), "io.switchboard.bench.BenchWorker",
                 List.of(bootstrap, String.valueOf(workerPort), "group.id=apply-connect", "config.storage.topic=apply-connect-configs",

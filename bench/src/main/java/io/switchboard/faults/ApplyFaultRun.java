@@ -139,7 +139,7 @@ public final class ApplyFaultRun {
         List<Map<String, Object>> connectors = new ArrayList<>();
         for (String name : filesOf(round)) {
             connectors.add(Map.of("name", name, "labels", Map.of("set", SET), "state", "stopped",
-                    "config", Map.of("connector.class", SOURCE, "file", "/tmp/" + SET + ".txt", "topic", SET, "tasks.max", "1",
+                    "config", Map.of("connector.class", SOURCE, "file", "/tmp/switchboard-test-files/" + SET + ".txt", "topic", SET, "tasks.max", "1",
                             Op.MARKER_KEY, marker)));
         }
         return FaultClients.json(Map.of("selector", Map.of("set", SET), "connectors", connectors, "prune", round % 3 == 2,

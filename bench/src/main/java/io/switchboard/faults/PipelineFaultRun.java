@@ -57,7 +57,8 @@ public final class PipelineFaultRun {
         int exit;
         try (Postgres postgres = Postgres.start(); EmbeddedKafka kafka = new EmbeddedKafka(work.resolve("broker"), 0).start();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), "switchboard._schemas",
-                     "127.0.0.1", 0).start()) {
+                     "127.0.0.1", 0).withWriters(io.switchboard.RegistryCredentials.accepted(
+                             io.switchboard.secrets.Keyring.loadOrCreate(work.resolve("secrets.key")))).start()) {
             // Switchboard with its embedded worker, as it runs by default: a SIGKILL takes the worker down with it.
             int port = JavaProcess.freePort();
             String url = "http://127.0.0.1:" + port;

@@ -65,7 +65,7 @@ public final class ConnectorSets {
         this.bus = bus;
         this.store = store;
         this.secrets = secrets;
-        this.desiredConfig = new DesiredConfig(bus, validator, secrets, namedSecrets, clusters);
+        this.desiredConfig = new DesiredConfig(bus, validator, secrets, namedSecrets, clusters, store);
         this.derivedDecisions = new DerivedDecisions(bus);
     }
 

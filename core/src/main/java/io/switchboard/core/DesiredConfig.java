@@ -3,6 +3,7 @@ package io.switchboard.core;
 import io.switchboard.rules.ConnectorPolicies;
 import io.switchboard.rules.ConnectorRules;
 import io.switchboard.rules.ControlPlane;
+import io.switchboard.rules.ResourceBounds;
 
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +17,9 @@ import java.util.function.Supplier;
  *   <li>the name: a whole config's {@code name} is the connector's or absent
  *       ({@link ConnectorRules#configNameProblem}), and the config the worker validates has it
  *       ({@link ConnectorRules#named}); a single write stores it so, a set's item as declared;</li>
- *   <li>the built-in policies ({@link ConnectorPolicies#refusal}) on the config the connector will have;</li>
+ *   <li>the built-in policies ({@link ConnectorPolicies#refusal}) on the config the connector will have,
+ *       then the cluster's bound on tasks ({@link ResourceBounds#clusterRefusal}) with the cluster's
+ *       other connectors as this replica's store holds them;</li>
  *   <li>the caller's early check, if any (a single write's owner check on the copy at hand);</li>
  *   <li>the values given: sealed ones openable, named secrets known;</li>
  *   <li>the validation gate: a connector class (on the stored form, whose sealed values its refusal
@@ -34,9 +37,11 @@ final class DesiredConfig {
     private final ConnectorSecrets secrets;
     private final NamedSecrets namedSecrets;
     private final ClusterDirectory clusters;
+    private final ConnectorStore store;
 
     DesiredConfig(CommandBus gateway, ConnectorConfigValidator validator, ConnectorSecrets secrets, NamedSecrets namedSecrets,
-                  ClusterDirectory clusters) {
+                  ClusterDirectory clusters, ConnectorStore store) {
+        this.store = store;
         this.gateway = gateway;
         this.validator = validator;
         this.secrets = secrets;
@@ -92,6 +97,7 @@ final class DesiredConfig {
             }
         }
         requirePolicies(gateway.controlPlane(), whole);
+        requireClusterTasks(gateway.controlPlane(), cluster, write.name(), whole);
         if (early != null) {
             early.run();
         }
@@ -128,6 +134,22 @@ final class DesiredConfig {
      */
     static void requirePolicies(ControlPlane controlPlane, Map<String, String> config) {
         ConnectorPolicies.Refusal refusal = ConnectorPolicies.refusal(controlPlane, config);
+        if (refusal != null) {
+            throw new ServiceException.InvalidRequest(refusal.key(), refusal.message());
+        }
+    }
+
+    /**
+     * Refuses a config whose {@code tasks.max} would take the cluster past its bound, by the rule's
+     * own function ({@link ResourceBounds#clusterRefusal}), with the cluster's other connectors as
+     * this replica's store holds them. Two writes to different connectors at once may each pass it.
+     */
+    void requireClusterTasks(ControlPlane controlPlane, String cluster, String name, Map<String, String> config) {
+        Map<String, Map<String, String>> others = new java.util.HashMap<>();
+        for (io.switchboard.schemas.ConnectorState state : store.connectors(cluster)) {
+            others.put(state.getName(), state.getConfig());
+        }
+        ConnectorPolicies.Refusal refusal = controlPlane.bounds().clusterRefusal(cluster, name, config, others);
         if (refusal != null) {
             throw new ServiceException.InvalidRequest(refusal.key(), refusal.message());
         }

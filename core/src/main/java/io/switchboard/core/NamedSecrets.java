@@ -4,6 +4,7 @@ import io.switchboard.core.ServiceException.Subject;
 import io.switchboard.core.Views.SecretView;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.secrets.ConfigReferences;
+import io.switchboard.secrets.SecretBounds;
 import io.switchboard.secrets.SecretStore;
 
 import java.time.Clock;
@@ -27,8 +28,15 @@ public final class NamedSecrets {
     private final SecretStore store;
     private final ConnectorStore queries;
     private final Clock clock;
+    private final SecretBounds bounds;
 
     public NamedSecrets(SecretStore store, ConnectorStore queries, Clock clock) {
+        this(store, queries, clock, SecretBounds.DEFAULT);
+    }
+
+    /** @param bounds the size of a secret and the number of a cluster's secrets */
+    public NamedSecrets(SecretStore store, ConnectorStore queries, Clock clock, SecretBounds bounds) {
+        this.bounds = bounds;
         this.store = store;
         this.queries = queries;
         this.clock = clock;
@@ -36,17 +44,31 @@ public final class NamedSecrets {
 
     /** Of concurrent creates of one name, on any replicas, exactly one creates it; the others are AlreadyExists. */
     public SecretView create(Scope scope, String name, Map<String, String> labels, String value) {
+        requireWithinSize(value);
         return view(change(scope, name, current -> {
             if (current != null) {
                 throw new ServiceException.AlreadyExists(Subject.SECRET, name);
+            }
+            // Decided by the store's one writer against every change before it, so the count holds across replicas.
+            String tooMany = bounds.countProblem(scope.cluster(), store.list(scope.cluster()).size());
+            if (tooMany != null) {
+                throw new ServiceException.InvalidRequest("name", tooMany);
             }
             return store.sealed(scope.cluster(), name, labels, value, null, clock.millis());
         }));
     }
 
     public SecretView update(Scope scope, String name, Map<String, String> labels, String value) {
+        requireWithinSize(value);
         return view(change(scope, name, current -> store.sealed(scope.cluster(), name, labels, value,
                 requireExists(current, name), clock.millis())));
+    }
+
+    private void requireWithinSize(String value) {
+        String tooLarge = bounds.valueProblem(value);
+        if (tooLarge != null) {
+            throw new ServiceException.InvalidRequest("secret_data", tooLarge);
+        }
     }
 
     public SecretView get(Scope scope, String name) {

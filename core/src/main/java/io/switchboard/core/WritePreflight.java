@@ -60,7 +60,7 @@ public final class WritePreflight {
         this.gateway = gateway;
         this.queries = queries;
         this.atHand = queries.atHand();
-        this.desired = new DesiredConfig(gateway, validator, secrets, namedSecrets, clusters);
+        this.desired = new DesiredConfig(gateway, validator, secrets, namedSecrets, clusters, queries);
         this.queued = queued;
         // The request's trace context goes with its work (a no-op when tracing is off).
         this.checks = Context.taskWrapping(new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued),

@@ -4,6 +4,7 @@ import io.switchboard.secrets.Redactor;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.secrets.Keyring;
+import io.switchboard.secrets.SecretBounds;
 import io.switchboard.secrets.SecretBox;
 
 import java.time.Clock;
@@ -24,6 +25,8 @@ public final class UnitCore {
     private final ClusterFacts facts;
     private final ConnectorSets sets;
     private final Policies policies;
+    /** Named secrets over a store in memory; served only by {@link #servicesWithSecrets}. */
+    public final NamedSecrets named;
 
     public UnitCore() {
         this(WritePreflight.THREADS, WritePreflight.QUEUED);
@@ -31,6 +34,15 @@ public final class UnitCore {
 
     /** With a pre-flight of {@code threads} validating at once and {@code queued} waiting. */
     public UnitCore(int threads, int queued) {
+        this(threads, queued, SecretBounds.DEFAULT);
+    }
+
+    /** With these bounds on named secrets. */
+    public UnitCore(SecretBounds secretBounds) {
+        this(WritePreflight.THREADS, WritePreflight.QUEUED, secretBounds);
+    }
+
+    private UnitCore(int threads, int queued, SecretBounds secretBounds) {
         clusters = new ClusterDirectory() {
             @Override
             public List<String> names() {
@@ -52,7 +64,7 @@ public final class UnitCore {
         ConnectorConfigValidator validator = new ConnectorConfigValidator(plugins, workers, Redactor.DEFAULT);
         SecretBox box = new SecretBox(Keyring.parse(Keyring.newKeyLine()));
         ConnectorSecrets secrets = new ConnectorSecrets(box, Redactor.DEFAULT);
-        NamedSecrets named = new NamedSecrets(new InMemorySecretStore(box), kafka, Clock.systemUTC());
+        named = new NamedSecrets(new InMemorySecretStore(box), kafka, Clock.systemUTC(), secretBounds);
         StatusWatch watch = new StatusWatch() {
             @Override
             public void requireRoom() {
@@ -74,5 +86,10 @@ public final class UnitCore {
     /** The services a dialect is built on. */
     public CoreServices services() {
         return new CoreServices(service, null, facts, clusters, "unit-kafka", sets, policies);
+    }
+
+    /** The services, with the named secrets in memory. */
+    public CoreServices servicesWithSecrets() {
+        return new CoreServices(service, named, facts, clusters, "unit-kafka", sets, policies);
     }
 }

@@ -161,7 +161,7 @@ class AppAuthTest {
     }
 
     private static Map<String, Object> connector(String name) {
-        return Map.of("name", name, "config", Map.of("connector.class", "FileStreamSource", "file", "/tmp/" + name, "topic", "t",
+        return Map.of("name", name, "config", Map.of("connector.class", "FileStreamSource", "file", "/tmp/switchboard-test-files/" + name, "topic", "t",
                 "db.user", "reader"));
     }
 
@@ -178,7 +178,7 @@ class AppAuthTest {
         String erin = TestUsers.basic("erin");
         String vera = TestUsers.basic("vera");
         assertEquals(201, as(erin, "POST", "/connectors", connector("seen")).status());
-        assertEquals(200, as(erin, "PATCH", "/connectors/seen/config", Map.of("file", "/tmp/seen-v2", "extra", "seen-extra")).status());
+        assertEquals(200, as(erin, "PATCH", "/connectors/seen/config", Map.of("file", "/tmp/switchboard-test-files/seen-v2", "extra", "seen-extra")).status());
         List<String> paths = List.of("/connectors/seen", "/connectors/seen/config", "/connectors/seen/tasks",
                 "/connectors/seen/history", "/connectors?expand=info", "/clusters/default/connectors/seen/history",
                 base + "/connectors/seen", base + "/connectors/seen/config", base + "/connectors?expand=info",
@@ -187,13 +187,13 @@ class AppAuthTest {
         for (String path : paths) {
             Http.Response answer = as(vera, "GET", path, null);
             assertEquals(200, answer.status(), path + ": " + answer.body());
-            assertFalse(answer.body().contains("/tmp/seen") || answer.body().contains("seen-extra") || answer.body().contains("reader"),
+            assertFalse(answer.body().contains("/tmp/switchboard-test-files/seen") || answer.body().contains("seen-extra") || answer.body().contains("reader"),
                     "a viewer reads values at " + path + ": " + answer.body());
         }
         // The history names what changed, for a viewer too.
         String history = as(vera, "GET", "/connectors/seen/history", null).body();
         assertTrue(history.contains("\"extra\"") && history.contains("\"file\""), history);
-        assertTrue(as(erin, "GET", "/connectors/seen/history", null).body().contains("/tmp/seen-v2"));
+        assertTrue(as(erin, "GET", "/connectors/seen/history", null).body().contains("/tmp/switchboard-test-files/seen-v2"));
         assertEquals(204, as(erin, "DELETE", "/connectors/seen", null).status());
     }
 
@@ -202,7 +202,7 @@ class AppAuthTest {
         String erin = TestUsers.basic("erin");
         // Sealed by Switchboard as it stores it (a secret key's value); a sealed value pasted in is refused.
         Map<String, Object> sealed = Map.of("name", "sealed-file", "config", Map.of("connector.class", "FileStreamSource",
-                "file", "/tmp/sealed-file.txt", "db.password", "/tmp/opened-secret", "topic", "t"));
+                "file", "/tmp/switchboard-test-files/sealed-file.txt", "db.password", "opened-secret", "topic", "t"));
         assertEquals(201, as(erin, "POST", "/connectors", sealed).status());
         Http.Response refused = as(erin, "PATCH", "/connectors/sealed-file/config", Collections.singletonMap("connector.class", null));
         assertEquals(400, refused.status(), refused.body());

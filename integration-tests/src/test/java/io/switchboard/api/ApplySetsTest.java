@@ -58,7 +58,7 @@ class ApplySetsTest {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name);
         c.put("labels", Map.of("team", "orders"));
-        c.put("config", Map.of("connector.class", SOURCE, "file", "/tmp/" + name + ".txt", "topic", topic, "tasks.max", "1"));
+        c.put("config", Map.of("connector.class", SOURCE, "file", "/tmp/switchboard-test-files/" + name + ".txt", "topic", topic, "tasks.max", "1"));
         if (state != null) {
             c.put("state", state);
         }
@@ -301,7 +301,7 @@ class ApplySetsTest {
     @Test
     void pruneKeepsToScopeAndOwnershipAndARevertRestores() throws Exception {
         Answer handMade = fx.call("POST", "/connectors", SwitchboardFixture.json(Map.of("name", "hand-made",
-                "config", Map.of("connector.class", SOURCE, "file", "/tmp/h.txt", "topic", "h"))));
+                "config", Map.of("connector.class", SOURCE, "file", "/tmp/switchboard-test-files/h.txt", "topic", "h"))));
         assertEquals(201, handMade.status(), handMade.body());
         assertEquals(200, apply("prune", body(List.of(connector("p-a", "p", null), connector("p-b", "p", null)), false, null), null).status());
         awaitConnector("p-b", "topic", "p");
@@ -402,11 +402,11 @@ class ApplySetsTest {
                   tasksMax: 1
                   state: stopped
                   config:
-                    file: /tmp/strimzi.txt
+                    file: /tmp/switchboard-test-files/strimzi.txt
                     topic: strimzi
                 """);
         Files.writeString(repo.resolve("kcctl.json"), """
-                {"name": "kcctl-source", "config": {"connector.class": "FileStreamSource", "file": "/tmp/k.txt",
+                {"name": "kcctl-source", "config": {"connector.class": "FileStreamSource", "file": "/tmp/switchboard-test-files/k.txt",
                  "topic": "kcctl", "tasks.max": "1", "name": "kcctl-source"}}
                 """);
         Map<String, String> env = new HashMap<>(Map.of("SWITCHBOARD_USER", "erin", "SWITCHBOARD_PASSWORD", TestUsers.KEY));
@@ -432,7 +432,7 @@ class ApplySetsTest {
                 metadata: {name: env-leak}
                 spec:
                   class: org.apache.kafka.connect.file.FileStreamSinkConnector
-                  config: {topics: "leak-${SWITCHBOARD_PASSWORD}", file: /tmp/env-leak.out}
+                  config: {topics: "leak-${SWITCHBOARD_PASSWORD}", file: /tmp/switchboard-test-files/env-leak.out}
                 """);
         Map<String, String> env = new HashMap<>(Map.of("SWITCHBOARD_USER", "erin", "SWITCHBOARD_PASSWORD", TestUsers.KEY));
         List<String> args = List.of("-f", repo.toString(), "--url", fx.app.url(), "--set", "env-leak", "--dry-run");
@@ -448,7 +448,7 @@ class ApplySetsTest {
                 metadata: {name: env-topic}
                 spec:
                   class: org.apache.kafka.connect.file.FileStreamSinkConnector
-                  config: {topics: "${ORDERS_TOPIC}", file: /tmp/env-topic.out}
+                  config: {topics: "${ORDERS_TOPIC}", file: /tmp/switchboard-test-files/env-topic.out}
                 """);
         env.put("ORDERS_TOPIC", "orders-prod-7");
         ByteArrayOutputStream named = new ByteArrayOutputStream();

@@ -38,7 +38,7 @@ class ClusterScopesTest {
     private static String create(String name) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
-        config.put("file", "/tmp/" + name + ".txt");
+        config.put("file", "/tmp/switchboard-test-files/" + name + ".txt");
         config.put("topic", name);
         return SwitchboardFixture.json(Map.of("name", name, "config", config));
     }
@@ -76,7 +76,7 @@ class ClusterScopesTest {
         assertEquals(201, fx.call("POST", "/connectors", create("prod-only")).status());
         assertEquals(409, fx.call("POST", "/clusters/prod/connectors", create("prod-only")).status());
         JsonNode info = fx.call("GET", "/clusters/prod/connectors/prod-only", null).json();
-        assertEquals("/tmp/prod-only.txt", info.path("config").path("file").asText());
+        assertEquals("/tmp/switchboard-test-files/prod-only.txt", info.path("config").path("file").asText());
     }
 
     /** prod's worker is external: it has not Switchboard's config providers, so no secret may be sent to it. */
@@ -85,7 +85,7 @@ class ClusterScopesTest {
         SwitchboardFixture.Answer stored = fx.call("POST", "/v1/kafka-connect/clusters/prod/secrets",
                 SwitchboardFixture.json(Map.of("name", "PG", "secret_data", "aHVudGVyMg==")));
         assertEquals(201, stored.status(), stored.body());
-        for (Map.Entry<String, String> secret : Map.of("db.password", "hunter2", "file", "/tmp/${secretsManager:PG}").entrySet()) {
+        for (Map.Entry<String, String> secret : Map.of("db.password", "hunter2", "file", "/tmp/switchboard-test-files/${secretsManager:PG}").entrySet()) {
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
             config.put("topic", "t");

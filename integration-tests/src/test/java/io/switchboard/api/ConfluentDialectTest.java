@@ -55,7 +55,7 @@ class ConfluentDialectTest {
         fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
         String kafkaClusterId = fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
         base = "/connect/v1/environments/env-default/clusters/" + kafkaClusterId;
-        files = Files.createTempDirectory("confluent-dialect");
+        files = Files.createTempDirectory(io.switchboard.testing.TestReplicas.FILES, "confluent-dialect");
     }
 
     @AfterAll
@@ -283,11 +283,11 @@ class ConfluentDialectTest {
         assertTrue(plugins.toString().contains("org.apache.kafka.connect.file.FileStreamSourceConnector"), plugins.toString());
         plugins.forEach(p -> assertTrue(p.path("type").asText().matches("source|sink"), p.toString()));
         SwitchboardFixture.Answer validated = fx.call("PUT", base + "/connector-plugins/FileStreamSource/config/validate",
-                "{\"name\": \"v\", \"topic\": \"t\", \"file\": \"/tmp/x\"}");
+                "{\"name\": \"v\", \"topic\": \"t\", \"file\": \"/tmp/switchboard-test-files/x\"}");
         assertEquals(200, validated.status(), validated.body());
         assertEquals(0, validated.json().path("error_count").asInt(), validated.json().path("error_count").asText());
         SwitchboardFixture.Answer invalid = fx.call("PUT", base + "/connector-plugins/FileStreamSource/config/validate",
-                "{\"file\": \"/tmp/x\"}");
+                "{\"file\": \"/tmp/switchboard-test-files/x\"}");
         assertEquals(200, invalid.status(), invalid.body());
         assertTrue(invalid.json().path("error_count").asInt() > 0, invalid.json().path("error_count").asText());
     }

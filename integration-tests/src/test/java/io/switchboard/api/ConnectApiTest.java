@@ -55,7 +55,7 @@ class ConnectApiTest {
     static Map<String, Object> config(String name) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
-        config.put("file", "/tmp/" + name + ".txt");
+        config.put("file", "/tmp/switchboard-test-files/" + name + ".txt");
         config.put("topic", name + "-lines");
         return config;
     }
@@ -157,7 +157,7 @@ class ConnectApiTest {
 
         Answer config = fx.call("GET", "/connectors/life/config", null);
         assertEquals(200, config.status());
-        assertEquals("/tmp/life.txt", config.json().get("file").asText());
+        assertEquals("/tmp/switchboard-test-files/life.txt", config.json().get("file").asText());
 
         Map<String, Object> updated = config("life");
         updated.put("topic", "life-v2");
@@ -399,7 +399,7 @@ class ConnectApiTest {
         assertEquals(422, misuse.status(), misuse.body());
         assertEquals("Idempotency-Key create-idem-1 was already used for a different request to connector idem",
                 misuse.json().path("message").asText());
-        assertEquals("/tmp/idem.txt", fx.call("GET", "/connectors/idem/config", null).json().path("file").asText(),
+        assertEquals("/tmp/switchboard-test-files/idem.txt", fx.call("GET", "/connectors/idem/config", null).json().path("file").asText(),
                 "a refused reuse changes nothing");
 
         for (String bad : new String[]{"", "x".repeat(256), "with space", "tab\tkey"}) {

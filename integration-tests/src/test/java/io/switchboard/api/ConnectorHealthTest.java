@@ -107,7 +107,7 @@ class ConnectorHealthTest {
     private static String create(String name, Map<String, String> more) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
-        config.put("file", "/tmp/" + name + ".txt");
+        config.put("file", "/tmp/switchboard-test-files/" + name + ".txt");
         config.put("topic", name);
         config.putAll(more);
         return Http.json(Map.of("name", name, "config", config));

@@ -48,7 +48,7 @@ class ConsolePolicyTest {
     private static Map<String, String> config(String tasks) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
-        config.put("file", "/tmp/console-policy.txt");
+        config.put("file", "/tmp/switchboard-test-files/console-policy.txt");
         config.put("topic", "orders");
         config.put("tasks.max", tasks);
         return config;

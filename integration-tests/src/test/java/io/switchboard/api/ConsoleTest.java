@@ -98,7 +98,7 @@ class ConsoleTest {
         config.put("connector.class", connectorClass);
         config.put("tasks.max", "2");
         config.put("topic", name + "-lines");
-        config.put("file", "/tmp/" + name + ".txt");
+        config.put("file", "/tmp/switchboard-test-files/" + name + ".txt");
         config.putAll(extra);
         Http.Response created = as("erin", "POST", "/connectors", Http.json(Map.of("name", name, "config", config)), Map.of());
         assertEquals(201, created.status(), created.body());
@@ -205,7 +205,7 @@ class ConsoleTest {
         changed.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
         changed.put("tasks.max", "2");
         changed.put("topic", "delta-v2");
-        changed.put("file", "/tmp/delta.txt");
+        changed.put("file", "/tmp/switchboard-test-files/delta.txt");
         assertEquals(200, as("erin", "PUT", "/connectors/delta/config", Http.json(changed), Map.of()).status());
         Page page = open("otto", "/console/clusters/default/connectors/delta");
         assertThat(page.locator("#history tbody tr")).hasCount(2);
@@ -232,7 +232,7 @@ class ConsoleTest {
 
     @Test
     void offsetsAreShownResetAndThePriorValuesAppliedAgainWithOneClick() throws IOException {
-        Files.writeString(Path.of("/tmp/epsilon.txt"), "one\ntwo\nthree\n");
+        Files.writeString(Path.of("/tmp/switchboard-test-files/epsilon.txt"), "one\ntwo\nthree\n");
         create("epsilon", "org.apache.kafka.connect.file.FileStreamSourceConnector", Map.of("tasks.max", "1"));
         Page page = open("erin", "/console/clusters/default/connectors/epsilon");
         page.onDialog(dialog -> dialog.accept());
@@ -266,7 +266,7 @@ class ConsoleTest {
         assertThat(page.locator("tr[data-key='file']")).isVisible();
         assertThat(page.locator("tr[data-key='topics.regex']")).isVisible();
         page.locator("input[name=name]").fill("from-form");
-        page.locator("#f-file").fill("/tmp/from-form.txt");
+        page.locator("#f-file").fill("/tmp/switchboard-test-files/from-form.txt");
         page.locator("#f-topics").fill("a");
         page.locator("#f-topics\\.regex").fill("b.*");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("check")).click();
@@ -338,7 +338,7 @@ class ConsoleTest {
         changed.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
         changed.put("tasks.max", "1");
         changed.put("topic", "restorable-v2");
-        changed.put("file", "/tmp/restorable.txt");
+        changed.put("file", "/tmp/switchboard-test-files/restorable.txt");
         changed.put("database.password", "swordfish");
         assertEquals(200, as("erin", "PUT", "/connectors/restorable/config", Http.json(changed), Map.of()).status());
 

@@ -100,7 +100,7 @@ class CreateWalkTest {
     }
 
     private static String config(String name) {
-        return SwitchboardFixture.json(Map.of("connector.class", "FileStreamSource", "file", "/tmp/walk-" + name + ".txt",
+        return SwitchboardFixture.json(Map.of("connector.class", "FileStreamSource", "file", "/tmp/switchboard-test-files/walk-" + name + ".txt",
                 "topic", "walk-" + name, "tasks.max", "1"));
     }
 

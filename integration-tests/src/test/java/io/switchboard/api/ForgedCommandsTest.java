@@ -8,7 +8,6 @@ import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.CreateConnector;
 import io.switchboard.schemas.TargetState;
 import io.switchboard.schemas.wire.AvroSerializer;
-import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.testing.Await;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -64,7 +63,7 @@ class ForgedCommandsTest {
     private static ConnectorCommand forgedCreate(String connector) {
         Map<String, String> config = new HashMap<>(Map.of(
                 "connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector",
-                "file", "/tmp/forged.txt", "topic", "forged-lines", "name", connector));
+                "file", "/tmp/switchboard-test-files/forged.txt", "topic", "forged-lines", "name", connector));
         return ConnectorCommand.newBuilder().setCommandId(UUID.randomUUID().toString()).setCluster("default")
                 .setConnector(connector).setPrincipal("admin").setRequestId("forged-request").setIssuedAt(System.currentTimeMillis())
                 .setAction(new CreateConnector(config, TargetState.RUNNING, null)).build();
@@ -82,12 +81,12 @@ class ForgedCommandsTest {
         Map<String, Object> settings = fx.kafka.client(KafkaIdentities.CONTROL_PLANE);
         // The project's own schema classes and wire format, with a plain producer: a create in admin's name.
         try (KafkaProducer<String, ConnectorCommand> producer = new KafkaProducer<>(settings, new StringSerializer(),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), ConnectorCommand.class, false))) {
+                new AvroSerializer<>(fx.registryWriter(), ConnectorCommand.class, false))) {
             producer.send(new ProducerRecord<>(topic, "default/forged", forgedCreate("forged"))).get();
         }
         // Signed, but with a keyring the replicas do not hold (a key of its own, under an id they do not know).
         RecordSignatures stranger = CommandSignatures.of(Keyring.parse(Keyring.newKeyLine()));
-        AvroSerializer<ConnectorCommand> serializer = new AvroSerializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()),
+        AvroSerializer<ConnectorCommand> serializer = new AvroSerializer<>(fx.registryWriter(),
                 ConnectorCommand.class, false);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer())) {
             RecordHeaders headers = new RecordHeaders();

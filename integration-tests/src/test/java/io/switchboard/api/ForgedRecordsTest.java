@@ -89,7 +89,7 @@ class ForgedRecordsTest {
         assertEquals(201, fx.call("POST", "/connectors", ConnectApiTest.createBody("victim")).status());
         awaitOnWorker("victim", "RUNNING");
 
-        SchemaRegistryClient registry = new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl());
+        SchemaRegistryClient registry = fx.registryWriter();
         AvroSerializer<CommandDecision> decisions = new AvroSerializer<>(registry, CommandDecision.class, false);
         String topic = fx.topics().decisions();
         byte[] key = "default/victim".getBytes(StandardCharsets.UTF_8);
@@ -122,7 +122,7 @@ class ForgedRecordsTest {
         awaitOnWorker("observed", "RUNNING");
         Await.atMost(Duration.ofSeconds(60)).until("observed RUNNING as the data plane reports it",
                 () -> fx.call("GET", "/connectors/observed/status", null).body(), body -> body.contains("\"RUNNING\""));
-        SchemaRegistryClient registry = new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl());
+        SchemaRegistryClient registry = fx.registryWriter();
         AvroSerializer<ConnectorObservation> observations = new AvroSerializer<>(registry, ConnectorObservation.class, false);
         String topic = fx.topics().observations();
         byte[] key = "default/observed".getBytes(StandardCharsets.UTF_8);

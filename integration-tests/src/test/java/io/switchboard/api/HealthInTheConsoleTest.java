@@ -62,11 +62,11 @@ class HealthInTheConsoleTest {
 
     @BeforeAll
     void start() throws IOException {
-        failFile = Files.createTempFile("switchboard-wobbly", ".fail");
+        failFile = Files.createTempFile(io.switchboard.testing.TestReplicas.FILES, "switchboard-wobbly", ".fail");
         FailOnDemandSource.failing(failFile, false);
         console = new ConsoleBrowser(options -> options.health(HealthOptions.of(10_000, 3600, 3, 1)));
         fx = console.fx;
-        sinkFile = Files.createTempFile("switchboard-drain", ".txt");
+        sinkFile = Files.createTempFile(io.switchboard.testing.TestReplicas.FILES, "switchboard-drain", ".txt");
     }
 
     @AfterAll
@@ -175,7 +175,7 @@ class HealthInTheConsoleTest {
         create("drain", Map.of("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "topics", "drain-lines",
                 "file", sinkFile.toString()));
         create("steady", Map.of("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector", "topic", "steady-lines",
-                "file", "/tmp/steady.txt"));
+                "file", "/tmp/switchboard-test-files/steady.txt"));
         create("wobbly", Map.of("connector.class", FailOnDemandSource.class.getName(), "tasks.max", "1",
                 FailOnDemandSource.FAIL_FILE, failFile.toString()));
         awaitState("wobbly", "RUNNING");

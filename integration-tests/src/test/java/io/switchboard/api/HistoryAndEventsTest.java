@@ -68,7 +68,7 @@ class HistoryAndEventsTest {
     private static Map<String, Object> config(String name) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
-        config.put("file", "/tmp/" + name + ".txt");
+        config.put("file", "/tmp/switchboard-test-files/" + name + ".txt");
         config.put("topic", name + "-lines");
         config.put("database.password", SECRET);
         return config;
@@ -139,7 +139,7 @@ class HistoryAndEventsTest {
         assertEquals("audited-v2", change.get("config").get("topic").asText());
         assertFalse(change.get("config").has("file"));
         assertEquals("2", change.get("diff").get("added").get("tasks.max").asText());
-        assertEquals("/tmp/audited.txt", change.get("diff").get("removed").get("file").asText());
+        assertEquals("/tmp/switchboard-test-files/audited.txt", change.get("diff").get("removed").get("file").asText());
         assertEquals("audited-lines", change.get("diff").get("changed").get("topic").get("old").asText());
         assertEquals("audited-v2", change.get("diff").get("changed").get("topic").get("new").asText());
         assertEquals("****************", change.get("diff").get("changed").get("database.password").get("new").asText(),
@@ -163,7 +163,7 @@ class HistoryAndEventsTest {
         JsonNode recreated = versions.get(4);
         assertEquals(1, recreated.get("version").asLong(), "a re-created connector starts again at version 1");
         assertEquals(5, recreated.get("sequence").asLong());
-        assertEquals("/tmp/audited.txt", recreated.get("config").get("file").asText());
+        assertEquals("/tmp/switchboard-test-files/audited.txt", recreated.get("config").get("file").asText());
         assertTrue(recreated.get("diff").get("added").has("file"));
     }
 

@@ -53,7 +53,7 @@ class HostileWorkerRoutesTest {
         sentinelConfig = new LinkedHashMap<>();
         sentinelConfig.put("connector.class", SOURCE);
         sentinelConfig.put("tasks.max", "1");
-        sentinelConfig.put("file", Files.createFile(dir.resolve("sentinel.txt")).toString());
+        sentinelConfig.put("file", Files.createFile(io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-sentinel.txt")).toString());
         sentinelConfig.put("topic", "sentinel-lines");
         sentinelConfig.put("name", SENTINEL);
         SwitchboardFixture.Answer created = fx.call("POST", "/connectors",

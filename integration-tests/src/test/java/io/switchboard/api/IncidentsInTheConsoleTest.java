@@ -184,7 +184,7 @@ class IncidentsInTheConsoleTest {
 
     @Test
     void anOperatorRepairsDriftAtOnceAndSeesTheWorkerConfirmItWhileAViewerCannot() throws Exception {
-        java.nio.file.Path gate = java.nio.file.Files.createTempFile("switchboard-gate", ".closed");
+        java.nio.file.Path gate = java.nio.file.Files.createTempFile(io.switchboard.testing.TestReplicas.FILES, "switchboard-gate", ".closed");
         RefusingSource.refusing(gate, true);
         // The API would check the config with the worker first; a command sent to Kafka directly reaches the data plane as it is.
         ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId(UUID.randomUUID().toString()).setCluster("default")
@@ -263,7 +263,7 @@ class IncidentsInTheConsoleTest {
     @Test
     void anActionThatFailsOnTheWayStillSaysSoOnTheMessageLine() {
         Http.Response created = as("erin", "POST", "/connectors", Http.json(Map.of("name", "behind-a-proxy", "config",
-                Map.of("connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/behind-a-proxy.txt", "topic", "t"))), Map.of());
+                Map.of("connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/switchboard-test-files/behind-a-proxy.txt", "topic", "t"))), Map.of());
         assertEquals(201, created.status(), created.body());
         Page page = open("otto", "/console/clusters/default/connectors/behind-a-proxy");
         page.route("**/behind-a-proxy/pause", route -> route.fulfill(new Route.FulfillOptions().setStatus(502)

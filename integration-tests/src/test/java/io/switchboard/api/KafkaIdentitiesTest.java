@@ -171,7 +171,7 @@ class KafkaIdentitiesTest {
 
     @Test
     void theEmbeddedWorkerRunsAFileStreamConnectorUnderItsOwnPrincipal() throws Exception {
-        Path input = dir.resolve("in.txt");
+        Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-in.txt");
         Files.writeString(input, "first line\nsecond line\n");
         SwitchboardFixture.Answer created = SwitchboardFixture.call(app.url(), "POST", "/connectors",
                 "{\"name\":\"lines\",\"config\":{\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSourceConnector\","
@@ -246,7 +246,7 @@ class KafkaIdentitiesTest {
     void anEventConsumerReadsTheLifecycleTopicWithItsSettingsFileAndNothingElse() throws Exception {
         Path file = dir.resolve(KafkaIdentities.EVENTS_FILE);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        Path input = Files.writeString(dir.resolve("evented.txt"), "a line\n");
+        Path input = Files.writeString(io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-evented.txt"), "a line\n");
         SwitchboardFixture.Answer created = SwitchboardFixture.call(app.url(), "POST", "/connectors",
                 "{\"name\":\"evented\",\"initial_state\":\"PAUSED\",\"config\":{\"connector.class\":"
                         + "\"org.apache.kafka.connect.file.FileStreamSourceConnector\",\"file\":\"" + input

@@ -38,7 +38,7 @@ class KafkaPrincipalsUpgradeTest {
     @Test
     void aConnectorCreatedOnThePlainBrokerRunsAfterTheUpgrade() throws Exception {
         Path dir = Files.createTempDirectory("switchboard-upgrade");
-        Path input = dir.resolve("in.txt");
+        Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-in.txt");
         Files.writeString(input, "before\n");
         SwitchboardOptions options = TestReplicas.defaults().port(0).schemaRegistryPort(0).dataDir(dir)
                 .embeddedWorker(true).commandTimeout(Duration.ofSeconds(60)).build();

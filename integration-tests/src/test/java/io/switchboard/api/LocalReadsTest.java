@@ -53,9 +53,9 @@ class LocalReadsTest {
     void aLocalReadAnswersTheCopyAsItIsWhileADefaultReadWaits() throws Exception {
         assertEquals(201, fx.call("POST", "/connectors", ConnectApiTest.createBody("local-read")).status());
         // Decided and in the copy: a default read has seen it.
-        assertEquals("/tmp/local-read.txt", fx.call("GET", "/connectors/local-read/config", null).json().path("file").asText());
+        assertEquals("/tmp/switchboard-test-files/local-read.txt", fx.call("GET", "/connectors/local-read/config", null).json().path("file").asText());
         Map<String, Object> replaced = new LinkedHashMap<>(ConnectApiTest.config("local-read"));
-        replaced.put("file", "/tmp/local-read-replaced.txt");
+        replaced.put("file", "/tmp/switchboard-test-files/local-read-replaced.txt");
         long commandsBefore = commandsEnd();
         fx.app.streams().pause();
         CompletableFuture<Answer> update;
@@ -68,7 +68,7 @@ class LocalReadsTest {
             linearizable = CompletableFuture.supplyAsync(() -> fx.call("GET", "/connectors/local-read/config", null));
             Answer local = fx.call("GET", "/connectors/local-read/config?consistency=local", null);
             assertEquals(200, local.status(), local.body());
-            assertEquals("/tmp/local-read.txt", local.json().path("file").asText(), local.body());
+            assertEquals("/tmp/switchboard-test-files/local-read.txt", local.json().path("file").asText(), local.body());
             Answer list = fx.call("GET", "/connectors?consistency=local", null);
             assertEquals(200, list.status(), list.body());
             assertTrue(list.body().contains("\"local-read\""), list.body());
@@ -82,7 +82,7 @@ class LocalReadsTest {
         assertEquals(200, update.get(60, TimeUnit.SECONDS).status());
         Answer after = linearizable.get(60, TimeUnit.SECONDS);
         assertEquals(200, after.status(), after.body());
-        assertEquals("/tmp/local-read-replaced.txt", after.json().path("file").asText(), after.body());
+        assertEquals("/tmp/switchboard-test-files/local-read-replaced.txt", after.json().path("file").asText(), after.body());
     }
 
     /** The sum of the command topic's end offsets: it grows with each command written. */

@@ -45,12 +45,14 @@ class MoveWithAReplicaKilledTest {
     private static GatedWorker eastGate;
     /** The replicas' schema registry, of neither of them: it outlives the replica stopped. */
     private static EmbeddedSchemaRegistry registry;
+    /** The keyring both replicas are given, from which the registry's writer credentials derive. */
+    private static java.nio.file.Path keyring;
     private static final List<Path> FILES = new ArrayList<>();
     private SwitchboardFixture fx;
     private SwitchboardApp second;
 
     @BeforeAll
-    static void startWorkers() {
+    static void startWorkers() throws IOException {
         west = ConnectWorker.start(SharedKafka.broker());
         east = ConnectWorker.start(SharedKafka.broker());
         gate = GatedWorker.in(west.url());
@@ -58,8 +60,11 @@ class MoveWithAReplicaKilledTest {
         Map<String, String> settings = new java.util.HashMap<>();
         SharedKafka.broker().client(KafkaIdentities.CONTROL_PLANE).forEach((k, v) -> settings.put(k, String.valueOf(v)));
         settings.remove("bootstrap.servers");
+        // The replicas' keyring, made first: the registry takes writes with the credentials derived from it.
+        keyring = java.nio.file.Files.createTempDirectory("move-keyring").resolve("secrets.key");
         registry = new EmbeddedSchemaRegistry(SharedKafka.broker().bootstrapServers(), new Topics(SharedKafka.newPrefix()).schemas(),
-                EmbeddedSchemaRegistry.LOOPBACK, 0).withKafkaSettings(settings).start();
+                EmbeddedSchemaRegistry.LOOPBACK, 0).withKafkaSettings(settings)
+                .withWriters(io.switchboard.RegistryCredentials.accepted(io.switchboard.secrets.Keyring.loadOrCreate(keyring))).start();
     }
 
     @AfterAll
@@ -99,9 +104,9 @@ class MoveWithAReplicaKilledTest {
     /** Two replicas of one deployment, both reconciling default (through the gate) and east when they hold their leases. */
     private List<SwitchboardApp> startReplicas() {
         String clusters = "default=" + gate.url() + ",east=" + eastGate.url();
-        fx = new SwitchboardFixture(options -> options.connectClusters(clusters).schemaRegistryUrl(registry.url()));
+        fx = new SwitchboardFixture(options -> options.connectClusters(clusters).schemaRegistryUrl(registry.url()).secretsKeyFile(keyring));
         second = SwitchboardApp.start(fx.kafka.replica(fx.options().dataDir(fx.dir.resolve("second"))
-                .secretsKeyFile(fx.dir.resolve("replica").resolve("secrets.key"))
+                .secretsKeyFile(keyring)
                 .schemaRegistryUrl(registry.url()).connectClusters(clusters).build()));
         List<SwitchboardApp> replicas = List.of(fx.app, second);
         Await.atMost(WITHIN).until("both replicas RUNNING in one group",

@@ -82,7 +82,7 @@ class NoSecretLeavesTest {
 
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "FileStreamSource");
-        config.put("file", "/tmp/leaky");
+        config.put("file", "/tmp/switchboard-test-files/leaky");
         config.put("topic", "leaky");
         config.put("database.password", PASSWORD);
         config.put("mongo.dsn", DSN);

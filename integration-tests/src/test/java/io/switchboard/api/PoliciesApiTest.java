@@ -32,7 +32,7 @@ class PoliciesApiTest {
     @BeforeAll
     void start() throws Exception {
         fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
-        files = Files.createTempDirectory("policies");
+        files = Files.createTempDirectory(io.switchboard.testing.TestReplicas.FILES, "policies");
     }
 
     @AfterAll
@@ -103,7 +103,7 @@ class PoliciesApiTest {
         assertEquals("INVALID_ARGUMENT", redpanda.json().path("code").asText(), redpanda.body());
         assertTrue(redpanda.body().contains("Connector config refused by policy tasks: at most 2 tasks"), redpanda.body());
         String setBody = SwitchboardFixture.json(Map.of("connectors",
-                List.of(Map.of("name", "set-big", "config", Map.of("connector.class", "FileStreamSource", "file", "/tmp/x",
+                List.of(Map.of("name", "set-big", "config", Map.of("connector.class", "FileStreamSource", "file", "/tmp/switchboard-test-files/x",
                         "topic", "orders", "tasks.max", "6")))));
         SwitchboardFixture.Answer plan = fx.call("POST", "/sets/wide/apply?dry_run=true", setBody);
         assertEquals(422, plan.status(), plan.body());

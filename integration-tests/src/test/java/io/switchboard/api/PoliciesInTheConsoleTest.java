@@ -65,7 +65,7 @@ class PoliciesInTheConsoleTest {
 
         // Both open pages follow the new violator over their event stream, without a reload.
         String connector = Http.json(Map.of("name", "wide-browser", "config", Map.of("connector.class", SOURCE,
-                "file", "/tmp/wide-browser.txt", "topic", "wide", "tasks.max", "8")));
+                "file", "/tmp/switchboard-test-files/wide-browser.txt", "topic", "wide", "tasks.max", "8")));
         Http.Response created = console.as("erin", "POST", "/connectors", connector, Map.of());
         assertEquals(201, created.status(), created.body());
         assertThat(page.locator("#violators li[data-connector='wide-browser']")).containsText(MESSAGE);

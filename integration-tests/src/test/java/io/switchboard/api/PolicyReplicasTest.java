@@ -82,7 +82,7 @@ class PolicyReplicasTest {
     private static String connector(String name, int tasks) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "FileStreamSource");
-        config.put("file", "/tmp/" + name + ".txt");
+        config.put("file", "/tmp/switchboard-test-files/" + name + ".txt");
         config.put("topic", "orders");
         config.put("tasks.max", Integer.toString(tasks));
         return SwitchboardFixture.json(Map.of("name", name, "config", config));

@@ -60,7 +60,7 @@ class PolicySurfacesTest {
     @Test
     void aViewerSeesEveryPolicyItsVersionsAndItsViolatorsLiveAndEscaped() {
         String connector = SwitchboardFixture.json(Map.of("name", "wide-1", "config", Map.of("connector.class", SOURCE,
-                "file", "/tmp/wide-1", "topic", "t", "tasks.max", "8")));
+                "file", "/tmp/switchboard-test-files/wide-1", "topic", "t", "tasks.max", "8")));
         assertEquals(201, fx.call("POST", "/connectors", connector).status());
         String tasks = "int(connector.config[?'tasks.max'].orValue('1')) <= 2 && connector.name != '<b>'";
         assertEquals(201, fx.call("PUT", "/policies/tasks", policy("true", "first")).status());

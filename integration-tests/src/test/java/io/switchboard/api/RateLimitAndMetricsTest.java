@@ -54,7 +54,7 @@ class RateLimitAndMetricsTest {
         assertTrue(second.body().contains("switchboard_http_requests_seconds_bucket"), "a latency histogram");
 
         assertEquals(201, Http.call(fx.app.url(), "POST", "/connectors", Http.json(Map.of("name", "metered", "config",
-                Map.of("connector.class", "FileStreamSource", "file", "/tmp/metered", "topic", "t"), "initial_state", "PAUSED")),
+                Map.of("connector.class", "FileStreamSource", "file", "/tmp/switchboard-test-files/metered", "topic", "t"), "initial_state", "PAUSED")),
                 Map.of()).status());
         String third = Http.get(fx.app.url(), "/metrics").body();
         assertTrue(third.contains("switchboard_decisions_seconds_count{outcome=\"CREATED\"") , "decision latency");

@@ -41,7 +41,7 @@ class RedpandaDialectTest {
     @BeforeAll
     void start() throws Exception {
         fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
-        files = Files.createTempDirectory("redpanda-dialect");
+        files = Files.createTempDirectory(io.switchboard.testing.TestReplicas.FILES, "redpanda-dialect");
     }
 
     @AfterAll

@@ -140,7 +140,7 @@ class RegistryInteropTest {
     void anIndependentClientReadsAndWritesLifecycleEventsThroughSwitchboardsRegistry() throws Exception {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
-        config.put("file", "/tmp/ünïcode ✓.txt");
+        config.put("file", "/tmp/switchboard-test-files/ünïcode ✓.txt");
         config.put("topic", "interop-lines");
         Map<String, String> alice = Map.of("Authorization",
                 "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8)));
@@ -158,6 +158,9 @@ class RegistryInteropTest {
 
         ObjectNode request = Http.JSON.createObjectNode();
         request.put("registry", fx.app.schemaRegistryUrl());
+        // The registry takes writes with the deployment's writer credentials only (HTTP Basic, as Confluent's clients send them).
+        String[] userInfo = fx.registryUserInfo().split(":", 2);
+        request.putObject("auth").put("username", userInfo[0]).put("password", userInfo[1]);
         ArrayNode decode = request.putArray("decode");
         raw.forEach(bytes -> decode.add(Base64.getEncoder().encodeToString(bytes)));
         request.putObject("register")
@@ -190,7 +193,7 @@ class RegistryInteropTest {
         ConnectorCreated created = assertInstanceOf(ConnectorCreated.class, decodedHere.get(0).getEvent());
         JsonNode createdThere = decodedThere.get(0).get("event").get("io.switchboard.schemas.ConnectorCreated");
         assertEquals(created.getConfig(), Http.JSON.convertValue(createdThere.get("config"), Map.class));
-        assertEquals("/tmp/ünïcode ✓.txt", createdThere.get("config").get("file").asText());
+        assertEquals("/tmp/switchboard-test-files/ünïcode ✓.txt", createdThere.get("config").get("file").asText());
         assertEquals("RUNNING", createdThere.get("targetState").asText());
         JsonNode changedThere = decodedThere.get(1).get("event").get("io.switchboard.schemas.ConnectorConfigChanged");
         assertEquals("tasks.max", changedThere.get("added").get(0).asText());

@@ -118,7 +118,7 @@ class ReplicasTest {
     @Test
     void aReadDoesNotDenyAConnectorWhoseCreateIsAheadOfItUndecided() throws Exception {
         List<Answer> reads = readWhileUndecided("ahead", new CreateConnector(new HashMap<>(Map.of(
-                "connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/ahead.txt", "topic", "ahead")),
+                "connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/switchboard-test-files/ahead.txt", "topic", "ahead")),
                 TargetState.RUNNING, null));
         for (Answer answer : reads) {
             assertEquals(200, answer.status(), answer.body());
@@ -137,10 +137,10 @@ class ReplicasTest {
         Answer created = SwitchboardFixture.call(replicas.get(0).url(), "POST", "/connectors", ConnectApiTest.createBody("behind"));
         assertEquals(201, created.status(), created.body());
         List<Answer> reads = readWhileUndecided("behind", new PutConnectorConfig(new HashMap<>(Map.of(
-                "connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/behind-replaced.txt", "topic", "behind"))));
+                "connector.class", "FileStreamSource", "tasks.max", "1", "file", "/tmp/switchboard-test-files/behind-replaced.txt", "topic", "behind"))));
         for (Answer answer : reads) {
             assertEquals(200, answer.status(), answer.body());
-            assertEquals("/tmp/behind-replaced.txt", answer.json().path("config").path("file").asText(), answer.body());
+            assertEquals("/tmp/switchboard-test-files/behind-replaced.txt", answer.json().path("config").path("file").asText(), answer.body());
         }
     }
 
@@ -223,7 +223,8 @@ class ReplicasTest {
         }
         // Signed with the replicas' keyring, as a data plane signs them.
         try (KafkaProducer<String, ConnectorObservation> producer = SignedRecordsProducer.of(kafka.client(KafkaIdentities.CONTROL_PLANE),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(replicas.get(0).schemaRegistryUrl()), ConnectorObservation.class, false),
+                new AvroSerializer<>(new HttpSchemaRegistryClient(replicas.get(0).schemaRegistryUrl()).withUserInfo(io.switchboard.RegistryCredentials
+                        .userInfo(Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))), ConnectorObservation.class, false),
                 Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))) {
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>("switchboard.observations", "default/incident-" + i,

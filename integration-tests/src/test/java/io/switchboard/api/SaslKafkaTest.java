@@ -111,9 +111,9 @@ class SaslKafkaTest {
 
     @Test
     void aConnectorCreatedThroughTheApiRunsOnTheEmbeddedWorker() throws IOException {
-        Files.writeString(dir.resolve("in.txt"), "one line\n");
+        Files.writeString(io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-in.txt"), "one line\n");
         String body = "{\"name\":\"sasl-source\",\"config\":{\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSourceConnector\","
-                + "\"file\":\"" + dir.resolve("in.txt") + "\",\"topic\":\"sasl-lines\",\"tasks.max\":\"1\"}}";
+                + "\"file\":\"" + io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-in.txt") + "\",\"topic\":\"sasl-lines\",\"tasks.max\":\"1\"}}";
         SwitchboardFixture.Answer created = SwitchboardFixture.call(app.url(), "POST", "/connectors", body);
         assertEquals(201, created.status(), created.body());
         Await.atMost(Duration.ofSeconds(90)).until("the connector RUNNING on the embedded worker", () -> {

@@ -49,7 +49,7 @@ class SetConsoleTest {
         Map<String, Object> connector = new LinkedHashMap<>();
         connector.put("name", "page-a");
         connector.put("labels", Map.of("team", "page"));
-        connector.put("config", Map.of("connector.class", SOURCE, "file", "/tmp/page-a-input.txt", "topic", topic, "tasks.max", "1"));
+        connector.put("config", Map.of("connector.class", SOURCE, "file", "/tmp/switchboard-test-files/page-a-input.txt", "topic", topic, "tasks.max", "1"));
         connector.put("state", "running");
         String body = Http.json(Map.of("selector", Map.of("team", "page"), "connectors", List.of(connector)));
         return console.as("erin", "POST", "/clusters/default/sets/page/apply", body, Map.of());

@@ -60,7 +60,7 @@ class SetProgressTest {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name);
         c.put("labels", Map.of("team", "progress"));
-        c.put("config", Map.of("connector.class", SOURCE, "file", "/tmp/" + name + "-input.txt", "topic", topic, "tasks.max", "1"));
+        c.put("config", Map.of("connector.class", SOURCE, "file", "/tmp/switchboard-test-files/" + name + "-input.txt", "topic", topic, "tasks.max", "1"));
         c.put("state", state);
         return c;
     }
@@ -125,10 +125,10 @@ class SetProgressTest {
             assertTrue(viewerPage.body().contains("converged"), viewerPage.body());
             assertTrue(viewerPage.body().contains("sse-connect=\"/events?cluster=default&amp;set=progress\""), viewerPage.body());
             assertTrue(viewerPage.body().contains("+ topic"), viewerPage.body());
-            assertFalse(viewerPage.body().contains("/tmp/prog-a-input.txt"), "a viewer sees no config value: " + viewerPage.body());
+            assertFalse(viewerPage.body().contains("/tmp/switchboard-test-files/prog-a-input.txt"), "a viewer sees no config value: " + viewerPage.body());
             assertFalse(viewerPage.body().contains("class=\"revert\""), viewerPage.body());
             Http.Response editorPage = call("GET", "/console/clusters/default/sets/progress", null, "erin");
-            assertTrue(editorPage.body().contains("/tmp/prog-a-input.txt"), editorPage.body());
+            assertTrue(editorPage.body().contains("/tmp/switchboard-test-files/prog-a-input.txt"), editorPage.body());
             assertTrue(editorPage.body().contains("class=\"revert\""), editorPage.body());
             Http.Response fragment = call("GET", "/console/clusters/default/sets/progress/progress", null, "vera");
             assertTrue(fragment.body().contains("data-connector=\"prog-b\""), fragment.body());

@@ -59,7 +59,7 @@ class SinkLagTest {
         fx = new SwitchboardFixture(options -> options.embeddedWorker(true).health(HealthOptions.of(10_000, 3600, 3, 1)));
         producer = new KafkaProducer<>(fx.kafka.client(KafkaIdentities.USER),
                 new StringSerializer(), new StringSerializer());
-        file = Files.createTempFile("switchboard-sink", ".txt");
+        file = Files.createTempFile(io.switchboard.testing.TestReplicas.FILES, "switchboard-sink", ".txt");
     }
 
     @AfterAll
@@ -184,7 +184,7 @@ class SinkLagTest {
                 throw new AssertionError("a record was not written: " + e, e);
             }
         }
-        Path out = Files.createTempFile("switchboard-sink-never", ".txt");
+        Path out = Files.createTempFile(io.switchboard.testing.TestReplicas.FILES, "switchboard-sink-never", ".txt");
         try {
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");

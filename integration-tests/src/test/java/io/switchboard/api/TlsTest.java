@@ -116,7 +116,7 @@ class TlsTest {
         assertEquals(200, send(trusting, first.url() + "/", "GET", null).statusCode());
         for (int i = 0; i < 12; i++) {
             String body = Http.json(Map.of("name", "tls-" + i, "config",
-                    Map.of("connector.class", "FileStreamSource", "file", "/tmp/tls-" + i, "topic", "t")));
+                    Map.of("connector.class", "FileStreamSource", "file", "/tmp/switchboard-test-files/tls-" + i, "topic", "t")));
             assertEquals(201, send(trusting, first.url() + "/connectors", "POST", body).statusCode());
         }
         // A list through the second replica gathers every partition, most of them from the first replica.

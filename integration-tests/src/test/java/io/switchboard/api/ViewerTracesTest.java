@@ -66,7 +66,7 @@ class ViewerTracesTest {
 
     @Test
     void aViewerReadsNoConfigValueInATrace() throws Exception {
-        String dir = System.getProperty("java.io.tmpdir") + "/nonexistent-dir-viewer-" + UUID.randomUUID();
+        String dir = io.switchboard.testing.TestReplicas.FILES + "/nonexistent-dir-viewer-" + UUID.randomUUID();
         String topic = "viewer-topic-" + UUID.randomUUID();
         Http.Response created = as("erin", "POST", "/connectors", "{\"name\":\"quoting-sink\",\"config\":{"
                 + "\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSinkConnector\",\"topics\":\"" + topic + "\","

@@ -44,7 +44,7 @@ class DesiredStateFilesTest {
                   class: org.apache.kafka.connect.file.FileStreamSinkConnector
                   tasksMax: 1
                   state: paused
-                  config: {topics: "${TOPIC}", file: /tmp/orders.out, batch.size: 100}
+                  config: {topics: "${TOPIC}", file: /tmp/switchboard-test-files/orders.out, batch.size: 100}
                 """));
         assertEquals("orders", state.set().name());
         assertEquals("default", state.set().cluster());
@@ -53,7 +53,7 @@ class DesiredStateFilesTest {
         assertEquals("orders-sink", sink.name());
         assertEquals(TargetState.PAUSED, sink.state());
         assertEquals(Map.of("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "tasks.max", "1",
-                "topics", "orders", "file", "/tmp/orders.out", "batch.size", "100"), sink.config());
+                "topics", "orders", "file", "/tmp/switchboard-test-files/orders.out", "batch.size", "100"), sink.config());
     }
 
     @Test

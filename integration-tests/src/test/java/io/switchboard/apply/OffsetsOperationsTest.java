@@ -31,7 +31,7 @@ class OffsetsOperationsTest {
                 spec:
                   class: FileStreamSource
                   state: stopped
-                  config: {file: /tmp/orders.txt, topic: orders}
+                  config: {file: /tmp/switchboard-test-files/orders.txt, topic: orders}
                 """ + offsetsFields;
     }
 

@@ -43,7 +43,7 @@ class ConcurrentPatchTest {
                     .dataDir(dir.resolve("replica"))
                     .connectClusters("default=" + worker.url()).build()))) {
                 String created = "{\"name\":\"contested\",\"config\":{\"connector.class\":\"FileStreamSink\","
-                        + "\"file\":\"/tmp/contested.txt\",\"topics\":\"start\",\"tasks.max\":\"1\"}}";
+                        + "\"file\":\"/tmp/switchboard-test-files/contested.txt\",\"topics\":\"start\",\"tasks.max\":\"1\"}}";
                 assertEquals(201, call(app.url(), "POST", "/connectors", created).status());
 
                 Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();

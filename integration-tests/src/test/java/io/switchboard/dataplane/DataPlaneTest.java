@@ -81,7 +81,7 @@ class DataPlaneTest {
      */
     @Test
     void theStatusTopicShowsWhatTheWorkersRestApiShows() throws Exception {
-        Path input = dir.resolve("fed.txt");
+        Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-fed.txt");
         Files.writeString(input, "one\n");
         String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"fed\",\"tasks.max\":\"1\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"fed\",\"config\":" + config + "}").status());
@@ -113,7 +113,7 @@ class DataPlaneTest {
 
     @Test
     void aFileSourceCreatedThroughSwitchboardRunsOnTheWorkerAndFollowsItsTargetState() throws Exception {
-        Path input = dir.resolve("lines.txt");
+        Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-lines.txt");
         Files.writeString(input, "first\nsecond\n");
         String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"lines\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"lines\",\"config\":" + config + "}").status());
@@ -189,8 +189,8 @@ class DataPlaneTest {
      */
     @Test
     void offsetsAlteredThroughSwitchboardRewindASourceAndTheSinkSeesTheLinesAgain() throws Exception {
-        Path input = dir.resolve("feed.txt");
-        Path output = dir.resolve("feed-out.txt");
+        Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-feed.txt");
+        Path output = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-feed-out.txt");
         Files.writeString(input, "alpha\nbeta\n");
         String source = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"feed\"}";
         String sink = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + output + "\",\"topics\":\"feed\"}";
@@ -267,7 +267,7 @@ class DataPlaneTest {
 
     @Test
     void changesMadeDirectlyOnTheWorkerAreRepaired() {
-        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/drift.txt\",\"topic\":\"drift\"}";
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/drift.txt\",\"topic\":\"drift\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"drift\",\"config\":" + config + "}").status());
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"dropped\",\"config\":"
                 + config.replace("drift", "dropped") + "}").status());
@@ -276,7 +276,7 @@ class DataPlaneTest {
 
         // Three changes made on the worker at once, each repaired by the next full pass:
         // someone edits a config (the desired one is put back), ...
-        String edited = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/edited.txt\",\"topic\":\"drift\"}";
+        String edited = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/edited.txt\",\"topic\":\"drift\"}";
         call(workerUrl, "PUT", "/connectors/drift/config", edited);
         // ... creates a connector nobody asked Switchboard for (it is removed), ...
         call(workerUrl, "POST", "/connectors", "{\"name\":\"stray\",\"config\":" + config.replace("drift", "stray") + "}");
@@ -284,7 +284,7 @@ class DataPlaneTest {
         // starting, and no grace after its creation holds it back).
         assertEquals(204, call(workerUrl, "DELETE", "/connectors/dropped", null).status());
         eventually("config put back", () -> call(workerUrl, "GET", "/connectors/drift/config", null).json().path("file").asText(),
-                "/tmp/drift.txt"::equals);
+                "/tmp/switchboard-test-files/drift.txt"::equals);
         eventually("stray removed", () -> call(workerUrl, "GET", "/connectors/stray", null).status(), s -> s == 404);
         eventually("recreated on the worker", () -> call(workerUrl, "GET", "/connectors/dropped", null).status(), s -> s == 200);
 
@@ -345,7 +345,7 @@ class DataPlaneTest {
     @Test
     void aConnectorThatOptedInIsRestartedWhenItsTaskFails() {
         // A sink whose file cannot be opened: its task fails as it starts.
-        String config = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + dir.resolve("no/such/dir/out.txt")
+        String config = "{\"connector.class\":\"FileStreamSink\",\"file\":\"" + io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-no/such/dir/out.txt")
                 + "\",\"topics\":\"lines\",\"switchboard.auto.restart.enabled\":\"true\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"flaky\",\"config\":" + config + "}").status());
         JsonNode status = eventually("an auto-restart in the status", () -> call(app.url(), "GET", "/connectors/flaky/status", null).json(),

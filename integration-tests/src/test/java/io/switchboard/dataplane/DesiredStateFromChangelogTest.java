@@ -65,7 +65,7 @@ class DesiredStateFromChangelogTest {
 
                 // Created through the replica that does not reconcile: the lease holder carries them out.
                 for (int i = 0; i < CONNECTORS; i++) {
-                    Probe.Answer created = call(api(other), "POST", "/connectors", body("fed-" + i, "/tmp/fed-" + i + ".txt"));
+                    Probe.Answer created = call(api(other), "POST", "/connectors", body("fed-" + i, "/tmp/switchboard-test-files/fed-" + i + ".txt"));
                     assertEquals(201, created.status(), created.body());
                 }
                 for (int i = 0; i < CONNECTORS; i++) {
@@ -91,7 +91,7 @@ class DesiredStateFromChangelogTest {
                 assertEquals(204, call(worker.url(), "DELETE", "/connectors/" + repaired, null).status());
                 eventually(repaired + " gone from the worker", () -> call(worker.url(), "GET", "/connectors/" + repaired, null).status(),
                         status -> status == 404);
-                assertEquals(201, call(worker.url(), "POST", "/connectors", body("stray", "/tmp/stray.txt")).status());
+                assertEquals(201, call(worker.url(), "POST", "/connectors", body("stray", "/tmp/switchboard-test-files/stray.txt")).status());
                 eventually(repaired + " put back on the worker by a full pass", () -> workerState(worker, repaired), "RUNNING"::equals);
                 eventually("the stray deleted by a full pass", () -> call(worker.url(), "GET", "/connectors/stray", null).status(),
                         status -> status == 404);
@@ -105,13 +105,13 @@ class DesiredStateFromChangelogTest {
 
                 // Still reconciled: a change and a delete through the other replica, and a connector created after.
                 assertEquals(200, call(api(other), "PUT", "/connectors/fed-1/config",
-                        config("/tmp/fed-1-changed.txt")).status());
+                        config("/tmp/switchboard-test-files/fed-1-changed.txt")).status());
                 eventually("fed-1's new config on the worker", () -> call(worker.url(), "GET", "/connectors/fed-1/config", null)
-                        .json().path("file").asText(), "/tmp/fed-1-changed.txt"::equals);
+                        .json().path("file").asText(), "/tmp/switchboard-test-files/fed-1-changed.txt"::equals);
                 assertEquals(204, call(api(other), "DELETE", "/connectors/fed-2", null).status());
                 eventually("fed-2 gone from the worker", () -> call(worker.url(), "GET", "/connectors/fed-2", null).status(),
                         status -> status == 404);
-                assertEquals(201, call(api(other), "POST", "/connectors", body("late", "/tmp/late.txt")).status());
+                assertEquals(201, call(api(other), "POST", "/connectors", body("late", "/tmp/switchboard-test-files/late.txt")).status());
                 eventually("late RUNNING on the worker", () -> workerState(worker, "late"), "RUNNING"::equals);
                 // And the next full passes keep them so: the deleted one is not put back, the new one not taken for a stray.
                 awaitPasses(leader, passes(leader) + 2);

@@ -38,7 +38,7 @@ class PolicyOnTheWorkerTest {
         String group = SharedKafka.newPrefix() + "-connect";
         try (EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(SharedKafka.broker().bootstrapServers(), null, group, 0, SharedKafka.broker().workerProperties(Map.of()))) {
             String config = Http.json(Map.of("name", "leaky", "config", Map.of(
-                    "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "topics", "orders", "file", "/tmp/leaky.txt",
+                    "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "topics", "orders", "file", "/tmp/switchboard-test-files/leaky.txt",
                     "consumer.override.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required;")));
             Http.Response refused = Http.call(worker.url(), "POST", "/connectors", config);
             assertEquals(400, refused.status(), refused.body());
@@ -47,7 +47,7 @@ class PolicyOnTheWorkerTest {
 
             // What the allow-list keeps is taken.
             String tuned = Http.json(Map.of("name", "tuned", "config", Map.of(
-                    "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "topics", "orders", "file", "/tmp/tuned.txt",
+                    "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "topics", "orders", "file", "/tmp/switchboard-test-files/tuned.txt",
                     "consumer.override.max.poll.records", "10", "consumer.override.auto.offset.reset", "earliest")));
             assertEquals(201, Http.call(worker.url(), "POST", "/connectors", tuned).status());
         }
@@ -110,12 +110,12 @@ class PolicyOnTheWorkerTest {
 
     private static Map<String, String> sink(String topics) {
         return new TreeMap<>(Map.of("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "topics", topics,
-                "file", "/tmp/policy-sink.txt", "tasks.max", "1"));
+                "file", "/tmp/switchboard-test-files/policy-sink.txt", "tasks.max", "1"));
     }
 
     private static Map<String, String> source(String topic) {
         return new TreeMap<>(Map.of("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector", "topic", topic,
-                "file", "/tmp/policy-source.txt", "tasks.max", "1"));
+                "file", "/tmp/switchboard-test-files/policy-source.txt", "tasks.max", "1"));
     }
 
     private static ConnectorState state(String name, Map<String, String> config, long version) {

@@ -125,7 +125,7 @@ class ReconcileFailureTest {
 
         // Fixed by a new config, it is created and the failure is over.
         assertEquals(200, call(app.url(), "PUT", "/connectors/refused/config",
-                "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/refused.txt\",\"topic\":\"refused\"}").status());
+                "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/refused.txt\",\"topic\":\"refused\"}").status());
         assertEquals(202, call(app.url(), "PUT", "/connectors/refused/resume", null).status());
         JsonNode recovered = eventually("created and RUNNING", () -> status("refused"),
                 s -> "RUNNING".equals(s.path("connector").path("state").asText()));
@@ -135,7 +135,7 @@ class ReconcileFailureTest {
 
     @Test
     void tasksShowAConfigChangeAsSoonAsTheWorkerRunsIt() throws Exception {
-        Path input = dir.resolve("batch.txt");
+        Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-batch.txt");
         Files.writeString(input, "one\n");
         String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"batch\",\"batch.size\":\"%d\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"batch\",\"config\":" + config.formatted(100) + "}").status());

@@ -51,7 +51,7 @@ class WorkerOutageTest {
                     .dataDir(dir.resolve("replica"))
                     .connectClusters("default=" + worker.url()).build()))) {
                 ApiContract.watch(app.url());
-                String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/outage.txt\",\"topic\":\"outage\"}";
+                String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/outage.txt\",\"topic\":\"outage\"}";
 
                 // The plugin validates: a null value gets the worker's own two complaints.
                 Probe.Answer invalid = call(app.url(), "POST", "/connectors",
@@ -75,7 +75,7 @@ class WorkerOutageTest {
                 assertEquals(202, call(app.url(), "PUT", "/connectors/before/resume", null).status());
                 eventually("before RUNNING again", () -> call(app.url(), "GET", "/connectors/before/status", null)
                         .json().path("connector").path("state").asText(), "RUNNING"::equals);
-                String heldConfig = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/held.txt\",\"topic\":\"held\"}";
+                String heldConfig = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/held.txt\",\"topic\":\"held\"}";
                 assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"held\",\"config\":" + heldConfig + "}").status());
                 eventually("held RUNNING", () -> call(app.url(), "GET", "/connectors/held/status", null)
                         .json().path("connector").path("state").asText(), "RUNNING"::equals);
@@ -107,7 +107,7 @@ class WorkerOutageTest {
                                 app, StoreNames.CONNECTORS, "default/held")).map(ConnectorState::getPendingOffsets)
                         .map(OffsetsRequest::getId).orElse(null), Objects::nonNull);
                 Probe.Answer another = call(app.url(), "PATCH", "/connectors/held/offsets", "{\"offsets\":[{\"partition\":"
-                        + "{\"filename\":\"/tmp/held.txt\"},\"offset\":{\"position\":0}}]}");
+                        + "{\"filename\":\"/tmp/switchboard-test-files/held.txt\"},\"offset\":{\"position\":0}}]}");
                 assertEquals(409, another.status(), "one offsets request at a time: " + another.body());
                 assertEquals(409, another.json().path("error_code").asInt(), another.body());
                 assertTrue(another.json().path("message").asText().contains("under way"), another.body());

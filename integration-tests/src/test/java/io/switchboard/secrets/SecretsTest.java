@@ -188,7 +188,7 @@ class SecretsTest {
         // A worker resolves references while it validates; the answer shows them as they were given.
         String fileSource = "org.apache.kafka.connect.file.FileStreamSourceConnector";
         String withReference = "{\"connector.class\":\"" + fileSource + "\",\"topic\":\"t\","
-                + "\"file\":\"/tmp/${secretsManager:ECHO_PHRASE}\"}";
+                + "\"file\":\"/tmp/switchboard-test-files/${secretsManager:ECHO_PHRASE}\"}";
         String confluent = "/connect/v1/environments/env-default/clusters/" + Http.get(app.url(), "/").json().path("kafka_cluster_id").asText();
         for (String path : List.of("/connector-plugins/" + fileSource + "/config/validate",
                 confluent + "/connector-plugins/FileStreamSource/config/validate")) {
@@ -201,7 +201,7 @@ class SecretsTest {
                     file = entry.path("value").path("value").asText();
                 }
             }
-            assertEquals("/tmp/${secretsManager:ECHO_PHRASE}", file, path + ": " + validated.body());
+            assertEquals("/tmp/switchboard-test-files/${secretsManager:ECHO_PHRASE}", file, path + ": " + validated.body());
         }
         Http.Response unknown = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"vault4\",\"config\":"
                 + named.replace("ECHO_PHRASE", "NO_SUCH_SECRET") + "}");

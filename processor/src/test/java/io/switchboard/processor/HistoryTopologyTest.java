@@ -212,14 +212,15 @@ class HistoryTopologyTest {
     @Test
     void largeValuesAreShortenedSoEachRecordFits() {
         start(HistoryRecording.DEFAULT_MAX_ENTRIES);
-        String padding = "x".repeat(600_000);
+        // As large as resource-bounds lets a value be (64 KiB): far over what the history keeps of one.
+        String padding = "x".repeat(60_000);
         send("orders", new CreateConnector(with(CONFIG, "padding", padding), TargetState.RUNNING, null));
-        send("orders", new PatchConnectorConfig(Map.of("padding", "y".repeat(600_000)), null));
+        send("orders", new PatchConnectorConfig(Map.of("padding", "y".repeat(60_000)), null));
         ConnectorHistory stored = stored("default/orders");
         assertEquals(2, stored.getEntries().size());
         String first = stored.getEntries().get(0).getValues().get("padding");
         String second = stored.getEntries().get(1).getValues().get("padding");
-        assertTrue(first.startsWith("<600000 characters, sha-256 "), first);
+        assertTrue(first.startsWith("<60000 characters, sha-256 "), first);
         assertTrue(HistoryValues.isShortened(first), first);
         assertFalse(HistoryValues.isShortened("<1 characters, a value of its own>"));
         assertFalse(first.equals(second), "different long values look different");

@@ -23,9 +23,10 @@ import java.util.Map;
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
     public static final String DEFAULT_TOPIC = "_switchboard_schemas";
     /**
-     * Where Switchboard binds its embedded registry, whatever the API binds: it takes writes and
-     * has no authentication, so it serves its own process only; replicas on other hosts share a
-     * registry of their deployment with --schema-registry-url.
+     * Where Switchboard binds its embedded registry, whatever the API binds: it serves its own
+     * process (and replicas on the same host) only; replicas on other hosts share a registry of their
+     * deployment with --schema-registry-url. Loopback is no trust boundary on a shared host, so
+     * writes need credentials ({@link #withWriters}).
      */
     public static final String LOOPBACK = "127.0.0.1";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -36,6 +37,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final String bootstrapServers;
     /** What its Kafka clients get besides their own settings (SASL, SSL). */
     private Map<String, String> kafkaSettings = Map.of();
+    /** The passwords that may write, as user {@link #WRITER}; none: nothing may write. */
+    private java.util.Set<String> writers = java.util.Set.of();
+    /** The user that writes, with HTTP Basic and one of the passwords given to {@link #withWriters}. */
+    public static final String WRITER = "switchboard";
     private final String topic;
     private final String host;
     private final int requestedPort;
@@ -72,6 +77,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The passwords with which user {@value #WRITER} may write (HTTP Basic): every POST, PUT and
+     * DELETE needs one, and is answered 401 without; reads need none. Given none, nothing may write.
+     * Before {@link #start}.
+     */
+    public synchronized EmbeddedSchemaRegistry withWriters(java.util.Collection<String> passwords) {
+        this.writers = java.util.Set.copyOf(passwords);
+        return this;
+    }
+
     /** Reads the schema topic to its end, then serves HTTP. */
     public synchronized EmbeddedSchemaRegistry start() {
         if (http != null) {
@@ -81,7 +96,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             RegistryView view = new RegistryView(CompatibilityLevel.BACKWARD);
             registryLog = new KafkaRegistryLog(bootstrapServers, kafkaSettings, topic, timeout, view);
             registryLog.start();
-            RegistryRoutes routes = new RegistryRoutes(new SchemaRegistryService(view, registryLog));
+            RegistryRoutes routes = new RegistryRoutes(new SchemaRegistryService(view, registryLog), new RegistryWriters(WRITER, writers));
             http = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
                 config.jetty.host = host;

@@ -26,14 +26,18 @@ final class RegistryRoutes {
     private static final String ANSWERED = "switchboard.registry.answered";
 
     private final SchemaRegistryService service;
+    private final RegistryWriters writers;
     private final ObjectMapper json = new ObjectMapper();
 
-    RegistryRoutes(SchemaRegistryService service) {
+    RegistryRoutes(SchemaRegistryService service, RegistryWriters writers) {
         this.service = service;
+        this.writers = writers;
     }
 
     void install(JavalinConfig config) {
         var routes = config.routes;
+        // Every change (POST, PUT, DELETE) needs the writer's credentials; reads are open.
+        routes.before(ctx -> writers.require(ctx));
         routes.get("/", ctx -> answer(ctx, 200, Map.of()));
         routes.get("/schemas/types", ctx -> answer(ctx, 200, List.of(SchemaRegistryService.AVRO)));
 

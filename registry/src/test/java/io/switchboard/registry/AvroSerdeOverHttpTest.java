@@ -39,7 +39,7 @@ class AvroSerdeOverHttpTest {
     @BeforeAll
     static void start() {
         registry = new EmbeddedSchemaRegistry(TestKafka.shared().bootstrapServers(), "_schemas_serde_test", "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).start();
+                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start();
     }
 
     @AfterAll
@@ -51,15 +51,15 @@ class AvroSerdeOverHttpTest {
 
     @Test
     void roundTripsThroughTheRegistry() {
-        AvroSerde<ConnectorState> writer = new AvroSerde<>(new HttpSchemaRegistryClient(registry.url()), ConnectorState.class, false);
-        AvroSerde<ConnectorState> reader = new AvroSerde<>(new HttpSchemaRegistryClient(registry.url()), ConnectorState.class, false);
+        AvroSerde<ConnectorState> writer = new AvroSerde<>(RegistryHttp.client(registry.url()), ConnectorState.class, false);
+        AvroSerde<ConnectorState> reader = new AvroSerde<>(RegistryHttp.client(registry.url()), ConnectorState.class, false);
         ConnectorState state = ConnectorState.newBuilder().setCluster("main").setName("files")
                 .setConfig(Map.of("connector.class", "FileStreamSource", "tasks.max", "1")).setTargetState(TargetState.PAUSED)
                 .setVersion(3).setCreatedAt(1_700_000_000_000L).setUpdatedAt(1_700_000_100_000L).setLastCommandId("cmd-3").build();
         byte[] bytes = writer.serializer().serialize("connectors", state);
         assertEquals(state, reader.deserializer().deserialize("connectors", bytes), "a second client finds the schema by id");
 
-        AvroSerde<ConnectorCommand> commands = new AvroSerde<>(new HttpSchemaRegistryClient(registry.url()), ConnectorCommand.class, true);
+        AvroSerde<ConnectorCommand> commands = new AvroSerde<>(RegistryHttp.client(registry.url()), ConnectorCommand.class, true);
         ConnectorCommand command = ConnectorCommand.newBuilder().setCommandId("cmd-1").setCluster("main").setConnector("files")
                 .setPrincipal("alice").setIssuedAt(42L).setAction(CreateConnector.newBuilder()
                         .setConfig(Map.of("connector.class", "FileStreamSource")).setInitialState(TargetState.STOPPED).build())
@@ -73,7 +73,7 @@ class AvroSerdeOverHttpTest {
                 .requiredString("commandId").requiredString("cluster").requiredString("connector")
                 .name("outcome").type().enumeration("Outcome").symbols("CREATED", "UPDATED", "REJECTED").noDefault()
                 .endRecord();
-        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url());
+        HttpSchemaRegistryClient client = RegistryHttp.client(registry.url());
         int oldId = client.register("decisions-value", v1);
         assertTrue(client.testCompatibility("decisions-value", CommandDecision.getClassSchema()));
 
@@ -87,7 +87,7 @@ class AvroSerdeOverHttpTest {
         new GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
         encoder.flush();
 
-        AvroSerde<CommandDecision> serde = new AvroSerde<>(new HttpSchemaRegistryClient(registry.url()), CommandDecision.class, false);
+        AvroSerde<CommandDecision> serde = new AvroSerde<>(RegistryHttp.client(registry.url()), CommandDecision.class, false);
         CommandDecision read = serde.deserializer().deserialize("decisions", ConfluentWireFormat.frame(oldId, out.toByteArray()));
         assertEquals(Outcome.CREATED, read.getOutcome());
         assertNull(read.getState());
@@ -99,14 +99,14 @@ class AvroSerdeOverHttpTest {
 
     @Test
     void anIdTheRegistryDoesNotKnowIsAnInvalidWireFormat() {
-        AvroSerde<ConnectorState> serde = new AvroSerde<>(new HttpSchemaRegistryClient(registry.url()), ConnectorState.class, false);
+        AvroSerde<ConnectorState> serde = new AvroSerde<>(RegistryHttp.client(registry.url()), ConnectorState.class, false);
         assertThrows(InvalidWireFormatException.class,
                 () -> serde.deserializer().deserialize("connectors", ConfluentWireFormat.frame(987654, new byte[]{0})));
     }
 
     @Test
     void aBreakingSchemaIsRefusedWithTheRegistrysCodes() {
-        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url());
+        HttpSchemaRegistryClient client = RegistryHttp.client(registry.url());
         Schema v1 = SchemaBuilder.record("Breakable").fields().requiredString("a").endRecord();
         Schema breaking = SchemaBuilder.record("Breakable").fields().requiredString("a").requiredInt("b").endRecord();
         client.register("breakable-value", v1);

@@ -34,7 +34,7 @@ class EmbeddedSchemaRegistryTest {
     @BeforeAll
     static void start() {
         registry = new EmbeddedSchemaRegistry(TestKafka.shared().bootstrapServers(), TOPIC, "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).start();
+                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start();
         http = new RegistryHttp(registry.url());
     }
 
@@ -62,6 +62,29 @@ class EmbeddedSchemaRegistryTest {
         RegistryHttp.Response response = http.post("/subjects/" + subject + "/versions", schemaBody(schema));
         assertEquals(200, response.status(), response.toString());
         return response.json().get("id").intValue();
+    }
+
+    /** Loopback is no trust boundary: every change needs the writer's credentials; reads need none. */
+    @Test
+    void writesNeedTheWritersCredentialsAndReadsDoNot() {
+        String subject = subject("guarded");
+        int id = register(subject, record("Guarded"));
+        for (String userInfo : new String[] {null, EmbeddedSchemaRegistry.WRITER + ":wrong", "someone:" + RegistryHttp.PASSWORD}) {
+            RegistryHttp stranger = new RegistryHttp(registry.url(), userInfo);
+            for (RegistryHttp.Response refused : List.of(
+                    stranger.post("/subjects/" + subject + "/versions", schemaBody(record("Guarded", "extra"))),
+                    stranger.delete("/subjects/" + subject + "?permanent=true"),
+                    stranger.delete("/subjects/" + subject),
+                    stranger.put("/config", "{\"compatibility\": \"NONE\"}"),
+                    stranger.put("/config/" + subject, "{\"compatibility\": \"NONE\"}"))) {
+                assertEquals(401, refused.status(), userInfo + ": " + refused);
+                assertEquals(40101, refused.errorCode(), refused.toString());
+            }
+            assertEquals(200, stranger.get("/subjects/" + subject + "/versions/1").status());
+            assertEquals(200, stranger.get("/schemas/ids/" + id).status());
+        }
+        assertEquals("[1]", http.get("/subjects/" + subject + "/versions").body(), "nothing changed");
+        assertEquals("BACKWARD", http.get("/config").json().get("compatibilityLevel").asText());
     }
 
     @Test

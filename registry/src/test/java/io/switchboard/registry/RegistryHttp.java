@@ -18,11 +18,29 @@ final class RegistryHttp {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+    /** The writer's password the tests' registries take ({@link EmbeddedSchemaRegistry#withWriters}). */
+    static final String PASSWORD = "test-writer-password";
+    static final String USER_INFO = EmbeddedSchemaRegistry.WRITER + ":" + PASSWORD;
+
     private final String baseUrl;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
 
+    /** Calls with the writer's credentials. */
     RegistryHttp(String baseUrl) {
+        this(baseUrl, USER_INFO);
+    }
+
+    /** @param userInfo {@code USER:PASSWORD} sent with HTTP Basic; null: none */
+    RegistryHttp(String baseUrl, String userInfo) {
         this.baseUrl = baseUrl;
+        this.authorization = userInfo == null ? null
+                : "Basic " + java.util.Base64.getEncoder().encodeToString(userInfo.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A registry's client with the writer's credentials. */
+    static io.switchboard.schemas.wire.HttpSchemaRegistryClient client(String baseUrl) {
+        return new io.switchboard.schemas.wire.HttpSchemaRegistryClient(baseUrl).withUserInfo(USER_INFO);
     }
 
     record Response(int status, String contentType, String body) {
@@ -74,7 +92,8 @@ final class RegistryHttp {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT);
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     private Response send(HttpRequest.Builder request) {

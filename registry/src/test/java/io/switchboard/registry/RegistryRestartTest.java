@@ -22,7 +22,7 @@ class RegistryRestartTest {
         int idOther;
         String before;
         try (EmbeddedSchemaRegistry first = new EmbeddedSchemaRegistry(bootstrap, topic, "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).start()) {
+                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start()) {
             RegistryHttp http = new RegistryHttp(first.url());
             id1 = http.post("/subjects/kept-value/versions", schemaBody(v1)).json().get("id").intValue();
             id2 = http.post("/subjects/kept-value/versions", schemaBody(v2)).json().get("id").intValue();
@@ -36,7 +36,7 @@ class RegistryRestartTest {
         }
 
         try (EmbeddedSchemaRegistry second = new EmbeddedSchemaRegistry(bootstrap, topic, "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).start()) {
+                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start()) {
             RegistryHttp http = new RegistryHttp(second.url());
             assertEquals(before, http.get("/subjects").body());
             assertEquals("[\"gone-value\",\"kept-value\",\"other-value\"]", http.get("/subjects?deleted=true").body());

@@ -30,6 +30,8 @@ import java.util.TreeMap;
  *   <li>{@value #FILE_CONNECTORS}: on the embedded worker, Kafka's FileStream connectors are off
  *       unless the replica was given a directory for them, and then read and write only under it
  *       ({@link ControlPlane.FileConnectors}).</li>
+ *   <li>{@value ResourceBounds#POLICY}: the config's size, and its {@code tasks.max}, within the
+ *       deployment's bounds ({@link ResourceBounds}); checked first.</li>
  *   <li>{@value #CLIENT_OVERRIDES}: the config overrides nothing of where or as whom the
  *       connector's Kafka clients connect ({@code producer.override.}, {@code consumer.override.},
  *       {@code admin.override.} of {@code bootstrap.servers}, {@code client.dns.lookup},
@@ -47,7 +49,7 @@ public final class ConnectorPolicies {
     public static final String FILE_CONNECTORS = "file-connectors";
     /** Every built-in policy, in the order they are listed. */
     public static final List<String> BUILT_IN = List.of(CLIENT_OVERRIDES, CONFIG_REFERENCES, CONTROL_PLANE_TOPICS, FILE_CONNECTORS,
-            JdbcDriverProperties.POLICY, DebeziumKeys.POLICY);
+            JdbcDriverProperties.POLICY, DebeziumKeys.POLICY, ResourceBounds.POLICY);
     /** Keys that choose code or route data, by name. */
     static final Set<String> CODE_OR_ROUTE_KEYS = Set.of(ConnectorRules.CONNECTOR_CLASS, "topic", "topics", "topics.regex",
             "transforms", "predicates", "key.converter", "value.converter", "header.converter", "offsets.storage.topic",
@@ -94,6 +96,11 @@ public final class ConnectorPolicies {
         if (config == null) {
             return null;
         }
+        // First: every later check reads a config of bounded size.
+        Refusal bounds = controlPlane.bounds().refusal(config);
+        if (bounds != null) {
+            return bounds;
+        }
         Refusal references = references(config);
         if (references != null) {
             return references;
@@ -137,7 +144,7 @@ public final class ConnectorPolicies {
 
     private static Refusal references(Map<String, String> config) {
         for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
-            if (holdsReference(entry.getValue()) && readByPolicy(entry.getKey(), entry.getValue(), config)) {
+            if (io.switchboard.secrets.ConfigReferences.holdsReference(entry.getValue()) && readByPolicy(entry.getKey(), entry.getValue(), config)) {
                 return new Refusal(CONFIG_REFERENCES, entry.getKey(), entry.getKey() + " holds a config provider reference (${provider:...}): "
                         + "a worker resolves it only when it runs the connector, after every policy judged the config, so a key whose "
                         + "value a built-in policy reads (code, where data goes, a JDBC URL or driver property, a file, a class) must "
@@ -145,35 +152,6 @@ public final class ConnectorPolicies {
             }
         }
         return null;
-    }
-
-    /**
-     * Whether a worker would resolve anything in the value: Kafka's {@code ${provider:[path:]key}}
-     * ({@code ConfigTransformer}), a {@code ${} with a {@code :} before the next {@code }}. One pass,
-     * linear in the value.
-     */
-    static boolean holdsReference(String value) {
-        if (value == null) {
-            return false;
-        }
-        boolean open = false;
-        boolean colon = false;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (!open && c == '$' && i + 1 < value.length() && value.charAt(i + 1) == '{') {
-                open = true;
-                colon = false;
-                i++;
-            } else if (open && c == ':') {
-                colon = true;
-            } else if (open && c == '}') {
-                if (colon) {
-                    return true;
-                }
-                open = false;
-            }
-        }
-        return false;
     }
 
     private static Refusal clientOverrides(Map<String, String> config) {

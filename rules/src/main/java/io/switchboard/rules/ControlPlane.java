@@ -37,8 +37,10 @@ import java.util.TreeSet;
  * @param pipelineNotifications the topic the typed pipelines' sources write their notifications to
  *                              (one of the control plane's): a pipeline's own connector names it
  * @param files                 where the embedded worker's file connectors may read and write ({@link FileConnectors})
+ * @param bounds                what one connector, and a cluster's connectors together, may ask of the worker ({@link ResourceBounds})
  */
-public record ControlPlane(String prefix, Set<String> topics, Set<String> groups, String pipelineNotifications, FileConnectors files) {
+public record ControlPlane(String prefix, Set<String> topics, Set<String> groups, String pipelineNotifications, FileConnectors files,
+                           ResourceBounds bounds) {
     /** Names tried against a pattern for each part of the namespace no finite list covers. */
     private static final String PROBE = "x";
 
@@ -54,6 +56,12 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
         topics = Set.copyOf(all);
         groups = Set.copyOf(groups);
         files = files == null ? FileConnectors.NOT_EMBEDDED : files;
+        bounds = bounds == null ? ResourceBounds.DEFAULT : bounds;
+    }
+
+    /** With the default {@link ResourceBounds}. */
+    public ControlPlane(String prefix, Set<String> topics, Set<String> groups, String pipelineNotifications, FileConnectors files) {
+        this(prefix, topics, groups, pipelineNotifications, files, ResourceBounds.DEFAULT);
     }
 
     /** A deployment whose connectors run on external workers only. */
@@ -63,7 +71,12 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
 
     /** The same control plane, with its embedded worker's file connectors confined so. */
     public ControlPlane withFiles(FileConnectors files) {
-        return new ControlPlane(prefix, topics, groups, pipelineNotifications, files);
+        return new ControlPlane(prefix, topics, groups, pipelineNotifications, files, bounds);
+    }
+
+    /** The same control plane, with these bounds on what connectors ask of the worker. */
+    public ControlPlane withBounds(ResourceBounds bounds) {
+        return new ControlPlane(prefix, topics, groups, pipelineNotifications, files, bounds);
     }
 
     /** Whether the topic belongs to the control plane. */
@@ -135,19 +148,23 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
         public static final String FLAG = "--file-connectors-dir";
 
         /**
-         * The embedded worker's, with the directory given for file connectors (made if missing, and
-         * canonical), or with none: they are off.
+         * The embedded worker's, with the directory given for file connectors (made 0700 if missing,
+         * and canonical), or with none: they are off. The directory is checked as
+         * {@link FileConnectorsDirectory} says.
          */
         public static FileConnectors embedded(Path directory) {
+            return embedded(directory, List.of());
+        }
+
+        /**
+         * As {@link #embedded(Path)}, the directory also kept apart from these paths (the data
+         * directory, the keyring, the users file): neither inside nor above any of them.
+         */
+        public static FileConnectors embedded(Path directory, java.util.Collection<Path> keptApart) {
             if (directory == null) {
                 return new FileConnectors(true, null);
             }
-            try {
-                Files.createDirectories(directory);
-                return new FileConnectors(true, directory.toRealPath());
-            } catch (IOException e) {
-                throw new IllegalArgumentException(FLAG + " " + directory + " is no directory that can be used: " + e.getMessage(), e);
-            }
+            return new FileConnectors(true, FileConnectorsDirectory.require(directory, keptApart));
         }
 
         /** Whether the class (a name or an alias, as Connect takes it) is one of Kafka's FileStream connectors. */
@@ -182,7 +199,7 @@ public record ControlPlane(String prefix, Set<String> topics, Set<String> groups
             if (file == null || file.isBlank()) {
                 return "file is empty, so the connector would read the replica's standard input or write its standard output: " + within;
             }
-            if (ConnectorPolicies.holdsReference(file)) {
+            if (io.switchboard.secrets.ConfigReferences.holdsReference(file)) {
                 return "file holds a config provider reference, which the worker resolves after every check: " + within;
             }
             Path path;

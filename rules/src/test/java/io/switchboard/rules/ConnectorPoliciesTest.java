@@ -148,8 +148,8 @@ class ConnectorPoliciesTest {
         assertNull(refusal(config(SINK, "topics", "orders", "connection.password", "${secretsManager:DB_PW}",
                 "connection.user", "${switchboard:k1:abc}")));
         assertNull(refusal(config(SINK, "topics", "orders-${x}")));
-        assertTrue(ConnectorPolicies.holdsReference("x${a}${b:c}"));
-        assertTrue(!ConnectorPolicies.holdsReference("${a}:b}") && !ConnectorPolicies.holdsReference("${a:b") && !ConnectorPolicies.holdsReference("$"));
+        assertTrue(io.switchboard.secrets.ConfigReferences.holdsReference("x${a}${b:c}"));
+        assertTrue(!io.switchboard.secrets.ConfigReferences.holdsReference("${a}:b}") && !io.switchboard.secrets.ConfigReferences.holdsReference("${a:b") && !io.switchboard.secrets.ConfigReferences.holdsReference("$"));
     }
 
     /** A RegexRouter to the worker's config topic, as an editor would write it. */

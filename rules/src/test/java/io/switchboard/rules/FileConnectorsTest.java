@@ -94,4 +94,52 @@ class FileConnectorsTest {
         assertNull(refusal(FileConnectors.embedded(viaLink), "FileStreamSource", allowed.resolve("orders.txt").toString()));
         assertNull(refusal(FileConnectors.embedded(viaLink), "FileStreamSource", viaLink.resolve("orders.txt").toString()));
     }
+
+    /** What the refusal at start says: its message. */
+    private static String refusedAtStart(Path directory, Path... keptApart) {
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FileConnectors.embedded(directory, java.util.List.of(keptApart)));
+        assertTrue(refused.getMessage().startsWith("--file-connectors-dir " + directory + " "), refused.getMessage());
+        return refused.getMessage();
+    }
+
+    @Test
+    void aMissingDirectoryIsMadeOwnerOnly() throws IOException {
+        FileConnectors.embedded(allowed.resolve("deeper"), java.util.List.of(dataDir));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(allowed.resolve("deeper"))));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(allowed)));
+    }
+
+    @Test
+    void aDirectoryOthersCanWriteOrReplaceIsRefusedAtStart() throws IOException {
+        Files.createDirectories(allowed);
+        Files.setPosixFilePermissions(allowed, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertTrue(refusedAtStart(allowed).contains("can be written by its group or by others (mode 0777)"));
+        Files.setPosixFilePermissions(allowed, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwx---"));
+        assertTrue(refusedAtStart(allowed).contains("mode 0770"));
+        // Its own mode is private, but the directory above it is anyone's (and not sticky): it could be swapped.
+        Files.setPosixFilePermissions(allowed, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path inner = Files.createDirectories(allowed.resolve("inner"));
+        Files.setPosixFilePermissions(allowed, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertTrue(refusedAtStart(inner).contains("is under " + allowed + ", which others can write (mode 0777)"));
+        Files.setPosixFilePermissions(allowed, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        // /tmp itself: root's, sticky, anyone's to write.
+        Path tmp = Path.of("/tmp");
+        if (Files.isDirectory(tmp)) {
+            String refused = refusedAtStart(tmp);
+            assertTrue(refused.contains("is owned by uid 0, not by the user the replica runs as")
+                    || refused.contains("can be written by its group or by others (mode 1777)"), refused);
+        }
+    }
+
+    @Test
+    void aDirectoryInsideOrAboveTheDataDirectoryOrTheUsersFileIsRefusedAtStart() throws IOException {
+        Files.createDirectories(dataDir);
+        Path users = Files.writeString(root.resolve("users"), "");
+        assertTrue(refusedAtStart(root, dataDir).contains("holds " + dataDir));
+        assertTrue(refusedAtStart(dataDir.resolve("files"), dataDir).contains("is inside " + dataDir));
+        assertTrue(refusedAtStart(root, users).contains("holds " + users));
+        assertNull(refusal(FileConnectors.embedded(allowed, java.util.List.of(dataDir, users)), "FileStreamSource",
+                allowed.resolve("orders.txt").toString()));
+    }
 }

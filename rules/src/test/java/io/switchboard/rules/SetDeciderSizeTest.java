@@ -24,8 +24,11 @@ class SetDeciderSizeTest {
     private SetDecider.SetDecision apply(SetState current, long version, int valueBytes, int connectors) {
         List<SetItem> items = new java.util.ArrayList<>();
         for (int i = 0; i < connectors; i++) {
-            Map<String, String> config = Map.of("connector.class", "FileStreamSink", "topics", "t",
-                    "padding", String.valueOf((char) ('a' + sequence % 26)).repeat(valueBytes));
+            // The padding spread over keys of at most 64 KiB each, as the resource-bounds policy takes them.
+            Map<String, String> config = new java.util.HashMap<>(Map.of("connector.class", "FileStreamSink", "topics", "t"));
+            for (int left = valueBytes, part = 0; left > 0; left -= ResourceBounds.MAX_VALUE_BYTES, part++) {
+                config.put("padding" + part, String.valueOf((char) ('a' + sequence % 26)).repeat(Math.min(left, ResourceBounds.MAX_VALUE_BYTES)));
+            }
             items.add(SetItem.newBuilder().setConnector("c" + i).setLabels(Map.of()).setConfig(config).setTargetState(TargetState.RUNNING)
                     .setPreviousConfig(null).setPreviousTargetState(null).setAdopt(true).build());
         }

@@ -1,17 +1,16 @@
 package io.switchboard.secrets;
 
-import org.apache.kafka.common.config.ConfigTransformer;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Config provider references ({@code ${provider:key}}, {@code ${provider:path:key}}) read the way a
- * Kafka Connect worker reads them: with Kafka's own pattern ({@link ConfigTransformer#DEFAULT_PATTERN}),
- * so that what the worker will resolve is exactly what Switchboard's secret rules see. Every rule
+ * Kafka Connect worker reads them, so that what the worker will resolve is exactly what
+ * Switchboard's secret rules see. A worker reads them with Kafka's own pattern
+ * ({@code ConfigTransformer.DEFAULT_PATTERN}, {@code \$\{([^}]*?):(([^}]*?):)?([^}]*?)\}}), which
+ * backtracks in cubic time on {@code ${} and many {@code :} with no {@code }}; here one linear
+ * scan finds the same (provider, path, key) triples, and that pattern never runs on a value. Every rule
  * about references (sealing, hiding, scrubbing traces, the in-use check of a named secret, the
  * refusal of secrets for workers that cannot open them) reads them here and nowhere else.
  *
@@ -21,8 +20,6 @@ import java.util.regex.Pattern;
  * whole value is exactly one reference ({@link #whole}): {@code ${env:X}hunter2}} is not one.
  */
 public final class ConfigReferences {
-    /** Kafka Connect's own grammar: provider, then an optional path, then the key. */
-    public static final Pattern PATTERN = ConfigTransformer.DEFAULT_PATTERN;
     /** The provider of named secrets ({@code io.switchboard.worker.SecretStoreConfigProvider}). */
     public static final String NAMED_SECRETS = "secretsManager";
     /** The provider of sealed values ({@code io.switchboard.worker.SecretConfigProvider}). */
@@ -51,11 +48,57 @@ public final class ConfigReferences {
         if (value == null) {
             return found;
         }
-        Matcher m = PATTERN.matcher(value);
-        while (m.find()) {
-            found.add(of(m));
+        int from = 0;
+        Reference next;
+        while ((next = next(value, from)) != null) {
+            found.add(next);
+            from = next.end();
         }
         return found;
+    }
+
+    /**
+     * The first reference at or after {@code from}, as Kafka's pattern finds it, in time linear in
+     * the text scanned. The pattern's parts cannot hold a {@code }}, so a match from a {@code ${}
+     * ends at the first {@code }} after it, and it is one when the text between holds a {@code :}:
+     * the provider up to the first {@code :} (the lazy first group), the path up to the second if
+     * there is one (the optional group, tried first), the key the rest. When it holds none, no
+     * {@code ${} inside it matches either (the text between is shorter still), so the scan goes on
+     * after the {@code }}; when no {@code }} follows, nothing later matches.
+     */
+    private static Reference next(String value, int from) {
+        int length = value.length();
+        int start = from;
+        while (start + 1 < length) {
+            if (value.charAt(start) != '$' || value.charAt(start + 1) != '{') {
+                start++;
+                continue;
+            }
+            int first = -1;
+            int second = -1;
+            int close = start + 2;
+            while (close < length && value.charAt(close) != '}') {
+                if (value.charAt(close) == ':') {
+                    if (first < 0) {
+                        first = close;
+                    } else if (second < 0) {
+                        second = close;
+                    }
+                }
+                close++;
+            }
+            if (close == length) {
+                return null;
+            }
+            if (first >= 0) {
+                String provider = value.substring(start + 2, first);
+                String path = second < 0 ? "" : value.substring(first + 1, second);
+                String key = value.substring((second < 0 ? first : second) + 1, close);
+                return new Reference(provider, path, key, start, close + 1);
+            }
+            start = close + 1;
+        }
+        return null;
     }
 
     /** The reference the whole value is, if it is exactly one. */
@@ -63,8 +106,8 @@ public final class ConfigReferences {
         if (value == null) {
             return Optional.empty();
         }
-        Matcher m = PATTERN.matcher(value);
-        return m.matches() ? Optional.of(of(m)) : Optional.empty();
+        Reference first = next(value, 0);
+        return first != null && first.start() == 0 && first.end() == value.length() ? Optional.of(first) : Optional.empty();
     }
 
     /** Whether the value is exactly one reference, of any provider. */
@@ -74,7 +117,7 @@ public final class ConfigReferences {
 
     /** Whether a worker would resolve anything in the value. */
     public static boolean holdsReference(String value) {
-        return value != null && PATTERN.matcher(value).find();
+        return value != null && next(value, 0) != null;
     }
 
     /** Whether the value holds a reference to a named secret or a sealed value anywhere in it. */
@@ -104,9 +147,5 @@ public final class ConfigReferences {
         }
         parts.add(value.substring(from));
         return parts.stream().filter(p -> !p.isEmpty()).toList();
-    }
-
-    private static Reference of(Matcher m) {
-        return new Reference(m.group(1), m.group(3) == null ? "" : m.group(3), m.group(4), m.start(), m.end());
     }
 }

@@ -2,14 +2,7 @@ package io.switchboard.secrets;
 
 import io.switchboard.worker.SecretsChannelClient;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -18,10 +11,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
@@ -38,29 +27,31 @@ import java.util.function.BiFunction;
  * per opened key, {@code BASE64-KEY BASE64-VALUE}; a key that does not open is left out, as Kafka
  * Connect expects of a config provider.
  *
- * <p>Bounded: one thread and {@value #QUEUED} waiting requests, bodies of at most
- * {@value #MAX_BODY} bytes and {@value #MAX_KEYS} keys; the token is compared in constant time.
+ * <p>Bounded ({@link LoopbackServer}): {@value LoopbackServer#THREADS} threads and
+ * {@value LoopbackServer#QUEUED} waiting connections, beyond which a connection is answered 503; a
+ * request arrives whole within {@value #READ_DEADLINE_MILLIS} ms or its connection is closed, so an
+ * idle connection holds a thread no longer; bodies of at most {@value #MAX_BODY} bytes and
+ * {@value #MAX_KEYS} keys; the token is compared in constant time.
  */
 public final class WorkerSecretsChannel implements AutoCloseable {
     public static final String SEALED = SecretsChannelClient.SEALED;
     public static final String NAMED = SecretsChannelClient.NAMED;
     static final int MAX_BODY = 256 * 1024;
     static final int MAX_KEYS = 1024;
-    private static final int QUEUED = 64;
+    /** How long a request may take to arrive whole: the worker's own arrive in milliseconds. */
+    static final long READ_DEADLINE_MILLIS = 5_000;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackServer server;
     private final byte[] token;
     private final BiFunction<String, String, String> openSealed;
     private final java.util.function.Function<String, java.util.Optional<String>> openNamed;
 
-    private WorkerSecretsChannel(HttpServer server, ExecutorService executor, byte[] token, BiFunction<String, String, String> openSealed,
-                                 java.util.function.Function<String, java.util.Optional<String>> openNamed) {
-        this.server = server;
-        this.executor = executor;
+    private WorkerSecretsChannel(byte[] token, BiFunction<String, String, String> openSealed,
+                                 java.util.function.Function<String, java.util.Optional<String>> openNamed) throws IOException {
         this.token = token;
         this.openSealed = openSealed;
         this.openNamed = openNamed;
+        this.server = new LoopbackServer("worker-secrets", MAX_BODY, READ_DEADLINE_MILLIS, this::handle);
     }
 
     /**
@@ -73,18 +64,7 @@ public final class WorkerSecretsChannel implements AutoCloseable {
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-            ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(QUEUED), runnable -> {
-                Thread thread = new Thread(runnable, "worker-secrets");
-                thread.setDaemon(true);
-                return thread;
-            }, new ThreadPoolExecutor.DiscardPolicy());
-            WorkerSecretsChannel channel = new WorkerSecretsChannel(server, executor,
-                    Base64.getUrlEncoder().withoutPadding().encode(token), box::openConnectorValue, named);
-            server.createContext("/open", channel::handle);
-            server.setExecutor(executor);
-            server.start();
-            return channel;
+            return new WorkerSecretsChannel(Base64.getUrlEncoder().withoutPadding().encode(token), box::openConnectorValue, named);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("Cannot listen on loopback for the embedded worker's secrets", e);
         }
@@ -92,7 +72,7 @@ public final class WorkerSecretsChannel implements AutoCloseable {
 
     /** Where the worker's config providers reach the channel. */
     public String url() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        return "http://" + server.address().getAddress().getHostAddress() + ":" + server.address().getPort();
     }
 
     /** The token the worker presents; given to the worker only, in its settings. */
@@ -100,48 +80,41 @@ public final class WorkerSecretsChannel implements AutoCloseable {
         return new String(token, StandardCharsets.US_ASCII);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                answer(exchange, 405, "");
-                return;
-            }
-            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            byte[] presented = authorization == null || !authorization.startsWith("Bearer ") ? new byte[0]
-                    : authorization.substring("Bearer ".length()).getBytes(StandardCharsets.US_ASCII);
-            if (!MessageDigest.isEqual(token, presented)) {
-                answer(exchange, 401, "");
-                return;
-            }
-            byte[] body = readBounded(exchange.getRequestBody());
-            if (body == null) {
-                answer(exchange, 413, "");
-                return;
-            }
-            String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
-            if (lines.length < 2 || lines.length - 2 > MAX_KEYS || !(SEALED.equals(lines[0]) || NAMED.equals(lines[0]))) {
-                answer(exchange, 400, "");
-                return;
-            }
-            StringBuilder opened = new StringBuilder();
-            for (int i = 2; i < lines.length; i++) {
-                if (lines[i].isEmpty()) {
-                    continue;
-                }
-                String key;
-                try {
-                    key = new String(Base64.getDecoder().decode(lines[i]), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    continue;
-                }
-                String value = open(lines[0], lines[1], key);
-                if (value != null) {
-                    opened.append(lines[i]).append(' ')
-                            .append(Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))).append('\n');
-                }
-            }
-            answer(exchange, 200, opened.toString());
+    private LoopbackServer.Response handle(LoopbackServer.Request request) {
+        if (!"/open".equals(request.path())) {
+            return new LoopbackServer.Response(404, "");
         }
+        if (!"POST".equals(request.method())) {
+            return new LoopbackServer.Response(405, "");
+        }
+        String authorization = request.headers().get("authorization");
+        byte[] presented = authorization == null || !authorization.startsWith("Bearer ") ? new byte[0]
+                : authorization.substring("Bearer ".length()).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(token, presented)) {
+            return new LoopbackServer.Response(401, "");
+        }
+        String[] lines = new String(request.body(), StandardCharsets.UTF_8).split("\n", -1);
+        if (lines.length < 2 || lines.length - 2 > MAX_KEYS || !(SEALED.equals(lines[0]) || NAMED.equals(lines[0]))) {
+            return new LoopbackServer.Response(400, "");
+        }
+        StringBuilder opened = new StringBuilder();
+        for (int i = 2; i < lines.length; i++) {
+            if (lines[i].isEmpty()) {
+                continue;
+            }
+            String key;
+            try {
+                key = new String(Base64.getDecoder().decode(lines[i]), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            String value = open(lines[0], lines[1], key);
+            if (value != null) {
+                opened.append(lines[i]).append(' ')
+                        .append(Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))).append('\n');
+            }
+        }
+        return new LoopbackServer.Response(200, opened.toString());
     }
 
     private String open(String kind, String path, String key) {
@@ -153,25 +126,8 @@ public final class WorkerSecretsChannel implements AutoCloseable {
         }
     }
 
-    private static byte[] readBounded(InputStream in) throws IOException {
-        byte[] read = in.readNBytes(MAX_BODY + 1);
-        return read.length > MAX_BODY ? null : read;
-    }
-
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -89,4 +89,53 @@ class ConfigReferencesTest {
             assertEquals(askedKeys, new java.util.TreeSet<>(ConfigReferences.namedSecrets(value)), value);
         }
     }
+
+    /**
+     * The scanner finds exactly the triples, and the spans, of Kafka's own pattern, on many short
+     * strings of the characters that matter ({@code $ { } :}) and a few others.
+     */
+    @Test
+    void theScannerFindsWhatKafkasPatternFinds() {
+        java.util.regex.Pattern kafka = ConfigTransformer.DEFAULT_PATTERN;
+        char[] alphabet = {'$', '{', '}', ':', ':', 'a', 'b', '/', ' '};
+        java.util.Random random = new java.util.Random(79);
+        int withReferences = 0;
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(24);
+            for (int i = 0; i < length; i++) {
+                text.append(random.nextInt(4) == 0 ? "${" : String.valueOf(alphabet[random.nextInt(alphabet.length)]));
+            }
+            String value = text.toString();
+            List<String> expected = new java.util.ArrayList<>();
+            java.util.regex.Matcher m = kafka.matcher(value);
+            while (m.find()) {
+                expected.add(m.group(1) + "|" + (m.group(3) == null ? "" : m.group(3)) + "|" + m.group(4) + "@" + m.start() + "-" + m.end());
+            }
+            List<String> found = ConfigReferences.in(value).stream()
+                    .map(r -> r.provider() + "|" + r.path() + "|" + r.key() + "@" + r.start() + "-" + r.end()).toList();
+            assertEquals(expected, found, value);
+            assertEquals(kafka.matcher(value).matches(), ConfigReferences.isReference(value), value);
+            assertEquals(!expected.isEmpty(), ConfigReferences.holdsReference(value), value);
+            withReferences += expected.isEmpty() ? 0 : 1;
+        }
+        assertTrue(withReferences > 10_000, "the strings exercise references: " + withReferences);
+    }
+
+    /** Kafka's pattern takes hours on this (cubic backtracking); the scanner, milliseconds. */
+    @Test
+    void aValueBuiltToBacktrackIsScannedInLinearTime() {
+        String colons = "${" + ":".repeat(30_000);
+        String manyOpen = "${a".repeat(20_000) + ":" + "b".repeat(10);
+        String manyClosed = "${a}".repeat(20_000) + "${" + ":".repeat(10_000);
+        // Preemptive: a backtracking scan would not return for hours, and its thread is left behind.
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(3), () -> {
+            for (int i = 0; i < 10; i++) {
+                assertEquals(List.of(), ConfigReferences.in(colons));
+                assertFalse(ConfigReferences.isReference(colons));
+                assertFalse(ConfigReferences.holdsSecret(manyOpen));
+                assertEquals(List.of(manyClosed), ConfigReferences.literals(manyClosed));
+            }
+        }, "ten scans of each, in milliseconds each");
+    }
 }

@@ -29,10 +29,15 @@ final class UnitServer implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     UnitServer(UnitCore core, int threads) {
+        this(core, threads, core.services());
+    }
+
+    /** With these services (named secrets in memory: {@link UnitCore#servicesWithSecrets}). */
+    UnitServer(UnitCore core, int threads, io.switchboard.core.CoreServices services) {
         this.core = core;
         ObjectMapper json = new ObjectMapper();
-        Dialects dialects = new Dialects(List.of(new ConfluentDialect(core.services(), Map.of()),
-                new RedpandaDialect(core.services(), "http://localhost"), new ConnectDialect(core.services(), json)));
+        Dialects dialects = new Dialects(List.of(new ConfluentDialect(services, Map.of()),
+                new RedpandaDialect(services, "http://localhost"), new ConnectDialect(services, json)));
         this.server = new HttpServer("127.0.0.1", 0, json, dialects, config -> {
             if (threads > 0) {
                 QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(2, threads));

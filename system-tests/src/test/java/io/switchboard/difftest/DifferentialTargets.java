@@ -34,7 +34,7 @@ final class DifferentialTargets implements AutoCloseable {
     private DifferentialTargets() throws IOException {
         dir = Files.createTempDirectory("switchboard-difftest");
         // The FileStream source connectors the workers run read this (empty) file.
-        inputFile = Files.createFile(dir.resolve("input.txt")).toString();
+        inputFile = Files.createFile(io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-input.txt")).toString();
     }
 
     static DifferentialTargets start() throws IOException {

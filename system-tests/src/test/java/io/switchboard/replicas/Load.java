@@ -80,7 +80,7 @@ final class Load implements AutoCloseable {
     static Map<String, Object> config(String name, int seq) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
-        config.put("file", "/tmp/" + name + ".txt");
+        config.put("file", "/tmp/switchboard-test-files/" + name + ".txt");
         config.put("topic", name + "-lines");
         config.put("seq", String.valueOf(seq));
         return config;

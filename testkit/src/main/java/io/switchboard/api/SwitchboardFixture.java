@@ -114,10 +114,23 @@ final class SwitchboardFixture implements AutoCloseable {
 
     /** Writes commands straight to this replica's command topic, signed with its keyring as a replica signs them. */
     CommandWriter commandWriter() {
-        Keyring keyring = started.secretsKey() != null ? Keyring.parse(started.secretsKey())
-                : Keyring.loadOrCreate(started.keyringFile().toAbsolutePath());
-        return new CommandWriter(app.bootstrapServers(), app.schemaRegistryUrl(), keyring,
+        return new CommandWriter(app.bootstrapServers(), app.schemaRegistryUrl(), keyring(),
                 kafka.client(KafkaIdentities.CONTROL_PLANE));
+    }
+
+    /** A client of this replica's schema registry that may also write to it (the deployment's writer credentials). */
+    io.switchboard.schemas.wire.HttpSchemaRegistryClient registryWriter() {
+        return new io.switchboard.schemas.wire.HttpSchemaRegistryClient(app.schemaRegistryUrl()).withUserInfo(registryUserInfo());
+    }
+
+    /** {@code USER:PASSWORD} that writes to this replica's schema registry. */
+    String registryUserInfo() {
+        return io.switchboard.RegistryCredentials.userInfo(keyring());
+    }
+
+    private Keyring keyring() {
+        return started.secretsKey() != null ? Keyring.parse(started.secretsKey())
+                : Keyring.loadOrCreate(started.keyringFile().toAbsolutePath());
     }
 
     /** The names of this replica's topics. */

@@ -3,6 +3,8 @@ package io.switchboard.testing;
 import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.metrics.HealthOptions;
+import io.switchboard.rules.ResourceBounds;
+import io.switchboard.secrets.SecretBounds;
 import io.switchboard.tracing.Tracing;
 
 import java.nio.file.Path;
@@ -41,6 +43,8 @@ public final class OptionsBuilder {
     private Duration fullPassEvery;
     private Path fileConnectorsDir;
     private Path workerHandoffDir;
+    private ResourceBounds connectorBounds;
+    private SecretBounds secretBounds;
 
     private OptionsBuilder(SwitchboardOptions options) {
         load(options);
@@ -73,6 +77,8 @@ public final class OptionsBuilder {
         fullPassEvery = options.fullPassEvery();
         fileConnectorsDir = options.fileConnectorsDir();
         workerHandoffDir = options.workerHandoffDir();
+        connectorBounds = options.connectorBounds();
+        secretBounds = options.secretBounds();
     }
 
     /** A builder that starts from these options. */
@@ -99,7 +105,20 @@ public final class OptionsBuilder {
         return new SwitchboardOptions(port, dataDir, kafkaPort, bootstrapServers, schemaRegistryUrl, schemaRegistryPort,
                 advertisedUrl, bindHost, topicPrefix, commandPartitions, commandTimeout, embeddedWorker, connectClusters,
                 pluginPath, secretsKeyFile, secretsKey, secretKeyPatterns, lifecycleTopic, confluentScopes, security,
-                instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir);
+                instanceId, health, tracing, fullPassEvery, fileConnectorsDir, workerHandoffDir, connectorBounds,
+                secretBounds);
+    }
+
+    /** {@code --max-tasks-per-connector} and {@code --max-tasks-per-cluster}. */
+    public OptionsBuilder connectorBounds(ResourceBounds connectorBounds) {
+        this.connectorBounds = connectorBounds;
+        return this;
+    }
+
+    /** {@code --max-secret-bytes} and {@code --max-secrets-per-cluster}. */
+    public OptionsBuilder secretBounds(SecretBounds secretBounds) {
+        this.secretBounds = secretBounds;
+        return this;
     }
 
     public OptionsBuilder port(int port) {

@@ -16,10 +16,24 @@ public final class TestReplicas {
     }
 
     /**
-     * Where the FileStream connectors of test replicas' embedded workers read and write: the temporary
-     * directory, where the tests' data directories are too (the worker's wall hides each replica's own).
+     * Where the FileStream connectors of test replicas' embedded workers read and write: a directory
+     * of the test user's own (0700), as {@code --file-connectors-dir} must be, not the shared
+     * temporary directory, which a replica refuses.
      */
-    public static final Path FILES = Path.of(System.getProperty("java.io.tmpdir"));
+    public static final Path FILES = privateFiles();
+
+    private static Path privateFiles() {
+        Path files = Path.of("/tmp/switchboard-test-files");
+        try {
+            if (!java.nio.file.Files.isDirectory(files)) {
+                java.nio.file.Files.createDirectories(files, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            }
+            return files;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /**
      * The product's defaults without the health series: following the lifecycle topic into them is

@@ -32,6 +32,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final HttpClient http;
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    /** The Authorization header every request carries (HTTP Basic), or null: none. */
+    private final String authorization;
 
     public HttpSchemaRegistryClient(String baseUrl) {
         this(baseUrl, DEFAULT_TIMEOUT);
@@ -39,6 +41,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     /** @param timeout the limit on connecting and on each whole request */
     public HttpSchemaRegistryClient(String baseUrl, Duration timeout) {
+        this(baseUrl, timeout, null);
+    }
+
+    /**
+     * @param userInfo {@code USER:PASSWORD}, sent with HTTP Basic on every request (Confluent's
+     *                 {@code basic.auth.user.info}); null: none. A registry that takes writes only
+     *                 with credentials (Switchboard's embedded one) needs it to register a schema.
+     */
+    public HttpSchemaRegistryClient(String baseUrl, Duration timeout, String userInfo) {
+        this.authorization = userInfo == null ? null
+                : "Basic " + java.util.Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         if (baseUrl == null || baseUrl.isBlank()) {
             throw new IllegalArgumentException("A Schema Registry URL is required");
         }
@@ -49,6 +62,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /** The same registry, with {@code USER:PASSWORD} sent on every request (HTTP Basic). */
+    public HttpSchemaRegistryClient withUserInfo(String userInfo) {
+        return new HttpSchemaRegistryClient(baseUrl, timeout, userInfo);
     }
 
     public String baseUrl() {
@@ -116,9 +134,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(timeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     private JsonNode send(HttpRequest request) {
