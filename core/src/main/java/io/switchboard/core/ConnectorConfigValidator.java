@@ -84,6 +84,7 @@ public final class ConnectorConfigValidator {
         }
         if (client != null && !connectorClass.isBlank()) {
             try {
+                requireInstalledVersions(client, config);
                 return validateOnWorker(client, connectorClass, config);
             } catch (WorkerClient.ConnectCallException e) {
                 log.info("The worker cannot validate connector configs right now ({}); checking locally", e.getMessage());
@@ -129,6 +130,33 @@ public final class ConnectorConfigValidator {
             log.info("The worker's definitions of {} cannot be read ({}); using the ones known here", connectorClass, e.getMessage());
         }
         return passwordKeysKnownLocally(connectorClass);
+    }
+
+    /**
+     * Refuses a config that requires a plugin version the cluster's workers do not have
+     * ({@link PluginVersions#unmet}, naming the versions they have), before the worker validates it:
+     * the plugins it lists are asked only when the config requires a version. A worker that cannot
+     * list them now leaves the requirement to its own validation.
+     */
+    private void requireInstalledVersions(WorkerClient client, Map<String, String> config) {
+        if (!PluginVersions.requiresAny(config)) {
+            return;
+        }
+        WorkerClient.Answer answer = client.exchange("GET", "/connector-plugins?connectorsOnly=false", null);
+        if (answer.status() != 200) {
+            log.info("The worker cannot list its plugins (HTTP {}); plugin versions are left to its validation", answer.status());
+            return;
+        }
+        List<ServiceException.Violation> unmet;
+        try {
+            unmet = PluginVersions.violations(config, PluginVersions.installed(JSON.readTree(answer.body())));
+        } catch (IOException e) {
+            log.info("The worker's plugins cannot be read ({}); plugin versions are left to its validation", e.getMessage());
+            return;
+        }
+        if (!unmet.isEmpty()) {
+            throw invalid(unmet);
+        }
     }
 
     /** The PASSWORD keys of a plugin Switchboard has on its own class path; none for others. */
