@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -57,6 +58,11 @@ public final class PluginVersions {
         public String classKey() {
             return classKey;
         }
+
+        /** The types the worker lists the plugin of that class as. */
+        Set<String> types() {
+            return types;
+        }
     }
 
     /** One plugin as a worker lists it: its class, its type ("source", "converter", ...), its version (null: none stated). */
@@ -74,7 +80,8 @@ public final class PluginVersions {
     public record Unmet(Key key, String className, String required, List<String> installed, boolean malformed) {
         /** The refusal's words, naming the versions installed. */
         public String message() {
-            String have = "the cluster's workers have " + className + " in version" + (installed.size() == 1 ? " " : "s ")
+            String have = installed.isEmpty() ? "the cluster's workers have no version of " + className
+                    : "the cluster's workers have " + className + " in version" + (installed.size() == 1 ? " " : "s ")
                     + String.join(", ", installed);
             return "Invalid value " + required + " for configuration " + key.key() + ": "
                     + (malformed ? "it is neither a version nor a version range; " : "no such version is installed; ") + have;
@@ -104,23 +111,21 @@ public final class PluginVersions {
     }
 
     /**
-     * Each requirement of the config that no version installed meets. A key is judged when the
-     * config names its class (a converter's version without the converter's class picks the version
-     * of the worker's default, which only the worker knows) and the workers have that class (one they
-     * have in no version is the worker's validation's to refuse, in its words).
+     * Each requirement of the config that no version installed meets: the one rule of both a write's
+     * refusal ({@link #violations}) and the inventory's pins not installed ({@link PluginInventory}).
+     * A key is judged when the config names its class: a converter's version without the converter's
+     * class picks the version of the worker's default, which only the worker knows.
      */
     public static List<Unmet> unmet(Map<String, String> config, List<Installed> installed) {
         List<Unmet> unmet = new ArrayList<>();
         for (Key key : Key.values()) {
             String required = config.get(key.key());
-            String className = resolve(config.get(key.classKey()), key.types, installed);
-            if (required == null || LATEST.equals(required) || className == null) {
+            String named = config.get(key.classKey());
+            if (required == null || LATEST.equals(required) || named == null || named.isBlank()) {
                 continue;
             }
+            String className = Objects.requireNonNullElse(resolve(named, key.types, installed), named.trim());
             List<String> versions = versions(className, key.types, installed);
-            if (versions.isEmpty()) {
-                continue;
-            }
             VersionRange range;
             try {
                 range = requirement(required);
@@ -135,9 +140,14 @@ public final class PluginVersions {
         return unmet;
     }
 
-    /** The refusals of {@link #unmet}, as a config validation's violations. */
+    /**
+     * The refusals of {@link #unmet} a write is given, as a config validation's violations: of a
+     * plugin the workers have in some version (one they have in none is the worker's validation's
+     * to refuse, in its words).
+     */
     static List<ServiceException.Violation> violations(Map<String, String> config, List<Installed> installed) {
-        return unmet(config, installed).stream().map(u -> new ServiceException.Violation(u.key().key(), u.message())).toList();
+        return unmet(config, installed).stream().filter(u -> !u.installed().isEmpty())
+                .map(u -> new ServiceException.Violation(u.key().key(), u.message())).toList();
     }
 
     /**

@@ -87,11 +87,17 @@ class PluginVersionsTest {
     void whatOnlyTheWorkerCanJudgeIsLeftToIt() {
         // No converter class in the config: the version is the worker's default converter's.
         assertEquals(List.of(), unmet("value.converter.plugin.version", "3.0.0"));
-        // A class the workers do not have, or have with no version: the worker's validation refuses it in its words.
-        assertEquals(List.of(), PluginVersions.unmet(Map.of("connector.class", "com.example.Nowhere", "connector.plugin.version", "1"),
-                INSTALLED));
-        assertEquals(List.of(), PluginVersions.unmet(Map.of("connector.class", "com.example.Unversioned", "connector.plugin.version", "1"),
-                INSTALLED));
+        // A class the workers do not have, or have with no version: unmet, but a write's refusal is the worker's
+        // validation's, in its words.
+        Map<String, String> nowhere = Map.of("connector.class", "com.example.Nowhere", "connector.plugin.version", "1");
+        assertEquals("Invalid value 1 for configuration connector.plugin.version: no such version is installed; "
+                + "the cluster's workers have no version of com.example.Nowhere", PluginVersions.unmet(nowhere, INSTALLED).get(0).message());
+        assertEquals(List.of(), PluginVersions.violations(nowhere, INSTALLED));
+        assertEquals(List.of(), PluginVersions.violations(Map.of("connector.class", "com.example.Unversioned",
+                "connector.plugin.version", "1"), INSTALLED));
+        // "1" is 1.0.0 to Maven, as to Kafka Connect; 3 is no version installed.
+        assertEquals(List.of(), PluginVersions.violations(Map.of("connector.class", VERSIONED, "connector.plugin.version", "1"), INSTALLED));
+        assertEquals(1, PluginVersions.violations(Map.of("connector.class", VERSIONED, "connector.plugin.version", "3"), INSTALLED).size());
     }
 
     @Test
