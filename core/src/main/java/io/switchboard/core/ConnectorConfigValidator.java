@@ -139,7 +139,9 @@ public final class ConnectorConfigValidator {
      * list them now leaves the requirement to its own validation.
      */
     private void requireInstalledVersions(WorkerClient client, Map<String, String> config) {
-        if (!PluginVersions.requiresAny(config)) {
+        // A config with no version key costs neither a request nor a look by PluginVersions (its suffix is a constant).
+        if (config.keySet().stream().noneMatch(key -> key != null && key.endsWith(PluginVersions.KEY_SUFFIX))
+                || !PluginVersions.requiresAny(config)) {
             return;
         }
         WorkerClient.Answer answer = client.exchange("GET", "/connector-plugins?connectorsOnly=false", null);

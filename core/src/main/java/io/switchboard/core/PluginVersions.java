@@ -26,6 +26,8 @@ import java.util.stream.Collectors;
 public final class PluginVersions {
     /** What Kafka Connect shows for a plugin that states no version. */
     static final String UNDEFINED = "undefined";
+    /** How every version key ends: a compile-time constant, which a caller's cheap first look reads without this class. */
+    public static final String KEY_SUFFIX = ".plugin.version";
     /** The value that requires nothing: the latest version installed. */
     static final String LATEST = "latest";
 
