@@ -111,6 +111,15 @@ class PluginVersionsFlowTest {
                 + "\"config\": {\"connector.class\": \"" + CLASS + "\", \"connector.plugin.version\": \"[3.0,)\"}}");
         assertEquals(400, redpanda.status(), redpanda.body());
         assertTrue(redpanda.body().contains("INVALID_ARGUMENT") && redpanda.body().contains("in versions 1.0.0, 2.0.0"), redpanda.body());
+        // Confluent's: its error shape, the same words.
+        String kafkaCluster = fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
+        SwitchboardFixture.Answer confluent = fx.call("POST", "/connect/v1/environments/env-default/clusters/" + kafkaCluster
+                + "/connectors", "{\"name\": \"too-new\", \"config\": {\"connector.class\": \"" + CLASS + "\", "
+                + "\"connector.plugin.version\": \"1.5\"}}");
+        assertEquals(400, confluent.status(), confluent.body());
+        assertTrue(confluent.json().path("error").path("message").asText().contains("connector.plugin.version: Invalid value 1.5 "
+                + "for configuration connector.plugin.version: no such version is installed; the cluster's workers have " + CLASS
+                + " in versions 1.0.0, 2.0.0"), confluent.body());
         // A put of an existing connector's config too: nothing changes.
         create("kept", "\"connector.plugin.version\": \"1.0.0\"");
         SwitchboardFixture.Answer put = fx.call("PUT", "/connectors/kept/config", "{\"connector.class\": \"" + CLASS + "\", "
