@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * The checks Kafka Connect makes before it writes a connector config, with its messages. When the
  * cluster has a data plane, the worker's own plugin validates the config
  * ({@code PUT /connector-plugins/{class}/config/validate}), so a config the plugin rejects gets the
- * very 400 a worker gives. Without a reachable worker, Switchboard checks what it can itself: a
+ * very 400 a worker gives; a config requiring plugin versions (KIP-891) is first held to the versions
+ * the worker lists ({@link PluginVersions}), and refused naming them. Without a reachable worker, Switchboard checks what it can itself: a
  * connector class, a name that is not empty and has no control characters, no null values, and
  * (with no data plane at all) a plugin it knows.
  */
