@@ -65,6 +65,28 @@ public final class ClusterFacts {
         }
     }
 
+    /**
+     * The cluster's plugin inventory ({@link PluginInventory}): every plugin its worker lists
+     * ({@code GET /connector-plugins?connectorsOnly=false}), and the cluster's connectors on each
+     * version. The connectors are read whole whatever the caller sees of configs: what the inventory
+     * shows of a config is its plugins' classes and required versions.
+     */
+    public PluginInventory.Inventory inventory(Scope scope) {
+        WorkerClient worker = worker(scope);
+        JsonNode plugins;
+        try {
+            WorkerClient.Answer answer = worker.exchange("GET", "/connector-plugins?connectorsOnly=false", null);
+            if (answer.status() != 200) {
+                throw new ServiceException.Unavailable("The Kafka Connect worker cannot list its plugins now (HTTP " + answer.status() + ")");
+            }
+            plugins = new ObjectMapper().readTree(answer.body());
+        } catch (WorkerClient.ConnectCallException | IOException e) {
+            throw unreachable();
+        }
+        return PluginInventory.of(scope.cluster(), PluginVersions.installed(plugins),
+                connectors.describeAll(new Scope(scope.cluster())));
+    }
+
     /** The worker's {"version", "commit", "kafka_cluster_id"}. */
     public JsonNode info(Scope scope) {
         WorkerClient worker = worker(scope);

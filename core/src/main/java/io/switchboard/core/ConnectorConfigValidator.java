@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * The checks Kafka Connect makes before it writes a connector config, with its messages. When the
  * cluster has a data plane, the worker's own plugin validates the config
  * ({@code PUT /connector-plugins/{class}/config/validate}), so a config the plugin rejects gets the
- * very 400 a worker gives. Without a reachable worker, Switchboard checks what it can itself: a
+ * very 400 a worker gives; a config requiring plugin versions (KIP-891) is first held to the versions
+ * the worker lists ({@link PluginVersions}), and refused naming them. Without a reachable worker, Switchboard checks what it can itself: a
  * connector class, a name that is not empty and has no control characters, no null values, and
  * (with no data plane at all) a plugin it knows.
  */
@@ -84,6 +85,7 @@ public final class ConnectorConfigValidator {
         }
         if (client != null && !connectorClass.isBlank()) {
             try {
+                requireInstalledVersions(client, config);
                 return validateOnWorker(client, connectorClass, config);
             } catch (WorkerClient.ConnectCallException e) {
                 log.info("The worker cannot validate connector configs right now ({}); checking locally", e.getMessage());
@@ -129,6 +131,35 @@ public final class ConnectorConfigValidator {
             log.info("The worker's definitions of {} cannot be read ({}); using the ones known here", connectorClass, e.getMessage());
         }
         return passwordKeysKnownLocally(connectorClass);
+    }
+
+    /**
+     * Refuses a config that requires a plugin version the cluster's workers do not have
+     * ({@link PluginVersions#unmet}, naming the versions they have), before the worker validates it:
+     * the plugins it lists are asked only when the config requires a version. A worker that cannot
+     * list them now leaves the requirement to its own validation.
+     */
+    private void requireInstalledVersions(WorkerClient client, Map<String, String> config) {
+        // A config with no version key costs neither a request nor a look by PluginVersions (its suffix is a constant).
+        if (config.keySet().stream().noneMatch(key -> key != null && key.endsWith(PluginVersions.KEY_SUFFIX))
+                || !PluginVersions.requiresAny(config)) {
+            return;
+        }
+        WorkerClient.Answer answer = client.exchange("GET", "/connector-plugins?connectorsOnly=false", null);
+        if (answer.status() != 200) {
+            log.info("The worker cannot list its plugins (HTTP {}); plugin versions are left to its validation", answer.status());
+            return;
+        }
+        List<ServiceException.Violation> unmet;
+        try {
+            unmet = PluginVersions.violations(config, PluginVersions.installed(JSON.readTree(answer.body())));
+        } catch (IOException e) {
+            log.info("The worker's plugins cannot be read ({}); plugin versions are left to its validation", e.getMessage());
+            return;
+        }
+        if (!unmet.isEmpty()) {
+            throw invalid(unmet);
+        }
     }
 
     /** The PASSWORD keys of a plugin Switchboard has on its own class path; none for others. */

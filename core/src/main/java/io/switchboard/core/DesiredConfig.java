@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  *   <li>the caller's early check, if any (a single write's owner check on the copy at hand);</li>
  *   <li>the values given: sealed ones openable, named secrets known;</li>
  *   <li>the validation gate: a connector class (on the stored form, whose sealed values its refusal
- *       keeps sealed), then the worker's validation, before which nothing is sent that the cluster's
+ *       keeps sealed), then the worker's validation (the plugin versions the config requires held first
+ *       to the ones the worker lists, {@link PluginVersions}), before which nothing is sent that the cluster's
  *       workers could not be given;</li>
  *   <li>sealing: each secret value given is sealed, an unchanged one keeping the sealed text the
  *       connector has now; the sealed values deliverable to the cluster's workers; named secrets

@@ -54,7 +54,10 @@ public final class ConnectorPolicies {
     static final Set<String> CODE_OR_ROUTE_KEYS = Set.of(ConnectorRules.CONNECTOR_CLASS, "topic", "topics", "topics.regex",
             "transforms", "predicates", "key.converter", "value.converter", "header.converter", "offsets.storage.topic",
             "database.server.name", "heartbeat.topics.prefix", "schema.history.internal", "schema.history.internal.kafka.topic",
-            "database.history", "database.history.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name");
+            "database.history", "database.history.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name",
+            // KIP-891: the version of the connector's and its converters' plugins (judged against the workers' before a write).
+            "connector.plugin.version", "key.converter.plugin.version", "value.converter.plugin.version",
+            "header.converter.plugin.version");
     /** Keys that choose code or route data, by prefix: transforms and predicates, the dead letter queue, Debezium's topic naming. */
     static final List<String> CODE_OR_ROUTE_PREFIXES = List.of("transforms.", "predicates.", "errors.deadletterqueue.", "topic.");
 

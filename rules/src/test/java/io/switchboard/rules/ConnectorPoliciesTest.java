@@ -137,13 +137,18 @@ class ConnectorPoliciesTest {
         for (String key : new String[] {"connector.class", "topic", "topics.regex", "transforms", "transforms.r.type",
                 "transforms.r.x.replacement", "predicates.p.type", "errors.deadletterqueue.topic.name", "consumer.override.group.id",
                 "group.id", "topic.prefix", "topic.naming.strategy", "topic.heartbeat.prefix", "topic.transaction",
-                "schema.history.internal.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name", "value.converter"}) {
+                "schema.history.internal.kafka.topic", "signal.kafka.topic", "notification.sink.topic.name", "value.converter",
+                "connector.plugin.version", "key.converter.plugin.version", "value.converter.plugin.version",
+                "header.converter.plugin.version"}) {
             Map<String, String> config = config(SOURCE, "topic", "orders");
             config.put(key, "a-${file:/etc/passwd:x}");
             assertRefused("config-references", key, key, config);
             config.put(key, "${env:X}");
             assertRefused("config-references", key, key, config);
         }
+        // A plugin version as such is no reference, and no policy's business.
+        assertNull(refusal(config(SOURCE, "topic", "orders", "connector.plugin.version", "[1.0,2.0)",
+                "value.converter", "org.apache.kafka.connect.json.JsonConverter", "value.converter.plugin.version", "4.3.1")));
         // Passwords and other values are what references are for; a ${...} without a provider is no reference.
         assertNull(refusal(config(SINK, "topics", "orders", "connection.password", "${secretsManager:DB_PW}",
                 "connection.user", "${switchboard:k1:abc}")));

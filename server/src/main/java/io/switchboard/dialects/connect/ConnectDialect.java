@@ -71,6 +71,7 @@ public final class ConnectDialect implements Dialect {
         BulkResource bulk = new BulkResource(core.connectors(), scopes);
         SetsResource sets = new SetsResource(core.sets(), scopes);
         PoliciesResource policies = new PoliciesResource(core.policies(), scopes);
+        PluginsResource plugins = new PluginsResource(core.facts(), scopes);
         ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
         for (String base : List.of("", ConnectScopes.CLUSTER_BASE)) {
             root.register(config, base);
@@ -79,6 +80,7 @@ public final class ConnectDialect implements Dialect {
             policies.register(config, base);
             connectors.register(config, base);
             worker.register(config, base);
+            plugins.register(config, base);
             history.register(config, base);
             move.register(config, base);
             timeline.register(config, base);

@@ -54,12 +54,30 @@ public final class Entities {
 
     public record ConnectorStatus(String state, @JsonProperty("worker_id") String workerId,
                                   @JsonInclude(JsonInclude.Include.NON_EMPTY) String trace,
-                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) String version) {
+                                  @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = NoVersion.class) String version) {
     }
 
     public record TaskStatus(int id, String state, @JsonProperty("worker_id") String workerId,
                              @JsonInclude(JsonInclude.Include.NON_EMPTY) String trace,
-                             @JsonInclude(JsonInclude.Include.NON_EMPTY) String version) {
+                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = NoVersion.class) String version) {
+    }
+
+    /**
+     * Which status versions are left out, by Kafka Connect's rule (its {@code PluginInfo.NoVersionFilter}):
+     * the version a worker reports is shown as it is (an empty one too), but "undefined", a plugin's
+     * that states none. A version no worker reported (the observation keeps none) is left out too:
+     * an observation cannot tell a worker's null from its silence.
+     */
+    public static final class NoVersion {
+        @Override
+        public boolean equals(Object version) {
+            return version == null || "undefined".equals(version);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
     }
 
     public record ServerInfo(String version, String commit, @JsonProperty("kafka_cluster_id") String kafkaClusterId) {
