@@ -146,6 +146,10 @@ final class DesiredConfig {
      * this replica's store holds them. Two writes to different connectors at once may each pass it.
      */
     void requireClusterTasks(ControlPlane controlPlane, String cluster, String name, Map<String, String> config) {
+        if (!ResourceBounds.countsTheCluster(config)) {
+            // One task: the cluster's connectors are not read for it (every write would read them all).
+            return;
+        }
         Map<String, Map<String, String>> others = new java.util.HashMap<>();
         for (io.switchboard.schemas.ConnectorState state : store.connectors(cluster)) {
             others.put(state.getName(), state.getConfig());

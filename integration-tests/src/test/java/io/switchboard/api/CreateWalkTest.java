@@ -54,15 +54,19 @@ class CreateWalkTest {
      * tracing is off; the desired config is decided in one file (DesiredConfig) for every write.
      * 36 since the built-in policy on JDBC URLs' driver properties, a rule of its own
      * (JdbcDriverProperties) beside the control plane's. 37 since commands are bound to their
-     * partition: the gateway sends each to the partition its key maps to (CommandRecords).
+     * partition: the gateway sends each to the partition its key maps to (CommandRecords). 40
+     * since the built-in policies became allowlists with rules of their own: the bounds on a config
+     * (ResourceBounds), Debezium's keys (DebeziumKeys) and the classes a key may name
+     * (ConnectorClasses); a write of one task reads no other connector for the cluster's bound.
      */
-    private static final int MOST_FILES = 37;
+    private static final int MOST_FILES = 40;
     /**
      * The most files from the core's service on (the walk after decoding, data included; 26 before
      * the direct copy at hand, 22 before the boundary policies and the signature's six files; 29
-     * with the JDBC driver properties' policy; 30 with the command's partition).
+     * with the JDBC driver properties' policy; 30 with the command's partition; 33 with the
+     * allowlists' and bounds' rules).
      */
-    private static final int MOST_AFTER_DECODING = 30;
+    private static final int MOST_AFTER_DECODING = 33;
     /** The most layers: the handler, the connector service, the pre-flight and the command bus. */
     private static final int MOST_LAYERS = 4;
     private static final Pattern MODULE = Pattern.compile("/([a-z-]+)/target/(?:test-)?classes/?$|/switchboard-([a-z-]+)-[^/]*\\.jar$");

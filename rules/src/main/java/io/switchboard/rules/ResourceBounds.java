@@ -76,6 +76,15 @@ public record ResourceBounds(int maxTasksPerConnector, int maxTasksPerCluster) {
      * or null: the tasks of the cluster's other connectors ({@code others}, by name; the connector's
      * own entry, if any, is left out) and the config's own.
      */
+    /**
+     * Whether a write of this config is held to the cluster's bound: when it asks for more than one
+     * task. A connector of one task counts in the sum, but its own write reads no other connector
+     * (every create would read the whole cluster); the bound is for the connectors that ask for many.
+     */
+    public static boolean countsTheCluster(Map<String, String> config) {
+        return tasks(config) > 1;
+    }
+
     public ConnectorPolicies.Refusal clusterRefusal(String cluster, String name, Map<String, String> config,
                                                     Map<String, Map<String, String>> others) {
         long total = tasks(config);

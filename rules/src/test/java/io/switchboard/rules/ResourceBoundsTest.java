@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,9 @@ class ResourceBoundsTest {
         // The connector's own stored config is replaced, not added to.
         assertNull(bounds.clusterRefusal("default", "a", sink("tasks.max", "8"), others));
         assertThrows(IllegalArgumentException.class, () -> new ResourceBounds(8, 7));
+        assertTrue(ResourceBounds.countsTheCluster(sink("tasks.max", "2")), "a connector of many tasks is held to the cluster's bound");
+        assertFalse(ResourceBounds.countsTheCluster(sink("tasks.max", "1")), "one task reads no other connector");
+        assertFalse(ResourceBounds.countsTheCluster(sink("topics", "t")), "nor does the default, one");
         assertThrows(IllegalArgumentException.class, () -> new ResourceBounds(0, 7));
     }
 
