@@ -74,7 +74,7 @@ final class ConfigPatches {
         ConnectorCommand.Builder stamped = gateway.command(key, new PatchConnectorConfig(patch, base.getVersion()), request);
         // As a put's: the early owner check on the connector the patch applies to, once the patched config is within the policies.
         Map<String, String> sealedPatch = desired.decide(new DesiredConfig.Write(scope, key.name(), patch, DesiredConfig.Kind.PATCH,
-                base::getConfig), () -> DecisionAnswers.requireOwner(base, stamped.build(), Operation.PATCH_CONFIG));
+                base::getConfig, request.pipeline() != null), () -> DecisionAnswers.requireOwner(base, stamped.build(), Operation.PATCH_CONFIG));
         ConnectorCommand command = stamped.setAction(new PatchConnectorConfig(sealedPatch, base.getVersion())).build();
         return gateway.submit(command).thenCompose(decision -> {
             if (!DecisionReasons.CHANGED_MEANWHILE.equals(decision.getReason())) {

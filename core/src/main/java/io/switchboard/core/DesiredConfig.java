@@ -66,8 +66,14 @@ final class DesiredConfig {
      * @param given   the config given (whole), or the patch
      * @param current the connector's current (sealed) config: what a patch applies to, and the sealed
      *                text an unchanged secret keeps; asked only when needed (empty: none)
+     * @param byService whether the pipeline service made the write, with sealed values it keeps itself
      */
-    record Write(Scope scope, String name, Map<String, String> given, Kind kind, Supplier<Map<String, String>> current) {
+    record Write(Scope scope, String name, Map<String, String> given, Kind kind, Supplier<Map<String, String>> current,
+                 boolean byService) {
+        /** A write whose config a caller gave ({@code byService} false). */
+        Write(Scope scope, String name, Map<String, String> given, Kind kind, Supplier<Map<String, String>> current) {
+            this(scope, name, given, kind, current, false);
+        }
     }
 
     /**
@@ -103,7 +109,10 @@ final class DesiredConfig {
             early.run();
         }
         secrets.requireOpenable(sent);
-        secrets.requireHeld(sent, write.current());
+        if (!write.byService()) {
+            // The pipeline service writes the sealed values it keeps itself (a clone's password); a caller's are kept, never given.
+            secrets.requireHeld(sent, write.current());
+        }
         namedSecrets.requireKnown(write.scope(), sent);
         // On the stored form first: the refusal prints the config, whose sealed values must stay sealed there.
         validator.requireConnectorClass(whole);

@@ -92,7 +92,7 @@ public final class WritePreflight {
             return CompletableFuture.failedFuture(refused);
         }
         DesiredConfig.Write write = new DesiredConfig.Write(scope, name, config, DesiredConfig.Kind.WHOLE,
-                keepSealed ? () -> currentConfig(scope, name) : Map::of);
+                keepSealed ? () -> currentConfig(scope, name) : Map::of, request.pipeline() != null);
         return offThread(() -> {
             // A command for the early owner check is built only when the connector is at hand to check.
             Map<String, String> sealed = desired.decide(write, () -> requireOwnerAtHand(scope, name, command::build, operation));

@@ -382,7 +382,10 @@ class ApplySetsTest {
     private static Map<String, Object> padded(String name, int bytes) {
         Map<String, Object> c = connector(name, "large", null);
         Map<String, String> config = new LinkedHashMap<>((Map<String, String>) c.get("config"));
-        config.put("padding", "p".repeat(bytes));
+        // Spread over keys of at most 60 KiB, as resource-bounds takes a value of 64 KiB at most.
+        for (int i = 0, left = bytes; left > 0; i++, left -= 60 * 1024) {
+            config.put("padding." + i, "p".repeat(Math.min(left, 60 * 1024)));
+        }
         c.put("config", config);
         return c;
     }

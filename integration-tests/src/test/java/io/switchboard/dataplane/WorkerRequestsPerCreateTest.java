@@ -74,7 +74,7 @@ class WorkerRequestsPerCreateTest {
         eventually("the worker answering", () -> call(app.url(), "GET", "/connectors", null).status(), s -> s == 200);
         Map<String, Long> before = requests();
         for (int i = 0; i < CREATES; i++) {
-            Path input = Files.writeString(dir.resolve("in-" + i + ".txt"), "one\n");
+            Path input = Files.writeString(TestReplicas.FILES.resolve("per-create-in-" + i + ".txt"), "one\n");
             String body = "{\"name\":\"per-create-" + i + "\",\"config\":{\"connector.class\":\"FileStreamSource\",\"tasks.max\":\"1\","
                     + "\"file\":\"" + input + "\",\"topic\":\"per-create-" + i + "\"}}";
             assertEquals(201, call(app.url(), "POST", "/connectors", body).status());

@@ -45,7 +45,7 @@ class WorkerWallTest {
         Path users = TestUsers.write(dir.resolve("etc"), Map.of("admin", "admin@*"));
         SwitchboardOptions options = TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0).dataDir(data)
                 .security(SecurityOptions.NONE.withUsersFile(users)).build();
-        Path control = Files.writeString(Files.createTempFile("wall-control", ".txt"), "mine");
+        Path control = Files.writeString(Files.createTempFile(TestReplicas.FILES, "wall-control", ".txt"), "mine");
         try (SwitchboardApp app = SwitchboardApp.start(options)) {
             assertTrue(app.workerIsolation(SwitchboardApp.DEFAULT_CLUSTER).orElseThrow().walled(),
                     "this host draws the wall: " + app.workerIsolation(SwitchboardApp.DEFAULT_CLUSTER));

@@ -330,10 +330,15 @@ class ConnectApiDifferentialTest {
     @Test
     @Order(9)
     void largeBodies() {
-        String large = "x".repeat(600 * 1024);
+        // As large as a value may be (resource-bounds: 64 KiB a value, 512 KiB a config).
+        String large = "x".repeat(60 * 1024);
+        String over = "o".repeat(600 * 1024);
         String huge = "y".repeat(1024 * 1024 + 1);
         assertSame("body-limit",
-                // Large but under 1 MiB: both keep it, and a replacement as large again.
+                post("/connectors", create("over", with(config(), "padding", over), null)).switchboardDiffers(201, 400,
+                        "Kafka Connect keeps a 600 KiB value; Switchboard bounds a value to 64 KiB (built-in policy resource-bounds)"),
+                delete("/connectors/over").switchboardDiffers(204, 404, "as above: Switchboard never made it"),
+                // Large but within the bounds: both keep it, and a replacement as large again.
                 post("/connectors", create("large", with(config(), "padding", large), null)).values(),
                 get("/connectors/large/config").untilStatus(200).values(),
                 put("/connectors/large/config", Http.json(with(config(), "padding", large.replace('x', 'z')))).ignoring("$.tasks"),
