@@ -27,21 +27,31 @@ public final class ValidationAnswers {
      */
     public static JsonNode asGiven(JsonNode infos, Map<String, String> given, Redactor keys) {
         for (JsonNode config : infos.path("configs")) {
-            JsonNode value = config.path("value");
-            if (!(value instanceof ObjectNode shown) || !shown.hasNonNull("value")) {
+            if (!(config.path("value") instanceof ObjectNode shown)) {
                 continue;
             }
-            String key = value.path("name").asText(config.path("definition").path("name").asText());
+            String key = shown.path("name").asText(config.path("definition").path("name").asText());
             String as = given.get(key);
-            String resolved = shown.path("value").asText();
-            String instead = keys.matches(key) ? Redactor.MASK : ConfigReferences.holdsReference(as) ? as : null;
+            boolean referenced = ConfigReferences.holdsReference(as);
+            String resolved = shown.hasNonNull("value") ? shown.path("value").asText() : "";
+            String instead = keys.matches(key) ? Redactor.MASK : referenced ? as : null;
+            if (instead == null) {
+                continue;
+            }
             // A PASSWORD the plugin declares the worker itself shows as "[hidden]".
-            if (instead != null) {
+            if (shown.hasNonNull("value")) {
                 shown.put("value", instead);
-                // A plugin's error may quote the value it refused.
-                if (shown.path("errors") instanceof ArrayNode errors && !resolved.isEmpty()) {
-                    for (int i = 0; i < errors.size(); i++) {
-                        errors.set(i, errors.get(i).asText().replace(resolved, instead));
+            }
+            if (shown.path("errors") instanceof ArrayNode errors) {
+                for (int i = 0; i < errors.size(); i++) {
+                    // A plugin's error may quote the value it refused: what a reference resolved to is never shown,
+                    // also where the worker shows no value (one that does not parse as the key's type).
+                    String error = errors.get(i).asText();
+                    if (!resolved.isEmpty()) {
+                        errors.set(i, error.replace(resolved, instead));
+                    } else if (referenced) {
+                        errors.set(i, "Invalid value for configuration " + key + ": the plugin refuses what its reference"
+                                + " resolves to (not shown)");
                     }
                 }
             }

@@ -49,4 +49,17 @@ class ValidationAnswersTest {
         assertFalse(shown.toString().contains("hunter2"), shown.toString());
         assertEquals("Cannot read /tmp/${secretsManager:DB_PW}", shown.at("/configs/0/value/errors/0").asText());
     }
+
+    /** A value that does not parse as its type: the worker shows none, and its error quotes what the reference resolved to. */
+    @Test
+    void anErrorOnAReferenceTheWorkerShowsNoValueForQuotesNoResolvedValue() throws Exception {
+        JsonNode answer = JSON.readTree("{\"configs\":[{\"definition\":{\"name\":\"batch.size\",\"type\":\"INT\"},"
+                + "\"value\":{\"name\":\"batch.size\",\"value\":null,\"errors\":[\"Invalid value hunter2 for configuration"
+                + " batch.size: Not a number of type INT\"]}}]}");
+
+        JsonNode shown = ValidationAnswers.asGiven(answer, Map.of("batch.size", "${secretsManager:DB_PW}"), Redactor.DEFAULT);
+
+        assertFalse(shown.toString().contains("hunter2"), shown.toString());
+        assertEquals(1, shown.at("/configs/0/value/errors").size(), "the error is still there");
+    }
 }

@@ -205,6 +205,13 @@ class SecretsTest {
             }
             assertEquals("${secretsManager:ECHO_PHRASE}", file, path + ": " + validated.body());
         }
+        // A reference in a key whose type its value does not parse as: the worker's error would quote the secret.
+        String typed = "{\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSourceConnector\",\"topic\":\"t\","
+                + "\"file\":\"/tmp/switchboard-test-files/validated.txt\",\"batch.size\":\"${secretsManager:ECHO_PHRASE}\"}";
+        Http.Response typeError = Http.call(app.url(), "PUT",
+                "/connector-plugins/org.apache.kafka.connect.file.FileStreamSourceConnector/config/validate", typed);
+        assertEquals(200, typeError.status(), typeError.body());
+        assertFalse(typeError.body().contains(namedValue), "a validation error echoed the secret's value: " + typeError.body());
         Http.Response unknown = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"vault4\",\"config\":"
                 + named.replace("ECHO_PHRASE", "NO_SUCH_SECRET") + "}");
         assertEquals(400, unknown.status(), "a config naming a secret the cluster does not have: " + unknown.body());
