@@ -4,6 +4,7 @@ import io.switchboard.testing.Await;
 import io.switchboard.worker.EmbeddedWorkerMain;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestReplicas;
+import io.switchboard.testing.WorkerProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,7 @@ class EmbeddedWorkerProcessTest {
         try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0)
                 .dataDir(data).build())) {
             TestReplicas.authorizeWorker(app, data);
-            worker = workerOf(data).orElseThrow(() -> new AssertionError("no worker process of this replica"));
+            worker = WorkerProcesses.of(data).orElseThrow(() -> new AssertionError("no worker process of this replica"));
             assertNotEquals(ProcessHandle.current().pid(), worker.pid());
             Path proc = Path.of("/proc", Long.toString(worker.pid()));
             List<String> environment = Arrays.stream(new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8)
@@ -57,7 +58,7 @@ class EmbeddedWorkerProcessTest {
 
             worker.destroyForcibly();
             ProcessHandle killed = worker;
-            ProcessHandle again = Await.atMost(Duration.ofSeconds(60)).poll(() -> workerOf(data).orElse(null),
+            ProcessHandle again = Await.atMost(Duration.ofSeconds(60)).poll(() -> WorkerProcesses.of(data).orElse(null),
                     next -> next != null && next.pid() != killed.pid() && next.isAlive());
             assertFalse(killed.isAlive());
             // Asked of the worker itself, whose REST address is the one before: not a status folded before the kill.
@@ -67,7 +68,7 @@ class EmbeddedWorkerProcessTest {
             worker = again;
         }
         assertTrue(worker.onExit().toCompletableFuture().isDone() || !worker.isAlive(), "the worker stopped with the replica");
-        assertTrue(workerOf(data).isEmpty());
+        assertTrue(WorkerProcesses.of(data).isEmpty());
     }
 
     /**
@@ -90,7 +91,7 @@ class EmbeddedWorkerProcessTest {
         try {
             try (SwitchboardApp app = SwitchboardApp.start(TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0)
                     .dataDir(data).workerHandoffDir(handoff).build())) {
-                assertTrue(workerOf(data).isEmpty(), "the replica started no worker of its own");
+                assertTrue(WorkerProcesses.of(data).isEmpty(), "the replica started no worker of its own");
                 Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"survivor\",\"config\":{"
                         + "\"connector.class\":\"" + io.switchboard.testing.HalfFailingSource.class.getName() + "\",\"tasks.max\":\"1\"}}");
                 assertEquals(201, created.status(), created.body());
@@ -111,24 +112,5 @@ class EmbeddedWorkerProcessTest {
     private static void awaitRunning(SwitchboardApp app) {
         Await.atMost(Duration.ofSeconds(90)).until("the connector runs", () ->
                 Http.get(app.url(), "/connectors/survivor/status").body().contains("\"state\":\"RUNNING\""));
-    }
-
-    /** The replica's worker: a process it started (behind the wall, a grandchild) running the worker's JVM in this data directory. */
-    private static Optional<ProcessHandle> workerOf(Path data) {
-        String workerDir = data.resolve("worker").toAbsolutePath().toString();
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).filter(p -> {
-            List<String> args = commandLine(p);
-            return !args.isEmpty() && args.get(0).endsWith("/java") && args.contains(EmbeddedWorkerMain.class.getName())
-                    && args.stream().anyMatch(a -> a.startsWith(workerDir));
-        }).findFirst();
-    }
-
-    private static List<String> commandLine(ProcessHandle process) {
-        try {
-            return Arrays.asList(new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
-                    StandardCharsets.UTF_8).split("\0"));
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
     }
 }

@@ -7,6 +7,7 @@ import io.switchboard.SwitchboardOptions;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestReplicas;
+import io.switchboard.testing.WorkerProcesses;
 import io.switchboard.testing.TestUsers;
 import io.switchboard.worker.EmbeddedWorkerMain;
 import org.junit.jupiter.api.Test;
@@ -68,8 +69,8 @@ class WorkerWallTest {
             assertTrue(trace.contains("opened [" + control + "] of "), "the connector read only the file it was given: " + trace);
 
             // The worker's process: its class path, as /proc shows it, holds no class of the control plane.
-            ProcessHandle worker = workerOf(data).orElseThrow(() -> new AssertionError("no worker process"));
-            List<String> commandLine = commandLine(worker);
+            ProcessHandle worker = WorkerProcesses.of(data).orElseThrow(() -> new AssertionError("no worker process"));
+            List<String> commandLine = WorkerProcesses.commandLine(worker);
             String classPath = commandLine.get(commandLine.indexOf("-cp") + 1);
             for (String entry : classPath.split(":")) {
                 for (String marker : List.of("io/switchboard/SwitchboardApp.class", "io/switchboard/secrets/Keyring.class",
@@ -106,24 +107,6 @@ class WorkerWallTest {
             return jar.getEntry(resource) != null;
         } catch (java.io.IOException e) {
             return false;
-        }
-    }
-
-    private static Optional<ProcessHandle> workerOf(Path data) {
-        String workerDir = data.resolve("worker").toAbsolutePath().toString();
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).filter(p -> {
-            List<String> args = commandLine(p);
-            return !args.isEmpty() && args.get(0).endsWith("/java") && args.contains(EmbeddedWorkerMain.class.getName())
-                    && args.stream().anyMatch(a -> a.startsWith(workerDir));
-        }).findFirst();
-    }
-
-    private static List<String> commandLine(ProcessHandle process) {
-        try {
-            return Arrays.asList(new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
-                    StandardCharsets.UTF_8).split("\0"));
-        } catch (java.io.IOException e) {
-            return List.of();
         }
     }
 }
