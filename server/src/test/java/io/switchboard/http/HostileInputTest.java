@@ -130,7 +130,7 @@ class HostileInputTest {
                 new String[] {"POST", "/connectors/{}/restart"}, new String[] {"DELETE", "/connectors/{}"},
                 new String[] {"PUT", "/connectors/{}/config"}, new String[] {"GET", "/connector-plugins/{}/config"},
                 new String[] {"PUT", "/connector-plugins/{}/config/validate"}, new String[] {"GET", "/admin/loggers/{}"},
-                new String[] {"GET", "/connectors/sentinel/tasks/{}/status"});
+                new String[] {"GET", "/connectors/sentinel/tasks/{}/status"}, new String[] {"GET", "/clusters/{}/plugins"});
         for (String segment : segments) {
             for (String[] route : routes) {
                 if (segment.equals("%20") && route[1].equals("/connectors/{}/config")) {
