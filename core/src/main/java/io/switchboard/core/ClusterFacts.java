@@ -122,6 +122,22 @@ public final class ClusterFacts {
     public JsonNode validate(Scope scope, String plugin, Map<String, String> config) {
         WorkerClient worker = worker(scope);
         requireSendable(scope, plugin, config);
+        return validated(worker, plugin, config);
+    }
+
+    /**
+     * The plugin's config definitions, as its validation of a config that names nothing but the
+     * plugin shows them (ConfigInfos without values): what a form is built from. No policy judges
+     * it, since nothing but the class reaches the worker; a config a policy refuses (a file
+     * connector without its file) is still a form to fill in.
+     */
+    public JsonNode definitions(Scope scope, String plugin) {
+        WorkerClient worker = worker(scope);
+        Map<String, String> config = Map.of(ConnectorConfigValidator.CONNECTOR_CLASS, plugin);
+        return validated(worker, plugin, config);
+    }
+
+    private JsonNode validated(WorkerClient worker, String plugin, Map<String, String> config) {
         try {
             return ValidationAnswers.asGiven(worker.validate(plugin, config), config, secretKeys);
         } catch (WorkerClient.WorkerRejection e) {

@@ -43,11 +43,10 @@ final class CreatePage {
         }
         body.append("</select> <button>choose</button></form>");
         if (!plugin.isEmpty()) {
-            Map<String, String> config = Map.of("connector.class", plugin);
             body.append("<form id=\"create\" hx-post=\"").append(text(base(cluster))).append("/validate\" hx-target=\"#fields\">")
                     .append("<input type=\"hidden\" name=\"connector.class\" value=\"").append(text(plugin)).append("\">")
                     .append("<p><label>name <input name=\"name\" required></label></p><div id=\"fields\">")
-                    .append(fields(core.facts().validate(scope, plugin, config), Map.of(), false)).append("</div>")
+                    .append(fields(core.facts().definitions(scope, plugin), Map.of(), false)).append("</div>")
                     .append("<p><button>check</button> <button hx-post=\"").append(text(base(cluster)))
                     .append("/create\" hx-target=\"#fields\">create</button></p></form>");
         }
