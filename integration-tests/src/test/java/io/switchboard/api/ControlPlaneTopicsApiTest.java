@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,14 +148,27 @@ class ControlPlaneTopicsApiTest {
      * validation alike, before any worker sees it.
      */
     @Test
-    void jdbcDriversHibernateAndDebeziumKeysStayWithinTheirAllowlists() {
+    void jdbcDriversHibernateAndDebeziumKeysStayWithinTheirAllowlists() throws Exception {
         String sink = "io.debezium.connector.jdbc.JdbcSinkConnector";
         java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
         assertEquals(201, fx.call("POST", "/v1/kafka-connect/clusters/default/secrets", SwitchboardFixture.json(Map.of("name", "Q",
                 "secret_data", base64.encodeToString("allowLoadLocalInfile=true".getBytes())))).status());
-        Map<String, String> byReference = jdbcSink("jdbc:mysql://127.0.0.1:13306/x?${secretsManager:Q}");
+        // The rogue database the URLs name: a driver that reached it would be asked for a file.
+        try (java.net.ServerSocket rogue = new java.net.ServerSocket(0, 16, java.net.InetAddress.getLoopbackAddress())) {
+            String at = "jdbc:mysql://127.0.0.1:" + rogue.getLocalPort() + "/x?";
+            refusesDriverFeatures(sink, at);
+            rogue.setSoTimeout(3_000);
+            assertThrows(java.net.SocketTimeoutException.class, rogue::accept, "no driver connected to the rogue database");
+        }
+    }
+
+    /** G1's two variants (a reference in the URL, the driver's id-token file) and G2's, G5's and G11's keys. */
+    private void refusesDriverFeatures(String sink, String rogueUrl) {
+        Map<String, String> byReference = jdbcSink(rogueUrl + "${secretsManager:Q}");
         assertConnect400(fx.call("POST", "/connectors", spec("g1", byReference)), "config-references", "connection.url holds");
-        Map<String, String> idToken = jdbcSink("jdbc:mysql://127.0.0.1:13306/x?idTokenFile=../secrets.key");
+        assertConnect400(fx.call("PUT", "/connector-plugins/" + sink + "/config/validate", SwitchboardFixture.json(byReference)),
+                "config-references", "connection.url holds");
+        Map<String, String> idToken = jdbcSink(rogueUrl + "idTokenFile=../secrets.key");
         assertConnect400(fx.call("POST", "/connectors", spec("g1b", idToken)), "jdbc-driver-properties", "idtokenfile");
         // A validation of it is refused in the same words, before the worker's plugin opens anything.
         assertConnect400(fx.call("PUT", "/connector-plugins/" + sink + "/config/validate", SwitchboardFixture.json(idToken)),

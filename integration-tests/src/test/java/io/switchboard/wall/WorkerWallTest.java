@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The wall around the embedded worker, whatever the policies say: on the default (embedded broker
  * and worker, a users file, FileStream connectors on), a connector that tries to read the
  * replica's keyring, Kafka identities, the worker's REST token, the users file and the replica's
- * {@code /proc/<pid>/environ} and {@code cmdline} reads none of them, while it reads a file of the
+ * {@code /proc/<pid>/environ} and {@code cmdline} reads none of them, nor the keyring through a link
+ * put in the file connectors' directory, while it reads a file of the
  * directory it is given; the worker's class path holds none of the control plane's classes; and
  * the worker's REST API answers no-one without the replica's token.
  */
@@ -47,6 +48,10 @@ class WorkerWallTest {
         SwitchboardOptions options = TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0).dataDir(data)
                 .security(SecurityOptions.NONE.withUsersFile(users)).build();
         Path control = Files.writeString(Files.createTempFile(TestReplicas.FILES, "wall-control", ".txt"), "mine");
+        // A file of the connectors' directory swapped for a link to the keyring (after any check a create made).
+        Path link = TestReplicas.FILES.resolve("wall-link-" + ProcessHandle.current().pid() + ".txt");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, data.resolve("secrets.key"));
         try (SwitchboardApp app = SwitchboardApp.start(options)) {
             assertTrue(app.workerIsolation(SwitchboardApp.DEFAULT_CLUSTER).orElseThrow().walled(),
                     "this host draws the wall: " + app.workerIsolation(SwitchboardApp.DEFAULT_CLUSTER));
@@ -58,6 +63,7 @@ class WorkerWallTest {
                 assertTrue(secret.startsWith("/proc") || Files.isRegularFile(Path.of(secret)), "the replica has " + secret);
             }
             List<String> tried = new ArrayList<>(secrets);
+            tried.add(link.toString());
             tried.add(control.toString());
             Http.Response created = Http.call(app.url(), "POST", "/connectors", Http.json(Map.of("name", "wall-probe", "config", Map.of(
                     "connector.class", WallProbeSource.class.getName(), "tasks.max", "1", WallProbeSource.PATHS, String.join(",", tried)))));
@@ -93,6 +99,7 @@ class WorkerWallTest {
             assertEquals(200, Http.call(workerUrl, "GET", "/connectors", null).status(), "the replica's token opens it");
         } finally {
             Files.deleteIfExists(control);
+            Files.deleteIfExists(link);
         }
     }
 
