@@ -21,6 +21,10 @@ import io.switchboard.dataplane.WorkerOffsetsFeed;
 import io.switchboard.dataplane.WorkerStatusFeed;
 import io.switchboard.dataplane.WorkerTopics;
 import io.switchboard.dataplane.WorkerProcess;
+import io.switchboard.core.ConnectorService;
+import io.switchboard.core.RequestContext;
+import io.switchboard.core.Scope;
+import io.switchboard.schemas.TargetState;
 import io.switchboard.dataplane.WorkerClassPath;
 import io.switchboard.dataplane.WorkerWall;
 import io.switchboard.worker.EmbeddedWorkerMain;
@@ -82,8 +86,10 @@ import java.util.function.UnaryOperator;
  */
 record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka, ConnectClusters connectClusters,
                          ConnectorQueries queries, ConnectorSecrets secrets, SecretStore secretStore, Metrics metrics,
-                         Pipelines pipelines, ShutdownOrder shutdown) {
+                         Pipelines pipelines, ConnectorService connectors, ShutdownOrder shutdown) {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneAssembly.class);
+    /** The principal the quarantine's stop commands are made by. */
+    static final String QUARANTINE = "switchboard:quarantine";
     /** Whether the data plane runs the embedded worker: no external cluster is given, and it is not turned off. */
     static boolean embedsWorker(SwitchboardOptions options) {
         return options.connectClusterUrls().isEmpty() && options.embeddedWorker();
@@ -137,6 +143,21 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
     static final String REST_TOKEN_PURPOSE = "switchboard embedded worker REST v1";
     /** The worker's REST token, in the data directory (owner-only), for its operator's own calls. */
     static final String REST_TOKEN_FILE = "worker.token";
+
+    /**
+     * Stops a connector the embedded worker's quarantine names, as a command the processor decides:
+     * its history shows {@value #QUARANTINE} stopped it. Refused (a connector deleted since), it is
+     * logged and left.
+     */
+    private void quarantine(String connector) {
+        connectors.changeTargetState(new Scope(SwitchboardApp.DEFAULT_CLUSTER), connector, TargetState.STOPPED,
+                        new RequestContext(java.util.UUID.randomUUID().toString(), QUARANTINE))
+                .whenComplete((done, failed) -> {
+                    if (failed != null) {
+                        log.warn("Cannot stop quarantined connector {}: {}", connector, failed.getMessage());
+                    }
+                });
+    }
 
     /**
      * Starts the embedded worker in a process of its own, once the secret store has read what its
@@ -255,6 +276,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             configTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.configTopic());
             offsetsTopics.put(SwitchboardApp.DEFAULT_CLUSTER, worker.offsetsTopic());
             log.info("Embedded Kafka Connect worker listening on {}", worker.url());
+            worker.quarantine().onQuarantine(this::quarantine);
         }
         if (clusters.isEmpty()) {
             return List.of();

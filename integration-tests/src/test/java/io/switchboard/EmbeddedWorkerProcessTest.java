@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * On the README's default (embedded broker, embedded worker), the worker that runs connectors is a
  * process of the replica's own making and nothing more: not the replica's JVM, none of its
  * environment (where the keyring may be), its own working directory, no settings left on disk;
- * started again when it dies, with the connectors it ran; stopped with the replica. Found as a user
+ * started again when it dies, with the connectors it ran, but for one that made it exit twice
+ * (quarantined: stopped); stopped with the replica. Found as a user
  * finds it, among the replica's child processes.
  */
 class EmbeddedWorkerProcessTest {
@@ -66,6 +67,36 @@ class EmbeddedWorkerProcessTest {
             Await.atMost(Duration.ofSeconds(90)).until("the restarted worker runs the connector again", () ->
                     again.isAlive() && Http.get("http://" + workerId, "/connectors/survivor/status").body().contains("\"RUNNING\""));
             worker = again;
+
+            // A connector that makes the worker exit as it starts, again and again: quarantined at its second exit,
+            // stopped before the worker's next start and by a decided stop, while the other connector runs on.
+            Http.Response exiting = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"exiter\",\"config\":{"
+                    + "\"connector.class\":\"" + io.switchboard.testing.ExitingSource.class.getName() + "\",\"tasks.max\":\"1\"}}");
+            assertEquals(201, exiting.status(), exiting.body());
+            java.util.Set<Long> workers = new java.util.HashSet<>(List.of(worker.pid()));
+            Await.atMost(Duration.ofSeconds(180)).until("the quarantine stopped the connector", () -> {
+                WorkerProcesses.of(data).ifPresent(w -> workers.add(w.pid()));
+                return Http.get(app.url(), "/connectors/exiter/history").body().contains(DataPlaneAssembly.QUARANTINE);
+            });
+            String history = Http.get(app.url(), "/connectors/exiter/history").body();
+            assertTrue(history.contains("STOPPED"), history);
+            ProcessHandle last = Await.atMost(Duration.ofSeconds(90)).poll(() -> {
+                Optional<ProcessHandle> now = WorkerProcesses.of(data);
+                now.ifPresent(w -> workers.add(w.pid()));
+                return now.orElse(null);
+            }, w -> w != null && w.isAlive() && stoppedOnTheWorker(app, "exiter"));
+            workers.add(last.pid());
+            Await.atMost(Duration.ofSeconds(90)).until("the other connector runs on the worker started after the quarantine", () ->
+                    Http.get(app.url(), "/connectors/survivor/status").body().contains("\"RUNNING\""));
+            for (int i = 0; i < 100; i++) {
+                WorkerProcesses.of(data).ifPresent(w -> workers.add(w.pid()));
+                Thread.sleep(200);
+            }
+            assertTrue(last.isAlive(), "the worker stays up");
+            WorkerProcesses.of(data).ifPresent(w -> workers.add(w.pid()));
+            // Two exits for the connector, then a worker that never started it again (three processes in all).
+            assertEquals(3, workers.size(), "the worker exited twice for the connector, and not again: " + workers);
+            worker = last;
         }
         assertTrue(worker.onExit().toCompletableFuture().isDone() || !worker.isAlive(), "the worker stopped with the replica");
         assertTrue(WorkerProcesses.of(data).isEmpty());
@@ -106,6 +137,16 @@ class EmbeddedWorkerProcessTest {
             assertEquals(0, worker.exitValue());
         } finally {
             worker.destroyForcibly();
+        }
+    }
+
+    /** Whether the worker itself (not a status folded before) shows the connector STOPPED; false while it does not answer. */
+    private static boolean stoppedOnTheWorker(SwitchboardApp app, String connector) {
+        try {
+            Http.Response status = Http.get(app.connectClusters().get(SwitchboardApp.DEFAULT_CLUSTER), "/connectors/" + connector + "/status");
+            return status.status() == 200 && status.json().path("connector").path("state").asText().equals("STOPPED");
+        } catch (java.io.UncheckedIOException e) {
+            return false;
         }
     }
 

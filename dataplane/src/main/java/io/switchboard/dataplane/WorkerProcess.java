@@ -42,7 +42,8 @@ import java.util.TreeMap;
  * <p>Concurrency: one supervising thread waits for the process; when it exits while the replica
  * runs, it is started again after a pause that doubles from one second up to a minute, and goes
  * back to a second once a start has lasted {@link #STEADY}. The REST address stays the same across
- * starts, so the data plane just finds the worker answering again.
+ * starts, so the data plane just finds the worker answering again. A connector that made it exit
+ * again and again is quarantined ({@link WorkerQuarantine}).
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
@@ -85,6 +86,7 @@ public final class WorkerProcess implements AutoCloseable {
     private volatile boolean closing;
     private Thread supervisor;
     private final String startId = java.util.UUID.randomUUID().toString();
+    private final WorkerQuarantine quarantine = new WorkerQuarantine();
 
     private WorkerProcess(Launch launch) {
         this.launch = launch;
@@ -129,6 +131,11 @@ public final class WorkerProcess implements AutoCloseable {
         return url;
     }
 
+    /** The connectors quarantined for making the worker exit ({@link WorkerQuarantine}). */
+    public WorkerQuarantine quarantine() {
+        return quarantine;
+    }
+
     /** The topic its connectors' and tasks' configs are written to ({@code config.storage.topic}). */
     public String configTopic() {
         return launch.properties().get("config.storage.topic");
@@ -169,6 +176,7 @@ public final class WorkerProcess implements AutoCloseable {
         }
         Properties properties = new Properties();
         properties.putAll(new TreeMap<>(launch.properties()));
+        quarantine.nextStart().ifPresent(names -> properties.put(WorkerQuarantine.SETTING, names));
         java.io.StringWriter text = new java.io.StringWriter();
         properties.store(text, null);
         return writeWhole(SETTINGS_FILE, text.toString());
@@ -205,6 +213,7 @@ public final class WorkerProcess implements AutoCloseable {
                 silentSince = System.nanoTime();
             } else if (System.nanoTime() - silentSince > HANDOFF_AGAIN_AFTER.toNanos()
                     && !Files.exists(launch.directory().resolve(SETTINGS_FILE)) && !closing) {
+                quarantine.afterExit(launch.directory(), java.time.Instant.now());
                 try {
                     writeSettings();
                     log.warn("The embedded worker's container has not answered for {} s: its settings are handed over again",
@@ -340,6 +349,7 @@ public final class WorkerProcess implements AutoCloseable {
                 pause = FIRST_PAUSE;
             }
             log.warn("The embedded Connect worker exited with {}; starting it again in {} ms", code, pause.toMillis());
+            quarantine.afterExit(launch.directory(), java.time.Instant.now());
             if (!pause(pause)) {
                 return;
             }

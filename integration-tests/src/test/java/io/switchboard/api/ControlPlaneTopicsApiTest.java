@@ -256,8 +256,9 @@ class ControlPlaneTopicsApiTest {
 
     /**
      * Eight creates whose {@code topics.regex} would take java.util.regex longer than any request
-     * may, sent together, hold none of the write pre-flight's threads: a plain create sent after
-     * them is answered within a second.
+     * may (matched against a control-plane topic's name, it backtracks for hours), sent together,
+     * hold none of the write pre-flight's threads: they and a plain create sent after them are each
+     * answered within the test's bound of ten seconds, which a busy machine does not reach.
      */
     @Test
     void catastrophicRegexesDoNotHoldTheWritePreflight() throws Exception {
@@ -270,12 +271,9 @@ class ControlPlaneTopicsApiTest {
                     () -> fx.call("POST", "/connectors", spec(name, fileSink("topics.regex", catastrophic)))));
         }
         Thread.sleep(300);
-        long start = System.nanoTime();
         var plain = java.util.concurrent.CompletableFuture.supplyAsync(() -> fx.call("POST", "/connectors", spec("plain", fileSink("topics", "plain"))));
         SwitchboardFixture.Answer answer = plain.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(201, answer.status(), answer.body());
-        assertTrue(millis < 1000, "the plain create was answered after " + millis + " ms");
         for (var create : creates) {
             SwitchboardFixture.Answer created = create.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(201, created.status(), created.body());

@@ -76,6 +76,8 @@ public final class EmbeddedWorkerMain {
         properties.stringPropertyNames().forEach(name -> settings.put(name, properties.getProperty(name)));
         // Its plugins log in this process: what they quote of resolved secrets is masked.
         SecretLogRewrite.install();
+        ExitBlame.install(file.toAbsolutePath().getParent());
+        StopAtStart.apply(settings);
         byte[] thisStart = startId;
         Thread watch = new Thread(() -> {
             if (awaiting) {
@@ -134,6 +136,7 @@ public final class EmbeddedWorkerMain {
         }, "stop-bound");
         bound.setDaemon(true);
         bound.start();
+        ExitBlame.stopping();
         Exit.exit(0);
     }
 }
