@@ -37,13 +37,7 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
      * runs no exactly-once sources). A typed pipeline's source raises {@code max.request.size} and its
      * sink lowers {@code metadata.max.age.ms}.
      */
-    public static final List<String> OVERRIDABLE = List.of(
-            "acks", "batch.size", "buffer.memory", "compression.type", "compression.gzip.level", "compression.lz4.level",
-            "compression.zstd.level", "delivery.timeout.ms", "enable.idempotence", "linger.ms", "max.block.ms",
-            "max.in.flight.requests.per.connection", "max.request.size", "request.timeout.ms", "retries", "retry.backoff.ms",
-            "retry.backoff.max.ms", "auto.offset.reset", "fetch.max.bytes", "fetch.max.wait.ms", "fetch.min.bytes",
-            "heartbeat.interval.ms", "isolation.level", "max.partition.fetch.bytes", "max.poll.interval.ms", "max.poll.records",
-            "session.timeout.ms", "metadata.max.age.ms", "receive.buffer.bytes", "send.buffer.bytes");
+    public static final List<String> OVERRIDABLE = io.switchboard.rules.KafkaClientKeys.OVERRIDABLE;
 
     /** The name Kafka Connect gives its own shutdown hook. */
     private static final String CONNECT_SHUTDOWN_HOOK = "connect-shutdown-hook";

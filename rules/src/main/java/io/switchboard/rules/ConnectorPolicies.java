@@ -35,7 +35,9 @@ import java.util.TreeMap;
  *   <li>{@value #CLIENT_OVERRIDES}: the config overrides nothing of where or as whom the
  *       connector's Kafka clients connect ({@code producer.override.}, {@code consumer.override.},
  *       {@code admin.override.} of {@code bootstrap.servers}, {@code client.dns.lookup},
- *       {@code security.*}, {@code sasl.*}, {@code ssl.*}).</li>
+ *       {@code security.*}, {@code sasl.*}, {@code ssl.*}), overrides only what
+ *       {@link KafkaClientKeys#TUNABLES} allows, and gives the clients a connector makes of its own
+ *       (Debezium's, MirrorMaker's) only what {@link KafkaClientKeys} allows.</li>
  *   <li>{@value JdbcDriverProperties#POLICY}: JDBC URLs, driver properties and Hibernate settings
  *       within allowlists ({@link JdbcDriverProperties}).</li>
  *   <li>{@value DebeziumKeys#POLICY}: Debezium's signal channels, file and class keys within
@@ -158,11 +160,26 @@ public final class ConnectorPolicies {
     }
 
     private static Refusal clientOverrides(Map<String, String> config) {
-        for (String key : new TreeMap<>(config).keySet()) {
+        String connectorClass = config.get(ConnectorRules.CONNECTOR_CLASS);
+        for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
+            String key = entry.getKey();
             for (String prefix : CLIENT_PREFIXES) {
-                if (key.startsWith(prefix) && isConnectionSetting(key.substring(prefix.length()))) {
+                if (!key.startsWith(prefix)) {
+                    continue;
+                }
+                String setting = key.substring(prefix.length());
+                if (isConnectionSetting(setting)) {
                     return new Refusal(CLIENT_OVERRIDES, key, key + " would change where or as whom the connector's Kafka client connects");
                 }
+                if (!KafkaClientKeys.overrideAllowed(setting)) {
+                    return new Refusal(CLIENT_OVERRIDES, key, key + " is not among the client settings a connector may override "
+                            + "(how much, how often, how long: see KafkaClientKeys.TUNABLES): a client's files, classes and logins are "
+                            + "the worker's");
+                }
+            }
+            String problem = KafkaClientKeys.ownClientProblem(key, entry.getValue(), connectorClass);
+            if (problem != null) {
+                return new Refusal(CLIENT_OVERRIDES, key, problem);
             }
         }
         return null;

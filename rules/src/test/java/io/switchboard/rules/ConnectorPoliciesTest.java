@@ -277,6 +277,56 @@ class ConnectorPoliciesTest {
     }
 
     @Test
+    void kafkaClientSettingsAreJudgedByAllowlists() {
+        // Connect's overrides: tunables only; a class or a file is not among them.
+        assertRefused("client-overrides", "consumer.override.interceptor.classes", "not among the client settings",
+                config(SINK, "topics", "orders", "consumer.override.interceptor.classes", "com.example.Spy"));
+        assertRefused("client-overrides", "producer.override.metric.reporters", "not among the client settings",
+                config(SOURCE, "topic", "orders", "producer.override.metric.reporters", "com.example.Spy"));
+        assertRefused("client-overrides", "producer.override.transactional.id", "not among the client settings",
+                config(SOURCE, "topic", "orders", "producer.override.transactional.id", "switchboard-x"));
+        assertNull(refusal(config(SINK, "topics", "orders", "consumer.override.group.id", "orders-readers",
+                "consumer.override.session.timeout.ms", "30000")));
+
+        // Debezium's own clients (a signal consumer, the schema history): where and as whom, without a file or a class.
+        String postgres = "io.debezium.connector.postgresql.PostgresConnector";
+        assertNull(refusal(config(postgres, "topic.prefix", "pg", "signal.kafka.bootstrap.servers", "signals:9092",
+                "signal.consumer.security.protocol", "SASL_SSL", "signal.consumer.sasl.mechanism", "SCRAM-SHA-512",
+                "signal.consumer.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" "
+                        + "password=\"${secretsManager:pw}\";",
+                "signal.consumer.ssl.truststore.type", "PEM", "signal.consumer.ssl.truststore.certificates", "-----BEGIN CERTIFICATE-----",
+                "signal.consumer.max.poll.records", "10")));
+        assertRefused("client-overrides", "signal.consumer.ssl.keystore.location", "not among the Kafka client settings",
+                config(postgres, "topic.prefix", "pg", "signal.consumer.ssl.keystore.location", "/data/secrets.key"));
+        assertRefused("client-overrides", "schema.history.internal.consumer.sasl.jaas.config", "login module com.sun.security.auth.module.Krb5LoginModule",
+                config(postgres, "topic.prefix", "pg", "schema.history.internal.consumer.sasl.jaas.config",
+                        "com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true keyTab=\"/data/secrets.key\";"));
+        assertRefused("client-overrides", "schema.history.internal.producer.sasl.login.callback.handler.class", "not among",
+                config(postgres, "topic.prefix", "pg", "schema.history.internal.producer.sasl.login.callback.handler.class", "com.example.X"));
+        assertRefused("client-overrides", "signal.consumer.sasl.mechanism", "GSSAPI",
+                config(postgres, "topic.prefix", "pg", "signal.consumer.sasl.mechanism", "GSSAPI"));
+        assertRefused("client-overrides", "signal.consumer.ssl.truststore.type", "inline",
+                config(postgres, "topic.prefix", "pg", "signal.consumer.ssl.truststore.type", "JKS"));
+        assertRefused("client-overrides", "signal.consumer.sasl.jaas.config", "${secretsManager:m}",
+                config(postgres, "topic.prefix", "pg", "signal.consumer.sasl.jaas.config", "${secretsManager:m}"));
+
+        // MirrorMaker's clusters, in a MirrorMaker connector's config.
+        String mirror = "org.apache.kafka.connect.mirror.MirrorSourceConnector";
+        assertNull(refusal(config(mirror, "source.cluster.alias", "eu", "target.cluster.alias", "us",
+                "source.cluster.bootstrap.servers", "eu:9092", "source.cluster.security.protocol", "SASL_SSL",
+                "source.cluster.sasl.mechanism", "PLAIN", "source.cluster.consumer.max.poll.records", "500",
+                "target.cluster.bootstrap.servers", "us:9092", "consumer.override.max.poll.records", "10")));
+        assertRefused("client-overrides", "source.cluster.ssl.truststore.location", "not among the Kafka client settings",
+                config(mirror, "source.cluster.alias", "eu", "source.cluster.ssl.truststore.location", "/data/kafka-identities.properties"));
+        assertRefused("client-overrides", "source.consumer.interceptor.classes", "not among the Kafka client settings",
+                config(mirror, "source.cluster.alias", "eu", "source.consumer.interceptor.classes", "com.example.Spy"));
+        assertRefused("client-overrides", "target.cluster.producer.sasl.jaas.config", "login module",
+                config(mirror, "target.cluster.producer.sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;"));
+        // Not a MirrorMaker connector: its own "source." keys are its own.
+        assertNull(refusal(config(SOURCE, "topic", "orders", "source.cluster.ssl.truststore.location", "/x")));
+    }
+
+    @Test
     void namesOfTheUsersAreNotRefused() {
         assertNull(refusal(config(SOURCE, "topic", "switchboardx")));
         assertNull(refusal(config(SOURCE, "topic", "orders")));
