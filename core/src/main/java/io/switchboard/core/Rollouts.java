@@ -83,6 +83,10 @@ public final class Rollouts {
         if (request.version() == null || request.version().isBlank()) {
             throw new ServiceException.InvalidRequest("version", "A rollout names the version to roll out (\"version\")");
         }
+        String bounds = RolloutDecider.boundsProblem(request.canary(), request.batch(), request.watchSeconds());
+        if (bounds != null) {
+            throw new ServiceException.InvalidRequest(bounds);
+        }
         List<PluginVersions.Installed> plugins = installed.apply(scope);
         String className = PluginVersions.resolve(request.pluginClass(), CONNECTOR_TYPES, plugins);
         if (className == null) {

@@ -109,15 +109,12 @@ public final class RolloutDecider {
         if (n < 1 || n > MAX_CONNECTORS) {
             return "a rollout moves 1 to " + MAX_CONNECTORS + " connectors, not " + n;
         }
-        if (start.getCanary() < 1 || start.getCanary() > Math.min(MAX_BATCH, n)) {
-            return "canary is 1 to " + Math.min(MAX_BATCH, n) + " (the rollout's connectors, at most " + MAX_BATCH + "), not "
-                    + start.getCanary();
+        String bounds = boundsProblem(start.getCanary(), start.getBatch(), start.getWatchSeconds());
+        if (bounds != null) {
+            return bounds;
         }
-        if (start.getBatch() < 1 || start.getBatch() > MAX_BATCH) {
-            return "batch is 1 to " + MAX_BATCH + ", not " + start.getBatch();
-        }
-        if (start.getWatchSeconds() < MIN_WATCH_SECONDS || start.getWatchSeconds() > MAX_WATCH_SECONDS) {
-            return "watch_s is " + MIN_WATCH_SECONDS + " to " + MAX_WATCH_SECONDS + ", not " + start.getWatchSeconds();
+        if (start.getCanary() > n) {
+            return "canary is at most the rollout's connectors, " + n + ", not " + start.getCanary();
         }
         Set<String> seen = new HashSet<>();
         for (RolloutTarget target : start.getConnectors()) {
@@ -128,6 +125,20 @@ public final class RolloutDecider {
             if (!seen.add(target.getConnector())) {
                 return "connector " + target.getConnector() + " is named twice";
             }
+        }
+        return null;
+    }
+
+    /** What the bounds refuse of a rollout's canary, batch and watch, whatever its connectors, or null. */
+    public static String boundsProblem(int canary, int batch, int watchSeconds) {
+        if (canary < 1 || canary > MAX_BATCH) {
+            return "canary is 1 to " + MAX_BATCH + ", not " + canary;
+        }
+        if (batch < 1 || batch > MAX_BATCH) {
+            return "batch is 1 to " + MAX_BATCH + ", not " + batch;
+        }
+        if (watchSeconds < MIN_WATCH_SECONDS || watchSeconds > MAX_WATCH_SECONDS) {
+            return "watch_s is " + MIN_WATCH_SECONDS + " to " + MAX_WATCH_SECONDS + ", not " + watchSeconds;
         }
         return null;
     }
