@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to 2.0.0 stops at its canary, with the task's failure as its reason, and puts the canary back on
  * 1.0.0, the other four never reconfigured; a rollout to 2.1.0 moves all five, batch by batch; a
  * version no worker has is refused and writes nothing; a second rollout of the class while one is
- * under way is refused with 409.
+ * under way is refused with 409; the console's overview shows a rollout under way.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RolloutsFlowTest {
@@ -102,6 +102,9 @@ class RolloutsFlowTest {
         SwitchboardFixture.Answer good = fx.call("POST", "/rollouts", rollout("2.1.0", 1, 2, 2, null));
         assertEquals(202, good.status(), good.body());
         String id = good.json().path("id").asText();
+        // The console's overview shows it while it is under way (three batches, each watched for 2 s).
+        String overview = fx.call("GET", "/console/", null).body();
+        assertTrue(overview.contains("Rollouts under way: " + CLASS + " to 2.1.0 in default"), overview);
         JsonNode done = WAIT.until("the rollout to 2.1.0 done", () -> fx.call("GET", "/rollouts/" + id, null).json(),
                 r -> r.path("state").asText().equals("done") || r.path("state").asText().equals("rolled_back"));
         assertEquals("done", done.path("state").asText(), done.toString());
