@@ -99,6 +99,12 @@ public final class Rollouts {
         if (!unmet.isEmpty()) {
             throw new ServiceException.InvalidRequest("version", unmet.get(0).message());
         }
+        List<String> versions = PluginVersions.versions(className, CONNECTOR_TYPES, plugins);
+        if (!versions.contains(request.version().trim())) {
+            // A range would leave the version each connector runs to the workers: the watch needs the one it rolls out.
+            throw new ServiceException.InvalidRequest("version", "A rollout names one version the workers have, not a range: "
+                    + className + " is installed in version" + (versions.size() == 1 ? " " : "s ") + String.join(", ", versions));
+        }
         List<RolloutTarget> targets = new ArrayList<>();
         for (ConnectorState connector : connectors(cluster, request.connectors())) {
             String named = connector.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS);

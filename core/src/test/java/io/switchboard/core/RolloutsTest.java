@@ -46,6 +46,10 @@ class RolloutsTest {
         assertTrue(refused.getMessage().contains("Invalid value 9.9.9 for configuration connector.plugin.version")
                 && refused.getMessage().contains("in versions 1.0.0, 2.0.0"), refused.getMessage());
         assertEquals(sent, kafka.sent().size());
+        ServiceException.InvalidRequest range = assertThrows(ServiceException.InvalidRequest.class,
+                () -> rollouts.start(DEFAULT, new Rollouts.Request(CLASS, "[1.0,3.0)", 1, 1, 5, null), ALICE).join());
+        assertTrue(range.getMessage().contains("not a range: " + CLASS + " is installed in versions 1.0.0, 2.0.0"), range.getMessage());
+        assertEquals(sent, kafka.sent().size());
         assertTrue(rollouts.rollouts(DEFAULT).isEmpty());
     }
 
