@@ -126,7 +126,10 @@ public final class RolloutDriver implements AutoCloseable {
                 health = ConnectorHealth.fromIncidents(Instant.ofEpochMilli(state.getCreatedAt()), incidents,
                         Instant.ofEpochMilli(rollout.getBatchStartedAt()), Instant.ofEpochMilli(now + 1), flapWindow);
             }
-            facts.put(connector.getConnector(), new RolloutWatch.Facts(store.status(key).orElse(null), health));
+            // A connector asked not to run (paused, stopped) is moved once its config asks the version.
+            String idle = state == null || state.getTargetState() == io.switchboard.schemas.TargetState.RUNNING ? null
+                    : String.valueOf(state.getConfig().get(RolloutDecider.VERSION_KEY));
+            facts.put(connector.getConnector(), new RolloutWatch.Facts(store.status(key).orElse(null), health, idle));
         }
         return facts;
     }

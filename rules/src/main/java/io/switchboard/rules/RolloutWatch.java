@@ -34,10 +34,16 @@ public final class RolloutWatch {
     /**
      * What is known of one connector of the batch.
      *
-     * @param status the data plane's last report (null: none)
-     * @param health its health from when the batch moved to now (null: unknown, e.g. deleted)
+     * @param status  the data plane's last report (null: none)
+     * @param health  its health from when the batch moved to now (null: unknown, e.g. deleted)
+     * @param idle    the version its config asks, when it is asked not to run (paused or stopped: it has no health to
+     *                watch, and it is moved once its config asks the version); null when it is asked to run
      */
-    public record Facts(ConnectorObservation status, HealthWindow health) {
+    public record Facts(ConnectorObservation status, HealthWindow health, String idle) {
+        /** A connector asked to run. */
+        public Facts(ConnectorObservation status, HealthWindow health) {
+            this(status, health, null);
+        }
     }
 
     /** The step to send: one of {@link RolloutDecider}'s steps, and why for a failure. */
@@ -61,7 +67,8 @@ public final class RolloutWatch {
             String waiting = null;
             for (RolloutConnector connector : batch) {
                 Facts f = facts.get(connector.getConnector());
-                if (!runs(rollout.getVersion(), f == null ? null : f.status())) {
+                if (f != null && f.idle() != null ? !rollout.getVersion().equals(f.idle())
+                        : !runs(rollout.getVersion(), f == null ? null : f.status())) {
                     waiting = connector.getConnector() + " reports " + (f == null || f.status() == null ? "no status"
                             : f.status().getState() + " on version " + f.status().getVersion());
                     break;

@@ -70,6 +70,14 @@ class RolloutWatchTest {
         assertTrue(step.reason().contains("did not run version 2.0.0"), step.reason());
     }
 
+    @Test
+    void aPausedConnectorRunsTheVersionOnceItsConfigAsksIt() {
+        ConnectorObservation paused = status("PAUSED", "1.0.0", "PAUSED", null);
+        assertNull(RolloutWatch.next(canary(), Map.of("a", new RolloutWatch.Facts(paused, null, "1.0.0")), 2_000));
+        assertEquals(RolloutDecider.STEP_RUNNING,
+                RolloutWatch.next(canary(), Map.of("a", new RolloutWatch.Facts(paused, null, "2.0.0")), 2_000).step());
+    }
+
     private static RolloutState startState() {
         return RolloutDecider.decide(null, RolloutDeciderTest.start("r-1", "2.0.0", 1, 1, "a", "b")).next();
     }
