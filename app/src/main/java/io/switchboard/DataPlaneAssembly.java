@@ -16,6 +16,8 @@ import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
+import io.switchboard.core.CommandBus;
+import io.switchboard.core.RolloutDriver;
 import io.switchboard.dataplane.WorkerConfigFeed;
 import io.switchboard.dataplane.WorkerOffsetsFeed;
 import io.switchboard.dataplane.WorkerStatusFeed;
@@ -264,7 +266,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
      * everything it starts is owned by the shutdown order, in its stage. Answers each cluster's loop.
      */
     List<ReconcilerLoop> start(Topics topics, TopologySerdes serdes, SignedStates signedStates, RecordSignatures records,
-                               DecisionListener decisions, Supplier<WorkerProcess> embedded) {
+                               DecisionListener decisions, Supplier<WorkerProcess> embedded, CommandBus bus) {
         Map<String, String> clusters = new LinkedHashMap<>(options.connectClusterUrls());
         Map<String, String> statusTopics = new HashMap<>(options.connectClusterStatusTopics());
         Map<String, String> configTopics = new HashMap<>(options.connectClusterConfigTopics());
@@ -372,6 +374,9 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             phases.decided(decision);
         });
         shutdown.add(Stage.DATA_PLANE, () -> decisions.alsoTell(() -> false, decision -> { }));
+        // Rollouts are carried forward by the replica that holds their cluster's lease, from what the stores hold.
+        shutdown.add(Stage.DATA_PLANE, new RolloutDriver(bus, queries, options.health().flapping().window(), Clock.systemUTC())
+                .start(() -> loops.stream().filter(ReconcilerLoop::isLeader).map(ReconcilerLoop::cluster).toList()));
         return List.copyOf(loops);
     }
 }

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class InternalResource {
     private static final Set<String> STORES = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY,
-            StoreNames.TIMELINE, StoreNames.SETS);
+            StoreNames.TIMELINE, StoreNames.SETS, StoreNames.ROLLOUTS);
     /** A history is a head and a record per entry, read whole by key: it is not listed. */
     private static final Set<String> SCANNED = Set.of(StoreNames.CONNECTORS, StoreNames.STATUSES);
     private final ConnectorQueries queries;

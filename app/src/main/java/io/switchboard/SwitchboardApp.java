@@ -16,6 +16,7 @@ import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.ConnectorSets;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.Policies;
+import io.switchboard.core.Rollouts;
 import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
 import io.switchboard.secrets.Redactor;
@@ -277,7 +278,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 remoteStores = new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
                 commandPartitions, READ_WAIT, ConnectorQueries.MAX_WAITING_READS,
                 // The lease and the pause fence follow the processor's own group session.
-                SessionTimers.of(processorSettings)).keepsTimelines(timelines, serdes.sets());
+                SessionTimers.of(processorSettings)).keepsTimelines(timelines, serdes.sets()).keepsRollouts(serdes.rollouts());
         queries.checkCoverage(decisions.progress(), admin, topics.commands(), topics.applicationId());
         // Its threads stop with the processor's stage, after the HTTP server and the data plane that read through it.
         this.queries = own(Stage.PROCESSOR, queries);
@@ -288,10 +289,10 @@ public final class SwitchboardApp implements AutoCloseable {
         ConnectorCore connectorService = new ConnectorCore(gateway, queries, plugins, validator, watcher, secrets, namedSecrets,
                 connectClusters);
         PolicyQueries policyQueries = new PolicyQueries(streams);
-        CoreServices core = new CoreServices(connectorService, namedSecrets,
-                new ClusterFacts(connectClusters, connectorService, secrets, validator, gateway::controlPlane, Clock.systemUTC()), connectClusters, kafkaClusterId,
+        ClusterFacts facts = new ClusterFacts(connectClusters, connectorService, secrets, validator, gateway::controlPlane, Clock.systemUTC());
+        CoreServices core = new CoreServices(connectorService, namedSecrets, facts, connectClusters, kafkaClusterId,
                 new ConnectorSets(gateway, queries, validator, secrets, namedSecrets, connectClusters, connectorService.preflight(), policyQueries),
-                new Policies(gateway, policyQueries, queries));
+                new Policies(gateway, policyQueries, queries), new Rollouts(gateway, queries, facts::installed, connectorService.preflight()));
         ObjectMapper json = new ObjectMapper();
         AccessCheck access = httpSide.access(internalRequests, replicaKeys);
         lagHistory = new SinkLagHistory(options.health().sinkLagEvery());
@@ -318,7 +319,7 @@ public final class SwitchboardApp implements AutoCloseable {
         metrics.watchWorkerPrincipal(this::workerMayWriteCommands);
         metrics.watch(decisions.reader().client());
         metrics.watchReplicaReads(remoteStores::reads, List.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY,
-                StoreNames.TIMELINE, StoreNames.SETS));
+                StoreNames.TIMELINE, StoreNames.SETS, StoreNames.ROLLOUTS));
         if (options.health().follow()) {
             own(Stage.PROCESSOR, metrics.followHealth(bootstrapServers, kafka.common(), topics.lifecycle(), serdes.events().deserializer(), admin, options.health(),
                     lagHistory, DataPlaneAssembly.clustersOnSwitchboardKafka(options)));
@@ -331,7 +332,7 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
         reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                connectorService, shutdown).start(topics, serdes, signedStates, recordSignatures, decisions, () -> StartupSteps.join(embeddedWorker)));
+                connectorService, shutdown).start(topics, serdes, signedStates, recordSignatures, decisions, () -> StartupSteps.join(embeddedWorker), gateway));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
                 userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile

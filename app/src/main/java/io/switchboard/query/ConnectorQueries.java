@@ -9,7 +9,9 @@ import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.RolloutState;
 import io.switchboard.schemas.SetState;
+import io.switchboard.rules.RolloutDecider;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -48,6 +50,7 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
     private static final String HISTORY_TRANSFER_TOPIC = TRANSFER_TOPIC + ".history";
     private static final String TIMELINE_TRANSFER_TOPIC = TRANSFER_TOPIC + ".timeline";
     private static final String SETS_TRANSFER_TOPIC = TRANSFER_TOPIC + ".sets";
+    private static final String ROLLOUTS_TRANSFER_TOPIC = TRANSFER_TOPIC + ".rollouts";
     /**
      * How far a standby copy may trail its changelog's end, read after the read arrived: the last
      * commit marker, nothing more (a lag of 20 let reads miss a change acknowledged a moment before).
@@ -70,6 +73,8 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
     /** Null until {@link #keepsTimelines} is called: the topology keeps no timelines (and no sets). */
     private volatile Serde<ConnectorTimeline> timelines;
     private volatile Serde<SetState> sets;
+    /** Null until {@link #keepsRollouts} is called. */
+    private volatile Serde<RolloutState> rollouts;
 
     /**
      * @param histories       serde of the history store; null when the topology keeps no history
@@ -132,6 +137,21 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
         this.sets = setSerde;
         local.keepsTimelines();
         return this;
+    }
+
+    /** The topology keeps the clusters' plugin version rollouts in values of this serde. */
+    public ConnectorQueries keepsRollouts(Serde<RolloutState> serde) {
+        this.rollouts = serde;
+        return this;
+    }
+
+    /** Read like a set: a store of decisions in the connectors' task, keyed {@code <cluster>/{rollouts}}. */
+    @Override
+    public Optional<RolloutState> rollouts(String cluster) {
+        if (rollouts == null) {
+            return Optional.empty();
+        }
+        return reader.read(StoreNames.ROLLOUTS, RolloutDecider.key(cluster), rollouts.deserializer(), true, readWait);
     }
 
     /** Read like a connector: a store of decisions in the connectors' task, whose owner alone says a set is absent. */
@@ -279,6 +299,7 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
             case StoreNames.HISTORY -> histories.serializer().serialize(HISTORY_TRANSFER_TOPIC, (ConnectorHistory) value);
             case StoreNames.TIMELINE -> timelines.serializer().serialize(TIMELINE_TRANSFER_TOPIC, (ConnectorTimeline) value);
             case StoreNames.SETS -> sets.serializer().serialize(SETS_TRANSFER_TOPIC, (SetState) value);
+            case StoreNames.ROLLOUTS -> rollouts.serializer().serialize(ROLLOUTS_TRANSFER_TOPIC, (RolloutState) value);
             default -> states.serializer().serialize(TRANSFER_TOPIC, (ConnectorState) value);
         };
     }

@@ -58,7 +58,8 @@ final class LocalCopies {
      * what the data plane reports (statuses, incidents), which no client's write is waiting for.
      */
     static boolean holdsDecisions(String store) {
-        return StoreNames.CONNECTORS.equals(store) || StoreNames.HISTORY.equals(store) || StoreNames.SETS.equals(store);
+        return StoreNames.CONNECTORS.equals(store) || StoreNames.HISTORY.equals(store) || StoreNames.SETS.equals(store)
+                || StoreNames.ROLLOUTS.equals(store);
     }
 
     /** One key of this replica's copy of a partition (a history assembled whole); null when absent. */
@@ -105,6 +106,7 @@ final class LocalCopies {
 
     private <V> ReadOnlyKeyValueStore<String, V> localStore(String name, int partition, boolean stale) {
         if (!StoreNames.CONNECTORS.equals(name) && !StoreNames.STATUSES.equals(name) && !StoreNames.SETS.equals(name)
+                && !StoreNames.ROLLOUTS.equals(name)
                 && !(StoreNames.HISTORY.equals(name) && keepsHistory) && !(StoreNames.TIMELINE.equals(name) && keepsTimelines)) {
             throw new IllegalArgumentException("No store " + name);
         }

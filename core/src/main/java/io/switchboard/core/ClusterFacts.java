@@ -72,6 +72,14 @@ public final class ClusterFacts {
      * shows of a config is its plugins' classes and required versions.
      */
     public PluginInventory.Inventory inventory(Scope scope) {
+        return PluginInventory.of(scope.cluster(), installed(scope), connectors.describeAll(new Scope(scope.cluster())));
+    }
+
+    /**
+     * Every plugin the cluster's worker lists ({@code GET /connector-plugins?connectorsOnly=false}),
+     * with its version; a 503 when it cannot list them now.
+     */
+    public List<PluginVersions.Installed> installed(Scope scope) {
         WorkerClient worker = worker(scope);
         JsonNode plugins;
         try {
@@ -83,8 +91,7 @@ public final class ClusterFacts {
         } catch (WorkerClient.ConnectCallException | IOException e) {
             throw unreachable();
         }
-        return PluginInventory.of(scope.cluster(), PluginVersions.installed(plugins),
-                connectors.describeAll(new Scope(scope.cluster())));
+        return PluginVersions.installed(plugins);
     }
 
     /** The worker's {"version", "commit", "kafka_cluster_id"}. */

@@ -5,6 +5,7 @@ import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
+import io.switchboard.schemas.RolloutState;
 import io.switchboard.schemas.SetState;
 
 import java.util.HashMap;
@@ -67,6 +68,9 @@ public interface ConnectorStore {
 
     /** A connector set (connectors as code), keyed {@code <cluster>/{set}<name>}; empty when it has had no change yet. */
     Optional<SetState> set(ConnectorKey key);
+
+    /** A cluster's plugin version rollouts ({@code RolloutDecider}); empty when none was started. */
+    Optional<RolloutState> rollouts(String cluster);
 
     /** The connector's recent incidents, oldest first; empty when none was recorded. */
     Optional<ConnectorTimeline> timeline(ConnectorKey key);

@@ -22,7 +22,7 @@ public abstract sealed class ServiceException extends RuntimeException {
     }
 
     /** What does not exist. */
-    public enum Subject { CONNECTOR, TASK, CLUSTER, OFFSETS_REQUEST, SECRET, PIPELINE, POLICY }
+    public enum Subject { CONNECTOR, TASK, CLUSTER, OFFSETS_REQUEST, SECRET, PIPELINE, POLICY, ROLLOUT }
 
     /** The connector (or one of its tasks, or the cluster) does not exist. */
     public static final class NotFound extends ServiceException {
@@ -40,6 +40,7 @@ public abstract sealed class ServiceException extends RuntimeException {
                 case SECRET -> "Secret " + name + " not found";
                 case PIPELINE -> "Pipeline " + name + " not found";
                 case POLICY -> "Policy " + name + " not found";
+                case ROLLOUT -> "Rollout " + name + " not found";
             });
             this.subject = subject;
             this.name = name;

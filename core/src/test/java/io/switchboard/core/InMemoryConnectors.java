@@ -13,7 +13,9 @@ import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.RolloutState;
 import io.switchboard.schemas.SetState;
+import io.switchboard.rules.RolloutDecider;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,7 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
     private final Map<ConnectorKey, ConnectorObservation> statuses = new TreeMap<>(
             (a, b) -> a.cluster().equals(b.cluster()) ? a.name().compareTo(b.name()) : a.cluster().compareTo(b.cluster()));
     private final List<ConnectorCommand> sent = new ArrayList<>();
+    private final Map<String, RolloutState> rollouts = new java.util.HashMap<>();
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
     private final Map<ConnectorKey, ConnectorHistory> histories = new java.util.HashMap<>();
     private final Map<ConnectorKey, ConnectorTimeline> timelines = new java.util.HashMap<>();
@@ -94,6 +97,9 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
         if (PolicyDecider.isPolicyCommand(command)) {
             return CompletableFuture.completedFuture(decidePolicy(command, key));
         }
+        if (RolloutDecider.isRolloutCommand(command)) {
+            return CompletableFuture.completedFuture(decideRollout(command, key));
+        }
         Decision decision = CommandDecider.decide(CONTROL_PLANE, connectors.get(key), statuses.get(key), command);
         if (decision.changed()) {
             if (decision.next() == null) {
@@ -107,6 +113,26 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
             lifecycle.accept(decision.event());
         }
         return CompletableFuture.completedFuture(decision.toRecord(command.getCommandId(), key));
+    }
+
+    /** A rollout's command, and the patches it writes decided at once, after it, as the processor would. */
+    private CommandDecision decideRollout(ConnectorCommand command, ConnectorKey key) {
+        RolloutDecider.RolloutDecision decision = RolloutDecider.decide(rollouts.get(key.cluster()), command);
+        if (decision.changed()) {
+            rollouts.put(key.cluster(), decision.next());
+        }
+        for (ConnectorCommand derived : decision.derived()) {
+            submit(derived);
+        }
+        return CommandDecision.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setCluster(key.cluster())
+                .setConnector(key.name())
+                .setOutcome(decision.outcome())
+                .setReason(decision.reason())
+                .setMessage(decision.message())
+                .setIssuedAt(command.getIssuedAt())
+                .build();
     }
 
     private CommandDecision decidePolicy(ConnectorCommand command, ConnectorKey key) {
@@ -211,6 +237,16 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
     @Override
     public Optional<SetState> set(ConnectorKey key) {
         return Optional.empty();
+    }
+
+    @Override
+    public synchronized Optional<RolloutState> rollouts(String cluster) {
+        return Optional.ofNullable(rollouts.get(cluster));
+    }
+
+    /** Keeps the data plane's report of a connector, as the topology would have stored it. */
+    public synchronized void observed(ConnectorKey key, ConnectorObservation status) {
+        statuses.put(key, status);
     }
 
     @Override

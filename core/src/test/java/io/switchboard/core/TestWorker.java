@@ -75,6 +75,12 @@ public final class TestWorker implements WorkerClient {
 
     @Override
     public Answer exchange(String method, String pathAndQuery, byte[] jsonBody) {
+        if ("GET".equals(method) && pathAndQuery.equals("/connector-plugins?connectorsOnly=false")) {
+            // The file connectors, in the worker's version, as a worker lists them.
+            return new Answer(200, ("[{\"class\":\"org.apache.kafka.connect.file.FileStreamSourceConnector\",\"type\":\"source\","
+                    + "\"version\":\"4.3.1\"},{\"class\":\"org.apache.kafka.connect.file.FileStreamSinkConnector\","
+                    + "\"type\":\"sink\",\"version\":\"4.3.1\"}]").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         return new Answer(404, new byte[0]);
     }
 }

@@ -85,11 +85,13 @@ public final class UnitCore {
 
     /** The services a dialect is built on. */
     public CoreServices services() {
-        return new CoreServices(service, null, facts, clusters, "unit-kafka", sets, policies);
+        return new CoreServices(service, null, facts, clusters, "unit-kafka", sets, policies,
+                new Rollouts(kafka, kafka, facts::installed, null));
     }
 
     /** The services, with the named secrets in memory. */
     public CoreServices servicesWithSecrets() {
-        return new CoreServices(service, named, facts, clusters, "unit-kafka", sets, policies);
+        return new CoreServices(service, named, facts, clusters, "unit-kafka", sets, policies,
+                new Rollouts(kafka, kafka, facts::installed, null));
     }
 }

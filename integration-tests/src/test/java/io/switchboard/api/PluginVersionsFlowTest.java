@@ -188,6 +188,11 @@ class PluginVersionsFlowTest {
      * Kafka Connect's service loading finds it by.
      */
     private static void versionedPlugin(Path dir, String version) throws IOException {
+        versionedPlugin(dir, version, 0);
+    }
+
+    /** The same, whose task fails after {@code failAfterPolls} polls (0: never), naming its version. */
+    static void versionedPlugin(Path dir, String version, int failAfterPolls) throws IOException {
         Path sources = Files.createDirectories(dir.resolve("src/com/example/versioned"));
         Path classes = Files.createDirectories(dir.resolve("classes"));
         Files.writeString(sources.resolve("VersionedSource.java"), """
@@ -213,12 +218,19 @@ class PluginVersionsFlowTest {
                 import org.apache.kafka.connect.source.SourceRecord;
                 import org.apache.kafka.connect.source.SourceTask;
                 public class VersionedTask extends SourceTask {
+                    private int polls;
                     public String version() { return "%1$s"; }
                     public void start(Map<String, String> props) { }
-                    public List<SourceRecord> poll() throws InterruptedException { Thread.sleep(200); return null; }
+                    public List<SourceRecord> poll() throws InterruptedException {
+                        Thread.sleep(200);
+                        if (%2$d > 0 && ++polls >= %2$d) {
+                            throw new org.apache.kafka.connect.errors.ConnectException("VersionedTask %1$s broke after " + polls + " polls");
+                        }
+                        return null;
+                    }
                     public void stop() { }
                 }
-                """.formatted(version));
+                """.formatted(version, failAfterPolls));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int compiled = javac.run(null, null, errors, "--release", "17", "-classpath", System.getProperty("java.class.path"),

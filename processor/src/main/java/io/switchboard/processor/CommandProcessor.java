@@ -8,6 +8,7 @@ import io.switchboard.rules.ControlPlane;
 import io.switchboard.rules.Decision;
 import io.switchboard.rules.InvalidCommandException;
 import io.switchboard.rules.PolicyDecider;
+import io.switchboard.rules.RolloutDecider;
 import io.switchboard.rules.SetDecider;
 import io.switchboard.rules.UserPolicies;
 import io.switchboard.schemas.CommandDecision;
@@ -19,6 +20,7 @@ import io.switchboard.schemas.ConnectorTimeline;
 import io.switchboard.schemas.MoveStep;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PolicyInForce;
+import io.switchboard.schemas.RolloutState;
 import io.switchboard.schemas.SetState;
 import io.switchboard.schemas.SignedStates;
 import io.switchboard.schemas.TargetState;
@@ -69,6 +71,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
     private KeyValueStore<String, ConnectorObservation> statuses;
     private IdempotentAnswers answers;
     private KeyValueStore<String, SetState> sets;
+    private KeyValueStore<String, RolloutState> rollouts;
     private KeyValueStore<String, ConnectorPolicy> policyHeads;
     private KeyValueStore<String, ConnectorPolicy> policies;
     /** Each cluster's policies in force as read from {@link #policies}, until a {@link PolicyInForce} changes them. */
@@ -98,6 +101,7 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         this.statuses = context.getStateStore(StoreNames.STATUSES);
         this.answers = new IdempotentAnswers(context.getStateStore(StoreNames.IDEMPOTENCY));
         this.sets = context.getStateStore(StoreNames.SETS);
+        this.rollouts = context.getStateStore(StoreNames.ROLLOUTS);
         this.policyHeads = context.getStateStore(StoreNames.POLICY_HEADS);
         this.policies = context.getStateStore(StoreNames.POLICIES_IN_FORCE);
         this.policiesRead.clear();
@@ -135,6 +139,11 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
         }
         if (SetDecider.isSetCommand(command)) {
             decideSet(record, command, key);
+            processed();
+            return;
+        }
+        if (RolloutDecider.isRolloutCommand(command)) {
+            decideRollout(record, command, key);
             processed();
             return;
         }
@@ -240,6 +249,30 @@ public final class CommandProcessor implements Processor<String, ConnectorComman
                 .setIssuedAt(command.getIssuedAt())
                 .build();
         forwardDecision(record, command, decided);
+    }
+
+    /**
+     * A rollout's start or step, decided against the cluster's rollouts: their next state and the
+     * config patches it writes, in this record's transaction, like a set's change.
+     */
+    private void decideRollout(Record<String, ConnectorCommand> record, ConnectorCommand command, ConnectorKey key) {
+        RolloutDecider.RolloutDecision decision = RolloutDecider.decide(rollouts.get(key.toString()), command);
+        if (decision.changed()) {
+            rollouts.put(key.toString(), decision.next());
+            for (ConnectorCommand derived : decision.derived()) {
+                String derivedKey = new ConnectorKey(derived.getCluster(), derived.getConnector()).toString();
+                context.forward(new Record<String, Object>(derivedKey, derived, record.timestamp()), DERIVED);
+            }
+        }
+        forwardDecision(record, command, CommandDecision.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setCluster(key.cluster())
+                .setConnector(key.name())
+                .setOutcome(decision.outcome())
+                .setReason(decision.reason())
+                .setMessage(decision.message())
+                .setIssuedAt(command.getIssuedAt())
+                .build());
     }
 
     /**

@@ -88,6 +88,10 @@ public final class CommandTopology {
                         Serdes.String(), serdes.sets()),
                 DECIDE);
         topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ROLLOUTS),
+                        Serdes.String(), serdes.rollouts()),
+                DECIDE);
+        topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.POLICY_HEADS),
                         Serdes.String(), serdes.policies()),
                 DECIDE);

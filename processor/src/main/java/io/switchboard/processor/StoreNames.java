@@ -19,6 +19,8 @@ public final class StoreNames {
 
     /** Connector sets (connectors as code), keyed {@code <cluster>/{set}<name>}, in the connectors' task. */
     public static final String SETS = "sets";
+    /** A cluster's plugin version rollouts, keyed {@code <cluster>/{rollouts}}, in the connectors' task. */
+    public static final String ROLLOUTS = "rollouts";
     /** Each policy's version in force, keyed by its command key {@code <cluster>/{policy}<name>}: what the policy decider decides against. */
     public static final String POLICY_HEADS = "policy-heads";
     /** Global: every cluster's policies in force, keyed {@code <cluster>/<name>}, read from the policies topic on every replica. */
@@ -43,7 +45,7 @@ public final class StoreNames {
      * touch; the global stores have none (they read the policies topics, under the prefix).
      */
     public static final java.util.List<String> ALL = java.util.List.of(CONNECTORS, STATUSES, IDEMPOTENCY, HISTORY, TIMELINE, SETS, POLICY_HEADS,
-            POLICIES_IN_FORCE);
+            POLICIES_IN_FORCE, ROLLOUTS);
 
     private StoreNames() {
     }

@@ -6,6 +6,7 @@ import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorPolicy;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.LifecycleEvent;
+import io.switchboard.schemas.RolloutState;
 import io.switchboard.schemas.SetState;
 import io.switchboard.schemas.wire.AvroSerde;
 import io.switchboard.schemas.wire.SchemaRegistryClient;
@@ -15,7 +16,7 @@ import org.apache.kafka.common.serialization.Serde;
 public record TopologySerdes(Serde<ConnectorCommand> commands, Serde<ConnectorState> states,
                              Serde<CommandDecision> decisions, Serde<LifecycleEvent> events,
                              Serde<ConnectorObservation> observations, Serde<SetState> sets,
-                             Serde<ConnectorPolicy> policies) {
+                             Serde<ConnectorPolicy> policies, Serde<RolloutState> rollouts) {
 
     /** The Avro serdes of every record type, each schema registered and looked up in the registry. */
     public static TopologySerdes avro(SchemaRegistryClient registry) {
@@ -26,6 +27,7 @@ public record TopologySerdes(Serde<ConnectorCommand> commands, Serde<ConnectorSt
                 new AvroSerde<>(registry, LifecycleEvent.class, false),
                 new AvroSerde<>(registry, ConnectorObservation.class, false),
                 new AvroSerde<>(registry, SetState.class, false),
-                new AvroSerde<>(registry, ConnectorPolicy.class, false));
+                new AvroSerde<>(registry, ConnectorPolicy.class, false),
+                new AvroSerde<>(registry, RolloutState.class, false));
     }
 }

@@ -108,7 +108,8 @@ final class TopologyFixture implements AutoCloseable {
                 new AvroSerde<>(registry, LifecycleEvent.class, false),
                 new AvroSerde<>(registry, ConnectorObservation.class, false),
                 new AvroSerde<>(registry, SetState.class, false),
-                new AvroSerde<>(registry, ConnectorPolicy.class, false));
+                new AvroSerde<>(registry, ConnectorPolicy.class, false),
+                new AvroSerde<>(registry, io.switchboard.schemas.RolloutState.class, false));
         historySerde = new AvroSerde<>(registry, ConnectorHistory.class, false);
         Properties props = new Properties();
         props.putAll(StreamsSettings.of(TOPICS, "unused:9092", Path.of(System.getProperty("java.io.tmpdir"),

@@ -55,4 +55,8 @@ public final class DecisionReasons {
     public static final String SET_CHANGED_MEANWHILE = "SET_CHANGED_MEANWHILE";
     /** A set change with an item the decider would refuse, or a prune of a connector the set does not manage. */
     public static final String INVALID_SET_CHANGE = "INVALID_SET_CHANGE";
+    /** A rollout's start the bounds refuse (no connector, too many, a canary, batch or watch out of range). */
+    public static final String INVALID_ROLLOUT = "INVALID_ROLLOUT";
+    /** A rollout of the same plugin class is under way on the cluster, or a connector is in another rollout under way. */
+    public static final String ROLLOUT_UNDER_WAY = "ROLLOUT_UNDER_WAY";
 }

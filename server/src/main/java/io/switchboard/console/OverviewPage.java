@@ -9,6 +9,7 @@ import io.switchboard.core.Views.ConnectorDetails;
 import io.switchboard.core.Views.StatusView;
 import io.switchboard.core.Views.TaskStatusView;
 import io.switchboard.http.RequestContexts;
+import io.switchboard.rules.RolloutDecider;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -76,7 +77,7 @@ final class OverviewPage {
         String policyLinks = core.clusters().names().stream().filter(cluster -> RequestContexts.mayView(ctx, cluster))
                 .map(cluster -> "<a href=\"" + text(PolicyPages.base(cluster)) + "\">policies of " + text(cluster) + "</a>")
                 .reduce((a, b) -> a + " · " + b).map(links -> "<p id=\"policy-links\">" + links + "</p>").orElse("");
-        String body = "<h1>Connectors</h1>" + newLinks + policyLinks
+        String body = "<h1>Connectors</h1>" + newLinks + policyLinks + rollouts(ctx)
                 + "<form id=\"search\" hx-get=\"/console/connectors\" hx-target=\"#table\" hx-trigger=\"input changed delay:300ms, submit\">"
                 + "<input id=\"q\" name=\"q\" type=\"search\" size=\"50\" placeholder=\"Search by name, class, topic or cluster\" value=\""
                 + text(param(ctx, "q")) + "\">"
@@ -86,6 +87,24 @@ final class OverviewPage {
                 + "<div id=\"table\" hx-get=\"/console/connectors\" hx-include=\"#search, #selection\" hx-trigger=\""
                 + CHANGES + "\">" + table(ctx) + "</div>";
         ctx.contentType("text/html; charset=utf-8").result(Html.page("Connectors", "hx-ext=\"sse\" sse-connect=\"/events\"", body));
+    }
+
+    /** The plugin version rollouts under way in the clusters the caller may view, each with its state; none when none is. */
+    private String rollouts(Context ctx) {
+        List<String> underWay = new ArrayList<>();
+        for (String cluster : core.clusters().names()) {
+            if (!RequestContexts.mayView(ctx, cluster)) {
+                continue;
+            }
+            try {
+                core.rollouts().rollouts(new Scope(cluster)).stream().filter(RolloutDecider::underWay).forEach(r -> underWay.add(
+                        text(r.getPluginClass()) + " to " + text(r.getVersion()) + " in " + text(cluster) + ": " + text(r.getState())
+                                + " (batch " + r.getCurrentBatch() + ")"));
+            } catch (io.switchboard.core.StoreUnavailableException e) {
+                // The store cannot be read now: the page shows the connectors without it.
+            }
+        }
+        return underWay.isEmpty() ? "" : "<p id=\"rollouts\">Rollouts under way: " + String.join(" · ", underWay) + "</p>";
     }
 
     void fragment(Context ctx) {

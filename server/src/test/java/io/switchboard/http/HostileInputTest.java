@@ -130,7 +130,9 @@ class HostileInputTest {
                 new String[] {"POST", "/connectors/{}/restart"}, new String[] {"DELETE", "/connectors/{}"},
                 new String[] {"PUT", "/connectors/{}/config"}, new String[] {"GET", "/connector-plugins/{}/config"},
                 new String[] {"PUT", "/connector-plugins/{}/config/validate"}, new String[] {"GET", "/admin/loggers/{}"},
-                new String[] {"GET", "/connectors/sentinel/tasks/{}/status"}, new String[] {"GET", "/clusters/{}/plugins"});
+                new String[] {"GET", "/connectors/sentinel/tasks/{}/status"}, new String[] {"GET", "/clusters/{}/plugins"},
+                new String[] {"GET", "/rollouts/{}"}, new String[] {"GET", "/clusters/{}/rollouts"},
+                new String[] {"POST", "/clusters/{}/rollouts"});
         for (String segment : segments) {
             for (String[] route : routes) {
                 if (segment.equals("%20") && route[1].equals("/connectors/{}/config")) {
@@ -218,6 +220,20 @@ class HostileInputTest {
             answers.expectError("PATCH", "/connectors/ghost/config", body);
             answers.expectError("PATCH", "/connectors/sentinel/offsets", body);
             answers.expectNoServerError("PUT", "/connectors/ghost/pause?x=1&x=2", body.length() > 1000 ? null : body);
+            answers.expectError("POST", "/rollouts", body);
+        }
+        // A rollout out of its bounds, or of what no worker has: refused whole, in the dialect's words.
+        for (String body : List.of("{}", "{\"class\": \"FileStreamSource\"}", "{\"class\": 1, \"version\": \"1\"}",
+                "{\"class\": \"FileStreamSource\", \"version\": \"9.9.9\"}",
+                "{\"class\": \"com.example.Nothing\", \"version\": \"1.0\"}",
+                "{\"class\": \"FileStreamSource\", \"version\": \"1\", \"canary\": 0}",
+                "{\"class\": \"FileStreamSource\", \"version\": \"1\", \"batch\": 1e9}",
+                "{\"class\": \"FileStreamSource\", \"version\": \"1\", \"watch_s\": 99999999999}",
+                "{\"class\": \"FileStreamSource\", \"version\": \"1\", \"watch_s\": -1}",
+                "{\"class\": \"FileStreamSource\", \"version\": \"1\", \"connectors\": \"sentinel\"}",
+                "{\"class\": \"FileStreamSource\", \"version\": \"1\", \"connectors\": [\"a%00b\", 1]}",
+                "{\"class\": \"FileStreamSource\", \"version\": \"1\", \"connectors\": [\"ghost\"]}")) {
+            answers.expectError("POST", "/rollouts", body);
         }
         // Bytes that are not UTF-8, in bodies.
         byte[] latin1 = "{\"level\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);

@@ -43,6 +43,7 @@ final class ConfluentErrors implements ErrorFormat {
             case SECRET -> "Secret " + missing.name() + " not found";
             case PIPELINE -> "Pipeline " + missing.name() + " not found";
             case POLICY -> "Policy " + missing.name() + " not found";
+            case ROLLOUT -> "Rollout " + missing.name() + " not found";
         };
     }
 

@@ -72,6 +72,7 @@ public final class ConnectDialect implements Dialect {
         SetsResource sets = new SetsResource(core.sets(), scopes);
         PoliciesResource policies = new PoliciesResource(core.policies(), scopes);
         PluginsResource plugins = new PluginsResource(core.facts(), scopes);
+        RolloutsResource rollouts = new RolloutsResource(core.rollouts(), scopes);
         ApiDocument.fromClasspath("/openapi.yaml", "/openapi/kafka-connect.yaml").register(config);
         for (String base : List.of("", ConnectScopes.CLUSTER_BASE)) {
             root.register(config, base);
@@ -81,6 +82,7 @@ public final class ConnectDialect implements Dialect {
             connectors.register(config, base);
             worker.register(config, base);
             plugins.register(config, base);
+            rollouts.register(config, base);
             history.register(config, base);
             move.register(config, base);
             timeline.register(config, base);

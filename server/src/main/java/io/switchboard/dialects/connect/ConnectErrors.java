@@ -54,6 +54,7 @@ final class ConnectErrors implements ErrorFormat {
             case SECRET -> "Secret " + name + " not found";
             case PIPELINE -> "Pipeline " + name + " not found";
             case POLICY -> "Policy " + name + " not found";
+            case ROLLOUT -> "Rollout " + name + " not found";
             case TASK -> missing.operation() == ServiceException.Operation.READ_TASK_STATUS
                     ? "No status found for task " + name + "-" + missing.task()
                     : "Unknown task: " + name + "-" + missing.task();

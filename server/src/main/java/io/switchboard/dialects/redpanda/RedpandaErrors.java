@@ -69,6 +69,7 @@ final class RedpandaErrors implements ErrorFormat {
                 case SECRET -> "secret " + missing.name() + " not found";
                 case PIPELINE -> "pipeline " + missing.name() + " not found";
                 case POLICY -> "policy " + missing.name() + " not found";
+                case ROLLOUT -> "rollout " + missing.name() + " not found";
             };
         } else if (e instanceof ServiceException.AlreadyExists exists) {
             return exists.subject().name().toLowerCase(Locale.ROOT) + " " + exists.name() + " already exists";
