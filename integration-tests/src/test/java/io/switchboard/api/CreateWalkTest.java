@@ -58,15 +58,16 @@ class CreateWalkTest {
      * since the built-in policies became allowlists with rules of their own: the bounds on a config
      * (ResourceBounds), Debezium's keys (DebeziumKeys) and the classes a key may name
      * (ConnectorClasses); a write of one task reads no other connector for the cluster's bound.
+     * 41 with the Kafka client settings' allowlists (KafkaClientKeys).
      */
-    private static final int MOST_FILES = 40;
+    private static final int MOST_FILES = 41;
     /**
      * The most files from the core's service on (the walk after decoding, data included; 26 before
      * the direct copy at hand, 22 before the boundary policies and the signature's six files; 29
      * with the JDBC driver properties' policy; 30 with the command's partition; 33 with the
-     * allowlists' and bounds' rules).
+     * allowlists' and bounds' rules; 34 with the Kafka client settings' allowlists).
      */
-    private static final int MOST_AFTER_DECODING = 33;
+    private static final int MOST_AFTER_DECODING = 34;
     /** The most layers: the handler, the connector service, the pre-flight and the command bus. */
     private static final int MOST_LAYERS = 4;
     private static final Pattern MODULE = Pattern.compile("/([a-z-]+)/target/(?:test-)?classes/?$|/switchboard-([a-z-]+)-[^/]*\\.jar$");
