@@ -33,7 +33,7 @@ class EventStreamBoundTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture();
+        fx = SharedReplica.plain();
     }
 
     @AfterAll
