@@ -26,7 +26,7 @@ class BulkApiTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture();
+        fx = SharedReplica.plain();
         for (String name : List.of("bulk-a", "bulk-b", "bulk-c")) {
             Answer created = fx.call("POST", "/connectors", ConnectApiTest.createBody(name));
             assertEquals(201, created.status(), created.body());

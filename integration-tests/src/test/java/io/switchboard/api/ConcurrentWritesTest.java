@@ -30,7 +30,7 @@ class ConcurrentWritesTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture();
+        fx = SharedReplica.plain();
     }
 
     @AfterAll

@@ -44,7 +44,7 @@ class ConnectApiTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture();
+        fx = SharedReplica.plain();
     }
 
     @AfterAll

@@ -5,7 +5,7 @@ import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.metrics.HealthOptions;
 import io.switchboard.rules.AutoRestart;
-import io.switchboard.dataplane.FailingSource;
+import io.switchboard.testing.FailingSource;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;

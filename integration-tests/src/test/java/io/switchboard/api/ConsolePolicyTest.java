@@ -31,7 +31,7 @@ class ConsolePolicyTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture();
+        fx = SharedReplica.plain();
     }
 
     @AfterAll

@@ -33,7 +33,7 @@ class EventStreamBoundTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture();
+        fx = SharedReplica.plain();
     }
 
     @AfterAll
@@ -44,14 +44,14 @@ class EventStreamBoundTest {
     @Test
     void streamsPastTheCapAreRefusedAndTheOthersStillStream() throws Exception {
         String events = fx.app.url() + "/events?connector=bounded";
-        List<HistoryAndEventsTest.SseReader> open = new ArrayList<>();
+        List<SseReader> open = new ArrayList<>();
         try {
             for (int i = 0; i < EventsResource.MAX_STREAMS; i++) {
-                HistoryAndEventsTest.SseReader reader = new HistoryAndEventsTest.SseReader(events, Map.of());
+                SseReader reader = new SseReader(events, Map.of());
                 open.add(reader);
                 assertEquals(200, reader.response.statusCode());
             }
-            for (HistoryAndEventsTest.SseReader reader : open) {
+            for (SseReader reader : open) {
                 reader.awaitStarted();
             }
 
@@ -68,14 +68,14 @@ class EventStreamBoundTest {
             Map<String, Object> config = Map.of("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector",
                     "file", "/dev/null", "topic", "bounded-lines");
             assertEquals(201, fx.call("POST", "/connectors", Http.json(Map.of("name", "bounded", "config", config))).status());
-            for (HistoryAndEventsTest.SseReader reader : open) {
+            for (SseReader reader : open) {
                 assertEquals("ConnectorCreated", reader.next().event());
             }
 
             // A client that leaves frees its place for another.
             open.remove(0).close();
-            HistoryAndEventsTest.SseReader again = Await.atMost(Duration.ofSeconds(30)).until("a place freed for another stream (200)", () -> {
-                HistoryAndEventsTest.SseReader reader = new HistoryAndEventsTest.SseReader(events, Map.of());
+            SseReader again = Await.atMost(Duration.ofSeconds(30)).until("a place freed for another stream (200)", () -> {
+                SseReader reader = new SseReader(events, Map.of());
                 if (reader.response.statusCode() != 200) {
                     reader.close();
                 }
@@ -84,7 +84,7 @@ class EventStreamBoundTest {
             open.add(again);
             again.awaitStarted();
         } finally {
-            open.forEach(HistoryAndEventsTest.SseReader::close);
+            open.forEach(SseReader::close);
         }
     }
 }

@@ -44,7 +44,7 @@ class HostileWorkerRoutesTest {
 
     @BeforeAll
     void start() throws IOException {
-        fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
+        fx = SharedReplica.withWorker();
         dir = Files.createTempDirectory("switchboard-hostile-worker");
         URI url = URI.create(fx.app.url());
         URI worker = URI.create(fx.app.connectClusters().get("default"));

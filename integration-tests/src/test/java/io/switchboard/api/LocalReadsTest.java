@@ -36,7 +36,7 @@ class LocalReadsTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture();
+        fx = SharedReplica.plain();
     }
 
     @AfterAll

@@ -31,7 +31,7 @@ class PoliciesApiTest {
 
     @BeforeAll
     void start() throws Exception {
-        fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
+        fx = SharedReplica.withWorker();
         files = Files.createTempDirectory(io.switchboard.testing.TestReplicas.FILES, "policies");
     }
 

@@ -1,7 +1,7 @@
 package io.switchboard.api;
 
 import io.switchboard.SecurityOptions;
-import io.switchboard.dataplane.FailingSource;
+import io.switchboard.testing.FailingSource;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;

@@ -1,6 +1,7 @@
 package io.switchboard.dataplane;
 
 import io.switchboard.testing.SecuredKafka;
+import io.switchboard.testing.FailingSource;
 import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.CommandWriter;
 import io.switchboard.testing.Await;

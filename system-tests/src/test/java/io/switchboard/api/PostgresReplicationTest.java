@@ -37,9 +37,9 @@ class PostgresReplicationTest {
     @BeforeAll
     void start() {
         postgres = SharedPostgres.server();
-        postgres.createDatabase("shop");
-        postgres.createDatabase("warehouse");
-        postgres.sql("shop", "CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL, qty int NOT NULL)",
+        postgres.createDatabase("repl_shop");
+        postgres.createDatabase("repl_warehouse");
+        postgres.sql("repl_shop", "CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL, qty int NOT NULL)",
                 "INSERT INTO orders VALUES (1, 'apple', 3), (2, 'pear', 5), (3, 'plum', 7)");
         fx = SharedReplica.withWorker();
     }
@@ -50,7 +50,7 @@ class PostgresReplicationTest {
 
     private List<String> rows() {
         try {
-            return postgres.query("warehouse", "SELECT id || ':' || item || ':' || qty FROM analytics.orders ORDER BY id");
+            return postgres.query("repl_warehouse", "SELECT id || ':' || item || ':' || qty FROM analytics.orders ORDER BY id");
         } catch (IllegalStateException e) {
             return List.of("(no table yet: " + e.getMessage() + ")");
         }
@@ -58,9 +58,9 @@ class PostgresReplicationTest {
 
     @Test
     void rowsReplicateAcrossStopAndResumeAndTheSlotGoesWithThePipeline() throws Exception {
-        postgres.sql("warehouse", "CREATE SCHEMA analytics");
-        PipelineCompiler.Compiled pipeline = PipelineCompiler.compile("p1", database("shop", Postgres.PASSWORD), null, false,
-                "public.orders", database("warehouse", Postgres.PASSWORD), "analytics");
+        postgres.sql("repl_warehouse", "CREATE SCHEMA analytics");
+        PipelineCompiler.Compiled pipeline = PipelineCompiler.compile("p1", database("repl_shop", Postgres.PASSWORD), null, false,
+                "public.orders", database("repl_warehouse", Postgres.PASSWORD), "analytics");
         // The sink first, running before its topics exist: it must find them when the source makes them.
         for (var connector : List.of(Map.entry(pipeline.sinkName(), pipeline.sink()), Map.entry(pipeline.sourceName(), pipeline.source()))) {
             SwitchboardFixture.Answer created = fx.call("POST", "/connectors",
@@ -79,7 +79,7 @@ class PostgresReplicationTest {
         }
         WAIT.until("the snapshot in the target", this::rows, r -> r.equals(List.of("1:apple:3", "2:pear:5", "3:plum:7")));
 
-        postgres.sql("shop", "INSERT INTO orders VALUES (4, 'fig', 1), (5, 'kiwi', 2)", "UPDATE orders SET qty = 30 WHERE id = 3",
+        postgres.sql("repl_shop", "INSERT INTO orders VALUES (4, 'fig', 1), (5, 'kiwi', 2)", "UPDATE orders SET qty = 30 WHERE id = 3",
                 "DELETE FROM orders WHERE id = 1");
         WAIT.until("inserts, an update and a delete", this::rows,
                 r -> r.equals(List.of("2:pear:5", "3:plum:30", "4:fig:1", "5:kiwi:2")));
@@ -92,15 +92,15 @@ class PostgresReplicationTest {
             WAIT.until(name + " stopped", () -> fx.call("GET", "/connectors/" + name + "/status", null).json(),
                     s -> s.path("connector").path("state").asText().equals("STOPPED"));
         }
-        postgres.sql("shop", "INSERT INTO orders VALUES (6, 'lime', 4), (7, 'date', 9)");
-        assertEquals(List.of("1"), postgres.query("shop",
+        postgres.sql("repl_shop", "INSERT INTO orders VALUES (6, 'lime', 4), (7, 'date', 9)");
+        assertEquals(List.of("1"), postgres.query("repl_shop",
                 "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + PipelineCompiler.slotName("p1") + "'"));
         for (String name : List.of(pipeline.sourceName(), pipeline.sinkName())) {
             assertEquals(202, fx.call("PUT", "/connectors/" + name + "/resume", null).status());
         }
         WAIT.until("the rows written while stopped, once", this::rows,
                 r -> r.equals(List.of("2:pear:5", "3:plum:30", "4:fig:1", "5:kiwi:2", "6:lime:4", "7:date:9")));
-        assertEquals(List.of("6"), postgres.query("warehouse", "SELECT count(*) FROM analytics.orders"));
+        assertEquals(List.of("6"), postgres.query("repl_warehouse", "SELECT count(*) FROM analytics.orders"));
 
         for (String name : List.of(pipeline.sourceName(), pipeline.sinkName())) {
             assertEquals(204, fx.call("DELETE", "/connectors/" + name, null).status());
@@ -109,19 +109,19 @@ class PostgresReplicationTest {
         // The slot is in use until the worker has stopped the deleted connector's task.
         WAIT.until("the slot and publication dropped", () -> {
             try {
-                SlotCleanup.drop(database("shop", Postgres.PASSWORD), slot, slot);
-                return postgres.query("shop", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+                SlotCleanup.drop(database("repl_shop", Postgres.PASSWORD), slot, slot);
+                return postgres.query("repl_shop", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
             } catch (SQLException e) {
                 return List.of(e.getMessage());
             }
         }, r -> r.equals(List.of("0")));
-        assertEquals(List.of("0"), postgres.query("shop", "SELECT count(*) FROM pg_publication WHERE pubname = '" + slot + "'"));
+        assertEquals(List.of("0"), postgres.query("repl_shop", "SELECT count(*) FROM pg_publication WHERE pubname = '" + slot + "'"));
     }
 
     @Test
     void aWrongPasswordIsRefusedAtCreateInPlainWords() {
-        PipelineCompiler.Compiled pipeline = PipelineCompiler.compile("p2", database("shop", "wrong"), null, false,
-                "public.orders", database("warehouse", Postgres.PASSWORD), "public");
+        PipelineCompiler.Compiled pipeline = PipelineCompiler.compile("p2", database("repl_shop", "wrong"), null, false,
+                "public.orders", database("repl_warehouse", Postgres.PASSWORD), "public");
         SwitchboardFixture.Answer refused = fx.call("POST", "/connectors",
                 SwitchboardFixture.json(Map.of("name", pipeline.sourceName(), "config", pipeline.source())));
         assertEquals(400, refused.status(), refused.body());

@@ -8,31 +8,48 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One replica with its embedded worker per test JVM, for the pipeline classes whose replica is the
- * default's with a worker: a start (the processor's rebalance, the worker joining its group) and a
- * close (the worker stopping its tasks) per JVM rather than per class. Each class is handed it
- * clean: the pipelines, connectors and policies a class before left are deleted, and it is handed
- * over only once the API lists none. Its {@link SwitchboardFixture#close} does nothing; the JVM's exit ends it.
- * A class that tunes the replica otherwise (security, other options) starts its own.
+ * Replicas a test JVM's classes share, each started on first use: one with the default options
+ * ({@link #plain()}) and one with an embedded worker ({@link #withWorker()}, for the pipeline classes
+ * among others): a start (the processor's rebalance, the worker joining its group) and a close (the
+ * worker stopping its tasks) per JVM rather than per class. Each class is handed one clean: the
+ * pipelines, connectors and policies a class before left are deleted, and it is handed over only
+ * once the API lists none. A class on one works under names of its own (a connector's history
+ * outlives its delete). Its {@link SwitchboardFixture#close} does nothing; the JVM's exit ends it.
+ * A class that restarts, pauses with standbys, or tunes the replica otherwise (security, other
+ * options) starts its own.
  */
 final class SharedReplica {
     private static final Duration EMPTY_WITHIN = Duration.ofSeconds(90);
-    private static SwitchboardFixture replica;
+    private static SwitchboardFixture plain;
+    private static SwitchboardFixture withWorker;
 
     private SharedReplica() {
     }
 
+    /** The JVM's replica with the test's default options (no worker), with no connector and no policy. */
+    static synchronized SwitchboardFixture plain() {
+        if (plain == null) {
+            plain = keptUntilExit(new SwitchboardFixture());
+        } else {
+            clear(plain);
+        }
+        return plain;
+    }
+
     /** The JVM's replica with an embedded worker, started on first use, with no pipeline and no connector. */
     static synchronized SwitchboardFixture withWorker() {
-        if (replica == null) {
-            SwitchboardFixture started = new SwitchboardFixture(options -> options.embeddedWorker(true));
-            started.keptUntilExit = true;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> SwitchboardFixture.deleteQuietly(started.dir), "shared-replica-dir"));
-            replica = started;
+        if (withWorker == null) {
+            withWorker = keptUntilExit(new SwitchboardFixture(options -> options.embeddedWorker(true)));
         } else {
-            clear(replica);
+            clear(withWorker);
         }
-        return replica;
+        return withWorker;
+    }
+
+    private static SwitchboardFixture keptUntilExit(SwitchboardFixture started) {
+        started.keptUntilExit = true;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> SwitchboardFixture.deleteQuietly(started.dir), "shared-replica-dir"));
+        return started;
     }
 
     /** Deletes every pipeline (with its slot), every other connector and every policy stored, and waits until none is listed. */

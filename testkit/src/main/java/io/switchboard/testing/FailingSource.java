@@ -1,4 +1,4 @@
-package io.switchboard.dataplane;
+package io.switchboard.testing;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;

@@ -271,7 +271,7 @@ class PipelinesApiTest {
         assertEquals(201, created.status(), created.body());
         String id = created.json().path("connector").path("id").asText();
         String source = PipelineCompiler.sourceName(id);
-        try (HistoryAndEventsTest.SseReader events = new HistoryAndEventsTest.SseReader(
+        try (SseReader events = new SseReader(
                 fx.app.url() + "/events?connector=" + source + "&from=earliest", Map.of())) {
             events.awaitStarted();
             List<JsonNode> seen = new ArrayList<>();
@@ -357,7 +357,7 @@ class PipelinesApiTest {
     }
 
     /** The phases the events stream gives for a connector, until one is {@code last}: each event's data. */
-    private static List<JsonNode> phaseEvents(HistoryAndEventsTest.SseReader events, String last) throws InterruptedException {
+    private static List<JsonNode> phaseEvents(SseReader events, String last) throws InterruptedException {
         List<JsonNode> phases = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (phases.isEmpty() || !last.equals(phases.get(phases.size() - 1).path("details").path("phase").asText())) {
@@ -365,7 +365,7 @@ class PipelinesApiTest {
             if (item == null) {
                 throw new AssertionError("No phase " + last + " in the events stream; phases: " + phases);
             }
-            if (item instanceof HistoryAndEventsTest.Sse sse && "PipelinePhaseChanged".equals(sse.event())) {
+            if (item instanceof Sse sse && "PipelinePhaseChanged".equals(sse.event())) {
                 phases.add(sse.data());
             }
         }

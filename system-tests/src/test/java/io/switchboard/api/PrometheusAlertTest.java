@@ -3,7 +3,7 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.SecurityOptions;
 import io.switchboard.metrics.HealthOptions;
-import io.switchboard.dataplane.FailingSource;
+import io.switchboard.testing.FailingSource;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;

@@ -1,0 +1,7 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** One Server-Sent Event as the client read it. */
+record Sse(String id, String event, JsonNode data) {
+}
