@@ -38,9 +38,9 @@ class RolloutsFlowTest {
     @BeforeAll
     void start() throws IOException {
         plugins = Files.createTempDirectory("switchboard-rollout-plugins");
-        PluginVersionsFlowTest.versionedPlugin(plugins.resolve("versioned-1.0.0"), "1.0.0", 0);
-        PluginVersionsFlowTest.versionedPlugin(plugins.resolve("versioned-2.0.0"), "2.0.0", 3);
-        PluginVersionsFlowTest.versionedPlugin(plugins.resolve("versioned-2.1.0"), "2.1.0", 0);
+        io.switchboard.testing.VersionedPlugins.build(plugins.resolve("versioned-1.0.0"), "1.0.0", 0);
+        io.switchboard.testing.VersionedPlugins.build(plugins.resolve("versioned-2.0.0"), "2.0.0", 3);
+        io.switchboard.testing.VersionedPlugins.build(plugins.resolve("versioned-2.1.0"), "2.1.0", 0);
         fx = new SwitchboardFixture(options -> options.embeddedWorker(true).flags("--plugin-path", plugins.toString()));
     }
 

@@ -45,8 +45,8 @@ class RolloutWithAReplicaKilledTest {
     @BeforeAll
     void start() throws IOException {
         plugins = Files.createTempDirectory("switchboard-rollout-failover-plugins");
-        PluginVersionsFlowTest.versionedPlugin(plugins.resolve("versioned-1.0.0"), "1.0.0", 0);
-        PluginVersionsFlowTest.versionedPlugin(plugins.resolve("versioned-2.1.0"), "2.1.0", 0);
+        io.switchboard.testing.VersionedPlugins.build(plugins.resolve("versioned-1.0.0"), "1.0.0", 0);
+        io.switchboard.testing.VersionedPlugins.build(plugins.resolve("versioned-2.1.0"), "2.1.0", 0);
         worker = ConnectWorker.start(SharedKafka.broker().bootstrapServers(),
                 SharedKafka.broker().workerProperties(Map.of("plugin.path", plugins.toString())));
         Map<String, String> settings = new HashMap<>();
