@@ -130,10 +130,11 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
                 changed.ifPresent(entry -> Timeline.append(timelines, entry, observed, connector));
             }
         }
-        if (!sameButForTime(previous, observed)) {
+        ConnectorObservation kept = keptOffsetsResult(previous, observed, connector);
+        if (!sameButForTime(previous, kept)) {
             // An observation that says nothing new (one a new leader's first look sends again)
             // would only rewrite the store and its changelog.
-            statuses.put(key, observed);
+            statuses.put(key, kept);
         }
         repaired.ifPresent(event -> publish(record, event));
         offsets.ifPresent(event -> {
@@ -202,6 +203,24 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
                 .setPrincipal(request.getPrincipal())
                 .setRequestId(request.getRequestId())
                 .build());
+    }
+
+    /**
+     * The observation to keep: the worker's result of the pending offsets request stays with it
+     * once reported, until the worker reports another request's. An observation without it (one a
+     * replica that lost its lease sends as it resumes) would otherwise let the same result be new
+     * again, and be recorded again, when the next observation carries it.
+     */
+    static ConnectorObservation keptOffsetsResult(ConnectorObservation previous, ConnectorObservation observed,
+                                                  ConnectorState connector) {
+        OffsetsResult before = previous == null ? null : previous.getOffsetsApplied();
+        OffsetsRequest pending = connector.getPendingOffsets();
+        OffsetsResult now = observed.getOffsetsApplied();
+        if (before == null || pending == null || !pending.getId().equals(before.getId())
+                || now != null && now.getId().equals(pending.getId())) {
+            return observed;
+        }
+        return ConnectorObservation.newBuilder(observed).setOffsetsApplied(before).build();
     }
 
     /**

@@ -144,6 +144,27 @@ class OffsetsHistoryTopologyTest {
         assertEquals(new HistoryOffsets(AT_3, 2_500L, OffsetsInHistory.APPLIED, AT_9, null), altered.getOffsets());
     }
 
+    /**
+     * An observation without the worker's offsets result (a replica's that lost its lease, sent as
+     * it resumes) between two that carry it does not make the same result new again: one entry.
+     */
+    @Test
+    void anOffsetsChangeIsOneEntryThoughObservationsWithoutItComeBetween() {
+        send(new CreateConnector(CONFIG, TargetState.STOPPED, null));
+        CommandDecision asked = send(new ModifyOffsets(AT_3, false, null, null));
+        OffsetsResult made = OffsetsResult.newBuilder().setId(asked.getCommandId()).setCode(200).setMessage("altered")
+                .setPreviousOffsets(AT_9).setAppliedAt(2_500L).build();
+        observations.pipeInput("default/orders", ConnectorObservation.newBuilder(observed("STOPPED", 2_500, AT_3, 2_500L))
+                .setOffsetsApplied(made).build());
+        observations.pipeInput("default/orders", observed("STOPPED", 2_600, AT_3, 2_600L));
+        observations.pipeInput("default/orders", ConnectorObservation.newBuilder(observed("STOPPED", 2_700, AT_3, 2_700L))
+                .setOffsetsApplied(made).build());
+        observations.pipeInput("default/orders", observed("RUNNING", 2_800, AT_3, 2_800L));
+        observations.pipeInput("default/orders", ConnectorObservation.newBuilder(observed("STOPPED", 2_900, AT_3, 2_900L))
+                .setOffsetsApplied(made).build());
+        assertEquals(1, entries().stream().filter(e -> e.getKind().equals("OffsetsAltered")).count(), entries().toString());
+    }
+
     @Test
     void aRestoreWithOffsetsIsOneChangeOfConfigAndOffsets() {
         send(new CreateConnector(CONFIG, TargetState.RUNNING, null));
