@@ -313,7 +313,7 @@ final class CommandCoverage implements AutoCloseable {
                 }
             });
             if (!ends.isEmpty()) {
-                lease.reached(started);
+                lease.reached(started, System.nanoTime());
             }
             return new Reading(ends, committed, started);
         } catch (Exception e) {

@@ -10,7 +10,11 @@ import java.util.concurrent.TimeUnit;
  * owned. A replica that was out of reach longer than that (cut off, or its process frozen) may have
  * been replaced: when it reaches Kafka again it waits {@link SessionTimers#settleMs}, long enough for
  * its own group member to hear that it was fenced and give the partitions up, before it answers as
- * their owner again. Pure: times are {@link System#nanoTime} values given by the caller; safe for one
+ * their owner again. A reading's two times are each used the safe way round: the lease runs from
+ * when the reading began (the broker answered after that), the settling from when its answer came
+ * (Kafka may have been out of reach until then: a reading begun during a cut is answered once the
+ * link is back, and settling from its start let a replica answer as owner a moment after the cut
+ * healed, before its stream thread had heard it was fenced). Pure: times are {@link System#nanoTime} values given by the caller; safe for one
  * writer and many readers.
  */
 final class KafkaLease {
@@ -28,11 +32,11 @@ final class KafkaLease {
         this.settle = TimeUnit.MILLISECONDS.toNanos(timers.settleMs());
     }
 
-    /** A reading begun at {@code startedAt} reached Kafka. */
-    synchronized void reached(long startedAt) {
+    /** A reading begun at {@code startedAt} reached Kafka, and its answer came at {@code answeredAt}. */
+    synchronized void reached(long startedAt, long answeredAt) {
         if (reached && startedAt - reachedAt > lease) {
             // Out of reach past the lease: another replica may own the partitions by now.
-            answersFrom = startedAt + settle;
+            answersFrom = answeredAt + settle;
         }
         if (!reached || startedAt - reachedAt > 0) {
             reachedAt = startedAt;
