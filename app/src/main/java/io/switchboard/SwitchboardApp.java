@@ -36,17 +36,14 @@ import io.switchboard.kafka.KafkaReplicaKeys;
 import io.switchboard.kafka.KafkaSecretStore;
 import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.kafkaio.KafkaRefusals;
-import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.metrics.SinkLagHistory;
 import io.switchboard.pipelines.ConnectionCheck;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
 import io.switchboard.processor.CommandPolls;
-import io.switchboard.processor.CommandRefusals;
-import io.switchboard.kafkaio.RecordRefusals;
 import io.switchboard.commands.DecisionChecks;
-import io.switchboard.schemas.SignedStates;
+import io.switchboard.processor.CommandSource;
 import io.switchboard.processor.CommandLog;
 import io.switchboard.processor.CommandTopology;
 import io.switchboard.processor.HistoryRecording;
@@ -55,7 +52,9 @@ import io.switchboard.processor.StreamsSettings;
 import io.switchboard.kafkaio.TopicSetup;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.tracing.Tracing;
+import io.switchboard.processor.TopologyOutputs;
 import io.switchboard.processor.TopologySerdes;
+import io.switchboard.processor.TopologySigning;
 import io.switchboard.query.ConnectorQueries;
 import io.switchboard.query.PolicyQueries;
 import io.switchboard.query.ObservationWatcher;
@@ -205,15 +204,9 @@ public final class SwitchboardApp implements AutoCloseable {
         });
         // The Avro serdes of the processor's topics, each schema registered and looked up in the registry.
         TopologySerdes serdes = TopologySerdes.avro(registryClient);
-        // Only replicas sign commands, with keys derived from the keyring; the processor decides no other.
-        RecordSignatures commandSignatures = CommandSignatures.of(keyring);
-        // The processor signs the states it stores; what acts on their changelog acts only on those.
-        SignedStates signedStates = CommandSignatures.states(keyring, topics.connectorsChangelog());
-        CommandRefusals commandRefusals = new CommandRefusals();
-        // The processor signs the decisions and the policies it writes, the data plane its observations; their readers
-        // act only on what verifies, and count the rest.
-        RecordSignatures recordSignatures = CommandSignatures.records(keyring);
-        RecordRefusals recordRefusals = new RecordRefusals();
+        // Replicas sign commands, the processor the states, decisions and policies it writes, the data plane its
+        // observations, each with keys derived from the keyring; each reader acts only on what verifies, and counts the rest.
+        TopologySigning signing = CommandSignatures.forTopology(keyring, topics);
         // The steps below each wait on Kafka, and none needs another's result: they run at once.
         // Replicas sign what they ask each other with a session key they share through Kafka; a
         // replica whose keyring is not its peers' stops here, saying so,
@@ -228,7 +221,7 @@ public final class SwitchboardApp implements AutoCloseable {
         CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
                 new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
                         topics.connectorsChangelog(), serdes.states().deserializer(),
-                        new DecisionChecks(topics.decisions(), recordSignatures, signedStates, recordRefusals))));
+                        new DecisionChecks(topics.decisions(), signing.records(), signing.states(), signing.refusedRecords()))));
         AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 
@@ -247,9 +240,10 @@ public final class SwitchboardApp implements AutoCloseable {
         int commandPartitions = StartupSteps.join(partitionsStep);
         CommandLog commandLog = own(Stage.PROCESSOR, CommandLog.of(kafka, topics.commands()));
         streams = steps.time("command processor created", () -> {
-            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes, commandSignatures,
-                    signedStates, recordSignatures, recordRefusals, commandPartitions, commandRefusals, decisions, new HistoryRecording(histories,
-                    secretKeys::hide).withTimelines(timelines), tracing.decisions(), commandLog), processorSettings);
+            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes,
+                    signing,
+                    new CommandSource(commandPartitions, commandLog), new TopologyOutputs(decisions,
+                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions())), processorSettings);
             created.setGlobalStateRestoreListener(restorations);
             created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
             return created;
@@ -261,7 +255,7 @@ public final class SwitchboardApp implements AutoCloseable {
         streams.start();
 
         CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), DataPlaneAssembly.controlPlane(options, topics),
-                serdes.commands().serializer(), commandSignatures, commandPartitions, decisions, options.commandTimeout(), Clock.systemUTC()));
+                serdes.commands().serializer(), signing.commands(), commandPartitions, decisions, options.commandTimeout(), Clock.systemUTC()));
         tracing.commands(gateway);
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
@@ -314,8 +308,8 @@ public final class SwitchboardApp implements AutoCloseable {
 
         metrics = own(Stage.PROCESSOR, new Metrics(streams));
         metrics.timeDecisions(gateway);
-        metrics.countRefusedCommands(commandRefusals);
-        metrics.countRefusedRecords(recordRefusals);
+        metrics.countRefusedCommands(signing.refusedCommands());
+        metrics.countRefusedRecords(signing.refusedRecords());
         metrics.watchWorkerPrincipal(this::workerMayWriteCommands);
         metrics.watch(decisions.reader().client());
         metrics.watchReplicaReads(remoteStores::reads, List.of(StoreNames.CONNECTORS, StoreNames.STATUSES, StoreNames.HISTORY,
@@ -332,7 +326,7 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
         reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                connectorService, shutdown).start(topics, serdes, signedStates, recordSignatures, decisions, () -> StartupSteps.join(embeddedWorker), gateway));
+                connectorService, shutdown).start(topics, serdes, signing.states(), signing.records(), decisions, () -> StartupSteps.join(embeddedWorker), gateway));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
                 userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile

@@ -1,6 +1,10 @@
 package io.switchboard.commands;
 
+import io.switchboard.kafkaio.RecordRefusals;
 import io.switchboard.kafkaio.RecordSignatures;
+import io.switchboard.kafkaio.Topics;
+import io.switchboard.processor.CommandRefusals;
+import io.switchboard.processor.TopologySigning;
 import io.switchboard.schemas.SignedStates;
 import io.switchboard.secrets.Keyring;
 
@@ -58,6 +62,12 @@ public final class CommandSignatures {
     }
 
     /** The signatures of commands under this keyring. */
+    /** Every signature the command topology makes and checks, from the keyring's keys, with counters of what it refuses. */
+    public static TopologySigning forTopology(Keyring keyring, Topics topics) {
+        return new TopologySigning(of(keyring), states(keyring, topics.connectorsChangelog()), records(keyring), new RecordRefusals(),
+                new CommandRefusals());
+    }
+
     public static RecordSignatures of(Keyring keyring) {
         return RecordSignatures.derived(baseKeys(keyring), PURPOSE);
     }

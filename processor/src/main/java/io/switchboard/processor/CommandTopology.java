@@ -30,27 +30,29 @@ public final class CommandTopology {
     }
 
     /**
-     * Only commands signed with {@code signatures} (the replicas'), in the partition their key names of
-     * {@code commandPartitions}, fresh and not decided before ({@link CommandAdmission}) are decided;
-     * the others are counted in {@code refusals} and go to the dead-letter topic. The commands the
-     * processor writes back to the command topic are signed with them too.
+     * Only commands signed with the replicas' signatures ({@link TopologySigning#commands}), in the
+     * partition their key names, fresh and not decided before ({@link CommandAdmission}) are decided;
+     * the others are counted ({@link TopologySigning#refusedCommands}) and go to the dead-letter topic.
+     * The commands the processor writes back to the command topic are signed with them too.
      * With a history recording, each lifecycle event the decider emits is also appended to the
      * connector's history in the history store, in the same task as the connectors store; and,
      * when it keeps timelines, each incident to the connector's {@link Timeline}. A span for each
      * decision, in the trace its command's record header names ({@link DecisionSpans}).
      *
-     * @param controlPlane      the deployment's topics, and where its embedded worker's file connectors may go
-     * @param states            signs every state the connectors store holds, as what acts on its changelog verifies
-     * @param records           the replicas' signatures of the records of the decisions, policies, policy-versions and
-     *                          observations topics: the processor signs what it writes to the first three, and takes
-     *                          only observations and policies that verify ({@code refused} counts the others)
-     * @param commandPartitions the command topic's partitions
-     * @param commandLog        the command topic read again, from which each task rebuilds the ids it admitted lately
+     * @param controlPlane the deployment's topics, and where its embedded worker's file connectors may go
      */
-    public static Topology build(Topics topics, ControlPlane controlPlane, TopologySerdes serdes, RecordSignatures signatures,
-                                 SignedStates states, RecordSignatures records, RecordRefusals refused, int commandPartitions,
-                                 CommandRefusals refusals, DecisionObserver observer, HistoryRecording history, DecisionSpans spans,
-                                 CommandLog commandLog) {
+    public static Topology build(Topics topics, ControlPlane controlPlane, TopologySerdes serdes, TopologySigning signing,
+                                 CommandSource input, TopologyOutputs outputs) {
+        RecordSignatures signatures = signing.commands();
+        SignedStates states = signing.states();
+        RecordSignatures records = signing.records();
+        RecordRefusals refused = signing.refusedRecords();
+        CommandRefusals refusals = signing.refusedCommands();
+        int commandPartitions = input.partitions();
+        CommandLog commandLog = input.log();
+        DecisionObserver observer = outputs.observer();
+        HistoryRecording history = outputs.history();
+        DecisionSpans spans = outputs.spans();
         Topology topology = new Topology();
         // Bytes as they are on the topic: the signature is checked on them before the command is read.
         topology.addSource("commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.commands());

@@ -119,9 +119,9 @@ final class TopologyFixture implements AutoCloseable {
         if (timelines) {
             recording = recording.withTimelines(new AvroSerde<>(registry, ConnectorTimeline.class, false));
         }
-        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, ControlPlanes.of(TOPICS), serdes, SIGNATURES, STATES, RECORDS, refused,
-                partitions, refusals,
-                observer, recording, DecisionSpans.NONE, commandLog), props);
+        driver = new TopologyTestDriver(CommandTopology.build(TOPICS, ControlPlanes.of(TOPICS), serdes,
+                new TopologySigning(SIGNATURES, STATES, RECORDS, refused, refusals), new CommandSource(partitions, commandLog),
+                new TopologyOutputs(observer, recording, DecisionSpans.NONE)), props);
     }
 
     /** How history hides values and how many entries it keeps. */
