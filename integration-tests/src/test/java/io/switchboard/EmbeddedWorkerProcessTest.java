@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * On the README's default (embedded broker, embedded worker), the worker that runs connectors is a
  * process of the replica's own making and nothing more: not the replica's JVM, none of its
- * environment (where the keyring may be), its own working directory, no settings left on disk;
+ * environment (where the keyring may be), no control-plane class on its class path, its own working
+ * directory, no settings left on disk;
  * started again when it dies, with the connectors it ran, but for one that made it exit twice
  * (quarantined: stopped); stopped with the replica. Found as a user
  * finds it, among the replica's child processes.
@@ -51,6 +52,9 @@ class EmbeddedWorkerProcessTest {
             String keyring = Files.readString(data.resolve("secrets.key")).strip();
             String commandLine = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
             assertFalse(commandLine.contains(keyring.substring(keyring.indexOf('=') + 1)), "the keyring is not on its command line");
+            assertEquals(List.of(), controlPlaneClasses(commandLine), "the worker's class path holds no control-plane class");
+            assertFalse(controlPlaneClasses("java\0-cp\0" + System.getProperty("java.class.path")).isEmpty(),
+                    "the same check finds the control plane on the replica's own class path");
 
             Http.Response created = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"survivor\",\"config\":{"
                     + "\"connector.class\":\"" + io.switchboard.testing.HalfFailingSource.class.getName() + "\",\"tasks.max\":\"1\"}}");
@@ -148,6 +152,34 @@ class EmbeddedWorkerProcessTest {
         } catch (java.io.UncheckedIOException e) {
             return false;
         }
+    }
+
+    /** A class of each control-plane module, as a class file's name: none may be on the worker's class path. */
+    private static final List<String> CONTROL_PLANE = java.util.stream.Stream.of(SwitchboardApp.class,
+                    io.switchboard.processor.CommandTopology.class, io.switchboard.core.ConnectorCore.class,
+                    io.switchboard.dataplane.WorkerProcess.class, io.switchboard.kafkaio.Topics.class, io.switchboard.rules.ControlPlane.class,
+                    io.switchboard.secrets.Keyring.class, io.switchboard.schemas.wire.HttpSchemaRegistryClient.class,
+                    io.switchboard.registry.EmbeddedSchemaRegistry.class, io.switchboard.pipelines.Pipelines.class,
+                    io.switchboard.http.HttpServer.class)
+            .map(type -> type.getName().replace('.', '/') + ".class").toList();
+
+    /** The control plane's classes found on the class path a command line gives {@code -cp} (a missing entry holds none). */
+    static List<String> controlPlaneClasses(String commandLine) throws Exception {
+        List<String> args = Arrays.asList(commandLine.split("\0"));
+        int at = args.indexOf("-cp");
+        assertTrue(at >= 0 && at + 1 < args.size(), "a class path is given: " + args);
+        List<String> found = new java.util.ArrayList<>();
+        for (String entry : args.get(at + 1).split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (Files.isDirectory(path)) {
+                CONTROL_PLANE.stream().filter(name -> Files.exists(path.resolve(name))).forEach(name -> found.add(entry + " holds " + name));
+            } else if (Files.isRegularFile(path)) {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
+                    CONTROL_PLANE.stream().filter(name -> jar.getEntry(name) != null).forEach(name -> found.add(entry + " holds " + name));
+                }
+            }
+        }
+        return found;
     }
 
     private static void awaitRunning(SwitchboardApp app) {
