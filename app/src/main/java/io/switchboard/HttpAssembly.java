@@ -76,7 +76,7 @@ final class HttpAssembly {
      */
     AccessCheck access(InternalRequests internalRequests, ReplicaKeys replicaKeys) {
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
-        return authenticator == null ? new AccessCheck(null, internalRequests) : new AccessCheck(authenticator, internalRequests,
+        return authenticator == null ? AccessCheck.open(internalRequests) : new AccessCheck(authenticator, internalRequests,
                 authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC(), replicaKeys),
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
     }

@@ -49,16 +49,10 @@ final class ObservationProcessor implements Processor<String, ConnectorObservati
     private KeyValueStore<String, ConnectorObservation> statuses;
     private KeyValueStore<String, ConnectorTimeline> timelines;
 
-    ObservationProcessor() {
-        this(false);
-    }
-
-    /** @param keepsTimeline whether the topology has a timeline store to append each event to */
-    ObservationProcessor(boolean keepsTimeline) {
-        this(keepsTimeline, false);
-    }
-
-    /** @param keepsHistory whether the topology keeps histories: offsets changes are entries, and offsets readings settle them */
+    /**
+     * @param keepsTimeline whether the topology has a timeline store to append each event to
+     * @param keepsHistory  whether the topology keeps histories: offsets changes are entries, and offsets readings settle them
+     */
     ObservationProcessor(boolean keepsTimeline, boolean keepsHistory) {
         this.keepsTimeline = keepsTimeline;
         this.keepsHistory = keepsHistory;

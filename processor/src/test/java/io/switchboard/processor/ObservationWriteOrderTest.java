@@ -76,7 +76,7 @@ class ObservationWriteOrderTest {
         connectors.put(KEY, ConnectorState.newBuilder().setCluster("default").setName("orders")
                 .setConfig(Map.of("connector.class", "FileStreamSource")).setTargetState(TargetState.RUNNING)
                 .setVersion(1L).setCreatedAt(1L).setUpdatedAt(1L).setLastCommandId("c1").build());
-        ObservationProcessor processor = new ObservationProcessor(true);
+        ObservationProcessor processor = new ObservationProcessor(true, false);
         processor.init(context);
 
         processor.process(new Record<>(KEY, observation(10, "FAILED", "Cannot sign in"), 10));

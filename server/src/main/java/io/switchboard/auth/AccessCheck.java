@@ -57,17 +57,16 @@ public final class AccessCheck {
     /** When each address last had a failed login logged: at most one line a minute per address, whatever names it tries. */
     private final Map<String, Long> logged = new ConcurrentHashMap<>();
 
-    /** @param authenticator null: no credentials configured, so every request is let through (replicas' still signed) */
-    public AccessCheck(Authenticator authenticator, InternalRequests internal) {
-        this(authenticator, internal, null);
+    /** With no credentials configured: every request is let through (what replicas ask each other is still signed). */
+    public static AccessCheck open(InternalRequests internal) {
+        return new AccessCheck(null, internal, null, null);
     }
 
-    /** @param sessions the console's sessions; null: the console takes headers only */
-    public AccessCheck(Authenticator authenticator, InternalRequests internal, ConsoleSessions sessions) {
-        this(authenticator, internal, sessions, null);
-    }
-
-    /** @param oidc signing in to the console at the OIDC issuer; null: not offered */
+    /**
+     * @param authenticator who is who, by the credentials configured ({@link #open} where there are none)
+     * @param sessions      the console's sessions; null: the console takes headers only
+     * @param oidc          signing in to the console at the OIDC issuer; null: not offered
+     */
     public AccessCheck(Authenticator authenticator, InternalRequests internal, ConsoleSessions sessions, OidcSignIn oidc) {
         this.authenticator = authenticator;
         this.internal = internal;

@@ -63,21 +63,11 @@ public final class ConsoleDialect implements Dialect {
     private final SignInPage signIn;
     private final ConsoleErrors errors = new ConsoleErrors();
 
-    public ConsoleDialect(CoreServices core) {
-        this(core, null);
-    }
-
-    /** @param access the access check, for signing in with a key; null: no credentials are configured */
-    public ConsoleDialect(CoreServices core, AccessCheck access) {
-        this(core, access, HealthTally.Flapping.DEFAULT.window());
-    }
-
-    /** @param flapWindow how soon after a recovery a failure is a flap: {@code --health-flapping-window-s} */
-    public ConsoleDialect(CoreServices core, AccessCheck access, Duration flapWindow) {
-        this(core, access, flapWindow, SinkLagReadings.NONE);
-    }
-
-    /** @param lags each sink's recent lag readings, for its page's sparkline */
+    /**
+     * @param access     the access check, for signing in with a key; null: no credentials are configured
+     * @param flapWindow how soon after a recovery a failure is a flap: {@code --health-flapping-window-s}
+     * @param lags       each sink's recent lag readings, for its page's sparkline ({@link SinkLagReadings#NONE}: none kept)
+     */
     public ConsoleDialect(CoreServices core, AccessCheck access, Duration flapWindow, SinkLagReadings lags) {
         this.core = core;
         this.signIn = new SignInPage(access);

@@ -85,7 +85,7 @@ public final class UnitApi implements AutoCloseable {
                 security.usersFile() == null ? null : new UsersFile(security.usersFile()),
                 security.oidcIssuer() == null ? null
                         : new OidcTokens(security.oidcIssuer(), security.oidcAudience(), security.oidcJwksUrl(), null));
-        AccessCheck access = authenticator == null ? new AccessCheck(null, internal) : new AccessCheck(authenticator, internal,
+        AccessCheck access = authenticator == null ? AccessCheck.open(internal) : new AccessCheck(authenticator, internal,
                 authenticator.sessions(keys::signingKey, keys::acceptedKeys, Clock.systemUTC(), keys), null);
         Pipelines pipelines = new Pipelines(services.connectors(), core.kafka, new ConnectorSecrets(
                 new SecretBox(Keyring.parse(Keyring.newKeyLine())), Redactor.DEFAULT), new ConnectionCheck(), "default",
