@@ -44,6 +44,7 @@ public final class WorkerConfigFeed extends WorkerTopicFeed {
     static final int MAX_CONNECTORS = WorkerStatusFeed.MAX_CONNECTORS;
     static final int MAX_TASKS = WorkerStatusFeed.MAX_TASKS;
 
+    /** Workers with exactly-once source support write configs in transactions: read only what committed. */
     private static final String ISOLATION = "read_committed";
     private final String topic;
     /** Each connector's committed task configs, in task order; read from any thread. */
@@ -52,13 +53,6 @@ public final class WorkerConfigFeed extends WorkerTopicFeed {
     private final Map<String, Map<String, String>> connectorConfigs = new ConcurrentHashMap<>();
     /** Task configs written since their connector's last commit; only the tail's thread touches it. */
     private final Map<String, Map<Integer, Map<String, String>>> written = new HashMap<>();
-
-    /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
-    public WorkerConfigFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
-        // Workers with exactly-once source support write configs in transactions: read only what committed.
-        super("config", bootstrapServers, kafkaSettings, topic, ISOLATION);
-        this.topic = topic;
-    }
 
     /** The feed of {@code topic} as the cluster's {@code topics} read it, with its other topics; started and closed with them. */
     public WorkerConfigFeed(WorkerTopics topics, String topic) {
@@ -73,11 +67,6 @@ public final class WorkerConfigFeed extends WorkerTopicFeed {
     /** A feed that reads no topic: its records are given to {@link #read}; it counts as caught up. For tests. */
     static WorkerConfigFeed detached() {
         return new WorkerConfigFeed();
-    }
-
-    public WorkerConfigFeed start() {
-        startTail();
-        return this;
     }
 
     /**

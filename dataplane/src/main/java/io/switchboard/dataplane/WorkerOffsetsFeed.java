@@ -49,16 +49,10 @@ public final class WorkerOffsetsFeed extends WorkerTopicFeed {
         String body;
     }
 
+    /** Exactly-once source tasks commit offsets in their transactions: read only what committed. */
     private static final String ISOLATION = "read_committed";
     private final String topic;
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
-
-    /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
-    public WorkerOffsetsFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
-        // Exactly-once source tasks commit offsets in their transactions: read only what committed.
-        super("offsets", bootstrapServers, kafkaSettings, topic, ISOLATION);
-        this.topic = topic;
-    }
 
     /** The feed of {@code topic} as the cluster's {@code topics} read it, with its other topics; started and closed with them. */
     public WorkerOffsetsFeed(WorkerTopics topics, String topic) {
@@ -73,11 +67,6 @@ public final class WorkerOffsetsFeed extends WorkerTopicFeed {
     /** A feed that reads no topic: its records are given to {@link #read}; it counts as caught up. For tests. */
     static WorkerOffsetsFeed detached() {
         return new WorkerOffsetsFeed();
-    }
-
-    public WorkerOffsetsFeed start() {
-        startTail();
-        return this;
     }
 
     /**

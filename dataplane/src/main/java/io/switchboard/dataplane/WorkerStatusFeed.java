@@ -49,16 +49,10 @@ public final class WorkerStatusFeed extends WorkerTopicFeed {
         final ConcurrentSkipListMap<Integer, JsonNode> tasks = new ConcurrentSkipListMap<>();
     }
 
+    /** Kafka Connect writes statuses without a transaction: read them as soon as they are written. */
     private static final String ISOLATION = "read_uncommitted";
     private final String topic;
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
-
-    /** @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own */
-    public WorkerStatusFeed(String bootstrapServers, Map<String, String> kafkaSettings, String topic) {
-        // Kafka Connect writes statuses without a transaction; read them as soon as they are written.
-        super("status", bootstrapServers, kafkaSettings, topic, ISOLATION);
-        this.topic = topic;
-    }
 
     /** The feed of {@code topic} as the cluster's {@code topics} read it, with its other topics; started and closed with them. */
     public WorkerStatusFeed(WorkerTopics topics, String topic) {
@@ -73,11 +67,6 @@ public final class WorkerStatusFeed extends WorkerTopicFeed {
 
     private WorkerStatusFeed() {
         this.topic = "(detached)";
-    }
-
-    public WorkerStatusFeed start() {
-        startTail();
-        return this;
     }
 
     /**

@@ -8,55 +8,32 @@ import java.util.function.Consumer;
 
 /**
  * What the feeds of a Kafka Connect cluster's own topics share (its statuses, configs and source
- * offsets, read as its workers write them): their topic read from its start by a {@link WorkerTopics}
- * (the cluster's, which reads all of them with one consumer, or one of the feed's own), caught up
+ * offsets, read as its workers write them): their topic read from its start by the cluster's
+ * {@link WorkerTopics}, which reads all of them with one consumer and starts and stops them; caught up
  * once that reading has read as far as the topics went when it started, and giving up for good once
  * the topic holds more than the feed keeps, after which the feed answers nothing and the worker's
  * REST API is asked instead (the cluster's other feeds read on). A detached feed reads no topic (its
  * records are given to it by hand) and counts as caught up.
  */
-abstract class WorkerTopicFeed implements AutoCloseable {
+abstract class WorkerTopicFeed {
     /** Null for a detached feed. */
     private final WorkerTopics topics;
-    /** Whether the feed started {@link #topics} (a reading of its topic alone) and closes it. */
-    private final boolean owns;
     private volatile boolean overflowed;
     private volatile Consumer<Set<String>> onChange = names -> { };
-
-    /**
-     * A feed reading its topic alone, with a consumer of its own.
-     *
-     * @param what          the topic's kind, for the reader's thread and the log ("status", "config", "offsets")
-     * @param kafkaSettings settings every Kafka client gets (security, for one), under the feed's own
-     */
-    WorkerTopicFeed(String what, String bootstrapServers, Map<String, String> kafkaSettings, String topic, String isolation) {
-        this.topics = new WorkerTopics("switchboard-" + what + "-feed-" + topic, "Kafka Connect", bootstrapServers, kafkaSettings);
-        this.owns = true;
-        topics.add(what, topic, this, isolation);
-    }
 
     /** A feed of {@code topic} as {@code topics} reads it, beside the cluster's other topics; started and closed with them. */
     WorkerTopicFeed(String what, WorkerTopics topics, String topic, String isolation) {
         this.topics = topics;
-        this.owns = false;
         topics.add(what, topic, this, isolation);
     }
 
     /** A detached feed. */
     WorkerTopicFeed() {
         this.topics = null;
-        this.owns = false;
     }
 
     /** Applies a batch of records, on the reader's thread; answers the connectors whose entries it changed. */
     abstract Set<String> read(Iterable<TopicRecord<String, byte[]>> records);
-
-    /** Starts reading the topic, when the feed reads it alone; a cluster's feeds start with its {@link WorkerTopics}. */
-    final void startTail() {
-        if (owns) {
-            topics.start();
-        }
-    }
 
     /** Called (on the reader's thread, once it has caught up) with the connectors each batch of records changed. */
     public void onChange(Consumer<Set<String>> listener) {
@@ -85,13 +62,5 @@ abstract class WorkerTopicFeed implements AutoCloseable {
         }
         overflowed = true;
         return true;
-    }
-
-    /** Stops reading the topic, when the feed reads it alone; a cluster's feeds stop with its {@link WorkerTopics}. */
-    @Override
-    public void close() {
-        if (owns) {
-            topics.close();
-        }
     }
 }

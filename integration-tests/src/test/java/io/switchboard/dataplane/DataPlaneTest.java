@@ -89,7 +89,9 @@ class DataPlaneTest {
                 s -> "RUNNING".equals(s.path("connector").path("state").asText()) && s.path("tasks").size() == 1
                         && "RUNNING".equals(s.path("tasks").get(0).path("state").asText()));
         JsonNode rest = call(workerUrl, "GET", "/connectors/fed/status", null).json();
-        try (WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), kafka.clients(KafkaIdentities.CONTROL_PLANE).common(), "switchboard-connect-status").start()) {
+        try (WorkerTopics topics = new WorkerTopics("default", kafka.bootstrapServers(), kafka.clients(KafkaIdentities.CONTROL_PLANE).common())) {
+            WorkerStatusFeed feed = new WorkerStatusFeed(topics, "switchboard-connect-status");
+            topics.start();
             JsonNode fed = eventually("the status topic read", () -> feed.status("fed").orElse(null), s -> s != null);
             assertEquals(rest.path("name"), fed.path("name"));
             assertEquals(rest.path("connector"), fed.path("connector"), "connector status: REST " + rest + ", topic " + fed);

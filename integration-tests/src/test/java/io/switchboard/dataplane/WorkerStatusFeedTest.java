@@ -113,8 +113,10 @@ class WorkerStatusFeedTest {
     void waitingForTheTopicNeverMakesIt() throws Exception {
         Path dir = Files.createTempDirectory("status-feed");
         try (SecuredKafka kafka = SecuredKafka.start(dir);
-             WorkerStatusFeed feed = new WorkerStatusFeed(kafka.bootstrapServers(), kafka.clients(KafkaIdentities.CONTROL_PLANE).common(), "not-made-yet").start();
+             WorkerTopics topics = new WorkerTopics("default", kafka.bootstrapServers(), kafka.clients(KafkaIdentities.CONTROL_PLANE).common());
              Admin admin = Admin.create(kafka.client(KafkaIdentities.CONTROL_PLANE))) {
+            WorkerStatusFeed feed = new WorkerStatusFeed(topics, "not-made-yet");
+            topics.start();
             Await.holds("the feed waiting for the topic without making it", Duration.ofSeconds(3),
                     () -> !feed.caughtUp() && !admin.listTopics().names().get().contains("not-made-yet"));
         }
