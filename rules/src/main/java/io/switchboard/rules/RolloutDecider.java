@@ -5,6 +5,7 @@ import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.Rollout;
+import io.switchboard.schemas.RolloutChange;
 import io.switchboard.schemas.RolloutConnector;
 import io.switchboard.schemas.RolloutState;
 import io.switchboard.schemas.RolloutStep;
@@ -48,6 +49,9 @@ public final class RolloutDecider {
     public static final String STEP_RUNNING = "running";
     public static final String STEP_PASSED = "passed";
     public static final String STEP_FAILED = "failed";
+    /** A patch's step ({@link RolloutChange#getStep}): to the rollout's version, or back to the one it had. */
+    public static final String STEP_MOVE = "move";
+    public static final String STEP_BACK = "back";
     /** At most this many connectors in one rollout. */
     public static final int MAX_CONNECTORS = 500;
     /** A canary or a batch moves at most this many connectors at once. */
@@ -221,7 +225,7 @@ public final class RolloutDecider {
             return refused(Outcome.REJECTED, DecisionReasons.INVALID_ROLLOUT, "the cluster's rollouts would not fit in one record"
                     + " (at most " + MAX_STATE_BYTES + " bytes encoded): roll out over fewer connectors", current);
         }
-        return new RolloutDecision(Outcome.CREATED, null, null, next, patches(command, rollout, 0, false));
+        return new RolloutDecision(Outcome.CREATED, null, null, next, patches(command, rollout, 0, false, null));
     }
 
     /** The rollouts, the oldest finished let go past {@link #KEPT_FINISHED} or the record's bound; null if it cannot fit. */
@@ -249,15 +253,18 @@ public final class RolloutDecider {
      * each had before, its key removed when it had none. Id {@code <rollout>/move/<connector>} or
      * {@code <rollout>/back/<connector>}; the rollout's principal, the time of the command that
      * wrote them, and the rollout's id as their request id, so every connector's history names it.
+     * Each says which step of the rollout it is ({@link RolloutChange}; on a rollback's, {@code reason},
+     * why the rollout stopped), which its lifecycle event and history entry keep.
      */
-    static List<ConnectorCommand> patches(ConnectorCommand cause, Rollout rollout, int batch, boolean back) {
+    static List<ConnectorCommand> patches(ConnectorCommand cause, Rollout rollout, int batch, boolean back, String reason) {
         List<ConnectorCommand> patches = new ArrayList<>();
         for (RolloutConnector connector : rollout.getConnectors()) {
             if (back ? !connector.getMoved() : connector.getBatch() != batch) {
                 continue;
             }
             Map<String, String> patch = new HashMap<>();
-            patch.put(VERSION_KEY, back ? connector.getPreviousVersion() : rollout.getVersion());
+            String version = back ? connector.getPreviousVersion() : rollout.getVersion();
+            patch.put(VERSION_KEY, version);
             patches.add(ConnectorCommand.newBuilder()
                     .setCommandId(rollout.getId() + (back ? "/back/" : "/move/") + connector.getConnector())
                     .setCluster(cause.getCluster())
@@ -266,6 +273,8 @@ public final class RolloutDecider {
                     .setPrincipal(rollout.getPrincipal())
                     .setIssuedAt(cause.getIssuedAt())
                     .setAction(new PatchConnectorConfig(patch, null))
+                    .setRollout(new RolloutChange(rollout.getId(), back ? STEP_BACK : STEP_MOVE, rollout.getPluginClass(),
+                            connector.getBatch(), version, back ? reason : null))
                     .build());
         }
         return patches;
