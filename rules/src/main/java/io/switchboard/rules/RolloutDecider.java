@@ -59,6 +59,10 @@ public final class RolloutDecider {
     /** Each batch is watched for 1 s to an hour. */
     public static final int MIN_WATCH_SECONDS = 1;
     public static final int MAX_WATCH_SECONDS = 3600;
+    /** What a rollout asked without them moves and watches: a canary of one, then one at a time, each watched a minute. */
+    public static final int DEFAULT_CANARY = 1;
+    public static final int DEFAULT_BATCH = 1;
+    public static final int DEFAULT_WATCH_SECONDS = 60;
     /** At most this many rollouts under way on a cluster at once (one per plugin class). */
     public static final int MAX_UNDER_WAY = 8;
     /** How many finished rollouts a cluster keeps, for their reads; the oldest are let go first. */
@@ -147,6 +151,11 @@ public final class RolloutDecider {
         return null;
     }
 
+    /** The batch of a rollout's connector by its place in the rollout (from 0): 0 for the first {@code canary}, then batches of {@code batch}. */
+    public static int batchOf(int index, int canary, int batch) {
+        return index < canary ? 0 : 1 + (index - canary) / batch;
+    }
+
     /** The rollout under way of a plugin class, if any. */
     public static Rollout underWay(RolloutState current, String pluginClass) {
         if (current == null) {
@@ -197,7 +206,7 @@ public final class RolloutDecider {
         List<RolloutConnector> connectors = new ArrayList<>();
         int i = 0;
         for (RolloutTarget target : start.getConnectors()) {
-            int batch = i < start.getCanary() ? 0 : 1 + (i - start.getCanary()) / start.getBatch();
+            int batch = batchOf(i, start.getCanary(), start.getBatch());
             connectors.add(new RolloutConnector(target.getConnector(), target.getPreviousVersion(), batch, batch == 0, false));
             i++;
         }

@@ -93,8 +93,9 @@ final class RolloutsResource {
                 connectors.add(name.asText());
             }
         }
-        return new Rollouts.Request(text(body, "class"), text(body, "version"), number(body, "canary", 1),
-                number(body, "batch", 1), number(body, "watch_s", 60), connectors);
+        return new Rollouts.Request(text(body, "class"), text(body, "version"), number(body, "canary", RolloutDecider.DEFAULT_CANARY),
+                number(body, "batch", RolloutDecider.DEFAULT_BATCH), number(body, "watch_s", RolloutDecider.DEFAULT_WATCH_SECONDS),
+                connectors);
     }
 
     private static String text(JsonNode body, String field) {
