@@ -156,6 +156,11 @@ public final class RolloutDecider {
         return index < canary ? 0 : 1 + (index - canary) / batch;
     }
 
+    /** The version a rollout's connector's config asks now, as the rollout left it: the new one once moved, the one it had otherwise. */
+    public static String askedVersion(Rollout rollout, RolloutConnector connector) {
+        return connector.getMoved() && !connector.getRolledBack() ? rollout.getVersion() : connector.getPreviousVersion();
+    }
+
     /** The rollout under way of a plugin class, if any. */
     public static Rollout underWay(RolloutState current, String pluginClass) {
         if (current == null) {

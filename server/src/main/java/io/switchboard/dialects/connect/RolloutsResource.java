@@ -140,8 +140,7 @@ final class RolloutsResource {
             connector.put("moved", c.getMoved());
             connector.put("rolled_back", c.getRolledBack());
             connector.put("previous_version", c.getPreviousVersion());
-            // The version its config asks now, as the rollout left it: the new one once moved, the one it had otherwise.
-            connector.put("version", c.getMoved() && !c.getRolledBack() ? rollout.getVersion() : c.getPreviousVersion());
+            connector.put("version", RolloutDecider.askedVersion(rollout, c));
             if (reported.containsKey(c.getConnector())) {
                 connector.put("running_version", reported.get(c.getConnector()));
             }
