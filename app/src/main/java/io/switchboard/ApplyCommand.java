@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.apply.DesiredStateException;
 import io.switchboard.apply.DesiredStateFiles;
+import io.switchboard.apply.RolloutPlan;
+import io.switchboard.apply.SetRollout;
 import io.switchboard.core.DesiredState;
 import io.switchboard.secrets.Redactor;
 
@@ -150,7 +152,7 @@ public final class ApplyCommand {
             }
             return value;
         }, Redactor.DEFAULT, alsoExpanded, dryRun));
-        int applied = applySet(read.desired());
+        int applied = applySet(read.desired(), read.rollout());
         if (applied == ERROR || read.offsets().isEmpty()) {
             return applied;
         }
@@ -160,22 +162,42 @@ public final class ApplyCommand {
         return offsets == ERROR ? ERROR : Math.max(applied, offsets);
     }
 
-    private int applySet(DesiredState desired) throws IOException, InterruptedException {
+    /**
+     * The set's plan and apply; with {@code rollout} (the set's {@code spec.rollout}), its connectors'
+     * version changes are planned as rollouts ({@link RolloutPlan}): the set is planned again without
+     * them, and the rollouts are started once the set's change is applied.
+     */
+    private int applySet(DesiredState desired, SetRollout rollout) throws IOException, InterruptedException {
         String server = url.replaceAll("/+$", "");
-        PolicyPlan policies = new PolicyPlan((method, target, body) -> send(method, target, body, null), out, server,
-                desired.set().cluster());
+        PolicyPlan.Server sender = (method, target, body) -> send(method, target, body, null);
+        PolicyPlan policies = new PolicyPlan(sender, out, server, desired.set().cluster());
         if (!policies.plan(desired.policies())) {
             return ERROR;
         }
         String body = JSON.writeValueAsString(body(desired));
         String path = server + "/clusters/" + encode(desired.set().cluster()) + "/sets/" + encode(desired.set().name()) + "/apply";
         JsonNode plan = null;
+        RolloutPlan rollouts = null;
+        ApplyRollouts starts = new ApplyRollouts(sender, out, server);
         int changes = policies.changes();
         if (desired.setDeclared()) {
             out.println("Read " + desired.connectors().size() + " connector(s) for set " + desired.set().name() + " in cluster "
                     + desired.set().cluster() + " from " + paths.size() + " path(s).");
             HttpResponse<String> planned = send("POST", path + "?dry_run=true", body, null);
             plan = json(planned);
+            if (planned.statusCode() == 200 && rollout != null) {
+                rollouts = RolloutPlan.of(desired, rollout, plan, starts.of(desired.set().cluster()));
+                if (!rollouts.problems().isEmpty()) {
+                    rollouts.problems().forEach(p -> out.println(masked("error: " + p)));
+                    return ERROR;
+                }
+                if (rollouts.any()) {
+                    // The set's change without the version changes the rollouts make.
+                    body = JSON.writeValueAsString(body(rollouts.desired()));
+                    planned = send("POST", path + "?dry_run=true", body, null);
+                    plan = json(planned);
+                }
+            }
             if (plan.has("text")) {
                 out.print(masked(plan.get("text").asText()));
             }
@@ -183,6 +205,10 @@ public final class ApplyCommand {
                 return refused(planned, plan);
             }
             changes += plan.path("changes").asInt();
+            if (rollouts != null && rollouts.any()) {
+                out.print(masked(rollouts.text()));
+                changes += rollouts.rollouts().size();
+            }
         }
         if (dryRun) {
             out.println(changes == 0 ? "No changes." : "Dry run: nothing applied.");
@@ -196,17 +222,23 @@ public final class ApplyCommand {
         if (!policies.apply()) {
             return ERROR;
         }
-        if (plan == null || plan.path("changes").asInt() == 0) {
-            return CHANGED;
+        boolean setChanged = false;
+        if (plan != null && plan.path("changes").asInt() > 0) {
+            HttpResponse<String> applied = send("POST", path, body, plan.path("version").asText());
+            JsonNode result = json(applied);
+            if (applied.statusCode() != 200) {
+                return refused(applied, result);
+            }
+            out.println("Applied as change " + result.path("change_id").asText() + ": set " + desired.set().name() + " is at version "
+                    + result.path("set_version").asText() + ". Connectors converge on the workers next.");
+            setChanged = "applied".equals(result.path("result").asText());
         }
-        HttpResponse<String> applied = send("POST", path, body, plan.path("version").asText());
-        JsonNode result = json(applied);
-        if (applied.statusCode() != 200) {
-            return refused(applied, result);
+        // Once the set is as the files say but for the versions, which the rollouts move.
+        if (rollouts != null && !starts.start(desired.set().cluster(), rollouts)) {
+            return ERROR;
         }
-        out.println("Applied as change " + result.path("change_id").asText() + ": set " + desired.set().name() + " is at version "
-                + result.path("set_version").asText() + ". Connectors converge on the workers next.");
-        return "applied".equals(result.path("result").asText()) || policies.changes() > 0 ? CHANGED : UNCHANGED;
+        boolean started = rollouts != null && !rollouts.rollouts().isEmpty();
+        return setChanged || started || policies.changes() > 0 ? CHANGED : UNCHANGED;
     }
 
     private int refused(HttpResponse<String> answer, JsonNode json) {
@@ -329,7 +361,7 @@ public final class ApplyCommand {
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static JsonNode json(HttpResponse<String> answer) {
+    static JsonNode json(HttpResponse<String> answer) {
         try {
             return JSON.readTree(answer.body());
         } catch (IOException e) {
@@ -337,7 +369,7 @@ public final class ApplyCommand {
         }
     }
 
-    private static String encode(String segment) {
+    static String encode(String segment) {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

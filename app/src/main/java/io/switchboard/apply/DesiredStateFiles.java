@@ -8,6 +8,7 @@ import io.switchboard.core.DesiredState.Connector;
 import io.switchboard.core.DesiredState.SetScope;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.rules.ConnectorRules;
+import io.switchboard.rules.RolloutDecider;
 import io.switchboard.schemas.TargetState;
 
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ public final class DesiredStateFiles {
     public static final String API_VERSION = "switchboard.io/v1";
     static final int MAX_PROBLEMS = 100;
     private static final Set<String> STRIMZI_SPEC = Set.of("class", "tasksMax", "config", "state", "pause", "autoRestart",
-            "listOffsets", "alterOffsets");
+            "listOffsets", "alterOffsets", "version");
 
     /** One file's name (for messages) and text. */
     public record Source(String file, String text) {
@@ -78,6 +79,7 @@ public final class DesiredStateFiles {
     private final OffsetsOperations offsets = new OffsetsOperations(documents);
     private SetScope set;
     private String setOrigin;
+    private SetRollout rollout;
 
     private DesiredStateFiles(Options options) {
         this.options = options;
@@ -89,8 +91,11 @@ public final class DesiredStateFiles {
         return readAll(files, options).desired();
     }
 
-    /** What the files declare, and the offsets operations Strimzi's annotations ask for ({@link OffsetsOperations}). */
-    public record Read(DesiredState desired, List<OffsetsOperations.Operation> offsets) {
+    /**
+     * What the files declare, the offsets operations Strimzi's annotations ask for ({@link OffsetsOperations}),
+     * and the set's {@code spec.rollout} (null: none), by which its version changes are rolled out ({@link RolloutPlan}).
+     */
+    public record Read(DesiredState desired, List<OffsetsOperations.Operation> offsets, SetRollout rollout) {
     }
 
     /** As {@link #read}, with the offsets operations the files ask for. */
@@ -100,7 +105,7 @@ public final class DesiredStateFiles {
             reader.documents.readFile(file, reader::readDocument);
         }
         DesiredState desired = reader.result();
-        return new Read(desired, reader.offsets.operations());
+        return new Read(desired, reader.offsets.operations(), reader.rollout);
     }
 
     private DesiredState result() {
@@ -118,6 +123,12 @@ public final class DesiredStateFiles {
             if (at.cluster() != null && !at.cluster().equals(scope.cluster())) {
                 problem(at.clusterAt(), "metadata.cluster", "connector " + c.name() + " is in cluster " + at.cluster()
                         + ", but set " + scope.name() + " applies to cluster " + scope.cluster() + " (one set, one cluster)");
+            }
+            String version = c.config().get(RolloutDecider.VERSION_KEY);
+            if (rollout != null && version != null && !SetRollout.oneVersion(version)) {
+                problem(at.name(), "spec.version", "connector " + c.name() + " asks " + RolloutDecider.VERSION_KEY + " " + version
+                        + ", but set " + scope.name() + " rolls versions out (spec.rollout): a rollout moves connectors to one version,"
+                        + " not a range or latest");
             }
             if (!scope.selects(c.labels())) {
                 problem(at.labels(), "metadata.labels", "connector " + c.name() + " is outside set " + scope.name()
@@ -179,7 +190,7 @@ public final class DesiredStateFiles {
         if (metadata == null || spec == null) {
             return;
         }
-        documents.onlyFields(at, spec, "spec.", Set.of("cluster", "selector"));
+        documents.onlyFields(at, spec, "spec.", Set.of("cluster", "selector", "rollout"));
         String name = documents.text(at, metadata.get("name"), "metadata.name", true);
         String cluster = documents.text(at, spec.get("cluster"), "spec.cluster", false);
         Map<String, String> selector = documents.strings(at, spec.get("selector"), "spec.selector");
@@ -195,6 +206,7 @@ public final class DesiredStateFiles {
             problem(at.at(metadata.get("name")), "metadata.name", "the set is " + name + " here but " + options.setName() + " was asked for");
         }
         set = new SetScope(name, cluster == null ? options.defaultCluster() : cluster, selector);
+        rollout = SetRollout.read(documents, at, spec.get("rollout"));
         setOrigin = at.file() + " document " + at.document();
     }
 
@@ -207,7 +219,7 @@ public final class DesiredStateFiles {
         if (!strimzi) {
             documents.onlyFields(at, metadata, "metadata.", Set.of("name", "cluster", "labels"));
         }
-        documents.onlyFields(at, spec, "spec.", strimzi ? STRIMZI_SPEC : Set.of("class", "tasksMax", "state", "config"));
+        documents.onlyFields(at, spec, "spec.", strimzi ? STRIMZI_SPEC : Set.of("class", "version", "tasksMax", "state", "config"));
         String name = documents.text(at, metadata.get("name"), "metadata.name", true);
         Map<String, String> labels = documents.strings(at, metadata.get("labels"), "metadata.labels");
         String cluster;
@@ -223,6 +235,9 @@ public final class DesiredStateFiles {
         Map<String, String> config = values.config(at, spec.get("config"), "spec.config");
         String connectorClass = documents.text(at, spec.get("class"), "spec.class", false);
         put(at, spec.get("class"), config, ConnectorRules.CONNECTOR_CLASS, connectorClass, "spec.class");
+        // The plugin's version (Kafka Connect 4.1's KIP-891): spec.version is the config's connector.plugin.version.
+        put(at, spec.get("version"), config, RolloutDecider.VERSION_KEY, documents.text(at, spec.get("version"), "spec.version", false),
+                "spec.version");
         Node tasksMax = spec.get("tasksMax");
         if (tasksMax != null) {
             String tasks = documents.text(at, tasksMax, "spec.tasksMax", false);

@@ -310,7 +310,8 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
             entry.setRemoved(!exists ? new ArrayList<>() : new ArrayList<>(replayedConfig(key).keySet()))
                     .setTargetState(null);
         }
-        return entry.setOffsets(OffsetsInHistory.of(payload, statuses.get(key))).setMove(event.getMove()).build();
+        return entry.setOffsets(OffsetsInHistory.of(payload, statuses.get(key))).setMove(event.getMove()).setRollout(event.getRollout())
+                .build();
     }
 
     private Map<String, String> storedConfig(String key) {

@@ -2,6 +2,7 @@ package io.switchboard.processor;
 
 import io.switchboard.rules.AutoRestart;
 import io.switchboard.rules.ConnectorKey;
+import io.switchboard.rules.RolloutDecider;
 import io.switchboard.schemas.AutoRestarted;
 import io.switchboard.schemas.ConnectorMoved;
 import io.switchboard.schemas.ConnectorObservation;
@@ -13,6 +14,7 @@ import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.schemas.ReconcileFailed;
 import io.switchboard.schemas.ReconcileRecovered;
 import io.switchboard.schemas.ReconcileRequested;
+import io.switchboard.schemas.RolloutChange;
 import io.switchboard.schemas.TaskObservation;
 import io.switchboard.schemas.TimelineEntry;
 import io.switchboard.schemas.TimelineTask;
@@ -43,7 +45,21 @@ public final class Timeline {
     private Timeline() {
     }
 
-    /** Whether an event is one the timeline records. */
+    /** The kind of an entry for a plugin version rollout's patch: a version change is where a failure may begin. */
+    public static final String ROLLOUT_KIND = "PluginVersionRollout";
+
+    /** What a rollout's patch did, in words: to which version, in which batch, and for a rollback why. */
+    static String rolloutDetail(RolloutChange rollout) {
+        String version = rollout.getVersion() == null ? "no connector.plugin.version" : "version " + rollout.getVersion();
+        if (RolloutDecider.STEP_BACK.equals(rollout.getStep())) {
+            return "rollout " + rollout.getRolloutId() + " of " + rollout.getPluginClass() + " put it back on " + version
+                    + (rollout.getReason() == null ? "" : ": " + rollout.getReason());
+        }
+        return "rollout " + rollout.getRolloutId() + " of " + rollout.getPluginClass() + " moved it to " + version
+                + (rollout.getBatch() == 0 ? " (canary)" : " (batch " + rollout.getBatch() + ")");
+    }
+
+    /** Whether an event is one the timeline records (and any rollout's patch, {@link #ROLLOUT_KIND}). */
     static boolean recorded(Object payload) {
         return payload instanceof ConnectorStatusChanged || payload instanceof AutoRestarted || payload instanceof ReconcileFailed
                 || payload instanceof ReconcileRecovered || payload instanceof DriftRepaired || payload instanceof ReconcileRequested
@@ -57,7 +73,7 @@ public final class Timeline {
     static void append(KeyValueStore<String, ConnectorTimeline> store, LifecycleEvent event, ConnectorObservation observed,
                        ConnectorState connector) {
         Object payload = event.getEvent();
-        if (!recorded(payload)) {
+        if (!recorded(payload) && event.getRollout() == null) {
             return;
         }
         String key = new ConnectorKey(event.getCluster(), event.getConnector()).toString();
@@ -81,7 +97,7 @@ public final class Timeline {
     private static TimelineEntry entry(long sequence, LifecycleEvent event, ConnectorObservation observed, ConnectorState connector) {
         TimelineEntry.Builder entry = TimelineEntry.newBuilder()
                 .setSequence(sequence)
-                .setKind(event.getEvent().getClass().getSimpleName())
+                .setKind(event.getRollout() != null ? ROLLOUT_KIND : event.getEvent().getClass().getSimpleName())
                 .setOccurredAt(event.getOccurredAt())
                 .setVersion(event.getVersion())
                 .setPrincipal(event.getPrincipal())
@@ -97,7 +113,9 @@ public final class Timeline {
             entry.setState(observed.getState()).setWorkerId(observed.getWorkerId()).setTasks(tasks)
                     .setTrace(traces ? shortened(observed.getTrace()) : null);
         }
-        if (payload instanceof ConnectorStatusChanged changed) {
+        if (event.getRollout() != null) {
+            entry.setDetail(rolloutDetail(event.getRollout()));
+        } else if (payload instanceof ConnectorStatusChanged changed) {
             entry.setPrevious(changed.getPrevious());
         } else if (payload instanceof AutoRestarted restarted) {
             // The rule decides the wait before the next one; recorded as it stood, since the config may change later.

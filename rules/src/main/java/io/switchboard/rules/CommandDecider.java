@@ -367,6 +367,8 @@ public final class CommandDecider {
                 .setPrincipal(command.getPrincipal())
                 .setRequestId(command.getRequestId())
                 .setEvent(payload)
+                // A rollout's patch says so, with its step, in the event and the history entry made of it.
+                .setRollout(command.getRollout())
                 .build();
     }
 }

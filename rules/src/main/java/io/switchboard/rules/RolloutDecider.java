@@ -5,6 +5,7 @@ import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.PatchConnectorConfig;
 import io.switchboard.schemas.Rollout;
+import io.switchboard.schemas.RolloutChange;
 import io.switchboard.schemas.RolloutConnector;
 import io.switchboard.schemas.RolloutState;
 import io.switchboard.schemas.RolloutStep;
@@ -48,6 +49,9 @@ public final class RolloutDecider {
     public static final String STEP_RUNNING = "running";
     public static final String STEP_PASSED = "passed";
     public static final String STEP_FAILED = "failed";
+    /** A patch's step ({@link RolloutChange#getStep}): to the rollout's version, or back to the one it had. */
+    public static final String STEP_MOVE = "move";
+    public static final String STEP_BACK = "back";
     /** At most this many connectors in one rollout. */
     public static final int MAX_CONNECTORS = 500;
     /** A canary or a batch moves at most this many connectors at once. */
@@ -55,6 +59,10 @@ public final class RolloutDecider {
     /** Each batch is watched for 1 s to an hour. */
     public static final int MIN_WATCH_SECONDS = 1;
     public static final int MAX_WATCH_SECONDS = 3600;
+    /** What a rollout asked without them moves and watches: a canary of one, then one at a time, each watched a minute. */
+    public static final int DEFAULT_CANARY = 1;
+    public static final int DEFAULT_BATCH = 1;
+    public static final int DEFAULT_WATCH_SECONDS = 60;
     /** At most this many rollouts under way on a cluster at once (one per plugin class). */
     public static final int MAX_UNDER_WAY = 8;
     /** How many finished rollouts a cluster keeps, for their reads; the oldest are let go first. */
@@ -143,6 +151,16 @@ public final class RolloutDecider {
         return null;
     }
 
+    /** The batch of a rollout's connector by its place in the rollout (from 0): 0 for the first {@code canary}, then batches of {@code batch}. */
+    public static int batchOf(int index, int canary, int batch) {
+        return index < canary ? 0 : 1 + (index - canary) / batch;
+    }
+
+    /** The version a rollout's connector's config asks now, as the rollout left it: the new one once moved, the one it had otherwise. */
+    public static String askedVersion(Rollout rollout, RolloutConnector connector) {
+        return connector.getMoved() && !connector.getRolledBack() ? rollout.getVersion() : connector.getPreviousVersion();
+    }
+
     /** The rollout under way of a plugin class, if any. */
     public static Rollout underWay(RolloutState current, String pluginClass) {
         if (current == null) {
@@ -193,7 +211,7 @@ public final class RolloutDecider {
         List<RolloutConnector> connectors = new ArrayList<>();
         int i = 0;
         for (RolloutTarget target : start.getConnectors()) {
-            int batch = i < start.getCanary() ? 0 : 1 + (i - start.getCanary()) / start.getBatch();
+            int batch = batchOf(i, start.getCanary(), start.getBatch());
             connectors.add(new RolloutConnector(target.getConnector(), target.getPreviousVersion(), batch, batch == 0, false));
             i++;
         }
@@ -221,7 +239,7 @@ public final class RolloutDecider {
             return refused(Outcome.REJECTED, DecisionReasons.INVALID_ROLLOUT, "the cluster's rollouts would not fit in one record"
                     + " (at most " + MAX_STATE_BYTES + " bytes encoded): roll out over fewer connectors", current);
         }
-        return new RolloutDecision(Outcome.CREATED, null, null, next, patches(command, rollout, 0, false));
+        return new RolloutDecision(Outcome.CREATED, null, null, next, patches(command, rollout, 0, false, null));
     }
 
     /** The rollouts, the oldest finished let go past {@link #KEPT_FINISHED} or the record's bound; null if it cannot fit. */
@@ -249,15 +267,18 @@ public final class RolloutDecider {
      * each had before, its key removed when it had none. Id {@code <rollout>/move/<connector>} or
      * {@code <rollout>/back/<connector>}; the rollout's principal, the time of the command that
      * wrote them, and the rollout's id as their request id, so every connector's history names it.
+     * Each says which step of the rollout it is ({@link RolloutChange}; on a rollback's, {@code reason},
+     * why the rollout stopped), which its lifecycle event and history entry keep.
      */
-    static List<ConnectorCommand> patches(ConnectorCommand cause, Rollout rollout, int batch, boolean back) {
+    static List<ConnectorCommand> patches(ConnectorCommand cause, Rollout rollout, int batch, boolean back, String reason) {
         List<ConnectorCommand> patches = new ArrayList<>();
         for (RolloutConnector connector : rollout.getConnectors()) {
             if (back ? !connector.getMoved() : connector.getBatch() != batch) {
                 continue;
             }
             Map<String, String> patch = new HashMap<>();
-            patch.put(VERSION_KEY, back ? connector.getPreviousVersion() : rollout.getVersion());
+            String version = back ? connector.getPreviousVersion() : rollout.getVersion();
+            patch.put(VERSION_KEY, version);
             patches.add(ConnectorCommand.newBuilder()
                     .setCommandId(rollout.getId() + (back ? "/back/" : "/move/") + connector.getConnector())
                     .setCluster(cause.getCluster())
@@ -266,6 +287,8 @@ public final class RolloutDecider {
                     .setPrincipal(rollout.getPrincipal())
                     .setIssuedAt(cause.getIssuedAt())
                     .setAction(new PatchConnectorConfig(patch, null))
+                    .setRollout(new RolloutChange(rollout.getId(), back ? STEP_BACK : STEP_MOVE, rollout.getPluginClass(),
+                            connector.getBatch(), version, back ? reason : null))
                     .build());
         }
         return patches;

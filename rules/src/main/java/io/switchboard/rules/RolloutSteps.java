@@ -60,7 +60,7 @@ final class RolloutSteps {
                     }
                     next.setState(RolloutDecider.PROMOTING).setCurrentBatch(following).setBatchStartedAt(now).setWatchedFrom(null)
                             .setConnectors(connectors);
-                    derived = RolloutDecider.patches(command, rollout, following, false);
+                    derived = RolloutDecider.patches(command, rollout, following, false, null);
                 }
             }
             case RolloutDecider.STEP_FAILED -> {
@@ -73,7 +73,7 @@ final class RolloutSteps {
                     connectors.add(c.getMoved() ? RolloutConnector.newBuilder(c).setRolledBack(true).build() : c);
                 }
                 next.setState(RolloutDecider.ROLLED_BACK).setReason(reason).setFinishedAt(now).setConnectors(connectors);
-                derived = RolloutDecider.patches(command, rollout, step.getBatch(), true);
+                derived = RolloutDecider.patches(command, rollout, step.getBatch(), true, reason);
             }
             default -> {
                 return RolloutDecider.refused(Outcome.REJECTED, DecisionReasons.INVALID_ROLLOUT, "no such step of a rollout: "

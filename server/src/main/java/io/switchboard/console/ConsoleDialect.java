@@ -59,6 +59,7 @@ public final class ConsoleDialect implements Dialect {
     private final CreatePage create;
     private final TimelinePage timeline;
     private final SetPage sets;
+    private final RolloutPage rollouts;
     private final PolicyPages policies;
     private final SignInPage signIn;
     private final ConsoleErrors errors = new ConsoleErrors();
@@ -79,6 +80,7 @@ public final class ConsoleDialect implements Dialect {
         this.create = new CreatePage(core);
         this.timeline = new TimelinePage(core);
         this.sets = new SetPage(core);
+        this.rollouts = new RolloutPage(core);
         this.policies = new PolicyPages(core);
         this.health = new HealthStrip(core, Clock.systemUTC(), flapWindow);
     }
@@ -137,6 +139,7 @@ public final class ConsoleDialect implements Dialect {
             offsets.alter(ctx);
         }, Access.edit(cluster));
         // Connectors of any cluster the caller may operate in (edit, for a delete); each is checked in its own cluster.
+        config.routes.get("/console/clusters/{cluster}/rollouts/{rollout}", rollouts::page, Access.view(cluster));
         config.routes.get(SET, sets::page, Access.view(cluster));
         config.routes.get(SET + "/progress", sets::progressFragment, Access.view(cluster));
         config.routes.post(SET + "/changes/{change}/revert", sets::revert, Access.edit(cluster));

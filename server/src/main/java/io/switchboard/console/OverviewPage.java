@@ -89,7 +89,7 @@ final class OverviewPage {
         ctx.contentType("text/html; charset=utf-8").result(Html.page("Connectors", "hx-ext=\"sse\" sse-connect=\"/events\"", body));
     }
 
-    /** The plugin version rollouts under way in the clusters the caller may view, each with its state; none when none is. */
+    /** The plugin version rollouts under way in the clusters the caller may view, each with its state and a link to its page; none when none is. */
     private String rollouts(Context ctx) {
         List<String> underWay = new ArrayList<>();
         for (String cluster : core.clusters().names()) {
@@ -98,7 +98,8 @@ final class OverviewPage {
             }
             try {
                 core.rollouts().rollouts(new Scope(cluster)).stream().filter(RolloutDecider::underWay).forEach(r -> underWay.add(
-                        text(r.getPluginClass()) + " to " + text(r.getVersion()) + " in " + text(cluster) + ": " + text(r.getState())
+                        "<a href=\"" + text(RolloutPage.path(cluster, r.getId())) + "\">" + text(r.getPluginClass()) + " to "
+                                + text(r.getVersion()) + " in " + text(cluster) + "</a>: " + text(r.getState())
                                 + " (batch " + r.getCurrentBatch() + ")"));
             } catch (io.switchboard.core.StoreUnavailableException e) {
                 // The store cannot be read now: the page shows the connectors without it.

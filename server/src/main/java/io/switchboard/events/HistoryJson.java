@@ -82,6 +82,10 @@ public final class HistoryJson {
             move.put("reason", entry.getMove().getReason());
             json.put("move", move);
         }
+        if (entry.getRollout() != null) {
+            // A plugin version rollout's patch (docs/plugin-versions.md): rollout_id, step, plugin_class, batch, version, reason.
+            json.put("rollout", LifecycleJson.value(entry.getRollout()));
+        }
         if (!entry.getPolicyWarnings().isEmpty()) {
             json.put("policy_warnings", entry.getPolicyWarnings());
         }

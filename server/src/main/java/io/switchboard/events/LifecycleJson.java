@@ -44,6 +44,10 @@ public final class LifecycleJson {
             // A step of a move between clusters (docs/offsets.md).
             json.put("move", value(event.getMove()));
         }
+        if (event.getRollout() != null) {
+            // A plugin version rollout's patch (docs/plugin-versions.md).
+            json.put("rollout", value(event.getRollout()));
+        }
         return json;
     }
 

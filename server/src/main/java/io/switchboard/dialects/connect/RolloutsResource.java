@@ -93,8 +93,9 @@ final class RolloutsResource {
                 connectors.add(name.asText());
             }
         }
-        return new Rollouts.Request(text(body, "class"), text(body, "version"), number(body, "canary", 1),
-                number(body, "batch", 1), number(body, "watch_s", 60), connectors);
+        return new Rollouts.Request(text(body, "class"), text(body, "version"), number(body, "canary", RolloutDecider.DEFAULT_CANARY),
+                number(body, "batch", RolloutDecider.DEFAULT_BATCH), number(body, "watch_s", RolloutDecider.DEFAULT_WATCH_SECONDS),
+                connectors);
     }
 
     private static String text(JsonNode body, String field) {
@@ -139,8 +140,7 @@ final class RolloutsResource {
             connector.put("moved", c.getMoved());
             connector.put("rolled_back", c.getRolledBack());
             connector.put("previous_version", c.getPreviousVersion());
-            // The version its config asks now, as the rollout left it: the new one once moved, the one it had otherwise.
-            connector.put("version", c.getMoved() && !c.getRolledBack() ? rollout.getVersion() : c.getPreviousVersion());
+            connector.put("version", RolloutDecider.askedVersion(rollout, c));
             if (reported.containsKey(c.getConnector())) {
                 connector.put("running_version", reported.get(c.getConnector()));
             }
