@@ -117,7 +117,7 @@ class DesiredStateFilesTest {
         assertEquals(List.of(
                 "bad.yaml: document 2, line 11, spec.tasksMax: must be a whole number from 1, not many",
                 "bad.yaml: document 2, line 12, spec.state: must be running, paused or stopped, not sleeping",
-                "bad.yaml: document 2, line 13, spec.colour: unknown field (expected class, config, state, tasksMax)"),
+                "bad.yaml: document 2, line 13, spec.colour: unknown field (expected class, config, state, tasksMax, version)"),
                 e.problems().stream().map(Object::toString).sorted().toList());
     }
 
