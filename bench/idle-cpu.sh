@@ -2,7 +2,7 @@
 # What an idle Switchboard costs: the runnable jar on the embedded default (broker and replica in one
 # JVM, the Connect worker in a child process of its own; a fresh data dir), left alone to settle, then
 # the CPU each of their threads used over a window, read from /proc/<pid>/task/*/stat of the replica
-# and of its child processes, and summed by thread name (digits folded; the worker's prefixed "worker:"). Figures go to
+# and of the processes below it, and summed by thread name (digits folded; the worker's prefixed "worker:"). Figures go to
 # bench/out/idle-cpu.md. The JIT compilers' share is listed apart: it is warm-up, not idle work.
 # Usage: bench/idle-cpu.sh [--settle-s 120] [--window-s 60] [--no-build]
 set -euo pipefail
@@ -25,8 +25,10 @@ java -jar app/target/switchboard.jar --data-dir "$data/data" --port "$base" --ka
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 sleep "$settle"
+# The replica and every process below it: the worker runs under unshare (its wall), so it is a grandchild.
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
 ticks() {
-  for p in $pid $(pgrep -P "$pid"); do
+  for p in $pid $(descendants "$pid"); do
     prefix=""; [[ $p != "$pid" ]] && prefix="worker:"
     for t in /proc/$p/task/*; do
       s=$(cat "$t/stat" 2>/dev/null) || continue
