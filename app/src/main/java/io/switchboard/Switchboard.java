@@ -1,5 +1,6 @@
 package io.switchboard;
 
+import io.switchboard.apply.ApplyCommand;
 import io.switchboard.kafka.KafkaReplicaKeys;
 import io.switchboard.auth.SecretHashes;
 

@@ -2,7 +2,7 @@ package io.switchboard.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.switchboard.ApplyCommand;
+import io.switchboard.apply.ApplyCommand;
 import io.switchboard.secrets.Keyring;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * What a set of desired-state files asks for (see docs/apply.md): the set's scope and the
- * connectors it holds. Read from files by the apply CLI (app's {@code io.switchboard.apply}) or from a
+ * connectors it holds. Read from files by the apply CLI (the apply module's {@code io.switchboard.apply}) or from a
  * request's body; planned by {@link SetPlanner}.
  *
  * @param set         the set's scope

@@ -2,7 +2,7 @@ package io.switchboard.api;
 
 import io.switchboard.kafka.KafkaIdentities;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.ApplyCommand;
+import io.switchboard.apply.ApplyCommand;
 import io.switchboard.api.SwitchboardFixture.Answer;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;

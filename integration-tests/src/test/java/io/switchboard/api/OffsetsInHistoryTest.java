@@ -128,7 +128,7 @@ class OffsetsInHistoryTest {
     /** Runs {@code apply} on one file; answers its exit status, failing with what it printed when it is not {@code expected}. */
     private static String apply(Path file, int expected) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int status = io.switchboard.ApplyCommand.run(List.of("-f", file.toString(), "--url", fx.app.url(), "--set", "offsets-apply"),
+        int status = io.switchboard.apply.ApplyCommand.run(List.of("-f", file.toString(), "--url", fx.app.url(), "--set", "offsets-apply"),
                 Map.of(), new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(expected, status, printed);

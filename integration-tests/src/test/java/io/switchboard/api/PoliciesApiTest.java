@@ -190,7 +190,7 @@ class PoliciesApiTest {
 
     private static String cli(List<String> args, int expected) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int status = io.switchboard.ApplyCommand.run(args, Map.of(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        int status = io.switchboard.apply.ApplyCommand.run(args, Map.of(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
         String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(expected, status, printed);
         return printed;

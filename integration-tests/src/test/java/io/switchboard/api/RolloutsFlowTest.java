@@ -204,7 +204,7 @@ class RolloutsFlowTest {
 
     private static Cli cli(List<String> args) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int status = io.switchboard.ApplyCommand.run(args, Map.of(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        int status = io.switchboard.apply.ApplyCommand.run(args, Map.of(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
         String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         System.out.println("[apply " + String.join(" ", args) + "] exit " + status + "\n" + printed);
         return new Cli(status, printed);

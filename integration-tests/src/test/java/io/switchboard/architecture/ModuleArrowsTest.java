@@ -8,7 +8,9 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +51,9 @@ class ModuleArrowsTest {
             // Pipelines are a client of the core; the server serves them (their dialect), never the reverse.
             Map.entry("pipelines", Set.of("core")),
             Map.entry("server", Set.of("pipelines", "core")),
-            Map.entry("app", Set.of("server", "dataplane", "processor", "registry")),
+            // The apply CLI: it talks to the replicas over HTTP, and reaches no Kafka jar (theApplyModuleReachesNoKafka).
+            Map.entry("apply", Set.of("core")),
+            Map.entry("app", Set.of("server", "dataplane", "processor", "registry", "apply")),
             Map.entry("testkit", Set.of("app", "server", "dataplane")),
             // The core's test jar (its ports in memory): the server's route table without a broker, which the app's is compared with.
             Map.entry("integration-tests", Set.of("app", "testkit", "core", "schemas")),
@@ -102,6 +106,91 @@ class ModuleArrowsTest {
                     + "; only the application and the processor may see Kafka Streams");
         }
         assertTrue(reached.containsAll(Set.of("server", "core", "pipelines", "rules", "schemas")), reached.toString());
+    }
+
+    /**
+     * The apply CLI (switchboard.jar apply) talks to the replicas over HTTP: what it compiles and runs
+     * against, its poms' dependencies followed down the modules (less what each excludes), holds no Kafka
+     * artifact and no module of the running control plane, only the pure model it reads files into (the
+     * desired state, a policy's spec, the rules' checks, the redactor's secret keys).
+     */
+    @Test
+    void theApplyModuleReachesNoKafka() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Set<String> model = Set.of("core", "rules", "schemas", "secrets");
+        Set<String> reached = new TreeSet<>();
+        Set<String> refused = new TreeSet<>();
+        // A module reached by two paths is followed on each: what one path excludes, the other may not.
+        Set<Map.Entry<String, Set<String>>> visited = new HashSet<>();
+        Deque<Map.Entry<String, Set<String>>> toVisit = new ArrayDeque<>(List.of(Map.entry("apply", Set.of())));
+        while (!toVisit.isEmpty()) {
+            Map.Entry<String, Set<String>> visit = toVisit.pop();
+            String module = visit.getKey();
+            if (!visited.add(visit)) {
+                continue;
+            }
+            reached.add(module);
+            for (Element dependency : runtimeDependencies(root.resolve(module).resolve("pom.xml"), !module.equals("apply"))) {
+                String group = text(dependency, "groupId");
+                String artifact = text(dependency, "artifactId");
+                if (excluded(visit.getValue(), group, artifact)) {
+                    continue;
+                }
+                if (group.equals("io.switchboard")) {
+                    String dependencyModule = artifact.replaceFirst("^switchboard-", "");
+                    if (!model.contains(dependencyModule)) {
+                        refused.add(module + " -> " + dependencyModule);
+                    }
+                    Set<String> exclusions = new TreeSet<>(visit.getValue());
+                    NodeList excluding = dependency.getElementsByTagName("exclusion");
+                    for (int i = 0; i < excluding.getLength(); i++) {
+                        Element exclusion = (Element) excluding.item(i);
+                        exclusions.add(text(exclusion, "groupId") + ":" + text(exclusion, "artifactId"));
+                    }
+                    toVisit.push(Map.entry(dependencyModule, exclusions));
+                } else if (group.startsWith("org.apache.kafka") || group.startsWith("io.confluent") || artifact.startsWith("kafka")) {
+                    refused.add(module + " -> " + group + ":" + artifact);
+                }
+            }
+        }
+        assertTrue(refused.isEmpty(), "the apply CLI reaches " + refused + "; it may reach the modules " + new TreeSet<>(model)
+                + " only, without their Kafka jars (exclude them where a module of the model declares one)");
+        assertTrue(reached.containsAll(Set.of("apply", "core")), reached.toString());
+    }
+
+    /** A pom's own dependencies that reach its users' class path: neither test-scoped nor, below the first, optional or provided. */
+    private static List<Element> runtimeDependencies(Path pom, boolean transitive) throws Exception {
+        List<Element> found = new ArrayList<>();
+        NodeList children = parse(pom).getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i) instanceof Element section && section.getTagName().equals("dependencies")) {
+                NodeList dependencies = section.getElementsByTagName("dependency");
+                for (int j = 0; j < dependencies.getLength(); j++) {
+                    Element dependency = (Element) dependencies.item(j);
+                    String scope = text(dependency, "scope");
+                    boolean hidden = scope.equals("test") || transitive && (scope.equals("provided") || text(dependency, "optional").equals("true"));
+                    if (!hidden) {
+                        found.add(dependency);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean excluded(Set<String> exclusions, String group, String artifact) {
+        return exclusions.contains(group + ":" + artifact) || exclusions.contains(group + ":*") || exclusions.contains("*:*");
+    }
+
+    /** The text of an element's first child of that name (its own, not an exclusion's), or "". */
+    private static String text(Element element, String name) {
+        NodeList children = element.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i) instanceof Element child && child.getTagName().equals(name)) {
+                return child.getTextContent().trim();
+            }
+        }
+        return "";
     }
 
     private static Set<String> modulesOf(Path pom) throws Exception {

@@ -197,7 +197,7 @@ class DesiredStateFilesTest {
                 """);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         // Nothing listens there: nothing is sent before the files read without error.
-        int status = io.switchboard.ApplyCommand.run(List.of("-f", pr.toString(), "--url", "http://127.0.0.1:9", "--dry-run"),
+        int status = ApplyCommand.run(List.of("-f", pr.toString(), "--url", "http://127.0.0.1:9", "--dry-run"),
                 Map.of("SWITCHBOARD_USER", "erin", "SWITCHBOARD_PASSWORD", "erin-key"),
                 new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
         String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);

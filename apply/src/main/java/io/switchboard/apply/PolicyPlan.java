@@ -1,4 +1,4 @@
-package io.switchboard;
+package io.switchboard.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

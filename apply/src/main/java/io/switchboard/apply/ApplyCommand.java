@@ -1,11 +1,7 @@
-package io.switchboard;
+package io.switchboard.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.apply.DesiredStateException;
-import io.switchboard.apply.DesiredStateFiles;
-import io.switchboard.apply.RolloutPlan;
-import io.switchboard.apply.SetRollout;
 import io.switchboard.core.DesiredState;
 import io.switchboard.secrets.Redactor;
 

@@ -1,8 +1,7 @@
-package io.switchboard;
+package io.switchboard.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.apply.RolloutPlan;
 
 import java.io.IOException;
 import java.io.PrintStream;
