@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.function.Executable;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -42,6 +43,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.zip.ZipFile;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -204,25 +206,27 @@ class WorkerWallTest {
                 "secret_data", Base64.getEncoder().encodeToString("allowLoadLocalInfile=true".getBytes(StandardCharsets.UTF_8)))).status());
         try (RogueMysql infile = RogueMysql.localInfile("../secrets.key"); RogueMysql idToken = RogueMysql.idTokenFile(dir);
              ServerSocket postgres = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
+            // Each recipe is judged, whichever of them fails: a check that fails names its own.
+            List<Executable> checks = new ArrayList<>();
             // G1, the baseline: the driver property given directly.
             String atInfile = "jdbc:mysql://127.0.0.1:" + infile.port() + "/x?";
-            assertRefused(asEditor("POST", "/connectors", spec("g1-direct", jdbcSink(atInfile + "allowLoadLocalInfile=true"))),
-                    "jdbc-driver-properties", "allowloadlocalinfile");
+            checks.add(() -> assertRefused(asEditor("POST", "/connectors", spec("g1-direct", jdbcSink(atInfile + "allowLoadLocalInfile=true"))),
+                    "jdbc-driver-properties", "allowloadlocalinfile"));
             // G1 A: the same property by a named secret's reference inside the URL, on a create and a validation.
             Map<String, String> byReference = jdbcSink(atInfile + "${secretsManager:Q}");
-            assertRefused(asEditor("POST", "/connectors", spec("g1", byReference)), "config-references", "connection.url");
-            assertRefused(asEditor("PUT", "/connector-plugins/" + sink + "/config/validate", byReference), "config-references", "connection.url");
+            checks.add(() -> assertRefused(asEditor("POST", "/connectors", spec("g1", byReference)), "config-references", "connection.url"));
+            checks.add(() -> assertRefused(asEditor("PUT", "/connector-plugins/" + sink + "/config/validate", byReference), "config-references", "connection.url"));
             // G1 B: the OpenID Connect plugin's token file, over TLS, with no reference at all.
             Map<String, String> tokenFile = jdbcSink("jdbc:mysql://127.0.0.1:" + idToken.port() + "/x?idTokenFile=../secrets.key");
-            assertRefused(asEditor("POST", "/connectors", spec("g1b", tokenFile)), "jdbc-driver-properties", "idtokenfile");
-            assertRefused(asEditor("PUT", "/connector-plugins/" + sink + "/config/validate", tokenFile), "jdbc-driver-properties", "idtokenfile");
+            checks.add(() -> assertRefused(asEditor("POST", "/connectors", spec("g1b", tokenFile)), "jdbc-driver-properties", "idtokenfile"));
+            checks.add(() -> assertRefused(asEditor("PUT", "/connector-plugins/" + sink + "/config/validate", tokenFile), "jdbc-driver-properties", "idtokenfile"));
             // G11: Hibernate's JNDI lookup.
             Map<String, String> jndi = jdbcSink("jdbc:postgresql://127.0.0.1:" + postgres.getLocalPort() + "/x");
             jndi.put("hibernate.connection.provider_class", "org.hibernate.engine.jdbc.connections.internal.DataSourceConnectionProvider");
             jndi.put("hibernate.connection.datasource", "a b");
             jndi.put("hibernate.jndi.class", "com.sun.jndi.ldap.LdapCtxFactory");
             jndi.put("hibernate.jndi.url", "ldap://127.0.0.1:" + postgres.getLocalPort() + "/");
-            assertRefused(asEditor("POST", "/connectors", spec("g11", jndi)), "jdbc-driver-properties", "hibernate.");
+            checks.add(() -> assertRefused(asEditor("POST", "/connectors", spec("g11", jndi)), "jdbc-driver-properties", "hibernate."));
 
             // G2: Debezium's file signal channel on the keyring.
             Map<String, String> signals = new LinkedHashMap<>();
@@ -236,7 +240,7 @@ class WorkerWallTest {
             signals.put("plugin.name", "pgoutput");
             signals.put("signal.enabled.channels", "source,file");
             signals.put("signal.file", "../secrets.key");
-            assertRefused(asEditor("POST", "/connectors", spec("g2", signals)), "debezium-classes-and-files", "signal.enabled.channels");
+            checks.add(() -> assertRefused(asEditor("POST", "/connectors", spec("g2", signals)), "debezium-classes-and-files", "signal.enabled.channels"));
 
             // G6: the replicas' sealed session key, as a file read would give it, pasted as a password to validate against a host of the editor's.
             String sessionKey = sealedSessionKey();
@@ -248,10 +252,13 @@ class WorkerWallTest {
             oracle.put("database.dbname", "x");
             oracle.put("topic.prefix", "v");
             oracle.put("database.password", sessionKey);
-            Http.Response validated = asEditor("PUT", "/connector-plugins/io.debezium.connector.postgresql.PostgresConnector/config/validate", oracle);
-            assertEquals(400, validated.status(), validated.body());
-            assertFalse(validated.body().contains(sessionKey), "the refusal quotes no sealed value");
-            assertEquals(400, asEditor("POST", "/connectors", spec("g6", oracle)).status());
+            checks.add(() -> {
+                Http.Response validated = asEditor("PUT", "/connector-plugins/io.debezium.connector.postgresql.PostgresConnector/config/validate", oracle);
+                assertEquals(400, validated.status(), validated.body());
+                assertFalse(validated.body().contains(sessionKey), "the refusal quotes no sealed value");
+                Http.Response created = asEditor("POST", "/connectors", spec("g6", oracle));
+                assertEquals(400, created.status(), created.body());
+            });
 
             // G5: Connect trims the router's replacement; and RE2/J reads [[:digit:]] otherwise than java.util.regex.
             Path lines = Files.writeString(TestReplicas.FILES.resolve(run + "g5.txt"), "forged\n");
@@ -260,28 +267,48 @@ class WorkerWallTest {
             routed.put("transforms.r.type", "org.apache.kafka.connect.transforms.RegexRouter");
             routed.put("transforms.r.regex", ".*");
             routed.put("transforms.r.replacement", "switchboard-pipeline-notifications");
-            assertRefused(asEditor("POST", "/connectors", spec("g5a", routed)), "control-plane-topics", "switchboard-pipeline-notifications");
-            routed.put("transforms.r.replacement", " switchboard-pipeline-notifications");
-            assertRefused(asEditor("POST", "/connectors", spec("g5b", routed)), "control-plane-topics", "switchboard-pipeline-notifications");
-            Http.Response posix = asEditor("POST", "/connectors", spec("g5c", fileSink("topics.regex",
-                    "switchboar[[:digit:]]-pipeline-notifications", TestReplicas.FILES.resolve(run + "g5c.txt"))));
-            assertEquals(400, posix.status(), posix.body());
+            checks.add(() -> assertRefused(asEditor("POST", "/connectors", spec("g5a", routed)), "control-plane-topics", "switchboard-pipeline-notifications"));
+            Map<String, String> spaced = new LinkedHashMap<>(routed);
+            spaced.put("transforms.r.replacement", " switchboard-pipeline-notifications");
+            checks.add(() -> assertRefused(asEditor("POST", "/connectors", spec("g5b", spaced)), "control-plane-topics", "switchboard-pipeline-notifications"));
+            checks.add(() -> {
+                Http.Response posix = asEditor("POST", "/connectors", spec("g5c", fileSink("topics.regex",
+                        "switchboar[[:digit:]]-pipeline-notifications", TestReplicas.FILES.resolve(run + "g5c.txt"))));
+                assertEquals(400, posix.status(), posix.body());
+            });
 
             // G7: more tasks than a connector may run.
             Map<String, String> many = fileSink("topics", "t", TestReplicas.FILES.resolve(run + "many.txt"));
             many.put("tasks.max", "20000");
-            assertRefused(asEditor("POST", "/connectors", spec("many", many)), "resource-bounds", "tasks.max");
+            checks.add(() -> assertRefused(asEditor("POST", "/connectors", spec("many", many)), "resource-bounds", "tasks.max"));
 
             for (String refused : List.of("g1-direct", "g1", "g1b", "g11", "g2", "g6", "g5a", "g5b", "g5c", "many")) {
-                assertEquals(404, asEditor("GET", "/connectors/" + refused, null).status(), refused);
+                checks.add(() -> assertEquals(404, asEditor("GET", "/connectors/" + refused, null).status(), refused + " was created"));
             }
             // No driver reached a server the configs named (a Debezium validation or a task would have by now).
-            postgres.setSoTimeout(3_000);
-            assertThrows(SocketTimeoutException.class, postgres::accept, "a driver connected to the editor's PostgreSQL");
-            assertEquals(0, infile.connections(), "a driver connected to the rogue MySQL server: " + infile.received().size() + " files sent");
-            assertEquals(0, idToken.connections(), "a driver connected to the rogue MySQL server over TLS: " + idToken.received().size()
-                    + " tokens sent");
+            checks.add(() -> {
+                postgres.setSoTimeout(3_000);
+                assertThrows(SocketTimeoutException.class, postgres::accept, "a driver connected to the editor's PostgreSQL");
+            });
+            checks.add(() -> assertEquals(0, infile.connections(), "a driver connected to the rogue MySQL server, which was sent "
+                    + keyringIn(infile.received())));
+            checks.add(() -> assertEquals(0, idToken.connections(), "a driver connected to the rogue MySQL server over TLS, which was sent "
+                    + keyringIn(idToken.received())));
+            try {
+                assertAll("the editor's recipes", checks.stream());
+            } finally {
+                for (String created : List.of("g1-direct", "g1", "g1b", "g11", "g2", "g6", "g5a", "g5b", "g5c", "many")) {
+                    Http.call(app.url(), "DELETE", "/connectors/" + created, null);
+                }
+            }
         }
+    }
+
+    /** What of the keyring the rogue server was sent, in words. */
+    private String keyringIn(List<byte[]> received) throws java.io.IOException {
+        String keyring = Files.readString(data.resolve("secrets.key")).strip();
+        long holding = received.stream().filter(bytes -> new String(bytes, StandardCharsets.ISO_8859_1).contains(keyring)).count();
+        return received.size() + " answers, " + holding + " of them the keyring";
     }
 
     /** The latest sealed session key in the replicas' keys topic, read as the control plane (as a leaked segment would give it). */
