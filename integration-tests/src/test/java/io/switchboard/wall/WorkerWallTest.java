@@ -5,7 +5,9 @@ import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.testing.Await;
+import io.switchboard.dataplane.BundledPlugins;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.testing.WorkerProcesses;
 import io.switchboard.testing.TestUsers;
@@ -74,8 +76,16 @@ class WorkerWallTest {
         dir = Files.createTempDirectory("worker-wall");
         data = dir.resolve("data");
         users = TestUsers.write(dir.resolve("etc"), Map.of("admin", "admin@*", EDITOR, "editor@default"));
-        SwitchboardOptions options = TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0).dataDir(data)
-                .security(SecurityOptions.NONE.withUsersFile(users)).build();
+        OptionsBuilder builder = TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0).dataDir(data)
+                .security(SecurityOptions.NONE.withUsersFile(users));
+        // The bundled plugins (the JDBC sink with its drivers, Debezium PostgreSQL), which the recipes' drivers are: beside
+        // the application in a reactor build; a build of this module alone takes the application from the local repository,
+        // where they are not, so they are taken from the application module's build.
+        Path built = Path.of("..", "app", "target", "plugins").toAbsolutePath().normalize();
+        if (BundledPlugins.besideApplication().isEmpty() && Files.isDirectory(built)) {
+            builder.pluginPath(built.toString());
+        }
+        SwitchboardOptions options = builder.build();
         control = Files.writeString(Files.createTempFile(TestReplicas.FILES, "wall-control", ".txt"), "mine");
         // A file of the connectors' directory swapped for a link to the keyring (after any check a create made).
         link = TestReplicas.FILES.resolve(run + "link.txt");
@@ -206,6 +216,9 @@ class WorkerWallTest {
                 "secret_data", Base64.getEncoder().encodeToString("allowLoadLocalInfile=true".getBytes(StandardCharsets.UTF_8)))).status());
         try (RogueMysql infile = RogueMysql.localInfile("../secrets.key"); RogueMysql idToken = RogueMysql.idTokenFile(dir);
              ServerSocket postgres = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
+            String plugins = Http.get(app.url(), "/connector-plugins").body();
+            assertTrue(plugins.contains(sink) && plugins.contains("io.debezium.connector.postgresql.PostgresConnector"),
+                    "the worker has the bundled plugins whose drivers the recipes would reach (build the app module first): " + plugins);
             // Each recipe is judged, whichever of them fails: a check that fails names its own.
             List<Executable> checks = new ArrayList<>();
             // G1, the baseline: the driver property given directly.
