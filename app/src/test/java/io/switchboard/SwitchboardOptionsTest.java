@@ -2,8 +2,11 @@ package io.switchboard;
 
 import io.switchboard.kafkaio.Topics;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,6 +53,31 @@ class SwitchboardOptionsTest {
                 Map.of("SWITCHBOARD_FILE_CONNECTORS_DIR", "/srv/connect-files")).fileConnectorsDir());
         assertEquals(java.nio.file.Path.of("/srv/a"), SwitchboardOptions.parse(new String[]{"--file-connectors-dir", "/srv/a"},
                 Map.of("SWITCHBOARD_FILE_CONNECTORS_DIR", "/srv/b")).fileConnectorsDir());
+    }
+
+    /**
+     * The review's G8, as a local user would set it up: a file connectors' directory made before the
+     * replica (anyone's to write, as one under /tmp would be), or a private one under such a
+     * directory, is refused with its mode before anything starts, as {@code main} checks it.
+     */
+    @Test
+    void aFileConnectorsDirectoryOthersCanWriteIsRefusedBeforeAnythingStarts(@TempDir Path dir) throws java.io.IOException {
+        Path squatted = Files.createDirectory(dir.resolve("switchboard-files"));
+        Files.setPosixFilePermissions(squatted, PosixFilePermissions.fromString("rwxrwxrwx"));
+        SwitchboardOptions options = SwitchboardOptions.parse(new String[]{"--data-dir", dir.resolve("data").toString(),
+                "--file-connectors-dir", squatted.toString()}, Map.of());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> DataPlaneAssembly.controlPlane(options, new Topics(options.topicPrefix())));
+        assertTrue(refused.getMessage().contains("mode 0777"), refused.getMessage());
+
+        Path inner = Files.createDirectory(squatted.resolve("mine"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        SwitchboardOptions below = SwitchboardOptions.parse(new String[]{"--data-dir", dir.resolve("data").toString(),
+                "--file-connectors-dir", inner.toString()}, Map.of());
+        refused = assertThrows(IllegalArgumentException.class, () -> DataPlaneAssembly.controlPlane(below, new Topics(below.topicPrefix())));
+        assertTrue(refused.getMessage().contains("which others can write (mode 0777)"), refused.getMessage());
+
+        Files.setPosixFilePermissions(squatted, PosixFilePermissions.fromString("rwx------"));
+        DataPlaneAssembly.controlPlane(options, new Topics(options.topicPrefix()));
     }
 
     @Test

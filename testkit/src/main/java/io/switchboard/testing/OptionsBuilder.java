@@ -216,6 +216,12 @@ public final class OptionsBuilder {
         return this;
     }
 
+    /** {@code --plugin-path}: plugin directories for the embedded worker, beside the bundled ones. */
+    public OptionsBuilder pluginPath(String pluginPath) {
+        this.pluginPath = pluginPath;
+        return this;
+    }
+
     public OptionsBuilder workerHandoffDir(Path workerHandoffDir) {
         this.workerHandoffDir = workerHandoffDir;
         return this;
