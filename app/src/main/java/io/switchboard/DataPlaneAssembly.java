@@ -141,8 +141,6 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
     /** The embedded worker's JVM options when {@code SWITCHBOARD_WORKER_JAVA_OPTIONS} gives none. */
     static final String WORKER_JAVA_OPTIONS = "-Xmx1g -XX:+ExitOnOutOfMemoryError";
 
-    /** What the worker's REST token is derived for, from the keyring every replica shares. */
-    static final String REST_TOKEN_PURPOSE = "switchboard embedded worker REST v1";
     /** The worker's REST token, in the data directory (owner-only), for its operator's own calls. */
     static final String REST_TOKEN_FILE = "worker.token";
 
@@ -169,7 +167,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
      * told to {@code connectClusters}), with the worker's Kafka settings only, on Kafka Connect's class path only, and opens
      * sealed values and named secrets of cluster "default" through a loopback channel with a token
      * of its own: never with the keyring, which stays here. Its REST API answers only requests with
-     * the token every replica derives from the keyring ({@link #REST_TOKEN_PURPOSE}), which
+     * the token every replica derives from the keyring ({@link io.switchboard.kafkaio.KeyPurpose#WORKER_REST}), which
      * {@code connectClusters} is given for it.
      */
     static WorkerProcess startEmbeddedWorker(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka,
@@ -182,7 +180,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         }
         WorkerSecretsChannel channel = shutdown.add(Stage.WORKER, WorkerSecretsChannel.start(box,
                 name -> secretStore.open(SwitchboardApp.DEFAULT_CLUSTER, name)));
-        String restToken = box.derivedToken(REST_TOKEN_PURPOSE);
+        String restToken = box.derivedToken(io.switchboard.kafkaio.KeyPurpose.WORKER_REST);
         Path files = controlPlane(options, new Topics(options.topicPrefix())).files().directory();
         String pluginPath = BundledPlugins.withBundled(Switchboard.class, options.pluginPath());
         int port = EmbeddedConnectWorker.freePort();

@@ -15,7 +15,6 @@ import java.util.List;
  * each key of its keyring, so one a rotation has added a key to still takes the older replicas'.
  */
 public final class RegistryCredentials {
-    static final String PURPOSE = "switchboard schema registry writes v1";
 
     private RegistryCredentials() {
     }
@@ -31,6 +30,6 @@ public final class RegistryCredentials {
     }
 
     private static String password(Keyring.Key key) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Hmacs.derive(key.key().getEncoded(), PURPOSE));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Hmacs.derive(key.key().getEncoded(), io.switchboard.kafkaio.KeyPurpose.REGISTRY_WRITES));
     }
 }

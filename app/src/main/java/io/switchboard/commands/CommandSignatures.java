@@ -1,5 +1,6 @@
 package io.switchboard.commands;
 
+import io.switchboard.kafkaio.KeyPurpose;
 import io.switchboard.kafkaio.RecordRefusals;
 import io.switchboard.kafkaio.RecordSignatures;
 import io.switchboard.kafkaio.Topics;
@@ -15,37 +16,18 @@ import java.util.Map;
  * How replicas sign the commands they write and the processor checks them (and how the processor signs the
  * states it stores, which the data plane checks: {@link #states}; and the other records replicas act on:
  * {@link #records}): with a key derived from
- * each key of the secrets keyring (HMAC-SHA256 of the keyring key over {@value #PURPOSE}), named by
+ * each key of the secrets keyring (HMAC-SHA256 of the keyring key over {@link KeyPurpose#COMMANDS}'s text), named by
  * the keyring key's id. Every replica holds the same keyring, so every replica signs and verifies
  * alike without reading anything; the keyring's first key signs, and a key id removed from the
  * keyring no longer verifies what it signed.
  */
 public final class CommandSignatures {
-    /**
-     * What the keyring's keys are derived for: a derived key signs commands and nothing else. Version 2
-     * signs every header too (the issue time among them): what version 1 signed does not verify.
-     */
-    static final String PURPOSE = "switchboard command signing v2";
-
-    /**
-     * What the keyring's keys are derived for to sign the connectors store's states, and nothing else. Version 2
-     * binds a state to its partition of the changelog and its sequence: what version 1 signed does not verify.
-     */
-    static final String STATES_PURPOSE = "switchboard state signing v2";
-
-    /**
-     * What the keyring's keys are derived for to sign the records replicas write for each other to act on,
-     * and nothing else: decisions, the policies and their versions (the processor's), observations (the data
-     * plane's). Each signature covers its topic's name, so one topic's record verifies on no other.
-     */
-    static final String RECORDS_PURPOSE = "switchboard record signing v1";
-
     private CommandSignatures() {
     }
 
     /** The signatures of the connectors store's states under this keyring, for its changelog {@code changelog}. */
     public static SignedStates states(Keyring keyring, String changelog) {
-        return new SignedStates(RecordSignatures.derived(baseKeys(keyring), STATES_PURPOSE), changelog);
+        return new SignedStates(RecordSignatures.derived(baseKeys(keyring), KeyPurpose.STATES), changelog);
     }
 
     private static Map<String, byte[]> baseKeys(Keyring keyring) {
@@ -58,7 +40,7 @@ public final class CommandSignatures {
 
     /** The signatures of decisions, policies, policy versions and observations under this keyring. */
     public static RecordSignatures records(Keyring keyring) {
-        return RecordSignatures.derived(baseKeys(keyring), RECORDS_PURPOSE);
+        return RecordSignatures.derived(baseKeys(keyring), KeyPurpose.RECORDS);
     }
 
     /** The signatures of commands under this keyring. */
@@ -69,6 +51,6 @@ public final class CommandSignatures {
     }
 
     public static RecordSignatures of(Keyring keyring) {
-        return RecordSignatures.derived(baseKeys(keyring), PURPOSE);
+        return RecordSignatures.derived(baseKeys(keyring), KeyPurpose.COMMANDS);
     }
 }

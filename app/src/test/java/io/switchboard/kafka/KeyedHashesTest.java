@@ -45,7 +45,7 @@ class KeyedHashesTest {
     void recordSignaturesAndTheirDerivedKeys() {
         RecordHeaders headers = new RecordHeaders();
         headers.add("switchboard.issued", "1800000000000".getBytes(StandardCharsets.US_ASCII));
-        RecordSignatures.derived(Map.of("k1", KEY), "switchboard command signing v2")
+        RecordSignatures.derived(Map.of("k1", KEY), io.switchboard.kafkaio.KeyPurpose.COMMANDS)
                 .sign("switchboard.commands", "default/orders".getBytes(StandardCharsets.UTF_8), new byte[] {0, 1, 2}, headers);
         assertEquals("k1:51MhhhddtRrz468-zV-o0qwTF23a0TBZGVmJO872Bgg", new String(headers.lastHeader(RecordSignatures.HEADER).value(), StandardCharsets.US_ASCII));
     }

@@ -96,7 +96,7 @@ class DesiredStateFeedTest {
     private final Map<String, ConnectorState> store = new LinkedHashMap<>(Map.of("a", state("a", 1), "b", state("b", 1), "c", state("c", 1)));
     /** The replicas' signatures of the states their processors store. */
     private static final SignedStates REPLICAS = new SignedStates(RecordSignatures.derived(Map.of("k1", new byte[32]),
-            "switchboard state signing v2"), CHANGELOG);
+            io.switchboard.kafkaio.KeyPurpose.STATES), CHANGELOG);
     /** The store's serde, as the processor writes the changelog: Confluent's wire format, the schema in a registry. */
     private static final AvroSerde<ConnectorState> SERDE = new AvroSerde<>(new InMemorySchemaRegistryClient(), ConnectorState.class, false);
     private final Deserializer<ConnectorState> values = (topic, data) -> {
@@ -226,7 +226,7 @@ class DesiredStateFeedTest {
         assertEquals(state("a", 1), feed.connector("a").orElseThrow(), "signed for another key: the store's a");
         changelog.writeAsIs("default/a", 1, REPLICAS.sign("default/a", 0, 101, forged));
         assertEquals(state("a", 1), feed.connector("a").orElseThrow(), "signed for another partition: the store's a");
-        SignedStates stranger = new SignedStates(RecordSignatures.derived(Map.of("k1", new byte[] {1}), "x"), CHANGELOG);
+        SignedStates stranger = new SignedStates(RecordSignatures.derived(Map.of("k1", new byte[] {1}), io.switchboard.kafkaio.KeyPurpose.STATES), CHANGELOG);
         changelog.writeAsIs("default/a", stranger.sign("default/a", 0, 102, forged));
         assertEquals(state("a", 1), feed.connector("a").orElseThrow(), "signed with another key under a known id: the store's a");
         changelog.writeAsIs("default/x", forged);

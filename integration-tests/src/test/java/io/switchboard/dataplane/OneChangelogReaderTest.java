@@ -61,7 +61,7 @@ class OneChangelogReaderTest {
         producer = clients.producer(Map.of("acks", "all"), new StringSerializer(), new ByteArraySerializer());
         changelog = prefix + "-connectors-changelog";
         admin.createTopics(List.of(new NewTopic(changelog, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        signed = new SignedStates(RecordSignatures.derived(Map.of("k1", new byte[32]), "switchboard state signing v2"), changelog);
+        signed = new SignedStates(RecordSignatures.derived(Map.of("k1", new byte[32]), io.switchboard.kafkaio.KeyPurpose.STATES), changelog);
     }
 
     @AfterAll

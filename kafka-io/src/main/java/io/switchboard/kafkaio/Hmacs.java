@@ -46,11 +46,11 @@ public final class Hmacs {
     }
 
     /**
-     * A key derived from {@code key} for one purpose, named by a text of its own: the MAC of the text
-     * under the key. A key derived for one purpose signs nothing valid for another, and reveals nothing
+     * A key derived from {@code key} for one purpose ({@link KeyPurpose}, which lists them all): the MAC
+     * of the purpose's text under the key. A key derived for one purpose signs nothing valid for another, and reveals nothing
      * of the key it was derived from.
      */
-    public static byte[] derive(byte[] key, String purpose) {
-        return of(key, purpose);
+    public static byte[] derive(byte[] key, KeyPurpose purpose) {
+        return of(key, purpose.text());
     }
 }

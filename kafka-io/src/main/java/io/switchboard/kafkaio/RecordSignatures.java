@@ -76,7 +76,7 @@ public final class RecordSignatures {
      *
      * @param baseKeys the base keys by id, in order: the first signs
      */
-    public static RecordSignatures derived(Map<String, byte[]> baseKeys, String purpose) {
+    public static RecordSignatures derived(Map<String, byte[]> baseKeys, KeyPurpose purpose) {
         Map<String, byte[]> derived = new LinkedHashMap<>();
         baseKeys.forEach((id, key) -> derived.put(id, Hmacs.derive(key, purpose)));
         return new RecordSignatures(derived);

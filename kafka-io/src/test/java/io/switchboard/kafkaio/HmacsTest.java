@@ -7,6 +7,7 @@ import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HmacsTest {
     private static final byte[] JEFE = "Jefe".getBytes(StandardCharsets.US_ASCII);
@@ -22,7 +23,15 @@ class HmacsTest {
     void theMacOfPartsIsTheMacOfTheirBytesOneAfterTheOther() {
         assertArrayEquals(Hmacs.of(JEFE, "what do ya want for nothing?"),
                 Hmacs.of(JEFE, "what do ya ".getBytes(StandardCharsets.UTF_8), new byte[0], "want for nothing?".getBytes(StandardCharsets.UTF_8)));
-        assertArrayEquals(Hmacs.of(JEFE, "purpose"), Hmacs.derive(JEFE, "purpose"));
-        assertEquals(Hmacs.LENGTH, Hmacs.derive(JEFE, "purpose").length);
+        assertArrayEquals(Hmacs.of(JEFE, KeyPurpose.RECORDS.text()), Hmacs.derive(JEFE, KeyPurpose.RECORDS));
+        assertEquals(Hmacs.LENGTH, Hmacs.derive(JEFE, KeyPurpose.RECORDS).length);
+    }
+
+    @Test
+    void everyPurposeDerivesAKeyOfItsOwn() {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (KeyPurpose purpose : KeyPurpose.values()) {
+            assertTrue(keys.add(HexFormat.of().formatHex(Hmacs.derive(JEFE, purpose))), purpose + " derives another purpose's key");
+        }
     }
 }

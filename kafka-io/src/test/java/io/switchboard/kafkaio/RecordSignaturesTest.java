@@ -25,7 +25,7 @@ class RecordSignaturesTest {
         return key;
     }
 
-    private static final RecordSignatures REPLICA = RecordSignatures.derived(ordered("k2", material(2), "k1", material(1)), "purpose");
+    private static final RecordSignatures REPLICA = RecordSignatures.derived(ordered("k2", material(2), "k1", material(1)), io.switchboard.kafkaio.KeyPurpose.RECORDS);
 
     private static Map<String, byte[]> ordered(Object... idsAndKeys) {
         Map<String, byte[]> keys = new LinkedHashMap<>();
@@ -48,7 +48,7 @@ class RecordSignaturesTest {
         assertEquals("k2", new String(headers.lastHeader(RecordSignatures.HEADER).value(), StandardCharsets.US_ASCII).split(":")[0],
                 "the first key signs and is named");
         // Another holder of the same keyring (another replica) verifies it too.
-        RecordSignatures peer = RecordSignatures.derived(ordered("k2", material(2), "k1", material(1)), "purpose");
+        RecordSignatures peer = RecordSignatures.derived(ordered("k2", material(2), "k1", material(1)), io.switchboard.kafkaio.KeyPurpose.RECORDS);
         assertEquals(Verdict.SIGNED, peer.verify(TOPIC, KEY, VALUE, headers));
     }
 
@@ -77,20 +77,20 @@ class RecordSignaturesTest {
 
     @Test
     void aKeyIdNotHeldIsUnknown() {
-        RecordSignatures stranger = RecordSignatures.derived(ordered("k9", material(9)), "purpose");
+        RecordSignatures stranger = RecordSignatures.derived(ordered("k9", material(9)), io.switchboard.kafkaio.KeyPurpose.RECORDS);
         assertEquals(Verdict.UNKNOWN_KEY, REPLICA.verify(TOPIC, KEY, VALUE, signed(stranger, TOPIC, KEY, VALUE)));
         // A key removed from the keyring: what it signed no longer verifies.
-        Headers byOld = signed(RecordSignatures.derived(ordered("k1", material(1)), "purpose"), TOPIC, KEY, VALUE);
+        Headers byOld = signed(RecordSignatures.derived(ordered("k1", material(1)), io.switchboard.kafkaio.KeyPurpose.RECORDS), TOPIC, KEY, VALUE);
         assertEquals(Verdict.SIGNED, REPLICA.verify(TOPIC, KEY, VALUE, byOld));
-        RecordSignatures rotated = RecordSignatures.derived(ordered("k2", material(2)), "purpose");
+        RecordSignatures rotated = RecordSignatures.derived(ordered("k2", material(2)), io.switchboard.kafkaio.KeyPurpose.RECORDS);
         assertEquals(Verdict.UNKNOWN_KEY, rotated.verify(TOPIC, KEY, VALUE, byOld));
     }
 
     @Test
     void aKnownIdWithAnotherKeyOrPurposeDoesNotVerify() {
-        RecordSignatures impostor = RecordSignatures.derived(ordered("k2", material(7)), "purpose");
+        RecordSignatures impostor = RecordSignatures.derived(ordered("k2", material(7)), io.switchboard.kafkaio.KeyPurpose.RECORDS);
         assertEquals(Verdict.BAD_SIGNATURE, REPLICA.verify(TOPIC, KEY, VALUE, signed(impostor, TOPIC, KEY, VALUE)));
-        RecordSignatures otherPurpose = RecordSignatures.derived(ordered("k2", material(2)), "another purpose");
+        RecordSignatures otherPurpose = RecordSignatures.derived(ordered("k2", material(2)), io.switchboard.kafkaio.KeyPurpose.STATES);
         assertEquals(Verdict.BAD_SIGNATURE, REPLICA.verify(TOPIC, KEY, VALUE, signed(otherPurpose, TOPIC, KEY, VALUE)));
         // The base key itself (not derived for the purpose) signs nothing valid either.
         RecordSignatures base = new RecordSignatures(ordered("k2", material(2)));

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SignedCommandsTopologyTest {
     private static final Map<String, String> CONFIG = Map.of(
             "connector.class", "FileStreamSource", "file", "/tmp/in.txt", "topic", "lines", "name", "forged");
-    private static final String PURPOSE = "switchboard command signing v2";
+    private static final io.switchboard.kafkaio.KeyPurpose PURPOSE = io.switchboard.kafkaio.KeyPurpose.COMMANDS;
 
     private final List<CommandDecision> observed = new ArrayList<>();
     private final List<Long> processed = new ArrayList<>();

@@ -43,7 +43,7 @@ class SignedRecordsTopologyTest {
     private static final Map<String, String> CONFIG = Map.of(
             "connector.class", "FileStreamSource", "file", "/tmp/in.txt", "topic", "lines", "name", "orders");
     private static final RecordSignatures STRANGER = RecordSignatures.derived(TopologyFixture.keys("k2", 9),
-            "switchboard record signing v1");
+            io.switchboard.kafkaio.KeyPurpose.RECORDS);
 
     private final TopologyFixture fixture = TopologyFixture.withoutHistory();
 

@@ -45,12 +45,12 @@ final class TopologyFixture implements AutoCloseable {
     static final Topics TOPICS = Topics.DEFAULT;
     /** The replicas' keys: ids k2 (which signs) and k1. */
     static final Map<String, byte[]> KEYRING = keys("k2", 2, "k1", 1);
-    static final RecordSignatures SIGNATURES = RecordSignatures.derived(KEYRING, "switchboard command signing v2");
+    static final RecordSignatures SIGNATURES = RecordSignatures.derived(KEYRING, io.switchboard.kafkaio.KeyPurpose.COMMANDS);
     /** The processor's signatures of the states it stores, from the same keyring. */
-    static final SignedStates STATES = new SignedStates(RecordSignatures.derived(KEYRING, "switchboard state signing v2"),
+    static final SignedStates STATES = new SignedStates(RecordSignatures.derived(KEYRING, io.switchboard.kafkaio.KeyPurpose.STATES),
             TOPICS.connectorsChangelog());
     /** The replicas' signatures of decisions, policies and observations, from the same keyring. */
-    static final RecordSignatures RECORDS = RecordSignatures.derived(KEYRING, "switchboard record signing v1");
+    static final RecordSignatures RECORDS = RecordSignatures.derived(KEYRING, io.switchboard.kafkaio.KeyPurpose.RECORDS);
 
     /** Keys by id, each 32 bytes of its seed, in order. */
     static Map<String, byte[]> keys(Object... idsAndSeeds) {

@@ -21,7 +21,7 @@ class SignedStatesTest {
     private static RecordSignatures keys(String id, int seed) {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) seed);
-        return RecordSignatures.derived(Map.of(id, key), "switchboard state signing v2");
+        return RecordSignatures.derived(Map.of(id, key), io.switchboard.kafkaio.KeyPurpose.STATES);
     }
 
     private static final SignedStates REPLICA = new SignedStates(keys("k1", 1), CHANGELOG);

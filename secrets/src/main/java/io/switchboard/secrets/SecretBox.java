@@ -50,7 +50,7 @@ public final class SecretBox {
      * replica of a deployment, holding the same keyring, derives the same one, and it reveals nothing
      * of the key.
      */
-    public String derivedToken(String purpose) {
+    public String derivedToken(io.switchboard.kafkaio.KeyPurpose purpose) {
         return java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(io.switchboard.kafkaio.Hmacs.derive(keyring.current().key().getEncoded(), purpose));
     }
@@ -170,7 +170,7 @@ public final class SecretBox {
 
     /** The MAC of the key name, a zero byte and the value, under a key derived from the sealing key for nonces. */
     private static byte[] nonceMac(SecretKeySpec key, String field, byte[] clear) {
-        return Hmacs.of(Hmacs.derive(key.getEncoded(), "switchboard-nonce"), field.getBytes(StandardCharsets.UTF_8), new byte[] {0}, clear);
+        return Hmacs.of(Hmacs.derive(key.getEncoded(), io.switchboard.kafkaio.KeyPurpose.SEALING_NONCES), field.getBytes(StandardCharsets.UTF_8), new byte[] {0}, clear);
     }
 
     /** A value that cannot be sealed or opened; its message never quotes the value. */

@@ -27,7 +27,6 @@ import java.util.function.Supplier;
 public final class ConsoleSessions {
     public static final String COOKIE = "switchboard_session";
     static final Duration LIFETIME = Duration.ofHours(8);
-    private static final String PURPOSE = "switchboard console sessions v1";
 
     private final UsersFile users;
     private final Supplier<byte[]> signingKey;
@@ -113,7 +112,7 @@ public final class ConsoleSessions {
     }
 
     private static String mac(byte[] replicaKey, String user, String expires, String stamp) {
-        byte[] signed = Hmacs.of(Hmacs.derive(replicaKey, PURPOSE), user + "\n" + expires + "\n" + stamp);
+        byte[] signed = Hmacs.of(Hmacs.derive(replicaKey, io.switchboard.kafkaio.KeyPurpose.CONSOLE_SESSIONS), user + "\n" + expires + "\n" + stamp);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(signed);
     }
 }
