@@ -165,6 +165,24 @@ class TopicReaderTest {
         assertEquals(null, reader.client(), "its consumer is closed");
     }
 
+    /**
+     * An idle reader's consumer has a fetch held at the broker (for up to IDLE_FETCH_WAIT_MS); its
+     * close does not wait for it, nor for the fetch sessions' goodbye queued behind it (with a wait
+     * of 2 s it took 2 s, and a replica's stop took that for each of its readers).
+     */
+    @Test
+    void anIdleReaderClosesWithoutWaitingOutTheFetchHeldAtTheBroker() throws Exception {
+        String topic = topic("idle-close", 1);
+        TopicReader<String, String> reader = started(reader(topic));
+        await(reader::caughtUp, "caught up");
+        Thread.sleep(500); // on purpose: idle, so that its fetch is being held at the broker
+        long started = System.nanoTime();
+        reader.close();
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(tookMs < 1_500, "closed in " + tookMs + " ms");
+        assertEquals(null, reader.client(), "its consumer is closed");
+    }
+
     private TopicReaderBuilder<String, String> reader(String topic) {
         return TopicReader.of(clients, topic, new StringDeserializer(), new StringDeserializer())
                 .settings(Map.of("client.id", "topic-reader-test-" + topic))
