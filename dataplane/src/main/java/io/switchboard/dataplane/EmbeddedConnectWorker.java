@@ -200,9 +200,9 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         // config, its task configs, their commit), so it would idle 5 ms on each. Connectors' own
         // producers take "producer." settings and keep their defaults.
         props.put("linger.ms", "0");
-        // Its consumers of those topics (read_uncommitted: it runs no exactly-once sources): a fetch is
-        // answered as soon as records arrive, so the wait bounds only how often an idle worker asks
-        // again (Kafka's 500 ms is twice a second, per log).
+        // Its consumers of those topics (read_uncommitted: it runs no exactly-once sources) hold a fetch at
+        // the broker as long as a reader's, no longer: its reads to the end of its config topic ask for end
+        // offsets on the same connection, and wait out a held fetch.
         props.put("fetch.max.wait.ms", Integer.toString(ReaderConsumerSettings.IDLE_FETCH_WAIT_MS));
         props.putAll(extra);
         return props;

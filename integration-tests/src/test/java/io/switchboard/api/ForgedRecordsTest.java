@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,6 +36,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,6 +44,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The records the data plane and the replicas act on, besides commands, are taken only as a
@@ -157,27 +160,40 @@ class ForgedRecordsTest {
         Await.atMost(Duration.ofSeconds(60)).until("the copy refused and counted", () -> refused("connectors-changelog", "replayed") >= 1);
     }
 
-    /** The last record of the topic with this key, as it is on the topic. */
+    /** The last record of the topic with this key, as it is on the topic (read to its end, again until there is one). */
     private ConsumerRecord<byte[], byte[]> lastRecord(String topic, String key) {
-        Map<String, Object> settings = fx.kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of(ConsumerConfig.GROUP_ID_CONFIG,
-                "state-capture-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-        ConsumerRecord<byte[], byte[]> last = null;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < deadline && (last == null || System.nanoTime() < deadline - Duration.ofSeconds(15).toNanos())) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.key() != null && key.equals(new String(record.key(), StandardCharsets.UTF_8)) && record.value() != null) {
-                        last = record;
-                    }
+        return Await.atMost(Duration.ofSeconds(20)).until("a record of " + key + " in " + topic, () -> {
+            ConsumerRecord<byte[], byte[]> last = null;
+            for (ConsumerRecord<byte[], byte[]> record : readToNow(topic)) {
+                if (record.key() != null && key.equals(new String(record.key(), StandardCharsets.UTF_8)) && record.value() != null) {
+                    last = record;
                 }
             }
+            return last;
+        }, record -> record != null);
+    }
+
+    /**
+     * Every committed record now in the topic: read from its start, without a group, up to the end
+     * offsets it had when the read began (read_committed: its last stable offsets).
+     */
+    private List<ConsumerRecord<byte[], byte[]>> readToNow(String topic) {
+        Map<String, Object> settings = fx.kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, Duration.ofSeconds(30)) < ends.get(p))) {
+                assertTrue(System.nanoTime() < deadline, "read " + topic + " to its end offsets " + ends + " within 60 s");
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
         }
-        if (last == null) {
-            throw new AssertionError("No record of " + key + " in " + topic);
-        }
-        return last;
+        return records;
     }
 
     private static CommandDecision forgedDelete() {

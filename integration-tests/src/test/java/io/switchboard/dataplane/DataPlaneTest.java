@@ -14,6 +14,7 @@ import io.switchboard.testing.ApiContract;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -50,8 +51,9 @@ class DataPlaneTest {
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-dataplane");
         kafka = SecuredKafka.start(dir.resolve("broker"));
+        // Full passes every 2 s rather than the default 10 s: the repairs test waits for them.
         app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
-                .dataDir(dir.resolve("replica")).build()));
+                .dataDir(dir.resolve("replica")).fullPassEvery(Duration.ofSeconds(2)).build()));
         workerUrl = app.connectClusters().get("default");
         TestReplicas.authorizeWorker(app, dir.resolve("replica"));
         ApiContract.watch(app.url());
@@ -308,15 +310,20 @@ class DataPlaneTest {
     private String restartApplied(String name) {
         var registry = new HttpSchemaRegistryClient(app.schemaRegistryUrl());
         var deserializer = new AvroDeserializer<>(registry, ConnectorObservation.class);
-        Map<String, Object> config = kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of(ConsumerConfig.GROUP_ID_CONFIG, "observations-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+        Map<String, Object> config = kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of());
         String applied = null;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("switchboard.observations"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+            // Every observation now on the topic: from its start to the end offsets it has as the read begins.
+            List<TopicPartition> partitions = consumer.partitionsFor("switchboard.observations", Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, Duration.ofSeconds(30)) < ends.get(p))) {
+                assertTrue(System.nanoTime() < deadline, "the observations read to their end offsets " + ends + " within 60 s");
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     var observation = deserializer.deserialize(r.topic(), r.value());
                     if (observation.getConnector().equals(name) && observation.getRestartApplied() != null) {
                         applied = observation.getRestartApplied();

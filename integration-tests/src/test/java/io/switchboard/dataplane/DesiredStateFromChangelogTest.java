@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.api.SharedKafka;
 import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.SecuredKafka;
 import io.switchboard.SwitchboardApp;
@@ -49,12 +50,17 @@ class DesiredStateFromChangelogTest {
     void theLeaseHoldersFullPassesReadNoOtherReplicaAndStillReconcile() throws Exception {
         Path dir = Files.createTempDirectory("switchboard-desired-changelog");
         List<SwitchboardApp> replicas = new ArrayList<>();
-        try (SecuredKafka kafka = SecuredKafka.start(dir.resolve("broker"))) {
-            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "changelog-connect", 0, kafka.workerProperties(Map.of()));
+        // The test JVM's broker: the two replicas keep to a prefix of their own, the worker to a group of its own.
+        SecuredKafka kafka = SharedKafka.broker();
+        String prefix = SharedKafka.newPrefix();
+        try {
+            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null,
+                    prefix + "-changelog-connect", 0, kafka.workerProperties(Map.of()));
             try {
-                SwitchboardApp one = SwitchboardApp.start(options(dir, "one", kafka, worker));
+                SwitchboardApp one = SwitchboardApp.start(options(dir, "one", kafka, worker, prefix));
                 replicas.add(one);
-                replicas.add(SwitchboardApp.start(OptionsBuilder.from(options(dir, "two", kafka, worker)).schemaRegistryUrl(one.schemaRegistryUrl()).build()));
+                replicas.add(SwitchboardApp.start(OptionsBuilder.from(options(dir, "two", kafka, worker, prefix))
+                        .schemaRegistryUrl(one.schemaRegistryUrl()).build()));
                 Await.atMost(Duration.ofSeconds(120)).until("both replicas RUNNING in one group",
                         () -> replicas.stream().allMatch(r -> r.streams().state() == KafkaStreams.State.RUNNING)
                                 && one.streams().metadataForAllStreamsClients().size() == 2);
@@ -118,23 +124,47 @@ class DesiredStateFromChangelogTest {
                 assertEquals(404, call(worker.url(), "GET", "/connectors/fed-2", null).status());
                 assertEquals("RUNNING", workerState(worker, "late"));
             } finally {
-                for (SwitchboardApp replica : replicas) {
-                    replica.close();
-                }
-                worker.close();
+                // The replicas and the worker stop side by side: each waits on its own group's leaving.
+                List<AutoCloseable> all = new ArrayList<>(replicas);
+                all.add(worker);
+                closeTogether(all);
             }
         } finally {
+            SharedKafka.deleteTopics(prefix);
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
 
-    private static SwitchboardOptions options(Path dir, String name, SecuredKafka kafka, EmbeddedConnectWorker worker) {
+    /** Closes each on a thread of its own and waits for all; the first failure is thrown. */
+    static void closeTogether(List<? extends AutoCloseable> closeables) throws Exception {
+        List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> closing = new ArrayList<>();
+        for (AutoCloseable closeable : closeables) {
+            Thread thread = new Thread(() -> {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            }, "test-close");
+            thread.start();
+            closing.add(thread);
+        }
+        for (Thread thread : closing) {
+            thread.join();
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+    }
+
+    private static SwitchboardOptions options(Path dir, String name, SecuredKafka kafka, EmbeddedConnectWorker worker, String prefix) {
         // Replicas share one keyring, as they must (it signs their requests to each other).
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
         return kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0).dataDir(dir.resolve(name))
-                .connectClusters(CLUSTER + "=" + worker.url())
+                .topicPrefix(prefix).connectClusters(CLUSTER + "=" + worker.url())
                 .secretsKeyFile(dir.resolve("shared-secrets.key")).fullPassEvery(FULL_PASS_EVERY).build());
     }
 

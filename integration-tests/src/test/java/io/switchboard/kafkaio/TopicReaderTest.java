@@ -165,6 +165,44 @@ class TopicReaderTest {
         assertEquals(null, reader.client(), "its consumer is closed");
     }
 
+    /**
+     * An idle reader's consumer has a fetch held at the broker (for up to IDLE_FETCH_WAIT_MS); its
+     * close does not wait for it, nor for the fetch sessions' goodbye queued behind it (with a wait
+     * of 2 s it took 2 s, and a replica's stop took that for each of its readers).
+     */
+    @Test
+    void anIdleReaderClosesWithoutWaitingOutTheFetchHeldAtTheBroker() throws Exception {
+        String topic = topic("idle-close", 1);
+        TopicReader<String, String> reader = started(reader(topic));
+        await(reader::caughtUp, "caught up");
+        Thread.sleep(500); // on purpose: idle, so that its fetch is being held at the broker
+        long started = System.nanoTime();
+        reader.close();
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(tookMs < 1_500, "closed in " + tookMs + " ms");
+        assertEquals(null, reader.client(), "its consumer is closed");
+    }
+
+    /**
+     * A read to the end asks for the end offsets on the consumer's connection, where they wait out
+     * the fetch the broker holds for an idle reader: an idle reader answers within a second or two,
+     * not after a held fetch of 5 s (with which a registry lookup of a missing schema took 10 s).
+     */
+    @Test
+    void anIdleReaderReadsToTheEndPromptly() throws Exception {
+        String topic = topic("idle-end", 1);
+        write(topic, "a");
+        TopicReader<String, String> reader = started(reader(topic));
+        await(reader::caughtUp, "caught up");
+        for (int i = 0; i < 3; i++) {
+            Thread.sleep(300); // on purpose: idle, so that its fetch is being held at the broker
+            long started = System.nanoTime();
+            assertTrue(reader.readToEnd(WAIT), "read to the end");
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(tookMs < 2_500, "read to the end in " + tookMs + " ms");
+        }
+    }
+
     private TopicReaderBuilder<String, String> reader(String topic) {
         return TopicReader.of(clients, topic, new StringDeserializer(), new StringDeserializer())
                 .settings(Map.of("client.id", "topic-reader-test-" + topic))

@@ -67,7 +67,13 @@ public final class TopicReader<K, V> implements AutoCloseable {
         STOP
     }
 
-    private static final Duration CLOSE_CONSUMER = Duration.ofSeconds(2);
+    /**
+     * How long closing the consumer waits: not at all. It committed nothing and is in no group, so
+     * its close only says goodbye to the fetch sessions, and that waits behind the fetch the broker
+     * holds for an idle reader ({@link ReaderConsumerSettings#IDLE_FETCH_WAIT_MS}): with any wait it
+     * waited it out, and every reader of a stopping replica added its whole wait to the stop.
+     */
+    private static final Duration CLOSE_CONSUMER = Duration.ZERO;
     private static final Duration JOIN = Duration.ofSeconds(10);
     /** How often a topic that does not exist yet is asked for. */
     private static final long MISSING_TOPIC_PAUSE_MS = 1_000;
