@@ -1,6 +1,5 @@
 package io.switchboard.dataplane;
 
-import io.switchboard.kafkaio.ReaderConsumerSettings;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
@@ -200,10 +199,11 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         // config, its task configs, their commit), so it would idle 5 ms on each. Connectors' own
         // producers take "producer." settings and keep their defaults.
         props.put("linger.ms", "0");
-        // Its consumers of those topics (read_uncommitted: it runs no exactly-once sources) hold a fetch at
-        // the broker as long as a reader's, no longer: its reads to the end of its config topic ask for end
-        // offsets on the same connection, and wait out a held fetch.
-        props.put("fetch.max.wait.ms", Integer.toString(ReaderConsumerSettings.IDLE_FETCH_WAIT_MS));
+        // Its consumers of those topics keep Kafka's 500 ms fetch wait, not the replica's readers' longer
+        // one (ReaderConsumerSettings.IDLE_FETCH_WAIT_MS): Kafka Connect reads its logs to the end asking
+        // for end offsets on the same connection, which waits out a fetch held at the broker (its stop
+        // took 3 to 15 s, and a config read as long, with 5 s).
+        props.put("fetch.max.wait.ms", "500");
         props.putAll(extra);
         return props;
     }

@@ -64,7 +64,7 @@ public final class StreamsSettings {
         // against 6 to 7 s; at 50 ms each pause wrote 1.3 records more (transaction markers and their bookkeeping); 200 ms
         // measured as 100 within the spread.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        // Kafka's 500 ms fetch wait (the readers' too, ReaderConsumerSettings.IDLE_FETCH_WAIT_MS), never longer: a
+        // Kafka's 500 ms fetch wait, not the readers' longer one (ReaderConsumerSettings.IDLE_FETCH_WAIT_MS): a
         // consumer sends no fetch to a broker while one is held there, so partitions a rebalance adds
         // would wait out the held fetch before they are read, and a failover would take that longer.
         // Commands and observations share a task (the decider reads the statuses store), but nothing
