@@ -91,7 +91,9 @@ class DataPlaneTest {
                 s -> "RUNNING".equals(s.path("connector").path("state").asText()) && s.path("tasks").size() == 1
                         && "RUNNING".equals(s.path("tasks").get(0).path("state").asText()));
         JsonNode rest = call(workerUrl, "GET", "/connectors/fed/status", null).json();
-        try (WorkerTopics topics = new WorkerTopics("default", kafka.bootstrapServers(), kafka.clients(KafkaIdentities.CONTROL_PLANE).common())) {
+        // A cluster name of its own: its consumer's client id names its metrics, and closing it would unregister
+        // those of the replica's reader of cluster default (theWorkersTopicsAreReadByOneConsumer reads them).
+        try (WorkerTopics topics = new WorkerTopics("status-topic-check", kafka.bootstrapServers(), kafka.clients(KafkaIdentities.CONTROL_PLANE).common())) {
             WorkerStatusFeed feed = new WorkerStatusFeed(topics, "switchboard-connect-status");
             topics.start();
             JsonNode fed = eventually("the status topic read", () -> feed.status("fed").orElse(null), s -> s != null);

@@ -113,7 +113,7 @@ class WorkerStatusFeedTest {
     void waitingForTheTopicNeverMakesIt() throws Exception {
         Path dir = Files.createTempDirectory("status-feed");
         try (SecuredKafka kafka = SecuredKafka.start(dir);
-             WorkerTopics topics = new WorkerTopics("default", kafka.bootstrapServers(), kafka.clients(KafkaIdentities.CONTROL_PLANE).common());
+             WorkerTopics topics = new WorkerTopics("status-topic-check", kafka.bootstrapServers(), kafka.clients(KafkaIdentities.CONTROL_PLANE).common());
              Admin admin = Admin.create(kafka.client(KafkaIdentities.CONTROL_PLANE))) {
             WorkerStatusFeed feed = new WorkerStatusFeed(topics, "not-made-yet");
             topics.start();
