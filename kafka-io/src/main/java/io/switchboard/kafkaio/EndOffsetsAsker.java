@@ -37,6 +37,11 @@ final class EndOffsetsAsker<K, V> implements AutoCloseable {
         if (consumer == null) {
             consumer = make.get();
         }
+        if (!consumer.assignment().equals(new java.util.HashSet<>(partitions))) {
+            // Assigned, never polled: it fetches nothing, and the end offsets it is answered are for partitions
+            // it holds (of partitions it does not, the consumer logs a warning for each, on every answer).
+            consumer.assign(partitions);
+        }
         return consumer.endOffsets(partitions);
     }
 
