@@ -14,11 +14,10 @@ public final class ReaderConsumerSettings {
     /**
      * How long the broker holds an idle read_uncommitted reader's fetch: Kafka's own 500 ms. Records
      * end a held fetch at once, but nothing else on the consumer's connection does: the broker answers
-     * a connection's requests one at a time. A reader asks where its topic ends on a connection of its
-     * own ({@link EndOffsetsAsker}) and closes without a goodbye, so neither waits behind it. Held 5 s
-     * (fewer fetches when idle), a stopped sink was seen consuming the records sent after it stopped
-     * (SinkLagTest, 3 runs of 3, not yet understood): kept at 500 ms until it is. Only for consumers
-     * whose partitions stay as first assigned, as a reader's do.
+     * a connection's requests one at a time, so the end offsets a read to the end asks for wait out a
+     * held fetch (at 5 s, a lookup of a schema the registry did not hold took 10 s to answer 404, and
+     * an idle reader's read to the end 4.7 s). Only for consumers whose partitions stay as first
+     * assigned, as a reader's do.
      */
     public static final int IDLE_FETCH_WAIT_MS = 500;
 

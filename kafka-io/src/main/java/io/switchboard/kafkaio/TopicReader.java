@@ -103,8 +103,6 @@ public final class TopicReader<K, V> implements AutoCloseable {
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile KafkaConsumer<K, V> consumer;
-    /** Where the partitions end, asked on a connection of its own (the reader's thread only). */
-    private final EndOffsetsAsker<K, V> endsAsker;
     private volatile boolean caughtUp;
     private volatile boolean closed;
     private volatile boolean stopped;
@@ -124,7 +122,6 @@ public final class TopicReader<K, V> implements AutoCloseable {
         this.settings = ReaderConsumerSettings.of(b.settings);
         this.keys = b.keys;
         this.values = b.values;
-        this.endsAsker = new EndOffsetsAsker<>(() -> clients.consumer(EndOffsetsAsker.settings(settings), keys, values));
         this.from = b.from;
         this.pollFor = b.pollFor;
         this.onFailure = b.onFailure;
@@ -247,7 +244,6 @@ public final class TopicReader<K, V> implements AutoCloseable {
                 } finally {
                     consumer = null;
                     closeQuietly(kafka);
-                    endsAsker.close();
                 }
             }
         } finally {
@@ -297,7 +293,7 @@ public final class TopicReader<K, V> implements AutoCloseable {
                     ticket = asked;
                 }
                 if (readingTo == null && ticket > answered()) {
-                    readingTo = endsAsker.ends(partitions);
+                    readingTo = kafka.endOffsets(partitions);
                     reading = ticket;
                     if (reached(kafka, readingTo)) {
                         // Nothing written since the last poll: answered without waiting for one.
