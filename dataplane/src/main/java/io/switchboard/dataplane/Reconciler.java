@@ -59,6 +59,8 @@ public final class Reconciler {
     /** A state a connector passes through on its way to what is desired is reported once it lasts this long. */
     static final long SHOW_PASSING_STATES_AFTER_MS = 1_000;
     static final long RECHECK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A look at more connectors than this reads every connector's desired state once, rather than each alone. */
+    static final int READ_ONE_BY_ONE_AT_MOST = 4;
     /** How long after its last change the worker counts as busy with it. */
     static final long BUSY_MS = 1_000;
 
@@ -252,9 +254,28 @@ public final class Reconciler {
         return step.run(current, running, fullPass, memory);
     }
 
-    /** The desired state of just these connectors, read one by one rather than with the whole store. */
+    /**
+     * The desired state of just these connectors. A few are read one by one; more are read with one
+     * read of every connector's ({@link #READ_ONE_BY_ONE_AT_MOST}): each read of the desired state
+     * waits until it has read the changelog as far as it went when asked, a round trip to Kafka, so
+     * a look at a burst's connectors one by one would take one round trip per connector, and their
+     * statuses would wait for the next full pass.
+     */
     private Map<String, ConnectorState> desiredOf(Set<String> names) {
         Map<String, ConnectorState> wanted = new HashMap<>();
+        if (names.size() > READ_ONE_BY_ONE_AT_MOST) {
+            try {
+                for (ConnectorState state : desired.get()) {
+                    if (names.contains(state.getName())) {
+                        wanted.put(state.getName(), state);
+                    }
+                }
+            } catch (RuntimeException unreadable) {
+                // A partition is moving: they stay watched and are read on the next look.
+                wanted.clear();
+            }
+            return wanted;
+        }
         for (String name : names) {
             try {
                 desiredNow.apply(name).ifPresent(state -> wanted.put(name, state));

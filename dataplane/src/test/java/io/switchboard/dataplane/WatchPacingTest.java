@@ -134,6 +134,10 @@ class WatchPacingTest {
 
     private final Map<String, ConnectorState> desired = new LinkedHashMap<>();
 
+    /** Reads of every connector's desired state, and of one connector's (each a round trip to Kafka in a replica). */
+    private final AtomicInteger everyDesiredRead = new AtomicInteger();
+    private final AtomicInteger oneDesiredRead = new AtomicInteger();
+
     /** The state each connector was last reported in, by name. */
     private final Map<String, String> reported = new ConcurrentHashMap<>();
 
@@ -148,10 +152,16 @@ class WatchPacingTest {
             desired.put(name(i), state(name(i)));
         }
         worker = server.client();
-        return new Reconciler("default", worker, () -> List.copyOf(desired.values()),
+        return new Reconciler("default", worker, () -> {
+                    everyDesiredRead.incrementAndGet();
+                    return List.copyOf(desired.values());
+                },
                 name -> Optional.empty(), observation -> reported.put(observation.getConnector(), observation.getState()),
                 clock,
-                UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)), QuotedSecrets.NONE);
+                UnaryOperator.identity(), name -> {
+                    oneDesiredRead.incrementAndGet();
+                    return Optional.ofNullable(desired.get(name));
+                }, QuotedSecrets.NONE);
     }
 
     /** Offers every connector as just decided and waits until the created ones are watched. */
@@ -257,6 +267,33 @@ class WatchPacingTest {
                 assertEquals("RUNNING", reported.get(name), "reported RUNNING: " + name);
             }
             assertEquals(0, listReads.get() + statusReads.get(), "the worker was not asked");
+        }
+    }
+
+    /**
+     * Each read of the desired state waits for a round trip to Kafka: a look at the connectors of a
+     * burst (ten here) reads every connector's desired state once, not each connector's in turn,
+     * which with 500 connectors held their statuses back until the next full pass.
+     */
+    @Test
+    void aLookAtManyConnectorsReadsTheDesiredStateOnce() throws Exception {
+        WorkerStatusFeed feed = WorkerStatusFeed.detached();
+        Reconciler reconciler = reconciler();
+        reconciler.readStatusesFrom(feed);
+        try (ReactiveReconciler reactive = createdAndWatched(reconciler, 60_000)) {
+            assertEquals(CONNECTORS, reactive.watchedCount());
+            Set<String> started = firstHalfRunning(feed);
+            everyDesiredRead.set(0);
+            oneDesiredRead.set(0);
+            reactive.statusesChanged(started);
+
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (reactive.watchedCount() > CONNECTORS / 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(CONNECTORS / 2, reactive.watchedCount(), "the connectors the topic shows RUNNING are settled");
+            assertEquals(0, oneDesiredRead.get(), "reads of one connector's desired state");
+            assertEquals(1, everyDesiredRead.get(), "reads of every connector's desired state");
         }
     }
 
