@@ -37,7 +37,7 @@ public final class ReactiveReconciler implements AutoCloseable {
      * running in 0.63x (a full run) and 0.73x (a partial run) the time the same changes took on a
      * worker driven directly, where 16 gave 0.91x and 1.01x in full runs (see bench/RESULTS.md).
      * Pauses, resumes and stops, which start no rebalance, are held to fewer in flight
-     * ({@link ReconcileExecutor#TARGET_STATE_CALLS_AT_ONCE}).
+     * ({@link TargetStateCalls}).
      */
     static final int THREADS = 32;
     static final int MAX_PENDING = 10_000;

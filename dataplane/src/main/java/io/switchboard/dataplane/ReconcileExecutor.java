@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -49,8 +48,8 @@ import java.util.function.Supplier;
  *
  * <p>Concurrency: it holds no state of a connector; the caller holds the connector's claim, so one
  * thread at a time carries out a plan for a given connector. Its one shared state bounds the pause,
- * resume and stop calls in flight to the worker ({@link #TARGET_STATE_CALLS_AT_ONCE}); a thread
- * waits for a place, interruptibly.
+ * resume and stop calls in flight to the worker ({@link TargetStateCalls}); a thread waits for a
+ * place, interruptibly.
  */
 final class ReconcileExecutor {
     private static final Logger log = LoggerFactory.getLogger(ReconcileExecutor.class);
@@ -63,18 +62,7 @@ final class ReconcileExecutor {
     record Executed(int calls, List<MemoryChange> changes, List<RuntimeException> attemptFailures, RuntimeException stopped) {
     }
 
-    /**
-     * How many pause, resume and stop calls to the cluster's worker this replica has in flight at
-     * once, whatever the reconciler's threads. Each is a quick write to the worker's config topic that
-     * starts no rebalance; config changes, creates and deletes do, and the worker's herder takes them
-     * together when more are queued, which is what the reconciler's 32 threads are for
-     * ({@link ReactiveReconciler#THREADS}).
-     * Chosen by measurement (bench/RESULTS.md, "The reconciler's calls in flight against the worker's CPU"):
-     * with 4 in flight the worker spent less CPU per pause or resume than with 32.
-     */
-    static final int TARGET_STATE_CALLS_AT_ONCE = 4;
-
-    private final Semaphore targetStateCalls = new Semaphore(TARGET_STATE_CALLS_AT_ONCE, true);
+    private final TargetStateCalls targetStateCalls = new TargetStateCalls();
     private final String cluster;
     private final ConnectClusterClient worker;
     private final Clock clock;
@@ -162,15 +150,9 @@ final class ReconcileExecutor {
         return 1;
     }
 
-    /** Asks the worker for {@code target} once a place among {@link #TARGET_STATE_CALLS_AT_ONCE} is free; answers when it asked. */
+    /** Asks the worker for {@code target} once a place among the {@link TargetStateCalls} is free; answers when it asked. */
     private long askTargetState(String name, TargetState target) {
-        try {
-            targetStateCalls.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Stopped before asking the worker of cluster " + cluster + " to make " + name + " " + target, e);
-        }
-        try {
+        return targetStateCalls.call("asking the worker of cluster " + cluster + " to make " + name + " " + target, () -> {
             long now = clock.millis();
             switch (target) {
                 case RUNNING -> worker.resume(name);
@@ -178,9 +160,7 @@ final class ReconcileExecutor {
                 default -> worker.stop(name);
             }
             return now;
-        } finally {
-            targetStateCalls.release();
-        }
+        });
     }
 
     /** One step other than a create; answers 1 when it changed something on the worker. */
