@@ -82,7 +82,7 @@ public enum Flag {
             + " rather than starting it; the worker deletes them once read and stops when the replica starts again or stops, and its"
             + " container's restarts are the orchestrator's"),
     PLUGIN_PATH("plugin-path", Type.STRING, null, null, "plugin directories for the embedded worker (which runs in a process of"
-            + " its own, on the replica's class path plus these; its JVM options are `SWITCHBOARD_WORKER_JAVA_OPTIONS`,"
+            + " its own, on `switchboard-worker.jar` beside `switchboard.jar` (Kafka Connect, no control-plane class) plus these; its JVM options are `SWITCHBOARD_WORKER_JAVA_OPTIONS`,"
             + " default `-Xmx1g -XX:+ExitOnOutOfMemoryError`)"),
     FILE_CONNECTORS_DIR("file-connectors-dir", Type.PATH, null, "(none: FileStream connectors are off on the embedded worker)",
             "the directory under which the embedded worker's `FileStreamSource` and `FileStreamSink` may read and write (made"
