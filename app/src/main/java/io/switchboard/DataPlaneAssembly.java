@@ -84,11 +84,11 @@ import java.util.function.UnaryOperator;
  * The data plane of one replica, assembled: the embedded worker as cluster "default" unless
  * external clusters are given, and for each cluster a reconciler, its loop (which runs only on the
  * replica holding the cluster's lease), its status feed, and the feeds of decisions and pipeline
- * runs. Everything started is owned by the replica's shutdown order, so it stops in reverse.
+ * runs. Owns everything it starts, which stops with the data plane, in reverse.
  */
 record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka, ConnectClusters connectClusters,
                          ConnectorQueries queries, ConnectorSecrets secrets, SecretStore secretStore, Metrics metrics,
-                         Pipelines pipelines, ConnectorService connectors, ShutdownOrder shutdown) {
+                         Pipelines pipelines, ConnectorService connectors, ShutdownOrder.Part owned) {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneAssembly.class);
     /** The principal the quarantine's stop commands are made by. */
     static final String QUARANTINE = "switchboard:quarantine";
@@ -172,13 +172,13 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
      */
     static WorkerProcess startEmbeddedWorker(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka,
                                              SecretStore secretStore, SecretBox box, ConnectClusters connectClusters,
-                                             ShutdownOrder shutdown) {
+                                             ShutdownOrder.Part owned) {
         try {
             secretStore.awaitCaughtUp();
         } catch (SecretStore.StoreUnavailable e) {
             log.warn("The embedded worker starts before the secrets topic was read to its end: {}", e.getMessage());
         }
-        WorkerSecretsChannel channel = shutdown.add(Stage.WORKER, WorkerSecretsChannel.start(box,
+        WorkerSecretsChannel channel = owned.add(Stage.WORKER, WorkerSecretsChannel.start(box,
                 name -> secretStore.open(SwitchboardApp.DEFAULT_CLUSTER, name)));
         String restToken = box.derivedToken(io.switchboard.kafkaio.KeyPurpose.WORKER_REST);
         Path files = controlPlane(options, new Topics(options.topicPrefix())).files().directory();
@@ -213,7 +213,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             launch = new WorkerProcess.Launch(wall.command(command, isolation), directory, properties);
         }
         try {
-            return shutdown.add(Stage.WORKER, WorkerProcess.start(launch, Duration.ofSeconds(120)));
+            return owned.add(Stage.WORKER, WorkerProcess.start(launch, Duration.ofSeconds(120)));
         } catch (RuntimeException e) {
             // Kafka refusing the worker's principal: said with the worker's own settings.
             throw KafkaRefusals.explain(e, kafka.settingsName()).<RuntimeException>map(m -> new IllegalStateException(
@@ -260,8 +260,8 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
     }
 
     /**
-     * Starts the data plane, with the embedded worker {@code embedded} gives when {@link #embedsWorker};
-     * everything it starts is owned by the shutdown order, in its stage. Answers each cluster's loop.
+     * Starts the data plane, with the embedded worker {@code embedded} gives when {@link #embedsWorker}.
+     * Answers each cluster's loop.
      */
     List<ReconcilerLoop> start(Topics topics, TopologySerdes serdes, SignedStates signedStates, RecordSignatures records,
                                DecisionListener decisions, Supplier<WorkerProcess> embedded, CommandBus bus) {
@@ -281,7 +281,7 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         if (clusters.isEmpty()) {
             return List.of();
         }
-        KafkaProducer<byte[], byte[]> observations = shutdown.add(Stage.DATA_PLANE, kafka.producer(Map.of(
+        KafkaProducer<byte[], byte[]> observations = owned.add(Stage.DATA_PLANE, kafka.producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 new ByteArraySerializer(), new ByteArraySerializer()));
@@ -298,14 +298,14 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         List<ReconcilerLoop> loops = new CopyOnWriteArrayList<>();
         // One reader of the connectors store's changelog for every cluster's desired state: owned before
         // the feeds, so it stops after them.
-        DesiredStateChangelog changelog = shutdown.add(Stage.DATA_PLANE, new DesiredStateChangelog(bootstrapServers, kafka.common(),
+        DesiredStateChangelog changelog = owned.add(Stage.DATA_PLANE, new DesiredStateChangelog(bootstrapServers, kafka.common(),
                 topics.changelog(StoreNames.CONNECTORS)));
         clusters.forEach((cluster, url) -> {
             // Owned before the loop that calls it, so it stops after the loop does.
-            ConnectClusterClient worker = shutdown.add(Stage.DATA_PLANE, connectClusters.newClient(url));
+            ConnectClusterClient worker = owned.add(Stage.DATA_PLANE, connectClusters.newClient(url));
             // The desired state, on the replica holding the lease, from the connectors store's changelog
             // rather than from the replicas that own its partitions; the store until the feed has read it.
-            DesiredStateFeed desired = shutdown.add(Stage.DATA_PLANE, new DesiredStateFeed(cluster, changelog,
+            DesiredStateFeed desired = owned.add(Stage.DATA_PLANE, new DesiredStateFeed(cluster, changelog,
                     serdes.states().deserializer(), signedStates,
                     () -> queries.connectors(cluster), name -> queries.connector(new ConnectorKey(cluster, name))));
             Reconciler reconciler = new Reconciler(cluster, worker,
@@ -353,17 +353,17 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                 feed.onChange(names -> loop.reactive().statusesChanged(reconciler.paused(names)));
                 reconciler.readSourceOffsetsFrom(feed);
             }
-            shutdown.add(Stage.DATA_PLANE, workerTopics.start());
+            owned.add(Stage.DATA_PLANE, workerTopics.start());
             // Owned after its feeds, so it stops before they do.
-            loops.add(shutdown.add(Stage.DATA_PLANE, loop).start());
+            loops.add(owned.add(Stage.DATA_PLANE, loop).start());
             connectClusters.attached(cluster, url);
         });
         // Scheduled pipeline runs start, and pipeline phase changes are recorded, on the replica that
         // holds the lease of the pipelines' cluster.
         BooleanSupplier pipelinesLeader =
                 () -> loops.stream().anyMatch(loop -> loop.cluster().equals(SwitchboardApp.DEFAULT_CLUSTER) && loop.isLeader());
-        shutdown.add(Stage.DATA_PLANE, new PipelineScheduler(pipelines, pipelinesLeader, Clock.systemUTC()).start());
-        PipelinePhaseWatcher phases = shutdown.add(Stage.DATA_PLANE, new PipelinePhaseWatcher(pipelines, pipelinesLeader).start());
+        owned.add(Stage.DATA_PLANE, new PipelineScheduler(pipelines, pipelinesLeader, Clock.systemUTC()).start());
+        PipelinePhaseWatcher phases = owned.add(Stage.DATA_PLANE, new PipelinePhaseWatcher(pipelines, pipelinesLeader).start());
         // Each decided change is reconciled at once by the replica that holds its cluster's lease.
         // The API's consumer of the decisions topic tells the data plane too: one per replica.
         // The consumer tells only of decisions a replica's processor signed, once (DecisionChecks).
@@ -371,9 +371,9 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             loops.forEach(loop -> loop.reactive().decided(decision));
             phases.decided(decision);
         });
-        shutdown.add(Stage.DATA_PLANE, () -> decisions.alsoTell(() -> false, decision -> { }));
+        owned.add(Stage.DATA_PLANE, () -> decisions.alsoTell(() -> false, decision -> { }));
         // Rollouts are carried forward by the replica that holds their cluster's lease, from what the stores hold.
-        shutdown.add(Stage.DATA_PLANE, new RolloutDriver(bus, queries, options.health().flapping().window(), Clock.systemUTC())
+        owned.add(Stage.DATA_PLANE, new RolloutDriver(bus, queries, options.health().flapping().window(), Clock.systemUTC())
                 .start(() -> loops.stream().filter(ReconcilerLoop::isLeader).map(ReconcilerLoop::cluster).toList()));
         return List.copyOf(loops);
     }

@@ -112,6 +112,8 @@ public final class SwitchboardApp implements AutoCloseable {
     static final Duration READ_WAIT = Duration.ofSeconds(10);
 
     private final ShutdownOrder shutdown = new ShutdownOrder();
+    /** What the replica starts here, the data plane aside. */
+    private final ShutdownOrder.Part owned = shutdown.part();
     private final StartupSteps steps = new StartupSteps();
     private final SwitchboardOptions options;
     /** The HTTP side: the replica's address, access, dialects and server. */
@@ -264,7 +266,7 @@ public final class SwitchboardApp implements AutoCloseable {
         // The embedded worker needs nothing of the command processor: it starts while the processor joins.
         CompletableFuture<WorkerProcess> embeddedWorker = DataPlaneAssembly.embedsWorker(options)
                 ? steps.async("embedded worker", () -> DataPlaneAssembly.startEmbeddedWorker(options, bootstrapServers, workerKafka,
-                        secretStore, new SecretBox(keyring), connectClusters, shutdown))
+                        secretStore, new SecretBox(keyring), connectClusters, owned))
                 : null;
         InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
@@ -326,7 +328,7 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
         reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                connectorService, shutdown).start(topics, serdes, signing.states(), signing.records(), decisions, () -> StartupSteps.join(embeddedWorker), gateway));
+                connectorService, shutdown.part()).start(topics, serdes, signing.states(), signing.records(), decisions, () -> StartupSteps.join(embeddedWorker), gateway));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
                 userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile
@@ -393,7 +395,7 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T own(Stage stage, T resource) {
-        return shutdown.add(stage, resource);
+        return owned.add(stage, resource);
     }
 
     public String url() {

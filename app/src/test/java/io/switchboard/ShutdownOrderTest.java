@@ -1,5 +1,6 @@
 package io.switchboard;
 
+import io.switchboard.ShutdownOrder.Part;
 import io.switchboard.ShutdownOrder.Stage;
 import org.junit.jupiter.api.Test;
 
@@ -13,23 +14,44 @@ class ShutdownOrderTest {
     void stopsByStageWhateverTheOrderThingsStartedIn() {
         List<String> closed = new ArrayList<>();
         ShutdownOrder order = new ShutdownOrder();
-        // The order SwitchboardApp starts them in.
-        order.add(Stage.BROKER, () -> closed.add("broker"));
-        order.add(Stage.PROCESSOR, () -> closed.add("admin"));
-        order.add(Stage.REGISTRY, () -> closed.add("registry"));
-        order.add(Stage.PROCESSOR, () -> closed.add("streams"));
-        order.add(Stage.HTTP, () -> closed.add("http"));
-        order.add(Stage.HTTP, () -> closed.add("event streams"));
-        order.add(Stage.WORKER, () -> closed.add("worker"));
-        order.add(Stage.DATA_PLANE, () -> closed.add("reconciler"));
-        order.add(Stage.DATA_PLANE, () -> {
+        // The parts SwitchboardApp composes, in its order, each adding in the order it starts things.
+        Part kafka = order.part();
+        kafka.add(Stage.BROKER, () -> closed.add("broker"));
+        kafka.add(Stage.PROCESSOR, () -> closed.add("admin"));
+        order.part().add(Stage.REGISTRY, () -> closed.add("registry"));
+        order.part().add(Stage.PROCESSOR, () -> closed.add("streams"));
+        Part worker = order.part();
+        order.part().add(Stage.HTTP, () -> closed.add("status watcher"));
+        Part http = order.part();
+        http.add(Stage.HTTP, () -> closed.add("http"));
+        http.add(Stage.HTTP, () -> closed.add("event streams"));
+        Part dataPlane = order.part();
+        // Started on a thread of its own, after the parts made after its own.
+        worker.add(Stage.WORKER, () -> closed.add("worker"));
+        dataPlane.add(Stage.DATA_PLANE, () -> closed.add("reconciler"));
+        dataPlane.add(Stage.DATA_PLANE, () -> {
             throw new IllegalStateException("a failure stops nothing else");
         });
 
         order.close();
         order.close();
 
-        assertEquals(List.of("event streams", "http", "reconciler", "worker", "streams", "admin", "registry", "broker"),
-                closed);
+        assertEquals(List.of("event streams", "http", "status watcher", "reconciler", "worker", "streams", "admin", "registry",
+                "broker"), closed);
+    }
+
+    @Test
+    void withinAStageALaterPartClosesFirst() {
+        List<String> closed = new ArrayList<>();
+        ShutdownOrder order = new ShutdownOrder();
+        Part first = order.part();
+        Part second = order.part();
+        first.add(Stage.PROCESSOR, () -> closed.add("first's, added first"));
+        second.add(Stage.PROCESSOR, () -> closed.add("second's"));
+        first.add(Stage.PROCESSOR, () -> closed.add("first's, added last"));
+
+        order.close();
+
+        assertEquals(List.of("second's", "first's, added last", "first's, added first"), closed);
     }
 }
