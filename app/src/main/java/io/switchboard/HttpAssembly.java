@@ -27,17 +27,14 @@ import io.switchboard.query.ConnectorQueries;
 import io.switchboard.tracing.Tracing;
 import org.apache.kafka.common.utils.AppInfoParser;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The HTTP side of a replica, as {@link SwitchboardApp} assembles it: its address, who may call
- * what ({@link AccessCheck}), the dialects it speaks over the core, and the server with its
+ * The HTTP side of a replica, as {@link SwitchboardApp} assembles it: who may call what
+ * ({@link AccessCheck}), the dialects it speaks over the core, and the server with its
  * cross-cutting handlers. Nothing here starts anything: the app starts the server, as a step of its
  * start, and owns it.
  */
@@ -46,27 +43,6 @@ final class HttpAssembly {
 
     HttpAssembly(SwitchboardOptions options) {
         this.options = options;
-    }
-
-    /** The port the API will listen on: the one asked for, else a free one, known before Kafka Streams starts. */
-    int reservePort() {
-        if (options.port() != 0) {
-            return options.port();
-        }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    String scheme() {
-        return options.security().tlsKeystore() == null ? "http" : "https";
-    }
-
-    /** This replica's URL on {@code port}, on the loopback when it listens on every address. */
-    String url(int port) {
-        return scheme() + "://" + loopbackIfWildcard(options.effectiveBindHost()) + ":" + port;
     }
 
     /**
@@ -125,9 +101,5 @@ final class HttpAssembly {
             scopes.putIfAbsent("env-default/" + kafkaClusterId, ClusterDirectory.DEFAULT_CLUSTER);
         }
         return scopes;
-    }
-
-    private static String loopbackIfWildcard(String host) {
-        return host == null || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     }
 }

@@ -74,13 +74,11 @@ import io.switchboard.secrets.SecretStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -116,8 +114,10 @@ public final class SwitchboardApp implements AutoCloseable {
     private final ShutdownOrder.Part owned = shutdown.part();
     private final StartupSteps steps = new StartupSteps();
     private final SwitchboardOptions options;
-    /** The HTTP side: the replica's address, access, dialects and server. */
+    /** The HTTP side: access, dialects and server. */
     private final HttpAssembly httpSide;
+    /** Where the API listens, and the address the other replicas reach this one at. */
+    private ReplicaAddress address;
     private String bootstrapServers, schemaRegistryUrl;
     private KafkaStreams streams;
     private ConnectorQueries queries;
@@ -228,15 +228,13 @@ public final class SwitchboardApp implements AutoCloseable {
         AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
 
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
-        int port = httpSide.reservePort();
-        String advertised = options.advertisedUrl() != null ? options.advertisedUrl() : httpSide.url(port);
-        URI advertisedUri = URI.create(advertised);
+        address = ReplicaAddress.reserve(options);
         DecisionListener decisions = StartupSteps.join(decisionsStep);
         Restorations restorations = new Restorations();
         // Tracing, off by default: a span per hop of each command (docs/configuration.md#tracing).
         Tracing.Started tracing = own(Stage.PROCESSOR, options.tracing().start());
         Properties processorSettings = CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(
-                topics, bootstrapServers, dataDir.resolve("streams"), advertisedUri.getHost() + ":" + advertisedUri.getPort(), STANDBY_REPLICAS))),
+                topics, bootstrapServers, dataDir.resolve("streams"), address.hostAndPort(), STANDBY_REPLICAS))),
                 decisions.progress(), topics.commands());
         // A command is decided only in the partition its key names, of this many.
         int commandPartitions = StartupSteps.join(partitionsStep);
@@ -268,9 +266,9 @@ public final class SwitchboardApp implements AutoCloseable {
                 ? steps.async("embedded worker", () -> DataPlaneAssembly.startEmbeddedWorker(options, bootstrapServers, workerKafka,
                         secretStore, new SecretBox(keyring), connectClusters, owned))
                 : null;
-        InternalRequests internalRequests = new InternalRequests(replicaKeys, advertisedUri.getHost() + ":" + advertisedUri.getPort(), Clock.systemUTC());
+        InternalRequests internalRequests = new InternalRequests(replicaKeys, address.hostAndPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
-                new ReplicaRouter(streams, new HostInfo(advertisedUri.getHost(), advertisedUri.getPort())),
+                new ReplicaRouter(streams, address.hostInfo()),
                 remoteStores = new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust()), serdes.states(), serdes.observations(), histories,
                 commandPartitions, READ_WAIT, ConnectorQueries.MAX_WAITING_READS,
                 // The lease and the pause fence follow the processor's own group session.
@@ -295,7 +293,7 @@ public final class SwitchboardApp implements AutoCloseable {
         pipelines = new Pipelines(connectorService, queries, secrets, new ConnectionCheck(), DEFAULT_CLUSTER, Clock.systemUTC(),
                 own(Stage.PROCESSOR, new SnapshotProgressFeed(bootstrapServers, kafka.common(), topics.pipelineNotifications()).start())::of,
                 topics.pipelineNotifications());
-        Dialects dialects = httpSide.dialects(core, pipelines, kafkaClusterId, advertised, json, access, lagHistory);
+        Dialects dialects = httpSide.dialects(core, pipelines, kafkaClusterId, address.advertised().toString(), json, access, lagHistory);
         EventsResource events = new EventsResource(new KafkaLifecycleLog(kafka, topics.lifecycle(), serdes.events().deserializer()), json)
                 .withSets(core.sets()).withViews(
                         // A viewer's traces are shaped with the connector's current config, as the status routes shape them.
@@ -322,7 +320,7 @@ public final class SwitchboardApp implements AutoCloseable {
         }
         metrics.countPolicyViolations(() -> perCluster(core.policies()::violationCounts));
         metrics.countConnectors(() -> perCluster(connectorService::describeAll));
-        http = steps.time("http server", () -> own(Stage.HTTP, httpSide.server(port, json, dialects, access, tracing, metrics, health,
+        http = steps.time("http server", () -> own(Stage.HTTP, httpSide.server(address.port(), json, dialects, access, tracing, metrics, health,
                 queries, events).start()));
         // Closed before the HTTP server, so that open event streams end first.
         own(Stage.HTTP, events);
@@ -399,7 +397,7 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     public String url() {
-        return httpSide.url(http.port());
+        return address.url();
     }
 
     /** The API's route table: every route with the access it declared. */
