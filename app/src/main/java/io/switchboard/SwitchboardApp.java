@@ -27,15 +27,10 @@ import io.switchboard.events.EventsResource;
 import io.switchboard.auth.AccessCheck;
 import io.switchboard.http.Dialects;
 import io.switchboard.http.HttpServer;
-import io.switchboard.kafka.EmbeddedKafka;
-import io.switchboard.kafka.KafkaAcls;
-import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.kafka.KafkaLifecycleLog;
-import io.switchboard.kafka.KafkaPrincipals;
 import io.switchboard.kafka.KafkaReplicaKeys;
 import io.switchboard.kafka.KafkaSecretStore;
 import io.switchboard.kafkaio.KafkaClients;
-import io.switchboard.kafkaio.KafkaRefusals;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.metrics.SinkLagHistory;
 import io.switchboard.pipelines.ConnectionCheck;
@@ -64,9 +59,7 @@ import io.switchboard.query.ReplicaRouter;
 import io.switchboard.schemas.ConnectorHistory;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.ConnectorTimeline;
-import io.switchboard.registry.EmbeddedSchemaRegistry;
 import io.switchboard.schemas.wire.AvroSerde;
-import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.schemas.wire.SchemaRegistryClient;
 import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.SecretBox;
@@ -110,15 +103,17 @@ public final class SwitchboardApp implements AutoCloseable {
     static final Duration READ_WAIT = Duration.ofSeconds(10);
 
     private final ShutdownOrder shutdown = new ShutdownOrder();
-    /** What the replica starts here, the data plane aside. */
-    private final ShutdownOrder.Part owned = shutdown.part();
+    /** What the replica starts here, Kafka, the registry and the data plane aside. */
+    private ShutdownOrder.Part owned;
     private final StartupSteps steps = new StartupSteps();
     private final SwitchboardOptions options;
     /** The HTTP side: access, dialects and server. */
     private final HttpAssembly httpSide;
     /** Where the API listens, and the address the other replicas reach this one at. */
     private ReplicaAddress address;
-    private String bootstrapServers, schemaRegistryUrl;
+    private KafkaAssembly kafkaSide;
+    private RegistryAssembly registry;
+    private String bootstrapServers;
     private KafkaStreams streams;
     private ConnectorQueries queries;
     private final ConnectClusters connectClusters;
@@ -131,9 +126,6 @@ public final class SwitchboardApp implements AutoCloseable {
     private KafkaClients kafka;
     /** The settings of the embedded worker's and its connectors' Kafka clients: another principal than {@link #kafka}'s. */
     private KafkaClients workerKafka;
-    /** Where a user's Kafka client, and an event consumer, find their settings for the embedded broker; null on an external Kafka. */
-    private Path userKafkaFile, eventsKafkaFile;
-    private volatile boolean workerMayWriteCommands;
     private NamedSecrets namedSecrets;
     private SecretStore secretStore;
     private RemoteStores remoteStores;
@@ -161,32 +153,13 @@ public final class SwitchboardApp implements AutoCloseable {
     private void startAll() {
         Path dataDir = options.dataDir().toAbsolutePath();
         createDirectories(dataDir);
-        bootstrapServers = options.bootstrapServers();
         Topics topics = new Topics(options.topicPrefix(), options.lifecycleTopic());
-        // The embedded broker authenticates every client and authorizes it by its principal.
-        KafkaIdentities identities = options.embeddedKafka() ? KafkaIdentities.loadOrCreate(dataDir) : null;
-        if (options.embeddedKafka()) {
-            EmbeddedKafka broker = steps.time("embedded broker", () -> own(Stage.BROKER, new EmbeddedKafka(dataDir, options.kafkaPort())
-                    .secured(identities, KafkaAcls.all(topics)).start()));
-            bootstrapServers = broker.bootstrapServers();
-            userKafkaFile = identities.writeUserFile(bootstrapServers);
-            eventsKafkaFile = identities.writeEventsFile(bootstrapServers);
-        }
-        // What every Kafka client Switchboard makes gets besides its own settings (SASL, SSL: --kafka-property);
-        // the embedded worker and its connectors' clients are another principal, with settings of their own.
-        Map<String, String> controlPlane = KafkaPrincipals.controlPlane(identities, options.security().kafkaSettings());
-        kafka = new KafkaClients(bootstrapServers, controlPlane);
-        workerKafka = new KafkaClients(bootstrapServers, KafkaPrincipals.worker(identities, options.security().workerKafkaSettings(),
-                controlPlane, DataPlaneAssembly.embedsWorker(options))).named(KafkaRefusals.WORKER_SETTINGS);
-        Admin admin = kafka.admin(Map.of());
-        // Closed without waiting out its calls still pending (a start that stops because Kafka refused it has some, up to a minute each).
-        own(Stage.PROCESSOR, () -> admin.close(Duration.ofSeconds(5)));
-        String kafkaClusterId = steps.time("topics", () -> TopicSetup.ensure(kafka, admin, topics, options.commandPartitions(),
-                options.embeddedSchemaRegistry()));
-        if (DataPlaneAssembly.embedsWorker(options) || !workerKafka.common().isEmpty()) {
-            // Asked as the worker, while the rest starts: a worker that may write the commands is warned of.
-            steps.async("worker principal check", () -> workerMayWriteCommands = KafkaPrincipals.workerMayWrite(workerKafka, topics.commands()));
-        }
+        kafkaSide = new KafkaAssembly(options, dataDir, topics, steps, shutdown.part()).start();
+        bootstrapServers = kafkaSide.bootstrapServers();
+        kafka = kafkaSide.clients();
+        workerKafka = kafkaSide.workerClients();
+        Admin admin = kafkaSide.admin();
+        String kafkaClusterId = kafkaSide.clusterId();
         // What is secret, for every place that stores, records or shows a config.
         Redactor secretKeys = Redactor.fromGlobs(options.secretKeyPatterns());
         Keyring keyring = steps.time("keyring", () -> options.secretsKey() != null
@@ -194,16 +167,9 @@ public final class SwitchboardApp implements AutoCloseable {
                 : Keyring.loadOrCreate(options.keyringFile().toAbsolutePath()));
         // The embedded registry creates its topic and reads it at once: it starts before the steps
         // below, whose topics' creation would otherwise keep the broker from serving it yet.
-        SchemaRegistryClient registryClient = steps.time("schema registry", () -> {
-            schemaRegistryUrl = options.schemaRegistryUrl();
-            if (options.embeddedSchemaRegistry()) {
-                EmbeddedSchemaRegistry registry = own(Stage.REGISTRY, new EmbeddedSchemaRegistry(bootstrapServers,
-                        topics.schemas(), EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort())
-                        .withKafkaSettings(kafka.common()).withWriters(RegistryCredentials.accepted(keyring)).start());
-                schemaRegistryUrl = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
-            }
-            return new HttpSchemaRegistryClient(schemaRegistryUrl).withUserInfo(RegistryCredentials.userInfo(keyring));
-        });
+        registry = new RegistryAssembly(options, kafkaSide, topics, keyring, steps, shutdown.part()).start();
+        SchemaRegistryClient registryClient = registry.client();
+        owned = shutdown.part();
         // The Avro serdes of the processor's topics, each schema registered and looked up in the registry.
         TopologySerdes serdes = TopologySerdes.avro(registryClient);
         // Replicas sign commands, the processor the states, decisions and policies it writes, the data plane its
@@ -329,8 +295,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 connectorService, shutdown.part()).start(topics, serdes, signing.states(), signing.records(), decisions, () -> StartupSteps.join(embeddedWorker), gateway));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
-                userKafkaFile == null ? "" : ", a Kafka client's settings in " + userKafkaFile
-                        + ", a lifecycle events consumer's in " + eventsKafkaFile, schemaRegistryUrl);
+                kafkaSide.settingsFiles(), registry.url());
     }
 
     /** What {@code each} answers of every attached Connect cluster, by cluster. */
@@ -414,12 +379,12 @@ public final class SwitchboardApp implements AutoCloseable {
     }
 
     public String schemaRegistryUrl() {
-        return schemaRegistryUrl;
+        return registry.url();
     }
 
     /** Whether the Connect worker's Kafka principal may write the command topic (checked at start; it should not). */
     public boolean workerMayWriteCommands() {
-        return workerMayWriteCommands;
+        return kafkaSide.workerMayWriteCommands();
     }
 
     public KafkaStreams streams() {
