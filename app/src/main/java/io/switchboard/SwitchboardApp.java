@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.auth.InternalRequests;
 import io.switchboard.commands.CommandGateway;
-import io.switchboard.commands.CommandSignatures;
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.ClusterFacts;
@@ -29,25 +28,15 @@ import io.switchboard.http.Dialects;
 import io.switchboard.http.HttpServer;
 import io.switchboard.kafka.KafkaLifecycleLog;
 import io.switchboard.kafka.KafkaReplicaKeys;
-import io.switchboard.kafka.KafkaSecretStore;
 import io.switchboard.kafkaio.KafkaClients;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.metrics.SinkLagHistory;
 import io.switchboard.pipelines.ConnectionCheck;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.pipelines.SnapshotProgressFeed;
-import io.switchboard.processor.CommandPolls;
-import io.switchboard.commands.DecisionChecks;
-import io.switchboard.processor.CommandSource;
-import io.switchboard.processor.CommandLog;
-import io.switchboard.processor.CommandTopology;
-import io.switchboard.processor.HistoryRecording;
 import io.switchboard.processor.StoreNames;
-import io.switchboard.processor.StreamsSettings;
-import io.switchboard.kafkaio.TopicSetup;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.tracing.Tracing;
-import io.switchboard.processor.TopologyOutputs;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.processor.TopologySigning;
 import io.switchboard.query.ConnectorQueries;
@@ -65,7 +54,6 @@ import io.switchboard.secrets.Keyring;
 import io.switchboard.secrets.SecretBox;
 import io.switchboard.secrets.SecretStore;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,15 +83,12 @@ public final class SwitchboardApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardApp.class);
     /** The Connect cluster that Kafka Connect's root API works on. */
     public static final String DEFAULT_CLUSTER = ClusterDirectory.DEFAULT_CLUSTER;
-    /** One standby copy of every store partition on another replica, so a replica's death hands its partitions to one
-     * that is already current. With a single replica there is nowhere to put it and Kafka Streams keeps none. */
-    static final int STANDBY_REPLICAS = 1;
     /** How long a read waits for some replica to hold a usable copy of its data (a partition moving after a replica's
      * death) before it is answered 503 with Retry-After. */
     static final Duration READ_WAIT = Duration.ofSeconds(10);
 
     private final ShutdownOrder shutdown = new ShutdownOrder();
-    /** What the replica starts here, Kafka, the registry and the data plane aside. */
+    /** What the replica starts here, beside what its assemblies own. */
     private ShutdownOrder.Part owned;
     private final StartupSteps steps = new StartupSteps();
     private final SwitchboardOptions options;
@@ -113,6 +98,7 @@ public final class SwitchboardApp implements AutoCloseable {
     private ReplicaAddress address;
     private KafkaAssembly kafkaSide;
     private RegistryAssembly registry;
+    private CommandAssembly command;
     private String bootstrapServers;
     private KafkaStreams streams;
     private ConnectorQueries queries;
@@ -169,64 +155,27 @@ public final class SwitchboardApp implements AutoCloseable {
         // below, whose topics' creation would otherwise keep the broker from serving it yet.
         registry = new RegistryAssembly(options, kafkaSide, topics, keyring, steps, shutdown.part()).start();
         SchemaRegistryClient registryClient = registry.client();
-        owned = shutdown.part();
-        // The Avro serdes of the processor's topics, each schema registered and looked up in the registry.
-        TopologySerdes serdes = TopologySerdes.avro(registryClient);
-        // Replicas sign commands, the processor the states, decisions and policies it writes, the data plane its
-        // observations, each with keys derived from the keyring; each reader acts only on what verifies, and counts the rest.
-        TopologySigning signing = CommandSignatures.forTopology(keyring, topics);
-        // The steps below each wait on Kafka, and none needs another's result: they run at once.
-        // Replicas sign what they ask each other with a session key they share through Kafka; a
-        // replica whose keyring is not its peers' stops here, saying so,
-        // before it joins the command processor's group (Kafka Streams starts once this step is done).
-        CompletableFuture<KafkaReplicaKeys> replicaKeysStep = steps.async("replica keys", () -> own(Stage.PROCESSOR, new KafkaReplicaKeys(bootstrapServers,
-                kafka.common(), topics.replicaKeys(), keyring, Clock.systemUTC())).start());
-        // Reads only until a change is asked for: it may start before the keyring is checked.
-        CompletableFuture<SecretStore> secretStoreStep = steps.async("secret store", () -> own(Stage.PROCESSOR, new KafkaSecretStore(kafka,
-                topics.secrets(), new SecretBox(keyring))));
-        CompletableFuture<Integer> partitionsStep = steps.async("command partitions", () -> TopicSetup.partitionCount(admin, topics.commands()));
-        // Its start positions are fixed before any command is sent, so no decision can be missed.
-        CompletableFuture<DecisionListener> decisionsStep = steps.async("decisions consumer", () -> own(Stage.PROCESSOR,
-                new DecisionListener(bootstrapServers, kafka.common(), topics.decisions(), serdes.decisions().deserializer(),
-                        topics.connectorsChangelog(), serdes.states().deserializer(),
-                        new DecisionChecks(topics.decisions(), signing.records(), signing.states(), signing.refusedRecords()))));
-        AvroSerde<ConnectorHistory> histories = new AvroSerde<>(registryClient, ConnectorHistory.class, false);
-        AvroSerde<ConnectorTimeline> timelines = new AvroSerde<>(registryClient, ConnectorTimeline.class, false);
-
+        command = new CommandAssembly(options, dataDir, topics, kafkaSide, keyring, secretKeys, steps, shutdown.part()).begin(registryClient);
         // The HTTP port must be known before Kafka Streams starts: it is this replica's address.
         address = ReplicaAddress.reserve(options);
-        DecisionListener decisions = StartupSteps.join(decisionsStep);
-        Restorations restorations = new Restorations();
-        // Tracing, off by default: a span per hop of each command (docs/configuration.md#tracing).
-        Tracing.Started tracing = own(Stage.PROCESSOR, options.tracing().start());
-        Properties processorSettings = CommandPolls.follow(StaticMembership.apply(options.instanceId(), kafka.properties(StreamsSettings.of(
-                topics, bootstrapServers, dataDir.resolve("streams"), address.hostAndPort(), STANDBY_REPLICAS))),
-                decisions.progress(), topics.commands());
-        // A command is decided only in the partition its key names, of this many.
-        int commandPartitions = StartupSteps.join(partitionsStep);
-        CommandLog commandLog = own(Stage.PROCESSOR, CommandLog.of(kafka, topics.commands()));
-        streams = steps.time("command processor created", () -> {
-            KafkaStreams created = new KafkaStreams(CommandTopology.build(topics, DataPlaneAssembly.controlPlane(options, topics), serdes,
-                    signing,
-                    new CommandSource(commandPartitions, commandLog), new TopologyOutputs(decisions,
-                    new HistoryRecording(histories, secretKeys::hide).withTimelines(timelines), tracing.decisions())), processorSettings);
-            created.setGlobalStateRestoreListener(restorations);
-            created.setUncaughtExceptionHandler(e -> StaticMembership.onThreadFailure(e, log));
-            return created;
-        });
-        // On a clean stop, leave the group: its partitions move at once to the replicas holding their standby copies.
-        own(Stage.PROCESSOR, () -> streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
-                .withGroupMembershipOperation(StaticMembership.onClose())));
-        KafkaReplicaKeys replicaKeys = StartupSteps.join(replicaKeysStep);
-        streams.start();
-
-        CommandGateway gateway = own(Stage.PROCESSOR, new CommandGateway(bootstrapServers, kafka.common(), topics.commands(), DataPlaneAssembly.controlPlane(options, topics),
-                serdes.commands().serializer(), signing.commands(), commandPartitions, decisions, options.commandTimeout(), Clock.systemUTC()));
-        tracing.commands(gateway);
+        command.start(address);
+        owned = shutdown.part();
+        TopologySerdes serdes = command.serdes();
+        TopologySigning signing = command.signing();
+        DecisionListener decisions = command.decisions();
+        AvroSerde<ConnectorHistory> histories = command.histories();
+        AvroSerde<ConnectorTimeline> timelines = command.timelines();
+        Restorations restorations = command.restorations();
+        Tracing.Started tracing = command.tracing();
+        Properties processorSettings = command.processorSettings();
+        int commandPartitions = command.commandPartitions();
+        streams = command.streams();
+        KafkaReplicaKeys replicaKeys = command.replicaKeys();
+        CommandGateway gateway = command.gateway();
         ConnectorPlugins plugins = steps.time("plugins", ConnectorPlugins::fromClasspath);
         secrets = new ConnectorSecrets(new SecretBox(keyring),
                 secretKeys);
-        secretStore = StartupSteps.join(secretStoreStep);
+        secretStore = command.secretStore();
         // The embedded worker needs nothing of the command processor: it starts while the processor joins.
         CompletableFuture<WorkerProcess> embeddedWorker = DataPlaneAssembly.embedsWorker(options)
                 ? steps.async("embedded worker", () -> DataPlaneAssembly.startEmbeddedWorker(options, bootstrapServers, workerKafka,
