@@ -1,11 +1,9 @@
 package io.switchboard;
 
 import io.switchboard.kafkaio.KafkaClients;
-import io.switchboard.kafkaio.KafkaRefusals;
 import io.switchboard.commands.DecisionListener;
 import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.core.ConnectorSecrets;
-import io.switchboard.dataplane.BundledPlugins;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dataplane.DesiredStateChangelog;
@@ -13,7 +11,6 @@ import io.switchboard.dataplane.DesiredStateFeed;
 import io.switchboard.schemas.SignedStates;
 import io.switchboard.kafkaio.CommandRecords;
 import io.switchboard.kafkaio.RecordSignatures;
-import io.switchboard.dataplane.EmbeddedConnectWorker;
 import io.switchboard.dataplane.Reconciler;
 import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.core.CommandBus;
@@ -27,12 +24,6 @@ import io.switchboard.core.ConnectorService;
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.Scope;
 import io.switchboard.schemas.TargetState;
-import io.switchboard.dataplane.WorkerClassPath;
-import io.switchboard.dataplane.WorkerWall;
-import io.switchboard.worker.EmbeddedWorkerMain;
-import io.switchboard.worker.RestToken;
-import io.switchboard.worker.SecretConfigProvider;
-import io.switchboard.worker.SecretStoreConfigProvider;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.pipelines.PipelinePhaseWatcher;
 import io.switchboard.pipelines.PipelineScheduler;
@@ -47,8 +38,6 @@ import io.switchboard.rules.ControlPlane.FileConnectors;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.secrets.SecretStore;
-import io.switchboard.secrets.SecretBox;
-import io.switchboard.secrets.WorkerSecretsChannel;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,16 +48,8 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,10 +62,10 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The data plane of one replica, assembled: the embedded worker as cluster "default" unless
- * external clusters are given, and for each cluster a reconciler, its loop (which runs only on the
- * replica holding the cluster's lease), its status feed, and the feeds of decisions and pipeline
- * runs. Owns everything it starts, which stops with the data plane, in reverse.
+ * The data plane of one replica, assembled: the embedded worker ({@link WorkerAssembly}) as cluster
+ * "default" unless external clusters are given, and for each cluster a reconciler, its loop (which
+ * runs only on the replica holding the cluster's lease), its status feed, and the feeds of decisions
+ * and pipeline runs. Owns everything it starts, which stops with the data plane, in reverse.
  */
 record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka, ConnectClusters connectClusters,
                          ConnectorQueries queries, ConnectorSecrets secrets, SecretStore secretStore, Metrics metrics,
@@ -118,9 +99,16 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         return kept;
     }
 
-    /** The clusters the data plane will attach: the external ones, else the embedded worker. */
-    static java.util.Set<String> plannedClusters(SwitchboardOptions options) {
-        return embedsWorker(options) ? java.util.Set.of(SwitchboardApp.DEFAULT_CLUSTER) : options.connectClusterUrls().keySet();
+    /**
+     * Tells {@code connectClusters}, before the API answers, the clusters the data plane will attach
+     * (the external ones, else the embedded worker), each starting until it is attached: until then,
+     * /health and what needs its worker answer 503 saying it is starting. An external cluster's
+     * workers have not Switchboard's config providers: no secret is sent to them.
+     */
+    static void plan(SwitchboardOptions options, ConnectClusters connectClusters) {
+        (embedsWorker(options) ? java.util.Set.of(SwitchboardApp.DEFAULT_CLUSTER) : options.connectClusterUrls().keySet())
+                .forEach(connectClusters::starting);
+        options.connectClusterUrls().keySet().forEach(connectClusters::cannotOpenSecrets);
     }
 
     /**
@@ -138,12 +126,6 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
         return here;
     }
 
-    /** The embedded worker's JVM options when {@code SWITCHBOARD_WORKER_JAVA_OPTIONS} gives none. */
-    static final String WORKER_JAVA_OPTIONS = "-Xmx1g -XX:+ExitOnOutOfMemoryError";
-
-    /** The worker's REST token, in the data directory (owner-only), for its operator's own calls. */
-    static final String REST_TOKEN_FILE = "worker.token";
-
     /**
      * Stops a connector the embedded worker's quarantine names, as a command the processor decides:
      * its history shows {@value #QUARANTINE} stopped it. Refused (a connector deleted since), it is
@@ -157,106 +139,6 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                         log.warn("Cannot stop quarantined connector {}: {}", connector, failed.getMessage());
                     }
                 });
-    }
-
-    /**
-     * Starts the embedded worker in a process of its own, once the secret store has read what its
-     * topic held: the worker opens named secrets as soon as it starts a connector. It needs nothing
-     * of the command processor, so it starts while the processor joins its group. It runs in
-     * {@code <data-dir>/worker} behind the {@link WorkerWall} where the host draws one (what it found is
-     * told to {@code connectClusters}), with the worker's Kafka settings only, on Kafka Connect's class path only, and opens
-     * sealed values and named secrets of cluster "default" through a loopback channel with a token
-     * of its own: never with the keyring, which stays here. Its REST API answers only requests with
-     * the token every replica derives from the keyring ({@link io.switchboard.kafkaio.KeyPurpose#WORKER_REST}), which
-     * {@code connectClusters} is given for it.
-     */
-    static WorkerProcess startEmbeddedWorker(SwitchboardOptions options, String bootstrapServers, KafkaClients kafka,
-                                             SecretStore secretStore, SecretBox box, ConnectClusters connectClusters,
-                                             ShutdownOrder.Part owned) {
-        try {
-            secretStore.awaitCaughtUp();
-        } catch (SecretStore.StoreUnavailable e) {
-            log.warn("The embedded worker starts before the secrets topic was read to its end: {}", e.getMessage());
-        }
-        WorkerSecretsChannel channel = owned.add(Stage.WORKER, WorkerSecretsChannel.start(box,
-                name -> secretStore.open(SwitchboardApp.DEFAULT_CLUSTER, name)));
-        String restToken = box.derivedToken(io.switchboard.kafkaio.KeyPurpose.WORKER_REST);
-        Path files = controlPlane(options, new Topics(options.topicPrefix())).files().directory();
-        String pluginPath = BundledPlugins.withBundled(Switchboard.class, options.pluginPath());
-        int port = EmbeddedConnectWorker.freePort();
-        Map<String, String> properties = EmbeddedConnectWorker.properties(bootstrapServers,
-                pluginPath, new Topics(options.topicPrefix()).embeddedWorkerGroup(),
-                port, EmbeddedConnectWorker.confinedProviders(kafka.forWorker(Map.of(
-                        "config.providers", "switchboard,secretsManager",
-                        "config.providers.switchboard.class", SecretConfigProvider.class.getName(),
-                        "config.providers.switchboard.param.replica.url", channel.url(),
-                        "config.providers.switchboard.param.token", channel.token(),
-                        "config.providers.secretsManager.class", SecretStoreConfigProvider.class.getName(),
-                        "config.providers.secretsManager.param.replica.url", channel.url(),
-                        "config.providers.secretsManager.param.token", channel.token(),
-                        "rest.extension.classes", RestToken.class.getName(),
-                        RestToken.TOKEN_CONFIG, restToken)),
-                        files));
-        connectClusters.authorize("http://127.0.0.1:" + port, restToken);
-        writeOwnerOnly(options.dataDir().resolve(REST_TOKEN_FILE), restToken);
-        WorkerProcess.Launch launch;
-        if (options.workerHandoffDir() != null) {
-            // The worker is another container's, which waits for these settings in the directory it shares.
-            launch = new WorkerProcess.Launch(List.of(), options.workerHandoffDir().toAbsolutePath(), properties);
-        } else {
-            String javaOptions = System.getenv().getOrDefault("SWITCHBOARD_WORKER_JAVA_OPTIONS", WORKER_JAVA_OPTIONS);
-            Path directory = options.dataDir().toAbsolutePath().resolve("worker");
-            List<String> command = WorkerProcess.javaCommand(List.of(javaOptions.trim().split("\\s+")), EmbeddedWorkerMain.class.getName());
-            WorkerWall wall = wall(options, directory, pluginPath, files);
-            WorkerWall.Isolation isolation = wall.probe();
-            connectClusters.isolated(SwitchboardApp.DEFAULT_CLUSTER, isolation);
-            launch = new WorkerProcess.Launch(wall.command(command, isolation), directory, properties);
-        }
-        try {
-            return owned.add(Stage.WORKER, WorkerProcess.start(launch, Duration.ofSeconds(120)));
-        } catch (RuntimeException e) {
-            // Kafka refusing the worker's principal: said with the worker's own settings.
-            throw KafkaRefusals.explain(e, kafka.settingsName()).<RuntimeException>map(m -> new IllegalStateException(
-                    "The embedded Connect worker cannot start: " + m, e)).orElse(e);
-        }
-    }
-
-    /**
-     * The embedded worker's wall: it reads the JVM, its class path and its plugins, writes its own
-     * directory and the file connectors' one, and must not reach the data directory, the users file or
-     * the keyring.
-     */
-    static WorkerWall wall(SwitchboardOptions options, Path directory, String pluginPath, Path files) {
-        List<Path> readOnly = new ArrayList<>();
-        readOnly.add(Path.of(System.getProperty("java.home")));
-        // Name resolution where /etc/resolv.conf is a link out of /etc (systemd-resolved's stub under /run).
-        try {
-            Path resolver = Path.of("/etc/resolv.conf").toRealPath();
-            if (!resolver.startsWith("/etc/") && resolver.getParent() != null) {
-                readOnly.add(resolver.getParent());
-            }
-        } catch (IOException e) {
-            // no resolver configuration: nothing to bind
-        }
-        readOnly.addAll(WorkerClassPath.toBind(WorkerClassPath.current()));
-        if (pluginPath != null) {
-            Arrays.stream(pluginPath.split(",")).map(String::trim).filter(p -> !p.isEmpty()).map(Path::of).forEach(readOnly::add);
-        }
-        List<Path> hidden = new ArrayList<>(List.of(options.dataDir(), options.keyringFile()));
-        if (options.security().usersFile() != null) {
-            hidden.add(options.security().usersFile());
-        }
-        return new WorkerWall(directory, readOnly, files == null ? List.of() : List.of(files), hidden);
-    }
-
-    private static void writeOwnerOnly(Path file, String text) {
-        try {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the embedded worker's token to " + file, e);
-        }
     }
 
     /**

@@ -20,7 +20,6 @@ import io.switchboard.core.NamedSecrets;
 import io.switchboard.core.Scope;
 import io.switchboard.secrets.Redactor;
 import io.switchboard.dataplane.ConnectClusters;
-import io.switchboard.dataplane.WorkerProcess;
 import io.switchboard.dataplane.ReconcilerLoop;
 import io.switchboard.events.EventsResource;
 import io.switchboard.auth.AccessCheck;
@@ -71,7 +70,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -110,8 +108,6 @@ public final class SwitchboardApp implements AutoCloseable {
     private SinkLagHistory lagHistory;
     private Pipelines pipelines;
     private KafkaClients kafka;
-    /** The settings of the embedded worker's and its connectors' Kafka clients: another principal than {@link #kafka}'s. */
-    private KafkaClients workerKafka;
     private NamedSecrets namedSecrets;
     private SecretStore secretStore;
     private RemoteStores remoteStores;
@@ -143,7 +139,6 @@ public final class SwitchboardApp implements AutoCloseable {
         kafkaSide = new KafkaAssembly(options, dataDir, topics, steps, shutdown.part()).start();
         bootstrapServers = kafkaSide.bootstrapServers();
         kafka = kafkaSide.clients();
-        workerKafka = kafkaSide.workerClients();
         Admin admin = kafkaSide.admin();
         String kafkaClusterId = kafkaSide.clusterId();
         // What is secret, for every place that stores, records or shows a config.
@@ -177,10 +172,8 @@ public final class SwitchboardApp implements AutoCloseable {
                 secretKeys);
         secretStore = command.secretStore();
         // The embedded worker needs nothing of the command processor: it starts while the processor joins.
-        CompletableFuture<WorkerProcess> embeddedWorker = DataPlaneAssembly.embedsWorker(options)
-                ? steps.async("embedded worker", () -> DataPlaneAssembly.startEmbeddedWorker(options, bootstrapServers, workerKafka,
-                        secretStore, new SecretBox(keyring), connectClusters, owned))
-                : null;
+        WorkerAssembly worker = new WorkerAssembly(options, kafkaSide, connectClusters, steps, shutdown.part())
+                .start(secretStore, keyring);
         InternalRequests internalRequests = new InternalRequests(replicaKeys, address.hostAndPort(), Clock.systemUTC());
         ConnectorQueries queries = new ConnectorQueries(streams,
                 new ReplicaRouter(streams, address.hostInfo()),
@@ -217,9 +210,7 @@ public final class SwitchboardApp implements AutoCloseable {
                 restorations));
         // The API answers from here on, so that the replica is reachable while the data plane starts;
         // until it is attached, /health and what needs a worker answer 503 saying it is starting.
-        DataPlaneAssembly.plannedClusters(options).forEach(connectClusters::starting);
-        // An external cluster's workers have not Switchboard's config providers: no secret is sent to them.
-        options.connectClusterUrls().keySet().forEach(connectClusters::cannotOpenSecrets);
+        DataPlaneAssembly.plan(options, connectClusters);
 
         metrics = own(Stage.PROCESSOR, new Metrics(streams));
         metrics.timeDecisions(gateway);
@@ -241,7 +232,7 @@ public final class SwitchboardApp implements AutoCloseable {
         own(Stage.HTTP, events);
         steps.time("command processor running", () -> ReplicaHealth.awaitRunning(streams, log));
         reconcilerLoops = steps.time("data plane", () -> new DataPlaneAssembly(options, bootstrapServers, kafka, connectClusters, queries, secrets, secretStore, metrics, pipelines,
-                connectorService, shutdown.part()).start(topics, serdes, signing.states(), signing.records(), decisions, () -> StartupSteps.join(embeddedWorker), gateway));
+                connectorService, shutdown.part()).start(topics, serdes, signing.states(), signing.records(), decisions, worker::process, gateway));
         steps.ready();
         log.info("Switchboard API listening on {} (Kafka {}{}, schema registry {})", url(), bootstrapServers,
                 kafkaSide.settingsFiles(), registry.url());
