@@ -1,6 +1,7 @@
 package io.switchboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.auth.AccessCheck;
 import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.InternalRequests;
@@ -8,7 +9,9 @@ import io.switchboard.auth.ReplicaKeys;
 import io.switchboard.console.ConsoleDialect;
 import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.CoreServices;
+import io.switchboard.core.LifecycleViews;
 import io.switchboard.core.SinkLagReadings;
+import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dialects.confluent.ConfluentDialect;
 import io.switchboard.dialects.connect.ConnectDialect;
 import io.switchboard.dialects.pipelines.PipelinesDialect;
@@ -20,10 +23,13 @@ import io.switchboard.http.Dialects;
 import io.switchboard.http.HttpServer;
 import io.switchboard.http.RateLimits;
 import io.switchboard.http.Tls;
+import io.switchboard.kafka.KafkaLifecycleLog;
+import io.switchboard.kafkaio.Topics;
 import io.switchboard.metrics.Metrics;
 import io.switchboard.metrics.SinkLagHistory;
 import io.switchboard.pipelines.Pipelines;
 import io.switchboard.query.ConnectorQueries;
+import io.switchboard.schemas.ConnectorState;
 import io.switchboard.tracing.Tracing;
 import org.apache.kafka.common.utils.AppInfoParser;
 
@@ -33,16 +39,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The HTTP side of a replica, as {@link SwitchboardApp} assembles it: who may call what
- * ({@link AccessCheck}), the dialects it speaks over the core, and the server with its
- * cross-cutting handlers. Nothing here starts anything: the app starts the server, as a step of its
- * start, and owns it.
+ * The HTTP side of a replica: who may call what ({@link AccessCheck}), the dialects it speaks over
+ * the core, the replica's own resources (health, the internal reads other replicas make, event
+ * streams), and the server with its cross-cutting handlers, listening at the replica's address.
+ * Owns the server and the event streams, which stop first of all.
  */
 final class HttpAssembly {
     private final SwitchboardOptions options;
+    private final ReplicaAddress address;
+    private final Topics topics;
+    private final ConnectClusters connectClusters;
+    private final StartupSteps steps;
+    private final ShutdownOrder.Part owned;
+    private HttpServer server;
 
-    HttpAssembly(SwitchboardOptions options) {
+    HttpAssembly(SwitchboardOptions options, ReplicaAddress address, Topics topics, ConnectClusters connectClusters, StartupSteps steps,
+                 ShutdownOrder.Part owned) {
         this.options = options;
+        this.address = address;
+        this.topics = topics;
+        this.connectClusters = connectClusters;
+        this.steps = steps;
+        this.owned = owned;
     }
 
     /**
@@ -50,15 +68,45 @@ final class HttpAssembly {
      * requests are told apart), console sessions signed with the replicas' shared session key and
      * ended by their sign-outs, and the OIDC sign-in when configured.
      */
-    AccessCheck access(InternalRequests internalRequests, ReplicaKeys replicaKeys) {
+    static AccessCheck access(SwitchboardOptions options, InternalRequests internalRequests, ReplicaKeys replicaKeys) {
         Authenticator authenticator = Authentication.configured(options.security(), options.effectiveBindHost());
         return authenticator == null ? AccessCheck.open(internalRequests) : new AccessCheck(authenticator, internalRequests,
                 authenticator.sessions(replicaKeys::signingKey, replicaKeys::acceptedKeys, Clock.systemUTC(), replicaKeys),
                 authenticator.oidcSignIn(options.security().oidcIssuer(), options.security().oidcClientId()));
     }
 
+    /** Starts the server, with {@code access}: the API answers from here on. */
+    HttpAssembly start(AccessCheck access, KafkaAssembly kafka, CommandAssembly command, QueryAssembly query, CoreAssembly core,
+                       MetricsAssembly metrics) {
+        ObjectMapper json = new ObjectMapper();
+        Dialects dialects = dialects(core.services(), core.pipelines(), kafka.clusterId(), address.advertised().toString(), json, access,
+                metrics.lagHistory());
+        ConnectorQueries queries = query.queries();
+        EventsResource events = new EventsResource(new KafkaLifecycleLog(kafka.clients(), topics.lifecycle(),
+                command.serdes().events().deserializer()), json)
+                .withSets(core.services().sets()).withViews(
+                        // A viewer's traces are shaped with the connector's current config, as the status routes shape them.
+                        new LifecycleViews(core.secrets().keys(), key -> queries.connector(key).map(ConnectorState::getConfig)));
+        HealthResource health = new HealthResource(new ReplicaHealth(command.streams(), command.decisions(), options.commandTimeout(),
+                connectClusters, command.restorations()));
+        server = steps.time("http server", () -> owned.add(Stage.HTTP, newServer(json, dialects, access, command.tracing(),
+                metrics.metrics(), health, queries, events).start()));
+        // Closed before the HTTP server, so that open event streams end first.
+        owned.add(Stage.HTTP, events);
+        return this;
+    }
+
+    /** The replica's URL. */
+    String url() {
+        return address.url();
+    }
+
+    HttpServer server() {
+        return server;
+    }
+
     /** The APIs Switchboard speaks, each under its own base paths with its own error shape, all over one core. */
-    Dialects dialects(CoreServices core, Pipelines pipelines, String kafkaClusterId, String advertised, ObjectMapper json,
+    private Dialects dialects(CoreServices core, Pipelines pipelines, String kafkaClusterId, String advertised, ObjectMapper json,
                       AccessCheck access, SinkLagHistory lagHistory) {
         return new Dialects(List.<Dialect>of(
                 new ConnectDialect(core, json, options.health().flapping().window())
@@ -71,13 +119,13 @@ final class HttpAssembly {
     }
 
     /** The HTTP server of the dialects, not started yet, with its cross-cutting handlers and the replica's own resources. */
-    HttpServer server(int port, ObjectMapper json, Dialects dialects, AccessCheck access, Tracing.Started tracing, Metrics metrics,
-                      HealthResource health, ConnectorQueries queries, EventsResource events) {
+    private HttpServer newServer(ObjectMapper json, Dialects dialects, AccessCheck access, Tracing.Started tracing, Metrics metrics,
+                                 HealthResource health, ConnectorQueries queries, EventsResource events) {
         SecurityOptions security = options.security();
         RateLimits rateLimits = security.rateLimit() == null ? null : RateLimits.parse(security.rateLimit());
         ClientAddresses clients = security.clientAddresses();
         Tls tls = security.tlsKeystore() == null ? null : new Tls(security.tlsKeystore(), security.tlsKeystorePassword());
-        return new HttpServer(options.effectiveBindHost(), port, json, dialects, tls, config -> {
+        return new HttpServer(options.effectiveBindHost(), address.port(), json, dialects, tls, config -> {
             // Cross-cutting, in this order: who the client is (--trusted-proxies); timing; once a route
             // matched, who is calling, how much (charged before access is decided, so that refusals
             // count too), then who may do what (as the route declared it).
