@@ -43,7 +43,7 @@ final class RegistryAssembly {
                         .withKafkaSettings(kafka.clients().common()).withWriters(RegistryCredentials.accepted(keyring)).start());
                 url = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
             }
-            return new HttpSchemaRegistryClient(url).withUserInfo(RegistryCredentials.userInfo(keyring));
+            return HttpSchemaRegistryClient.authenticated(url, RegistryCredentials.userInfo(keyring));
         });
         return this;
     }

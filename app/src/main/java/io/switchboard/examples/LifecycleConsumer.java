@@ -102,7 +102,7 @@ public final class LifecycleConsumer {
      */
     public static void consume(KafkaClients kafka, String registryUrl, String topic, String clientId, Duration idle,
                                Predicate<LifecycleEvent> handler) {
-        AvroDeserializer<LifecycleEvent> values = new AvroDeserializer<>(new HttpSchemaRegistryClient(registryUrl),
+        AvroDeserializer<LifecycleEvent> values = new AvroDeserializer<>(HttpSchemaRegistryClient.anonymous(registryUrl),
                 LifecycleEvent.class);
         AtomicLong lastRecord = new AtomicLong(System.nanoTime());
         CountDownLatch done = new CountDownLatch(1);

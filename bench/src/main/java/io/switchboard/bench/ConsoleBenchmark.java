@@ -244,8 +244,8 @@ public final class ConsoleBenchmark {
         Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0);
         Keyring keyring = Keyring.loadOrCreate(keyringFile);
-        return SignedRecordsProducer.of(settings, new AvroSerializer<>(new HttpSchemaRegistryClient(registry)
-                .withUserInfo(io.switchboard.RegistryCredentials.userInfo(keyring)), ConnectorObservation.class, false), keyring);
+        return SignedRecordsProducer.of(settings, new AvroSerializer<>(HttpSchemaRegistryClient.authenticated(registry,
+                io.switchboard.RegistryCredentials.userInfo(keyring)), ConnectorObservation.class, false), keyring);
     }
 
     /** An observation as the data plane writes it: the connector and its one task in {@code state}. */

@@ -75,7 +75,7 @@ final class ScrapeWorkload {
         long failedNow = 0;
         long events = 0;
         try (KafkaProducer<String, LifecycleEvent> producer = new KafkaProducer<>(settings, new StringSerializer(),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(registryUrl).withUserInfo(registryUserInfo), LifecycleEvent.class, false))) {
+                new AvroSerializer<>(HttpSchemaRegistryClient.authenticated(registryUrl, registryUserInfo), LifecycleEvent.class, false))) {
             for (int i = 0; i < connectors; i++) {
                 Events e = new Events(cluster(i), name(i));
                 long t0 = now - 6 * 60 * MINUTE + i;

@@ -203,7 +203,7 @@ class ForgedRecordsTest {
 
     /** The decision record of the decisions topic for this connector and outcome, as it is on the topic. */
     private ConsumerRecord<byte[], byte[]> decisionRecord(String connector, Outcome outcome) {
-        AvroDeserializer<CommandDecision> values = new AvroDeserializer<>(new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()),
+        AvroDeserializer<CommandDecision> values = new AvroDeserializer<>(HttpSchemaRegistryClient.anonymous(fx.app.schemaRegistryUrl()),
                 CommandDecision.class);
         Map<String, Object> settings = fx.kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of(ConsumerConfig.GROUP_ID_CONFIG,
                 "decision-capture-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",

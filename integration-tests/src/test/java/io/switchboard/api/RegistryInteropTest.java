@@ -152,7 +152,7 @@ class RegistryInteropTest {
 
         List<byte[]> raw = rawEvents("default/interop", 3);
         AvroDeserializer<LifecycleEvent> switchboard = new AvroDeserializer<>(
-                new HttpSchemaRegistryClient(fx.app.schemaRegistryUrl()), LifecycleEvent.class);
+                HttpSchemaRegistryClient.anonymous(fx.app.schemaRegistryUrl()), LifecycleEvent.class);
         List<LifecycleEvent> decodedHere = raw.stream().map(bytes -> switchboard.deserialize(topic, bytes)).toList();
         int topicSchemaId = ConfluentWireFormat.readSchemaId(raw.get(0));
 

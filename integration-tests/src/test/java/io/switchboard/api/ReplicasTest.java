@@ -223,7 +223,7 @@ class ReplicasTest {
         }
         // Signed with the replicas' keyring, as a data plane signs them.
         try (KafkaProducer<String, ConnectorObservation> producer = SignedRecordsProducer.of(kafka.client(KafkaIdentities.CONTROL_PLANE),
-                new AvroSerializer<>(new HttpSchemaRegistryClient(replicas.get(0).schemaRegistryUrl()).withUserInfo(io.switchboard.RegistryCredentials
+                new AvroSerializer<>(HttpSchemaRegistryClient.authenticated(replicas.get(0).schemaRegistryUrl(), io.switchboard.RegistryCredentials
                         .userInfo(Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))), ConnectorObservation.class, false),
                 Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))) {
             for (int i = 0; i < count; i++) {

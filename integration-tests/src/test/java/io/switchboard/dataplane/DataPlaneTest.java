@@ -310,7 +310,7 @@ class DataPlaneTest {
 
     /** The restart request the reconciler last reported as done, read from the observations topic. */
     private String restartApplied(String name) {
-        var registry = new HttpSchemaRegistryClient(app.schemaRegistryUrl());
+        var registry = HttpSchemaRegistryClient.anonymous(app.schemaRegistryUrl());
         var deserializer = new AvroDeserializer<>(registry, ConnectorObservation.class);
         Map<String, Object> config = kafka.client(KafkaIdentities.CONTROL_PLANE, Map.of());
         String applied = null;

@@ -40,7 +40,7 @@ final class RegistryHttp {
 
     /** A registry's client with the writer's credentials. */
     static io.switchboard.schemas.wire.HttpSchemaRegistryClient client(String baseUrl) {
-        return new io.switchboard.schemas.wire.HttpSchemaRegistryClient(baseUrl).withUserInfo(USER_INFO);
+        return io.switchboard.schemas.wire.HttpSchemaRegistryClient.authenticated(baseUrl, USER_INFO);
     }
 
     record Response(int status, String contentType, String body) {

@@ -24,7 +24,7 @@ public final class LifecycleEvents {
 
     /** @param client a client's settings, bootstrap servers and credentials (the event consumers' principal reads it) */
     public static List<LifecycleEvent> upToNow(Map<String, Object> client, String registryUrl, String topic) {
-        AvroDeserializer<LifecycleEvent> values = new AvroDeserializer<>(new HttpSchemaRegistryClient(registryUrl), LifecycleEvent.class);
+        AvroDeserializer<LifecycleEvent> values = new AvroDeserializer<>(HttpSchemaRegistryClient.anonymous(registryUrl), LifecycleEvent.class);
         Map<String, Object> config = new java.util.HashMap<>(client);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -120,7 +120,7 @@ final class SwitchboardFixture implements AutoCloseable {
 
     /** A client of this replica's schema registry that may also write to it (the deployment's writer credentials). */
     io.switchboard.schemas.wire.HttpSchemaRegistryClient registryWriter() {
-        return new io.switchboard.schemas.wire.HttpSchemaRegistryClient(app.schemaRegistryUrl()).withUserInfo(registryUserInfo());
+        return io.switchboard.schemas.wire.HttpSchemaRegistryClient.authenticated(app.schemaRegistryUrl(), registryUserInfo());
     }
 
     /** {@code USER:PASSWORD} that writes to this replica's schema registry. */

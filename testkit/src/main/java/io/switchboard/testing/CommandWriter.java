@@ -41,8 +41,8 @@ public final class CommandWriter implements AutoCloseable {
         Map<String, Object> all = new HashMap<>(settings);
         all.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         this.producer = new KafkaProducer<>(all, new ByteArraySerializer(), new ByteArraySerializer());
-        this.serializer = new AvroSerializer<>(new HttpSchemaRegistryClient(schemaRegistryUrl)
-                .withUserInfo(io.switchboard.RegistryCredentials.userInfo(keyring)), ConnectorCommand.class, false);
+        this.serializer = new AvroSerializer<>(HttpSchemaRegistryClient.authenticated(schemaRegistryUrl,
+                io.switchboard.RegistryCredentials.userInfo(keyring)), ConnectorCommand.class, false);
         this.signatures = CommandSignatures.of(keyring);
     }
 

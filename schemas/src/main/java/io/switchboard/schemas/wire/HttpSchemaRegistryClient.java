@@ -14,7 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,29 +34,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final HttpClient http;
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
-    /** The Authorization header every request carries (HTTP Basic), or null: none. */
-    private final String authorization;
-
-    public HttpSchemaRegistryClient(String baseUrl) {
-        this(baseUrl, DEFAULT_TIMEOUT);
-    }
-
-    /** @param timeout the limit on connecting and on each whole request */
-    public HttpSchemaRegistryClient(String baseUrl, Duration timeout) {
-        this(baseUrl, timeout, null);
-    }
+    /** The Authorization header every request carries (HTTP Basic), if any. */
+    private final Optional<String> authorization;
 
     /**
+     * @param timeout  the limit on connecting and on each whole request
      * @param userInfo {@code USER:PASSWORD}, sent with HTTP Basic on every request (Confluent's
-     *                 {@code basic.auth.user.info}); null: none. A registry that takes writes only
-     *                 with credentials (Switchboard's embedded one) needs it to register a schema.
+     *                 {@code basic.auth.user.info}); empty: no credentials. A registry that takes
+     *                 writes only with credentials (Switchboard's embedded one) needs them to register a schema.
      */
-    public HttpSchemaRegistryClient(String baseUrl, Duration timeout, String userInfo) {
-        this.authorization = userInfo == null ? null
-                : "Basic " + java.util.Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+    public HttpSchemaRegistryClient(String baseUrl, Duration timeout, Optional<String> userInfo) {
         if (baseUrl == null || baseUrl.isBlank()) {
             throw new IllegalArgumentException("A Schema Registry URL is required");
         }
+        this.authorization = userInfo.map(user -> "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder()
@@ -64,9 +57,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 .build();
     }
 
-    /** The same registry, with {@code USER:PASSWORD} sent on every request (HTTP Basic). */
-    public HttpSchemaRegistryClient withUserInfo(String userInfo) {
-        return new HttpSchemaRegistryClient(baseUrl, timeout, userInfo);
+    /**
+     * A client that sends no credentials, waiting {@link #DEFAULT_TIMEOUT}: it reads, and registers
+     * schemas only in a registry that takes writes from anyone.
+     */
+    public static HttpSchemaRegistryClient anonymous(String baseUrl) {
+        return new HttpSchemaRegistryClient(baseUrl, DEFAULT_TIMEOUT, Optional.empty());
+    }
+
+    /** A client that sends {@code USER:PASSWORD} on every request (HTTP Basic), waiting {@link #DEFAULT_TIMEOUT}. */
+    public static HttpSchemaRegistryClient authenticated(String baseUrl, String userInfo) {
+        return new HttpSchemaRegistryClient(baseUrl, DEFAULT_TIMEOUT, Optional.of(userInfo));
     }
 
     public String baseUrl() {
@@ -137,7 +138,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(timeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
-        return authorization == null ? request : request.header("Authorization", authorization);
+        return authorization.map(value -> request.header("Authorization", value)).orElse(request);
     }
 
     private JsonNode send(HttpRequest request) {

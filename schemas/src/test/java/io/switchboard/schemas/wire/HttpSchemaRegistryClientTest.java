@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,8 @@ class HttpSchemaRegistryClientTest {
             answer.handle(exchange, body);
         });
         server.start();
-        client = new HttpSchemaRegistryClient("http://127.0.0.1:" + server.getAddress().getPort() + "/", Duration.ofSeconds(30));
+        client = new HttpSchemaRegistryClient("http://127.0.0.1:" + server.getAddress().getPort() + "/", Duration.ofSeconds(30),
+                Optional.empty());
     }
 
     @AfterEach
@@ -142,7 +144,7 @@ class HttpSchemaRegistryClientTest {
             reply(exchange, 200, "{\"id\": 1}");
         };
         HttpSchemaRegistryClient impatient = new HttpSchemaRegistryClient(
-                "http://127.0.0.1:" + server.getAddress().getPort(), Duration.ofMillis(300));
+                "http://127.0.0.1:" + server.getAddress().getPort(), Duration.ofMillis(300), Optional.empty());
         try {
             SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> impatient.register("s", SCHEMA));
             assertEquals(-1, e.status());
