@@ -29,7 +29,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * writes need credentials ({@link #withWriters}).
      */
     public static final String LOOPBACK = "127.0.0.1";
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** The limit on starting and on each change waiting for the topic. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** Schemas can be large; Javalin's default limit of 1 MiB is not enough for all of them. */
     private static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
@@ -44,14 +45,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final String topic;
     private final String host;
     private final int requestedPort;
-    private final Duration timeout;
     private KafkaRegistryLog registryLog;
     private Javalin http;
-
-    /** A registry on a free port of the loopback interface, using the default topic. */
-    public EmbeddedSchemaRegistry(String bootstrapServers) {
-        this(bootstrapServers, DEFAULT_TOPIC, "127.0.0.1", 0);
-    }
 
     /**
      * @param topic the schema topic, created (compacted, one partition) when missing
@@ -59,16 +54,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @param port  the HTTP port; 0 for any free port
      */
     public EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port) {
-        this(bootstrapServers, topic, host, port, DEFAULT_TIMEOUT);
-    }
-
-    /** @param timeout the limit on starting and on each change waiting for the topic */
-    public EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port, Duration timeout) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.host = host;
         this.requestedPort = port;
-        this.timeout = timeout;
     }
 
     /** Settings its Kafka clients get besides their own (SASL, SSL: what every client of the replica gets); before {@link #start}. */
@@ -94,7 +83,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         try {
             RegistryView view = new RegistryView(CompatibilityLevel.BACKWARD);
-            registryLog = new KafkaRegistryLog(bootstrapServers, kafkaSettings, topic, timeout, view);
+            registryLog = new KafkaRegistryLog(bootstrapServers, kafkaSettings, topic, TIMEOUT, view);
             registryLog.start();
             RegistryRoutes routes = new RegistryRoutes(new SchemaRegistryService(view, registryLog), new RegistryWriters(WRITER, writers));
             http = Javalin.create(config -> {
