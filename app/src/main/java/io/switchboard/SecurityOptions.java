@@ -6,6 +6,7 @@ import io.switchboard.http.Tls;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -136,8 +137,8 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
         return tlsKeystore == null ? null : Tls.trusting(tlsKeystore, tlsKeystorePassword);
     }
 
-    /** The trust for calling Connect workers over HTTPS: the truststore given, else the JVM's default (null). */
-    public SSLContext workerTrust() {
-        return tlsTruststore == null ? null : Tls.trusting(tlsTruststore, tlsTruststorePassword);
+    /** The trust for calling Connect workers over HTTPS: the truststore given, else empty (the JVM's default). */
+    public Optional<SSLContext> workerTrust() {
+        return tlsTruststore == null ? Optional.empty() : Optional.of(Tls.trusting(tlsTruststore, tlsTruststorePassword));
     }
 }

@@ -85,40 +85,41 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
     private final ValidationGate validations;
     /** Shared by every client of this worker that {@link ConnectClusters} made. */
     private volatile WorkerRequestCounts requests = new WorkerRequestCounts();
-    /** The {@code Authorization} every request carries (the embedded worker's token), or null. */
-    private volatile String authorization;
+    /** The {@code Authorization} every request carries (the embedded worker's token), if any. */
+    private volatile Optional<String> authorization = Optional.empty();
 
-    public ConnectClusterClient(String url) {
-        this(url, (SSLContext) null);
-    }
-
-    /** @param trust what an {@code https://} worker's certificate is checked against; null: the JVM's default trust */
-    public ConnectClusterClient(String url, SSLContext trust) {
-        this(url, new ValidationGate(VALIDATIONS_COMPUTING, VALIDATIONS_IN_FLIGHT, VALIDATIONS_WAITING, VALIDATION_WAIT,
-                VALIDATION_COMPUTES_AT_MOST), trust);
-    }
-
-    ConnectClusterClient(String url, ValidationGate validations) {
-        this(url, validations, null);
-    }
-
-    ConnectClusterClient(String url, ValidationGate validations, SSLContext trust) {
+    /**
+     * @param trust       what an {@code https://} worker's certificate is checked against; empty: the JVM's default trust
+     * @param validations what every validation goes through before it is sent
+     */
+    ConnectClusterClient(String url, Optional<SSLContext> trust, ValidationGate validations) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.validations = validations;
         this.http = startedClient(trust);
     }
 
-    private static HttpClient startedClient(SSLContext trust) {
+    /**
+     * A client of the worker at {@code url}, its validations let through as one worker takes them
+     * ({@link #VALIDATIONS_COMPUTING}, {@link #VALIDATIONS_IN_FLIGHT}, ...).
+     *
+     * @param trust what an {@code https://} worker's certificate is checked against; empty: the JVM's default trust
+     */
+    public static ConnectClusterClient of(String url, Optional<SSLContext> trust) {
+        return new ConnectClusterClient(url, trust, new ValidationGate(VALIDATIONS_COMPUTING, VALIDATIONS_IN_FLIGHT,
+                VALIDATIONS_WAITING, VALIDATION_WAIT, VALIDATION_COMPUTES_AT_MOST));
+    }
+
+    private static HttpClient startedClient(Optional<SSLContext> trust) {
         QueuedThreadPool threads = new QueuedThreadPool(CLIENT_THREADS, 2);
         threads.setName("switchboard-worker-http");
         threads.setDaemon(true);
         HttpClient client = new HttpClient();
-        if (trust != null) {
+        trust.ifPresent(context -> {
             // Jetty's client builds its own TLS context otherwise, from the JSSE defaults, not from SSLContext.getDefault().
             SslContextFactory.Client tls = new SslContextFactory.Client();
-            tls.setSslContext(trust);
+            tls.setSslContext(context);
             client.setSslContextFactory(tls);
-        }
+        });
         client.setExecutor(threads);
         client.setScheduler(new ScheduledExecutorScheduler("switchboard-worker-http-timeouts", true));
         client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
@@ -365,9 +366,7 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
                     .timeout(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .headers(headers -> {
                         headers.put(HttpHeader.CONTENT_TYPE, "application/json").put(HttpHeader.ACCEPT, "application/json");
-                        if (authorization != null) {
-                            headers.put(HttpHeader.AUTHORIZATION, authorization);
-                        }
+                        authorization.ifPresent(value -> headers.put(HttpHeader.AUTHORIZATION, value));
                     });
             if (jsonBody != null) {
                 request.body(new BytesRequestContent("application/json", jsonBody));
@@ -392,8 +391,8 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
         }
     }
 
-    /** Sends {@code authorization} ({@code Bearer TOKEN}) with every request from now on; null sends none. */
-    ConnectClusterClient authorizedBy(String authorization) {
+    /** Sends {@code authorization} ({@code Bearer TOKEN}) with every request from now on; empty: none. */
+    ConnectClusterClient authorizedBy(Optional<String> authorization) {
         this.authorization = authorization;
         return this;
     }

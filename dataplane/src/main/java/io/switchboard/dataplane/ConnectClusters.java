@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
@@ -25,15 +26,11 @@ public final class ConnectClusters implements ClusterDirectory {
     /** Clusters announced but not attached yet. */
     private volatile List<String> starting = List.of();
     private final Map<String, ConnectClusterClient> clients = new ConcurrentHashMap<>();
-    /** What https:// workers' certificates are checked against; null: the JVM's default trust. */
-    private final SSLContext trust;
+    /** What https:// workers' certificates are checked against; empty: the JVM's default trust. */
+    private final Optional<SSLContext> trust;
 
-    public ConnectClusters() {
-        this(null);
-    }
-
-    /** @param trust what https:// workers' certificates are checked against (--tls-truststore); null: the JVM's default */
-    public ConnectClusters(SSLContext trust) {
+    /** @param trust what https:// workers' certificates are checked against (--tls-truststore); empty: the JVM's default */
+    public ConnectClusters(Optional<SSLContext> trust) {
         this.trust = trust;
     }
 
@@ -64,8 +61,8 @@ public final class ConnectClusters implements ClusterDirectory {
     }
 
     /** How the embedded worker of {@code cluster} is walled off; empty for a cluster of external workers. */
-    public java.util.Optional<WorkerWall.Isolation> isolation(String cluster) {
-        return java.util.Optional.ofNullable(isolations.get(cluster));
+    public Optional<WorkerWall.Isolation> isolation(String cluster) {
+        return Optional.ofNullable(isolations.get(cluster));
     }
 
     /** The clusters whose embedded worker runs with no wall around it. */
@@ -86,7 +83,7 @@ public final class ConnectClusters implements ClusterDirectory {
 
     /** A new client of a worker, with the trust its certificate is checked against and the token it demands. */
     public ConnectClusterClient newClient(String url) {
-        return new ConnectClusterClient(url, trust).countingIn(requestsTo(url)).authorizedBy(authorizations.get(url));
+        return ConnectClusterClient.of(url, trust).countingIn(requestsTo(url)).authorizedBy(Optional.ofNullable(authorizations.get(url)));
     }
 
     /** The requests of each kind this replica made of the worker at {@code url}, through every client of it. */

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -134,7 +135,7 @@ class ConnectClusterClientTest {
      */
     @Test
     void aNameReachesTheWorkerAsOneEncodedPathSegment() {
-        try (ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort())) {
+        try (ConnectClusterClient client = ConnectClusterClient.of("http://127.0.0.1:" + server.getAddress().getPort(), Optional.empty())) {
             assertTrue(client.status("a b/../%2e;x?y#z").isPresent());
         }
         assertEquals(List.of("/connectors/a%20b%2F..%2F%252e%3Bx%3Fy%23z/status"), rawPaths);
@@ -146,7 +147,7 @@ class ConnectClusterClientTest {
      */
     @Test
     void anAnswerPastTheBoundFailsTheCall() {
-        try (ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort())) {
+        try (ConnectClusterClient client = ConnectClusterClient.of("http://127.0.0.1:" + server.getAddress().getPort(), Optional.empty())) {
             WorkerClient.ConnectCallException failed = assertThrows(WorkerClient.ConnectCallException.class,
                     () -> client.offsets("big"));
             assertTrue(failed.getMessage().startsWith("GET http://127.0.0.1:"), failed.getMessage());
@@ -160,7 +161,7 @@ class ConnectClusterClientTest {
     @Test
     void closingTheClientEndsItsThreads() throws Exception {
         Set<Thread> before = clientThreads();
-        ConnectClusterClient client = new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        ConnectClusterClient client = ConnectClusterClient.of("http://127.0.0.1:" + server.getAddress().getPort(), Optional.empty());
         assertTrue(client.status("x").isPresent());
         Set<Thread> its = clientThreads();
         its.removeAll(before);
@@ -229,7 +230,8 @@ class ConnectClusterClientTest {
     /** A client of the test server, with {@code gate} (null: the default one), closed after the test. */
     private ConnectClusterClient client(ValidationGate gate) {
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        ConnectClusterClient client = gate == null ? new ConnectClusterClient(url) : new ConnectClusterClient(url, gate);
+        ConnectClusterClient client = gate == null ? ConnectClusterClient.of(url, Optional.empty())
+                : new ConnectClusterClient(url, Optional.empty(), gate);
         clients.add(client);
         return client;
     }

@@ -4,6 +4,7 @@ import io.switchboard.core.ClusterDirectory;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +15,7 @@ class ConnectClustersTest {
 
     @Test
     void aClusterIsManagedOnceAnnouncedWhileItStartsAndOnceAttached() {
-        ConnectClusters clusters = new ConnectClusters();
+        ConnectClusters clusters = new ConnectClusters(Optional.empty());
         List<String> asked = List.of(ClusterDirectory.DEFAULT_CLUSTER, "analytics", "billing", "nope", "");
         agree(clusters, asked);
         assertTrue(clusters.manages(ClusterDirectory.DEFAULT_CLUSTER), "the default cluster, before any is attached");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -30,7 +31,7 @@ final class FakeWorker implements AutoCloseable {
 
     /** A new client of this worker, as the reconciler under test calls it; the caller closes it. */
     ConnectClusterClient client() {
-        return new ConnectClusterClient("http://127.0.0.1:" + server.getAddress().getPort());
+        return ConnectClusterClient.of("http://127.0.0.1:" + server.getAddress().getPort(), Optional.empty());
     }
 
     /** Answers with a JSON body, or with none when it is empty. */

@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -96,7 +97,7 @@ class HttpsWorkerTest {
     @Test
     void theWorkersCertificateIsTrustedOnlyByTheTruststoreGiven() {
         assertTrue(worker.url().startsWith("https://"), worker.url());
-        try (ConnectClusterClient jdkTrust = new ConnectClusterClient(worker.url())) {
+        try (ConnectClusterClient jdkTrust = ConnectClusterClient.of(worker.url(), Optional.empty())) {
             WorkerClient.ConnectCallException refused = assertThrows(WorkerClient.ConnectCallException.class, jdkTrust::root);
             assertTrue(String.valueOf(refused.getMessage()).contains("PKIX"), refused.getMessage());
         }

@@ -21,6 +21,7 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -90,10 +91,10 @@ class HttpsWorkerTrustTest {
     @Test
     void aWorkerBehindAPrivateCaIsTrustedThroughTheTruststoreGiven() {
         String url = "https://127.0.0.1:" + worker.getAddress().getPort();
-        try (ConnectClusterClient client = new ConnectClusters(Tls.trusting(truststore, PASSWORD)).newClient(url)) {
+        try (ConnectClusterClient client = new ConnectClusters(Optional.of(Tls.trusting(truststore, PASSWORD))).newClient(url)) {
             assertEquals("RUNNING", client.status("x").orElseThrow().path("connector").path("state").asText());
         }
-        try (ConnectClusterClient client = new ConnectClusters().newClient(url)) {
+        try (ConnectClusterClient client = new ConnectClusters(Optional.empty()).newClient(url)) {
             WorkerClient.ConnectCallException refused = assertThrows(WorkerClient.ConnectCallException.class,
                     () -> client.status("x"));
             assertTrue(refused.getMessage().contains("PKIX") || refused.getMessage().contains("certificat"), refused.getMessage());

@@ -58,7 +58,7 @@ class PolicyOnTheWorkerTest {
         String prefix = SharedKafka.newPrefix();
         Topics topics = new Topics(prefix);
         try (EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(SharedKafka.broker().bootstrapServers(), null, prefix + "-worker", 0, SharedKafka.broker().workerProperties(Map.of()));
-             ConnectClusterClient client = new ConnectClusterClient(worker.url())) {
+             ConnectClusterClient client = ConnectClusterClient.of(worker.url(), Optional.empty())) {
             // As an older version left them: one the worker runs already, one it has not got yet.
             Map<String, String> reading = sink(topics.replicaKeys());
             assertEquals(201, Http.call(worker.url(), "POST", "/connectors", Http.json(Map.of("name", "old-sink", "config", reading))).status());

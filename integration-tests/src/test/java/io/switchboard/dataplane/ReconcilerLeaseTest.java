@@ -63,7 +63,7 @@ class ReconcilerLeaseTest {
     }
 
     private ReconcilerLoop loop() {
-        ConnectClusterClient worker = new ConnectClusterClient("http://127.0.0.1:9");
+        ConnectClusterClient worker = ConnectClusterClient.of("http://127.0.0.1:9", Optional.empty());
         Reconciler reconciler = new Reconciler("lease", worker, List::of, name -> Optional.empty(), observation -> { },
                 Clock.systemUTC(), UnaryOperator.identity(), name -> Optional.empty(), QuotedSecrets.NONE);
         ReconcilerLoop loop = new ReconcilerLoop("lease", reconciler, SharedKafka.broker().bootstrapServers(),
