@@ -125,16 +125,16 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
 
     /**
      * The trust for calling other replicas over HTTPS: the truststore given, else the API's own
-     * keystore (replicas sharing one certificate), else none (plain HTTP). A truststore given is also
+     * keystore (replicas sharing one certificate), else empty (plain HTTP). A truststore given is also
      * made the JVM's default, for the clients that take no context of their own (the OIDC key set's).
      */
-    public SSLContext replicaTrust() {
+    public Optional<SSLContext> replicaTrust() {
         if (tlsTruststore != null) {
             SSLContext context = Tls.trusting(tlsTruststore, tlsTruststorePassword);
             SSLContext.setDefault(context);
-            return context;
+            return Optional.of(context);
         }
-        return tlsKeystore == null ? null : Tls.trusting(tlsKeystore, tlsKeystorePassword);
+        return tlsKeystore == null ? Optional.empty() : Optional.of(Tls.trusting(tlsKeystore, tlsKeystorePassword));
     }
 
     /** The trust for calling Connect workers over HTTPS: the truststore given, else empty (the JVM's default). */

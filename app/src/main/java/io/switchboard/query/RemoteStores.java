@@ -41,27 +41,26 @@ public final class RemoteStores {
     /** Signs a request to another replica: the headers that prove it comes from a replica. */
     @FunctionalInterface
     public interface Signing {
-        /** @param target the replica called, host:port */
+        /** Signs nothing: the requests carry no proof that a replica sent them. */
+        Signing NONE = (target, method, pathAndQuery) -> new String[0];
+
+        /**
+         * The headers to send: name, value, name, value; none when unsigned.
+         *
+         * @param target the replica called, host:port
+         */
         String[] headers(String target, String method, String pathAndQuery);
     }
 
-    public RemoteStores(Duration timeout) {
-        this(timeout, null);
-    }
-
-    /** @param signer signs every request, so that the other replica knows it comes from a replica; null: unsigned */
-    public RemoteStores(Duration timeout, Signing signer) {
-        this(timeout, signer, null);
-    }
-
-    /** @param tls the trust for replicas that serve HTTPS; null: replicas serve plain HTTP */
-    public RemoteStores(Duration timeout, Signing signer, SSLContext tls) {
+    /**
+     * @param signer signs every request, so that the other replica knows it comes from a replica ({@link Signing#NONE}: unsigned)
+     * @param tls    the trust for replicas that serve HTTPS; empty: replicas serve plain HTTP
+     */
+    public RemoteStores(Duration timeout, Signing signer, Optional<SSLContext> tls) {
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1);
-        if (tls != null) {
-            client.sslContext(tls);
-        }
+        tls.ifPresent(client::sslContext);
         this.http = client.build();
-        this.scheme = tls == null ? "http" : "https";
+        this.scheme = tls.isPresent() ? "https" : "http";
         this.signer = signer;
         this.timeout = timeout;
     }
@@ -150,8 +149,9 @@ public final class RemoteStores {
     private HttpRequest request(HostInfo host, String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":" + host.port() + path))
                 .timeout(timeout).GET();
-        if (signer != null) {
-            request.headers(signer.headers(host.host() + ":" + host.port(), "GET", path));
+        String[] headers = signer.headers(host.host() + ":" + host.port(), "GET", path);
+        if (headers.length > 0) {
+            request.headers(headers);
         }
         return request.build();
     }

@@ -38,7 +38,8 @@ class ReadBoundsTest {
             InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
             Duration readWait = Duration.ofSeconds(8);
             ConnectorQueries queries = new ConnectorQueries(streams,
-                    new ReplicaRouter(streams, new HostInfo("127.0.0.1", 1)), new RemoteStores(Duration.ofSeconds(1)),
+                    new ReplicaRouter(streams, new HostInfo("127.0.0.1", 1)),
+                    new RemoteStores(Duration.ofSeconds(1), RemoteStores.Signing.NONE, Optional.empty()),
                     new AvroSerde<>(registry, ConnectorState.class, false),
                     new AvroSerde<>(registry, ConnectorObservation.class, false),
                     new AvroSerde<>(registry, ConnectorHistory.class, false), 6, readWait, 2,

@@ -98,7 +98,8 @@ class ReadRetryCoverageTest {
             URI url = URI.create(app.url());
             InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
             ConnectorQueries queries = new ConnectorQueries(app.streams(),
-                    new ReplicaRouter(app.streams(), new HostInfo(url.getHost(), url.getPort())), new RemoteStores(Duration.ofSeconds(1)),
+                    new ReplicaRouter(app.streams(), new HostInfo(url.getHost(), url.getPort())),
+                    new RemoteStores(Duration.ofSeconds(1), RemoteStores.Signing.NONE, Optional.empty()),
                     new AvroSerde<>(registry, ConnectorState.class, false),
                     new AvroSerde<>(registry, ConnectorObservation.class, false),
                     new AvroSerde<>(registry, ConnectorHistory.class, false), latest.size(), READ_WAIT, 4,
