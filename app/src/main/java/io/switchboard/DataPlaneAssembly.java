@@ -6,6 +6,7 @@ import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.dataplane.ConnectClusterClient;
 import io.switchboard.dataplane.ConnectClusters;
+import io.switchboard.dataplane.DesiredConnectors;
 import io.switchboard.dataplane.DesiredStateChangelog;
 import io.switchboard.dataplane.DesiredStateFeed;
 import io.switchboard.schemas.SignedStates;
@@ -191,16 +192,14 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
                     serdes.states().deserializer(), signedStates,
                     () -> queries.connectors(cluster), name -> queries.connector(new ConnectorKey(cluster, name))));
             Reconciler reconciler = new Reconciler(cluster, worker,
-                    desired::connectors,
-                    name -> queries.status(new ConnectorKey(cluster, name)),
-                    observe.apply(cluster),
-                    Clock.systemUTC(),
+                    DesiredConnectors.byName(desired::connectors, desired::connector),
                     // Workers get configs as stored: sealed values and named secrets stay references, which only
                     // a worker with Switchboard's config providers opens (the core refuses them for the others).
                     UnaryOperator.identity(),
-                    desired::connector,
-                    wanted -> text -> Redactor.scrub(text, secrets.quotable(wanted.getConfig(),
-                            secret -> secretStore.open(cluster, secret))))
+                    new Reconciler.Reports(name -> queries.status(new ConnectorKey(cluster, name)), observe.apply(cluster),
+                            wanted -> text -> Redactor.scrub(text, secrets.quotable(wanted.getConfig(),
+                                    secret -> secretStore.open(cluster, secret)))),
+                    Clock.systemUTC())
                     // A config stored before a policy existed is reported, not given to the worker.
                     .policedBy(controlPlane(options, topics));
             metrics.watch(cluster, reconciler);

@@ -67,7 +67,7 @@ public final class Reconciler {
     private final String cluster;
     private final ConnectClusterClient worker;
     private final Supplier<List<ConnectorState>> desired;
-    private final Function<String, Optional<ConnectorState>> desiredNow;
+    private final Optional<Function<String, Optional<ConnectorState>>> desiredNow;
     private final Clock clock;
     private final ExecutorService pool = threads(PARALLELISM, "switchboard-reconcile");
     /**
@@ -90,42 +90,35 @@ public final class Reconciler {
         static final Result UNSETTLED = new Result(0, false);
     }
 
-    public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
-                      Function<String, Optional<ConnectorObservation>> lastObserved,
-                      Consumer<ConnectorObservation> observations, Clock clock) {
-        this(cluster, worker, desired, lastObserved, observations, clock, UnaryOperator.identity());
-    }
-
-    public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
-                      Function<String, Optional<ConnectorObservation>> lastObserved,
-                      Consumer<ConnectorObservation> observations, Clock clock,
-                      UnaryOperator<Map<String, String>> toWorker) {
-        this(cluster, worker, desired, lastObserved, observations, clock, toWorker, null, QuotedSecrets.NONE);
-    }
-
     /**
-     * @param desiredNow one connector's desired state as it is now; a pass that has run for
-     *                   {@link #RECHECK_AFTER_NANOS} checks each connector again before calling the
-     *                   worker, so that a long pass (500 config updates on a worker that takes
-     *                   seconds for each) does not carry out what was changed or deleted since it began
+     * Where a reconciler reports what it sees of each desired connector.
+     *
+     * @param lastObserved  the observation of a connector reported last (its tasks' configs, its last offsets change)
+     * @param observations  where each new observation goes
      * @param quotedSecrets hides in each report what the worker quotes of the connector's secrets
      */
-    public Reconciler(String cluster, ConnectClusterClient worker, Supplier<List<ConnectorState>> desired,
-                      Function<String, Optional<ConnectorObservation>> lastObserved,
-                      Consumer<ConnectorObservation> observations, Clock clock,
-                      UnaryOperator<Map<String, String>> toWorker,
-                      Function<String, Optional<ConnectorState>> desiredNow, QuotedSecrets quotedSecrets) {
+    public record Reports(Function<String, Optional<ConnectorObservation>> lastObserved,
+                          Consumer<ConnectorObservation> observations, QuotedSecrets quotedSecrets) {
+        /** Reports to {@code observations}, with none reported before and no secrets to hide. */
+        public static Reports to(Consumer<ConnectorObservation> observations) {
+            return new Reports(name -> Optional.empty(), observations, QuotedSecrets.NONE);
+        }
+    }
+
+    /** @param toWorker the config as the worker is given it, from the desired one */
+    public Reconciler(String cluster, ConnectClusterClient worker, DesiredConnectors desired,
+                      UnaryOperator<Map<String, String>> toWorker, Reports reports, Clock clock) {
         this.cluster = cluster;
         this.worker = worker;
-        this.desired = desired;
-        this.desiredNow = desiredNow;
+        this.desired = desired.all();
+        this.desiredNow = desired.one();
         this.clock = clock;
         this.failures = new ReconcileFailures(cluster);
         this.view = new WorkerView(worker, memories);
-        this.executor = new ReconcileExecutor(cluster, worker, clock, lastObserved);
+        this.executor = new ReconcileExecutor(cluster, worker, clock, reports.lastObserved());
         this.detailsReader = new DetailsReader(cluster, this::readDetailsAndReport, () -> busyWithin(BUSY_MS));
-        this.reporter = new ReconcileReporter(cluster, worker, clock, observations, failures, detailsReader,
-                quotedSecrets);
+        this.reporter = new ReconcileReporter(cluster, worker, clock, reports.observations(), failures, detailsReader,
+                reports.quotedSecrets());
         this.step = new ReconcileStep(worker, toWorker, clock, failures, view, memories, executor, reporter);
     }
 
@@ -166,7 +159,7 @@ public final class Reconciler {
         if (only == null) {
             fullPasses.increment();
         }
-        Map<String, ConnectorState> wanted = only != null && desiredNow != null ? desiredOf(only)
+        Map<String, ConnectorState> wanted = only != null && desiredNow.isPresent() ? desiredOf(only, desiredNow.get())
                 : desired.get().stream().collect(Collectors.toMap(ConnectorState::getName, s -> s, (a, b) -> b));
         Map<String, WorkerConnector> actual = only == null ? view.all() : view.watched(only);
         List<Callable<Integer>> work = new ArrayList<>();
@@ -231,9 +224,9 @@ public final class Reconciler {
             return Result.UNSETTLED;
         }
         ConnectorState current = state;
-        if (desiredNow != null && System.nanoTime() - began > RECHECK_AFTER_NANOS) {
+        if (desiredNow.isPresent() && System.nanoTime() - began > RECHECK_AFTER_NANOS) {
             try {
-                Optional<ConnectorState> now = desiredNow.apply(name);
+                Optional<ConnectorState> now = desiredNow.get().apply(name);
                 if (now.isEmpty()) {
                     return Result.UNSETTLED;
                 }
@@ -255,13 +248,13 @@ public final class Reconciler {
     }
 
     /**
-     * The desired state of just these connectors. A few are read one by one; more are read with one
-     * read of every connector's ({@link #READ_ONE_BY_ONE_AT_MOST}): each read of the desired state
-     * waits until it has read the changelog as far as it went when asked, a round trip to Kafka, so
-     * a look at a burst's connectors one by one would take one round trip per connector, and their
-     * statuses would wait for the next full pass.
+     * The desired state of just these connectors. A few are read one by one, with {@code one}; more
+     * are read with one read of every connector's ({@link #READ_ONE_BY_ONE_AT_MOST}): each read of the
+     * desired state waits until it has read the changelog as far as it went when asked, a round trip
+     * to Kafka, so a look at a burst's connectors one by one would take one round trip per connector,
+     * and their statuses would wait for the next full pass.
      */
-    private Map<String, ConnectorState> desiredOf(Set<String> names) {
+    private Map<String, ConnectorState> desiredOf(Set<String> names, Function<String, Optional<ConnectorState>> one) {
         Map<String, ConnectorState> wanted = new HashMap<>();
         if (names.size() > READ_ONE_BY_ONE_AT_MOST) {
             try {
@@ -278,7 +271,7 @@ public final class Reconciler {
         }
         for (String name : names) {
             try {
-                desiredNow.apply(name).ifPresent(state -> wanted.put(name, state));
+                one.apply(name).ifPresent(state -> wanted.put(name, state));
             } catch (RuntimeException unreadable) {
                 // Its partition is moving: it stays watched and is read on the next look.
                 wanted.remove(name);
@@ -302,7 +295,7 @@ public final class Reconciler {
         claims.claim(name);
         try {
             Optional<ConnectorState> state = decided != null ? decided
-                    : desiredNow != null ? desiredNow.apply(name)
+                    : desiredNow.isPresent() ? desiredNow.get().apply(name)
                     : desired.get().stream().filter(s -> s.getName().equals(name)).findFirst();
             if (state.isEmpty()) {
                 boolean gone = memories.workerConfig(name) == null && worker.config(name).isEmpty() || step.deleteStray(name) > 0;

@@ -64,9 +64,9 @@ class LeaseThreadsTest {
     }
 
     private Reconciler reconciler(Map<String, ConnectorState> desired) {
-        return new Reconciler("lease-threads", worker, () -> List.copyOf(desired.values()),
-                name -> Optional.empty(), observation -> { },
-                Clock.systemUTC(), UnaryOperator.identity(), name -> Optional.ofNullable(desired.get(name)), QuotedSecrets.NONE);
+        return new Reconciler("lease-threads", worker,
+                DesiredConnectors.byName(() -> List.copyOf(desired.values()), name -> Optional.ofNullable(desired.get(name))),
+                UnaryOperator.identity(), Reconciler.Reports.to(observation -> { }), Clock.systemUTC());
     }
 
     /** Threads of the cluster alive in this JVM, by name. */

@@ -120,8 +120,8 @@ class OneReportPerChangeTest {
 
     /** A reconciler of the one connector, reading statuses from the feed; the worker runs it and the first full pass reports it. */
     private Reconciler reconcilerOfARunningConnector() {
-        Reconciler reconciler = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
-                clock, UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
+        Reconciler reconciler = new Reconciler("default", worker, DesiredConnectors.byName(() -> List.of(desired), name -> Optional.of(desired)),
+                UnaryOperator.identity(), Reconciler.Reports.to(reports::add), clock);
         reconciler.readStatusesFrom(feed);
         connectorWritten("RUNNING");
         taskWritten("RUNNING", null);
@@ -404,8 +404,8 @@ class OneReportPerChangeTest {
         connectorState = "STOPPED";
         taskState = "STOPPED";
         desired = state(TargetState.STOPPED, 3);
-        Reconciler still = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
-                clock, UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
+        Reconciler still = new Reconciler("default", worker, DesiredConnectors.byName(() -> List.of(desired), name -> Optional.of(desired)),
+                UnaryOperator.identity(), Reconciler.Reports.to(reports::add), clock);
         try {
             still.reconcile();
             assertEquals(null, reports.get(reports.size() - 1).getDetailsObservedAt(), "a stopped connector, not moving: " + reports);
@@ -415,8 +415,8 @@ class OneReportPerChangeTest {
         desired = ConnectorState.newBuilder().setCluster("default").setName("c1").setConfig(CONFIG).setTargetState(TargetState.STOPPED)
                 .setVersion(3).setCreatedAt(1).setUpdatedAt(1).setLastCommandId("cmd-3").setMove(io.switchboard.schemas.MoveStep.newBuilder()
                 .setMoveId("move-1").setStep("start").setFrom("default").setTo("east").setTargetState(TargetState.RUNNING).build()).build();
-        Reconciler takingOver = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
-                clock, UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
+        Reconciler takingOver = new Reconciler("default", worker, DesiredConnectors.byName(() -> List.of(desired), name -> Optional.of(desired)),
+                UnaryOperator.identity(), Reconciler.Reports.to(reports::add), clock);
         try {
             takingOver.reconcile();
             ConnectorObservation first = reports.get(reports.size() - 1);

@@ -67,8 +67,9 @@ class RetryPacingTest {
 
     @Test
     void aRefusedCreateIsTriedAgainOnTheWatchersLookOnceItsWaitIsOver() {
-        Reconciler reconciler = new Reconciler("default", worker, () -> List.of(desired), name -> Optional.empty(), reports::add,
-                clock, UnaryOperator.identity(), name -> Optional.of(desired), QuotedSecrets.NONE);
+        Reconciler reconciler = new Reconciler("default", worker,
+                DesiredConnectors.byName(() -> List.of(desired), name -> Optional.of(desired)),
+                UnaryOperator.identity(), Reconciler.Reports.to(reports::add), clock);
         reconciler.reconcile();
         assertEquals(1, creates.get(), "the full pass tries it");
 

@@ -75,8 +75,9 @@ class StaleDesiredStateTest {
         ConnectorState offsets = stopped("offsets");
         // What the changelog holds: the stop, until the offsets request is committed.
         AtomicReference<ConnectorState> changelog = new AtomicReference<>(stop);
-        Reconciler reconciler = new Reconciler("default", worker, () -> List.of(changelog.get()), name -> Optional.empty(),
-                reports::add, clock, UnaryOperator.identity(), name -> Optional.of(changelog.get()), QuotedSecrets.NONE);
+        Reconciler reconciler = new Reconciler("default", worker,
+                DesiredConnectors.byName(() -> List.of(changelog.get()), name -> Optional.of(changelog.get())),
+                UnaryOperator.identity(), Reconciler.Reports.to(reports::add), clock);
 
         reconciler.reconcileConnector("c1", Optional.of(stop));
         now.addAndGet(10);
@@ -98,8 +99,9 @@ class StaleDesiredStateTest {
     void aReplacedDesiredStateStillReadLongAfterIsTried() throws Exception {
         ConnectorState stop = stopped("stop");
         ConnectorState offsets = stopped("offsets");
-        Reconciler reconciler = new Reconciler("default", worker, () -> List.of(stop), name -> Optional.empty(),
-                reports::add, clock, UnaryOperator.identity(), name -> Optional.of(stop), QuotedSecrets.NONE);
+        Reconciler reconciler = new Reconciler("default", worker,
+                DesiredConnectors.byName(() -> List.of(stop), name -> Optional.of(stop)),
+                UnaryOperator.identity(), Reconciler.Reports.to(reports::add), clock);
 
         reconciler.reconcileConnector("c1", Optional.of(stop));
         now.addAndGet(10);

@@ -152,16 +152,15 @@ class WatchPacingTest {
             desired.put(name(i), state(name(i)));
         }
         worker = server.client();
-        return new Reconciler("default", worker, () -> {
-                    everyDesiredRead.incrementAndGet();
-                    return List.copyOf(desired.values());
-                },
-                name -> Optional.empty(), observation -> reported.put(observation.getConnector(), observation.getState()),
-                clock,
-                UnaryOperator.identity(), name -> {
-                    oneDesiredRead.incrementAndGet();
-                    return Optional.ofNullable(desired.get(name));
-                }, QuotedSecrets.NONE);
+        DesiredConnectors read = DesiredConnectors.byName(() -> {
+            everyDesiredRead.incrementAndGet();
+            return List.copyOf(desired.values());
+        }, name -> {
+            oneDesiredRead.incrementAndGet();
+            return Optional.ofNullable(desired.get(name));
+        });
+        return new Reconciler("default", worker, read, UnaryOperator.identity(),
+                Reconciler.Reports.to(observation -> reported.put(observation.getConnector(), observation.getState())), clock);
     }
 
     /** Offers every connector as just decided and waits until the created ones are watched. */

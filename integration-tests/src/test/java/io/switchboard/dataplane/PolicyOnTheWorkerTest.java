@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,8 +68,9 @@ class PolicyOnTheWorkerTest {
             AtomicReference<List<ConnectorState>> desired = new AtomicReference<>(List.of(
                     state("old-sink", reading, 1), state("old-source", source(topics.commands()), 1)));
             List<ConnectorObservation> reported = new CopyOnWriteArrayList<>();
-            Reconciler reconciler = new Reconciler("default", client, desired::get, name -> Optional.empty(), reported::add,
-                    Clock.systemUTC()).policedBy(ControlPlanes.of(topics));
+            Reconciler reconciler = new Reconciler("default", client, DesiredConnectors.listed(desired::get),
+                    UnaryOperator.identity(), Reconciler.Reports.to(reported::add), Clock.systemUTC())
+                    .policedBy(ControlPlanes.of(topics));
 
             WAIT.until("old-sink stopped on the worker", () -> {
                 reconciler.reconcile();

@@ -64,8 +64,9 @@ class ReconcilerLeaseTest {
 
     private ReconcilerLoop loop() {
         ConnectClusterClient worker = ConnectClusterClient.of("http://127.0.0.1:9", Optional.empty());
-        Reconciler reconciler = new Reconciler("lease", worker, List::of, name -> Optional.empty(), observation -> { },
-                Clock.systemUTC(), UnaryOperator.identity(), name -> Optional.empty(), QuotedSecrets.NONE);
+        Reconciler reconciler = new Reconciler("lease", worker,
+                DesiredConnectors.byName(List::of, name -> Optional.empty()),
+                UnaryOperator.identity(), Reconciler.Reports.to(observation -> { }), Clock.systemUTC());
         ReconcilerLoop loop = new ReconcilerLoop("lease", reconciler, SharedKafka.broker().bootstrapServers(),
                 SharedKafka.broker().clients(KafkaIdentities.CONTROL_PLANE).common(), leaseTopic, group,
                 Duration.ofMinutes(10));
