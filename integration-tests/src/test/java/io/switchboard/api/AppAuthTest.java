@@ -10,7 +10,6 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import io.switchboard.SecurityOptions;
 import io.switchboard.access.RouteMatrix;
 import io.switchboard.http.HttpServer.Route;
 import io.switchboard.testing.Http;
@@ -81,8 +80,8 @@ class AppAuthTest {
             exchange.close();
         });
         jwks.start();
-        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withUsersFile(users)
-                .withOidc(ISSUER, "switchboard", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json")));
+        fx = new SwitchboardFixture(options -> options.flags("--users-file", users.toString(), "--oidc-issuer", ISSUER,
+                "--oidc-audience", "switchboard", "--oidc-jwks-url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json"));
         kafkaClusterId = Http.call(fx.app.url(), "GET", "/", null, Map.of()).json().path("kafka_cluster_id").asText();
         base = "/connect/v1/environments/env-default/clusters/" + kafkaClusterId;
         matrix = new RouteMatrix(fx.app.url(), kafkaClusterId, TestUsers::basic);

@@ -1,7 +1,6 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.metrics.HealthOptions;
 import io.switchboard.rules.AutoRestart;
@@ -56,7 +55,7 @@ class ConnectorHealthTest {
         users = TestUsers.write(Files.createTempDirectory("switchboard-health"), grants);
         // A flapping window of its own, which the window endpoint takes as its flap_window_s unless asked.
         fx = new SwitchboardFixture(options -> options.embeddedWorker(true).health(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30))
-                .security(SecurityOptions.NONE.withUsersFile(users)));
+                .flags("--users-file", users.toString()));
     }
 
     @AfterAll
@@ -142,7 +141,7 @@ class ConnectorHealthTest {
         String window = as("vera", "GET", "/connectors/flaky/health" + from, null).body();
         SwitchboardApp second = SwitchboardApp.start(fx.kafka.replica(fx.options().dataDir(fx.dir.resolve("second"))
                 .secretsKeyFile(fx.dir.resolve("replica").resolve("secrets.key"))
-                .schemaRegistryUrl(fx.app.schemaRegistryUrl()).security(SecurityOptions.NONE.withUsersFile(users))
+                .schemaRegistryUrl(fx.app.schemaRegistryUrl()).flags("--users-file", users.toString())
                 .health(HealthOptions.of(10_000, FLAP_WINDOW_S, 3, 30)).build()));
         try {
             // Theirs, then mine: read until they agree (for up to 60 s), then compared.

@@ -1,7 +1,6 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.SecurityOptions;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
@@ -42,7 +41,7 @@ class HistoryAndEventsTest {
         // Principals are recorded only when authenticated: these are the test's users.
         Path users = TestUsers.write(Path.of(System.getProperty("java.io.tmpdir"),
                 "switchboard-users-" + UUID.randomUUID()), Map.of("alice", "editor@*", "bob", "editor@*", "carol", "editor@*", "dave", "editor@*", "erin", "editor@*", "admin", "admin@*"));
-        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.flags("--users-file", users.toString()));
         Http.authorizeByDefault(fx.app.url(), TestUsers.basic("admin"));
     }
 

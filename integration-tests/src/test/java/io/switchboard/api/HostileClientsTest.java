@@ -1,6 +1,5 @@
 package io.switchboard.api;
 
-import io.switchboard.SecurityOptions;
 import io.switchboard.auth.SecretHashes;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +48,7 @@ class HostileClientsTest {
     void start() throws IOException {
         dir = Files.createTempDirectory("switchboard-hostile-clients");
         Path users = TestUsers.write(dir, Map.of("vera", "viewer@default", "ada", "admin@*"));
-        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.flags("--users-file", users.toString()));
     }
 
     @AfterAll

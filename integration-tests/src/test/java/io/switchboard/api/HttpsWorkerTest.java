@@ -3,7 +3,6 @@ package io.switchboard.api;
 import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.testing.TestReplicas;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.core.WorkerClient;
 import io.switchboard.dataplane.ConnectClusterClient;
@@ -59,7 +58,7 @@ class HttpsWorkerTest {
         app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
                 .dataDir(dir.resolve("replica")).embeddedWorker(false)
                 .connectClusters("secure=" + worker.url()).confluentScopes("secure=env-secure/lkc-secure")
-                .security(SecurityOptions.NONE.withTls(null, null, ca.caPem(), null)).build()));
+                .flags("--tls-truststore", ca.caPem().toString()).build()));
     }
 
     @AfterAll

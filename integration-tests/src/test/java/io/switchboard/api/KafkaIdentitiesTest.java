@@ -1,6 +1,5 @@
 package io.switchboard.api;
 
-import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.examples.LifecycleConsumer;
 import io.switchboard.kafka.KafkaIdentities;
@@ -325,17 +324,16 @@ class KafkaIdentitiesTest {
     @Test
     void aReplicaWhoseWorkerMayWriteTheCommandTopicWarnsAtStart() throws Exception {
         // The control plane's own settings given as the worker's: that principal may write everything.
-        StringBuilder lines = new StringBuilder();
+        List<String> flags = new ArrayList<>();
         kept(KafkaIdentities.CONTROL_PLANE_FILE).forEach((key, value) -> {
             if (!key.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
-                lines.append(key).append('=').append(value).append('\n');
+                flags.addAll(List.of("--kafka-property", key + "=" + value, "--worker-kafka-property", key + "=" + value));
             }
         });
         Path second = dir.resolve("second");
         try (SwitchboardApp careless = SwitchboardApp.start(TestReplicas.defaults().port(0).schemaRegistryPort(0)
                 .dataDir(second).bootstrapServers(app.bootstrapServers()).topicPrefix("careless")
-                .embeddedWorker(false).security(SecurityOptions.NONE.withKafkaProperties(lines.toString())
-                        .withWorkerKafkaProperties(lines.toString())).build())) {
+                .embeddedWorker(false).flags(flags.toArray(String[]::new)).build())) {
             Await.atMost(Duration.ofSeconds(60)).until("the start check's answer", careless::workerMayWriteCommands);
             List<String> logged = List.copyOf(logLines); // the app logs on other threads meanwhile
             assertTrue(logged.stream().anyMatch(line -> line.startsWith("WARN ")

@@ -1,6 +1,5 @@
 package io.switchboard.api;
 
-import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.core.Views;
 import io.switchboard.kafka.KafkaIdentities;
@@ -45,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -97,13 +97,14 @@ class KafkaRefusalsTest {
         return messages.stream().collect(Collectors.joining(": "));
     }
 
-    private String secondReplicaFails(SecurityOptions security) throws IOException {
+    /** @param flags what the second replica is given besides its broker, registry and data directory */
+    private String secondReplicaFails(String... flags) throws IOException {
         Path dir = dir();
         long began = System.nanoTime();
         RuntimeException failed = assertThrows(RuntimeException.class, () -> {
             SwitchboardApp second = SwitchboardApp.start(TestReplicas.defaults().port(0).dataDir(dir)
                     .bootstrapServers(first.bootstrapServers()).schemaRegistryUrl(first.schemaRegistryUrl())
-                    .embeddedWorker(false).security(security).build());
+                    .embeddedWorker(false).flags(flags).build());
             second.close();
         }, "a second replica started on a broker that refuses it");
         Duration took = Duration.ofNanos(System.nanoTime() - began);
@@ -115,7 +116,7 @@ class KafkaRefusalsTest {
 
     @Test
     void aReplicaWithoutCredentialsIsToldTheBrokerAsksForThemWithinSeconds() throws IOException {
-        String message = secondReplicaFails(SecurityOptions.NONE);
+        String message = secondReplicaFails();
         assertTrue(message.contains("asks for SASL credentials") && message.contains("--kafka-config FILE"), message);
     }
 
@@ -132,8 +133,9 @@ class KafkaRefusalsTest {
 
     @Test
     void aPrincipalTheAclsRefuseIsToldWhichTopicsAndTheSetting() throws IOException {
-        String lines = userSettings().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
-        String message = secondReplicaFails(SecurityOptions.NONE.withKafkaProperties(lines));
+        String[] flags = userSettings().entrySet().stream().flatMap(e -> Stream.of("--kafka-property", e.getKey() + "=" + e.getValue()))
+                .toArray(String[]::new);
+        String message = secondReplicaFails(flags);
         assertTrue(message.contains("ACLs refuse this client's principal") && message.contains("switchboard.")
                 && message.contains("--kafka-config FILE"), message);
     }

@@ -1,7 +1,6 @@
 package io.switchboard.api;
 
 import io.switchboard.kafka.KafkaIdentities;
-import io.switchboard.SecurityOptions;
 import io.switchboard.http.HttpServer.Route;
 import io.switchboard.schemas.LifecycleEvent;
 import io.switchboard.secrets.Keyring;
@@ -69,7 +68,7 @@ class NoSecretLeavesTest {
         Path users = TestUsers.write(dir, Map.of("vera", "viewer@default", "otto", "operator@default",
                 "erin", "editor@default", "ada", "admin@default"));
         fx = new SwitchboardFixture(options -> options.secretKeyPatterns("*.dsn")
-                .security(SecurityOptions.NONE.withUsersFile(users)));
+                .flags("--users-file", users.toString()));
         kafkaClusterId = SwitchboardFixture.JSON.readTree(call("GET", "/", null, "erin").body()).path("kafka_cluster_id").asText();
         // A sealed value as Switchboard seals it, pasted after some text under a key that is not secret.
         Keyring keyring = Keyring.loadOrCreate(fx.dir.resolve("replica").resolve("secrets.key"));

@@ -1,6 +1,5 @@
 package io.switchboard.api;
 
-import io.switchboard.SecurityOptions;
 import io.switchboard.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +23,7 @@ class RateLimitAndMetricsTest {
 
     @BeforeAll
     void start() {
-        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withRateLimit("20/60")));
+        fx = new SwitchboardFixture(options -> options.flags("--rate-limit", "20/60"));
     }
 
     @AfterAll

@@ -1,6 +1,5 @@
 package io.switchboard.api;
 
-import io.switchboard.SecurityOptions;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +29,7 @@ class RefusalsAreChargedTest {
     @BeforeAll
     void start() throws IOException {
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-charged"), Map.of("pat", "editor@prod", "erin", "editor@default"));
-        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withUsersFile(users).withRateLimit("10/600")));
+        fx = new SwitchboardFixture(options -> options.flags("--users-file", users.toString(), "--rate-limit", "10/600"));
     }
 
     @AfterAll

@@ -4,7 +4,6 @@ import io.switchboard.kafka.KafkaIdentities;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.switchboard.SecurityOptions;
 import io.switchboard.schemas.ConnectorConfigChanged;
 import io.switchboard.schemas.ConnectorCreated;
 import io.switchboard.schemas.LifecycleEvent;
@@ -67,7 +66,7 @@ class RegistryInteropTest {
         // Principals are recorded only when authenticated: these are the test's users.
         Path users = TestUsers.write(Path.of(System.getProperty("java.io.tmpdir"),
                 "switchboard-users-" + UUID.randomUUID()), Map.of("alice", "editor@*", "admin", "admin@*"));
-        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.flags("--users-file", users.toString()));
         Http.authorizeByDefault(fx.app.url(), TestUsers.basic("admin"));
         topic = fx.topics().lifecycle();
     }

@@ -1,6 +1,5 @@
 package io.switchboard.api;
 
-import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.testing.Await;
@@ -54,21 +53,21 @@ class SaslKafkaTest {
         broker = new EmbeddedKafka(dir.resolve("broker"), 0).withSaslListener("SASL", saslPort,
                 Map.of(USER, PASSWORD, WORKER, WORKER_PASSWORD)).start();
         saslBootstrap = "127.0.0.1:" + saslPort;
-        String credentials = credentials(USER, PASSWORD);
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> SwitchboardApp.start(options()
-                .security(SecurityOptions.NONE.withKafkaProperties(credentials)).build()),
+                .flags(credentials("--kafka-property", USER, PASSWORD)).build()),
                 "a worker started without credentials of its own");
         assertTrue(refused.getMessage().contains("--worker-kafka-property"), refused.getMessage());
-        app = SwitchboardApp.start(options().security(SecurityOptions.NONE.withKafkaProperties(credentials)
-                .withWorkerKafkaProperties(credentials(WORKER, WORKER_PASSWORD))).build());
+        app = SwitchboardApp.start(options().flags(credentials("--kafka-property", USER, PASSWORD))
+                .flags(credentials("--worker-kafka-property", WORKER, WORKER_PASSWORD)).build());
     }
 
-    private static String credentials(String user, String password) {
-        return String.join("\n",
-                "security.protocol=SASL_PLAINTEXT",
-                "sasl.mechanism=PLAIN",
-                "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
-                        + "\" password=\"" + password + "\";");
+    /** The settings of a client that signs in as {@code user}, each given with {@code flag}. */
+    private static String[] credentials(String flag, String user, String password) {
+        return new String[] {
+                flag, "security.protocol=SASL_PLAINTEXT",
+                flag, "sasl.mechanism=PLAIN",
+                flag, "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\";"};
     }
 
     private static OptionsBuilder options() {

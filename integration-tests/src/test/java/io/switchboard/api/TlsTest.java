@@ -3,7 +3,6 @@ package io.switchboard.api;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.TestReplicas;
-import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.http.Tls;
@@ -56,17 +55,18 @@ class TlsTest {
                 "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
-        SecurityOptions tls = SecurityOptions.NONE.withTls(keystore, PASSWORD, null, null);
+        String[] tls = {"--tls-keystore", keystore.toString(), "--tls-keystore-password", PASSWORD};
         first = SwitchboardApp.start(options("a", tls));
         second = SwitchboardApp.start(OptionsBuilder.from(options("b", tls)).schemaRegistryUrl(first.schemaRegistryUrl()).build());
         SSLContext trust = Tls.trusting(keystore, PASSWORD);
         trusting = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    private SwitchboardOptions options(String name, SecurityOptions tls) {
+    /** @param tlsFlags the flags that serve HTTPS */
+    private SwitchboardOptions options(String name, String... tlsFlags) {
         return SharedKafka.broker().replica(TestReplicas.defaults().port(0).schemaRegistryPort(0).dataDir(dir.resolve(name))
                 .topicPrefix(prefix).embeddedWorker(false)
-                .secretsKeyFile(dir.resolve("shared-secrets.key")).security(tls).build());
+                .secretsKeyFile(dir.resolve("shared-secrets.key")).flags(tlsFlags).build());
     }
 
     @AfterAll
@@ -103,8 +103,7 @@ class TlsTest {
                 + "-----BEGIN CERTIFICATE-----\n" + mime.encodeToString(keys.getCertificate("switchboard").getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
         Path file = Files.writeString(dir.resolve("api.pem"), pem);
-        SecurityOptions pemTls = SecurityOptions.NONE.withTls(file, null, null, null);
-        try (SwitchboardApp third = SwitchboardApp.start(OptionsBuilder.from(options("c", pemTls))
+        try (SwitchboardApp third = SwitchboardApp.start(OptionsBuilder.from(options("c", "--tls-keystore", file.toString()))
                 .schemaRegistryUrl(first.schemaRegistryUrl()).build())) {
             assertEquals(200, send(trusting, third.url() + "/", "GET", null).statusCode());
         }

@@ -1,6 +1,5 @@
 package io.switchboard.api;
 
-import io.switchboard.SecurityOptions;
 import io.switchboard.testing.FailingSource;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
@@ -52,7 +51,7 @@ class ViewerTracesTest {
         grants.put("erin", "editor@default");
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-viewer-traces"), grants);
         fx = new SwitchboardFixture(options -> options.embeddedWorker(true)
-                .security(SecurityOptions.NONE.withUsersFile(users)));
+                .flags("--users-file", users.toString()));
     }
 
     @AfterAll

@@ -1,7 +1,6 @@
 package io.switchboard.wall;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.testing.Await;
@@ -77,7 +76,7 @@ class WorkerWallTest {
         data = dir.resolve("data");
         users = TestUsers.write(dir.resolve("etc"), Map.of("admin", "admin@*", EDITOR, "editor@default"));
         OptionsBuilder builder = TestReplicas.defaults().port(0).schemaRegistryPort(0).kafkaPort(0).dataDir(data)
-                .security(SecurityOptions.NONE.withUsersFile(users));
+                .flags("--users-file", users.toString());
         // The bundled plugins (the JDBC sink with its drivers, Debezium PostgreSQL), which the recipes' drivers are: beside
         // the application in a reactor build; a build of this module alone takes the application from the local repository,
         // where they are not, so they are taken from the application module's build.

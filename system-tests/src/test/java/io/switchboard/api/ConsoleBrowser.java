@@ -7,7 +7,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.ScreenshotCaret;
-import io.switchboard.SecurityOptions;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.OptionsBuilder;
 import io.switchboard.testing.TestUsers;
@@ -54,7 +53,7 @@ final class ConsoleBrowser implements AutoCloseable {
         grants.put("ada", "admin@default");
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-console"), grants);
         fx = new SwitchboardFixture(options -> tuning.apply(options.embeddedWorker(true)
-                .security(SecurityOptions.NONE.withUsersFile(users))));
+                .flags("--users-file", users.toString())));
         // The worker's confirmation takes the time it takes on a loaded machine.
         PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));

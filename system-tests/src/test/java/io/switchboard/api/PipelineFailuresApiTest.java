@@ -2,7 +2,6 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.SecurityOptions;
 import io.switchboard.pipelines.PipelineCompiler;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.Await;
@@ -56,7 +55,7 @@ class PipelineFailuresApiTest {
         grants.put("vera", "viewer@default");
         grants.put("erin", "editor@default");
         Path users = TestUsers.write(Files.createTempDirectory("switchboard-pipeline-failures"), grants);
-        fx = new SwitchboardFixture(options -> options.embeddedWorker(true).security(SecurityOptions.NONE.withUsersFile(users)));
+        fx = new SwitchboardFixture(options -> options.embeddedWorker(true).flags("--users-file", users.toString()));
     }
 
     @AfterAll

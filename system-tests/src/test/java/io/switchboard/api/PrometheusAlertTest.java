@@ -1,7 +1,6 @@
 package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.SecurityOptions;
 import io.switchboard.metrics.HealthOptions;
 import io.switchboard.testing.FailingSource;
 import io.switchboard.testing.Await;
@@ -52,7 +51,7 @@ class PrometheusAlertTest {
         dir = Files.createTempDirectory("switchboard-prometheus");
         Path users = TestUsers.write(dir, Map.of("erin", "editor@default", "scraper", "viewer@default"));
         fx = new SwitchboardFixture(options -> options.embeddedWorker(true).health(HealthOptions.DEFAULTS)
-                .security(SecurityOptions.NONE.withUsersFile(users)));
+                .flags("--users-file", users.toString()));
         String rules = Files.readString(Path.of("..", "deploy", "prometheus", "switchboard-alerts.yml"));
         String quick = rules.replace("for: 5m", "for: 3s");
         assertNotEquals(rules, quick, "the rules wait 5 minutes for a failure");

@@ -17,7 +17,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.switchboard.SecurityOptions;
 import io.switchboard.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,8 +82,8 @@ class SignInToTheConsoleWithOidcTest {
         idp.createContext("/authorize", this::authorize);
         idp.createContext("/token", this::token);
         idp.start();
-        fx = new SwitchboardFixture(options -> options.security(SecurityOptions.NONE
-                .withOidc(issuer, "switchboard", null).withOidcClientId(CLIENT)));
+        fx = new SwitchboardFixture(options -> options.flags("--oidc-issuer", issuer, "--oidc-audience", "switchboard",
+                "--oidc-client-id", CLIENT));
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get(CHROMIUM))
                 .setHeadless(true).setArgs(List.of("--no-sandbox")));

@@ -2,7 +2,6 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.KafkaIdentities;
@@ -68,7 +67,7 @@ final class SwitchboardFixture implements AutoCloseable {
         kafka = SharedKafka.broker();
         OptionsBuilder options = tuning.apply(options());
         if (grants != null) {
-            options.security(SecurityOptions.NONE.withUsersFile(TestUsers.write(dir.resolve("users"), grants)));
+            options.flags("--users-file", TestUsers.write(dir.resolve("users"), grants).toString());
         }
         // After the tuning, which may give security options of its own: the Kafka credentials stay.
         started = kafka.replica(options.build());

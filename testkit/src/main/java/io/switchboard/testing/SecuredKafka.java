@@ -1,6 +1,5 @@
 package io.switchboard.testing;
 
-import io.switchboard.SecurityOptions;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.kafka.EmbeddedKafka;
 import io.switchboard.kafka.KafkaAcls;
@@ -106,21 +105,19 @@ public final class SecuredKafka implements AutoCloseable {
 
     /**
      * A replica's options on this broker: its bootstrap servers, and the control plane's and the
-     * worker's settings read from their files by the same parsing {@code --kafka-config} and
-     * {@code --worker-kafka-config} get. Security options given already (users, TLS) are kept.
+     * worker's settings given with {@code --kafka-config} and {@code --worker-kafka-config} and
+     * their files, unless the options hold settings of their own. Security options given already
+     * (users, TLS) are kept.
      */
     public SwitchboardOptions replica(SwitchboardOptions options) {
-        SecurityOptions read = SwitchboardOptions.parse(new String[]{
-                "--kafka-config", controlPlaneFile().toString(),
-                "--worker-kafka-config", workerFile().toString()}, Map.of()).security();
-        SecurityOptions security = options.security();
-        if (security.kafkaProperties() == null) {
-            security = security.withKafkaProperties(read.kafkaProperties());
+        OptionsBuilder replica = OptionsBuilder.from(options).bootstrapServers(bootstrapServers());
+        if (options.security().kafkaProperties() == null) {
+            replica.flags("--kafka-config", controlPlaneFile().toString());
         }
-        if (security.workerKafkaProperties() == null) {
-            security = security.withWorkerKafkaProperties(read.workerKafkaProperties());
+        if (options.security().workerKafkaProperties() == null) {
+            replica.flags("--worker-kafka-config", workerFile().toString());
         }
-        return OptionsBuilder.from(options).bootstrapServers(bootstrapServers()).security(security).build();
+        return replica.build();
     }
 
     /** The command-line flags a replica process is started with on this broker. */
