@@ -35,11 +35,6 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
     public static final SecurityOptions NONE = new SecurityOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
             ClientAddresses.DEFAULT_IPV6_PREFIX);
 
-    public SecurityOptions withTls(Path keystore, String password, Path truststore, String truststorePassword) {
-        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                keystore, password, truststore, truststorePassword, oidcClientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
-    }
-
     /** The Kafka client settings of Switchboard's own clients, from KEY=VALUE lines. */
     public Map<String, String> kafkaSettings() {
         return kafkaSettings(kafkaProperties, "--kafka-property");
@@ -51,12 +46,6 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
      */
     public Map<String, String> workerKafkaSettings() {
         return kafkaSettings(workerKafkaProperties, "--worker-kafka-property");
-    }
-
-    /** @param properties KEY=VALUE lines, one per setting, the embedded worker and its connectors' clients get */
-    public SecurityOptions withWorkerKafkaProperties(String properties) {
-        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, properties, ipv6LimitPrefix);
     }
 
     private static Map<String, String> kafkaSettings(String lines, String flag) {
@@ -85,42 +74,9 @@ public record SecurityOptions(Path usersFile, String oidcIssuer, String oidcAudi
         return usersFile != null || oidcIssuer != null;
     }
 
-    /** @param properties KEY=VALUE lines, one per setting, every Kafka client gets */
-    public SecurityOptions withKafkaProperties(String properties) {
-        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, properties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
-    }
-
-    public SecurityOptions withUsersFile(Path file) {
-        return new SecurityOptions(file, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
-    }
-
-    public SecurityOptions withOidc(String issuer, String audience, String jwksUrl) {
-        return new SecurityOptions(usersFile, issuer, audience, jwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
-    }
-
-    /** The console signs users in at the OIDC issuer as this client. */
-    public SecurityOptions withOidcClientId(String clientId) {
-        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, clientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
-    }
-
-    /** Reverse proxies whose X-Forwarded-For is believed ({@link ClientAddresses}). */
-    public SecurityOptions withTrustedProxies(String proxies) {
-        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, rateLimit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, proxies, workerKafkaProperties, ipv6LimitPrefix);
-    }
-
     /** Who the client of a request is; an {@link IllegalArgumentException} for a list that does not read. */
     public ClientAddresses clientAddresses() {
         return ClientAddresses.parse(trustedProxies).withIpv6Prefix(ipv6LimitPrefix);
-    }
-
-    public SecurityOptions withRateLimit(String limit) {
-        return new SecurityOptions(usersFile, oidcIssuer, oidcAudience, oidcJwksUrl, oidcRolesClaim, limit, kafkaProperties,
-                tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword, oidcClientId, trustedProxies, workerKafkaProperties, ipv6LimitPrefix);
     }
 
     /**

@@ -15,6 +15,8 @@ import java.time.Duration;
  * defaults, or {@link TestReplicas#defaults()}); a replica in production gets its options from its
  * flags and environment ({@link SwitchboardOptions#parse}), and {@link #flags} sets options as those
  * flags do. Each setter changes this builder and returns it; {@link #build()} makes the options.
+ * Security options (users, OIDC, TLS, rate limits, Kafka credentials) have no setter: they are
+ * given as flags, so that a test's are read as a replica's are.
  */
 public final class OptionsBuilder {
     private int port;
@@ -183,11 +185,6 @@ public final class OptionsBuilder {
 
     public OptionsBuilder confluentScopes(String confluentScopes) {
         this.confluentScopes = confluentScopes;
-        return this;
-    }
-
-    public OptionsBuilder security(SecurityOptions security) {
-        this.security = security;
         return this;
     }
 
