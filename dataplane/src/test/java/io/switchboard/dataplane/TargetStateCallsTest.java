@@ -88,10 +88,12 @@ class TargetStateCallsTest {
 
     @Test
     void configPutsAreNotHeldToThatBound() throws Exception {
+        // Long enough that every caller's put is held at once, on a loaded machine too.
+        answerMillis = 1_000;
         List<Executed> done = carriedOut(CALLERS, i -> new PutConfig(Map.of("connector.class", "FileStreamSource", "topic", "t" + i), null));
 
         done.forEach(each -> assertNull(each.stopped()));
-        assertEquals(CALLERS, most.get(), "config puts the worker held at once");
+        assertTrue(most.get() > TargetStateCalls.AT_MOST, "config puts the worker held at once: " + most.get());
     }
 
     private List<Executed> carriedOut(int calls, java.util.function.IntFunction<ReconcileAction> action) throws Exception {
