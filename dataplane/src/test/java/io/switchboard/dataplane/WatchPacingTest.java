@@ -179,6 +179,15 @@ class WatchPacingTest {
         return reactive;
     }
 
+    /** Waits (10 s at most) until only the half the status topic does not show RUNNING is watched. */
+    private static void awaitHalfSettled(ReactiveReconciler reactive) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (reactive.watchedCount() > CONNECTORS / 2 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(CONNECTORS / 2, reactive.watchedCount(), "the connectors the topic shows RUNNING are settled");
+    }
+
     /** The status topic, as the feed reads it, shows the first half of the connectors and their tasks RUNNING; answers their names. */
     private static Set<String> firstHalfRunning(WorkerStatusFeed feed) {
         byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w:8083\",\"generation\":1}"
@@ -257,11 +266,7 @@ class WatchPacingTest {
             Set<String> started = firstHalfRunning(feed);
             reactive.statusesChanged(started);
 
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (reactive.watchedCount() > CONNECTORS / 2 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(CONNECTORS / 2, reactive.watchedCount(), "the connectors the topic shows RUNNING are settled");
+            awaitHalfSettled(reactive);
             for (String name : started) {
                 assertEquals("RUNNING", reported.get(name), "reported RUNNING: " + name);
             }
@@ -286,11 +291,7 @@ class WatchPacingTest {
             oneDesiredRead.set(0);
             reactive.statusesChanged(started);
 
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (reactive.watchedCount() > CONNECTORS / 2 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(CONNECTORS / 2, reactive.watchedCount(), "the connectors the topic shows RUNNING are settled");
+            awaitHalfSettled(reactive);
             assertEquals(0, oneDesiredRead.get(), "reads of one connector's desired state");
             assertEquals(1, everyDesiredRead.get(), "reads of every connector's desired state");
         }
