@@ -3,8 +3,12 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.pipelines.PipelineCompiler;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Http;
 import io.switchboard.testing.Postgres;
 import io.switchboard.testing.SharedPostgres;
+import io.switchboard.testing.TestUsers;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -13,6 +17,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +25,21 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A pipeline's two connectors belong to it: no dialect but the pipeline API changes, stops or
- * deletes them, and no connector made elsewhere can claim a pipeline; a password kept hidden is
- * cloned only to the database server it was given for. Real HTTP, a real broker, a real PostgreSQL.
+ * deletes them, and no connector made elsewhere can claim a pipeline, not even by a restore of the
+ * pipeline's own version with its offsets; a password kept hidden is cloned only to the database
+ * server it was given for. Real HTTP, a real broker, a real PostgreSQL; requests go as an admin
+ * unless they name the editor.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineOwnershipApiTest {
     private static final String HIDDEN = "****************";
+    private static final String EDITOR = "erin";
+    private static final Await WAIT = Await.atMost(Duration.ofSeconds(120));
     private Postgres postgres;
     private SwitchboardFixture fx;
     private String confluentBase;
@@ -40,8 +50,24 @@ class PipelineOwnershipApiTest {
         postgres.createDatabase("own_orders");
         postgres.createDatabase("own_warehouse");
         postgres.sql("own_orders", "CREATE TABLE lines (id int PRIMARY KEY, item text NOT NULL)");
-        fx = SharedReplica.withWorker();
+        fx = SwitchboardFixture.withUsers(Map.of("ada", "admin@*", EDITOR, "editor@default"), "ada",
+                options -> options.embeddedWorker(true));
         confluentBase = "/connect/v1/environments/env-default/clusters/" + fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
+    }
+
+    @AfterAll
+    void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    private Http.Response asEditor(String method, String path, String body) {
+        return Http.call(fx.app.url(), method, path, body, Map.of("Authorization", TestUsers.basic(EDITOR)));
+    }
+
+    private JsonNode versions(String connector) {
+        return fx.call("GET", "/connectors/" + connector + "/history", null).json().path("versions");
     }
 
     private String connection(String database) {
@@ -145,6 +171,60 @@ class PipelineOwnershipApiTest {
         assertEquals("io.switchboard.api.RecordingSource",
                 fx.call("GET", "/connectors/" + squatted + "/config", null).json().path("connector.class").asText(), "left as it was");
         assertEquals(204, fx.call("DELETE", "/connectors/" + squatted, null).status());
+    }
+
+    /**
+     * A restore with offsets stores a config as a put does, so it may not claim a pipeline either: once
+     * a pipeline is deleted and an editor makes a connector of its source's name, restoring the offsets
+     * reset the pipeline's source left in the history (its config names the pipeline, its offsets
+     * were kept) is refused in Kafka Connect's words, nothing is recorded, and the connector stays
+     * the editor's to change and delete.
+     */
+    @Test
+    void aRestoreWithOffsetsCannotGiveAConnectorAPipelinesId() {
+        String id = "restored";
+        String source = PipelineCompiler.sourceName(id);
+        createPipeline(id);
+        WAIT.until("the pipeline streaming", () -> fx.call("GET", "/api/v1/connectors/" + id, null).json(),
+                pipeline -> pipeline.path("status").path("state").has("realtime"));
+        // A new run resets the source's offsets: the reset's version keeps the pipeline's config and the offsets it set.
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ReIntialize\"}").status());
+        JsonNode reset = WAIT.until("the source's offsets reset in its history", () -> {
+            JsonNode found = null;
+            for (JsonNode version : versions(source)) {
+                if ("OffsetsReset".equals(version.path("event").asText())) {
+                    found = version;
+                }
+            }
+            return found;
+        }, found -> found != null);
+        assertEquals(id, reset.path("config").path(PipelineCompiler.PIPELINE_ID).asText(), reset.toString());
+        assertTrue(reset.has("offsets"), reset.toString());
+        long sequence = reset.path("sequence").asLong();
+        assertEquals(202, fx.call("POST", "/api/v1/connector/command/" + id, "{\"command\": \"ForceDelete\"}").status());
+        WAIT.until("the pipeline's source deleted", () -> fx.call("GET", "/connectors/" + source, null).status(), status -> status == 404);
+
+        // The editor makes a connector of the source's name, with the database password the restore would take from it.
+        Http.Response created = asEditor("POST", "/connectors", "{\"name\": \"" + source + "\", \"config\": "
+                + "{\"connector.class\": \"io.switchboard.api.RecordingSource\", \"topic\": \"t\", \"database.password\": \""
+                + Postgres.PASSWORD + "\"}}");
+        assertEquals(201, created.status(), created.body());
+        int versionsBefore = versions(source).size();
+
+        Http.Response restored = asEditor("POST", "/connectors/" + source + "/history/" + sequence + "/restore?offsets=true", null);
+        assertEquals(400, restored.status(), "a restore with offsets of the pipeline's version: " + restored.body());
+        assertEquals(400, restored.json().path("error_code").asInt(), restored.body());
+        assertTrue(restored.json().path("message").asText().contains(PipelineCompiler.PIPELINE_ID + " is set only by the pipeline service"),
+                restored.body());
+
+        JsonNode config = asEditor("GET", "/connectors/" + source + "/config", null).json();
+        assertFalse(config.has(PipelineCompiler.PIPELINE_ID), "the connector claims no pipeline: " + config);
+        assertEquals("io.switchboard.api.RecordingSource", config.path("connector.class").asText(), "left as it was: " + config);
+        assertEquals(versionsBefore, versions(source).size(), "no version was decided");
+        Http.Response changed = asEditor("PATCH", "/connectors/" + source + "/config", "{\"topic\": \"t2\"}");
+        assertEquals(200, changed.status(), changed.body());
+        Http.Response deleted = asEditor("DELETE", "/connectors/" + source, null);
+        assertEquals(204, deleted.status(), deleted.body());
     }
 
     @Test
