@@ -22,6 +22,7 @@ import io.switchboard.dataplane.WorkerStatusFeed;
 import io.switchboard.dataplane.WorkerTopics;
 import io.switchboard.dataplane.WorkerProcess;
 import io.switchboard.core.ConnectorService;
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.Scope;
 import io.switchboard.schemas.TargetState;
@@ -190,13 +191,15 @@ record DataPlaneAssembly(SwitchboardOptions options, String bootstrapServers, Ka
             // rather than from the replicas that own its partitions; the store until the feed has read it.
             DesiredStateFeed desired = owned.add(Stage.DATA_PLANE, new DesiredStateFeed(cluster, changelog,
                     serdes.states().deserializer(), signedStates,
-                    () -> queries.connectors(cluster), name -> queries.connector(new ConnectorKey(cluster, name))));
+                    () -> queries.connectors(cluster, ReadConsistency.LINEARIZABLE),
+                    name -> queries.connector(new ConnectorKey(cluster, name), ReadConsistency.LINEARIZABLE)));
             Reconciler reconciler = new Reconciler(cluster, worker,
                     DesiredConnectors.byName(desired::connectors, desired::connector),
                     // Workers get configs as stored: sealed values and named secrets stay references, which only
                     // a worker with Switchboard's config providers opens (the core refuses them for the others).
                     UnaryOperator.identity(),
-                    new Reconciler.Reports(name -> queries.status(new ConnectorKey(cluster, name)), observe.apply(cluster),
+                    new Reconciler.Reports(name -> queries.status(new ConnectorKey(cluster, name), ReadConsistency.LINEARIZABLE),
+                            observe.apply(cluster),
                             wanted -> text -> Redactor.scrub(text, secrets.quotable(wanted.getConfig(),
                                     secret -> secretStore.open(cluster, secret)))),
                     Clock.systemUTC())

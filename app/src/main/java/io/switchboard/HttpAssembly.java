@@ -10,6 +10,7 @@ import io.switchboard.console.ConsoleDialect;
 import io.switchboard.core.ClusterDirectory;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.LifecycleViews;
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.SinkLagReadings;
 import io.switchboard.dataplane.ConnectClusters;
 import io.switchboard.dialects.confluent.ConfluentDialect;
@@ -86,7 +87,8 @@ final class HttpAssembly {
                 command.serdes().events().deserializer()), json)
                 .withSets(core.services().sets()).withViews(
                         // A viewer's traces are shaped with the connector's current config, as the status routes shape them.
-                        new LifecycleViews(core.secrets().keys(), key -> queries.connector(key).map(ConnectorState::getConfig)));
+                        new LifecycleViews(core.secrets().keys(),
+                                key -> queries.connector(key, ReadConsistency.LINEARIZABLE).map(ConnectorState::getConfig)));
         HealthResource health = new HealthResource(new ReplicaHealth(command.streams(), command.decisions(), options.commandTimeout(),
                 connectClusters, command.restorations()));
         server = steps.time("http server", () -> owned.add(Stage.HTTP, newServer(json, dialects, access, command.tracing(),

@@ -1,6 +1,7 @@
 package io.switchboard.query;
 
 import io.switchboard.core.ConnectorStore;
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.processor.CommandProgress;
 import io.switchboard.rules.ConnectorKey;
@@ -147,22 +148,22 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
 
     /** Read like a set: a store of decisions in the connectors' task, keyed {@code <cluster>/{rollouts}}. */
     @Override
-    public Optional<RolloutState> rollouts(String cluster) {
+    public Optional<RolloutState> rollouts(String cluster, ReadConsistency consistency) {
         if (rollouts == null) {
             return Optional.empty();
         }
-        return reader.read(StoreNames.ROLLOUTS, RolloutDecider.key(cluster), rollouts.deserializer(), true, readWait);
+        return reader.read(StoreNames.ROLLOUTS, RolloutDecider.key(cluster), rollouts.deserializer(), true, readWait, consistency);
     }
 
     /** Read like a connector: a store of decisions in the connectors' task, whose owner alone says a set is absent. */
     @Override
-    public Optional<SetState> set(ConnectorKey key) {
-        return reader.read(StoreNames.SETS, key, sets.deserializer(), true, readWait);
+    public Optional<SetState> set(ConnectorKey key, ReadConsistency consistency) {
+        return reader.read(StoreNames.SETS, key, sets.deserializer(), true, readWait, consistency);
     }
 
     @Override
-    public Optional<ConnectorState> connector(ConnectorKey key) {
-        return reader.read(StoreNames.CONNECTORS, key, states.deserializer(), true, readWait);
+    public Optional<ConnectorState> connector(ConnectorKey key, ReadConsistency consistency) {
+        return reader.read(StoreNames.CONNECTORS, key, states.deserializer(), true, readWait, consistency);
     }
 
     /** See {@link CopyAtHand}: the active copy here, read directly. */
@@ -173,16 +174,16 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
 
     /** The last status the data plane reported for a connector, if any. */
     @Override
-    public Optional<ConnectorObservation> status(ConnectorKey key) {
-        return reader.read(StoreNames.STATUSES, key, observations.deserializer(), false, readWait);
+    public Optional<ConnectorObservation> status(ConnectorKey key, ReadConsistency consistency) {
+        return reader.read(StoreNames.STATUSES, key, observations.deserializer(), false, readWait, consistency);
     }
 
     /**
-     * Like {@link #status}, without waiting: for a caller that asks again anyway (and must not hold
-     * its thread), a copy that cannot answer right now is {@link StoreUnavailableException} at once.
+     * Like {@link #status}, linearizable, without waiting: for a caller that asks again anyway (and
+     * must not hold its thread), a copy that cannot answer right now is {@link StoreUnavailableException} at once.
      */
     public Optional<ConnectorObservation> statusNow(ConnectorKey key) {
-        return reader.read(StoreNames.STATUSES, key, observations.deserializer(), false, Duration.ZERO);
+        return reader.read(StoreNames.STATUSES, key, observations.deserializer(), false, Duration.ZERO, ReadConsistency.LINEARIZABLE);
     }
 
     /** How many reads are waiting for their data now. */
@@ -196,11 +197,11 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
      * owns both.
      */
     @Override
-    public Optional<ConnectorHistory> history(ConnectorKey key) {
+    public Optional<ConnectorHistory> history(ConnectorKey key, ReadConsistency consistency) {
         if (histories == null) {
             throw new IllegalStateException("This replica keeps no connector history");
         }
-        return reader.read(StoreNames.HISTORY, key, histories.deserializer(), true, readWait);
+        return reader.read(StoreNames.HISTORY, key, histories.deserializer(), true, readWait, consistency);
     }
 
     /**
@@ -208,24 +209,24 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
      * that none was recorded, so a current standby copy may say so too.
      */
     @Override
-    public Optional<ConnectorTimeline> timeline(ConnectorKey key) {
+    public Optional<ConnectorTimeline> timeline(ConnectorKey key, ReadConsistency consistency) {
         Serde<ConnectorTimeline> serde = timelines;
         if (serde == null) {
             return Optional.empty();
         }
-        return reader.read(StoreNames.TIMELINE, key, serde.deserializer(), false, readWait);
+        return reader.read(StoreNames.TIMELINE, key, serde.deserializer(), false, readWait, consistency);
     }
 
     /** Every connector's timeline of a cluster, from every partition, in one gathering (none when no timeline is kept). */
     @Override
-    public Map<String, ConnectorTimeline> timelines(String cluster) {
+    public Map<String, ConnectorTimeline> timelines(String cluster, ReadConsistency consistency) {
         Serde<ConnectorTimeline> serde = timelines;
         Map<String, ConnectorTimeline> byName = new HashMap<>();
         if (serde == null) {
             return byName;
         }
         for (ConnectorTimeline timeline : reader.scanAll(StoreNames.TIMELINE, ConnectorKey.clusterPrefix(cluster), false,
-                serde.deserializer(), readWait)) {
+                serde.deserializer(), readWait, consistency)) {
             byName.put(timeline.getConnector(), timeline);
         }
         return byName;
@@ -233,8 +234,9 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
 
     /** Every connector of a cluster, from every partition, ordered by name. */
     @Override
-    public List<ConnectorState> connectors(String cluster) {
-        List<ConnectorState> all = reader.scanAll(StoreNames.CONNECTORS, ConnectorKey.clusterPrefix(cluster), false, states.deserializer(), readWait);
+    public List<ConnectorState> connectors(String cluster, ReadConsistency consistency) {
+        List<ConnectorState> all = reader.scanAll(StoreNames.CONNECTORS, ConnectorKey.clusterPrefix(cluster), false, states.deserializer(),
+                readWait, consistency);
         all.sort((a, b) -> a.getName().compareTo(b.getName()));
         return all;
     }
@@ -244,10 +246,10 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
      * many connectors holds a name each, not each connector's config.
      */
     @Override
-    public List<String> names(String cluster) {
+    public List<String> names(String cluster, ReadConsistency consistency) {
         String prefix = ConnectorKey.clusterPrefix(cluster);
         List<String> names = new ArrayList<>();
-        for (String key : reader.scanAll(StoreNames.CONNECTORS, prefix, true, new StringDeserializer(), readWait)) {
+        for (String key : reader.scanAll(StoreNames.CONNECTORS, prefix, true, new StringDeserializer(), readWait, consistency)) {
             names.add(key.substring(prefix.length()));
         }
         names.sort(null);
@@ -256,10 +258,10 @@ public final class ConnectorQueries implements ConnectorStore, AutoCloseable {
 
     /** The last reported status of every connector of a cluster, by connector name. */
     @Override
-    public Map<String, ConnectorObservation> statuses(String cluster) {
+    public Map<String, ConnectorObservation> statuses(String cluster, ReadConsistency consistency) {
         Map<String, ConnectorObservation> byName = new HashMap<>();
         for (ConnectorObservation observation : reader.scanAll(StoreNames.STATUSES, ConnectorKey.clusterPrefix(cluster), false,
-                observations.deserializer(), readWait)) {
+                observations.deserializer(), readWait, consistency)) {
             byName.put(observation.getConnector(), observation);
         }
         return byName;

@@ -27,8 +27,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>when no copy can answer, the same again until the wait has passed, then
  *       {@link StoreUnavailableException} (503 with Retry-After).</li>
  * </ol>
- * Lists gather every partition the same way, in parallel, and fail rather than leave one out. With
- * {@link ReadConsistency#LOCAL}, a copy here answers first, as it is.
+ * Lists gather every partition the same way, in parallel, and fail rather than leave one out. A read
+ * made with {@link ReadConsistency#LOCAL} is answered first by a copy here, as it is.
  */
 final class CopyReader {
     private static final long RETRY_PAUSE_MS = 100;
@@ -62,10 +62,12 @@ final class CopyReader {
     /**
      * @param absenceNeedsOwner whether only the owner's copy may say a key is absent (a connector's
      *                          existence); otherwise a current standby's absence is an answer too
+     * @param consistency       {@link ReadConsistency#LOCAL}: a copy here answers as it is, when there is one
      */
-    <V> Optional<V> read(String store, ConnectorKey key, Deserializer<V> decode, boolean absenceNeedsOwner, Duration wait) {
+    <V> Optional<V> read(String store, ConnectorKey key, Deserializer<V> decode, boolean absenceNeedsOwner, Duration wait,
+                         ReadConsistency consistency) {
         long arrived = System.nanoTime();
-        if (ReadConsistency.current() == ReadConsistency.LOCAL) {
+        if (consistency == ReadConsistency.LOCAL) {
             Optional<V> asIs = asIs(store, key);
             if (asIs != null) {
                 return asIs;
@@ -140,14 +142,16 @@ final class CopyReader {
     /**
      * The values (with {@code keys}, the keys as strings) under a prefix in every partition: each
      * partition from its active copy, else from a standby copy current enough, waiting up to
-     * {@code wait} for those that have neither.
+     * {@code wait} for those that have neither. With {@link ReadConsistency#LOCAL}, each partition
+     * that has a copy here is read from it first, as it is.
      */
-    <V> List<V> scanAll(String store, String prefix, boolean keys, Deserializer<V> decode, Duration wait) {
+    <V> List<V> scanAll(String store, String prefix, boolean keys, Deserializer<V> decode, Duration wait,
+                        ReadConsistency consistency) {
         long arrived = System.nanoTime();
         long deadline = arrived + wait.toNanos();
         int partitions = locator.partitions();
         Map<Integer, List<V>> got = new HashMap<>();
-        if (ReadConsistency.current() == ReadConsistency.LOCAL) {
+        if (consistency == ReadConsistency.LOCAL) {
             for (int p = 0; p < partitions; p++) {
                 int partition = p;
                 policy.<V>scanAsIs(store, prefix, keys, p).ifPresent(values -> got.put(partition, values));

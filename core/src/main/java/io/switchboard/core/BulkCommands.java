@@ -103,8 +103,8 @@ public final class BulkCommands {
         List<Outcome> outcomes = new ArrayList<>();
         for (String name : request.connectors()) {
             ConnectorKey key = new ConnectorKey(scope.cluster(), name);
-            ConnectorState current = store.connector(key).orElse(null);
-            ConnectorObservation observed = current == null ? null : store.status(key).orElse(null);
+            ConnectorState current = store.connector(key, ReadConsistency.LINEARIZABLE).orElse(null);
+            ConnectorObservation observed = current == null ? null : store.status(key, ReadConsistency.LINEARIZABLE).orElse(null);
             ConnectorCommand command = bus.command(key, action(request), context).build();
             Decision decision = CommandDecider.decide(bus.controlPlane(), current, observed, command);
             outcomes.add(outcome(request.action(), current, decision.toRecord(command.getCommandId(), key)));

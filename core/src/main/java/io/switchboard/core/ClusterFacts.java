@@ -68,11 +68,11 @@ public final class ClusterFacts {
     /**
      * The cluster's plugin inventory ({@link PluginInventory}): every plugin its worker lists
      * ({@code GET /connector-plugins?connectorsOnly=false}), and the cluster's connectors on each
-     * version. The connectors are read whole whatever the caller sees of configs: what the inventory
-     * shows of a config is its plugins' classes and required versions.
+     * version. The connectors are read whole whatever the caller sees of configs (what the inventory
+     * shows of a config is its plugins' classes and required versions), with the scope's consistency.
      */
     public PluginInventory.Inventory inventory(Scope scope) {
-        return PluginInventory.of(scope.cluster(), installed(scope), connectors.describeAll(new Scope(scope.cluster())));
+        return PluginInventory.of(scope.cluster(), installed(scope), connectors.describeAll(scope.seeing(Visibility.FULL)));
     }
 
     /**

@@ -63,7 +63,7 @@ final class ConfigPatches {
     /** The connector as this replica's store has it now, or as it was read if the store cannot say. */
     private ConnectorState latest(ConnectorKey key, ConnectorState read) {
         try {
-            return queries.connector(key).filter(s -> s.getVersion() >= read.getVersion()).orElse(read);
+            return queries.connector(key, ReadConsistency.LINEARIZABLE).filter(s -> s.getVersion() >= read.getVersion()).orElse(read);
         } catch (StoreUnavailableException e) {
             return read;
         }

@@ -107,7 +107,8 @@ public final class ConnectorCore implements ConnectorService {
     public CompletableFuture<Written> putConfig(Scope scope, String name, Map<String, String> config, RequestContext request) {
         return preflight.configWrite(scope, name, config, Operation.PUT_CONFIG, PutConnectorConfig::new, true, request)
                 .thenApply(d -> d.getOutcome() == Outcome.CREATED
-                        ? new Written(true, views.newView(d.getState())) : new Written(false, views.view(d.getState())));
+                        ? new Written(true, views.newView(d.getState()))
+                        : new Written(false, views.view(d.getState(), ReadConsistency.LINEARIZABLE)));
     }
 
     /** See {@link ConfigPatches}: the patch is validated against the version it is stored on. */
@@ -116,7 +117,7 @@ public final class ConnectorCore implements ConnectorService {
                                                         RequestContext request) {
         // The connector must exist; then the checks run in a put's order, inside the patch's own pre-flight.
         return preflight.offThread(() -> patches.patch(scope, name, patch, reads.existing(scope, name, Operation.PATCH_CONFIG), request))
-                .thenCompose(patched -> patched).thenApply(views::view);
+                .thenCompose(patched -> patched).thenApply(state -> views.view(state, ReadConsistency.LINEARIZABLE));
     }
 
     @Override
@@ -133,7 +134,8 @@ public final class ConnectorCore implements ConnectorService {
     public CompletableFuture<StatusView> restart(Scope scope, String name, boolean includeTasks, boolean onlyFailed,
                                                  RequestContext request) {
         return preflight.submit(scope, name, new RestartConnector(includeTasks, onlyFailed, null), Operation.RESTART, request)
-                .thenApply(d -> StatusViews.plan(views.status(d.getState(), scope.visibility()), includeTasks, onlyFailed));
+                .thenApply(d -> StatusViews.plan(views.status(d.getState(), scope.visibility(), ReadConsistency.LINEARIZABLE),
+                        includeTasks, onlyFailed));
     }
 
     /** The task must have been reported by the data plane. */
@@ -245,7 +247,7 @@ public final class ConnectorCore implements ConnectorService {
         String offsets = RestoredOffsets.of(step.entry());
         return preflight.configWrite(scope, name, restored, Operation.OFFSETS,
                         stored -> new ModifyOffsets(offsets, true, stored, sequence), true, request)
-                .thenApply(d -> new Written(false, views.view(d.getState())));
+                .thenApply(d -> new Written(false, views.view(d.getState(), ReadConsistency.LINEARIZABLE)));
     }
 
     /**
@@ -281,11 +283,11 @@ public final class ConnectorCore implements ConnectorService {
      * 400 for a config it refuses. A source that does not exist is left to the processor's 404.
      */
     private void requireTargetTakes(Scope scope, String name, String to) {
-        ConnectorState source = queries.connector(new ConnectorKey(scope.cluster(), name)).orElse(null);
+        ConnectorState source = queries.connector(new ConnectorKey(scope.cluster(), name), ReadConsistency.LINEARIZABLE).orElse(null);
         if (source == null) {
             return;
         }
-        ConnectorState target = queries.connector(new ConnectorKey(to, name)).orElse(null);
+        ConnectorState target = queries.connector(new ConnectorKey(to, name), ReadConsistency.LINEARIZABLE).orElse(null);
         Decision refused = ConnectorMoves.refusedByTarget(gateway.controlPlane(), source, target, to, "move-check", System.currentTimeMillis());
         if (refused == null) {
             return;

@@ -23,8 +23,9 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
- * The read side of the connector service: the connectors and statuses stores, shaped for the
- * caller's visibility. Reads send nothing; a connector that is not stored is {@link ServiceException.NotFound}.
+ * The read side of the connector service: the connectors and statuses stores, read with the
+ * scope's consistency and shaped for its visibility. Reads send nothing; a connector that is not
+ * stored is {@link ServiceException.NotFound}.
  */
 final class ConnectorReads {
     private final ConnectorStore queries;
@@ -44,7 +45,7 @@ final class ConnectorReads {
     Views.TimelineView timeline(Scope scope, String name, Long before, int limit) {
         TimelinePages.check(before, limit);
         Map<String, String> config = existing(scope, name, Operation.READ_TIMELINE).getConfig();
-        return TimelinePages.page(queries.timeline(key(scope, name)), before, limit,
+        return TimelinePages.page(queries.timeline(key(scope, name), scope.consistency()), before, limit,
                 text -> scope.visibility().shapeText(text, config));
     }
 
@@ -56,14 +57,14 @@ final class ConnectorReads {
         Map<String, io.switchboard.schemas.ConnectorTimeline> recorded = new HashMap<>();
         if (names.size() > FEW_TIMELINES) {
             Set<String> wanted = new java.util.HashSet<>(names);
-            queries.timelines(scope.cluster()).forEach((name, timeline) -> {
+            queries.timelines(scope.cluster(), scope.consistency()).forEach((name, timeline) -> {
                 if (wanted.contains(name)) {
                     recorded.put(name, timeline);
                 }
             });
         } else {
             for (String name : new java.util.TreeSet<>(names)) {
-                queries.timeline(key(scope, name)).ifPresent(timeline -> recorded.put(name, timeline));
+                queries.timeline(key(scope, name), scope.consistency()).ifPresent(timeline -> recorded.put(name, timeline));
             }
         }
         Map<String, Views.TimelineView> views = new HashMap<>();
@@ -77,24 +78,25 @@ final class ConnectorReads {
         if (state.getPendingOffsets() == null) {
             throw new ServiceException.NotFound(ServiceException.Subject.OFFSETS_REQUEST, name, null, Operation.OFFSETS);
         }
-        return ConnectorViews.offsetsRequest(state.getPendingOffsets(), queries.status(key(scope, name)));
+        return ConnectorViews.offsetsRequest(state.getPendingOffsets(), queries.status(key(scope, name), scope.consistency()));
     }
 
     List<String> names(Scope scope) {
-        return queries.names(scope.cluster());
+        return queries.names(scope.cluster(), scope.consistency());
     }
 
     /** Every connector's incidents as health facts: states and times only, so no text of a worker leaves here. */
     Map<String, List<HealthEvent>> incidents(Scope scope) {
         Map<String, List<HealthEvent>> byName = new HashMap<>();
-        queries.timelines(scope.cluster()).forEach((name, timeline) -> byName.put(name, ConnectorHealth.events(timeline)));
+        queries.timelines(scope.cluster(), scope.consistency())
+                .forEach((name, timeline) -> byName.put(name, ConnectorHealth.events(timeline)));
         return byName;
     }
 
     List<ConnectorDetails> describeAll(Scope scope) {
-        List<ConnectorState> states = queries.connectors(scope.cluster());
+        List<ConnectorState> states = queries.connectors(scope.cluster(), scope.consistency());
         // Every status in one gathering, rather than one read (maybe on another replica) per connector.
-        Map<String, ConnectorObservation> observed = queries.statuses(scope.cluster());
+        Map<String, ConnectorObservation> observed = queries.statuses(scope.cluster(), scope.consistency());
         return states.stream().map(state -> {
             Optional<ConnectorObservation> observation = Optional.ofNullable(observed.get(state.getName()));
             return new ConnectorDetails(views.view(state, observation).shapedFor(scope.visibility()),
@@ -107,7 +109,7 @@ final class ConnectorReads {
     }
 
     ConnectorView connector(Scope scope, String name) {
-        return views.view(existing(scope, name, Operation.READ)).shapedFor(scope.visibility());
+        return views.view(existing(scope, name, Operation.READ), scope.consistency()).shapedFor(scope.visibility());
     }
 
     Map<String, String> config(Scope scope, String name) {
@@ -116,13 +118,13 @@ final class ConnectorReads {
 
     StatusView status(Scope scope, String name) {
         ConnectorState state = existing(scope, name, Operation.READ_STATUS);
-        return views.status(state, queries.status(key(scope, name)), scope.visibility());
+        return views.status(state, queries.status(key(scope, name), scope.consistency()), scope.visibility());
     }
 
     /** The last observed status of one task. */
     TaskStatusView taskStatus(Scope scope, String name, int task) {
-        return queries.connector(key(scope, name))
-                .flatMap(state -> queries.status(key(scope, name))
+        return queries.connector(key(scope, name), scope.consistency())
+                .flatMap(state -> queries.status(key(scope, name), scope.consistency())
                         .flatMap(observed -> ObservedTasks.shown(observed).stream().filter(t -> t.getId() == task).findFirst())
                         .map(t -> StatusViews.task(t, state, scope.visibility())))
                 .orElseThrow(() -> ServiceException.NotFound.task(name, task, Operation.READ_TASK_STATUS));
@@ -131,13 +133,14 @@ final class ConnectorReads {
     /** Whether the data plane has reported the connector's task. */
     boolean knowsTask(Scope scope, String name, int task, Operation operation) {
         ConnectorState state = existing(scope, name, operation);
-        return views.status(state, queries.status(key(scope, name)), Visibility.FULL).tasks().stream().anyMatch(t -> t.id() == task);
+        return views.status(state, queries.status(key(scope, name), scope.consistency()), Visibility.FULL).tasks().stream()
+                .anyMatch(t -> t.id() == task);
     }
 
     /** The connector's tasks as the data plane last reported them (none before it has). */
     List<TaskConfigView> taskConfigs(Scope scope, String name) {
         ConnectorState state = existing(scope, name, Operation.READ);
-        List<Map<String, String>> configs = queries.status(key(scope, name))
+        List<Map<String, String>> configs = queries.status(key(scope, name), scope.consistency())
                 .map(ConnectorObservation::getTaskConfigs).orElse(List.of());
         return IntStream.range(0, configs.size())
                 .mapToObj(i -> new TaskConfigView(state.getName(), i, scope.visibility().shape(secrets.hidden(configs.get(i))))).toList();
@@ -145,15 +148,15 @@ final class ConnectorReads {
 
     Optional<ObservedDetails> observedDetails(Scope scope, String name) {
         existing(scope, name, Operation.READ);
-        return queries.status(key(scope, name)).filter(o -> o.getDetailsObservedAt() != null)
+        return queries.status(key(scope, name), scope.consistency()).filter(o -> o.getDetailsObservedAt() != null)
                 .map(o -> new ObservedDetails(o.getActiveTopics(), o.getOffsets(), Instant.ofEpochMilli(o.getDetailsObservedAt())));
     }
 
     /** A connector created before history was kept, and unchanged since, has none yet. */
     ConnectorHistory history(Scope scope, String name) {
         ConnectorKey key = key(scope, name);
-        ConnectorHistory history = queries.history(key).orElseGet(() -> {
-            if (queries.connector(key).isEmpty()) {
+        ConnectorHistory history = queries.history(key, scope.consistency()).orElseGet(() -> {
+            if (queries.connector(key, scope.consistency()).isEmpty()) {
                 throw ServiceException.NotFound.connector(name, Operation.READ_HISTORY);
             }
             return ConnectorHistory.newBuilder().setCluster(scope.cluster()).setConnector(name).setEntries(List.of()).build();
@@ -162,7 +165,7 @@ final class ConnectorReads {
     }
 
     ConnectorState existing(Scope scope, String name, Operation operation) {
-        return queries.connector(key(scope, name))
+        return queries.connector(key(scope, name), scope.consistency())
                 .orElseThrow(() -> ServiceException.NotFound.connector(name, operation));
     }
 

@@ -116,7 +116,7 @@ public final class ConnectorSets {
     /** The set as the processor holds it; empty when no change was applied to it yet. */
     public Optional<SetState> set(Scope scope, String name) {
         requireSetName(name);
-        return store.set(SetPlanner.key(scope.cluster(), name));
+        return store.set(SetPlanner.key(scope.cluster(), name), scope.consistency());
     }
 
     /**
@@ -133,14 +133,15 @@ public final class ConnectorSets {
     }
 
     /**
-     * The plan, read and validated now, on this thread; sends nothing.
+     * The plan, read and validated now, on this thread; sends nothing. It reads the current state
+     * ({@link ReadConsistency#LINEARIZABLE}), as a write's checks do, whatever the scope asks.
      *
      * @param context the request the change would be issued for: its principal is the one the decider's policies see
      */
     public Plan plan(Scope scope, String name, Request request, RequestContext context) {
         requireSetName(name);
         DesiredState.SetScope setScope = new DesiredState.SetScope(name, scope.cluster(), request.selector());
-        SetState set = store.set(SetPlanner.key(scope.cluster(), name)).orElse(null);
+        SetState set = store.set(SetPlanner.key(scope.cluster(), name), ReadConsistency.LINEARIZABLE).orElse(null);
         Map<String, ConnectorState> current = new HashMap<>();
         Set<String> read = new java.util.TreeSet<>();
         request.connectors().forEach(c -> read.add(c.name()));
@@ -148,7 +149,7 @@ public final class ConnectorSets {
             read.addAll(set.getManaged().keySet());
         }
         for (String connector : read) {
-            current.put(connector, store.connector(new ConnectorKey(scope.cluster(), connector)).orElse(null));
+            current.put(connector, store.connector(new ConnectorKey(scope.cluster(), connector), ReadConsistency.LINEARIZABLE).orElse(null));
         }
         // A connector not here that the set of the same name manages in another cluster moves here (sealed against its config there).
         List<String> absent = request.connectors().stream().map(DesiredState.Connector::name).filter(n -> current.get(n) == null).toList();
@@ -168,7 +169,7 @@ public final class ConnectorSets {
 
     /** Beside the plan: whether each existing connector's worker differs from what is desired, from the data plane's reports. */
     private Map<String, SetProgress.Drift> workers(String cluster, Map<String, ConnectorState> current) {
-        Map<String, ConnectorObservation> statuses = statuses(cluster, current.keySet());
+        Map<String, ConnectorObservation> statuses = statuses(cluster, current.keySet(), ReadConsistency.LINEARIZABLE);
         Map<String, SetProgress.Drift> workers = new TreeMap<>();
         current.forEach((connector, state) -> {
             SetProgress.Drift drift = SetProgress.drift(state, statuses.get(connector));
@@ -180,13 +181,13 @@ public final class ConnectorSets {
     }
 
     /** The reports of some connectors: read one by one when few, else the cluster's at once. */
-    private Map<String, ConnectorObservation> statuses(String cluster, Set<String> connectors) {
+    private Map<String, ConnectorObservation> statuses(String cluster, Set<String> connectors, ReadConsistency consistency) {
         if (connectors.size() > FEW) {
-            return store.statuses(cluster);
+            return store.statuses(cluster, consistency);
         }
         Map<String, ConnectorObservation> statuses = new HashMap<>();
         for (String connector : connectors) {
-            store.status(new ConnectorKey(cluster, connector)).ifPresent(s -> statuses.put(connector, s));
+            store.status(new ConnectorKey(cluster, connector), consistency).ifPresent(s -> statuses.put(connector, s));
         }
         return statuses;
     }
@@ -222,9 +223,9 @@ public final class ConnectorSets {
             }
         }));
         Set<String> managed = new java.util.TreeSet<>(set.getManaged().keySet());
-        Set<String> here = managed.size() > FEW ? new java.util.HashSet<>(store.names(scope.cluster())) : null;
-        return managed.stream().filter(n -> movingHere.contains(n)
-                || (here != null ? here.contains(n) : store.connector(new ConnectorKey(scope.cluster(), n)).isPresent())).toList();
+        Set<String> here = managed.size() > FEW ? new java.util.HashSet<>(store.names(scope.cluster(), scope.consistency())) : null;
+        return managed.stream().filter(n -> movingHere.contains(n) || (here != null ? here.contains(n)
+                : store.connector(new ConnectorKey(scope.cluster(), n), scope.consistency()).isPresent())).toList();
     }
 
     /** The connectors a set manages and those its latest change touched (deleted ones too); empty when it has no change. */
@@ -248,8 +249,8 @@ public final class ConnectorSets {
             return Optional.empty();
         }
         ConnectorKey key = new ConnectorKey(scope.cluster(), connector);
-        return Optional.of(itemProgress(scope.cluster(), latest.get(), item.get(), store.connector(key).orElse(null),
-                store.status(key).orElse(null)));
+        return Optional.of(itemProgress(scope, latest.get(), item.get(), store.connector(key, scope.consistency()).orElse(null),
+                store.status(key, scope.consistency()).orElse(null)));
     }
 
     /**
@@ -268,21 +269,22 @@ public final class ConnectorSets {
         change.get().getItems().forEach(i -> names.add(i.getConnector()));
         Map<String, ConnectorState> states = new HashMap<>();
         if (names.size() > FEW) {
-            store.connectors(scope.cluster()).forEach(c -> states.put(c.getName(), c));
+            store.connectors(scope.cluster(), scope.consistency()).forEach(c -> states.put(c.getName(), c));
         } else {
-            names.forEach(n -> store.connector(new ConnectorKey(scope.cluster(), n)).ifPresent(c -> states.put(n, c)));
+            names.forEach(n -> store.connector(new ConnectorKey(scope.cluster(), n), scope.consistency()).ifPresent(c -> states.put(n, c)));
         }
-        Map<String, ConnectorObservation> statuses = statuses(scope.cluster(), names);
+        Map<String, ConnectorObservation> statuses = statuses(scope.cluster(), names, scope.consistency());
         List<SetProgress.Item> items = change.get().getItems().stream()
-                .map(i -> itemProgress(scope.cluster(), change.get(), i, states.get(i.getConnector()), statuses.get(i.getConnector())))
+                .map(i -> itemProgress(scope, change.get(), i, states.get(i.getConnector()), statuses.get(i.getConnector())))
                 .toList();
         return Optional.of(new SetProgress.Change(change.get(), items));
     }
 
-    /** An item's progress; a move's reads its source too ({@link SetMoveProgress}). */
-    private SetProgress.Item itemProgress(String cluster, SetChange change, io.switchboard.schemas.SetItem item, ConnectorState state,
+    /** An item's progress; a move's reads its source too ({@link SetMoveProgress}), with the scope's consistency. */
+    private SetProgress.Item itemProgress(Scope scope, SetChange change, io.switchboard.schemas.SetItem item, ConnectorState state,
                                           ConnectorObservation status) {
-        return io.switchboard.rules.SetMoves.moves(item) ? SetMoveProgress.of(store, cluster, change, item, state, status)
+        return io.switchboard.rules.SetMoves.moves(item)
+                ? SetMoveProgress.of(store, scope.consistency(), scope.cluster(), change, item, state, status)
                 : SetProgress.of(change, item, state, status);
     }
 
@@ -345,7 +347,7 @@ public final class ConnectorSets {
     /** Reverts a change the set keeps: one new change restoring what it found of every connector it touched. */
     public CompletableFuture<Applied> revert(Scope scope, String name, String changeId, RequestContext context) {
         requireSetName(name);
-        SetState set = store.set(SetPlanner.key(scope.cluster(), name))
+        SetState set = store.set(SetPlanner.key(scope.cluster(), name), ReadConsistency.LINEARIZABLE)
                 .orElseThrow(() -> new ServiceException.InvalidRequest("set", "Set " + name + " has no changes"));
         ConnectorKey key = SetPlanner.key(scope.cluster(), name);
         ConnectorCommand command = bus.command(key, new RevertSetChange(changeId, set.getVersion()), context).build();

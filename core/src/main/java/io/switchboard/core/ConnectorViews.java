@@ -32,8 +32,9 @@ final class ConnectorViews {
         return view(state, 0, plugins.typeOf(state.getConfig().get(ConnectorConfigValidator.CONNECTOR_CLASS)));
     }
 
-    ConnectorView view(ConnectorState state) {
-        return view(state, observed(state));
+    /** The view with what the data plane last reported, read with {@code consistency}, if it can be read now. */
+    ConnectorView view(ConnectorState state, ReadConsistency consistency) {
+        return view(state, observed(state, consistency));
     }
 
     ConnectorView view(ConnectorState state, Optional<ConnectorObservation> observation) {
@@ -52,9 +53,9 @@ final class ConnectorViews {
         return StatusViews.of(state, observation, typeOf(state, observation), visibility);
     }
 
-    /** The status with what the data plane last reported, if it can be read now. */
-    StatusView status(ConnectorState state, Visibility visibility) {
-        return status(state, observed(state), visibility);
+    /** The status with what the data plane last reported, read with {@code consistency}, if it can be read now. */
+    StatusView status(ConnectorState state, Visibility visibility, ReadConsistency consistency) {
+        return status(state, observed(state, consistency), visibility);
     }
 
     /** The type the data plane reported, else what the plugins Switchboard knows say. */
@@ -70,9 +71,9 @@ final class ConnectorViews {
      * turn into an error because this extra read cannot be served right now (a rebalance moving the
      * statuses store): then the answer goes without it.
      */
-    Optional<ConnectorObservation> observed(ConnectorState state) {
+    Optional<ConnectorObservation> observed(ConnectorState state, ReadConsistency consistency) {
         try {
-            return queries.status(new ConnectorKey(state.getCluster(), state.getName()));
+            return queries.status(new ConnectorKey(state.getCluster(), state.getName()), consistency);
         } catch (StoreUnavailableException e) {
             return Optional.empty();
         }

@@ -160,7 +160,7 @@ final class DesiredConfig {
             return;
         }
         Map<String, Map<String, String>> others = new java.util.HashMap<>();
-        for (io.switchboard.schemas.ConnectorState state : store.connectors(cluster)) {
+        for (io.switchboard.schemas.ConnectorState state : store.connectors(cluster, ReadConsistency.LINEARIZABLE)) {
             others.put(state.getName(), state.getConfig());
         }
         ConnectorPolicies.Refusal refusal = controlPlane.bounds().clusterRefusal(cluster, name, config, others);

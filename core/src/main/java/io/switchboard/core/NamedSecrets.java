@@ -89,7 +89,7 @@ public final class NamedSecrets {
     public void delete(Scope scope, String name) {
         change(scope, name, current -> {
             requireExists(current, name);
-            List<String> users = queries.connectors(scope.cluster()).stream()
+            List<String> users = queries.connectors(scope.cluster(), ReadConsistency.LINEARIZABLE).stream()
                     .filter(c -> references(c.getConfig()).contains(name)).map(ConnectorState::getName).sorted().toList();
             if (!users.isEmpty()) {
                 throw new ServiceException.InUse(name, users);

@@ -98,13 +98,13 @@ public final class Policies {
         }
     }
 
-    /** The connectors of the cluster that would break the policy as written, with each message; nothing is stored. */
+    /** The connectors of the cluster, as they are now, that would break the policy as written, with each message; nothing is stored. */
     public DryRun dryRun(Scope scope, String name, PolicySpec spec, String principal) {
         requireValid(name, spec);
         ConnectorPolicy policy = ConnectorPolicy.newBuilder().setCluster(scope.cluster()).setName(name).setVersion(0).setSpec(spec)
                 .setChangedAt(0L).setCommandId("dry-run").build();
         List<Violator> violators = new ArrayList<>();
-        List<ConnectorState> all = connectors.connectors(scope.cluster());
+        List<ConnectorState> all = connectors.connectors(scope.cluster(), ReadConsistency.LINEARIZABLE);
         for (ConnectorState connector : all) {
             List<UserPolicies.Breach> breaches = UserPolicies.breaches(policy, PolicyExpressions.Subject.of(connector), null, principal);
             if (!breaches.isEmpty() && violators.size() < MAX_VIOLATORS) {
@@ -119,7 +119,7 @@ public final class Policies {
      * metric's values), evaluated only for the connectors changed since the last count ({@link PolicyViolations}).
      */
     public java.util.Map<String, Integer> violationCounts(Scope scope) {
-        return violations.of(scope.cluster()).counts();
+        return violations.of(scope.cluster(), scope.consistency()).counts();
     }
 
     /** The connectors of the cluster that break the policy in force now (at most {@link #MAX_VIOLATORS}), as {@link #violationCounts} counts them. */
@@ -128,7 +128,7 @@ public final class Policies {
         if (listed.builtIn()) {
             return List.of();
         }
-        return violations.of(scope.cluster()).violators().getOrDefault(name, List.of());
+        return violations.of(scope.cluster(), scope.consistency()).violators().getOrDefault(name, List.of());
     }
 
     public CompletableFuture<CommandDecision> put(Scope scope, String name, PolicySpec spec, RequestContext context) {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Which connectors break each user policy in force, kept per connector and evaluated only for a
@@ -38,16 +38,20 @@ final class PolicyViolations {
     }
 
     private final PolicyStore policies;
-    private final Function<String, List<ConnectorState>> connectors;
+    private final BiFunction<String, ReadConsistency, List<ConnectorState>> connectors;
     private final Map<String, Cluster> clusters = new ConcurrentHashMap<>();
 
-    PolicyViolations(PolicyStore policies, Function<String, List<ConnectorState>> connectors) {
+    /** @param connectors a cluster's connectors, read with a consistency */
+    PolicyViolations(PolicyStore policies, BiFunction<String, ReadConsistency, List<ConnectorState>> connectors) {
         this.policies = policies;
         this.connectors = connectors;
     }
 
-    /** The cluster's count, evaluating only the connectors changed since the last one (all, after a policy change). */
-    Count of(String cluster) {
+    /**
+     * The cluster's count, evaluating only the connectors changed since the last one (all, after a
+     * policy change), as the cluster's connectors read with {@code consistency} are.
+     */
+    Count of(String cluster, ReadConsistency consistency) {
         List<ConnectorPolicy> inForce = policies.policies(cluster).stream().filter(p -> !p.getDeleted()).toList();
         Map<String, Long> versions = new UserPolicies(inForce).versions();
         Cluster memory = clusters.computeIfAbsent(cluster, c -> new Cluster());
@@ -58,7 +62,7 @@ final class PolicyViolations {
                 memory.versions = Map.copyOf(versions);
             }
             Map<String, Evaluated> now = new HashMap<>();
-            for (ConnectorState state : inForce.isEmpty() ? List.<ConnectorState>of() : connectors.apply(cluster)) {
+            for (ConnectorState state : inForce.isEmpty() ? List.<ConnectorState>of() : connectors.apply(cluster, consistency)) {
                 Evaluated known = memory.connectors.get(state.getName());
                 if (known == null || known.version() != state.getVersion() || !known.lastCommandId().equals(state.getLastCommandId())) {
                     known = evaluate(inForce, state);

@@ -13,8 +13,9 @@ import java.util.Optional;
  *       which may trail acknowledged changes by the copy's lag (for dashboards that accept that);
  *       a replica that holds no copy answers as for {@link #LINEARIZABLE}.</li>
  * </ul>
- * The HTTP server sets it for the thread that handles each request, before any route runs, and the
- * store reads it ({@link ConnectorStore}); every other thread reads {@link #LINEARIZABLE}.
+ * A request's consistency travels in its {@link Scope} and is given to every read of the
+ * {@link ConnectorStore} made for it; a read no request asked for (and every check a write makes)
+ * is {@link #LINEARIZABLE}.
  */
 public enum ReadConsistency {
     LINEARIZABLE, LOCAL;
@@ -22,24 +23,7 @@ public enum ReadConsistency {
     /** The query parameter that asks for a consistency. */
     public static final String PARAMETER = "consistency";
 
-    private static final ThreadLocal<ReadConsistency> CURRENT = new ThreadLocal<>();
-
-    /** What the request handled on this thread asked for; {@link #LINEARIZABLE} when nothing was set. */
-    public static ReadConsistency current() {
-        ReadConsistency set = CURRENT.get();
-        return set == null ? LINEARIZABLE : set;
-    }
-
-    /** Sets what the request about to be handled on this thread asked for (null: the default). */
-    public static void set(ReadConsistency consistency) {
-        if (consistency == null || consistency == LINEARIZABLE) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(consistency);
-        }
-    }
-
-    /** The consistency a parameter's value names ({@code linearizable} or {@code local}); empty for any other value. */
+    /** The consistency a parameter's value names ({@code linearizable} or {@code local}; absent: the default); empty for any other value. */
     public static Optional<ReadConsistency> named(String value) {
         if (value == null) {
             return Optional.of(LINEARIZABLE);

@@ -5,6 +5,7 @@ import io.switchboard.rules.HealthWindow;
 import io.switchboard.rules.RolloutDecider;
 import io.switchboard.rules.RolloutWatch;
 import io.switchboard.schemas.ConnectorCommand;
+import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.ConnectorState;
 import io.switchboard.schemas.Rollout;
 import io.switchboard.schemas.RolloutConnector;
@@ -79,7 +80,7 @@ public final class RolloutDriver implements AutoCloseable {
 
     /** One look at a cluster's rollouts under way: answers the steps it sent. */
     public List<ConnectorCommand> tick(String cluster) {
-        RolloutState state = store.rollouts(cluster).orElse(null);
+        RolloutState state = store.rollouts(cluster, ReadConsistency.LINEARIZABLE).orElse(null);
         if (state == null) {
             return List.of();
         }
@@ -119,17 +120,19 @@ public final class RolloutDriver implements AutoCloseable {
                 continue;
             }
             ConnectorKey key = new ConnectorKey(cluster, connector.getConnector());
-            ConnectorState state = store.connector(key).orElse(null);
+            ConnectorState state = store.connector(key, ReadConsistency.LINEARIZABLE).orElse(null);
             HealthWindow health = null;
             if (state != null && now > rollout.getBatchStartedAt()) {
-                List<io.switchboard.rules.HealthEvent> incidents = store.timeline(key).map(ConnectorHealth::events).orElse(List.of());
+                List<io.switchboard.rules.HealthEvent> incidents = store.timeline(key, ReadConsistency.LINEARIZABLE)
+                        .map(ConnectorHealth::events).orElse(List.of());
                 health = ConnectorHealth.fromIncidents(Instant.ofEpochMilli(state.getCreatedAt()), incidents,
                         Instant.ofEpochMilli(rollout.getBatchStartedAt()), Instant.ofEpochMilli(now + 1), flapWindow);
             }
             // A connector asked not to run (paused, stopped) is moved once its config asks the version.
             String idle = state == null || state.getTargetState() == io.switchboard.schemas.TargetState.RUNNING ? null
                     : String.valueOf(state.getConfig().get(RolloutDecider.VERSION_KEY));
-            facts.put(connector.getConnector(), new RolloutWatch.Facts(store.status(key).orElse(null), health, idle));
+            ConnectorObservation status = store.status(key, ReadConsistency.LINEARIZABLE).orElse(null);
+            facts.put(connector.getConnector(), new RolloutWatch.Facts(status, health, idle));
         }
         return facts;
     }

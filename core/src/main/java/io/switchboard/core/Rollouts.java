@@ -126,7 +126,7 @@ public final class Rollouts {
         if (problem != null) {
             throw new ServiceException.InvalidRequest(problem);
         }
-        Rollout running = RolloutDecider.underWay(store.rollouts(cluster).orElse(null), className);
+        Rollout running = RolloutDecider.underWay(store.rollouts(cluster, ReadConsistency.LINEARIZABLE).orElse(null), className);
         if (running != null) {
             throw new ServiceException.Busy("Rollout " + running.getId() + " of " + className + " to version " + running.getVersion()
                     + " is under way on cluster " + cluster + "; one rollout of a plugin class at a time");
@@ -134,35 +134,36 @@ public final class Rollouts {
         return bus.command(RolloutDecider.key(cluster), start, context).build();
     }
 
-    /** The connectors named, each of which must exist; or every connector of the cluster, by name. */
+    /** The connectors named, each of which must exist; or every connector of the cluster, by name: as a write's checks, read now. */
     private List<ConnectorState> connectors(String cluster, List<String> names) {
         if (names == null) {
-            return store.connectors(cluster);
+            return store.connectors(cluster, ReadConsistency.LINEARIZABLE);
         }
         List<ConnectorState> found = new ArrayList<>();
         for (String name : new LinkedHashSet<>(names)) {
             if (name == null || io.switchboard.rules.ConnectorRules.nameProblem(name) != null) {
                 throw new ServiceException.InvalidRequest("connectors", "Not a connector's name: " + name);
             }
-            found.add(store.connector(new ConnectorKey(cluster, name)).orElseThrow(() -> new ServiceException.InvalidRequest(
-                    "connectors", "Connector " + name + " not found in cluster " + cluster)));
+            found.add(store.connector(new ConnectorKey(cluster, name), ReadConsistency.LINEARIZABLE).orElseThrow(
+                    () -> new ServiceException.InvalidRequest("connectors", "Connector " + name + " not found in cluster " + cluster)));
         }
         return found;
     }
 
     /** Every rollout the cluster keeps, oldest first: those under way and the latest finished. */
     public List<Rollout> rollouts(Scope scope) {
-        return store.rollouts(scope.cluster()).map(RolloutState::getRollouts).orElse(List.of());
+        return store.rollouts(scope.cluster(), scope.consistency()).map(RolloutState::getRollouts).orElse(List.of());
     }
 
     /** The version each connector of the rollout reports running (the data plane's last report), by name; absent when none. */
     public Map<String, String> reported(Scope scope, Rollout rollout) {
         Map<String, String> reported = new java.util.TreeMap<>();
         boolean few = rollout.getConnectors().size() <= 20;
-        Map<String, io.switchboard.schemas.ConnectorObservation> all = few ? Map.of() : store.statuses(scope.cluster());
+        ReadConsistency consistency = scope.consistency();
+        Map<String, io.switchboard.schemas.ConnectorObservation> all = few ? Map.of() : store.statuses(scope.cluster(), consistency);
         for (io.switchboard.schemas.RolloutConnector c : rollout.getConnectors()) {
             io.switchboard.schemas.ConnectorObservation status = few
-                    ? store.status(new ConnectorKey(scope.cluster(), c.getConnector())).orElse(null) : all.get(c.getConnector());
+                    ? store.status(new ConnectorKey(scope.cluster(), c.getConnector()), consistency).orElse(null) : all.get(c.getConnector());
             if (status != null && status.getVersion() != null) {
                 reported.put(c.getConnector(), status.getVersion());
             }

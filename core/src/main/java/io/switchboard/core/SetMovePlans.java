@@ -35,8 +35,8 @@ public final class SetMovePlans {
 
     /**
      * The connectors among {@code absent} (desired in {@code cluster}, not there) that another
-     * cluster holds and the set of the same name manages there, as that cluster's store holds them;
-     * the first such cluster by name when several do.
+     * cluster holds and the set of the same name manages there, as that cluster's store holds them
+     * now ({@link ReadConsistency#LINEARIZABLE}, as a plan reads); the first such cluster by name when several do.
      */
     public static Map<String, ConnectorState> sources(ConnectorStore store, Collection<String> clusters, String cluster, String set,
                                                       Collection<String> absent) {
@@ -48,13 +48,13 @@ public final class SetMovePlans {
             if (other.equals(cluster)) {
                 continue;
             }
-            SetState there = store.set(SetPlanner.key(other, set)).orElse(null);
+            SetState there = store.set(SetPlanner.key(other, set), ReadConsistency.LINEARIZABLE).orElse(null);
             if (there == null) {
                 continue;
             }
             for (String name : absent) {
                 if (!sources.containsKey(name) && there.getManaged().containsKey(name)) {
-                    store.connector(new ConnectorKey(other, name)).ifPresent(source -> sources.put(name, source));
+                    store.connector(new ConnectorKey(other, name), ReadConsistency.LINEARIZABLE).ifPresent(source -> sources.put(name, source));
                 }
             }
         }

@@ -24,13 +24,16 @@ final class SetMoveProgress {
     private SetMoveProgress() {
     }
 
-    /** One move item's progress: the target as the set's cluster holds it now, and the source read where it was. */
-    static SetProgress.Item of(ConnectorStore store, String cluster, SetChange change, SetItem item, ConnectorState target,
-                               ConnectorObservation status) {
+    /**
+     * One move item's progress: the target as the set's cluster holds it now, and the source read
+     * where it was, with {@code consistency}.
+     */
+    static SetProgress.Item of(ConnectorStore store, ReadConsistency consistency, String cluster, SetChange change, SetItem item,
+                               ConnectorState target, ConnectorObservation status) {
         String from = item.getFrom();
         ConnectorKey sourceKey = new ConnectorKey(from, item.getConnector());
-        ConnectorState source = store.connector(sourceKey).orElse(null);
-        return of(change, item, cluster, target, status, source, () -> refusal(store.history(sourceKey).orElse(null),
+        ConnectorState source = store.connector(sourceKey, consistency).orElse(null);
+        return of(change, item, cluster, target, status, source, () -> refusal(store.history(sourceKey, consistency).orElse(null),
                 SetMoves.moveId(change.getChangeId(), item.getConnector())));
     }
 

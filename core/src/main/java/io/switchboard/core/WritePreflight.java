@@ -168,7 +168,7 @@ public final class WritePreflight {
     /** The connector's current config, to keep the sealed text of unchanged secrets; nothing when it cannot be read now. */
     private Map<String, String> currentConfig(Scope scope, String name) {
         try {
-            return queries.connector(key(scope, name)).map(ConnectorState::getConfig).orElse(Map.of());
+            return queries.connector(key(scope, name), ReadConsistency.LINEARIZABLE).map(ConnectorState::getConfig).orElse(Map.of());
         } catch (StoreUnavailableException e) {
             return Map.of();
         }

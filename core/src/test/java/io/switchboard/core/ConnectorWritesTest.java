@@ -43,7 +43,7 @@ class ConnectorWritesTest {
     }
 
     private ConnectorState stored(String name) {
-        return core.kafka.connector(new ConnectorKey(SCOPE.cluster(), name)).orElseThrow();
+        return core.kafka.connector(new ConnectorKey(SCOPE.cluster(), name), ReadConsistency.LINEARIZABLE).orElseThrow();
     }
 
     @Test
@@ -96,7 +96,7 @@ class ConnectorWritesTest {
         assertInstanceOf(PutConnectorConfig.class, core.kafka.sent().get(2).getAction());
 
         done(core.service.delete(SCOPE, "c1", REQUEST));
-        assertTrue(core.kafka.connector(new ConnectorKey(SCOPE.cluster(), "c1")).isEmpty());
+        assertTrue(core.kafka.connector(new ConnectorKey(SCOPE.cluster(), "c1"), ReadConsistency.LINEARIZABLE).isEmpty());
         assertThrows(ServiceException.NotFound.class, () -> core.service.connector(SCOPE, "c1"));
         assertThrows(ServiceException.NotFound.class, () -> done(core.service.changeTargetState(SCOPE, "c1", TargetState.RUNNING, REQUEST)));
         assertEquals(5, core.kafka.sent().size());

@@ -52,6 +52,8 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
             (a, b) -> a.cluster().equals(b.cluster()) ? a.name().compareTo(b.name()) : a.cluster().compareTo(b.cluster()));
     /** Reads of a connector, a history, a timeline, or a cluster's timelines at once (one each). */
     public final AtomicLong reads = new AtomicLong();
+    /** The consistency every read was made with, in the order read. */
+    private final List<ReadConsistency> consistencies = new ArrayList<>();
     /** Where each decision's lifecycle event goes, as the topology writes it to the lifecycle topic. */
     private volatile Consumer<LifecycleEvent> lifecycle = event -> { };
 
@@ -191,34 +193,56 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
         statuses.put(key, observation);
     }
 
+    /** The consistency of every read made so far, in the order read; {@link #forgetConsistencies} starts it again. */
+    public synchronized List<ReadConsistency> consistencies() {
+        return List.copyOf(consistencies);
+    }
+
+    public synchronized void forgetConsistencies() {
+        consistencies.clear();
+    }
+
+    private void readWith(ReadConsistency consistency) {
+        consistencies.add(java.util.Objects.requireNonNull(consistency, "consistency"));
+    }
+
     @Override
-    public synchronized Optional<ConnectorState> connector(ConnectorKey key) {
+    public synchronized Optional<ConnectorState> connector(ConnectorKey key, ReadConsistency consistency) {
+        readWith(consistency);
+        return stored(key);
+    }
+
+    private synchronized Optional<ConnectorState> stored(ConnectorKey key) {
         reads.incrementAndGet();
         return Optional.ofNullable(connectors.get(key));
     }
 
+    /** The active copy here: the store itself, read directly (no consistency is asked of it). */
     @Override
     public AtHand atHand() {
-        return this::connector;
+        return this::stored;
     }
 
     @Override
-    public synchronized List<ConnectorState> connectors(String cluster) {
+    public synchronized List<ConnectorState> connectors(String cluster, ReadConsistency consistency) {
+        readWith(consistency);
         return connectors.values().stream().filter(s -> s.getCluster().equals(cluster)).toList();
     }
 
     @Override
-    public List<String> names(String cluster) {
-        return connectors(cluster).stream().map(ConnectorState::getName).toList();
+    public synchronized List<String> names(String cluster, ReadConsistency consistency) {
+        return connectors(cluster, consistency).stream().map(ConnectorState::getName).toList();
     }
 
     @Override
-    public synchronized Optional<ConnectorObservation> status(ConnectorKey key) {
+    public synchronized Optional<ConnectorObservation> status(ConnectorKey key, ReadConsistency consistency) {
+        readWith(consistency);
         return Optional.ofNullable(statuses.get(key));
     }
 
     @Override
-    public synchronized Map<String, ConnectorObservation> statuses(String cluster) {
+    public synchronized Map<String, ConnectorObservation> statuses(String cluster, ReadConsistency consistency) {
+        readWith(consistency);
         Map<String, ConnectorObservation> of = new TreeMap<>();
         statuses.forEach((key, observed) -> {
             if (key.cluster().equals(cluster)) {
@@ -229,18 +253,21 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
     }
 
     @Override
-    public synchronized Optional<ConnectorHistory> history(ConnectorKey key) {
+    public synchronized Optional<ConnectorHistory> history(ConnectorKey key, ReadConsistency consistency) {
+        readWith(consistency);
         reads.incrementAndGet();
         return Optional.ofNullable(histories.get(key));
     }
 
     @Override
-    public Optional<SetState> set(ConnectorKey key) {
+    public synchronized Optional<SetState> set(ConnectorKey key, ReadConsistency consistency) {
+        readWith(consistency);
         return Optional.empty();
     }
 
     @Override
-    public synchronized Optional<RolloutState> rollouts(String cluster) {
+    public synchronized Optional<RolloutState> rollouts(String cluster, ReadConsistency consistency) {
+        readWith(consistency);
         return Optional.ofNullable(rollouts.get(cluster));
     }
 
@@ -250,13 +277,15 @@ public final class InMemoryConnectors implements CommandBus, ConnectorStore, Pol
     }
 
     @Override
-    public synchronized Optional<ConnectorTimeline> timeline(ConnectorKey key) {
+    public synchronized Optional<ConnectorTimeline> timeline(ConnectorKey key, ReadConsistency consistency) {
+        readWith(consistency);
         reads.incrementAndGet();
         return Optional.ofNullable(timelines.get(key));
     }
 
     @Override
-    public synchronized Map<String, ConnectorTimeline> timelines(String cluster) {
+    public synchronized Map<String, ConnectorTimeline> timelines(String cluster, ReadConsistency consistency) {
+        readWith(consistency);
         reads.incrementAndGet();
         Map<String, ConnectorTimeline> of = new TreeMap<>();
         timelines.forEach((key, timeline) -> {

@@ -89,7 +89,7 @@ class RolloutsTest {
         assertEquals("task 0 of connector b failed on version 2.0.0: java.lang.IllegalStateException: broke", back.getReason());
         assertEquals("1.0.0", version("a"));
         assertEquals(null, version("b"), "b had no version key: it is removed again");
-        assertEquals(1L, kafka.connector(new ConnectorKey("default", "c")).orElseThrow().getVersion(), "c was never changed");
+        assertEquals(1L, kafka.connector(new ConnectorKey("default", "c"), ReadConsistency.LINEARIZABLE).orElseThrow().getVersion(), "c was never changed");
         assertEquals(List.of(), driver.tick("default"), "a rollout finished is not looked at again");
         // Finished: the class may be rolled out again.
         assertTrue(rollouts.start(DEFAULT, new Rollouts.Request(CLASS, "2.0.0", 1, 1, 5, List.of("c")), ALICE).join() != null);
@@ -137,7 +137,7 @@ class RolloutsTest {
     }
 
     private String version(String name) {
-        return kafka.connector(new ConnectorKey("default", name)).orElseThrow().getConfig().get(RolloutDecider.VERSION_KEY);
+        return kafka.connector(new ConnectorKey("default", name), ReadConsistency.LINEARIZABLE).orElseThrow().getConfig().get(RolloutDecider.VERSION_KEY);
     }
 
     private void observe(String name, String version, String task, String trace) {

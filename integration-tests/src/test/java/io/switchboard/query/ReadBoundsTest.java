@@ -1,5 +1,6 @@
 package io.switchboard.query;
 
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.StoreUnavailableException;
 import io.switchboard.rules.ConnectorKey;
@@ -45,8 +46,8 @@ class ReadBoundsTest {
                     new AvroSerde<>(registry, ConnectorHistory.class, false), 6, readWait, 2,
                     SessionTimers.kafkaDefaults());
             List<CompletableFuture<?>> waiting = new ArrayList<>();
-            waiting.add(CompletableFuture.runAsync(() -> queries.connector(KEY)));
-            waiting.add(CompletableFuture.runAsync(() -> queries.connectors("default")));
+            waiting.add(CompletableFuture.runAsync(() -> queries.connector(KEY, ReadConsistency.LINEARIZABLE)));
+            waiting.add(CompletableFuture.runAsync(() -> queries.connectors("default", ReadConsistency.LINEARIZABLE)));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (queries.waitingReads() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
@@ -54,7 +55,8 @@ class ReadBoundsTest {
             assertEquals(2, queries.waitingReads());
 
             long started = System.nanoTime();
-            StoreUnavailableException refused = assertThrows(StoreUnavailableException.class, () -> queries.status(KEY));
+            StoreUnavailableException refused = assertThrows(StoreUnavailableException.class,
+                    () -> queries.status(KEY, ReadConsistency.LINEARIZABLE));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             assertTrue(took.compareTo(readWait.dividedBy(2)) < 0, "refused after " + took + ", not at once");
             assertTrue(refused.getMessage().contains("2 reads are already waiting"), refused.getMessage());

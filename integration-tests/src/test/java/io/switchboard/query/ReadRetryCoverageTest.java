@@ -1,5 +1,6 @@
 package io.switchboard.query;
 
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.kafka.KafkaIdentities;
 import io.switchboard.SwitchboardApp;
 import io.switchboard.api.SharedKafka;
@@ -110,7 +111,8 @@ class ReadRetryCoverageTest {
             queries.checkCoverage(new CommandProgress(), admin, commands, group);
 
             long started = System.nanoTime();
-            CompletableFuture<Optional<ConnectorState>> read = CompletableFuture.supplyAsync(() -> queries.connector(key));
+            CompletableFuture<Optional<ConnectorState>> read =
+                    CompletableFuture.supplyAsync(() -> queries.connector(key, ReadConsistency.LINEARIZABLE));
             // The first attempt found the group's commits short of the command topic's end: the read waits.
             Await.atMost(Duration.ofSeconds(5)).until("the read to wait after its first attempt",
                     () -> queries.waitingReads() == 1 || read.isDone());

@@ -1,6 +1,7 @@
 package io.switchboard.pipelines;
 
 import io.switchboard.core.ConnectorService;
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
 import io.switchboard.core.Views.StatusView;
@@ -19,9 +20,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A pipeline as read: its spec, its two connectors' statuses (read with the caller's visibility, so
- * that the worker's words quote no config value to a viewer), and the figures its databases give
- * ({@link DatabaseReadings}) and its snapshot's notifications; and the phase the watcher records.
+ * A pipeline as read, with the caller's consistency: its spec, its two connectors' statuses (read with
+ * the caller's visibility, so that the worker's words quote no config value to a viewer), and the
+ * figures its databases give ({@link DatabaseReadings}) and its snapshot's notifications; and the
+ * phase the watcher records (read as the pipelines' own scope reads).
  */
 final class PipelineReads {
     private static final Duration SNAPSHOT_NEWS_WAIT = Duration.ofSeconds(60);
@@ -42,11 +44,14 @@ final class PipelineReads {
         this.snapshots = snapshots;
     }
 
-    PipelineView read(String id, Visibility visibility) {
+    /** @param caller the caller's scope in the pipelines' cluster: its visibility and consistency */
+    PipelineView read(String id, Scope caller) {
         StoredPipelines.requireId(id);
-        PipelineSpec spec = store.stored(id).orElseThrow(() -> StoredPipelines.notFound(id));
-        ConnectorState source = store.state(PipelineCompiler.sourceName(id)).orElseThrow(() -> StoredPipelines.notFound(id));
-        StatusView sourceStatus = statusOf(PipelineCompiler.sourceName(id), visibility);
+        Visibility visibility = caller.visibility();
+        PipelineSpec spec = store.stored(id, caller.consistency()).orElseThrow(() -> StoredPipelines.notFound(id));
+        ConnectorState source = store.state(PipelineCompiler.sourceName(id), caller.consistency())
+                .orElseThrow(() -> StoredPipelines.notFound(id));
+        StatusView sourceStatus = statusOf(PipelineCompiler.sourceName(id), caller);
         boolean streaming = sourceStatus != null && "RUNNING".equals(sourceStatus.state()) && !spec.snapshotOnly();
         Long lagBytes = streaming ? readings.bytesBehind(store.opened(spec.source()), PipelineCompiler.slotName(id)) : null;
         Long lagMillis = streaming && HeartbeatTable.wanted(spec)
@@ -57,7 +62,7 @@ final class PipelineReads {
         String problem = visibility.shapeText(sourceProblem(id, spec, sourceStatus), source.getConfig());
         SnapshotProgress snapshot = snapshotOfThisRun(id, source);
         return new PipelineView(spec, source.getConfig().get(PipelineCompiler.PIPELINE_RUN), Instant.ofEpochMilli(source.getCreatedAt()),
-                sourceStatus, statusOf(PipelineCompiler.sinkName(id), visibility), lagBytes, lagMillis, snapshot, targetRows(spec, snapshot),
+                sourceStatus, statusOf(PipelineCompiler.sinkName(id), caller), lagBytes, lagMillis, snapshot, targetRows(spec, snapshot),
                 published, problem, oversizedTable(id, spec, sourceStatus, snapshot),
                 // From the first moment, whatever its state: what it will not replicate is known before it runs.
                 spec.publication() == null ? tablesLeftOut(spec, source, visibility) : null);
@@ -80,10 +85,10 @@ final class PipelineReads {
         return visibility == Visibility.FULL ? listing.naming(spec.source().user()) : listing;
     }
 
-    /** Every pipeline as {@code read} reads it, oldest first; one being deleted is left out. */
-    List<PipelineView> list(Function<String, PipelineView> read) {
+    /** Every pipeline (listed with {@code consistency}) as {@code read} reads it, oldest first; one being deleted is left out. */
+    List<PipelineView> list(ReadConsistency consistency, Function<String, PipelineView> read) {
         List<PipelineView> all = new ArrayList<>();
-        for (String id : store.ids()) {
+        for (String id : store.ids(consistency)) {
             try {
                 all.add(read.apply(id));
             } catch (ServiceException.NotFound e) {
@@ -101,12 +106,12 @@ final class PipelineReads {
         if (spec.isEmpty() || source.isEmpty()) {
             return Optional.empty();
         }
-        StatusView sourceStatus = statusOf(PipelineCompiler.sourceName(id), Visibility.FULL);
+        StatusView sourceStatus = statusOf(PipelineCompiler.sourceName(id), scope);
         SnapshotProgress snapshot = snapshotOfThisRun(id, source.get());
         // The database readings a phase takes: a source the database refuses is failed, as its status says, and an
         // event too large for the source names its table in both.
         PipelineView view = new PipelineView(spec.get(), null, Instant.ofEpochMilli(source.get().getCreatedAt()),
-                sourceStatus, statusOf(PipelineCompiler.sinkName(id), Visibility.FULL),
+                sourceStatus, statusOf(PipelineCompiler.sinkName(id), scope),
                 null, null, snapshot, null, null, sourceProblem(id, spec.get(), sourceStatus),
                 oversizedTable(id, spec.get(), sourceStatus, snapshot), null);
         return Optional.of(new PhaseReading(source.get().getPipelinePhase(), PipelineStatus.of(view)));
@@ -168,10 +173,10 @@ final class PipelineReads {
                 .orElse(clock.millis() - runStarted < SNAPSHOT_NEWS_WAIT.toMillis() ? SnapshotProgress.awaited(runStarted) : null);
     }
 
-    /** A connector's status as a caller with this visibility reads it (the worker's words shaped with it), null when it has none. */
-    private StatusView statusOf(String name, Visibility visibility) {
+    /** A connector's status as a caller of this scope reads it (the worker's words shaped with its visibility), null when it has none. */
+    private StatusView statusOf(String name, Scope caller) {
         try {
-            return connectors.status(new Scope(scope.cluster(), visibility), name);
+            return connectors.status(caller, name);
         } catch (ServiceException.NotFound e) {
             return null;
         }

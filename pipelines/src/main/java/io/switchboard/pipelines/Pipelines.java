@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.ConnectorService;
 import io.switchboard.core.ConnectorStore;
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
@@ -174,30 +175,32 @@ public final class Pipelines {
     }
 
     /**
-     * The pipeline as a caller with this visibility sees it: its connectors' statuses are read with
-     * it too, so the worker's words quote no config value to a viewer (as a connector's status).
+     * The pipeline as a caller with this visibility sees it, read with this consistency: its
+     * connectors' statuses are read with both too, so the worker's words quote no config value to a
+     * viewer (as a connector's status).
      */
-    public PipelineView get(String id, Visibility visibility) {
-        return reads.read(id, visibility).shapedFor(visibility);
+    public PipelineView get(String id, Visibility visibility, ReadConsistency consistency) {
+        return reads.read(id, new Scope(cluster(), visibility, consistency)).shapedFor(visibility);
     }
 
-    /** Every pipeline, as a caller with this visibility sees them. */
-    public List<PipelineView> list(Visibility visibility) {
-        return reads.list(id -> get(id, visibility));
+    /** Every pipeline, as a caller with this visibility sees them, read with this consistency. */
+    public List<PipelineView> list(Visibility visibility, ReadConsistency consistency) {
+        return reads.list(consistency, id -> get(id, visibility, consistency));
     }
 
     public PipelineView get(String id) {
-        return reads.read(id, Visibility.FULL);
+        return reads.read(id, scope);
     }
 
     public List<PipelineView> list() {
-        return reads.list(this::get);
+        return reads.list(scope.consistency(), this::get);
     }
 
     /** Every change of the pipeline's two connectors, and each change of its phase, oldest first, as a caller with this visibility sees them. */
-    public List<HistoryItem> history(String id, Visibility visibility) {
+    public List<HistoryItem> history(String id, Visibility visibility, ReadConsistency consistency) {
         StoredPipelines.requireId(id);
-        List<HistoryItem> items = PipelineHistory.of(connectors, scope, id, visibility);
+        // Read whole: the caller's visibility hides what a phase's cause quotes of the configs read.
+        List<HistoryItem> items = PipelineHistory.of(connectors, new Scope(cluster(), Visibility.FULL, consistency), id, visibility);
         if (items.isEmpty()) {
             throw StoredPipelines.notFound(id);
         }
@@ -205,7 +208,7 @@ public final class Pipelines {
     }
 
     public List<HistoryItem> history(String id) {
-        return history(id, Visibility.FULL);
+        return history(id, Visibility.FULL, scope.consistency());
     }
 
     /**

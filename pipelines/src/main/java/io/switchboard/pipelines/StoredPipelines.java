@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.ConnectorStore;
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
 import io.switchboard.rules.ConnectorKey;
@@ -21,7 +22,8 @@ import java.util.UUID;
 /**
  * The pipelines as their connectors keep them: the spec and run in the source connector's config,
  * the passwords sealed in both connectors' configs; opened (their passwords unsealed) only to
- * connect to the databases. Ids and run ids, and the rule for a valid id.
+ * connect to the databases. Ids and run ids, and the rule for a valid id. Reads are linearizable
+ * ({@link ReadConsistency#LINEARIZABLE}) unless a request's consistency is given.
  */
 final class StoredPipelines {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,8 +42,12 @@ final class StoredPipelines {
 
     /** The stored pipeline, its passwords the sealed text its connectors keep. */
     Optional<PipelineSpec> stored(String id) {
-        Optional<ConnectorState> source = state(PipelineCompiler.sourceName(id));
-        Optional<ConnectorState> sink = state(PipelineCompiler.sinkName(id));
+        return stored(id, ReadConsistency.LINEARIZABLE);
+    }
+
+    Optional<PipelineSpec> stored(String id, ReadConsistency consistency) {
+        Optional<ConnectorState> source = state(PipelineCompiler.sourceName(id), consistency);
+        Optional<ConnectorState> sink = state(PipelineCompiler.sinkName(id), consistency);
         if (source.isEmpty() || sink.isEmpty() || source.get().getConfig().get(PipelineCompiler.PIPELINE_SPEC) == null) {
             return Optional.empty();
         }
@@ -64,8 +70,12 @@ final class StoredPipelines {
 
     /** The ids of every pipeline, in the order their source connectors are stored. */
     List<String> ids() {
+        return ids(ReadConsistency.LINEARIZABLE);
+    }
+
+    List<String> ids(ReadConsistency consistency) {
         List<String> ids = new ArrayList<>();
-        for (ConnectorState state : queries.connectors(scope.cluster())) {
+        for (ConnectorState state : queries.connectors(scope.cluster(), consistency)) {
             String id = state.getConfig().get(PipelineCompiler.PIPELINE_ID);
             if (id != null && state.getName().equals(PipelineCompiler.sourceName(id))) {
                 ids.add(id);
@@ -75,7 +85,11 @@ final class StoredPipelines {
     }
 
     Optional<ConnectorState> state(String name) {
-        return queries.connector(new ConnectorKey(scope.cluster(), name));
+        return state(name, ReadConsistency.LINEARIZABLE);
+    }
+
+    Optional<ConnectorState> state(String name, ReadConsistency consistency) {
+        return queries.connector(new ConnectorKey(scope.cluster(), name), consistency);
     }
 
     long runStarted(String id) {

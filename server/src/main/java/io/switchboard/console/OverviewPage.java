@@ -53,7 +53,7 @@ final class OverviewPage {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final CoreServices core;
     private final OverviewHealth health;
-    /** The last rows read, by scope: cluster and visibility (the clusters are few; each holds one list). */
+    /** The last rows read, by scope: cluster, visibility and consistency (the clusters are few; each holds one list a scope). */
     private final Map<Scope, Read> reads = new ConcurrentHashMap<>();
 
     OverviewPage(CoreServices core, OverviewHealth health) {
@@ -97,7 +97,8 @@ final class OverviewPage {
                 continue;
             }
             try {
-                core.rollouts().rollouts(new Scope(cluster)).stream().filter(RolloutDecider::underWay).forEach(r -> underWay.add(
+                Scope scope = RequestContexts.scope(ctx, cluster);
+                core.rollouts().rollouts(scope).stream().filter(RolloutDecider::underWay).forEach(r -> underWay.add(
                         "<a href=\"" + text(RolloutPage.path(cluster, r.getId())) + "\">" + text(r.getPluginClass()) + " to "
                                 + text(r.getVersion()) + " in " + text(cluster) + "</a>: " + text(r.getState())
                                 + " (batch " + r.getCurrentBatch() + ")"));

@@ -77,9 +77,10 @@ public final class HttpServer implements AutoCloseable {
             config.routes.before(MethodOverrides::refuse);
             // A query string that cannot be decoded would otherwise read as if the parameter were absent.
             config.routes.before(ctx -> requireWellFormedQuery(ctx.queryString()));
-            // Set (or cleared) for every request, so that none inherits another's from the thread.
-            config.routes.before(ctx -> ReadConsistency.set(readConsistency(ctx.method().name(), ctx.queryParam(ReadConsistency.PARAMETER))));
-            config.routes.after(ctx -> ReadConsistency.set(null));
+            // Every request's consistency is parsed before any route runs, so that a bad one is a 400 on
+            // every route; the request's scopes carry it to the store (RequestContexts.scope).
+            config.routes.before(ctx -> RequestContexts.keepConsistency(ctx,
+                    readConsistency(ctx.method().name(), ctx.queryParam(ReadConsistency.PARAMETER))));
             routes.accept(config);
             dialects.all().forEach(dialect -> dialect.register(config));
         });

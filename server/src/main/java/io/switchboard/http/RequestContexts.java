@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import io.javalin.http.Context;
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.RequestContext;
 import io.switchboard.core.Scope;
 import io.switchboard.core.ServiceException;
@@ -11,7 +12,10 @@ import java.util.Base64;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-/** Who made a request and its id: the caller's X-Request-Id, or a fresh one echoed back. */
+/**
+ * Who made a request and its id (the caller's X-Request-Id, or a fresh one echoed back), and the
+ * scope of a request about a cluster: the caller's visibility and the consistency the request asked for.
+ */
 public final class RequestContexts {
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
@@ -25,6 +29,8 @@ public final class RequestContexts {
     public static final String SEES_VALUES_ATTRIBUTE = "switchboard.seesValues";
     /** Set by the access check: in which clusters the principal may edit (create, change, delete) connectors (a Predicate). */
     public static final String MAY_EDIT_ATTRIBUTE = "switchboard.mayEdit";
+    /** Set by the server before any route runs: the {@link ReadConsistency} the request asked for. */
+    static final String CONSISTENCY_ATTRIBUTE = "switchboard.readConsistency";
 
     private RequestContexts() {
     }
@@ -68,9 +74,20 @@ public final class RequestContexts {
         return seesValues(ctx).test(cluster) ? Visibility.FULL : Visibility.KEYS_ONLY;
     }
 
-    /** The scope of a request about a cluster, shaped for the caller. */
+    /** The scope of a request about a cluster: shaped for the caller, read with the consistency the request asked for. */
     public static Scope scope(Context ctx, String cluster) {
-        return new Scope(cluster, visibility(ctx, cluster));
+        return new Scope(cluster, visibility(ctx, cluster), consistency(ctx));
+    }
+
+    /** The consistency the request asked for with its {@code consistency} parameter ({@link ReadConsistency#LINEARIZABLE} when none). */
+    public static ReadConsistency consistency(Context ctx) {
+        ReadConsistency asked = ctx.attribute(CONSISTENCY_ATTRIBUTE);
+        return asked == null ? ReadConsistency.LINEARIZABLE : asked;
+    }
+
+    /** Keeps the consistency the request asked for, which its scopes then carry. */
+    static void keepConsistency(Context ctx, ReadConsistency consistency) {
+        ctx.attribute(CONSISTENCY_ATTRIBUTE, consistency);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.switchboard.dialects;
 
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.UnitCore;
 import io.switchboard.rules.ConnectorKey;
 import io.switchboard.schemas.TargetState;
@@ -27,7 +28,7 @@ class ConnectorRoutesUnitTest {
     }
 
     private TargetState target(String name) {
-        return server.core.kafka.connector(new ConnectorKey("default", name)).orElseThrow().getTargetState();
+        return server.core.kafka.connector(new ConnectorKey("default", name), ReadConsistency.LINEARIZABLE).orElseThrow().getTargetState();
     }
 
     @Test
@@ -40,7 +41,8 @@ class ConnectorRoutesUnitTest {
         HttpResponse<String> updated = server.call("PUT", "/connectors/c1/config",
                 "{\"connector.class\":\"org.example.Sink\",\"topics\":\"refunds\"}");
         assertEquals(200, updated.statusCode(), updated.body());
-        assertEquals("refunds", server.core.kafka.connector(new ConnectorKey("default", "c1")).orElseThrow().getConfig().get("topics"));
+        assertEquals("refunds", server.core.kafka.connector(new ConnectorKey("default", "c1"), ReadConsistency.LINEARIZABLE).orElseThrow()
+                .getConfig().get("topics"));
         assertEquals(204, server.call("DELETE", "/connectors/c1", null).statusCode());
         assertEquals(404, server.call("GET", "/connectors/c1", null).statusCode());
         assertEquals(4, server.core.kafka.sent().size(), "one command per write");

@@ -10,6 +10,7 @@ import io.switchboard.console.ConsoleDialect;
 import io.switchboard.core.ConnectorSecrets;
 import io.switchboard.core.CoreServices;
 import io.switchboard.core.LifecycleViews;
+import io.switchboard.core.ReadConsistency;
 import io.switchboard.core.SinkLagReadings;
 import io.switchboard.core.UnitCore;
 import io.switchboard.dialects.confluent.ConfluentDialect;
@@ -97,7 +98,7 @@ public final class UnitApi implements AutoCloseable {
                 new ConsoleDialect(services, access, HealthTally.Flapping.DEFAULT.window(), SinkLagReadings.NONE),
                 new PipelinesDialect(pipelines)));
         events = new EventsResource(lifecycle, json).withSets(services.sets()).withViews(
-                new LifecycleViews(Redactor.DEFAULT, key -> core.kafka.connector(key).map(ConnectorState::getConfig)));
+                new LifecycleViews(Redactor.DEFAULT, key -> core.kafka.connector(key, ReadConsistency.LINEARIZABLE).map(ConnectorState::getConfig)));
         ClientAddresses clients = ClientAddresses.parse(security.trustedProxies());
         RateLimits rateLimits = security.rateLimit() == null ? null : RateLimits.parse(security.rateLimit());
         server = new HttpServer("127.0.0.1", 0, json, dialects, config -> {

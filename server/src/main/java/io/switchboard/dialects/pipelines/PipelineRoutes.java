@@ -36,12 +36,14 @@ final class PipelineRoutes {
     void register(JavalinConfig config) {
         Access.TargetRule cluster = ctx -> Access.Target.cluster(pipelines.cluster());
         config.routes.get("/api/v1/connectors", ctx -> ctx.json(new PipelineEntities.ConnectorWithStatuses(
-                pipelines.list(visibility(ctx)).stream().map(PipelineEntities::of).toList())), view(cluster));
+                pipelines.list(visibility(ctx), RequestContexts.consistency(ctx)).stream().map(PipelineEntities::of).toList())),
+                view(cluster));
         config.routes.post("/api/v1/connectors", ctx -> AsyncAnswers.answer(ctx,
                 pipelines.create(JsonBodies.parse(ctx.bodyAsBytes()), RequestContexts.of(ctx)),
                 created -> ctx.status(201).json(PipelineEntities.of(created))), edit(cluster));
         config.routes.get("/api/v1/connectors/{connector_id}",
-                ctx -> ctx.json(PipelineEntities.of(pipelines.get(id(ctx), visibility(ctx)))), view(cluster));
+                ctx -> ctx.json(PipelineEntities.of(pipelines.get(id(ctx), visibility(ctx), RequestContexts.consistency(ctx)))),
+                view(cluster));
         config.routes.post("/api/v1/connectors/{connector_id}", ctx -> AsyncAnswers.answer(ctx,
                 pipelines.createOrReplace(id(ctx), JsonBodies.parse(ctx.bodyAsBytes()), ctx.queryParam("clone_from"), RequestContexts.of(ctx)),
                 written -> ctx.status(written.created() ? 201 : 200).json(PipelineEntities.of(written.pipeline()))), edit(cluster));
@@ -55,7 +57,8 @@ final class PipelineRoutes {
                         .filter(PipelineCommand::destructive).map(destructive -> Action.EDIT).orElse(null)));
         config.routes.get("/api/v1/connector/history/{connector_id}", ctx -> {
             String id = id(ctx);
-            ctx.json(pipelines.history(id, visibility(ctx)).stream().map(item -> PipelineEntities.history(id, item)).toList());
+            ctx.json(pipelines.history(id, visibility(ctx), RequestContexts.consistency(ctx)).stream()
+                    .map(item -> PipelineEntities.history(id, item)).toList());
         }, view(cluster));
         // It connects to the database named, with the password given: that is an editor's to try.
         config.routes.post("/api/v1/validate/{part}", this::validate, edit(cluster));
