@@ -12,6 +12,7 @@ import io.switchboard.SwitchboardApp;
 import io.switchboard.SwitchboardOptions;
 import io.switchboard.api.SwitchboardFixture.Answer;
 import io.switchboard.kafka.KafkaReplicaKeys;
+import io.switchboard.kafkaio.Topics;
 import io.switchboard.schemas.ConnectorCommand;
 import io.switchboard.schemas.ConnectorObservation;
 import io.switchboard.schemas.CreateConnector;
@@ -56,18 +57,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two replicas on one broker split the command partitions between them; each answers every read,
- * forwarding keys the other owns and gathering lists from both.
+ * forwarding keys the other owns and gathering lists from both. The broker is the test JVM's
+ * ({@link SharedKafka}); the replicas keep to a prefix of their own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicasTest {
     private Path dir;
     private SecuredKafka kafka;
+    private String prefix;
+    private Topics topics;
     private final List<SwitchboardApp> replicas = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-replicas");
-        kafka = SecuredKafka.start(dir.resolve("broker"));
+        kafka = SharedKafka.broker();
+        prefix = SharedKafka.newPrefix();
+        topics = new Topics(prefix);
         SwitchboardApp first = SwitchboardApp.start(options("one"));
         replicas.add(first);
         replicas.add(SwitchboardApp.start(OptionsBuilder.from(options("two")).schemaRegistryUrl(first.schemaRegistryUrl()).build()));
@@ -82,14 +88,16 @@ class ReplicasTest {
         // Replicas share one keyring, as they must (it opens sealed values and signs their requests to each other).
         Keyring.loadOrCreate(dir.resolve("shared-secrets.key"));
         return kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
-                .dataDir(dir.resolve(name)).embeddedWorker(false)
+                .dataDir(dir.resolve(name)).topicPrefix(prefix).embeddedWorker(false)
                 .secretsKeyFile(dir.resolve("shared-secrets.key")).build());
     }
 
     @AfterAll
     void stop() {
         replicas.forEach(SwitchboardApp::close);
-        kafka.close();
+        if (prefix != null) {
+            SharedKafka.deleteTopics(prefix);
+        }
         SwitchboardFixture.deleteQuietly(dir);
     }
 
@@ -154,10 +162,10 @@ class ReplicasTest {
                 .setCommandId(UUID.randomUUID().toString()).setCluster("default").setConnector(connector)
                 .setIssuedAt(System.currentTimeMillis()).setAction(action).build();
         List<CompletableFuture<Answer>> reads = new ArrayList<>();
-        try (CommandHold held = CommandHold.on(kafka.client(KafkaIdentities.CONTROL_PLANE), "switchboard.commands");
+        try (CommandHold held = CommandHold.on(kafka.client(KafkaIdentities.CONTROL_PLANE), topics.commands());
              CommandWriter writer = new CommandWriter(kafka.client(KafkaIdentities.CONTROL_PLANE), replicas.get(0).schemaRegistryUrl(),
                      dir.resolve("shared-secrets.key"))) {
-            writer.send("switchboard.commands", command);
+            writer.send(topics.commands(), command);
             for (SwitchboardApp replica : replicas) {
                 reads.add(CompletableFuture.supplyAsync(
                         () -> SwitchboardFixture.call(replica.url(), "GET", "/connectors/" + connector, null)));
@@ -187,7 +195,7 @@ class ReplicasTest {
             awaitStandbysCurrent();
             Future<Answer> created;
             ExecutorService pool = Executors.newSingleThreadExecutor();
-            try (CommandHold held = CommandHold.on(kafka.client(KafkaIdentities.CONTROL_PLANE), "switchboard.commands")) {
+            try (CommandHold held = CommandHold.on(kafka.client(KafkaIdentities.CONTROL_PLANE), topics.commands())) {
                 created = pool.submit(() -> SwitchboardFixture.call(replicas.get(1).url(), "POST", "/connectors",
                         ConnectApiTest.createBody(name)));
                 Await.holds("the create unanswered while it is held", Duration.ofSeconds(1), () -> !created.isDone());
@@ -227,7 +235,7 @@ class ReplicasTest {
                         .userInfo(Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))), ConnectorObservation.class, false),
                 Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))) {
             for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>("switchboard.observations", "default/incident-" + i,
+                producer.send(new ProducerRecord<>(topics.observations(), "default/incident-" + i,
                         ConnectorObservation.newBuilder().setCluster("default").setConnector("incident-" + i)
                                 .setObservedAt(System.currentTimeMillis()).setState("RUNNING").setWorkerId("w:8083")
                                 .setTasks(List.of(new TaskObservation(0, "FAILED", "w:8083",
@@ -291,7 +299,7 @@ class ReplicasTest {
         awaitStandbysCurrent();
         ExecutorService pool = Executors.newFixedThreadPool(2 * count);
         List<Future<Answer>> answers = new ArrayList<>();
-        try (CommandHold held = CommandHold.on(kafka.client(KafkaIdentities.CONTROL_PLANE), "switchboard.commands")) {
+        try (CommandHold held = CommandHold.on(kafka.client(KafkaIdentities.CONTROL_PLANE), topics.commands())) {
             for (int i = 0; i < count; i++) {
                 String path = "/connectors/standby-" + i + "/pause";
                 for (SwitchboardApp replica : replicas) {
@@ -360,7 +368,7 @@ class ReplicasTest {
     @Test
     void aReplicaWithAnotherKeyringRefusesToStartSayingSo() {
         SwitchboardOptions own = kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
-                .dataDir(dir.resolve("three")).embeddedWorker(false)
+                .dataDir(dir.resolve("three")).topicPrefix(prefix).embeddedWorker(false)
                 .schemaRegistryUrl(replicas.get(0).schemaRegistryUrl()).build());
         KafkaReplicaKeys.KeyringMismatch refused = Assertions.assertThrows(
                 KafkaReplicaKeys.KeyringMismatch.class, () -> SwitchboardApp.start(own).close());

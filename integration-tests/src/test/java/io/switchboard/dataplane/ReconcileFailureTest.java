@@ -1,5 +1,7 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.api.SharedKafka;
+import io.switchboard.kafkaio.Topics;
 import io.switchboard.testing.SecuredKafka;
 import io.switchboard.testing.FailingSource;
 import io.switchboard.kafka.KafkaIdentities;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,27 +44,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReconcileFailureTest {
     private Path dir;
     private SecuredKafka kafka;
+    private String prefix;
+    private Topics topics;
     private SwitchboardApp app;
     private String workerUrl;
 
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("switchboard-reconcile-failures");
-        kafka = SecuredKafka.start(dir.resolve("broker"));
+        // The test JVM's broker: the replica and its embedded worker keep to a prefix of their own.
+        kafka = SharedKafka.broker();
+        prefix = SharedKafka.newPrefix();
+        topics = new Topics(prefix);
         app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
-                .dataDir(dir.resolve("replica")).build()));
+                .dataDir(dir.resolve("replica")).topicPrefix(prefix).build()));
         workerUrl = app.connectClusters().get("default");
         TestReplicas.authorizeWorker(app, dir.resolve("replica"));
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         if (app != null) {
             app.close();
         }
-        if (kafka != null) {
-            kafka.close();
+        if (prefix != null) {
+            SharedKafka.deleteTopics(prefix);
         }
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** A topic for the connectors' records, under the prefix: deleted with the replica's topics. */
+    private String dataTopic(String name) {
+        return prefix + "-" + name;
     }
 
     private JsonNode status(String name) {
@@ -118,7 +134,7 @@ class ReconcileFailureTest {
         assertTrue(offsets.json().path("message").asText().contains("did not stop it"), offsets.body());
 
         List<String> kinds = LifecycleEvents.upToNow(kafka.client(KafkaIdentities.EVENTS), app.schemaRegistryUrl(),
-                "switchboard.lifecycle").stream().filter(event -> event.getConnector().equals("refused"))
+                topics.lifecycle()).stream().filter(event -> event.getConnector().equals("refused"))
                 .map(event -> event.getEvent().getClass().getSimpleName()).toList();
         // Once when it began, again after each change of desired state (the stop, the offsets change): not per attempt.
         long failed = kinds.stream().filter("ReconcileFailed"::equals).count();
@@ -126,7 +142,7 @@ class ReconcileFailureTest {
 
         // Fixed by a new config, it is created and the failure is over.
         assertEquals(200, call(app.url(), "PUT", "/connectors/refused/config",
-                "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/refused.txt\",\"topic\":\"refused\"}").status());
+                "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/refused.txt\",\"topic\":\"" + dataTopic("refused") + "\"}").status());
         assertEquals(202, call(app.url(), "PUT", "/connectors/refused/resume", null).status());
         JsonNode recovered = eventually("created and RUNNING", () -> status("refused"),
                 s -> "RUNNING".equals(s.path("connector").path("state").asText()));
@@ -138,7 +154,7 @@ class ReconcileFailureTest {
     void tasksShowAConfigChangeAsSoonAsTheWorkerRunsIt() throws Exception {
         Path input = io.switchboard.testing.TestReplicas.FILES.resolve(dir.getFileName() + "-batch.txt");
         Files.writeString(input, "one\n");
-        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"batch\",\"batch.size\":\"%d\"}";
+        String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"" + input + "\",\"topic\":\"" + dataTopic("batch") + "\",\"batch.size\":\"%d\"}";
         assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"batch\",\"config\":" + config.formatted(100) + "}").status());
         eventually("the task config", () -> call(app.url(), "GET", "/connectors/batch/tasks", null).json()
                 .path(0).path("config").path("batch.size").asText(), "100"::equals);
@@ -167,7 +183,7 @@ class ReconcileFailureTest {
         // The replica's keyring is the one it created under its data directory.
         try (CommandWriter writer = new CommandWriter(kafka.client(KafkaIdentities.CONTROL_PLANE), app.schemaRegistryUrl(),
                 dir.resolve("replica").resolve("secrets.key"))) {
-            writer.send("switchboard.commands", command);
+            writer.send(topics.commands(), command);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.dataplane;
 
+import io.switchboard.api.SharedKafka;
 import io.switchboard.testing.SecuredKafka;
 import io.switchboard.testing.TestReplicas;
 import io.switchboard.SwitchboardApp;
@@ -19,6 +20,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,10 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * offsets change asked of a stopped connector is made before the connector runs again.
  */
 class WorkerOutageTest {
-
-
-
-
     @Test
     void commandsAreAcceptedWhileTheWorkerIsDownAndAppliedWhenItReturns() throws Exception {
         Path dir = Files.createTempDirectory("switchboard-outage");
@@ -45,13 +43,19 @@ class WorkerOutageTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (SecuredKafka kafka = SecuredKafka.start(dir.resolve("broker"))) {
-            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port, kafka.workerProperties(Map.of()));
+        // The test JVM's broker, which stays up throughout (the outage is the worker's): the replica
+        // keeps to a prefix of its own, the worker to a group of its own, its connectors to topics under the prefix.
+        SecuredKafka kafka = SharedKafka.broker();
+        String prefix = SharedKafka.newPrefix();
+        String group = prefix + "-outage-connect";
+        try {
+            EmbeddedConnectWorker worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, group, port, kafka.workerProperties(Map.of()));
             try (SwitchboardApp app = SwitchboardApp.start(kafka.replica(TestReplicas.defaults().port(0).schemaRegistryPort(0)
-                    .dataDir(dir.resolve("replica"))
+                    .dataDir(dir.resolve("replica")).topicPrefix(prefix)
                     .connectClusters("default=" + worker.url()).build()))) {
                 ApiContract.watch(app.url());
-                String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/outage.txt\",\"topic\":\"outage\"}";
+                String config = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/outage.txt\",\"topic\":\""
+                        + prefix + "-outage\"}";
 
                 // The plugin validates: a null value gets the worker's own two complaints.
                 Probe.Answer invalid = call(app.url(), "POST", "/connectors",
@@ -75,7 +79,8 @@ class WorkerOutageTest {
                 assertEquals(202, call(app.url(), "PUT", "/connectors/before/resume", null).status());
                 eventually("before RUNNING again", () -> call(app.url(), "GET", "/connectors/before/status", null)
                         .json().path("connector").path("state").asText(), "RUNNING"::equals);
-                String heldConfig = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/held.txt\",\"topic\":\"held\"}";
+                String heldConfig = "{\"connector.class\":\"FileStreamSource\",\"file\":\"/tmp/switchboard-test-files/held.txt\",\"topic\":\""
+                        + prefix + "-held\"}";
                 assertEquals(201, call(app.url(), "POST", "/connectors", "{\"name\":\"held\",\"config\":" + heldConfig + "}").status());
                 eventually("held RUNNING", () -> call(app.url(), "GET", "/connectors/held/status", null)
                         .json().path("connector").path("state").asText(), "RUNNING"::equals);
@@ -113,7 +118,7 @@ class WorkerOutageTest {
                 assertTrue(another.json().path("message").asText().contains("under way"), another.body());
                 assertEquals(202, call(app.url(), "PUT", "/connectors/held/resume", null).status());
 
-                worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, "outage-connect", port, kafka.workerProperties(Map.of()));
+                worker = EmbeddedConnectWorker.start(kafka.bootstrapServers(), null, group, port, kafka.workerProperties(Map.of()));
                 String url = worker.url();
                 eventually("during created on the returned worker", () -> call(url, "GET", "/connectors/during", null).status(),
                         s -> s == 200);
@@ -134,6 +139,11 @@ class WorkerOutageTest {
                 assertTrue(call(app.url(), "GET", "/connectors", null).json().size() == 3);
             } finally {
                 worker.close();
+            }
+        } finally {
+            SharedKafka.deleteTopics(prefix);
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
