@@ -196,11 +196,20 @@ final class JavaProcess {
         }
     }
 
+    /** The ports {@link #freePort} handed out in this process: the OS may offer a closed one again. */
+    private static final Set<Integer> PORTS_GIVEN = ConcurrentHashMap.newKeySet();
+
+    /** A port free now and not handed out before by this process (two of a broker's listeners must differ). */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; ; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                int port = socket.getLocalPort();
+                if (PORTS_GIVEN.add(port) || attempt >= 100) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
