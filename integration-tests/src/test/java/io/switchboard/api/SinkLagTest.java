@@ -101,16 +101,45 @@ class SinkLagTest {
      */
     private void awaitNoConsumer() {
         try (Admin admin = Admin.create(fx.kafka.client(KafkaIdentities.CONTROL_PLANE))) {
-            WAIT.until("the sink's consumer group without members", () -> {
-                try {
-                    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("connect-lagging")).all()
-                            .get(10, TimeUnit.SECONDS).get("connect-lagging");
-                    return group.members().size();
-                } catch (Exception e) {
-                    return -1;
+            // Without members for two seconds on end: a rebalance after the stop may have no member
+            // for a moment before a task that was still being assigned joins.
+            long[] emptySince = {0};
+            WAIT.until("the sink's consumer group without members for 2 s", () -> {
+                int members = members(admin);
+                long now = System.nanoTime();
+                if (members != 0) {
+                    emptySince[0] = 0;
+                } else if (emptySince[0] == 0) {
+                    emptySince[0] = now;
                 }
-            }, members -> members == 0);
+                return emptySince[0] != 0 && now - emptySince[0] >= 2_000_000_000L;
+            }, empty -> empty);
         }
+    }
+
+    private static int members(Admin admin) {
+        try {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("connect-lagging")).all()
+                    .get(10, TimeUnit.SECONDS).get("connect-lagging");
+            return group.members().size();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** What the connector, its group and its history say now: for a failure's message. */
+    private String whatTheSinkShows() {
+        StringBuilder shown = new StringBuilder();
+        shown.append("status: ").append(Http.get(fx.app.url(), "/connectors/lagging/status").body());
+        try (Admin admin = Admin.create(fx.kafka.client(KafkaIdentities.CONTROL_PLANE))) {
+            shown.append("; group members: ").append(members(admin));
+            shown.append("; committed: ").append(admin.listConsumerGroupOffsets("connect-lagging").partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            shown.append("; group: ").append(e);
+        }
+        shown.append("; history: ").append(Http.get(fx.app.url(), "/connectors/lagging/history").body());
+        return shown.toString();
     }
 
     private double lagUntil(String what, DoublePredicate condition) {
@@ -160,7 +189,12 @@ class SinkLagTest {
         awaitState("STOPPED");
         awaitNoConsumer();
         send(50, System.currentTimeMillis() - 600_000);
-        double first = lagUntil("50 records behind", lag -> lag >= 50);
+        double first;
+        try {
+            first = lagUntil("50 records behind", lag -> lag >= 50);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + whatTheSinkShows(), e);
+        }
         double old = secondsUntil("the oldest unconsumed record over ten minutes old", seconds -> seconds >= 600 && seconds < 3600);
         secondsUntil("older with the clock than " + old, seconds -> seconds >= old + 2);
         send(50);
