@@ -80,33 +80,55 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
     /** Connections to one worker at most: more than the reconciler's threads, so none of them queues. */
     static final int MAX_CONNECTIONS = ReactiveReconciler.THREADS + 16;
 
+    /**
+     * How a client reaches its worker.
+     *
+     * @param trust         what an {@code https://} worker's certificate is checked against; empty: the JVM's default trust
+     * @param authorization the {@code Authorization} every request carries (the embedded worker's token); empty: none
+     * @param requests      where the client's requests are counted, shared by every client of one worker that
+     *                      {@link ConnectClusters} makes
+     */
+    public record Access(Optional<SSLContext> trust, Optional<String> authorization, WorkerRequestCounts requests) {
+        /** Checked against {@code trust}, sending no {@code Authorization}, counted on their own. */
+        public static Access trusting(Optional<SSLContext> trust) {
+            return new Access(trust, Optional.empty(), new WorkerRequestCounts());
+        }
+    }
+
     private final String url;
     private final HttpClient http;
     private final ValidationGate validations;
-    /** Shared by every client of this worker that {@link ConnectClusters} made. */
-    private volatile WorkerRequestCounts requests = new WorkerRequestCounts();
-    /** The {@code Authorization} every request carries (the embedded worker's token), if any. */
-    private volatile Optional<String> authorization = Optional.empty();
+    private final WorkerRequestCounts requests;
+    private final Optional<String> authorization;
 
     /**
-     * @param trust       what an {@code https://} worker's certificate is checked against; empty: the JVM's default trust
+     * @param access      the trust, the authorization and the request counts the client uses
      * @param validations what every validation goes through before it is sent
      */
-    ConnectClusterClient(String url, Optional<SSLContext> trust, ValidationGate validations) {
+    ConnectClusterClient(String url, Access access, ValidationGate validations) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.validations = validations;
-        this.http = startedClient(trust);
+        this.requests = access.requests();
+        this.authorization = access.authorization();
+        this.http = startedClient(access.trust());
     }
 
     /**
      * A client of the worker at {@code url}, its validations let through as one worker takes them
      * ({@link #VALIDATIONS_COMPUTING}, {@link #VALIDATIONS_IN_FLIGHT}, ...).
+     */
+    public static ConnectClusterClient of(String url, Access access) {
+        return new ConnectClusterClient(url, access, new ValidationGate(VALIDATIONS_COMPUTING, VALIDATIONS_IN_FLIGHT,
+                VALIDATIONS_WAITING, VALIDATION_WAIT, VALIDATION_COMPUTES_AT_MOST));
+    }
+
+    /**
+     * A client of the worker at {@code url} that sends no {@code Authorization} and counts its requests on its own.
      *
      * @param trust what an {@code https://} worker's certificate is checked against; empty: the JVM's default trust
      */
     public static ConnectClusterClient of(String url, Optional<SSLContext> trust) {
-        return new ConnectClusterClient(url, trust, new ValidationGate(VALIDATIONS_COMPUTING, VALIDATIONS_IN_FLIGHT,
-                VALIDATIONS_WAITING, VALIDATION_WAIT, VALIDATION_COMPUTES_AT_MOST));
+        return of(url, Access.trusting(trust));
     }
 
     private static HttpClient startedClient(Optional<SSLContext> trust) {
@@ -389,18 +411,6 @@ public final class ConnectClusterClient implements WorkerClient, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ConnectCallException("Interrupted calling " + url, e);
         }
-    }
-
-    /** Sends {@code authorization} ({@code Bearer TOKEN}) with every request from now on; empty: none. */
-    ConnectClusterClient authorizedBy(Optional<String> authorization) {
-        this.authorization = authorization;
-        return this;
-    }
-
-    /** Counts this client's requests with (and from now on only with) the given counts. */
-    ConnectClusterClient countingIn(WorkerRequestCounts counts) {
-        this.requests = counts;
-        return this;
     }
 
     /** The requests of each kind made of this worker through this client (and the others sharing its counts). */

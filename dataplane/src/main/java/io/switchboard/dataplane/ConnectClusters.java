@@ -83,7 +83,8 @@ public final class ConnectClusters implements ClusterDirectory {
 
     /** A new client of a worker, with the trust its certificate is checked against and the token it demands. */
     public ConnectClusterClient newClient(String url) {
-        return ConnectClusterClient.of(url, trust).countingIn(requestsTo(url)).authorizedBy(Optional.ofNullable(authorizations.get(url)));
+        return ConnectClusterClient.of(url,
+                new ConnectClusterClient.Access(trust, Optional.ofNullable(authorizations.get(url)), requestsTo(url)));
     }
 
     /** The requests of each kind this replica made of the worker at {@code url}, through every client of it. */

@@ -231,7 +231,7 @@ class ConnectClusterClientTest {
     private ConnectClusterClient client(ValidationGate gate) {
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
         ConnectClusterClient client = gate == null ? ConnectClusterClient.of(url, Optional.empty())
-                : new ConnectClusterClient(url, Optional.empty(), gate);
+                : new ConnectClusterClient(url, ConnectClusterClient.Access.trusting(Optional.empty()), gate);
         clients.add(client);
         return client;
     }
