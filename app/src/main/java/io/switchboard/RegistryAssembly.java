@@ -38,9 +38,9 @@ final class RegistryAssembly {
         client = steps.time("schema registry", () -> {
             url = options.schemaRegistryUrl();
             if (options.embeddedSchemaRegistry()) {
-                EmbeddedSchemaRegistry registry = owned.add(Stage.REGISTRY, new EmbeddedSchemaRegistry(kafka.bootstrapServers(),
-                        topics.schemas(), EmbeddedSchemaRegistry.LOOPBACK, options.schemaRegistryPort())
-                        .withKafkaSettings(kafka.clients().common()).withWriters(RegistryCredentials.accepted(keyring)).start());
+                EmbeddedSchemaRegistry registry = owned.add(Stage.REGISTRY, new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(
+                        kafka.bootstrapServers(), kafka.clients().common(), topics.schemas(), EmbeddedSchemaRegistry.LOOPBACK,
+                        options.schemaRegistryPort(), RegistryCredentials.accepted(keyring))).start());
                 url = "http://" + EmbeddedSchemaRegistry.LOOPBACK + ":" + registry.port();
             }
             return HttpSchemaRegistryClient.authenticated(url, RegistryCredentials.userInfo(keyring));

@@ -58,9 +58,9 @@ public final class ReplicaReadBenchmark {
         Path dir = Files.createTempDirectory("switchboard-replica-bench");
         List<ReplicaProcess> replicas = new ArrayList<>();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start();
-             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(),
-                     "switchboard._schemas", "127.0.0.1", 0).withWriters(io.switchboard.RegistryCredentials.accepted(
-                             io.switchboard.secrets.Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))).start()) {
+             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(kafka.bootstrapServers(),
+                     java.util.Map.of(), "switchboard._schemas", "127.0.0.1", 0, io.switchboard.RegistryCredentials.accepted(
+                             io.switchboard.secrets.Keyring.loadOrCreate(dir.resolve("shared-secrets.key"))))).start()) {
             String[] flags = {"--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", registry.url(),
                     "--embedded-worker", "false", "--command-partitions", String.valueOf(PARTITIONS)};
             for (int i = 1; i <= 3; i++) {

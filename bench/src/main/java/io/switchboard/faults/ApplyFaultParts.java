@@ -45,8 +45,8 @@ final class ApplyFaultParts implements AutoCloseable {
                 List.of(work.resolve("broker").toString(), String.valueOf(JavaProcess.freePort())), logs).start();
         bootstrap = broker.awaitLine("READY ", 0, 120_000);
         // The replicas' keyring, from which the registry's writer credentials derive.
-        registry = new EmbeddedSchemaRegistry(bootstrap, "switchboard._schemas", "127.0.0.1", 0)
-                .withWriters(io.switchboard.RegistryCredentials.accepted(Keyring.loadOrCreate(work.resolve("shared-secrets.key")))).start();
+        registry = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(bootstrap, java.util.Map.of(), "switchboard._schemas",
+                "127.0.0.1", 0, io.switchboard.RegistryCredentials.accepted(Keyring.loadOrCreate(work.resolve("shared-secrets.key"))))).start();
         int workerPort = JavaProcess.freePort();
         worker = new JavaProcess("worker", List.of("-Xmx768m", "-XX:+UseSerialGC"), "io.switchboard.bench.BenchWorker",
                 List.of(bootstrap, String.valueOf(workerPort), "group.id=apply-connect", "config.storage.topic=apply-connect-configs",

@@ -222,7 +222,8 @@ public final class FaultRun {
         broker = new JavaProcess("broker", List.of("-Xmx512m", "-XX:+UseSerialGC"), "io.switchboard.bench.BenchBroker",
                 brokerArgs, logs).start();
         bootstrap = broker.awaitLine("READY ", 0, 120_000);
-        registry = new EmbeddedSchemaRegistry(bootstrap, "switchboard._schemas", "127.0.0.1", 0).withWriters(io.switchboard.RegistryCredentials.accepted(Keyring.loadOrCreate(work.resolve("shared-secrets.key")))).start();
+        registry = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(bootstrap, Map.of(), "switchboard._schemas", "127.0.0.1", 0,
+                io.switchboard.RegistryCredentials.accepted(Keyring.loadOrCreate(work.resolve("shared-secrets.key"))))).start();
         int workerPort = JavaProcess.freePort();
         worker = new JavaProcess("worker", List.of("-Xmx768m", "-XX:+UseSerialGC"), "io.switchboard.bench.BenchWorker",
                 List.of(bootstrap, String.valueOf(workerPort), "group.id=fault-connect", "config.storage.topic=fault-connect-configs",

@@ -56,9 +56,9 @@ public final class PipelineFaultRun {
         Path work = Files.createTempDirectory("switchboard-pipeline-faults");
         int exit;
         try (Postgres postgres = Postgres.start(); EmbeddedKafka kafka = new EmbeddedKafka(work.resolve("broker"), 0).start();
-             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), "switchboard._schemas",
-                     "127.0.0.1", 0).withWriters(io.switchboard.RegistryCredentials.accepted(
-                             io.switchboard.secrets.Keyring.loadOrCreate(work.resolve("secrets.key")))).start()) {
+             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(kafka.bootstrapServers(),
+                     java.util.Map.of(), "switchboard._schemas", "127.0.0.1", 0, io.switchboard.RegistryCredentials.accepted(
+                             io.switchboard.secrets.Keyring.loadOrCreate(work.resolve("secrets.key"))))).start()) {
             // Switchboard with its embedded worker, as it runs by default: a SIGKILL takes the worker down with it.
             int port = JavaProcess.freePort();
             String url = "http://127.0.0.1:" + port;

@@ -5,7 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Confluent-compatible Schema Registry served over HTTP from this process, keeping its schemas in a
@@ -14,8 +16,8 @@ import java.util.Map;
  * the topic to its end before serving.
  *
  * <pre>{@code
- * try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry("localhost:9092",
- *         EmbeddedSchemaRegistry.DEFAULT_TOPIC, "127.0.0.1", 0).start()) {
+ * try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(
+ *         "localhost:9092", Map.of(), EmbeddedSchemaRegistry.DEFAULT_TOPIC, "127.0.0.1", 0, Set.of(password))).start()) {
  *     String url = registry.url();
  * }
  * }</pre>
@@ -26,7 +28,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * Where Switchboard binds its embedded registry, whatever the API binds: it serves its own
      * process (and replicas on the same host) only; replicas on other hosts share a registry of their
      * deployment with --schema-registry-url. Loopback is no trust boundary on a shared host, so
-     * writes need credentials ({@link #withWriters}).
+     * writes need credentials ({@link Settings#writers}).
      */
     public static final String LOOPBACK = "127.0.0.1";
     /** The limit on starting and on each change waiting for the topic. */
@@ -35,45 +37,36 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
 
-    private final String bootstrapServers;
-    /** What its Kafka clients get besides their own settings (SASL, SSL). */
-    private Map<String, String> kafkaSettings = Map.of();
-    /** The passwords that may write, as user {@link #WRITER}; none: nothing may write. */
-    private java.util.Set<String> writers = java.util.Set.of();
-    /** The user that writes, with HTTP Basic and one of the passwords given to {@link #withWriters}. */
+    /** The user that writes, with HTTP Basic and one of the passwords in {@link Settings#writers}. */
     public static final String WRITER = "switchboard";
-    private final String topic;
-    private final String host;
-    private final int requestedPort;
+
+    /**
+     * What a registry is made with.
+     *
+     * @param bootstrapServers the Kafka cluster that keeps the schema topic
+     * @param kafkaSettings    what its Kafka clients get besides their own settings (SASL, SSL: what every
+     *                         client of the replica gets); empty: none
+     * @param topic            the schema topic, created (compacted, one partition) when missing
+     * @param host             the address to bind, e.g. 127.0.0.1 or 0.0.0.0
+     * @param port             the HTTP port; 0 for any free port
+     * @param writers          the passwords with which user {@value #WRITER} may write (HTTP Basic): every POST,
+     *                         PUT and DELETE needs one, and is answered 401 without; reads need none. Empty:
+     *                         nothing may write
+     */
+    public record Settings(String bootstrapServers, Map<String, String> kafkaSettings, String topic, String host, int port,
+                           Collection<String> writers) {
+        public Settings {
+            kafkaSettings = Map.copyOf(kafkaSettings);
+            writers = Set.copyOf(writers);
+        }
+    }
+
+    private final Settings settings;
     private KafkaRegistryLog registryLog;
     private Javalin http;
 
-    /**
-     * @param topic the schema topic, created (compacted, one partition) when missing
-     * @param host  the address to bind, e.g. 127.0.0.1 or 0.0.0.0
-     * @param port  the HTTP port; 0 for any free port
-     */
-    public EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port) {
-        this.bootstrapServers = bootstrapServers;
-        this.topic = topic;
-        this.host = host;
-        this.requestedPort = port;
-    }
-
-    /** Settings its Kafka clients get besides their own (SASL, SSL: what every client of the replica gets); before {@link #start}. */
-    public synchronized EmbeddedSchemaRegistry withKafkaSettings(Map<String, String> settings) {
-        this.kafkaSettings = Map.copyOf(settings);
-        return this;
-    }
-
-    /**
-     * The passwords with which user {@value #WRITER} may write (HTTP Basic): every POST, PUT and
-     * DELETE needs one, and is answered 401 without; reads need none. Given none, nothing may write.
-     * Before {@link #start}.
-     */
-    public synchronized EmbeddedSchemaRegistry withWriters(java.util.Collection<String> passwords) {
-        this.writers = java.util.Set.copyOf(passwords);
-        return this;
+    public EmbeddedSchemaRegistry(Settings settings) {
+        this.settings = settings;
     }
 
     /** Reads the schema topic to its end, then serves HTTP. */
@@ -83,19 +76,19 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         try {
             RegistryView view = new RegistryView(CompatibilityLevel.BACKWARD);
-            registryLog = new KafkaRegistryLog(bootstrapServers, kafkaSettings, topic, TIMEOUT, view);
+            registryLog = new KafkaRegistryLog(settings.bootstrapServers(), settings.kafkaSettings(), settings.topic(), TIMEOUT, view);
             registryLog.start();
-            RegistryRoutes routes = new RegistryRoutes(new SchemaRegistryService(view, registryLog), new RegistryWriters(WRITER, writers));
+            RegistryRoutes routes = new RegistryRoutes(new SchemaRegistryService(view, registryLog), new RegistryWriters(WRITER, Set.copyOf(settings.writers())));
             http = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
-                config.jetty.host = host;
-                config.jetty.port = requestedPort;
+                config.jetty.host = settings.host();
+                config.jetty.port = settings.port();
                 config.http.prefer405over404 = true;
                 config.http.maxRequestSize = MAX_REQUEST_BYTES;
                 config.router.ignoreTrailingSlashes = true;
                 routes.install(config);
             }).start();
-            log.info("Schema registry listening on {} (schemas in topic {})", url(), topic);
+            log.info("Schema registry listening on {} (schemas in topic {})", url(), settings.topic());
             return this;
         } catch (RuntimeException e) {
             close();
@@ -116,10 +109,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     public String topic() {
-        return topic;
+        return settings.topic();
     }
 
     private String reachableHost() {
+        String host = settings.host();
         if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
             return "127.0.0.1";
         }

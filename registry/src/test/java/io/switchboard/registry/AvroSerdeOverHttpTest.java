@@ -38,8 +38,8 @@ class AvroSerdeOverHttpTest {
 
     @BeforeAll
     static void start() {
-        registry = new EmbeddedSchemaRegistry(TestKafka.shared().bootstrapServers(), "_schemas_serde_test", "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start();
+        registry = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(TestKafka.shared().bootstrapServers(),
+                TestKafka.shared().registrySettings(), "_schemas_serde_test", "127.0.0.1", 0, java.util.Set.of(RegistryHttp.PASSWORD))).start();
     }
 
     @AfterAll

@@ -42,10 +42,10 @@ class ConcurrentRegistrationTest {
     void start() {
         topic = "_schemas_concurrent_" + UUID.randomUUID().toString().substring(0, 8);
         String bootstrap = TestKafka.shared().bootstrapServers();
-        first = new EmbeddedSchemaRegistry(bootstrap, topic, "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start();
-        second = new EmbeddedSchemaRegistry(bootstrap, topic, "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start();
+        first = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(bootstrap,
+                TestKafka.shared().registrySettings(), topic, "127.0.0.1", 0, java.util.Set.of(RegistryHttp.PASSWORD))).start();
+        second = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(bootstrap,
+                TestKafka.shared().registrySettings(), topic, "127.0.0.1", 0, java.util.Set.of(RegistryHttp.PASSWORD))).start();
         firstHttp = new RegistryHttp(first.url());
         secondHttp = new RegistryHttp(second.url());
         pool = Executors.newFixedThreadPool(8);
@@ -165,8 +165,8 @@ class ConcurrentRegistrationTest {
         awaitAgreement(() -> firstHttp.get("/subjects/replay-value/versions").body(),
                 () -> secondHttp.get("/subjects/replay-value/versions").body());
 
-        try (EmbeddedSchemaRegistry third = new EmbeddedSchemaRegistry(TestKafka.shared().bootstrapServers(), topic, "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start()) {
+        try (EmbeddedSchemaRegistry third = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(TestKafka.shared().bootstrapServers(),
+                TestKafka.shared().registrySettings(), topic, "127.0.0.1", 0, java.util.Set.of(RegistryHttp.PASSWORD))).start()) {
             RegistryHttp thirdHttp = new RegistryHttp(third.url());
             for (int version = 1; version <= 8; version++) {
                 String path = "/subjects/replay-value/versions/" + version;

@@ -33,8 +33,8 @@ class EmbeddedSchemaRegistryTest {
 
     @BeforeAll
     static void start() {
-        registry = new EmbeddedSchemaRegistry(TestKafka.shared().bootstrapServers(), TOPIC, "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start();
+        registry = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(TestKafka.shared().bootstrapServers(),
+                TestKafka.shared().registrySettings(), TOPIC, "127.0.0.1", 0, java.util.Set.of(RegistryHttp.PASSWORD))).start();
         http = new RegistryHttp(registry.url());
     }
 

@@ -18,7 +18,7 @@ final class RegistryHttp {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    /** The writer's password the tests' registries take ({@link EmbeddedSchemaRegistry#withWriters}). */
+    /** The writer's password the tests' registries take ({@link EmbeddedSchemaRegistry.Settings#writers}). */
     static final String PASSWORD = "test-writer-password";
     static final String USER_INFO = EmbeddedSchemaRegistry.WRITER + ":" + PASSWORD;
 

@@ -21,8 +21,8 @@ class RegistryRestartTest {
         int id2;
         int idOther;
         String before;
-        try (EmbeddedSchemaRegistry first = new EmbeddedSchemaRegistry(bootstrap, topic, "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start()) {
+        try (EmbeddedSchemaRegistry first = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(bootstrap,
+                TestKafka.shared().registrySettings(), topic, "127.0.0.1", 0, java.util.Set.of(RegistryHttp.PASSWORD))).start()) {
             RegistryHttp http = new RegistryHttp(first.url());
             id1 = http.post("/subjects/kept-value/versions", schemaBody(v1)).json().get("id").intValue();
             id2 = http.post("/subjects/kept-value/versions", schemaBody(v2)).json().get("id").intValue();
@@ -35,8 +35,8 @@ class RegistryRestartTest {
             before = http.get("/subjects").body();
         }
 
-        try (EmbeddedSchemaRegistry second = new EmbeddedSchemaRegistry(bootstrap, topic, "127.0.0.1", 0)
-                .withKafkaSettings(TestKafka.shared().registrySettings()).withWriters(java.util.Set.of(RegistryHttp.PASSWORD)).start()) {
+        try (EmbeddedSchemaRegistry second = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(bootstrap,
+                TestKafka.shared().registrySettings(), topic, "127.0.0.1", 0, java.util.Set.of(RegistryHttp.PASSWORD))).start()) {
             RegistryHttp http = new RegistryHttp(second.url());
             assertEquals(before, http.get("/subjects").body());
             assertEquals("[\"gone-value\",\"kept-value\",\"other-value\"]", http.get("/subjects?deleted=true").body());

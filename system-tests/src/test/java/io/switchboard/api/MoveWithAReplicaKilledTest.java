@@ -62,9 +62,9 @@ class MoveWithAReplicaKilledTest {
         settings.remove("bootstrap.servers");
         // The replicas' keyring, made first: the registry takes writes with the credentials derived from it.
         keyring = java.nio.file.Files.createTempDirectory("move-keyring").resolve("secrets.key");
-        registry = new EmbeddedSchemaRegistry(SharedKafka.broker().bootstrapServers(), new Topics(SharedKafka.newPrefix()).schemas(),
-                EmbeddedSchemaRegistry.LOOPBACK, 0).withKafkaSettings(settings)
-                .withWriters(io.switchboard.RegistryCredentials.accepted(io.switchboard.secrets.Keyring.loadOrCreate(keyring))).start();
+        registry = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(SharedKafka.broker().bootstrapServers(), settings,
+                new Topics(SharedKafka.newPrefix()).schemas(), EmbeddedSchemaRegistry.LOOPBACK, 0,
+                io.switchboard.RegistryCredentials.accepted(io.switchboard.secrets.Keyring.loadOrCreate(keyring)))).start();
     }
 
     @AfterAll

@@ -53,9 +53,9 @@ class RolloutWithAReplicaKilledTest {
         SharedKafka.broker().client(KafkaIdentities.CONTROL_PLANE).forEach((k, v) -> settings.put(k, String.valueOf(v)));
         settings.remove("bootstrap.servers");
         keyring = Files.createTempDirectory("rollout-keyring").resolve("secrets.key");
-        registry = new EmbeddedSchemaRegistry(SharedKafka.broker().bootstrapServers(), new Topics(SharedKafka.newPrefix()).schemas(),
-                EmbeddedSchemaRegistry.LOOPBACK, 0).withKafkaSettings(settings)
-                .withWriters(io.switchboard.RegistryCredentials.accepted(io.switchboard.secrets.Keyring.loadOrCreate(keyring))).start();
+        registry = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(SharedKafka.broker().bootstrapServers(), settings,
+                new Topics(SharedKafka.newPrefix()).schemas(), EmbeddedSchemaRegistry.LOOPBACK, 0,
+                io.switchboard.RegistryCredentials.accepted(io.switchboard.secrets.Keyring.loadOrCreate(keyring)))).start();
         String clusters = "default=" + worker.url();
         fx = new SwitchboardFixture(options -> options.connectClusters(clusters).schemaRegistryUrl(registry.url()).secretsKeyFile(keyring));
         second = SwitchboardApp.start(fx.kafka.replica(fx.options().dataDir(fx.dir.resolve("second"))

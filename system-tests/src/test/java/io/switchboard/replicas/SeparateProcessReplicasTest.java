@@ -72,9 +72,9 @@ class SeparateProcessReplicasTest {
         dir = Files.createTempDirectory("switchboard-processes");
         kafka = SecuredKafka.start(dir.resolve("broker"));
         // The keyring the replicas share (ReplicaProcess reads it there), made first: the registry takes writes with credentials derived from it.
-        registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), "switchboard._schemas", "127.0.0.1", 0)
-                .withKafkaSettings(kafka.clients(KafkaIdentities.CONTROL_PLANE).common())
-                .withWriters(io.switchboard.RegistryCredentials.accepted(io.switchboard.secrets.Keyring.loadOrCreate(dir.resolve("shared-secrets.key"))))
+        registry = new EmbeddedSchemaRegistry(new EmbeddedSchemaRegistry.Settings(kafka.bootstrapServers(),
+                kafka.clients(KafkaIdentities.CONTROL_PLANE).common(), "switchboard._schemas", "127.0.0.1", 0,
+                io.switchboard.RegistryCredentials.accepted(io.switchboard.secrets.Keyring.loadOrCreate(dir.resolve("shared-secrets.key")))))
                 .start();
         // With credentials on: replicas still read each other (their requests are signed), clients need a key.
         Path users = TestUsers.write(dir.resolve("users"), Map.of("load", "admin@*"));
