@@ -2,6 +2,7 @@ package io.switchboard;
 
 import io.switchboard.ShutdownOrder.Stage;
 import io.switchboard.auth.InternalRequests;
+import io.switchboard.auth.ReplicaKeys;
 import io.switchboard.kafkaio.Topics;
 import io.switchboard.processor.TopologySerdes;
 import io.switchboard.query.ConnectorQueries;
@@ -53,7 +54,8 @@ final class QueryAssembly {
      * only when it holds the decision of every command that was in its partition when the read arrived.
      */
     QueryAssembly start() {
-        internalRequests = new InternalRequests(command.replicaKeys(), address.hostAndPort(), Clock.systemUTC());
+        ReplicaKeys keys = command.replicaKeys();
+        internalRequests = new InternalRequests(keys::signingKey, keys::acceptedKeys, address.hostAndPort(), Clock.systemUTC());
         TopologySerdes serdes = command.serdes();
         remoteStores = new RemoteStores(Duration.ofSeconds(5), internalRequests::sign, options.security().replicaTrust());
         ConnectorQueries queries = new ConnectorQueries(command.streams(),

@@ -28,17 +28,10 @@ public final class InternalRequests {
     private final String self;
 
     /**
-     * With the session keys the replicas share through Kafka.
-     *
-     * @param self this replica as the others address it: {@code host:port} of its advertised URL
-     */
-    public InternalRequests(ReplicaKeys keys, String self, Clock clock) {
-        this(keys::signingKey, keys::acceptedKeys, self, clock);
-    }
-
-    /**
-     * @param signingKey   the key requests are signed with now
-     * @param acceptedKeys the keys a request may be signed with (the signing key and those it replaced)
+     * @param signingKey   the key requests are signed with now ({@link ReplicaKeys#signingKey})
+     * @param acceptedKeys the keys a request may be signed with: the signing key and those it replaced
+     *                     ({@link ReplicaKeys#acceptedKeys})
+     * @param self         this replica as the others address it: {@code host:port} of its advertised URL
      */
     public InternalRequests(Supplier<byte[]> signingKey, Supplier<List<byte[]>> acceptedKeys, String self, Clock clock) {
         this.self = self;

@@ -81,7 +81,7 @@ public final class UnitApi implements AutoCloseable {
         core.kafka.publishingTo(lifecycle::append);
         ObjectMapper json = new ObjectMapper();
         CoreServices services = core.services();
-        InternalRequests internal = new InternalRequests(keys, "127.0.0.1:0", Clock.systemUTC());
+        InternalRequests internal = new InternalRequests(keys::signingKey, keys::acceptedKeys, "127.0.0.1:0", Clock.systemUTC());
         Authenticator authenticator = security.usersFile() == null && security.oidcIssuer() == null ? null : new Authenticator(
                 security.usersFile() == null ? null : new UsersFile(security.usersFile()),
                 security.oidcIssuer() == null ? null
