@@ -48,8 +48,8 @@ public final class ReactiveReconciler implements AutoCloseable {
 
     private final String cluster;
     private final Reconciler reconciler;
-    /** Connectors waiting, in order, with the desired state last decided (empty: deleted; null: read the store). */
-    private final LinkedHashMap<String, Optional<ConnectorState>> pending = new LinkedHashMap<>();
+    /** Connectors waiting, in order, each with what it is reconciled to: the state last decided, or the store's. */
+    private final LinkedHashMap<String, Desired> pending = new LinkedHashMap<>();
     private final Set<String> inProgress = new HashSet<>();
     /** When to look at a watched connector next, how long to wait after that, and until when to watch it at most. */
     private record Watch(long next, long delay, long until) {
@@ -153,25 +153,30 @@ public final class ReactiveReconciler implements AutoCloseable {
         }
         switch (decision.getOutcome()) {
             // Without a state (or one the data plane does not take as it is): read when its turn comes.
-            case CREATED, UPDATED -> offer(decision.getConnector(), decision.getState() == null ? null : Optional.of(decision.getState()));
-            case DELETED -> offer(decision.getConnector(), Optional.empty());
+            case CREATED, UPDATED -> offer(decision.getConnector(),
+                    decision.getState() == null ? Desired.STORED : Desired.decided(Optional.of(decision.getState())));
+            case DELETED -> offer(decision.getConnector(), Desired.decided(Optional.empty()));
             default -> {
                 // Refused or unchanged: nothing to do on the worker.
             }
         }
     }
 
-    /** Queues one connector; {@code desired} null means read it from the store when its turn comes. */
-    synchronized void offer(String name, Optional<ConnectorState> desired) {
+    /**
+     * Queues one connector to be reconciled to {@code desired}; a state decided replaces what it
+     * waits with, {@link Desired#STORED} does not.
+     */
+    synchronized void offer(String name, Desired desired) {
         if (!active) {
             return;
         }
-        if (desired != null) {
+        boolean decided = desired instanceof Desired.Decided;
+        if (decided) {
             // A new decision: watched afresh once it is carried out.
             watched.remove(name);
         }
         if (pending.containsKey(name)) {
-            if (desired != null) {
+            if (decided) {
                 pending.put(name, desired);
             }
             return;
@@ -207,7 +212,7 @@ public final class ReactiveReconciler implements AutoCloseable {
                     Watch watch = watched.get(name);
                     if (watch.next() <= now) {
                         watched.put(name, watch.later(now));
-                        offer(name, null);
+                        offer(name, Desired.STORED);
                     }
                 }
                 return;
@@ -374,10 +379,10 @@ public final class ReactiveReconciler implements AutoCloseable {
     private void workUntilInactive() {
         while (!closed) {
             String name;
-            Optional<ConnectorState> desired;
+            Desired desired;
             try {
                 synchronized (this) {
-                    Map.Entry<String, Optional<ConnectorState>> next;
+                    Map.Entry<String, Desired> next;
                     while ((next = takeable()) == null) {
                         if (!active) {
                             return;
@@ -419,9 +424,9 @@ public final class ReactiveReconciler implements AutoCloseable {
     }
 
     /** The first waiting connector that no other thread is reconciling. */
-    private Map.Entry<String, Optional<ConnectorState>> takeable() {
-        for (Iterator<Map.Entry<String, Optional<ConnectorState>>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Optional<ConnectorState>> entry = it.next();
+    private Map.Entry<String, Desired> takeable() {
+        for (Iterator<Map.Entry<String, Desired>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Desired> entry = it.next();
             if (!inProgress.contains(entry.getKey())) {
                 return entry;
             }

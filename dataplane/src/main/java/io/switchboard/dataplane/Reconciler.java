@@ -281,20 +281,20 @@ public final class Reconciler {
     }
 
     /**
-     * Reconciles one connector now, reading only it from the worker: {@code decided} is its desired
-     * state as just decided (empty when it was deleted), or null to read it from the store. Waits
-     * for a pass that holds it to finish. Answers whether the connector is now as desired.
+     * Reconciles one connector now, reading only it from the worker, to {@code wanted}: the state
+     * just decided, or the one the store holds once the connector is claimed. Waits for a pass that
+     * holds it to finish. Answers whether the connector is now as desired.
      */
-    boolean reconcileConnector(String name, Optional<ConnectorState> decided) throws InterruptedException {
-        return reconcileConnector(name, decided, false);
+    boolean reconcileConnector(String name, Desired wanted) throws InterruptedException {
+        return reconcileConnector(name, wanted, false);
     }
 
     /** @param slowReads whether it may read what holds up the worker's herder (task configs, offsets) */
-    private boolean reconcileConnector(String name, Optional<ConnectorState> decided, boolean slowReads)
+    private boolean reconcileConnector(String name, Desired wanted, boolean slowReads)
             throws InterruptedException {
         claims.claim(name);
         try {
-            Optional<ConnectorState> state = decided != null ? decided
+            Optional<ConnectorState> state = wanted instanceof Desired.Decided decided ? decided.state()
                     : desiredNow.isPresent() ? desiredNow.get().apply(name)
                     : desired.get().stream().filter(s -> s.getName().equals(name)).findFirst();
             if (state.isEmpty()) {
@@ -420,7 +420,7 @@ public final class Reconciler {
             return;
         }
         try {
-            reconcileConnector(name, null, true);
+            reconcileConnector(name, Desired.STORED, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

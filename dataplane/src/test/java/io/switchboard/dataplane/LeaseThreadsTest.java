@@ -107,7 +107,7 @@ class LeaseThreadsTest {
                 .setVersion(1).setCreatedAt(1).setUpdatedAt(1).setLastCommandId("create-held").build();
         try (ReactiveReconciler reactive = new ReactiveReconciler("lease-threads", reconciler(Map.of("held", state))).start()) {
             reactive.active(true);
-            reactive.offer("held", Optional.of(state));
+            reactive.offer("held", Desired.decided(Optional.of(state)));
             assertTrue(createArrived.await(10, TimeUnit.SECONDS), "the create reached the worker");
             reactive.active(false);
             await("the idle threads to end (" + namedThreads() + " left)", () -> namedThreads() == 1);

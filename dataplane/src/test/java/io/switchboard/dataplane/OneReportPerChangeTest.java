@@ -142,7 +142,7 @@ class OneReportPerChangeTest {
         Reconciler reconciler = reconcilerOfARunningConnector();
         try {
             // The status topic, then a full pass (REST), then both again: the status never changed.
-            assertEquals(true, reconciler.reconcileConnector("c1", Optional.of(desired)), "the connector runs as desired");
+            assertEquals(true, reconciler.reconcileConnector("c1", Desired.decided(Optional.of(desired))), "the connector runs as desired");
             now.addAndGet(10_000);
             reconciler.reconcile();
             watcherLooks(reconciler, 100);
@@ -173,7 +173,7 @@ class OneReportPerChangeTest {
         Reconciler reconciler = reconcilerOfARunningConnector();
         try {
             desired = state(TargetState.PAUSED, 3);
-            reconciler.reconcileConnector("c1", Optional.of(desired));
+            reconciler.reconcileConnector("c1", Desired.decided(Optional.of(desired)));
             connectorWritten("PAUSED");
             watcherLooks(reconciler, 50);
             assertEquals(1, reports.size(), "the connector paused, its task not yet: held");
@@ -191,7 +191,7 @@ class OneReportPerChangeTest {
         Reconciler reconciler = reconcilerOfARunningConnector();
         try {
             desired = state(TargetState.PAUSED, 3);
-            reconciler.reconcileConnector("c1", Optional.of(desired));
+            reconciler.reconcileConnector("c1", Desired.decided(Optional.of(desired)));
             // The worker is busy with other pauses: the connector runs on for longer than a step is held.
             for (int i = 0; i < 6; i++) {
                 watcherLooks(reconciler, 250);
@@ -213,7 +213,7 @@ class OneReportPerChangeTest {
         Reconciler reconciler = reconcilerOfARunningConnector();
         try {
             desired = state(TargetState.PAUSED, 3);
-            reconciler.reconcileConnector("c1", Optional.of(desired));
+            reconciler.reconcileConnector("c1", Desired.decided(Optional.of(desired)));
             connectorWritten("PAUSED");
             watcherLooks(reconciler, 50);
             assertEquals(1, reports.size(), "held while it may yet be a step");
@@ -231,7 +231,7 @@ class OneReportPerChangeTest {
         Reconciler reconciler = reconcilerOfARunningConnector();
         try {
             desired = state(TargetState.PAUSED, 3);
-            reconciler.reconcileConnector("c1", Optional.of(desired));
+            reconciler.reconcileConnector("c1", Desired.decided(Optional.of(desired)));
             connectorWritten("PAUSED");
             taskWritten("FAILED", "java.lang.IllegalStateException: broken");
             watcherLooks(reconciler, 20);
@@ -256,7 +256,7 @@ class OneReportPerChangeTest {
             Map<String, Long> before = worker.requests().snapshot();
             assertEquals(null, before.get("GET /connectors/{name}/offsets"), "not read with the first report: " + before);
             desired = state(TargetState.PAUSED, 3);
-            reconciler.reconcileConnector("c1", Optional.of(desired));
+            reconciler.reconcileConnector("c1", Desired.decided(Optional.of(desired)));
             connectorWritten("PAUSED");
             taskWritten("PAUSED", null);
             watcherLooks(reconciler, 50);
@@ -267,7 +267,7 @@ class OneReportPerChangeTest {
             long reads = paused.getOrDefault("GET /connectors/{name}/offsets", 0L);
             Assertions.assertTrue(reads == 1 || reads == 2, paused.toString());
             desired = state(TargetState.RUNNING, 4);
-            reconciler.reconcileConnector("c1", Optional.of(desired));
+            reconciler.reconcileConnector("c1", Desired.decided(Optional.of(desired)));
             connectorWritten("RUNNING");
             taskWritten("RUNNING", null);
             watcherLooks(reconciler, 50);
@@ -297,7 +297,7 @@ class OneReportPerChangeTest {
         try {
             offsets.read(WorkerOffsetsFeed.key("c1", partition), WorkerOffsetsFeed.value("{\"position\":20}"));
             desired = state(TargetState.PAUSED, 3);
-            reconciler.reconcileConnector("c1", Optional.of(desired));
+            reconciler.reconcileConnector("c1", Desired.decided(Optional.of(desired)));
             connectorWritten("PAUSED");
             taskWritten("PAUSED", null);
             watcherLooks(reconciler, 50);

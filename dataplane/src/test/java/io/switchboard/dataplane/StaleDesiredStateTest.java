@@ -79,9 +79,9 @@ class StaleDesiredStateTest {
                 DesiredConnectors.byName(() -> List.of(changelog.get()), name -> Optional.of(changelog.get())),
                 UnaryOperator.identity(), Reconciler.Reports.to(reports::add), clock);
 
-        reconciler.reconcileConnector("c1", Optional.of(stop));
+        reconciler.reconcileConnector("c1", Desired.decided(Optional.of(stop)));
         now.addAndGet(10);
-        reconciler.reconcileConnector("c1", Optional.of(offsets));
+        reconciler.reconcileConnector("c1", Desired.decided(Optional.of(offsets)));
         now.addAndGet(10);
         // The watcher's look reads the changelog, which has not the offsets request yet, then has it.
         reconciler.reconcile(new HashSet<>(Set.of("c1")));
@@ -103,9 +103,9 @@ class StaleDesiredStateTest {
                 DesiredConnectors.byName(() -> List.of(stop), name -> Optional.of(stop)),
                 UnaryOperator.identity(), Reconciler.Reports.to(reports::add), clock);
 
-        reconciler.reconcileConnector("c1", Optional.of(stop));
+        reconciler.reconcileConnector("c1", Desired.decided(Optional.of(stop)));
         now.addAndGet(10);
-        reconciler.reconcileConnector("c1", Optional.of(offsets));
+        reconciler.reconcileConnector("c1", Desired.decided(Optional.of(offsets)));
         // A decision that never reached the changelog: what it holds is what is desired, and is tried.
         now.addAndGet(ReconcileFailures.LATE_READ_MS);
         reconciler.reconcile(new HashSet<>(Set.of("c1")));

@@ -171,7 +171,7 @@ class WatchPacingTest {
     private ReactiveReconciler createdAndWatched(Reconciler reconciler, long watchTickMs) throws InterruptedException {
         ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler, watchTickMs).start();
         reactive.active(true);
-        desired.forEach((name, state) -> reactive.offer(name, Optional.of(state)));
+        desired.forEach((name, state) -> reactive.offer(name, Desired.decided(Optional.of(state))));
         long deadline = System.currentTimeMillis() + 10_000;
         while (reactive.watchedCount() < CONNECTORS && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
@@ -329,7 +329,7 @@ class WatchPacingTest {
         try (ReactiveReconciler reactive = new ReactiveReconciler("default", reconciler).start()) {
             reactive.active(true);
             assertFalse(ReconcilerLoop.workerBusy(reconciler, reactive, System.currentTimeMillis()), "idle at first");
-            reactive.offer(name(0), Optional.of(desired.get(name(0))));
+            reactive.offer(name(0), Desired.decided(Optional.of(desired.get(name(0)))));
             assertTrue(createArrived.await(10, TimeUnit.SECONDS), "the create reached the worker");
             now.addAndGet(Reconciler.BUSY_MS + 500);
             assertTrue(ReconcilerLoop.workerBusy(reconciler, reactive, System.currentTimeMillis()),
