@@ -53,8 +53,8 @@ final class StaticMembership {
      * On a clean stop every replica leaves the group, identity or not, so that its partitions move
      * at once to the replicas holding their standby copies. Keeping its place instead would leave
      * them without an owner until it returned or its session (10 s) ended: a replica takes longer
-     * than that to start again (the rolling-restart fault measures it), so a static member kept
-     * commands for its partitions waiting for the whole session and was then dropped anyway (the
+     * than that to start again (the rolling-restart fault measures it), so a static member would keep
+     * commands for its partitions waiting for the whole session and then be dropped anyway (the
      * same rebalances, 10 s later). The identity still counts after a crash: a replica killed and
      * started again under it takes its old member's place when it joins, without waiting out the
      * session.

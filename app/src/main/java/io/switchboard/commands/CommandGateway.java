@@ -59,7 +59,7 @@ public final class CommandGateway implements CommandBus, AutoCloseable {
      * rest of the request's handling, writing the response) never runs on the producer's one I/O
      * thread, where it would hold up sending and acknowledging every other command. At most
      * {@link #ACKS_WAITING} answers wait for its two threads; past that, or once it is shut down,
-     * an answer is given on the producer's thread, as before.
+     * an answer is completed on the producer's thread itself.
      */
     private final ExecutorService acknowledgers = new ThreadPoolExecutor(2, 2,
             0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(ACKS_WAITING), r -> {

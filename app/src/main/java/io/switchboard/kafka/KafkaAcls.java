@@ -20,8 +20,8 @@ import java.util.List;
  * <ul>
  *   <li>the worker ({@value KafkaIdentities#WORKER}) may use every topic, group and transactional id
  *       that is not the control plane's, its own config, offset and status topics
- *       ({@code <prefix>-connect-*}, named so since the first release and kept, so that a data
- *       directory from before keeps its connectors and their offsets) among them;</li>
+ *       ({@code <prefix>-connect-*}, a name that never changes, so that an existing data directory
+ *       keeps its connectors and their offsets across upgrades) among them;</li>
  *   <li>its connectors' clients ({@value KafkaIdentities#CONNECTORS}) the same, but not the worker's
  *       own topics and group ({@link #workersOwn});</li>
  *   <li>the user ({@value KafkaIdentities#USER}) the same, but nothing whose name starts with the

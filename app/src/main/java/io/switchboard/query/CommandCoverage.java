@@ -31,10 +31,10 @@ import java.util.function.LongSupplier;
  *   <li>a copy that has just become active (its previous owner died or froze) has processed only
  *       what was committed: a command the previous owner decided and answered, and did not commit,
  *       is still to be decided again, and the copy meanwhile answers as if it had never been sent
- *       (a 404 for a create, an older config for an update; the fault run caught both);</li>
+ *       (a 404 for a create, an older config for an update);</li>
  *   <li>a standby holds only committed decisions, and the changelog record of one made a moment
  *       ago may not even have reached the broker yet (the producer lingers), so a standby at the
- *       end of its changelog can still miss it (the fault run caught that too).</li>
+ *       end of its changelog can still miss it.</li>
  * </ul>
  * So the owner's copy counts only when every command that was in the partition when the read
  * arrived has been processed here, or committed by the group (the copy is then restored up to it);
@@ -46,10 +46,10 @@ import java.util.function.LongSupplier;
  * takes one after the transaction's last record in each partition it wrote to, and a set's change,
  * decided on the set's partition, writes its connectors' commands into their partitions in the
  * transaction of its decision: right after an apply, each of those partitions ends one past its last
- * command. The processed mark stopped at that command, so the owner's copy counted only once the
- * group's committed offset passed the marker, which it did not always do within a read's 10 s wait:
- * reads answered 503 after an apply ({@code ApplySetsTest}); Kafka Streams commits the position
- * past a marker on its own schedule, not as part of deciding anything. So the processed mark
+ * command. Were the processed mark to stop at that command, the owner's copy would count only once
+ * the group's committed offset passed the marker, and Kafka Streams commits the position past a
+ * marker on its own schedule, not as part of deciding anything, so not always within a read's 10 s
+ * wait: reads right after an apply would be answered 503 ({@code ApplySetsTest}). So the processed mark
  * also covers what the processor's own read-committed consumer skipped after the last command it
  * returned, once that command is processed ({@link CommandProgress#polled}): markers, and records of
  * aborted transactions, none of which is a command anyone was answered for (a command acknowledged
@@ -62,7 +62,7 @@ import java.util.function.LongSupplier;
  * <p>The same readings say whether the owner may answer at all ({@link #reachedKafkaLately}): an
  * owner cut from Kafka keeps its partitions in its own eyes while the group, once its session has
  * expired, hands them to another replica that decides new commands; its copy would then answer
- * reads with what is no longer so (the fault run's cut-broker caught it). The {@link KafkaLease}
+ * reads with what is no longer so. The {@link KafkaLease}
  * decides from these readings, which a daemon thread renews every {@link SessionTimers#renewMs} whether
  * reads come or not, so that only a real lapse (out of reach, or frozen) ends the lease.
  */
@@ -205,8 +205,8 @@ final class CommandCoverage implements AutoCloseable {
      * the read arrived does not serve it, even if its answer comes later: the broker may have
      * answered before a command acknowledged in between. So a read joins the latest reading when
      * that one was requested after it arrived; otherwise it requests one at once, beside the one
-     * under way, rather than waiting for that one to finish first (which cost up to two round trips
-     * a read).
+     * under way, rather than waiting for that one to finish first (which would cost up to two round
+     * trips a read).
      */
     private final class Readings {
         private final boolean committed;

@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
  * its group session less a heartbeat interval may have been dropped from the group meanwhile, and
  * its partitions given to another replica that has decided commands since; until its consumer learns
  * that (its first heartbeat after the pause), Kafka Streams still calls its copies active, and a
- * read answered from them is stale: the fault run saw a config read answered right after such a
- * pause with a version deleted 40 s earlier. So the copies are not trusted while the ticker here
+ * read answered from them is stale (a config read right after such a pause can answer with a
+ * version deleted long before). So the copies are not trusted while the ticker here
  * has not run for {@link SessionTimers#pauseMs}, and for {@link SessionTimers#fenceMs} after it finds
  * it had not; reads then wait or are answered 503, and early answers wait for their decision.
  * Shorter pauses, the member is still in its group and its copies still the only writers' own,
