@@ -32,9 +32,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The calls a reconciler makes to one Kafka Connect cluster's REST API, on Jetty's HTTP client.
- * Every pause, resume and config change is a call; with Jetty's client rather than
- * {@code java.net.http}'s, the replica used about a quarter less CPU pausing and resuming 500 connectors
- * five times over (two pairs of benchmark runs, bench/RESULTS.md).
+ * Every pause, resume and config change is a call, so the client is Jetty's rather than
+ * {@code java.net.http}'s: it costs the replica about a quarter less CPU pausing and resuming many
+ * connectors (bench/RESULTS.md).
  *
  * <p>Every call Switchboard makes to a worker goes through one of these, the calls it passes
  * through included ({@link #exchange}), so that a worker at an {@code https://} URL is checked

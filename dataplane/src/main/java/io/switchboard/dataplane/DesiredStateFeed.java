@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * beginning of the topic when the lease is taken and stops when it is lost, as the reactive
  * reconciler's threads do. A replica that does not reconcile the cluster then holds none of its
  * connectors and reads no changelog; the cost is a read of the changelog from its beginning at each
- * takeover, meanwhile the store is asked as before. The replica's feeds share one reader of the
+ * takeover, during which the store is asked instead. The replica's feeds share one reader of the
  * changelog ({@link DesiredStateChangelog}), which starts again from the beginning for a feed that
  * starts reading while others read; they skip what they had read, and ask the store meanwhile.
  * <p>
@@ -49,7 +49,7 @@ import java.util.function.Supplier;
  * decision committed before a full pass began is in what the pass gets, so a connector created a
  * moment ago is never taken for a stray and deleted). Until then, when that read does not end
  * within {@link #READ_TO_END_WAIT}, or when the feed cannot be trusted (a value it cannot read, more
- * than {@link #MAX_CONNECTORS} connectors), the store is asked as before. Memory: this cluster's
+ * than {@link #MAX_CONNECTORS} connectors), the store is asked instead. Memory: this cluster's
  * connectors only; other clusters' records are skipped unread.
  */
 public final class DesiredStateFeed implements AutoCloseable {

@@ -194,15 +194,15 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         props.put("offset.flush.interval.ms", "1000");
         props.put("scheduled.rebalance.max.delay.ms", "0");
         // The worker's own producers (config, status and offset topics) get its top-level client
-        // settings. Since Kafka 4.0 a producer lingers 5 ms before it sends, and the herder thread
+        // settings. A producer lingers 5 ms before it sends (Kafka's default from 4.0), and the herder thread
         // waits for each of its config writes in turn (a create makes several: the connector's
         // config, its task configs, their commit), so it would idle 5 ms on each. Connectors' own
         // producers take "producer." settings and keep their defaults.
         props.put("linger.ms", "0");
         // Its consumers of those topics keep Kafka's 500 ms fetch wait, not the replica's readers' longer
         // one (ReaderConsumerSettings.IDLE_FETCH_WAIT_MS): Kafka Connect reads its logs to the end asking
-        // for end offsets on the same connection, which waits out a fetch held at the broker (its stop
-        // took 3 to 15 s, and a config read as long, with 5 s).
+        // for end offsets on the same connection, which waits out a fetch held at the broker (with a
+        // 5 s wait, its stop takes 3 to 15 s, and a config read as long).
         props.put("fetch.max.wait.ms", "500");
         props.putAll(extra);
         return props;

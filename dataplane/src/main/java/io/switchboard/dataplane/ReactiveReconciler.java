@@ -32,10 +32,9 @@ public final class ReactiveReconciler implements AutoCloseable {
     /**
      * Threads calling the worker for single connectors; each call mostly waits on the worker. A
      * worker's herder takes the config changes queued for it in batches, so it gets through more
-     * of them when more are in flight: with 16 threads, 300 config changes went through in 42 s
-     * where 8 took 71 s (one run each, {@code bench/run.sh}); with 32, 500 config changes were
-     * running in 0.63x (a full run) and 0.73x (a partial run) the time the same changes took on a
-     * worker driven directly, where 16 gave 0.91x and 1.01x in full runs (see bench/RESULTS.md).
+     * of them when more are in flight: at 32, a burst of config changes is running in about two
+     * thirds of the time the same changes take on a worker driven directly, where 16 takes about as
+     * long as that and 8 nearly twice as long as 16 ({@code bench/run.sh}; figures in bench/RESULTS.md).
      * Pauses, resumes and stops, which start no rebalance, are held to fewer in flight
      * ({@link TargetStateCalls}).
      */

@@ -243,7 +243,7 @@ final class ReconcileReporter {
      * The status as the observation shows it, in one form however it was read. The worker's REST
      * answer and the status topic give one status in different JSON (the REST answer adds the
      * connector's type, the topic's entry is rebuilt field by field): fingerprinting the raw JSON
-     * made the full pass, which reads REST, report again every change a look at the topic had
+     * would make the full pass, which reads REST, report again every change a look at the topic has
      * reported, an observation the same in all but its time.
      */
     static String statusOf(WorkerConnector running) {

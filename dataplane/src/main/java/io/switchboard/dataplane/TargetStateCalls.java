@@ -16,14 +16,14 @@ import java.util.function.Supplier;
  * gradient limit): while answers come as quickly as before, more calls go at once; once they slow
  * down (the worker's herder or cores are busy) fewer do. Each call is a quick write to the
  * worker's config topic that starts no rebalance, so a burst of them (an incident's 500 pauses)
- * lands as fast as the worker takes them, where a fixed 4 took three times as long as a client
- * driving the worker at 16.
+ * lands as fast as the worker takes them, where a fixed bound of 4 takes about three times as long
+ * as a client driving the worker at 16.
  *
  * <p>A thread waits for a place at most {@link #LONGEST_WAIT}, interruptibly; a failed call does
  * not count towards the bound.
  */
 final class TargetStateCalls {
-    /** The fewest calls in flight the bound goes down to (what a fixed bound gave before). */
+    /** The fewest calls in flight the bound goes down to, however slowly the worker answers. */
     static final int AT_LEAST = 4;
     /** The most: what a client driving the worker directly at 16 asks of it. */
     static final int AT_MOST = 16;

@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * ignored when the task is already RUNNING at a generation at least as recent.
  * <p>
  * Until it has read the topic up to where it ended when the feed started, the feed answers nothing,
- * and the data plane reads the worker's REST API as before. Memory: one entry per connector and task
+ * and the data plane reads the worker's REST API instead. Memory: one entry per connector and task
  * the cluster has, at most {@link #MAX_CONNECTORS} connectors of {@link #MAX_TASKS} tasks; past that
  * the feed gives up and the REST API is read.
  */
