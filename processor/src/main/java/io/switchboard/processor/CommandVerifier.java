@@ -103,7 +103,7 @@ final class CommandVerifier implements Processor<byte[], byte[], Object, Object>
             refuse(record, Refusal.of(verdict));
             return;
         }
-        // A signed record that is no command fails here, and goes to the dead-letter topic as before.
+        // A signed record that is no command fails here, and goes to the dead-letter topic like any record that cannot be processed.
         ConnectorCommand command = commands.deserialize(topic, record.headers(), record.value());
         Optional<Refusal> refusal = admitted(partition, record.key(), command, record.headers(), record.timestamp());
         if (refusal.isPresent()) {

@@ -83,9 +83,10 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
         this.connectors = context.getStateStore(StoreNames.CONNECTORS);
         this.histories = context.getStateStore(StoreNames.HISTORY);
         this.statuses = context.getStateStore(StoreNames.STATUSES);
-        // Histories written when a history was one record are split soon after start, a bounded
-        // batch at a time, in the stream thread that owns the store; reads understand both layouts
-        // meanwhile, and a change to a history not yet split splits it first.
+        // Histories kept whole in one record (the layout of stores written by earlier releases) are
+        // split soon after start, a bounded batch at a time, in the stream thread that owns the
+        // store; reads understand both layouts meanwhile, and a change to a history not yet split
+        // splits it first.
         if (histories.get(HistoryLayout.SPLIT_MARKER) == null) {
             splitter = context.schedule(Duration.ofMillis(10), PunctuationType.WALL_CLOCK_TIME, now -> splitSome());
         }
@@ -131,7 +132,7 @@ public final class HistoryProcessor implements Processor<String, LifecycleEvent,
                 .build();
     }
 
-    /** A history kept in its head (as before each entry was a record) rewritten as a head and entries. */
+    /** A history kept whole in its head (the one-record layout) rewritten as a head and entries ({@link HistoryLayout}). */
     private ConnectorHistory split(String key, ConnectorHistory head) {
         for (HistoryEntry entry : head.getEntries()) {
             histories.put(HistoryLayout.entryKey(key, entry.getSequence()), single(key, fitted(entry)));

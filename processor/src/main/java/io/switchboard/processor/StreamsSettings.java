@@ -45,7 +45,7 @@ public final class StreamsSettings {
         // How long the stream thread blocks in poll when it has nothing to process: a poll returns
         // as soon as a fetch brings records, so this costs no latency; it bounds how late an idle
         // thread commits what it processed (the commit is checked after each poll), and how often an
-        // idle replica wakes (every 5 ms cost an idle replica about 5% of a core).
+        // idle replica wakes (waking every 5 ms costs an idle replica about 5% of a core).
         p.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
         // Each command is decided into several topics (stores' changelogs, decisions, lifecycle
         // events, history). Sent one by one, each record is a request of its own for the broker;
@@ -53,16 +53,16 @@ public final class StreamsSettings {
         // together. Answers from this replica's own decisions do not wait for it (they reach the API
         // in process); readers of the decisions topic (the data plane, and a replica waiting on a
         // decision another replica's processor makes) wait up to this long more. 1 ms rather than
-        // Kafka's default 5: through three replicas, pauses and resumes were answered sooner with it
-        // in each of two pairs of runs, for no more CPU (bench/RESULTS.md).
+        // Kafka's default 5: through three replicas, pauses and resumes are answered sooner with it,
+        // for no more CPU (bench/RESULTS.md).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), LINGER_MS);
         // The first batches of a transaction can be refused as out of order while the broker adds the
         // partition to it; retry them at once rather than after the default 100 ms.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
-        // Kafka's 100 ms under exactly-once, chosen by measuring 60 pauses at c16 (bench/pause-writes.sh, bench/RESULTS.md,
-        // "The commit interval"): the data plane reads the desired state as committed, and at 500 ms they took 14 s to show
-        // against 6 to 7 s; at 50 ms each pause wrote 1.3 records more (transaction markers and their bookkeeping); 200 ms
-        // measured as 100 within the spread.
+        // Kafka's 100 ms under exactly-once. The data plane reads the desired state as committed, so the interval
+        // delays every change it carries out: 60 pauses at c16 take about twice as long to show at 500 ms; at 50 ms
+        // each pause writes 1.3 records more (transaction markers and their bookkeeping), and 200 ms is no better
+        // than 100 (bench/pause-writes.sh; bench/RESULTS.md, "The commit interval").
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         // Kafka's 500 ms fetch wait, not the readers' longer one (ReaderConsumerSettings.IDLE_FETCH_WAIT_MS): a
         // consumer sends no fetch to a broker while one is held there, so partitions a rebalance adds
