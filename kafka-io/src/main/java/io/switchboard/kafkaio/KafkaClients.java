@@ -17,8 +17,8 @@ import java.util.Properties;
  * How every Kafka client of a replica is made: the bootstrap servers, the settings every client
  * gets (SASL, SSL: {@code --kafka-property}) and, over them, the client's own. Every consumer,
  * producer, admin client and Kafka Streams instance of the product is made from one of these, so
- * none can miss the settings (the embedded schema registry's did, and a replica on a Kafka that
- * asks for credentials could not start).
+ * none can miss the settings (on a Kafka that asks for credentials, one client without them keeps
+ * the replica from starting).
  *
  * <p>Invariants: the common settings never name the bootstrap servers (they are given once, here);
  * a client's own settings win over the common ones, and the bootstrap servers over both. Immutable

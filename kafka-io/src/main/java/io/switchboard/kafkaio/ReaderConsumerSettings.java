@@ -15,9 +15,9 @@ public final class ReaderConsumerSettings {
      * How long the broker holds an idle read_uncommitted reader's fetch: Kafka's own 500 ms. Records
      * end a held fetch at once, but nothing else on the consumer's connection does: the broker answers
      * a connection's requests one at a time, so the end offsets a read to the end asks for wait out a
-     * held fetch (at 5 s, a lookup of a schema the registry did not hold took 10 s to answer 404, and
-     * an idle reader's read to the end 4.7 s). Only for consumers whose partitions stay as first
-     * assigned, as a reader's do.
+     * held fetch (held 5 s, a lookup of a schema the registry does not hold takes up to 10 s to answer
+     * 404, and an idle reader's read to the end nearly 5 s). Only for consumers whose partitions
+     * stay as first assigned, as a reader's do.
      */
     public static final int IDLE_FETCH_WAIT_MS = 500;
 
@@ -32,8 +32,8 @@ public final class ReaderConsumerSettings {
         given.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // A read_uncommitted fetch is answered as soon as records arrive; the wait bounds only how
         // often an idle reader asks again. A read_committed one keeps Kafka's 500 ms: held longer, it
-        // was seen waiting out its whole time after the transaction it waited for had committed
-        // (60 pauses took 11 s to show rather than 6, bench/pause-writes.sh).
+        // can wait out its whole time after the transaction it waits for has committed (60 pauses
+        // take nearly twice as long to show, bench/pause-writes.sh).
         if (!"read_committed".equals(String.valueOf(given.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG)))) {
             given.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IDLE_FETCH_WAIT_MS);
         }
