@@ -157,8 +157,8 @@ public final class DatabaseReadings {
      * refresh on the readers' threads, shared by every read of the same figure meanwhile (single
      * flight), which a read waits for at most {@link #WAIT_FOR}. When the refresh takes longer (or
      * every reader is busy), the read answers the kept reading if it is at most {@link #STALE_AT_MOST}
-     * old, else none: it never shows a figure from long ago as if it were now, as answering
-     * whatever was kept did after a quiet spell.
+     * old, else none: it never shows a figure from long ago as if it were now (after a quiet spell,
+     * the kept reading may be that old).
      */
     @SuppressWarnings("unchecked")
     <T> T kept(String what, Supplier<T> reading) {

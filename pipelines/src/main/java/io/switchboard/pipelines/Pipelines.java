@@ -282,7 +282,7 @@ public final class Pipelines {
     /**
      * A new run from scratch: the source's offsets are reset, so it snapshots every row again (the
      * sink upserts them, repairing a target that drifted) and, for logical replication, then
-     * streams from its slot as before.
+     * streams from its slot as the previous run did.
      */
     private CompletableFuture<Void> reinitialize(PipelineSpec spec, RequestContext request) {
         return write(StoredPipelines.withDisabled(spec, false), StoredPipelines.newRunId(), clock.millis(), request).thenCompose(v -> snapshotAgain(spec.id(), request));
