@@ -36,7 +36,7 @@ import java.util.TreeMap;
 /**
  * Decides a command against the connector's current state. A pure function of its arguments: no
  * clock, no randomness, no I/O, so a command processed again after an aborted transaction is decided
- * exactly as before. A refusal carries a reason that each API words. Connectors a pipeline owns take
+ * exactly as the first time. A refusal carries a reason that each API words. Connectors a pipeline owns take
  * commands only from that pipeline ({@link PipelineOwnership}). Every config it would store obeys the
  * built-in policies of the deployment's control plane ({@link ConnectorPolicies}), given with each call.
  */

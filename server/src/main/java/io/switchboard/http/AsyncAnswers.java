@@ -83,9 +83,9 @@ public final class AsyncAnswers {
      * Whether the request is over: a listener's event said so, or Jetty has already recycled it. A
      * request can end without any event reaching the listener (a stream that wrote its own answer and
      * closed it, a client that left while nothing was written); its objects then answer every call
-     * with an exception. Handing such a request back to Javalin made its after-handlers and exception
-     * mappers fail on it again and again, on one server thread, logging two stack traces each time,
-     * for as long as the process lived.
+     * with an exception. Handed back to Javalin, such a request would make its after-handlers and
+     * exception mappers fail on it again and again, on one server thread, logging two stack traces
+     * each time, for as long as the process lives.
      */
     private static boolean over(AsyncContext async, AtomicBoolean over) {
         if (over.get()) {
