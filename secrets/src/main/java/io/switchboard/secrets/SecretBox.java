@@ -22,7 +22,11 @@ import java.util.Base64;
  */
 public final class SecretBox {
     public static final String PREFIX = "${switchboard:";
-    /** The key name the replicas' session key was sealed under before values of the control plane were bound to a purpose. */
+    /**
+     * The key name a replicas' session key sealed without a purpose ({@link #seal}) is sealed under:
+     * such a value may still be stored, and the worker's channel refuses it
+     * ({@link #openConnectorValue}).
+     */
     static final String LEGACY_SESSION_KEY_FIELD = "replica-session-key";
     /** Marks a ciphertext sealed for a purpose ({@link #sealFor}); base64url has no dot. */
     private static final String BOUND = "2.";
@@ -121,7 +125,7 @@ public final class SecretBox {
     }
 
     /**
-     * Opens what {@link #sealFor} sealed for {@code purpose}; a value sealed before purposes (with
+     * Opens what {@link #sealFor} sealed for {@code purpose}; a value sealed without a purpose (with
      * {@link #seal}) opens as it was sealed.
      */
     public String openFor(String purpose, String sealed) {
@@ -150,9 +154,9 @@ public final class SecretBox {
 
     /**
      * What the embedded worker's channel opens: a connector's sealed value, and nothing sealed for
-     * the control plane. A value bound to a purpose ({@link #sealFor}) is refused, and so is the
-     * replicas' session key sealed before purposes were, told exactly by its nonce (derived from
-     * the key name it was sealed under and the value).
+     * the control plane. A value bound to a purpose ({@link #sealFor}) is refused, and so is a
+     * replicas' session key sealed without one, told exactly by its nonce (derived from the key
+     * name it was sealed under and the value).
      */
     public String openConnectorValue(String keyId, String ciphertext) {
         if (ciphertext.startsWith(BOUND)) {
