@@ -54,7 +54,7 @@ public final class ReplicaProcess implements AutoCloseable {
     /**
      * The starting JVM's compiler options, passed on. The build runs its test JVMs with C1 only,
      * as their lives are too short for C2's compiling to pay back, and the replicas a test starts
-     * live shorter still (the process suite used about a fifth less CPU so, bench/RESULTS.md); a
+     * live shorter still (the process suite takes about a fifth less CPU so, bench/RESULTS.md); a
      * benchmark, started without them, gets replicas compiled as the product runs.
      */
     private static List<String> compilerOptions() {
