@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * What a broker holds, read as an attacker with access to its topics would: every key, value and
@@ -32,14 +31,9 @@ public final class TopicScan {
     /** Every record's bytes, as text (ISO-8859-1, so that any byte reads), by topic, internal topics included. */
     public static Map<String, List<String>> everyTopic(Map<String, Object> client) {
         Map<String, List<String>> byTopic = new TreeMap<>();
-        try (Admin admin = Admin.create(client)) {
-            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
-            for (String topic : topics) {
-                byTopic.put(topic, texts(client, topic));
-            }
-        } catch (Exception e) {
-            throw new AssertionError("Could not list the broker's topics", e);
-        }
+        Set<String> topics = topics(client);
+        topics.forEach(topic -> byTopic.put(topic, new ArrayList<>()));
+        forEachPart(client, topics, (topic, bytes) -> byTopic.get(topic).add(new String(bytes, StandardCharsets.ISO_8859_1)));
         return byTopic;
     }
 
@@ -57,7 +51,7 @@ public final class TopicScan {
     /** Keys, values and header values of every record now in the topic, read_uncommitted so aborted ones count too. */
     public static List<byte[]> readAll(Map<String, Object> client, String topic) {
         List<byte[]> out = new ArrayList<>();
-        forEachPart(client, topic, out::add);
+        forEachPart(client, Set.of(topic), (t, bytes) -> out.add(bytes));
         return out;
     }
 
@@ -67,16 +61,16 @@ public final class TopicScan {
      * topic holds.
      */
     public static Map<String, Integer> scanEveryTopic(Map<String, Object> client, BiConsumer<String, byte[]> part) {
-        Map<String, Integer> records = new TreeMap<>();
+        return forEachPart(client, topics(client), part);
+    }
+
+    /** The names of every topic on the broker, internal ones included. */
+    private static Set<String> topics(Map<String, Object> client) {
         try (Admin admin = Admin.create(client)) {
-            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
-            for (String topic : topics) {
-                records.put(topic, forEachPart(client, topic, bytes -> part.accept(topic, bytes)));
-            }
+            return admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new AssertionError("Could not scan the broker's topics", e);
+            throw new AssertionError("Could not list the broker's topics", e);
         }
-        return records;
     }
 
     /** A client's settings with one more. */
@@ -86,29 +80,36 @@ public final class TopicScan {
         return all;
     }
 
-    /** Each key, value and header value of every record now in the topic; answers the number of records. */
-    private static int forEachPart(Map<String, Object> client, String topic, Consumer<byte[]> part) {
-        int records = 0;
+    /**
+     * Each key, value and header value of every record now in the topics, with its topic, read by one
+     * consumer assigned every partition of them; answers the number of records of each topic.
+     */
+    private static Map<String, Integer> forEachPart(Map<String, Object> client, Set<String> topics, BiConsumer<String, byte[]> part) {
+        Map<String, Integer> records = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(with(client,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                records.put(topic, 0);
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            // Given up after 30 s without a record, however long the topic takes to read.
+            // Given up after 30 s without a record, however long the topics take to read.
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                    records++;
+                    String topic = r.topic();
+                    records.merge(topic, 1, Integer::sum);
                     if (r.key() != null) {
-                        part.accept(r.key());
+                        part.accept(topic, r.key());
                     }
                     if (r.value() != null) {
-                        part.accept(r.value());
+                        part.accept(topic, r.value());
                     }
-                    r.headers().forEach(h -> part.accept(h.value() == null ? new byte[0] : h.value()));
+                    r.headers().forEach(h -> part.accept(topic, h.value() == null ? new byte[0] : h.value()));
                 }
             }
         }
