@@ -14,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * docker/Dockerfile, read as text (no Docker engine here): a build stage and a runtime stage; the
- * runtime stage runs as the unprivileged user the chart runs it as, with the data directory the
- * chart mounts; build output, data and the local keyring stay out of the build context.
+ * runtime stage holds the runnable jar with the libraries its manifest names beside it, and runs as
+ * the unprivileged user the chart runs it as, with the data directory the chart mounts; build
+ * output, data and the local keyring stay out of the build context.
  */
 class DockerfileTest {
     private static final Path DOCKERFILE = Path.of("..", "docker", "Dockerfile");
@@ -45,6 +46,9 @@ class DockerfileTest {
         assertTrue(lines.indexOf(users.get(0)) > lines.stream().filter(line -> line.startsWith("RUN ")).mapToInt(lines::indexOf).max()
                 .orElse(-1), "USER comes after every RUN");
 
+        assertTrue(last.containsAll(List.of("COPY --from=build /src/app/target/switchboard.jar /opt/switchboard/switchboard.jar",
+                        "COPY --from=build /src/app/target/lib /opt/switchboard/lib")),
+                "the runnable jar with the libraries its manifest names in lib/ beside it");
         assertTrue(last.contains("ENV SWITCHBOARD_DATA_DIR=/var/lib/switchboard"), "the data directory the chart mounts");
         assertTrue(last.stream().anyMatch(line -> line.startsWith("RUN ") && line.contains("chown 10001:10001 /var/lib/switchboard")),
                 "the data directory belongs to the user");
