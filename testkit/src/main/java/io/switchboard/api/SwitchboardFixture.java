@@ -47,6 +47,8 @@ final class SwitchboardFixture implements AutoCloseable {
     private final SwitchboardOptions started;
     /** A replica several classes share ({@link SharedReplica}): {@link #close} leaves it running. */
     boolean keptUntilExit;
+    /** The users file the replica reads its users from, or null when it was not started with one. */
+    final Path usersFile;
 
     SwitchboardFixture() {
         this(UnaryOperator.identity());
@@ -66,8 +68,9 @@ final class SwitchboardFixture implements AutoCloseable {
         }
         kafka = SharedKafka.broker();
         OptionsBuilder options = tuning.apply(options());
-        if (grants != null) {
-            options.flags("--users-file", TestUsers.write(dir.resolve("users"), grants).toString());
+        usersFile = grants == null ? null : TestUsers.write(dir.resolve("users"), grants);
+        if (usersFile != null) {
+            options.flags("--users-file", usersFile.toString());
         }
         // After the tuning, which may give security options of its own: the Kafka credentials stay.
         started = kafka.replica(options.build());
