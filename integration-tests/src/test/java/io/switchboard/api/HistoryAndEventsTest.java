@@ -3,14 +3,12 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Http;
-import io.switchboard.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code GET /connectors/{name}/history} and {@code GET /events} over real HTTP, against a real
  * broker and Kafka Streams: history across delete and re-create, and the live stream read line by
- * line by a real HTTP client, with a filter and resumed from an event id.
+ * line by a real HTTP client, with a filter and resumed from an event id. On the test JVM's secured
+ * replica ({@link SharedReplica#withUsers}), under connector names of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HistoryAndEventsTest {
@@ -39,10 +37,8 @@ class HistoryAndEventsTest {
     @BeforeAll
     void start() {
         // Principals are recorded only when authenticated: these are the test's users.
-        Path users = TestUsers.write(Path.of(System.getProperty("java.io.tmpdir"),
-                "switchboard-users-" + UUID.randomUUID()), Map.of("alice", "editor@*", "bob", "editor@*", "carol", "editor@*", "dave", "editor@*", "erin", "editor@*", "admin", "admin@*"));
-        fx = new SwitchboardFixture(options -> options.flags("--users-file", users.toString()));
-        Http.authorizeByDefault(fx.app.url(), TestUsers.basic("admin"));
+        fx = SharedReplica.withUsers(Map.of("alice", "editor@*", "bob", "editor@*", "carol", "editor@*", "dave", "editor@*",
+                "erin", "editor@*", "admin", "admin@*"), "admin");
     }
 
     @AfterAll
@@ -78,26 +74,26 @@ class HistoryAndEventsTest {
 
     @Test
     void historyShowsEveryVersionAcrossDeleteAndRecreate() {
-        assertEquals(201, call("POST", "/connectors", Map.of("name", "audited", "config", config("audited")),
+        assertEquals(201, call("POST", "/connectors", Map.of("name", "history-audited", "config", config("history-audited")),
                 "alice", "req-create").status());
-        Map<String, Object> changed = config("audited");
-        changed.put("topic", "audited-v2");
+        Map<String, Object> changed = config("history-audited");
+        changed.put("topic", "history-audited-v2");
         changed.put("tasks.max", "2");
         changed.remove("file");
         changed.put("database.password", "swordfish");
-        assertEquals(200, call("PUT", "/connectors/audited/config", changed, "bob", "req-change").status());
-        assertEquals(200, call("PUT", "/connectors/audited/config", changed, "bob", "req-noop").status());
-        assertEquals(202, call("PUT", "/connectors/audited/pause", null, "carol", "req-pause").status());
-        assertEquals(204, call("DELETE", "/connectors/audited", null, "dave", "req-delete").status());
+        assertEquals(200, call("PUT", "/connectors/history-audited/config", changed, "bob", "req-change").status());
+        assertEquals(200, call("PUT", "/connectors/history-audited/config", changed, "bob", "req-noop").status());
+        assertEquals(202, call("PUT", "/connectors/history-audited/pause", null, "carol", "req-pause").status());
+        assertEquals(204, call("DELETE", "/connectors/history-audited", null, "dave", "req-delete").status());
 
-        JsonNode afterDelete = history("audited", 4);
-        assertEquals("audited", afterDelete.get("name").asText());
+        JsonNode afterDelete = history("history-audited", 4);
+        assertEquals("history-audited", afterDelete.get("name").asText());
         assertFalse(afterDelete.toString().contains(SECRET), afterDelete.toString());
         assertFalse(afterDelete.toString().contains("swordfish"), afterDelete.toString());
 
-        assertEquals(201, call("POST", "/connectors", Map.of("name", "audited", "config", config("audited")),
+        assertEquals(201, call("POST", "/connectors", Map.of("name", "history-audited", "config", config("history-audited")),
                 "erin", "req-recreate").status());
-        JsonNode history = history("audited", 5);
+        JsonNode history = history("history-audited", 5);
         JsonNode versions = history.get("versions");
         List<String> kinds = new ArrayList<>();
         versions.forEach(v -> kinds.add(v.get("event").asText()));
@@ -114,19 +110,19 @@ class HistoryAndEventsTest {
         assertFalse(created.get("command_id").asText().isEmpty());
         assertTrue(created.get("occurred_at").asText().endsWith("Z"), created.toString());
         assertEquals("RUNNING", created.get("target_state").asText());
-        assertEquals("audited-lines", created.get("config").get("topic").asText());
+        assertEquals("history-audited-lines", created.get("config").get("topic").asText());
         assertEquals("****************", created.get("config").get("database.password").asText());
-        assertEquals("audited", created.get("diff").get("added").get("name").asText());
+        assertEquals("history-audited", created.get("diff").get("added").get("name").asText());
 
         JsonNode change = versions.get(1);
         assertEquals(2, change.get("version").asLong());
         assertEquals("bob", change.get("principal").asText());
-        assertEquals("audited-v2", change.get("config").get("topic").asText());
+        assertEquals("history-audited-v2", change.get("config").get("topic").asText());
         assertFalse(change.get("config").has("file"));
         assertEquals("2", change.get("diff").get("added").get("tasks.max").asText());
-        assertEquals("/tmp/switchboard-test-files/audited.txt", change.get("diff").get("removed").get("file").asText());
-        assertEquals("audited-lines", change.get("diff").get("changed").get("topic").get("old").asText());
-        assertEquals("audited-v2", change.get("diff").get("changed").get("topic").get("new").asText());
+        assertEquals("/tmp/switchboard-test-files/history-audited.txt", change.get("diff").get("removed").get("file").asText());
+        assertEquals("history-audited-lines", change.get("diff").get("changed").get("topic").get("old").asText());
+        assertEquals("history-audited-v2", change.get("diff").get("changed").get("topic").get("new").asText());
         assertEquals("****************", change.get("diff").get("changed").get("database.password").get("new").asText(),
                 "a changed secret is reported, masked");
         assertNull(change.get("diff").get("target_state"), "the target state did not change");
@@ -135,7 +131,7 @@ class HistoryAndEventsTest {
         assertEquals(3, pause.get("version").asLong());
         assertEquals("PAUSED", pause.get("target_state").asText());
         assertEquals("RUNNING", pause.get("diff").get("target_state").get("old").asText());
-        assertEquals("audited-v2", pause.get("config").get("topic").asText(), "each version carries the whole config");
+        assertEquals("history-audited-v2", pause.get("config").get("topic").asText(), "each version carries the whole config");
         assertEquals(0, pause.get("diff").get("changed").size());
 
         JsonNode deleted = versions.get(3);
@@ -148,16 +144,16 @@ class HistoryAndEventsTest {
         JsonNode recreated = versions.get(4);
         assertEquals(1, recreated.get("version").asLong(), "a re-created connector starts again at version 1");
         assertEquals(5, recreated.get("sequence").asLong());
-        assertEquals("/tmp/switchboard-test-files/audited.txt", recreated.get("config").get("file").asText());
+        assertEquals("/tmp/switchboard-test-files/history-audited.txt", recreated.get("config").get("file").asText());
         assertTrue(recreated.get("diff").get("added").has("file"));
     }
 
     @Test
     void historyOfAConnectorThatNeverExistedIs404() {
-        Http.Response answer = Http.get(fx.app.url(), "/connectors/never-was/history");
+        Http.Response answer = Http.get(fx.app.url(), "/connectors/history-never-was/history");
         assertEquals(404, answer.status());
         assertEquals(404, answer.json().get("error_code").asInt());
-        assertEquals("Connector never-was not found", answer.json().get("message").asText());
+        assertEquals("Connector history-never-was not found", answer.json().get("message").asText());
     }
 
     @Test
@@ -166,19 +162,19 @@ class HistoryAndEventsTest {
         Set<Thread> others = streamThreadSet();
         String base = fx.app.url() + "/events";
         List<Sse> firstThree = new ArrayList<>();
-        try (SseReader live = new SseReader(base + "?connector=streamed", Map.of());
+        try (SseReader live = new SseReader(base + "?connector=history-streamed", Map.of());
              SseReader everything = new SseReader(base, Map.of())) {
             assertEquals(200, live.response.statusCode());
             assertTrue(live.response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
             live.awaitStarted();
             everything.awaitStarted();
 
-            assertEquals(201, call("POST", "/connectors", Map.of("name", "streamed", "config", config("streamed")),
+            assertEquals(201, call("POST", "/connectors", Map.of("name", "history-streamed", "config", config("history-streamed")),
                     "alice", "req-s1").status());
-            assertEquals(201, call("POST", "/connectors", Map.of("name", "other", "config", config("other")),
+            assertEquals(201, call("POST", "/connectors", Map.of("name", "history-other", "config", config("history-other")),
                     "alice", "req-o1").status());
-            assertEquals(200, call("PATCH", "/connectors/streamed/config", Map.of("tasks.max", "4"), "bob", "req-s2").status());
-            assertEquals(202, call("PUT", "/connectors/streamed/pause", null, "bob", "req-s3").status());
+            assertEquals(200, call("PATCH", "/connectors/history-streamed/config", Map.of("tasks.max", "4"), "bob", "req-s2").status());
+            assertEquals(202, call("PUT", "/connectors/history-streamed/pause", null, "bob", "req-s3").status());
 
             for (int i = 0; i < 3; i++) {
                 firstThree.add(live.next());
@@ -187,16 +183,16 @@ class HistoryAndEventsTest {
             // Without a filter every connector's events come; "latest" is the end of what was committed
             // when the stream started, so events of other tests still in a transaction may come first.
             List<String> everyConnector = new ArrayList<>();
-            while (everyConnector.stream().filter(List.of("streamed", "other")::contains).count() < 4) {
+            while (everyConnector.stream().filter(List.of("history-streamed", "history-other")::contains).count() < 4) {
                 everyConnector.add(everything.next().data().get("connector").asText());
             }
-            assertTrue(everyConnector.contains("other"), everyConnector.toString());
-            assertEquals(3, everyConnector.stream().filter("streamed"::equals).count(), everyConnector.toString());
+            assertTrue(everyConnector.contains("history-other"), everyConnector.toString());
+            assertEquals(3, everyConnector.stream().filter("history-streamed"::equals).count(), everyConnector.toString());
         }
         assertEquals(List.of("ConnectorCreated", "ConnectorConfigChanged", "TargetStateChanged"),
                 firstThree.stream().map(Sse::event).toList());
         Sse created = firstThree.get(0);
-        assertEquals("streamed", created.data().get("connector").asText());
+        assertEquals("history-streamed", created.data().get("connector").asText());
         assertEquals("default", created.data().get("cluster").asText());
         assertEquals("ConnectorCreated", created.data().get("event").asText());
         assertEquals(1, created.data().get("version").asLong());
@@ -209,19 +205,19 @@ class HistoryAndEventsTest {
         assertEquals("PAUSED", firstThree.get(2).data().get("details").get("current").asText());
 
         // Resume after the first event with Last-Event-ID, and after the second with ?from=.
-        try (SseReader resumed = new SseReader(base + "?connector=streamed", Map.of("Last-Event-ID", created.id()))) {
+        try (SseReader resumed = new SseReader(base + "?connector=history-streamed", Map.of("Last-Event-ID", created.id()))) {
             assertEquals("ConnectorConfigChanged", resumed.next().event());
             assertEquals("TargetStateChanged", resumed.next().event());
             resumed.assertQuiet(Duration.ofSeconds(1));
         }
-        try (SseReader resumed = new SseReader(base + "?connector=streamed&from=" + firstThree.get(1).id(), Map.of())) {
+        try (SseReader resumed = new SseReader(base + "?connector=history-streamed&from=" + firstThree.get(1).id(), Map.of())) {
             Sse next = resumed.next();
             assertEquals("TargetStateChanged", next.event());
             assertEquals(where(firstThree.get(2)), where(next), "the same event");
         }
         // An id is a position across all partitions, so a stream that read other connectors' events in
         // another order gives the same event another (equally valid) id; the event itself is the same.
-        try (SseReader replay = new SseReader(base + "?connector=streamed&from=earliest", Map.of())) {
+        try (SseReader replay = new SseReader(base + "?connector=history-streamed&from=earliest", Map.of())) {
             assertEquals(where(created), where(replay.next()));
         }
 

@@ -12,7 +12,6 @@ import io.switchboard.schemas.wire.AvroDeserializer;
 import io.switchboard.schemas.wire.ConfluentWireFormat;
 import io.switchboard.schemas.wire.HttpSchemaRegistryClient;
 import io.switchboard.testing.Http;
-import io.switchboard.testing.TestUsers;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,7 +33,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +45,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code @kafkajs/confluent-schema-registry}, run by node against Switchboard's embedded registry,
  * decodes the bytes Switchboard wrote to the lifecycle topic, registers the event schema and gets
  * Switchboard's id back, and encodes an event that Switchboard's own deserializer reads. Skipped
- * only where node is not installed (CI installs it).
+ * only where node is not installed (CI installs it). On the test JVM's secured replica
+ * ({@link SharedReplica#withUsers}), whose lifecycle topic it reads for its own connector's events.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistryInteropTest {
@@ -64,10 +63,7 @@ class RegistryInteropTest {
             assertEquals(0, install.exit(), "npm ci failed: " + install.err());
         }
         // Principals are recorded only when authenticated: these are the test's users.
-        Path users = TestUsers.write(Path.of(System.getProperty("java.io.tmpdir"),
-                "switchboard-users-" + UUID.randomUUID()), Map.of("alice", "editor@*", "admin", "admin@*"));
-        fx = new SwitchboardFixture(options -> options.flags("--users-file", users.toString()));
-        Http.authorizeByDefault(fx.app.url(), TestUsers.basic("admin"));
+        fx = SharedReplica.withUsers(Map.of("alice", "editor@*", "admin", "admin@*"), "admin");
         topic = fx.topics().lifecycle();
     }
 
@@ -144,12 +140,12 @@ class RegistryInteropTest {
         Map<String, String> alice = Map.of("Authorization",
                 "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8)));
         assertEquals(201, Http.call(fx.app.url(), "POST", "/connectors",
-                Http.json(Map.of("name", "interop", "config", config)), alice).status());
-        assertEquals(200, Http.call(fx.app.url(), "PATCH", "/connectors/interop/config",
+                Http.json(Map.of("name", "registry-interop", "config", config)), alice).status());
+        assertEquals(200, Http.call(fx.app.url(), "PATCH", "/connectors/registry-interop/config",
                 Http.json(Map.of("tasks.max", "3")), alice).status());
-        assertEquals(202, Http.call(fx.app.url(), "PUT", "/connectors/interop/pause", null, alice).status());
+        assertEquals(202, Http.call(fx.app.url(), "PUT", "/connectors/registry-interop/pause", null, alice).status());
 
-        List<byte[]> raw = rawEvents("default/interop", 3);
+        List<byte[]> raw = rawEvents("default/registry-interop", 3);
         AvroDeserializer<LifecycleEvent> switchboard = new AvroDeserializer<>(
                 HttpSchemaRegistryClient.anonymous(fx.app.schemaRegistryUrl()), LifecycleEvent.class);
         List<LifecycleEvent> decodedHere = raw.stream().map(bytes -> switchboard.deserialize(topic, bytes)).toList();
@@ -183,7 +179,7 @@ class RegistryInteropTest {
             LifecycleEvent expected = decodedHere.get(i);
             JsonNode actual = decodedThere.get(i);
             assertEquals(expected.getCommandId(), actual.get("commandId").asText());
-            assertEquals("interop", actual.get("connector").asText());
+            assertEquals("registry-interop", actual.get("connector").asText());
             assertEquals(expected.getVersion(), actual.get("version").asLong());
             assertEquals(expected.getOccurredAt(), actual.get("occurredAt").asLong());
             assertEquals("alice", actual.get("principal").asText());
