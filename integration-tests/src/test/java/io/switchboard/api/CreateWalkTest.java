@@ -37,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test code is left out. Data (records, exceptions and the Avro classes generated from the
  * schemas) is counted and also shown apart. Work the walk hands to other threads (the worker
  * client's I/O) is listed, not counted. The walks are written to {@code target/create-walk.md}.
+ * On the test JVM's replica with a worker ({@link SharedReplica#withWorker}), whose classes already
+ * loaded the agent hooks too, under connector names of its own ({@code warm-} and {@code walk-}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CreateWalkTest {
@@ -87,7 +89,7 @@ class CreateWalkTest {
     @BeforeAll
     void start() {
         WalkRecorder.install();
-        fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
+        fx = SharedReplica.withWorker();
         confluentBase = "/connect/v1/environments/env-default/clusters/"
                 + fx.call("GET", "/", null).json().path("kafka_cluster_id").asText();
     }

@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Redpanda Cloud's Kafka Connect API over real HTTP, on a real broker, Kafka Streams and the
  * embedded Kafka Connect worker: every route, holistic states (DEGRADED with one of two tasks
  * failed), errors parsed from traces, and one connector seen through every dialect. Its errors
- * for bad input are the server's RedpandaErrorsTest, over the core in memory.
+ * for bad input are the server's RedpandaErrorsTest, over the core in memory. On the test JVM's
+ * replica with a worker ({@link SharedReplica#withWorker}), under connector names of its own, each
+ * also the name of its topic.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedpandaDialectTest {
@@ -40,7 +42,7 @@ class RedpandaDialectTest {
 
     @BeforeAll
     void start() throws Exception {
-        fx = new SwitchboardFixture(options -> options.embeddedWorker(true));
+        fx = SharedReplica.withWorker();
         files = Files.createTempDirectory(io.switchboard.testing.TestReplicas.FILES, "redpanda-dialect");
     }
 
@@ -58,7 +60,7 @@ class RedpandaDialectTest {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "FileStreamSource");
         config.put("file", Files.writeString(files.resolve(name + ".txt"), "x\ny\n").toString());
-        config.put("topic", "redpanda-" + name);
+        config.put("topic", name);
         config.put("db.password", "hunter2");
         return config;
     }
@@ -94,49 +96,49 @@ class RedpandaDialectTest {
 
     @Test
     void everyConnectorRoute() throws Exception {
-        SwitchboardFixture.Answer created = fx.call("POST", BASE + "/connectors", spec("orders", fileSource("orders")));
+        SwitchboardFixture.Answer created = fx.call("POST", BASE + "/connectors", spec("redpanda-orders", fileSource("redpanda-orders")));
         assertEquals(201, created.status(), created.body());
         assertEquals("****************", created.json().path("config").path("db.password").asText());
-        SwitchboardFixture.Answer again = fx.call("POST", BASE + "/connectors", spec("orders", fileSource("orders")));
+        SwitchboardFixture.Answer again = fx.call("POST", BASE + "/connectors", spec("redpanda-orders", fileSource("redpanda-orders")));
         assertEquals(409, again.status());
         assertEquals("ALREADY_EXISTS", again.json().path("code").asText());
 
-        JsonNode healthy = WAIT.until("HEALTHY", () -> status("orders"), holistic("HEALTHY"));
+        JsonNode healthy = WAIT.until("HEALTHY", () -> status("redpanda-orders"), holistic("HEALTHY"));
         assertEquals("RUNNING", healthy.path("tasks").get(0).path("state").asText());
         assertEquals(0, healthy.path("errors").size());
-        assertEquals("orders", fx.call("GET", BASE + "/connectors/orders", null).json().path("name").asText());
-        assertEquals("****************", fx.call("GET", BASE + "/connectors/orders/config", null).json().path("db.password").asText());
+        assertEquals("redpanda-orders", fx.call("GET", BASE + "/connectors/redpanda-orders", null).json().path("name").asText());
+        assertEquals("****************", fx.call("GET", BASE + "/connectors/redpanda-orders/config", null).json().path("db.password").asText());
 
-        assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/pause"));
-        WAIT.until("PAUSED", () -> status("orders"), holistic("PAUSED"));
-        assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/resume"));
-        WAIT.until("HEALTHY again", () -> status("orders"), holistic("HEALTHY"));
-        assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/stop"));
-        WAIT.until("STOPPED", () -> status("orders"), holistic("STOPPED"));
-        assertEquals(202, bodiless("PUT", BASE + "/connectors/orders/resume"));
-        WAIT.until("HEALTHY after the stop", () -> status("orders"), holistic("HEALTHY"));
-        assertEquals(204, bodiless("POST", BASE + "/connectors/orders/restart"));
-        assertEquals(204, fx.call("POST", BASE + "/connectors/orders/restart", "{\"include_tasks\": true, \"only_failed\": true}").status());
+        assertEquals(202, bodiless("PUT", BASE + "/connectors/redpanda-orders/pause"));
+        WAIT.until("PAUSED", () -> status("redpanda-orders"), holistic("PAUSED"));
+        assertEquals(202, bodiless("PUT", BASE + "/connectors/redpanda-orders/resume"));
+        WAIT.until("HEALTHY again", () -> status("redpanda-orders"), holistic("HEALTHY"));
+        assertEquals(202, bodiless("PUT", BASE + "/connectors/redpanda-orders/stop"));
+        WAIT.until("STOPPED", () -> status("redpanda-orders"), holistic("STOPPED"));
+        assertEquals(202, bodiless("PUT", BASE + "/connectors/redpanda-orders/resume"));
+        WAIT.until("HEALTHY after the stop", () -> status("redpanda-orders"), holistic("HEALTHY"));
+        assertEquals(204, bodiless("POST", BASE + "/connectors/redpanda-orders/restart"));
+        assertEquals(204, fx.call("POST", BASE + "/connectors/redpanda-orders/restart", "{\"include_tasks\": true, \"only_failed\": true}").status());
 
-        JsonNode topics = WAIT.until("its topic", () -> fx.call("GET", BASE + "/connectors/orders/topics", null).json(),
+        JsonNode topics = WAIT.until("its topic", () -> fx.call("GET", BASE + "/connectors/redpanda-orders/topics", null).json(),
                 t -> t.path("topics").size() == 1);
         assertEquals("redpanda-orders", topics.path("topics").get(0).asText());
-        assertEquals(200, fx.call("PUT", BASE + "/connectors/orders/topics/reset", null).status());
+        assertEquals(200, fx.call("PUT", BASE + "/connectors/redpanda-orders/topics/reset", null).status());
 
-        Map<String, String> changed = fileSource("orders");
+        Map<String, String> changed = fileSource("redpanda-orders");
         changed.put("topic", "redpanda-orders-2");
-        SwitchboardFixture.Answer replaced = fx.call("PUT", BASE + "/connectors/orders/config", SwitchboardFixture.json(changed));
+        SwitchboardFixture.Answer replaced = fx.call("PUT", BASE + "/connectors/redpanda-orders/config", SwitchboardFixture.json(changed));
         assertEquals(200, replaced.status(), replaced.body());
-        assertEquals(201, fx.call("PUT", BASE + "/connectors/upserted/config", SwitchboardFixture.json(fileSource("upserted"))).status());
+        assertEquals(201, fx.call("PUT", BASE + "/connectors/redpanda-upserted/config", SwitchboardFixture.json(fileSource("redpanda-upserted"))).status());
 
         // One connector in every dialect.
-        assertEquals("redpanda-orders-2", fx.call("GET", "/clusters/default/connectors/orders/config", null).json().path("topic").asText());
-        assertEquals(204, fx.call("DELETE", BASE + "/connectors/orders", null).status());
-        SwitchboardFixture.Answer gone = fx.call("GET", BASE + "/connectors/orders", null);
+        assertEquals("redpanda-orders-2", fx.call("GET", "/clusters/default/connectors/redpanda-orders/config", null).json().path("topic").asText());
+        assertEquals(204, fx.call("DELETE", BASE + "/connectors/redpanda-orders", null).status());
+        SwitchboardFixture.Answer gone = fx.call("GET", BASE + "/connectors/redpanda-orders", null);
         assertEquals(404, gone.status());
         assertEquals("NOT_FOUND", gone.json().path("code").asText());
-        assertEquals(404, fx.call("GET", "/connectors/orders", null).status());
-        assertEquals(204, fx.call("DELETE", "/clusters/default/connectors/upserted", null).status());
+        assertEquals(404, fx.call("GET", "/connectors/redpanda-orders", null).status());
+        assertEquals(204, fx.call("DELETE", "/clusters/default/connectors/redpanda-upserted", null).status());
     }
 
     @Test
@@ -144,12 +146,12 @@ class RedpandaDialectTest {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", HalfFailingSource.class.getName());
         config.put("tasks.max", "2");
-        assertEquals(201, fx.call("POST", BASE + "/connectors", spec("half", config)).status());
-        JsonNode degraded = WAIT.until("DEGRADED", () -> status("half"), holistic("DEGRADED"));
+        assertEquals(201, fx.call("POST", BASE + "/connectors", spec("redpanda-half", config)).status());
+        JsonNode degraded = WAIT.until("DEGRADED", () -> status("redpanda-half"), holistic("DEGRADED"));
         JsonNode error = degraded.path("errors").get(0);
         assertEquals("TYPE_ERROR", error.path("type").asText());
         assertEquals("Task 1 error: Task 1 cannot reach its source: connection refused", error.path("title").asText(), error.toString());
         assertFalse(error.path("content").asText().contains("\tat "), "no stack frames: " + error);
-        assertEquals(204, fx.call("DELETE", BASE + "/connectors/half", null).status());
+        assertEquals(204, fx.call("DELETE", BASE + "/connectors/redpanda-half", null).status());
     }
 }
