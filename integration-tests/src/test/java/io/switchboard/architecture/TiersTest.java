@@ -63,7 +63,7 @@ class TiersTest {
      * moves to a shared replica; raise it only for a class that restarts, kills or upgrades its
      * replica, or its broker, or starts it with options no shared replica has.
      */
-    private static final int OWN_REPLICA_BUDGET = 48;
+    private static final int OWN_REPLICA_BUDGET = 41;
 
     /** What starts a replica in a test's source: the application itself, or a fixture made for the class alone. */
     private static final Pattern STARTS_A_REPLICA = Pattern.compile(
