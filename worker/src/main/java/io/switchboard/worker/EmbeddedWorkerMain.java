@@ -9,6 +9,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,7 +25,9 @@ import java.util.Properties;
  *   DIR; waits for the replica to hand it its settings there, reads and deletes them, and runs until
  *   the replica's start id ({@value #START_FILE}) changes or goes (a new replica start, a stopped
  *   replica) or it is signalled, so that its container starts again with the replica's settings of
- *   the moment.</li>
+ *   the moment. While it runs, {@value #RUNNING_FILE} holds the start id it took; the file goes once
+ *   Kafka Connect's stop has returned (or as the container starts again, running nothing), so that a
+ *   stopping replica keeps its broker up until then.</li>
  * </ul>
  * Either way it masks in its log what its config providers resolve, runs the worker as
  * {@code connect-distributed.sh} does, and stops through Kafka Connect's own shutdown hook, bounded
@@ -38,6 +41,11 @@ public final class EmbeddedWorkerMain {
     public static final String SETTINGS_FILE = "worker.properties";
     /** Handed over ({@code --await}): the replica's start id, no secret; the worker stops when it changes or goes. */
     public static final String START_FILE = "replica.start";
+    /**
+     * Handed over ({@code --await}): the start id this worker took, written before it deletes its
+     * settings and deleted once Kafka Connect's stop has returned; the replica's stop waits for it to go.
+     */
+    public static final String RUNNING_FILE = "worker.running";
 
     private EmbeddedWorkerMain() {
     }
@@ -60,16 +68,29 @@ public final class EmbeddedWorkerMain {
         Path start = awaiting ? Path.of(args[1]).resolve(START_FILE) : null;
         byte[] read;
         byte[] startId = null;
+        Path running = awaiting ? Path.of(args[1]).resolve(RUNNING_FILE) : null;
+        StopReport stopReport = StopReport.of(() -> { });
         if (awaiting) {
+            // A worker waiting for its settings runs nothing: a previous run's file (a crash, a kill) is stale.
+            Files.deleteIfExists(running);
             System.err.println("INFO  [main] EmbeddedWorkerMain - waiting for the replica's settings in " + file);
             while ((read = readIfThere(file)) == null || (startId = readIfThere(start)) == null) {
                 Thread.sleep(POLL_MS);
             }
+            // Acknowledged before the settings go: a replica that stops from here on waits for this worker's stop.
+            writeWhole(running, startId);
+            stopReport = StopReport.install(() -> {
+                deleteQuietly(running);
+                System.err.println("INFO  [stop-report] EmbeddedWorkerMain - Kafka Connect stopped: " + RUNNING_FILE + " removed");
+            });
+            // Read once, then gone: no connector of this process finds them on disk. The replica may have
+            // taken them back meanwhile (it stops): then the start id goes too, and the worker stops at once.
+            Files.deleteIfExists(file);
         } else {
             read = Files.readAllBytes(file);
+            // Read once, then gone: no connector of this process finds them on disk.
+            Files.delete(file);
         }
-        // Read once, then gone: no connector of this process finds them on disk.
-        Files.delete(file);
         Properties properties = new Properties();
         properties.load(new StringReader(new String(read, StandardCharsets.UTF_8)));
         Map<String, String> settings = new HashMap<>();
@@ -90,7 +111,24 @@ public final class EmbeddedWorkerMain {
         watch.setDaemon(true);
         watch.start();
         Connect<?> connect = new ConnectDistributed().startConnect(settings);
+        stopReport.started(connect::awaitStop);
         connect.awaitStop();
+        stopReport.stopped();
+    }
+
+    /** {@code bytes} at {@code target}, whole or not at all, owner-only. */
+    private static void writeWhole(Path target, byte[] bytes) throws IOException {
+        Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
+        Files.write(partial, bytes);
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            System.err.println("WARN  [stop-report] EmbeddedWorkerMain - cannot delete " + file + ": " + e.getMessage());
+        }
     }
 
     private static byte[] readIfThere(Path file) {
