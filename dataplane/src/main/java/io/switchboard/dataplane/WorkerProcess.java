@@ -59,6 +59,14 @@ public final class WorkerProcess implements AutoCloseable {
     public static final String SETTINGS_FILE = io.switchboard.worker.EmbeddedWorkerMain.SETTINGS_FILE;
     /** Handed over: this replica start's id, which the worker's container stops on when it changes or goes. */
     public static final String START_FILE = io.switchboard.worker.EmbeddedWorkerMain.START_FILE;
+    /** Handed over: the start id the worker's container took, there until its Kafka Connect has stopped. */
+    public static final String RUNNING_FILE = io.switchboard.worker.EmbeddedWorkerMain.RUNNING_FILE;
+    /**
+     * Handed over: how long the replica's stop waits for the worker's container to stop, before its
+     * later stages (the embedded broker among them) go. Inside the chart's grace period (60 s, after a
+     * 5 s preStop) with the replica's other stages; below the worker's own stop bound (40 s).
+     */
+    static final Duration HANDOFF_STOP_BOUND = Duration.ofSeconds(20);
     /** Handed over: how long the worker may not answer before its settings are handed over again. */
     static final Duration HANDOFF_AGAIN_AFTER = Duration.ofSeconds(20);
 
@@ -381,7 +389,10 @@ public final class WorkerProcess implements AutoCloseable {
     /**
      * Stops the worker: its standard input is closed, on which it stops as Kafka Connect does on
      * a signal (connectors and tasks stopped, offsets and statuses flushed), within 30 s; past that
-     * it is terminated, then killed.
+     * it is terminated, then killed. Handed over, the settings and the start id are taken back, on
+     * which the other container's worker stops; when it had taken this start's settings, this waits
+     * for it to report its stop, at most {@link #HANDOFF_STOP_BOUND}, so that what the replica stops
+     * next (its embedded broker among them) is still there while the worker flushes and leaves.
      */
     @Override
     public void close() {
@@ -408,6 +419,8 @@ public final class WorkerProcess implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("Cannot remove the embedded worker's settings from {}: {}", launch.directory(), e.getMessage());
             }
+            // Its Kafka Connect still flushes to Kafka (the embedded broker, maybe) as it stops: wait for that.
+            awaitHandoffStop(launch.directory(), startId, HANDOFF_STOP_BOUND);
             return;
         }
         try {
@@ -421,6 +434,46 @@ public final class WorkerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             stopping.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Handed over, once the start id went: waits, at most {@code bound}, for the worker's container to
+     * report that its Kafka Connect stopped ({@value #RUNNING_FILE} no longer holding this start's id).
+     * A worker that never took this start's settings (its file never held the id) is not waited for.
+     * Returns whether it stopped in time (or was not running).
+     */
+    static boolean awaitHandoffStop(Path directory, String startId, Duration bound) {
+        Path running = directory.resolve(RUNNING_FILE);
+        if (!runs(running, startId)) {
+            return true;
+        }
+        log.info("Waiting, at most {} s, for the embedded worker's container to stop", bound.toSeconds());
+        long started = System.nanoTime();
+        long deadline = started + bound.toNanos();
+        while (runs(running, startId)) {
+            if (System.nanoTime() - deadline >= 0) {
+                log.warn("The embedded worker's container did not report its stop within {} s ({} still there): stopping without it",
+                        bound.toSeconds(), running);
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("Interrupted while waiting for the embedded worker's container to stop");
+                return false;
+            }
+        }
+        log.info("The embedded worker's container stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return true;
+    }
+
+    private static boolean runs(Path running, String startId) {
+        try {
+            return Files.readString(running, StandardCharsets.UTF_8).strip().equals(startId);
+        } catch (IOException e) {
+            return false;
         }
     }
 
