@@ -109,8 +109,8 @@ class EmbeddedWorkerProcessTest {
     /**
      * The chart's way: the worker is another container's, sharing a directory with the replica's.
      * It waits there for the replica's settings, deletes them once read (a connector there finds
-     * none), runs the connectors, and stops when the replica stops; the replica starts no process
-     * of its own.
+     * none), runs the connectors, and stops when the replica stops, cleanly and before the replica's
+     * stop goes on to its broker; the replica starts no process of its own.
      */
     @Test
     void aWorkerInAnotherContainerTakesTheSettingsHandedToItAndStopsWhenTheyGo() throws Exception {
@@ -131,16 +131,25 @@ class EmbeddedWorkerProcessTest {
                         + "\"connector.class\":\"" + io.switchboard.testing.HalfFailingSource.class.getName() + "\",\"tasks.max\":\"1\"}}");
                 assertEquals(201, created.status(), created.body());
                 awaitRunning(app);
+                // A connector slow to stop: its worker's stop outlasts the replica's later stages unless it waits for it.
+                Http.Response slow = Http.call(app.url(), "POST", "/connectors", "{\"name\":\"slow\",\"config\":{"
+                        + "\"connector.class\":\"" + io.switchboard.testing.SlowStoppingSource.class.getName() + "\",\"tasks.max\":\"1\"}}");
+                assertEquals(201, slow.status(), slow.body());
+                Await.atMost(Duration.ofSeconds(90)).until("the slow connector runs", () ->
+                        Http.get(app.url(), "/connectors/slow/status").body().contains("\"state\":\"RUNNING\""));
                 assertTrue(worker.isAlive());
                 assertFalse(Files.exists(handoff.resolve("worker.properties")), "the worker deleted its settings once read");
                 String start = Files.readString(handoff.resolve("replica.start"));
                 assertTrue(start.strip().matches("[0-9a-f-]{36}"), "the start's id, and no secret: " + start);
+                assertEquals(start, Files.readString(handoff.resolve(EmbeddedWorkerMain.RUNNING_FILE)), "the worker acknowledged this start");
             }
-            assertTrue(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS),
+            // The replica's stop waited for the worker's (its broker still up meanwhile): the worker reported it
+            // stopped, and its JVM ends promptly and cleanly, not on its stop's bound (40 s, exit 1).
+            assertFalse(Files.exists(handoff.resolve(EmbeddedWorkerMain.RUNNING_FILE)),
+                    "the worker had stopped when the replica's stop returned: " + Files.readString(dir.resolve("worker-container.log")));
+            assertTrue(worker.waitFor(15, java.util.concurrent.TimeUnit.SECONDS),
                     "the worker stops once the replica took its settings back: " + Files.readString(dir.resolve("worker-container.log")));
-            // 0: a clean stop; 1: the stop's bound, when the broker went with the replica before the worker had
-            // closed its clients (EmbeddedWorkerMain.stop), which a loaded machine makes likelier. Either way it stopped.
-            assertTrue(worker.exitValue() == 0 || worker.exitValue() == 1, "exit " + worker.exitValue());
+            assertEquals(0, worker.exitValue(), "a clean stop: " + Files.readString(dir.resolve("worker-container.log")));
         } finally {
             worker.destroyForcibly();
         }
