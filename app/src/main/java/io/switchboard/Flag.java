@@ -79,8 +79,9 @@ public enum Flag {
     WORKER_HANDOFF_DIR("worker-handoff-dir", Type.PATH, null, "(none: the replica starts the embedded worker's process itself)",
             "a directory shared with a container that runs `io.switchboard.worker.EmbeddedWorkerMain --await DIR` from `switchboard-worker.jar` (the chart's"
             + " `worker` container): the replica hands the embedded worker its settings there (`worker.properties`, 0600)"
-            + " rather than starting it; the worker deletes them once read and stops when the replica starts again or stops, and its"
-            + " container's restarts are the orchestrator's"),
+            + " rather than starting it; the worker deletes them once read (`worker.running` then holds the replica's start id) and stops"
+            + " when the replica starts again or stops; a stopping replica waits, at most 20 s, for that worker to report its stop"
+            + " (`worker.running` gone) before it stops the rest, the embedded broker among it; its container's restarts are the orchestrator's"),
     PLUGIN_PATH("plugin-path", Type.STRING, null, null, "plugin directories for the embedded worker (which runs in a process of"
             + " its own, on `switchboard-worker.jar` beside `switchboard.jar` (Kafka Connect, no control-plane class) plus these; its JVM options are `SWITCHBOARD_WORKER_JAVA_OPTIONS`,"
             + " default `-Xmx1g -XX:+ExitOnOutOfMemoryError`)"),
