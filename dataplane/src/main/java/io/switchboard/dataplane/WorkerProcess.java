@@ -13,8 +13,6 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,14 +57,6 @@ public final class WorkerProcess implements AutoCloseable {
     public static final String SETTINGS_FILE = io.switchboard.worker.EmbeddedWorkerMain.SETTINGS_FILE;
     /** Handed over: this replica start's id, which the worker's container stops on when it changes or goes. */
     public static final String START_FILE = io.switchboard.worker.EmbeddedWorkerMain.START_FILE;
-    /** Handed over: the start id the worker's container took, there until its Kafka Connect has stopped. */
-    public static final String RUNNING_FILE = io.switchboard.worker.EmbeddedWorkerMain.RUNNING_FILE;
-    /**
-     * Handed over: how long the replica's stop waits for the worker's container to stop, before its
-     * later stages (the embedded broker among them) go. Inside the chart's grace period (60 s, after a
-     * 5 s preStop) with the replica's other stages; below the worker's own stop bound (40 s).
-     */
-    static final Duration HANDOFF_STOP_BOUND = Duration.ofSeconds(20);
     /** Handed over: how long the worker may not answer before its settings are handed over again. */
     static final Duration HANDOFF_AGAIN_AFTER = Duration.ofSeconds(20);
 
@@ -86,6 +76,7 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     private final Launch launch;
+    private final WorkerDirectory directory;
     private final String url;
     private final Deque<String> lastLines = new ArrayDeque<>();
     private final Object lock = new Object();
@@ -98,6 +89,7 @@ public final class WorkerProcess implements AutoCloseable {
 
     private WorkerProcess(Launch launch) {
         this.launch = launch;
+        this.directory = new WorkerDirectory(launch.directory());
         this.url = "http://127.0.0.1:" + port(launch.properties());
     }
 
@@ -170,39 +162,16 @@ public final class WorkerProcess implements AutoCloseable {
      * {@value #START_FILE} file (no secret in it: this start's random id) is written first.
      */
     private Path writeSettings() throws IOException {
-        if (Files.isDirectory(launch.directory())) {
-            try {
-                Files.setPosixFilePermissions(launch.directory(), PosixFilePermissions.fromString("rwx------"));
-            } catch (IOException e) {
-                // A directory another made for both containers (a volume's mount point): the file is owner-only.
-            }
-        } else {
-            Files.createDirectories(launch.directory(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+        directory.prepare();
         if (handedOff()) {
-            writeWhole(START_FILE, startId + "\n");
+            directory.writeWhole(START_FILE, startId + "\n");
         }
         Properties properties = new Properties();
         properties.putAll(new TreeMap<>(launch.properties()));
         quarantine.nextStart().ifPresent(names -> properties.put(WorkerQuarantine.SETTING, names));
         java.io.StringWriter text = new java.io.StringWriter();
         properties.store(text, null);
-        return writeWhole(SETTINGS_FILE, text.toString());
-    }
-
-    private Path writeWhole(String name, String text) throws IOException {
-        Path target = launch.directory().resolve(name);
-        Path partial = launch.directory().resolve(name + "." + java.util.UUID.randomUUID() + ".partial");
-        try (java.nio.channels.SeekableByteChannel out = Files.newByteChannel(partial,
-                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                out.write(bytes);
-            }
-        }
-        Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return target;
+        return directory.writeWhole(SETTINGS_FILE, text.toString());
     }
 
     /**
@@ -391,7 +360,7 @@ public final class WorkerProcess implements AutoCloseable {
      * a signal (connectors and tasks stopped, offsets and statuses flushed), within 30 s; past that
      * it is terminated, then killed. Handed over, the settings and the start id are taken back, on
      * which the other container's worker stops; when it had taken this start's settings, this waits
-     * for it to report its stop, at most {@link #HANDOFF_STOP_BOUND}, so that what the replica stops
+     * for it to report its stop, at most {@link WorkerDirectory#HANDOFF_STOP_BOUND}, so that what the replica stops
      * next (its embedded broker among them) is still there while the worker flushes and leaves.
      */
     @Override
@@ -412,15 +381,10 @@ public final class WorkerProcess implements AutoCloseable {
             supervisor.interrupt();
         }
         if (stopping == null) {
-            // Another container's worker stops when this start's id goes.
-            try {
-                Files.deleteIfExists(launch.directory().resolve(SETTINGS_FILE));
-                Files.deleteIfExists(launch.directory().resolve(START_FILE));
-            } catch (IOException e) {
-                log.warn("Cannot remove the embedded worker's settings from {}: {}", launch.directory(), e.getMessage());
-            }
-            // Its Kafka Connect still flushes to Kafka (the embedded broker, maybe) as it stops: wait for that.
-            awaitHandoffStop(launch.directory(), startId, HANDOFF_STOP_BOUND);
+            // Another container's worker stops when this start's id goes; its Kafka Connect still flushes
+            // to Kafka (the embedded broker, maybe) as it stops: wait for that.
+            directory.takeBack(SETTINGS_FILE, START_FILE);
+            directory.awaitStop(startId, WorkerDirectory.HANDOFF_STOP_BOUND);
             return;
         }
         try {
@@ -434,46 +398,6 @@ public final class WorkerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             stopping.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Handed over, once the start id went: waits, at most {@code bound}, for the worker's container to
-     * report that its Kafka Connect stopped ({@value #RUNNING_FILE} no longer holding this start's id).
-     * A worker that never took this start's settings (its file never held the id) is not waited for.
-     * Returns whether it stopped in time (or was not running).
-     */
-    static boolean awaitHandoffStop(Path directory, String startId, Duration bound) {
-        Path running = directory.resolve(RUNNING_FILE);
-        if (!runs(running, startId)) {
-            return true;
-        }
-        log.info("Waiting, at most {} s, for the embedded worker's container to stop", bound.toSeconds());
-        long started = System.nanoTime();
-        long deadline = started + bound.toNanos();
-        while (runs(running, startId)) {
-            if (System.nanoTime() - deadline >= 0) {
-                log.warn("The embedded worker's container did not report its stop within {} s ({} still there): stopping without it",
-                        bound.toSeconds(), running);
-                return false;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                log.warn("Interrupted while waiting for the embedded worker's container to stop");
-                return false;
-            }
-        }
-        log.info("The embedded worker's container stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
-        return true;
-    }
-
-    private static boolean runs(Path running, String startId) {
-        try {
-            return Files.readString(running, StandardCharsets.UTF_8).strip().equals(startId);
-        } catch (IOException e) {
-            return false;
         }
     }
 

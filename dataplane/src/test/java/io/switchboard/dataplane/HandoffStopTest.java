@@ -23,21 +23,21 @@ class HandoffStopTest {
     @Test
     void aWorkerThatNeverTookTheSettingsIsNotWaitedFor() {
         long started = System.nanoTime();
-        assertTrue(WorkerProcess.awaitHandoffStop(dir, START, Duration.ofSeconds(30)));
+        assertTrue(new WorkerDirectory(dir).awaitStop(START, Duration.ofSeconds(30)));
         assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(5)) < 0);
     }
 
     @Test
     void aWorkerRunningForAnotherStartIsNotWaitedFor() throws Exception {
-        Files.writeString(dir.resolve(WorkerProcess.RUNNING_FILE), "another-start\n");
+        Files.writeString(dir.resolve(WorkerDirectory.RUNNING_FILE), "another-start\n");
         long started = System.nanoTime();
-        assertTrue(WorkerProcess.awaitHandoffStop(dir, START, Duration.ofSeconds(30)));
+        assertTrue(new WorkerDirectory(dir).awaitStop(START, Duration.ofSeconds(30)));
         assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(5)) < 0);
     }
 
     @Test
     void theStopWaitsUntilTheWorkerReportsItStopped() throws Exception {
-        Path running = dir.resolve(WorkerProcess.RUNNING_FILE);
+        Path running = dir.resolve(WorkerDirectory.RUNNING_FILE);
         Files.writeString(running, START + "\n");
         Thread worker = new Thread(() -> {
             try {
@@ -49,7 +49,7 @@ class HandoffStopTest {
         });
         long started = System.nanoTime();
         worker.start();
-        assertTrue(WorkerProcess.awaitHandoffStop(dir, START, Duration.ofSeconds(30)));
+        assertTrue(new WorkerDirectory(dir).awaitStop(START, Duration.ofSeconds(30)));
         Duration waited = Duration.ofNanos(System.nanoTime() - started);
         assertFalse(Files.exists(running));
         assertTrue(waited.compareTo(Duration.ofMillis(600)) >= 0, "waited " + waited);
@@ -58,9 +58,9 @@ class HandoffStopTest {
 
     @Test
     void theWaitIsBounded() throws Exception {
-        Files.writeString(dir.resolve(WorkerProcess.RUNNING_FILE), START + "\n");
+        Files.writeString(dir.resolve(WorkerDirectory.RUNNING_FILE), START + "\n");
         long started = System.nanoTime();
-        assertFalse(WorkerProcess.awaitHandoffStop(dir, START, Duration.ofMillis(500)));
+        assertFalse(new WorkerDirectory(dir).awaitStop(START, Duration.ofMillis(500)));
         Duration waited = Duration.ofNanos(System.nanoTime() - started);
         assertTrue(waited.compareTo(Duration.ofMillis(500)) >= 0 && waited.compareTo(Duration.ofSeconds(10)) < 0, "waited " + waited);
     }
