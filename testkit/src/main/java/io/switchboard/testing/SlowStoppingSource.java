@@ -3,18 +3,14 @@ package io.switchboard.testing;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceConnector;
-import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTask;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A test connector that takes {@value #STOP_MS} ms to stop (a connector closing a connection of its
  * own), as the worker stops: whatever its worker does after it, Kafka must still be there for it.
- * Its one task produces nothing.
+ * Its one task produces nothing ({@link HalfFailingSource.HalfFailingTask}, which fails only as task 1).
  */
 public class SlowStoppingSource extends SourceConnector {
     /** How long its stop takes. */
@@ -26,7 +22,7 @@ public class SlowStoppingSource extends SourceConnector {
 
     @Override
     public Class<? extends Task> taskClass() {
-        return IdleTask.class;
+        return HalfFailingSource.HalfFailingTask.class;
     }
 
     @Override
@@ -51,29 +47,5 @@ public class SlowStoppingSource extends SourceConnector {
     @Override
     public String version() {
         return "1.0";
-    }
-
-    public static class IdleTask extends SourceTask {
-        private final CountDownLatch stopped = new CountDownLatch(1);
-
-        @Override
-        public String version() {
-            return "1.0";
-        }
-
-        @Override
-        public void start(Map<String, String> props) {
-        }
-
-        @Override
-        public List<SourceRecord> poll() throws InterruptedException {
-            stopped.await(1, TimeUnit.SECONDS);
-            return null;
-        }
-
-        @Override
-        public void stop() {
-            stopped.countDown();
-        }
     }
 }
